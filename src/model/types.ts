@@ -1,0 +1,124 @@
+/**
+ * The compact, display-ready projection of one CloudTrail record.
+ *
+ * Rows are what the store holds (millions of them), so they carry no parsed
+ * record objects: strings that repeat across events are interned by the store,
+ * and the full original record is read again from `ref` when it is needed.
+ * Every string field is '' when the record lacks it (never undefined), so all
+ * rows share one hidden class in V8.
+ */
+export interface EventRow {
+  /** eventID, or `content:<hash>` for records without one, so identical copies collapse. */
+  id: string;
+  /** eventTime as epoch ms; NaN when the time did not parse (see timeRaw). */
+  time: number;
+  /** The original eventTime text when it did not parse, '' otherwise. */
+  timeRaw: string;
+  name: string;
+  source: string;
+  region: string;
+  /** Who did it: the actor label of cloudtrail.md 1.2 (alice, Role/session, root, idc:..., service). */
+  actor: string;
+  /** userIdentity.type ('' when missing). */
+  identityType: string;
+  /** userIdentity.arn (or sessionIssuer arn when that is all there is). */
+  principalArn: string;
+  /** Extra names a `user:` term matches: IAM user name, role name, session name, 'root'. Lowercase not applied. */
+  userNames: string[];
+  account: string;
+  recipientAccount: string;
+  accessKey: string;
+  sourceIp: string;
+  userAgent: string;
+  errorCode: string;
+  errorMessage: string;
+  /** readOnly as a boolean; null when absent or not a boolean/"true"/"false". */
+  readOnly: boolean | null;
+  eventType: string;
+  category: string;
+  requestId: string;
+  sharedEventId: string;
+  resources: ResourceRef[];
+  /** Present only on AwsCloudTrailInsight records. */
+  insight: InsightDetails | null;
+  /** Where the full original record can be read again. */
+  ref: RecordRef;
+  /** Lowercase text searched by plain words: name, source, actor, user names, resources, ip, error, region, key. */
+  text: string;
+  /** Arrival sequence number, assigned by the store; ties in time are ordered by it. -1 before the store sees the row. */
+  seq: number;
+}
+
+export interface ResourceRef {
+  /** `AWS::EC2::Instance` style type, '' when unknown. */
+  type: string;
+  /** The resource's name or id as shown in the console (bucket name, instance id, role name ...). */
+  name: string;
+  /** ARN or ARNPrefix when the record gave one, '' otherwise. */
+  arn: string;
+  accountId: string;
+}
+
+export interface InsightStatistic {
+  value: string;
+  average: number;
+}
+
+export interface InsightAttribution {
+  attribute: string;
+  insight: InsightStatistic[];
+  baseline: InsightStatistic[];
+}
+
+export interface InsightDetails {
+  state: string;
+  eventSource: string;
+  eventName: string;
+  insightType: string;
+  errorCode: string;
+  baselineAverage: number | null;
+  insightAverage: number | null;
+  insightDuration: number | null;
+  baselineDuration: number | null;
+  attributions: InsightAttribution[];
+}
+
+/**
+ * A pointer to one record inside one file. `index` is the record's ordinal in
+ * the order the reader yields records for that file, so reading the file again
+ * with the same reader and taking the index-th record gives it back.
+ */
+export interface RecordRef {
+  file: string;
+  index: number;
+}
+
+/** A file that could not be read, or was read only in part. */
+export interface BadFile {
+  path: string;
+  reason: string;
+}
+
+/** What the reader made of one file's content. */
+export type FileShape =
+  | 'records'        // {"Records":[...]}
+  | 'array'          // bare array of events
+  | 'single'         // one event object
+  | 'jsonl'          // one event per line
+  | 'lookup-events'  // aws cloudtrail lookup-events output
+  | 'eventbridge'    // EventBridge envelope(s), detail holds the event
+  | 'digest'         // CloudTrail-Digest: skipped, counted
+  | 'empty'          // empty array / Records: []
+  | 'not-cloudtrail' // JSON that is not CloudTrail: skipped with a reason
+  | 'bad';           // unreadable or malformed
+
+export interface FileReadResult {
+  path: string;
+  shape: FileShape;
+  rows: EventRow[];
+  /** Reason for 'bad' and 'not-cloudtrail', and for partial reads (some records skipped). */
+  reason: string;
+  /** Records that were present but not events (null, numbers, ...), counted not shown. */
+  skippedRecords: number;
+  bytes: number;
+}

@@ -1,0 +1,163 @@
+import { Interner } from '../model/intern.js';
+import { compareNewestFirst } from '../model/order.js';
+import type { EventRow } from '../model/types.js';
+import { emptyProgress, type LoadProgress } from './progress.js';
+
+export type StoreListener = () => void;
+
+/**
+ * Append-only, deduplicated event store.
+ *
+ * Two views of the same rows:
+ * - `log()`: arrival order, append-only. Consumers that filter incrementally
+ *   remember how far they have read and test only the rows after that.
+ * - `rows()`: newest first. New rows are sorted on their own and merged in
+ *   when the view is read, so a batch never re-sorts the whole store.
+ *
+ * Change notifications are coalesced to at most one per `notifyIntervalMs`.
+ */
+export class EventStore {
+  private readonly arrival: EventRow[] = [];
+  private sorted: EventRow[] = [];
+  private pending: EventRow[] = [];
+  private readonly ids = new Set<string>();
+  private readonly interner = new Interner();
+  private readonly listeners = new Set<StoreListener>();
+  private notifyTimer: NodeJS.Timeout | null = null;
+  private lastNotify = 0;
+  private versionCounter = 0;
+  progress: LoadProgress = emptyProgress();
+
+  constructor(private readonly notifyIntervalMs = 100) {}
+
+  /** Adds rows; returns how many were new (not duplicates of a known id). */
+  add(rows: readonly EventRow[]): number {
+    let added = 0;
+    for (const row of rows) {
+      if (this.ids.has(row.id)) {
+        this.progress.duplicates++;
+        continue;
+      }
+      this.ids.add(row.id);
+      this.internRow(row);
+      row.seq = this.arrival.length;
+      this.arrival.push(row);
+      this.pending.push(row);
+      added++;
+    }
+    this.progress.eventsRead += rows.length;
+    if (added > 0 || rows.length > 0) this.changed();
+    return added;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  get size(): number {
+    return this.arrival.length;
+  }
+
+  /** Increases on every change; the snapshot React reads through useSyncExternalStore. */
+  get version(): number {
+    return this.versionCounter;
+  }
+
+  readonly getSnapshot = (): number => this.versionCounter;
+
+  /** Arrival order, append-only: rows at index >= n are the ones added after a reader saw n rows. */
+  log(): readonly EventRow[] {
+    return this.arrival;
+  }
+
+  /** All rows, newest first. */
+  rows(): readonly EventRow[] {
+    if (this.pending.length > 0) {
+      const batch = this.pending.sort(compareNewestFirst);
+      this.pending = [];
+      this.sorted = mergeSorted(this.sorted, batch);
+    }
+    return this.sorted;
+  }
+
+  /** Records a change to progress (files done, bad files ...) and notifies. */
+  updateProgress(update: (progress: LoadProgress) => void): void {
+    update(this.progress);
+    this.changed();
+  }
+
+  readonly subscribe = (listener: StoreListener): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** Delivers any coalesced notification now (headless commands call this before they finish). */
+  flush(): void {
+    if (this.notifyTimer) {
+      clearTimeout(this.notifyTimer);
+      this.notifyTimer = null;
+    }
+    this.emit();
+  }
+
+  private changed(): void {
+    this.versionCounter++;
+    if (this.notifyTimer) return;
+    const wait = Math.max(0, this.lastNotify + this.notifyIntervalMs - Date.now());
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      this.emit();
+    }, wait);
+    this.notifyTimer.unref?.();
+  }
+
+  private emit(): void {
+    this.lastNotify = Date.now();
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private internRow(row: EventRow): void {
+    const i = this.interner;
+    row.name = i.intern(row.name);
+    row.source = i.intern(row.source);
+    row.region = i.intern(row.region);
+    row.actor = i.intern(row.actor);
+    row.identityType = i.intern(row.identityType);
+    row.principalArn = i.intern(row.principalArn);
+    row.account = i.intern(row.account);
+    row.recipientAccount = i.intern(row.recipientAccount);
+    row.accessKey = i.intern(row.accessKey);
+    row.sourceIp = i.intern(row.sourceIp);
+    row.userAgent = i.intern(row.userAgent);
+    row.errorCode = i.intern(row.errorCode);
+    row.errorMessage = i.intern(row.errorMessage);
+    row.eventType = i.intern(row.eventType);
+    row.category = i.intern(row.category);
+    row.ref.file = i.intern(row.ref.file);
+    for (let k = 0; k < row.userNames.length; k++) row.userNames[k] = i.intern(row.userNames[k]!);
+    for (const resource of row.resources) {
+      resource.type = i.intern(resource.type);
+      resource.name = i.intern(resource.name);
+      resource.arn = i.intern(resource.arn);
+      resource.accountId = i.intern(resource.accountId);
+    }
+  }
+}
+
+/** Merges two newest-first arrays into a new one. */
+export function mergeSorted(a: readonly EventRow[], b: readonly EventRow[]): EventRow[] {
+  if (a.length === 0) return b.slice();
+  if (b.length === 0) return a.slice();
+  const out = new Array<EventRow>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    out[k++] = compareNewestFirst(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  }
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
