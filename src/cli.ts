@@ -1,5 +1,53 @@
-// CONTRACT STUB — dispatches to src/commands/*; each command module owns its flags.
+import { readFileSync } from 'node:fs';
+import { UsageError } from './commands/args.js';
+
+export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
+
+Usage:
+  trailtop [DIR] [--no-watch]             open the dashboard on DIR (default: current folder)
+  trailtop scan DIR [--json] [--filter Q] [--since T] [--until T]
+                                          summarise a folder headlessly
+  trailtop tail DIR [--new-only] [--filter Q] [--since T]
+                                          print events as JSON lines as they arrive
+  trailtop export DIR --format csv|json|jsonl -o FILE|- [--filter Q] [--since T] [--until T] [--raw] [--force]
+                                          write the matching events to a file or stdout
+  trailtop --help | --version
+
+Run 'trailtop COMMAND --help' for a command's options.
+Exit status: 0 success, 1 runtime failure, 2 bad arguments or query, 130 interrupted.`;
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`trailtop: not yet (${argv.join(' ')})\n`);
-  return 0;
+  const [first, ...rest] = argv;
+  try {
+    switch (first) {
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      case '--version':
+      case '-V':
+        process.stdout.write(`trailtop ${version()}\n`);
+        return 0;
+      case 'scan':
+        return await (await import('./commands/scan.js')).runScan(rest);
+      case 'tail':
+        return await (await import('./commands/tail.js')).runTail(rest);
+      case 'export':
+        return await (await import('./commands/export.js')).runExport(rest);
+      default:
+        return await (await import('./commands/dashboard.js')).runDashboard(argv);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`trailtop: ${error.message}\nTry 'trailtop --help'.\n`);
+      return 2;
+    }
+    throw error;
+  }
 }
