@@ -1,0 +1,85 @@
+/**
+ * The one sanitiser every log string passes through before it is drawn.
+ *
+ * Every string in a CloudTrail record can be chosen by an attacker, and a
+ * terminal acts on control characters: ESC starts sequences that clear the
+ * screen, move the cursor, set the title or write the clipboard (OSC 52), C1
+ * controls (U+0080-U+009F) are 8-bit forms of the same introducers, and
+ * bidirectional overrides reorder what the user reads. Instead of parsing
+ * escape sequences (and risking a parser that disagrees with the terminal's),
+ * every such code point is replaced by a visible escape. An escape sequence
+ * therefore shows as text: `ESC [ 2 J` becomes the characters `\x1b[2J`, an
+ * OSC 52 write shows as `\x1b]52;c;...\x07`. No control code point survives,
+ * and the printable payload stays readable for the person investigating it.
+ *
+ * Backslashes in the input are left alone, so a literal `\x1b` typed into a
+ * user agent looks the same as an escaped ESC; that ambiguity is accepted to
+ * keep ordinary strings (Windows paths, regexes) unchanged.
+ */
+
+/**
+ * Code points that are escaped. In `u` mode a surrogate class matches only
+ * lone surrogates, since a well-formed pair is one code point.
+ *  - C0 controls, DEL, C1 controls
+ *  - U+061C arabic letter mark, U+200E/U+200F LRM/RLM
+ *  - U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates
+ *  - U+2028/U+2029 line and paragraph separators (they break a line in some terminals)
+ *  - lone surrogates (cannot be encoded as UTF-8; replaced by U+FFFD)
+ */
+const UNSAFE_CLASS = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2028\\u2029\\u2066-\\u2069\\ud800-\\udfff';
+
+const UNSAFE_TEST = new RegExp(`[${UNSAFE_CLASS}]`, 'u');
+const UNSAFE_ALL = new RegExp(`[${UNSAFE_CLASS}]`, 'gu');
+/** Everything but newline, for the multi-line (JSON) view. */
+const UNSAFE_MULTILINE_TEST = new RegExp(`[${UNSAFE_CLASS.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f')}]`, 'u');
+const UNSAFE_MULTILINE_ALL = new RegExp(UNSAFE_MULTILINE_TEST.source, 'gu');
+
+const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function hex(code: number, digits: number): string {
+  return code.toString(16).padStart(digits, '0');
+}
+
+/** The visible form of one unsafe code point. */
+export function visibleEscape(ch: string): string {
+  const named = NAMED[ch];
+  if (named !== undefined) return named;
+  const code = ch.codePointAt(0) ?? 0;
+  if (code >= 0xd800 && code <= 0xdfff) return '\ufffd';
+  if (code <= 0xff) return `\\x${hex(code, 2)}`;
+  return `\\u${hex(code, 4)}`;
+}
+
+/**
+ * Makes a log string safe to draw on one line: every control character
+ * (including tab and newline), escape-sequence introducer and bidi control is
+ * shown as a visible escape. Returns the same string when nothing needs it.
+ */
+export function sanitize(text: string): string {
+  if (!UNSAFE_TEST.test(text)) return text;
+  return text.replace(UNSAFE_ALL, visibleEscape);
+}
+
+/**
+ * Like sanitize, but keeps newlines so multi-line text (the pretty JSON view)
+ * keeps its shape. Tabs and carriage returns are still escaped: a tab moves
+ * the cursor by a width the layout cannot know, CR returns to column 0.
+ */
+export function sanitizeMultiline(text: string): string {
+  if (!UNSAFE_MULTILINE_TEST.test(text)) return text;
+  return text.replace(UNSAFE_MULTILINE_ALL, visibleEscape);
+}
+
+/** True when sanitize would change the text. */
+export function needsSanitizing(text: string): boolean {
+  return UNSAFE_TEST.test(text);
+}
+
+/**
+ * Removes (rather than shows) unsafe code points: for text the user types,
+ * such as the query bar, where ink-text-input can let DEL bytes through.
+ */
+export function stripControls(text: string): string {
+  if (!UNSAFE_TEST.test(text)) return text;
+  return text.replace(UNSAFE_ALL, '');
+}

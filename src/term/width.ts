@@ -1,0 +1,162 @@
+/**
+ * Terminal column widths, measured per grapheme cluster the way Ink's
+ * string-width measures them, so columns we pad line up with what Ink draws:
+ *  - clusters with nothing visible (controls, format characters, combining
+ *    marks on their own) take 0 columns;
+ *  - emoji clusters (RGI emoji, ZWJ sequences of 2+ pictographs, keycaps) take 2;
+ *  - otherwise the East Asian Width of the cluster's first visible code point
+ *    (Wide/Fullwidth 2, else 1), plus trailing spacing marks and halfwidth or
+ *    fullwidth forms inside the cluster.
+ * Text is expected to be sanitised already (no escape sequences).
+ */
+import { isWideCodePoint } from './eastAsianWide.js';
+
+const segmenter = new Intl.Segmenter();
+
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+// One negated class without quantifier: cheap, and no backtracking on clusters with many marks.
+const VISIBLE = /[^\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/u;
+const SPACING_MARK = /\p{Spacing_Mark}/u;
+// The `v` flag (for the RGI_Emoji property of strings) is ES2024; built at run time so the ES2022 target accepts it.
+const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const KEYCAP = /^[\d#*]\u20e3$/;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}/gu;
+
+/** Real emoji clusters are short; longer clusters are not measured as emoji (guards hostile input). */
+const MAX_EMOJI_CLUSTER = 50;
+
+function isEmojiCluster(segment: string): boolean {
+  if (RGI_EMOJI.test(segment)) return true;
+  if (segment.length > MAX_EMOJI_CLUSTER) return false;
+  if (KEYCAP.test(segment)) return true;
+  if (segment.includes('\u200d')) {
+    const pictographs = segment.match(PICTOGRAPHIC);
+    return pictographs !== null && pictographs.length >= 2;
+  }
+  return false;
+}
+
+function codePointWidth(cp: number): number {
+  return isWideCodePoint(cp) ? 2 : 1;
+}
+
+const isLeadingJamo = (cp: number): boolean => (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0xa960 && cp <= 0xa97c);
+const isVowelJamo = (cp: number): boolean => (cp >= 0x1160 && cp <= 0x11a7) || (cp >= 0xd7b0 && cp <= 0xd7c6);
+const isTrailingJamo = (cp: number): boolean => (cp >= 0x11a8 && cp <= 0x11ff) || (cp >= 0xd7cb && cp <= 0xd7fb);
+const isJamo = (cp: number): boolean => isLeadingJamo(cp) || isVowelJamo(cp) || isTrailingJamo(cp);
+
+/**
+ * Clusters that start with conjoining Hangul jamo: each leading+vowel(+trailing)
+ * run forms one syllable block of 2 columns; unmatched jamo and anything after
+ * them add their own widths (string-width's rule, which matches the terminals).
+ * Returns undefined when the cluster does not start with a jamo.
+ */
+function hangulClusterWidth(visible: string): number | undefined {
+  const first = visible.codePointAt(0) ?? 0;
+  if (!isJamo(first)) return undefined;
+  const cps: number[] = [];
+  for (const ch of visible) if (VISIBLE.test(ch)) cps.push(ch.codePointAt(0) ?? 0);
+  let width = 0;
+  for (let i = 0; i < cps.length; i++) {
+    const cp = cps[i]!;
+    if (!isJamo(cp)) {
+      for (let j = i; j < cps.length; j++) width += codePointWidth(cps[j]!);
+      return width;
+    }
+    if (isLeadingJamo(cp) && i + 1 < cps.length && isVowelJamo(cps[i + 1]!)) {
+      width += 2;
+      i += i + 2 < cps.length && isTrailingJamo(cps[i + 2]!) ? 2 : 1;
+      continue;
+    }
+    width += codePointWidth(cp);
+  }
+  return width;
+}
+
+/** Columns taken by one grapheme cluster. */
+export function graphemeWidth(segment: string): number {
+  const start = segment.search(VISIBLE);
+  if (start === -1) return 0;
+  if (isEmojiCluster(segment)) return 2;
+  const visible = start === 0 ? segment : segment.slice(start);
+  const hangul = hangulClusterWidth(visible);
+  if (hangul !== undefined) return hangul;
+  let width = codePointWidth(visible.codePointAt(0) ?? 0);
+  let first = true;
+  for (const ch of visible) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    if (SPACING_MARK.test(ch) || (ch >= '\uff00' && ch <= '\uffef')) width += codePointWidth(ch.codePointAt(0) ?? 0);
+  }
+  return width;
+}
+
+/** Terminal columns needed to show `text`. */
+export function displayWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
+  return width;
+}
+
+export const ELLIPSIS = '…';
+
+/**
+ * Beyond this many UTF-16 units past the target width, truncate looks only at
+ * a prefix: a hostile 50 MB field must not be segmented whole to show 40 columns.
+ */
+const PREFIX_SLACK = 4096;
+
+/**
+ * Shortens `text` to at most `width` columns, ending with `…` when anything
+ * was cut. Never splits a grapheme cluster or a wide character; the result
+ * can be one column short when a wide character did not fit (pad it).
+ */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width && PRINTABLE_ASCII.test(text)) return text;
+  // width + 1 printable ASCII characters certainly overflow, and none of them joins a neighbour.
+  if (text.length > width && PRINTABLE_ASCII.test(text.slice(0, width + 1))) {
+    return width === 1 ? ELLIPSIS : text.slice(0, width - 1) + ELLIPSIS;
+  }
+
+  let source = text;
+  let cutOff = false;
+  const limit = width * 4 + PREFIX_SLACK;
+  if (text.length > limit) {
+    let end = limit;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end -= 1; // keep a surrogate pair whole
+    source = text.slice(0, end);
+    cutOff = true;
+  }
+
+  let used = 0;
+  let fitsWithEllipsis = 0; // end index of the longest prefix that fits in width - 1
+  for (const { segment, index } of segmenter.segment(source)) {
+    const w = graphemeWidth(segment);
+    if (used + w > width) return source.slice(0, fitsWithEllipsis) + ELLIPSIS;
+    used += w;
+    if (used <= width - 1) fitsWithEllipsis = index + segment.length;
+  }
+  return cutOff ? source.slice(0, fitsWithEllipsis) + ELLIPSIS : source;
+}
+
+/** Pads `text` with spaces on the right up to `width` columns (never cuts). */
+export function padEnd(text: string, width: number): string {
+  const missing = width - displayWidth(text);
+  return missing > 0 ? text + ' '.repeat(missing) : text;
+}
+
+/** Pads on the left, for right-aligned numbers. */
+export function padStart(text: string, width: number): string {
+  const missing = width - displayWidth(text);
+  return missing > 0 ? ' '.repeat(missing) + text : text;
+}
+
+/** Exactly `width` columns: truncated with an ellipsis, then padded. For table cells. */
+export function fit(text: string, width: number): string {
+  return padEnd(truncate(text, width), width);
+}
