@@ -1,0 +1,56 @@
+import { EventStore } from '../store/eventStore.js';
+import { ReadPool, type ReadPoolOptions } from './pool.js';
+import { FolderLoader } from './watch.js';
+
+export interface OpenFolderOptions {
+  /** Keep following new, growing, rewritten and deleted files after the initial load. */
+  watch: boolean;
+  /** Load into this store (default: a new one). */
+  store?: EventStore;
+  /** Aborting closes the folder, like close(). */
+  signal?: AbortSignal;
+  /** Worker pool settings; `inline: true` parses on the calling thread. */
+  pool?: ReadPoolOptions;
+  /** Quiet time after a change before a file is read (ms, default 150). */
+  settleMs?: number;
+  /** Time a file must stay unchanged and unreadable before it counts as bad (ms, default 3000; watch only). */
+  badAfterMs?: number;
+}
+
+export interface OpenFolder {
+  store: EventStore;
+  /** Resolves once every file present at the start has been read once (also on close). Never rejects. */
+  ready: Promise<void>;
+  /** Stops the watch and the workers; rows already loaded stay in the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one way into a folder of logs, used by the dashboard, `scan`, `tail`,
+ * `export` and the benchmark. Problems with single files end up in
+ * store.progress.badFiles; this never throws for them.
+ */
+export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder {
+  const store = options.store ?? new EventStore();
+  const pool = new ReadPool(options.pool);
+  const loader = new FolderLoader(dir, store, pool, {
+    watch: options.watch,
+    ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
+    ...(options.badAfterMs !== undefined ? { badAfterMs: options.badAfterMs } : {}),
+  });
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      options.signal?.removeEventListener('abort', onAbort);
+      await loader.close();
+      await pool.close();
+      store.flush();
+    })();
+    return closing;
+  };
+  const onAbort = () => void close();
+  if (options.signal?.aborted) void close();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  void loader.start();
+  return { store, ready: loader.ready, close };
+}

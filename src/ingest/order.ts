@@ -1,0 +1,93 @@
+/**
+ * Which files to read first. A year of logs takes a while to load; reading the
+ * newest deliveries first puts recent events on the first screen while older
+ * files still load.
+ */
+
+/** `..._20150801T0210Z_...` (trail logs) or `..._20150801T021059Z...` (digests), always UTC. */
+const DELIVERY_STAMP = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z(?=[_.]|$)/;
+/** `.../2015/08/01/...`: S3 delivery folders, also UTC. */
+const DATE_FOLDERS = /(?:^|[\\/])(\d{4})[\\/](\d{2})[\\/](\d{2})(?=[\\/])/;
+
+/**
+ * The time a file was delivered, in epoch ms: the timestamp in a CloudTrail file
+ * name, else the end of the day of its YYYY/MM/DD folders, else its mtime.
+ */
+export function deliveryTime(path: string, mtimeMs: number): number {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const stamp = DELIVERY_STAMP.exec(name);
+  if (stamp) {
+    const [, y, mo, d, h, mi, s] = stamp;
+    const time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
+    if (validParts(Number(mo), Number(d), Number(h), Number(mi)) && Number.isFinite(time)) return time;
+  }
+  const folders = DATE_FOLDERS.exec(path);
+  if (folders) {
+    const [, y, mo, d] = folders;
+    const time = Date.UTC(Number(y), Number(mo) - 1, Number(d), 23, 59, 59, 999);
+    if (validParts(Number(mo), Number(d), 0, 0) && Number.isFinite(time)) return time;
+  }
+  return Number.isFinite(mtimeMs) ? mtimeMs : 0;
+}
+
+function validParts(month: number, day: number, hour: number, minute: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59;
+}
+
+export interface OrderedFile {
+  path: string;
+  /** deliveryTime(path, mtime): larger is newer. */
+  key: number;
+}
+
+/** Newest delivery first; equal keys by path, descending, so the order is stable across runs. */
+export function compareNewestFileFirst(a: OrderedFile, b: OrderedFile): number {
+  if (a.key !== b.key) return b.key - a.key;
+  return a.path < b.path ? 1 : a.path > b.path ? -1 : 0;
+}
+
+/**
+ * A priority queue of files to read, newest first. Files found later by the
+ * watch still jump ahead of older files that are waiting.
+ */
+export class NewestFirstQueue<T extends OrderedFile> {
+  private readonly heap: T[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(item: T): void {
+    const heap = this.heap;
+    heap.push(item);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (compareNewestFileFirst(heap[i]!, heap[parent]!) >= 0) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const heap = this.heap;
+    if (heap.length === 0) return undefined;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let best = i;
+        if (left < heap.length && compareNewestFileFirst(heap[left]!, heap[best]!) < 0) best = left;
+        if (right < heap.length && compareNewestFileFirst(heap[right]!, heap[best]!) < 0) best = right;
+        if (best === i) break;
+        [heap[i], heap[best]] = [heap[best]!, heap[i]!];
+        i = best;
+      }
+    }
+    return top;
+  }
+}

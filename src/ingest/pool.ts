@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EventRow } from '../model/types.js';
+import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary } from './readJob.js';
+
+export interface WorkerRequest {
+  id: number;
+  job: ReadJob;
+}
+
+/** A batch of rows, the final summary, or a failure, for request `id`. */
+export type WorkerReply =
+  | { id: number; rows: EventRow[] }
+  | { id: number; summary: ReadSummary }
+  | { id: number; error: string };
+
+export interface ReadPoolOptions {
+  /** Worker threads to run; default min(2, cores). */
+  workers?: number;
+  /** Read on the calling thread instead (tests, tiny folders). */
+  inline?: boolean;
+  /** The compiled worker entry; default ./worker.js beside this module. */
+  workerUrl?: URL;
+  /** Another reader than readEventFile; implies inline (a function cannot be sent to a worker). */
+  reader?: FileReader;
+}
+
+interface PendingJob {
+  request: WorkerRequest;
+  onRows: (rows: EventRow[]) => void;
+  resolve: (summary: ReadSummary) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  jobs: Map<number, PendingJob>;
+}
+
+/**
+ * Jobs each worker holds at once: one running and one waiting in its port,
+ * so a worker never idles while the main thread takes in the last batch.
+ */
+const JOBS_PER_WORKER = 2;
+
+/**
+ * Parses files on worker threads and delivers their rows to the main thread in
+ * batches. Without a compiled worker (vitest runs the TypeScript sources) or
+ * with `inline`, the same job runs on the calling thread.
+ */
+export class ReadPool {
+  readonly inline: boolean;
+  readonly workerCount: number;
+  private readonly workerUrl: URL;
+  private readonly reader: FileReader | undefined;
+  private readonly slots: Slot[] = [];
+  private readonly waiting: PendingJob[] = [];
+  private inlineRunning = 0;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: ReadPoolOptions = {}) {
+    this.workerUrl = options.workerUrl ?? new URL('./worker.js', import.meta.url);
+    this.reader = options.reader;
+    this.inline = options.inline === true || this.reader !== undefined || !existsSync(fileURLToPath(this.workerUrl));
+    this.workerCount = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
+  }
+
+  /** Jobs that can run at once; callers keep about this many in flight. */
+  get capacity(): number {
+    return this.workerCount * JOBS_PER_WORKER;
+  }
+
+  /** Reads one file; `onRows` gets its rows in batches before the promise resolves. Never rejects. */
+  read(job: ReadJob, onRows: (rows: EventRow[]) => void): Promise<ReadSummary> {
+    return new Promise<ReadSummary>((resolve) => {
+      if (this.closed) {
+        resolve(failed(job.path, 'reader closed'));
+        return;
+      }
+      this.waiting.push({ request: { id: this.nextId++, job }, onRows, resolve });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of this.waiting.splice(0)) pending.resolve(failed(pending.request.job.path, 'reader closed'));
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      for (const pending of slot.jobs.values()) pending.resolve(failed(pending.request.job.path, 'reader closed'));
+      slot.jobs.clear();
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    if (this.inline) {
+      while (this.waiting.length > 0 && this.inlineRunning < this.capacity) this.runInline(this.waiting.shift()!);
+      return;
+    }
+    while (this.waiting.length > 0) {
+      const slot = this.freeSlot();
+      if (!slot) return;
+      const pending = this.waiting.shift()!;
+      slot.jobs.set(pending.request.id, pending);
+      slot.worker.ref();
+      slot.worker.postMessage(pending.request);
+    }
+  }
+
+  private runInline(pending: PendingJob): void {
+    this.inlineRunning++;
+    runReadJob(pending.request.job, pending.onRows, this.reader)
+      .catch((error: unknown) => failed(pending.request.job.path, errorText(error)))
+      .then((summary) => {
+        this.inlineRunning--;
+        pending.resolve(summary);
+        if (!this.closed) this.dispatch();
+      });
+  }
+
+  private freeSlot(): Slot | null {
+    let best: Slot | null = null;
+    for (const slot of this.slots) {
+      if (slot.jobs.size < JOBS_PER_WORKER && (!best || slot.jobs.size < best.jobs.size)) best = slot;
+    }
+    if (best && best.jobs.size === 0) return best;
+    if (this.slots.length < this.workerCount) return this.spawn();
+    return best;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.workerUrl);
+    const slot: Slot = { worker, jobs: new Map() };
+    worker.on('message', (reply: WorkerReply) => {
+      const pending = slot.jobs.get(reply.id);
+      if (!pending) return;
+      if ('rows' in reply) {
+        pending.onRows(reply.rows);
+        return;
+      }
+      slot.jobs.delete(reply.id);
+      // An idle worker must not keep the process alive when its owner forgets close().
+      if (slot.jobs.size === 0) worker.unref();
+      pending.resolve('summary' in reply ? reply.summary : failed(pending.request.job.path, reply.error));
+      this.dispatch();
+    });
+    const retire = (reason: string) => {
+      const index = this.slots.indexOf(slot);
+      if (index < 0) return;
+      this.slots.splice(index, 1);
+      // A crashed worker (out of memory on a huge file, say) fails its files, not the load.
+      for (const pending of slot.jobs.values()) pending.resolve(failed(pending.request.job.path, reason));
+      slot.jobs.clear();
+      if (!this.closed) this.dispatch();
+    };
+    worker.on('error', (error) => retire(`reader failed: ${errorText(error)}`));
+    worker.on('exit', (code) => retire(`reader exited with code ${code}`));
+    this.slots.push(slot);
+    return slot;
+  }
+}
+
+function failed(path: string, reason: string): ReadSummary {
+  return { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0, rowCount: 0, endIndex: 0, openTail: false };
+}

@@ -1,0 +1,85 @@
+import { open } from 'node:fs/promises';
+import type { EventRow, FileReadResult } from '../model/types.js';
+import { readEventFile } from './read.js';
+
+export type FileReader = (path: string) => Promise<FileReadResult>;
+
+/** One file to read, as sent to a worker. */
+export interface ReadJob {
+  path: string;
+  /** Only rows whose ref.index is at least this are sent back (the rest were loaded before). */
+  firstIndex: number;
+}
+
+/** What came of a job besides its rows, which are delivered in batches as they are ready. */
+export interface ReadSummary extends Omit<FileReadResult, 'rows'> {
+  /** Rows the reader produced (before firstIndex was applied). */
+  rowCount: number;
+  /** One past the largest ref.index seen: where a later read of the grown file continues. */
+  endIndex: number;
+  /**
+   * A partial read of a plain file whose last line has no newline yet: a
+   * JSON-lines file still being written, not a bad one.
+   */
+  openTail: boolean;
+}
+
+/**
+ * Rows per message. Structured clone of a batch costs the receiving thread
+ * time in one piece; 2,000 rows (about 1 MB) keeps each piece a few ms.
+ */
+export const ROWS_PER_BATCH = 2_000;
+
+/** Reads one file and hands its rows over in batches; shared by the worker and the inline mode. */
+export async function runReadJob(
+  job: ReadJob,
+  sendRows: (rows: EventRow[]) => void,
+  reader: FileReader = readEventFile,
+): Promise<ReadSummary> {
+  let result: FileReadResult;
+  try {
+    result = await reader(job.path);
+  } catch (error) {
+    // readEventFile promises never to throw; a bug there must still not stop the load.
+    result = { path: job.path, shape: 'bad', rows: [], reason: errorText(error), skippedRecords: 0, bytes: 0 };
+  }
+  const { rows, ...rest } = result;
+  let endIndex = 0;
+  let batch: EventRow[] = [];
+  for (const row of rows) {
+    if (row.ref.index >= endIndex) endIndex = row.ref.index + 1;
+    if (row.ref.index < job.firstIndex) continue;
+    batch.push(row);
+    if (batch.length >= ROWS_PER_BATCH) {
+      sendRows(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) sendRows(batch);
+  const openTail = rest.reason !== '' && rest.shape !== 'bad' && rest.shape !== 'not-cloudtrail' && (await lastLineOpen(job.path));
+  return { ...rest, rowCount: rows.length, endIndex, openTail };
+}
+
+/** True when a plain (not gzip) file does not end in a newline. */
+async function lastLineOpen(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const { size } = await handle.stat();
+    if (size < 2) return false;
+    const head = Buffer.alloc(2);
+    const tail = Buffer.alloc(1);
+    await handle.read(head, 0, 2, 0);
+    await handle.read(tail, 0, 1, size - 1);
+    const gzip = head[0] === 0x1f && head[1] === 0x8b;
+    return !gzip && tail[0] !== 0x0a;
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,468 @@
+import { readdir, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { basename, join, resolve as resolvePath } from 'node:path';
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { EventRow, FileShape } from '../model/types.js';
+import type { EventStore } from '../store/eventStore.js';
+import { isDigestPath } from './detect.js';
+import { deliveryTime, NewestFirstQueue, type OrderedFile } from './order.js';
+import type { ReadPool } from './pool.js';
+import type { ReadSummary } from './readJob.js';
+
+export interface FolderLoaderOptions {
+  /** Keep watching for new and changed files after the initial load. */
+  watch: boolean;
+  /** Quiet time after the last change before a file is read (ms). */
+  settleMs?: number;
+  /** How long a file must stay unchanged and unreadable before it is reported bad (ms; watch mode only). */
+  badAfterMs?: number;
+}
+
+type FileState = 'queued' | 'settling' | 'reading' | 'loaded' | 'bad-pending' | 'bad';
+
+interface FileEntry extends OrderedFile {
+  state: FileState;
+  /** Found by the initial load, which `ready` waits for. */
+  initial: boolean;
+  /** Counted in filesDone. */
+  done: boolean;
+  /** Changed while being read: read again afterwards. */
+  dirty: boolean;
+  shape: FileShape | null;
+  /** For JSON lines: one past the last record index loaded, where a grown file continues. */
+  endIndex: number;
+  /** Size when last read; a JSON-lines file that shrank was rewritten, not appended to. */
+  size: number;
+  timer: NodeJS.Timeout | null;
+  /** Size and mtime when a read failed: unchanged after badAfterMs means really bad. */
+  badStat: string;
+  badReason: string;
+}
+
+/** Dot files and folders (.git, .DS_Store, editor swap files) are never logs. */
+function isHidden(path: string, root: string): boolean {
+  if (path === root) return false;
+  return basename(path).startsWith('.');
+}
+
+/**
+ * Loads every file under a folder into the store, newest deliveries first,
+ * then (in watch mode) follows new, growing, rewritten and deleted files.
+ * Parsing happens in the pool; this class decides what to read and when, and
+ * never throws on a bad file: it lands in progress.badFiles with a reason.
+ */
+export class FolderLoader {
+  readonly root: string;
+  readonly ready: Promise<void>;
+  private readonly files = new Map<string, FileEntry>();
+  private readonly queue = new NewestFirstQueue<FileEntry>();
+  private readonly digests = new Set<string>();
+  private readonly settleMs: number;
+  private readonly badAfterMs: number;
+  private watcher: FSWatcher | null = null;
+  private inFlight = 0;
+  private initialPending = 0;
+  private listingDone = false;
+  private watcherReady: boolean;
+  private closed = false;
+  private resolveReady: () => void = () => {};
+
+  constructor(
+    root: string,
+    private readonly store: EventStore,
+    private readonly pool: ReadPool,
+    private readonly options: FolderLoaderOptions,
+  ) {
+    this.root = resolvePath(root);
+    this.settleMs = options.settleMs ?? 150;
+    this.badAfterMs = options.badAfterMs ?? 3_000;
+    this.watcherReady = !options.watch;
+    this.ready = new Promise<void>((resolve) => {
+      this.resolveReady = resolve;
+    });
+  }
+
+  /** Starts the listing (and the watch); `ready` resolves when every file found at the start has been read once. */
+  async start(): Promise<void> {
+    this.store.updateProgress((p) => {
+      p.phase = 'loading';
+      p.startedAt = Date.now();
+      p.finishedAt = null;
+    });
+    if (this.options.watch) this.startWatcher();
+    try {
+      const info = await stat(this.root);
+      if (!info.isDirectory()) {
+        // A single file is a folder of one.
+        this.discover(this.root, info.mtimeMs, true);
+      } else {
+        await this.list(this.root, new Set<string>());
+      }
+    } catch (error) {
+      this.reportBad(this.root, describeError(error));
+    }
+    this.listingDone = true;
+    this.pump();
+    this.checkReady();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const entry of this.files.values()) this.clearTimer(entry);
+    const watcher = this.watcher;
+    this.watcher = null;
+    if (watcher) await watcher.close();
+    this.resolveReady();
+  }
+
+  // ---- discovery -------------------------------------------------------
+
+  /** Recursive listing that follows symlinks and reports loops instead of following them forever. */
+  private async list(dir: string, ancestors: Set<string>): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (error) {
+      this.reportBad(dir, describeError(error));
+      return;
+    }
+    if (ancestors.has(real)) {
+      this.reportBad(dir, `symlink loop: ${real} is one of its own parent folders`);
+      return;
+    }
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      this.reportBad(dir, describeError(error));
+      return;
+    }
+    const inner = new Set(ancestors).add(real);
+    const subfolders: string[] = [];
+    const stats: Promise<void>[] = [];
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (isHidden(path, this.root)) continue;
+      if (entry.isDirectory()) subfolders.push(path);
+      else if (entry.isFile()) stats.push(this.discoverListed(path, null));
+      else if (entry.isSymbolicLink()) stats.push(this.discoverListed(path, subfolders));
+    }
+    await Promise.all(stats);
+    // Folders one after another keeps the number of open directory handles small.
+    for (const folder of subfolders) await this.list(folder, inner);
+  }
+
+  /** A listed file; symlinks are resolved, and a link to a folder is queued as a folder. */
+  private async discoverListed(path: string, subfolders: string[] | null): Promise<void> {
+    if (isDigestPath(path)) {
+      this.discover(path, 0, true);
+      return;
+    }
+    // Only links and files without a date in their path need a stat (for the link target or the mtime).
+    const needsStat = subfolders !== null || deliveryTime(path, -1) === -1;
+    if (!needsStat) {
+      this.discover(path, 0, true);
+      return;
+    }
+    let info: Stats;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      this.reportBad(path, describeError(error));
+      return;
+    }
+    if (info.isDirectory() && subfolders) subfolders.push(path);
+    else if (info.isFile()) this.discover(path, info.mtimeMs, true);
+  }
+
+  /** A file seen for the first time, by the listing or the watch. */
+  private discover(path: string, mtimeMs: number, initial: boolean): void {
+    if (this.closed) return;
+    if (isDigestPath(path)) {
+      if (this.digests.has(path)) return;
+      this.digests.add(path);
+      this.store.updateProgress((p) => {
+        p.filesTotal++;
+        p.filesDone++;
+        p.digests++;
+      });
+      return;
+    }
+    if (this.files.has(path)) return;
+    const entry: FileEntry = {
+      path,
+      key: deliveryTime(path, mtimeMs),
+      state: 'queued',
+      initial,
+      done: false,
+      dirty: false,
+      shape: null,
+      endIndex: 0,
+      size: 0,
+      timer: null,
+      badStat: '',
+      badReason: '',
+    };
+    this.files.set(path, entry);
+    if (initial) this.initialPending++;
+    this.store.updateProgress((p) => {
+      p.filesTotal++;
+    });
+    if (initial) {
+      this.queue.push(entry);
+      // Wait for the whole listing before reading, so the newest files go first.
+      if (this.listingDone) this.pump();
+    } else {
+      this.settle(entry);
+    }
+  }
+
+  // ---- watch -----------------------------------------------------------
+
+  private startWatcher(): void {
+    const watcher = chokidarWatch(this.root, {
+      persistent: true,
+      ignoreInitial: false,
+      followSymlinks: true,
+      ignorePermissionErrors: false,
+      ignored: (path, stats) => isHidden(path, this.root) || (stats !== undefined && !stats.isFile() && !stats.isDirectory()),
+    });
+    this.watcher = watcher;
+    watcher.on('add', (path, stats) => {
+      const known = this.files.get(path);
+      // Before 'ready', adds are chokidar's own listing of files the loader's listing mostly found already.
+      if (known) {
+        if (this.watcherReady) this.changed(known);
+      } else {
+        this.discover(path, stats?.mtimeMs ?? Date.now(), !this.watcherReady);
+      }
+    });
+    watcher.on('change', (path) => {
+      const known = this.files.get(path);
+      if (known) this.changed(known);
+      else this.discover(path, Date.now(), false);
+    });
+    watcher.on('unlink', (path) => this.removed(path));
+    watcher.on('error', (error) => {
+      const failure = error as NodeJS.ErrnoException;
+      this.reportBad(failure.path ?? this.root, describeError(error));
+    });
+    watcher.on('ready', () => {
+      this.watcherReady = true;
+      this.checkReady();
+    });
+  }
+
+  private changed(entry: FileEntry): void {
+    if (this.closed) return;
+    switch (entry.state) {
+      case 'queued':
+        return; // the read has not started; it will see the new content
+      case 'reading':
+        entry.dirty = true;
+        return;
+      default:
+        this.settle(entry);
+    }
+  }
+
+  private removed(path: string): void {
+    const entry = this.files.get(path);
+    if (!entry) return;
+    this.clearTimer(entry);
+    this.files.delete(path);
+    const wasLoaded = entry.done && entry.state !== 'bad' && entry.state !== 'bad-pending';
+    this.store.updateProgress((p) => {
+      if (wasLoaded) p.deletedFiles++;
+      else if (!entry.done) p.filesTotal--; // vanished before it was read: a temporary file, most likely
+      if (entry.state === 'bad') p.badFiles = p.badFiles.filter((bad) => bad.path !== path);
+    });
+    // A queued entry stays in the heap; pump() skips entries no longer in the map.
+    if (entry.initial && !entry.done) {
+      this.initialPending--;
+      this.checkReady();
+    }
+  }
+
+  /** Reads the file once it has been quiet for settleMs. */
+  private settle(entry: FileEntry): void {
+    this.clearTimer(entry);
+    entry.state = 'settling';
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      if (this.closed || this.files.get(entry.path) !== entry) return;
+      entry.state = 'queued';
+      this.queue.push(entry);
+      this.pump();
+    }, this.settleMs);
+  }
+
+  // ---- reading ---------------------------------------------------------
+
+  private pump(): void {
+    if (!this.listingDone || this.closed) return;
+    while (this.inFlight < this.pool.capacity) {
+      const entry = this.queue.pop();
+      if (!entry) return;
+      if (entry.state !== 'queued' || this.files.get(entry.path) !== entry) continue;
+      void this.read(entry);
+    }
+  }
+
+  private async read(entry: FileEntry): Promise<void> {
+    entry.state = 'reading';
+    entry.dirty = false;
+    this.inFlight++;
+    let firstIndex = 0;
+    if (entry.shape === 'jsonl') {
+      // A grown JSON-lines file: only records after the ones already loaded are sent back.
+      const size = await fileSize(entry.path);
+      firstIndex = size >= entry.size ? entry.endIndex : 0;
+    }
+    const addRows = (rows: EventRow[]) => {
+      if (!this.closed) this.store.add(rows);
+    };
+    const summary = await this.pool.read({ path: entry.path, firstIndex }, addRows);
+    this.inFlight--;
+    if (!this.closed) this.finish(entry, summary);
+    this.pump();
+  }
+
+  private finish(entry: FileEntry, summary: ReadSummary): void {
+    const current = this.files.get(entry.path) === entry;
+    const firstTime = !entry.done;
+    entry.done = true;
+    entry.shape = summary.shape;
+    entry.endIndex = Math.max(entry.endIndex, summary.endIndex);
+    entry.size = summary.bytes;
+    this.store.updateProgress((p) => {
+      if (firstTime && current) {
+        p.filesDone++;
+        p.shapes[summary.shape] = (p.shapes[summary.shape] ?? 0) + 1;
+      }
+      p.bytesDone += summary.bytes;
+    });
+    if (!current) return; // deleted while it was read: its rows stay, nothing more to do
+    void fileSize(entry.path).then((size) => {
+      if (size >= 0 && entry.shape === 'jsonl') entry.size = size;
+    });
+    // A JSON-lines file whose last line is still being written is not bad, only unfinished.
+    const unfinished = summary.openTail && this.options.watch;
+    const partial = summary.reason !== '' && summary.shape !== 'not-cloudtrail' && !unfinished;
+    const problem = summary.shape === 'bad' || partial;
+    if (summary.shape === 'digest' && firstTime) this.store.updateProgress((p) => void p.digests++);
+    if (summary.shape === 'not-cloudtrail' && firstTime) {
+      this.store.updateProgress((p) => void p.skippedFiles.push({ path: entry.path, reason: summary.reason }));
+    }
+    if (problem) {
+      this.suspect(entry, summary.reason || 'unreadable');
+    } else {
+      entry.state = 'loaded';
+      if (entry.badReason) this.clearBad(entry);
+    }
+    if (entry.dirty) this.settle(entry);
+    if (firstTime && entry.initial) {
+      this.initialPending--;
+      this.checkReady();
+    }
+  }
+
+  /**
+   * A read failed or was partial. Without a watch that is final; with one the
+   * file may still be being written, so it is reported only after it stayed
+   * unchanged for badAfterMs. A change before then reads it again.
+   */
+  private suspect(entry: FileEntry, reason: string): void {
+    entry.badReason = reason;
+    if (!this.options.watch) {
+      entry.state = 'bad';
+      this.reportBad(entry.path, reason);
+      return;
+    }
+    entry.state = 'bad-pending';
+    void statKey(entry.path).then((key) => {
+      if (entry.state !== 'bad-pending' || this.closed) return;
+      entry.badStat = key;
+      this.clearTimer(entry);
+      entry.timer = setTimeout(() => void this.confirmBad(entry), this.badAfterMs);
+    });
+  }
+
+  private async confirmBad(entry: FileEntry): Promise<void> {
+    entry.timer = null;
+    if (entry.state !== 'bad-pending' || this.closed || this.files.get(entry.path) !== entry) return;
+    const key = await statKey(entry.path);
+    if (entry.state !== 'bad-pending' || this.closed) return;
+    if (key !== entry.badStat && key !== 'missing') {
+      this.settle(entry); // it changed without a watch event reaching us: read it again
+      return;
+    }
+    entry.state = 'bad';
+    this.reportBad(entry.path, key === 'missing' ? `vanished before it could be read (${entry.badReason})` : entry.badReason);
+  }
+
+  private clearBad(entry: FileEntry): void {
+    entry.badReason = '';
+    this.store.updateProgress((p) => {
+      p.badFiles = p.badFiles.filter((bad) => bad.path !== entry.path);
+    });
+  }
+
+  private reportBad(path: string, reason: string): void {
+    this.store.updateProgress((p) => {
+      const existing = p.badFiles.find((bad) => bad.path === path);
+      if (existing) existing.reason = reason;
+      else p.badFiles.push({ path, reason });
+    });
+  }
+
+  private clearTimer(entry: FileEntry): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = null;
+  }
+
+  private checkReady(): void {
+    if (this.closed || !this.listingDone || !this.watcherReady || this.initialPending > 0) return;
+    const progress = this.store.progress;
+    if (progress.phase !== 'loading') return;
+    this.store.updateProgress((p) => {
+      p.phase = this.options.watch ? 'watching' : 'done';
+      p.finishedAt = Date.now();
+    });
+    this.store.flush();
+    this.resolveReady();
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return -1;
+  }
+}
+
+async function statKey(path: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    return `${info.size}:${info.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function describeError(error: unknown): string {
+  const failure = error as NodeJS.ErrnoException;
+  switch (failure?.code) {
+    case 'ELOOP':
+      return 'symlink loop';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'vanished before it could be read';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Worker entry: parses files off the main thread so keystrokes stay live
+ * during a big load. Jobs run one at a time in arrival order; rows go back
+ * in batches as they are ready.
+ */
+import { parentPort } from 'node:worker_threads';
+import { errorText, runReadJob, type ReadJob } from './readJob.js';
+import type { WorkerReply, WorkerRequest } from './pool.js';
+
+const port = parentPort;
+if (port) {
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (request: WorkerRequest) => {
+    chain = chain.then(() => handle(request.id, request.job));
+  });
+
+  async function handle(id: number, job: ReadJob): Promise<void> {
+    try {
+      const summary = await runReadJob(job, (rows) => port!.postMessage({ id, rows } satisfies WorkerReply));
+      port!.postMessage({ id, summary } satisfies WorkerReply);
+    } catch (error) {
+      port!.postMessage({ id, error: errorText(error) } satisfies WorkerReply);
+    }
+  }
+}
