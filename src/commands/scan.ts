@@ -1,5 +1,124 @@
-// STUB — replaced by the helper that owns this command.
-export async function runScan(_argv: string[]): Promise<number> {
-  process.stderr.write('trailtop scan: not implemented yet\n');
-  return 1;
+import { stat } from 'node:fs/promises';
+import { loadFolder } from '../ingest/scanFolder.js';
+import { compileQuery, type CompiledQuery } from '../query/index.js';
+import { EventStore } from '../store/eventStore.js';
+import { sanitize } from '../term/sanitize.js';
+import { combineFilter, parseCommandArgs, UsageError } from './args.js';
+import { summarizeStore, type Count, type ScanSummary } from './scanSummary.js';
+
+export const SCAN_USAGE = `Usage: trailtop scan DIR [--json] [--filter Q] [--since T] [--until T]
+
+Reads every CloudTrail file under DIR (any name, gzip or not) and prints a summary:
+files read by shape, digests skipped, skipped and bad files with reasons, events read,
+unique and duplicate, first and last event time (UTC), top event names and actors,
+errors by code, Insights events.
+
+Options:
+  --json        print the summary as one JSON object
+  --filter Q    summarise only events matching the query Q
+  --since T     only events at or after T (30m, 2h, 7d or an ISO time)
+  --until T     only events before T
+  -h, --help    show this help
+
+Bad files are also reported on stderr. Exit status: 0 when the folder was read,
+2 for bad arguments, a bad query, or a missing folder.`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  filter: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function runScan(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  if (values.help) {
+    process.stdout.write(`${SCAN_USAGE}\n`);
+    return 0;
+  }
+  const dir = positionals[0];
+  if (!dir) throw new UsageError('scan needs a folder: trailtop scan DIR');
+
+  const source = combineFilter(values.filter, values.since, values.until);
+  let query: CompiledQuery | null = null;
+  if (source.trim() !== '') {
+    const compiled = compileQuery(source, { now: Date.now() });
+    if (!compiled.ok) {
+      const { message, position, hint } = compiled.error;
+      process.stderr.write(`trailtop: bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}\n`);
+      return 2;
+    }
+    query = compiled.query.isEmpty ? null : compiled.query;
+  }
+
+  try {
+    const stats = await stat(dir);
+    if (!stats.isDirectory()) {
+      process.stderr.write(`trailtop: not a folder: ${sanitize(dir)}\n`);
+      return 2;
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such folder' : `cannot read folder (${code ?? 'error'})`;
+    process.stderr.write(`trailtop: ${why}: ${sanitize(dir)}\n`);
+    return 2;
+  }
+
+  const store = new EventStore();
+  let matchedRead = 0;
+  await loadFolder(dir, store, {
+    onFile: query
+      ? (result) => {
+          for (const row of result.rows) if (query.test(row)) matchedRead++;
+        }
+      : undefined,
+  });
+  const summary = summarizeStore(store, query, { folder: dir, filter: query ? source : null, matchedRead });
+  for (const bad of summary.files.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+  return 0;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function table(title: string, rows: Count[]): string[] {
+  if (rows.length === 0) return [];
+  const width = String(rows[0]!.count).length;
+  return [title, ...rows.map((r) => `  ${String(r.count).padStart(width)}  ${sanitize(r.name)}`)];
+}
+
+/** The human form of a summary; every log-derived string goes through the sanitiser. */
+export function formatSummary(s: ScanSummary): string {
+  const shapes = Object.entries(s.files.byShape)
+    .filter(([shape]) => !['digest', 'not-cloudtrail', 'bad'].includes(shape))
+    .map(([shape, n]) => `${shape} ${n}`)
+    .join(', ');
+  const lines = [
+    `Folder    ${sanitize(s.folder)}`,
+    ...(s.filter ? [`Filter    ${sanitize(s.filter)}`] : []),
+    `Files     ${s.files.read} read${shapes ? ` (${shapes})` : ''}, ${plural(s.files.digests, 'digest')} skipped, ${s.files.skipped.length} skipped, ${s.files.bad.length} bad`,
+    `Events    ${s.events.read} read, ${s.events.unique} unique, ${plural(s.events.duplicates, 'duplicate')}` +
+      (s.filter ? ` (matching; ${s.events.total} unique in the folder)` : '') +
+      (s.events.badTime > 0 ? `, ${s.events.badTime} with an unreadable time` : ''),
+    `Time      ${s.time.first ?? '-'} .. ${s.time.last ?? '-'} (UTC)`,
+    `Insights  ${plural(s.events.insights, 'event')}`,
+    ...table('Top event names', s.topEventNames),
+    ...table('Top actors', s.topActors),
+    ...table(
+      'Errors by code',
+      s.errorsByCode.slice(0, 10).map((e) => ({ name: e.code, count: e.count })),
+    ),
+  ];
+  if (s.files.skipped.length > 0) {
+    lines.push('Skipped files');
+    for (const f of s.files.skipped) lines.push(`  ${sanitize(f.path)}: ${sanitize(f.reason)}`);
+  }
+  if (s.files.bad.length > 0) {
+    lines.push('Bad files');
+    for (const f of s.files.bad) lines.push(`  ${sanitize(f.path)}: ${sanitize(f.reason)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -1,21 +1,330 @@
-// CONTRACT STUB — the ingest helper replaces the body; keep these exported names and shapes.
-import { readFile } from 'node:fs/promises';
+/**
+ * One file -> rows. Content decides the shape (detect.ts); gzip is found by
+ * its magic bytes; files over the stream threshold are read record by record
+ * (stream.ts). Nothing here throws: every problem becomes a shape and a reason.
+ */
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import type { FileReadResult } from '../model/types.js';
+import { normalize, normalizeLookupEvent, parseLookupRecord } from '../model/normalize.js';
+import type { EventRow, FileReadResult, FileShape, RecordRef } from '../model/types.js';
+import {
+  extractItems,
+  extractLines,
+  firstSignificantChar,
+  invalidJsonReason,
+  isDigestPath,
+  isGzip,
+  itemKind,
+  jsonMessage,
+  type Extracted,
+  type ItemKind,
+} from './detect.js';
+import { streamErrorReason, streamRecordTexts, type Container } from './stream.js';
 
-/** Reads one file of any supported shape into rows. Never throws: problems come back as shape 'bad' with a reason. */
-export async function readEventFile(path: string): Promise<FileReadResult> {
+/**
+ * Above this many bytes (on disk, or once gunzipped) a file is streamed.
+ * 256 MiB keeps well clear of V8's 512 MiB string limit and of holding the
+ * whole parsed document in memory at once.
+ */
+export const STREAM_THRESHOLD = 256 * 1024 * 1024;
+
+export interface ReadOptions {
+  /** Bytes above which the file is streamed; tests lower it. */
+  streamThreshold?: number;
+  signal?: AbortSignal;
+}
+
+type Loose = Record<string, unknown>;
+
+function result(path: string, shape: FileShape, rows: EventRow[], reason: string, skippedRecords: number, bytes: number): FileReadResult {
+  return { path, shape, rows, reason, skippedRecords, bytes };
+}
+
+/** "EACCES: permission denied" from a Node fs error, without the path Node appends. */
+export function fsErrorReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, (open|read|scandir|stat|lstat|realpath|opendir) '.*'$/s, '');
+}
+
+function nonRegularKind(stats: { isFIFO(): boolean; isSocket(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stats.isFIFO()) return 'FIFO';
+  if (stats.isSocket()) return 'socket';
+  if (stats.isDirectory()) return 'directory';
+  if (stats.isCharacterDevice()) return 'character device';
+  if (stats.isBlockDevice()) return 'block device';
+  return 'special file';
+}
+
+/**
+ * Opens without blocking: a FIFO opened for reading the ordinary way waits
+ * forever for a writer. O_NONBLOCK returns at once; fstat then tells us not to read it.
+ */
+async function openSafely(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+}
+
+type Opened =
+  | { kind: 'result'; result: FileReadResult }
+  | { kind: 'memory'; extracted: Extracted; bytes: number }
+  | { kind: 'stream'; handle: FileHandle; gzip: boolean; bytes: number };
+
+/** Opens a file and, unless it is too big, reads and decodes it whole. The caller closes a 'stream' handle. */
+async function openAndParse(path: string, threshold: number): Promise<Opened> {
+  if (isDigestPath(path)) return { kind: 'result', result: result(path, 'digest', [], '', 0, 0) };
+  let handle: FileHandle;
   try {
-    let bytes = await readFile(path);
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-    const parsed = JSON.parse(bytes.toString('utf8')) as { Records?: unknown[] };
-    return { path, shape: 'records', rows: [], reason: '', skippedRecords: 0, bytes: bytes.length, ...(parsed ? {} : {}) };
+    handle = await openSafely(path);
   } catch (error) {
-    return { path, shape: 'bad', rows: [], reason: String(error), skippedRecords: 0, bytes: 0 };
+    return { kind: 'result', result: result(path, 'bad', [], fsErrorReason(error), 0, 0) };
+  }
+  let keepOpen = false;
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      return { kind: 'result', result: result(path, 'not-cloudtrail', [], `not a regular file (${nonRegularKind(stats)})`, 0, 0) };
+    }
+    const size = stats.size;
+    if (size > threshold) {
+      keepOpen = true;
+      return { kind: 'stream', handle, gzip: await startsWithGzip(handle), bytes: size };
+    }
+    const raw = await handle.readFile();
+    let bytes: Buffer = raw;
+    if (isGzip(raw)) {
+      try {
+        bytes = gunzipSync(raw, { maxOutputLength: Math.max(threshold, 1) });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+          keepOpen = true;
+          return { kind: 'stream', handle, gzip: true, bytes: raw.length };
+        }
+        return { kind: 'result', result: result(path, 'bad', [], streamErrorReason(error, true), 0, raw.length) };
+      }
+    }
+    return { kind: 'memory', extracted: extractText(bytes), bytes: raw.length };
+  } catch (error) {
+    return { kind: 'result', result: result(path, 'bad', [], fsErrorReason(error), 0, 0) };
+  } finally {
+    if (!keepOpen) await handle.close().catch(() => undefined);
   }
 }
 
-/** Reads the full original record a row points at (for the JSON view and JSON export). */
-export async function readRecord(_ref: { file: string; index: number }): Promise<Record<string, unknown> | null> {
+async function startsWithGzip(handle: FileHandle): Promise<boolean> {
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(head, 0, 2, 0);
+  return bytesRead === 2 && isGzip(head);
+}
+
+/** Shape and items of a whole decoded file. */
+export function extractText(bytes: Buffer): Extracted {
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const first = firstSignificantChar(text);
+  if (first === '') return { shape: 'empty', items: [], reason: '' };
+  if (first === '{' || first === '[') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      // Several JSON objects, one per line, fail as a whole document but read as lines.
+      const lines = text.indexOf('\n', text.indexOf(first)) >= 0 ? extractLines(text) : null;
+      return lines ?? { shape: 'bad', items: [], reason: invalidJsonReason(error, text) };
+    }
+    return extractItems(parsed);
+  }
+  const lines = extractLines(text);
+  return lines ?? { shape: 'not-cloudtrail', items: [], reason: `not JSON (starts with ${snippet(text)})` };
+}
+
+/** The start of a text, short and safe to print. */
+function snippet(text: string): string {
+  const start = text.trimStart().slice(0, 24).replace(/[^\x20-\x7e]/g, '.');
+  return JSON.stringify(start);
+}
+
+/** The record an item stands for: the event itself, a lookup-events element's CloudTrailEvent, an envelope's detail. */
+function recordOfItem(item: unknown, kind: ItemKind): Loose | null {
+  if (kind === 'not-object') return null;
+  const object = item as Loose;
+  if (kind === 'lookup') return parseLookupRecord(object) ?? object;
+  if (kind === 'envelope') return object.detail as Loose;
+  return object;
+}
+
+/** Adds the row an item stands for; false when the item is not an event (counted as skipped). */
+function addRows(rows: EventRow[], item: unknown, kind: ItemKind, file: string, index: number): boolean {
+  const ref: RecordRef = { file, index };
+  switch (kind) {
+    case 'event':
+      rows.push(normalize(item, ref));
+      return true;
+    case 'lookup':
+      rows.push(normalizeLookupEvent(item, ref));
+      return true;
+    case 'envelope':
+      rows.push(normalize((item as Loose).detail, ref));
+      return true;
+    case 'other':
+      // In a file that holds CloudTrail events every object is a record, however odd its fields;
+      // only an envelope of some other EventBridge source is not.
+      if (typeof (item as Loose).detail === 'object' && (item as Loose).detail !== null) return false;
+      rows.push(normalize(item, ref));
+      return true;
+    default:
+      return false;
+  }
+}
+
+function skippedReason(skipped: number): string {
+  return skipped === 1 ? '1 record was not a CloudTrail event and was skipped' : `${skipped} records were not CloudTrail events and were skipped`;
+}
+
+/** Reads one file of any supported shape into rows. Never throws: problems come back as shape 'bad' with a reason. */
+export async function readEventFile(path: string, options: ReadOptions = {}): Promise<FileReadResult> {
+  try {
+    const opened = await openAndParse(path, options.streamThreshold ?? STREAM_THRESHOLD);
+    if (opened.kind === 'result') return opened.result;
+    if (opened.kind === 'stream') {
+      try {
+        return await readStreamed(path, opened.handle, opened.gzip, opened.bytes, options.signal);
+      } finally {
+        await opened.handle.close().catch(() => undefined);
+      }
+    }
+    const { extracted, bytes } = opened;
+    const rows: EventRow[] = [];
+    let skipped = 0;
+    const items = extracted.items;
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
+      if (!addRows(rows, item, itemKind(item), path, index)) skipped++;
+    }
+    let reason = extracted.reason;
+    if (skipped > 0 && reason === '') reason = skippedReason(skipped);
+    return result(path, extracted.shape, rows, reason, skipped, bytes);
+  } catch (error) {
+    // A bug, or an attacker's record deep enough to overflow the stack: the file is bad, the load goes on.
+    return result(path, 'bad', [], `could not read: ${error instanceof Error ? error.message : String(error)}`, 0, 0);
+  }
+}
+
+function shapeOfStream(container: Container | null, kind: ItemKind | null, topItems: number): FileShape {
+  if (container === 'records') return 'records';
+  if (kind === 'lookup' || container === 'events') return 'lookup-events';
+  if (kind === 'envelope') return 'eventbridge';
+  if (container === 'array') return 'array';
+  return topItems === 1 ? 'single' : 'jsonl';
+}
+
+async function readStreamed(path: string, handle: FileHandle, gzip: boolean, bytes: number, signal?: AbortSignal): Promise<FileReadResult> {
+  const rows: EventRow[] = [];
+  const state = { error: '' };
+  let index = 0;
+  let skipped = 0;
+  let firstBad = '';
+  let container: Container | null = null;
+  let usableKind: ItemKind | null = null;
+  let topItems = 0;
+  for await (const item of streamRecordTexts(handle, gzip, state, signal)) {
+    container ??= item.container;
+    if (item.container === 'top') topItems++;
+    let value: unknown;
+    try {
+      value = JSON.parse(item.text);
+    } catch (error) {
+      skipped++;
+      if (!firstBad) firstBad = `record ${index}: ${jsonMessage(error)}`;
+      index++;
+      continue;
+    }
+    if (item.container === 'top' && topItems === 1) {
+      const whole = extractItems(value);
+      if (whole.shape === 'digest') return result(path, 'digest', [], '', 0, bytes);
+    }
+    const kind = itemKind(value);
+    if (usableKind === null && (kind === 'event' || kind === 'lookup' || kind === 'envelope')) usableKind = kind;
+    if (!addRows(rows, value, kind, path, index)) skipped++;
+    index++;
+  }
+  if (index === 0 && state.error === '') return result(path, 'empty', [], '', 0, bytes);
+  if (rows.length === 0 && state.error !== '') return result(path, 'bad', [], state.error, skipped, bytes);
+  if (rows.length === 0 && usableKind === null) {
+    return result(path, 'not-cloudtrail', [], firstBad ? `no CloudTrail event found (${firstBad})` : 'no CloudTrail event found', skipped, bytes);
+  }
+  const notes: string[] = [];
+  if (state.error) notes.push(`${state.error} after ${index} records`);
+  if (firstBad) notes.push(`invalid JSON at ${firstBad}`);
+  if (skipped > 0) notes.push(skippedReason(skipped));
+  return result(path, shapeOfStream(container, usableKind, topItems), rows, notes.join('; '), skipped, bytes);
+}
+
+/** Parsed files kept for readRecord: opening a detail view re-reads the same few files. */
+const CACHE_SIZE = 8;
+const cache = new Map<string, { stamp: string; items: unknown[] }>();
+
+/**
+ * Reads the full original record a row points at (for the JSON view and
+ * JSON export): the file is read again with the same reader and the
+ * index-th item taken; a lookup-events element gives its parsed
+ * CloudTrailEvent, an EventBridge envelope its detail. Null when the file or
+ * record is gone.
+ */
+export async function readRecord(ref: { file: string; index: number }, options: ReadOptions = {}): Promise<Record<string, unknown> | null> {
+  try {
+    const threshold = options.streamThreshold ?? STREAM_THRESHOLD;
+    const handle = await openSafely(ref.file).catch(() => null);
+    if (!handle) return null;
+    let stamp: string;
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) return null;
+      stamp = `${stats.size}:${stats.mtimeMs}:${threshold}`;
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    const cached = cache.get(ref.file);
+    if (cached && cached.stamp === stamp) {
+      cache.delete(ref.file);
+      cache.set(ref.file, cached);
+      return itemRecord(cached.items[ref.index]);
+    }
+    const opened = await openAndParse(ref.file, threshold);
+    if (opened.kind === 'result') return null;
+    if (opened.kind === 'stream') {
+      try {
+        return await streamedRecord(opened.handle, opened.gzip, ref.index, options.signal);
+      } finally {
+        await opened.handle.close().catch(() => undefined);
+      }
+    }
+    cache.set(ref.file, { stamp, items: opened.extracted.items });
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return itemRecord(opened.extracted.items[ref.index]);
+  } catch {
+    return null;
+  }
+}
+
+function itemRecord(item: unknown): Loose | null {
+  return item === undefined ? null : recordOfItem(item, itemKind(item));
+}
+
+async function streamedRecord(handle: FileHandle, gzip: boolean, wanted: number, signal?: AbortSignal): Promise<Loose | null> {
+  const state = { error: '' };
+  let index = 0;
+  for await (const item of streamRecordTexts(handle, gzip, state, signal)) {
+    if (index++ !== wanted) continue;
+    try {
+      return itemRecord(JSON.parse(item.text));
+    } catch {
+      return null;
+    }
+  }
   return null;
+}
+
+/** Forgets the parsed files readRecord keeps (tests, and files known to have changed). */
+export function clearRecordCache(): void {
+  cache.clear();
 }

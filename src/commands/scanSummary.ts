@@ -1,0 +1,127 @@
+/**
+ * The figures `trailtop scan` reports, as plain data built from a loaded
+ * store. `--json` prints this object; the human form is rendered from it.
+ */
+import type { EventStore } from '../store/eventStore.js';
+import type { BadFile, EventRow, FileShape } from '../model/types.js';
+import { READ_SHAPES } from '../ingest/scanFolder.js';
+
+export interface Count {
+  name: string;
+  count: number;
+}
+
+export interface ScanSummary {
+  folder: string;
+  /** The query that selected events, null without --filter/--since/--until. */
+  filter: string | null;
+  files: {
+    /** Files whose content was read as CloudTrail (including empty ones). */
+    read: number;
+    digests: number;
+    skipped: BadFile[];
+    bad: BadFile[];
+    byShape: Partial<Record<FileShape, number>>;
+  };
+  events: {
+    /** Events read (with a filter: matching events read), duplicates included. */
+    read: number;
+    /** Distinct events (by eventID, or content for records without one); with a filter, the matching ones. */
+    unique: number;
+    duplicates: number;
+    /** Distinct events in the folder before any filter. */
+    total: number;
+    /** AwsCloudTrailInsight records among the unique events counted. */
+    insights: number;
+    /** Events whose eventTime did not parse (kept, shown last). */
+    badTime: number;
+  };
+  time: { first: string | null; last: string | null };
+  topEventNames: Count[];
+  topActors: Count[];
+  errorsByCode: { code: string; count: number }[];
+  // An `insights` section (Start/End pairs, statistics) belongs here once
+  // src/model/insights.ts exists: build it in summarizeStore from the same rows.
+}
+
+export interface SummaryOptions {
+  folder?: string;
+  filter?: string | null;
+  /** Matching events read before deduplication (scan counts them as files load); without it read = unique. */
+  matchedRead?: number;
+  /** Entries in each top list. */
+  top?: number;
+}
+
+export interface RowMatcher {
+  test(row: EventRow): boolean;
+}
+
+function topOf(counts: Map<string, number>, limit: number): Count[] {
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([name, count]) => ({ name, count }));
+}
+
+function bump(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** Builds the scan summary of everything in `store`, or of the rows `matcher` accepts. */
+export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, options: SummaryOptions = {}): ScanSummary {
+  const progress = store.progress;
+  const top = options.top ?? 10;
+  const names = new Map<string, number>();
+  const actors = new Map<string, number>();
+  const errors = new Map<string, number>();
+  let unique = 0;
+  let insights = 0;
+  let badTime = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const row of store.log()) {
+    if (matcher && !matcher.test(row)) continue;
+    unique++;
+    bump(names, row.name || '(none)');
+    bump(actors, row.actor || '(none)');
+    if (row.errorCode) bump(errors, row.errorCode);
+    if (row.eventType === 'AwsCloudTrailInsight' || row.insight) insights++;
+    if (Number.isNaN(row.time)) badTime++;
+    else {
+      if (row.time < first) first = row.time;
+      if (row.time > last) last = row.time;
+    }
+  }
+  let read = 0;
+  for (const [shape, count] of Object.entries(progress.shapes) as [FileShape, number][]) {
+    if (READ_SHAPES.has(shape)) read += count;
+  }
+  const eventsRead = matcher ? (options.matchedRead ?? unique) : progress.eventsRead;
+  return {
+    folder: options.folder ?? '',
+    filter: options.filter ?? null,
+    files: {
+      read,
+      digests: progress.digests,
+      skipped: progress.skippedFiles.slice(),
+      bad: progress.badFiles.slice(),
+      byShape: { ...progress.shapes },
+    },
+    events: {
+      read: eventsRead,
+      unique,
+      duplicates: matcher ? Math.max(0, eventsRead - unique) : progress.duplicates,
+      total: store.size,
+      insights,
+      badTime,
+    },
+    time: {
+      first: Number.isFinite(first) ? new Date(first).toISOString() : null,
+      last: Number.isFinite(last) ? new Date(last).toISOString() : null,
+    },
+    topEventNames: topOf(names, top),
+    topActors: topOf(actors, top),
+    errorsByCode: topOf(errors, Math.max(top, 50)).map(({ name, count }) => ({ code: name, count })),
+  };
+}

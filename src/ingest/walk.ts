@@ -1,0 +1,116 @@
+/**
+ * Lists every regular file under a folder, recursively, in a stable order.
+ *
+ * Never opens what it lists and never hangs: FIFOs, sockets and devices are
+ * reported as skipped (opening a FIFO blocks until a writer comes), symlinks
+ * are followed to files and folders anywhere, and a folder already visited
+ * (by real path) is not entered again, so symlink loops end.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import type { BadFile } from '../model/types.js';
+import { fsErrorReason } from './read.js';
+
+export interface FolderListing {
+  /** Regular files to read, sorted by path within each folder. */
+  files: string[];
+  /** Entries not read on purpose: FIFOs, sockets, symlink loops, second links to a file already listed. */
+  skipped: BadFile[];
+  /** Folders or links that could not be read (permission denied, broken links). */
+  bad: BadFile[];
+}
+
+export interface WalkOptions {
+  signal?: AbortSignal;
+}
+
+function specialKind(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (entry.isFIFO()) return 'FIFO';
+  if (entry.isSocket()) return 'socket';
+  if (entry.isCharacterDevice()) return 'character device';
+  if (entry.isBlockDevice()) return 'block device';
+  return 'special file';
+}
+
+export async function listFolder(root: string, options: WalkOptions = {}): Promise<FolderListing> {
+  const listing: FolderListing = { files: [], skipped: [], bad: [] };
+  const visitedFolders = new Set<string>();
+  const seenFiles = new Map<string, string>();
+
+  let realRoot = '';
+
+  /** `real` is the file's real path; plain entries get it from their folder's, without a syscall. */
+  const addFile = (path: string, real: string): void => {
+    const first = seenFiles.get(real);
+    if (first !== undefined) {
+      listing.skipped.push({ path, reason: `same file as ${first} (symlink)` });
+      return;
+    }
+    seenFiles.set(real, path);
+    listing.files.push(path);
+  };
+
+  const visit = async (folder: string, viaLink: boolean): Promise<void> => {
+    if (options.signal?.aborted) return;
+    let real: string;
+    try {
+      real = await realpath(folder);
+    } catch (error) {
+      listing.bad.push({ path: folder, reason: fsErrorReason(error) });
+      return;
+    }
+    if (realRoot === '') realRoot = real;
+    if (viaLink && real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
+      // A link to / or $HOME would walk the whole disk; files linked from outside are still read.
+      listing.skipped.push({ path: folder, reason: 'symlink to a folder outside the scanned folder' });
+      return;
+    }
+    if (visitedFolders.has(real)) {
+      listing.skipped.push({ path: folder, reason: 'symlink loop (folder already visited)' });
+      return;
+    }
+    visitedFolders.add(real);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      listing.bad.push({ path: folder, reason: fsErrorReason(error) });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (options.signal?.aborted) return;
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        await visit(path, false);
+      } else if (entry.isFile()) {
+        addFile(path, join(real, entry.name));
+      } else if (entry.isSymbolicLink()) {
+        let target;
+        try {
+          target = await stat(path);
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (code === 'ELOOP') listing.skipped.push({ path, reason: 'symlink loop' });
+          else if (code === 'ENOENT') listing.skipped.push({ path, reason: 'broken symlink' });
+          else listing.bad.push({ path, reason: fsErrorReason(error) });
+          continue;
+        }
+        if (target.isDirectory()) await visit(path, true);
+        else if (target.isFile()) {
+          try {
+            addFile(path, await realpath(path));
+          } catch (error) {
+            listing.bad.push({ path, reason: fsErrorReason(error) });
+          }
+        } else listing.skipped.push({ path, reason: `not a regular file (${specialKind(target)})` });
+      } else {
+        listing.skipped.push({ path, reason: `not a regular file (${specialKind(entry)})` });
+      }
+    }
+  };
+
+  await visit(root, false);
+  return listing;
+}

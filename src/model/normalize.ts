@@ -1,0 +1,288 @@
+import { createHash } from 'node:crypto';
+import { actorLabel, objectOf, principalArnOf, text, userNamesOf } from './actor.js';
+import { nameFromArn, resourcesOf } from './resources.js';
+import { buildSearchText } from './searchText.js';
+import type { EventRow, InsightAttribution, InsightDetails, InsightStatistic, RecordRef, ResourceRef } from './types.js';
+
+type Loose = Record<string, unknown>;
+
+const EMPTY: Loose = {};
+
+/**
+ * Turns one raw CloudTrail record into the compact row the store holds.
+ * Never throws: every field tolerates null, missing and wrong-typed values.
+ * The row literal lists every property in the EventRow order so all rows share
+ * one hidden class; no spreads.
+ *
+ * `fallbackId` is used when the record has no eventID (lookup-events' outer
+ * EventId); without either, the id is a hash of the record's content so
+ * identical copies still collapse.
+ */
+export function normalize(raw: unknown, ref: RecordRef, fallbackId = ''): EventRow {
+  const record = objectOf(raw) ?? EMPTY;
+  const identity = objectOf(record.userIdentity);
+  const insight = insightOf(record.insightDetails);
+  const rawTime = record.eventTime;
+  const time = parseEventTime(rawTime);
+  const source = text(record.eventSource) || (insight ? insight.eventSource : '');
+  const row: EventRow = {
+    id: text(record.eventID) || fallbackId || contentId(record),
+    time,
+    timeRaw: Number.isNaN(time) ? timeText(rawTime) : '',
+    name: text(record.eventName) || (insight ? insight.eventName : ''),
+    source,
+    region: text(record.awsRegion),
+    actor: actorLabel(identity),
+    identityType: identity ? text(identity.type) : '',
+    principalArn: principalArnOf(identity),
+    userNames: userNamesOf(identity),
+    account: identity ? text(identity.accountId) : '',
+    recipientAccount: text(record.recipientAccountId),
+    accessKey: identity ? text(identity.accessKeyId) : '',
+    sourceIp: text(record.sourceIPAddress),
+    userAgent: text(record.userAgent),
+    errorCode: text(record.errorCode),
+    errorMessage: text(record.errorMessage),
+    readOnly: booleanOf(record.readOnly),
+    eventType: text(record.eventType),
+    category: text(record.eventCategory),
+    requestId: text(record.requestID),
+    sharedEventId: text(record.sharedEventID),
+    resources: resourcesOf(record, source),
+    insight,
+    ref: { file: ref.file, index: ref.index },
+    text: '',
+    seq: -1,
+  };
+  row.text = buildSearchText(row);
+  return row;
+}
+
+/**
+ * One element of `aws cloudtrail lookup-events` output: the real record is the
+ * JSON string in CloudTrailEvent; the outer EventId, EventName, EventTime,
+ * EventSource, Username, AccessKeyId, ReadOnly and Resources fill what the
+ * inner record lacks (or all of it when the string does not parse).
+ */
+export function normalizeLookupEvent(outerValue: unknown, ref: RecordRef): EventRow {
+  const outer = objectOf(outerValue) ?? EMPTY;
+  const inner = parseLookupRecord(outer);
+  const row = normalize(inner ?? EMPTY, ref, text(outer.EventId));
+  let changed = false;
+  if (row.name === '' && text(outer.EventName)) {
+    row.name = text(outer.EventName);
+    changed = true;
+  }
+  if (row.source === '' && text(outer.EventSource)) {
+    row.source = text(outer.EventSource);
+    changed = true;
+  }
+  if (Number.isNaN(row.time) && outer.EventTime !== undefined) {
+    const time = parseEventTime(outer.EventTime);
+    if (!Number.isNaN(time)) {
+      row.time = time;
+      row.timeRaw = '';
+    } else if (row.timeRaw === '') {
+      row.timeRaw = timeText(outer.EventTime);
+    }
+  }
+  const username = text(outer.Username);
+  if (row.actor === '' && username) {
+    row.actor = username;
+    if (!row.userNames.includes(username)) row.userNames.push(username);
+    changed = true;
+  }
+  if (row.accessKey === '' && text(outer.AccessKeyId)) {
+    row.accessKey = text(outer.AccessKeyId);
+    changed = true;
+  }
+  if (row.readOnly === null) row.readOnly = booleanOf(outer.ReadOnly);
+  if (row.resources.length === 0 && Array.isArray(outer.Resources)) {
+    for (const item of outer.Resources) {
+      const entry = objectOf(item);
+      if (!entry) continue;
+      const name = text(entry.ResourceName);
+      const arn = name.startsWith('arn:') ? name : '';
+      row.resources.push(resourceRef(text(entry.ResourceType), arn ? nameFromArn(arn) : name, arn));
+      changed = true;
+    }
+  }
+  if (changed) row.text = buildSearchText(row);
+  return row;
+}
+
+/** The record inside a lookup-events element, or null when CloudTrailEvent is missing or not a JSON object. */
+export function parseLookupRecord(outer: Loose): Loose | null {
+  const inner = outer.CloudTrailEvent;
+  if (typeof inner === 'string') {
+    try {
+      return objectOf(JSON.parse(inner));
+    } catch {
+      return null;
+    }
+  }
+  return objectOf(inner);
+}
+
+function resourceRef(type: string, name: string, arn: string): ResourceRef {
+  return { type, name, arn, accountId: '' };
+}
+
+/** readOnly as a boolean: JSON booleans and the strings "true"/"false" (any case); null otherwise. */
+export function booleanOf(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const lower = value.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+  }
+  return null;
+}
+
+function timeText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return '';
+}
+
+const ISO_LIKE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * eventTime as epoch ms, NaN when it does not parse. Trail files use
+ * `2023-07-19T21:33:41Z` (fast path); lookup-events use a local offset
+ * (`2022-02-08 09:23:37+11:00`); CloudTrail Lake omits the zone, which means UTC.
+ * Numbers are epoch seconds (below 1e11) or ms. Never uses the local time zone.
+ */
+export function parseEventTime(value: unknown): number {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return NaN;
+    return Math.abs(value) < 1e11 ? value * 1000 : value;
+  }
+  if (typeof value !== 'string') return NaN;
+  if (value.length === 20 && value.charCodeAt(19) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */) {
+    const fast = fastIso(value);
+    if (!Number.isNaN(fast)) return fast;
+  }
+  const match = ISO_LIKE.exec(value.trim());
+  if (!match) return NaN;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = ''] = match;
+  const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
+  const base = utc(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), ms);
+  if (Number.isNaN(base)) return NaN;
+  if (zone === '' || zone === 'Z' || zone === 'z' || zone === 'UTC') return base;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetHours = Number(digits.slice(0, 2));
+  const offsetMinutes = digits.length > 2 ? Number(digits.slice(2)) : 0;
+  if (offsetHours > 23 || offsetMinutes > 59) return NaN;
+  return base - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` without a regex; NaN when any position is not a digit. */
+function fastIso(s: string): number {
+  const n = (at: number, len: number): number => {
+    let v = 0;
+    for (let k = at; k < at + len; k++) {
+      const c = s.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) return NaN;
+      v = v * 10 + c;
+    }
+    return v;
+  };
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+  return utc(n(0, 4), n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2), 0);
+}
+
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60)) return NaN;
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d > days) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms);
+}
+
+function numberOf(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+/** insightDetails of an Insights record, or null for every other record. */
+export function insightOf(value: unknown): InsightDetails | null {
+  const details = objectOf(value);
+  if (!details) return null;
+  const context = objectOf(details.insightContext);
+  const statistics = context ? objectOf(context.statistics) : null;
+  const baseline = statistics ? objectOf(statistics.baseline) : null;
+  const insight = statistics ? objectOf(statistics.insight) : null;
+  const attributions: InsightAttribution[] = [];
+  if (context && Array.isArray(context.attributions)) {
+    for (const item of context.attributions) {
+      const entry = objectOf(item);
+      if (!entry) continue;
+      attributions.push({
+        attribute: text(entry.attribute),
+        insight: statisticsOf(entry.insight),
+        baseline: statisticsOf(entry.baseline),
+      });
+    }
+  }
+  return {
+    state: text(details.state),
+    eventSource: text(details.eventSource),
+    eventName: text(details.eventName),
+    insightType: text(details.insightType),
+    errorCode: text(details.errorCode),
+    baselineAverage: baseline ? numberOf(baseline.average) : null,
+    insightAverage: insight ? numberOf(insight.average) : null,
+    insightDuration: statistics ? numberOf(statistics.insightDuration) : null,
+    baselineDuration: statistics ? numberOf(statistics.baselineDuration) : null,
+    attributions,
+  };
+}
+
+function statisticsOf(value: unknown): InsightStatistic[] {
+  const out: InsightStatistic[] = [];
+  if (!Array.isArray(value)) return out;
+  for (const item of value) {
+    const entry = objectOf(item);
+    if (!entry) continue;
+    out.push({ value: text(entry.value), average: numberOf(entry.average) ?? 0 });
+  }
+  return out;
+}
+
+/**
+ * `content:<sha1>` of the record's canonical JSON (keys sorted at every level),
+ * so the same record pretty-printed or with keys in another order gets the same id.
+ */
+export function contentId(record: Loose): string {
+  let canonical: string;
+  try {
+    canonical = canonicalJson(record);
+  } catch {
+    // Nesting too deep for the stack: an attacker's record; hash what we can.
+    canonical = Object.keys(record).sort().join(',');
+  }
+  return `content:${createHash('sha1').update(canonical).digest('hex')}`;
+}
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let k = 0; k < value.length; k++) out += (k > 0 ? ',' : '') + canonicalJson(value[k]);
+    return `${out}]`;
+  }
+  const object = value as Loose;
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    out += `${k > 0 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(object[key])}`;
+  }
+  return `${out}}`;
+}

@@ -1,0 +1,107 @@
+import type { ResourceRef } from './types.js';
+import { objectOf, text } from './actor.js';
+
+type Loose = Record<string, unknown>;
+
+/** At most this many resources per event: a request naming thousands of instances must not bloat a row. */
+const MAX_RESOURCES = 64;
+
+/**
+ * The console-style name of an ARN's resource: bucket name (or bucket/key),
+ * instance id, role or user name, function name, the last path segment.
+ * A value that is not an ARN is its own name.
+ */
+export function nameFromArn(arn: string): string {
+  if (!arn.startsWith('arn:')) return arn;
+  // arn:partition:service:region:account:resource — the resource may itself hold ':' and '/'.
+  const colons: number[] = [];
+  for (let at = arn.indexOf(':'); at >= 0 && colons.length < 5; at = arn.indexOf(':', at + 1)) colons.push(at);
+  if (colons.length < 5) return arn;
+  const service = arn.slice(colons[1]! + 1, colons[2]);
+  let resource = arn.slice(colons[4]! + 1);
+  if (resource === '') return arn;
+  if (service === 's3') return resource;
+  const typed = /^[A-Za-z0-9-]+:/.exec(resource);
+  if (typed) {
+    resource = resource.slice(typed[0].length);
+    // lambda function:name:qualifier -> name; logs log-group:/aws/x:* -> /aws/x
+    if (service === 'lambda') {
+      const colon = resource.indexOf(':');
+      return colon < 0 ? resource : resource.slice(0, colon);
+    }
+    if (resource.endsWith(':*')) resource = resource.slice(0, -2);
+    return resource;
+  }
+  const trimmed = resource.endsWith('/') ? resource.slice(0, -1) : resource;
+  const slash = trimmed.lastIndexOf('/');
+  return slash < 0 ? trimmed : trimmed.slice(slash + 1) || trimmed;
+}
+
+function makeRef(type: string, name: string, arn: string, accountId: string): ResourceRef {
+  return { type, name, arn, accountId };
+}
+
+/**
+ * Resources referenced by a record: its `resources[]` (ARN or ARNPrefix,
+ * de-duplicated, since real records repeat entries), or, when it has none,
+ * the well-known ones its requestParameters name (see derivedResources).
+ */
+export function resourcesOf(record: Loose, eventSource: string): ResourceRef[] {
+  const list = record.resources;
+  if (Array.isArray(list) && list.length > 0) {
+    const out: ResourceRef[] = [];
+    for (const item of list) {
+      const entry = objectOf(item);
+      if (!entry) continue;
+      const arn = text(entry.ARN) || text(entry.ARNPrefix);
+      const type = text(entry.type);
+      const accountId = text(entry.accountId);
+      if (!arn && !type) continue;
+      if (out.some((r) => r.arn === arn && r.type === type && r.accountId === accountId)) continue;
+      out.push(makeRef(type, arn ? nameFromArn(arn) : '', arn, accountId));
+      if (out.length >= MAX_RESOURCES) break;
+    }
+    if (out.length > 0) return out;
+  }
+  const params = objectOf(record.requestParameters);
+  return params ? derivedResources(params, eventSource) : [];
+}
+
+/**
+ * Resources a record names only in requestParameters, for the cheap and
+ * unambiguous keys: bucketName (S3 bucket), instanceId / instanceIds /
+ * instancesSet.items[].instanceId (EC2 instance), groupId starting `sg-`
+ * (security group), roleName (IAM role), userName on iam.amazonaws.com (IAM
+ * user), functionName (Lambda function; an ARN is reduced to its name).
+ * These carry no ARN: the record did not give one.
+ */
+export function derivedResources(params: Loose, eventSource: string): ResourceRef[] {
+  const out: ResourceRef[] = [];
+  const add = (type: string, name: string): void => {
+    if (name === '' || out.length >= MAX_RESOURCES) return;
+    if (out.some((r) => r.type === type && r.name === name)) return;
+    out.push(makeRef(type, name, '', ''));
+  };
+  const bucket = params.bucketName;
+  if (typeof bucket === 'string') add('AWS::S3::Bucket', bucket);
+  const instance = params.instanceId;
+  if (typeof instance === 'string') add('AWS::EC2::Instance', instance);
+  const instanceIds = params.instanceIds;
+  if (Array.isArray(instanceIds)) for (const id of instanceIds) if (typeof id === 'string') add('AWS::EC2::Instance', id);
+  const set = objectOf(params.instancesSet);
+  if (set && Array.isArray(set.items)) {
+    for (const item of set.items) {
+      const entry = objectOf(item);
+      if (entry && typeof entry.instanceId === 'string') add('AWS::EC2::Instance', entry.instanceId);
+    }
+  }
+  const group = params.groupId;
+  if (typeof group === 'string' && group.startsWith('sg-')) add('AWS::EC2::SecurityGroup', group);
+  const role = params.roleName;
+  if (typeof role === 'string') add('AWS::IAM::Role', role);
+  const user = params.userName;
+  if (typeof user === 'string' && eventSource === 'iam.amazonaws.com') add('AWS::IAM::User', user);
+  const fn = params.functionName;
+  if (typeof fn === 'string') add('AWS::Lambda::Function', nameFromArn(fn));
+  return out;
+}
