@@ -1,0 +1,72 @@
+/**
+ * Per-minute call counts of one API, computed from the events on disk: the
+ * series an Insights chart draws, so the user sees the spike itself rather
+ * than two averages.
+ */
+import type { EventRow } from './types.js';
+
+export const MINUTE = 60_000;
+
+/** Longest series we build; a wider window is cut at its end (two weeks of minutes). */
+export const MAX_BUCKETS = 20_160;
+
+export interface RateCriteria {
+  eventSource: string;
+  eventName: string;
+  /** Count only calls that returned an error. */
+  errorOnly?: boolean;
+  /** With errorOnly: count only this error code ('' or absent = any error). */
+  errorCode?: string;
+}
+
+export interface RateQuery extends RateCriteria {
+  /** Window start, epoch ms; floored to the minute. */
+  from: number;
+  /** Window end (exclusive), epoch ms; raised to the next minute. */
+  to: number;
+}
+
+export interface RateSeries {
+  /** Calls in each minute of [from, to): buckets[i] counts [from + i min, from + (i+1) min). */
+  buckets: number[];
+  from: number;
+  to: number;
+  /** Matching events inside the window (the sum of buckets). */
+  eventsFound: number;
+}
+
+export function floorMinute(t: number): number {
+  return Math.floor(t / MINUTE) * MINUTE;
+}
+
+export function ceilMinute(t: number): number {
+  return Math.ceil(t / MINUTE) * MINUTE;
+}
+
+/** Whether `row` is one of the API calls an Insight with these criteria counts (never an Insights record itself). */
+export function matchesRate(row: EventRow, criteria: RateCriteria): boolean {
+  if (row.insight !== null || row.category === 'Insight' || row.eventType === 'AwsCloudTrailInsight') return false;
+  if (row.name !== criteria.eventName || row.source !== criteria.eventSource) return false;
+  if (criteria.errorOnly) {
+    if (row.errorCode === '') return false;
+    if (criteria.errorCode && row.errorCode !== criteria.errorCode) return false;
+  }
+  return true;
+}
+
+/** Counts matching calls per minute in [from, to); rows whose time did not parse are ignored. */
+export function perMinuteRate(rows: Iterable<EventRow>, query: RateQuery): RateSeries {
+  const from = floorMinute(query.from);
+  let to = Math.max(from, ceilMinute(query.to));
+  if ((to - from) / MINUTE > MAX_BUCKETS) to = from + MAX_BUCKETS * MINUTE;
+  const buckets = new Array<number>((to - from) / MINUTE).fill(0);
+  let eventsFound = 0;
+  for (const row of rows) {
+    const t = row.time;
+    if (!(t >= from && t < to)) continue; // also skips NaN
+    if (!matchesRate(row, query)) continue;
+    buckets[Math.floor((t - from) / MINUTE)]! += 1;
+    eventsFound += 1;
+  }
+  return { buckets, from, to, eventsFound };
+}
