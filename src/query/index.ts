@@ -1,26 +1,16 @@
-// CONTRACT STUB — the query helper replaces the body; keep these exported names and shapes.
-import type { EventRow } from '../model/types.js';
-
-export interface QueryError {
-  message: string;
-  /** 0-based character offset in the query text where the problem starts. */
-  position: number;
-  hint: string;
-}
-
-export interface CompiledQuery {
-  readonly source: string;
-  readonly isEmpty: boolean;
-  test(row: EventRow): boolean;
-}
-
-export type CompileResult = { ok: true; query: CompiledQuery } | { ok: false; error: QueryError };
-
-export interface CompileOptions {
-  /** "now" for relative time terms (since:30m); defaults to Date.now(). */
-  now?: number;
-}
-
-export function compileQuery(source: string, _options: CompileOptions = {}): CompileResult {
-  return { ok: true, query: { source, isEmpty: source.trim() === '', test: () => true } };
-}
+/**
+ * The query language: one text drives the event list, the export and the
+ * CLI --filter. See fields.ts for the field table and queryHelpLines().
+ */
+export type { QueryError } from './errors.js';
+export {
+  compileQuery,
+  type CompiledQuery,
+  type CompileOptions,
+  type CompileResult,
+  type FuzzyExplanation,
+} from './compile.js';
+export { FIELDS, lookupField, queryHelpLines, type FieldSpec } from './fields.js';
+export { filterRows, filterRowsChunked } from './filter.js';
+export { Vocabulary, FUZZY_THRESHOLD, FUZZY_MIN_LENGTH } from './vocabulary.js';
+export { FilteredView, type FilteredViewOptions } from './view.js';

@@ -1,0 +1,308 @@
+import type { EventRow } from '../model/types.js';
+import type { QueryError } from './errors.js';
+import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type TextField, type ValueVisitor } from './fields.js';
+import { matchesInside, toPattern, valueTester, type ValuePattern } from './pattern.js';
+import { parseTimeValue } from './time.js';
+import { tokenize, type RawTerm } from './tokenize.js';
+import { FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
+
+/** What a fuzzy word was taken to mean, for "assumrole ~ AssumeRole, AssumeRoleWithSAML". */
+export interface FuzzyExplanation {
+  word: string;
+  /** Matched values, best first (at most `limit` of explain()). */
+  values: string[];
+  /** How many more matched than are listed. */
+  more: number;
+}
+
+export interface CompiledQuery {
+  readonly source: string;
+  readonly isEmpty: boolean;
+  test(row: EventRow): boolean;
+  /** Inclusive time bounds from since:/until:/from:/to: (±Infinity when open); null without time terms. */
+  readonly timeRange: { readonly min: number; readonly max: number } | null;
+  /** The values each fuzzy word currently stands for (grows as the vocabulary does). */
+  explain(limit?: number): FuzzyExplanation[];
+}
+
+export type CompileResult = { ok: true; query: CompiledQuery } | { ok: false; error: QueryError };
+
+export interface CompileOptions {
+  /** "now" for relative time terms (since:30m); defaults to Date.now(). */
+  now?: number;
+  /** Distinct field values that plain words are fuzzily matched against; without it words are substring-only. */
+  vocabulary?: Vocabulary;
+}
+
+type Predicate = (row: EventRow) => boolean;
+
+/** Cheap tests run first so most rows are rejected before the text scan. */
+const COST_TIME = 0;
+const COST_BOOLEAN = 1;
+const COST_FIELD = 2;
+const COST_UNIQUE = 3;
+const COST_WORD = 4;
+const COST_FUZZY = 5;
+
+interface Step {
+  cost: number;
+  test: Predicate;
+}
+
+function failure(message: string, position: number, hint: string): CompileResult {
+  return { ok: false, error: { message, position, hint } };
+}
+
+export function compileQuery(source: string, options: CompileOptions = {}): CompileResult {
+  const tokens = tokenize(source);
+  if (!tokens.ok) return tokens;
+  const now = options.now ?? Date.now();
+  const steps: Step[] = [];
+  const fuzzyWords: FuzzyWord[] = [];
+  const positive = new Map<TextField, ValuePattern[]>();
+  const readOnlyAllowed = new Set<boolean>();
+  let min = -Infinity;
+  let max = Infinity;
+  let hasTime = false;
+
+  for (const term of tokens.terms) {
+    if (term.field === null) {
+      const step = wordStep(term, options.vocabulary);
+      if (step instanceof FuzzyWord) {
+        fuzzyWords.push(step);
+        steps.push({ cost: COST_FUZZY, test: (row) => step.test(row) });
+      } else if (step) {
+        steps.push(step);
+      }
+      continue;
+    }
+    const field = lookupField(term.field);
+    if (!field) return unknownField(term);
+    if (term.value.text === '' && !term.value.glob) {
+      return failure(
+        `empty value for ${term.field}:`,
+        term.fieldStart,
+        `give a value, e.g. ${field.example}${field.kind === 'text' ? `, or ${field.name}:* for any` : ''}`,
+      );
+    }
+    if (field.kind === 'time') {
+      if (term.negated) {
+        return failure(`${term.field}: cannot be negated`, term.start, 'use until: instead of -since:, since: instead of -until:');
+      }
+      const time = term.value.glob ? null : parseTimeValue(term.value.text, now);
+      if (!time) return badTime(term);
+      hasTime = true;
+      if (field.bound === 'lower') min = Math.max(min, time.at);
+      else max = Math.min(max, time.at + time.span - 1);
+      continue;
+    }
+    if (field.kind === 'boolean') {
+      const text = term.value.glob ? '' : term.value.text.toLowerCase();
+      if (text !== 'true' && text !== 'false') {
+        return failure(`${field.name}: must be true or false, not '${term.value.text}'`, term.valueStart, `e.g. ${field.example}`);
+      }
+      const wanted = text === 'true';
+      if (term.negated) {
+        steps.push({ cost: COST_BOOLEAN, test: (row) => field.get(row) !== wanted });
+      } else {
+        readOnlyAllowed.add(wanted);
+      }
+      continue;
+    }
+    const pattern = toPattern(term.value);
+    if (term.negated) {
+      const matches = valueTester(field, [pattern]);
+      steps.push({ cost: costOf(field), test: (row) => !field.anyValue(row, matches) });
+    } else {
+      const list = positive.get(field) ?? [];
+      list.push(pattern);
+      positive.set(field, list);
+    }
+  }
+
+  // The same field repeated means either value: one tester per field over all its patterns.
+  for (const [field, patterns] of positive) {
+    const matches = valueTester(field, patterns);
+    steps.push({ cost: costOf(field), test: (row) => field.anyValue(row, matches) });
+  }
+  if (readOnlyAllowed.size === 1) {
+    const wanted = readOnlyAllowed.has(true);
+    const readonly = FIELDS.find((f) => f.kind === 'boolean')!;
+    steps.push({ cost: COST_BOOLEAN, test: (row) => readonly.get(row) === wanted });
+  } else if (readOnlyAllowed.size === 2) {
+    steps.push({ cost: COST_BOOLEAN, test: (row) => row.readOnly !== null });
+  }
+  if (hasTime) {
+    const lo = min;
+    const hi = max;
+    // NaN times fail both comparisons: rows whose time did not parse are outside every range.
+    steps.push({ cost: COST_TIME, test: (row) => row.time >= lo && row.time <= hi });
+  }
+
+  steps.sort((a, b) => a.cost - b.cost);
+  const tests = steps.map((s) => s.test);
+  return {
+    ok: true,
+    query: {
+      source,
+      isEmpty: tests.length === 0,
+      test: combine(tests),
+      timeRange: hasTime ? { min, max } : null,
+      explain: (limit = 8) => fuzzyWords.map((w) => w.explain(limit)),
+    },
+  };
+}
+
+function costOf(field: TextField): number {
+  return field.unique ? COST_UNIQUE : COST_FIELD;
+}
+
+function combine(tests: Predicate[]): Predicate {
+  switch (tests.length) {
+    case 0:
+      return () => true;
+    case 1:
+      return tests[0]!;
+    case 2: {
+      const [a, b] = tests as [Predicate, Predicate];
+      return (row) => a(row) && b(row);
+    }
+    default:
+      return (row) => {
+        for (let i = 0; i < tests.length; i++) if (!tests[i]!(row)) return false;
+        return true;
+      };
+  }
+}
+
+/**
+ * A plain word: substring of the row's lowercase text; with `*`, its pieces in
+ * order. Unquoted words of FUZZY_MIN_LENGTH+ letters also match rows whose
+ * field values the vocabulary says the word means. Negated and quoted words
+ * are exact text only, so excluding never hides rows by a guess.
+ */
+function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | FuzzyWord | null {
+  const value = term.value;
+  if (value.text === '' && !value.glob) return null;
+  const segments = value.segments.map((s) => s.toLowerCase());
+  let test: Predicate;
+  if (value.glob) {
+    if (segments.every((s) => s === '')) {
+      test = () => true;
+    } else {
+      test = (row) => matchesInside(row.text, segments);
+    }
+  } else {
+    const word = segments[0]!;
+    if (!term.negated && !value.quoted && vocabulary && word.length >= FUZZY_MIN_LENGTH) {
+      return new FuzzyWord(word, vocabulary);
+    }
+    test = (row) => row.text.includes(word);
+  }
+  if (term.negated) {
+    const positiveTest = test;
+    return { cost: COST_WORD, test: (row) => !positiveTest(row) };
+  }
+  return { cost: COST_WORD, test };
+}
+
+/**
+ * A fuzzy word keeps, per fuzzy field, the set of values fuse.js matched.
+ * When the vocabulary grows it searches only the new entries, so rows that
+ * arrive later with a new matching value are found without recompiling.
+ */
+class FuzzyWord {
+  private readonly sets: Set<string>[] = FUZZY_FIELDS.map(() => new Set<string>());
+  private readonly members: ValueVisitor[] = this.sets.map((set) => (value: string) => set.has(value));
+  private readonly hits: { value: string; score: number }[] = [];
+  private seen: number;
+
+  constructor(
+    private readonly word: string,
+    private readonly vocabulary: Vocabulary,
+  ) {
+    this.seen = 0;
+    this.sync();
+  }
+
+  test(row: EventRow): boolean {
+    if (this.vocabulary.count !== this.seen) this.sync();
+    if (row.text.includes(this.word)) return true;
+    for (let k = 0; k < this.sets.length; k++) {
+      if (this.sets[k]!.size > 0 && FUZZY_FIELDS[k]!.fuzzyValue!(row, this.members[k]!)) return true;
+    }
+    return false;
+  }
+
+  explain(limit: number): FuzzyExplanation {
+    this.sync();
+    const best = new Map<string, number>();
+    for (const hit of this.hits) {
+      const known = best.get(hit.value);
+      if (known === undefined || hit.score < known) best.set(hit.value, hit.score);
+    }
+    const ranked = [...best].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([value]) => value);
+    return { word: this.word, values: ranked.slice(0, limit), more: Math.max(0, ranked.length - limit) };
+  }
+
+  private sync(): void {
+    const vocabulary = this.vocabulary;
+    if (vocabulary.count === this.seen) return;
+    for (const hit of vocabulary.search(this.word, this.seen)) {
+      const value = vocabulary.value(hit.entry);
+      this.sets[vocabulary.fieldOf(hit.entry)]!.add(value);
+      this.hits.push({ value, score: hit.score });
+    }
+    this.seen = vocabulary.count;
+  }
+}
+
+function unknownField(term: RawTerm): CompileResult {
+  const typed = term.field!;
+  const guess = closestField(typed.toLowerCase());
+  const hint = guess
+    ? `did you mean ${guess}:? (quote the word to search text)`
+    : `fields: ${FIELDS.map((f) => f.name).join(' ')}; quote the word to search text`;
+  return failure(`unknown field '${typed}'`, term.fieldStart, hint);
+}
+
+function badTime(term: RawTerm): CompileResult {
+  const text = term.value.text;
+  const looksLikeDuration = /^\d+(\.\d+)?[a-z]*$/i.test(text) || /^[a-z]+$/i.test(text);
+  const field = term.field!.toLowerCase();
+  return looksLikeDuration
+    ? failure(`bad duration '${text}'`, term.valueStart, `use a number and s, m, h, d or w, e.g. ${field}:30m or ${field}:7d`)
+    : failure(
+        `bad time '${text}'`,
+        term.valueStart,
+        `use an ISO time: 2024-03-05, 2024-03-05T14:00Z or 2024-03-05T14:00:00+11:00 (UTC unless an offset is given)`,
+      );
+}
+
+function closestField(typed: string): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const spelling of fieldSpellings()) {
+    const distance = spelling.startsWith(typed) && typed.length >= 2 ? 0.5 : editDistance(typed, spelling);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = spelling;
+    }
+  }
+  const allowed = typed.length <= 3 ? 1 : 2;
+  return bestDistance <= allowed ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,280 @@
+import type { EventRow } from '../model/types.js';
+
+/**
+ * The one field table of the query language. The parser, the matcher, the
+ * fuzzy vocabulary and the help text all read it, so a field is added or
+ * changed here and nowhere else.
+ */
+
+/** Returns true to stop the visit (a value matched). */
+export type ValueVisitor = (value: string) => boolean;
+
+interface FieldBase {
+  /** Canonical name, lowercase, as typed before the colon. */
+  readonly name: string;
+  /** Other spellings accepted before the colon (lowercase). */
+  readonly aliases: readonly string[];
+  readonly description: string;
+  readonly example: string;
+}
+
+export interface TextField extends FieldBase {
+  readonly kind: 'text';
+  /** Visits each of the row's values for this field until `visit` returns true. */
+  anyValue(row: EventRow, visit: ValueVisitor): boolean;
+  /**
+   * The values plain fuzzy words are matched against (a subset of anyValue:
+   * names people type, not ARNs). Absent when the field takes no part in fuzzy words.
+   */
+  fuzzyValue?(row: EventRow, visit: ValueVisitor): boolean;
+  /** A shorter spelling of a lowercase row value that a term may also name (`ec2.amazonaws.com` -> `ec2`). */
+  shortForm?(lowerValue: string): string;
+  /** A row ARN ending in '/' is an ARNPrefix that covers every full ARN it begins. */
+  readonly arnPrefix?: boolean;
+  /** Values are nearly all distinct (event ids): remembering per-value answers would not pay. */
+  readonly unique?: boolean;
+}
+
+export interface BooleanField extends FieldBase {
+  readonly kind: 'boolean';
+  get(row: EventRow): boolean | null;
+}
+
+export interface TimeField extends FieldBase {
+  readonly kind: 'time';
+  /** 'lower': rows at or after the time; 'upper': rows at or before it. */
+  readonly bound: 'lower' | 'upper';
+}
+
+export type FieldSpec = TextField | BooleanField | TimeField;
+
+const AMAZONAWS_SUFFIX = '.amazonaws.com';
+
+function stripAmazonaws(value: string): string {
+  return value.endsWith(AMAZONAWS_SUFFIX) ? value.slice(0, -AMAZONAWS_SUFFIX.length) : value;
+}
+
+function stripAwsPrefix(value: string): string {
+  return value.startsWith('aws::') ? value.slice(5) : value;
+}
+
+function anyOf(values: readonly string[], visit: ValueVisitor): boolean {
+  for (let i = 0; i < values.length; i++) if (visit(values[i]!)) return true;
+  return false;
+}
+
+function userFuzzy(row: EventRow, visit: ValueVisitor): boolean {
+  return visit(row.actor) || anyOf(row.userNames, visit);
+}
+
+function resourceNames(row: EventRow, visit: ValueVisitor): boolean {
+  const resources = row.resources;
+  for (let i = 0; i < resources.length; i++) if (visit(resources[i]!.name)) return true;
+  return false;
+}
+
+export const FIELDS: readonly FieldSpec[] = [
+  {
+    kind: 'text',
+    name: 'name',
+    aliases: ['eventname', 'event'],
+    description: 'event name',
+    example: 'name:Delete*',
+    anyValue: (row, visit) => visit(row.name),
+    fuzzyValue: (row, visit) => visit(row.name),
+  },
+  {
+    kind: 'text',
+    name: 'user',
+    aliases: ['username', 'actor'],
+    description: 'who: user, role, session, Role/session, principal ARN, root',
+    example: 'user:alice',
+    anyValue: (row, visit) => visit(row.actor) || visit(row.principalArn) || anyOf(row.userNames, visit),
+    fuzzyValue: userFuzzy,
+  },
+  {
+    kind: 'text',
+    name: 'source',
+    aliases: ['eventsource', 'service'],
+    description: 'event source, with or without .amazonaws.com',
+    example: 'source:iam',
+    anyValue: (row, visit) => visit(row.source),
+    fuzzyValue: (row, visit) => visit(row.source),
+    shortForm: stripAmazonaws,
+  },
+  {
+    kind: 'text',
+    name: 'resource',
+    aliases: ['resourcename'],
+    description: 'resource name or ARN (an ARNPrefix covers ARNs under it)',
+    example: 'resource:my-bucket',
+    anyValue: (row, visit) => {
+      const resources = row.resources;
+      for (let i = 0; i < resources.length; i++) {
+        const resource = resources[i]!;
+        if (visit(resource.name) || visit(resource.arn)) return true;
+      }
+      return false;
+    },
+    fuzzyValue: resourceNames,
+    arnPrefix: true,
+  },
+  {
+    kind: 'text',
+    name: 'type',
+    aliases: ['resourcetype'],
+    description: 'resource type, AWS:: optional',
+    example: 'type:s3::bucket',
+    anyValue: (row, visit) => {
+      const resources = row.resources;
+      for (let i = 0; i < resources.length; i++) if (visit(resources[i]!.type)) return true;
+      return false;
+    },
+    shortForm: stripAwsPrefix,
+  },
+  {
+    kind: 'text',
+    name: 'id',
+    aliases: ['eventid', 'requestid'],
+    description: 'event ID, request ID or shared event ID',
+    example: 'id:3f2a*',
+    anyValue: (row, visit) => visit(row.id) || visit(row.requestId) || visit(row.sharedEventId),
+    unique: true,
+  },
+  {
+    kind: 'text',
+    name: 'key',
+    aliases: ['accesskey', 'accesskeyid'],
+    description: 'access key ID',
+    example: 'key:AKIA*',
+    anyValue: (row, visit) => visit(row.accessKey),
+  },
+  {
+    kind: 'boolean',
+    name: 'readonly',
+    aliases: ['ro'],
+    description: 'read-only call: true or false',
+    example: 'readonly:false',
+    get: (row) => row.readOnly,
+  },
+  {
+    kind: 'text',
+    name: 'region',
+    aliases: ['awsregion'],
+    description: 'AWS region',
+    example: 'region:eu-*',
+    anyValue: (row, visit) => visit(row.region),
+  },
+  {
+    kind: 'text',
+    name: 'ip',
+    aliases: ['sourceip', 'sourceipaddress'],
+    description: 'source IP address (or service name)',
+    example: 'ip:10.0.*',
+    anyValue: (row, visit) => visit(row.sourceIp),
+  },
+  {
+    kind: 'text',
+    name: 'error',
+    aliases: ['errorcode'],
+    description: 'error code; error:* any error, -error:* none',
+    example: 'error:AccessDenied',
+    anyValue: (row, visit) => visit(row.errorCode),
+    fuzzyValue: (row, visit) => visit(row.errorCode),
+  },
+  {
+    kind: 'text',
+    name: 'account',
+    aliases: ['accountid', 'recipientaccountid'],
+    description: "caller's or recipient account ID",
+    example: 'account:123456789012',
+    anyValue: (row, visit) => visit(row.account) || visit(row.recipientAccount),
+  },
+  {
+    kind: 'text',
+    name: 'category',
+    aliases: ['eventcategory'],
+    description: 'management, data, insight or networkactivity',
+    example: 'category:data',
+    anyValue: (row, visit) => visit(row.category),
+  },
+  {
+    kind: 'text',
+    name: 'eventtype',
+    aliases: [],
+    description: 'AwsApiCall, AwsConsoleSignIn, AwsServiceEvent ...',
+    example: 'eventtype:AwsConsoleSignIn',
+    anyValue: (row, visit) => visit(row.eventType),
+  },
+  {
+    kind: 'time',
+    name: 'since',
+    aliases: ['after'],
+    description: 'at or after: 30s 15m 2h 7d 1w ago, or an ISO time',
+    example: 'since:2h',
+    bound: 'lower',
+  },
+  {
+    kind: 'time',
+    name: 'until',
+    aliases: ['before'],
+    description: 'at or before: a duration ago, or an ISO time',
+    example: 'until:1d',
+    bound: 'upper',
+  },
+  {
+    kind: 'time',
+    name: 'from',
+    aliases: [],
+    description: 'at or after an ISO time (UTC unless it has an offset)',
+    example: 'from:2024-03-05T14:00Z',
+    bound: 'lower',
+  },
+  {
+    kind: 'time',
+    name: 'to',
+    aliases: [],
+    description: 'up to the end of the day/minute/second written',
+    example: 'to:2024-03-05',
+    bound: 'upper',
+  },
+];
+
+const BY_NAME = new Map<string, FieldSpec>();
+for (const field of FIELDS) {
+  BY_NAME.set(field.name, field);
+  for (const alias of field.aliases) BY_NAME.set(alias, field);
+}
+
+/** The field a (case-insensitive) name or alias stands for. */
+export function lookupField(name: string): FieldSpec | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+/** Every accepted field spelling, canonical names first. */
+export function fieldSpellings(): string[] {
+  return [...FIELDS.map((f) => f.name), ...FIELDS.flatMap((f) => f.aliases)];
+}
+
+/** The fields plain fuzzy words look in. */
+export const FUZZY_FIELDS: readonly TextField[] = FIELDS.filter(
+  (f): f is TextField => f.kind === 'text' && f.fuzzyValue !== undefined,
+);
+
+/** Help text for --help and the UI help overlay: syntax first, then one line per field. */
+export function queryHelpLines(): string[] {
+  const lines = [
+    'words          fuzzy text: name, source, user, resource, IP, error, region, key',
+    '               (assumrole finds AssumeRole; "quoted words" are exact text)',
+    'field:value    exact match, any case; * globs (name:Get*); "quotes" for spaces',
+    'field:a field:b   same field repeated: either;  different fields: both',
+    '-field:value   exclude;  -word excludes rows containing word',
+    '',
+  ];
+  const width = Math.max(...FIELDS.map((f) => f.name.length)) + 2;
+  for (const field of FIELDS) {
+    const label = `${field.name}:`.padEnd(width);
+    lines.push(`${label} ${field.description}  (${field.example})`);
+  }
+  return lines;
+}

@@ -1,0 +1,136 @@
+import type { QueryError } from './errors.js';
+
+/**
+ * A value as typed. `*` outside quotes is a wildcard; inside quotes it is a
+ * literal star. `segments` are the literal runs between wildcards, so a value
+ * without wildcards has exactly one segment.
+ */
+export interface RawValue {
+  /** The unescaped text (quotes removed), for messages. */
+  text: string;
+  segments: string[];
+  glob: boolean;
+  /** Some part of the value was quoted. */
+  quoted: boolean;
+}
+
+export interface RawTerm {
+  negated: boolean;
+  /** The field name as typed, or null for a plain word. */
+  field: string | null;
+  /** Offset of the term's first character (the '-' when negated). */
+  start: number;
+  /** Offset of the field name (equals the value offset for plain words). */
+  fieldStart: number;
+  /** Offset of the value's first character. */
+  valueStart: number;
+  value: RawValue;
+}
+
+export type TokenizeResult = { ok: true; terms: RawTerm[] } | { ok: false; error: QueryError };
+
+const FIELD_PREFIX = /[A-Za-z]+:/y;
+
+function isSpace(ch: string): boolean {
+  return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+}
+
+/**
+ * Splits a query into terms: `word`, `"quoted words"`, `field:value`,
+ * `field:"quoted value"`, each optionally preceded by `-`. A word that starts
+ * with `arn:` is a plain word, so a pasted ARN searches the text.
+ */
+export function tokenize(source: string): TokenizeResult {
+  const terms: RawTerm[] = [];
+  let i = 0;
+  const n = source.length;
+  while (i < n) {
+    if (isSpace(source[i]!)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let negated = false;
+    if (source[i] === '-') {
+      if (i + 1 >= n || isSpace(source[i + 1]!)) {
+        return fail("'-' must be followed by a term", start, 'write -field:value or -word, without a space');
+      }
+      negated = true;
+      i++;
+    }
+    let field: string | null = null;
+    const fieldStart = i;
+    FIELD_PREFIX.lastIndex = i;
+    const prefix = FIELD_PREFIX.exec(source);
+    if (prefix && prefix[0].toLowerCase() !== 'arn:') {
+      field = prefix[0].slice(0, -1);
+      i += prefix[0].length;
+    }
+    const valueStart = i;
+    const value = readValue(source, i);
+    if ('error' in value) return { ok: false, error: value.error };
+    i = value.end;
+    terms.push({ negated, field, start, fieldStart, valueStart, value: value.value });
+  }
+  return { ok: true, terms };
+}
+
+function fail(message: string, position: number, hint: string): TokenizeResult {
+  return { ok: false, error: { message, position, hint } };
+}
+
+type ReadValue = { value: RawValue; end: number } | { error: QueryError };
+
+/** Reads unquoted and quoted runs up to the next space outside quotes. */
+function readValue(source: string, from: number): ReadValue {
+  const segments: string[] = [];
+  let current = '';
+  let text = '';
+  let glob = false;
+  let quoted = false;
+  let i = from;
+  const n = source.length;
+  while (i < n && !isSpace(source[i]!)) {
+    const ch = source[i]!;
+    if (ch === '"') {
+      quoted = true;
+      const open = i;
+      i++;
+      let closed = false;
+      while (i < n) {
+        const c = source[i]!;
+        if (c === '\\' && i + 1 < n && (source[i + 1] === '"' || source[i + 1] === '\\')) {
+          current += source[i + 1];
+          text += source[i + 1];
+          i += 2;
+          continue;
+        }
+        if (c === '"') {
+          closed = true;
+          i++;
+          break;
+        }
+        current += c;
+        text += c;
+        i++;
+      }
+      if (!closed) {
+        return {
+          error: { message: 'unterminated quote', position: open, hint: 'close the quote with "; write \\" for a quote inside' },
+        };
+      }
+      continue;
+    }
+    if (ch === '*') {
+      glob = true;
+      segments.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+    text += ch;
+    i++;
+  }
+  segments.push(current);
+  return { value: { text, segments, glob, quoted }, end: i };
+}

@@ -1,0 +1,128 @@
+import Fuse, { type IFuseOptions } from 'fuse.js';
+import type { EventRow } from '../model/types.js';
+import { FUZZY_FIELDS } from './fields.js';
+
+/**
+ * How far a fuzzy word may be from a value. Tuned on the real datasets:
+ * `assumrole` -> AssumeRole*, `getobjct` -> GetObject*, `acessdenied` ->
+ * AccessDenied*, while `putbucketpolcy` stops at Put/GetBucketPolicy and
+ * `deletetrail` does not drift to UpdateTrail (0.28 lets it).
+ */
+export const FUZZY_THRESHOLD = 0.22;
+
+/** Shorter words only match as substrings: two or three letters fuzzily match nearly everything. */
+export const FUZZY_MIN_LENGTH = 4;
+
+/** Per field: beyond this many distinct values new ones are not added (object keys, instance ids). */
+const FIELD_VALUE_LIMIT = 20_000;
+
+/** Values longer than this are ids or paths, not words anyone misspells. */
+const VALUE_LENGTH_LIMIT = 160;
+
+const WORD_CACHE_LIMIT = 256;
+
+const FUSE_OPTIONS: IFuseOptions<string> = {
+  threshold: FUZZY_THRESHOLD,
+  ignoreLocation: true,
+  includeScore: true,
+  isCaseSensitive: false,
+  shouldSort: false,
+};
+
+/** One value a fuzzy word means. `entry` indexes Vocabulary.value/fieldOf. */
+export interface FuzzyHit {
+  entry: number;
+  score: number;
+}
+
+interface CachedSearch {
+  upTo: number;
+  hits: FuzzyHit[];
+}
+
+export interface RowLog {
+  log(): readonly EventRow[];
+}
+
+/**
+ * The distinct values of the fields plain words look in (FUZZY_FIELDS), kept
+ * in arrival order and append-only, so a compiled query can catch up on
+ * values added after it was compiled by searching only the new ones.
+ */
+export class Vocabulary {
+  private readonly values: string[] = [];
+  private readonly fields: number[] = [];
+  private readonly known: Set<string>[] = FUZZY_FIELDS.map(() => new Set<string>());
+  private readonly fuse = new Fuse<string>([], FUSE_OPTIONS);
+  private readonly cache = new Map<string, CachedSearch>();
+  private cursor = 0;
+  private readonly adders = FUZZY_FIELDS.map((_, k) => (value: string): boolean => {
+    this.addValue(k, value);
+    return false;
+  });
+
+  /** Distinct (field, value) entries so far; grows as rows arrive. */
+  get count(): number {
+    return this.values.length;
+  }
+
+  value(entry: number): string {
+    return this.values[entry]!;
+  }
+
+  /** Index into FUZZY_FIELDS of the field the entry came from. */
+  fieldOf(entry: number): number {
+    return this.fields[entry]!;
+  }
+
+  /** Reads the store's arrival log from where the last update stopped. */
+  update(store: RowLog): void {
+    const log = store.log();
+    if (this.cursor >= log.length) return;
+    this.addRows(log, this.cursor);
+    this.cursor = log.length;
+  }
+
+  addRows(rows: readonly EventRow[], from = 0): void {
+    for (let i = from; i < rows.length; i++) {
+      const row = rows[i]!;
+      for (let k = 0; k < FUZZY_FIELDS.length; k++) FUZZY_FIELDS[k]!.fuzzyValue!(row, this.adders[k]!);
+    }
+  }
+
+  /** Entries at index >= `from` that fuse.js says the (lowercase) word means. */
+  search(word: string, from = 0): FuzzyHit[] {
+    if (from === 0) return this.searchAll(word).slice();
+    if (from >= this.values.length) return [];
+    return this.searchSlice(word, from);
+  }
+
+  private searchAll(word: string): FuzzyHit[] {
+    let cached = this.cache.get(word);
+    if (!cached) {
+      const hits = this.fuse.search(word).map((r) => ({ entry: r.refIndex, score: r.score ?? 0 }));
+      cached = { upTo: this.values.length, hits };
+      if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
+      this.cache.set(word, cached);
+    } else if (cached.upTo < this.values.length) {
+      cached.hits.push(...this.searchSlice(word, cached.upTo));
+      cached.upTo = this.values.length;
+    }
+    return cached.hits;
+  }
+
+  private searchSlice(word: string, from: number): FuzzyHit[] {
+    const slice = new Fuse(this.values.slice(from), FUSE_OPTIONS);
+    return slice.search(word).map((r) => ({ entry: from + r.refIndex, score: r.score ?? 0 }));
+  }
+
+  private addValue(field: number, value: string): void {
+    if (value === '' || value.length > VALUE_LENGTH_LIMIT) return;
+    const known = this.known[field]!;
+    if (known.has(value) || known.size >= FIELD_VALUE_LIMIT) return;
+    known.add(value);
+    this.values.push(value);
+    this.fields.push(field);
+    this.fuse.add(value);
+  }
+}

@@ -1,0 +1,136 @@
+import type { EventRow, ResourceRef } from '../../src/model/types.js';
+
+/** What the reader puts in row.text: the lowercase words plain query words search. */
+export function searchText(row: EventRow): string {
+  return [
+    row.name,
+    row.source,
+    row.actor,
+    ...row.userNames,
+    ...row.resources.flatMap((r) => [r.name, r.arn]),
+    row.sourceIp,
+    row.errorCode,
+    row.region,
+    row.accessKey,
+  ]
+    .filter((part) => part !== '')
+    .join(' ')
+    .toLowerCase();
+}
+
+export function resource(type: string, name: string, arn = '', accountId = ''): ResourceRef {
+  return { type, name, arn, accountId };
+}
+
+let counter = 0;
+
+/** A complete EventRow with every field set; `text` is derived unless given. */
+export function makeRow(fields: Partial<EventRow> = {}): EventRow {
+  counter++;
+  const row: EventRow = {
+    id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
+    time: Date.UTC(2024, 2, 5, 12, 0, 0),
+    timeRaw: '',
+    name: 'DescribeInstances',
+    source: 'ec2.amazonaws.com',
+    region: 'us-east-1',
+    actor: 'alice',
+    identityType: 'IAMUser',
+    principalArn: 'arn:aws:iam::111122223333:user/alice',
+    userNames: ['alice'],
+    account: '111122223333',
+    recipientAccount: '111122223333',
+    accessKey: 'AKIAEXAMPLE0000ALICE',
+    sourceIp: '198.51.100.7',
+    userAgent: 'aws-cli/2.13.5',
+    errorCode: '',
+    errorMessage: '',
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    category: 'Management',
+    requestId: `req-${counter}`,
+    sharedEventId: '',
+    resources: [],
+    insight: null,
+    ref: { file: 'test.json', index: counter },
+    text: '',
+    seq: -1,
+    ...fields,
+  };
+  if (fields.text === undefined) row.text = searchText(row);
+  return row;
+}
+
+/** An assumed-role row the way the reader fills one (actor Role/session, names role + session). */
+export function assumedRoleRow(role: string, session: string, fields: Partial<EventRow> = {}): EventRow {
+  return makeRow({
+    actor: `${role}/${session}`,
+    identityType: 'AssumedRole',
+    principalArn: `arn:aws:sts::111122223333:assumed-role/${role}/${session}`,
+    userNames: [role, session],
+    accessKey: 'ASIAEXAMPLE00SESSION',
+    ...fields,
+  });
+}
+
+/** A small deterministic PRNG so random tests are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMES = ['GetObject', 'PutObject', 'AssumeRole', 'AssumeRoleWithSAML', 'ConsoleLogin', 'RunInstances', 'DeleteBucket', 'ListBuckets', 'CreateUser', 'DescribeInstances'];
+const SOURCES = ['s3.amazonaws.com', 'sts.amazonaws.com', 'signin.amazonaws.com', 'ec2.amazonaws.com', 'iam.amazonaws.com'];
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'];
+const ERRORS = ['', '', '', 'AccessDenied', 'Client.UnauthorizedOperation', 'NoSuchBucket'];
+const USERS = ['alice', 'bob', 'Carol'];
+const ROLES = ['Admin', 'ReadOnly', 'deploy-role'];
+const SESSIONS = ['alice', 'ci-job', 'i-0abc123'];
+const BUCKETS = ['my-bucket', 'logs', 'Backups'];
+
+function pick<T>(random: () => number, list: readonly T[]): T {
+  return list[Math.floor(random() * list.length)]!;
+}
+
+/** A random but plausible row; every field varies a little. */
+export function randomRow(random: () => number): EventRow {
+  const assumed = random() < 0.4;
+  const root = !assumed && random() < 0.1;
+  const user = pick(random, USERS);
+  const role = pick(random, ROLES);
+  const session = pick(random, SESSIONS);
+  const bucket = pick(random, BUCKETS);
+  const resources =
+    random() < 0.5
+      ? [resource('AWS::S3::Bucket', bucket, `arn:aws:s3:::${bucket}`)]
+      : random() < 0.5
+        ? [resource('AWS::S3::Object', `${bucket}/key${Math.floor(random() * 3)}`, random() < 0.5 ? `arn:aws:s3:::${bucket}/` : `arn:aws:s3:::${bucket}/key1`)]
+        : [resource('AWS::EC2::Instance', `i-0${Math.floor(random() * 5)}`, '')];
+  const timeBase = Date.UTC(2024, 2, 5, 0, 0, 0);
+  const fields: Partial<EventRow> = {
+    time: random() < 0.03 ? Number.NaN : timeBase + Math.floor(random() * 10) * 3_600_000,
+    name: pick(random, NAMES),
+    source: pick(random, SOURCES),
+    region: pick(random, REGIONS),
+    errorCode: pick(random, ERRORS),
+    readOnly: random() < 0.1 ? null : random() < 0.5,
+    category: random() < 0.7 ? 'Management' : 'Data',
+    eventType: random() < 0.9 ? 'AwsApiCall' : 'AwsConsoleSignIn',
+    sourceIp: `10.0.${Math.floor(random() * 3)}.${Math.floor(random() * 3)}`,
+    account: random() < 0.8 ? '111122223333' : '444455556666',
+    recipientAccount: random() < 0.9 ? '111122223333' : '777788889999',
+    accessKey: random() < 0.5 ? 'AKIAEXAMPLE0000ALICE' : random() < 0.5 ? 'ASIAEXAMPLE00SESSION' : '',
+    resources,
+  };
+  if (assumed) return assumedRoleRow(role, session, fields);
+  if (root) {
+    return makeRow({ ...fields, actor: 'root', identityType: 'Root', principalArn: 'arn:aws:iam::111122223333:root', userNames: ['root'] });
+  }
+  return makeRow({ ...fields, actor: user, userNames: [user], principalArn: `arn:aws:iam::111122223333:user/${user}` });
+}
