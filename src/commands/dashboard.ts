@@ -1,5 +1,46 @@
-// STUB — replaced by the helper that owns this command.
-export async function runDashboard(_argv: string[]): Promise<number> {
-  process.stderr.write('trailtop dashboard: not implemented yet\n');
-  return 1;
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseCommandArgs } from './args.js';
+
+export const DASHBOARD_USAGE = `Usage: trailtop [DIR] [--no-watch]
+
+Opens the dashboard on DIR (default: the current folder): every CloudTrail
+log below it, newest first, filtered as you type. Press ? inside for the keys.
+
+Options:
+  --no-watch   load the folder once; do not follow new or changed files
+  -h, --help   show this help`;
+
+/** `trailtop [DIR] [--no-watch] [--help]`: the interactive dashboard. */
+export async function runDashboard(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    'no-watch': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(`${DASHBOARD_USAGE}\n`);
+    return 0;
+  }
+  const dir = path.resolve(positionals[0] ?? '.');
+  try {
+    const info = await stat(dir);
+    if (!info.isDirectory()) {
+      process.stderr.write(`trailtop: not a folder: ${JSON.stringify(dir)}\n`);
+      return 2;
+    }
+  } catch {
+    process.stderr.write(`trailtop: no such folder: ${JSON.stringify(dir)}\n`);
+    return 2;
+  }
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write(
+      "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR' or 'trailtop tail DIR'\n",
+    );
+    return 2;
+  }
+  // Ink renders only a final frame when it thinks it runs in CI; a terminal on both ends means a person is watching.
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+  const { runInteractive } = await import('../ui/run.js');
+  return runInteractive(dir, { watch: !values['no-watch'] });
 }

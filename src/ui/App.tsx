@@ -1,0 +1,410 @@
+import { Box, useApp, useInput, useStdout, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ComponentType } from 'react';
+import type { EventRow, RecordRef } from '../model/types.js';
+import { compileQuery, queryHelpLines } from '../query/index.js';
+import type { EventStore } from '../store/eventStore.js';
+import { colorEnabled } from '../term/color.js';
+import type { Env } from '../term/osc52.js';
+import { describeCopy, osc52Copy } from '../term/osc52.js';
+import { supportsHyperlinks } from '../term/osc8.js';
+import { sanitize } from '../term/sanitize.js';
+import { truncate } from '../term/width.js';
+import { BadFilesView, badFileLines } from './BadFilesView.js';
+import { buildDetail, resourceQuery } from './detailModel.js';
+import { DetailPanel } from './DetailPanel.js';
+import { EventList, listBodyHeight } from './EventList.js';
+import { zoneLabel, type TimeZoneMode } from './format.js';
+import { Header, headerHeight } from './Header.js';
+import { HelpOverlay, helpBodyHeight, helpLines } from './HelpOverlay.js';
+import { useFilteredView } from './hooks/useFilteredView.js';
+import { useTerminalSize } from './hooks/useTerminalSize.js';
+import { jsonBodyHeight, JsonView } from './JsonView.js';
+import { prettyJsonLines, wrapTokens } from './jsonModel.js';
+import { actionFor, splitChunk, type Action, type Mode } from './keys.js';
+import { editLine } from './lineEditor.js';
+import { cursorIndex, newAbove, windowFor } from './listModel.js';
+import { QueryBar, queryBarHeight } from './QueryBar.js';
+import { initialState, reducer, type UiAction, type UiState } from './state.js';
+import { StatusBar } from './StatusBar.js';
+import { makeTheme, ThemeContext } from './theme.js';
+
+/** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
+export interface PluginViewProps {
+  store: EventStore;
+  /** The list's current rows (filtered, newest first). */
+  rows: readonly EventRow[];
+  queryText: string;
+  zone: TimeZoneMode;
+  width: number;
+  height: number;
+  /** Back to the list. */
+  onClose(): void;
+  /** Back to the list with this query applied (e.g. Insights' Enter). */
+  setQuery(text: string): void;
+  /** A message on the status line. */
+  setStatus(text: string): void;
+}
+
+export interface PluginViews {
+  insights?: ComponentType<PluginViewProps>;
+  export?: ComponentType<PluginViewProps>;
+}
+
+/** Lets the code that mounted App drive it (tests, future views). */
+export interface AppController {
+  setQuery(text: string): void;
+}
+
+export interface AppProps {
+  store: EventStore;
+  folder: string;
+  watching: boolean;
+  env?: Env;
+  readRecord?: (ref: RecordRef) => Promise<Record<string, unknown> | null>;
+  views?: PluginViews;
+  initialQuery?: string;
+  onController?: (controller: AppController) => void;
+  /** Called instead of Ink's exit when the user quits (default: useApp().exit). */
+  onQuit?: () => void;
+}
+
+/** Detail panel width when it sits beside the list (terminals >= SIDE_BY_SIDE columns). */
+export const SIDE_BY_SIDE = 140;
+
+const STATUS_MS = 5000;
+
+interface JsonState {
+  row: EventRow | null;
+  text: string;
+  lines: string[];
+  message: string;
+}
+
+const HINTS: Partial<Record<Mode, string>> = {
+  list: 'Enter details · / query · ? help · t time · f follow · b bad files · i insights · d download · q quit',
+  query: 'type to filter · Enter keep · Esc cancel · Ctrl-U clear',
+  detail: 'Tab/←/→ links · y copy · r resource events · v JSON · ↑/↓ other events · Enter/Esc close',
+  json: 'j/k PgUp/PgDn g/G scroll · y copy JSON · Esc back',
+  help: 'j/k scroll · ? or Esc close',
+  badfiles: 'j/k scroll · Esc back',
+};
+
+export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', onController, onQuit }: AppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const { columns: width, rows: termRows } = useTerminalSize();
+  const stateRef = useRef<UiState | null>(null);
+  stateRef.current ??= initialState(initialQuery);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  // State lives in a ref so each keystroke sees the one before it even when no frame was drawn in between.
+  const dispatch = useCallback((action: UiAction) => {
+    const next = reducer(stateRef.current!, action);
+    if (next !== stateRef.current) {
+      stateRef.current = next;
+      rerender();
+    }
+  }, []);
+  const state = stateRef.current;
+  const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
+  const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
+  const { rows, ready, storeVersion } = useFilteredView(store, state.queryText);
+  const progress = store.progress;
+
+  // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
+  const height = Math.max(6, termRows - 1);
+  const headH = headerHeight(progress);
+  const queryH = queryBarHeight(state.queryError);
+  const mainH = Math.max(2, height - headH - queryH - 1);
+  const bodyH = listBodyHeight(mainH);
+
+  const cursor = cursorIndex(rows, state.anchor, state.follow);
+  const win = windowFor(rows.length, cursor, state.offset, bodyH);
+  const newCount = state.follow ? 0 : newAbove(rows, state.newestWhenLeft);
+  const currentRow = rows[cursor] ?? null;
+  const detailRow = state.detailRow;
+  const detail = useMemo(() => (detailRow ? buildDetail(detailRow, state.zone) : null), [detailRow, state.zone]);
+
+  const wide = width >= SIDE_BY_SIDE;
+  const detailWidth = wide ? Math.min(100, Math.floor(width * 0.45)) : width;
+  const listWidth = state.mode === 'detail' && wide ? width - detailWidth : width;
+
+  const setQuery = useCallback((text: string) => dispatch({ type: 'setQuery', text }), []);
+  const setStatus = useCallback((text: string) => dispatch({ type: 'status', text }), []);
+  const close = useCallback(() => dispatch({ type: 'setMode', mode: 'list' }), []);
+  useEffect(() => {
+    onController?.({ setQuery });
+  }, [onController, setQuery]);
+
+  // The status message fades after a while.
+  useEffect(() => {
+    if (!state.status) return;
+    const timer = setTimeout(() => dispatch({ type: 'status', text: '' }), STATUS_MS);
+    return () => clearTimeout(timer);
+  }, [state.status]);
+
+  // Filter as you type: validate the draft shortly after the last keystroke.
+  useEffect(() => {
+    if (state.mode !== 'query') return;
+    const draft = state.draft;
+    const timer = setTimeout(() => {
+      const result = compileQuery(draft);
+      dispatch(result.ok ? { type: 'queryValid', text: draft } : { type: 'queryInvalid', error: result.error });
+    }, 60);
+    return () => clearTimeout(timer);
+  }, [state.draft, state.mode]);
+
+  // The JSON view reads the original record back from its file.
+  const [json, setJson] = useState<JsonState>({ row: null, text: '', lines: [], message: '' });
+  const jsonRow = state.mode === 'json' ? state.jsonRow : null;
+  useEffect(() => {
+    if (!jsonRow) return;
+    let live = true;
+    setJson({ row: jsonRow, text: '', lines: [], message: 'Reading the record…' });
+    const read = readRecord ?? (async () => null);
+    read(jsonRow.ref).then(
+      (record) => {
+        if (!live) return;
+        if (record) {
+          setJson({ row: jsonRow, text: JSON.stringify(record, null, 2), lines: prettyJsonLines(record), message: '' });
+        } else {
+          const { text: _search, seq: _seq, ...fields } = jsonRow;
+          setJson({
+            row: jsonRow,
+            text: JSON.stringify(fields, null, 2),
+            lines: prettyJsonLines(fields),
+            message: 'The original record could not be read back (file changed or removed); showing the parsed fields.',
+          });
+        }
+      },
+      (error: unknown) => {
+        if (live) setJson({ row: jsonRow, text: '', lines: [], message: `Could not read the record: ${sanitize(String(error))}` });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [jsonRow, readRecord]);
+  const jsonLines = useMemo(() => wrapTokens(json.lines, width), [json.lines, width]);
+
+  const help = useMemo(() => helpLines(queryHelpLines(), { insights: Boolean(views.insights), export: Boolean(views.export) }), [views.insights, views.export]);
+  const badLines = useMemo(
+    () => badFileLines(progress.badFiles, progress.skippedFiles, width),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- progress is mutated in place; storeVersion signals it
+    [progress.badFiles.length, progress.skippedFiles.length, width, storeVersion],
+  );
+
+  const copy = useCallback(
+    (text: string, what: string) => {
+      const result = osc52Copy(text, { env });
+      if (result.ok) stdout.write(result.sequence);
+      dispatch({ type: 'status', text: describeCopy(result, what) });
+    },
+    [env, stdout],
+  );
+
+  const quit = useCallback(() => {
+    if (onQuit) onQuit();
+    else exit();
+  }, [exit, onQuit]);
+
+  const scrollLimit = (mode: Mode, h = mainH): number => {
+    if (mode === 'json') return Math.max(0, jsonLines.length - jsonBodyHeight(h));
+    if (mode === 'help') return Math.max(0, help.length - helpBodyHeight(h));
+    if (mode === 'badfiles') return Math.max(0, badLines.length - (h - 1));
+    return 0;
+  };
+
+  // Keys are handled against the latest state (stateRef), not the last rendered one: keystrokes
+  // that arrive faster than frames (typing, pastes, tmux send-keys) must each see the previous one's effect.
+  const live = { rows, bodyH, mainH, json, views, scrollLimit, copy, quit, setQuery };
+  const liveRef = useRef(live);
+  liveRef.current = live;
+
+  const handleRef = useRef<(input: string, key: Key) => void>(() => {});
+  handleRef.current = (input: string, key: Key): void => {
+    const { rows, bodyH, mainH, json, views, scrollLimit, copy, quit, setQuery } = liveRef.current;
+    const state = stateRef.current!;
+    const mode = state.mode;
+    const action = actionFor(mode, input, key);
+    if (action === 'forceQuit') return quit();
+    if (mode === 'insights' || mode === 'export') return; // the plug-in view owns its keys
+    if (mode === 'query') {
+      if (action === 'applyQuery') {
+        const result = compileQuery(state.draft);
+        dispatch(result.ok ? { type: 'applyQuery', text: state.draft } : { type: 'queryInvalid', error: result.error });
+        return;
+      }
+      if (action === 'cancelQuery') return dispatch({ type: 'cancelQuery' });
+      if (action === 'clearQuery') return dispatch({ type: 'draft', text: '', caret: 0 });
+      const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
+      if (edited) dispatch({ type: 'draft', text: edited.text, caret: edited.caret });
+      return;
+    }
+    if (!action) return;
+    const cursor = cursorIndex(rows, state.anchor, state.follow);
+    const currentRow = rows[cursor] ?? null;
+    if (mode === 'json' || mode === 'help' || mode === 'badfiles') {
+      const limit = scrollLimit(mode, mainH);
+      const pageView = Math.max(1, mainH - 2);
+      const targets: Partial<Record<Action, number>> = {
+        up: state.scroll - 1,
+        down: state.scroll + 1,
+        pageUp: state.scroll - pageView,
+        pageDown: state.scroll + pageView,
+        top: 0,
+        bottom: limit,
+      };
+      const to = targets[action];
+      if (to !== undefined) return dispatch({ type: 'scroll', to: Math.min(limit, to) });
+    } else {
+      const page = Math.max(1, bodyH - 1);
+      const targets: Partial<Record<Action, number>> = {
+        up: cursor - 1,
+        down: cursor + 1,
+        pageUp: cursor - page,
+        pageDown: cursor + page,
+        bottom: rows.length - 1,
+      };
+      if (action === 'top') return dispatch({ type: 'followNewest' });
+      const to = targets[action];
+      if (to !== undefined) return dispatch({ type: 'move', rows, to, height: bodyH });
+    }
+    const detail = state.detailRow ? buildDetail(state.detailRow, state.zone) : null;
+    switch (action) {
+      case 'quit':
+        return quit();
+      case 'follow':
+        return dispatch({ type: 'followNewest' });
+      case 'open':
+        if (mode === 'detail' && state.detailRow && state.detailRow === currentRow) return dispatch({ type: 'setMode', mode: 'list' });
+        if (currentRow) dispatch({ type: 'openDetail', row: currentRow });
+        return;
+      case 'back':
+        return dispatch({ type: 'back' });
+      case 'editQuery':
+        return dispatch({ type: 'editQuery' });
+      case 'help':
+        return dispatch(mode === 'help' ? { type: 'back' } : { type: 'openOverlay', mode: 'help' });
+      case 'toggleTime':
+        return dispatch({ type: 'toggleZone' });
+      case 'badFiles':
+        return dispatch({ type: 'openOverlay', mode: 'badfiles' });
+      case 'insights':
+      case 'export': {
+        const target = action === 'insights' ? 'insights' : 'export';
+        if (views[target]) return dispatch({ type: 'setMode', mode: target });
+        return dispatch({ type: 'status', text: `${action === 'insights' ? 'The Insights view' : 'Download'} is coming in a later version` });
+      }
+      case 'json': {
+        const row = mode === 'detail' ? state.detailRow : currentRow;
+        if (row) dispatch({ type: 'openJson', row });
+        return;
+      }
+      case 'nextLink':
+      case 'prevLink': {
+        const count = detail?.links.length ?? 0;
+        if (count === 0) return dispatch({ type: 'status', text: 'No links for this event' });
+        const step = action === 'nextLink' ? 1 : -1;
+        return dispatch({ type: 'link', index: (state.linkIndex + step + count) % count });
+      }
+      case 'copy': {
+        if (mode === 'json') {
+          if (json.text) copy(json.text, 'the event JSON');
+          return;
+        }
+        const link = detail?.links[state.linkIndex];
+        if (!link) return dispatch({ type: 'status', text: 'No link selected (Tab moves between links)' });
+        if (!link.url) return dispatch({ type: 'status', text: `${link.label}: Link not available` });
+        return copy(link.url, `the ${link.label} link`);
+      }
+      case 'resourceTimeline': {
+        const link = detail?.links[state.linkIndex];
+        if (!link?.resource) return dispatch({ type: 'status', text: 'Select a resource link first (Tab)' });
+        return setQuery(resourceQuery(link.resource));
+      }
+      default:
+        return;
+    }
+  };
+  const onInput = useCallback((input: string, key: Key) => {
+    for (const stroke of splitChunk(input, key, stateRef.current!.mode === 'query')) {
+      // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.
+      handleRef.current(stroke.input, stroke.key);
+    }
+  }, []);
+  useInput(onInput);
+
+  const Insights = views.insights;
+  const Export = views.export;
+  const pluginProps: PluginViewProps = { store, rows, queryText: state.queryText, zone: state.zone, width, height: mainH, onClose: close, setQuery, setStatus };
+
+  let main;
+  const emptyText = store.size === 0 ? (progress.phase === 'loading' ? 'Loading…' : 'No events in this folder yet') : 'No events match the query';
+  const list = (w: number) => <EventList rows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} />;
+  switch (state.mode) {
+    case 'detail':
+      main = detailRow ? (
+        wide ? (
+          <Box height={mainH} width={width}>
+            {list(listWidth)}
+            <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} width={detailWidth} height={mainH} hyperlinks={hyperlinks} />
+          </Box>
+        ) : (
+          <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} width={width} height={mainH} hyperlinks={hyperlinks} />
+        )
+      ) : (
+        list(width)
+      );
+      break;
+    case 'json':
+      main = (
+        <JsonView
+          title={`Event record ${truncate(sanitize(json.row?.id ?? ''), 40)}`}
+          lines={jsonLines}
+          message={json.message}
+          scroll={Math.min(state.scroll, scrollLimit('json'))}
+          width={width}
+          height={mainH}
+        />
+      );
+      break;
+    case 'help':
+      main = <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} />;
+      break;
+    case 'badfiles':
+      main = <BadFilesView bad={progress.badFiles} skipped={progress.skippedFiles} scroll={state.scroll} width={width} height={mainH} />;
+      break;
+    case 'insights':
+      main = Insights ? <Insights {...pluginProps} /> : list(width);
+      break;
+    case 'export':
+      main = Export ? <Export {...pluginProps} /> : list(width);
+      break;
+    default:
+      main = list(width);
+  }
+
+  const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={width} height={height} overflow="hidden">
+        <Header
+          folder={folder}
+          progress={progress}
+          watching={watching}
+          shown={rows.length}
+          total={store.size}
+          newCount={newCount}
+          follow={state.follow}
+          width={width}
+        />
+        <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} width={width} />
+        <Box height={mainH} width={width} flexShrink={0} overflow="hidden">
+          {main}
+        </Box>
+        <StatusBar message={state.status} hints={HINTS[state.mode] ?? 'Esc back · Ctrl-C quit'} right={right} width={width} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}
+

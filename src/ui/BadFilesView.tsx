@@ -1,0 +1,59 @@
+import { Box, Text } from 'ink';
+import type { BadFile } from '../model/types.js';
+import { sanitize } from '../term/sanitize.js';
+import { truncate } from '../term/width.js';
+import { useTheme } from './theme.js';
+import { wrapText } from './wrap.js';
+
+export interface BadFilesViewProps {
+  bad: readonly BadFile[];
+  skipped: readonly BadFile[];
+  scroll: number;
+  width: number;
+  height: number;
+}
+
+interface Line {
+  text: string;
+  tone: 'heading' | 'path' | 'reason';
+}
+
+/** Lines of the view; file names and reasons come from the folder and are sanitised like log text. */
+export function badFileLines(bad: readonly BadFile[], skipped: readonly BadFile[], width: number): Line[] {
+  const lines: Line[] = [];
+  const section = (title: string, files: readonly BadFile[]): void => {
+    lines.push({ text: `${title} (${files.length})`, tone: 'heading' });
+    if (files.length === 0) lines.push({ text: '  none', tone: 'reason' });
+    for (const file of files) {
+      lines.push({ text: `  ${truncate(sanitize(file.path), width - 2)}`, tone: 'path' });
+      for (const part of wrapText(sanitize(file.reason), width - 6, 3)) lines.push({ text: `      ${part}`, tone: 'reason' });
+    }
+  };
+  section('Unreadable or malformed files', bad);
+  section('Skipped (not CloudTrail events)', skipped);
+  return lines;
+}
+
+export function BadFilesView({ bad, skipped, scroll, width, height }: BadFilesViewProps) {
+  const theme = useTheme();
+  const lines = badFileLines(bad, skipped, width);
+  const body = Math.max(1, height - 1);
+  const top = Math.max(0, Math.min(scroll, lines.length - body));
+  return (
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden">
+      <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
+        {truncate(' Files with problems · j/k scroll · Esc back', width)}
+      </Text>
+      {lines.slice(top, top + body).map((line, i) => (
+        <Text
+          key={top + i}
+          wrap="truncate-end"
+          bold={line.tone === 'heading' && theme.bold}
+          color={line.tone === 'heading' ? theme.accent : line.tone === 'reason' ? theme.muted : undefined}
+        >
+          {line.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,91 @@
+import { Box, Text } from 'ink';
+import { memo, useMemo } from 'react';
+import type { EventRow } from '../model/types.js';
+import { COLUMN_GAP, layoutColumns, type ColumnContext, type LaidOutColumn } from './columns.js';
+import { isError, isInsight, rowMarker, type TimeZoneMode } from './format.js';
+import type { ListWindow } from './listModel.js';
+import { sanitize } from '../term/sanitize.js';
+import { fit } from '../term/width.js';
+import { useTheme, type Theme } from './theme.js';
+
+/** Cursor mark + row-kind mark, in front of every row. */
+export const GUTTER = 2;
+
+export interface EventListProps {
+  rows: readonly EventRow[];
+  window: ListWindow;
+  width: number;
+  /** Lines available, including the column titles. */
+  height: number;
+  zone: TimeZoneMode;
+  emptyText: string;
+}
+
+/** Rows of the list body for a given total height (one line goes to the column titles). */
+export function listBodyHeight(height: number): number {
+  return Math.max(1, height - 1);
+}
+
+function rowText(row: EventRow, columns: LaidOutColumn[], ctx: ColumnContext): string {
+  const gap = ' '.repeat(COLUMN_GAP);
+  return columns
+    .map((col) => {
+      let value = col.def.value(row, ctx);
+      if (col.def.shorten && value.length > col.width) value = col.def.shorten(value);
+      return fit(sanitize(value), col.width);
+    })
+    .join(gap);
+}
+
+interface ListRowProps {
+  row: EventRow;
+  selected: boolean;
+  columns: LaidOutColumn[];
+  ctx: ColumnContext;
+  theme: Theme;
+  width: number;
+}
+
+/** One row; memoised so rows that did not change are not rebuilt when new events arrive. */
+const ListRow = memo(function ListRow({ row, selected, columns, ctx, theme, width }: ListRowProps) {
+  const color = isInsight(row) ? theme.insight : isError(row) ? theme.error : undefined;
+  const line = `${selected ? '›' : ' '}${rowMarker(row)}${rowText(row, columns, ctx)}`;
+  return (
+    <Text wrap="truncate-end" color={color} inverse={selected && theme.inverse}>
+      {fit(line, width)}
+    </Text>
+  );
+});
+
+export function EventList({ rows, window, width, height, zone, emptyText }: EventListProps) {
+  const theme = useTheme();
+  const columns = useMemo(() => layoutColumns(Math.max(10, width - GUTTER)), [width]);
+  const shortTime = columns[0]!.width < 19;
+  const ctx = useMemo<ColumnContext>(() => ({ zone, shortTime }), [zone, shortTime]);
+  const titles = ' '.repeat(GUTTER) + columns.map((col) => fit(col.def.title, col.width)).join(' '.repeat(COLUMN_GAP));
+  const visible = rows.slice(window.top, window.end);
+  return (
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden">
+      <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
+        {fit(titles, width)}
+      </Text>
+      {visible.length === 0 ? (
+        <Text wrap="truncate-end" color={theme.muted}>
+          {`  ${emptyText}`}
+        </Text>
+      ) : (
+        visible.map((row, i) => (
+          <ListRow
+            key={row.id}
+            row={row}
+            selected={window.top + i === window.cursor}
+            columns={columns}
+            ctx={ctx}
+            theme={theme}
+            width={width}
+          />
+        ))
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,73 @@
+import { Box, Text } from 'ink';
+import { loadRate, type LoadProgress } from '../store/progress.js';
+import { formatCount, formatRate } from './format.js';
+import { sanitize } from '../term/sanitize.js';
+import { truncate } from '../term/width.js';
+import { useTheme } from './theme.js';
+
+export interface HeaderProps {
+  folder: string;
+  progress: LoadProgress;
+  watching: boolean;
+  shown: number;
+  total: number;
+  newCount: number;
+  follow: boolean;
+  width: number;
+}
+
+export function liveState(progress: LoadProgress, watching: boolean): string {
+  if (progress.phase === 'loading' || progress.phase === 'idle') return 'loading';
+  return watching ? 'watching' : 'not watching';
+}
+
+/** Whether the header needs its second (progress) line. */
+export function headerHeight(progress: LoadProgress): number {
+  return progress.phase === 'loading' ? 2 : 1;
+}
+
+function progressBar(done: number, total: number, width: number): string {
+  const w = Math.max(4, width);
+  const filled = total > 0 ? Math.min(w, Math.round((done / total) * w)) : 0;
+  return `[${'█'.repeat(filled)}${'░'.repeat(w - filled)}]`;
+}
+
+export function Header({ folder, progress, watching, shown, total, newCount, follow, width }: HeaderProps) {
+  const theme = useTheme();
+  const state = liveState(progress, watching);
+  const stateMark = state === 'watching' ? '●' : state === 'loading' ? '◌' : '○';
+  const bad = progress.badFiles.length + progress.skippedFiles.length;
+  const counts = shown === total ? `${formatCount(total)} events` : `${formatCount(shown)} of ${formatCount(total)} events`;
+  const followText = follow ? 'following' : newCount > 0 ? `paused ▲ ${formatCount(newCount)} new (f)` : 'paused';
+  const badText = bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'} (b)` : '';
+  const fixed = `trailtop  ${stateMark} ${state}  ${counts}  ${followText}${badText ? `  ${badText}` : ''}  `;
+  const folderText = truncate(sanitize(folder), Math.max(8, width - fixed.length - 2));
+  const rate = loadRate(progress);
+  const loadingLine =
+    progress.phase === 'loading'
+      ? `loading ${progressBar(progress.filesDone, progress.filesTotal, Math.min(30, Math.floor(width / 4)))} ` +
+        `${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files  ${formatCount(progress.eventsRead)} events  ${formatRate(rate)}`
+      : '';
+  return (
+    <Box flexDirection="column" width={width} flexShrink={0}>
+      <Text wrap="truncate-end">
+        <Text bold={theme.bold} color={theme.accent}>
+          trailtop
+        </Text>
+        <Text>{'  '}</Text>
+        <Text color={state === 'watching' ? theme.ok : theme.warn}>
+          {stateMark} {state}
+        </Text>
+        <Text>{`  ${counts}  `}</Text>
+        <Text color={follow ? theme.muted : theme.warn}>{followText}</Text>
+        {badText ? <Text color={theme.error}>{`  ${badText}`}</Text> : null}
+        <Text color={theme.muted}>{`  ${folderText}`}</Text>
+      </Text>
+      {loadingLine ? (
+        <Text wrap="truncate-end" color={theme.muted}>
+          {truncate(loadingLine, width)}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

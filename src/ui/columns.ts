@@ -1,0 +1,119 @@
+/**
+ * The event list's column set, defined once: titles, how each cell is taken
+ * from a row, and how columns share the terminal width.
+ */
+import type { EventRow } from '../model/types.js';
+import { displayName, displaySource, formatTime, type TimeZoneMode } from './format.js';
+
+export interface ColumnContext {
+  zone: TimeZoneMode;
+  /** Narrow terminals get the short time form. */
+  shortTime: boolean;
+}
+
+export interface ColumnDef {
+  id: 'time' | 'name' | 'user' | 'source' | 'resourceType' | 'resourceName' | 'error' | 'region' | 'ip';
+  title: string;
+  /** Never narrower than this (the title may be cut). */
+  min: number;
+  /** Does not grow past this. */
+  max: number;
+  /** Share of the spare width. */
+  weight: number;
+  /** Only shown when the list is at least this wide. */
+  showFrom: number;
+  /** Raw cell text (not yet sanitised or truncated). */
+  value(row: EventRow, ctx: ColumnContext): string;
+  /** A shorter form used when the value does not fit (e.g. `ec2` for `ec2.amazonaws.com`). */
+  shorten?(value: string): string;
+}
+
+/** `ec2.amazonaws.com` -> `ec2`. */
+export function shortSource(source: string): string {
+  return source.endsWith('.amazonaws.com') ? source.slice(0, -'.amazonaws.com'.length) : source;
+}
+
+/** `arn:aws:sts::1111:assumed-role/Role/session` -> `Role/session`; other values unchanged. */
+export function shortPrincipal(value: string): string {
+  if (!value.startsWith('arn:')) return value;
+  const resource = value.split(':').slice(5).join(':');
+  const parts = resource.split('/');
+  return parts.length > 1 ? parts.slice(1).join('/') : resource;
+}
+
+function firstResource(row: EventRow, pick: 'type' | 'name'): string {
+  const first = row.resources[0];
+  if (!first) return '';
+  const text = pick === 'name' ? first.name || first.arn : first.type;
+  return row.resources.length > 1 ? `${text} +${row.resources.length - 1}` : text;
+}
+
+export const COLUMNS: readonly ColumnDef[] = [
+  { id: 'time', title: 'Event time', min: 14, max: 19, weight: 0, showFrom: 0, value: (row, ctx) => formatTime(row, ctx.zone, ctx.shortTime) },
+  { id: 'name', title: 'Event name', min: 12, max: 40, weight: 4, showFrom: 0, value: (row) => displayName(row) },
+  { id: 'user', title: 'User name', min: 9, max: 48, weight: 3, showFrom: 0, value: (row) => row.actor, shorten: shortPrincipal },
+  { id: 'source', title: 'Event source', min: 7, max: 30, weight: 1.5, showFrom: 0, value: (row) => displaySource(row), shorten: shortSource },
+  {
+    id: 'resourceType',
+    title: 'Resource type',
+    min: 7,
+    max: 28,
+    weight: 1,
+    showFrom: 0,
+    value: (row) => firstResource(row, 'type'),
+    shorten: (value) => value.replace(/^AWS::/, ''),
+  },
+  { id: 'resourceName', title: 'Resource name', min: 9, max: 80, weight: 2.5, showFrom: 0, value: (row) => firstResource(row, 'name') },
+  { id: 'error', title: 'Error code', min: 7, max: 32, weight: 1.5, showFrom: 0, value: (row) => row.errorCode || row.insight?.errorCode || '' },
+  { id: 'region', title: 'Region', min: 9, max: 16, weight: 0.5, showFrom: 150, value: (row) => row.region },
+  { id: 'ip', title: 'Source IP', min: 9, max: 40, weight: 0.5, showFrom: 150, value: (row) => row.sourceIp },
+];
+
+export interface LaidOutColumn {
+  def: ColumnDef;
+  width: number;
+}
+
+/** Space between cells. */
+export const COLUMN_GAP = 1;
+
+/**
+ * Widths for a list `width` cells wide (after the marker gutter). Columns get
+ * their minimum first, then spare width by weight up to their maximum; what
+ * is still left goes to the resource name so the row fills the line.
+ */
+export function layoutColumns(width: number): LaidOutColumn[] {
+  const shown = COLUMNS.filter((def) => width >= def.showFrom);
+  const gaps = COLUMN_GAP * (shown.length - 1);
+  const time = shown[0]!;
+  const timeWidth = width >= 96 ? time.max : time.min;
+  const widths = shown.map((def) => (def === time ? timeWidth : def.min));
+  let spare = width - gaps - widths.reduce((a, b) => a + b, 0);
+  if (spare < 0) {
+    // Too narrow even for the minimums: take width from the right-hand columns first.
+    for (let i = widths.length - 1; i > 0 && spare < 0; i--) {
+      const give = Math.min(widths[i]! - 3, -spare);
+      widths[i]! -= give;
+      spare += give;
+    }
+    return shown.map((def, i) => ({ def, width: Math.max(1, widths[i]!) }));
+  }
+  // Hand out spare width by weight, a few rounds so capped columns pass their share on.
+  for (let round = 0; round < 4 && spare > 0; round++) {
+    const open = shown.map((def, i) => (def.weight > 0 && widths[i]! < def.max ? i : -1)).filter((i) => i >= 0);
+    const totalWeight = open.reduce((sum, i) => sum + shown[i]!.weight, 0);
+    if (totalWeight === 0) break;
+    let given = 0;
+    for (const i of open) {
+      const share = Math.floor((spare * shown[i]!.weight) / totalWeight);
+      const add = Math.min(share, shown[i]!.max - widths[i]!);
+      widths[i]! += add;
+      given += add;
+    }
+    spare -= given;
+    if (given === 0) break;
+  }
+  const last = shown.findIndex((def) => def.id === 'resourceName');
+  widths[last]! += spare;
+  return shown.map((def, i) => ({ def, width: widths[i]! }));
+}

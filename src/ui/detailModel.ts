@@ -1,0 +1,122 @@
+/**
+ * What the detail panel shows for a row, as plain data: summary fields,
+ * Insights statistics, and the resources with their links. The component
+ * only lays these lines out.
+ */
+import type { EventRow, ResourceRef } from '../model/types.js';
+import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
+import { eventConsoleLink, resourceLinks } from '../links/links.js';
+
+export type Tone = 'normal' | 'heading' | 'error' | 'insight' | 'muted' | 'link';
+
+export interface LinkItem {
+  kind: 'event' | 'console' | 'config';
+  label: string;
+  url: string | null;
+  resource: ResourceRef | null;
+}
+
+export interface DetailLine {
+  label: string;
+  value: string;
+  tone: Tone;
+  /** Index into `links` when this line shows a selectable link. */
+  link: number | null;
+}
+
+export interface DetailModel {
+  lines: DetailLine[];
+  links: LinkItem[];
+}
+
+function field(label: string, value: string, tone: Tone = 'normal'): DetailLine {
+  return { label, value, tone, link: null };
+}
+
+function fmtNumber(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '—';
+  return Number.isInteger(n) ? String(n) : n.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** Insight average over baseline average, as the console labels "Rate change". */
+export function rateChange(baseline: number | null, insight: number | null): string {
+  if (baseline === null || insight === null) return '—';
+  if (baseline === 0) return insight > 0 ? '↑ (baseline 0)' : '—';
+  const pct = (insight / baseline) * 100;
+  return `${pct >= 100 ? '↑' : '↓'} ${pct >= 1000 ? Math.round(pct).toLocaleString('en-US') : pct.toFixed(0)}%`;
+}
+
+function insightLines(row: EventRow): DetailLine[] {
+  const d = row.insight;
+  if (!d) return [];
+  const lines = [
+    field('', 'Insight statistics', 'heading'),
+    field('Insight type', d.insightType, 'insight'),
+    field('State', d.state, 'insight'),
+    field('API', `${d.eventSource} ${d.eventName}`),
+    field('Baseline avg', `${fmtNumber(d.baselineAverage)} /min over ${fmtNumber(d.baselineDuration)} min`),
+    field('Insight avg', `${fmtNumber(d.insightAverage)} /min over ${fmtNumber(d.insightDuration)} min`),
+    field('Rate change', rateChange(d.baselineAverage, d.insightAverage), 'insight'),
+    field('Shared event', row.sharedEventId),
+  ];
+  if (d.errorCode) lines.push(field('Error code', d.errorCode, 'error'));
+  for (const attribution of d.attributions) {
+    const top = attribution.insight.slice(0, 3).map((s) => `${s.value} (${fmtNumber(s.average)})`).join(', ');
+    const base = attribution.baseline.slice(0, 3).map((s) => `${s.value} (${fmtNumber(s.average)})`).join(', ');
+    lines.push(field(`Top ${attribution.attribute}`, top || '—'));
+    lines.push(field('  baseline', base || '—', 'muted'));
+  }
+  return lines;
+}
+
+export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
+  const links: LinkItem[] = [];
+  const lines: DetailLine[] = [
+    field('Event time', `${formatTime(row, zone)} ${zoneLabel(zone, Number.isNaN(row.time) ? Date.now() : row.time)}`),
+    field('User name', row.actor),
+    field('Identity', [row.identityType, row.principalArn].filter(Boolean).join(' ')),
+    field('Access key', row.accessKey),
+    field('Event source', displaySource(row)),
+    field('Event name', displayName(row)),
+    field('AWS region', row.region),
+    field('Source IP', row.sourceIp),
+    field('Event ID', row.id),
+    field('Request ID', row.requestId),
+    field('Read-only', row.readOnly === null ? '' : String(row.readOnly)),
+    field('Error code', row.errorCode, 'error'),
+    field('Error message', row.errorMessage, 'error'),
+    field('User agent', row.userAgent),
+    field('Account', row.recipientAccount || row.account),
+    field('Event type', row.eventType),
+    field('Category', row.category),
+  ];
+  const eventUrl = eventConsoleLink(row);
+  if (eventUrl) {
+    links.push({ kind: 'event', label: 'Event in console', url: eventUrl, resource: null });
+    lines.push({ label: 'Console', value: eventUrl, tone: 'link', link: links.length - 1 });
+  }
+  lines.push(...insightLines(row));
+  lines.push(field('', `Resources referenced (${row.resources.length})`, 'heading'));
+  if (row.resources.length === 0) lines.push(field('', 'none in this record', 'muted'));
+  for (const resource of row.resources) {
+    const made = resourceLinks(resource, row);
+    lines.push(field(resource.type || '(type unknown)', resource.name || resource.arn || '(no name)'));
+    if (resource.arn && resource.arn !== resource.name) lines.push(field('  ARN', resource.arn, 'muted'));
+    links.push({ kind: 'console', label: 'Console', url: made.console, resource });
+    lines.push({ label: '  Console', value: made.console ?? 'Link not available', tone: made.console ? 'link' : 'muted', link: links.length - 1 });
+    links.push({ kind: 'config', label: 'Config timeline', url: made.configTimeline, resource });
+    lines.push({
+      label: '  Config',
+      value: made.configTimeline ?? 'Link not available',
+      tone: made.configTimeline ? 'link' : 'muted',
+      link: links.length - 1,
+    });
+  }
+  return { lines: lines.filter((line) => line.value !== '' || line.tone === 'heading'), links };
+}
+
+/** The query that lists every event touching a resource: its ARN when known, else its name. */
+export function resourceQuery(resource: ResourceRef): string {
+  const key = resource.arn || resource.name;
+  return `resource:"${key.replace(/["\\]/g, '\\$&')}"`;
+}

@@ -1,0 +1,67 @@
+import type { EventRow } from '../model/types.js';
+
+export type TimeZoneMode = 'utc' | 'local';
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * `2024-03-05 14:21:00` (UTC or local); `short` drops the year
+ * (`03-05 14:21:00`) for narrow terminals. Unparsed times show their raw text.
+ */
+export function formatTime(row: Pick<EventRow, 'time' | 'timeRaw'>, zone: TimeZoneMode, short = false): string {
+  if (Number.isNaN(row.time)) return row.timeRaw || '?';
+  const d = new Date(row.time);
+  const utc = zone === 'utc';
+  const y = utc ? d.getUTCFullYear() : d.getFullYear();
+  const mo = pad2((utc ? d.getUTCMonth() : d.getMonth()) + 1);
+  const da = pad2(utc ? d.getUTCDate() : d.getDate());
+  const h = pad2(utc ? d.getUTCHours() : d.getHours());
+  const mi = pad2(utc ? d.getUTCMinutes() : d.getMinutes());
+  const s = pad2(utc ? d.getUTCSeconds() : d.getSeconds());
+  return short ? `${mo}-${da} ${h}:${mi}:${s}` : `${y}-${mo}-${da} ${h}:${mi}:${s}`;
+}
+
+/** The zone label shown next to times: `UTC` or the local offset like `UTC+11:00`. */
+export function zoneLabel(zone: TimeZoneMode, at = Date.now()): string {
+  if (zone === 'utc') return 'UTC';
+  const offset = -new Date(at).getTimezoneOffset();
+  if (offset === 0) return 'local (UTC)';
+  const sign = offset > 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `local (UTC${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)})`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 1_000_000) return `${(perSecond / 1_000_000).toFixed(1)}M/s`;
+  if (perSecond >= 1_000) return `${(perSecond / 1_000).toFixed(1)}k/s`;
+  return `${Math.round(perSecond)}/s`;
+}
+
+export function isInsight(row: EventRow): boolean {
+  return row.insight !== null || row.eventType === 'AwsCloudTrailInsight';
+}
+
+export function isError(row: EventRow): boolean {
+  return row.errorCode !== '';
+}
+
+/** The one-character marker that tells error and Insights rows apart without colour. */
+export function rowMarker(row: EventRow): string {
+  if (isInsight(row)) return '◆';
+  if (isError(row)) return '!';
+  return ' ';
+}
+
+export function displayName(row: EventRow): string {
+  return row.name || row.insight?.eventName || '';
+}
+
+export function displaySource(row: EventRow): string {
+  return row.source || row.insight?.eventSource || '';
+}

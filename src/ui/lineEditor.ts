@@ -1,0 +1,66 @@
+/**
+ * The query bar's line editing as a pure function. We do not use
+ * ink-text-input: with Ink 6.8 several backspaces in one chunk reach it as
+ * literal DEL bytes that it inserts; here DEL and BS count as backspaces and
+ * every other control character is dropped.
+ */
+import type { Key } from 'ink';
+import { stripControls as stripUnsafe } from '../term/sanitize.js';
+
+export interface LineState {
+  text: string;
+  caret: number;
+}
+
+/** Removes control characters and bidi overrides from typed or pasted text. */
+export function stripControls(text: string): string {
+  return stripUnsafe(text.replace(/[\r\n\t]+/g, ' '));
+}
+
+function removeBefore(state: LineState, count: number): LineState {
+  const chars = Array.from(state.text.slice(0, state.caret));
+  const kept = chars.slice(0, Math.max(0, chars.length - count)).join('');
+  return { text: kept + state.text.slice(state.caret), caret: kept.length };
+}
+
+function previousWordStart(text: string, caret: number): number {
+  let i = caret;
+  while (i > 0 && text[i - 1] === ' ') i--;
+  while (i > 0 && text[i - 1] !== ' ') i--;
+  return i;
+}
+
+/** Applies one keystroke (or pasted chunk); returns null when the key is not an editing key. */
+export function editLine(state: LineState, input: string, key: Key): LineState | null {
+  if (key.backspace || key.delete) return removeBefore(state, 1);
+  if (key.leftArrow) return { ...state, caret: Math.max(0, state.caret - 1) };
+  if (key.rightArrow) return { ...state, caret: Math.min(state.text.length, state.caret + 1) };
+  if (key.home || (key.ctrl && input === 'a')) return { ...state, caret: 0 };
+  if (key.end || (key.ctrl && input === 'e')) return { ...state, caret: state.text.length };
+  if (key.ctrl && input === 'w') {
+    const start = previousWordStart(state.text, state.caret);
+    return { text: state.text.slice(0, start) + state.text.slice(state.caret), caret: start };
+  }
+  if (key.ctrl || key.meta || key.escape || key.return || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown) {
+    return null;
+  }
+  if (input === '') return null;
+  // A chunk may mix text with DEL/BS bytes (fast typing, or several backspaces at once): replay it in order.
+  let next = state;
+  let pending = '';
+  const flush = (): void => {
+    const clean = stripControls(pending);
+    pending = '';
+    if (clean) next = { text: next.text.slice(0, next.caret) + clean + next.text.slice(next.caret), caret: next.caret + clean.length };
+  };
+  for (const ch of input) {
+    if (ch === '\u007f' || ch === '\b') {
+      flush();
+      next = removeBefore(next, 1);
+    } else {
+      pending += ch;
+    }
+  }
+  flush();
+  return next;
+}

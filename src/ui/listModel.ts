@@ -1,0 +1,58 @@
+/**
+ * Pure list arithmetic: where the cursor is, which rows are visible, how many
+ * arrived above. Everything here is O(log n) or O(visible rows), never O(n),
+ * because it runs on every frame over up to millions of rows.
+ */
+import { compareNewestFirst } from '../model/order.js';
+import type { EventRow } from '../model/types.js';
+
+/**
+ * Where `row` is, or would be, in a newest-first array: the first index whose
+ * row is not newer than it. Rows are tracked by identity rather than index so
+ * the cursor stays on its event while new events arrive above it.
+ */
+export function positionOf(rows: readonly EventRow[], row: EventRow): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareNewestFirst(rows[mid]!, row) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The cursor's index: the newest row when following, else the anchor's row (or its nearest neighbour if filtered out). */
+export function cursorIndex(rows: readonly EventRow[], anchor: EventRow | null, follow: boolean): number {
+  if (rows.length === 0) return 0;
+  if (follow || !anchor) return 0;
+  return Math.min(positionOf(rows, anchor), rows.length - 1);
+}
+
+export interface ListWindow {
+  /** Index of the first visible row. */
+  top: number;
+  /** One past the last visible row. */
+  end: number;
+  cursor: number;
+}
+
+/**
+ * The visible slice. `offset` is the cursor's remembered distance from the top
+ * of the window, so the screen does not jump when rows arrive above.
+ */
+export function windowFor(total: number, cursor: number, offset: number, height: number): ListWindow {
+  const h = Math.max(1, height);
+  const maxTop = Math.max(0, total - h);
+  let top = cursor - Math.max(0, Math.min(offset, h - 1));
+  top = Math.max(0, Math.min(top, maxTop));
+  if (cursor < top) top = cursor;
+  if (cursor >= top + h) top = cursor - h + 1;
+  return { top, end: Math.min(total, top + h), cursor };
+}
+
+/** How many rows sort above the row that was newest when the user scrolled away. */
+export function newAbove(rows: readonly EventRow[], newestWhenLeft: EventRow | null): number {
+  if (!newestWhenLeft) return 0;
+  return positionOf(rows, newestWhenLeft);
+}

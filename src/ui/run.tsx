@@ -1,0 +1,76 @@
+import { render } from 'ink';
+import { readRecord } from '../ingest/read.js';
+import { openFolder } from '../ingest/open.js';
+import { App, type PluginViews } from './App.js';
+
+// Alternate screen on/off, cursor shown again, and a full clear used on resize.
+const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
+const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+const CLEAR = '\u001b[2J\u001b[H';
+
+export interface RunOptions {
+  watch: boolean;
+  views?: PluginViews;
+}
+
+/**
+ * Runs the dashboard on a terminal until the user quits. The terminal is
+ * restored on every way out: quit, Ctrl-C, SIGTERM/SIGHUP and crashes.
+ */
+export async function runInteractive(dir: string, options: RunOptions): Promise<number> {
+  const out = process.stdout;
+  const opened = openFolder(dir, { watch: options.watch });
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    out.off('resize', onResize);
+    out.write(LEAVE_ALT);
+  };
+  // Registered before Ink's own listener, so Ink redraws onto a clean screen (shrinking leaves no debris).
+  let lastSize = `${out.columns}x${out.rows}`;
+  const onResize = (): void => {
+    const size = `${out.columns}x${out.rows}`;
+    if (size === lastSize) return;
+    lastSize = size;
+    out.write(CLEAR);
+  };
+  out.on('resize', onResize);
+  out.write(ENTER_ALT);
+  process.once('exit', restore);
+
+  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={(ref) => readRecord(ref)} views={options.views} />, {
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 30,
+  });
+  let exitCode = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    exitCode = signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGHUP' ? 1 : 15);
+    instance.unmount();
+  };
+  const onCrash = (error: unknown): void => {
+    restore();
+    process.stderr.write(`trailtop: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  try {
+    await instance.waitUntilExit();
+  } catch (error) {
+    restore();
+    process.stderr.write(`trailtop: ${error instanceof Error ? error.message : String(error)}\n`);
+    exitCode = 1;
+  } finally {
+    restore();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
+    await opened.close();
+  }
+  return exitCode;
+}

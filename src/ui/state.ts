@@ -1,0 +1,157 @@
+/**
+ * The dashboard's UI state and its reducer: plain data, no Ink, testable alone.
+ * Rows are passed into the actions that need them so the reducer stays pure.
+ */
+import type { EventRow } from '../model/types.js';
+import type { QueryError } from '../query/index.js';
+import type { TimeZoneMode } from './format.js';
+import type { Mode } from './keys.js';
+import { cursorIndex } from './listModel.js';
+
+export interface UiState {
+  mode: Mode;
+  /** Where Esc goes back to from json, help and badfiles. */
+  returnMode: Mode;
+  /** Query bar text being edited, and the caret position in it. */
+  draft: string;
+  caret: number;
+  /** The applied query when `/` was pressed (Esc restores it). */
+  queryAtEdit: string;
+  /** The query text currently applied to the list (always valid). */
+  queryText: string;
+  /** Parse error of the draft; the last valid query stays applied meanwhile. */
+  queryError: QueryError | null;
+  /** The row the cursor is on, tracked by identity. */
+  anchor: EventRow | null;
+  /** Cursor pinned to the newest row; new events appear above and the cursor stays on top. */
+  follow: boolean;
+  /** The cursor's distance from the top of the window. */
+  offset: number;
+  /** The newest row when the user scrolled away, for the "N new" marker. */
+  newestWhenLeft: EventRow | null;
+  zone: TimeZoneMode;
+  /** The event the detail panel shows (pinned: new arrivals do not change it). */
+  detailRow: EventRow | null;
+  /** The event the JSON view shows. */
+  jsonRow: EventRow | null;
+  /** Selected link in the detail panel. */
+  linkIndex: number;
+  /** Scroll position of the json, help and badfiles views. */
+  scroll: number;
+  status: string;
+}
+
+export function initialState(queryText = ''): UiState {
+  return {
+    mode: 'list',
+    returnMode: 'list',
+    draft: queryText,
+    caret: queryText.length,
+    queryAtEdit: queryText,
+    queryText,
+    queryError: null,
+    anchor: null,
+    follow: true,
+    offset: 0,
+    newestWhenLeft: null,
+    zone: 'utc',
+    detailRow: null,
+    jsonRow: null,
+    linkIndex: 0,
+    scroll: 0,
+    status: '',
+  };
+}
+
+export type UiAction =
+  | { type: 'move'; rows: readonly EventRow[]; to: number; height: number }
+  | { type: 'followNewest' }
+  | { type: 'setMode'; mode: Mode }
+  | { type: 'openDetail'; row: EventRow }
+  | { type: 'openJson'; row: EventRow }
+  | { type: 'openOverlay'; mode: Mode }
+  | { type: 'back' }
+  | { type: 'editQuery' }
+  | { type: 'draft'; text: string; caret: number }
+  | { type: 'queryValid'; text: string }
+  | { type: 'queryInvalid'; error: QueryError }
+  | { type: 'applyQuery'; text: string }
+  | { type: 'cancelQuery' }
+  | { type: 'setQuery'; text: string }
+  | { type: 'toggleZone' }
+  | { type: 'link'; index: number }
+  | { type: 'scroll'; to: number }
+  | { type: 'status'; text: string };
+
+function withQuery(state: UiState, text: string): UiState {
+  if (text === state.queryText) return { ...state, queryError: null };
+  // A new query starts at its newest match.
+  return { ...state, queryText: text, queryError: null, follow: true, anchor: null, offset: 0, newestWhenLeft: null };
+}
+
+export function reducer(state: UiState, action: UiAction): UiState {
+  switch (action.type) {
+    case 'move': {
+      const { rows, height } = action;
+      if (rows.length === 0) return state;
+      const from = cursorIndex(rows, state.anchor, state.follow);
+      const to = Math.max(0, Math.min(rows.length - 1, action.to));
+      const follow = to === 0;
+      const offset = Math.max(0, Math.min(Math.max(0, height - 1), Math.min(state.offset, from) + (to - from)));
+      let newestWhenLeft = state.newestWhenLeft;
+      if (follow) newestWhenLeft = null;
+      else if (state.follow || !newestWhenLeft) newestWhenLeft = rows[0]!;
+      const moved = to !== from;
+      // In the detail panel the arrows step through events, and the panel follows.
+      const detailRow = state.mode === 'detail' && moved ? rows[to]! : state.detailRow;
+      return { ...state, anchor: rows[to]!, follow, offset, newestWhenLeft, detailRow, linkIndex: moved ? 0 : state.linkIndex };
+    }
+    case 'followNewest':
+      return { ...state, follow: true, anchor: null, offset: 0, newestWhenLeft: null, linkIndex: 0 };
+    case 'setMode':
+      return { ...state, mode: action.mode, scroll: 0 };
+    case 'openDetail':
+      // Reading an event pauses follow, so arrivals do not pull the cursor away from it.
+      return {
+        ...state,
+        mode: 'detail',
+        detailRow: action.row,
+        linkIndex: 0,
+        anchor: action.row,
+        follow: false,
+        newestWhenLeft: state.follow ? action.row : state.newestWhenLeft,
+      };
+    case 'openJson':
+      return { ...state, returnMode: state.mode, mode: 'json', jsonRow: action.row, scroll: 0 };
+    case 'openOverlay':
+      return { ...state, returnMode: state.mode, mode: action.mode, scroll: 0 };
+    case 'back': {
+      if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles') {
+        return { ...state, mode: state.returnMode === state.mode ? 'list' : state.returnMode, returnMode: 'list', scroll: 0 };
+      }
+      return { ...state, mode: 'list', scroll: 0 };
+    }
+    case 'editQuery':
+      return { ...state, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryAtEdit: state.queryText, queryError: null };
+    case 'draft':
+      return { ...state, draft: action.text, caret: action.caret };
+    case 'queryValid':
+      return withQuery(state, action.text);
+    case 'queryInvalid':
+      return { ...state, queryError: action.error };
+    case 'applyQuery':
+      return { ...withQuery(state, action.text), mode: 'list' };
+    case 'cancelQuery':
+      return { ...withQuery(state, state.queryAtEdit), mode: 'list', draft: state.queryAtEdit, caret: state.queryAtEdit.length };
+    case 'setQuery':
+      return { ...withQuery(state, action.text), mode: 'list', draft: action.text, caret: action.text.length };
+    case 'toggleZone':
+      return { ...state, zone: state.zone === 'utc' ? 'local' : 'utc' };
+    case 'link':
+      return { ...state, linkIndex: action.index };
+    case 'scroll':
+      return { ...state, scroll: Math.max(0, action.to) };
+    case 'status':
+      return { ...state, status: action.text };
+  }
+}

@@ -1,0 +1,27 @@
+import { displayWidth, truncate } from '../term/width.js';
+
+/**
+ * Hard-wraps already-sanitised text into lines at most `width` cells wide
+ * (wide characters count two), keeping at most `maxLines` (the last one ends in …).
+ */
+export function wrapText(text: string, width: number, maxLines = Number.POSITIVE_INFINITY): string[] {
+  const w = Math.max(1, width);
+  if (displayWidth(text) <= w) return [text];
+  const lines: string[] = [];
+  let line = '';
+  let used = 0;
+  for (const ch of text) {
+    const cw = displayWidth(ch);
+    if (used + cw > w) {
+      lines.push(line);
+      line = '';
+      used = 0;
+      if (lines.length >= maxLines) break;
+    }
+    line += ch;
+    used += cw;
+  }
+  if (lines.length < maxLines && line) lines.push(line);
+  else if (lines.length >= maxLines) lines[maxLines - 1] = truncate(`${lines[maxLines - 1]!}……`, w);
+  return lines;
+}
