@@ -3,8 +3,8 @@
  * its magic bytes; files over the stream threshold are read record by record
  * (stream.ts). Nothing here throws: every problem becomes a shape and a reason.
  */
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { normalize, normalizeLookupEvent, parseLookupRecord } from '../model/normalize.js';
 import type { EventRow, FileReadResult, FileShape, RecordRef } from '../model/types.js';
@@ -60,36 +60,50 @@ function nonRegularKind(stats: { isFIFO(): boolean; isSocket(): boolean; isDirec
  * Opens without blocking: a FIFO opened for reading the ordinary way waits
  * forever for a writer. O_NONBLOCK returns at once; fstat then tells us not to read it.
  */
-async function openSafely(path: string): Promise<FileHandle> {
-  return open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+function openSafely(path: string): number {
+  return openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
 }
 
 type Opened =
   | { kind: 'result'; result: FileReadResult }
   | { kind: 'memory'; extracted: Extracted; bytes: number }
-  | { kind: 'stream'; handle: FileHandle; gzip: boolean; bytes: number };
+  | { kind: 'stream'; fd: number; gzip: boolean; bytes: number };
 
-/** Opens a file and, unless it is too big, reads and decodes it whole. The caller closes a 'stream' handle. */
-async function openAndParse(path: string, threshold: number): Promise<Opened> {
-  if (isDigestPath(path)) return { kind: 'result', result: result(path, 'digest', [], '', 0, 0) };
-  let handle: FileHandle;
+function closeQuietly(fd: number): void {
   try {
-    handle = await openSafely(path);
+    closeSync(fd);
+  } catch {
+    // Already closed or gone: nothing to release.
+  }
+}
+
+/**
+ * Opens a file and, unless it is too big, reads and decodes it whole. The
+ * caller owns (and closes) a 'stream' descriptor. Synchronous on purpose:
+ * for the many small files of a trail, four thread-pool round trips per file
+ * (open, fstat, read, close) cost more than the reads; big folders are read
+ * on worker threads anyway.
+ */
+function openAndParse(path: string, threshold: number): Opened {
+  if (isDigestPath(path)) return { kind: 'result', result: result(path, 'digest', [], '', 0, 0) };
+  let fd: number;
+  try {
+    fd = openSafely(path);
   } catch (error) {
     return { kind: 'result', result: result(path, 'bad', [], fsErrorReason(error), 0, 0) };
   }
   let keepOpen = false;
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (!stats.isFile()) {
       return { kind: 'result', result: result(path, 'not-cloudtrail', [], `not a regular file (${nonRegularKind(stats)})`, 0, 0) };
     }
     const size = stats.size;
     if (size > threshold) {
       keepOpen = true;
-      return { kind: 'stream', handle, gzip: await startsWithGzip(handle), bytes: size };
+      return { kind: 'stream', fd, gzip: startsWithGzip(fd), bytes: size };
     }
-    const raw = await handle.readFile();
+    const raw = readFileSync(fd);
     let bytes: Buffer = raw;
     if (isGzip(raw)) {
       try {
@@ -97,7 +111,7 @@ async function openAndParse(path: string, threshold: number): Promise<Opened> {
       } catch (error) {
         if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
           keepOpen = true;
-          return { kind: 'stream', handle, gzip: true, bytes: raw.length };
+          return { kind: 'stream', fd, gzip: true, bytes: raw.length };
         }
         return { kind: 'result', result: result(path, 'bad', [], streamErrorReason(error, true), 0, raw.length) };
       }
@@ -106,13 +120,13 @@ async function openAndParse(path: string, threshold: number): Promise<Opened> {
   } catch (error) {
     return { kind: 'result', result: result(path, 'bad', [], fsErrorReason(error), 0, 0) };
   } finally {
-    if (!keepOpen) await handle.close().catch(() => undefined);
+    if (!keepOpen) closeQuietly(fd);
   }
 }
 
-async function startsWithGzip(handle: FileHandle): Promise<boolean> {
+function startsWithGzip(fd: number): boolean {
   const head = Buffer.alloc(2);
-  const { bytesRead } = await handle.read(head, 0, 2, 0);
+  const bytesRead = readSync(fd, head, 0, 2, 0);
   return bytesRead === 2 && isGzip(head);
 }
 
@@ -127,14 +141,28 @@ export function extractText(bytes: Buffer): Extracted {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      // Several JSON objects, one per line, fail as a whole document but read as lines.
-      const lines = text.indexOf('\n', text.indexOf(first)) >= 0 ? extractLines(text) : null;
+      // Several JSON objects, one per line, fail as a whole document but read as lines. Only when
+      // the first line is a whole value: a broken pretty-printed document must stay 'bad', not
+      // have its one-line elements salvaged.
+      const lines = firstLineIsValue(text) ? extractLines(text) : null;
       return lines ?? { shape: 'bad', items: [], reason: invalidJsonReason(error, text) };
     }
     return extractItems(parsed);
   }
   const lines = extractLines(text);
   return lines ?? { shape: 'not-cloudtrail', items: [], reason: `not JSON (starts with ${snippet(text)})` };
+}
+
+function firstLineIsValue(text: string): boolean {
+  const start = text.search(/\S/);
+  const end = text.indexOf('\n', start);
+  if (start < 0 || end < 0) return false;
+  try {
+    JSON.parse(text.slice(start, end));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The start of a text, short and safe to print. */
@@ -183,15 +211,9 @@ function skippedReason(skipped: number): string {
 /** Reads one file of any supported shape into rows. Never throws: problems come back as shape 'bad' with a reason. */
 export async function readEventFile(path: string, options: ReadOptions = {}): Promise<FileReadResult> {
   try {
-    const opened = await openAndParse(path, options.streamThreshold ?? STREAM_THRESHOLD);
+    const opened = openAndParse(path, options.streamThreshold ?? STREAM_THRESHOLD);
     if (opened.kind === 'result') return opened.result;
-    if (opened.kind === 'stream') {
-      try {
-        return await readStreamed(path, opened.handle, opened.gzip, opened.bytes, options.signal);
-      } finally {
-        await opened.handle.close().catch(() => undefined);
-      }
-    }
+    if (opened.kind === 'stream') return await readStreamed(path, opened.fd, opened.gzip, opened.bytes, options.signal);
     const { extracted, bytes } = opened;
     const rows: EventRow[] = [];
     let skipped = 0;
@@ -217,7 +239,7 @@ function shapeOfStream(container: Container | null, kind: ItemKind | null, topIt
   return topItems === 1 ? 'single' : 'jsonl';
 }
 
-async function readStreamed(path: string, handle: FileHandle, gzip: boolean, bytes: number, signal?: AbortSignal): Promise<FileReadResult> {
+async function readStreamed(path: string, fd: number, gzip: boolean, bytes: number, signal?: AbortSignal): Promise<FileReadResult> {
   const rows: EventRow[] = [];
   const state = { error: '' };
   let index = 0;
@@ -226,7 +248,7 @@ async function readStreamed(path: string, handle: FileHandle, gzip: boolean, byt
   let container: Container | null = null;
   let usableKind: ItemKind | null = null;
   let topItems = 0;
-  for await (const item of streamRecordTexts(handle, gzip, state, signal)) {
+  for await (const item of streamRecordTexts(fd, gzip, state, signal)) {
     container ??= item.container;
     if (item.container === 'top') topItems++;
     let value: unknown;
@@ -273,31 +295,18 @@ const cache = new Map<string, { stamp: string; items: unknown[] }>();
 export async function readRecord(ref: { file: string; index: number }, options: ReadOptions = {}): Promise<Record<string, unknown> | null> {
   try {
     const threshold = options.streamThreshold ?? STREAM_THRESHOLD;
-    const handle = await openSafely(ref.file).catch(() => null);
-    if (!handle) return null;
-    let stamp: string;
-    try {
-      const stats = await handle.stat();
-      if (!stats.isFile()) return null;
-      stamp = `${stats.size}:${stats.mtimeMs}:${threshold}`;
-    } finally {
-      await handle.close().catch(() => undefined);
-    }
+    const stats = await stat(ref.file).catch(() => null);
+    if (!stats || !stats.isFile()) return null;
+    const stamp = `${stats.size}:${stats.mtimeMs}:${threshold}`;
     const cached = cache.get(ref.file);
     if (cached && cached.stamp === stamp) {
       cache.delete(ref.file);
       cache.set(ref.file, cached);
       return itemRecord(cached.items[ref.index]);
     }
-    const opened = await openAndParse(ref.file, threshold);
+    const opened = openAndParse(ref.file, threshold);
     if (opened.kind === 'result') return null;
-    if (opened.kind === 'stream') {
-      try {
-        return await streamedRecord(opened.handle, opened.gzip, ref.index, options.signal);
-      } finally {
-        await opened.handle.close().catch(() => undefined);
-      }
-    }
+    if (opened.kind === 'stream') return await streamedRecord(opened.fd, opened.gzip, ref.index, options.signal);
     cache.set(ref.file, { stamp, items: opened.extracted.items });
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
     return itemRecord(opened.extracted.items[ref.index]);
@@ -310,10 +319,10 @@ function itemRecord(item: unknown): Loose | null {
   return item === undefined ? null : recordOfItem(item, itemKind(item));
 }
 
-async function streamedRecord(handle: FileHandle, gzip: boolean, wanted: number, signal?: AbortSignal): Promise<Loose | null> {
+async function streamedRecord(fd: number, gzip: boolean, wanted: number, signal?: AbortSignal): Promise<Loose | null> {
   const state = { error: '' };
   let index = 0;
-  for await (const item of streamRecordTexts(handle, gzip, state, signal)) {
+  for await (const item of streamRecordTexts(fd, gzip, state, signal)) {
     if (index++ !== wanted) continue;
     try {
       return itemRecord(JSON.parse(item.text));

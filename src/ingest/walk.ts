@@ -44,7 +44,7 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
   const addFile = (path: string, real: string): void => {
     const first = seenFiles.get(real);
     if (first !== undefined) {
-      listing.skipped.push({ path, reason: `same file as ${first} (symlink)` });
+      listing.skipped.push({ path, reason: `same file as ${first}` });
       return;
     }
     seenFiles.set(real, path);

@@ -196,9 +196,15 @@ function fastIso(s: string): number {
 
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
   if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60)) return NaN;
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (d > days) return NaN;
+  if (d > 28 && d > daysInMonth(y, mo)) return NaN;
   return Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms);
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(y: number, mo: number): number {
+  if (mo !== 2) return MONTH_DAYS[mo - 1]!;
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
 }
 
 function numberOf(value: unknown): number | null {
