@@ -100,7 +100,7 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
   if (row.resources.length === 0) lines.push(field('', 'none in this record', 'muted'));
   for (const resource of row.resources) {
     const made = resourceLinks(resource, row);
-    lines.push(field(resource.type || '(type unknown)', resource.name || resource.arn || '(no name)'));
+    lines.push(field('Resource', `${resource.type || '(type unknown)'}  ${resource.name || resource.arn || '(no name)'}`));
     if (resource.arn && resource.arn !== resource.name) lines.push(field('  ARN', resource.arn, 'muted'));
     links.push({ kind: 'console', label: 'Console', url: made.console, resource });
     lines.push({ label: '  Console', value: made.console ?? 'Link not available', tone: made.console ? 'link' : 'muted', link: links.length - 1 });

@@ -1,0 +1,341 @@
+import chalk from 'chalk';
+import { Text, useInput } from 'ink';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventRow } from '../../src/model/types.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { displayWidth } from '../../src/term/width.js';
+import { App, type AppController, type PluginViewProps } from '../../src/ui/App.js';
+import { KEYMAP } from '../../src/ui/keys.js';
+import { makeRow, makeRows } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+const PLAIN = { NO_COLOR: '1' };
+let open: Harness[] = [];
+
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+});
+
+function storeWith(rows: EventRow[]): EventStore {
+  const store = new EventStore(0);
+  store.add(rows);
+  store.flush();
+  return store;
+}
+
+function mount(store: EventStore, columns = 100, rows = 30, props: Partial<Parameters<typeof App>[0]> = {}): Harness {
+  const h = renderApp(<App store={store} folder="/logs" watching={false} env={PLAIN} {...props} />, columns, rows);
+  open.push(h);
+  return h;
+}
+
+function lines(frame: string): string[] {
+  return frame.split('\n');
+}
+
+/** The list line carrying the cursor mark. */
+function selectedLine(frame: string): string {
+  return lines(frame).find((line) => line.startsWith('›')) ?? '';
+}
+
+function fitsTerminal(frame: string, columns: number, rows: number): boolean {
+  const ls = lines(frame);
+  return ls.length <= rows - 1 && ls.every((line) => displayWidth(line) <= columns);
+}
+
+describe('event list windowing', () => {
+  it('keeps the selected row visible while moving through 100k rows, rendering only a window', async () => {
+    const store = storeWith(makeRows(100_000));
+    const h = mount(store, 100, 30);
+    await h.waitFor((f) => selectedLine(f).includes('Event99999 '));
+    // The frame holds a window of rows, not 100k of them.
+    expect(lines(h.frame()).length).toBeLessThanOrEqual(29);
+
+    for (let i = 0; i < 40; i++) h.stdin.write('j');
+    await h.waitFor((f) => selectedLine(f).includes('Event99959 '));
+
+    await h.press(KEYS.pageDown, (f) => !selectedLine(f).includes('Event99959 '));
+    const afterPage = Number(/Event(\d+) /.exec(selectedLine(h.frame()))![1]);
+    expect(afterPage).toBeLessThan(99959);
+    expect(afterPage).toBeGreaterThan(99959 - 30);
+
+    await h.press('G', (f) => selectedLine(f).includes('Event0 '));
+    expect(fitsTerminal(h.frame(), 100, 30)).toBe(true);
+    await h.press('k', (f) => selectedLine(f).includes('Event1 '));
+    await h.press('g', (f) => selectedLine(f).includes('Event99999 '));
+  });
+
+  it('marks error and Insights rows with a character that survives NO_COLOR', async () => {
+    const base = Date.UTC(2024, 0, 1);
+    const store = storeWith([
+      makeRow({ id: 'ok', name: 'PlainCall', time: base }),
+      makeRow({ id: 'err', name: 'DeniedCall', errorCode: 'AccessDenied', time: base + 1000 }),
+      makeRow({
+        id: 'ins',
+        name: '',
+        eventType: 'AwsCloudTrailInsight',
+        time: base + 2000,
+        insight: {
+          state: 'Start',
+          eventSource: 'ec2.amazonaws.com',
+          eventName: 'RunInstances',
+          insightType: 'ApiCallRateInsight',
+          errorCode: '',
+          baselineAverage: 0.02,
+          insightAverage: 14,
+          insightDuration: 1,
+          baselineDuration: 10079,
+          attributions: [],
+        },
+      }),
+    ]);
+    const h = mount(store);
+    const frame = await h.waitFor((f) => f.includes('DeniedCall'));
+    const line = (text: string) => lines(frame).find((l) => l.includes(text)) ?? '';
+    expect(line('DeniedCall')[1]).toBe('!');
+    expect(line('RunInstances')[1]).toBe('◆');
+    expect(line('PlainCall')[1]).toBe(' ');
+  });
+});
+
+describe('follow mode', () => {
+  it('shows new events at the top while following, and holds the cursor with an "N new" marker once scrolled away', async () => {
+    const start = Date.UTC(2024, 0, 1);
+    const store = storeWith(makeRows(50, start));
+    const h = mount(store);
+    await h.waitFor((f) => selectedLine(f).includes('Event49 '));
+
+    store.add([makeRow({ id: 'fresh-1', name: 'FreshOne', time: start + 100_000 })]);
+    store.flush();
+    await h.waitFor((f) => selectedLine(f).includes('FreshOne'));
+
+    await h.press('j', (f) => selectedLine(f).includes('Event49 '));
+    store.add([
+      makeRow({ id: 'fresh-2', name: 'FreshTwo', time: start + 200_000 }),
+      makeRow({ id: 'fresh-3', name: 'FreshThree', time: start + 300_000 }),
+    ]);
+    store.flush();
+    const frame = await h.waitFor((f) => f.includes('2 new'));
+    // The cursor stayed on its event; the new ones are above it.
+    expect(selectedLine(frame)).toContain('Event49 ');
+
+    await h.press('f', (f) => selectedLine(f).includes('FreshThree'));
+    expect(h.frame()).not.toContain(' new');
+  });
+});
+
+describe('detail panel', () => {
+  it('opens with Enter, closes with Enter on the same event and with Esc', async () => {
+    const store = storeWith(makeRows(20));
+    const h = mount(store);
+    await h.waitFor((f) => f.includes('Event19'));
+    let frame = await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    expect(frame).toContain('Request ID');
+    expect(frame).toContain('Resources referenced (1)');
+    expect(frame).toContain('AWS::EC2::Instance');
+    frame = await h.press(KEYS.enter, (f) => !f.includes('Event details'));
+    expect(selectedLine(frame)).toContain('Event19');
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+  });
+
+  it('shows the panel beside the list at 200 columns and full width at 80', async () => {
+    const wide = mount(storeWith(makeRows(20)), 200, 40);
+    await wide.waitFor((f) => f.includes('Event19'));
+    let frame = await wide.press(KEYS.enter, (f) => f.includes('Event details'));
+    expect(frame).toContain('Event name');
+    expect(lines(frame).some((l) => l.includes('Event18') && l.includes('Event details') === false)).toBe(true);
+    expect(fitsTerminal(frame, 200, 40)).toBe(true);
+
+    const narrow = mount(storeWith(makeRows(20)), 80, 24);
+    await narrow.waitFor((f) => f.includes('Event19'));
+    frame = await narrow.press(KEYS.enter, (f) => f.includes('Event details'));
+    expect(frame).not.toContain('Event18');
+    expect(fitsTerminal(frame, 80, 24)).toBe(true);
+  });
+
+  it('copies the selected link with OSC 52 and jumps to the resource timeline with r', async () => {
+    const rows = makeRows(5);
+    rows[4]!.resources = [{ type: 'AWS::S3::Bucket', name: 'prod-bucket', arn: 'arn:aws:s3:::prod-bucket', accountId: '' }];
+    const store = storeWith(rows);
+    const h = mount(store);
+    await h.waitFor((f) => f.includes('Event4'));
+    await h.press(KEYS.enter, (f) => f.includes('prod-bucket'));
+    // Move to the bucket's first link and copy it.
+    await h.press(KEYS.tab, (f) => lines(f).some((l) => l.startsWith(' ›') && l.includes('s3.console')));
+    await h.press('y', (f) => f.includes('Copied'));
+    const copied = h.stdout.clipboard.at(-1)!;
+    const payload = /\]52;c;([A-Za-z0-9+/=]+)/.exec(copied)![1]!;
+    expect(Buffer.from(payload, 'base64').toString()).toContain('s3.console.aws.amazon.com/s3/buckets/prod-bucket');
+
+    const frame = await h.press('r', (f) => f.includes('resource:"arn:aws:s3:::prod-bucket"') && f.includes('1 of 5 events'));
+    expect(frame).not.toContain('Event details');
+    expect(frame).not.toContain('Event3');
+  });
+});
+
+describe('JSON view', () => {
+  it('shows the original record, sanitised, scrolls, and copies the whole JSON', async () => {
+    const store = storeWith(makeRows(3));
+    // JSON escaping covers C0 controls but leaves C1 controls and bidi overrides raw: the sanitiser must catch those.
+    const record: Record<string, unknown> = { eventName: 'Event2', userAgent: '\u001b]52;c;SGk=\u0007evil \u009b2J \u202etxt', nested: {} };
+    for (let i = 0; i < 60; i++) (record.nested as Record<string, number>)[`k${i}`] = i;
+    const h = mount(store, 100, 30, { readRecord: async () => record });
+    await h.waitFor((f) => f.includes('Event2'));
+    let frame = await h.press('v', (f) => f.includes('"eventName"'));
+    expect(frame).toContain('\\u001b]52;c;SGk=\\u0007evil \\x9b2J \\u202etxt');
+    expect(frame).not.toContain('\u001b');
+    expect(frame).not.toContain('\u009b');
+    expect(frame).not.toContain('\u202e');
+    expect(frame).not.toContain('"k40"');
+    frame = await h.press('G', (f) => f.includes('"k59"'));
+    await h.press('g', (f) => f.includes('"eventName"'));
+    await h.press('y', (f) => f.includes('Copied the event JSON'));
+    const payload = /\]52;c;([A-Za-z0-9+/=]+)/.exec(h.stdout.clipboard.at(-1)!)![1]!;
+    expect(JSON.parse(Buffer.from(payload, 'base64').toString())).toEqual(record);
+    await h.press(KEYS.escape, (f) => !f.includes('"eventName"'));
+  });
+});
+
+describe('query bar', () => {
+  it('filters as you type, keeps a valid query on Enter, shows parse errors while the last valid query stays applied', async () => {
+    const store = storeWith(makeRows(30));
+    const h = mount(store);
+    await h.waitFor((f) => f.includes('Event29'));
+    await h.press('/');
+    for (const ch of 'name:Event1*') h.stdin.write(ch);
+    let frame = await h.waitFor((f) => f.includes('11 of 30 events'));
+    expect(frame).not.toContain('Event29');
+    await h.press(KEYS.enter, (f) => f.includes('Enter details'));
+
+    await h.press('/');
+    for (const ch of ' badfield:x') h.stdin.write(ch);
+    frame = await h.waitFor((f) => f.includes("unknown field 'badfield'"));
+    expect(frame).toContain('11 of 30 events');
+    await h.press(KEYS.escape, (f) => !f.includes('badfield'));
+    expect(h.frame()).toContain('name:Event1*');
+  });
+
+  it('treats DEL bytes as backspaces and drops other control characters', async () => {
+    const store = storeWith(makeRows(30));
+    const h = mount(store);
+    await h.waitFor((f) => f.includes('Event29'));
+    await h.press('/');
+    h.stdin.write('Event2x');
+    h.stdin.write('\u007f\u007f\u007f'); // three backspaces in one chunk
+    h.stdin.write('\u001b[31m'.slice(1)); // an escape sequence minus ESC: printable, kept
+    h.stdin.write('\u0007');
+    const frame = await h.waitFor((f) => f.includes('Query / Even[31m'));
+    expect(frame).not.toContain('\u0007');
+  });
+
+  it('can be set programmatically through the controller', async () => {
+    const store = storeWith(makeRows(30));
+    let controller: AppController | null = null;
+    const h = mount(store, 100, 30, { onController: (c: AppController) => (controller = c) });
+    await h.waitFor((f) => f.includes('Event29'));
+    controller!.setQuery('name:Event7');
+    await h.waitFor((f) => f.includes('1 of 30 events'));
+  });
+});
+
+describe('help overlay', () => {
+  it('lists every key of the keymap', async () => {
+    const h = mount(storeWith(makeRows(3)), 160, 200);
+    await h.waitFor((f) => f.includes('Event2'));
+    const frame = await h.press('?', (f) => f.includes('Help'));
+    for (const binding of KEYMAP) {
+      expect(frame).toContain(`${binding.label} `);
+      expect(frame).toContain(binding.description);
+    }
+    await h.press(KEYS.escape, (f) => !f.includes(' Help'));
+  });
+});
+
+describe('layout', () => {
+  it('fits 80x24 without Region and Source IP, and shows them at 200 columns', async () => {
+    const narrow = mount(storeWith(makeRows(40)), 80, 24);
+    let frame = await narrow.waitFor((f) => f.includes('Event39'));
+    expect(fitsTerminal(frame, 80, 24)).toBe(true);
+    expect(frame).not.toContain('Source IP');
+    expect(frame).toContain('Event time');
+
+    const wide = mount(storeWith(makeRows(40)), 200, 60);
+    frame = await wide.waitFor((f) => f.includes('Event39'));
+    expect(fitsTerminal(frame, 200, 60)).toBe(true);
+    expect(frame).toContain('Region');
+    expect(frame).toContain('Source IP');
+    expect(frame).toContain('203.0.113.7');
+  });
+
+  it('redraws within the new size when the terminal shrinks', async () => {
+    const h = mount(storeWith(makeRows(40)), 120, 40);
+    await h.waitFor((f) => f.includes('Event39'));
+    h.stdout.resize(80, 24);
+    const frame = await h.waitFor((f) => lines(f).length <= 23);
+    expect(fitsTerminal(frame, 80, 24)).toBe(true);
+  });
+});
+
+describe('terminal safety and colour', () => {
+  const hostile = '\u001b[2J\u001b]52;c;ZXZpbA==\u0007curl/7 \u202eevil';
+
+  it('shows escape sequences from a log as harmless text in the list and the details', async () => {
+    const store = storeWith([makeRow({ id: 'bad', name: 'Hostile', actor: hostile, userAgent: hostile })]);
+    const h = mount(store, 120, 30);
+    let frame = await h.waitFor((f) => f.includes('Hostile'));
+    expect(frame).not.toContain('\u001b');
+    expect(frame).toContain('\\x1b[2J');
+    frame = await h.press(KEYS.enter, (f) => f.includes('User agent'));
+    expect(frame).not.toContain('\u001b');
+    expect(frame).not.toContain('\u202e');
+    expect(frame).toContain('\\x1b]52;c;ZXZpbA==\\x07curl/7 \\u202eevil');
+  });
+
+  it('emits no escape codes at all with NO_COLOR, and colours without it', async () => {
+    const previous = chalk.level;
+    chalk.level = 3;
+    try {
+      const rows = () => [makeRow({ id: 'e', name: 'Failing', errorCode: 'AccessDenied' }), ...makeRows(3)];
+      const plain = mount(storeWith(rows()), 100, 20, { env: { NO_COLOR: '1' } });
+      let frame = await plain.waitFor((f) => f.includes('Failing'));
+      frame = await plain.press(KEYS.enter, (f) => f.includes('Event details'));
+      expect(frame).not.toContain('\u001b');
+
+      const coloured = mount(storeWith(rows()), 100, 20, { env: {} });
+      frame = await coloured.waitFor((f) => f.includes('Failing'));
+      expect(frame).toContain('\u001b[');
+    } finally {
+      chalk.level = previous;
+    }
+  });
+});
+
+describe('plug-in views', () => {
+  it('hands the screen and keys to a plug-in view, which can set the query and close', async () => {
+    function FakeInsights({ setQuery, rows }: PluginViewProps) {
+      return <InsightsStub count={rows.length} onPick={() => setQuery('name:Event3')} />;
+    }
+    const store = storeWith(makeRows(10));
+    const h = mount(store, 100, 30, { views: { insights: FakeInsights } });
+    await h.waitFor((f) => f.includes('Event9'));
+    await h.press('i', (f) => f.includes('INSIGHTS 10'));
+    // The plug-in subscribes to keys in an effect, which runs just after its first frame.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.press('x', (f) => f.includes('1 of 10 events'));
+  });
+
+  it('says a missing view is coming', async () => {
+    const h = mount(storeWith(makeRows(3)));
+    await h.waitFor((f) => f.includes('Event2'));
+    await h.press('d', (f) => f.includes('coming'));
+  });
+});
+
+function InsightsStub({ count, onPick }: { count: number; onPick: () => void }) {
+  useInput((input) => {
+    if (input === 'x') onPick();
+  });
+  return <Text>INSIGHTS {count}</Text>;
+}
