@@ -3,14 +3,25 @@ import type { CompiledQuery } from './compile.js';
 
 const SIGNAL_CHECK_EVERY = 16_384;
 
+export interface FilterOptions {
+  /** Rows are in compareNewestFirst order: a time range then only scans its own slice. */
+  newestFirst?: boolean;
+}
+
 /** The rows a query keeps, in the order given. Throws the signal's reason once it is aborted. */
-export function filterRows(rows: readonly EventRow[], query: CompiledQuery, signal?: AbortSignal): EventRow[] {
+export function filterRows(
+  rows: readonly EventRow[],
+  query: CompiledQuery,
+  signal?: AbortSignal,
+  options: FilterOptions = {},
+): EventRow[] {
   if (query.isEmpty) return rows.slice();
+  const [first, last] = options.newestFirst ? timeSlice(rows, query) : [0, rows.length];
   const test = query.test;
   const out: EventRow[] = [];
-  for (let start = 0; start < rows.length; start += SIGNAL_CHECK_EVERY) {
+  for (let start = first; start < last; start += SIGNAL_CHECK_EVERY) {
     signal?.throwIfAborted();
-    const end = Math.min(rows.length, start + SIGNAL_CHECK_EVERY);
+    const end = Math.min(last, start + SIGNAL_CHECK_EVERY);
     for (let i = start; i < end; i++) {
       const row = rows[i]!;
       if (test(row)) out.push(row);
@@ -33,22 +44,50 @@ export async function filterRowsChunked(
   query: CompiledQuery,
   signal: AbortSignal,
   budgetMs = 8,
+  options: FilterOptions = {},
 ): Promise<EventRow[] | null> {
   if (query.isEmpty) return rows.slice();
+  const [first, last] = options.newestFirst ? timeSlice(rows, query) : [0, rows.length];
   const test = query.test;
   const out: EventRow[] = [];
-  let i = 0;
-  while (i < rows.length) {
+  let i = first;
+  while (i < last) {
     if (signal.aborted) return null;
     const deadline = performance.now() + budgetMs;
     do {
-      const end = Math.min(rows.length, i + 4096);
+      const end = Math.min(last, i + 4096);
       for (; i < end; i++) {
         const row = rows[i]!;
         if (test(row)) out.push(row);
       }
-    } while (i < rows.length && performance.now() < deadline);
-    if (i < rows.length) await nextTurn();
+    } while (i < last && performance.now() < deadline);
+    if (i < last) await nextTurn();
   }
   return signal.aborted ? null : out;
+}
+
+/**
+ * The index range of newest-first rows that can fall inside the query's time
+ * range. Rows whose time did not parse sort last and lie outside every range.
+ */
+export function timeSlice(rows: readonly EventRow[], query: CompiledQuery): [number, number] {
+  const range = query.timeRange;
+  if (!range) return [0, rows.length];
+  const { min, max } = range;
+  // First row not newer than max, then first row older than min (or untimed).
+  const start = firstIndex(rows, (row) => !(row.time > max));
+  const end = firstIndex(rows, (row) => !(row.time >= min));
+  return [start, Math.max(start, end)];
+}
+
+/** Binary search: the first index where `past` holds, given it holds for a suffix. */
+function firstIndex(rows: readonly EventRow[], past: (row: EventRow) => boolean): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (past(rows[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

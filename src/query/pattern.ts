@@ -54,7 +54,8 @@ function isAscii(value: string): boolean {
  */
 function equalsLowerAscii(value: string, lowerPattern: string): boolean {
   if (value.length !== lowerPattern.length) return false;
-  for (let i = 0; i < value.length; i++) {
+  // From the end: ARNs, ids and addresses of one account share long prefixes.
+  for (let i = value.length - 1; i >= 0; i--) {
     let c = value.charCodeAt(i);
     if (c >= 65 && c <= 90) c += 32;
     else if (c > 127) {

@@ -5,6 +5,8 @@ import type { CompiledQuery } from './compile.js';
 import { filterRows, filterRowsChunked } from './filter.js';
 import { Vocabulary } from './vocabulary.js';
 
+const NEWEST_FIRST = { newestFirst: true };
+
 export interface FilteredViewOptions {
   /** Shared with compileQuery so fuzzy words know the store's values; a new one is made when absent. */
   vocabulary?: Vocabulary;
@@ -75,13 +77,13 @@ export class FilteredView {
     const snapshot = this.store.rows();
     const snapshotCursor = this.store.log().length;
     if (snapshot.length <= this.syncLimit) {
-      this.install(filterRows(snapshot, this.current), snapshotCursor);
+      this.install(filterRows(snapshot, this.current, undefined, NEWEST_FIRST), snapshotCursor);
       this.finished = Promise.resolve(true);
       return this.finished;
     }
     const controller = new AbortController();
     this.running = controller;
-    this.finished = filterRowsChunked(snapshot, this.current, controller.signal, this.budgetMs).then((rows) => {
+    this.finished = filterRowsChunked(snapshot, this.current, controller.signal, this.budgetMs, NEWEST_FIRST).then((rows) => {
       if (rows === null || this.running !== controller) return false;
       this.running = null;
       this.install(rows, snapshotCursor);

@@ -2,6 +2,7 @@ import Fuse from 'fuse.js';
 import { describe, expect, it } from 'vitest';
 import { compileQuery, filterRows, FUZZY_THRESHOLD, Vocabulary } from '../../src/query/index.js';
 import type { EventRow } from '../../src/model/types.js';
+import { compareNewestFirst } from '../../src/model/order.js';
 import { randomRow, seededRandom } from './rows.js';
 
 /**
@@ -98,5 +99,20 @@ describe('compiled queries agree with a brute-force reference', () => {
       return kept > 0 && kept < rows.length;
     });
     expect(informative.length).toBeGreaterThanOrEqual(cases(rows[17]!).length - 1);
+  });
+});
+
+describe('time slices of newest-first rows', () => {
+  it('scanning only the time slice keeps exactly the rows a full scan keeps', () => {
+    const random = seededRandom(7);
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ ...randomRow(random), seq: i }));
+    const sorted = rows.slice().sort(compareNewestFirst);
+    for (const query of ['since:5h', 'until:3h', 'from:2024-03-05T02:00Z to:2024-03-05T04:30Z', 'since:1h until:2h', 'name:GetObject', 'since:30d']) {
+      const result = compileQuery(query, { now: NOW });
+      if (!result.ok) throw new Error(result.error.message);
+      const full = filterRows(sorted, result.query);
+      const sliced = filterRows(sorted, result.query, undefined, { newestFirst: true });
+      expect(sliced.map((r) => r.id), query).toEqual(full.map((r) => r.id));
+    }
   });
 });
