@@ -1,10 +1,10 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
-import { basename, join, resolve as resolvePath } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { EventRow, FileShape } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
 import { isDigestPath } from './detect.js';
+import { listFolder } from './walk.js';
 import { deliveryTime, NewestFirstQueue, type OrderedFile } from './order.js';
 import type { ReadPool } from './pool.js';
 import type { ReadSummary } from './readJob.js';
@@ -39,12 +39,6 @@ interface FileEntry extends OrderedFile {
   badReason: string;
 }
 
-/** Dot files and folders (.git, .DS_Store, editor swap files) are never logs. */
-function isHidden(path: string, root: string): boolean {
-  if (path === root) return false;
-  return basename(path).startsWith('.');
-}
-
 /**
  * Loads every file under a folder into the store, newest deliveries first,
  * then (in watch mode) follows new, growing, rewritten and deleted files.
@@ -57,6 +51,8 @@ export class FolderLoader {
   private readonly files = new Map<string, FileEntry>();
   private readonly queue = new NewestFirstQueue<FileEntry>();
   private readonly digests = new Set<string>();
+  /** Links the listing chose not to follow (loops, folders outside); the watch leaves them alone too. */
+  private readonly skippedPaths = new Set<string>();
   private readonly settleMs: number;
   private readonly badAfterMs: number;
   private watcher: FSWatcher | null = null;
@@ -89,20 +85,22 @@ export class FolderLoader {
       p.startedAt = Date.now();
       p.finishedAt = null;
     });
-    if (this.options.watch) this.startWatcher();
     try {
       const info = await stat(this.root);
       if (!info.isDirectory()) {
         // A single file is a folder of one.
         this.discover(this.root, info.mtimeMs, true);
       } else {
-        await this.list(this.root, new Set<string>());
+        await this.listInitial();
       }
     } catch (error) {
       this.reportBad(this.root, describeError(error));
     }
     this.listingDone = true;
     this.pump();
+    // Started after the listing so it can skip what the listing skipped; its own initial
+    // scan still catches files created in between (as initial files, before 'ready').
+    if (this.options.watch && !this.closed) this.startWatcher();
     this.checkReady();
   }
 
@@ -118,62 +116,25 @@ export class FolderLoader {
 
   // ---- discovery -------------------------------------------------------
 
-  /** Recursive listing that follows symlinks and reports loops instead of following them forever. */
-  private async list(dir: string, ancestors: Set<string>): Promise<void> {
-    let real: string;
-    try {
-      real = await realpath(dir);
-    } catch (error) {
-      this.reportBad(dir, describeError(error));
-      return;
+  /** The shared folder walk (symlinks followed, loops and links out of the folder skipped), then a stat where the path has no date. */
+  private async listInitial(): Promise<void> {
+    const listing = await listFolder(this.root);
+    for (const skipped of listing.skipped) this.skippedPaths.add(skipped.path);
+    this.store.updateProgress((p) => {
+      p.skippedFiles.push(...listing.skipped);
+      p.badFiles.push(...listing.bad);
+    });
+    const undated: string[] = [];
+    for (const path of listing.files) {
+      if (isDigestPath(path) || deliveryTime(path, -1) !== -1) this.discover(path, 0, true);
+      else undated.push(path);
     }
-    if (ancestors.has(real)) {
-      this.reportBad(dir, `symlink loop: ${real} is one of its own parent folders`);
-      return;
+    // Undated files are ordered by mtime; stat a few at a time so a big folder does not open thousands of requests at once.
+    for (let start = 0; start < undated.length; start += 64) {
+      const slice = undated.slice(start, start + 64);
+      const times = await Promise.all(slice.map((path) => stat(path).then((info) => info.mtimeMs, () => 0)));
+      slice.forEach((path, k) => this.discover(path, times[k]!, true));
     }
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      this.reportBad(dir, describeError(error));
-      return;
-    }
-    const inner = new Set(ancestors).add(real);
-    const subfolders: string[] = [];
-    const stats: Promise<void>[] = [];
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (isHidden(path, this.root)) continue;
-      if (entry.isDirectory()) subfolders.push(path);
-      else if (entry.isFile()) stats.push(this.discoverListed(path, null));
-      else if (entry.isSymbolicLink()) stats.push(this.discoverListed(path, subfolders));
-    }
-    await Promise.all(stats);
-    // Folders one after another keeps the number of open directory handles small.
-    for (const folder of subfolders) await this.list(folder, inner);
-  }
-
-  /** A listed file; symlinks are resolved, and a link to a folder is queued as a folder. */
-  private async discoverListed(path: string, subfolders: string[] | null): Promise<void> {
-    if (isDigestPath(path)) {
-      this.discover(path, 0, true);
-      return;
-    }
-    // Only links and files without a date in their path need a stat (for the link target or the mtime).
-    const needsStat = subfolders !== null || deliveryTime(path, -1) === -1;
-    if (!needsStat) {
-      this.discover(path, 0, true);
-      return;
-    }
-    let info: Stats;
-    try {
-      info = await stat(path);
-    } catch (error) {
-      this.reportBad(path, describeError(error));
-      return;
-    }
-    if (info.isDirectory() && subfolders) subfolders.push(path);
-    else if (info.isFile()) this.discover(path, info.mtimeMs, true);
   }
 
   /** A file seen for the first time, by the listing or the watch. */
@@ -226,7 +187,7 @@ export class FolderLoader {
       ignoreInitial: false,
       followSymlinks: true,
       ignorePermissionErrors: false,
-      ignored: (path, stats) => isHidden(path, this.root) || (stats !== undefined && !stats.isFile() && !stats.isDirectory()),
+      ignored: (path, stats) => this.skippedPaths.has(path) || (stats !== undefined && !stats.isFile() && !stats.isDirectory()),
     });
     this.watcher = watcher;
     watcher.on('add', (path, stats) => {
@@ -356,7 +317,7 @@ export class FolderLoader {
       this.store.updateProgress((p) => void p.skippedFiles.push({ path: entry.path, reason: summary.reason }));
     }
     if (problem) {
-      this.suspect(entry, summary.reason || 'unreadable');
+      this.suspect(entry, summary.shape === 'bad' ? summary.reason || 'unreadable' : `partly read: ${summary.reason}`);
     } else {
       entry.state = 'loaded';
       if (entry.badReason) this.clearBad(entry);

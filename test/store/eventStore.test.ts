@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { compareNewestFirst } from '../../src/model/order.js';
+import type { EventRow } from '../../src/model/types.js';
+import { EventStore, mergeSorted } from '../../src/store/eventStore.js';
+
+let counter = 0;
+function row(id: string, time: number, extra: Partial<EventRow> = {}): EventRow {
+  return {
+    id, time, timeRaw: '', name: 'GetObject', source: 's3.amazonaws.com', region: 'us-east-1', actor: 'alice',
+    identityType: 'IAMUser', principalArn: '', userNames: [], account: '1', recipientAccount: '', accessKey: '',
+    sourceIp: '', userAgent: '', errorCode: '', errorMessage: '', readOnly: true, eventType: '', category: '',
+    requestId: '', sharedEventId: '', resources: [], insight: null, ref: { file: 'f', index: counter++ },
+    text: 'getobject', seq: -1, ...extra,
+  };
+}
+
+/** A small deterministic PRNG so failures reproduce. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+}
+
+describe('EventStore', () => {
+  it('deduplicates by id, counts duplicates, and keeps arrival order in log()', () => {
+    const store = new EventStore();
+    expect(store.add([row('a', 1), row('b', 2)])).toBe(2);
+    expect(store.add([row('b', 2), row('c', 3)])).toBe(1);
+    expect(store.log().map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(store.log().map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(store.progress.duplicates).toBe(1);
+    expect(store.progress.eventsRead).toBe(4);
+    expect(store.has('c')).toBe(true);
+  });
+
+  it('keeps rows() newest first across many out-of-order batches, NaN times last', () => {
+    const random = prng(7);
+    const store = new EventStore();
+    const all: EventRow[] = [];
+    for (let batch = 0; batch < 60; batch++) {
+      const rows: EventRow[] = [];
+      // Batches that land at the top, at the bottom, and across the middle.
+      const base = batch % 3 === 0 ? 1e6 + batch * 1000 : batch % 3 === 1 ? 1000 - batch * 10 : 500_000;
+      for (let k = 0; k < 40; k++) {
+        const time = random() < 0.03 ? Number.NaN : Math.floor(base + random() * 2000);
+        rows.push(row(`r${batch}-${k}`, time));
+      }
+      store.add(rows);
+      all.push(...rows);
+      if (batch % 5 === 0) store.rows(); // merge now and then, as a UI would
+    }
+    const expected = all.slice().sort(compareNewestFirst).map((r) => r.id);
+    expect(store.rows().map((r) => r.id)).toEqual(expected);
+  });
+
+  it('mergeSorted equals a full sort, whichever way the inputs overlap', () => {
+    const random = prng(11);
+    for (let trial = 0; trial < 200; trial++) {
+      const a = Array.from({ length: Math.floor(random() * 30) }, (_, k) => ({ ...row(`a${k}`, Math.floor(random() * 50)), seq: k }));
+      const b = Array.from({ length: Math.floor(random() * 30) }, (_, k) => ({ ...row(`b${k}`, Math.floor(random() * 50) + (trial % 3) * 25), seq: 100 + k }));
+      a.sort(compareNewestFirst);
+      b.sort(compareNewestFirst);
+      expect(mergeSorted(a, b)).toEqual([...a, ...b].sort(compareNewestFirst));
+    }
+  });
+
+  it('shares repeated strings, user-name lists and resource lists between rows', () => {
+    const store = new EventStore();
+    const resources = () => [{ type: 'AWS::S3::Bucket', name: 'logs', arn: 'arn:aws:s3:::logs', accountId: '' }];
+    const first = row('x', 1, { actor: ['ali', 'ce'].join(''), userNames: ['alice'], resources: resources(), text: ['get', 'object'].join('') });
+    const second = row('y', 2, { actor: ['al', 'ice'].join(''), userNames: ['alice'], resources: resources(), text: ['ge', 'tobject'].join('') });
+    store.add([first, second]);
+    expect(second.userNames).toBe(first.userNames);
+    expect(second.resources).toBe(first.resources);
+    expect(second.resources[0]!.name).toBe('logs');
+    expect(Object.isFrozen(first.resources)).toBe(true);
+    const empty = row('z', 3);
+    const emptier = row('w', 4);
+    store.add([empty, emptier]);
+    expect(empty.userNames).toBe(emptier.userNames);
+    expect(empty.resources).toEqual([]);
+  });
+
+  it('does not share lists whose parts only look alike when joined', () => {
+    const store = new EventStore();
+    const a = row('a', 1, { userNames: ['ab', 'c'] });
+    const b = row('b', 2, { userNames: ['a', 'bc'] });
+    store.add([a, b]);
+    expect(b.userNames).toEqual(['a', 'bc']);
+    expect(a.userNames).toEqual(['ab', 'c']);
+  });
+
+  it('coalesces change notifications to about ten a second, and flush() delivers at once', async () => {
+    const store = new EventStore(100);
+    let calls = 0;
+    const unsubscribe = store.subscribe(() => calls++);
+    const start = Date.now();
+    while (Date.now() - start < 500) {
+      store.add([row(`n${counter}`, counter)]);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThanOrEqual(8);
+    const before = calls;
+    const version = store.version;
+    store.add([row('late', 1)]);
+    expect(store.getSnapshot()).toBe(version + 1);
+    store.flush();
+    expect(calls).toBe(before + 1);
+    unsubscribe();
+    store.add([row('after', 1)]);
+    store.flush();
+    expect(calls).toBe(before + 1);
+  });
+});

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openFolder } from '../../src/ingest/open.js';
+import { ReadPool } from '../../src/ingest/pool.js';
+import { ROWS_PER_BATCH } from '../../src/ingest/readJob.js';
+import type { EventRow } from '../../src/model/types.js';
+import { makeEvent, tempFolder, waitFor, writeRecords } from './helpers.js';
+
+// The real worker is the compiled one: `npm test` builds dist/ before vitest runs.
+const workerUrl = new URL('../../dist/ingest/worker.js', import.meta.url);
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('ReadPool on worker threads', () => {
+  it('has a compiled worker to test (run `npm run build` first)', () => {
+    expect(existsSync(fileURLToPath(workerUrl))).toBe(true);
+  });
+
+  it('parses files on workers and sends rows back in batches', async () => {
+    const temp = tempFolder('trailtop-pool-');
+    cleanups.push(temp.remove);
+    const big = join(temp.dir, 'big.json.gz');
+    writeRecords(big, Array.from({ length: ROWS_PER_BATCH * 2 + 10 }, (_, k) => makeEvent(`big-${k}`, k)));
+    const small = join(temp.dir, 'small.json');
+    writeRecords(small, [makeEvent('s1'), makeEvent('s2')]);
+    const broken = join(temp.dir, 'broken.json');
+    writeRecords(broken, []);
+    const pool = new ReadPool({ workerUrl, workers: 2 });
+    cleanups.push(() => pool.close());
+    expect(pool.inline).toBe(false);
+    const batches: number[] = [];
+    const rows: EventRow[] = [];
+    const [bigSummary, smallSummary, emptySummary] = await Promise.all([
+      pool.read({ path: big, firstIndex: 0 }, (batch) => {
+        batches.push(batch.length);
+        rows.push(...batch);
+      }),
+      pool.read({ path: small, firstIndex: 1 }, (batch) => rows.push(...batch)),
+      pool.read({ path: broken, firstIndex: 0 }, (batch) => rows.push(...batch)),
+    ]);
+    expect(batches).toEqual([ROWS_PER_BATCH, ROWS_PER_BATCH, 10]);
+    expect(bigSummary).toMatchObject({ shape: 'records', rowCount: ROWS_PER_BATCH * 2 + 10, endIndex: ROWS_PER_BATCH * 2 + 10 });
+    // firstIndex 1: only the second record comes back.
+    expect(smallSummary).toMatchObject({ shape: 'records', rowCount: 2 });
+    expect(rows.filter((r) => r.ref.file === small).map((r) => r.id)).toEqual(['s2']);
+    expect(emptySummary.shape).toBe('empty');
+    expect(new Set(rows.filter((r) => r.ref.file === big).map((r) => r.id)).size).toBe(ROWS_PER_BATCH * 2 + 10);
+  });
+
+  it('loads and watches a folder through openFolder with workers', async () => {
+    const temp = tempFolder('trailtop-pool-');
+    cleanups.push(temp.remove);
+    for (let f = 0; f < 6; f++) writeRecords(join(temp.dir, `d${f}/f.json.gz`), [makeEvent(`w${f}a`, f), makeEvent(`w${f}b`, f)]);
+    const opened = openFolder(temp.dir, { watch: true, pool: { workerUrl } });
+    cleanups.push(() => opened.close());
+    await opened.ready;
+    expect(opened.store.size).toBe(12);
+    writeRecords(join(temp.dir, 'new/late.json'), [makeEvent('late')]);
+    await waitFor(() => opened.store.has('late') && opened.store.progress.filesDone === 7, 'the late file');
+    expect(opened.store.size).toBe(13);
+  });
+});
