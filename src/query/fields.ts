@@ -87,7 +87,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     name: 'user',
     aliases: ['username', 'actor'],
-    description: 'who: user, role, session, Role/session, principal ARN, root',
+    description: 'user, role, session, Role/session, ARN',
     example: 'user:alice',
     anyValue: (row, visit) => visit(row.actor) || visit(row.principalArn) || anyOf(row.userNames, visit),
     fuzzyValue: userFuzzy,
@@ -96,7 +96,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     name: 'source',
     aliases: ['eventsource', 'service'],
-    description: 'event source, with or without .amazonaws.com',
+    description: 'event source, .amazonaws.com optional',
     example: 'source:iam',
     anyValue: (row, visit) => visit(row.source),
     fuzzyValue: (row, visit) => visit(row.source),
@@ -106,7 +106,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     name: 'resource',
     aliases: ['resourcename'],
-    description: 'resource name or ARN (an ARNPrefix covers ARNs under it)',
+    description: 'resource name or ARN (or ARNPrefix)',
     example: 'resource:my-bucket',
     anyValue: (row, visit) => {
       const resources = row.resources;
@@ -136,7 +136,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     name: 'id',
     aliases: ['eventid', 'requestid'],
-    description: 'event ID, request ID or shared event ID',
+    description: 'event ID, request ID, shared event ID',
     example: 'id:3f2a*',
     anyValue: (row, visit) => visit(row.id) || visit(row.requestId) || visit(row.sharedEventId),
     unique: true,
@@ -169,7 +169,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     name: 'ip',
     aliases: ['sourceip', 'sourceipaddress'],
-    description: 'source IP address (or service name)',
+    description: 'source IP address',
     example: 'ip:10.0.*',
     anyValue: (row, visit) => visit(row.sourceIp),
   },
@@ -177,7 +177,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     name: 'error',
     aliases: ['errorcode'],
-    description: 'error code; error:* any error, -error:* none',
+    description: 'error code; error:* any, -error:* none',
     example: 'error:AccessDenied',
     anyValue: (row, visit) => visit(row.errorCode),
     fuzzyValue: (row, visit) => visit(row.errorCode),
@@ -194,7 +194,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     name: 'category',
     aliases: ['eventcategory'],
-    description: 'management, data, insight or networkactivity',
+    description: 'management|data|insight|networkactivity',
     example: 'category:data',
     anyValue: (row, visit) => visit(row.category),
   },
@@ -202,15 +202,15 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     name: 'eventtype',
     aliases: [],
-    description: 'AwsApiCall, AwsConsoleSignIn, AwsServiceEvent ...',
-    example: 'eventtype:AwsConsoleSignIn',
+    description: 'AwsApiCall, AwsConsoleSignIn ...',
+    example: 'eventtype:AwsServiceEvent',
     anyValue: (row, visit) => visit(row.eventType),
   },
   {
     kind: 'time',
     name: 'since',
     aliases: ['after'],
-    description: 'at or after: 30s 15m 2h 7d 1w ago, or an ISO time',
+    description: 'after: 30s 15m 2h 7d 1w ago, or ISO time',
     example: 'since:2h',
     bound: 'lower',
   },
@@ -218,7 +218,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'time',
     name: 'until',
     aliases: ['before'],
-    description: 'at or before: a duration ago, or an ISO time',
+    description: 'before: a duration ago, or ISO time',
     example: 'until:1d',
     bound: 'upper',
   },
@@ -226,7 +226,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'time',
     name: 'from',
     aliases: [],
-    description: 'at or after an ISO time (UTC unless it has an offset)',
+    description: 'after an ISO time, UTC unless +hh:mm',
     example: 'from:2024-03-05T14:00Z',
     bound: 'lower',
   },
@@ -234,7 +234,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'time',
     name: 'to',
     aliases: [],
-    description: 'up to the end of the day/minute/second written',
+    description: 'up to the end of that day/minute/second',
     example: 'to:2024-03-05',
     bound: 'upper',
   },
@@ -261,20 +261,19 @@ export const FUZZY_FIELDS: readonly TextField[] = FIELDS.filter(
   (f): f is TextField => f.kind === 'text' && f.fuzzyValue !== undefined,
 );
 
-/** Help text for --help and the UI help overlay: syntax first, then one line per field. */
+/** Help text for --help and the UI help overlay: syntax first, then one line per field (under 80 columns). */
 export function queryHelpLines(): string[] {
   const lines = [
-    'words          fuzzy text: name, source, user, resource, IP, error, region, key',
-    '               (assumrole finds AssumeRole; "quoted words" are exact text)',
-    'field:value    exact match, any case; * globs (name:Get*); "quotes" for spaces',
-    'field:a field:b   same field repeated: either;  different fields: both',
-    '-field:value   exclude;  -word excludes rows containing word',
+    'word           fuzzy text: assumrole finds AssumeRole; "quoted" is exact text',
+    'field:value    exact, any case; * globs (name:Get*); "quotes" for spaces',
+    'a:x a:y        the same field twice: either; different fields: both',
+    '-field:value   exclude (-word excludes rows containing the word)',
     '',
   ];
-  const width = Math.max(...FIELDS.map((f) => f.name.length)) + 2;
+  const labelWidth = Math.max(...FIELDS.map((f) => f.name.length)) + 3;
+  const descriptionWidth = Math.max(...FIELDS.map((f) => f.description.length)) + 2;
   for (const field of FIELDS) {
-    const label = `${field.name}:`.padEnd(width);
-    lines.push(`${label} ${field.description}  (${field.example})`);
+    lines.push(`${field.name}:`.padEnd(labelWidth) + field.description.padEnd(descriptionWidth) + field.example);
   }
   return lines;
 }

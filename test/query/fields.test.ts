@@ -191,5 +191,6 @@ describe('help text', () => {
       expect(line, field.name).toBeDefined();
       expect(line).toContain(field.example);
     }
+    for (const line of lines) expect(line.length, line).toBeLessThan(80);
   });
 });
