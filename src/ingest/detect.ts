@@ -183,22 +183,64 @@ function isBlank(text: string, start: number, end: number): boolean {
   return true;
 }
 
-/** JSON.parse's message without V8's "in JSON at position N" tail (we say where ourselves). */
+/** JSON.parse's message without V8's position tail or its quote of the input (we say where ourselves). */
 export function jsonMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/,? in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  return message
+    .replace(/,? in JSON at position \d+.*$/s, '')
+    .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '')
+    .replace(/\s*\(line \d+ column \d+\)$/, '');
+}
+
+function positionOf(error: unknown): number | null {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /at position (\d+)/.exec(message);
+  return at ? Number(at[1]) : null;
+}
+
+/** Up to this size a bad file's error position is searched for when V8 does not give it. */
+const POSITION_SEARCH_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * Where JSON.parse failed, for V8 messages without a position ("Unexpected
+ * token"): the shortest prefix that already fails with an error inside it
+ * (not merely "ends too early") ends just after the bad character. A prefix
+ * fails that way exactly when it contains the error, so a binary search finds
+ * it in about log2(n) parses. Only runs for files already known to be bad.
+ */
+function searchErrorPosition(text: string): number | null {
+  if (text.length > POSITION_SEARCH_LIMIT) return null;
+  const failsWithin = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '';
+      if (message.startsWith('Unexpected end of JSON input')) return false;
+      const at = positionOf(error);
+      return at === null || at < length;
+    }
+  };
+  let lo = 1;
+  let hi = text.length;
+  if (!failsWithin(hi)) return null;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (failsWithin(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
 }
 
 /** "invalid JSON at byte 1234 (line 12, column 5): Unexpected token ..." from a JSON.parse error. */
 export function invalidJsonReason(error: unknown, text: string): string {
   const message = error instanceof Error ? error.message : String(error);
-  const at = /at position (\d+)/.exec(message);
   const detail = jsonMessage(error);
-  if (!at) {
-    if (/Unexpected end of JSON input/.test(message)) return `invalid JSON: unexpected end of input (truncated at byte ${Buffer.byteLength(text)})`;
-    return `invalid JSON: ${detail}`;
+  if (message.startsWith('Unexpected end of JSON input')) {
+    return `invalid JSON: unexpected end of input (truncated at byte ${Buffer.byteLength(text)})`;
   }
-  const position = Number(at[1]);
+  const position = positionOf(error) ?? searchErrorPosition(text);
+  if (position === null) return `invalid JSON: ${detail}`;
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');

@@ -171,6 +171,9 @@ describe('readEventFile shapes', () => {
     const result = await readEventFile(write(dir, 'bad.json', '{\n  "Records": [\n    {"eventID": "a"}\n    {"eventID": "b"}\n  ]\n}\n'));
     expect(result.shape).toBe('bad');
     expect(result.reason).toBe("invalid JSON at byte 42 (line 4, column 5): Expected ',' or ']' after array element");
+    // V8 gives no position for "Unexpected token"; the reader finds it.
+    const token = await readEventFile(write(dir, 'token.json', '{\n "Records": [\n {"a": tru}]}'));
+    expect(token.reason).toBe("invalid JSON at byte 26 (line 3, column 11): Unexpected token '}'");
     const cut = await readEventFile(write(dir, 'cut.json', '{"Records": [{"eventID": "a"'));
     expect(cut.shape).toBe('bad');
     expect(cut.reason).toMatch(/^invalid JSON/);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { formatSummary } from '../../src/commands/scan.js';
+import { summarizeStore } from '../../src/commands/scanSummary.js';
+import { normalize } from '../../src/model/normalize.js';
+import { EventStore } from '../../src/store/eventStore.js';
+
+function row(id: string, name: string, time: string, extra: Record<string, unknown> = {}) {
+  return normalize({ eventID: id, eventName: name, eventTime: time, userIdentity: { type: 'IAMUser', userName: 'alice' }, ...extra }, { file: 'f.json', index: 0 });
+}
+
+function loaded(): EventStore {
+  const store = new EventStore();
+  store.add([
+    row('1', 'RunInstances', '2024-03-05T14:00:00Z', { errorCode: 'AccessDenied' }),
+    row('2', 'RunInstances', '2024-03-05T15:00:00Z'),
+    row('3', 'ConsoleLogin', '2024-03-04T01:02:03Z', { userIdentity: { type: 'Root' } }),
+    row('1', 'RunInstances', '2024-03-05T14:00:00Z', { errorCode: 'AccessDenied' }),
+    row('4', 'x', 'garbage', { eventType: 'AwsCloudTrailInsight', insightDetails: { state: 'Start' } }),
+  ]);
+  store.updateProgress((p) => {
+    p.shapes = { records: 2, empty: 1, digest: 1, 'not-cloudtrail': 1, bad: 1 };
+    p.digests = 1;
+    p.skippedFiles.push({ path: 'a.txt', reason: 'not JSON' });
+    p.badFiles.push({ path: 'b.json', reason: 'invalid JSON at byte 3' });
+  });
+  return store;
+}
+
+describe('summarizeStore', () => {
+  it('counts files, events, times, top lists and errors', () => {
+    const s = summarizeStore(loaded(), null, { folder: 'logs' });
+    expect(s.files).toEqual({
+      read: 3,
+      digests: 1,
+      skipped: [{ path: 'a.txt', reason: 'not JSON' }],
+      bad: [{ path: 'b.json', reason: 'invalid JSON at byte 3' }],
+      byShape: { records: 2, empty: 1, digest: 1, 'not-cloudtrail': 1, bad: 1 },
+    });
+    expect(s.events).toEqual({ read: 5, unique: 4, duplicates: 1, total: 4, insights: 1, badTime: 1 });
+    expect(s.time).toEqual({ first: '2024-03-04T01:02:03.000Z', last: '2024-03-05T15:00:00.000Z' });
+    expect(s.topEventNames).toEqual([
+      { name: 'RunInstances', count: 2 },
+      { name: 'ConsoleLogin', count: 1 },
+      { name: 'x', count: 1 },
+    ]);
+    expect(s.topActors).toEqual([
+      { name: 'alice', count: 3 },
+      { name: 'root', count: 1 },
+    ]);
+    expect(s.errorsByCode).toEqual([{ code: 'AccessDenied', count: 1 }]);
+  });
+
+  it('with a matcher, describes the matching events and keeps the folder total', () => {
+    const s = summarizeStore(loaded(), { test: (r) => r.name === 'RunInstances' }, { filter: 'name:RunInstances', matchedRead: 3 });
+    expect(s.filter).toBe('name:RunInstances');
+    expect(s.events).toEqual({ read: 3, unique: 2, duplicates: 1, total: 4, insights: 0, badTime: 0 });
+    expect(s.time).toEqual({ first: '2024-03-05T14:00:00.000Z', last: '2024-03-05T15:00:00.000Z' });
+    expect(s.topActors).toEqual([{ name: 'alice', count: 2 }]);
+  });
+
+  it('renders a human summary with hostile strings made visible, not executed', () => {
+    const store = loaded();
+    store.add([row('5', 'Evil\u001b[2J', '2024-03-05T16:00:00Z')]);
+    const text = formatSummary(summarizeStore(store, null, { folder: 'logs' }));
+    expect(text).toContain('Files     3 read (records 2, empty 1), 1 digest skipped, 1 skipped, 1 bad');
+    expect(text).toContain('Events    6 read, 5 unique, 1 duplicate, 1 with an unreadable time');
+    expect(text).toContain('Time      2024-03-04T01:02:03.000Z .. 2024-03-05T16:00:00.000Z (UTC)');
+    expect(text).toContain('Insights  1 event');
+    expect(text).toContain('  b.json: invalid JSON at byte 3');
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('Evil\\x1b[2J');
+  });
+});
