@@ -170,10 +170,10 @@ export const CONFIG_RECORDED_TYPES: readonly string[] = Object.keys(CONFIG_ID);
 function resolve(resource: ResourceRef, rule: TypeRule | undefined, ctx: LinkContext): ResolvedResource & { arnRegion: string } | null {
   const arnText = resource.arn || (resource.name.startsWith('arn:') ? resource.name : '');
   const parsed = arnText ? parseArn(arnText) : null;
-  let id = '';
-  if (resource.name && !resource.name.startsWith('arn:')) id = resource.name;
-  else if (parsed && rule) id = rule.fromArn(parsed.resource) ?? '';
-  else if (parsed) id = afterLast(parsed.resource, '/');
+  // The ARN is the more precise source when this type's rule understands it (a DynamoDB stream ARN's last segment is not the table).
+  let id = parsed && rule ? rule.fromArn(parsed.resource) ?? '' : '';
+  if (!id && resource.name && !resource.name.startsWith('arn:')) id = resource.name;
+  if (!id && parsed && !rule) id = afterLast(parsed.resource, '/');
   if (!id) return null;
   const account = resource.accountId || parsed?.account || ctx.recipientAccount || ctx.account;
   return { id, arn: arnText, account, arnRegion: parsed?.region ?? '' };

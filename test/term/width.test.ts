@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { displayWidth, truncate, padEnd, padStart, fit, ELLIPSIS } from '../../src/term/width.js';
+import { displayWidth, truncate, padEnd, padStart, fit, ELLIPSIS, MAY_JOIN } from '../../src/term/width.js';
 import { rng, pick, int } from './random.js';
 
 const SAMPLES = [
@@ -102,5 +102,21 @@ describe('truncate / padEnd / fit', () => {
     expect(fit('👍ok', 3)).toBe(`👍${ELLIPSIS}`);
     expect(fit('👍ok', 4)).toBe('👍ok');
     expect(fit('👍ok', 2)).toBe(`${ELLIPSIS} `);
+  });
+});
+
+describe('MAY_JOIN', () => {
+  it('covers every code point that joins a neighbour, so the no-segmenter path is exact', () => {
+    const segmenter = new Intl.Segmenter();
+    const missing: string[] = [];
+    for (let cp = 0x80; cp <= 0x1ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (MAY_JOIN.test(c)) continue;
+      let clusters = 0;
+      for (const _ of segmenter.segment(`a${c}a`)) clusters++;
+      if (clusters !== 3) missing.push(cp.toString(16));
+    }
+    expect(missing).toEqual([]);
   });
 });
