@@ -1,5 +1,210 @@
-// STUB — replaced by the helper that owns this command.
-export async function runExport(_argv: string[]): Promise<number> {
-  process.stderr.write('trailtop export: not implemented yet\n');
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import {
+  checkTarget,
+  EXPORT_FORMATS,
+  ExportCancelled,
+  ExportFailed,
+  exportRows,
+  formatBytes,
+  formatFromPath,
+  formatProgressLine,
+  removeLiveTempFilesSync,
+  TargetExists,
+  type ExportFormat,
+  type ExportProgress,
+} from '../export/index.js';
+import { openFolder } from '../ingest/open.js';
+import { compileQuery, filterRows, type CompiledQuery } from '../query/index.js';
+import { sanitize } from '../term/sanitize.js';
+import { combineFilter, parseCommandArgs, UsageError } from './args.js';
+
+export const EXPORT_USAGE = `Usage: trailtop export DIR -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--raw] [--force]
+
+Writes the events under DIR that match the filter, newest first (the dashboard's
+order), as CSV (the console's Event history columns), JSON ({"Records":[...]} of the
+full original records, readable by trailtop, jq and CloudTrail tools) or JSON lines.
+
+Options:
+  -o, --output FILE   the file to write, or - for stdout
+  --format F          csv, json or jsonl; without it, taken from FILE's extension
+                      (.csv, .json, .jsonl or .ndjson); required with -o -
+  --filter Q          only events matching the query Q (the dashboard's query language)
+  --since T           only events at or after T (30m, 2h, 7d or an ISO time)
+  --until T           only events before T
+  --raw               CSV: write values exactly as logged, without the formula guard
+  --force             replace FILE if it exists
+  -h, --help          show this help
+
+CSV values come from the logs: a value that a spreadsheet would run as a formula
+(starting with = + - @, tab, CR, LF or NUL) gets a leading ' unless --raw is given.
+FILE appears only when complete: Ctrl-C, a full disk or an unreadable source file
+leave neither FILE nor a temporary file behind. A progress bar is drawn on stderr
+when stderr is a terminal.
+
+Exit status: 0 written (or stdout closed by its reader), 1 runtime failure,
+2 bad arguments or query, 130 interrupted (143 on SIGTERM).`;
+
+const OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  filter: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  raw: { type: 'boolean' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+function fail(message: string): number {
+  process.stderr.write(`trailtop: ${message}\n`);
   return 1;
+}
+
+function chooseFormat(format: string | undefined, output: string): ExportFormat {
+  if (format !== undefined) {
+    const lower = format.toLowerCase();
+    if (!(EXPORT_FORMATS as readonly string[]).includes(lower)) {
+      throw new UsageError(`unknown format '${sanitize(format)}' (use csv, json or jsonl)`);
+    }
+    return lower as ExportFormat;
+  }
+  const inferred = output === '-' ? null : formatFromPath(output);
+  if (!inferred) {
+    throw new UsageError(
+      output === '-' ? '--format is required with -o -' : `cannot tell the format from '${sanitize(output)}': give --format csv|json|jsonl`,
+    );
+  }
+  return inferred;
+}
+
+function compileFilter(source: string): CompiledQuery | null {
+  if (source.trim() === '') return null;
+  const compiled = compileQuery(source, { now: Date.now() });
+  if (!compiled.ok) {
+    const { message, position, hint } = compiled.error;
+    throw new UsageError(`bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`);
+  }
+  return compiled.query.isEmpty ? null : compiled.query;
+}
+
+async function checkFolder(dir: string): Promise<void> {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new UsageError(`not a folder: ${sanitize(dir)}`);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as { code?: string }).code;
+    throw new UsageError(`${code === 'ENOENT' ? 'no such folder' : `cannot read folder (${code ?? 'error'})`}: ${sanitize(dir)}`);
+  }
+}
+
+/** A one-line bar redrawn in place on stderr. */
+function progressBar(): { update: (progress: ExportProgress) => void; clear: () => void } {
+  let drawn = false;
+  return {
+    update(progress) {
+      const width = process.stderr.columns || 80;
+      process.stderr.write(`\r${formatProgressLine(progress, width - 1)}\x1b[K`);
+      drawn = true;
+    },
+    clear() {
+      if (drawn) process.stderr.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
+
+/**
+ * `trailtop export`: load the folder (no watch), filter, and write through
+ * exportRows, the same code path as the dashboard's download dialog.
+ */
+export async function runExport(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  if (values.help) {
+    process.stdout.write(`${EXPORT_USAGE}\n`);
+    return 0;
+  }
+  const dir = positionals[0];
+  if (!dir) throw new UsageError('export needs a folder: trailtop export DIR -o FILE|-');
+  const output = values.output;
+  if (output === undefined || output === '') throw new UsageError('export needs -o FILE (or -o - for stdout)');
+  const format = chooseFormat(values.format, output);
+  if (values.raw && format !== 'csv') throw new UsageError('--raw applies to CSV only');
+  const query = compileFilter(combineFilter(values.filter, values.since, values.until));
+  await checkFolder(dir);
+
+  const toStdout = output === '-';
+  if (!toStdout) {
+    // Fail before a long load, not after it.
+    const target = resolve(output);
+    try {
+      await checkTarget(target, values.force === true);
+      if (!(await stat(dirname(target))).isDirectory()) return fail(`not a folder: ${sanitize(dirname(target))}`);
+    } catch (error) {
+      if (error instanceof TargetExists) return fail(`${sanitize(target)} already exists (use --force to replace it)`);
+      if (error instanceof ExportFailed) return fail(sanitize(error.message));
+      return fail(`cannot write to ${sanitize(dirname(target))}: folder does not exist`);
+    }
+  }
+
+  const controller = new AbortController();
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) {
+      // A second Ctrl-C: stop now, still leaving no temp file behind.
+      removeLiveTempFilesSync();
+      process.exit(SIGNAL_EXIT[signal] ?? 130);
+    }
+    interrupted = signal;
+    controller.abort();
+  };
+  // Without a listener, a reader that quits (`| head`) would crash the process with EPIPE.
+  const ignoreStdoutError = (): void => {};
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (toStdout) process.stdout.on('error', ignoreStdoutError);
+  const showProgress = process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
+  const bar = progressBar();
+  try {
+    const folder = openFolder(dir, { watch: false, signal: controller.signal });
+    await folder.ready;
+    await folder.close();
+    if (interrupted) return SIGNAL_EXIT[interrupted] ?? 130;
+    const { store } = folder;
+    const bad = store.progress.badFiles.length;
+    if (bad > 0) {
+      process.stderr.write(`trailtop: ${bad} file${bad === 1 ? '' : 's'} could not be read fully (trailtop scan ${sanitize(dir)} lists them)\n`);
+    }
+    const all = store.rows();
+    const rows = query ? filterRows(all, query, undefined, { newestFirst: true }) : all;
+
+    const result = await exportRows({
+      rows,
+      format,
+      target: toStdout ? process.stdout : output,
+      raw: values.raw === true,
+      overwrite: values.force === true,
+      signal: controller.signal,
+      ...(showProgress ? { onProgress: bar.update } : {}),
+    });
+    bar.clear();
+    if (showProgress) {
+      const where = toStdout ? 'stdout' : sanitize(result.path);
+      process.stderr.write(`trailtop: wrote ${result.written.toLocaleString('en-US')} events (${formatBytes(result.bytes)}) to ${where}\n`);
+    }
+    return 0;
+  } catch (error) {
+    bar.clear();
+    if (error instanceof ExportCancelled) return SIGNAL_EXIT[interrupted ?? 'SIGINT'] ?? 130;
+    if (error instanceof ExportFailed && error.reason === 'closed') return 0;
+    if (error instanceof TargetExists) return fail(`${sanitize(error.path)} already exists (use --force to replace it)`);
+    if (error instanceof ExportFailed) return fail(`export failed: ${sanitize(error.message)}`);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (toStdout) process.stdout.off('error', ignoreStdoutError);
+  }
 }

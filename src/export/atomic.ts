@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { link, lstat, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ExportFailed, TargetExists, toExportError } from './errors.js';
+
+/** Where exported text goes: a file committed atomically, or a stream such as stdout. */
+export interface Sink {
+  /** The absolute target path, or '-' for a stream. */
+  readonly path: string;
+  /** Writes text; resolves once it is accepted (backpressure); returns the bytes written. */
+  write(text: string): Promise<number>;
+  /** Makes the output final: for a file, fsync and rename the temp file into place. */
+  commit(): Promise<void>;
+  /** Throws the output away: for a file, removes the temp file. Never throws. */
+  discard(): Promise<void>;
+}
+
+/** The part of a FileHandle the sink uses; injectable so tests can simulate a full disk. */
+export interface WritableFile {
+  write(buffer: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type OpenFile = (path: string) => Promise<WritableFile>;
+
+const openExclusive: OpenFile = (path) => open(path, 'wx');
+
+/**
+ * Temp files not yet renamed or removed. A process that must exit at once
+ * (a second Ctrl-C) removes them synchronously so none is left behind.
+ */
+const liveTempFiles = new Set<string>();
+
+export function removeLiveTempFilesSync(): void {
+  for (const path of liveTempFiles) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already gone, or never created: nothing to clean.
+    }
+  }
+  liveTempFiles.clear();
+}
+
+/** `.<name>.trailtop-<pid>-<random>.tmp` beside the target, so the final rename never crosses a file system. */
+export function tempPathFor(target: string): string {
+  // Long names would overflow NAME_MAX (255 bytes) once decorated.
+  const name = basename(target).slice(0, 180);
+  return join(dirname(target), `.${name}.trailtop-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Refuses a target that exists (unless overwrite) or is a folder, before any work is done. */
+export async function checkTarget(target: string, overwrite: boolean): Promise<void> {
+  let stats;
+  try {
+    stats = await lstat(target);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return;
+    throw toExportError(error, target);
+  }
+  if (stats.isDirectory()) throw new ExportFailed('write', `${target} is a folder, not a file`);
+  if (!overwrite) throw new TargetExists(target);
+}
+
+/**
+ * Publishes the finished temp file under the target name. Without overwrite,
+ * link() refuses atomically if a file appeared there meanwhile; file systems
+ * without hard links fall back to check-then-rename.
+ */
+async function publish(temp: string, target: string, overwrite: boolean): Promise<void> {
+  if (overwrite) {
+    await rename(temp, target);
+    return;
+  }
+  try {
+    await link(temp, target);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EEXIST') throw new TargetExists(target);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw error;
+    if (await exists(target)) throw new TargetExists(target);
+    await rename(temp, target);
+    return;
+  }
+  await unlink(temp);
+}
+
+export interface AtomicFileOptions {
+  overwrite: boolean;
+  openFile?: OpenFile;
+}
+
+/** A sink that writes to a temp file beside `target` and renames it into place on commit. */
+export async function openAtomicFile(target: string, options: AtomicFileOptions): Promise<Sink> {
+  const path = resolve(target);
+  await checkTarget(path, options.overwrite);
+  const temp = tempPathFor(path);
+  let handle: WritableFile;
+  try {
+    liveTempFiles.add(temp);
+    handle = await (options.openFile ?? openExclusive)(temp);
+  } catch (error) {
+    liveTempFiles.delete(temp);
+    if (errnoCode(error) === 'ENOENT') throw new ExportFailed('write', `folder ${dirname(path)} does not exist`);
+    throw toExportError(error, path);
+  }
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+
+  return {
+    path,
+    async write(text) {
+      const buffer = Buffer.from(text, 'utf8');
+      try {
+        let offset = 0;
+        while (offset < buffer.length) {
+          const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+          offset += bytesWritten;
+        }
+      } catch (error) {
+        throw toExportError(error, path);
+      }
+      return buffer.length;
+    },
+    async commit() {
+      try {
+        // fsync before rename: after a crash the target is either complete or absent.
+        await handle.sync();
+        await close();
+        await publish(temp, path, options.overwrite);
+      } catch (error) {
+        throw toExportError(error, path);
+      }
+      liveTempFiles.delete(temp);
+    },
+    async discard() {
+      try {
+        await close();
+      } catch {
+        // The handle may already be broken (disk full); the temp file is removed below regardless.
+      }
+      try {
+        await unlink(temp);
+      } catch {
+        // Never created, or already renamed away.
+      }
+      liveTempFiles.delete(temp);
+    },
+  };
+}
+
+/**
+ * A sink over a stream such as stdout: no temp file. Each write waits for its
+ * callback, which gives backpressure and surfaces EPIPE/ENOSPC as a typed error.
+ */
+export function streamSink(stream: NodeJS.WritableStream): Sink {
+  let failure: unknown = null;
+  // Without a listener a stream 'error' (EPIPE when the reader quits) would crash the process.
+  const onError = (error: unknown): void => {
+    failure ??= error;
+  };
+  stream.on('error', onError);
+  const detach = (): void => {
+    stream.removeListener('error', onError);
+  };
+  return {
+    path: '-',
+    write(text) {
+      if (failure) return Promise.reject(toExportError(failure, 'the output'));
+      return new Promise<number>((resolveWrite, rejectWrite) => {
+        stream.write(text, (error?: Error | null) => {
+          const problem = error ?? failure;
+          if (problem) rejectWrite(toExportError(problem, 'the output'));
+          else resolveWrite(Buffer.byteLength(text, 'utf8'));
+        });
+      });
+    },
+    async commit() {
+      detach();
+      if (failure) throw toExportError(failure, 'the output');
+    },
+    async discard() {
+      detach();
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import type { EventRow } from '../model/types.js';
+import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
+import { csvHeader, csvLines } from './csv.js';
+import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
+import { jsonEpilogue, jsonPrologue, jsonRecords } from './json.js';
+import { ProgressReporter, type ExportProgress } from './progress.js';
+import { createRecordsReader, type RecordsReader } from './records.js';
+
+export { ExportCancelled, ExportFailed, TargetExists, type ExportFailure } from './errors.js';
+export { CSV_COLUMNS, CSV_HEADERS, formatEventTime } from './columns.js';
+export { isDangerous, neutralise, GUARD_PREFIX } from './guard.js';
+export { formatProgressLine, formatBytes, type ExportProgress } from './progress.js';
+export { checkTarget, removeLiveTempFilesSync } from './atomic.js';
+export { createRecordsReader, type RecordsReader, type RawRecord } from './records.js';
+
+export type ExportFormat = 'csv' | 'json' | 'jsonl';
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl'];
+
+/** The console's warning, shown once before a CSV download (cloudtrail.md section 5). */
+export const CSV_WARNING =
+  'CSV values come from the logs and may contain spreadsheet formulas; trailtop neutralises them ' +
+  "with a leading ' — still open the file with links and macros disabled.";
+
+export interface ExportOptions {
+  /** The events to write, in the order to write them (the list's order, newest first). */
+  rows: readonly EventRow[];
+  format: ExportFormat;
+  /** A file path (written atomically), or a stream such as process.stdout (written as it goes). */
+  target: string | NodeJS.WritableStream;
+  /** CSV only: turn the formula-injection guard off (headless --raw). */
+  raw?: boolean;
+  /** Replace an existing target file; otherwise TargetExists is thrown before anything is written. */
+  overwrite?: boolean;
+  signal?: AbortSignal;
+  /** Called at most about 10 times a second, and once at the end. */
+  onProgress?: (progress: ExportProgress) => void;
+  /** Where JSON records come from; defaults to reading them back from their files through the ingest layer. */
+  readRecords?: RecordsReader;
+  /** Test hook: how the temp file is opened (to simulate a full disk). */
+  openFile?: OpenFile;
+}
+
+export interface ExportResult {
+  /** The absolute path written, or '-' for a stream. */
+  path: string;
+  written: number;
+  bytes: number;
+}
+
+/**
+ * Rows are encoded in small chunks (short-lived strings stay in V8's young
+ * generation, which halves GC time against big chunks) and written in pieces
+ * of about WRITE_BYTES; the loop yields at least every YIELD_MS so input and
+ * renders keep running during a long export.
+ */
+const CSV_CHUNK_ROWS = 250;
+const JSON_CHUNK_ROWS = 100;
+const WRITE_CHARS = 256 * 1024;
+const YIELD_MS = 8;
+
+/** Lets timers, input and renders run between chunks, so the dashboard stays usable during a long export. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolveYield) => setImmediate(resolveYield));
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ExportCancelled();
+}
+
+/** Produces the text of one chunk of rows. */
+type ChunkEncoder = (rows: readonly EventRow[], start: number, end: number) => Promise<string> | string;
+
+function encoderFor(options: ExportOptions): { prologue: string; chunk: ChunkEncoder; epilogue: string } {
+  if (options.format === 'csv') {
+    const raw = options.raw === true;
+    return { prologue: csvHeader(), chunk: (rows, start, end) => csvLines(rows, start, end, raw), epilogue: '' };
+  }
+  const flavour = options.format;
+  const readRecords = options.readRecords ?? createRecordsReader();
+  return {
+    prologue: jsonPrologue(flavour),
+    chunk: async (rows, start, end) => jsonRecords(flavour, await readRecords(rows, start, end), start),
+    epilogue: jsonEpilogue(flavour, options.rows.length),
+  };
+}
+
+async function openSink(options: ExportOptions): Promise<Sink> {
+  if (typeof options.target !== 'string') return streamSink(options.target);
+  return openAtomicFile(options.target, { overwrite: options.overwrite === true, openFile: options.openFile });
+}
+
+/**
+ * The one export entry point, used by `trailtop export` and the dashboard's
+ * download dialog. Writes `rows` as CSV, JSON ({"Records":[...]}) or JSON
+ * lines; a file target appears only when complete (temp file + rename), so a
+ * cancel, a full disk or an unreadable source leave nothing behind.
+ *
+ * Throws ExportCancelled, TargetExists, or ExportFailed (with a reason).
+ */
+export async function exportRows(options: ExportOptions): Promise<ExportResult> {
+  const { rows, signal } = options;
+  if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
+    throw new TypeError(`unknown export format '${String(options.format)}'`);
+  }
+  throwIfCancelled(signal);
+  const encoder = encoderFor(options);
+  const chunkRows = options.format === 'csv' ? CSV_CHUNK_ROWS : JSON_CHUNK_ROWS;
+  const progress = new ProgressReporter(rows.length, options.onProgress);
+  const sink = await openSink(options);
+  let bytes = 0;
+  let pending: string[] = [];
+  let pendingChars = 0;
+  let pendingRows = 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const text = pending.length === 1 ? pending[0]! : pending.join('');
+    const events = pendingRows;
+    pending = [];
+    pendingChars = 0;
+    pendingRows = 0;
+    throwIfCancelled(signal);
+    const written = await sink.write(text);
+    bytes += written;
+    progress.advance(events, written);
+  };
+  try {
+    progress.report();
+    if (encoder.prologue) bytes += await sink.write(encoder.prologue);
+    let lastYield = performance.now();
+    for (let start = 0; start < rows.length; start += chunkRows) {
+      throwIfCancelled(signal);
+      const end = Math.min(start + chunkRows, rows.length);
+      const text = await encoder.chunk(rows, start, end);
+      pending.push(text);
+      pendingChars += text.length;
+      pendingRows += end - start;
+      if (pendingChars >= WRITE_CHARS) await flush();
+      if (performance.now() - lastYield >= YIELD_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+    }
+    if (encoder.epilogue) pending.push(encoder.epilogue);
+    await flush();
+    throwIfCancelled(signal);
+    await sink.commit();
+  } catch (error) {
+    await sink.discard();
+    throw toExportError(error, sink.path);
+  }
+  progress.report();
+  return { path: sink.path, written: rows.length, bytes };
+}
+
+/** `trailtop-20261126T021500Z.csv`: the dialog's default file name, in the current folder. */
+export function defaultExportName(format: ExportFormat, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `trailtop-${stamp}.${format}`;
+}
+
+/** The format a file name implies (.csv, .json, .jsonl/.ndjson), or null. */
+export function formatFromPath(path: string): ExportFormat | null {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.json')) return 'json';
+  return null;
+}

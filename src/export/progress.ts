@@ -1,0 +1,88 @@
+/** How far an export is; what the dialog's bar and the CLI's stderr bar show. */
+export interface ExportProgress {
+  /** Events written so far. */
+  written: number;
+  total: number;
+  /** Bytes written so far. */
+  bytes: number;
+  /** Epoch ms when the export started. */
+  startedAt: number;
+  /** Events per second so far. */
+  rate: number;
+  /** Seconds left at the current rate; null until a rate is known. */
+  etaSeconds: number | null;
+}
+
+export type ProgressListener = (progress: ExportProgress) => void;
+
+/** At most this often (about 10 times a second), plus once at the end. */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/** Turns counters into throttled progress reports. */
+export class ProgressReporter {
+  private written = 0;
+  private bytes = 0;
+  private lastReport = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly total: number,
+    private readonly listener: ProgressListener | undefined,
+    readonly startedAt = Date.now(),
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Adds to the counters; reports when the last report is old enough. */
+  advance(events: number, bytes: number): void {
+    this.written += events;
+    this.bytes += bytes;
+    if (!this.listener) return;
+    const now = this.clock();
+    if (now - this.lastReport >= PROGRESS_INTERVAL_MS) this.report(now);
+  }
+
+  /** Reports now regardless of the throttle (start and finish). */
+  report(now = this.clock()): void {
+    this.lastReport = now;
+    this.listener?.(this.snapshot(now));
+  }
+
+  snapshot(now = this.clock()): ExportProgress {
+    const seconds = Math.max(now - this.startedAt, 1) / 1000;
+    const rate = this.written / seconds;
+    const etaSeconds = rate > 0 ? (this.total - this.written) / rate : null;
+    return { written: this.written, total: this.total, bytes: this.bytes, startedAt: this.startedAt, rate, etaSeconds };
+  }
+}
+
+/** Human-readable size, binary units. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+function formatSeconds(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--:--';
+  const whole = Math.ceil(seconds);
+  const minutes = Math.floor(whole / 60);
+  return `${String(minutes).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+/** One line of text, no colour: `[#####.....]  45% 450,000/1,000,000 events 98 MiB 180k/s 00:03 left`. */
+export function formatProgressLine(progress: ExportProgress, width = 80): string {
+  const fraction = progress.total === 0 ? 1 : Math.min(progress.written / progress.total, 1);
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  const counts = `${progress.written.toLocaleString('en-US')}/${progress.total.toLocaleString('en-US')} events`;
+  const rate = progress.rate >= 1000 ? `${Math.round(progress.rate / 1000)}k/s` : `${Math.round(progress.rate)}/s`;
+  const details = `${percent} ${counts} ${formatBytes(progress.bytes)} ${rate} ${formatSeconds(progress.etaSeconds)} left`;
+  const barWidth = Math.max(width - details.length - 4, 0);
+  if (barWidth < 5) return details.slice(0, Math.max(width - 1, 0));
+  const filled = Math.round(fraction * barWidth);
+  return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${details}`;
+}
