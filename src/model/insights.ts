@@ -4,7 +4,7 @@
  * `scan --json` prints (cloudtrail.md section 2, issue 6).
  */
 import type { EventRow, InsightAttribution } from './types.js';
-import { MINUTE, ceilMinute, floorMinute, matchesRate, perMinuteRate, type RateCriteria, type RateSeries } from './rate.js';
+import { MINUTE, ceilMinute, floorMinute, matchesRate, perMinuteRate, type RateCriteria, type RateOptions, type RateSeries } from './rate.js';
 
 export interface Insight {
   /** The pairing key: sharedEventID, or the record's own id when it had none. */
@@ -203,11 +203,20 @@ export function insightWindow(insight: Insight, now: number = Date.now()): Insig
   return { spanStart, spanStartKnown, spanEnd, ongoing, from, to };
 }
 
-/** The per-minute rate of the Insight's API across its window, from the rows on disk. */
-export function insightSeries(insight: Insight, rows: Iterable<EventRow>, now: number = Date.now()): RateSeries | null {
+/**
+ * The per-minute rate of the Insight's API across its window, from the rows
+ * on disk. Pass `{ newestFirst: true }` with EventStore.rows() to visit only
+ * the window's rows.
+ */
+export function insightSeries(
+  insight: Insight,
+  rows: Iterable<EventRow>,
+  now: number = Date.now(),
+  options: RateOptions = {},
+): RateSeries | null {
   const window = insightWindow(insight, now);
   if (window === null) return null;
-  return perMinuteRate(rows, { ...insightCriteria(insight), from: window.from, to: window.to });
+  return perMinuteRate(rows, { ...insightCriteria(insight), from: window.from, to: window.to }, options);
 }
 
 /** ISO 8601 UTC without milliseconds when they are zero: `2024-03-05T14:20:00Z`. */

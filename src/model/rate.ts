@@ -54,19 +54,50 @@ export function matchesRate(row: EventRow, criteria: RateCriteria): boolean {
   return true;
 }
 
+export interface RateOptions {
+  /**
+   * The rows are an array in the store's display order (newest first, rows
+   * without a time last, as EventStore.rows() returns them): the window is
+   * then found by binary search and only its rows are visited.
+   */
+  newestFirst?: boolean;
+}
+
 /** Counts matching calls per minute in [from, to); rows whose time did not parse are ignored. */
-export function perMinuteRate(rows: Iterable<EventRow>, query: RateQuery): RateSeries {
+export function perMinuteRate(rows: Iterable<EventRow>, query: RateQuery, options: RateOptions = {}): RateSeries {
   const from = floorMinute(query.from);
   let to = Math.max(from, ceilMinute(query.to));
   if ((to - from) / MINUTE > MAX_BUCKETS) to = from + MAX_BUCKETS * MINUTE;
   const buckets = new Array<number>((to - from) / MINUTE).fill(0);
   let eventsFound = 0;
-  for (const row of rows) {
+  const count = (row: EventRow): void => {
     const t = row.time;
-    if (!(t >= from && t < to)) continue; // also skips NaN
-    if (!matchesRate(row, query)) continue;
+    if (!(t >= from && t < to)) return; // also skips NaN
+    if (!matchesRate(row, query)) return;
     buckets[Math.floor((t - from) / MINUTE)]! += 1;
     eventsFound += 1;
+  };
+  if (options.newestFirst && Array.isArray(rows)) {
+    const sorted = rows as readonly EventRow[];
+    for (let i = firstOlderThan(sorted, to); i < sorted.length; i++) {
+      const row = sorted[i]!;
+      if (!(row.time >= from)) break; // older than the window, or no time (those come last)
+      count(row);
+    }
+  } else {
+    for (const row of rows) count(row);
   }
   return { buckets, from, to, eventsFound };
+}
+
+/** Index of the first row of a newest-first array whose time is before `t` (or unknown). */
+function firstOlderThan(rows: readonly EventRow[], t: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.time >= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -300,3 +300,27 @@ describe('summarizeInsights', () => {
     expect(summarizeInsights([], callRows())).toEqual([]);
   });
 });
+
+describe('perMinuteRate on newest-first rows', () => {
+  it('gives the same series as a full scan', () => {
+    const base = at('2024-03-05T12:00:00Z');
+    let seed = 12345;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const rows = Array.from({ length: 5000 }, () => row({
+      time: next() < 0.02 ? NaN : base + Math.floor(next() * 6 * 3600_000),
+      name: next() < 0.5 ? 'RunInstances' : 'DescribeInstances',
+      errorCode: next() < 0.2 ? 'AccessDenied' : '',
+    }));
+    rows.sort((a, b) => (Number.isNaN(a.time) ? 1 : Number.isNaN(b.time) ? -1 : b.time - a.time));
+    for (const [fromH, toH] of [[0, 6], [1, 2], [5.5, 7], [-1, 0.5], [7, 8]] as const) {
+      const query = { eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', from: base + fromH * 3600_000, to: base + toH * 3600_000 };
+      const full = perMinuteRate(rows, query);
+      expect(perMinuteRate(rows, query, { newestFirst: true })).toEqual(full);
+      expect(perMinuteRate(rows, { ...query, errorOnly: true }, { newestFirst: true })).toEqual(perMinuteRate(rows, { ...query, errorOnly: true }));
+      if (fromH === 0) expect(full.eventsFound).toBeGreaterThan(2000);
+    }
+  });
+});
