@@ -168,6 +168,10 @@ export function splitChunk(input: string, key: Key, keepText: boolean): Array<{ 
     } else if (ch === '\u007f' || ch === '\b') {
       flush();
       out.push({ input: '', key: { ...NO_KEY, backspace: true } });
+    } else if (ch.charCodeAt(0) >= 1 && ch.charCodeAt(0) <= 26) {
+      // Ctrl+letter (Ctrl-U, Ctrl-C ...) inside a chunk.
+      flush();
+      out.push({ input: String.fromCharCode(ch.charCodeAt(0) + 96), key: { ...NO_KEY, ctrl: true } });
     } else if (keepText) {
       text += ch;
     } else {

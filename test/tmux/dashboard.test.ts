@@ -1,0 +1,158 @@
+/**
+ * The dashboard in a real terminal: tmux runs `node bin/trailtop.js` on a copy
+ * of samples/, keys go in with send-keys, the screen comes back with
+ * capture-pane. Needs a build (npm test builds first) and tmux (CI installs it).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux && process.env['CI']) throw new Error('tmux is required in CI for the real-terminal test');
+
+const socket = `trailtop-test-${process.pid}-${Date.now()}`;
+const session = 'dash';
+let dir = '';
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+function screen(): string {
+  return tmux('capture-pane', '-p', '-t', session);
+}
+
+async function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      last = screen();
+    } catch {
+      last = '(no pane)';
+    }
+    if (until(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function counts(text: string): { shown: number; total: number } | null {
+  const m = /(?:([\d,]+) of )?([\d,]+) events/.exec(text);
+  if (!m) return null;
+  const total = Number(m[2]!.replaceAll(',', ''));
+  return { shown: m[1] ? Number(m[1].replaceAll(',', '')) : total, total };
+}
+
+function record(id: string, name: string, time: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    eventVersion: '1.08',
+    eventTime: time.toISOString().replace(/\.\d+Z$/, 'Z'),
+    eventSource: 'iam.amazonaws.com',
+    eventName: name,
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.4',
+    userAgent: 'aws-cli/2.15.10',
+    userIdentity: { type: 'IAMUser', userName: 'tmux-tester', arn: 'arn:aws:iam::111122223333:user/tmux-tester', accountId: '111122223333' },
+    eventID: id,
+    requestID: `req-${id}`,
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '111122223333',
+    eventCategory: 'Management',
+    resources: [{ type: 'AWS::IAM::User', ARN: 'arn:aws:iam::111122223333:user/tmux-tester', accountId: '111122223333' }],
+    ...extra,
+  };
+}
+
+describe.skipIf(!hasTmux)('dashboard under tmux', () => {
+  beforeAll(() => {
+    if (!existsSync(path.join(repo, 'dist/cli.js'))) throw new Error('build first: npx tsc -p tsconfig.json');
+    dir = mkdtempSync(path.join(tmpdir(), 'trailtop-tmux-'));
+    const samples = path.join(repo, 'samples');
+    if (existsSync(samples)) {
+      cpSync(samples, path.join(dir, 'samples'), { recursive: true });
+    } else {
+      // Until samples/ exists: a small folder of our own, with one error event.
+      mkdirSync(path.join(dir, 'samples'));
+      const base = Date.UTC(2024, 2, 5, 12);
+      const records = Array.from({ length: 20 }, (_, i) =>
+        record(`fixture-${i}`, i === 3 ? 'DeleteUser' : 'GetUser', new Date(base + i * 60_000), i === 3 ? { errorCode: 'AccessDenied', errorMessage: 'no' } : {}),
+      );
+      writeFileSync(path.join(dir, 'samples', 'fixture.json'), JSON.stringify({ Records: records }));
+    }
+    // `env -u CI`: Ink draws only a final frame when it thinks it runs in CI.
+    const command = `cd ${JSON.stringify(repo)} && env -u CI -u CONTINUOUS_INTEGRATION node bin/trailtop.js ${JSON.stringify(path.join(dir, 'samples'))}; echo "EXITED $?"; sleep 30`;
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
+  });
+
+  afterAll(() => {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads, filters, shows details and JSON, survives a resize, sees a new file and quits cleanly', async () => {
+    let text = await waitForScreen((t) => t.includes('watching') && (counts(t)?.total ?? 0) > 0, 'the initial load');
+    const total = counts(text)!.total;
+    expect(text.replace(/\n$/, '').split('\n').length).toBeLessThanOrEqual(30);
+    expect(text.startsWith('trailtop')).toBe(true);
+    expect(text).toContain('Event time');
+
+    // Query: only events with an error.
+    tmux('send-keys', '-t', session, '/');
+    await waitForScreen((t) => t.includes('Enter keep'), 'the query bar');
+    tmux('send-keys', '-t', session, '-l', 'error:*');
+    text = await waitForScreen((t) => {
+      const c = counts(t);
+      return c !== null && c.shown < c.total;
+    }, 'the filtered count');
+    tmux('send-keys', '-t', session, 'Enter');
+    text = await waitForScreen((t) => t.includes('Enter details'), 'the list again');
+    expect(text).toContain('Query / error:*');
+    // Every visible row is an error row (marked `!`), and none is unmarked.
+    const listRows = text.split('\n').filter((l) => /^[›\s][!◆ ]\d{4}-\d\d-\d\d /.test(l));
+    expect(listRows.length).toBeGreaterThan(0);
+    expect(listRows.every((l) => l[1] === '!' || l[1] === '◆')).toBe(true);
+
+    // Details of the selected event.
+    tmux('send-keys', '-t', session, 'Enter');
+    text = await waitForScreen((t) => t.includes('Event details') && t.includes('Error code'), 'the detail panel');
+    expect(text).toContain('Resources referenced');
+
+    // The original record as JSON.
+    tmux('send-keys', '-t', session, 'v');
+    text = await waitForScreen((t) => t.includes('Event record') && t.includes('"eventVersion"'), 'the JSON view');
+    tmux('send-keys', '-t', session, 'Escape');
+    await waitForScreen((t) => t.includes('Event details'), 'back to details');
+    tmux('send-keys', '-t', session, 'Escape');
+    await waitForScreen((t) => t.includes('Enter details'), 'back to the list');
+
+    // Shrink to 80x24: the frame fits and nothing of the wider frame is left over.
+    tmux('resize-window', '-t', session, '-x', '80', '-y', '24');
+    text = await waitForScreen((t) => {
+      const ls = t.replace(/\n+$/, '').split('\n');
+      return ls.length <= 24 && ls[0]!.startsWith('trailtop') && t.includes('Event time') && /Enter details/.test(t);
+    }, 'the 80x24 redraw');
+    expect(text.split('\n').every((l) => [...l].length <= 80)).toBe(true);
+    expect(text.match(/^trailtop/gm)?.length).toBe(1);
+
+    // Clear the query, then a new file appears in the folder.
+    tmux('send-keys', '-t', session, '/', 'C-u', 'Enter');
+    await waitForScreen((t) => counts(t)?.shown === total && counts(t)?.total === total, 'the unfiltered list');
+    const added = path.join(dir, 'samples', 'added-by-test.json');
+    const now = new Date(Date.UTC(2030, 0, 1));
+    writeFileSync(added, JSON.stringify({ Records: [record('tmux-added-1', 'TmuxAddedEvent', now), record('tmux-added-2', 'TmuxAddedEvent', now)] }));
+    text = await waitForScreen((t) => counts(t)?.total === total + 2 && t.includes('TmuxAddedEvent'), 'the new events');
+
+    // Quit: the alternate screen is gone and the process ended normally.
+    tmux('send-keys', '-t', session, 'q');
+    text = await waitForScreen((t) => t.includes('EXITED'), 'the exit');
+    expect(text).toContain('EXITED 0');
+    expect(text).not.toContain('Event time');
+  }, 90_000);
+});

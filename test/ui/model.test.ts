@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { Key } from 'ink';
+import { compareNewestFirst } from '../../src/model/order.js';
+import { COLUMNS, COLUMN_GAP, layoutColumns, shortPrincipal, shortSource } from '../../src/ui/columns.js';
+import { actionFor, KEYMAP, splitChunk } from '../../src/ui/keys.js';
+import { editLine } from '../../src/ui/lineEditor.js';
+import { cursorIndex, newAbove, positionOf, windowFor } from '../../src/ui/listModel.js';
+import { initialState, reducer } from '../../src/ui/state.js';
+import { makeRows } from './fixtures.js';
+
+const NO_KEY: Key = splitChunk('ab', { ctrl: false, meta: false, escape: false } as Key, false)[0]!.key;
+const key = (over: Partial<Key>): Key => ({ ...NO_KEY, ...over });
+
+function newestFirst(count: number) {
+  const rows = makeRows(count);
+  rows.forEach((row, i) => (row.seq = i));
+  return rows.sort(compareNewestFirst);
+}
+
+describe('listModel', () => {
+  it('finds a row by identity in a newest-first array, and where a missing one would go', () => {
+    const rows = newestFirst(1000);
+    expect(positionOf(rows, rows[0]!)).toBe(0);
+    expect(positionOf(rows, rows[737]!)).toBe(737);
+    const gone = rows.splice(500, 1)[0]!;
+    expect(positionOf(rows, gone)).toBe(500);
+    expect(cursorIndex(rows, rows[42]!, false)).toBe(42);
+    expect(cursorIndex(rows, rows[42]!, true)).toBe(0);
+  });
+
+  it('windows keep the cursor inside and the remembered offset when possible', () => {
+    expect(windowFor(100, 50, 5, 10)).toEqual({ top: 45, end: 55, cursor: 50 });
+    expect(windowFor(100, 2, 5, 10)).toEqual({ top: 0, end: 10, cursor: 2 });
+    expect(windowFor(100, 99, 0, 10)).toEqual({ top: 90, end: 100, cursor: 99 });
+    expect(windowFor(5, 4, 0, 10)).toEqual({ top: 0, end: 5, cursor: 4 });
+  });
+
+  it('counts rows newer than the one that was newest when the user scrolled away', () => {
+    const rows = newestFirst(10);
+    expect(newAbove(rows, rows[3]!)).toBe(3);
+    expect(newAbove(rows, null)).toBe(0);
+  });
+});
+
+describe('reducer', () => {
+  it('leaves follow when moving down and records the newest row; returns to follow at the top', () => {
+    const rows = newestFirst(100);
+    let state = reducer(initialState(), { type: 'move', rows, to: 5, height: 20 });
+    expect(state.follow).toBe(false);
+    expect(state.anchor).toBe(rows[5]);
+    expect(state.newestWhenLeft).toBe(rows[0]);
+    expect(state.offset).toBe(5);
+    state = reducer(state, { type: 'move', rows, to: 0, height: 20 });
+    expect(state.follow).toBe(true);
+    expect(state.newestWhenLeft).toBeNull();
+  });
+
+  it('Esc in the query bar restores the query that was applied before editing', () => {
+    let state = reducer(initialState('user:alice'), { type: 'editQuery' });
+    state = reducer(state, { type: 'draft', text: 'user:bob', caret: 8 });
+    state = reducer(state, { type: 'queryValid', text: 'user:bob' });
+    expect(state.queryText).toBe('user:bob');
+    state = reducer(state, { type: 'cancelQuery' });
+    expect(state.queryText).toBe('user:alice');
+    expect(state.mode).toBe('list');
+  });
+});
+
+describe('columns', () => {
+  it.each([60, 80, 100, 140, 200, 250])('fill exactly %i columns', (width) => {
+    const laid = layoutColumns(width);
+    const used = laid.reduce((sum, col) => sum + col.width, 0) + COLUMN_GAP * (laid.length - 1);
+    expect(used).toBe(width);
+    expect(laid.every((col) => col.width >= 1)).toBe(true);
+  });
+
+  it('show Region and Source IP only when wide', () => {
+    expect(layoutColumns(98).map((c) => c.def.id)).not.toContain('region');
+    expect(layoutColumns(198).map((c) => c.def.id)).toEqual(COLUMNS.map((c) => c.id));
+  });
+
+  it('shorten values that do not fit', () => {
+    expect(shortSource('ec2.amazonaws.com')).toBe('ec2');
+    expect(shortPrincipal('arn:aws:sts::111122223333:assumed-role/Admin/alice')).toBe('Admin/alice');
+    expect(shortPrincipal('alice')).toBe('alice');
+  });
+});
+
+describe('keys', () => {
+  it('map keystrokes to actions per mode', () => {
+    expect(actionFor('list', 'j', NO_KEY)).toBe('down');
+    expect(actionFor('list', '', key({ downArrow: true }))).toBe('down');
+    expect(actionFor('list', 'G', key({ shift: true }))).toBe('bottom');
+    expect(actionFor('list', 'g', NO_KEY)).toBe('top');
+    expect(actionFor('query', 'q', NO_KEY)).toBeNull();
+    expect(actionFor('query', 'c', key({ ctrl: true }))).toBe('forceQuit');
+    expect(actionFor('detail', '', key({ tab: true }))).toBe('nextLink');
+    expect(actionFor('detail', '', key({ tab: true, shift: true }))).toBe('prevLink');
+    expect(actionFor('json', 'y', NO_KEY)).toBe('copy');
+  });
+
+  it('have no two bindings answering the same key in the same mode', () => {
+    const seen = new Map<string, string>();
+    for (const binding of KEYMAP) {
+      for (const mode of binding.modes) {
+        for (const spec of binding.keys) {
+          const id = `${mode}|${spec.char ?? spec.named}|${Boolean(spec.ctrl)}|${Boolean(spec.shift)}`;
+          expect(seen.get(id), id).toBeUndefined();
+          seen.set(id, binding.action);
+        }
+      }
+    }
+  });
+
+  it('split a chunk of typed keys into keystrokes', () => {
+    const strokes = splitChunk('jj\r', NO_KEY, false);
+    expect(strokes.map((s) => s.input)).toEqual(['j', 'j', '\r']);
+    expect(strokes[2]!.key.return).toBe(true);
+    expect(splitChunk('name:x\r', NO_KEY, true).map((s) => s.input)).toEqual(['name:x', '\r']);
+    const ctrlU = splitChunk('/\u0015\r', NO_KEY, false)[1]!;
+    expect(ctrlU.input).toBe('u');
+    expect(ctrlU.key.ctrl).toBe(true);
+  });
+});
+
+describe('line editor', () => {
+  it('edits at the caret, and treats DEL bytes inside a chunk as backspaces', () => {
+    let line = editLine({ text: '', caret: 0 }, 'hello', NO_KEY)!;
+    expect(line).toEqual({ text: 'hello', caret: 5 });
+    line = editLine(line, 'x\u007f\u007fy', NO_KEY)!;
+    expect(line).toEqual({ text: 'helly', caret: 5 });
+    line = editLine(line, '', key({ leftArrow: true }))!;
+    line = editLine(line, '', key({ delete: true }))!;
+    expect(line).toEqual({ text: 'hely', caret: 3 });
+    line = editLine(line, 'a\u0007\u001b[0m\u202eb', NO_KEY)!;
+    expect(line.text).toBe('hela[0mby');
+    line = editLine(line, 'w', key({ ctrl: true }))!;
+    expect(line.text).toBe('y');
+  });
+});
