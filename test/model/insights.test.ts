@@ -324,3 +324,34 @@ describe('perMinuteRate on newest-first rows', () => {
     }
   });
 });
+
+describe('relatedEventsQuery with the real query language', () => {
+  it('selects the calls from one minute before the Start to one minute after the End', async () => {
+    const { compileQuery } = await import('../../src/query/index.js');
+    const insight = pairInsights(docPair())[0]!;
+    const compiled = compileQuery(relatedEventsQuery(insight), { now: NOW });
+    if (!compiled.ok) throw new Error(compiled.error.message);
+    const rows = [
+      row({ time: at('2024-03-05T14:19:59Z') }), // before Start - 1 min
+      row({ time: at('2024-03-05T14:20:00Z') }),
+      row({ time: at('2024-03-05T14:30:00Z') }),
+      row({ time: at('2024-03-05T14:38:59Z') }),
+      row({ time: at('2024-03-05T14:39:30Z') }), // after End + 1 min
+      row({ time: at('2024-03-05T14:30:00Z'), name: 'TerminateInstances' }),
+      row({ time: at('2024-03-05T14:30:00Z'), source: 'ec2.example.com' }),
+    ];
+    const matched = rows.filter((r) => compiled.query.test(r)).map((r) => new Date(r.time).toISOString());
+    expect(matched).toEqual(['2024-03-05T14:20:00.000Z', '2024-03-05T14:30:00.000Z', '2024-03-05T14:38:59.000Z']);
+  });
+
+  it('keeps hostile names literal once quoted', async () => {
+    const { compileQuery } = await import('../../src/query/index.js');
+    const base = pairInsights(docPair())[0]!;
+    const insight: Insight = { ...base, eventName: 'Run* "x" \\y' };
+    const compiled = compileQuery(relatedEventsQuery(insight), { now: NOW });
+    if (!compiled.ok) throw new Error(compiled.error.message);
+    const t = at('2024-03-05T14:30:00Z');
+    expect(compiled.query.test(row({ time: t, name: 'Run* "x" \\y' }))).toBe(true);
+    expect(compiled.query.test(row({ time: t, name: 'RunInstances "x" \\y' }))).toBe(false);
+  });
+});
