@@ -159,7 +159,24 @@ export function rateChange(insight: Pick<Insight, 'baselineAverage' | 'insightAv
   const ratio = now / base;
   const direction = ratio > 1 ? 'up' : ratio < 1 ? 'down' : 'flat';
   const arrow = direction === 'up' ? '↑' : direction === 'down' ? '↓' : '→';
-  return { ratio, direction, arrow, label: `${Math.round(ratio * 100)}%` };
+  return { ratio, direction, arrow, label: `${GROUPED.format(Math.round(ratio * 100))}%` };
+}
+
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** An average in calls per minute for tables and axes: '—' when unknown, 3 significant digits below 10, grouped above. */
+export function formatPerMinute(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '—';
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 10) return new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(value);
+  return String(Number(value.toPrecision(3)));
+}
+
+/** A share (0-1) as a whole percentage, '<1%' for small non-zero shares, '—' when unknown. */
+export function formatShare(share: number | null): string {
+  if (share === null || !Number.isFinite(share)) return '—';
+  if (share > 0 && share < 0.005) return '<1%';
+  return `${Math.round(share * 100)}%`;
 }
 
 /** The anomaly's span and the padded window a chart shows around it. */

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   pairInsights, rateChange, insightWindow, insightSeries, relatedEventsQuery, attributionTable,
-  summarizeInsights, notOnDiskMessage, quoteQueryValue, insightCriteria, type Insight,
+  summarizeInsights, notOnDiskMessage, quoteQueryValue, insightCriteria, formatPerMinute, formatShare, type Insight,
 } from '../../src/model/insights.js';
 import { perMinuteRate } from '../../src/model/rate.js';
 import { row, insightRow, docPair, END_ATTRIBUTIONS } from './insights-rows.js';
@@ -110,7 +110,14 @@ describe('rateChange', () => {
     expect(rateChange({ baselineAverage: null, insightAverage: 1 }).direction).toBe('unknown');
     const doc = rateChange(pairInsights(docPair())[0]!);
     expect(doc.ratio).toBeCloseTo(9.35 / 0.0218, 9);
-    expect(doc.label).toBe(`${Math.round((9.35 / 0.0218) * 100)}%`);
+    expect(doc.label).toBe('42,890%'); // 9.35 / 0.0218 = 428.899
+  });
+
+  it('formats averages and shares for display', () => {
+    expect([null, 0, 0.0218, 0.0000882145, 1.2, 9.35, 14, 664, 85.4202380952, 12345.67].map(formatPerMinute)).toEqual([
+      '—', '0', '0.0218', '0.0000882', '1.2', '9.35', '14', '664', '85.4', '12,345.7',
+    ]);
+    expect([null, 0, 0.001, 0.2, 1 / 3, 1].map(formatShare)).toEqual(['—', '0%', '<1%', '20%', '33%', '100%']);
   });
 });
 
