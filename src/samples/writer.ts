@@ -6,8 +6,11 @@ import type { Rng } from './prng.js';
 import type { CloudTrailRecord, TimedRecord } from './records.js';
 import { datePath, digestStamp, fileStamp, HOUR, isoSeconds, MINUTE } from './time.js';
 
-/** gzip output is a pure function of input and level, so a fixed level keeps the samples byte-identical. */
-const GZIP_LEVEL = 6;
+/**
+ * gzip output is a pure function of input and level, so a fixed level keeps the samples byte-identical.
+ * Level 1 halves the time of million-event benchmark runs for ~20% more bytes.
+ */
+const GZIP_LEVEL = 1;
 export const TRAIL_BUCKET = 'acme-cloudtrail-logs';
 export const TRAIL_NAME = 'management-trail';
 
