@@ -4,7 +4,7 @@ import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type TextField, type
 import { matchesInside, toPattern, valueTester, type ValuePattern } from './pattern.js';
 import { parseTimeValue } from './time.js';
 import { tokenize, type RawTerm } from './tokenize.js';
-import { FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
+import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
 
 /** What a fuzzy word was taken to mean, for "assumrole ~ AssumeRole, AssumeRoleWithSAML". */
 export interface FuzzyExplanation {
@@ -177,7 +177,7 @@ function combine(tests: Predicate[]): Predicate {
 
 /**
  * A plain word: substring of the row's lowercase text; with `*`, its pieces in
- * order. Unquoted words of FUZZY_MIN_LENGTH+ letters also match rows whose
+ * order. Unquoted words of FUZZY_MIN_LENGTH to FUZZY_MAX_LENGTH letters also match rows whose
  * field values the vocabulary says the word means. Negated and quoted words
  * are exact text only, so excluding never hides rows by a guess.
  */
@@ -194,7 +194,7 @@ function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | Fuz
     }
   } else {
     const word = segments[0]!;
-    if (!term.negated && !value.quoted && vocabulary && word.length >= FUZZY_MIN_LENGTH) {
+    if (!term.negated && !value.quoted && vocabulary && word.length >= FUZZY_MIN_LENGTH && word.length <= FUZZY_MAX_LENGTH) {
       return new FuzzyWord(word, vocabulary);
     }
     test = (row) => row.text.includes(word);

@@ -4,6 +4,23 @@ import type { EventRow } from '../model/types.js';
  * The one field table of the query language. The parser, the matcher, the
  * fuzzy vocabulary and the help text all read it, so a field is added or
  * changed here and nowhere else.
+ *
+ * Value semantics (the same for every text field, like the console's lookup
+ * attributes, which are exact):
+ * - `field:value` is a whole-value, case-insensitive match against any of the
+ *   row's values for that field (user: has several). No substring matching:
+ *   `user:ali` does not find alice; write `user:ali*`.
+ * - `*` outside quotes matches any run of characters (`name:*Bucket*`);
+ *   inside quotes it is a literal star. `field:*` means "has a value", so
+ *   `error:*` is any error and `-error:*` none. Empty values never match.
+ * - The same field repeated is OR; different fields are AND; `-field:value`
+ *   excludes rows where any value matches.
+ * - readonly: only true/false; rows without readOnly match neither.
+ * - Time terms intersect; durations count back from compile time; ISO times
+ *   are UTC unless they carry an offset; until:/to: with a date or minute
+ *   include that whole day or minute.
+ * - Plain words: substring of row.text, plus (unquoted, not negated, 4+
+ *   letters, with a Vocabulary) the values fuse.js says the word means.
  */
 
 /** Returns true to stop the visit (a value matched). */

@@ -107,12 +107,13 @@ export class FilteredView {
     if (this.running) return; // the running re-filter catches up when it installs its result
     const log = this.store.log();
     if (this.cursor >= log.length) return;
+    // Kept current while rows arrive, so the first fuzzy word does not pay for a million rows at once.
+    this.vocabulary.update(this.store);
     const query = this.current;
     if (!query) {
       this.showAll();
       return;
     }
-    this.vocabulary.update(this.store);
     const fresh: EventRow[] = [];
     for (let i = this.cursor; i < log.length; i++) {
       const row = log[i]!;

@@ -13,6 +13,9 @@ export const FUZZY_THRESHOLD = 0.22;
 /** Shorter words only match as substrings: two or three letters fuzzily match nearly everything. */
 export const FUZZY_MIN_LENGTH = 4;
 
+/** Longer words are substring-only: fuse.js time grows with the pattern, and nobody misspells a 60-letter word. */
+export const FUZZY_MAX_LENGTH = 48;
+
 /** Per field: beyond this many distinct values new ones are not added (object keys, instance ids). */
 const FIELD_VALUE_LIMIT = 20_000;
 
@@ -84,9 +87,12 @@ export class Vocabulary {
   }
 
   addRows(rows: readonly EventRow[], from = 0): void {
+    const open: number[] = [];
+    for (let k = 0; k < FUZZY_FIELDS.length; k++) if (this.known[k]!.size < FIELD_VALUE_LIMIT) open.push(k);
+    if (open.length === 0) return;
     for (let i = from; i < rows.length; i++) {
       const row = rows[i]!;
-      for (let k = 0; k < FUZZY_FIELDS.length; k++) FUZZY_FIELDS[k]!.fuzzyValue!(row, this.adders[k]!);
+      for (const k of open) FUZZY_FIELDS[k]!.fuzzyValue!(row, this.adders[k]!);
     }
   }
 
@@ -119,7 +125,7 @@ export class Vocabulary {
   private addValue(field: number, value: string): void {
     if (value === '' || value.length > VALUE_LENGTH_LIMIT) return;
     const known = this.known[field]!;
-    if (known.has(value) || known.size >= FIELD_VALUE_LIMIT) return;
+    if (known.size >= FIELD_VALUE_LIMIT || known.has(value)) return;
     known.add(value);
     this.values.push(value);
     this.fields.push(field);
