@@ -136,6 +136,7 @@ export function extractLines(text: string): Extracted | null {
   let firstBad = '';
   let kind: ItemKind | null = null;
   let lineNumber = 0;
+  let nonBlankLines = 0;
   let start = 0;
   let brace = -1;
   while (start <= text.length) {
@@ -149,6 +150,7 @@ export function extractLines(text: string): Extracted | null {
     }
     const lineIsBlank = isBlank(text, start, end);
     if (!lineIsBlank) {
+      nonBlankLines++;
       let value: unknown;
       if (brace < end) {
         try {
@@ -162,17 +164,27 @@ export function extractLines(text: string): Extracted | null {
         badLines++;
         if (!firstBad) firstBad = `line ${lineNumber}: no JSON object`;
       }
-      if (value !== undefined && kind === null) {
-        const k = itemKind(value);
-        if (k === 'event' || k === 'lookup' || k === 'envelope') kind = k;
+      // A line that is a whole trail file (`cat a.json b.json`) contributes its records.
+      const records = value !== undefined ? recordsOfDocument(value) : null;
+      const lineItems = records ?? [value];
+      for (const item of lineItems) {
+        if (item !== undefined && kind === null) {
+          const k = itemKind(item);
+          if (k === 'event' || k === 'lookup' || k === 'envelope') kind = k;
+        }
+        items.push(item);
       }
-      items.push(value);
     }
     start = end + 1;
   }
   if (kind === null) return null;
-  const reason = badLines > 0 ? `${badLines} of ${items.length} lines were not valid JSON (first at ${firstBad})` : '';
+  const reason = badLines > 0 ? `${badLines} of ${nonBlankLines} lines were not valid JSON (first at ${firstBad})` : '';
   return { shape: shapeOfKind(kind, 'jsonl'), items, reason };
+}
+
+function recordsOfDocument(value: unknown): unknown[] | null {
+  const o = asObject(value);
+  return o && Array.isArray(o.Records) ? o.Records : null;
 }
 
 function isBlank(text: string, start: number, end: number): boolean {

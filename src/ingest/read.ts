@@ -20,7 +20,7 @@ import {
   type Extracted,
   type ItemKind,
 } from './detect.js';
-import { streamErrorReason, streamRecordTexts, type Container } from './stream.js';
+import { RecordSplitter, streamErrorReason, streamRecordTexts, type Container } from './stream.js';
 
 /**
  * Above this many bytes (on disk, or once gunzipped) a file is streamed.
@@ -145,12 +145,50 @@ export function extractText(bytes: Buffer): Extracted {
       // the first line is a whole value: a broken pretty-printed document must stay 'bad', not
       // have its one-line elements salvaged.
       const lines = firstLineIsValue(text) ? extractLines(text) : null;
-      return lines ?? { shape: 'bad', items: [], reason: invalidJsonReason(error, text) };
+      // Documents back to back (`zcat *.json.gz > all.json` leaves no newline between them).
+      const concatenated = lines === null && isTrailingValueError(error) ? extractConcatenated(text) : null;
+      return lines ?? concatenated ?? { shape: 'bad', items: [], reason: invalidJsonReason(error, text) };
     }
     return extractItems(parsed);
   }
   const lines = extractLines(text);
   return lines ?? { shape: 'not-cloudtrail', items: [], reason: `not JSON (starts with ${snippet(text)})` };
+}
+
+function isTrailingValueError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Unexpected non-whitespace character after JSON');
+}
+
+/** Items of several JSON documents in one text, cut apart by the streaming splitter; null when none holds an event. */
+function extractConcatenated(text: string): Extracted | null {
+  const splitter = new RecordSplitter();
+  const pieces = splitter.push(text);
+  const endError = splitter.end();
+  const items: unknown[] = [];
+  let container: Container | null = null;
+  let kind: ItemKind | null = null;
+  let topItems = 0;
+  let badItems = 0;
+  for (const piece of pieces) {
+    container ??= piece.container;
+    if (piece.container === 'top') topItems++;
+    let value: unknown;
+    try {
+      value = JSON.parse(piece.text);
+    } catch {
+      badItems++;
+    }
+    if (value !== undefined && kind === null) {
+      const k = itemKind(value);
+      if (k === 'event' || k === 'lookup' || k === 'envelope') kind = k;
+    }
+    items.push(value);
+  }
+  if (kind === null) return null;
+  const notes: string[] = [];
+  if (endError) notes.push(endError);
+  if (badItems > 0) notes.push(`${badItems} records were not valid JSON`);
+  return { shape: shapeOfStream(container, kind, topItems), items, reason: notes.join('; ') };
 }
 
 function firstLineIsValue(text: string): boolean {

@@ -21,9 +21,9 @@ export function nameFromArn(arn: string): string {
   let resource = arn.slice(colons[4]! + 1);
   if (resource === '') return arn;
   if (service === 's3') return resource;
-  const typed = /^[A-Za-z0-9-]+:/.exec(resource);
-  if (typed) {
-    resource = resource.slice(typed[0].length);
+  const typeEnd = typePrefixEnd(resource);
+  if (typeEnd > 0) {
+    resource = resource.slice(typeEnd + 1);
     // lambda function:name:qualifier -> name; logs log-group:/aws/x:* -> /aws/x
     if (service === 'lambda') {
       const colon = resource.indexOf(':');
@@ -35,6 +35,17 @@ export function nameFromArn(arn: string): string {
   const trimmed = resource.endsWith('/') ? resource.slice(0, -1) : resource;
   const slash = trimmed.lastIndexOf('/');
   return slash < 0 ? trimmed : trimmed.slice(slash + 1) || trimmed;
+}
+
+/** Index of the ':' ending a leading `type:` (letters, digits, '-'), or -1; a loop, not a regex, since it runs per resource. */
+function typePrefixEnd(resource: string): number {
+  for (let k = 0; k < resource.length; k++) {
+    const c = resource.charCodeAt(k);
+    if (c === 58 /* : */) return k;
+    const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45;
+    if (!word) return -1;
+  }
+  return -1;
 }
 
 function makeRef(type: string, name: string, arn: string, accountId: string): ResourceRef {

@@ -55,6 +55,23 @@ describe('readEventFile shapes', () => {
     expect(result.reason).toMatch(/^1 of 3 lines were not valid JSON \(first at line 2: /);
   });
 
+  it('reads trail files put together: one per line, or back to back with no newline', async () => {
+    const dir = tempDir();
+    const a = JSON.stringify({ Records: [event('c1'), event('c2')] });
+    const b = JSON.stringify({ Records: [event('c3')] });
+    for (const [name, text] of [
+      ['lines.json', `${a}\n${b}\n`],
+      ['glued.json', `${a}${b}`],
+    ] as const) {
+      clearRecordCache();
+      const path = write(dir, name, text);
+      const result = await readEventFile(path);
+      expect(result.rows.map((r) => r.id), name).toEqual(['c1', 'c2', 'c3']);
+      expect(result.reason).toBe('');
+      for (const row of result.rows) expect((await readRecord(row.ref))?.eventID).toBe(row.id);
+    }
+  });
+
   it('reads lookup-events output: an Events array, or one Event per line, with UTC times', async () => {
     const dir = tempDir();
     const element = (id: string, name: string) => ({
