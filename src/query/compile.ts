@@ -70,7 +70,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
       const step = wordStep(term, options.vocabulary);
       if (step instanceof FuzzyWord) {
         fuzzyWords.push(step);
-        steps.push({ cost: COST_FUZZY, test: (row) => step.test(row) });
+        steps.push({ cost: COST_FUZZY, test: step.test.bind(step) });
       } else if (step) {
         steps.push(step);
       }
@@ -214,24 +214,27 @@ function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | Fuz
 class FuzzyWord {
   private readonly sets: Set<string>[] = FUZZY_FIELDS.map(() => new Set<string>());
   private readonly members: ValueVisitor[] = this.sets.map((set) => (value: string) => set.has(value));
+  /** Only the fields with matched values, so a row visits nothing it cannot match. */
+  private active: { values: TextField['anyValue']; member: ValueVisitor }[] = [];
   private readonly hits: { value: string; score: number }[] = [];
-  private seen: number;
+  private seen = 0;
 
   constructor(
     private readonly word: string,
     private readonly vocabulary: Vocabulary,
   ) {
-    this.seen = 0;
     this.sync();
   }
 
   test(row: EventRow): boolean {
     if (this.vocabulary.count !== this.seen) this.sync();
-    if (row.text.includes(this.word)) return true;
-    for (let k = 0; k < this.sets.length; k++) {
-      if (this.sets[k]!.size > 0 && FUZZY_FIELDS[k]!.fuzzyValue!(row, this.members[k]!)) return true;
+    // Interned field values are cheap to look up; the text scan is the expensive part, so it goes last.
+    const active = this.active;
+    for (let k = 0; k < active.length; k++) {
+      const field = active[k]!;
+      if (field.values(row, field.member)) return true;
     }
-    return false;
+    return row.text.includes(this.word);
   }
 
   explain(limit: number): FuzzyExplanation {
@@ -254,6 +257,10 @@ class FuzzyWord {
       this.hits.push({ value, score: hit.score });
     }
     this.seen = vocabulary.count;
+    this.active = [];
+    for (let k = 0; k < this.sets.length; k++) {
+      if (this.sets[k]!.size > 0) this.active.push({ values: FUZZY_FIELDS[k]!.fuzzyValue!, member: this.members[k]! });
+    }
   }
 }
 
