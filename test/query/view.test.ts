@@ -89,6 +89,21 @@ describe('FilteredView', () => {
     expect(view.rows().some((r) => late.includes(r))).toBe(true);
   });
 
+  it('a background re-filter with a time range gives the same rows as a full scan', async () => {
+    const random = seededRandom(5);
+    const store = new EventStore(0);
+    store.add(Array.from({ length: 5000 }, () => randomRow(random)));
+    const view = new FilteredView(store, { syncLimit: 10, budgetMs: 0 });
+    for (const text of ['since:5h name:GetObject', 'from:2024-03-05T02:00Z to:2024-03-05T03:59Z', 'until:9h -readonly:true']) {
+      const query = compile(text, view.vocabulary);
+      expect(await view.setQuery(query)).toBe(true);
+      const expected = filterRows(store.rows(), query);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(ids(view.rows())).toEqual(ids(expected));
+    }
+    view.dispose();
+  });
+
   it('notifies subscribers when its rows change, following the store on its own', async () => {
     const store = new EventStore(0);
     const view = new FilteredView(store);
