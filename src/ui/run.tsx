@@ -2,6 +2,8 @@ import { render } from 'ink';
 import { readRecord } from '../ingest/read.js';
 import { openFolder } from '../ingest/open.js';
 import { App, type PluginViews } from './App.js';
+import { ExportDialog } from './ExportDialog.js';
+import { InsightsView } from './InsightsView.js';
 
 // Alternate screen on/off, cursor shown again, and a full clear used on resize.
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
@@ -39,7 +41,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   out.write(ENTER_ALT);
   process.once('exit', restore);
 
-  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={(ref) => readRecord(ref)} views={options.views} />, {
+  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={(ref) => readRecord(ref)} views={options.views ?? { insights: InsightsView, export: ExportDialog }} />, {
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 30,

@@ -1,0 +1,220 @@
+import { Box, Text, useInput, useStdout, type Key } from 'ink';
+import TextInput from 'ink-text-input';
+import { useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
+import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine } from '../export/index.js';
+import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
+import { sanitize } from '../term/sanitize.js';
+import { truncate } from '../term/width.js';
+import type { PluginViewProps } from './App.js';
+import {
+  FORMAT_LABELS,
+  dialogReducer,
+  initialDialogState,
+  precheckTarget,
+  resolveExportPath,
+  sessionFor,
+  type DialogPhase,
+  type ExportSession,
+} from './exportModel.js';
+import { splitChunk } from './keys.js';
+import { useTheme } from './theme.js';
+
+export interface ExportDialogProps extends PluginViewProps {
+  /** The download's owner; defaults to one per store, so a download outlives the dialog. */
+  session?: ExportSession;
+  /** Where relative paths start (default: the current folder). */
+  cwd?: string;
+  now?: () => number;
+  env?: Env;
+}
+
+export const EXPORT_HINTS: Readonly<Record<DialogPhase, string>> = {
+  edit: 'Enter download · Tab/↑/↓ format · type to change the file · Esc close',
+  confirm: 'y overwrite · n/Esc keep the file',
+  running: 'Esc/c cancel · b hide (the download goes on; the status line says when it is done)',
+  done: 'y copy the path · n new download · Esc close',
+};
+
+/**
+ * The download dialog (`d`): format, file, Enter. Exports exactly the list's
+ * rows in the list's order, through the same exportRows as `trailtop export`.
+ */
+export function ExportDialog({ store, rows, queryText, width, height, onClose, setStatus, session: given, cwd = process.cwd(), now = Date.now, env = process.env }: ExportDialogProps) {
+  const theme = useTheme();
+  const { stdout } = useStdout();
+  const session = given ?? sessionFor(store);
+  const job = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  const [state, dispatch] = useReducer(dialogReducer, null, () => {
+    const current = session.getSnapshot();
+    if (current.status === 'running') return { ...initialDialogState(now(), current.format, 'running'), path: current.path, pathEdited: true };
+    if (current.status === 'done' && !current.seen) return { ...initialDialogState(now(), current.format, 'done'), path: current.path, pathEdited: true };
+    return initialDialogState(now());
+  });
+
+  useEffect(() => {
+    session.dialogOpen = true;
+    return () => {
+      session.dialogOpen = false;
+    };
+  }, [session]);
+
+  // The download ends while the dialog shows it (also after the dialog was closed and reopened).
+  useEffect(() => {
+    if (state.phase === 'done' && job.status === 'done') session.markSeen();
+    if (state.phase !== 'running') return;
+    if (job.status === 'done') {
+      session.markSeen();
+      dispatch({ type: 'finished' });
+    } else if (job.status === 'cancelled') dispatch({ type: 'cancelled' });
+    else if (job.status === 'failed') dispatch({ type: 'failed', message: job.message });
+  }, [job, state.phase, session]);
+
+  const live = { state, job, rows };
+  const liveRef = useRef(live);
+  liveRef.current = live;
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  const begin = async (overwrite: boolean): Promise<void> => {
+    const { state, rows } = liveRef.current;
+    if (session.running) return;
+    if (!state.path.trim()) return dispatch({ type: 'message', text: 'Type a file name first.', kind: 'error' });
+    const target = resolveExportPath(state.path, cwd);
+    if (!overwrite) {
+      const check = await precheckTarget(target);
+      if (!mounted.current) return;
+      if (check.kind === 'exists') return dispatch({ type: 'askOverwrite' });
+      if (check.kind === 'error') return dispatch({ type: 'failed', message: check.message });
+    }
+    // Same tick as start(): the job is 'running' before the next render looks at it.
+    dispatch({ type: 'started' });
+    void session.start({ rows, format: state.format, path: target, overwrite, setStatus });
+  };
+
+  const handle = (input: string, key: Key): void => {
+    const { state, job } = liveRef.current;
+    const plain = !key.ctrl && !key.meta;
+    switch (state.phase) {
+      case 'edit':
+        if (key.escape) return onClose();
+        if (key.tab) return dispatch({ type: 'cycleFormat', step: key.shift ? -1 : 1 });
+        if (key.downArrow) return dispatch({ type: 'cycleFormat', step: 1 });
+        if (key.upArrow) return dispatch({ type: 'cycleFormat', step: -1 });
+        if (key.return) void begin(false);
+        return;
+      case 'confirm':
+        if (plain && input === 'y') return void begin(true);
+        if (key.escape || (plain && input === 'n')) return dispatch({ type: 'refuseOverwrite' });
+        return;
+      case 'running':
+        if (key.escape || (plain && input === 'c')) return session.cancel();
+        if (plain && input === 'b') return onClose();
+        return;
+      case 'done':
+        if (key.escape) return onClose();
+        if (plain && input === 'y' && job.status === 'done') {
+          const result = osc52Copy(job.path, { env });
+          if (result.ok) stdout.write(result.sequence);
+          return setStatus(describeCopy(result, `the path ${sanitize(job.path)}`));
+        }
+        if (key.return || (plain && input === 'n')) return dispatch({ type: 'reset', now: now() });
+        return;
+    }
+  };
+  // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field.
+  useInput((input, key) => {
+    for (const stroke of splitChunk(input, key, true)) handle(stroke.input, stroke.key);
+  });
+
+  const boxWidth = Math.min(width, 100);
+  const inner = Math.max(10, boxWidth - 4);
+  const line = (text: string): string => truncate(text, inner);
+  const filterNote = queryText.trim() ? `the list under the query ${sanitize(queryText.trim())}` : 'every event in the list';
+
+  let body;
+  if (state.phase === 'running' || state.phase === 'done') {
+    const target = job.status === 'running' || job.status === 'done' ? job.path : resolveExportPath(state.path, cwd);
+    const format = FORMAT_LABELS[job.status === 'running' || job.status === 'done' ? job.format : state.format];
+    if (state.phase === 'running') {
+      const total = job.status === 'running' ? job.total : rows.length;
+      const progress = job.status === 'running' ? job.progress : null;
+      body = (
+        <>
+          <Text wrap="truncate-end">{line(`Downloading ${total.toLocaleString('en-US')} events as ${format} to`)}</Text>
+          <Text wrap="truncate-end">{line(`  ${sanitize(target)}`)}</Text>
+          <Text> </Text>
+          <Text color={theme.accent} wrap="truncate-end">
+            {progress ? formatProgressLine(progress, inner) : line('starting…')}
+          </Text>
+        </>
+      );
+    } else {
+      const written = job.status === 'done' ? job.written : 0;
+      body = (
+        <>
+          <Text color={theme.ok} wrap="truncate-end">
+            {line(`Saved ${written.toLocaleString('en-US')} events as ${format} to`)}
+          </Text>
+          <Text wrap="truncate-end">{line(`  ${sanitize(target)}`)}</Text>
+        </>
+      );
+    }
+  } else {
+    const target = resolveExportPath(state.path || '.', cwd);
+    body = (
+      <>
+        <Text wrap="truncate-end">{line(`Download ${rows.length.toLocaleString('en-US')} events: ${filterNote}, in the list's order.`)}</Text>
+        <Text> </Text>
+        <Text wrap="truncate-end">
+          <Text>Format  </Text>
+          {EXPORT_FORMATS.map((format) => (
+            <Text key={format} color={format === state.format ? theme.accent : undefined} bold={format === state.format && theme.bold}>
+              {`${format === state.format ? '(•)' : '( )'} ${FORMAT_LABELS[format]}  `}
+            </Text>
+          ))}
+        </Text>
+        <Box>
+          <Text>File    </Text>
+          <Box width={inner - 8}>
+            <TextInput value={state.path} focus={state.phase === 'edit'} onChange={(text) => dispatch({ type: 'setPath', text })} />
+          </Box>
+        </Box>
+        <Text color={theme.muted} wrap="truncate-end">
+          {line(`        ${sanitize(target)}`)}
+        </Text>
+        {state.format === 'csv' && !session.csvWarningShown && (
+          <Text color={theme.warn} wrap="wrap">
+            {`⚠ ${CSV_WARNING}`}
+          </Text>
+        )}
+        {state.phase === 'confirm' && (
+          <Text color={theme.warn} bold={theme.bold} wrap="truncate-end">
+            {line(`${sanitize(target)} already exists. Overwrite it? y/n`)}
+          </Text>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Box flexDirection="column" width={boxWidth} borderStyle="round" borderColor={theme.accent} paddingX={1} flexShrink={0}>
+        <Text bold={theme.bold}>Download events</Text>
+        {body}
+        {state.message && (
+          <Text color={state.messageKind === 'error' ? theme.error : theme.warn} wrap="truncate-end">
+            {line(state.message)}
+          </Text>
+        )}
+        <Text color={theme.muted} wrap="truncate-end">
+          {line(EXPORT_HINTS[state.phase])}
+        </Text>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,93 @@
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { chartForInsight } from '../model/insightChart.js';
+import { notOnDiskMessage, type Insight } from '../model/insights.js';
+import type { RateSeries } from '../model/rate.js';
+import { truncate } from '../term/width.js';
+import { formatTime, type TimeZoneMode } from './format.js';
+import { chartLegend, chartLines, truncateLine, yAxisWidth, type SegmentKind, type StyledLine } from './insightsModel.js';
+import { useTheme, type Theme } from './theme.js';
+
+export interface InsightChartProps {
+  insight: Insight;
+  series: RateSeries;
+  zone: TimeZoneMode;
+  width: number;
+  /** Plot rows; the chart takes height + 3 lines (legend, x axis, time labels). */
+  height: number;
+  now: number;
+}
+
+export function colorOf(kind: SegmentKind, theme: Theme): string | undefined {
+  switch (kind) {
+    case 'bar':
+      return theme.accent;
+    case 'spanBar':
+    case 'span':
+      return theme.insight;
+    case 'insight':
+      return theme.warn;
+    case 'baseline':
+    case 'axis':
+    case 'label':
+      return theme.muted;
+    default:
+      return undefined;
+  }
+}
+
+export function StyledText({ line, theme }: { line: StyledLine; theme: Theme }) {
+  return (
+    <Text wrap="truncate-end">
+      {line.map((s, i) => (
+        <Text key={i} color={colorOf(s.kind, theme)}>
+          {s.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+/** Where the time window of a missing chart is said: full date and time plus the zone. */
+function describeTime(t: number, zone: TimeZoneMode): string {
+  return `${formatTime({ time: t, timeRaw: '' }, zone)}${zone === 'utc' ? ' UTC' : ''}`;
+}
+
+/**
+ * The per-minute rate of the Insight's API from the logs on disk, with the
+ * baseline (`-`) and insight (`=`) averages and the span (`^`) marked; or a
+ * plain sentence when no events behind the window are on disk.
+ */
+export function InsightChart({ insight, series, zone, width, height, now }: InsightChartProps) {
+  const theme = useTheme();
+  const lines = useMemo(() => {
+    // Two passes: the y labels' width depends on the scale, the plot's width on the labels.
+    const probe = chartForInsight(insight, series, width, height, now);
+    const data = chartForInsight(insight, series, Math.max(4, width - yAxisWidth(probe) - 1), height, now);
+    return { data, lines: chartLines(data, zone, width) };
+  }, [insight, series, zone, width, height, now]);
+  const legend = truncateLine(chartLegend(insight, lines.data, zone), width);
+  const missing = notOnDiskMessage(insight, series, (t) => describeTime(t, zone));
+  if (missing) {
+    return (
+      <Box flexDirection="column" width={width} height={height + 3}>
+        <StyledText line={legend} theme={theme} />
+        <Text> </Text>
+        <Text color={theme.warn} wrap="wrap">
+          {truncate(missing, width * 3)}
+        </Text>
+        <Text color={theme.muted} wrap="wrap">
+          {truncate('The chart draws the rate found in the logs on disk; add the management-event logs for this window to see it.', width * 2)}
+        </Text>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={width} height={height + 3}>
+      <StyledText line={legend} theme={theme} />
+      {lines.lines.map((line, i) => (
+        <StyledText key={i} line={truncateLine(line, width)} theme={theme} />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,146 @@
+import { Box, Text, useInput, type Key } from 'ink';
+import { useMemo, useRef, useState } from 'react';
+import { attributionTable, insightSeries, pairInsights, relatedEventsQuery, type AttributionTable } from '../model/insights.js';
+import { truncate } from '../term/width.js';
+import type { PluginViewProps } from './App.js';
+import { useStoreVersion } from './hooks/useStore.js';
+import { InsightChart } from './InsightChart.js';
+import { attributionLines, insightHeaderLine, insightListLayout, insightRowLine, insightsLayout, listWindow } from './insightsModel.js';
+import { splitChunk } from './keys.js';
+import { useTheme } from './theme.js';
+
+export interface InsightsViewProps extends PluginViewProps {
+  /** The clock for ongoing Insights (tests pin it). */
+  now?: number;
+}
+
+const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identities', userAgent: 'User agents', errorCode: 'Error codes' };
+
+/**
+ * The Insights view (`i`): every Insight in the store, newest first; for the
+ * selected one, the rate found on disk against its averages, and its
+ * attributions. Enter lists the events behind it; `i` or Esc returns.
+ */
+export function InsightsView({ store, zone, width, height, onClose, setQuery, now }: InsightsViewProps) {
+  const theme = useTheme();
+  const version = useStoreVersion(store);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the store mutates in place; version says when
+  const insights = useMemo(() => pairInsights(store.rows()), [store, version]);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [tab, setTab] = useState(0);
+  const found = selectedId === null ? -1 : insights.findIndex((i) => i.sharedEventId === selectedId);
+  const index = found === -1 ? 0 : found;
+  const insight = insights[index] ?? null;
+  const clock = useMemo(() => now ?? Date.now(), [now, version]);
+  // Only a new selection or new events recompute the series (a binary search, then the window's rows).
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- version stands for the store's contents
+  const series = useMemo(() => (insight ? insightSeries(insight, store.rows(), clock, { newestFirst: true }) : null), [insight, store, version, clock]);
+  const tables: AttributionTable[] = useMemo(() => (insight ? attributionTable(insight) : []), [insight]);
+
+  const allAttributionLines = useMemo(() => attributionLines(tables, width), [tables, width]);
+  const layout = insightsLayout(height, insights.length, allAttributionLines.length);
+  const tabs = layout.attributionsBelow ? ['Chart'] : ['Chart', ...tables.map((t) => TAB_NAMES[t.attribute] ?? t.attribute)];
+  const tabIndex = Math.min(tab, tabs.length - 1);
+
+  const live = { insights, index, insight, tabs, tabIndex };
+  const liveRef = useRef(live);
+  liveRef.current = live;
+  const handle = (input: string, key: Key): void => {
+    const { insights, index, insight, tabs, tabIndex } = liveRef.current;
+    if (key.escape || (input === 'i' && !key.ctrl && !key.meta)) return onClose();
+    const select = (i: number): void => {
+      const to = Math.max(0, Math.min(insights.length - 1, i));
+      const next = insights[to];
+      if (!next) return;
+      setSelectedId(next.sharedEventId);
+      // The next key of the same chunk sees this move before any render.
+      liveRef.current = { ...liveRef.current, index: to, insight: next };
+    };
+    if (key.upArrow || input === 'k') return select(index - 1);
+    if (key.downArrow || input === 'j') return select(index + 1);
+    if (key.pageUp) return select(index - layout.listRows);
+    if (key.pageDown) return select(index + layout.listRows);
+    if (input === 'g' || key.home) return select(0);
+    if (input === 'G' || key.end) return select(insights.length - 1);
+    if (key.tab) {
+      const next = (tabIndex + (key.shift ? tabs.length - 1 : 1)) % tabs.length;
+      liveRef.current = { ...liveRef.current, tabIndex: next };
+      return setTab(next);
+    }
+    if (key.return && insight) return setQuery(relatedEventsQuery(insight));
+  };
+  // tmux send-keys and fast typing deliver several keys in one chunk ("jj").
+  useInput((input, key) => {
+    for (const stroke of splitChunk(input, key, false)) handle(stroke.input, stroke.key);
+  });
+
+  const listLayout = insightListLayout(width);
+  const win = listWindow(insights.length, index, layout.listRows);
+  const title = `Insights (${insights.length}) · j/k select · Enter events${tabs.length > 1 ? ' · Tab attributions' : ''} · i/Esc back`;
+
+  if (insights.length === 0) {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        <Text color={theme.muted}>{truncate(title, width)}</Text>
+        <Text> </Text>
+        <Text wrap="wrap">No CloudTrail Insights records in this folder. Insights files live under AWSLogs/ACCOUNT/CloudTrail-Insight/.</Text>
+      </Box>
+    );
+  }
+
+  const listLines = insights.slice(win.from, win.to).map((ins, i) => {
+    const selected = win.from + i === index;
+    return (
+      <Text key={ins.sharedEventId} inverse={selected && theme.inverse} wrap="truncate-end">
+        {truncate(insightRowLine(ins, listLayout, zone, selected), width)}
+      </Text>
+    );
+  });
+
+  const tabLine = tabs.length > 1 && (
+    <Text wrap="truncate-end">
+      {tabs.map((name, i) => (
+        <Text key={name} inverse={i === tabIndex && theme.inverse} color={i === tabIndex ? theme.accent : theme.muted}>
+          {i === tabIndex ? `[${name}]` : ` ${name} `}
+        </Text>
+      ))}
+      <Text color={theme.muted}> (Tab)</Text>
+    </Text>
+  );
+
+  const attribution = (lines: ReturnType<typeof attributionLines>, rows: number) =>
+    lines.slice(0, Math.max(0, rows)).map((line, i) => (
+      <Text key={i} bold={line.kind === 'title' && theme.bold} color={line.kind === 'header' || line.kind === 'other' ? theme.muted : undefined} wrap="truncate-end">
+        {line.text}
+      </Text>
+    ));
+
+  let lower;
+  if (insight && series && tabIndex === 0) {
+    lower = (
+      <>
+        <InsightChart insight={insight} series={series} zone={zone} width={width} height={layout.chartHeight} now={clock} />
+        {layout.attributionsBelow && <Box flexDirection="column">{attribution(allAttributionLines, layout.attributionRows)}</Box>}
+      </>
+    );
+  } else if (insight && tabIndex > 0) {
+    const table = tables[tabIndex - 1];
+    lower = <Box flexDirection="column">{attribution(attributionLines(table ? [table] : [], width), layout.chartHeight + 3)}</Box>;
+  } else {
+    lower = <Text color={theme.muted}>This Insight has neither a start nor an end time; nothing to chart.</Text>;
+  }
+
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text color={theme.muted} wrap="truncate-end">
+        {truncate(title, width)}
+      </Text>
+      <Text bold={theme.bold} wrap="truncate-end">
+        {truncate(insightHeaderLine(listLayout), width)}
+      </Text>
+      {listLines}
+      {tabLine}
+      {lower}
+    </Box>
+  );
+}

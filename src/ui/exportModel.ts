@@ -1,0 +1,246 @@
+/**
+ * The download dialog's state: a pure reducer for the form (format, path,
+ * overwrite question), and an ExportSession that runs the export itself.
+ * The session outlives the dialog, so closing the dialog does not stop a
+ * download; one session per store (one per dashboard).
+ */
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { EventRow } from '../model/types.js';
+import {
+  EXPORT_FORMATS,
+  ExportCancelled,
+  TargetExists,
+  checkTarget,
+  defaultExportName,
+  exportRows,
+  formatBytes,
+  removeLiveTempFilesSync,
+  type ExportFormat,
+  type ExportProgress,
+} from '../export/index.js';
+import type { ExportOptions, ExportResult } from '../export/index.js';
+import { sanitize, stripControls } from '../term/sanitize.js';
+
+export type DialogPhase = 'edit' | 'confirm' | 'running' | 'done';
+
+export interface DialogState {
+  format: ExportFormat;
+  path: string;
+  /** The user typed in the path field: the extension no longer follows the format. */
+  pathEdited: boolean;
+  /** When the dialog opened; the default name's timestamp. */
+  openedAt: number;
+  phase: DialogPhase;
+  /** One line under the form: an error, a refusal, a cancel. */
+  message: string;
+  messageKind: 'info' | 'error';
+}
+
+export type DialogAction =
+  | { type: 'cycleFormat'; step: 1 | -1 }
+  | { type: 'setPath'; text: string }
+  | { type: 'askOverwrite' }
+  | { type: 'refuseOverwrite' }
+  | { type: 'started' }
+  | { type: 'finished' }
+  | { type: 'cancelled' }
+  | { type: 'failed'; message: string }
+  | { type: 'message'; text: string; kind?: 'info' | 'error' }
+  | { type: 'reset'; now: number };
+
+export const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = { csv: 'CSV', json: 'JSON', jsonl: 'JSON lines' };
+
+export function initialDialogState(now: number, format: ExportFormat = 'csv', phase: DialogPhase = 'edit'): DialogState {
+  return { format, path: defaultExportName(format, new Date(now)), pathEdited: false, openedAt: now, phase, message: '', messageKind: 'info' };
+}
+
+export function dialogReducer(state: DialogState, action: DialogAction): DialogState {
+  switch (action.type) {
+    case 'cycleFormat': {
+      if (state.phase !== 'edit') return state;
+      const i = EXPORT_FORMATS.indexOf(state.format);
+      const format = EXPORT_FORMATS[(i + action.step + EXPORT_FORMATS.length) % EXPORT_FORMATS.length]!;
+      const path = state.pathEdited ? state.path : defaultExportName(format, new Date(state.openedAt));
+      return { ...state, format, path, message: '' };
+    }
+    case 'setPath': {
+      if (state.phase !== 'edit') return state;
+      // ink-text-input lets DEL bytes and pasted control characters through.
+      const text = stripControls(action.text);
+      return { ...state, path: text, pathEdited: text !== defaultExportName(state.format, new Date(state.openedAt)), message: '' };
+    }
+    case 'askOverwrite':
+      return { ...state, phase: 'confirm', message: '' };
+    case 'refuseOverwrite':
+      return { ...state, phase: 'edit', message: 'Not overwritten; choose another file name.', messageKind: 'info' };
+    case 'started':
+      return { ...state, phase: 'running', message: '' };
+    case 'finished':
+      return { ...state, phase: 'done', message: '' };
+    case 'cancelled':
+      return { ...state, phase: 'edit', message: 'Download cancelled; no file was written.', messageKind: 'info' };
+    case 'failed':
+      return { ...state, phase: 'edit', message: action.message, messageKind: 'error' };
+    case 'message':
+      return { ...state, message: action.text, messageKind: action.kind ?? 'info' };
+    case 'reset':
+      return initialDialogState(action.now, state.format);
+  }
+}
+
+/** The file the path field names: `~/` is the home folder, relative paths start at `cwd`. */
+export function resolveExportPath(text: string, cwd: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '~') return homedir();
+  if (trimmed.startsWith('~/')) return path.join(homedir(), trimmed.slice(2));
+  return path.resolve(cwd, trimmed);
+}
+
+/** A one-line reason from any error the export can throw (paths and messages sanitised). */
+export function describeExportError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n')[0] ?? '';
+  return `Download failed: ${sanitize(line)}`;
+}
+
+export type JobState =
+  | { status: 'idle' }
+  | { status: 'running'; path: string; format: ExportFormat; total: number; progress: ExportProgress | null }
+  | { status: 'done'; path: string; format: ExportFormat; written: number; bytes: number; seen: boolean }
+  | { status: 'cancelled'; path: string }
+  | { status: 'failed'; path: string; message: string };
+
+export type ExportFn = (options: ExportOptions) => Promise<ExportResult>;
+
+export interface StartOptions {
+  rows: readonly EventRow[];
+  format: ExportFormat;
+  /** Absolute target path. */
+  path: string;
+  overwrite: boolean;
+  /** The status line (stays valid after the dialog closes). */
+  setStatus: (text: string) => void;
+}
+
+/**
+ * Runs one download at a time and remembers the last outcome. The dialog
+ * reads it through subscribe/getSnapshot; when the dialog is closed the
+ * session reports the outcome on the status line itself.
+ */
+export class ExportSession {
+  private state: JobState = { status: 'idle' };
+  private readonly listeners = new Set<() => void>();
+  private controller: AbortController | null = null;
+  /** The console's CSV warning was shown in this session. */
+  csvWarningShown = false;
+  /** Set by the dialog while it is on screen. */
+  dialogOpen = false;
+
+  constructor(private readonly run: ExportFn = exportRows) {}
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): JobState => this.state;
+
+  private set(state: JobState): void {
+    this.state = state;
+    for (const listener of this.listeners) listener();
+  }
+
+  get running(): boolean {
+    return this.state.status === 'running';
+  }
+
+  /** The dialog showed the finished download; the next `d` opens a fresh form. */
+  markSeen(): void {
+    if (this.state.status === 'done' && !this.state.seen) this.state = { ...this.state, seen: true };
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  /**
+   * Starts the download; resolves when it ends, never rejects. A target that
+   * exists without `overwrite` ends as 'failed' without touching it (the
+   * dialog asks before calling with overwrite).
+   */
+  async start(options: StartOptions): Promise<JobState> {
+    if (this.running) return this.state;
+    const controller = new AbortController();
+    this.controller = controller;
+    if (options.format === 'csv') this.csvWarningShown = true;
+    // Rows are copied: the list's array may change while the export runs.
+    const rows = options.rows.slice();
+    const shown = sanitize(options.path);
+    this.set({ status: 'running', path: options.path, format: options.format, total: rows.length, progress: null });
+    // Quitting mid-download (q is not live in the dialog, but Ctrl-C and signals are) leaves no temp file.
+    const onExit = (): void => {
+      controller.abort();
+      removeLiveTempFilesSync();
+    };
+    process.once('exit', onExit);
+    try {
+      const result = await this.run({
+        rows,
+        format: options.format,
+        target: options.path,
+        overwrite: options.overwrite,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (this.state.status === 'running' && this.controller === controller) this.set({ ...this.state, progress });
+        },
+      });
+      this.set({ status: 'done', path: result.path, format: options.format, written: result.written, bytes: result.bytes, seen: this.dialogOpen });
+      const bytes = formatBytes(result.bytes);
+      options.setStatus(
+        this.dialogOpen
+          ? `Saved ${result.written.toLocaleString('en-US')} events (${bytes}) to ${sanitize(result.path)}`
+          : `Saved ${result.written.toLocaleString('en-US')} events (${bytes}) to ${sanitize(result.path)} · d then y copies the path`,
+      );
+    } catch (error) {
+      if (error instanceof ExportCancelled) {
+        this.set({ status: 'cancelled', path: options.path });
+        options.setStatus(`Download cancelled; ${shown} was not written`);
+      } else if (error instanceof TargetExists) {
+        this.set({ status: 'failed', path: options.path, message: `${shown} already exists; not overwritten` });
+        options.setStatus(`Download stopped: ${shown} already exists`);
+      } else {
+        const message = describeExportError(error);
+        this.set({ status: 'failed', path: options.path, message });
+        options.setStatus(message);
+      }
+    } finally {
+      process.off('exit', onExit);
+      if (this.controller === controller) this.controller = null;
+    }
+    return this.state;
+  }
+}
+
+const sessions = new WeakMap<object, ExportSession>();
+
+/** The session of one dashboard (keyed by its store), created on first use. */
+export function sessionFor(owner: object): ExportSession {
+  let session = sessions.get(owner);
+  if (!session) {
+    session = new ExportSession();
+    sessions.set(owner, session);
+  }
+  return session;
+}
+
+/** Refuses a target that exists (unless overwrite) or is a folder: 'exists', 'ok', or a one-line error. */
+export async function precheckTarget(target: string): Promise<{ kind: 'ok' } | { kind: 'exists' } | { kind: 'error'; message: string }> {
+  try {
+    await checkTarget(target, false);
+    return { kind: 'ok' };
+  } catch (error) {
+    if (error instanceof TargetExists) return { kind: 'exists' };
+    return { kind: 'error', message: describeExportError(error) };
+  }
+}

@@ -1,0 +1,329 @@
+/**
+ * Pure helpers behind the Insights view: the list's cells, the text chart's
+ * lines (as styled segments, legible without colour) and the attributions
+ * tables. The view only lays them out.
+ */
+import type { ChartData } from '../model/insightChart.js';
+import {
+  formatPerMinute,
+  formatShare,
+  isErrorRate,
+  rateChange,
+  type AttributionTable,
+  type Insight,
+} from '../model/insights.js';
+import { MINUTE } from '../model/rate.js';
+import { sanitize } from '../term/sanitize.js';
+import { displayWidth, fit, padStart, truncate } from '../term/width.js';
+import { formatTime, type TimeZoneMode } from './format.js';
+
+/** What a chart cell shows; the view picks a colour per kind (none with NO_COLOR). */
+export type SegmentKind = 'axis' | 'bar' | 'spanBar' | 'baseline' | 'insight' | 'span' | 'label' | 'plain';
+
+export interface Segment {
+  text: string;
+  kind: SegmentKind;
+}
+
+export type StyledLine = Segment[];
+
+/** Characters that carry the chart's meaning with colour off. */
+export const CHART_CHARS = {
+  baseline: '-',
+  insight: '=',
+  span: '^',
+  /** Partial bars in eighths of a row, index 1..7; 8 is FULL. */
+  partial: ['', '▁', '▂', '▃', '▄', '▅', '▆', '▇'],
+  full: '█',
+} as const;
+
+export function insightTypeLabel(insight: Insight): string {
+  if (isErrorRate(insight)) return `error rate${insight.errorCode ? ` ${sanitize(insight.errorCode)}` : ''}`;
+  if (insight.insightType === 'ApiCallRateInsight') return 'call rate';
+  return sanitize(insight.insightType) || '?';
+}
+
+/** `17m`, `2h 05m`, `3d 4h`; '—' when unknown. */
+export function formatMinutes(minutes: number | null): string {
+  if (minutes === null || !Number.isFinite(minutes) || minutes < 0) return '—';
+  const m = Math.round(minutes);
+  if (m < 60) return `${m}m`;
+  if (m < 24 * 60) return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(m / 1440)}d ${Math.floor((m % 1440) / 60)}h`;
+}
+
+/** The anomaly's length: End minus Start when both are known, else the record's insightDuration. */
+export function insightDurationMinutes(insight: Insight): number | null {
+  if (insight.start !== null && insight.end !== null) return (insight.end - insight.start) / MINUTE;
+  return insight.insightDuration;
+}
+
+/** `11-24 14:10` (Insights start and end on whole minutes). */
+export function formatInsightTime(t: number | null, zone: TimeZoneMode): string {
+  if (t === null) return '?';
+  return formatTime({ time: t, timeRaw: '' }, zone, true).slice(0, 11);
+}
+
+export interface InsightCells {
+  name: string;
+  source: string;
+  type: string;
+  start: string;
+  end: string;
+  duration: string;
+  baseline: string;
+  average: string;
+  change: string;
+}
+
+export function insightCells(insight: Insight, zone: TimeZoneMode): InsightCells {
+  const change = rateChange(insight);
+  return {
+    name: sanitize(insight.eventName) || '?',
+    source: sanitize(insight.eventSource).replace(/\.amazonaws\.com$/, ''),
+    type: insightTypeLabel(insight),
+    start: `${formatInsightTime(insight.start, zone)}${insight.startDerived ? '*' : ''}`,
+    end: insight.end === null ? 'ongoing' : formatInsightTime(insight.end, zone),
+    duration: formatMinutes(insightDurationMinutes(insight)),
+    baseline: formatPerMinute(insight.baselineAverage),
+    average: formatPerMinute(insight.insightAverage),
+    change: change.arrow ? `${change.arrow} ${change.label}` : change.label,
+  };
+}
+
+interface Column {
+  key: keyof InsightCells;
+  title: string;
+  width: number;
+  right?: boolean;
+  /** Dropped first when the terminal is narrow (lower = dropped earlier). */
+  keep: number;
+  /** Takes spare columns. */
+  grow?: boolean;
+}
+
+const COLUMNS: Column[] = [
+  { key: 'name', title: 'Event name', width: 13, keep: 9, grow: true },
+  { key: 'source', title: 'Source', width: 6, keep: 3, grow: true },
+  { key: 'type', title: 'Type', width: 12, keep: 8, grow: true },
+  { key: 'start', title: 'Start', width: 11, keep: 7 },
+  { key: 'end', title: 'End', width: 11, keep: 5 },
+  { key: 'duration', title: 'Length', width: 7, keep: 4, right: true },
+  { key: 'baseline', title: 'Base', width: 6, keep: 6, right: true },
+  { key: 'average', title: 'Insight', width: 7, keep: 6, right: true },
+  { key: 'change', title: 'Change', width: 10, keep: 8, right: true },
+];
+
+export interface ListLayout {
+  columns: Array<Column & { width: number }>;
+}
+
+/** The list's columns for a width: 2 columns for the cursor mark, one space between columns. */
+export function insightListLayout(width: number): ListLayout {
+  const avail = Math.max(10, width - 2);
+  let cols = [...COLUMNS];
+  const used = (cs: Column[]): number => cs.reduce((n, c) => n + c.width, 0) + cs.length - 1;
+  while (used(cols) > avail && cols.length > 1) {
+    const drop = cols.reduce((low, c) => (c.keep < low.keep ? c : low));
+    cols = cols.filter((c) => c !== drop);
+  }
+  const spare = Math.max(0, avail - used(cols));
+  const growers = cols.filter((c) => c.grow);
+  // Names and sources take the spare room, up to a sensible width each.
+  const caps: Partial<Record<keyof InsightCells, number>> = { name: 30, source: 24, type: 26 };
+  let left = spare;
+  const widths = new Map<Column, number>(cols.map((c) => [c, c.width]));
+  for (const c of growers) {
+    const extra = Math.min(left, Math.max(0, (caps[c.key] ?? c.width) - c.width));
+    widths.set(c, c.width + extra);
+    left -= extra;
+  }
+  return { columns: cols.map((c) => ({ ...c, width: widths.get(c)! })) };
+}
+
+export function insightHeaderLine(layout: ListLayout): string {
+  return `  ${layout.columns.map((c) => (c.right ? padStart(c.title, c.width) : fit(c.title, c.width))).join(' ')}`;
+}
+
+export function insightRowLine(insight: Insight, layout: ListLayout, zone: TimeZoneMode, selected: boolean): string {
+  const cells = insightCells(insight, zone);
+  const body = layout.columns
+    .map((c) => {
+      const text = truncate(cells[c.key], c.width);
+      return c.right ? padStart(text, c.width) : fit(text, c.width);
+    })
+    .join(' ');
+  return `${selected ? '›' : ' '} ${body}`;
+}
+
+/** Which rows of the list show, keeping the selection visible. */
+export function listWindow(count: number, selected: number, height: number): { from: number; to: number } {
+  if (count <= height) return { from: 0, to: count };
+  const from = Math.min(Math.max(0, selected - Math.floor(height / 2)), count - height);
+  return { from, to: from + height };
+}
+
+/** "HH:MM" (or "MM-DD HH:MM" when `withDate`) in the zone. */
+export function clockLabel(t: number, zone: TimeZoneMode, withDate: boolean): string {
+  const full = formatTime({ time: t, timeRaw: '' }, zone, true); // MM-DD HH:MM:SS
+  return withDate ? full.slice(0, 11) : full.slice(6, 11);
+}
+
+/** Width of the y-axis labels column (numbers right-aligned) plus " ┤". */
+export function yAxisWidth(data: ChartData): number {
+  return Math.max(...data.yTicks.map((t) => formatPerMinute(t.value).length), 1) + 2;
+}
+
+/** The cell of column c at row r (0 = top): a bar piece, a reference line, or blank. */
+function cellAt(data: ChartData, c: number, r: number): Segment {
+  const level = data.levels[c] ?? 0;
+  const below = (data.height - 1 - r) * 8;
+  const fill = Math.min(8, Math.max(0, level - below));
+  const inSpan = data.span !== null && c >= data.span.fromColumn && c <= data.span.toColumn;
+  if (fill >= 8) return { text: CHART_CHARS.full, kind: inSpan ? 'spanBar' : 'bar' };
+  // A reference line shows through the empty part of a cell; a partial bar stays visible on top.
+  if (fill > 0) return { text: CHART_CHARS.partial[fill]!, kind: inSpan ? 'spanBar' : 'bar' };
+  if (r === data.insightRow) return { text: CHART_CHARS.insight, kind: 'insight' };
+  if (r === data.baselineRow) return { text: CHART_CHARS.baseline, kind: 'baseline' };
+  return { text: ' ', kind: 'plain' };
+}
+
+/** Joins neighbouring segments of one kind, so a line is a handful of Text nodes. */
+export function mergeSegments(line: Segment[]): StyledLine {
+  const out: Segment[] = [];
+  for (const s of line) {
+    const last = out[out.length - 1];
+    if (last && last.kind === s.kind) last.text += s.text;
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+export function lineText(line: StyledLine): string {
+  return line.map((s) => s.text).join('');
+}
+
+/**
+ * The chart as lines: `height` plot rows with the y axis, then the x axis
+ * with the Insight's span marked `^`, then time labels.
+ */
+export function chartLines(data: ChartData, zone: TimeZoneMode, width: number): StyledLine[] {
+  const labelWidth = yAxisWidth(data) - 2;
+  const tickAt = new Map(data.yTicks.map((t) => [t.row, formatPerMinute(t.value)]));
+  const lines: StyledLine[] = [];
+  for (let r = 0; r < data.height; r++) {
+    const tick = tickAt.get(r);
+    const cells: Segment[] = [{ text: `${padStart(tick ?? '', labelWidth)} ${tick !== undefined ? '┤' : '│'}`, kind: 'axis' }];
+    for (let c = 0; c < data.columns; c++) cells.push(cellAt(data, c, r));
+    lines.push(mergeSegments(cells));
+  }
+  const axis: Segment[] = [{ text: `${' '.repeat(labelWidth)} └`, kind: 'axis' }];
+  for (let c = 0; c < data.columns; c++) {
+    const inSpan = data.span !== null && c >= data.span.fromColumn && c <= data.span.toColumn;
+    axis.push(inSpan ? { text: CHART_CHARS.span, kind: 'span' } : { text: '─', kind: 'axis' });
+  }
+  lines.push(mergeSegments(axis));
+  lines.push([{ text: timeLabels(data, zone, labelWidth + 2, width), kind: 'label' }]);
+  return lines;
+}
+
+/** Time labels under their columns, skipping any that would overlap the previous one. */
+function timeLabels(data: ChartData, zone: TimeZoneMode, indent: number, width: number): string {
+  const first = data.columnTimes[0];
+  const last = data.columnTimes[data.columnTimes.length - 1];
+  if (first === undefined || last === undefined) return '';
+  const day = (t: number): string => formatTime({ time: t, timeRaw: '' }, zone, true).slice(0, 5);
+  const multiDay = day(first) !== day(last);
+  let line = ' '.repeat(indent);
+  for (const tick of data.xTicks) {
+    // The first label carries the date, so the axis says which day it is.
+    const label = clockLabel(tick.time, zone, multiDay || tick === data.xTicks[0]);
+    const at = Math.max(indent + tick.column - Math.floor(label.length / 2), line.length === indent ? indent : line.length + 1);
+    if (at + label.length > width) break;
+    line = line.padEnd(at) + label;
+  }
+  return line;
+}
+
+/** One line saying what the chart shows and what its marks mean. */
+export function chartLegend(insight: Insight, data: ChartData, zone: TimeZoneMode): StyledLine {
+  const unit = data.minutesPerColumn > 1 ? `max calls/min per ${data.minutesPerColumn} min` : 'calls/min';
+  const zoneText = zone === 'utc' ? 'UTC' : 'local time';
+  // The marks first: on 80 columns the tail is what gets cut, and the selected row already names the API.
+  return [
+    { text: `${CHART_CHARS.baseline} baseline ${formatPerMinute(insight.baselineAverage)}`, kind: 'baseline' },
+    { text: '  ', kind: 'plain' },
+    { text: `${CHART_CHARS.insight} insight avg ${formatPerMinute(insight.insightAverage)}`, kind: 'insight' },
+    { text: '  ', kind: 'plain' },
+    { text: `${CHART_CHARS.span} Insight${insight.end === null ? ' (ongoing)' : ''}`, kind: 'span' },
+    { text: `  · ${isErrorRate(insight) ? 'errors' : 'calls'}/min${data.minutesPerColumn > 1 ? ` (max of ${data.minutesPerColumn} min)` : ''}, ${zoneText}`, kind: 'plain' },
+  ];
+}
+
+/** Cuts a styled line to `width` columns. */
+export function truncateLine(line: StyledLine, width: number): StyledLine {
+  const out: Segment[] = [];
+  let used = 0;
+  for (const s of line) {
+    if (used >= width) break;
+    const w = displayWidth(s.text);
+    if (used + w <= width) {
+      out.push(s);
+      used += w;
+    } else {
+      out.push({ ...s, text: truncate(s.text, width - used) });
+      used = width;
+    }
+  }
+  return out;
+}
+
+/** The attributions tables as text lines: a title per attribute, then value, insight avg/share, baseline avg/share. */
+export function attributionLines(tables: AttributionTable[], width: number): Array<{ text: string; kind: 'title' | 'header' | 'row' | 'other' }> {
+  const out: Array<{ text: string; kind: 'title' | 'header' | 'row' | 'other' }> = [];
+  if (tables.length === 0) {
+    out.push({ text: 'No attributions in these Insights records.', kind: 'row' });
+    return out;
+  }
+  const numbers = 30; // "  insight    share  baseline  share"
+  const valueWidth = Math.max(8, Math.min(80, width - numbers - 2));
+  const header = `  ${fit('', valueWidth)} ${padStart('Insight', 8)} ${padStart('share', 5)} ${padStart('Baseline', 8)} ${padStart('share', 5)}`;
+  for (const table of tables) {
+    out.push({ text: truncate(table.title, width), kind: 'title' });
+    out.push({ text: truncate(header, width), kind: 'header' });
+    for (const row of table.rows) {
+      const value = fit(sanitize(row.value), valueWidth);
+      const line = `  ${value} ${padStart(formatPerMinute(row.insightAverage), 8)} ${padStart(formatShare(row.insightShare), 5)} ${padStart(
+        formatPerMinute(row.baselineAverage),
+        8,
+      )} ${padStart(formatShare(row.baselineShare), 5)}`;
+      out.push({ text: truncate(line, width), kind: row.isOther ? 'other' : 'row' });
+    }
+  }
+  return out;
+}
+
+/** How the view splits its height between the list, the chart and the attributions. */
+export interface InsightsLayout {
+  listRows: number;
+  chartHeight: number;
+  /** Attributions below the chart (tall windows); otherwise Tab switches between chart and attributions. */
+  attributionsBelow: boolean;
+  /** Lines available for attributions (below the chart, or in place of it on their tab). */
+  attributionRows: number;
+}
+
+/** Fixed lines around the parts: title, list header, legend/tab line, x axis, time labels. */
+const CHROME = 5;
+
+export function insightsLayout(height: number, insightCount: number, attributionLineCount: number): InsightsLayout {
+  const listRows = Math.max(1, Math.min(insightCount, height >= 40 ? 10 : height >= 18 ? 5 : 3));
+  const rest = Math.max(3, height - CHROME - listRows);
+  const idealChart = Math.min(16, Math.max(4, Math.floor(rest * 0.6)));
+  if (rest - idealChart >= attributionLineCount + 1 || (rest >= 30 && rest - idealChart >= 10)) {
+    return { listRows, chartHeight: idealChart, attributionsBelow: true, attributionRows: rest - idealChart - 1 };
+  }
+  // One line goes to the tab bar (Chart / Identities / User agents / Error codes).
+  const chartHeight = Math.max(2, Math.min(16, rest - 1));
+  return { listRows, chartHeight, attributionsBelow: false, attributionRows: chartHeight + 3 };
+}
