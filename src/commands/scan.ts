@@ -6,6 +6,8 @@ import { sanitize } from '../term/sanitize.js';
 import { combineFilter, parseCommandArgs, UsageError } from './args.js';
 import { summarizeStore, type Count, type ScanSummary } from './scanSummary.js';
 
+export { summarizeStore, type ScanSummary } from './scanSummary.js';
+
 export const SCAN_USAGE = `Usage: trailtop scan DIR [--json] [--filter Q] [--since T] [--until T]
 
 Reads every CloudTrail file under DIR (any name, gzip or not) and prints a summary:
