@@ -11,7 +11,6 @@
  *   each object; a lone object without Records/Events is one item too.
  */
 import { createReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -218,15 +217,16 @@ export const STREAM_CHUNK = 256 * 1024;
  * set on the returned state instead of throwing.
  */
 export async function* streamRecordTexts(
-  source: string | FileHandle,
+  source: string | number,
   gzip: boolean,
   state: { error: string },
   signal?: AbortSignal,
 ): AsyncGenerator<SplitItem> {
+  // A descriptor is owned from here on: the stream closes it, also when the caller stops early.
   const file =
     typeof source === 'string'
       ? createReadStream(source, { highWaterMark: STREAM_CHUNK })
-      : source.createReadStream({ highWaterMark: STREAM_CHUNK, autoClose: false });
+      : createReadStream('', { fd: source, start: 0, highWaterMark: STREAM_CHUNK, autoClose: true });
   const input: Readable = gzip ? file.pipe(createGunzip({ chunkSize: STREAM_CHUNK })) : file;
   if (gzip) file.on('error', (error) => input.destroy(error));
   const decoder = new StringDecoder('utf8');
