@@ -15,6 +15,7 @@ import {
   type ExportProgress,
 } from '../export/index.js';
 import { openFolder } from '../ingest/open.js';
+import type { BadFile } from '../model/types.js';
 import { compileQuery, filterRows, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, parseCommandArgs, UsageError } from './args.js';
@@ -100,6 +101,18 @@ async function checkFolder(dir: string): Promise<void> {
   }
 }
 
+const BAD_FILES_SHOWN = 3;
+
+/** Events from unreadable files are missing from the export: say so on stderr, briefly. */
+function warnBadFiles(bad: readonly BadFile[], dir: string): void {
+  for (const file of bad.slice(0, BAD_FILES_SHOWN)) {
+    process.stderr.write(`trailtop: could not read ${sanitize(file.path)}: ${sanitize(file.reason)}\n`);
+  }
+  if (bad.length > BAD_FILES_SHOWN) {
+    process.stderr.write(`trailtop: ${bad.length - BAD_FILES_SHOWN} more files could not be read (trailtop scan ${sanitize(dir)} lists them)\n`);
+  }
+}
+
 /** A one-line bar redrawn in place on stderr. */
 function progressBar(): { update: (progress: ExportProgress) => void; clear: () => void } {
   let drawn = false;
@@ -173,10 +186,7 @@ export async function runExport(argv: string[]): Promise<number> {
     await folder.close();
     if (interrupted) return SIGNAL_EXIT[interrupted] ?? 130;
     const { store } = folder;
-    const bad = store.progress.badFiles.length;
-    if (bad > 0) {
-      process.stderr.write(`trailtop: ${bad} file${bad === 1 ? '' : 's'} could not be read fully (trailtop scan ${sanitize(dir)} lists them)\n`);
-    }
+    warnBadFiles(store.progress.badFiles, dir);
     const all = store.rows();
     const rows = query ? filterRows(all, query, undefined, { newestFirst: true }) : all;
 

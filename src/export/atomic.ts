@@ -200,7 +200,7 @@ export function streamSink(stream: NodeJS.WritableStream): Sink {
       if (failure) throw toExportError(failure, 'the output');
     },
     async discard() {
-      detach();
+      // The listener stays: a failed stream may still emit its 'error' after the failing write's callback.
     },
   };
 }

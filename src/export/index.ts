@@ -126,7 +126,11 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
   };
   try {
     progress.report();
-    if (encoder.prologue) bytes += await sink.write(encoder.prologue);
+    if (encoder.prologue) {
+      const written = await sink.write(encoder.prologue);
+      bytes += written;
+      progress.advance(0, written);
+    }
     let lastYield = performance.now();
     for (let start = 0; start < rows.length; start += chunkRows) {
       throwIfCancelled(signal);

@@ -1,0 +1,189 @@
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { record, tempDir, writeTrail, writeTrails } from './fixtures.js';
+
+// These tests run the built CLI (bin/trailtop.js imports dist/): `npm test` builds first.
+const ROOT = resolve(__dirname, '../..');
+const BIN = join(ROOT, 'bin/trailtop.js');
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], options: { cwd?: string; stdoutFd?: number; onSpawn?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolveRun({ code, signal, stdout, stderr }));
+    options.onSpawn?.(child);
+  });
+}
+
+let base: string;
+let small: string;
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+  base = await tempDir('trailtop-export-cli-');
+  small = join(base, 'small');
+  await writeTrail(small, 'a.json', [record(1), record(2, { userName: 'bob' }), record(3, { eventName: '=1+2' })]);
+  await writeTrail(small, 'b.json.gz', [record(4, { userName: 'bob' }), record(5)]);
+});
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+async function freshDir(name: string): Promise<string> {
+  const dir = join(base, name);
+  await mkdir(dir);
+  return dir;
+}
+
+describe('trailtop export (child process)', () => {
+  it('writes CSV to a file, newest first, silently when stderr is not a terminal', async () => {
+    const out = await freshDir('csv');
+    const result = await run(['export', small, '-o', join(out, 'events.csv')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const rows = parse(await readFile(join(out, 'events.csv'), 'utf8')) as string[][];
+    expect(rows).toHaveLength(6);
+    expect(rows.slice(1).map((cells) => cells[0]!.slice(-1))).toEqual(['5', '4', '3', '2', '1']);
+    expect(rows.find((cells) => cells[3]!.includes('1+2'))![3]).toBe("'=1+2");
+    expect(await readdir(out)).toEqual(['events.csv']);
+  });
+
+  it('--raw writes values as logged; --filter keeps matching events', async () => {
+    const out = await freshDir('raw');
+    const result = await run(['export', small, '-o', join(out, 'bob.csv'), '--raw', '--filter', 'user:bob']);
+    expect(result.code).toBe(0);
+    const rows = parse(await readFile(join(out, 'bob.csv'), 'utf8')) as string[][];
+    expect(rows.slice(1).map((cells) => cells[2])).toEqual(['bob', 'bob']);
+    const raw = await run(['export', small, '-o', '-', '--format', 'csv', '--raw']);
+    expect(raw.stdout).toContain('"=1+2"');
+  });
+
+  it('streams JSON lines to stdout with -o -', async () => {
+    const result = await run(['export', small, '--format', 'jsonl', '-o', '-']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const ids = result.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { eventID: string }).eventID.slice(-1));
+    expect(ids).toEqual(['5', '4', '3', '2', '1']);
+  });
+
+  it('infers the format from the extension and writes {"Records":[...]}', async () => {
+    const out = await freshDir('json');
+    const result = await run(['export', small, '-o', join(out, 'events.json')]);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(await readFile(join(out, 'events.json'), 'utf8')) as { Records: unknown[] };
+    expect(parsed.Records).toHaveLength(5);
+    expect(parsed.Records[4]).toEqual(record(1));
+  });
+
+  it.each([
+    [['export', 'SMALL', '--format', 'csv'], /needs -o/],
+    [['export', 'SMALL', '-o', '-'], /--format is required/],
+    [['export', 'SMALL', '-o', 'x.txt'], /cannot tell the format/],
+    [['export', 'SMALL', '-o', 'x.csv', '--format', 'xml'], /unknown format/],
+    [['export', 'SMALL', '-o', 'x.json', '--raw'], /--raw applies to CSV/],
+    [['export', 'SMALL', '-o', 'x.csv', '--bogus'], /bogus/],
+    [['export', 'SMALL', '-o', 'x.csv', '--filter', 'nosuchfield:1'], /bad filter/],
+    [['export', '-o', 'x.csv'], /needs a folder/],
+    [['export', 'NOWHERE', '-o', 'x.csv'], /no such folder/],
+  ])('exits 2 with a message for %j', async (args, message) => {
+    const cwd = await tempDir('trailtop-export-usage-');
+    try {
+      const result = await run(args.map((arg) => (arg === 'SMALL' ? small : arg === 'NOWHERE' ? join(cwd, 'none') : arg)), { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toMatch(message);
+      expect(result.stdout).toBe('');
+      expect(await readdir(cwd)).toEqual([]);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('prints its help', async () => {
+    const result = await run(['export', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: trailtop export DIR');
+  });
+
+  it('refuses an existing file without --force, replaces it with --force', async () => {
+    const out = await freshDir('exists');
+    const target = join(out, 'events.csv');
+    await writeFile(target, 'precious');
+    const refused = await run(['export', small, '-o', target]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/already exists.*--force/);
+    expect(await readFile(target, 'utf8')).toBe('precious');
+    const forced = await run(['export', small, '-o', target, '--force']);
+    expect(forced.code).toBe(0);
+    expect((parse(await readFile(target, 'utf8')) as string[][]).length).toBe(6);
+    expect(await readdir(out)).toEqual(['events.csv']);
+  });
+
+  it('ends quietly when the reader of stdout goes away (EPIPE)', async () => {
+    const big = await freshDir('epipe-src');
+    await writeTrails(big, 4, 1000);
+    const result = await run(['export', big, '--format', 'csv', '-o', '-'], {
+      onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('fails with a one-line message when stdout is a full device', async () => {
+    if (!existsSync('/dev/full')) expect.fail('/dev/full is missing on this system');
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const result = await run(['export', small, '--format', 'json', '-o', '-'], { stdoutFd: fd });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^trailtop: export failed: no space left/);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s midway leaves neither the file nor a temp file', async (signal, expected) => {
+    const source = join(base, 'big');
+    if (!existsSync(source)) await writeTrails(source, 30, 1000);
+    const out = await freshDir(`cancel-${signal}`);
+    let sent = false;
+    const result = await run(['export', source, '--format', 'json', '-o', join(out, 'events.json')], {
+      onSpawn: (child) => {
+        // Signal once the temp file exists, i.e. while the export is writing.
+        const poll = setInterval(() => {
+          void readdir(out).then((names) => {
+            if (!sent && names.some((name) => name.endsWith('.tmp'))) {
+              sent = true;
+              clearInterval(poll);
+              child.kill(signal);
+            }
+          });
+        }, 2);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.code).toBe(expected);
+    expect(await readdir(out)).toEqual([]);
+  });
+});
