@@ -1,7 +1,7 @@
 import { Box, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ComponentType } from 'react';
 import type { EventRow, RecordRef } from '../model/types.js';
-import { compileQuery, queryHelpLines } from '../query/index.js';
+import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { colorEnabled } from '../term/color.js';
 import type { Env } from '../term/osc52.js';
@@ -68,6 +68,16 @@ export interface AppProps {
   onQuit?: () => void;
 }
 
+/** "assumrole ~ AssumeRole, AssumeRoleWithSAML (+2)" for each fuzzy word of the query. */
+function explainFuzzy(compiled: CompiledQuery | null): string {
+  if (!compiled) return '';
+  return compiled
+    .explain(4)
+    .filter((e) => e.values.length > 0)
+    .map((e) => `${e.word} ~ ${e.values.join(', ')}${e.more > 0 ? ` (+${e.more})` : ''}`)
+    .join('  ·  ');
+}
+
 /** Detail panel width when it sits beside the list (terminals >= SIDE_BY_SIDE columns). */
 export const SIDE_BY_SIDE = 140;
 
@@ -107,13 +117,14 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const state = stateRef.current;
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
-  const { rows, ready, storeVersion } = useFilteredView(store, state.queryText);
+  const { rows, ready, storeVersion, compiled } = useFilteredView(store, state.queryText);
+  const explanation = useMemo(() => explainFuzzy(compiled), [compiled, storeVersion]);
   const progress = store.progress;
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
   const height = Math.max(6, termRows - 1);
   const headH = headerHeight(progress);
-  const queryH = queryBarHeight(state.queryError);
+  const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query');
   const mainH = Math.max(2, height - headH - queryH - 1);
   const bodyH = listBodyHeight(mainH);
 
@@ -304,8 +315,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       case 'prevLink': {
         const count = detail?.links.length ?? 0;
         if (count === 0) return dispatch({ type: 'status', text: 'No links for this event' });
+        const from = state.linkIndex < 0 ? (action === 'nextLink' ? -1 : 0) : state.linkIndex;
         const step = action === 'nextLink' ? 1 : -1;
-        return dispatch({ type: 'link', index: (state.linkIndex + step + count) % count });
+        return dispatch({ type: 'link', index: (from + step + count) % count });
       }
       case 'copy': {
         if (mode === 'json') {
@@ -313,7 +325,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           return;
         }
         const link = detail?.links[state.linkIndex];
-        if (!link) return dispatch({ type: 'status', text: 'No link selected (Tab moves between links)' });
+        if (!link) return dispatch({ type: 'status', text: 'No link selected: Tab or → selects one' });
         if (!link.url) return dispatch({ type: 'status', text: `${link.label}: Link not available` });
         return copy(link.url, `the ${link.label} link`);
       }
@@ -398,7 +410,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           follow={state.follow}
           width={width}
         />
-        <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} width={width} />
+        <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflow="hidden">
           {main}
         </Box>

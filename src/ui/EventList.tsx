@@ -50,9 +50,11 @@ interface ListRowProps {
 const ListRow = memo(function ListRow({ row, selected, columns, ctx, theme, width }: ListRowProps) {
   const color = isInsight(row) ? theme.insight : isError(row) ? theme.error : undefined;
   const line = `${selected ? '›' : ' '}${rowMarker(row)}${rowText(row, columns, ctx)}`;
+  // Only the highlighted row needs its trailing blanks (the bar spans the line); Ink pays per character drawn.
+  const highlighted = selected && theme.inverse;
   return (
-    <Text wrap="truncate-end" color={color} inverse={selected && theme.inverse}>
-      {fit(line, width)}
+    <Text wrap="truncate-end" color={color} inverse={highlighted}>
+      {highlighted ? fit(line, width) : line.trimEnd()}
     </Text>
   );
 });
@@ -67,7 +69,7 @@ export function EventList({ rows, window, width, height, zone, emptyText }: Even
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {fit(titles, width)}
+        {fit(titles, width).trimEnd()}
       </Text>
       {visible.length === 0 ? (
         <Text wrap="truncate-end" color={theme.muted}>

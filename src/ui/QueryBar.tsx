@@ -10,11 +10,13 @@ export interface QueryBarProps {
   caret: number;
   applied: string;
   error: QueryError | null;
+  /** What the fuzzy words of the applied query matched ("assumrole ~ AssumeRole, ..."); shown while editing. */
+  explanation: string;
   width: number;
 }
 
-export function queryBarHeight(error: QueryError | null): number {
-  return error ? 2 : 1;
+export function queryBarHeight(error: QueryError | null, explanation: string, focused: boolean): number {
+  return error || (focused && explanation) ? 2 : 1;
 }
 
 const PROMPT = 'Query / ';
@@ -28,7 +30,7 @@ function visiblePart(text: string, caret: number, room: number): { before: strin
   return { before: shown.slice(0, c), at: shown.slice(c, c + 1), after: truncate(shown.slice(c + 1), Math.max(0, room - c - 1)) };
 }
 
-export function QueryBar({ focused, draft, caret, applied, error, width }: QueryBarProps) {
+export function QueryBar({ focused, draft, caret, applied, error, explanation, width }: QueryBarProps) {
   const theme = useTheme();
   const room = Math.max(4, width - PROMPT.length - 1);
   let body;
@@ -64,6 +66,10 @@ export function QueryBar({ focused, draft, caret, applied, error, width }: Query
       {error ? (
         <Text wrap="truncate-end" color={theme.error}>
           {sanitize(errorLine)}
+        </Text>
+      ) : focused && explanation ? (
+        <Text wrap="truncate-end" color={theme.muted}>
+          {truncate(`${' '.repeat(PROMPT.length)}${sanitize(explanation)}`, width)}
         </Text>
       ) : null}
     </Box>

@@ -50,21 +50,21 @@ function firstResource(row: EventRow, pick: 'type' | 'name'): string {
 
 export const COLUMNS: readonly ColumnDef[] = [
   { id: 'time', title: 'Event time', min: 14, max: 19, weight: 0, showFrom: 0, value: (row, ctx) => formatTime(row, ctx.zone, ctx.shortTime) },
-  { id: 'name', title: 'Event name', min: 12, max: 40, weight: 4, showFrom: 0, value: (row) => displayName(row) },
+  { id: 'name', title: 'Event name', min: 15, max: 40, weight: 4, showFrom: 0, value: (row) => displayName(row) },
   { id: 'user', title: 'User name', min: 9, max: 48, weight: 3, showFrom: 0, value: (row) => row.actor, shorten: shortPrincipal },
-  { id: 'source', title: 'Event source', min: 7, max: 30, weight: 1.5, showFrom: 0, value: (row) => displaySource(row), shorten: shortSource },
+  { id: 'source', title: 'Event source', min: 6, max: 30, weight: 1.5, showFrom: 0, value: (row) => displaySource(row), shorten: shortSource },
   {
     id: 'resourceType',
     title: 'Resource type',
-    min: 7,
+    min: 6,
     max: 28,
     weight: 1,
     showFrom: 0,
     value: (row) => firstResource(row, 'type'),
     shorten: (value) => value.replace(/^AWS::/, ''),
   },
-  { id: 'resourceName', title: 'Resource name', min: 9, max: 80, weight: 2.5, showFrom: 0, value: (row) => firstResource(row, 'name') },
-  { id: 'error', title: 'Error code', min: 7, max: 32, weight: 1.5, showFrom: 0, value: (row) => row.errorCode || row.insight?.errorCode || '' },
+  { id: 'resourceName', title: 'Resource name', min: 10, max: 80, weight: 2.5, showFrom: 0, value: (row) => firstResource(row, 'name') },
+  { id: 'error', title: 'Error code', min: 6, max: 32, weight: 1.5, showFrom: 0, value: (row) => row.errorCode || row.insight?.errorCode || '' },
   { id: 'region', title: 'Region', min: 9, max: 16, weight: 0.5, showFrom: 150, value: (row) => row.region },
   { id: 'ip', title: 'Source IP', min: 9, max: 40, weight: 0.5, showFrom: 150, value: (row) => row.sourceIp },
 ];

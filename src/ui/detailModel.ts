@@ -46,6 +46,12 @@ export function rateChange(baseline: number | null, insight: number | null): str
   return `${pct >= 100 ? '↑' : '↓'} ${pct >= 1000 ? Math.round(pct).toLocaleString('en-US') : pct.toFixed(0)}%`;
 }
 
+const ATTRIBUTION_LABELS: Record<string, string> = {
+  userIdentityArn: 'Top identities',
+  userAgent: 'Top user agents',
+  errorCode: 'Top error codes',
+};
+
 function insightLines(row: EventRow): DetailLine[] {
   const d = row.insight;
   if (!d) return [];
@@ -63,7 +69,8 @@ function insightLines(row: EventRow): DetailLine[] {
   for (const attribution of d.attributions) {
     const top = attribution.insight.slice(0, 3).map((s) => `${s.value} (${fmtNumber(s.average)})`).join(', ');
     const base = attribution.baseline.slice(0, 3).map((s) => `${s.value} (${fmtNumber(s.average)})`).join(', ');
-    lines.push(field(`Top ${attribution.attribute}`, top || '—'));
+    const label = ATTRIBUTION_LABELS[attribution.attribute] ?? `Top ${attribution.attribute}`;
+    lines.push(field(label, top || '—'));
     lines.push(field('  baseline', base || '—', 'muted'));
   }
   return lines;

@@ -55,6 +55,8 @@ export function formatMinutes(minutes: number | null): string {
 /** The anomaly's length: End minus Start when both are known, else the record's insightDuration. */
 export function insightDurationMinutes(insight: Insight): number | null {
   if (insight.start !== null && insight.end !== null) return (insight.end - insight.start) / MINUTE;
+  // An ongoing Insight's Start says only how long it had lasted at onset; its length is not known yet.
+  if (insight.end === null) return null;
   return insight.insightDuration;
 }
 
@@ -236,9 +238,12 @@ function timeLabels(data: ChartData, zone: TimeZoneMode, indent: number, width: 
   const multiDay = day(first) !== day(last);
   let line = ' '.repeat(indent);
   for (const tick of data.xTicks) {
-    // The first label carries the date, so the axis says which day it is.
-    const label = clockLabel(tick.time, zone, multiDay || tick === data.xTicks[0]);
-    const at = Math.max(indent + tick.column - Math.floor(label.length / 2), line.length === indent ? indent : line.length + 1);
+    // The first label carries the date, so the axis says which day it is; it starts at its column, the others centre on theirs.
+    const first = tick === data.xTicks[0];
+    const label = clockLabel(tick.time, zone, multiDay || first);
+    const at = indent + tick.column - (first ? 0 : Math.floor(label.length / 2));
+    // A label that would touch the previous one is left out rather than moved off its column.
+    if (at < (line.length === indent ? indent : line.length + 2)) continue;
     if (at + label.length > width) break;
     line = line.padEnd(at) + label;
   }

@@ -34,7 +34,7 @@ export interface UiState {
   detailRow: EventRow | null;
   /** The event the JSON view shows. */
   jsonRow: EventRow | null;
-  /** Selected link in the detail panel. */
+  /** Selected link in the detail panel; -1 until Tab or an arrow picks one. */
   linkIndex: number;
   /** Scroll position of the json, help and badfiles views. */
   scroll: number;
@@ -57,7 +57,7 @@ export function initialState(queryText = ''): UiState {
     zone: 'utc',
     detailRow: null,
     jsonRow: null,
-    linkIndex: 0,
+    linkIndex: -1,
     scroll: 0,
     status: '',
   };
@@ -104,10 +104,10 @@ export function reducer(state: UiState, action: UiAction): UiState {
       const moved = to !== from;
       // In the detail panel the arrows step through events, and the panel follows.
       const detailRow = state.mode === 'detail' && moved ? rows[to]! : state.detailRow;
-      return { ...state, anchor: rows[to]!, follow, offset, newestWhenLeft, detailRow, linkIndex: moved ? 0 : state.linkIndex };
+      return { ...state, anchor: rows[to]!, follow, offset, newestWhenLeft, detailRow, linkIndex: moved ? -1 : state.linkIndex };
     }
     case 'followNewest':
-      return { ...state, follow: true, anchor: null, offset: 0, newestWhenLeft: null, linkIndex: 0 };
+      return { ...state, follow: true, anchor: null, offset: 0, newestWhenLeft: null, linkIndex: -1 };
     case 'setMode':
       return { ...state, mode: action.mode, scroll: 0 };
     case 'openDetail':
@@ -116,7 +116,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
         ...state,
         mode: 'detail',
         detailRow: action.row,
-        linkIndex: 0,
+        linkIndex: -1,
         anchor: action.row,
         follow: false,
         newestWhenLeft: state.follow ? action.row : state.newestWhenLeft,

@@ -162,7 +162,10 @@ describe('detail panel', () => {
     const h = mount(store);
     await h.waitFor((f) => f.includes('Event4'));
     await h.press(KEYS.enter, (f) => f.includes('prod-bucket'));
-    // Move to the bucket's first link and copy it.
+    // Nothing is selected until Tab; y says so.
+    await h.press('y', (f) => f.includes('No link selected'));
+    // Tab selects the event's console link, the next Tab the bucket's console link.
+    await h.press(KEYS.tab, (f) => lines(f).some((l) => l.startsWith(' ›') && l.includes('cloudtrailv2')));
     await h.press(KEYS.tab, (f) => lines(f).some((l) => l.startsWith(' ›') && l.includes('s3.console')));
     await h.press('y', (f) => f.includes('Copied'));
     const copied = h.stdout.clipboard.at(-1)!;
