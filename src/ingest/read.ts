@@ -321,23 +321,41 @@ async function readStreamed(path: string, fd: number, gzip: boolean, bytes: numb
 
 /** Parsed files kept for readRecord: opening a detail view re-reads the same few files. */
 const CACHE_SIZE = 8;
-const cache = new Map<string, { stamp: string; items: unknown[] }>();
+/**
+ * A cached file is trusted this long without a fresh stat: an export reads a
+ * million records from the same few files in a row, and a stat per record
+ * would cost more than the reads. Trail files never change once delivered.
+ */
+const REVALIDATE_MS = 1000;
+const cache = new Map<string, { stamp: string; items: unknown[]; checkedAt: number }>();
+
+export interface RecordReadOptions extends ReadOptions {
+  /** How long a cached file is used without checking its size and mtime again; default 1000 ms. */
+  revalidateMs?: number;
+}
 
 /**
  * Reads the full original record a row points at (for the JSON view and
  * JSON export): the file is read again with the same reader and the
  * index-th item taken; a lookup-events element gives its parsed
  * CloudTrailEvent, an EventBridge envelope its detail. Null when the file or
- * record is gone.
+ * record is gone. The object may be shared with later calls (cached): do not
+ * mutate it.
  */
-export async function readRecord(ref: { file: string; index: number }, options: ReadOptions = {}): Promise<Record<string, unknown> | null> {
+export async function readRecord(ref: { file: string; index: number }, options: RecordReadOptions = {}): Promise<Record<string, unknown> | null> {
   try {
     const threshold = options.streamThreshold ?? STREAM_THRESHOLD;
+    const now = Date.now();
+    let cached = cache.get(ref.file);
+    if (cached && now - cached.checkedAt < (options.revalidateMs ?? REVALIDATE_MS) && cached.stamp.endsWith(`:${threshold}`)) {
+      return itemRecord(cached.items[ref.index]);
+    }
     const stats = await stat(ref.file).catch(() => null);
     if (!stats || !stats.isFile()) return null;
     const stamp = `${stats.size}:${stats.mtimeMs}:${threshold}`;
-    const cached = cache.get(ref.file);
+    cached = cache.get(ref.file);
     if (cached && cached.stamp === stamp) {
+      cached.checkedAt = now;
       cache.delete(ref.file);
       cache.set(ref.file, cached);
       return itemRecord(cached.items[ref.index]);
@@ -345,7 +363,8 @@ export async function readRecord(ref: { file: string; index: number }, options: 
     const opened = openAndParse(ref.file, threshold);
     if (opened.kind === 'result') return null;
     if (opened.kind === 'stream') return await streamedRecord(opened.fd, opened.gzip, ref.index, options.signal);
-    cache.set(ref.file, { stamp, items: opened.extracted.items });
+    cache.delete(ref.file);
+    cache.set(ref.file, { stamp, items: opened.extracted.items, checkedAt: now });
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
     return itemRecord(opened.extracted.items[ref.index]);
   } catch {

@@ -254,6 +254,8 @@ describe('readRecord', () => {
     const path = write(dir, 'a.json', JSON.stringify([event('v1')]));
     expect((await readRecord({ file: path, index: 0 }))?.eventID).toBe('v1');
     write(dir, 'a.json', JSON.stringify([event('v2-longer')]));
-    expect((await readRecord({ file: path, index: 0 }))?.eventID).toBe('v2-longer');
+    // Within the revalidation window the cached copy is trusted; after it the change is seen.
+    expect((await readRecord({ file: path, index: 0 }, { revalidateMs: 60_000 }))?.eventID).toBe('v1');
+    expect((await readRecord({ file: path, index: 0 }, { revalidateMs: 0 }))?.eventID).toBe('v2-longer');
   });
 });
