@@ -78,8 +78,20 @@ export async function runScan(argv: string[]): Promise<number> {
   });
   const summary = summarizeStore(store, query, { folder: dir, filter: query ? source : null, matchedRead });
   for (const bad of summary.files.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
-  process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+  process.stdout.write(values.json ? `${safeJson(summary)}\n` : formatSummary(summary));
   return 0;
+}
+
+/**
+ * JSON for a terminal or a pipe: JSON.stringify already escapes C0 controls
+ * (ESC becomes \u001b); this also escapes DEL, C1 controls and bidi overrides,
+ * which some terminals act on. The result is the same JSON value.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

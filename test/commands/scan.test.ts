@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSummary } from '../../src/commands/scan.js';
+import { formatSummary, safeJson } from '../../src/commands/scan.js';
 import { summarizeStore } from '../../src/commands/scanSummary.js';
 import { normalize } from '../../src/model/normalize.js';
 import { EventStore } from '../../src/store/eventStore.js';
@@ -69,5 +69,13 @@ describe('summarizeStore', () => {
     expect(text).toContain('  b.json: invalid JSON at byte 3');
     expect(text).not.toContain('\u001b');
     expect(text).toContain('Evil\\x1b[2J');
+  });
+
+  it('prints JSON with terminal controls escaped, and the same value', () => {
+    const value = { name: 'a\u001b]52;c;x\u0007b\u009b2J\u202ec' };
+    const text = safeJson(value);
+    expect(text).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+    expect(text).toContain('\\u009b');
+    expect(JSON.parse(text)).toEqual(value);
   });
 });
