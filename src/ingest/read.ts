@@ -130,9 +130,16 @@ function startsWithGzip(fd: number): boolean {
   return bytesRead === 2 && isGzip(head);
 }
 
+/** UTF-8, or UTF-16 when the file starts with its byte-order mark (PowerShell and Notepad write it). */
+function decodeText(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(0, bytes.length & ~1)).swap16().toString('utf16le');
+  return bytes.toString('utf8');
+}
+
 /** Shape and items of a whole decoded file. */
 export function extractText(bytes: Buffer): Extracted {
-  let text = bytes.toString('utf8');
+  let text = decodeText(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const first = firstSignificantChar(text);
   if (first === '') return { shape: 'empty', items: [], reason: '' };
