@@ -56,7 +56,8 @@ export async function runReadJob(
     }
   }
   if (batch.length > 0) sendRows(batch);
-  const openTail = rest.reason !== '' && rest.shape !== 'bad' && rest.shape !== 'not-cloudtrail' && (await lastLineOpen(job.path));
+  // Only JSON lines grow by appending; a {"Records":[...]} file has no trailing newline and is complete as written.
+  const openTail = rest.reason !== '' && rest.shape === 'jsonl' && (await lastLineOpen(job.path));
   return { ...rest, rowCount: rows.length, endIndex, openTail };
 }
 
