@@ -21,6 +21,8 @@ export interface CompiledQuery {
   test(row: EventRow): boolean;
   /** Inclusive time bounds from since:/until:/from:/to: (±Infinity when open); null without time terms. */
   readonly timeRange: { readonly min: number; readonly max: number } | null;
+  /** A since:/until: duration is counted from compile time: recompile now and then to move the window. */
+  readonly relativeTime: boolean;
   /** The values each fuzzy word currently stands for (grows as the vocabulary does). */
   explain(limit?: number): FuzzyExplanation[];
 }
@@ -64,6 +66,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   let min = -Infinity;
   let max = Infinity;
   let hasTime = false;
+  let relativeTime = false;
 
   for (const term of tokens.terms) {
     if (term.field === null) {
@@ -92,6 +95,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
       const time = term.value.glob ? null : parseTimeValue(term.value.text, now);
       if (!time) return badTime(term);
       hasTime = true;
+      relativeTime ||= time.relative;
       if (field.bound === 'lower') min = Math.max(min, time.at);
       else max = Math.min(max, time.at + time.span - 1);
       continue;
@@ -148,6 +152,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
       isEmpty: tests.length === 0,
       test: combine(tests),
       timeRange: hasTime ? { min, max } : null,
+      relativeTime,
       explain: (limit = 8) => fuzzyWords.map((w) => w.explain(limit)),
     },
   };

@@ -10,6 +10,8 @@ export interface TimeValue {
   at: number;
   /** How long the written period lasts: 1 day for a date, 1 minute for HH:MM, 1 ms for durations. */
   span: number;
+  /** Counted back from now, so it moves as time passes. */
+  relative: boolean;
 }
 
 const UNIT_MS: Record<string, number> = {
@@ -48,7 +50,7 @@ export function parseIsoTime(text: string): TimeValue | null {
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  if (m[4] === undefined) return { at: Date.UTC(year, month - 1, day), span: UNIT_MS.d! };
+  if (m[4] === undefined) return { at: Date.UTC(year, month - 1, day), span: UNIT_MS.d!, relative: false };
   const hour = Number(m[4]);
   const minute = Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
@@ -66,12 +68,12 @@ export function parseIsoTime(text: string): TimeValue | null {
   }
   const at = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
   const span = fraction ? 1 : m[6] !== undefined ? UNIT_MS.s! : UNIT_MS.m!;
-  return { at, span };
+  return { at, span, relative: false };
 }
 
 /** A duration ago or an ISO time; null when it is neither. */
 export function parseTimeValue(text: string, now: number): TimeValue | null {
   const duration = parseDuration(text);
-  if (duration !== null) return { at: now - duration, span: 1 };
+  if (duration !== null) return { at: now - duration, span: 1, relative: true };
   return parseIsoTime(text);
 }

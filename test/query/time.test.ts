@@ -82,7 +82,11 @@ describe('absolute times', () => {
   it('reports the time range it applies', () => {
     const result = compileQuery('from:2024-03-05 until:1h', { now: NOW });
     expect(result.ok && result.query.timeRange).toEqual({ min: Date.UTC(2024, 2, 5), max: NOW - 3_600_000 });
+    expect(result.ok && result.query.relativeTime).toBe(true);
     const none = compileQuery('name:x');
     expect(none.ok && none.query.timeRange).toBeNull();
+    expect(none.ok && none.query.relativeTime).toBe(false);
+    const absolute = compileQuery('from:2024-03-05 to:2024-03-06T10:00Z');
+    expect(absolute.ok && absolute.query.relativeTime).toBe(false);
   });
 });
