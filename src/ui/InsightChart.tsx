@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { chartForInsight } from '../model/insightChart.js';
 import { notOnDiskMessage, type Insight } from '../model/insights.js';
 import type { RateSeries } from '../model/rate.js';
+import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import { formatTime, type TimeZoneMode } from './format.js';
 import { chartLegend, chartLines, truncateLine, yAxisWidth, type SegmentKind, type StyledLine } from './insightsModel.js';
@@ -67,7 +68,9 @@ export function InsightChart({ insight, series, zone, width, height, now }: Insi
     return { data, lines: chartLines(data, zone, width) };
   }, [insight, series, zone, width, height, now]);
   const legend = truncateLine(chartLegend(insight, lines.data, zone), width);
-  const missing = notOnDiskMessage(insight, series, (t) => describeTime(t, zone));
+  const rawMissing = notOnDiskMessage(insight, series, (t) => describeTime(t, zone));
+  // The sentence names the API, which comes from the log.
+  const missing = rawMissing === null ? null : sanitize(rawMissing);
   if (missing) {
     return (
       <Box flexDirection="column" width={width} height={height + 3}>

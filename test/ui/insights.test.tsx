@@ -1,0 +1,230 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { chartData } from '../../src/model/insightChart.js';
+import { pairInsights, relatedEventsQuery, type Insight } from '../../src/model/insights.js';
+import { MINUTE } from '../../src/model/rate.js';
+import type { EventRow } from '../../src/model/types.js';
+import type { EventStore } from '../../src/store/eventStore.js';
+import { compileQuery } from '../../src/query/index.js';
+import { displayWidth } from '../../src/term/width.js';
+import { App, type PluginViewProps } from '../../src/ui/App.js';
+import { InsightsView } from '../../src/ui/InsightsView.js';
+import { chartLines, insightsLayout, lineText, listWindow } from '../../src/ui/insightsModel.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+import { sampleRows, sampleStore } from './insights-fixtures.js';
+
+let open: Harness[] = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+});
+
+let rows: EventRow[] = [];
+let insights: Insight[] = [];
+/** Pinned clock: the day after the samples' last Insight, so the ongoing one's window is stable. */
+let now = 0;
+
+beforeAll(async () => {
+  rows = await sampleRows();
+  insights = pairInsights(rows);
+  now = Math.max(...rows.map((r) => r.time).filter(Number.isFinite)) + 60 * MINUTE;
+});
+
+function props(store: EventStore, width: number, height: number, overrides: Partial<PluginViewProps> = {}): PluginViewProps & { now: number } {
+  return {
+    store,
+    rows: store.rows(),
+    queryText: '',
+    zone: 'utc',
+    width,
+    height,
+    onClose: vi.fn(),
+    setQuery: vi.fn(),
+    setStatus: vi.fn(),
+    now,
+    ...overrides,
+  };
+}
+
+function mount(store: EventStore, width: number, height: number, overrides: Partial<PluginViewProps> = {}) {
+  const p = props(store, width, height, overrides);
+  const h = renderApp(<InsightsView {...p} />, width, height + 1);
+  open.push(h);
+  return { h, p };
+}
+
+function lines(frame: string): string[] {
+  return frame.split('\n');
+}
+
+describe('the samples behind these tests', () => {
+  it('hold call-rate and error-rate Insights, one ongoing and one without events on disk', () => {
+    expect(insights.length).toBeGreaterThanOrEqual(3);
+    expect(insights.some((i) => i.insightType === 'ApiErrorRateInsight' && i.errorCode)).toBe(true);
+    expect(insights.some((i) => i.end === null)).toBe(true);
+  });
+});
+
+describe('Insights view', () => {
+  it('lists every Insight newest first with type, times, averages and the rate change', async () => {
+    const store = await sampleStore();
+    const { h } = mount(store, 160, 40);
+    const frame = await h.waitFor((f) => f.includes('Insights ('));
+    expect(frame).toContain(`Insights (${insights.length})`);
+    const listed = lines(frame).filter((l) => /^[› ] \S/.test(l) && insights.some((i) => l.includes(i.eventName)));
+    // One line per Insight, in the model's newest-first order, the first one selected.
+    expect(listed.map((l) => insights.findIndex((i) => l.includes(i.eventName)))).toEqual(insights.map((_, i) => i));
+    expect(listed[0]!.startsWith('›')).toBe(true);
+    const errorRate = insights.find((i) => i.insightType === 'ApiErrorRateInsight')!;
+    expect(listed.find((l) => l.includes(errorRate.eventName))).toContain(`error rate ${errorRate.errorCode}`);
+    expect(listed.find((l) => l.includes(insights.find((i) => i.end === null)!.eventName))).toContain('ongoing');
+    expect(listed.every((l) => /[↑↓]/.test(l))).toBe(true);
+    expect(frame).toMatch(/Start\s+End\s+Length\s+Base\s+Insight\s+Change/);
+  });
+
+  it('draws the chart within 80 columns and 24 rows, with both averages, the span and labelled axes', async () => {
+    const store = await sampleStore();
+    const target = insights.findIndex((i) => i.end !== null && i.insightType === 'ApiCallRateInsight');
+    const { h } = mount(store, 80, 19);
+    for (let i = 0; i < target; i++) h.stdin.write('j');
+    const frame = await h.waitFor((f) => (lines(f).find((l) => l.startsWith('›')) ?? '').includes(insights[target]!.eventName.slice(0, 10)));
+    expect(lines(frame).length).toBeLessThanOrEqual(20);
+    expect(lines(frame).every((l) => displayWidth(l) <= 80)).toBe(true);
+    expect(frame).toContain('- baseline');
+    expect(frame).toContain('= insight avg');
+    expect(frame).toMatch(/calls\/min/);
+    const plot = lines(frame).filter((l) => /^\s*[\d.]*\s[┤│]/.test(l));
+    expect(plot.length).toBeGreaterThanOrEqual(6);
+    expect(plot.some((l) => l.includes('█'))).toBe(true);
+    expect(plot.some((l) => l.includes('='))).toBe(true);
+    expect(plot.some((l) => /-{3,}/.test(l))).toBe(true);
+    const axis = lines(frame).find((l) => l.includes('└'))!;
+    expect(axis).toMatch(/\^+/);
+    // Time labels under the axis: HH:MM, the first one with its date.
+    const labels = lines(frame)[lines(frame).indexOf(axis) + 1]!;
+    expect(labels).toMatch(/\d\d-\d\d \d\d:\d\d/);
+    // y axis: 0 at the bottom, a round number at the top.
+    expect(plot[plot.length - 1]).toMatch(/^\s*0 ┤/);
+  });
+
+  it('uses the room of a 200-column window: a wider chart and the attributions below it', async () => {
+    const store = await sampleStore();
+    const { h } = mount(store, 200, 55);
+    const wide = await h.waitFor((f) => f.includes('└'));
+    const axisWide = lines(wide).find((l) => l.includes('└'))!;
+    expect(lines(wide).every((l) => displayWidth(l) <= 200)).toBe(true);
+    expect(wide).toContain('Top user identity ARNs');
+    expect(wide).toContain('Top user agents');
+    expect(wide).toMatch(/Insight\s+share\s+Baseline\s+share/);
+
+    const narrow = mount(store, 80, 19).h;
+    const small = await narrow.waitFor((f) => f.includes('└'));
+    const axisNarrow = lines(small).find((l) => l.includes('└'))!;
+    expect(displayWidth(axisWide)).toBeGreaterThan(displayWidth(axisNarrow) * 2);
+    // On 80x24 the attributions are a tab away.
+    expect(small).not.toContain('Top user identity ARNs');
+    await narrow.press(KEYS.tab, (f) => f.includes('Top user identity ARNs'));
+    expect(narrow.frame()).toMatch(/Insight\s+share\s+Baseline\s+share/);
+  });
+
+  it('says plainly when no events behind the window are on disk instead of drawing zeros', async () => {
+    const target = insights[0]!;
+    // The same samples without the API calls behind the newest Insight.
+    const store = await sampleStore((r) => r.insight !== null || r.name !== target.eventName || r.source !== target.eventSource);
+    const { h } = mount(store, 100, 25);
+    const frame = await h.waitFor((f) => f.includes('on disk'));
+    expect(frame).toContain(`no events for ${target.eventName}`);
+    expect(frame).toMatch(/between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC and \d{4}-\d\d-\d\d/);
+    expect(frame).not.toContain('└');
+  });
+
+  it('Enter applies the related-events query; i and Esc close', async () => {
+    const store = await sampleStore();
+    const { h, p } = mount(store, 100, 25);
+    await h.waitFor((f) => f.includes('└'));
+    await h.press('j', (f) => (lines(f).find((l) => l.startsWith('›')) ?? '').includes(insights[1]!.eventName.slice(0, 10)));
+    h.stdin.write(KEYS.enter);
+    await vi.waitFor(() => expect(p.setQuery).toHaveBeenCalledTimes(1));
+    const query = (p.setQuery as ReturnType<typeof vi.fn>).mock.calls[0]![0] as string;
+    expect(query).toBe(relatedEventsQuery(insights[1]!));
+    expect(query).toContain(`name:${insights[1]!.eventName}`);
+    expect(p.onClose).not.toHaveBeenCalled();
+    h.stdin.write('i');
+    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalledTimes(1));
+    h.stdin.write(KEYS.escape);
+    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalledTimes(2));
+  });
+
+  it('opens from the dashboard with i and lands on the matching events after Enter', async () => {
+    const store = await sampleStore();
+    const h = renderApp(<App store={store} folder="/samples" watching={false} env={{ NO_COLOR: '1' }} views={{ insights: InsightsView }} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('i', (f) => f.includes('Insights ('));
+    // Ink draws the first frame before React runs the view's effects, where its key listener is attached.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const target = insights[0]!;
+    await h.press(KEYS.enter, (f) => f.includes('Enter details'));
+    const frame = await h.waitFor((f) => f.includes(`name:${target.eventName}`) && /\d+ of [\d,]+ events/.test(f));
+    const compiled = compileQuery(relatedEventsQuery(target));
+    expect(compiled.ok).toBe(true);
+    const expected = compiled.ok ? store.rows().filter((r) => compiled.query.test(r)).length : -1;
+    expect(expected).toBeGreaterThan(0);
+    expect(frame).toContain(`${expected.toLocaleString('en-US')} of`);
+  });
+
+  it('sanitises log strings in the list', async () => {
+    const hostile = insights[0]!.startRow!;
+    const store = await sampleStore((r) => r.insight === null);
+    store.add([
+      {
+        ...hostile,
+        id: 'hostile-insight',
+        sharedEventId: 'hostile',
+        insight: { ...hostile.insight!, eventName: 'Evil\u001b[31mName\u0007', eventSource: 'x\u009b.amazonaws.com' },
+      },
+    ]);
+    store.flush();
+    const { h } = mount(store, 120, 25);
+    const frame = await h.waitFor((f) => f.includes('Evil'));
+    expect(frame).not.toMatch(/\u001b\[31m|\u0007|\u009b/);
+    expect(frame).toContain('Evil\\x1b[31mName');
+  });
+});
+
+describe('chart and layout helpers', () => {
+  it('draws bars, the reference lines where no bar covers them, and the span marks', () => {
+    const from = Date.UTC(2024, 2, 5, 14, 0);
+    const series = { buckets: [0, 1, 8, 8, 1, 0], from, to: from + 6 * MINUTE, eventsFound: 18 };
+    const data = chartData(series, 6, 4, { baselineAverage: 1, insightAverage: 6, spanStart: from + 2 * MINUTE, spanEnd: from + 3 * MINUTE });
+    const text = chartLines(data, 'utc', 40).map(lineText);
+    expect(text).toHaveLength(6);
+    // yMax 10: the insight line (6) in row 1, the baseline (1) in the bottom row.
+    // 8 of 10 in 4 rows: three full cells and 2/8 of the top one.
+    expect(text[0]).toBe('10 ┤  ▂▂  ');
+    expect(text[1]).toBe(' 5 ┤==██==');
+    expect(text[2]).toBe('   │  ██  ');
+    // Value 1 is 3/8 of the bottom cell; no bar at the edges lets the baseline show.
+    expect(text[3]).toBe(' 0 ┤-▃██▃-');
+    expect(text[4]).toBe('   └──^^──');
+    expect(text[5]).toContain('03-05 14:00');
+  });
+
+  it('keeps the selected Insight in the list window', () => {
+    expect(listWindow(3, 2, 5)).toEqual({ from: 0, to: 3 });
+    const w = listWindow(20, 15, 4);
+    expect(15).toBeGreaterThanOrEqual(w.from);
+    expect(15).toBeLessThan(w.to);
+    expect(w.to - w.from).toBe(4);
+  });
+
+  it('never plans more lines than it is given', () => {
+    for (const height of [8, 12, 19, 25, 40, 55, 80]) {
+      for (const count of [1, 4, 30]) {
+        const l = insightsLayout(height, count, 24);
+        const used = 2 + l.listRows + (l.attributionsBelow ? 0 : 1) + l.chartHeight + 3 + (l.attributionsBelow ? l.attributionRows : 0);
+        if (height >= 12) expect(used).toBeLessThanOrEqual(height);
+        expect(l.chartHeight).toBeGreaterThanOrEqual(2);
+      }
+    }
+  });
+});
