@@ -1,4 +1,4 @@
-import { Box, useApp, useInput, useStdout, type Key } from 'ink';
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ComponentType } from 'react';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
@@ -83,6 +83,10 @@ export const SIDE_BY_SIDE = 140;
 
 const STATUS_MS = 5000;
 
+/** Below this the layout cannot show a header, the query bar, a few rows and the status line. */
+const MIN_COLUMNS = 40;
+const MIN_ROWS = 8;
+
 interface JsonState {
   row: EventRow | null;
   text: string;
@@ -122,7 +126,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const progress = store.progress;
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
-  const height = Math.max(6, termRows - 1);
+  const height = Math.max(1, termRows - 1);
+  const tooSmall = width < MIN_COLUMNS || termRows < MIN_ROWS;
   const headH = headerHeight(progress);
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query');
   const mainH = Math.max(2, height - headH - queryH - 1);
@@ -397,6 +402,13 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }
 
   const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
+  if (tooSmall) {
+    return (
+      <Box width={width} height={height} overflow="hidden">
+        <Text wrap="truncate-end">{`trailtop: terminal too small (${width}x${termRows}, need ${MIN_COLUMNS}x${MIN_ROWS}); q quits`}</Text>
+      </Box>
+    );
+  }
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -35,6 +35,9 @@ export function shortSource(source: string): string {
 
 /** `arn:aws:sts::1111:assumed-role/Role/session` -> `Role/session`; other values unchanged. */
 export function shortPrincipal(value: string): string {
+  // IAM Identity Center roles are long generated names; the session name is the person.
+  const sso = /^AWSReservedSSO_[^/]*\/(.+)$/.exec(value);
+  if (sso) return `SSO/${sso[1]}`;
   if (!value.startsWith('arn:')) return value;
   const resource = value.split(':').slice(5).join(':');
   const parts = resource.split('/');

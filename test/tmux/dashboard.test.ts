@@ -155,4 +155,27 @@ describe.skipIf(!hasTmux)('dashboard under tmux', () => {
     expect(text).toContain('EXITED 0');
     expect(text).not.toContain('Event time');
   }, 90_000);
+
+  it('restores the terminal when killed with SIGTERM', async () => {
+    const name = 'term';
+    const command = `cd ${JSON.stringify(repo)} && env -u CI -u CONTINUOUS_INTEGRATION node bin/trailtop.js ${JSON.stringify(path.join(dir, 'samples'))}; echo "EXITED $?"; sleep 30`;
+    tmux('new-session', '-d', '-s', name, '-x', '90', '-y', '25', 'sh', '-c', command);
+    const capture = () => tmux('capture-pane', '-p', '-t', name);
+    const deadline = Date.now() + 15_000;
+    while (!capture().includes('Event time')) {
+      if (Date.now() > deadline) throw new Error(`dashboard did not start:\n${capture()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const shellPid = tmux('list-panes', '-t', name, '-F', '#{pane_pid}').trim();
+    const nodePid = execFileSync('pgrep', ['-P', shellPid], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    process.kill(Number(nodePid), 'SIGTERM');
+    while (!capture().includes('EXITED')) {
+      if (Date.now() > deadline) throw new Error(`dashboard did not exit:\n${capture()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const text = capture();
+    expect(text).toContain('EXITED 143');
+    // Back on the normal screen: the dashboard's frame is gone.
+    expect(text).not.toContain('Event time');
+  }, 30_000);
 });

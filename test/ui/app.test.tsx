@@ -272,6 +272,12 @@ describe('layout', () => {
     expect(frame).toContain('203.0.113.7');
   });
 
+  it('says so when the terminal is too small, within its size', async () => {
+    const h = mount(storeWith(makeRows(5)), 30, 6);
+    const frame = await h.waitFor((f) => f.includes('too small'));
+    expect(lines(frame).length).toBeLessThanOrEqual(5);
+  });
+
   it('redraws within the new size when the terminal shrinks', async () => {
     const h = mount(storeWith(makeRows(40)), 120, 40);
     await h.waitFor((f) => f.includes('Event39'));

@@ -83,6 +83,7 @@ describe('columns', () => {
     expect(shortSource('ec2.amazonaws.com')).toBe('ec2');
     expect(shortPrincipal('arn:aws:sts::111122223333:assumed-role/Admin/alice')).toBe('Admin/alice');
     expect(shortPrincipal('alice')).toBe('alice');
+    expect(shortPrincipal('AWSReservedSSO_AdministratorAccess_1b74cd717d47002b/AdanAlvarez')).toBe('SSO/AdanAlvarez');
   });
 });
 
