@@ -193,9 +193,14 @@ export function ExportDialog({ store, rows, queryText, width, height, onClose, s
           </Text>
         )}
         {state.phase === 'confirm' && (
-          <Text color={theme.warn} bold={theme.bold} wrap="truncate-end">
-            {line(`${sanitize(target)} already exists. Overwrite it? y/n`)}
-          </Text>
+          <>
+            <Text color={theme.warn} wrap="truncate-end">
+              {line('That file already exists.')}
+            </Text>
+            <Text color={theme.warn} bold={theme.bold} wrap="truncate-end">
+              {line('Overwrite it? y/n')}
+            </Text>
+          </>
         )}
       </>
     );

@@ -1,0 +1,242 @@
+import { parse } from 'csv-parse/sync';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { exportRows, type RawRecord } from '../../src/export/index.js';
+import type { EventRow } from '../../src/model/types.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import type { PluginViewProps } from '../../src/ui/App.js';
+import { ExportDialog } from '../../src/ui/ExportDialog.js';
+import { dialogReducer, ExportSession, initialDialogState, resolveExportPath, type ExportFn } from '../../src/ui/exportModel.js';
+import { makeRows } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+const NOW = Date.UTC(2026, 10, 26, 2, 15, 0);
+const STAMP = '20261126T021500Z';
+
+let dir = '';
+let open: Harness[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'trailtop-export-dialog-'));
+});
+
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** JSON records without the files: each row's own id, so order and count can be checked. */
+function fakeRecords(delayMs = 0): (rows: readonly EventRow[], start: number, end: number) => Promise<RawRecord[]> {
+  return async (rows, start, end) => {
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return rows.slice(start, end).map((r) => ({ eventID: r.id, eventName: r.name }));
+  };
+}
+
+function sessionWith(delayMs = 0): ExportSession {
+  const run: ExportFn = (options) => exportRows({ ...options, readRecords: fakeRecords(delayMs) });
+  return new ExportSession(run);
+}
+
+interface Mounted {
+  h: Harness;
+  p: PluginViewProps;
+  session: ExportSession;
+}
+
+function mount(rows: EventRow[], session = sessionWith(), columns = 100, height = 25): Mounted {
+  const store = new EventStore(0);
+  const p: PluginViewProps = {
+    store,
+    rows,
+    queryText: 'name:Event1*',
+    zone: 'utc',
+    width: columns,
+    height,
+    onClose: vi.fn(),
+    setQuery: vi.fn(),
+    setStatus: vi.fn(),
+  };
+  const h = renderApp(<ExportDialog {...p} session={session} cwd={dir} now={() => NOW} env={{}} />, columns, height + 1);
+  open.push(h);
+  return { h, p, session };
+}
+
+/** Ink attaches a view's key listener in an effect, after its first frame. */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 30));
+}
+
+function statusCalls(p: PluginViewProps): string[] {
+  return (p.setStatus as ReturnType<typeof vi.fn>).mock.calls.map((c) => String(c[0]));
+}
+
+describe('dialog state', () => {
+  it('cycles CSV, JSON, JSON lines and back; the default name follows until the path is edited', () => {
+    let s = initialDialogState(NOW);
+    expect(s.path).toBe(`trailtop-${STAMP}.csv`);
+    s = dialogReducer(s, { type: 'cycleFormat', step: 1 });
+    expect([s.format, s.path]).toEqual(['json', `trailtop-${STAMP}.json`]);
+    s = dialogReducer(s, { type: 'cycleFormat', step: 1 });
+    expect([s.format, s.path]).toEqual(['jsonl', `trailtop-${STAMP}.jsonl`]);
+    s = dialogReducer(s, { type: 'cycleFormat', step: -1 });
+    s = dialogReducer(s, { type: 'cycleFormat', step: -1 });
+    s = dialogReducer(s, { type: 'cycleFormat', step: -1 });
+    expect(s.format).toBe('jsonl');
+    s = dialogReducer(s, { type: 'setPath', text: 'mine.txt' });
+    s = dialogReducer(s, { type: 'cycleFormat', step: 1 });
+    expect([s.format, s.path, s.pathEdited]).toEqual(['csv', 'mine.txt', true]);
+  });
+
+  it('strips control characters typed or pasted into the path', () => {
+    const s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'a\u007f\u001b[31mb\u0007.csv' });
+    expect(s.path).toBe('a[31mb.csv');
+  });
+
+  it('resolves relative paths from the folder it started in', () => {
+    expect(resolveExportPath('out.csv', '/data')).toBe('/data/out.csv');
+    expect(resolveExportPath('/abs/x.json', '/data')).toBe('/abs/x.json');
+  });
+});
+
+describe('download dialog', () => {
+  it('shows the count, the default path, and switches format with Tab and arrows', async () => {
+    const { h } = mount(makeRows(12));
+    let frame = await h.waitFor((f) => f.includes('Download events'));
+    expect(frame).toContain('Download 12 events');
+    expect(frame).toContain('name:Event1*');
+    expect(frame).toContain(`trailtop-${STAMP}.csv`);
+    expect(frame).toContain(path.join(dir, `trailtop-${STAMP}.csv`));
+    expect(frame).toContain('(•) CSV');
+    expect(frame).toContain('neutralises');
+    await settle();
+    frame = await h.press(KEYS.tab, (f) => f.includes('(•) JSON '));
+    expect(frame).toContain(`trailtop-${STAMP}.json`);
+    expect(frame).not.toContain('neutralises');
+    frame = await h.press(KEYS.down, (f) => f.includes('(•) JSON lines'));
+    expect(frame).toContain(`trailtop-${STAMP}.jsonl`);
+    frame = await h.press(KEYS.up, (f) => f.includes('(•) JSON '));
+    frame = await h.press(KEYS.up, (f) => f.includes('(•) CSV'));
+    expect(frame).toContain(`trailtop-${STAMP}.csv`);
+  });
+
+  it('exports exactly the rows given, in their order, and reports the saved path', async () => {
+    // The list's rows: a filtered, newest-first subset, not the store.
+    const rows = makeRows(40).filter((_, i) => i % 3 === 0).reverse();
+    const { h, p } = mount(rows);
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Saved'));
+    const target = path.join(dir, `trailtop-${STAMP}.csv`);
+    expect(frame).toContain(`Saved ${rows.length} events as CSV`);
+    expect(frame).toContain(target);
+    const records = parse(readFileSync(target, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(records.map((r) => r['Event ID'])).toEqual(rows.map((r) => r.id));
+    expect(statusCalls(p).some((s) => s.includes(`Saved ${rows.length} events`) && s.includes(target))).toBe(true);
+
+    // y copies the path (OSC 52), n starts a fresh form without the CSV warning (shown once per session).
+    await h.press('y', () => h.stdout.clipboard.length > 0);
+    const payload = /\]52;c;([A-Za-z0-9+/=]+)/.exec(h.stdout.clipboard[0]!)![1]!;
+    expect(Buffer.from(payload, 'base64').toString('utf8')).toBe(target);
+    const fresh = await h.press('n', (f) => f.includes('Enter download'));
+    expect(fresh).not.toContain('neutralises');
+  });
+
+  it('never overwrites an existing file without y', async () => {
+    const target = path.join(dir, `trailtop-${STAMP}.csv`);
+    writeFileSync(target, 'keep me');
+    const { h } = mount(makeRows(5));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Overwrite it? y/n'));
+    expect(frame).toContain('That file already exists.');
+    expect(frame).toContain(target);
+    // Any other key leaves the question open.
+    h.stdin.write('x');
+    await settle();
+    expect(h.frame()).toContain('Overwrite it? y/n');
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
+    await h.press('n', (f) => f.includes('Not overwritten'));
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
+    await h.press(KEYS.enter, (f) => f.includes('Overwrite it? y/n'));
+    await h.press(KEYS.escape, (f) => f.includes('Not overwritten'));
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
+    await h.press(KEYS.enter, (f) => f.includes('Overwrite it? y/n'));
+    await h.press('y', (f) => f.includes('Saved 5 events'));
+    expect(readFileSync(target, 'utf8')).toMatch(/^"Event ID"/);
+  });
+
+  it('shows progress while running; c cancels and leaves no file and no temp file', async () => {
+    const rows = makeRows(3000);
+    const { h, p } = mount(rows, sessionWith(25));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press(KEYS.tab, (f) => f.includes('(•) JSON '));
+    const running = await h.press(KEYS.enter, (f) => /\d+% [\d,]+\/3,000 events/.test(f));
+    expect(running).toContain('Downloading 3,000 events as JSON');
+    expect(running).toMatch(/\[[#.]+\]/);
+    expect(running).toMatch(/(\d+(\.\d)? (B|KiB|MiB)).*\/s .* left/);
+    expect(running).toContain('Esc/c cancel');
+    await h.press('c', (f) => f.includes('Download cancelled'));
+    // The dialog is usable again, and nothing is on disk.
+    expect(h.frame()).toContain('Enter download');
+    await vi.waitFor(() => expect(readdirSync(dir)).toEqual([]));
+    expect(statusCalls(p).some((s) => s.includes('cancelled'))).toBe(true);
+  });
+
+  it('Esc while running cancels too', async () => {
+    const { h } = mount(makeRows(3000), sessionWith(25));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press(KEYS.down, (f) => f.includes('(•) JSON '));
+    await h.press(KEYS.enter, (f) => f.includes('Downloading'));
+    await h.press(KEYS.escape, (f) => f.includes('Download cancelled'));
+    await vi.waitFor(() => expect(readdirSync(dir)).toEqual([]));
+  });
+
+  it('b hides the dialog; the download goes on and its end reaches the status line', async () => {
+    const rows = makeRows(1500);
+    const session = sessionWith(10);
+    const { h, p } = mount(rows, session);
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press(KEYS.tab, (f) => f.includes('(•) JSON '));
+    await h.press(KEYS.enter, (f) => f.includes('Downloading'));
+    h.stdin.write('b');
+    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalled());
+    // The dashboard unmounts the dialog; the session carries on.
+    h.cleanup();
+    open = open.filter((x) => x !== h);
+    expect(session.running).toBe(true);
+    const target = path.join(dir, `trailtop-${STAMP}.json`);
+    await vi.waitFor(() => expect(statusCalls(p).some((s) => s.includes('d then y copies the path'))).toBe(true), { timeout: 5000 });
+    const written = JSON.parse(readFileSync(target, 'utf8')) as { Records: Array<{ eventID: string }> };
+    expect(written.Records.map((r) => r.eventID)).toEqual(rows.map((r) => r.id));
+
+    // Reopening shows the finished download, and y copies its path.
+    const again = mount(rows, session);
+    const frame = await again.h.waitFor((f) => f.includes('Saved 1,500 events as JSON'));
+    expect(frame).toContain(target);
+    // A second open after it was seen starts a fresh form.
+    again.h.cleanup();
+    open = open.filter((x) => x !== again.h);
+    const third = mount(rows, session);
+    await third.h.waitFor((f) => f.includes('Enter download'));
+  });
+
+  it('reports a failure in one line and stays usable', async () => {
+    const { h } = mount(makeRows(3));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    // A folder where the file should go.
+    const folder = path.join(dir, `trailtop-${STAMP}.csv`);
+    mkdirSync(folder);
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Download failed'));
+    expect(frame).toContain('is a folder');
+    expect(frame).toContain('Enter download');
+    expect(existsSync(folder)).toBe(true);
+  });
+});
