@@ -1,3 +1,4 @@
+import { stringifyJson } from '../model/stringify.js';
 import type { RawRecord } from './records.js';
 
 /**
@@ -24,7 +25,7 @@ export function jsonEpilogue(flavour: JsonFlavour, total: number): string {
 export function jsonRecords(flavour: JsonFlavour, records: readonly RawRecord[], alreadyWritten: number): string {
   if (records.length === 0) return '';
   const parts = new Array<string>(records.length);
-  for (let i = 0; i < records.length; i++) parts[i] = JSON.stringify(records[i]);
+  for (let i = 0; i < records.length; i++) parts[i] = stringifyJson(records[i]);
   if (flavour === 'jsonl') return `${parts.join('\n')}\n`;
   const lead = alreadyWritten === 0 ? '' : ',\n';
   return lead + parts.join(',\n');

@@ -1,5 +1,6 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ComponentType } from 'react';
+import { stringifyJson } from '../model/stringify.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -181,12 +182,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       (record) => {
         if (!live) return;
         if (record) {
-          setJson({ row: jsonRow, text: JSON.stringify(record, null, 2), lines: prettyJsonLines(record), message: '' });
+          setJson({ row: jsonRow, text: stringifyJson(record, 2), lines: prettyJsonLines(record), message: '' });
         } else {
           const { text: _search, seq: _seq, ...fields } = jsonRow;
           setJson({
             row: jsonRow,
-            text: JSON.stringify(fields, null, 2),
+            text: stringifyJson(fields, 2),
             lines: prettyJsonLines(fields),
             message: 'The original record could not be read back (file changed or removed); showing the parsed fields.',
           });
@@ -404,14 +405,14 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
   if (tooSmall) {
     return (
-      <Box width={width} height={height} overflow="hidden">
+      <Box width={width} height={height} overflowY="hidden">
         <Text wrap="truncate-end">{`trailtop: terminal too small (${width}x${termRows}, need ${MIN_COLUMNS}x${MIN_ROWS}); q quits`}</Text>
       </Box>
     );
   }
   return (
     <ThemeContext.Provider value={theme}>
-      <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Box flexDirection="column" width={width} height={height} overflowY="hidden">
         <Header
           folder={folder}
           progress={progress}
@@ -423,7 +424,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           width={width}
         />
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
-        <Box height={mainH} width={width} flexShrink={0} overflow="hidden">
+        <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {main}
         </Box>
         <StatusBar message={state.status} hints={HINTS[state.mode] ?? 'Esc back · Ctrl-C quit'} right={right} width={width} />

@@ -2,6 +2,7 @@
  * Pretty JSON for the JSON view: sanitise each pretty-printed line, split it
  * into coloured tokens, then wrap the tokens to the view's width.
  */
+import { stringifyJson } from '../model/stringify.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth } from '../term/width.js';
 
@@ -33,7 +34,7 @@ export function tokenizeJsonLine(line: string): JsonToken[] {
 
 /** Pretty-prints a record; every line goes through the sanitiser (JSON escaping leaves C1 and bidi characters raw). */
 export function prettyJsonLines(value: unknown): string[] {
-  return JSON.stringify(value, null, 2).split('\n').map(sanitize);
+  return stringifyJson(value, 2).split('\n').map(sanitize);
 }
 
 /** Wraps token lines to `width` cells; a token split across lines keeps its kind. */
