@@ -40,7 +40,7 @@ export function BadFilesView({ bad, skipped, scroll, width, height }: BadFilesVi
   const body = Math.max(1, height - 1);
   const top = Math.max(0, Math.min(scroll, lines.length - body));
   return (
-    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
         {truncate(' Files with problems · j/k scroll · Esc back', width)}
       </Text>

@@ -79,7 +79,7 @@ export function DetailPanel({ row, zone, linkIndex, width, height, hyperlinks }:
   const visible = screen.slice(top, top + bodyHeight);
   const title = ` Event details  Tab/→ links · y copy · r resource events · v JSON · Esc close `;
   return (
-    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden" paddingLeft={1}>
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
         {truncate(title, inner)}
       </Text>

@@ -67,7 +67,7 @@ export function EventList({ rows, window, width, height, zone, emptyText }: Even
   const titles = ' '.repeat(GUTTER) + columns.map((col) => fit(col.def.title, col.width)).join(' '.repeat(COLUMN_GAP));
   const visible = rows.slice(window.top, window.end);
   return (
-    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
         {fit(titles, width).trimEnd()}
       </Text>

@@ -51,7 +51,7 @@ export function HelpOverlay({ lines, scroll, width, height }: HelpOverlayProps) 
   const top = Math.max(0, Math.min(scroll, lines.length - body));
   const more = lines.length > body ? `  ${top + 1}-${Math.min(lines.length, top + body)} of ${lines.length}, j/k to scroll` : '';
   return (
-    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
         {truncate(` Help${more} · ? or Esc to close`, width)}
       </Text>

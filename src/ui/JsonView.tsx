@@ -41,7 +41,7 @@ export function JsonView({ title, lines, message, scroll, width, height }: JsonV
   const position = lines.length > 0 ? `${top + 1}-${Math.min(lines.length, top + body)} of ${lines.length}` : '';
   const head = ` ${title}  ${position}  j/k PgUp/PgDn g/G scroll · y copy JSON · Esc back `;
   return (
-    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
         {truncate(head, width)}
       </Text>
