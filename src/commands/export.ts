@@ -16,6 +16,7 @@ import {
 } from '../export/index.js';
 import { openFolder } from '../ingest/open.js';
 import type { BadFile } from '../model/types.js';
+import type { LoadProgress } from '../store/progress.js';
 import { compileQuery, filterRows, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, parseCommandArgs, UsageError } from './args.js';
@@ -62,6 +63,11 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 function fail(message: string): number {
   process.stderr.write(`trailtop: ${message}\n`);
   return 1;
+}
+
+function cancelled(signal: NodeJS.Signals): number {
+  process.stderr.write(`trailtop: interrupted (${signal}); nothing was written\n`);
+  return SIGNAL_EXIT[signal] ?? 130;
 }
 
 function chooseFormat(format: string | undefined, output: string): ExportFormat {
@@ -113,14 +119,21 @@ function warnBadFiles(bad: readonly BadFile[], dir: string): void {
   }
 }
 
-/** A one-line bar redrawn in place on stderr. */
-function progressBar(): { update: (progress: ExportProgress) => void; clear: () => void } {
+/** A one-line bar redrawn in place on stderr: loading first, then exporting. */
+function progressBar(): { loading: (progress: LoadProgress) => void; update: (progress: ExportProgress) => void; clear: () => void } {
   let drawn = false;
+  const draw = (line: string): void => {
+    const width = (process.stderr.columns || 80) - 1;
+    process.stderr.write(`\r${line.slice(0, width)}\x1b[K`);
+    drawn = true;
+  };
   return {
+    loading(progress) {
+      const files = `${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files`;
+      draw(`loading ${files}, ${progress.eventsRead.toLocaleString('en-US')} events`);
+    },
     update(progress) {
-      const width = process.stderr.columns || 80;
-      process.stderr.write(`\r${formatProgressLine(progress, width - 1)}\x1b[K`);
-      drawn = true;
+      draw(formatProgressLine(progress, (process.stderr.columns || 80) - 1));
     },
     clear() {
       if (drawn) process.stderr.write('\r\x1b[K');
@@ -182,9 +195,12 @@ export async function runExport(argv: string[]): Promise<number> {
   const bar = progressBar();
   try {
     const folder = openFolder(dir, { watch: false, signal: controller.signal });
+    const unsubscribe = showProgress ? folder.store.subscribe(() => bar.loading(folder.store.progress)) : null;
     await folder.ready;
+    unsubscribe?.();
+    bar.clear();
     await folder.close();
-    if (interrupted) return SIGNAL_EXIT[interrupted] ?? 130;
+    if (interrupted) return cancelled(interrupted);
     const { store } = folder;
     warnBadFiles(store.progress.badFiles, dir);
     const all = store.rows();
@@ -207,7 +223,7 @@ export async function runExport(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     bar.clear();
-    if (error instanceof ExportCancelled) return SIGNAL_EXIT[interrupted ?? 'SIGINT'] ?? 130;
+    if (error instanceof ExportCancelled) return cancelled(interrupted ?? 'SIGINT');
     if (error instanceof ExportFailed && error.reason === 'closed') return 0;
     if (error instanceof TargetExists) return fail(`${sanitize(error.path)} already exists (use --force to replace it)`);
     if (error instanceof ExportFailed) return fail(`export failed: ${sanitize(error.message)}`);

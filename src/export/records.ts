@@ -83,10 +83,29 @@ export function createRecordsReader(
     return record;
   }
 
-  const readRow = readFile ? readBatched : readSingle;
+  if (readFile) {
+    return async (rows, start, end) => {
+      const out = new Array<RawRecord>(end - start);
+      for (let i = start; i < end; i++) out[i - start] = await readBatched(rows[i]!);
+      return out;
+    };
+  }
+  // One record at a time: the first read of a run of rows from one file parses
+  // it (the ingest layer keeps it cached), the rest of the run is read at once.
   return async (rows, start, end) => {
     const out = new Array<RawRecord>(end - start);
-    for (let i = start; i < end; i++) out[i - start] = await readRow(rows[i]!);
+    let i = start;
+    while (i < end) {
+      const file = rows[i]!.ref.file;
+      let runEnd = i + 1;
+      while (runEnd < end && rows[runEnd]!.ref.file === file) runEnd++;
+      out[i - start] = await readSingle(rows[i]!);
+      const rest: Promise<RawRecord>[] = [];
+      for (let k = i + 1; k < runEnd; k++) rest.push(readSingle(rows[k]!));
+      const records = await Promise.all(rest);
+      for (let k = 0; k < records.length; k++) out[i + 1 + k - start] = records[k]!;
+      i = runEnd;
+    }
     return out;
   };
 }

@@ -58,7 +58,7 @@ describe('trailtop export (child process)', () => {
     const out = await freshDir('csv');
     const result = await run(['export', small, '-o', join(out, 'events.csv')]);
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const rows = parse(await readFile(join(out, 'events.csv'), 'utf8')) as string[][];
     expect(rows).toHaveLength(6);
     expect(rows.slice(1).map((cells) => cells[0]!.slice(-1))).toEqual(['5', '4', '3', '2', '1']);
@@ -69,7 +69,7 @@ describe('trailtop export (child process)', () => {
   it('--raw writes values as logged; --filter keeps matching events', async () => {
     const out = await freshDir('raw');
     const result = await run(['export', small, '-o', join(out, 'bob.csv'), '--raw', '--filter', 'user:bob']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const rows = parse(await readFile(join(out, 'bob.csv'), 'utf8')) as string[][];
     expect(rows.slice(1).map((cells) => cells[2])).toEqual(['bob', 'bob']);
     const raw = await run(['export', small, '-o', '-', '--format', 'csv', '--raw']);
@@ -78,7 +78,7 @@ describe('trailtop export (child process)', () => {
 
   it('streams JSON lines to stdout with -o -', async () => {
     const result = await run(['export', small, '--format', 'jsonl', '-o', '-']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     const ids = result.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { eventID: string }).eventID.slice(-1));
     expect(ids).toEqual(['5', '4', '3', '2', '1']);
@@ -87,7 +87,7 @@ describe('trailtop export (child process)', () => {
   it('infers the format from the extension and writes {"Records":[...]}', async () => {
     const out = await freshDir('json');
     const result = await run(['export', small, '-o', join(out, 'events.json')]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const parsed = JSON.parse(await readFile(join(out, 'events.json'), 'utf8')) as { Records: unknown[] };
     expect(parsed.Records).toHaveLength(5);
     expect(parsed.Records[4]).toEqual(record(1));
@@ -107,7 +107,7 @@ describe('trailtop export (child process)', () => {
     const cwd = await tempDir('trailtop-export-usage-');
     try {
       const result = await run(args.map((arg) => (arg === 'SMALL' ? small : arg === 'NOWHERE' ? join(cwd, 'none') : arg)), { cwd });
-      expect(result.code).toBe(2);
+      expect(result.code, result.stderr).toBe(2);
       expect(result.stderr.split('\n')[0]).toMatch(message);
       expect(result.stdout).toBe('');
       expect(await readdir(cwd)).toEqual([]);
@@ -118,7 +118,7 @@ describe('trailtop export (child process)', () => {
 
   it('prints its help', async () => {
     const result = await run(['export', '--help']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Usage: trailtop export DIR');
   });
 
@@ -127,11 +127,11 @@ describe('trailtop export (child process)', () => {
     const target = join(out, 'events.csv');
     await writeFile(target, 'precious');
     const refused = await run(['export', small, '-o', target]);
-    expect(refused.code).toBe(1);
+    expect(refused.code, refused.stderr).toBe(1);
     expect(refused.stderr).toMatch(/already exists.*--force/);
     expect(await readFile(target, 'utf8')).toBe('precious');
     const forced = await run(['export', small, '-o', target, '--force']);
-    expect(forced.code).toBe(0);
+    expect(forced.code, forced.stderr).toBe(0);
     expect((parse(await readFile(target, 'utf8')) as string[][]).length).toBe(6);
     expect(await readdir(out)).toEqual(['events.csv']);
   });
@@ -143,7 +143,7 @@ describe('trailtop export (child process)', () => {
       onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
     });
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
   });
 
   it('fails with a one-line message when stdout is a full device', async () => {
@@ -151,7 +151,7 @@ describe('trailtop export (child process)', () => {
     const fd = openSync('/dev/full', 'w');
     try {
       const result = await run(['export', small, '--format', 'json', '-o', '-'], { stdoutFd: fd });
-      expect(result.code).toBe(1);
+      expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/^trailtop: export failed: no space left/);
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     } finally {
@@ -183,7 +183,8 @@ describe('trailtop export (child process)', () => {
       },
     });
     expect(sent).toBe(true);
-    expect(result.code).toBe(expected);
+    expect(result.code, result.stderr).toBe(expected);
+    expect(result.stderr).toBe(`trailtop: interrupted (${signal}); nothing was written\n`);
     expect(await readdir(out)).toEqual([]);
   });
 });
