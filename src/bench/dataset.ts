@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where generated benchmark folders live: never inside the repository. */
+export const CACHE_ROOT = path.join(tmpdir(), 'trailtop-bench-cache');
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const samplesDir = path.resolve(here, '../samples');
+
+/**
+ * A short hash of the compiled generator: a change to the generator makes a
+ * new cache folder instead of benchmarking stale files.
+ */
+export function generatorVersion(): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(samplesDir).filter((n) => n.endsWith('.js')).sort()) {
+    hash.update(name).update('\0').update(readFileSync(path.join(samplesDir, name))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 10);
+}
+
+export interface Dataset {
+  events: number;
+  dir: string;
+  /** The generator's own summary line (files, records, bytes). */
+  summary: string;
+  /** Seconds the generation took, or null when the folder came from the cache. */
+  generatedSeconds: number | null;
+}
+
+/** Every .json.gz file under `dir` (the trail files the benchmarks read), sorted. */
+export function listTrailFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile() && entry.name.endsWith('.json.gz')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/**
+ * Returns the cached folder for `events`, generating it first when absent.
+ * The generator runs in a child process (it is synchronous and streams in
+ * bounded memory) into a temporary name that is renamed once complete, so an
+ * interrupted run never leaves a half-made folder that looks cached.
+ */
+export function ensureDataset(events: number, log: (line: string) => void): Dataset {
+  const dir = path.join(CACHE_ROOT, `${events}-${generatorVersion()}`);
+  // Beside the folder, not in it: the loader reads every file under the folder.
+  const marker = `${dir}.generated.txt`;
+  if (existsSync(marker)) {
+    return { events, dir, summary: readFileSync(marker, 'utf8').trim(), generatedSeconds: null };
+  }
+  mkdirSync(CACHE_ROOT, { recursive: true });
+  const partial = `${dir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  log(`generating ${events.toLocaleString('en-US')} events into ${dir} (first run only; 1M takes a few minutes)...`);
+  const started = performance.now();
+  const child = spawnSync(process.execPath, [path.join(samplesDir, 'generate.js'), '--out', partial, '--events', String(events)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.status !== 0) throw new Error(`sample generator failed (exit ${child.status ?? child.signal})`);
+  const seconds = (performance.now() - started) / 1000;
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+  writeFileSync(marker, child.stdout);
+  return { events, dir, summary: child.stdout.trim(), generatedSeconds: seconds };
+}
+
+/** Total size of the listed files, bytes. */
+export function totalBytes(files: readonly string[]): number {
+  let sum = 0;
+  for (const f of files) sum += statSync(f).size;
+  return sum;
+}

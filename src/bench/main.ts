@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: generates the benchmark folders once (cached under the
+ * system temp folder), measures every speed goal of the project against a
+ * baseline run in the same process at the same time, and prints one table.
+ * Benchmarks report; they never fail on a missed goal.
+ */
+import { cpus, loadavg, availableParallelism, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { openFolder } from '../ingest/open.js';
+import { EventStore } from '../store/eventStore.js';
+import { ensureDataset, listTrailFiles, type Dataset } from './dataset.js';
+import { benchExport } from './exportBench.js';
+import { benchIngest } from './ingest.js';
+import { benchJq, jqInstalled } from './jq.js';
+import { benchLive } from './live.js';
+import { benchQueries, deniedUser } from './query.js';
+import { benchSoak } from './soak.js';
+import { evaluate, formatTable, tableJson, type Figure } from './table.js';
+import { benchKeystrokes } from './ui.js';
+
+const USAGE = `Usage: npm run bench -- [--quick] [--json] [--soak [--soak-minutes N]]
+
+  (default)   100k and 1M event folders: ingest, memory, queries, keystroke to frame,
+              export, live latency, and zcat | jq beside trailtop (where jq is installed)
+  --quick     the 100k folder only (well under a minute once generated)
+  --json      print the figures as JSON instead of the table
+  --soak      only the soak: a writer adds 10 events/s to a watched folder for
+              --soak-minutes (default 10) with a filtered view running; reports the RSS slope
+
+The folders are generated on the first run (1M takes a few minutes) and cached in
+the system temp folder under trailtop-bench-cache/.`;
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench] ${line}\n`);
+};
+
+interface Machine {
+  cores: number;
+  cpu: string;
+  memoryGB: number;
+  node: string;
+  platform: string;
+  loadAverage1m: number;
+}
+
+function machine(): Machine {
+  return {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
+  };
+}
+
+/** Loads a folder into a fresh store (the worker-pool loader the dashboard uses) and closes the watch-less folder. */
+async function loadStore(dir: string): Promise<EventStore> {
+  const folder = openFolder(dir, { watch: false });
+  await folder.ready;
+  await folder.close();
+  folder.store.rows();
+  return folder.store;
+}
+
+/** Runs one section; a crash becomes a row that says so, and the run goes on. */
+async function section(name: string, figures: Figure[], crashes: string[], run: () => Promise<Figure[]>): Promise<void> {
+  log(`${name}...`);
+  const started = performance.now();
+  try {
+    figures.push(...(await run()));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    crashes.push(`${name}: ${message}`);
+    figures.push({ name, unit: 'ms', value: null, baseline: null, baselineLabel: '', goal: null, runs: 0, note: `crashed: ${message.split('\n')[0]}` });
+  }
+  log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function label(events: number): string {
+  return events >= 1_000_000 ? `${events / 1_000_000}M` : `${events / 1000}k`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      json: { type: 'boolean' },
+      soak: { type: 'boolean' },
+      'soak-minutes': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const startMachine = machine();
+  const figures: Figure[] = [];
+  const crashes: string[] = [];
+  const sets: Dataset[] = [ensureDataset(100_000, log)];
+  if (!values.quick && !values.soak) sets.push(ensureDataset(1_000_000, log));
+  for (const set of sets) log(`${label(set.events)}: ${set.dir}${set.generatedSeconds !== null ? ` (generated in ${set.generatedSeconds.toFixed(0)} s)` : ' (cached)'}`);
+  const template = listTrailFiles(sets[0]!.dir).find((f) => f.includes('/CloudTrail/'))!;
+
+  if (values.soak) {
+    const minutes = Number(values['soak-minutes'] ?? 10);
+    await section('soak', figures, crashes, () => benchSoak(template, { minutes, eventsPerSecond: 10, sampleSeconds: 10, log }));
+  } else {
+    const big = sets[sets.length - 1]!;
+    for (const set of sets) {
+      const runs = set.events >= 1_000_000 || values.quick ? 3 : 5;
+      await section(`ingest ${label(set.events)}`, figures, crashes, () => benchIngest(set.dir, label(set.events), runs, set === big));
+    }
+    let user: string | null = null;
+    for (const set of sets) {
+      const name = label(set.events);
+      let store: EventStore | null = null;
+      await section(`load ${name} in process`, figures, crashes, async () => {
+        store = await loadStore(set.dir);
+        user = deniedUser(store.rows());
+        return [];
+      });
+      if (!store) continue;
+      const loaded: EventStore = store;
+      const goalMs = set.events >= 1_000_000 ? 100 : 16;
+      await section(`queries ${name}`, figures, crashes, async () => benchQueries(loaded, name, set.events >= 1_000_000 ? 5 : 7, goalMs));
+      if (set === big) {
+        await section(`keystroke to frame ${name}`, figures, crashes, () => benchKeystrokes(loaded, name, 5));
+        await section(`export ${name}`, figures, crashes, () => benchExport(loaded.rows(), set.dir, name, 3));
+      }
+      store = null;
+    }
+    await section('live latency', figures, crashes, () => benchLive(template, 20));
+    if (!jqInstalled()) {
+      figures.push({ name: 'vs jq', unit: 'ms', value: null, baseline: null, baselineLabel: '', goal: null, runs: 0, note: 'jq not installed (apt-get install -y jq)' });
+    } else if (user === null) {
+      figures.push({ name: 'vs jq', unit: 'ms', value: null, baseline: null, baselineLabel: '', goal: null, runs: 0, note: 'no IAM user with AccessDenied errors in the data' });
+    } else {
+      const filterUser: string = user;
+      for (const set of sets) {
+        await section(`vs jq ${label(set.events)}`, figures, crashes, () => benchJq(set.dir, set.summary, filterUser, label(set.events), values.quick ? 1 : 3));
+      }
+    }
+  }
+
+  const evaluated = figures.map(evaluate);
+  const endMachine = machine();
+  const { loadAverage1m: loadAtStart, ...rest } = startMachine;
+  const info = { ...rest, loadAverage1mAtStart: loadAtStart, loadAverage1mAtEnd: endMachine.loadAverage1m, mode: values.soak ? 'soak' : values.quick ? 'quick' : 'full' };
+  if (values.json) {
+    process.stdout.write(`${tableJson(evaluated, info)}\n`);
+  } else {
+    const head =
+      `trailtop bench (${info.mode}) on ${info.cores} cores (${info.cpu}), ${info.memoryGB} GB, Node ${info.node}, ` +
+      `load average ${info.loadAverage1mAtStart} at start, ${info.loadAverage1mAtEnd} at end`;
+    process.stdout.write(`${head}\n\n${formatTable(evaluated)}\n`);
+  }
+  for (const crash of crashes) process.stderr.write(`[bench] crashed: ${crash}\n`);
+  return crashes.length > 0 ? 1 : 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+}
