@@ -1,7 +1,7 @@
 import type { EventRow } from '../model/types.js';
 import type { QueryError } from './errors.js';
 import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type TextField, type ValueVisitor } from './fields.js';
-import { matchesInside, toPattern, valueTester, type ValuePattern } from './pattern.js';
+import { matchesInside, textNeedles, toPattern, valueTester, type ValuePattern } from './pattern.js';
 import { parseTimeValue } from './time.js';
 import { tokenize, type RawTerm } from './tokenize.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
@@ -115,8 +115,8 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
     }
     const pattern = toPattern(term.value);
     if (term.negated) {
-      const matches = valueTester(field, [pattern]);
-      steps.push({ cost: costOf(field), test: (row) => !field.anyValue(row, matches) });
+      const matches = fieldTest(field, [pattern]);
+      steps.push({ cost: costOf(field), test: (row) => !matches(row) });
     } else {
       const list = positive.get(field) ?? [];
       list.push(pattern);
@@ -126,8 +126,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
 
   // The same field repeated means either value: one tester per field over all its patterns.
   for (const [field, patterns] of positive) {
-    const matches = valueTester(field, patterns);
-    steps.push({ cost: costOf(field), test: (row) => field.anyValue(row, matches) });
+    steps.push({ cost: costOf(field), test: fieldTest(field, patterns) });
   }
   if (readOnlyAllowed.size === 1) {
     const wanted = readOnlyAllowed.has(true);
@@ -156,6 +155,18 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
       explain: (limit = 8) => fuzzyWords.map((w) => w.explain(limit)),
     },
   };
+}
+
+/** Whether any of the row's values for the field matches any of the patterns. */
+function fieldTest(field: TextField, patterns: readonly ValuePattern[]): Predicate {
+  const matches = valueTester(field, patterns);
+  const needles = textNeedles(field, patterns);
+  if (!needles) return (row) => field.anyValue(row, matches);
+  if (needles.length === 1) {
+    const needle = needles[0]!;
+    return (row) => row.text.includes(needle) && field.anyValue(row, matches);
+  }
+  return (row) => needles.some((needle) => row.text.includes(needle)) && field.anyValue(row, matches);
 }
 
 function costOf(field: TextField): number {

@@ -1,21 +1,9 @@
+import { buildSearchText } from '../../src/model/searchText.js';
 import type { EventRow, ResourceRef } from '../../src/model/types.js';
 
-/** What the reader puts in row.text: the lowercase words plain query words search. */
+/** What the reader puts in row.text: the model's own search text, so tests see what real rows carry. */
 export function searchText(row: EventRow): string {
-  return [
-    row.name,
-    row.source,
-    row.actor,
-    ...row.userNames,
-    ...row.resources.flatMap((r) => [r.name, r.arn]),
-    row.sourceIp,
-    row.errorCode,
-    row.region,
-    row.accessKey,
-  ]
-    .filter((part) => part !== '')
-    .join(' ')
-    .toLowerCase();
+  return buildSearchText(row);
 }
 
 export function resource(type: string, name: string, arn = '', accountId = ''): ResourceRef {
