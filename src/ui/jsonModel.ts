@@ -32,9 +32,22 @@ export function tokenizeJsonLine(line: string): JsonToken[] {
   return tokens;
 }
 
+/**
+ * Lines longer than this are cut for the view (`y` still copies the whole record): a
+ * multi-megabyte value overflows the tokenizer's regex stack and takes seconds to wrap.
+ */
+export const MAX_JSON_LINE = 50_000;
+
+function cutLine(line: string): string {
+  if (line.length <= MAX_JSON_LINE) return line;
+  return `${line.slice(0, MAX_JSON_LINE)}… (${(line.length - MAX_JSON_LINE).toLocaleString('en-US')} more characters)`;
+}
+
 /** Pretty-prints a record; every line goes through the sanitiser (JSON escaping leaves C1 and bidi characters raw). */
 export function prettyJsonLines(value: unknown): string[] {
-  return stringifyJson(value, 2).split('\n').map(sanitize);
+  return stringifyJson(value, 2)
+    .split('\n')
+    .map((line) => sanitize(cutLine(line)));
 }
 
 /** Wraps token lines to `width` cells; a token split across lines keeps its kind. */
