@@ -1,6 +1,6 @@
 import type { EventRow } from '../model/types.js';
 import type { QueryError } from './errors.js';
-import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type TextField, type ValueVisitor } from './fields.js';
+import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type BooleanField, type TextField, type ValueVisitor } from './fields.js';
 import { matchesInside, textNeedles, toPattern, valueTester, type ValuePattern } from './pattern.js';
 import { parseTimeValue } from './time.js';
 import { tokenize, type RawTerm } from './tokenize.js';
@@ -62,7 +62,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   const steps: Step[] = [];
   const fuzzyWords: FuzzyWord[] = [];
   const positive = new Map<TextField, ValuePattern[]>();
-  const readOnlyAllowed = new Set<boolean>();
+  const booleans = new Map<BooleanField, Set<boolean>>();
   let min = -Infinity;
   let max = Infinity;
   let hasTime = false;
@@ -109,7 +109,9 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
       if (term.negated) {
         steps.push({ cost: COST_BOOLEAN, test: (row) => field.get(row) !== wanted });
       } else {
-        readOnlyAllowed.add(wanted);
+        const allowed = booleans.get(field) ?? new Set<boolean>();
+        allowed.add(wanted);
+        booleans.set(field, allowed);
       }
       continue;
     }
@@ -128,12 +130,14 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   for (const [field, patterns] of positive) {
     steps.push({ cost: costOf(field), test: fieldTest(field, patterns) });
   }
-  if (readOnlyAllowed.size === 1) {
-    const wanted = readOnlyAllowed.has(true);
-    const readonly = FIELDS.find((f) => f.kind === 'boolean')!;
-    steps.push({ cost: COST_BOOLEAN, test: (row) => readonly.get(row) === wanted });
-  } else if (readOnlyAllowed.size === 2) {
-    steps.push({ cost: COST_BOOLEAN, test: (row) => row.readOnly !== null });
+  for (const [field, allowed] of booleans) {
+    if (allowed.size === 2) {
+      // readonly:true readonly:false: either, but rows without the flag are neither.
+      steps.push({ cost: COST_BOOLEAN, test: (row) => field.get(row) !== null });
+    } else {
+      const wanted = allowed.has(true);
+      steps.push({ cost: COST_BOOLEAN, test: (row) => field.get(row) === wanted });
+    }
   }
   if (hasTime) {
     const lo = min;
