@@ -1,5 +1,202 @@
-// STUB — replaced by the helper that owns this command.
-export async function runTail(_argv: string[]): Promise<number> {
-  process.stderr.write('trailtop tail: not implemented yet\n');
-  return 1;
+import { stat } from 'node:fs/promises';
+import { openFolder } from '../ingest/open.js';
+import { readRecordsInOrder, type OriginalRecord } from '../ingest/records.js';
+import { stringifyJson } from '../model/stringify.js';
+import type { EventRow } from '../model/types.js';
+import { compareNewestFirst } from '../model/order.js';
+import { compileQuery, type CompiledQuery } from '../query/index.js';
+import { sanitize } from '../term/sanitize.js';
+import { combineFilter, parseCommandArgs, UsageError } from './args.js';
+
+export const TAIL_USAGE = `Usage: trailtop tail DIR [--new-only] [--filter Q] [--since T]
+
+Prints CloudTrail events as JSON lines, one original record per line: first the
+events already under DIR, oldest first, then each new event as its file arrives.
+New, growing and rewritten files are followed; duplicates are printed once.
+
+Options:
+  --new-only    skip the events already in the folder; print only new ones
+  --filter Q    only events matching the query Q
+  --since T     only events at or after T (30m, 2h, 7d or an ISO time)
+  -h, --help    show this help
+
+Stop with Ctrl-C (exit 0). Bad files are reported on stderr.
+Exit status: 0 when stopped, 2 for bad arguments, a bad query, or a missing folder.`;
+
+const OPTIONS = {
+  'new-only': { type: 'boolean' },
+  filter: { type: 'string' },
+  since: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function runTail(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  if (values.help) {
+    process.stdout.write(`${TAIL_USAGE}\n`);
+    return 0;
+  }
+  const dir = positionals[0];
+  if (!dir) throw new UsageError('tail needs a folder: trailtop tail DIR');
+
+  const source = combineFilter(values.filter, values.since, undefined);
+  let query: CompiledQuery | null = null;
+  if (source.trim() !== '') {
+    const compiled = compileQuery(source, { now: Date.now() });
+    if (!compiled.ok) {
+      const { message, position, hint } = compiled.error;
+      process.stderr.write(`trailtop: bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}\n`);
+      return 2;
+    }
+    query = compiled.query.isEmpty ? null : compiled.query;
+  }
+  const folderProblem = await checkFolder(dir);
+  if (folderProblem) {
+    process.stderr.write(`trailtop: ${folderProblem}: ${sanitize(dir)}\n`);
+    return 2;
+  }
+  return tailFolder(dir, query, values['new-only'] === true);
+}
+
+async function checkFolder(dir: string): Promise<string | null> {
+  try {
+    const stats = await stat(dir);
+    return stats.isDirectory() ? null : 'not a folder';
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code === 'ENOENT' ? 'no such folder' : `cannot read folder (${code ?? 'error'})`;
+  }
+}
+
+/** Runs until Ctrl-C or a closed pipe; both end it with status 0. */
+async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boolean): Promise<number> {
+  const stop = new AbortController();
+  const out = new LineWriter(() => stop.abort());
+  const onSignal = () => stop.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const opened = openFolder(dir, { watch: true, signal: stop.signal });
+  const { store } = opened;
+  const reported = new BadFileReporter();
+  const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+  try {
+    await Promise.race([opened.ready, stopped]);
+    if (stop.signal.aborted) return 0;
+    reported.report(store.progress.badFiles);
+
+    // Everything in the log up to here counts as already in the folder; later rows are new.
+    let printed = store.log().length;
+    if (!newOnly) {
+      const existing = matching(store.log().slice(0, printed), query);
+      await printRecords(existing.reverse(), out, stop.signal);
+    }
+
+    // New rows, a batch per store notification, each batch in time order.
+    let busy: Promise<void> = Promise.resolve();
+    const onChange = () => {
+      busy = busy.then(async () => {
+        reported.report(store.progress.badFiles);
+        const log = store.log();
+        if (log.length === printed || stop.signal.aborted) return;
+        const fresh = matching(log.slice(printed), query);
+        printed = log.length;
+        await printRecords(fresh.reverse(), out, stop.signal);
+      });
+    };
+    const unsubscribe = store.subscribe(onChange);
+    onChange(); // anything that arrived while the existing events printed
+    await stopped;
+    unsubscribe();
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await opened.close();
+    out.end();
+  }
+}
+
+/** Rows passing the query, newest first. */
+function matching(rows: readonly EventRow[], query: CompiledQuery | null): EventRow[] {
+  const kept = query ? rows.filter((row) => query.test(row)) : rows.slice();
+  return kept.sort(compareNewestFirst);
+}
+
+async function printRecords(rows: readonly EventRow[], out: LineWriter, signal: AbortSignal): Promise<void> {
+  await readRecordsInOrder(
+    rows,
+    (records) => {
+      for (const record of records) if (record) out.line(jsonLine(record));
+      out.flush();
+    },
+    { signal },
+  );
+}
+
+/**
+ * One record as one line of JSON. JSON.stringify escapes C0 controls but not
+ * DEL, the C1 range (an 8-bit CSI can drive some terminals) or the Unicode line
+ * separators; those come from attacker-controlled fields, so they are escaped too.
+ */
+export function jsonLine(record: OriginalRecord): string {
+  return stringifyJson(record).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Buffered stdout: lines go out in chunks, flushed after each batch so a
+ * reader sees new events at once. A closed pipe (`| head`) ends the run quietly.
+ */
+class LineWriter {
+  private buffer: string[] = [];
+  private size = 0;
+  private closed = false;
+  private readonly onError = (error: NodeJS.ErrnoException) => {
+    this.closed = true;
+    this.onClosed(error);
+  };
+
+  constructor(private readonly onClosed: (error: NodeJS.ErrnoException) => void) {
+    process.stdout.on('error', this.onError);
+  }
+
+  line(text: string): void {
+    if (this.closed) return;
+    this.buffer.push(text);
+    this.size += text.length + 1;
+    if (this.size >= 64 * 1024) this.flush();
+  }
+
+  flush(): void {
+    if (this.closed || this.buffer.length === 0) return;
+    const chunk = `${this.buffer.join('\n')}\n`;
+    this.buffer = [];
+    this.size = 0;
+    try {
+      process.stdout.write(chunk);
+    } catch (error) {
+      this.onError(error as NodeJS.ErrnoException);
+    }
+  }
+
+  end(): void {
+    this.flush();
+    this.closed = true;
+    // Leave a handler in place: a late EPIPE after we finished must not crash the exit.
+    process.stdout.off('error', this.onError);
+    process.stdout.on('error', () => {});
+  }
+}
+
+/** Writes each bad file to stderr once. */
+class BadFileReporter {
+  private readonly seen = new Set<string>();
+
+  report(bad: readonly { path: string; reason: string }[]): void {
+    for (const file of bad) {
+      const key = `${file.path}\u0000${file.reason}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      process.stderr.write(`trailtop: bad file ${sanitize(file.path)}: ${sanitize(file.reason)}\n`);
+    }
+  }
 }

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsonLine } from '../../src/commands/tail.js';
+import { makeEvent, tempFolder, waitFor, writeRecords } from '../watch/helpers.js';
+
+// Spawns the built CLI: `npm test` compiles dist/ first.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(root, 'bin/trailtop.js');
+
+interface Run {
+  child: ChildProcess;
+  lines: () => string[];
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function run(command: string, args: string[]): Run {
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  return { child, lines: () => out.split('\n').filter((line) => line !== ''), stderr: () => err, exit };
+}
+
+function folderWithEvents(): string {
+  const temp = tempFolder('trailtop-tail-');
+  cleanups.push(temp.remove);
+  writeRecords(join(temp.dir, 'one.json'), [makeEvent('e-3', 3), makeEvent('e-1', 1)]);
+  writeRecords(join(temp.dir, 'sub/two.json.gz'), [makeEvent('e-2', 2)]);
+  return temp.dir;
+}
+
+const idsOf = (lines: string[]) => lines.map((line) => (JSON.parse(line) as { eventID: string }).eventID);
+
+describe('trailtop tail', () => {
+  it('prints the existing events oldest first as original records, then a file added while it runs; Ctrl-C exits 0', async () => {
+    const dir = folderWithEvents();
+    const tail = run('node', [bin, 'tail', dir]);
+    await waitFor(() => tail.lines().length === 3, 'the existing events', 8_000);
+    expect(idsOf(tail.lines())).toEqual(['e-1', 'e-2', 'e-3']);
+    expect(JSON.parse(tail.lines()[0]!)).toEqual(makeEvent('e-1', 1)); // the original record, not the row
+    writeRecords(join(dir, 'new/deeper/three.json'), [makeEvent('e-5', 5), makeEvent('e-4', 4), makeEvent('e-1', 1)]);
+    await waitFor(() => tail.lines().length === 5, 'the new events', 8_000);
+    expect(idsOf(tail.lines()).slice(3)).toEqual(['e-4', 'e-5']); // e-1 again is a duplicate: not printed twice
+    tail.child.kill('SIGINT');
+    expect(await tail.exit).toBe(0);
+    expect(tail.stderr()).toBe('');
+  });
+
+  it('--new-only skips what is already there; --filter applies to new events', async () => {
+    const dir = folderWithEvents();
+    const tail = run('node', [bin, 'tail', dir, '--new-only', '--filter', 'name:RunInstances']);
+    // When the initial load ends is not visible from outside: keep adding files until one shows up.
+    let written = 0;
+    let lastWrite = 0;
+    await waitFor(
+      () => {
+        if (tail.lines().length > 0) return true;
+        if (Date.now() - lastWrite < 150) return false;
+        lastWrite = Date.now();
+        writeRecords(join(dir, `later-${written}.json`), [makeEvent(`n-${written}`, 9, 'RunInstances'), makeEvent(`x-${written}`, 10)]);
+        written++;
+        return false;
+      },
+      'a new matching event',
+      8_000,
+    );
+    await waitFor(() => tail.lines().length >= 1, 'the line to complete');
+    const ids = idsOf(tail.lines());
+    expect(ids.every((id) => id.startsWith('n-'))).toBe(true);
+    tail.child.kill('SIGINT');
+    expect(await tail.exit).toBe(0);
+  });
+
+  it('exits 2 with the message for a bad query or a missing folder', async () => {
+    const dir = folderWithEvents();
+    const bad = run('node', [bin, 'tail', dir, '--filter', 'nosuchfield:x']);
+    expect(await bad.exit).toBe(2);
+    expect(bad.stderr()).toMatch(/bad filter/);
+    expect(bad.lines()).toEqual([]);
+    const missing = run('node', [bin, 'tail', join(dir, 'absent')]);
+    expect(await missing.exit).toBe(2);
+    expect(missing.stderr()).toMatch(/no such folder/);
+    const usage = run('node', [bin, 'tail']);
+    expect(await usage.exit).toBe(2);
+  });
+
+  it('exits quietly with 0 when the reading end of the pipe closes', async () => {
+    const dir = folderWithEvents();
+    const piped = run('bash', ['-c', `set -o pipefail; node "${bin}" tail "${dir}" | head -1`]);
+    await waitFor(() => piped.lines().length === 1, 'the first line', 8_000);
+    // head has exited; the next write hits the closed pipe.
+    writeRecords(join(dir, 'more.json'), [makeEvent('m-1', 20)]);
+    expect(await piped.exit).toBe(0);
+    expect(piped.stderr()).toBe('');
+  });
+
+  it('escapes terminal control characters that JSON.stringify lets through', () => {
+    const line = jsonLine({ eventName: 'a\u009b31mb\u2028c\u007f' });
+    expect(line).toBe('{"eventName":"a\\u009b31mb\\u2028c\\u007f"}');
+    expect(JSON.parse(line)).toEqual({ eventName: 'a\u009b31mb\u2028c\u007f' });
+  });
+
+  it('prints --help', async () => {
+    const help = run('node', [bin, 'tail', '--help']);
+    expect(await help.exit).toBe(0);
+    expect(help.lines()[0]).toMatch(/^Usage: trailtop tail DIR/);
+  });
+});
