@@ -12,7 +12,7 @@ import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import { BadFilesView, badFileLines } from './BadFilesView.js';
 import { buildDetail, resourceQuery } from './detailModel.js';
-import { DetailPanel } from './DetailPanel.js';
+import { DetailPanel, detailBodyHeight, layoutDetail } from './DetailPanel.js';
 import { EventList, listBodyHeight } from './EventList.js';
 import { zoneLabel, type TimeZoneMode } from './format.js';
 import { Header, headerHeight } from './Header.js';
@@ -233,7 +233,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
 
   // Keys are handled against the latest state (stateRef), not the last rendered one: keystrokes
   // that arrive faster than frames (typing, pastes, tmux send-keys) must each see the previous one's effect.
-  const live = { rows, bodyH, mainH, json, views, scrollLimit, copy, quit, setQuery };
+  const detailPanelWidth = wide ? detailWidth : width;
+  const live = { rows, bodyH, mainH, json, views, scrollLimit, copy, quit, setQuery, detailPanelWidth };
   const liveRef = useRef(live);
   liveRef.current = live;
 
@@ -273,6 +274,15 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       };
       const to = targets[action];
       if (to !== undefined) return dispatch({ type: 'scroll', to: Math.min(limit, to) });
+    } else if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown') && state.detailRow) {
+      // In the details PgUp/PgDn read further down the panel; the arrows step through events.
+      const width = liveRef.current.detailPanelWidth;
+      const layout = layoutDetail(buildDetail(state.detailRow, state.zone), width, -1);
+      const body = detailBodyHeight(mainH);
+      const limit = Math.max(0, layout.screen.length - body);
+      const from = Math.min(state.scroll, limit);
+      const to = action === 'pageDown' ? from + Math.max(1, body - 2) : from - Math.max(1, body - 2);
+      return dispatch({ type: 'scroll', to: Math.max(0, Math.min(limit, to)) });
     } else {
       const page = Math.max(1, bodyH - 1);
       const targets: Partial<Record<Action, number>> = {
@@ -365,10 +375,10 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         wide ? (
           <Box height={mainH} width={width}>
             {list(listWidth)}
-            <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} width={detailWidth} height={mainH} hyperlinks={hyperlinks} />
+            <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={detailWidth} height={mainH} hyperlinks={hyperlinks} />
           </Box>
         ) : (
-          <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} width={width} height={mainH} hyperlinks={hyperlinks} />
+          <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} />
         )
       ) : (
         list(width)

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import type { EventRow } from '../model/types.js';
-import { buildDetail, type Tone } from './detailModel.js';
+import { buildDetail, type DetailModel, type Tone } from './detailModel.js';
 import type { TimeZoneMode } from './format.js';
 import { hyperlink } from '../term/osc8.js';
 import { sanitize } from '../term/sanitize.js';
@@ -13,6 +13,8 @@ export interface DetailPanelProps {
   row: EventRow;
   zone: TimeZoneMode;
   linkIndex: number;
+  /** Scroll position (PgUp/PgDn); the selected link is kept in view regardless. */
+  scroll: number;
   width: number;
   height: number;
   hyperlinks: boolean;
@@ -20,7 +22,7 @@ export interface DetailPanelProps {
 
 const LABEL_WIDTH = 16;
 
-interface ScreenLine {
+export interface ScreenLine {
   label: string;
   text: string;
   tone: Tone;
@@ -45,13 +47,18 @@ function toneColor(theme: Theme, tone: Tone): string | undefined {
   }
 }
 
-export function DetailPanel({ row, zone, linkIndex, width, height, hyperlinks }: DetailPanelProps) {
-  const theme = useTheme();
-  const model = useMemo(() => buildDetail(row, zone), [row, zone]);
+export interface DetailLayout {
+  screen: ScreenLine[];
+  /** Screen line of the selected link, -1 when none is selected. */
+  selectedLine: number;
+}
+
+/** The panel's lines at a width: values wrapped (at most 4 lines each), links on one line. */
+export function layoutDetail(model: DetailModel, width: number, linkIndex: number): DetailLayout {
   const inner = Math.max(10, width - 2);
   const valueWidth = Math.max(8, inner - LABEL_WIDTH - 2);
   const screen: ScreenLine[] = [];
-  let selectedLine = 0;
+  let selectedLine = -1;
   for (const line of model.lines) {
     const selected = line.link !== null && line.link === linkIndex;
     if (selected) selectedLine = screen.length;
@@ -72,12 +79,33 @@ export function DetailPanel({ row, zone, linkIndex, width, height, hyperlinks }:
       });
     });
   }
-  const bodyHeight = Math.max(1, height - 2);
-  // Keep the selected link in view; otherwise start at the top.
-  const top =
-    selectedLine < bodyHeight - 1 ? 0 : Math.max(0, Math.min(selectedLine - Math.floor(bodyHeight / 2), screen.length - bodyHeight));
-  const visible = screen.slice(top, top + bodyHeight);
-  const title = ` Event details  Tab/→ links · y copy · r resource events · v JSON · Esc close `;
+  return { screen, selectedLine };
+}
+
+/** Lines of content below the panel's title. */
+export function detailBodyHeight(height: number): number {
+  return Math.max(1, height - 1);
+}
+
+/** First visible line: the scroll position, moved just enough to show the selected link. */
+export function detailTop(layout: DetailLayout, scroll: number, bodyHeight: number): number {
+  const maxTop = Math.max(0, layout.screen.length - bodyHeight);
+  let top = Math.max(0, Math.min(scroll, maxTop));
+  const sel = layout.selectedLine;
+  if (sel >= 0 && (sel < top || sel >= top + bodyHeight)) top = Math.max(0, Math.min(sel - Math.floor(bodyHeight / 2), maxTop));
+  return top;
+}
+
+export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyperlinks }: DetailPanelProps) {
+  const theme = useTheme();
+  const model = useMemo(() => buildDetail(row, zone), [row, zone]);
+  const inner = Math.max(10, width - 2);
+  const layout = useMemo(() => layoutDetail(model, width, linkIndex), [model, width, linkIndex]);
+  const bodyHeight = detailBodyHeight(height);
+  const top = detailTop(layout, scroll, bodyHeight);
+  const visible = layout.screen.slice(top, top + bodyHeight);
+  const more = layout.screen.length > bodyHeight ? ` ${top + 1}-${Math.min(layout.screen.length, top + bodyHeight)}/${layout.screen.length} PgUp/PgDn ·` : '';
+  const title = ` Event details${more} Tab/→ links · y copy · r resource events · v JSON · Esc close `;
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>

@@ -62,8 +62,8 @@ const QUIT: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles'];
 export const KEYMAP: readonly KeyBinding[] = [
   { action: 'up', keys: [{ named: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'previous row (newer)', modes: NAV },
   { action: 'down', keys: [{ named: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'next row (older)', modes: NAV },
-  { action: 'pageUp', keys: [{ named: 'pageUp' }, { char: 'b', ctrl: true }], label: 'PgUp', description: 'page up', modes: NAV },
-  { action: 'pageDown', keys: [{ named: 'pageDown' }, { char: 'f', ctrl: true }, { char: ' ' }], label: 'PgDn/Space', description: 'page down', modes: NAV },
+  { action: 'pageUp', keys: [{ named: 'pageUp' }, { char: 'b', ctrl: true }], label: 'PgUp', description: 'page up (in the details: scroll the panel)', modes: NAV },
+  { action: 'pageDown', keys: [{ named: 'pageDown' }, { char: 'f', ctrl: true }, { char: ' ' }], label: 'PgDn/Space', description: 'page down (in the details: scroll the panel)', modes: NAV },
   { action: 'top', keys: [{ char: 'g' }, { named: 'home' }], label: 'g/Home', description: 'newest (top) and follow', modes: NAV },
   { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'oldest (bottom)', modes: NAV },
   { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE },

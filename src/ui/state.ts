@@ -104,7 +104,16 @@ export function reducer(state: UiState, action: UiAction): UiState {
       const moved = to !== from;
       // In the detail panel the arrows step through events, and the panel follows.
       const detailRow = state.mode === 'detail' && moved ? rows[to]! : state.detailRow;
-      return { ...state, anchor: rows[to]!, follow, offset, newestWhenLeft, detailRow, linkIndex: moved ? -1 : state.linkIndex };
+      return {
+        ...state,
+        anchor: rows[to]!,
+        follow,
+        offset,
+        newestWhenLeft,
+        detailRow,
+        linkIndex: moved ? -1 : state.linkIndex,
+        scroll: moved && state.mode === 'detail' ? 0 : state.scroll,
+      };
     }
     case 'followNewest':
       return { ...state, follow: true, anchor: null, offset: 0, newestWhenLeft: null, linkIndex: -1 };
@@ -117,6 +126,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
         mode: 'detail',
         detailRow: action.row,
         linkIndex: -1,
+        scroll: 0,
         anchor: action.row,
         follow: false,
         newestWhenLeft: state.follow ? action.row : state.newestWhenLeft,

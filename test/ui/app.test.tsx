@@ -6,7 +6,7 @@ import { EventStore } from '../../src/store/eventStore.js';
 import { displayWidth } from '../../src/term/width.js';
 import { App, type AppController, type PluginViewProps } from '../../src/ui/App.js';
 import { KEYMAP } from '../../src/ui/keys.js';
-import { makeRow, makeRows } from './fixtures.js';
+import { makeRow, makeRows, refreshText } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
 const PLAIN = { NO_COLOR: '1' };
@@ -155,9 +155,26 @@ describe('detail panel', () => {
     expect(fitsTerminal(frame, 80, 24)).toBe(true);
   });
 
+  it('scrolls long details with PgDn/PgUp while the arrows step through events', async () => {
+    const rows = makeRows(3);
+    rows[2]!.resources = Array.from({ length: 8 }, (_, i) => ({ type: 'AWS::S3::Bucket', name: `bucket-number-${i}`, arn: '', accountId: '' }));
+    const h = mount(storeWith(rows), 80, 24);
+    await h.waitFor((f) => f.includes('Event2'));
+    let frame = await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    expect(frame).not.toContain('bucket-number-7');
+    await h.press(KEYS.pageDown, (f) => !f.includes('Event time '));
+    frame = await h.press(KEYS.pageDown, (f) => f.includes('bucket-number-7'));
+    expect(frame).not.toContain('Event time ');
+    await h.press(KEYS.pageUp, (f) => !f.includes('bucket-number-7'));
+    await h.press(KEYS.pageUp, (f) => f.includes('Event time '));
+    frame = await h.press(KEYS.down, (f) => f.includes('Event1') && !f.includes('bucket-number'));
+    expect(fitsTerminal(frame, 80, 24)).toBe(true);
+  });
+
   it('copies the selected link with OSC 52 and jumps to the resource timeline with r', async () => {
     const rows = makeRows(5);
     rows[4]!.resources = [{ type: 'AWS::S3::Bucket', name: 'prod-bucket', arn: 'arn:aws:s3:::prod-bucket', accountId: '' }];
+    refreshText(rows[4]!);
     const store = storeWith(rows);
     const h = mount(store);
     await h.waitFor((f) => f.includes('Event4'));

@@ -1,3 +1,4 @@
+import { buildSearchText } from '../../src/model/searchText.js';
 import type { EventRow } from '../../src/model/types.js';
 
 let counter = 0;
@@ -6,7 +7,7 @@ let counter = 0;
 export function makeRow(overrides: Partial<EventRow> = {}): EventRow {
   counter++;
   const id = overrides.id ?? `evt-${counter}`;
-  return {
+  const row: EventRow = {
     id,
     time: Date.UTC(2024, 2, 5, 14, 0, 0) + counter * 1000,
     timeRaw: '',
@@ -36,6 +37,14 @@ export function makeRow(overrides: Partial<EventRow> = {}): EventRow {
     seq: -1,
     ...overrides,
   };
+  row.text = overrides.text ?? buildSearchText(row);
+  return row;
+}
+
+/** Recomputes the search text after a test changed a row's fields. */
+export function refreshText(row: EventRow): EventRow {
+  row.text = buildSearchText(row);
+  return row;
 }
 
 /** `count` rows, one second apart, oldest first, with names that tell them apart (Event0, Event1, ...). */
