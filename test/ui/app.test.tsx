@@ -218,6 +218,24 @@ describe('JSON view', () => {
   });
 });
 
+describe('links and copies at their limits', () => {
+  it('wraps links in OSC 8 where the terminal supports it, keeping the URL as text', async () => {
+    const h = mount(storeWith(makeRows(2)), 120, 30, { env: { NO_COLOR: '1', FORCE_HYPERLINK: '1' } });
+    await h.waitFor((f) => f.includes('Event1'));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    expect(frame).toMatch(/\u001b\]8;;https:\/\/us-east-1\.console\.aws\.amazon\.com\/ec2\/[^\u001b]+\u001b\\https:\/\/us-east-1\.console/);
+  });
+
+  it('says so on the status line when the JSON is too big to copy', async () => {
+    const big = { eventName: 'Big', blob: 'x'.repeat(200_000) };
+    const h = mount(storeWith(makeRows(2)), 100, 30, { readRecord: async () => big });
+    await h.waitFor((f) => f.includes('Event1'));
+    await h.press('v', (f) => f.includes('"eventName"'));
+    await h.press('y', (f) => f.includes('Not copied'));
+    expect(h.stdout.clipboard).toHaveLength(0);
+  });
+});
+
 describe('query bar', () => {
   it('filters as you type, keeps a valid query on Enter, shows parse errors while the last valid query stays applied', async () => {
     const store = storeWith(makeRows(30));
