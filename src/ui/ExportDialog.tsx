@@ -46,8 +46,9 @@ export function ExportDialog({ store, rows, queryText, width, height, onClose, s
   const job = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [state, dispatch] = useReducer(dialogReducer, null, () => {
     const current = session.getSnapshot();
-    if (current.status === 'running') return { ...initialDialogState(now(), current.format, 'running'), path: current.path, pathEdited: true };
-    if (current.status === 'done' && !current.seen) return { ...initialDialogState(now(), current.format, 'done'), path: current.path, pathEdited: true };
+    // The running or finished download shows its own path; the form behind it starts fresh.
+    if (current.status === 'running') return initialDialogState(now(), current.format, 'running');
+    if (current.status === 'done' && !current.seen) return initialDialogState(now(), current.format, 'done');
     return initialDialogState(now());
   });
 

@@ -78,6 +78,13 @@ export interface InsightCells {
   change: string;
 }
 
+/** formatPerMinute, or a short exponent form (`8.8e-5`) when that would not fit `width`. */
+export function perMinuteIn(value: number | null, width: number): string {
+  const text = formatPerMinute(value);
+  if (text.length <= width || value === null || !Number.isFinite(value)) return text;
+  return value.toExponential(1).replace('e+', 'e');
+}
+
 export function insightCells(insight: Insight, zone: TimeZoneMode): InsightCells {
   const change = rateChange(insight);
   return {
@@ -87,8 +94,8 @@ export function insightCells(insight: Insight, zone: TimeZoneMode): InsightCells
     start: `${formatInsightTime(insight.start, zone)}${insight.startDerived ? '*' : ''}`,
     end: insight.end === null ? 'ongoing' : formatInsightTime(insight.end, zone),
     duration: formatMinutes(insightDurationMinutes(insight)),
-    baseline: formatPerMinute(insight.baselineAverage),
-    average: formatPerMinute(insight.insightAverage),
+    baseline: perMinuteIn(insight.baselineAverage, 6),
+    average: perMinuteIn(insight.insightAverage, 7),
     change: change.arrow ? `${change.arrow} ${change.label}` : change.label,
   };
 }
@@ -290,7 +297,7 @@ export function attributionLines(tables: AttributionTable[], width: number): Arr
     out.push({ text: 'No attributions in these Insights records.', kind: 'row' });
     return out;
   }
-  const numbers = 30; // "  insight    share  baseline  share"
+  const numbers = 4 * 1 + 8 + 5 + 8 + 5; // four gaps, insight, share, baseline, share
   const valueWidth = Math.max(8, Math.min(80, width - numbers - 2));
   const header = `  ${fit('', valueWidth)} ${padStart('Insight', 8)} ${padStart('share', 5)} ${padStart('Baseline', 8)} ${padStart('share', 5)}`;
   for (const table of tables) {
@@ -298,8 +305,8 @@ export function attributionLines(tables: AttributionTable[], width: number): Arr
     out.push({ text: truncate(header, width), kind: 'header' });
     for (const row of table.rows) {
       const value = fit(sanitize(row.value), valueWidth);
-      const line = `  ${value} ${padStart(formatPerMinute(row.insightAverage), 8)} ${padStart(formatShare(row.insightShare), 5)} ${padStart(
-        formatPerMinute(row.baselineAverage),
+      const line = `  ${value} ${padStart(perMinuteIn(row.insightAverage, 8), 8)} ${padStart(formatShare(row.insightShare), 5)} ${padStart(
+        perMinuteIn(row.baselineAverage, 8),
         8,
       )} ${padStart(formatShare(row.baselineShare), 5)}`;
       out.push({ text: truncate(line, width), kind: row.isOther ? 'other' : 'row' });

@@ -8,7 +8,7 @@ import { compileQuery } from '../../src/query/index.js';
 import { displayWidth } from '../../src/term/width.js';
 import { App, type PluginViewProps } from '../../src/ui/App.js';
 import { InsightsView } from '../../src/ui/InsightsView.js';
-import { chartLines, insightsLayout, lineText, listWindow } from '../../src/ui/insightsModel.js';
+import { chartLines, insightsLayout, lineText, listWindow, perMinuteIn } from '../../src/ui/insightsModel.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 import { sampleRows, sampleStore } from './insights-fixtures.js';
 
@@ -207,6 +207,13 @@ describe('chart and layout helpers', () => {
     expect(text[3]).toBe(' 0 ┤-▃██▃-');
     expect(text[4]).toBe('   └──^^──');
     expect(text[5]).toContain('03-05 14:00');
+  });
+
+  it('fits tiny averages into narrow columns', () => {
+    expect(perMinuteIn(0.0000882, 6)).toBe('8.8e-5');
+    expect(perMinuteIn(0.0021, 6)).toBe('0.0021');
+    expect(perMinuteIn(9.2941, 7)).toBe('9.29');
+    expect(perMinuteIn(null, 6)).toBe('—');
   });
 
   it('keeps the selected Insight in the list window', () => {
