@@ -203,6 +203,7 @@ describe('JSON view', () => {
     for (let i = 0; i < 60; i++) (record.nested as Record<string, number>)[`k${i}`] = i;
     const h = mount(store, 100, 30, { readRecord: async () => record });
     await h.waitFor((f) => f.includes('Event2'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
     let frame = await h.press('v', (f) => f.includes('"eventName"'));
     expect(frame).toContain('\\u001b]52;c;SGk=\\u0007evil \\x9b2J \\u202etxt');
     expect(frame).not.toContain('\u001b');
@@ -214,7 +215,9 @@ describe('JSON view', () => {
     await h.press('y', (f) => f.includes('Copied the event JSON'));
     const payload = /\]52;c;([A-Za-z0-9+/=]+)/.exec(h.stdout.clipboard.at(-1)!)![1]!;
     expect(JSON.parse(Buffer.from(payload, 'base64').toString())).toEqual(record);
-    await h.press(KEYS.escape, (f) => !f.includes('"eventName"'));
+    // Two Esc in one chunk leave the JSON view and then the details.
+    const back = await h.press(KEYS.escape + KEYS.escape, (f) => !f.includes('"eventName"') && !f.includes('Event details'));
+    expect(selectedLine(back)).toContain('Event2');
   });
 });
 
