@@ -1,0 +1,315 @@
+/**
+ * Hostile strings end to end: attacker-chosen values in every field a row
+ * carries, drawn by the dashboard's real EventList and DetailPanel (Ink,
+ * NO_COLOR, so any escape byte in a frame is a leak), and written by the
+ * real CSV exporter then read back with csv-parse. Seeded; the seed is in
+ * every failure message (replay with TRAILTOP_SEED=<seed>).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { render } from 'ink-testing-library';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CSV_COLUMNS, CSV_HEADERS, exportRows } from '../../src/export/index.js';
+import type { EventRow } from '../../src/model/types.js';
+import { displayWidth } from '../../src/term/width.js';
+import { COLUMN_GAP, layoutColumns } from '../../src/ui/columns.js';
+import { DetailPanel } from '../../src/ui/DetailPanel.js';
+import { EventList, GUTTER } from '../../src/ui/EventList.js';
+import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
+import { int, pick, rng, seedFor, withSeed } from './random.js';
+
+const SEED = seedFor(0xb1d1);
+
+/** Terminal control introducers and the escape sequences built from them. */
+const SEQUENCES = [
+  '\u001b[2J', // CSI clear screen
+  '\u001b[31;1m', // CSI colour
+  '\u001b[1;1H', // CSI cursor home
+  '\u009b2J', // 8-bit CSI
+  '\u001b]0;owned title\u0007', // OSC 0 window title
+  '\u001b]8;;https://evil.example/\u001b\\click\u001b]8;;\u001b\\', // OSC 8 hyperlink
+  '\u001b]52;c;ZWNobyBwd25lZA==\u0007', // OSC 52 clipboard write
+  '\u001bP+q544e\u001b\\', // DCS
+  '\u001b_Gf=100;AAAA\u001b\\', // APC (kitty graphics)
+  '\u009d0;title\u009c', // 8-bit OSC ... ST
+  '\u001bc', // RIS reset
+  '\u202e', // right-to-left override
+  '\u202a\u202b\u202c\u202d',
+  '\u2066\u2067\u2068\u2069', // isolates
+  '\u200e\u200f\u061c', // marks
+  '\u2028\u2029', // line / paragraph separators
+  '\r\n\t\b\u0007\u0000\u007f',
+];
+
+const ORDINARY = ['alice', 'Zoë', 'café', 'naïve', 'Ångström', '東京', '中文用户', 'ｆｕｌｌ', '한국어', '😀', '👍🏽', '🇯🇵', '👩‍💻', 'e\u0301', 'İstanbul', 'ß', 'Ωμέγα'];
+
+/** Every C0 and C1 control, DEL, and the bidi/separator code points, one by one. */
+const CONTROLS = [
+  ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c)),
+  '\u007f',
+  ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(0x80 + c)),
+  '\u061c',
+  '\u200e',
+  '\u200f',
+  ...'\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029',
+];
+
+/** What no frame may hold: C0 (but newline, which separates frame lines), DEL, C1, bidi controls, separators, lone surrogates. */
+const LEAK = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function hostileString(random: () => number, maxParts = 8): string {
+  let text = '';
+  for (let parts = int(random, 1, maxParts); parts > 0; parts--) {
+    const kind = int(random, 0, 9);
+    if (kind <= 2) text += pick(random, SEQUENCES);
+    else if (kind <= 4) text += pick(random, CONTROLS);
+    else if (kind <= 6) text += pick(random, ORDINARY);
+    else if (kind === 7) text += pick(random, ['\ud800', '\udfff', 'x\ud83dy']); // lone surrogates
+    else if (kind === 8) text += 'W'.repeat(int(random, 1, 4) === 1 ? 5_000 : 12); // very long runs
+    else text += pick(random, ['s3', '=cmd|', 'arn:aws:iam::1:role/R', ' ', '"', ',', ';', '\\x1b']);
+  }
+  return text;
+}
+
+let serial = 0;
+
+/** A row with a hostile value in every string the list, the details and the CSV show. */
+function hostileRow(random: () => number, marker: string): EventRow {
+  serial++;
+  const h = () => hostileString(random);
+  const insight = random() < 0.15;
+  return {
+    id: `${h()}-${serial}`,
+    time: Date.UTC(2024, 2, 5, 12, 0, 0) + serial * 1000,
+    timeRaw: '',
+    name: h(),
+    source: h(),
+    region: h(),
+    actor: h(),
+    identityType: h(),
+    principalArn: h(),
+    userNames: [h()],
+    account: h(),
+    recipientAccount: h(),
+    accessKey: h(),
+    sourceIp: h(),
+    userAgent: h(),
+    errorCode: marker,
+    errorMessage: h(),
+    readOnly: random() < 0.5,
+    eventType: insight ? 'AwsCloudTrailInsight' : h(),
+    category: h(),
+    requestId: h(),
+    sharedEventId: h(),
+    resources: Array.from({ length: int(random, 0, 3) }, () => ({ type: h(), name: h(), arn: h(), accountId: h() })),
+    insight: insight
+      ? {
+          state: h(),
+          eventSource: h(),
+          eventName: h(),
+          insightType: h(),
+          errorCode: '',
+          baselineAverage: 1,
+          insightAverage: 3,
+          insightDuration: 5,
+          baselineDuration: 10080,
+          attributions: [{ attribute: h(), insight: [{ value: h(), average: 2 }], baseline: [{ value: h(), average: 1 }] }],
+        }
+      : null,
+    ref: { file: '/nonexistent/hostile.json', index: serial },
+    text: '',
+    seq: serial,
+  };
+}
+
+const plain = makeTheme(false);
+
+function renderList(rows: EventRow[], width: number): string {
+  const app = render(
+    <ThemeContext.Provider value={plain}>
+      <EventList rows={rows} window={{ top: 0, end: rows.length, cursor: 0 }} width={width} height={rows.length + 1} zone="utc" emptyText="none" />
+    </ThemeContext.Provider>,
+  );
+  const frame = app.lastFrame() ?? '';
+  app.unmount();
+  return frame;
+}
+
+function renderDetail(row: EventRow, width: number, height: number): string {
+  const app = render(
+    <ThemeContext.Provider value={plain}>
+      <DetailPanel row={row} zone="utc" linkIndex={-1} scroll={0} width={width} height={height} hyperlinks={false} />
+    </ThemeContext.Provider>,
+  );
+  const frame = app.lastFrame() ?? '';
+  app.unmount();
+  return frame;
+}
+
+function describeLeak(frame: string): string {
+  const m = LEAK.exec(frame);
+  if (!m) return '';
+  const at = m.index;
+  return `U+${m[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${at}: ${JSON.stringify(frame.slice(Math.max(0, at - 30), at + 30))}`;
+}
+
+// ink-testing-library draws on a 100-column stdout.
+const WIDTH = 100;
+const MARK = 'ZQ#';
+
+describe(`hostile strings on screen (seed ${SEED})`, () => {
+  it('no control byte reaches a rendered list frame, and every column starts at the same cell on every row', () => {
+    const random = rng(SEED);
+    const columns = layoutColumns(WIDTH - GUTTER);
+    // The error column (last at this width) holds a marker; every cell before it is hostile.
+    const errorColumn = columns.findIndex((c) => c.def.id === 'error');
+    const markOffset = GUTTER + columns.slice(0, errorColumn).reduce((sum, c) => sum + c.width + COLUMN_GAP, 0);
+    for (let round = 0; round < 12; round++) {
+      const rows = Array.from({ length: 20 }, () => hostileRow(random, MARK));
+      withSeed(SEED, `list round ${round}`, () => {
+        const frame = renderList(rows, WIDTH);
+        expect(describeLeak(frame)).toBe('');
+        const lines = frame.split('\n');
+        expect(lines.length).toBe(rows.length + 1);
+        for (const line of lines.slice(1)) {
+          expect(displayWidth(line)).toBeLessThanOrEqual(WIDTH);
+          const at = line.indexOf(MARK);
+          expect(at, `marker missing in ${JSON.stringify(line)}`).toBeGreaterThan(0);
+          expect(displayWidth(line.slice(0, at)), `misaligned row ${JSON.stringify(line)}`).toBe(markOffset);
+        }
+      });
+    }
+  });
+
+  it('ordinary Unicode (CJK, emoji, accents) comes through intact, and rows stay aligned', () => {
+    const random = rng(SEED + 1);
+    const columns = layoutColumns(WIDTH - GUTTER);
+    const nameColumn = columns.find((c) => c.def.id === 'name')!;
+    const errorColumn = columns.findIndex((c) => c.def.id === 'error');
+    const markOffset = GUTTER + columns.slice(0, errorColumn).reduce((sum, c) => sum + c.width + COLUMN_GAP, 0);
+    for (let round = 0; round < 6; round++) {
+      const rows = Array.from({ length: 20 }, () => {
+        const row = hostileRow(random, MARK);
+        // Short ordinary text in the name and user columns; they must show exactly.
+        let name = '';
+        while (displayWidth(name) < nameColumn.width - 4) name += pick(random, ORDINARY);
+        while (displayWidth(name) > nameColumn.width - 1) name = [...name].slice(0, -1).join('');
+        row.name = name;
+        row.actor = pick(random, ORDINARY);
+        row.userAgent = `${pick(random, ORDINARY)} ${pick(random, ORDINARY)}`;
+        return row;
+      });
+      withSeed(SEED, `unicode round ${round}`, () => {
+        const frame = renderList(rows, WIDTH);
+        expect(describeLeak(frame)).toBe('');
+        const lines = frame.split('\n').slice(1);
+        rows.forEach((row, i) => {
+          expect(lines[i]).toContain(row.name);
+          expect(lines[i]).toContain(row.actor);
+          expect(displayWidth(lines[i]!.slice(0, lines[i]!.indexOf(MARK)))).toBe(markOffset);
+        });
+        const detail = renderDetail(rows[0]!, WIDTH, 60);
+        expect(describeLeak(detail)).toBe('');
+        expect(detail, detail).toContain(rows[0]!.actor);
+        expect(detail).toContain(rows[0]!.userAgent);
+      });
+    }
+  });
+
+  it('no control byte reaches a rendered detail panel, and no line is wider than the panel', () => {
+    const random = rng(SEED + 2);
+    for (let n = 0; n < 40; n++) {
+      const row = hostileRow(random, hostileString(random));
+      const width = pick(random, [60, 80, 100]);
+      withSeed(SEED, `detail #${n} at width ${width}`, () => {
+        const frame = renderDetail(row, width, 60);
+        expect(describeLeak(frame)).toBe('');
+        for (const line of frame.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(WIDTH);
+        expect(frame).toContain('Event details');
+      });
+    }
+  });
+
+  it('every single control code point, alone in each field, is shown as a visible escape and never raw', () => {
+    for (const control of CONTROLS) {
+      const row = hostileRow(rng(control.charCodeAt(0)), MARK);
+      for (const key of ['name', 'source', 'actor', 'userAgent', 'errorMessage', 'sourceIp', 'accessKey', 'region'] as const) row[key] = `a${control}b`;
+      row.resources = [{ type: `t${control}`, name: `n${control}`, arn: '', accountId: '' }];
+      const frames = [renderList([row], WIDTH), renderDetail(row, WIDTH, 60)];
+      for (const frame of frames) {
+        expect(describeLeak(frame), `U+${control.charCodeAt(0).toString(16)}`).toBe('');
+        // The byte is shown (as \xNN, \uNNNN, \t, \n, \r), not dropped: the investigator sees it was there.
+        expect(frame).toMatch(/a\\(x[0-9a-f]{2}|u[0-9a-f]{4}|[tnr])b/);
+      }
+    }
+  });
+});
+
+describe(`hostile strings in CSV (seed ${SEED})`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trailtop-csv-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A spreadsheet formula trigger at the start, possibly after white space (cloudtrail.md section 5). */
+  const FORMULA = /^\s*[=+\-@\t\r\n\u0000\uff1d\uff0b\uff0d\uff20]/;
+  const csvValue = (random: () => number): string => {
+    const lead = pick(random, ['', '', ' ', '  ', '\t', '\u00a0', '\r\n', '\n', '\u3000']);
+    const trigger = pick(random, ['', '', '=', '+', '-', '@', '\u0000', '\uff1d', '\uff0b', '\uff0d', '\uff20', "'", '"']);
+    const body = pick(random, [
+      'HYPERLINK("https://evil.example","click")',
+      'cmd|\' /C calc\'!A0',
+      '1+1',
+      'SUM(A1:A9)',
+      'alice',
+      '東京',
+      'a,b;c',
+      'quote "inside"',
+      'line\r\nbreak',
+      '',
+      hostileString(random, 3),
+    ]);
+    return `${lead}${trigger}${body}`;
+  };
+
+  it('no cell read back by csv-parse starts with a formula trigger unless it starts with a quote, and values round-trip', async () => {
+    const random = rng(SEED + 3);
+    const rows: EventRow[] = [];
+    for (let n = 0; n < 400; n++) {
+      const row = hostileRow(random, csvValue(random));
+      row.id = csvValue(random);
+      row.actor = csvValue(random);
+      row.name = csvValue(random);
+      row.source = csvValue(random);
+      row.accessKey = csvValue(random);
+      row.region = csvValue(random);
+      row.sourceIp = csvValue(random);
+      row.resources = Array.from({ length: int(random, 0, 2) }, () => ({ type: csvValue(random), name: csvValue(random), arn: '', accountId: '' }));
+      if (random() < 0.1) {
+        row.time = Number.NaN;
+        row.timeRaw = csvValue(random);
+      }
+      rows.push(row);
+    }
+    const target = join(dir, 'hostile.csv');
+    const result = await exportRows({ rows, format: 'csv', target, overwrite: true });
+    expect(result.written).toBe(rows.length);
+    const table = parse(readFileSync(target, 'utf8'), { bom: true, relax_column_count: false }) as string[][];
+    expect(table[0]).toEqual([...CSV_HEADERS]);
+    expect(table.length).toBe(rows.length + 1);
+    rows.forEach((row, r) => {
+      withSeed(SEED, `CSV row ${r}`, () => {
+        const cells = table[r + 1]!;
+        expect(cells.length).toBe(CSV_COLUMNS.length);
+        CSV_COLUMNS.forEach((column, c) => {
+          const cell = cells[c]!;
+          // The file is UTF-8: a lone surrogate in a log string can only come back as U+FFFD.
+          const value = Buffer.from(column.value(row), 'utf8').toString('utf8');
+          if (FORMULA.test(cell)) expect(cell.startsWith("'"), `${column.header} cell ${JSON.stringify(cell)}`).toBe(true);
+          const expected = FORMULA.test(value) ? `'${value}` : value;
+          expect(cell, `${column.header} of row ${r}`).toBe(expected);
+        });
+      });
+    });
+  });
+});
