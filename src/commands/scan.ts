@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { loadFolder } from '../ingest/scanFolder.js';
-import { compileQuery, type CompiledQuery } from '../query/index.js';
+import { compileQuery, Vocabulary, type CompiledQuery } from '../query/index.js';
 import { EventStore } from '../store/eventStore.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, parseCommandArgs, UsageError } from './args.js';
@@ -44,8 +44,10 @@ export async function runScan(argv: string[]): Promise<number> {
 
   const source = combineFilter(values.filter, values.since, values.until);
   let query: CompiledQuery | null = null;
+  // Fuzzy words mean the same here as in the dashboard: the vocabulary grows as files load.
+  const vocabulary = new Vocabulary();
   if (source.trim() !== '') {
-    const compiled = compileQuery(source, { now: Date.now() });
+    const compiled = compileQuery(source, { now: Date.now(), vocabulary });
     if (!compiled.ok) {
       const { message, position, hint } = compiled.error;
       process.stderr.write(`trailtop: bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}\n`);
@@ -72,6 +74,7 @@ export async function runScan(argv: string[]): Promise<number> {
   await loadFolder(dir, store, {
     onFile: query
       ? (result) => {
+          vocabulary.addRows(result.rows);
           for (const row of result.rows) if (query.test(row)) matchedRead++;
         }
       : undefined,
@@ -118,7 +121,12 @@ export function formatSummary(s: ScanSummary): string {
       (s.filter ? ` (matching; ${s.events.total} unique in the folder)` : '') +
       (s.events.badTime > 0 ? `, ${s.events.badTime} with an unreadable time` : ''),
     `Time      ${s.time.first ?? '-'} .. ${s.time.last ?? '-'} (UTC)`,
-    `Insights  ${plural(s.events.insights, 'event')}`,
+    `Insights  ${plural(s.events.insights, 'event')}${s.insights.length > 0 ? `, ${plural(s.insights.length, 'Insight')}` : ''}`,
+    ...s.insights.map(
+      (i) =>
+        `  ${sanitize(i.eventName)} (${sanitize(i.eventSource)}) ${sanitize(i.insightType)}${i.errorCode ? ` ${sanitize(i.errorCode)}` : ''}: ` +
+        `${i.start ?? '?'} .. ${i.end ?? 'ongoing'}, baseline ${i.baselineAverage ?? '-'}/min, insight ${i.insightAverage ?? '-'}/min, ${i.eventsOnDisk} events on disk`,
+    ),
     ...table('Top event names', s.topEventNames),
     ...table('Top actors', s.topActors),
     ...table(

@@ -5,6 +5,7 @@
 import type { EventStore } from '../store/eventStore.js';
 import type { BadFile, EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
+import { isInsightRow, pairInsights, summarizeInsights, type InsightSummary } from '../model/insights.js';
 
 export interface Count {
   name: string;
@@ -40,8 +41,8 @@ export interface ScanSummary {
   topEventNames: Count[];
   topActors: Count[];
   errorsByCode: { code: string; count: number }[];
-  // An `insights` section (Start/End pairs, statistics) belongs here once
-  // src/model/insights.ts exists: build it in summarizeStore from the same rows.
+  /** Insights Start/End pairs among the counted events, with the events behind each span on disk. */
+  insights: InsightSummary[];
 }
 
 export interface SummaryOptions {
@@ -80,9 +81,11 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
   let badTime = 0;
   let first = Infinity;
   let last = -Infinity;
+  const insightRows: EventRow[] = [];
   for (const row of store.log()) {
     if (matcher && !matcher.test(row)) continue;
     unique++;
+    if (isInsightRow(row)) insightRows.push(row);
     bump(names, row.name || '(none)');
     bump(actors, row.actor || '(none)');
     if (row.errorCode) bump(errors, row.errorCode);
@@ -123,5 +126,7 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
     topEventNames: topOf(names, top),
     topActors: topOf(actors, top),
     errorsByCode: topOf(errors, Math.max(top, 50)).map(({ name, count }) => ({ code: name, count })),
+    // eventsOnDisk counts every event in the folder, not only matching ones: it says what the logs hold behind the span.
+    insights: summarizeInsights(pairInsights(insightRows), store.log()),
   };
 }
