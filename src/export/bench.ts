@@ -100,14 +100,26 @@ export function inMemoryRecords(records: readonly RawRecord[]): RecordsReader {
 
 export interface ExportBenchFigures {
   rows: number;
-  /** csv-stringify alone on the same cells, rows a second: the baseline. */
+  /** csv-stringify alone on the same rows' plain cells (no guard), rows a second: the baseline. */
   csvStringifyRowsPerSecond: number;
   /** exportRows to a file, end to end (cells, guard, csv-stringify, temp file, fsync, rename). */
   csvExportRowsPerSecond: number;
   csvBytes: number;
-  /** exportRows JSON to a file, with records already parsed in memory. */
+  /** exportRows JSON to a file, end to end. */
   jsonExportRowsPerSecond: number;
   jsonBytes: number;
+  /** Where the JSON records came from: read back from their files, or synthetic records in memory. */
+  jsonSource: 'files' | 'memory';
+}
+
+export interface BenchExportOptions {
+  /**
+   * Rows loaded from a real folder (store.rows()): JSON then reads every
+   * record back from its file, as a user's export does. Without them,
+   * `count` synthetic rows and in-memory records are used.
+   */
+  rows?: readonly EventRow[];
+  count?: number;
 }
 
 function rowsPerSecond(count: number, startedAt: bigint): number {
@@ -115,25 +127,39 @@ function rowsPerSecond(count: number, startedAt: bigint): number {
   return count / seconds;
 }
 
+function plainCells(row: EventRow): string[] {
+  return [
+    row.id,
+    new Date(row.time).toISOString(),
+    row.actor,
+    row.name,
+    row.source,
+    row.resources.map((r) => r.type).join(', '),
+    row.resources.map((r) => r.name).join(', '),
+    row.accessKey,
+    row.region,
+    row.errorCode,
+    row.sourceIp,
+    String(row.readOnly),
+  ];
+}
+
 /**
- * Measures CSV and JSON export of `count` synthetic rows in a temp folder.
- * The baseline stringifies the same rows' plain cells with csv-stringify into
- * a sink that discards them, in the same run.
+ * Measures CSV and JSON export in a temp folder. The baseline turns the same
+ * rows into plain cells and stringifies them with csv-stringify, in batches,
+ * into a sink that discards them, in the same run.
  */
-export async function benchExport(count = 1_000_000, rows = syntheticRows(count)): Promise<ExportBenchFigures> {
+export async function benchExport(options: BenchExportOptions = {}): Promise<ExportBenchFigures> {
+  const rows = options.rows ?? syntheticRows(options.count ?? 1_000_000);
   const dir = await mkdtemp(join(tmpdir(), 'trailtop-bench-export-'));
   try {
     let started = process.hrtime.bigint();
     const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-    const cells = (row: EventRow): string[] => [
-      row.id, new Date(row.time).toISOString(), row.actor, row.name, row.source,
-      row.resources.map((r) => r.type).join(', '), row.resources.map((r) => r.name).join(', '),
-      row.accessKey, row.region, row.errorCode, row.sourceIp, String(row.readOnly),
-    ];
-    discard.write(stringify([CSV_HEADERS as string[]], { quoted: true }));
-    for (let i = 0; i < rows.length; i += 2000) {
-      const batch = rows.slice(i, i + 2000).map(cells);
-      discard.write(stringify(batch, { quoted: true }));
+    const stringifyOptions = { quoted: true } as const;
+    discard.write(stringify([CSV_HEADERS as string[]], stringifyOptions));
+    for (let i = 0; i < rows.length; i += 250) {
+      const batch = rows.slice(i, i + 250).map(plainCells);
+      discard.write(stringify(batch, stringifyOptions));
     }
     const csvStringifyRowsPerSecond = rowsPerSecond(rows.length, started);
 
@@ -143,12 +169,21 @@ export async function benchExport(count = 1_000_000, rows = syntheticRows(count)
     const csvBytes = (await stat(csv.path)).size;
     await rm(csv.path);
 
-    const records = rows.map(syntheticRecord);
+    const fromFiles = options.rows !== undefined;
+    const readRecords = fromFiles ? undefined : inMemoryRecords(rows.map(syntheticRecord));
     started = process.hrtime.bigint();
-    const json = await exportRows({ rows, format: 'json', target: join(dir, 'out.json'), readRecords: inMemoryRecords(records) });
+    const json = await exportRows({ rows, format: 'json', target: join(dir, 'out.json'), ...(readRecords ? { readRecords } : {}) });
     const jsonExportRowsPerSecond = rowsPerSecond(rows.length, started);
     const jsonBytes = (await stat(json.path)).size;
-    return { rows: rows.length, csvStringifyRowsPerSecond, csvExportRowsPerSecond, csvBytes, jsonExportRowsPerSecond, jsonBytes };
+    return {
+      rows: rows.length,
+      csvStringifyRowsPerSecond,
+      csvExportRowsPerSecond,
+      csvBytes,
+      jsonExportRowsPerSecond,
+      jsonBytes,
+      jsonSource: fromFiles ? 'files' : 'memory',
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -292,3 +292,16 @@ describe('progress and responsiveness', () => {
     expect(worstGap).toBeLessThan(150);
   });
 });
+
+describe('bench helper', () => {
+  it('measures CSV against csv-stringify alone and JSON, on synthetic rows', async () => {
+    const { benchExport } = await import('../../src/export/bench.js');
+    const figures = await benchExport({ count: 3000 });
+    expect(figures.rows).toBe(3000);
+    expect(figures.csvStringifyRowsPerSecond).toBeGreaterThan(0);
+    expect(figures.csvExportRowsPerSecond).toBeGreaterThan(0);
+    expect(figures.jsonExportRowsPerSecond).toBeGreaterThan(0);
+    expect(figures.csvBytes).toBeGreaterThan(3000 * 100);
+    expect(figures.jsonSource).toBe('memory');
+  });
+});
