@@ -141,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
     } else {
       const filterUser: string = user;
       for (const set of sets) {
-        await section(`vs jq ${label(set.events)}`, figures, crashes, () => benchJq(set.dir, set.summary, filterUser, label(set.events), values.quick ? 1 : 3));
+        await section(`vs jq ${label(set.events)}`, figures, crashes, () => benchJq(set.dir, set.summary, filterUser, label(set.events), values.quick || set.events >= 1_000_000 ? 1 : 3));
       }
     }
   }
