@@ -137,6 +137,9 @@ export class ExportSession {
   /** Set by the dialog while it is on screen. */
   dialogOpen = false;
 
+  /** Resolves when the download in flight (if any) has ended. */
+  settled: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly run: ExportFn = exportRows) {}
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -169,8 +172,15 @@ export class ExportSession {
    * exists without `overwrite` ends as 'failed' without touching it (the
    * dialog asks before calling with overwrite).
    */
-  async start(options: StartOptions): Promise<JobState> {
-    if (this.running) return this.state;
+  start(options: StartOptions): Promise<JobState> {
+    if (this.running) return Promise.resolve(this.state);
+    live.add(this);
+    const done = this.runJob(options).finally(() => live.delete(this));
+    this.settled = done;
+    return done;
+  }
+
+  private async runJob(options: StartOptions): Promise<JobState> {
     const controller = new AbortController();
     this.controller = controller;
     if (options.format === 'csv') this.csvWarningShown = true;
@@ -223,6 +233,19 @@ export class ExportSession {
 }
 
 const sessions = new WeakMap<object, ExportSession>();
+/** Sessions with a download in flight, so quitting the dashboard can stop them. */
+const live = new Set<ExportSession>();
+
+/**
+ * Cancels every download in flight and waits until their temp files are gone.
+ * The dashboard calls it on its way out: a download must not go on writing
+ * (and keep the process alive) after the user quit.
+ */
+export async function cancelAllExports(): Promise<void> {
+  const running = [...live];
+  for (const session of running) session.cancel();
+  await Promise.all(running.map((session) => session.settled));
+}
 
 /** The session of one dashboard (keyed by its store), created on first use. */
 export function sessionFor(owner: object): ExportSession {

@@ -3,6 +3,7 @@ import { readRecord } from '../ingest/read.js';
 import { openFolder } from '../ingest/open.js';
 import { App, type PluginViews } from './App.js';
 import { ExportDialog } from './ExportDialog.js';
+import { cancelAllExports } from './exportModel.js';
 import { InsightsView } from './InsightsView.js';
 
 // Alternate screen on/off, cursor shown again, and a full clear used on resize.
@@ -72,6 +73,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     process.off('SIGINT', onSignal);
+    await cancelAllExports(); // a download started in the dashboard ends with it, leaving no temp file
     await opened.close();
   }
   return exitCode;

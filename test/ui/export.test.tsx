@@ -8,7 +8,7 @@ import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import type { PluginViewProps } from '../../src/ui/App.js';
 import { ExportDialog } from '../../src/ui/ExportDialog.js';
-import { dialogReducer, ExportSession, initialDialogState, resolveExportPath, type ExportFn } from '../../src/ui/exportModel.js';
+import { cancelAllExports, dialogReducer, ExportSession, initialDialogState, resolveExportPath, type ExportFn } from '../../src/ui/exportModel.js';
 import { makeRows } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
@@ -225,6 +225,17 @@ describe('download dialog', () => {
     open = open.filter((x) => x !== again.h);
     const third = mount(rows, session);
     await third.h.waitFor((f) => f.includes('Enter download'));
+  });
+
+  it('quitting the dashboard cancels a hidden download and leaves no temp file', async () => {
+    const session = sessionWith(20);
+    const setStatus = vi.fn();
+    const ended = session.start({ rows: makeRows(3000), format: 'json', path: path.join(dir, 'late.json'), overwrite: false, setStatus });
+    await vi.waitFor(() => expect(readdirSync(dir).length).toBe(1)); // the temp file
+    await cancelAllExports();
+    expect((await ended).status).toBe('cancelled');
+    expect(readdirSync(dir)).toEqual([]);
+    expect(session.running).toBe(false);
   });
 
   it('reports a failure in one line and stays usable', async () => {
