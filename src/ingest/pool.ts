@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventRow } from '../model/types.js';
+import { compactRow } from '../store/compact.js';
 import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary } from './readJob.js';
 
 export interface WorkerRequest {
@@ -36,7 +37,14 @@ interface PendingJob {
 interface Slot {
   worker: Worker;
   jobs: Map<number, PendingJob>;
+  idleTimer: NodeJS.Timeout | null;
 }
+
+/**
+ * A worker idle this long is ended: its heap (tens of MB after a big load)
+ * goes back to the system, and a new one starts in about 40 ms when a file arrives.
+ */
+const IDLE_WORKER_MS = 2_000;
 
 /**
  * Jobs each worker holds at once: one running and one waiting in its port,
@@ -89,6 +97,7 @@ export class ReadPool {
     for (const pending of this.waiting.splice(0)) pending.resolve(failed(pending.request.job.path, 'reader closed'));
     const slots = this.slots.splice(0);
     for (const slot of slots) {
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
       for (const pending of slot.jobs.values()) pending.resolve(failed(pending.request.job.path, 'reader closed'));
       slot.jobs.clear();
     }
@@ -105,6 +114,8 @@ export class ReadPool {
       if (!slot) return;
       const pending = this.waiting.shift()!;
       slot.jobs.set(pending.request.id, pending);
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      slot.idleTimer = null;
       slot.worker.ref();
       slot.worker.postMessage(pending.request);
     }
@@ -115,9 +126,13 @@ export class ReadPool {
     runReadJob(pending.request.job, pending.onRows, this.reader)
       .catch((error: unknown) => failed(pending.request.job.path, errorText(error)))
       .then((summary) => {
-        this.inlineRunning--;
-        pending.resolve(summary);
-        if (!this.closed) this.dispatch();
+        // The reader parses synchronously: without a turn of the event loop between
+        // files, a whole inline load would run as one long task and freeze timers and input.
+        setImmediate(() => {
+          this.inlineRunning--;
+          pending.resolve(summary);
+          if (!this.closed) this.dispatch();
+        });
       });
   }
 
@@ -131,19 +146,33 @@ export class ReadPool {
     return best;
   }
 
+  private retireIdle(slot: Slot): void {
+    slot.idleTimer = null;
+    const index = this.slots.indexOf(slot);
+    if (index < 0 || slot.jobs.size > 0) return;
+    this.slots.splice(index, 1);
+    void slot.worker.terminate();
+  }
+
   private spawn(): Slot {
     const worker = new Worker(this.workerUrl);
-    const slot: Slot = { worker, jobs: new Map() };
+    const slot: Slot = { worker, jobs: new Map(), idleTimer: null };
     worker.on('message', (reply: WorkerReply) => {
       const pending = slot.jobs.get(reply.id);
       if (!pending) return;
       if ('rows' in reply) {
-        pending.onRows(reply.rows);
+        const rows = reply.rows;
+        for (let k = 0; k < rows.length; k++) rows[k] = compactRow(rows[k]!);
+        pending.onRows(rows);
         return;
       }
       slot.jobs.delete(reply.id);
       // An idle worker must not keep the process alive when its owner forgets close().
-      if (slot.jobs.size === 0) worker.unref();
+      if (slot.jobs.size === 0) {
+        worker.unref();
+        slot.idleTimer = setTimeout(() => this.retireIdle(slot), IDLE_WORKER_MS);
+        slot.idleTimer.unref();
+      }
       pending.resolve('summary' in reply ? reply.summary : failed(pending.request.job.path, reply.error));
       this.dispatch();
     });
@@ -151,6 +180,7 @@ export class ReadPool {
       const index = this.slots.indexOf(slot);
       if (index < 0) return;
       this.slots.splice(index, 1);
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
       // A crashed worker (out of memory on a huge file, say) fails its files, not the load.
       for (const pending of slot.jobs.values()) pending.resolve(failed(pending.request.job.path, reason));
       slot.jobs.clear();

@@ -47,13 +47,14 @@ export class SharedValues<T> {
 
 /** An unambiguous key for a list of strings: each part length-prefixed, so no crafted value can collide with another split. */
 export function listKey(parts: readonly string[]): string {
-  let key = '';
-  for (const part of parts) key += `${part.length}:${part}`;
-  return key;
+  // join() gives one flat string; += would keep a tree of pieces alive as the table's key.
+  const pieces: string[] = [];
+  for (const part of parts) pieces.push(String(part.length), ':', part);
+  return pieces.join('');
 }
 
 export function resourcesKey(resources: readonly ResourceRef[]): string {
-  let key = '';
-  for (const r of resources) key += `${r.type.length}:${r.type}${r.name.length}:${r.name}${r.arn.length}:${r.arn}${r.accountId.length}:${r.accountId}|`;
-  return key;
+  const parts: string[] = [];
+  for (const r of resources) parts.push(r.type, r.name, r.arn, r.accountId);
+  return listKey(parts);
 }
