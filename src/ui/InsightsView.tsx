@@ -5,7 +5,7 @@ import { truncate } from '../term/width.js';
 import type { PluginViewProps } from './App.js';
 import { useStoreVersion } from './hooks/useStore.js';
 import { InsightChart } from './InsightChart.js';
-import { attributionLines, insightHeaderLine, insightListLayout, insightRowLine, insightsLayout, listWindow } from './insightsModel.js';
+import { InsightRecords, attributionLines, insightHeaderLine, insightListLayout, insightRowLine, insightsLayout, listWindow } from './insightsModel.js';
 import { splitChunk } from './keys.js';
 import { useTheme } from './theme.js';
 
@@ -24,8 +24,11 @@ const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identiti
 export function InsightsView({ store, zone, width, height, onClose, setQuery, now }: InsightsViewProps) {
   const theme = useTheme();
   const version = useStoreVersion(store);
+  const records = useMemo(() => new InsightRecords(), [store]);
+  // Only rows that arrived since the last version are looked at; pairing runs on the Insights records alone.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the store mutates in place; version says when
-  const insights = useMemo(() => pairInsights(store.rows()), [store, version]);
+  const insightRows = useMemo(() => records.update(store.log()), [records, store, version]);
+  const insights = useMemo(() => pairInsights(insightRows), [insightRows]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [tab, setTab] = useState(0);
   const found = selectedId === null ? -1 : insights.findIndex((i) => i.sharedEventId === selectedId);

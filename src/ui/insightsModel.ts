@@ -13,9 +13,34 @@ import {
   type Insight,
 } from '../model/insights.js';
 import { MINUTE } from '../model/rate.js';
+import type { EventRow } from '../model/types.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../term/width.js';
 import { formatTime, type TimeZoneMode } from './format.js';
+
+/**
+ * The Insights records of a store, read incrementally from its append-only
+ * arrival log: each update visits only the rows added since the last one, so
+ * an open Insights view costs next to nothing while millions of events load.
+ */
+export class InsightRecords {
+  private seen = 0;
+  private readonly found: EventRow[] = [];
+
+  /** The Insights records so far; a new array when any arrived since the last call. */
+  update(log: readonly EventRow[]): readonly EventRow[] {
+    const before = this.found.length;
+    for (let i = this.seen; i < log.length; i++) {
+      const row = log[i]!;
+      if (row.insight !== null) this.found.push(row);
+    }
+    this.seen = log.length;
+    if (this.found.length !== before || this.snapshot === null) this.snapshot = this.found.slice();
+    return this.snapshot;
+  }
+
+  private snapshot: EventRow[] | null = null;
+}
 
 /** What a chart cell shows; the view picks a colour per kind (none with NO_COLOR). */
 export type SegmentKind = 'axis' | 'bar' | 'spanBar' | 'baseline' | 'insight' | 'span' | 'label' | 'plain';

@@ -8,7 +8,7 @@ import { compileQuery } from '../../src/query/index.js';
 import { displayWidth } from '../../src/term/width.js';
 import { App, type PluginViewProps } from '../../src/ui/App.js';
 import { InsightsView } from '../../src/ui/InsightsView.js';
-import { chartLines, insightsLayout, lineText, listWindow, perMinuteIn } from '../../src/ui/insightsModel.js';
+import { chartLines, InsightRecords, insightsLayout, lineText, listWindow, perMinuteIn } from '../../src/ui/insightsModel.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 import { sampleRows, sampleStore } from './insights-fixtures.js';
 
@@ -207,6 +207,20 @@ describe('chart and layout helpers', () => {
     expect(text[3]).toBe(' 0 ┤-▃██▃-');
     expect(text[4]).toBe('   └──^^──');
     expect(text[5]).toContain('03-05 14:00');
+  });
+
+  it('finds Insights records incrementally from the arrival log', () => {
+    const insightRows = rows.filter((r) => r.insight !== null);
+    const others = rows.filter((r) => r.insight === null);
+    const log: EventRow[] = [...others.slice(0, 100), insightRows[0]!];
+    const records = new InsightRecords();
+    const first = records.update(log);
+    expect(first).toEqual([insightRows[0]]);
+    log.push(...others.slice(100, 200));
+    expect(records.update(log)).toBe(first); // nothing new: the same array, so memos hold
+    log.push(...insightRows.slice(1));
+    expect(records.update(log)).toEqual(insightRows);
+    expect(pairInsights(records.update(log)).map((i) => i.sharedEventId)).toEqual(insights.map((i) => i.sharedEventId));
   });
 
   it('fits tiny averages into narrow columns', () => {
