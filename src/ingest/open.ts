@@ -32,7 +32,7 @@ export interface OpenFolder {
  */
 export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder {
   const store = options.store ?? new EventStore();
-  const pool = new ReadPool(options.pool);
+  const pool = new ReadPool(options.pool, (value) => store.intern(value));
   const loader = new FolderLoader(dir, store, pool, {
     watch: options.watch,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),

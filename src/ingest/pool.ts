@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventRow } from '../model/types.js';
-import { compactRow } from '../store/compact.js';
+import { unpackRows, type PackedRows } from './rowCodec.js';
 import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary } from './readJob.js';
 
 export interface WorkerRequest {
@@ -13,7 +13,7 @@ export interface WorkerRequest {
 
 /** A batch of rows, the final summary, or a failure, for request `id`. */
 export type WorkerReply =
-  | { id: number; rows: EventRow[] }
+  | { id: number; packed: PackedRows }
   | { id: number; summary: ReadSummary }
   | { id: number; error: string };
 
@@ -30,6 +30,7 @@ export interface ReadPoolOptions {
 
 interface PendingJob {
   request: WorkerRequest;
+  failure?: string;
   onRows: (rows: EventRow[]) => void;
   resolve: (summary: ReadSummary) => void;
 }
@@ -68,7 +69,14 @@ export class ReadPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(options: ReadPoolOptions = {}) {
+  /**
+   * @param intern shares repeated strings of rows coming from workers (the
+   *   store's interner), applied once per distinct value in a batch.
+   */
+  constructor(
+    options: ReadPoolOptions = {},
+    private readonly intern: (value: string) => string = (value) => value,
+  ) {
     this.workerUrl = options.workerUrl ?? new URL('./worker.js', import.meta.url);
     this.reader = options.reader;
     this.inline = options.inline === true || this.reader !== undefined || !existsSync(fileURLToPath(this.workerUrl));
@@ -160,10 +168,13 @@ export class ReadPool {
     worker.on('message', (reply: WorkerReply) => {
       const pending = slot.jobs.get(reply.id);
       if (!pending) return;
-      if ('rows' in reply) {
-        const rows = reply.rows;
-        for (let k = 0; k < rows.length; k++) rows[k] = compactRow(rows[k]!);
-        pending.onRows(rows);
+      if ('packed' in reply) {
+        try {
+          pending.onRows(unpackRows(reply.packed, this.intern));
+        } catch (error) {
+          // A failure taking rows in is this file's problem, not the load's.
+          pending.failure ??= `rows not loaded: ${errorText(error)}`;
+        }
         return;
       }
       slot.jobs.delete(reply.id);
@@ -173,7 +184,9 @@ export class ReadPool {
         slot.idleTimer = setTimeout(() => this.retireIdle(slot), IDLE_WORKER_MS);
         slot.idleTimer.unref();
       }
-      pending.resolve('summary' in reply ? reply.summary : failed(pending.request.job.path, reply.error));
+      if ('error' in reply) pending.resolve(failed(pending.request.job.path, reply.error));
+      else if (pending.failure !== undefined) pending.resolve({ ...reply.summary, shape: 'bad', reason: pending.failure });
+      else pending.resolve(reply.summary);
       this.dispatch();
     });
     const retire = (reason: string) => {

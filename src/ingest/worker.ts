@@ -4,6 +4,7 @@
  * in batches as they are ready.
  */
 import { parentPort } from 'node:worker_threads';
+import { packRows, transferables } from './rowCodec.js';
 import { errorText, runReadJob, type ReadJob } from './readJob.js';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 
@@ -16,7 +17,10 @@ if (port) {
 
   async function handle(id: number, job: ReadJob): Promise<void> {
     try {
-      const summary = await runReadJob(job, (rows) => port!.postMessage({ id, rows } satisfies WorkerReply));
+      const summary = await runReadJob(job, (rows) => {
+        const packed = packRows(rows);
+        port!.postMessage({ id, packed } satisfies WorkerReply, transferables(packed));
+      });
       port!.postMessage({ id, summary } satisfies WorkerReply);
     } catch (error) {
       port!.postMessage({ id, error: errorText(error) } satisfies WorkerReply);

@@ -61,6 +61,11 @@ export class EventStore {
     return added;
   }
 
+  /** The store's shared copy of a repeated string (rows added later are interned anyway; this lets a decoder do it once per distinct value). */
+  intern(value: string): string {
+    return this.interner.intern(value);
+  }
+
   has(id: string): boolean {
     return this.ids.has(id);
   }
@@ -153,7 +158,8 @@ export class EventStore {
     } else {
       const key = listKey(row.userNames);
       const shared = this.nameLists.share(key, row.userNames);
-      if (shared === row.userNames) {
+      // Frozen means already shared (by an earlier row, or a decoder that handed one list to several rows).
+      if (!Object.isFrozen(shared)) {
         for (let k = 0; k < shared.length; k++) shared[k] = i.intern(shared[k]!);
         Object.freeze(shared);
       }
@@ -164,7 +170,7 @@ export class EventStore {
     } else {
       const key = resourcesKey(row.resources);
       const shared = this.resourceLists.share(key, row.resources);
-      if (shared === row.resources) {
+      if (!Object.isFrozen(shared)) {
         for (const resource of shared) {
           resource.type = i.intern(resource.type);
           resource.name = i.intern(resource.name);
