@@ -270,9 +270,9 @@ function timeLabels(data: ChartData, zone: TimeZoneMode, indent: number, width: 
   const multiDay = day(first) !== day(last);
   let line = ' '.repeat(indent);
   for (const tick of data.xTicks) {
-    // The first label carries the date, so the axis says which day it is; it starts at its column, the others centre on theirs.
+    // Over several days every label carries its date (one day: the legend names it). The first starts at its column, the others centre on theirs.
     const first = tick === data.xTicks[0];
-    const label = clockLabel(tick.time, zone, multiDay || first);
+    const label = clockLabel(tick.time, zone, multiDay);
     const at = indent + tick.column - (first ? 0 : Math.floor(label.length / 2));
     // A label that would touch the previous one is left out rather than moved off its column.
     if (at < (line.length === indent ? indent : line.length + 2)) continue;
@@ -285,7 +285,12 @@ function timeLabels(data: ChartData, zone: TimeZoneMode, indent: number, width: 
 /** One line saying what the chart shows and what its marks mean. */
 export function chartLegend(insight: Insight, data: ChartData, zone: TimeZoneMode): StyledLine {
   const unit = data.minutesPerColumn > 1 ? `max calls/min per ${data.minutesPerColumn} min` : 'calls/min';
-  const zoneText = zone === 'utc' ? 'UTC' : 'local time';
+  const first = data.columnTimes[0];
+  const last = data.columnTimes[data.columnTimes.length - 1];
+  const day = (t: number): string => formatTime({ time: t, timeRaw: '' }, zone).slice(0, 10);
+  // A chart within one day names it here, so its time labels can be short.
+  const dayText = first !== undefined && last !== undefined && day(first) === day(last) ? ` ${day(first)}` : '';
+  const zoneText = `${zone === 'utc' ? 'UTC' : 'local time'}${dayText}`;
   // The marks first: on 80 columns the tail is what gets cut, and the selected row already names the API.
   return [
     { text: `${CHART_CHARS.baseline} baseline ${formatPerMinute(insight.baselineAverage)}`, kind: 'baseline' },
