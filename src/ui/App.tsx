@@ -355,13 +355,6 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     }
   };
   const onInput = useCallback((input: string, key: Key) => {
-    if (key.escape && key.meta) {
-      // Two Esc presses that arrived together (Ink reports them as Meta+Esc): go back twice.
-      const single = { ...key, meta: false };
-      handleRef.current('', single);
-      handleRef.current('', single);
-      return;
-    }
     for (const stroke of splitChunk(input, key, stateRef.current!.mode === 'query')) {
       // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.
       handleRef.current(stroke.input, stroke.key);

@@ -26,7 +26,7 @@ function screen(): string {
   return tmux('capture-pane', '-p', '-t', session);
 }
 
-async function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+async function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 25_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -97,7 +97,7 @@ describe.skipIf(!hasTmux)('dashboard under tmux', () => {
   });
 
   it('loads, filters, shows details and JSON, survives a resize, sees a new file and quits cleanly', async () => {
-    let text = await waitForScreen((t) => t.includes('watching') && (counts(t)?.total ?? 0) > 0, 'the initial load');
+    let text = await waitForScreen((t) => t.includes('watching') && (counts(t)?.total ?? 0) > 0, 'the initial load', 60_000);
     const total = counts(text)!.total;
     expect(text.replace(/\n$/, '').split('\n').length).toBeLessThanOrEqual(30);
     expect(text.startsWith('trailtop')).toBe(true);
@@ -154,14 +154,14 @@ describe.skipIf(!hasTmux)('dashboard under tmux', () => {
     text = await waitForScreen((t) => t.includes('EXITED'), 'the exit');
     expect(text).toContain('EXITED 0');
     expect(text).not.toContain('Event time');
-  }, 90_000);
+  }, 180_000);
 
   it('restores the terminal when killed with SIGTERM', async () => {
     const name = 'term';
     const command = `cd ${JSON.stringify(repo)} && env -u CI -u CONTINUOUS_INTEGRATION node bin/trailtop.js ${JSON.stringify(path.join(dir, 'samples'))}; echo "EXITED $?"; sleep 30`;
     tmux('new-session', '-d', '-s', name, '-x', '90', '-y', '25', 'sh', '-c', command);
     const capture = () => tmux('capture-pane', '-p', '-t', name);
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     while (!capture().includes('Event time')) {
       if (Date.now() > deadline) throw new Error(`dashboard did not start:\n${capture()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -177,5 +177,5 @@ describe.skipIf(!hasTmux)('dashboard under tmux', () => {
     expect(text).toContain('EXITED 143');
     // Back on the normal screen: the dashboard's frame is gone.
     expect(text).not.toContain('Event time');
-  }, 30_000);
+  }, 90_000);
 });

@@ -215,8 +215,9 @@ describe('JSON view', () => {
     await h.press('y', (f) => f.includes('Copied the event JSON'));
     const payload = /\]52;c;([A-Za-z0-9+/=]+)/.exec(h.stdout.clipboard.at(-1)!)![1]!;
     expect(JSON.parse(Buffer.from(payload, 'base64').toString())).toEqual(record);
-    // Two Esc in one chunk leave the JSON view and then the details.
-    const back = await h.press(KEYS.escape + KEYS.escape, (f) => !f.includes('"eventName"') && !f.includes('Event details'));
+    // Esc goes back where the JSON view was opened from (the details), then to the list.
+    await h.press(KEYS.escape, (f) => !f.includes('"eventName"') && f.includes('Event details'));
+    const back = await h.press(KEYS.escape, (f) => !f.includes('Event details'));
     expect(selectedLine(back)).toContain('Event2');
   });
 });
