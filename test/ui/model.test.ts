@@ -139,3 +139,28 @@ describe('line editor', () => {
     expect(line.text).toBe('y');
   });
 });
+
+describe('throttleSubscribe', () => {
+  it('passes the first notification at once and folds a burst into one trailing call', async () => {
+    const { throttleSubscribe } = await import('../../src/ui/hooks/useStore.js');
+    const listeners = new Set<() => void>();
+    const source = (l: () => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    };
+    let calls = 0;
+    const unsubscribe = throttleSubscribe(source, () => 40)(() => calls++);
+    const emit = () => listeners.forEach((l) => l());
+    emit();
+    expect(calls).toBe(1);
+    emit();
+    emit();
+    emit();
+    expect(calls).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(calls).toBe(2);
+    unsubscribe();
+    emit();
+    expect(calls).toBe(2);
+  });
+});

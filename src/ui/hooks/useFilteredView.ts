@@ -2,7 +2,7 @@ import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { EventRow } from '../../model/types.js';
 import { compileQuery, FilteredView, type CompiledQuery } from '../../query/index.js';
 import type { EventStore } from '../../store/eventStore.js';
-import { useStoreVersion } from './useStore.js';
+import { dataFrameInterval, throttleSubscribe, useStoreVersion } from './useStore.js';
 
 export interface ViewState {
   view: FilteredView;
@@ -30,7 +30,8 @@ export function useFilteredView(store: EventStore, queryText: string): ViewState
   useEffect(() => {
     void view.setQuery(compiled);
   }, [view, compiled]);
-  useSyncExternalStore(view.subscribe, view.getSnapshot);
+  const subscribe = useMemo(() => throttleSubscribe(view.subscribe, () => dataFrameInterval(store)), [view, store]);
+  useSyncExternalStore(subscribe, view.getSnapshot);
   const storeVersion = useStoreVersion(store);
   return { view, rows: view.rows(), compiled, ready: view.ready, storeVersion };
 }
