@@ -14,7 +14,7 @@ export interface WorkerRequest {
 /** A batch of rows, the final summary, or a failure, for request `id`. */
 export type WorkerReply =
   | { id: number; packed: PackedRows }
-  | { id: number; summary: ReadSummary }
+  | { id: number; summary: ReadSummary; packed?: PackedRows | undefined }
   | { id: number; error: string };
 
 export interface ReadPoolOptions {
@@ -132,6 +132,10 @@ export class ReadPool {
   private runInline(pending: PendingJob): void {
     this.inlineRunning++;
     runReadJob(pending.request.job, pending.onRows, this.reader)
+      .then(({ summary, rows }) => {
+        if (rows.length > 0) pending.onRows(rows);
+        return summary;
+      })
       .catch((error: unknown) => failed(pending.request.job.path, errorText(error)))
       .then((summary) => {
         // The reader parses synchronously: without a turn of the event loop between
@@ -163,20 +167,21 @@ export class ReadPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerUrl);
+    // A larger young generation than the default: parsing allocates fast and short-lived.
+    const worker = new Worker(this.workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
     const slot: Slot = { worker, jobs: new Map(), idleTimer: null };
     worker.on('message', (reply: WorkerReply) => {
       const pending = slot.jobs.get(reply.id);
       if (!pending) return;
-      if ('packed' in reply) {
+      if ('packed' in reply && reply.packed) {
         try {
           pending.onRows(unpackRows(reply.packed, this.intern));
         } catch (error) {
           // A failure taking rows in is this file's problem, not the load's.
           pending.failure ??= `rows not loaded: ${errorText(error)}`;
         }
-        return;
       }
+      if (!('summary' in reply) && !('error' in reply)) return;
       slot.jobs.delete(reply.id);
       // An idle worker must not keep the process alive when its owner forgets close().
       if (slot.jobs.size === 0) {

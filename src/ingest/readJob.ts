@@ -30,12 +30,15 @@ export interface ReadSummary extends Omit<FileReadResult, 'rows'> {
  */
 export const ROWS_PER_BATCH = 2_000;
 
-/** Reads one file and hands its rows over in batches; shared by the worker and the inline mode. */
+/**
+ * Reads one file and hands its rows over in full batches; the remainder comes
+ * back with the summary. Shared by the worker and the inline mode.
+ */
 export async function runReadJob(
   job: ReadJob,
   sendRows: (rows: EventRow[]) => void,
   reader: FileReader = readEventFile,
-): Promise<ReadSummary> {
+): Promise<{ summary: ReadSummary; rows: EventRow[] }> {
   let result: FileReadResult;
   try {
     result = await reader(job.path);
@@ -55,10 +58,10 @@ export async function runReadJob(
       batch = [];
     }
   }
-  if (batch.length > 0) sendRows(batch);
+  // The last batch travels with the summary: one message instead of two for most files.
   // Only JSON lines grow by appending; a {"Records":[...]} file has no trailing newline and is complete as written.
   const openTail = rest.reason !== '' && rest.shape === 'jsonl' && (await lastLineOpen(job.path));
-  return { ...rest, rowCount: rows.length, endIndex, openTail };
+  return { summary: { ...rest, rowCount: rows.length, endIndex, openTail }, rows: batch };
 }
 
 /** True when a plain (not gzip) file does not end in a newline. */

@@ -89,12 +89,19 @@ export function packRows(rows: readonly EventRow[]): PackedRows {
   const ids = new Array<string>(count);
   const requestIds = new Array<string>(count);
   const insights: [number, InsightDetails][] = [];
+  // Neighbouring rows of a file mostly repeat a column's value: compare with the last one before hashing.
+  const lastValue = new Array<string | null>(WIDTH).fill(null);
+  const lastIndex = new Int32Array(WIDTH);
   for (let r = 0; r < count; r++) {
     const row = rows[r]!;
     const base = r * WIDTH;
     for (let c = 0; c < WIDTH; c++) {
       const value = row[REPEATING[c]!];
-      columns[base + c] = strings.add(value, value);
+      if (value !== lastValue[c]) {
+        lastValue[c] = value;
+        lastIndex[c] = strings.add(value, value);
+      }
+      columns[base + c] = lastIndex[c]!;
     }
     ids[r] = row.id;
     requestIds[r] = row.requestId;

@@ -368,7 +368,7 @@ export class FolderLoader {
     entry.done = true;
     entry.shape = summary.shape;
     entry.endIndex = Math.max(entry.endIndex, summary.endIndex);
-    entry.size = summary.bytes;
+    entry.size = summary.bytes; // bytes on disk: where a JSON-lines file that grows or shrinks is compared
     this.store.updateProgress((p) => {
       if (firstTime && current) {
         p.filesDone++;
@@ -377,9 +377,6 @@ export class FolderLoader {
       p.bytesDone += summary.bytes;
     });
     if (!current) return; // deleted while it was read: its rows stay, nothing more to do
-    void fileSize(entry.path).then((size) => {
-      if (size >= 0 && entry.shape === 'jsonl') entry.size = size;
-    });
     // A JSON-lines file whose last line is still being written is not bad, only unfinished.
     const unfinished = summary.openTail && this.options.watch;
     const partial = summary.reason !== '' && summary.shape !== 'not-cloudtrail' && !unfinished;

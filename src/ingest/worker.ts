@@ -17,11 +17,12 @@ if (port) {
 
   async function handle(id: number, job: ReadJob): Promise<void> {
     try {
-      const summary = await runReadJob(job, (rows) => {
-        const packed = packRows(rows);
+      const { summary, rows } = await runReadJob(job, (batch) => {
+        const packed = packRows(batch);
         port!.postMessage({ id, packed } satisfies WorkerReply, transferables(packed));
       });
-      port!.postMessage({ id, summary } satisfies WorkerReply);
+      const packed = rows.length > 0 ? packRows(rows) : undefined;
+      port!.postMessage({ id, summary, packed } satisfies WorkerReply, packed ? transferables(packed) : []);
     } catch (error) {
       port!.postMessage({ id, error: errorText(error) } satisfies WorkerReply);
     }
