@@ -95,13 +95,13 @@ interface JsonState {
   message: string;
 }
 
-const HINTS: Partial<Record<Mode, string>> = {
-  list: 'Enter details · / query · ? help · t time · f follow · b bad files · i insights · d download · q quit',
-  query: 'type to filter · Enter keep · Esc cancel · Ctrl-U clear',
-  detail: 'Tab/←/→ links · y copy · r resource events · v JSON · ↑/↓ other events · Enter/Esc close',
-  json: 'j/k PgUp/PgDn g/G scroll · y copy JSON · Esc back',
-  help: 'j/k scroll · ? or Esc close',
-  badfiles: 'j/k scroll · Esc back',
+const HINTS: Partial<Record<Mode, readonly string[]>> = {
+  list: ['Enter details', '/ query', '? help', 'q quit', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download'],
+  query: ['type to filter', 'Enter keep', 'Esc cancel', 'Ctrl-U clear'],
+  detail: ['Esc close', 'Tab/←/→ links', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
+  json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON'],
+  help: ['? or Esc close', 'j/k scroll'],
+  badfiles: ['Esc back', 'j/k scroll'],
 };
 
 export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', onController, onQuit }: AppProps) {
@@ -437,7 +437,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {main}
         </Box>
-        <StatusBar message={state.status} hints={HINTS[state.mode] ?? 'Esc back · Ctrl-C quit'} right={right} width={width} />
+        <StatusBar message={state.status} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );
