@@ -88,16 +88,36 @@ export class ReadPool {
     return this.workerCount * JOBS_PER_WORKER;
   }
 
-  /** Reads one file; `onRows` gets its rows in batches before the promise resolves. Never rejects. */
-  read(job: ReadJob, onRows: (rows: EventRow[]) => void): Promise<ReadSummary> {
+  /**
+   * Reads one file; `onRows` gets its rows in batches before the promise
+   * resolves. Never rejects. `here` reads it on this thread even when workers
+   * exist: for a small file that costs a few ms, less than waking a worker.
+   */
+  read(job: ReadJob, onRows: (rows: EventRow[]) => void, here = false): Promise<ReadSummary> {
     return new Promise<ReadSummary>((resolve) => {
       if (this.closed) {
         resolve(failed(job.path, 'reader closed'));
         return;
       }
-      this.waiting.push({ request: { id: this.nextId++, job }, onRows, resolve });
+      const pending = { request: { id: this.nextId++, job }, onRows, resolve };
+      if (here && !this.inline) {
+        this.runInline(pending);
+        return;
+      }
+      this.waiting.push(pending);
       this.dispatch();
     });
+  }
+
+  /** Starts the workers now, so their start-up (100-300 ms) overlaps the folder listing. */
+  warm(): void {
+    if (this.inline || this.closed) return;
+    while (this.slots.length < this.workerCount) {
+      const slot = this.spawn();
+      slot.worker.unref();
+      slot.idleTimer = setTimeout(() => this.retireIdle(slot), IDLE_WORKER_MS);
+      slot.idleTimer.unref();
+    }
   }
 
   async close(): Promise<void> {

@@ -34,10 +34,17 @@ interface FileEntry extends OrderedFile {
   /** Size when last read; a JSON-lines file that shrank was rewritten, not appended to. */
   size: number;
   timer: NodeJS.Timeout | null;
+  /** Bytes on disk when last seen (-1 unknown): small files are read on the main thread. */
+  sizeHint: number;
   /** Size and mtime when a read failed: unchanged after badAfterMs means really bad. */
   badStat: string;
   badReason: string;
 }
+
+/** Folders with at most this many files load on the main thread: starting workers would take longer. */
+const SMALL_FOLDER_FILES = 64;
+/** Files up to this size (on disk) are read on the main thread when they arrive one by one: a few ms of parsing. */
+const INLINE_MAX_BYTES = 256 * 1024;
 
 /**
  * Loads every file under a folder into the store, newest deliveries first,
@@ -56,6 +63,8 @@ export class FolderLoader {
   /** Paths being stat'ed after a watch event; true when another event came meanwhile. */
   private readonly probing = new Map<string, boolean>();
   private rootIsFile = false;
+  /** The initial listing was small enough to read on this thread. */
+  private smallFolder = false;
   private readonly settleMs: number;
   private readonly badAfterMs: number;
   private watcher: FSWatcher | null = null;
@@ -93,7 +102,8 @@ export class FolderLoader {
       if (!info.isDirectory()) {
         // A single file is a folder of one.
         this.rootIsFile = true;
-        this.discover(this.root, info.mtimeMs, true);
+        this.smallFolder = true;
+        this.discover(this.root, info.mtimeMs, true, info.size);
       } else {
         await this.listInitial();
       }
@@ -123,6 +133,8 @@ export class FolderLoader {
   /** The shared folder walk (symlinks followed, loops and links out of the folder skipped), then a stat where the path has no date. */
   private async listInitial(): Promise<void> {
     const listing = await listFolder(this.root);
+    this.smallFolder = listing.files.length <= SMALL_FOLDER_FILES;
+    if (!this.smallFolder) this.pool.warm();
     for (const skipped of listing.skipped) this.skippedPaths.add(skipped.path);
     this.store.updateProgress((p) => {
       p.skippedFiles.push(...listing.skipped);
@@ -130,19 +142,20 @@ export class FolderLoader {
     });
     const undated: string[] = [];
     for (const path of listing.files) {
-      if (isDigestPath(path) || deliveryTime(path, -1) !== -1) this.discover(path, 0, true);
+      // A small folder is stat'ed whole: sizes decide which files are read on this thread.
+      if (isDigestPath(path) || (!this.smallFolder && deliveryTime(path, -1) !== -1)) this.discover(path, 0, true);
       else undated.push(path);
     }
     // Undated files are ordered by mtime; stat a few at a time so a big folder does not open thousands of requests at once.
     for (let start = 0; start < undated.length; start += 64) {
       const slice = undated.slice(start, start + 64);
-      const times = await Promise.all(slice.map((path) => stat(path).then((info) => info.mtimeMs, () => 0)));
-      slice.forEach((path, k) => this.discover(path, times[k]!, true));
+      const stats = await Promise.all(slice.map((path) => stat(path).then((info) => info, () => null)));
+      slice.forEach((path, k) => this.discover(path, stats[k]?.mtimeMs ?? 0, true, stats[k]?.size ?? -1));
     }
   }
 
   /** A file seen for the first time, by the listing or the watch. */
-  private discover(path: string, mtimeMs: number, initial: boolean): void {
+  private discover(path: string, mtimeMs: number, initial: boolean, sizeHint = -1): void {
     if (this.closed) return;
     if (isDigestPath(path)) {
       if (this.digests.has(path)) return;
@@ -165,6 +178,7 @@ export class FolderLoader {
       shape: null,
       endIndex: 0,
       size: 0,
+      sizeHint,
       timer: null,
       badStat: '',
       badReason: '',
@@ -251,8 +265,12 @@ export class FolderLoader {
       (info) => {
         if (info.isFile()) {
           const entry = this.files.get(path);
-          if (entry) this.changed(entry);
-          else this.discover(path, info.mtimeMs, false);
+          if (entry) {
+            entry.sizeHint = info.size;
+            this.changed(entry);
+          } else {
+            this.discover(path, info.mtimeMs, false, info.size);
+          }
         }
       },
       (error: NodeJS.ErrnoException) => {
@@ -356,7 +374,10 @@ export class FolderLoader {
     const addRows = (rows: EventRow[]) => {
       if (!this.closed) this.store.add(rows);
     };
-    const summary = await this.pool.read({ path: entry.path, firstIndex }, addRows);
+    // Waking a worker costs 100-300 ms; a small file parses here in a few ms.
+    const small = entry.sizeHint >= 0 && entry.sizeHint <= INLINE_MAX_BYTES;
+    const here = small && (!entry.initial || this.smallFolder);
+    const summary = await this.pool.read({ path: entry.path, firstIndex }, addRows, here);
     this.inFlight--;
     if (!this.closed) this.finish(entry, summary);
     this.pump();
@@ -368,7 +389,8 @@ export class FolderLoader {
     entry.done = true;
     entry.shape = summary.shape;
     entry.endIndex = Math.max(entry.endIndex, summary.endIndex);
-    entry.size = summary.bytes; // bytes on disk: where a JSON-lines file that grows or shrinks is compared
+    entry.size = summary.bytes;
+    entry.sizeHint = summary.bytes; // bytes on disk: where a JSON-lines file that grows or shrinks is compared
     this.store.updateProgress((p) => {
       if (firstTime && current) {
         p.filesDone++;

@@ -52,16 +52,17 @@ describe('ReadPool on worker threads', () => {
     expect(new Set(rows.filter((r) => r.ref.file === big).map((r) => r.id)).size).toBe(ROWS_PER_BATCH * 2 + 10);
   });
 
-  it('loads and watches a folder through openFolder with workers', async () => {
+  it('loads a folder of more than a few files through openFolder on workers, and watches it', async () => {
     const temp = tempFolder('trailtop-pool-');
     cleanups.push(temp.remove);
-    for (let f = 0; f < 6; f++) writeRecords(join(temp.dir, `d${f}/f.json.gz`), [makeEvent(`w${f}a`, f), makeEvent(`w${f}b`, f)]);
+    const files = 80; // above the small-folder limit, so the initial load uses the workers
+    for (let f = 0; f < files; f++) writeRecords(join(temp.dir, `d${f % 9}/f${f}.json.gz`), [makeEvent(`w${f}a`, f), makeEvent(`w${f}b`, f)]);
     const opened = openFolder(temp.dir, { watch: true, pool: { workerUrl } });
     cleanups.push(() => opened.close());
     await opened.ready;
-    expect(opened.store.size).toBe(12);
+    expect(opened.store.size).toBe(files * 2);
     writeRecords(join(temp.dir, 'new/late.json'), [makeEvent('late')]);
-    await waitFor(() => opened.store.has('late') && opened.store.progress.filesDone === 7, 'the late file');
-    expect(opened.store.size).toBe(13);
+    await waitFor(() => opened.store.has('late') && opened.store.progress.filesDone === files + 1, 'the late file');
+    expect(opened.store.size).toBe(files * 2 + 1);
   });
 });
