@@ -78,6 +78,7 @@ describe(`churn (seed ${SEED})`, () => {
       const random = rng(SEED);
       const expected = new Set<string>();
       const specs: FileSpec[] = [];
+      let renamed = 0;
 
       // Phase 1: 1,000 files at full speed, nested, gzip or not, some through a temp-file rename.
       for (let f = 0; f < FILES; f++) {
@@ -94,6 +95,7 @@ describe(`churn (seed ${SEED})`, () => {
         const spec = { path, ids };
         specs.push(spec);
         ids.forEach((id) => expected.add(id));
+        if (f % 3 === 1) renamed++;
         await writeSpec(spec, f, f % 3 === 1);
       }
       await settle(opened, expected.size, 300, 30_000);
@@ -109,6 +111,7 @@ describe(`churn (seed ${SEED})`, () => {
         else if (f % 10 === 2) {
           const changed = { path: spec.path, ids: [...spec.ids.slice(1), `changed-${f}`] };
           expected.add(`changed-${f}`);
+          if (f % 4 === 2) renamed++;
           changes.push(writeSpec(changed, f + 10_000, f % 4 === 2));
         } else if (f % 10 === 3) {
           deleted++;
@@ -128,7 +131,9 @@ describe(`churn (seed ${SEED})`, () => {
       expect(ids.length).toBe(expected.size);
       expect([...ids].sort()).toEqual([...expected].sort());
       expect(opened.store.progress.badFiles).toEqual([]);
-      expect(opened.store.progress.deletedFiles).toBe(deleted);
+      // A temp file of a rename-write that was read before the rename also counts as deleted once gone.
+      expect(opened.store.progress.deletedFiles).toBeGreaterThanOrEqual(deleted);
+      expect(opened.store.progress.deletedFiles).toBeLessThanOrEqual(deleted + renamed);
       const total = Date.now() - started;
       // A few seconds on an idle machine; the bound only catches a loader that stalls.
       expect(total).toBeLessThan(45_000);
