@@ -1,6 +1,5 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ComponentType } from 'react';
-import { stringifyJson } from '../model/stringify.js';
+import { useCallback, useEffect, useMemo, useReducer, useRef, type ComponentType } from 'react';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -11,18 +10,18 @@ import { supportsHyperlinks } from '../term/osc8.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import { BadFilesView, badFileLines } from './BadFilesView.js';
-import { buildDetail, resourceQuery } from './detailModel.js';
-import { DetailPanel, detailBodyHeight, layoutDetail } from './DetailPanel.js';
+import { DetailPanel } from './DetailPanel.js';
 import { EventList, listBodyHeight } from './EventList.js';
 import { zoneLabel, type TimeZoneMode } from './format.js';
 import { Header, headerHeight } from './Header.js';
 import { HelpOverlay, helpBodyHeight, helpLines } from './HelpOverlay.js';
 import { useFilteredView } from './hooks/useFilteredView.js';
+import { useRecordJson } from './hooks/useRecordJson.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { jsonBodyHeight, JsonView } from './JsonView.js';
-import { prettyJsonLines, wrapTokens } from './jsonModel.js';
-import { actionFor, splitChunk, type Action, type Mode } from './keys.js';
-import { editLine } from './lineEditor.js';
+import { wrapTokens } from './jsonModel.js';
+import { handleKey } from './keyHandler.js';
+import { splitChunk, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
@@ -88,12 +87,6 @@ const STATUS_MS = 5000;
 const MIN_COLUMNS = 40;
 const MIN_ROWS = 8;
 
-interface JsonState {
-  row: EventRow | null;
-  text: string;
-  lines: string[];
-  message: string;
-}
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
   list: ['Enter details', '/ query', '? help', 'q quit', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download'],
@@ -137,9 +130,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const cursor = cursorIndex(rows, state.anchor, state.follow);
   const win = windowFor(rows.length, cursor, state.offset, bodyH);
   const newCount = state.follow ? 0 : newAbove(rows, state.newestWhenLeft);
-  const currentRow = rows[cursor] ?? null;
   const detailRow = state.detailRow;
-  const detail = useMemo(() => (detailRow ? buildDetail(detailRow, state.zone) : null), [detailRow, state.zone]);
 
   const wide = width >= SIDE_BY_SIDE;
   const detailWidth = wide ? Math.min(100, Math.floor(width * 0.45)) : width;
@@ -171,36 +162,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }, [state.draft, state.mode]);
 
   // The JSON view reads the original record back from its file.
-  const [json, setJson] = useState<JsonState>({ row: null, text: '', lines: [], message: '' });
-  const jsonRow = state.mode === 'json' ? state.jsonRow : null;
-  useEffect(() => {
-    if (!jsonRow) return;
-    let live = true;
-    setJson({ row: jsonRow, text: '', lines: [], message: 'Reading the record…' });
-    const read = readRecord ?? (async () => null);
-    read(jsonRow.ref).then(
-      (record) => {
-        if (!live) return;
-        if (record) {
-          setJson({ row: jsonRow, text: stringifyJson(record, 2), lines: prettyJsonLines(record), message: '' });
-        } else {
-          const { text: _search, seq: _seq, ...fields } = jsonRow;
-          setJson({
-            row: jsonRow,
-            text: stringifyJson(fields, 2),
-            lines: prettyJsonLines(fields),
-            message: 'The original record could not be read back (file changed or removed); showing the parsed fields.',
-          });
-        }
-      },
-      (error: unknown) => {
-        if (live) setJson({ row: jsonRow, text: '', lines: [], message: `Could not read the record: ${sanitize(String(error))}` });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [jsonRow, readRecord]);
+  const json = useRecordJson(state.mode === 'json' ? state.jsonRow : null, readRecord);
   const jsonLines = useMemo(() => wrapTokens(json.lines, width), [json.lines, width]);
 
   const help = useMemo(() => helpLines(queryHelpLines(), { insights: Boolean(views.insights), export: Boolean(views.export) }), [views.insights, views.export]);
@@ -234,126 +196,23 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // Keys are handled against the latest state (stateRef), not the last rendered one: keystrokes
   // that arrive faster than frames (typing, pastes, tmux send-keys) must each see the previous one's effect.
   const detailPanelWidth = wide ? detailWidth : width;
-  const live = { rows, bodyH, mainH, json, views, scrollLimit, copy, quit, setQuery, detailPanelWidth };
-  const liveRef = useRef(live);
-  liveRef.current = live;
 
   const handleRef = useRef<(input: string, key: Key) => void>(() => {});
-  handleRef.current = (input: string, key: Key): void => {
-    const { rows, bodyH, mainH, json, views, scrollLimit, copy, quit, setQuery } = liveRef.current;
-    const state = stateRef.current!;
-    const mode = state.mode;
-    const action = actionFor(mode, input, key);
-    if (action === 'forceQuit') return quit();
-    if (mode === 'insights' || mode === 'export') return; // the plug-in view owns its keys
-    if (mode === 'query') {
-      if (action === 'applyQuery') {
-        const result = compileQuery(state.draft);
-        dispatch(result.ok ? { type: 'applyQuery', text: state.draft } : { type: 'queryInvalid', error: result.error });
-        return;
-      }
-      if (action === 'cancelQuery') return dispatch({ type: 'cancelQuery' });
-      if (action === 'clearQuery') return dispatch({ type: 'draft', text: '', caret: 0 });
-      const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
-      if (edited) dispatch({ type: 'draft', text: edited.text, caret: edited.caret });
-      return;
-    }
-    if (!action) return;
-    const cursor = cursorIndex(rows, state.anchor, state.follow);
-    const currentRow = rows[cursor] ?? null;
-    if (mode === 'json' || mode === 'help' || mode === 'badfiles') {
-      const limit = scrollLimit(mode, mainH);
-      const pageView = Math.max(1, mainH - 2);
-      const targets: Partial<Record<Action, number>> = {
-        up: state.scroll - 1,
-        down: state.scroll + 1,
-        pageUp: state.scroll - pageView,
-        pageDown: state.scroll + pageView,
-        top: 0,
-        bottom: limit,
-      };
-      const to = targets[action];
-      if (to !== undefined) return dispatch({ type: 'scroll', to: Math.min(limit, to) });
-    } else if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown') && state.detailRow) {
-      // In the details PgUp/PgDn read further down the panel; the arrows step through events.
-      const width = liveRef.current.detailPanelWidth;
-      const layout = layoutDetail(buildDetail(state.detailRow, state.zone), width, -1);
-      const body = detailBodyHeight(mainH);
-      const limit = Math.max(0, layout.screen.length - body);
-      const from = Math.min(state.scroll, limit);
-      const to = action === 'pageDown' ? from + Math.max(1, body - 2) : from - Math.max(1, body - 2);
-      return dispatch({ type: 'scroll', to: Math.max(0, Math.min(limit, to)) });
-    } else {
-      const page = Math.max(1, bodyH - 1);
-      const targets: Partial<Record<Action, number>> = {
-        up: cursor - 1,
-        down: cursor + 1,
-        pageUp: cursor - page,
-        pageDown: cursor + page,
-        bottom: rows.length - 1,
-      };
-      if (action === 'top') return dispatch({ type: 'followNewest' });
-      const to = targets[action];
-      if (to !== undefined) return dispatch({ type: 'move', rows, to, height: bodyH });
-    }
-    const detail = state.detailRow ? buildDetail(state.detailRow, state.zone) : null;
-    switch (action) {
-      case 'quit':
-        return quit();
-      case 'follow':
-        return dispatch({ type: 'followNewest' });
-      case 'open':
-        if (mode === 'detail' && state.detailRow && state.detailRow === currentRow) return dispatch({ type: 'setMode', mode: 'list' });
-        if (currentRow) dispatch({ type: 'openDetail', row: currentRow });
-        return;
-      case 'back':
-        return dispatch({ type: 'back' });
-      case 'editQuery':
-        return dispatch({ type: 'editQuery' });
-      case 'help':
-        return dispatch(mode === 'help' ? { type: 'back' } : { type: 'openOverlay', mode: 'help' });
-      case 'toggleTime':
-        return dispatch({ type: 'toggleZone' });
-      case 'badFiles':
-        return dispatch({ type: 'openOverlay', mode: 'badfiles' });
-      case 'insights':
-      case 'export': {
-        const target = action === 'insights' ? 'insights' : 'export';
-        if (views[target]) return dispatch({ type: 'setMode', mode: target });
-        return dispatch({ type: 'status', text: `${action === 'insights' ? 'The Insights view' : 'Download'} is coming in a later version` });
-      }
-      case 'json': {
-        const row = mode === 'detail' ? state.detailRow : currentRow;
-        if (row) dispatch({ type: 'openJson', row });
-        return;
-      }
-      case 'nextLink':
-      case 'prevLink': {
-        const count = detail?.links.length ?? 0;
-        if (count === 0) return dispatch({ type: 'status', text: 'No links for this event' });
-        const from = state.linkIndex < 0 ? (action === 'nextLink' ? -1 : 0) : state.linkIndex;
-        const step = action === 'nextLink' ? 1 : -1;
-        return dispatch({ type: 'link', index: (from + step + count) % count });
-      }
-      case 'copy': {
-        if (mode === 'json') {
-          if (json.text) copy(json.text, 'the event JSON');
-          return;
-        }
-        const link = detail?.links[state.linkIndex];
-        if (!link) return dispatch({ type: 'status', text: 'No link selected: Tab or → selects one' });
-        if (!link.url) return dispatch({ type: 'status', text: `${link.label}: Link not available` });
-        return copy(link.url, `the ${link.label} link`);
-      }
-      case 'resourceTimeline': {
-        const link = detail?.links[state.linkIndex];
-        if (!link?.resource) return dispatch({ type: 'status', text: 'Select a resource link first (Tab)' });
-        return setQuery(resourceQuery(link.resource));
-      }
-      default:
-        return;
-    }
-  };
+  handleRef.current = (input: string, key: Key): void =>
+    handleKey(input, key, {
+      state: stateRef.current!,
+      rows,
+      bodyH,
+      mainH,
+      detailPanelWidth,
+      jsonText: json.text,
+      hasView: { insights: Boolean(views.insights), export: Boolean(views.export) },
+      scrollLimit,
+      dispatch,
+      copy,
+      quit,
+      setQuery,
+    });
   const onInput = useCallback((input: string, key: Key) => {
     for (const stroke of splitChunk(input, key, stateRef.current!.mode === 'query')) {
       // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.

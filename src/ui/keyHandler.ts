@@ -1,0 +1,149 @@
+/**
+ * What a keystroke does: the keymap (keys.ts) names the action, this carries
+ * it out against the latest UI state. Kept out of App so the component only
+ * wires state, data and layout together.
+ */
+import type { Key } from 'ink';
+import type { EventRow } from '../model/types.js';
+import { compileQuery } from '../query/index.js';
+import { buildDetail, resourceQuery } from './detailModel.js';
+import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
+import { actionFor, type Action, type Mode } from './keys.js';
+import { editLine } from './lineEditor.js';
+import { cursorIndex } from './listModel.js';
+import type { UiAction, UiState } from './state.js';
+
+export interface KeyContext {
+  state: UiState;
+  /** The list's rows as last drawn (filtered, newest first). */
+  rows: readonly EventRow[];
+  /** Rows the list body shows. */
+  bodyH: number;
+  /** Lines of the main area (list, details, views). */
+  mainH: number;
+  detailPanelWidth: number;
+  /** The JSON view's text, '' until read. */
+  jsonText: string;
+  hasView: { insights: boolean; export: boolean };
+  /** Furthest scroll position of a scrolling view. */
+  scrollLimit(mode: Mode): number;
+  dispatch(action: UiAction): void;
+  copy(text: string, what: string): void;
+  quit(): void;
+  setQuery(text: string): void;
+}
+
+export function handleKey(input: string, key: Key, ctx: KeyContext): void {
+  const { state, rows, bodyH, mainH, detailPanelWidth, jsonText, hasView, scrollLimit, dispatch, copy, quit, setQuery } = ctx;
+  const mode = state.mode;
+  const action = actionFor(mode, input, key);
+  if (action === 'forceQuit') return quit();
+  if (mode === 'insights' || mode === 'export') return; // the plug-in view owns its keys
+  if (mode === 'query') {
+    if (action === 'applyQuery') {
+      const result = compileQuery(state.draft);
+      dispatch(result.ok ? { type: 'applyQuery', text: state.draft } : { type: 'queryInvalid', error: result.error });
+      return;
+    }
+    if (action === 'cancelQuery') return dispatch({ type: 'cancelQuery' });
+    if (action === 'clearQuery') return dispatch({ type: 'draft', text: '', caret: 0 });
+    const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
+    if (edited) dispatch({ type: 'draft', text: edited.text, caret: edited.caret });
+    return;
+  }
+  if (!action) return;
+  const cursor = cursorIndex(rows, state.anchor, state.follow);
+  const currentRow = rows[cursor] ?? null;
+  if (mode === 'json' || mode === 'help' || mode === 'badfiles') {
+    const limit = scrollLimit(mode);
+    const pageView = Math.max(1, mainH - 2);
+    const targets: Partial<Record<Action, number>> = {
+      up: state.scroll - 1,
+      down: state.scroll + 1,
+      pageUp: state.scroll - pageView,
+      pageDown: state.scroll + pageView,
+      top: 0,
+      bottom: limit,
+    };
+    const to = targets[action];
+    if (to !== undefined) return dispatch({ type: 'scroll', to: Math.min(limit, to) });
+  } else if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown') && state.detailRow) {
+    // In the details PgUp/PgDn read further down the panel; the arrows step through events.
+    const width = detailPanelWidth;
+    const layout = layoutDetail(buildDetail(state.detailRow, state.zone), width, -1);
+    const body = detailBodyHeight(mainH);
+    const limit = Math.max(0, layout.screen.length - body);
+    const from = Math.min(state.scroll, limit);
+    const to = action === 'pageDown' ? from + Math.max(1, body - 2) : from - Math.max(1, body - 2);
+    return dispatch({ type: 'scroll', to: Math.max(0, Math.min(limit, to)) });
+  } else {
+    const page = Math.max(1, bodyH - 1);
+    const targets: Partial<Record<Action, number>> = {
+      up: cursor - 1,
+      down: cursor + 1,
+      pageUp: cursor - page,
+      pageDown: cursor + page,
+      bottom: rows.length - 1,
+    };
+    if (action === 'top') return dispatch({ type: 'followNewest' });
+    const to = targets[action];
+    if (to !== undefined) return dispatch({ type: 'move', rows, to, height: bodyH });
+  }
+  const detail = state.detailRow ? buildDetail(state.detailRow, state.zone) : null;
+  switch (action) {
+    case 'quit':
+      return quit();
+    case 'follow':
+      return dispatch({ type: 'followNewest' });
+    case 'open':
+      if (mode === 'detail' && state.detailRow && state.detailRow === currentRow) return dispatch({ type: 'setMode', mode: 'list' });
+      if (currentRow) dispatch({ type: 'openDetail', row: currentRow });
+      return;
+    case 'back':
+      return dispatch({ type: 'back' });
+    case 'editQuery':
+      return dispatch({ type: 'editQuery' });
+    case 'help':
+      return dispatch(mode === 'help' ? { type: 'back' } : { type: 'openOverlay', mode: 'help' });
+    case 'toggleTime':
+      return dispatch({ type: 'toggleZone' });
+    case 'badFiles':
+      return dispatch({ type: 'openOverlay', mode: 'badfiles' });
+    case 'insights':
+    case 'export': {
+      const target = action === 'insights' ? 'insights' : 'export';
+      if (hasView[target]) return dispatch({ type: 'setMode', mode: target });
+      return dispatch({ type: 'status', text: `${action === 'insights' ? 'The Insights view' : 'Download'} is coming in a later version` });
+    }
+    case 'json': {
+      const row = mode === 'detail' ? state.detailRow : currentRow;
+      if (row) dispatch({ type: 'openJson', row });
+      return;
+    }
+    case 'nextLink':
+    case 'prevLink': {
+      const count = detail?.links.length ?? 0;
+      if (count === 0) return dispatch({ type: 'status', text: 'No links for this event' });
+      const from = state.linkIndex < 0 ? (action === 'nextLink' ? -1 : 0) : state.linkIndex;
+      const step = action === 'nextLink' ? 1 : -1;
+      return dispatch({ type: 'link', index: (from + step + count) % count });
+    }
+    case 'copy': {
+      if (mode === 'json') {
+        if (jsonText) copy(jsonText, 'the event JSON');
+        return;
+      }
+      const link = detail?.links[state.linkIndex];
+      if (!link) return dispatch({ type: 'status', text: 'No link selected: Tab or → selects one' });
+      if (!link.url) return dispatch({ type: 'status', text: `${link.label}: Link not available` });
+      return copy(link.url, `the ${link.label} link`);
+    }
+    case 'resourceTimeline': {
+      const link = detail?.links[state.linkIndex];
+      if (!link?.resource) return dispatch({ type: 'status', text: 'Select a resource link first (Tab)' });
+      return setQuery(resourceQuery(link.resource));
+    }
+    default:
+      return;
+  }
+}
