@@ -36,10 +36,15 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
   const theme = useTheme();
   const state = liveState(progress, watching);
   const stateMark = state === 'watching' ? '●' : state === 'loading' ? '◌' : '○';
-  const bad = progress.badFiles.length + progress.skippedFiles.length;
+  const bad = progress.badFiles.length;
+  const skipped = progress.skippedFiles.length;
   const counts = shown === total ? `${formatCount(total)} events` : `${formatCount(shown)} of ${formatCount(total)} events`;
   const followText = follow ? 'following' : newCount > 0 ? `paused ▲ ${formatCount(newCount)} new (f)` : 'paused';
-  const badText = bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'} (b)` : '';
+  const problems = [
+    bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
+    skipped > 0 ? `${formatCount(skipped)} skipped` : '',
+  ].filter(Boolean);
+  const badText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
   const fixed = `trailtop  ${stateMark} ${state}  ${counts}  ${followText}${badText ? `  ${badText}` : ''}  `;
   const folderText = truncate(sanitize(folder), Math.max(8, width - fixed.length - 2));
   const rate = loadRate(progress);
@@ -60,7 +65,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
         </Text>
         <Text>{`  ${counts}  `}</Text>
         <Text color={follow ? theme.muted : theme.warn}>{followText}</Text>
-        {badText ? <Text color={theme.error}>{`  ${badText}`}</Text> : null}
+        {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`  ${badText}`}</Text> : null}
         <Text color={theme.muted}>{`  ${folderText}`}</Text>
       </Text>
       {loadingLine ? (

@@ -35,13 +35,15 @@ export function shortSource(source: string): string {
 
 /** `arn:aws:sts::1111:assumed-role/Role/session` -> `Role/session`; other values unchanged. */
 export function shortPrincipal(value: string): string {
+  let short = value;
+  if (short.startsWith('arn:')) {
+    const resource = short.split(':').slice(5).join(':');
+    const parts = resource.split('/');
+    short = parts.length > 1 ? parts.slice(1).join('/') : resource;
+  }
   // IAM Identity Center roles are long generated names; the session name is the person.
-  const sso = /^AWSReservedSSO_[^/]*\/(.+)$/.exec(value);
-  if (sso) return `SSO/${sso[1]}`;
-  if (!value.startsWith('arn:')) return value;
-  const resource = value.split(':').slice(5).join(':');
-  const parts = resource.split('/');
-  return parts.length > 1 ? parts.slice(1).join('/') : resource;
+  const sso = /^AWSReservedSSO_[^/]*\/(.+)$/.exec(short);
+  return sso ? `SSO/${sso[1]}` : short;
 }
 
 function firstResource(row: EventRow, pick: 'type' | 'name'): string {

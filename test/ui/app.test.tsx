@@ -360,6 +360,24 @@ describe('terminal safety and colour', () => {
   });
 });
 
+describe('bad files', () => {
+  it('counts bad and skipped files in the header and lists them with reasons on b, sanitised', async () => {
+    const store = storeWith(makeRows(3));
+    store.updateProgress((p) => {
+      p.badFiles.push({ path: '/logs/broken.json.gz', reason: 'truncated gzip (unexpected end of file)' });
+      p.skippedFiles.push({ path: '/logs/evil\u001b[2J.json', reason: 'not CloudTrail' }, { path: '/logs/README', reason: 'not JSON' });
+    });
+    store.flush();
+    const h = mount(store);
+    let frame = await h.waitFor((f) => f.includes('! 1 bad file · 2 skipped (b)'));
+    frame = await h.press('b', (f) => f.includes('Files with problems'));
+    expect(frame).toContain('truncated gzip (unexpected end of file)');
+    expect(frame).toContain('/logs/evil\\x1b[2J.json');
+    expect(frame).not.toContain('\u001b');
+    await h.press(KEYS.escape, (f) => !f.includes('Files with problems'));
+  });
+});
+
 describe('plug-in views', () => {
   it('hands the screen and keys to a plug-in view, which can set the query and close', async () => {
     function FakeInsights({ setQuery, rows }: PluginViewProps) {

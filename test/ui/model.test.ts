@@ -84,6 +84,7 @@ describe('columns', () => {
     expect(shortPrincipal('arn:aws:sts::111122223333:assumed-role/Admin/alice')).toBe('Admin/alice');
     expect(shortPrincipal('alice')).toBe('alice');
     expect(shortPrincipal('AWSReservedSSO_AdministratorAccess_1b74cd717d47002b/AdanAlvarez')).toBe('SSO/AdanAlvarez');
+    expect(shortPrincipal('arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_1b74/AdanAlvarez')).toBe('SSO/AdanAlvarez');
   });
 });
 
