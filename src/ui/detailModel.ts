@@ -67,8 +67,10 @@ function insightLines(row: EventRow): DetailLine[] {
   ];
   if (d.errorCode) lines.push(field('Error code', d.errorCode, 'error'));
   for (const attribution of d.attributions) {
-    const top = attribution.insight.slice(0, 3).map((s) => `${s.value} (${fmtNumber(s.average)})`).join(', ');
-    const base = attribution.baseline.slice(0, 3).map((s) => `${s.value} (${fmtNumber(s.average)})`).join(', ');
+    // Call-rate Insights write the string "null" for calls without an error; the console says None.
+    const shown = (value: string) => (attribution.attribute === 'errorCode' && value === 'null' ? 'None (no error)' : value);
+    const top = attribution.insight.slice(0, 3).map((s) => `${shown(s.value)} (${fmtNumber(s.average)})`).join(', ');
+    const base = attribution.baseline.slice(0, 3).map((s) => `${shown(s.value)} (${fmtNumber(s.average)})`).join(', ');
     const label = ATTRIBUTION_LABELS[attribution.attribute] ?? `Top ${attribution.attribute}`;
     lines.push(field(label, top || '—'));
     lines.push(field('  baseline', base || '—', 'muted'));

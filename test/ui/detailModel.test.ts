@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { buildDetail, rateChange, resourceQuery } from '../../src/ui/detailModel.js';
+import { makeRow } from './fixtures.js';
+
+describe('detail model', () => {
+  it('lists the summary fields and one console and Config link per resource, or says a link is not available', () => {
+    const row = makeRow({
+      errorCode: 'AccessDenied',
+      errorMessage: 'not allowed',
+      resources: [
+        { type: 'AWS::S3::Bucket', name: 'logs-bucket', arn: 'arn:aws:s3:::logs-bucket', accountId: '' },
+        { type: 'AWS::Made::Up', name: 'mystery', arn: '', accountId: '' },
+      ],
+    });
+    const model = buildDetail(row, 'utc');
+    const labels = model.lines.map((l) => l.label);
+    for (const label of ['Event time', 'User name', 'Access key', 'Event source', 'Event name', 'AWS region', 'Source IP', 'Event ID', 'Request ID', 'Read-only', 'Error code', 'Error message', 'User agent', 'Account', 'Event type', 'Category']) {
+      expect(labels).toContain(label);
+    }
+    const resourceLinks = model.links.filter((l) => l.resource);
+    expect(resourceLinks.map((l) => [l.resource!.name, l.kind])).toEqual([
+      ['logs-bucket', 'console'],
+      ['logs-bucket', 'config'],
+      ['mystery', 'console'],
+      ['mystery', 'config'],
+    ]);
+    expect(resourceLinks[0]!.url).toContain('s3.console.aws.amazon.com');
+    expect(resourceLinks[2]!.url).toBeNull();
+    expect(model.lines.filter((l) => l.value === 'Link not available')).toHaveLength(2);
+  });
+
+  it('shows Insights statistics with the rate change as insight over baseline', () => {
+    expect(rateChange(1, 3)).toBe('↑ 300%');
+    expect(rateChange(4, 1)).toBe('↓ 25%');
+    const row = makeRow({
+      eventType: 'AwsCloudTrailInsight',
+      insight: {
+        state: 'Start',
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'RunInstances',
+        insightType: 'ApiCallRateInsight',
+        errorCode: '',
+        baselineAverage: 1,
+        insightAverage: 3,
+        insightDuration: 5,
+        baselineDuration: 10080,
+        attributions: [{ attribute: 'errorCode', insight: [{ value: 'null', average: 3 }], baseline: [] }],
+      },
+    });
+    const text = buildDetail(row, 'utc').lines.map((l) => `${l.label}: ${l.value}`).join('\n');
+    expect(text).toContain('Rate change: ↑ 300%');
+    expect(text).toContain('Insight type: ApiCallRateInsight');
+    expect(text).toContain('Top error codes: None (no error) (3)');
+  });
+
+  it('builds the resource timeline query from the ARN, else the name', () => {
+    expect(resourceQuery({ type: 'AWS::S3::Bucket', name: 'b', arn: 'arn:aws:s3:::b', accountId: '' })).toBe('resource:"arn:aws:s3:::b"');
+    expect(resourceQuery({ type: 'AWS::IAM::User', name: 'alice', arn: '', accountId: '' })).toBe('resource:"alice"');
+  });
+});
