@@ -192,6 +192,10 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     write(`gzip/truncated-${cut}.json.gz`, damaged.subarray(0, cut));
     add(`gzip/truncated-${cut}.json.gz`, 'rejected', `gzip cut at byte ${cut} of ${damaged.length}`, [], /gzip|truncat|unexpected end|incomplete|invalid/i);
   }
+  // File names are attacker-chosen too: escapes and a newline in a bad file's name.
+  const evilName = 'gzip/evil-\u001b]0;pwned\u0007-\u001b[2J-\n-\u202e.json.gz';
+  write(evilName, damaged.subarray(0, 30));
+  add(evilName, 'rejected', 'a damaged file whose name holds escape sequences and a newline', [], /gzip|truncat|unexpected end/i);
   const badCrc = Buffer.from(damaged);
   badCrc[badCrc.length - 6] = badCrc[badCrc.length - 6]! ^ 0xff;
   write('gzip/bad-crc.json.gz', badCrc);

@@ -12,13 +12,15 @@ import { parse } from 'csv-parse/sync';
 import { render } from 'ink-testing-library';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, CSV_HEADERS, exportRows } from '../../src/export/index.js';
+import { EventStore } from '../../src/store/eventStore.js';
 import type { EventRow } from '../../src/model/types.js';
 import { displayWidth } from '../../src/term/width.js';
+import { App } from '../../src/ui/App.js';
 import { COLUMN_GAP, layoutColumns } from '../../src/ui/columns.js';
 import { DetailPanel } from '../../src/ui/DetailPanel.js';
 import { EventList, GUTTER } from '../../src/ui/EventList.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
-import { int, pick, rng, seedFor, withSeed } from './random.js';
+import { int, pick, rng, seedFor, withSeed, withSeedAsync } from './random.js';
 
 const SEED = seedFor(0xb1d1);
 
@@ -243,6 +245,48 @@ describe(`hostile strings on screen (seed ${SEED})`, () => {
         // The byte is shown (as \xNN, \uNNNN, \t, \n, \r), not dropped: the investigator sees it was there.
         expect(frame).toMatch(/a\\(x[0-9a-f]{2}|u[0-9a-f]{4}|[tnr])b/);
       }
+    }
+  });
+});
+
+describe(`hostile strings through the whole dashboard (seed ${SEED})`, () => {
+  async function waitFrame(frame: () => string, until: (f: string) => boolean, what: string): Promise<string> {
+    const deadline = Date.now() + 5_000;
+    while (!until(frame())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return frame();
+  }
+
+  it('header, list, details, JSON view and help over hostile rows and a hostile folder name leak no control byte', async () => {
+    const random = rng(SEED + 4);
+    const store = new EventStore(0);
+    store.add(Array.from({ length: 200 }, () => hostileRow(random, hostileString(random))));
+    store.flush();
+    const record = { eventID: hostileString(random), userAgent: hostileString(random), requestParameters: { [hostileString(random)]: [hostileString(random), hostileString(random)] } };
+    const folder = `/logs/${hostileString(random)}`;
+    const app = render(<App store={store} folder={folder} watching={false} env={{ NO_COLOR: '1' }} readRecord={async () => record} onQuit={() => {}} />);
+    const frame = () => app.lastFrame() ?? '';
+    try {
+      await withSeedAsync(SEED, 'dashboard', async () => {
+        const views: [string, string, (f: string) => boolean][] = [
+          ['list', '', (f) => f.includes('200 events')],
+          ['details', '\r', (f) => f.includes('Event details')],
+          ['JSON view', 'v', (f) => f.includes('"eventID"')],
+          ['list again', '\u001b', (f) => !f.includes('"eventID"')],
+          ['help', '?', (f) => f !== ''],
+        ];
+        for (const [name, keys, until] of views) {
+          const before = frame();
+          if (keys) app.stdin.write(keys);
+          const shown = await waitFrame(frame, (f) => until(f) && (keys === '' || f !== before), name);
+          expect(describeLeak(shown), name).toBe('');
+          for (const line of shown.split('\n')) expect(displayWidth(line), `${name}: ${JSON.stringify(line)}`).toBeLessThanOrEqual(WIDTH);
+        }
+      });
+    } finally {
+      app.unmount();
     }
   });
 });
