@@ -112,6 +112,13 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
   let pending: string[] = [];
   let pendingChars = 0;
   let pendingRows = 0;
+  // One write in flight while the next text is made: file I/O overlaps encoding and reading records.
+  let inflight: Promise<void> | null = null;
+  const settle = async (): Promise<void> => {
+    const write = inflight;
+    inflight = null;
+    if (write) await write;
+  };
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
     const text = pending.length === 1 ? pending[0]! : pending.join('');
@@ -119,18 +126,18 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
     pending = [];
     pendingChars = 0;
     pendingRows = 0;
+    await settle();
     throwIfCancelled(signal);
-    const written = await sink.write(text);
-    bytes += written;
-    progress.advance(events, written);
+    inflight = sink.write(text).then((written) => {
+      bytes += written;
+      progress.advance(events, written);
+    });
+    // Observed here so a failure waiting to be awaited is never reported as unhandled.
+    inflight.catch(() => {});
   };
   try {
     progress.report();
-    if (encoder.prologue) {
-      const written = await sink.write(encoder.prologue);
-      bytes += written;
-      progress.advance(0, written);
-    }
+    if (encoder.prologue) pending.push(encoder.prologue);
     let lastYield = performance.now();
     for (let start = 0; start < rows.length; start += chunkRows) {
       throwIfCancelled(signal);
@@ -147,9 +154,11 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
     }
     if (encoder.epilogue) pending.push(encoder.epilogue);
     await flush();
+    await settle();
     throwIfCancelled(signal);
     await sink.commit();
   } catch (error) {
+    await settle().catch(() => {});
     await sink.discard();
     throw toExportError(error, sink.path);
   }
