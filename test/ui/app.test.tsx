@@ -360,6 +360,20 @@ describe('terminal safety and colour', () => {
   });
 });
 
+describe('time zone', () => {
+  it('shows UTC by default and toggles to local time with t', async () => {
+    const h = mount(storeWith([makeRow({ id: 'tz', name: 'Zoned', time: Date.UTC(2024, 2, 5, 14, 21, 0) })]), 120, 20);
+    let frame = await h.waitFor((f) => f.includes('Zoned'));
+    expect(frame).toContain('2024-03-05 14:21:00');
+    expect(frame).toMatch(/UTC\s*$/m);
+    frame = await h.press('t', (f) => f.includes('local (UTC'));
+    const local = new Date(Date.UTC(2024, 2, 5, 14, 21, 0));
+    const hh = String(local.getHours()).padStart(2, '0');
+    expect(frame).toContain(`${hh}:21:00`);
+    await h.press('t', (f) => !f.includes('local (UTC'));
+  });
+});
+
 describe('bad files', () => {
   it('counts bad and skipped files in the header and lists them with reasons on b, sanitised', async () => {
     const store = storeWith(makeRows(3));
