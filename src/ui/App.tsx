@@ -116,7 +116,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
   const { rows, ready, storeVersion, compiled } = useFilteredView(store, state.queryText);
-  const explanation = useMemo(() => explainFuzzy(compiled), [compiled, storeVersion]);
+  const editing = state.mode === 'query';
+  // Only shown while editing; new values can widen what a fuzzy word means, so it follows the store.
+  const explanation = useMemo(() => (editing ? explainFuzzy(compiled) : ''), [editing, compiled, storeVersion]);
   const progress = store.progress;
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.

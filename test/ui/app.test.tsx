@@ -272,6 +272,16 @@ describe('query bar', () => {
     expect(frame).not.toContain('\u0007');
   });
 
+  it('says which values a fuzzy word matched while editing', async () => {
+    const rows = makeRows(6).map((row, i) => refreshText(Object.assign(row, { name: i % 2 ? 'AssumeRole' : 'GetObject' })));
+    const h = mount(storeWith(rows));
+    await h.waitFor((f) => f.includes('GetObject'));
+    await h.press('/');
+    for (const ch of 'assumrole') h.stdin.write(ch);
+    const frame = await h.waitFor((f) => f.includes('assumrole ~ AssumeRole') && f.includes('3 of 6 events'));
+    expect(frame).not.toContain('GetObject');
+  });
+
   it('can be set programmatically through the controller', async () => {
     const store = storeWith(makeRows(30));
     let controller: AppController | null = null;
