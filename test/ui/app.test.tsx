@@ -351,6 +351,20 @@ describe('terminal safety and colour', () => {
     expect(frame).toContain('\\x1b]52;c;ZXZpbA==\\x07curl/7 \\u202eevil');
   });
 
+  it('keeps rows with wide characters within the terminal width', async () => {
+    const row = makeRow({
+      id: 'wide',
+      name: 'Wide',
+      actor: '山田太郎山田太郎山田太郎',
+      resources: [{ type: 'AWS::S3::Bucket', name: '🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀バケット', arn: '', accountId: '' }],
+    });
+    const h = mount(storeWith([row, ...makeRows(3)]), 80, 20);
+    const frame = await h.waitFor((f) => f.includes('Wide'));
+    expect(fitsTerminal(frame, 80, 20)).toBe(true);
+    expect(frame).toContain('山田');
+    expect(frame).toContain('…');
+  });
+
   it('emits no escape codes at all with NO_COLOR, and colours without it', async () => {
     const previous = chalk.level;
     chalk.level = 3;
