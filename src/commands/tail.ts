@@ -135,11 +135,12 @@ async function printRecords(rows: readonly EventRow[], out: LineWriter, signal: 
 
 /**
  * One record as one line of JSON. JSON.stringify escapes C0 controls but not
- * DEL, the C1 range (an 8-bit CSI can drive some terminals) or the Unicode line
- * separators; those come from attacker-controlled fields, so they are escaped too.
+ * DEL, the C1 range (an 8-bit CSI can drive some terminals), bidi controls (they
+ * reorder what is read) or the Unicode line separators; those come from
+ * attacker-controlled fields, so they are escaped too (as scan --json does).
  */
 export function jsonLine(record: OriginalRecord): string {
-  return stringifyJson(record).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return stringifyJson(record).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
