@@ -5,7 +5,7 @@
  * real CSV exporter then read back with csv-parse. Seeded; the seed is in
  * every failure message (replay with TRAILTOP_SEED=<seed>).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -20,6 +20,8 @@ import { COLUMN_GAP, layoutColumns } from '../../src/ui/columns.js';
 import { DetailPanel } from '../../src/ui/DetailPanel.js';
 import { EventList, GUTTER } from '../../src/ui/EventList.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
+import { startCli, runCli } from './cli.js';
+import { hostileEvent } from './corpus.js';
 import { int, pick, rng, seedFor, withSeed, withSeedAsync } from './random.js';
 
 const SEED = seedFor(0xb1d1);
@@ -287,6 +289,53 @@ describe(`hostile strings through the whole dashboard (seed ${SEED})`, () => {
       });
     } finally {
       app.unmount();
+    }
+  });
+});
+
+describe(`hostile strings in the CLI's JSON output (seed ${SEED})`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trailtop-json-out-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** Raw in a terminal these act on it (C1 introducers) or reorder what is read (bidi); JSON can carry them escaped. */
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/;
+
+  const random = rng(SEED + 5);
+  const records = Array.from({ length: 30 }, (_, n) =>
+    hostileEvent(`json-${n}`, n, {
+      eventName: hostileString(random),
+      userAgent: hostileString(random),
+      sourceIPAddress: hostileString(random),
+      userIdentity: { type: 'IAMUser', userName: hostileString(random), arn: hostileString(random), accountId: '111122223333' },
+      requestParameters: { [hostileString(random)]: hostileString(random) },
+    }),
+  );
+  // Lone surrogates cannot survive UTF-8 on disk; everything else must come back exactly.
+  const onDisk = JSON.parse(Buffer.from(JSON.stringify({ Records: records })).toString('utf8')) as { Records: { eventID: string }[] };
+  writeFileSync(join(dir, 'hostile.json'), JSON.stringify({ Records: records }));
+
+  it('tail prints hostile records as JSON lines that parse back exactly and hold no raw control or bidi character', async () => {
+    const tail = startCli(['tail', dir]);
+    try {
+      await tail.waitFor(() => tail.stdout().split('\n').length > records.length, 'every record printed', 15_000);
+    } finally {
+      const exit = await tail.stop('SIGINT', 10_000);
+      expect(exit.code, tail.stderr()).toBe(0);
+    }
+    const lines = tail.stdout().split('\n').filter((line) => line !== '');
+    expect(lines.length).toBe(records.length);
+    withSeed(SEED, 'tail output', () => {
+      for (const line of lines) expect(RAW.exec(line)?.[0].codePointAt(0)?.toString(16) ?? '', line.slice(0, 200)).toBe('');
+      const printed = lines.map((line) => JSON.parse(line) as { eventID: string });
+      const byId = new Map(onDisk.Records.map((r) => [r.eventID, r]));
+      for (const record of printed) expect(record).toEqual(byId.get(record.eventID));
+    });
+  });
+
+  it('scan prints hostile names in its summary without a raw control or bidi character', async () => {
+    for (const args of [['--json'], []]) {
+      const result = await runCli(['scan', dir, ...args], 20_000);
+      expect(result.code, result.stderr).toBe(0);
+      expect(RAW.exec(result.stdout)?.[0].codePointAt(0)?.toString(16) ?? '', `scan ${args.join(' ')}`).toBe('');
     }
   });
 });
