@@ -11,6 +11,9 @@ Options:
   --no-watch   load the folder once; do not follow new or changed files
   -h, --help   show this help`;
 
+const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
+const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+
 /** `trailtop [DIR] [--no-watch] [--help]`: the interactive dashboard. */
 export async function runDashboard(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -43,6 +46,14 @@ export async function runDashboard(argv: string[]): Promise<number> {
   delete process.env['CONTINUOUS_INTEGRATION'];
   // React's development build is several times slower per frame; nothing here needs its checks.
   process.env['NODE_ENV'] ??= 'production';
-  const { runInteractive } = await import('../ui/run.js');
-  return runInteractive(dir, { watch: !values['no-watch'] });
+  // Loading Ink and React takes a moment on a busy machine: say something on the alternate screen meanwhile.
+  process.stdout.write(`${ENTER_ALT}trailtop: opening ${JSON.stringify(dir).slice(1, -1)}…`);
+  let run: typeof import('../ui/run.js');
+  try {
+    run = await import('../ui/run.js');
+  } catch (error) {
+    process.stdout.write(LEAVE_ALT);
+    throw error;
+  }
+  return run.runInteractive(dir, { watch: !values['no-watch'] });
 }
