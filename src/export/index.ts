@@ -23,7 +23,11 @@ export const CSV_WARNING =
   "with a leading ' — still open the file with links and macros disabled.";
 
 export interface ExportOptions {
-  /** The events to write, in the order to write them (the list's order, newest first). */
+  /**
+   * The events to write, in the order to write them (the list's order, newest
+   * first). Only the first rows.length rows at the start are written; the
+   * array must not be reordered while the export runs (pass a copy if it may be).
+   */
   rows: readonly EventRow[];
   format: ExportFormat;
   /** A file path (written atomically), or a stream such as process.stdout (written as it goes). */
@@ -100,13 +104,14 @@ async function openSink(options: ExportOptions): Promise<Sink> {
  */
 export async function exportRows(options: ExportOptions): Promise<ExportResult> {
   const { rows, signal } = options;
+  const total = rows.length;
   if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
     throw new TypeError(`unknown export format '${String(options.format)}'`);
   }
   throwIfCancelled(signal);
   const encoder = encoderFor(options);
   const chunkRows = options.format === 'csv' ? CSV_CHUNK_ROWS : JSON_CHUNK_ROWS;
-  const progress = new ProgressReporter(rows.length, options.onProgress);
+  const progress = new ProgressReporter(total, options.onProgress);
   const sink = await openSink(options);
   let bytes = 0;
   let pending: string[] = [];
@@ -139,9 +144,9 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
     progress.report();
     if (encoder.prologue) pending.push(encoder.prologue);
     let lastYield = performance.now();
-    for (let start = 0; start < rows.length; start += chunkRows) {
+    for (let start = 0; start < total; start += chunkRows) {
       throwIfCancelled(signal);
-      const end = Math.min(start + chunkRows, rows.length);
+      const end = Math.min(start + chunkRows, total);
       const text = await encoder.chunk(rows, start, end);
       pending.push(text);
       pendingChars += text.length;
@@ -163,7 +168,7 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
     throw toExportError(error, sink.path);
   }
   progress.report();
-  return { path: sink.path, written: rows.length, bytes };
+  return { path: sink.path, written: total, bytes };
 }
 
 /** `trailtop-20261126T021500Z.csv`: the dialog's default file name, in the current folder. */

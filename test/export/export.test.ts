@@ -273,23 +273,25 @@ describe('progress and responsiveness', () => {
 
   it('keeps the event loop free while exporting', async () => {
     const rows = syntheticRows(200_000);
+    const gaps: number[] = [];
     let last = performance.now();
-    let worstGap = 0;
-    let ticks = 0;
     const timer = setInterval(() => {
       const now = performance.now();
-      worstGap = Math.max(worstGap, now - last);
+      gaps.push(now - last);
       last = now;
-      ticks++;
     }, 5);
+    const started = performance.now();
     try {
       await exportRows({ rows, format: 'csv', target: join(dir, 'out.csv') });
     } finally {
       clearInterval(timer);
     }
-    expect(ticks).toBeGreaterThan(5);
-    // Chunks take a few ms; a generous bound that a blocking export (seconds) would fail.
-    expect(worstGap).toBeLessThan(150);
+    const elapsed = performance.now() - started;
+    // A blocking export would let the timer fire about once. Judged on the typical gap, not the
+    // worst, so a loaded machine that deschedules the process now and then does not fail it.
+    gaps.sort((a, b) => a - b);
+    expect(gaps.length).toBeGreaterThan(elapsed / 50);
+    expect(gaps[Math.floor(gaps.length / 2)]!).toBeLessThan(40);
   });
 });
 
