@@ -27,9 +27,11 @@ export async function main(argv: string[]): Promise<number> {
     switch (first) {
       case '--help':
       case '-h':
-      case 'help':
-        process.stdout.write(`${USAGE}\n`);
+      case 'help': {
+        const { queryHelpLines } = await import('./query/index.js');
+        process.stdout.write(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}\n`);
         return 0;
+      }
       case '--version':
       case '-V':
         process.stdout.write(`trailtop ${version()}\n`);
