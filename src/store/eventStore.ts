@@ -2,6 +2,7 @@ import { Interner } from '../model/intern.js';
 import { compareNewestFirst } from '../model/order.js';
 import type { EventRow } from '../model/types.js';
 import { emptyProgress, type LoadProgress } from './progress.js';
+import { IdIndex } from './idIndex.js';
 import { listKey, resourcesKey, SharedValues } from './share.js';
 
 export type StoreListener = () => void;
@@ -27,7 +28,7 @@ export class EventStore {
   private readonly arrival: EventRow[] = [];
   private sorted: EventRow[] = [];
   private pending: EventRow[] = [];
-  private readonly ids = new Set<string>();
+  private readonly ids = new IdIndex((row) => this.arrival[row]!.id);
   private readonly interner = new Interner();
   private readonly nameLists = new SharedValues<string[]>();
   private readonly resourceLists = new SharedValues<EventRow['resources']>();
@@ -49,7 +50,7 @@ export class EventStore {
         this.progress.duplicates++;
         continue;
       }
-      this.ids.add(row.id);
+      this.ids.add(row.id, this.arrival.length);
       this.internRow(row);
       row.seq = this.arrival.length;
       this.arrival.push(row);
