@@ -39,6 +39,8 @@ interface Slot {
   worker: Worker;
   jobs: Map<number, PendingJob>;
   idleTimer: NodeJS.Timeout | null;
+  /** Has answered at least once: it started fine. */
+  answered: boolean;
 }
 
 /**
@@ -59,7 +61,8 @@ const JOBS_PER_WORKER = 2;
  * with `inline`, the same job runs on the calling thread.
  */
 export class ReadPool {
-  readonly inline: boolean;
+  /** True when files are read on the calling thread (asked for, no compiled worker, or workers failed to start). */
+  inline: boolean;
   readonly workerCount: number;
   private readonly workerUrl: URL;
   private readonly reader: FileReader | undefined;
@@ -189,8 +192,9 @@ export class ReadPool {
   private spawn(): Slot {
     // A larger young generation than the default: parsing allocates fast and short-lived.
     const worker = new Worker(this.workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
-    const slot: Slot = { worker, jobs: new Map(), idleTimer: null };
+    const slot: Slot = { worker, jobs: new Map(), idleTimer: null, answered: false };
     worker.on('message', (reply: WorkerReply) => {
+      slot.answered = true;
       const pending = slot.jobs.get(reply.id);
       if (!pending) return;
       if ('packed' in reply && reply.packed) {
@@ -219,6 +223,19 @@ export class ReadPool {
       if (index < 0) return;
       this.slots.splice(index, 1);
       if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      if (!slot.answered && !this.closed) {
+        // It never started (a broken install, no memory for a thread): read here instead, from now on.
+        this.inline = true;
+        this.waiting.unshift(...slot.jobs.values());
+        slot.jobs.clear();
+        for (const other of this.slots.splice(0)) {
+          this.waiting.unshift(...other.jobs.values());
+          other.jobs.clear();
+          void other.worker.terminate();
+        }
+        this.dispatch();
+        return;
+      }
       // A crashed worker (out of memory on a huge file, say) fails its files, not the load.
       for (const pending of slot.jobs.values()) pending.resolve(failed(pending.request.job.path, reason));
       slot.jobs.clear();

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFolder } from '../../src/ingest/open.js';
 import { ReadPool } from '../../src/ingest/pool.js';
@@ -50,6 +50,23 @@ describe('ReadPool on worker threads', () => {
     expect(rows.filter((r) => r.ref.file === small).map((r) => r.id)).toEqual(['s2']);
     expect(emptySummary.shape).toBe('empty');
     expect(new Set(rows.filter((r) => r.ref.file === big).map((r) => r.id)).size).toBe(ROWS_PER_BATCH * 2 + 10);
+  });
+
+  it('reads on the calling thread when the worker cannot start', async () => {
+    const temp = tempFolder('trailtop-pool-');
+    cleanups.push(temp.remove);
+    const brokenWorker = join(temp.dir, 'broken-worker.mjs');
+    writeFileSync(brokenWorker, "throw new Error('cannot start');\n");
+    const file = join(temp.dir, 'f.json');
+    writeRecords(file, [makeEvent('x1'), makeEvent('x2')]);
+    const pool = new ReadPool({ workerUrl: pathToFileURL(brokenWorker) });
+    cleanups.push(() => pool.close());
+    expect(pool.inline).toBe(false);
+    const rows: EventRow[] = [];
+    const summary = await pool.read({ path: file, firstIndex: 0 }, (batch) => rows.push(...batch));
+    expect(summary.shape).toBe('records');
+    expect(rows.map((r) => r.id)).toEqual(['x1', 'x2']);
+    expect(pool.inline).toBe(true);
   });
 
   it('loads a folder of more than a few files through openFolder on workers, and watches it', async () => {
