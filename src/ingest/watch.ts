@@ -63,6 +63,8 @@ export class FolderLoader {
   /** Paths being stat'ed after a watch event; true when another event came meanwhile. */
   private readonly probing = new Map<string, boolean>();
   private rootIsFile = false;
+  /** Files deleted after loading: their rows may be found again under a new name. */
+  private readonly goneFiles = new Set<string>();
   /** The initial listing was small enough to read on this thread. */
   private smallFolder = false;
   private readonly settleMs: number;
@@ -168,6 +170,7 @@ export class FolderLoader {
       return;
     }
     if (this.files.has(path)) return;
+    this.goneFiles.delete(path);
     const entry: FileEntry = {
       path,
       key: deliveryTime(path, mtimeMs),
@@ -324,6 +327,7 @@ export class FolderLoader {
     this.clearTimer(entry);
     this.files.delete(path);
     const wasLoaded = entry.done && entry.state !== 'bad' && entry.state !== 'bad-pending';
+    if (wasLoaded) this.goneFiles.add(path);
     this.store.updateProgress((p) => {
       if (wasLoaded) p.deletedFiles++;
       else if (!entry.done) p.filesTotal--; // vanished before it was read: a temporary file, most likely
@@ -372,7 +376,9 @@ export class FolderLoader {
       firstIndex = size >= entry.size ? entry.endIndex : 0;
     }
     const addRows = (rows: EventRow[]) => {
-      if (!this.closed) this.store.add(rows);
+      if (this.closed) return;
+      if (this.goneFiles.size > 0) this.adoptMovedRows(rows);
+      this.store.add(rows);
     };
     // Waking a worker costs 100-300 ms; a small file parses here in a few ms.
     const small = entry.sizeHint >= 0 && entry.sizeHint <= INLINE_MAX_BYTES;
@@ -381,6 +387,20 @@ export class FolderLoader {
     this.inFlight--;
     if (!this.closed) this.finish(entry, summary);
     this.pump();
+  }
+
+  /**
+   * A file moved or renamed arrives as a deletion and a new file with the same
+   * events. The rows already loaded keep pointing at the old, gone path; point
+   * them at the new one so the full record can still be read.
+   */
+  private adoptMovedRows(rows: readonly EventRow[]): void {
+    for (const row of rows) {
+      const known = this.store.get(row.id);
+      if (known && known.ref.file !== row.ref.file && this.goneFiles.has(known.ref.file)) {
+        known.ref = { file: this.store.intern(row.ref.file), index: row.ref.index };
+      }
+    }
   }
 
   private finish(entry: FileEntry, summary: ReadSummary): void {

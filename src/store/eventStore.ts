@@ -71,6 +71,12 @@ export class EventStore {
     return this.ids.has(id);
   }
 
+  /** The row with this id, if the store has one. */
+  get(id: string): EventRow | undefined {
+    const row = this.ids.find(id);
+    return row < 0 ? undefined : this.arrival[row];
+  }
+
   get size(): number {
     return this.arrival.length;
   }

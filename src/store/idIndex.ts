@@ -16,12 +16,17 @@ export class IdIndex {
   }
 
   has(id: string): boolean {
+    return this.find(id) >= 0;
+  }
+
+  /** The row number with this id, or -1. */
+  find(id: string): number {
     const slots = this.slots;
     const mask = slots.length - 1;
     for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
       const slot = slots[i]!;
-      if (slot === 0) return false;
-      if (this.idAt(slot - 1) === id) return true;
+      if (slot === 0) return -1;
+      if (this.idAt(slot - 1) === id) return slot - 1;
     }
   }
 

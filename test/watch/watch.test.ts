@@ -1,8 +1,8 @@
-import { appendFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFolder, type OpenFolder, type OpenFolderOptions } from '../../src/ingest/open.js';
-import { readEventFile } from '../../src/ingest/read.js';
+import { readEventFile, readRecord } from '../../src/ingest/read.js';
 import { deliveryName, makeEvent, recordsJson, tempFolder, waitFor, writeRecords } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -183,6 +183,21 @@ describe('watch', () => {
     await waitFor(() => opened.store.progress.deletedFiles === 1, 'the deletion');
     expect(opened.store.size).toBe(3);
     expect(opened.store.progress.badFiles).toEqual([]);
+  });
+
+  it('points the rows of a renamed file at its new name, so the records can still be read', async () => {
+    const dir = folder();
+    const before = join(dir, 'incoming.json');
+    writeRecords(before, [makeEvent('m1'), makeEvent('m2')]);
+    const opened = open(dir);
+    await opened.ready;
+    const after = join(dir, 'archive/moved.json');
+    mkdirSync(join(dir, 'archive'));
+    renameSync(before, after);
+    await waitFor(() => opened.store.get('m2')?.ref.file === after, 'the rows to follow the file');
+    expect(opened.store.size).toBe(2);
+    expect(opened.store.progress.deletedFiles).toBe(1);
+    expect(await readRecord(opened.store.get('m1')!.ref)).toMatchObject({ eventID: 'm1' });
   });
 
   it('moves from loading to watching, and close() stops it', async () => {
