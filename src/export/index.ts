@@ -2,7 +2,8 @@ import type { EventRow } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
 import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
-import { jsonEpilogue, jsonPrologue, jsonRecords } from './json.js';
+import { jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts } from './json.js';
+import { RecordTextPool, recordWorkersAvailable } from './recordTextPool.js';
 import { ProgressReporter, type ExportProgress } from './progress.js';
 import { createRecordsReader, type RecordsReader } from './records.js';
 
@@ -75,17 +76,59 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 /** Produces the text of one chunk of rows. */
 type ChunkEncoder = (rows: readonly EventRow[], start: number, end: number) => Promise<string> | string;
 
-function encoderFor(options: ExportOptions): { prologue: string; chunk: ChunkEncoder; epilogue: string } {
+interface Encoder {
+  prologue: string;
+  chunk: ChunkEncoder;
+  epilogue: string;
+  chunkRows: number;
+  /** Releases what the encoder holds (worker threads). */
+  dispose?: () => Promise<void>;
+}
+
+/** Below this many rows, starting worker threads costs more than it saves. */
+const WORKER_MIN_ROWS = 20_000;
+const WORKER_CHUNK_ROWS = 1000;
+
+/**
+ * Asks for the chunk after the one being returned as well, so the workers
+ * read ahead while the export loop writes.
+ */
+function readingAhead(read: (start: number, end: number) => Promise<string>, chunkRows: number, total: number): ChunkEncoder {
+  const ahead = new Map<number, Promise<string>>();
+  const request = (start: number): void => {
+    const text = read(start, Math.min(start + chunkRows, total));
+    // A read-ahead nobody awaits (after a cancel) must not surface as an unhandled rejection.
+    text.catch(() => {});
+    ahead.set(start, text);
+  };
+  return (_rows, start) => {
+    if (!ahead.has(start)) request(start);
+    const next = start + chunkRows;
+    if (next < total && !ahead.has(next)) request(next);
+    const text = ahead.get(start)!;
+    ahead.delete(start);
+    return text;
+  };
+}
+
+function encoderFor(options: ExportOptions): Encoder {
   if (options.format === 'csv') {
     const raw = options.raw === true;
-    return { prologue: csvHeader(), chunk: (rows, start, end) => csvLines(rows, start, end, raw), epilogue: '' };
+    return { prologue: csvHeader(), chunk: (rows, start, end) => csvLines(rows, start, end, raw), epilogue: '', chunkRows: CSV_CHUNK_ROWS };
   }
   const flavour = options.format;
+  const { rows } = options;
+  const base = { prologue: jsonPrologue(flavour), epilogue: jsonEpilogue(flavour, rows.length) };
+  if (!options.readRecords && rows.length >= WORKER_MIN_ROWS && recordWorkersAvailable()) {
+    const pool = new RecordTextPool();
+    const read = async (start: number, end: number): Promise<string> => jsonTexts(flavour, await pool.texts(rows, start, end), start);
+    return { ...base, chunk: readingAhead(read, WORKER_CHUNK_ROWS, rows.length), chunkRows: WORKER_CHUNK_ROWS, dispose: () => pool.close() };
+  }
   const readRecords = options.readRecords ?? createRecordsReader();
   return {
-    prologue: jsonPrologue(flavour),
-    chunk: async (rows, start, end) => jsonRecords(flavour, await readRecords(rows, start, end), start),
-    epilogue: jsonEpilogue(flavour, options.rows.length),
+    ...base,
+    chunk: async (chunkRowsOf, start, end) => jsonRecords(flavour, await readRecords(chunkRowsOf, start, end), start),
+    chunkRows: JSON_CHUNK_ROWS,
   };
 }
 
@@ -109,10 +152,10 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
     throw new TypeError(`unknown export format '${String(options.format)}'`);
   }
   throwIfCancelled(signal);
-  const encoder = encoderFor(options);
-  const chunkRows = options.format === 'csv' ? CSV_CHUNK_ROWS : JSON_CHUNK_ROWS;
   const progress = new ProgressReporter(total, options.onProgress);
   const sink = await openSink(options);
+  const encoder = encoderFor(options);
+  const { chunkRows } = encoder;
   let bytes = 0;
   let pending: string[] = [];
   let pendingChars = 0;
@@ -166,6 +209,8 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
     await settle().catch(() => {});
     await sink.discard();
     throw toExportError(error, sink.path);
+  } finally {
+    await encoder.dispose?.();
   }
   progress.report();
   return { path: sink.path, written: total, bytes };

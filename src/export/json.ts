@@ -23,10 +23,15 @@ export function jsonEpilogue(flavour: JsonFlavour, total: number): string {
  * escapes every control character, so a record never spans lines in jsonl.
  */
 export function jsonRecords(flavour: JsonFlavour, records: readonly RawRecord[], alreadyWritten: number): string {
-  if (records.length === 0) return '';
-  const parts = new Array<string>(records.length);
-  for (let i = 0; i < records.length; i++) parts[i] = stringifyJson(records[i]);
-  if (flavour === 'jsonl') return `${parts.join('\n')}\n`;
+  const texts = new Array<string>(records.length);
+  for (let i = 0; i < records.length; i++) texts[i] = stringifyJson(records[i]);
+  return jsonTexts(flavour, texts, alreadyWritten);
+}
+
+/** Like jsonRecords, for records already turned into JSON text (by the worker threads). */
+export function jsonTexts(flavour: JsonFlavour, texts: readonly string[], alreadyWritten: number): string {
+  if (texts.length === 0) return '';
+  if (flavour === 'jsonl') return `${texts.join('\n')}\n`;
   const lead = alreadyWritten === 0 ? '' : ',\n';
-  return lead + parts.join(',\n');
+  return lead + texts.join(',\n');
 }

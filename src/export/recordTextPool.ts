@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EventRow, RecordRef } from '../model/types.js';
+import { ExportFailed } from './errors.js';
+import type { RecordTextReply, RecordTextRequest } from './recordWorker.js';
+
+/** Reads original records back as JSON text, for rows[start, end), in order. */
+export type RecordTextsReader = (rows: readonly EventRow[], start: number, end: number) => Promise<string[]>;
+
+interface Pending {
+  resolve: (texts: string[]) => void;
+  reject: (error: Error) => void;
+}
+
+/** The compiled worker beside this module; absent when running from TypeScript sources (tests). */
+const WORKER_URL = new URL('./recordWorker.js', import.meta.url);
+
+export function recordWorkersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** Same file, same worker: each worker parses its own files once, and no file is parsed by two. */
+function fileHash(file: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * A few worker threads that read records back and stringify them, so a JSON
+ * export uses every core: rows are split among the workers by file, and the
+ * answers are put back in row order.
+ */
+export class RecordTextPool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, Pending>();
+  private readonly workerOf = new Map<string, number>();
+  private nextId = 0;
+  private failure: Error | null = null;
+
+  constructor(size = Math.max(1, Math.min(availableParallelism(), 4))) {
+    this.workers = [];
+    for (let w = 0; w < size; w++) {
+      const worker = new Worker(WORKER_URL);
+      worker.on('message', (reply: RecordTextReply) => this.settle(reply));
+      worker.on('error', (error) => this.fail(new ExportFailed('source', `record reader failed: ${error.message}`, { cause: error })));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new ExportFailed('source', `record reader stopped (exit code ${code})`));
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /** The JSON text of each row's original record, in row order. */
+  readonly texts: RecordTextsReader = async (rows, start, end) => {
+    if (this.failure) throw this.failure;
+    const count = this.workers.length;
+    const refs: RecordRef[][] = Array.from({ length: count }, () => []);
+    const positions: number[][] = Array.from({ length: count }, () => []);
+    for (let i = start; i < end; i++) {
+      const ref = rows[i]!.ref;
+      let w = this.workerOf.get(ref.file);
+      if (w === undefined) {
+        w = fileHash(ref.file) % count;
+        this.workerOf.set(ref.file, w);
+      }
+      refs[w]!.push({ file: ref.file, index: ref.index });
+      positions[w]!.push(i - start);
+    }
+    const answers = await Promise.all(refs.map((list, w) => (list.length === 0 ? Promise.resolve([]) : this.ask(w, list))));
+    const out = new Array<string>(end - start);
+    for (let w = 0; w < count; w++) {
+      const texts = answers[w]!;
+      const at = positions[w]!;
+      for (let k = 0; k < at.length; k++) out[at[k]!] = texts[k]!;
+    }
+    return out;
+  };
+
+  async close(): Promise<void> {
+    this.fail(new ExportFailed('source', 'record reader closed'));
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private ask(w: number, refs: RecordRef[]): Promise<string[]> {
+    const id = this.nextId++;
+    return new Promise<string[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const request: RecordTextRequest = { id, refs };
+      this.workers[w]!.postMessage(request);
+    });
+  }
+
+  private settle(reply: RecordTextReply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if ('texts' in reply) {
+      waiting.resolve(reply.texts);
+      return;
+    }
+    const { ref, detail } = reply.failed;
+    waiting.reject(
+      new ExportFailed('source', `cannot read back record ${ref.index} of ${ref.file}: ${detail}; the export was not written`),
+    );
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    this.pending.clear();
+  }
+}
