@@ -162,6 +162,10 @@ export async function runExport(argv: string[]): Promise<number> {
   await checkFolder(dir);
 
   const toStdout = output === '-';
+  // CSV cells carry log values verbatim, escape sequences included: on a terminal they would act on it.
+  if (toStdout && format === 'csv' && process.stdout.isTTY === true) {
+    throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
+  }
   if (!toStdout) {
     // Fail before a long load, not after it.
     const target = resolve(output);
