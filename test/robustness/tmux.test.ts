@@ -104,4 +104,22 @@ describe.skipIf(!hasTmux)(`the real dashboard over the hostile corpus (seed ${SE
     const end = await waitForScreen((t) => t.includes('EXITED'), 'the exit', 15_000);
     expect(end).toContain('EXITED 0');
   });
+
+  it('export -o - does not write CSV cells with escape sequences to a terminal', async () => {
+    const c = corpus!;
+    const exportSession = 'export';
+    const command = `cd ${JSON.stringify(REPO)} && node ${JSON.stringify(BIN)} export ${JSON.stringify(c.dir)} -o - --format csv; echo "EXITED $?"; sleep 30`;
+    tmux('new-session', '-d', '-s', exportSession, '-x', '120', '-y', '20', 'sh', '-c', command);
+    const title = tmux('display-message', '-p', '-t', exportSession, '#{pane_title}');
+    const deadline = Date.now() + 20_000;
+    let text = '';
+    while (!text.includes('EXITED')) {
+      if (Date.now() > deadline) throw new Error(`export did not finish; screen:\n${text}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      text = tmux('capture-pane', '-p', '-t', exportSession);
+    }
+    expect(text).toContain('EXITED 2');
+    expect(text).toMatch(/not written to a terminal/);
+    expect(tmux('display-message', '-p', '-t', exportSession, '#{pane_title}')).toBe(title);
+  });
 });
