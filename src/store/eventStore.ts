@@ -46,11 +46,10 @@ export class EventStore {
   add(rows: readonly EventRow[]): number {
     let added = 0;
     for (const row of rows) {
-      if (this.ids.has(row.id)) {
+      if (!this.ids.addIfAbsent(row.id, this.arrival.length)) {
         this.progress.duplicates++;
         continue;
       }
-      this.ids.add(row.id, this.arrival.length);
       this.internRow(row);
       row.seq = this.arrival.length;
       this.arrival.push(row);

@@ -1,11 +1,15 @@
 /**
  * The set of row ids the store has seen, as an open-addressing hash table of
- * row numbers in an Int32Array. A JS Set of a million strings costs about 40
- * bytes an entry; this costs 8 (two 4-byte slots per row at most half full),
- * because the ids themselves already live in the rows.
+ * row numbers in typed arrays. A JS Set of a million strings costs about 40
+ * bytes an entry; this costs 16 (two slots per row at most half full, each a
+ * row number and the id's hash), because the ids themselves live in the rows.
+ * Keeping the hashes makes growing the table a copy of numbers, not a second
+ * hashing of every id (which stalled the main thread for most of a second at
+ * a million rows).
  */
 export class IdIndex {
-  private slots = new Int32Array(1 << 12);
+  private rows = new Int32Array(1 << 12);
+  private hashes = new Int32Array(1 << 12);
   private count = 0;
 
   /** `idAt(n)` is the id of row n (the rows the store keeps in arrival order). */
@@ -21,47 +25,65 @@ export class IdIndex {
 
   /** The row number with this id, or -1. */
   find(id: string): number {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
-      const slot = slots[i]!;
+    const h = hash(id);
+    const { rows, hashes } = this;
+    const mask = rows.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const slot = rows[i]!;
       if (slot === 0) return -1;
-      if (this.idAt(slot - 1) === id) return slot - 1;
+      if (hashes[i] === h && this.idAt(slot - 1) === id) return slot - 1;
     }
   }
 
-  /** Records that row `row` has `id`; the caller checked has(id) first. */
-  add(id: string, row: number): void {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    this.place(hash(id), row);
-    this.count++;
-  }
-
-  private place(h: number, row: number): void {
-    const slots = this.slots;
-    const mask = slots.length - 1;
+  /** Records `id` as row `row` unless the id is known; true when it was new. */
+  addIfAbsent(id: string, row: number): boolean {
+    if ((this.count + 1) * 2 > this.rows.length) this.grow();
+    const h = hash(id);
+    const { rows, hashes } = this;
+    const mask = rows.length - 1;
     let i = h & mask;
-    while (slots[i] !== 0) i = (i + 1) & mask;
-    slots[i] = row + 1;
+    for (;;) {
+      const slot = rows[i]!;
+      if (slot === 0) break;
+      if (hashes[i] === h && this.idAt(slot - 1) === id) return false;
+      i = (i + 1) & mask;
+    }
+    rows[i] = row + 1;
+    hashes[i] = h;
+    this.count++;
+    return true;
   }
 
   private grow(): void {
-    const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
-    for (const slot of old) if (slot !== 0) this.place(hash(this.idAt(slot - 1)), slot - 1);
+    const oldRows = this.rows;
+    const oldHashes = this.hashes;
+    const size = oldRows.length * 2;
+    const rows = new Int32Array(size);
+    const hashes = new Int32Array(size);
+    const mask = size - 1;
+    for (let k = 0; k < oldRows.length; k++) {
+      const slot = oldRows[k]!;
+      if (slot === 0) continue;
+      const h = oldHashes[k]!;
+      let i = h & mask;
+      while (rows[i] !== 0) i = (i + 1) & mask;
+      rows[i] = slot;
+      hashes[i] = h;
+    }
+    this.rows = rows;
+    this.hashes = hashes;
   }
 }
 
-/** FNV-1a over UTF-16 code units: fast, and spread well enough for linear probing. */
+/** FNV-1a over UTF-16 code units with a final mix: fast, and spread well enough for linear probing. */
 function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let k = 0; k < text.length; k++) {
     h ^= text.charCodeAt(k);
     h = Math.imul(h, 0x01000193);
   }
-  // A final mix so ids that differ only at the end still land far apart.
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  return h >>> 0;
+  return h & 0x7fffffff;
 }
