@@ -114,8 +114,8 @@ export class FolderLoader {
     }
     this.listingDone = true;
     this.pump();
-    // Started after the listing so it can skip what the listing skipped; its own initial
-    // scan still catches files created in between (as initial files, before 'ready').
+    // Started after the listing so it can skip what the listing skipped; files created
+    // in between are found by a second listing once the watch is ready (reconcile).
     if (this.options.watch && !this.closed) this.startWatcher();
     this.checkReady();
   }
