@@ -129,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
       await section(`queries ${name}`, figures, crashes, async () => benchQueries(loaded, name, set.events >= 1_000_000 ? 5 : 7, goalMs));
       if (set === big) {
         await section(`keystroke to frame ${name}`, figures, crashes, () => benchKeystrokes(loaded, name, 5));
-        await section(`export ${name}`, figures, crashes, () => benchExport(loaded.rows(), set.dir, name, 3));
+        await section(`export ${name}`, figures, crashes, () => benchExport(loaded.rows(), set.dir, name, 3, set.events >= 1_000_000 ? 1 : 3, 60_000));
       }
       store = null;
     }
