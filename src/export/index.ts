@@ -60,7 +60,7 @@ export interface ExportResult {
  * renders keep running during a long export.
  */
 const CSV_CHUNK_ROWS = 250;
-const JSON_CHUNK_ROWS = 100;
+const JSON_CHUNK_ROWS = 1000;
 const WRITE_CHARS = 256 * 1024;
 const YIELD_MS = 8;
 
@@ -87,7 +87,7 @@ interface Encoder {
 
 /** Below this many rows, starting worker threads costs more than it saves. */
 const WORKER_MIN_ROWS = 20_000;
-const WORKER_CHUNK_ROWS = 1000;
+const WORKER_CHUNK_ROWS = 8000;
 
 /**
  * Asks for the chunk after the one being returned as well, so the workers

@@ -101,10 +101,7 @@ export class RecordTextPool {
       waiting.resolve(reply.texts);
       return;
     }
-    const { ref, detail } = reply.failed;
-    waiting.reject(
-      new ExportFailed('source', `cannot read back record ${ref.index} of ${ref.file}: ${detail}; the export was not written`),
-    );
+    waiting.reject(new ExportFailed('source', reply.failed));
   }
 
   private fail(error: Error): void {

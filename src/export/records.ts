@@ -1,4 +1,4 @@
-import * as ingestRead from '../ingest/read.js';
+import { readRecord } from '../ingest/read.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { ExportFailed } from './errors.js';
 
@@ -6,106 +6,63 @@ import { ExportFailed } from './errors.js';
 export type RawRecord = Record<string, unknown>;
 
 /**
- * Reads back the original records for a run of rows, in the rows' order.
+ * Reads back the original records for rows[start, end), in the rows' order.
  * Injectable so tests and the bench can export without the files.
  */
 export type RecordsReader = (rows: readonly EventRow[], start: number, end: number) => Promise<RawRecord[]>;
 
-type ReadOne = (ref: RecordRef) => Promise<RawRecord | null>;
-type ReadFile = (file: string) => Promise<readonly unknown[]>;
+export type ReadOne = (ref: RecordRef) => Promise<RawRecord | null>;
 
-/**
- * The ingest layer's batch reader, when it offers one: every record of one
- * file, indexed like RecordRef.index. Looked up by name so this module keeps
- * compiling against the single-record contract.
- */
-function ingestFileReader(): ReadFile | null {
-  const candidate = (ingestRead as Record<string, unknown>)['readRecordsOfFile'];
-  return typeof candidate === 'function' ? (candidate as ReadFile) : null;
-}
-
-function unreadable(ref: RecordRef, detail: string): ExportFailed {
-  return new ExportFailed(
-    'source',
-    `cannot read back record ${ref.index} of ${ref.file}: ${detail}; the export was not written`,
-  );
+export function unreadable(ref: RecordRef, detail: string): ExportFailed {
+  return new ExportFailed('source', `cannot read back record ${ref.index} of ${ref.file}: ${detail}; the export was not written`);
 }
 
 /**
- * Rows from one file tend to come in runs (a file holds minutes of one
- * region), but regions interleave in time order, so a few recently read files
- * are kept parsed: each file is read about once however the runs interleave.
+ * Positions of `refs` grouped by file, files in order of first appearance.
+ *
+ * In newest-first order the rows of many files interleave (one file per
+ * account, region and five minutes), far more than the few parsed files the
+ * ingest layer caches; reading a chunk file by file parses each file once per
+ * chunk instead of once per row.
  */
-const CACHED_FILES = 8;
-
-/** The default reader: the ingest layer's files, each read once per run of rows (LRU of a few files). */
-export function createRecordsReader(
-  readOne: ReadOne = ingestRead.readRecord,
-  readFile: ReadFile | null = ingestFileReader(),
-): RecordsReader {
-  const cache = new Map<string, readonly unknown[]>();
-
-  async function recordsOf(file: string): Promise<readonly unknown[]> {
-    const hit = cache.get(file);
-    if (hit) {
-      cache.delete(file);
-      cache.set(file, hit);
-      return hit;
-    }
-    const records = await readFile!(file);
-    cache.set(file, records);
-    if (cache.size > CACHED_FILES) cache.delete(cache.keys().next().value!);
-    return records;
+export function groupByFile(refs: readonly RecordRef[]): number[][] {
+  const groups = new Map<string, number[]>();
+  for (let k = 0; k < refs.length; k++) {
+    const file = refs[k]!.file;
+    const group = groups.get(file);
+    if (group) group.push(k);
+    else groups.set(file, [k]);
   }
+  return [...groups.values()];
+}
 
-  async function readBatched(row: EventRow): Promise<RawRecord> {
-    let records: readonly unknown[];
-    try {
-      records = await recordsOf(row.ref.file);
-    } catch (error) {
-      throw unreadable(row.ref, error instanceof Error ? error.message : String(error));
-    }
-    const record = records[row.ref.index];
-    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      throw unreadable(row.ref, 'the file no longer holds it');
-    }
-    return record as RawRecord;
+/** Reads one record; a missing record or a reader error becomes the typed 'source' failure. */
+export async function readOrFail(readOne: ReadOne, ref: RecordRef): Promise<RawRecord> {
+  let record: RawRecord | null;
+  try {
+    record = await readOne(ref);
+  } catch (error) {
+    throw unreadable(ref, error instanceof Error ? error.message : String(error));
   }
+  if (record === null) throw unreadable(ref, 'the file is gone or changed');
+  return record;
+}
 
-  async function readSingle(row: EventRow): Promise<RawRecord> {
-    let record: RawRecord | null;
-    try {
-      record = await readOne(row.ref);
-    } catch (error) {
-      throw unreadable(row.ref, error instanceof Error ? error.message : String(error));
-    }
-    if (record === null) throw unreadable(row.ref, 'the file is gone or changed');
-    return record;
+/** Records of `refs` in their order, read file by file (see groupByFile). */
+export async function readGrouped(readOne: ReadOne, refs: readonly RecordRef[]): Promise<RawRecord[]> {
+  const out = new Array<RawRecord>(refs.length);
+  for (const group of groupByFile(refs)) {
+    // The first read of a file parses it (the ingest layer caches it); the rest are cache hits.
+    for (const k of group) out[k] = await readOrFail(readOne, refs[k]!);
   }
+  return out;
+}
 
-  if (readFile) {
-    return async (rows, start, end) => {
-      const out = new Array<RawRecord>(end - start);
-      for (let i = start; i < end; i++) out[i - start] = await readBatched(rows[i]!);
-      return out;
-    };
-  }
-  // One record at a time: the first read of a run of rows from one file parses
-  // it (the ingest layer keeps it cached), the rest of the run is read at once.
-  return async (rows, start, end) => {
-    const out = new Array<RawRecord>(end - start);
-    let i = start;
-    while (i < end) {
-      const file = rows[i]!.ref.file;
-      let runEnd = i + 1;
-      while (runEnd < end && rows[runEnd]!.ref.file === file) runEnd++;
-      out[i - start] = await readSingle(rows[i]!);
-      const rest: Promise<RawRecord>[] = [];
-      for (let k = i + 1; k < runEnd; k++) rest.push(readSingle(rows[k]!));
-      const records = await Promise.all(rest);
-      for (let k = 0; k < records.length; k++) out[i + 1 + k - start] = records[k]!;
-      i = runEnd;
-    }
-    return out;
+/** The default reader on the calling thread: the ingest layer's readRecord, a chunk file by file. */
+export function createRecordsReader(readOne: ReadOne = readRecord): RecordsReader {
+  return (rows, start, end) => {
+    const refs = new Array<RecordRef>(end - start);
+    for (let i = start; i < end; i++) refs[i - start] = rows[i]!.ref;
+    return readGrouped(readOne, refs);
   };
 }
