@@ -249,5 +249,5 @@ export class ReadPool {
 }
 
 function failed(path: string, reason: string): ReadSummary {
-  return { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0, rowCount: 0, endIndex: 0, openTail: false };
+  return { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0, rowCount: 0, endIndex: 0, openTail: false, resume: null };
 }

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { EventRow, FileReadResult } from '../model/types.js';
+import { readAppendedLines, resumeAfterFullRead, type AppendedRead, type LinesResume } from './appendedLines.js';
 import { readEventFile } from './read.js';
 
 export type FileReader = (path: string) => Promise<FileReadResult>;
@@ -9,6 +10,8 @@ export interface ReadJob {
   path: string;
   /** Only rows whose ref.index is at least this are sent back (the rest were loaded before). */
   firstIndex: number;
+  /** For a JSON-lines file read before: read only the lines appended after this point. */
+  resume?: LinesResume | null;
 }
 
 /** What came of a job besides its rows, which are delivered in batches as they are ready. */
@@ -22,6 +25,8 @@ export interface ReadSummary extends Omit<FileReadResult, 'rows'> {
    * JSON-lines file still being written, not a bad one.
    */
   openTail: boolean;
+  /** For a plain JSON-lines file: where a read of its appended lines continues. */
+  resume: LinesResume | null;
 }
 
 /**
@@ -39,6 +44,11 @@ export async function runReadJob(
   sendRows: (rows: EventRow[]) => void,
   reader: FileReader = readEventFile,
 ): Promise<{ summary: ReadSummary; rows: EventRow[] }> {
+  if (job.resume) {
+    const appended = readAppendedLines(job.path, job.resume);
+    if (appended) return appendedResult(job.path, appended, sendRows);
+    // Shrunk or rewritten: read it whole.
+  }
   let result: FileReadResult;
   try {
     result = await reader(job.path);
@@ -61,7 +71,30 @@ export async function runReadJob(
   // The last batch travels with the summary: one message instead of two for most files.
   // Only JSON lines grow by appending; a {"Records":[...]} file has no trailing newline and is complete as written.
   const openTail = rest.reason !== '' && rest.shape === 'jsonl' && (await lastLineOpen(job.path));
-  return { summary: { ...rest, rowCount: rows.length, endIndex, openTail }, rows: batch };
+  const resume = rest.shape === 'jsonl' ? resumeAfterFullRead(job.path, rest.bytes) : null;
+  return { summary: { ...rest, rowCount: rows.length, endIndex, openTail, resume }, rows: batch };
+}
+
+function appendedResult(
+  path: string,
+  appended: AppendedRead,
+  sendRows: (rows: EventRow[]) => void,
+): { summary: ReadSummary; rows: EventRow[] } {
+  const rows = appended.rows;
+  let start = 0;
+  for (; rows.length - start > ROWS_PER_BATCH; start += ROWS_PER_BATCH) sendRows(rows.slice(start, start + ROWS_PER_BATCH));
+  const summary: ReadSummary = {
+    path,
+    shape: 'jsonl',
+    reason: appended.reason,
+    skippedRecords: appended.skipped,
+    bytes: appended.bytes,
+    rowCount: rows.length,
+    endIndex: appended.resume.index,
+    openTail: appended.openTail,
+    resume: appended.resume,
+  };
+  return { summary, rows: start === 0 ? rows : rows.slice(start) };
 }
 
 /** True when a plain (not gzip) file does not end in a newline. */

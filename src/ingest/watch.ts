@@ -8,6 +8,7 @@ import { listFolder } from './walk.js';
 import { deliveryTime, NewestFirstQueue, type OrderedFile } from './order.js';
 import type { ReadPool } from './pool.js';
 import type { ReadSummary } from './readJob.js';
+import type { LinesResume } from './appendedLines.js';
 
 export interface FolderLoaderOptions {
   /** Keep watching for new and changed files after the initial load. */
@@ -29,10 +30,8 @@ interface FileEntry extends OrderedFile {
   /** Changed while being read: read again afterwards. */
   dirty: boolean;
   shape: FileShape | null;
-  /** For JSON lines: one past the last record index loaded, where a grown file continues. */
-  endIndex: number;
-  /** Size when last read; a JSON-lines file that shrank was rewritten, not appended to. */
-  size: number;
+  /** For a plain JSON-lines file: where reading its appended lines continues. */
+  resume: LinesResume | null;
   timer: NodeJS.Timeout | null;
   /** Bytes on disk when last seen (-1 unknown): small files are read on the main thread. */
   sizeHint: number;
@@ -179,8 +178,7 @@ export class FolderLoader {
       done: false,
       dirty: false,
       shape: null,
-      endIndex: 0,
-      size: 0,
+      resume: null,
       sizeHint,
       timer: null,
       badStat: '',
@@ -369,12 +367,6 @@ export class FolderLoader {
     entry.state = 'reading';
     entry.dirty = false;
     this.inFlight++;
-    let firstIndex = 0;
-    if (entry.shape === 'jsonl') {
-      // A grown JSON-lines file: only records after the ones already loaded are sent back.
-      const size = await fileSize(entry.path);
-      firstIndex = size >= entry.size ? entry.endIndex : 0;
-    }
     const addRows = (rows: EventRow[]) => {
       if (this.closed) return;
       if (this.goneFiles.size > 0) this.adoptMovedRows(rows);
@@ -383,7 +375,9 @@ export class FolderLoader {
     // Waking a worker costs 100-300 ms; a small file parses here in a few ms.
     const small = entry.sizeHint >= 0 && entry.sizeHint <= INLINE_MAX_BYTES;
     const here = small && (!entry.initial || this.smallFolder);
-    const summary = await this.pool.read({ path: entry.path, firstIndex }, addRows, here);
+    // A JSON-lines file read before continues after its last complete line.
+    const resume = entry.shape === 'jsonl' ? entry.resume : null;
+    const summary = await this.pool.read({ path: entry.path, firstIndex: 0, resume }, addRows, here);
     this.inFlight--;
     if (!this.closed) this.finish(entry, summary);
     this.pump();
@@ -408,9 +402,8 @@ export class FolderLoader {
     const firstTime = !entry.done;
     entry.done = true;
     entry.shape = summary.shape;
-    entry.endIndex = Math.max(entry.endIndex, summary.endIndex);
-    entry.size = summary.bytes;
-    entry.sizeHint = summary.bytes; // bytes on disk: where a JSON-lines file that grows or shrinks is compared
+    entry.resume = summary.resume;
+    if (!summary.resume) entry.sizeHint = summary.bytes; // bytes on disk
     this.store.updateProgress((p) => {
       if (firstTime && current) {
         p.filesDone++;
@@ -504,14 +497,6 @@ export class FolderLoader {
     });
     this.store.flush();
     this.resolveReady();
-  }
-}
-
-async function fileSize(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return -1;
   }
 }
 

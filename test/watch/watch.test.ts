@@ -164,6 +164,7 @@ describe('watch', () => {
     appendFileSync(path, `${fourth.slice(20)}\n`);
     await waitFor(() => opened.store.has('l4'), 'the completed line');
     expect(opened.store.size).toBe(4);
+    expect(await readRecord(opened.store.get('l4')!.ref)).toMatchObject({ eventID: 'l4' });
     expect(opened.store.progress.badFiles).toEqual([]);
     // Rows already loaded were not sent again.
     expect(added.filter((id) => id === 'l1')).toHaveLength(1);

@@ -1,0 +1,166 @@
+/**
+ * Reading only what was appended to a JSON-lines file since the last read.
+ *
+ * A JSON-lines file that a shipper keeps appending to can grow to hundreds of
+ * MB; reading it whole on every append would cost more each time. Instead the
+ * loader remembers where the last complete line ended (`offset`) and how many
+ * records came before it (`index`, the reader's record numbering: one per
+ * non-blank line), and reads from there. A partial last line is left for the
+ * next read.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { extractLines, isGzip, itemKind } from './detect.js';
+import { normalize, normalizeLookupEvent } from '../model/normalize.js';
+import type { EventRow, RecordRef } from '../model/types.js';
+
+/** Where a later read of a grown JSON-lines file continues. */
+export interface LinesResume {
+  offset: number;
+  index: number;
+  /**
+   * The first bytes of the file and the bytes just before `offset` (latin1):
+   * different bytes in either place mean the file was rewritten, not appended to.
+   */
+  head: string;
+  before: string;
+}
+
+const CHECK_BYTES = 64;
+
+export interface AppendedRead {
+  rows: EventRow[];
+  resume: LinesResume;
+  /** Bytes of complete lines read. */
+  bytes: number;
+  reason: string;
+  skipped: number;
+  /** Something after the last newline: a line still being written. */
+  openTail: boolean;
+}
+
+/**
+ * The resume point after a whole-file read: the end of the last complete line
+ * within the first `bytesRead` bytes (what the reader saw), and the number of
+ * records before it. Null for gzip or when no newline was found.
+ */
+export function resumeAfterFullRead(path: string, bytesRead: number): LinesResume | null {
+  const bytes = readRange(path, 0, bytesRead);
+  if (!bytes || isGzip(bytes)) return null;
+  const end = bytes.lastIndexOf(0x0a);
+  if (end < 0) return null;
+  const offset = end + 1;
+  return {
+    offset,
+    index: countRecordLines(bytes, 0, offset),
+    head: bytes.subarray(0, Math.min(offset, CHECK_BYTES)).toString('latin1'),
+    before: bytes.subarray(Math.max(0, offset - CHECK_BYTES), offset).toString('latin1'),
+  };
+}
+
+/** Reads the complete lines after `from`; null when the file shrank, was rewritten or cannot be read (read it whole instead). */
+export function readAppendedLines(path: string, from: LinesResume): AppendedRead | null {
+  const checkFrom = from.offset - Buffer.byteLength(from.before, 'latin1');
+  const whole = readRange(path, checkFrom, Number.POSITIVE_INFINITY);
+  if (!whole || whole.length < from.offset - checkFrom) return null;
+  if (whole.subarray(0, from.offset - checkFrom).toString('latin1') !== from.before) return null;
+  const head = readRange(path, 0, Buffer.byteLength(from.head, 'latin1'));
+  if (!head || head.toString('latin1') !== from.head) return null;
+  const bytes = whole.subarray(from.offset - checkFrom);
+  const end = bytes.lastIndexOf(0x0a);
+  const complete = end < 0 ? bytes.subarray(0, 0) : bytes.subarray(0, end + 1);
+  const rows: EventRow[] = [];
+  let skipped = 0;
+  let reason = '';
+  if (complete.length > 0) {
+    const text = complete.toString('utf8');
+    const extracted = extractLines(text);
+    const items = extracted ? extracted.items : [];
+    for (let k = 0; k < items.length; k++) {
+      if (!addRow(rows, items[k], { file: path, index: from.index + k })) skipped++;
+    }
+    reason = extracted ? extracted.reason : 'no CloudTrail event in the appended lines';
+  }
+  const lines = countRecordLines(complete, 0, complete.length);
+  const offset = from.offset + complete.length;
+  const before = Buffer.concat([whole.subarray(0, from.offset - checkFrom), complete]);
+  return {
+    rows,
+    resume: { offset, index: from.index + lines, head: from.head, before: before.subarray(Math.max(0, before.length - CHECK_BYTES)).toString('latin1') },
+    bytes: complete.length,
+    reason,
+    skipped: Math.max(skipped, lines - rows.length),
+    openTail: complete.length < bytes.length,
+  };
+}
+
+/**
+ * The reader's rule for one line's item (src/ingest/read.ts addRows): events,
+ * lookup-events elements and EventBridge envelopes become rows; another
+ * source's envelope and non-objects are skipped.
+ */
+function addRow(rows: EventRow[], item: unknown, ref: RecordRef): boolean {
+  if (item === undefined) return false;
+  switch (itemKind(item)) {
+    case 'event':
+      rows.push(normalize(item, ref));
+      return true;
+    case 'lookup':
+      rows.push(normalizeLookupEvent(item, ref));
+      return true;
+    case 'envelope':
+      rows.push(normalize((item as Record<string, unknown>).detail, ref));
+      return true;
+    case 'other': {
+      const detail = (item as Record<string, unknown>).detail;
+      if (typeof detail === 'object' && detail !== null) return false;
+      rows.push(normalize(item, ref));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Non-blank lines in bytes[start, end): the reader numbers records this way. */
+function countRecordLines(bytes: Uint8Array, start: number, end: number): number {
+  let count = 0;
+  let blank = true;
+  for (let k = start; k < end; k++) {
+    const c = bytes[k]!;
+    if (c === 0x0a) {
+      if (!blank) count++;
+      blank = true;
+    } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) {
+      blank = false;
+    }
+  }
+  if (!blank) count++;
+  return count;
+}
+
+/** Bytes [from, min(to, size)) of a file; null when it cannot be read or is shorter than `from`. */
+function readRange(path: string, from: number, to: number): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size < from) return null;
+    const length = Math.min(size, to) - from;
+    const buffer = Buffer.alloc(Math.max(0, length));
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, buffer, done, length - done, from + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buffer.subarray(0, done);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
