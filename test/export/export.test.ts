@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { csvCells } from '../../src/export/csv.js';
 import { inMemoryRecords, syntheticRecord, syntheticRows } from '../../src/export/bench.js';
 import {
   CSV_COLUMNS,
