@@ -81,8 +81,24 @@ export async function runScan(argv: string[]): Promise<number> {
   });
   const summary = summarizeStore(store, query, { folder: dir, filter: query ? source : null, matchedRead });
   for (const bad of summary.files.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
-  process.stdout.write(values.json ? `${safeJson(summary)}\n` : formatSummary(summary));
-  return 0;
+  return await writeOut(values.json ? `${safeJson(summary)}\n` : formatSummary(summary));
+}
+
+/** Writes the summary; a reader that went away (EPIPE) is quiet success, a failed write (full disk) is exit 1. */
+function writeOut(text: string): Promise<number> {
+  return new Promise((resolve) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code === 'EPIPE') return resolve(0);
+      process.stderr.write(`trailtop: cannot write the summary: ${error.message}\n`);
+      resolve(1);
+    };
+    process.stdout.once('error', onError);
+    process.stdout.write(text, (error) => {
+      if (error) return;
+      process.stdout.off('error', onError);
+      resolve(0);
+    });
+  });
 }
 
 /**

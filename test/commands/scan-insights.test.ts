@@ -55,3 +55,23 @@ describe('trailtop scan --json insights section', () => {
     expect(insights.filter((i) => i.end !== null)).toHaveLength(1);
   });
 });
+
+describe('trailtop scan output failures', () => {
+  it('exits 1 with a message when stdout cannot be written (full disk), without a crash', async () => {
+    const { openSync, closeSync } = await import('node:fs');
+    if (!existsSync('/dev/full')) return expect.fail('/dev/full is missing on this machine');
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'scan', join(ROOT, 'samples')], {
+        stdio: ['ignore', fd, 'pipe'],
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/cannot write the summary: ENOSPC/);
+      expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
