@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { loadFolder } from '../ingest/scanFolder.js';
 import { compileQuery, Vocabulary, type CompiledQuery } from '../query/index.js';
 import { EventStore } from '../store/eventStore.js';
+import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, parseCommandArgs, UsageError } from './args.js';
 import { summarizeStore, type Count, type ScanSummary } from './scanSummary.js';
@@ -107,10 +108,7 @@ function writeOut(text: string): Promise<number> {
  * which some terminals act on. The result is the same JSON value.
  */
 export function safeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return terminalSafeJson(JSON.stringify(value, null, 2));
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,4 +1,5 @@
 import { stringifyJson } from '../model/stringify.js';
+import { terminalSafeJson } from '../term/jsonText.js';
 import type { RawRecord } from './records.js';
 
 /**
@@ -24,7 +25,7 @@ export function jsonEpilogue(flavour: JsonFlavour, total: number): string {
  */
 export function jsonRecords(flavour: JsonFlavour, records: readonly RawRecord[], alreadyWritten: number): string {
   const texts = new Array<string>(records.length);
-  for (let i = 0; i < records.length; i++) texts[i] = stringifyJson(records[i]);
+  for (let i = 0; i < records.length; i++) texts[i] = terminalSafeJson(stringifyJson(records[i]));
   return jsonTexts(flavour, texts, alreadyWritten);
 }
 

@@ -8,6 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { readRecord } from '../ingest/read.js';
 import { stringifyJson } from '../model/stringify.js';
+import { terminalSafeJson } from '../term/jsonText.js';
 import type { RecordRef } from '../model/types.js';
 import { readGrouped } from './records.js';
 
@@ -25,7 +26,7 @@ async function answer(request: RecordTextRequest): Promise<RecordTextReply> {
   try {
     const records = await readGrouped(readRecord, request.refs);
     const texts = new Array<string>(records.length);
-    for (let k = 0; k < records.length; k++) texts[k] = stringifyJson(records[k]);
+    for (let k = 0; k < records.length; k++) texts[k] = terminalSafeJson(stringifyJson(records[k]));
     return { id: request.id, texts };
   } catch (error) {
     return { id: request.id, failed: error instanceof Error ? error.message : String(error) };
