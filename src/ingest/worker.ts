@@ -4,7 +4,7 @@
  * in batches as they are ready.
  */
 import { parentPort } from 'node:worker_threads';
-import { packRows, transferables } from './rowCodec.js';
+import { packRows } from './rowCodec.js';
 import { errorText, runReadJob, type ReadJob } from './readJob.js';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 
@@ -19,10 +19,10 @@ if (port) {
     try {
       const { summary, rows } = await runReadJob(job, (batch) => {
         const packed = packRows(batch);
-        port!.postMessage({ id, packed } satisfies WorkerReply, transferables(packed));
+        port!.postMessage({ id, packed } satisfies WorkerReply);
       });
       const packed = rows.length > 0 ? packRows(rows) : undefined;
-      port!.postMessage({ id, summary, packed } satisfies WorkerReply, packed ? transferables(packed) : []);
+      port!.postMessage({ id, summary, packed } satisfies WorkerReply);
     } catch (error) {
       port!.postMessage({ id, error: errorText(error) } satisfies WorkerReply);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packRows, transferables, unpackRows } from '../../src/ingest/rowCodec.js';
+import { packRows, unpackRows } from '../../src/ingest/rowCodec.js';
 import { normalize } from '../../src/model/normalize.js';
 import { makeEvent } from './helpers.js';
 
@@ -18,7 +18,7 @@ describe('row packing between worker and main thread', () => {
     ];
     const rows = records.map((record, index) => normalize(record, { file: '/logs/f.json', index }));
     const packed = packRows(rows);
-    const copy = structuredClone(packed, { transfer: transferables(packed) });
+    const copy = structuredClone(packed);
     const seen: string[] = [];
     const back = unpackRows(copy, (value) => {
       seen.push(value);
@@ -27,7 +27,7 @@ describe('row packing between worker and main thread', () => {
     expect(back).toEqual(rows);
     // Repeated values cross once: 'us-east-1' is one table entry however many rows carry it.
     expect(seen.filter((value) => value === 'us-east-1')).toHaveLength(1);
-    expect(back[0]!.userNames).toBe(back[4]!.userNames);
+    expect(seen.filter((value) => value === 'alice')).toHaveLength(1);
   });
 
   it('packs an empty batch', () => {
