@@ -73,7 +73,17 @@ export function ensureDataset(events: number, log: (line: string) => void): Data
   rmSync(dir, { recursive: true, force: true });
   renameSync(partial, dir);
   writeFileSync(marker, child.stdout);
+  removeStaleVersions(events, path.basename(dir));
   return { events, dir, summary: child.stdout.trim(), generatedSeconds: seconds };
+}
+
+/** Folders of the same size made by older generators: nothing reads them any more (the 1M one is ~140 MB). */
+function removeStaleVersions(events: number, keep: string): void {
+  for (const name of readdirSync(CACHE_ROOT)) {
+    if (name.startsWith(`${events}-`) && name !== keep && !name.includes('.partial-') && !name.startsWith(`${keep}.`)) {
+      rmSync(path.join(CACHE_ROOT, name), { recursive: true, force: true });
+    }
+  }
 }
 
 /** Total size of the listed files, bytes. */
