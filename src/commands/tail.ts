@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { openFolder } from '../ingest/open.js';
 import { readRecordsInOrder, type OriginalRecord } from '../ingest/records.js';
 import { stringifyJson } from '../model/stringify.js';
+import { terminalSafeJson } from '../term/jsonText.js';
 import type { EventRow } from '../model/types.js';
 import { compareNewestFirst } from '../model/order.js';
 import { compileQuery, type CompiledQuery } from '../query/index.js';
@@ -140,7 +141,7 @@ async function printRecords(rows: readonly EventRow[], out: LineWriter, signal: 
  * attacker-controlled fields, so they are escaped too (as scan --json does).
  */
 export function jsonLine(record: OriginalRecord): string {
-  return stringifyJson(record).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return terminalSafeJson(stringifyJson(record));
 }
 
 /**
