@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`trailtop: ${error.message}\nTry 'trailtop --help'.\n`);
+      process.stderr.write(`trailtop: ${error.message}\n${error.suggestHelp ? "Try 'trailtop --help'.\n" : ''}`);
       return 2;
     }
     throw error;

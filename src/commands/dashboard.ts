@@ -1,6 +1,5 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseCommandArgs } from './args.js';
+import { parseCommandArgs, requireFolder } from './args.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR] [--no-watch]
 
@@ -25,16 +24,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = path.resolve(positionals[0] ?? '.');
-  try {
-    const info = await stat(dir);
-    if (!info.isDirectory()) {
-      process.stderr.write(`trailtop: not a folder: ${JSON.stringify(dir)}\n`);
-      return 2;
-    }
-  } catch {
-    process.stderr.write(`trailtop: no such folder: ${JSON.stringify(dir)}\n`);
-    return 2;
-  }
+  await requireFolder(dir);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
       "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR' or 'trailtop tail DIR'\n",

@@ -17,9 +17,9 @@ import {
 import { openFolder } from '../ingest/open.js';
 import type { BadFile } from '../model/types.js';
 import type { LoadProgress } from '../store/progress.js';
-import { compileQuery, filterRows, type CompiledQuery } from '../query/index.js';
+import { filterRows, Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
-import { combineFilter, parseCommandArgs, UsageError } from './args.js';
+import { combineFilter, compileFilter, parseCommandArgs, requireFolder, UsageError } from './args.js';
 
 export const EXPORT_USAGE = `Usage: trailtop export DIR -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--raw] [--force]
 
@@ -87,26 +87,6 @@ function chooseFormat(format: string | undefined, output: string): ExportFormat 
   return inferred;
 }
 
-function compileFilter(source: string): CompiledQuery | null {
-  if (source.trim() === '') return null;
-  const compiled = compileQuery(source, { now: Date.now() });
-  if (!compiled.ok) {
-    const { message, position, hint } = compiled.error;
-    throw new UsageError(`bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`);
-  }
-  return compiled.query.isEmpty ? null : compiled.query;
-}
-
-async function checkFolder(dir: string): Promise<void> {
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new UsageError(`not a folder: ${sanitize(dir)}`);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as { code?: string }).code;
-    throw new UsageError(`${code === 'ENOENT' ? 'no such folder' : `cannot read folder (${code ?? 'error'})`}: ${sanitize(dir)}`);
-  }
-}
-
 const BAD_FILES_SHOWN = 3;
 
 /** Events from unreadable files are missing from the export: say so on stderr, briefly. */
@@ -158,8 +138,10 @@ export async function runExport(argv: string[]): Promise<number> {
   if (output === undefined || output === '') throw new UsageError('export needs -o FILE (or -o - for stdout)');
   const format = chooseFormat(values.format, output);
   if (values.raw && format !== 'csv') throw new UsageError('--raw applies to CSV only');
-  const query = compileFilter(combineFilter(values.filter, values.since, values.until));
-  await checkFolder(dir);
+  const source = combineFilter(values.filter, values.since, values.until);
+  // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
+  compileFilter(source);
+  await requireFolder(dir);
 
   const toStdout = output === '-';
   // CSV cells carry log values verbatim, escape sequences included: on a terminal they would act on it.
@@ -208,6 +190,10 @@ export async function runExport(argv: string[]): Promise<number> {
     const { store } = folder;
     warnBadFiles(store.progress.badFiles, dir);
     const all = store.rows();
+    const vocabulary = new Vocabulary();
+    vocabulary.update(store);
+    // Fuzzy words mean what they mean in the dashboard over the same folder.
+    const query = compileFilter(source, vocabulary);
     const rows = query ? filterRows(all, query, undefined, { newestFirst: true }) : all;
 
     const result = await exportRows({

@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises';
 import { loadFolder } from '../ingest/scanFolder.js';
-import { compileQuery, Vocabulary, type CompiledQuery } from '../query/index.js';
+import { Vocabulary } from '../query/index.js';
 import { EventStore } from '../store/eventStore.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
-import { combineFilter, parseCommandArgs, UsageError } from './args.js';
+import { combineFilter, compileFilter, parseCommandArgs, requireFolder, UsageError } from './args.js';
 import { summarizeStore, type Count, type ScanSummary } from './scanSummary.js';
 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
@@ -43,32 +42,11 @@ export async function runScan(argv: string[]): Promise<number> {
   const dir = positionals[0];
   if (!dir) throw new UsageError('scan needs a folder: trailtop scan DIR');
 
-  const source = combineFilter(values.filter, values.since, values.until);
-  let query: CompiledQuery | null = null;
   // Fuzzy words mean the same here as in the dashboard: the vocabulary grows as files load.
   const vocabulary = new Vocabulary();
-  if (source.trim() !== '') {
-    const compiled = compileQuery(source, { now: Date.now(), vocabulary });
-    if (!compiled.ok) {
-      const { message, position, hint } = compiled.error;
-      process.stderr.write(`trailtop: bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}\n`);
-      return 2;
-    }
-    query = compiled.query.isEmpty ? null : compiled.query;
-  }
-
-  try {
-    const stats = await stat(dir);
-    if (!stats.isDirectory()) {
-      process.stderr.write(`trailtop: not a folder: ${sanitize(dir)}\n`);
-      return 2;
-    }
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such folder' : `cannot read folder (${code ?? 'error'})`;
-    process.stderr.write(`trailtop: ${why}: ${sanitize(dir)}\n`);
-    return 2;
-  }
+  const source = combineFilter(values.filter, values.since, values.until);
+  const query = compileFilter(source, vocabulary);
+  await requireFolder(dir);
 
   const store = new EventStore();
   let matchedRead = 0;

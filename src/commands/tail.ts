@@ -1,13 +1,12 @@
-import { stat } from 'node:fs/promises';
 import { openFolder } from '../ingest/open.js';
 import { readRecordsInOrder, type OriginalRecord } from '../ingest/records.js';
 import { stringifyJson } from '../model/stringify.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import type { EventRow } from '../model/types.js';
 import { compareNewestFirst } from '../model/order.js';
-import { compileQuery, type CompiledQuery } from '../query/index.js';
+import { Vocabulary, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
-import { combineFilter, parseCommandArgs, UsageError } from './args.js';
+import { combineFilter, compileFilter, parseCommandArgs, requireFolder, UsageError } from './args.js';
 
 export const TAIL_USAGE = `Usage: trailtop tail DIR [--new-only] [--filter Q] [--since T]
 
@@ -40,37 +39,14 @@ export async function runTail(argv: string[]): Promise<number> {
   const dir = positionals[0];
   if (!dir) throw new UsageError('tail needs a folder: trailtop tail DIR');
 
-  const source = combineFilter(values.filter, values.since, undefined);
-  let query: CompiledQuery | null = null;
-  if (source.trim() !== '') {
-    const compiled = compileQuery(source, { now: Date.now() });
-    if (!compiled.ok) {
-      const { message, position, hint } = compiled.error;
-      process.stderr.write(`trailtop: bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}\n`);
-      return 2;
-    }
-    query = compiled.query.isEmpty ? null : compiled.query;
-  }
-  const folderProblem = await checkFolder(dir);
-  if (folderProblem) {
-    process.stderr.write(`trailtop: ${folderProblem}: ${sanitize(dir)}\n`);
-    return 2;
-  }
-  return tailFolder(dir, query, values['new-only'] === true);
-}
-
-async function checkFolder(dir: string): Promise<string | null> {
-  try {
-    const stats = await stat(dir);
-    return stats.isDirectory() ? null : 'not a folder';
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    return code === 'ENOENT' ? 'no such folder' : `cannot read folder (${code ?? 'error'})`;
-  }
+  const vocabulary = new Vocabulary();
+  const query = compileFilter(combineFilter(values.filter, values.since, undefined), vocabulary);
+  await requireFolder(dir);
+  return tailFolder(dir, query, values['new-only'] === true, vocabulary);
 }
 
 /** Runs until Ctrl-C or a closed pipe; both end it with status 0. */
-async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boolean): Promise<number> {
+async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boolean, vocabulary: Vocabulary): Promise<number> {
   const stop = new AbortController();
   const out = new LineWriter(() => stop.abort());
   const onSignal = () => stop.abort();
@@ -88,7 +64,7 @@ async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boo
     // Everything in the log up to here counts as already in the folder; later rows are new.
     let printed = store.log().length;
     if (!newOnly) {
-      const existing = matching(store.log().slice(0, printed), query);
+      const existing = matching(store.log().slice(0, printed), query, vocabulary);
       await printRecords(existing.reverse(), out, stop.signal);
     }
 
@@ -99,7 +75,7 @@ async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boo
         reported.report(store.progress.badFiles);
         const log = store.log();
         if (log.length === printed || stop.signal.aborted) return;
-        const fresh = matching(log.slice(printed), query);
+        const fresh = matching(log.slice(printed), query, vocabulary);
         printed = log.length;
         await printRecords(fresh.reverse(), out, stop.signal);
       });
@@ -118,7 +94,9 @@ async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boo
 }
 
 /** Rows passing the query, newest first. */
-function matching(rows: readonly EventRow[], query: CompiledQuery | null): EventRow[] {
+function matching(rows: readonly EventRow[], query: CompiledQuery | null, vocabulary: Vocabulary): EventRow[] {
+  // Fuzzy words learn the values of these rows before they are tested, as in scan and the dashboard.
+  if (query) vocabulary.addRows(rows);
   const kept = query ? rows.filter((row) => query.test(row)) : rows.slice();
   return kept.sort(compareNewestFirst);
 }
