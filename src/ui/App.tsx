@@ -21,12 +21,13 @@ import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { jsonBodyHeight, JsonView } from './JsonView.js';
 import { wrapTokens } from './jsonModel.js';
 import { handleKey } from './keyHandler.js';
-import { splitChunk, type Mode } from './keys.js';
+import { actionFor, splitChunk, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar } from './StatusBar.js';
 import { makeTheme, ThemeContext } from './theme.js';
+import { ViewKeyQueue, type KeyClaim } from './viewKeys.js';
 
 /** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
 export interface PluginViewProps {
@@ -43,6 +44,12 @@ export interface PluginViewProps {
   setQuery(text: string): void;
   /** A message on the status line. */
   setStatus(text: string): void;
+  /** Shows the help overlay over the view (the view stays mounted, inactive, and comes back as it was). */
+  openHelp?(): void;
+  /** False while the help overlay covers the view: it must not read keys then. Default true. */
+  active?: boolean;
+  /** Start listening: returns the keys that reached App before the view did (see viewKeys.ts). */
+  claimKeys?(): KeyClaim;
 }
 
 export interface PluginViews {
@@ -167,7 +174,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const json = useRecordJson(state.mode === 'json' ? state.jsonRow : null, readRecord);
   const jsonLines = useMemo(() => wrapTokens(json.lines, width), [json.lines, width]);
 
-  const help = useMemo(() => helpLines(queryHelpLines(), { insights: Boolean(views.insights), export: Boolean(views.export) }), [views.insights, views.export]);
+  const help = useMemo(() => helpLines(queryHelpLines(), { insights: Boolean(views.insights), export: Boolean(views.export) }, width), [views.insights, views.export, width]);
   const badLines = useMemo(
     () => badFileLines(progress.badFiles, progress.skippedFiles, width),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- progress is mutated in place; storeVersion signals it
@@ -215,9 +222,17 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       quit,
       setQuery,
     });
+  const viewKeys = useRef<ViewKeyQueue | null>(null);
+  viewKeys.current ??= new ViewKeyQueue();
   const onInput = useCallback((input: string, key: Key) => {
+    const queue = viewKeys.current!;
     for (const stroke of splitChunk(input, key, stateRef.current!.mode === 'query')) {
-      // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.
+      const mode = stateRef.current!.mode;
+      // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
+      if ((mode === 'insights' || mode === 'export') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+        queue.push(stroke);
+        continue;
+      }
       handleRef.current(stroke.input, stroke.key);
     }
   }, []);
@@ -225,7 +240,25 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
 
   const Insights = views.insights;
   const Export = views.export;
-  const pluginProps: PluginViewProps = { store, rows, queryText: state.queryText, zone: state.zone, width, height: mainH, onClose: close, setQuery, setStatus };
+  const openHelp = useCallback(() => dispatch({ type: 'openOverlay', mode: 'help' }), []);
+  // The view stays mounted under the help overlay, so its selection, form or question survive `?`.
+  const viewMode = state.mode === 'help' && (state.returnMode === 'insights' || state.returnMode === 'export') ? state.returnMode : state.mode;
+  const View = viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : undefined;
+  const viewShown = Boolean(View) && state.mode === viewMode;
+  const pluginProps: PluginViewProps = {
+    store,
+    rows,
+    queryText: state.queryText,
+    zone: state.zone,
+    width,
+    height: mainH,
+    onClose: close,
+    setQuery,
+    setStatus,
+    openHelp,
+    active: viewShown,
+    claimKeys: viewKeys.current.claim,
+  };
 
   let main;
   const emptyText = store.size === 0 ? (progress.phase === 'loading' ? 'Loading…' : 'No events in this folder yet') : 'No events match the query';
@@ -264,10 +297,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       main = <BadFilesView bad={progress.badFiles} skipped={progress.skippedFiles} scroll={state.scroll} width={width} height={mainH} />;
       break;
     case 'insights':
-      main = Insights ? <Insights {...pluginProps} /> : list(width);
-      break;
     case 'export':
-      main = Export ? <Export {...pluginProps} /> : list(width);
+      main = View ? null : list(width);
       break;
     default:
       main = list(width);
@@ -296,6 +327,11 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         />
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
+          {View && (
+            <Box key={viewMode} display={viewShown ? 'flex' : 'none'} width={width} height={mainH} flexShrink={0}>
+              <View {...pluginProps} />
+            </Box>
+          )}
           {main}
         </Box>
         <StatusBar message={state.status} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />

@@ -1,6 +1,6 @@
-import { Box, Text, useInput, useStdout, type Key } from 'ink';
+import { Box, Text, useStdout, type Key } from 'ink';
 import TextInput from 'ink-text-input';
-import { useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine } from '../export/index.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
@@ -16,8 +16,9 @@ import {
   type DialogPhase,
   type ExportSession,
 } from './exportModel.js';
-import { splitChunk } from './keys.js';
+import { actionFor, type Mode } from './keys.js';
 import { useTheme } from './theme.js';
+import { useViewKeys } from './viewKeys.js';
 
 export interface ExportDialogProps extends PluginViewProps {
   /** The download's owner; defaults to one per store, so a download outlives the dialog. */
@@ -28,18 +29,36 @@ export interface ExportDialogProps extends PluginViewProps {
   env?: Env;
 }
 
+/** The keymap mode of each phase: letters bind only where the path field is not being typed in. */
+export const PHASE_MODES: Readonly<Record<DialogPhase, Mode>> = { edit: 'export', confirm: 'exportConfirm', running: 'exportRunning', done: 'exportDone' };
+
 export const EXPORT_HINTS: Readonly<Record<DialogPhase, string>> = {
   edit: 'Enter download · Tab/↑/↓ format · type to change the file · Esc close',
   confirm: 'y overwrite · n/Esc keep the file',
-  running: 'Esc/c cancel · b hide (the download goes on; the status line says when it is done)',
-  done: 'y copy the path · n new download · Esc close',
+  running: 'Esc/c cancel · b hide (the download goes on; the status line says when it is done) · ? help',
+  done: 'y copy the path · n new download · Esc close · ? help',
 };
 
 /**
  * The download dialog (`d`): format, file, Enter. Exports exactly the list's
  * rows in the list's order, through the same exportRows as `trailtop export`.
  */
-export function ExportDialog({ store, rows, queryText, width, height, onClose, setStatus, session: given, cwd = process.cwd(), now = Date.now, env = process.env }: ExportDialogProps) {
+export function ExportDialog({
+  store,
+  rows,
+  queryText,
+  width,
+  height,
+  onClose,
+  setStatus,
+  openHelp,
+  active = true,
+  claimKeys,
+  session: given,
+  cwd = process.cwd(),
+  now = Date.now,
+  env = process.env,
+}: ExportDialogProps) {
   const theme = useTheme();
   const { stdout } = useStdout();
   const session = given ?? sessionFor(store);
@@ -97,40 +116,58 @@ export function ExportDialog({ store, rows, queryText, width, height, onClose, s
     void session.start({ rows, format: state.format, path: target, overwrite, setStatus });
   };
 
-  const handle = (input: string, key: Key): void => {
+  // Remounting the path field puts its caret at the end after keys it did not see itself.
+  const [fieldKey, setFieldKey] = useState(0);
+
+  const handle = (input: string, key: Key, replayed: boolean): void => {
     const { state, job } = liveRef.current;
-    const plain = !key.ctrl && !key.meta;
-    switch (state.phase) {
-      case 'edit':
-        if (key.escape) return onClose();
-        if (key.tab) return dispatch({ type: 'cycleFormat', step: key.shift ? -1 : 1 });
-        if (key.downArrow) return dispatch({ type: 'cycleFormat', step: 1 });
-        if (key.upArrow) return dispatch({ type: 'cycleFormat', step: -1 });
-        if (key.return) void begin(false);
-        return;
-      case 'confirm':
-        if (plain && input === 'y') return void begin(true);
-        if (key.escape || (plain && input === 'n')) return dispatch({ type: 'refuseOverwrite' });
-        return;
-      case 'running':
-        if (key.escape || (plain && input === 'c')) return session.cancel();
-        if (plain && input === 'b') return onClose();
-        return;
-      case 'done':
-        if (key.escape) return onClose();
-        if (plain && input === 'y' && job.status === 'done') {
-          const result = osc52Copy(job.path, { env });
-          if (result.ok) stdout.write(result.sequence);
-          return setStatus(describeCopy(result, `the path ${sanitize(job.path)}`));
-        }
-        if (key.return || (plain && input === 'n')) return dispatch({ type: 'reset', now: now() });
+    const action = actionFor(PHASE_MODES[state.phase], input, key);
+    switch (action) {
+      case 'back':
+        return onClose();
+      case 'help':
+        return openHelp?.();
+      case 'cycleFormat':
+      case 'cycleFormatBack':
+        return dispatch({ type: 'cycleFormat', step: action === 'cycleFormat' ? 1 : -1 });
+      case 'startExport':
+        return void begin(false);
+      case 'confirmOverwrite':
+        return void begin(true);
+      case 'refuseOverwrite':
+        return dispatch({ type: 'refuseOverwrite' });
+      case 'cancelExport':
+        return session.cancel();
+      case 'hideExport':
+        return onClose();
+      case 'copyPath': {
+        if (job.status !== 'done') return;
+        const result = osc52Copy(job.path, { env });
+        if (result.ok) stdout.write(result.sequence);
+        return setStatus(describeCopy(result, `the path ${sanitize(job.path)}`));
+      }
+      case 'newExport':
+        return dispatch({ type: 'reset', now: now() });
+      default:
+        // Live typing goes to the path field itself; keys typed before the dialog listened are applied here.
+        if (replayed && state.phase === 'edit') typeIntoPath(input, key);
         return;
     }
   };
+
+  const typeIntoPath = (input: string, key: Key): void => {
+    const { path } = liveRef.current.state;
+    let text: string;
+    if (key.backspace || key.delete) text = path.slice(0, -1);
+    else if (!key.ctrl && !key.meta && input) text = path + input;
+    else return;
+    dispatch({ type: 'setPath', text });
+    // The next replayed key of the same batch must see this edit before a render.
+    liveRef.current = { ...liveRef.current, state: dialogReducer(liveRef.current.state, { type: 'setPath', text }) };
+    setFieldKey((n) => n + 1);
+  };
   // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field.
-  useInput((input, key) => {
-    for (const stroke of splitChunk(input, key, true)) handle(stroke.input, stroke.key);
-  });
+  useViewKeys(handle, { active, claimKeys, keepText: true });
 
   const boxWidth = Math.min(width, 100);
   const inner = Math.max(10, boxWidth - 4);
@@ -182,7 +219,7 @@ export function ExportDialog({ store, rows, queryText, width, height, onClose, s
         <Box>
           <Text>File    </Text>
           <Box width={inner - 8}>
-            <TextInput value={state.path} focus={state.phase === 'edit'} onChange={(text) => dispatch({ type: 'setPath', text })} />
+            <TextInput key={fieldKey} value={state.path} focus={state.phase === 'edit' && active} onChange={(text) => dispatch({ type: 'setPath', text })} />
           </Box>
         </Box>
         <Text color={theme.muted} wrap="truncate-end">

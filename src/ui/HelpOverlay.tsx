@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import { KEYMAP, type Mode } from './keys.js';
-import { fit, truncate } from '../term/width.js';
+import { ALL_MODES, KEYMAP, type KeyBinding, type Mode } from './keys.js';
+import { displayWidth, fit, truncate } from '../term/width.js';
 import { useTheme } from './theme.js';
 
 const MODE_NAMES: Record<Mode, string> = {
@@ -10,7 +10,10 @@ const MODE_NAMES: Record<Mode, string> = {
   json: 'JSON',
   help: 'help',
   insights: 'Insights',
-  export: 'download',
+  export: 'download form',
+  exportConfirm: 'overwrite question',
+  exportRunning: 'download running',
+  exportDone: 'download done',
   badfiles: 'bad files',
 };
 
@@ -19,13 +22,50 @@ export interface HelpLine {
   heading: boolean;
 }
 
-/** Every binding of the keymap, then the query language help. */
-export function helpLines(queryHelp: readonly string[], wired: { insights: boolean; export: boolean }): HelpLine[] {
+const LABEL_WIDTH = 12;
+/** The overlay indents every line by two columns. */
+const INDENT = 2;
+
+/** Where a binding works, as the overlay prints it after the description. */
+export function whereText(binding: KeyBinding): string {
+  if (binding.modes.length === ALL_MODES.length) return '[everywhere]';
+  return `[${binding.modes.map((m) => MODE_NAMES[m]).join(', ')}]`;
+}
+
+/** Word-wraps `words` into lines of at most `room` columns (a word longer than that gets a line of its own). */
+function wrapWords(words: readonly string[], room: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && displayWidth(next) > room) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Every binding of the keymap, by section, then the query language help.
+ * Descriptions and the `[where]` note wrap under the description column so
+ * nothing is cut off at 80 columns.
+ */
+export function helpLines(queryHelp: readonly string[], wired: { insights: boolean; export: boolean }, width = 200): HelpLine[] {
   const lines: HelpLine[] = [{ text: 'Keys', heading: true }];
+  const room = Math.max(20, width - INDENT - LABEL_WIDTH - 1);
+  const pad = ' '.repeat(LABEL_WIDTH + 1);
+  let group = '';
   for (const binding of KEYMAP) {
+    if (binding.group !== group) {
+      group = binding.group;
+      lines.push({ text: group, heading: true });
+    }
     const coming = (binding.action === 'insights' && !wired.insights) || (binding.action === 'export' && !wired.export) ? ' (coming)' : '';
-    const where = binding.modes.length >= 7 ? 'everywhere' : binding.modes.map((m) => MODE_NAMES[m]).join(', ');
-    lines.push({ text: `${fit(binding.label, 12)} ${binding.description}${coming}  [${where}]`, heading: false });
+    // The description stays whole on its first line when it fits; the where-note follows, wrapped by words.
+    const body = wrapWords([...`${binding.description}${coming}`.split(' '), ...whereText(binding).split(' ')], room);
+    body.forEach((text, i) => lines.push({ text: `${i === 0 ? fit(binding.label, LABEL_WIDTH) : pad} ${text}`, heading: false }));
   }
   if (queryHelp.length > 0) {
     lines.push({ text: '', heading: false }, { text: 'Query language', heading: true });

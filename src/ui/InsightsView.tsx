@@ -1,4 +1,4 @@
-import { Box, Text, useInput, type Key } from 'ink';
+import { Box, Text, type Key } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { attributionTable, insightSeries, pairInsights, relatedEventsQuery, type AttributionTable } from '../model/insights.js';
 import { truncate } from '../term/width.js';
@@ -6,8 +6,9 @@ import type { PluginViewProps } from './App.js';
 import { useStoreVersion } from './hooks/useStore.js';
 import { InsightChart } from './InsightChart.js';
 import { InsightRecords, attributionLines, insightHeaderLine, insightListLayout, insightRowLine, insightsLayout, listWindow } from './insightsModel.js';
-import { splitChunk } from './keys.js';
+import { actionFor } from './keys.js';
 import { useTheme } from './theme.js';
+import { useViewKeys } from './viewKeys.js';
 
 export interface InsightsViewProps extends PluginViewProps {
   /** The clock for ongoing Insights (tests pin it). */
@@ -21,7 +22,7 @@ const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identiti
  * selected one, the rate found on disk against its averages, and its
  * attributions. Enter lists the events behind it; `i` or Esc returns.
  */
-export function InsightsView({ store, zone, width, height, onClose, setQuery, now }: InsightsViewProps) {
+export function InsightsView({ store, zone, width, height, onClose, setQuery, openHelp, active, claimKeys, now }: InsightsViewProps) {
   const theme = useTheme();
   const version = useStoreVersion(store);
   const records = useMemo(() => new InsightRecords(), [store]);
@@ -50,7 +51,6 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, no
   liveRef.current = live;
   const handle = (input: string, key: Key): void => {
     const { insights, index, insight, tabs, tabIndex } = liveRef.current;
-    if (key.escape || (input === 'i' && !key.ctrl && !key.meta)) return onClose();
     const select = (i: number): void => {
       const to = Math.max(0, Math.min(insights.length - 1, i));
       const next = insights[to];
@@ -59,27 +59,46 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, no
       // The next key of the same chunk sees this move before any render.
       liveRef.current = { ...liveRef.current, index: to, insight: next };
     };
-    if (key.upArrow || input === 'k') return select(index - 1);
-    if (key.downArrow || input === 'j') return select(index + 1);
-    if (key.pageUp) return select(index - layout.listRows);
-    if (key.pageDown) return select(index + layout.listRows);
-    if (input === 'g' || key.home) return select(0);
-    if (input === 'G' || key.end) return select(insights.length - 1);
-    if (key.tab) {
-      const next = (tabIndex + (key.shift ? tabs.length - 1 : 1)) % tabs.length;
+    const switchTab = (step: number): void => {
+      const next = (tabIndex + step + tabs.length) % tabs.length;
       liveRef.current = { ...liveRef.current, tabIndex: next };
-      return setTab(next);
+      setTab(next);
+    };
+    switch (actionFor('insights', input, key)) {
+      case 'back':
+      case 'insights':
+        return onClose();
+      case 'help':
+        return openHelp?.();
+      case 'up':
+        return select(index - 1);
+      case 'down':
+        return select(index + 1);
+      case 'pageUp':
+        return select(index - layout.listRows);
+      case 'pageDown':
+        return select(index + layout.listRows);
+      case 'top':
+        return select(0);
+      case 'bottom':
+        return select(insights.length - 1);
+      case 'nextTab':
+        return switchTab(1);
+      case 'prevTab':
+        return switchTab(-1);
+      case 'jumpToEvents':
+        if (insight) setQuery(relatedEventsQuery(insight));
+        return;
+      default:
+        return;
     }
-    if (key.return && insight) return setQuery(relatedEventsQuery(insight));
   };
-  // tmux send-keys and fast typing deliver several keys in one chunk ("jj").
-  useInput((input, key) => {
-    for (const stroke of splitChunk(input, key, false)) handle(stroke.input, stroke.key);
-  });
+  // One keystroke at a time: tmux send-keys and fast typing deliver several in one chunk ("jj").
+  useViewKeys(handle, { active, claimKeys });
 
   const listLayout = insightListLayout(width);
   const win = listWindow(insights.length, index, layout.listRows);
-  const title = `Insights (${insights.length}) · j/k select · Enter events${tabs.length > 1 ? ' · Tab attributions' : ''} · i/Esc back`;
+  const title = `Insights (${insights.length}) · j/k select · Enter events${tabs.length > 1 ? ' · Tab attributions' : ''} · i/Esc back · ? help`;
 
   if (insights.length === 0) {
     return (

@@ -5,7 +5,25 @@
  */
 import type { Key } from 'ink';
 
-export type Mode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'insights' | 'export' | 'badfiles';
+/**
+ * Where keys are read. `insights` and `export` are also App screens; the
+ * export dialog's later phases (overwrite question, running, done) are key
+ * modes of that screen only, so the letters they bind never reach the path field.
+ */
+export type Mode =
+  | 'list'
+  | 'query'
+  | 'detail'
+  | 'json'
+  | 'help'
+  | 'insights'
+  | 'export'
+  | 'exportConfirm'
+  | 'exportRunning'
+  | 'exportDone'
+  | 'badfiles';
+
+export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles'];
 
 export type Action =
   | 'up'
@@ -32,7 +50,19 @@ export type Action =
   | 'copy'
   | 'nextLink'
   | 'prevLink'
-  | 'resourceTimeline';
+  | 'resourceTimeline'
+  | 'nextTab'
+  | 'prevTab'
+  | 'jumpToEvents'
+  | 'cycleFormat'
+  | 'cycleFormatBack'
+  | 'startExport'
+  | 'confirmOverwrite'
+  | 'refuseOverwrite'
+  | 'cancelExport'
+  | 'hideExport'
+  | 'copyPath'
+  | 'newExport';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -52,45 +82,62 @@ export interface KeyBinding {
   label: string;
   description: string;
   modes: readonly Mode[];
+  /** The help overlay's section. */
+  group: string;
 }
 
-const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles'];
+const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights'];
 const BROWSE: readonly Mode[] = ['list', 'detail'];
 /** Modes where `q` quits: not while typing a query, and not inside plug-in views that own their keys. */
 const QUIT: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles'];
+/** `?` works wherever no text is being typed. */
+const HELP: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'exportConfirm', 'exportRunning', 'exportDone'];
+
+const MOVE = 'Moving around';
+const MAIN = 'List and details';
+const QUERY = 'Query bar';
+const INSIGHTS = 'Insights view (i)';
+const EXPORT = 'Download dialog (d)';
+const ANY = 'Anywhere';
 
 export const KEYMAP: readonly KeyBinding[] = [
-  { action: 'up', keys: [{ named: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'previous row (newer)', modes: NAV },
-  { action: 'down', keys: [{ named: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'next row (older)', modes: NAV },
-  { action: 'pageUp', keys: [{ named: 'pageUp' }, { char: 'b', ctrl: true }], label: 'PgUp', description: 'page up (in the details: scroll the panel)', modes: NAV },
-  { action: 'pageDown', keys: [{ named: 'pageDown' }, { char: 'f', ctrl: true }, { char: ' ' }], label: 'PgDn/Space', description: 'page down (in the details: scroll the panel)', modes: NAV },
-  { action: 'top', keys: [{ char: 'g' }, { named: 'home' }], label: 'g/Home', description: 'newest (top) and follow', modes: NAV },
-  { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'oldest (bottom)', modes: NAV },
-  { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE },
-  { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE },
-  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles'] },
-  { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE },
-  { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'] },
-  { action: 'cancelQuery', keys: [{ named: 'escape' }], label: 'Esc', description: 'leave the query bar, restoring the previous query', modes: ['query'] },
-  { action: 'clearQuery', keys: [{ char: 'u', ctrl: true }], label: 'Ctrl-U', description: 'clear the query text', modes: ['query'] },
-  { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'next resource link', modes: ['detail'] },
-  { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'previous resource link', modes: ['detail'] },
-  { action: 'copy', keys: [{ char: 'y' }], label: 'y', description: 'copy the selected link (details) or the whole JSON (JSON view)', modes: ['detail', 'json'] },
-  { action: 'resourceTimeline', keys: [{ char: 'r' }], label: 'r', description: 'list every event that touched the selected resource', modes: ['detail'] },
-  { action: 'json', keys: [{ char: 'v' }], label: 'v', description: 'show the full original record as JSON', modes: BROWSE },
-  { action: 'toggleTime', keys: [{ char: 't' }], label: 't', description: 'toggle UTC / local time', modes: BROWSE },
-  { action: 'badFiles', keys: [{ char: 'b' }], label: 'b', description: 'files that could not be read, with reasons', modes: ['list'] },
-  { action: 'insights', keys: [{ char: 'i' }], label: 'i', description: 'Insights view', modes: ['list'] },
-  { action: 'export', keys: [{ char: 'd' }], label: 'd', description: 'download (export) the filtered events', modes: ['list'] },
-  { action: 'help', keys: [{ char: '?' }], label: '?', description: 'this help', modes: ['list', 'detail', 'json', 'help', 'badfiles'] },
-  { action: 'quit', keys: [{ char: 'q' }], label: 'q', description: 'quit', modes: QUIT },
-  {
-    action: 'forceQuit',
-    keys: [{ char: 'c', ctrl: true }],
-    label: 'Ctrl-C',
-    description: 'quit from anywhere',
-    modes: ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'badfiles'],
-  },
+  { action: 'up', keys: [{ named: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'previous row (newer)', modes: NAV, group: MOVE },
+  { action: 'down', keys: [{ named: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'next row (older)', modes: NAV, group: MOVE },
+  { action: 'pageUp', keys: [{ named: 'pageUp' }, { char: 'b', ctrl: true }], label: 'PgUp', description: 'page up (in the details: scroll the panel)', modes: NAV, group: MOVE },
+  { action: 'pageDown', keys: [{ named: 'pageDown' }, { char: 'f', ctrl: true }, { char: ' ' }], label: 'PgDn/Space', description: 'page down (in the details: scroll the panel)', modes: NAV, group: MOVE },
+  { action: 'top', keys: [{ char: 'g' }, { named: 'home' }], label: 'g/Home', description: 'newest (top) and follow', modes: NAV, group: MOVE },
+  { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'oldest (bottom)', modes: NAV, group: MOVE },
+  { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE, group: MAIN },
+  { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE, group: MAIN },
+  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone'], group: MAIN },
+  { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
+  { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'next resource link', modes: ['detail'], group: MAIN },
+  { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'previous resource link', modes: ['detail'], group: MAIN },
+  { action: 'copy', keys: [{ char: 'y' }], label: 'y', description: 'copy the selected link (details) or the whole JSON (JSON view)', modes: ['detail', 'json'], group: MAIN },
+  { action: 'resourceTimeline', keys: [{ char: 'r' }], label: 'r', description: 'list every event that touched the selected resource', modes: ['detail'], group: MAIN },
+  { action: 'json', keys: [{ char: 'v' }], label: 'v', description: 'show the full original record as JSON', modes: BROWSE, group: MAIN },
+  { action: 'toggleTime', keys: [{ char: 't' }], label: 't', description: 'toggle UTC / local time', modes: BROWSE, group: MAIN },
+  { action: 'badFiles', keys: [{ char: 'b' }], label: 'b', description: 'files that could not be read, with reasons', modes: ['list'], group: MAIN },
+  { action: 'insights', keys: [{ char: 'i' }], label: 'i', description: 'open / close the Insights view', modes: ['list', 'insights'], group: MAIN },
+  { action: 'export', keys: [{ char: 'd' }], label: 'd', description: 'download (export) the filtered events', modes: ['list'], group: MAIN },
+  { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'], group: QUERY },
+  { action: 'cancelQuery', keys: [{ named: 'escape' }], label: 'Esc', description: 'leave the query bar, restoring the previous query', modes: ['query'], group: QUERY },
+  { action: 'clearQuery', keys: [{ char: 'u', ctrl: true }], label: 'Ctrl-U', description: 'clear the query text', modes: ['query'], group: QUERY },
+  { action: 'jumpToEvents', keys: [{ named: 'return' }], label: 'Enter', description: 'list the events behind the selected Insight', modes: ['insights'], group: INSIGHTS },
+  { action: 'nextTab', keys: [{ named: 'tab' }], label: 'Tab', description: 'next tab (chart, attributions)', modes: ['insights'], group: INSIGHTS },
+  { action: 'prevTab', keys: [{ named: 'tab', shift: true }], label: 'S-Tab', description: 'previous tab', modes: ['insights'], group: INSIGHTS },
+  { action: 'cycleFormat', keys: [{ named: 'tab' }, { named: 'downArrow' }], label: 'Tab/↓', description: 'next format (CSV, JSON, JSON lines)', modes: ['export'], group: EXPORT },
+  { action: 'cycleFormatBack', keys: [{ named: 'tab', shift: true }, { named: 'upArrow' }], label: 'S-Tab/↑', description: 'previous format', modes: ['export'], group: EXPORT },
+  { action: 'startExport', keys: [{ named: 'return' }], label: 'Enter', description: 'start the download (other keys edit the file name)', modes: ['export'], group: EXPORT },
+  { action: 'confirmOverwrite', keys: [{ char: 'y' }], label: 'y', description: 'overwrite the existing file', modes: ['exportConfirm'], group: EXPORT },
+  { action: 'refuseOverwrite', keys: [{ char: 'n' }, { named: 'escape' }], label: 'n/Esc', description: 'keep the existing file', modes: ['exportConfirm'], group: EXPORT },
+  { action: 'cancelExport', keys: [{ named: 'escape' }, { char: 'c' }], label: 'Esc/c', description: 'cancel the running download', modes: ['exportRunning'], group: EXPORT },
+  { action: 'hideExport', keys: [{ char: 'b' }], label: 'b', description: 'hide the dialog; the download goes on', modes: ['exportRunning'], group: EXPORT },
+  { action: 'copyPath', keys: [{ char: 'y' }], label: 'y', description: 'copy the saved file path', modes: ['exportDone'], group: EXPORT },
+  { action: 'newExport', keys: [{ named: 'return' }, { char: 'n' }], label: 'Enter/n', description: 'start a new download', modes: ['exportDone'], group: EXPORT },
+  { action: 'help', keys: [{ char: '?' }], label: '?', description: 'this help (not while typing text)', modes: HELP, group: ANY },
+  { action: 'quit', keys: [{ char: 'q' }], label: 'q', description: 'quit', modes: QUIT, group: ANY },
+  { action: 'forceQuit', keys: [{ char: 'c', ctrl: true }], label: 'Ctrl-C', description: 'quit from anywhere', modes: ALL_MODES, group: ANY },
 ];
 
 function specMatches(spec: KeySpec, input: string, key: Key): boolean {
