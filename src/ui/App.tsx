@@ -21,13 +21,13 @@ import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { jsonBodyHeight, JsonView } from './JsonView.js';
 import { wrapTokens } from './jsonModel.js';
 import { handleKey } from './keyHandler.js';
-import { actionFor, splitChunk, type Mode } from './keys.js';
+import { actionFor, splitChunk, VIEW_HELP_GROUP, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar } from './StatusBar.js';
 import { makeTheme, ThemeContext } from './theme.js';
-import { ViewKeyQueue, type KeyClaim } from './viewKeys.js';
+import { ViewKeyQueue, type KeyClaim, type Stroke } from './viewKeys.js';
 
 /** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
 export interface PluginViewProps {
@@ -223,10 +223,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       setQuery,
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
-  viewKeys.current ??= new ViewKeyQueue();
-  const onInput = useCallback((input: string, key: Key) => {
+  const onStrokes = useCallback((strokes: readonly Stroke[]) => {
     const queue = viewKeys.current!;
-    for (const stroke of splitChunk(input, key, stateRef.current!.mode === 'query')) {
+    for (const stroke of strokes) {
       const mode = stateRef.current!.mode;
       // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
       if ((mode === 'insights' || mode === 'export') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
@@ -236,11 +235,24 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       handleRef.current(stroke.input, stroke.key);
     }
   }, []);
+  viewKeys.current ??= new ViewKeyQueue(onStrokes);
+  const onInput = useCallback((input: string, key: Key) => {
+    // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.
+    onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
+  }, []);
   useInput(onInput);
 
   const Insights = views.insights;
   const Export = views.export;
-  const openHelp = useCallback(() => dispatch({ type: 'openOverlay', mode: 'help' }), []);
+  // A view's `?` opens the help at that view's keys.
+  const helpRef = useRef({ help, limit: 0 });
+  helpRef.current = { help, limit: scrollLimit('help') };
+  const openHelp = useCallback(() => {
+    const group = VIEW_HELP_GROUP[stateRef.current!.mode];
+    dispatch({ type: 'openOverlay', mode: 'help' });
+    const at = group ? helpRef.current.help.findIndex((line) => line.heading && line.text.startsWith(group)) : -1;
+    if (at > 0) dispatch({ type: 'scroll', to: Math.min(at, helpRef.current.limit) });
+  }, []);
   // The view stays mounted under the help overlay, so its selection, form or question survive `?`.
   const viewMode = state.mode === 'help' && (state.returnMode === 'insights' || state.returnMode === 'export') ? state.returnMode : state.mode;
   const View = viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : undefined;

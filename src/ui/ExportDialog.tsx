@@ -13,6 +13,7 @@ import {
   precheckTarget,
   resolveExportPath,
   sessionFor,
+  type DialogAction,
   type DialogPhase,
   type ExportSession,
 } from './exportModel.js';
@@ -119,40 +120,55 @@ export function ExportDialog({
   // Remounting the path field puts its caret at the end after keys it did not see itself.
   const [fieldKey, setFieldKey] = useState(0);
 
-  const handle = (input: string, key: Key, replayed: boolean): void => {
+  // The next key of the same chunk sees this change before any render.
+  const act = (action: DialogAction): void => {
+    dispatch(action);
+    liveRef.current = { ...liveRef.current, state: dialogReducer(liveRef.current.state, action) };
+  };
+
+  /** True when the key closed or covered the dialog (the keys after it are App's). */
+  const handle = (input: string, key: Key, replayed: boolean): boolean => {
     const { state, job } = liveRef.current;
     const action = actionFor(PHASE_MODES[state.phase], input, key);
     switch (action) {
       case 'back':
-        return onClose();
+      case 'hideExport':
+        onClose();
+        return true;
       case 'help':
-        return openHelp?.();
+        openHelp?.();
+        return openHelp !== undefined;
       case 'cycleFormat':
       case 'cycleFormatBack':
-        return dispatch({ type: 'cycleFormat', step: action === 'cycleFormat' ? 1 : -1 });
+        act({ type: 'cycleFormat', step: action === 'cycleFormat' ? 1 : -1 });
+        break;
       case 'startExport':
-        return void begin(false);
+        void begin(false);
+        break;
       case 'confirmOverwrite':
-        return void begin(true);
+        void begin(true);
+        break;
       case 'refuseOverwrite':
-        return dispatch({ type: 'refuseOverwrite' });
+        act({ type: 'refuseOverwrite' });
+        break;
       case 'cancelExport':
-        return session.cancel();
-      case 'hideExport':
-        return onClose();
+        session.cancel();
+        break;
       case 'copyPath': {
-        if (job.status !== 'done') return;
+        if (job.status !== 'done') break;
         const result = osc52Copy(job.path, { env });
         if (result.ok) stdout.write(result.sequence);
-        return setStatus(describeCopy(result, `the path ${sanitize(job.path)}`));
+        setStatus(describeCopy(result, `the path ${sanitize(job.path)}`));
+        break;
       }
       case 'newExport':
-        return dispatch({ type: 'reset', now: now() });
+        act({ type: 'reset', now: now() });
+        break;
       default:
         // Live typing goes to the path field itself; keys typed before the dialog listened are applied here.
         if (replayed && state.phase === 'edit') typeIntoPath(input, key);
-        return;
     }
+    return false;
   };
 
   const typeIntoPath = (input: string, key: Key): void => {
@@ -161,9 +177,7 @@ export function ExportDialog({
     if (key.backspace || key.delete) text = path.slice(0, -1);
     else if (!key.ctrl && !key.meta && input) text = path + input;
     else return;
-    dispatch({ type: 'setPath', text });
-    // The next replayed key of the same batch must see this edit before a render.
-    liveRef.current = { ...liveRef.current, state: dialogReducer(liveRef.current.state, { type: 'setPath', text }) };
+    act({ type: 'setPath', text });
     setFieldKey((n) => n + 1);
   };
   // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field.

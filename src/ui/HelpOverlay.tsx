@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { ALL_MODES, KEYMAP, type KeyBinding, type Mode } from './keys.js';
+import { ALL_MODES, KEY_GROUPS, KEYMAP, type KeyBinding, type Mode } from './keys.js';
 import { displayWidth, fit, truncate } from '../term/width.js';
 import { useTheme } from './theme.js';
 
@@ -26,10 +26,19 @@ const LABEL_WIDTH = 12;
 /** The overlay indents every line by two columns. */
 const INDENT = 2;
 
-/** Where a binding works, as the overlay prints it after the description. */
+function sameModes(a: readonly Mode[], b: readonly Mode[]): boolean {
+  return a.length === b.length && a.every((m) => b.includes(m));
+}
+
+function modeList(modes: readonly Mode[]): string {
+  return modes.map((m) => MODE_NAMES[m]).join(', ');
+}
+
+/** Where a binding works, as the overlay prints it after the description: the shorter of the modes and "everywhere but". */
 export function whereText(binding: KeyBinding): string {
-  if (binding.modes.length === ALL_MODES.length) return '[everywhere]';
-  return `[${binding.modes.map((m) => MODE_NAMES[m]).join(', ')}]`;
+  const others = ALL_MODES.filter((m) => !binding.modes.includes(m));
+  if (others.length === 0) return '[everywhere]';
+  return others.length < binding.modes.length ? `[everywhere but ${modeList(others)}]` : `[${modeList(binding.modes)}]`;
 }
 
 /** Word-wraps `words` into lines of at most `room` columns (a word longer than that gets a line of its own). */
@@ -48,24 +57,26 @@ function wrapWords(words: readonly string[], room: number): string[] {
 }
 
 /**
- * Every binding of the keymap, by section, then the query language help.
- * Descriptions and the `[where]` note wrap under the description column so
- * nothing is cut off at 80 columns.
+ * Every binding of the keymap, by section (each key noted with where it
+ * works unless that is its section's place), then the query language help.
  */
 export function helpLines(queryHelp: readonly string[], wired: { insights: boolean; export: boolean }, width = 200): HelpLine[] {
-  const lines: HelpLine[] = [{ text: 'Keys', heading: true }];
+  const lines: HelpLine[] = [];
   const room = Math.max(20, width - INDENT - LABEL_WIDTH - 1);
-  const pad = ' '.repeat(LABEL_WIDTH + 1);
-  let group = '';
-  for (const binding of KEYMAP) {
-    if (binding.group !== group) {
-      group = binding.group;
-      lines.push({ text: group, heading: true });
+  const pad = ' '.repeat(LABEL_WIDTH);
+  for (const group of KEY_GROUPS) {
+    const bindings = KEYMAP.filter((b) => b.group === group.title);
+    if (bindings.length === 0) continue;
+    const place = group.place;
+    // A one-mode place is already in the title ("Query bar").
+    lines.push({ text: place && place.length > 1 ? `${group.title}: ${modeList(place)}` : group.title, heading: true });
+    for (const binding of bindings) {
+      const coming = (binding.action === 'insights' && !wired.insights) || (binding.action === 'export' && !wired.export) ? ' (coming)' : '';
+      const where = place && sameModes(place, binding.modes) ? '' : whereText(binding);
+      // Word-wrapped under the description column, so nothing is cut off at 80 columns.
+      const words = `${binding.description}${coming}${where ? ` ${where}` : ''}`.split(' ');
+      wrapWords(words, room).forEach((text, i) => lines.push({ text: `${i === 0 ? fit(binding.label, LABEL_WIDTH) : pad} ${text}`, heading: false }));
     }
-    const coming = (binding.action === 'insights' && !wired.insights) || (binding.action === 'export' && !wired.export) ? ' (coming)' : '';
-    // The description stays whole on its first line when it fits; the where-note follows, wrapped by words.
-    const body = wrapWords([...`${binding.description}${coming}`.split(' '), ...whereText(binding).split(' ')], room);
-    body.forEach((text, i) => lines.push({ text: `${i === 0 ? fit(binding.label, LABEL_WIDTH) : pad} ${text}`, heading: false }));
   }
   if (queryHelp.length > 0) {
     lines.push({ text: '', heading: false }, { text: 'Query language', heading: true });

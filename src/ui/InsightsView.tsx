@@ -49,7 +49,8 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
   const live = { insights, index, insight, tabs, tabIndex };
   const liveRef = useRef(live);
   liveRef.current = live;
-  const handle = (input: string, key: Key): void => {
+  /** True when the key closed or covered the view (the keys after it are App's). */
+  const handle = (input: string, key: Key): boolean => {
     const { insights, index, insight, tabs, tabIndex } = liveRef.current;
     const select = (i: number): void => {
       const to = Math.max(0, Math.min(insights.length - 1, i));
@@ -67,30 +68,41 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
     switch (actionFor('insights', input, key)) {
       case 'back':
       case 'insights':
-        return onClose();
+        onClose();
+        return true;
       case 'help':
-        return openHelp?.();
+        openHelp?.();
+        return openHelp !== undefined;
       case 'up':
-        return select(index - 1);
+        select(index - 1);
+        return false;
       case 'down':
-        return select(index + 1);
+        select(index + 1);
+        return false;
       case 'pageUp':
-        return select(index - layout.listRows);
+        select(index - layout.listRows);
+        return false;
       case 'pageDown':
-        return select(index + layout.listRows);
+        select(index + layout.listRows);
+        return false;
       case 'top':
-        return select(0);
+        select(0);
+        return false;
       case 'bottom':
-        return select(insights.length - 1);
+        select(insights.length - 1);
+        return false;
       case 'nextTab':
-        return switchTab(1);
+        switchTab(1);
+        return false;
       case 'prevTab':
-        return switchTab(-1);
+        switchTab(-1);
+        return false;
       case 'jumpToEvents':
-        if (insight) setQuery(relatedEventsQuery(insight));
-        return;
+        if (!insight) return false;
+        setQuery(relatedEventsQuery(insight));
+        return true;
       default:
-        return;
+        return false;
     }
   };
   // One keystroke at a time: tmux send-keys and fast typing deliver several in one chunk ("jj").

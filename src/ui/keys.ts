@@ -100,6 +100,19 @@ const INSIGHTS = 'Insights view (i)';
 const EXPORT = 'Download dialog (d)';
 const ANY = 'Anywhere';
 
+/** The help overlay's sections, in order; a binding that works exactly in its section's `place` needs no note of where. */
+/** The help section a plug-in view's `?` opens at. */
+export const VIEW_HELP_GROUP: Partial<Record<Mode, string>> = { insights: INSIGHTS, export: EXPORT };
+
+export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] }> = [
+  { title: MOVE, place: NAV },
+  { title: MAIN },
+  { title: QUERY, place: ['query'] },
+  { title: INSIGHTS, place: ['insights'] },
+  { title: EXPORT },
+  { title: ANY },
+];
+
 export const KEYMAP: readonly KeyBinding[] = [
   { action: 'up', keys: [{ named: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'previous row (newer)', modes: NAV, group: MOVE },
   { action: 'down', keys: [{ named: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'next row (older)', modes: NAV, group: MOVE },

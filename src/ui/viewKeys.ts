@@ -19,12 +19,17 @@ export interface KeyClaim {
   pending: Stroke[];
   /** The view stopped listening (unmounted or hidden); App queues again. */
   release(): void;
+  /** Keys after one that closed or covered the view (the rest of its chunk): App handles them. */
+  handBack(strokes: Stroke[]): void;
 }
 
 /** App's side: a queue that is filled while no view listens. */
 export class ViewKeyQueue {
   private pending: Stroke[] = [];
   private listening = false;
+
+  /** @param handBack App's own handling of keys the view gives back. */
+  constructor(private readonly handBack: (strokes: Stroke[]) => void) {}
 
   /** True when App should keep the stroke for the view instead of handling it. */
   get waiting(): boolean {
@@ -44,6 +49,7 @@ export class ViewKeyQueue {
       release: () => {
         this.listening = false;
       },
+      handBack: (strokes) => this.handBack(strokes),
     };
   };
 
@@ -61,15 +67,37 @@ export interface ViewKeyOptions {
 }
 
 /**
+ * What a view does with one keystroke; `true` when the key closed or covered
+ * the view, so the keys after it are App's.
+ */
+export type ViewKeyHandler = (input: string, key: Key, replayed: boolean) => boolean | void;
+
+/**
  * Feeds the view's handler every keystroke, one by one: live ones from Ink,
  * then (flagged `replayed`) the ones App kept before the view listened.
  */
-export function useViewKeys(handle: (input: string, key: Key, replayed: boolean) => void, { active = true, claimKeys, keepText = false }: ViewKeyOptions): void {
+export function useViewKeys(handle: ViewKeyHandler, { active = true, claimKeys, keepText = false }: ViewKeyOptions): void {
   const handleRef = useRef(handle);
   handleRef.current = handle;
+  // Set while rendering: Ink removes the listener only when effects run, which can be after the covering frame is drawn.
+  const activeRef = useRef(active);
+  activeRef.current = active;
+  const claimRef = useRef<KeyClaim | null>(null);
+  const run = (strokes: Stroke[], replayed: boolean): void => {
+    for (let i = 0; i < strokes.length; i++) {
+      const stroke = strokes[i]!;
+      const claim = claimRef.current;
+      if (handleRef.current(stroke.input, stroke.key, replayed) === true && claim) {
+        // Until App's next frame takes the view away, its keys are App's.
+        activeRef.current = false;
+        claim.handBack(strokes.slice(i + 1));
+        return;
+      }
+    }
+  };
   useInput(
     (input, key) => {
-      for (const stroke of splitChunk(input, key, keepText)) handleRef.current(stroke.input, stroke.key, false);
+      if (activeRef.current) run(splitChunk(input, key, keepText), false);
     },
     { isActive: active },
   );
@@ -77,7 +105,12 @@ export function useViewKeys(handle: (input: string, key: Key, replayed: boolean)
   useEffect(() => {
     if (!active || !claimKeys) return;
     const claim = claimKeys();
-    for (const stroke of claim.pending) handleRef.current(stroke.input, stroke.key, true);
-    return claim.release;
+    claimRef.current = claim;
+    run(claim.pending, true);
+    return () => {
+      claimRef.current = null;
+      claim.release();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- run reads refs only
   }, [active, claimKeys]);
 }

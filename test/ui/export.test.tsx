@@ -6,11 +6,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportRows, type RawRecord } from '../../src/export/index.js';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
-import type { PluginViewProps } from '../../src/ui/App.js';
+import { App, type PluginViewProps } from '../../src/ui/App.js';
 import { ExportDialog } from '../../src/ui/ExportDialog.js';
 import { cancelAllExports, dialogReducer, ExportSession, initialDialogState, resolveExportPath, type ExportFn } from '../../src/ui/exportModel.js';
 import { makeRows } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
+import { EventStore as Store } from '../../src/store/eventStore.js';
 
 const NOW = Date.UTC(2026, 10, 26, 2, 15, 0);
 const STAMP = '20261126T021500Z';
@@ -249,5 +250,49 @@ describe('download dialog', () => {
     expect(frame).toContain('is a folder');
     expect(frame).toContain('Enter download');
     expect(existsSync(folder)).toBe(true);
+  });
+
+  it('takes y, n, c and b typed in the form as file name text, not as commands', async () => {
+    const { h, p } = mount(makeRows(4));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    const frame = await h.press('ycnb', (f) => f.includes(`trailtop-${STAMP}.csvycnb`));
+    expect(frame).toContain('Enter download');
+    expect(p.onClose).not.toHaveBeenCalled();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('download dialog in the dashboard', () => {
+  function mountApp(rows: EventRow[], session = sessionWith()): Harness {
+    const store = new Store(0);
+    store.add(rows);
+    store.flush();
+    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={session} cwd={dir} now={() => NOW} env={{}} />;
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} />, 100, 30);
+    open.push(h);
+    return h;
+  }
+
+  it('gets the keys typed in the same chunk as the d that opened it', async () => {
+    const h = mountApp(makeRows(6));
+    await h.waitFor((f) => f.includes('Enter details'));
+    // Tab picks JSON, then the letters go to the file name.
+    const frame = await h.press(`d${KEYS.tab}.x`, (f) => f.includes(`trailtop-${STAMP}.json.x`));
+    expect(frame).toContain('(•) JSON ');
+  });
+
+  it('opens the help at the download keys with ? once done, and comes back to the finished download', async () => {
+    const h = mountApp(makeRows(6));
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    await h.press(KEYS.enter, (f) => f.includes('Saved 6 events'));
+    const help = await h.press('?', (f) => f.includes(' Help') && f.includes('Download dialog (d)'));
+    expect(help).toContain('copy the saved file path');
+    expect(help).toContain('cancel the running download');
+    // Back to the same dialog, still showing the saved file; its keys work again.
+    await h.press(KEYS.escape, (f) => !f.includes(' Help') && f.includes('Saved 6 events as CSV'));
+    await h.press('n', (f) => f.includes('Enter download'));
   });
 });

@@ -173,6 +173,46 @@ describe('Insights view', () => {
     expect(frame).toContain(`${expected.toLocaleString('en-US')} of`);
   });
 
+  it('Tab and Shift-Tab switch between the chart and the attribution tabs, through the keymap', async () => {
+    const store = await sampleStore();
+    const { h } = mount(store, 100, 25);
+    await h.waitFor((f) => f.includes('[Chart]') && f.includes('(Tab)'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const frame = await h.press(KEYS.tab, (f) => !f.includes('[Chart]'));
+    expect(frame).toMatch(/\[(Identities|User agents|Error codes)\]/);
+    await h.press('\u001b[Z', (f) => f.includes('[Chart]'));
+  });
+
+  it('gets the keys typed in the same chunk as the i that opened it', async () => {
+    const store = await sampleStore();
+    const h = renderApp(<App store={store} folder="/samples" watching={false} env={{ NO_COLOR: '1' }} views={{ insights: InsightsView }} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Enter details'));
+    const frame = await h.press('ijj', (f) => f.includes('Insights (') && (lines(f).find((l) => l.startsWith('›')) ?? '').includes(insights[2]!.eventName.slice(0, 10)));
+    expect(frame).toContain(`Insights (${insights.length})`);
+    // The keys after the i that closes it are the list's again (b: the bad files).
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await h.press('ib', (f) => f.includes('Files with problems') && !f.includes('Insights ('));
+  });
+
+  it('opens the help overlay with ? and comes back to the same Insight', async () => {
+    const store = await sampleStore();
+    const h = renderApp(<App store={store} folder="/samples" watching={false} env={{ NO_COLOR: '1' }} views={{ insights: InsightsView }} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Enter details'));
+    const selected = (f: string): string => lines(f).find((l) => l.startsWith('›')) ?? '';
+    await h.press('ij', (f) => selected(f).includes(insights[1]!.eventName.slice(0, 10)));
+    const help = await h.press('?', (f) => f.includes(' Help') && f.includes('Insights view (i)'));
+    expect(help).toContain('list the events behind the selected Insight');
+    // The help overlay scrolls with j; the hidden view does not move.
+    const at = /Help\s+(\d+)-/.exec(help)![1]!;
+    await h.press('k', (f) => new RegExp(`Help\\s+${Number(at) - 1}-`).test(f));
+    const back = await h.press(KEYS.escape, (f) => f.includes('Insights ('));
+    expect(selected(back)).toContain(insights[1]!.eventName.slice(0, 10));
+    // And the view has its keys again.
+    await h.press('k', (f) => selected(f).includes(insights[0]!.eventName.slice(0, 10)));
+  });
+
   it('sanitises log strings in the list', async () => {
     const hostile = insights[0]!.startRow!;
     const store = await sampleStore((r) => r.insight === null);
