@@ -81,20 +81,31 @@ function label(events: number): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean' },
-      json: { type: 'boolean' },
-      soak: { type: 'boolean' },
-      'soak-minutes': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        quick: { type: 'boolean' },
+        json: { type: 'boolean' },
+        soak: { type: 'boolean' },
+        'soak-minutes': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  const soakMinutes = Number(values['soak-minutes'] ?? 10);
+  if (!(soakMinutes > 0)) {
+    process.stderr.write(`bench: --soak-minutes must be a positive number\n`);
+    return 2;
   }
   const startMachine = machine();
   const figures: Figure[] = [];
@@ -105,8 +116,7 @@ async function main(argv: string[]): Promise<number> {
   const template = listTrailFiles(sets[0]!.dir).find((f) => f.includes('/CloudTrail/'))!;
 
   if (values.soak) {
-    const minutes = Number(values['soak-minutes'] ?? 10);
-    await section('soak', figures, crashes, () => benchSoak(template, { minutes, eventsPerSecond: 10, sampleSeconds: 10, log }));
+    await section('soak', figures, crashes, () => benchSoak(template, { minutes: soakMinutes, eventsPerSecond: 10, sampleSeconds: 10, log }));
   } else {
     const big = sets[sets.length - 1]!;
     for (const set of sets) {
