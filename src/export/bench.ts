@@ -53,7 +53,6 @@ export function syntheticRows(count: number, start = Date.UTC(2026, 0, 1)): Even
       resources,
       insight: null,
       ref: { file: `file-${Math.floor(i / 100)}.json`, index: i % 100 },
-      text: '',
       seq: i,
     };
   }

@@ -9,8 +9,8 @@ import type { EventRow, InsightDetails, ResourceRef } from '../model/types.js';
  * principals, resource names), so the worker sends each distinct value once
  * in a table and the rows as numbers pointing into it; the main thread
  * interns each distinct value once per batch and builds the rows as compact
- * literals. Values that are nearly always distinct (id, requestId, the search
- * text) travel as plain strings: hashing them in the worker would cost the
+ * literals. Values that are nearly always distinct (id, requestId) travel as
+ * plain strings: hashing them in the worker would cost the
  * busy side more than it saves.
  *
  * Profiled at a million events: packing cost the workers 9 µs a row while it
@@ -28,8 +28,6 @@ export interface PackedRows {
   times: Float64Array;
   ids: string[];
   requestIds: string[];
-  /** Distinct search texts; rows point at them (half of them repeat, and they are the longest strings). */
-  texts: string[];
   /** Rare: [row, details] pairs. */
   insights: [number, InsightDetails][];
 }
@@ -66,8 +64,7 @@ const NAMES_AT = WIDTH + 2;
 const NAMES_COUNT = WIDTH + 3;
 const RESOURCES_AT = WIDTH + 4;
 const RESOURCES_COUNT = WIDTH + 5;
-const TEXT = WIDTH + 6;
-const ROW_INTS = WIDTH + 7;
+const ROW_INTS = WIDTH + 6;
 
 class Table {
   readonly values: string[] = [];
@@ -93,7 +90,6 @@ export function packRows(rows: readonly EventRow[]): PackedRows {
   const times = new Float64Array(count);
   const ids = new Array<string>(count);
   const requestIds = new Array<string>(count);
-  const texts = new Table();
   const insights: [number, InsightDetails][] = [];
   // Neighbouring rows of a file mostly repeat a column's value: compare with the last one before hashing.
   const lastValue = new Array<string | null>(WIDTH).fill(null);
@@ -126,10 +122,9 @@ export function packRows(rows: readonly EventRow[]): PackedRows {
     times[r] = row.time;
     ids[r] = row.id;
     requestIds[r] = row.requestId;
-    ints[base + TEXT] = texts.add(row.text);
     if (row.insight) insights.push([r, row.insight]);
   }
-  return { count, file: count > 0 ? rows[0]!.ref.file : '', table: table.values, ints, times, ids, requestIds, texts: texts.values, insights };
+  return { count, file: count > 0 ? rows[0]!.ref.file : '', table: table.values, ints, times, ids, requestIds, insights };
 }
 
 /** A map key for ints[start, end) (TypedArray.join is several times slower). */
@@ -143,7 +138,7 @@ function intsKey(ints: Int32Array, start: number, end: number): string {
 export function unpackRows(packed: PackedRows, intern: (value: string) => string): EventRow[] {
   const table = packed.table.map(intern);
   const file = intern(packed.file);
-  const { ints, times, ids, requestIds, texts } = packed;
+  const { ints, times, ids, requestIds } = packed;
   const insights = packed.insights.length > 0 ? new Map(packed.insights) : null;
   const rows = new Array<EventRow>(packed.count);
   // Rows of a batch that name the same users or resources get one list: fewer short-lived
@@ -203,7 +198,6 @@ export function unpackRows(packed: PackedRows, intern: (value: string) => string
       resources,
       insight: insights?.get(r) ?? null,
       ref: { file, index: ints[b + REF]! },
-      text: texts[ints[b + TEXT]!]!,
       seq: -1,
     };
   }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { actorLabel, objectOf, principalArnOf, text, userNamesOf } from './actor.js';
 import { nameFromArn, resourcesOf } from './resources.js';
-import { buildSearchText } from './searchText.js';
 import type { EventRow, InsightAttribution, InsightDetails, InsightStatistic, RecordRef, ResourceRef } from './types.js';
 
 type Loose = Record<string, unknown>;
@@ -51,10 +50,8 @@ export function normalize(raw: unknown, ref: RecordRef, fallbackId = ''): EventR
     resources: resourcesOf(record, source),
     insight,
     ref: { file: ref.file, index: ref.index },
-    text: '',
     seq: -1,
   };
-  row.text = buildSearchText(row);
   return row;
 }
 
@@ -68,14 +65,11 @@ export function normalizeLookupEvent(outerValue: unknown, ref: RecordRef): Event
   const outer = objectOf(outerValue) ?? EMPTY;
   const inner = parseLookupRecord(outer);
   const row = normalize(inner ?? EMPTY, ref, text(outer.EventId));
-  let changed = false;
   if (row.name === '' && text(outer.EventName)) {
     row.name = text(outer.EventName);
-    changed = true;
   }
   if (row.source === '' && text(outer.EventSource)) {
     row.source = text(outer.EventSource);
-    changed = true;
   }
   if (Number.isNaN(row.time) && outer.EventTime !== undefined) {
     const time = parseEventTime(outer.EventTime);
@@ -90,11 +84,9 @@ export function normalizeLookupEvent(outerValue: unknown, ref: RecordRef): Event
   if (row.actor === '' && username) {
     row.actor = username;
     if (!row.userNames.includes(username)) row.userNames.push(username);
-    changed = true;
   }
   if (row.accessKey === '' && text(outer.AccessKeyId)) {
     row.accessKey = text(outer.AccessKeyId);
-    changed = true;
   }
   if (row.readOnly === null) row.readOnly = booleanOf(outer.ReadOnly);
   if (row.resources.length === 0 && Array.isArray(outer.Resources)) {
@@ -104,10 +96,8 @@ export function normalizeLookupEvent(outerValue: unknown, ref: RecordRef): Event
       const name = text(entry.ResourceName);
       const arn = name.startsWith('arn:') ? name : '';
       row.resources.push(resourceRef(text(entry.ResourceType), arn ? nameFromArn(arn) : name, arn));
-      changed = true;
-    }
+      }
   }
-  if (changed) row.text = buildSearchText(row);
   return row;
 }
 

@@ -43,8 +43,6 @@ export interface EventRow {
   insight: InsightDetails | null;
   /** Where the full original record can be read again. */
   ref: RecordRef;
-  /** Lowercase text searched by plain words: name, source, actor, user names, resources, ip, error, region, key. */
-  text: string;
   /** Arrival sequence number, assigned by the store; ties in time are ordered by it. -1 before the store sees the row. */
   seq: number;
 }

@@ -1,10 +1,11 @@
 import type { EventRow } from '../model/types.js';
 import type { QueryError } from './errors.js';
 import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type BooleanField, type TextField, type ValueVisitor } from './fields.js';
-import { matchesInside, textNeedles, toPattern, valueTester, type ValuePattern } from './pattern.js';
+import { toPattern, valueTester, type ValuePattern } from './pattern.js';
 import { parseTimeValue } from './time.js';
 import { tokenize, type RawTerm } from './tokenize.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
+import { containsInOrder, containsWord } from './words.js';
 
 /** What a fuzzy word was taken to mean, for "assumrole ~ AssumeRole, AssumeRoleWithSAML". */
 export interface FuzzyExplanation {
@@ -164,13 +165,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
 /** Whether any of the row's values for the field matches any of the patterns. */
 function fieldTest(field: TextField, patterns: readonly ValuePattern[]): Predicate {
   const matches = valueTester(field, patterns);
-  const needles = textNeedles(field, patterns);
-  if (!needles) return (row) => field.anyValue(row, matches);
-  if (needles.length === 1) {
-    const needle = needles[0]!;
-    return (row) => row.text.includes(needle) && field.anyValue(row, matches);
-  }
-  return (row) => needles.some((needle) => row.text.includes(needle)) && field.anyValue(row, matches);
+  return (row) => field.anyValue(row, matches);
 }
 
 function costOf(field: TextField): number {
@@ -207,17 +202,13 @@ function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | Fuz
   const segments = value.segments.map((s) => s.toLowerCase());
   let test: Predicate;
   if (value.glob) {
-    if (segments.every((s) => s === '')) {
-      test = () => true;
-    } else {
-      test = (row) => matchesInside(row.text, segments);
-    }
+    test = containsInOrder(segments);
   } else {
     const word = segments[0]!;
     if (!term.negated && !value.quoted && vocabulary && word.length >= FUZZY_MIN_LENGTH && word.length <= FUZZY_MAX_LENGTH) {
       return new FuzzyWord(word, vocabulary);
     }
-    test = (row) => row.text.includes(word);
+    test = containsWord(word);
   }
   if (term.negated) {
     const positiveTest = test;
@@ -238,11 +229,13 @@ class FuzzyWord {
   private active: { values: TextField['anyValue']; member: ValueVisitor }[] = [];
   private readonly hits: { value: string; score: number }[] = [];
   private seen = 0;
+  private readonly inText: (row: EventRow) => boolean;
 
   constructor(
     private readonly word: string,
     private readonly vocabulary: Vocabulary,
   ) {
+    this.inText = containsWord(word);
     this.sync();
   }
 
@@ -254,7 +247,7 @@ class FuzzyWord {
       const field = active[k]!;
       if (field.values(row, field.member)) return true;
     }
-    return row.text.includes(this.word);
+    return this.inText(row);
   }
 
   explain(limit: number): FuzzyExplanation {

@@ -50,12 +50,6 @@ export interface TextField extends FieldBase {
   readonly arnPrefix?: boolean;
   /** Values are nearly all distinct (event ids): remembering per-value answers would not pay. */
   readonly unique?: boolean;
-  /**
-   * Every value of the field is also in row.text (the EventRow contract), so
-   * a row whose text lacks the term's literal part is rejected by one string
-   * scan instead of walking cold per-row objects (a million distinct ARNs).
-   */
-  readonly inText?: boolean;
 }
 
 export interface BooleanField extends FieldBase {
@@ -141,7 +135,6 @@ export const FIELDS: readonly FieldSpec[] = [
     },
     fuzzyValue: resourceNames,
     arnPrefix: true,
-    inText: true,
   },
   {
     kind: 'text',

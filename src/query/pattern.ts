@@ -116,24 +116,3 @@ export function valueTester(field: TextField, patterns: readonly ValuePattern[])
     return answer;
   };
 }
-
-/**
- * A substring that row.text must contain for any of the patterns to match a
- * value of an `inText` field, or null when no such prefilter exists (`*`).
- * For a full ARN on an ARNPrefix field it is the ARN up to its first '/',
- * which every covering prefix (`arn:aws:s3:::bucket/`) also contains.
- */
-export function textNeedles(field: TextField, patterns: readonly ValuePattern[]): string[] | null {
-  if (!field.inText) return null;
-  const needles: string[] = [];
-  for (const pattern of patterns) {
-    let needle = pattern.segments.reduce((longest, s) => (s.length > longest.length ? s : longest), '');
-    if (!pattern.glob && field.arnPrefix && needle.startsWith('arn:')) {
-      const slash = needle.indexOf('/');
-      if (slash >= 0) needle = needle.slice(0, slash + 1);
-    }
-    if (needle === '') return null;
-    needles.push(needle);
-  }
-  return needles;
-}

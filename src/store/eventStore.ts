@@ -32,8 +32,6 @@ export class EventStore {
   private readonly interner = new Interner();
   private readonly nameLists = new SharedValues<string[]>();
   private readonly resourceLists = new SharedValues<EventRow['resources']>();
-  /** Search texts repeat when the same principal makes the same call; on data where they do not, sharing switches itself off. */
-  private readonly texts = new SharedValues<string>(1_000_000);
   private readonly listeners = new Set<StoreListener>();
   private notifyTimer: NodeJS.Timeout | null = null;
   private lastNotify = 0;
@@ -158,7 +156,6 @@ export class EventStore {
     row.eventType = i.intern(row.eventType);
     row.category = i.intern(row.category);
     row.ref.file = i.intern(row.ref.file);
-    row.text = this.texts.share(row.text, row.text);
     if (row.userNames.length === 0) {
       row.userNames = NO_NAMES;
     } else {

@@ -31,7 +31,6 @@ export function row(fields: Partial<EventRow> = {}): EventRow {
     resources: [],
     insight: null,
     ref: { file: 'mem.json', index: counter },
-    text: 'runinstances ec2.amazonaws.com',
     seq: counter,
     ...fields,
   };

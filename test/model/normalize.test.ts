@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { actorLabel, userNamesOf } from '../../src/model/actor.js';
 import { booleanOf, contentId, normalize, normalizeLookupEvent, parseEventTime } from '../../src/model/normalize.js';
 import { nameFromArn, resourcesOf } from '../../src/model/resources.js';
+import { buildSearchText } from '../../src/model/searchText.js';
 
 const ref = { file: '/logs/a.json', index: 3 };
 
@@ -146,7 +147,7 @@ describe('normalize', () => {
       seq: -1,
     });
     expect(row.resources).toEqual([{ type: 'AWS::IAM::User', name: 'Bob', arn: '', accountId: '' }]);
-    expect(row.text).toBe(
+    expect(buildSearchText(row)).toBe(
       ['createuser', 'iam.amazonaws.com', 'roletobeassumed/mysession', 'roletobeassumed', 'mysession', assumed.arn.toLowerCase(), 'bob', '192.0.2.7', 'accessdenied', 'us-east-1', 'asiaexample'].join('\n'),
     );
   });
@@ -275,7 +276,7 @@ describe('normalize', () => {
       readOnly: false,
       resources: [{ type: 'AWS::EC2::Instance', name: 'i-0abc', arn: '', accountId: '' }],
     });
-    expect(outerOnly.text).toContain('i-0abc');
+    expect(buildSearchText(outerOnly)).toContain('i-0abc');
   });
 });
 

@@ -1,7 +1,7 @@
 import { buildSearchText } from '../../src/model/searchText.js';
 import type { EventRow, ResourceRef } from '../../src/model/types.js';
 
-/** What the reader puts in row.text: the model's own search text, so tests see what real rows carry. */
+/** The text plain words are matched against: the model's own definition, so tests see what real rows give. */
 export function searchText(row: EventRow): string {
   return buildSearchText(row);
 }
@@ -12,7 +12,7 @@ export function resource(type: string, name: string, arn = '', accountId = ''): 
 
 let counter = 0;
 
-/** A complete EventRow with every field set; `text` is derived unless given. */
+/** A complete EventRow with every field set. */
 export function makeRow(fields: Partial<EventRow> = {}): EventRow {
   counter++;
   const row: EventRow = {
@@ -41,11 +41,9 @@ export function makeRow(fields: Partial<EventRow> = {}): EventRow {
     resources: [],
     insight: null,
     ref: { file: 'test.json', index: counter },
-    text: '',
     seq: -1,
     ...fields,
   };
-  if (fields.text === undefined) row.text = searchText(row);
   return row;
 }
 

@@ -123,7 +123,6 @@ function hostileRow(random: () => number, marker: string): EventRow {
         }
       : null,
     ref: { file: '/nonexistent/hostile.json', index: serial },
-    text: '',
     seq: serial,
   };
 }

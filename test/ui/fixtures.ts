@@ -1,4 +1,3 @@
-import { buildSearchText } from '../../src/model/searchText.js';
 import type { EventRow } from '../../src/model/types.js';
 
 let counter = 0;
@@ -33,17 +32,14 @@ export function makeRow(overrides: Partial<EventRow> = {}): EventRow {
     resources: [{ type: 'AWS::EC2::Instance', name: `i-${counter.toString(16).padStart(8, '0')}`, arn: '', accountId: '111122223333' }],
     insight: null,
     ref: { file: '/tmp/x.json', index: counter },
-    text: '',
     seq: -1,
     ...overrides,
   };
-  row.text = overrides.text ?? buildSearchText(row);
   return row;
 }
 
-/** Recomputes the search text after a test changed a row's fields. */
+/** Rows no longer carry a search text (queries read the fields), so there is nothing to refresh; kept for existing callers. */
 export function refreshText(row: EventRow): EventRow {
-  row.text = buildSearchText(row);
   return row;
 }
 

@@ -35,7 +35,7 @@ export function useRecordJson(row: EventRow | null, readRecord?: (ref: RecordRef
           setJson({ row, text: stringifyJson(record, 2), lines: prettyJsonLines(record), message: '' });
           return;
         }
-        const { text: _search, seq: _seq, ...fields } = row;
+        const { seq: _seq, ...fields } = row;
         setJson({
           row,
           text: stringifyJson(fields, 2),

@@ -1,0 +1,36 @@
+import { anySearchPart, buildSearchText } from '../model/searchText.js';
+import type { EventRow } from '../model/types.js';
+import { matchesInside } from './pattern.js';
+
+/** Past this many distinct values a word stops remembering answers (source IPs, keys, ARNs). */
+const MEMO_LIMIT = 200_000;
+
+/**
+ * Whether the row's search text (model/searchText.ts) contains the lowercase
+ * word. Rows keep no search text: a word that cannot span a line break lies
+ * inside one value, so each distinct (interned) value is lowercased and
+ * searched once per query and its answer remembered.
+ */
+export function containsWord(word: string): (row: EventRow) => boolean {
+  // A word with a line break could join two values: only the built text answers that.
+  if (word.includes('\n')) return (row) => buildSearchText(row).includes(word);
+  const memo = new Map<string, boolean>();
+  const visit = (value: string): boolean => {
+    let answer = memo.get(value);
+    if (answer === undefined) {
+      answer = value.toLowerCase().includes(word);
+      if (memo.size < MEMO_LIMIT) memo.set(value, answer);
+    }
+    return answer;
+  };
+  return (row) => anySearchPart(row, visit);
+}
+
+/** Lowercase runs that must appear in this order in the row's search text (a word with `*`). */
+export function containsInOrder(segments: readonly string[]): (row: EventRow) => boolean {
+  const runs = segments.filter((s) => s !== '');
+  if (runs.length === 0) return () => true;
+  if (runs.length === 1) return containsWord(runs[0]!);
+  // Runs in order may fall in different values; rare enough to build the text for.
+  return (row) => matchesInside(buildSearchText(row), runs);
+}
