@@ -35,7 +35,7 @@ export const PHASE_MODES: Readonly<Record<DialogPhase, Mode>> = { edit: 'export'
 
 export const EXPORT_HINTS: Readonly<Record<DialogPhase, string>> = {
   edit: 'Enter download · Tab/↑/↓ format · type to change the file · Esc close',
-  confirm: 'y overwrite · n/Esc keep the file',
+  confirm: 'y overwrite · n/Esc keep the file · ? help',
   running: 'Esc/c cancel · b hide (the download goes on; the status line says when it is done) · ? help',
   done: 'y copy the path · n new download · Esc close · ? help',
 };
