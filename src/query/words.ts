@@ -1,5 +1,5 @@
-import { anySearchPart, buildSearchText } from '../model/searchText.js';
-import type { EventRow } from '../model/types.js';
+import { anyResourcePart, anySearchPart, anyUserName, buildSearchText } from '../model/searchText.js';
+import type { EventRow, ResourceRef } from '../model/types.js';
 import { matchesInside } from './pattern.js';
 
 /** Past this many distinct values a word stops remembering answers (source IPs, keys, ARNs). */
@@ -23,7 +23,19 @@ export function containsWord(word: string): (row: EventRow) => boolean {
     }
     return answer;
   };
-  return (row) => anySearchPart(row, visit);
+  // The store shares user-name and resource lists between rows: one answer per list.
+  const lists = new Map<readonly unknown[], boolean>();
+  const remembered = <T>(list: readonly T[], decide: (list: readonly T[]) => boolean): boolean => {
+    let answer = lists.get(list);
+    if (answer === undefined) {
+      answer = decide(list);
+      if (lists.size < MEMO_LIMIT && Object.isFrozen(list)) lists.set(list, answer);
+    }
+    return answer;
+  };
+  const names = (list: readonly string[]): boolean => remembered(list, (l) => anyUserName(l, visit));
+  const resources = (list: readonly ResourceRef[]): boolean => remembered(list, (l) => anyResourcePart(l, visit));
+  return (row) => anySearchPart(row, visit, names, resources);
 }
 
 /** Lowercase runs that must appear in this order in the row's search text (a word with `*`). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSearchText } from '../../src/model/searchText.js';
 import type { EventRow } from '../../src/model/types.js';
 import { containsInOrder, containsWord } from '../../src/query/words.js';
+import { EventStore } from '../../src/store/eventStore.js';
 import { makeRow, randomRow, resource, seededRandom } from './rows.js';
 
 /** Rows without a stored text must answer words exactly as a scan of the built search text would. */
@@ -25,6 +26,20 @@ describe('containsWord', () => {
     expect(rows.filter((r) => test(r))).toEqual(expected);
     // Answers come from a memo after the first rows: a second pass must agree.
     expect(rows.filter((r) => test(r))).toEqual(expected);
+  });
+
+  it('gives the same answers on store rows, whose shared lists are remembered once per list', () => {
+    const store = new EventStore();
+    const random = seededRandom(11);
+    store.add(Array.from({ length: 400 }, () => randomRow(random)));
+    const stored = store.log();
+    expect(stored.filter((r) => Object.isFrozen(r.resources) && r.resources.length > 0).length).toBeGreaterThan(0);
+    for (const word of ['logs', 'key1', 'arn:aws:s3:::backups/', 'alice', 'ci-job', 'i-03', 'zzz']) {
+      const test = containsWord(word);
+      const expected = stored.filter((r) => buildSearchText(r).includes(word));
+      expect(stored.filter((r) => test(r)), word).toEqual(expected);
+      expect(stored.filter((r) => test(r)), word).toEqual(expected);
+    }
   });
 
   it('finds words in every searched field and not in the others', () => {
