@@ -1,39 +1,26 @@
 /** Test helpers: EventRows with every field filled, for Insights records and the API calls behind them. */
 import type { EventRow, InsightAttribution, InsightDetails } from '../../src/model/types.js';
+import { eventRow } from '../support/rows.js';
 
 let counter = 0;
 
 export function row(fields: Partial<EventRow> = {}): EventRow {
   counter += 1;
-  return {
+  return eventRow({
     id: `evt-${counter}`,
     time: Date.parse('2024-03-05T14:00:00Z'),
-    timeRaw: '',
     name: 'RunInstances',
-    source: 'ec2.amazonaws.com',
-    region: 'us-east-1',
     actor: 'ci-deployer/run',
     identityType: 'AssumedRole',
     principalArn: 'arn:aws:sts::111122223333:assumed-role/ci-deployer/run',
     userNames: ['ci-deployer', 'run'],
-    account: '111122223333',
-    recipientAccount: '111122223333',
     accessKey: 'ASIAEXAMPLE',
     sourceIp: '192.0.2.10',
-    userAgent: 'aws-cli/2.15.10',
-    errorCode: '',
-    errorMessage: '',
-    readOnly: false,
-    eventType: 'AwsApiCall',
-    category: 'Management',
     requestId: `req-${counter}`,
-    sharedEventId: '',
-    resources: [],
-    insight: null,
     ref: { file: 'mem.json', index: counter },
     seq: counter,
     ...fields,
-  };
+  });
 }
 
 export function details(fields: Partial<InsightDetails> = {}): InsightDetails {

@@ -1,5 +1,6 @@
 import { buildSearchText } from '../../src/model/searchText.js';
 import type { EventRow, ResourceRef } from '../../src/model/types.js';
+import { eventRow } from '../support/rows.js';
 
 /** The text plain words are matched against: the model's own definition, so tests see what real rows give. */
 export function searchText(row: EventRow): string {
@@ -15,36 +16,15 @@ let counter = 0;
 /** A complete EventRow with every field set. */
 export function makeRow(fields: Partial<EventRow> = {}): EventRow {
   counter++;
-  const row: EventRow = {
+  return eventRow({
     id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
-    time: Date.UTC(2024, 2, 5, 12, 0, 0),
-    timeRaw: '',
-    name: 'DescribeInstances',
-    source: 'ec2.amazonaws.com',
-    region: 'us-east-1',
-    actor: 'alice',
-    identityType: 'IAMUser',
-    principalArn: 'arn:aws:iam::111122223333:user/alice',
-    userNames: ['alice'],
-    account: '111122223333',
-    recipientAccount: '111122223333',
     accessKey: 'AKIAEXAMPLE0000ALICE',
-    sourceIp: '198.51.100.7',
     userAgent: 'aws-cli/2.13.5',
-    errorCode: '',
-    errorMessage: '',
     readOnly: true,
-    eventType: 'AwsApiCall',
-    category: 'Management',
     requestId: `req-${counter}`,
-    sharedEventId: '',
-    resources: [],
-    insight: null,
     ref: { file: 'test.json', index: counter },
-    seq: -1,
     ...fields,
-  };
-  return row;
+  });
 }
 
 /** An assumed-role row the way the reader fills one (actor Role/session, names role + session). */
