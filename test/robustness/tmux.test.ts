@@ -5,64 +5,43 @@
  * lets an OSC sequence retitle the pane, and quits with status 0. Needs a build
  * (npm test builds first) and tmux.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO } from './cli.js';
 import { buildCorpus, type Corpus } from './corpus.js';
 import { seedFor } from './random.js';
+import { hasTmux, requireTmuxInCi, tmuxServer, trailtopCommand } from '../support/tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux && process.env['CI']) throw new Error('tmux is required in CI for the real-terminal robustness test');
+requireTmuxInCi('the real-terminal robustness test');
 
 const SEED = seedFor(0x7a11);
-const socket = `trailtop-robust-${process.pid}-${Date.now()}`;
+const server = tmuxServer('robust');
+const tmux = server.run;
 const session = 'hostile';
 let corpus: Corpus | null = null;
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
-function screen(): string {
-  try {
-    return tmux('capture-pane', '-p', '-t', session);
-  } catch {
-    return '(no pane)';
-  }
-}
-
-async function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (until(text)) return text;
-    if (text.includes('EXITED')) throw new Error(`trailtop exited while waiting for ${what}; screen:\n${text}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  return server.waitFor(session, until, what, { timeoutMs, failOnExit: true });
 }
 
 function keys(...names: string[]): void {
-  tmux('send-keys', '-t', session, ...names);
+  server.keys(session, ...names);
 }
 
 function type(text: string): void {
-  tmux('send-keys', '-t', session, '-l', text);
+  server.type(session, text);
 }
 
 describe.skipIf(!hasTmux)(`the real dashboard over the hostile corpus (seed ${SEED})`, () => {
   beforeAll(() => {
     if (!existsSync(`${REPO}/dist/cli.js`)) throw new Error('build first: npx tsc -p tsconfig.json');
     corpus = buildCorpus({ seed: SEED, hugeBytes: 50_000_000 });
-    // `env -u CI`: Ink draws only a final frame when it thinks it runs in CI.
-    const command = `cd ${JSON.stringify(REPO)} && env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${JSON.stringify(BIN)} ${JSON.stringify(corpus.dir)}; echo "EXITED $?"; sleep 30`;
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
+    server.start(session, 100, 30, trailtopCommand(REPO, [corpus.dir], 'NO_COLOR=1'));
     tmux('set-option', '-t', session, 'allow-rename', 'on');
   });
 
   afterAll(() => {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    server.kill();
     corpus?.remove();
   });
 
@@ -109,7 +88,7 @@ describe.skipIf(!hasTmux)(`the real dashboard over the hostile corpus (seed ${SE
     const c = corpus!;
     const exportSession = 'export';
     const command = `cd ${JSON.stringify(REPO)} && node ${JSON.stringify(BIN)} export ${JSON.stringify(c.dir)} -o - --format csv; echo "EXITED $?"; sleep 30`;
-    tmux('new-session', '-d', '-s', exportSession, '-x', '120', '-y', '20', 'sh', '-c', command);
+    server.start(exportSession, 120, 20, command);
     const title = tmux('display-message', '-p', '-t', exportSession, '#{pane_title}');
     const deadline = Date.now() + 20_000;
     let text = '';

@@ -3,49 +3,24 @@
  * of samples/, keys go in with send-keys, the screen comes back with
  * capture-pane. Needs a build (npm test builds first) and tmux (CI installs it).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { counts, hasTmux, requireTmuxInCi, tmuxServer, trailtopCommand } from '../support/tmux.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux && process.env['CI']) throw new Error('tmux is required in CI for the real-terminal test');
+requireTmuxInCi('the real-terminal test');
 
-const socket = `trailtop-test-${process.pid}-${Date.now()}`;
+const server = tmuxServer('test');
+const tmux = server.run;
 const session = 'dash';
 let dir = '';
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', session);
-}
-
-async function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 25_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      last = screen();
-    } catch {
-      last = '(no pane)';
-    }
-    if (until(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function counts(text: string): { shown: number; total: number } | null {
-  const m = /(?:([\d,]+) of )?([\d,]+) events/.exec(text);
-  if (!m) return null;
-  const total = Number(m[2]!.replaceAll(',', ''));
-  return { shown: m[1] ? Number(m[1].replaceAll(',', '')) : total, total };
+function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 25_000): Promise<string> {
+  return server.waitFor(session, until, what, { timeoutMs });
 }
 
 function record(id: string, name: string, time: Date, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -86,13 +61,11 @@ describe.skipIf(!hasTmux)('dashboard under tmux', () => {
       );
       writeFileSync(path.join(dir, 'samples', 'fixture.json'), JSON.stringify({ Records: records }));
     }
-    // `env -u CI`: Ink draws only a final frame when it thinks it runs in CI.
-    const command = `cd ${JSON.stringify(repo)} && env -u CI -u CONTINUOUS_INTEGRATION node bin/trailtop.js ${JSON.stringify(path.join(dir, 'samples'))}; echo "EXITED $?"; sleep 30`;
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
+    server.start(session, 100, 30, trailtopCommand(repo, [path.join(dir, 'samples')]));
   });
 
   afterAll(() => {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    server.kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -158,8 +131,7 @@ describe.skipIf(!hasTmux)('dashboard under tmux', () => {
 
   it('restores the terminal when killed with SIGTERM', async () => {
     const name = 'term';
-    const command = `cd ${JSON.stringify(repo)} && env -u CI -u CONTINUOUS_INTEGRATION node bin/trailtop.js ${JSON.stringify(path.join(dir, 'samples'))}; echo "EXITED $?"; sleep 30`;
-    tmux('new-session', '-d', '-s', name, '-x', '90', '-y', '25', 'sh', '-c', command);
+    server.start(name, 90, 25, trailtopCommand(repo, [path.join(dir, 'samples')]));
     const capture = () => tmux('capture-pane', '-p', '-t', name);
     const deadline = Date.now() + 60_000;
     while (!capture().includes('Event time')) {

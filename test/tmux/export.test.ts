@@ -5,49 +5,25 @@
  * Needs a build (npm test builds first) and tmux (CI installs it).
  */
 import { parse } from 'csv-parse/sync';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { counts, hasTmux, pause, requireTmuxInCi, tmuxServer, trailtopCommand } from '../support/tmux.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux && process.env['CI']) throw new Error('tmux is required in CI for the real-terminal test');
+requireTmuxInCi('the real-terminal test');
 
-const socket = `trailtop-export-${process.pid}-${Date.now()}`;
+const server = tmuxServer('export');
+const tmux = server.run;
 const session = 'export';
 let dir = '';
 let out = '';
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+  return server.waitFor(session, until, what, { timeoutMs });
 }
-
-async function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      last = tmux('capture-pane', '-p', '-t', session);
-    } catch {
-      last = '(no pane)';
-    }
-    if (until(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function counts(text: string): { shown: number; total: number } | null {
-  const m = /(?:([\d,]+) of )?([\d,]+) events/.exec(text);
-  if (!m) return null;
-  const total = Number(m[2]!.replaceAll(',', ''));
-  return { shown: m[1] ? Number(m[1].replaceAll(',', '')) : total, total };
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!hasTmux)('download dialog under tmux', () => {
   beforeAll(() => {
@@ -57,13 +33,11 @@ describe.skipIf(!hasTmux)('download dialog under tmux', () => {
     // The dashboard runs from an empty folder, so the default file name lands there.
     out = path.join(dir, 'out');
     mkdirSync(out);
-    const bin = path.join(repo, 'bin/trailtop.js');
-    const command = `cd ${JSON.stringify(out)} && env -u CI -u CONTINUOUS_INTEGRATION node ${JSON.stringify(bin)} --no-watch ${JSON.stringify(path.join(dir, 'samples'))}; echo "EXITED $?"; sleep 30`;
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
+    server.start(session, 100, 30, trailtopCommand(out, ['--no-watch', path.join(dir, 'samples')]));
   });
 
   afterAll(() => {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    server.kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,6 @@
  * copy of samples/, `i` opens the view, Enter lands on the related events.
  * Needs a build (npm test builds first) and tmux (CI installs it).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,39 +12,18 @@ import { readEventFile } from '../../src/ingest/read.js';
 import { pairInsights, relatedEventsQuery } from '../../src/model/insights.js';
 import type { EventRow } from '../../src/model/types.js';
 import { compileQuery } from '../../src/query/index.js';
+import { counts, hasTmux, pause, requireTmuxInCi, tmuxServer, trailtopCommand } from '../support/tmux.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux && process.env['CI']) throw new Error('tmux is required in CI for the real-terminal test');
+requireTmuxInCi('the real-terminal test');
 
-const socket = `trailtop-insights-${process.pid}-${Date.now()}`;
+const server = tmuxServer('insights');
+const tmux = server.run;
 const session = 'insights';
 let dir = '';
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
-async function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      last = tmux('capture-pane', '-p', '-t', session);
-    } catch {
-      last = '(no pane)';
-    }
-    if (until(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function counts(text: string): { shown: number; total: number } | null {
-  const m = /(?:([\d,]+) of )?([\d,]+) events/.exec(text);
-  if (!m) return null;
-  const total = Number(m[2]!.replaceAll(',', ''));
-  return { shown: m[1] ? Number(m[1].replaceAll(',', '')) : total, total };
+function waitForScreen(until: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+  return server.waitFor(session, until, what, { timeoutMs });
 }
 
 function filesBelow(folder: string): string[] {
@@ -55,19 +33,16 @@ function filesBelow(folder: string): string[] {
   });
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe.skipIf(!hasTmux)('Insights view under tmux', () => {
   beforeAll(() => {
     if (!existsSync(path.join(repo, 'dist/cli.js'))) throw new Error('build first: npx tsc -p tsconfig.json');
     dir = mkdtempSync(path.join(tmpdir(), 'trailtop-tmux-insights-'));
     cpSync(path.join(repo, 'samples'), path.join(dir, 'samples'), { recursive: true });
-    const command = `cd ${JSON.stringify(repo)} && env -u CI -u CONTINUOUS_INTEGRATION node bin/trailtop.js --no-watch ${JSON.stringify(path.join(dir, 'samples'))}; echo "EXITED $?"; sleep 30`;
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
+    server.start(session, 100, 30, trailtopCommand(repo, ['--no-watch', path.join(dir, 'samples')]));
   });
 
   afterAll(() => {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    server.kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
