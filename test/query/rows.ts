@@ -1,5 +1,6 @@
 import { buildSearchText } from '../../src/model/searchText.js';
 import type { EventRow, ResourceRef } from '../../src/model/types.js';
+import { pick } from '../support/random.js';
 import { eventRow } from '../support/rows.js';
 
 /** The text plain words are matched against: the model's own definition, so tests see what real rows give. */
@@ -40,16 +41,7 @@ export function assumedRoleRow(role: string, session: string, fields: Partial<Ev
 }
 
 /** A small deterministic PRNG so random tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as seededRandom } from '../support/random.js';
 
 const NAMES = ['GetObject', 'PutObject', 'AssumeRole', 'AssumeRoleWithSAML', 'ConsoleLogin', 'RunInstances', 'DeleteBucket', 'ListBuckets', 'CreateUser', 'DescribeInstances'];
 const SOURCES = ['s3.amazonaws.com', 'sts.amazonaws.com', 'signin.amazonaws.com', 'ec2.amazonaws.com', 'iam.amazonaws.com'];
@@ -59,10 +51,6 @@ const USERS = ['alice', 'bob', 'Carol'];
 const ROLES = ['Admin', 'ReadOnly', 'deploy-role'];
 const SESSIONS = ['alice', 'ci-job', 'i-0abc123'];
 const BUCKETS = ['my-bucket', 'logs', 'Backups'];
-
-function pick<T>(random: () => number, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)]!;
-}
 
 /** A random but plausible row; every field varies a little. */
 export function randomRow(random: () => number): EventRow {

@@ -4,31 +4,13 @@
  * failure message, so a red run can be reproduced exactly.
  */
 
-/** mulberry32: small, fast, good enough to pick test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { int, pick, rng } from '../support/random.js';
 
 /** The seed for a test: TRAILTOP_SEED if given, else a fixed default (runs repeat unless asked not to). */
 export function seedFor(fallback: number): number {
   const fromEnv = process.env['TRAILTOP_SEED'];
   if (fromEnv !== undefined && fromEnv !== '' && Number.isFinite(Number(fromEnv))) return Number(fromEnv) >>> 0;
   return fallback >>> 0;
-}
-
-export function int(random: () => number, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
-
-export function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
 }
 
 /** Runs `check` and, when it throws, rethrows with the seed to replay it. */

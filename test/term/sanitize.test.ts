@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { sanitize, sanitizeMultiline, stripControls, needsSanitizing } from '../../src/term/sanitize.js';
-import { rng, pick, int } from './random.js';
+import { rng, pick, int } from '../support/random.js';
 
 /** The code points no sanitised output may contain, written independently of the implementation. */
 function isForbidden(cp: number, allowNewline = false): boolean {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { displayWidth, truncate, padEnd, padStart, fit, ELLIPSIS, MAY_JOIN } from '../../src/term/width.js';
-import { rng, pick, int } from './random.js';
+import { rng, pick, int } from '../support/random.js';
 
 const SAMPLES = [
   'RunInstances', '', '東京', 'ｱｲｳ', 'ＡＢＣ', '데이터베이스', '👍', '👍🏽', '👨‍👩‍👧‍👦', '🇯🇵', '1️⃣', '☺', '☺️',

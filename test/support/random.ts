@@ -1,4 +1,6 @@
-/** A tiny seeded PRNG (mulberry32) so property tests are reproducible without fast-check. */
+/** Seeded randomness for property tests: the same seed gives the same inputs, so a failure can be replayed. */
+
+/** mulberry32: small, fast, good enough to pick test inputs. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -10,10 +12,11 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
-
+/** A whole number in [min, max]. */
 export function int(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
+}
+
+export function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]!;
 }
