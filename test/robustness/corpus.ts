@@ -5,10 +5,10 @@
  * part) is listed with a reason that says why.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { recordsJson, tempFolder } from '../support/files.js';
 import { int, rng } from './random.js';
 
 export interface HostileEvent {
@@ -51,9 +51,7 @@ export function hostileEvent(id: string, minute: number, extra: Partial<HostileE
   };
 }
 
-export function recordsText(events: readonly object[]): string {
-  return JSON.stringify({ Records: events });
-}
+export const recordsText = recordsJson;
 
 /**
  * What the loader must make of one corpus path:
@@ -112,7 +110,7 @@ function utf16be(text: string): Buffer {
 }
 
 export function buildCorpus(options: CorpusOptions): Corpus {
-  const base = mkdtempSync(join(tmpdir(), 'trailtop-hostile-'));
+  const { dir: base, remove } = tempFolder('trailtop-hostile-');
   const dir = join(base, 'trail');
   const outside = join(base, 'outside');
   mkdirSync(dir);
@@ -280,6 +278,6 @@ export function buildCorpus(options: CorpusOptions): Corpus {
     entries,
     validIds,
     hugeId,
-    remove: () => rmSync(base, { recursive: true, force: true }),
+    remove,
   };
 }

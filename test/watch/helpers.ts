@@ -1,7 +1,9 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { recordsJson, tempFolder as scratchFolder } from '../support/files.js';
+
+export { recordsJson };
 
 export interface FakeEvent {
   eventVersion: string;
@@ -28,10 +30,6 @@ export function makeEvent(id: string, minute = 0, name = 'DescribeInstances'): F
   };
 }
 
-export function recordsJson(events: readonly object[]): string {
-  return JSON.stringify({ Records: events });
-}
-
 /** Writes a {"Records":[...]} file, gzipped when the name ends in .gz; creates folders as needed. */
 export function writeRecords(path: string, events: readonly object[]): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -40,8 +38,7 @@ export function writeRecords(path: string, events: readonly object[]): void {
 }
 
 export function tempFolder(prefix = 'trailtop-watch-'): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return scratchFolder(prefix);
 }
 
 /** Polls until `condition` holds; fails with `what` after timeoutMs. */
