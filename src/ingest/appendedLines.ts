@@ -10,8 +10,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extractLines, isGzip, itemKind } from './detect.js';
-import { normalize, normalizeLookupEvent } from '../model/normalize.js';
-import type { EventRow, RecordRef } from '../model/types.js';
+import type { EventRow } from '../model/types.js';
+import { addRows } from './itemRows.js';
 
 /** Where a later read of a grown JSON-lines file continues. */
 export interface LinesResume {
@@ -76,7 +76,7 @@ export function readAppendedLines(path: string, from: LinesResume): AppendedRead
     const extracted = extractLines(text);
     const items = extracted ? extracted.items : [];
     for (let k = 0; k < items.length; k++) {
-      if (!addRow(rows, items[k], { file: path, index: from.index + k })) skipped++;
+      if (!addRows(rows, items[k], itemKind(items[k]), path, from.index + k)) skipped++;
     }
     reason = extracted ? extracted.reason : 'no CloudTrail event in the appended lines';
   }
@@ -91,34 +91,6 @@ export function readAppendedLines(path: string, from: LinesResume): AppendedRead
     skipped: Math.max(skipped, lines - rows.length),
     openTail: complete.length < bytes.length,
   };
-}
-
-/**
- * The reader's rule for one line's item (src/ingest/read.ts addRows): events,
- * lookup-events elements and EventBridge envelopes become rows; another
- * source's envelope and non-objects are skipped.
- */
-function addRow(rows: EventRow[], item: unknown, ref: RecordRef): boolean {
-  if (item === undefined) return false;
-  switch (itemKind(item)) {
-    case 'event':
-      rows.push(normalize(item, ref));
-      return true;
-    case 'lookup':
-      rows.push(normalizeLookupEvent(item, ref));
-      return true;
-    case 'envelope':
-      rows.push(normalize((item as Record<string, unknown>).detail, ref));
-      return true;
-    case 'other': {
-      const detail = (item as Record<string, unknown>).detail;
-      if (typeof detail === 'object' && detail !== null) return false;
-      rows.push(normalize(item, ref));
-      return true;
-    }
-    default:
-      return false;
-  }
 }
 
 /** Non-blank lines in bytes[start, end): the reader numbers records this way. */

@@ -6,8 +6,8 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { normalize, normalizeLookupEvent, parseLookupRecord } from '../model/normalize.js';
-import type { EventRow, FileReadResult, FileShape, RecordRef } from '../model/types.js';
+import { parseLookupRecord } from '../model/normalize.js';
+import type { EventRow, FileReadResult, FileShape } from '../model/types.js';
 import {
   extractItems,
   extractLines,
@@ -20,6 +20,7 @@ import {
   type Extracted,
   type ItemKind,
 } from './detect.js';
+import { addRows } from './itemRows.js';
 import { RecordSplitter, streamErrorReason, streamRecordTexts, type Container } from './stream.js';
 
 /**
@@ -223,30 +224,6 @@ function recordOfItem(item: unknown, kind: ItemKind): Loose | null {
   if (kind === 'lookup') return parseLookupRecord(object) ?? object;
   if (kind === 'envelope') return object.detail as Loose;
   return object;
-}
-
-/** Adds the row an item stands for; false when the item is not an event (counted as skipped). */
-function addRows(rows: EventRow[], item: unknown, kind: ItemKind, file: string, index: number): boolean {
-  const ref: RecordRef = { file, index };
-  switch (kind) {
-    case 'event':
-      rows.push(normalize(item, ref));
-      return true;
-    case 'lookup':
-      rows.push(normalizeLookupEvent(item, ref));
-      return true;
-    case 'envelope':
-      rows.push(normalize((item as Loose).detail, ref));
-      return true;
-    case 'other':
-      // In a file that holds CloudTrail events every object is a record, however odd its fields;
-      // only an envelope of some other EventBridge source is not.
-      if (typeof (item as Loose).detail === 'object' && (item as Loose).detail !== null) return false;
-      rows.push(normalize(item, ref));
-      return true;
-    default:
-      return false;
-  }
 }
 
 function skippedReason(skipped: number): string {
