@@ -38,7 +38,8 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
   const stateMark = state === 'watching' ? '●' : state === 'loading' ? '◌' : '○';
   const bad = progress.badFiles.length;
   const skipped = progress.skippedFiles.length;
-  const counts = shown === total ? `${formatCount(total)} events` : `${formatCount(shown)} of ${formatCount(total)} events`;
+  const noun = total === 1 ? 'event' : 'events';
+  const counts = shown === total ? `${formatCount(total)} ${noun}` : `${formatCount(shown)} of ${formatCount(total)} ${noun}`;
   const followText = follow ? 'following' : newCount > 0 ? `paused ▲ ${formatCount(newCount)} new (f)` : 'paused';
   const problems = [
     bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',

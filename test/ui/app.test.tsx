@@ -321,6 +321,13 @@ describe('layout', () => {
     expect(frame).toContain('203.0.113.7');
   });
 
+  it('counts one event in the singular and keeps AccessDenied whole at 80 columns', async () => {
+    const h = mount(storeWith([makeRow({ errorCode: 'AccessDenied' })]), 80, 24);
+    const frame = await h.waitFor((f) => f.includes('1 event '));
+    expect(frame).not.toContain('1 events');
+    expect(selectedLine(frame)).toContain('AccessDenied');
+  });
+
   it('says so when the terminal is too small, within its size', async () => {
     const h = mount(storeWith(makeRows(5)), 30, 6);
     const frame = await h.waitFor((f) => f.includes('too small'));
