@@ -1,6 +1,6 @@
-import type { EventRow } from '../model/types.js';
+import type { EventRow, ResourceRef } from '../model/types.js';
 import type { QueryError } from './errors.js';
-import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type BooleanField, type TextField, type ValueVisitor } from './fields.js';
+import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type BooleanField, type TextField } from './fields.js';
 import { toPattern, valueTester, type ValuePattern } from './pattern.js';
 import { parseTimeValue } from './time.js';
 import { tokenize, type RawTerm } from './tokenize.js';
@@ -224,30 +224,90 @@ function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | Fuz
  */
 class FuzzyWord {
   private readonly sets: Set<string>[] = FUZZY_FIELDS.map(() => new Set<string>());
-  private readonly members: ValueVisitor[] = this.sets.map((set) => (value: string) => set.has(value));
-  /** Only the fields with matched values, so a row visits nothing it cannot match. */
-  private active: { values: TextField['anyValue']; member: ValueVisitor }[] = [];
   private readonly hits: { value: string; score: number }[] = [];
   private seen = 0;
-  private readonly inText: (row: EventRow) => boolean;
+  /** Per distinct value: bit 0 when it contains the word, bit k+1 when it is in FUZZY_FIELDS[k]'s set. */
+  private readonly flags = new Map<string, number>();
+  /** Per shared (frozen) user-name or resource list: whether it makes the row match. */
+  private readonly lists = new Map<readonly unknown[], boolean>();
+  /** Which bits count for each kind of row value (the fuzzy fields' fuzzyValue, spelled out for speed). */
+  private readonly nameMask = 1 | fuzzyBit('name');
+  private readonly userMask = 1 | fuzzyBit('user');
+  private readonly sourceMask = 1 | fuzzyBit('source');
+  private readonly resourceMask = 1 | fuzzyBit('resource');
+  private readonly errorMask = 1 | fuzzyBit('error');
+  /** Only a word with a line break (never typed unquoted) needs the generic, slower walk. */
+  private readonly inText: ((row: EventRow) => boolean) | null;
 
   constructor(
     private readonly word: string,
     private readonly vocabulary: Vocabulary,
   ) {
-    this.inText = containsWord(word);
+    this.inText = word.includes('\n') ? containsWord(word) : null;
     this.sync();
   }
 
   test(row: EventRow): boolean {
     if (this.vocabulary.count !== this.seen) this.sync();
-    // Interned field values are cheap to look up; the text scan is the expensive part, so it goes last.
-    const active = this.active;
-    for (let k = 0; k < active.length; k++) {
-      const field = active[k]!;
-      if (field.values(row, field.member)) return true;
+    if (this.inText) return this.slowTest(row);
+    // One remembered answer per distinct value covers both the text and the fuzzy sets:
+    // the search text's values (model/searchText.ts) in its order, each with its field's bit.
+    if (row.name !== '' && (this.flagsOf(row.name) & this.nameMask) !== 0) return true;
+    if (row.source !== '' && (this.flagsOf(row.source) & this.sourceMask) !== 0) return true;
+    if (row.actor !== '' && (this.flagsOf(row.actor) & this.userMask) !== 0) return true;
+    if (row.userNames.length > 0 && this.namesMatch(row.userNames)) return true;
+    if (row.resources.length > 0 && this.resourcesMatch(row.resources)) return true;
+    if (row.sourceIp !== '' && (this.flagsOf(row.sourceIp) & 1) !== 0) return true;
+    if (row.errorCode !== '' && (this.flagsOf(row.errorCode) & this.errorMask) !== 0) return true;
+    if (row.region !== '' && (this.flagsOf(row.region) & 1) !== 0) return true;
+    return row.accessKey !== '' && (this.flagsOf(row.accessKey) & 1) !== 0;
+  }
+
+  private flagsOf(value: string): number {
+    let flags = this.flags.get(value);
+    if (flags === undefined) {
+      flags = value.toLowerCase().includes(this.word) ? 1 : 0;
+      const sets = this.sets;
+      for (let k = 0; k < sets.length; k++) if (sets[k]!.has(value)) flags |= 2 << k;
+      if (this.flags.size < FUZZY_MEMO_LIMIT) this.flags.set(value, flags);
     }
-    return this.inText(row);
+    return flags;
+  }
+
+  private namesMatch(names: readonly string[]): boolean {
+    let answer = this.lists.get(names);
+    if (answer === undefined) {
+      answer = false;
+      for (let i = 0; i < names.length && !answer; i++) {
+        const name = names[i]!;
+        answer = name !== '' && (this.flagsOf(name) & this.userMask) !== 0;
+      }
+      if (this.lists.size < FUZZY_MEMO_LIMIT && Object.isFrozen(names)) this.lists.set(names, answer);
+    }
+    return answer;
+  }
+
+  private resourcesMatch(resources: readonly ResourceRef[]): boolean {
+    let answer = this.lists.get(resources);
+    if (answer === undefined) {
+      answer = false;
+      for (let i = 0; i < resources.length && !answer; i++) {
+        const { name, arn } = resources[i]!;
+        answer =
+          (name !== '' && (this.flagsOf(name) & this.resourceMask) !== 0) ||
+          (arn !== name && arn !== '' && (this.flagsOf(arn) & 1) !== 0);
+      }
+      if (this.lists.size < FUZZY_MEMO_LIMIT && Object.isFrozen(resources)) this.lists.set(resources, answer);
+    }
+    return answer;
+  }
+
+  private slowTest(row: EventRow): boolean {
+    for (let k = 0; k < FUZZY_FIELDS.length; k++) {
+      const set = this.sets[k]!;
+      if (set.size > 0 && FUZZY_FIELDS[k]!.fuzzyValue!(row, (value) => set.has(value))) return true;
+    }
+    return this.inText!(row);
   }
 
   explain(limit: number): FuzzyExplanation {
@@ -264,17 +324,29 @@ class FuzzyWord {
   private sync(): void {
     const vocabulary = this.vocabulary;
     if (vocabulary.count === this.seen) return;
+    let grew = false;
     for (const hit of vocabulary.search(this.word, this.seen)) {
       const value = vocabulary.value(hit.entry);
       this.sets[vocabulary.fieldOf(hit.entry)]!.add(value);
       this.hits.push({ value, score: hit.score });
+      grew = true;
     }
     this.seen = vocabulary.count;
-    this.active = [];
-    for (let k = 0; k < this.sets.length; k++) {
-      if (this.sets[k]!.size > 0) this.active.push({ values: FUZZY_FIELDS[k]!.fuzzyValue!, member: this.members[k]! });
+    if (grew) {
+      // Remembered answers were made with smaller sets.
+      this.flags.clear();
+      this.lists.clear();
     }
   }
+}
+
+/** Past this many distinct values a fuzzy word stops remembering answers (source IPs, keys, ARNs). */
+const FUZZY_MEMO_LIMIT = 200_000;
+
+/** The flag bit of a fuzzy field's value set (see FuzzyWord.flags); 0 if the field takes no part in fuzzy words. */
+function fuzzyBit(name: string): number {
+  const k = FUZZY_FIELDS.findIndex((field) => field.name === name);
+  return k < 0 ? 0 : 2 << k;
 }
 
 function unknownField(term: RawTerm): CompileResult {

@@ -46,6 +46,11 @@ export interface TextField extends FieldBase {
   fuzzyValue?(row: EventRow, visit: ValueVisitor): boolean;
   /** A shorter spelling of a lowercase row value that a term may also name (`ec2.amazonaws.com` -> `ec2`). */
   shortForm?(lowerValue: string): string;
+  /**
+   * The one longer value whose shortForm is this lowercase value (`ec2` -> `ec2.amazonaws.com`):
+   * shortForm(v) === p with v !== p exactly when v === longForm(p). Lets exact terms compare without lowercasing.
+   */
+  longForm?(lowerValue: string): string;
   /** A row ARN ending in '/' is an ARNPrefix that covers every full ARN it begins. */
   readonly arnPrefix?: boolean;
   /** Values are nearly all distinct (event ids): remembering per-value answers would not pay. */
@@ -118,6 +123,7 @@ export const FIELDS: readonly FieldSpec[] = [
     anyValue: (row, visit) => visit(row.source),
     fuzzyValue: (row, visit) => visit(row.source),
     shortForm: stripAmazonaws,
+    longForm: (value) => value + AMAZONAWS_SUFFIX,
   },
   {
     kind: 'text',
@@ -148,6 +154,7 @@ export const FIELDS: readonly FieldSpec[] = [
       return false;
     },
     shortForm: stripAwsPrefix,
+    longForm: (value) => 'aws::' + value,
   },
   {
     kind: 'text',

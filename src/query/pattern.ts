@@ -104,6 +104,26 @@ export function valueTester(field: TextField, patterns: readonly ValuePattern[])
       return arnPrefixes.length > 0 && value.endsWith('/') && decide(value);
     };
   }
+  const longForm = field.longForm;
+  if (exact && longForm) {
+    // A short form (`source:s3`) is the same as also naming its long form (`s3.amazonaws.com`).
+    const wanted = patterns.flatMap((p) => [p.segments[0]!, longForm(p.segments[0]!)]);
+    // Such values are few and common (every S3 event): the value that matched last is usually
+    // the very same interned string, which spares comparing the long form character by character.
+    let lastMatch = '';
+    let lastLength = -1;
+    return (value) => {
+      if (value.length === lastLength && value === lastMatch) return true;
+      for (let k = 0; k < wanted.length; k++) {
+        if (equalsLowerAscii(value, wanted[k]!)) {
+          lastMatch = value;
+          lastLength = value.length;
+          return true;
+        }
+      }
+      return arnPrefixes.length > 0 && value.endsWith('/') && decide(value);
+    };
+  }
   if (field.unique) return (value) => value !== '' && decide(value);
   const memo = new Map<string, boolean>();
   return (value) => {
