@@ -181,7 +181,8 @@ export function bindingOf(action: Action): KeyBinding {
   return KEYMAP.find((binding) => binding.action === action)!;
 }
 
-const NO_KEY: Key = {
+/** A Key with nothing pressed: the base for keystrokes built from text. */
+export const NO_KEY: Readonly<Key> = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

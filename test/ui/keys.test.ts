@@ -1,31 +1,9 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import { helpLines, whereText } from '../../src/ui/HelpOverlay.js';
-import { ALL_MODES, KEY_GROUPS, KEYMAP, actionFor, type KeySpec, type Mode } from '../../src/ui/keys.js';
+import { ALL_MODES, KEY_GROUPS, KEYMAP, NO_KEY, actionFor, type KeySpec, type Mode } from '../../src/ui/keys.js';
 import { displayWidth } from '../../src/term/width.js';
 
-const NO_KEY: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
 
 /** The keystroke Ink would hand over for a key spec. */
 function stroke(spec: KeySpec): [string, Key] {
