@@ -23,6 +23,8 @@ export interface OpenFolder {
   ready: Promise<void>;
   /** Stops the watch and the workers; rows already loaded stay in the store. */
   close(): Promise<void>;
+  /** Parse workers alive now: without a watch they end once the initial load is done. */
+  liveWorkers(): number;
 }
 
 /**
@@ -52,5 +54,8 @@ export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder 
   if (options.signal?.aborted) void close();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
   void loader.start();
-  return { store, ready: loader.ready, close };
+  // Without a watch no file is read after the initial load: end the workers now rather than
+  // after their idle timeout, so a loaded folder does not keep their heaps (about 80 MB at 1M events).
+  if (!options.watch) void loader.ready.then(() => pool.close());
+  return { store, ready: loader.ready, close, liveWorkers: () => pool.liveWorkers };
 }

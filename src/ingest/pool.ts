@@ -87,6 +87,11 @@ export class ReadPool {
     this.workerCount = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
   }
 
+  /** Worker threads alive now (0 once closed or retired while idle). */
+  get liveWorkers(): number {
+    return this.slots.length;
+  }
+
   /** Jobs that can run at once; callers keep about this many in flight. */
   get capacity(): number {
     return this.workerCount * JOBS_PER_WORKER;

@@ -82,4 +82,21 @@ describe('ReadPool on worker threads', () => {
     await waitFor(() => opened.store.has('late') && opened.store.progress.filesDone === files + 1, 'the late file');
     expect(opened.store.size).toBe(files * 2 + 1);
   });
+
+  it('ends the workers once the initial load is done when not watching, and keeps them while watching', async () => {
+    const temp = tempFolder('trailtop-pool-');
+    cleanups.push(temp.remove);
+    for (let f = 0; f < 80; f++) writeRecords(join(temp.dir, `d${f % 9}/f${f}.json.gz`), [makeEvent(`e${f}`, f)]);
+    const once = openFolder(temp.dir, { watch: false, pool: { workerUrl } });
+    cleanups.push(() => once.close());
+    await once.ready;
+    expect(once.store.size).toBe(80);
+    // Well before the 2 s idle timeout that would end them anyway.
+    await waitFor(() => once.liveWorkers() === 0, 'the workers to end after a load without a watch', 1_000);
+
+    const watched = openFolder(temp.dir, { watch: true, pool: { workerUrl } });
+    cleanups.push(() => watched.close());
+    await watched.ready;
+    expect(watched.liveWorkers()).toBeGreaterThan(0);
+  });
 });
