@@ -18,11 +18,36 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * Joins each string option with its value (`--filter -error:*` becomes
+ * `--filter=-error:*`): node's strict parser refuses a value that starts with
+ * `-` as "ambiguous", and queries start with `-` whenever they negate.
+ */
+export function attachOptionValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    let name: string | undefined;
+    if (token.startsWith('--') && !token.includes('=')) name = token.slice(2);
+    else if (/^-[^-]$/.test(token)) name = Object.keys(options).find((key) => options[key]!.short === token[1]);
+    if (name !== undefined && options[name]?.type === 'string' && i + 1 < argv.length) {
+      out.push(`--${name}=${argv[++i]!}`);
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
+}
+
 /** Strict option parsing shared by every command; unknown flags are usage errors, not ignored. */
 export function parseCommandArgs<O extends Options>(argv: string[], options: O, maxPositionals = 1) {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachOptionValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
   }
@@ -32,12 +57,21 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   return parsed;
 }
 
-/** Joins --filter with --since/--until so every command goes through the one query language. */
+/**
+ * Joins --filter with --since/--until so every command goes through the one
+ * query language. A bad --since/--until value is reported against that
+ * option, not at a position in a query the user never typed.
+ */
 export function combineFilter(filter: string | undefined, since: string | undefined, until: string | undefined): string {
   const parts: string[] = [];
   if (filter) parts.push(filter);
-  if (since) parts.push(`since:${since}`);
-  if (until) parts.push(`until:${until}`);
+  for (const [option, value] of [['since', since], ['until', until]] as const) {
+    if (value === undefined) continue;
+    const term = `${option}:${value}`;
+    const checked = compileQuery(term);
+    if (!checked.ok) throw new UsageError(`--${option} ${sanitize(value)}: ${sanitize(checked.error.message)}`, false);
+    parts.push(term);
+  }
   return parts.join(' ');
 }
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { attachOptionValues, combineFilter, parseCommandArgs, UsageError } from '../../src/commands/args.js';
+
+const OPTIONS = {
+  filter: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+} as const;
+
+describe('command-line options whose values start with -', () => {
+  it('takes a negated query as the value of --filter', () => {
+    const { values, positionals } = parseCommandArgs(['DIR', '--filter', '-error:*', '--json'], OPTIONS);
+    expect(values.filter).toBe('-error:*');
+    expect(values.json).toBe(true);
+    expect(positionals).toEqual(['DIR']);
+  });
+
+  it('keeps -o - (stdout) and short options with values', () => {
+    expect(parseCommandArgs(['DIR', '-o', '-'], OPTIONS).values.output).toBe('-');
+    expect(attachOptionValues(['-o', '-x.csv', '--json'], OPTIONS)).toEqual(['--output=-x.csv', '--json']);
+  });
+
+  it('leaves boolean flags, --name=value and everything after -- alone', () => {
+    expect(attachOptionValues(['--json', 'DIR', '--filter=a', '--', '--filter', 'b'], OPTIONS)).toEqual(['--json', 'DIR', '--filter=a', '--', '--filter', 'b']);
+  });
+
+  it('still rejects unknown flags', () => {
+    expect(() => parseCommandArgs(['--bogus', 'x'], OPTIONS)).toThrow(UsageError);
+  });
+});
+
+describe('--since and --until', () => {
+  it('join the filter as time terms', () => {
+    expect(combineFilter('user:alice', '2h', '2024-03-05')).toBe('user:alice since:2h until:2024-03-05');
+  });
+
+  it('report a bad value against the option, not a position in a built query', () => {
+    expect(() => combineFilter('user:alice', '3x', undefined)).toThrow(/^--since 3x: bad duration/);
+    expect(() => combineFilter(undefined, undefined, 'yesterday')).toThrow(/^--until yesterday: /);
+  });
+});
