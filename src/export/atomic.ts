@@ -75,7 +75,17 @@ export async function checkTarget(target: string, overwrite: boolean): Promise<v
     throw toExportError(error, target);
   }
   if (stats.isDirectory()) throw new ExportFailed('write', `${target} is a folder, not a file`);
+  // Renaming over a FIFO, a device or a symlink would silently replace it with a plain file.
+  if (!stats.isFile()) throw new ExportFailed('write', `${target} is not a regular file (${kindOf(stats)}); trailtop only replaces regular files`);
   if (!overwrite) throw new TargetExists(target);
+}
+
+function kindOf(stats: { isSymbolicLink(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 /**
