@@ -15,6 +15,9 @@ export interface Insight {
   insightType: string;
   /** The error code an error-rate Insight is about; '' otherwise. */
   errorCode: string;
+  /** Where the Insight was measured: its record's awsRegion and recipient account ('' when absent). */
+  region: string;
+  account: string;
   /** Start time, epoch ms; derived from the End when only the End is on disk (see startDerived); null when unknown. */
   start: number | null;
   /** True when start was computed as End time minus insightDuration. */
@@ -101,6 +104,8 @@ function toInsight(key: string, pair: Pair): Insight {
     eventName: main.eventName || e?.eventName || '',
     insightType: main.insightType || e?.insightType || '',
     errorCode: main.errorCode || e?.errorCode || '',
+    region: (pair.start ?? pair.end)!.region,
+    account: (pair.start ?? pair.end)!.recipientAccount || (pair.start ?? pair.end)!.account,
     start,
     startDerived,
     end,
@@ -127,7 +132,7 @@ export function isErrorRate(insight: Insight): boolean {
   return insight.insightType === 'ApiErrorRateInsight';
 }
 
-/** The calls an Insight counts: same source and name; for error-rate Insights only errors (of its code when given). */
+/** The calls an Insight counts: same source and name, Region and account; for error-rate Insights only errors (of its code when given). */
 export function insightCriteria(insight: Insight): RateCriteria {
   const errorRate = isErrorRate(insight);
   return {
@@ -135,6 +140,8 @@ export function insightCriteria(insight: Insight): RateCriteria {
     eventName: insight.eventName,
     errorOnly: errorRate,
     errorCode: errorRate ? insight.errorCode : '',
+    region: insight.region,
+    account: insight.account,
   };
 }
 
@@ -254,12 +261,14 @@ export function quoteQueryValue(value: string): string {
 }
 
 /**
- * The event-list query for the calls behind an Insight: same name and source,
+ * The event-list query for the calls behind an Insight: same name and source (in the Insight's Region and account),
  * from one minute before the Start to one minute after the End (no `to:` while
  * ongoing), as the console's "CloudTrail events" tab does.
  */
 export function relatedEventsQuery(insight: Insight): string {
   const parts = [`name:${quoteQueryValue(insight.eventName)}`, `source:${quoteQueryValue(insight.eventSource)}`];
+  if (insight.region) parts.push(`region:${quoteQueryValue(insight.region)}`);
+  if (insight.account) parts.push(`account:${quoteQueryValue(insight.account)}`);
   const start = insight.start ?? (insight.end !== null ? insight.end - SPAN_GUESS : null);
   if (start !== null) parts.push(`from:${isoUtc(start - MINUTE)}`);
   if (insight.end !== null) parts.push(`to:${isoUtc(insight.end + MINUTE)}`);

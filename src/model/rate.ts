@@ -17,6 +17,9 @@ export interface RateCriteria {
   errorOnly?: boolean;
   /** With errorOnly: count only this error code ('' or absent = any error). */
   errorCode?: string;
+  /** Insights are per Region and account: count only calls there ('' or absent = anywhere). */
+  region?: string;
+  account?: string;
 }
 
 export interface RateQuery extends RateCriteria {
@@ -47,6 +50,8 @@ export function ceilMinute(t: number): number {
 export function matchesRate(row: EventRow, criteria: RateCriteria): boolean {
   if (row.insight !== null || row.category === 'Insight' || row.eventType === 'AwsCloudTrailInsight') return false;
   if (row.name !== criteria.eventName || row.source !== criteria.eventSource) return false;
+  if (criteria.region && row.region !== criteria.region) return false;
+  if (criteria.account && (row.recipientAccount || row.account) !== criteria.account) return false;
   if (criteria.errorOnly) {
     if (row.errorCode === '') return false;
     if (criteria.errorCode && row.errorCode !== criteria.errorCode) return false;

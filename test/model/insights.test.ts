@@ -192,7 +192,7 @@ describe('insightWindow and insightSeries', () => {
     const err = pairInsights([
       insightRow('2024-03-05T14:21:00Z', 'e', { state: 'Start', insightType: 'ApiErrorRateInsight', errorCode: 'Client.InstanceLimitExceeded' }),
     ])[0]!;
-    expect(insightCriteria(err)).toEqual({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', errorOnly: true, errorCode: 'Client.InstanceLimitExceeded' });
+    expect(insightCriteria(err)).toEqual({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', errorOnly: true, errorCode: 'Client.InstanceLimitExceeded', region: 'us-east-1', account: '111122223333' });
     const s = insightSeries(err, callRows(), at('2024-03-05T14:40:00Z'))!;
     expect(s.eventsFound).toBe(1);
     expect(notOnDiskMessage(err, { ...s, eventsFound: 0 }, () => 'T')).toBe('no events for RunInstances errors (Client.InstanceLimitExceeded) on disk between T and T');
@@ -202,15 +202,15 @@ describe('insightWindow and insightSeries', () => {
 describe('relatedEventsQuery', () => {
   it('spans one minute before the Start to one minute after the End', () => {
     const i = pairInsights(docPair())[0]!;
-    expect(relatedEventsQuery(i)).toBe('name:RunInstances source:ec2.amazonaws.com from:2024-03-05T14:20:00Z to:2024-03-05T14:39:00Z');
+    expect(relatedEventsQuery(i)).toBe('name:RunInstances source:ec2.amazonaws.com region:us-east-1 account:111122223333 from:2024-03-05T14:20:00Z to:2024-03-05T14:39:00Z');
   });
   it('leaves out to: while ongoing', () => {
     const i = pairInsights([docPair()[0]!])[0]!;
-    expect(relatedEventsQuery(i)).toBe('name:RunInstances source:ec2.amazonaws.com from:2024-03-05T14:20:00Z');
+    expect(relatedEventsQuery(i)).toBe('name:RunInstances source:ec2.amazonaws.com region:us-east-1 account:111122223333 from:2024-03-05T14:20:00Z');
   });
   it('quotes values that need it', () => {
     const i: Insight = { ...pairInsights(docPair())[0]!, eventName: 'Run "x" \\ y', eventSource: '-evil' };
-    expect(relatedEventsQuery(i)).toBe('name:"Run \\"x\\" \\\\ y" source:"-evil" from:2024-03-05T14:20:00Z to:2024-03-05T14:39:00Z');
+    expect(relatedEventsQuery(i)).toBe('name:"Run \\"x\\" \\\\ y" source:"-evil" region:us-east-1 account:111122223333 from:2024-03-05T14:20:00Z to:2024-03-05T14:39:00Z');
     expect(quoteQueryValue('')).toBe('""');
     expect(quoteQueryValue('a*b')).toBe('"a*b"');
     expect(quoteQueryValue('s3.amazonaws.com')).toBe('s3.amazonaws.com');
@@ -332,6 +332,19 @@ describe('perMinuteRate on newest-first rows', () => {
   });
 });
 
+describe('the rate behind an Insight', () => {
+  it('counts only calls in the Insight\'s Region and account', () => {
+    const insight = pairInsights(docPair())[0]!;
+    const t = at('2024-03-05T14:30:00Z');
+    const rows = [
+      row({ time: t }),
+      row({ time: t, region: 'eu-west-1' }),
+      row({ time: t, account: '444455556666', recipientAccount: '444455556666' }),
+    ];
+    expect(insightSeries(insight, rows, NOW)!.eventsFound).toBe(1);
+  });
+});
+
 describe('relatedEventsQuery with the real query language', () => {
   it('selects the calls from one minute before the Start to one minute after the End', async () => {
     const { compileQuery } = await import('../../src/query/index.js');
@@ -346,6 +359,8 @@ describe('relatedEventsQuery with the real query language', () => {
       row({ time: at('2024-03-05T14:39:30Z') }), // after End + 1 min
       row({ time: at('2024-03-05T14:30:00Z'), name: 'TerminateInstances' }),
       row({ time: at('2024-03-05T14:30:00Z'), source: 'ec2.example.com' }),
+      row({ time: at('2024-03-05T14:30:00Z'), region: 'eu-west-1' }), // the Insight is per Region
+      row({ time: at('2024-03-05T14:30:00Z'), account: '444455556666', recipientAccount: '444455556666' }), // and per account
     ];
     const matched = rows.filter((r) => compiled.query.test(r)).map((r) => new Date(r.time).toISOString());
     expect(matched).toEqual(['2024-03-05T14:20:00.000Z', '2024-03-05T14:30:00.000Z', '2024-03-05T14:38:59.000Z']);
