@@ -119,8 +119,13 @@ export function userNamesOf(identityValue: unknown): string[] {
   const arn = text(identity.arn);
   push(names, text(identity.userName));
   if (type === 'AssumedRole' || arn.includes(':assumed-role/')) {
-    push(names, assumedRoleName(identity, arn));
-    push(names, assumedRoleSession(arn));
+    const role = assumedRoleName(identity, arn);
+    const session = assumedRoleSession(arn);
+    push(names, role);
+    push(names, session);
+    // An AssumedRole's actor label is already `Role/session`; under another type
+    // (Unknown, missing) the label falls back to the ARN, so `user:Role/session` needs it here.
+    if (type !== 'AssumedRole' && role && session) push(names, `${role}/${session}`);
   } else {
     const issuer = sessionIssuerOf(identity);
     if (issuer) push(names, text(issuer.userName));

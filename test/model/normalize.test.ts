@@ -63,6 +63,11 @@ describe('user names', () => {
   it('an assumed role gives role, session and ARN', () => {
     expect(userNamesOf(assumed)).toEqual(['RoleToBeAssumed', 'MySession', 'arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySession']);
   });
+  it('an assumed-role ARN under another type still gives Role/session', () => {
+    const names = userNamesOf({ type: 'Unknown', arn: 'arn:aws:sts::1:assumed-role/AWSReservedSSO_Admin_1b74/Adan' });
+    expect(names).toContain('AWSReservedSSO_Admin_1b74/Adan');
+    expect(names).toContain('Adan');
+  });
   it('root gives root and the user name (alias)', () => {
     expect(userNamesOf({ type: 'Root', userName: 'corp-alias', arn: 'arn:aws:iam::1:root' })).toEqual(['corp-alias', 'root', 'arn:aws:iam::1:root']);
   });
