@@ -1,8 +1,11 @@
 /**
  * Clipboard writes with OSC 52: the terminal the user sits at sets its own
- * clipboard, so copying works over SSH. Inside tmux or GNU screen the sequence
- * is wrapped so the multiplexer passes it on to the outer terminal (tmux needs
- * `set -g allow-passthrough on` from 3.3, or `set-clipboard on`).
+ * clipboard, so copying works over SSH. Inside GNU screen the sequence is
+ * wrapped so screen passes it on. Inside tmux it is sent twice: plain, which
+ * tmux itself takes and forwards when `set-clipboard on` is set, and wrapped
+ * in a passthrough, which reaches the outer terminal when `allow-passthrough
+ * on` is set (tmux 3.3+ has both off or external by default; either setting
+ * then makes the copy work, and setting the clipboard twice is harmless).
  */
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -39,7 +42,7 @@ export function osc52Copy(text: string, options: Osc52Options = {}): Osc52Result
   const plain = `${ESC}]52;c;${payload}${BEL}`;
 
   if (env['TMUX']) {
-    return { ok: true, sequence: `${ESC}Ptmux;${plain.replaceAll(ESC, ESC + ESC)}${ST}`, bytes, wrapping: 'tmux' };
+    return { ok: true, sequence: `${plain}${ESC}Ptmux;${plain.replaceAll(ESC, ESC + ESC)}${ST}`, bytes, wrapping: 'tmux' };
   }
   if ((env['TERM'] ?? '').startsWith('screen')) {
     return { ok: true, sequence: screenWrap(plain), bytes, wrapping: 'screen' };

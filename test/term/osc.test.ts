@@ -22,11 +22,11 @@ describe('osc52Copy', () => {
     expect(r.bytes).toBe(Buffer.byteLength('héllo 東京'));
   });
 
-  it('wraps for tmux with doubled ESCs', () => {
+  it('under tmux sends it plain (for set-clipboard on) and wrapped with doubled ESCs (for allow-passthrough on)', () => {
     const r = osc52Copy('abc', { env: { TMUX: '/tmp/tmux-1/default,1,0', TERM: 'screen-256color' } });
     if (!r.ok) throw new Error('expected ok');
     expect(r.wrapping).toBe('tmux');
-    expect(r.sequence).toBe(`${ESC}Ptmux;${ESC}${ESC}]52;c;YWJj\x07${ESC}\\`);
+    expect(r.sequence).toBe(`${ESC}]52;c;YWJj\x07${ESC}Ptmux;${ESC}${ESC}]52;c;YWJj\x07${ESC}\\`);
   });
 
   it('wraps for screen in DCS chunks', () => {
