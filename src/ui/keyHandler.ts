@@ -96,7 +96,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     case 'follow':
       return dispatch({ type: 'followNewest' });
     case 'open':
-      if (mode === 'detail' && state.detailRow && state.detailRow === currentRow) return dispatch({ type: 'setMode', mode: 'list' });
+      if (mode === 'detail' && state.detailRow && state.detailRow === currentRow) return dispatch({ type: 'back' });
       if (currentRow) dispatch({ type: 'openDetail', row: currentRow });
       return;
     case 'back':

@@ -139,6 +139,11 @@ export function reducer(state: UiState, action: UiAction): UiState {
       if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles') {
         return { ...state, mode: state.returnMode === state.mode ? 'list' : state.returnMode, returnMode: 'list', scroll: 0 };
       }
+      // Closing the details of the event that was newest when they opened, without
+      // having moved: the reader was following, so follow again (new events show at the top).
+      if (state.mode === 'detail' && state.anchor !== null && state.anchor === state.newestWhenLeft) {
+        return { ...state, mode: 'list', scroll: 0, follow: true, anchor: null, offset: 0, newestWhenLeft: null, linkIndex: -1 };
+      }
       return { ...state, mode: 'list', scroll: 0 };
     }
     case 'editQuery':

@@ -123,6 +123,19 @@ describe('follow mode', () => {
     await h.press('f', (f) => selectedLine(f).includes('FreshThree'));
     expect(h.frame()).not.toContain(' new');
   });
+
+  it('follows again after reading the newest event and closing its details without moving', async () => {
+    const start = Date.UTC(2024, 0, 1);
+    const store = storeWith(makeRows(10, start));
+    const h = mount(store);
+    await h.waitFor((f) => selectedLine(f).includes('Event9 '));
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+    store.add([makeRow({ id: 'after-close', name: 'AfterClose', time: start + 100_000 })]);
+    store.flush();
+    const frame = await h.waitFor((f) => selectedLine(f).includes('AfterClose'));
+    expect(frame).not.toContain(' new');
+  });
 });
 
 describe('detail panel', () => {
