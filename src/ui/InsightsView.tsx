@@ -35,7 +35,13 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
   const found = selectedId === null ? -1 : insights.findIndex((i) => i.sharedEventId === selectedId);
   const index = found === -1 ? 0 : found;
   const insight = insights[index] ?? null;
-  const clock = useMemo(() => now ?? Date.now(), [now, version]);
+  // An ongoing Insight's window ends at the newest event on disk, not at the wall clock:
+  // minutes past the last log file are unknown, not zero, and must not be drawn as zeros.
+  const clock = useMemo(() => {
+    const wall = now ?? Date.now();
+    const newest = store.rows().find((row) => Number.isFinite(row.time));
+    return newest ? Math.min(wall, newest.time + 60_000) : wall;
+  }, [now, version, store]);
   // Only a new selection or new events recompute the series (a binary search, then the window's rows).
   // eslint-disable-next-line react-hooks/exhaustive-deps -- version stands for the store's contents
   const series = useMemo(() => (insight ? insightSeries(insight, store.rows(), clock, { newestFirst: true }) : null), [insight, store, version, clock]);

@@ -138,6 +138,17 @@ describe('Insights view', () => {
     expect(frame).not.toContain('└');
   });
 
+  it('ends an ongoing Insight\'s chart at the newest event on disk, not at the clock an hour later', async () => {
+    const ongoing = insights.find((i) => i.end === null)!;
+    expect(insights[0]).toBe(ongoing); // newest first: selected when the view opens
+    const newest = Math.max(...rows.map((r) => r.time).filter(Number.isFinite));
+    const { h } = mount(await sampleStore(), 100, 25);
+    const frame = await h.waitFor((f) => f.includes('└'));
+    const labels = [...frame.matchAll(/(\d\d)-(\d\d) (\d\d):(\d\d)/g)].map((m) => Date.UTC(2026, Number(m[1]) - 1, Number(m[2]), Number(m[3]), Number(m[4])));
+    expect(labels.length).toBeGreaterThan(1);
+    expect(Math.max(...labels)).toBeLessThanOrEqual(newest + 2 * MINUTE);
+  });
+
   it('Enter applies the related-events query; i and Esc close', async () => {
     const store = await sampleStore();
     const { h, p } = mount(store, 100, 25);
