@@ -1,4 +1,5 @@
 import type { EventRow } from '../model/types.js';
+import { rowErrorCode } from '../model/insights.js';
 
 /** One CSV column: its header and how a row's cell text is made. */
 export interface CsvColumn {
@@ -49,7 +50,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { header: 'Resource name', value: resourceNames },
   { header: 'AWS access key', value: (row) => row.accessKey },
   { header: 'AWS region', value: (row) => row.region },
-  { header: 'Error code', value: (row) => row.errorCode },
+  { header: 'Error code', value: rowErrorCode },
   { header: 'Source IP address', value: (row) => row.sourceIp },
   { header: 'Read-only', value: (row) => readOnlyText(row.readOnly) },
 ];

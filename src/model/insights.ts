@@ -438,3 +438,12 @@ export function notOnDiskMessage(insight: Insight, series: RateSeries, formatTim
     : insight.eventName;
   return `no events for ${what} on disk between ${formatTime(series.from)} and ${formatTime(series.to)}`;
 }
+
+/**
+ * The error code a row is about: its own errorCode, or for an error-rate
+ * Insights record the code the Insight tracks. The event list and the CSV
+ * export show the same value.
+ */
+export function rowErrorCode(row: EventRow): string {
+  return row.errorCode || row.insight?.errorCode || '';
+}

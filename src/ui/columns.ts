@@ -2,6 +2,7 @@
  * The event list's column set, defined once: titles, how each cell is taken
  * from a row, and how columns share the terminal width.
  */
+import { rowErrorCode } from '../model/insights.js';
 import type { EventRow } from '../model/types.js';
 import { displayName, displaySource, formatTime, type TimeZoneMode } from './format.js';
 
@@ -70,7 +71,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   },
   { id: 'resourceName', title: 'Resource name', min: 8, max: 80, weight: 2.5, showFrom: 0, value: (row) => firstResource(row, 'name') },
   // Wide enough for AccessDenied even at 80 columns: errors are what a security reader scans for.
-  { id: 'error', title: 'Error code', min: 12, max: 32, weight: 1.5, showFrom: 0, value: (row) => row.errorCode || row.insight?.errorCode || '' },
+  { id: 'error', title: 'Error code', min: 12, max: 32, weight: 1.5, showFrom: 0, value: rowErrorCode },
   { id: 'region', title: 'Region', min: 9, max: 16, weight: 0.5, showFrom: 150, value: (row) => row.region },
   { id: 'ip', title: 'Source IP', min: 9, max: 40, weight: 0.5, showFrom: 150, value: (row) => row.sourceIp },
 ];
