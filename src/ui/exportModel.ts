@@ -61,13 +61,13 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
       if (state.phase !== 'edit') return state;
       const i = EXPORT_FORMATS.indexOf(state.format);
       const format = EXPORT_FORMATS[(i + action.step + EXPORT_FORMATS.length) % EXPORT_FORMATS.length]!;
-      const path = state.pathEdited ? state.path : defaultExportName(format, new Date(state.openedAt));
+      const path = state.pathEdited ? withFormatExtension(state.path, format) : defaultExportName(format, new Date(state.openedAt));
       return { ...state, format, path, message: '' };
     }
     case 'setPath': {
       if (state.phase !== 'edit') return state;
-      // ink-text-input lets DEL bytes and pasted control characters through.
-      const text = stripControls(action.text);
+      // ink-text-input lets DEL bytes (several backspaces in one chunk) and pasted control characters through.
+      const text = stripControls(applyBackspaces(action.text));
       return { ...state, path: text, pathEdited: text !== defaultExportName(state.format, new Date(state.openedAt)), message: '' };
     }
     case 'askOverwrite':
@@ -266,4 +266,21 @@ export async function precheckTarget(target: string): Promise<{ kind: 'ok' } | {
     if (error instanceof TargetExists) return { kind: 'exists' };
     return { kind: 'error', message: describeExportError(error) };
   }
+}
+
+/** Applies DEL and BS characters as the backspaces they were typed as. */
+export function applyBackspaces(text: string): string {
+  if (!/[\u0008\u007f]/.test(text)) return text;
+  const out: string[] = [];
+  for (const ch of text) {
+    if (ch === '\u0008' || ch === '\u007f') out.pop();
+    else out.push(ch);
+  }
+  return out.join('');
+}
+
+/** A typed name keeps its stem; an extension of another export format follows the chosen format. */
+export function withFormatExtension(path: string, format: ExportFormat): string {
+  const match = /\.(csv|json|jsonl|ndjson)$/i.exec(path);
+  return match ? `${path.slice(0, match.index)}.${format}` : path;
 }

@@ -93,8 +93,21 @@ describe('dialog state', () => {
   });
 
   it('strips control characters typed or pasted into the path', () => {
-    const s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'a\u007f\u001b[31mb\u0007.csv' });
-    expect(s.path).toBe('a[31mb.csv');
+    const s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'x\u001b[31mb\u0007.csv' });
+    expect(s.path).toBe('x[31mb.csv');
+  });
+
+  it('applies DEL bytes (several backspaces in one chunk) as backspaces', () => {
+    const s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'report.csvx\u007f\u007f\u007f\u007f\u007f.json' });
+    expect(s.path).toBe('report.json');
+  });
+
+  it('moves a typed name\'s format extension along with the format', () => {
+    let s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'x.csv' });
+    s = dialogReducer(s, { type: 'cycleFormat', step: 1 });
+    expect([s.format, s.path]).toEqual(['json', 'x.json']);
+    s = dialogReducer(s, { type: 'cycleFormat', step: 1 });
+    expect([s.format, s.path]).toEqual(['jsonl', 'x.jsonl']);
   });
 
   it('resolves relative paths from the folder it started in', () => {
