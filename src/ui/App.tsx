@@ -331,7 +331,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           folder={folder}
           progress={progress}
           watching={watching}
-          shown={rows.length}
+          // Without a query every event is shown; the view may lag a batch behind while loading, which is not a filter.
+          shown={state.queryText.trim() === '' ? store.size : rows.length}
           total={store.size}
           newCount={newCount}
           follow={state.follow}
