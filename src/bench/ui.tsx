@@ -3,6 +3,7 @@ import { render } from 'ink';
 import { compileQuery, filterRows } from '../query/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { App } from '../ui/App.js';
+import { ScriptedStdin } from '../ui/scriptedStdin.js';
 import { formatCount } from '../ui/format.js';
 import { median, type Figure } from './table.js';
 
@@ -42,25 +43,6 @@ class TimedStdout extends EventEmitter {
   }
 }
 
-class ScriptedStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-  read = (): string | null => {
-    const data = this.data;
-    this.data = null;
-    return data;
-  };
-  type(data: string): void {
-    this.data = data;
-    this.emit('readable');
-  }
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CTRL_U = '\u0015';
@@ -98,7 +80,7 @@ export async function benchKeystrokes(store: EventStore, label: string, runs: nu
     for (let i = 0; i < Math.max(runs, 10); i++) {
       const frame = stdout.next(() => true);
       const pressed = performance.now();
-      stdin.type('j');
+      stdin.write('j');
       keyMs.push((await frame) - pressed);
       await pause(50); // past the 30 fps throttle window, so each key starts from idle
     }
@@ -107,23 +89,23 @@ export async function benchKeystrokes(store: EventStore, label: string, runs: nu
     const echoMs: number[] = [];
     const resultMs: number[] = [];
     const opened = stdout.next(() => true);
-    stdin.type('/');
+    stdin.write('/');
     await opened;
     await pause(50);
     for (let i = 0; i < runs; i++) {
       const echo = stdout.next((f) => f.includes(querySource));
       const result = stdout.next((f) => f.includes(shown));
       const pressed = performance.now();
-      stdin.type(querySource);
+      stdin.write(querySource);
       echoMs.push((await echo) - pressed);
       resultMs.push((await result) - pressed);
       await pause(50);
       const cleared = stdout.next((f) => f.includes(`${formatCount(total)} events`) && !f.includes(' of '));
-      stdin.type(CTRL_U);
+      stdin.write(CTRL_U);
       await cleared;
       await pause(50);
     }
-    stdin.type(ESCAPE);
+    stdin.write(ESCAPE);
     return [
       {
         name: `UI: keystroke \`j\` to frame (render), ${label}`,

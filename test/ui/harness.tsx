@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { render, type Instance } from 'ink';
 import type { ReactElement } from 'react';
+import { ScriptedStdin as FakeStdin } from '../../src/ui/scriptedStdin.js';
 
 /** A fake terminal with a settable size, so layouts and resizes can be tested. */
 export class FakeStdout extends EventEmitter {
@@ -32,26 +33,8 @@ export class FakeStdout extends EventEmitter {
   }
 }
 
-export class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-  read = (): string | null => {
-    const data = this.data;
-    this.data = null;
-    return data;
-  };
-  write(data: string): void {
-    this.data = data;
-    this.emit('readable');
-    this.emit('data', data);
-  }
-}
+/** The dashboard's scripted stdin, under the name the tests use. */
+export { FakeStdin };
 
 export interface Harness {
   stdout: FakeStdout;
