@@ -2,6 +2,7 @@ import { Interner } from '../model/intern.js';
 import { compareNewestFirst } from '../model/order.js';
 import type { EventRow } from '../model/types.js';
 import { emptyProgress, type LoadProgress } from './progress.js';
+import { RowColumns } from './columns.js';
 import { IdIndex } from './idIndex.js';
 import { listKey, resourcesKey, SharedValues } from './share.js';
 
@@ -33,6 +34,8 @@ export class EventStore {
   private readonly nameLists = new SharedValues<string[]>();
   private readonly resourceLists = new SharedValues<EventRow['resources']>();
   private readonly listeners = new Set<StoreListener>();
+  private readonly rowColumns = new RowColumns();
+  private orderOf: { rows: readonly EventRow[]; seqs: Int32Array } | null = null;
   private notifyTimer: NodeJS.Timeout | null = null;
   private lastNotify = 0;
   private versionCounter = 0;
@@ -51,6 +54,7 @@ export class EventStore {
       this.internRow(row);
       row.seq = this.arrival.length;
       this.arrival.push(row);
+      this.rowColumns.append(row, this.nameLists.active, this.resourceLists.active);
       this.pending.push(row);
       added++;
     }
@@ -98,6 +102,22 @@ export class EventStore {
       this.sorted = mergeSorted(this.sorted, batch);
     }
     return this.sorted;
+  }
+
+  /** The rows' query columns, indexed by row.seq (see store/columns.ts). */
+  columns(): RowColumns {
+    return this.rowColumns;
+  }
+
+  /** rows() as seqs (indexes into log() and columns()), newest first; made again only after the rows change. */
+  order(): Int32Array {
+    const rows = this.rows();
+    if (this.orderOf?.rows !== rows) {
+      const seqs = new Int32Array(rows.length);
+      for (let i = 0; i < rows.length; i++) seqs[i] = rows[i]!.seq;
+      this.orderOf = { rows, seqs };
+    }
+    return this.orderOf.seqs;
   }
 
   /** Records a change to progress (files done, bad files ...) and notifies. */

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_ID,
+  IdArray,
+  ListColumn,
+  ON_ROW_ID,
+  READ_ONLY_FALSE,
+  READ_ONLY_NULL,
+  READ_ONLY_TRUE,
+  SCALAR_KEYS,
+  ValueColumn,
+} from '../../src/store/columns.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { eventRow } from '../support/rows.js';
+
+describe('IdArray', () => {
+  it('keeps every id exactly while it grows and widens from 8 to 16 to 32 bits', () => {
+    const ids = new IdArray();
+    const expected: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const id = i < 1000 ? i % 200 : i < 3000 ? (i * 37) % 60_000 : (i * 7919) % 5_000_000;
+      ids.push(id);
+      expected.push(id);
+    }
+    expect(ids.length).toBe(5000);
+    expect(Array.from({ length: 5000 }, (_, i) => ids.at(i))).toEqual(expected);
+    expect(ids.ids).toBeInstanceOf(Uint32Array);
+  });
+
+  it('leaves an array taken before a widening push holding the old ids', () => {
+    const ids = new IdArray();
+    ids.push(5);
+    const before = ids.ids;
+    ids.push(70_000);
+    expect(before[0]).toBe(5);
+    expect(ids.ids).not.toBe(before);
+    expect(ids.at(1)).toBe(70_000);
+  });
+});
+
+describe('ValueColumn', () => {
+  it('gives equal values one id, the empty value EMPTY_ID, and values past the limit ON_ROW_ID', () => {
+    const column = new ValueColumn('name', 2);
+    for (const value of ['GetObject', '', 'PutObject', 'GetObject', 'ListBuckets']) column.append(value);
+    const ids = Array.from({ length: 5 }, (_, i) => column.rows.at(i));
+    expect(ids[0]).toBe(ids[3]);
+    expect(ids[1]).toBe(EMPTY_ID);
+    expect(ids[4]).toBe(ON_ROW_ID);
+    expect(column.values[ids[0]!]).toBe('GetObject');
+    expect(column.values[ids[2]!]).toBe('PutObject');
+  });
+});
+
+describe('ListColumn', () => {
+  it('keys shared lists by identity and sends unshared ones to the row', () => {
+    const column = new ListColumn<string>('userNames');
+    const shared = Object.freeze(['alice']);
+    column.append(shared, true);
+    column.append([], true);
+    column.append(shared, true);
+    column.append(['bob'], false);
+    expect(column.rows.at(0)).toBe(column.rows.at(2));
+    expect(column.lists[column.rows.at(0)]).toBe(shared);
+    expect(column.rows.at(1)).toBe(EMPTY_ID);
+    expect(column.rows.at(3)).toBe(ON_ROW_ID);
+  });
+});
+
+describe('EventStore columns', () => {
+  it('mirror every row by seq, duplicates left out', () => {
+    const store = new EventStore();
+    const rows = [
+      eventRow({ id: 'a', name: 'GetObject', readOnly: true, errorCode: 'AccessDenied' }),
+      eventRow({ id: 'b', name: 'PutObject', readOnly: null, userNames: [] }),
+      eventRow({ id: 'a', name: 'Other' }),
+      eventRow({ id: 'c', name: 'GetObject', readOnly: false, sourceIp: '' }),
+    ];
+    store.add(rows);
+    const columns = store.columns();
+    expect(columns.length).toBe(3);
+    for (const row of store.log()) {
+      for (const key of SCALAR_KEYS) {
+        const column = columns.scalars[key];
+        expect(column.values[column.rows.at(row.seq)]).toBe(row[key]);
+      }
+      expect(columns.userNames.lists[columns.userNames.rows.at(row.seq)]).toEqual(row.userNames);
+    }
+    expect([0, 1, 2].map((seq) => columns.readOnly.at(seq))).toEqual([READ_ONLY_TRUE, READ_ONLY_NULL, READ_ONLY_FALSE]);
+  });
+
+  it('order() lists the seqs of rows(), newest first, and follows later batches', () => {
+    const store = new EventStore();
+    store.add([eventRow({ id: 'x', time: 10 }), eventRow({ id: 'y', time: 30 })]);
+    expect([...store.order()]).toEqual(store.rows().map((r) => r.seq));
+    store.add([eventRow({ id: 'z', time: 20 })]);
+    expect([...store.order()]).toEqual([1, 2, 0]);
+    expect(store.order()).toBe(store.order());
+  });
+});
