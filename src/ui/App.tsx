@@ -44,6 +44,8 @@ export interface PluginViewProps {
   setQuery(text: string): void;
   /** A message on the status line. */
   setStatus(text: string): void;
+  /** Quits the dashboard (`q` where the view takes no text). */
+  quit?(): void;
   /** Shows the help overlay over the view (the view stays mounted, inactive, and comes back as it was). */
   openHelp?(): void;
   /** False while the help overlay covers the view: it must not read keys then. Default true. */
@@ -99,9 +101,10 @@ const HINTS: Partial<Record<Mode, readonly string[]>> = {
   list: ['Enter details', '/ query', '? help', 'q quit', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download'],
   query: ['type to filter', 'Enter keep', 'Esc cancel', 'Ctrl-U clear'],
   detail: ['Esc close', 'Tab/←/→ links', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
-  json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON'],
-  help: ['? or Esc close', 'j/k scroll'],
-  badfiles: ['Esc back', 'j/k scroll'],
+  json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
+  help: ['? or Esc close', 'j/k scroll', 'q quit'],
+  insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
+  badfiles: ['Esc back', 'j/k scroll', 'q quit'],
 };
 
 export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', onController, onQuit }: AppProps) {
@@ -268,6 +271,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     setQuery,
     setStatus,
     openHelp,
+    quit,
     active: viewShown,
     claimKeys: viewKeys.current.claim,
   };

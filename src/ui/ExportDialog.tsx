@@ -53,6 +53,7 @@ export function ExportDialog({
   onClose,
   setStatus,
   openHelp,
+  quit,
   active = true,
   claimKeys,
   session: given,
@@ -138,6 +139,10 @@ export function ExportDialog({
       case 'help':
         openHelp?.();
         return openHelp !== undefined;
+      case 'quit':
+        // The app ends; the view keeps its keys until it does.
+        quit?.();
+        return false;
       case 'cycleFormat':
       case 'cycleFormatBack':
         act({ type: 'cycleFormat', step: action === 'cycleFormat' ? 1 : -1 });

@@ -22,7 +22,7 @@ const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identiti
  * selected one, the rate found on disk against its averages, and its
  * attributions. Enter lists the events behind it; `i` or Esc returns.
  */
-export function InsightsView({ store, zone, width, height, onClose, setQuery, openHelp, active, claimKeys, now }: InsightsViewProps) {
+export function InsightsView({ store, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, now }: InsightsViewProps) {
   const theme = useTheme();
   const version = useStoreVersion(store);
   const records = useMemo(() => new InsightRecords(), [store]);
@@ -79,6 +79,10 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
       case 'help':
         openHelp?.();
         return openHelp !== undefined;
+      case 'quit':
+        // The app ends; the view keeps its keys until it does.
+        quit?.();
+        return false;
       case 'up':
         select(index - 1);
         return false;

@@ -188,7 +188,7 @@ export class ExportSession {
     const rows = options.rows.slice();
     const shown = sanitize(options.path);
     this.set({ status: 'running', path: options.path, format: options.format, total: rows.length, progress: null });
-    // Quitting mid-download (q is not live in the dialog, but Ctrl-C and signals are) leaves no temp file.
+    // Quitting mid-download (q, Ctrl-C, a signal) leaves no temp file.
     const onExit = (): void => {
       controller.abort();
       removeLiveTempFilesSync();

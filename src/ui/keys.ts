@@ -88,10 +88,8 @@ export interface KeyBinding {
 
 const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights'];
 const BROWSE: readonly Mode[] = ['list', 'detail'];
-/** Modes where `q` quits: not while typing a query, and not inside plug-in views that own their keys. */
-const QUIT: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles'];
-/** `?` works wherever no text is being typed. */
-const HELP: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'exportConfirm', 'exportRunning', 'exportDone'];
+/** Modes where no text is being typed (the query bar and the download form's file name take every letter). */
+export const NOT_TYPING: readonly Mode[] = ALL_MODES.filter((mode) => mode !== 'query' && mode !== 'export');
 
 const MOVE = 'Moving around';
 const MAIN = 'List and details';
@@ -148,8 +146,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'hideExport', keys: [{ char: 'b' }], label: 'b', description: 'hide the dialog; the download goes on', modes: ['exportRunning'], group: EXPORT },
   { action: 'copyPath', keys: [{ char: 'y' }], label: 'y', description: 'copy the saved file path', modes: ['exportDone'], group: EXPORT },
   { action: 'newExport', keys: [{ named: 'return' }, { char: 'n' }], label: 'Enter/n', description: 'start a new download', modes: ['exportDone'], group: EXPORT },
-  { action: 'help', keys: [{ char: '?' }], label: '?', description: 'this help (not while typing text)', modes: HELP, group: ANY },
-  { action: 'quit', keys: [{ char: 'q' }], label: 'q', description: 'quit', modes: QUIT, group: ANY },
+  { action: 'help', keys: [{ char: '?' }], label: '?', description: 'this help (not while typing text)', modes: NOT_TYPING, group: ANY },
+  { action: 'quit', keys: [{ char: 'q' }], label: 'q', description: 'quit (not while typing text)', modes: NOT_TYPING, group: ANY },
   { action: 'forceQuit', keys: [{ char: 'c', ctrl: true }], label: 'Ctrl-C', description: 'quit from anywhere', modes: ALL_MODES, group: ANY },
 ];
 

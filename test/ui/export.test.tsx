@@ -295,6 +295,26 @@ describe('download dialog in the dashboard', () => {
     expect(frame).toContain('(•) JSON ');
   });
 
+  it('types q into the file name, and quits with q once the download is done', async () => {
+    const store = new Store(0);
+    store.add(makeRows(6));
+    store.flush();
+    const quit = vi.fn();
+    const session = sessionWith();
+    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={session} cwd={dir} now={() => NOW} env={{}} />;
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} onQuit={quit} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    await h.press('q', (f) => f.includes(`trailtop-${STAMP}.csvq`));
+    expect(quit).not.toHaveBeenCalled();
+    await h.press(KEYS.backspace, (f) => !f.includes('.csvq'));
+    await h.press(KEYS.enter, (f) => f.includes('Saved 6 events'));
+    h.stdin.write('q');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+  });
+
   it('opens the help at the download keys with ? once done, and comes back to the finished download', async () => {
     const h = mountApp(makeRows(6));
     await h.waitFor((f) => f.includes('Enter details'));

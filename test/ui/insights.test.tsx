@@ -224,6 +224,23 @@ describe('Insights view', () => {
     await h.press('k', (f) => selected(f).includes(insights[0]!.eventName.slice(0, 10)));
   });
 
+  it('quits with q from the Insights view and from the help over it, as the list does', async () => {
+    const store = await sampleStore();
+    const quit = vi.fn();
+    const h = renderApp(<App store={store} folder="/samples" watching={false} env={{ NO_COLOR: '1' }} views={{ insights: InsightsView }} onQuit={quit} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('i', (f) => f.includes('Insights ('));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    h.stdin.write('q');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    // q quit, it did not close the view.
+    expect(h.frame()).toContain('Insights (');
+    await h.press('?', (f) => f.includes(' Help'));
+    h.stdin.write('q');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(2));
+  });
+
   it('sanitises log strings in the list', async () => {
     const hostile = insights[0]!.startRow!;
     const store = await sampleStore((r) => r.insight === null);

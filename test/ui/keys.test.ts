@@ -64,6 +64,14 @@ describe('keymap', () => {
     expect(actionFor('insights', ...char('/'))).toBeNull();
   });
 
+  it('lets q quit and ? open the help in every mode but the two text fields, where they are typed', () => {
+    for (const mode of ALL_MODES) {
+      const typing = mode === 'query' || mode === 'export';
+      expect({ mode, action: actionFor(mode, ...char('q')) }).toEqual({ mode, action: typing ? null : 'quit' });
+      expect({ mode, action: actionFor(mode, ...char('?')) }).toEqual({ mode, action: typing ? null : 'help' });
+    }
+  });
+
   it('lets Ctrl-C quit in every mode', () => {
     for (const mode of ALL_MODES) expect(actionFor(mode as Mode, 'c', { ...NO_KEY, ctrl: true })).toBe('forceQuit');
   });
