@@ -17,7 +17,7 @@ import {
 import { openFolder } from '../ingest/open.js';
 import type { BadFile } from '../model/types.js';
 import type { LoadProgress } from '../store/progress.js';
-import { filterRows, Vocabulary } from '../query/index.js';
+import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolder, UsageError } from './args.js';
 
@@ -194,7 +194,7 @@ export async function runExport(argv: string[]): Promise<number> {
     vocabulary.update(store);
     // Fuzzy words mean what they mean in the dashboard over the same folder.
     const query = compileFilter(source, vocabulary);
-    const rows = query ? filterRows(all, query, undefined, { newestFirst: true }) : all;
+    const rows = query ? filterStore(store, query) : all;
 
     const result = await exportRows({
       rows,

@@ -1,11 +1,23 @@
 import type { EventRow, ResourceRef } from '../model/types.js';
+import { READ_ONLY_FALSE, READ_ONLY_NULL, READ_ONLY_TRUE } from '../store/columns.js';
+import {
+  anyTest,
+  everyTest,
+  resourcesTest,
+  scalarTest,
+  searchPartsTest,
+  userNamesTest,
+  type ColumnContext,
+  type SearchScalar,
+  type SeqTest,
+} from './columnTests.js';
 import type { QueryError } from './errors.js';
 import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type BooleanField, type TextField } from './fields.js';
 import { toPattern, valueTester, type ValuePattern } from './pattern.js';
 import { parseTimeValue } from './time.js';
 import { tokenize, type RawTerm } from './tokenize.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
-import { containsInOrder, containsWord } from './words.js';
+import { containsInOrder, containsWord, wordParts } from './words.js';
 
 /** What a fuzzy word was taken to mean, for "assumrole ~ AssumeRole, AssumeRoleWithSAML". */
 export interface FuzzyExplanation {
@@ -20,6 +32,11 @@ export interface CompiledQuery {
   readonly source: string;
   readonly isEmpty: boolean;
   test(row: EventRow): boolean;
+  /**
+   * The same test over the store's columns, by seq, for every term except the
+   * time range: callers apply that by slicing the newest-first order (timeSlice).
+   */
+  seqTest(context: ColumnContext): SeqTest;
   /** Inclusive time bounds from since:/until:/from:/to: (±Infinity when open); null without time terms. */
   readonly timeRange: { readonly min: number; readonly max: number } | null;
   /** A since:/until: duration is counted from compile time: recompile now and then to move the window. */
@@ -50,6 +67,8 @@ const COST_FUZZY = 5;
 interface Step {
   cost: number;
   test: Predicate;
+  /** The column form of `test`; null when the step needs no test there (the time range); absent: read the row. */
+  bind?: (context: ColumnContext) => SeqTest | null;
 }
 
 function failure(message: string, position: number, hint: string): CompileResult {
@@ -74,7 +93,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
       const step = wordStep(term, options.vocabulary);
       if (step instanceof FuzzyWord) {
         fuzzyWords.push(step);
-        steps.push({ cost: COST_FUZZY, test: step.test.bind(step) });
+        steps.push({ cost: COST_FUZZY, test: step.test.bind(step), bind: step.inText ? undefined : (context) => step.bindColumns(context) });
       } else if (step) {
         steps.push(step);
       }
@@ -108,7 +127,15 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
       }
       const wanted = text === 'true';
       if (term.negated) {
-        steps.push({ cost: COST_BOOLEAN, test: (row) => field.get(row) !== wanted });
+        const code = wanted ? READ_ONLY_TRUE : READ_ONLY_FALSE;
+        steps.push({
+          cost: COST_BOOLEAN,
+          test: (row) => field.get(row) !== wanted,
+          bind: (context) => {
+            const ids = context.columns.readOnly.ids;
+            return (seq) => ids[seq] !== code;
+          },
+        });
       } else {
         const allowed = booleans.get(field) ?? new Set<boolean>();
         allowed.add(wanted);
@@ -118,8 +145,8 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
     }
     const pattern = toPattern(term.value);
     if (term.negated) {
-      const matches = fieldTest(field, [pattern]);
-      steps.push({ cost: costOf(field), test: (row) => !matches(row) });
+      const step = fieldStep(field, [pattern]);
+      steps.push({ cost: step.cost, test: negate(step.test), bind: step.bind && ((context) => negateSeq(step.bind!(context)!)) });
     } else {
       const list = positive.get(field) ?? [];
       list.push(pattern);
@@ -128,23 +155,36 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   }
 
   // The same field repeated means either value: one tester per field over all its patterns.
-  for (const [field, patterns] of positive) {
-    steps.push({ cost: costOf(field), test: fieldTest(field, patterns) });
-  }
+  for (const [field, patterns] of positive) steps.push(fieldStep(field, patterns));
   for (const [field, allowed] of booleans) {
     if (allowed.size === 2) {
       // readonly:true readonly:false: either, but rows without the flag are neither.
-      steps.push({ cost: COST_BOOLEAN, test: (row) => field.get(row) !== null });
+      steps.push({
+        cost: COST_BOOLEAN,
+        test: (row) => field.get(row) !== null,
+        bind: (context) => {
+          const ids = context.columns.readOnly.ids;
+          return (seq) => ids[seq] !== READ_ONLY_NULL;
+        },
+      });
     } else {
       const wanted = allowed.has(true);
-      steps.push({ cost: COST_BOOLEAN, test: (row) => field.get(row) === wanted });
+      const code = wanted ? READ_ONLY_TRUE : READ_ONLY_FALSE;
+      steps.push({
+        cost: COST_BOOLEAN,
+        test: (row) => field.get(row) === wanted,
+        bind: (context) => {
+          const ids = context.columns.readOnly.ids;
+          return (seq) => ids[seq] === code;
+        },
+      });
     }
   }
   if (hasTime) {
     const lo = min;
     const hi = max;
     // NaN times fail both comparisons: rows whose time did not parse are outside every range.
-    steps.push({ cost: COST_TIME, test: (row) => row.time >= lo && row.time <= hi });
+    steps.push({ cost: COST_TIME, test: (row) => row.time >= lo && row.time <= hi, bind: () => null });
   }
 
   steps.sort((a, b) => a.cost - b.cost);
@@ -155,6 +195,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
       source,
       isEmpty: tests.length === 0,
       test: combine(tests),
+      seqTest: (context) => bindSteps(steps, context),
       timeRange: hasTime ? { min, max } : null,
       relativeTime,
       explain: (limit = 8) => fuzzyWords.map((w) => w.explain(limit)),
@@ -162,10 +203,53 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
   };
 }
 
-/** Whether any of the row's values for the field matches any of the patterns. */
-function fieldTest(field: TextField, patterns: readonly ValuePattern[]): Predicate {
+/** Whether any of the row's values for the field matches any of the patterns: on the row, and by column. */
+function fieldStep(field: TextField, patterns: readonly ValuePattern[]): Step {
   const matches = valueTester(field, patterns);
-  return (row) => field.anyValue(row, matches);
+  const columns = field.columns;
+  return {
+    cost: costOf(field),
+    test: (row) => field.anyValue(row, matches),
+    bind:
+      columns &&
+      ((context) => {
+        const tests = columns.scalars.map((key) => scalarTest(context, key, matches));
+        if (columns.userNames) tests.push(userNamesTest(context, (names) => names.some(matches)));
+        const resource = columns.resource;
+        if (resource) tests.push(resourcesTest(context, (resources) => resources.some((r) => resource(r, matches))));
+        return anyTest(tests);
+      }),
+  };
+}
+
+function negate(test: Predicate): Predicate {
+  return (row) => !test(row);
+}
+
+function negateSeq(test: SeqTest): SeqTest {
+  return (seq) => !test(seq);
+}
+
+/**
+ * The steps as one test by seq: column steps first (cheapest first, as
+ * sorted), then the steps that must read the row, so most rows are decided
+ * without fetching their objects.
+ */
+function bindSteps(steps: readonly Step[], context: ColumnContext): SeqTest {
+  const byColumn: SeqTest[] = [];
+  const byRow: Predicate[] = [];
+  for (const step of steps) {
+    if (!step.bind) {
+      byRow.push(step.test);
+      continue;
+    }
+    const bound = step.bind(context);
+    if (bound) byColumn.push(bound);
+  }
+  if (byRow.length === 0) return everyTest(byColumn);
+  const log = context.log;
+  const rowTest = combine(byRow);
+  return everyTest([...byColumn, (seq) => rowTest(log[seq]!)]);
 }
 
 function costOf(field: TextField): number {
@@ -210,11 +294,13 @@ function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | Fuz
     }
     test = containsWord(word);
   }
+  // One remembered answer per distinct value: only a single run without a line break is bound to columns.
+  const parts = !value.glob || segments.filter((s) => s !== '').length === 1 ? wordParts(segments.join('')) : null;
+  const bind = parts ? (context: ColumnContext) => searchPartsTest(context, () => parts.visit, parts.names, parts.resources) : undefined;
   if (term.negated) {
-    const positiveTest = test;
-    return { cost: COST_WORD, test: (row) => !positiveTest(row) };
+    return { cost: COST_WORD, test: negate(test), bind: bind && ((context) => negateSeq(bind(context))) };
   }
-  return { cost: COST_WORD, test };
+  return { cost: COST_WORD, test, bind };
 }
 
 /**
@@ -237,7 +323,7 @@ class FuzzyWord {
   private readonly resourceMask = 1 | fuzzyBit('resource');
   private readonly errorMask = 1 | fuzzyBit('error');
   /** Only a word with a line break (never typed unquoted) needs the generic, slower walk. */
-  private readonly inText: ((row: EventRow) => boolean) | null;
+  readonly inText: ((row: EventRow) => boolean) | null;
 
   constructor(
     private readonly word: string,
@@ -261,6 +347,29 @@ class FuzzyWord {
     if (row.errorCode !== '' && (this.flagsOf(row.errorCode) & this.errorMask) !== 0) return true;
     if (row.region !== '' && (this.flagsOf(row.region) & 1) !== 0) return true;
     return row.accessKey !== '' && (this.flagsOf(row.accessKey) & 1) !== 0;
+  }
+
+  /** The test by column: each part's values with its field's bit, as in test(). */
+  bindColumns(context: ColumnContext): SeqTest {
+    this.sync();
+    const maskOf: Record<SearchScalar, number> = {
+      name: this.nameMask,
+      source: this.sourceMask,
+      actor: this.userMask,
+      errorCode: this.errorMask,
+      region: 1,
+      sourceIp: 1,
+      accessKey: 1,
+    };
+    return searchPartsTest(
+      context,
+      (key) => {
+        const mask = maskOf[key];
+        return (value) => value !== '' && (this.flagsOf(value) & mask) !== 0;
+      },
+      (names) => names.length > 0 && this.namesMatch(names),
+      (resources) => resources.length > 0 && this.resourcesMatch(resources),
+    );
   }
 
   private flagsOf(value: string): number {

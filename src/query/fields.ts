@@ -1,4 +1,5 @@
-import type { EventRow } from '../model/types.js';
+import type { EventRow, ResourceRef } from '../model/types.js';
+import type { ScalarKey } from '../store/columns.js';
 
 /**
  * The one field table of the query language. The parser, the matcher, the
@@ -55,6 +56,18 @@ export interface TextField extends FieldBase {
   readonly arnPrefix?: boolean;
   /** Values are nearly all distinct (event ids): remembering per-value answers would not pay. */
   readonly unique?: boolean;
+  /**
+   * Where the store's columns (store/columns.ts) hold the values anyValue
+   * visits, so a term is decided once per distinct value. Absent: rows are read.
+   */
+  readonly columns?: FieldColumns;
+}
+
+/** The same values as a field's anyValue, by column: scalar columns, user names, and parts of each resource. */
+export interface FieldColumns {
+  readonly scalars: readonly ScalarKey[];
+  readonly userNames?: boolean;
+  readonly resource?: (resource: ResourceRef, visit: ValueVisitor) => boolean;
 }
 
 export interface BooleanField extends FieldBase {
@@ -104,6 +117,7 @@ export const FIELDS: readonly FieldSpec[] = [
     example: 'name:Delete*',
     anyValue: (row, visit) => visit(row.name),
     fuzzyValue: (row, visit) => visit(row.name),
+    columns: { scalars: ['name'] },
   },
   {
     kind: 'text',
@@ -113,6 +127,7 @@ export const FIELDS: readonly FieldSpec[] = [
     example: 'user:alice',
     anyValue: (row, visit) => visit(row.actor) || visit(row.principalArn) || anyOf(row.userNames, visit),
     fuzzyValue: userFuzzy,
+    columns: { scalars: ['actor', 'principalArn'], userNames: true },
   },
   {
     kind: 'text',
@@ -122,6 +137,7 @@ export const FIELDS: readonly FieldSpec[] = [
     example: 'source:iam',
     anyValue: (row, visit) => visit(row.source),
     fuzzyValue: (row, visit) => visit(row.source),
+    columns: { scalars: ['source'] },
     shortForm: stripAmazonaws,
     longForm: (value) => value + AMAZONAWS_SUFFIX,
   },
@@ -140,6 +156,7 @@ export const FIELDS: readonly FieldSpec[] = [
       return false;
     },
     fuzzyValue: resourceNames,
+    columns: { scalars: [], resource: (resource, visit) => visit(resource.name) || visit(resource.arn) },
     arnPrefix: true,
   },
   {
@@ -153,6 +170,7 @@ export const FIELDS: readonly FieldSpec[] = [
       for (let i = 0; i < resources.length; i++) if (visit(resources[i]!.type)) return true;
       return false;
     },
+    columns: { scalars: [], resource: (resource, visit) => visit(resource.type) },
     shortForm: stripAwsPrefix,
     longForm: (value) => 'aws::' + value,
   },
@@ -162,7 +180,9 @@ export const FIELDS: readonly FieldSpec[] = [
     aliases: ['eventid', 'requestid'],
     description: 'event ID, request ID, shared event ID',
     example: 'id:3f2a*',
-    anyValue: (row, visit) => visit(row.id) || visit(row.requestId) || visit(row.sharedEventId),
+    // Request and shared event IDs live in the row's batch (model/recordBatch.ts), not the row.
+    anyValue: (row, visit) =>
+      visit(row.id) || visit(row.batch.requestId(row.recordIndex)) || visit(row.batch.extra(row.recordIndex)?.sharedEventId ?? ''),
     unique: true,
   },
   {
@@ -172,6 +192,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'access key ID',
     example: 'key:AKIA*',
     anyValue: (row, visit) => visit(row.accessKey),
+    columns: { scalars: ['accessKey'] },
   },
   {
     kind: 'boolean',
@@ -188,6 +209,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'AWS region',
     example: 'region:eu-*',
     anyValue: (row, visit) => visit(row.region),
+    columns: { scalars: ['region'] },
   },
   {
     kind: 'text',
@@ -196,6 +218,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'source IP address',
     example: 'ip:10.0.*',
     anyValue: (row, visit) => visit(row.sourceIp),
+    columns: { scalars: ['sourceIp'] },
   },
   {
     kind: 'text',
@@ -205,6 +228,7 @@ export const FIELDS: readonly FieldSpec[] = [
     example: 'error:AccessDenied',
     anyValue: (row, visit) => visit(row.errorCode),
     fuzzyValue: (row, visit) => visit(row.errorCode),
+    columns: { scalars: ['errorCode'] },
   },
   {
     kind: 'text',
@@ -213,6 +237,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: "caller's or recipient account ID",
     example: 'account:123456789012',
     anyValue: (row, visit) => visit(row.account) || visit(row.recipientAccount),
+    columns: { scalars: ['account', 'recipientAccount'] },
   },
   {
     kind: 'text',
@@ -221,6 +246,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'management|data|insight|networkactivity',
     example: 'category:data',
     anyValue: (row, visit) => visit(row.category),
+    columns: { scalars: ['category'] },
   },
   {
     kind: 'text',
@@ -229,6 +255,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'AwsApiCall, AwsConsoleSignIn ...',
     example: 'eventtype:AwsServiceEvent',
     anyValue: (row, visit) => visit(row.eventType),
+    columns: { scalars: ['eventType'] },
   },
   {
     kind: 'time',

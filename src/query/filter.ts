@@ -1,4 +1,5 @@
 import type { EventRow } from '../model/types.js';
+import type { RowColumns } from '../store/columns.js';
 import type { CompiledQuery } from './compile.js';
 
 const SIGNAL_CHECK_EVERY = 16_384;
@@ -64,6 +65,82 @@ export async function filterRowsChunked(
     if (i < last) await nextTurn();
   }
   return signal.aborted ? null : out;
+}
+
+/** What filterStore reads of an EventStore. */
+export interface ColumnarRows {
+  /** Newest first. */
+  rows(): readonly EventRow[];
+  /** rows() as seqs. */
+  order(): Int32Array;
+  /** Arrival order: log()[seq]. */
+  log(): readonly EventRow[];
+  columns(): RowColumns;
+}
+
+/** One pass of a query over a store's newest-first order, by column, in steps the caller paces. */
+class StoreScan {
+  readonly out: EventRow[] = [];
+  readonly first: number;
+  readonly last: number;
+  private readonly order: Int32Array;
+  private readonly log: readonly EventRow[];
+  private readonly test: (seq: number) => boolean;
+
+  constructor(store: ColumnarRows, query: CompiledQuery) {
+    const rows = store.rows();
+    [this.first, this.last] = timeSlice(rows, query);
+    this.order = store.order();
+    this.log = store.log();
+    this.test = query.seqTest({ columns: store.columns(), log: this.log });
+  }
+
+  /** Tests order[from, to) and keeps the matches. */
+  run(from: number, to: number): void {
+    const { order, log, test, out } = this;
+    for (let i = from; i < to; i++) {
+      const seq = order[i]!;
+      if (test(seq)) out.push(log[seq]!);
+    }
+  }
+}
+
+/**
+ * The store's rows a query keeps, newest first, the same as filterRows over
+ * store.rows() but tested by column (store/columns.ts): most rows are
+ * decided from a few bytes, without fetching their objects.
+ */
+export function filterStore(store: ColumnarRows, query: CompiledQuery, signal?: AbortSignal): EventRow[] {
+  if (query.isEmpty) return store.rows().slice();
+  const scan = new StoreScan(store, query);
+  for (let start = scan.first; start < scan.last; start += SIGNAL_CHECK_EVERY) {
+    signal?.throwIfAborted();
+    scan.run(start, Math.min(scan.last, start + SIGNAL_CHECK_EVERY));
+  }
+  return scan.out;
+}
+
+/** filterStore in chunks of about `budgetMs`, yielding between them; null when `signal` is aborted. */
+export async function filterStoreChunked(
+  store: ColumnarRows,
+  query: CompiledQuery,
+  signal: AbortSignal,
+  budgetMs = 8,
+): Promise<EventRow[] | null> {
+  if (query.isEmpty) return store.rows().slice();
+  const scan = new StoreScan(store, query);
+  let i = scan.first;
+  while (i < scan.last) {
+    if (signal.aborted) return null;
+    const deadline = performance.now() + budgetMs;
+    do {
+      const end = Math.min(scan.last, i + 16_384);
+      scan.run(i, end);
+      i = end;
+    } while (i < scan.last && performance.now() < deadline);
+    if (i < scan.last) await nextTurn();
+  }
+  return signal.aborted ? null : scan.out;
 }
 
 /**

@@ -2,10 +2,8 @@ import { compareNewestFirst } from '../model/order.js';
 import type { EventRow } from '../model/types.js';
 import { mergeSorted, type EventStore } from '../store/eventStore.js';
 import type { CompiledQuery } from './compile.js';
-import { filterRows, filterRowsChunked } from './filter.js';
+import { filterStore, filterStoreChunked } from './filter.js';
 import { Vocabulary } from './vocabulary.js';
-
-const NEWEST_FIRST = { newestFirst: true };
 
 export interface FilteredViewOptions {
   /** Shared with compileQuery so fuzzy words know the store's values; a new one is made when absent. */
@@ -74,16 +72,15 @@ export class FilteredView {
       return this.finished;
     }
     this.vocabulary.update(this.store);
-    const snapshot = this.store.rows();
     const snapshotCursor = this.store.log().length;
-    if (snapshot.length <= this.syncLimit) {
-      this.install(filterRows(snapshot, this.current, undefined, NEWEST_FIRST), snapshotCursor);
+    if (snapshotCursor <= this.syncLimit) {
+      this.install(filterStore(this.store, this.current), snapshotCursor);
       this.finished = Promise.resolve(true);
       return this.finished;
     }
     const controller = new AbortController();
     this.running = controller;
-    this.finished = filterRowsChunked(snapshot, this.current, controller.signal, this.budgetMs, NEWEST_FIRST).then((rows) => {
+    this.finished = filterStoreChunked(this.store, this.current, controller.signal, this.budgetMs).then((rows) => {
       if (rows === null || this.running !== controller) return false;
       this.running = null;
       this.install(rows, snapshotCursor);

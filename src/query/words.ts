@@ -12,8 +12,21 @@ const MEMO_LIMIT = 200_000;
  * searched once per query and its answer remembered.
  */
 export function containsWord(word: string): (row: EventRow) => boolean {
+  const parts = wordParts(word);
   // A word with a line break could join two values: only the built text answers that.
-  if (word.includes('\n')) return (row) => buildSearchText(row).includes(word);
+  if (!parts) return (row) => buildSearchText(row).includes(word);
+  return (row) => anySearchPart(row, parts.visit, parts.names, parts.resources);
+}
+
+/** The per-value and per-list tests of containsWord, answers remembered; null for a word with a line break. */
+export interface WordParts {
+  visit(value: string): boolean;
+  names(names: readonly string[]): boolean;
+  resources(resources: readonly ResourceRef[]): boolean;
+}
+
+export function wordParts(word: string): WordParts | null {
+  if (word.includes('\n')) return null;
   const memo = new Map<string, boolean>();
   const visit = (value: string): boolean => {
     let answer = memo.get(value);
@@ -33,9 +46,11 @@ export function containsWord(word: string): (row: EventRow) => boolean {
     }
     return answer;
   };
-  const names = (list: readonly string[]): boolean => remembered(list, (l) => anyUserName(l, visit));
-  const resources = (list: readonly ResourceRef[]): boolean => remembered(list, (l) => anyResourcePart(l, visit));
-  return (row) => anySearchPart(row, visit, names, resources);
+  return {
+    visit,
+    names: (list) => remembered(list, (l) => anyUserName(l, visit)),
+    resources: (list) => remembered(list, (l) => anyResourcePart(l, visit)),
+  };
 }
 
 /** Lowercase runs that must appear in this order in the row's search text (a word with `*`). */

@@ -155,14 +155,17 @@ export const READ_ONLY_TRUE = 2;
 
 export class RowColumns {
   readonly scalars: { readonly [K in ScalarKey]: ValueColumn };
-  readonly userNames = new ListColumn<string>('userNames');
-  readonly resources = new ListColumn<ResourceRef>('resources');
+  readonly userNames: ListColumn<string>;
+  readonly resources: ListColumn<ResourceRef>;
   readonly readOnly = new IdArray();
 
-  constructor() {
+  /** `dictionaryLimit`: distinct values (or lists) each column keeps; tests lower it to reach the row fallbacks. */
+  constructor(dictionaryLimit = DICTIONARY_LIMIT) {
     const scalars = {} as Record<ScalarKey, ValueColumn>;
-    for (const key of SCALAR_KEYS) scalars[key] = new ValueColumn(key);
+    for (const key of SCALAR_KEYS) scalars[key] = new ValueColumn(key, dictionaryLimit);
     this.scalars = scalars;
+    this.userNames = new ListColumn<string>('userNames', dictionaryLimit);
+    this.resources = new ListColumn<ResourceRef>('resources', dictionaryLimit);
   }
 
   /** Appends the row at index row.seq: rows must come in seq order, each once. */

@@ -34,14 +34,19 @@ export class EventStore {
   private readonly nameLists = new SharedValues<string[]>();
   private readonly resourceLists = new SharedValues<EventRow['resources']>();
   private readonly listeners = new Set<StoreListener>();
-  private readonly rowColumns = new RowColumns();
+  private readonly rowColumns: RowColumns;
   private orderOf: { rows: readonly EventRow[]; seqs: Int32Array } | null = null;
   private notifyTimer: NodeJS.Timeout | null = null;
   private lastNotify = 0;
   private versionCounter = 0;
   progress: LoadProgress = emptyProgress();
 
-  constructor(private readonly notifyIntervalMs = 100) {}
+  constructor(
+    private readonly notifyIntervalMs = 100,
+    options: { columnDictionaryLimit?: number } = {},
+  ) {
+    this.rowColumns = new RowColumns(options.columnDictionaryLimit);
+  }
 
   /** Adds rows; returns how many were new (not duplicates of a known id). */
   add(rows: readonly EventRow[]): number {
@@ -175,7 +180,7 @@ export class EventStore {
     row.errorMessage = i.intern(row.errorMessage);
     row.eventType = i.intern(row.eventType);
     row.category = i.intern(row.category);
-    row.ref.file = i.intern(row.ref.file);
+    row.batch.file = i.intern(row.batch.file);
     if (row.userNames.length === 0) {
       row.userNames = NO_NAMES;
     } else {

@@ -1,6 +1,7 @@
 import Fuse from 'fuse.js';
 import { describe, expect, it } from 'vitest';
-import { compileQuery, filterRows, FUZZY_THRESHOLD, Vocabulary } from '../../src/query/index.js';
+import { compileQuery, filterRows, filterStore, FUZZY_THRESHOLD, Vocabulary } from '../../src/query/index.js';
+import { EventStore } from '../../src/store/eventStore.js';
 import type { EventRow } from '../../src/model/types.js';
 import { compareNewestFirst } from '../../src/model/order.js';
 import { randomRow, searchText, seededRandom } from './rows.js';
@@ -94,6 +95,21 @@ describe('compiled queries agree with a brute-force reference', () => {
     const expected = rows.filter(reference);
     const actual = filterRows(rows, result.query);
     expect(actual.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+  });
+
+  // The same rows in stores, tested by column: one with full dictionaries, one whose
+  // dictionaries hold 5 values so most values and lists are read from the rows.
+  const stores = [new EventStore(0), new EventStore(0, { columnDictionaryLimit: 5 })];
+  for (const store of stores) store.add(rows.map((r) => ({ ...r, seq: -1 })));
+
+  it.each(cases(rows[17]!))('by column: %s', (query, reference) => {
+    const result = compileQuery(query, { now: NOW, vocabulary });
+    if (!result.ok) throw new Error(result.error.message);
+    for (const store of stores) {
+      const expected = store.rows().filter(reference);
+      const actual = filterStore(store, result.query);
+      expect(actual.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    }
   });
 
   it('the reference cases are not trivial: most keep some rows and drop others', () => {
