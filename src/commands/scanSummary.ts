@@ -89,7 +89,7 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
     bump(names, row.name || '(none)');
     bump(actors, row.actor || '(none)');
     if (row.errorCode) bump(errors, row.errorCode);
-    if (row.eventType === 'AwsCloudTrailInsight' || row.insight) insights++;
+    if (row.eventType === 'AwsCloudTrailInsight' || isInsightRow(row)) insights++;
     if (Number.isNaN(row.time)) badTime++;
     else {
       if (row.time < first) first = row.time;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
+import { RecordBatch, requestIdOf } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { CSV_HEADERS } from './columns.js';
 import { exportRows } from './index.js';
@@ -18,7 +19,10 @@ const ACTORS = ['alice', 'bob', 'Admin/alice', 'root', 'deploy-bot', 'ci/session
 /** Deterministic synthetic rows, newest first, shaped like what the store holds. */
 export function syntheticRows(count: number, start = Date.UTC(2026, 0, 1)): EventRow[] {
   const rows = new Array<EventRow>(count);
+  let batch = new RecordBatch('');
   for (let i = 0; i < count; i++) {
+    if (i % 100 === 0) batch = new RecordBatch(`file-${Math.floor(i / 100)}.json`);
+    batch.setRequestId(i % 100, `req-${i}`);
     const name = NAMES[i % NAMES.length]!;
     const resources =
       i % 3 === 0
@@ -30,7 +34,6 @@ export function syntheticRows(count: number, start = Date.UTC(2026, 0, 1)): Even
     rows[i] = {
       id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       time: start - i * 1000,
-      timeRaw: '',
       name,
       source: SOURCES[i % SOURCES.length]!,
       region: REGIONS[i % REGIONS.length]!,
@@ -48,11 +51,9 @@ export function syntheticRows(count: number, start = Date.UTC(2026, 0, 1)): Even
       readOnly: i % 2 === 0,
       eventType: 'AwsApiCall',
       category: 'Management',
-      requestId: `req-${i}`,
-      sharedEventId: '',
       resources,
-      insight: null,
-      ref: { file: `file-${Math.floor(i / 100)}.json`, index: i % 100 },
+      batch,
+      recordIndex: i % 100,
       seq: i,
     };
   }
@@ -80,7 +81,7 @@ export function syntheticRecord(row: EventRow): RawRecord {
     requestParameters: { bucketName: 'bucket-1', key: `key/${row.seq}.txt`, Host: 'bucket-1.s3.amazonaws.com' },
     responseElements: null,
     additionalEventData: { SignatureVersion: 'SigV4', CipherSuite: 'TLS_AES_128_GCM_SHA256', bytesTransferredIn: 0 },
-    requestID: row.requestId,
+    requestID: requestIdOf(row),
     eventID: row.id,
     readOnly: row.readOnly,
     resources: row.resources.map((resource) => ({ type: resource.type, ARN: resource.arn, accountId: resource.accountId })),

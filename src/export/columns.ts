@@ -1,3 +1,4 @@
+import { timeRawOf } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { rowErrorCode } from '../model/insights.js';
 
@@ -15,7 +16,7 @@ export const RESOURCE_SEPARATOR = ', ';
  * unless the record had them); the original text when it did not parse.
  */
 export function formatEventTime(row: EventRow): string {
-  if (Number.isNaN(row.time)) return row.timeRaw;
+  if (Number.isNaN(row.time)) return timeRawOf(row);
   const iso = new Date(row.time).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }

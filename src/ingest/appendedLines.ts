@@ -10,6 +10,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extractLines, isGzip, itemKind } from './detect.js';
+import { RecordBatch } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { addRows } from './itemRows.js';
 
@@ -75,9 +76,11 @@ export function readAppendedLines(path: string, from: LinesResume): AppendedRead
     const text = complete.toString('utf8');
     const extracted = extractLines(text);
     const items = extracted ? extracted.items : [];
+    const batch = new RecordBatch(path);
     for (let k = 0; k < items.length; k++) {
-      if (!addRows(rows, items[k], itemKind(items[k]), path, from.index + k)) skipped++;
+      if (!addRows(rows, items[k], itemKind(items[k]), batch, from.index + k)) skipped++;
     }
+    batch.trim();
     reason = extracted ? extracted.reason : 'no CloudTrail event in the appended lines';
   }
   const lines = countRecordLines(complete, 0, complete.length);

@@ -7,6 +7,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } fro
 import { stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { parseLookupRecord } from '../model/normalize.js';
+import { RecordBatch } from '../model/recordBatch.js';
 import type { EventRow, FileReadResult, FileShape } from '../model/types.js';
 import {
   extractItems,
@@ -238,12 +239,14 @@ export async function readEventFile(path: string, options: ReadOptions = {}): Pr
     if (opened.kind === 'stream') return await readStreamed(path, opened.fd, opened.gzip, opened.bytes, options.signal);
     const { extracted, bytes } = opened;
     const rows: EventRow[] = [];
+    const batch = new RecordBatch(path);
     let skipped = 0;
     const items = extracted.items;
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
-      if (!addRows(rows, item, itemKind(item), path, index)) skipped++;
+      if (!addRows(rows, item, itemKind(item), batch, index)) skipped++;
     }
+    batch.trim();
     let reason = extracted.reason;
     if (skipped > 0 && reason === '') reason = skippedReason(skipped);
     return result(path, extracted.shape, rows, reason, skipped, bytes);
@@ -263,6 +266,7 @@ function shapeOfStream(container: Container | null, kind: ItemKind | null, topIt
 
 async function readStreamed(path: string, fd: number, gzip: boolean, bytes: number, signal?: AbortSignal): Promise<FileReadResult> {
   const rows: EventRow[] = [];
+  const batch = new RecordBatch(path);
   const state = { error: '' };
   let index = 0;
   let skipped = 0;
@@ -288,9 +292,10 @@ async function readStreamed(path: string, fd: number, gzip: boolean, bytes: numb
     }
     const kind = itemKind(value);
     if (usableKind === null && (kind === 'event' || kind === 'lookup' || kind === 'envelope')) usableKind = kind;
-    if (!addRows(rows, value, kind, path, index)) skipped++;
+    if (!addRows(rows, value, kind, batch, index)) skipped++;
     index++;
   }
+  batch.trim();
   if (index === 0 && state.error === '') return result(path, 'empty', [], '', 0, bytes);
   if (rows.length === 0 && state.error !== '') return result(path, 'bad', [], state.error, skipped, bytes);
   if (rows.length === 0 && usableKind === null) {

@@ -8,7 +8,7 @@ export type FileReader = (path: string) => Promise<FileReadResult>;
 /** One file to read, as sent to a worker. */
 export interface ReadJob {
   path: string;
-  /** Only rows whose ref.index is at least this are sent back (the rest were loaded before). */
+  /** Only rows whose recordIndex is at least this are sent back (the rest were loaded before). */
   firstIndex: number;
   /** For a JSON-lines file read before: read only the lines appended after this point. */
   resume?: LinesResume | null;
@@ -18,7 +18,7 @@ export interface ReadJob {
 export interface ReadSummary extends Omit<FileReadResult, 'rows'> {
   /** Rows the reader produced (before firstIndex was applied). */
   rowCount: number;
-  /** One past the largest ref.index seen: where a later read of the grown file continues. */
+  /** One past the largest recordIndex seen: where a later read of the grown file continues. */
   endIndex: number;
   /**
    * A partial read of a plain file whose last line has no newline yet: a
@@ -60,8 +60,8 @@ export async function runReadJob(
   let endIndex = 0;
   let batch: EventRow[] = [];
   for (const row of rows) {
-    if (row.ref.index >= endIndex) endIndex = row.ref.index + 1;
-    if (row.ref.index < job.firstIndex) continue;
+    if (row.recordIndex >= endIndex) endIndex = row.recordIndex + 1;
+    if (row.recordIndex < job.firstIndex) continue;
     batch.push(row);
     if (batch.length >= ROWS_PER_BATCH) {
       sendRows(batch);

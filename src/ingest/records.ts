@@ -1,3 +1,4 @@
+import { recordRef } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { readRecord } from './read.js';
 
@@ -30,15 +31,15 @@ export async function readRecordsInOrder(
     const records = new Array<OriginalRecord | null>(slice.length).fill(null);
     const byFile = new Map<string, number[]>();
     slice.forEach((row, k) => {
-      const positions = byFile.get(row.ref.file);
+      const positions = byFile.get(row.batch.file);
       if (positions) positions.push(k);
-      else byFile.set(row.ref.file, [k]);
+      else byFile.set(row.batch.file, [k]);
     });
     for (const positions of byFile.values()) {
       const first = positions[0]!;
       // The first read parses and caches the file; the others then only stat it, concurrently.
-      records[first] = await readRecord(slice[first]!.ref);
-      const rest = await Promise.all(positions.slice(1).map((k) => readRecord(slice[k]!.ref)));
+      records[first] = await readRecord(recordRef(slice[first]!));
+      const rest = await Promise.all(positions.slice(1).map((k) => readRecord(recordRef(slice[k]!))));
       rest.forEach((record, r) => {
         records[positions[r + 1]!] = record;
       });

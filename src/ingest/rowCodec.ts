@@ -1,4 +1,5 @@
-import type { EventRow, InsightDetails, ResourceRef } from '../model/types.js';
+import { RecordBatch, type PackedBatch } from '../model/recordBatch.js';
+import type { EventRow, ResourceRef } from '../model/types.js';
 
 /**
  * Rows packed for the trip from a worker to the main thread.
@@ -9,9 +10,10 @@ import type { EventRow, InsightDetails, ResourceRef } from '../model/types.js';
  * principals, resource names), so the worker sends each distinct value once
  * in a table and the rows as numbers pointing into it; the main thread
  * interns each distinct value once per batch and builds the rows as compact
- * literals. Values that are nearly always distinct (id, requestId) travel as
- * plain strings: hashing them in the worker would cost the
- * busy side more than it saves.
+ * literals. Event ids, nearly always distinct, travel as plain strings:
+ * hashing them in the worker would cost the busy side more than it saves.
+ * What rows keep in their RecordBatch (request IDs as bytes, rare fields)
+ * travels as that batch's packed range.
  *
  * Profiled at a million events: packing cost the workers 9 µs a row while it
  * also deduplicated search texts and keyed lists with JSON.stringify, and
@@ -20,20 +22,17 @@ import type { EventRow, InsightDetails, ResourceRef } from '../model/types.js';
  */
 export interface PackedRows {
   count: number;
-  file: string;
+  /** The rows' RecordBatch over their range of record indexes; its file is the rows' file. */
+  batch: PackedBatch;
   /** Distinct values of the repeating string columns and of user names and resource fields. */
   table: string[];
   /** Per row ROW_INTS numbers (see the layout below), then the flattened name and resource lists. */
   ints: Int32Array;
   times: Float64Array;
   ids: string[];
-  requestIds: string[];
-  /** Rare: [row, details] pairs. */
-  insights: [number, InsightDetails][];
 }
 
 const REPEATING = [
-  'timeRaw',
   'name',
   'source',
   'region',
@@ -49,7 +48,6 @@ const REPEATING = [
   'errorMessage',
   'eventType',
   'category',
-  'sharedEventId',
 ] as const satisfies readonly (keyof EventRow)[];
 
 const WIDTH = REPEATING.length;
@@ -80,7 +78,7 @@ class Table {
   }
 }
 
-/** Packs rows that all come from one file (as one read produces them). */
+/** Packs rows that all come from one read of one file, so they share one RecordBatch. */
 export function packRows(rows: readonly EventRow[]): PackedRows {
   const count = rows.length;
   const table = new Table();
@@ -89,8 +87,9 @@ export function packRows(rows: readonly EventRow[]): PackedRows {
   const ints = new Int32Array(count * ROW_INTS + listInts);
   const times = new Float64Array(count);
   const ids = new Array<string>(count);
-  const requestIds = new Array<string>(count);
-  const insights: [number, InsightDetails][] = [];
+  const batch = count > 0 ? rows[0]!.batch : new RecordBatch('');
+  let firstIndex = Number.POSITIVE_INFINITY;
+  let maxIndex = -1;
   // Neighbouring rows of a file mostly repeat a column's value: compare with the last one before hashing.
   const lastValue = new Array<string | null>(WIDTH).fill(null);
   const lastIndex = new Int32Array(WIDTH);
@@ -106,7 +105,10 @@ export function packRows(rows: readonly EventRow[]): PackedRows {
       }
       ints[base + c] = lastIndex[c]!;
     }
-    ints[base + REF] = row.ref.index;
+    if (row.batch !== batch) throw new Error('packRows: rows of different reads');
+    ints[base + REF] = row.recordIndex;
+    if (row.recordIndex < firstIndex) firstIndex = row.recordIndex;
+    if (row.recordIndex > maxIndex) maxIndex = row.recordIndex;
     ints[base + READ_ONLY] = row.readOnly === null ? 0 : row.readOnly ? 2 : 1;
     ints[base + NAMES_AT] = list;
     ints[base + NAMES_COUNT] = row.userNames.length;
@@ -121,10 +123,9 @@ export function packRows(rows: readonly EventRow[]): PackedRows {
     }
     times[r] = row.time;
     ids[r] = row.id;
-    requestIds[r] = row.requestId;
-    if (row.insight) insights.push([r, row.insight]);
   }
-  return { count, file: count > 0 ? rows[0]!.ref.file : '', table: table.values, ints, times, ids, requestIds, insights };
+  const packed = batch.pack(count > 0 ? firstIndex : 0, maxIndex + 1);
+  return { count, batch: packed, table: table.values, ints, times, ids };
 }
 
 /** A map key for ints[start, end) (TypedArray.join is several times slower). */
@@ -137,9 +138,8 @@ function intsKey(ints: Int32Array, start: number, end: number): string {
 /** Rebuilds the rows; `intern` is applied once per distinct table value. */
 export function unpackRows(packed: PackedRows, intern: (value: string) => string): EventRow[] {
   const table = packed.table.map(intern);
-  const file = intern(packed.file);
-  const { ints, times, ids, requestIds } = packed;
-  const insights = packed.insights.length > 0 ? new Map(packed.insights) : null;
+  const batch = RecordBatch.unpack(packed.batch, intern(packed.batch.file));
+  const { ints, times, ids } = packed;
   const rows = new Array<EventRow>(packed.count);
   // Rows of a batch that name the same users or resources get one list: fewer short-lived
   // objects on the main thread, which otherwise grew its heap by a quarter at a million rows.
@@ -175,29 +175,26 @@ export function unpackRows(packed: PackedRows, intern: (value: string) => string
     rows[r] = {
       id: ids[r]!,
       time: times[r]!,
-      timeRaw: table[ints[b]!]!,
-      name: table[ints[b + 1]!]!,
-      source: table[ints[b + 2]!]!,
-      region: table[ints[b + 3]!]!,
-      actor: table[ints[b + 4]!]!,
-      identityType: table[ints[b + 5]!]!,
-      principalArn: table[ints[b + 6]!]!,
+      name: table[ints[b]!]!,
+      source: table[ints[b + 1]!]!,
+      region: table[ints[b + 2]!]!,
+      actor: table[ints[b + 3]!]!,
+      identityType: table[ints[b + 4]!]!,
+      principalArn: table[ints[b + 5]!]!,
       userNames,
-      account: table[ints[b + 7]!]!,
-      recipientAccount: table[ints[b + 8]!]!,
-      accessKey: table[ints[b + 9]!]!,
-      sourceIp: table[ints[b + 10]!]!,
-      userAgent: table[ints[b + 11]!]!,
-      errorCode: table[ints[b + 12]!]!,
-      errorMessage: table[ints[b + 13]!]!,
+      account: table[ints[b + 6]!]!,
+      recipientAccount: table[ints[b + 7]!]!,
+      accessKey: table[ints[b + 8]!]!,
+      sourceIp: table[ints[b + 9]!]!,
+      userAgent: table[ints[b + 10]!]!,
+      errorCode: table[ints[b + 11]!]!,
+      errorMessage: table[ints[b + 12]!]!,
       readOnly: flag === 0 ? null : flag === 2,
-      eventType: table[ints[b + 14]!]!,
-      category: table[ints[b + 15]!]!,
-      requestId: requestIds[r]!,
-      sharedEventId: table[ints[b + 16]!]!,
+      eventType: table[ints[b + 13]!]!,
+      category: table[ints[b + 14]!]!,
       resources,
-      insight: insights?.get(r) ?? null,
-      ref: { file, index: ints[b + REF]! },
+      batch,
+      recordIndex: ints[b + REF]!,
       seq: -1,
     };
   }

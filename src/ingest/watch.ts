@@ -391,8 +391,10 @@ export class FolderLoader {
   private adoptMovedRows(rows: readonly EventRow[]): void {
     for (const row of rows) {
       const known = this.store.get(row.id);
-      if (known && known.ref.file !== row.ref.file && this.goneFiles.has(known.ref.file)) {
-        known.ref = { file: this.store.intern(row.ref.file), index: row.ref.index };
+      if (known && known.batch.file !== row.batch.file && this.goneFiles.has(known.batch.file)) {
+        row.batch.file = this.store.intern(row.batch.file);
+        known.batch = row.batch;
+        known.recordIndex = row.recordIndex;
       }
     }
   }

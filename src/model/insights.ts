@@ -3,6 +3,7 @@
  * the window and query for the events behind an Insight, and the summary
  * `scan --json` prints (cloudtrail.md section 2, issue 6).
  */
+import { rowInsight, sharedEventIdOf } from './recordBatch.js';
 import type { EventRow, InsightAttribution } from './types.js';
 import { MINUTE, ceilMinute, floorMinute, matchesRate, perMinuteRate, type RateCriteria, type RateOptions, type RateSeries } from './rate.js';
 
@@ -39,7 +40,7 @@ export interface Insight {
 }
 
 export function isInsightRow(row: EventRow): boolean {
-  return row.insight !== null;
+  return rowInsight(row) !== null;
 }
 
 function timeOf(row: EventRow | null): number | null {
@@ -58,11 +59,11 @@ interface Pair {
 export function pairInsights(rows: Iterable<EventRow>): Insight[] {
   const pairs = new Map<string, Pair>();
   for (const row of rows) {
-    const details = row.insight;
+    const details = rowInsight(row);
     if (details === null) continue;
     const state = details.state.toLowerCase();
     if (state !== 'start' && state !== 'end') continue;
-    const key = row.sharedEventId || row.id;
+    const key = sharedEventIdOf(row) || row.id;
     let pair = pairs.get(key);
     if (!pair) {
       pair = { start: null, end: null };
@@ -87,8 +88,8 @@ function earlier(a: EventRow, b: EventRow): boolean {
 }
 
 function toInsight(key: string, pair: Pair): Insight {
-  const s = pair.start?.insight ?? null;
-  const e = pair.end?.insight ?? null;
+  const s = pair.start ? rowInsight(pair.start) : null;
+  const e = pair.end ? rowInsight(pair.end) : null;
   const main = s ?? e!;
   const insightDuration = e?.insightDuration ?? s?.insightDuration ?? null;
   const end = timeOf(pair.end);
@@ -445,5 +446,5 @@ export function notOnDiskMessage(insight: Insight, series: RateSeries, formatTim
  * export show the same value.
  */
 export function rowErrorCode(row: EventRow): string {
-  return row.errorCode || row.insight?.errorCode || '';
+  return row.errorCode || rowInsight(row)?.errorCode || '';
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { actorLabel, objectOf, principalArnOf, text, userNamesOf } from './actor.js';
 import { nameFromArn, resourcesOf } from './resources.js';
-import type { EventRow, InsightAttribution, InsightDetails, InsightStatistic, RecordRef, ResourceRef } from './types.js';
+import type { RecordBatch } from './recordBatch.js';
+import type { EventRow, InsightAttribution, InsightDetails, InsightStatistic, ResourceRef } from './types.js';
 
 type Loose = Record<string, unknown>;
 
@@ -13,11 +14,14 @@ const EMPTY: Loose = {};
  * The row literal lists every property in the EventRow order so all rows share
  * one hidden class; no spreads.
  *
+ * The record is the `index`-th of `batch`'s file; its request ID and rare
+ * fields are written to the batch.
+ *
  * `fallbackId` is used when the record has no eventID (lookup-events' outer
  * EventId); without either, the id is a hash of the record's content so
  * identical copies still collapse.
  */
-export function normalize(raw: unknown, ref: RecordRef, fallbackId = ''): EventRow {
+export function normalize(raw: unknown, batch: RecordBatch, index: number, fallbackId = ''): EventRow {
   const record = objectOf(raw) ?? EMPTY;
   const identity = objectOf(record.userIdentity);
   const insight = insightOf(record.insightDetails);
@@ -27,7 +31,6 @@ export function normalize(raw: unknown, ref: RecordRef, fallbackId = ''): EventR
   const row: EventRow = {
     id: text(record.eventID) || fallbackId || contentId(record),
     time,
-    timeRaw: Number.isNaN(time) ? timeText(rawTime) : '',
     name: text(record.eventName) || (insight ? insight.eventName : ''),
     source,
     region: text(record.awsRegion),
@@ -45,13 +48,15 @@ export function normalize(raw: unknown, ref: RecordRef, fallbackId = ''): EventR
     readOnly: booleanOf(record.readOnly),
     eventType: text(record.eventType),
     category: text(record.eventCategory),
-    requestId: text(record.requestID),
-    sharedEventId: text(record.sharedEventID),
     resources: resourcesOf(record, source),
-    insight,
-    ref: { file: ref.file, index: ref.index },
+    batch,
+    recordIndex: index,
     seq: -1,
   };
+  batch.setRequestId(index, text(record.requestID));
+  const timeRaw = Number.isNaN(time) ? timeText(rawTime) : '';
+  const sharedEventId = text(record.sharedEventID);
+  if (timeRaw !== '' || sharedEventId !== '' || insight !== null) batch.setExtra(index, { timeRaw, sharedEventId, insight });
   return row;
 }
 
@@ -61,10 +66,10 @@ export function normalize(raw: unknown, ref: RecordRef, fallbackId = ''): EventR
  * EventSource, Username, AccessKeyId, ReadOnly and Resources fill what the
  * inner record lacks (or all of it when the string does not parse).
  */
-export function normalizeLookupEvent(outerValue: unknown, ref: RecordRef): EventRow {
+export function normalizeLookupEvent(outerValue: unknown, batch: RecordBatch, index: number): EventRow {
   const outer = objectOf(outerValue) ?? EMPTY;
   const inner = parseLookupRecord(outer);
-  const row = normalize(inner ?? EMPTY, ref, text(outer.EventId));
+  const row = normalize(inner ?? EMPTY, batch, index, text(outer.EventId));
   if (row.name === '' && text(outer.EventName)) {
     row.name = text(outer.EventName);
   }
@@ -73,11 +78,12 @@ export function normalizeLookupEvent(outerValue: unknown, ref: RecordRef): Event
   }
   if (Number.isNaN(row.time) && outer.EventTime !== undefined) {
     const time = parseEventTime(outer.EventTime);
+    const extra = batch.extra(index);
     if (!Number.isNaN(time)) {
       row.time = time;
-      row.timeRaw = '';
-    } else if (row.timeRaw === '') {
-      row.timeRaw = timeText(outer.EventTime);
+      if (extra) batch.setExtra(index, { ...extra, timeRaw: '' });
+    } else if ((extra?.timeRaw ?? '') === '') {
+      batch.setExtra(index, { timeRaw: timeText(outer.EventTime), sharedEventId: extra?.sharedEventId ?? '', insight: extra?.insight ?? null });
     }
   }
   const username = text(outer.Username);

@@ -3,6 +3,7 @@
  * series an Insights chart draws, so the user sees the spike itself rather
  * than two averages.
  */
+import { rowInsight } from './recordBatch.js';
 import type { EventRow } from './types.js';
 
 export const MINUTE = 60_000;
@@ -48,7 +49,7 @@ export function ceilMinute(t: number): number {
 
 /** Whether `row` is one of the API calls an Insight with these criteria counts (never an Insights record itself). */
 export function matchesRate(row: EventRow, criteria: RateCriteria): boolean {
-  if (row.insight !== null || row.category === 'Insight' || row.eventType === 'AwsCloudTrailInsight') return false;
+  if (rowInsight(row) !== null || row.category === 'Insight' || row.eventType === 'AwsCloudTrailInsight') return false;
   if (row.name !== criteria.eventName || row.source !== criteria.eventSource) return false;
   if (criteria.region && row.region !== criteria.region) return false;
   if (criteria.account && (row.recipientAccount || row.account) !== criteria.account) return false;

@@ -1,6 +1,243 @@
-import type { EventRow, RecordRef } from './types.js';
+import type { EventRow, InsightDetails, RecordRef } from './types.js';
 
-/** Where the full original record of `row` can be read again (use this, not the row's own fields: their layout is the store's business). */
+/**
+ * The records of one read of one file, and what their rows keep outside the
+ * row object.
+ *
+ * A row costs its object plus every string only it points to; at a million
+ * rows each 8-byte field and each unshared string shows as megabytes. So a
+ * row holds a pointer to its batch and its record's index, and the batch
+ * holds, per record: the request ID (a UUID as 16 bytes, anything else as
+ * text) and the rare fields (unparsed eventTime, sharedEventID, Insight
+ * details), which take no space in batches without them.
+ *
+ * Slots are record indexes minus `first`; indexes need not be contiguous
+ * (skipped records leave empty slots).
+ */
+export class RecordBatch {
+  /** Per slot: a kind byte (ID_*), then the UUID's 16 bytes. Null until a request ID is set. */
+  private ids: Uint8Array | null = null;
+  /** Request IDs that are not canonical UUIDs, by slot. */
+  private texts: (string | undefined)[] | null = null;
+  private extras: (RowExtra | undefined)[] | null = null;
+  private first = -1;
+  private slots = 0;
+
+  /** `file` is public and writable so the store can swap in its interned copy. */
+  constructor(public file: string) {}
+
+  /** The request ID of the record at `index` ('' when it had none). */
+  requestId(index: number): string {
+    const slot = index - this.first;
+    if (this.ids === null || slot < 0 || slot >= this.slots) return '';
+    const at = slot * STRIDE;
+    const kind = this.ids[at]!;
+    if (kind === ID_TEXT) return this.texts?.[slot] ?? '';
+    if (kind === ID_NONE) return '';
+    return uuidText(this.ids, at + 1, kind === ID_UPPER ? HEX_UPPER : HEX_LOWER);
+  }
+
+  setRequestId(index: number, value: string): void {
+    if (value === '' && this.ids === null) return;
+    const slot = this.slotOf(index);
+    const ids = this.ids ?? this.grow();
+    const at = slot * STRIDE;
+    const kind = value === '' ? ID_NONE : packUuid(value, ids, at + 1);
+    ids[at] = kind;
+    if (kind === ID_TEXT) (this.texts ??= [])[slot] = value;
+    else if (this.texts !== null && this.texts[slot] !== undefined) delete this.texts[slot];
+  }
+
+  /** The rare fields of the record at `index`, or null when it has none. */
+  extra(index: number): RowExtra | null {
+    if (this.extras === null) return null;
+    return this.extras[index - this.first] ?? null;
+  }
+
+  setExtra(index: number, extra: RowExtra): void {
+    const slot = this.slotOf(index);
+    const empty = extra.timeRaw === '' && extra.sharedEventId === '' && extra.insight === null;
+    if (empty && this.extras === null) return;
+    (this.extras ??= [])[slot] = empty ? undefined : extra;
+  }
+
+  /** Drops spare capacity once all records are in (a batch that will be kept). */
+  trim(): this {
+    if (this.ids !== null && this.ids.length > this.slots * STRIDE) this.ids = this.ids.slice(0, this.slots * STRIDE);
+    return this;
+  }
+
+  /** What the rows with indexes in [from, to) keep here, for the trip from a worker. */
+  pack(from: number, to: number): PackedBatch {
+    const start = Math.max(0, from - this.first);
+    const end = Math.max(start, Math.min(this.slots, to - this.first));
+    const texts: [number, string][] = [];
+    const extras: [number, RowExtra][] = [];
+    for (let slot = start; slot < end; slot++) {
+      const text = this.texts?.[slot];
+      if (text !== undefined) texts.push([slot - start, text]);
+      const extra = this.extras?.[slot];
+      if (extra !== undefined) extras.push([slot - start, extra]);
+    }
+    return {
+      file: this.file,
+      first: this.first < 0 ? from : this.first + start,
+      slots: end - start,
+      ids: this.ids === null ? null : this.ids.slice(start * STRIDE, end * STRIDE),
+      texts,
+      extras,
+    };
+  }
+
+  /** A batch from `pack` on the other side; `file` is the receiver's copy of the path. */
+  static unpack(packed: PackedBatch, file: string): RecordBatch {
+    const batch = new RecordBatch(file);
+    batch.first = packed.first;
+    batch.slots = packed.slots;
+    batch.ids = packed.ids;
+    if (packed.texts.length > 0) {
+      const texts: (string | undefined)[] = [];
+      for (const [slot, text] of packed.texts) texts[slot] = text;
+      batch.texts = texts;
+    }
+    if (packed.extras.length > 0) {
+      const extras: (RowExtra | undefined)[] = [];
+      for (const [slot, extra] of packed.extras) extras[slot] = extra;
+      batch.extras = extras;
+    }
+    return batch;
+  }
+
+  private slotOf(index: number): number {
+    if (this.first < 0) this.first = index;
+    if (index < this.first) this.rebase(index);
+    const slot = index - this.first;
+    if (slot >= this.slots) {
+      this.slots = slot + 1;
+      if (this.ids !== null && this.ids.length < this.slots * STRIDE) this.grow();
+    }
+    return slot;
+  }
+
+  /** Capacity for `slots` (doubling), allocating the ids on first use. */
+  private grow(): Uint8Array {
+    const old = this.ids;
+    const needed = this.slots * STRIDE;
+    if (old !== null && old.length >= needed) return old;
+    const ids = new Uint8Array(Math.max(needed, (old?.length ?? 0) * 2, 16 * STRIDE));
+    if (old !== null) ids.set(old);
+    this.ids = ids;
+    return ids;
+  }
+
+  /** Readers yield records in index order; this keeps an out-of-order set correct anyway. */
+  private rebase(index: number): void {
+    const shift = this.first - index;
+    this.first = index;
+    this.slots += shift;
+    if (this.ids !== null) {
+      const ids = new Uint8Array(this.slots * STRIDE);
+      ids.set(this.ids.subarray(0, (this.slots - shift) * STRIDE), shift * STRIDE);
+      this.ids = ids;
+    }
+    if (this.texts !== null) this.texts = shifted(this.texts, shift);
+    if (this.extras !== null) this.extras = shifted(this.extras, shift);
+  }
+}
+
+/** The fields few records have, kept together outside the row. */
+export interface RowExtra {
+  /** The original eventTime text when it did not parse, '' otherwise. */
+  timeRaw: string;
+  sharedEventId: string;
+  /** Present only on AwsCloudTrailInsight records. */
+  insight: InsightDetails | null;
+}
+
+/** A RecordBatch's range as plain data that structured clone copies cheaply. */
+export interface PackedBatch {
+  file: string;
+  first: number;
+  slots: number;
+  ids: Uint8Array | null;
+  texts: [number, string][];
+  extras: [number, RowExtra][];
+}
+
+/** Where the full original record of `row` can be read again. */
 export function recordRef(row: EventRow): RecordRef {
-  return { file: row.ref.file, index: row.ref.index };
+  return { file: row.batch.file, index: row.recordIndex };
+}
+
+export function requestIdOf(row: EventRow): string {
+  return row.batch.requestId(row.recordIndex);
+}
+
+export function sharedEventIdOf(row: EventRow): string {
+  return row.batch.extra(row.recordIndex)?.sharedEventId ?? '';
+}
+
+/** The original eventTime text when it did not parse ('' when it did). */
+export function timeRawOf(row: EventRow): string {
+  return row.batch.extra(row.recordIndex)?.timeRaw ?? '';
+}
+
+/** The Insight details of an AwsCloudTrailInsight record, null for every other. */
+export function rowInsight(row: EventRow): InsightDetails | null {
+  return row.batch.extra(row.recordIndex)?.insight ?? null;
+}
+
+const STRIDE = 17;
+const ID_NONE = 0;
+const ID_LOWER = 1;
+const ID_UPPER = 2;
+const ID_TEXT = 3;
+
+const HEX_LOWER = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const HEX_UPPER = HEX_LOWER.map((pair) => pair.toUpperCase());
+
+function uuidText(bytes: Uint8Array, at: number, hex: readonly string[]): string {
+  const b = (k: number): string => hex[bytes[at + k]!]!;
+  return `${b(0)}${b(1)}${b(2)}${b(3)}-${b(4)}${b(5)}-${b(6)}${b(7)}-${b(8)}${b(9)}-${b(10)}${b(11)}${b(12)}${b(13)}${b(14)}${b(15)}`;
+}
+
+/**
+ * Writes a canonical UUID (8-4-4-4-12 hex digits, letters all lower or all
+ * upper case) as 16 bytes at `at`; returns its kind, or ID_TEXT for anything
+ * else, which must be kept as text to come back unchanged.
+ */
+function packUuid(value: string, out: Uint8Array, at: number): number {
+  if (value.length !== 36) return ID_TEXT;
+  let lower = false;
+  let upper = false;
+  let k = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45 /* - */) return ID_TEXT;
+      continue;
+    }
+    let digit: number;
+    if (c >= 48 && c <= 57) digit = c - 48;
+    else if (c >= 97 && c <= 102) {
+      digit = c - 87;
+      lower = true;
+    } else if (c >= 65 && c <= 70) {
+      digit = c - 55;
+      upper = true;
+    } else return ID_TEXT;
+    if ((k & 1) === 0) out[at + (k >> 1)] = digit << 4;
+    else out[at + (k >> 1)] |= digit;
+    k++;
+  }
+  if (lower && upper) return ID_TEXT;
+  return upper ? ID_UPPER : ID_LOWER;
+}
+
+function shifted<T>(values: (T | undefined)[], shift: number): (T | undefined)[] {
+  const out: (T | undefined)[] = [];
+  values.forEach((value, slot) => {
+    if (value !== undefined) out[slot + shift] = value;
+  });
+  return out;
 }

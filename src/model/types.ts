@@ -1,3 +1,5 @@
+import type { RecordBatch } from './recordBatch.js';
+
 /**
  * The compact, display-ready projection of one CloudTrail record.
  *
@@ -5,15 +7,16 @@
  * record objects: strings that repeat across events are interned by the store,
  * and the full original record is read again from `ref` when it is needed.
  * Every string field is '' when the record lacks it (never undefined), so all
- * rows share one hidden class in V8.
+ * rows share one hidden class in V8. Each field costs 8 bytes a row, so what
+ * few rows have or only the detail view reads (request ID, unparsed time,
+ * shared event ID, Insight details) lives in the row's RecordBatch: read it
+ * with the accessors of recordBatch.ts.
  */
 export interface EventRow {
   /** eventID, or `content:<hash>` for records without one, so identical copies collapse. */
   id: string;
-  /** eventTime as epoch ms; NaN when the time did not parse (see timeRaw). */
+  /** eventTime as epoch ms; NaN when the time did not parse (see timeRawOf). */
   time: number;
-  /** The original eventTime text when it did not parse, '' otherwise. */
-  timeRaw: string;
   name: string;
   source: string;
   region: string;
@@ -36,13 +39,11 @@ export interface EventRow {
   readOnly: boolean | null;
   eventType: string;
   category: string;
-  requestId: string;
-  sharedEventId: string;
   resources: ResourceRef[];
-  /** Present only on AwsCloudTrailInsight records. */
-  insight: InsightDetails | null;
-  /** Where the full original record can be read again. */
-  ref: RecordRef;
+  /** The read this row came from: its file, and the fields kept outside rows (see recordRef, requestIdOf ...). */
+  batch: RecordBatch;
+  /** The record's index in its file (RecordRef.index). */
+  recordIndex: number;
   /** Arrival sequence number, assigned by the store; ties in time are ordered by it. -1 before the store sees the row. */
   seq: number;
 }

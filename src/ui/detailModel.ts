@@ -3,6 +3,7 @@
  * Insights statistics, and the resources with their links. The component
  * only lays these lines out.
  */
+import { requestIdOf, rowInsight, sharedEventIdOf } from '../model/recordBatch.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
 import { eventConsoleLink, resourceLinks } from '../links/links.js';
@@ -53,7 +54,7 @@ const ATTRIBUTION_LABELS: Record<string, string> = {
 };
 
 function insightLines(row: EventRow): DetailLine[] {
-  const d = row.insight;
+  const d = rowInsight(row);
   if (!d) return [];
   const lines = [
     field('', 'Insight statistics', 'heading'),
@@ -63,7 +64,7 @@ function insightLines(row: EventRow): DetailLine[] {
     field('Baseline avg', `${fmtNumber(d.baselineAverage)} /min over ${fmtNumber(d.baselineDuration)} min`),
     field('Insight avg', `${fmtNumber(d.insightAverage)} /min over ${fmtNumber(d.insightDuration)} min`),
     field('Rate change', rateChange(d.baselineAverage, d.insightAverage), 'insight'),
-    field('Shared event', row.sharedEventId),
+    field('Shared event', sharedEventIdOf(row)),
   ];
   if (d.errorCode) lines.push(field('Error code', d.errorCode, 'error'));
   for (const attribution of d.attributions) {
@@ -90,7 +91,7 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
     field('AWS region', row.region),
     field('Source IP', row.sourceIp),
     field('Event ID', row.id),
-    field('Request ID', row.requestId),
+    field('Request ID', requestIdOf(row)),
     field('Read-only', row.readOnly === null ? '' : String(row.readOnly)),
     field('Error code', row.errorCode, 'error'),
     field('Error message', row.errorMessage, 'error'),

@@ -1,3 +1,4 @@
+import { rowInsight, timeRawOf } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 
 export type TimeZoneMode = 'utc' | 'local';
@@ -10,8 +11,8 @@ function pad2(n: number): string {
  * `2024-03-05 14:21:00` (UTC or local); `short` drops the year
  * (`03-05 14:21:00`) for narrow terminals. Unparsed times show their raw text.
  */
-export function formatTime(row: Pick<EventRow, 'time' | 'timeRaw'>, zone: TimeZoneMode, short = false): string {
-  if (Number.isNaN(row.time)) return row.timeRaw || '?';
+export function formatTime(row: EventRow | { time: number; timeRaw: string }, zone: TimeZoneMode, short = false): string {
+  if (Number.isNaN(row.time)) return ('timeRaw' in row ? row.timeRaw : timeRawOf(row)) || '?';
   const d = new Date(row.time);
   const utc = zone === 'utc';
   const y = utc ? d.getUTCFullYear() : d.getFullYear();
@@ -44,7 +45,7 @@ export function formatRate(perSecond: number): string {
 }
 
 export function isInsight(row: EventRow): boolean {
-  return row.insight !== null || row.eventType === 'AwsCloudTrailInsight';
+  return rowInsight(row) !== null || row.eventType === 'AwsCloudTrailInsight';
 }
 
 export function isError(row: EventRow): boolean {
@@ -59,9 +60,9 @@ export function rowMarker(row: EventRow): string {
 }
 
 export function displayName(row: EventRow): string {
-  return row.name || row.insight?.eventName || '';
+  return row.name || rowInsight(row)?.eventName || '';
 }
 
 export function displaySource(row: EventRow): string {
-  return row.source || row.insight?.eventSource || '';
+  return row.source || rowInsight(row)?.eventSource || '';
 }

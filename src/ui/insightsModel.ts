@@ -13,6 +13,7 @@ import {
   type Insight,
 } from '../model/insights.js';
 import { MINUTE } from '../model/rate.js';
+import { rowInsight } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../term/width.js';
@@ -32,7 +33,7 @@ export class InsightRecords {
     const before = this.found.length;
     for (let i = this.seen; i < log.length; i++) {
       const row = log[i]!;
-      if (row.insight !== null) this.found.push(row);
+      if (rowInsight(row) !== null) this.found.push(row);
     }
     this.seen = log.length;
     if (this.found.length !== before || this.snapshot === null) this.snapshot = this.found.slice();

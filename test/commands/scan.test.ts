@@ -3,9 +3,10 @@ import { formatSummary, safeJson } from '../../src/commands/scan.js';
 import { summarizeStore } from '../../src/commands/scanSummary.js';
 import { normalize } from '../../src/model/normalize.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { RecordBatch } from '../../src/model/recordBatch.js';
 
 function row(id: string, name: string, time: string, extra: Record<string, unknown> = {}) {
-  return normalize({ eventID: id, eventName: name, eventTime: time, userIdentity: { type: 'IAMUser', userName: 'alice' }, ...extra }, { file: 'f.json', index: 0 });
+  return normalize({ eventID: id, eventName: name, eventTime: time, userIdentity: { type: 'IAMUser', userName: 'alice' }, ...extra }, new RecordBatch('f.json'), 0);
 }
 
 function loaded(): EventStore {

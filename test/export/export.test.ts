@@ -85,12 +85,12 @@ describe('JSON export', () => {
     const trails = join(dir, 'trails');
     await writeTrails(trails, 3, 300);
     const rows = (await load(trails)).rows();
-    await unlink(rows[rows.length - 1]!.ref.file);
+    await unlink(rows[rows.length - 1]!.batch.file);
     const out = join(dir, 'out.json');
     const failure = await exportRows({ rows, format: 'json', target: out }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ExportFailed);
     expect((failure as ExportFailed).reason).toBe('source');
-    expect((failure as ExportFailed).message).toContain(rows[rows.length - 1]!.ref.file);
+    expect((failure as ExportFailed).message).toContain(rows[rows.length - 1]!.batch.file);
     expect(await listing(dir)).toEqual(['trails']);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { csvCells, csvLines } from '../../src/export/csv.js';
 import { GUARD_PREFIX, isDangerous, neutralise } from '../../src/export/guard.js';
 import { syntheticRows } from '../../src/export/bench.js';
+import { RecordBatch } from '../../src/model/recordBatch.js';
 import type { EventRow } from '../../src/model/types.js';
 
 /** OWASP CSV-injection payloads (cloudtrail.md section 5). */
@@ -38,9 +39,16 @@ function rowWith(value: string): EventRow {
     errorCode: value,
     sourceIp: value,
     time: Number.NaN,
-    timeRaw: value,
     resources: [{ type: value, name: value, arn: '', accountId: '' }],
+    batch: batchWithTimeRaw(row.recordIndex, value),
   };
+}
+
+/** A batch whose record at `index` has the unparsed time `timeRaw`. */
+function batchWithTimeRaw(index: number, timeRaw: string): RecordBatch {
+  const batch = new RecordBatch('synthetic.json');
+  batch.setExtra(index, { timeRaw, sharedEventId: '', insight: null });
+  return batch;
 }
 
 function parseCsv(text: string): string[][] {

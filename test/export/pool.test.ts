@@ -57,7 +57,7 @@ describe('JSON export on worker threads', () => {
     const rows = await loadRows();
     const out = join(dir, 'out');
     await mkdir(out);
-    const victim = rows[rows.length - 1]!.ref.file;
+    const victim = rows[rows.length - 1]!.batch.file;
     await unlink(victim);
     const failure = await exporter.exportRows({ rows, format: 'json', target: join(out, 'x.json') }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(exporter.ExportFailed);
@@ -67,7 +67,7 @@ describe('JSON export on worker threads', () => {
   });
 
   it('cancels midway and leaves nothing behind', async () => {
-    const rows = (await loadRows()).filter((row) => existsSync(row.ref.file));
+    const rows = (await loadRows()).filter((row) => existsSync(row.batch.file));
     const out = join(dir, 'cancel');
     await mkdir(out);
     const controller = new AbortController();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExportFailed } from '../../src/export/errors.js';
 import { createRecordsReader, groupByFile, readGrouped } from '../../src/export/records.js';
 import { syntheticRows } from '../../src/export/bench.js';
+import { RecordBatch } from '../../src/model/recordBatch.js';
 import type { RecordRef } from '../../src/model/types.js';
 
 /** A readRecord stand-in with the ingest layer's cache of 8 parsed files; counts parses. */
@@ -23,10 +24,10 @@ function cachedReader(): { read: (ref: RecordRef) => Promise<Record<string, unkn
 describe('reading records back', () => {
   it('reads interleaved files file by file: each parsed once per chunk, answers in row order', async () => {
     // 40 files whose rows interleave one by one, as many accounts and regions do in time order.
-    const rows = syntheticRows(4000).map((row, i) => ({ ...row, ref: { file: `f${i % 40}`, index: Math.floor(i / 40) } }));
+    const rows = syntheticRows(4000).map((row, i) => ({ ...row, batch: new RecordBatch(`f${i % 40}`), recordIndex: Math.floor(i / 40) }));
     const reader = cachedReader();
     const records = await createRecordsReader(reader.read)(rows, 0, rows.length);
-    expect(records.map((r) => `${String(r.file)}#${String(r.index)}`)).toEqual(rows.map((row) => `${row.ref.file}#${row.ref.index}`));
+    expect(records.map((r) => `${String(r.file)}#${String(r.index)}`)).toEqual(rows.map((row) => `${row.batch.file}#${row.recordIndex}`));
     expect(reader.parses()).toBe(40);
   });
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeStore, type ScanSummary } from '../../src/commands/scanSummary.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { rowInsight, sharedEventIdOf, timeRawOf } from '../../src/model/recordBatch.js';
 
 const DATASETS = resolve(__dirname, '../../../shared/datasets');
 const present = existsSync(DATASETS);
@@ -59,9 +60,9 @@ describe.skipIf(!present)('real datasets', () => {
     expect(summary.files.skipped).toEqual([]);
     expect(summary.events).toMatchObject({ read: 21, unique: 18, duplicates: 3 });
     // Three Insights records: one lone Start and one Start/End pair, i.e. two Insights events by sharedEventID.
-    const insights = store.log().filter((r) => r.insight !== null);
+    const insights = store.log().filter((r) => rowInsight(r) !== null);
     expect(summary.events.insights).toBe(3);
-    expect(new Set(insights.map((r) => r.sharedEventId)).size).toBe(2);
+    expect(new Set(insights.map((r) => sharedEventIdOf(r))).size).toBe(2);
     expect(insights.map((r) => r.name).sort()).toEqual(['CompleteLifecycleAction', 'UpdateInstanceInformation', 'UpdateInstanceInformation']);
     const service = store.log().find((r) => r.identityType === '' && r.actor === 'AWS Internal');
     expect(service).toBeDefined();
@@ -91,7 +92,7 @@ describe.skipIf(!present)('real datasets', () => {
     expect(summary.files.byShape).toEqual({ records: 12, bad: 2, 'not-cloudtrail': 2 });
     // 41 records, none with an eventID: 20 distinct contents (jq -S -c | sort -u).
     expect(summary.events).toMatchObject({ read: 41, unique: 20, duplicates: 21, badTime: 4 });
-    const wrong = store.log().find((r) => r.timeRaw === 'ThisIsAWrongEventTime');
+    const wrong = store.log().find((r) => timeRawOf(r) === 'ThisIsAWrongEventTime');
     expect(wrong?.time).toBeNaN();
     expect(store.log().every((r) => r.id.startsWith('content:'))).toBe(true);
   });

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { clearRecordCache, fsErrorReason, readEventFile, readRecord } from '../../src/ingest/read.js';
 import { event, tempDir, write } from './helpers.js';
+import { recordRef } from '../../src/model/recordBatch.js';
 
 describe('readEventFile shapes', () => {
   it('reads {"Records":[...]}', async () => {
@@ -13,7 +14,7 @@ describe('readEventFile shapes', () => {
     const result = await readEventFile(path);
     expect(result.shape).toBe('records');
     expect(result.rows.map((r) => r.id)).toEqual(['e1', 'e2']);
-    expect(result.rows.map((r) => r.ref)).toEqual([
+    expect(result.rows.map((r) => recordRef(r))).toEqual([
       { file: path, index: 0 },
       { file: path, index: 1 },
     ]);
@@ -50,7 +51,7 @@ describe('readEventFile shapes', () => {
     const result = await readEventFile(write(dir, 'mixed.jsonl', text));
     expect(result.shape).toBe('jsonl');
     expect(result.rows.map((r) => r.id)).toEqual(['k1', 'k2']);
-    expect(result.rows[1]!.ref.index).toBe(2);
+    expect(result.rows[1]!.recordIndex).toBe(2);
     expect(result.skippedRecords).toBe(1);
     expect(result.reason).toMatch(/^1 of 3 lines were not valid JSON \(first at line 2: /);
   });
@@ -68,7 +69,7 @@ describe('readEventFile shapes', () => {
       const result = await readEventFile(path);
       expect(result.rows.map((r) => r.id), name).toEqual(['c1', 'c2', 'c3']);
       expect(result.reason).toBe('');
-      for (const row of result.rows) expect((await readRecord(row.ref))?.eventID).toBe(row.id);
+      for (const row of result.rows) expect((await readRecord(recordRef(row)))?.eventID).toBe(row.id);
     }
   });
 
@@ -150,7 +151,7 @@ describe('readEventFile shapes', () => {
     const dir = tempDir();
     const result = await readEventFile(write(dir, 'n.json', JSON.stringify({ Records: [null, event('n1'), 7, 'x', event('n2')] })));
     expect(result.shape).toBe('records');
-    expect(result.rows.map((r) => [r.id, r.ref.index])).toEqual([
+    expect(result.rows.map((r) => [r.id, r.recordIndex])).toEqual([
       ['n1', 1],
       ['n2', 4],
     ]);
@@ -237,8 +238,8 @@ describe('readRecord', () => {
       const result = await readEventFile(path);
       expect(result.rows.length).toBeGreaterThan(0);
       for (const row of result.rows) {
-        const record = await readRecord(row.ref);
-        expect(record?.eventID, `${path} #${row.ref.index}`).toBe(row.id);
+        const record = await readRecord(recordRef(row));
+        expect(record?.eventID, `${path} #${row.recordIndex}`).toBe(row.id);
       }
     }
     expect((await readRecord({ file: files.lookup, index: 0 }))?.marker).toBe('inner');

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readEventFile } from '../../src/ingest/read.js';
 import { pairInsights, summarizeInsights, relatedEventsQuery, attributionTable } from '../../src/model/insights.js';
 import type { EventRow } from '../../src/model/types.js';
+import { rowInsight } from '../../src/model/recordBatch.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DOCS = path.resolve(here, '../../../shared/datasets/aws-docs-examples');
@@ -18,7 +19,7 @@ describe.skipIf(!present)('Insights from the AWS documentation examples', () => 
     for (const f of ['cloudtrail-event-reference__1.json', 'cloudtrail-log-file-examples__9.json']) {
       rows.push(...(await readEventFile(path.join(DOCS, f))).rows);
     }
-    expect(rows.every((r) => r.insight !== null)).toBe(true);
+    expect(rows.every((r) => rowInsight(r) !== null)).toBe(true);
     const insights = pairInsights(rows);
     expect(insights.map((i) => [i.eventName, i.end === null])).toEqual([
       ['CompleteLifecycleAction', true], // 2020, Start only: ongoing

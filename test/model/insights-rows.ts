@@ -1,10 +1,10 @@
 /** Test helpers: EventRows with every field filled, for Insights records and the API calls behind them. */
 import type { EventRow, InsightAttribution, InsightDetails } from '../../src/model/types.js';
-import { eventRow } from '../support/rows.js';
+import { eventRow, type RowFields } from '../support/rows.js';
 
 let counter = 0;
 
-export function row(fields: Partial<EventRow> = {}): EventRow {
+export function row(fields: RowFields = {}): EventRow {
   counter += 1;
   return eventRow({
     id: `evt-${counter}`,

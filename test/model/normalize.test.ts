@@ -3,8 +3,16 @@ import { actorLabel, userNamesOf } from '../../src/model/actor.js';
 import { booleanOf, contentId, normalize, normalizeLookupEvent, parseEventTime } from '../../src/model/normalize.js';
 import { nameFromArn, resourcesOf } from '../../src/model/resources.js';
 import { buildSearchText } from '../../src/model/searchText.js';
+import { RecordBatch, rowInsight, timeRawOf } from '../../src/model/recordBatch.js';
+import type { RecordRef } from '../../src/model/types.js';
+import { plainRow } from '../support/rows.js';
 
 const ref = { file: '/logs/a.json', index: 3 };
+
+/** normalize's batch and index arguments for a record at `where`, in a batch of its own. */
+function at(where: RecordRef): [RecordBatch, number] {
+  return [new RecordBatch(where.file), where.index];
+}
 
 const assumed = {
   type: 'AssumedRole',
@@ -124,8 +132,8 @@ describe('normalize', () => {
   };
 
   it('projects every field', () => {
-    const row = normalize(record, ref);
-    expect(row).toMatchObject({
+    const row = normalize(record, ...at(ref));
+    expect(plainRow(row)).toMatchObject({
       id: 'evt-1',
       time: Date.UTC(2023, 6, 19, 21, 33, 41),
       timeRaw: '',
@@ -158,36 +166,36 @@ describe('normalize', () => {
   });
 
   it('gives every row the same property order (one hidden class)', () => {
-    const full = Object.keys(normalize(record, ref));
-    expect(Object.keys(normalize({}, ref))).toEqual(full);
-    expect(Object.keys(normalize(null, ref))).toEqual(full);
-    expect(Object.keys(normalizeLookupEvent({ EventId: 'x', EventName: 'y' }, ref))).toEqual(full);
+    const full = Object.keys(normalize(record, ...at(ref)));
+    expect(Object.keys(normalize({}, ...at(ref)))).toEqual(full);
+    expect(Object.keys(normalize(null, ...at(ref)))).toEqual(full);
+    expect(Object.keys(normalizeLookupEvent({ EventId: 'x', EventName: 'y' }, ...at(ref)))).toEqual(full);
   });
 
   it('tolerates an all-null record', () => {
     const row = normalize(
       { eventVersion: '1.1', userIdentity: null, eventTime: null, eventSource: null, eventName: null, resources: null, readOnly: null, requestParameters: null },
-      ref,
+      ...at(ref),
     );
     expect(row.name).toBe('');
     expect(row.actor).toBe('');
     expect(row.time).toBeNaN();
-    expect(row.timeRaw).toBe('');
+    expect(timeRawOf(row)).toBe('');
     expect(row.readOnly).toBeNull();
     expect(row.resources).toEqual([]);
     expect(row.id.startsWith('content:')).toBe(true);
   });
 
   it('keeps an unparseable time as timeRaw', () => {
-    const row = normalize({ eventTime: 'ThisIsAWrongEventTime', eventName: 'x' }, ref);
+    const row = normalize({ eventTime: 'ThisIsAWrongEventTime', eventName: 'x' }, ...at(ref));
     expect(row.time).toBeNaN();
-    expect(row.timeRaw).toBe('ThisIsAWrongEventTime');
+    expect(timeRawOf(row)).toBe('ThisIsAWrongEventTime');
   });
 
   it('gives identical records without eventID the same content id, whatever the key order', () => {
-    const a = normalize({ eventName: 'A', eventTime: '2020-01-01T00:00:00Z', nested: { x: 1, y: [1, 2] } }, ref);
-    const b = normalize({ nested: { y: [1, 2], x: 1 }, eventTime: '2020-01-01T00:00:00Z', eventName: 'A' }, { file: 'other', index: 0 });
-    const c = normalize({ eventName: 'A', eventTime: '2020-01-01T00:00:01Z', nested: { x: 1, y: [1, 2] } }, ref);
+    const a = normalize({ eventName: 'A', eventTime: '2020-01-01T00:00:00Z', nested: { x: 1, y: [1, 2] } }, ...at(ref));
+    const b = normalize({ nested: { y: [1, 2], x: 1 }, eventTime: '2020-01-01T00:00:00Z', eventName: 'A' }, ...at({ file: 'other', index: 0 }));
+    const c = normalize({ eventName: 'A', eventTime: '2020-01-01T00:00:01Z', nested: { x: 1, y: [1, 2] } }, ...at(ref));
     expect(a.id).toMatch(/^content:[0-9a-f]{40}$/);
     expect(a.id).toBe(b.id);
     expect(c.id).not.toBe(a.id);
@@ -200,11 +208,11 @@ describe('normalize', () => {
     expect(booleanOf('TRUE')).toBe(true);
     expect(booleanOf('yes')).toBeNull();
     expect(booleanOf(1)).toBeNull();
-    expect(normalize({ readOnly: 'true', eventName: 'x' }, ref).readOnly).toBe(true);
+    expect(normalize({ readOnly: 'true', eventName: 'x' }, ...at(ref)).readOnly).toBe(true);
   });
 
   it('turns numbers into text and ignores objects where strings belong', () => {
-    const row = normalize({ eventName: { evil: true }, awsRegion: ['us-east-1'], recipientAccountId: 123456789012, eventID: 42 }, ref);
+    const row = normalize({ eventName: { evil: true }, awsRegion: ['us-east-1'], recipientAccountId: 123456789012, eventID: 42 }, ...at(ref));
     expect(row.name).toBe('');
     expect(row.region).toBe('');
     expect(row.recipientAccount).toBe('123456789012');
@@ -232,12 +240,12 @@ describe('normalize', () => {
         },
         eventCategory: 'Insight',
       },
-      ref,
+      ...at(ref),
     );
     expect(row.name).toBe('UpdateInstanceInformation');
     expect(row.source).toBe('ssm.amazonaws.com');
     expect(row.actor).toBe('');
-    expect(row.insight).toEqual({
+    expect(rowInsight(row)).toEqual({
       state: 'Start',
       eventSource: 'ssm.amazonaws.com',
       eventName: 'UpdateInstanceInformation',
@@ -253,7 +261,7 @@ describe('normalize', () => {
 
   it('lookup-events: takes the CloudTrailEvent record and falls back to the outer fields', () => {
     const inner = { eventID: 'in-1', eventName: 'RunInstances', eventTime: '2022-02-07T22:19:05Z', userIdentity: { type: 'IAMUser', userName: 'fake' } };
-    const row = normalizeLookupEvent({ EventId: 'in-1', EventName: 'Ignored', EventTime: '2022-02-08 09:19:05+11:00', CloudTrailEvent: JSON.stringify(inner) }, ref);
+    const row = normalizeLookupEvent({ EventId: 'in-1', EventName: 'Ignored', EventTime: '2022-02-08 09:19:05+11:00', CloudTrailEvent: JSON.stringify(inner) }, ...at(ref));
     expect(row.id).toBe('in-1');
     expect(row.name).toBe('RunInstances');
     expect(row.actor).toBe('fake');
@@ -269,7 +277,7 @@ describe('normalize', () => {
         Resources: [{ ResourceType: 'AWS::EC2::Instance', ResourceName: 'i-0abc' }],
         CloudTrailEvent: '{not json',
       },
-      ref,
+      ...at(ref),
     );
     expect(outerOnly).toMatchObject({
       id: 'out-1',

@@ -1,7 +1,7 @@
 import { buildSearchText } from '../../src/model/searchText.js';
 import type { EventRow, ResourceRef } from '../../src/model/types.js';
 import { pick } from '../support/random.js';
-import { eventRow } from '../support/rows.js';
+import { eventRow, type RowFields } from '../support/rows.js';
 
 /** The text plain words are matched against: the model's own definition, so tests see what real rows give. */
 export function searchText(row: EventRow): string {
@@ -15,7 +15,7 @@ export function resource(type: string, name: string, arn = '', accountId = ''): 
 let counter = 0;
 
 /** A complete EventRow with every field set. */
-export function makeRow(fields: Partial<EventRow> = {}): EventRow {
+export function makeRow(fields: RowFields = {}): EventRow {
   counter++;
   return eventRow({
     id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
@@ -29,7 +29,7 @@ export function makeRow(fields: Partial<EventRow> = {}): EventRow {
 }
 
 /** An assumed-role row the way the reader fills one (actor Role/session, names role + session). */
-export function assumedRoleRow(role: string, session: string, fields: Partial<EventRow> = {}): EventRow {
+export function assumedRoleRow(role: string, session: string, fields: RowFields = {}): EventRow {
   return makeRow({
     actor: `${role}/${session}`,
     identityType: 'AssumedRole',
@@ -67,7 +67,7 @@ export function randomRow(random: () => number): EventRow {
         ? [resource('AWS::S3::Object', `${bucket}/key${Math.floor(random() * 3)}`, random() < 0.5 ? `arn:aws:s3:::${bucket}/` : `arn:aws:s3:::${bucket}/key1`)]
         : [resource('AWS::EC2::Instance', `i-0${Math.floor(random() * 5)}`, '')];
   const timeBase = Date.UTC(2024, 2, 5, 0, 0, 0);
-  const fields: Partial<EventRow> = {
+  const fields: RowFields = {
     time: random() < 0.03 ? Number.NaN : timeBase + Math.floor(random() * 10) * 3_600_000,
     name: pick(random, NAMES),
     source: pick(random, SOURCES),

@@ -13,7 +13,9 @@ import { render } from 'ink-testing-library';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, CSV_HEADERS, exportRows } from '../../src/export/index.js';
 import { EventStore } from '../../src/store/eventStore.js';
-import type { EventRow } from '../../src/model/types.js';
+import { RecordBatch } from '../../src/model/recordBatch.js';
+import type { EventRow, InsightDetails } from '../../src/model/types.js';
+import { setExtra } from '../support/rows.js';
 import { displayWidth } from '../../src/term/width.js';
 import { App } from '../../src/ui/App.js';
 import { COLUMN_GAP, layoutColumns } from '../../src/ui/columns.js';
@@ -79,6 +81,14 @@ function hostileString(random: () => number, maxParts = 8): string {
 
 let serial = 0;
 
+/** The batch of one hostile row: its request ID and rare fields are hostile too. */
+function hostileBatch(index: number, requestId: string, sharedEventId: string, insight: InsightDetails | null): RecordBatch {
+  const batch = new RecordBatch('/nonexistent/hostile.json');
+  batch.setRequestId(index, requestId);
+  batch.setExtra(index, { timeRaw: '', sharedEventId, insight });
+  return batch;
+}
+
 /** A row with a hostile value in every string the list, the details and the CSV show. */
 function hostileRow(random: () => number, marker: string): EventRow {
   serial++;
@@ -87,7 +97,6 @@ function hostileRow(random: () => number, marker: string): EventRow {
   return {
     id: `${h()}-${serial}`,
     time: Date.UTC(2024, 2, 5, 12, 0, 0) + serial * 1000,
-    timeRaw: '',
     name: h(),
     source: h(),
     region: h(),
@@ -105,10 +114,8 @@ function hostileRow(random: () => number, marker: string): EventRow {
     readOnly: random() < 0.5,
     eventType: insight ? 'AwsCloudTrailInsight' : h(),
     category: h(),
-    requestId: h(),
-    sharedEventId: h(),
     resources: Array.from({ length: int(random, 0, 3) }, () => ({ type: h(), name: h(), arn: h(), accountId: h() })),
-    insight: insight
+    batch: hostileBatch(serial, h(), h(), insight
       ? {
           state: h(),
           eventSource: h(),
@@ -121,8 +128,8 @@ function hostileRow(random: () => number, marker: string): EventRow {
           baselineDuration: 10080,
           attributions: [{ attribute: h(), insight: [{ value: h(), average: 2 }], baseline: [{ value: h(), average: 1 }] }],
         }
-      : null,
-    ref: { file: '/nonexistent/hostile.json', index: serial },
+      : null),
+    recordIndex: serial,
     seq: serial,
   };
 }
@@ -379,7 +386,7 @@ describe(`hostile strings in CSV (seed ${SEED})`, () => {
       row.resources = Array.from({ length: int(random, 0, 2) }, () => ({ type: csvValue(random), name: csvValue(random), arn: '', accountId: '' }));
       if (random() < 0.1) {
         row.time = Number.NaN;
-        row.timeRaw = csvValue(random);
+        setExtra(row, { timeRaw: csvValue(random) });
       }
       rows.push(row);
     }

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { compareNewestFirst } from '../../src/model/order.js';
+import { RecordBatch } from '../../src/model/recordBatch.js';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore, mergeSorted } from '../../src/store/eventStore.js';
 
 let counter = 0;
 function row(id: string, time: number, extra: Partial<EventRow> = {}): EventRow {
   return {
-    id, time, timeRaw: '', name: 'GetObject', source: 's3.amazonaws.com', region: 'us-east-1', actor: 'alice',
+    id, time, name: 'GetObject', source: 's3.amazonaws.com', region: 'us-east-1', actor: 'alice',
     identityType: 'IAMUser', principalArn: '', userNames: [], account: '1', recipientAccount: '', accessKey: '',
     sourceIp: '', userAgent: '', errorCode: '', errorMessage: '', readOnly: true, eventType: '', category: '',
-    requestId: '', sharedEventId: '', resources: [], insight: null, ref: { file: 'f', index: counter++ },
+    resources: [], batch: new RecordBatch('f'), recordIndex: counter++,
     seq: -1, ...extra,
   };
 }

@@ -1,10 +1,10 @@
 import type { EventRow } from '../../src/model/types.js';
-import { eventRow } from '../support/rows.js';
+import { eventRow, type RowFields } from '../support/rows.js';
 
 let counter = 0;
 
 /** A synthetic row with every field filled the way normalize fills it. */
-export function makeRow(overrides: Partial<EventRow> = {}): EventRow {
+export function makeRow(overrides: RowFields = {}): EventRow {
   counter++;
   return eventRow({
     id: `evt-${counter}`,

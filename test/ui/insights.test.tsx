@@ -11,6 +11,7 @@ import { InsightsView } from '../../src/ui/InsightsView.js';
 import { chartLines, InsightRecords, insightsLayout, lineText, listWindow, perMinuteIn } from '../../src/ui/insightsModel.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 import { sampleRows, sampleStore } from './insights-fixtures.js';
+import { RecordBatch, rowInsight, type RowExtra } from '../../src/model/recordBatch.js';
 
 let open: Harness[] = [];
 afterEach(() => {
@@ -130,7 +131,7 @@ describe('Insights view', () => {
   it('says plainly when no events behind the window are on disk instead of drawing zeros', async () => {
     const target = insights[0]!;
     // The same samples without the API calls behind the newest Insight.
-    const store = await sampleStore((r) => r.insight !== null || r.name !== target.eventName || r.source !== target.eventSource);
+    const store = await sampleStore((r) => rowInsight(r) !== null || r.name !== target.eventName || r.source !== target.eventSource);
     const { h } = mount(store, 100, 25);
     const frame = await h.waitFor((f) => f.includes('on disk'));
     expect(frame).toContain(`no events for ${target.eventName}`);
@@ -243,13 +244,17 @@ describe('Insights view', () => {
 
   it('sanitises log strings in the list', async () => {
     const hostile = insights[0]!.startRow!;
-    const store = await sampleStore((r) => r.insight === null);
+    const store = await sampleStore((r) => rowInsight(r) === null);
     store.add([
       {
         ...hostile,
         id: 'hostile-insight',
-        sharedEventId: 'hostile',
-        insight: { ...hostile.insight!, eventName: 'Evil\u001b[31mName\u0007', eventSource: 'x\u009b.amazonaws.com' },
+        batch: withExtra(hostile.batch.file, {
+          timeRaw: '',
+          sharedEventId: 'hostile',
+          insight: { ...rowInsight(hostile)!, eventName: 'Evil\u001b[31mName\u0007', eventSource: 'x\u009b.amazonaws.com' },
+        }),
+        recordIndex: 0,
       },
     ]);
     store.flush();
@@ -279,8 +284,8 @@ describe('chart and layout helpers', () => {
   });
 
   it('finds Insights records incrementally from the arrival log', () => {
-    const insightRows = rows.filter((r) => r.insight !== null);
-    const others = rows.filter((r) => r.insight === null);
+    const insightRows = rows.filter((r) => rowInsight(r) !== null);
+    const others = rows.filter((r) => rowInsight(r) === null);
     const log: EventRow[] = [...others.slice(0, 100), insightRows[0]!];
     const records = new InsightRecords();
     const first = records.update(log);
@@ -318,3 +323,10 @@ describe('chart and layout helpers', () => {
     }
   });
 });
+
+/** A batch of one record (index 0) with these rare fields. */
+function withExtra(file: string, extra: RowExtra): RecordBatch {
+  const batch = new RecordBatch(file);
+  batch.setExtra(0, extra);
+  return batch;
+}

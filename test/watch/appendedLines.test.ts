@@ -37,8 +37,8 @@ describe('appended JSON lines', () => {
     expect(last.rows.map((r) => r.id)).toEqual(['e']);
     expect(last.openTail).toBe(false);
     const whole = await readEventFile(path);
-    const refs = new Map(whole.rows.map((r) => [r.id, r.ref.index]));
-    for (const row of [...next.rows, ...last.rows]) expect(row.ref.index).toBe(refs.get(row.id));
+    const refs = new Map(whole.rows.map((r) => [r.id, r.recordIndex]));
+    for (const row of [...next.rows, ...last.rows]) expect(row.recordIndex).toBe(refs.get(row.id));
   });
 
   it('gives up (so the file is read whole) when the file shrank or was rewritten', async () => {

@@ -47,9 +47,9 @@ describe('ReadPool on worker threads', () => {
     expect(bigSummary).toMatchObject({ shape: 'records', rowCount: ROWS_PER_BATCH * 2 + 10, endIndex: ROWS_PER_BATCH * 2 + 10 });
     // firstIndex 1: only the second record comes back.
     expect(smallSummary).toMatchObject({ shape: 'records', rowCount: 2 });
-    expect(rows.filter((r) => r.ref.file === small).map((r) => r.id)).toEqual(['s2']);
+    expect(rows.filter((r) => r.batch.file === small).map((r) => r.id)).toEqual(['s2']);
     expect(emptySummary.shape).toBe('empty');
-    expect(new Set(rows.filter((r) => r.ref.file === big).map((r) => r.id)).size).toBe(ROWS_PER_BATCH * 2 + 10);
+    expect(new Set(rows.filter((r) => r.batch.file === big).map((r) => r.id)).size).toBe(ROWS_PER_BATCH * 2 + 10);
   });
 
   it('reads on the calling thread when the worker cannot start', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openFolder, type OpenFolder, type OpenFolderOptions } from '../../src/ingest/open.js';
 import { readEventFile, readRecord } from '../../src/ingest/read.js';
 import { deliveryName, makeEvent, recordsJson, tempFolder, waitFor, writeRecords } from './helpers.js';
+import { recordRef } from '../../src/model/recordBatch.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -164,7 +165,7 @@ describe('watch', () => {
     appendFileSync(path, `${fourth.slice(20)}\n`);
     await waitFor(() => opened.store.has('l4'), 'the completed line');
     expect(opened.store.size).toBe(4);
-    expect(await readRecord(opened.store.get('l4')!.ref)).toMatchObject({ eventID: 'l4' });
+    expect(await readRecord(recordRef(opened.store.get('l4')!))).toMatchObject({ eventID: 'l4' });
     expect(opened.store.progress.badFiles).toEqual([]);
     // Rows already loaded were not sent again.
     expect(added.filter((id) => id === 'l1')).toHaveLength(1);
@@ -195,10 +196,10 @@ describe('watch', () => {
     const after = join(dir, 'archive/moved.json');
     mkdirSync(join(dir, 'archive'));
     renameSync(before, after);
-    await waitFor(() => opened.store.get('m2')?.ref.file === after, 'the rows to follow the file');
+    await waitFor(() => opened.store.get('m2')?.batch.file === after, 'the rows to follow the file');
     expect(opened.store.size).toBe(2);
     expect(opened.store.progress.deletedFiles).toBe(1);
-    expect(await readRecord(opened.store.get('m1')!.ref)).toMatchObject({ eventID: 'm1' });
+    expect(await readRecord(recordRef(opened.store.get('m1')!))).toMatchObject({ eventID: 'm1' });
   });
 
   it('moves from loading to watching, and close() stops it', async () => {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { stringifyJson } from '../../model/stringify.js';
+import { recordRef, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf } from '../../model/recordBatch.js';
 import type { EventRow, RecordRef } from '../../model/types.js';
 import { sanitize } from '../../term/sanitize.js';
 import { prettyJsonLines } from '../jsonModel.js';
@@ -28,14 +29,14 @@ export function useRecordJson(row: EventRow | null, readRecord?: (ref: RecordRef
     let live = true;
     setJson({ row, text: '', lines: [], message: 'Reading the record…' });
     const read = readRecord ?? (async () => null);
-    read(row.ref).then(
+    read(recordRef(row)).then(
       (record) => {
         if (!live) return;
         if (record) {
           setJson({ row, text: stringifyJson(record, 2), lines: prettyJsonLines(record), message: '' });
           return;
         }
-        const { seq: _seq, ...fields } = row;
+        const fields = parsedFields(row);
         setJson({
           row,
           text: stringifyJson(fields, 2),
@@ -52,4 +53,17 @@ export function useRecordJson(row: EventRow | null, readRecord?: (ref: RecordRef
     };
   }, [row, readRecord]);
   return json;
+}
+
+/** The row's parsed fields as one plain object, including those kept in its RecordBatch. */
+function parsedFields(row: EventRow): Record<string, unknown> {
+  const { seq: _seq, batch: _batch, recordIndex: _recordIndex, ...fields } = row;
+  return {
+    ...fields,
+    timeRaw: timeRawOf(row),
+    requestId: requestIdOf(row),
+    sharedEventId: sharedEventIdOf(row),
+    insight: rowInsight(row),
+    ref: recordRef(row),
+  };
 }
