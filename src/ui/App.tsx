@@ -99,7 +99,7 @@ const MIN_ROWS = 8;
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
   list: ['Enter details', '/ query', '? help', 'q quit', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download'],
-  query: ['type to filter', 'Enter keep', 'Esc cancel', 'Ctrl-U clear'],
+  query: ['type to filter', 'Enter keep', 'Esc cancel', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ links', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],

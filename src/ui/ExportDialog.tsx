@@ -1,6 +1,5 @@
 import { Box, Text, useStdout, type Key } from 'ink';
-import TextInput from 'ink-text-input';
-import { useEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
 import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine } from '../export/index.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
@@ -18,6 +17,7 @@ import {
   type ExportSession,
 } from './exportModel.js';
 import { actionFor, type Mode } from './keys.js';
+import { editLine, visiblePart } from './lineEditor.js';
 import { useTheme } from './theme.js';
 import { useViewKeys } from './viewKeys.js';
 
@@ -118,9 +118,6 @@ export function ExportDialog({
     void session.start({ rows, format: state.format, path: target, overwrite, setStatus });
   };
 
-  // Remounting the path field puts its caret at the end after keys it did not see itself.
-  const [fieldKey, setFieldKey] = useState(0);
-
   // The next key of the same chunk sees this change before any render.
   const act = (action: DialogAction): void => {
     dispatch(action);
@@ -128,7 +125,7 @@ export function ExportDialog({
   };
 
   /** True when the key closed or covered the dialog (the keys after it are App's). */
-  const handle = (input: string, key: Key, replayed: boolean): boolean => {
+  const handle = (input: string, key: Key): boolean => {
     const { state, job } = liveRef.current;
     const action = actionFor(PHASE_MODES[state.phase], input, key);
     switch (action) {
@@ -169,21 +166,14 @@ export function ExportDialog({
       case 'newExport':
         act({ type: 'reset', now: now() });
         break;
-      default:
-        // Live typing goes to the path field itself; keys typed before the dialog listened are applied here.
-        if (replayed && state.phase === 'edit') typeIntoPath(input, key);
+      default: {
+        // Every other key edits the file name (Ctrl-U and Ctrl-W included); Ctrl-W stops at a `/` as well as a space.
+        if (state.phase !== 'edit') break;
+        const edited = editLine({ text: state.path, caret: state.caret }, input, key, { wordSeparators: ' /' });
+        if (edited) act({ type: 'setPath', text: edited.text, caret: edited.caret });
+      }
     }
     return false;
-  };
-
-  const typeIntoPath = (input: string, key: Key): void => {
-    const { path } = liveRef.current.state;
-    let text: string;
-    if (key.backspace || key.delete) text = path.slice(0, -1);
-    else if (!key.ctrl && !key.meta && input) text = path + input;
-    else return;
-    act({ type: 'setPath', text });
-    setFieldKey((n) => n + 1);
   };
   // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field.
   useViewKeys(handle, { active, claimKeys, keepText: true });
@@ -235,12 +225,7 @@ export function ExportDialog({
             </Text>
           ))}
         </Text>
-        <Box>
-          <Text>File    </Text>
-          <Box width={inner - 8}>
-            <TextInput key={fieldKey} value={state.path} focus={state.phase === 'edit' && active} onChange={(text) => dispatch({ type: 'setPath', text })} />
-          </Box>
-        </Box>
+        <PathField path={state.path} caret={state.caret} focused={state.phase === 'edit' && active} room={inner - 8} />
         <Text color={theme.muted} wrap="truncate-end">
           {line(`        ${sanitize(target)}`)}
         </Text>
@@ -278,5 +263,21 @@ export function ExportDialog({
         </Text>
       </Box>
     </Box>
+  );
+}
+
+/** The file name with its cursor; scrolled so the cursor stays in view. */
+function PathField({ path, caret, focused, room }: { path: string; caret: number; focused: boolean; room: number }) {
+  const theme = useTheme();
+  // Typed text was stripped of control characters; sanitise anyway, a pasted path is untrusted.
+  const text = sanitize(path);
+  if (!focused) return <Text wrap="truncate-end">{`File    ${truncate(text, room)}`}</Text>;
+  const part = visiblePart(text, Math.min(caret, text.length), Math.max(4, room));
+  return (
+    <Text wrap="truncate-end">
+      {`File    ${part.before}`}
+      {theme.inverse ? <Text inverse>{part.at || ' '}</Text> : <Text>{`▏${part.at}`}</Text>}
+      {part.after}
+    </Text>
   );
 }

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { QueryError } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, truncate } from '../term/width.js';
+import { visiblePart } from './lineEditor.js';
 import { useTheme } from './theme.js';
 
 export interface QueryBarProps {
@@ -20,15 +21,6 @@ export function queryBarHeight(error: QueryError | null, explanation: string, fo
 }
 
 const PROMPT = 'Query / ';
-
-/** Keeps the caret on screen when the text is longer than the bar. */
-function visiblePart(text: string, caret: number, room: number): { before: string; at: string; after: string } {
-  let start = 0;
-  if (caret > room - 1) start = caret - room + 1;
-  const shown = text.slice(start);
-  const c = caret - start;
-  return { before: shown.slice(0, c), at: shown.slice(c, c + 1), after: truncate(shown.slice(c + 1), Math.max(0, room - c - 1)) };
-}
 
 export function QueryBar({ focused, draft, caret, applied, error, explanation, width }: QueryBarProps) {
   const theme = useTheme();

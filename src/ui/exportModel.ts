@@ -27,6 +27,8 @@ export type DialogPhase = 'edit' | 'confirm' | 'running' | 'done';
 export interface DialogState {
   format: ExportFormat;
   path: string;
+  /** Where the path field's cursor is (a string index). */
+  caret: number;
   /** The user typed in the path field: the extension no longer follows the format. */
   pathEdited: boolean;
   /** When the dialog opened; the default name's timestamp. */
@@ -39,7 +41,8 @@ export interface DialogState {
 
 export type DialogAction =
   | { type: 'cycleFormat'; step: 1 | -1 }
-  | { type: 'setPath'; text: string }
+  /** New path text; the caret goes to `caret`, or the end when absent. */
+  | { type: 'setPath'; text: string; caret?: number }
   | { type: 'askOverwrite' }
   | { type: 'refuseOverwrite' }
   | { type: 'started' }
@@ -52,7 +55,8 @@ export type DialogAction =
 export const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = { csv: 'CSV', json: 'JSON', jsonl: 'JSON lines' };
 
 export function initialDialogState(now: number, format: ExportFormat = 'csv', phase: DialogPhase = 'edit'): DialogState {
-  return { format, path: defaultExportName(format, new Date(now)), pathEdited: false, openedAt: now, phase, message: '', messageKind: 'info' };
+  const path = defaultExportName(format, new Date(now));
+  return { format, path, caret: path.length, pathEdited: false, openedAt: now, phase, message: '', messageKind: 'info' };
 }
 
 export function dialogReducer(state: DialogState, action: DialogAction): DialogState {
@@ -62,13 +66,14 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
       const i = EXPORT_FORMATS.indexOf(state.format);
       const format = EXPORT_FORMATS[(i + action.step + EXPORT_FORMATS.length) % EXPORT_FORMATS.length]!;
       const path = state.pathEdited ? withFormatExtension(state.path, format) : defaultExportName(format, new Date(state.openedAt));
-      return { ...state, format, path, message: '' };
+      return { ...state, format, path, caret: path.length, message: '' };
     }
     case 'setPath': {
       if (state.phase !== 'edit') return state;
-      // ink-text-input lets DEL bytes (several backspaces in one chunk) and pasted control characters through.
+      // A pasted path may carry DEL bytes (several backspaces in one chunk) and control characters.
       const text = stripControls(applyBackspaces(action.text));
-      return { ...state, path: text, pathEdited: text !== defaultExportName(state.format, new Date(state.openedAt)), message: '' };
+      const caret = Math.min(action.caret ?? text.length, text.length);
+      return { ...state, path: text, caret, pathEdited: text !== defaultExportName(state.format, new Date(state.openedAt)), message: '' };
     }
     case 'askOverwrite':
       return { ...state, phase: 'confirm', message: '' };

@@ -46,7 +46,6 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return;
     }
     if (action === 'cancelQuery') return dispatch({ type: 'cancelQuery' });
-    if (action === 'clearQuery') return dispatch({ type: 'draft', text: '', caret: 0 });
     const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
     if (edited) dispatch({ type: 'draft', text: edited.text, caret: edited.caret });
     return;

@@ -37,7 +37,8 @@ export type Action =
   | 'editQuery'
   | 'applyQuery'
   | 'cancelQuery'
-  | 'clearQuery'
+  | 'deleteToStart'
+  | 'deleteWord'
   | 'help'
   | 'toggleTime'
   | 'follow'
@@ -94,6 +95,7 @@ export const NOT_TYPING: readonly Mode[] = ALL_MODES.filter((mode) => mode !== '
 const MOVE = 'Moving around';
 const MAIN = 'List and details';
 const QUERY = 'Query bar';
+const TEXT = 'Editing text';
 const INSIGHTS = 'Insights view (i)';
 const EXPORT = 'Download dialog (d)';
 const ANY = 'Anywhere';
@@ -106,6 +108,7 @@ export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] 
   { title: MOVE, place: NAV },
   { title: MAIN },
   { title: QUERY, place: ['query'] },
+  { title: TEXT, place: ['query', 'export'] },
   { title: INSIGHTS, place: ['insights'] },
   { title: EXPORT },
   { title: ANY },
@@ -133,7 +136,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'export', keys: [{ char: 'd' }], label: 'd', description: 'download (export) the filtered events', modes: ['list'], group: MAIN },
   { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'], group: QUERY },
   { action: 'cancelQuery', keys: [{ named: 'escape' }], label: 'Esc', description: 'leave the query bar, restoring the previous query', modes: ['query'], group: QUERY },
-  { action: 'clearQuery', keys: [{ char: 'u', ctrl: true }], label: 'Ctrl-U', description: 'clear the query text', modes: ['query'], group: QUERY },
+  // lineEditor.ts carries these out; they are listed here so the help shows them.
+  { action: 'deleteToStart', keys: [{ char: 'u', ctrl: true }], label: 'Ctrl-U', description: 'delete to the start of the text (all of it with the cursor at the end)', modes: ['query', 'export'], group: TEXT },
+  { action: 'deleteWord', keys: [{ char: 'w', ctrl: true }], label: 'Ctrl-W', description: 'delete the word before the cursor (in the file name: back to a /)', modes: ['query', 'export'], group: TEXT },
   { action: 'jumpToEvents', keys: [{ named: 'return' }], label: 'Enter', description: 'list the events behind the selected Insight', modes: ['insights'], group: INSIGHTS },
   { action: 'nextTab', keys: [{ named: 'tab' }], label: 'Tab', description: 'next tab (chart, attributions)', modes: ['insights'], group: INSIGHTS },
   { action: 'prevTab', keys: [{ named: 'tab', shift: true }], label: 'S-Tab', description: 'previous tab', modes: ['insights'], group: INSIGHTS },

@@ -1,11 +1,14 @@
 /**
- * The query bar's line editing as a pure function. We do not use
- * ink-text-input: with Ink 6.8 several backspaces in one chunk reach it as
- * literal DEL bytes that it inserts; here DEL and BS count as backspaces and
- * every other control character is dropped.
+ * Line editing for the query bar and the download dialog's file name, as a
+ * pure function. We do not use ink-text-input: with Ink 6.8 several
+ * backspaces in one chunk reach it as literal DEL bytes that it inserts, and
+ * it types Ctrl-U and Ctrl-W as the letters u and w. Here DEL and BS count as
+ * backspaces, Ctrl-U and Ctrl-W delete as in a shell, and every other control
+ * character is dropped.
  */
 import type { Key } from 'ink';
 import { stripControls as stripUnsafe } from '../term/sanitize.js';
+import { truncate } from '../term/width.js';
 
 export interface LineState {
   text: string;
@@ -23,22 +26,30 @@ function removeBefore(state: LineState, count: number): LineState {
   return { text: kept + state.text.slice(state.caret), caret: kept.length };
 }
 
-function previousWordStart(text: string, caret: number): number {
+function previousWordStart(text: string, caret: number, separators: string): number {
+  const isSep = (i: number): boolean => separators.includes(text[i - 1]!);
   let i = caret;
-  while (i > 0 && text[i - 1] === ' ') i--;
-  while (i > 0 && text[i - 1] !== ' ') i--;
+  while (i > 0 && isSep(i)) i--;
+  while (i > 0 && !isSep(i)) i--;
   return i;
 }
 
+export interface EditOptions {
+  /** Characters that end a word for Ctrl-W (a path field adds `/`, so Ctrl-W removes one folder). Default: space. */
+  wordSeparators?: string;
+}
+
 /** Applies one keystroke (or pasted chunk); returns null when the key is not an editing key. */
-export function editLine(state: LineState, input: string, key: Key): LineState | null {
+export function editLine(state: LineState, input: string, key: Key, { wordSeparators = ' ' }: EditOptions = {}): LineState | null {
   if (key.backspace || key.delete) return removeBefore(state, 1);
   if (key.leftArrow) return { ...state, caret: Math.max(0, state.caret - 1) };
   if (key.rightArrow) return { ...state, caret: Math.min(state.text.length, state.caret + 1) };
   if (key.home || (key.ctrl && input === 'a')) return { ...state, caret: 0 };
   if (key.end || (key.ctrl && input === 'e')) return { ...state, caret: state.text.length };
+  // Ctrl-U: the shell's "kill to the start of the line"; with the caret at the end it clears the field.
+  if (key.ctrl && input === 'u') return { text: state.text.slice(state.caret), caret: 0 };
   if (key.ctrl && input === 'w') {
-    const start = previousWordStart(state.text, state.caret);
+    const start = previousWordStart(state.text, state.caret, wordSeparators);
     return { text: state.text.slice(0, start) + state.text.slice(state.caret), caret: start };
   }
   if (key.ctrl || key.meta || key.escape || key.return || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown) {
@@ -63,4 +74,13 @@ export function editLine(state: LineState, input: string, key: Key): LineState |
   }
   flush();
   return next;
+}
+
+/** The part of a line that fits `room` cells, scrolled so the caret stays on screen. */
+export function visiblePart(text: string, caret: number, room: number): { before: string; at: string; after: string } {
+  let start = 0;
+  if (caret > room - 1) start = caret - room + 1;
+  const shown = text.slice(start);
+  const c = caret - start;
+  return { before: shown.slice(0, c), at: shown.slice(c, c + 1), after: truncate(shown.slice(c + 1), Math.max(0, room - c - 1)) };
 }

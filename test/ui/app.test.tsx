@@ -285,6 +285,17 @@ describe('query bar', () => {
     expect(frame).not.toContain('\u0007');
   });
 
+  it('deletes a word with Ctrl-W and up to the cursor with Ctrl-U', async () => {
+    const h = mount(storeWith(makeRows(5)));
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('/user:alice name:x', (f) => f.includes('Query / user:alice name:x'));
+    let frame = await h.press('\u0017', (f) => !f.includes('name:x'));
+    expect(frame).toContain('Query / user:alice ');
+    // "user:alic|e ": only what is before the cursor goes, and the cursor lands at the start.
+    frame = await h.press(`${KEYS.left}${KEYS.left}\u0015`, (f) => !f.includes('user:ali'));
+    expect(frame).toMatch(/^Query \/ ▏e\s*$/m);
+  });
+
   it('says which values a fuzzy word matched while editing', async () => {
     const rows = makeRows(6).map((row, i) => refreshText(Object.assign(row, { name: i % 2 ? 'AssumeRole' : 'GetObject' })));
     const h = mount(storeWith(rows));

@@ -265,6 +265,26 @@ describe('download dialog', () => {
     expect(existsSync(folder)).toBe(true);
   });
 
+  it('Ctrl-W deletes the word (or folder) before the cursor, Ctrl-U everything before it; ← moves the cursor', async () => {
+    const { h } = mount(makeRows(3));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    // The default name ends in .csv; Ctrl-U clears it (the cursor is at the end), and the field takes new text.
+    const field = (f: string): string => /File {4}(.*?)\s*│/.exec(f)?.[1] ?? '?';
+    let frame = await h.press('\u0015', (f) => !f.includes(`trailtop-${STAMP}.csv`));
+    expect(field(frame)).toBe('▏');
+    frame = await h.press('out/sub/report.csv', (f) => f.includes('out/sub/report.csv'));
+    frame = await h.press('\u0017', (f) => !f.includes('report.csv'));
+    expect(field(frame)).toBe('out/sub/▏');
+    frame = await h.press('\u0017', (f) => !f.includes('out/sub'));
+    expect(field(frame)).toBe('out/▏');
+    // In the middle of the text: only what is before the cursor goes.
+    await h.press('x.csv', (f) => f.includes('out/x.csv'));
+    frame = await h.press(`${KEYS.left}${KEYS.left}${KEYS.left}${KEYS.left}${KEYS.left}\u0015`, (f) => !f.includes('out/x.csv') && f.includes('x.csv'));
+    expect(field(frame)).toBe('▏x.csv');
+    expect(frame).toContain(path.join(dir, 'x.csv'));
+  });
+
   it('takes y, n, c and b typed in the form as file name text, not as commands', async () => {
     const { h, p } = mount(makeRows(4));
     await h.waitFor((f) => f.includes('Download events'));

@@ -139,6 +139,19 @@ describe('line editor', () => {
     line = editLine(line, 'w', key({ ctrl: true }))!;
     expect(line.text).toBe('y');
   });
+
+  it('deletes to the start with Ctrl-U and a word with Ctrl-W, a folder in a path field', () => {
+    const ctrl = (c: string) => [c, key({ ctrl: true })] as const;
+    expect(editLine({ text: 'user:alice error:*', caret: 18 }, ...ctrl('u'))).toEqual({ text: '', caret: 0 });
+    // Only what is before the caret goes.
+    expect(editLine({ text: 'user:alice error:*', caret: 11 }, ...ctrl('u'))).toEqual({ text: 'error:*', caret: 0 });
+    expect(editLine({ text: 'user:alice error:*', caret: 18 }, ...ctrl('w'))).toEqual({ text: 'user:alice ', caret: 11 });
+    expect(editLine({ text: 'user:alice  ', caret: 12 }, ...ctrl('w'))).toEqual({ text: '', caret: 0 });
+    const path = { wordSeparators: ' /' };
+    expect(editLine({ text: '/tmp/out/x.csv', caret: 14 }, ...ctrl('w'), path)).toEqual({ text: '/tmp/out/', caret: 9 });
+    expect(editLine({ text: '/tmp/out/', caret: 9 }, ...ctrl('w'), path)).toEqual({ text: '/tmp/', caret: 5 });
+    expect(editLine({ text: '/tmp/out/x.csv', caret: 8 }, ...ctrl('w'), path)).toEqual({ text: '/tmp//x.csv', caret: 5 });
+  });
 });
 
 describe('throttleSubscribe', () => {
