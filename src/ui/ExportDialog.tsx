@@ -1,5 +1,5 @@
 import { Box, Text, useStdout, type Key } from 'ink';
-import { useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useReducer, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine } from '../export/index.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
@@ -17,9 +17,11 @@ import {
   type ExportSession,
 } from './exportModel.js';
 import { actionFor, type Mode } from './keys.js';
+import { fitLines, type LinePart } from './fitLines.js';
 import { editLine, visiblePart } from './lineEditor.js';
 import { useTheme } from './theme.js';
 import { useViewKeys } from './viewKeys.js';
+import { wrapWords } from './wrap.js';
 
 export interface ExportDialogProps extends PluginViewProps {
   /** The download's owner; defaults to one per store, so a download outlives the dialog. */
@@ -182,89 +184,80 @@ export function ExportDialog({
   const inner = Math.max(10, boxWidth - 4);
   const line = (text: string): string => truncate(text, inner);
   const filterNote = queryText.trim() ? `the list under the query ${sanitize(queryText.trim())}` : 'every event in the list';
+  const plain = (text: string, color?: string, bold = false): DialogLine => () => (
+    <Text color={color} bold={bold} wrap="truncate-end">
+      {line(text)}
+    </Text>
+  );
+  const blank: DialogLine = () => <Text> </Text>;
 
-  let body;
+  // Ranked parts: on a short terminal the least important go first, so the border and the keys stay.
+  const parts: Array<LinePart<DialogLine>> = [{ lines: [plain('Download events', undefined, theme.bold)], rank: 3 }];
   if (state.phase === 'running' || state.phase === 'done') {
     const target = job.status === 'running' || job.status === 'done' ? job.path : resolveExportPath(state.path, cwd);
     const format = FORMAT_LABELS[job.status === 'running' || job.status === 'done' ? job.format : state.format];
     if (state.phase === 'running') {
       const total = job.status === 'running' ? job.total : rows.length;
       const progress = job.status === 'running' ? job.progress : null;
-      body = (
-        <>
-          <Text wrap="truncate-end">{line(`Downloading ${total.toLocaleString('en-US')} events as ${format} to`)}</Text>
-          <Text wrap="truncate-end">{line(`  ${sanitize(target)}`)}</Text>
-          <Text> </Text>
-          <Text color={theme.accent} wrap="truncate-end">
-            {progress ? formatProgressLine(progress, inner) : line('starting…')}
-          </Text>
-        </>
+      parts.push(
+        { lines: [plain(`Downloading ${total.toLocaleString('en-US')} events as ${format} to`)], rank: 4 },
+        { lines: [plain(`  ${sanitize(target)}`)], rank: 5 },
+        { lines: [blank], rank: 9 },
+        { lines: [plain(progress ? formatProgressLine(progress, inner) : 'starting…', theme.accent)], rank: 0 },
       );
     } else {
       const written = job.status === 'done' ? job.written : 0;
-      body = (
-        <>
-          <Text color={theme.ok} wrap="truncate-end">
-            {line(`Saved ${written.toLocaleString('en-US')} events as ${format} to`)}
-          </Text>
-          <Text wrap="truncate-end">{line(`  ${sanitize(target)}`)}</Text>
-        </>
+      parts.push(
+        { lines: [plain(`Saved ${written.toLocaleString('en-US')} events as ${format} to`, theme.ok)], rank: 0 },
+        { lines: [plain(`  ${sanitize(target)}`)], rank: 1 },
       );
     }
   } else {
     const target = resolveExportPath(state.path || '.', cwd);
-    body = (
-      <>
-        <Text wrap="truncate-end">{line(`Download ${rows.length.toLocaleString('en-US')} events: ${filterNote}, in the list's order.`)}</Text>
-        <Text> </Text>
-        <Text wrap="truncate-end">
-          <Text>Format  </Text>
-          {EXPORT_FORMATS.map((format) => (
-            <Text key={format} color={format === state.format ? theme.accent : undefined} bold={format === state.format && theme.bold}>
-              {`${format === state.format ? '(•)' : '( )'} ${FORMAT_LABELS[format]}  `}
-            </Text>
-          ))}
-        </Text>
-        <PathField path={state.path} caret={state.caret} focused={state.phase === 'edit' && active} room={inner - 8} />
-        <Text color={theme.muted} wrap="truncate-end">
-          {line(`        ${sanitize(target)}`)}
-        </Text>
-        {state.format === 'csv' && !session.csvWarningShown && (
-          <Text color={theme.warn} wrap="wrap">
-            {`⚠ ${CSV_WARNING}`}
+    const formatLine: DialogLine = () => (
+      <Text wrap="truncate-end">
+        <Text>Format  </Text>
+        {EXPORT_FORMATS.map((format) => (
+          <Text key={format} color={format === state.format ? theme.accent : undefined} bold={format === state.format && theme.bold}>
+            {`${format === state.format ? '(•)' : '( )'} ${FORMAT_LABELS[format]}  `}
           </Text>
-        )}
-        {state.phase === 'confirm' && (
-          <>
-            <Text color={theme.warn} wrap="truncate-end">
-              {line('That file already exists.')}
-            </Text>
-            <Text color={theme.warn} bold={theme.bold} wrap="truncate-end">
-              {line('Overwrite it? y/n')}
-            </Text>
-          </>
-        )}
-      </>
+        ))}
+      </Text>
     );
+    const warning = state.format === 'csv' && !session.csvWarningShown ? wrapWords(`⚠ ${CSV_WARNING}`, inner) : [];
+    parts.push(
+      { lines: [plain(`Download ${rows.length.toLocaleString('en-US')} events: ${filterNote}, in the list's order.`)], rank: 6 },
+      { lines: [blank], rank: 9 },
+      { lines: [formatLine], rank: 2 },
+      { lines: [() => <PathField path={state.path} caret={state.caret} focused={state.phase === 'edit' && active} room={inner - 8} />], rank: 0 },
+      { lines: [plain(`        ${sanitize(target)}`, theme.muted)], rank: 5 },
+      // The warning may lose its last lines, never its start.
+      { lines: warning.map((text) => (cut: boolean) => <Text color={theme.warn}>{cut ? truncate(`${text} …`, inner) : text}</Text>), rank: 4, partial: true },
+    );
+    if (state.phase === 'confirm') {
+      parts.push({ lines: [plain('That file already exists.', theme.warn)], rank: 1 }, { lines: [plain('Overwrite it? y/n', theme.warn, theme.bold)], rank: 0 });
+    }
   }
+  if (state.message) parts.push({ lines: [plain(state.message, state.messageKind === 'error' ? theme.error : theme.warn)], rank: 1 });
+  parts.push({ lines: [plain(EXPORT_HINTS[state.phase], theme.muted)], rank: 2 });
+  // Two lines go to the border.
+  const shown = fitLines(parts, height - 2);
 
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Box flexDirection="column" width={boxWidth} borderStyle="round" borderColor={theme.accent} paddingX={1} flexShrink={0}>
-        <Text bold={theme.bold}>Download events</Text>
-        {body}
-        {state.message && (
-          <Text color={state.messageKind === 'error' ? theme.error : theme.warn} wrap="truncate-end">
-            {line(state.message)}
-          </Text>
-        )}
-        <Text color={theme.muted} wrap="truncate-end">
-          {line(EXPORT_HINTS[state.phase])}
-        </Text>
+        {shown.map(({ line: draw, cut }, i) => (
+          <Box key={i} flexShrink={0}>
+            {draw(cut)}
+          </Box>
+        ))}
       </Box>
     </Box>
   );
 }
+
+/** One line of the dialog; `cut` when the lines after it were left out for room. */
+type DialogLine = (cut: boolean) => ReactNode;
 
 /** The file name with its cursor; scrolled so the cursor stays in view. */
 function PathField({ path, caret, focused, room }: { path: string; caret: number; focused: boolean; room: number }) {

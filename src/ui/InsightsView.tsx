@@ -7,6 +7,7 @@ import { useStoreVersion } from './hooks/useStore.js';
 import { InsightChart } from './InsightChart.js';
 import { InsightRecords, attributionLines, insightHeaderLine, insightListLayout, insightRowLine, insightsLayout, listWindow } from './insightsModel.js';
 import { actionFor } from './keys.js';
+import { fitHints } from './StatusBar.js';
 import { useTheme } from './theme.js';
 import { useViewKeys } from './viewKeys.js';
 
@@ -120,12 +121,13 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
 
   const listLayout = insightListLayout(width);
   const win = listWindow(insights.length, index, layout.listRows);
-  const title = `Insights (${insights.length}) · j/k select · Enter events${tabs.length > 1 ? ' · Tab attributions' : ''} · i/Esc back · ? help`;
+  // Whole hints are dropped on narrow terminals, never cut halfway.
+  const title = fitHints([`Insights (${insights.length})`, 'j/k select', 'Enter events', ...(tabs.length > 1 ? ['Tab attributions'] : []), 'i/Esc back', '? help'], width);
 
   if (insights.length === 0) {
     return (
       <Box flexDirection="column" width={width} height={height}>
-        <Text color={theme.muted}>{truncate(title, width)}</Text>
+        <Text color={theme.muted}>{title}</Text>
         <Text> </Text>
         <Text wrap="wrap">No CloudTrail Insights records in this folder. Insights files live under AWSLogs/ACCOUNT/CloudTrail-Insight/.</Text>
       </Box>
@@ -160,7 +162,7 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
     ));
 
   let lower;
-  if (insight && series && tabIndex === 0) {
+  if (insight && series && tabIndex === 0 && layout.chartHeight > 0) {
     lower = (
       <>
         <InsightChart insight={insight} series={series} zone={zone} width={width} height={layout.chartHeight} now={clock} />
@@ -169,19 +171,30 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
     );
   } else if (insight && tabIndex > 0) {
     const table = tables[tabIndex - 1];
-    lower = <Box flexDirection="column">{attribution(attributionLines(table ? [table] : [], width), layout.chartHeight + 3)}</Box>;
+    lower = <Box flexDirection="column">{attribution(attributionLines(table ? [table] : [], width), layout.attributionRows)}</Box>;
+  } else if (insight && series) {
+    lower = (
+      <Text color={theme.muted} wrap="truncate-end">
+        {truncate('Too short for the chart: a taller terminal shows it (Tab: attributions)', width)}
+      </Text>
+    );
   } else {
     lower = <Text color={theme.muted}>This Insight has neither a start nor an end time; nothing to chart.</Text>;
   }
 
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Text color={theme.muted} wrap="truncate-end">
-        {truncate(title, width)}
-      </Text>
-      <Text bold={theme.bold} wrap="truncate-end">
-        {truncate(insightHeaderLine(listLayout), width)}
-      </Text>
+      {/* Not shrinkable: when the parts below are too tall, they are cut at the bottom, never the title. */}
+      <Box flexShrink={0}>
+        <Text color={theme.muted} wrap="truncate-end">
+          {title}
+        </Text>
+      </Box>
+      {layout.header && (
+        <Text bold={theme.bold} wrap="truncate-end">
+          {truncate(insightHeaderLine(listLayout), width)}
+        </Text>
+      )}
       {listLines}
       {tabLine}
       {lower}

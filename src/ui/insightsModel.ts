@@ -349,6 +349,9 @@ export function attributionLines(tables: AttributionTable[], width: number): Arr
 /** How the view splits its height between the list, the chart and the attributions. */
 export interface InsightsLayout {
   listRows: number;
+  /** The list's column titles; dropped first when the window is too short for the chart. */
+  header: boolean;
+  /** Plot rows; 0 when even two would not fit (the view says so instead). */
   chartHeight: number;
   /** Attributions below the chart (tall windows); otherwise Tab switches between chart and attributions. */
   attributionsBelow: boolean;
@@ -358,15 +361,23 @@ export interface InsightsLayout {
 
 /** Fixed lines around the parts: title, list header, legend/tab line, x axis, time labels. */
 const CHROME = 5;
+/** Fewer plot rows than this tell nothing. */
+const MIN_PLOT = 2;
 
 export function insightsLayout(height: number, insightCount: number, attributionLineCount: number): InsightsLayout {
-  const listRows = Math.max(1, Math.min(insightCount, height >= 40 ? 10 : height >= 18 ? 5 : 3));
-  const rest = Math.max(3, height - CHROME - listRows);
+  let listRows = Math.max(1, Math.min(insightCount, height >= 40 ? 10 : height >= 18 ? 5 : 3));
+  let header = true;
+  // What is left below the list for the chart and its chrome; one line of it goes to the tab bar.
+  const room = (): number => height - CHROME - listRows + (header ? 0 : 1);
+  // Short windows give up list rows, then the column titles, before the chart's plot rows.
+  while (room() - 1 < MIN_PLOT && listRows > 1) listRows--;
+  if (room() - 1 < MIN_PLOT) header = false;
+  const rest = room();
+  if (rest - 1 < MIN_PLOT) return { listRows, header, chartHeight: 0, attributionsBelow: false, attributionRows: Math.max(1, rest + 2) };
   const idealChart = Math.min(16, Math.max(4, Math.floor(rest * 0.6)));
   if (rest - idealChart >= attributionLineCount + 1 || (rest >= 30 && rest - idealChart >= 10)) {
-    return { listRows, chartHeight: idealChart, attributionsBelow: true, attributionRows: rest - idealChart - 1 };
+    return { listRows, header, chartHeight: idealChart, attributionsBelow: true, attributionRows: rest - idealChart - 1 };
   }
-  // One line goes to the tab bar (Chart / Identities / User agents / Error codes).
-  const chartHeight = Math.max(2, Math.min(16, rest - 1));
-  return { listRows, chartHeight, attributionsBelow: false, attributionRows: chartHeight + 3 };
+  const chartHeight = Math.min(16, rest - 1);
+  return { listRows, header, chartHeight, attributionsBelow: false, attributionRows: chartHeight + 3 };
 }

@@ -25,3 +25,23 @@ export function wrapText(text: string, width: number, maxLines = Number.POSITIVE
   else if (lines.length >= maxLines) lines[maxLines - 1] = truncate(`${lines[maxLines - 1]!}……`, w);
   return lines;
 }
+
+/** Word-wraps already-sanitised text into lines at most `width` cells wide; a word longer than that is hard-wrapped. */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (displayWidth(next) <= w) {
+      line = next;
+      continue;
+    }
+    if (line) lines.push(line);
+    const parts = wrapText(word, w);
+    line = parts.pop() ?? '';
+    lines.push(...parts);
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -9,6 +9,7 @@ import { EventStore } from '../../src/store/eventStore.js';
 import { App, type PluginViewProps } from '../../src/ui/App.js';
 import { ExportDialog } from '../../src/ui/ExportDialog.js';
 import { cancelAllExports, dialogReducer, ExportSession, initialDialogState, resolveExportPath, type ExportFn } from '../../src/ui/exportModel.js';
+import { displayWidth } from '../../src/term/width.js';
 import { makeRows } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 import { EventStore as Store } from '../../src/store/eventStore.js';
@@ -69,6 +70,10 @@ function mount(rows: EventRow[], session = sessionWith(), columns = 100, height 
 /** Ink attaches a view's key listener in an effect, after its first frame. */
 async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 30));
+}
+
+function lines(frame: string): string[] {
+  return frame.split('\n');
 }
 
 function statusCalls(p: PluginViewProps): string[] {
@@ -157,6 +162,31 @@ describe('download dialog', () => {
     expect(Buffer.from(payload, 'base64').toString('utf8')).toBe(target);
     const fresh = await h.press('n', (f) => f.includes('Enter download'));
     expect(fresh).not.toContain('neutralises');
+  });
+
+  it('fits its border inside a 50x12 terminal, dropping the least needed lines, and keeps the question', async () => {
+    const target = path.join(dir, `trailtop-${STAMP}.csv`);
+    writeFileSync(target, 'keep me');
+    // 50x12: the dashboard leaves the dialog 8 lines.
+    const { h } = mount(makeRows(5), sessionWith(), 50, 8);
+    const frame = await h.waitFor((f) => f.includes('Download events'));
+    const boxed = (f: string): string[] => lines(f).filter((l) => l.trim() !== '');
+    const check = (f: string): void => {
+      const shown = boxed(f);
+      expect(shown.length).toBeLessThanOrEqual(8);
+      expect(shown[0]).toMatch(/^╭─+╮$/);
+      expect(shown[shown.length - 1]).toMatch(/^╰─+╯$/);
+      expect(shown.slice(1, -1).every((l) => /^│.*│$/.test(l))).toBe(true);
+      expect(lines(f).every((l) => displayWidth(l) <= 50)).toBe(true);
+    };
+    check(frame);
+    expect(frame).toContain('File    ');
+    expect(frame).toContain('Enter download');
+    // The CSV warning starts, even when its end has no room.
+    expect(frame).toContain('⚠ CSV values');
+    await settle();
+    const asked = await h.press(KEYS.enter, (f) => f.includes('Overwrite it? y/n'));
+    check(asked);
   });
 
   it('never overwrites an existing file without y', async () => {

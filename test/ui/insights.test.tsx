@@ -242,6 +242,24 @@ describe('Insights view', () => {
     await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(2));
   });
 
+  it('keeps its title line whole-hinted and every line inside a 50x12 terminal', async () => {
+    const store = await sampleStore();
+    // 50x12: the dashboard leaves the view 8 lines.
+    const { h } = mount(store, 50, 8);
+    const frame = await h.waitFor((f) => f.includes('└'));
+    const shown = lines(frame).filter((l) => l.trim() !== '');
+    expect(shown[0]).toMatch(/^Insights \(\d+\)( · [^·…]+)*$/);
+    expect(shown[0]).not.toContain('…');
+    expect(shown.length).toBeLessThanOrEqual(8);
+    expect(lines(frame).every((l) => displayWidth(l) <= 50)).toBe(true);
+    expect(shown.some((l) => l.startsWith('›'))).toBe(true);
+    expect(shown.some((l) => /\b\d\d:\d\d\b/.test(l))).toBe(true);
+    // Shorter still: the chart gives way to a note, the title stays.
+    const tiny = mount(store, 50, 5).h;
+    const small = await tiny.waitFor((f) => f.includes('Too short for the chart'));
+    expect(lines(small)[0]).toMatch(/^Insights \(/);
+  });
+
   it('sanitises log strings in the list', async () => {
     const hostile = insights[0]!.startRow!;
     const store = await sampleStore((r) => rowInsight(r) === null);
@@ -312,13 +330,17 @@ describe('chart and layout helpers', () => {
     expect(w.to - w.from).toBe(4);
   });
 
-  it('never plans more lines than it is given', () => {
-    for (const height of [8, 12, 19, 25, 40, 55, 80]) {
+  it('never plans more lines than it is given, giving up list rows and column titles before the chart', () => {
+    for (let height = 4; height <= 80; height++) {
       for (const count of [1, 4, 30]) {
         const l = insightsLayout(height, count, 24);
-        const used = 2 + l.listRows + (l.attributionsBelow ? 0 : 1) + l.chartHeight + 3 + (l.attributionsBelow ? l.attributionRows : 0);
-        if (height >= 12) expect(used).toBeLessThanOrEqual(height);
-        expect(l.chartHeight).toBeGreaterThanOrEqual(2);
+        const lower = l.chartHeight > 0 ? l.chartHeight + 3 : 1;
+        const used = 1 + (l.header ? 1 : 0) + l.listRows + (l.attributionsBelow ? 0 : 1) + lower + (l.attributionsBelow ? l.attributionRows : 0);
+        expect({ height, count, used: Math.min(used, height) }).toEqual({ height, count, used });
+        if (!l.attributionsBelow) expect(1 + (l.header ? 1 : 0) + l.listRows + 1 + l.attributionRows).toBeLessThanOrEqual(height);
+        // The 50x12 terminal leaves the view 8 lines: still a chart.
+        if (height >= 8) expect({ height, chart: l.chartHeight >= 2 }).toEqual({ height, chart: true });
+        if (height >= 12) expect(l.header).toBe(true);
       }
     }
   });
