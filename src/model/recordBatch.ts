@@ -7,15 +7,15 @@ import type { EventRow, InsightDetails, RecordRef } from './types.js';
  * A row costs its object plus every string only it points to; at a million
  * rows each 8-byte field and each unshared string shows as megabytes. So a
  * row holds a pointer to its batch and its record's index, and the batch
- * holds, per record: the request ID (a UUID as 16 bytes, anything else as
- * text) and the rare fields (unparsed eventTime, sharedEventID, Insight
+ * holds, per record: the request ID (a UUID as 16 bytes, up to 16 Latin-1
+ * characters as themselves, like S3's, anything else as text) and the rare fields (unparsed eventTime, sharedEventID, Insight
  * details), which take no space in batches without them.
  *
  * Slots are record indexes minus `first`; indexes need not be contiguous
  * (skipped records leave empty slots).
  */
 export class RecordBatch {
-  /** Per slot: a kind byte (ID_*), then the UUID's 16 bytes. Null until a request ID is set. */
+  /** Per slot: a kind byte (ID_*), then 16 bytes: a UUID's, or a short ID's characters. Null until a request ID is set. */
   private ids: Uint8Array | null = null;
   /** Request IDs that are not canonical UUIDs, by slot. */
   private texts: (string | undefined)[] | null = null;
@@ -32,6 +32,7 @@ export class RecordBatch {
     if (this.ids === null || slot < 0 || slot >= this.slots) return '';
     const at = slot * STRIDE;
     const kind = this.ids[at]!;
+    if (kind >= ID_SHORT) return shortText(this.ids, at + 1, kind - ID_SHORT);
     if (kind === ID_TEXT) return this.texts?.[slot] ?? '';
     if (kind === ID_NONE) return '';
     return uuidText(this.ids, at + 1, kind === ID_UPPER ? HEX_UPPER : HEX_LOWER);
@@ -42,7 +43,7 @@ export class RecordBatch {
     const slot = this.slotOf(index);
     const ids = this.ids ?? this.grow();
     const at = slot * STRIDE;
-    const kind = value === '' ? ID_NONE : packUuid(value, ids, at + 1);
+    const kind = value === '' ? ID_NONE : packId(value, ids, at + 1);
     ids[at] = kind;
     if (kind === ID_TEXT) (this.texts ??= [])[slot] = value;
     else if (this.texts !== null && this.texts[slot] !== undefined) delete this.texts[slot];
@@ -192,6 +193,9 @@ const ID_NONE = 0;
 const ID_LOWER = 1;
 const ID_UPPER = 2;
 const ID_TEXT = 3;
+/** ID_SHORT + n: n (1 to 16) Latin-1 characters kept as bytes. */
+const ID_SHORT = 16;
+const SHORT_MAX = 16;
 
 const HEX_LOWER = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 const HEX_UPPER = HEX_LOWER.map((pair) => pair.toUpperCase());
@@ -199,6 +203,26 @@ const HEX_UPPER = HEX_LOWER.map((pair) => pair.toUpperCase());
 function uuidText(bytes: Uint8Array, at: number, hex: readonly string[]): string {
   const b = (k: number): string => hex[bytes[at + k]!]!;
   return `${b(0)}${b(1)}${b(2)}${b(3)}-${b(4)}${b(5)}-${b(6)}${b(7)}-${b(8)}${b(9)}-${b(10)}${b(11)}${b(12)}${b(13)}${b(14)}${b(15)}`;
+}
+
+function shortText(bytes: Uint8Array, at: number, length: number): string {
+  // apply takes any array-like; a typed array's bytes become the char codes.
+  return String.fromCharCode.apply(null, bytes.subarray(at, at + length) as unknown as number[]);
+}
+
+/** Writes `value` into the 16 bytes at `at` when it fits (see packUuid, ID_SHORT); returns its kind, ID_TEXT when it does not fit. */
+function packId(value: string, out: Uint8Array, at: number): number {
+  if (value.length === 36) {
+    const kind = packUuid(value, out, at);
+    if (kind !== ID_TEXT) return kind;
+  }
+  if (value.length > SHORT_MAX) return ID_TEXT;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0xff) return ID_TEXT;
+    out[at + i] = c;
+  }
+  return ID_SHORT + value.length;
 }
 
 /**
