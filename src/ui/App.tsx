@@ -44,6 +44,8 @@ export interface PluginViewProps {
   setQuery(text: string): void;
   /** A message on the status line. */
   setStatus(text: string): void;
+  /** A short note in the header for work that outlives the view (a hidden download's progress); '' clears it. */
+  setActivity?(text: string): void;
   /** Quits the dashboard (`q` where the view takes no text). */
   quit?(): void;
   /** Shows the help overlay over the view (the view stays mounted, inactive, and comes back as it was). */
@@ -150,6 +152,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
 
   const setQuery = useCallback((text: string) => dispatch({ type: 'setQuery', text }), []);
   const setStatus = useCallback((text: string) => dispatch({ type: 'status', text }), []);
+  const setActivity = useCallback((text: string) => dispatch({ type: 'activity', text }), []);
   const close = useCallback(() => dispatch({ type: 'setMode', mode: 'list' }), []);
   useEffect(() => {
     onController?.({ setQuery });
@@ -270,6 +273,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     onClose: close,
     setQuery,
     setStatus,
+    setActivity,
     openHelp,
     quit,
     active: viewShown,
@@ -340,6 +344,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           total={store.size}
           newCount={newCount}
           follow={state.follow}
+          activity={state.activity}
           width={width}
         />
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />

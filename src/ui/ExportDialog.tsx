@@ -38,7 +38,7 @@ export const PHASE_MODES: Readonly<Record<DialogPhase, Mode>> = { edit: 'export'
 export const EXPORT_HINTS: Readonly<Record<DialogPhase, string>> = {
   edit: 'Enter download · Tab/↑/↓ format · type to change the file · Esc close',
   confirm: 'y overwrite · n/Esc keep the file · ? help',
-  running: 'Esc/c cancel · b hide (the download goes on; the status line says when it is done) · ? help',
+  running: 'Esc/c cancel · b hide (the download goes on; the header shows ↓ and its %) · ? help',
   done: 'y copy the path · n new download · Esc close · ? help',
 };
 
@@ -54,6 +54,7 @@ export function ExportDialog({
   height,
   onClose,
   setStatus,
+  setActivity,
   openHelp,
   quit,
   active = true,
@@ -117,7 +118,7 @@ export function ExportDialog({
     }
     // Same tick as start(): the job is 'running' before the next render looks at it.
     dispatch({ type: 'started' });
-    void session.start({ rows, format: state.format, path: target, overwrite, setStatus });
+    void session.start({ rows, format: state.format, path: target, overwrite, setStatus, setActivity });
   };
 
   // The next key of the same chunk sees this change before any render.

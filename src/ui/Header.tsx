@@ -13,6 +13,8 @@ export interface HeaderProps {
   total: number;
   newCount: number;
   follow: boolean;
+  /** Work going on out of sight (a hidden download), shown after the follow state. */
+  activity?: string;
   width: number;
 }
 
@@ -32,7 +34,7 @@ function progressBar(done: number, total: number, width: number): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(w - filled)}]`;
 }
 
-export function Header({ folder, progress, watching, shown, total, newCount, follow, width }: HeaderProps) {
+export function Header({ folder, progress, watching, shown, total, newCount, follow, activity = '', width }: HeaderProps) {
   const theme = useTheme();
   const state = liveState(progress, watching);
   const stateMark = state === 'watching' ? '●' : state === 'loading' ? '◌' : '○';
@@ -46,7 +48,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);
   const badText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
-  const fixed = `trailtop  ${stateMark} ${state}  ${counts}  ${followText}${badText ? `  ${badText}` : ''}  `;
+  const fixed = `trailtop  ${stateMark} ${state}  ${counts}  ${followText}${activity ? `  ${activity}` : ''}${badText ? `  ${badText}` : ''}  `;
   const folderText = truncate(sanitize(folder), Math.max(8, width - fixed.length - 2));
   const rate = loadRate(progress);
   const loadingLine =
@@ -66,6 +68,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
         </Text>
         <Text>{`  ${counts}  `}</Text>
         <Text color={follow ? theme.muted : theme.warn}>{followText}</Text>
+        {activity ? <Text color={theme.accent}>{`  ${sanitize(activity)}`}</Text> : null}
         {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`  ${badText}`}</Text> : null}
         <Text color={theme.muted}>{`  ${folderText}`}</Text>
       </Text>

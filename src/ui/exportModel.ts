@@ -126,6 +126,14 @@ export interface StartOptions {
   overwrite: boolean;
   /** The status line (stays valid after the dialog closes). */
   setStatus: (text: string) => void;
+  /** The header's note of work in progress: `↓ 42% (d)` while running, '' at the end. */
+  setActivity?: (text: string) => void;
+}
+
+/** The header's short note of a running download, compact enough for 80 columns: `↓ 42% (d)`. */
+export function downloadActivity(progress: ExportProgress | null): string {
+  const fraction = !progress ? 0 : progress.total === 0 ? 1 : Math.min(1, progress.written / progress.total);
+  return `↓ ${Math.floor(fraction * 100)}% (d)`;
 }
 
 /**
@@ -193,6 +201,8 @@ export class ExportSession {
     const rows = options.rows.slice();
     const shown = sanitize(options.path);
     this.set({ status: 'running', path: options.path, format: options.format, total: rows.length, progress: null });
+    const setActivity = options.setActivity ?? ((): void => {});
+    setActivity(downloadActivity(null));
     // Quitting mid-download (q, Ctrl-C, a signal) leaves no temp file.
     const onExit = (): void => {
       controller.abort();
@@ -207,7 +217,10 @@ export class ExportSession {
         overwrite: options.overwrite,
         signal: controller.signal,
         onProgress: (progress) => {
-          if (this.state.status === 'running' && this.controller === controller) this.set({ ...this.state, progress });
+          if (this.state.status === 'running' && this.controller === controller) {
+            this.set({ ...this.state, progress });
+            setActivity(downloadActivity(progress));
+          }
         },
       });
       this.set({ status: 'done', path: result.path, format: options.format, written: result.written, bytes: result.bytes, seen: this.dialogOpen });
@@ -230,6 +243,7 @@ export class ExportSession {
         options.setStatus(message);
       }
     } finally {
+      setActivity('');
       process.off('exit', onExit);
       if (this.controller === controller) this.controller = null;
     }

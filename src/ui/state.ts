@@ -39,6 +39,8 @@ export interface UiState {
   /** Scroll position of the json, help and badfiles views. */
   scroll: number;
   status: string;
+  /** Work that goes on out of sight, for the header (a hidden download's `↓ 42% (d)`); '' when none. */
+  activity: string;
 }
 
 export function initialState(queryText = ''): UiState {
@@ -60,6 +62,7 @@ export function initialState(queryText = ''): UiState {
     linkIndex: -1,
     scroll: 0,
     status: '',
+    activity: '',
   };
 }
 
@@ -81,7 +84,8 @@ export type UiAction =
   | { type: 'toggleZone' }
   | { type: 'link'; index: number }
   | { type: 'scroll'; to: number }
-  | { type: 'status'; text: string };
+  | { type: 'status'; text: string }
+  | { type: 'activity'; text: string };
 
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
@@ -168,5 +172,8 @@ export function reducer(state: UiState, action: UiAction): UiState {
       return { ...state, scroll: Math.max(0, action.to) };
     case 'status':
       return { ...state, status: action.text };
+    case 'activity':
+      // Progress reports arrive about ten times a second; an unchanged text draws no frame.
+      return action.text === state.activity ? state : { ...state, activity: action.text };
   }
 }

@@ -8,7 +8,7 @@ import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App, type PluginViewProps } from '../../src/ui/App.js';
 import { ExportDialog } from '../../src/ui/ExportDialog.js';
-import { cancelAllExports, dialogReducer, ExportSession, initialDialogState, resolveExportPath, type ExportFn } from '../../src/ui/exportModel.js';
+import { cancelAllExports, dialogReducer, downloadActivity, ExportSession, initialDialogState, resolveExportPath, type ExportFn } from '../../src/ui/exportModel.js';
 import { displayWidth } from '../../src/term/width.js';
 import { makeRows } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -118,6 +118,20 @@ describe('dialog state', () => {
   it('resolves relative paths from the folder it started in', () => {
     expect(resolveExportPath('out.csv', '/data')).toBe('/data/out.csv');
     expect(resolveExportPath('/abs/x.json', '/data')).toBe('/abs/x.json');
+  });
+});
+
+describe('download progress for the header', () => {
+  it('reports ↓ and a rising percentage while running, and clears it at the end', async () => {
+    expect(downloadActivity(null)).toBe('↓ 0% (d)');
+    const notes: string[] = [];
+    const session = sessionWith(1);
+    await session.start({ rows: makeRows(3000), format: 'jsonl', path: path.join(dir, 'x.jsonl'), overwrite: false, setStatus: () => {}, setActivity: (t) => notes.push(t) });
+    expect(notes[0]).toBe('↓ 0% (d)');
+    expect(notes[notes.length - 1]).toBe('');
+    const percents = notes.slice(0, -1).map((t) => Number(/^↓ (\d+)% \(d\)$/.exec(t)![1]));
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents[percents.length - 1]).toBe(100);
   });
 });
 
@@ -343,6 +357,22 @@ describe('download dialog in the dashboard', () => {
     // Tab picks JSON, then the letters go to the file name.
     const frame = await h.press(`d${KEYS.tab}.x`, (f) => f.includes(`trailtop-${STAMP}.json.x`));
     expect(frame).toContain('(•) JSON ');
+  });
+
+  it('shows a hidden download in the header as ↓ and its percentage until it ends', async () => {
+    const rows = makeRows(1500);
+    const session = sessionWith(10);
+    const h = mountApp(rows, session);
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    await h.press(KEYS.enter, (f) => f.includes('Downloading'));
+    const hidden = await h.press('b', (f) => !f.includes('Download events') && /↓ \d+% \(d\)/.test(f.split('\n')[0]!));
+    expect(session.running).toBe(true);
+    expect(hidden.split('\n')[0]).toMatch(/^trailtop .* 1,500 events {2}following {2}↓ \d+% \(d\)/);
+    // Gone from the header once the download ends; the status line says where it went.
+    const done = await h.waitFor((f) => f.includes('Saved 1,500 events'), 8000);
+    expect(done.split('\n')[0]).not.toContain('↓');
   });
 
   it('types q into the file name, and quits with q once the download is done', async () => {
