@@ -1,8 +1,10 @@
-import type { EventRow } from '../model/types.js';
+import { recordRef } from '../model/recordBatch.js';
+import type { EventRow, RecordRef } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
 import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
-import { jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts } from './json.js';
+import { jsonBytesText, jsonEpilogue, jsonPrologue, jsonRecords } from './json.js';
+import { RecordBytesReader } from './recordBytes.js';
 import { RecordTextPool, recordWorkersAvailable } from './recordTextPool.js';
 import { ProgressReporter, type ExportProgress } from './progress.js';
 import { createRecordsReader, type RecordsReader } from './records.js';
@@ -121,13 +123,28 @@ function encoderFor(options: ExportOptions): Encoder {
   const base = { prologue: jsonPrologue(flavour), epilogue: jsonEpilogue(flavour, rows.length) };
   if (!options.readRecords && rows.length >= WORKER_MIN_ROWS && recordWorkersAvailable()) {
     const pool = new RecordTextPool();
-    const read = async (start: number, end: number): Promise<string> => jsonTexts(flavour, await pool.texts(rows, start, end), start);
+    const read = async (start: number, end: number): Promise<string> => jsonBytesText(flavour, await pool.texts(rows, start, end), start);
     return { ...base, chunk: readingAhead(read, WORKER_CHUNK_ROWS, rows.length), chunkRows: WORKER_CHUNK_ROWS, dispose: () => pool.close() };
   }
-  const readRecords = options.readRecords ?? createRecordsReader();
+  const { readRecords } = options;
+  if (readRecords) {
+    return {
+      ...base,
+      chunk: async (chunkRowsOf, start, end) => jsonRecords(flavour, await readRecords(chunkRowsOf, start, end), start),
+      chunkRows: JSON_CHUNK_ROWS,
+    };
+  }
+  // On this thread, the same texts the workers give: original bytes where the span scanner finds them.
+  const reader = new RecordBytesReader();
   return {
     ...base,
-    chunk: async (chunkRowsOf, start, end) => jsonRecords(flavour, await readRecords(chunkRowsOf, start, end), start),
+    chunk: async (chunkRowsOf, start, end) => {
+      const refs = new Array<RecordRef>(end - start);
+      for (let i = start; i < end; i++) refs[i - start] = recordRef(chunkRowsOf[i]!);
+      const slot = new Uint32Array(end - start);
+      for (let k = 0; k < slot.length; k++) slot[k] = k;
+      return jsonBytesText(flavour, { parts: [await reader.read(refs)], part: new Uint8Array(slot.length), slot }, start);
+    },
     chunkRows: JSON_CHUNK_ROWS,
   };
 }

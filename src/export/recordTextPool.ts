@@ -2,17 +2,22 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { recordRef } from '../model/recordBatch.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { ExportFailed } from './errors.js';
+import type { RecordPlacement } from './json.js';
+import type { RecordBytes } from './recordBytes.js';
 import type { RecordTextReply, RecordTextRequest } from './recordWorker.js';
 
 /** Reads original records back as JSON text, for rows[start, end), in order. */
-export type RecordTextsReader = (rows: readonly EventRow[], start: number, end: number) => Promise<string[]>;
+export type RecordTextsReader = (rows: readonly EventRow[], start: number, end: number) => Promise<RecordPlacement>;
 
 interface Pending {
-  resolve: (texts: string[]) => void;
+  resolve: (answer: RecordBytes) => void;
   reject: (error: Error) => void;
 }
+
+const NOTHING: RecordBytes = { bytes: new Uint8Array(0), ends: new Uint32Array(0), ascii: true };
 
 /** The compiled worker beside this module; absent when running from TypeScript sources (tests). */
 const WORKER_URL = new URL('./recordWorker.js', import.meta.url);
@@ -29,7 +34,7 @@ function fileHash(file: string): number {
 }
 
 /**
- * A few worker threads that read records back and stringify them, so a JSON
+ * A few worker threads that read records' JSON text back, so a JSON
  * export uses every core: rows are split among the workers by file, and the
  * answers are put back in row order.
  */
@@ -40,6 +45,7 @@ export class RecordTextPool {
   private nextId = 0;
   private failure: Error | null = null;
 
+  /** At most 255 workers: a row's worker is kept in a byte. */
   constructor(size = Math.max(1, Math.min(availableParallelism(), 4))) {
     this.workers = [];
     for (let w = 0; w < size; w++) {
@@ -53,30 +59,26 @@ export class RecordTextPool {
     }
   }
 
-  /** The JSON text of each row's original record, in row order. */
+  /** Where the JSON text of each row's original record lies in the workers' answers, in row order. */
   readonly texts: RecordTextsReader = async (rows, start, end) => {
     if (this.failure) throw this.failure;
     const count = this.workers.length;
     const refs: RecordRef[][] = Array.from({ length: count }, () => []);
-    const positions: number[][] = Array.from({ length: count }, () => []);
+    const part = new Uint8Array(end - start);
+    const slot = new Uint32Array(end - start);
     for (let i = start; i < end; i++) {
-      const ref = rows[i]!.ref;
+      const ref = recordRef(rows[i]!);
       let w = this.workerOf.get(ref.file);
       if (w === undefined) {
         w = fileHash(ref.file) % count;
         this.workerOf.set(ref.file, w);
       }
-      refs[w]!.push({ file: ref.file, index: ref.index });
-      positions[w]!.push(i - start);
+      part[i - start] = w;
+      slot[i - start] = refs[w]!.length;
+      refs[w]!.push(ref);
     }
-    const answers = await Promise.all(refs.map((list, w) => (list.length === 0 ? Promise.resolve([]) : this.ask(w, list))));
-    const out = new Array<string>(end - start);
-    for (let w = 0; w < count; w++) {
-      const texts = answers[w]!;
-      const at = positions[w]!;
-      for (let k = 0; k < at.length; k++) out[at[k]!] = texts[k]!;
-    }
-    return out;
+    const parts = await Promise.all(refs.map((list, w) => (list.length === 0 ? Promise.resolve(NOTHING) : this.ask(w, list))));
+    return { parts, part, slot };
   };
 
   async close(): Promise<void> {
@@ -84,9 +86,9 @@ export class RecordTextPool {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
-  private ask(w: number, refs: RecordRef[]): Promise<string[]> {
+  private ask(w: number, refs: RecordRef[]): Promise<RecordBytes> {
     const id = this.nextId++;
-    return new Promise<string[]>((resolve, reject) => {
+    return new Promise<RecordBytes>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const request: RecordTextRequest = { id, refs };
       this.workers[w]!.postMessage(request);
@@ -97,8 +99,8 @@ export class RecordTextPool {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
-    if ('texts' in reply) {
-      waiting.resolve(reply.texts);
+    if ('bytes' in reply) {
+      waiting.resolve(reply);
       return;
     }
     waiting.reject(new ExportFailed('source', reply.failed));

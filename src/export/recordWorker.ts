@@ -1,16 +1,14 @@
 /**
- * Worker thread for JSON export: reads original records back from their files
- * and returns their JSON text, so parsing runs on another core than the
- * export loop (and the dashboard). Requests are handled one at a time, in
- * order, each file by file, so the ingest layer's per-file cache sees each
+ * Worker thread for JSON export: reads original records' JSON text back from
+ * their files (their original bytes where possible, see recordBytes.ts), so
+ * the reading runs on another core than the export loop (and the dashboard).
+ * Each answer is one buffer, transferred rather than copied. Requests are
+ * handled one at a time, in order, each file by file, so the caches see each
  * file's rows together.
  */
 import { parentPort } from 'node:worker_threads';
-import { readRecord } from '../ingest/read.js';
-import { stringifyJson } from '../model/stringify.js';
-import { terminalSafeJson } from '../term/jsonText.js';
 import type { RecordRef } from '../model/types.js';
-import { readGrouped } from './records.js';
+import { RecordBytesReader, type RecordBytes } from './recordBytes.js';
 
 export interface RecordTextRequest {
   id: number;
@@ -18,16 +16,15 @@ export interface RecordTextRequest {
 }
 
 export type RecordTextReply =
-  | { id: number; texts: string[] }
+  | ({ id: number } & RecordBytes)
   /** The message of the typed 'source' failure (which record, which file, why). */
   | { id: number; failed: string };
 
+const reader = new RecordBytesReader();
+
 async function answer(request: RecordTextRequest): Promise<RecordTextReply> {
   try {
-    const records = await readGrouped(readRecord, request.refs);
-    const texts = new Array<string>(records.length);
-    for (let k = 0; k < records.length; k++) texts[k] = terminalSafeJson(stringifyJson(records[k]));
-    return { id: request.id, texts };
+    return { id: request.id, ...(await reader.read(request.refs)) };
   } catch (error) {
     return { id: request.id, failed: error instanceof Error ? error.message : String(error) };
   }
@@ -37,6 +34,10 @@ const port = parentPort;
 if (port) {
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (request: RecordTextRequest) => {
-    queue = queue.then(async () => port.postMessage(await answer(request)));
+    queue = queue.then(async () => {
+      const reply = await answer(request);
+      // Both are plain ArrayBuffers of their own (allocUnsafeSlow, new Uint32Array), never shared memory.
+      port.postMessage(reply, 'bytes' in reply ? [reply.bytes.buffer as ArrayBuffer, reply.ends.buffer as ArrayBuffer] : []);
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { readRecord } from '../ingest/read.js';
+import { recordRef } from '../model/recordBatch.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { ExportFailed } from './errors.js';
 
@@ -62,7 +63,7 @@ export async function readGrouped(readOne: ReadOne, refs: readonly RecordRef[]):
 export function createRecordsReader(readOne: ReadOne = readRecord): RecordsReader {
   return (rows, start, end) => {
     const refs = new Array<RecordRef>(end - start);
-    for (let i = start; i < end; i++) refs[i - start] = rows[i]!.ref;
+    for (let i = start; i < end; i++) refs[i - start] = recordRef(rows[i]!);
     return readGrouped(readOne, refs);
   };
 }

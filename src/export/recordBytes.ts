@@ -1,0 +1,140 @@
+/**
+ * The JSON text of original records as bytes, copied from their files where
+ * the span scanner (ingest/recordSpans.ts) places them, and parsed and
+ * stringified again only where it cannot (other shapes, other encodings, bad
+ * files). Either way a record's text parses to the object readRecord returns,
+ * holds no line break (jsonl keeps one record per line) and is terminal-safe
+ * (terminalSafeJson), as the export has always written it.
+ */
+import { statSync } from 'node:fs';
+import { readRecord } from '../ingest/read.js';
+import { readRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_PLAIN, type RecordSpans } from '../ingest/recordSpans.js';
+import { stringifyJson } from '../model/stringify.js';
+import type { RecordRef } from '../model/types.js';
+import { terminalSafeJson } from '../term/jsonText.js';
+import { groupByFile, readOrFail, type ReadOne } from './records.js';
+
+/** Records' texts back to back: record k is bytes[ends[k-1] (or 0), ends[k]). */
+export interface RecordBytes {
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  /** Every byte is ASCII (the text decodes as 'ascii', which is cheaper than UTF-8). */
+  ascii: boolean;
+}
+
+interface Scanned {
+  stamp: string;
+  spans: RecordSpans | null;
+  checkedAt: number;
+  size: number;
+}
+
+/** Scanned files kept, by decoded size: rows of one file are spread over a few neighbouring chunks. */
+const CACHE_BYTES = 64 * 1024 * 1024;
+/** Also a bound on the files remembered, for those read the ordinary way (no bytes kept). */
+const CACHE_FILES = 4096;
+/** As readRecord: a cached file is trusted this long without a fresh stat. */
+const REVALIDATE_MS = 1000;
+
+function stampOf(file: string): string | null {
+  try {
+    const stats = statSync(file);
+    return stats.isFile() ? `${stats.size}:${stats.mtimeMs}` : null;
+  } catch {
+    return null;
+  }
+}
+
+const SPACE = 0x20;
+
+/** The span as output text: terminal-safe, line breaks (whitespace between tokens) turned into spaces. */
+function spanText(spans: RecordSpans, k: number): Buffer {
+  const flag = spans.flags[k]!;
+  let piece = spans.bytes.subarray(spans.starts[k], spans.ends[k]);
+  if (flag & SPAN_NON_ASCII) piece = Buffer.from(terminalSafeJson(piece.toString('utf8')), 'utf8');
+  if (flag & SPAN_LINE_BREAK) {
+    // Raw CR and LF are never inside a valid JSON string, so every one here lies between tokens.
+    if (!(flag & SPAN_NON_ASCII)) piece = Buffer.from(piece);
+    for (let j = 0; j < piece.length; j++) if (piece[j] === 0x0a || piece[j] === 0x0d) piece[j] = SPACE;
+  }
+  return piece;
+}
+
+function isAscii(piece: Uint8Array): boolean {
+  for (let j = 0; j < piece.length; j++) if (piece[j]! >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Reads records' JSON text for export. Keeps the scans of recently read
+ * files, so rows of one file that arrive in neighbouring requests scan it once.
+ */
+export class RecordBytesReader {
+  private readonly cache = new Map<string, Scanned>();
+  private cachedBytes = 0;
+
+  constructor(private readonly readOne: ReadOne = readRecord) {}
+
+  /** The texts of `refs`, in their order; throws the typed 'source' failure for a record that cannot be read back. */
+  async read(refs: readonly RecordRef[]): Promise<RecordBytes> {
+    const pieces = new Array<Uint8Array>(refs.length);
+    let ascii = true;
+    for (const group of groupByFile(refs)) {
+      const spans = this.spansOf(refs[group[0]!]!.file);
+      for (const k of group) {
+        const index = refs[k]!.index;
+        if (spans && index >= 0 && index < spans.flags.length && spans.flags[index]! & SPAN_PLAIN) {
+          const piece = spanText(spans, index);
+          if (spans.flags[index]! & SPAN_NON_ASCII && ascii) ascii = isAscii(piece);
+          pieces[k] = piece;
+        } else {
+          const text = terminalSafeJson(stringifyJson(await readOrFail(this.readOne, refs[k]!)));
+          const piece = Buffer.from(text, 'utf8');
+          if (piece.length !== text.length) ascii = false;
+          pieces[k] = piece;
+        }
+      }
+    }
+    let total = 0;
+    for (const piece of pieces) total += piece.length;
+    // Not from Buffer's shared pool: the worker transfers this memory to the export thread.
+    const bytes = Buffer.allocUnsafeSlow(total);
+    const ends = new Uint32Array(pieces.length);
+    let at = 0;
+    for (let k = 0; k < pieces.length; k++) {
+      bytes.set(pieces[k]!, at);
+      at += pieces[k]!.length;
+      ends[k] = at;
+    }
+    return { bytes, ends, ascii };
+  }
+
+  private spansOf(file: string): RecordSpans | null {
+    const now = Date.now();
+    const cached = this.cache.get(file);
+    if (cached && now - cached.checkedAt < REVALIDATE_MS) return cached.spans;
+    const stamp = stampOf(file);
+    if (stamp === null) return null;
+    if (cached && cached.stamp === stamp) {
+      cached.checkedAt = now;
+      this.cache.delete(file);
+      this.cache.set(file, cached);
+      return cached.spans;
+    }
+    if (cached) this.forget(file, cached);
+    const spans = readRecordSpans(file);
+    const entry: Scanned = { stamp, spans, checkedAt: now, size: spans ? spans.bytes.length : 0 };
+    this.cache.set(file, entry);
+    this.cachedBytes += entry.size;
+    for (const [oldest, old] of this.cache) {
+      if ((this.cachedBytes <= CACHE_BYTES && this.cache.size <= CACHE_FILES) || oldest === file) break;
+      this.forget(oldest, old);
+    }
+    return spans;
+  }
+
+  private forget(file: string, entry: Scanned): void {
+    this.cache.delete(file);
+    this.cachedBytes -= entry.size;
+  }
+}

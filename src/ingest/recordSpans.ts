@@ -1,0 +1,368 @@
+/**
+ * Where each record lies in a file's bytes, numbered exactly as the reader
+ * numbers them (RecordRef.index), without parsing the file into objects: a
+ * JSON export can then copy a record's original bytes instead of parsing and
+ * stringifying it.
+ *
+ * The scanner validates the whole document with JSON's grammar (what
+ * JSON.parse accepts, on valid UTF-8) and handles only the shapes whose items
+ * are spans of the file: `{"Records":[...]}`, a bare array and a single
+ * object. Everything else (JSON lines, documents back to back, UTF-16, bad
+ * JSON, lookup-events and EventBridge shapes, escaped keys at the top) gives
+ * null, and the caller reads the file the ordinary way.
+ */
+import { isAscii, isUtf8 } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { isDigestPath, isGzip } from './detect.js';
+import { STREAM_THRESHOLD } from './read.js';
+
+/** The item is an object whose record is the item itself (not a lookup element or an envelope). */
+export const SPAN_PLAIN = 1;
+/** The span holds bytes >= 0x7f (inside strings): not ASCII, may need terminal-safe escapes. */
+export const SPAN_NON_ASCII = 2;
+/** The span holds CR or LF (whitespace between tokens, as in a pretty-printed file). */
+export const SPAN_LINE_BREAK = 4;
+
+export interface RecordSpans {
+  /** The decoded file (gunzipped, UTF-8). */
+  bytes: Buffer;
+  /** Item i lies at bytes[starts[i], ends[i]). */
+  starts: number[];
+  ends: number[];
+  /** SPAN_* bits per item. */
+  flags: number[];
+}
+
+/**
+ * Deeper than this, the scanner gives up: the reader's JSON.parse may
+ * overflow its stack where this scanner would not, and the two must agree.
+ */
+const MAX_DEPTH = 4096;
+
+const ARRAY = 0;
+const OBJECT = 1;
+
+function bytesOf(word: string): Uint8Array {
+  return Uint8Array.from(word, (c) => c.charCodeAt(0));
+}
+
+/** Top-level keys that make an item something other than the record itself (detect.ts itemKind). */
+const SPECIAL_KEYS = ['CloudTrailEvent', 'EventId', 'detail'].map(bytesOf);
+/** Keys that make an object a CloudTrail event (detect.ts looksLikeEvent). */
+const EVENT_KEYS = ['eventVersion', 'eventTime', 'eventName', 'eventSource', 'eventID', 'userIdentity', 'insightDetails', 'awsRegion', 'eventType'].map(bytesOf);
+const RECORDS = bytesOf('Records');
+const ROOT_SPECIAL_KEYS = ['digestStartTime', 'Events'].map(bytesOf);
+
+function keyIs(b: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
+  if (end - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if (b[start + k] !== word[k]) return false;
+  return true;
+}
+
+function keyIn(b: Uint8Array, start: number, end: number, words: readonly Uint8Array[]): boolean {
+  for (const word of words) if (keyIs(b, start, end, word)) return true;
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/**
+ * The index after the string opening at i, or -1 when it is not a valid JSON
+ * string. Bytes >= 0x80 need no check here: the whole file is valid UTF-8.
+ */
+function stringEnd(b: Uint8Array, i: number, n: number): number {
+  i++;
+  for (;;) {
+    let c = b[i];
+    while (c >= 0x20 && c !== 0x22 && c !== 0x5c) c = b[++i];
+    if (c === 0x22) return i + 1;
+    if (c !== 0x5c || i + 1 >= n) return -1;
+    const e = b[i + 1];
+    if (e === 0x75) {
+      if (i + 5 >= n || !isHex(b[i + 2]) || !isHex(b[i + 3]) || !isHex(b[i + 4]) || !isHex(b[i + 5])) return -1;
+      i += 6;
+    } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+      i += 2;
+    } else return -1;
+  }
+}
+
+function hasBackslash(b: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (b[k] === 0x5c) return true;
+  return false;
+}
+
+/** Bytes that terminalSafeJson may escape start with 0x7f (DEL) or are not ASCII. */
+/** Keys an item's checks care about start with one of these bytes (C, E, d; e, u, i, a). */
+function mayBeSpecial(first: number): boolean {
+  return first === 0x43 || first === 0x45 || first === 0x64;
+}
+
+function mayBeEventKey(first: number): boolean {
+  return first === 0x65 || first === 0x75 || first === 0x69 || first === 0x61;
+}
+
+/** JSON white space; one comparison for the common case of a byte above space. */
+function skipSpace(b: Uint8Array, i: number): number {
+  let c = b[i];
+  while (c <= 0x20 && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) c = b[++i];
+  return i;
+}
+
+/** The index after the number starting at i, or -1 (JSON's number grammar: no leading zeros, no bare dot). */
+function scanNumber(b: Uint8Array, i: number, n: number): number {
+  if (b[i] === 0x2d) i++;
+  if (i >= n) return -1;
+  if (b[i] === 0x30) i++;
+  else if (b[i] >= 0x31 && b[i] <= 0x39) {
+    i++;
+    while (i < n && isDigit(b[i])) i++;
+  } else return -1;
+  if (i < n && b[i] === 0x2e) {
+    i++;
+    if (i >= n || !isDigit(b[i])) return -1;
+    while (i < n && isDigit(b[i])) i++;
+  }
+  if (i < n && (b[i] === 0x65 || b[i] === 0x45)) {
+    i++;
+    if (i < n && (b[i] === 0x2b || b[i] === 0x2d)) i++;
+    if (i >= n || !isDigit(b[i])) return -1;
+    while (i < n && isDigit(b[i])) i++;
+  }
+  return i;
+}
+
+const TRUE = bytesOf('true');
+const FALSE = bytesOf('false');
+const NULL = bytesOf('null');
+
+function scanLiteral(b: Uint8Array, i: number, n: number): number {
+  const word = b[i] === 0x74 ? TRUE : b[i] === 0x66 ? FALSE : NULL;
+  if (i + word.length > n || !keyIs(b, i, i + word.length, word)) return -1;
+  return i + word.length;
+}
+
+/**
+ * Collects item spans and their flags. The file-wide facts (all ASCII, where
+ * DEL, LF and CR occur) make the per-item flags cheap in the common case.
+ */
+class Items {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly flags: number[] = [];
+  anyPlainEvent = false;
+  private readonly ascii: boolean;
+  private del: number;
+  private lf: number;
+  private cr: number;
+
+  constructor(private readonly b: Buffer) {
+    this.ascii = isAscii(b);
+    this.del = b.indexOf(0x7f);
+    this.lf = b.indexOf(0x0a);
+    this.cr = b.indexOf(0x0d);
+  }
+
+  /** Whether the file is valid UTF-8 (checked only when it is not plain ASCII). */
+  utf8(): boolean {
+    return this.ascii || isUtf8(this.b);
+  }
+
+  add(start: number, end: number, plain: boolean, eventLike: boolean): void {
+    const b = this.b;
+    let flag = plain ? SPAN_PLAIN : 0;
+    if (this.del >= 0 && this.del < start) this.del = b.indexOf(0x7f, start);
+    if (this.lf >= 0 && this.lf < start) this.lf = b.indexOf(0x0a, start);
+    if (this.cr >= 0 && this.cr < start) this.cr = b.indexOf(0x0d, start);
+    if ((this.del >= 0 && this.del < end) || (!this.ascii && !isAscii(b.subarray(start, end)))) flag |= SPAN_NON_ASCII;
+    if ((this.lf >= 0 && this.lf < end) || (this.cr >= 0 && this.cr < end)) flag |= SPAN_LINE_BREAK;
+    this.starts.push(start);
+    this.ends.push(end);
+    this.flags.push(flag);
+    if (plain && eventLike) this.anyPlainEvent = true;
+  }
+
+  spans(): RecordSpans {
+    return { bytes: this.b, starts: this.starts, ends: this.ends, flags: this.flags };
+  }
+}
+
+/**
+ * Spans of the items of a decoded file (gunzipped bytes, as the reader
+ * decodes them), or null when the file is not one this scanner handles
+ * exactly like the reader (see the module comment).
+ */
+export function scanRecordSpans(input: Buffer): RecordSpans | null {
+  const n = input.length;
+  // UTF-16 (the reader decodes it by its byte-order mark) and invalid UTF-8 (decoded lossily) are left to the reader.
+  if (n >= 2 && ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff))) return null;
+  const items = new Items(input);
+  if (!items.utf8()) return null;
+  const b = input;
+  let i = n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+
+  const stack: number[] = [];
+  let depth = 0;
+  // After '{' or ',' in an object: a key comes next.
+  let expectKey = false;
+
+  // Items are the values at depth itemsDepth, in the Records array or the root array.
+  let itemsDepth = -1;
+  let itemStart = -1;
+  let itemPlain = false;
+  let itemEventLike = false;
+
+  // The root object's keys decide the shape (detect.ts extractItems).
+  i = skipSpace(b, i);
+  const rootStart = i;
+  const rootKind = b[i] === 0x5b ? ARRAY : b[i] === 0x7b ? OBJECT : -1;
+  // The reader reads a document that starts otherwise as JSON lines.
+  if (rootKind < 0) return null;
+  let recordsKeys = 0;
+  let recordsValueNext = false;
+  let recordsIsArray = false;
+  let rootEscapedKey = false;
+  let rootSpecialKey = false;
+  let rootPlain = true;
+  let rootEventLike = false;
+
+  for (;;) {
+    i = skipSpace(b, i);
+    if (expectKey) {
+      if (b[i] !== 0x22) return null;
+      const keyStart = i + 1;
+      i = stringEnd(b, i, n);
+      if (i < 0) return null;
+      const keyEnd = i - 1;
+      if (depth === itemsDepth + 1) {
+        // An escaped key may spell a special one; such items are left to the reader.
+        const first = b[keyStart];
+        if (hasBackslash(b, keyStart, keyEnd) || (mayBeSpecial(first) && keyIn(b, keyStart, keyEnd, SPECIAL_KEYS))) itemPlain = false;
+        else if (!itemEventLike && mayBeEventKey(first) && keyIn(b, keyStart, keyEnd, EVENT_KEYS)) itemEventLike = true;
+      } else if (depth === 1 && rootKind === OBJECT) {
+        if (hasBackslash(b, keyStart, keyEnd)) rootEscapedKey = true;
+        else if (keyIs(b, keyStart, keyEnd, RECORDS)) {
+          recordsKeys++;
+          recordsValueNext = true;
+        } else if (keyIn(b, keyStart, keyEnd, ROOT_SPECIAL_KEYS)) rootSpecialKey = true;
+        else if (keyIn(b, keyStart, keyEnd, SPECIAL_KEYS)) rootPlain = false;
+        else if (keyIn(b, keyStart, keyEnd, EVENT_KEYS)) rootEventLike = true;
+      }
+      i = skipSpace(b, i);
+      if (b[i] !== 0x3a) return null;
+      i = skipSpace(b, i + 1);
+      expectKey = false;
+    }
+    if (i >= n) return null;
+
+    // A value starts at i.
+    const c = b[i];
+    const isRecordsValue = recordsValueNext;
+    recordsValueNext = false;
+    if (depth === itemsDepth) {
+      itemStart = i;
+      itemPlain = c === 0x7b;
+      itemEventLike = false;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      if (depth >= MAX_DEPTH) return null;
+      if (c === 0x5b && (depth === 0 || isRecordsValue)) {
+        itemsDepth = depth + 1;
+        if (isRecordsValue) recordsIsArray = true;
+      }
+      stack.push(c === 0x7b ? OBJECT : ARRAY);
+      depth++;
+      i = skipSpace(b, i + 1);
+      if (b[i] !== (c === 0x7b ? 0x7d : 0x5d)) {
+        expectKey = c === 0x7b;
+        continue;
+      }
+      // Empty: closed below like any container.
+      if (depth === itemsDepth) itemsDepth = -2;
+      stack.pop();
+      depth--;
+      i++;
+    } else {
+      if (c === 0x22) i = stringEnd(b, i, n);
+      else if (c === 0x2d || isDigit(c)) i = scanNumber(b, i, n);
+      else if (c === 0x74 || c === 0x66 || c === 0x6e) i = scanLiteral(b, i, n);
+      else return null;
+      if (i < 0) return null;
+    }
+
+    // After a value: record an item that ended, then a comma or closes.
+    let next = false;
+    for (;;) {
+      if (depth === itemsDepth && itemStart >= 0) {
+        items.add(itemStart, i, itemPlain, itemEventLike);
+        itemStart = -1;
+      }
+      i = skipSpace(b, i);
+      if (depth === 0) break;
+      const close = b[i];
+      const top = stack[depth - 1];
+      if (close === 0x2c) {
+        i++;
+        expectKey = top === OBJECT;
+        next = true;
+        break;
+      }
+      if (!((close === 0x5d && top === ARRAY) || (close === 0x7d && top === OBJECT))) return null;
+      if (depth === itemsDepth) itemsDepth = -2;
+      stack.pop();
+      depth--;
+      i++;
+    }
+    if (!next) break;
+  }
+  // Only white space may follow the document.
+  if (i < n) return null;
+
+  if (rootKind === ARRAY) return items.anyPlainEvent ? items.spans() : null;
+  if (rootEscapedKey || recordsKeys > 1) return null;
+  if (recordsKeys === 1) return recordsIsArray ? items.spans() : null;
+  if (rootSpecialKey || !rootPlain || !rootEventLike) return null;
+  // A single event without a wrapper: the whole document is item 0.
+  let end = n;
+  while (end > rootStart && (b[end - 1] === 0x20 || b[end - 1] === 0x0a || b[end - 1] === 0x0d || b[end - 1] === 0x09)) end--;
+  const single = new Items(input);
+  single.add(rootStart, end, true, true);
+  return single.spans();
+}
+
+/**
+ * Reads a file as the reader does (digest paths skipped, no FIFOs, gzip by
+ * its magic bytes, files above the stream threshold left to the streaming
+ * reader) and scans it; null when the reader's own path must be used.
+ */
+export function readRecordSpans(path: string, threshold = STREAM_THRESHOLD): RecordSpans | null {
+  if (isDigestPath(path)) return null;
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > threshold) return null;
+    const raw = readFileSync(fd);
+    const bytes = isGzip(raw) ? gunzipSync(raw, { maxOutputLength: Math.max(threshold, 1) }) : raw;
+    return scanRecordSpans(bytes);
+  } catch {
+    return null;
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed: nothing to release.
+    }
+  }
+}

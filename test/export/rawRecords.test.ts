@@ -1,0 +1,148 @@
+/**
+ * JSON export copies each record's original bytes where the span scanner
+ * finds them, and parses and stringifies the rest; either way the output
+ * reads back as the records readRecord gives, one per line, terminal-safe.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRecordsReader, ExportFailed, exportRows } from '../../src/export/index.js';
+import { RecordBytesReader } from '../../src/export/recordBytes.js';
+import { clearRecordCache, readRecord } from '../../src/ingest/read.js';
+import { loadFolder } from '../../src/ingest/scanFolder.js';
+import { recordRef } from '../../src/model/recordBatch.js';
+import type { EventRow } from '../../src/model/types.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { record, tempDir, writeTrail } from './fixtures.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir('trailtop-raw-export-');
+  clearRecordCache();
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Characters terminalSafeJson escapes: DEL, C1 controls (U+009B is CSI), bidi overrides, line separators. */
+const UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+async function loadRows(folder: string): Promise<EventRow[]> {
+  const store = new EventStore();
+  await loadFolder(folder, store);
+  return [...store.rows()];
+}
+
+async function originals(rows: readonly EventRow[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const row of rows) out.push(await readRecord(recordRef(row)));
+  return out;
+}
+
+/** A folder mixing what is copied (compact, pretty-printed with CRLF, gzip, bare array) and what is not (lookup-events, EventBridge). */
+async function mixedTrails(): Promise<string> {
+  const trails = join(dir, 'trails');
+  await writeTrail(trails, 'compact.json', [record(1), record(2, { extra: { note: 'caf\u00e9 \u202egnp.exe \u009b31m \u007f' } })]);
+  await writeTrail(trails, 'zipped.json.gz', [record(3), record(4)]);
+  const pretty = JSON.stringify({ Records: [record(5, { extra: { big: 1, nested: { deep: [1, { x: '\u2028' }] } } }), record(6)] }, null, 2);
+  // A number past double precision: copied as written, it still parses to the same value.
+  await writeFile(join(trails, 'pretty.json'), pretty.replace('"big": 1', '"big": 12345678901234567890').replace(/\n/g, '\r\n'));
+  await writeFile(join(trails, 'bare.json'), JSON.stringify([record(7), record(8)]));
+  const lookup = [record(9), record(10)].map((r) => JSON.stringify({ EventId: r.eventID, EventName: r.eventName, CloudTrailEvent: JSON.stringify(r) }));
+  await writeFile(join(trails, 'lookup.jsonl'), `${lookup.join('\n')}\n`);
+  const envelopes = [record(11), record(12)].map((r) => ({ version: '0', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.iam', detail: r }));
+  await writeFile(join(trails, 'eventbridge.json'), JSON.stringify(envelopes));
+  return trails;
+}
+
+describe('JSON export from original bytes', () => {
+  it('reads back as the records readRecord gives, in the list order, for copied and re-stringified records alike', async () => {
+    const rows = await loadRows(await mixedTrails());
+    expect(rows.length).toBe(12);
+    const expected = await originals(rows);
+    const result = await exportRows({ rows, format: 'json', target: join(dir, 'out.json') });
+    const text = await readFile(result.path, 'utf8');
+    expect((JSON.parse(text) as { Records: unknown[] }).Records).toEqual(expected);
+    expect(text).not.toMatch(UNSAFE);
+    expect(text).toContain('12345678901234567890');
+    // The parse-and-stringify path gives the same records.
+    const old = await exportRows({ rows, format: 'json', target: join(dir, 'old.json'), readRecords: createRecordsReader() });
+    expect(JSON.parse(text)).toEqual(JSON.parse(await readFile(old.path, 'utf8')));
+  });
+
+  it('writes one record per line in jsonl, a pretty-printed record included', async () => {
+    const rows = await loadRows(await mixedTrails());
+    const result = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
+    const text = await readFile(result.path, 'utf8');
+    expect(text).not.toContain('\r');
+    expect(text).not.toMatch(UNSAFE);
+    const lines = text.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(await originals(rows));
+  });
+
+  it('fails as source, leaving nothing, when a file now holds fewer records than the row points at', async () => {
+    const trails = join(dir, 'trails');
+    await writeTrail(trails, 'a.json', [record(1), record(2), record(3)]);
+    const rows = await loadRows(trails);
+    await writeTrail(trails, 'a.json', [record(1)]);
+    clearRecordCache();
+    const failure = await exportRows({ rows, format: 'json', target: join(dir, 'out.json') }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ExportFailed);
+    expect((failure as ExportFailed).reason).toBe('source');
+    expect((failure as ExportFailed).message).toContain(join(trails, 'a.json'));
+    await expect(readFile(join(dir, 'out.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('RecordBytesReader', () => {
+  it('answers in the order asked, with ends that cut the buffer into records, and says when all is ASCII', async () => {
+    const trails = join(dir, 'trails');
+    await writeTrail(trails, 'a.json', [record(1), record(2)]);
+    await writeTrail(trails, 'b.json', [record(3), record(4, { extra: { s: '\u00e9' } })]);
+    const a = join(trails, 'a.json');
+    const b = join(trails, 'b.json');
+    const reader = new RecordBytesReader();
+    const refs = [
+      { file: b, index: 0 },
+      { file: a, index: 1 },
+      { file: b, index: 0 },
+      { file: a, index: 0 },
+    ];
+    const answer = await reader.read(refs);
+    expect(answer.ends.length).toBe(4);
+    const texts = [...answer.ends].map((end, k) => Buffer.from(answer.bytes).subarray(k === 0 ? 0 : answer.ends[k - 1], end).toString('utf8'));
+    expect(texts.map((t) => JSON.parse(t) as unknown)).toEqual([record(3), record(2), record(3), record(1)]);
+    expect(answer.ascii).toBe(true);
+    expect((await reader.read([{ file: b, index: 1 }])).ascii).toBe(false);
+  });
+
+  it('sees a file replaced once its cached scan is older than a second', async () => {
+    const trails = join(dir, 'trails');
+    const a = await writeTrail(trails, 'a.json', [record(1)]);
+    const reader = new RecordBytesReader();
+    const first = await reader.read([{ file: a, index: 0 }]);
+    await writeTrail(trails, 'a.json', [record(2, { extra: { longer: 'x'.repeat(50) } })]);
+    const stale = Date.now;
+    Date.now = () => stale() + 5000;
+    try {
+      const second = await reader.read([{ file: a, index: 0 }]);
+      expect(JSON.parse(Buffer.from(first.bytes).toString('utf8'))).toEqual(record(1));
+      expect(JSON.parse(Buffer.from(second.bytes).toString('utf8'))).toEqual(record(2, { extra: { longer: 'x'.repeat(50) } }));
+    } finally {
+      Date.now = stale;
+    }
+  });
+});
+
+describe('gzip round trip', () => {
+  it('copies gzipped records as they were written', async () => {
+    const trails = join(dir, 'trails');
+    const text = JSON.stringify({ Records: [record(1)] });
+    await writeFile(join(trails, '..', 'z.json.gz'), gzipSync(text));
+    const rows = await loadRows(join(dir));
+    const result = await exportRows({ rows, format: 'jsonl', target: join(dir, 'z.jsonl') });
+    expect(await readFile(result.path, 'utf8')).toBe(`${JSON.stringify(record(1))}\n`);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The span scanner must number records exactly as the reader does and
+ * accept exactly what JSON.parse accepts: a span it gives is copied into
+ * exports as the record's text.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clearRecordCache, readEventFile, readRecord } from '../../src/ingest/read.js';
+import { readRecordSpans, scanRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_PLAIN, type RecordSpans } from '../../src/ingest/recordSpans.js';
+import { recordRef } from '../../src/model/recordBatch.js';
+import { int, pick, rng } from '../support/random.js';
+import { record, tempDir } from './fixtures.js';
+
+const DATASETS = resolve(__dirname, '../../../shared/datasets');
+const SAMPLES = resolve(__dirname, '../../samples');
+const present = existsSync(DATASETS);
+if (!present && process.env.CI) throw new Error(`datasets folder missing: ${DATASETS} (required when CI is set)`);
+if (!present) console.warn(`SKIPPED: ${DATASETS} is absent, so spans are not checked against the real files`);
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push(path);
+  }
+  return out.sort();
+}
+
+function spanText(spans: RecordSpans, k: number): string {
+  return spans.bytes.subarray(spans.starts[k], spans.ends[k]).toString('utf8');
+}
+
+function scan(text: string | Buffer): RecordSpans | null {
+  return scanRecordSpans(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+}
+
+/** The records JSON.parse finds where the scanner gives spans, or null when it does not parse. */
+function parsedItems(text: string): unknown[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (Array.isArray(value)) return value;
+  const records = (value as { Records?: unknown }).Records;
+  return Array.isArray(records) ? records : [value];
+}
+
+/** Checks every record of every file against readRecord; returns how many files and records were compared. */
+async function checkFiles(files: readonly string[]): Promise<{ files: number; records: number }> {
+  let checkedFiles = 0;
+  let records = 0;
+  for (const file of files) {
+    const spans = readRecordSpans(file);
+    if (spans === null) continue;
+    checkedFiles++;
+    const read = await readEventFile(file);
+    for (const row of read.rows) expect(recordRef(row).index, file).toBeLessThan(spans.flags.length);
+    for (let k = 0; k < spans.flags.length; k++) {
+      const original = await readRecord({ file, index: k });
+      if (!(spans.flags[k]! & SPAN_PLAIN)) continue;
+      expect(JSON.parse(spanText(spans, k)), `${file} record ${k}`).toEqual(original);
+      records++;
+    }
+    expect(await readRecord({ file, index: spans.flags.length }), file).toBeNull();
+  }
+  return { files: checkedFiles, records };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir('trailtop-spans-');
+  clearRecordCache();
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!present)('record spans over the real datasets', () => {
+  it('each span parses to the record readRecord gives, at the same index, in every file the scanner takes', async () => {
+    const checked = await checkFiles(filesUnder(DATASETS));
+    // Bare arrays, single objects and Records files are taken; lookup-events lines, digests and bad files are not.
+    expect(checked.files).toBeGreaterThan(600);
+    expect(checked.records).toBeGreaterThan(900);
+  });
+
+  it('leaves lookup-events lines, digests and broken files to the reader', () => {
+    expect(readRecordSpans(join(DATASETS, 'lookup-events/aws_cloudtrail.jsonl'))).toBeNull();
+    expect(readRecordSpans(join(DATASETS, 'robustness/malformed-records-array.json'))).toBeNull();
+    expect(readRecordSpans(join(DATASETS, 'robustness/processing-library/SerializerTestFileBadJsonFormat.json'))).toBeNull();
+  });
+});
+
+describe('record spans over the samples', () => {
+  it('each span parses to the record readRecord gives, gzip included', async () => {
+    const files = filesUnder(SAMPLES);
+    const checked = await checkFiles(files);
+    expect(checked.files).toBeGreaterThan(100);
+    expect(checked.records).toBeGreaterThan(1000);
+  });
+});
+
+describe('scanRecordSpans', () => {
+  it('numbers the items of Records, bare arrays and a single event as the reader does', () => {
+    const a = record(1);
+    const b = record(2);
+    for (const text of [JSON.stringify({ Records: [a, b] }), JSON.stringify([a, b]), JSON.stringify({ x: [1, { Records: 2 }], Records: [a, b], y: [3] })]) {
+      const spans = scan(text)!;
+      expect(spans.flags).toEqual([SPAN_PLAIN, SPAN_PLAIN]);
+      expect(JSON.parse(spanText(spans, 0))).toEqual(a);
+      expect(JSON.parse(spanText(spans, 1))).toEqual(b);
+    }
+    const single = scan(`\uFEFF  ${JSON.stringify(a)}\n`)!;
+    expect(single.flags).toEqual([SPAN_PLAIN]);
+    expect(JSON.parse(spanText(single, 0))).toEqual(a);
+  });
+
+  it('keeps non-object items and other shapes in place, so later ordinals still match', () => {
+    const spans = scan(JSON.stringify({ Records: [null, 7, record(1), { CloudTrailEvent: '{}' }, { source: 'x', detail: record(2) }, record(3)] }))!;
+    expect(spans.flags.map((f) => f & SPAN_PLAIN)).toEqual([0, 0, SPAN_PLAIN, 0, 0, SPAN_PLAIN]);
+    expect(JSON.parse(spanText(spans, 5))).toEqual(record(3));
+  });
+
+  it('does not trust escaped keys: an item whose key may spell detail, or a root that may spell Records', () => {
+    const escapedItem = scan('{"Records":[{"eventName":"a","\\u0064etail":{"eventName":"b"},"source":"x"}]}')!;
+    expect(escapedItem.flags[0]! & SPAN_PLAIN).toBe(0);
+    expect(scan('{"Recor\\u0064s":[{"eventName":"a"}]}')).toBeNull();
+    expect(scan('{"Records":[{"eventName":"a"}],"Records":[{"eventName":"b"}]}')).toBeNull();
+  });
+
+  it('flags line breaks between tokens and text a terminal must not see raw', () => {
+    const pretty = scan(JSON.stringify({ Records: [record(1), record(2, { extra: { note: 'caf\u00e9 \u202e' } })] }, null, 2))!;
+    expect(pretty.flags[0]).toBe(SPAN_PLAIN | SPAN_LINE_BREAK);
+    expect(pretty.flags[1]).toBe(SPAN_PLAIN | SPAN_LINE_BREAK | SPAN_NON_ASCII);
+    const del = scan(JSON.stringify({ Records: [record(1), record(2, { extra: { note: 'a\u007fb' } })] }))!;
+    expect(del.flags).toEqual([SPAN_PLAIN, SPAN_PLAIN | SPAN_NON_ASCII]);
+  });
+
+  it.each([
+    ['a raw control character in a string', '{"Records":[{"eventName":"a\u0001"}]}'],
+    ['a raw tab in a string', '{"Records":[{"eventName":"a\tb"}]}'],
+    ['a bad escape', '{"Records":[{"eventName":"a\\x41"}]}'],
+    ['a short unicode escape', '{"Records":[{"eventName":"\\u12"}]}'],
+    ['a leading zero', '{"Records":[{"eventName":"a","n":01}]}'],
+    ['a bare dot', '{"Records":[{"eventName":"a","n":1.}]}'],
+    ['a trailing comma', '{"Records":[{"eventName":"a"},]}'],
+    ['a missing comma', '{"Records":[{"eventName":"a"} {"eventName":"b"}]}'],
+    ['a truncated document', '{"Records":[{"eventName":"a"}'],
+    ['documents back to back', '{"Records":[{"eventName":"a"}]}{"Records":[{"eventName":"b"}]}'],
+    ['JSON lines', '{"eventName":"a"}\n{"eventName":"b"}\n'],
+    ['a misspelt literal', '{"Records":[{"eventName":"a","b":tru}]}'],
+    ['a single quote', "{'Records':[]}"],
+    ['a digest', '{"digestStartTime":"x","logFiles":[]}'],
+    ['a lookup-events document', '{"Events":[{"EventId":"1","EventName":"x","CloudTrailEvent":"{}"}]}'],
+    ['an array of no events', '[{"a":1},{"b":2}]'],
+    ['Records that is not an array', '{"Records":{"eventName":"a"}}'],
+  ])('leaves %s to the reader', (_name, text) => {
+    expect(scan(text)).toBeNull();
+  });
+
+  it('leaves UTF-16 and invalid UTF-8 to the reader', () => {
+    const text = JSON.stringify({ Records: [record(1)] });
+    expect(scan(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))).toBeNull();
+    const bad = Buffer.from(text.replace('CreateRole', 'CreateRol\u00e9'), 'utf8');
+    bad[bad.indexOf(0xc3)] = 0xff;
+    expect(scan(bad)).toBeNull();
+  });
+
+  it('agrees with JSON.parse on thousands of mutated documents (seeded)', () => {
+    const random = rng(7);
+    const base = JSON.stringify({ Records: [record(1), record(2, { extra: { s: 'x\\"y', n: -1.5e-3, t: true, f: false, z: null, u: '\u00e9' } }), record(3)] });
+    const alphabet = ['"', '\\', ',', ':', '{', '}', '[', ']', '0', '1', '-', '.', 'e', ' ', '\n', '\t', 'a', 'u', 'n', 't', '\u0001', '\u00e9'];
+    let accepted = 0;
+    for (let round = 0; round < 3000; round++) {
+      let text = base;
+      for (let m = int(random, 1, 3); m > 0; m--) {
+        const at = int(random, 0, text.length - 1);
+        const kind = int(random, 0, 2);
+        const piece = pick(random, alphabet);
+        text = kind === 0 ? text.slice(0, at) + text.slice(at + 1) : kind === 1 ? text.slice(0, at) + piece + text.slice(at) : text.slice(0, at) + piece + text.slice(at + 1);
+      }
+      const spans = scan(text);
+      const items = parsedItems(text);
+      if (items === null) {
+        expect(spans, text).toBeNull();
+        continue;
+      }
+      if (spans === null) continue;
+      accepted++;
+      expect(spans.flags.length, text).toBe(items.length);
+      for (let k = 0; k < items.length; k++) if (spans.flags[k]! & SPAN_PLAIN) expect(JSON.parse(spanText(spans, k)), text).toEqual(items[k]);
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('reads files as the reader does: gzip by its magic bytes, digests by their path', async () => {
+    const text = JSON.stringify({ Records: [record(1)] });
+    await writeFile(join(dir, 'a.json.gz'), gzipSync(text));
+    await writeFile(join(dir, 'plain.json'), gzipSync(text));
+    expect(readRecordSpans(join(dir, 'a.json.gz'))!.flags).toEqual([SPAN_PLAIN]);
+    expect(readRecordSpans(join(dir, 'plain.json'))!.flags).toEqual([SPAN_PLAIN]);
+    await writeFile(join(dir, 'x_CloudTrail-Digest_y.json'), text);
+    expect(readRecordSpans(join(dir, 'x_CloudTrail-Digest_y.json'))).toBeNull();
+    expect(readRecordSpans(join(dir, 'gone.json'))).toBeNull();
+    // Above the stream threshold the streaming reader numbers the records.
+    expect(readRecordSpans(join(dir, 'a.json.gz'), 10)).toBeNull();
+  });
+});
