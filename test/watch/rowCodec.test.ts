@@ -29,6 +29,8 @@ describe('row packing between worker and main thread', () => {
       return value;
     });
     expect(back.map(plainRow)).toEqual(rows.map(plainRow));
+    // The same properties in the same order as normalize makes them: one hidden class for all rows.
+    for (const row of back) expect(Object.keys(row)).toEqual(Object.keys(rows[0]!));
     // Repeated values cross once: 'us-east-1' is one table entry however many rows carry it.
     expect(seen.filter((value) => value === 'us-east-1')).toHaveLength(1);
     expect(seen.filter((value) => value === 'alice')).toHaveLength(1);
