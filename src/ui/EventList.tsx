@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import type { EventRow } from '../model/types.js';
 import { COLUMN_GAP, layoutColumns, type ColumnContext, type LaidOutColumn } from './columns.js';
-import { isError, isInsight, rowMarker, type TimeZoneMode } from './format.js';
+import { isError, isInsight, rowMarker, spansYears, type TimeZoneMode } from './format.js';
 import type { ListWindow } from './listModel.js';
 import { sanitize } from '../term/sanitize.js';
 import { fit } from '../term/width.js';
@@ -61,9 +61,11 @@ const ListRow = memo(function ListRow({ row, selected, columns, ctx, theme, widt
 
 export function EventList({ rows, window, width, height, zone, emptyText }: EventListProps) {
   const theme = useTheme();
-  const columns = useMemo(() => layoutColumns(Math.max(10, width - GUTTER)), [width]);
+  // Decided for the whole list, not the rows on screen, so the column does not jump while scrolling.
+  const withYear = spansYears(rows, zone);
+  const columns = useMemo(() => layoutColumns(Math.max(10, width - GUTTER), withYear), [width, withYear]);
   const shortTime = columns[0]!.width < 19;
-  const ctx = useMemo<ColumnContext>(() => ({ zone, shortTime }), [zone, shortTime]);
+  const ctx = useMemo<ColumnContext>(() => ({ zone, shortTime, withYear }), [zone, shortTime, withYear]);
   const titles = ' '.repeat(GUTTER) + columns.map((col) => fit(col.def.title, col.width)).join(' '.repeat(COLUMN_GAP));
   const visible = rows.slice(window.top, window.end);
   return (

@@ -4,12 +4,14 @@
  */
 import { rowErrorCode } from '../model/insights.js';
 import type { EventRow } from '../model/types.js';
-import { displayName, displaySource, formatTime, type TimeZoneMode } from './format.js';
+import { displayName, displaySource, formatDatedMinute, formatTime, type TimeZoneMode } from './format.js';
 
 export interface ColumnContext {
   zone: TimeZoneMode;
   /** Narrow terminals get the short time form. */
   shortTime: boolean;
+  /** The list spans more than one year: the short form keeps the year and drops the seconds. */
+  withYear?: boolean;
 }
 
 export interface ColumnDef {
@@ -55,7 +57,7 @@ function firstResource(row: EventRow, pick: 'type' | 'name'): string {
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'time', title: 'Event time', min: 14, max: 19, weight: 0, showFrom: 0, value: (row, ctx) => formatTime(row, ctx.zone, ctx.shortTime) },
+  { id: 'time', title: 'Event time', min: 14, max: 19, weight: 0, showFrom: 0, value: (row, ctx) => (ctx.shortTime && ctx.withYear ? formatDatedMinute(row, ctx.zone) : formatTime(row, ctx.zone, ctx.shortTime)) },
   { id: 'name', title: 'Event name', min: 15, max: 40, weight: 4, showFrom: 0, value: (row) => displayName(row) },
   { id: 'user', title: 'User name', min: 9, max: 48, weight: 3, showFrom: 0, value: (row) => row.actor, shorten: shortPrincipal },
   { id: 'source', title: 'Event source', min: 5, max: 30, weight: 1.5, showFrom: 0, value: (row) => displaySource(row), shorten: shortSource },
@@ -81,19 +83,24 @@ export interface LaidOutColumn {
   width: number;
 }
 
+/** `2024-03-05 14:21`. */
+const DATED_MINUTE_WIDTH = 16;
+
 /** Space between cells. */
 export const COLUMN_GAP = 1;
 
 /**
- * Widths for a list `width` cells wide (after the marker gutter). Columns get
+ * Widths for a list `width` cells wide (after the marker gutter); `withYear`
+ * when the rows span years, so the short time needs its year. Columns get
  * their minimum first, then spare width by weight up to their maximum; what
  * is still left goes to the resource name so the row fills the line.
  */
-export function layoutColumns(width: number): LaidOutColumn[] {
+export function layoutColumns(width: number, withYear = false): LaidOutColumn[] {
   const shown = COLUMNS.filter((def) => width >= def.showFrom);
   const gaps = COLUMN_GAP * (shown.length - 1);
   const time = shown[0]!;
-  const timeWidth = width >= 96 ? time.max : time.min;
+  // Narrow: `03-05 14:21:00`, or `2024-03-05 14:21` when the list spans years.
+  const timeWidth = width >= 96 ? time.max : withYear ? DATED_MINUTE_WIDTH : time.min;
   const widths = shown.map((def) => (def === time ? timeWidth : def.min));
   let spare = width - gaps - widths.reduce((a, b) => a + b, 0);
   if (spare < 0) {

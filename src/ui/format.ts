@@ -24,6 +24,35 @@ export function formatTime(row: EventRow | { time: number; timeRaw: string }, zo
   return short ? `${mo}-${da} ${h}:${mi}:${s}` : `${y}-${mo}-${da} ${h}:${mi}:${s}`;
 }
 
+/** `2024-03-05 14:21`: the short form with the year and without seconds, for lists that span years. */
+export function formatDatedMinute(row: EventRow | { time: number; timeRaw: string }, zone: TimeZoneMode): string {
+  const full = formatTime(row, zone);
+  return Number.isNaN(row.time) ? full : full.slice(0, 16);
+}
+
+function yearOf(time: number, zone: TimeZoneMode): number {
+  const d = new Date(time);
+  return zone === 'utc' ? d.getUTCFullYear() : d.getFullYear();
+}
+
+/**
+ * Whether rows sorted newest first (unreadable times last) fall in more
+ * than one calendar year of the zone: then a short time needs its year.
+ */
+export function spansYears(rows: readonly Pick<EventRow, 'time'>[], zone: TimeZoneMode): boolean {
+  const newest = rows[0]?.time;
+  if (newest === undefined || Number.isNaN(newest)) return false;
+  // Unreadable times sort last: find the oldest readable one by bisection (hostile logs can hold many).
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (Number.isNaN(rows[mid]!.time)) hi = mid - 1;
+    else lo = mid;
+  }
+  return yearOf(newest, zone) !== yearOf(rows[lo]!.time, zone);
+}
+
 /** The zone label shown next to times: `UTC` or the local offset like `UTC+11:00`. */
 export function zoneLabel(zone: TimeZoneMode, at = Date.now()): string {
   if (zone === 'utc') return 'UTC';

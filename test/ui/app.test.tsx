@@ -345,6 +345,19 @@ describe('layout', () => {
     expect(frame).toContain('203.0.113.7');
   });
 
+  it('shows the year in the short times at 80 columns when the list spans years, and not otherwise', async () => {
+    // Three events either side of a new year, newest first: 2024-01-01 00:00:01 ... 2023-12-31 23:59:58.
+    const rows = makeRows(6, Date.UTC(2023, 11, 31, 23, 59, 56));
+    const h = mount(storeWith(rows), 80, 24);
+    const frame = await h.waitFor((f) => f.includes('Event5'));
+    expect(fitsTerminal(frame, 80, 24)).toBe(true);
+    const times = lines(frame).filter((l) => /Event\d/.test(l)).map((l) => l.slice(2, 18));
+    expect(times).toEqual(['2024-01-01 00:00', '2024-01-01 00:00', '2023-12-31 23:59', '2023-12-31 23:59', '2023-12-31 23:59', '2023-12-31 23:59']);
+    // Narrowed to one year by a query: the short form with seconds again.
+    const narrowed = await h.press('/name:Event1\r', (f) => !f.includes('Event5') && f.includes('Event1'));
+    expect(lines(narrowed).find((l) => /^[› ]. ?\d.*Event1/.test(l))!.slice(2, 16)).toBe('12-31 23:59:57');
+  });
+
   it('counts one event in the singular and keeps AccessDenied whole at 80 columns', async () => {
     const h = mount(storeWith([makeRow({ errorCode: 'AccessDenied' })]), 80, 24);
     const frame = await h.waitFor((f) => f.includes('1 event '));

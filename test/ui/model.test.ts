@@ -3,6 +3,7 @@ import type { Key } from 'ink';
 import { compareNewestFirst } from '../../src/model/order.js';
 import { COLUMNS, COLUMN_GAP, layoutColumns, shortPrincipal, shortSource } from '../../src/ui/columns.js';
 import { actionFor, KEYMAP, splitChunk } from '../../src/ui/keys.js';
+import { spansYears } from '../../src/ui/format.js';
 import { editLine } from '../../src/ui/lineEditor.js';
 import { cursorIndex, newAbove, positionOf, windowFor } from '../../src/ui/listModel.js';
 import { initialState, reducer } from '../../src/ui/state.js';
@@ -72,6 +73,32 @@ describe('columns', () => {
     const used = laid.reduce((sum, col) => sum + col.width, 0) + COLUMN_GAP * (laid.length - 1);
     expect(used).toBe(width);
     expect(laid.every((col) => col.width >= 1)).toBe(true);
+  });
+
+  it('give the time column room for the year when the list spans years, still filling the width', () => {
+    for (const width of [60, 78, 94]) {
+      const laid = layoutColumns(width, true);
+      expect(laid[0]!.width).toBe(16);
+      expect(laid.reduce((sum, col) => sum + col.width, 0) + COLUMN_GAP * (laid.length - 1)).toBe(width);
+    }
+    expect(layoutColumns(78)[0]!.width).toBe(14);
+    expect(layoutColumns(120, true)[0]!.width).toBe(19);
+    const ctx = { zone: 'utc' as const, shortTime: true, withYear: true };
+    const time = COLUMNS[0]!;
+    expect(time.value(makeRows(1, Date.UTC(2023, 11, 31, 23, 59, 58))[0]!, ctx)).toBe('2023-12-31 23:59');
+    expect(time.value(makeRows(1, Date.UTC(2023, 11, 31, 23, 59, 58))[0]!, { ...ctx, withYear: false })).toBe('12-31 23:59:58');
+  });
+
+  it('tell a list spanning years by its newest and oldest readable times', () => {
+    const at = (iso: string) => ({ time: Date.parse(iso) });
+    expect(spansYears([], 'utc')).toBe(false);
+    expect(spansYears([at('2024-06-01T00:00:00Z'), at('2024-01-01T00:00:00Z')], 'utc')).toBe(false);
+    expect(spansYears([at('2024-01-01T00:00:00Z'), at('2023-12-31T23:59:59Z')], 'utc')).toBe(true);
+    // Unreadable times sort last and do not count.
+    const bad = Array.from({ length: 1001 }, () => ({ time: Number.NaN }));
+    expect(spansYears([at('2024-06-01T00:00:00Z'), at('2024-01-01T00:00:00Z'), ...bad], 'utc')).toBe(false);
+    expect(spansYears([at('2024-06-01T00:00:00Z'), at('2023-01-01T00:00:00Z'), ...bad], 'utc')).toBe(true);
+    expect(spansYears([...bad], 'utc')).toBe(false);
   });
 
   it('show Region and Source IP only when wide', () => {
