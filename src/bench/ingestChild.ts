@@ -21,6 +21,8 @@ export interface IngestRun {
   heapUsedMB: number;
   /** The same after closing the folder (workers gone), trailtop only. */
   rssClosedMB: number | null;
+  /** CPU time this process (workers included) used from its start to this report, ms. */
+  cpuMs: number;
 }
 
 const FIRST = 1000;
@@ -32,6 +34,11 @@ function collect(): void {
     gc();
     gc();
   }
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** A store that notes when it first holds FIRST events (its notifications are coalesced, so they would be late). */
@@ -63,6 +70,7 @@ async function trailtop(dir: string): Promise<IngestRun> {
     rssMB: open.rss / MB,
     heapUsedMB: open.heapUsed / MB,
     rssClosedMB: closed.rss / MB,
+    cpuMs: cpuMs(),
   };
 }
 
@@ -85,7 +93,7 @@ function baseline(dir: string): IngestRun {
   const loadedMs = performance.now() - started;
   collect();
   const usage = process.memoryUsage();
-  return { firstMs: firstAt - started, loadedMs, events, rssMB: usage.rss / MB, heapUsedMB: usage.heapUsed / MB, rssClosedMB: null };
+  return { firstMs: firstAt - started, loadedMs, events, rssMB: usage.rss / MB, heapUsedMB: usage.heapUsed / MB, rssClosedMB: null, cpuMs: cpuMs() };
 }
 
 const [mode, dir] = process.argv.slice(2);
