@@ -337,6 +337,20 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
   return single.spans();
 }
 
+const MIN_CHUNK = 64 * 1024;
+const MAX_CHUNK = 16 * 1024 * 1024;
+
+/**
+ * An output buffer that holds the whole file: gzip ends with the (last
+ * member's) size mod 2^32, and one buffer of that size saves zlib a third of
+ * its time against growing 16 KiB chunks and joining them. A wrong size only
+ * costs speed.
+ */
+function gunzipChunk(raw: Buffer, threshold: number): number {
+  const size = raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) : 0;
+  return Math.min(Math.max(size + 1, MIN_CHUNK), MAX_CHUNK, Math.max(threshold + 1, MIN_CHUNK));
+}
+
 /**
  * Reads a file as the reader does (digest paths skipped, no FIFOs, gzip by
  * its magic bytes, files above the stream threshold left to the streaming
@@ -354,7 +368,7 @@ export function readRecordSpans(path: string, threshold = STREAM_THRESHOLD): Rec
     const stats = fstatSync(fd);
     if (!stats.isFile() || stats.size > threshold) return null;
     const raw = readFileSync(fd);
-    const bytes = isGzip(raw) ? gunzipSync(raw, { maxOutputLength: Math.max(threshold, 1) }) : raw;
+    const bytes = isGzip(raw) ? gunzipSync(raw, { maxOutputLength: Math.max(threshold, 1), chunkSize: gunzipChunk(raw, threshold) }) : raw;
     return scanRecordSpans(bytes);
   } catch {
     return null;
