@@ -8,35 +8,82 @@ export type SeqTest = (seq: number) => boolean;
 export interface ColumnContext {
   readonly columns: RowColumns;
   readonly log: readonly EventRow[];
+  /** How many rows the scan will test: small scans decide values lazily, large ones all at once. */
+  readonly scanRows: number;
 }
+
+/** A test no row passes, and one every row passes: combinators and scans skip them. */
+export const NEVER: SeqTest = () => false;
+export const ALWAYS: SeqTest = () => true;
 
 const UNKNOWN = 0;
 const NO = 1;
 const YES = 2;
 
+/** Below this many scanned rows per distinct value, deciding every value up front costs more than it saves. */
+const EAGER_ROWS_PER_VALUE = 4;
+
 /**
- * `visit` over one scalar column: decided once per distinct value and
- * remembered in a byte table, so a million rows cost a million table lookups.
- * Values the column did not keep are read from the row.
+ * A test by a column of dictionary ids: each id is decided once and the
+ * answer kept in a byte table, so a million rows cost a million lookups.
+ * When the scan is large against the dictionary, every id is decided up
+ * front, and a column where no value (or every value) passes becomes NEVER
+ * (or ALWAYS), so a word that matches only event names never looks at the
+ * other columns. Rows whose value the column did not keep are read.
  */
-export function scalarTest(context: ColumnContext, key: ScalarKey, visit: (value: string) => boolean): SeqTest {
-  const column = context.columns.scalars[key];
-  const ids = column.rows.ids;
-  const values = column.values;
-  const answers = new Uint8Array(values.length);
-  const log = context.log;
+function dictionaryTest(
+  ids: ArrayLike<number>,
+  size: number,
+  decide: (id: number) => boolean,
+  onRow: (seq: number) => boolean,
+  overflowed: boolean,
+  scanRows: number,
+): SeqTest {
+  const answers = new Uint8Array(size);
+  if (size * EAGER_ROWS_PER_VALUE <= scanRows) {
+    let passing = 0;
+    for (let id = 0; id < size; id++) {
+      if (id === ON_ROW_ID) continue;
+      const pass = decide(id);
+      answers[id] = pass ? YES : NO;
+      if (pass) passing++;
+    }
+    if (!overflowed && passing === 0) return NEVER;
+    if (!overflowed && passing === size - 1) return ALWAYS;
+    return (seq) => {
+      const id = ids[seq]!;
+      if (id === ON_ROW_ID) return onRow(seq);
+      // Ids past the table belong to values added after binding.
+      if (id >= size) return decide(id);
+      return answers[id] === YES;
+    };
+  }
   return (seq) => {
     const id = ids[seq]!;
-    if (id === ON_ROW_ID) return visit(log[seq]![key]);
-    // Ids past the table belong to values added after binding.
-    if (id >= answers.length) return visit(values[id]!);
+    if (id === ON_ROW_ID) return onRow(seq);
+    if (id >= size) return decide(id);
     let answer = answers[id]!;
     if (answer === UNKNOWN) {
-      answer = visit(values[id]!) ? YES : NO;
+      answer = decide(id) ? YES : NO;
       answers[id] = answer;
     }
     return answer === YES;
   };
+}
+
+/** `visit` over one scalar column's values; `id` is the value's dictionary id, undefined for a value read from its row. */
+export function scalarTest(context: ColumnContext, key: ScalarKey, visit: (value: string, id?: number) => boolean): SeqTest {
+  const column = context.columns.scalars[key];
+  const values = column.values;
+  const log = context.log;
+  return dictionaryTest(
+    column.rows.ids,
+    values.length,
+    (id) => visit(values[id]!, id),
+    (seq) => visit(log[seq]![key], undefined),
+    column.overflowed,
+    context.scanRows,
+  );
 }
 
 /** `decide` over one list column: once per shared list; unshared lists are read from the row. */
@@ -44,23 +91,18 @@ export function listTest<T>(
   context: ColumnContext,
   column: ListColumn<T>,
   read: (row: EventRow) => readonly T[],
-  decide: (list: readonly T[]) => boolean,
+  decide: (list: readonly T[], id?: number) => boolean,
 ): SeqTest {
-  const ids = column.rows.ids;
   const lists = column.lists;
-  const answers = new Uint8Array(lists.length);
   const log = context.log;
-  return (seq) => {
-    const id = ids[seq]!;
-    if (id === ON_ROW_ID) return decide(read(log[seq]!));
-    if (id >= answers.length) return decide(lists[id]!);
-    let answer = answers[id]!;
-    if (answer === UNKNOWN) {
-      answer = decide(lists[id]!) ? YES : NO;
-      answers[id] = answer;
-    }
-    return answer === YES;
-  };
+  return dictionaryTest(
+    column.rows.ids,
+    lists.length,
+    (id) => decide(lists[id]!, id),
+    (seq) => decide(read(log[seq]!), undefined),
+    column.overflowed,
+    context.scanRows,
+  );
 }
 
 export function userNamesTest(context: ColumnContext, decide: (names: readonly string[]) => boolean): SeqTest {
@@ -72,10 +114,12 @@ export function resourcesTest(context: ColumnContext, decide: (resources: readon
 }
 
 /** True when any of the tests is. */
-export function anyTest(tests: readonly SeqTest[]): SeqTest {
+export function anyTest(all: readonly SeqTest[]): SeqTest {
+  if (all.includes(ALWAYS)) return ALWAYS;
+  const tests = all.filter((test) => test !== NEVER);
   switch (tests.length) {
     case 0:
-      return () => false;
+      return NEVER;
     case 1:
       return tests[0]!;
     case 2: {
@@ -95,10 +139,12 @@ export function anyTest(tests: readonly SeqTest[]): SeqTest {
 }
 
 /** True when every test is. */
-export function everyTest(tests: readonly SeqTest[]): SeqTest {
+export function everyTest(all: readonly SeqTest[]): SeqTest {
+  if (all.includes(NEVER)) return NEVER;
+  const tests = all.filter((test) => test !== ALWAYS);
   switch (tests.length) {
     case 0:
-      return () => true;
+      return ALWAYS;
     case 1:
       return tests[0]!;
     case 2: {
@@ -113,26 +159,9 @@ export function everyTest(tests: readonly SeqTest[]): SeqTest {
   }
 }
 
-/**
- * The parts of a row plain words search (model/searchText.ts anySearchPart),
- * as column tests: `visitFor(key)` decides the scalar parts, `names` and
- * `resources` the list parts. Cheap, low-cardinality columns come first.
- */
-export function searchPartsTest(
-  context: ColumnContext,
-  visitFor: (key: SearchScalar) => (value: string) => boolean,
-  names: (names: readonly string[]) => boolean,
-  resources: (resources: readonly ResourceRef[]) => boolean,
-): SeqTest {
-  return anyTest([
-    ...SEARCH_SCALARS.map((key) => scalarTest(context, key, visitFor(key))),
-    userNamesTest(context, names),
-    resourcesTest(context, resources),
-  ]);
+export function notTest(test: SeqTest): SeqTest {
+  if (test === NEVER) return ALWAYS;
+  if (test === ALWAYS) return NEVER;
+  return (seq) => !test(seq);
 }
 
-/** The scalar fields of anySearchPart. */
-export const SEARCH_SCALARS = ['name', 'source', 'actor', 'errorCode', 'region', 'sourceIp', 'accessKey'] as const;
-export type SearchScalar = (typeof SEARCH_SCALARS)[number];
-
-export type { ListKey, ScalarKey };

@@ -3,12 +3,11 @@ import { READ_ONLY_FALSE, READ_ONLY_NULL, READ_ONLY_TRUE } from '../store/column
 import {
   anyTest,
   everyTest,
+  notTest,
   resourcesTest,
   scalarTest,
-  searchPartsTest,
   userNamesTest,
   type ColumnContext,
-  type SearchScalar,
   type SeqTest,
 } from './columnTests.js';
 import type { QueryError } from './errors.js';
@@ -17,7 +16,8 @@ import { toPattern, valueTester, type ValuePattern } from './pattern.js';
 import { parseTimeValue } from './time.js';
 import { tokenize, type RawTerm } from './tokenize.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
-import { containsInOrder, containsWord, wordParts } from './words.js';
+import { wordTest } from './wordColumns.js';
+import { containsInOrder, containsWord } from './words.js';
 
 /** What a fuzzy word was taken to mean, for "assumrole ~ AssumeRole, AssumeRoleWithSAML". */
 export interface FuzzyExplanation {
@@ -146,7 +146,7 @@ export function compileQuery(source: string, options: CompileOptions = {}): Comp
     const pattern = toPattern(term.value);
     if (term.negated) {
       const step = fieldStep(field, [pattern]);
-      steps.push({ cost: step.cost, test: negate(step.test), bind: step.bind && ((context) => negateSeq(step.bind!(context)!)) });
+      steps.push({ cost: step.cost, test: negate(step.test), bind: step.bind && ((context) => notTest(step.bind!(context)!)) });
     } else {
       const list = positive.get(field) ?? [];
       list.push(pattern);
@@ -226,9 +226,6 @@ function negate(test: Predicate): Predicate {
   return (row) => !test(row);
 }
 
-function negateSeq(test: SeqTest): SeqTest {
-  return (seq) => !test(seq);
-}
 
 /**
  * The steps as one test by seq: column steps first (cheapest first, as
@@ -295,10 +292,11 @@ function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | Fuz
     test = containsWord(word);
   }
   // One remembered answer per distinct value: only a single run without a line break is bound to columns.
-  const parts = !value.glob || segments.filter((s) => s !== '').length === 1 ? wordParts(segments.join('')) : null;
-  const bind = parts ? (context: ColumnContext) => searchPartsTest(context, () => parts.visit, parts.names, parts.resources) : undefined;
+  const runs = segments.filter((s) => s !== '');
+  const single = runs.length === 1 && !runs[0]!.includes('\n') ? runs[0]! : null;
+  const bind = single === null ? undefined : (context: ColumnContext) => wordTest(context, single);
   if (term.negated) {
-    return { cost: COST_WORD, test: negate(test), bind: bind && ((context) => negateSeq(bind(context))) };
+    return { cost: COST_WORD, test: negate(test), bind: bind && ((context) => notTest(bind(context))) };
   }
   return { cost: COST_WORD, test, bind };
 }
@@ -349,27 +347,19 @@ class FuzzyWord {
     return row.accessKey !== '' && (this.flagsOf(row.accessKey) & 1) !== 0;
   }
 
-  /** The test by column: each part's values with its field's bit, as in test(). */
+  /** The test by column: the same parts and value sets as test(), decided once per distinct value. */
   bindColumns(context: ColumnContext): SeqTest {
     this.sync();
-    const maskOf: Record<SearchScalar, number> = {
-      name: this.nameMask,
-      source: this.sourceMask,
-      actor: this.userMask,
-      errorCode: this.errorMask,
-      region: 1,
-      sourceIp: 1,
-      accessKey: 1,
+    const setOf = (field: string): ReadonlySet<string> | undefined => {
+      const set = this.sets[FUZZY_FIELDS.findIndex((f) => f.name === field)];
+      return set && set.size > 0 ? set : undefined;
     };
-    return searchPartsTest(
-      context,
-      (key) => {
-        const mask = maskOf[key];
-        return (value) => value !== '' && (this.flagsOf(value) & mask) !== 0;
-      },
-      (names) => names.length > 0 && this.namesMatch(names),
-      (resources) => resources.length > 0 && this.resourcesMatch(resources),
-    );
+    const user = setOf('user');
+    return wordTest(context, this.word, {
+      scalars: { name: setOf('name'), source: setOf('source'), actor: user, errorCode: setOf('error') },
+      userNames: user,
+      resourceNames: setOf('resource'),
+    });
   }
 
   private flagsOf(value: string): number {

@@ -1,5 +1,6 @@
 import type { EventRow } from '../model/types.js';
 import type { RowColumns } from '../store/columns.js';
+import { ALWAYS, NEVER } from './columnTests.js';
 import type { CompiledQuery } from './compile.js';
 
 const SIGNAL_CHECK_EVERY = 16_384;
@@ -92,12 +93,17 @@ class StoreScan {
     [this.first, this.last] = timeSlice(rows, query);
     this.order = store.order();
     this.log = store.log();
-    this.test = query.seqTest({ columns: store.columns(), log: this.log });
+    this.test = query.seqTest({ columns: store.columns(), log: this.log, scanRows: this.last - this.first });
   }
 
   /** Tests order[from, to) and keeps the matches. */
   run(from: number, to: number): void {
     const { order, log, test, out } = this;
+    if (test === NEVER) return;
+    if (test === ALWAYS) {
+      for (let i = from; i < to; i++) out.push(log[order[i]!]!);
+      return;
+    }
     for (let i = from; i < to; i++) {
       const seq = order[i]!;
       if (test(seq)) out.push(log[seq]!);

@@ -70,6 +70,8 @@ export class ValueColumn {
   /** Distinct values by id; ids EMPTY_ID and ON_ROW_ID are not values. */
   readonly values: string[] = ['', ''];
   readonly rows = new IdArray();
+  /** Whether some row's value is not in the dictionary (ON_ROW_ID). */
+  overflowed = false;
   private readonly idOf = new Map<string, number>();
 
   constructor(
@@ -78,20 +80,32 @@ export class ValueColumn {
     private readonly limit = DICTIONARY_LIMIT,
   ) {}
 
-  append(value: string): void {
-    this.rows.push(this.idFor(value));
-  }
-
-  private idFor(value: string): number {
-    if (value === '') return EMPTY_ID;
+  /**
+   * Appends a row's value and returns the dictionary's copy of it, so the
+   * column also interns the value (one Map lookup for both); null when the
+   * dictionary did not keep it.
+   */
+  append(value: string): string | null {
+    if (value === '') {
+      this.rows.push(EMPTY_ID);
+      return '';
+    }
     const known = this.idOf.get(value);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.rows.push(known);
+      return this.values[known]!;
+    }
     // Beyond the limit (unique ids, a botnet's addresses) the dictionary would cost more than the rows.
-    if (this.idOf.size >= this.limit) return ON_ROW_ID;
+    if (this.idOf.size >= this.limit) {
+      this.overflowed = true;
+      this.rows.push(ON_ROW_ID);
+      return null;
+    }
     const id = this.values.length;
     this.values.push(value);
     this.idOf.set(value, id);
-    return id;
+    this.rows.push(id);
+    return value;
   }
 }
 
@@ -102,6 +116,8 @@ export class ValueColumn {
 export class ListColumn<T> {
   readonly lists: (readonly T[])[] = [[], []];
   readonly rows = new IdArray();
+  /** Whether some row's list is not in the dictionary (ON_ROW_ID). */
+  overflowed = false;
   private readonly idOf = new Map<readonly T[], number>();
 
   constructor(
@@ -115,10 +131,12 @@ export class ListColumn<T> {
 
   private idFor(list: readonly T[], shared: boolean): number {
     if (list.length === 0) return EMPTY_ID;
-    if (!shared) return ON_ROW_ID;
-    const known = this.idOf.get(list);
+    const known = shared ? this.idOf.get(list) : undefined;
     if (known !== undefined) return known;
-    if (this.idOf.size >= this.limit) return ON_ROW_ID;
+    if (!shared || this.idOf.size >= this.limit) {
+      this.overflowed = true;
+      return ON_ROW_ID;
+    }
     const id = this.lists.length;
     this.lists.push(list);
     this.idOf.set(list, id);
@@ -168,21 +186,25 @@ export class RowColumns {
     this.resources = new ListColumn<ResourceRef>('resources', dictionaryLimit);
   }
 
-  /** Appends the row at index row.seq: rows must come in seq order, each once. */
-  append(row: EventRow, sharedNames: boolean, sharedResources: boolean): void {
+  /**
+   * Appends the row at index row.seq (rows must come in seq order, each once)
+   * and replaces its column strings with the dictionaries' shared copies;
+   * `intern` shares the values the dictionaries do not keep.
+   */
+  append(row: EventRow, sharedNames: boolean, sharedResources: boolean, intern: (value: string) => string): void {
     const s = this.scalars;
-    s.name.append(row.name);
-    s.source.append(row.source);
-    s.region.append(row.region);
-    s.actor.append(row.actor);
-    s.principalArn.append(row.principalArn);
-    s.account.append(row.account);
-    s.recipientAccount.append(row.recipientAccount);
-    s.accessKey.append(row.accessKey);
-    s.sourceIp.append(row.sourceIp);
-    s.errorCode.append(row.errorCode);
-    s.eventType.append(row.eventType);
-    s.category.append(row.category);
+    row.name = s.name.append(row.name) ?? intern(row.name);
+    row.source = s.source.append(row.source) ?? intern(row.source);
+    row.region = s.region.append(row.region) ?? intern(row.region);
+    row.actor = s.actor.append(row.actor) ?? intern(row.actor);
+    row.principalArn = s.principalArn.append(row.principalArn) ?? intern(row.principalArn);
+    row.account = s.account.append(row.account) ?? intern(row.account);
+    row.recipientAccount = s.recipientAccount.append(row.recipientAccount) ?? intern(row.recipientAccount);
+    row.accessKey = s.accessKey.append(row.accessKey) ?? intern(row.accessKey);
+    row.sourceIp = s.sourceIp.append(row.sourceIp) ?? intern(row.sourceIp);
+    row.errorCode = s.errorCode.append(row.errorCode) ?? intern(row.errorCode);
+    row.eventType = s.eventType.append(row.eventType) ?? intern(row.eventType);
+    row.category = s.category.append(row.category) ?? intern(row.category);
     this.userNames.append(row.userNames, sharedNames);
     this.resources.append(row.resources, sharedResources);
     this.readOnly.push(row.readOnly === null ? READ_ONLY_NULL : row.readOnly ? READ_ONLY_TRUE : READ_ONLY_FALSE);

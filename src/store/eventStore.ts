@@ -59,7 +59,7 @@ export class EventStore {
       this.internRow(row);
       row.seq = this.arrival.length;
       this.arrival.push(row);
-      this.rowColumns.append(row, this.nameLists.active, this.resourceLists.active);
+      this.rowColumns.append(row, this.nameLists.active, this.resourceLists.active, this.internValue);
       this.pending.push(row);
       added++;
     }
@@ -67,6 +67,8 @@ export class EventStore {
     if (added > 0 || rows.length > 0) this.changed();
     return added;
   }
+
+  private readonly internValue = (value: string): string => this.interner.intern(value);
 
   /** The store's shared copy of a repeated string (rows added later are interned anyway; this lets a decoder do it once per distinct value). */
   intern(value: string): string {
@@ -165,21 +167,10 @@ export class EventStore {
 
   private internRow(row: EventRow): void {
     const i = this.interner;
-    row.name = i.intern(row.name);
-    row.source = i.intern(row.source);
-    row.region = i.intern(row.region);
-    row.actor = i.intern(row.actor);
+    // The query columns intern the fields they hold (columns.append).
     row.identityType = i.intern(row.identityType);
-    row.principalArn = i.intern(row.principalArn);
-    row.account = i.intern(row.account);
-    row.recipientAccount = i.intern(row.recipientAccount);
-    row.accessKey = i.intern(row.accessKey);
-    row.sourceIp = i.intern(row.sourceIp);
     row.userAgent = i.intern(row.userAgent);
-    row.errorCode = i.intern(row.errorCode);
     row.errorMessage = i.intern(row.errorMessage);
-    row.eventType = i.intern(row.eventType);
-    row.category = i.intern(row.category);
     row.batch.file = i.intern(row.batch.file);
     if (row.userNames.length === 0) {
       row.userNames = NO_NAMES;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ALWAYS, anyTest, everyTest, NEVER, notTest, scalarTest, userNamesTest, type ColumnContext } from '../../src/query/columnTests.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { eventRow } from '../support/rows.js';
+
+function storeOf(limit?: number): EventStore {
+  const store = new EventStore(0, limit === undefined ? {} : { columnDictionaryLimit: limit });
+  const names = ['GetObject', 'PutObject', 'ListBuckets', 'AssumeRole', ''];
+  store.add(
+    Array.from({ length: 200 }, (_, i) =>
+      eventRow({ id: `e${i}`, name: names[i % names.length]!, userNames: i % 3 === 0 ? [] : [`user${i % 7}`] }),
+    ),
+  );
+  return store;
+}
+
+function contexts(store: EventStore): [string, ColumnContext][] {
+  const base = { columns: store.columns(), log: store.log() };
+  return [
+    ['lazy', { ...base, scanRows: 1 }],
+    ['eager', { ...base, scanRows: 1_000_000 }],
+  ];
+}
+
+describe('column tests', () => {
+  const visitors: [string, (value: string) => boolean][] = [
+    ['ends in Object', (v) => v.endsWith('Object')],
+    ['empty', (v) => v === ''],
+    ['nothing', () => false],
+    ['anything', () => true],
+  ];
+
+  for (const limit of [undefined, 2]) {
+    it(`decide each row as the row's own value does, lazily and eagerly (dictionary limit ${limit ?? 'default'})`, () => {
+      const store = storeOf(limit);
+      for (const [mode, context] of contexts(store)) {
+        for (const [label, visit] of visitors) {
+          const test = scalarTest(context, 'name', visit);
+          const expected = store.log().map((row) => visit(row.name));
+          expect(store.log().map((row) => test(row.seq)), `${mode} ${label}`).toEqual(expected);
+        }
+        const names = userNamesTest(context, (list) => list.includes('user3'));
+        expect(store.log().map((row) => names(row.seq)), `${mode} names`).toEqual(store.log().map((row) => row.userNames.includes('user3')));
+      }
+    });
+  }
+
+  it('turn a column where no value passes into NEVER, and every value into ALWAYS, when deciding eagerly', () => {
+    const [, eager] = contexts(storeOf())[1]!;
+    expect(scalarTest(eager, 'name', () => false)).toBe(NEVER);
+    expect(scalarTest(eager, 'name', () => true)).toBe(ALWAYS);
+    // A column with values past its dictionary can never be decided without the rows.
+    const [, overflowing] = contexts(storeOf(2))[1]!;
+    expect(scalarTest(overflowing, 'name', () => false)).not.toBe(NEVER);
+  });
+
+  it('combine constants without calling them', () => {
+    const some = (seq: number) => seq % 2 === 0;
+    expect(anyTest([NEVER, NEVER])).toBe(NEVER);
+    expect(anyTest([some, ALWAYS])).toBe(ALWAYS);
+    expect(anyTest([NEVER, some])).toBe(some);
+    expect(everyTest([some, NEVER])).toBe(NEVER);
+    expect(everyTest([ALWAYS, ALWAYS])).toBe(ALWAYS);
+    expect(everyTest([ALWAYS, some])).toBe(some);
+    expect(notTest(NEVER)).toBe(ALWAYS);
+    expect(notTest(ALWAYS)).toBe(NEVER);
+    expect(notTest(some)(3)).toBe(true);
+  });
+});
