@@ -51,14 +51,17 @@ export interface DetailLayout {
   screen: ScreenLine[];
   /** Screen line of the selected link, -1 when none is selected. */
   selectedLine: number;
+  /** Its last screen line (a long link wraps), -1 when none is selected. */
+  selectedEnd: number;
 }
 
-/** The panel's lines at a width: values wrapped (at most 4 lines each), links on one line. */
+/** The panel's lines at a width: values wrapped (at most 4 lines each), links wrapped whole so they can be read. */
 export function layoutDetail(model: DetailModel, width: number, linkIndex: number): DetailLayout {
   const inner = Math.max(10, width - 2);
   const valueWidth = Math.max(8, inner - LABEL_WIDTH - 2);
   const screen: ScreenLine[] = [];
   let selectedLine = -1;
+  let selectedEnd = -1;
   for (const line of model.lines) {
     const selected = line.link !== null && line.link === linkIndex;
     if (selected) selectedLine = screen.length;
@@ -66,20 +69,16 @@ export function layoutDetail(model: DetailModel, width: number, linkIndex: numbe
       screen.push({ label: '', text: line.value, tone: 'heading', selected: false, url: null });
       continue;
     }
-    // Links stay on one line (wrapping would break copy-by-eye); the full URL is what `y` copies.
+    // A link is wrapped whole, however long, so all of it can be read (`y` copies it); each of its lines opens it (OSC 8).
     const isLink = line.link !== null;
-    const parts = isLink ? [truncate(sanitize(line.value), valueWidth)] : wrapText(sanitize(line.value), valueWidth, 4);
+    const parts = isLink ? wrapText(sanitize(line.value), valueWidth) : wrapText(sanitize(line.value), valueWidth, 4);
+    const url = isLink && line.tone === 'link' ? (model.links[line.link!]?.url ?? null) : null;
     parts.forEach((text, i) => {
-      screen.push({
-        label: i === 0 ? sanitize(line.label) : '',
-        text,
-        tone: line.tone,
-        selected,
-        url: isLink && i === 0 && line.tone === 'link' ? model.links[line.link!]?.url ?? null : null,
-      });
+      screen.push({ label: i === 0 ? sanitize(line.label) : '', text, tone: line.tone, selected, url });
     });
+    if (selected) selectedEnd = screen.length - 1;
   }
-  return { screen, selectedLine };
+  return { screen, selectedLine, selectedEnd };
 }
 
 /** Lines of content below the panel's title. */
@@ -87,12 +86,17 @@ export function detailBodyHeight(height: number): number {
   return Math.max(1, height - 1);
 }
 
-/** First visible line: the scroll position, moved just enough to show the selected link. */
+/** First visible line: the scroll position, moved to show the selected link (all its lines when they fit). */
 export function detailTop(layout: DetailLayout, scroll: number, bodyHeight: number): number {
   const maxTop = Math.max(0, layout.screen.length - bodyHeight);
   let top = Math.max(0, Math.min(scroll, maxTop));
   const sel = layout.selectedLine;
-  if (sel >= 0 && (sel < top || sel >= top + bodyHeight)) top = Math.max(0, Math.min(sel - Math.floor(bodyHeight / 2), maxTop));
+  const end = Math.max(sel, layout.selectedEnd);
+  if (sel >= 0 && (sel < top || end >= top + bodyHeight)) {
+    top = Math.max(0, Math.min(sel - Math.floor(bodyHeight / 2), maxTop));
+    // A link longer than half the panel: its end comes into view too, its start never leaves it.
+    if (end >= top + bodyHeight) top = Math.min(sel, end - bodyHeight + 1);
+  }
   return top;
 }
 
@@ -113,6 +117,7 @@ export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyper
       </Text>
       {visible.map((line, i) => {
         const color = toneColor(theme, line.tone);
+        // Every line of the selected link is marked, so it reads as one even without colour.
         const marker = line.selected ? '›' : ' ';
         const label = fit(line.label, LABEL_WIDTH);
         const text = line.url && hyperlinks ? hyperlink(line.url, line.text, true) : line.text;

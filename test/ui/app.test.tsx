@@ -5,6 +5,7 @@ import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { displayWidth } from '../../src/term/width.js';
 import { App, type AppController, type PluginViewProps } from '../../src/ui/App.js';
+import { buildDetail } from '../../src/ui/detailModel.js';
 import { KEYMAP } from '../../src/ui/keys.js';
 import { makeRow, makeRows, refreshText } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -176,10 +177,13 @@ describe('detail panel', () => {
     let frame = await h.press(KEYS.enter, (f) => f.includes('Event details'));
     expect(frame).not.toContain('bucket-number-7');
     await h.press(KEYS.pageDown, (f) => !f.includes('Event time '));
-    frame = await h.press(KEYS.pageDown, (f) => f.includes('bucket-number-7'));
+    // Links are wrapped whole, so the panel takes a few pages.
+    for (let i = 0; i < 6 && !frame.includes('bucket-number-7'); i++) frame = await h.press(KEYS.pageDown);
+    expect(frame).toContain('bucket-number-7');
     expect(frame).not.toContain('Event time ');
-    await h.press(KEYS.pageUp, (f) => !f.includes('bucket-number-7'));
-    await h.press(KEYS.pageUp, (f) => f.includes('Event time '));
+    frame = await h.press(KEYS.pageUp, (f) => !f.includes('bucket-number-7'));
+    for (let i = 0; i < 6 && !frame.includes('Event time '); i++) frame = await h.press(KEYS.pageUp);
+    expect(frame).toContain('Event time ');
     frame = await h.press(KEYS.down, (f) => f.includes('Event1') && !f.includes('bucket-number'));
     expect(fitsTerminal(frame, 80, 24)).toBe(true);
   });
@@ -241,6 +245,28 @@ describe('links and copies at their limits', () => {
     await h.waitFor((f) => f.includes('Event1'));
     const frame = await h.press(KEYS.enter, (f) => f.includes('Event details'));
     expect(frame).toMatch(/\u001b\]8;;https:\/\/us-east-1\.console\.aws\.amazon\.com\/ec2\/[^\u001b]+\u001b\\https:\/\/us-east-1\.console/);
+  });
+
+  it('wraps a long link whole at 80x24, every line of it marked, instead of cutting it', async () => {
+    const rows = makeRows(3);
+    const bucket = `audit-logs-${'x'.repeat(40)}-archive`;
+    rows[2]!.resources = [{ type: 'AWS::S3::Bucket', name: bucket, arn: `arn:aws:s3:::${bucket}`, accountId: '' }];
+    const links = buildDetail(rows[2]!, 'utc').links;
+    const config = links.find((l) => l.kind === 'config')!.url!;
+    expect(config.length).toBeGreaterThan(120);
+    const h = mount(storeWith(rows), 80, 24);
+    await h.waitFor((f) => f.includes('Event2'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    // Tab through to the Config timeline link (the last one).
+    let frame = '';
+    for (let i = 0; i < links.length; i++) frame = await h.press(KEYS.tab);
+    frame = await h.waitFor((f) => lines(f).some((l) => l.includes('Config') && l.startsWith(' ›')));
+    expect(fitsTerminal(frame, 80, 24)).toBe(true);
+    const marked = lines(frame).filter((l) => l.startsWith(' ›'));
+    expect(marked.length).toBeGreaterThanOrEqual(3);
+    // The marked lines hold the whole URL, in order, with no ellipsis.
+    expect(marked.map((l) => l.slice(19).trimEnd()).join('')).toBe(config);
+    expect(marked.join('')).not.toContain('…');
   });
 
   it('says so on the status line when the JSON is too big to copy', async () => {
