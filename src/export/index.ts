@@ -3,7 +3,7 @@ import type { EventRow, RecordRef } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
 import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
-import { jsonBytesText, jsonEpilogue, jsonPrologue, jsonRecords } from './json.js';
+import { JsonChunkAssembler, jsonEpilogue, jsonPrologue, jsonRecords } from './json.js';
 import { RecordBytesReader } from './recordBytes.js';
 import { RecordTextPool, recordWorkersAvailable } from './recordTextPool.js';
 import { ProgressReporter, type ExportProgress } from './progress.js';
@@ -122,8 +122,9 @@ function encoderFor(options: ExportOptions): Encoder {
   const { rows } = options;
   const base = { prologue: jsonPrologue(flavour), epilogue: jsonEpilogue(flavour, rows.length) };
   if (!options.readRecords && rows.length >= WORKER_MIN_ROWS && recordWorkersAvailable()) {
-    const pool = new RecordTextPool();
-    const read = async (start: number, end: number): Promise<string> => jsonBytesText(flavour, await pool.texts(rows, start, end), start);
+    const pool = new RecordTextPool(flavour);
+    const assembler = new JsonChunkAssembler();
+    const read = async (start: number, end: number): Promise<string> => assembler.text(flavour, await pool.texts(rows, start, end), start);
     return { ...base, chunk: readingAhead(read, WORKER_CHUNK_ROWS, rows.length), chunkRows: WORKER_CHUNK_ROWS, dispose: () => pool.close() };
   }
   const { readRecords } = options;
@@ -136,6 +137,7 @@ function encoderFor(options: ExportOptions): Encoder {
   }
   // On this thread, the same texts the workers give: original bytes where the span scanner finds them.
   const reader = new RecordBytesReader();
+  const assembler = new JsonChunkAssembler();
   return {
     ...base,
     chunk: async (chunkRowsOf, start, end) => {
@@ -143,7 +145,7 @@ function encoderFor(options: ExportOptions): Encoder {
       for (let i = start; i < end; i++) refs[i - start] = recordRef(chunkRowsOf[i]!);
       const slot = new Uint32Array(end - start);
       for (let k = 0; k < slot.length; k++) slot[k] = k;
-      return jsonBytesText(flavour, { parts: [await reader.read(refs)], part: new Uint8Array(slot.length), slot }, start);
+      return assembler.text(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start);
     },
     chunkRows: JSON_CHUNK_ROWS,
   };

@@ -14,7 +14,14 @@ import type { RecordRef } from '../model/types.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { groupByFile, readOrFail, type ReadOne } from './records.js';
 
-/** Records' texts back to back: record k is bytes[ends[k-1] (or 0), ends[k]). */
+/**
+ * What surrounds each record's text, so that records read one after another
+ * are already the output: 'json' puts `,\n` before each (the export drops the
+ * very first one), 'jsonl' a newline after each.
+ */
+export type RecordFraming = 'json' | 'jsonl' | 'none';
+
+/** Records' framed texts back to back: record k is bytes[ends[k-1] (or 0), ends[k]). */
 export interface RecordBytes {
   bytes: Uint8Array;
   ends: Uint32Array;
@@ -46,6 +53,8 @@ function stampOf(file: string): string | null {
 }
 
 const SPACE = 0x20;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
 
 /** The span as output text: terminal-safe, line breaks (whitespace between tokens) turned into spaces. */
 function spanText(spans: RecordSpans, k: number): Buffer {
@@ -76,7 +85,7 @@ export class RecordBytesReader {
   constructor(private readonly readOne: ReadOne = readRecord) {}
 
   /** The texts of `refs`, in their order; throws the typed 'source' failure for a record that cannot be read back. */
-  async read(refs: readonly RecordRef[]): Promise<RecordBytes> {
+  async read(refs: readonly RecordRef[], framing: RecordFraming = 'none'): Promise<RecordBytes> {
     const pieces = new Array<Uint8Array>(refs.length);
     let ascii = true;
     for (const group of groupByFile(refs)) {
@@ -95,15 +104,22 @@ export class RecordBytesReader {
         }
       }
     }
-    let total = 0;
+    const before = framing === 'json' ? 2 : 0;
+    const after = framing === 'jsonl' ? 1 : 0;
+    let total = (before + after) * pieces.length;
     for (const piece of pieces) total += piece.length;
     // Not from Buffer's shared pool: the worker transfers this memory to the export thread.
     const bytes = Buffer.allocUnsafeSlow(total);
     const ends = new Uint32Array(pieces.length);
     let at = 0;
     for (let k = 0; k < pieces.length; k++) {
+      if (before) {
+        bytes[at++] = COMMA;
+        bytes[at++] = NEWLINE;
+      }
       bytes.set(pieces[k]!, at);
       at += pieces[k]!.length;
+      if (after) bytes[at++] = NEWLINE;
       ends[k] = at;
     }
     return { bytes, ends, ascii };

@@ -6,7 +6,7 @@ import { recordRef } from '../model/recordBatch.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { ExportFailed } from './errors.js';
 import type { RecordPlacement } from './json.js';
-import type { RecordBytes } from './recordBytes.js';
+import type { RecordBytes, RecordFraming } from './recordBytes.js';
 import type { RecordTextReply, RecordTextRequest } from './recordWorker.js';
 
 /** Reads original records back as JSON text, for rows[start, end), in order. */
@@ -45,8 +45,11 @@ export class RecordTextPool {
   private nextId = 0;
   private failure: Error | null = null;
 
-  /** At most 255 workers: a row's worker is kept in a byte. */
-  constructor(size = Math.max(1, Math.min(availableParallelism(), 4))) {
+  /** `framing` as the export's flavour; at most 255 workers (a row's worker is kept in a byte). */
+  constructor(
+    private readonly framing: RecordFraming,
+    size = Math.max(1, Math.min(availableParallelism(), 4)),
+  ) {
     this.workers = [];
     for (let w = 0; w < size; w++) {
       const worker = new Worker(WORKER_URL);
@@ -90,7 +93,7 @@ export class RecordTextPool {
     const id = this.nextId++;
     return new Promise<RecordBytes>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const request: RecordTextRequest = { id, refs };
+      const request: RecordTextRequest = { id, refs, framing: this.framing };
       this.workers[w]!.postMessage(request);
     });
   }

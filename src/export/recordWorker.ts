@@ -8,11 +8,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { RecordRef } from '../model/types.js';
-import { RecordBytesReader, type RecordBytes } from './recordBytes.js';
+import { RecordBytesReader, type RecordBytes, type RecordFraming } from './recordBytes.js';
 
 export interface RecordTextRequest {
   id: number;
   refs: RecordRef[];
+  framing: RecordFraming;
 }
 
 export type RecordTextReply =
@@ -24,7 +25,7 @@ const reader = new RecordBytesReader();
 
 async function answer(request: RecordTextRequest): Promise<RecordTextReply> {
   try {
-    return { id: request.id, ...(await reader.read(request.refs)) };
+    return { id: request.id, ...(await reader.read(request.refs, request.framing)) };
   } catch (error) {
     return { id: request.id, failed: error instanceof Error ? error.message : String(error) };
   }

@@ -94,11 +94,6 @@ function stringEnd(b: Uint8Array, i: number, n: number): number {
   }
 }
 
-function hasBackslash(b: Uint8Array, start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (b[k] === 0x5c) return true;
-  return false;
-}
-
 /** Bytes that terminalSafeJson may escape start with 0x7f (DEL) or are not ASCII. */
 /** Keys an item's checks care about start with one of these bytes (C, E, d; e, u, i, a). */
 function mayBeSpecial(first: number): boolean {
@@ -238,16 +233,21 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
     if (expectKey) {
       if (b[i] !== 0x22) return null;
       const keyStart = i + 1;
-      i = stringEnd(b, i, n);
+      // Most keys are plain: scan those here, and know without a second look that they hold no escape.
+      let k = keyStart;
+      let kc = b[k];
+      while (kc >= 0x20 && kc !== 0x22 && kc !== 0x5c) kc = b[++k];
+      const escaped = kc !== 0x22;
+      i = escaped ? stringEnd(b, i, n) : k + 1;
       if (i < 0) return null;
       const keyEnd = i - 1;
       if (depth === itemsDepth + 1) {
         // An escaped key may spell a special one; such items are left to the reader.
         const first = b[keyStart];
-        if (hasBackslash(b, keyStart, keyEnd) || (mayBeSpecial(first) && keyIn(b, keyStart, keyEnd, SPECIAL_KEYS))) itemPlain = false;
+        if (escaped || (mayBeSpecial(first) && keyIn(b, keyStart, keyEnd, SPECIAL_KEYS))) itemPlain = false;
         else if (!itemEventLike && mayBeEventKey(first) && keyIn(b, keyStart, keyEnd, EVENT_KEYS)) itemEventLike = true;
       } else if (depth === 1 && rootKind === OBJECT) {
-        if (hasBackslash(b, keyStart, keyEnd)) rootEscapedKey = true;
+        if (escaped) rootEscapedKey = true;
         else if (keyIs(b, keyStart, keyEnd, RECORDS)) {
           recordsKeys++;
           recordsValueNext = true;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecordsReader, ExportFailed, exportRows } from '../../src/export/index.js';
-import { RecordBytesReader } from '../../src/export/recordBytes.js';
+import { JsonChunkAssembler } from '../../src/export/json.js';
+import { RecordBytesReader, type RecordBytes } from '../../src/export/recordBytes.js';
 import { clearRecordCache, readRecord } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { recordRef } from '../../src/model/recordBatch.js';
@@ -133,6 +134,43 @@ describe('RecordBytesReader', () => {
     } finally {
       Date.now = stale;
     }
+  });
+});
+
+/** Records framed as the reader frames them, from strings. */
+function framed(texts: string[], before: string, after: string): RecordBytes {
+  const pieces = texts.map((t) => Buffer.from(before + t + after));
+  let at = 0;
+  return { bytes: Buffer.concat(pieces), ends: Uint32Array.from(pieces, (p) => (at += p.length)), ascii: texts.every((t) => /^[\x00-\x7f]*$/.test(t)) };
+}
+
+describe('JsonChunkAssembler', () => {
+  it('interleaves the parts in row order, runs and single records alike, and drops the first comma of the export', () => {
+    const assembler = new JsonChunkAssembler();
+    const jsonBytesText = assembler.text.bind(assembler);
+    const a = framed(['"a0"', '"a1"', '"a2"'], ',\n', '');
+    const b = framed(['"b0"', '"\u00e9"'], ',\n', '');
+    const placement = { parts: [a, b], part: Uint8Array.from([0, 0, 1, 0, 1]), slot: Uint32Array.from([0, 1, 0, 2, 1]) };
+    expect(jsonBytesText('json', placement, 0)).toBe('"a0",\n"a1",\n"b0",\n"a2",\n"\u00e9"');
+    expect(jsonBytesText('json', placement, 10)).toBe(',\n"a0",\n"a1",\n"b0",\n"a2",\n"\u00e9"');
+    const single = { parts: [a], part: Uint8Array.from([0, 0]), slot: Uint32Array.from([1, 2]) };
+    expect(jsonBytesText('json', single, 0)).toBe('"a1",\n"a2"');
+    const lines = framed(['{}', '[]'], '', '\n');
+    expect(jsonBytesText('jsonl', { parts: [lines], part: Uint8Array.from([0, 0]), slot: Uint32Array.from([1, 0]) }, 0)).toBe('[]\n{}\n');
+    expect(jsonBytesText('json', { parts: [], part: new Uint8Array(0), slot: new Uint32Array(0) }, 0)).toBe('');
+  });
+
+  it('frames what RecordBytesReader reads: a comma before each record for json, a newline after each for jsonl', async () => {
+    const a = await writeTrail(join(dir, 'trails'), 'a.json', [record(1), record(2)]);
+    const reader = new RecordBytesReader();
+    const refs = [
+      { file: a, index: 1 },
+      { file: a, index: 0 },
+    ];
+    const json = await reader.read(refs, 'json');
+    expect(Buffer.from(json.bytes).toString()).toBe(`,\n${JSON.stringify(record(2))},\n${JSON.stringify(record(1))}`);
+    const jsonl = await reader.read(refs, 'jsonl');
+    expect(Buffer.from(jsonl.bytes).toString()).toBe(`${JSON.stringify(record(2))}\n${JSON.stringify(record(1))}\n`);
   });
 });
 
