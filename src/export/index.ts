@@ -124,7 +124,7 @@ function encoderFor(options: ExportOptions): Encoder {
   if (!options.readRecords && rows.length >= WORKER_MIN_ROWS && recordWorkersAvailable()) {
     const pool = new RecordTextPool(flavour);
     const assembler = new JsonChunkAssembler();
-    const read = async (start: number, end: number): Promise<string> => assembler.text(flavour, await pool.texts(rows, start, end), start);
+    const read = (start: number, end: number): Promise<string> => pool.texts(rows, start, end, (placement) => assembler.text(flavour, placement, start));
     return { ...base, chunk: readingAhead(read, WORKER_CHUNK_ROWS, rows.length), chunkRows: WORKER_CHUNK_ROWS, dispose: () => pool.close() };
   }
   const { readRecords } = options;

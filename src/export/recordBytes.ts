@@ -84,8 +84,11 @@ export class RecordBytesReader {
 
   constructor(private readonly readOne: ReadOne = readRecord) {}
 
-  /** The texts of `refs`, in their order; throws the typed 'source' failure for a record that cannot be read back. */
-  async read(refs: readonly RecordRef[], framing: RecordFraming = 'none'): Promise<RecordBytes> {
+  /**
+   * The texts of `refs`, in their order, written into `target` when they fit;
+   * throws the typed 'source' failure for a record that cannot be read back.
+   */
+  async read(refs: readonly RecordRef[], framing: RecordFraming = 'none', target?: Uint8Array): Promise<RecordBytes> {
     const pieces = new Array<Uint8Array>(refs.length);
     let ascii = true;
     for (const group of groupByFile(refs)) {
@@ -108,8 +111,8 @@ export class RecordBytesReader {
     const after = framing === 'jsonl' ? 1 : 0;
     let total = (before + after) * pieces.length;
     for (const piece of pieces) total += piece.length;
-    // Not from Buffer's shared pool: the worker transfers this memory to the export thread.
-    const bytes = Buffer.allocUnsafeSlow(total);
+    // Into `target` when it fits; else a buffer not from Buffer's shared pool, which the worker can transfer.
+    const bytes = target && total <= target.length ? target.subarray(0, total) : Buffer.allocUnsafeSlow(total);
     const ends = new Uint32Array(pieces.length);
     let at = 0;
     for (let k = 0; k < pieces.length; k++) {

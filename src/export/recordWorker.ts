@@ -2,22 +2,27 @@
  * Worker thread for JSON export: reads original records' JSON text back from
  * their files (their original bytes where possible, see recordBytes.ts), so
  * the reading runs on another core than the export loop (and the dashboard).
- * Each answer is one buffer, transferred rather than copied. Requests are
- * handled one at a time, in order, each file by file, so the caches see each
- * file's rows together.
+ * An answer is written into a slot of memory shared with the export thread,
+ * or, when it does not fit, sent as one buffer transferred rather than
+ * copied. Requests are handled one at a time, in order, each file by file,
+ * so the caches see each file's rows together.
  */
 import { parentPort } from 'node:worker_threads';
 import type { RecordRef } from '../model/types.js';
-import { RecordBytesReader, type RecordBytes, type RecordFraming } from './recordBytes.js';
+import { RecordBytesReader, type RecordFraming } from './recordBytes.js';
 
 export interface RecordTextRequest {
   id: number;
   refs: RecordRef[];
   framing: RecordFraming;
+  /** Where to write the answer if it fits: memory[offset, offset + length). */
+  slot: { memory: SharedArrayBuffer; offset: number; length: number } | null;
 }
 
 export type RecordTextReply =
-  | ({ id: number } & RecordBytes)
+  /** The answer is in the request's slot, `length` bytes; record k ends at ends[k]. */
+  | { id: number; shared: number; ends: Uint32Array; ascii: boolean }
+  | { id: number; bytes: Uint8Array; ends: Uint32Array; ascii: boolean }
   /** The message of the typed 'source' failure (which record, which file, why). */
   | { id: number; failed: string };
 
@@ -25,7 +30,11 @@ const reader = new RecordBytesReader();
 
 async function answer(request: RecordTextRequest): Promise<RecordTextReply> {
   try {
-    return { id: request.id, ...(await reader.read(request.refs, request.framing)) };
+    const slot = request.slot;
+    const target = slot ? new Uint8Array(slot.memory, slot.offset, slot.length) : undefined;
+    const { bytes, ends, ascii } = await reader.read(request.refs, request.framing, target);
+    if (target && bytes.buffer === target.buffer) return { id: request.id, shared: bytes.length, ends, ascii };
+    return { id: request.id, bytes, ends, ascii };
   } catch (error) {
     return { id: request.id, failed: error instanceof Error ? error.message : String(error) };
   }
@@ -37,8 +46,11 @@ if (port) {
   port.on('message', (request: RecordTextRequest) => {
     queue = queue.then(async () => {
       const reply = await answer(request);
-      // Both are plain ArrayBuffers of their own (allocUnsafeSlow, new Uint32Array), never shared memory.
-      port.postMessage(reply, 'bytes' in reply ? [reply.bytes.buffer as ArrayBuffer, reply.ends.buffer as ArrayBuffer] : []);
+      const transfer: ArrayBuffer[] = [];
+      // Plain ArrayBuffers of their own (allocUnsafeSlow, new Uint32Array); shared memory is never in the list.
+      if ('ends' in reply) transfer.push(reply.ends.buffer as ArrayBuffer);
+      if ('bytes' in reply) transfer.push(reply.bytes.buffer as ArrayBuffer);
+      port.postMessage(reply, transfer);
     });
   });
 }

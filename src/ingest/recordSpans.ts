@@ -7,7 +7,8 @@
  * The scanner validates the whole document with JSON's grammar (what
  * JSON.parse accepts, on valid UTF-8) and handles only the shapes whose items
  * are spans of the file: `{"Records":[...]}`, a bare array and a single
- * object. Everything else (JSON lines, documents back to back, UTF-16, bad
+ * object, numbered as read.ts extractText and detect.ts extractItems number
+ * them (keep the three in step). Everything else (JSON lines, documents back to back, UTF-16, bad
  * JSON, lookup-events and EventBridge shapes, escaped keys at the top) gives
  * null, and the caller reads the file the ordinary way.
  */
@@ -94,7 +95,6 @@ function stringEnd(b: Uint8Array, i: number, n: number): number {
   }
 }
 
-/** Bytes that terminalSafeJson may escape start with 0x7f (DEL) or are not ASCII. */
 /** Keys an item's checks care about start with one of these bytes (C, E, d; e, u, i, a). */
 function mayBeSpecial(first: number): boolean {
   return first === 0x43 || first === 0x45 || first === 0x64;
