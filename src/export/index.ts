@@ -64,6 +64,12 @@ export interface ExportResult {
 const CSV_CHUNK_ROWS = 250;
 const JSON_CHUNK_ROWS = 1000;
 const WRITE_CHARS = 256 * 1024;
+/**
+ * JSON text is written in smaller pieces: a joined string above V8's 128 KiB
+ * regular-object limit is allocated in the old generation, and at a million
+ * rows the gigabyte of them made V8 mark the whole heap some twenty times.
+ */
+const JSON_WRITE_CHARS = 96 * 1024;
 const YIELD_MS = 8;
 
 /** Lets timers, input and renders run between chunks, so the dashboard stays usable during a long export. */
@@ -75,14 +81,19 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ExportCancelled();
 }
 
+/** The text of one chunk of rows, whole or in pieces. */
+type ChunkText = string | readonly string[];
+
 /** Produces the text of one chunk of rows. */
-type ChunkEncoder = (rows: readonly EventRow[], start: number, end: number) => Promise<string> | string;
+type ChunkEncoder = (rows: readonly EventRow[], start: number, end: number) => Promise<ChunkText> | ChunkText;
 
 interface Encoder {
   prologue: string;
   chunk: ChunkEncoder;
   epilogue: string;
   chunkRows: number;
+  /** Text gathered before a write. */
+  writeChars: number;
   /** Releases what the encoder holds (worker threads). */
   dispose?: () => Promise<void>;
 }
@@ -95,8 +106,8 @@ const WORKER_CHUNK_ROWS = 8000;
  * Asks for the chunk after the one being returned as well, so the workers
  * read ahead while the export loop writes.
  */
-function readingAhead(read: (start: number, end: number) => Promise<string>, chunkRows: number, total: number): ChunkEncoder {
-  const ahead = new Map<number, Promise<string>>();
+function readingAhead(read: (start: number, end: number) => Promise<ChunkText>, chunkRows: number, total: number): ChunkEncoder {
+  const ahead = new Map<number, Promise<ChunkText>>();
   const request = (start: number): void => {
     const text = read(start, Math.min(start + chunkRows, total));
     // A read-ahead nobody awaits (after a cancel) must not surface as an unhandled rejection.
@@ -116,15 +127,21 @@ function readingAhead(read: (start: number, end: number) => Promise<string>, chu
 function encoderFor(options: ExportOptions): Encoder {
   if (options.format === 'csv') {
     const raw = options.raw === true;
-    return { prologue: csvHeader(), chunk: (rows, start, end) => csvLines(rows, start, end, raw), epilogue: '', chunkRows: CSV_CHUNK_ROWS };
+    return {
+      prologue: csvHeader(),
+      chunk: (rows, start, end) => csvLines(rows, start, end, raw),
+      epilogue: '',
+      chunkRows: CSV_CHUNK_ROWS,
+      writeChars: WRITE_CHARS,
+    };
   }
   const flavour = options.format;
   const { rows } = options;
-  const base = { prologue: jsonPrologue(flavour), epilogue: jsonEpilogue(flavour, rows.length) };
+  const base = { prologue: jsonPrologue(flavour), epilogue: jsonEpilogue(flavour, rows.length), writeChars: JSON_WRITE_CHARS };
   if (!options.readRecords && rows.length >= WORKER_MIN_ROWS && recordWorkersAvailable()) {
     const pool = new RecordTextPool(flavour);
     const assembler = new JsonChunkAssembler();
-    const read = (start: number, end: number): Promise<string> => pool.texts(rows, start, end, (placement) => assembler.text(flavour, placement, start));
+    const read = (start: number, end: number): Promise<ChunkText> => pool.texts(rows, start, end, (placement) => assembler.pieces(flavour, placement, start));
     return { ...base, chunk: readingAhead(read, WORKER_CHUNK_ROWS, rows.length), chunkRows: WORKER_CHUNK_ROWS, dispose: () => pool.close() };
   }
   const { readRecords } = options;
@@ -145,7 +162,7 @@ function encoderFor(options: ExportOptions): Encoder {
       for (let i = start; i < end; i++) refs[i - start] = recordRef(chunkRowsOf[i]!);
       const slot = new Uint32Array(end - start);
       for (let k = 0; k < slot.length; k++) slot[k] = k;
-      return assembler.text(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start);
+      return assembler.pieces(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start);
     },
     chunkRows: JSON_CHUNK_ROWS,
   };
@@ -174,7 +191,7 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
   const progress = new ProgressReporter(total, options.onProgress);
   const sink = await openSink(options);
   const encoder = encoderFor(options);
-  const { chunkRows } = encoder;
+  const { chunkRows, writeChars } = encoder;
   let bytes = 0;
   let pending: string[] = [];
   let pendingChars = 0;
@@ -210,10 +227,12 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
       throwIfCancelled(signal);
       const end = Math.min(start + chunkRows, total);
       const text = await encoder.chunk(rows, start, end);
-      pending.push(text);
-      pendingChars += text.length;
       pendingRows += end - start;
-      if (pendingChars >= WRITE_CHARS) await flush();
+      for (const piece of typeof text === 'string' ? [text] : text) {
+        pending.push(piece);
+        pendingChars += piece.length;
+        if (pendingChars >= writeChars) await flush();
+      }
       if (performance.now() - lastYield >= YIELD_MS) {
         await yieldToEventLoop();
         lastYield = performance.now();

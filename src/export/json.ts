@@ -54,20 +54,49 @@ function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 /**
+ * Bytes per decoded piece: even as UTF-16 (two bytes a character) a piece
+ * stays below V8's 128 KiB limit for young-generation objects, so it dies
+ * young instead of growing the old generation (see JSON_WRITE_CHARS).
+ */
+const PIECE_BYTES = 48 * 1024;
+
+/** Continuation bytes of UTF-8 (10xxxxxx): a piece must not start on one. */
+function isContinuation(byte: number): boolean {
+  return (byte & 0xc0) === 0x80;
+}
+
+/** bytes[start, end) decoded in pieces of at most PIECE_BYTES, cut between characters. */
+function decodePieces(bytes: Buffer, encoding: 'ascii' | 'utf8', start: number, end: number): string[] {
+  const out: string[] = [];
+  while (start < end) {
+    let cut = Math.min(end, start + PIECE_BYTES);
+    while (cut < end && cut > start + 1 && isContinuation(bytes[cut]!)) cut--;
+    out.push(bytes.toString(encoding, start, cut));
+    start = cut;
+  }
+  return out;
+}
+
+/**
  * Like jsonTexts, for framed records as bytes. Rows that follow each other in
  * one part are copied as one run; a chunk that is a single run is decoded in
- * place. Decoded once, as 'ascii' when it is (about three times as fast as
- * 'utf8'). The copy goes to a scratch buffer kept from chunk to chunk: a fresh
- * one each time would add to the external memory that makes V8 mark the
- * whole heap (a million rows) again.
+ * place. Decoded as 'ascii' when it is (about three times as fast as
+ * 'utf8'), in pieces (see PIECE_BYTES). The copy goes to a scratch buffer
+ * kept from chunk to chunk: a fresh one each time would add to the external
+ * memory that makes V8 mark the whole heap (a million rows) again.
  */
 export class JsonChunkAssembler {
   private scratch: Buffer = Buffer.alloc(0);
 
+  /** The chunk's text as one string (tests, small chunks). */
   text(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): string {
+    return this.pieces(flavour, placement, alreadyWritten).join('');
+  }
+
+  pieces(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): string[] {
     const { parts, part, slot } = placement;
     const count = slot.length;
-    if (count === 0) return '';
+    if (count === 0) return [];
     // The export's first record has no comma before it.
     const skip = flavour === 'json' && alreadyWritten === 0 ? 2 : 0;
     let ascii = true;
@@ -89,7 +118,7 @@ export class JsonChunkAssembler {
       runEnd.push(ends[last]!);
       total += ends[last]! - start;
     }
-    if (runPart.length === 1) return asBuffer(parts[runPart[0]!]!.bytes).toString(encoding, runStart[0]! + skip, runEnd[0]!);
+    if (runPart.length === 1) return decodePieces(asBuffer(parts[runPart[0]!]!.bytes), encoding, runStart[0]! + skip, runEnd[0]!);
     if (this.scratch.length < total) this.scratch = Buffer.allocUnsafeSlow(Math.max(total, this.scratch.length * 2));
     const out = this.scratch;
     let at = 0;
@@ -97,6 +126,6 @@ export class JsonChunkAssembler {
       out.set(parts[runPart[r]!]!.bytes.subarray(runStart[r], runEnd[r]), at);
       at += runEnd[r]! - runStart[r]!;
     }
-    return out.toString(encoding, skip, total);
+    return decodePieces(out, encoding, skip, total);
   }
 }

@@ -160,6 +160,18 @@ describe('JsonChunkAssembler', () => {
     expect(jsonBytesText('json', { parts: [], part: new Uint8Array(0), slot: new Uint32Array(0) }, 0)).toBe('');
   });
 
+  it('decodes a big chunk in small pieces cut between characters, never inside one', () => {
+    const text = `"${'a\u00e9\u4e2d\u{1f600}'.repeat(20_000)}"`;
+    const part = framed([text, text], '', '\n');
+    const assembler = new JsonChunkAssembler();
+    const pieces = assembler.pieces('jsonl', { parts: [part], part: Uint8Array.from([0, 0]), slot: Uint32Array.from([0, 1]) }, 0);
+    expect(pieces.length).toBeGreaterThan(5);
+    for (const piece of pieces) expect(Buffer.byteLength(piece)).toBeLessThanOrEqual(48 * 1024);
+    expect(pieces.join('')).toBe(`${text}\n${text}\n`);
+    const ascii = framed(['"x"'.repeat(40_000)], '', '\n');
+    expect(assembler.pieces('jsonl', { parts: [ascii], part: Uint8Array.from([0]), slot: Uint32Array.from([0]) }, 0).join('')).toBe(`${'"x"'.repeat(40_000)}\n`);
+  });
+
   it('frames what RecordBytesReader reads: a comma before each record for json, a newline after each for jsonl', async () => {
     const a = await writeTrail(join(dir, 'trails'), 'a.json', [record(1), record(2)]);
     const reader = new RecordBytesReader();
