@@ -58,7 +58,7 @@ export interface ExportResult {
 /**
  * Rows are encoded in small chunks (short-lived strings stay in V8's young
  * generation, which halves GC time against big chunks) and written in pieces
- * of about WRITE_BYTES; the loop yields at least every YIELD_MS so input and
+ * of about WRITE_CHARS; the loop yields at least every YIELD_MS so input and
  * renders keep running during a long export.
  */
 const CSV_CHUNK_ROWS = 250;
