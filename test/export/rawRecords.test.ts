@@ -168,8 +168,11 @@ describe('JsonChunkAssembler', () => {
     expect(pieces.length).toBeGreaterThan(5);
     for (const piece of pieces) expect(Buffer.byteLength(piece)).toBeLessThanOrEqual(48 * 1024);
     expect(pieces.join('')).toBe(`${text}\n${text}\n`);
-    const ascii = framed(['"x"'.repeat(40_000)], '', '\n');
-    expect(assembler.pieces('jsonl', { parts: [ascii], part: Uint8Array.from([0]), slot: Uint32Array.from([0]) }, 0).join('')).toBe(`${'"x"'.repeat(40_000)}\n`);
+    const ascii = framed(['"x"'.repeat(100_000)], '', '\n');
+    const asciiPieces = assembler.pieces('jsonl', { parts: [ascii], part: Uint8Array.from([0]), slot: Uint32Array.from([0]) }, 0);
+    expect(asciiPieces.length).toBe(3);
+    for (const piece of asciiPieces) expect(piece.length).toBeLessThanOrEqual(120 * 1024);
+    expect(asciiPieces.join('')).toBe(`${'"x"'.repeat(100_000)}\n`);
   });
 
   it('frames what RecordBytesReader reads: a comma before each record for json, a newline after each for jsonl', async () => {
