@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, type CompiledQuery, type Vocabulary } from '../query/index.js';
@@ -90,14 +91,26 @@ export function compileFilter(source: string, vocabulary?: Vocabulary): Compiled
   return compiled.query.isEmpty ? null : compiled.query;
 }
 
-/** The folder a command reads must exist and be a folder; otherwise a one-line UsageError. */
-export async function requireFolder(dir: string): Promise<void> {
-  let isDirectory: boolean;
+/**
+ * What a command reads must be a folder or a regular file (a link to either
+ * counts); otherwise a one-line UsageError. FIFOs, sockets and devices are
+ * refused here without being opened: opening a FIFO blocks until a writer comes.
+ */
+export async function requireFolderOrFile(path: string): Promise<void> {
+  let info;
   try {
-    isDirectory = (await stat(dir)).isDirectory();
+    info = await stat(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new UsageError(`${code === 'ENOENT' ? 'no such folder' : `cannot read folder (${code ?? 'error'})`}: ${sanitize(dir)}`, false);
+    throw new UsageError(`${code === 'ENOENT' ? 'no such folder' : `cannot read (${code ?? 'error'})`}: ${sanitize(path)}`, false);
   }
-  if (!isDirectory) throw new UsageError(`not a folder: ${sanitize(dir)}`, false);
+  if (info.isDirectory() || info.isFile()) return;
+  throw new UsageError(`not a folder or regular file (${specialKind(info)}): ${sanitize(path)}`, false);
+}
+
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'a special file';
 }

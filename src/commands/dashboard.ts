@@ -1,19 +1,20 @@
 import path from 'node:path';
-import { parseCommandArgs, requireFolder } from './args.js';
+import { parseCommandArgs, requireFolderOrFile } from './args.js';
 
-export const DASHBOARD_USAGE = `Usage: trailtop [DIR] [--no-watch]
+export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch]
 
 Opens the dashboard on DIR (default: the current folder): every CloudTrail
-log below it, newest first, filtered as you type. Press ? inside for the keys.
+log below it, newest first, filtered as you type. Given a FILE, only that file
+is read and followed. Press ? inside for the keys.
 
 Options:
-  --no-watch   load the folder once; do not follow new or changed files
+  --no-watch   load once; do not follow new or changed files
   -h, --help   show this help`;
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 
-/** `trailtop [DIR] [--no-watch] [--help]`: the interactive dashboard. */
+/** `trailtop [DIR|FILE] [--no-watch] [--help]`: the interactive dashboard. */
 export async function runDashboard(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     'no-watch': { type: 'boolean' },
@@ -24,10 +25,10 @@ export async function runDashboard(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = path.resolve(positionals[0] ?? '.');
-  await requireFolder(dir);
+  await requireFolderOrFile(dir);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
-      "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR' or 'trailtop tail DIR'\n",
+      "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR|FILE' or 'trailtop tail DIR|FILE'\n",
     );
     return 2;
   }

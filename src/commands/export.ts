@@ -19,7 +19,7 @@ import type { BadFile } from '../model/types.js';
 import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
-import { combineFilter, compileFilter, parseCommandArgs, requireFolder, UsageError } from './args.js';
+import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 
 export const EXPORT_USAGE = `Usage: trailtop export DIR -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--raw] [--force]
 
@@ -141,7 +141,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const source = combineFilter(values.filter, values.since, values.until);
   // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
   compileFilter(source);
-  await requireFolder(dir);
+  await requireFolderOrFile(dir);
 
   const toStdout = output === '-';
   // CSV cells carry log values verbatim, escape sequences included: on a terminal they would act on it.

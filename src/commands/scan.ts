@@ -3,14 +3,14 @@ import { Vocabulary } from '../query/index.js';
 import { EventStore } from '../store/eventStore.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
-import { combineFilter, compileFilter, parseCommandArgs, requireFolder, UsageError } from './args.js';
+import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { summarizeStore, type Count, type ScanSummary } from './scanSummary.js';
 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
 
-export const SCAN_USAGE = `Usage: trailtop scan DIR [--json] [--filter Q] [--since T] [--until T]
+export const SCAN_USAGE = `Usage: trailtop scan DIR|FILE [--json] [--filter Q] [--since T] [--until T]
 
-Reads every CloudTrail file under DIR (any name, gzip or not) and prints a summary:
+Reads every CloudTrail file under DIR (any name, gzip or not), or just FILE, and prints a summary:
 files read by shape, digests skipped, skipped and bad files with reasons, events read,
 unique and duplicate, first and last event time (UTC), top event names and actors,
 errors by code, Insights events.
@@ -22,8 +22,8 @@ Options:
   --until T     only events before T
   -h, --help    show this help
 
-Bad files are also reported on stderr. Exit status: 0 when the folder was read,
-2 for bad arguments, a bad query, or a missing folder.`;
+Bad files are also reported on stderr. Exit status: 0 when the folder or file was
+read, 2 for bad arguments, a bad query, a missing path, or a FIFO or device.`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -40,13 +40,13 @@ export async function runScan(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = positionals[0];
-  if (!dir) throw new UsageError('scan needs a folder: trailtop scan DIR');
+  if (!dir) throw new UsageError('scan needs a folder or file: trailtop scan DIR|FILE');
 
   // Fuzzy words mean the same here as in the dashboard: the vocabulary grows as files load.
   const vocabulary = new Vocabulary();
   const source = combineFilter(values.filter, values.since, values.until);
   const query = compileFilter(source, vocabulary);
-  await requireFolder(dir);
+  await requireFolderOrFile(dir);
 
   const store = new EventStore();
   let matchedRead = 0;
@@ -106,11 +106,11 @@ export function formatSummary(s: ScanSummary): string {
     .map(([shape, n]) => `${shape} ${n}`)
     .join(', ');
   const lines = [
-    `Folder    ${sanitize(s.folder)}`,
+    `Path      ${sanitize(s.folder)}`,
     ...(s.filter ? [`Filter    ${sanitize(s.filter)}`] : []),
     `Files     ${s.files.read} read${shapes ? ` (${shapes})` : ''}, ${plural(s.files.digests, 'digest')} skipped, ${s.files.skipped.length} skipped, ${s.files.bad.length} bad`,
     `Events    ${s.events.read} read, ${s.events.unique} unique, ${plural(s.events.duplicates, 'duplicate')}` +
-      (s.filter ? ` (matching; ${s.events.total} unique in the folder)` : '') +
+      (s.filter ? ` (matching; ${s.events.total} unique in all)` : '') +
       (s.events.badTime > 0 ? `, ${s.events.badTime} with an unreadable time` : ''),
     `Time      ${s.time.first ?? '-'} .. ${s.time.last ?? '-'} (UTC)`,
     `Insights  ${plural(s.events.insights, 'event')}${s.insights.length > 0 ? `, ${plural(s.insights.length, 'Insight')}` : ''}`,

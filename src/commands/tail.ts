@@ -6,22 +6,24 @@ import type { EventRow } from '../model/types.js';
 import { compareNewestFirst } from '../model/order.js';
 import { Vocabulary, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
-import { combineFilter, compileFilter, parseCommandArgs, requireFolder, UsageError } from './args.js';
+import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 
-export const TAIL_USAGE = `Usage: trailtop tail DIR [--new-only] [--filter Q] [--since T]
+export const TAIL_USAGE = `Usage: trailtop tail DIR|FILE [--new-only] [--filter Q] [--since T]
 
 Prints CloudTrail events as JSON lines, one original record per line: first the
-events already under DIR, oldest first, then each new event as its file arrives.
-New, growing and rewritten files are followed; duplicates are printed once.
+events already under DIR (or in FILE), oldest first, then each new event as its
+file arrives. New, growing and rewritten files are followed; duplicates are
+printed once. Given a FILE, only that file is read and followed.
 
 Options:
-  --new-only    skip the events already in the folder; print only new ones
+  --new-only    skip the events already there; print only new ones
   --filter Q    only events matching the query Q
   --since T     only events at or after T (30m, 2h, 7d or an ISO time)
   -h, --help    show this help
 
 Stop with Ctrl-C (exit 0). Bad files are reported on stderr.
-Exit status: 0 when stopped, 2 for bad arguments, a bad query, or a missing folder.`;
+Exit status: 0 when stopped, 2 for bad arguments, a bad query, a missing path,
+or a FIFO or device.`;
 
 const OPTIONS = {
   'new-only': { type: 'boolean' },
@@ -37,11 +39,11 @@ export async function runTail(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = positionals[0];
-  if (!dir) throw new UsageError('tail needs a folder: trailtop tail DIR');
+  if (!dir) throw new UsageError('tail needs a folder or file: trailtop tail DIR|FILE');
 
   const vocabulary = new Vocabulary();
   const query = compileFilter(combineFilter(values.filter, values.since, undefined), vocabulary);
-  await requireFolder(dir);
+  await requireFolderOrFile(dir);
   return tailFolder(dir, query, values['new-only'] === true, vocabulary);
 }
 

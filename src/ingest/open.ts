@@ -3,7 +3,7 @@ import { ReadPool, type ReadPoolOptions } from './pool.js';
 import { FolderLoader } from './watch.js';
 
 export interface OpenFolderOptions {
-  /** Keep following new, growing, rewritten and deleted files after the initial load. */
+  /** Keep following new, growing, rewritten and deleted files (or the one file) after the initial load. */
   watch: boolean;
   /** Load into this store (default: a new one). */
   store?: EventStore;
@@ -29,8 +29,9 @@ export interface OpenFolder {
 
 /**
  * The one way into a folder of logs, used by the dashboard, `scan`, `tail`,
- * `export` and the benchmark. Problems with single files end up in
- * store.progress.badFiles; this never throws for them.
+ * `export` and the benchmark. `dir` may also be a single file (or a link to
+ * one): only that file is read, and watched for growth and rewrites. Problems
+ * with single files end up in store.progress.badFiles; this never throws for them.
  */
 export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder {
   const store = options.store ?? new EventStore();

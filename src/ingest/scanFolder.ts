@@ -1,5 +1,5 @@
 /**
- * Reads a whole folder into an EventStore on the calling thread: list, then
+ * Reads a whole folder (or one file) into an EventStore on the calling thread: list, then
  * read a few files ahead while the previous ones are added. Small and
  * reusable (scan, tests); the dashboard's worker-pool loader uses the same
  * readEventFile and applyFileResult.
@@ -40,7 +40,10 @@ export function applyFileResult(store: EventStore, result: FileReadResult): void
   });
 }
 
-/** Reads every file under `dir` into `store`. Resolves when done or aborted; never rejects for a bad file. */
+/**
+ * Reads every file under `dir` into `store`; when `dir` is a file, only that file.
+ * Resolves when done or aborted; never rejects for a bad file.
+ */
 export async function loadFolder(dir: string, store: EventStore, options: LoadFolderOptions = {}): Promise<void> {
   const { signal, onFile } = options;
   const concurrency = Math.max(1, options.concurrency ?? 4);

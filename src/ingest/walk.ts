@@ -1,5 +1,6 @@
 /**
  * Lists every regular file under a folder, recursively, in a stable order.
+ * A root that is itself a regular file (or a link to one) lists just that file.
  *
  * Never opens what it lists and never hangs: FIFOs, sockets and devices are
  * reported as skipped (opening a FIFO blocks until a writer comes), symlinks
@@ -35,6 +36,7 @@ function specialKind(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacte
 
 export async function listFolder(root: string, options: WalkOptions = {}): Promise<FolderListing> {
   const listing: FolderListing = { files: [], skipped: [], bad: [] };
+  if (await listRootFile(root, listing)) return listing;
   const visitedFolders = new Set<string>();
   const seenFiles = new Map<string, string>();
 
@@ -113,4 +115,22 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
 
   await visit(root, false);
   return listing;
+}
+
+/**
+ * A root that is not a folder is a listing of its own: a regular file is the
+ * one file to read, anything else (FIFO, socket, device) is skipped unopened.
+ * False when the root is a folder, or cannot be stat'ed: the walk reports that.
+ */
+async function listRootFile(root: string, listing: FolderListing): Promise<boolean> {
+  let info;
+  try {
+    info = await stat(root);
+  } catch {
+    return false;
+  }
+  if (info.isDirectory()) return false;
+  if (info.isFile()) listing.files.push(root);
+  else listing.skipped.push({ path: root, reason: `not a regular file (${specialKind(info)})` });
+  return true;
 }

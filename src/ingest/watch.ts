@@ -1,5 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve as resolvePath, sep } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { dirname, join, resolve as resolvePath, sep } from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { EventRow, FileShape } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -46,7 +46,7 @@ const SMALL_FOLDER_FILES = 64;
 const INLINE_MAX_BYTES = 256 * 1024;
 
 /**
- * Loads every file under a folder into the store, newest deliveries first,
+ * Loads every file under a folder (or the one file given as the root) into the store, newest deliveries first,
  * then (in watch mode) follows new, growing, rewritten and deleted files.
  * Parsing happens in the pool; this class decides what to read and when, and
  * never throws on a bad file: it lands in progress.badFiles with a reason.
@@ -61,7 +61,8 @@ export class FolderLoader {
   private readonly skippedPaths = new Set<string>();
   /** Paths being stat'ed after a watch event; true when another event came meanwhile. */
   private readonly probing = new Map<string, boolean>();
-  private rootIsFile = false;
+  /** What the root turned out to be; 'other' (missing, FIFO, device) is not watched. */
+  private rootKind: 'folder' | 'file' | 'other' = 'other';
   /** Files deleted after loading: their rows may be found again under a new name. */
   private readonly goneFiles = new Set<string>();
   /** The initial listing was small enough to read on this thread. */
@@ -100,14 +101,9 @@ export class FolderLoader {
     });
     try {
       const info = await stat(this.root);
-      if (!info.isDirectory()) {
-        // A single file is a folder of one.
-        this.rootIsFile = true;
-        this.smallFolder = true;
-        this.discover(this.root, info.mtimeMs, true, info.size);
-      } else {
-        await this.listInitial();
-      }
+      this.rootKind = info.isDirectory() ? 'folder' : info.isFile() ? 'file' : 'other';
+      // The walk lists a file root alone and skips a FIFO or device root unopened.
+      await this.listInitial();
     } catch (error) {
       this.reportBad(this.root, describeError(error));
     }
@@ -115,7 +111,8 @@ export class FolderLoader {
     this.pump();
     // Started after the listing so it can skip what the listing skipped; files created
     // in between are found by a second listing once the watch is ready (reconcile).
-    if (this.options.watch && !this.closed) this.startWatcher();
+    if (this.options.watch && !this.closed && this.rootKind !== 'other') void this.startWatcher();
+    else this.watcherReady = true; // nothing to follow: a FIFO, device or missing root
     this.checkReady();
   }
 
@@ -206,37 +203,53 @@ export class FolderLoader {
    * files, and many systems allow only 8,192 watches); a folder's watch already
    * reports each file created, written, renamed or removed in it, which chokidar
    * passes on as 'raw' events. New folders at any depth come as 'addDir'.
+   *
+   * A root that is a file is followed through its own folder's watch, not the
+   * file's: that also sees the file deleted and written again, or replaced by a
+   * rename. Only events for that one name count; its siblings are never read.
+   * A link is followed to the real file, whose folder is the one that changes.
    */
-  private startWatcher(): void {
-    const rootIsFile = this.rootIsFile;
-    const watcher = chokidarWatch(this.root, {
+  private async startWatcher(): Promise<void> {
+    const rootIsFile = this.rootKind === 'file';
+    let target = this.root;
+    if (rootIsFile) {
+      try {
+        target = await realpath(this.root);
+      } catch {
+        // Gone since the listing: watch where it was, so it is seen if it comes back.
+      }
+    }
+    if (this.closed) return;
+    const watchedFolder = rootIsFile ? dirname(target) : this.root;
+    const watcher = chokidarWatch(watchedFolder, {
       persistent: true,
       ignoreInitial: true,
       followSymlinks: true,
       ignorePermissionErrors: false,
+      ...(rootIsFile ? { depth: 0 } : {}),
       ignored: (path, stats) =>
-        this.skippedPaths.has(path) || (!rootIsFile && stats !== undefined && !stats.isDirectory()),
+        this.skippedPaths.has(path) || (rootIsFile ? path !== watchedFolder : stats !== undefined && !stats.isDirectory()),
     });
     this.watcher = watcher;
     watcher.on('raw', (event, name, details) => {
       if (!this.watcherReady || !name) return;
       const folder = (details as { watchedPath?: string }).watchedPath;
-      if (!folder || rootIsFile) return;
-      this.probe(join(folder, name), event === 'change');
+      if (!folder) return;
+      const path = join(folder, name);
+      if (!rootIsFile) this.probe(path, event === 'change');
+      else if (path === target) this.probe(this.root, event === 'change');
     });
-    watcher.on('addDir', (path) => {
-      void this.listNewFolder(path);
-      // Files written before the folder's own watch existed: look once more a little later.
-      setTimeout(() => void this.listNewFolder(path), 250).unref();
-    });
-    watcher.on('unlinkDir', (path) => {
-      const prefix = path.endsWith(sep) ? path : path + sep;
-      for (const known of [...this.files.keys()]) if (known.startsWith(prefix)) this.removed(known);
-    });
-    // Only a root that is a single file is watched as a file.
-    watcher.on('add', (path) => this.probe(path, false));
-    watcher.on('change', (path) => this.probe(path, true));
-    watcher.on('unlink', (path) => this.removed(path));
+    if (!rootIsFile) {
+      watcher.on('addDir', (path) => {
+        void this.listNewFolder(path);
+        // Files written before the folder's own watch existed: look once more a little later.
+        setTimeout(() => void this.listNewFolder(path), 250).unref();
+      });
+      watcher.on('unlinkDir', (path) => {
+        const prefix = path.endsWith(sep) ? path : path + sep;
+        for (const known of [...this.files.keys()]) if (known.startsWith(prefix)) this.removed(known);
+      });
+    }
     watcher.on('error', (error) => {
       const failure = error as NodeJS.ErrnoException;
       this.reportBad(failure.path ?? this.root, describeError(error));

@@ -54,15 +54,15 @@ describe('trailtop scan (CLI)', () => {
     expect(bad.stdout).toBe('');
   });
 
-  it('exits 2 with one line for a missing folder, a file, no folder or an unknown flag', () => {
+  it('exits 2 with one line for a missing folder, a device, no folder or an unknown flag', () => {
     const dir = tempDir();
-    const file = write(dir, 'a.json', '[]');
     const missing = trailtop('scan', join(dir, 'nope'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`trailtop: no such folder: ${join(dir, 'nope')}\n`);
-    const notDir = trailtop('scan', file);
-    expect(notDir.code).toBe(2);
-    expect(notDir.stderr).toBe(`trailtop: not a folder: ${file}\n`);
+    // A file is read (fileRoot-cli.test.ts); a device is not.
+    const device = trailtop('scan', '/dev/null');
+    expect(device.code).toBe(2);
+    expect(device.stderr).toBe('trailtop: not a folder or regular file (a device): /dev/null\n');
     expect(trailtop('scan').code).toBe(2);
     const flag = trailtop('scan', dir, '--bogus');
     expect(flag.code).toBe(2);

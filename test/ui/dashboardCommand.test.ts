@@ -12,14 +12,18 @@ function run(...args: string[]) {
 }
 
 describe('trailtop [DIR] (the dashboard command)', () => {
-  it('exits 2 with one line for a missing folder or a file', () => {
+  it('exits 2 with one line for a missing folder or a device', () => {
     const missing = run('/definitely/not/here');
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toContain('no such folder');
+    const device = run('/dev/null');
+    expect(device.code).toBe(2);
+    expect(device.stderr).toContain('not a folder or regular file');
+    // A file is accepted: here it is refused only for want of a terminal.
     const file = run('package.json');
     expect(file.code).toBe(2);
-    expect(file.stderr).toContain('not a folder');
+    expect(file.stderr).toContain('needs a terminal');
   });
 
   it('refuses to draw when stdout is not a terminal and points to scan/tail', () => {

@@ -1,0 +1,156 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeEvent, tempFolder, waitFor, writeRecords } from '../watch/helpers.js';
+
+// Spawns the built CLI: `npm test` compiles dist/ first.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(root, 'bin/trailtop.js');
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  lines: () => string[];
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test builds first)');
+});
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  return { child, stdout: () => out, lines: () => out.split('\n').filter((line) => line !== ''), stderr: () => err, exit };
+}
+
+function folder(): string {
+  const temp = tempFolder('trailtop-filecli-');
+  cleanups.push(temp.remove);
+  return temp.dir;
+}
+
+const line = (id: string, minute: number) => `${JSON.stringify(makeEvent(id, minute))}\n`;
+const idsOf = (lines: string[]) => lines.map((text) => (JSON.parse(text) as { eventID: string }).eventID);
+
+/** One gzip log beside a sibling that must never be read. */
+function fileWithSibling(): string {
+  const dir = folder();
+  const file = join(dir, 'handed-over.json.gz');
+  writeRecords(file, [makeEvent('f-2', 2), makeEvent('f-1', 1)]);
+  writeRecords(join(dir, 'sibling.json'), [makeEvent('sibling', 5)]);
+  return file;
+}
+
+describe('a single file on the command line', () => {
+  it('scan FILE summarises only that file', async () => {
+    const file = fileWithSibling();
+    const scan = run(['scan', file, '--json']);
+    expect(await scan.exit).toBe(0);
+    const summary = JSON.parse(scan.stdout()) as { folder: string; files: { read: number; byShape: object }; events: { unique: number } };
+    expect(summary.folder).toBe(file);
+    expect(summary.files.read).toBe(1);
+    expect(summary.files.byShape).toEqual({ records: 1 });
+    expect(summary.events.unique).toBe(2);
+    expect(scan.stderr()).toBe('');
+  });
+
+  it('scan follows a symlink to a file', async () => {
+    const file = fileWithSibling();
+    const link = join(folder(), 'link.json.gz');
+    symlinkSync(file, link);
+    const scan = run(['scan', link]);
+    expect(await scan.exit).toBe(0);
+    expect(scan.stdout()).toContain(`Path      ${link}`);
+    expect(scan.stdout()).toContain('Events    2 read, 2 unique');
+  });
+
+  it('export FILE --format jsonl -o - writes only that file’s events, newest first', async () => {
+    const file = fileWithSibling();
+    const exported = run(['export', file, '--format', 'jsonl', '-o', '-']);
+    expect(await exported.exit).toBe(0);
+    expect(idsOf(exported.lines())).toEqual(['f-2', 'f-1']);
+    expect(exported.stderr()).toBe('');
+  });
+
+  it('tail FILE prints its events, then a line appended while it runs, and never a sibling’s', async () => {
+    const dir = folder();
+    const file = join(dir, 'live.jsonl');
+    writeFileSync(file, line('t-1', 1) + line('t-2', 2));
+    const tail = run(['tail', file]);
+    await waitFor(() => tail.lines().length === 2, 'the existing events', 8_000);
+    expect(idsOf(tail.lines())).toEqual(['t-1', 't-2']);
+    writeRecords(join(dir, 'sibling.json'), [makeEvent('sibling', 9)]);
+    // When the watch is ready is not visible from outside: keep appending until a line shows up.
+    let appended = 0;
+    let lastWrite = 0;
+    await waitFor(
+      () => {
+        if (tail.lines().length > 2) return true;
+        if (Date.now() - lastWrite < 200) return false;
+        lastWrite = Date.now();
+        appendFileSync(file, line(`t-new-${appended++}`, 10 + appended));
+        return false;
+      },
+      'an appended line',
+      8_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a sibling read late would show up by now
+    const fresh = idsOf(tail.lines()).slice(2);
+    // Only appended lines (never the sibling's event), each once, in the order they were written.
+    const positions = fresh.map((id) => /^t-new-(\d+)$/.exec(id)?.[1]).map(Number);
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(positions.every((k, i) => Number.isInteger(k) && k < appended && (i === 0 || k > positions[i - 1]!))).toBe(true);
+    tail.child.kill('SIGINT');
+    expect(await tail.exit).toBe(0);
+    expect(tail.stderr()).toBe('');
+  });
+
+  it.each([
+    ['scan', ['scan']],
+    ['tail', ['tail']],
+    ['export', ['export', '-o', '-', '--format', 'jsonl']],
+    ['the dashboard', []],
+  ])('%s refuses a FIFO as the root with one line and exit 2, without opening it', async (_name, command) => {
+    const fifo = join(folder(), 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const args = command.length > 1 ? [command[0]!, fifo, ...command.slice(1)] : [...command, fifo];
+    const refused = run(args);
+    // A FIFO opened for reading blocks until a writer comes: without the check this never exits.
+    const timeout = new Promise<'hung'>((done) => setTimeout(() => done('hung'), 8_000).unref());
+    expect(await Promise.race([refused.exit, timeout])).toBe(2);
+    expect(refused.stderr()).toBe(`trailtop: not a folder or regular file (a FIFO): ${fifo}\n`);
+    expect(refused.stdout()).toBe('');
+  });
+
+  it('keeps the message for a missing path', async () => {
+    const missing = join(folder(), 'nope.json');
+    const scan = run(['scan', missing]);
+    expect(await scan.exit).toBe(2);
+    expect(scan.stderr()).toBe(`trailtop: no such folder: ${missing}\n`);
+  });
+
+  it('says FILE in the usage of scan, tail and the dashboard', async () => {
+    // `trailtop --help` is the overview; the dashboard's own usage comes with an option before --help.
+    for (const args of [['scan', '--help'], ['tail', '--help'], ['--no-watch', '--help']]) {
+      const help = run(args);
+      expect(await help.exit).toBe(0);
+      expect(help.lines()[0]).toMatch(/DIR\|FILE/);
+    }
+  });
+});
