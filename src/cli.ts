@@ -13,6 +13,7 @@ Usage:
                                           write the matching events to a file or stdout
   trailtop --help | --version
 
+DIR may also be a single log file: only that file is read (and followed).
 Run 'trailtop COMMAND --help' for a command's options.
 Exit status: 0 success, 1 runtime failure, 2 bad arguments or query, 130 interrupted.`;
 
