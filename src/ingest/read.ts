@@ -336,7 +336,14 @@ export async function readRecord(ref: { file: string; index: number }, options: 
     const threshold = options.streamThreshold ?? STREAM_THRESHOLD;
     const now = Date.now();
     let cached = cache.get(ref.file);
-    if (cached && now - cached.checkedAt < (options.revalidateMs ?? REVALIDATE_MS) && cached.stamp.endsWith(`:${threshold}`)) {
+    // A record past the cached copy's end was appended since it was read (a growing JSON-lines file):
+    // only a fresh look at the file can have it.
+    if (
+      cached &&
+      ref.index < cached.items.length &&
+      now - cached.checkedAt < (options.revalidateMs ?? REVALIDATE_MS) &&
+      cached.stamp.endsWith(`:${threshold}`)
+    ) {
       return itemRecord(cached.items[ref.index]);
     }
     const stats = await stat(ref.file).catch(() => null);

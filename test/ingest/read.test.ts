@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -258,5 +258,14 @@ describe('readRecord', () => {
     // Within the revalidation window the cached copy is trusted; after it the change is seen.
     expect((await readRecord({ file: path, index: 0 }, { revalidateMs: 60_000 }))?.eventID).toBe('v1');
     expect((await readRecord({ file: path, index: 0 }, { revalidateMs: 0 }))?.eventID).toBe('v2-longer');
+  });
+
+  it('reads a line appended to a JSON-lines file at once, even inside the revalidation window', async () => {
+    clearRecordCache();
+    const dir = tempDir();
+    const path = write(dir, 'grow.jsonl', `${JSON.stringify(event('n1'))}\n`);
+    expect((await readRecord({ file: path, index: 0 }, { revalidateMs: 60_000 }))?.eventID).toBe('n1');
+    appendFileSync(path, `${JSON.stringify(event('n2'))}\n`);
+    expect((await readRecord({ file: path, index: 1 }, { revalidateMs: 60_000 }))?.eventID).toBe('n2');
   });
 });
