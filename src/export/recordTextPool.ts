@@ -23,8 +23,8 @@ interface Pending {
 }
 
 /**
- * A worker's half of its shared memory. Two per worker: the export asks for
- * the next chunk while it writes the last, so two answers can be waiting.
+ * A third of a worker's shared memory. Three per worker: the export reads
+ * two chunks ahead while it writes the last, so three answers can be waiting.
  */
 interface Slot {
   memory: SharedArrayBuffer;
@@ -33,7 +33,8 @@ interface Slot {
 }
 
 /** Bytes of one slot: a worker's share of a chunk is 4,000 records of about 1.5 KB; a bigger answer is transferred instead. */
-const SLOT_BYTES = 16 * 1024 * 1024;
+const SLOT_BYTES = 12 * 1024 * 1024;
+const SLOTS = 3;
 
 const NOTHING: RecordBytes = { bytes: new Uint8Array(0), ends: new Uint32Array(0), ascii: true };
 
@@ -81,8 +82,8 @@ export class RecordTextPool {
       this.workers.push(worker);
       // Answers written here reach the export thread without a new buffer each: fresh buffers of
       // megabytes count as external memory, and enough of it makes V8 mark the whole heap again.
-      const memory = new SharedArrayBuffer(2 * slotBytes);
-      this.slots.push([0, 1].map((k) => ({ memory, offset: k * slotBytes, busy: false })));
+      const memory = new SharedArrayBuffer(SLOTS * slotBytes);
+      this.slots.push(Array.from({ length: SLOTS }, (_, k) => ({ memory, offset: k * slotBytes, busy: false })));
     }
   }
 

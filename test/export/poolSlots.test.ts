@@ -50,15 +50,14 @@ async function jsonlThrough(rows: readonly import('../../src/model/types.js').Ev
   const assembler = new json.JsonChunkAssembler();
   try {
     const texts: string[] = [];
-    // Two chunks in flight at a time, as the export asks for the next chunk while it writes the last.
-    let ahead: Promise<string> | null = null;
+    // Three chunks in flight at a time, as the export reads two ahead of the one it writes.
+    const ahead: Promise<string>[] = [];
     for (let start = 0; start < rows.length; start += chunk) {
       const end = Math.min(rows.length, start + chunk);
-      const next = pool.texts(rows, start, end, (placement) => assembler.text('jsonl', placement, start));
-      if (ahead) texts.push(await ahead);
-      ahead = next;
+      ahead.push(pool.texts(rows, start, end, (placement) => assembler.text('jsonl', placement, start)));
+      if (ahead.length === 3) texts.push(await ahead.shift()!);
     }
-    if (ahead) texts.push(await ahead);
+    for (const text of ahead) texts.push(await text);
     return texts.join('');
   } finally {
     await pool.close();
