@@ -21,11 +21,12 @@ import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 
-export const EXPORT_USAGE = `Usage: trailtop export DIR -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--raw] [--force]
+export const EXPORT_USAGE = `Usage: trailtop export DIR|FILE -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--raw] [--force]
 
-Writes the events under DIR that match the filter, newest first (the dashboard's
-order), as CSV (the console's Event history columns), JSON ({"Records":[...]} of the
-full original records, readable by trailtop, jq and CloudTrail tools) or JSON lines.
+Writes the events under DIR, or in the one log FILE given, that match the filter,
+newest first (the dashboard's order), as CSV (the console's Event history
+columns), JSON ({"Records":[...]} of the full original records, readable by
+trailtop, jq and CloudTrail tools) or JSON lines.
 
 Options:
   -o, --output FILE   the file to write, or - for stdout
@@ -133,7 +134,7 @@ export async function runExport(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = positionals[0];
-  if (!dir) throw new UsageError('export needs a folder: trailtop export DIR -o FILE|-');
+  if (!dir) throw new UsageError('export needs a folder or log file: trailtop export DIR|FILE -o FILE|-');
   const output = values.output;
   if (output === undefined || output === '') throw new UsageError('export needs -o FILE (or -o - for stdout)');
   const format = chooseFormat(values.format, output);

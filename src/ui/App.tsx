@@ -281,7 +281,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   };
 
   let main;
-  const emptyText = store.size === 0 ? (progress.phase === 'loading' ? 'Loading…' : 'No events in this folder yet') : 'No events match the query';
+  const emptyText = store.size === 0 ? (progress.phase === 'loading' ? 'Loading…' : 'No events here yet') : 'No events match the query';
   const list = (w: number) => <EventList rows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} />;
   switch (state.mode) {
     case 'detail':
