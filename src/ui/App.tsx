@@ -93,6 +93,8 @@ function explainFuzzy(compiled: CompiledQuery | null): string {
 export const SIDE_BY_SIDE = 140;
 
 const STATUS_MS = 5000;
+/** How long typing must pause before a query error shows. */
+const QUERY_ERROR_DELAY_MS = 300;
 
 /** Below this the layout cannot show a header, the query bar, a few rows and the status line. */
 const MIN_COLUMNS = 40;
@@ -165,14 +167,17 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     return () => clearTimeout(timer);
   }, [state.status]);
 
-  // Filter as you type: validate the draft shortly after the last keystroke.
+  // Filter as you type: a valid draft applies at once (a newer one cancels its re-filter); a
+  // half-typed term is invalid for a moment, so its error shows only once typing pauses.
   useEffect(() => {
     if (state.mode !== 'query') return;
     const draft = state.draft;
-    const timer = setTimeout(() => {
-      const result = compileQuery(draft);
-      dispatch(result.ok ? { type: 'queryValid', text: draft } : { type: 'queryInvalid', error: result.error });
-    }, 60);
+    const result = compileQuery(draft);
+    if (result.ok) {
+      dispatch({ type: 'queryValid', text: draft });
+      return;
+    }
+    const timer = setTimeout(() => dispatch({ type: 'queryInvalid', error: result.error }), QUERY_ERROR_DELAY_MS);
     return () => clearTimeout(timer);
   }, [state.draft, state.mode]);
 

@@ -298,6 +298,24 @@ describe('query bar', () => {
     expect(h.frame()).toContain('name:Event1*');
   });
 
+  it('applies a valid draft at once but shows a parse error only once typing pauses', async () => {
+    const store = storeWith(makeRows(30));
+    const h = mount(store);
+    await h.waitFor((f) => f.includes('Event29'));
+    await h.press('/');
+    h.stdin.write('name:Event1*');
+    await h.waitFor((f) => f.includes('11 of 30 events'));
+    h.stdin.write(' user:');
+    // A half-typed term is not flagged while typing may still go on...
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.frame()).not.toContain('empty value for user:');
+    // ...but is once it has stood still past the delay, with the last valid query still applied.
+    const frame = await h.waitFor((f) => f.includes('empty value for user:'), 2_000);
+    expect(frame).toContain('11 of 30 events');
+    h.stdin.write('nobody');
+    await h.waitFor((f) => f.includes('No events match') && !f.includes('empty value for user:'));
+  });
+
   it('treats DEL bytes as backspaces and drops other control characters', async () => {
     const store = storeWith(makeRows(30));
     const h = mount(store);
