@@ -143,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
           const { benchKeystrokes } = await import('./ui.js');
           return benchKeystrokes(loaded, name, 5);
         });
-        await section(`export ${name}`, figures, crashes, () => benchExport(loaded.rows(), set.dir, name, 3, set.events >= 1_000_000 ? 1 : 3, 60_000));
+        await section(`export ${name}`, figures, crashes, () => benchExport(loaded.rows(), set.dir, name, 3, 3, 60_000));
       }
       store = null;
     }
