@@ -21,10 +21,13 @@ const NOTHING_MEANT: MeantValues = { scalars: {} };
  * thousand distinct values, and lowercasing them is most of that search.
  */
 interface LowerCase {
-  readonly scalars: Map<ScalarKey, string[]>;
-  readonly userNames: string[];
-  readonly resources: string[];
+  readonly scalars: Map<ScalarKey, LowerCopies>;
+  readonly userNames: LowerCopies;
+  readonly resources: LowerCopies;
 }
+
+/** By dictionary id; null for an id not lowercased yet (ids are decided in row order, not id order). */
+type LowerCopies = (string | null)[];
 
 const lowerCases = new WeakMap<RowColumns, LowerCase>();
 
@@ -37,12 +40,12 @@ function lowerCaseOf(columns: RowColumns): LowerCase {
   return cache;
 }
 
-function cached(cache: string[], id: number, make: () => string): string {
+function cached(cache: LowerCopies, id: number, make: () => string): string {
   let text = cache[id];
-  if (text === undefined) {
+  if (text === undefined || text === null) {
     text = make();
-    // Kept dense (ids skipped, like ON_ROW_ID, hold ''), so the array stays a fast one.
-    while (cache.length < id) cache.push('');
+    // Kept dense (ids not lowercased yet hold null), so the array stays a fast one.
+    while (cache.length < id) cache.push(null);
     cache[id] = text;
   }
   return text;

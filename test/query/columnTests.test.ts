@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALWAYS, anyTest, everyTest, NEVER, notTest, scalarTest, userNamesTest, type ColumnContext } from '../../src/query/columnTests.js';
+import { compileQuery, filterRows, filterStore } from '../../src/query/index.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { eventRow } from '../support/rows.js';
 
@@ -65,5 +66,24 @@ describe('column tests', () => {
     expect(notTest(NEVER)).toBe(ALWAYS);
     expect(notTest(ALWAYS)).toBe(NEVER);
     expect(notTest(some)(3)).toBe(true);
+  });
+});
+
+describe('words by column', () => {
+  it('find a value lowercased after a higher dictionary id was, query after query (lazy, newest first)', () => {
+    const store = new EventStore(0);
+    // Arrival order gives PutObject the lower dictionary id; newest first, GetObject is tested first.
+    store.add([
+      eventRow({ id: 'old', name: 'PutObject', time: Date.UTC(2024, 0, 1) }),
+      eventRow({ id: 'new', name: 'GetObject', time: Date.UTC(2024, 0, 2) }),
+    ]);
+    for (const source of ['"getobject"', '"putobject"', '"object"', '"putobject"']) {
+      const compiled = compileQuery(source);
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      expect(filterStore(store, compiled.query).map((r) => r.id), source).toEqual(filterRows(store.rows(), compiled.query).map((r) => r.id));
+    }
+    const put = compileQuery('"putobject"');
+    if (!put.ok) throw new Error(put.error.message);
+    expect(filterStore(store, put.query).map((r) => r.id)).toEqual(['old']);
   });
 });
