@@ -20,7 +20,7 @@ import { actionFor, type Mode } from './keys.js';
 import { fitLines, type LinePart } from './fitLines.js';
 import { editLine, visiblePart } from './lineEditor.js';
 import { useTheme } from './theme.js';
-import { useViewKeys } from './viewKeys.js';
+import { answerSharedKey, useViewKeys } from './viewKeys.js';
 import { wrapWords } from './wrap.js';
 
 export interface ExportDialogProps extends PluginViewProps {
@@ -131,18 +131,13 @@ export function ExportDialog({
   const handle = (input: string, key: Key): boolean => {
     const { state, job } = liveRef.current;
     const action = actionFor(PHASE_MODES[state.phase], input, key);
+    const shared = answerSharedKey(action, openHelp, quit);
+    if (shared !== undefined) return shared;
     switch (action) {
       case 'back':
       case 'hideExport':
         onClose();
         return true;
-      case 'help':
-        openHelp?.();
-        return openHelp !== undefined;
-      case 'quit':
-        // The app ends; the view keeps its keys until it does.
-        quit?.();
-        return false;
       case 'cycleFormat':
       case 'cycleFormatBack':
         act({ type: 'cycleFormat', step: action === 'cycleFormat' ? 1 : -1 });

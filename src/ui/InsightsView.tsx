@@ -9,7 +9,7 @@ import { InsightRecords, attributionLines, insightHeaderLine, insightListLayout,
 import { actionFor } from './keys.js';
 import { fitHints } from './StatusBar.js';
 import { useTheme } from './theme.js';
-import { useViewKeys } from './viewKeys.js';
+import { answerSharedKey, useViewKeys } from './viewKeys.js';
 
 export interface InsightsViewProps extends PluginViewProps {
   /** The clock for ongoing Insights (tests pin it). */
@@ -72,18 +72,14 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
       liveRef.current = { ...liveRef.current, tabIndex: next };
       setTab(next);
     };
-    switch (actionFor('insights', input, key)) {
+    const action = actionFor('insights', input, key);
+    const shared = answerSharedKey(action, openHelp, quit);
+    if (shared !== undefined) return shared;
+    switch (action) {
       case 'back':
       case 'insights':
         onClose();
         return true;
-      case 'help':
-        openHelp?.();
-        return openHelp !== undefined;
-      case 'quit':
-        // The app ends; the view keeps its keys until it does.
-        quit?.();
-        return false;
       case 'up':
         select(index - 1);
         return false;

@@ -6,7 +6,7 @@
  */
 import { useInput, type Key } from 'ink';
 import { useEffect, useRef } from 'react';
-import { splitChunk } from './keys.js';
+import { splitChunk, type Action } from './keys.js';
 
 export interface Stroke {
   input: string;
@@ -113,4 +113,23 @@ export function useViewKeys(handle: ViewKeyHandler, { active = true, claimKeys, 
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- run reads refs only
   }, [active, claimKeys]);
+}
+
+/**
+ * The keys every plug-in view answers alike: `?` opens the help over it and
+ * `q` quits. Returns what the view's key handler returns (true when the keys
+ * after this one are App's), or undefined for any other action.
+ */
+export function answerSharedKey(action: Action | null, openHelp?: () => void, quit?: () => void): boolean | undefined {
+  switch (action) {
+    case 'help':
+      openHelp?.();
+      return openHelp !== undefined;
+    case 'quit':
+      // The app ends; the view keeps its keys until it does.
+      quit?.();
+      return false;
+    default:
+      return undefined;
+  }
 }
