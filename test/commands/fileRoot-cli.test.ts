@@ -1,26 +1,19 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ChildReaper, spawnCollected, type CollectedRun } from '../support/processes.js';
 import { makeEvent, tempFolder, waitFor, writeRecords } from '../watch/helpers.js';
 
 // Spawns the built CLI: `npm test` compiles dist/ first.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'bin/trailtop.js');
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  lines: () => string[];
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
+const reaper = new ChildReaper();
 const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  reaper.killAll();
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
@@ -28,15 +21,8 @@ beforeAll(() => {
   if (!existsSync(join(root, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test builds first)');
 });
 
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  return { child, stdout: () => out, lines: () => out.split('\n').filter((line) => line !== ''), stderr: () => err, exit };
+function run(args: string[]): CollectedRun {
+  return reaper.track(spawnCollected(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }));
 }
 
 function folder(): string {

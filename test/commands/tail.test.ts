@@ -1,37 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonLine } from '../../src/commands/tail.js';
+import { ChildReaper, spawnCollected, type CollectedRun } from '../support/processes.js';
 import { makeEvent, tempFolder, waitFor, writeRecords } from '../watch/helpers.js';
 
 // Spawns the built CLI: `npm test` compiles dist/ first.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'bin/trailtop.js');
 
-interface Run {
-  child: ChildProcess;
-  lines: () => string[];
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
+const reaper = new ChildReaper();
 const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  reaper.killAll();
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-function run(command: string, args: string[]): Run {
-  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-  return { child, lines: () => out.split('\n').filter((line) => line !== ''), stderr: () => err, exit };
+function run(command: string, args: string[]): CollectedRun {
+  return reaper.track(spawnCollected(command, args, { cwd: root }));
 }
 
 function folderWithEvents(): string {
