@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 /** Test helpers: small CloudTrail trails written to a temp folder. */
@@ -68,4 +69,16 @@ export async function writeTrails(dir: string, files: number, perFile: number): 
     for (let k = 0; k < perFile; k++) records.push(record(f * perFile + k));
     await writeTrail(dir, `123456789012_CloudTrail_us-east-1_${String(f).padStart(5, '0')}.json${f % 2 ? '.gz' : ''}`, records);
   }
+}
+
+const DIST = resolve(__dirname, '../../dist');
+
+/**
+ * A module compiled into dist/, for tests of the worker-thread paths (a
+ * worker cannot load TypeScript, so these run the built code; `npm test`
+ * builds first).
+ */
+export async function importBuilt<T>(relative: string): Promise<T> {
+  if (!existsSync(join(DIST, 'export/recordWorker.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+  return (await import(join(DIST, relative))) as T;
 }

@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, writeTrails } from './fixtures.js';
+import { importBuilt, tempDir, writeTrails } from './fixtures.js';
 
-// The worker-thread JSON path runs only from the compiled dist/ (a worker cannot load TypeScript),
-// so these tests drive the built modules: `npm test` builds first.
-const DIST = resolve(__dirname, '../../dist');
-
+// The worker-thread JSON path runs only from the compiled dist/: these tests drive the built modules.
 type ExportModule = typeof import('../../src/export/index.js');
 type LoaderModule = typeof import('../../src/ingest/scanFolder.js');
 type StoreModule = typeof import('../../src/store/eventStore.js');
@@ -20,11 +17,10 @@ let pool: PoolModule;
 let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(DIST, 'export/recordWorker.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
-  exporter = (await import(join(DIST, 'export/index.js'))) as ExportModule;
-  loader = (await import(join(DIST, 'ingest/scanFolder.js'))) as LoaderModule;
-  storeModule = (await import(join(DIST, 'store/eventStore.js'))) as StoreModule;
-  pool = (await import(join(DIST, 'export/recordTextPool.js'))) as PoolModule;
+  exporter = await importBuilt<ExportModule>('export/index.js');
+  loader = await importBuilt<LoaderModule>('ingest/scanFolder.js');
+  storeModule = await importBuilt<StoreModule>('store/eventStore.js');
+  pool = await importBuilt<PoolModule>('export/recordTextPool.js');
   dir = await tempDir('trailtop-export-pool-');
   await writeTrails(join(dir, 'trails'), 25, 1000);
 });

@@ -2,14 +2,12 @@
  * The record workers answer in shared memory when the answer fits a slot,
  * and in a transferred buffer when it does not; both read the same.
  */
-import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { record, tempDir, writeTrails } from './fixtures.js';
+import { importBuilt, record, tempDir, writeTrails } from './fixtures.js';
 
-// Worker threads run only from the compiled dist/ (a worker cannot load TypeScript): `npm test` builds first.
-const DIST = resolve(__dirname, '../../dist');
+// Worker threads run only from the compiled dist/: these tests drive the built modules.
 
 type PoolModule = typeof import('../../src/export/recordTextPool.js');
 type JsonModule = typeof import('../../src/export/json.js');
@@ -23,11 +21,10 @@ let storeModule: StoreModule;
 let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(DIST, 'export/recordWorker.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
-  pools = (await import(join(DIST, 'export/recordTextPool.js'))) as PoolModule;
-  json = (await import(join(DIST, 'export/json.js'))) as JsonModule;
-  loader = (await import(join(DIST, 'ingest/scanFolder.js'))) as LoaderModule;
-  storeModule = (await import(join(DIST, 'store/eventStore.js'))) as StoreModule;
+  pools = await importBuilt<PoolModule>('export/recordTextPool.js');
+  json = await importBuilt<JsonModule>('export/json.js');
+  loader = await importBuilt<LoaderModule>('ingest/scanFolder.js');
+  storeModule = await importBuilt<StoreModule>('store/eventStore.js');
   dir = await tempDir('trailtop-export-slots-');
   await writeTrails(join(dir, 'trails'), 6, 200);
   // A file the span scanner leaves to the parsing reader, so both kinds of record cross the boundary.
