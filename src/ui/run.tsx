@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import { readRecord } from '../ingest/read.js';
 import { openFolder } from '../ingest/open.js';
+import { guardKeyInput } from '../term/keyInput.js';
 import { App, type PluginViews } from './App.js';
 import { ExportDialog } from './ExportDialog.js';
 import { cancelAllExports } from './exportModel.js';
@@ -27,6 +28,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   const restore = (): void => {
     if (restored) return;
     restored = true;
+    unguardInput();
     out.off('resize', onResize);
     out.write(LEAVE_ALT);
   };
@@ -39,6 +41,8 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
     out.write(CLEAR);
   };
   out.on('resize', onResize);
+  // A pasted colour code would otherwise crash Ink's key parser (term/keyInput.ts).
+  const unguardInput = guardKeyInput(process.stdin);
   out.write(ENTER_ALT);
   process.once('exit', restore);
 

@@ -3,6 +3,7 @@ import { Text, useInput } from 'ink';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { guardKeyInput } from '../../src/term/keyInput.js';
 import { displayWidth } from '../../src/term/width.js';
 import { App, type AppController, type PluginViewProps } from '../../src/ui/App.js';
 import { buildDetail } from '../../src/ui/detailModel.js';
@@ -314,6 +315,18 @@ describe('query bar', () => {
     expect(frame).toContain('11 of 30 events');
     h.stdin.write('nobody');
     await h.waitFor((f) => f.includes('No events match') && !f.includes('empty value for user:'));
+  });
+
+  it('survives a pasted colour code and a device-status request, which Ink 6.8 reads as unnamed Ctrl keys', async () => {
+    const h = mount(storeWith(makeRows(30)));
+    guardKeyInput(h.stdin); // as run.tsx guards process.stdin
+    await h.waitFor((f) => f.includes('Event29'));
+    await h.press('/');
+    h.stdin.write('\u001b[31mname:Event1*\u001b[0m');
+    await h.waitFor((f) => f.includes('11 of 30 events'));
+    h.stdin.write('\u001b[6n');
+    await h.press(KEYS.enter, (f) => f.includes('Enter details'));
+    expect(h.frame()).toContain('Query / name:Event1*');
   });
 
   it('treats DEL bytes as backspaces and drops other control characters', async () => {
