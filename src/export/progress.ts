@@ -74,15 +74,25 @@ function formatSeconds(seconds: number | null): string {
   return `${String(minutes).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
 }
 
-/** One line of text, no colour: `[#####.....]  45% 450,000/1,000,000 events 98 MiB 180k/s 00:03 left`. */
+/** One line of text, no colour: `[#####.....]  45% 450,000/1,000,000 events 98 MiB 180k/s 00:03 left`.
+ * At most `width - 1` cells. When narrow, whole pieces go (bar, then ETA, bytes, rate) rather than
+ * cutting a piece in half, which would print a misleading number such as `00` for `00:03 left`. */
 export function formatProgressLine(progress: ExportProgress, width = 80): string {
   const fraction = progress.total === 0 ? 1 : Math.min(progress.written / progress.total, 1);
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
   const counts = `${progress.written.toLocaleString('en-US')}/${progress.total.toLocaleString('en-US')} events`;
   const rate = progress.rate >= 1000 ? `${Math.round(progress.rate / 1000)}k/s` : `${Math.round(progress.rate)}/s`;
-  const details = `${percent} ${counts} ${formatBytes(progress.bytes)} ${rate} ${formatSeconds(progress.etaSeconds)} left`;
+  const bytes = formatBytes(progress.bytes);
+  const eta = `${formatSeconds(progress.etaSeconds)} left`;
+  const details = `${percent} ${counts} ${bytes} ${rate} ${eta}`;
+  const room = Math.max(width - 1, 0);
   const barWidth = Math.max(width - details.length - 4, 0);
-  if (barWidth < 5) return details.slice(0, Math.max(width - 1, 0));
-  const filled = Math.round(fraction * barWidth);
-  return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${details}`;
+  if (barWidth >= 5) {
+    const filled = Math.round(fraction * barWidth);
+    return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${details}`;
+  }
+  const fallbacks = [details, `${percent} ${counts} ${bytes} ${rate}`, `${percent} ${counts} ${rate}`, `${percent} ${counts}`];
+  const fitting = fallbacks.find((line) => line.length <= room);
+  if (fitting !== undefined) return fitting;
+  return percent.trimStart().length <= room ? percent.trimStart() : '';
 }
