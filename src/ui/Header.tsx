@@ -13,7 +13,8 @@ export interface HeaderProps {
   total: number;
   newCount: number;
   follow: boolean;
-  /** Work going on out of sight (a hidden download), shown after the follow state. */
+  /** Work going on out of sight (a hidden download). Shown right after the watch state so a
+   * narrow terminal, which cuts the header at its end, still shows it. */
   activity?: string;
   width: number;
 }
@@ -48,7 +49,8 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);
   const badText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
-  const fixed = `trailtop  ${stateMark} ${state}  ${counts}  ${followText}${activity ? `  ${activity}` : ''}${badText ? `  ${badText}` : ''}  `;
+  const activityText = activity ? sanitize(activity) : '';
+  const fixed = `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}  ${followText}${badText ? `  ${badText}` : ''}  `;
   const folderText = truncate(sanitize(folder), Math.max(8, width - fixed.length - 2));
   const rate = loadRate(progress);
   const loadingLine =
@@ -66,9 +68,9 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
         <Text color={state === 'watching' ? theme.ok : theme.warn}>
           {stateMark} {state}
         </Text>
+        {activityText ? <Text color={theme.accent}>{`  ${activityText}`}</Text> : null}
         <Text>{`  ${counts}  `}</Text>
         <Text color={follow ? theme.muted : theme.warn}>{followText}</Text>
-        {activity ? <Text color={theme.accent}>{`  ${sanitize(activity)}`}</Text> : null}
         {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`  ${badText}`}</Text> : null}
         <Text color={theme.muted}>{`  ${folderText}`}</Text>
       </Text>
