@@ -86,6 +86,9 @@ export interface LaidOutColumn {
 /** `2024-03-05 14:21`. */
 const DATED_MINUTE_WIDTH = 16;
 
+/** The narrowest a column other than the time is squeezed to before columns are dropped. */
+const SQUEEZED_WIDTH = 3;
+
 /** Space between cells. */
 export const COLUMN_GAP = 1;
 
@@ -96,17 +99,22 @@ export const COLUMN_GAP = 1;
  * is still left goes to the resource name so the row fills the line.
  */
 export function layoutColumns(width: number, withYear = false): LaidOutColumn[] {
-  const shown = COLUMNS.filter((def) => width >= def.showFrom);
-  const gaps = COLUMN_GAP * (shown.length - 1);
+  let shown = COLUMNS.filter((def) => width >= def.showFrom);
   const time = shown[0]!;
   // Narrow: `03-05 14:21:00`, or `2024-03-05 14:21` when the list spans years.
   const timeWidth = width >= 96 ? time.max : withYear ? DATED_MINUTE_WIDTH : time.min;
+  // Very narrow: even squeezed to SQUEEZED_WIDTH each, the columns may not fit; drop the
+  // rightmost ones rather than let the row run past the terminal edge.
+  while (shown.length > 1 && timeWidth + (shown.length - 1) * (SQUEEZED_WIDTH + COLUMN_GAP) > width) {
+    shown = shown.slice(0, -1);
+  }
+  const gaps = COLUMN_GAP * (shown.length - 1);
   const widths = shown.map((def) => (def === time ? timeWidth : def.min));
   let spare = width - gaps - widths.reduce((a, b) => a + b, 0);
   if (spare < 0) {
     // Too narrow even for the minimums: take width from the right-hand columns first.
     for (let i = widths.length - 1; i > 0 && spare < 0; i--) {
-      const give = Math.min(widths[i]! - 3, -spare);
+      const give = Math.min(widths[i]! - SQUEEZED_WIDTH, -spare);
       widths[i]! -= give;
       spare += give;
     }
@@ -127,7 +135,7 @@ export function layoutColumns(width: number, withYear = false): LaidOutColumn[] 
     spare -= given;
     if (given === 0) break;
   }
-  const last = shown.findIndex((def) => def.id === 'resourceName');
-  widths[last]! += spare;
+  const resourceName = shown.findIndex((def) => def.id === 'resourceName');
+  widths[resourceName >= 0 ? resourceName : widths.length - 1]! += spare;
   return shown.map((def, i) => ({ def, width: widths[i]! }));
 }

@@ -101,6 +101,21 @@ describe('columns', () => {
     expect(spansYears([...bad], 'utc')).toBe(false);
   });
 
+  it('never lay out wider than the list, dropping the rightmost columns when squeezing is not enough', () => {
+    for (const withYear of [false, true]) {
+      for (let width = 20; width <= 200; width++) {
+        const laid = layoutColumns(width, withYear);
+        const used = laid.reduce((sum, col) => sum + col.width, 0) + COLUMN_GAP * (laid.length - 1);
+        expect(used, `width ${width}, withYear ${withYear}`).toBeLessThanOrEqual(width);
+      }
+    }
+    // 40 columns minus the marker gutter, rows spanning years: the year stays, Error code goes.
+    const narrow = layoutColumns(38, true);
+    expect(narrow[0]!.width).toBe(16);
+    expect(narrow.map((c) => c.def.id)).not.toContain('error');
+    expect(narrow.map((c) => c.def.id)).toContain('name');
+  });
+
   it('show Region and Source IP only when wide', () => {
     expect(layoutColumns(98).map((c) => c.def.id)).not.toContain('region');
     expect(layoutColumns(198).map((c) => c.def.id)).toEqual(COLUMNS.map((c) => c.id));
