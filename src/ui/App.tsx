@@ -28,6 +28,7 @@ import { initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar } from './StatusBar.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { ViewKeyQueue, type KeyClaim, type Stroke } from './viewKeys.js';
+import type { StatusMessage } from './statusMessage.js';
 
 /** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
 export interface PluginViewProps {
@@ -43,7 +44,7 @@ export interface PluginViewProps {
   /** Back to the list with this query applied (e.g. Insights' Enter). */
   setQuery(text: string): void;
   /** A message on the status line. */
-  setStatus(text: string): void;
+  setStatus(message: StatusMessage): void;
   /** A short note in the header for work that outlives the view (a hidden download's progress); '' clears it. */
   setActivity?(text: string): void;
   /** Quits the dashboard (`q` where the view takes no text). */
@@ -153,7 +154,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const listWidth = state.mode === 'detail' && wide ? width - detailWidth : width;
 
   const setQuery = useCallback((text: string) => dispatch({ type: 'setQuery', text }), []);
-  const setStatus = useCallback((text: string) => dispatch({ type: 'status', text }), []);
+  const setStatus = useCallback((text: StatusMessage) => dispatch({ type: 'status', text }), []);
   const setActivity = useCallback((text: string) => dispatch({ type: 'activity', text }), []);
   const close = useCallback(() => dispatch({ type: 'setMode', mode: 'list' }), []);
   useEffect(() => {

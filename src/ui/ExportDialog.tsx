@@ -1,9 +1,11 @@
 import { Box, Text, useStdout, type Key } from 'ink';
+import { basename } from 'node:path';
 import { useEffect, useReducer, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine } from '../export/index.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
+import { truncateStart } from './pathText.js';
 import type { PluginViewProps } from './App.js';
 import {
   FORMAT_LABELS,
@@ -185,6 +187,9 @@ export function ExportDialog({
       {line(text)}
     </Text>
   );
+  // Paths are cut from the start: the file name at the end is what matters.
+  const pathLine = (indent: string, target: string, color?: string): DialogLine =>
+    plain(`${indent}${truncateStart(sanitize(target), inner - indent.length)}`, color);
   const blank: DialogLine = () => <Text> </Text>;
 
   // Ranked parts: on a short terminal the least important go first, so the border and the keys stay.
@@ -197,7 +202,7 @@ export function ExportDialog({
       const progress = job.status === 'running' ? job.progress : null;
       parts.push(
         { lines: [plain(`Downloading ${total.toLocaleString('en-US')} events as ${format} to`)], rank: 4 },
-        { lines: [plain(`  ${sanitize(target)}`)], rank: 5 },
+        { lines: [pathLine('  ', target)], rank: 5 },
         { lines: [blank], rank: 9 },
         { lines: [plain(progress ? formatProgressLine(progress, inner) : 'starting…', theme.accent)], rank: 0 },
       );
@@ -205,7 +210,7 @@ export function ExportDialog({
       const written = job.status === 'done' ? job.written : 0;
       parts.push(
         { lines: [plain(`Saved ${written.toLocaleString('en-US')} events as ${format} to`, theme.ok)], rank: 0 },
-        { lines: [plain(`  ${sanitize(target)}`)], rank: 1 },
+        { lines: [pathLine('  ', target)], rank: 1 },
       );
     }
   } else {
@@ -226,12 +231,14 @@ export function ExportDialog({
       { lines: [blank], rank: 9 },
       { lines: [formatLine], rank: 2 },
       { lines: [() => <PathField path={state.path} caret={state.caret} focused={state.phase === 'edit' && active} room={inner - 8} />], rank: 0 },
-      { lines: [plain(`        ${sanitize(target)}`, theme.muted)], rank: 5 },
+      { lines: [pathLine('        ', target, theme.muted)], rank: 5 },
       // The warning may lose its last lines, never its start.
       { lines: warning.map((text) => (cut: boolean) => <Text color={theme.warn}>{cut ? truncate(`${text} …`, inner) : text}</Text>), rank: 4, partial: true },
     );
     if (state.phase === 'confirm') {
-      parts.push({ lines: [plain('That file already exists.', theme.warn)], rank: 1 }, { lines: [plain('Overwrite it? y/n', theme.warn, theme.bold)], rank: 0 });
+      // The question names the file, so the reader knows what is overwritten even on a short terminal.
+      const name = truncateStart(sanitize(basename(target)), inner - 'Overwrite ? y/n'.length);
+      parts.push({ lines: [plain('That file already exists.', theme.warn)], rank: 1 }, { lines: [plain(`Overwrite ${name}? y/n`, theme.warn, theme.bold)], rank: 0 });
     }
   }
   if (state.message) parts.push({ lines: [plain(state.message, state.messageKind === 'error' ? theme.error : theme.warn)], rank: 1 });
@@ -260,7 +267,7 @@ function PathField({ path, caret, focused, room }: { path: string; caret: number
   const theme = useTheme();
   // Typed text was stripped of control characters; sanitise anyway, a pasted path is untrusted.
   const text = sanitize(path);
-  if (!focused) return <Text wrap="truncate-end">{`File    ${truncate(text, room)}`}</Text>;
+  if (!focused) return <Text wrap="truncate-end">{`File    ${truncateStart(text, room)}`}</Text>;
   const part = visiblePart(text, Math.min(caret, text.length), Math.max(4, room));
   return (
     <Text wrap="truncate-end">

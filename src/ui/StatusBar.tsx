@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
 import { displayWidth, truncate } from '../term/width.js';
+import { fitStatusMessage, type StatusMessage } from './statusMessage.js';
 import { useTheme } from './theme.js';
 
 export interface StatusBarProps {
   /** A message from the last action (copied ..., too big ...); shown instead of the hints. */
-  message: string;
+  message: StatusMessage;
   /** Key hints, most important first; as many as fit are shown whole. */
   hints: readonly string[];
   right: string;
@@ -28,7 +29,7 @@ export function StatusBar({ message, hints, right, width }: StatusBarProps) {
   const theme = useTheme();
   const rightText = right ? ` ${right}` : '';
   const room = Math.max(1, width - rightText.length);
-  const left = message ? truncate(message, room) : fitHints(hints, room);
+  const left = message ? fitStatusMessage(message, room) : fitHints(hints, room);
   const gap = Math.max(0, width - displayWidth(left) - displayWidth(rightText));
   return (
     <Box width={width} flexShrink={0}>

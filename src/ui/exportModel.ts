@@ -21,6 +21,7 @@ import {
 } from '../export/index.js';
 import type { ExportOptions, ExportResult } from '../export/index.js';
 import { sanitize, stripControls } from '../term/sanitize.js';
+import type { StatusMessage } from './statusMessage.js';
 
 export type DialogPhase = 'edit' | 'confirm' | 'running' | 'done';
 
@@ -125,7 +126,7 @@ export interface StartOptions {
   path: string;
   overwrite: boolean;
   /** The status line (stays valid after the dialog closes). */
-  setStatus: (text: string) => void;
+  setStatus: (message: StatusMessage) => void;
   /** The header's note of work in progress: `↓ 42% (d)` while running, '' at the end. */
   setActivity?: (text: string) => void;
 }
@@ -225,11 +226,11 @@ export class ExportSession {
       });
       this.set({ status: 'done', path: result.path, format: options.format, written: result.written, bytes: result.bytes, seen: this.dialogOpen });
       const bytes = formatBytes(result.bytes);
-      options.setStatus(
-        this.dialogOpen
-          ? `Saved ${result.written.toLocaleString('en-US')} events (${bytes}) to ${sanitize(result.path)}`
-          : `Saved ${result.written.toLocaleString('en-US')} events (${bytes}) to ${sanitize(result.path)} · d then y copies the path`,
-      );
+      options.setStatus({
+        before: `Saved ${result.written.toLocaleString('en-US')} events (${bytes}) to `,
+        path: sanitize(result.path),
+        after: this.dialogOpen ? '' : ' · d then y copies the path',
+      });
     } catch (error) {
       if (error instanceof ExportCancelled) {
         this.set({ status: 'cancelled', path: options.path });

@@ -7,6 +7,7 @@ import type { QueryError } from '../query/index.js';
 import type { TimeZoneMode } from './format.js';
 import type { Mode } from './keys.js';
 import { cursorIndex } from './listModel.js';
+import type { StatusMessage } from './statusMessage.js';
 
 export interface UiState {
   mode: Mode;
@@ -38,7 +39,7 @@ export interface UiState {
   linkIndex: number;
   /** Scroll position of the json, help and badfiles views. */
   scroll: number;
-  status: string;
+  status: StatusMessage;
   /** Work that goes on out of sight, for the header (a hidden download's `↓ 42% (d)`); '' when none. */
   activity: string;
 }
@@ -84,7 +85,7 @@ export type UiAction =
   | { type: 'toggleZone' }
   | { type: 'link'; index: number }
   | { type: 'scroll'; to: number }
-  | { type: 'status'; text: string }
+  | { type: 'status'; text: StatusMessage }
   | { type: 'activity'; text: string };
 
 function withQuery(state: UiState, text: string): UiState {

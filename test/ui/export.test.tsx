@@ -13,6 +13,7 @@ import { displayWidth } from '../../src/term/width.js';
 import { makeRows } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 import { EventStore as Store } from '../../src/store/eventStore.js';
+import { fitStatusMessage, statusText, type StatusMessage } from '../../src/ui/statusMessage.js';
 
 const NOW = Date.UTC(2026, 10, 26, 2, 15, 0);
 const STAMP = '20261126T021500Z';
@@ -77,7 +78,7 @@ function lines(frame: string): string[] {
 }
 
 function statusCalls(p: PluginViewProps): string[] {
-  return (p.setStatus as ReturnType<typeof vi.fn>).mock.calls.map((c) => String(c[0]));
+  return (p.setStatus as ReturnType<typeof vi.fn>).mock.calls.map((c) => statusText(c[0] as StatusMessage));
 }
 
 describe('dialog state', () => {
@@ -199,8 +200,30 @@ describe('download dialog', () => {
     // The CSV warning starts, even when its end has no room.
     expect(frame).toContain('⚠ CSV values');
     await settle();
-    const asked = await h.press(KEYS.enter, (f) => f.includes('Overwrite it? y/n'));
+    const asked = await h.press(KEYS.enter, (f) => f.includes(`Overwrite trailtop-${STAMP}.csv? y/n`));
     check(asked);
+  });
+
+  it('cuts a long path from its start, so the file being overwritten or saved is named', async () => {
+    const sub = 'aaaaaaaaaa/bbbbbbbbbb/cccccccccc/dddddddddd';
+    mkdirSync(path.join(dir, sub), { recursive: true });
+    const target = path.join(dir, sub, 'out.csv');
+    writeFileSync(target, 'keep me');
+    const { h, p } = mount(makeRows(5), sessionWith(), 50, 20);
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press('\u0015', (f) => !f.includes(`trailtop-${STAMP}.csv`));
+    await h.press(`${sub}/out.csv`, (f) => f.includes('dddd/out.csv'));
+    const asked = await h.press(KEYS.enter, (f) => f.includes('Overwrite out.csv? y/n'));
+    const fileLine = lines(asked).find((l) => l.includes('File    '))!;
+    expect(fileLine).toMatch(/File {4}…[a-z/]*\/out\.csv/);
+    expect(lines(asked).every((l) => displayWidth(l) <= 50)).toBe(true);
+    const saved = await h.press('y', (f) => f.includes('Saved 5 events'));
+    expect(saved).toMatch(/ {2}…[a-z/]*\/out\.csv/);
+    expect(lines(saved).every((l) => displayWidth(l) <= 50)).toBe(true);
+    const status = (p.setStatus as ReturnType<typeof vi.fn>).mock.calls.at(-1)![0] as StatusMessage;
+    expect(statusText(status)).toContain(target);
+    expect(fitStatusMessage(status, 50)).toMatch(/^Saved 5 events \(.*\) to ….*\/out\.csv$/);
   });
 
   it('never overwrites an existing file without y', async () => {
@@ -209,20 +232,20 @@ describe('download dialog', () => {
     const { h } = mount(makeRows(5));
     await h.waitFor((f) => f.includes('Download events'));
     await settle();
-    const frame = await h.press(KEYS.enter, (f) => f.includes('Overwrite it? y/n'));
+    const frame = await h.press(KEYS.enter, (f) => f.includes(`Overwrite trailtop-${STAMP}.csv? y/n`));
     expect(frame).toContain('That file already exists.');
     expect(frame).toContain(target);
     // Any other key leaves the question open.
     h.stdin.write('x');
     await settle();
-    expect(h.frame()).toContain('Overwrite it? y/n');
+    expect(h.frame()).toContain(`Overwrite trailtop-${STAMP}.csv? y/n`);
     expect(readFileSync(target, 'utf8')).toBe('keep me');
     await h.press('n', (f) => f.includes('Not overwritten'));
     expect(readFileSync(target, 'utf8')).toBe('keep me');
-    await h.press(KEYS.enter, (f) => f.includes('Overwrite it? y/n'));
+    await h.press(KEYS.enter, (f) => f.includes(`Overwrite trailtop-${STAMP}.csv? y/n`));
     await h.press(KEYS.escape, (f) => f.includes('Not overwritten'));
     expect(readFileSync(target, 'utf8')).toBe('keep me');
-    await h.press(KEYS.enter, (f) => f.includes('Overwrite it? y/n'));
+    await h.press(KEYS.enter, (f) => f.includes(`Overwrite trailtop-${STAMP}.csv? y/n`));
     await h.press('y', (f) => f.includes('Saved 5 events'));
     expect(readFileSync(target, 'utf8')).toMatch(/^"Event ID"/);
   });

@@ -1,0 +1,37 @@
+import { displayWidth, truncate } from '../term/width.js';
+import { truncateStart } from './pathText.js';
+
+/**
+ * What the status line says: plain text, or text around a file path. A path is cut
+ * from its start when the line is short, so the file name stays readable.
+ */
+export type StatusMessage = string | PathMessage;
+
+export interface PathMessage {
+  before: string;
+  path: string;
+  /** A trailing hint, dropped before the path is cut hard. */
+  after: string;
+}
+
+/** The whole message as one string (for logs and tests). */
+export function statusText(message: StatusMessage): string {
+  return typeof message === 'string' ? message : `${message.before}${message.path}${message.after}`;
+}
+
+/** Below this many columns a path says too little; the trailing hint goes first. */
+const MIN_PATH_ROOM = 16;
+
+/** The message in at most `room` columns. */
+export function fitStatusMessage(message: StatusMessage, room: number): string {
+  if (typeof message === 'string') return truncate(message, room);
+  const whole = statusText(message);
+  if (displayWidth(whole) <= room) return whole;
+  const before = displayWidth(message.before);
+  const withHint = room - before - displayWidth(message.after);
+  if (withHint >= MIN_PATH_ROOM) return `${message.before}${truncateStart(message.path, withHint)}${message.after}`;
+  const pathRoom = room - before;
+  if (pathRoom >= Math.min(MIN_PATH_ROOM, displayWidth(message.path))) return `${message.before}${truncateStart(message.path, pathRoom)}`;
+  // Very narrow: the path's end still says more than the start of the sentence.
+  return truncateStart(message.path, room);
+}
