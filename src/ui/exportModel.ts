@@ -230,6 +230,7 @@ export class ExportSession {
         before: `Saved ${result.written.toLocaleString('en-US')} events (${bytes}) to `,
         path: sanitize(result.path),
         after: this.dialogOpen ? '' : ' · d then y copies the path',
+        short: 'Saved ',
       });
     } catch (error) {
       if (error instanceof ExportCancelled) {

@@ -12,6 +12,8 @@ export interface PathMessage {
   path: string;
   /** A trailing hint, dropped before the path is cut hard. */
   after: string;
+  /** A shorter lead for when `before` leaves the path too little room (`Saved `). */
+  short?: string;
 }
 
 /** The whole message as one string (for logs and tests). */
@@ -32,6 +34,8 @@ export function fitStatusMessage(message: StatusMessage, room: number): string {
   if (withHint >= MIN_PATH_ROOM) return `${message.before}${truncateStart(message.path, withHint)}${message.after}`;
   const pathRoom = room - before;
   if (pathRoom >= Math.min(MIN_PATH_ROOM, displayWidth(message.path))) return `${message.before}${truncateStart(message.path, pathRoom)}`;
-  // Very narrow: the path's end still says more than the start of the sentence.
+  // Very narrow: a short lead and the path's end say more than the start of the sentence.
+  const short = message.short ?? '';
+  if (short && room - displayWidth(short) >= MIN_PATH_ROOM) return `${short}${truncateStart(message.path, room - displayWidth(short))}`;
   return truncateStart(message.path, room);
 }

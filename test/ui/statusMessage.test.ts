@@ -36,6 +36,12 @@ describe('fitStatusMessage', () => {
     expect(fitStatusMessage(saved, 50)).toBe('Saved 5 events (1 KiB) to …ery/long/folder/out.csv');
   });
 
+  it('falls back to the short lead when the sentence leaves the path too little room', () => {
+    const text = fitStatusMessage({ ...saved, short: 'Saved ' }, 30);
+    expect(text).toBe('Saved …ery/long/folder/out.csv');
+    expect(displayWidth(text)).toBeLessThanOrEqual(30);
+  });
+
   it('keeps the file name even when the sentence has no room', () => {
     const text = fitStatusMessage(saved, 12);
     expect(text).toBe('…der/out.csv');
