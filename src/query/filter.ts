@@ -37,37 +37,6 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/**
- * filterRows in chunks of about `budgetMs`, yielding between them; resolves to
- * null when `signal` is aborted, so a newer query simply wins.
- */
-export async function filterRowsChunked(
-  rows: readonly EventRow[],
-  query: CompiledQuery,
-  signal: AbortSignal,
-  budgetMs = 8,
-  options: FilterOptions = {},
-): Promise<EventRow[] | null> {
-  if (query.isEmpty) return rows.slice();
-  const [first, last] = options.newestFirst ? timeSlice(rows, query) : [0, rows.length];
-  const test = query.test;
-  const out: EventRow[] = [];
-  let i = first;
-  while (i < last) {
-    if (signal.aborted) return null;
-    const deadline = performance.now() + budgetMs;
-    do {
-      const end = Math.min(last, i + 4096);
-      for (; i < end; i++) {
-        const row = rows[i]!;
-        if (test(row)) out.push(row);
-      }
-    } while (i < last && performance.now() < deadline);
-    if (i < last) await nextTurn();
-  }
-  return signal.aborted ? null : out;
-}
-
 /** What filterStore reads of an EventStore. */
 export interface ColumnarRows {
   /** Newest first. */

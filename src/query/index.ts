@@ -11,6 +11,6 @@ export {
   type FuzzyExplanation,
 } from './compile.js';
 export { FIELDS, lookupField, queryHelpLines, type FieldSpec } from './fields.js';
-export { filterRows, filterRowsChunked, filterStore, filterStoreChunked, timeSlice, type ColumnarRows, type FilterOptions } from './filter.js';
+export { filterRows, filterStore, filterStoreChunked, timeSlice, type ColumnarRows, type FilterOptions } from './filter.js';
 export { Vocabulary, FUZZY_THRESHOLD, FUZZY_MIN_LENGTH } from './vocabulary.js';
 export { FilteredView, type FilteredViewOptions } from './view.js';
