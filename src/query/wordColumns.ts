@@ -1,6 +1,6 @@
-import type { EventRow, ResourceRef } from '../model/types.js';
+import type { ResourceRef } from '../model/types.js';
 import type { RowColumns, ScalarKey } from '../store/columns.js';
-import { anyTest, listTest, scalarTest, type ColumnContext, type SeqTest } from './columnTests.js';
+import { anyTest, resourcesTest, scalarTest, userNamesTest, type ColumnContext, type SeqTest } from './columnTests.js';
 
 /** The scalar fields of the search parts (model/searchText.ts anySearchPart). */
 export const SEARCH_SCALARS = ['name', 'source', 'actor', 'errorCode', 'region', 'sourceIp', 'accessKey'] as const;
@@ -86,28 +86,28 @@ export function wordTest(context: ColumnContext, word: string, meant: MeantValue
     return scalarTest(context, key, (value, id) => contains(value, id) || (set !== undefined && set.has(value)));
   });
   const names = meant.userNames;
-  tests.push(
-    listTest(
-      context,
-      context.columns.userNames,
-      (row: EventRow) => row.userNames,
-      (list, id) =>
-        list.length > 0 &&
-        ((id === undefined ? namesText(list) : cached(cache.userNames, id, () => namesText(list))).includes(word) ||
-          (names !== undefined && list.some((name) => names.has(name)))),
-    ),
-  );
   const resourceNames = meant.resourceNames;
   tests.push(
-    listTest(
+    userNamesTest(context, listWordDecider(word, cache.userNames, namesText, names && ((list) => list.some((name) => names.has(name))))),
+    resourcesTest(
       context,
-      context.columns.resources,
-      (row: EventRow) => row.resources,
-      (list, id) =>
-        list.length > 0 &&
-        ((id === undefined ? resourcesText(list) : cached(cache.resources, id, () => resourcesText(list))).includes(word) ||
-          (resourceNames !== undefined && list.some((resource) => resourceNames.has(resource.name)))),
+      listWordDecider(word, cache.resources, resourcesText, resourceNames && ((list) => list.some((resource) => resourceNames.has(resource.name)))),
     ),
   );
   return anyTest(tests);
+}
+
+/**
+ * Decides a list (by its dictionary id, or undefined when read from a row):
+ * the word in its cached lowercase text, or a value the word is meant to stand for.
+ */
+function listWordDecider<T>(
+  word: string,
+  cache: LowerCopies,
+  text: (list: readonly T[]) => string,
+  meant: ((list: readonly T[]) => boolean) | undefined,
+): (list: readonly T[], id?: number) => boolean {
+  return (list, id) =>
+    list.length > 0 &&
+    ((id === undefined ? text(list) : cached(cache, id, () => text(list))).includes(word) || (meant !== undefined && meant(list)));
 }
