@@ -1,0 +1,145 @@
+/**
+ * The one query AST. The query bar's text (parse), Sigma rules (src/detect/)
+ * and SQL (src/query/sql/) all meet here: text and rules compile *to* it, and
+ * every evaluator compiles *from* it (rows by column, parsed records, SQL).
+ * Nothing matches events any other way: a new kind of test is a new node or
+ * a new ValueMatch here, with its meaning written down here, and every
+ * evaluator learns it.
+ *
+ * Meaning (every evaluator must agree with these, and the reference tests
+ * check it against a brute-force evaluator over parsed records):
+ *
+ * - Values are compared as text. A record value that is a number or boolean
+ *   is compared as its JSON text (`42`, `true`). A string is compared as is.
+ * - Case: string comparisons ignore case (full Unicode lowercase of both
+ *   sides), except `regex`, which uses its own flags.
+ * - A FieldRef yields zero or more values for a record:
+ *   - `summary`: the values of a field of the field table (fields.ts), as
+ *     that field's anyValue visits them (user: visits several).
+ *   - `path`: walk the record's object keys, case-sensitive as in CloudTrail.
+ *     An array met on the way fans out: each element is walked on. At the
+ *     end of the path, a scalar is one value; `null` or a missing key is no
+ *     value; an array yields each of its scalar elements AND is also compared
+ *     as its JSON text; an object is compared as its JSON text (Sigma's
+ *     `contains` on the whole requestParameters).
+ *   - `params`: one value, the JSON text of requestParameters,
+ *     responseElements, additionalEventData and serviceEventDetails (those
+ *     present), for substring/glob search.
+ * - A `field` node is true when ANY of the ref's values satisfies `match`.
+ *   So `not(field)` is "no value satisfies", which for `exists` is absence.
+ * - `and` of no children is true; `or` of no children is false.
+ */
+
+/** A value pattern, already lowercased: literal runs between `*` wildcards. */
+export interface GlobPattern {
+  /** Literal runs between `*`, lowercase; exactly one run when `glob` is false. */
+  readonly segments: readonly string[];
+  /** True when the value had at least one `*` (so segments.length >= 2). */
+  readonly glob: boolean;
+}
+
+export type FieldRef =
+  /** A field of the field table by canonical name ('name', 'user', 'error', 'ip', ...). Column-backed where fields.ts says so. */
+  | { readonly kind: 'summary'; readonly name: string }
+  /** A dotted path into the raw record, split on '.', case-sensitive: ['requestParameters', 'bucketName']. */
+  | { readonly kind: 'path'; readonly path: readonly string[] }
+  /** The text of requestParameters, responseElements, additionalEventData and serviceEventDetails. */
+  | { readonly kind: 'params' };
+
+export type ValueMatch =
+  /** Whole-value match, any case, `*` globs: `name:Delete*`. `contains X` is the glob `*X*`. */
+  | { readonly kind: 'glob'; readonly pattern: GlobPattern }
+  /** The ref has at least one value (present and not null): `field:*`, Sigma `|exists: true`. */
+  | { readonly kind: 'exists' }
+  /** A regular expression (JavaScript syntax, as Sigma's `re`), unanchored unless it anchors itself. */
+  | { readonly kind: 'regex'; readonly source: string; readonly flags: string }
+  /** The value parses as an IPv4 or IPv6 address inside this CIDR block: `ip:10.0.0.0/8`. */
+  | { readonly kind: 'cidr'; readonly cidr: string }
+  /** readonly:true|false: the value is the JSON boolean or its text, any case. */
+  | { readonly kind: 'boolean'; readonly value: boolean };
+
+export interface FieldNode {
+  readonly kind: 'field';
+  readonly ref: FieldRef;
+  readonly match: ValueMatch;
+}
+
+/**
+ * A plain word of the query bar: substring (in order, for `*`) of the row's
+ * search text; unquoted words of 4+ letters also match the field values the
+ * vocabulary fuzzily resolves them to (fuzzy: true).
+ */
+export interface WordNode {
+  readonly kind: 'word';
+  /** The word as typed (unquoted), for messages and fuzzy resolution. */
+  readonly text: string;
+  /** Lowercase literal runs between `*`. */
+  readonly segments: readonly string[];
+  readonly fuzzy: boolean;
+}
+
+/** eventTime within [min, max] epoch ms, inclusive (±Infinity when open). Records whose time did not parse never match. */
+export interface TimeNode {
+  readonly kind: 'time';
+  readonly min: number;
+  readonly max: number;
+  /** From since:/until: durations: counted from compile time, so recompile now and then. */
+  readonly relative: boolean;
+}
+
+/**
+ * Membership in a set the session keeps outside the record: `rule:ID` (the
+ * events a detection rule fired on; the pattern matches rule ids and titles)
+ * and `mark:*` (events the user marked). Evaluators get the sets from their
+ * context; where a context has no such set the node is false.
+ */
+export interface TagNode {
+  readonly kind: 'tag';
+  readonly tag: 'rule' | 'mark';
+  readonly match: ValueMatch;
+}
+
+export type QueryNode =
+  | { readonly kind: 'and'; readonly children: readonly QueryNode[] }
+  | { readonly kind: 'or'; readonly children: readonly QueryNode[] }
+  | { readonly kind: 'not'; readonly child: QueryNode }
+  | { readonly kind: 'const'; readonly value: boolean }
+  | FieldNode
+  | WordNode
+  | TimeNode
+  | TagNode;
+
+export const TRUE: QueryNode = { kind: 'const', value: true };
+export const FALSE: QueryNode = { kind: 'const', value: false };
+
+export function and(children: readonly QueryNode[]): QueryNode {
+  return children.length === 1 ? children[0]! : { kind: 'and', children };
+}
+
+export function or(children: readonly QueryNode[]): QueryNode {
+  return children.length === 1 ? children[0]! : { kind: 'or', children };
+}
+
+export function not(child: QueryNode): QueryNode {
+  return child.kind === 'not' ? child.child : { kind: 'not', child };
+}
+
+/** Splits a dotted path as typed (`requestParameters.bucketName`) into keys. */
+export function splitPath(dotted: string): string[] {
+  return dotted.split('.');
+}
+
+/** True when the tree holds a node that no summary column can decide (a path or params ref). */
+export function hasDeepTerm(node: QueryNode): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.some(hasDeepTerm);
+    case 'not':
+      return hasDeepTerm(node.child);
+    case 'field':
+      return node.ref.kind !== 'summary';
+    default:
+      return false;
+  }
+}
