@@ -143,3 +143,15 @@ export function hasDeepTerm(node: QueryNode): boolean {
       return false;
   }
 }
+
+/**
+ * The sets a TagNode reads, by eventID (stable across runs, unlike seqs).
+ * They grow while the session runs: an evaluator reads them at test time, and
+ * whoever changes them tells the view to filter again.
+ */
+export interface TagContext {
+  /** Event IDs the user marked (persisted per folder). */
+  readonly marks?: ReadonlySet<string>;
+  /** Detection results: each rule's id and title, and the IDs of the events it fired on. */
+  readonly rules?: ReadonlyArray<{ readonly id: string; readonly title: string; readonly eventIds: ReadonlySet<string> }>;
+}
