@@ -4,7 +4,8 @@ import { UsageError } from './commands/args.js';
 export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
 
 Usage:
-  trailtop [DIR] [--no-watch]             open the dashboard on DIR (default: current folder)
+  trailtop [DIR] [--no-watch] [--no-history]
+                                          open the dashboard on DIR (default: current folder)
   trailtop scan DIR [--json] [--filter Q] [--since T] [--until T]
                                           summarise a folder headlessly
   trailtop tail DIR [--new-only] [--filter Q] [--since T]

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseCommandArgs, requireFolderOrFile } from './args.js';
 
-export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch]
+export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history]
 
 Opens the dashboard on DIR (default: the current folder): every CloudTrail
 log below it, newest first, filtered as you type. Given a FILE, only that file
@@ -9,6 +9,8 @@ is read and followed. Press ? inside for the keys.
 
 Options:
   --no-watch   load once; do not follow new or changed files
+  --no-history neither read nor save this folder's query history, marks and
+               columns (kept under $XDG_STATE_HOME/trailtop, default ~/.local/state/trailtop)
   -h, --help   show this help`;
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
@@ -18,6 +20,7 @@ const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 export async function runDashboard(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     'no-watch': { type: 'boolean' },
+    'no-history': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -46,5 +49,5 @@ export async function runDashboard(argv: string[]): Promise<number> {
     process.stdout.write(LEAVE_ALT);
     throw error;
   }
-  return run.runInteractive(dir, { watch: !values['no-watch'] });
+  return run.runInteractive(dir, { watch: !values['no-watch'], history: !values['no-history'] });
 }

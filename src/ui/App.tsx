@@ -2,6 +2,7 @@ import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, type ComponentType } from 'react';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
+import type { FolderState } from '../state/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { colorEnabled } from '../term/color.js';
 import type { Env } from '../term/osc52.js';
@@ -75,6 +76,8 @@ export interface AppProps {
   readRecord?: (ref: RecordRef) => Promise<Record<string, unknown> | null>;
   views?: PluginViews;
   initialQuery?: string;
+  /** What is remembered about this folder between runs (query history, marks, columns); absent: nothing is. */
+  folderState?: FolderState;
   onController?: (controller: AppController) => void;
   /** Called instead of Ink's exit when the user quits (default: useApp().exit). */
   onQuit?: () => void;
@@ -112,12 +115,12 @@ const HINTS: Partial<Record<Mode, readonly string[]>> = {
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
 };
 
-export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', onController, onQuit }: AppProps) {
+export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', folderState, onController, onQuit }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { columns: width, rows: termRows } = useTerminalSize();
   const stateRef = useRef<UiState | null>(null);
-  stateRef.current ??= initialState(initialQuery);
+  stateRef.current ??= { ...initialState(initialQuery), status: folderState?.warning ?? '' };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   // State lives in a ref so each keystroke sees the one before it even when no frame was drawn in between.
   const dispatch = useCallback((action: UiAction) => {

@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import { readRecord } from '../ingest/read.js';
 import { openFolder } from '../ingest/open.js';
+import { openFolderState } from '../state/index.js';
 import { guardKeyInput } from '../term/keyInput.js';
 import { App, type PluginViews } from './App.js';
 import { ExportDialog } from './ExportDialog.js';
@@ -14,6 +15,8 @@ const CLEAR = '\u001b[2J\u001b[H';
 
 export interface RunOptions {
   watch: boolean;
+  /** Read and save the folder's query history, marks and columns (false: --no-history). */
+  history?: boolean;
   views?: PluginViews;
 }
 
@@ -24,6 +27,7 @@ export interface RunOptions {
 export async function runInteractive(dir: string, options: RunOptions): Promise<number> {
   const out = process.stdout;
   const opened = openFolder(dir, { watch: options.watch });
+  const folderState = openFolderState(dir, { enabled: options.history ?? true });
   let restored = false;
   const restore = (): void => {
     if (restored) return;
@@ -46,7 +50,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   out.write(ENTER_ALT);
   process.once('exit', restore);
 
-  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={(ref) => readRecord(ref)} views={options.views ?? { insights: InsightsView, export: ExportDialog }} />, {
+  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={(ref) => readRecord(ref)} folderState={folderState} views={options.views ?? { insights: InsightsView, export: ExportDialog }} />, {
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 30,

@@ -4,6 +4,7 @@
  * send-keys, the screen back with capture-pane.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,8 @@ export function requireTmuxInCi(what: string): void {
  * frame when it thinks it runs in CI.
  */
 export function trailtopCommand(cwd: string, args: string[], env = ''): string {
+  // The dashboard keeps query history under XDG_STATE_HOME: never in the real home from a test.
+  if (!env.includes('XDG_STATE_HOME=')) env = `XDG_STATE_HOME=${JSON.stringify(path.join(tmpdir(), `trailtop-test-state-${process.pid}`))} ${env}`.trim();
   const argv = [BIN, ...args].map((a) => JSON.stringify(a)).join(' ');
   return `cd ${JSON.stringify(cwd)} && env -u CI -u CONTINUOUS_INTEGRATION ${env ? `${env} ` : ''}node ${argv}; echo "EXITED $?"; sleep 30`;
 }
