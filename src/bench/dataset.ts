@@ -23,8 +23,12 @@ export function generatorVersion(): string {
   return hash.digest('hex').slice(0, 10);
 }
 
+/** The generator's data shapes (`--cardinality`): its personas, or samples/highCardinality.ts. */
+export type Shape = 'default' | 'high';
+
 export interface Dataset {
   events: number;
+  shape: Shape;
   dir: string;
   /** The generator's own summary line (files, records, bytes). */
   summary: string;
@@ -52,19 +56,21 @@ export function listTrailFiles(dir: string): string[] {
  * bounded memory) into a temporary name that is renamed once complete, so an
  * interrupted run never leaves a half-made folder that looks cached.
  */
-export function ensureDataset(events: number, log: (line: string) => void): Dataset {
-  const dir = path.join(CACHE_ROOT, `${events}-${generatorVersion()}`);
+export function ensureDataset(events: number, log: (line: string) => void, shape: Shape = 'default'): Dataset {
+  const prefix = shape === 'high' ? `${events}-high-` : `${events}-`;
+  const dir = path.join(CACHE_ROOT, `${prefix}${generatorVersion()}`);
   // Beside the folder, not in it: the loader reads every file under the folder.
   const marker = `${dir}.generated.txt`;
   if (existsSync(marker)) {
-    return { events, dir, summary: readFileSync(marker, 'utf8').trim(), generatedSeconds: null };
+    return { events, shape, dir, summary: readFileSync(marker, 'utf8').trim(), generatedSeconds: null };
   }
   mkdirSync(CACHE_ROOT, { recursive: true });
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
-  log(`generating ${events.toLocaleString('en-US')} events into ${dir} (first run only; 1M takes a few minutes)...`);
+  log(`generating ${events.toLocaleString('en-US')} ${shape}-cardinality events into ${dir} (first run only; 1M takes a few minutes)...`);
   const started = performance.now();
-  const child = spawnSync(process.execPath, [path.join(samplesDir, 'generate.js'), '--out', partial, '--events', String(events)], {
+  const args = [path.join(samplesDir, 'generate.js'), '--out', partial, '--events', String(events), '--cardinality', shape];
+  const child = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -73,14 +79,18 @@ export function ensureDataset(events: number, log: (line: string) => void): Data
   rmSync(dir, { recursive: true, force: true });
   renameSync(partial, dir);
   writeFileSync(marker, child.stdout);
-  removeStaleVersions(events, path.basename(dir));
-  return { events, dir, summary: child.stdout.trim(), generatedSeconds: seconds };
+  removeStaleVersions(prefix, path.basename(dir));
+  return { events, shape, dir, summary: child.stdout.trim(), generatedSeconds: seconds };
 }
 
-/** Folders of the same size made by older generators: nothing reads them any more (the 1M one is ~140 MB). */
-function removeStaleVersions(events: number, keep: string): void {
+/**
+ * Folders of the same size and shape made by older generators: nothing reads them any more (the 1M one is
+ * ~140 MB). `prefix` is followed by the 10 hex digits of a version, so `1000000-` never matches `1000000-high-`.
+ */
+function removeStaleVersions(prefix: string, keep: string): void {
   for (const name of readdirSync(CACHE_ROOT)) {
-    if (name.startsWith(`${events}-`) && name !== keep && !name.includes('.partial-') && !name.startsWith(`${keep}.`)) {
+    const rest = name.slice(prefix.length);
+    if (name.startsWith(prefix) && /^[0-9a-f]{10}/.test(rest) && name !== keep && !name.includes('.partial-') && !name.startsWith(`${keep}.`)) {
       rmSync(path.join(CACHE_ROOT, name), { recursive: true, force: true });
     }
   }

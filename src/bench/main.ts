@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { openFolder } from '../ingest/open.js';
 import { EventStore } from '../store/eventStore.js';
 import { ensureDataset, listTrailFiles, type Dataset } from './dataset.js';
+import { benchScan } from './scanBench.js';
 import { benchExport } from './exportBench.js';
 import { benchIngest } from './ingest.js';
 import { benchJq, jqInstalled } from './jq.js';
@@ -19,9 +20,11 @@ import { evaluate, formatTable, tableJson, type Figure } from './table.js';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json] [--soak [--soak-minutes N]]
 
-  (default)   100k and 1M event folders: ingest, memory, queries, keystroke to frame,
-              export, live latency, and zcat | jq beside trailtop (where jq is installed)
-  --quick     the 100k folder only (well under a minute once generated)
+  (default)   100k and 1M event folders in both data shapes (the generator's default
+              and --cardinality high): ingest, memory, headless scan, queries; on the
+              default 1M: keystroke to frame, export; live latency, and zcat | jq beside
+              trailtop (where jq is installed)
+  --quick     the 100k folders only (well under a minute once generated)
   --json      print the figures as JSON instead of the table
   --soak      only the soak: a writer adds 10 events/s to a watched folder for
               --soak-minutes (default 10) with a filtered view running; reports the RSS slope
@@ -76,8 +79,9 @@ async function section(name: string, figures: Figure[], crashes: string[], run: 
   log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function label(events: number): string {
-  return events >= 1_000_000 ? `${events / 1_000_000}M` : `${events / 1000}k`;
+function label(set: Pick<Dataset, 'events' | 'shape'>): string {
+  const size = set.events >= 1_000_000 ? `${set.events / 1_000_000}M` : `${set.events / 1000}k`;
+  return set.shape === 'high' ? `${size} high-card` : size;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -111,25 +115,31 @@ async function main(argv: string[]): Promise<number> {
   const figures: Figure[] = [];
   const crashes: string[] = [];
   const sets: Dataset[] = [ensureDataset(100_000, log)];
-  if (!values.quick && !values.soak) sets.push(ensureDataset(1_000_000, log));
-  for (const set of sets) log(`${label(set.events)}: ${set.dir}${set.generatedSeconds !== null ? ` (generated in ${set.generatedSeconds.toFixed(0)} s)` : ' (cached)'}`);
+  if (!values.soak) sets.push(ensureDataset(100_000, log, 'high'));
+  if (!values.quick && !values.soak) sets.push(ensureDataset(1_000_000, log), ensureDataset(1_000_000, log, 'high'));
+  for (const set of sets) log(`${label(set)}: ${set.dir}${set.generatedSeconds !== null ? ` (generated in ${set.generatedSeconds.toFixed(0)} s)` : ' (cached)'}`);
   const template = listTrailFiles(sets[0]!.dir).find((f) => f.includes('/CloudTrail/'))!;
 
   if (values.soak) {
     await section('soak', figures, crashes, () => benchSoak(template, { minutes: soakMinutes, eventsPerSecond: 10, sampleSeconds: 10, log }));
   } else {
-    const big = sets[sets.length - 1]!;
+    const bigEvents = Math.max(...sets.map((s) => s.events));
+    // The default shape's biggest folder drives the UI and export figures, as before the high-cardinality shape.
+    const big = sets.find((s) => s.events === bigEvents && s.shape === 'default')!;
     for (const set of sets) {
       const runs = set.events >= 1_000_000 || values.quick ? 3 : 5;
-      await section(`ingest ${label(set.events)}`, figures, crashes, () => benchIngest(set.dir, label(set.events), runs, set === big));
+      await section(`ingest ${label(set)}`, figures, crashes, () => benchIngest(set.dir, label(set), runs, set.events === bigEvents));
+    }
+    for (const set of sets) {
+      await section(`scan ${label(set)}`, figures, crashes, () => benchScan(set.dir, label(set), 3));
     }
     let user: string | null = null;
     for (const set of sets) {
-      const name = label(set.events);
+      const name = label(set);
       let store: EventStore | null = null;
       await section(`load ${name} in process`, figures, crashes, async () => {
         store = await loadStore(set.dir);
-        user = deniedUser(store.rows());
+        if (set.shape === 'default') user = deniedUser(store.rows()) ?? user;
         return [];
       });
       if (!store) continue;
@@ -154,8 +164,8 @@ async function main(argv: string[]): Promise<number> {
       figures.push({ name: 'vs jq', unit: 'ms', value: null, baseline: null, baselineLabel: '', goal: null, runs: 0, note: 'no IAM user with AccessDenied errors in the data' });
     } else {
       const filterUser: string = user;
-      for (const set of sets) {
-        await section(`vs jq ${label(set.events)}`, figures, crashes, () => benchJq(set.dir, set.summary, filterUser, label(set.events), values.quick || set.events >= 1_000_000 ? 1 : 3));
+      for (const set of sets.filter((s) => s.shape === 'default')) {
+        await section(`vs jq ${label(set)}`, figures, crashes, () => benchJq(set.dir, set.summary, filterUser, label(set), values.quick || set.events >= 1_000_000 ? 1 : 3));
       }
     }
   }

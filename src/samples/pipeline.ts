@@ -5,6 +5,7 @@ import { InsightTracker, insightRecords } from './insights.js';
 import { Rng } from './prng.js';
 import { apiCall, type TimedRecord } from './records.js';
 import { scenarioSessions } from './scenarios.js';
+import { planHighCardinalityTraffic } from './highCardinality.js';
 import { TEMPLATES } from './templates.js';
 import { at, SAMPLE_END, SAMPLE_START, WINDOW } from './time.js';
 import { MAX_SESSION_SPAN, planTraffic, type Session } from './traffic.js';
@@ -16,7 +17,11 @@ export interface GenerateOptions {
   /** Ordinary events; the fixed scenarios (bursts, Insights' events, attack strings) come on top. */
   events: number;
   seed: string;
+  /** 'high': the traffic of samples/highCardinality.ts instead of the personas (the fixed scenarios stay). */
+  cardinality?: Cardinality;
 }
+
+export type Cardinality = 'default' | 'high';
 
 export interface GenerateSummary extends WriterFigures {
   /** Distinct events in the trail files (records minus redelivered copies). */
@@ -47,7 +52,8 @@ export function generateSamples(options: GenerateOptions): GenerateSummary {
   const tracker = new InsightTracker();
 
   // Array.prototype.sort is stable, so equal starts keep their planned order.
-  const sessions: Session[] = [...scenarioSessions(), ...planTraffic(planRng, options.events)].sort((a, b) => a.start - b.start);
+  const planned = options.cardinality === 'high' ? planHighCardinalityTraffic(planRng, options.events) : planTraffic(planRng, options.events);
+  const sessions: Session[] = [...scenarioSessions(), ...planned].sort((a, b) => a.start - b.start);
   const windows = new Map<number, Map<string, TimedRecord[]>>();
   let next = 0;
   const lastWindow = Math.ceil((SAMPLE_END - SAMPLE_START) / WINDOW) - 1;
