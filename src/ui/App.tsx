@@ -2,7 +2,7 @@ import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, type ComponentType } from 'react';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
-import type { FolderState } from '../state/index.js';
+import { openFolderState, type FolderState } from '../state/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { colorEnabled } from '../term/color.js';
 import type { Env } from '../term/osc52.js';
@@ -107,7 +107,7 @@ const MIN_ROWS = 8;
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
   list: ['Enter details', '/ query', '? help', 'q quit', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download'],
-  query: ['type to filter', 'Enter keep', 'Esc cancel', 'Ctrl-U/W delete'],
+  query: ['type to filter', 'Enter keep', 'Esc cancel', '↑/↓ history', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ links', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
@@ -131,6 +131,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     }
   }, []);
   const state = stateRef.current;
+  // Without a saved state (tests, --no-history) the history lives for this run only.
+  const memoryState = useRef<FolderState | null>(null);
+  const remembered = folderState ?? (memoryState.current ??= openFolderState(folder, { enabled: false }));
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
   const { rows, ready, storeVersion, compiled } = useFilteredView(store, state.queryText);
@@ -185,6 +188,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     return () => clearTimeout(timer);
   }, [state.draft, state.mode]);
 
+  // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
+  const applied = state.mode === 'query' ? null : state.queryText;
+  useEffect(() => {
+    if (applied) remembered.addHistory(applied);
+  }, [applied, remembered]);
+
   // The JSON view reads the original record back from its file.
   const json = useRecordJson(state.mode === 'json' ? state.jsonRow : null, readRecord);
   const jsonLines = useMemo(() => wrapTokens(json.lines, width), [json.lines, width]);
@@ -236,6 +245,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       copy,
       quit,
       setQuery,
+      history: () => remembered.history(),
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   const onStrokes = useCallback((strokes: readonly Stroke[]) => {

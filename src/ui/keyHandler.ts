@@ -31,6 +31,8 @@ export interface KeyContext {
   copy(text: string, what: string): void;
   quit(): void;
   setQuery(text: string): void;
+  /** This folder's saved queries, oldest first (Up/Down in the query bar). */
+  history?(): readonly string[];
 }
 
 export function handleKey(input: string, key: Key, ctx: KeyContext): void {
@@ -46,6 +48,9 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return;
     }
     if (action === 'cancelQuery') return dispatch({ type: 'cancelQuery' });
+    if (action === 'historyPrev' || action === 'historyNext') {
+      return dispatch({ type: 'historyWalk', history: ctx.history?.() ?? [], step: action === 'historyPrev' ? -1 : 1 });
+    }
     const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
     if (edited) dispatch({ type: 'draft', text: edited.text, caret: edited.caret });
     return;
@@ -102,6 +107,10 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return dispatch({ type: 'back' });
     case 'editQuery':
       return dispatch({ type: 'editQuery' });
+    case 'queryBack':
+      return dispatch({ type: 'queryBack' });
+    case 'queryForward':
+      return dispatch({ type: 'queryForward' });
     case 'help':
       return dispatch(mode === 'help' ? { type: 'back' } : { type: 'openOverlay', mode: 'help' });
     case 'toggleTime':

@@ -63,7 +63,11 @@ export type Action =
   | 'cancelExport'
   | 'hideExport'
   | 'copyPath'
-  | 'newExport';
+  | 'newExport'
+  | 'queryBack'
+  | 'queryForward'
+  | 'historyPrev'
+  | 'historyNext';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -134,8 +138,12 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'badFiles', keys: [{ char: 'b' }], label: 'b', description: 'files that could not be read, with reasons', modes: ['list'], group: MAIN },
   { action: 'insights', keys: [{ char: 'i' }], label: 'i', description: 'open / close the Insights view', modes: ['list', 'insights'], group: MAIN },
   { action: 'export', keys: [{ char: 'd' }], label: 'd', description: 'download (export) the filtered events', modes: ['list'], group: MAIN },
+  { action: 'queryBack', keys: [{ char: '[' }], label: '[', description: 'back to the previous query, cursor where it was', modes: BROWSE, group: MAIN },
+  { action: 'queryForward', keys: [{ char: ']' }], label: ']', description: 'forward again (after [)', modes: BROWSE, group: MAIN },
   { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'], group: QUERY },
   { action: 'cancelQuery', keys: [{ named: 'escape' }], label: 'Esc', description: 'leave the query bar, restoring the previous query', modes: ['query'], group: QUERY },
+  { action: 'historyPrev', keys: [{ named: 'upArrow' }], label: '↑', description: 'earlier query from this folder\'s history (kept between runs)', modes: ['query'], group: QUERY },
+  { action: 'historyNext', keys: [{ named: 'downArrow' }], label: '↓', description: 'later query from the history; past the newest, what you typed', modes: ['query'], group: QUERY },
   // lineEditor.ts carries these out; they are listed here so the help shows them.
   { action: 'deleteToStart', keys: [{ char: 'u', ctrl: true }], label: 'Ctrl-U', description: 'delete to the start of the text (all of it with the cursor at the end)', modes: ['query', 'export'], group: TEXT },
   { action: 'deleteWord', keys: [{ char: 'w', ctrl: true }], label: 'Ctrl-W', description: 'delete the word before the cursor (in the file name: back to a /)', modes: ['query', 'export'], group: TEXT },

@@ -7,6 +7,7 @@ import type { QueryError } from '../query/index.js';
 import type { TimeZoneMode } from './format.js';
 import type { Mode } from './keys.js';
 import { cursorIndex } from './listModel.js';
+import { placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
 import type { StatusMessage } from './statusMessage.js';
 
 export interface UiState {
@@ -42,6 +43,14 @@ export interface UiState {
   status: StatusMessage;
   /** Work that goes on out of sight, for the header (a hidden download's `↓ 42% (d)`); '' when none. */
   activity: string;
+  /** Earlier queries and cursor places (`[` goes back), oldest first; see investigate/queryStack.ts. */
+  past: readonly QueryPlace[];
+  /** Places gone back from (`]` goes forward), nearest last. */
+  future: readonly QueryPlace[];
+  /** Where the reader was when `/` was pressed: pushed on `past` when the edit changes the query. */
+  editFrom: QueryPlace | null;
+  /** Up/Down in the query bar: the position in the saved query history. */
+  historyCursor: HistoryCursor;
 }
 
 export function initialState(queryText = ''): UiState {
@@ -64,6 +73,10 @@ export function initialState(queryText = ''): UiState {
     scroll: 0,
     status: '',
     activity: '',
+    past: [],
+    future: [],
+    editFrom: null,
+    historyCursor: { index: -1, typed: '' },
   };
 }
 
@@ -86,7 +99,10 @@ export type UiAction =
   | { type: 'link'; index: number }
   | { type: 'scroll'; to: number }
   | { type: 'status'; text: StatusMessage }
-  | { type: 'activity'; text: string };
+  | { type: 'activity'; text: string }
+  | { type: 'queryBack' }
+  | { type: 'queryForward' }
+  | { type: 'historyWalk'; history: readonly string[]; step: -1 | 1 };
 
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
@@ -152,19 +168,47 @@ export function reducer(state: UiState, action: UiAction): UiState {
       return { ...state, mode: 'list', scroll: 0 };
     }
     case 'editQuery':
-      return { ...state, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryAtEdit: state.queryText, queryError: null };
+      return {
+        ...state,
+        mode: 'query',
+        draft: state.queryText,
+        caret: state.queryText.length,
+        queryAtEdit: state.queryText,
+        queryError: null,
+        editFrom: placeOf(state),
+        historyCursor: { index: -1, typed: '' },
+      };
     case 'draft':
-      return { ...state, draft: action.text, caret: action.caret };
+      return { ...state, draft: action.text, caret: action.caret, historyCursor: { index: -1, typed: '' } };
     case 'queryValid':
       return withQuery(state, action.text);
     case 'queryInvalid':
       return { ...state, queryError: action.error };
-    case 'applyQuery':
-      return { ...withQuery(state, action.text), mode: 'list' };
-    case 'cancelQuery':
-      return { ...withQuery(state, state.queryAtEdit), mode: 'list', draft: state.queryAtEdit, caret: state.queryAtEdit.length };
-    case 'setQuery':
-      return { ...withQuery(state, action.text), mode: 'list', draft: action.text, caret: action.text.length };
+    case 'applyQuery': {
+      const applied = { ...withQuery(state, action.text), mode: 'list' as const, editFrom: null };
+      return state.editFrom && action.text !== state.editFrom.text ? pushPlace(applied, state.editFrom) : applied;
+    }
+    case 'cancelQuery': {
+      const cancelled = { ...withQuery(state, state.queryAtEdit), mode: 'list' as const, draft: state.queryAtEdit, caret: state.queryAtEdit.length, editFrom: null };
+      // Back where the reader was before `/`, cursor included.
+      const from = state.editFrom;
+      return from && from.text === state.queryAtEdit ? { ...cancelled, anchor: from.anchor, follow: from.follow, offset: from.offset } : cancelled;
+    }
+    case 'setQuery': {
+      const set = { ...withQuery(state, action.text), mode: 'list' as const, draft: action.text, caret: action.text.length };
+      return action.text === state.queryText ? set : pushPlace(set, placeOf(state));
+    }
+    case 'queryBack':
+    case 'queryForward': {
+      const moved = action.type === 'queryBack' ? stepBack(state) : stepForward(state);
+      if (!moved) return { ...state, status: action.type === 'queryBack' ? 'No earlier query ([)' : 'No later query (])' };
+      return { ...moved, mode: state.mode === 'detail' ? 'list' : state.mode, draft: moved.queryText, caret: moved.queryText.length, queryError: null, newestWhenLeft: moved.follow ? null : moved.anchor };
+    }
+    case 'historyWalk': {
+      const walked = walkHistory(action.history, state.historyCursor, state.draft, action.step);
+      if (!walked) return state;
+      return { ...state, draft: walked.draft, caret: walked.draft.length, historyCursor: walked.cursor };
+    }
     case 'toggleZone':
       return { ...state, zone: state.zone === 'utc' ? 'local' : 'utc' };
     case 'link':

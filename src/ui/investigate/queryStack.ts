@@ -1,0 +1,88 @@
+/**
+ * Back and forward through applied queries (`[` and `]`), and Up/Down
+ * through the saved query history in the query bar. Pure functions over the
+ * UI state; the reducer (state.ts) calls them.
+ *
+ * Every change of the applied query (typed and kept with Enter, a pivot, an
+ * Insights or findings jump, a histogram span) pushes where the reader was:
+ * the query text and the cursor (its row by identity, follow, and its
+ * distance from the top of the window). Going back restores all of it.
+ */
+import type { EventRow } from '../../model/types.js';
+
+export interface QueryPlace {
+  text: string;
+  anchor: EventRow | null;
+  follow: boolean;
+  offset: number;
+}
+
+/** Places kept on each side; older ones are dropped. */
+export const MAX_PLACES = 100;
+
+export interface QueryStackState {
+  queryText: string;
+  anchor: EventRow | null;
+  follow: boolean;
+  offset: number;
+  /** Earlier places, oldest first. */
+  past: readonly QueryPlace[];
+  /** Places gone back from, nearest last. */
+  future: readonly QueryPlace[];
+}
+
+export function placeOf(state: QueryStackState): QueryPlace {
+  return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset };
+}
+
+/** `from` pushed on the back stack (a new branch: forward is cleared). */
+export function pushPlace<S extends QueryStackState>(state: S, from: QueryPlace): S {
+  const last = state.past[state.past.length - 1];
+  const past = last && last.text === from.text ? [...state.past.slice(0, -1), from] : [...state.past, from];
+  return { ...state, past: past.slice(-MAX_PLACES), future: [] };
+}
+
+function restore<S extends QueryStackState>(state: S, place: QueryPlace): S {
+  return { ...state, queryText: place.text, anchor: place.anchor, follow: place.follow, offset: place.offset };
+}
+
+/** One step back (null when there is nothing behind). */
+export function stepBack<S extends QueryStackState>(state: S): S | null {
+  const place = state.past[state.past.length - 1];
+  if (!place) return null;
+  return { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, placeOf(state)].slice(-MAX_PLACES) };
+}
+
+/** One step forward (null when nothing was gone back from). */
+export function stepForward<S extends QueryStackState>(state: S): S | null {
+  const place = state.future[state.future.length - 1];
+  if (!place) return null;
+  return { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, placeOf(state)].slice(-MAX_PLACES) };
+}
+
+/** Where the query bar is in the history: -1 when not browsing it. */
+export interface HistoryCursor {
+  index: number;
+  /** What was typed before Up was first pressed (Down past the newest entry gives it back). */
+  typed: string;
+}
+
+/**
+ * The draft after Up (`step` -1, older) or Down (+1, newer) through `history`
+ * (oldest first), or null when there is nowhere to go.
+ */
+export function walkHistory(history: readonly string[], cursor: HistoryCursor, draft: string, step: -1 | 1): { draft: string; cursor: HistoryCursor } | null {
+  if (history.length === 0) return null;
+  if (cursor.index < 0) {
+    if (step === 1) return null;
+    // Up from a fresh draft: the newest entry that differs from what is in the bar.
+    let index = history.length - 1;
+    if (history[index] === draft && index > 0) index--;
+    else if (history[index] === draft) return null;
+    return { draft: history[index]!, cursor: { index, typed: draft } };
+  }
+  const index = cursor.index + step;
+  if (index < 0) return null;
+  if (index >= history.length) return { draft: cursor.typed, cursor: { index: -1, typed: '' } };
+  return { draft: history[index]!, cursor: { index, typed: cursor.typed } };
+}

@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventRow } from '../../src/model/types.js';
+import { openFolderState } from '../../src/state/index.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
+import { walkHistory } from '../../src/ui/investigate/queryStack.js';
+import { initialState, reducer, type UiState } from '../../src/ui/state.js';
+import { tempFolder } from '../support/files.js';
+import { makeRow, makeRows } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+const PLAIN = { NO_COLOR: '1' };
+let open: Harness[] = [];
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+  while (cleanups.length) cleanups.pop()!();
+});
+
+function storeWith(rows: EventRow[]): EventStore {
+  const store = new EventStore(0);
+  store.add(rows);
+  store.flush();
+  return store;
+}
+
+function selectedLine(frame: string): string {
+  return frame.split('\n').find((line) => line.startsWith('›')) ?? '';
+}
+
+describe('query stack (reducer)', () => {
+  const rows = makeRows(50);
+  const newestFirst = [...rows].reverse();
+
+  it('[ goes back to the previous query with the cursor where it was, ] forward again', () => {
+    let s: UiState = initialState('');
+    s = reducer(s, { type: 'move', rows: newestFirst, to: 7, height: 20 });
+    const before = s.anchor;
+    s = reducer(s, { type: 'setQuery', text: 'name:Event3' });
+    expect(s.queryText).toBe('name:Event3');
+    expect(s.follow).toBe(true);
+    s = reducer(s, { type: 'queryBack' });
+    expect(s.queryText).toBe('');
+    expect(s.anchor).toBe(before);
+    expect(s.follow).toBe(false);
+    expect(s.offset).toBe(7);
+    s = reducer(s, { type: 'queryForward' });
+    expect(s.queryText).toBe('name:Event3');
+    const nothing = reducer(s, { type: 'queryForward' });
+    expect(nothing.queryText).toBe('name:Event3');
+    expect(nothing.status).toMatch(/No later query/);
+  });
+
+  it('a typed query kept with Enter is one step, not one per keystroke; Esc restores the cursor', () => {
+    let s: UiState = initialState('user:a');
+    s = reducer(s, { type: 'editQuery' });
+    for (const text of ['u', 'us', 'user:b']) {
+      s = reducer(s, { type: 'draft', text, caret: text.length });
+      s = reducer(s, { type: 'queryValid', text });
+    }
+    s = reducer(s, { type: 'applyQuery', text: 'user:b' });
+    expect(s.past.map((p) => p.text)).toEqual(['user:a']);
+    s = reducer(s, { type: 'queryBack' });
+    expect(s.queryText).toBe('user:a');
+    expect(s.draft).toBe('user:a');
+
+    s = reducer(s, { type: 'move', rows: newestFirst, to: 3, height: 20 });
+    const anchor = s.anchor;
+    s = reducer(s, { type: 'editQuery' });
+    s = reducer(s, { type: 'queryValid', text: 'x' });
+    s = reducer(s, { type: 'cancelQuery' });
+    expect(s.queryText).toBe('user:a');
+    expect(s.anchor).toBe(anchor);
+  });
+
+  it('a new query after going back drops the forward places', () => {
+    let s: UiState = initialState('');
+    s = reducer(s, { type: 'setQuery', text: 'a' });
+    s = reducer(s, { type: 'setQuery', text: 'b' });
+    s = reducer(s, { type: 'queryBack' });
+    s = reducer(s, { type: 'setQuery', text: 'c' });
+    expect(s.future).toEqual([]);
+    expect(s.past.map((p) => p.text)).toEqual(['', 'a']);
+  });
+});
+
+describe('walkHistory', () => {
+  const history = ['one', 'two', 'three'];
+  it('Up walks older, Down newer and past the newest gives back what was typed', () => {
+    let at = walkHistory(history, { index: -1, typed: '' }, 'draft', -1)!;
+    expect(at.draft).toBe('three');
+    at = walkHistory(history, at.cursor, at.draft, -1)!;
+    expect(at.draft).toBe('two');
+    at = walkHistory(history, at.cursor, at.draft, -1)!;
+    expect(at.draft).toBe('one');
+    expect(walkHistory(history, at.cursor, at.draft, -1)).toBeNull();
+    at = walkHistory(history, at.cursor, at.draft, 1)!;
+    at = walkHistory(history, at.cursor, at.draft, 1)!;
+    at = walkHistory(history, at.cursor, at.draft, 1)!;
+    expect(at.draft).toBe('draft');
+    expect(at.cursor.index).toBe(-1);
+  });
+  it('skips the newest entry when it is what the bar already holds', () => {
+    expect(walkHistory(history, { index: -1, typed: '' }, 'three', -1)!.draft).toBe('two');
+    expect(walkHistory([], { index: -1, typed: '' }, '', -1)).toBeNull();
+  });
+});
+
+describe('App: back, forward and history keys', () => {
+  it('[ and ] move through applied queries; Up in the query bar recalls a query saved by an earlier run', async () => {
+    const logs = tempFolder('trailtop-logs-');
+    const home = tempFolder('trailtop-state-');
+    cleanups.push(logs.remove, home.remove);
+    const env = { XDG_STATE_HOME: home.dir };
+    const rows = [makeRow({ name: 'CreateUser', actor: 'alice' }), makeRow({ name: 'DeleteBucket', actor: 'bob' }), makeRow({ name: 'ListUsers', actor: 'alice' })];
+    // First run: type a query and keep it.
+    const first = renderApp(<App store={storeWith(rows)} folder={logs.dir} watching={false} env={PLAIN} folderState={openFolderState(logs.dir, { enabled: true, env })} />, 100, 24);
+    open.push(first);
+    await first.waitFor((f) => f.includes('DeleteBucket'));
+    await first.press('/name:DeleteBucket', (f) => f.includes('name:DeleteBucket'));
+    await first.press(KEYS.enter, (f) => !f.includes('CreateUser'));
+    await first.press('[', (f) => f.includes('CreateUser'));
+    await first.press(']', (f) => !f.includes('CreateUser'));
+    first.cleanup();
+    // Second run: Up in the query bar brings it back.
+    const second = renderApp(<App store={storeWith(rows)} folder={logs.dir} watching={false} env={PLAIN} folderState={openFolderState(logs.dir, { enabled: true, env })} />, 100, 24);
+    open.push(second);
+    await second.waitFor((f) => f.includes('CreateUser'));
+    await second.press('/');
+    await second.press(KEYS.up, (f) => f.includes('name:DeleteBucket') && !f.includes('CreateUser'));
+    await second.press(KEYS.enter);
+    expect(selectedLine(second.frame())).toContain('DeleteBucket');
+  });
+});
