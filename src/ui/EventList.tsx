@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import type { EventRow } from '../model/types.js';
-import { COLUMN_GAP, layoutColumns, type ColumnContext, type LaidOutColumn } from './columns.js';
+import { COLUMN_GAP, FULL_TIME_FROM, layoutColumns, titleRow, widestValues, type ColumnContext, type LaidOutColumn } from './columns.js';
 import { isError, isInsight, rowMarker, spansYears, type TimeZoneMode } from './format.js';
 import type { ListWindow } from './listModel.js';
 import { sanitize } from '../term/sanitize.js';
@@ -63,11 +63,18 @@ export function EventList({ rows, window, width, height, zone, emptyText }: Even
   const theme = useTheme();
   // Decided for the whole list, not the rows on screen, so the column does not jump while scrolling.
   const withYear = spansYears(rows, zone);
-  const columns = useMemo(() => layoutColumns(Math.max(10, width - GUTTER), withYear), [width, withYear]);
-  const shortTime = columns[0]!.width < 19;
+  const listWidth = Math.max(10, width - GUTTER);
+  const shortTime = listWidth < FULL_TIME_FROM;
   const ctx = useMemo<ColumnContext>(() => ({ zone, shortTime, withYear }), [zone, shortTime, withYear]);
-  const titles = ' '.repeat(GUTTER) + columns.map((col) => fit(col.def.title, col.width)).join(' '.repeat(COLUMN_GAP));
   const visible = rows.slice(window.top, window.end);
+  // Widths follow the widest values in view and a screen either side, so they do not jump at every step.
+  const span = window.end - window.top;
+  const nearby = rows.slice(Math.max(0, window.top - span), window.end + span);
+  const widest = widestValues(nearby, ctx);
+  const widestKey = JSON.stringify(widest);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- widestKey stands for widest
+  const columns = useMemo(() => layoutColumns(listWidth, withYear, widest), [listWidth, withYear, widestKey]);
+  const titles = ' '.repeat(GUTTER) + titleRow(columns, listWidth);
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>

@@ -4,6 +4,7 @@
  */
 import { rowErrorCode } from '../model/insights.js';
 import type { EventRow } from '../model/types.js';
+import { fit } from '../term/width.js';
 import { displayName, displaySource, formatDatedMinute, formatTime, type TimeZoneMode } from './format.js';
 
 export interface ColumnContext {
@@ -14,17 +15,27 @@ export interface ColumnContext {
   withYear?: boolean;
 }
 
+export type ColumnId = 'time' | 'name' | 'user' | 'source' | 'resourceType' | 'resourceName' | 'error' | 'region' | 'ip';
+
 export interface ColumnDef {
-  id: 'time' | 'name' | 'user' | 'source' | 'resourceType' | 'resourceName' | 'error' | 'region' | 'ip';
+  id: ColumnId;
   title: string;
-  /** Never narrower than this (the title may be cut). */
+  /** The title when the column is narrower than `title` (`Type` for `Resource type`). */
+  short: string;
+  /** Never narrower than this while shown: the narrowest that still reads; below it the column is hidden instead. */
   min: number;
   /** Does not grow past this. */
   max: number;
   /** Share of the spare width. */
   weight: number;
-  /** Only shown when the list is at least this wide. */
-  showFrom: number;
+  /** Which columns stay when not all fit: the lowest `keep` is hidden first. */
+  keep: number;
+  /**
+   * Values of a short fixed form (IPv4, error codes, regions) that read only
+   * whole: the column is at least as wide as its widest value up to this
+   * many cells, or hidden.
+   */
+  whole?: number;
   /** Raw cell text (not yet sanitised or truncated). */
   value(row: EventRow, ctx: ColumnContext): string;
   /** A shorter form used when the value does not fit (e.g. `ec2` for `ec2.amazonaws.com`). */
@@ -57,26 +68,50 @@ function firstResource(row: EventRow, pick: 'type' | 'name'): string {
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'time', title: 'Event time', min: 14, max: 19, weight: 0, showFrom: 0, value: (row, ctx) => (ctx.shortTime && ctx.withYear ? formatDatedMinute(row, ctx.zone) : formatTime(row, ctx.zone, ctx.shortTime)) },
-  { id: 'name', title: 'Event name', min: 15, max: 40, weight: 4, showFrom: 0, value: (row) => displayName(row) },
-  { id: 'user', title: 'User name', min: 9, max: 48, weight: 3, showFrom: 0, value: (row) => row.actor, shorten: shortPrincipal },
-  { id: 'source', title: 'Event source', min: 5, max: 30, weight: 1.5, showFrom: 0, value: (row) => displaySource(row), shorten: shortSource },
+  { id: 'time', title: 'Event time', short: 'Time', min: 14, max: 19, weight: 0, keep: 100, value: (row, ctx) => (ctx.shortTime && ctx.withYear ? formatDatedMinute(row, ctx.zone) : formatTime(row, ctx.zone, ctx.shortTime)) },
+  { id: 'name', title: 'Event name', short: 'Event', min: 16, max: 40, weight: 4, keep: 90, value: (row) => displayName(row) },
+  { id: 'user', title: 'User name', short: 'User', min: 12, max: 48, weight: 3, keep: 80, value: (row) => row.actor, shorten: shortPrincipal },
+  { id: 'source', title: 'Event source', short: 'Source', min: 7, max: 30, weight: 1.5, keep: 30, value: (row) => displaySource(row), shorten: shortSource },
   {
     id: 'resourceType',
     title: 'Resource type',
-    min: 5,
+    short: 'Type',
+    min: 10,
     max: 28,
     weight: 1,
-    showFrom: 0,
+    keep: 20,
     value: (row) => firstResource(row, 'type'),
     shorten: (value) => value.replace(/^AWS::/, ''),
   },
-  { id: 'resourceName', title: 'Resource name', min: 8, max: 80, weight: 2.5, showFrom: 0, value: (row) => firstResource(row, 'name') },
+  { id: 'resourceName', title: 'Resource name', short: 'Resource', min: 10, max: 80, weight: 2.5, keep: 60, value: (row) => firstResource(row, 'name') },
   // Wide enough for AccessDenied even at 80 columns: errors are what a security reader scans for.
-  { id: 'error', title: 'Error code', min: 12, max: 32, weight: 1.5, showFrom: 0, value: rowErrorCode },
-  { id: 'region', title: 'Region', min: 9, max: 16, weight: 0.5, showFrom: 150, value: (row) => row.region },
-  { id: 'ip', title: 'Source IP', min: 9, max: 40, weight: 0.5, showFrom: 150, value: (row) => row.sourceIp },
+  { id: 'error', title: 'Error code', short: 'Error', min: 12, max: 30, weight: 1.5, keep: 70, whole: 25, value: rowErrorCode },
+  { id: 'region', title: 'Region', short: 'Region', min: 9, max: 20, weight: 0.5, keep: 10, whole: 16, value: (row) => row.region },
+  // 15 = a whole IPv4 address; IPv6 addresses may be cut.
+  { id: 'ip', title: 'Source IP', short: 'IP', min: 15, max: 40, weight: 0.5, keep: 40, whole: 15, value: (row) => row.sourceIp },
 ];
+
+/** The widest value of each column over some rows (display cells, a shortened form where the raw one exceeds the column's max). */
+export type ColumnWidths = Partial<Record<ColumnId, number>>;
+
+/**
+ * How wide each column's values are over `rows` (the rows in view and a
+ * screen either side, so widths do not jump at every scroll step).
+ */
+export function widestValues(rows: Iterable<EventRow>, ctx: ColumnContext, defs: readonly ColumnDef[] = COLUMNS): ColumnWidths {
+  const widest: ColumnWidths = {};
+  for (const def of defs) if (def.id !== 'time') widest[def.id] = 0;
+  for (const row of rows) {
+    for (const def of defs) {
+      if (def.id === 'time') continue;
+      let value = def.value(row, ctx);
+      if (def.shorten && value.length > def.max) value = def.shorten(value);
+      const w = value.length;
+      if (w > (widest[def.id] ?? 0)) widest[def.id] = w;
+    }
+  }
+  return widest;
+}
 
 export interface LaidOutColumn {
   def: ColumnDef;
@@ -92,24 +127,42 @@ const SQUEEZED_WIDTH = 3;
 /** Space between cells. */
 export const COLUMN_GAP = 1;
 
+/** Full time `2024-03-05 14:21:00` from this list width up; `03-05 14:21:00` below. */
+export const FULL_TIME_FROM = 96;
+
 /**
  * Widths for a list `width` cells wide (after the marker gutter); `withYear`
- * when the rows span years, so the short time needs its year. Columns get
- * their minimum first, then spare width by weight up to their maximum; what
- * is still left goes to the resource name so the row fills the line.
+ * when the rows span years, so the short time needs its year; `widest` the
+ * widest values in view (see widestValues), so widths follow the data.
+ *
+ * Columns that cannot have their `min` (for `whole` ones: their widest
+ * value, as an IPv4 address or an error code is useless cut) are hidden,
+ * lowest `keep` first (fewer readable columns rather than many cut ones;
+ * hiddenColumns names them). Spare width goes first to `whole` columns up to
+ * their widest value, then to the others up to
+ * their widest value (or title) by weight, then by weight up to `max`; what
+ * is left goes to the resource name so the row fills the line.
  */
-export function layoutColumns(width: number, withYear = false): LaidOutColumn[] {
-  let shown = COLUMNS.filter((def) => width >= def.showFrom);
-  const time = shown[0]!;
+export function layoutColumns(width: number, withYear = false, widest: ColumnWidths = {}, defs: readonly ColumnDef[] = COLUMNS): LaidOutColumn[] {
+  const time = defs.find((def) => def.id === 'time');
   // Narrow: `03-05 14:21:00`, or `2024-03-05 14:21` when the list spans years.
-  const timeWidth = width >= 96 ? time.max : withYear ? DATED_MINUTE_WIDTH : time.min;
+  const timeWidth = !time ? 0 : width >= FULL_TIME_FROM ? time.max : withYear ? DATED_MINUTE_WIDTH : time.min;
+  const floor = (def: ColumnDef): number =>
+    def === time ? timeWidth : def.whole ? Math.max(def.min, Math.min(def.whole, widest[def.id] ?? 0)) : def.min;
+  let shown = [...defs];
+  const used = (cols: readonly ColumnDef[]): number => cols.reduce((sum, def) => sum + floor(def), 0) + COLUMN_GAP * (cols.length - 1);
+  // Hide the least needed columns until the rest fit at their minimum (keep at least two).
+  while (shown.length > 2 && used(shown) > width) {
+    const drop = shown.reduce((low, def) => (def.keep < low.keep ? def : low));
+    shown = shown.filter((def) => def !== drop);
+  }
   // Very narrow: even squeezed to SQUEEZED_WIDTH each, the columns may not fit; drop the
   // rightmost ones rather than let the row run past the terminal edge.
   while (shown.length > 1 && timeWidth + (shown.length - 1) * (SQUEEZED_WIDTH + COLUMN_GAP) > width) {
     shown = shown.slice(0, -1);
   }
   const gaps = COLUMN_GAP * (shown.length - 1);
-  const widths = shown.map((def) => (def === time ? timeWidth : def.min));
+  const widths = shown.map(floor);
   let spare = width - gaps - widths.reduce((a, b) => a + b, 0);
   if (spare < 0) {
     // Too narrow even for the minimums: take width from the right-hand columns first.
@@ -120,22 +173,80 @@ export function layoutColumns(width: number, withYear = false): LaidOutColumn[] 
     }
     return shown.map((def, i) => ({ def, width: Math.max(1, widths[i]!) }));
   }
-  // Hand out spare width by weight, a few rounds so capped columns pass their share on.
-  for (let round = 0; round < 4 && spare > 0; round++) {
-    const open = shown.map((def, i) => (def.weight > 0 && widths[i]! < def.max ? i : -1)).filter((i) => i >= 0);
+  // What each column would like: its widest value (and its title), within its limits; its max when nothing was measured.
+  const want = shown.map((def, i) => {
+    if (def === time) return widths[i]!;
+    const measured = widest[def.id];
+    return measured === undefined ? def.max : Math.max(widths[i]!, Math.min(def.max, Math.max(measured, def.title.length)));
+  });
+  // Whole-value columns first, most needed first.
+  const wholeOrder = shown.map((def, i) => i).filter((i) => shown[i]!.whole).sort((a, b) => shown[b]!.keep - shown[a]!.keep);
+  for (const i of wholeOrder) {
+    const add = Math.min(spare, want[i]! - widths[i]!);
+    widths[i]! += add;
+    spare -= add;
+  }
+  spare = share(shown, widths, want, spare);
+  // Whole-value columns have all they need; more would only be blank.
+  spare = share(shown, widths, shown.map((def, i) => (def === time || def.whole ? widths[i]! : def.max)), spare);
+  const resourceName = shown.findIndex((def) => def.id === 'resourceName');
+  widths[resourceName >= 0 ? resourceName : widths.length - 1]! += spare;
+  return shown.map((def, i) => ({ def, width: widths[i]! }));
+}
+
+/** Hands `spare` out by weight, a few rounds so capped columns pass their share on; returns what is left. */
+function share(shown: readonly ColumnDef[], widths: number[], cap: readonly number[], spare: number): number {
+  for (let round = 0; round < 6 && spare > 0; round++) {
+    const open = shown.map((def, i) => (def.weight > 0 && widths[i]! < cap[i]! ? i : -1)).filter((i) => i >= 0);
     const totalWeight = open.reduce((sum, i) => sum + shown[i]!.weight, 0);
     if (totalWeight === 0) break;
     let given = 0;
     for (const i of open) {
-      const share = Math.floor((spare * shown[i]!.weight) / totalWeight);
-      const add = Math.min(share, shown[i]!.max - widths[i]!);
+      // At least one cell a round, so a small remainder still reaches the columns that want it.
+      const portion = Math.max(1, Math.floor((spare * shown[i]!.weight) / totalWeight));
+      const add = Math.min(portion, cap[i]! - widths[i]!, spare - given);
       widths[i]! += add;
       given += add;
     }
     spare -= given;
     if (given === 0) break;
   }
-  const resourceName = shown.findIndex((def) => def.id === 'resourceName');
-  widths[resourceName >= 0 ? resourceName : widths.length - 1]! += spare;
-  return shown.map((def, i) => ({ def, width: widths[i]! }));
+  return spare;
+}
+
+/** The columns of `defs` that the layout hid, most needed first. */
+export function hiddenColumns(laid: readonly LaidOutColumn[], defs: readonly ColumnDef[] = COLUMNS): ColumnDef[] {
+  const shown = new Set(laid.map((col) => col.def.id));
+  return defs.filter((def) => !shown.has(def.id)).sort((a, b) => b.keep - a.keep);
+}
+
+/** A column's title in `width` cells: the full one when it fits, else the short one. */
+export function columnTitle(def: ColumnDef, width: number): string {
+  return def.title.length <= width ? def.title : def.short;
+}
+
+/**
+ * The title row: each column's title, and at its right end which columns are
+ * hidden (`+IP +Source +2`), as many named as fit in the free end of the row.
+ */
+export function titleRow(laid: readonly LaidOutColumn[], width: number, defs: readonly ColumnDef[] = COLUMNS): string {
+  const row = (short: boolean): string =>
+    laid
+      .map((col, i) => fit(short && i === laid.length - 1 ? col.def.short : columnTitle(col.def, col.width), col.width))
+      .join(' '.repeat(COLUMN_GAP))
+      .trimEnd();
+  const hidden = hiddenColumns(laid, defs);
+  if (hidden.length === 0) return row(false);
+  // The full last title if the hint still fits beside it, else the short one (`Error`) to make room.
+  for (const short of [false, true]) {
+    const titles = row(short);
+    const room = width - titles.length - 1;
+    for (let named = hidden.length; named >= (short ? 0 : 1); named--) {
+      const parts = hidden.slice(0, named).map((def) => `+${def.short}`);
+      if (named < hidden.length) parts.push(`+${hidden.length - named}`);
+      const hint = parts.join(' ');
+      if (hint.length <= room) return titles + ' '.repeat(width - titles.length - hint.length) + hint;
+    }
+  }
+  return row(false);
 }

@@ -1,0 +1,74 @@
+/**
+ * Column widths follow the widest values in view: IPv4 addresses and common
+ * error codes show whole from 100 columns up, titles are never cut, and
+ * hidden columns are named in the title row.
+ */
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { COLUMN_GAP, hiddenColumns, layoutColumns, titleRow, widestValues } from '../../src/ui/columns.js';
+import { EventList } from '../../src/ui/EventList.js';
+import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
+import { makeRow } from './fixtures.js';
+
+const ctx = { zone: 'utc' as const, shortTime: true };
+const rows = [
+  makeRow({ name: 'GetFoundationModelAvailability', actor: 'stratus-red-team-user', sourceIp: '255.090.254.115', errorCode: 'InvalidClientTokenId' }),
+  makeRow({ name: 'PutObject', actor: 'alice', sourceIp: '192.168.100.200', errorCode: 'UnauthorizedOperation' }),
+  makeRow({ name: 'ListBuckets', sourceIp: '10.0.0.1', errorCode: 'AccessDenied' }),
+];
+
+function renderList(width: number): string {
+  const app = render(
+    <ThemeContext.Provider value={makeTheme(false)}>
+      <EventList rows={rows} window={{ top: 0, end: rows.length, cursor: 0 }} width={width} height={rows.length + 1} zone="utc" emptyText="none" />
+    </ThemeContext.Provider>,
+  );
+  const frame = app.lastFrame() ?? '';
+  app.unmount();
+  return frame;
+}
+
+describe('column widths follow the values in view', () => {
+  it('show IPv4 addresses and common error codes whole from 100 columns up, filling the width exactly', () => {
+    const widest = widestValues(rows, ctx);
+    expect(widest.ip).toBe(15);
+    for (let width = 98; width <= 260; width++) {
+      const laid = layoutColumns(width, false, widest);
+      const ip = laid.find((c) => c.def.id === 'ip');
+      const error = laid.find((c) => c.def.id === 'error');
+      expect(ip?.width, `IP at ${width}`).toBeGreaterThanOrEqual(15);
+      expect(error?.width, `error at ${width}`).toBeGreaterThanOrEqual('UnauthorizedOperation'.length);
+      expect(laid.reduce((sum, c) => sum + c.width, 0) + COLUMN_GAP * (laid.length - 1)).toBe(width);
+    }
+  });
+
+  it('give blank width to the columns whose values are cut, not to short ones', () => {
+    // At 200 columns the event name is no wider than its widest value while the user's long name is whole.
+    const long = [...rows, makeRow({ actor: 'stratus-red-team-user-federation-session' })];
+    const laid = layoutColumns(198, false, widestValues(long, ctx));
+    const width = (id: string) => laid.find((c) => c.def.id === id)!.width;
+    expect(width('user')).toBeGreaterThanOrEqual('stratus-red-team-user-federation-session'.length);
+    expect(width('ip')).toBeLessThan(20);
+  });
+
+  it('at 80 columns keep readable titles and name the hidden columns in the title row', () => {
+    const laid = layoutColumns(78, false, widestValues(rows, ctx));
+    const hidden = hiddenColumns(laid).map((c) => c.id);
+    expect(hidden[0]).toBe('ip');
+    const titles = titleRow(laid, 78);
+    expect(titles).not.toContain('…');
+    expect(titles).toMatch(/\+IP \+\d$/);
+    expect(titles.length).toBeLessThanOrEqual(78);
+    for (const col of laid) expect(col.width).toBeGreaterThanOrEqual(col.def.short.length);
+  });
+
+  it('on screen: whole addresses and error codes at 100 columns, +IP and no cut titles at 80', () => {
+    const wide = renderList(100);
+    for (const value of ['255.090.254.115', '192.168.100.200', 'UnauthorizedOperation', 'InvalidClientTokenId']) expect(wide).toContain(value);
+    const narrow = renderList(80);
+    const title = narrow.split('\n')[0]!;
+    expect(title).not.toContain('…');
+    expect(title).toContain('+IP');
+    expect(narrow).toContain('UnauthorizedOperation'.slice(0, 11));
+  });
+});
