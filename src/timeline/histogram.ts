@@ -1,0 +1,195 @@
+/**
+ * Counting events into time buckets.
+ *
+ * Rows come newest first, in the store's (and the filtered view's) time
+ * order, with unreadable times last: nothing is sorted here. The rows inside
+ * a time range are found by binary search and walked once, oldest first,
+ * while a pointer steps through the bucket bounds, so a histogram costs one
+ * pass over the rows it covers plus one step per bucket.
+ */
+import type { EventRow } from '../model/types.js';
+import { bucketBounds, bucketsBetween, floorBucket, type BucketSize, type TimelineZone } from './buckets.js';
+
+/** What the bars are split by: errors against successes, or the top values of a field. */
+export type StackField = 'errors' | 'source' | 'user' | 'region';
+
+/** The order Tab cycles through. */
+export const STACK_FIELDS: readonly StackField[] = ['errors', 'source', 'user', 'region'];
+
+/** How the stack field is named on screen. */
+export const STACK_TITLES: Readonly<Record<StackField, string>> = { errors: 'errors', source: 'event source', user: 'user', region: 'region' };
+
+/** How many values of a field get their own part; the rest are Other. */
+export const TOP_PARTS = 5;
+
+/** The row's value for a stack field (user: the actor label). */
+export function stackValue(row: EventRow, field: Exclude<StackField, 'errors'>): string {
+  return field === 'source' ? row.source : field === 'user' ? row.actor : row.region;
+}
+
+/** The parts a bar is split into. */
+export interface StackSpec {
+  field: StackField;
+  /** For a field: its top values; every other value is counted as Other (the last part). */
+  values: readonly string[];
+}
+
+export const ERROR_STACK: StackSpec = { field: 'errors', values: [] };
+
+/** Names of the parts, in drawing order. */
+export function partNames(stack: StackSpec): string[] {
+  if (stack.field === 'errors') return ['success', 'error'];
+  return [...stack.values.map((v) => v || '(none)'), 'Other'];
+}
+
+export interface Bucket {
+  start: number;
+  /** Start of the next bucket (exclusive end). */
+  end: number;
+  count: number;
+  errors: number;
+  /** Counts per part (see partNames); they add up to count. */
+  parts: number[];
+}
+
+export interface Histogram {
+  size: BucketSize;
+  zone: TimelineZone;
+  buckets: Bucket[];
+  parts: string[];
+  /** The largest count of a bucket (0 when all are empty). */
+  max: number;
+}
+
+/** Index one past the last row with a readable time, in newest-first rows (unreadable times sort last). */
+export function readableEnd(rows: readonly Pick<EventRow, 'time'>[]): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (Number.isNaN(rows[mid]!.time)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Oldest and newest readable times of newest-first rows; null when none has one. */
+export function timeSpan(rows: readonly Pick<EventRow, 'time'>[]): { first: number; last: number } | null {
+  const end = readableEnd(rows);
+  if (end === 0) return null;
+  return { first: rows[end - 1]!.time, last: rows[0]!.time };
+}
+
+/** First index in [0, end) of newest-first rows whose time is < t (end when none). */
+export function firstOlderThan(rows: readonly Pick<EventRow, 'time'>[], t: number, end: number): number {
+  let lo = 0;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.time >= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The `n` most frequent values of a field over the rows (ties by value), most frequent first. */
+export function topValues(rows: readonly EventRow[], field: Exclude<StackField, 'errors'>, n = TOP_PARTS): string[] {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < rows.length; i++) {
+    const value = stackValue(rows[i]!, field);
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, n)
+    .map(([value]) => value);
+}
+
+/** The stack spec for a field over these rows (top values computed once per rows and field). */
+export function stackFor(rows: readonly EventRow[], field: StackField): StackSpec {
+  return field === 'errors' ? ERROR_STACK : { field, values: topValues(rows, field) };
+}
+
+/**
+ * Counts newest-first rows into the buckets given by `bounds` (bucket i is
+ * [bounds[i], bounds[i+1])). Rows outside the bounds and rows without a
+ * readable time are not counted.
+ */
+export function countInto(rows: readonly EventRow[], bounds: readonly number[], stack: StackSpec = ERROR_STACK): { counts: Uint32Array; errors: Uint32Array; parts: Uint32Array[] } {
+  const n = Math.max(0, bounds.length - 1);
+  const counts = new Uint32Array(n);
+  const errors = new Uint32Array(n);
+  const partCount = stack.field === 'errors' ? 2 : stack.values.length + 1;
+  const parts = Array.from({ length: partCount }, () => new Uint32Array(n));
+  if (n === 0) return { counts, errors, parts };
+  const end = readableEnd(rows);
+  const lo = firstOlderThan(rows, bounds[n]!, end); // newest row inside the range
+  const hi = firstOlderThan(rows, bounds[0]!, end); // one past the oldest row inside the range
+  let k = 0;
+  let next = bounds[1]!;
+  if (stack.field === 'errors') {
+    const errorPart = parts[1]!;
+    for (let i = hi - 1; i >= lo; i--) {
+      const row = rows[i]!;
+      const t = row.time;
+      while (t >= next) next = bounds[++k + 1]!;
+      counts[k]!++;
+      if (row.errorCode !== '') errorPart[k]!++;
+    }
+    errors.set(errorPart);
+    for (let b = 0; b < n; b++) parts[0]![b] = counts[b]! - errorPart[b]!;
+    return { counts, errors, parts };
+  }
+  const index = new Map<string, number>();
+  stack.values.forEach((value, i) => index.set(value, i));
+  const other = stack.values.length;
+  const field = stack.field;
+  for (let i = hi - 1; i >= lo; i--) {
+    const row = rows[i]!;
+    const t = row.time;
+    while (t >= next) next = bounds[++k + 1]!;
+    counts[k]!++;
+    if (row.errorCode !== '') errors[k]!++;
+    parts[index.get(stackValue(row, field)) ?? other]![k]!++;
+  }
+  return { counts, errors, parts };
+}
+
+export interface HistogramOptions {
+  size: BucketSize;
+  zone: TimelineZone;
+  /** Bucket holding this instant comes first (default: the oldest row's). */
+  from?: number;
+  /** How many buckets (default: through the newest row's). */
+  count?: number;
+  stack?: StackSpec;
+  /** Never more buckets than this (default 100,000). */
+  maxBuckets?: number;
+}
+
+/**
+ * The histogram of newest-first rows: `count` buckets from the one holding
+ * `from`, empty buckets included. Without from/count it covers the rows'
+ * whole time span; with no readable times it is empty.
+ */
+export function histogram(rows: readonly EventRow[], options: HistogramOptions): Histogram {
+  const { size, zone } = options;
+  const stack = options.stack ?? ERROR_STACK;
+  const names = partNames(stack);
+  const span = timeSpan(rows);
+  const from = options.from ?? span?.first;
+  if (from === undefined) return { size, zone, buckets: [], parts: names, max: 0 };
+  const cap = options.maxBuckets ?? 100_000;
+  const count = Math.min(cap, options.count ?? (span ? bucketsBetween(from, span.last, size, zone, cap) : 0));
+  const bounds = bucketBounds(from, count, size, zone);
+  const { counts, errors, parts } = countInto(rows, bounds, stack);
+  const buckets: Bucket[] = new Array(count);
+  let max = 0;
+  for (let i = 0; i < count; i++) {
+    const c = counts[i]!;
+    if (c > max) max = c;
+    buckets[i] = { start: bounds[i]!, end: bounds[i + 1]!, count: c, errors: errors[i]!, parts: parts.map((p) => p[i]!) };
+  }
+  return { size, zone, buckets, parts: names, max };
+}
+
