@@ -5,6 +5,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { summarizeStore, type Count, type ScanSummary } from './scanSummary.js';
+import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE, scanHistogram } from './scanHistogram.js';
 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
 
@@ -20,6 +21,7 @@ Options:
   --filter Q    summarise only events matching the query Q
   --since T     only events at or after T (30m, 2h, 7d or an ISO time)
   --until T     only events before T
+${HISTOGRAM_USAGE}
   -h, --help    show this help
 
 Bad files are also reported on stderr. Exit status: 0 when the folder or file was
@@ -31,6 +33,7 @@ const OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...HISTOGRAM_OPTIONS,
 } as const;
 
 export async function runScan(argv: string[]): Promise<number> {
@@ -47,6 +50,8 @@ export async function runScan(argv: string[]): Promise<number> {
   const source = combineFilter(values.filter, values.since, values.until);
   const query = compileFilter(source, vocabulary);
   await requireFolderOrFile(dir);
+  const bucket = checkBucketOption(values.histogram, values.bucket);
+  if (values.histogram) return await writeOut(await scanHistogram(dir, query, bucket, Boolean(values.json)));
 
   const store = new EventStore();
   let matchedRead = 0;
