@@ -3,6 +3,7 @@
  * the window and query for the events behind an Insight, and the summary
  * `scan --json` prints (cloudtrail.md section 2, issue 6).
  */
+import { errorLabel } from './failure.js';
 import { rowInsight, sharedEventIdOf } from './recordBatch.js';
 import type { EventRow, InsightAttribution } from './types.js';
 import { MINUTE, ceilMinute, floorMinute, matchesRate, perMinuteRate, type RateCriteria, type RateOptions, type RateSeries } from './rate.js';
@@ -446,5 +447,6 @@ export function notOnDiskMessage(insight: Insight, series: RateSeries, formatTim
  * export show the same value.
  */
 export function rowErrorCode(row: EventRow): string {
-  return row.errorCode || rowInsight(row)?.errorCode || '';
+  // A failed console sign-in has no errorCode: its errorMessage stands in (failure.ts).
+  return errorLabel(row) || rowInsight(row)?.errorCode || '';
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { actorLabel, objectOf, principalArnOf, text, userNamesOf } from './actor.js';
 import { nameFromArn, resourcesOf } from './resources.js';
+import { consoleSignIn, errorMessageOf } from './failure.js';
 import type { RecordBatch } from './recordBatch.js';
 import type { EventRow, InsightAttribution, InsightDetails, InsightStatistic, ResourceRef } from './types.js';
 
@@ -44,7 +45,7 @@ export function normalize(raw: unknown, batch: RecordBatch, index: number, fallb
     sourceIp: text(record.sourceIPAddress),
     userAgent: text(record.userAgent),
     errorCode: text(record.errorCode),
-    errorMessage: text(record.errorMessage),
+    errorMessage: errorMessageOf(record, text(record.errorMessage)),
     readOnly: booleanOf(record.readOnly),
     eventType: text(record.eventType),
     category: text(record.eventCategory),
@@ -56,7 +57,10 @@ export function normalize(raw: unknown, batch: RecordBatch, index: number, fallb
   batch.setRequestId(index, text(record.requestID));
   const timeRaw = Number.isNaN(time) ? timeText(rawTime) : '';
   const sharedEventId = text(record.sharedEventID);
-  if (timeRaw !== '' || sharedEventId !== '' || insight !== null) batch.setExtra(index, { timeRaw, sharedEventId, insight });
+  const signIn = consoleSignIn(record);
+  if (timeRaw !== '' || sharedEventId !== '' || insight !== null || signIn !== null) {
+    batch.setExtra(index, signIn ? { timeRaw, sharedEventId, insight, signIn } : { timeRaw, sharedEventId, insight });
+  }
   return row;
 }
 
@@ -83,7 +87,7 @@ export function normalizeLookupEvent(outerValue: unknown, batch: RecordBatch, in
       row.time = time;
       if (extra) batch.setExtra(index, { ...extra, timeRaw: '' });
     } else if ((extra?.timeRaw ?? '') === '') {
-      batch.setExtra(index, { timeRaw: timeText(outer.EventTime), sharedEventId: extra?.sharedEventId ?? '', insight: extra?.insight ?? null });
+      batch.setExtra(index, { ...extra, timeRaw: timeText(outer.EventTime), sharedEventId: extra?.sharedEventId ?? '', insight: extra?.insight ?? null });
     }
   }
   const username = text(outer.Username);

@@ -57,7 +57,7 @@ export class RecordBatch {
 
   setExtra(index: number, extra: RowExtra): void {
     const slot = this.slotOf(index);
-    const empty = extra.timeRaw === '' && extra.sharedEventId === '' && extra.insight === null;
+    const empty = extra.timeRaw === '' && extra.sharedEventId === '' && extra.insight === null && extra.signIn === undefined;
     if (empty && this.extras === null) return;
     (this.extras ??= [])[slot] = empty ? undefined : extra;
   }
@@ -153,6 +153,16 @@ export interface RowExtra {
   sharedEventId: string;
   /** Present only on AwsCloudTrailInsight records. */
   insight: InsightDetails | null;
+  /** Present only on ConsoleLogin records: how the sign-in went (failure.ts). */
+  signIn?: ConsoleSignIn;
+}
+
+/** A console sign-in's result and whether it used MFA, as CloudTrail wrote them ('' when absent). */
+export interface ConsoleSignIn {
+  /** responseElements.ConsoleLogin: `Success` or `Failure`. */
+  result: string;
+  /** additionalEventData.MFAUsed: `Yes` or `No`. */
+  mfaUsed: string;
 }
 
 /** A RecordBatch's range as plain data that structured clone copies cheaply. */
@@ -181,6 +191,11 @@ export function sharedEventIdOf(row: EventRow): string {
 /** The original eventTime text when it did not parse ('' when it did). */
 export function timeRawOf(row: EventRow): string {
   return row.batch.extra(row.recordIndex)?.timeRaw ?? '';
+}
+
+/** A ConsoleLogin's result and MFA use, null for every other record. */
+export function consoleSignInOf(row: EventRow): ConsoleSignIn | null {
+  return row.batch.extra(row.recordIndex)?.signIn ?? null;
 }
 
 /** The Insight details of an AwsCloudTrailInsight record, null for every other. */

@@ -3,7 +3,7 @@
  * Insights statistics, and the resources with their links. The component
  * only lays these lines out.
  */
-import { requestIdOf, rowInsight, sharedEventIdOf } from '../model/recordBatch.js';
+import { consoleSignInOf, requestIdOf, rowInsight, sharedEventIdOf } from '../model/recordBatch.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
 import { eventConsoleLink, resourceLinks } from '../links/links.js';
@@ -79,6 +79,16 @@ function insightLines(row: EventRow): DetailLine[] {
   return lines;
 }
 
+/** A console sign-in's result (`Failure` in the error colour) and whether it used MFA. */
+function signInLines(row: EventRow): DetailLine[] {
+  const signIn = consoleSignInOf(row);
+  if (!signIn) return [];
+  return [
+    field('Sign-in result', signIn.result, signIn.result === 'Failure' ? 'error' : 'normal'),
+    field('MFA used', signIn.mfaUsed, signIn.mfaUsed === 'No' ? 'error' : 'normal'),
+  ];
+}
+
 export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
   const links: LinkItem[] = [];
   const lines: DetailLine[] = [
@@ -95,6 +105,7 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
     field('Read-only', row.readOnly === null ? '' : String(row.readOnly)),
     field('Error code', row.errorCode, 'error'),
     field('Error message', row.errorMessage, 'error'),
+    ...signInLines(row),
     field('User agent', row.userAgent),
     field('Account', row.recipientAccount || row.account),
     field('Event type', row.eventType),

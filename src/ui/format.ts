@@ -1,3 +1,4 @@
+import { isFailedEvent } from '../model/failure.js';
 import { rowInsight, timeRawOf } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 
@@ -78,7 +79,7 @@ export function isInsight(row: EventRow): boolean {
 }
 
 export function isError(row: EventRow): boolean {
-  return row.errorCode !== '';
+  return isFailedEvent(row);
 }
 
 /** The one-character marker that tells error and Insights rows apart without colour. */
