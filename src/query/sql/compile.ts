@@ -1,0 +1,245 @@
+/**
+ * QueryNode (ast.ts) -> a SQL WHERE condition, for DuckDB or Athena (Trino),
+ * over the archive table or AWS's Athena CloudTrail table (schema.ts).
+ *
+ * Every value from the query reaches the SQL through `literal` (quotes
+ * doubled): a query cannot inject SQL. Every leaf is wrapped so it is TRUE
+ * or FALSE, never NULL, so `not` means what ast.ts says (NOT NULL would drop
+ * rows that the in-memory engine keeps).
+ */
+import type { FieldNode, GlobPattern, QueryNode, TagContext, TagNode, ValueMatch, WordNode } from '../ast.js';
+import { lookupField, type TextField } from '../fields.js';
+import { matchesWhole } from '../pattern.js';
+import { dialectNamed, literal, type Dialect, type DialectName } from './dialect.js';
+import { archiveSchema, cloudtrailSchema, SqlCompileError, type Fresh, type Schema, type SchemaName, type ValueSource } from './schema.js';
+import { ipv4Range, ipv6Cidr } from './cidr.js';
+
+/** The values a fuzzy word stands for, by FUZZY_FIELDS name (query/vocabulary.ts search, grouped). */
+export type FuzzyResolver = (word: string) => ReadonlyMap<string, readonly string[]>;
+
+export interface SqlOptions {
+  dialect: DialectName;
+  /** Default: 'archive' for DuckDB, 'cloudtrail' for Athena. */
+  schema?: SchemaName;
+  /** Resolves fuzzy words into IN (...) lists; without it words are substring-only. */
+  fuzzy?: FuzzyResolver;
+  /** Marks and rule hits for tag nodes; without them a tag node is false. */
+  tags?: TagContext;
+}
+
+export { SqlCompileError };
+
+export function schemaFor(dialect: Dialect, name: SchemaName | undefined): Schema {
+  const chosen = name ?? (dialect.name === 'duckdb' ? 'archive' : 'cloudtrail');
+  if (chosen === 'archive' && dialect.name !== 'duckdb') throw new SqlCompileError('the archive table is DuckDB only');
+  return chosen === 'archive' ? archiveSchema(dialect) : cloudtrailSchema(dialect);
+}
+
+/** The WHERE condition for `node` (without the word WHERE). Throws SqlCompileError for a term the table cannot answer. */
+export function compileWhere(node: QueryNode, options: SqlOptions): string {
+  const dialect = dialectNamed(options.dialect);
+  const schema = schemaFor(dialect, options.schema);
+  let counter = 0;
+  const fresh: Fresh = (prefix) => `${prefix}${++counter}`;
+  return new Compiler(dialect, schema, fresh, options).node(node);
+}
+
+/** `%`, `_` and the escape character itself, escaped for LIKE ... ESCAPE '\'. */
+function likeEscape(segment: string): string {
+  return segment.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+/** Whole-value glob on an already lowercased SQL value. */
+function globSql(lowered: string, pattern: GlobPattern): string {
+  if (!pattern.glob) return `${lowered} = ${literal(pattern.segments[0] ?? '')}`;
+  return `${lowered} LIKE ${literal(pattern.segments.map(likeEscape).join('%'))} ESCAPE '\\'`;
+}
+
+function or(parts: readonly string[]): string {
+  if (parts.length === 0) return 'false';
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+}
+
+function and(parts: readonly string[]): string {
+  if (parts.length === 0) return 'true';
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+}
+
+/** Inline flags for RE2 and Java regular expressions from JavaScript's. */
+function regexWithFlags(source: string, flags: string): string {
+  const inline = [...new Set(flags.split('').filter((f) => f === 'i' || f === 'm' || f === 's'))].join('');
+  return inline ? `(?${inline})${source}` : source;
+}
+
+class Compiler {
+  constructor(
+    private readonly d: Dialect,
+    private readonly schema: Schema,
+    private readonly fresh: Fresh,
+    private readonly options: SqlOptions,
+  ) {}
+
+  node(node: QueryNode): string {
+    switch (node.kind) {
+      case 'and':
+        return and(node.children.map((c) => this.node(c)));
+      case 'or':
+        return or(node.children.map((c) => this.node(c)));
+      case 'not':
+        return `(NOT ${this.node(node.child)})`;
+      case 'const':
+        return node.value ? 'true' : 'false';
+      case 'field':
+        return this.field(node);
+      case 'word':
+        return this.word(node);
+      case 'time':
+        return `coalesce(${this.schema.timeBetween(node.min, node.max)}, false)`;
+      case 'tag':
+        return this.tag(node);
+    }
+  }
+
+  private field(node: FieldNode): string {
+    const ref = node.ref;
+    if (ref.kind === 'summary') {
+      const spec = lookupField(ref.name);
+      if (!spec) throw new SqlCompileError(`unknown field ${ref.name}`);
+      if (spec.kind === 'boolean') return this.boolean(this.schema.readOnly(), node.match);
+      if (spec.kind === 'time') throw new SqlCompileError(`${ref.name}: is a time term, not a value`);
+      const source = this.schema.summary(spec.name);
+      if (!source) throw new SqlCompileError(`${spec.name}: has no column in this table`);
+      return this.anyValue(source, (x) => this.textTest(x, node.match, spec), node.match.kind === 'exists');
+    }
+    if (ref.kind === 'params') return this.anyValue({ scalars: [this.schema.params()], lists: [] }, (x) => this.textTest(x, node.match, null), node.match.kind === 'exists');
+    return this.anyValue(this.schema.path(ref.path, this.fresh), (x) => this.pathTest(x, node.match), false);
+  }
+
+  /** True when any value passes: scalars tested directly, lists through a lambda. */
+  private anyValue(source: ValueSource, test: (x: string) => string, nonEmpty: boolean): string {
+    const parts = source.scalars.map((s) => `coalesce(${test(s)}, false)`);
+    for (const list of source.lists) {
+      const x = this.fresh('x');
+      parts.push(this.d.anyMatch(list, x, `coalesce(${test(x)}, false)`));
+    }
+    void nonEmpty;
+    return or(parts);
+  }
+
+  private boolean(value: string, match: ValueMatch): string {
+    switch (match.kind) {
+      case 'boolean':
+        return `coalesce(${value} = ${match.value ? 'true' : 'false'}, false)`;
+      case 'exists':
+        return `(${value} IS NOT NULL)`;
+      case 'glob':
+        return `coalesce(${globSql(`CASE ${value} WHEN true THEN 'true' WHEN false THEN 'false' END`, match.pattern)}, false)`;
+      default:
+        throw new SqlCompileError(`readonly: takes true or false`);
+    }
+  }
+
+  /** A summary field's test on one value: empty values never match (fields.ts). */
+  private textTest(x: string, match: ValueMatch, spec: TextField | null): string {
+    switch (match.kind) {
+      case 'exists':
+        return `${x} <> ''`;
+      case 'glob':
+        return `(${x} <> '' AND ${this.globTest(x, match.pattern, spec)})`;
+      case 'regex':
+        return `(${x} <> '' AND ${this.d.regexSearch(x, literal(regexWithFlags(match.source, match.flags)))})`;
+      case 'cidr':
+        return this.cidrTest(x, match.cidr);
+      case 'boolean':
+        return `lower(${x}) = ${literal(String(match.value))}`;
+    }
+  }
+
+  /** A path value's test: the value exists when present and not null, even when empty. */
+  private pathTest(x: string, match: ValueMatch): string {
+    switch (match.kind) {
+      case 'exists':
+        return `${x} IS NOT NULL`;
+      case 'glob':
+        return `(${x} <> '' AND ${globSql(`lower(${x})`, match.pattern)})`;
+      default:
+        return this.textTest(x, match, null);
+    }
+  }
+
+  private globTest(x: string, pattern: GlobPattern, spec: TextField | null): string {
+    const lowered = `lower(${x})`;
+    const parts: string[] = [];
+    if (!pattern.glob && spec?.longForm) {
+      const value = pattern.segments[0] ?? '';
+      parts.push(`${lowered} IN (${literal(value)}, ${literal(spec.longForm(value))})`);
+    } else {
+      parts.push(globSql(lowered, pattern));
+      if (spec?.name === 'source') {
+        parts.push(globSql(`CASE WHEN ${lowered} LIKE '%.amazonaws.com' THEN substr(${lowered}, 1, length(${lowered}) - 14) END`, pattern));
+      } else if (spec?.name === 'type') {
+        parts.push(globSql(`CASE WHEN ${lowered} LIKE 'aws::%' THEN substr(${lowered}, 6) END`, pattern));
+      } else if (spec?.shortForm) {
+        throw new SqlCompileError(`${spec.name}: has a short form SQL does not know`);
+      }
+    }
+    // A row's ARNPrefix `arn:aws:s3:::bucket/` covers the query ARN `arn:aws:s3:::bucket/key` (pattern.ts).
+    if (spec?.arnPrefix && !pattern.glob && (pattern.segments[0] ?? '').startsWith('arn:')) {
+      parts.push(`(${lowered} LIKE '%/' AND starts_with(${literal(pattern.segments[0]!)}, ${lowered}))`);
+    }
+    return or(parts);
+  }
+
+  private cidrTest(x: string, cidr: string): string {
+    const v4 = ipv4Range(cidr);
+    if (v4) {
+      const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+      const valid = this.d.regexSearch(x, literal(`^${octet}(\\.${octet}){3}$`));
+      const num = [1, 2, 3, 4].map((k, i) => `${this.d.tryBigint(`split_part(${x}, '.', ${k})`)} * ${256 ** (3 - i)}`).join(' + ');
+      return `(${valid} AND (${num}) BETWEEN ${v4.low} AND ${v4.high})`;
+    }
+    const v6 = ipv6Cidr(cidr);
+    if (!v6) throw new SqlCompileError(`not a CIDR block: ${cidr}`);
+    if (this.d.name === 'athena') return `contains(${literal(v6)}, TRY_CAST(${x} AS IPADDRESS))`;
+    throw new SqlCompileError('IPv6 CIDR blocks are not supported on DuckDB yet');
+  }
+
+  private word(node: WordNode): string {
+    const runs = node.segments.filter((s) => s !== '');
+    const parts: string[] = [];
+    parts.push(runs.length === 0 ? 'true' : `lower(${this.schema.searchText()}) LIKE ${literal('%' + runs.map(likeEscape).join('%') + '%')} ESCAPE '\\'`);
+    if (node.fuzzy && this.options.fuzzy) {
+      const resolved = this.options.fuzzy(node.text.toLowerCase());
+      for (const [field, values] of resolved) {
+        if (values.length === 0) continue;
+        const source = this.schema.fuzzy(field);
+        if (!source) continue;
+        const list = values.map(literal).join(', ');
+        parts.push(this.anyValue(source, (x) => `${x} IN (${list})`, false));
+      }
+    }
+    return or(parts);
+  }
+
+  private tag(node: TagNode): string {
+    const tags = this.options.tags;
+    const ids = new Set<string>();
+    if (node.tag === 'mark') {
+      if (tags?.marks && this.tagMatches(node.match, null)) for (const id of tags.marks) ids.add(id);
+    } else {
+      for (const rule of tags?.rules ?? []) {
+        if (this.tagMatches(node.match, [rule.id, rule.title])) for (const id of rule.eventIds) ids.add(id);
+      }
+    }
+    if (ids.size === 0) return 'false';
+    return `coalesce(${this.schema.eventId()} IN (${[...ids].map(literal).join(', ')}), false)`;
+  }
+
+  private tagMatches(match: ValueMatch, names: readonly string[] | null): boolean {
+    if (match.kind === 'exists') return true;
+    if (names === null) return false;
+    if (match.kind === 'glob') return names.some((n) => n !== '' && matchesWhole(n.toLowerCase(), match.pattern));
+    if (match.kind === 'regex') return names.some((n) => new RegExp(match.source, match.flags).test(n));
+    return false;
+  }
+}

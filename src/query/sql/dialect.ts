@@ -1,0 +1,71 @@
+/**
+ * The few places DuckDB and Trino (Athena) SQL differ, for the query
+ * compiler (compile.ts). Everything else it writes is standard SQL both
+ * accept. Values only ever reach SQL through `literal`, which escapes: no
+ * text from a query is pasted into SQL any other way.
+ */
+
+export type DialectName = 'duckdb' | 'athena';
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** `any element of list satisfies body(x)`, never NULL. `name` is a fresh lambda variable. */
+  anyMatch(list: string, name: string, body: string): string;
+  /** Case-sensitive regular-expression search (RE2 / Java syntax; flags already inline as `(?i)`). */
+  regexSearch(value: string, pattern: string): string;
+  /** The list joined by line breaks (NULL elements skipped). */
+  joinLines(list: string): string;
+  /** A list with `f(x)` applied to each element. */
+  transform(list: string, name: string, body: string): string;
+  /** A list literal of string literals. */
+  stringList(values: readonly string[]): string;
+  /** `value` as a BIGINT or NULL when it is not a number. */
+  tryBigint(value: string): string;
+}
+
+/**
+ * A SQL string literal. Both engines read `'...'` with `''` for a quote and
+ * nothing else special (a backslash is itself), so doubling quotes is the
+ * whole escape. NUL cannot be stored in either engine's text, so it is
+ * dropped rather than allowed to end the literal early in some driver.
+ */
+export function literal(value: string): string {
+  return `'${value.replace(/\u0000/g, '').replace(/'/g, "''")}'`;
+}
+
+/** A double-quoted SQL identifier (table names from --table), `""` for a quote. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/\u0000/g, '').replace(/"/g, '""')}"`;
+}
+
+/** A possibly schema-qualified table name (`db.table`), each part quoted. */
+export function quoteTableName(name: string): string {
+  return name
+    .split('.')
+    .map((part) => quoteIdentifier(part))
+    .join('.');
+}
+
+export const DUCKDB: Dialect = {
+  name: 'duckdb',
+  anyMatch: (list, name, body) => `coalesce(len(list_filter(${list}, lambda ${name}: ${body})) > 0, false)`,
+  regexSearch: (value, pattern) => `regexp_matches(${value}, ${pattern})`,
+  joinLines: (list) => `array_to_string(${list}, chr(10))`,
+  transform: (list, name, body) => `list_transform(${list}, lambda ${name}: ${body})`,
+  stringList: (values) => `[${values.map(literal).join(', ')}]::VARCHAR[]`,
+  tryBigint: (value) => `TRY_CAST(${value} AS BIGINT)`,
+};
+
+export const ATHENA: Dialect = {
+  name: 'athena',
+  anyMatch: (list, name, body) => `coalesce(any_match(${list}, ${name} -> ${body}), false)`,
+  regexSearch: (value, pattern) => `regexp_like(${value}, ${pattern})`,
+  joinLines: (list) => `array_join(${list}, chr(10))`,
+  transform: (list, name, body) => `transform(${list}, ${name} -> ${body})`,
+  stringList: (values) => (values.length === 0 ? 'CAST(ARRAY[] AS ARRAY(VARCHAR))' : `ARRAY[${values.map(literal).join(', ')}]`),
+  tryBigint: (value) => `TRY_CAST(${value} AS BIGINT)`,
+};
+
+export function dialectNamed(name: DialectName): Dialect {
+  return name === 'duckdb' ? DUCKDB : ATHENA;
+}

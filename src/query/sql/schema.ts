@@ -1,0 +1,390 @@
+/**
+ * Where each part of the query language lives in a table, as SQL: the values
+ * a FieldRef yields (ast.ts), the time, the plain-word search text and the
+ * fuzzy fields. Two tables:
+ *
+ * - `cloudtrail`: AWS's documented Athena table for CloudTrail (lowercase
+ *   columns, `useridentity` struct, `resources` array of structs, the
+ *   request/response/additional/service-event fields as JSON text, eventtime
+ *   as ISO text). trailtop's derived values (the actor label, user names,
+ *   resource names) are recomputed from those columns, as model/actor.ts and
+ *   model/resources.ts do. Two documented differences: resources named only
+ *   in requestParameters (no `resources` entry) are not derived, and a dotted
+ *   path does not fan out over arrays met on the way (Athena's json path).
+ * - `archive`: the DuckDB archive (src/archive/schema.ts) holds the same
+ *   columns plus `tt_*` columns written by the same normalize() the dashboard
+ *   uses, and the raw record: every term there gives exactly the in-memory
+ *   answer (the differential test checks it).
+ */
+import { literal, type Dialect } from './dialect.js';
+
+/** The values of one FieldRef: VARCHAR scalars (NULL = no value) and VARCHAR lists. */
+export interface ValueSource {
+  readonly scalars: readonly string[];
+  readonly lists: readonly string[];
+}
+
+export type SchemaName = 'cloudtrail' | 'archive';
+
+export interface FuzzySource {
+  /** FUZZY_FIELDS name ('name', 'user', 'source', 'resource', 'error'). */
+  readonly field: string;
+  readonly values: ValueSource;
+}
+
+export interface Schema {
+  readonly name: SchemaName;
+  summary(field: string): ValueSource | null;
+  /** readonly as a SQL boolean (NULL when absent). */
+  readOnly(): string;
+  /** Predicate: the event time lies in [min, max] epoch ms (either may be infinite). */
+  timeBetween(min: number, max: number): string;
+  /** Line-joined text plain words search (model/searchText.ts order). */
+  searchText(): string;
+  fuzzy(field: string): ValueSource | null;
+  path(keys: readonly string[], fresh: Fresh): ValueSource;
+  params(): string;
+  eventId(): string;
+}
+
+export class SqlCompileError extends Error {}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function timeBounds(value: string, min: number, max: number, toTime: (ms: number) => string): string {
+  const parts: string[] = [];
+  if (min !== -Infinity) parts.push(`${value} >= ${toTime(min)}`);
+  if (max !== Infinity) parts.push(`${value} <= ${toTime(max)}`);
+  return parts.length === 0 ? `${value} IS NOT NULL` : parts.join(' AND ');
+}
+
+const scalars = (...values: string[]): ValueSource => ({ scalars: values, lists: [] });
+
+// ---------------------------------------------------------------- archive (DuckDB)
+
+/** DuckDB's JSON pointer for one key: `~` and `/` escaped (RFC 6901), so any key is exact. */
+function pointer(key: string): string {
+  return literal('/' + key.replace(/~/g, '~0').replace(/\//g, '~1'));
+}
+
+/** Fresh lambda variable names, one counter per compiled query so the SQL is the same every time. */
+export type Fresh = (prefix: string) => string;
+
+/**
+ * The values a path yields in the raw record (ast.ts): arrays met on the way
+ * fan out, a leaf string is its text, a number or boolean its JSON text, a
+ * leaf array each scalar element plus its own JSON text, an object its JSON text.
+ */
+function archivePath(d: Dialect, keys: readonly string[], fresh: Fresh): ValueSource {
+  let list = `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`;
+  for (const key of keys.slice(1)) {
+    const v = fresh('v');
+    const e = fresh('e');
+    list = `flatten(${d.transform(
+      list,
+      v,
+      `CASE WHEN json_type(${v}) = 'ARRAY' THEN ${d.transform(`json_extract(${v}, '$[*]')`, e, `json_extract(${e}, ${pointer(key)})`)} ELSE [json_extract(${v}, ${pointer(key)})] END`,
+    )})`;
+  }
+  const v = fresh('v');
+  const e = fresh('e');
+  const scalarText = (x: string): string => `CASE WHEN json_type(${x}) = 'VARCHAR' THEN ${x} ->> '$' ELSE CAST(${x} AS VARCHAR) END`;
+  const leaf = `flatten(${d.transform(
+    list,
+    v,
+    `CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' THEN []::VARCHAR[] ` +
+      `WHEN json_type(${v}) = 'ARRAY' THEN list_concat([CAST(${v} AS VARCHAR)], ${d.transform(
+        `list_filter(json_extract(${v}, '$[*]'), lambda ${e}: json_type(${e}) NOT IN ('ARRAY', 'OBJECT', 'NULL'))`,
+        e,
+        scalarText(e),
+      )}) ` +
+      `ELSE [${scalarText(v)}] END`,
+  )})`;
+  return { scalars: [], lists: [leaf] };
+}
+
+export function archiveSchema(d: Dialect): Schema {
+  const resourceNames = d.transform('tt_resources', 'r', 'r.name');
+  const resourceArns = d.transform('tt_resources', 'r', 'r.arn');
+  const resourceTypes = d.transform('tt_resources', 'r', 'r.type');
+  return {
+    name: 'archive',
+    summary(field) {
+      switch (field) {
+        case 'name':
+          return scalars('tt_name');
+        case 'user':
+          return { scalars: ['tt_actor', 'tt_principalarn'], lists: ['tt_usernames'] };
+        case 'source':
+          return scalars('tt_source');
+        case 'resource':
+          return { scalars: [], lists: [resourceNames, resourceArns] };
+        case 'type':
+          return { scalars: [], lists: [resourceTypes] };
+        case 'id':
+          return scalars('eventid', 'sharedeventid');
+        case 'requestid':
+          return scalars('requestid');
+        case 'key':
+          return scalars('tt_accesskey');
+        case 'region':
+          return scalars('awsregion');
+        case 'ip':
+          return scalars('sourceipaddress');
+        case 'error':
+          return scalars('errorcode');
+        case 'account':
+          return scalars('tt_account', 'recipientaccountid');
+        case 'category':
+          return scalars('eventcategory');
+        case 'eventtype':
+          return scalars('eventtype');
+        default:
+          return null;
+      }
+    },
+    readOnly: () => 'tt_readonly',
+    timeBetween: (min, max) => timeBounds('tt_time', min, max, (ms) => String(Math.round(ms))),
+    searchText: () =>
+      `concat_ws(chr(10), tt_name, tt_source, tt_actor, ${d.joinLines('tt_usernames')}, ` +
+      `${d.joinLines(d.transform('tt_resources', 'r', "concat_ws(chr(10), r.name, r.arn)"))}, ` +
+      'sourceipaddress, errorcode, awsregion, tt_accesskey)',
+    fuzzy(field) {
+      switch (field) {
+        case 'name':
+          return scalars('tt_name');
+        case 'user':
+          return { scalars: ['tt_actor'], lists: ['tt_usernames'] };
+        case 'source':
+          return scalars('tt_source');
+        case 'resource':
+          return { scalars: [], lists: [resourceNames] };
+        case 'error':
+          return scalars('errorcode');
+        default:
+          return null;
+      }
+    },
+    path: (keys, fresh) => archivePath(d, keys, fresh),
+    params: () => 'concat_ws(chr(10), requestparameters, responseelements, additionaleventdata, serviceeventdetails)',
+    eventId: () => 'eventid',
+  };
+}
+
+// ---------------------------------------------------------------- cloudtrail (Athena's table)
+
+const UI = 'useridentity';
+const TYPE = `coalesce(${UI}.type, '')`;
+const ARN = `coalesce(${UI}.arn, '')`;
+const ISSUER = `${UI}.sessioncontext.sessionissuer`;
+const MARKER = "':assumed-role/'";
+const ASSUMED_REST = `substr(${ARN}, strpos(${ARN}, ${MARKER}) + 14)`;
+const IS_ASSUMED_ARN = `strpos(${ARN}, ${MARKER}) > 0`;
+
+function cloudtrailUser(d: Dialect): { actor: string; principalArn: string; names: string[]; fuzzyNames: string[] } {
+  const nz = (x: string): string => `nullif(${x}, '')`;
+  const role = `coalesce(${nz(`${ISSUER}.username`)}, CASE WHEN ${IS_ASSUMED_ARN} THEN split_part(${ASSUMED_REST}, '/', 1) END)`;
+  const session = `CASE WHEN ${IS_ASSUMED_ARN} AND strpos(${ASSUMED_REST}, '/') > 0 THEN regexp_extract(${ARN}, '[^/]*$') END`;
+  const principalArn = `coalesce(${nz(ARN)}, ${nz(`${ISSUER}.arn`)})`;
+  const assumed = `(${TYPE} = 'AssumedRole' OR ${IS_ASSUMED_ARN})`;
+  const actor =
+    `CASE WHEN ${UI} IS NULL THEN NULL ` +
+    `WHEN ${TYPE} = 'IAMUser' AND ${nz(`${UI}.username`)} IS NOT NULL THEN ${UI}.username ` +
+    `WHEN ${TYPE} = 'AssumedRole' AND ${nz(role)} IS NOT NULL AND ${nz(session)} IS NOT NULL THEN ${role} || '/' || ${session} ` +
+    `WHEN ${TYPE} = 'AssumedRole' AND ${nz(role)} IS NOT NULL THEN ${role} ` +
+    `WHEN ${TYPE} = 'Root' THEN 'root' ` +
+    `WHEN ${TYPE} = 'IdentityCenterUser' AND ${nz(`${UI}.onbehalfof.userid`)} IS NOT NULL THEN 'idc:' || ${UI}.onbehalfof.userid ` +
+    `WHEN ${TYPE} IN ('AWSService', '') AND ${nz(`${UI}.invokedby`)} IS NOT NULL THEN ${UI}.invokedby ` +
+    `ELSE coalesce(${nz(ARN)}, ${nz(`${UI}.principalid`)}, ${TYPE}) END`;
+  const names = [
+    `${UI}.username`,
+    `CASE WHEN ${assumed} THEN ${role} END`,
+    `CASE WHEN ${assumed} THEN ${session} END`,
+    `CASE WHEN ${assumed} AND ${TYPE} <> 'AssumedRole' THEN ${role} || '/' || ${session} END`,
+    `CASE WHEN NOT ${assumed} THEN ${ISSUER}.username END`,
+    `CASE WHEN ${TYPE} = 'Root' THEN 'root' END`,
+    `CASE WHEN ${TYPE} = 'IdentityCenterUser' THEN ${UI}.onbehalfof.userid END`,
+    principalArn,
+  ];
+  void d;
+  return { actor, principalArn, names, fuzzyNames: names };
+}
+
+/** model/resources.ts nameFromArn, in SQL: the console-style name of an ARN's resource. */
+function nameFromArnSql(d: Dialect, arn: string): string {
+  const resource = `regexp_extract(${arn}, '^arn:[^:]*:[^:]*:[^:]*:[^:]*:(.*)$', 1)`;
+  const service = `split_part(${arn}, ':', 3)`;
+  const typed = `regexp_extract(${resource}, '^[A-Za-z0-9-]+:(.*)$', 1)`;
+  const trimmed = `CASE WHEN ${resource} LIKE '%/' THEN substr(${resource}, 1, length(${resource}) - 1) ELSE ${resource} END`;
+  const last = `coalesce(nullif(regexp_extract(${trimmed}, '[^/]*$'), ''), ${trimmed})`;
+  return (
+    `CASE WHEN ${arn} IS NULL OR ${arn} NOT LIKE 'arn:%' OR coalesce(${resource}, '') = '' THEN ${arn} ` +
+    `WHEN ${service} = 's3' THEN ${resource} ` +
+    `WHEN ${typed} IS NOT NULL AND ${d.regexSearch(resource, "'^[A-Za-z0-9-]+:'")} THEN ` +
+    `CASE WHEN ${service} = 'lambda' THEN split_part(${typed}, ':', 1) WHEN ${typed} LIKE '%:*' THEN substr(${typed}, 1, length(${typed}) - 2) ELSE ${typed} END ` +
+    `ELSE ${last} END`
+  );
+}
+
+/** Athena's table columns for a record's top-level keys (scalars as text, JSON fields as JSON text). */
+const STRING_COLUMNS: ReadonlyMap<string, string> = new Map(
+  [
+    'eventVersion',
+    'eventTime',
+    'eventSource',
+    'eventName',
+    'awsRegion',
+    'sourceIPAddress',
+    'userAgent',
+    'errorCode',
+    'errorMessage',
+    'requestID',
+    'eventID',
+    'eventType',
+    'apiVersion',
+    'readOnly',
+    'recipientAccountId',
+    'sharedEventID',
+    'vpcEndpointId',
+    'eventCategory',
+  ].map((key) => [key, key.toLowerCase()]),
+);
+const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(
+  ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'].map((key) => [key, key.toLowerCase()]),
+);
+/** The struct fields of useridentity in AWS's DDL, by record key. */
+const IDENTITY_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['type', 'type'],
+  ['principalId', 'principalid'],
+  ['arn', 'arn'],
+  ['accountId', 'accountid'],
+  ['invokedBy', 'invokedby'],
+  ['accessKeyId', 'accesskeyid'],
+  ['userName', 'username'],
+  ['onBehalfOf', 'onbehalfof'],
+  ['userId', 'userid'],
+  ['identityStoreArn', 'identitystorearn'],
+  ['sessionContext', 'sessioncontext'],
+  ['sessionIssuer', 'sessionissuer'],
+  ['attributes', 'attributes'],
+  ['mfaAuthenticated', 'mfaauthenticated'],
+  ['creationDate', 'creationdate'],
+  ['sourceIdentity', 'sourceidentity'],
+  ['ec2RoleDelivery', 'ec2roledelivery'],
+]);
+const RESOURCE_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['ARN', 'arn'],
+  ['accountId', 'accountid'],
+  ['type', 'type'],
+]);
+
+function jsonPathFor(d: Dialect, keys: readonly string[]): string {
+  for (const key of keys) {
+    if (/["\\]/.test(key) || key === '') throw new SqlCompileError(`the key ${JSON.stringify(key)} cannot be written as an Athena JSON path`);
+  }
+  if (d.name === 'duckdb') return literal(keys.map((k) => '/' + k.replace(/~/g, '~0').replace(/\//g, '~1')).join(''));
+  return literal('$' + keys.map((k) => `["${k}"]`).join(''));
+}
+
+function cloudtrailPath(d: Dialect, keys: readonly string[]): ValueSource {
+  const [head, ...rest] = keys;
+  if (head === undefined) throw new SqlCompileError('an empty path has no column');
+  const column = STRING_COLUMNS.get(head);
+  if (column) {
+    if (rest.length > 0) return scalars();
+    return scalars(column);
+  }
+  const json = JSON_COLUMNS.get(head);
+  if (json) {
+    if (rest.length === 0) return scalars(json);
+    const path = jsonPathFor(d, rest);
+    if (d.name === 'duckdb') {
+      return scalars(`CASE WHEN json_type(${json}, ${path}) = 'VARCHAR' THEN json_extract_string(${json}, ${path}) WHEN json_type(${json}, ${path}) <> 'NULL' THEN CAST(json_extract(${json}, ${path}) AS VARCHAR) END`);
+    }
+    return scalars(`coalesce(json_extract_scalar(${json}, ${path}), json_format(json_extract(${json}, ${path})))`);
+  }
+  if (head === 'userIdentity') {
+    const fields = rest.map((key) => IDENTITY_FIELDS.get(key));
+    if (fields.some((f) => f === undefined)) throw new SqlCompileError(`userIdentity.${rest.join('.')} is not a field of the Athena table's useridentity`);
+    return scalars([UI, ...fields].join('.'));
+  }
+  if (head === 'resources') {
+    const field = rest.length === 1 ? RESOURCE_FIELDS.get(rest[0]!) : undefined;
+    if (!field) throw new SqlCompileError(`resources.${rest.join('.')} is not a field of the Athena table's resources`);
+    return { scalars: [], lists: [d.transform('resources', 'r', `r.${field}`)] };
+  }
+  throw new SqlCompileError(`${head} is not a column of the Athena CloudTrail table`);
+}
+
+export function cloudtrailSchema(d: Dialect): Schema {
+  const user = cloudtrailUser(d);
+  const resourceArns = d.transform('resources', 'r', 'r.arn');
+  const resourceNames = d.transform('resources', 'r', nameFromArnSql(d, 'r.arn'));
+  const resourceTypes = d.transform('resources', 'r', 'r.type');
+  const time =
+    d.name === 'duckdb'
+      ? { value: 'TRY_CAST(eventtime AS TIMESTAMPTZ)', at: (ms: number) => `TIMESTAMPTZ ${literal(iso(ms))}` }
+      : { value: 'try(from_iso8601_timestamp(eventtime))', at: (ms: number) => `from_iso8601_timestamp(${literal(iso(ms))})` };
+  return {
+    name: 'cloudtrail',
+    summary(field) {
+      switch (field) {
+        case 'name':
+          return scalars('eventname');
+        case 'user':
+          return scalars(user.actor, ...user.names);
+        case 'source':
+          return scalars('eventsource');
+        case 'resource':
+          return { scalars: [], lists: [resourceNames, resourceArns] };
+        case 'type':
+          return { scalars: [], lists: [resourceTypes] };
+        case 'id':
+          return scalars('eventid', 'sharedeventid');
+        case 'requestid':
+          return scalars('requestid');
+        case 'key':
+          return scalars(`${UI}.accesskeyid`);
+        case 'region':
+          return scalars('awsregion');
+        case 'ip':
+          return scalars('sourceipaddress');
+        case 'error':
+          return scalars('errorcode');
+        case 'account':
+          return scalars(`${UI}.accountid`, 'recipientaccountid');
+        case 'category':
+          return scalars('eventcategory');
+        case 'eventtype':
+          return scalars('eventtype');
+        default:
+          return null;
+      }
+    },
+    readOnly: () => "CASE lower(readonly) WHEN 'true' THEN true WHEN 'false' THEN false END",
+    timeBetween: (min, max) => timeBounds(time.value, min, max, time.at),
+    searchText: () =>
+      `concat_ws(chr(10), eventname, eventsource, ${user.actor}, ${user.names.map((n) => `coalesce(${n}, '')`).join(', ')}, ` +
+      `${d.joinLines(d.transform('resources', 'r', `concat_ws(chr(10), ${nameFromArnSql(d, 'r.arn')}, r.arn)`))}, ` +
+      `sourceipaddress, errorcode, awsregion, ${UI}.accesskeyid)`,
+    fuzzy(field) {
+      switch (field) {
+        case 'name':
+          return scalars('eventname');
+        case 'user':
+          return scalars(user.actor, ...user.fuzzyNames);
+        case 'source':
+          return scalars('eventsource');
+        case 'resource':
+          return { scalars: [], lists: [resourceNames] };
+        case 'error':
+          return scalars('errorcode');
+        default:
+          return null;
+      }
+    },
+    path: (keys) => cloudtrailPath(d, keys),
+    params: () => 'concat_ws(chr(10), requestparameters, responseelements, additionaleventdata, serviceeventdetails)',
+    eventId: () => 'eventid',
+  };
+}

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FieldRef, QueryNode, ValueMatch } from '../../src/query/ast.js';
+import { compileWhere, SqlCompileError } from '../../src/query/sql/index.js';
+import { archiveOf, type TestArchive } from '../archive/helpers.js';
+
+/** `name:Get*` as the parser would give it: lowercase runs between stars. */
+function glob(text: string): ValueMatch {
+  const segments = text.toLowerCase().split('*');
+  return { kind: 'glob', pattern: { segments, glob: segments.length > 1 } };
+}
+const summary = (name: string, match: ValueMatch): QueryNode => ({ kind: 'field', ref: { kind: 'summary', name }, match });
+const path = (dotted: string, match: ValueMatch): QueryNode => ({ kind: 'field', ref: { kind: 'path', path: dotted.split('.') } as FieldRef, match });
+const word = (text: string, fuzzy = false): QueryNode => ({ kind: 'word', text, segments: text.toLowerCase().split('*'), fuzzy });
+const not = (child: QueryNode): QueryNode => ({ kind: 'not', child });
+const and = (...children: QueryNode[]): QueryNode => ({ kind: 'and', children });
+
+/** Hostile values: quotes, backslashes, comment and statement ends, LIKE wildcards, Unicode. */
+const HOSTILE = [
+  "o'brien",
+  "'; DROP TABLE events; --",
+  'back\\slash',
+  '\\',
+  "it''s",
+  '-- not a comment',
+  'semi;colon',
+  '100%_done',
+  'Ünïcødé ☃ 𝄞',
+  '"double"',
+  '*/ /*',
+];
+
+function record(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: '2024-03-05T12:00:00Z',
+    eventName: 'GetObject',
+    eventSource: 's3.amazonaws.com',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '10.0.1.7',
+    userAgent: 'aws-cli',
+    userIdentity: { type: 'IAMUser', userName: 'alice', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' },
+    requestParameters: { bucketName: 'logs', key: 'a/b' },
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    eventCategory: 'Management',
+    recipientAccountId: '111122223333',
+    ...overrides,
+  };
+}
+
+describe('SQL golden output', () => {
+  it('writes an exact match, a glob and a negation for both dialects', () => {
+    const ast = and(summary('name', glob('Delete*')), not(summary('error', { kind: 'exists' })), summary('region', glob('eu-west-1')));
+    expect(compileWhere(ast, { dialect: 'duckdb' })).toBe(
+      "(coalesce((tt_name <> '' AND lower(tt_name) LIKE 'delete%' ESCAPE '\\'), false) AND (NOT coalesce(errorcode <> '', false)) AND coalesce((awsregion <> '' AND lower(awsregion) = 'eu-west-1'), false))",
+    );
+    expect(compileWhere(ast, { dialect: 'athena' })).toBe(
+      "(coalesce((eventname <> '' AND lower(eventname) LIKE 'delete%' ESCAPE '\\'), false) AND (NOT coalesce(errorcode <> '', false)) AND coalesce((awsregion <> '' AND lower(awsregion) = 'eu-west-1'), false))",
+    );
+  });
+
+  it('writes source: with its long form and type: with its AWS:: prefix', () => {
+    expect(compileWhere(summary('source', glob('iam')), { dialect: 'athena' })).toBe(
+      "coalesce((eventsource <> '' AND lower(eventsource) IN ('iam', 'iam.amazonaws.com')), false)",
+    );
+    expect(compileWhere(summary('type', glob('s3::bucket')), { dialect: 'duckdb' })).toContain("lower(x1) IN ('s3::bucket', 'aws::s3::bucket')");
+  });
+
+  it('writes time ranges as epoch ms on the archive and ISO timestamps on Athena', () => {
+    const time: QueryNode = { kind: 'time', min: Date.UTC(2024, 2, 5, 3), max: Infinity, relative: false };
+    expect(compileWhere(time, { dialect: 'duckdb' })).toBe('coalesce(tt_time >= 1709607600000, false)');
+    expect(compileWhere(time, { dialect: 'athena' })).toBe(
+      "coalesce(try(from_iso8601_timestamp(eventtime)) >= from_iso8601_timestamp('2024-03-05T03:00:00.000Z'), false)",
+    );
+  });
+
+  it('writes arrays with any_match on Athena and list_filter on DuckDB', () => {
+    const ast = summary('resource', glob('my-bucket'));
+    expect(compileWhere(ast, { dialect: 'athena' })).toMatch(/^\(coalesce\(any_match\(transform\(resources, r -> /);
+    expect(compileWhere(ast, { dialect: 'duckdb' })).toMatch(/^\(coalesce\(len\(list_filter\(list_transform\(tt_resources, lambda r: r\.name\)/);
+  });
+
+  it('writes dotted paths into the JSON columns with json_extract_scalar on Athena', () => {
+    expect(compileWhere(path('requestParameters.bucketName', glob('logs')), { dialect: 'athena' })).toBe(
+      "coalesce((coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), json_format(json_extract(requestparameters, '$[\"bucketName\"]'))) <> '' AND lower(coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), json_format(json_extract(requestparameters, '$[\"bucketName\"]')))) = 'logs'), false)",
+    );
+    expect(compileWhere(path('userIdentity.sessionContext.sessionIssuer.userName', { kind: 'exists' }), { dialect: 'athena' })).toBe(
+      'coalesce(useridentity.sessioncontext.sessionissuer.username IS NOT NULL, false)',
+    );
+  });
+
+  it('refuses, with a reason, what the Athena table has no column for', () => {
+    expect(() => compileWhere(path('nosuchField.x', { kind: 'exists' }), { dialect: 'athena' })).toThrow(SqlCompileError);
+    expect(() => compileWhere(summary('name', glob('x')), { dialect: 'athena', schema: 'archive' })).toThrow(/DuckDB only/);
+  });
+
+  it('writes fuzzy words as IN lists of the values the vocabulary resolved', () => {
+    const sql = compileWhere(word('assumrole', true), {
+      dialect: 'athena',
+      fuzzy: () => new Map([['name', ['AssumeRole', 'AssumeRoleWithSAML']]]),
+    });
+    expect(sql).toContain("coalesce(eventname IN ('AssumeRole', 'AssumeRoleWithSAML'), false)");
+  });
+});
+
+describe('SQL injection: every value is a literal', () => {
+  /** The SQL with every string literal removed: what is left is what the engine runs as code. */
+  const code = (sql: string): string => sql.replace(/'(?:[^']|'')*'/g, "''");
+
+  for (const dialect of ['duckdb', 'athena'] as const) {
+    it(`keeps hostile values inside literals (${dialect})`, () => {
+      for (const value of HOSTILE) {
+        const asts = [
+          summary('user', glob(value)),
+          summary('name', glob(`*${value}*`)),
+          path('requestParameters.key', glob(value)),
+          word(value),
+          summary('ip', { kind: 'regex', source: value.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), flags: 'i' }),
+        ];
+        for (const ast of asts) {
+          const sql = compileWhere(ast, { dialect, fuzzy: () => new Map([['name', [value]]]) });
+          const left = code(sql);
+          expect(left).not.toContain('DROP');
+          expect(left).not.toContain(';');
+          expect(left).not.toContain('--');
+          expect(left).not.toContain('brien');
+          // Every quote belongs to a literal: an odd count would mean one escaped out.
+          expect((sql.match(/'/g) ?? []).length % 2).toBe(0);
+        }
+      }
+    });
+  }
+
+  describe('on DuckDB for real', () => {
+    let archive: TestArchive;
+    beforeAll(async () => {
+      const records = HOSTILE.map((value, k) =>
+        record(`hostile-${k}`, {
+          eventName: value,
+          userIdentity: { type: 'IAMUser', userName: value, arn: `arn:aws:iam::111122223333:user/${value}` },
+          requestParameters: { key: value },
+        }),
+      );
+      records.push(record('plain', { eventName: 'GetObject' }));
+      archive = await archiveOf(records);
+    });
+    afterAll(() => archive?.close());
+
+    for (const schema of ['archive', 'cloudtrail'] as const) {
+      it(`finds exactly the record holding each hostile value (${schema})`, async () => {
+        for (const [k, value] of HOSTILE.entries()) {
+          const want = [`hostile-${k}`];
+          expect(await archive.ids(compileWhere(summary('user', glob(value)), { dialect: 'duckdb', schema }))).toEqual(want);
+          expect(await archive.ids(compileWhere(summary('name', glob(value)), { dialect: 'duckdb', schema }))).toEqual(want);
+          expect(await archive.ids(compileWhere(path('requestParameters.key', glob(value)), { dialect: 'duckdb', schema }))).toEqual(want);
+        }
+        // The table is still there and whole.
+        expect(await archive.ids('true')).toHaveLength(HOSTILE.length + 1);
+      });
+    }
+
+    it('treats % and _ in values as plain characters, not LIKE wildcards', async () => {
+      expect(await archive.ids(compileWhere(summary('name', glob('100%_*')), { dialect: 'duckdb' }))).toEqual([`hostile-${HOSTILE.indexOf('100%_done')}`]);
+      expect(await archive.ids(compileWhere(summary('name', glob('1_0*')), { dialect: 'duckdb' }))).toEqual([]);
+      expect(await archive.ids(compileWhere(word('0%_d'), { dialect: 'duckdb' }))).toEqual([`hostile-${HOSTILE.indexOf('100%_done')}`]);
+    });
+  });
+});
