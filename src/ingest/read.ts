@@ -35,6 +35,8 @@ export interface ReadOptions {
   /** Bytes above which the file is streamed; tests lower it. */
   streamThreshold?: number;
   signal?: AbortSignal;
+  /** Also return each row's original record (as readRecord gives it) in `records`, by row (the archive stores them). */
+  records?: boolean;
 }
 
 type Loose = Record<string, unknown>;
@@ -236,20 +238,25 @@ export async function readEventFile(path: string, options: ReadOptions = {}): Pr
   try {
     const opened = openAndParse(path, options.streamThreshold ?? STREAM_THRESHOLD);
     if (opened.kind === 'result') return opened.result;
-    if (opened.kind === 'stream') return await readStreamed(path, opened.fd, opened.gzip, opened.bytes, options.signal);
+    if (opened.kind === 'stream') return await readStreamed(path, opened.fd, opened.gzip, opened.bytes, options.signal, options.records === true);
     const { extracted, bytes } = opened;
     const rows: EventRow[] = [];
     const batch = new RecordBatch(path);
     let skipped = 0;
     const items = extracted.items;
+    const records: Loose[] | undefined = options.records ? [] : undefined;
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
-      if (!addRows(rows, item, itemKind(item), batch, index)) skipped++;
+      const kind = itemKind(item);
+      if (!addRows(rows, item, kind, batch, index)) skipped++;
+      else records?.push(recordOfItem(item, kind) ?? {});
     }
     batch.trim();
     let reason = extracted.reason;
     if (skipped > 0 && reason === '') reason = skippedReason(skipped);
-    return result(path, extracted.shape, rows, reason, skipped, bytes);
+    const read = result(path, extracted.shape, rows, reason, skipped, bytes);
+    if (records) read.records = records;
+    return read;
   } catch (error) {
     // A bug, or an attacker's record deep enough to overflow the stack: the file is bad, the load goes on.
     return result(path, 'bad', [], `could not read: ${error instanceof Error ? error.message : String(error)}`, 0, 0);
@@ -264,8 +271,9 @@ function shapeOfStream(container: Container | null, kind: ItemKind | null, topIt
   return topItems === 1 ? 'single' : 'jsonl';
 }
 
-async function readStreamed(path: string, fd: number, gzip: boolean, bytes: number, signal?: AbortSignal): Promise<FileReadResult> {
+async function readStreamed(path: string, fd: number, gzip: boolean, bytes: number, signal?: AbortSignal, keepRecords = false): Promise<FileReadResult> {
   const rows: EventRow[] = [];
+  const records: Loose[] | undefined = keepRecords ? [] : undefined;
   const batch = new RecordBatch(path);
   const state = { error: '' };
   let index = 0;
@@ -293,6 +301,7 @@ async function readStreamed(path: string, fd: number, gzip: boolean, bytes: numb
     const kind = itemKind(value);
     if (usableKind === null && (kind === 'event' || kind === 'lookup' || kind === 'envelope')) usableKind = kind;
     if (!addRows(rows, value, kind, batch, index)) skipped++;
+    else records?.push(recordOfItem(value, kind) ?? {});
     index++;
   }
   batch.trim();
@@ -305,7 +314,9 @@ async function readStreamed(path: string, fd: number, gzip: boolean, bytes: numb
   if (state.error) notes.push(`${state.error} after ${index} records`);
   if (firstBad) notes.push(`invalid JSON at ${firstBad}`);
   if (skipped > 0) notes.push(skippedReason(skipped));
-  return result(path, shapeOfStream(container, usableKind, topItems), rows, notes.join('; '), skipped, bytes);
+  const read = result(path, shapeOfStream(container, usableKind, topItems), rows, notes.join('; '), skipped, bytes);
+  if (records) read.records = records;
+  return read;
 }
 
 /** Parsed files kept for readRecord: opening a detail view re-reads the same few files. */

@@ -120,4 +120,6 @@ export interface FileReadResult {
   /** Records that were present but not events (null, numbers, ...), counted not shown. */
   skippedRecords: number;
   bytes: number;
+  /** With ReadOptions.records: each row's original record, by row (lookup-events: the CloudTrailEvent; EventBridge: the detail). */
+  records?: Record<string, unknown>[];
 }
