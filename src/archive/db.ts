@@ -1,0 +1,68 @@
+/**
+ * Opening an archive: one DuckDB database file, its tables created on first
+ * use, and where it lives by default ($XDG_CACHE_HOME/trailtop/archives/,
+ * one file per folder, keyed by the folder's real path).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { CREATE_TABLES, SCHEMA_VERSION } from './schema.js';
+
+export interface Archive {
+  readonly path: string;
+  readonly connection: DuckDBConnection;
+  close(): void;
+}
+
+export class ArchiveError extends Error {}
+
+/** $XDG_CACHE_HOME/trailtop (or ~/.cache/trailtop). */
+export function cacheHome(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'trailtop');
+}
+
+/** The default archive of a folder: named by a hash of its real path, so a moved link still finds it. */
+export async function defaultArchivePath(folder: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const real = await realpath(folder);
+  const key = createHash('sha256').update(real).digest('hex').slice(0, 16);
+  return join(cacheHome(env), 'archives', `${key}.duckdb`);
+}
+
+export interface OpenOptions {
+  /** Open an existing archive for reading only (queries); no tables are created. */
+  readOnly?: boolean;
+}
+
+export async function openArchive(path: string, options: OpenOptions = {}): Promise<Archive> {
+  if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+  } catch (error) {
+    throw new ArchiveError(`cannot open the archive ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const connection = await instance.connect();
+  if (!options.readOnly) {
+    for (const statement of CREATE_TABLES) await connection.run(statement);
+    await connection.run(`INSERT OR IGNORE INTO archive_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
+  }
+  const version = await connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`).catch(() => null);
+  const found = version?.getRows()[0]?.[0];
+  if (found !== String(SCHEMA_VERSION)) {
+    connection.closeSync();
+    instance.closeSync();
+    throw new ArchiveError(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})`);
+  }
+  return {
+    path,
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * `trailtop archive`: a folder into the DuckDB archive, with the same reader
+ * as scan (ingest/read.ts readEventFile, ingest/walk.ts listFolder), so bad
+ * files are reported exactly as scan reports them.
+ *
+ * - Incremental: imported_files remembers each file's size and mtime; a file
+ *   seen before with both unchanged is not read again.
+ * - De-duplicated by the row id: the first copy (in listing order) stays.
+ * - Ctrl-C safe: files are read into a temporary staging table, then moved
+ *   into `events` together with their imported_files entries in ONE
+ *   transaction per batch. A kill at any moment leaves the archive as after
+ *   the last committed batch; an abort stops between batches.
+ */
+import { stat } from 'node:fs/promises';
+import type { DuckDBAppender } from '@duckdb/node-api';
+import { readEventFile } from '../ingest/read.js';
+import { READ_SHAPES } from '../ingest/scanFolder.js';
+import { listFolder } from '../ingest/walk.js';
+import type { BadFile, FileReadResult } from '../model/types.js';
+import type { Archive } from './db.js';
+import { stagedRow } from './rowValues.js';
+import { CREATE_STAGING, MOVE_STAGING, TEXT_COLUMNS } from './schema.js';
+
+
+export interface ImportProgress {
+  filesTotal: number;
+  filesDone: number;
+  /** Files left alone because the archive already has them unchanged. */
+  filesUnchanged: number;
+  bytesDone: number;
+  recordsRead: number;
+  startedAt: number;
+}
+
+export interface ImportSummary extends ImportProgress {
+  /** Events added to the archive by this run (duplicates of archived ids not counted). */
+  eventsAdded: number;
+  /** Events in the archive after this run. */
+  eventsTotal: number;
+  /** Files that could not be read or were read in part (as scan reports them). */
+  bad: BadFile[];
+  /** Entries not read on purpose (FIFOs, links to files already listed, not CloudTrail). */
+  skipped: BadFile[];
+  digests: number;
+  /** True when stopped early (Ctrl-C): the archive holds the batches committed before. */
+  aborted: boolean;
+}
+
+export interface ImportOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Files per transaction (default 256), and at most this many records staged before a commit. */
+  batchFiles?: number;
+  batchRecords?: number;
+  /** Files read ahead at once (I/O overlaps; parsing stays on this thread). */
+  concurrency?: number;
+  /** Test hook: called after each committed batch. */
+  afterCommit?: (filesCommitted: number) => void;
+}
+
+interface KnownFile {
+  size: number;
+  mtime: number;
+  shape: string;
+  reason: string;
+}
+
+/** How scan lists a file's outcome: bad, partly read, skipped (not CloudTrail), digest, or fine. */
+function classify(path: string, shape: string, reason: string, summary: ImportSummary): void {
+  if (shape === 'digest') summary.digests++;
+  else if (shape === 'not-cloudtrail') summary.skipped.push({ path, reason });
+  else if (shape === 'bad') summary.bad.push({ path, reason });
+  else if (reason !== '') summary.bad.push({ path, reason: `partly read: ${reason}` });
+}
+
+function appendText(appender: DuckDBAppender, value: string | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
+export async function importFolder(archive: Archive, folder: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  const connection = archive.connection;
+  const batchFiles = Math.max(1, options.batchFiles ?? 256);
+  const batchRecords = Math.max(1, options.batchRecords ?? 50_000);
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const summary: ImportSummary = {
+    filesTotal: 0,
+    filesDone: 0,
+    filesUnchanged: 0,
+    bytesDone: 0,
+    recordsRead: 0,
+    startedAt: Date.now(),
+    eventsAdded: 0,
+    eventsTotal: 0,
+    bad: [],
+    skipped: [],
+    digests: 0,
+    aborted: false,
+  };
+  const report = (): void => options.onProgress?.({ ...summary });
+
+  const listing = await listFolder(folder, { signal: options.signal });
+  summary.skipped.push(...listing.skipped);
+  summary.bad.push(...listing.bad);
+  summary.filesTotal = listing.files.length;
+
+  const known = new Map<string, KnownFile>();
+  const knownRows = await connection.runAndReadAll('SELECT path, size, mtime_ms, shape, reason FROM imported_files');
+  for (const [path, size, mtime, shape, reason] of knownRows.getRows()) {
+    known.set(String(path), { size: Number(size), mtime: Number(mtime), shape: String(shape), reason: String(reason ?? '') });
+  }
+
+  // Unchanged files are not read again; their outcome (bad, partly read, digest) is reported as before.
+  const toRead: { path: string; size: number; mtime: number }[] = [];
+  for (const path of listing.files) {
+    const stats = await stat(path).catch(() => null);
+    const size = stats?.size ?? -1;
+    const mtime = stats?.mtimeMs ?? -1;
+    const previous = known.get(path);
+    if (stats && previous && previous.size === size && previous.mtime === mtime) {
+      summary.filesUnchanged++;
+      summary.filesDone++;
+      classify(path, previous.shape, previous.reason, summary);
+      continue;
+    }
+    toRead.push({ path, size, mtime });
+  }
+  report();
+
+  await connection.run(CREATE_STAGING);
+  await connection.run('DELETE FROM staging');
+  const before = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
+  let seq = Number((await connection.runAndReadAll('SELECT coalesce(max(tt_seq), 0) FROM events')).getRows()[0]![0]);
+
+  let appender = await connection.createAppender('staging', 'main', 'temp');
+  let staged: { path: string; size: number; mtime: number; result: FileReadResult }[] = [];
+  let stagedRecords = 0;
+
+  const commit = async (): Promise<void> => {
+    if (staged.length === 0) return;
+    appender.closeSync();
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run(MOVE_STAGING);
+      const files = await connection.prepare(
+        'INSERT OR REPLACE INTO imported_files VALUES ($1, $2, $3, $4, $5, $6, current_timestamp::TIMESTAMP)',
+      );
+      for (const file of staged) {
+        files.bindVarchar(1, file.path);
+        files.bindBigInt(2, BigInt(file.size));
+        files.bindDouble(3, file.mtime);
+        files.bindVarchar(4, file.result.shape);
+        files.bindVarchar(5, file.result.reason);
+        files.bindBigInt(6, BigInt(file.result.rows.length));
+        await files.run();
+      }
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await connection.run('DELETE FROM staging');
+    }
+    const committed = staged.length;
+    staged = [];
+    stagedRecords = 0;
+    appender = await connection.createAppender('staging', 'main', 'temp');
+    options.afterCommit?.(committed);
+  };
+
+  const stage = (result: FileReadResult): void => {
+    const records = result.records ?? [];
+    for (let k = 0; k < result.rows.length; k++) {
+      const row = result.rows[k]!;
+      const values = stagedRow(row, records[k] ?? {}, result.path);
+      for (const column of TEXT_COLUMNS) appendText(appender, values.text[column]);
+      appendText(appender, values.useridentity);
+      appendText(appender, values.resources);
+      appender.appendVarchar(values.usernames);
+      appender.appendVarchar(values.ttResources);
+      if (values.time === null) appender.appendNull();
+      else appender.appendBigInt(values.time);
+      if (values.readOnly === null) appender.appendNull();
+      else appender.appendBoolean(values.readOnly);
+      appender.appendInteger(values.index);
+      appender.appendBigInt(BigInt(++seq));
+      appender.endRow();
+    }
+  };
+
+  const pending: Promise<FileReadResult>[] = [];
+  let next = 0;
+  const startRead = (): void => {
+    if (next < toRead.length) pending.push(readEventFile(toRead[next++]!.path, { records: true, signal: options.signal }));
+  };
+  for (let k = 0; k < concurrency; k++) startRead();
+  try {
+    for (let k = 0; k < toRead.length; k++) {
+      if (options.signal?.aborted) break;
+      const result = await pending.shift()!;
+      startRead();
+      if (options.signal?.aborted) break;
+      const file = toRead[k]!;
+      if (READ_SHAPES.has(result.shape)) stage(result);
+      staged.push({ ...file, result });
+      stagedRecords += result.rows.length;
+      classify(result.path, result.shape, result.reason, summary);
+      summary.filesDone++;
+      summary.bytesDone += result.bytes;
+      summary.recordsRead += result.rows.length;
+      if (staged.length >= batchFiles || stagedRecords >= batchRecords) await commit();
+      report();
+    }
+    if (!options.signal?.aborted) await commit();
+  } finally {
+    try {
+      appender.closeSync();
+    } catch {
+      // Already closed by a commit that failed.
+    }
+  }
+  summary.aborted = options.signal?.aborted === true;
+  if (summary.aborted) await connection.run('DELETE FROM staging');
+  summary.eventsTotal = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
+  summary.eventsAdded = summary.eventsTotal - before;
+  report();
+  return summary;
+}

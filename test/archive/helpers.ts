@@ -1,0 +1,45 @@
+/** Archives for tests: records written as a log folder, imported with the real importer into a scratch DuckDB file. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openArchive, type Archive } from '../../src/archive/db.js';
+import { importFolder, type ImportSummary } from '../../src/archive/import.js';
+import { recordsJson, tempFolder } from '../support/files.js';
+
+export interface TestArchive {
+  archive: Archive;
+  folder: string;
+  summary: ImportSummary;
+  /** Event ids matching a WHERE condition, sorted. */
+  ids(where: string): Promise<string[]>;
+  close(): void;
+}
+
+/** One file per chunk of `perFile` records, then `archive` of that folder. */
+export async function archiveOf(records: readonly object[], perFile = 50): Promise<TestArchive> {
+  const scratch = tempFolder('trailtop-archive-');
+  const folder = join(scratch.dir, 'logs');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(folder);
+  for (let k = 0; k * perFile < records.length || k === 0; k++) {
+    writeFileSync(join(folder, `part-${String(k).padStart(4, '0')}.json`), recordsJson(records.slice(k * perFile, (k + 1) * perFile)));
+  }
+  return archiveOfFolder(folder, join(scratch.dir, 'archive.duckdb'), scratch.remove);
+}
+
+export async function archiveOfFolder(folder: string, dbPath: string, cleanup: () => void = () => undefined): Promise<TestArchive> {
+  const archive = await openArchive(dbPath);
+  const summary = await importFolder(archive, folder);
+  return {
+    archive,
+    folder,
+    summary,
+    async ids(where) {
+      const result = await archive.connection.runAndReadAll(`SELECT eventid FROM events WHERE ${where} ORDER BY eventid`);
+      return result.getRows().map((r) => String(r[0]));
+    },
+    close() {
+      archive.close();
+      cleanup();
+    },
+  };
+}
