@@ -12,6 +12,7 @@ Usage:
                                           print events as JSON lines as they arrive
   trailtop export DIR --format csv|json|jsonl -o FILE|- [--filter Q] [--since T] [--until T] [--raw] [--force]
                                           write the matching events to a file or stdout
+  trailtop archive DIR [--db FILE]        import a folder into a DuckDB archive (bigger than memory)
   trailtop --help | --version
 
 DIR may also be a single log file: only that file is read (and followed).
@@ -44,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/tail.js')).runTail(rest);
       case 'export':
         return await (await import('./commands/export.js')).runExport(rest);
+      case 'archive':
+        return await (await import('./commands/archive.js')).runArchive(rest);
       default:
         return await (await import('./commands/dashboard.js')).runDashboard(argv);
     }

@@ -1,0 +1,113 @@
+import { ArchiveError, defaultArchivePath, openArchive } from '../archive/db.js';
+import { importFolder, type ImportProgress, type ImportSummary } from '../archive/import.js';
+import { formatBytes } from '../export/progress.js';
+import { sanitize } from '../term/sanitize.js';
+import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+
+export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--quiet]
+
+Imports every CloudTrail file under DIR into a DuckDB database, for folders bigger than memory.
+Runs again import only new or changed files (by size and modification time); events are kept
+once per event ID. Query the archive with 'trailtop scan|export --db FILE' and 'trailtop --db FILE'.
+
+Options:
+  --db FILE     the database (default: one per folder under $XDG_CACHE_HOME/trailtop/archives/)
+  --quiet       no progress bar
+  -h, --help    show this help
+
+Bad files are reported on stderr as scan reports them. Ctrl-C stops between batches of files:
+the database keeps every batch committed before (each batch is one transaction), never half of one.
+Exit status: 0 done, 1 the database could not be opened or written, 2 bad arguments, 130 interrupted.`;
+
+const OPTIONS = {
+  db: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function formatSeconds(seconds: number): string {
+  const whole = Math.max(0, Math.ceil(seconds));
+  return `${String(Math.floor(whole / 60)).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+/** `[#####.....]  45% 450/1,000 files 12,345 events 9.5 MiB 00:03 left`, at most width - 1 cells. */
+export function formatArchiveProgress(progress: ImportProgress, width: number, now = Date.now()): string {
+  const fraction = progress.filesTotal === 0 ? 1 : Math.min(progress.filesDone / progress.filesTotal, 1);
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  const files = `${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files`;
+  const events = `${progress.recordsRead.toLocaleString('en-US')} events`;
+  const elapsed = (now - progress.startedAt) / 1000;
+  const read = progress.filesDone - progress.filesUnchanged;
+  const left = progress.filesTotal - progress.filesDone;
+  const eta = read > 0 && elapsed > 0 ? `${formatSeconds((elapsed / read) * left)} left` : '--:-- left';
+  const pieces = [`${percent} ${files} ${events} ${formatBytes(progress.bytesDone)} ${eta}`, `${percent} ${files} ${events}`, `${percent} ${files}`, percent.trim()];
+  const room = Math.max(width - 1, 0);
+  const details = pieces.find((p) => p.length <= room) ?? '';
+  const barWidth = room - details.length - 3;
+  if (barWidth < 5) return details;
+  const filled = Math.round(fraction * barWidth);
+  return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${details}`;
+}
+
+function reportFiles(summary: ImportSummary): void {
+  for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+}
+
+export async function runArchive(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  if (values.help) {
+    process.stdout.write(`${ARCHIVE_USAGE}\n`);
+    return 0;
+  }
+  const dir = positionals[0];
+  if (!dir) throw new UsageError('archive needs a folder or file: trailtop archive DIR [--db FILE]');
+  await requireFolderOrFile(dir);
+  const dbPath = values.db ?? (await defaultArchivePath(dir));
+
+  let archive;
+  try {
+    archive = await openArchive(dbPath);
+  } catch (error) {
+    process.stderr.write(`trailtop: ${sanitize(error instanceof ArchiveError ? error.message : String(error))}\n`);
+    return 1;
+  }
+  const controller = new AbortController();
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) process.exit(130); // a second Ctrl-C: the open batch is not committed, so the database is still whole
+    interrupted = signal;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const showProgress = !values.quiet && process.stderr.isTTY === true;
+  let drawn = false;
+  let lastDraw = 0;
+  const draw = (progress: ImportProgress): void => {
+    const now = Date.now();
+    if (now - lastDraw < 100 && progress.filesDone < progress.filesTotal) return;
+    lastDraw = now;
+    const width = process.stderr.columns || 80;
+    process.stderr.write(`\r${formatArchiveProgress(progress, width, now)}\x1b[K`);
+    drawn = true;
+  };
+  try {
+    const summary = await importFolder(archive, dir, { signal: controller.signal, onProgress: showProgress ? draw : undefined });
+    if (drawn) process.stderr.write('\r\x1b[K');
+    reportFiles(summary);
+    const line =
+      `${summary.aborted ? 'interrupted: ' : ''}${summary.filesDone - summary.filesUnchanged} files read, ${summary.filesUnchanged} unchanged, ` +
+      `${summary.bad.length} bad; ${summary.eventsAdded.toLocaleString('en-US')} events added, ` +
+      `${summary.eventsTotal.toLocaleString('en-US')} in ${sanitize(dbPath)}\n`;
+    process.stderr.write(`trailtop: ${line}`);
+    return summary.aborted ? (interrupted === 'SIGTERM' ? 143 : 130) : 0;
+  } catch (error) {
+    if (drawn) process.stderr.write('\r\x1b[K');
+    process.stderr.write(`trailtop: archive failed, the database keeps the batches committed before: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    archive.close();
+  }
+}

@@ -1,0 +1,183 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openArchive, defaultArchivePath, type Archive } from '../../src/archive/db.js';
+import { importFolder } from '../../src/archive/import.js';
+import { recordsJson, tempFolder } from '../support/files.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DIST = join(ROOT, 'dist');
+
+function event(id: string, k: number): object {
+  return {
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: new Date(Date.UTC(2024, 2, 5) + k * 1000).toISOString().replace('.000', ''),
+    eventName: k % 3 === 0 ? 'GetObject' : 'PutObject',
+    eventSource: 's3.amazonaws.com',
+    awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', userName: `user${k % 7}`, arn: `arn:aws:iam::111122223333:user/user${k % 7}` },
+    requestParameters: { bucketName: 'logs', key: `k${k}` },
+  };
+}
+
+/** `files` files of `perFile` events with ids f<file>-<k>. */
+function writeFolder(dir: string, files: number, perFile: number): void {
+  mkdirSync(dir, { recursive: true });
+  for (let f = 0; f < files; f++) {
+    const events = Array.from({ length: perFile }, (_, k) => event(`f${f}-${k}`, f * perFile + k));
+    writeFileSync(join(dir, `file-${String(f).padStart(3, '0')}.json`), recordsJson(events));
+  }
+}
+
+async function count(archive: Archive, sql: string): Promise<number> {
+  return Number((await archive.connection.runAndReadAll(sql)).getRows()[0]![0]);
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function scratch(): string {
+  const folder = tempFolder('trailtop-archive-');
+  cleanups.push(folder.remove);
+  return folder.dir;
+}
+
+describe('archive import', () => {
+  it('keeps one row per event id, first copy wins, and reports bad files as scan does', async () => {
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'a.json'), recordsJson([event('dup', 1), event('one', 2)]));
+    writeFileSync(join(logs, 'b.json'), recordsJson([{ ...event('dup', 3), eventName: 'Later' }, event('two', 4)]));
+    writeFileSync(join(logs, 'c.json'), '{"Records": [ {"eventID": "x"');
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    const summary = await importFolder(archive, logs);
+    expect(summary.eventsAdded).toBe(3);
+    expect(summary.recordsRead).toBe(4);
+    expect(summary.bad.map((b) => b.path)).toEqual([join(logs, 'c.json')]);
+    expect(summary.bad[0]!.reason).toMatch(/JSON|truncated|end/i);
+    const name = await archive.connection.runAndReadAll("SELECT tt_name FROM events WHERE eventid = 'dup'");
+    expect(name.getRows()).toEqual([['PutObject']]); // a.json's copy, not b.json's 'Later'
+  });
+
+  it('reads only new or changed files on a second run, and still reports the bad ones', async () => {
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    writeFolder(logs, 6, 10);
+    writeFileSync(join(logs, 'bad.json'), 'not json at all');
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    const first = await importFolder(archive, logs);
+    expect(first.eventsTotal).toBe(60);
+    const second = await importFolder(archive, logs);
+    expect(second.filesUnchanged).toBe(7);
+    expect(second.recordsRead).toBe(0);
+    expect(second.eventsAdded).toBe(0);
+    expect(second.skipped.concat(second.bad).map((b) => b.path)).toEqual(first.skipped.concat(first.bad).map((b) => b.path));
+    // One new file, one changed file (new content, new mtime).
+    writeFileSync(join(logs, 'file-100.json'), recordsJson([event('new-1', 1)]));
+    writeFileSync(join(logs, 'file-000.json'), recordsJson([event('f0-0', 0), event('changed-1', 2)]));
+    utimesSync(join(logs, 'file-000.json'), new Date(), new Date(Date.now() + 5000));
+    const third = await importFolder(archive, logs);
+    expect(third.filesDone - third.filesUnchanged).toBe(2);
+    expect(third.eventsAdded).toBe(2);
+    expect(third.eventsTotal).toBe(62);
+  });
+
+  it('stops between batches when aborted: only whole batches are in the archive', async () => {
+    const dir = scratch();
+    writeFolder(join(dir, 'logs'), 10, 5);
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    const controller = new AbortController();
+    const summary = await importFolder(archive, join(dir, 'logs'), { batchFiles: 3, signal: controller.signal, afterCommit: () => controller.abort() });
+    expect(summary.aborted).toBe(true);
+    expect(await count(archive, 'SELECT count(*) FROM imported_files')).toBe(3);
+    expect(await count(archive, 'SELECT count(*) FROM events')).toBe(15);
+    const rest = await importFolder(archive, join(dir, 'logs'));
+    expect(rest.filesUnchanged).toBe(3);
+    expect(rest.eventsTotal).toBe(50);
+  });
+
+  it('a process killed mid-import leaves the database as after its last committed batch', async () => {
+    if (!existsSync(join(DIST, 'archive/import.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    const files = 40;
+    const perFile = 300;
+    writeFolder(logs, files, perFile);
+    const db = join(dir, 'kill.duckdb');
+    let killed = 0;
+    for (const [round, killAfter] of [3, 6, 9].entries()) {
+      const child = spawn(process.execPath, [join(ROOT, 'test/archive/killChild.mjs'), logs, db, DIST], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let commits = 0;
+      let finished = false;
+      await new Promise<void>((done) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          for (const line of chunk.toString().split('\n')) {
+            if (line.startsWith('committed')) commits++;
+            if (line === 'done') finished = true;
+          }
+          // Killed a few ms into the next batch, so sometimes while it commits.
+          if (commits >= killAfter && !child.killed) setTimeout(() => child.kill('SIGKILL'), round * 7);
+        });
+        child.on('exit', () => done());
+      });
+      const archive = await openArchive(db);
+      try {
+        const imported = await count(archive, 'SELECT count(*) FROM imported_files');
+        if (!finished) {
+          killed++;
+          expect(imported % 2).toBe(0);
+        }
+        // Every archived event comes from an imported file, and every imported file is there whole.
+        expect(await count(archive, 'SELECT count(*) FROM events WHERE tt_file NOT IN (SELECT path FROM imported_files)')).toBe(0);
+        expect(await count(archive, 'SELECT count(*) FROM events')).toBe(imported * perFile);
+      } finally {
+        archive.close();
+      }
+    }
+    expect(killed).toBeGreaterThan(0);
+    // The next run finishes the job.
+    const archive = await openArchive(db);
+    cleanups.unshift(() => archive.close());
+    const summary = await importFolder(archive, logs);
+    expect(summary.eventsTotal).toBe(files * perFile);
+  }, 60_000);
+
+  it('defaults to a file under $XDG_CACHE_HOME/trailtop keyed by the real path', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'logs'));
+    const path = await defaultArchivePath(join(dir, 'logs', '.'), { XDG_CACHE_HOME: join(dir, 'cache') });
+    expect(path.startsWith(join(dir, 'cache', 'trailtop', 'archives'))).toBe(true);
+    expect(path).toBe(await defaultArchivePath(join(dir, 'logs'), { XDG_CACHE_HOME: join(dir, 'cache') }));
+  });
+});
+
+describe('trailtop archive (CLI)', () => {
+  it('imports, reports bad files like scan, and says what a second run did', () => {
+    if (!existsSync(join(DIST, 'cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    writeFolder(logs, 3, 4);
+    writeFileSync(join(logs, 'broken.json.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+    const db = join(dir, 'x.duckdb');
+    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+    const first = run(['archive', logs, '--db', db]);
+    expect(first.status).toBe(0);
+    const scan = run(['scan', logs]);
+    const badLine = (text: string) => text.split('\n').filter((l) => l.startsWith('trailtop: bad file'));
+    expect(badLine(first.stderr)).toEqual(badLine(scan.stderr));
+    expect(badLine(first.stderr)).toHaveLength(1);
+    expect(first.stderr).toContain('4 files read, 0 unchanged, 1 bad; 12 events added, 12 in');
+    const second = run(['archive', logs, '--db', db]);
+    expect(second.status).toBe(0);
+    expect(second.stderr).toContain('0 files read, 4 unchanged, 1 bad; 0 events added, 12 in');
+    expect(run(['archive']).status).toBe(2);
+  });
+});
