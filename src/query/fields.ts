@@ -250,6 +250,22 @@ export const FIELDS: readonly FieldSpec[] = [
   },
   {
     kind: 'text',
+    name: 'agent',
+    aliases: ['useragent'],
+    description: 'user agent (whole value)',
+    example: 'agent:aws-cli*',
+    anyValue: (row, visit) => visit(row.userAgent),
+  },
+  {
+    kind: 'text',
+    name: 'identity',
+    aliases: ['identitytype', 'usertype'],
+    description: 'identity type: IAMUser, AssumedRole ...',
+    example: 'identity:Root',
+    anyValue: (row, visit) => visit(row.identityType),
+  },
+  {
+    kind: 'text',
     name: 'category',
     aliases: ['eventcategory'],
     description: 'management|data|insight|networkactivity',

@@ -21,6 +21,7 @@ import { useRecordJson } from './hooks/useRecordJson.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { jsonBodyHeight, JsonView } from './JsonView.js';
 import { wrapTokens } from './jsonModel.js';
+import { pickPrompt } from './investigate/pivotPick.js';
 import { handleKey } from './keyHandler.js';
 import { actionFor, splitChunk, VIEW_HELP_GROUP, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
@@ -106,9 +107,9 @@ const MIN_ROWS = 8;
 
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
-  list: ['Enter details', '/ query', '? help', 'q quit', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download'],
+  list: ['Enter details', '/ query', '? help', 'q quit', '=/+/- pivot', '[/] back/fwd', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download'],
   query: ['type to filter', 'Enter keep', 'Esc cancel', '↑/↓ history', 'Ctrl-U/W delete'],
-  detail: ['Esc close', 'Tab/←/→ links', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
+  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
@@ -375,7 +376,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           )}
           {main}
         </Box>
-        <StatusBar message={state.status} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
+        <StatusBar message={state.pivotPick ? pickPrompt(state.pivotPick) : state.status} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );

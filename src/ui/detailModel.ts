@@ -7,14 +7,20 @@ import { consoleSignInOf, requestIdOf, rowInsight, sharedEventIdOf } from '../mo
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
 import { eventConsoleLink, resourceLinks } from '../links/links.js';
+import type { PivotTerm } from '../investigate/pivot.js';
 
 export type Tone = 'normal' | 'heading' | 'error' | 'insight' | 'muted' | 'link';
 
 export interface LinkItem {
-  kind: 'event' | 'console' | 'config';
+  /** `value`: a summary value (user, IP, key ...) that `=`, `+` and `-` pivot on and `y` copies. */
+  kind: 'event' | 'console' | 'config' | 'value';
   label: string;
   url: string | null;
   resource: ResourceRef | null;
+  /** The query term this item pivots on (`=`, `+`, `-`); absent when it does not pivot. */
+  pivot?: PivotTerm;
+  /** The text `y` copies for a value item. */
+  value?: string;
 }
 
 export interface DetailLine {
@@ -89,26 +95,47 @@ function signInLines(row: EventRow): DetailLine[] {
   ];
 }
 
+/** Role and session of an assumed-role ARN (`...:assumed-role/Role/Session`); '' each when it is not one. */
+export function assumedRoleParts(arn: string): { role: string; session: string } {
+  const marker = ':assumed-role/';
+  const at = arn.indexOf(marker);
+  if (at < 0) return { role: '', session: '' };
+  const rest = arn.slice(at + marker.length);
+  const slash = rest.indexOf('/');
+  return slash < 0 ? { role: rest, session: '' } : { role: rest.slice(0, slash), session: rest.slice(slash + 1) };
+}
+
 export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
   const links: LinkItem[] = [];
+  // A summary value that Tab selects: `=` filters by it, `+` adds it, `-` excludes it, `y` copies it.
+  const value = (label: string, shown: string, term: PivotTerm | null, tone: Tone = 'normal'): DetailLine => {
+    if (shown === '') return field(label, '', tone);
+    links.push({ kind: 'value', label, url: null, resource: null, value: shown, ...(term && term.value !== '' ? { pivot: term } : {}) });
+    return { label, value: shown, tone, link: links.length - 1 };
+  };
+  const { role, session } = assumedRoleParts(row.principalArn);
+  const account = row.recipientAccount || row.account;
   const lines: DetailLine[] = [
     field('Event time', `${formatTime(row, zone)} ${zoneLabel(zone, Number.isNaN(row.time) ? Date.now() : row.time)}`),
-    field('User name', row.actor),
-    field('Identity', [row.identityType, row.principalArn].filter(Boolean).join(' ')),
-    field('Access key', row.accessKey),
-    field('Event source', displaySource(row)),
-    field('Event name', displayName(row)),
-    field('AWS region', row.region),
-    field('Source IP', row.sourceIp),
-    field('Event ID', row.id),
+    value('User name', row.actor, { field: 'user', value: row.actor }),
+    value('Role', role, { field: 'user', value: role }),
+    value('Session', session, { field: 'user', value: session }),
+    value('Identity', row.identityType, { field: 'identity', value: row.identityType }),
+    value('Principal ARN', row.principalArn, { field: 'user', value: row.principalArn }),
+    value('Access key', row.accessKey, { field: 'key', value: row.accessKey }),
+    value('Event source', displaySource(row), { field: 'source', value: row.source }),
+    value('Event name', displayName(row), { field: 'name', value: row.name }),
+    value('AWS region', row.region, { field: 'region', value: row.region }),
+    value('Source IP', row.sourceIp, { field: 'ip', value: row.sourceIp }),
+    value('Event ID', row.id, { field: 'id', value: row.id }),
     field('Request ID', requestIdOf(row)),
     field('Read-only', row.readOnly === null ? '' : String(row.readOnly)),
-    field('Error code', row.errorCode, 'error'),
-    field('Error message', row.errorMessage, 'error'),
+    value('Error code', row.errorCode, { field: 'error', value: row.errorCode }, 'error'),
+    value('Error message', row.errorMessage, null, 'error'),
     ...signInLines(row),
-    field('User agent', row.userAgent),
-    field('Account', row.recipientAccount || row.account),
-    field('Event type', row.eventType),
+    value('User agent', row.userAgent, { field: 'agent', value: row.userAgent }),
+    value('Account', account, { field: 'account', value: account }),
+    value('Event type', row.eventType, { field: 'eventtype', value: row.eventType }),
     field('Category', row.category),
   ];
   const eventUrl = eventConsoleLink(row);
@@ -121,7 +148,14 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
   if (row.resources.length === 0) lines.push(field('', 'none in this record', 'muted'));
   for (const resource of row.resources) {
     const made = resourceLinks(resource, row);
-    lines.push(field('Resource', `${resource.type || '(type unknown)'}  ${resource.name || resource.arn || '(no name)'}`));
+    const key = resource.arn || resource.name;
+    const shown = `${resource.type || '(type unknown)'}  ${resource.name || resource.arn || '(no name)'}`;
+    if (key) {
+      links.push({ kind: 'value', label: 'Resource', url: null, resource, value: key, pivot: { field: 'resource', value: key } });
+      lines.push({ label: 'Resource', value: shown, tone: 'normal', link: links.length - 1 });
+    } else {
+      lines.push(field('Resource', shown));
+    }
     if (resource.arn && resource.arn !== resource.name) lines.push(field('  ARN', resource.arn, 'muted'));
     links.push({ kind: 'console', label: 'Console', url: made.console, resource });
     lines.push({ label: '  Console', value: made.console ?? 'Link not available', tone: made.console ? 'link' : 'muted', link: links.length - 1 });

@@ -6,7 +6,9 @@
 import type { Key } from 'ink';
 import type { EventRow } from '../model/types.js';
 import { compileQuery } from '../query/index.js';
+import { describePivot, pivotQuery, type PivotOp } from '../investigate/pivot.js';
 import { buildDetail, resourceQuery } from './detailModel.js';
+import { pickTerm } from './investigate/pivotPick.js';
 import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
 import { actionFor, type Action, type Mode } from './keys.js';
 import { editLine } from './lineEditor.js';
@@ -54,6 +56,15 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
     if (edited) dispatch({ type: 'draft', text: edited.text, caret: edited.caret });
     return;
+  }
+  if (state.pivotPick) {
+    // The letter after `=`, `+` or `-` in the list names the field; any other key cancels.
+    const pick = state.pivotPick;
+    dispatch({ type: 'pivotPick', pick: null });
+    const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
+    if (!term) return dispatch({ type: 'status', text: key.escape ? '' : 'No pivot: that letter names no field of this row' });
+    setQuery(pivotQuery(state.queryText, term, pick.op));
+    return dispatch({ type: 'status', text: describePivot(term, pick.op) });
   }
   if (!action) return;
   const cursor = cursorIndex(rows, state.anchor, state.follow);
@@ -143,8 +154,22 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       }
       const link = detail?.links[state.linkIndex];
       if (!link) return dispatch({ type: 'status', text: 'No link selected: Tab or → selects one' });
+      if (link.kind === 'value' && link.value) return copy(link.value, `the ${link.label.toLowerCase()}`);
       if (!link.url) return dispatch({ type: 'status', text: `${link.label}: Link not available` });
       return copy(link.url, `the ${link.label} link`);
+    }
+    case 'pivotReplace':
+    case 'pivotAdd':
+    case 'pivotExclude': {
+      const op: PivotOp = action === 'pivotReplace' ? 'replace' : action === 'pivotAdd' ? 'add' : 'exclude';
+      if (mode === 'list') {
+        if (!currentRow) return;
+        return dispatch({ type: 'pivotPick', pick: { op, row: currentRow } });
+      }
+      const term = detail?.links[state.linkIndex]?.pivot;
+      if (!term) return dispatch({ type: 'status', text: 'Select a value first (Tab or →), then = filter, + add, - exclude' });
+      setQuery(pivotQuery(state.queryText, term, op));
+      return dispatch({ type: 'status', text: describePivot(term, op) });
     }
     case 'resourceTimeline': {
       const link = detail?.links[state.linkIndex];

@@ -67,7 +67,10 @@ export type Action =
   | 'queryBack'
   | 'queryForward'
   | 'historyPrev'
-  | 'historyNext';
+  | 'historyNext'
+  | 'pivotReplace'
+  | 'pivotAdd'
+  | 'pivotExclude';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -129,8 +132,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE, group: MAIN },
   { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone'], group: MAIN },
   { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
-  { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'next resource link', modes: ['detail'], group: MAIN },
-  { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'previous resource link', modes: ['detail'], group: MAIN },
+  { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },
+  { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'select the previous value or link', modes: ['detail'], group: MAIN },
   { action: 'copy', keys: [{ char: 'y' }], label: 'y', description: 'copy the selected link (details) or the whole JSON (JSON view)', modes: ['detail', 'json'], group: MAIN },
   { action: 'resourceTimeline', keys: [{ char: 'r' }], label: 'r', description: 'list every event that touched the selected resource', modes: ['detail'], group: MAIN },
   { action: 'json', keys: [{ char: 'v' }], label: 'v', description: 'show the full original record as JSON', modes: BROWSE, group: MAIN },
@@ -138,6 +141,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'badFiles', keys: [{ char: 'b' }], label: 'b', description: 'files that could not be read, with reasons', modes: ['list'], group: MAIN },
   { action: 'insights', keys: [{ char: 'i' }], label: 'i', description: 'open / close the Insights view', modes: ['list', 'insights'], group: MAIN },
   { action: 'export', keys: [{ char: 'd' }], label: 'd', description: 'download (export) the filtered events', modes: ['list'], group: MAIN },
+  { action: 'pivotReplace', keys: [{ char: '=' }], label: '=', description: 'filter by the selected value (replaces the query; in the list: pick a field of the row)', modes: BROWSE, group: MAIN },
+  { action: 'pivotAdd', keys: [{ char: '+' }], label: '+', description: 'add the selected value to the query (AND)', modes: BROWSE, group: MAIN },
+  { action: 'pivotExclude', keys: [{ char: '-' }], label: '-', description: 'exclude the selected value (-field:value)', modes: BROWSE, group: MAIN },
   { action: 'queryBack', keys: [{ char: '[' }], label: '[', description: 'back to the previous query, cursor where it was', modes: BROWSE, group: MAIN },
   { action: 'queryForward', keys: [{ char: ']' }], label: ']', description: 'forward again (after [)', modes: BROWSE, group: MAIN },
   { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'], group: QUERY },

@@ -7,6 +7,7 @@ import type { QueryError } from '../query/index.js';
 import type { TimeZoneMode } from './format.js';
 import type { Mode } from './keys.js';
 import { cursorIndex } from './listModel.js';
+import type { PivotPick } from './investigate/pivotPick.js';
 import { placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
 import type { StatusMessage } from './statusMessage.js';
 
@@ -51,6 +52,8 @@ export interface UiState {
   editFrom: QueryPlace | null;
   /** Up/Down in the query bar: the position in the saved query history. */
   historyCursor: HistoryCursor;
+  /** `=`, `+` or `-` in the list waits for the letter of the field to pivot on; null otherwise. */
+  pivotPick: PivotPick | null;
 }
 
 export function initialState(queryText = ''): UiState {
@@ -77,6 +80,7 @@ export function initialState(queryText = ''): UiState {
     future: [],
     editFrom: null,
     historyCursor: { index: -1, typed: '' },
+    pivotPick: null,
   };
 }
 
@@ -102,7 +106,8 @@ export type UiAction =
   | { type: 'activity'; text: string }
   | { type: 'queryBack' }
   | { type: 'queryForward' }
-  | { type: 'historyWalk'; history: readonly string[]; step: -1 | 1 };
+  | { type: 'historyWalk'; history: readonly string[]; step: -1 | 1 }
+  | { type: 'pivotPick'; pick: PivotPick | null };
 
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
@@ -204,6 +209,8 @@ export function reducer(state: UiState, action: UiAction): UiState {
       if (!moved) return { ...state, status: action.type === 'queryBack' ? 'No earlier query ([)' : 'No later query (])' };
       return { ...moved, mode: state.mode === 'detail' ? 'list' : state.mode, draft: moved.queryText, caret: moved.queryText.length, queryError: null, newestWhenLeft: moved.follow ? null : moved.anchor };
     }
+    case 'pivotPick':
+      return { ...state, pivotPick: action.pick };
     case 'historyWalk': {
       const walked = walkHistory(action.history, state.historyCursor, state.draft, action.step);
       if (!walked) return state;

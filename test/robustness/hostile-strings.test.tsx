@@ -220,7 +220,7 @@ describe(`hostile strings on screen (seed ${SEED})`, () => {
           expect(lines[i]).toContain(row.actor);
           expect(displayWidth(lines[i]!.slice(0, lines[i]!.indexOf(MARK)))).toBe(markOffset);
         });
-        const detail = renderDetail(rows[0]!, WIDTH, 60);
+        const detail = renderDetail(rows[0]!, WIDTH, 120);
         expect(describeLeak(detail)).toBe('');
         expect(detail, detail).toContain(rows[0]!.actor);
         expect(detail).toContain(rows[0]!.userAgent);

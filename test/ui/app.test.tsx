@@ -199,9 +199,12 @@ describe('detail panel', () => {
     await h.press(KEYS.enter, (f) => f.includes('prod-bucket'));
     // Nothing is selected until Tab; y says so.
     await h.press('y', (f) => f.includes('No link selected'));
-    // Tab selects the event's console link, the next Tab the bucket's console link.
-    await h.press(KEYS.tab, (f) => lines(f).some((l) => l.startsWith(' ›') && l.includes('cloudtrailv2')));
-    await h.press(KEYS.tab, (f) => lines(f).some((l) => l.startsWith(' ›') && l.includes('s3.console')));
+    // Tab walks the summary values down to the event's console link, then the bucket, then the bucket's console link.
+    const selected = (f: string) => lines(f).find((l) => l.startsWith(' ›')) ?? '';
+    for (let i = 0; i < 30 && !selected(h.frame()).includes('cloudtrailv2'); i++) await h.press(KEYS.tab);
+    expect(selected(h.frame())).toContain('cloudtrailv2');
+    await h.press(KEYS.tab, (f) => selected(f).includes('prod-bucket') && selected(f).includes('Resource'));
+    await h.press(KEYS.tab, (f) => selected(f).includes('s3.console'));
     await h.press('y', (f) => f.includes('Copied'));
     const copied = h.stdout.clipboard.at(-1)!;
     const payload = /\]52;c;([A-Za-z0-9+/=]+)/.exec(copied)![1]!;

@@ -17,7 +17,7 @@ describe('detail model', () => {
     for (const label of ['Event time', 'User name', 'Access key', 'Event source', 'Event name', 'AWS region', 'Source IP', 'Event ID', 'Request ID', 'Read-only', 'Error code', 'Error message', 'User agent', 'Account', 'Event type', 'Category']) {
       expect(labels).toContain(label);
     }
-    const resourceLinks = model.links.filter((l) => l.resource);
+    const resourceLinks = model.links.filter((l) => l.resource && l.kind !== 'value');
     expect(resourceLinks.map((l) => [l.resource!.name, l.kind])).toEqual([
       ['logs-bucket', 'console'],
       ['logs-bucket', 'config'],

@@ -1,0 +1,51 @@
+/**
+ * Pivots: a value read on screen turned into a query term, and that term
+ * applied to the current query (replace, add, exclude). The terms are plain
+ * query-language text (query/fields.ts), so the query bar shows exactly what
+ * was applied and `[` goes back to the query before.
+ */
+
+/** A field of the query language and one exact value of it. */
+export interface PivotTerm {
+  /** A field name of query/fields.ts (user, ip, key, name, source, ...). */
+  field: string;
+  value: string;
+}
+
+export type PivotOp = 'replace' | 'add' | 'exclude';
+
+const BARE = /^[A-Za-z0-9._@/=+,-]+$/;
+
+/** `value` as the query language reads it exactly: bare when safe, else quoted (a `*` in quotes is a literal star). */
+export function quoteValue(value: string): string {
+  if (BARE.test(value) && !value.startsWith('-')) return value;
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** `field:value`, quoted as needed. */
+export function termText(term: PivotTerm): string {
+  return `${term.field}:${quoteValue(term.value)}`;
+}
+
+/**
+ * The query after a pivot: `replace` gives the term alone, `add` appends it
+ * (AND with other fields; the same field twice means either, as in the query
+ * language), `exclude` appends `-term`. A term already there is not repeated.
+ */
+export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string {
+  const text = termText(term);
+  if (op === 'replace') return text;
+  const piece = op === 'exclude' ? `-${text}` : text;
+  const current = query.trim();
+  if (current === '') return piece;
+  if (` ${current} `.includes(` ${piece} `)) return current;
+  return `${current} ${piece}`;
+}
+
+/** A line for the status bar saying what a pivot did. */
+export function describePivot(term: PivotTerm, op: PivotOp): string {
+  const text = termText(term);
+  if (op === 'replace') return `Filtered by ${text} ([ goes back)`;
+  if (op === 'add') return `Added ${text} ([ goes back)`;
+  return `Excluded -${text} ([ goes back)`;
+}

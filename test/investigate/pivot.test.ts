@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { describePivot, pivotQuery, quoteValue, termText } from '../../src/investigate/pivot.js';
+import { compileQuery } from '../../src/query/index.js';
+import { buildDetail } from '../../src/ui/detailModel.js';
+import { pickChoices, pickPrompt, pickTerm } from '../../src/ui/investigate/pivotPick.js';
+import { eventRow } from '../support/rows.js';
+
+function matches(query: string, row: ReturnType<typeof eventRow>): boolean {
+  const compiled = compileQuery(query);
+  if (!compiled.ok) throw new Error(`${query}: ${compiled.error.message}`);
+  return compiled.query.test(row);
+}
+
+describe('pivot terms', () => {
+  it('quotes only what the query language would misread', () => {
+    expect(quoteValue('alice')).toBe('alice');
+    expect(quoteValue('203.0.113.7')).toBe('203.0.113.7');
+    expect(quoteValue('aws-cli/2.15 Python/3.11')).toBe('"aws-cli/2.15 Python/3.11"');
+    expect(quoteValue('arn:aws:iam::1:user/x')).toBe('"arn:aws:iam::1:user/x"');
+    expect(quoteValue('a*b')).toBe('"a*b"');
+    expect(quoteValue('say "hi" \\')).toBe('"say \\"hi\\" \\\\"');
+    expect(quoteValue('-leading')).toBe('"-leading"');
+  });
+
+  it('replace, add and exclude build the query, without repeating a term already there', () => {
+    const term = { field: 'ip', value: '198.51.100.7' };
+    expect(pivotQuery('user:bob', term, 'replace')).toBe('ip:198.51.100.7');
+    expect(pivotQuery('user:bob', term, 'add')).toBe('user:bob ip:198.51.100.7');
+    expect(pivotQuery('user:bob ip:198.51.100.7', term, 'add')).toBe('user:bob ip:198.51.100.7');
+    expect(pivotQuery('', term, 'exclude')).toBe('-ip:198.51.100.7');
+    expect(pivotQuery('user:bob', term, 'exclude')).toBe('user:bob -ip:198.51.100.7');
+    expect(describePivot(term, 'exclude')).toContain('-ip:198.51.100.7');
+  });
+
+  it('every value the details offer pivots to a term that parses and matches its own row exactly, and excludes it', () => {
+    const row = eventRow({
+      actor: 'Admin/alice@example.com',
+      identityType: 'AssumedRole',
+      principalArn: 'arn:aws:sts::111122223333:assumed-role/Admin/alice@example.com',
+      userNames: ['Admin', 'alice@example.com'],
+      userAgent: 'aws-cli/2.15 "quoted" Python/3.11 *star*',
+      errorCode: 'AccessDenied',
+      errorMessage: 'no',
+      resources: [{ type: 'AWS::S3::Bucket', name: 'b', arn: 'arn:aws:s3:::b', accountId: '' }],
+    });
+    const other = eventRow({ actor: 'bob', userNames: ['bob'], principalArn: 'arn:aws:iam::1:user/bob', identityType: 'IAMUser', accessKey: 'AKIAOTHER', sourceIp: '10.0.0.1', userAgent: 'x', region: 'eu-west-1', name: 'Other', source: 'iam.amazonaws.com', account: '999', recipientAccount: '999' });
+    const model = buildDetail(row, 'utc');
+    const pivots = model.links.filter((l) => l.pivot);
+    const labels = pivots.map((l) => l.label);
+    for (const label of ['User name', 'Role', 'Session', 'Identity', 'Principal ARN', 'Access key', 'Event source', 'Event name', 'AWS region', 'Source IP', 'Error code', 'User agent', 'Account', 'Resource']) {
+      expect(labels).toContain(label);
+    }
+    for (const link of pivots) {
+      const term = termText(link.pivot!);
+      expect(matches(term, row), term).toBe(true);
+      expect(matches(`-${term}`, row), term).toBe(false);
+    }
+    // The values that differ between the rows tell them apart.
+    for (const label of ['User name', 'Access key', 'Source IP', 'User agent', 'Identity']) {
+      const term = termText(pivots.find((l) => l.label === label)!.pivot!);
+      expect(matches(term, other), term).toBe(false);
+    }
+  });
+
+  it('the list asks which field: one letter per field with a value', () => {
+    const row = eventRow({ errorCode: '', accessKey: 'AKIA1' });
+    const letters = pickChoices(row).map((c) => c.letter);
+    expect(letters).toContain('k');
+    expect(letters).not.toContain('e');
+    const pick = { op: 'add' as const, row };
+    expect(pickPrompt(pick)).toMatch(/^Add: u user alice · i IP 198\.51\.100\.7/);
+    expect(pickTerm(pick, 'k')).toEqual({ field: 'key', value: 'AKIA1' });
+    expect(pickTerm(pick, 'e')).toBeNull();
+  });
+});

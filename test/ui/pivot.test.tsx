@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventRow } from '../../src/model/types.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
+import { makeRow } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+const PLAIN = { NO_COLOR: '1' };
+let open: Harness[] = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+});
+
+function mount(rows: EventRow[], columns = 100, height = 30): Harness {
+  const store = new EventStore(0);
+  store.add(rows);
+  store.flush();
+  const h = renderApp(<App store={store} folder="/logs" watching={false} env={PLAIN} />, columns, height);
+  open.push(h);
+  return h;
+}
+
+const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+
+function rows(): EventRow[] {
+  return [
+    makeRow({ name: 'CreateUser', actor: 'alice', sourceIp: '203.0.113.7' }),
+    makeRow({ name: 'PutObject', actor: 'bob', sourceIp: '198.51.100.9' }),
+    makeRow({ name: 'DeleteTrail', actor: 'carol', sourceIp: '203.0.113.7' }),
+  ];
+}
+
+describe('pivots', () => {
+  it('from the details: Tab to the source IP, = filters by it, [ comes back, - excludes it, + adds', async () => {
+    const h = mount(rows());
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    for (let i = 0; i < 20 && !selected(h.frame()).includes('Source IP'); i++) await h.press(KEYS.tab);
+    expect(selected(h.frame())).toContain('203.0.113.7');
+    let frame = await h.press('=', (f) => f.includes('2 of 3 events'));
+    expect(frame).toContain('ip:203.0.113.7');
+    expect(frame).not.toContain('PutObject');
+    expect(frame).toContain('Filtered by ip:203.0.113.7');
+    frame = await h.press('[', (f) => f.includes('PutObject'));
+    expect(frame).not.toContain('2 of 3 events');
+    // Back on the row the details were opened from.
+    expect(frame.split('\n').find((l) => l.startsWith('›'))).toContain('DeleteTrail');
+
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    for (let i = 0; i < 20 && !selected(h.frame()).includes('Source IP'); i++) await h.press(KEYS.tab);
+    frame = await h.press('-', (f) => f.includes('1 of 3 events'));
+    expect(frame).toContain('-ip:203.0.113.7');
+    expect(frame).toContain('PutObject');
+
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    for (let i = 0; i < 20 && !selected(h.frame()).includes('User name'); i++) await h.press(KEYS.tab);
+    frame = await h.press('+', (f) => f.includes('-ip:203.0.113.7 user:bob'));
+    expect(frame).toContain('1 of 3 events');
+  });
+
+  it('in the details, = with nothing selected says how to select', async () => {
+    const h = mount(rows());
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    await h.press('=', (f) => f.includes('Select a value first'));
+  });
+
+  it('from the list: = asks which field, a letter picks it, Esc or an unknown letter cancels', async () => {
+    const h = mount(rows());
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press('j');
+    let frame = await h.press('=', (f) => f.includes('Filter by:'));
+    expect(frame).toContain('u user bob');
+    frame = await h.press('u', (f) => f.includes('1 of 3 events'));
+    expect(frame).toContain('user:bob');
+    await h.press('[', (f) => f.includes('DeleteTrail'));
+    await h.press('-', (f) => f.includes('Exclude:'));
+    await h.press(KEYS.escape, (f) => !f.includes('Exclude:'));
+    expect(h.frame()).toContain('3 events');
+    await h.press('-', (f) => f.includes('Exclude:'));
+    await h.press('i', (f) => f.includes('-ip:'));
+  });
+});
