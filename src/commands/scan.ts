@@ -1,10 +1,9 @@
-import { loadFolder } from '../ingest/scanFolder.js';
 import { Vocabulary } from '../query/index.js';
-import { EventStore } from '../store/eventStore.js';
+import { scanFolderHeadless } from '../scan/run.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { summarizeStore, type Count, type ScanSummary } from './scanSummary.js';
+import type { Count, ScanSummary } from './scanSummary.js';
 import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE, scanHistogram } from './scanHistogram.js';
 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
@@ -53,17 +52,18 @@ export async function runScan(argv: string[]): Promise<number> {
   const bucket = checkBucketOption(values.histogram, values.bucket);
   if (values.histogram) return await writeOut(await scanHistogram(dir, query, bucket, Boolean(values.json)));
 
-  const store = new EventStore();
-  let matchedRead = 0;
-  await loadFolder(dir, store, {
-    onFile: query
-      ? (result) => {
-          vocabulary.addRows(result.rows);
-          for (const row of result.rows) if (query.test(row)) matchedRead++;
+  // Headless: no EventStore; files are parsed on both cores and only counted (src/scan/).
+  const tally = await scanFolderHeadless(dir, {
+    test: query
+      ? (rows) => {
+          vocabulary.addRows(rows);
+          const matches = new Uint8Array(rows.length);
+          for (let r = 0; r < rows.length; r++) if (query.test(rows[r]!)) matches[r] = 1;
+          return matches;
         }
       : undefined,
   });
-  const summary = summarizeStore(store, query, { folder: dir, filter: query ? source : null, matchedRead });
+  const summary = tally.summary({ folder: dir, filter: query ? source : null });
   for (const bad of summary.files.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   return await writeOut(values.json ? `${safeJson(summary)}\n` : formatSummary(summary));
 }

@@ -91,3 +91,69 @@ export class NewestFirstQueue<T extends OrderedFile> {
     return top;
   }
 }
+
+/**
+ * THE duplicate rule, for the dashboard, `scan`, `tail` and `export` alike:
+ * of several copies of one eventID, the one kept is the first in file order:
+ * the copy in the file that sorts first by compareNewestFileFirst (the order
+ * the loader reads files in), and within a file the first record. Whatever
+ * order a worker pool finishes files in, rows are applied in this order
+ * (FileOrderGate), so the same folder always keeps the same copies.
+ * (Reporting copies whose contents differ builds on the same rule.)
+ */
+export function fileOrder<T extends OrderedFile>(files: T[]): T[] {
+  return files.sort(compareNewestFileFirst);
+}
+
+/**
+ * Hands on the rows of reads in the order the reads were started (each gets a
+ * ticket when it starts), however they finish: rows of a read that finishes
+ * early wait until every earlier read is done. At most as many reads as are
+ * in flight are held back, so memory stays bounded.
+ */
+export class FileOrderGate<R> {
+  private issued = 0;
+  private head = 0;
+  private readonly waiting = new Map<number, { batches: R[][]; done: boolean }>();
+
+  constructor(private readonly deliver: (rows: R[]) => void) {}
+
+  /** A ticket for a read about to start; tickets must be used in the order they were taken. */
+  ticket(): number {
+    return this.issued++;
+  }
+
+  /** Rows of read `ticket`, passed on now if every earlier read is done, else kept until then. */
+  rows(ticket: number, rows: R[]): void {
+    if (ticket === this.head) {
+      this.deliver(rows);
+      return;
+    }
+    this.entry(ticket).batches.push(rows);
+  }
+
+  /** Read `ticket` is over (read, failed or given up): later reads may go on. */
+  done(ticket: number): void {
+    if (ticket !== this.head) {
+      this.entry(ticket).done = true;
+      return;
+    }
+    this.waiting.delete(ticket);
+    this.head++;
+    for (;;) {
+      const next = this.waiting.get(this.head);
+      if (!next) return;
+      for (const batch of next.batches) this.deliver(batch);
+      next.batches = [];
+      if (!next.done) return;
+      this.waiting.delete(this.head);
+      this.head++;
+    }
+  }
+
+  private entry(ticket: number): { batches: R[][]; done: boolean } {
+    let entry = this.waiting.get(ticket);
+    if (!entry) this.waiting.set(ticket, (entry = { batches: [], done: false }));
+    return entry;
+  }
+}

@@ -5,6 +5,7 @@
  * readEventFile and applyFileResult.
  */
 import type { EventStore } from '../store/eventStore.js';
+import type { LoadProgress } from '../store/progress.js';
 import type { FileReadResult, FileShape } from '../model/types.js';
 import { readEventFile, type ReadOptions } from './read.js';
 import { listFolder } from './walk.js';
@@ -29,15 +30,18 @@ export const READ_SHAPES: ReadonlySet<FileShape> = new Set<FileShape>(['records'
  */
 export function applyFileResult(store: EventStore, result: FileReadResult): void {
   if (result.rows.length > 0) store.add(result.rows);
-  store.updateProgress((progress) => {
-    progress.filesDone++;
-    progress.bytesDone += result.bytes;
-    progress.shapes[result.shape] = (progress.shapes[result.shape] ?? 0) + 1;
-    if (result.shape === 'digest') progress.digests++;
-    else if (result.shape === 'not-cloudtrail') progress.skippedFiles.push({ path: result.path, reason: result.reason });
-    else if (result.shape === 'bad') progress.badFiles.push({ path: result.path, reason: result.reason });
-    else if (result.reason !== '') progress.badFiles.push({ path: result.path, reason: `partly read: ${result.reason}` });
-  });
+  store.updateProgress((progress) => noteFileOutcome(progress, result));
+}
+
+/** The progress side of applyFileResult (scan keeps a progress of its own, without a store). */
+export function noteFileOutcome(progress: LoadProgress, result: Omit<FileReadResult, 'rows'>): void {
+  progress.filesDone++;
+  progress.bytesDone += result.bytes;
+  progress.shapes[result.shape] = (progress.shapes[result.shape] ?? 0) + 1;
+  if (result.shape === 'digest') progress.digests++;
+  else if (result.shape === 'not-cloudtrail') progress.skippedFiles.push({ path: result.path, reason: result.reason });
+  else if (result.shape === 'bad') progress.badFiles.push({ path: result.path, reason: result.reason });
+  else if (result.reason !== '') progress.badFiles.push({ path: result.path, reason: `partly read: ${result.reason}` });
 }
 
 /**

@@ -5,7 +5,7 @@ import type { EventRow, FileShape } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
 import { isDigestPath } from './detect.js';
 import { listFolder } from './walk.js';
-import { deliveryTime, NewestFirstQueue, type OrderedFile } from './order.js';
+import { deliveryTime, FileOrderGate, NewestFirstQueue, type OrderedFile } from './order.js';
 import type { ReadPool } from './pool.js';
 import type { ReadSummary } from './readJob.js';
 import type { LinesResume } from './appendedLines.js';
@@ -56,6 +56,12 @@ export class FolderLoader {
   readonly ready: Promise<void>;
   private readonly files = new Map<string, FileEntry>();
   private readonly queue = new NewestFirstQueue<FileEntry>();
+  /** Rows reach the store in the order reads started, so duplicates keep the copy first in file order (order.ts). */
+  private readonly gate = new FileOrderGate<EventRow>((rows) => {
+    if (this.closed) return;
+    if (this.goneFiles.size > 0) this.adoptMovedRows(rows);
+    this.store.add(rows);
+  });
   private readonly digests = new Set<string>();
   /** Links the listing chose not to follow (loops, folders outside); the watch leaves them alone too. */
   private readonly skippedPaths = new Set<string>();
@@ -380,17 +386,15 @@ export class FolderLoader {
     entry.state = 'reading';
     entry.dirty = false;
     this.inFlight++;
-    const addRows = (rows: EventRow[]) => {
-      if (this.closed) return;
-      if (this.goneFiles.size > 0) this.adoptMovedRows(rows);
-      this.store.add(rows);
-    };
+    const ticket = this.gate.ticket();
+    const addRows = (rows: EventRow[]) => this.gate.rows(ticket, rows);
     // Waking a worker costs 100-300 ms; a small file parses here in a few ms.
     const small = entry.sizeHint >= 0 && entry.sizeHint <= INLINE_MAX_BYTES;
     const here = small && (!entry.initial || this.smallFolder);
     // A JSON-lines file read before continues after its last complete line.
     const resume = entry.shape === 'jsonl' ? entry.resume : null;
     const summary = await this.pool.read({ path: entry.path, firstIndex: 0, resume }, addRows, here);
+    this.gate.done(ticket);
     this.inFlight--;
     if (!this.closed) this.finish(entry, summary);
     this.pump();

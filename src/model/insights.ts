@@ -395,24 +395,42 @@ export interface InsightSummary {
 
 /** The `insights` section of `scan --json`, in one pass over the rows. */
 export function summarizeInsights(insights: readonly Insight[], rowsOnDisk: Iterable<EventRow>): InsightSummary[] {
-  const spans = insights.map((insight) => {
+  const spans = insightSpans(insights);
+  const counts = spans.map(() => 0);
+  if (spans.length > 0) {
+    for (const row of rowsOnDisk) {
+      const t = row.time;
+      if (!Number.isFinite(t)) continue;
+      for (let i = 0; i < spans.length; i++) {
+        const span = spans[i]!;
+        if (t >= span.from && t < span.to && matchesRate(row, span.criteria)) counts[i]! += 1;
+      }
+    }
+  }
+  return insightSummaries(insights, counts);
+}
+
+/** The calls behind an Insight: what they match, and the whole minutes [from, to) they fall in. */
+export interface InsightSpan {
+  criteria: RateCriteria;
+  from: number;
+  to: number;
+}
+
+/** Each Insight's span; summarizeInsights counts the calls on disk in them (scan counts them from its own columns). */
+export function insightSpans(insights: readonly Insight[]): InsightSpan[] {
+  return insights.map((insight) => {
     const start = insight.start ?? (insight.end !== null ? insight.end - SPAN_GUESS : null);
     return {
       criteria: insightCriteria(insight),
       from: start === null ? Infinity : floorMinute(start),
       to: insight.end === null ? Infinity : floorMinute(insight.end) + MINUTE,
-      count: 0,
     };
   });
-  if (spans.length > 0) {
-    for (const row of rowsOnDisk) {
-      const t = row.time;
-      if (!Number.isFinite(t)) continue;
-      for (const span of spans) {
-        if (t >= span.from && t < span.to && matchesRate(row, span.criteria)) span.count += 1;
-      }
-    }
-  }
+}
+
+/** The summaries of `insights`, given the calls on disk counted in each one's span (insightSpans). */
+export function insightSummaries(insights: readonly Insight[], eventsOnDisk: readonly number[]): InsightSummary[] {
   return insights.map((insight, i) => ({
     sharedEventID: insight.sharedEventId,
     eventSource: insight.eventSource,
@@ -425,7 +443,7 @@ export function summarizeInsights(insights: readonly Insight[], rowsOnDisk: Iter
     insightAverage: insight.insightAverage,
     insightDuration: insight.insightDuration,
     baselineDuration: insight.baselineDuration,
-    eventsOnDisk: spans[i]!.count,
+    eventsOnDisk: eventsOnDisk[i] ?? 0,
   }));
 }
 

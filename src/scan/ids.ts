@@ -1,0 +1,126 @@
+/**
+ * Event ids as 16 bytes, and a set of them. `scan` only needs to know whether
+ * it has seen an id, not the id itself: a UUID (every eventID CloudTrail
+ * writes) packs losslessly into 16 bytes; any other id is hashed to 128 bits
+ * (a collision needs about 2^64 distinct ids). A JS Set of a million id
+ * strings costs about 100 MB; this costs 32 bytes an id.
+ */
+
+const HEX = new Int8Array(128).fill(-1);
+for (let k = 0; k < 10; k++) HEX[48 + k] = k;
+for (let k = 0; k < 6; k++) {
+  HEX[97 + k] = 10 + k;
+  HEX[65 + k] = 10 + k;
+}
+
+/** Writes the 16-byte key of `id` into out[at..at+4) as four 32-bit lanes. */
+export function idKey(id: string, out: Int32Array, at: number): void {
+  if (id.length === 36 && packUuid(id, out, at)) return;
+  hash128(id, out, at);
+}
+
+/** 8-4-4-4-12 hex digits (either case) into four lanes; false when `id` is not a UUID. */
+function packUuid(id: string, out: Int32Array, at: number): boolean {
+  if (id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) return false;
+  let lane = 0;
+  let nibbles = 0;
+  let value = 0;
+  let upper = false;
+  for (let k = 0; k < 36; k++) {
+    if (k === 8 || k === 13 || k === 18 || k === 23) continue;
+    const c = id.charCodeAt(k);
+    const d = c < 128 ? HEX[c]! : -1;
+    if (d < 0) return false;
+    if (c >= 65 && c <= 70) upper = true;
+    value = (value << 4) | d;
+    if (++nibbles === 8) {
+      out[at + lane++] = value;
+      value = 0;
+      nibbles = 0;
+    }
+  }
+  // A lowercase and an uppercase spelling of one UUID are different eventIDs to the store; keep them apart here too.
+  if (upper) out[at + 3] = out[at + 3]! ^ 0x5bd1e995;
+  return true;
+}
+
+/** cyrb128: four 32-bit lanes over the UTF-16 code units. */
+function hash128(text: string, out: Int32Array, at: number): void {
+  let h1 = 1779033703;
+  let h2 = 3144134277;
+  let h3 = 1013904242;
+  let h4 = 2773480762;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  out[at] = h1;
+  out[at + 1] = h2;
+  out[at + 2] = h3;
+  out[at + 3] = h4;
+}
+
+/** A set of 16-byte keys (four Int32 lanes each): open addressing, at most half full. */
+export class IdSet {
+  private keys = new Int32Array(4 << 12);
+  private used = new Uint8Array(1 << 12);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds keys[at..at+4); true when it was not there yet. */
+  add(keys: Int32Array, at: number): boolean {
+    if ((this.count + 1) * 2 > this.used.length) this.grow();
+    const a = keys[at]!;
+    const b = keys[at + 1]!;
+    const c = keys[at + 2]!;
+    const d = keys[at + 3]!;
+    const mask = this.used.length - 1;
+    const table = this.keys;
+    const used = this.used;
+    for (let i = mix(a, b, c, d) & mask; ; i = (i + 1) & mask) {
+      if (used[i] === 0) {
+        used[i] = 1;
+        const s = i * 4;
+        table[s] = a;
+        table[s + 1] = b;
+        table[s + 2] = c;
+        table[s + 3] = d;
+        this.count++;
+        return true;
+      }
+      const s = i * 4;
+      if (table[s] === a && table[s + 1] === b && table[s + 2] === c && table[s + 3] === d) return false;
+    }
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldUsed = this.used;
+    this.keys = new Int32Array(oldKeys.length * 2);
+    this.used = new Uint8Array(oldUsed.length * 2);
+    this.count = 0;
+    for (let i = 0; i < oldUsed.length; i++) if (oldUsed[i] === 1) this.add(oldKeys, i * 4);
+  }
+}
+
+function mix(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a ^ (b >>> 7), 0x85ebca6b) ^ Math.imul(c ^ (d << 5), 0xc2b2ae35);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h >>> 0;
+}

@@ -1,0 +1,228 @@
+/**
+ * `scan`'s figures, kept as files are read in file order: counts by global
+ * value id, a set of 16-byte event ids, and for every distinct event only what
+ * an Insight's span count needs (time and five small ids, about 30 bytes).
+ * The copy of a duplicated eventID that counts is the first one in file order
+ * (ingest/order.ts), because files are applied in that order.
+ */
+import { READ_SHAPES, noteFileOutcome } from '../ingest/scanFolder.js';
+import { insightSpans, insightSummaries, pairInsights } from '../model/insights.js';
+import type { BadFile, EventRow, FileReadResult, FileShape } from '../model/types.js';
+import { emptyProgress, type LoadProgress } from '../store/progress.js';
+import type { Count, ScanSummary } from '../commands/scanSummary.js';
+import { ACTOR, COLS, ERROR, HAS_INSIGHT, INSIGHT_EVENT, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
+import { IdSet } from './ids.js';
+
+/** An append-only Int32 column. */
+class Ints {
+  data = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+class Floats {
+  data = new Float64Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+export class ScanTally {
+  readonly progress: LoadProgress = emptyProgress();
+  private readonly ids = new IdSet();
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  // Counts of matching distinct events, by global string id.
+  private readonly names = new Ints();
+  private readonly actors = new Ints();
+  private readonly errors = new Ints();
+  // Every distinct event (matching or not): what insight spans count by.
+  private readonly times = new Floats();
+  private readonly rateCols = new Ints();
+  private unique = 0;
+  private matchedRead = 0;
+  private insightEvents = 0;
+  private badTime = 0;
+  private first = Infinity;
+  private last = -Infinity;
+  private readonly insightRows: EventRow[] = [];
+
+  /**
+   * One file's outcome; files must come in file order. `matches[r]` says
+   * whether event r matches the filter (null: no filter); `insightRows` are
+   * the file's events that carry Insight details, in file order.
+   */
+  addFile(result: Omit<FileReadResult, 'rows'>, digest: ScanDigest | null, matches: Uint8Array | null, insightRows: readonly EventRow[]): void {
+    noteFileOutcome(this.progress, result);
+    if (!digest || digest.count === 0) return;
+    this.progress.eventsRead += digest.count;
+    const global = new Int32Array(digest.table.length);
+    for (let k = 0; k < digest.table.length; k++) global[k] = this.idOf(digest.table[k]!);
+    const { cols, flags, times, ids } = digest;
+    let nextInsight = 0;
+    for (let r = 0; r < digest.count; r++) {
+      const c = r * COLS;
+      const hasInsight = (flags[r]! & HAS_INSIGHT) !== 0;
+      const insightRow = hasInsight ? insightRows[nextInsight++] : undefined;
+      const matched = matches === null || matches[r] === 1;
+      if (matched) this.matchedRead++;
+      if (!this.ids.add(ids, r * 4)) {
+        this.progress.duplicates++;
+        continue;
+      }
+      const t = times[r]!;
+      this.times.push(flags[r]! & NOT_RATE ? Number.NaN : t);
+      for (const col of RATE_COLS) this.rateCols.push(global[cols[c + col]!]!);
+      if (!matched) continue;
+      this.unique++;
+      bump(this.names, global[cols[c + NAME]!]!);
+      bump(this.actors, global[cols[c + ACTOR]!]!);
+      const error = digest.table[cols[c + ERROR]!]!;
+      if (error !== '') bump(this.errors, global[cols[c + ERROR]!]!);
+      if (flags[r]! & INSIGHT_EVENT) this.insightEvents++;
+      if (insightRow) this.insightRows.push(insightRow);
+      if (Number.isNaN(t)) this.badTime++;
+      else {
+        if (t < this.first) this.first = t;
+        if (t > this.last) this.last = t;
+      }
+    }
+  }
+
+  /** Bad and skipped files the listing found (never read). */
+  addListed(skipped: readonly BadFile[], bad: readonly BadFile[]): void {
+    this.progress.skippedFiles.push(...skipped);
+    this.progress.badFiles.push(...bad);
+  }
+
+  /** Distinct events in all (before the filter). */
+  get total(): number {
+    return this.ids.size;
+  }
+
+  summary(options: { folder: string; filter: string | null; top?: number }): ScanSummary {
+    const top = options.top ?? 10;
+    const progress = this.progress;
+    let read = 0;
+    for (const [shape, count] of Object.entries(progress.shapes) as [FileShape, number][]) {
+      if (READ_SHAPES.has(shape)) read += count;
+    }
+    const filtered = options.filter !== null;
+    const eventsRead = filtered ? this.matchedRead : progress.eventsRead;
+    return {
+      folder: options.folder,
+      filter: options.filter,
+      files: {
+        read,
+        digests: progress.digests,
+        skipped: progress.skippedFiles.slice(),
+        bad: progress.badFiles.slice(),
+        byShape: { ...progress.shapes },
+      },
+      events: {
+        read: eventsRead,
+        unique: this.unique,
+        duplicates: filtered ? Math.max(0, eventsRead - this.unique) : progress.duplicates,
+        total: this.ids.size,
+        insights: this.insightEvents,
+        badTime: this.badTime,
+      },
+      time: {
+        first: Number.isFinite(this.first) ? new Date(this.first).toISOString() : null,
+        last: Number.isFinite(this.last) ? new Date(this.last).toISOString() : null,
+      },
+      topEventNames: this.topOf(this.names, top, '(none)'),
+      topActors: this.topOf(this.actors, top, '(none)'),
+      errorsByCode: this.topOf(this.errors, Math.max(top, 50), '').map(({ name, count }) => ({ code: name, count })),
+      insights: this.insightSummary(),
+    };
+  }
+
+  private insightSummary(): ScanSummary['insights'] {
+    const insights = pairInsights(this.insightRows);
+    const spans = insightSpans(insights);
+    const counts = spans.map(() => 0);
+    if (spans.length === 0) return insightSummaries(insights, counts);
+    // The criteria's strings as global ids (-1: no event has that value, so nothing matches it).
+    const want = spans.map((span) => ({
+      from: span.from,
+      to: span.to,
+      name: this.stringIds.get(span.criteria.eventName) ?? -1,
+      source: this.stringIds.get(span.criteria.eventSource) ?? -1,
+      region: span.criteria.region ? (this.stringIds.get(span.criteria.region) ?? -1) : null,
+      account: span.criteria.account ? (this.stringIds.get(span.criteria.account) ?? -1) : null,
+      errorOnly: span.criteria.errorOnly,
+      error: span.criteria.errorCode ? (this.stringIds.get(span.criteria.errorCode) ?? -1) : null,
+    }));
+    const empty = this.stringIds.get('') ?? -1;
+    const times = this.times.data;
+    const cols = this.rateCols.data;
+    const width = RATE_COLS.length;
+    for (let e = 0; e < this.times.length; e++) {
+      const t = times[e]!;
+      if (!Number.isFinite(t)) continue;
+      const c = e * width;
+      for (let i = 0; i < want.length; i++) {
+        const w = want[i]!;
+        if (t < w.from || t >= w.to) continue;
+        if (cols[c + R_NAME] !== w.name || cols[c + R_SOURCE] !== w.source) continue;
+        if (w.region !== null && cols[c + R_REGION] !== w.region) continue;
+        if (w.account !== null && cols[c + R_ACCOUNT] !== w.account) continue;
+        if (w.errorOnly) {
+          if (cols[c + R_ERROR] === empty) continue;
+          if (w.error !== null && cols[c + R_ERROR] !== w.error) continue;
+        }
+        counts[i]!++;
+      }
+    }
+    return insightSummaries(insights, counts);
+  }
+
+  private idOf(value: string): number {
+    let id = this.stringIds.get(value);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(value);
+      this.stringIds.set(value, id);
+    }
+    return id;
+  }
+
+  private topOf(counts: Ints, limit: number, emptyName: string): Count[] {
+    const entries: Count[] = [];
+    for (let id = 0; id < counts.length; id++) {
+      const n = counts.data[id]!;
+      if (n > 0) entries.push({ name: this.strings[id]! || emptyName, count: n });
+    }
+    return entries
+      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, limit);
+  }
+}
+
+/** The digest columns kept per distinct event for the Insight span counts, and their places. */
+const RATE_COLS = [NAME, SOURCE, REGION, RATE_ACCOUNT, ERROR] as const;
+const R_NAME = 0;
+const R_SOURCE = 1;
+const R_REGION = 2;
+const R_ACCOUNT = 3;
+const R_ERROR = 4;
+
+/** counts[id]++, growing the column to reach id. */
+function bump(counts: Ints, id: number): void {
+  while (counts.length <= id) counts.push(0);
+  counts.data[id]!++;
+}

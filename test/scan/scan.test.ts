@@ -1,0 +1,124 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarizeStore } from '../../src/commands/scanSummary.js';
+import { listFolder } from '../../src/ingest/walk.js';
+import { loadFolder } from '../../src/ingest/scanFolder.js';
+import { compileFilter } from '../../src/commands/args.js';
+import { Vocabulary } from '../../src/query/index.js';
+import { idKey, IdSet } from '../../src/scan/ids.js';
+import { scanFolderHeadless } from '../../src/scan/run.js';
+import { generateSamples } from '../../src/samples/pipeline.js';
+import { EventStore } from '../../src/store/eventStore.js';
+
+const samples = resolve(dirname(fileURLToPath(import.meta.url)), '../../samples');
+let high = '';
+beforeAll(() => {
+  high = mkdtempSync(join(tmpdir(), 'trailtop-scan-high-'));
+  generateSamples({ out: high, events: 20_000, seed: 'scan', cardinality: 'high' });
+});
+afterAll(() => rmSync(high, { recursive: true, force: true }));
+
+/** The summary of the old way: every row loaded into an EventStore, then counted. */
+async function storeSummary(dir: string, filter: string | null) {
+  const store = new EventStore();
+  const vocabulary = new Vocabulary();
+  const query = filter === null ? null : compileFilter(filter, vocabulary);
+  let matchedRead = 0;
+  await loadFolder(dir, store, {
+    onFile: query
+      ? (result) => {
+          vocabulary.addRows(result.rows);
+          for (const row of result.rows) if (query.test(row)) matchedRead++;
+        }
+      : undefined,
+  });
+  return summarizeStore(store, query, { folder: dir, filter, matchedRead });
+}
+
+async function headlessSummary(dir: string, filter: string | null) {
+  const vocabulary = new Vocabulary();
+  const query = filter === null ? null : compileFilter(filter, vocabulary);
+  const tally = await scanFolderHeadless(dir, {
+    test: query
+      ? (rows) => {
+          vocabulary.addRows(rows);
+          return Uint8Array.from(rows, (row) => (query.test(row) ? 1 : 0));
+        }
+      : undefined,
+  });
+  return tally.summary({ folder: dir, filter });
+}
+
+/** byShape's key order follows the order files were read in; the counts are what matter. */
+const normal = <T extends { files: { byShape: object; bad: { path: string }[] } }>(s: T) => ({
+  ...s,
+  files: { ...s.files, byShape: Object.fromEntries(Object.entries(s.files.byShape).sort()), bad: [...s.files.bad].sort((a, b) => (a.path < b.path ? -1 : 1)) },
+});
+
+describe('headless scan', () => {
+  for (const [name, filter] of [['no filter', null], ['error:AccessDenied', 'error:AccessDenied'], ['name:Get*', 'name:Get*']] as const) {
+    it(`gives the summary a loaded store gives (samples and high-cardinality; ${name})`, async () => {
+      for (const dir of [samples, high]) {
+        expect(normal(await headlessSummary(dir, filter))).toEqual(normal(await storeSummary(dir, filter)));
+      }
+    });
+  }
+
+  it('counts what an independent gunzip + JSON.parse count finds (high cardinality)', async () => {
+    const ids = new Set<string>();
+    const names = new Map<string, number>();
+    let records = 0;
+    for (const file of (await listFolder(high)).files) {
+      let doc: { Records?: { eventID: string; eventName: string }[] };
+      try {
+        doc = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as typeof doc;
+      } catch {
+        continue; // the generator's truncated file
+      }
+      if (!file.includes('/CloudTrail/') && !file.includes('/CloudTrail-Insight/')) continue;
+      for (const r of doc.Records ?? []) {
+        records++;
+        if (ids.has(r.eventID)) continue;
+        ids.add(r.eventID);
+        names.set(r.eventName, (names.get(r.eventName) ?? 0) + 1);
+      }
+    }
+    const s = await headlessSummary(high, null);
+    expect(s.events.read).toBe(records);
+    expect(s.events.unique).toBe(ids.size);
+    expect(s.events.duplicates).toBe(records - ids.size);
+    const top = [...names].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+    expect(s.topEventNames.map((c) => [c.name, c.count])).toEqual(top);
+  });
+});
+
+describe('16-byte ids', () => {
+  const key = (id: string) => {
+    const out = new Int32Array(4);
+    idKey(id, out, 0);
+    return [...out];
+  };
+
+  it('packs a UUID losslessly, keeps case apart, and hashes other ids', () => {
+    expect(key('00112233-4455-6677-8899-aabbccddeeff')).toEqual([0x00112233, 0x44556677, 0x8899aabb | 0, 0xccddeeff | 0]);
+    expect(key('00112233-4455-6677-8899-AABBCCDDEEFF')).not.toEqual(key('00112233-4455-6677-8899-aabbccddeeff'));
+    expect(key('content:abc')).not.toEqual(key('content:abd'));
+    expect(key('00112233-4455-6677-8899-aabbccddeeg0')).toEqual(key('00112233-4455-6677-8899-aabbccddeeg0'));
+  });
+
+  it('IdSet: adds each key once, through growth', () => {
+    const set = new IdSet();
+    const out = new Int32Array(4);
+    for (let round = 0; round < 2; round++) {
+      for (let k = 0; k < 20_000; k++) {
+        idKey(`id-${k}`, out, 0);
+        expect(set.add(out, 0)).toBe(round === 0);
+      }
+    }
+    expect(set.size).toBe(20_000);
+  });
+});
