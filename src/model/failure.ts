@@ -55,3 +55,13 @@ export function consoleSignIn(record: Record<string, unknown>): ConsoleSignIn | 
   const mfaUsed = textOf(field(record.additionalEventData, 'MFAUsed'));
   return result === '' && mfaUsed === '' ? null : { result, mfaUsed };
 }
+
+/** The rule over a raw parsed record, without normalizing it: the answer isFailedEvent gives for its row (the query's error:* on records). */
+export function isFailedRecord(record: Record<string, unknown>): boolean {
+  const errorCode = textOf(record.errorCode);
+  if (errorCode !== '') return true;
+  return isFailedConsoleLogin({ name: textOf(record.eventName), errorCode, errorMessage: errorMessageOf(record, textOf(record.errorMessage)) });
+}
+
+/** The event name of failures without an errorCode, so a column test can skip every other row. */
+export const FAILED_WITHOUT_CODE_NAME = 'ConsoleLogin';

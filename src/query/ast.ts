@@ -24,7 +24,18 @@
  *     `contains` on the whole requestParameters).
  *   - `params`: one value, the JSON text of requestParameters,
  *     responseElements, additionalEventData and serviceEventDetails (those
- *     present), for substring/glob search.
+ *     present and not null, in that order, joined by a line break), for
+ *     substring/glob search; no value when none is present. The query bar's
+ *     `params:TEXT` is the glob `*TEXT*`.
+ * - `exists` on the summary field `error` also holds for a failed event
+ *   without an errorCode (a failed ConsoleLogin: model/failure.ts), so
+ *   `error:*` is "failed" and `-error:*` "succeeded". On a path, an empty
+ *   string is a value (only null and missing are not).
+ * - `cidr` tests values that are addresses (IPv4, IPv6; an IPv4-mapped IPv6
+ *   address is its IPv4 address). A value that is itself a block
+ *   (`cidrIp: "0.0.0.0/0"`) is not an address: the query bar's `x:10.0.0.0/8`
+ *   is `or(glob '10.0.0.0/8', cidr)`, so the block's own text matches too.
+ *   (Refined by issue 14.)
  * - A `field` node is true when ANY of the ref's values satisfies `match`.
  *   So `not(field)` is "no value satisfies", which for `exists` is absence.
  * - `and` of no children is true; `or` of no children is false.

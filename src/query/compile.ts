@@ -1,7 +1,9 @@
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { READ_ONLY_FALSE, READ_ONLY_NULL, READ_ONLY_TRUE } from '../store/columns.js';
 import {
+  ALWAYS,
   anyTest,
+  NEVER,
   everyTest,
   notTest,
   resourcesTest,
@@ -10,11 +12,12 @@ import {
   type ColumnContext,
   type SeqTest,
 } from './columnTests.js';
+import { hasDeepTerm, type FieldNode, type QueryNode, type TagContext, type TagNode, type ValueMatch, type WordNode } from './ast.js';
 import type { QueryError } from './errors.js';
-import { fieldSpellings, FIELDS, FUZZY_FIELDS, lookupField, type BooleanField, type TextField } from './fields.js';
-import { toPattern, valueTester, type ValuePattern } from './pattern.js';
-import { parseTimeValue } from './time.js';
-import { tokenize, type RawTerm } from './tokenize.js';
+import { FUZZY_FIELDS, lookupField, type BooleanField, type TextField, type ValueVisitor } from './fields.js';
+import { parseQuery } from './parse.js';
+import { valueTester, type ValuePattern } from './pattern.js';
+import { textMatcher } from './valueMatch.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
 import { wordTest } from './wordColumns.js';
 import { containsInOrder, containsWord } from './words.js';
@@ -30,6 +33,14 @@ export interface FuzzyExplanation {
 
 export interface CompiledQuery {
   readonly source: string;
+  /** The tree this was compiled from (parse.ts for query text). */
+  readonly ast: QueryNode;
+  /**
+   * The query has a deep term (a path or params ref, ast.ts hasDeepTerm):
+   * then `test` and `seqTest` are a superset, keeping every row the query
+   * could match; the record decides (compileRecordMatcher in recordMatch.ts).
+   */
+  readonly deep: boolean;
   readonly isEmpty: boolean;
   test(row: EventRow): boolean;
   /**
@@ -52,6 +63,10 @@ export interface CompileOptions {
   now?: number;
   /** Distinct field values that plain words are fuzzily matched against; without it words are substring-only. */
   vocabulary?: Vocabulary;
+  /** Accept record paths and params: (see ParseOptions.deepTerms): only callers that read records back. */
+  deepTerms?: boolean;
+  /** The marks and rule hits rule: and mark: terms read (by eventID, row.id); without them those terms match nothing. */
+  tags?: TagContext;
 }
 
 type Predicate = (row: EventRow) => boolean;
@@ -63,6 +78,9 @@ const COST_FIELD = 2;
 const COST_UNIQUE = 3;
 const COST_WORD = 4;
 const COST_FUZZY = 5;
+const COST_TAG = 6;
+/** A deep term is decided by reading the record, after every summary test. */
+const COST_DEEP = 7;
 
 interface Step {
   cost: number;
@@ -71,141 +89,292 @@ interface Step {
   bind?: (context: ColumnContext) => SeqTest | null;
 }
 
-function failure(message: string, position: number, hint: string): CompileResult {
-  return { ok: false, error: { message, position, hint } };
+export function compileQuery(source: string, options: CompileOptions = {}): CompileResult {
+  const parsed = parseQuery(source, { now: options.now, deepTerms: options.deepTerms });
+  if (!parsed.ok) return parsed;
+  return { ok: true, query: compileNode(parsed.ast, options, source) };
 }
 
-export function compileQuery(source: string, options: CompileOptions = {}): CompileResult {
-  const tokens = tokenize(source);
-  if (!tokens.ok) return tokens;
-  const now = options.now ?? Date.now();
-  const steps: Step[] = [];
-  const fuzzyWords: FuzzyWord[] = [];
-  const positive = new Map<TextField, ValuePattern[]>();
-  const booleans = new Map<BooleanField, Set<boolean>>();
+/**
+ * Compiles a query AST for rows: the one compiler behind the query bar and
+ * Sigma rules (which build ASTs directly). A deep term (path or params ref)
+ * cannot be decided from a row: `test` and `seqTest` then keep every row it
+ * might match (see CompiledQuery.deep), and compileRecordMatcher
+ * (recordMatch.ts) gives the exact answer from the record.
+ */
+export function compileNode(ast: QueryNode, options: CompileOptions = {}, source = ''): CompiledQuery {
+  const compiler = new Compiler(options);
+  // Time terms at the top of the tree are a range callers slice by (timeSlice); anywhere else they test rows.
+  const top = ast.kind === 'and' ? ast.children : [ast];
   let min = -Infinity;
   let max = Infinity;
   let hasTime = false;
   let relativeTime = false;
-
-  for (const term of tokens.terms) {
-    if (term.field === null) {
-      const step = wordStep(term, options.vocabulary);
-      if (step instanceof FuzzyWord) {
-        fuzzyWords.push(step);
-        steps.push({ cost: COST_FUZZY, test: step.test.bind(step), bind: step.inText ? undefined : (context) => step.bindColumns(context) });
-      } else if (step) {
-        steps.push(step);
-      }
-      continue;
-    }
-    const field = lookupField(term.field);
-    if (!field) return unknownField(term);
-    if (term.value.text === '' && !term.value.glob) {
-      return failure(
-        `empty value for ${term.field}:`,
-        term.fieldStart,
-        `give a value, e.g. ${field.example}${field.kind === 'text' ? `, or ${field.name}:* for any` : ''}`,
-      );
-    }
-    if (field.kind === 'time') {
-      if (term.negated) {
-        return failure(`${term.field}: cannot be negated`, term.start, 'use until: instead of -since:, since: instead of -until:');
-      }
-      const time = term.value.glob ? null : parseTimeValue(term.value.text, now);
-      if (!time) return badTime(term);
-      hasTime = true;
-      relativeTime ||= time.relative;
-      if (field.bound === 'lower') min = Math.max(min, time.at);
-      else max = Math.min(max, time.at + time.span - 1);
-      continue;
-    }
-    if (field.kind === 'boolean') {
-      const text = term.value.glob ? '' : term.value.text.toLowerCase();
-      if (text !== 'true' && text !== 'false') {
-        return failure(`${field.name}: must be true or false, not '${term.value.text}'`, term.valueStart, `e.g. ${field.example}`);
-      }
-      const wanted = text === 'true';
-      if (term.negated) {
-        const code = wanted ? READ_ONLY_TRUE : READ_ONLY_FALSE;
-        steps.push({
-          cost: COST_BOOLEAN,
-          test: (row) => field.get(row) !== wanted,
-          bind: (context) => {
-            const ids = context.columns.readOnly.ids;
-            return (seq) => ids[seq] !== code;
-          },
-        });
-      } else {
-        const allowed = booleans.get(field) ?? new Set<boolean>();
-        allowed.add(wanted);
-        booleans.set(field, allowed);
-      }
-      continue;
-    }
-    const pattern = toPattern(term.value);
-    if (term.negated) {
-      const step = fieldStep(field, [pattern]);
-      steps.push({ cost: step.cost, test: negate(step.test), bind: step.bind && ((context) => notTest(step.bind!(context)!)) });
-    } else {
-      const list = positive.get(field) ?? [];
-      list.push(pattern);
-      positive.set(field, list);
-    }
+  for (const child of top) {
+    if (child.kind !== 'time') continue;
+    hasTime = true;
+    min = Math.max(min, child.min);
+    max = Math.min(max, child.max);
+    relativeTime ||= child.relative;
+    compiler.sliced.add(child);
   }
-
-  // The same field repeated means either value: one tester per field over all its patterns.
-  for (const [field, patterns] of positive) steps.push(fieldStep(field, patterns));
-  for (const [field, allowed] of booleans) {
-    if (allowed.size === 2) {
-      // readonly:true readonly:false: either, but rows without the flag are neither.
-      steps.push({
-        cost: COST_BOOLEAN,
-        test: (row) => field.get(row) !== null,
-        bind: (context) => {
-          const ids = context.columns.readOnly.ids;
-          return (seq) => ids[seq] !== READ_ONLY_NULL;
-        },
-      });
-    } else {
-      const wanted = allowed.has(true);
-      const code = wanted ? READ_ONLY_TRUE : READ_ONLY_FALSE;
-      steps.push({
-        cost: COST_BOOLEAN,
-        test: (row) => field.get(row) === wanted,
-        bind: (context) => {
-          const ids = context.columns.readOnly.ids;
-          return (seq) => ids[seq] === code;
-        },
-      });
-    }
-  }
-  if (hasTime) {
-    const lo = min;
-    const hi = max;
-    // NaN times fail both comparisons: rows whose time did not parse are outside every range.
-    steps.push({ cost: COST_TIME, test: (row) => row.time >= lo && row.time <= hi, bind: () => null });
-  }
-
-  steps.sort((a, b) => a.cost - b.cost);
-  const tests = steps.map((s) => s.test);
+  const root = compiler.compile(ast, true);
+  const isEmpty = ast.kind === 'const' ? ast.value : ast.kind === 'and' && ast.children.length === 0;
   return {
-    ok: true,
-    query: {
-      source,
-      isEmpty: tests.length === 0,
-      test: combine(tests),
-      seqTest: (context) => bindSteps(steps, context),
-      timeRange: hasTime ? { min, max } : null,
-      relativeTime,
-      explain: (limit = 8) => fuzzyWords.map((w) => w.explain(limit)),
+    source,
+    ast,
+    deep: hasDeepTerm(ast),
+    isEmpty,
+    test: root.test,
+    seqTest: (context) => {
+      const bound = root.bind ? root.bind(context) : null;
+      if (bound) return bound;
+      if (!root.bind) {
+        const log = context.log;
+        const test = root.test;
+        return (seq) => test(log[seq]!);
+      }
+      return ALWAYS;
+    },
+    timeRange: hasTime ? { min, max } : null,
+    relativeTime,
+    explain: (limit = 8) => compiler.fuzzyWords.map((w) => w.explain(limit)),
+  };
+}
+
+class Compiler {
+  readonly fuzzyWords: FuzzyWord[] = [];
+  /** Top-level time nodes: applied by slicing newest-first rows, so they need no column test. */
+  readonly sliced = new Set<QueryNode>();
+
+  constructor(private readonly options: CompileOptions) {}
+
+  /**
+   * `positive`: whether the node counts positively (under an even number of
+   * nots). A deep term is taken as true where positive and false where not,
+   * so the result keeps every row the exact answer could keep.
+   */
+  compile(node: QueryNode, positive: boolean): Step {
+    switch (node.kind) {
+      case 'const':
+        return { cost: COST_TIME, test: node.value ? () => true : () => false, bind: () => (node.value ? ALWAYS : NEVER) };
+      case 'and': {
+        const steps = node.children.map((child) => this.compile(child, positive));
+        steps.sort((a, b) => a.cost - b.cost);
+        return {
+          cost: maxCost(steps),
+          test: combine(steps.map((s) => s.test)),
+          bind: (context) => bindSteps(steps, context),
+        };
+      }
+      case 'or': {
+        const merged = mergedField(node.children);
+        if (merged) return fieldStep(merged.field, merged.patterns);
+        const steps = node.children.map((child) => this.compile(child, positive));
+        const tests = steps.map((s) => s.test);
+        const binds = steps.every((s) => s.bind) ? steps.map((s) => s.bind!) : null;
+        return {
+          cost: maxCost(steps),
+          test: (row) => {
+            for (let k = 0; k < tests.length; k++) if (tests[k]!(row)) return true;
+            return false;
+          },
+          bind: binds ? (context) => anyTest(binds.map((bind) => bind(context) ?? ALWAYS)) : undefined,
+        };
+      }
+      case 'not': {
+        const step = this.compile(node.child, !positive);
+        const bind = step.bind;
+        return { cost: step.cost, test: negate(step.test), bind: bind && ((context) => notTest(bind(context) ?? ALWAYS)) };
+      }
+      case 'field':
+        return this.field(node, positive);
+      case 'word': {
+        const step = wordStep(node, this.options.vocabulary);
+        if (step instanceof FuzzyWord) {
+          this.fuzzyWords.push(step);
+          return { cost: COST_FUZZY, test: step.test.bind(step), bind: step.inText ? undefined : (context) => step.bindColumns(context) };
+        }
+        return step;
+      }
+      case 'time': {
+        const lo = node.min;
+        const hi = node.max;
+        // NaN times fail both comparisons: rows whose time did not parse are outside every range.
+        const test: Predicate = (row) => row.time >= lo && row.time <= hi;
+        if (this.sliced.has(node)) return { cost: COST_TIME, test, bind: () => null };
+        return { cost: COST_TIME, test };
+      }
+      case 'tag': {
+        const member = tagMembership(node, this.options.tags);
+        return { cost: COST_TAG, test: (row) => member(row.id) };
+      }
+    }
+  }
+
+  private field(node: FieldNode, positive: boolean): Step {
+    const ref = node.ref;
+    if (ref.kind !== 'summary') {
+      // Decided from the record (recordMatch.ts); here only as wide as it could be.
+      const value = positive;
+      return { cost: COST_DEEP, test: value ? () => true : () => false, bind: () => (value ? ALWAYS : NEVER) };
+    }
+    const field = lookupField(ref.name);
+    if (!field) throw new Error(`query AST names no field '${ref.name}'`);
+    if (field.kind === 'text') {
+      const match = node.match;
+      if (match.kind === 'glob') return fieldStep(field, [match.pattern]);
+      if (match.kind === 'exists') return fieldStep(field, [ANY_VALUE]);
+      return fieldStepWith(field, fieldVisitor(field, match));
+    }
+    if (field.kind === 'boolean') return booleanStep(field, node.match);
+    throw new Error(`query AST: ${field.name} is not a value field`);
+  }
+}
+
+/** `*`: any non-empty value. */
+const ANY_VALUE: ValuePattern = { segments: ['', ''], glob: true };
+
+/** The same text field repeated under one `or` (name:A name:B) is one tester over all its patterns. */
+function mergedField(children: readonly QueryNode[]): { field: TextField; patterns: ValuePattern[] } | null {
+  let field: TextField | null = null;
+  const patterns: ValuePattern[] = [];
+  for (const child of children) {
+    if (child.kind !== 'field' || child.ref.kind !== 'summary') return null;
+    const spec = lookupField(child.ref.name);
+    if (!spec || spec.kind !== 'text' || (field !== null && spec !== field)) return null;
+    field = spec;
+    if (child.match.kind === 'glob') patterns.push(child.match.pattern);
+    else if (child.match.kind === 'exists') patterns.push(ANY_VALUE);
+    else return null;
+  }
+  return field && { field, patterns };
+}
+
+function booleanStep(field: BooleanField, match: ValueMatch): Step {
+  if (match.kind === 'boolean') {
+    const wanted = match.value;
+    const code = wanted ? READ_ONLY_TRUE : READ_ONLY_FALSE;
+    return {
+      cost: COST_BOOLEAN,
+      test: (row) => field.get(row) === wanted,
+      bind: (context) => {
+        const ids = context.columns.readOnly.ids;
+        return (seq) => ids[seq] === code;
+      },
+    };
+  }
+  const decide = booleanDecider(match);
+  const yesTrue = decide(true);
+  const yesFalse = decide(false);
+  return {
+    cost: COST_BOOLEAN,
+    test: (row) => decide(field.get(row)),
+    bind: (context) => {
+      const ids = context.columns.readOnly.ids;
+      return (seq) => {
+        const id = ids[seq];
+        return id === READ_ONLY_NULL ? false : id === READ_ONLY_TRUE ? yesTrue : yesFalse;
+      };
     },
   };
 }
 
+/** A boolean field's value against a match: `boolean` compares the flag, other matches its text (true/false); no flag is no value. */
+export function booleanDecider(match: ValueMatch): (value: boolean | null) => boolean {
+  if (match.kind === 'boolean') {
+    const wanted = match.value;
+    return (value) => value === wanted;
+  }
+  const matches = textMatcher(match);
+  const yesTrue = matches('true');
+  const yesFalse = matches('false');
+  return (value) => (value === null ? false : value ? yesTrue : yesFalse);
+}
+
+/** The per-value test a summary text field's match makes (the same one the row and column tests use); '' never matches. */
+export function fieldVisitor(field: TextField, match: ValueMatch): ValueVisitor {
+  if (match.kind === 'glob') return valueTester(field, [match.pattern]);
+  if (match.kind === 'exists') return valueTester(field, [ANY_VALUE]);
+  return memoized(textMatcher(match));
+}
+
+/** Whether the event (by eventID) is in a TagNode's set; false when the context has no such set. */
+export function tagMembership(node: TagNode, tags: TagContext | undefined): (id: string) => boolean {
+  if (node.tag === 'mark') {
+    const matches = node.match.kind === 'exists' ? null : textMatcher(node.match);
+    // Marks are event ids: mark:* is membership; any other match tests the id itself.
+    return (id) => (tags?.marks?.has(id) ?? false) && (matches === null || matches(id));
+  }
+  const matches = textMatcher(node.match);
+  const named = new Map<string, boolean>();
+  const ruleMatches = (rule: { readonly id: string; readonly title: string }): boolean => {
+    const key = `${rule.id}\n${rule.title}`;
+    let answer = named.get(key);
+    if (answer === undefined) {
+      answer = matches(rule.id) || matches(rule.title);
+      named.set(key, answer);
+    }
+    return answer;
+  };
+  return (id) => {
+    const rules = tags?.rules;
+    if (!rules) return false;
+    for (let k = 0; k < rules.length; k++) {
+      const rule = rules[k]!;
+      if (rule.eventIds.has(id) && ruleMatches(rule)) return true;
+    }
+    return false;
+  };
+}
+
+function memoized(test: (value: string) => boolean): ValueVisitor {
+  const memo = new Map<string, boolean>();
+  return (value) => {
+    if (value === '') return false;
+    let answer = memo.get(value);
+    if (answer === undefined) {
+      answer = test(value);
+      if (memo.size < 200_000) memo.set(value, answer);
+    }
+    return answer;
+  };
+}
+
+function maxCost(steps: readonly Step[]): number {
+  let cost = 0;
+  for (const step of steps) cost = Math.max(cost, step.cost);
+  return cost;
+}
+
 /** Whether any of the row's values for the field matches any of the patterns: on the row, and by column. */
 function fieldStep(field: TextField, patterns: readonly ValuePattern[]): Step {
-  const matches = valueTester(field, patterns);
+  const step = fieldStepWith(field, valueTester(field, patterns));
+  const also = field.alsoExists;
+  if (!also || !patterns.some(isAnyValue)) return step;
+  // error:* also holds for a failed ConsoleLogin without an errorCode: read only rows of that name.
+  const { eventName, test: extra } = also;
+  const bind = step.bind;
+  return {
+    cost: step.cost,
+    test: (row) => step.test(row) || (row.name === eventName && extra(row)),
+    bind:
+      bind &&
+      ((context) => {
+        const log = context.log;
+        const named = scalarTest(context, 'name', (value) => value === eventName);
+        return anyTest([bind(context) ?? NEVER, everyTest([named, (seq) => extra(log[seq]!)])]);
+      }),
+  };
+}
+
+/** A pattern of stars only: any non-empty value. */
+export function isAnyValue(pattern: ValuePattern): boolean {
+  return pattern.glob && pattern.segments.every((s) => s === '');
+}
+
+/** Whether any of the row's values for the field passes `matches` (which rejects ''): on the row, and by column. */
+function fieldStepWith(field: TextField, matches: ValueVisitor): Step {
   const columns = field.columns;
   return {
     cost: costOf(field),
@@ -277,16 +446,15 @@ function combine(tests: Predicate[]): Predicate {
  * field values the vocabulary says the word means. Negated and quoted words
  * are exact text only, so excluding never hides rows by a guess.
  */
-function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | FuzzyWord | null {
-  const value = term.value;
-  if (value.text === '' && !value.glob) return null;
-  const segments = value.segments.map((s) => s.toLowerCase());
+function wordStep(node: WordNode, vocabulary: Vocabulary | undefined): Step | FuzzyWord {
+  const segments = node.segments;
+  const glob = segments.length > 1;
   let test: Predicate;
-  if (value.glob) {
+  if (glob) {
     test = containsInOrder(segments);
   } else {
     const word = segments[0]!;
-    if (!term.negated && !value.quoted && vocabulary && word.length >= FUZZY_MIN_LENGTH && word.length <= FUZZY_MAX_LENGTH) {
+    if (node.fuzzy && vocabulary && word.length >= FUZZY_MIN_LENGTH && word.length <= FUZZY_MAX_LENGTH) {
       return new FuzzyWord(word, vocabulary);
     }
     test = containsWord(word);
@@ -295,9 +463,6 @@ function wordStep(term: RawTerm, vocabulary: Vocabulary | undefined): Step | Fuz
   const runs = segments.filter((s) => s !== '');
   const single = runs.length === 1 && !runs[0]!.includes('\n') ? runs[0]! : null;
   const bind = single === null ? undefined : (context: ColumnContext) => wordTest(context, single);
-  if (term.negated) {
-    return { cost: COST_WORD, test: negate(test), bind: bind && ((context) => notTest(bind(context))) };
-  }
   return { cost: COST_WORD, test, bind };
 }
 
@@ -446,54 +611,4 @@ const FUZZY_MEMO_LIMIT = 200_000;
 function fuzzyBit(name: string): number {
   const k = FUZZY_FIELDS.findIndex((field) => field.name === name);
   return k < 0 ? 0 : 2 << k;
-}
-
-function unknownField(term: RawTerm): CompileResult {
-  const typed = term.field!;
-  const guess = closestField(typed.toLowerCase());
-  const hint = guess
-    ? `did you mean ${guess}:? (quote the word to search text)`
-    : `fields: ${FIELDS.map((f) => f.name).join(' ')}; quote the word to search text`;
-  return failure(`unknown field '${typed}'`, term.fieldStart, hint);
-}
-
-function badTime(term: RawTerm): CompileResult {
-  const text = term.value.text;
-  const looksLikeDuration = /^\d+(\.\d+)?[a-z]*$/i.test(text) || /^[a-z]+$/i.test(text);
-  const field = term.field!.toLowerCase();
-  return looksLikeDuration
-    ? failure(`bad duration '${text}'`, term.valueStart, `use a number and s, m, h, d or w, e.g. ${field}:30m or ${field}:7d`)
-    : failure(
-        `bad time '${text}'`,
-        term.valueStart,
-        `use an ISO time: 2024-03-05, 2024-03-05T14:00Z or 2024-03-05T14:00:00+11:00 (UTC unless an offset is given)`,
-      );
-}
-
-function closestField(typed: string): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const spelling of fieldSpellings()) {
-    const distance = spelling.startsWith(typed) && typed.length >= 2 ? 0.5 : editDistance(typed, spelling);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = spelling;
-    }
-  }
-  const allowed = typed.length <= 3 ? 1 : 2;
-  return bestDistance <= allowed ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
 }

@@ -1,4 +1,9 @@
+import { objectOf, text } from '../model/actor.js';
+import { FAILED_WITHOUT_CODE_NAME, isFailedConsoleLogin, isFailedRecord } from '../model/failure.js';
+import { booleanOf } from '../model/normalize.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
+
+type Loose = Readonly<Record<string, unknown>>;
 import type { ScalarKey } from '../store/columns.js';
 
 /**
@@ -13,7 +18,8 @@ import type { ScalarKey } from '../store/columns.js';
  *   `user:ali` does not find alice; write `user:ali*`.
  * - `*` outside quotes matches any run of characters (`name:*Bucket*`);
  *   inside quotes it is a literal star. `field:*` means "has a value", so
- *   `error:*` is any error and `-error:*` none. Empty values never match.
+ *   `error:*` is any failed event (model/failure.ts: an error code, or a
+ *   failed console sign-in) and `-error:*` none. Empty values never match.
  * - The same field repeated is OR; different fields are AND; `-field:value`
  *   excludes rows where any value matches.
  * - readonly: only true/false; rows without readOnly match neither.
@@ -54,6 +60,20 @@ export interface TextField extends FieldBase {
   longForm?(lowerValue: string): string;
   /** A row ARN ending in '/' is an ARNPrefix that covers every full ARN it begins. */
   readonly arnPrefix?: boolean;
+  /**
+   * Rows that count as having a value for `field:*` though anyValue visits
+   * none: for error:, a ConsoleLogin that failed without an errorCode
+   * (model/failure.ts). Only rows named `eventName` can be such rows.
+   */
+  readonly alsoExists?: { readonly eventName: string; test(row: EventRow): boolean; record(record: Loose): boolean };
+  /**
+   * The values anyValue visits, read straight from a raw record without
+   * normalizing it (recordMatch.ts); undefined when only the normalized row
+   * knows (an Insight record without eventName takes it from insightDetails).
+   */
+  fromRecord?(record: Loose, visit: ValueVisitor): boolean | undefined;
+  /** Values are IP addresses: a value with a / is also a CIDR block (`ip:10.0.0.0/8`). */
+  readonly addresses?: boolean;
   /** Values are nearly all distinct (event ids): remembering per-value answers would not pay. */
   readonly unique?: boolean;
   /**
@@ -73,6 +93,8 @@ export interface FieldColumns {
 export interface BooleanField extends FieldBase {
   readonly kind: 'boolean';
   get(row: EventRow): boolean | null;
+  /** get() straight from a raw record. */
+  fromRecord(record: Loose): boolean | null;
 }
 
 export interface TimeField extends FieldBase {
@@ -81,7 +103,18 @@ export interface TimeField extends FieldBase {
   readonly bound: 'lower' | 'upper';
 }
 
-export type FieldSpec = TextField | BooleanField | TimeField;
+/** rule:PATTERN (events a detection rule fired on) and mark:* (marked events): a TagNode of ast.ts. */
+export interface TagField extends FieldBase {
+  readonly kind: 'tag';
+  readonly tag: 'rule' | 'mark';
+}
+
+/** params:TEXT: a substring (with * globs) of the request and response text, a deep term (ast.ts `params` ref). */
+export interface ParamsField extends FieldBase {
+  readonly kind: 'params';
+}
+
+export type FieldSpec = TextField | BooleanField | TimeField | TagField | ParamsField;
 
 const AMAZONAWS_SUFFIX = '.amazonaws.com';
 
@@ -96,6 +129,13 @@ function stripAwsPrefix(value: string): string {
 function anyOf(values: readonly string[], visit: ValueVisitor): boolean {
   for (let i = 0; i < values.length; i++) if (visit(values[i]!)) return true;
   return false;
+}
+
+/** A plain record field; undefined (normalize) when it is empty and an Insight record may supply it. */
+function plainOrInsight(record: Loose, key: string, visit: ValueVisitor): boolean | undefined {
+  const value = text(record[key]);
+  if (value === '' && record.insightDetails !== undefined) return undefined;
+  return visit(value);
 }
 
 function userFuzzy(row: EventRow, visit: ValueVisitor): boolean {
@@ -116,6 +156,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'event name',
     example: 'name:Delete*',
     anyValue: (row, visit) => visit(row.name),
+    fromRecord: (record, visit) => plainOrInsight(record, 'eventName', visit),
     fuzzyValue: (row, visit) => visit(row.name),
     columns: { scalars: ['name'] },
   },
@@ -136,6 +177,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'event source, .amazonaws.com optional',
     example: 'source:iam',
     anyValue: (row, visit) => visit(row.source),
+    fromRecord: (record, visit) => plainOrInsight(record, 'eventSource', visit),
     fuzzyValue: (row, visit) => visit(row.source),
     columns: { scalars: ['source'] },
     shortForm: stripAmazonaws,
@@ -201,6 +243,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'access key ID',
     example: 'key:AKIA*',
     anyValue: (row, visit) => visit(row.accessKey),
+    fromRecord: (record, visit) => visit(text(objectOf(record.userIdentity)?.accessKeyId)),
     columns: { scalars: ['accessKey'] },
   },
   {
@@ -210,6 +253,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'read-only call: true or false',
     example: 'readonly:false',
     get: (row) => row.readOnly,
+    fromRecord: (record) => booleanOf(record.readOnly),
   },
   {
     kind: 'text',
@@ -218,24 +262,33 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'AWS region',
     example: 'region:eu-*',
     anyValue: (row, visit) => visit(row.region),
+    fromRecord: (record, visit) => visit(text(record.awsRegion)),
     columns: { scalars: ['region'] },
   },
   {
     kind: 'text',
     name: 'ip',
     aliases: ['sourceip', 'sourceipaddress'],
-    description: 'source IP address',
-    example: 'ip:10.0.*',
+    description: 'source IP address, or CIDR block',
+    example: 'ip:10.0.0.0/8',
+    addresses: true,
     anyValue: (row, visit) => visit(row.sourceIp),
+    fromRecord: (record, visit) => visit(text(record.sourceIPAddress)),
     columns: { scalars: ['sourceIp'] },
   },
   {
     kind: 'text',
     name: 'error',
     aliases: ['errorcode'],
-    description: 'error code; error:* any, -error:* none',
+    description: 'error code; error:* any failure',
     example: 'error:AccessDenied',
     anyValue: (row, visit) => visit(row.errorCode),
+    fromRecord: (record, visit) => visit(text(record.errorCode)),
+    alsoExists: {
+      eventName: FAILED_WITHOUT_CODE_NAME,
+      test: isFailedConsoleLogin,
+      record: isFailedRecord,
+    },
     fuzzyValue: (row, visit) => visit(row.errorCode),
     columns: { scalars: ['errorCode'] },
   },
@@ -246,6 +299,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: "caller's or recipient account ID",
     example: 'account:123456789012',
     anyValue: (row, visit) => visit(row.account) || visit(row.recipientAccount),
+    fromRecord: (record, visit) => visit(text(objectOf(record.userIdentity)?.accountId)) || visit(text(record.recipientAccountId)),
     columns: { scalars: ['account', 'recipientAccount'] },
   },
   {
@@ -271,6 +325,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'management|data|insight|networkactivity',
     example: 'category:data',
     anyValue: (row, visit) => visit(row.category),
+    fromRecord: (record, visit) => visit(text(record.eventCategory)),
     columns: { scalars: ['category'] },
   },
   {
@@ -280,7 +335,31 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'AwsApiCall, AwsConsoleSignIn ...',
     example: 'eventtype:AwsServiceEvent',
     anyValue: (row, visit) => visit(row.eventType),
+    fromRecord: (record, visit) => visit(text(record.eventType)),
     columns: { scalars: ['eventType'] },
+  },
+  {
+    kind: 'params',
+    name: 'params',
+    aliases: [],
+    description: 'request/response text, anywhere',
+    example: 'params:0.0.0.0/0',
+  },
+  {
+    kind: 'tag',
+    name: 'rule',
+    aliases: [],
+    description: 'a detection rule fired: id or title',
+    example: 'rule:*root*',
+    tag: 'rule',
+  },
+  {
+    kind: 'tag',
+    name: 'mark',
+    aliases: [],
+    description: 'marked events; -mark:* unmarked',
+    example: 'mark:*',
+    tag: 'mark',
   },
   {
     kind: 'time',
@@ -316,6 +395,21 @@ export const FIELDS: readonly FieldSpec[] = [
   },
 ];
 
+/**
+ * The top-level keys of a CloudTrail record (cloudtrail.md 1.1): one of
+ * these typed alone before the colon, exactly as spelt, is a path term
+ * (`userAgent:aws-cli*`, `errorMessage:*`) unless the field table has it.
+ * A dotted name is always a path (`requestParameters.bucketName:logs`).
+ */
+export const RECORD_KEYS: ReadonlySet<string> = new Set([
+  'eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress',
+  'userAgent', 'errorCode', 'errorMessage', 'requestParameters', 'responseElements', 'additionalEventData',
+  'requestID', 'eventID', 'readOnly', 'resources', 'eventType', 'apiVersion', 'recipientAccountId',
+  'sharedEventID', 'vpcEndpointId', 'vpcEndpointAccountId', 'serviceEventDetails', 'managementEvent',
+  'eventCategory', 'addendum', 'sessionCredentialFromConsole', 'edgeDeviceDetails', 'tlsDetails',
+  'eventContext', 'insightDetails',
+]);
+
 const BY_NAME = new Map<string, FieldSpec>();
 for (const field of FIELDS) {
   BY_NAME.set(field.name, field);
@@ -344,6 +438,9 @@ export function queryHelpLines(): string[] {
     'field:value    exact, any case; * globs (name:Get*); "quotes" for spaces',
     'a:x a:y        the same field twice: either; different fields: both',
     '-field:value   exclude (-word excludes rows containing the word)',
+    'field:*        has a value; -field:* has none (any field or path)',
+    'a.b.c:value    any record path: requestParameters.bucketName:logs-*',
+    '               a list matches if any element does; ip:/paths take CIDR',
     '',
   ];
   const labelWidth = Math.max(...FIELDS.map((f) => f.name.length)) + 3;

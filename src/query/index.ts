@@ -3,7 +3,12 @@
  * CLI --filter. See fields.ts for the field table and queryHelpLines().
  */
 export type { QueryError } from './errors.js';
+export * as ast from './ast.js';
+export type { QueryNode, FieldNode, FieldRef, ValueMatch, TagNode, TagContext, WordNode, TimeNode, GlobPattern } from './ast.js';
+export { parseQuery, type ParseResult, type ParseOptions } from './parse.js';
+export { compileRecordMatcher, type RecordMatcher } from './recordMatch.js';
 export {
+  compileNode,
   compileQuery,
   type CompiledQuery,
   type CompileOptions,

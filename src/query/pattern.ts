@@ -73,7 +73,7 @@ const MEMO_LIMIT = 200_000;
 
 /**
  * Builds the per-value test for one field and the patterns OR-ed on it.
- * Empty values never match, so `error:*` means "has an error code".
+ * Empty values never match, so `key:*` means "has an access key".
  * Answers are remembered per distinct value: rows share interned strings, so
  * after the first few rows a test is one Map lookup.
  */

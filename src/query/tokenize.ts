@@ -16,7 +16,7 @@ export interface RawValue {
 
 export interface RawTerm {
   negated: boolean;
-  /** The field name as typed, or null for a plain word. */
+  /** The field name (or dotted record path) as typed, or null for a plain word. */
   field: string | null;
   /** Offset of the term's first character (the '-' when negated). */
   start: number;
@@ -29,7 +29,11 @@ export interface RawTerm {
 
 export type TokenizeResult = { ok: true; terms: RawTerm[] } | { ok: false; error: QueryError };
 
-const FIELD_PREFIX = /[A-Za-z]+:/y;
+/**
+ * `name:` (letters only, so `s3:GetObject` stays a word) or a dotted record
+ * path `requestParameters.bucketName:` (keys may hold digits, _ and -).
+ */
+const FIELD_PREFIX = /(?:[A-Za-z]+|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+):/y;
 
 function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';

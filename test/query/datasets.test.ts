@@ -66,9 +66,12 @@ describe.skipIf(!present)('fuzzy words over the real datasets', () => {
     const assumed = rows.find((r) => r.identityType === 'AssumedRole' && r.userNames.length >= 2)!;
     expect(assumed).toBeDefined();
     const [role, session] = assumed.userNames;
+    // An error code, or a ConsoleLogin that failed without one (normalize gives it an errorMessage).
+    const failed = (r: EventRow): boolean => r.errorCode !== '' || (r.name === 'ConsoleLogin' && r.errorMessage !== '');
+    expect(rows.some((r) => r.errorCode === '' && failed(r))).toBe(true);
     const cases: [string, (r: EventRow) => boolean][] = [
-      ['error:*', (r) => r.errorCode !== ''],
-      ['-error:* source:iam', (r) => r.errorCode === '' && r.source === 'iam.amazonaws.com'],
+      ['error:*', failed],
+      ['-error:* source:iam', (r) => !failed(r) && r.source === 'iam.amazonaws.com'],
       ['readonly:false', (r) => r.readOnly === false],
       [`user:"${role}"`, (r) => [r.actor, r.principalArn, ...r.userNames].some((u) => u.toLowerCase() === role!.toLowerCase())],
       [`user:"${role}/${session}"`, (r) => [r.actor, r.principalArn, ...r.userNames].some((u) => u.toLowerCase() === `${role}/${session}`.toLowerCase())],

@@ -107,6 +107,8 @@ class Compiler {
       if (!spec) throw new SqlCompileError(`unknown field ${ref.name}`);
       if (spec.kind === 'boolean') return this.boolean(this.schema.readOnly(), node.match);
       if (spec.kind === 'time') throw new SqlCompileError(`${ref.name}: is a time term, not a value`);
+      // rule:, mark: and params: are not summary refs (parse.ts makes TagNodes and params refs of them).
+      if (spec.kind === 'tag' || spec.kind === 'params') throw new SqlCompileError(`${ref.name}: is not a summary field`);
       const source = this.schema.summary(spec.name);
       if (!source) throw new SqlCompileError(`${spec.name}: has no column in this table`);
       return this.anyValue(source, (x) => this.textTest(x, node.match, spec), node.match.kind === 'exists');

@@ -1,0 +1,226 @@
+import { objectOf, text } from '../model/actor.js';
+import { normalize } from '../model/normalize.js';
+import { RecordBatch } from '../model/recordBatch.js';
+import type { EventRow } from '../model/types.js';
+import type { FieldNode, QueryNode, ValueMatch } from './ast.js';
+import { booleanDecider, compileNode, fieldVisitor, isAnyValue, tagMembership, type CompileOptions } from './compile.js';
+import { lookupField } from './fields.js';
+import { textMatcher } from './valueMatch.js';
+
+type Loose = Readonly<Record<string, unknown>>;
+
+/** Whether a raw parsed CloudTrail record (the event itself, not an envelope) matches. */
+export type RecordMatcher = (record: unknown) => boolean;
+
+/** The record fields params: searches, in this order. */
+export const PARAMS_KEYS = ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'] as const;
+
+const EMPTY: Loose = {};
+
+/** Cheap parts first: a path walk or a plain field costs little, normalizing the record more, the params text most. */
+const COST_DIRECT = 1;
+const COST_ROW = 3;
+const COST_PARAMS = 4;
+
+interface Part {
+  readonly cost: number;
+  readonly test: () => boolean;
+}
+
+/**
+ * Compiles any QueryNode (ast.ts) to a test of raw parsed records: what the
+ * Sigma engine runs in parse workers, what deep terms run in the dashboard
+ * and headless, and what the SQL differential test compares against.
+ *
+ * Summary refs whose field reads a plain record key (name, source, region,
+ * ip, error, key, account, category, eventtype, readonly) are read straight
+ * from the record; every other summary ref, words and time ranges normalize
+ * the record into a row once per call (only when reached) and use the same
+ * row test as the event list, so both agree by construction. Path refs walk
+ * the record; params reads the JSON text of PARAMS_KEYS; tags look up the
+ * eventID in `options.tags`.
+ *
+ * Compile once, call many times; not reentrant (one call at a time).
+ */
+export function compileRecordMatcher(ast: QueryNode, options: CompileOptions = {}): RecordMatcher {
+  const state: { record: Loose; row: EventRow | null } = { record: EMPTY, row: null };
+  const rowOf = (): EventRow => (state.row ??= normalize(state.record, new RecordBatch(''), 0));
+  const compiler = new RecordCompiler(options, state, rowOf);
+  const root = compiler.compile(ast).test;
+  return (raw) => {
+    state.record = objectOf(raw) ?? EMPTY;
+    state.row = null;
+    return root();
+  };
+}
+
+class RecordCompiler {
+  constructor(
+    private readonly options: CompileOptions,
+    private readonly state: { record: Loose; row: EventRow | null },
+    private readonly rowOf: () => EventRow,
+  ) {}
+
+  compile(node: QueryNode): Part {
+    switch (node.kind) {
+      case 'const': {
+        const value = node.value;
+        return { cost: 0, test: () => value };
+      }
+      case 'and':
+      case 'or': {
+        const parts = node.children.map((child) => this.compile(child)).sort((a, b) => a.cost - b.cost);
+        const tests = parts.map((p) => p.test);
+        const cost = parts.reduce((m, p) => Math.max(m, p.cost), 0);
+        if (node.kind === 'and') {
+          return {
+            cost,
+            test: () => {
+              for (let k = 0; k < tests.length; k++) if (!tests[k]!()) return false;
+              return true;
+            },
+          };
+        }
+        return {
+          cost,
+          test: () => {
+            for (let k = 0; k < tests.length; k++) if (tests[k]!()) return true;
+            return false;
+          },
+        };
+      }
+      case 'not': {
+        const part = this.compile(node.child);
+        const test = part.test;
+        return { cost: part.cost, test: () => !test() };
+      }
+      case 'field':
+        return this.field(node);
+      case 'tag': {
+        const member = tagMembership(node, this.options.tags);
+        const state = this.state;
+        const rowOf = this.rowOf;
+        // Tags are keyed by row.id: the eventID, or for a record without one the id the row gets.
+        return {
+          cost: COST_DIRECT,
+          test: () => {
+            const id = text(state.record.eventID);
+            return member(id !== '' ? id : rowOf().id);
+          },
+        };
+      }
+      case 'word':
+      case 'time':
+        return this.byRow(node);
+    }
+  }
+
+  /** The event list's own row test over the normalized record. */
+  private byRow(node: QueryNode): Part {
+    const test = compileNode(node, this.options).test;
+    const rowOf = this.rowOf;
+    return { cost: COST_ROW, test: () => test(rowOf()) };
+  }
+
+  private field(node: FieldNode): Part {
+    const ref = node.ref;
+    const state = this.state;
+    if (ref.kind === 'path') {
+      const path = ref.path;
+      const visit = pathVisitor(node.match);
+      return { cost: COST_DIRECT, test: () => visitPath(state.record, path, 0, visit) };
+    }
+    if (ref.kind === 'params') {
+      const matches = textMatcher(node.match);
+      return {
+        cost: COST_PARAMS,
+        test: () => {
+          const params = paramsText(state.record);
+          return params !== null && matches(params);
+        },
+      };
+    }
+    const field = lookupField(ref.name);
+    if (field?.kind === 'boolean') {
+      const decide = booleanDecider(node.match);
+      return { cost: COST_DIRECT, test: () => decide(field.fromRecord(state.record)) };
+    }
+    if (field?.kind !== 'text' || !field.fromRecord) return this.byRow(node);
+    const fromRecord = field.fromRecord;
+    const visit = fieldVisitor(field, node.match);
+    const also = field.alsoExists && anyValueMatch(node.match) ? field.alsoExists.record : null;
+    const slow = this.byRow(node).test;
+    return {
+      cost: COST_DIRECT,
+      test: () => {
+        const answer = fromRecord(state.record, visit);
+        if (answer === undefined) return slow();
+        return answer || (also !== null && also(state.record));
+      },
+    };
+  }
+}
+
+function anyValueMatch(match: ValueMatch): boolean {
+  return match.kind === 'exists' || (match.kind === 'glob' && isAnyValue(match.pattern));
+}
+
+/** A value test for path values; `exists` takes any value. */
+function pathVisitor(match: ValueMatch): (value: string) => boolean {
+  return textMatcher(match);
+}
+
+/**
+ * Visits the values a path ref yields (ast.ts): keys walked case-sensitively
+ * (own keys only), arrays on the way fanned out, and at the end a scalar as
+ * its text, an array as each scalar element and its JSON text, an object as
+ * its JSON text; null and missing keys yield nothing. Stops at the first
+ * value `visit` accepts.
+ */
+export function visitPath(value: unknown, path: readonly string[], at: number, visit: (value: string) => boolean): boolean {
+  if (at === path.length) return visitEnd(value, visit);
+  if (Array.isArray(value)) {
+    for (let k = 0; k < value.length; k++) if (visitPath(value[k], path, at, visit)) return true;
+    return false;
+  }
+  if (typeof value !== 'object' || value === null) return false;
+  const key = path[at]!;
+  if (!Object.hasOwn(value, key)) return false;
+  return visitPath((value as Loose)[key], path, at + 1, visit);
+}
+
+function visitEnd(value: unknown, visit: (value: string) => boolean): boolean {
+  switch (typeof value) {
+    case 'string':
+      return visit(value);
+    case 'number':
+    case 'boolean':
+      return visit(JSON.stringify(value));
+    case 'object': {
+      if (value === null) return false;
+      if (Array.isArray(value)) {
+        for (let k = 0; k < value.length; k++) {
+          const element: unknown = value[k];
+          const kind = typeof element;
+          if ((kind === 'string' || kind === 'number' || kind === 'boolean') && visitEnd(element, visit)) return true;
+        }
+      }
+      return visit(JSON.stringify(value));
+    }
+    default:
+      return false;
+  }
+}
+
+/** The one value of a params ref: the JSON text of the PARAMS_KEYS the record has (not null), one per line; null when none. */
+export function paramsText(record: Loose): string | null {
+  let out: string | null = null;
+  for (const key of PARAMS_KEYS) {
+    if (!Object.hasOwn(record, key)) continue;
+    const value = record[key];
+    if (value === null || value === undefined) continue;
+    const json = JSON.stringify(value);
+    out = out === null ? json : `${out}\n${json}`;
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+import type { ValueMatch } from './ast.js';
+import { cidrTester, parseCidr } from './cidr.js';
+import { matchesWhole } from './pattern.js';
+
+/**
+ * A test of one text value (a string, or a number or boolean as its JSON
+ * text) against a ValueMatch, as ast.ts defines it. `exists` accepts every
+ * value given (callers pass only present, non-null values).
+ */
+export function textMatcher(match: ValueMatch): (value: string) => boolean {
+  switch (match.kind) {
+    case 'exists':
+      return () => true;
+    case 'glob': {
+      const pattern = match.pattern;
+      if (!pattern.glob) {
+        const wanted = pattern.segments[0]!;
+        // Lowercasing never shortens a string: a longer value cannot match.
+        return (value) => value.length <= wanted.length && value.toLowerCase() === wanted;
+      }
+      return (value) => matchesWhole(value.toLowerCase(), pattern);
+    }
+    case 'regex': {
+      const regex = compileRegex(match.source, match.flags);
+      return (value) => regex.test(value);
+    }
+    case 'cidr': {
+      const block = parseCidr(match.cidr);
+      return block ? cidrTester(block) : () => false;
+    }
+    case 'boolean': {
+      const wanted = match.value ? 'true' : 'false';
+      return (value) => value.length <= wanted.length && value.toLowerCase() === wanted;
+    }
+  }
+}
+
+/** A RegExp without the stateful g and y flags, so test() gives the same answer every time. */
+export function compileRegex(source: string, flags: string): RegExp {
+  return new RegExp(source, flags.replace(/[gy]/g, ''));
+}
