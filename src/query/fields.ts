@@ -309,6 +309,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'user agent (whole value)',
     example: 'agent:aws-cli*',
     anyValue: (row, visit) => visit(row.userAgent),
+    fromRecord: (record, visit) => visit(text(record.userAgent)),
   },
   {
     kind: 'text',
@@ -317,6 +318,7 @@ export const FIELDS: readonly FieldSpec[] = [
     description: 'identity type: IAMUser, AssumedRole ...',
     example: 'identity:Root',
     anyValue: (row, visit) => visit(row.identityType),
+    fromRecord: (record, visit) => visit(text(objectOf(record.userIdentity)?.type)),
   },
   {
     kind: 'text',

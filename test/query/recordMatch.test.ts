@@ -88,7 +88,8 @@ const CASES: [string, Reference][] = [
   ['serviceEventDetails.tags:true', (r) => at(r, 'serviceEventDetails.tags').some((v) => lower(v) === 'true')],
   ['userIdentity.userName:alice userIdentity.userName:bob', (r) => at(r, 'userIdentity.userName').some((v) => ['alice', 'bob'].includes(lower(v)))],
   ['errorMessage:*', (r) => at(r, 'errorMessage').length > 0],
-  ['userAgent:*', (r) => at(r, 'userAgent').length > 0],
+  ['tlsDetails:*', (r) => at(r, 'tlsDetails').length > 0],
+  ['-tlsDetails.clientProvidedHostHeader:*', (r) => at(r, 'tlsDetails.clientProvidedHostHeader').length === 0],
   ['sourceIPAddress:2001:db8::/32', (r) => at(r, 'sourceIPAddress').some((v) => inBlock(v, '2001:db8::', 32))],
   ['ip:10.0.0.0/8', (r) => inBlock(str(r.sourceIPAddress), '10.0.0.0', 8)],
   ['ip:2001:db8::/32', (r) => inBlock(str(r.sourceIPAddress), '2001:db8::', 32)],
@@ -177,6 +178,8 @@ const SUMMARY = [
   'eventtype:AwsConsoleSignIn',
   'key:ASIA*',
   '-key:*',
+  'agent:*console*',
+  'identity:AssumedRole',
   'id:*a*',
   'requestid:*1*',
   'since:3000d',
@@ -336,8 +339,9 @@ describe('parseQuery builds the documented tree', () => {
     expect(astOf('s3:GetObject')).toMatchObject({ kind: 'word', text: 's3:GetObject' });
     expect(astOf('arn:aws:iam::1:root')).toMatchObject({ kind: 'word' });
     expect(astOf('bucketname.:x')).toMatchObject({ kind: 'word' });
-    const unknown = parseQuery('useragent:x');
-    expect(unknown.ok).toBe(false);
-    expect(astOf('userAgent:aws-cli*')).toMatchObject({ kind: 'field', ref: { kind: 'path', path: ['userAgent'] } });
+    // A field of the table wins over a record key of the same (case-insensitive) name; other record keys are paths, exactly as spelt.
+    expect(astOf('userAgent:aws-cli*')).toMatchObject({ kind: 'field', ref: { kind: 'summary', name: 'agent' } });
+    expect(astOf('errorMessage:*')).toMatchObject({ kind: 'field', ref: { kind: 'path', path: ['errorMessage'] } });
+    expect(parseQuery('errormessage:x', { deepTerms: true }).ok).toBe(false);
   });
 });
