@@ -98,6 +98,8 @@ function explainFuzzy(compiled: CompiledQuery | null): string {
 export const SIDE_BY_SIDE = 140;
 
 const STATUS_MS = 5000;
+/** The longest keys wait for the rows of a new query (see heldKeys). */
+const HOLD_KEYS_MS = 2000;
 /** How long typing must pause before a query error shows. */
 const QUERY_ERROR_DELAY_MS = 300;
 
@@ -137,7 +139,10 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const remembered = folderState ?? (memoryState.current ??= openFolderState(folder, { enabled: false }));
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
-  const { rows, ready, storeVersion, compiled } = useFilteredView(store, state.queryText);
+  const { rows, ready, storeVersion, compiled, view } = useFilteredView(store, state.queryText);
+  // The query the rows of this render belong to (null while they still belong to an older one).
+  const rowsQuery = useRef<string | null>(null);
+  rowsQuery.current = view.query === compiled && ready ? state.queryText : null;
   const editing = state.mode === 'query';
   // Only shown while editing; new values can widen what a fuzzy word means, so it follows the store.
   const explanation = useMemo(() => (editing ? explainFuzzy(compiled) : ''), [editing, compiled, storeVersion]);
@@ -180,6 +185,10 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   useEffect(() => {
     if (state.mode !== 'query') return;
     const draft = state.draft;
+    // Keys can outrun renders: when Enter, Esc or more typing came after this draft, it is stale and
+    // applying it now would undo them (and put the cursor back on the newest row).
+    const latest = stateRef.current!;
+    if (latest.mode !== 'query' || latest.draft !== draft) return;
     const result = compileQuery(draft);
     if (result.ok) {
       dispatch({ type: 'queryValid', text: draft });
@@ -249,10 +258,18 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       history: () => remembered.history(),
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
+  // Keys wait here, in order, while the rows they would act on belong to an older query (typed
+  // faster than the view re-filters, e.g. during a load): `/name:x` Enter `j` moves in the new rows.
+  const heldKeys = useRef<Stroke[]>([]);
   const onStrokes = useCallback((strokes: readonly Stroke[]) => {
     const queue = viewKeys.current!;
     for (const stroke of strokes) {
       const mode = stateRef.current!.mode;
+      const stale = rowsQuery.current !== stateRef.current!.queryText;
+      if ((heldKeys.current.length > 0 || (stale && mode !== 'query')) && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+        heldKeys.current.push(stroke);
+        continue;
+      }
       // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
       if ((mode === 'insights' || mode === 'export') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         queue.push(stroke);
@@ -267,6 +284,21 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
   }, []);
   useInput(onInput);
+  useEffect(() => {
+    if (heldKeys.current.length === 0) return;
+    const release = (): void => {
+      const held = heldKeys.current;
+      heldKeys.current = [];
+      onStrokes(held);
+    };
+    if (rowsQuery.current === stateRef.current!.queryText) {
+      release();
+      return;
+    }
+    // Never hold keys for long, even if the view were to stall.
+    const timer = setTimeout(release, HOLD_KEYS_MS);
+    return () => clearTimeout(timer);
+  });
 
   const Insights = views.insights;
   const Export = views.export;
