@@ -92,6 +92,12 @@ export function firstOlderThan(rows: readonly Pick<EventRow, 'time'>[], t: numbe
   return lo;
 }
 
+/** How many newest-first rows have a time in [start, end): two binary searches. */
+export function eventsBetween(rows: readonly Pick<EventRow, 'time'>[], start: number, end: number): number {
+  const readable = readableEnd(rows);
+  return firstOlderThan(rows, start, readable) - firstOlderThan(rows, end, readable);
+}
+
 /** The `n` most frequent values of a field over the rows (ties by value), most frequent first. */
 export function topValues(rows: readonly EventRow[], field: Exclude<StackField, 'errors'>, n = TOP_PARTS): string[] {
   const counts = new Map<string, number>();

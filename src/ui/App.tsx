@@ -1,5 +1,6 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, type ComponentType } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ComponentType } from 'react';
+import { MarkSet } from '../marks/markSet.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
 import { openFolderState, type FolderState } from '../state/index.js';
@@ -8,6 +9,7 @@ import { colorEnabled } from '../term/color.js';
 import type { Env } from '../term/osc52.js';
 import { describeCopy, osc52Copy } from '../term/osc52.js';
 import { supportsHyperlinks } from '../term/osc8.js';
+import { unicodeBlocks } from '../term/glyphs.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import { BadFilesView, badFileLines } from './BadFilesView.js';
@@ -25,6 +27,11 @@ import { pickPrompt } from './investigate/pivotPick.js';
 import { handleKey } from './keyHandler.js';
 import { actionFor, splitChunk, VIEW_HELP_GROUP, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
+import { HistogramView } from './timeline/HistogramView.js';
+import { nextMarkIndex } from './timeline/marksModel.js';
+import { useListOrder } from './timeline/useListOrder.js';
+import { stripHeight } from './timeline/stripModel.js';
+import { TimelineStrip } from './timeline/TimelineStrip.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar } from './StatusBar.js';
@@ -57,11 +64,21 @@ export interface PluginViewProps {
   active?: boolean;
   /** Start listening: returns the keys that reached App before the view did (see viewKeys.ts). */
   claimKeys?(): KeyClaim;
+  /** Time of the event under the list cursor (the histogram opens there). */
+  cursorTime?: number;
+  /** The list's order (the download writes in it). */
+  order?: 'newest' | 'oldest';
+  /** Event IDs the user marked (the download's "marked events only"). */
+  marks?: ReadonlySet<string>;
+  /** Draw with ASCII only: TERM=linux or a locale that is not UTF-8. */
+  ascii?: boolean;
 }
 
 export interface PluginViews {
   insights?: ComponentType<PluginViewProps>;
   export?: ComponentType<PluginViewProps>;
+  /** The histogram view (`h`); HistogramView when absent. */
+  histogram?: ComponentType<PluginViewProps>;
 }
 
 /** Lets the code that mounted App drive it (tests, future views). */
@@ -109,7 +126,8 @@ const MIN_ROWS = 8;
 
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
-  list: ['Enter details', '/ query', '? help', 'q quit', '=/+/- pivot', '[/] back/fwd', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download'],
+  list: ['Enter details', '/ query', '? help', 'q quit', '=/+/- pivot', '[/] back/fwd', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download', 'h histogram', 'o order', 'm mark'],
+  histogram: ['Esc/h back', '+/- zoom', 'v span', 'Enter list', 'Tab split', '? help'],
   query: ['type to filter', 'Enter keep', 'Esc cancel', '↑/↓ history', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
@@ -138,6 +156,11 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const memoryState = useRef<FolderState | null>(null);
   const remembered = folderState ?? (memoryState.current ??= openFolderState(folder, { enabled: false }));
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
+  const ascii = useMemo(() => !unicodeBlocks(env), [env]);
+  // Marks live with the folder's remembered state (saved on every change when saving is on).
+  const marks = useMemo(() => new MarkSet(remembered.marks(), (ids) => remembered.setMarks(ids)), [remembered]);
+  // A mark drawn or removed redraws the list (the set changes in place).
+  useSyncExternalStore(marks.subscribe, marks.getSnapshot);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
   const { rows, ready, storeVersion, compiled, view } = useFilteredView(store, state.queryText);
   // The query the rows of this render belong to (null while they still belong to an older one).
@@ -152,12 +175,16 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const height = Math.max(1, termRows - 1);
   const tooSmall = width < MIN_COLUMNS || termRows < MIN_ROWS;
   const headH = headerHeight(progress);
+  const stripH = stripHeight(termRows);
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query');
-  const mainH = Math.max(2, height - headH - queryH - 1);
+  const mainH = Math.max(2, height - headH - stripH - queryH - 1);
   const bodyH = listBodyHeight(mainH);
 
-  const cursor = cursorIndex(rows, state.anchor, state.follow);
-  const win = windowFor(rows.length, cursor, state.offset, bodyH);
+  // The list as shown: `rows` (newest first) or reversed (oldest first, `o`).
+  const listRows = useListOrder(rows, state.order);
+  const cursor = cursorIndex(listRows, state.anchor, state.follow, state.order);
+  const win = windowFor(listRows.length, cursor, state.offset, bodyH);
+  const cursorTime = listRows[cursor]?.time;
   const newCount = state.follow ? 0 : newAbove(rows, state.newestWhenLeft);
   const detailRow = state.detailRow;
 
@@ -244,7 +271,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   handleRef.current = (input: string, key: Key): void =>
     handleKey(input, key, {
       state: stateRef.current!,
-      rows,
+      rows: listRows,
       bodyH,
       mainH,
       detailPanelWidth,
@@ -256,6 +283,10 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       quit,
       setQuery,
       history: () => remembered.history(),
+      marks: {
+        toggle: (row) => marks.toggle(row.id),
+        next: (from) => nextMarkIndex(listRows, from, marks.set(), (id) => store.get(id), stateRef.current!.order),
+      },
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed
@@ -271,7 +302,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         continue;
       }
       // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
-      if ((mode === 'insights' || mode === 'export') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+      if ((mode === 'insights' || mode === 'export' || mode === 'histogram') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         queue.push(stroke);
         continue;
       }
@@ -302,6 +333,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
 
   const Insights = views.insights;
   const Export = views.export;
+  const Histogram = views.histogram ?? HistogramView;
   // A view's `?` opens the help at that view's keys.
   const helpRef = useRef({ help, limit: 0 });
   helpRef.current = { help, limit: scrollLimit('help') };
@@ -312,8 +344,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     if (at > 0) dispatch({ type: 'scroll', to: Math.min(at, helpRef.current.limit) });
   }, []);
   // The view stays mounted under the help overlay, so its selection, form or question survive `?`.
-  const viewMode = state.mode === 'help' && (state.returnMode === 'insights' || state.returnMode === 'export') ? state.returnMode : state.mode;
-  const View = viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : undefined;
+  const viewMode = state.mode === 'help' && (state.returnMode === 'insights' || state.returnMode === 'export' || state.returnMode === 'histogram') ? state.returnMode : state.mode;
+  const View = viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : viewMode === 'histogram' ? Histogram : undefined;
   const viewShown = Boolean(View) && state.mode === viewMode;
   const pluginProps: PluginViewProps = {
     store,
@@ -330,11 +362,17 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     quit,
     active: viewShown,
     claimKeys: viewKeys.current.claim,
+    cursorTime,
+    order: state.order,
+    marks: marks.set(),
+    ascii,
   };
 
   let main;
   const emptyText = store.size === 0 ? (progress.phase === 'loading' ? 'Loading…' : 'No events here yet') : 'No events match the query';
-  const list = (w: number) => <EventList rows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} />;
+  const list = (w: number) => (
+    <EventList rows={listRows} spanRows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} />
+  );
   switch (state.mode) {
     case 'detail':
       main = detailRow ? (
@@ -370,6 +408,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       break;
     case 'insights':
     case 'export':
+    case 'histogram':
       main = View ? null : list(width);
       break;
     default:
@@ -399,6 +438,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           activity={state.activity}
           width={width}
         />
+        {stripH > 0 && <TimelineStrip rows={rows} width={width} zone={state.zone} cursorTime={cursorTime} ascii={ascii} />}
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {View && (

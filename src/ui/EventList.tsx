@@ -19,6 +19,10 @@ export interface EventListProps {
   height: number;
   zone: TimeZoneMode;
   emptyText: string;
+  /** The same rows newest first, when `rows` is in another order (the year column is decided on them). */
+  spanRows?: readonly EventRow[];
+  /** Marked event IDs: `*` in the cursor column (`»` on the cursor's row). */
+  marks?: ReadonlySet<string>;
 }
 
 /** Rows of the list body for a given total height (one line goes to the column titles). */
@@ -40,6 +44,7 @@ function rowText(row: EventRow, columns: LaidOutColumn[], ctx: ColumnContext): s
 interface ListRowProps {
   row: EventRow;
   selected: boolean;
+  marked: boolean;
   columns: LaidOutColumn[];
   ctx: ColumnContext;
   theme: Theme;
@@ -47,9 +52,9 @@ interface ListRowProps {
 }
 
 /** One row; memoised so rows that did not change are not rebuilt when new events arrive. */
-const ListRow = memo(function ListRow({ row, selected, columns, ctx, theme, width }: ListRowProps) {
+const ListRow = memo(function ListRow({ row, selected, marked, columns, ctx, theme, width }: ListRowProps) {
   const color = isInsight(row) ? theme.insight : isError(row) ? theme.error : undefined;
-  const line = `${selected ? '›' : ' '}${rowMarker(row)}${rowText(row, columns, ctx)}`;
+  const line = `${selected ? (marked ? '»' : '›') : marked ? '*' : ' '}${rowMarker(row)}${rowText(row, columns, ctx)}`;
   // Only the highlighted row needs its trailing blanks (the bar spans the line); Ink pays per character drawn.
   const highlighted = selected && theme.inverse;
   return (
@@ -59,10 +64,10 @@ const ListRow = memo(function ListRow({ row, selected, columns, ctx, theme, widt
   );
 });
 
-export function EventList({ rows, window, width, height, zone, emptyText }: EventListProps) {
+export function EventList({ rows, window, width, height, zone, emptyText, spanRows, marks }: EventListProps) {
   const theme = useTheme();
   // Decided for the whole list, not the rows on screen, so the column does not jump while scrolling.
-  const withYear = spansYears(rows, zone);
+  const withYear = spansYears(spanRows ?? rows, zone);
   const listWidth = Math.max(10, width - GUTTER);
   const shortTime = listWidth < FULL_TIME_FROM;
   const ctx = useMemo<ColumnContext>(() => ({ zone, shortTime, withYear }), [zone, shortTime, withYear]);
@@ -90,6 +95,7 @@ export function EventList({ rows, window, width, height, zone, emptyText }: Even
             key={row.id}
             row={row}
             selected={window.top + i === window.cursor}
+            marked={marks?.has(row.id) ?? false}
             columns={columns}
             ctx={ctx}
             theme={theme}

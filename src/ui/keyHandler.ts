@@ -17,7 +17,7 @@ import type { UiAction, UiState } from './state.js';
 
 export interface KeyContext {
   state: UiState;
-  /** The list's rows as last drawn (filtered, newest first). */
+  /** The list's rows as last drawn (filtered, in the list's order: state.order). */
   rows: readonly EventRow[];
   /** Rows the list body shows. */
   bodyH: number;
@@ -35,6 +35,8 @@ export interface KeyContext {
   setQuery(text: string): void;
   /** This folder's saved queries, oldest first (Up/Down in the query bar). */
   history?(): readonly string[];
+  /** Marks (`m`, `'`): toggles one and says whether it is marked now; finds the next marked row's index (-1: none). */
+  marks?: { toggle(row: EventRow): boolean; next(cursor: number): number };
 }
 
 export function handleKey(input: string, key: Key, ctx: KeyContext): void {
@@ -42,7 +44,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const mode = state.mode;
   const action = actionFor(mode, input, key);
   if (action === 'forceQuit') return quit();
-  if (mode === 'insights' || mode === 'export') return; // the plug-in view owns its keys
+  if (mode === 'insights' || mode === 'export' || mode === 'histogram') return; // the plug-in view owns its keys
   if (mode === 'query') {
     if (action === 'applyQuery') {
       const result = compileQuery(state.draft);
@@ -67,7 +69,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     return dispatch({ type: 'status', text: describePivot(term, pick.op) });
   }
   if (!action) return;
-  const cursor = cursorIndex(rows, state.anchor, state.follow);
+  const cursor = cursorIndex(rows, state.anchor, state.follow, state.order);
   const currentRow = rows[cursor] ?? null;
   if (mode === 'json' || mode === 'help' || mode === 'badfiles') {
     const limit = scrollLimit(mode);
@@ -98,9 +100,11 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       down: cursor + 1,
       pageUp: cursor - page,
       pageDown: cursor + page,
+      top: 0,
       bottom: rows.length - 1,
     };
-    if (action === 'top') return dispatch({ type: 'followNewest' });
+    // g and G keep their meaning (top and bottom of the list); the newest end also follows.
+    if ((action === 'top' && state.order === 'newest') || (action === 'bottom' && state.order === 'oldest')) return dispatch({ type: 'followNewest' });
     const to = targets[action];
     if (to !== undefined) return dispatch({ type: 'move', rows, to, height: bodyH });
   }
@@ -128,6 +132,21 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return dispatch({ type: 'toggleZone' });
     case 'badFiles':
       return dispatch({ type: 'openOverlay', mode: 'badfiles' });
+    case 'toggleOrder':
+      dispatch({ type: 'toggleOrder' });
+      return dispatch({ type: 'status', text: state.order === 'newest' ? 'Oldest first (o: newest first)' : 'Newest first (o: oldest first)' });
+    case 'mark': {
+      if (!currentRow || !ctx.marks) return;
+      const marked = ctx.marks.toggle(currentRow);
+      return dispatch({ type: 'status', text: marked ? "Marked (' jumps to the next mark; query mark:*)" : 'Mark removed' });
+    }
+    case 'nextMark': {
+      const to = ctx.marks ? ctx.marks.next(cursor) : -1;
+      if (to < 0) return dispatch({ type: 'status', text: 'No marked event in this list (m marks one)' });
+      return dispatch({ type: 'move', rows, to, height: bodyH });
+    }
+    case 'histogram':
+      return dispatch({ type: 'setMode', mode: 'histogram' });
     case 'insights':
     case 'export': {
       const target = action === 'insights' ? 'insights' : 'export';

@@ -21,9 +21,10 @@ export type Mode =
   | 'exportConfirm'
   | 'exportRunning'
   | 'exportDone'
-  | 'badfiles';
+  | 'badfiles'
+  | 'histogram';
 
-export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles'];
+export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram'];
 
 export type Action =
   | 'up'
@@ -70,7 +71,16 @@ export type Action =
   | 'historyNext'
   | 'pivotReplace'
   | 'pivotAdd'
-  | 'pivotExclude';
+  | 'pivotExclude'
+  | 'toggleOrder'
+  | 'mark'
+  | 'nextMark'
+  | 'histogram'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'selectSpan'
+  | 'cycleStack'
+  | 'applySpan';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -94,7 +104,7 @@ export interface KeyBinding {
   group: string;
 }
 
-const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights'];
+const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram'];
 const BROWSE: readonly Mode[] = ['list', 'detail'];
 /** Modes where no text is being typed (the query bar and the download form's file name take every letter). */
 export const NOT_TYPING: readonly Mode[] = ALL_MODES.filter((mode) => mode !== 'query' && mode !== 'export');
@@ -105,11 +115,12 @@ const QUERY = 'Query bar';
 const TEXT = 'Editing text';
 const INSIGHTS = 'Insights view (i)';
 const EXPORT = 'Download dialog (d)';
+const HISTOGRAM = 'Histogram view (h)';
 const ANY = 'Anywhere';
 
 /** The help overlay's sections, in order; a binding that works exactly in its section's `place` needs no note of where. */
 /** The help section a plug-in view's `?` opens at. */
-export const VIEW_HELP_GROUP: Partial<Record<Mode, string>> = { insights: INSIGHTS, export: EXPORT };
+export const VIEW_HELP_GROUP: Partial<Record<Mode, string>> = { insights: INSIGHTS, export: EXPORT, histogram: HISTOGRAM };
 
 export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] }> = [
   { title: MOVE, place: NAV },
@@ -118,6 +129,7 @@ export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] 
   { title: TEXT, place: ['query', 'export'] },
   { title: INSIGHTS, place: ['insights'] },
   { title: EXPORT },
+  { title: HISTOGRAM, place: ['histogram'] },
   { title: ANY },
 ];
 
@@ -126,11 +138,11 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'down', keys: [{ named: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'next row (older)', modes: NAV, group: MOVE },
   { action: 'pageUp', keys: [{ named: 'pageUp' }, { char: 'b', ctrl: true }], label: 'PgUp', description: 'page up (in the details: scroll the panel)', modes: NAV, group: MOVE },
   { action: 'pageDown', keys: [{ named: 'pageDown' }, { char: 'f', ctrl: true }, { char: ' ' }], label: 'PgDn/Space', description: 'page down (in the details: scroll the panel)', modes: NAV, group: MOVE },
-  { action: 'top', keys: [{ char: 'g' }, { named: 'home' }], label: 'g/Home', description: 'newest (top) and follow', modes: NAV, group: MOVE },
-  { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'oldest (bottom)', modes: NAV, group: MOVE },
+  { action: 'top', keys: [{ char: 'g' }, { named: 'home' }], label: 'g/Home', description: 'top: the newest and follow (oldest first: the oldest)', modes: NAV, group: MOVE },
+  { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'bottom: the oldest (oldest first: the newest and follow)', modes: NAV, group: MOVE },
   { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE, group: MAIN },
   { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE, group: MAIN },
-  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone'], group: MAIN },
+  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram'], group: MAIN },
   { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
   { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },
   { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'select the previous value or link', modes: ['detail'], group: MAIN },
@@ -146,6 +158,15 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'pivotExclude', keys: [{ char: '-' }], label: '-', description: 'exclude the selected value (-field:value)', modes: BROWSE, group: MAIN },
   { action: 'queryBack', keys: [{ char: '[' }], label: '[', description: 'back to the previous query, cursor where it was', modes: BROWSE, group: MAIN },
   { action: 'queryForward', keys: [{ char: ']' }], label: ']', description: 'forward again (after [)', modes: BROWSE, group: MAIN },
+  { action: 'toggleOrder', keys: [{ char: 'o' }], label: 'o', description: 'order: newest first / oldest first (also the download\'s order)', modes: BROWSE, group: MAIN },
+  { action: 'mark', keys: [{ char: 'm' }], label: 'm', description: 'mark / unmark the selected event (* in the gutter; query mark:*)', modes: BROWSE, group: MAIN },
+  { action: 'nextMark', keys: [{ char: "'" }], label: "'", description: 'jump to the next marked event', modes: BROWSE, group: MAIN },
+  { action: 'histogram', keys: [{ char: 'h' }], label: 'h', description: 'open / close the histogram of the filtered events', modes: ['list', 'histogram'], group: MAIN },
+  { action: 'zoomIn', keys: [{ char: '+' }, { char: '=' }, { char: 'z' }], label: '+/z', description: 'zoom in (smaller buckets, down to 1 s)', modes: ['histogram'], group: HISTOGRAM },
+  { action: 'zoomOut', keys: [{ char: '-' }, { char: 'Z' }], label: '-/Z', description: 'zoom out (larger buckets, up to 1 month)', modes: ['histogram'], group: HISTOGRAM },
+  { action: 'selectSpan', keys: [{ char: 'v' }], label: 'v', description: 'start a span at the cursor (again: drop it); move to stretch it', modes: ['histogram'], group: HISTOGRAM },
+  { action: 'applySpan', keys: [{ named: 'return' }], label: 'Enter', description: 'list the span\'s (or the bucket\'s) events: sets from:/to: ([ goes back)', modes: ['histogram'], group: HISTOGRAM },
+  { action: 'cycleStack', keys: [{ named: 'tab' }], label: 'Tab', description: 'split bars by errors, event source, user, region (top 5 + Other)', modes: ['histogram'], group: HISTOGRAM },
   { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'], group: QUERY },
   { action: 'cancelQuery', keys: [{ named: 'escape' }], label: 'Esc', description: 'leave the query bar, restoring the previous query', modes: ['query'], group: QUERY },
   { action: 'historyPrev', keys: [{ named: 'upArrow' }], label: '↑', description: 'earlier query from this folder\'s history (kept between runs)', modes: ['query'], group: QUERY },

@@ -8,25 +8,37 @@ import type { EventRow } from '../model/types.js';
 
 /**
  * Where `row` is, or would be, in a newest-first array: the first index whose
- * row is not newer than it. Rows are tracked by identity rather than index so
+ * row is not newer than it (in an oldest-first array: not older). Rows are tracked by identity rather than index so
  * the cursor stays on its event while new events arrive above it.
  */
-export function positionOf(rows: readonly EventRow[], row: EventRow): number {
+export function positionOf(rows: readonly EventRow[], row: EventRow, order: ListOrder = 'newest'): number {
   let lo = 0;
   let hi = rows.length;
+  const oldest = order === 'oldest';
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareNewestFirst(rows[mid]!, row) < 0) lo = mid + 1;
+    if ((oldest ? compareNewestFirst(row, rows[mid]!) : compareNewestFirst(rows[mid]!, row)) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
+/**
+ * The list's order: newest first (the store's), or oldest first (read as a
+ * timeline; the rows are the newest-first ones reversed, unreadable times first).
+ */
+export type ListOrder = 'newest' | 'oldest';
+
+/** Index of the newest row in a list of this order. */
+export function newestIndex(length: number, order: ListOrder = 'newest'): number {
+  return order === 'oldest' ? Math.max(0, length - 1) : 0;
+}
+
 /** The cursor's index: the newest row when following, else the anchor's row (or its nearest neighbour if filtered out). */
-export function cursorIndex(rows: readonly EventRow[], anchor: EventRow | null, follow: boolean): number {
+export function cursorIndex(rows: readonly EventRow[], anchor: EventRow | null, follow: boolean, order: ListOrder = 'newest'): number {
   if (rows.length === 0) return 0;
-  if (follow || !anchor) return 0;
-  return Math.min(positionOf(rows, anchor), rows.length - 1);
+  if (follow || !anchor) return newestIndex(rows.length, order);
+  return Math.min(positionOf(rows, anchor, order), rows.length - 1);
 }
 
 export interface ListWindow {

@@ -6,7 +6,7 @@ import type { EventRow } from '../model/types.js';
 import type { QueryError } from '../query/index.js';
 import type { TimeZoneMode } from './format.js';
 import type { Mode } from './keys.js';
-import { cursorIndex } from './listModel.js';
+import { cursorIndex, newestIndex, type ListOrder } from './listModel.js';
 import type { PivotPick } from './investigate/pivotPick.js';
 import { placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
 import type { StatusMessage } from './statusMessage.js';
@@ -54,6 +54,8 @@ export interface UiState {
   historyCursor: HistoryCursor;
   /** `=`, `+` or `-` in the list waits for the letter of the field to pivot on; null otherwise. */
   pivotPick: PivotPick | null;
+  /** The list's order (`o`): newest first, or oldest first; the rows passed to `move` are in this order. */
+  order: ListOrder;
 }
 
 export function initialState(queryText = ''): UiState {
@@ -81,6 +83,7 @@ export function initialState(queryText = ''): UiState {
     editFrom: null,
     historyCursor: { index: -1, typed: '' },
     pivotPick: null,
+    order: 'newest',
   };
 }
 
@@ -104,6 +107,7 @@ export type UiAction =
   | { type: 'scroll'; to: number }
   | { type: 'status'; text: StatusMessage }
   | { type: 'activity'; text: string }
+  | { type: 'toggleOrder' }
   | { type: 'queryBack' }
   | { type: 'queryForward' }
   | { type: 'historyWalk'; history: readonly string[]; step: -1 | 1 }
@@ -120,13 +124,14 @@ export function reducer(state: UiState, action: UiAction): UiState {
     case 'move': {
       const { rows, height } = action;
       if (rows.length === 0) return state;
-      const from = cursorIndex(rows, state.anchor, state.follow);
+      const from = cursorIndex(rows, state.anchor, state.follow, state.order);
       const to = Math.max(0, Math.min(rows.length - 1, action.to));
-      const follow = to === 0;
+      const newest = newestIndex(rows.length, state.order);
+      const follow = to === newest;
       const offset = Math.max(0, Math.min(Math.max(0, height - 1), Math.min(state.offset, from) + (to - from)));
       let newestWhenLeft = state.newestWhenLeft;
       if (follow) newestWhenLeft = null;
-      else if (state.follow || !newestWhenLeft) newestWhenLeft = rows[0]!;
+      else if (state.follow || !newestWhenLeft) newestWhenLeft = rows[newest]!;
       const moved = to !== from;
       // In the detail panel the arrows step through events, and the panel follows.
       const detailRow = state.mode === 'detail' && moved ? rows[to]! : state.detailRow;
@@ -216,6 +221,9 @@ export function reducer(state: UiState, action: UiAction): UiState {
       if (!walked) return state;
       return { ...state, draft: walked.draft, caret: walked.draft.length, historyCursor: walked.cursor };
     }
+    case 'toggleOrder':
+      // The cursor stays on its event (tracked by identity) at the same distance from the top, so it stays in view.
+      return { ...state, order: state.order === 'newest' ? 'oldest' : 'newest' };
     case 'toggleZone':
       return { ...state, zone: state.zone === 'utc' ? 'local' : 'utc' };
     case 'link':

@@ -1,0 +1,105 @@
+/**
+ * The sparkline strip under the header, as plain data: one cell per time
+ * bucket over the list's span, its height from the bucket's count. No Ink.
+ */
+import type { EventRow } from '../../model/types.js';
+import { bucketsBetween, chooseBucketSize, floorBucket, histogram, prevBucket, timeSpan, type Bucket, type BucketSize, type TimelineZone } from '../../timeline/index.js';
+
+/** Terminals shorter than this get no strip (the list needs the line more). */
+export const STRIP_MIN_ROWS = 16;
+
+/** Lines the strip takes on a terminal this tall. */
+export function stripHeight(termRows: number): number {
+  return termRows >= STRIP_MIN_ROWS ? 1 : 0;
+}
+
+/** Eight heights, lowest first. */
+export const BLOCK_LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+export const ASCII_LEVELS = ['_', '.', ':', '-', '=', '+', '*', '#'] as const;
+
+export interface StripCell {
+  glyph: string;
+  /** The bucket holds at least one error (drawn in the error colour; as `!` without colour). */
+  error: boolean;
+  /** The list cursor's event is in this bucket (reverse video; without colour the glyph is `┃`). */
+  cursor: boolean;
+}
+
+export interface StripModel {
+  size: BucketSize;
+  /** Text before the cells: the bucket size. */
+  prefix: string;
+  cells: StripCell[];
+  /** Text after the cells: the largest bucket's count. */
+  suffix: string;
+  /** First and last bucket shown (epoch ms starts). */
+  from: number;
+  buckets: Bucket[];
+}
+
+export interface StripOptions {
+  width: number;
+  zone: TimelineZone;
+  /** Time of the list cursor's event (NaN/undefined: none). */
+  cursorTime?: number;
+  ascii: boolean;
+  /** Colour off: error buckets are drawn as `!`. */
+  plain: boolean;
+}
+
+function compact(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1)}M`;
+  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
+  return String(n);
+}
+
+/**
+ * The strip for newest-first rows: the smallest bucket (1 s to 1 day) that
+ * fits the span in the cells available; when even days do not fit, the
+ * cells show the stretch of days around the cursor (or the newest).
+ */
+export function stripModel(rows: readonly EventRow[], options: StripOptions): StripModel | null {
+  const span = timeSpan(rows);
+  if (!span) return null;
+  const levels = options.ascii ? ASCII_LEVELS : BLOCK_LEVELS;
+  // The suffix is at most 6 wide (` 999k`); the prefix the size label and a space.
+  const suffixWidth = 6;
+  const prefixWidth = 4;
+  const cellsWidth = Math.max(1, options.width - prefixWidth - suffixWidth);
+  const size = chooseBucketSize(span.first, span.last, cellsWidth, '1s', '1mo');
+  const zone = options.zone;
+  const total = bucketsBetween(span.first, span.last, size, zone, cellsWidth + 1);
+  let from = floorBucket(span.first, size, zone);
+  const count = Math.min(total, cellsWidth);
+  const cursorTime = options.cursorTime;
+  if (total > cellsWidth) {
+    // Days over more than fit: end at the newest, or keep the cursor's day inside.
+    let end = floorBucket(span.last, size, zone);
+    if (cursorTime !== undefined && Number.isFinite(cursorTime) && cursorTime < end) end = floorBucket(cursorTime, size, zone);
+    from = end;
+    for (let i = 1; i < count; i++) from = prevBucket(from, size, zone);
+  }
+  const h = histogram(rows, { size, zone, from, count });
+  const cursorBucket = cursorTime !== undefined && Number.isFinite(cursorTime) ? floorBucket(cursorTime, size, zone) : NaN;
+  const cells = h.buckets.map((b): StripCell => {
+    const error = b.errors > 0;
+    let glyph = ' ';
+    if (b.count > 0) glyph = levels[Math.min(levels.length - 1, Math.max(0, Math.ceil((b.count / h.max) * levels.length) - 1))]!;
+    const cursor = b.start === cursorBucket;
+    if (options.plain) {
+      // No escape codes at all without colour: the cursor's bucket is a bar glyph instead of reverse video.
+      if (cursor) glyph = options.ascii ? '|' : '┃';
+      else if (error) glyph = '!';
+    }
+    return { glyph, error, cursor };
+  });
+  return {
+    size,
+    prefix: size.label.padEnd(prefixWidth - 1) + ' ',
+    cells,
+    suffix: ` ${compact(h.max)}`.slice(0, suffixWidth),
+    from,
+    buckets: h.buckets,
+  };
+}
+

@@ -1,0 +1,330 @@
+/**
+ * The timeline in the dashboard: the strip under the header, the histogram
+ * view (h), the list order (o) and marks (m, '), through the whole App.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MarkSet } from '../../src/marks/markSet.js';
+import type { EventRow } from '../../src/model/types.js';
+import { openFolderState } from '../../src/state/index.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { unicodeBlocks } from '../../src/term/glyphs.js';
+import { displayWidth } from '../../src/term/width.js';
+import { parseBucketSize } from '../../src/timeline/index.js';
+import { App } from '../../src/ui/App.js';
+import { positionOf } from '../../src/ui/listModel.js';
+import { initialState, reducer } from '../../src/ui/state.js';
+import { legendFit } from '../../src/ui/timeline/HistogramView.js';
+import { axisFormat, clampToEvents, initialHistogramState, splitBar, spanQuery, zoom } from '../../src/ui/timeline/histogramModel.js';
+import { nextMarkIndex } from '../../src/ui/timeline/marksModel.js';
+import { stripHeight, stripModel } from '../../src/ui/timeline/stripModel.js';
+import { tempFolder } from '../support/files.js';
+import { makeRow, makeRows } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+const PLAIN = { NO_COLOR: '1' };
+const UTF8 = { NO_COLOR: '1', LANG: 'en_US.UTF-8' };
+let open: Harness[] = [];
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+  while (cleanups.length) cleanups.pop()!();
+});
+
+function storeWith(rows: EventRow[]): EventStore {
+  const store = new EventStore(0);
+  store.add(rows);
+  store.flush();
+  return store;
+}
+
+function mount(store: EventStore, columns = 100, rows = 30, props: Partial<Parameters<typeof App>[0]> = {}): Harness {
+  const h = renderApp(<App store={store} folder="/logs" watching={false} env={PLAIN} {...props} />, columns, rows);
+  open.push(h);
+  return h;
+}
+
+function lines(frame: string): string[] {
+  return frame.split('\n');
+}
+
+function fitsTerminal(frame: string, columns: number, rows: number): boolean {
+  const ls = lines(frame);
+  return ls.length <= rows - 1 && ls.every((line) => displayWidth(line) <= columns);
+}
+
+function selectedLine(frame: string): string {
+  return lines(frame).find((line) => line.startsWith('›') || line.startsWith('»')) ?? '';
+}
+
+const T0 = Date.UTC(2024, 2, 5, 14, 0, 0);
+
+/** A quiet hour, then a burst of AccessDenied at 14:30 and a few events after. */
+function burstRows(): EventRow[] {
+  const rows: EventRow[] = [];
+  for (let i = 0; i < 6; i++) rows.push(makeRow({ id: `quiet-${i}`, name: `Quiet${i}`, time: T0 + i * 5 * 60_000 }));
+  for (let i = 0; i < 40; i++) rows.push(makeRow({ id: `burst-${i}`, name: `Denied${i}`, errorCode: 'AccessDenied', time: T0 + 30 * 60_000 + i * 1000 }));
+  for (let i = 0; i < 4; i++) rows.push(makeRow({ id: `late-${i}`, name: `Late${i}`, time: T0 + 50 * 60_000 + i * 60_000 }));
+  return rows;
+}
+
+describe('the strip (model)', () => {
+  const newestFirst = [...burstRows()].sort((a, b) => b.time - a.time);
+
+  it('one cell per bucket within the width, the cursor bucket and the error buckets told apart without colour', () => {
+    const model = stripModel(newestFirst, { width: 80, zone: 'utc', cursorTime: T0 + 30 * 60_000 + 5000, ascii: false, plain: true })!;
+    const line = model.prefix + model.cells.map((c) => c.glyph).join('') + model.suffix;
+    expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    expect(model.size.label).toBe('1m');
+    expect(model.cells.filter((c) => c.cursor)).toHaveLength(1);
+    expect(model.cells.find((c) => c.cursor)!.glyph).toBe('┃');
+    // The burst's minute is an error bucket; the quiet ones are heights.
+    expect(model.cells.filter((c) => c.error).length).toBe(1);
+    expect(model.cells[0]!.glyph).toMatch(/[▁▂▃▄▅▆▇█]/);
+    // Empty minutes are blank cells.
+    expect(model.cells[1]!.glyph).toBe(' ');
+    expect(model.suffix.trim()).toBe('40');
+  });
+
+  it('ASCII only when asked (TERM=linux, a locale that is not UTF-8), colour marks instead of glyphs when on', () => {
+    const ascii = stripModel(newestFirst, { width: 60, zone: 'utc', ascii: true, plain: false })!;
+    expect(ascii.cells.map((c) => c.glyph).join('')).toMatch(/^[ _.:\-=+*#]+$/);
+    expect(ascii.cells.some((c) => c.error && c.glyph === '#')).toBe(true);
+    expect(unicodeBlocks({ LANG: 'en_US.UTF-8' })).toBe(true);
+    expect(unicodeBlocks({ LANG: 'en_US.UTF-8', TERM: 'linux' })).toBe(false);
+    expect(unicodeBlocks({ LC_ALL: 'C', LANG: 'en_US.UTF-8' })).toBe(false);
+    expect(unicodeBlocks({})).toBe(false);
+  });
+
+  it('covers the whole span with weeks or months when days do not fit; hidden under 16 rows', () => {
+    const long = [makeRow({ time: Date.UTC(2024, 10, 1) }), makeRow({ time: Date.UTC(2024, 0, 1) })];
+    const model = stripModel(long, { width: 40, zone: 'utc', ascii: false, plain: true })!;
+    expect(model.buckets[0]!.start).toBeLessThanOrEqual(Date.UTC(2024, 0, 1));
+    expect(model.buckets[model.buckets.length - 1]!.end).toBeGreaterThan(Date.UTC(2024, 10, 1));
+    expect(stripModel([], { width: 40, zone: 'utc', ascii: false, plain: true })).toBeNull();
+    expect(stripHeight(15)).toBe(0);
+    expect(stripHeight(16)).toBe(1);
+  });
+});
+
+describe('the histogram (model)', () => {
+  it('labels the axis with the date when it changes and the year when asked', () => {
+    const five = parseBucketSize('5m')!;
+    const axis = axisFormat(five, 'utc', false);
+    expect(axis.label(T0, null)).toBe('03-05 14:00');
+    expect(axis.label(T0 + 300_000, T0)).toBe('      14:05');
+    expect(axis.label(Date.UTC(2024, 2, 6), Date.UTC(2024, 2, 5, 23, 55))).toBe('03-06 00:00');
+    expect(axisFormat(five, 'utc', true).label(T0, null)).toBe('2024-03-05 14:00');
+    expect(axisFormat(parseBucketSize('1s')!, 'utc', false).label(T0 + 7000, null)).toBe('03-05 14:00:07');
+    expect(axisFormat(parseBucketSize('1mo')!, 'utc', false).label(T0, null)).toBe('2024-03');
+  });
+
+  it('a span becomes from:/to: on the query, replacing earlier ones and keeping the rest', () => {
+    expect(spanQuery('error:* from:2020-01-01 user:alice', T0, T0 + 15 * 60_000)).toBe('error:* user:alice from:2024-03-05T14:00:00Z to:2024-03-05T14:14:59Z');
+    expect(spanQuery('', T0, T0 + 1000)).toBe('from:2024-03-05T14:00:00Z to:2024-03-05T14:00:00Z');
+  });
+
+  it('splits a bar among parts in proportion, a cell for any part with events', () => {
+    expect(splitBar([90, 10], 100, 10)).toEqual([9, 1]);
+    expect(splitBar([99, 1], 100, 10)).toEqual([9, 1]);
+    expect(splitBar([0, 0], 0, 10)).toEqual([0, 0]);
+    expect(splitBar([3, 3, 3], 9, 10).reduce((a, b) => a + b, 0)).toBe(10);
+  });
+
+  it('zooming keeps the cursor on its moment, kept inside the events', () => {
+    const rows = [...burstRows()].sort((a, b) => b.time - a.time);
+    let s = initialHistogramState(rows, 'utc', 20, T0 + 30 * 60_000 + 20_000);
+    expect(parseBucketSize('5m')!.ms).toBe(300_000);
+    s = clampToEvents(zoom(zoom(s, 'utc', 'out'), 'utc', 'out'), rows, 'utc');
+    s = clampToEvents(zoom(s, 'utc', 'in'), rows, 'utc');
+    expect(s.cursor).toBeLessThanOrEqual(T0 + 30 * 60_000 + 20_000);
+    expect(s.cursor).toBeGreaterThanOrEqual(T0);
+  });
+
+  it('the legend keeps whole entries and counts the rest', () => {
+    const parts = ['s3.amazonaws.com', 'iam.amazonaws.com', 'ec2.amazonaws.com', 'sts.amazonaws.com', 'kms.amazonaws.com', 'Other'];
+    const fit = legendFit(parts, 40);
+    expect(fit.items.length).toBeGreaterThan(0);
+    expect(fit.items.length + fit.more).toBe(6);
+    const width = fit.items.reduce((w, item) => w + 4 + displayWidth(item.name), 0) + (fit.more ? 8 : 0);
+    expect(width).toBeLessThanOrEqual(40);
+    expect(legendFit(parts, 300).more).toBe(0);
+  });
+});
+
+describe('the histogram view and the strip in the dashboard', () => {
+  it('h opens the view at the cursor: empty buckets shown, counts per line, zoom, a span, Enter narrows the list, [ goes back', async () => {
+    const h = mount(storeWith(burstRows()), 100, 30);
+    await h.waitFor((f) => f.includes('Late3'));
+    let frame = await h.press('h', (f) => f.includes('Histogram'));
+    // The whole span fits on the screen: 5 minute buckets, the cursor on the list cursor's (the newest) bucket.
+    expect(frame).toContain('Histogram 5m');
+    expect(selectedLine(frame)).toMatch(/14:50 \|#+\s+4$/);
+    // Empty buckets are drawn with a count of 0; errors have their own glyph without colour.
+    expect(frame).toMatch(/14:35 \|\s+0/);
+    expect(frame).toMatch(/14:30 \|!+\s+40/);
+    // Up to the burst, then zoom in on it.
+    for (let i = 0; i < 4; i++) frame = await h.press('k');
+    expect(selectedLine(frame)).toContain('14:30');
+    frame = await h.press('+', (f) => f.includes('Histogram 1m'));
+    expect(frame).toMatch(/14:31 \|\s+0/);
+    expect(selectedLine(frame)).toMatch(/14:30 \|!+\s+40$/);
+    frame = await h.press('+', (f) => f.includes('Histogram 30s'));
+    frame = await h.press('+', (f) => f.includes('Histogram 15s'));
+    expect(selectedLine(frame)).toMatch(/14:30:00 \|!+\s+15$/);
+    frame = await h.press('v', (f) => f.includes('Enter lists them'));
+    frame = await h.press('j', (f) => /30 events/.test(f));
+    frame = await h.press(KEYS.enter, (f) => f.includes('from:2024-03-05T14:30:00Z to:2024-03-05T14:30:29Z') && f.includes('30 of 50 events'));
+    expect(frame).toContain('Denied29');
+    expect(frame).not.toContain('Late0');
+    frame = await h.press('[', (f) => f.includes('Late3') && !f.includes('of 50 events'));
+    expect(frame).not.toContain('from:');
+  });
+
+  it('Tab splits the bars by a field, with a legend; Esc closes', async () => {
+    const rows = burstRows().map((row, i) => ({ ...row, source: i % 2 ? 's3.amazonaws.com' : 'iam.amazonaws.com' }));
+    const h = mount(storeWith(rows), 100, 30);
+    await h.waitFor((f) => f.includes('Late3'));
+    let frame = await h.press('h', (f) => f.includes('Histogram'));
+    frame = await h.press(KEYS.tab, (f) => f.includes('by event source'));
+    expect(frame).toMatch(/# (s3|iam) {2}= (s3|iam) {2}\. Other/);
+    frame = await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
+    expect(frame).toContain('Late3');
+  });
+
+  it('fits 40x12, 80x24 and 300x80 with the strip and the view; the strip is shown from 16 rows', async () => {
+    for (const [cols, rowsN] of [
+      [40, 12],
+      [80, 24],
+      [300, 80],
+    ] as const) {
+      for (const env of [PLAIN, UTF8, {}]) {
+        const h = mount(storeWith(burstRows()), cols, rowsN, { env });
+        let frame = await h.waitFor((f) => f.includes('Late3'));
+        expect(fitsTerminal(frame, cols, rowsN)).toBe(true);
+        const strip = lines(frame)[1]!;
+        if (rowsN >= 16) expect(strip).toMatch(/^\d+[smh] /);
+        else expect(strip).not.toMatch(/^\d+[smh] /);
+        frame = await h.press('h', (f) => f.includes('Histogram'));
+        expect(fitsTerminal(frame, cols, rowsN)).toBe(true);
+        frame = await h.press(KEYS.tab, (f) => f.includes('by event source'));
+        expect(fitsTerminal(frame, cols, rowsN)).toBe(true);
+        // Every bucket line ends with its count: nothing cut at the right.
+        for (const line of lines(frame).filter((l) => /[|│]/.test(l) && /\d\d:\d\d/.test(l))) expect(line).toMatch(/\d$/);
+      }
+    }
+  });
+
+  it('follows live data: new events show in the strip and the view', async () => {
+    const store = storeWith(burstRows());
+    const h = mount(store, 100, 30);
+    await h.waitFor((f) => f.includes('Late3'));
+    let frame = await h.press('h', (f) => f.includes('Histogram'));
+    expect(frame).toMatch(/14:50 \|#+\s+4/);
+    store.add([makeRow({ id: 'new-1', time: T0 + 53 * 60_000 + 10 }), makeRow({ id: 'new-2', time: T0 + 53 * 60_000 + 20 })]);
+    store.flush();
+    frame = await h.waitFor((f) => /14:50 \|#+\s+6/.test(f));
+    expect(frame).toContain('Histogram');
+  });
+
+  it('shows the strip marks without escape codes under NO_COLOR', async () => {
+    const h = mount(storeWith(burstRows()), 100, 30, { env: UTF8 });
+    const frame = await h.waitFor((f) => f.includes('Late3'));
+    expect(frame).not.toContain('\u001b');
+    const strip = lines(frame)[1]!;
+    expect(strip).toContain('!');
+    // Following: the cursor is on the newest event, in the last bucket.
+    expect(strip.trimEnd()).toMatch(/┃\s+40$/);
+  });
+});
+
+describe('list order (o)', () => {
+  it('reducer: toggling keeps the anchor; g/G keep their meaning, the newest end follows', () => {
+    const rows = makeRows(50);
+    const newestFirst = [...rows].reverse();
+    let s = reducer(initialState(''), { type: 'move', rows: newestFirst, to: 10, height: 20 });
+    const anchor = s.anchor;
+    s = reducer(s, { type: 'toggleOrder' });
+    expect(s.order).toBe('oldest');
+    expect(s.anchor).toBe(anchor);
+    // In the oldest-first list the last row is the newest: moving there follows.
+    s = reducer(s, { type: 'move', rows, to: 49, height: 20 });
+    expect(s.follow).toBe(true);
+    expect(positionOf(rows, rows[7]!, 'oldest')).toBe(7);
+  });
+
+  it('o shows the oldest first, keeps the selected event in view, and G/g still mean bottom/top', async () => {
+    const h = mount(storeWith(makeRows(200)), 100, 30);
+    let frame = await h.waitFor((f) => selectedLine(f).includes('Event199 '));
+    for (let i = 0; i < 5; i++) frame = await h.press('j');
+    expect(selectedLine(frame)).toContain('Event194 ');
+    frame = await h.press('o', (f) => f.includes('Oldest first'));
+    expect(selectedLine(frame)).toContain('Event194 ');
+    const listLines = lines(frame).filter((l) => /Event\d+ /.test(l));
+    // Older rows above, newer below.
+    const names = listLines.map((l) => Number(/Event(\d+) /.exec(l)![1]));
+    expect(names).toEqual([...names].sort((a, b) => a - b));
+    frame = await h.press('j', (f) => selectedLine(f).includes('Event195 '));
+    frame = await h.press('g', (f) => selectedLine(f).includes('Event0 '));
+    frame = await h.press('G', (f) => selectedLine(f).includes('Event199 '));
+    expect(frame).toContain('following');
+    frame = await h.press('o', (f) => f.includes('Newest first'));
+    expect(lines(frame).find((l) => /Event\d+ /.test(l))).toContain('Event199 ');
+  });
+});
+
+describe('marks (m and \')', () => {
+  it("m marks with * in the gutter (» under the cursor), ' jumps to the next mark and wraps", async () => {
+    const h = mount(storeWith(makeRows(60)), 100, 30);
+    let frame = await h.waitFor((f) => selectedLine(f).includes('Event59 '));
+    frame = await h.press('j', (f) => selectedLine(f).includes('Event58 '));
+    frame = await h.press('m', (f) => f.includes('Marked'));
+    expect(selectedLine(frame)).toMatch(/^» .*Event58 /);
+    for (let i = 0; i < 3; i++) frame = await h.press('j');
+    frame = await h.press('m', (f) => lines(f).some((l) => /^» .*Event55 /.test(l)));
+    frame = await h.press('g', (f) => selectedLine(f).includes('Event59 '));
+    expect(lines(frame).find((l) => l.includes('Event58 '))).toMatch(/^\* /);
+    frame = await h.press("'", (f) => selectedLine(f).includes('Event58 '));
+    frame = await h.press("'", (f) => selectedLine(f).includes('Event55 '));
+    frame = await h.press("'", (f) => selectedLine(f).includes('Event58 '));
+    // Unmark.
+    frame = await h.press('m', (f) => f.includes('Mark removed'));
+    expect(selectedLine(frame)).toMatch(/^› .*Event58 /);
+  });
+
+  it('are kept per folder with the query history, and come back in the next run', async () => {
+    const { dir, remove } = tempFolder('trailtop-marks-');
+    cleanups.push(remove);
+    const env = { XDG_STATE_HOME: dir };
+    const rows = makeRows(20);
+    const first = openFolderState('/logs/a', { enabled: true, env });
+    const h = mount(storeWith(rows), 100, 30, { folderState: first });
+    await h.waitFor((f) => selectedLine(f).includes('Event19 '));
+    await h.press('m', (f) => f.includes('Marked'));
+    expect(first.marks()).toEqual([rows[19]!.id]);
+    const again = openFolderState('/logs/a', { enabled: true, env });
+    expect(again.marks()).toEqual([rows[19]!.id]);
+    const h2 = mount(storeWith(rows), 100, 30, { folderState: again });
+    const frame = await h2.waitFor((f) => selectedLine(f).includes('Event19 '));
+    expect(selectedLine(frame)).toMatch(/^» /);
+  });
+
+  it('next mark from the marks, not the rows: filtered-out marks are skipped, order respected', () => {
+    const rows = makeRows(10);
+    const newestFirst = [...rows].reverse();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const marks = new MarkSet([rows[2]!.id, rows[7]!.id, 'gone']);
+    expect(nextMarkIndex(newestFirst, 0, marks.set(), (id) => byId.get(id), 'newest')).toBe(2);
+    expect(nextMarkIndex(newestFirst, 2, marks.set(), (id) => byId.get(id), 'newest')).toBe(7);
+    expect(nextMarkIndex(newestFirst, 7, marks.set(), (id) => byId.get(id), 'newest')).toBe(2);
+    expect(nextMarkIndex(rows, 0, marks.set(), (id) => byId.get(id), 'oldest')).toBe(2);
+    expect(nextMarkIndex(newestFirst.slice(0, 5), 0, marks.set(), (id) => byId.get(id), 'newest')).toBe(2);
+    expect(nextMarkIndex(newestFirst.slice(0, 2), 0, marks.set(), (id) => byId.get(id), 'newest')).toBe(-1);
+    const saved: string[][] = [];
+    const m = new MarkSet([], (ids) => saved.push([...ids]));
+    expect(m.toggle('a')).toBe(true);
+    expect(m.toggle('b')).toBe(true);
+    expect(m.toggle('a')).toBe(false);
+    expect(saved).toEqual([['a'], ['a', 'b'], ['b']]);
+  });
+});
