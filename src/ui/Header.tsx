@@ -3,6 +3,7 @@ import { loadRate, type LoadProgress } from '../store/progress.js';
 import { formatCount, formatRate } from './format.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
+import { truncateStart } from './pathText.js';
 import { useTheme } from './theme.js';
 
 export interface HeaderProps {
@@ -43,6 +44,8 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
   const skipped = progress.skippedFiles.length;
   const noun = total === 1 ? 'event' : 'events';
   const counts = shown === total ? `${formatCount(total)} ${noun}` : `${formatCount(shown)} of ${formatCount(total)} ${noun}`;
+  // Records read count copies (the same event in two files) once: say which number is which.
+  const read = progress.eventsRead > total ? ` (${formatCount(progress.eventsRead)} records read)` : '';
   const followText = follow ? 'following' : newCount > 0 ? `paused ▲ ${formatCount(newCount)} new (f)` : 'paused';
   const problems = [
     bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
@@ -50,13 +53,14 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
   ].filter(Boolean);
   const badText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
   const activityText = activity ? sanitize(activity) : '';
-  const fixed = `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}  ${followText}${badText ? `  ${badText}` : ''}  `;
-  const folderText = truncate(sanitize(folder), Math.max(8, width - fixed.length - 2));
+  const fixed = `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${read}  ${followText}${badText ? `  ${badText}` : ''}  `;
+  // Cut from the left: the folder's own name, at the end of the path, is what tells folders apart.
+  const folderText = truncateStart(sanitize(folder), Math.max(8, width - fixed.length - 2));
   const rate = loadRate(progress);
   const loadingLine =
     progress.phase === 'loading'
       ? `loading ${progressBar(progress.filesDone, progress.filesTotal, Math.min(30, Math.floor(width / 4)))} ` +
-        `${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files  ${formatCount(progress.eventsRead)} events  ${formatRate(rate)}`
+        `${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files  ${formatCount(progress.eventsRead)} records read  ${formatRate(rate)}`
       : '';
   return (
     <Box flexDirection="column" width={width} flexShrink={0}>
@@ -69,7 +73,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
           {stateMark} {state}
         </Text>
         {activityText ? <Text color={theme.accent}>{`  ${activityText}`}</Text> : null}
-        <Text>{`  ${counts}  `}</Text>
+        <Text>{`  ${counts}${read}  `}</Text>
         <Text color={follow ? theme.muted : theme.warn}>{followText}</Text>
         {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`  ${badText}`}</Text> : null}
         <Text color={theme.muted}>{`  ${folderText}`}</Text>

@@ -54,10 +54,28 @@ export function spansYears(rows: readonly Pick<EventRow, 'time'>[], zone: TimeZo
   return yearOf(newest, zone) !== yearOf(rows[lo]!.time, zone);
 }
 
-/** The zone label shown next to times: `UTC` or the local offset like `UTC+11:00`. */
-export function zoneLabel(zone: TimeZoneMode, at = Date.now()): string {
+/** The local time zone's name (`America/New_York`), '' when the runtime does not know it. */
+export function localZoneName(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The zone label shown next to times: `UTC`; for local time at a given
+ * instant its offset then (`local (UTC-04:00)` for a July time in New York),
+ * and without one the zone's name (`local (America/New_York)`), since
+ * today's offset would be wrong for the times of another season.
+ */
+export function zoneLabel(zone: TimeZoneMode, at?: number): string {
   if (zone === 'utc') return 'UTC';
-  const offset = -new Date(at).getTimezoneOffset();
+  if (at === undefined) {
+    const name = localZoneName();
+    if (name) return `local (${name === 'Etc/UTC' ? 'UTC' : name})`;
+  }
+  const offset = -new Date(at ?? Date.now()).getTimezoneOffset();
   if (offset === 0) return 'local (UTC)';
   const sign = offset > 0 ? '+' : '-';
   const abs = Math.abs(offset);

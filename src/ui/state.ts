@@ -42,6 +42,8 @@ export interface UiState {
   /** Scroll position of the json, help and badfiles views. */
   scroll: number;
   status: StatusMessage;
+  /** When the status message was set (ms since epoch; 0 for none). */
+  statusAt: number;
   /** Work that goes on out of sight, for the header (a hidden download's `↓ 42% (d)`); '' when none. */
   activity: string;
   /** Earlier queries and cursor places (`[` goes back), oldest first; see investigate/queryStack.ts. */
@@ -77,6 +79,7 @@ export function initialState(queryText = ''): UiState {
     linkIndex: -1,
     scroll: 0,
     status: '',
+    statusAt: 0,
     activity: '',
     past: [],
     future: [],
@@ -119,7 +122,22 @@ function withQuery(state: UiState, text: string): UiState {
   return { ...state, queryText: text, queryError: null, follow: true, anchor: null, offset: 0, newestWhenLeft: null };
 }
 
-export function reducer(state: UiState, action: UiAction): UiState {
+/** A status message older than this goes when the view or the query changes (a newer one came with the change). */
+export const STATUS_KEPT_MS = 500;
+
+/**
+ * The next state. A new view or a new query clears a status message that
+ * was not set as part of that same step (within STATUS_KEPT_MS), so an old
+ * "Copied …" or "Select a resource link first" does not hide the new view's hints.
+ */
+export function reducer(state: UiState, action: UiAction, now = Date.now()): UiState {
+  const next = reduceAction(state, action, now);
+  if (next === state || next.status === '' || next.status !== state.status) return next;
+  if (next.mode === state.mode && next.queryText === state.queryText) return next;
+  return now - next.statusAt >= STATUS_KEPT_MS ? { ...next, status: '', statusAt: 0 } : next;
+}
+
+function reduceAction(state: UiState, action: UiAction, now: number): UiState {
   switch (action.type) {
     case 'move': {
       const { rows, height } = action;
@@ -231,7 +249,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
     case 'scroll':
       return { ...state, scroll: Math.max(0, action.to) };
     case 'status':
-      return { ...state, status: action.text };
+      return { ...state, status: action.text, statusAt: action.text === '' ? 0 : now };
     case 'activity':
       // Progress reports arrive about ten times a second; an unchanged text draws no frame.
       return action.text === state.activity ? state : { ...state, activity: action.text };

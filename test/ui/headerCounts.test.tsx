@@ -1,0 +1,29 @@
+/** The header names its two counts, and cuts the folder path from the left (issue 19). */
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { emptyProgress } from '../../src/store/progress.js';
+import { Header } from '../../src/ui/Header.js';
+
+function header(width: number, eventsRead: number, total: number, folder = '/work/shared/datasets/heldout/stratus-red-team'): string {
+  const progress = { ...emptyProgress(0), phase: 'loading' as const, eventsRead, filesDone: 3, filesTotal: 9 };
+  const view = render(<Header folder={folder} progress={progress} watching shown={total} total={total} newCount={0} follow width={width} />);
+  const frame = view.lastFrame() ?? '';
+  view.unmount();
+  return frame;
+}
+
+describe('header', () => {
+  it('says how many records were read beside the unique events, and calls them records on the progress line', () => {
+    const frame = header(100, 1044, 817);
+    expect(frame).toContain('817 events (1,044 records read)');
+    expect(frame).toContain('1,044 records read  ');
+    expect(frame).not.toMatch(/1,044 events/);
+    expect(header(100, 817, 817)).not.toContain('(817 records read)');
+  });
+
+  it('cuts the folder path from the left so the folder name shows at 80 columns', () => {
+    const first = header(80, 10, 10).split('\n')[0]!;
+    expect(first).toMatch(/…[\w/-]*stratus-red-team\s*$/);
+    expect([...first].length).toBeLessThanOrEqual(80);
+  });
+});
