@@ -157,12 +157,13 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const remembered = folderState ?? (memoryState.current ??= openFolderState(folder, { enabled: false }));
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const ascii = useMemo(() => !unicodeBlocks(env), [env]);
-  // Marks live with the folder's remembered state (saved on every change when saving is on).
+  const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
+  // Marks live with the folder's remembered state (saved on every change when saving is on); `mark:*` reads them.
   const marks = useMemo(() => new MarkSet(remembered.marks(), (ids) => remembered.setMarks(ids)), [remembered]);
   // A mark drawn or removed redraws the list (the set changes in place).
-  useSyncExternalStore(marks.subscribe, marks.getSnapshot);
-  const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
-  const { rows, ready, storeVersion, compiled, view } = useFilteredView(store, state.queryText);
+  const marksVersion = useSyncExternalStore(marks.subscribe, marks.getSnapshot);
+  const tags = useMemo(() => ({ marks: marks.set() }), [marks]);
+  const { rows, ready, storeVersion, compiled, view } = useFilteredView(store, state.queryText, tags, marksVersion);
   // The query the rows of this render belong to (null while they still belong to an older one).
   const rowsQuery = useRef<string | null>(null);
   rowsQuery.current = view.query === compiled && ready ? state.queryText : null;

@@ -292,6 +292,18 @@ describe('marks (m and \')', () => {
     expect(selectedLine(frame)).toMatch(/^› .*Event58 /);
   });
 
+  it('mark:* lists the marked events, and follows marks made while it is applied', async () => {
+    const h = mount(storeWith(makeRows(30)), 100, 30);
+    let frame = await h.waitFor((f) => selectedLine(f).includes('Event29 '));
+    frame = await h.press('m', (f) => f.includes('Marked'));
+    for (let i = 0; i < 4; i++) frame = await h.press('j');
+    frame = await h.press('m', (f) => lines(f).some((l) => /^» .*Event25 /.test(l)));
+    frame = await h.press('/mark:*\r', (f) => f.includes('2 of 30 events'));
+    expect(lines(frame).filter((l) => /Event\d+ /.test(l)).map((l) => /Event(\d+) /.exec(l)![1])).toEqual(['29', '25']);
+    // Unmarking under the query drops the row from the list.
+    frame = await h.press('m', (f) => f.includes('1 of 30 events'));
+  });
+
   it('are kept per folder with the query history, and come back in the next run', async () => {
     const { dir, remove } = tempFolder('trailtop-marks-');
     cleanups.push(remove);

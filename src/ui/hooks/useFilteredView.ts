@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { EventRow } from '../../model/types.js';
-import { compileQuery, FilteredView, type CompiledQuery } from '../../query/index.js';
+import { compileQuery, FilteredView, type CompiledQuery, type TagContext } from '../../query/index.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { dataFrameInterval, throttleSubscribe, useStoreVersion } from './useStore.js';
 
@@ -15,18 +15,23 @@ export interface ViewState {
   storeVersion: number;
 }
 
+/** A query that may hold a mark: or rule: term (a quoted word that merely looks like one only costs a re-filter). */
+const TAG_TERM = /(^|[\s(-])(mark|rule):/i;
+
 /**
  * The list's rows through the query layer's incremental FilteredView: a new
  * query re-filters once (in chunks for big stores), then only rows that
  * arrive are tested. Renders follow the store's coalesced notifications.
  */
-export function useFilteredView(store: EventStore, queryText: string): ViewState {
+export function useFilteredView(store: EventStore, queryText: string, tags?: TagContext, tagsVersion = 0): ViewState {
   const view = useMemo(() => new FilteredView(store), [store]);
   useEffect(() => () => view.dispose(), [view]);
+  // mark: and rule: terms read sets that change while the query stays: a change filters again, but only for such a query.
+  const tagsKey = TAG_TERM.test(queryText) ? tagsVersion : 0;
   const compiled = useMemo(() => {
-    const result = compileQuery(queryText, { vocabulary: view.vocabulary });
+    const result = compileQuery(queryText, { vocabulary: view.vocabulary, tags });
     return result.ok && !result.query.isEmpty ? result.query : null;
-  }, [queryText, view]);
+  }, [queryText, view, tags, tagsKey]);
   useEffect(() => {
     void view.setQuery(compiled);
   }, [view, compiled]);
