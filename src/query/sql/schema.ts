@@ -269,7 +269,6 @@ const IDENTITY_FIELDS: ReadonlyMap<string, string> = new Map([
   ['attributes', 'attributes'],
   ['mfaAuthenticated', 'mfaauthenticated'],
   ['creationDate', 'creationdate'],
-  ['sourceIdentity', 'sourceidentity'],
   ['ec2RoleDelivery', 'ec2roledelivery'],
 ]);
 const RESOURCE_FIELDS: ReadonlyMap<string, string> = new Map([

@@ -1,0 +1,102 @@
+/**
+ * The SELECT `trailtop athena` sends: the query's WHERE (src/query/sql/,
+ * Athena dialect, AWS's CloudTrail table) plus partition predicates taken
+ * from the query's region: and time terms, so Athena reads only those
+ * partitions (partition projection: `region` and `timestamp` 'yyyy/MM/dd').
+ */
+import type { QueryNode } from '../query/ast.js';
+import { lookupField } from '../query/fields.js';
+import { compileWhere, literal, quoteTableName, type FuzzyResolver } from '../query/sql/index.js';
+
+export type PartitionColumn = 'region' | 'timestamp';
+
+export interface StatementOptions {
+  table: string;
+  /** The table's partition columns trailtop may constrain (AWS's DDL: timestamp; with regions: region too). */
+  partitions: readonly PartitionColumn[];
+  /** Rows at most, newest first. */
+  limit: number;
+  fuzzy?: FuzzyResolver;
+}
+
+/** The columns read back; structs and arrays as JSON so records can be rebuilt (records.ts). */
+export const SELECT_COLUMNS = [
+  'eventversion',
+  'eventtime',
+  'eventsource',
+  'eventname',
+  'awsregion',
+  'sourceipaddress',
+  'useragent',
+  'errorcode',
+  'errormessage',
+  'requestparameters',
+  'responseelements',
+  'additionaleventdata',
+  'requestid',
+  'eventid',
+  'readonly',
+  'eventtype',
+  'apiversion',
+  'recipientaccountid',
+  'serviceeventdetails',
+  'sharedeventid',
+  'vpcendpointid',
+  'eventcategory',
+  'json_format(CAST(useridentity AS JSON)) AS useridentity',
+  'json_format(CAST(resources AS JSON)) AS resources',
+];
+
+/** Conjuncts at the top of the tree: only those may become partition predicates. */
+function conjuncts(node: QueryNode): QueryNode[] {
+  return node.kind === 'and' ? node.children.flatMap(conjuncts) : [node];
+}
+
+/** Region names an exact region: term (or an OR of them) allows, or null when it allows any. */
+function regionsOf(node: QueryNode): string[] | null {
+  if (node.kind === 'or') {
+    const parts = node.children.map(regionsOf);
+    return parts.every((p) => p !== null) ? parts.flat() : null;
+  }
+  if (node.kind !== 'field' || node.ref.kind !== 'summary' || lookupField(node.ref.name)?.name !== 'region') return null;
+  if (node.match.kind !== 'glob' || node.match.pattern.glob) return null;
+  const value = node.match.pattern.segments[0] ?? '';
+  // Partition values are region codes as CloudTrail writes them (lowercase): only those can be pruned safely.
+  return /^[a-z0-9-]+$/.test(value) ? [value] : null;
+}
+
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
+
+/** Partition predicates implied by the query: never narrower than the query itself. */
+export function partitionPredicates(node: QueryNode, partitions: readonly PartitionColumn[]): string[] {
+  const out: string[] = [];
+  const parts = conjuncts(node);
+  if (partitions.includes('region')) {
+    for (const part of parts) {
+      const regions = regionsOf(part);
+      if (regions && regions.length > 0) out.push(`region IN (${[...new Set(regions)].map(literal).join(', ')})`);
+    }
+  }
+  if (partitions.includes('timestamp')) {
+    let min = -Infinity;
+    let max = Infinity;
+    for (const part of parts) {
+      if (part.kind !== 'time') continue;
+      min = Math.max(min, part.min);
+      max = Math.min(max, part.max);
+    }
+    // A file lands under the day (UTC) it was delivered, minutes after its events: an event of a day's
+    // last minutes may be under the next day, so the range closes one day late.
+    if (Number.isFinite(min)) out.push(`"timestamp" >= ${literal(day(min))}`);
+    if (Number.isFinite(max)) out.push(`"timestamp" <= ${literal(day(max + 86_400_000))}`);
+  }
+  return out;
+}
+
+export function athenaStatement(node: QueryNode, options: StatementOptions): string {
+  const where = [...partitionPredicates(node, options.partitions), compileWhere(node, { dialect: 'athena', schema: 'cloudtrail', fuzzy: options.fuzzy })];
+  return (
+    `SELECT ${SELECT_COLUMNS.join(', ')}\nFROM ${quoteTableName(options.table)}\n` +
+    `WHERE ${where.join('\n  AND ')}\nORDER BY eventtime DESC, eventid DESC\nLIMIT ${Math.max(1, Math.floor(options.limit))}`
+  );
+}
