@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FieldRef, QueryNode, ValueMatch } from '../../src/query/ast.js';
+import { FIELDS } from '../../src/query/fields.js';
 import { compileWhere, SqlCompileError } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 
@@ -101,6 +102,17 @@ describe('SQL golden output', () => {
       fuzzy: () => new Map([['name', ['AssumeRole', 'AssumeRoleWithSAML']]]),
     });
     expect(sql).toContain("coalesce(eventname IN ('AssumeRole', 'AssumeRoleWithSAML'), false)");
+  });
+});
+
+describe('SQL for every field', () => {
+  it('has a column for every text field of the field table, in both tables', () => {
+    for (const field of FIELDS) {
+      if (field.kind !== 'text') continue;
+      for (const options of [{ dialect: 'duckdb' as const }, { dialect: 'athena' as const }, { dialect: 'duckdb' as const, schema: 'cloudtrail' as const }]) {
+        expect(() => compileWhere(summary(field.name, glob('x')), options), `${field.name} (${options.dialect})`).not.toThrow();
+      }
+    }
   });
 });
 

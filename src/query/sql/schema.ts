@@ -139,6 +139,10 @@ export function archiveSchema(d: Dialect): Schema {
           return scalars('eventcategory');
         case 'eventtype':
           return scalars('eventtype');
+        case 'agent':
+          return scalars('useragent');
+        case 'identity':
+          return scalars('useridentity.type');
         default:
           return null;
       }
@@ -356,6 +360,10 @@ export function cloudtrailSchema(d: Dialect): Schema {
           return scalars('eventcategory');
         case 'eventtype':
           return scalars('eventtype');
+        case 'agent':
+          return scalars('useragent');
+        case 'identity':
+          return scalars(`${UI}.type`);
         default:
           return null;
       }
