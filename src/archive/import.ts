@@ -16,6 +16,7 @@ import type { DuckDBAppender } from '@duckdb/node-api';
 import { readEventFile } from '../ingest/read.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { listFolder } from '../ingest/walk.js';
+import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { BadFile, FileReadResult } from '../model/types.js';
 import type { Archive } from './db.js';
 import { stagedRow } from './rowValues.js';
@@ -111,7 +112,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   }
 
   // Unchanged files are not read again; their outcome (bad, partly read, digest) is reported as before.
-  const toRead: { path: string; size: number; mtime: number }[] = [];
+  const toRead: { path: string; size: number; mtime: number; key: number }[] = [];
   for (const path of listing.files) {
     const stats = await stat(path).catch(() => null);
     const size = stats?.size ?? -1;
@@ -123,8 +124,10 @@ export async function importFolder(archive: Archive, folder: string, options: Im
       classify(path, previous.shape, previous.reason, summary);
       continue;
     }
-    toRead.push({ path, size, mtime });
+    toRead.push({ path, size, mtime, key: deliveryTime(path, mtime) });
   }
+  // Newest delivery first, as the loader reads them: the order THE duplicate rule is stated in.
+  fileOrder(toRead);
   report();
 
   await connection.run(CREATE_STAGING);
@@ -133,7 +136,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   let seq = Number((await connection.runAndReadAll('SELECT coalesce(max(tt_seq), 0) FROM events')).getRows()[0]![0]);
 
   let appender = await connection.createAppender('staging', 'main', 'temp');
-  let staged: { path: string; size: number; mtime: number; result: FileReadResult }[] = [];
+  let staged: { path: string; size: number; mtime: number; key: number; result: FileReadResult }[] = [];
   let stagedRecords = 0;
 
   const commit = async (): Promise<void> => {
@@ -168,7 +171,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     options.afterCommit?.(committed);
   };
 
-  const stage = (result: FileReadResult): void => {
+  const stage = (result: FileReadResult, key: number): void => {
     const records = result.records ?? [];
     for (let k = 0; k < result.rows.length; k++) {
       const row = result.rows[k]!;
@@ -184,6 +187,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
       else appender.appendBoolean(values.readOnly);
       appender.appendInteger(values.index);
       appender.appendBigInt(BigInt(++seq));
+      appender.appendDouble(key);
       appender.endRow();
     }
   };
@@ -201,7 +205,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
       startRead();
       if (options.signal?.aborted) break;
       const file = toRead[k]!;
-      if (READ_SHAPES.has(result.shape)) stage(result);
+      if (READ_SHAPES.has(result.shape)) stage(result, file.key);
       staged.push({ ...file, result });
       stagedRecords += result.rows.length;
       classify(result.path, result.shape, result.reason, summary);

@@ -12,7 +12,7 @@
  * element's EventId, or `content:<hash>`): the archive keeps one row per id.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const USER_IDENTITY_TYPE =
   'STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, ' +
@@ -82,6 +82,7 @@ export const CREATE_TABLES = [
     tt_file VARCHAR,
     tt_index INTEGER,
     tt_seq BIGINT,
+    tt_filekey DOUBLE,
     tt_record VARCHAR
   )`,
   `CREATE TABLE IF NOT EXISTS imported_files (
@@ -105,11 +106,43 @@ export const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging (
   tt_time BIGINT,
   tt_readonly BOOLEAN,
   tt_index INTEGER,
-  tt_seq BIGINT
+  tt_seq BIGINT,
+  tt_filekey DOUBLE
 )`;
 
-/** Staging -> events, one row per id (the first in file order wins, as in the store), ids already archived skipped. */
-export const MOVE_STAGING = `INSERT OR IGNORE INTO events
+/** Columns of events after eventid, for the update of a copy that wins over the archived one. */
+const UPDATED = [
+  ...TEXT_COLUMNS.slice(1, 18),
+  'useridentity',
+  'requestparameters',
+  'responseelements',
+  'additionaleventdata',
+  'serviceeventdetails',
+  'resources',
+  'tt_time',
+  'tt_name',
+  'tt_source',
+  'tt_actor',
+  'tt_principalarn',
+  'tt_usernames',
+  'tt_account',
+  'tt_accesskey',
+  'tt_readonly',
+  'tt_resources',
+  'tt_file',
+  'tt_index',
+  'tt_seq',
+  'tt_filekey',
+  'tt_record',
+];
+
+/**
+ * Staging -> events, one row per id by THE duplicate rule (ingest/order.ts): the copy in the file
+ * first by newest delivery (tt_filekey, then path, both descending), then the first record of
+ * that file. A copy already archived is replaced only when the new one comes first by that rule,
+ * so an incremental archive keeps the copy a one-shot load of the whole folder keeps.
+ */
+export const MOVE_STAGING = `INSERT INTO events
   SELECT
     ${TEXT_COLUMNS.slice(0, 18).join(', ')},
     from_json(useridentity_json, '${JSON.stringify(structShape(USER_IDENTITY_TYPE))}'),
@@ -119,9 +152,13 @@ export const MOVE_STAGING = `INSERT OR IGNORE INTO events
     from_json(tt_usernames_json, '["VARCHAR"]'),
     tt_account, tt_accesskey, tt_readonly,
     from_json(tt_resources_json, '[{"type":"VARCHAR","name":"VARCHAR","arn":"VARCHAR","accountid":"VARCHAR"}]'),
-    tt_file, tt_index, tt_seq, tt_record
+    tt_file, tt_index, tt_seq, tt_filekey, tt_record
   FROM staging
-  QUALIFY row_number() OVER (PARTITION BY eventid ORDER BY tt_seq) = 1`;
+  QUALIFY row_number() OVER (PARTITION BY eventid ORDER BY tt_filekey DESC, tt_file DESC, tt_index ASC) = 1
+  ON CONFLICT (eventid) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
+  WHERE excluded.tt_filekey > events.tt_filekey
+    OR (excluded.tt_filekey = events.tt_filekey AND excluded.tt_file > events.tt_file)
+    OR (excluded.tt_file = events.tt_file AND excluded.tt_index < events.tt_index)`;
 
 /** The json_structure-style shape from_json wants, from a STRUCT(...) type text. */
 function structShape(type: string): unknown {

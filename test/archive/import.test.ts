@@ -53,6 +53,7 @@ describe('archive import', () => {
     mkdirSync(logs);
     writeFileSync(join(logs, 'a.json'), recordsJson([event('dup', 1), event('one', 2)]));
     writeFileSync(join(logs, 'b.json'), recordsJson([{ ...event('dup', 3), eventName: 'Later' }, event('two', 4)]));
+    utimesSync(join(logs, 'a.json'), new Date(), new Date(Date.now() - 60_000));
     writeFileSync(join(logs, 'c.json'), '{"Records": [ {"eventID": "x"');
     const archive = await openArchive(join(dir, 'a.duckdb'));
     cleanups.unshift(() => archive.close());
@@ -62,7 +63,8 @@ describe('archive import', () => {
     expect(summary.bad.map((b) => b.path)).toEqual([join(logs, 'c.json')]);
     expect(summary.bad[0]!.reason).toMatch(/JSON|truncated|end/i);
     const name = await archive.connection.runAndReadAll("SELECT tt_name FROM events WHERE eventid = 'dup'");
-    expect(name.getRows()).toEqual([['PutObject']]); // a.json's copy, not b.json's 'Later'
+    // THE duplicate rule (ingest/order.ts): the copy in the file first by newest delivery (b.json) wins.
+    expect(name.getRows()).toEqual([['Later']]);
   });
 
   it('reads only new or changed files on a second run, and still reports the bad ones', async () => {
@@ -87,6 +89,13 @@ describe('archive import', () => {
     expect(third.filesDone - third.filesUnchanged).toBe(2);
     expect(third.eventsAdded).toBe(2);
     expect(third.eventsTotal).toBe(62);
+    // A newer delivery holding a copy of an archived event: its copy wins, as in a one-shot load.
+    writeFileSync(join(logs, 'file-200.json'), recordsJson([{ ...event('f3-3', 33), eventName: 'NewerCopy' }]));
+    utimesSync(join(logs, 'file-200.json'), new Date(), new Date(Date.now() + 10_000));
+    await importFolder(archive, logs);
+    const kept = await archive.connection.runAndReadAll("SELECT tt_name, tt_file FROM events WHERE eventid = 'f3-3'");
+    expect(kept.getRows()).toEqual([['NewerCopy', join(logs, 'file-200.json')]]);
+    expect(await count(archive, 'SELECT count(*) FROM events')).toBe(62);
   });
 
   it('stops between batches when aborted: only whole batches are in the archive', async () => {

@@ -1,0 +1,142 @@
+/**
+ * Reading the archive with SQL: counts, the scan summary, pages of events
+ * newest first by keyset (tt_time, eventid) so the millionth page costs what
+ * the first does, and the stored records for details and export. `where` is
+ * a condition from src/query/sql/ (schema 'archive') or null for everything.
+ */
+import { normalize } from '../model/normalize.js';
+import { RecordBatch } from '../model/recordBatch.js';
+import type { EventRow, FileShape } from '../model/types.js';
+import { READ_SHAPES } from '../ingest/scanFolder.js';
+import type { ScanSummary } from '../commands/scanSummary.js';
+import type { Archive } from './db.js';
+
+type Loose = Record<string, unknown>;
+
+const whereOf = (where: string | null): string => (where ? `WHERE ${where}` : '');
+
+async function rows(archive: Archive, sql: string): Promise<unknown[][]> {
+  return (await archive.connection.runAndReadAll(sql)).getRows() as unknown[][];
+}
+
+export async function countEvents(archive: Archive, where: string | null): Promise<number> {
+  return Number((await rows(archive, `SELECT count(*) FROM events ${whereOf(where)}`))[0]![0]);
+}
+
+/** A position in the newest-first order: the last row of the previous page. */
+export interface Cursor {
+  /** Epoch ms, or null for events whose time did not parse (they come last). */
+  time: number | null;
+  id: string;
+}
+
+export interface ArchivedEvent {
+  row: EventRow;
+  /** The original record as stored. */
+  record: Loose;
+  cursor: Cursor;
+}
+
+const literalText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/** Rows strictly after `cursor` in the order tt_time DESC NULLS LAST, eventid DESC. */
+function afterCursor(cursor: Cursor): string {
+  const id = literalText(cursor.id);
+  if (cursor.time === null) return `(tt_time IS NULL AND eventid < ${id})`;
+  const time = String(Math.round(cursor.time));
+  return `(tt_time < ${time} OR tt_time IS NULL OR (tt_time = ${time} AND eventid < ${id}))`;
+}
+
+/** One page of events, newest first, after `cursor` (from the start without one). */
+export async function pageEvents(archive: Archive, where: string | null, limit: number, cursor?: Cursor): Promise<ArchivedEvent[]> {
+  const conditions = [where ?? 'true', cursor ? afterCursor(cursor) : 'true'];
+  const found = await rows(
+    archive,
+    `SELECT eventid, tt_time, tt_record, tt_file FROM events WHERE ${conditions.join(' AND ')} ORDER BY tt_time DESC NULLS LAST, eventid DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+  );
+  return found.map(([id, time, text, file], k) => {
+    const record = parseRecord(String(text));
+    const row = normalize(record, new RecordBatch(String(file)), k, String(id));
+    // The stored id is the one the store keyed the event by (content ids included).
+    row.id = String(id);
+    return { row, record, cursor: { time: time === null ? null : Number(time), id: String(id) } };
+  });
+}
+
+function parseRecord(text: string): Loose {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Loose) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Every matching event, newest first, page by page (export). */
+export async function* eachEvent(archive: Archive, where: string | null, pageSize = 5_000): AsyncGenerator<ArchivedEvent[]> {
+  let cursor: Cursor | undefined;
+  for (;;) {
+    const page = await pageEvents(archive, where, pageSize, cursor);
+    if (page.length === 0) return;
+    yield page;
+    cursor = page[page.length - 1]!.cursor;
+    if (page.length < pageSize) return;
+  }
+}
+
+async function topCounts(archive: Archive, column: string, where: string | null, limit: number, skipEmpty = false): Promise<{ name: string; count: number }[]> {
+  const conditions = [where ?? 'true', skipEmpty ? `${column} <> ''` : 'true'];
+  const found = await rows(
+    archive,
+    `SELECT CASE WHEN coalesce(${column}, '') = '' THEN '(none)' ELSE ${column} END AS value, count(*) AS n FROM events WHERE ${conditions.join(' AND ')} GROUP BY value ORDER BY n DESC, value LIMIT ${limit}`,
+  );
+  return found.map(([name, count]) => ({ name: String(name), count: Number(count) }));
+}
+
+/** The scan summary (commands/scanSummary.ts) of the archive, or of the events `where` selects. Insights spans are not computed here. */
+export async function summarizeArchive(archive: Archive, where: string | null, options: { folder?: string; filter?: string | null; top?: number } = {}): Promise<ScanSummary> {
+  const top = options.top ?? 10;
+  const files = await rows(archive, 'SELECT path, shape, reason, records FROM imported_files ORDER BY path');
+  const byShape: Partial<Record<FileShape, number>> = {};
+  const skipped: { path: string; reason: string }[] = [];
+  const bad: { path: string; reason: string }[] = [];
+  let read = 0;
+  let digests = 0;
+  let recordsRead = 0;
+  for (const [path, shapeValue, reasonValue, records] of files) {
+    const shape = String(shapeValue) as FileShape;
+    const reason = String(reasonValue ?? '');
+    byShape[shape] = (byShape[shape] ?? 0) + 1;
+    recordsRead += Number(records);
+    if (READ_SHAPES.has(shape)) read++;
+    if (shape === 'digest') digests++;
+    else if (shape === 'not-cloudtrail') skipped.push({ path: String(path), reason });
+    else if (shape === 'bad') bad.push({ path: String(path), reason });
+    else if (reason !== '') bad.push({ path: String(path), reason: `partly read: ${reason}` });
+  }
+  const [[total]] = (await rows(archive, 'SELECT count(*) FROM events')) as [[unknown]];
+  const [[unique, insights, badTime, first, last]] = (await rows(
+    archive,
+    `SELECT count(*), count(*) FILTER (WHERE eventtype = 'AwsCloudTrailInsight'), count(*) FILTER (WHERE tt_time IS NULL), min(tt_time), max(tt_time) FROM events ${whereOf(where)}`,
+  )) as [[unknown, unknown, unknown, unknown, unknown]];
+  const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(Number(value)).toISOString());
+  const eventsRead = where ? Number(unique) : recordsRead;
+  return {
+    folder: options.folder ?? '',
+    filter: options.filter ?? null,
+    files: { read, digests, skipped, bad, byShape },
+    events: {
+      read: eventsRead,
+      unique: Number(unique),
+      duplicates: Math.max(0, eventsRead - Number(unique)),
+      total: Number(total),
+      insights: Number(insights),
+      badTime: Number(badTime),
+    },
+    time: { first: iso(first), last: iso(last) },
+    topEventNames: await topCounts(archive, 'tt_name', where, top),
+    topActors: await topCounts(archive, 'tt_actor', where, top),
+    errorsByCode: (await topCounts(archive, 'errorcode', where, Math.max(top, 50), true)).map(({ name, count }) => ({ code: name, count })),
+    insights: [],
+  };
+}
