@@ -13,6 +13,8 @@ Usage:
   trailtop export DIR --format csv|json|jsonl -o FILE|- [--filter Q] [--since T] [--until T] [--raw] [--force]
                                           write the matching events to a file or stdout
   trailtop archive DIR [--db FILE]        import a folder into a DuckDB archive (bigger than memory)
+  trailtop sql --dialect athena|duckdb [--table NAME] QUERY
+                                          print the SQL of a query (Athena or DuckDB)
   trailtop --help | --version
 
 DIR may also be a single log file: only that file is read (and followed).
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/export.js')).runExport(rest);
       case 'archive':
         return await (await import('./commands/archive.js')).runArchive(rest);
+      case 'sql':
+        return await (await import('./commands/sql.js')).runSql(rest);
       default:
         return await (await import('./commands/dashboard.js')).runDashboard(argv);
     }

@@ -101,6 +101,13 @@ export class Vocabulary {
     }
   }
 
+  /** Adds values of one fuzzy field by name (an archive's distinct values), under the same limits as rows' values. */
+  addFieldValues(fieldName: string, values: Iterable<string>): void {
+    const k = FUZZY_FIELDS.findIndex((f) => f.name === fieldName);
+    if (k < 0) return;
+    for (const value of values) this.addValue(k, value);
+  }
+
   /** Entries at index >= `from` that fuse.js says the (lowercase) word means. */
   search(word: string, from = 0): FuzzyHit[] {
     if (from === 0) return this.searchAll(word).slice();

@@ -54,10 +54,10 @@ describe('SQL golden output', () => {
   it('writes an exact match, a glob and a negation for both dialects', () => {
     const ast = and(summary('name', glob('Delete*')), not(summary('error', { kind: 'exists' })), summary('region', glob('eu-west-1')));
     expect(compileWhere(ast, { dialect: 'duckdb' })).toBe(
-      "(coalesce((tt_name <> '' AND lower(tt_name) LIKE 'delete%' ESCAPE '\\'), false) AND (NOT coalesce(errorcode <> '', false)) AND coalesce((awsregion <> '' AND lower(awsregion) = 'eu-west-1'), false))",
+      "(coalesce((tt_name <> '' AND lower(tt_name) LIKE 'delete%' ESCAPE '\\'), false) AND (NOT (coalesce(errorcode <> '', false) OR coalesce((tt_name = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND coalesce(errormessage, '') <> ''), false))) AND coalesce((awsregion <> '' AND lower(awsregion) = 'eu-west-1'), false))",
     );
     expect(compileWhere(ast, { dialect: 'athena' })).toBe(
-      "(coalesce((eventname <> '' AND lower(eventname) LIKE 'delete%' ESCAPE '\\'), false) AND (NOT coalesce(errorcode <> '', false)) AND coalesce((awsregion <> '' AND lower(awsregion) = 'eu-west-1'), false))",
+      "(coalesce((eventname <> '' AND lower(eventname) LIKE 'delete%' ESCAPE '\\'), false) AND (NOT (coalesce(errorcode <> '', false) OR coalesce((eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure', false))), false))) AND coalesce((awsregion <> '' AND lower(awsregion) = 'eu-west-1'), false))",
     );
   });
 
@@ -84,7 +84,7 @@ describe('SQL golden output', () => {
 
   it('writes dotted paths into the JSON columns with json_extract_scalar on Athena', () => {
     expect(compileWhere(path('requestParameters.bucketName', glob('logs')), { dialect: 'athena' })).toBe(
-      "coalesce((coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), json_format(json_extract(requestparameters, '$[\"bucketName\"]'))) <> '' AND lower(coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), json_format(json_extract(requestparameters, '$[\"bucketName\"]')))) = 'logs'), false)",
+      "coalesce(lower(coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), json_format(json_extract(requestparameters, '$[\"bucketName\"]')))) = 'logs', false)",
     );
     expect(compileWhere(path('userIdentity.sessionContext.sessionIssuer.userName', { kind: 'exists' }), { dialect: 'athena' })).toBe(
       'coalesce(useridentity.sessioncontext.sessionissuer.username IS NOT NULL, false)',

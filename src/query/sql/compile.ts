@@ -111,16 +111,26 @@ class Compiler {
       if (spec.kind === 'tag' || spec.kind === 'params') throw new SqlCompileError(`${ref.name}: is not a summary field`);
       const source = this.schema.summary(spec.name);
       if (!source) throw new SqlCompileError(`${spec.name}: has no column in this table`);
-      return this.anyValue(source, (x) => this.textTest(x, node.match, spec), node.match.kind === 'exists');
+      const test = this.anyValue(source, (x) => this.textTest(x, node.match, spec), node.match.kind === 'exists');
+      // error:* also holds for a failed ConsoleLogin without an errorCode (model/failure.ts).
+      const anyValue = node.match.kind === 'exists' || (node.match.kind === 'glob' && node.match.pattern.glob && node.match.pattern.segments.every((s) => s === ''));
+      return spec.alsoExists && anyValue ? or([test, `coalesce(${this.schema.failedWithoutCode()}, false)`]) : test;
     }
-    if (ref.kind === 'params') return this.anyValue({ scalars: [this.schema.params()], lists: [] }, (x) => this.textTest(x, node.match, null), node.match.kind === 'exists');
+    if (ref.kind === 'params') {
+      // One value, the JSON texts one per line; no value when the record has none of the four.
+      const params = `nullif(${this.schema.params()}, '')`;
+      return this.anyValue({ scalars: [params], lists: [] }, (x) => this.pathTest(x, node.match), false);
+    }
     return this.anyValue(this.schema.path(ref.path, this.fresh), (x) => this.pathTest(x, node.match), false);
   }
 
   /** True when any value passes: scalars tested directly, lists through a lambda. */
   private anyValue(source: ValueSource, test: (x: string) => string, nonEmpty: boolean): string {
-    const parts = source.scalars.map((s) => `coalesce(${test(s)}, false)`);
-    for (const list of source.lists) {
+    // Many scalars (user: on Athena's table) go through one array, so each expression is written once.
+    const many = source.scalars.length > 2;
+    const parts = many ? [] : source.scalars.map((s) => `coalesce(${test(s)}, false)`);
+    const lists = many ? [this.d.array(source.scalars), ...source.lists] : source.lists;
+    for (const list of lists) {
       const x = this.fresh('x');
       parts.push(this.d.anyMatch(list, x, `coalesce(${test(x)}, false)`));
     }
@@ -157,15 +167,19 @@ class Compiler {
     }
   }
 
-  /** A path value's test: the value exists when present and not null, even when empty. */
+  /** A path or params value's test (valueMatch.ts): any present value counts, even an empty one. */
   private pathTest(x: string, match: ValueMatch): string {
     switch (match.kind) {
       case 'exists':
         return `${x} IS NOT NULL`;
       case 'glob':
-        return `(${x} <> '' AND ${globSql(`lower(${x})`, match.pattern)})`;
-      default:
-        return this.textTest(x, match, null);
+        return globSql(`lower(${x})`, match.pattern);
+      case 'regex':
+        return this.d.regexSearch(x, literal(regexWithFlags(match.source, match.flags)));
+      case 'cidr':
+        return this.cidrTest(x, match.cidr);
+      case 'boolean':
+        return `lower(${x}) = ${literal(String(match.value))}`;
     }
   }
 

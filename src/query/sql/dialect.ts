@@ -17,6 +17,8 @@ export interface Dialect {
   joinLines(list: string): string;
   /** A list with `f(x)` applied to each element. */
   transform(list: string, name: string, body: string): string;
+  /** A list of SQL expressions. */
+  array(expressions: readonly string[]): string;
   /** A list literal of string literals. */
   stringList(values: readonly string[]): string;
   /** `value` as a BIGINT or NULL when it is not a number. */
@@ -52,6 +54,7 @@ export const DUCKDB: Dialect = {
   regexSearch: (value, pattern) => `regexp_matches(${value}, ${pattern})`,
   joinLines: (list) => `array_to_string(${list}, chr(10))`,
   transform: (list, name, body) => `list_transform(${list}, lambda ${name}: ${body})`,
+  array: (expressions) => `[${expressions.join(', ')}]`,
   stringList: (values) => `[${values.map(literal).join(', ')}]::VARCHAR[]`,
   tryBigint: (value) => `TRY_CAST(${value} AS BIGINT)`,
 };
@@ -62,6 +65,7 @@ export const ATHENA: Dialect = {
   regexSearch: (value, pattern) => `regexp_like(${value}, ${pattern})`,
   joinLines: (list) => `array_join(${list}, chr(10))`,
   transform: (list, name, body) => `transform(${list}, ${name} -> ${body})`,
+  array: (expressions) => `ARRAY[${expressions.join(', ')}]`,
   stringList: (values) => (values.length === 0 ? 'CAST(ARRAY[] AS ARRAY(VARCHAR))' : `ARRAY[${values.map(literal).join(', ')}]`),
   tryBigint: (value) => `TRY_CAST(${value} AS BIGINT)`,
 };

@@ -45,6 +45,8 @@ export interface Schema {
   path(keys: readonly string[], fresh: Fresh): ValueSource;
   params(): string;
   eventId(): string;
+  /** A failed ConsoleLogin without an errorCode (model/failure.ts): error:* holds for it too. */
+  failedWithoutCode(): string;
 }
 
 export class SqlCompileError extends Error {}
@@ -172,6 +174,8 @@ export function archiveSchema(d: Dialect): Schema {
     path: (keys, fresh) => archivePath(d, keys, fresh),
     params: () => 'concat_ws(chr(10), requestparameters, responseelements, additionaleventdata, serviceeventdetails)',
     eventId: () => 'eventid',
+    // normalize() already gives such a record the errorMessage 'Failure' when it has none.
+    failedWithoutCode: () => "(tt_name = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND coalesce(errormessage, '') <> '')",
   };
 }
 
@@ -393,5 +397,10 @@ export function cloudtrailSchema(d: Dialect): Schema {
     path: (keys) => cloudtrailPath(d, keys),
     params: () => 'concat_ws(chr(10), requestparameters, responseelements, additionaleventdata, serviceeventdetails)',
     eventId: () => 'eventid',
+    failedWithoutCode: () => {
+      const result =
+        d.name === 'duckdb' ? `json_extract_string(responseelements, '$.ConsoleLogin')` : `json_extract_scalar(responseelements, '$.ConsoleLogin')`;
+      return `(eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(${result} = 'Failure', false)))`;
+    },
   };
 }

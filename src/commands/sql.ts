@@ -1,0 +1,82 @@
+import { athenaStatement, type PartitionColumn } from '../athena/statement.js';
+import { openArchive } from '../archive/db.js';
+import { archiveVocabulary } from '../archive/vocabulary.js';
+import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
+import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
+import { sanitize } from '../term/sanitize.js';
+import { parseCommandArgs, UsageError } from './args.js';
+import { parseForSql } from './sqlQuery.js';
+
+export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive]
+                    [--partitions region,timestamp] [--db FILE] QUERY
+
+Prints the SQL for a trailtop query, to paste into the Athena console, DuckDB or a notebook.
+
+Options:
+  --dialect D        athena (Trino) or duckdb
+  --table NAME       the table (default: cloudtrail_logs for athena, events for duckdb)
+  --schema S         cloudtrail: AWS's Athena CloudTrail table (default for athena);
+                     archive: a 'trailtop archive' database (default for duckdb)
+  --partitions LIST  athena: partition columns the table has (default region,timestamp;
+                     AWS's single-region table: timestamp); '' for none
+  --db FILE          resolve fuzzy words against this archive's values (else words are substring-only)
+  -h, --help         show this help
+
+Exit status: 0 printed, 2 bad arguments or a query SQL cannot express.`;
+
+const OPTIONS = {
+  dialect: { type: 'string' },
+  table: { type: 'string' },
+  schema: { type: 'string' },
+  partitions: { type: 'string' },
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parsePartitions(value: string | undefined): PartitionColumn[] {
+  if (value === undefined) return ['region', 'timestamp'];
+  const out: PartitionColumn[] = [];
+  for (const part of value.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    if (part !== 'region' && part !== 'timestamp') throw new UsageError(`unknown partition column '${sanitize(part)}' (use region, timestamp)`, false);
+    out.push(part);
+  }
+  return out;
+}
+
+export async function runSql(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  if (values.help) {
+    process.stdout.write(`${SQL_USAGE}\n`);
+    return 0;
+  }
+  const dialect = values.dialect?.toLowerCase();
+  if (dialect !== 'athena' && dialect !== 'duckdb') throw new UsageError('sql needs --dialect athena or --dialect duckdb');
+  const schema = values.schema?.toLowerCase() ?? (dialect === 'athena' ? 'cloudtrail' : 'archive');
+  if (schema !== 'cloudtrail' && schema !== 'archive') throw new UsageError(`unknown --schema '${sanitize(values.schema ?? '')}' (use cloudtrail or archive)`);
+  if (dialect === 'athena' && schema === 'archive') throw new UsageError('the archive table is DuckDB only: use --schema cloudtrail with --dialect athena');
+  const text = positionals[0] ?? '';
+  const ast = parseForSql(text);
+  let fuzzy: FuzzyResolver | undefined;
+  if (values.db) {
+    const archive = await openArchive(values.db, { readOnly: true });
+    try {
+      fuzzy = fuzzyFromVocabulary(await archiveVocabulary(archive));
+    } finally {
+      archive.close();
+    }
+  }
+  try {
+    let sql: string;
+    if (dialect === 'athena') {
+      sql = athenaStatement(ast, { table: values.table ?? 'cloudtrail_logs', partitions: parsePartitions(values.partitions), limit: 1000, fuzzy });
+    } else {
+      const where = compileWhere(ast, { dialect: 'duckdb', schema, fuzzy });
+      sql = `SELECT *\nFROM ${quoteTableName(values.table ?? 'events')}\nWHERE ${where}\nORDER BY ${schema === 'archive' ? 'tt_time DESC NULLS LAST' : 'eventtime DESC'}, eventid DESC`;
+    }
+    process.stdout.write(`${sql};\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitize(error.message)}`, false);
+    throw error;
+  }
+}
