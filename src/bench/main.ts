@@ -16,6 +16,7 @@ import { benchJq, jqInstalled } from './jq.js';
 import { benchLive } from './live.js';
 import { benchQueries, deniedUser } from './query.js';
 import { benchSoak } from './soak.js';
+import { benchTopValues } from './topValuesBench.js';
 import { evaluate, formatTable, tableJson, type Figure } from './table.js';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json] [--soak [--soak-minutes N]]
@@ -146,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
       const loaded: EventStore = store;
       const goalMs = set.events >= 1_000_000 ? 100 : 16;
       await section(`queries ${name}`, figures, crashes, async () => benchQueries(loaded, name, set.events >= 1_000_000 ? 5 : 7, goalMs));
+      await section(`top values ${name}`, figures, crashes, async () => benchTopValues(loaded, name, set.events >= 1_000_000 ? 5 : 7, set.events >= 1_000_000 ? 100 : 16));
       if (set === big) {
         await section(`keystroke to frame ${name}`, figures, crashes, async () => {
           // As the dashboard command does before it loads React: the development build is several times slower a frame.

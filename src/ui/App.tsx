@@ -24,6 +24,8 @@ import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { jsonBodyHeight, JsonView } from './JsonView.js';
 import { wrapTokens } from './jsonModel.js';
 import { pickPrompt } from './investigate/pivotPick.js';
+import { TopValuesView } from './investigate/TopValuesView.js';
+import { useTopValues } from './investigate/useTopValues.js';
 import { handleKey } from './keyHandler.js';
 import { actionFor, splitChunk, VIEW_HELP_GROUP, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
@@ -134,6 +136,7 @@ const HINTS: Partial<Record<Mode, readonly string[]>> = {
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
+  top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
 };
 
 export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', folderState, onController, onQuit }: AppProps) {
@@ -226,6 +229,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     return () => clearTimeout(timer);
   }, [state.draft, state.mode]);
 
+  const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
+
   // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
   const applied = state.mode === 'query' ? null : state.queryText;
   useEffect(() => {
@@ -288,6 +293,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         toggle: (row) => marks.toggle(row.id),
         next: (from) => nextMarkIndex(listRows, from, marks.set(), (id) => store.get(id), stateRef.current!.order),
       },
+      topResult,
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed
@@ -403,6 +409,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       break;
     case 'help':
       main = <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} />;
+      break;
+    case 'top':
+      main = topResult ? <TopValuesView result={topResult} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : list(width);
       break;
     case 'badfiles':
       main = <BadFilesView bad={progress.badFiles} skipped={progress.skippedFiles} scroll={state.scroll} width={width} height={mainH} />;

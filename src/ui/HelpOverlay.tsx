@@ -16,6 +16,7 @@ const MODE_NAMES: Record<Mode, string> = {
   exportDone: 'download done',
   badfiles: 'bad files',
   histogram: 'histogram',
+  top: 'top values',
 };
 
 export interface HelpLine {

@@ -9,6 +9,8 @@ import { compileQuery } from '../query/index.js';
 import { describePivot, pivotQuery, type PivotOp } from '../investigate/pivot.js';
 import { buildDetail, resourceQuery } from './detailModel.js';
 import { pickTerm } from './investigate/pivotPick.js';
+import { handleTopKey } from './investigate/topKeys.js';
+import type { TopResult } from '../investigate/topValues.js';
 import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
 import { actionFor, type Action, type Mode } from './keys.js';
 import { editLine } from './lineEditor.js';
@@ -33,6 +35,8 @@ export interface KeyContext {
   copy(text: string, what: string): void;
   quit(): void;
   setQuery(text: string): void;
+  /** The top values view's lines as last drawn (mode `top`). */
+  topResult?: TopResult | null;
   /** This folder's saved queries, oldest first (Up/Down in the query bar). */
   history?(): readonly string[];
   /** Marks (`m`, `'`): toggles one and says whether it is marked now; finds the next marked row's index (-1: none). */
@@ -69,6 +73,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     return dispatch({ type: 'status', text: describePivot(term, pick.op) });
   }
   if (!action) return;
+  if (mode === 'top' && handleTopKey(action, ctx)) return;
   const cursor = cursorIndex(rows, state.anchor, state.follow, state.order);
   const currentRow = rows[cursor] ?? null;
   if (mode === 'json' || mode === 'help' || mode === 'badfiles') {
@@ -122,6 +127,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return dispatch({ type: 'back' });
     case 'editQuery':
       return dispatch({ type: 'editQuery' });
+    case 'topValues':
+      return dispatch({ type: 'openOverlay', mode: 'top' });
     case 'queryBack':
       return dispatch({ type: 'queryBack' });
     case 'queryForward':

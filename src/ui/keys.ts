@@ -22,9 +22,10 @@ export type Mode =
   | 'exportRunning'
   | 'exportDone'
   | 'badfiles'
-  | 'histogram';
+  | 'histogram'
+  | 'top';
 
-export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram'];
+export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top'];
 
 export type Action =
   | 'up'
@@ -80,7 +81,11 @@ export type Action =
   | 'zoomOut'
   | 'selectSpan'
   | 'cycleStack'
-  | 'applySpan';
+  | 'applySpan'
+  | 'topValues'
+  | 'nextTopField'
+  | 'prevTopField'
+  | 'topFilter';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -104,7 +109,7 @@ export interface KeyBinding {
   group: string;
 }
 
-const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram'];
+const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram', 'top'];
 const BROWSE: readonly Mode[] = ['list', 'detail'];
 /** Modes where no text is being typed (the query bar and the download form's file name take every letter). */
 export const NOT_TYPING: readonly Mode[] = ALL_MODES.filter((mode) => mode !== 'query' && mode !== 'export');
@@ -116,6 +121,7 @@ const TEXT = 'Editing text';
 const INSIGHTS = 'Insights view (i)';
 const EXPORT = 'Download dialog (d)';
 const HISTOGRAM = 'Histogram view (h)';
+const TOP = 'Top values (T)';
 const ANY = 'Anywhere';
 
 /** The help overlay's sections, in order; a binding that works exactly in its section's `place` needs no note of where. */
@@ -128,6 +134,7 @@ export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] 
   { title: QUERY, place: ['query'] },
   { title: TEXT, place: ['query', 'export'] },
   { title: INSIGHTS, place: ['insights'] },
+  { title: TOP, place: ['top'] },
   { title: EXPORT },
   { title: HISTOGRAM, place: ['histogram'] },
   { title: ANY },
@@ -142,7 +149,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'bottom: the oldest (oldest first: the newest and follow)', modes: NAV, group: MOVE },
   { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE, group: MAIN },
   { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE, group: MAIN },
-  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram'], group: MAIN },
+  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top'], group: MAIN },
   { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
   { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },
   { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'select the previous value or link', modes: ['detail'], group: MAIN },
@@ -153,9 +160,10 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'badFiles', keys: [{ char: 'b' }], label: 'b', description: 'files that could not be read, with reasons', modes: ['list'], group: MAIN },
   { action: 'insights', keys: [{ char: 'i' }], label: 'i', description: 'open / close the Insights view', modes: ['list', 'insights'], group: MAIN },
   { action: 'export', keys: [{ char: 'd' }], label: 'd', description: 'download (export) the filtered events', modes: ['list'], group: MAIN },
-  { action: 'pivotReplace', keys: [{ char: '=' }], label: '=', description: 'filter by the selected value (replaces the query; in the list: pick a field of the row)', modes: BROWSE, group: MAIN },
-  { action: 'pivotAdd', keys: [{ char: '+' }], label: '+', description: 'add the selected value to the query (AND)', modes: BROWSE, group: MAIN },
-  { action: 'pivotExclude', keys: [{ char: '-' }], label: '-', description: 'exclude the selected value (-field:value)', modes: BROWSE, group: MAIN },
+  { action: 'pivotReplace', keys: [{ char: '=' }], label: '=', description: 'filter by the selected value (replaces the query; in the list: pick a field of the row)', modes: [...BROWSE, 'top'], group: MAIN },
+  { action: 'pivotAdd', keys: [{ char: '+' }], label: '+', description: 'add the selected value to the query (AND)', modes: [...BROWSE, 'top'], group: MAIN },
+  { action: 'pivotExclude', keys: [{ char: '-' }], label: '-', description: 'exclude the selected value (-field:value)', modes: [...BROWSE, 'top'], group: MAIN },
+  { action: 'topValues', keys: [{ char: 'T' }], label: 'T', description: 'top values of a field for the current filter (again: close)', modes: [...BROWSE, 'top'], group: MAIN },
   { action: 'queryBack', keys: [{ char: '[' }], label: '[', description: 'back to the previous query, cursor where it was', modes: BROWSE, group: MAIN },
   { action: 'queryForward', keys: [{ char: ']' }], label: ']', description: 'forward again (after [)', modes: BROWSE, group: MAIN },
   { action: 'toggleOrder', keys: [{ char: 'o' }], label: 'o', description: 'order: newest first / oldest first (also the download\'s order)', modes: BROWSE, group: MAIN },
@@ -177,6 +185,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'jumpToEvents', keys: [{ named: 'return' }], label: 'Enter', description: 'list the events behind the selected Insight', modes: ['insights'], group: INSIGHTS },
   { action: 'nextTab', keys: [{ named: 'tab' }], label: 'Tab', description: 'next tab (chart, attributions)', modes: ['insights'], group: INSIGHTS },
   { action: 'prevTab', keys: [{ named: 'tab', shift: true }], label: 'S-Tab', description: 'previous tab', modes: ['insights'], group: INSIGHTS },
+  { action: 'topFilter', keys: [{ named: 'return' }], label: 'Enter', description: 'list the events with the selected value (as =)', modes: ['top'], group: TOP },
+  { action: 'nextTopField', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'next field (user, IP, key, name, source, error, region, account, agent, resource, identity type)', modes: ['top'], group: TOP },
+  { action: 'prevTopField', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'previous field', modes: ['top'], group: TOP },
   { action: 'cycleFormat', keys: [{ named: 'tab' }, { named: 'downArrow' }], label: 'Tab/↓', description: 'next format (CSV, JSON, JSON lines)', modes: ['export'], group: EXPORT },
   { action: 'cycleFormatBack', keys: [{ named: 'tab', shift: true }, { named: 'upArrow' }], label: 'S-Tab/↑', description: 'previous format', modes: ['export'], group: EXPORT },
   { action: 'startExport', keys: [{ named: 'return' }], label: 'Enter', description: 'start the download (other keys edit the file name)', modes: ['export'], group: EXPORT },

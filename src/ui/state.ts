@@ -58,6 +58,9 @@ export interface UiState {
   pivotPick: PivotPick | null;
   /** The list's order (`o`): newest first, or oldest first; the rows passed to `move` are in this order. */
   order: ListOrder;
+  /** The top values view (`T`): its field (index into TOP_FIELDS) and selected line. */
+  topField: number;
+  topIndex: number;
 }
 
 export function initialState(queryText = ''): UiState {
@@ -87,6 +90,8 @@ export function initialState(queryText = ''): UiState {
     historyCursor: { index: -1, typed: '' },
     pivotPick: null,
     order: 'newest',
+    topField: 0,
+    topIndex: 0,
   };
 }
 
@@ -114,7 +119,8 @@ export type UiAction =
   | { type: 'queryBack' }
   | { type: 'queryForward' }
   | { type: 'historyWalk'; history: readonly string[]; step: -1 | 1 }
-  | { type: 'pivotPick'; pick: PivotPick | null };
+  | { type: 'pivotPick'; pick: PivotPick | null }
+  | { type: 'top'; field?: number; index?: number };
 
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
@@ -185,7 +191,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'openOverlay':
       return { ...state, returnMode: state.mode, mode: action.mode, scroll: 0 };
     case 'back': {
-      if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles') {
+      if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles' || state.mode === 'top') {
         return { ...state, mode: state.returnMode === state.mode ? 'list' : state.returnMode, returnMode: 'list', scroll: 0 };
       }
       // Closing the details of the event that was newest when they opened, without
@@ -232,6 +238,8 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       if (!moved) return { ...state, status: action.type === 'queryBack' ? 'No earlier query ([)' : 'No later query (])' };
       return { ...moved, mode: state.mode === 'detail' ? 'list' : state.mode, draft: moved.queryText, caret: moved.queryText.length, queryError: null, newestWhenLeft: moved.follow ? null : moved.anchor };
     }
+    case 'top':
+      return { ...state, topField: action.field ?? state.topField, topIndex: Math.max(0, action.index ?? (action.field !== undefined ? 0 : state.topIndex)) };
     case 'pivotPick':
       return { ...state, pivotPick: action.pick };
     case 'historyWalk': {

@@ -1,0 +1,62 @@
+import { Box, Text } from 'ink';
+import { TOP_FIELDS, type TopResult } from '../../investigate/topValues.js';
+import { sanitize } from '../../term/sanitize.js';
+import { truncate } from '../../term/width.js';
+import type { TimeZoneMode } from '../format.js';
+import { useTheme } from '../theme.js';
+import { topLines, topSummary } from './topValuesModel.js';
+
+export interface TopValuesViewProps {
+  result: TopResult;
+  /** Index into TOP_FIELDS. */
+  fieldIndex: number;
+  selected: number;
+  queryText: string;
+  zone: TimeZoneMode;
+  width: number;
+  height: number;
+}
+
+/**
+ * The top values view (`T`): for the current filter, the 20 most frequent
+ * values of one field. Tab changes the field; Enter or `=` filters by the
+ * selected value, `+` adds it, `-` excludes it; `p` summarises a user or key.
+ */
+export function TopValuesView({ result, fieldIndex, selected, queryText, zone, width, height }: TopValuesViewProps) {
+  const theme = useTheme();
+  const inner = Math.max(10, width - 1);
+  const spec = TOP_FIELDS[fieldIndex]!;
+  const tabs = TOP_FIELDS.map((f, i) => (i === fieldIndex ? `[${f.label}]` : f.label)).join(' ');
+  const layout = topLines(result, zone, inner);
+  const filter = queryText.trim() ? `for ${sanitize(queryText.trim())}` : 'all events';
+  const bodyH = Math.max(1, height - 4);
+  const index = Math.min(Math.max(0, selected), Math.max(0, layout.lines.length - 1));
+  const top = Math.max(0, Math.min(index - bodyH + 1, layout.lines.length - bodyH));
+  const start = Math.max(0, Math.min(top, index));
+  const visible = layout.lines.slice(start, start + bodyH);
+  return (
+    <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
+      <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
+        {truncate(`Top ${spec.label.toLowerCase()} values ${filter} · ${topSummary(result)}`, inner)}
+      </Text>
+      <Text wrap="truncate-end" color={theme.muted}>
+        {truncate(`Tab: ${tabs}`, inner)}
+      </Text>
+      <Text wrap="truncate-end" color={theme.muted}>
+        {layout.header ? `  ${layout.header}` : ''}
+      </Text>
+      {visible.length === 0 ? (
+        <Text color={theme.muted}>{`  No ${spec.label.toLowerCase()} values in these events`}</Text>
+      ) : (
+        visible.map((line, i) => {
+          const isSelected = start + i === index;
+          return (
+            <Text key={i} wrap="truncate-end" inverse={isSelected && theme.inverse}>
+              {`${isSelected ? '›' : ' '} ${line}`}
+            </Text>
+          );
+        })
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,58 @@
+/**
+ * The top values view's lines as plain text: count, share bar, value and
+ * first/last time, fitted to the width. No Ink, so tests read it directly.
+ */
+import type { TopResult, TopValue } from '../../investigate/topValues.js';
+import { sanitize } from '../../term/sanitize.js';
+import { fit, padStart, truncate } from '../../term/width.js';
+import { formatTime, type TimeZoneMode } from '../format.js';
+
+const BAR = 10;
+
+/** `█████░░░░░`: the share of `count` in `total`, at least one block for any count. */
+export function shareBar(count: number, total: number, width = BAR): string {
+  if (total <= 0) return '░'.repeat(width);
+  const filled = count > 0 ? Math.max(1, Math.round((count / total) * width)) : 0;
+  return '█'.repeat(Math.min(width, filled)) + '░'.repeat(Math.max(0, width - filled));
+}
+
+function percent(count: number, total: number): string {
+  if (total <= 0) return '';
+  const p = (count / total) * 100;
+  return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
+}
+
+function when(time: number, zone: TimeZoneMode, short: boolean): string {
+  if (!Number.isFinite(time)) return '—';
+  const text = formatTime({ time, timeRaw: '' }, zone);
+  return short ? text.slice(5, 16) : text.slice(0, 16);
+}
+
+export interface TopLayout {
+  header: string;
+  lines: string[];
+}
+
+/** Header and one line per value: `  1,234  41%  ████░░░░░░  value  first  last`. */
+export function topLines(result: TopResult, zone: TimeZoneMode, width: number): TopLayout {
+  const total = result.rows;
+  const countWidth = Math.max(5, ...result.values.map((v) => v.count.toLocaleString('en-US').length));
+  // Times as `MM-DD HH:MM` below 120 columns, with the year above; none below 70.
+  const timeWidth = width >= 120 ? 16 : width >= 70 ? 11 : 0;
+  const fixed = 2 + countWidth + 2 + 5 + 2 + BAR + 2 + (timeWidth ? 2 * (timeWidth + 2) : 0);
+  const valueWidth = Math.max(8, width - fixed);
+  const line = (v: TopValue): string => {
+    const times = timeWidth ? `  ${fit(when(v.first, zone, timeWidth < 16), timeWidth)}  ${fit(when(v.last, zone, timeWidth < 16), timeWidth)}` : '';
+    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${shareBar(v.count, total)}  ${fit(sanitize(v.value), valueWidth)}${times}`;
+  };
+  const header = `${padStart('Count', countWidth)}  ${padStart('Share', 5)}  ${fit('', BAR)}  ${fit('Value', valueWidth)}${timeWidth ? `  ${fit('First', timeWidth)}  ${fit('Last', timeWidth)}` : ''}`;
+  return { header: truncate(header, width - 2), lines: result.values.map((v) => truncate(line(v), width - 2)) };
+}
+
+/** `12 distinct · 3,400 events · 120 without a value`. */
+export function topSummary(result: TopResult): string {
+  const parts = [`${result.distinct.toLocaleString('en-US')} distinct`, `${result.rows.toLocaleString('en-US')} events`];
+  if (result.empty > 0) parts.push(`${result.empty.toLocaleString('en-US')} without a value`);
+  if (result.distinct > result.values.length) parts.push(`top ${result.values.length} shown`);
+  return parts.join(' · ');
+}

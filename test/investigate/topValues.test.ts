@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { resourceKey, TOP_FIELDS, topValues, type TopField, type TopValue } from '../../src/investigate/topValues.js';
+import type { EventRow } from '../../src/model/types.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { eventRow } from '../support/rows.js';
+
+/** The slow, obvious answer to compare with. */
+function reference(rows: readonly EventRow[], field: TopField, limit: number): { values: TopValue[]; empty: number; distinct: number } {
+  const read: Record<TopField, (row: EventRow) => string[]> = {
+    user: (r) => [r.actor],
+    ip: (r) => [r.sourceIp],
+    key: (r) => [r.accessKey],
+    name: (r) => [r.name],
+    source: (r) => [r.source],
+    error: (r) => [r.errorCode],
+    region: (r) => [r.region],
+    account: (r) => [r.recipientAccount || r.account],
+    agent: (r) => [r.userAgent],
+    identity: (r) => [r.identityType],
+    resource: (r) => [...new Set(r.resources.map(resourceKey))],
+  };
+  const map = new Map<string, TopValue>();
+  let empty = 0;
+  for (const row of rows) {
+    const values = read[field](row).filter(Boolean);
+    if (values.length === 0) empty++;
+    for (const value of values) {
+      const e = map.get(value) ?? { value, count: 0, first: Infinity, last: -Infinity };
+      e.count++;
+      if (row.time < e.first) e.first = row.time;
+      if (row.time > e.last) e.last = row.time;
+      map.set(value, e);
+    }
+  }
+  const all = [...map.values()].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+  return { values: all.slice(0, limit), empty, distinct: all.length };
+}
+
+function randomRows(count: number, seed: number): EventRow[] {
+  let s = seed;
+  const rnd = (n: number) => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s % n;
+  };
+  const rows: EventRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const resources = Array.from({ length: rnd(3) }, () => {
+      const n = rnd(8);
+      return { type: 'AWS::S3::Bucket', name: `b${n}`, arn: n % 2 ? `arn:aws:s3:::b${n}` : '', accountId: '' };
+    });
+    rows.push(
+      eventRow({
+        id: `e${seed}-${i}`,
+        time: Date.UTC(2024, 0, 1) + rnd(100000) * 1000,
+        actor: `user${rnd(30)}`,
+        sourceIp: rnd(5) === 0 ? '' : `10.0.${rnd(4)}.${rnd(50)}`,
+        accessKey: `AKIA${rnd(40)}`,
+        name: `Call${rnd(12)}`,
+        errorCode: rnd(4) === 0 ? 'AccessDenied' : '',
+        region: `r${rnd(3)}`,
+        account: `acct${rnd(3)}`,
+        recipientAccount: rnd(2) === 0 ? '' : `recv${rnd(3)}`,
+        userAgent: `agent/${rnd(7)}`,
+        identityType: ['IAMUser', 'AssumedRole', 'Root'][rnd(3)]!,
+        resources,
+      }),
+    );
+  }
+  return rows;
+}
+
+describe('topValues', () => {
+  it('equals a brute-force count for every field, with full and overflowing column dictionaries', () => {
+    for (const limit of [undefined, 8]) {
+      const store = new EventStore(0, { columnDictionaryLimit: limit });
+      const rows = randomRows(3000, limit ?? 1);
+      store.add(rows);
+      store.flush();
+      // A filtered subset, newest first, as the list holds it.
+      const filtered = store.rows().filter((_, i) => i % 3 !== 0);
+      for (const { field } of TOP_FIELDS) {
+        const got = topValues(store, filtered, field, 20);
+        const want = reference(filtered, field, 20);
+        expect(got.values, `${field} (dictionary limit ${limit})`).toEqual(want.values);
+        expect(got.empty, field).toBe(want.empty);
+        expect(got.distinct, field).toBe(want.distinct);
+        expect(got.rows).toBe(filtered.length);
+      }
+    }
+  });
+
+  it('reads rows the columns do not hold yet, and leaves first/last NaN when no row had a time', () => {
+    const store = new EventStore(0);
+    const stored = eventRow({ id: 'a', actor: 'alice', time: 5 });
+    store.add([stored]);
+    const loose = eventRow({ id: 'b', actor: 'alice', time: 9 });
+    const timeless = eventRow({ id: 'c', actor: 'bob', time: NaN });
+    const got = topValues(store, [stored, loose, timeless], 'user');
+    expect(got.values).toEqual([
+      { value: 'alice', count: 2, first: 5, last: 9 },
+      { value: 'bob', count: 1, first: NaN, last: NaN },
+    ]);
+  });
+});

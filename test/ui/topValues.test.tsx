@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventRow } from '../../src/model/types.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
+import { shareBar, topLines } from '../../src/ui/investigate/topValuesModel.js';
+import { makeRow } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+const PLAIN = { NO_COLOR: '1' };
+let open: Harness[] = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+});
+
+function storeWith(rows: EventRow[]): EventStore {
+  const store = new EventStore(0);
+  store.add(rows);
+  store.flush();
+  return store;
+}
+
+function rows(): EventRow[] {
+  const out: EventRow[] = [];
+  for (let i = 0; i < 6; i++) out.push(makeRow({ name: 'GetObject', actor: 'alice', userNames: ['alice'], sourceIp: '203.0.113.7' }));
+  for (let i = 0; i < 3; i++) out.push(makeRow({ name: 'PutObject', actor: 'bob', userNames: ['bob'], sourceIp: '198.51.100.9' }));
+  out.push(makeRow({ name: 'DeleteTrail', actor: 'mallory', userNames: ['mallory'], sourceIp: '192.0.2.66', errorCode: 'AccessDenied' }));
+  return out;
+}
+
+const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+
+describe('top values view', () => {
+  it('shares and bars', () => {
+    expect(shareBar(5, 10)).toBe('█████░░░░░');
+    expect(shareBar(1, 1000)).toBe('█░░░░░░░░░');
+    expect(shareBar(0, 10)).toBe('░░░░░░░░░░');
+    const layout = topLines({ field: 'user', values: [{ value: 'alice', count: 6, first: 0, last: 60_000 }], rows: 10, empty: 0, distinct: 1 }, 'utc', 100);
+    expect(layout.lines[0]).toMatch(/^ {4}6 {4}60% {2}██████░░░░ {2}alice +01-01 00:00 {2}01-01 00:01/);
+  });
+
+  it('T opens it on users with counts, Tab moves to source IPs, Enter filters by the selected one, [ comes back', async () => {
+    const h = mount(storeWith(rows()), 100, 24);
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    let frame = await h.press('T', (f) => f.includes('Top user values'));
+    expect(frame).toContain('3 distinct · 10 events');
+    expect(selected(frame)).toMatch(/6 +60% +██████░░░░ +alice/);
+    frame = await h.press(KEYS.tab, (f) => f.includes('Top source ip values'));
+    expect(frame).toContain('198.51.100.9');
+    await h.press('j', (f) => selected(f).includes('198.51.100.9'));
+    frame = await h.press(KEYS.enter, (f) => f.includes('3 of 10 events'));
+    expect(frame).toContain('ip:198.51.100.9');
+    expect(frame).not.toContain('GetObject');
+    frame = await h.press('[', (f) => f.includes('GetObject'));
+  });
+
+  it('- excludes the selected value and stays open; it counts only the filtered events and follows new ones', async () => {
+    const store = storeWith(rows());
+    const h = mount(store, 80, 24);
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press('T', (f) => f.includes('Top user values'));
+    let frame = await h.press('-', (f) => f.includes('-user:alice') && f.includes('2 distinct · 4 events'));
+    expect(frame).toContain('Top user values for -user:alice');
+    expect(selected(frame)).toContain('bob');
+    store.add([makeRow({ actor: 'bob', userNames: ['bob'] }), makeRow({ actor: 'bob', userNames: ['bob'] })]);
+    store.flush();
+    frame = await h.waitFor((f) => f.includes('2 distinct · 6 events'));
+    expect(selected(frame)).toMatch(/5 +83%/);
+    await h.press(KEYS.escape, (f) => !f.includes('Top user values'));
+  });
+});
+
+function mount(store: EventStore, columns: number, height: number): Harness {
+  const h = renderApp(<App store={store} folder="/logs" watching={false} env={PLAIN} />, columns, height);
+  open.push(h);
+  return h;
+}
