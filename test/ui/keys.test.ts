@@ -97,7 +97,8 @@ describe('help lines', () => {
     expect(headings.length).toBe(KEY_GROUPS.length);
     headings.forEach((heading, i) => expect(heading.startsWith(KEY_GROUPS[i]!.title)).toBe(true));
     expect(headings).toContain('Insights view (i)');
-    expect(headings).toContain('Moving around: list, details, JSON, help, bad files, Insights, histogram');
+    expect(headings).toContain('Moving around: list, details, JSON, help, bad files, Insights, histogram, top values');
+    expect(headings).toContain('Top values (T)');
     expect(headings).toContain('Download dialog (d)');
     // Every binding sits in a section the overlay prints.
     for (const binding of KEYMAP) expect(KEY_GROUPS.map((g) => g.title)).toContain(binding.group);
