@@ -16,7 +16,7 @@ const MODE_NAMES: Record<Mode, string> = {
   exportDone: 'download done',
   badfiles: 'bad files',
   histogram: 'histogram',
-  top: 'top values',
+  top: 'top',
 };
 
 export interface HelpLine {

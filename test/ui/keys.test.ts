@@ -97,7 +97,7 @@ describe('help lines', () => {
     expect(headings.length).toBe(KEY_GROUPS.length);
     headings.forEach((heading, i) => expect(heading.startsWith(KEY_GROUPS[i]!.title)).toBe(true));
     expect(headings).toContain('Insights view (i)');
-    expect(headings).toContain('Moving around: list, details, JSON, help, bad files, Insights, histogram, top values');
+    expect(headings).toContain('Moving around: list, details, JSON, help, bad files, Insights, histogram, top');
     expect(headings).toContain('Top values (T)');
     expect(headings).toContain('Download dialog (d)');
     // Every binding sits in a section the overlay prints.
