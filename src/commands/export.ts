@@ -21,10 +21,10 @@ import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 
-export const EXPORT_USAGE = `Usage: trailtop export DIR|FILE -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--raw] [--force]
+export const EXPORT_USAGE = `Usage: trailtop export DIR|FILE -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
 
 Writes the events under DIR, or in the one log FILE given, that match the filter,
-newest first (the dashboard's order), as CSV (the console's Event history
+newest first (the dashboard's order; --order oldest for oldest first), as CSV (the console's Event history
 columns), JSON ({"Records":[...]} of the full original records, readable by
 trailtop, jq and CloudTrail tools) or JSON lines.
 
@@ -35,6 +35,7 @@ Options:
   --filter Q          only events matching the query Q (the dashboard's query language)
   --since T           only events at or after T (30m, 2h, 7d or an ISO time)
   --until T           only events before T
+  --order O           newest (default) or oldest: which events come first
   --raw               CSV: write values exactly as logged, without the formula guard
   --force             replace FILE if it exists
   -h, --help          show this help
@@ -54,6 +55,7 @@ const OPTIONS = {
   filter: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  order: { type: 'string' },
   raw: { type: 'boolean' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -139,6 +141,8 @@ export async function runExport(argv: string[]): Promise<number> {
   if (output === undefined || output === '') throw new UsageError('export needs -o FILE (or -o - for stdout)');
   const format = chooseFormat(values.format, output);
   if (values.raw && format !== 'csv') throw new UsageError('--raw applies to CSV only');
+  const order = values.order?.toLowerCase() ?? 'newest';
+  if (order !== 'newest' && order !== 'oldest') throw new UsageError(`--order ${sanitize(values.order ?? '')}: use newest or oldest`);
   const source = combineFilter(values.filter, values.since, values.until);
   // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
   compileFilter(source);
@@ -195,7 +199,9 @@ export async function runExport(argv: string[]): Promise<number> {
     vocabulary.update(store);
     // Fuzzy words mean what they mean in the dashboard over the same folder.
     const query = compileFilter(source, vocabulary);
-    const rows = query ? filterStore(store, query) : all;
+    const newestFirst = query ? filterStore(store, query) : all;
+    // Oldest first is the same rows reversed (unreadable times first), never sorted again.
+    const rows = order === 'oldest' ? newestFirst.slice().reverse() : newestFirst;
 
     const result = await exportRows({
       rows,

@@ -84,6 +84,16 @@ describe('trailtop export (child process)', () => {
     expect(ids).toEqual(['5', '4', '3', '2', '1']);
   });
 
+  it('--order oldest writes the oldest first; a bad --order is a usage error', async () => {
+    const result = await run(['export', small, '--format', 'jsonl', '--order', 'oldest', '--filter', '-user:bob', '-o', '-']);
+    expect(result.code, result.stderr).toBe(0);
+    const ids = result.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { eventID: string }).eventID.slice(-1));
+    expect(ids).toEqual(['1', '3', '5']);
+    const bad = await run(['export', small, '--format', 'jsonl', '--order', 'sideways', '-o', '-']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--order sideways: use newest or oldest');
+  });
+
   it('infers the format from the extension and writes {"Records":[...]}', async () => {
     const out = await freshDir('json');
     const result = await run(['export', small, '-o', join(out, 'events.json')]);
