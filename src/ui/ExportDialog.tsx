@@ -1,6 +1,6 @@
 import { Box, Text, useStdout, type Key } from 'ink';
 import { basename } from 'node:path';
-import { useEffect, useReducer, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine } from '../export/index.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
@@ -13,6 +13,7 @@ import {
   initialDialogState,
   precheckTarget,
   resolveExportPath,
+  rowsToExport,
   sessionFor,
   type DialogAction,
   type DialogPhase,
@@ -38,7 +39,7 @@ export interface ExportDialogProps extends PluginViewProps {
 export const PHASE_MODES: Readonly<Record<DialogPhase, Mode>> = { edit: 'export', confirm: 'exportConfirm', running: 'exportRunning', done: 'exportDone' };
 
 export const EXPORT_HINTS: Readonly<Record<DialogPhase, string>> = {
-  edit: 'Enter download · Tab/↑/↓ format · type to change the file · Esc close',
+  edit: 'Enter download · Tab/↑/↓ format · Ctrl-O marked only · type to change the file · Esc close',
   confirm: 'y overwrite · n/Esc keep the file · ? help',
   running: 'Esc/c cancel · b hide (the download goes on; the header shows ↓ and its %) · ? help',
   done: 'y copy the path · n new download · Esc close · ? help',
@@ -61,6 +62,8 @@ export function ExportDialog({
   quit,
   active = true,
   claimKeys,
+  order = 'newest',
+  marks,
   session: given,
   cwd = process.cwd(),
   now = Date.now,
@@ -96,7 +99,7 @@ export function ExportDialog({
     else if (job.status === 'failed') dispatch({ type: 'failed', message: job.message });
   }, [job, state.phase, session]);
 
-  const live = { state, job, rows };
+  const live = { state, job, rows, order, marks };
   const liveRef = useRef(live);
   liveRef.current = live;
   const mounted = useRef(true);
@@ -108,8 +111,10 @@ export function ExportDialog({
   }, []);
 
   const begin = async (overwrite: boolean): Promise<void> => {
-    const { state, rows } = liveRef.current;
+    const { state, rows: listRows, order, marks } = liveRef.current;
     if (session.running) return;
+    const rows = rowsToExport(listRows, order, state.markedOnly ? (marks ?? new Set()) : null);
+    if (rows.length === 0 && state.markedOnly) return dispatch({ type: 'message', text: 'No marked event in this list (m marks one; Ctrl-O: every event).', kind: 'error' });
     if (!state.path.trim()) return dispatch({ type: 'message', text: 'Type a file name first.', kind: 'error' });
     const target = resolveExportPath(state.path, cwd);
     if (!overwrite) {
@@ -166,6 +171,9 @@ export function ExportDialog({
       case 'newExport':
         act({ type: 'reset', now: now() });
         break;
+      case 'toggleMarkedOnly':
+        act({ type: 'toggleMarkedOnly' });
+        break;
       default: {
         // Every other key edits the file name (Ctrl-U and Ctrl-W included); Ctrl-W stops at a `/` as well as a space.
         if (state.phase !== 'edit') break;
@@ -178,6 +186,9 @@ export function ExportDialog({
   // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field.
   useViewKeys(handle, { active, claimKeys, keepText: true });
 
+  // Counted again only when the list or the marks change (marks change in place: their size says when).
+  const markCount = marks?.size ?? 0;
+  const markedCount = useMemo(() => (marks && markCount > 0 ? rows.reduce((n, row) => (marks.has(row.id) ? n + 1 : n), 0) : 0), [rows, marks, markCount]);
   const boxWidth = Math.min(width, 100);
   const inner = Math.max(10, boxWidth - 4);
   const line = (text: string): string => truncate(text, inner);
@@ -226,10 +237,21 @@ export function ExportDialog({
       </Text>
     );
     const warning = state.format === 'csv' && !session.csvWarningShown ? wrapWords(`⚠ ${CSV_WARNING}`, inner) : [];
+    const count = state.markedOnly ? markedCount : rows.length;
+    const orderNote = order === 'oldest' ? 'oldest first' : 'newest first';
+    const rowsLine: DialogLine = () => (
+      <Text wrap="truncate-end">
+        <Text>Events  </Text>
+        <Text color={state.markedOnly ? undefined : theme.accent}>{`${state.markedOnly ? '( )' : '(•)'} all  `}</Text>
+        <Text color={state.markedOnly ? theme.accent : undefined}>{`${state.markedOnly ? '(•)' : '( )'} marked only (${markedCount.toLocaleString('en-US')})  `}</Text>
+        <Text color={theme.muted}>Ctrl-O</Text>
+      </Text>
+    );
     parts.push(
-      { lines: [plain(`Download ${rows.length.toLocaleString('en-US')} events: ${filterNote}, in the list's order.`)], rank: 6 },
+      { lines: [plain(`Download ${count.toLocaleString('en-US')} ${state.markedOnly ? 'marked ' : ''}events: ${filterNote}, ${orderNote} (the list's order).`)], rank: 6 },
       { lines: [blank], rank: 9 },
       { lines: [formatLine], rank: 2 },
+      { lines: [rowsLine], rank: 3 },
       { lines: [() => <PathField path={state.path} caret={state.caret} focused={state.phase === 'edit' && active} room={inner - 8} />], rank: 0 },
       { lines: [pathLine('        ', target, theme.muted)], rank: 5 },
       // The warning may lose its last lines, never its start.

@@ -38,6 +38,8 @@ export interface DialogState {
   /** One line under the form: an error, a refusal, a cancel. */
   message: string;
   messageKind: 'info' | 'error';
+  /** Only the events the user marked (`m`), not the whole list (Ctrl-O). */
+  markedOnly: boolean;
 }
 
 export type DialogAction =
@@ -51,13 +53,14 @@ export type DialogAction =
   | { type: 'cancelled' }
   | { type: 'failed'; message: string }
   | { type: 'message'; text: string; kind?: 'info' | 'error' }
-  | { type: 'reset'; now: number };
+  | { type: 'reset'; now: number }
+  | { type: 'toggleMarkedOnly' };
 
 export const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = { csv: 'CSV', json: 'JSON', jsonl: 'JSON lines' };
 
 export function initialDialogState(now: number, format: ExportFormat = 'csv', phase: DialogPhase = 'edit'): DialogState {
   const path = defaultExportName(format, new Date(now));
-  return { format, path, caret: path.length, pathEdited: false, openedAt: now, phase, message: '', messageKind: 'info' };
+  return { format, path, caret: path.length, pathEdited: false, openedAt: now, phase, message: '', messageKind: 'info', markedOnly: false };
 }
 
 export function dialogReducer(state: DialogState, action: DialogAction): DialogState {
@@ -92,7 +95,19 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
       return { ...state, message: action.text, messageKind: action.kind ?? 'info' };
     case 'reset':
       return initialDialogState(action.now, state.format);
+    case 'toggleMarkedOnly':
+      return state.phase === 'edit' ? { ...state, markedOnly: !state.markedOnly, message: '' } : state;
   }
+}
+
+/**
+ * The rows a download writes: the list's rows (newest first) in the list's
+ * order, and only the marked ones when asked. Reversing keeps the store's
+ * time order; nothing is sorted.
+ */
+export function rowsToExport(rows: readonly EventRow[], order: 'newest' | 'oldest', marks: ReadonlySet<string> | null): readonly EventRow[] {
+  const kept = marks ? rows.filter((row) => marks.has(row.id)) : rows;
+  return order === 'oldest' ? kept.slice().reverse() : kept;
 }
 
 /** The file the path field names: `~/` is the home folder, relative paths start at `cwd`. */

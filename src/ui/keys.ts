@@ -85,7 +85,8 @@ export type Action =
   | 'topValues'
   | 'nextTopField'
   | 'prevTopField'
-  | 'topFilter';
+  | 'topFilter'
+  | 'toggleMarkedOnly';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -190,6 +191,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'prevTopField', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'previous field', modes: ['top'], group: TOP },
   { action: 'cycleFormat', keys: [{ named: 'tab' }, { named: 'downArrow' }], label: 'Tab/↓', description: 'next format (CSV, JSON, JSON lines)', modes: ['export'], group: EXPORT },
   { action: 'cycleFormatBack', keys: [{ named: 'tab', shift: true }, { named: 'upArrow' }], label: 'S-Tab/↑', description: 'previous format', modes: ['export'], group: EXPORT },
+  { action: 'toggleMarkedOnly', keys: [{ char: 'o', ctrl: true }], label: 'Ctrl-O', description: 'only the marked events (m) / every event in the list', modes: ['export'], group: EXPORT },
   { action: 'startExport', keys: [{ named: 'return' }], label: 'Enter', description: 'start the download (other keys edit the file name)', modes: ['export'], group: EXPORT },
   { action: 'confirmOverwrite', keys: [{ char: 'y' }], label: 'y', description: 'overwrite the existing file', modes: ['exportConfirm'], group: EXPORT },
   { action: 'refuseOverwrite', keys: [{ char: 'n' }, { named: 'escape' }], label: 'n/Esc', description: 'keep the existing file', modes: ['exportConfirm'], group: EXPORT },

@@ -50,9 +50,10 @@ interface Mounted {
   session: ExportSession;
 }
 
-function mount(rows: EventRow[], session = sessionWith(), columns = 100, height = 25): Mounted {
+function mount(rows: EventRow[], session = sessionWith(), columns = 100, height = 25, extra: Partial<PluginViewProps> = {}): Mounted {
   const store = new EventStore(0);
   const p: PluginViewProps = {
+    ...extra,
     store,
     rows,
     queryText: 'name:Event1*',
@@ -177,6 +178,33 @@ describe('download dialog', () => {
     expect(Buffer.from(payload, 'base64').toString('utf8')).toBe(target);
     const fresh = await h.press('n', (f) => f.includes('Enter download'));
     expect(fresh).not.toContain('neutralises');
+  });
+
+  it('writes in the list\'s order (oldest first after o) and, with Ctrl-O, only the marked events', async () => {
+    const rows = makeRows(10).reverse();
+    const marks = new Set([rows[2]!.id, rows[6]!.id, 'not-in-the-list']);
+    const { h } = mount(rows, sessionWith(), 100, 25, { order: 'oldest', marks });
+    let frame = await h.waitFor((f) => f.includes('Download events'));
+    expect(frame).toContain('Download 10 events');
+    expect(frame).toContain('oldest first');
+    expect(frame).toContain('( ) marked only (2)');
+    await settle();
+    frame = await h.press('\u000f', (f) => f.includes('(•) marked only (2)'));
+    expect(frame).toContain('Download 2 marked events');
+    frame = await h.press(KEYS.enter, (f) => f.includes('Saved'));
+    const target = path.join(dir, `trailtop-${STAMP}.csv`);
+    const records = parse(readFileSync(target, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    // Oldest first: rows[6] is older than rows[2] in the newest-first list.
+    expect(records.map((r) => r['Event ID'])).toEqual([rows[6]!.id, rows[2]!.id]);
+  });
+
+  it('refuses a marked-only download with no marked event in the list', async () => {
+    const { h } = mount(makeRows(4), sessionWith(), 100, 25, { marks: new Set() });
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press('\u000f', (f) => f.includes('(•) marked only (0)'));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('No marked event'));
+    expect(frame).not.toContain('Saved');
   });
 
   it('fits its border inside a 50x12 terminal, dropping the least needed lines, and keeps the question', async () => {
