@@ -35,7 +35,9 @@ export interface OpenFolder {
  */
 export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder {
   const store = options.store ?? new EventStore();
-  const pool = new ReadPool(options.pool, (value) => store.intern(value));
+  // Rows are not interned as they arrive: the store's column dictionaries share the values that
+  // repeat, and interning near-unique values (IPs, object ARNs) cost a Map entry each for nothing.
+  const pool = new ReadPool(options.pool);
   const loader = new FolderLoader(dir, store, pool, {
     watch: options.watch,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),

@@ -65,49 +65,85 @@ export class IdArray {
   }
 }
 
-/** A dictionary-encoded string column. */
+/**
+ * A dictionary-encoded string column that gives up on values that do not
+ * repeat. A column whose values are nearly all distinct (source IPs of a
+ * Lambda-heavy account, say) would pay a Map entry and a hash per row and
+ * save nothing; after each PROBE_APPENDS values the column looks at how many
+ * were new, and past GIVE_UP_NEW_SHARE it drops its Map: later rows keep their
+ * own strings (ON_ROW_ID) and queries read them from the rows. Ids given
+ * before stay valid.
+ */
 export class ValueColumn {
   /** Distinct values by id; ids EMPTY_ID and ON_ROW_ID are not values. */
   readonly values: string[] = ['', ''];
   readonly rows = new IdArray();
   /** Whether some row's value is not in the dictionary (ON_ROW_ID). */
   overflowed = false;
-  private readonly idOf = new Map<string, number>();
+  /** The dictionary gave up: values are mostly distinct. */
+  gaveUp = false;
+  private idOf: Map<string, number> | null = new Map<string, number>();
+  private probed = 0;
+  private added = 0;
 
   constructor(
     /** The row property this column mirrors, read directly for ON_ROW_ID. */
     readonly key: ScalarKey,
     private readonly limit = DICTIONARY_LIMIT,
+    private readonly probeAppends = PROBE_APPENDS,
   ) {}
 
   /**
    * Appends a row's value and returns the dictionary's copy of it, so the
    * column also interns the value (one Map lookup for both); null when the
-   * dictionary did not keep it.
+   * dictionary is full and did not keep it (the caller may share it another
+   * way); the value itself once the column gave up (nothing to share).
    */
   append(value: string): string | null {
     if (value === '') {
       this.rows.push(EMPTY_ID);
       return '';
     }
-    const known = this.idOf.get(value);
+    const idOf = this.idOf;
+    if (idOf === null) {
+      this.rows.push(ON_ROW_ID);
+      return value;
+    }
+    if (++this.probed === this.probeAppends) this.probe();
+    const known = idOf.get(value);
     if (known !== undefined) {
       this.rows.push(known);
       return this.values[known]!;
     }
     // Beyond the limit (unique ids, a botnet's addresses) the dictionary would cost more than the rows.
-    if (this.idOf.size >= this.limit) {
+    if (idOf.size >= this.limit) {
       this.overflowed = true;
       this.rows.push(ON_ROW_ID);
       return null;
     }
+    this.added++;
     const id = this.values.length;
     this.values.push(value);
-    this.idOf.set(value, id);
+    idOf.set(value, id);
     this.rows.push(id);
     return value;
   }
+
+  private probe(): void {
+    if (this.added > this.probeAppends * GIVE_UP_NEW_SHARE) {
+      this.idOf = null;
+      this.gaveUp = true;
+      this.overflowed = true;
+    }
+    this.probed = 0;
+    this.added = 0;
+  }
 }
+
+/** Non-empty values a column looks at before it judges again whether its dictionary pays. */
+export const PROBE_APPENDS = 1 << 15;
+/** A column whose last PROBE_APPENDS values were new more often than this gives its dictionary up. */
+export const GIVE_UP_NEW_SHARE = 0.5;
 
 /**
  * A column of the store's shared (frozen, deduplicated) lists, by identity.
@@ -177,10 +213,14 @@ export class RowColumns {
   readonly resources: ListColumn<ResourceRef>;
   readonly readOnly = new IdArray();
 
-  /** `dictionaryLimit`: distinct values (or lists) each column keeps; tests lower it to reach the row fallbacks. */
-  constructor(dictionaryLimit = DICTIONARY_LIMIT) {
+  /**
+   * `dictionaryLimit`: distinct values (or lists) each column keeps; `probeAppends`: values a column
+   * looks at before judging whether its dictionary pays (ValueColumn). Tests lower both to reach the
+   * row fallbacks.
+   */
+  constructor(dictionaryLimit = DICTIONARY_LIMIT, probeAppends = PROBE_APPENDS) {
     const scalars = {} as Record<ScalarKey, ValueColumn>;
-    for (const key of SCALAR_KEYS) scalars[key] = new ValueColumn(key, dictionaryLimit);
+    for (const key of SCALAR_KEYS) scalars[key] = new ValueColumn(key, dictionaryLimit, probeAppends);
     this.scalars = scalars;
     this.userNames = new ListColumn<string>('userNames', dictionaryLimit);
     this.resources = new ListColumn<ResourceRef>('resources', dictionaryLimit);

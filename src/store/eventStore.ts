@@ -4,7 +4,7 @@ import type { EventRow } from '../model/types.js';
 import { emptyProgress, type LoadProgress } from './progress.js';
 import { RowColumns } from './columns.js';
 import { IdIndex } from './idIndex.js';
-import { listKey, resourcesKey, SharedValues } from './share.js';
+import { listKey, resourcesKey, SharedValues, StringSharer } from './share.js';
 
 export type StoreListener = () => void;
 
@@ -31,8 +31,13 @@ export class EventStore {
   private pending: EventRow[] = [];
   private readonly ids = new IdIndex((row) => this.arrival[row]!.id);
   private readonly interner = new Interner();
-  private readonly nameLists = new SharedValues<string[]>();
-  private readonly resourceLists = new SharedValues<EventRow['resources']>();
+  private readonly nameLists: SharedValues<string[]>;
+  /** Within one add(): user-name lists already shared, by the list the row came with. */
+  private readonly sharedInBatch = new Map<readonly string[], string[]>();
+  private readonly resourceLists: SharedValues<EventRow['resources']>;
+  // Resource names and ARNs of lists not shared whole: S3 object keys never repeat, bucket names do.
+  private readonly resourceNames: StringSharer;
+  private readonly resourceArns: StringSharer;
   private readonly listeners = new Set<StoreListener>();
   private readonly rowColumns: RowColumns;
   private orderOf: { rows: readonly EventRow[]; seqs: Int32Array } | null = null;
@@ -43,14 +48,19 @@ export class EventStore {
 
   constructor(
     private readonly notifyIntervalMs = 100,
-    options: { columnDictionaryLimit?: number } = {},
+    options: { columnDictionaryLimit?: number; dictionaryProbe?: number } = {},
   ) {
-    this.rowColumns = new RowColumns(options.columnDictionaryLimit);
+    this.rowColumns = new RowColumns(options.columnDictionaryLimit, options.dictionaryProbe);
+    this.nameLists = new SharedValues<string[]>(undefined, options.dictionaryProbe);
+    this.resourceLists = new SharedValues<EventRow['resources']>(undefined, options.dictionaryProbe);
+    this.resourceNames = new StringSharer(options.dictionaryProbe);
+    this.resourceArns = new StringSharer(options.dictionaryProbe);
   }
 
   /** Adds rows; returns how many were new (not duplicates of a known id). */
   add(rows: readonly EventRow[]): number {
     let added = 0;
+    this.sharedInBatch.clear();
     for (const row of rows) {
       if (!this.ids.addIfAbsent(row.id, this.arrival.length)) {
         this.progress.duplicates++;
@@ -63,6 +73,7 @@ export class EventStore {
       this.pending.push(row);
       added++;
     }
+    this.sharedInBatch.clear();
     this.progress.eventsRead += rows.length;
     if (added > 0 || rows.length > 0) this.changed();
     return added;
@@ -174,7 +185,11 @@ export class EventStore {
     row.batch.file = i.intern(row.batch.file);
     if (row.userNames.length === 0) {
       row.userNames = NO_NAMES;
+    } else if (this.sharedInBatch.has(row.userNames)) {
+      // The decoder hands one list to every row of a batch that names the same users: key it once.
+      row.userNames = this.sharedInBatch.get(row.userNames)!;
     } else {
+      const incoming = row.userNames;
       const key = listKey(row.userNames);
       const shared = this.nameLists.share(key, row.userNames);
       // Frozen means already shared (by an earlier row, or a decoder that handed one list to several rows).
@@ -183,6 +198,7 @@ export class EventStore {
         Object.freeze(shared);
       }
       row.userNames = shared;
+      this.sharedInBatch.set(incoming, shared);
     }
     if (row.resources.length === 0) {
       row.resources = NO_RESOURCES;
@@ -192,8 +208,8 @@ export class EventStore {
       if (!Object.isFrozen(shared)) {
         for (const resource of shared) {
           resource.type = i.intern(resource.type);
-          resource.name = i.intern(resource.name);
-          resource.arn = i.intern(resource.arn);
+          resource.name = this.resourceNames.share(resource.name);
+          resource.arn = this.resourceArns.share(resource.arn);
           resource.accountId = i.intern(resource.accountId);
           Object.freeze(resource);
         }

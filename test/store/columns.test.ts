@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DICTIONARY_LIMIT,
   EMPTY_ID,
   IdArray,
   ListColumn,
@@ -11,6 +12,7 @@ import {
   ValueColumn,
 } from '../../src/store/columns.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { SharedValues, StringSharer } from '../../src/store/share.js';
 import { eventRow } from '../support/rows.js';
 
 describe('IdArray', () => {
@@ -95,5 +97,29 @@ describe('EventStore columns', () => {
     store.add([eventRow({ id: 'z', time: 20 })]);
     expect([...store.order()]).toEqual([1, 2, 0]);
     expect(store.order()).toBe(store.order());
+  });
+});
+
+describe('dictionaries that give up on values that do not repeat', () => {
+  it('a column of distinct values drops its dictionary after a probe; ids given before stay', () => {
+    const unique = new ValueColumn('sourceIp', DICTIONARY_LIMIT, 100);
+    for (let k = 0; k < 100; k++) expect(unique.append(`10.0.0.${k}`)).toBe(`10.0.0.${k}`);
+    expect(unique.gaveUp).toBe(true);
+    expect(unique.values[unique.rows.at(5)]).toBe('10.0.0.5');
+    expect(unique.append('10.0.0.5')).toBe('10.0.0.5');
+    expect(unique.rows.at(100)).toBe(ON_ROW_ID);
+    const repeating = new ValueColumn('name', DICTIONARY_LIMIT, 100);
+    for (let k = 0; k < 1000; k++) repeating.append(`Name${k % 7}`);
+    expect(repeating.gaveUp).toBe(false);
+    expect(repeating.overflowed).toBe(false);
+  });
+
+  it('SharedValues and StringSharer stop sharing when most values are new', () => {
+    const lists = new SharedValues<string[]>(undefined, 50);
+    for (let k = 0; k < 60; k++) lists.share(`k${k}`, [`v${k}`]);
+    expect(lists.active).toBe(false);
+    const names = new StringSharer(50);
+    const first = names.share(['bucket'].join(''));
+    expect(names.share(['bucket'].join(''))).toBe(first);
   });
 });
