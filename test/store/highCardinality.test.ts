@@ -6,6 +6,7 @@ import { openFolder } from '../../src/ingest/open.js';
 import { deliveryTime, fileOrder } from '../../src/ingest/order.js';
 import { readEventFile } from '../../src/ingest/read.js';
 import { listFolder } from '../../src/ingest/walk.js';
+import { isFailedEvent } from '../../src/model/failure.js';
 import { buildSearchText } from '../../src/model/searchText.js';
 import { compareNewestFirst } from '../../src/model/order.js';
 import type { EventRow } from '../../src/model/types.js';
@@ -74,7 +75,7 @@ function cases(): [string, ((r: EventRow) => boolean) | null][] {
     ['type:s3::object -name:GetObject', (r) => r.resources.some((x) => lower(x.type) === 'aws::s3::object') && r.name !== 'GetObject'],
     ['source:dynamodb name:Get*', (r) => r.source === 'dynamodb.amazonaws.com' && r.name.startsWith('Get')],
     [`id:${s3.id}`, (r) => r.id === s3.id],
-    ['-readonly:true error:*', (r) => r.readOnly !== true && r.errorCode !== ''],
+    ['-readonly:true error:*', (r) => r.readOnly !== true && isFailedEvent(r)],
     [`"${ip}"`, (r) => buildSearchText(r).includes(ip)],
     ['svc-user-2', (r) => buildSearchText(r).includes('svc-user-2')],
     // Fuzzy words: the column path against the row path over the plain array.
