@@ -15,6 +15,7 @@ Usage:
   trailtop archive DIR [--db FILE]        import a folder into a DuckDB archive (bigger than memory)
   trailtop sql --dialect athena|duckdb [--table NAME] QUERY
                                           print the SQL of a query (Athena or DuckDB)
+  trailtop chain DIR EVENT_ID [--json]    who is behind an event's session (the AssumeRole chain)
   trailtop --help | --version
 
 DIR may also be a single log file: only that file is read (and followed).
@@ -47,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/tail.js')).runTail(rest);
       case 'export':
         return await (await import('./commands/export.js')).runExport(rest);
+      case 'chain':
+        return await (await import('./commands/chain.js')).runChain(rest);
       case 'archive':
         return await (await import('./commands/archive.js')).runArchive(rest);
       case 'sql':

@@ -1,0 +1,65 @@
+import { chainJson, findChain, type Chain } from '../investigate/chain.js';
+import { readRecord } from '../ingest/read.js';
+import { loadFolder } from '../ingest/scanFolder.js';
+import { EventStore } from '../store/eventStore.js';
+import { terminalSafeJson } from '../term/jsonText.js';
+import { sanitize } from '../term/sanitize.js';
+import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+
+export const CHAIN_USAGE = `Usage: trailtop chain DIR|FILE EVENT_ID [--json]
+
+Who is behind an event's session: the events that issued its temporary
+credentials (AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity,
+GetFederationToken, GetSessionToken), followed back through role chaining to an
+IAM user, a SAML or web identity, an AWS service or root. An issuing event that
+is not in the logs is said so.
+
+Options:
+  --json       print the chain as one JSON object
+  -h, --help   show this help
+
+Exit status: 0 when the event was found, 1 when it is not in the logs, 2 for bad arguments.`;
+
+function time(ms: number | undefined): string {
+  return ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '-';
+}
+
+/** The chain as text, one link a paragraph; every log string sanitised. */
+export function formatChain(chain: Chain): string {
+  const lines = [sanitize(chain.summary)];
+  chain.links.forEach((link, i) => {
+    const id = link.identity;
+    const head = link.row ? `${time(link.row.time)} ${sanitize(link.row.name)} ${sanitize(link.row.id)}` : 'not in these logs';
+    lines.push(`${i + 1}. [${link.kind}] ${head}`);
+    lines.push(`   ${sanitize(link.note)}`);
+    const who = [id.type, id.arn || id.userName || id.principalId, id.accessKey && `key ${id.accessKey}`, link.row?.sourceIp && `from ${link.row.sourceIp}`, id.sourceIdentity && `source identity ${id.sourceIdentity}`, id.identityProvider && `provider ${id.identityProvider}`, id.invokedBy && `invoked by ${id.invokedBy}`]
+      .filter(Boolean)
+      .map((part) => sanitize(String(part)))
+      .join(', ');
+    if (who) lines.push(`   ${who}`);
+  });
+  return lines.join('\n');
+}
+
+/** `trailtop chain DIR EVENT_ID [--json]`. */
+export async function runChain(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 2);
+  if (values.help) {
+    process.stdout.write(`${CHAIN_USAGE}\n`);
+    return 0;
+  }
+  const [dir, eventId] = positionals;
+  if (!dir || !eventId) throw new UsageError('chain needs a folder and an event ID: trailtop chain DIR EVENT_ID');
+  await requireFolderOrFile(dir);
+  const store = new EventStore(0);
+  await loadFolder(dir, store);
+  for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  const row = store.get(eventId);
+  if (!row) {
+    process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in ${sanitize(dir)} (${store.size} events read)\n`);
+    return 1;
+  }
+  const chain = await findChain(row, store, (ref) => readRecord(ref));
+  process.stdout.write(values.json ? `${terminalSafeJson(JSON.stringify(chainJson(chain), null, 2))}\n` : `${formatChain(chain)}\n`);
+  return 0;
+}
