@@ -22,8 +22,9 @@ Options:
   -h, --help    show this help
 
 Stop with Ctrl-C (exit 0). Bad files are reported on stderr.
-Exit status: 0 when stopped, 2 for bad arguments, a bad query, a missing path,
-or a FIFO or device.`;
+Exit status: 0 when stopped (a closed pipe, as with | head, is a quiet stop),
+1 on a write error (a full disk), 2 for bad arguments, a bad query, a missing
+path, or a FIFO or device.`;
 
 const OPTIONS = {
   'new-only': { type: 'boolean' },
@@ -47,10 +48,23 @@ export async function runTail(argv: string[]): Promise<number> {
   return tailFolder(dir, query, values['new-only'] === true, vocabulary);
 }
 
-/** Runs until Ctrl-C or a closed pipe; both end it with status 0. */
+/**
+ * Runs until Ctrl-C or a closed pipe; both end it with status 0. Any other
+ * write error (a full disk, /dev/full) ends it with a message and status 1, as
+ * coreutils does: a silent 0 would pass a truncated log off as complete.
+ */
 async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boolean, vocabulary: Vocabulary): Promise<number> {
   const stop = new AbortController();
-  const out = new LineWriter(() => stop.abort());
+  let writeError: NodeJS.ErrnoException | null = null;
+  const out = new LineWriter((error) => {
+    if (error.code !== 'EPIPE') writeError ??= error;
+    stop.abort();
+  });
+  const status = (): number => {
+    if (!writeError) return 0;
+    process.stderr.write(`trailtop: write error: ${writeErrorText(writeError)}\n`);
+    return 1;
+  };
   const onSignal = () => stop.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -60,7 +74,7 @@ async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boo
   const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
   try {
     await Promise.race([opened.ready, stopped]);
-    if (stop.signal.aborted) return 0;
+    if (stop.signal.aborted) return status();
     reported.report(store.progress.badFiles);
 
     // Everything in the log up to here counts as already in the folder; later rows are new.
@@ -86,13 +100,19 @@ async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boo
     onChange(); // anything that arrived while the existing events printed
     await stopped;
     unsubscribe();
-    return 0;
+    return status();
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await opened.close();
     out.end();
   }
+}
+
+/** "No space left on device" from ENOSPC's "ENOSPC: no space left on device, write". */
+export function writeErrorText(error: NodeJS.ErrnoException): string {
+  const text = error.message.replace(/^[A-Z0-9_]+: /, '').replace(/, write$/, '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Rows passing the query, newest first. */

@@ -1,4 +1,4 @@
-import { recordRef } from '../model/recordBatch.js';
+import { verifiedRef } from '../model/contentCheck.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
@@ -163,7 +163,7 @@ function encoderFor(options: ExportOptions): Encoder {
     ...base,
     chunk: async (chunkRowsOf, start, end) => {
       const refs = new Array<RecordRef>(end - start);
-      for (let i = start; i < end; i++) refs[i - start] = recordRef(chunkRowsOf[i]!);
+      for (let i = start; i < end; i++) refs[i - start] = verifiedRef(chunkRowsOf[i]!);
       const slot = new Uint32Array(end - start);
       for (let k = 0; k < slot.length; k++) slot[k] = k;
       return assembler.pieces(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start);

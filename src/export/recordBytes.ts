@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { readRecord } from '../ingest/read.js';
+import { fileIdentity } from '../model/recordBatch.js';
 import { readRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_PLAIN, type RecordSpans } from '../ingest/recordSpans.js';
 import { stringifyJson } from '../model/stringify.js';
 import type { RecordRef } from '../model/types.js';
@@ -46,7 +47,7 @@ const REVALIDATE_MS = 1000;
 function stampOf(file: string): string | null {
   try {
     const stats = statSync(file);
-    return stats.isFile() ? `${stats.size}:${stats.mtimeMs}` : null;
+    return stats.isFile() ? fileIdentity(stats) : null;
   } catch {
     return null;
   }
@@ -92,10 +93,14 @@ export class RecordBytesReader {
     const pieces = new Array<Uint8Array>(refs.length);
     let ascii = true;
     for (const group of groupByFile(refs)) {
-      const spans = this.spansOf(refs[group[0]!]!.file);
+      const first = refs[group[0]!]!;
+      const spans = this.spansOf(first.file, first.identity ?? '');
       for (const k of group) {
         const index = refs[k]!.index;
-        if (spans && index >= 0 && index < spans.flags.length && spans.flags[index]! & SPAN_PLAIN) {
+        // Spans of another version of the file than the row was read from may hold another record
+        // at this index: such rows are read back by the checking reader (readRecord) instead.
+        const sameVersion = !refs[k]!.identity || spans?.identity === refs[k]!.identity;
+        if (spans && sameVersion && index >= 0 && index < spans.flags.length && spans.flags[index]! & SPAN_PLAIN) {
           const piece = spanText(spans, index);
           if (spans.flags[index]! & SPAN_NON_ASCII && ascii) ascii = isAscii(piece);
           pieces[k] = piece;
@@ -128,10 +133,12 @@ export class RecordBytesReader {
     return { bytes, ends, ascii };
   }
 
-  private spansOf(file: string): RecordSpans | null {
+  /** `wanted`: the file identity the rows were read at ('' unknown): a cached scan of it needs no stat. */
+  private spansOf(file: string, wanted = ''): RecordSpans | null {
     const now = Date.now();
     const cached = this.cache.get(file);
-    if (cached && now - cached.checkedAt < REVALIDATE_MS) return cached.spans;
+    if (cached && wanted !== '' && cached.spans?.identity === wanted) return cached.spans;
+    if (cached && (wanted === '' || cached.spans === null) && now - cached.checkedAt < REVALIDATE_MS) return cached.spans;
     const stamp = stampOf(file);
     if (stamp === null) return null;
     if (cached && cached.stamp === stamp) {

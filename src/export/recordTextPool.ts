@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { recordRef } from '../model/recordBatch.js';
+import { verifiedRef } from '../model/contentCheck.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { ExportFailed } from './errors.js';
 import type { RecordPlacement } from './json.js';
@@ -95,7 +95,7 @@ export class RecordTextPool {
     const part = new Uint8Array(end - start);
     const slot = new Uint32Array(end - start);
     for (let i = start; i < end; i++) {
-      const ref = recordRef(rows[i]!);
+      const ref = verifiedRef(rows[i]!);
       let w = this.workerOf.get(ref.file);
       if (w === undefined) {
         w = fileHash(ref.file) % count;

@@ -1,5 +1,5 @@
 import { readRecord } from '../ingest/read.js';
-import { recordRef } from '../model/recordBatch.js';
+import { verifiedRef } from '../model/contentCheck.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { ExportFailed } from './errors.js';
 
@@ -45,7 +45,9 @@ export async function readOrFail(readOne: ReadOne, ref: RecordRef): Promise<RawR
   } catch (error) {
     throw unreadable(ref, error instanceof Error ? error.message : String(error));
   }
-  if (record === null) throw unreadable(ref, 'the file is gone or changed');
+  if (record === null) {
+    throw unreadable(ref, ref.id ? `event ${ref.id} changed on disk since it was loaded (or its file is gone)` : 'the file is gone or changed');
+  }
   return record;
 }
 
@@ -63,7 +65,7 @@ export async function readGrouped(readOne: ReadOne, refs: readonly RecordRef[]):
 export function createRecordsReader(readOne: ReadOne = readRecord): RecordsReader {
   return (rows, start, end) => {
     const refs = new Array<RecordRef>(end - start);
-    for (let i = start; i < end; i++) refs[i - start] = recordRef(rows[i]!);
+    for (let i = start; i < end; i++) refs[i - start] = verifiedRef(rows[i]!);
     return readGrouped(readOne, refs);
   };
 }

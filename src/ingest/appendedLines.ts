@@ -8,11 +8,11 @@
  * non-blank line), and reads from there. A partial last line is left for the
  * next read.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extractLines, isGzip, itemKind } from './detect.js';
-import { RecordBatch } from '../model/recordBatch.js';
+import { fileIdentity, RecordBatch } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { addRows } from './itemRows.js';
+import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 
 /** Where a later read of a grown JSON-lines file continues. */
 export interface LinesResume {
@@ -61,7 +61,8 @@ export function resumeAfterFullRead(path: string, bytesRead: number): LinesResum
 /** Reads the complete lines after `from`; null when the file shrank, was rewritten or cannot be read (read it whole instead). */
 export function readAppendedLines(path: string, from: LinesResume): AppendedRead | null {
   const checkFrom = from.offset - Buffer.byteLength(from.before, 'latin1');
-  const whole = readRange(path, checkFrom, Number.POSITIVE_INFINITY);
+  const identity = { value: '' };
+  const whole = readRange(path, checkFrom, Number.POSITIVE_INFINITY, identity);
   if (!whole || whole.length < from.offset - checkFrom) return null;
   if (whole.subarray(0, from.offset - checkFrom).toString('latin1') !== from.before) return null;
   const head = readRange(path, 0, Buffer.byteLength(from.head, 'latin1'));
@@ -77,6 +78,7 @@ export function readAppendedLines(path: string, from: LinesResume): AppendedRead
     const extracted = extractLines(text);
     const items = extracted ? extracted.items : [];
     const batch = new RecordBatch(path);
+    batch.identity = identity.value;
     for (let k = 0; k < items.length; k++) {
       if (!addRows(rows, items[k], itemKind(items[k]), batch, from.index + k)) skipped++;
     }
@@ -113,29 +115,22 @@ function countRecordLines(bytes: Uint8Array, start: number, end: number): number
   return count;
 }
 
-/** Bytes [from, min(to, size)) of a file; null when it cannot be read or is shorter than `from`. */
-function readRange(path: string, from: number, to: number): Buffer | null {
-  let fd: number;
+/**
+ * Bytes [from, min(to, size)) of a file; null when it cannot be read, is not
+ * a regular file (a FIFO swapped in for it must not block us: safeOpen.ts)
+ * or is shorter than `from`.
+ */
+function readRange(path: string, from: number, to: number, identity?: { value: string }): Buffer | null {
+  const opened = openRegularFile(path);
+  if (!opened.ok) return null;
   try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const size = fstatSync(fd).size;
+    const size = opened.stats.size;
     if (size < from) return null;
-    const length = Math.min(size, to) - from;
-    const buffer = Buffer.alloc(Math.max(0, length));
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, buffer, done, length - done, from + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return buffer.subarray(0, done);
+    if (identity) identity.value = fileIdentity(opened.stats);
+    return readUpTo(opened.fd, size, from, Math.min(size, to) - from);
   } catch {
     return null;
   } finally {
-    closeSync(fd);
+    closeQuietly(opened.fd);
   }
 }

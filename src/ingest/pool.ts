@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventRow } from '../model/types.js';
+import { readLimits } from './limits.js';
 import { unpackRows, type PackedRows } from './rowCodec.js';
 import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary } from './readJob.js';
 
@@ -26,7 +27,16 @@ export interface ReadPoolOptions {
   workerUrl?: URL;
   /** Another reader than readEventFile; implies inline (a function cannot be sent to a worker). */
   reader?: FileReader;
+  /** Heap limit of each worker (MB); default WORKER_HEAP_MB. A worker past it dies and fails only the file it was reading. */
+  workerHeapMb?: number;
 }
+
+/**
+ * Old-generation heap of a parse worker. A file in memory is at most 256 MiB
+ * of text (STREAM_THRESHOLD) and parses to a few times that; past this limit
+ * the worker dies (a hostile file), not the process.
+ */
+export const WORKER_HEAP_MB = 2048;
 
 interface PendingJob {
   request: WorkerRequest;
@@ -39,7 +49,7 @@ interface Slot {
   worker: Worker;
   jobs: Map<number, PendingJob>;
   idleTimer: NodeJS.Timeout | null;
-  /** Has answered at least once: it started fine. */
+  /** Has answered at least once (or died of a file): it started fine, so its death is its files' fault. */
   answered: boolean;
 }
 
@@ -67,6 +77,7 @@ export class ReadPool {
   readonly workerCount: number;
   private readonly workerUrl: URL;
   private readonly reader: FileReader | undefined;
+  private readonly workerHeapMb: number;
   private readonly slots: Slot[] = [];
   private readonly waiting: PendingJob[] = [];
   private inlineRunning = 0;
@@ -85,6 +96,7 @@ export class ReadPool {
     this.reader = options.reader;
     this.inline = options.inline === true || this.reader !== undefined || !existsSync(fileURLToPath(this.workerUrl));
     this.workerCount = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
+    this.workerHeapMb = options.workerHeapMb ?? WORKER_HEAP_MB;
   }
 
   /** Worker threads alive now (0 once closed or retired while idle). */
@@ -197,8 +209,12 @@ export class ReadPool {
 
   private spawn(): Slot {
     // A larger young generation than the default: parsing allocates fast and short-lived.
-    const worker = new Worker(this.workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    const worker = new Worker(this.workerUrl, {
+      resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.workerHeapMb },
+      workerData: { limits: readLimits() },
+    });
     const slot: Slot = { worker, jobs: new Map(), idleTimer: null, answered: false };
+
     worker.on('message', (reply: WorkerReply) => {
       slot.answered = true;
       const pending = slot.jobs.get(reply.id);
@@ -242,16 +258,34 @@ export class ReadPool {
         this.dispatch();
         return;
       }
-      // A crashed worker (out of memory on a huge file, say) fails its files, not the load.
-      for (const pending of slot.jobs.values()) pending.resolve(failed(pending.request.job.path, reason));
+      // A crashed worker (out of memory on a hostile file, say) fails the file it was reading, not the
+      // load: jobs run in arrival order, so that is the first; the ones queued behind it are read again.
+      const jobs = [...slot.jobs.values()];
       slot.jobs.clear();
-      if (!this.closed) this.dispatch();
+      if (jobs.length > 0) jobs[0]!.resolve(failed(jobs[0]!.request.job.path, reason));
+      if (this.closed) {
+        for (const pending of jobs.slice(1)) pending.resolve(failed(pending.request.job.path, 'reader closed'));
+        return;
+      }
+      this.waiting.unshift(...jobs.slice(1));
+      this.dispatch();
     };
-    worker.on('error', (error) => retire(`reader failed: ${errorText(error)}`));
+    worker.on('error', (error) => {
+      // Out of memory means it ran (on a hostile file): its death is that file's, not a broken install.
+      if ((error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') slot.answered = true;
+      retire(workerFailure(error, this.workerHeapMb));
+    });
     worker.on('exit', (code) => retire(`reader exited with code ${code}`));
     this.slots.push(slot);
     return slot;
   }
+}
+
+function workerFailure(error: unknown, heapMb: number): string {
+  if ((error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return `reader ran out of memory on this file (worker heap limit ${heapMb} MB); not read`;
+  }
+  return `reader failed: ${errorText(error)}`;
 }
 
 function failed(path: string, reason: string): ReadSummary {

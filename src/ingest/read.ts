@@ -3,12 +3,14 @@
  * its magic bytes; files over the stream threshold are read record by record
  * (stream.ts). Nothing here throws: every problem becomes a shape and a reason.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { gunzipWhole } from './gunzip.js';
+import { DEPTH_CHECK_ABOVE, depthReason, LimitError, memoryInflateLimit, nestsDeeperThan, readLimits } from './limits.js';
+import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import { stat } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { parseLookupRecord } from '../model/normalize.js';
-import { RecordBatch } from '../model/recordBatch.js';
-import type { EventRow, FileReadResult, FileShape } from '../model/types.js';
+import { fileIdentity, RecordBatch } from '../model/recordBatch.js';
+import { rowFingerprint } from '../model/contentCheck.js';
+import type { EventRow, FileReadResult, FileShape, RecordRef } from '../model/types.js';
 import {
   extractItems,
   extractLines,
@@ -22,7 +24,7 @@ import {
   type ItemKind,
 } from './detect.js';
 import { addRows } from './itemRows.js';
-import { RecordSplitter, streamErrorReason, streamRecordTexts, type Container } from './stream.js';
+import { RecordSplitter, streamRecordTexts, type Container, type StreamOptions, type StreamState } from './stream.js';
 
 /**
  * Above this many bytes (on disk, or once gunzipped) a file is streamed.
@@ -37,6 +39,8 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Also return each row's original record (as readRecord gives it) in `records`, by row (the archive stores them). */
   records?: boolean;
+  /** Decompressed-size cap per file; default readLimits() (2 GiB, `--max-decompressed`). */
+  maxDecompressed?: number;
 }
 
 type Loose = Record<string, unknown>;
@@ -51,87 +55,84 @@ export function fsErrorReason(error: unknown): string {
   return message.replace(/, (open|read|scandir|stat|lstat|realpath|opendir) '.*'$/s, '');
 }
 
-function nonRegularKind(stats: { isFIFO(): boolean; isSocket(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  if (stats.isFIFO()) return 'FIFO';
-  if (stats.isSocket()) return 'socket';
-  if (stats.isDirectory()) return 'directory';
-  if (stats.isCharacterDevice()) return 'character device';
-  if (stats.isBlockDevice()) return 'block device';
-  return 'special file';
-}
-
-/**
- * Opens without blocking: a FIFO opened for reading the ordinary way waits
- * forever for a writer. O_NONBLOCK returns at once; fstat then tells us not to read it.
- */
-function openSafely(path: string): number {
-  return openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-}
-
 type Opened =
   | { kind: 'result'; result: FileReadResult }
-  | { kind: 'memory'; extracted: Extracted; bytes: number }
-  | { kind: 'stream'; fd: number; gzip: boolean; bytes: number };
+  | { kind: 'memory'; extracted: Extracted; bytes: number; identity: string }
+  | { kind: 'stream'; fd: number; gzip: boolean; bytes: number; identity: string };
 
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Already closed or gone: nothing to release.
-  }
-}
+/** Bytes looked at before reading a file whole: a file starting with NUL bytes is not JSON, at any size. */
+const PEEK_BYTES = 4096;
 
 /**
- * Opens a file and, unless it is too big, reads and decodes it whole. The
- * caller owns (and closes) a 'stream' descriptor. Synchronous on purpose:
- * for the many small files of a trail, four thread-pool round trips per file
- * (open, fstat, read, close) cost more than the reads; big folders are read
- * on worker threads anyway.
+ * Opens a file (never blocking, a regular file by its descriptor, never a
+ * pseudo-file; see safeOpen.ts) and, unless it is too big, reads at most its
+ * size at open and decodes it whole. The caller owns (and closes) a 'stream'
+ * descriptor. Synchronous on purpose: for the many small files of a trail,
+ * four thread-pool round trips per file (open, fstat, read, close) cost more
+ * than the reads; big folders are read on worker threads anyway.
  */
-function openAndParse(path: string, threshold: number): Opened {
+function openAndParse(path: string, threshold: number, maxDecompressed: number): Opened {
   if (isDigestPath(path)) return { kind: 'result', result: result(path, 'digest', [], '', 0, 0) };
-  let fd: number;
-  try {
-    fd = openSafely(path);
-  } catch (error) {
-    return { kind: 'result', result: result(path, 'bad', [], fsErrorReason(error), 0, 0) };
+  const opened = openRegularFile(path);
+  if (!opened.ok) {
+    if (opened.special) return { kind: 'result', result: result(path, 'not-cloudtrail', [], opened.reason, 0, 0) };
+    return { kind: 'result', result: result(path, 'bad', [], fsErrorReason(opened.error), 0, 0) };
   }
+  const { fd, stats } = opened;
+  const identity = fileIdentity(stats);
   let keepOpen = false;
   try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) {
-      return { kind: 'result', result: result(path, 'not-cloudtrail', [], `not a regular file (${nonRegularKind(stats)})`, 0, 0) };
-    }
     const size = stats.size;
+    if (size > PEEK_BYTES && startsWithNul(readUpTo(fd, size, 0, PEEK_BYTES))) {
+      return { kind: 'result', result: result(path, 'not-cloudtrail', [], NUL_REASON, 0, size) };
+    }
     if (size > threshold) {
       keepOpen = true;
-      return { kind: 'stream', fd, gzip: startsWithGzip(fd), bytes: size };
+      return { kind: 'stream', fd, gzip: startsWithGzip(fd, size), bytes: size, identity };
     }
-    const raw = readFileSync(fd);
+    const raw = readUpTo(fd, size);
     let bytes: Buffer = raw;
+    let note = '';
     if (isGzip(raw)) {
-      try {
-        bytes = gunzipSync(raw, { maxOutputLength: Math.max(threshold, 1) });
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-          keepOpen = true;
-          return { kind: 'stream', fd, gzip: true, bytes: raw.length };
-        }
-        return { kind: 'result', result: result(path, 'bad', [], streamErrorReason(error, true), 0, raw.length) };
+      const limit = memoryInflateLimit(raw.length, threshold, maxDecompressed);
+      const inflated = gunzipWhole(raw, limit);
+      if (inflated.kind === 'too-large') {
+        // Past the stream threshold (or the ratio check): the streaming reader decides, a record at a time.
+        keepOpen = true;
+        return { kind: 'stream', fd, gzip: true, bytes: raw.length, identity };
       }
+      if (inflated.kind === 'error') return { kind: 'result', result: result(path, 'bad', [], inflated.reason, 0, raw.length) };
+      bytes = inflated.bytes;
+      note = inflated.note;
     }
-    return { kind: 'memory', extracted: extractText(bytes), bytes: raw.length };
+    if (startsWithNul(bytes)) return { kind: 'result', result: result(path, 'not-cloudtrail', [], NUL_REASON, 0, raw.length) };
+    if (bytes.length > DEPTH_CHECK_ABOVE && nestsDeeperThan(decodeText(bytes))) {
+      return { kind: 'result', result: result(path, 'bad', [], depthReason(), 0, raw.length) };
+    }
+    const extracted = extractText(bytes);
+    if (note !== '' && extracted.shape !== 'bad' && extracted.shape !== 'not-cloudtrail') {
+      extracted.reason = extracted.reason === '' ? note : `${extracted.reason}; ${note}`;
+    }
+    return { kind: 'memory', extracted, bytes: raw.length, identity };
   } catch (error) {
-    return { kind: 'result', result: result(path, 'bad', [], fsErrorReason(error), 0, 0) };
+    return { kind: 'result', result: result(path, 'bad', [], error instanceof LimitError ? error.message : fsErrorReason(error), 0, 0) };
   } finally {
     if (!keepOpen) closeQuietly(fd);
   }
 }
 
-function startsWithGzip(fd: number): boolean {
-  const head = Buffer.alloc(2);
-  const bytesRead = readSync(fd, head, 0, 2, 0);
-  return bytesRead === 2 && isGzip(head);
+const NUL_REASON = 'not JSON (starts with NUL bytes)';
+
+function startsWithNul(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0) return true;
+    if (b !== 32 && b !== 10 && b !== 13 && b !== 9) return false;
+  }
+  return false;
+}
+
+function startsWithGzip(fd: number, size: number): boolean {
+  return isGzip(readUpTo(fd, size, 0, 2));
 }
 
 /** UTF-8, or UTF-16 when the file starts with its byte-order mark (PowerShell and Notepad write it). */
@@ -173,7 +174,13 @@ function isTrailingValueError(error: unknown): boolean {
 /** Items of several JSON documents in one text, cut apart by the streaming splitter; null when none holds an event. */
 function extractConcatenated(text: string): Extracted | null {
   const splitter = new RecordSplitter();
-  const pieces = splitter.push(text);
+  let pieces;
+  try {
+    pieces = splitter.push(text);
+  } catch (error) {
+    if (error instanceof LimitError) return { shape: 'bad', items: [], reason: error.message };
+    throw error;
+  }
   const endError = splitter.end();
   const items: unknown[] = [];
   let container: Container | null = null;
@@ -236,12 +243,17 @@ function skippedReason(skipped: number): string {
 /** Reads one file of any supported shape into rows. Never throws: problems come back as shape 'bad' with a reason. */
 export async function readEventFile(path: string, options: ReadOptions = {}): Promise<FileReadResult> {
   try {
-    const opened = openAndParse(path, options.streamThreshold ?? STREAM_THRESHOLD);
+    const maxDecompressed = options.maxDecompressed ?? readLimits().maxDecompressedBytes;
+    const opened = openAndParse(path, options.streamThreshold ?? STREAM_THRESHOLD, maxDecompressed);
     if (opened.kind === 'result') return opened.result;
-    if (opened.kind === 'stream') return await readStreamed(path, opened.fd, opened.gzip, opened.bytes, options.signal, options.records === true);
+    if (opened.kind === 'stream') {
+      const streamOptions = { signal: options.signal, size: opened.bytes, maxDecompressed };
+      return await readStreamed(path, opened.fd, opened.gzip, opened.bytes, opened.identity, streamOptions, options.records === true);
+    }
     const { extracted, bytes } = opened;
     const rows: EventRow[] = [];
     const batch = new RecordBatch(path);
+    batch.identity = opened.identity;
     let skipped = 0;
     const items = extracted.items;
     const records: Loose[] | undefined = options.records ? [] : undefined;
@@ -271,18 +283,27 @@ function shapeOfStream(container: Container | null, kind: ItemKind | null, topIt
   return topItems === 1 ? 'single' : 'jsonl';
 }
 
-async function readStreamed(path: string, fd: number, gzip: boolean, bytes: number, signal?: AbortSignal, keepRecords = false): Promise<FileReadResult> {
+async function readStreamed(
+  path: string,
+  fd: number,
+  gzip: boolean,
+  bytes: number,
+  identity: string,
+  options: StreamOptions,
+  keepRecords = false,
+): Promise<FileReadResult> {
   const rows: EventRow[] = [];
   const records: Loose[] | undefined = keepRecords ? [] : undefined;
   const batch = new RecordBatch(path);
-  const state = { error: '' };
+  batch.identity = identity;
+  const state: StreamState = { error: '' };
   let index = 0;
   let skipped = 0;
   let firstBad = '';
   let container: Container | null = null;
   let usableKind: ItemKind | null = null;
   let topItems = 0;
-  for await (const item of streamRecordTexts(fd, gzip, state, signal)) {
+  for await (const item of streamRecordTexts(fd, gzip, state, options)) {
     container ??= item.container;
     if (item.container === 'top') topItems++;
     let value: unknown;
@@ -305,6 +326,9 @@ async function readStreamed(path: string, fd: number, gzip: boolean, bytes: numb
     index++;
   }
   batch.trim();
+  if (state.notJson) return result(path, 'not-cloudtrail', [], NUL_REASON, 0, bytes);
+  // A bomb, a nesting or record-size limit: the file is bad, whatever came before.
+  if (state.limit) return result(path, 'bad', [], state.error, skipped, bytes);
   if (index === 0 && state.error === '') return result(path, 'empty', [], '', 0, bytes);
   if (rows.length === 0 && state.error !== '') return result(path, 'bad', [], state.error, skipped, bytes);
   if (rows.length === 0 && usableKind === null) {
@@ -325,9 +349,18 @@ const CACHE_SIZE = 8;
  * A cached file is trusted this long without a fresh stat: an export reads a
  * million records from the same few files in a row, and a stat per record
  * would cost more than the reads. Trail files never change once delivered.
+ * A reference that carries its file's identity needs no stat at all when the
+ * cached parse is of that very version.
  */
 const REVALIDATE_MS = 1000;
-const cache = new Map<string, { stamp: string; items: unknown[]; checkedAt: number }>();
+interface CachedFile {
+  /** fileIdentity of the version parsed. */
+  identity: string;
+  threshold: number;
+  items: unknown[];
+  checkedAt: number;
+}
+const cache = new Map<string, CachedFile>();
 
 export interface RecordReadOptions extends ReadOptions {
   /** How long a cached file is used without checking its size and mtime again; default 1000 ms. */
@@ -335,64 +368,117 @@ export interface RecordReadOptions extends ReadOptions {
 }
 
 /**
- * Reads the full original record a row points at (for the JSON view and
- * JSON export): the file is read again with the same reader and the
+ * Reads the full original record a row points at (for the JSON view, tail
+ * and JSON export): the file is read again with the same reader and the
  * index-th item taken; a lookup-events element gives its parsed
  * CloudTrailEvent, an EventBridge envelope its detail. Null when the file or
- * record is gone. The object may be shared with later calls (cached): do not
- * mutate it.
+ * record is gone, or changed so that the row's record is no longer there.
+ * The object may be shared with later calls (cached): do not mutate it.
+ *
+ * A reference with an `id` (recordRef) is checked, so a file rewritten or
+ * reordered since the row was read never yields another event: when the
+ * cached parse is the version the row was read from (`identity`), the
+ * record at the index must carry the row's id; otherwise the record is
+ * looked up by id and must match the row's `fingerprint` (contentCheck.ts).
  */
-export async function readRecord(ref: { file: string; index: number }, options: RecordReadOptions = {}): Promise<Record<string, unknown> | null> {
+export async function readRecord(ref: RecordRef, options: RecordReadOptions = {}): Promise<Record<string, unknown> | null> {
   try {
     const threshold = options.streamThreshold ?? STREAM_THRESHOLD;
     const now = Date.now();
+    const wanted = ref.identity ?? '';
     let cached = cache.get(ref.file);
+    if (cached && cached.threshold !== threshold) cached = undefined;
+    if (cached && wanted !== '' && cached.identity === wanted) return pick(cached.items, ref, true);
+    const fresh = cached !== undefined && now - cached.checkedAt < (options.revalidateMs ?? REVALIDATE_MS);
     // A record past the cached copy's end was appended since it was read (a growing JSON-lines file):
     // only a fresh look at the file can have it.
-    if (
-      cached &&
-      ref.index < cached.items.length &&
-      now - cached.checkedAt < (options.revalidateMs ?? REVALIDATE_MS) &&
-      cached.stamp.endsWith(`:${threshold}`)
-    ) {
-      return itemRecord(cached.items[ref.index]);
+    if (cached && fresh && ref.index < cached.items.length) {
+      const found = pick(cached.items, ref, false);
+      if (found !== null) return found;
     }
     const stats = await stat(ref.file).catch(() => null);
     if (!stats || !stats.isFile()) return null;
-    const stamp = `${stats.size}:${stats.mtimeMs}:${threshold}`;
-    cached = cache.get(ref.file);
-    if (cached && cached.stamp === stamp) {
+    if (cached && cached.identity === fileIdentity(stats)) {
       cached.checkedAt = now;
       cache.delete(ref.file);
       cache.set(ref.file, cached);
-      return itemRecord(cached.items[ref.index]);
+      return pick(cached.items, ref, cached.identity === wanted);
     }
-    const opened = openAndParse(ref.file, threshold);
+    const opened = openAndParse(ref.file, threshold, options.maxDecompressed ?? readLimits().maxDecompressedBytes);
     if (opened.kind === 'result') return null;
-    if (opened.kind === 'stream') return await streamedRecord(opened.fd, opened.gzip, ref.index, options.signal);
+    if (opened.kind === 'stream') {
+      return await streamedRecord(opened.fd, opened.gzip, ref, opened.identity === wanted, { signal: options.signal, size: opened.bytes });
+    }
     cache.delete(ref.file);
-    cache.set(ref.file, { stamp, items: opened.extracted.items, checkedAt: now });
+    cache.set(ref.file, { identity: opened.identity, threshold, items: opened.extracted.items, checkedAt: now });
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    return itemRecord(opened.extracted.items[ref.index]);
+    return pick(opened.extracted.items, ref, opened.identity === wanted);
   } catch {
     return null;
   }
+}
+
+/**
+ * The record `ref` stands for among a file's items. Without an id, the item
+ * at the index. `sameVersion`: the items are of the file version the row
+ * was read from, so the index holds if the id agrees. Otherwise the record
+ * is found by id and must match the row's fingerprint.
+ */
+function pick(items: readonly unknown[], ref: RecordRef, sameVersion: boolean): Loose | null {
+  const item = items[ref.index];
+  if (ref.id === undefined) return itemRecord(item);
+  if (item !== undefined && sameVersion && quickIdOf(item) === ref.id) return itemRecord(item);
+  if (item !== undefined && matches(item, ref)) return itemRecord(item);
+  for (let k = 0; k < items.length; k++) {
+    if (k !== ref.index && matches(items[k], ref)) return itemRecord(items[k]);
+  }
+  return null;
+}
+
+/** A plain event's eventID without normalizing it; undefined when only normalizing can tell the row id. */
+function quickIdOf(item: unknown): string | undefined {
+  const id = typeof item === 'object' && item !== null ? (item as Loose).eventID : undefined;
+  return typeof id === 'string' && id !== '' && itemKind(item) === 'event' ? id : rowOf(item)?.id;
+}
+
+const scratchBatch = new RecordBatch('');
+
+function rowOf(item: unknown): EventRow | null {
+  const rows: EventRow[] = [];
+  return addRows(rows, item, itemKind(item), scratchBatch, 0) ? rows[0]! : null;
+}
+
+/** The item is the record of the row `ref` was made from: same id, and the same content when a fingerprint is given. */
+function matches(item: unknown, ref: RecordRef): boolean {
+  const quick = typeof item === 'object' && item !== null ? (item as Loose).eventID : undefined;
+  if (typeof quick === 'string' && quick !== '' && itemKind(item) === 'event') {
+    if (quick !== ref.id) return false;
+    if (ref.fingerprint === undefined) return true;
+  }
+  const row = rowOf(item);
+  if (row === null || row.id !== ref.id) return false;
+  return ref.fingerprint === undefined || rowFingerprint(row) === ref.fingerprint;
 }
 
 function itemRecord(item: unknown): Loose | null {
   return item === undefined ? null : recordOfItem(item, itemKind(item));
 }
 
-async function streamedRecord(fd: number, gzip: boolean, wanted: number, signal?: AbortSignal): Promise<Loose | null> {
-  const state = { error: '' };
+async function streamedRecord(fd: number, gzip: boolean, ref: RecordRef, sameVersion: boolean, options: StreamOptions): Promise<Loose | null> {
+  const state: StreamState = { error: '' };
   let index = 0;
-  for await (const item of streamRecordTexts(fd, gzip, state, signal)) {
-    if (index++ !== wanted) continue;
+  for await (const item of streamRecordTexts(fd, gzip, state, options)) {
+    const at = index++;
+    // Without an id only the index counts; with one, any record may be it (the file changed).
+    if (at !== ref.index && (ref.id === undefined || sameVersion)) continue;
+    let value: unknown;
     try {
-      return itemRecord(JSON.parse(item.text));
+      value = JSON.parse(item.text);
     } catch {
-      return null;
+      continue;
     }
+    const found = pick([value], { ...ref, index: 0 }, sameVersion && at === ref.index);
+    if (found !== null || ref.id === undefined) return found;
   }
   return null;
 }

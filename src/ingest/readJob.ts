@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import type { EventRow, FileReadResult } from '../model/types.js';
 import { readAppendedLines, resumeAfterFullRead, type AppendedRead, type LinesResume } from './appendedLines.js';
 import { readEventFile } from './read.js';
+import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 
 export type FileReader = (path: string) => Promise<FileReadResult>;
 
@@ -99,21 +99,20 @@ function appendedResult(
 
 /** True when a plain (not gzip) file does not end in a newline. */
 async function lastLineOpen(path: string): Promise<boolean> {
-  let handle;
+  // Non-blocking and checked by descriptor: a FIFO put in the file's place must not hang this read.
+  const opened = openRegularFile(path);
+  if (!opened.ok) return false;
   try {
-    handle = await open(path, 'r');
-    const { size } = await handle.stat();
+    const size = opened.stats.size;
     if (size < 2) return false;
-    const head = Buffer.alloc(2);
-    const tail = Buffer.alloc(1);
-    await handle.read(head, 0, 2, 0);
-    await handle.read(tail, 0, 1, size - 1);
+    const head = readUpTo(opened.fd, size, 0, 2);
+    const tail = readUpTo(opened.fd, size, size - 1, 1);
     const gzip = head[0] === 0x1f && head[1] === 0x8b;
     return !gzip && tail[0] !== 0x0a;
   } catch {
     return false;
   } finally {
-    await handle?.close();
+    closeQuietly(opened.fd);
   }
 }
 

@@ -13,7 +13,9 @@
  * null, and the caller reads the file the ordinary way.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { fileIdentity } from '../model/recordBatch.js';
+import { memoryInflateLimit } from './limits.js';
+import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import { gunzipSync } from 'node:zlib';
 import { isDigestPath, isGzip } from './detect.js';
 import { STREAM_THRESHOLD } from './read.js';
@@ -33,6 +35,8 @@ export interface RecordSpans {
   ends: number[];
   /** SPAN_* bits per item. */
   flags: number[];
+  /** fileIdentity of the version scanned (readRecordSpans), to check against a row's RecordBatch.identity. */
+  identity?: string;
 }
 
 /**
@@ -358,25 +362,19 @@ function gunzipChunk(raw: Buffer, threshold: number): number {
  */
 export function readRecordSpans(path: string, threshold = STREAM_THRESHOLD): RecordSpans | null {
   if (isDigestPath(path)) return null;
-  let fd: number;
+  const opened = openRegularFile(path);
+  if (!opened.ok) return null;
+  const { fd, stats } = opened;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return null;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size > threshold) return null;
-    const raw = readFileSync(fd);
-    const bytes = isGzip(raw) ? gunzipSync(raw, { maxOutputLength: Math.max(threshold, 1), chunkSize: gunzipChunk(raw, threshold) }) : raw;
-    return scanRecordSpans(bytes);
+    if (stats.size > threshold) return null;
+    const raw = readUpTo(fd, stats.size);
+    const bytes = isGzip(raw) ? gunzipSync(raw, { maxOutputLength: memoryInflateLimit(raw.length, threshold), chunkSize: gunzipChunk(raw, threshold) }) : raw;
+    const spans = scanRecordSpans(bytes);
+    if (spans) spans.identity = fileIdentity(stats);
+    return spans;
   } catch {
     return null;
   } finally {
-    try {
-      closeSync(fd);
-    } catch {
-      // Already closed: nothing to release.
-    }
+    closeQuietly(fd);
   }
 }

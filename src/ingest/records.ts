@@ -1,4 +1,4 @@
-import { recordRef } from '../model/recordBatch.js';
+import { verifiedRef } from '../model/contentCheck.js';
 import type { EventRow } from '../model/types.js';
 import { readRecord } from './read.js';
 
@@ -38,8 +38,8 @@ export async function readRecordsInOrder(
     for (const positions of byFile.values()) {
       const first = positions[0]!;
       // The first read parses and caches the file; the others then only stat it, concurrently.
-      records[first] = await readRecord(recordRef(slice[first]!));
-      const rest = await Promise.all(positions.slice(1).map((k) => readRecord(recordRef(slice[k]!))));
+      records[first] = await readRecord(verifiedRef(slice[first]!));
+      const rest = await Promise.all(positions.slice(1).map((k) => readRecord(verifiedRef(slice[k]!))));
       rest.forEach((record, r) => {
         records[positions[r + 1]!] = record;
       });

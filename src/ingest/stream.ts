@@ -10,10 +10,11 @@
  * - a sequence of top-level objects (JSON lines, text between them ignored):
  *   each object; a lone object without Records/Events is one item too.
  */
-import { createReadStream } from 'node:fs';
+import { close, createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { depthReason, inflateLimit, inflateReason, LimitError, MAX_JSON_DEPTH, MAX_RECORD_CHARS, readLimits } from './limits.js';
 
 /** Where an item came from: a Records/Events array, a bare array, or a top-level object. */
 export type Container = 'records' | 'events' | 'array' | 'top';
@@ -58,6 +59,8 @@ export class RecordSplitter {
   private captureStart = -1;
   /** The element being captured is a scalar (ends at ',' or ']'), not an object/array (ends at its close). */
   private scalar = false;
+  /** Characters in `pieces`: one record may not grow past MAX_RECORD_CHARS. */
+  private piecesChars = 0;
 
   /** Feeds the next piece of text; returns the records completed in it. */
   push(chunk: string): SplitItem[] {
@@ -89,8 +92,10 @@ export class RecordSplitter {
           this.depth = 1;
           this.captureStart = i;
           this.pieces = [];
+          this.piecesChars = 0;
         } else if (c === OPEN_BRACKET && !this.sawTopValue) {
           this.depth = 1;
+          this.piecesChars = 0;
           this.arrayDepth = 1;
           this.container = 'array';
         }
@@ -134,7 +139,8 @@ export class RecordSplitter {
           break;
         case OPEN_BRACE:
         case OPEN_BRACKET:
-          this.depth++;
+          // A bomb of `[[[[...` would otherwise be gathered into one record until memory runs out.
+          if (++this.depth > MAX_JSON_DEPTH) throw new LimitError(depthReason());
           break;
         case CLOSE_BRACE:
         case CLOSE_BRACKET:
@@ -172,7 +178,10 @@ export class RecordSplitter {
     }
     if (this.collectingKey && keyStart >= 0) this.keyText += chunk.slice(keyStart);
     if (this.captureStart >= 0) {
-      this.pieces.push(chunk.slice(this.captureStart));
+      const piece = chunk.slice(this.captureStart);
+      this.pieces.push(piece);
+      this.piecesChars += piece.length;
+      if (this.piecesChars > MAX_RECORD_CHARS) throw new LimitError(`a record larger than ${MAX_RECORD_CHARS / 1024 / 1024} MiB; not read`);
       this.captureStart = 0;
     }
     return out;
@@ -196,6 +205,7 @@ export class RecordSplitter {
     const item = { text: this.captureText(chunk, endExclusive), container: this.container };
     this.captureStart = -1;
     this.pieces = [];
+    this.piecesChars = 0;
     this.scalar = false;
     return item;
   }
@@ -211,41 +221,96 @@ export class RecordSplitter {
 /** 256 KiB: default stream chunks make gunzip about 4x slower (design.md). */
 export const STREAM_CHUNK = 256 * 1024;
 
+export interface StreamState {
+  error: string;
+  /** A limit was passed (gzip bomb, nesting, record size): the file is bad whatever was read. */
+  limit?: boolean;
+  /** The text starts with a NUL byte: not JSON, whatever follows (a sparse file of zeros). */
+  notJson?: boolean;
+  /** Decompressed bytes came out before a gzip error: trailing garbage after the stream, not a broken file. */
+  decodedBytes?: number;
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal | undefined;
+  /** Bytes to read from a descriptor: its size at open (never more, whatever the file does meanwhile). */
+  size?: number | undefined;
+  /** Decompressed-size cap; default from readLimits(). */
+  maxDecompressed?: number | undefined;
+}
+
 /**
  * Streams a file's records as JSON texts. Gunzips when `gzip` is set.
- * Stream errors (truncated gzip, read errors) end the iteration with `error`
- * set on the returned state instead of throwing.
+ * Stream errors (truncated gzip, read errors) and passed limits end the
+ * iteration with `error` set on the returned state instead of throwing.
  */
 export async function* streamRecordTexts(
   source: string | number,
   gzip: boolean,
-  state: { error: string },
-  signal?: AbortSignal,
+  state: StreamState,
+  options: StreamOptions = {},
 ): AsyncGenerator<SplitItem> {
+  const { signal, size } = options;
   // A descriptor is owned from here on: the stream closes it, also when the caller stops early.
+  if (size === 0) {
+    if (typeof source === 'number') closeDescriptor(source);
+    return;
+  }
+  const range = size === undefined ? {} : { end: size - 1 };
   const file =
     typeof source === 'string'
-      ? createReadStream(source, { highWaterMark: STREAM_CHUNK })
-      : createReadStream('', { fd: source, start: 0, highWaterMark: STREAM_CHUNK, autoClose: true });
+      ? createReadStream(source, { highWaterMark: STREAM_CHUNK, ...range })
+      : createReadStream('', { fd: source, start: 0, highWaterMark: STREAM_CHUNK, autoClose: true, ...range });
   const input: Readable = gzip ? file.pipe(createGunzip({ chunkSize: STREAM_CHUNK })) : file;
   if (gzip) file.on('error', (error) => input.destroy(error));
   const decoder = new StringDecoder('utf8');
   const splitter = new RecordSplitter();
+  const maxDecompressed = options.maxDecompressed ?? readLimits().maxDecompressedBytes;
+  const outLimit = gzip && size !== undefined ? inflateLimit(size, maxDecompressed) : Number.POSITIVE_INFINITY;
+  let decoded = 0;
+  let started = false;
   try {
     for await (const chunk of input) {
       if (signal?.aborted) break;
-      const items = splitter.push(decoder.write(chunk as Buffer));
+      const bytes = chunk as Buffer;
+      decoded += bytes.length;
+      if (decoded > outLimit) throw new LimitError(inflateReason(size ?? 0, maxDecompressed));
+      if (!started) {
+        const first = firstSignificantByte(bytes);
+        if (first === 0) {
+          state.notJson = true;
+          return;
+        }
+        started = first >= 0;
+      }
+      const items = splitter.push(decoder.write(bytes));
       for (const item of items) yield item;
     }
     const items = splitter.push(decoder.end());
     for (const item of items) yield item;
     if (!signal?.aborted) state.error = splitter.end();
   } catch (error) {
-    state.error = streamErrorReason(error, gzip);
+    if (error instanceof LimitError) state.limit = true;
+    state.decodedBytes = decoded;
+    state.error = error instanceof LimitError ? error.message : streamErrorReason(error, gzip);
   } finally {
     input.destroy();
     file.destroy();
   }
+}
+
+function closeDescriptor(fd: number): void {
+  close(fd, () => {
+    // Nothing to do either way: the descriptor is released or was gone.
+  });
+}
+
+/** The first byte that is not JSON whitespace, or -1 when the chunk is all whitespace. */
+function firstSignificantByte(bytes: Uint8Array): number {
+  for (const b of bytes) {
+    if (b !== 32 && b !== 10 && b !== 13 && b !== 9) return b;
+  }
+  return -1;
 }
 
 export function streamErrorReason(error: unknown, gzip: boolean): string {

@@ -12,6 +12,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { BadFile } from '../model/types.js';
 import { fsErrorReason } from './read.js';
+import { isPseudoPath, pseudoReason } from './safeOpen.js';
 
 export interface FolderListing {
   /** Regular files to read, sorted by path within each folder. */
@@ -62,6 +63,11 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
       listing.bad.push({ path: folder, reason: fsErrorReason(error) });
       return;
     }
+    if (isPseudoPath(real)) {
+      // /proc/self and friends: endless or side-effecting files, never read (safeOpen.ts says why).
+      listing.skipped.push({ path: folder, reason: pseudoReason(real) });
+      return;
+    }
     if (realRoot === '') realRoot = real;
     if (viaLink && real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
       // A link to / or $HOME would walk the whole disk; files linked from outside are still read.
@@ -102,7 +108,9 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
         if (target.isDirectory()) await visit(path, true);
         else if (target.isFile()) {
           try {
-            addFile(path, await realpath(path));
+            const realFile = await realpath(path);
+            if (isPseudoPath(realFile)) listing.skipped.push({ path, reason: pseudoReason(realFile) });
+            else addFile(path, realFile);
           } catch (error) {
             listing.bad.push({ path, reason: fsErrorReason(error) });
           }

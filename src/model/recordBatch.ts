@@ -23,6 +23,12 @@ export class RecordBatch {
   private first = -1;
   private slots = 0;
 
+  /**
+   * The file's identity when it was read (fileIdentity: device, inode, size,
+   * mtime), '' when unknown: a record read back later is checked against it.
+   */
+  identity = '';
+
   /** `file` is public and writable so the store can swap in its interned copy. */
   constructor(public file: string) {}
 
@@ -82,6 +88,7 @@ export class RecordBatch {
     }
     return {
       file: this.file,
+      identity: this.identity,
       first: this.first < 0 ? from : this.first + start,
       slots: end - start,
       ids: this.ids === null ? null : this.ids.slice(start * STRIDE, end * STRIDE),
@@ -93,6 +100,7 @@ export class RecordBatch {
   /** A batch from `pack` on the other side; `file` is the receiver's copy of the path. */
   static unpack(packed: PackedBatch, file: string): RecordBatch {
     const batch = new RecordBatch(file);
+    batch.identity = packed.identity;
     batch.first = packed.first;
     batch.slots = packed.slots;
     batch.ids = packed.ids;
@@ -168,6 +176,7 @@ export interface ConsoleSignIn {
 /** A RecordBatch's range as plain data that structured clone copies cheaply. */
 export interface PackedBatch {
   file: string;
+  identity: string;
   first: number;
   slots: number;
   ids: Uint8Array | null;
@@ -177,7 +186,12 @@ export interface PackedBatch {
 
 /** Where the full original record of `row` can be read again. */
 export function recordRef(row: EventRow): RecordRef {
-  return { file: row.batch.file, index: row.recordIndex };
+  return { file: row.batch.file, index: row.recordIndex, id: row.id, identity: row.batch.identity };
+}
+
+/** A file's identity for RecordBatch.identity, from the fstat of the descriptor it was read through. */
+export function fileIdentity(stats: { dev: number; ino: number; size: number; mtimeMs: number }): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 export function requestIdOf(row: EventRow): string {

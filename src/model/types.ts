@@ -90,6 +90,15 @@ export interface InsightDetails {
 export interface RecordRef {
   file: string;
   index: number;
+  /**
+   * What the reader checks the record it finds against, so it never hands
+   * back another record when the file changed since the row was read (see
+   * readRecord): the row's id, the file's identity at that read (device,
+   * inode, size, mtime; '' unknown) and rowFingerprint of the row.
+   */
+  id?: string;
+  identity?: string;
+  fingerprint?: number;
 }
 
 /** A file that could not be read, or was read only in part. */

@@ -15,8 +15,8 @@ describe('readEventFile shapes', () => {
     expect(result.shape).toBe('records');
     expect(result.rows.map((r) => r.id)).toEqual(['e1', 'e2']);
     expect(result.rows.map((r) => recordRef(r))).toEqual([
-      { file: path, index: 0 },
-      { file: path, index: 1 },
+      { file: path, index: 0, id: 'e1', identity: expect.stringMatching(/^\d+:\d+:\d+:[\d.]+$/) },
+      { file: path, index: 1, id: 'e2', identity: expect.stringMatching(/^\d+:\d+:\d+:[\d.]+$/) },
     ]);
     expect(result.reason).toBe('');
   });

@@ -1,0 +1,96 @@
+/**
+ * Issue 20, items 5 and 6: files that change under us. A record read back
+ * (export, tail, the JSON view) must be the one its row stands for, whatever
+ * happened to its file since it was loaded; a forged duplicate (same eventID,
+ * other content) is counted and listed, never silently merged.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ExportFailed, exportRows } from '../../src/export/index.js';
+import { clearRecordCache, readRecord } from '../../src/ingest/read.js';
+import { readRecordsInOrder } from '../../src/ingest/records.js';
+import { loadFolder } from '../../src/ingest/scanFolder.js';
+import { verifiedRef } from '../../src/model/contentCheck.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { record, tempDir } from '../export/fixtures.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  clearRecordCache();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+type Rec = Record<string, unknown>;
+const FILES = 20;
+const PER_FILE = 10;
+
+async function trail(): Promise<{ dir: string; files: Rec[][]; paths: string[] }> {
+  const dir = await tempDir('trailtop-i20-change-');
+  dirs.push(dir);
+  const files: Rec[][] = [];
+  const paths: string[] = [];
+  for (let f = 0; f < FILES; f++) {
+    const records = Array.from({ length: PER_FILE }, (_, k) => record(f * PER_FILE + k, { eventName: `Call${f * PER_FILE + k}` }));
+    files.push(records);
+    paths.push(join(dir, `f${String(f).padStart(2, '0')}.json`));
+    await writeFile(paths[f]!, JSON.stringify({ Records: records }));
+  }
+  return { dir, files, paths };
+}
+
+async function load(dir: string): Promise<EventStore> {
+  const store = new EventStore();
+  await loadFolder(dir, store);
+  return store;
+}
+
+const reversed = (records: Rec[]) => JSON.stringify({ Records: [...records].reverse() });
+
+describe('item 5: export never writes a record other than the row\'s', () => {
+  for (const format of ['jsonl', 'json'] as const) {
+    it(`${format}: files reordered after loading still export each row's own record`, async () => {
+      const { dir, files, paths } = await trail();
+      const store = await load(dir);
+      const rows = store.rows();
+      expect(rows).toHaveLength(FILES * PER_FILE);
+      // Half the files reordered before the export, and the reader's caches warm with the old order first.
+      await readRecord(verifiedRef(rows[0]!));
+      for (let f = 0; f < FILES; f += 2) await writeFile(paths[f]!, reversed(files[f]!));
+      const target = join(dir, `out.${format}`);
+      const result = await exportRows({ rows, format, target });
+      expect(result.written).toBe(rows.length);
+      const text = await readFile(target, 'utf8');
+      const exported = (format === 'json' ? (JSON.parse(text) as { Records: Rec[] }).Records : text.trim().split('\n').map((line) => JSON.parse(line) as Rec));
+      expect(exported.map((r) => r.eventID)).toEqual(rows.map((r) => r.id));
+      const byId = new Map(files.flat().map((r) => [r.eventID, r]));
+      for (const r of exported) expect(r).toEqual(byId.get(r.eventID as string));
+    });
+  }
+
+  it('a record replaced by other content under the same eventID fails the export instead of being written', async () => {
+    const { dir, files, paths } = await trail();
+    const store = await load(dir);
+    const forged = files[3]!.map((r, k) => (k === 4 ? { ...r, eventName: 'ListBuckets' } : r));
+    await writeFile(paths[3]!, JSON.stringify({ Records: forged }));
+    const target = join(dir, 'out.jsonl');
+    const failure = await exportRows({ rows: store.rows(), format: 'jsonl', target }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ExportFailed);
+    expect((failure as Error).message).toMatch(/event 00000000-0000-4000-8000-000000000034 changed on disk since it was loaded/);
+  });
+
+  it('tail and the JSON view (readRecordsInOrder, readRecord) read the row\'s record or nothing', async () => {
+    const { dir, files, paths } = await trail();
+    const store = await load(dir);
+    const rows = store.rows().filter((r) => r.batch.file === paths[0]);
+    await readRecordsInOrder(rows, () => undefined); // warm the cache with the old version
+    await writeFile(paths[0]!, reversed(files[0]!));
+    const seen: (Rec | null)[] = [];
+    await readRecordsInOrder(rows, (records) => void seen.push(...records));
+    expect(seen.map((r) => r?.eventID)).toEqual(rows.map((r) => r.id));
+    // The file now holds other events under the old ids' positions: nothing is better than a wrong record.
+    await writeFile(paths[0]!, JSON.stringify({ Records: files[1] }));
+    clearRecordCache();
+    expect(await readRecord(verifiedRef(rows[0]!))).toBe(null);
+  });
+});
