@@ -267,3 +267,32 @@ export function firstSignificantChar(text: string): string {
   }
   return '';
 }
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
+}
+
+/**
+ * Whether the text starts as a JSON document: `{` then `"` or `}`, or `[`
+ * then a value or `]`, after whitespace. An INI file's `[section]` or a
+ * shell-style `{foo}` does not: such a file is not CloudTrail and is skipped
+ * with a reason, rather than counted as a bad (broken JSON) file.
+ */
+export function startsAsJson(text: string): boolean {
+  let k = 0;
+  while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+  const open = text[k];
+  if (open !== '{' && open !== '[') return false;
+  k++;
+  while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+  if (k >= text.length) return true; // cut short: a truncated JSON file, still bad rather than skipped
+  const next = text[k]!;
+  if (open === '{') return next === '"' || next === '}';
+  if ('{["]-0123456789'.includes(next)) return true;
+  // A literal must be whole, as far as the text goes: `[true` is JSON, `[tool]` is not.
+  for (const literal of ['true', 'false', 'null']) {
+    const have = text.slice(k, k + literal.length);
+    if (literal.startsWith(have) && (have.length === literal.length || k + have.length === text.length)) return true;
+  }
+  return false;
+}

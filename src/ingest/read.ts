@@ -15,6 +15,7 @@ import {
   extractItems,
   extractLines,
   firstSignificantChar,
+  startsAsJson,
   invalidJsonReason,
   isDigestPath,
   isGzip,
@@ -148,7 +149,7 @@ export function extractText(bytes: Buffer): Extracted {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const first = firstSignificantChar(text);
   if (first === '') return { shape: 'empty', items: [], reason: '' };
-  if (first === '{' || first === '[') {
+  if ((first === '{' || first === '[') && startsAsJson(text)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -131,6 +131,25 @@ const RULES: Readonly<Record<string, TypeRule>> = {
     fromArn: slashTail('key/'),
     console: (id, region, host) => `https://${host}/kms/home?region=${region}#/kms/keys/${enc(id)}`,
   },
+  'AWS::EC2::Snapshot': { fromArn: slashTail('snapshot/'), console: ec2('SnapshotDetails:snapshotId') },
+  'AWS::EC2::Image': { fromArn: slashTail('image/'), console: ec2('ImageDetails:imageId') },
+  'AWS::CloudTrail::Trail': {
+    fromArn: slashTail('trail/'),
+    // The trail page wants the trail's ARN; build it when the log gave only the name.
+    console: (id, region, host, ref) => {
+      const arn = ref.arn || (ref.account ? `arn:aws:cloudtrail:${region}:${ref.account}:trail/${id}` : '');
+      return arn ? `https://${host}/cloudtrailv2/home?region=${region}#/trails/${enc(arn)}` : null;
+    },
+  },
+  'AWS::SecretsManager::Secret': {
+    // secret:NAME-AbCdEf: the console wants the name, without the six characters AWS appends.
+    fromArn: (r) => (r.startsWith('secret:') ? r.slice(7).replace(/-[A-Za-z0-9]{6}$/, '') || null : null),
+    console: (id, region, host) => `https://${host}/secretsmanager/secret?name=${enc(id)}&region=${region}`,
+  },
+  'AWS::RDS::DBSnapshot': {
+    fromArn: (r) => (r.startsWith('snapshot:') ? r.slice(9) || null : null),
+    console: (id, region, host) => `https://${host}/rds/home?region=${region}#db-snapshot:id=${enc(id)}`,
+  },
   'AWS::DynamoDB::Table': {
     fromArn: (r) => (r.startsWith('table/') ? r.split('/')[1] || null : null),
     console: (id, region, host) => `https://${host}/dynamodbv2/home?region=${region}#table?name=${enc(id)}`,
@@ -213,12 +232,31 @@ export interface EventLinkContext {
   category: string;
 }
 
+/** eventCategory values whose events Event history does not hold. */
+const NOT_IN_EVENT_HISTORY: Readonly<Record<string, string>> = {
+  Data: 'data events',
+  NetworkActivity: 'network activity events',
+};
+
+/**
+ * Why the event has no CloudTrail console link although it has an id: the
+ * console's Event history holds management events (and Insights) only, so a
+ * link to a data or network activity event would open an empty page. Null
+ * when nothing needs saying.
+ */
+export function eventLinkNote(row: Pick<EventLinkContext, 'category'>): string | null {
+  const kind = NOT_IN_EVENT_HISTORY[row.category];
+  return kind ? `No Event history link: Event history holds management events only, not ${kind} (see the trail's S3 logs or CloudTrail Lake)` : null;
+}
+
 /**
  * The CloudTrail console page of the event itself (Insights events open on
- * the Insights page). Null when the record had no eventID (our `content:` ids)
- * or the region cannot be linked.
+ * the Insights page). Null when the record had no eventID (our `content:` ids),
+ * the region cannot be linked, or Event history does not hold such events
+ * (data and network activity events: see eventLinkNote).
  */
 export function eventConsoleLink(row: EventLinkContext): string | null {
+  if (eventLinkNote(row)) return null;
   if (!row.id || row.id.startsWith('content:') || !isLinkableRegion(row.region)) return null;
   const page = row.category === 'Insight' ? 'insights' : 'events';
   return `https://${row.region}.console.aws.amazon.com/cloudtrailv2/home?region=${row.region}#/${page}/${enc(row.id)}`;

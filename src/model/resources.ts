@@ -72,10 +72,102 @@ export function resourcesOf(record: Loose, eventSource: string): ResourceRef[] {
       out.push(makeRef(type, arn ? nameFromArn(arn) : '', arn, accountId));
       if (out.length >= MAX_RESOURCES) break;
     }
-    if (out.length > 0) return out;
+    if (out.length > 0) return appendNamed(out, record, eventSource);
   }
   const params = objectOf(record.requestParameters);
-  return params ? derivedResources(params, eventSource) : [];
+  const derived = params ? derivedResources(params, eventSource) : [];
+  return appendNamed(derived, record, eventSource);
+}
+
+/** The resources namedResources finds, after `out`, skipping ones already there. */
+function appendNamed(out: ResourceRef[], record: Loose, eventSource: string): ResourceRef[] {
+  const named = namedResources(record, eventSource);
+  if (named.length === 0) return out;
+  const all = [...out];
+  for (const ref of named) {
+    if (all.length >= MAX_RESOURCES) break;
+    if (!all.some((r) => r.type === ref.type && r.name === ref.name)) all.push(ref);
+  }
+  return all;
+}
+
+/** The type given to an account a snapshot or image was shared with (not an AWS resource type: there is none for it). */
+export const SHARED_WITH = 'Shared with';
+
+/** A name or an ARN: the ARN is kept, the name taken from it. */
+function refOf(type: string, value: string): ResourceRef {
+  return value.startsWith('arn:') ? makeRef(type, nameFromArn(value), value, '') : makeRef(type, value, '', '');
+}
+
+function itemsOf(value: unknown): unknown[] {
+  const list = objectOf(value)?.items;
+  return Array.isArray(list) ? list : [];
+}
+
+/** `0.0.0.0/0 tcp 22`, `::/0 all`, `10.0.0.0/8 udp 1000-2000`. */
+function ruleName(cidr: string, protocol: unknown, from: unknown, to: unknown): string {
+  const proto = protocol === '-1' || protocol === -1 || protocol === undefined ? 'all' : String(protocol);
+  if (proto === 'all' || typeof from !== 'number') return `${cidr} ${proto}`;
+  return `${cidr} ${proto} ${typeof to === 'number' && to !== from ? `${from}-${to}` : from}`;
+}
+
+/**
+ * Resources a responder asks about that records name in requestParameters
+ * or responseElements, kept even when the record lists other resources:
+ * the trail of UpdateTrail/PutEventSelectors/StopLogging/DeleteTrail
+ * (`name`, `trailName`), secrets (`secretId`, `secretIdList`), EBS snapshots
+ * and AMIs (`snapshotId`, `imageId`) and RDS snapshots
+ * (`dBSnapshotIdentifier`, `dBClusterSnapshotIdentifier`) with the accounts
+ * they were shared with, the new access key of CreateAccessKey, and the
+ * CIDR rules of security-group ingress/egress changes.
+ */
+export function namedResources(record: Loose, eventSource: string): ResourceRef[] {
+  const params = objectOf(record.requestParameters);
+  const out: ResourceRef[] = [];
+  const add = (ref: ResourceRef): void => {
+    if (ref.name === '' || out.length >= MAX_RESOURCES) return;
+    if (!out.some((r) => r.type === ref.type && r.name === ref.name)) out.push(ref);
+  };
+  const sharedWith = (ids: unknown[]): void => {
+    for (const id of ids) {
+      const account = typeof id === 'string' ? id : text(objectOf(id)?.userId) || (objectOf(id)?.group === 'all' ? 'all' : '');
+      if (account) add(makeRef(SHARED_WITH, account === 'all' ? 'all (public)' : account, '', ''));
+    }
+  };
+  if (params) {
+    if (eventSource === 'cloudtrail.amazonaws.com') {
+      const trail = text(params.trailName) || text(params.name);
+      if (trail) add(refOf('AWS::CloudTrail::Trail', trail));
+    }
+    if (eventSource === 'secretsmanager.amazonaws.com') {
+      if (typeof params.secretId === 'string') add(refOf('AWS::SecretsManager::Secret', params.secretId));
+      if (Array.isArray(params.secretIdList)) for (const id of params.secretIdList) if (typeof id === 'string') add(refOf('AWS::SecretsManager::Secret', id));
+    }
+    if (typeof params.snapshotId === 'string') add(refOf('AWS::EC2::Snapshot', params.snapshotId));
+    if (typeof params.imageId === 'string') add(refOf('AWS::EC2::Image', params.imageId));
+    sharedWith(itemsOf(objectOf(params.createVolumePermission)?.add));
+    sharedWith(itemsOf(objectOf(params.launchPermission)?.add));
+    if (typeof params.dBSnapshotIdentifier === 'string') add(refOf('AWS::RDS::DBSnapshot', params.dBSnapshotIdentifier));
+    if (typeof params.dBClusterSnapshotIdentifier === 'string') add(refOf('AWS::RDS::DBClusterSnapshot', params.dBClusterSnapshotIdentifier));
+    if (params.attributeName === 'restore' && Array.isArray(params.valuesToAdd)) sharedWith(params.valuesToAdd);
+    if (eventSource === 'ec2.amazonaws.com') {
+      if (typeof params.cidrIp === 'string') add(makeRef('AWS::EC2::SecurityGroupRule', ruleName(params.cidrIp, params.ipProtocol, params.fromPort, params.toPort), '', ''));
+      for (const item of itemsOf(params.ipPermissions)) {
+        const perm = objectOf(item);
+        if (!perm) continue;
+        const cidrs = [
+          ...itemsOf(perm.ipRanges).map((r) => text(objectOf(r)?.cidrIp)),
+          ...itemsOf(perm.ipv6Ranges).map((r) => text(objectOf(r)?.cidrIpv6)),
+          ...itemsOf(perm.prefixListIds).map((r) => text(objectOf(r)?.prefixListId)),
+          ...itemsOf(perm.groups).map((r) => text(objectOf(r)?.groupId)),
+        ];
+        for (const cidr of cidrs) if (cidr) add(makeRef('AWS::EC2::SecurityGroupRule', ruleName(cidr, perm.ipProtocol, perm.fromPort, perm.toPort), '', ''));
+      }
+    }
+  }
+  const key = objectOf(objectOf(record.responseElements)?.accessKey);
+  if (key && typeof key.accessKeyId === 'string') add(makeRef('AWS::IAM::AccessKey', key.accessKeyId, '', ''));
+  return out;
 }
 
 /**

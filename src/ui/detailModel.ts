@@ -6,7 +6,7 @@
 import { consoleSignInOf, requestIdOf, rowInsight, sharedEventIdOf } from '../model/recordBatch.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
-import { eventConsoleLink, resourceLinks } from '../links/links.js';
+import { eventConsoleLink, eventLinkNote, resourceLinks } from '../links/links.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 
 export type Tone = 'normal' | 'heading' | 'error' | 'insight' | 'muted' | 'link';
@@ -143,6 +143,8 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
     links.push({ kind: 'event', label: 'Event in console', url: eventUrl, resource: null });
     lines.push({ label: 'Console', value: eventUrl, tone: 'link', link: links.length - 1 });
   }
+  const eventNote = eventLinkNote(row);
+  if (eventNote) lines.push(field('Console', eventNote, 'muted'));
   lines.push(...insightLines(row));
   lines.push(field('', `Resources referenced (${row.resources.length})`, 'heading'));
   if (row.resources.length === 0) lines.push(field('', 'none in this record', 'muted'));
