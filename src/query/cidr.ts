@@ -1,6 +1,8 @@
 /**
  * IPv4 and IPv6 addresses and CIDR blocks, for the `cidr` ValueMatch of
- * ast.ts. An IPv4-mapped IPv6 address (::ffff:10.1.2.3) is its IPv4 address.
+ * ast.ts. An IPv4-mapped IPv6 address written with its IPv4 part dotted
+ * (::ffff:10.1.2.3) is that IPv4 address; in hex (::ffff:a01:203) it stays
+ * IPv6, so an IPv4 address always holds its dotted text (prefilter.ts).
  * Addresses are 16-byte arrays; IPv4 ones are marked so v4 blocks only hold
  * v4 addresses and v6 blocks only v6 ones.
  */
@@ -82,7 +84,7 @@ export function parseAddress(text: string): Address | null {
   if (v4) return { v6: false, bytes: v4 };
   const v6 = parseIpv6(text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text);
   if (!v6) return null;
-  return isV4Mapped(v6) ? { v6: false, bytes: v6.slice(12) } : { v6: true, bytes: v6 };
+  return isV4Mapped(v6) && text.includes('.') ? { v6: false, bytes: v6.slice(12) } : { v6: true, bytes: v6 };
 }
 
 /** `10.0.0.0/8`, `2001:db8::/32`; an address without /bits is a block of one. Null when not a block. */

@@ -1,0 +1,179 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { scanRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../../src/ingest/recordSpans.js';
+import { compileRecordMatcher, parseQuery } from '../../src/query/index.js';
+import { prefilterOf, spanMask, spanMayMatch } from '../../src/query/prefilter.js';
+import { int, pick } from '../support/random.js';
+import { DATASETS, randomRecord } from './records.js';
+import { seededRandom } from './rows.js';
+
+/** A file of records as bytes, some letters and slashes written as JSON escapes (which spell the same text). */
+function fileOf(records: readonly unknown[], random: () => number): Buffer {
+  const texts = records.map((record) => {
+    let text = JSON.stringify(record);
+    if (random() < 0.1) text = text.replace(/A/g, '\\u0041');
+    if (random() < 0.1) text = text.replace(/\//g, '\\/');
+    if (random() < 0.05) text = text.replace(/s/, '\\u0073');
+    return text;
+  });
+  return Buffer.from(`{"Records":[\n${texts.join(',\n')}\n]}`, 'utf8');
+}
+
+const VALUES = [
+  'AuthorizeSecurityGroupIngress', 'GetSecretValue', 'ConsoleLogin', 'AccessDenied', 'Client.UnauthorizedOperation',
+  'logs-prod', 'snap-0abc123', 'secret/db', '0.0.0.0/0', '10.0.0.0/8', '10.1.2.3', '192.168.1.0/24', '2001:db8::/32',
+  'TLSv1', 'No', 'Yes', 'Failure', 'us-east-1', 'ec2', 'signin', 'alice', 'aws-cli/2.13.5', 'kelvin', 'iam', 'GetObject',
+  'AssumeRole', 'Describe', 'K\u212Aey', 'ïn', '22', 'true', '1.5', 'Ünïcödé',
+];
+const FIELDS = ['name', 'error', 'ip', 'source', 'region', 'agent', 'user', 'resource', 'account', 'eventtype', 'category', 'key', 'identity', 'requestid', 'id'];
+const PATHS = [
+  'requestParameters.bucketName', 'requestParameters.ipPermissions.items.ipRanges.items.cidrIp', 'additionalEventData.MFAUsed',
+  'tlsDetails.tlsVersion', 'responseElements.ConsoleLogin', 'requestParameters.nested', 'requestParameters.ipPermissions.items.fromPort',
+  'userIdentity.userName', 'errorMessage', 'requestParameters.cidrIp', 'requestParameters.groupId', 'eventName',
+];
+
+function valueOf(random: () => number, words: readonly string[]): string {
+  const value = pick(random, words);
+  const r = random();
+  const quote = (v: string) => (/[\s"]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v);
+  if (r < 0.15) return `${quote(value.slice(0, Math.max(1, Math.floor(value.length / 2))))}*`;
+  if (r < 0.25) return `*${quote(value.slice(Math.floor(value.length / 2)))}`;
+  if (r < 0.3) return `*${quote(value.slice(1, -1) || value)}*`;
+  if (r < 0.38) return '*';
+  return quote(value);
+}
+
+/** A random query of 1 to 3 terms over fields, record paths, params and words, some negated, some repeated. */
+function randomQuery(random: () => number, words: readonly string[]): string {
+  const terms: string[] = [];
+  const count = int(random, 1, 3);
+  for (let k = 0; k < count; k++) {
+    const negate = random() < 0.2 ? '-' : '';
+    const r = random();
+    let term: string;
+    if (r < 0.35) term = `${pick(random, FIELDS)}:${valueOf(random, words)}`;
+    else if (r < 0.7) term = `${pick(random, PATHS)}:${valueOf(random, words)}`;
+    else if (r < 0.85) term = `params:${valueOf(random, words)}`;
+    else term = valueOf(random, words).replace(/^\*$/, 'x');
+    terms.push(negate + term);
+    if (random() < 0.2) terms.push(term.replace(/^-/, ''));
+  }
+  return terms.join(' ');
+}
+
+interface FileUnderTest {
+  name: string;
+  bytes: Buffer;
+}
+
+function datasetFiles(): FileUnderTest[] {
+  const out: FileUnderTest[] = [];
+  for (const folder of ['traildiscover', 'stratus-red-team', 'aws-docs-examples']) {
+    const dir = path.join(DATASETS, folder);
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!name.includes('.json')) continue;
+      const raw = readFileSync(path.join(dir, name));
+      out.push({ name, bytes: raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw });
+    }
+  }
+  return out;
+}
+
+describe('the literal prefilter never changes an answer', () => {
+  const random = seededRandom(1400);
+  const generated: FileUnderTest[] = Array.from({ length: 30 }, (_, f) => ({
+    name: `generated-${f}`,
+    bytes: fileOf(Array.from({ length: 100 }, (_, k) => randomRecord(random, f * 100 + k)), random),
+  }));
+  const files = [...generated, ...datasetFiles()];
+  const scanned = files
+    .map((file) => ({ file, spans: scanRecordSpans(file.bytes) }))
+    .filter((f): f is { file: FileUnderTest; spans: NonNullable<ReturnType<typeof scanRecordSpans>> } => f.spans !== null);
+  const texts = scanned.map(({ spans }) => spans.bytes.toString('latin1'));
+  const records = scanned.map(({ spans }) => spans.starts.map((start, k) => JSON.parse(spans.bytes.subarray(start, spans.ends[k]).toString('utf8')) as unknown));
+  const words = [...VALUES];
+  for (const { spans } of scanned.slice(30, 60)) {
+    // Values from real records too, so queries hit them.
+    for (let k = 0; k < Math.min(3, spans.starts.length); k++) {
+      const text = spans.bytes.subarray(spans.starts[k], spans.ends[k]).toString('utf8');
+      for (const m of text.matchAll(/"(eventName|errorCode|sourceIPAddress|eventSource|bucketName|cidrIp)"\s*:\s*"([^"\\]{3,40})"/g)) words.push(m[2]!);
+    }
+  }
+
+  it('500 random queries: the records kept with the prefilter are the records kept without it', { timeout: 300_000 }, () => {
+    const queries = Array.from({ length: 500 }, () => randomQuery(random, words));
+    let q = 0;
+    let pruned = 0;
+    let total = 0;
+    let withLiterals = 0;
+    let matchedTotal = 0;
+    for (const query of queries) {
+      const parsed = parseQuery(query, { deepTerms: true });
+      if (!parsed.ok) throw new Error(`${query}: ${parsed.error.message}`);
+      const matches = compileRecordMatcher(parsed.ast);
+      const prefilter = prefilterOf(parsed.ast);
+      if (prefilter) withLiterals++;
+      // The per-record form is checked against the per-file form on every tenth query.
+      const checkSpans = q++ % 10 === 0;
+      scanned.forEach(({ spans }, f) => {
+        const mask = prefilter
+          ? spanMask(prefilter, texts[f]!, spans.starts, spans.ends, (k) => (spans.flags[k]! & SPAN_NON_ASCII) !== 0)
+          : null;
+        for (let k = 0; k < spans.starts.length; k++) {
+          const plain = (spans.flags[k]! & SPAN_PLAIN) !== 0;
+          const candidate = mask === null || !plain || mask[k] === 1;
+          const without = matches(records[f]![k]);
+          const withPrefilter = candidate && without;
+          total++;
+          if (!candidate) pruned++;
+          if (without) matchedTotal++;
+          if (withPrefilter !== without) throw new Error(`prefilter dropped a match: ${query} in ${scanned[f]!.file.name} record ${k}`);
+          if (checkSpans && prefilter && plain) expect(spanMayMatch(prefilter, spans.bytes, spans.starts[k]!, spans.ends[k]!), query).toBe(mask![k] === 1);
+        }
+      });
+    }
+    // The prefilter does prune: most queries have literals, and they skip most records.
+    expect(withLiterals).toBeGreaterThan(250);
+    expect(pruned / total).toBeGreaterThan(0.3);
+    expect(matchedTotal).toBeGreaterThan(0);
+  });
+
+  it('escapes and case folding keep records that spell a literal another way', () => {
+    const file = Buffer.from(
+      '{"Records":[{"eventName":"Get\\u004fbject","errorCode":"\u212Aey"},{"eventName":"PutObject","errorCode":"\u0130nvalid"},{"eventName":"x","errorCode":"AccessDenied"}]}',
+      'utf8',
+    );
+    const spans = scanRecordSpans(file)!;
+    const maskOf = (query: string) => {
+      const parsed = parseQuery(query);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const prefilter = prefilterOf(parsed.ast)!;
+      return Array.from(spanMask(prefilter, spans.bytes.toString('latin1'), spans.starts, spans.ends, (k) => (spans.flags[k]! & SPAN_NON_ASCII) !== 0));
+    };
+    expect(maskOf('name:GetObject')).toEqual([1, 0, 0]);
+    expect(maskOf('error:key')).toEqual([1, 1, 0]);
+    expect(maskOf('error:invalid error:accessdenied')).toEqual([1, 1, 1]);
+    // 'accessdenied' holds an i: the record with a non-ASCII capital I stays a candidate.
+    expect(maskOf('error:accessdenied')).toEqual([1, 1, 1]);
+    expect(maskOf('name:xyz*')).toEqual([1, 0, 0]);
+  });
+
+  it('gives no literals where a match need not contain one', () => {
+    for (const query of ['-name:GetObject', 'user:alice', 'resource:logs', 'type:s3::bucket', 'error:*', 'name:Get* xyz', 'id:content:abc', 'requestParameters.port:22', 'ip:2001:db8::/32']) {
+      const parsed = parseQuery(query, { deepTerms: true });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const prefilter = prefilterOf(parsed.ast);
+      if (query === 'name:Get* xyz') expect(prefilter?.clauses).toEqual([['get']]);
+      else if (query === 'requestParameters.port:22') expect(prefilter?.clauses).toEqual([['port']]);
+      else expect(prefilter, query).toBeNull();
+    }
+  });
+});
