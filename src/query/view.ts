@@ -2,6 +2,7 @@ import { compareNewestFirst } from '../model/order.js';
 import type { EventRow } from '../model/types.js';
 import { mergeSorted, type EventStore } from '../store/eventStore.js';
 import type { CompiledQuery } from './compile.js';
+import { DeepEngine, type DeepUpdate } from './deep/engine.js';
 import { filterStore, filterStoreChunked } from './filter.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -12,6 +13,14 @@ export interface FilteredViewOptions {
   syncLimit?: number;
   /** Time slice of one chunk of a background re-filter. */
   budgetMs?: number;
+  /** Reads records back for deep terms (paths, params:); one with workers is made on first need. */
+  deep?: DeepEngine;
+}
+
+/** How far a deep search has read: candidates decided of all candidates. */
+export interface DeepProgress {
+  done: number;
+  total: number;
 }
 
 export type ViewListener = () => void;
@@ -27,6 +36,12 @@ export type ViewListener = () => void;
  * Compile queries with `{ vocabulary: view.vocabulary }`: the view brings the
  * vocabulary up to date before it tests rows, so fuzzy words also match
  * values that arrive later.
+ *
+ * A query with deep terms (CompiledQuery.deep) is run in two steps: the
+ * summary terms pick the candidates by column, then a DeepEngine reads the
+ * candidates' records back and keeps those that match. The matches found so
+ * far are shown as they come (the newest first), with `deepProgress`; a new
+ * setQuery cancels the search. Rows arriving later are searched the same way.
  */
 export class FilteredView {
   readonly vocabulary: Vocabulary;
@@ -41,6 +56,10 @@ export class FilteredView {
   private readonly unsubscribeStore: () => void;
   private readonly syncLimit: number;
   private readonly budgetMs: number;
+  private deepEngine: DeepEngine | null;
+  private searching: DeepProgress | null = null;
+  /** Deep searches of arriving rows, one after another. */
+  private arrivals: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: EventStore,
@@ -49,6 +68,7 @@ export class FilteredView {
     this.vocabulary = options.vocabulary ?? new Vocabulary();
     this.syncLimit = options.syncLimit ?? 20_000;
     this.budgetMs = options.budgetMs ?? 8;
+    this.deepEngine = options.deep ?? null;
     this.unsubscribeStore = store.subscribe(() => this.refresh());
     this.refresh();
   }
@@ -62,10 +82,11 @@ export class FilteredView {
    * Applies a query; resolves true when its result is in place, false when a
    * newer query replaced it first. Small stores are filtered before this returns.
    */
-  setQuery(query: CompiledQuery | null): Promise<boolean> {
+  setQuery(next: CompiledQuery | null): Promise<boolean> {
     this.running?.abort();
     this.running = null;
-    this.current = query && !query.isEmpty ? query : null;
+    this.searching = null;
+    this.current = next && !next.isEmpty ? next : null;
     if (!this.current) {
       this.showAll();
       this.finished = Promise.resolve(true);
@@ -73,20 +94,67 @@ export class FilteredView {
     }
     this.vocabulary.update(this.store);
     const snapshotCursor = this.store.log().length;
-    if (snapshotCursor <= this.syncLimit) {
-      this.install(filterStore(this.store, this.current), snapshotCursor);
+    const query = this.current;
+    if (!query.deep && snapshotCursor <= this.syncLimit) {
+      this.setSearching(null);
+      this.install(filterStore(this.store, query), snapshotCursor);
       this.finished = Promise.resolve(true);
       return this.finished;
     }
     const controller = new AbortController();
     this.running = controller;
-    this.finished = filterStoreChunked(this.store, this.current, controller.signal, this.budgetMs).then((rows) => {
+    const candidates =
+      snapshotCursor <= this.syncLimit
+        ? Promise.resolve(filterStore(this.store, query))
+        : filterStoreChunked(this.store, query, controller.signal, this.budgetMs);
+    this.finished = candidates.then(async (rows) => {
       if (rows === null || this.running !== controller) return false;
+      if (query.deep) {
+        rows = await this.searchRecords(rows, query, controller);
+        if (rows === null || this.running !== controller) return false;
+      }
       this.running = null;
       this.install(rows, snapshotCursor);
       return true;
     });
     return this.finished;
+  }
+
+  /** How far the deep search of the current query has read; null when none runs. */
+  get deepProgress(): DeepProgress | null {
+    return this.searching;
+  }
+
+  private engine(): DeepEngine {
+    return (this.deepEngine ??= DeepEngine.create());
+  }
+
+  /** The candidates whose records match, showing matches as they are found; null when cancelled. */
+  private async searchRecords(candidates: readonly EventRow[], query: CompiledQuery, controller: AbortController): Promise<EventRow[] | null> {
+    this.setSearching({ done: 0, total: candidates.length });
+    // The list empties at once: the previous result says nothing about this query.
+    this.result = [];
+    this.changed();
+    const onUpdate = (update: DeepUpdate): void => {
+      if (this.running !== controller) return;
+      this.result = update.rows;
+      this.searching = { done: update.done, total: update.total };
+      this.changed();
+    };
+    try {
+      const rows = await this.engine().search(candidates, query.ast, { signal: controller.signal, onUpdate });
+      if (this.running === controller) this.setSearching(null);
+      return rows;
+    } catch {
+      // A record reader that failed: keep what the summary terms allow rather than nothing.
+      if (this.running === controller) this.setSearching(null);
+      return controller.signal.aborted ? null : candidates.slice();
+    }
+  }
+
+  private setSearching(progress: DeepProgress | null): void {
+    if (this.searching === progress) return;
+    this.searching = progress;
   }
 
   /** False while a re-filter runs in the background (the previous result is still shown). */
@@ -119,6 +187,34 @@ export class FilteredView {
     this.cursor = log.length;
     if (fresh.length === 0) return;
     fresh.sort(compareNewestFirst);
+    if (query.deep) {
+      this.searchArrivals(fresh, query);
+      return;
+    }
+    this.merge(fresh);
+  }
+
+  /** Arriving candidates of a deep query: their records are read, one batch after another, and the matches merged in. */
+  private searchArrivals(fresh: EventRow[], query: CompiledQuery): void {
+    this.arrivals = this.arrivals.then(async () => {
+      if (this.current !== query) return;
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      const watch = setInterval(() => {
+        if (this.current !== query) stop();
+      }, 50);
+      try {
+        const rows = await this.engine().search(fresh, query.ast, { signal: controller.signal });
+        if (rows && rows.length > 0 && this.current === query) this.merge(rows);
+      } catch {
+        // The rows stay out: a record that cannot be read back does not match.
+      } finally {
+        clearInterval(watch);
+      }
+    });
+  }
+
+  private merge(fresh: EventRow[]): void {
     this.result = mergeSorted(this.result, fresh);
     this.changed();
   }
@@ -150,8 +246,10 @@ export class FilteredView {
   dispose(): void {
     this.running?.abort();
     this.running = null;
+    this.current = null;
     this.unsubscribeStore();
     this.listeners.clear();
+    this.deepEngine?.close();
   }
 
   private showAll(): void {

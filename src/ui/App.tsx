@@ -166,7 +166,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // A mark drawn or removed redraws the list (the set changes in place).
   const marksVersion = useSyncExternalStore(marks.subscribe, marks.getSnapshot);
   const tags = useMemo(() => ({ marks: marks.set() }), [marks]);
-  const { rows, ready, storeVersion, compiled, view } = useFilteredView(store, state.queryText, tags, marksVersion);
+  const { rows, ready, storeVersion, compiled, view, searching } = useFilteredView(store, state.queryText, tags, marksVersion);
   // The query the rows of this render belong to (null while they still belong to an older one).
   const rowsQuery = useRef<string | null>(null);
   rowsQuery.current = view.query === compiled && ready ? state.queryText : null;
@@ -220,7 +220,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     // applying it now would undo them (and put the cursor back on the newest row).
     const latest = stateRef.current!;
     if (latest.mode !== 'query' || latest.draft !== draft) return;
-    const result = compileQuery(draft);
+    const result = compileQuery(draft, { deepTerms: true });
     if (result.ok) {
       dispatch({ type: 'queryValid', text: draft });
       return;
@@ -445,7 +445,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           total={store.size}
           newCount={newCount}
           follow={state.follow}
-          activity={state.activity}
+          activity={[searching, state.activity].filter(Boolean).join('  ')}
           width={width}
         />
         {stripH > 0 && <TimelineStrip rows={rows} width={width} zone={state.zone} cursorTime={cursorTime} ascii={ascii} />}

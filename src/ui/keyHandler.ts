@@ -51,7 +51,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   if (mode === 'insights' || mode === 'export' || mode === 'histogram') return; // the plug-in view owns its keys
   if (mode === 'query') {
     if (action === 'applyQuery') {
-      const result = compileQuery(state.draft);
+      const result = compileQuery(state.draft, { deepTerms: true });
       dispatch(result.ok ? { type: 'applyQuery', text: state.draft } : { type: 'queryInvalid', error: result.error });
       return;
     }

@@ -13,6 +13,8 @@ export interface ViewState {
   /** False while a re-filter runs in the background. */
   ready: boolean;
   storeVersion: number;
+  /** `searching records 42%` while a deep term reads records back; '' otherwise. */
+  searching: string;
 }
 
 /** A query that may hold a mark: or rule: term (a quoted word that merely looks like one only costs a re-filter). */
@@ -29,7 +31,7 @@ export function useFilteredView(store: EventStore, queryText: string, tags?: Tag
   // mark: and rule: terms read sets that change while the query stays: a change filters again, but only for such a query.
   const tagsKey = TAG_TERM.test(queryText) ? tagsVersion : 0;
   const compiled = useMemo(() => {
-    const result = compileQuery(queryText, { vocabulary: view.vocabulary, tags });
+    const result = compileQuery(queryText, { vocabulary: view.vocabulary, tags, deepTerms: true });
     return result.ok && !result.query.isEmpty ? result.query : null;
   }, [queryText, view, tags, tagsKey]);
   useEffect(() => {
@@ -38,5 +40,7 @@ export function useFilteredView(store: EventStore, queryText: string, tags?: Tag
   const subscribe = useMemo(() => throttleSubscribe(view.subscribe, () => dataFrameInterval(store)), [view, store]);
   useSyncExternalStore(subscribe, view.getSnapshot);
   const storeVersion = useStoreVersion(store);
-  return { view, rows: view.rows(), compiled, ready: view.ready, storeVersion };
+  const progress = view.deepProgress;
+  const searching = progress ? `searching records ${progress.total > 0 ? Math.floor((progress.done / progress.total) * 100) : 0}%` : '';
+  return { view, rows: view.rows(), compiled, ready: view.ready, storeVersion, searching };
 }

@@ -1,0 +1,51 @@
+import { readRecord } from '../../ingest/read.js';
+import { readRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../../ingest/recordSpans.js';
+import type { Prefilter } from '../prefilter.js';
+import { spanMask, spanMayMatch } from '../prefilter.js';
+import type { RecordMatcher } from '../recordMatch.js';
+
+/** Past this share of a file's records asked for, the prefilter searches the whole file at once. */
+const WHOLE_FILE_SHARE = 0.25;
+
+/**
+ * Which of the records `indexes` (RecordRef.index, ascending) of `file`
+ * match. Records are read back the way the JSON export reads them: the
+ * file's bytes are scanned for record spans (ingest/recordSpans.ts), a span
+ * whose bytes cannot hold the prefilter's literals is skipped unparsed, and
+ * only the rest are parsed and tested. Files of other shapes (JSON lines,
+ * lookup-events, EventBridge) are read through readRecord. A record that
+ * is gone (the file changed or vanished) does not match.
+ */
+export async function matchFile(file: string, indexes: readonly number[], matcher: RecordMatcher, prefilter: Prefilter | null): Promise<number[]> {
+  const out: number[] = [];
+  const spans = readRecordSpans(file);
+  if (!spans) {
+    for (const index of indexes) {
+      const record = await readRecord({ file, index });
+      if (record && matcher(record)) out.push(index);
+    }
+    return out;
+  }
+  const { bytes, starts, ends, flags } = spans;
+  const count = starts.length;
+  const mask =
+    prefilter && indexes.length >= count * WHOLE_FILE_SHARE
+      ? spanMask(prefilter, bytes.toString('latin1'), starts, ends, (k) => (flags[k]! & SPAN_NON_ASCII) !== 0)
+      : null;
+  for (const index of indexes) {
+    if (index < 0 || index >= count) continue;
+    const flag = flags[index]!;
+    if (!(flag & SPAN_PLAIN)) {
+      const record = await readRecord({ file, index });
+      if (record && matcher(record)) out.push(index);
+      continue;
+    }
+    const start = starts[index]!;
+    const end = ends[index]!;
+    if (prefilter && !(mask ? mask[index] === 1 : spanMayMatch(prefilter, bytes, start, end))) continue;
+    // ASCII decodes cheaper as Latin-1, to the same text.
+    const text = bytes.toString(flag & SPAN_NON_ASCII ? 'utf8' : 'latin1', start, end);
+    if (matcher(JSON.parse(text))) out.push(index);
+  }
+  return out;
+}

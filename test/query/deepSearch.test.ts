@@ -1,0 +1,137 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readEventFile } from '../../src/ingest/read.js';
+import type { EventRow } from '../../src/model/types.js';
+import { DeepEngine } from '../../src/query/deep/engine.js';
+import { compileQuery, compileRecordMatcher, FilteredView } from '../../src/query/index.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { importBuilt } from '../export/fixtures.js';
+import { tempFolder } from '../support/files.js';
+import { randomRecord, type RawRecord } from './records.js';
+import { seededRandom } from './rows.js';
+
+/** A folder of gzipped trail files and a JSON-lines file, all records also kept parsed. */
+async function folderOf(files: number, perFile: number): Promise<{ dir: string; remove: () => void; store: EventStore; records: Map<string, RawRecord> }> {
+  const { dir, remove } = tempFolder('i14-deep-');
+  const random = seededRandom(77);
+  const records = new Map<string, RawRecord>();
+  const store = new EventStore(0);
+  for (let f = 0; f < files; f++) {
+    const batch = Array.from({ length: perFile }, (_, k) => randomRecord(random, f * perFile + k));
+    for (const record of batch) records.set(record.eventID as string, record);
+    const path = join(dir, f === files - 1 ? `lines-${f}.jsonl` : `trail-${f}.json.gz`);
+    if (f === files - 1) writeFileSync(path, batch.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    else writeFileSync(path, gzipSync(JSON.stringify({ Records: batch })));
+    store.add((await readEventFile(path)).rows);
+  }
+  return { dir, remove, store, records };
+}
+
+function compiled(query: string) {
+  const result = compileQuery(query, { deepTerms: true });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.query;
+}
+
+function expected(store: EventStore, records: Map<string, RawRecord>, query: string): string[] {
+  const q = compiled(query);
+  const matches = compileRecordMatcher(q.ast);
+  return store.rows().filter((row) => matches(records.get(row.id))).map((row) => row.id);
+}
+
+const QUERIES = [
+  'params:0.0.0.0/0',
+  'name:AuthorizeSecurityGroupIngress params:0.0.0.0/0',
+  'requestParameters.ipPermissions.items.ipRanges.items.cidrIp:10.0.0.0/8 -error:*',
+  '-requestParameters.bucketName:* region:us-east-1',
+  'additionalEventData.MFAUsed:No name:ConsoleLogin',
+  'params:snap-0* params:*secret*',
+];
+
+describe('deep terms in the event list: records read back, matches kept, newest first', async () => {
+  const folder = await folderOf(12, 150);
+  afterAll(() => folder.remove());
+
+  it.each(QUERIES)('%s', async (query) => {
+    const view = new FilteredView(folder.store, { deep: DeepEngine.local(), syncLimit: 500 });
+    expect(await view.setQuery(compiled(query))).toBe(true);
+    const want = expected(folder.store, folder.records, query);
+    expect(want.length).toBeGreaterThan(0);
+    expect(view.rows().map((r) => r.id)).toEqual(want);
+    expect(view.deepProgress).toBeNull();
+    view.dispose();
+  });
+
+  it('shows matches while it reads, with progress, and a newer query cancels it', async () => {
+    const view = new FilteredView(folder.store, { deep: DeepEngine.local(), syncLimit: 100_000 });
+    const seen: { rows: number; progress: number | null }[] = [];
+    view.subscribe(() => {
+      const progress = view.deepProgress;
+      seen.push({ rows: view.size, progress: progress ? progress.done / progress.total : null });
+    });
+    const first = view.setQuery(compiled('params:*'));
+    // Let it read a little, then type on.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = view.setQuery(compiled('name:GetSecretValue'));
+    expect(await first).toBe(false);
+    expect(await second).toBe(true);
+    expect(view.rows().every((r) => r.name === 'GetSecretValue')).toBe(true);
+    expect(view.deepProgress).toBeNull();
+    // The cancelled search did not write into the new result afterwards.
+    const size = view.size;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(view.size).toBe(size);
+    view.dispose();
+
+    const slow = new FilteredView(folder.store, { deep: DeepEngine.local(), syncLimit: 100_000 });
+    const updates: number[] = [];
+    slow.subscribe(() => {
+      const progress = slow.deepProgress;
+      if (progress) updates.push(progress.done);
+    });
+    await slow.setQuery(compiled('params:*'));
+    // Progress went up in steps before the end.
+    expect(updates.length).toBeGreaterThan(1);
+    expect(updates[updates.length - 1]!).toBeGreaterThan(updates[0]!);
+    expect(slow.rows().map((r) => r.id)).toEqual(expected(folder.store, folder.records, 'params:*'));
+    slow.dispose();
+  });
+
+  it('rows that arrive later are searched too', async () => {
+    const store = new EventStore(0);
+    const all = folder.store.log().slice();
+    store.add(all.slice(0, 900).map((r) => ({ ...r, seq: -1 })));
+    const view = new FilteredView(store, { deep: DeepEngine.local() });
+    await view.setQuery(compiled('params:0.0.0.0/0'));
+    store.add(all.slice(900).map((r) => ({ ...r, seq: -1 })));
+    view.refresh();
+    for (let k = 0; k < 100 && view.size < expected(folder.store, folder.records, 'params:0.0.0.0/0').length; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const want = new Set(expected(folder.store, folder.records, 'params:0.0.0.0/0'));
+    expect(new Set(view.rows().map((r: EventRow) => r.id))).toEqual(want);
+    view.dispose();
+  });
+
+  it('the worker pool (built) finds the same rows', async () => {
+    const built = await importBuilt<typeof import('../../src/query/deep/engine.js')>('query/deep/engine.js');
+    const engine = built.DeepEngine.create(2);
+    try {
+      for (const query of QUERIES) {
+        const q = compiled(query);
+        // Candidates as the view gives them: the rows the summary terms keep.
+        const candidates = folder.store.rows().filter((row) => q.test(row));
+        const rows = await engine.search(candidates, q.ast, { signal: new AbortController().signal });
+        expect(rows!.map((r) => r.id), query).toEqual(expected(folder.store, folder.records, query));
+      }
+      const controller = new AbortController();
+      const pending = engine.search(folder.store.rows(), compiled('params:*').ast, { signal: controller.signal });
+      controller.abort();
+      expect(await pending).toBeNull();
+    } finally {
+      engine.close();
+    }
+  });
+});
