@@ -147,13 +147,17 @@ function finite(v: number | null | undefined): number | null {
   return v === null || v === undefined || !Number.isFinite(v) ? null : v;
 }
 
-/** Columns overlapping the span's minutes, from the Start's minute through the End's minute. */
+/**
+ * Columns overlapping the span: from the Start's minute up to the End, which
+ * is exclusive (a 12-minute Insight from 14:21 to 14:33 covers the minutes
+ * 14:21 to 14:32, twelve bars; an End inside a minute takes that minute).
+ */
 function spanColumns(times: number[], columnSpan: number, marks: ChartMarks): ChartData['span'] {
   const start = finite(marks.spanStart);
   if (start === null || times.length === 0) return null;
   const end = finite(marks.spanEnd);
   const from = Math.floor(start / MINUTE) * MINUTE;
-  const to = end === null ? Infinity : Math.floor(end / MINUTE) * MINUTE + MINUTE;
+  const to = end === null ? Infinity : Math.max(from + MINUTE, Math.ceil(end / MINUTE) * MINUTE);
   let fromColumn = -1;
   let toColumn = -1;
   for (let c = 0; c < times.length; c++) {

@@ -41,7 +41,8 @@ describe('chartData', () => {
     expect(c.yTicks).toEqual([{ value: 20, row: 0 }, { value: 10, row: 4 }, { value: 0, row: 9 }]);
     expect(c.levels[17]).toBe(Math.round((14 / 20) * 80));
     expect(c.levels[0]).toBe(0);
-    expect(c.span).toEqual({ fromColumn: 17, toColumn: 34 });
+    // 14:21 to 14:38 is 17 minutes: 17 columns (the End's minute is not in the span).
+    expect(c.span).toEqual({ fromColumn: 17, toColumn: 33 });
     expect(c.insightRow).toBe(5);
     expect(c.baselineRow).toBe(9);
     expect(c.columnTimes[17]).toBe(at('2024-03-05T14:21:00Z'));
@@ -52,11 +53,20 @@ describe('chartData', () => {
     const c = chartData(series(buckets), 200, 10, marks);
     expect([c.columns, c.columnsPerMinute, c.minutesPerColumn]).toEqual([153, 3, 1]);
     expect(c.values.slice(51, 57)).toEqual([14, 14, 14, 9, 9, 9]);
-    expect(c.span).toEqual({ fromColumn: 51, toColumn: 104 });
+    expect(c.span).toEqual({ fromColumn: 51, toColumn: 101 });
     expect(c.columnTimes[52]).toBe(at('2024-03-05T14:21:20Z'));
     expect(c.xTicks[0]).toEqual({ column: 0, time: FROM });
     expect(c.xTicks[c.xTicks.length - 1]!.column).toBe(152);
     expect(c.xTicks.length).toBeGreaterThan(5);
+  });
+
+  it('marks a 12-minute Insight with 12 columns, as many as its bars (issue 19)', () => {
+    const from = at('2024-03-05T14:00:00Z');
+    const twelve = { spanStart: from + 10 * 60_000, spanEnd: from + 22 * 60_000 };
+    const c = chartData(series(new Array(40).fill(1), from), 40, 5, twelve);
+    expect(c.span).toEqual({ fromColumn: 10, toColumn: 21 });
+    // An End inside a minute takes that minute.
+    expect(chartData(series(new Array(40).fill(1), from), 40, 5, { ...twelve, spanEnd: twelve.spanEnd + 30_000 }).span).toEqual({ fromColumn: 10, toColumn: 22 });
   });
 
   it('downsamples a long window by the maximum of each column', () => {
@@ -101,7 +111,7 @@ describe('chartData', () => {
     const s = insightSeries(insight, rows, now)!;
     const c = chartForInsight(insight, s, 80, 8, now);
     expect(c.values[17]).toBe(2);
-    expect(c.span).toEqual({ fromColumn: 17, toColumn: 34 });
+    expect(c.span).toEqual({ fromColumn: 17, toColumn: 33 });
     const ongoing = pairInsights([docPair()[0]!])[0]!;
     const live = at('2024-03-05T14:30:00Z');
     const oc = chartForInsight(ongoing, insightSeries(ongoing, rows, live)!, 80, 8, live);

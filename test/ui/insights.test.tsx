@@ -287,7 +287,7 @@ describe('chart and layout helpers', () => {
   it('draws bars, the reference lines where no bar covers them, and the span marks', () => {
     const from = Date.UTC(2024, 2, 5, 14, 0);
     const series = { buckets: [0, 1, 8, 8, 1, 0], from, to: from + 6 * MINUTE, eventsFound: 18 };
-    const data = chartData(series, 6, 4, { baselineAverage: 1, insightAverage: 6, spanStart: from + 2 * MINUTE, spanEnd: from + 3 * MINUTE });
+    const data = chartData(series, 6, 4, { baselineAverage: 1, insightAverage: 6, spanStart: from + 2 * MINUTE, spanEnd: from + 4 * MINUTE });
     const text = chartLines(data, 'utc', 40).map(lineText);
     expect(text).toHaveLength(6);
     // yMax 10: the insight line (6) in row 1, the baseline (1) in the bottom row.
