@@ -17,6 +17,7 @@ import { benchLive } from './live.js';
 import { benchQueries, deniedUser } from './query.js';
 import { benchSoak } from './soak.js';
 import { benchTopValues } from './topValuesBench.js';
+import { benchHistogram } from './timelineBench.js';
 import { evaluate, formatTable, tableJson, type Figure } from './table.js';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--json] [--soak [--soak-minutes N]]
@@ -148,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
       const goalMs = set.events >= 1_000_000 ? 100 : 16;
       await section(`queries ${name}`, figures, crashes, async () => benchQueries(loaded, name, set.events >= 1_000_000 ? 5 : 7, goalMs));
       await section(`top values ${name}`, figures, crashes, async () => benchTopValues(loaded, name, set.events >= 1_000_000 ? 5 : 7, set.events >= 1_000_000 ? 100 : 16));
+      await section(`histogram ${name}`, figures, crashes, async () => benchHistogram(loaded, name, set.events >= 1_000_000 ? 5 : 7, 50));
       if (set === big) {
         await section(`keystroke to frame ${name}`, figures, crashes, async () => {
           // As the dashboard command does before it loads React: the development build is several times slower a frame.

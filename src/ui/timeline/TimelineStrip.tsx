@@ -3,7 +3,7 @@ import { memo, useMemo } from 'react';
 import type { EventRow } from '../../model/types.js';
 import type { TimeZoneMode } from '../format.js';
 import { useTheme } from '../theme.js';
-import { stripModel, type StripCell } from './stripModel.js';
+import { stripCells, stripCounts, type StripCell } from './stripModel.js';
 
 export interface TimelineStripProps {
   /** The list's rows, newest first. */
@@ -34,11 +34,13 @@ function runs(cells: readonly StripCell[]): Array<{ text: string; error: boolean
  */
 export const TimelineStrip = memo(function TimelineStrip({ rows, version, width, zone, cursorTime, ascii }: TimelineStripProps) {
   const theme = useTheme();
-  const model = useMemo(
-    () => stripModel(rows, { width, zone, cursorTime, ascii, plain: !theme.enabled }),
+  // Counting walks the rows: only when they, the width or the zone change; the cursor moving only redraws.
+  const counts = useMemo(
+    () => stripCounts(rows, width, zone),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- version stands for rows changing in place
-    [rows, version, width, zone, cursorTime, ascii, theme.enabled],
+    [rows, version, width, zone],
   );
+  const model = useMemo(() => (counts ? stripCells(counts, { width, zone, cursorTime, ascii, plain: !theme.enabled }) : null), [counts, width, zone, cursorTime, ascii, theme.enabled]);
   if (!model) {
     return (
       <Text color={theme.muted} wrap="truncate-end">

@@ -3,7 +3,7 @@
  * bucket over the list's span, its height from the bucket's count. No Ink.
  */
 import type { EventRow } from '../../model/types.js';
-import { bucketsBetween, chooseBucketSize, floorBucket, histogram, prevBucket, timeSpan, type Bucket, type BucketSize, type TimelineZone } from '../../timeline/index.js';
+import { bucketsBetween, chooseBucketSize, floorBucket, histogram, prevBucket, timeSpan, type Bucket, type BucketSize, type Histogram, type TimelineZone } from '../../timeline/index.js';
 
 /** Terminals shorter than this get no strip (the list needs the line more). */
 export const STRIP_MIN_ROWS = 16;
@@ -53,34 +53,43 @@ function compact(n: number): string {
   return String(n);
 }
 
+/** The counted part of the strip: depends on the rows, the width and the zone, not on the cursor. */
+export interface StripCounts {
+  size: BucketSize;
+  histogram: Histogram;
+}
+
+const SUFFIX_WIDTH = 6;
+const PREFIX_WIDTH = 4;
+
 /**
- * The strip for newest-first rows: the smallest bucket (1 s to 1 day) that
- * fits the span in the cells available; when even days do not fit, the
- * cells show the stretch of days around the cursor (or the newest).
+ * Counts for the strip over newest-first rows: the smallest bucket (1 s up
+ * to a day, and on to a week or a month when the span needs it, so the whole
+ * span shows) that fits the cells available; a span longer than the cells in
+ * months shows its newest stretch. One pass over the rows; the cursor moving
+ * does not count again.
  */
-export function stripModel(rows: readonly EventRow[], options: StripOptions): StripModel | null {
+export function stripCounts(rows: readonly EventRow[], width: number, zone: TimelineZone): StripCounts | null {
   const span = timeSpan(rows);
   if (!span) return null;
-  const levels = options.ascii ? ASCII_LEVELS : BLOCK_LEVELS;
-  // The suffix is at most 6 wide (` 999k`); the prefix the size label and a space.
-  const suffixWidth = 6;
-  const prefixWidth = 4;
-  const cellsWidth = Math.max(1, options.width - prefixWidth - suffixWidth);
+  const cellsWidth = Math.max(1, width - PREFIX_WIDTH - SUFFIX_WIDTH);
   const size = chooseBucketSize(span.first, span.last, cellsWidth, '1s', '1mo');
-  const zone = options.zone;
   const total = bucketsBetween(span.first, span.last, size, zone, cellsWidth + 1);
   let from = floorBucket(span.first, size, zone);
   const count = Math.min(total, cellsWidth);
-  const cursorTime = options.cursorTime;
   if (total > cellsWidth) {
-    // Days over more than fit: end at the newest, or keep the cursor's day inside.
-    let end = floorBucket(span.last, size, zone);
-    if (cursorTime !== undefined && Number.isFinite(cursorTime) && cursorTime < end) end = floorBucket(cursorTime, size, zone);
-    from = end;
+    from = floorBucket(span.last, size, zone);
     for (let i = 1; i < count; i++) from = prevBucket(from, size, zone);
   }
-  const h = histogram(rows, { size, zone, from, count });
-  const cursorBucket = cursorTime !== undefined && Number.isFinite(cursorTime) ? floorBucket(cursorTime, size, zone) : NaN;
+  return { size, histogram: histogram(rows, { size, zone, from, count }) };
+}
+
+/** The strip's cells from its counts and the cursor's time. */
+export function stripCells(counts: StripCounts, options: StripOptions): StripModel {
+  const { size, histogram: h } = counts;
+  const levels = options.ascii ? ASCII_LEVELS : BLOCK_LEVELS;
+  const cursorTime = options.cursorTime;
+  const cursorBucket = cursorTime !== undefined && Number.isFinite(cursorTime) ? floorBucket(cursorTime, size, options.zone) : NaN;
   const cells = h.buckets.map((b): StripCell => {
     const error = b.errors > 0;
     let glyph = ' ';
@@ -95,11 +104,16 @@ export function stripModel(rows: readonly EventRow[], options: StripOptions): St
   });
   return {
     size,
-    prefix: size.label.padEnd(prefixWidth - 1) + ' ',
+    prefix: size.label.padEnd(PREFIX_WIDTH - 1) + ' ',
     cells,
-    suffix: ` ${compact(h.max)}`.slice(0, suffixWidth),
-    from,
+    suffix: ` ${compact(h.max)}`.slice(0, SUFFIX_WIDTH),
+    from: h.buckets[0]?.start ?? NaN,
     buckets: h.buckets,
   };
 }
 
+/** Counts and cells in one call (tests, one-off drawing). */
+export function stripModel(rows: readonly EventRow[], options: StripOptions): StripModel | null {
+  const counts = stripCounts(rows, options.width, options.zone);
+  return counts ? stripCells(counts, options) : null;
+}
