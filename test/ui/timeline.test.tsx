@@ -340,3 +340,16 @@ describe('marks (m and \')', () => {
     expect(saved).toEqual([['a'], ['a', 'b'], ['b']]);
   });
 });
+
+describe('the line under the bars', () => {
+  it('names the bucket or span shortly: dates only where they change, the last day of whole-day spans', async () => {
+    const { spanText } = await import('../../src/ui/timeline/histogramModel.js');
+    const m5 = parseBucketSize('5m')!;
+    const d1 = parseBucketSize('1d')!;
+    expect(spanText(T0, T0 + 300_000, m5, 'utc')).toBe('03-05 14:00–14:05');
+    expect(spanText(Date.UTC(2024, 2, 5, 23, 55), Date.UTC(2024, 2, 6), m5, 'utc')).toBe('03-05 23:55–03-06 00:00');
+    expect(spanText(Date.UTC(2024, 2, 5), Date.UTC(2024, 2, 6), d1, 'utc')).toBe('2024-03-05');
+    expect(spanText(Date.UTC(2024, 2, 5), Date.UTC(2024, 2, 9), d1, 'utc')).toBe('2024-03-05–03-08');
+    expect(spanText(Date.UTC(2023, 11, 31), Date.UTC(2024, 0, 2), d1, 'utc')).toBe('2023-12-31–2024-01-01');
+  });
+});

@@ -205,13 +205,13 @@ export function HistogramView({ rows, queryText, zone, width, height, onClose, s
   let info = '';
   if (spanFrom) {
     const n = eventsBetween(rows, spanFrom.start, spanFrom.end);
-    info = fitHints([`${spanText(spanFrom.start, spanFrom.end, win.size, zone)}: ${formatCount(n)} events`, 'Enter lists them', 'v/Esc drops the span'], width);
+    info = fitHints([`span: ${formatCount(n)} event${n === 1 ? '' : 's'}`, spanText(spanFrom.start, spanFrom.end, win.size, zone), 'Enter lists them', 'v/Esc drops the span'], width);
   } else if (cursorBucket) {
     const parts = h.parts
       .map((name, i) => ({ name, n: cursorBucket.parts[i]! }))
       .filter((p) => p.n > 0)
       .map((p) => `${partLabel(p.name, 20)} ${formatCount(p.n)}`);
-    info = fitHints([`${spanText(cursorBucket.start, cursorBucket.end, win.size, zone)}: ${formatCount(cursorBucket.count)} event${cursorBucket.count === 1 ? '' : 's'}`, ...parts], width);
+    info = fitHints([`${formatCount(cursorBucket.count)} event${cursorBucket.count === 1 ? '' : 's'}`, spanText(cursorBucket.start, cursorBucket.end, win.size, zone), ...parts], width);
   }
 
   return (

@@ -266,15 +266,22 @@ function isoTerm(t: number): string {
   return iso.endsWith('.000Z') || iso.endsWith('.999Z') ? `${iso.slice(0, 19)}Z` : iso;
 }
 
-/** `14:05–14:10` (or with dates) for the footer. */
+/** `03-05 14:05–14:10` (dates when they differ, years when those do) for the line under the bars. */
 export function spanText(start: number, end: number, size: BucketSize, zone: TimelineZone): string {
   const a = wall(start, zone);
   const b = wall(end, zone);
-  const date = (w: Wall): string => `${w.y}-${pad2(w.mo)}-${pad2(w.d)}`;
+  const sameYear = a.y === b.y;
+  const date = (w: Wall): string => (sameYear ? `${pad2(w.mo)}-${pad2(w.d)}` : `${w.y}-${pad2(w.mo)}-${pad2(w.d)}`);
   const time = (w: Wall): string => (size.ms < 60_000 ? `${pad2(w.h)}:${pad2(w.mi)}:${pad2(w.s)}` : `${pad2(w.h)}:${pad2(w.mi)}`);
-  if (size.unit !== 'fixed') return `${date(a)} – ${date(b)}`;
-  const sameDay = a.y === b.y && a.mo === b.mo && a.d === b.d;
-  return sameDay ? `${date(a)} ${time(a)}–${time(b)}` : `${date(a)} ${time(a)} – ${date(b)} ${time(b)}`;
+  if (size.unit !== 'fixed') {
+    // Whole days: name the last day inside the span, not the midnight that ends it.
+    const last = wall(end - 1, zone);
+    const lastText = a.y === last.y ? `${pad2(last.mo)}-${pad2(last.d)}` : `${last.y}-${pad2(last.mo)}-${pad2(last.d)}`;
+    const first = `${a.y}-${pad2(a.mo)}-${pad2(a.d)}`;
+    return a.y === last.y && a.mo === last.mo && a.d === last.d ? first : `${first}–${lastText}`;
+  }
+  const sameDay = sameYear && a.mo === b.mo && a.d === b.d;
+  return sameDay ? `${date(a)} ${time(a)}–${time(b)}` : `${date(a)} ${time(a)}–${date(b)} ${time(b)}`;
 }
 
 /** Part names made safe and short for the legend and the footer. */
