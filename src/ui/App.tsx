@@ -26,6 +26,7 @@ import { wrapTokens } from './jsonModel.js';
 import { pickPrompt } from './investigate/pivotPick.js';
 import { TopValuesView } from './investigate/TopValuesView.js';
 import { useTopValues } from './investigate/useTopValues.js';
+import { useChain } from './investigate/useChain.js';
 import { handleKey } from './keyHandler.js';
 import { actionFor, splitChunk, VIEW_HELP_GROUP, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
@@ -229,6 +230,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     return () => clearTimeout(timer);
   }, [state.draft, state.mode]);
 
+  const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord);
   const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
 
   // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
@@ -294,6 +296,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         next: (from) => nextMarkIndex(listRows, from, marks.set(), (id) => store.get(id), stateRef.current!.order),
       },
       topResult,
+      chain,
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed
@@ -386,10 +389,10 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         wide ? (
           <Box height={mainH} width={width}>
             {list(listWidth)}
-            <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={detailWidth} height={mainH} hyperlinks={hyperlinks} />
+            <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={detailWidth} height={mainH} hyperlinks={hyperlinks} chain={chain} />
           </Box>
         ) : (
-          <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} />
+          <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} chain={chain} />
         )
       ) : (
         list(width)

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import type { EventRow } from '../model/types.js';
 import { buildDetail, type DetailModel, type Tone } from './detailModel.js';
+import type { ChainState } from './investigate/chainLines.js';
 import type { TimeZoneMode } from './format.js';
 import { hyperlink } from '../term/osc8.js';
 import { sanitize } from '../term/sanitize.js';
@@ -18,6 +19,8 @@ export interface DetailPanelProps {
   width: number;
   height: number;
   hyperlinks: boolean;
+  /** The "Who is behind this session" section (absent: none). */
+  chain?: ChainState;
 }
 
 const LABEL_WIDTH = 16;
@@ -70,7 +73,8 @@ export function layoutDetail(model: DetailModel, width: number, linkIndex: numbe
       continue;
     }
     // A link is wrapped whole, however long, so all of it can be read (`y` copies it); each of its lines opens it (OSC 8).
-    const isLink = line.link !== null;
+    // A summary value that Tab selects wraps like any value; only URLs wrap whole.
+    const isLink = line.link !== null && model.links[line.link]?.kind !== 'value';
     const parts = isLink ? wrapText(sanitize(line.value), valueWidth) : wrapText(sanitize(line.value), valueWidth, 4);
     const url = isLink && line.tone === 'link' ? (model.links[line.link!]?.url ?? null) : null;
     parts.forEach((text, i) => {
@@ -100,9 +104,9 @@ export function detailTop(layout: DetailLayout, scroll: number, bodyHeight: numb
   return top;
 }
 
-export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyperlinks }: DetailPanelProps) {
+export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyperlinks, chain }: DetailPanelProps) {
   const theme = useTheme();
-  const model = useMemo(() => buildDetail(row, zone), [row, zone]);
+  const model = useMemo(() => buildDetail(row, zone, chain), [row, zone, chain]);
   const inner = Math.max(10, width - 2);
   const layout = useMemo(() => layoutDetail(model, width, linkIndex), [model, width, linkIndex]);
   const bodyHeight = detailBodyHeight(height);

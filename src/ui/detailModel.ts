@@ -8,6 +8,7 @@ import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
 import { eventConsoleLink, eventLinkNote, resourceLinks } from '../links/links.js';
 import type { PivotTerm } from '../investigate/pivot.js';
+import { chainLines, type ChainState } from './investigate/chainLines.js';
 
 export type Tone = 'normal' | 'heading' | 'error' | 'insight' | 'muted' | 'link';
 
@@ -105,7 +106,8 @@ export function assumedRoleParts(arn: string): { role: string; session: string }
   return slash < 0 ? { role: rest, session: '' } : { role: rest.slice(0, slash), session: rest.slice(slash + 1) };
 }
 
-export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
+/** `chain`: the "Who is behind this session" section's state (absent: no section). */
+export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState = { status: 'none' }): DetailModel {
   const links: LinkItem[] = [];
   // A summary value that Tab selects: `=` filters by it, `+` adds it, `-` excludes it, `y` copies it.
   const value = (label: string, shown: string, term: PivotTerm | null, tone: Tone = 'normal'): DetailLine => {
@@ -138,6 +140,18 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode): DetailModel {
     value('Event type', row.eventType, { field: 'eventtype', value: row.eventType }),
     field('Category', row.category),
   ];
+  const behind = chainLines(chain, zone);
+  if (behind.length > 0) {
+    lines.push(field('', 'Who is behind this session', 'heading'));
+    for (const line of behind) {
+      if (!line.pivot) {
+        lines.push(field(line.label, line.value, line.tone));
+        continue;
+      }
+      links.push({ kind: 'value', label: `chain ${line.label}`, url: null, resource: null, value: line.pivot.value, pivot: line.pivot });
+      lines.push({ label: line.label, value: line.value, tone: line.tone, link: links.length - 1 });
+    }
+  }
   const eventUrl = eventConsoleLink(row);
   if (eventUrl) {
     links.push({ kind: 'event', label: 'Event in console', url: eventUrl, resource: null });

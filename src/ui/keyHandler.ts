@@ -9,6 +9,7 @@ import { compileQuery } from '../query/index.js';
 import { describePivot, pivotQuery, type PivotOp } from '../investigate/pivot.js';
 import { buildDetail, resourceQuery } from './detailModel.js';
 import { pickTerm } from './investigate/pivotPick.js';
+import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
 import type { TopResult } from '../investigate/topValues.js';
 import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
@@ -35,6 +36,8 @@ export interface KeyContext {
   copy(text: string, what: string): void;
   quit(): void;
   setQuery(text: string): void;
+  /** The detail panel's "Who is behind this session" section as last drawn. */
+  chain?: ChainState;
   /** The top values view's lines as last drawn (mode `top`). */
   topResult?: TopResult | null;
   /** This folder's saved queries, oldest first (Up/Down in the query bar). */
@@ -92,7 +95,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   } else if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown') && state.detailRow) {
     // In the details PgUp/PgDn read further down the panel; the arrows step through events.
     const width = detailPanelWidth;
-    const layout = layoutDetail(buildDetail(state.detailRow, state.zone), width, -1);
+    const layout = layoutDetail(buildDetail(state.detailRow, state.zone, ctx.chain), width, -1);
     const body = detailBodyHeight(mainH);
     const limit = Math.max(0, layout.screen.length - body);
     const from = Math.min(state.scroll, limit);
@@ -113,7 +116,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     const to = targets[action];
     if (to !== undefined) return dispatch({ type: 'move', rows, to, height: bodyH });
   }
-  const detail = state.detailRow ? buildDetail(state.detailRow, state.zone) : null;
+  const detail = state.detailRow ? buildDetail(state.detailRow, state.zone, ctx.chain) : null;
   switch (action) {
     case 'quit':
       return quit();

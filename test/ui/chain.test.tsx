@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRecord } from '../../src/ingest/read.js';
+import { loadFolder } from '../../src/ingest/scanFolder.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+const PLAIN = { NO_COLOR: '1' };
+let open: Harness[] = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+});
+
+const FILE = '../shared/datasets/stratus-red-team/aws.credential-access.ec2-get-password-data.json';
+const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+
+describe('details: who is behind this session', () => {
+  it('shows the chain to the IAM user; its links are selectable and = lists what that key did', async () => {
+    const store = new EventStore(0);
+    await loadFolder(FILE, store);
+    const h = renderApp(<App store={store} folder={FILE} watching={false} env={PLAIN} readRecord={(ref) => readRecord(ref)} initialQuery="id:f1e17321-830c-4761-854c-158258e915b6" />, 130, 60);
+    open.push(h);
+    await h.waitFor((f) => f.includes('GetPasswordData'));
+    let frame = await h.press(KEYS.enter, (f) => f.includes('Started by arn:aws:iam::457448411975:user/christophe'));
+    expect(frame).toContain('Who is behind this session');
+    expect(frame).toContain('2 AssumeRole');
+    for (let i = 0; i < 40 && !selected(h.frame()).includes('2 AssumeRole'); i++) await h.press(KEYS.tab);
+    expect(selected(h.frame())).toContain('key AKIAWOGXN38MFN92ING5');
+    frame = await h.press('=', (f) => f.includes('Filtered by key:AKIAWOGXN38MFN92ING5') && !f.includes('GetPasswordData'));
+    // What christophe's long-term key did in this detonation: the AssumeRole calls.
+    expect(frame).toMatch(/4 of 34 events/);
+    expect(frame.split('\n').filter((l) => l.includes('AssumeRole')).length).toBe(4);
+  });
+});
