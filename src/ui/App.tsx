@@ -36,6 +36,7 @@ import { useListOrder } from './timeline/useListOrder.js';
 import { stripHeight } from './timeline/stripModel.js';
 import { TimelineStrip } from './timeline/TimelineStrip.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
+import { queryHint } from './queryHints.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar } from './StatusBar.js';
 import { makeTheme, ThemeContext } from './theme.js';
@@ -129,7 +130,8 @@ const MIN_ROWS = 8;
 
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
-  list: ['Enter details', '/ query', '? help', 'q quit', '=/+/- pivot', '[/] back/fwd', 'f follow', 't UTC/local', 'b bad files', 'i Insights', 'd download', 'h histogram', 'o order', 'm mark'],
+  // Most useful first: on a narrow terminal the rest give way to `? more` (StatusBar.fitHints).
+  list: ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '=/+/- pivot', '[/] back/fwd', 'f follow', 't UTC/local', 'h histogram', 'o order', 'm mark', 'q quit', '? help'],
   histogram: ['Esc/h back', '+/- zoom', 'v span', 'Enter list', 'Tab split', '? help'],
   query: ['type to filter', 'Enter keep', 'Esc cancel', '↑/↓ history', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
@@ -173,7 +175,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   rowsQuery.current = view.query === compiled && ready ? state.queryText : null;
   const editing = state.mode === 'query';
   // Only shown while editing; new values can widen what a fuzzy word means, so it follows the store.
-  const explanation = useMemo(() => (editing ? explainFuzzy(compiled) : ''), [editing, compiled, storeVersion]);
+  // A capitalised OR/AND/NOT is a plain word here: say so before what the fuzzy words matched.
+  const explanation = useMemo(() => (editing ? queryHint(state.draft) || explainFuzzy(compiled) : ''), [editing, state.draft, compiled, storeVersion]);
   const progress = store.progress;
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
@@ -204,6 +207,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   useEffect(() => {
     onController?.({ setQuery });
   }, [onController, setQuery]);
+
+  // Applied with such a word, the list is probably empty for that reason: say it on the status line.
+  useEffect(() => {
+    const hint = queryHint(state.queryText);
+    if (hint && state.mode !== 'query') dispatch({ type: 'status', text: hint });
+  }, [state.queryText, state.mode === 'query']);
 
   // The status message fades after a while.
   useEffect(() => {

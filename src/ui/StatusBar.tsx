@@ -14,15 +14,25 @@ export interface StatusBarProps {
 
 const SEPARATOR = ' · ';
 
-/** Joins the leading hints that fit in `room` columns, dropping whole hints rather than cutting one. */
+/** Said last when not every hint fits: the help lists every key. */
+export const MORE_HINT = '? more';
+
+/**
+ * Joins the leading hints that fit in `room` columns, dropping whole hints
+ * rather than cutting one; when some are dropped, ends with `? more` (the
+ * help overlay lists them all) in place of a `? help` hint.
+ */
 export function fitHints(hints: readonly string[], room: number): string {
-  let out = '';
+  const join = (list: readonly string[]): string => list.join(SEPARATOR);
+  if (displayWidth(join(hints)) <= room) return join(hints);
+  const kept: string[] = [];
   for (const hint of hints) {
-    const next = out ? `${out}${SEPARATOR}${hint}` : hint;
-    if (displayWidth(next) > room) break;
-    out = next;
+    if (hint.startsWith('? ')) continue;
+    if (displayWidth(join([...kept, hint, MORE_HINT])) > room) break;
+    kept.push(hint);
   }
-  return out || truncate(hints[0] ?? '', room);
+  if (kept.length === 0) return truncate(hints[0] ?? '', room);
+  return join([...kept, MORE_HINT]);
 }
 
 export function StatusBar({ message, hints, right, width }: StatusBarProps) {

@@ -81,7 +81,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const currentRow = rows[cursor] ?? null;
   if (mode === 'json' || mode === 'help' || mode === 'badfiles') {
     const limit = scrollLimit(mode);
-    const pageView = Math.max(1, mainH - 2);
+    // A page is the view's body (every line but its title): the next page starts after the last line shown, none repeated.
+    const pageView = Math.max(1, mainH - 1);
     const targets: Partial<Record<Action, number>> = {
       up: state.scroll - 1,
       down: state.scroll + 1,

@@ -224,7 +224,7 @@ describe('throttleSubscribe', () => {
 describe('status line hints', () => {
   it('keep whole hints that fit, most important first', async () => {
     const { fitHints } = await import('../../src/ui/StatusBar.js');
-    expect(fitHints(['Enter details', '/ query', '? help'], 30)).toBe('Enter details · / query');
+    expect(fitHints(['Enter details', '/ query', '? help'], 30)).toBe('Enter details · ? more');
     expect(fitHints(['Enter details', '/ query'], 100)).toBe('Enter details · / query');
     expect(fitHints(['Enter details'], 6)).toBe('Enter…');
   });

@@ -1,0 +1,35 @@
+/** OR typed in a query is not silently searched as a word (issue 19). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
+import { queryHint } from '../../src/ui/queryHints.js';
+import { makeRows } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+let h: Harness | null = null;
+afterEach(() => h?.cleanup());
+
+describe('query hints', () => {
+  it('name OR, AND and NOT outside quotes only', () => {
+    expect(queryHint('name:A OR name:B')).toBe('OR is not an operator: repeat a field for either (name:A name:B)');
+    expect(queryHint('user:x AND name:y')).toMatch(/^AND is not an operator/);
+    expect(queryHint('NOT name:y')).toMatch(/^NOT is not an operator: put - before/);
+    expect(queryHint('name:A or name:B')).toBe('');
+    expect(queryHint('user:"ME OR YOU"')).toBe('');
+    expect(queryHint('ORACLE name:x')).toBe('');
+  });
+
+  it('show the OR hint while typing and after Enter, at 80 columns', async () => {
+    const store = new EventStore(0);
+    store.add(makeRows(20));
+    store.flush();
+    h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
+    await h.waitFor((f) => f.includes('Event19'));
+    await h.press('/');
+    let frame = await h.press('name:Event1 OR name:Event2', (f) => f.includes('OR is not an operator'));
+    expect(frame).toContain('repeat a field for either');
+    const footer = (f: string) => f.split('\n').filter((l) => l.trim()).at(-1) ?? '';
+    frame = await h.press(KEYS.enter, (f) => /OR is not an operator/.test(footer(f)));
+    expect(frame).toContain('Query / name:Event1 OR name:Event2');
+  });
+});
