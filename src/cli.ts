@@ -6,11 +6,11 @@ export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
 Usage:
   trailtop [DIR] [--no-watch] [--no-history]
                                           open the dashboard on DIR (default: current folder)
-  trailtop scan DIR [--json] [--filter Q] [--since T] [--until T]
-                                          summarise a folder headlessly
+  trailtop scan DIR [--json] [--filter Q] [--since T] [--until T] [--histogram [--bucket 5m]]
+                                          summarise a folder headlessly (or count events per time bucket)
   trailtop tail DIR [--new-only] [--filter Q] [--since T]
                                           print events as JSON lines as they arrive
-  trailtop export DIR --format csv|json|jsonl -o FILE|- [--filter Q] [--since T] [--until T] [--raw] [--force]
+  trailtop export DIR --format csv|json|jsonl -o FILE|- [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
                                           write the matching events to a file or stdout
   trailtop archive DIR [--db FILE]        import a folder into a DuckDB archive (bigger than memory)
   trailtop sql --dialect athena|duckdb [--table NAME] QUERY

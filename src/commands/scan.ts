@@ -8,7 +8,7 @@ import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE, scanHistogram } 
 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
 
-export const SCAN_USAGE = `Usage: trailtop scan DIR|FILE [--json] [--filter Q] [--since T] [--until T]
+export const SCAN_USAGE = `Usage: trailtop scan DIR|FILE [--json] [--filter Q] [--since T] [--until T] [--histogram [--bucket B]]
 
 Reads every CloudTrail file under DIR (any name, gzip or not), or just FILE, and prints a summary:
 files read by shape, digests skipped, skipped and bad files with reasons, events read,

@@ -10,6 +10,7 @@ import type { CompiledQuery } from '../query/index.js';
 import { EventStore } from '../store/eventStore.js';
 import { sanitize } from '../term/sanitize.js';
 import {
+  BUCKET_SIZES,
   bucketsBetween,
   bucketSizeLabels,
   chooseBucketSize,
@@ -27,8 +28,10 @@ export const HISTOGRAM_OPTIONS = {
   bucket: { type: 'string' },
 } as const;
 
-export const HISTOGRAM_USAGE = `  --histogram   print events per time bucket (UTC) instead of the summary, empty buckets included
-  --bucket B    bucket size for --histogram: ${bucketSizeLabels()} (default: about 60 buckets)`;
+export const HISTOGRAM_USAGE = `  --histogram   print events per time bucket (UTC) instead of the summary,
+                empty buckets included; with --json: [{"start", "count", "errors"}]
+  --bucket B    bucket size for --histogram (default: about 60 buckets):
+                ${BUCKET_SIZES.map((size) => size.label).join(' ')}`;
 
 /** More buckets than this is refused (a 1 s bucket over a year): pick a larger --bucket. */
 export const MAX_HISTOGRAM_BUCKETS = 100_000;
