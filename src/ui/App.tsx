@@ -27,6 +27,10 @@ import { pickPrompt } from './investigate/pivotPick.js';
 import { TopValuesView } from './investigate/TopValuesView.js';
 import { useTopValues } from './investigate/useTopValues.js';
 import { useChain } from './investigate/useChain.js';
+import { principalSummary } from '../investigate/principal.js';
+import { summaryLines, summaryTitle } from './investigate/principalModel.js';
+import { stepLine } from './investigate/principalKeys.js';
+import { PrincipalView } from './investigate/PrincipalView.js';
 import { handleKey } from './keyHandler.js';
 import { actionFor, splitChunk, VIEW_HELP_GROUP, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
@@ -131,15 +135,16 @@ const MIN_ROWS = 8;
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
   // Most useful first: on a narrow terminal the rest give way to `? more` (StatusBar.fitHints).
-  list: ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '=/+/- pivot', '[/] back/fwd', 'f follow', 't UTC/local', 'h histogram', 'o order', 'm mark', 'q quit', '? help'],
+  list: ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '=/+/- pivot', 'T top values', 'p summary', '[/] back/fwd', 'f follow', 't UTC/local', 'h histogram', 'o order', 'm mark', 'q quit', '? help'],
   histogram: ['Esc/h back', '+/- zoom', 'v span', 'Enter list', 'Tab split', '? help'],
   query: ['type to filter', 'Enter keep', 'Esc cancel', '↑/↓ history', 'Ctrl-U/W delete'],
-  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
+  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'p summary', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
-  top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
+  principal: ['Esc back', '↑/↓ select', 'Enter events', '=/+/- pivot', '? help'],
+  top: ['Esc/T back', 'p summary', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
 };
 
 export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', folderState, onController, onQuit }: AppProps) {
@@ -240,6 +245,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }, [state.draft, state.mode]);
 
   const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord);
+  const summary = useMemo(
+    () => (state.mode === 'principal' && state.principal ? principalSummary(store, state.principal) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- storeVersion stands for the store's contents
+    [store, state.mode, state.principal, storeVersion],
+  );
+  const principalLines = useMemo(() => (summary ? summaryLines(summary, state.zone, width) : []), [summary, state.zone, width]);
   const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
 
   // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
@@ -306,6 +317,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       },
       topResult,
       chain,
+      principalLines,
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed
@@ -421,6 +433,13 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       break;
     case 'help':
       main = <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} />;
+      break;
+    case 'principal':
+      main = summary ? (
+        <PrincipalView title={summaryTitle(summary)} lines={principalLines} selected={state.principalIndex >= 0 ? state.principalIndex : stepLine(principalLines, -1, 1)} width={width} height={mainH} />
+      ) : (
+        list(width)
+      );
       break;
     case 'top':
       main = topResult ? <TopValuesView result={topResult} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : list(width);

@@ -17,6 +17,7 @@ const MODE_NAMES: Record<Mode, string> = {
   badfiles: 'bad files',
   histogram: 'histogram',
   top: 'top',
+  principal: 'summary',
 };
 
 export interface HelpLine {
@@ -71,7 +72,13 @@ export function helpLines(queryHelp: readonly string[], wired: { insights: boole
     if (bindings.length === 0) continue;
     const place = group.place;
     // A one-mode place is already in the title ("Query bar").
-    lines.push({ text: place && place.length > 1 ? `${group.title}: ${modeList(place)}` : group.title, heading: true });
+    const heading = place && place.length > 1 ? `${group.title}: ${modeList(place)}` : group.title;
+    if (displayWidth(heading) + INDENT <= width) lines.push({ text: heading, heading: true });
+    else {
+      // Too many places for one heading line: the places go on the lines under it.
+      lines.push({ text: group.title, heading: true });
+      wrapWords(`in ${modeList(place!)}`.split(' '), Math.max(20, width - INDENT)).forEach((text) => lines.push({ text, heading: false }));
+    }
     for (const binding of bindings) {
       const coming = (binding.action === 'insights' && !wired.insights) || (binding.action === 'export' && !wired.export) ? ' (coming)' : '';
       const where = place && sameModes(place, binding.modes) ? '' : whereText(binding);

@@ -11,6 +11,8 @@ import { buildDetail, resourceQuery } from './detailModel.js';
 import { pickTerm } from './investigate/pivotPick.js';
 import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
+import { handlePrincipalKey, principalTerm } from './investigate/principalKeys.js';
+import type { SummaryLine } from './investigate/principalModel.js';
 import type { TopResult } from '../investigate/topValues.js';
 import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
 import { actionFor, type Action, type Mode } from './keys.js';
@@ -38,6 +40,8 @@ export interface KeyContext {
   setQuery(text: string): void;
   /** The detail panel's "Who is behind this session" section as last drawn. */
   chain?: ChainState;
+  /** The principal summary's lines as last drawn (mode `principal`). */
+  principalLines?: readonly SummaryLine[];
   /** The top values view's lines as last drawn (mode `top`). */
   topResult?: TopResult | null;
   /** This folder's saved queries, oldest first (Up/Down in the query bar). */
@@ -77,6 +81,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   }
   if (!action) return;
   if (mode === 'top' && handleTopKey(action, ctx)) return;
+  if (mode === 'principal' && handlePrincipalKey(action, ctx)) return;
   const cursor = cursorIndex(rows, state.anchor, state.follow, state.order);
   const currentRow = rows[cursor] ?? null;
   if (mode === 'json' || mode === 'help' || mode === 'badfiles') {
@@ -133,6 +138,12 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return dispatch({ type: 'editQuery' });
     case 'topValues':
       return dispatch({ type: 'openOverlay', mode: 'top' });
+    case 'principal': {
+      const selected = mode === 'detail' ? detail?.links[state.linkIndex]?.pivot : undefined;
+      const term = principalTerm(ctx, selected, mode === 'detail' ? state.detailRow : currentRow);
+      if (!term) return dispatch({ type: 'status', text: 'p summarises a user, role or access key: select one first' });
+      return dispatch({ type: 'principal', term, index: -1 });
+    }
     case 'queryBack':
       return dispatch({ type: 'queryBack' });
     case 'queryForward':

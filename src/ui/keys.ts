@@ -23,9 +23,10 @@ export type Mode =
   | 'exportDone'
   | 'badfiles'
   | 'histogram'
-  | 'top';
+  | 'top'
+  | 'principal';
 
-export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top'];
+export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top', 'principal'];
 
 export type Action =
   | 'up'
@@ -86,6 +87,8 @@ export type Action =
   | 'nextTopField'
   | 'prevTopField'
   | 'topFilter'
+  | 'principal'
+  | 'summaryFilter'
   | 'toggleMarkedOnly';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
@@ -110,7 +113,7 @@ export interface KeyBinding {
   group: string;
 }
 
-const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram', 'top'];
+const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram', 'top', 'principal'];
 const BROWSE: readonly Mode[] = ['list', 'detail'];
 /** Modes where no text is being typed (the query bar and the download form's file name take every letter). */
 export const NOT_TYPING: readonly Mode[] = ALL_MODES.filter((mode) => mode !== 'query' && mode !== 'export');
@@ -123,6 +126,7 @@ const INSIGHTS = 'Insights view (i)';
 const EXPORT = 'Download dialog (d)';
 const HISTOGRAM = 'Histogram view (h)';
 const TOP = 'Top values (T)';
+const PRINCIPAL = 'Principal summary (p)';
 const ANY = 'Anywhere';
 
 /** The help overlay's sections, in order; a binding that works exactly in its section's `place` needs no note of where. */
@@ -136,6 +140,7 @@ export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] 
   { title: TEXT, place: ['query', 'export'] },
   { title: INSIGHTS, place: ['insights'] },
   { title: TOP, place: ['top'] },
+  { title: PRINCIPAL, place: ['principal'] },
   { title: EXPORT },
   { title: HISTOGRAM, place: ['histogram'] },
   { title: ANY },
@@ -150,7 +155,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'bottom: the oldest (oldest first: the newest and follow)', modes: NAV, group: MOVE },
   { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE, group: MAIN },
   { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE, group: MAIN },
-  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top'], group: MAIN },
+  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top', 'principal'], group: MAIN },
   { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
   { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },
   { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'select the previous value or link', modes: ['detail'], group: MAIN },
@@ -161,10 +166,11 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'badFiles', keys: [{ char: 'b' }], label: 'b', description: 'files that could not be read, with reasons', modes: ['list'], group: MAIN },
   { action: 'insights', keys: [{ char: 'i' }], label: 'i', description: 'open / close the Insights view', modes: ['list', 'insights'], group: MAIN },
   { action: 'export', keys: [{ char: 'd' }], label: 'd', description: 'download (export) the filtered events', modes: ['list'], group: MAIN },
-  { action: 'pivotReplace', keys: [{ char: '=' }], label: '=', description: 'filter by the selected value (replaces the query; in the list: pick a field of the row)', modes: [...BROWSE, 'top'], group: MAIN },
-  { action: 'pivotAdd', keys: [{ char: '+' }], label: '+', description: 'add the selected value to the query (AND)', modes: [...BROWSE, 'top'], group: MAIN },
-  { action: 'pivotExclude', keys: [{ char: '-' }], label: '-', description: 'exclude the selected value (-field:value)', modes: [...BROWSE, 'top'], group: MAIN },
+  { action: 'pivotReplace', keys: [{ char: '=' }], label: '=', description: 'filter by the selected value (replaces the query; in the list: pick a field of the row)', modes: [...BROWSE, 'top', 'principal'], group: MAIN },
+  { action: 'pivotAdd', keys: [{ char: '+' }], label: '+', description: 'add the selected value to the query (AND)', modes: [...BROWSE, 'top', 'principal'], group: MAIN },
+  { action: 'pivotExclude', keys: [{ char: '-' }], label: '-', description: 'exclude the selected value (-field:value)', modes: [...BROWSE, 'top', 'principal'], group: MAIN },
   { action: 'topValues', keys: [{ char: 'T' }], label: 'T', description: 'top values of a field for the current filter (again: close)', modes: [...BROWSE, 'top'], group: MAIN },
+  { action: 'principal', keys: [{ char: 'p' }], label: 'p', description: 'summary of the selected user, role or access key (list: the row\'s user)', modes: [...BROWSE, 'top'], group: MAIN },
   { action: 'queryBack', keys: [{ char: '[' }], label: '[', description: 'back to the previous query, cursor where it was', modes: BROWSE, group: MAIN },
   { action: 'queryForward', keys: [{ char: ']' }], label: ']', description: 'forward again (after [)', modes: BROWSE, group: MAIN },
   { action: 'toggleOrder', keys: [{ char: 'o' }], label: 'o', description: 'order: newest first / oldest first (also the download\'s order)', modes: BROWSE, group: MAIN },
@@ -189,6 +195,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'topFilter', keys: [{ named: 'return' }], label: 'Enter', description: 'list the events with the selected value (as =)', modes: ['top'], group: TOP },
   { action: 'nextTopField', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'next field (user, IP, key, name, source, error, region, account, agent, resource, identity type)', modes: ['top'], group: TOP },
   { action: 'prevTopField', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'previous field', modes: ['top'], group: TOP },
+  { action: 'summaryFilter', keys: [{ named: 'return' }], label: 'Enter', description: "the principal's events with the selected line (API, IP, region ...)", modes: ['principal'], group: PRINCIPAL },
   { action: 'cycleFormat', keys: [{ named: 'tab' }, { named: 'downArrow' }], label: 'Tab/↓', description: 'next format (CSV, JSON, JSON lines)', modes: ['export'], group: EXPORT },
   { action: 'cycleFormatBack', keys: [{ named: 'tab', shift: true }, { named: 'upArrow' }], label: 'S-Tab/↑', description: 'previous format', modes: ['export'], group: EXPORT },
   { action: 'toggleMarkedOnly', keys: [{ char: 'o', ctrl: true }], label: 'Ctrl-O', description: 'only the marked events (m) / every event in the list', modes: ['export'], group: EXPORT },

@@ -8,6 +8,7 @@ import type { TimeZoneMode } from './format.js';
 import type { Mode } from './keys.js';
 import { cursorIndex, newestIndex, type ListOrder } from './listModel.js';
 import type { PivotPick } from './investigate/pivotPick.js';
+import type { PivotTerm } from '../investigate/pivot.js';
 import { placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
 import type { StatusMessage } from './statusMessage.js';
 
@@ -61,6 +62,9 @@ export interface UiState {
   /** The top values view (`T`): its field (index into TOP_FIELDS) and selected line. */
   topField: number;
   topIndex: number;
+  /** The principal summary (`p`): whose, and the selected line. */
+  principal: PivotTerm | null;
+  principalIndex: number;
 }
 
 export function initialState(queryText = ''): UiState {
@@ -92,6 +96,8 @@ export function initialState(queryText = ''): UiState {
     order: 'newest',
     topField: 0,
     topIndex: 0,
+    principal: null,
+    principalIndex: -1,
   };
 }
 
@@ -120,7 +126,8 @@ export type UiAction =
   | { type: 'queryForward' }
   | { type: 'historyWalk'; history: readonly string[]; step: -1 | 1 }
   | { type: 'pivotPick'; pick: PivotPick | null }
-  | { type: 'top'; field?: number; index?: number };
+  | { type: 'top'; field?: number; index?: number }
+  | { type: 'principal'; term?: PivotTerm; index: number };
 
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
@@ -191,7 +198,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'openOverlay':
       return { ...state, returnMode: state.mode, mode: action.mode, scroll: 0 };
     case 'back': {
-      if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles' || state.mode === 'top') {
+      if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles' || state.mode === 'top' || state.mode === 'principal') {
         return { ...state, mode: state.returnMode === state.mode ? 'list' : state.returnMode, returnMode: 'list', scroll: 0 };
       }
       // Closing the details of the event that was newest when they opened, without
@@ -240,6 +247,9 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     }
     case 'top':
       return { ...state, topField: action.field ?? state.topField, topIndex: Math.max(0, action.index ?? (action.field !== undefined ? 0 : state.topIndex)) };
+    case 'principal':
+      if (action.term) return { ...state, principal: action.term, principalIndex: action.index, returnMode: state.mode === 'principal' ? state.returnMode : state.mode, mode: 'principal', scroll: 0 };
+      return { ...state, principalIndex: action.index };
     case 'pivotPick':
       return { ...state, pivotPick: action.pick };
     case 'historyWalk': {

@@ -1,0 +1,104 @@
+/**
+ * A principal summary (like suzaku's aws-ct-summary): for one user, role,
+ * session, principal ARN or access key, when it was first and last seen, how
+ * many events, which APIs it called with success and error counts, and the
+ * regions, source IPs, user agents and access keys (or users, for a key) it
+ * used. Each line carries the query term it pivots on. Plain data, no Ink.
+ */
+import { compileQuery, filterStore } from '../query/index.js';
+import type { EventRow } from '../model/types.js';
+import type { EventStore } from '../store/eventStore.js';
+import { termText, type PivotTerm } from './pivot.js';
+import { topValues, type TopField, type TopValue } from './topValues.js';
+
+export interface ApiCount {
+  name: string;
+  source: string;
+  ok: number;
+  errors: number;
+  /** The most frequent error code among the errors ('' when none). */
+  topError: string;
+}
+
+export interface SummarySection {
+  title: string;
+  /** The query field a value of this section pivots on. */
+  field: string;
+  values: TopValue[];
+  distinct: number;
+}
+
+export interface PrincipalSummary {
+  term: PivotTerm;
+  events: number;
+  first: number;
+  last: number;
+  errors: number;
+  apis: ApiCount[];
+  /** Distinct APIs (apis holds at most `limit`). */
+  apiCount: number;
+  sections: SummarySection[];
+}
+
+/** The fields a summary may start from. */
+export const PRINCIPAL_FIELDS: ReadonlySet<string> = new Set(['user', 'key']);
+
+function apiCounts(rows: readonly EventRow[]): ApiCount[] {
+  const byName = new Map<string, ApiCount & { codes: Map<string, number> }>();
+  for (const row of rows) {
+    const id = `${row.source} ${row.name}`;
+    let entry = byName.get(id);
+    if (!entry) {
+      entry = { name: row.name, source: row.source, ok: 0, errors: 0, topError: '', codes: new Map() };
+      byName.set(id, entry);
+    }
+    if (row.errorCode) {
+      entry.errors++;
+      entry.codes.set(row.errorCode, (entry.codes.get(row.errorCode) ?? 0) + 1);
+    } else entry.ok++;
+  }
+  return [...byName.values()]
+    .map(({ codes, ...api }) => {
+      let top = '';
+      let most = 0;
+      for (const [code, count] of codes) if (count > most) [top, most] = [code, count];
+      return { ...api, topError: top };
+    })
+    .sort((a, b) => b.ok + b.errors - (a.ok + a.errors) || a.name.localeCompare(b.name));
+}
+
+/** The summary of the events `term` selects (through the one query engine). */
+export function principalSummary(store: EventStore, term: PivotTerm, limit = 15): PrincipalSummary {
+  const compiled = compileQuery(termText(term));
+  const rows = compiled.ok ? filterStore(store, compiled.query) : [];
+  let first = Infinity;
+  let last = -Infinity;
+  let errors = 0;
+  for (const row of rows) {
+    if (row.time < first) first = row.time;
+    if (row.time > last) last = row.time;
+    if (row.errorCode) errors++;
+  }
+  const section = (title: string, field: TopField, queryField: string): SummarySection => {
+    const result = topValues(store, rows, field, limit);
+    return { title, field: queryField, values: result.values, distinct: result.distinct };
+  };
+  const apis = apiCounts(rows);
+  const sections = [
+    section('Regions', 'region', 'region'),
+    section('Source IPs', 'ip', 'ip'),
+    section('User agents', 'agent', 'agent'),
+    term.field === 'key' ? section('Users', 'user', 'user') : section('Access keys', 'key', 'key'),
+    section('Error codes', 'error', 'error'),
+  ];
+  return {
+    term,
+    events: rows.length,
+    first: first === Infinity ? NaN : first,
+    last: last === -Infinity ? NaN : last,
+    errors,
+    apis: apis.slice(0, limit),
+    apiCount: apis.length,
+    sections,
+  };
+}

@@ -1,0 +1,50 @@
+/** The principal summary view's lines, as plain text with the term each selectable line pivots on. */
+import type { PrincipalSummary } from '../../investigate/principal.js';
+import { termText, type PivotTerm } from '../../investigate/pivot.js';
+import { sanitize } from '../../term/sanitize.js';
+import { fit, padStart, truncate } from '../../term/width.js';
+import { formatTime, type TimeZoneMode } from '../format.js';
+
+export interface SummaryLine {
+  text: string;
+  heading: boolean;
+  pivot: PivotTerm | null;
+}
+
+function when(time: number, zone: TimeZoneMode): string {
+  return Number.isFinite(time) ? formatTime({ time, timeRaw: '' }, zone) : '—';
+}
+
+const n = (value: number): string => value.toLocaleString('en-US');
+
+export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, width: number): SummaryLine[] {
+  const inner = Math.max(20, width - 3);
+  const lines: SummaryLine[] = [];
+  const heading = (text: string): void => {
+    lines.push({ text: truncate(`─ ${text}`, inner), heading: true, pivot: null });
+  };
+  const line = (text: string, pivot: PivotTerm | null): void => {
+    lines.push({ text: truncate(text, inner), heading: false, pivot });
+  };
+  line(`${n(summary.events)} events, ${n(summary.errors)} with an error`, null);
+  line(`first seen ${when(summary.first, zone)}   last seen ${when(summary.last, zone)}`, null);
+  const nameWidth = Math.max(16, Math.min(44, inner - 40));
+  heading(`APIs called (${n(summary.apiCount)}${summary.apiCount > summary.apis.length ? `, top ${summary.apis.length}` : ''}): ok, errors, most frequent error`);
+  for (const api of summary.apis) {
+    const source = api.source.replace(/\.amazonaws\.com$/, '');
+    line(`${fit(sanitize(`${source} ${api.name}`), nameWidth)} ${padStart(n(api.ok), 8)} ${padStart(n(api.errors), 7)}  ${sanitize(api.topError)}`, { field: 'name', value: api.name });
+  }
+  for (const section of summary.sections) {
+    if (section.values.length === 0) continue;
+    heading(`${section.title} (${n(section.distinct)})`);
+    for (const value of section.values) {
+      line(`${fit(sanitize(value.value), nameWidth)} ${padStart(n(value.count), 8)}  ${when(value.first, zone)} – ${when(value.last, zone)}`, { field: section.field, value: value.value });
+    }
+  }
+  return lines;
+}
+
+/** The title: `Summary of user:alice`. */
+export function summaryTitle(summary: PrincipalSummary): string {
+  return `Summary of ${sanitize(termText(summary.term))}`;
+}

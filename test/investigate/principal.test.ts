@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { principalSummary } from '../../src/investigate/principal.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { summaryLines } from '../../src/ui/investigate/principalModel.js';
+import { eventRow } from '../support/rows.js';
+
+function store() {
+  const s = new EventStore(0);
+  const alice = { actor: 'alice', userNames: ['alice'], accessKey: 'AKIAALICE' };
+  s.add([
+    eventRow({ id: 'a1', ...alice, name: 'GetObject', source: 's3.amazonaws.com', time: 1000, sourceIp: '10.0.0.1' }),
+    eventRow({ id: 'a2', ...alice, name: 'GetObject', source: 's3.amazonaws.com', time: 3000, sourceIp: '10.0.0.1', errorCode: 'AccessDenied' }),
+    eventRow({ id: 'a3', ...alice, name: 'PutObject', source: 's3.amazonaws.com', time: 2000, sourceIp: '10.0.0.2', region: 'eu-west-1' }),
+    eventRow({ id: 'a4', ...alice, accessKey: 'ASIASESSION', name: 'GetObject', source: 's3.amazonaws.com', time: 2500, sourceIp: '10.0.0.1', errorCode: 'AccessDenied' }),
+    eventRow({ id: 'b1', actor: 'bob', userNames: ['bob'], accessKey: 'AKIABOB', name: 'DeleteBucket', time: 500 }),
+  ]);
+  s.flush();
+  return s;
+}
+
+describe('principal summary', () => {
+  it('counts a user\'s events, APIs with ok/error counts, first/last, IPs, regions and keys', () => {
+    const summary = principalSummary(store(), { field: 'user', value: 'alice' });
+    expect(summary.events).toBe(4);
+    expect(summary.errors).toBe(2);
+    expect([summary.first, summary.last]).toEqual([1000, 3000]);
+    expect(summary.apis).toEqual([
+      { name: 'GetObject', source: 's3.amazonaws.com', ok: 1, errors: 2, topError: 'AccessDenied' },
+      { name: 'PutObject', source: 's3.amazonaws.com', ok: 1, errors: 0, topError: '' },
+    ]);
+    const section = (title: string) => summary.sections.find((s) => s.title === title)!.values.map((v) => [v.value, v.count]);
+    expect(section('Source IPs')).toEqual([['10.0.0.1', 3], ['10.0.0.2', 1]]);
+    expect(section('Regions')).toEqual([['us-east-1', 3], ['eu-west-1', 1]]);
+    expect(section('Access keys')).toEqual([['AKIAALICE', 3], ['ASIASESSION', 1]]);
+    expect(summary.sections.some((s) => s.title === 'Users')).toBe(false);
+  });
+
+  it('a key summary lists its users; every selectable line carries its term', () => {
+    const summary = principalSummary(store(), { field: 'key', value: 'AKIAALICE' });
+    expect(summary.events).toBe(3);
+    expect(summary.sections.find((s) => s.title === 'Users')!.values.map((v) => v.value)).toEqual(['alice']);
+    const lines = summaryLines(summary, 'utc', 100);
+    const pivots = lines.filter((l) => l.pivot).map((l) => l.pivot);
+    expect(pivots).toContainEqual({ field: 'name', value: 'GetObject' });
+    expect(pivots).toContainEqual({ field: 'ip', value: '10.0.0.2' });
+    expect(pivots).toContainEqual({ field: 'user', value: 'alice' });
+    expect(lines.every((l) => l.text.length <= 97)).toBe(true);
+  });
+});
