@@ -16,6 +16,8 @@ Usage:
   trailtop sql --dialect athena|duckdb [--table NAME] QUERY
                                           print the SQL of a query (Athena or DuckDB)
   trailtop chain DIR EVENT_ID [--json]    who is behind an event's session (the AssumeRole chain)
+  trailtop athena --database D --table T --workgroup W [--output s3://...] QUERY
+                                          run a query on Athena over the trail bucket
   trailtop --help | --version
 
 DIR may also be a single log file: only that file is read (and followed).
@@ -54,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/archive.js')).runArchive(rest);
       case 'sql':
         return await (await import('./commands/sql.js')).runSql(rest);
+      case 'athena':
+        return await (await import('./commands/athena.js')).runAthena(rest);
       default:
         return await (await import('./commands/dashboard.js')).runDashboard(argv);
     }

@@ -80,6 +80,7 @@ export function explainAwsError(error: unknown): string {
     return 'no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run aws sso login / aws configure';
   }
   if (/Region is missing/i.test(message)) return 'no AWS region: set AWS_REGION (or a region in your AWS profile)';
+  if (/Region not accepted/i.test(message)) return `the AWS region is not valid (${message.replace(/^Error: /, '')}): set AWS_REGION to a region such as us-east-1`;
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || /not authorized|AccessDenied/i.test(message)) {
     return `permission denied: ${message} (the caller needs athena:StartQueryExecution, GetQueryExecution, GetQueryResults, glue:GetTable and read access to the trail bucket and the results location)`;
   }

@@ -1,0 +1,149 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { recordFromRow } from '../athena/records.js';
+import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress } from '../athena/run.js';
+import { athenaStatement } from '../athena/statement.js';
+import { csvHeader, csvLines } from '../export/csv.js';
+import { formatEventTime } from '../export/columns.js';
+import { formatBytes } from '../export/progress.js';
+import { normalize } from '../model/normalize.js';
+import { RecordBatch } from '../model/recordBatch.js';
+import { errorLabel } from '../model/failure.js';
+import { SqlCompileError } from '../query/sql/index.js';
+import { terminalSafeJson } from '../term/jsonText.js';
+import { sanitize } from '../term/sanitize.js';
+import { parseCommandArgs, UsageError } from './args.js';
+import { parsePartitions } from './sql.js';
+import { parseForSql } from './sqlQuery.js';
+
+export const ATHENA_USAGE = `Usage: trailtop athena --database D --table T --workgroup W [--output s3://BUCKET/PREFIX/]
+                       [--catalog C] [--partitions region,timestamp] [--limit N]
+                       [--format list|jsonl|csv] [--print-sql] QUERY
+
+Runs a trailtop query on Athena over the trail bucket (AWS's CloudTrail table, see the README's
+"Bigger than memory") and prints the matching events, newest first. Credentials and region come
+from the standard AWS chain (AWS_PROFILE, AWS_REGION, SSO, instance roles ...).
+
+Options:
+  --database D       the Glue database holding the table
+  --table T          the CloudTrail table
+  --workgroup W      the Athena workgroup (its settings, limits and billing apply)
+  --output S3        where Athena writes results (default: the workgroup's setting)
+  --catalog C        the data catalog (default AwsDataCatalog)
+  --partitions LIST  the table's partition columns trailtop may constrain from region: and time
+                     terms (default region,timestamp; AWS's single-region table: timestamp; '' none)
+  --limit N          at most N events (default 1000)
+  --format F         list (default), jsonl (the records) or csv
+  --print-sql        print the statement on stderr before running it
+  -h, --help         show this help
+
+Athena bills by the bytes scanned: time terms (since:, from:, to:) and region: terms narrow the
+partitions read. Progress and bytes scanned are shown on stderr.
+Exit status: 0 done, 1 Athena or AWS failed (credentials, permission, query failed or cancelled),
+2 bad arguments or query, 130 interrupted (the query is stopped on Athena).`;
+
+const OPTIONS = {
+  database: { type: 'string' },
+  table: { type: 'string' },
+  workgroup: { type: 'string' },
+  output: { type: 'string' },
+  catalog: { type: 'string' },
+  partitions: { type: 'string' },
+  limit: { type: 'string' },
+  format: { type: 'string' },
+  'print-sql': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function progressLine(progress: AthenaProgress): string {
+  return `athena ${progress.state.toLowerCase()}: ${formatBytes(progress.bytesScanned)} scanned, ${(progress.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+export interface AthenaCommandOptions {
+  /** For tests: the client to use (default: one from the standard AWS chain). */
+  client?: AthenaClient;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function runAthena(argv: string[], options: AthenaCommandOptions = {}): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  if (values.help) {
+    process.stdout.write(`${ATHENA_USAGE}\n`);
+    return 0;
+  }
+  for (const name of ['database', 'table', 'workgroup'] as const) {
+    if (!values[name]) throw new UsageError(`athena needs --${name}: trailtop athena --database D --table T --workgroup W QUERY`);
+  }
+  if (values.output !== undefined && !values.output.startsWith('s3://')) throw new UsageError('--output must be an s3:// location');
+  const limit = values.limit === undefined ? 1000 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of events, not '${sanitize(values.limit ?? '')}'`);
+  const format = (values.format ?? 'list').toLowerCase();
+  if (format !== 'list' && format !== 'jsonl' && format !== 'csv') throw new UsageError(`unknown --format '${sanitize(values.format ?? '')}' (use list, jsonl or csv)`);
+  const ast = parseForSql(positionals[0] ?? '');
+  let sql: string;
+  try {
+    sql = athenaStatement(ast, { table: values.table!, partitions: parsePartitions(values.partitions), limit });
+  } catch (error) {
+    if (error instanceof SqlCompileError) throw new UsageError(`cannot run this query on Athena: ${sanitize(error.message)}`, false);
+    throw error;
+  }
+  if (values['print-sql']) process.stderr.write(`${sql}\n`);
+
+  // The SDK warns on every run that its releases after January 2027 need Node 22: not something a
+  // trailtop user can act on mid-query (package.json pins the SDK), so it is not printed.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const client = options.client ?? new AthenaClient({});
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.on('SIGINT', onSignal);
+  const tty = process.stderr.isTTY === true;
+  let drawn = false;
+  try {
+    const result = await runAthenaQuery(
+      client,
+      sql,
+      { database: values.database!, workgroup: values.workgroup!, output: values.output, catalog: values.catalog },
+      {
+        signal: controller.signal,
+        sleep: options.sleep,
+        onProgress: tty
+          ? (progress) => {
+              process.stderr.write(`\r${progressLine(progress).slice(0, (process.stderr.columns || 80) - 1)}\x1b[K`);
+              drawn = true;
+            }
+          : undefined,
+      },
+    );
+    if (drawn) process.stderr.write('\r\x1b[K');
+    let count = 0;
+    if (format === 'csv') process.stdout.write(csvHeader());
+    for await (const page of result.pages()) {
+      const batch = new RecordBatch(`athena:${result.queryId}`);
+      const records = page.map(recordFromRow);
+      const rows = records.map((record, k) => normalize(record, batch, count + k));
+      if (format === 'jsonl') process.stdout.write(records.map((r) => `${terminalSafeJson(JSON.stringify(r))}\n`).join(''));
+      else if (format === 'csv') process.stdout.write(csvLines(rows, 0, rows.length, false));
+      else {
+        const lines = rows.map((row) =>
+          [formatEventTime(row), row.name, row.actor, row.sourceIp, errorLabel(row)].map((v) => sanitize(v)).join('  ').trimEnd(),
+        );
+        if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+      }
+      count += rows.length;
+    }
+    process.stderr.write(`trailtop: ${count.toLocaleString('en-US')} events; Athena scanned ${formatBytes(result.bytesScanned)} (query ${sanitize(result.queryId)})\n`);
+    return 0;
+  } catch (error) {
+    if (drawn) process.stderr.write('\r\x1b[K');
+    if (error instanceof AthenaCancelled && controller.signal.aborted) {
+      process.stderr.write(`trailtop: ${sanitize(error.message)}\n`);
+      return 130;
+    }
+    if (error instanceof AthenaError) {
+      process.stderr.write(`trailtop: ${sanitize(error.message)}${error.queryId ? ` (query ${sanitize(error.queryId)})` : ''}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}

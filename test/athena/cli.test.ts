@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runAthena } from '../../src/commands/athena.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+describe('trailtop athena', () => {
+  const athena = mockClient(AthenaClient);
+  afterEach(() => {
+    athena.reset();
+    vi.restoreAllMocks();
+  });
+
+  it('sends the query with partition predicates and prints the events it pages through', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 5_242_880 } } });
+    const columns = ['eventtime', 'eventname', 'eventid', 'sourceipaddress', 'errorcode', 'useridentity'];
+    const meta = { ColumnInfo: columns.map((Name) => ({ Name, Type: 'varchar' })) };
+    const data = (values: string[]) => ({ Data: values.map((VarCharValue) => ({ VarCharValue })) });
+    athena
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({ ResultSet: { Rows: [data(columns), data(['2024-03-05T12:00:00Z', 'DeleteBucket', 'e1', '203.0.113.9', 'AccessDenied', '{"type":"IAMUser","username":"mallory\\u001b[31m"}'])], ResultSetMetadata: meta }, NextToken: 'n2' })
+      .resolvesOnce({ ResultSet: { Rows: [data(['2024-03-05T11:00:00Z', 'GetObject', 'e2', '10.0.0.1', '', '{"type":"Root"}'])], ResultSetMetadata: meta } });
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const code = await runAthena(
+      ['--database', 'trails', '--table', 'cloudtrail_logs', '--workgroup', 'primary', 'region:eu-west-1 from:2024-03-05 error:*'],
+      { sleep: async () => undefined },
+    );
+    expect(code).toBe(0);
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString!;
+    expect(sql).toContain(`region IN ('eu-west-1')`);
+    expect(sql).toContain(`"timestamp" >= '2024/03/05'`);
+    expect(sql).toContain('FROM "cloudtrail_logs"');
+    const lines = out.join('').split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/DeleteBucket {2}mallory.*203\.0\.113\.9 {2}AccessDenied/);
+    expect(out.join('')).not.toContain('\u001b');
+    expect(lines[1]).toMatch(/GetObject {2}root {2}10\.0\.0\.1$/);
+    expect(err.join('')).toContain('2 events; Athena scanned 5.0 MiB (query q-1)');
+  });
+
+  it('refuses a query before contacting Athena when it has a term the table cannot answer', async () => {
+    await expect(runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'noSuchKey.x:1'])).rejects.toThrow(/cannot run this query on Athena/);
+    expect(athena.calls()).toHaveLength(0);
+  });
+
+  it('without credentials: a clear message and exit 1, no stack trace, nothing contacted', () => {
+    if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const home = mkdtempSync(join(tmpdir(), 'trailtop-nocreds-'));
+    try {
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        AWS_REGION: 'us-east-1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONFIG_FILE: join(home, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+      };
+      const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'athena', '--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { env, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toBe('trailtop: no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run aws sso login / aws configure');
+      const noRegion = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'athena', '--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { env: { ...env, AWS_REGION: undefined }, encoding: 'utf8', timeout: 60_000 });
+      expect(noRegion.status).toBe(1);
+      expect(noRegion.stderr.trim()).toBe('trailtop: no AWS region: set AWS_REGION (or a region in your AWS profile)');
+      const badRegion = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'athena', '--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { env: { ...env, AWS_REGION: '' }, encoding: 'utf8', timeout: 60_000 });
+      expect(badRegion.status).toBe(1);
+      expect(badRegion.stderr).toMatch(/^trailtop: the AWS region is not valid/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
