@@ -8,6 +8,7 @@ import { normalize } from '../model/normalize.js';
 import { RecordBatch } from '../model/recordBatch.js';
 import type { EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
+import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { ScanSummary } from '../commands/scanSummary.js';
 import type { Archive } from './db.js';
 
@@ -23,11 +24,14 @@ export async function countEvents(archive: Archive, where: string | null): Promi
   return Number((await rows(archive, `SELECT count(*) FROM events ${whereOf(where)}`))[0]![0]);
 }
 
-/** A position in the newest-first order: the last row of the previous page. */
+/**
+ * A position in the newest-first order of the dashboard (model/order.ts compareNewestFirst): time
+ * descending, events whose time did not parse last, ties by arrival (tt_seq) ascending.
+ */
 export interface Cursor {
   /** Epoch ms, or null for events whose time did not parse (they come last). */
   time: number | null;
-  id: string;
+  seq: number;
 }
 
 export interface ArchivedEvent {
@@ -37,29 +41,59 @@ export interface ArchivedEvent {
   cursor: Cursor;
 }
 
-const literalText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+export type Order = 'newest' | 'oldest';
 
-/** Rows strictly after `cursor` in the order tt_time DESC NULLS LAST, eventid DESC. */
-function afterCursor(cursor: Cursor): string {
-  const id = literalText(cursor.id);
-  if (cursor.time === null) return `(tt_time IS NULL AND eventid < ${id})`;
-  const time = String(Math.round(cursor.time));
-  return `(tt_time < ${time} OR tt_time IS NULL OR (tt_time = ${time} AND eventid < ${id}))`;
+/** The dashboard's order, and its exact reverse (export --order oldest). */
+export const ORDER_BY: Record<Order, string> = {
+  newest: 'tt_time DESC NULLS LAST, tt_seq ASC',
+  oldest: 'tt_time ASC NULLS FIRST, tt_seq DESC',
+};
+
+/** Rows strictly after `cursor` in ORDER_BY[order]. */
+function afterCursor(cursor: Cursor, order: Order): string {
+  const seq = String(Math.round(cursor.seq));
+  const time = cursor.time === null ? null : String(Math.round(cursor.time));
+  if (order === 'newest') {
+    if (time === null) return `(tt_time IS NULL AND tt_seq > ${seq})`;
+    return `(tt_time < ${time} OR tt_time IS NULL OR (tt_time = ${time} AND tt_seq > ${seq}))`;
+  }
+  if (time === null) return `(tt_time IS NOT NULL OR tt_seq < ${seq})`;
+  return `(tt_time > ${time} OR (tt_time = ${time} AND tt_seq < ${seq}))`;
+}
+
+interface StoredResource {
+  type: string | null;
+  name: string | null;
+  arn: string | null;
+  accountid: string | null;
 }
 
 /** One page of events, newest first, after `cursor` (from the start without one). */
-export async function pageEvents(archive: Archive, where: string | null, limit: number, cursor?: Cursor): Promise<ArchivedEvent[]> {
-  const conditions = [where ?? 'true', cursor ? afterCursor(cursor) : 'true'];
-  const found = await rows(
-    archive,
-    `SELECT eventid, tt_time, tt_record, tt_file FROM events WHERE ${conditions.join(' AND ')} ORDER BY tt_time DESC NULLS LAST, eventid DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+export async function pageEvents(archive: Archive, where: string | null, limit: number, cursor?: Cursor, order: Order = 'newest'): Promise<ArchivedEvent[]> {
+  const conditions = [where ?? 'true', cursor ? afterCursor(cursor, order) : 'true'];
+  const result = await archive.connection.runAndReadAll(
+    `SELECT eventid, tt_time, tt_seq, tt_record, tt_file, tt_index, tt_name, tt_source, tt_actor, to_json(tt_usernames)::VARCHAR, tt_accesskey, tt_readonly, to_json(tt_resources)::VARCHAR ` +
+      `FROM events WHERE ${conditions.join(' AND ')} ORDER BY ${ORDER_BY[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
   );
-  return found.map(([id, time, text, file], k) => {
+  return (result.getRows() as unknown[][]).map(([id, time, seq, text, file, index, name, source, actor, userNames, accessKey, readOnly, resources]) => {
     const record = parseRecord(String(text));
-    const row = normalize(record, new RecordBatch(String(file)), k, String(id));
-    // The stored id is the one the store keyed the event by (content ids included).
+    const row = normalize(record, new RecordBatch(String(file)), Number(index), String(id));
+    // What the reader made of the file (a lookup-events element's outer fields included) is what was stored.
     row.id = String(id);
-    return { row, record, cursor: { time: time === null ? null : Number(time), id: String(id) } };
+    row.time = time === null ? Number.NaN : Number(time);
+    row.name = String(name ?? '');
+    row.source = String(source ?? '');
+    row.actor = String(actor ?? '');
+    row.userNames = JSON.parse(String(userNames ?? '[]')) as string[];
+    row.accessKey = String(accessKey ?? '');
+    row.readOnly = readOnly === null ? null : Boolean(readOnly);
+    row.resources = (JSON.parse(String(resources ?? '[]')) as StoredResource[]).map((r) => ({
+      type: r.type ?? '',
+      name: r.name ?? '',
+      arn: r.arn ?? '',
+      accountId: r.accountid ?? '',
+    }));
+    return { row, record, cursor: { time: time === null ? null : Number(time), seq: Number(seq) } };
   });
 }
 
@@ -73,10 +107,10 @@ function parseRecord(text: string): Loose {
 }
 
 /** Every matching event, newest first, page by page (export). */
-export async function* eachEvent(archive: Archive, where: string | null, pageSize = 5_000): AsyncGenerator<ArchivedEvent[]> {
+export async function* eachEvent(archive: Archive, where: string | null, order: Order = 'newest', pageSize = 5_000): AsyncGenerator<ArchivedEvent[]> {
   let cursor: Cursor | undefined;
   for (;;) {
-    const page = await pageEvents(archive, where, pageSize, cursor);
+    const page = await pageEvents(archive, where, pageSize, cursor, order);
     if (page.length === 0) return;
     yield page;
     cursor = page[page.length - 1]!.cursor;
@@ -96,7 +130,10 @@ async function topCounts(archive: Archive, column: string, where: string | null,
 /** The scan summary (commands/scanSummary.ts) of the archive, or of the events `where` selects. Insights spans are not computed here. */
 export async function summarizeArchive(archive: Archive, where: string | null, options: { folder?: string; filter?: string | null; top?: number } = {}): Promise<ScanSummary> {
   const top = options.top ?? 10;
-  const files = await rows(archive, 'SELECT path, shape, reason, records FROM imported_files ORDER BY path');
+  // Listed in the order scan reads them (ingest/order.ts: newest delivery first).
+  const files = fileOrder(
+    (await rows(archive, 'SELECT path, shape, reason, records, mtime_ms FROM imported_files')).map((r) => ({ r, path: String(r[0]), key: deliveryTime(String(r[0]), Number(r[4])) })),
+  ).map((f) => f.r);
   const byShape: Partial<Record<FileShape, number>> = {};
   const skipped: { path: string; reason: string }[] = [];
   const bad: { path: string; reason: string }[] = [];

@@ -22,6 +22,7 @@ import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 
 export const EXPORT_USAGE = `Usage: trailtop export DIR|FILE -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
+       trailtop export --db FILE [DIR] -o FILE|- [same options]
 
 Writes the events under DIR, or in the one log FILE given, that match the filter,
 newest first (the dashboard's order; --order oldest for oldest first), as CSV (the console's Event history
@@ -38,6 +39,8 @@ Options:
   --order O           newest (default) or oldest: which events come first
   --raw               CSV: write values exactly as logged, without the formula guard
   --force             replace FILE if it exists
+  --db FILE           export from a DuckDB archive (trailtop archive) with SQL, page by page;
+                      with DIR, import what is new there first
   -h, --help          show this help
 
 CSV values come from the logs: a value that a spreadsheet would run as a formula
@@ -59,6 +62,7 @@ const OPTIONS = {
   raw: { type: 'boolean' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  db: { type: 'string' },
 } as const;
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -136,7 +140,10 @@ export async function runExport(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = positionals[0];
-  if (!dir) throw new UsageError('export needs a folder or log file: trailtop export DIR|FILE -o FILE|-');
+  const needDir = (): never => {
+    throw new UsageError('export needs a folder or log file: trailtop export DIR|FILE -o FILE|-');
+  };
+  if (!dir && values.db === undefined) needDir();
   const output = values.output;
   if (output === undefined || output === '') throw new UsageError('export needs -o FILE (or -o - for stdout)');
   const format = chooseFormat(values.format, output);
@@ -144,6 +151,8 @@ export async function runExport(argv: string[]): Promise<number> {
   const order = values.order?.toLowerCase() ?? 'newest';
   if (order !== 'newest' && order !== 'oldest') throw new UsageError(`--order ${sanitize(values.order ?? '')}: use newest or oldest`);
   const source = combineFilter(values.filter, values.since, values.until);
+  if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
+  if (!dir) return needDir();
   // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
   compileFilter(source);
   await requireFolderOrFile(dir);
@@ -229,5 +238,33 @@ export async function runExport(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (toStdout) process.stdout.off('error', ignoreStdoutError);
+  }
+}
+
+/** export --db: the archive answers by SQL and the events stream out page by page (commands/dbCommands.ts). */
+async function exportFromArchive(
+  db: string,
+  dir: string | undefined,
+  source: string,
+  format: ExportFormat,
+  output: string,
+  order: 'newest' | 'oldest',
+  values: { force?: boolean; raw?: boolean },
+): Promise<number> {
+  if (output === '-' && format === 'csv' && process.stdout.isTTY === true) {
+    throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
+  }
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.on('SIGINT', onSignal);
+  try {
+    const { exportDb } = await import('./dbCommands.js');
+    return await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal });
+  } catch (error) {
+    if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
+    if (error instanceof ExportFailed) return fail(sanitize(error.message));
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
   }
 }

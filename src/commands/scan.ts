@@ -9,6 +9,7 @@ import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE, scanHistogram } 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
 
 export const SCAN_USAGE = `Usage: trailtop scan DIR|FILE [--json] [--filter Q] [--since T] [--until T] [--histogram [--bucket B]]
+       trailtop scan --db FILE [DIR] [--json] [--filter Q] [--since T] [--until T]
 
 Reads every CloudTrail file under DIR (any name, gzip or not), or just FILE, and prints a summary:
 files read by shape, digests skipped, skipped and bad files with reasons, events read,
@@ -20,6 +21,7 @@ Options:
   --filter Q    summarise only events matching the query Q
   --since T     only events at or after T (30m, 2h, 7d or an ISO time)
   --until T     only events before T
+  --db FILE     summarise a DuckDB archive (trailtop archive) with SQL; with DIR, import what is new first
 ${HISTOGRAM_USAGE}
   -h, --help    show this help
 
@@ -32,6 +34,7 @@ const OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  db: { type: 'string' },
   ...HISTOGRAM_OPTIONS,
 } as const;
 
@@ -42,6 +45,10 @@ export async function runScan(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = positionals[0];
+  if (values.db !== undefined) {
+    const summary = await (await import('./dbCommands.js')).scanDb(values.db, dir, combineFilter(values.filter, values.since, values.until));
+    return await writeOut(values.json ? `${safeJson(summary)}\n` : formatSummary(summary));
+  }
   if (!dir) throw new UsageError('scan needs a folder or file: trailtop scan DIR|FILE');
 
   // Fuzzy words mean the same here as in the dashboard: the vocabulary grows as files load.

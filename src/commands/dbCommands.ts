@@ -1,0 +1,118 @@
+/**
+ * `scan --db FILE` and `export --db FILE`: the same commands answered by SQL
+ * on a DuckDB archive instead of a folder loaded into memory. With a DIR too,
+ * the folder is first brought up to date by archive's incremental import.
+ */
+import { existsSync } from 'node:fs';
+import { ArchiveError, openArchive, type Archive } from '../archive/db.js';
+import { importFolder } from '../archive/import.js';
+import { countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
+import { archiveVocabulary } from '../archive/vocabulary.js';
+import { openAtomicFile, streamSink, type Sink } from '../export/atomic.js';
+import { csvHeader, csvLines } from '../export/csv.js';
+import { jsonEpilogue, jsonPrologue, jsonTexts } from '../export/json.js';
+import type { ExportFormat } from '../export/index.js';
+import type { ScanSummary } from './scanSummary.js';
+import { compileWhere, SqlCompileError } from '../query/sql/index.js';
+import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
+import { terminalSafeJson } from '../term/jsonText.js';
+import { sanitize } from '../term/sanitize.js';
+import { requireFolderOrFile, UsageError } from './args.js';
+import { parseForSql } from './sqlQuery.js';
+
+/** Opens the archive; with `dir`, imports what is new there first (bad files reported as scan does). */
+export async function openDb(dbPath: string, dir: string | undefined): Promise<Archive> {
+  if (dir !== undefined) {
+    await requireFolderOrFile(dir);
+    const archive = await openArchive(dbPath);
+    try {
+      const summary = await importFolder(archive, dir);
+      for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+    } catch (error) {
+      archive.close();
+      throw error;
+    }
+    return archive;
+  }
+  if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: create it with 'trailtop archive DIR --db ${sanitize(dbPath)}'`, false);
+  try {
+    return await openArchive(dbPath, { readOnly: true });
+  } catch (error) {
+    if (error instanceof ArchiveError) throw new UsageError(sanitize(error.message), false);
+    throw error;
+  }
+}
+
+/** The WHERE condition of a query text on the archive (null when empty), fuzzy words resolved against its values. */
+export async function archiveWhere(archive: Archive, source: string): Promise<string | null> {
+  if (source.trim() === '') return null;
+  const ast = parseForSql(source);
+  try {
+    return compileWhere(ast, { dialect: 'duckdb', schema: 'archive', fuzzy: fuzzyFromVocabulary(await archiveVocabulary(archive)) });
+  } catch (error) {
+    if (error instanceof SqlCompileError) throw new UsageError(`cannot answer this query on the archive: ${sanitize(error.message)}`, false);
+    throw error;
+  }
+}
+
+export async function scanDb(dbPath: string, dir: string | undefined, source: string): Promise<ScanSummary> {
+  const archive = await openDb(dbPath, dir);
+  try {
+    const where = await archiveWhere(archive, source);
+    return await summarizeArchive(archive, where, { folder: dir ?? dbPath, filter: where ? source : null });
+  } finally {
+    archive.close();
+  }
+}
+
+export interface ExportDbOptions {
+  dbPath: string;
+  dir: string | undefined;
+  source: string;
+  format: ExportFormat;
+  /** A path, or '-' for stdout. */
+  output: string;
+  /** newest first (the dashboard's order) or its exact reverse. */
+  order: 'newest' | 'oldest';
+  force: boolean;
+  raw: boolean;
+  signal?: AbortSignal;
+}
+
+/** Streams the matching events, newest first, page by page: memory stays flat however big the archive. */
+export async function exportDb(options: ExportDbOptions): Promise<number> {
+  const archive = await openDb(options.dbPath, options.dir);
+  let sink: Sink | null = null;
+  try {
+    const where = await archiveWhere(archive, options.source);
+    const total = await countEvents(archive, where);
+    sink = options.output === '-' ? streamSink(process.stdout) : await openAtomicFile(options.output, { overwrite: options.force });
+    let written = 0;
+    if (options.format === 'csv') await sink.write(csvHeader());
+    else await sink.write(jsonPrologue(options.format));
+    for await (const page of eachEvent(archive, where, options.order)) {
+      if (options.signal?.aborted) throw new Error('interrupted');
+      if (options.format === 'csv') {
+        const rows = page.map((e) => e.row);
+        await sink.write(csvLines(rows, 0, rows.length, options.raw));
+      } else {
+        await sink.write(jsonTexts(options.format, page.map((e) => terminalSafeJson(JSON.stringify(e.record))), written));
+      }
+      written += page.length;
+    }
+    if (options.format !== 'csv') await sink.write(jsonEpilogue(options.format, written));
+    await sink.commit();
+    if (written !== total) process.stderr.write(`trailtop: the archive changed during the export (${total} events counted, ${written} written)\n`);
+    process.stderr.write(`trailtop: ${written.toLocaleString('en-US')} events written to ${sanitize(sink.path)}\n`);
+    return 0;
+  } catch (error) {
+    await sink?.discard();
+    if (options.signal?.aborted) {
+      process.stderr.write('trailtop: interrupted; nothing was written\n');
+      return 130;
+    }
+    throw error;
+  } finally {
+    archive.close();
+  }
+}
