@@ -10,6 +10,8 @@ Usage:
                                           summarise a folder headlessly (or count events per time bucket)
   trailtop tail DIR [--new-only] [--filter Q] [--since T]
                                           print events as JSON lines as they arrive
+  trailtop detect DIR [--rules DIR]... [--json] [--level L]
+                                          run Sigma detection rules, print what fired
   trailtop export DIR --format csv|json|jsonl -o FILE|- [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
                                           write the matching events to a file or stdout
   trailtop archive DIR [--db FILE]        import a folder into a DuckDB archive (bigger than memory)
@@ -58,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./commands/sql.js')).runSql(rest);
       case 'athena':
         return await (await import('./commands/athena.js')).runAthena(rest);
+      case 'detect':
+        return await (await import('./commands/detect.js')).runDetect(rest);
       default:
         return await (await import('./commands/dashboard.js')).runDashboard(argv);
     }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseCommandArgs, requireFolderOrFile } from './args.js';
+import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
-export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history]
+export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
 
 Opens the dashboard on DIR (default: the current folder): every CloudTrail
 log below it, newest first, filtered as you type. Given a FILE, only that file
@@ -11,7 +12,10 @@ Options:
   --no-watch   load once; do not follow new or changed files
   --no-history neither read nor save this folder's query history, marks and
                columns (kept under $XDG_STATE_HOME/trailtop, default ~/.local/state/trailtop)
-  -h, --help   show this help`;
+${RULES_HELP}
+  -h, --help   show this help
+
+Detection rules run on every event as it loads; ! opens what they found.`;
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
@@ -19,6 +23,7 @@ const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 /** `trailtop [DIR|FILE] [--no-watch] [--help]`: the interactive dashboard. */
 export async function runDashboard(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
+    ...RULES_OPTION,
     'no-watch': { type: 'boolean' },
     'no-history': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -28,6 +33,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = path.resolve(positionals[0] ?? '.');
+  const rules = commandRules(values.rules);
   await requireFolderOrFile(dir);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
@@ -49,5 +55,5 @@ export async function runDashboard(argv: string[]): Promise<number> {
     process.stdout.write(LEAVE_ALT);
     throw error;
   }
-  return run.runInteractive(dir, { watch: !values['no-watch'], history: !values['no-history'] });
+  return run.runInteractive(dir, { watch: !values['no-watch'], history: !values['no-history'], rules });
 }

@@ -7,8 +7,10 @@ import { compareNewestFirst } from '../model/order.js';
 import { Vocabulary, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
+import { detectionSession, type DetectionSession } from '../detect/session.js';
 
-export const TAIL_USAGE = `Usage: trailtop tail DIR|FILE [--new-only] [--filter Q] [--since T]
+export const TAIL_USAGE = `Usage: trailtop tail DIR|FILE [--new-only] [--filter Q] [--since T] [--rules DIR]... [--findings-only]
 
 Prints CloudTrail events as JSON lines, one original record per line: first the
 events already under DIR (or in FILE), oldest first, then each new event as its
@@ -19,6 +21,10 @@ Options:
   --new-only    skip the events already there; print only new ones
   --filter Q    only events matching the query Q
   --since T     only events at or after T (30m, 2h, 7d or an ISO time)
+  --findings-only
+                only events that fired a detection rule, each as
+                {"rules": [rule ids], "event": record} (for alerting)
+${RULES_HELP}
   -h, --help    show this help
 
 Stop with Ctrl-C (exit 0). Bad files are reported on stderr.
@@ -27,6 +33,8 @@ Exit status: 0 when stopped (a closed pipe, as with | head, is a quiet stop),
 path, or a FIFO or device.`;
 
 const OPTIONS = {
+  ...RULES_OPTION,
+  'findings-only': { type: 'boolean' },
   'new-only': { type: 'boolean' },
   filter: { type: 'string' },
   since: { type: 'string' },
@@ -44,8 +52,12 @@ export async function runTail(argv: string[]): Promise<number> {
 
   const vocabulary = new Vocabulary();
   const query = compileFilter(combineFilter(values.filter, values.since, undefined), vocabulary);
+  const findingsOnly = values['findings-only'] === true;
+  // Rules load (and a missing --rules folder is an error) whenever they are named; they run when they matter.
+  const rules = values.rules || findingsOnly || process.env.TRAILTOP_RULES ? commandRules(values.rules) : null;
   await requireFolderOrFile(dir);
-  return tailFolder(dir, query, values['new-only'] === true, vocabulary);
+  const session = rules && findingsOnly ? detectionSession(rules) : null;
+  return tailFolder(dir, query, values['new-only'] === true, vocabulary, session);
 }
 
 /**
@@ -53,7 +65,13 @@ export async function runTail(argv: string[]): Promise<number> {
  * write error (a full disk, /dev/full) ends it with a message and status 1, as
  * coreutils does: a silent 0 would pass a truncated log off as complete.
  */
-async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boolean, vocabulary: Vocabulary): Promise<number> {
+async function tailFolder(
+  dir: string,
+  query: CompiledQuery | null,
+  newOnly: boolean,
+  vocabulary: Vocabulary,
+  session: DetectionSession | null,
+): Promise<number> {
   const stop = new AbortController();
   let writeError: NodeJS.ErrnoException | null = null;
   const out = new LineWriter((error) => {
@@ -68,7 +86,13 @@ async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boo
   const onSignal = () => stop.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const opened = openFolder(dir, { watch: true, signal: stop.signal });
+  const opened = openFolder(dir, { watch: true, signal: stop.signal, ...(session?.detection ? { detection: session.detection } : {}) });
+  // --findings-only: only rows that fired a rule (their hits reach the findings before the rows reach the store).
+  const findings = session?.findings ?? null;
+  const keep = (rows: EventRow[]): EventRow[] => (findings ? rows.filter((row) => findings.rulesOf(row.id).length > 0) : rows);
+  const line = findings
+    ? (record: OriginalRecord, row: EventRow) => jsonLine({ rules: findings.rulesOf(row.id).map((rule) => rule.id), event: record })
+    : (record: OriginalRecord) => jsonLine(record);
   const { store } = opened;
   const reported = new BadFileReporter();
   const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -80,8 +104,8 @@ async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boo
     // Everything in the log up to here counts as already in the folder; later rows are new.
     let printed = store.log().length;
     if (!newOnly) {
-      const existing = matching(store.log().slice(0, printed), query, vocabulary);
-      await printRecords(existing.reverse(), out, stop.signal);
+      const existing = keep(matching(store.log().slice(0, printed), query, vocabulary));
+      await printRecords(existing.reverse(), out, stop.signal, line);
     }
 
     // New rows, a batch per store notification, each batch in time order.
@@ -91,9 +115,9 @@ async function tailFolder(dir: string, query: CompiledQuery | null, newOnly: boo
         reported.report(store.progress.badFiles);
         const log = store.log();
         if (log.length === printed || stop.signal.aborted) return;
-        const fresh = matching(log.slice(printed), query, vocabulary);
+        const fresh = keep(matching(log.slice(printed), query, vocabulary));
         printed = log.length;
-        await printRecords(fresh.reverse(), out, stop.signal);
+        await printRecords(fresh.reverse(), out, stop.signal, line);
       });
     };
     const unsubscribe = store.subscribe(onChange);
@@ -123,11 +147,18 @@ function matching(rows: readonly EventRow[], query: CompiledQuery | null, vocabu
   return kept.sort(compareNewestFirst);
 }
 
-async function printRecords(rows: readonly EventRow[], out: LineWriter, signal: AbortSignal): Promise<void> {
+async function printRecords(
+  rows: readonly EventRow[],
+  out: LineWriter,
+  signal: AbortSignal,
+  line: (record: OriginalRecord, row: EventRow) => string,
+): Promise<void> {
   await readRecordsInOrder(
     rows,
-    (records) => {
-      for (const record of records) if (record) out.line(jsonLine(record));
+    (records, slice) => {
+      records.forEach((record, k) => {
+        if (record) out.line(line(record, slice[k]!));
+      });
       out.flush();
     },
     { signal },

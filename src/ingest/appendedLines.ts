@@ -11,7 +11,9 @@
 import { extractLines, isGzip, itemKind } from './detect.js';
 import { fileIdentity, RecordBatch } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
-import { addRows } from './itemRows.js';
+import { addRows, type DetectionSink } from './itemRows.js';
+import type { RecordDetector } from '../detect/detector.js';
+import type { RuleHit } from '../detect/rule.js';
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 
 /** Where a later read of a grown JSON-lines file continues. */
@@ -30,6 +32,8 @@ const CHECK_BYTES = 64;
 
 export interface AppendedRead {
   rows: EventRow[];
+  /** Records that fired detection rules (only with a detector). */
+  hits?: RuleHit[];
   resume: LinesResume;
   /** Bytes of complete lines read. */
   bytes: number;
@@ -59,7 +63,7 @@ export function resumeAfterFullRead(path: string, bytesRead: number): LinesResum
 }
 
 /** Reads the complete lines after `from`; null when the file shrank, was rewritten or cannot be read (read it whole instead). */
-export function readAppendedLines(path: string, from: LinesResume): AppendedRead | null {
+export function readAppendedLines(path: string, from: LinesResume, detector?: RecordDetector): AppendedRead | null {
   const checkFrom = from.offset - Buffer.byteLength(from.before, 'latin1');
   const identity = { value: '' };
   const whole = readRange(path, checkFrom, Number.POSITIVE_INFINITY, identity);
@@ -71,6 +75,7 @@ export function readAppendedLines(path: string, from: LinesResume): AppendedRead
   const end = bytes.lastIndexOf(0x0a);
   const complete = end < 0 ? bytes.subarray(0, 0) : bytes.subarray(0, end + 1);
   const rows: EventRow[] = [];
+  const detection: DetectionSink | undefined = detector ? { detector, hits: [] } : undefined;
   let skipped = 0;
   let reason = '';
   if (complete.length > 0) {
@@ -80,7 +85,7 @@ export function readAppendedLines(path: string, from: LinesResume): AppendedRead
     const batch = new RecordBatch(path);
     batch.identity = identity.value;
     for (let k = 0; k < items.length; k++) {
-      if (!addRows(rows, items[k], itemKind(items[k]), batch, from.index + k)) skipped++;
+      if (!addRows(rows, items[k], itemKind(items[k]), batch, from.index + k, detection)) skipped++;
     }
     batch.trim();
     reason = extracted ? extracted.reason : 'no CloudTrail event in the appended lines';
@@ -90,6 +95,7 @@ export function readAppendedLines(path: string, from: LinesResume): AppendedRead
   const before = Buffer.concat([whole.subarray(0, from.offset - checkFrom), complete]);
   return {
     rows,
+    ...(detection && detection.hits.length > 0 ? { hits: detection.hits } : {}),
     resume: { offset, index: from.index + lines, head: from.head, before: before.subarray(Math.max(0, before.length - CHECK_BYTES)).toString('latin1') },
     bytes: complete.length,
     reason,

@@ -1,6 +1,7 @@
 import { EventStore } from '../store/eventStore.js';
 import { ReadPool, type ReadPoolOptions } from './pool.js';
 import { FolderLoader } from './watch.js';
+import type { RuleHit, RuleSpec } from '../detect/rule.js';
 
 export interface OpenFolderOptions {
   /** Keep following new, growing, rewritten and deleted files (or the one file) after the initial load. */
@@ -15,6 +16,8 @@ export interface OpenFolderOptions {
   settleMs?: number;
   /** Time a file must stay unchanged and unreadable before it counts as bad (ms, default 3000; watch only). */
   badAfterMs?: number;
+  /** Detection rules to run where records are parsed, and where their hits go (src/detect/). */
+  detection?: { rules: readonly RuleSpec[]; onHits: (hits: readonly RuleHit[]) => void };
 }
 
 export interface OpenFolder {
@@ -37,11 +40,13 @@ export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder 
   const store = options.store ?? new EventStore();
   // Rows are not interned as they arrive: the store's column dictionaries share the values that
   // repeat, and interning near-unique values (IPs, object ARNs) cost a Map entry each for nothing.
-  const pool = new ReadPool(options.pool);
+  const detection = options.detection && options.detection.rules.length > 0 ? options.detection : undefined;
+  const pool = new ReadPool(detection ? { ...options.pool, rules: detection.rules } : options.pool);
   const loader = new FolderLoader(dir, store, pool, {
     watch: options.watch,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
     ...(options.badAfterMs !== undefined ? { badAfterMs: options.badAfterMs } : {}),
+    ...(detection ? { onHits: detection.onHits } : {}),
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {

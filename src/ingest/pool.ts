@@ -2,10 +2,13 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { RecordDetector } from '../detect/detector.js';
+import { createDetector } from '../detect/recordDetector.js';
+import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import type { EventRow } from '../model/types.js';
 import { readLimits } from './limits.js';
 import { unpackRows, type PackedRows } from './rowCodec.js';
-import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary } from './readJob.js';
+import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary, type RowSink } from './readJob.js';
 
 export interface WorkerRequest {
   id: number;
@@ -14,8 +17,8 @@ export interface WorkerRequest {
 
 /** A batch of rows, the final summary, or a failure, for request `id`. */
 export type WorkerReply =
-  | { id: number; packed: PackedRows }
-  | { id: number; summary: ReadSummary; packed?: PackedRows | undefined }
+  | { id: number; packed: PackedRows; hits?: readonly RuleHit[] }
+  | { id: number; summary: ReadSummary; packed?: PackedRows | undefined; hits?: readonly RuleHit[] }
   | { id: number; error: string };
 
 export interface ReadPoolOptions {
@@ -29,6 +32,14 @@ export interface ReadPoolOptions {
   reader?: FileReader;
   /** Heap limit of each worker (MB); default WORKER_HEAP_MB. A worker past it dies and fails only the file it was reading. */
   workerHeapMb?: number;
+  /** Detection rules run on every record where it is parsed; hits come with the rows (RowSink). */
+  rules?: readonly RuleSpec[];
+}
+
+/** What a worker is started with (workerData). */
+export interface WorkerSetup {
+  limits?: ReturnType<typeof readLimits>;
+  rules?: readonly RuleSpec[] | null;
 }
 
 /**
@@ -41,7 +52,7 @@ export const WORKER_HEAP_MB = 2048;
 interface PendingJob {
   request: WorkerRequest;
   failure?: string;
-  onRows: (rows: EventRow[]) => void;
+  onRows: RowSink;
   resolve: (summary: ReadSummary) => void;
 }
 
@@ -78,6 +89,9 @@ export class ReadPool {
   private readonly workerUrl: URL;
   private readonly reader: FileReader | undefined;
   private readonly workerHeapMb: number;
+  private readonly rules: readonly RuleSpec[] | null;
+  /** The inline reads' detector, made on first use. */
+  private detector: RecordDetector | undefined;
   private readonly slots: Slot[] = [];
   private readonly waiting: PendingJob[] = [];
   private inlineRunning = 0;
@@ -94,6 +108,7 @@ export class ReadPool {
   ) {
     this.workerUrl = options.workerUrl ?? new URL('./worker.js', import.meta.url);
     this.reader = options.reader;
+    this.rules = options.rules && options.rules.length > 0 ? options.rules : null;
     this.inline = options.inline === true || this.reader !== undefined || !existsSync(fileURLToPath(this.workerUrl));
     this.workerCount = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
     this.workerHeapMb = options.workerHeapMb ?? WORKER_HEAP_MB;
@@ -114,7 +129,7 @@ export class ReadPool {
    * resolves. Never rejects. `here` reads it on this thread even when workers
    * exist: for a small file that costs a few ms, less than waking a worker.
    */
-  read(job: ReadJob, onRows: (rows: EventRow[]) => void, here = false): Promise<ReadSummary> {
+  read(job: ReadJob, onRows: RowSink, here = false): Promise<ReadSummary> {
     return new Promise<ReadSummary>((resolve) => {
       if (this.closed) {
         resolve(failed(job.path, 'reader closed'));
@@ -172,9 +187,10 @@ export class ReadPool {
 
   private runInline(pending: PendingJob): void {
     this.inlineRunning++;
-    runReadJob(pending.request.job, pending.onRows, this.reader)
-      .then(({ summary, rows }) => {
-        if (rows.length > 0) pending.onRows(rows);
+    if (this.rules) this.detector ??= createDetector(this.rules);
+    runReadJob(pending.request.job, pending.onRows, this.reader, this.detector)
+      .then(({ summary, rows, hits }) => {
+        if (rows.length > 0 || hits) pending.onRows(rows, hits);
         return summary;
       })
       .catch((error: unknown) => failed(pending.request.job.path, errorText(error)))
@@ -211,7 +227,7 @@ export class ReadPool {
     // A larger young generation than the default: parsing allocates fast and short-lived.
     const worker = new Worker(this.workerUrl, {
       resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.workerHeapMb },
-      workerData: { limits: readLimits() },
+      workerData: { limits: readLimits(), rules: this.rules } satisfies WorkerSetup,
     });
     const slot: Slot = { worker, jobs: new Map(), idleTimer: null, answered: false };
 
@@ -219,9 +235,11 @@ export class ReadPool {
       slot.answered = true;
       const pending = slot.jobs.get(reply.id);
       if (!pending) return;
-      if ('packed' in reply && reply.packed) {
+      const packed = 'packed' in reply ? reply.packed : undefined;
+      const hits = 'error' in reply ? undefined : reply.hits;
+      if (packed || hits) {
         try {
-          pending.onRows(unpackRows(reply.packed, this.intern));
+          pending.onRows(packed ? unpackRows(packed, this.intern) : [], hits);
         } catch (error) {
           // A failure taking rows in is this file's problem, not the load's.
           pending.failure ??= `rows not loaded: ${errorText(error)}`;

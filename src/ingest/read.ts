@@ -24,7 +24,8 @@ import {
   type Extracted,
   type ItemKind,
 } from './detect.js';
-import { addRows } from './itemRows.js';
+import { addRows, type DetectionSink } from './itemRows.js';
+import type { RecordDetector } from '../detect/detector.js';
 import { RecordSplitter, streamRecordTexts, type Container, type StreamOptions, type StreamState } from './stream.js';
 
 /**
@@ -42,6 +43,8 @@ export interface ReadOptions {
   records?: boolean;
   /** Decompressed-size cap per file; default readLimits() (2 GiB, `--max-decompressed`). */
   maxDecompressed?: number;
+  /** Detection rules to run on each record as it is parsed; their hits come back in the result. */
+  detector?: RecordDetector;
 }
 
 type Loose = Record<string, unknown>;
@@ -247,9 +250,10 @@ export async function readEventFile(path: string, options: ReadOptions = {}): Pr
     const maxDecompressed = options.maxDecompressed ?? readLimits().maxDecompressedBytes;
     const opened = openAndParse(path, options.streamThreshold ?? STREAM_THRESHOLD, maxDecompressed);
     if (opened.kind === 'result') return opened.result;
+    const detection: DetectionSink | undefined = options.detector ? { detector: options.detector, hits: [] } : undefined;
     if (opened.kind === 'stream') {
       const streamOptions = { signal: options.signal, size: opened.bytes, maxDecompressed };
-      return await readStreamed(path, opened.fd, opened.gzip, opened.bytes, opened.identity, streamOptions, options.records === true);
+      return withHits(await readStreamed(path, opened.fd, opened.gzip, opened.bytes, opened.identity, streamOptions, options.records === true, detection), detection);
     }
     const { extracted, bytes } = opened;
     const rows: EventRow[] = [];
@@ -261,7 +265,7 @@ export async function readEventFile(path: string, options: ReadOptions = {}): Pr
     for (let index = 0; index < items.length; index++) {
       const item = items[index];
       const kind = itemKind(item);
-      if (!addRows(rows, item, kind, batch, index)) skipped++;
+      if (!addRows(rows, item, kind, batch, index, detection)) skipped++;
       else records?.push(recordOfItem(item, kind) ?? {});
     }
     batch.trim();
@@ -269,11 +273,16 @@ export async function readEventFile(path: string, options: ReadOptions = {}): Pr
     if (skipped > 0 && reason === '') reason = skippedReason(skipped);
     const read = result(path, extracted.shape, rows, reason, skipped, bytes);
     if (records) read.records = records;
-    return read;
+    return withHits(read, detection);
   } catch (error) {
     // A bug, or an attacker's record deep enough to overflow the stack: the file is bad, the load goes on.
     return result(path, 'bad', [], `could not read: ${error instanceof Error ? error.message : String(error)}`, 0, 0);
   }
+}
+
+function withHits(read: FileReadResult, detection: DetectionSink | undefined): FileReadResult {
+  if (detection && detection.hits.length > 0 && read.rows.length > 0) read.hits = detection.hits;
+  return read;
 }
 
 function shapeOfStream(container: Container | null, kind: ItemKind | null, topItems: number): FileShape {
@@ -292,6 +301,7 @@ async function readStreamed(
   identity: string,
   options: StreamOptions,
   keepRecords = false,
+  detection?: DetectionSink,
 ): Promise<FileReadResult> {
   const rows: EventRow[] = [];
   const records: Loose[] | undefined = keepRecords ? [] : undefined;
@@ -322,7 +332,7 @@ async function readStreamed(
     }
     const kind = itemKind(value);
     if (usableKind === null && (kind === 'event' || kind === 'lookup' || kind === 'envelope')) usableKind = kind;
-    if (!addRows(rows, value, kind, batch, index)) skipped++;
+    if (!addRows(rows, value, kind, batch, index, detection)) skipped++;
     else records?.push(recordOfItem(value, kind) ?? {});
     index++;
   }

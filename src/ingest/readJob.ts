@@ -1,9 +1,18 @@
 import type { EventRow, FileReadResult } from '../model/types.js';
 import { readAppendedLines, resumeAfterFullRead, type AppendedRead, type LinesResume } from './appendedLines.js';
-import { readEventFile } from './read.js';
+import { readEventFile, type ReadOptions } from './read.js';
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
+import type { RecordDetector } from '../detect/detector.js';
+import type { RuleHit } from '../detect/rule.js';
 
-export type FileReader = (path: string) => Promise<FileReadResult>;
+export type FileReader = (path: string, options?: ReadOptions) => Promise<FileReadResult>;
+
+/**
+ * Where a job's rows go, in batches. `hits` (detection rules the file's
+ * records fired) come with the first batch, before any of the rows they name
+ * reach the store, so a `rule:` filter testing new rows already sees them.
+ */
+export type RowSink = (rows: EventRow[], hits?: readonly RuleHit[]) => void;
 
 /** One file to read, as sent to a worker. */
 export interface ReadJob {
@@ -15,7 +24,7 @@ export interface ReadJob {
 }
 
 /** What came of a job besides its rows, which are delivered in batches as they are ready. */
-export interface ReadSummary extends Omit<FileReadResult, 'rows'> {
+export interface ReadSummary extends Omit<FileReadResult, 'rows' | 'hits'> {
   /** Rows the reader produced (before firstIndex was applied). */
   rowCount: number;
   /** One past the largest recordIndex seen: where a later read of the grown file continues. */
@@ -41,22 +50,26 @@ export const ROWS_PER_BATCH = 2_000;
  */
 export async function runReadJob(
   job: ReadJob,
-  sendRows: (rows: EventRow[]) => void,
+  sendRows: RowSink,
   reader: FileReader = readEventFile,
-): Promise<{ summary: ReadSummary; rows: EventRow[] }> {
+  detector?: RecordDetector,
+): Promise<{ summary: ReadSummary; rows: EventRow[]; hits?: readonly RuleHit[] }> {
   if (job.resume) {
-    const appended = readAppendedLines(job.path, job.resume);
+    const appended = readAppendedLines(job.path, job.resume, detector);
     if (appended) return appendedResult(job.path, appended, sendRows);
     // Shrunk or rewritten: read it whole.
   }
   let result: FileReadResult;
   try {
-    result = await reader(job.path);
+    result = await (detector ? reader(job.path, { detector }) : reader(job.path));
   } catch (error) {
     // readEventFile promises never to throw; a bug there must still not stop the load.
     result = { path: job.path, shape: 'bad', rows: [], reason: errorText(error), skippedRecords: 0, bytes: 0 };
   }
-  const { rows, ...rest } = result;
+  const { rows, hits, ...rest } = result;
+  // Hits of records loaded before (below firstIndex) were reported then.
+  const fresh = hits?.filter((hit) => hit.index >= job.firstIndex) ?? [];
+  let pendingHits: readonly RuleHit[] | undefined = fresh.length > 0 ? fresh : undefined;
   let endIndex = 0;
   let batch: EventRow[] = [];
   for (const row of rows) {
@@ -64,7 +77,8 @@ export async function runReadJob(
     if (row.recordIndex < job.firstIndex) continue;
     batch.push(row);
     if (batch.length >= ROWS_PER_BATCH) {
-      sendRows(batch);
+      sendRows(batch, pendingHits);
+      pendingHits = undefined;
       batch = [];
     }
   }
@@ -72,17 +86,21 @@ export async function runReadJob(
   // Only JSON lines grow by appending; a {"Records":[...]} file has no trailing newline and is complete as written.
   const openTail = rest.reason !== '' && rest.shape === 'jsonl' && (await lastLineOpen(job.path));
   const resume = rest.shape === 'jsonl' ? resumeAfterFullRead(job.path, rest.bytes) : null;
-  return { summary: { ...rest, rowCount: rows.length, endIndex, openTail, resume }, rows: batch };
+  return { summary: { ...rest, rowCount: rows.length, endIndex, openTail, resume }, rows: batch, ...(pendingHits ? { hits: pendingHits } : {}) };
 }
 
 function appendedResult(
   path: string,
   appended: AppendedRead,
-  sendRows: (rows: EventRow[]) => void,
-): { summary: ReadSummary; rows: EventRow[] } {
+  sendRows: RowSink,
+): { summary: ReadSummary; rows: EventRow[]; hits?: readonly RuleHit[] } {
   const rows = appended.rows;
+  let pendingHits: readonly RuleHit[] | undefined = appended.hits;
   let start = 0;
-  for (; rows.length - start > ROWS_PER_BATCH; start += ROWS_PER_BATCH) sendRows(rows.slice(start, start + ROWS_PER_BATCH));
+  for (; rows.length - start > ROWS_PER_BATCH; start += ROWS_PER_BATCH) {
+    sendRows(rows.slice(start, start + ROWS_PER_BATCH), pendingHits);
+    pendingHits = undefined;
+  }
   const summary: ReadSummary = {
     path,
     shape: 'jsonl',
@@ -94,7 +112,7 @@ function appendedResult(
     openTail: appended.openTail,
     resume: appended.resume,
   };
-  return { summary, rows: start === 0 ? rows : rows.slice(start) };
+  return { summary, rows: start === 0 ? rows : rows.slice(start), ...(pendingHits ? { hits: pendingHits } : {}) };
 }
 
 /** True when a plain (not gzip) file does not end in a newline. */

@@ -9,6 +9,7 @@ import { deliveryTime, FileOrderGate, NewestFirstQueue, type OrderedFile } from 
 import type { ReadPool } from './pool.js';
 import type { ReadSummary } from './readJob.js';
 import type { LinesResume } from './appendedLines.js';
+import type { RuleHit } from '../detect/rule.js';
 
 export interface FolderLoaderOptions {
   /** Keep watching for new and changed files after the initial load. */
@@ -17,6 +18,8 @@ export interface FolderLoaderOptions {
   settleMs?: number;
   /** How long a file must stay unchanged and unreadable before it is reported bad (ms; watch mode only). */
   badAfterMs?: number;
+  /** Detection hits of each file read (when the pool runs rules), just before the rows they name. */
+  onHits?: (hits: readonly RuleHit[]) => void;
 }
 
 type FileState = 'queued' | 'settling' | 'reading' | 'loaded' | 'bad-pending' | 'bad';
@@ -59,9 +62,18 @@ export class FolderLoader {
   /** Rows reach the store in the order reads started, so duplicates keep the copy first in file order (order.ts). */
   private readonly gate = new FileOrderGate<EventRow>((rows) => {
     if (this.closed) return;
+    const hits = this.hitsOf.get(rows);
+    if (hits) {
+      // Hits first, so whoever filters the new rows by rule: already sees them; and only for the copy
+      // the store keeps (a duplicate's record may differ, and its rules must not be pinned on the kept one).
+      const kept = hits.filter((hit) => !this.store.has(hit.id));
+      if (kept.length > 0) this.options.onHits?.(kept);
+    }
     if (this.goneFiles.size > 0) this.adoptMovedRows(rows);
     this.store.add(rows);
   });
+  /** Detection hits travelling with a batch of rows through the gate. */
+  private readonly hitsOf = new WeakMap<EventRow[], readonly RuleHit[]>();
   private readonly digests = new Set<string>();
   /** Links the listing chose not to follow (loops, folders outside); the watch leaves them alone too. */
   private readonly skippedPaths = new Set<string>();
@@ -387,7 +399,10 @@ export class FolderLoader {
     entry.dirty = false;
     this.inFlight++;
     const ticket = this.gate.ticket();
-    const addRows = (rows: EventRow[]) => this.gate.rows(ticket, rows);
+    const addRows = (rows: EventRow[], hits?: readonly RuleHit[]) => {
+      if (hits) this.hitsOf.set(rows, hits);
+      this.gate.rows(ticket, rows);
+    };
     // Waking a worker costs 100-300 ms; a small file parses here in a few ms.
     const small = entry.sizeHint >= 0 && entry.sizeHint <= INLINE_MAX_BYTES;
     const here = small && (!entry.initial || this.smallFolder);

@@ -4,16 +4,20 @@
  * in batches as they are ready.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { setReadLimits, type ReadLimits } from './limits.js';
+import { setReadLimits } from './limits.js';
+import { createDetector } from '../detect/recordDetector.js';
+import { readEventFile } from './read.js';
 import { packRows } from './rowCodec.js';
 import { errorText, runReadJob, type ReadJob } from './readJob.js';
-import type { WorkerReply, WorkerRequest } from './pool.js';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './pool.js';
 
 const port = parentPort;
 if (port) {
   // The main thread's --max-decompressed and friends.
-  const data = workerData as { limits?: Partial<ReadLimits> } | null;
+  const data = workerData as WorkerSetup | null;
   if (data?.limits) setReadLimits(data.limits);
+  // The rules run here, on the parsed records: the only place they exist without reading the file again.
+  const detector = data?.rules ? createDetector(data.rules) : undefined;
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (request: WorkerRequest) => {
     chain = chain.then(() => handle(request.id, request.job));
@@ -21,12 +25,17 @@ if (port) {
 
   async function handle(id: number, job: ReadJob): Promise<void> {
     try {
-      const { summary, rows } = await runReadJob(job, (batch) => {
-        const packed = packRows(batch);
-        port!.postMessage({ id, packed } satisfies WorkerReply);
-      });
+      const { summary, rows, hits } = await runReadJob(
+        job,
+        (batch, batchHits) => {
+          const packed = packRows(batch);
+          port!.postMessage({ id, packed, ...(batchHits ? { hits: batchHits } : {}) } satisfies WorkerReply);
+        },
+        readEventFile,
+        detector,
+      );
       const packed = rows.length > 0 ? packRows(rows) : undefined;
-      port!.postMessage({ id, summary, packed } satisfies WorkerReply);
+      port!.postMessage({ id, summary, packed, ...(hits ? { hits } : {}) } satisfies WorkerReply);
     } catch (error) {
       port!.postMessage({ id, error: errorText(error) } satisfies WorkerReply);
     }

@@ -1,3 +1,4 @@
+import type { RuleHit } from '../detect/rule.js';
 import type { RecordBatch } from './recordBatch.js';
 
 /**
@@ -131,4 +132,6 @@ export interface FileReadResult {
   bytes: number;
   /** With ReadOptions.records: each row's original record, by row (lookup-events: the CloudTrailEvent; EventBridge: the detail). */
   records?: Record<string, unknown>[];
+  /** Records that fired detection rules, when the read ran them (ReadOptions.detector). */
+  hits?: RuleHit[];
 }

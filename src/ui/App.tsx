@@ -5,6 +5,9 @@ import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
 import { openFolderState, type FolderState } from '../state/index.js';
 import type { EventStore } from '../store/eventStore.js';
+import type { Findings } from '../detect/findings.js';
+import { findingDetailLines, findingsHeaderText } from './findings/findingsModel.js';
+import { useFindingsVersion } from './findings/FindingsView.js';
 import { colorEnabled } from '../term/color.js';
 import type { Env } from '../term/osc52.js';
 import { describeCopy, osc52Copy } from '../term/osc52.js';
@@ -72,6 +75,8 @@ export interface PluginViewProps {
   active?: boolean;
   /** Start listening: returns the keys that reached App before the view did (see viewKeys.ts). */
   claimKeys?(): KeyClaim;
+  /** What the detection rules found (the findings view reads it). */
+  findings?: Findings;
   /** Time of the event under the list cursor (the histogram opens there). */
   cursorTime?: number;
   /** The list's order (the download writes in it). */
@@ -84,6 +89,7 @@ export interface PluginViewProps {
 
 export interface PluginViews {
   insights?: ComponentType<PluginViewProps>;
+  findings?: ComponentType<PluginViewProps>;
   export?: ComponentType<PluginViewProps>;
   /** The histogram view (`h`); HistogramView when absent. */
   histogram?: ComponentType<PluginViewProps>;
@@ -107,6 +113,8 @@ export interface AppProps {
   onController?: (controller: AppController) => void;
   /** Called instead of Ink's exit when the user quits (default: useApp().exit). */
   onQuit?: () => void;
+  /** Detection results, growing as events load (src/detect/); absent: no rules run. */
+  findings?: Findings;
 }
 
 /** "assumrole ~ AssumeRole, AssumeRoleWithSAML (+2)" for each fuzzy word of the query. */
@@ -135,7 +143,8 @@ const MIN_ROWS = 8;
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
   // Most useful first: on a narrow terminal the rest give way to `? more` (StatusBar.fitHints).
-  list: ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '=/+/- pivot', 'T top values', 'p summary', '[/] back/fwd', 'f follow', 't UTC/local', 'h histogram', 'o order', 'm mark', 'q quit', '? help'],
+  list: ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '=/+/- pivot', 'T top values', 'p summary', '[/] back/fwd', 'f follow', 't UTC/local', 'h histogram', 'o order', 'm mark', '! findings', 'q quit', '? help'],
+  findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
   histogram: ['Esc/h back', '+/- zoom', 'v span', 'Enter list', 'Tab split', '? help'],
   query: ['type to filter', 'Enter keep', 'Esc cancel', '↑/↓ history', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'p summary', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
@@ -147,7 +156,7 @@ const HINTS: Partial<Record<Mode, readonly string[]>> = {
   top: ['Esc/T back', 'p summary', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
 };
 
-export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', folderState, onController, onQuit }: AppProps) {
+export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', folderState, onController, onQuit, findings }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { columns: width, rows: termRows } = useTerminalSize();
@@ -173,7 +182,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const marks = useMemo(() => new MarkSet(remembered.marks(), (ids) => remembered.setMarks(ids)), [remembered]);
   // A mark drawn or removed redraws the list (the set changes in place).
   const marksVersion = useSyncExternalStore(marks.subscribe, marks.getSnapshot);
-  const tags = useMemo(() => ({ marks: marks.set() }), [marks]);
+  // mark:* reads the marks; rule: the findings' live sets of event IDs (a hit reaches them before its row reaches the store).
+  const tags = useMemo(() => ({ marks: marks.set(), ...(findings ? { rules: findings.tagRules } : {}) }), [marks, findings]);
   const { rows, ready, storeVersion, compiled, view, searching } = useFilteredView(store, state.queryText, tags, marksVersion);
   // The query the rows of this render belong to (null while they still belong to an older one).
   const rowsQuery = useRef<string | null>(null);
@@ -183,6 +193,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // A capitalised OR/AND/NOT is a plain word here: say so before what the fuzzy words matched.
   const explanation = useMemo(() => (editing ? queryHint(state.draft) || explainFuzzy(compiled) : ''), [editing, state.draft, compiled, storeVersion]);
   const progress = store.progress;
+  const findingsVersion = useFindingsVersion(findings);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; the version says when
+  const findingsText = useMemo(() => (findings ? findingsHeaderText(findings.levelCounts()) : ''), [findings, findingsVersion]);
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
   const height = Math.max(1, termRows - 1);
@@ -200,6 +213,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const cursorTime = listRows[cursor]?.time;
   const newCount = state.follow ? 0 : newAbove(rows, state.newestWhenLeft);
   const detailRow = state.detailRow;
+  // The rules the open event fired, under its details (and counted in PgUp/PgDn's reach).
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; the version says when
+  const detailExtra = useMemo(() => (findings && detailRow ? findingDetailLines(findings.rulesOf(detailRow.id)) : []), [findings, detailRow, findingsVersion]);
 
   const wide = width >= SIDE_BY_SIDE;
   const detailWidth = wide ? Math.min(100, Math.floor(width * 0.45)) : width;
@@ -304,7 +320,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       mainH,
       detailPanelWidth,
       jsonText: json.text,
-      hasView: { insights: Boolean(views.insights), export: Boolean(views.export) },
+      hasView: { insights: Boolean(views.insights), export: Boolean(views.export), findings: Boolean(views.findings) },
+      detailExtra,
       scrollLimit,
       dispatch,
       copy,
@@ -333,7 +350,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         continue;
       }
       // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
-      if ((mode === 'insights' || mode === 'export' || mode === 'histogram') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+      if ((mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         queue.push(stroke);
         continue;
       }
@@ -375,8 +392,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     if (at > 0) dispatch({ type: 'scroll', to: Math.min(at, helpRef.current.limit) });
   }, []);
   // The view stays mounted under the help overlay, so its selection, form or question survive `?`.
-  const viewMode = state.mode === 'help' && (state.returnMode === 'insights' || state.returnMode === 'export' || state.returnMode === 'histogram') ? state.returnMode : state.mode;
-  const View = viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : viewMode === 'histogram' ? Histogram : undefined;
+  const viewMode =
+    state.mode === 'help' && (state.returnMode === 'insights' || state.returnMode === 'export' || state.returnMode === 'histogram' || state.returnMode === 'findings')
+      ? state.returnMode
+      : state.mode;
+  const View =
+    viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : viewMode === 'histogram' ? Histogram : viewMode === 'findings' ? views.findings : undefined;
   const viewShown = Boolean(View) && state.mode === viewMode;
   const pluginProps: PluginViewProps = {
     store,
@@ -397,6 +418,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     order: state.order,
     marks: marks.set(),
     ascii,
+    ...(findings ? { findings } : {}),
   };
 
   let main;
@@ -410,10 +432,10 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         wide ? (
           <Box height={mainH} width={width}>
             {list(listWidth)}
-            <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={detailWidth} height={mainH} hyperlinks={hyperlinks} chain={chain} />
+            <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={detailWidth} height={mainH} hyperlinks={hyperlinks} chain={chain} extra={detailExtra} />
           </Box>
         ) : (
-          <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} chain={chain} />
+          <DetailPanel row={detailRow} zone={state.zone} linkIndex={state.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} chain={chain} extra={detailExtra} />
         )
       ) : (
         list(width)
@@ -450,6 +472,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     case 'insights':
     case 'export':
     case 'histogram':
+    case 'findings':
       main = View ? null : list(width);
       break;
     default:
@@ -477,6 +500,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           newCount={newCount}
           follow={state.follow}
           activity={[searching, state.activity].filter(Boolean).join('  ')}
+          findings={findingsText}
           width={width}
         />
         {stripH > 0 && <TimelineStrip rows={rows} width={width} zone={state.zone} cursorTime={cursorTime} ascii={ascii} />}

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import type { EventRow } from '../model/types.js';
-import { buildDetail, type DetailModel, type Tone } from './detailModel.js';
+import { buildDetail, withExtra, type DetailLine, type DetailModel, type Tone } from './detailModel.js';
 import type { ChainState } from './investigate/chainLines.js';
 import type { TimeZoneMode } from './format.js';
 import { hyperlink } from '../term/osc8.js';
@@ -21,6 +21,8 @@ export interface DetailPanelProps {
   hyperlinks: boolean;
   /** The "Who is behind this session" section (absent: none). */
   chain?: ChainState;
+  /** Lines after the event's own: the detection rules it fired (App and the key handler pass the same). */
+  extra?: readonly DetailLine[];
 }
 
 const LABEL_WIDTH = 16;
@@ -104,9 +106,9 @@ export function detailTop(layout: DetailLayout, scroll: number, bodyHeight: numb
   return top;
 }
 
-export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyperlinks, chain }: DetailPanelProps) {
+export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyperlinks, chain, extra }: DetailPanelProps) {
   const theme = useTheme();
-  const model = useMemo(() => buildDetail(row, zone, chain), [row, zone, chain]);
+  const model = useMemo(() => withExtra(buildDetail(row, zone, chain), extra), [row, zone, chain, extra]);
   const inner = Math.max(10, width - 2);
   const layout = useMemo(() => layoutDetail(model, width, linkIndex), [model, width, linkIndex]);
   const bodyHeight = detailBodyHeight(height);

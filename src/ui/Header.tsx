@@ -17,6 +17,8 @@ export interface HeaderProps {
   /** Work going on out of sight (a hidden download). Shown right after the watch state so a
    * narrow terminal, which cuts the header at its end, still shows it. */
   activity?: string;
+  /** Detection findings by level ("⚑ 2 high 1 low (!)"), '' when none. */
+  findings?: string;
   width: number;
 }
 
@@ -36,7 +38,7 @@ function progressBar(done: number, total: number, width: number): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(w - filled)}]`;
 }
 
-export function Header({ folder, progress, watching, shown, total, newCount, follow, activity = '', width }: HeaderProps) {
+export function Header({ folder, progress, watching, shown, total, newCount, follow, activity = '', findings = '', width }: HeaderProps) {
   const theme = useTheme();
   const state = liveState(progress, watching);
   const stateMark = state === 'watching' ? '●' : state === 'loading' ? '◌' : '○';
@@ -53,7 +55,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
   ].filter(Boolean);
   const badText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
   const activityText = activity ? sanitize(activity) : '';
-  const fixed = `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${read}  ${followText}${badText ? `  ${badText}` : ''}  `;
+  const fixed = `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${read}${findings ? `  ${findings}` : ''}  ${followText}${badText ? `  ${badText}` : ''}  `;
   // Cut from the left: the folder's own name, at the end of the path, is what tells folders apart.
   const folderText = truncateStart(sanitize(folder), Math.max(8, width - fixed.length - 2));
   const rate = loadRate(progress);
@@ -74,6 +76,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
         </Text>
         {activityText ? <Text color={theme.accent}>{`  ${activityText}`}</Text> : null}
         <Text>{`  ${counts}${read}  `}</Text>
+        {findings ? <Text color={/high|crit/.test(findings) ? theme.error : theme.warn}>{`${findings}  `}</Text> : null}
         <Text color={follow ? theme.muted : theme.warn}>{followText}</Text>
         {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`  ${badText}`}</Text> : null}
         <Text color={theme.muted}>{`  ${folderText}`}</Text>

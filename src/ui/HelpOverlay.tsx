@@ -15,6 +15,7 @@ const MODE_NAMES: Record<Mode, string> = {
   exportRunning: 'download running',
   exportDone: 'download done',
   badfiles: 'bad files',
+  findings: 'findings',
   histogram: 'histogram',
   top: 'top',
   principal: 'summary',

@@ -37,6 +37,11 @@ export interface DetailModel {
   links: LinkItem[];
 }
 
+/** The model with more lines after the event's own (the detection rules it fired); they hold no links. */
+export function withExtra(model: DetailModel, extra: readonly DetailLine[] | undefined): DetailModel {
+  return extra && extra.length > 0 ? { lines: [...model.lines, ...extra], links: model.links } : model;
+}
+
 function field(label: string, value: string, tone: Tone = 'normal'): DetailLine {
   return { label, value, tone, link: null };
 }

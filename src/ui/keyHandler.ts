@@ -7,7 +7,7 @@ import type { Key } from 'ink';
 import type { EventRow } from '../model/types.js';
 import { compileQuery } from '../query/index.js';
 import { describePivot, pivotQuery, type PivotOp } from '../investigate/pivot.js';
-import { buildDetail, resourceQuery } from './detailModel.js';
+import { buildDetail, resourceQuery, withExtra, type DetailLine } from './detailModel.js';
 import { pickTerm } from './investigate/pivotPick.js';
 import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
@@ -31,7 +31,9 @@ export interface KeyContext {
   detailPanelWidth: number;
   /** The JSON view's text, '' until read. */
   jsonText: string;
-  hasView: { insights: boolean; export: boolean };
+  hasView: { insights: boolean; export: boolean; findings?: boolean };
+  /** Lines the details panel shows after the event's own (the rules it fired). */
+  detailExtra?: readonly DetailLine[];
   /** Furthest scroll position of a scrolling view. */
   scrollLimit(mode: Mode): number;
   dispatch(action: UiAction): void;
@@ -55,7 +57,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const mode = state.mode;
   const action = actionFor(mode, input, key);
   if (action === 'forceQuit') return quit();
-  if (mode === 'insights' || mode === 'export' || mode === 'histogram') return; // the plug-in view owns its keys
+  if (mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings') return; // the plug-in view owns its keys
   if (mode === 'query') {
     if (action === 'applyQuery') {
       const result = compileQuery(state.draft, { deepTerms: true });
@@ -101,7 +103,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   } else if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown') && state.detailRow) {
     // In the details PgUp/PgDn read further down the panel; the arrows step through events.
     const width = detailPanelWidth;
-    const layout = layoutDetail(buildDetail(state.detailRow, state.zone, ctx.chain), width, -1);
+    const layout = layoutDetail(withExtra(buildDetail(state.detailRow, state.zone, ctx.chain), ctx.detailExtra), width, -1);
     const body = detailBodyHeight(mainH);
     const limit = Math.max(0, layout.screen.length - body);
     const from = Math.min(state.scroll, limit);
@@ -169,6 +171,9 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     }
     case 'histogram':
       return dispatch({ type: 'setMode', mode: 'histogram' });
+    case 'findings':
+      if (hasView.findings) return dispatch({ type: 'setMode', mode: 'findings' });
+      return dispatch({ type: 'status', text: 'Detection rules are off in this session' });
     case 'insights':
     case 'export': {
       const target = action === 'insights' ? 'insights' : 'export';

@@ -24,9 +24,10 @@ export type Mode =
   | 'badfiles'
   | 'histogram'
   | 'top'
-  | 'principal';
+  | 'principal'
+  | 'findings';
 
-export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top', 'principal'];
+export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top', 'principal', 'findings'];
 
 export type Action =
   | 'up'
@@ -89,7 +90,11 @@ export type Action =
   | 'topFilter'
   | 'principal'
   | 'summaryFilter'
-  | 'toggleMarkedOnly';
+  | 'toggleMarkedOnly'
+  | 'findings'
+  | 'findingsMove'
+  | 'findingEvents'
+  | 'findingsOrder';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -127,11 +132,12 @@ const EXPORT = 'Download dialog (d)';
 const HISTOGRAM = 'Histogram view (h)';
 const TOP = 'Top values (T)';
 const PRINCIPAL = 'Principal summary (p)';
+const FINDINGS = 'Findings view (!)';
 const ANY = 'Anywhere';
 
 /** The help overlay's sections, in order; a binding that works exactly in its section's `place` needs no note of where. */
 /** The help section a plug-in view's `?` opens at. */
-export const VIEW_HELP_GROUP: Partial<Record<Mode, string>> = { insights: INSIGHTS, export: EXPORT, histogram: HISTOGRAM };
+export const VIEW_HELP_GROUP: Partial<Record<Mode, string>> = { insights: INSIGHTS, export: EXPORT, histogram: HISTOGRAM, findings: FINDINGS };
 
 export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] }> = [
   { title: MOVE, place: NAV },
@@ -141,6 +147,7 @@ export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] 
   { title: INSIGHTS, place: ['insights'] },
   { title: TOP, place: ['top'] },
   { title: PRINCIPAL, place: ['principal'] },
+  { title: FINDINGS, place: ['findings'] },
   { title: EXPORT },
   { title: HISTOGRAM, place: ['histogram'] },
   { title: ANY },
@@ -155,7 +162,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'bottom: the oldest (oldest first: the newest and follow)', modes: NAV, group: MOVE },
   { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE, group: MAIN },
   { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE, group: MAIN },
-  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top', 'principal'], group: MAIN },
+  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top', 'principal', 'findings'], group: MAIN },
   { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
   { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },
   { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'select the previous value or link', modes: ['detail'], group: MAIN },
@@ -182,6 +189,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'selectSpan', keys: [{ char: 'v' }], label: 'v', description: 'start a span at the cursor (again: drop it); move to stretch it', modes: ['histogram'], group: HISTOGRAM },
   { action: 'applySpan', keys: [{ named: 'return' }], label: 'Enter', description: 'list the span\'s (or the bucket\'s) events: sets from:/to: ([ goes back)', modes: ['histogram'], group: HISTOGRAM },
   { action: 'cycleStack', keys: [{ named: 'tab' }], label: 'Tab', description: 'split bars by errors, event source, user, region (top 5 + Other)', modes: ['histogram'], group: HISTOGRAM },
+  { action: 'findings', keys: [{ char: '!' }], label: '!', description: 'open / close the findings view (what the detection rules found)', modes: ['list', 'findings'], group: MAIN },
   { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'], group: QUERY },
   { action: 'cancelQuery', keys: [{ named: 'escape' }], label: 'Esc', description: 'leave the query bar, restoring the previous query', modes: ['query'], group: QUERY },
   { action: 'historyPrev', keys: [{ named: 'upArrow' }], label: '↑', description: 'earlier query from this folder\'s history (kept between runs)', modes: ['query'], group: QUERY },
@@ -206,6 +214,31 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'hideExport', keys: [{ char: 'b' }], label: 'b', description: 'hide the dialog; the download goes on', modes: ['exportRunning'], group: EXPORT },
   { action: 'copyPath', keys: [{ char: 'y' }], label: 'y', description: 'copy the saved file path', modes: ['exportDone'], group: EXPORT },
   { action: 'newExport', keys: [{ named: 'return' }, { char: 'n' }], label: 'Enter/n', description: 'start a new download', modes: ['exportDone'], group: EXPORT },
+  // The view reads the direction with the list's moving keys (FindingsView); listed here so the help shows them.
+  {
+    action: 'findingsMove',
+    keys: [
+      { named: 'upArrow' },
+      { char: 'k' },
+      { named: 'downArrow' },
+      { char: 'j' },
+      { named: 'pageUp' },
+      { char: 'b', ctrl: true },
+      { named: 'pageDown' },
+      { char: 'f', ctrl: true },
+      { char: ' ' },
+      { char: 'g' },
+      { named: 'home' },
+      { char: 'G' },
+      { named: 'end' },
+    ],
+    label: '↑/↓ j/k',
+    description: 'select a rule (PgUp/PgDn, g/G: a page, the first, the last)',
+    modes: ['findings'],
+    group: FINDINGS,
+  },
+  { action: 'findingEvents', keys: [{ named: 'return' }], label: 'Enter', description: "list the selected rule's events (rule:ID)", modes: ['findings'], group: FINDINGS },
+  { action: 'findingsOrder', keys: [{ char: 'o' }], label: 'o', description: 'order by newest hit or by level', modes: ['findings'], group: FINDINGS },
   { action: 'help', keys: [{ char: '?' }], label: '?', description: 'this help (not while typing text)', modes: NOT_TYPING, group: ANY },
   { action: 'quit', keys: [{ char: 'q' }], label: 'q', description: 'quit (not while typing text)', modes: NOT_TYPING, group: ANY },
   { action: 'forceQuit', keys: [{ char: 'c', ctrl: true }], label: 'Ctrl-C', description: 'quit from anywhere', modes: ALL_MODES, group: ANY },

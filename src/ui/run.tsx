@@ -7,6 +7,9 @@ import { App, type PluginViews } from './App.js';
 import { ExportDialog } from './ExportDialog.js';
 import { cancelAllExports } from './exportModel.js';
 import { InsightsView } from './InsightsView.js';
+import { FindingsView } from './findings/FindingsView.js';
+import type { RuleSet } from '../detect/rule.js';
+import { detectionSession } from '../detect/session.js';
 
 // Alternate screen on/off, cursor shown again, and a full clear used on resize.
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
@@ -18,6 +21,8 @@ export interface RunOptions {
   /** Read and save the folder's query history, marks and columns (false: --no-history). */
   history?: boolean;
   views?: PluginViews;
+  /** Detection rules to run as events load (the built-in pack and --rules folders). */
+  rules?: RuleSet;
 }
 
 /**
@@ -26,7 +31,9 @@ export interface RunOptions {
  */
 export async function runInteractive(dir: string, options: RunOptions): Promise<number> {
   const out = process.stdout;
-  const opened = openFolder(dir, { watch: options.watch });
+  // Rules run where records are parsed; their hits reach the findings before the rows reach the store.
+  const session = options.rules ? detectionSession(options.rules) : null;
+  const opened = openFolder(dir, { watch: options.watch, ...(session?.detection ? { detection: session.detection } : {}) });
   const folderState = openFolderState(dir, { enabled: options.history ?? true });
   let restored = false;
   const restore = (): void => {
@@ -50,7 +57,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   out.write(ENTER_ALT);
   process.once('exit', restore);
 
-  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={(ref) => readRecord(ref)} folderState={folderState} views={options.views ?? { insights: InsightsView, export: ExportDialog }} />, {
+  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={(ref) => readRecord(ref)} folderState={folderState} views={options.views ?? { insights: InsightsView, export: ExportDialog, findings: FindingsView }} {...(session ? { findings: session.findings } : {})} />, {
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 30,

@@ -100,6 +100,7 @@ describe('help lines', () => {
     expect(headings).toContain('Moving around');
     expect(helpLines([], { insights: true, export: true }, 80).map((l) => l.text).join(' ')).toContain('in list, details, JSON, help, bad files, Insights, histogram, top, summary');
     expect(headings).toContain('Top values (T)');
+    expect(headings).toContain('Findings view (!)');
     expect(headings).toContain('Download dialog (d)');
     // Every binding sits in a section the overlay prints.
     for (const binding of KEYMAP) expect(KEY_GROUPS.map((g) => g.title)).toContain(binding.group);

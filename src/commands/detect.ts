@@ -1,0 +1,124 @@
+import { openFolder } from '../ingest/open.js';
+import type { Finding, Findings } from '../detect/findings.js';
+import { isLevel, LEVELS, levelRank, type Level, type RuleSet } from '../detect/rule.js';
+import { detectionSession } from '../detect/session.js';
+import { sanitize } from '../term/sanitize.js';
+import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
+import { safeJson } from './scan.js';
+
+export const DETECT_USAGE = `Usage: trailtop detect DIR|FILE [--rules DIR]... [--json] [--level L]
+
+Runs Sigma detection rules over every CloudTrail event under DIR (or in FILE)
+and prints each rule that fired: level, unique events matched, first and last
+event time (UTC), title and id. The built-in pack always runs; rules that
+cannot run (unsupported Sigma features, YAML errors) are listed with the reason.
+
+Options:
+${RULES_HELP}
+  --json        print {"events", "rules": {"loaded", "skipped"}, "findings"} as JSON
+  --level L     only findings of level L or higher
+                (informational, low, medium, high, critical)
+  -h, --help    show this help
+
+Bad files are reported on stderr. Exit status: 0 when the folder was read
+(whether or not anything fired), 2 for bad arguments, a missing path or a
+missing rules folder.`;
+
+const OPTIONS = {
+  ...RULES_OPTION,
+  json: { type: 'boolean' },
+  level: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The JSON `detect --json` prints; the shape is part of the interface (issue 15). */
+export interface DetectReport {
+  events: { unique: number };
+  rules: { loaded: number; skipped: { path: string; reason: string }[] };
+  findings: { id: string; title: string; level: Level; tags: string[]; count: number; first: string | null; last: string | null }[];
+}
+
+export async function runDetect(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  if (values.help) {
+    process.stdout.write(`${DETECT_USAGE}\n`);
+    return 0;
+  }
+  const dir = positionals[0];
+  if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
+  const level = values.level?.toLowerCase();
+  if (level !== undefined && !isLevel(level)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}`);
+  const set = commandRules(values.rules);
+  await requireFolderOrFile(dir);
+
+  const { findings, detection } = detectionSession(set);
+  const opened = openFolder(dir, { watch: false, ...(detection ? { detection } : {}) });
+  await opened.ready;
+  await opened.close();
+  for (const bad of opened.store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  const report = detectReport(opened.store.size, set, findings, level as Level | undefined);
+  const text = values.json ? `${safeJson(report)}\n` : formatDetect(dir, report);
+  return writeOut(text);
+}
+
+function iso(time: number): string | null {
+  return time === time ? new Date(time).toISOString() : null;
+}
+
+export function detectReport(unique: number, set: RuleSet, findings: Findings, minLevel?: Level): DetectReport {
+  const min = minLevel ? levelRank(minLevel) : 0;
+  return {
+    events: { unique },
+    rules: { loaded: set.rules.length, skipped: set.skipped.map((s) => ({ path: s.path, reason: s.reason })) },
+    findings: findings
+      .list('level')
+      .filter((f: Finding) => levelRank(f.rule.level) >= min)
+      .map((f) => ({ id: f.rule.id, title: f.rule.title, level: f.rule.level, tags: [...f.rule.tags], count: f.count, first: iso(f.first), last: iso(f.last) })),
+  };
+}
+
+/** The human form; rule titles and paths come from files the user may not have written: sanitised. */
+export function formatDetect(dir: string, report: DetectReport): string {
+  const byLevel = LEVELS.slice()
+    .reverse()
+    .map((level) => [level, report.findings.filter((f) => f.level === level).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([level, n]) => `${n} ${level}`);
+  const lines = [
+    `Path      ${sanitize(dir)}`,
+    `Events    ${report.events.unique} unique`,
+    `Rules     ${report.rules.loaded} loaded, ${report.rules.skipped.length} not run`,
+    `Findings  ${report.findings.length === 0 ? 'none' : `${report.findings.length} rules fired (${byLevel.join(', ')})`}`,
+  ];
+  if (report.findings.length > 0) {
+    const width = Math.max(6, ...report.findings.map((f) => String(f.count).length));
+    lines.push('', `${'LEVEL'.padEnd(13)} ${'EVENTS'.padStart(width)}  ${'FIRST'.padEnd(20)}  ${'LAST'.padEnd(20)}  RULE`);
+    for (const f of report.findings) {
+      const time = (t: string | null) => (t ? `${t.slice(0, 19)}Z` : '-').padEnd(20);
+      lines.push(`${f.level.padEnd(13)} ${String(f.count).padStart(width)}  ${time(f.first)}  ${time(f.last)}  ${sanitize(f.title)}  (${sanitize(f.id)})`);
+    }
+  }
+  if (report.rules.skipped.length > 0) {
+    lines.push('', 'Rules not run');
+    for (const s of report.rules.skipped) lines.push(`  ${sanitize(s.path)}: ${sanitize(s.reason)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes the report; a reader that went away (EPIPE) is quiet success, a failed write is exit 1. */
+function writeOut(text: string): Promise<number> {
+  return new Promise((resolve) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code === 'EPIPE') return resolve(0);
+      process.stderr.write(`trailtop: cannot write the findings: ${error.message}\n`);
+      resolve(1);
+    };
+    process.stdout.once('error', onError);
+    process.stdout.write(text, (error) => {
+      if (error) return;
+      process.stdout.off('error', onError);
+      resolve(0);
+    });
+  });
+}

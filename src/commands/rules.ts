@@ -1,0 +1,20 @@
+import { loadRuleSet, ruleFolders, RulesFolderError } from '../detect/loadRules.js';
+import type { RuleSet } from '../detect/rule.js';
+import { sanitize } from '../term/sanitize.js';
+import { UsageError } from './args.js';
+
+/** The --rules option every command takes (repeatable); TRAILTOP_RULES adds more. */
+export const RULES_OPTION = { rules: { type: 'string', multiple: true } } as const;
+
+export const RULES_HELP = `  --rules DIR   also run the Sigma rules under DIR (repeatable; TRAILTOP_RULES
+                adds folders too, separated by ':'); the built-in pack always runs`;
+
+/** The built-in pack plus --rules and TRAILTOP_RULES; a missing folder is a usage error (exit 2). */
+export function commandRules(rules: readonly string[] | undefined): RuleSet {
+  try {
+    return loadRuleSet(ruleFolders(rules));
+  } catch (error) {
+    if (error instanceof RulesFolderError) throw new UsageError(sanitize(error.message), false);
+    throw error;
+  }
+}

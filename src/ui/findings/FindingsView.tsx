@@ -1,0 +1,161 @@
+import { Box, Text, type Key } from 'ink';
+import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Findings } from '../../detect/findings.js';
+import { truncate } from '../../term/width.js';
+import type { PluginViewProps } from '../App.js';
+import { actionFor } from '../keys.js';
+import { fitHints } from '../StatusBar.js';
+import { useTheme } from '../theme.js';
+import { answerSharedKey, useViewKeys } from '../viewKeys.js';
+import { findingRowLine, findingsHeaderLine, findingsLayout, isSevere, ruleLines, skippedSummary } from './findingsModel.js';
+
+/** The version of a Findings, re-rendering on its (coalesced) notifications. */
+export function useFindingsVersion(findings: Findings | undefined): number {
+  return useSyncExternalStore(
+    (listener) => findings?.subscribe(listener) ?? (() => {}),
+    () => findings?.version ?? 0,
+  );
+}
+
+/** Rows of the list when the terminal is short: the rule's details get the rest. */
+function listRowsFor(height: number, count: number): number {
+  const available = Math.max(1, height - 3);
+  return Math.max(1, Math.min(count, Math.floor(available / 2), available - 4));
+}
+
+/**
+ * The findings view (`!`): each rule that fired with level, unique events,
+ * first and last time and ATT&CK techniques, newest hit first (`o`: by
+ * level); below, the selected rule's description and references. Enter lists
+ * its events in the event list through the query `rule:ID`; `!` or Esc returns.
+ */
+export function FindingsView({ findings, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys }: PluginViewProps) {
+  const theme = useTheme();
+  const version = useFindingsVersion(findings);
+  const [order, setOrder] = useState<'newest' | 'level'>('newest');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
+  const list = useMemo(() => findings?.list(order) ?? [], [findings, order, version]);
+  const found = selectedId === null ? -1 : list.findIndex((f) => f.rule.id === selectedId);
+  const index = found === -1 ? 0 : found;
+  const selected = list[index] ?? null;
+  const listRows = listRowsFor(height, list.length);
+
+  const live = { list, index };
+  const liveRef = useRef(live);
+  liveRef.current = live;
+  const handle = (input: string, key: Key): boolean => {
+    const { list, index } = liveRef.current;
+    const select = (i: number): void => {
+      const to = Math.max(0, Math.min(list.length - 1, i));
+      const next = list[to];
+      if (!next) return;
+      setSelectedId(next.rule.id);
+      liveRef.current = { ...liveRef.current, index: to };
+    };
+    const own = actionFor('findings', input, key);
+    // Moving keys mean in this view what they mean in the list (keys.ts lists them as findingsMove).
+    const action = own === 'findingsMove' ? actionFor('list', input, key) : own;
+    const shared = answerSharedKey(action, openHelp, quit);
+    if (shared !== undefined) return shared;
+    switch (action) {
+      case 'back':
+      case 'findings':
+        onClose();
+        return true;
+      case 'up':
+        select(index - 1);
+        return false;
+      case 'down':
+        select(index + 1);
+        return false;
+      case 'pageUp':
+        select(index - listRows);
+        return false;
+      case 'pageDown':
+        select(index + listRows);
+        return false;
+      case 'top':
+        select(0);
+        return false;
+      case 'bottom':
+        select(list.length - 1);
+        return false;
+      case 'findingsOrder':
+        setOrder((o) => (o === 'newest' ? 'level' : 'newest'));
+        return false;
+      case 'findingEvents': {
+        const finding = list[index];
+        if (!finding) return false;
+        setQuery(`rule:${finding.rule.id}`);
+        return true;
+      }
+      default:
+        return false;
+    }
+  };
+  useViewKeys(handle, { active, claimKeys });
+
+  const loaded = findings?.rules.length ?? 0;
+  const title = fitHints([`Findings (${list.length} of ${loaded} rules fired)`, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
+  const foot = findings ? skippedSummary(findings.skipped) : '';
+  if (!findings || list.length === 0) {
+    const text = !findings
+      ? 'Detection rules are off in this session.'
+      : loaded === 0
+        ? 'No detection rule loaded.'
+        : `None of the ${loaded} detection rules fired on these events yet. Rules run on every event as it loads; new files are checked as they land.`;
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        <Text color={theme.muted} wrap="truncate-end">
+          {title}
+        </Text>
+        <Text> </Text>
+        <Text wrap="wrap">{text}</Text>
+        {foot ? <Text color={theme.muted} wrap="truncate-end">{truncate(foot, width)}</Text> : null}
+      </Box>
+    );
+  }
+
+  const layout = findingsLayout(width);
+  const from = Math.max(0, Math.min(index - Math.floor(listRows / 2), list.length - listRows));
+  const rows = list.slice(from, from + listRows).map((finding, i) => {
+    const isSelected = from + i === index;
+    return (
+      <Text key={finding.rule.id} inverse={isSelected && theme.inverse} color={isSevere(finding.rule.level) ? theme.error : undefined} wrap="truncate-end">
+        {truncate(findingRowLine(finding, layout, zone, isSelected), width)}
+      </Text>
+    );
+  });
+  const detailRoom = Math.max(0, height - 3 - rows.length - (foot ? 1 : 0));
+  const detail = selected ? ruleLines(selected.rule, width).slice(0, detailRoom) : [];
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Box flexShrink={0}>
+        <Text color={theme.muted} wrap="truncate-end">
+          {title}
+        </Text>
+      </Box>
+      <Text bold={theme.bold} wrap="truncate-end">
+        {truncate(findingsHeaderLine(layout), width)}
+      </Text>
+      {rows}
+      <Text> </Text>
+      {detail.map((line, i) => (
+        <Text
+          key={i}
+          wrap="truncate-end"
+          bold={line.tone === 'heading' && theme.bold}
+          color={line.tone === 'heading' ? theme.accent : line.tone === 'muted' ? theme.muted : line.tone === 'link' ? theme.link : undefined}
+        >
+          {line.text}
+        </Text>
+      ))}
+      {foot ? (
+        <Text color={theme.muted} wrap="truncate-end">
+          {truncate(foot, width)}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

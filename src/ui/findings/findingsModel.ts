@@ -1,0 +1,122 @@
+/**
+ * What the findings view, the header and the details panel show of the
+ * detection results, as plain text: the component only lays it out. Rule
+ * titles, descriptions, tags and references come from rule files (possibly
+ * someone else's): every string passes through the sanitiser here.
+ */
+import type { Finding, LevelCounts } from '../../detect/findings.js';
+import { LEVELS, type Level, type Rule, type SkippedRule } from '../../detect/rule.js';
+import { sanitize, sanitizeMultiline } from '../../term/sanitize.js';
+import { fit, padStart, truncate } from '../../term/width.js';
+import type { DetailLine } from '../detailModel.js';
+import { formatCount, formatDatedMinute, type TimeZoneMode } from '../format.js';
+import { wrapWords } from '../wrap.js';
+
+const SHORT: Record<Level, string> = { critical: 'crit', high: 'high', medium: 'med', low: 'low', informational: 'info' };
+
+export function levelLabel(level: Level): string {
+  return SHORT[level];
+}
+
+/** Levels that call for attention first (drawn in the error colour). */
+export function isSevere(level: Level): boolean {
+  return level === 'critical' || level === 'high';
+}
+
+/** The header's findings count by level, highest first: "⚑ 2 high 3 med 1 low (!)"; '' when nothing fired. */
+export function findingsHeaderText(counts: LevelCounts): string {
+  const parts = LEVELS.slice()
+    .reverse()
+    .filter((level) => counts[level] > 0)
+    .map((level) => `${formatCount(counts[level])} ${SHORT[level]}`);
+  return parts.length === 0 ? '' : `⚑ ${parts.join(' ')} (!)`;
+}
+
+/** Column widths of the findings list at a terminal width. */
+export interface FindingsLayout {
+  count: number;
+  times: boolean;
+  tags: number;
+  title: number;
+}
+
+const LEVEL_W = 5;
+const TIME_W = 16;
+
+export function findingsLayout(width: number): FindingsLayout {
+  const count = 7;
+  const times = width >= 90;
+  const fixed = 2 + LEVEL_W + 1 + count + 2 + (times ? 2 * (TIME_W + 2) : 0);
+  const rest = Math.max(10, width - fixed);
+  const tags = width >= 120 ? Math.min(36, Math.floor(rest / 3)) : 0;
+  return { count, times, tags, title: Math.max(8, rest - (tags > 0 ? tags + 2 : 0)) };
+}
+
+function timeText(time: number, zone: TimeZoneMode): string {
+  return time === time ? formatDatedMinute({ time, timeRaw: '' }, zone) : '-';
+}
+
+/** ATT&CK tags shortened for a list: `attack.t1562.008` -> `T1562.008`, tactics left out. */
+export function attackTechniques(tags: readonly string[]): string[] {
+  return tags.filter((t) => /^attack\.t\d{4}/i.test(t)).map((t) => t.slice('attack.'.length).toUpperCase());
+}
+
+export function findingsHeaderLine(layout: FindingsLayout): string {
+  const times = layout.times ? `${fit('FIRST', TIME_W)}  ${fit('LAST', TIME_W)}  ` : '';
+  const tags = layout.tags > 0 ? `  ${fit('ATT&CK', layout.tags)}` : '';
+  return `  ${fit('LEVEL', LEVEL_W)} ${padStart('EVENTS', layout.count)}  ${times}${fit('RULE', layout.title)}${tags}`;
+}
+
+export function findingRowLine(finding: Finding, layout: FindingsLayout, zone: TimeZoneMode, selected: boolean): string {
+  const { rule } = finding;
+  const times = layout.times ? `${fit(timeText(finding.first, zone), TIME_W)}  ${fit(timeText(finding.last, zone), TIME_W)}  ` : '';
+  const tags = layout.tags > 0 ? `  ${fit(sanitize(attackTechniques(rule.tags).join(' ')), layout.tags)}` : '';
+  return `${selected ? '›' : ' '} ${fit(SHORT[rule.level], LEVEL_W)} ${padStart(formatCount(finding.count), layout.count)}  ${times}${fit(sanitize(rule.title), layout.title)}${tags}`;
+}
+
+export interface TextLine {
+  text: string;
+  tone: 'normal' | 'heading' | 'muted' | 'link';
+}
+
+/** The selected rule, below the list: title, level and tags, description, references, where it came from. */
+export function ruleLines(rule: Rule, width: number): TextLine[] {
+  const out: TextLine[] = [{ text: truncate(sanitize(rule.title), width), tone: 'heading' }];
+  const meta = [`level ${rule.level}`, rule.status ? `status ${sanitize(rule.status)}` : '', `id ${sanitize(rule.id)}`].filter(Boolean).join(' · ');
+  out.push({ text: truncate(meta, width), tone: 'muted' });
+  if (rule.tags.length > 0) out.push(...wrapWords(`tags ${sanitize(rule.tags.join(' '))}`, width).map((text) => ({ text, tone: 'muted' as const })));
+  for (const paragraph of sanitizeMultiline(rule.description).split('\n')) {
+    if (paragraph.trim() === '') continue;
+    out.push(...wrapWords(paragraph.trim(), width).map((text) => ({ text, tone: 'normal' as const })));
+  }
+  if (rule.falsepositives.length > 0) {
+    out.push(...wrapWords(`false positives: ${sanitize(rule.falsepositives.join('; '))}`, width).map((text) => ({ text, tone: 'muted' as const })));
+  }
+  for (const reference of rule.references) out.push({ text: truncate(sanitize(reference), width), tone: 'link' });
+  const origin = rule.origin === 'builtin' ? 'built-in pack' : sanitize(rule.path);
+  out.push({ text: truncate(`from ${origin}${rule.author ? ` · by ${sanitize(rule.author)}` : ''}`, width), tone: 'muted' });
+  return out;
+}
+
+/** One line on the rules that do not run, for the view's foot. */
+export function skippedSummary(skipped: readonly SkippedRule[]): string {
+  if (skipped.length === 0) return '';
+  const first = skipped[0]!;
+  const name = first.path.split(/[\\/]/).pop() ?? first.path;
+  return sanitize(`${skipped.length} rule${skipped.length === 1 ? '' : 's'} not run: ${name} (${first.reason})${skipped.length > 1 ? ', …' : ''}`);
+}
+
+/** The details panel's section for an event that fired rules: each rule's level, title, description and references. */
+export function findingDetailLines(rules: readonly Rule[]): DetailLine[] {
+  if (rules.length === 0) return [];
+  const lines: DetailLine[] = [{ label: '', value: `Detections (${rules.length})`, tone: 'heading', link: null }];
+  for (const rule of rules) {
+    lines.push({ label: SHORT[rule.level], value: rule.title, tone: isSevere(rule.level) ? 'error' : 'normal', link: null });
+    if (rule.description) lines.push({ label: '', value: rule.description.replace(/\s+/g, ' ').trim(), tone: 'normal', link: null });
+    const techniques = attackTechniques(rule.tags);
+    if (techniques.length > 0) lines.push({ label: 'ATT&CK', value: techniques.join(' '), tone: 'muted', link: null });
+    for (const reference of rule.references) lines.push({ label: 'reference', value: reference, tone: 'muted', link: null });
+    lines.push({ label: 'rule', value: `rule:${rule.id}`, tone: 'muted', link: null });
+  }
+  return lines;
+}

@@ -1,0 +1,93 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { Findings } from '../../src/detect/findings.js';
+import { loadRuleSet, ruleFolders, RulesFolderError } from '../../src/detect/loadRules.js';
+import type { Rule } from '../../src/detect/rule.js';
+import { compileQuery } from '../../src/query/index.js';
+import { tempFolder } from '../watch/helpers.js';
+
+function rule(id: string, level: Rule['level'], title = `Rule ${id}`): Rule {
+  return { id, title, level, status: '', description: '', references: [], tags: [], author: '', falsepositives: [], path: `${id}.yml`, origin: 'test', ast: { kind: 'const', value: true } };
+}
+
+const T = (minute: number) => Date.UTC(2024, 0, 1, 0, minute);
+
+describe('Findings', () => {
+  test('counts unique events per rule, keeps first and last time, ignores NaN times and unknown rules', () => {
+    const findings = new Findings({ rules: [rule('a', 'low'), rule('b', 'high'), rule('c', 'medium')], skipped: [] }, 0);
+    expect(findings.add([{ id: 'e1', time: T(5), index: 0, rules: [0, 1] }])).toBe(2);
+    expect(findings.add([{ id: 'e1', time: T(5), index: 3, rules: [0] }, { id: 'e2', time: T(1), index: 1, rules: [0, 7] }, { id: 'e3', time: NaN, index: 2, rules: [0] }])).toBe(2);
+    const list = findings.list('level');
+    expect(list.map((f) => [f.rule.id, f.count, f.first, f.last])).toEqual([
+      ['b', 1, T(5), T(5)],
+      ['a', 3, T(1), T(5)],
+    ]);
+    expect(findings.levelCounts()).toEqual({ informational: 0, low: 1, medium: 0, high: 1, critical: 0 });
+    expect(findings.rulesOf('e1').map((r) => r.id)).toEqual(['b', 'a']);
+    expect(findings.rulesOf('nope')).toEqual([]);
+    expect(findings.eventsWithFindings).toBe(3);
+  });
+
+  test('newest order puts the rule with the latest hit first', () => {
+    const findings = new Findings({ rules: [rule('a', 'critical'), rule('b', 'low')], skipped: [] }, 0);
+    findings.add([{ id: 'e1', time: T(1), index: 0, rules: [0] }, { id: 'e2', time: T(9), index: 1, rules: [1] }]);
+    expect(findings.list('newest').map((f) => f.rule.id)).toEqual(['b', 'a']);
+    expect(findings.list('level').map((f) => f.rule.id)).toEqual(['a', 'b']);
+  });
+
+  test('rule: terms read the live sets: an event hit later matches without recompiling', () => {
+    const findings = new Findings({ rules: [rule('11111111-aaaa', 'high', 'Trail stopped'), rule('22222222-bbbb', 'low', 'Other')], skipped: [] }, 0);
+    const byId = compileQuery('rule:11111111-aaaa', { tags: { rules: findings.tagRules } });
+    const byTitle = compileQuery('rule:"trail stopped"', { tags: { rules: findings.tagRules } });
+    expect(byId.ok && byTitle.ok).toBe(true);
+    if (!byId.ok || !byTitle.ok) return;
+    const row = { id: 'e1' } as Parameters<typeof byId.query.test>[0];
+    expect(byId.query.test(row)).toBe(false);
+    findings.add([{ id: 'e1', time: T(1), index: 0, rules: [0] }]);
+    expect(byId.query.test(row)).toBe(true);
+    expect(byTitle.query.test(row)).toBe(true);
+  });
+
+  test('listeners hear about changes, coalesced', async () => {
+    const findings = new Findings({ rules: [rule('a', 'low')], skipped: [] }, 20);
+    let calls = 0;
+    findings.subscribe(() => calls++);
+    findings.add([{ id: 'e1', time: T(1), index: 0, rules: [0] }]);
+    findings.add([{ id: 'e2', time: T(1), index: 0, rules: [0] }]);
+    findings.add([{ id: 'e2', time: T(1), index: 0, rules: [0] }]); // nothing new: no change
+    await new Promise((r) => setTimeout(r, 60));
+    expect(calls).toBe(1);
+  });
+});
+
+describe('rule folders', () => {
+  test('--rules values then TRAILTOP_RULES entries, split like PATH', () => {
+    expect(ruleFolders(['a', 'b'], { TRAILTOP_RULES: 'c::d' })).toEqual(['a', 'b', 'c', 'd']);
+    expect(ruleFolders(undefined, {})).toEqual([]);
+  });
+
+  test('a missing folder is an error; files that are not rules are left alone; duplicates and bad files are listed', () => {
+    expect(() => loadRuleSet(['/nonexistent/rules'], { builtin: false })).toThrow(RulesFolderError);
+    const temp = tempFolder('trailtop-rules-');
+    try {
+      const body = (id: string) => `title: T ${id}\nid: ${id}\nlogsource: {product: aws, service: cloudtrail}\ndetection: {sel: {eventName: X}, condition: sel}\n`;
+      mkdirSync(join(temp.dir, 'sub'));
+      writeFileSync(join(temp.dir, 'a.yml'), body('one'));
+      writeFileSync(join(temp.dir, 'sub/b.yaml'), body('two'));
+      writeFileSync(join(temp.dir, 'sub/c.yml'), body('one'));
+      writeFileSync(join(temp.dir, 'd.yml'), 'title: [unclosed\n');
+      writeFileSync(join(temp.dir, 'README.md'), '# not a rule');
+      const set = loadRuleSet([temp.dir], { builtin: false });
+      expect(set.rules.map((r) => r.id)).toEqual(['one', 'two']);
+      expect(set.skipped.map((s) => [s.path.slice(temp.dir.length + 1), s.reason.replace(/\(already loaded from .*\)/, '(...)')])).toEqual([
+        ['d.yml', expect.stringMatching(/^not valid YAML: line 2, column 1: /)],
+        ['sub/c.yml', 'duplicate rule id one (...)'],
+      ]);
+      // A single file may be named too.
+      expect(loadRuleSet([join(temp.dir, 'sub/b.yaml')], { builtin: false }).rules.map((r) => r.id)).toEqual(['two']);
+    } finally {
+      temp.remove();
+    }
+  });
+});
