@@ -24,7 +24,7 @@ import { fitLines, type LinePart } from './fitLines.js';
 import { editLine, visiblePart } from './lineEditor.js';
 import { useTheme } from './theme.js';
 import { answerSharedKey, useViewKeys } from './viewKeys.js';
-import { wrapWords } from './wrap.js';
+import { wrapHints, wrapWords } from './wrap.js';
 
 export interface ExportDialogProps extends PluginViewProps {
   /** The download's owner; defaults to one per store, so a download outlives the dialog. */
@@ -248,7 +248,12 @@ export function ExportDialog({
       </Text>
     );
     parts.push(
-      { lines: [plain(`Download ${count.toLocaleString('en-US')} ${state.markedOnly ? 'marked ' : ''}events: ${filterNote}, ${orderNote} (the list's order).`)], rank: 6 },
+      // Wrapped, not cut: on 80 columns the query and the order would be lost at the end of one line.
+      {
+        lines: wrapWords(`Download ${count.toLocaleString('en-US')} ${state.markedOnly ? 'marked ' : ''}events: ${filterNote}, ${orderNote} (the list's order).`, inner).map((text) => plain(text)),
+        rank: 6,
+        partial: true,
+      },
       { lines: [blank], rank: 9 },
       { lines: [formatLine], rank: 2 },
       { lines: [rowsLine], rank: 3 },
@@ -264,7 +269,11 @@ export function ExportDialog({
     }
   }
   if (state.message) parts.push({ lines: [plain(state.message, state.messageKind === 'error' ? theme.error : theme.warn)], rank: 1 });
-  parts.push({ lines: [plain(EXPORT_HINTS[state.phase], theme.muted)], rank: 2 });
+  // The keys wrap at their separators rather than lose the last ones (`b hide` at 80 columns).
+  // The first line of keys is kept as before; the rest go early on a short terminal.
+  const [firstKeys = '', ...moreKeys] = wrapHints(EXPORT_HINTS[state.phase], inner);
+  parts.push({ lines: [plain(firstKeys, theme.muted)], rank: 2 });
+  if (moreKeys.length > 0) parts.push({ lines: moreKeys.map((text) => plain(text, theme.muted)), rank: 7, partial: true });
   // Two lines go to the border.
   const shown = fitLines(parts, height - 2);
 

@@ -67,7 +67,7 @@ export function InsightChart({ insight, series, zone, width, height, now }: Insi
     const data = chartForInsight(insight, series, Math.max(4, width - yAxisWidth(probe) - 1), height, now);
     return { data, lines: chartLines(data, zone, width) };
   }, [insight, series, zone, width, height, now]);
-  const legend = truncateLine(chartLegend(insight, lines.data, zone), width);
+  const legend = truncateLine(chartLegend(insight, lines.data, zone, width), width);
   const rawMissing = notOnDiskMessage(insight, series, (t) => describeTime(t, zone));
   // The sentence names the API, which comes from the log.
   const missing = rawMissing === null ? null : sanitize(rawMissing);

@@ -3,6 +3,7 @@ import type { QueryError } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, truncate } from '../term/width.js';
 import { visiblePart } from './lineEditor.js';
+import { wrapWords } from './wrap.js';
 import { useTheme } from './theme.js';
 
 export interface QueryBarProps {
@@ -16,11 +17,36 @@ export interface QueryBarProps {
   width: number;
 }
 
-export function queryBarHeight(error: QueryError | null, explanation: string, focused: boolean): number {
-  return error || (focused && explanation) ? 2 : 1;
+export function queryBarHeight(error: QueryError | null, explanation: string, focused: boolean, width = Number.POSITIVE_INFINITY): number {
+  if (error) return 1 + errorLines(error, width).length;
+  return focused && explanation ? 2 : 1;
 }
 
 const PROMPT = 'Query / ';
+
+/** Most lines a query error takes (the pointer line and its hint wrapped), so the list keeps its room. */
+const MAX_ERROR_LINES = 4;
+
+/**
+ * The error under the query: one line with a `^` under the bad term when it
+ * fits, else `^ col N: message` and the hint (a field list, a suggestion)
+ * wrapped by words below it rather than cut, within MAX_ERROR_LINES.
+ */
+export function errorLines(error: QueryError, width: number): string[] {
+  const message = sanitize(error.message);
+  const hint = error.hint ? sanitize(error.hint) : '';
+  const pointer = Math.min(error.position, Math.max(0, width - PROMPT.length - 2));
+  const whole = `${' '.repeat(PROMPT.length + pointer)}^ ${message}${hint ? ` — ${hint}` : ''} (position ${error.position + 1}; last valid query still applied)`;
+  if (displayWidth(whole) <= width) return [whole];
+  const indent = ' '.repeat(PROMPT.length);
+  const short = `${indent}^ col ${error.position + 1}: ${message}${hint ? ` — ${hint}` : ''}`;
+  if (displayWidth(short) <= width) return [short];
+  const room = Math.max(8, width - PROMPT.length - 2); // continuation lines are indented two more
+  const wrapped = wrapWords(`^ col ${error.position + 1}: ${message}${hint ? ` — ${hint}` : ''}`, room);
+  const lines = wrapped.slice(0, MAX_ERROR_LINES).map((line, i) => `${indent}${i === 0 ? '' : '  '}${line}`);
+  if (wrapped.length > MAX_ERROR_LINES) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} …`, width);
+  return lines.map((line) => truncate(line, width));
+}
 
 export function QueryBar({ focused, draft, caret, applied, error, explanation, width }: QueryBarProps) {
   const theme = useTheme();
@@ -41,12 +67,7 @@ export function QueryBar({ focused, draft, caret, applied, error, explanation, w
   } else {
     body = <Text color={theme.muted}>press / to filter: words, name:Create*, user:alice, error:*, since:2h …</Text>;
   }
-  let errorLine = '';
-  if (error) {
-    const pointer = Math.min(error.position, Math.max(0, width - PROMPT.length - 2));
-    errorLine = `${' '.repeat(PROMPT.length + pointer)}^ ${error.message}${error.hint ? ` — ${error.hint}` : ''} (position ${error.position + 1}; last valid query still applied)`;
-    if (displayWidth(errorLine) > width) errorLine = truncate(`${' '.repeat(PROMPT.length)}^ col ${error.position + 1}: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`, width);
-  }
+  const shownErrors = error ? errorLines(error, width) : [];
   return (
     <Box flexDirection="column" width={width} flexShrink={0}>
       <Text wrap="truncate-end">
@@ -56,9 +77,11 @@ export function QueryBar({ focused, draft, caret, applied, error, explanation, w
         {body}
       </Text>
       {error ? (
-        <Text wrap="truncate-end" color={theme.error}>
-          {sanitize(errorLine)}
-        </Text>
+        shownErrors.map((line, i) => (
+          <Text key={i} wrap="truncate-end" color={theme.error}>
+            {line}
+          </Text>
+        ))
       ) : focused && explanation ? (
         <Text wrap="truncate-end" color={theme.muted}>
           {truncate(`${' '.repeat(PROMPT.length)}${sanitize(explanation)}`, width)}

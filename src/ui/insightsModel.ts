@@ -63,6 +63,18 @@ export const CHART_CHARS = {
   full: '█',
 } as const;
 
+/**
+ * The type in `width` cells: the whole label when it fits; for an error-rate
+ * Insight in a narrow column its error code alone (`AccessDenied`), which says
+ * more than a cut `error rate …`; else the label cut.
+ */
+export function insightTypeIn(insight: Insight, width: number): string {
+  const label = insightTypeLabel(insight);
+  if (displayWidth(label) <= width) return label;
+  if (isErrorRate(insight) && insight.errorCode) return truncate(sanitize(insight.errorCode), width);
+  return truncate(label, width);
+}
+
 export function insightTypeLabel(insight: Insight): string {
   if (isErrorRate(insight)) return `error rate${insight.errorCode ? ` ${sanitize(insight.errorCode)}` : ''}`;
   if (insight.insightType === 'ApiCallRateInsight') return 'call rate';
@@ -184,7 +196,7 @@ export function insightRowLine(insight: Insight, layout: ListLayout, zone: TimeZ
   const cells = insightCells(insight, zone);
   const body = layout.columns
     .map((c) => {
-      const text = truncate(cells[c.key], c.width);
+      const text = c.key === 'type' ? insightTypeIn(insight, c.width) : truncate(cells[c.key], c.width);
       return c.right ? padStart(text, c.width) : fit(text, c.width);
     })
     .join(' ');
@@ -284,23 +296,39 @@ function timeLabels(data: ChartData, zone: TimeZoneMode, indent: number, width: 
 }
 
 /** One line saying what the chart shows and what its marks mean. */
-export function chartLegend(insight: Insight, data: ChartData, zone: TimeZoneMode): StyledLine {
-  const unit = data.minutesPerColumn > 1 ? `max calls/min per ${data.minutesPerColumn} min` : 'calls/min';
+export function chartLegend(insight: Insight, data: ChartData, zone: TimeZoneMode, width = Number.POSITIVE_INFINITY): StyledLine {
   const first = data.columnTimes[0];
   const last = data.columnTimes[data.columnTimes.length - 1];
   const day = (t: number): string => formatTime({ time: t, timeRaw: '' }, zone).slice(0, 10);
   // A chart within one day names it here, so its time labels can be short.
   const dayText = first !== undefined && last !== undefined && day(first) === day(last) ? ` ${day(first)}` : '';
-  const zoneText = `${zone === 'utc' ? 'UTC' : 'local time'}${dayText}`;
-  // The marks first: on 80 columns the tail is what gets cut, and the selected row already names the API.
-  return [
-    { text: `${CHART_CHARS.baseline} baseline ${formatPerMinute(insight.baselineAverage)}`, kind: 'baseline' },
+  const zoneName = zone === 'utc' ? 'UTC' : 'local time';
+  const what = isErrorRate(insight) ? 'errors' : 'calls';
+  const per = data.minutesPerColumn;
+  // Longest first; on 80 columns a shorter wording is used rather than a cut one.
+  const tails = [
+    `  · ${what}/min${per > 1 ? ` (max of ${per} min)` : ''}, ${zoneName}${dayText}`,
+    `  · ${what}/min${per > 1 ? ` (max/${per} min)` : ''}, ${zone === 'utc' ? 'UTC' : 'local'}${dayText}`,
+    `  · ${what}/min${per > 1 ? ` (max/${per} min)` : ''}, ${zone === 'utc' ? 'UTC' : 'local'}`,
+    `  · ${zone === 'utc' ? 'UTC' : 'local'}`,
+    '',
+  ];
+  const marks = (short: boolean): StyledLine => [
+    { text: `${CHART_CHARS.baseline} ${short ? 'base' : 'baseline'} ${formatPerMinute(insight.baselineAverage)}`, kind: 'baseline' },
     { text: '  ', kind: 'plain' },
-    { text: `${CHART_CHARS.insight} insight avg ${formatPerMinute(insight.insightAverage)}`, kind: 'insight' },
+    { text: `${CHART_CHARS.insight} ${short ? 'avg' : 'insight avg'} ${formatPerMinute(insight.insightAverage)}`, kind: 'insight' },
     { text: '  ', kind: 'plain' },
     { text: `${CHART_CHARS.span} Insight${insight.end === null ? ' (ongoing)' : ''}`, kind: 'span' },
-    { text: `  · ${isErrorRate(insight) ? 'errors' : 'calls'}/min${data.minutesPerColumn > 1 ? ` (max of ${data.minutesPerColumn} min)` : ''}, ${zoneText}`, kind: 'plain' },
   ];
+  const lineWidth = (line: StyledLine): number => line.reduce((n, seg) => n + displayWidth(seg.text), 0);
+  // The marks first: the selected row already names the API.
+  for (const short of [false, true]) {
+    for (const tail of tails) {
+      const line: StyledLine = [...marks(short), { text: tail, kind: 'plain' }];
+      if (lineWidth(line) <= width) return line;
+    }
+  }
+  return [...marks(true), { text: '', kind: 'plain' }];
 }
 
 /** Cuts a styled line to `width` columns. */

@@ -45,3 +45,25 @@ export function wrapWords(text: string, width: number): string[] {
   if (line) lines.push(line);
   return lines;
 }
+
+/**
+ * Key hints (`a x · b y · c z`) in lines at most `width` cells wide, broken
+ * at the separators so no hint is split; a hint wider than a line is wrapped by words.
+ */
+export function wrapHints(text: string, width: number, separator = ' · '): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const hint of text.split(separator)) {
+    const next = line ? `${line}${separator}${hint}` : hint;
+    if (displayWidth(next) <= width) {
+      line = next;
+      continue;
+    }
+    if (line) lines.push(line);
+    const pieces = wrapWords(hint, width);
+    line = pieces.pop() ?? '';
+    lines.push(...pieces);
+  }
+  if (line) lines.push(line);
+  return lines;
+}
