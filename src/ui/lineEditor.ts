@@ -1,10 +1,10 @@
 /**
  * Line editing for the query bar and the download dialog's file name, as a
- * pure function. We do not use ink-text-input: with Ink 6.8 several
- * backspaces in one chunk reach it as literal DEL bytes that it inserts, and
- * it types Ctrl-U and Ctrl-W as the letters u and w. Here DEL and BS count as
- * backspaces, Ctrl-U and Ctrl-W delete as in a shell, and every other control
- * character is dropped.
+ * pure function. We do not use ink-text-input (README, "The text fields"):
+ * it loses keys that arrive faster than React commits, its cursor cannot be
+ * moved from outside (Ctrl-A/E, Ctrl-U/W mid-line), and it types Ctrl-U and
+ * Ctrl-W as the letters u and w. Here DEL and BS count as backspaces, Ctrl-U
+ * and Ctrl-W delete as in a shell, and every other control character is dropped.
  */
 import type { Key } from 'ink';
 import { stripControls as stripUnsafe } from '../term/sanitize.js';
