@@ -28,6 +28,9 @@ const USAGE = `Usage: npm run bench -- [--quick] [--json] [--soak [--soak-minute
               trailtop (where jq is installed)
   --quick     the 100k folders only (well under a minute once generated)
   --json      print the figures as JSON instead of the table
+  --only A,B  only the sections whose name contains A or B (e.g. --only 'ingest 1M,scan 1M';
+              sections: ingest, scan, load, queries, keystroke to frame, export,
+              keys during load, live latency, vs jq); the rest is skipped
   --soak      only the soak: a writer adds 10 events/s to a watched folder for
               --soak-minutes (default 10) with a filtered view running; reports the RSS slope
 
@@ -67,8 +70,12 @@ async function loadStore(dir: string): Promise<EventStore> {
   return folder.store;
 }
 
+/** `--only`: section names must contain one of these (all sections run when empty). */
+let onlySections: string[] = [];
+
 /** Runs one section; a crash becomes a row that says so, and the run goes on. */
 async function section(name: string, figures: Figure[], crashes: string[], run: () => Promise<Figure[]>): Promise<void> {
+  if (onlySections.length > 0 && !onlySections.some((part) => name.includes(part))) return;
   log(`${name}...`);
   const started = performance.now();
   try {
@@ -96,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         soak: { type: 'boolean' },
         'soak-minutes': { type: 'string' },
+        only: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -113,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: --soak-minutes must be a positive number\n`);
     return 2;
   }
+  onlySections = (values.only ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
   const startMachine = machine();
   const figures: Figure[] = [];
   const crashes: string[] = [];
@@ -161,8 +170,17 @@ async function main(argv: string[]): Promise<number> {
       }
       store = null;
     }
+    for (const set of sets.filter((s) => s.events === bigEvents)) {
+      await section(`keys during load ${label(set)}`, figures, crashes, async () => {
+        process.env['NODE_ENV'] ??= 'production';
+        const { benchKeysDuringLoad } = await import('./ui.js');
+        return benchKeysDuringLoad(set.dir, label(set));
+      });
+    }
     await section('live latency', figures, crashes, () => benchLive(template, 20));
-    if (!jqInstalled()) {
+    if (onlySections.length > 0 && !onlySections.some((part) => 'vs jq'.includes(part) || part.startsWith('vs jq'))) {
+      // not asked for
+    } else if (!jqInstalled()) {
       figures.push({ name: 'vs jq', unit: 'ms', value: null, baseline: null, baselineLabel: '', goal: null, runs: 0, note: 'jq not installed (apt-get install -y jq)' });
     } else if (user === null) {
       figures.push({ name: 'vs jq', unit: 'ms', value: null, baseline: null, baselineLabel: '', goal: null, runs: 0, note: 'no IAM user with AccessDenied errors in the data' });
