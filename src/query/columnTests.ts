@@ -72,7 +72,13 @@ function dictionaryTest(
 }
 
 /** `visit` over one scalar column's values; `id` is the value's dictionary id, undefined for a value read from its row. */
-export function scalarTest(context: ColumnContext, key: ScalarKey, visit: (value: string, id?: number) => boolean): SeqTest {
+export function scalarTest(
+  context: ColumnContext,
+  key: ScalarKey,
+  visit: (value: string, id?: number) => boolean,
+  /** Decides the rows whose value the column did not keep, instead of visit() on each row's value. */
+  onRow?: (seq: number) => boolean,
+): SeqTest {
   const column = context.columns.scalars[key];
   const values = column.values;
   const log = context.log;
@@ -80,7 +86,7 @@ export function scalarTest(context: ColumnContext, key: ScalarKey, visit: (value
     column.rows.ids,
     values.length,
     (id) => visit(values[id]!, id),
-    (seq) => visit(log[seq]![key], undefined),
+    onRow ?? ((seq) => visit(log[seq]![key], undefined)),
     column.overflowed,
     context.scanRows,
   );
@@ -92,6 +98,8 @@ export function listTest<T>(
   column: ListColumn<T>,
   read: (row: EventRow) => readonly T[],
   decide: (list: readonly T[], id?: number) => boolean,
+  /** Decides the rows whose list the column did not keep, instead of decide() on each row's list. */
+  onRow?: (seq: number) => boolean,
 ): SeqTest {
   const lists = column.lists;
   const log = context.log;
@@ -99,7 +107,7 @@ export function listTest<T>(
     column.rows.ids,
     lists.length,
     (id) => decide(lists[id]!, id),
-    (seq) => decide(read(log[seq]!), undefined),
+    onRow ?? ((seq) => decide(read(log[seq]!), undefined)),
     column.overflowed,
     context.scanRows,
   );
@@ -109,8 +117,12 @@ export function userNamesTest(context: ColumnContext, decide: (names: readonly s
   return listTest(context, context.columns.userNames, (row) => row.userNames, decide);
 }
 
-export function resourcesTest(context: ColumnContext, decide: (resources: readonly ResourceRef[]) => boolean): SeqTest {
-  return listTest(context, context.columns.resources, (row) => row.resources, decide);
+export function resourcesTest(
+  context: ColumnContext,
+  decide: (resources: readonly ResourceRef[]) => boolean,
+  onRow?: (seq: number) => boolean,
+): SeqTest {
+  return listTest(context, context.columns.resources, (row) => row.resources, decide, onRow);
 }
 
 /** True when any of the tests is. */

@@ -1,6 +1,7 @@
 import type { ResourceRef } from '../model/types.js';
 import type { RowColumns, ScalarKey } from '../store/columns.js';
 import { anyTest, resourcesTest, scalarTest, userNamesTest, type ColumnContext, type SeqTest } from './columnTests.js';
+import { resourcesOnRowText, scalarOnRowText, type OnRowText } from './onRowText.js';
 
 /** The scalar fields of the search parts (model/searchText.ts anySearchPart). */
 export const SEARCH_SCALARS = ['name', 'source', 'actor', 'errorCode', 'region', 'sourceIp', 'accessKey'] as const;
@@ -66,6 +67,49 @@ function resourcesText(resources: readonly ResourceRef[]): string {
 }
 
 /**
+ * value.toLowerCase().includes(word) without making the lowercase copy when
+ * `value` is ASCII (then lowercasing only maps A-Z); other values take the
+ * copy, so the answer is the same for every string. Values read from rows
+ * (a column that gave its dictionary up: IPs, unique S3 object ARNs) are
+ * tested by every query, and the copies were most of that cost.
+ */
+export function includesFolded(value: string, word: string): boolean {
+  const n = value.length;
+  const m = word.length;
+  for (let k = 0; k < n; k++) {
+    if (value.charCodeAt(k) > 127) return value.toLowerCase().includes(word);
+  }
+  if (m === 0) return true;
+  const first = word.charCodeAt(0);
+  outer: for (let i = 0; i + m <= n; i++) {
+    let c = value.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== first) continue;
+    for (let j = 1; j < m; j++) {
+      let d = value.charCodeAt(i + j);
+      if (d >= 65 && d <= 90) d += 32;
+      if (d !== word.charCodeAt(j)) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** Whether a list's text (resourcesText / namesText) would contain `word`, part by part: the parts are joined by a line break, which `word` never holds. */
+function resourcesContain(resources: readonly ResourceRef[], word: string): boolean {
+  for (const resource of resources) {
+    if (includesFolded(resource.name, word)) return true;
+    if (resource.arn !== resource.name && includesFolded(resource.arn, word)) return true;
+  }
+  return false;
+}
+
+function namesContain(names: readonly string[], word: string): boolean {
+  for (const name of names) if (includesFolded(name, word)) return true;
+  return false;
+}
+
+/**
  * Whether a row's search parts contain the lowercase `word` (which has no
  * line break) or hold a value it is `meant` to stand for, by column: once
  * per distinct value or list, from cached lowercase copies.
@@ -82,19 +126,45 @@ export function wordTest(context: ColumnContext, word: string, meant: MeantValue
     const lowered = lower;
     const set = meant.scalars[key];
     const contains = (value: string, id: number | undefined): boolean =>
-      value !== '' && (id === undefined ? value.toLowerCase() : cached(lowered, id, () => value.toLowerCase())).includes(word);
-    return scalarTest(context, key, (value, id) => contains(value, id) || (set !== undefined && set.has(value)));
+      value !== '' && (id === undefined ? includesFolded(value, word) : cached(lowered, id, () => value.toLowerCase()).includes(word));
+    const visit = (value: string, id?: number): boolean => contains(value, id) || (set !== undefined && set.has(value));
+    return scalarTest(context, key, visit, onRowByText(context, scalarOnRowText(context.columns, key), word, context.columns.scalars[key].overflowed, (seq) => visit(context.log[seq]![key]), set !== undefined));
   });
   const names = meant.userNames;
   const resourceNames = meant.resourceNames;
   tests.push(
-    userNamesTest(context, listWordDecider(word, cache.userNames, namesText, names && ((list) => list.some((name) => names.has(name))))),
-    resourcesTest(
-      context,
-      listWordDecider(word, cache.resources, resourcesText, resourceNames && ((list) => list.some((resource) => resourceNames.has(resource.name)))),
-    ),
+    userNamesTest(context, listWordDecider(word, cache.userNames, namesText, namesContain, names && ((list) => list.some((name) => names.has(name))))),
+    (() => {
+      const meantResource = resourceNames && ((list: readonly ResourceRef[]) => list.some((resource) => resourceNames.has(resource.name)));
+      const decide = listWordDecider(word, cache.resources, resourcesText, resourcesContain, meantResource);
+      const byText = onRowByText(context, resourcesOnRowText(context.columns), word, context.columns.resources.overflowed, (seq) => decide(context.log[seq]!.resources), meantResource !== undefined);
+      return resourcesTest(context, decide, byText);
+    })(),
   );
   return anyTest(tests);
+}
+
+/** Below this many scanned rows, reading the rows is cheaper than building or searching the on-row text. */
+const ON_ROW_TEXT_MIN_ROWS = 16_384;
+
+/**
+ * For a column that keeps values on the rows: one search of its on-row text
+ * (query/onRowText.ts) decides all of them; rows added after binding, and
+ * rows whose value may be a fuzzy word's meaning (`alsoMeant`), are read.
+ */
+function onRowByText(
+  context: ColumnContext,
+  text: OnRowText,
+  word: string,
+  overflowed: boolean,
+  readRow: (seq: number) => boolean,
+  alsoMeant: boolean,
+): ((seq: number) => boolean) | undefined {
+  if (!overflowed || context.scanRows < ON_ROW_TEXT_MIN_ROWS || alsoMeant || word === '') return undefined;
+  const end = context.log.length;
+  const hits = new Uint8Array(end);
+  text.search(context.log, end, word, hits);
+  return (seq) => (seq < end ? hits[seq] === 1 : readRow(seq));
 }
 
 /**
@@ -105,9 +175,10 @@ function listWordDecider<T>(
   word: string,
   cache: LowerCopies,
   text: (list: readonly T[]) => string,
+  contains: (list: readonly T[], word: string) => boolean,
   meant: ((list: readonly T[]) => boolean) | undefined,
 ): (list: readonly T[], id?: number) => boolean {
   return (list, id) =>
     list.length > 0 &&
-    ((id === undefined ? text(list) : cached(cache, id, () => text(list))).includes(word) || (meant !== undefined && meant(list)));
+    ((id === undefined ? contains(list, word) : cached(cache, id, () => text(list)).includes(word)) || (meant !== undefined && meant(list)));
 }
