@@ -4,6 +4,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import type { Count, ScanSummary } from './scanSummary.js';
+import type { ConflictingDuplicate } from '../store/progress.js';
 import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE, scanHistogram } from './scanHistogram.js';
 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
@@ -101,6 +102,13 @@ export function safeJson(value: unknown): string {
   return terminalSafeJson(JSON.stringify(value, null, 2));
 }
 
+/** One conflicting duplicate as text: its eventID, the file of the other copy, the one kept, what differs. */
+export function conflictLine(c: ConflictingDuplicate): string {
+  const kept = c.keptFile ? ` (kept: ${sanitize(c.keptFile)})` : '';
+  const field = c.field ? `, ${c.field} differs` : '';
+  return `${sanitize(c.eventID)}: other copy in ${sanitize(c.file)}${kept}${field}`;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -122,6 +130,7 @@ export function formatSummary(s: ScanSummary): string {
     ...(s.filter ? [`Filter    ${sanitize(s.filter)}`] : []),
     `Files     ${s.files.read} read${shapes ? ` (${shapes})` : ''}, ${plural(s.files.digests, 'digest')} skipped, ${s.files.skipped.length} skipped, ${s.files.bad.length} bad`,
     `Events    ${s.events.read} read, ${s.events.unique} unique, ${plural(s.events.duplicates, 'duplicate')}` +
+      ((s.events.conflicts ?? 0) > 0 ? ` (${s.events.conflicts} CONFLICTING: same eventID, different content)` : '') +
       (s.filter ? ` (matching; ${s.events.total} unique in all)` : '') +
       (s.events.badTime > 0 ? `, ${s.events.badTime} with an unreadable time` : ''),
     `Time      ${s.time.first ?? '-'} .. ${s.time.last ?? '-'} (UTC)`,
@@ -138,6 +147,14 @@ export function formatSummary(s: ScanSummary): string {
       s.errorsByCode.slice(0, 10).map((e) => ({ name: e.code, count: e.count })),
     ),
   ];
+  const conflicts = s.events.conflicts ?? 0;
+  if (conflicts > 0) {
+    // Real CloudTrail duplicates are identical copies: these are what a responder must see.
+    const listed = s.conflictingDuplicates ?? [];
+    lines.push(`Conflicting duplicates (same eventID, different content; the first copy in file order is kept)`);
+    for (const c of listed) lines.push(`  ${conflictLine(c)}`);
+    if (conflicts > listed.length) lines.push(`  ... and ${conflicts - listed.length} more`);
+  }
   if (s.files.skipped.length > 0) {
     lines.push('Skipped files');
     for (const f of s.files.skipped) lines.push(`  ${sanitize(f.path)}: ${sanitize(f.reason)}`);

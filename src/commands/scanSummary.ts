@@ -3,6 +3,7 @@
  * store. `--json` prints this object; the human form is rendered from it.
  */
 import type { EventStore } from '../store/eventStore.js';
+import type { ConflictingDuplicate } from '../store/progress.js';
 import type { BadFile, EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { isInsightRow, pairInsights, summarizeInsights, type InsightSummary } from '../model/insights.js';
@@ -36,7 +37,14 @@ export interface ScanSummary {
     insights: number;
     /** Events whose eventTime did not parse (kept, shown last). */
     badTime: number;
+    /**
+     * Duplicates whose content differs from the copy kept (same eventID, different content: tampering).
+     * Absent where the source cannot tell (an archive keeps one copy).
+     */
+    conflicts?: number;
   };
+  /** The conflicting duplicates, the first MAX_LISTED_CONFLICTS of them (store/progress.ts); absent with `conflicts`. */
+  conflictingDuplicates?: ConflictingDuplicate[];
   time: { first: string | null; last: string | null };
   topEventNames: Count[];
   topActors: Count[];
@@ -118,7 +126,9 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
       total: store.size,
       insights,
       badTime,
+      conflicts: progress.conflictCount,
     },
+    conflictingDuplicates: progress.conflicts.slice(),
     time: {
       first: Number.isFinite(first) ? new Date(first).toISOString() : null,
       last: Number.isFinite(last) ? new Date(last).toISOString() : null,

@@ -6,6 +6,7 @@ import type { EventRow } from '../model/types.js';
 import { compareNewestFirst } from '../model/order.js';
 import { Vocabulary, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
+import type { ConflictingDuplicate } from '../store/progress.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { detectionSession, type DetectionSession } from '../detect/session.js';
@@ -99,7 +100,7 @@ async function tailFolder(
   try {
     await Promise.race([opened.ready, stopped]);
     if (stop.signal.aborted) return status();
-    reported.report(store.progress.badFiles);
+    reported.report(store.progress.badFiles, store.progress.conflicts);
 
     // Everything in the log up to here counts as already in the folder; later rows are new.
     let printed = store.log().length;
@@ -112,7 +113,7 @@ async function tailFolder(
     let busy: Promise<void> = Promise.resolve();
     const onChange = () => {
       busy = busy.then(async () => {
-        reported.report(store.progress.badFiles);
+        reported.report(store.progress.badFiles, store.progress.conflicts);
         const log = store.log();
         if (log.length === printed || stop.signal.aborted) return;
         const fresh = keep(matching(log.slice(printed), query, vocabulary));
@@ -224,7 +225,13 @@ class LineWriter {
 class BadFileReporter {
   private readonly seen = new Set<string>();
 
-  report(bad: readonly { path: string; reason: string }[]): void {
+  report(bad: readonly { path: string; reason: string }[], conflicts: readonly ConflictingDuplicate[] = []): void {
+    for (const c of conflicts) {
+      const key = `conflict\u0000${c.eventID}\u0000${c.file}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      process.stderr.write(`trailtop: conflicting duplicate (same eventID, different content) ${sanitize(c.eventID)}: ${sanitize(c.file)} differs from ${sanitize(c.keptFile)}; not printed\n`);
+    }
     for (const file of bad) {
       const key = `${file.path}\u0000${file.reason}`;
       if (this.seen.has(key)) continue;

@@ -4,6 +4,7 @@
  * counts, as numbers into a small table of the file's distinct strings. No
  * row objects cross to the main thread, and none are kept.
  */
+import { rowFingerprint } from '../model/contentCheck.js';
 import { rowInsight } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { idKey } from './ids.js';
@@ -33,6 +34,8 @@ export interface ScanDigest {
   /** COLS indexes into `table` per event. */
   cols: Int32Array;
   flags: Uint8Array;
+  /** rowFingerprint per event: a second copy of an id with another fingerprint is a conflicting duplicate. */
+  fingerprints: Uint32Array;
   table: string[];
 }
 
@@ -42,6 +45,7 @@ export function digestRows(rows: readonly EventRow[]): ScanDigest {
   const times = new Float64Array(count);
   const cols = new Int32Array(count * COLS);
   const flags = new Uint8Array(count);
+  const fingerprints = new Uint32Array(count);
   const table: string[] = [];
   const index = new Map<string, number>();
   const at = (value: string): number => {
@@ -56,6 +60,7 @@ export function digestRows(rows: readonly EventRow[]): ScanDigest {
   for (let r = 0; r < count; r++) {
     const row = rows[r]!;
     idKey(row.id, ids, r * 4);
+    fingerprints[r] = rowFingerprint(row);
     times[r] = row.time;
     const c = r * COLS;
     cols[c + NAME] = at(row.name);
@@ -71,5 +76,5 @@ export function digestRows(rows: readonly EventRow[]): ScanDigest {
     if (insight || row.category === 'Insight' || row.eventType === 'AwsCloudTrailInsight') f |= NOT_RATE;
     flags[r] = f;
   }
-  return { count, ids, times, cols, flags, table };
+  return { count, ids, times, cols, flags, fingerprints, table };
 }

@@ -71,10 +71,20 @@ function hash128(text: string, out: Int32Array, at: number): void {
   out[at + 3] = h4;
 }
 
-/** A set of 16-byte keys (four Int32 lanes each): open addressing, at most half full. */
+/** add: the key was new / already there with the same fingerprint / already there with another (a conflicting duplicate). */
+export const ADDED = 0;
+export const SAME = 1;
+export const CONFLICT = 2;
+
+/**
+ * A set of 16-byte keys (four Int32 lanes each): open addressing, at most
+ * half full. Each key keeps the 32-bit content fingerprint of its first copy
+ * (4 bytes a slot), so a later copy with other content is told apart.
+ */
 export class IdSet {
   private keys = new Int32Array(4 << 12);
   private used = new Uint8Array(1 << 12);
+  private fingerprints = new Uint32Array(1 << 12);
   private count = 0;
 
   get size(): number {
@@ -83,6 +93,11 @@ export class IdSet {
 
   /** Adds keys[at..at+4); true when it was not there yet. */
   add(keys: Int32Array, at: number): boolean {
+    return this.addCopy(keys, at, 0) === ADDED;
+  }
+
+  /** Adds keys[at..at+4) with its content fingerprint: ADDED, or SAME / CONFLICT against the copy already there. */
+  addCopy(keys: Int32Array, at: number, fingerprint: number): number {
     if ((this.count + 1) * 2 > this.used.length) this.grow();
     const a = keys[at]!;
     const b = keys[at + 1]!;
@@ -94,26 +109,31 @@ export class IdSet {
     for (let i = mix(a, b, c, d) & mask; ; i = (i + 1) & mask) {
       if (used[i] === 0) {
         used[i] = 1;
+        this.fingerprints[i] = fingerprint;
         const s = i * 4;
         table[s] = a;
         table[s + 1] = b;
         table[s + 2] = c;
         table[s + 3] = d;
         this.count++;
-        return true;
+        return ADDED;
       }
       const s = i * 4;
-      if (table[s] === a && table[s + 1] === b && table[s + 2] === c && table[s + 3] === d) return false;
+      if (table[s] === a && table[s + 1] === b && table[s + 2] === c && table[s + 3] === d) {
+        return this.fingerprints[i] === fingerprint >>> 0 ? SAME : CONFLICT;
+      }
     }
   }
 
   private grow(): void {
     const oldKeys = this.keys;
     const oldUsed = this.used;
+    const oldFingerprints = this.fingerprints;
     this.keys = new Int32Array(oldKeys.length * 2);
     this.used = new Uint8Array(oldUsed.length * 2);
+    this.fingerprints = new Uint32Array(oldUsed.length * 2);
     this.count = 0;
-    for (let i = 0; i < oldUsed.length; i++) if (oldUsed[i] === 1) this.add(oldKeys, i * 4);
+    for (let i = 0; i < oldUsed.length; i++) if (oldUsed[i] === 1) this.addCopy(oldKeys, i * 4, oldFingerprints[i]!);
   }
 }
 

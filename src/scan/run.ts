@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
 import { unpackRows } from '../ingest/rowCodec.js';
+import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
 import type { EventRow } from '../model/types.js';
 import { runScanJob, type ScanJob, type ScanReply } from './job.js';
@@ -68,9 +69,10 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
     for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows }));
-    return tally;
+  } else {
+    await new WorkerScan(workerUrl, workers, files, withRows, apply).run();
   }
-  await new WorkerScan(workerUrl, workers, files, withRows, apply).run();
+  await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
   return tally;
 }
 

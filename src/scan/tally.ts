@@ -8,10 +8,10 @@
 import { READ_SHAPES, noteFileOutcome } from '../ingest/scanFolder.js';
 import { insightSpans, insightSummaries, pairInsights } from '../model/insights.js';
 import type { BadFile, EventRow, FileReadResult, FileShape } from '../model/types.js';
-import { emptyProgress, type LoadProgress } from '../store/progress.js';
+import { emptyProgress, noteConflict, type LoadProgress } from '../store/progress.js';
 import type { Count, ScanSummary } from '../commands/scanSummary.js';
 import { ACTOR, COLS, ERROR, HAS_INSIGHT, INSIGHT_EVENT, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
-import { IdSet } from './ids.js';
+import { ADDED, CONFLICT, IdSet } from './ids.js';
 
 /** An append-only Int32 column. */
 class Ints {
@@ -59,6 +59,8 @@ export class ScanTally {
   private first = Infinity;
   private last = -Infinity;
   private readonly insightRows: EventRow[] = [];
+  /** Per listed conflict, the event's position in its file's rows. */
+  private readonly conflictRows: number[] = [];
 
   /**
    * One file's outcome; files must come in file order. `matches[r]` says
@@ -79,8 +81,16 @@ export class ScanTally {
       const insightRow = hasInsight ? insightRows[nextInsight++] : undefined;
       const matched = matches === null || matches[r] === 1;
       if (matched) this.matchedRead++;
-      if (!this.ids.add(ids, r * 4)) {
+      const added = this.ids.addCopy(ids, r * 4, digest.fingerprints[r]!);
+      if (added !== ADDED) {
         this.progress.duplicates++;
+        // Headless scan keeps no file per event: the kept copy's file is not known here.
+        // Its eventID is filled in afterwards (resolveConflictIds): digests carry ids only as hashes.
+        if (added === CONFLICT) {
+          const listed = this.progress.conflicts.length;
+          noteConflict(this.progress, { eventID: '', keptFile: '', file: result.path, field: '' });
+          if (this.progress.conflicts.length > listed) this.conflictRows.push(r);
+        }
         continue;
       }
       const t = times[r]!;
@@ -99,6 +109,21 @@ export class ScanTally {
         if (t < this.first) this.first = t;
         if (t > this.last) this.last = t;
       }
+    }
+  }
+
+  /**
+   * The eventIDs of the listed conflicting duplicates, read back from their
+   * files (there are few; a digest holds ids only as 16-byte hashes).
+   */
+  async resolveConflictIds(readRows: (path: string) => Promise<readonly EventRow[]>): Promise<void> {
+    const byFile = new Map<string, number[]>();
+    this.progress.conflicts.forEach((conflict, k) => {
+      if (conflict.eventID === '') byFile.set(conflict.file, [...(byFile.get(conflict.file) ?? []), k]);
+    });
+    for (const [path, listed] of byFile) {
+      const rows = await readRows(path);
+      for (const k of listed) this.progress.conflicts[k]!.eventID = rows[this.conflictRows[k]!]?.id ?? '(changed since)';
     }
   }
 
@@ -139,7 +164,9 @@ export class ScanTally {
         total: this.ids.size,
         insights: this.insightEvents,
         badTime: this.badTime,
+        conflicts: progress.conflictCount,
       },
+      conflictingDuplicates: progress.conflicts.slice(),
       time: {
         first: Number.isFinite(this.first) ? new Date(this.first).toISOString() : null,
         last: Number.isFinite(this.last) ? new Date(this.last).toISOString() : null,

@@ -1,7 +1,8 @@
 import { Interner } from '../model/intern.js';
+import { contentDifference } from '../model/contentCheck.js';
 import { compareNewestFirst } from '../model/order.js';
 import type { EventRow } from '../model/types.js';
-import { emptyProgress, type LoadProgress } from './progress.js';
+import { emptyProgress, noteConflict, type LoadProgress } from './progress.js';
 import { RowColumns } from './columns.js';
 import { IdIndex } from './idIndex.js';
 import { listKey, resourcesKey, SharedValues, StringSharer } from './share.js';
@@ -64,6 +65,7 @@ export class EventStore {
     for (const row of rows) {
       if (!this.ids.addIfAbsent(row.id, this.arrival.length)) {
         this.progress.duplicates++;
+        this.checkDuplicate(row);
         continue;
       }
       this.internRow(row);
@@ -77,6 +79,18 @@ export class EventStore {
     this.progress.eventsRead += rows.length;
     if (added > 0 || rows.length > 0) this.changed();
     return added;
+  }
+
+  /**
+   * A second copy of a known id: real CloudTrail duplicates are identical, so a
+   * copy whose content differs is listed as a conflict (the kept copy stays).
+   * Compares the rows themselves: no memory per event, and work only per duplicate.
+   */
+  private checkDuplicate(row: EventRow): void {
+    const kept = this.get(row.id);
+    if (!kept) return;
+    const field = contentDifference(kept, row);
+    if (field !== null) noteConflict(this.progress, { eventID: row.id, keptFile: kept.batch.file, file: row.batch.file, field });
   }
 
   private readonly internValue = (value: string): string => this.interner.intern(value);

@@ -1,5 +1,24 @@
 import type { BadFile, FileShape } from '../model/types.js';
 
+/**
+ * A conflicting duplicate: a second copy of an eventID whose content differs
+ * from the copy kept (the first in file order, ingest/order.ts). Real
+ * CloudTrail duplicates are identical copies; a difference means a log was
+ * tampered with or a shipper broke it, so it is listed, never merged silently.
+ */
+export interface ConflictingDuplicate {
+  eventID: string;
+  /** The file of the copy kept ('' when not known: headless scan keeps no file per event). */
+  keptFile: string;
+  /** The file of the copy that differs (not loaded). */
+  file: string;
+  /** The first field that differs (model/contentCheck.ts), '' when only a fingerprint told. */
+  field: string;
+}
+
+/** Conflicts listed in full; past this only counted (conflictCount). */
+export const MAX_LISTED_CONFLICTS = 1000;
+
 /** Load progress as plain data: the UI and `scan` read it, the store never prints. */
 export interface LoadProgress {
   phase: 'idle' | 'loading' | 'watching' | 'done';
@@ -17,6 +36,9 @@ export interface LoadProgress {
   badFiles: BadFile[];
   /** Files that were deleted after their events were loaded (their events stay). */
   deletedFiles: number;
+  /** Duplicates whose content differs from the copy kept: all counted, the first MAX_LISTED_CONFLICTS listed. */
+  conflictCount: number;
+  conflicts: ConflictingDuplicate[];
   startedAt: number;
   finishedAt: number | null;
 }
@@ -34,6 +56,8 @@ export function emptyProgress(now = Date.now()): LoadProgress {
     skippedFiles: [],
     badFiles: [],
     deletedFiles: 0,
+    conflictCount: 0,
+    conflicts: [],
     startedAt: now,
     finishedAt: null,
   };
@@ -44,4 +68,10 @@ export function loadRate(progress: LoadProgress, now = Date.now()): number {
   const end = progress.finishedAt ?? now;
   const seconds = Math.max((end - progress.startedAt) / 1000, 0.001);
   return progress.eventsRead / seconds;
+}
+
+/** Counts a conflicting duplicate and lists it while the list is short. */
+export function noteConflict(progress: LoadProgress, conflict: ConflictingDuplicate): void {
+  progress.conflictCount++;
+  if (progress.conflicts.length < MAX_LISTED_CONFLICTS) progress.conflicts.push(conflict);
 }

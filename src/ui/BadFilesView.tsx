@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { BadFile } from '../model/types.js';
+import type { ConflictingDuplicate } from '../store/progress.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import { useTheme } from './theme.js';
@@ -8,6 +9,9 @@ import { wrapText } from './wrap.js';
 export interface BadFilesViewProps {
   bad: readonly BadFile[];
   skipped: readonly BadFile[];
+  /** Conflicting duplicates listed (store progress), and how many there are in all. */
+  conflicts?: readonly ConflictingDuplicate[];
+  conflictCount?: number;
   scroll: number;
   width: number;
   height: number;
@@ -19,8 +23,24 @@ interface Line {
 }
 
 /** Lines of the view; file names and reasons come from the folder and are sanitised like log text. */
-export function badFileLines(bad: readonly BadFile[], skipped: readonly BadFile[], width: number): Line[] {
+export function badFileLines(
+  bad: readonly BadFile[],
+  skipped: readonly BadFile[],
+  width: number,
+  conflicts: readonly ConflictingDuplicate[] = [],
+  conflictCount = conflicts.length,
+): Line[] {
   const lines: Line[] = [];
+  if (conflictCount > 0) {
+    // Real CloudTrail duplicates are identical: a copy with other content is tampering, shown first.
+    lines.push({ text: `Conflicting duplicates: same eventID, different content (${conflictCount})`, tone: 'heading' });
+    for (const c of conflicts) {
+      lines.push({ text: `  ${truncate(sanitize(c.eventID), width - 2)}`, tone: 'path' });
+      const detail = `${c.field ? `${c.field} differs; ` : ''}other copy in ${c.file}${c.keptFile ? `; kept the copy in ${c.keptFile}` : ''}`;
+      for (const part of wrapText(sanitize(detail), width - 6, 3)) lines.push({ text: `      ${part}`, tone: 'reason' });
+    }
+    if (conflictCount > conflicts.length) lines.push({ text: `  ... and ${conflictCount - conflicts.length} more`, tone: 'reason' });
+  }
   const section = (title: string, files: readonly BadFile[]): void => {
     lines.push({ text: `${title} (${files.length})`, tone: 'heading' });
     if (files.length === 0) lines.push({ text: '  none', tone: 'reason' });
@@ -34,9 +54,9 @@ export function badFileLines(bad: readonly BadFile[], skipped: readonly BadFile[
   return lines;
 }
 
-export function BadFilesView({ bad, skipped, scroll, width, height }: BadFilesViewProps) {
+export function BadFilesView({ bad, skipped, conflicts, conflictCount, scroll, width, height }: BadFilesViewProps) {
   const theme = useTheme();
-  const lines = badFileLines(bad, skipped, width);
+  const lines = badFileLines(bad, skipped, width, conflicts, conflictCount);
   const body = Math.max(1, height - 1);
   const top = Math.max(0, Math.min(scroll, lines.length - body));
   return (

@@ -49,7 +49,9 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
   // Records read count copies (the same event in two files) once: say which number is which.
   const read = progress.eventsRead > total ? ` (${formatCount(progress.eventsRead)} records read)` : '';
   const followText = follow ? 'following' : newCount > 0 ? `paused ▲ ${formatCount(newCount)} new (f)` : 'paused';
+  const conflicts = progress.conflictCount ?? 0;
   const problems = [
+    conflicts > 0 ? `! ${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
     bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);

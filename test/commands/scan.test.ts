@@ -37,7 +37,7 @@ describe('summarizeStore', () => {
       bad: [{ path: 'b.json', reason: 'invalid JSON at byte 3' }],
       byShape: { records: 2, empty: 1, digest: 1, 'not-cloudtrail': 1, bad: 1 },
     });
-    expect(s.events).toEqual({ read: 5, unique: 4, duplicates: 1, total: 4, insights: 1, badTime: 1 });
+    expect(s.events).toEqual({ read: 5, unique: 4, duplicates: 1, total: 4, insights: 1, badTime: 1, conflicts: 0 });
     expect(s.time).toEqual({ first: '2024-03-04T01:02:03.000Z', last: '2024-03-05T15:00:00.000Z' });
     expect(s.topEventNames).toEqual([
       { name: 'RunInstances', count: 2 },
@@ -54,7 +54,7 @@ describe('summarizeStore', () => {
   it('with a matcher, describes the matching events and keeps the folder total', () => {
     const s = summarizeStore(loaded(), { test: (r) => r.name === 'RunInstances' }, { filter: 'name:RunInstances', matchedRead: 3 });
     expect(s.filter).toBe('name:RunInstances');
-    expect(s.events).toEqual({ read: 3, unique: 2, duplicates: 1, total: 4, insights: 0, badTime: 0 });
+    expect(s.events).toEqual({ read: 3, unique: 2, duplicates: 1, total: 4, insights: 0, badTime: 0, conflicts: 0 });
     expect(s.time).toEqual({ first: '2024-03-05T14:00:00.000Z', last: '2024-03-05T15:00:00.000Z' });
     expect(s.topActors).toEqual([{ name: 'alice', count: 2 }]);
   });

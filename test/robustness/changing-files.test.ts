@@ -13,7 +13,9 @@ import { readRecordsInOrder } from '../../src/ingest/records.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { verifiedRef } from '../../src/model/contentCheck.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { badFileLines } from '../../src/ui/BadFilesView.js';
 import { record, tempDir } from '../export/fixtures.js';
+import { runCli } from './cli.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -93,4 +95,47 @@ describe('item 5: export never writes a record other than the row\'s', () => {
     clearRecordCache();
     expect(await readRecord(verifiedRef(rows[0]!))).toBe(null);
   });
+});
+
+describe('item 6: conflicting duplicates are counted and listed', () => {
+  async function forgedFolder(extraFiles: number): Promise<{ dir: string; realId: string }> {
+    const dir = await tempDir('trailtop-i20-forged-');
+    dirs.push(dir);
+    const real = record(1, { eventName: 'DeleteTrail', userName: 'mallory' });
+    const forged = { ...real, eventName: 'ListBuckets', userIdentity: { ...(real.userIdentity as Rec), userName: 'alice' } };
+    const same = record(2);
+    await writeFile(join(dir, 'a-original.json'), JSON.stringify({ Records: [real, same] }));
+    await writeFile(join(dir, 'b-forged.json'), JSON.stringify({ Records: [forged, same] }));
+    for (let k = 0; k < extraFiles; k++) await writeFile(join(dir, `c${k}.json`), JSON.stringify({ Records: [record(100 + k), same] }));
+    return { dir, realId: real.eventID as string };
+  }
+
+  it('the store (dashboard, tail, export) counts one conflict, lists both files and the field, and keeps one copy', async () => {
+    const { dir, realId } = await forgedFolder(0);
+    const store = await load(dir);
+    expect(store.progress.duplicates).toBe(2);
+    expect(store.progress.conflictCount).toBe(1);
+    const [conflict] = store.progress.conflicts;
+    expect(conflict).toMatchObject({ eventID: realId, field: 'name' });
+    expect([conflict!.file, conflict!.keptFile].sort()).toEqual([join(dir, 'a-original.json'), join(dir, 'b-forged.json')]);
+    expect(store.get(realId)!.batch.file).toBe(conflict!.keptFile);
+    const lines = badFileLines([], [], 80, store.progress.conflicts, store.progress.conflictCount).map((l) => l.text);
+    expect(lines[0]).toBe('Conflicting duplicates: same eventID, different content (1)');
+    expect(lines.join('\n')).toContain(realId);
+  });
+
+  for (const extra of [0, 12]) {
+    it(`scan ${extra > 0 ? 'on workers ' : ''}reports the conflict in text and JSON; identical copies are plain duplicates`, async () => {
+      const { dir, realId } = await forgedFolder(extra);
+      const json = await runCli(['scan', dir, '--json'], 30_000);
+      const summary = JSON.parse(json.stdout) as { events: { duplicates: number; conflicts: number }; conflictingDuplicates: { eventID: string; file: string }[] };
+      expect(summary.events).toMatchObject({ duplicates: 2 + extra, conflicts: 1 });
+      expect(summary.conflictingDuplicates).toHaveLength(1);
+      expect(summary.conflictingDuplicates[0]!.eventID).toBe(realId);
+      expect([join(dir, 'a-original.json'), join(dir, 'b-forged.json')]).toContain(summary.conflictingDuplicates[0]!.file);
+      const text = await runCli(['scan', dir], 30_000);
+      expect(text.stdout).toContain('(1 CONFLICTING: same eventID, different content)');
+      expect(text.stdout).toMatch(new RegExp(`Conflicting duplicates .*\\n  ${realId}: other copy in `));
+    }, 40_000);
+  }
 });
