@@ -6,7 +6,7 @@ import type { ChainState } from './investigate/chainLines.js';
 import type { TimeZoneMode } from './format.js';
 import { hyperlink } from '../term/osc8.js';
 import { sanitize } from '../term/sanitize.js';
-import { fit, truncate } from '../term/width.js';
+import { displayWidth, fit, truncate } from '../term/width.js';
 import { useTheme, type Theme } from './theme.js';
 import { wrapText } from './wrap.js';
 
@@ -115,7 +115,14 @@ export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyper
   const top = detailTop(layout, scroll, bodyHeight);
   const visible = layout.screen.slice(top, top + bodyHeight);
   const more = layout.screen.length > bodyHeight ? ` ${top + 1}-${Math.min(layout.screen.length, top + bodyHeight)}/${layout.screen.length} PgUp/PgDn ·` : '';
-  const title = ` Event details${more} Tab/→ links · y copy · r resource events · v JSON · Esc close `;
+  // The keys go first when the title does not fit (the status line has them too): a title is never cut.
+  const keys = [' Tab/→ links', ' · y copy', ' · r resource events', ' · v JSON', ' · Esc close'];
+  let title = ` Event details${more}`;
+  for (const key of keys) {
+    if (displayWidth(`${title}${key} `) > inner) break;
+    title += key;
+  }
+  title = title.endsWith('·') ? title.slice(0, -2) : title;
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>

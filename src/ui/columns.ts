@@ -127,6 +127,9 @@ const SQUEEZED_WIDTH = 3;
 /** Space between cells. */
 export const COLUMN_GAP = 1;
 
+/** From this list width up (a 100-column terminal), `whole` columns are shown whole or hidden. */
+export const WHOLE_FROM = 98;
+
 /** Full time `2024-03-05 14:21:00` from this list width up; `03-05 14:21:00` below. */
 export const FULL_TIME_FROM = 96;
 
@@ -147,8 +150,9 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
   const time = defs.find((def) => def.id === 'time');
   // Narrow: `03-05 14:21:00`, or `2024-03-05 14:21` when the list spans years.
   const timeWidth = !time ? 0 : width >= FULL_TIME_FROM ? time.max : withYear ? DATED_MINUTE_WIDTH : time.min;
+  // Below WHOLE_FROM a long error code may be cut rather than push the resource name out.
   const floor = (def: ColumnDef): number =>
-    def === time ? timeWidth : def.whole ? Math.max(def.min, Math.min(def.whole, widest[def.id] ?? 0)) : def.min;
+    def === time ? timeWidth : def.whole && width >= WHOLE_FROM ? Math.max(def.min, Math.min(def.whole, widest[def.id] ?? 0)) : def.min;
   let shown = [...defs];
   const used = (cols: readonly ColumnDef[]): number => cols.reduce((sum, def) => sum + floor(def), 0) + COLUMN_GAP * (cols.length - 1);
   // Hide the least needed columns until the rest fit at their minimum (keep at least two).

@@ -72,3 +72,12 @@ describe('column widths follow the values in view', () => {
     expect(narrow).toContain('UnauthorizedOperation'.slice(0, 11));
   });
 });
+
+describe('below 100 columns', () => {
+  it('cut a long error code rather than hide the resource name', () => {
+    const widest = widestValues([...rows, makeRow({ errorCode: 'Client.UnauthorizedOperation' })], ctx);
+    const ids = layoutColumns(78, false, widest).map((c) => c.def.id);
+    expect(ids).toContain('resourceName');
+    expect(ids).toContain('error');
+  });
+});
