@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ComponentType } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ComponentType } from 'react';
 import { MarkSet } from '../marks/markSet.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
@@ -34,6 +34,8 @@ import { principalSummary } from '../investigate/principal.js';
 import { summaryLines, summaryTitle } from './investigate/principalModel.js';
 import { stepLine } from './investigate/principalKeys.js';
 import { PrincipalView } from './investigate/PrincipalView.js';
+import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
+import { ColumnChooser } from './investigate/ColumnChooser.js';
 import { handleKey } from './keyHandler.js';
 import { actionFor, splitChunk, VIEW_HELP_GROUP, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
@@ -152,6 +154,7 @@ const HINTS: Partial<Record<Mode, readonly string[]>> = {
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
+  columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
   principal: ['Esc back', '↑/↓ select', 'Enter events', '=/+/- pivot', '? help'],
   top: ['Esc/T back', 'p summary', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
 };
@@ -261,6 +264,17 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }, [state.draft, state.mode]);
 
   const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord);
+  // The list's columns: this folder's saved choice (C), or the default set.
+  const [columnIds, setColumnIds] = useState<readonly string[] | null>(() => remembered.columns());
+  const columnDefs = useMemo(() => chosenColumns(columnIds), [columnIds]);
+  const columnEntries = useMemo(() => chooserEntries(columnDefs), [columnDefs]);
+  const setColumns = useCallback(
+    (ids: string[] | null) => {
+      remembered.setColumns(ids);
+      setColumnIds(ids);
+    },
+    [remembered],
+  );
   const summary = useMemo(
     () => (state.mode === 'principal' && state.principal ? principalSummary(store, state.principal) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- storeVersion stands for the store's contents
@@ -335,6 +349,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       topResult,
       chain,
       principalLines,
+      columnEntries,
+      setColumns,
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed
@@ -424,7 +440,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   let main;
   const emptyText = store.size === 0 ? (progress.phase === 'loading' ? 'Loading…' : 'No events here yet') : 'No events match the query';
   const list = (w: number) => (
-    <EventList rows={listRows} spanRows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} />
+    <EventList rows={listRows} spanRows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} columnDefs={columnDefs} />
   );
   switch (state.mode) {
     case 'detail':
@@ -455,6 +471,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       break;
     case 'help':
       main = <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} />;
+      break;
+    case 'columns':
+      main = <ColumnChooser entries={columnEntries} selected={state.columnIndex} width={width} height={mainH} />;
       break;
     case 'principal':
       main = summary ? (

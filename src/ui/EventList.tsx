@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import type { EventRow } from '../model/types.js';
-import { COLUMN_GAP, FULL_TIME_FROM, layoutColumns, titleRow, widestValues, type ColumnContext, type LaidOutColumn } from './columns.js';
+import { COLUMNS, COLUMN_GAP, FULL_TIME_FROM, layoutColumns, titleRow, widestValues, type ColumnContext, type ColumnDef, type LaidOutColumn } from './columns.js';
 import { isError, isInsight, rowMarker, spansYears, type TimeZoneMode } from './format.js';
 import type { ListWindow } from './listModel.js';
 import { sanitize } from '../term/sanitize.js';
@@ -23,6 +23,8 @@ export interface EventListProps {
   spanRows?: readonly EventRow[];
   /** Marked event IDs: `*` in the cursor column (`»` on the cursor's row). */
   marks?: ReadonlySet<string>;
+  /** The columns to show, in order (the column chooser's choice); default COLUMNS. */
+  columnDefs?: readonly ColumnDef[];
 }
 
 /** Rows of the list body for a given total height (one line goes to the column titles). */
@@ -64,7 +66,7 @@ const ListRow = memo(function ListRow({ row, selected, marked, columns, ctx, the
   );
 });
 
-export function EventList({ rows, window, width, height, zone, emptyText, spanRows, marks }: EventListProps) {
+export function EventList({ rows, window, width, height, zone, emptyText, spanRows, marks, columnDefs = COLUMNS }: EventListProps) {
   const theme = useTheme();
   // Decided for the whole list, not the rows on screen, so the column does not jump while scrolling.
   const withYear = spansYears(spanRows ?? rows, zone);
@@ -75,11 +77,11 @@ export function EventList({ rows, window, width, height, zone, emptyText, spanRo
   // Widths follow the widest values in view and a screen either side, so they do not jump at every step.
   const span = window.end - window.top;
   const nearby = rows.slice(Math.max(0, window.top - span), window.end + span);
-  const widest = widestValues(nearby, ctx);
+  const widest = widestValues(nearby, ctx, columnDefs);
   const widestKey = JSON.stringify(widest);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- widestKey stands for widest
-  const columns = useMemo(() => layoutColumns(listWidth, withYear, widest), [listWidth, withYear, widestKey]);
-  const titles = ' '.repeat(GUTTER) + titleRow(columns, listWidth);
+  const columns = useMemo(() => layoutColumns(listWidth, withYear, widest, columnDefs), [listWidth, withYear, widestKey, columnDefs]);
+  const titles = ' '.repeat(GUTTER) + titleRow(columns, listWidth, columnDefs);
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>

@@ -19,6 +19,7 @@ const MODE_NAMES: Record<Mode, string> = {
   histogram: 'histogram',
   top: 'top',
   principal: 'summary',
+  columns: 'columns',
 };
 
 export interface HelpLine {

@@ -15,7 +15,10 @@ export interface ColumnContext {
   withYear?: boolean;
 }
 
-export type ColumnId = 'time' | 'name' | 'user' | 'source' | 'resourceType' | 'resourceName' | 'error' | 'region' | 'ip';
+export type ColumnId = 'time' | 'name' | 'user' | 'source' | 'resourceType' | 'resourceName' | 'error' | 'region' | 'ip' | OptionalColumnId;
+
+/** Columns the column chooser (`C`) can add; not shown by default. */
+export type OptionalColumnId = 'agent' | 'errorMessage' | 'account' | 'identityType' | 'accessKey';
 
 export interface ColumnDef {
   id: ColumnId;
@@ -90,6 +93,18 @@ export const COLUMNS: readonly ColumnDef[] = [
   // 15 = a whole IPv4 address; IPv6 addresses may be cut.
   { id: 'ip', title: 'Source IP', short: 'IP', min: 15, max: 40, weight: 0.5, keep: 40, whole: 15, value: (row) => row.sourceIp },
 ];
+
+/** Columns shown only when chosen (`C`, investigate/columnChoice.ts); they give way first when space runs out. */
+export const OPTIONAL_COLUMNS: readonly ColumnDef[] = [
+  { id: 'accessKey', title: 'Access key', short: 'Key', min: 20, max: 20, weight: 0, keep: 8, whole: 20, value: (row) => row.accessKey },
+  { id: 'account', title: 'Account', short: 'Account', min: 12, max: 12, weight: 0, keep: 6, whole: 12, value: (row) => row.recipientAccount || row.account },
+  { id: 'identityType', title: 'Identity type', short: 'Identity', min: 8, max: 16, weight: 0.5, keep: 5, value: (row) => row.identityType },
+  { id: 'agent', title: 'User agent', short: 'Agent', min: 10, max: 60, weight: 1.5, keep: 4, value: (row) => row.userAgent },
+  { id: 'errorMessage', title: 'Error message', short: 'Message', min: 12, max: 80, weight: 2, keep: 3, value: (row) => row.errorMessage },
+];
+
+/** Every column there is: the default set, then the optional ones. */
+export const ALL_COLUMNS: readonly ColumnDef[] = [...COLUMNS, ...OPTIONAL_COLUMNS];
 
 /** The widest value of each column over some rows (display cells, a shortened form where the raw one exceeds the column's max). */
 export type ColumnWidths = Partial<Record<ColumnId, number>>;

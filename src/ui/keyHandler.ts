@@ -13,6 +13,8 @@ import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
 import { handlePrincipalKey, principalTerm } from './investigate/principalKeys.js';
 import type { SummaryLine } from './investigate/principalModel.js';
+import type { ChooserEntry } from './investigate/columnChoice.js';
+import { handleColumnsKey } from './investigate/columnKeys.js';
 import type { TopResult } from '../investigate/topValues.js';
 import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
 import { actionFor, type Action, type Mode } from './keys.js';
@@ -42,6 +44,9 @@ export interface KeyContext {
   setQuery(text: string): void;
   /** The detail panel's "Who is behind this session" section as last drawn. */
   chain?: ChainState;
+  /** The column chooser's entries (mode `columns`), and how to save a new choice (null: the default). */
+  columnEntries?: readonly ChooserEntry[];
+  setColumns?(ids: string[] | null): void;
   /** The principal summary's lines as last drawn (mode `principal`). */
   principalLines?: readonly SummaryLine[];
   /** The top values view's lines as last drawn (mode `top`). */
@@ -84,6 +89,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   if (!action) return;
   if (mode === 'top' && handleTopKey(action, ctx)) return;
   if (mode === 'principal' && handlePrincipalKey(action, ctx)) return;
+  if (mode === 'columns' && handleColumnsKey(action, input, ctx)) return;
   const cursor = cursorIndex(rows, state.anchor, state.follow, state.order);
   const currentRow = rows[cursor] ?? null;
   if (mode === 'json' || mode === 'help' || mode === 'badfiles') {
@@ -140,6 +146,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return dispatch({ type: 'editQuery' });
     case 'topValues':
       return dispatch({ type: 'openOverlay', mode: 'top' });
+    case 'columnChooser':
+      return dispatch({ type: 'openOverlay', mode: 'columns' });
     case 'principal': {
       const selected = mode === 'detail' ? detail?.links[state.linkIndex]?.pivot : undefined;
       const term = principalTerm(ctx, selected, mode === 'detail' ? state.detailRow : currentRow);

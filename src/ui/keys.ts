@@ -25,9 +25,10 @@ export type Mode =
   | 'histogram'
   | 'top'
   | 'principal'
-  | 'findings';
+  | 'findings'
+  | 'columns';
 
-export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top', 'principal', 'findings'];
+export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top', 'principal', 'findings', 'columns'];
 
 export type Action =
   | 'up'
@@ -94,7 +95,12 @@ export type Action =
   | 'findings'
   | 'findingsMove'
   | 'findingEvents'
-  | 'findingsOrder';
+  | 'findingsOrder'
+  | 'columnChooser'
+  | 'toggleColumn'
+  | 'moveColumnUp'
+  | 'moveColumnDown'
+  | 'resetColumns';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -118,7 +124,7 @@ export interface KeyBinding {
   group: string;
 }
 
-const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram', 'top', 'principal'];
+const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram', 'top', 'principal', 'columns'];
 const BROWSE: readonly Mode[] = ['list', 'detail'];
 /** Modes where no text is being typed (the query bar and the download form's file name take every letter). */
 export const NOT_TYPING: readonly Mode[] = ALL_MODES.filter((mode) => mode !== 'query' && mode !== 'export');
@@ -133,6 +139,7 @@ const HISTOGRAM = 'Histogram view (h)';
 const TOP = 'Top values (T)';
 const PRINCIPAL = 'Principal summary (p)';
 const FINDINGS = 'Findings view (!)';
+const CHOOSER = 'Column chooser (C)';
 const ANY = 'Anywhere';
 
 /** The help overlay's sections, in order; a binding that works exactly in its section's `place` needs no note of where. */
@@ -148,6 +155,7 @@ export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] 
   { title: TOP, place: ['top'] },
   { title: PRINCIPAL, place: ['principal'] },
   { title: FINDINGS, place: ['findings'] },
+  { title: CHOOSER, place: ['columns'] },
   { title: EXPORT },
   { title: HISTOGRAM, place: ['histogram'] },
   { title: ANY },
@@ -162,7 +170,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'bottom', keys: [{ char: 'G' }, { named: 'end' }], label: 'G/End', description: 'bottom: the oldest (oldest first: the newest and follow)', modes: NAV, group: MOVE },
   { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE, group: MAIN },
   { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE, group: MAIN },
-  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top', 'principal', 'findings'], group: MAIN },
+  { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top', 'principal', 'findings', 'columns'], group: MAIN },
   { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
   { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },
   { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'select the previous value or link', modes: ['detail'], group: MAIN },
@@ -178,6 +186,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'pivotExclude', keys: [{ char: '-' }], label: '-', description: 'exclude the selected value (-field:value)', modes: [...BROWSE, 'top', 'principal'], group: MAIN },
   { action: 'topValues', keys: [{ char: 'T' }], label: 'T', description: 'top values of a field for the current filter (again: close)', modes: [...BROWSE, 'top'], group: MAIN },
   { action: 'principal', keys: [{ char: 'p' }], label: 'p', description: 'summary of the selected user, role or access key (list: the row\'s user)', modes: [...BROWSE, 'top'], group: MAIN },
+  { action: 'columnChooser', keys: [{ char: 'C' }], label: 'C', description: 'choose, order and hide the list columns (kept for this folder)', modes: [...BROWSE, 'columns'], group: MAIN },
   { action: 'queryBack', keys: [{ char: '[' }], label: '[', description: 'back to the previous query, cursor where it was', modes: BROWSE, group: MAIN },
   { action: 'queryForward', keys: [{ char: ']' }], label: ']', description: 'forward again (after [)', modes: BROWSE, group: MAIN },
   { action: 'toggleOrder', keys: [{ char: 'o' }], label: 'o', description: 'order: newest first / oldest first (also the download\'s order)', modes: BROWSE, group: MAIN },
@@ -204,6 +213,10 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'nextTopField', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'next field (user, IP, key, name, source, error, region, account, agent, resource, identity type)', modes: ['top'], group: TOP },
   { action: 'prevTopField', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'previous field', modes: ['top'], group: TOP },
   { action: 'summaryFilter', keys: [{ named: 'return' }], label: 'Enter', description: "the principal's events with the selected line (API, IP, region ...)", modes: ['principal'], group: PRINCIPAL },
+  { action: 'toggleColumn', keys: [{ named: 'return' }, { char: 'x' }], label: 'Enter/x', description: 'show or hide the selected column (Space too)', modes: ['columns'], group: CHOOSER },
+  { action: 'moveColumnUp', keys: [{ char: 'K' }], label: 'K', description: 'move the selected column left (up the list)', modes: ['columns'], group: CHOOSER },
+  { action: 'moveColumnDown', keys: [{ char: 'J' }], label: 'J', description: 'move the selected column right (down the list)', modes: ['columns'], group: CHOOSER },
+  { action: 'resetColumns', keys: [{ char: 'r' }], label: 'r', description: 'back to the default columns', modes: ['columns'], group: CHOOSER },
   { action: 'cycleFormat', keys: [{ named: 'tab' }, { named: 'downArrow' }], label: 'Tab/↓', description: 'next format (CSV, JSON, JSON lines)', modes: ['export'], group: EXPORT },
   { action: 'cycleFormatBack', keys: [{ named: 'tab', shift: true }, { named: 'upArrow' }], label: 'S-Tab/↑', description: 'previous format', modes: ['export'], group: EXPORT },
   { action: 'toggleMarkedOnly', keys: [{ char: 'o', ctrl: true }], label: 'Ctrl-O', description: 'only the marked events (m) / every event in the list', modes: ['export'], group: EXPORT },

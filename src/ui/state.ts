@@ -65,6 +65,8 @@ export interface UiState {
   /** The principal summary (`p`): whose, and the selected line. */
   principal: PivotTerm | null;
   principalIndex: number;
+  /** The column chooser's selected entry. */
+  columnIndex: number;
 }
 
 export function initialState(queryText = ''): UiState {
@@ -98,6 +100,7 @@ export function initialState(queryText = ''): UiState {
     topIndex: 0,
     principal: null,
     principalIndex: -1,
+    columnIndex: 0,
   };
 }
 
@@ -127,7 +130,8 @@ export type UiAction =
   | { type: 'historyWalk'; history: readonly string[]; step: -1 | 1 }
   | { type: 'pivotPick'; pick: PivotPick | null }
   | { type: 'top'; field?: number; index?: number }
-  | { type: 'principal'; term?: PivotTerm; index: number };
+  | { type: 'principal'; term?: PivotTerm; index: number }
+  | { type: 'columnIndex'; index: number };
 
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
@@ -198,7 +202,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'openOverlay':
       return { ...state, returnMode: state.mode, mode: action.mode, scroll: 0 };
     case 'back': {
-      if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles' || state.mode === 'top' || state.mode === 'principal') {
+      if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles' || state.mode === 'top' || state.mode === 'principal' || state.mode === 'columns') {
         return { ...state, mode: state.returnMode === state.mode ? 'list' : state.returnMode, returnMode: 'list', scroll: 0 };
       }
       // Closing the details of the event that was newest when they opened, without
@@ -247,6 +251,8 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     }
     case 'top':
       return { ...state, topField: action.field ?? state.topField, topIndex: Math.max(0, action.index ?? (action.field !== undefined ? 0 : state.topIndex)) };
+    case 'columnIndex':
+      return { ...state, columnIndex: Math.max(0, action.index) };
     case 'principal':
       if (action.term) return { ...state, principal: action.term, principalIndex: action.index, returnMode: state.mode === 'principal' ? state.returnMode : state.mode, mode: 'principal', scroll: 0 };
       return { ...state, principalIndex: action.index };

@@ -1,0 +1,47 @@
+/** What a key does in the column chooser (`C`). */
+import type { KeyContext } from '../keyHandler.js';
+import type { Action } from '../keys.js';
+import { chooserEntries, chosenColumns, moveColumn, toggleColumn, type ChooserEntry } from './columnChoice.js';
+
+/** True when the key was the chooser's. */
+export function handleColumnsKey(action: Action, input: string, ctx: KeyContext): boolean {
+  const { state, dispatch } = ctx;
+  const entries: readonly ChooserEntry[] = ctx.columnEntries ?? [];
+  const last = Math.max(0, entries.length - 1);
+  const index = Math.min(state.columnIndex, last);
+  // The selection stays on the column that was toggled or moved, wherever it now is.
+  const save = (ids: string[] | null, id: string): void => {
+    ctx.setColumns?.(ids);
+    dispatch({ type: 'columnIndex', index: Math.max(0, chooserEntries(chosenColumns(ids)).findIndex((e) => e.def.id === id)) });
+  };
+  const id = entries[index]?.def.id ?? 'time';
+  // Space toggles here (elsewhere it pages down).
+  if (action === 'toggleColumn' || (action === 'pageDown' && input === ' ')) {
+    const ids = toggleColumn(entries, index);
+    if (ids) save(ids, id);
+    else dispatch({ type: 'status', text: 'The event time column always shows' });
+    return true;
+  }
+  const moves: Partial<Record<Action, number>> = { up: index - 1, down: index + 1, top: 0, bottom: last, pageUp: 0, pageDown: last };
+  const to = moves[action];
+  if (to !== undefined) {
+    dispatch({ type: 'columnIndex', index: Math.max(0, Math.min(last, to)) });
+    return true;
+  }
+  if (action === 'moveColumnUp' || action === 'moveColumnDown') {
+    const step = action === 'moveColumnUp' ? -1 : 1;
+    const ids = moveColumn(entries, index, step);
+    if (ids) save(ids, id);
+    return true;
+  }
+  if (action === 'resetColumns') {
+    save(null, 'time');
+    dispatch({ type: 'status', text: 'Default columns' });
+    return true;
+  }
+  if (action === 'columnChooser') {
+    dispatch({ type: 'back' });
+    return true;
+  }
+  return false;
+}

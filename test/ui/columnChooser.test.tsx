@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openFolderState } from '../../src/state/index.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
+import { COLUMNS } from '../../src/ui/columns.js';
+import { chooserEntries, chosenColumns, moveColumn, toggleColumn } from '../../src/ui/investigate/columnChoice.js';
+import { tempFolder } from '../support/files.js';
+import { makeRow } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+let open: Harness[] = [];
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+  while (cleanups.length) cleanups.pop()!();
+});
+
+describe('column choice', () => {
+  it('keeps the time first, skips unknown ids, toggles and moves', () => {
+    expect(chosenColumns(null)).toBe(COLUMNS);
+    expect(chosenColumns(['agent', 'nope', 'time', 'name', 'agent']).map((d) => d.id)).toEqual(['time', 'agent', 'name']);
+    const entries = chooserEntries(chosenColumns(['name', 'user']));
+    expect(entries.slice(0, 3).map((e) => [e.def.id, e.shown])).toEqual([['time', true], ['name', true], ['user', true]]);
+    expect(entries.find((e) => e.def.id === 'accessKey')!.shown).toBe(false);
+    expect(toggleColumn(entries, 0)).toBeNull();
+    expect(toggleColumn(entries, 1)).toEqual(['time', 'user']);
+    const key = entries.findIndex((e) => e.def.id === 'accessKey');
+    expect(toggleColumn(entries, key)).toEqual(['time', 'name', 'user', 'accessKey']);
+    expect(moveColumn(entries, 2, -1)).toEqual(['time', 'user', 'name']);
+    expect(moveColumn(entries, 1, -1)).toBeNull();
+    expect(moveColumn(entries, key, -1)).toBeNull();
+  });
+});
+
+describe('column chooser (C)', () => {
+  it('shows the access key and user agent columns, moves one, and keeps the choice for the next run', async () => {
+    const logs = tempFolder('trailtop-logs-');
+    const home = tempFolder('trailtop-state-');
+    cleanups.push(logs.remove, home.remove);
+    const env = { XDG_STATE_HOME: home.dir };
+    const store = new EventStore(0);
+    store.add([makeRow({ name: 'GetObject', accessKey: 'AKIAEXAMPLEKEY000001', userAgent: 'Boto3/1.34' })]);
+    store.flush();
+    const mount = () => {
+      const h = renderApp(<App store={store} folder={logs.dir} watching={false} env={{ NO_COLOR: '1' }} folderState={openFolderState(logs.dir, { enabled: true, env })} />, 200, 30);
+      open.push(h);
+      return h;
+    };
+    const h = mount();
+    await h.waitFor((f) => f.includes('GetObject'));
+    let frame = await h.press('C', (f) => f.includes('List columns'));
+    expect(frame).toContain('[ ] Access key');
+    const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+    for (let i = 0; i < 20 && !selected(h.frame()).includes('Access key'); i++) await h.press(KEYS.down);
+    frame = await h.press(KEYS.enter, (f) => f.includes('[x] Access key'));
+    for (let i = 0; i < 20 && !selected(h.frame()).includes('User agent'); i++) await h.press(KEYS.down);
+    await h.press(' ', (f) => f.includes('[x] User agent'));
+    // Move the user agent left of the access key.
+    frame = await h.press('K', (f) => selected(f).includes('User agent') && f.indexOf('[x] User agent') < f.indexOf('[x] Access key'));
+    frame = await h.press(KEYS.escape, (f) => f.includes('AKIAEXAMPLEKEY000001'));
+    const title = frame.split('\n').find((l) => l.includes('Event time'))!;
+    expect(title.indexOf('User agent')).toBeGreaterThan(0);
+    expect(title.indexOf('User agent')).toBeLessThan(title.indexOf('Access key'));
+    expect(frame).toContain('Boto3/1.34');
+    h.cleanup();
+    const again = mount();
+    frame = await again.waitFor((f) => f.includes('GetObject'));
+    expect(frame).toContain('AKIAEXAMPLEKEY000001');
+    await again.press('C', (f) => f.includes('List columns'));
+    await again.press('r', (f) => f.includes('Default columns'));
+    frame = await again.press(KEYS.escape, (f) => !f.includes('List columns'));
+    expect(frame).not.toContain('AKIAEXAMPLEKEY000001');
+  });
+});
