@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { compileQuery, type CompiledQuery, type Vocabulary } from '../query/index.js';
+import { compileQuery, type CompiledQuery, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 
 /**
@@ -81,9 +81,9 @@ export function combineFilter(filter: string | undefined, since: string | undefi
  * does not parse is a UsageError naming the position. With a vocabulary,
  * plain words are fuzzy as in the dashboard (the vocabulary may keep growing).
  */
-export function compileFilter(source: string, vocabulary?: Vocabulary): CompiledQuery | null {
+export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: TagContext): CompiledQuery | null {
   if (source.trim() === '') return null;
-  const compiled = compileQuery(source, { now: Date.now(), vocabulary });
+  const compiled = compileQuery(source, { now: Date.now(), vocabulary, ...(tags ? { tags } : {}) });
   if (!compiled.ok) {
     const { message, position, hint } = compiled.error;
     throw new UsageError(`bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);

@@ -20,6 +20,8 @@ import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { commandRules, filterNeedsRules, RULES_OPTION } from './rules.js';
+import { detectionSession } from '../detect/session.js';
 
 export const EXPORT_USAGE = `Usage: trailtop export DIR|FILE -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
        trailtop export --db FILE [DIR] -o FILE|- [same options]
@@ -41,6 +43,8 @@ Options:
   --force             replace FILE if it exists
   --db FILE           export from a DuckDB archive (trailtop archive) with SQL, page by page;
                       with DIR, import what is new there first
+  --rules DIR         also run the Sigma rules under DIR for rule: terms (repeatable;
+                      TRAILTOP_RULES adds folders too); the built-in pack always runs
   -h, --help          show this help
 
 CSV values come from the logs: a value that a spreadsheet would run as a formula
@@ -53,6 +57,7 @@ Exit status: 0 written (or stdout closed by its reader), 1 runtime failure,
 2 bad arguments or query, 130 interrupted (143 on SIGTERM).`;
 
 const OPTIONS = {
+  ...RULES_OPTION,
   output: { type: 'string', short: 'o' },
   format: { type: 'string' },
   filter: { type: 'string' },
@@ -155,6 +160,9 @@ export async function runExport(argv: string[]): Promise<number> {
   if (!dir) return needDir();
   // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
   compileFilter(source);
+  // rule: terms need the detection rules run over the folder as it loads (a missing --rules folder: exit 2).
+  const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
+  const session = rules && filterNeedsRules(source) ? detectionSession(rules) : null;
   await requireFolderOrFile(dir);
 
   const toStdout = output === '-';
@@ -194,7 +202,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const showProgress = process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
   const bar = progressBar();
   try {
-    const folder = openFolder(dir, { watch: false, signal: controller.signal });
+    const folder = openFolder(dir, { watch: false, signal: controller.signal, ...(session?.detection ? { detection: session.detection } : {}) });
     const unsubscribe = showProgress ? folder.store.subscribe(() => bar.loading(folder.store.progress)) : null;
     await folder.ready;
     unsubscribe?.();
@@ -207,7 +215,7 @@ export async function runExport(argv: string[]): Promise<number> {
     const vocabulary = new Vocabulary();
     vocabulary.update(store);
     // Fuzzy words mean what they mean in the dashboard over the same folder.
-    const query = compileFilter(source, vocabulary);
+    const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined);
     const newestFirst = query ? filterStore(store, query) : all;
     // Oldest first is the same rows reversed (unreadable times first), never sorted again.
     const rows = order === 'oldest' ? newestFirst.slice().reverse() : newestFirst;

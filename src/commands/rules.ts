@@ -1,5 +1,6 @@
 import { loadRuleSet, ruleFolders, RulesFolderError } from '../detect/loadRules.js';
 import type { RuleSet } from '../detect/rule.js';
+import { parseQuery, type QueryNode } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { UsageError } from './args.js';
 
@@ -16,5 +17,25 @@ export function commandRules(rules: readonly string[] | undefined): RuleSet {
   } catch (error) {
     if (error instanceof RulesFolderError) throw new UsageError(sanitize(error.message), false);
     throw error;
+  }
+}
+
+/** True when a query names detection results (a rule: term), so the command must run the rules to answer it. */
+export function filterNeedsRules(source: string): boolean {
+  const parsed = parseQuery(source, { deepTerms: true });
+  return parsed.ok && hasRuleTag(parsed.ast);
+}
+
+function hasRuleTag(node: QueryNode): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.some(hasRuleTag);
+    case 'not':
+      return hasRuleTag(node.child);
+    case 'tag':
+      return node.tag === 'rule';
+    default:
+      return false;
   }
 }

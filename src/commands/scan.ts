@@ -3,6 +3,8 @@ import { scanFolderHeadless } from '../scan/run.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { commandRules, filterNeedsRules, RULES_HELP, RULES_OPTION } from './rules.js';
+import { detectionSession } from '../detect/session.js';
 import type { Count, ScanSummary } from './scanSummary.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
 import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE, scanHistogram } from './scanHistogram.js';
@@ -24,12 +26,15 @@ Options:
   --until T     only events before T
   --db FILE     summarise a DuckDB archive (trailtop archive) with SQL; with DIR, import what is new first
 ${HISTOGRAM_USAGE}
+${RULES_HELP}
+                (run only for a rule: term in --filter)
   -h, --help    show this help
 
 Bad files are also reported on stderr. Exit status: 0 when the folder or file was
 read, 2 for bad arguments, a bad query, a missing path, or a FIFO or device.`;
 
 const OPTIONS = {
+  ...RULES_OPTION,
   json: { type: 'boolean' },
   filter: { type: 'string' },
   since: { type: 'string' },
@@ -55,13 +60,18 @@ export async function runScan(argv: string[]): Promise<number> {
   // Fuzzy words mean the same here as in the dashboard: the vocabulary grows as files load.
   const vocabulary = new Vocabulary();
   const source = combineFilter(values.filter, values.since, values.until);
-  const query = compileFilter(source, vocabulary);
+  // rule: terms need the detection rules run over the folder (a missing --rules folder: exit 2).
+  const needsRules = filterNeedsRules(source);
+  const rules = values.rules || process.env.TRAILTOP_RULES || needsRules ? commandRules(values.rules) : null;
+  const session = rules && needsRules ? detectionSession(rules) : null;
+  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined);
   await requireFolderOrFile(dir);
   const bucket = checkBucketOption(values.histogram, values.bucket);
   if (values.histogram) return await writeOut(await scanHistogram(dir, query, bucket, Boolean(values.json)));
 
   // Headless: no EventStore; files are parsed on both cores and only counted (src/scan/).
   const tally = await scanFolderHeadless(dir, {
+    ...(session?.detection ? { rules: session.detection.rules, onHits: session.detection.onHits } : {}),
     test: query
       ? (rows) => {
           vocabulary.addRows(rows);

@@ -8,7 +8,7 @@ import { Vocabulary, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
+import { commandRules, filterNeedsRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { detectionSession, type DetectionSession } from '../detect/session.js';
 
 export const TAIL_USAGE = `Usage: trailtop tail DIR|FILE [--new-only] [--filter Q] [--since T] [--rules DIR]... [--findings-only]
@@ -52,13 +52,16 @@ export async function runTail(argv: string[]): Promise<number> {
   if (!dir) throw new UsageError('tail needs a folder or file: trailtop tail DIR|FILE');
 
   const vocabulary = new Vocabulary();
-  const query = compileFilter(combineFilter(values.filter, values.since, undefined), vocabulary);
+  const source = combineFilter(values.filter, values.since, undefined);
   const findingsOnly = values['findings-only'] === true;
-  // Rules load (and a missing --rules folder is an error) whenever they are named; they run when they matter.
-  const rules = values.rules || findingsOnly || process.env.TRAILTOP_RULES ? commandRules(values.rules) : null;
+  const needsRules = findingsOnly || filterNeedsRules(source);
+  // Rules load (and a missing --rules folder is an error) whenever they are named; they run when something reads them.
+  const rules = values.rules || needsRules || process.env.TRAILTOP_RULES ? commandRules(values.rules) : null;
+  const session = rules && needsRules ? detectionSession(rules) : null;
+  // rule: terms read the findings' sets, which a file's hits reach before its rows reach the store.
+  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined);
   await requireFolderOrFile(dir);
-  const session = rules && findingsOnly ? detectionSession(rules) : null;
-  return tailFolder(dir, query, values['new-only'] === true, vocabulary, session);
+  return tailFolder(dir, query, values['new-only'] === true, vocabulary, session, findingsOnly);
 }
 
 /**
@@ -72,6 +75,7 @@ async function tailFolder(
   newOnly: boolean,
   vocabulary: Vocabulary,
   session: DetectionSession | null,
+  findingsOnly = false,
 ): Promise<number> {
   const stop = new AbortController();
   let writeError: NodeJS.ErrnoException | null = null;
@@ -89,7 +93,7 @@ async function tailFolder(
   process.on('SIGTERM', onSignal);
   const opened = openFolder(dir, { watch: true, signal: stop.signal, ...(session?.detection ? { detection: session.detection } : {}) });
   // --findings-only: only rows that fired a rule (their hits reach the findings before the rows reach the store).
-  const findings = session?.findings ?? null;
+  const findings = findingsOnly ? (session?.findings ?? null) : null;
   const keep = (rows: EventRow[]): EventRow[] => (findings ? rows.filter((row) => findings.rulesOf(row.id).length > 0) : rows);
   const line = findings
     ? (record: OriginalRecord, row: EventRow) => jsonLine({ rules: findings.rulesOf(row.id).map((rule) => rule.id), event: record })

@@ -9,6 +9,8 @@ import { packRows, type PackedRows } from '../ingest/rowCodec.js';
 import { rowInsight } from '../model/recordBatch.js';
 import type { FileReadResult } from '../model/types.js';
 import { digestRows, type ScanDigest } from './digest.js';
+import type { RecordDetector } from '../detect/detector.js';
+import type { RuleHit } from '../detect/rule.js';
 
 export interface ScanJob {
   id: number;
@@ -23,16 +25,18 @@ export interface ScanReply {
   digest: ScanDigest | null;
   insights: PackedRows | null;
   rows: PackedRows | null;
+  /** Detection rules the file's records fired (when the scan runs rules, for rule: filters). */
+  hits?: RuleHit[];
 }
 
-export async function runScanJob(job: ScanJob): Promise<ScanReply> {
+export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promise<ScanReply> {
   let read: FileReadResult;
   try {
-    read = await readEventFile(job.path);
+    read = await readEventFile(job.path, detector ? { detector } : {});
   } catch (error) {
     read = { path: job.path, shape: 'bad', rows: [], reason: error instanceof Error ? error.message : String(error), skippedRecords: 0, bytes: 0 };
   }
-  const { rows, ...result } = read;
+  const { rows, hits, ...result } = read;
   if (rows.length === 0) return { id: job.id, result, digest: null, insights: null, rows: null };
   const insightRows = rows.filter((row) => rowInsight(row) !== null);
   return {
@@ -41,5 +45,6 @@ export async function runScanJob(job: ScanJob): Promise<ScanReply> {
     digest: digestRows(rows),
     insights: insightRows.length > 0 ? packRows(insightRows) : null,
     rows: job.withRows ? packRows(rows) : null,
+    ...(hits ? { hits } : {}),
   };
 }

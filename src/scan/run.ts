@@ -15,6 +15,8 @@ import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
 import type { EventRow } from '../model/types.js';
 import { runScanJob, type ScanJob, type ScanReply } from './job.js';
+import { createDetector } from '../detect/recordDetector.js';
+import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import { ScanTally } from './tally.js';
 
 export interface ScanOptions {
@@ -22,6 +24,9 @@ export interface ScanOptions {
   test?: (rows: readonly EventRow[]) => Uint8Array;
   /** Worker threads; default min(2, cores). 0 reads on this thread. */
   workers?: number;
+  /** Detection rules to run where records are parsed (for rule: filters); each file's hits go to onHits before `test` sees its rows. */
+  rules?: readonly RuleSpec[];
+  onHits?: (hits: readonly RuleHit[]) => void;
 }
 
 /** Jobs each worker holds at once, so it never waits for the main thread. */
@@ -56,6 +61,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
 
   const apply = (reply: ScanReply): void => {
     let matches: Uint8Array | null = null;
+    if (reply.hits) options.onHits?.(reply.hits);
     if (options.test) {
       const rows = reply.rows ? unpackRows(reply.rows, keep) : [];
       matches = options.test(rows);
@@ -68,9 +74,10 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
-    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows }));
+    const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
+    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows }, detector));
   } else {
-    await new WorkerScan(workerUrl, workers, files, withRows, apply).run();
+    await new WorkerScan(workerUrl, workers, files, withRows, apply, options.rules ?? null).run();
   }
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
   return tally;
@@ -92,6 +99,7 @@ class WorkerScan {
     private readonly files: readonly string[],
     private readonly withRows: boolean,
     private readonly apply: (reply: ScanReply) => void,
+    private readonly rules: readonly RuleSpec[] | null = null,
   ) {}
 
   async run(): Promise<void> {
@@ -112,7 +120,7 @@ class WorkerScan {
   }
 
   private start(): void {
-    const worker = new Worker(this.url, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    const worker = new Worker(this.url, { resourceLimits: { maxYoungGenerationSizeMb: 48 }, workerData: { rules: this.rules } });
     this.workers.push(worker);
     worker.on('message', (reply: ScanReply) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onCrash(worker, `reader failed: ${error.message}`));
