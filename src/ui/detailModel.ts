@@ -4,6 +4,7 @@
  * only lays these lines out.
  */
 import { consoleSignInOf, requestIdOf, rowInsight, sharedEventIdOf } from '../model/recordBatch.js';
+import { SHARED_WITH } from '../model/resources.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
 import { eventConsoleLink, eventLinkNote, resourceLinks } from '../links/links.js';
@@ -90,6 +91,9 @@ function insightLines(row: EventRow): DetailLine[] {
   }
   return lines;
 }
+
+/** Resource kinds that have no console page or Config timeline (model/resources.ts namedResources). */
+const NO_PAGE_TYPES: ReadonlySet<string> = new Set([SHARED_WITH, 'AWS::EC2::SecurityGroupRule', 'AWS::IAM::AccessKey']);
 
 /** A console sign-in's result (`Failure` in the error colour) and whether it used MFA. */
 function signInLines(row: EventRow): DetailLine[] {
@@ -178,6 +182,8 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState
       lines.push(field('Resource', shown));
     }
     if (resource.arn && resource.arn !== resource.name) lines.push(field('  ARN', resource.arn, 'muted'));
+    // An account shared with, a rule, an access key: no console page of their own, so no 'Link not available' twice.
+    if (NO_PAGE_TYPES.has(resource.type)) continue;
     links.push({ kind: 'console', label: 'Console', url: made.console, resource });
     lines.push({ label: '  Console', value: made.console ?? 'Link not available', tone: made.console ? 'link' : 'muted', link: links.length - 1 });
     links.push({ kind: 'config', label: 'Config timeline', url: made.configTimeline, resource });

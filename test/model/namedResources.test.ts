@@ -55,6 +55,12 @@ describe('resources named in requests and responses', () => {
     const db = resources('aws.exfiltration.rds-share-snapshot.json', 'ModifyDBSnapshotAttribute');
     expect(db.refs).toEqual(['AWS::RDS::DBSnapshot exfiltration', 'Shared with 503161813013']);
     expect(db.links[0]).toBe('https://us-east-1.console.aws.amazon.com/rds/home?region=us-east-1#db-snapshot:id=exfiltration');
+    // The account shared with is named, without link lines of its own.
+    const lines = buildDetail(snapshot.row, 'utc').lines.map((l) => `${l.label.trim()} ${l.value}`);
+    const at = lines.indexOf('Resource Shared with  098797384747');
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1] ?? '').not.toMatch(/^Console/);
+    expect(lines[at - 2]).toMatch(/^Console https:\/\/us-east-1\.console\.aws\.amazon\.com\/ec2\//);
   });
 
   it('the new access key of CreateAccessKey and the rule of an ingress change', () => {
