@@ -162,8 +162,8 @@ export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] 
 ];
 
 export const KEYMAP: readonly KeyBinding[] = [
-  { action: 'up', keys: [{ named: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'previous row (newer)', modes: NAV, group: MOVE },
-  { action: 'down', keys: [{ named: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'next row (older)', modes: NAV, group: MOVE },
+  { action: 'up', keys: [{ named: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'up a row (newer; oldest first: older; in the histogram: the bucket before)', modes: NAV, group: MOVE },
+  { action: 'down', keys: [{ named: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'down a row (older; oldest first: newer; in the histogram: the bucket after)', modes: NAV, group: MOVE },
   { action: 'pageUp', keys: [{ named: 'pageUp' }, { char: 'b', ctrl: true }], label: 'PgUp', description: 'page up (in the details: scroll the panel)', modes: NAV, group: MOVE },
   { action: 'pageDown', keys: [{ named: 'pageDown' }, { char: 'f', ctrl: true }, { char: ' ' }], label: 'PgDn/Space', description: 'page down (in the details: scroll the panel)', modes: NAV, group: MOVE },
   { action: 'top', keys: [{ char: 'g' }, { named: 'home' }], label: 'g/Home', description: 'top: the newest and follow (oldest first: the oldest)', modes: NAV, group: MOVE },
