@@ -7,7 +7,9 @@
  * while a pointer steps through the bucket bounds, so a histogram costs one
  * pass over the rows it covers plus one step per bucket.
  */
+import { topValues as columnTopValues } from '../investigate/topValues.js';
 import type { EventRow } from '../model/types.js';
+import type { EventStore } from '../store/eventStore.js';
 import { bucketBounds, bucketsBetween, floorBucket, type BucketSize, type TimelineZone } from './buckets.js';
 
 /** What the bars are split by: errors against successes, or the top values of a field. */
@@ -111,9 +113,15 @@ export function topValues(rows: readonly EventRow[], field: Exclude<StackField, 
     .map(([value]) => value);
 }
 
-/** The stack spec for a field over these rows (top values computed once per rows and field). */
-export function stackFor(rows: readonly EventRow[], field: StackField): StackSpec {
-  return field === 'errors' ? ERROR_STACK : { field, values: topValues(rows, field) };
+/**
+ * The stack spec for a field over these rows. With the store the rows came
+ * from, the top values are counted by the store's column ids (the `T` view's
+ * counter: typed arrays, no Map per row); without it by a Map of row values.
+ */
+export function stackFor(rows: readonly EventRow[], field: StackField, store?: EventStore): StackSpec {
+  if (field === 'errors') return ERROR_STACK;
+  if (store) return { field, values: columnTopValues(store, rows, field, TOP_PARTS).values.map((v) => v.value) };
+  return { field, values: topValues(rows, field) };
 }
 
 /**

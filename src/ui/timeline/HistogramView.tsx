@@ -62,7 +62,7 @@ export function partStyles(stack: StackSpec, theme: Theme, ascii: boolean): Part
  * oldest at the top, empty buckets included, bars split by errors or by a
  * field's top values. Zoom changes the bucket size; Enter lists the span.
  */
-export function HistogramView({ rows, queryText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks() }: PluginViewProps) {
+export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks() }: PluginViewProps) {
   const theme = useTheme();
   const bodyRows = histogramBodyRows(height);
   const [state, setState] = useState<HistogramViewState>(() => initialHistogramState(rows, zone, bodyRows, cursorTime));
@@ -70,7 +70,7 @@ export function HistogramView({ rows, queryText, zone, width, height, onClose, s
   const started = Number.isNaN(state.cursor) && rows.length > 0 ? initialHistogramState(rows, zone, bodyRows, cursorTime) : state;
   // On a bucket with events' span even after a zoom or a narrower list, so what Enter lists is what is drawn.
   const current = useMemo(() => clampToEvents(started, rows, zone), [started, rows, zone]);
-  const stack = useMemo(() => stackFor(rows, current.stack), [rows, current.stack]);
+  const stack = useMemo(() => stackFor(rows, current.stack, store), [rows, current.stack, store]);
   const win = useMemo(() => histogramWindow(rows, current, zone, bodyRows, stack), [rows, current, zone, bodyRows, stack]);
 
   const live = { state: current, rows };
