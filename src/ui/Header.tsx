@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { loadRate, type LoadProgress } from '../store/progress.js';
 import { formatCount, formatRate } from './format.js';
 import { sanitize } from '../term/sanitize.js';
-import { truncate } from '../term/width.js';
+import { displayWidth, truncate } from '../term/width.js';
 import { truncateStart } from './pathText.js';
 import { useTheme } from './theme.js';
 
@@ -38,6 +38,9 @@ function progressBar(done: number, total: number, width: number): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(w - filled)}]`;
 }
 
+/** Cells the folder needs to show its own name (the end of the path). */
+const FOLDER_ROOM = 20;
+
 export function Header({ folder, progress, watching, shown, total, newCount, follow, activity = '', findings = '', width }: HeaderProps) {
   const theme = useTheme();
   const state = liveState(progress, watching);
@@ -48,18 +51,26 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
   const counts = shown === total ? `${formatCount(total)} ${noun}` : `${formatCount(shown)} of ${formatCount(total)} ${noun}`;
   // Records read count copies (the same event in two files) once: say which number is which.
   const read = progress.eventsRead > total ? ` (${formatCount(progress.eventsRead)} records read)` : '';
-  const followText = follow ? 'following' : newCount > 0 ? `paused ▲ ${formatCount(newCount)} new (f)` : 'paused';
+  const fullFollowText = follow ? 'following' : newCount > 0 ? `paused ▲ ${formatCount(newCount)} new (f)` : 'paused';
   const conflicts = progress.conflictCount ?? 0;
   const problems = [
     conflicts > 0 ? `! ${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
     bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);
-  const badText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
+  const fullBadText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
   const activityText = activity ? sanitize(activity) : '';
-  const fixed = `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${read}${findings ? `  ${findings}` : ''}  ${followText}${badText ? `  ${badText}` : ''}  `;
+  const fixedWith = (followText: string, badText: string): string =>
+    `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${read}${findings ? `  ${findings}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
+  const fits = (text: string): boolean => displayWidth(text) + FOLDER_ROOM <= width;
+  // On a narrow terminal the usual states make room for the folder's name: 'following' first (paused
+  // is still said), then skipped files when none is bad (b and the footer still reach them).
+  const followText = follow && !fits(fixedWith(fullFollowText, fullBadText)) ? '' : fullFollowText;
+  const onlySkipped = bad === 0 && conflicts === 0;
+  const badText = onlySkipped && !fits(fixedWith(followText, fullBadText)) ? '' : fullBadText;
+  const fixed = fixedWith(followText, badText);
   // Cut from the left: the folder's own name, at the end of the path, is what tells folders apart.
-  const folderText = truncateStart(sanitize(folder), Math.max(8, width - fixed.length - 2));
+  const folderText = truncateStart(sanitize(folder), Math.max(8, width - displayWidth(fixed)));
   const rate = loadRate(progress);
   const loadingLine =
     progress.phase === 'loading'
@@ -79,9 +90,10 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
         {activityText ? <Text color={theme.accent}>{`  ${activityText}`}</Text> : null}
         <Text>{`  ${counts}${read}  `}</Text>
         {findings ? <Text color={/high|crit/.test(findings) ? theme.error : theme.warn}>{`${findings}  `}</Text> : null}
-        <Text color={follow ? theme.muted : theme.warn}>{followText}</Text>
-        {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`  ${badText}`}</Text> : null}
-        <Text color={theme.muted}>{`  ${folderText}`}</Text>
+        {followText ? <Text color={follow ? theme.muted : theme.warn}>{followText}</Text> : null}
+        {/* The text before ends in two spaces when the follow state is left out. */}
+        {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`${followText ? '  ' : ''}${badText}`}</Text> : null}
+        <Text color={theme.muted}>{`${followText || badText ? '  ' : ''}${folderText}`}</Text>
       </Text>
       {loadingLine ? (
         <Text wrap="truncate-end" color={theme.muted}>

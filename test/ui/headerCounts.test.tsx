@@ -26,4 +26,22 @@ describe('header', () => {
     expect(first).toMatch(/…[\w/-]*stratus-red-team\s*$/);
     expect([...first].length).toBeLessThanOrEqual(80);
   });
+
+  it('at 80 columns leaves out following and a skipped-only note before it loses the folder name', () => {
+    const progress = { ...emptyProgress(0), phase: 'done' as const, eventsRead: 310, skippedFiles: [{ path: '/x/LICENSE', reason: 'not JSON' }] };
+    const draw = (follow: boolean, width: number) => {
+      const view = render(
+        <Header folder="/work/shared/datasets/stratus-red-team" progress={progress} watching={false} shown={310} total={310} newCount={0} follow={follow} findings="⚑ 4 high 6 med (!)" width={width} />,
+      );
+      const line = (view.lastFrame() ?? '').split('\n')[0]!;
+      view.unmount();
+      return line;
+    };
+    const narrow = draw(true, 80);
+    expect(narrow).toMatch(/stratus-red-team$/);
+    expect(narrow).not.toContain('following');
+    expect(draw(false, 80)).toContain('paused');
+    expect(draw(false, 80)).toMatch(/red-team$/);
+    expect(draw(true, 200)).toContain('following  1 skipped (b)  /work/shared/datasets/stratus-red-team');
+  });
 });
