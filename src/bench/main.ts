@@ -14,6 +14,7 @@ import { benchExport } from './exportBench.js';
 import { benchIngest } from './ingest.js';
 import { benchJq, jqInstalled } from './jq.js';
 import { benchLive } from './live.js';
+import { benchDetectCommand, benchDetectLive, benchDetectLoad } from './detectBench.js';
 import { benchQueries, deniedUser } from './query.js';
 import { benchSoak } from './soak.js';
 import { benchTopValues } from './topValuesBench.js';
@@ -30,7 +31,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--json] [--soak [--soak-minute
   --json      print the figures as JSON instead of the table
   --only A,B  only the sections whose name contains A or B (e.g. --only 'ingest 1M,scan 1M';
               sections: ingest, scan, load, queries, keystroke to frame, export,
-              keys during load, live latency, vs jq); the rest is skipped
+              keys during load, live latency, detect, vs jq); the rest is skipped
   --soak      only the soak: a writer adds 10 events/s to a watched folder for
               --soak-minutes (default 10) with a filtered view running; reports the RSS slope
 
@@ -178,6 +179,11 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     await section('live latency', figures, crashes, () => benchLive(template, 20));
+    // Detection (issue 15): the 1M default folder when there is one, else the biggest.
+    const detectSet = sets.find((s) => s.events === bigEvents && s.shape === 'default')!;
+    await section(`detect load ${label(detectSet)}`, figures, crashes, () => benchDetectLoad(detectSet.dir, label(detectSet), 3));
+    await section(`detect command ${label(detectSet)}`, figures, crashes, () => benchDetectCommand(detectSet.dir, label(detectSet), 3));
+    await section('detect live', figures, crashes, () => benchDetectLive(10));
     if (onlySections.length > 0 && !onlySections.some((part) => 'vs jq'.includes(part) || part.startsWith('vs jq'))) {
       // not asked for
     } else if (!jqInstalled()) {

@@ -3,10 +3,10 @@
  * parse workers, or the main thread for small files): the only place the
  * full record object exists without reading the file again.
  *
- * Per record: one map lookup on (eventSource, eventName) gives the rules that
- * can fire for that pair (prefilter.ts, decided once per distinct pair with
- * the one record matcher), and only those run in full. A record whose pair
- * no rule names costs the lookup alone.
+ * Per record: one map lookup on (eventSource, eventName, userIdentity.type)
+ * gives the rules that can fire for those values (prefilter.ts, decided once
+ * per distinct key with the one record matcher), and only those run in full.
+ * A record no rule can fire on costs the lookup alone.
  */
 import type { QueryNode } from '../query/ast.js';
 import { alwaysCandidate, relax } from './prefilter.js';
@@ -21,7 +21,7 @@ export interface RecordDetector {
   test(record: unknown): number[] | null;
 }
 
-/** Distinct (eventSource, eventName) pairs remembered; past this the memo starts over (hostile logs). */
+/** Distinct (eventSource, eventName, userIdentity.type) keys remembered; past this the memo starts over (hostile logs). */
 const MEMO_LIMIT = 20_000;
 
 export class Detector implements RecordDetector {
@@ -49,7 +49,7 @@ export class Detector implements RecordDetector {
   test(record: unknown): number[] | null {
     if (record === null || typeof record !== 'object' || Array.isArray(record) || this.full.length === 0) return null;
     const object = record as Record<string, unknown>;
-    const candidates = this.candidates(object.eventSource, object.eventName);
+    const candidates = this.candidates(object);
     let fired: number[] | null = null;
     for (let k = 0; k < candidates.length; k++) {
       const rule = candidates[k]!;
@@ -58,18 +58,20 @@ export class Detector implements RecordDetector {
     return fired;
   }
 
-  private candidates(source: unknown, name: unknown): readonly number[] {
-    const plain = (source === undefined || typeof source === 'string') && (name === undefined || typeof name === 'string');
-    const key = plain ? `${source === undefined ? '\u0001' : source}\u0000${name === undefined ? '\u0001' : name}` : null;
+  private candidates(record: Record<string, unknown>): readonly number[] {
+    const source = record.eventSource;
+    const name = record.eventName;
+    const identity = record.userIdentity;
+    const key = memoKey(source, name, identity);
     if (key !== null) {
       const known = this.memo.get(key);
       if (known) return known;
     }
+    // The probe holds the record's own values of the prefilter's paths, so the relaxed rules see exactly what the full ones would.
     const probe = this.probe;
-    if (source === undefined) delete probe.eventSource;
-    else probe.eventSource = source;
-    if (name === undefined) delete probe.eventName;
-    else probe.eventName = name;
+    probe.eventSource = source;
+    probe.eventName = name;
+    probe.userIdentity = identity;
     const list: number[] = [];
     for (let rule = 0; rule < this.relaxed.length; rule++) {
       const test = this.relaxed[rule];
@@ -81,4 +83,23 @@ export class Detector implements RecordDetector {
     }
     return list;
   }
+}
+
+const NONE = '\u0001';
+
+/**
+ * The memo key of a record's prefilter values, or null when they are not
+ * plain (a non-string value, a list where an object belongs): those records
+ * are decided one by one.
+ */
+function memoKey(source: unknown, name: unknown, identity: unknown): string | null {
+  if (source !== undefined && typeof source !== 'string') return null;
+  if (name !== undefined && typeof name !== 'string') return null;
+  let type: unknown;
+  if (identity !== undefined && identity !== null) {
+    if (typeof identity !== 'object' || Array.isArray(identity)) return null;
+    type = (identity as Record<string, unknown>).type;
+    if (type !== undefined && type !== null && typeof type !== 'string') return null;
+  }
+  return `${source ?? NONE}\u0000${name ?? NONE}\u0000${typeof type === 'string' ? type : NONE}`;
 }

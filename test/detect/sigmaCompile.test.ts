@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { QueryNode } from '../../src/query/ast.js';
 import { compileDetection, parseRuleFile } from '../../src/detect/sigmaRule.js';
-import { compileFieldEntry, piecesMatch, sigmaPieces, Unsupported } from '../../src/detect/sigmaValues.js';
+import { compileFieldEntry, piecesMatch, sigmaPieces, simplifyRegex, Unsupported } from '../../src/detect/sigmaValues.js';
 
 const path = (dotted: string) => ({ kind: 'path' as const, path: dotted.split('.') });
 const glob = (field: string, segments: string[], isGlob = segments.length > 1): QueryNode => ({
@@ -86,7 +86,7 @@ describe('values', () => {
   test('exists, re (with flags), cidr', () => {
     expect(compileFieldEntry('a|exists', true)).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'exists' } });
     expect(compileFieldEntry('a|exists', false)).toEqual({ kind: 'not', child: { kind: 'field', ref: path('a'), match: { kind: 'exists' } } });
-    expect(compileFieldEntry('a|re', '^x.+')).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'regex', source: '^x.+', flags: '' } });
+    expect(compileFieldEntry('a|re', '^x[0-9]')).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'regex', source: '^x[0-9]', flags: '' } });
     expect(compileFieldEntry('a|re|i|s', 'x')).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'regex', source: 'x', flags: 'is' } });
     expect(compileFieldEntry('sourceIPAddress|cidr', ['10.0.0.0/8', '2001:db8::/32'])).toEqual({
       kind: 'or',
@@ -95,6 +95,35 @@ describe('values', () => {
         { kind: 'field', ref: path('sourceIPAddress'), match: { kind: 'cidr', cidr: '2001:db8::/32' } },
       ],
     });
+  });
+
+  test('a leading or trailing .+ / .* of a regex is rewritten without changing what it finds', () => {
+    expect(simplifyRegex('.+:assumed-role/aws:.+')).toBe('(?<=.):assumed-role/aws:(?=.)');
+    expect(simplifyRegex('.*abc.*?')).toBe('abc');
+    expect(simplifyRegex('a\\.+')).toBe('a\\.+'); // an escaped dot is a dot
+    expect(simplifyRegex('.+a|b')).toBe('.+a|b'); // alternation: left alone
+    // Random patterns from pieces, random texts with line breaks: the same answer every time.
+    const pieces = ['.+', '.*', '.+?', '.*?', 'a', 'b', '\\.', '[ab]', '(a|b)', 'x?', '^', '$', '\\d', '(?:ab)+', '.'];
+    const chars = ['a', 'b', 'x', '.', '1', '\n', ' '];
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let k = 0; k < 3000; k++) {
+      const source = Array.from({ length: 1 + next(4) }, () => pieces[next(pieces.length)]).join('');
+      let original: RegExp;
+      try {
+        original = new RegExp(source, ['', 's', 'm', 'i'][next(4)]);
+      } catch {
+        continue;
+      }
+      const simplified = new RegExp(simplifyRegex(source), original.flags);
+      for (let t = 0; t < 8; t++) {
+        const text = Array.from({ length: next(7) }, () => chars[next(chars.length)]).join('');
+        expect(simplified.test(text), `${source} on ${JSON.stringify(text)}`).toBe(original.test(text));
+      }
+    }
   });
 
   test('what cannot run throws Unsupported with the field and reason', () => {
