@@ -517,6 +517,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           shown={state.queryText.trim() === '' ? store.size : rows.length}
           total={store.size}
           newCount={newCount}
+          newBelow={state.order === 'oldest'}
           follow={state.follow}
           activity={[searching, state.activity].filter(Boolean).join('  ')}
           findings={findingsText}

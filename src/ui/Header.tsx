@@ -13,6 +13,8 @@ export interface HeaderProps {
   shown: number;
   total: number;
   newCount: number;
+  /** Oldest first (`o`): new events arrive at the bottom, so the marker points down. */
+  newBelow?: boolean;
   follow: boolean;
   /** Work going on out of sight (a hidden download). Shown right after the watch state so a
    * narrow terminal, which cuts the header at its end, still shows it. */
@@ -41,7 +43,7 @@ function progressBar(done: number, total: number, width: number): string {
 /** Cells the folder needs to show its own name (the end of the path). */
 const FOLDER_ROOM = 20;
 
-export function Header({ folder, progress, watching, shown, total, newCount, follow, activity = '', findings = '', width }: HeaderProps) {
+export function Header({ folder, progress, watching, shown, total, newCount, newBelow = false, follow, activity = '', findings = '', width }: HeaderProps) {
   const theme = useTheme();
   const state = liveState(progress, watching);
   const stateMark = state === 'watching' ? '●' : state === 'loading' ? '◌' : '○';
@@ -51,7 +53,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, fol
   const counts = shown === total ? `${formatCount(total)} ${noun}` : `${formatCount(shown)} of ${formatCount(total)} ${noun}`;
   // Records read count copies (the same event in two files) once: say which number is which.
   const read = progress.eventsRead > total ? ` (${formatCount(progress.eventsRead)} records read)` : '';
-  const fullFollowText = follow ? 'following' : newCount > 0 ? `paused ▲ ${formatCount(newCount)} new (f)` : 'paused';
+  const fullFollowText = follow ? 'following' : newCount > 0 ? `paused ${newBelow ? '▼' : '▲'} ${formatCount(newCount)} new (f)` : 'paused';
   const conflicts = progress.conflictCount ?? 0;
   const problems = [
     conflicts > 0 ? `! ${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',

@@ -221,10 +221,13 @@ describe('the histogram view and the strip in the dashboard', () => {
     await h.waitFor((f) => f.includes('Late3'));
     let frame = await h.press('h', (f) => f.includes('Histogram'));
     expect(frame).toMatch(/14:50 \|#+\s+4/);
-    store.add([makeRow({ id: 'new-1', time: T0 + 53 * 60_000 + 10 }), makeRow({ id: 'new-2', time: T0 + 53 * 60_000 + 20 })]);
+    expect(lines(frame)[1]!.trimEnd()).toMatch(/ 40$/);
+    store.add(Array.from({ length: 50 }, (_, i) => makeRow({ id: `new-${i}`, time: T0 + 53 * 60_000 + i * 100 })));
     store.flush();
-    frame = await h.waitFor((f) => /14:50 \|#+\s+6/.test(f));
+    frame = await h.waitFor((f) => /14:50 \|#+\s+54/.test(f));
     expect(frame).toContain('Histogram');
+    // The strip follows too: the newest minute is now the busiest (1 + 50).
+    expect(lines(frame)[1]!.trimEnd()).toMatch(/ 51$/);
   });
 
   it('shows the strip marks without escape codes under NO_COLOR', async () => {
@@ -270,6 +273,22 @@ describe('list order (o)', () => {
     expect(frame).toContain('following');
     frame = await h.press('o', (f) => f.includes('Newest first'));
     expect(lines(frame).find((l) => /Event\d+ /.test(l))).toContain('Event199 ');
+  });
+});
+
+describe('new events while reading oldest first', () => {
+  it('arrive at the bottom: the header points down, the cursor stays', async () => {
+    const store = storeWith(makeRows(50));
+    const h = mount(store, 100, 30);
+    let frame = await h.waitFor((f) => selectedLine(f).includes('Event49 '));
+    frame = await h.press('o', (f) => f.includes('Oldest first'));
+    frame = await h.press('k', (f) => selectedLine(f).includes('Event48 '));
+    store.add([makeRow({ id: 'late-a', name: 'Arrived', time: Date.UTC(2024, 2, 6) }), makeRow({ id: 'late-b', name: 'Arrived', time: Date.UTC(2024, 2, 6, 0, 0, 1) })]);
+    store.flush();
+    frame = await h.waitFor((f) => f.includes('paused ▼ 2 new (f)'));
+    expect(selectedLine(frame)).toContain('Event48 ');
+    frame = await h.press('G', (f) => selectedLine(f).includes('Arrived'));
+    expect(frame).toContain('following');
   });
 });
 
