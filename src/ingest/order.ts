@@ -3,6 +3,7 @@
  * newest deliveries first puts recent events on the first screen while older
  * files still load.
  */
+import { utcTime } from '../model/utc.js';
 
 /** `..._20150801T0210Z_...` (trail logs) or `..._20150801T021059Z...` (digests), always UTC. */
 const DELIVERY_STAMP = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z(?=[_.]|$)/;
@@ -18,13 +19,13 @@ export function deliveryTime(path: string, mtimeMs: number): number {
   const stamp = DELIVERY_STAMP.exec(name);
   if (stamp) {
     const [, y, mo, d, h, mi, s] = stamp;
-    const time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
+    const time = utcTime(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
     if (validParts(Number(mo), Number(d), Number(h), Number(mi)) && Number.isFinite(time)) return time;
   }
   const folders = DATE_FOLDERS.exec(path);
   if (folders) {
     const [, y, mo, d] = folders;
-    const time = Date.UTC(Number(y), Number(mo) - 1, Number(d), 23, 59, 59, 999);
+    const time = utcTime(Number(y), Number(mo) - 1, Number(d), 23, 59, 59, 999);
     if (validParts(Number(mo), Number(d), 0, 0) && Number.isFinite(time)) return time;
   }
   return Number.isFinite(mtimeMs) ? mtimeMs : 0;

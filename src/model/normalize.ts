@@ -4,6 +4,7 @@ import { nameFromArn, resourcesOf } from './resources.js';
 import { consoleSignIn, errorMessageOf } from './failure.js';
 import type { RecordBatch } from './recordBatch.js';
 import type { EventRow, InsightAttribution, InsightDetails, InsightStatistic, ResourceRef } from './types.js';
+import { utcTime } from './utc.js';
 
 type Loose = Record<string, unknown>;
 
@@ -197,7 +198,7 @@ function fastIso(s: string): number {
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
   if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60)) return NaN;
   if (d > 28 && d > daysInMonth(y, mo)) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms);
+  return utcTime(y, mo - 1, d, h, mi, Math.min(s, 59), ms);
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -4,6 +4,7 @@
  * offset. An ISO time also says how precise it is, so that `to:2024-03-05`
  * can include the whole day.
  */
+import { utcTime } from '../model/utc.js';
 
 export interface TimeValue {
   /** Epoch ms of the instant written (or now minus the duration). */
@@ -39,7 +40,7 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcTime(year, month, 0)).getUTCDate();
 }
 
 /** An ISO date or date-time; null when malformed or out of range (month 13, 25:00, offset beyond ±14h). */
@@ -50,7 +51,7 @@ export function parseIsoTime(text: string): TimeValue | null {
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  if (m[4] === undefined) return { at: Date.UTC(year, month - 1, day), span: UNIT_MS.d!, relative: false };
+  if (m[4] === undefined) return { at: utcTime(year, month - 1, day), span: UNIT_MS.d!, relative: false };
   const hour = Number(m[4]);
   const minute = Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
@@ -66,7 +67,7 @@ export function parseIsoTime(text: string): TimeValue | null {
     if (offsetHours > 14 || offsetMinutes > 59) return null;
     offset = (zone[0] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
   }
-  const at = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
+  const at = utcTime(year, month - 1, day, hour, minute, second, millis) - offset;
   const span = fraction ? 1 : m[6] !== undefined ? UNIT_MS.s! : UNIT_MS.m!;
   return { at, span, relative: false };
 }

@@ -13,6 +13,7 @@
  *
  * No Ink, no rows here: pure arithmetic on epoch milliseconds.
  */
+import { localTime, utcTime } from '../model/utc.js';
 
 export type TimelineZone = 'utc' | 'local';
 
@@ -124,7 +125,7 @@ function fieldsOf(t: number, zone: TimelineZone): Fields {
 
 /** Midnight at the start of a calendar day (day may overflow the month: the Date API carries it). */
 function midnight(y: number, mo: number, d: number, zone: TimelineZone): number {
-  return zone === 'utc' ? Date.UTC(y, mo, d) : new Date(y, mo, d).getTime();
+  return zone === 'utc' ? utcTime(y, mo, d) : localTime(y, mo, d);
 }
 
 /** Start of the bucket that holds t. */

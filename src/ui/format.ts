@@ -16,7 +16,8 @@ export function formatTime(row: EventRow | { time: number; timeRaw: string }, zo
   if (Number.isNaN(row.time)) return ('timeRaw' in row ? row.timeRaw : timeRawOf(row)) || '?';
   const d = new Date(row.time);
   const utc = zone === 'utc';
-  const y = utc ? d.getUTCFullYear() : d.getFullYear();
+  // Four digits always: year 99 is 0099, not 99 (and never 1999: model/utc.ts).
+  const y = String(utc ? d.getUTCFullYear() : d.getFullYear()).padStart(4, '0');
   const mo = pad2((utc ? d.getUTCMonth() : d.getMonth()) + 1);
   const da = pad2(utc ? d.getUTCDate() : d.getDate());
   const h = pad2(utc ? d.getUTCHours() : d.getHours());
