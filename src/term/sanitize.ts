@@ -25,8 +25,23 @@
  *  - U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates
  *  - U+2028/U+2029 line and paragraph separators (they break a line in some terminals)
  *  - lone surrogates (cannot be encoded as UTF-8; replaced by U+FFFD)
+ *  - invisible characters that make one string look like another (`ad\u200bmin`
+ *    drawn as `admin`): soft hyphen U+00AD, combining grapheme joiner U+034F,
+ *    Hangul fillers U+115F/U+1160/U+3164/U+FFA0, Khmer U+17B4/U+17B5, Mongolian
+ *    U+180B-U+180F, zero-width space/non-joiner/joiner U+200B-U+200D (a joiner
+ *    between two emoji stays: it builds one emoji, see ZWJ below), word joiner
+ *    and invisible operators U+2060-U+2064, deprecated format U+206A-U+206F,
+ *    BOM U+FEFF, interlinear annotation U+FFF9-U+FFFB, musical format
+ *    U+1D173-U+1D17A, and tag characters U+E0000-U+E007F
  */
-const UNSAFE_CLASS = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2028\\u2029\\u2066-\\u2069\\ud800-\\udfff';
+const UNSAFE_CLASS =
+  '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2028\\u2029' +
+  '\\u2060-\\u2064\\u2066-\\u206f\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb\\ud800-\\udfff\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e007f}';
+
+const ZWJ = '\u200d';
+/** An emoji (or its skin tone or presentation selector) right before a joiner, and an emoji right after it. */
+const PICTOGRAPH_BEFORE = /[\p{Extended_Pictographic}\u{1f3fb}-\u{1f3ff}\ufe0f]$/u;
+const PICTOGRAPH_AFTER = /^\p{Extended_Pictographic}/u;
 
 const UNSAFE_TEST = new RegExp(`[${UNSAFE_CLASS}]`, 'u');
 const UNSAFE_ALL = new RegExp(`[${UNSAFE_CLASS}]`, 'gu');
@@ -38,6 +53,17 @@ const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 function hex(code: number, digits: number): string {
   return code.toString(16).padStart(digits, '0');
+}
+
+/**
+ * The replacement of one unsafe code point at `offset` of `text`: its visible
+ * escape, except a zero-width joiner between two emoji (👩‍💻 is one emoji).
+ */
+function escapeAt(ch: string, offset: number, text: string): string {
+  if (ch === ZWJ && PICTOGRAPH_BEFORE.test(text.slice(Math.max(0, offset - 2), offset)) && PICTOGRAPH_AFTER.test(text.slice(offset + 1, offset + 3))) {
+    return ch;
+  }
+  return visibleEscape(ch);
 }
 
 /** The visible form of one unsafe code point. */
@@ -57,7 +83,7 @@ export function visibleEscape(ch: string): string {
  */
 export function sanitize(text: string): string {
   if (!UNSAFE_TEST.test(text)) return text;
-  return text.replace(UNSAFE_ALL, visibleEscape);
+  return text.replace(UNSAFE_ALL, escapeAt);
 }
 
 /**
@@ -67,12 +93,12 @@ export function sanitize(text: string): string {
  */
 export function sanitizeMultiline(text: string): string {
   if (!UNSAFE_MULTILINE_TEST.test(text)) return text;
-  return text.replace(UNSAFE_MULTILINE_ALL, visibleEscape);
+  return text.replace(UNSAFE_MULTILINE_ALL, escapeAt);
 }
 
 /** True when sanitize would change the text. */
 export function needsSanitizing(text: string): boolean {
-  return UNSAFE_TEST.test(text);
+  return UNSAFE_TEST.test(text) && sanitize(text) !== text;
 }
 
 /**

@@ -3,7 +3,9 @@
  * string-width measures them, so columns we pad line up with what Ink draws:
  *  - clusters with nothing visible (controls, format characters, combining
  *    marks on their own) take 0 columns;
- *  - emoji clusters (RGI emoji, ZWJ sequences of 2+ pictographs, keycaps) take 2;
+ *  - emoji clusters (RGI emoji, ZWJ sequences of 2+ pictographs, keycaps) take 2,
+ *    or 2 per emoji and skin-tone modifier in a sequence: terminals disagree
+ *    there, and a row that is cut early is better than one that wraps;
  *  - otherwise the East Asian Width of the cluster's first visible code point
  *    (Wide/Fullwidth 2, else 1), plus trailing spacing marks and halfwidth or
  *    fullwidth forms inside the cluster.
@@ -73,11 +75,27 @@ function hangulClusterWidth(visible: string): number | undefined {
   return width;
 }
 
+const EMOJI_PART = /[\p{Extended_Pictographic}\u{1f3fb}-\u{1f3ff}]/gu;
+
+/**
+ * An emoji cluster's width when in doubt: terminals differ on sequences. tmux
+ * 3.3 draws 👍🏽 (thumbs up + skin tone) as 4 columns where string-width and
+ * most terminals say 2, and older terminals draw a ZWJ family as its members
+ * side by side. A row measured at 2 then wraps and pushes the header off the
+ * screen, so such clusters count 2 columns per emoji and modifier in them:
+ * cut early rather than overflow. A lone emoji (or one with a presentation
+ * selector, or a keycap or flag) is 2, as everywhere.
+ */
+function emojiClusterWidth(segment: string): number {
+  const parts = segment.match(EMOJI_PART);
+  return Math.max(2, 2 * (parts?.length ?? 0));
+}
+
 /** Columns taken by one grapheme cluster. */
 export function graphemeWidth(segment: string): number {
   const start = segment.search(VISIBLE);
   if (start === -1) return 0;
-  if (isEmojiCluster(segment)) return 2;
+  if (isEmojiCluster(segment)) return emojiClusterWidth(segment);
   const visible = start === 0 ? segment : segment.slice(start);
   const hangul = hangulClusterWidth(visible);
   if (hangul !== undefined) return hangul;

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { displayWidth, truncate, padEnd, padStart, fit, ELLIPSIS, MAY_JOIN } from '../../src/term/width.js';
 import { rng, pick, int } from '../support/random.js';
 
+const DOUBTFUL = /[\u{1f3fb}-\u{1f3ff}]|\p{Extended_Pictographic}\ufe0f?\u200d/u;
+
 const SAMPLES = [
   'RunInstances', '', '東京', 'ｱｲｳ', 'ＡＢＣ', '데이터베이스', '👍', '👍🏽', '👨‍👩‍👧‍👦', '🇯🇵', '1️⃣', '☺', '☺️',
   'e\u0301', 'cafe\u0301', '\u0301', 'a\u200bb', 'العربية', 'ẞ', 'x中y', 'mixed 日本 and 🎉 emoji', 'क्षि', 'ᅌ뀳', '\u1100\u1161\u11a8', '\u1100\u1100\u1161',
@@ -16,8 +18,10 @@ describe('displayWidth', () => {
     expect(displayWidth('ＡＢＣ')).toBe(6); // fullwidth forms
     expect(displayWidth('ｱｲｳ')).toBe(3); // halfwidth katakana
     expect(displayWidth('👍')).toBe(2);
-    expect(displayWidth('👍🏽')).toBe(2); // skin tone modifier joins the cluster
-    expect(displayWidth('👨‍👩‍👧‍👦')).toBe(2); // ZWJ family is one cluster
+    // Skin tone sequences and ZWJ sequences: 2 columns per emoji in them, the most a terminal draws
+    // (tmux 3.3 draws 👍🏽 as 4): a row cut early beats one that wraps (issue 20).
+    expect(displayWidth('👍🏽')).toBe(4);
+    expect(displayWidth('👨‍👩‍👧‍👦')).toBe(8); // ZWJ family: one cluster, four emoji some terminals draw apart
     expect(displayWidth('🇯🇵')).toBe(2);
     expect(displayWidth('e\u0301')).toBe(1);
     expect(displayWidth('\u0301')).toBe(0);
@@ -38,14 +42,19 @@ describe('displayWidth', () => {
       console.warn('string-width not installed: width comparison skipped');
       return;
     }
-    for (const s of SAMPLES) expect([s, displayWidth(s)]).toEqual([s, stringWidth(s)]);
+    // Equal, except emoji sequences (skin tones, ZWJ), which we measure wider on purpose (see above).
+    const agrees = (s: string): void => {
+      if (DOUBTFUL.test(s)) expect(displayWidth(s), s).toBeGreaterThanOrEqual(stringWidth!(s));
+      else expect([s, displayWidth(s)]).toEqual([s, stringWidth!(s)]);
+    };
+    for (const s of SAMPLES) agrees(s);
     const random = rng(7);
     for (let i = 0; i < 3000; i++) {
       let s = '';
       for (let k = int(random, 1, 6); k > 0; k--) {
         s += random() < 0.5 ? pick(random, SAMPLES) : String.fromCodePoint(int(random, 0x20, 0x2ffff));
       }
-      expect([s, displayWidth(s)]).toEqual([s, stringWidth(s)]);
+      agrees(s);
     }
   });
 });
