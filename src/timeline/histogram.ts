@@ -5,9 +5,12 @@
  * order, with unreadable times last: nothing is sorted here. The rows inside
  * a time range are found by binary search and walked once, oldest first,
  * while a pointer steps through the bucket bounds, so a histogram costs one
- * pass over the rows it covers plus one step per bucket.
+ * pass over the rows it covers plus one step per bucket. An error is what
+ * model/failure.ts says (an errorCode, or a failed console sign-in), as in
+ * the list's `!` and `error:*`.
  */
 import { topValues as columnTopValues } from '../investigate/topValues.js';
+import { isFailedConsoleLogin } from '../model/failure.js';
 import type { EventRow } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
 import { bucketBounds, bucketsBetween, floorBucket, type BucketSize, type TimelineZone } from './buckets.js';
@@ -148,7 +151,7 @@ export function countInto(rows: readonly EventRow[], bounds: readonly number[], 
       const t = row.time;
       while (t >= next) next = bounds[++k + 1]!;
       counts[k]!++;
-      if (row.errorCode !== '') errorPart[k]!++;
+      if (row.errorCode !== '' || isFailedConsoleLogin(row)) errorPart[k]!++;
     }
     errors.set(errorPart);
     for (let b = 0; b < n; b++) parts[0]![b] = counts[b]! - errorPart[b]!;
@@ -163,7 +166,7 @@ export function countInto(rows: readonly EventRow[], bounds: readonly number[], 
     const t = row.time;
     while (t >= next) next = bounds[++k + 1]!;
     counts[k]!++;
-    if (row.errorCode !== '') errors[k]!++;
+    if (row.errorCode !== '' || isFailedConsoleLogin(row)) errors[k]!++;
     parts[index.get(stackValue(row, field)) ?? other]![k]!++;
   }
   return { counts, errors, parts };

@@ -26,3 +26,19 @@ describe('stacking by a field with the store', () => {
     expect(h.buckets.reduce((n, b) => n + b.parts[5]!, 0)).toBe(56);
   });
 });
+
+describe('errors in the histogram', () => {
+  it('follow the one failure rule: a failed console sign-in is an error without an errorCode', () => {
+    const t = Date.UTC(2024, 2, 5, 14);
+    const rows = [
+      eventRow({ id: 'a', time: t + 3000, name: 'ConsoleLogin', errorMessage: 'Failed authentication' }),
+      eventRow({ id: 'b', time: t + 2000, name: 'ConsoleLogin' }),
+      eventRow({ id: 'c', time: t + 1000, name: 'GetObject', errorCode: 'AccessDenied' }),
+    ];
+    const h = histogram(rows, { size: parseBucketSize('1m')!, zone: 'utc' });
+    expect(h.buckets[0]!.errors).toBe(2);
+    expect(h.buckets[0]!.parts).toEqual([1, 2]);
+    const bySource = histogram(rows, { size: parseBucketSize('1m')!, zone: 'utc', stack: stackFor(rows, 'source') });
+    expect(bySource.buckets[0]!.errors).toBe(2);
+  });
+});
