@@ -41,7 +41,8 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
   if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    // A commit writes the log; checkpoints (rewriting the file) wait for 1 GB of log or the end of an import.
+    instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : { checkpoint_threshold: '1GB' });
   } catch (error) {
     throw new ArchiveError(`cannot open the archive ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }

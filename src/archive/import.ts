@@ -6,21 +6,23 @@
  * - Incremental: imported_files remembers each file's size and mtime; a file
  *   seen before with both unchanged is not read again.
  * - De-duplicated by the row id: the first copy (in listing order) stays.
- * - Ctrl-C safe: files are read into a temporary staging table, then moved
- *   into `events` together with their imported_files entries in ONE
- *   transaction per batch. A kill at any moment leaves the archive as after
+ * - Ctrl-C safe: a batch of files is written to a temporary JSON-lines
+ *   file, then moved into `events` together with their imported_files
+ *   entries in ONE transaction per batch. A kill at any moment leaves the archive as after
  *   the last committed batch; an abort stops between batches.
  */
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { DuckDBAppender } from '@duckdb/node-api';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readEventFile } from '../ingest/read.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { listFolder } from '../ingest/walk.js';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { BadFile, FileReadResult } from '../model/types.js';
 import type { Archive } from './db.js';
-import { stagedRow } from './rowValues.js';
-import { CREATE_STAGING, MOVE_STAGING, TEXT_COLUMNS } from './schema.js';
+import { stagedLine } from './rowValues.js';
+import { moveStaging } from './schema.js';
 
 
 export interface ImportProgress {
@@ -59,6 +61,27 @@ export interface ImportOptions {
   afterCommit?: (filesCommitted: number) => void;
 }
 
+const STAGING_PREFIX = 'trailtop-staging-';
+
+/** Staging folders of imports that were killed (their process is gone): a kill -9 cannot clean up after itself. */
+function removeOrphanedStaging(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = new RegExp(`^${STAGING_PREFIX}(\\d+)-`).exec(name);
+    if (!match) continue;
+    try {
+      process.kill(Number(match[1]), 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 interface KnownFile {
   size: number;
   mtime: number;
@@ -74,15 +97,10 @@ function classify(path: string, shape: string, reason: string, summary: ImportSu
   else if (reason !== '') summary.bad.push({ path, reason: `partly read: ${reason}` });
 }
 
-function appendText(appender: DuckDBAppender, value: string | null): void {
-  if (value === null) appender.appendNull();
-  else appender.appendVarchar(value);
-}
-
 export async function importFolder(archive: Archive, folder: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const connection = archive.connection;
   const batchFiles = Math.max(1, options.batchFiles ?? 256);
-  const batchRecords = Math.max(1, options.batchRecords ?? 50_000);
+  const batchRecords = Math.max(1, options.batchRecords ?? 100_000);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const summary: ImportSummary = {
     filesTotal: 0,
@@ -130,21 +148,24 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   fileOrder(toRead);
   report();
 
-  await connection.run(CREATE_STAGING);
-  await connection.run('DELETE FROM staging');
   const before = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
   let seq = Number((await connection.runAndReadAll('SELECT coalesce(max(tt_seq), 0) FROM events')).getRows()[0]![0]);
 
-  let appender = await connection.createAppender('staging', 'main', 'temp');
+  // Each batch's events go to a JSON-lines file in a private temp folder (never the log folder), which
+  // DuckDB reads in one statement; the folder goes when the import ends, however it ends.
+  removeOrphanedStaging();
+  const stagingDir = mkdtempSync(join(tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
+  const stagingFile = join(stagingDir, 'batch.jsonl');
+  let fd = openSync(stagingFile, 'w');
   let staged: { path: string; size: number; mtime: number; key: number; result: FileReadResult }[] = [];
   let stagedRecords = 0;
 
   const commit = async (): Promise<void> => {
     if (staged.length === 0) return;
-    appender.closeSync();
+    closeSync(fd);
     await connection.run('BEGIN TRANSACTION');
     try {
-      await connection.run(MOVE_STAGING);
+      for (const statement of moveStaging(stagingFile)) await connection.run(statement);
       const files = await connection.prepare(
         'INSERT OR REPLACE INTO imported_files VALUES ($1, $2, $3, $4, $5, $6, current_timestamp::TIMESTAMP)',
       );
@@ -161,35 +182,19 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
-    } finally {
-      await connection.run('DELETE FROM staging');
     }
     const committed = staged.length;
     staged = [];
     stagedRecords = 0;
-    appender = await connection.createAppender('staging', 'main', 'temp');
+    fd = openSync(stagingFile, 'w');
     options.afterCommit?.(committed);
   };
 
   const stage = (result: FileReadResult, key: number): void => {
     const records = result.records ?? [];
-    for (let k = 0; k < result.rows.length; k++) {
-      const row = result.rows[k]!;
-      const values = stagedRow(row, records[k] ?? {}, result.path);
-      for (const column of TEXT_COLUMNS) appendText(appender, values.text[column]);
-      appendText(appender, values.useridentity);
-      appendText(appender, values.resources);
-      appender.appendVarchar(values.usernames);
-      appender.appendVarchar(values.ttResources);
-      if (values.time === null) appender.appendNull();
-      else appender.appendBigInt(values.time);
-      if (values.readOnly === null) appender.appendNull();
-      else appender.appendBoolean(values.readOnly);
-      appender.appendInteger(values.index);
-      appender.appendBigInt(BigInt(++seq));
-      appender.appendDouble(key);
-      appender.endRow();
-    }
+    const lines: string[] = [];
+    for (let k = 0; k < result.rows.length; k++) lines.push(stagedLine(result.rows[k]!, records[k] ?? {}, result.path, ++seq, key));
+    if (lines.length > 0) writeSync(fd, lines.join('\n') + '\n');
   };
 
   const pending: Promise<FileReadResult>[] = [];
@@ -218,13 +223,15 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     if (!options.signal?.aborted) await commit();
   } finally {
     try {
-      appender.closeSync();
+      closeSync(fd);
     } catch {
       // Already closed by a commit that failed.
     }
+    rmSync(stagingDir, { recursive: true, force: true });
   }
   summary.aborted = options.signal?.aborted === true;
-  if (summary.aborted) await connection.run('DELETE FROM staging');
+  // Commits only write the log; the database file is brought up to date once, at the end.
+  await connection.run('CHECKPOINT');
   summary.eventsTotal = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
   summary.eventsAdded = summary.eventsTotal - before;
   report();

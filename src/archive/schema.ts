@@ -12,7 +12,7 @@
  * element's EventId, or `content:<hash>`): the archive keeps one row per id.
  */
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const USER_IDENTITY_TYPE =
   'STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, ' +
@@ -62,7 +62,7 @@ export type TextColumn = (typeof TEXT_COLUMNS)[number];
 export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS archive_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS events (
-    ${TEXT_COLUMNS.slice(0, 18).map((c) => `${c} VARCHAR${c === 'eventid' ? ' PRIMARY KEY' : ''}`).join(',\n    ')},
+    ${TEXT_COLUMNS.slice(0, 18).map((c) => `${c} VARCHAR`).join(',\n    ')},
     useridentity ${USER_IDENTITY_TYPE},
     requestparameters VARCHAR,
     responseelements VARCHAR,
@@ -96,88 +96,65 @@ export const CREATE_TABLES = [
   )`,
 ];
 
-/** Staging rows: every text column plus JSON text for the nested ones; a temp table, gone with the connection. */
-export const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging (
-  ${TEXT_COLUMNS.map((c) => `${c} VARCHAR`).join(', ')},
-  useridentity_json VARCHAR,
-  resources_json VARCHAR,
-  tt_usernames_json VARCHAR,
-  tt_resources_json VARCHAR,
-  tt_time BIGINT,
-  tt_readonly BOOLEAN,
-  tt_index INTEGER,
-  tt_seq BIGINT,
-  tt_filekey DOUBLE
-)`;
+/** The staging file's columns (rowValues.ts stagedLine) as read_json types; JSON fields read as JSON. */
+export const STAGING_COLUMNS: Record<string, string> = {
+  ...Object.fromEntries(TEXT_COLUMNS.slice(0, 18).map((c) => [c, 'VARCHAR'])),
+  useridentity: USER_IDENTITY_TYPE,
+  resources: RESOURCES_TYPE,
+  tt_time: 'BIGINT',
+  tt_name: 'VARCHAR',
+  tt_source: 'VARCHAR',
+  tt_actor: 'VARCHAR',
+  tt_principalarn: 'VARCHAR',
+  tt_usernames: 'VARCHAR[]',
+  tt_account: 'VARCHAR',
+  tt_accesskey: 'VARCHAR',
+  tt_readonly: 'BOOLEAN',
+  tt_resources: TT_RESOURCES_TYPE,
+  tt_file: 'VARCHAR',
+  tt_index: 'INTEGER',
+  tt_seq: 'BIGINT',
+  tt_filekey: 'DOUBLE',
+  tt_record: 'JSON',
+};
 
-/** Columns of events after eventid, for the update of a copy that wins over the archived one. */
-const UPDATED = [
-  ...TEXT_COLUMNS.slice(1, 18),
-  'useridentity',
-  'requestparameters',
-  'responseelements',
-  'additionaleventdata',
-  'serviceeventdetails',
-  'resources',
-  'tt_time',
-  'tt_name',
-  'tt_source',
-  'tt_actor',
-  'tt_principalarn',
-  'tt_usernames',
-  'tt_account',
-  'tt_accesskey',
-  'tt_readonly',
-  'tt_resources',
-  'tt_file',
-  'tt_index',
-  'tt_seq',
-  'tt_filekey',
-  'tt_record',
-];
+/** read_json's columns={...} argument for STAGING_COLUMNS. */
+function stagingColumnsSql(): string {
+  return `{${Object.entries(STAGING_COLUMNS)
+    .map(([name, type]) => `'${name}': '${type}'`)
+    .join(', ')}}`;
+}
 
 /**
  * Staging -> events, one row per id by THE duplicate rule (ingest/order.ts): the copy in the file
  * first by newest delivery (tt_filekey, then path, both descending), then the first record of
  * that file. A copy already archived is replaced only when the new one comes first by that rule,
- * so an incremental archive keeps the copy a one-shot load of the whole folder keeps.
+ * so an incremental archive keeps the copy a one-shot load of the whole folder keeps. No index on
+ * eventid (an ART index of 10M ids costs memory and makes every commit slow): the two joins below
+ * are hash joins, one pass over the archive's ids per batch.
  */
-export const MOVE_STAGING = `INSERT INTO events
+export function moveStaging(stagingFile: string): string[] {
+  const file = `'${stagingFile.replace(/'/g, "''")}'`;
+  return [
+    `CREATE OR REPLACE TEMP TABLE winners AS
   SELECT
     ${TEXT_COLUMNS.slice(0, 18).join(', ')},
-    from_json(useridentity_json, '${JSON.stringify(structShape(USER_IDENTITY_TYPE))}'),
-    requestparameters, responseelements, additionaleventdata, serviceeventdetails,
-    from_json(resources_json, '[{"arn":"VARCHAR","accountid":"VARCHAR","type":"VARCHAR"}]'),
-    tt_time, tt_name, tt_source, tt_actor, tt_principalarn,
-    from_json(tt_usernames_json, '["VARCHAR"]'),
-    tt_account, tt_accesskey, tt_readonly,
-    from_json(tt_resources_json, '[{"type":"VARCHAR","name":"VARCHAR","arn":"VARCHAR","accountid":"VARCHAR"}]'),
-    tt_file, tt_index, tt_seq, tt_filekey, tt_record
-  FROM staging
-  QUALIFY row_number() OVER (PARTITION BY eventid ORDER BY tt_filekey DESC, tt_file DESC, tt_index ASC) = 1
-  ON CONFLICT (eventid) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
-  WHERE excluded.tt_filekey > events.tt_filekey
-    OR (excluded.tt_filekey = events.tt_filekey AND excluded.tt_file > events.tt_file)
-    OR (excluded.tt_file = events.tt_file AND excluded.tt_index < events.tt_index)`;
-
-/** The json_structure-style shape from_json wants, from a STRUCT(...) type text. */
-function structShape(type: string): unknown {
-  const parse = (text: string, at: number): [unknown, number] => {
-    if (text.startsWith('STRUCT(', at)) {
-      const out: Record<string, unknown> = {};
-      let k = at + 7;
-      while (text[k] !== ')') {
-        const space = text.indexOf(' ', k);
-        const name = text.slice(k, space);
-        const [value, next] = parse(text, space + 1);
-        out[name] = value;
-        k = next;
-        if (text[k] === ',') k += 2;
-      }
-      return [out, k + 1];
-    }
-    const end = text.slice(at).search(/[,)]/);
-    return [text.slice(at, at + end), at + end];
-  };
-  return parse(type, 0)[0];
+    useridentity,
+    ${['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails']
+      .map((key) => `nullif(json_extract(tt_record, '$.${key}')::VARCHAR, 'null') AS ${key.toLowerCase()}`)
+      .join(',\n    ')},
+    resources, tt_time, tt_name, tt_source, tt_actor, tt_principalarn, tt_usernames,
+    tt_account, tt_accesskey, tt_readonly, tt_resources, tt_file, tt_index, tt_seq, tt_filekey,
+    tt_record::VARCHAR AS tt_record
+  FROM read_json(${file}, format = 'newline_delimited', columns = ${stagingColumnsSql()}, maximum_object_size = 1073741824)
+  QUALIFY row_number() OVER (PARTITION BY eventid ORDER BY tt_filekey DESC, tt_file DESC, tt_index ASC) = 1`,
+    `DELETE FROM events USING winners w
+  WHERE events.eventid = w.eventid
+    AND (w.tt_filekey > events.tt_filekey
+      OR (w.tt_filekey = events.tt_filekey AND w.tt_file > events.tt_file)
+      OR (w.tt_file = events.tt_file AND w.tt_index < events.tt_index))`,
+    `INSERT INTO events SELECT * FROM winners w WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.eventid = w.eventid)`,
+    `DROP TABLE winners`,
+  ];
 }
+

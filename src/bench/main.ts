@@ -10,6 +10,7 @@ import { openFolder } from '../ingest/open.js';
 import { EventStore } from '../store/eventStore.js';
 import { ensureDataset, listTrailFiles, type Dataset } from './dataset.js';
 import { benchScan } from './scanBench.js';
+import { benchArchive } from './archiveBench.js';
 import { benchExport } from './exportBench.js';
 import { benchIngest } from './ingest.js';
 import { benchJq, jqInstalled } from './jq.js';
@@ -177,6 +178,9 @@ async function main(argv: string[]): Promise<number> {
         const { benchKeysDuringLoad } = await import('./ui.js');
         return benchKeysDuringLoad(set.dir, label(set));
       });
+    }
+    for (const set of sets.filter((s) => s.shape === 'default')) {
+      await section(`archive ${label(set)}`, figures, crashes, () => benchArchive(set.dir, label(set), user, set.events >= 1_000_000 ? 3 : 5));
     }
     await section('live latency', figures, crashes, () => benchLive(template, 20));
     // Detection (issue 15): the 1M default folder when there is one, else the biggest.

@@ -97,7 +97,7 @@ export async function runArchive(argv: string[]): Promise<number> {
     reportFiles(summary);
     const line =
       `${summary.aborted ? 'interrupted: ' : ''}${summary.filesDone - summary.filesUnchanged} files read, ${summary.filesUnchanged} unchanged, ` +
-      `${summary.bad.length} bad; ${summary.eventsAdded.toLocaleString('en-US')} events added, ` +
+      `${summary.bad.length} bad${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : ''}; ${summary.eventsAdded.toLocaleString('en-US')} events added, ` +
       `${summary.eventsTotal.toLocaleString('en-US')} in ${sanitize(dbPath)}\n`;
     process.stderr.write(`trailtop: ${line}`);
     return summary.aborted ? (interrupted === 'SIGTERM' ? 143 : 130) : 0;

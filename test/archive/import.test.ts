@@ -152,11 +152,23 @@ describe('archive import', () => {
       }
     }
     expect(killed).toBeGreaterThan(0);
+    // The killed imports' staging files are gone once the next import starts.
+    const { readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const orphans = () => readdirSync(tmpdir()).filter((n) => /^trailtop-staging-\d+-/.test(n)).filter((n) => {
+      try {
+        process.kill(Number(/^trailtop-staging-(\d+)-/.exec(n)![1]), 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
     // The next run finishes the job.
     const archive = await openArchive(db);
     cleanups.unshift(() => archive.close());
     const summary = await importFolder(archive, logs);
     expect(summary.eventsTotal).toBe(files * perFile);
+    expect(orphans()).toEqual([]);
   }, 60_000);
 
   it('defaults to a file under $XDG_CACHE_HOME/trailtop keyed by the real path', async () => {
