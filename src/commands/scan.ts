@@ -64,7 +64,8 @@ export async function runScan(argv: string[]): Promise<number> {
   const needsRules = filterNeedsRules(source);
   const rules = values.rules || process.env.TRAILTOP_RULES || needsRules ? commandRules(values.rules) : null;
   const session = rules && needsRules ? detectionSession(rules) : null;
-  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined);
+  const now = Date.now();
+  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, now);
   await requireFolderOrFile(dir);
   const bucket = checkBucketOption(values.histogram, values.bucket);
   if (values.histogram) return await writeOut(await scanHistogram(dir, query, bucket, Boolean(values.json)));
@@ -72,6 +73,9 @@ export async function runScan(argv: string[]): Promise<number> {
   // Headless: no EventStore; files are parsed on both cores and only counted (src/scan/).
   const tally = await scanFolderHeadless(dir, {
     ...(session?.detection ? { rules: session.detection.rules, onHits: session.detection.onHits } : {}),
+    // Without plain (fuzzy) words or rule: terms the query needs nothing of this thread: the workers
+    // test it and send only their answers, not the rows.
+    ...(query && !session && query.explain().length === 0 ? { workerFilter: { source, now } } : {}),
     test: query
       ? (rows) => {
           vocabulary.addRows(rows);

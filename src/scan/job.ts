@@ -8,6 +8,7 @@ import { readEventFile } from '../ingest/read.js';
 import { packRows, type PackedRows } from '../ingest/rowCodec.js';
 import { rowInsight } from '../model/recordBatch.js';
 import type { FileReadResult } from '../model/types.js';
+import { compileQuery, type CompiledQuery } from '../query/index.js';
 import { digestRows, type ScanDigest } from './digest.js';
 import type { RecordDetector } from '../detect/detector.js';
 import type { RuleHit } from '../detect/rule.js';
@@ -17,6 +18,14 @@ export interface ScanJob {
   path: string;
   /** Send the rows too (a filter is tested on the main thread). */
   withRows: boolean;
+  /** A filter without fuzzy words, tested here: only the answers travel. */
+  filter?: WorkerFilter | undefined;
+}
+
+/** A query the worker compiles itself: no plain (fuzzy) words, so no vocabulary is needed; `now` as the main thread's. */
+export interface WorkerFilter {
+  source: string;
+  now: number;
 }
 
 export interface ScanReply {
@@ -27,6 +36,20 @@ export interface ScanReply {
   rows: PackedRows | null;
   /** Detection rules the file's records fired (when the scan runs rules, for rule: filters). */
   hits?: RuleHit[];
+  /** With a WorkerFilter: 1 for each event that matches. */
+  matches?: Uint8Array | null;
+}
+
+let compiledFilter: { key: string; query: CompiledQuery | null } | null = null;
+
+function filterOf(filter: WorkerFilter): CompiledQuery | null {
+  const key = `${filter.now}\u0000${filter.source}`;
+  if (compiledFilter?.key !== key) {
+    const result = compileQuery(filter.source, { now: filter.now });
+    if (!result.ok) throw new Error(`filter does not compile: ${result.error.message}`);
+    compiledFilter = { key, query: result.query.isEmpty ? null : result.query };
+  }
+  return compiledFilter.query;
 }
 
 export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promise<ScanReply> {
@@ -39,6 +62,12 @@ export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promi
   const { rows, hits, ...result } = read;
   if (rows.length === 0) return { id: job.id, result, digest: null, insights: null, rows: null };
   const insightRows = rows.filter((row) => rowInsight(row) !== null);
+  let matches: Uint8Array | null = null;
+  if (job.filter) {
+    const query = filterOf(job.filter);
+    matches = new Uint8Array(rows.length);
+    for (let r = 0; r < rows.length; r++) if (query === null || query.test(rows[r]!)) matches[r] = 1;
+  }
   return {
     id: job.id,
     result,
@@ -46,5 +75,6 @@ export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promi
     insights: insightRows.length > 0 ? packRows(insightRows) : null,
     rows: job.withRows ? packRows(rows) : null,
     ...(hits ? { hits } : {}),
+    ...(matches ? { matches } : {}),
   };
 }

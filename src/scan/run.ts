@@ -14,7 +14,7 @@ import { unpackRows } from '../ingest/rowCodec.js';
 import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
 import type { EventRow } from '../model/types.js';
-import { runScanJob, type ScanJob, type ScanReply } from './job.js';
+import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './job.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import { ScanTally } from './tally.js';
@@ -22,6 +22,8 @@ import { ScanTally } from './tally.js';
 export interface ScanOptions {
   /** Called on the main thread with each file's rows, in file order, before they are tallied (with a filter). */
   test?: (rows: readonly EventRow[]) => Uint8Array;
+  /** A filter the workers test themselves (no fuzzy words); then `test` is not used. */
+  workerFilter?: WorkerFilter;
   /** Worker threads; default min(2, cores). 0 reads on this thread. */
   workers?: number;
   /** Detection rules to run where records are parsed (for rule: filters); each file's hits go to onHits before `test` sees its rows. */
@@ -57,12 +59,13 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   tally.addListed(listing.skipped, listing.bad);
   tally.progress.filesTotal = listing.files.length;
   const files = await orderedFiles(listing.files);
-  const withRows = options.test !== undefined;
+  const filter = options.workerFilter;
+  const withRows = filter === undefined && options.test !== undefined;
 
   const apply = (reply: ScanReply): void => {
-    let matches: Uint8Array | null = null;
+    let matches: Uint8Array | null = reply.matches ?? null;
     if (reply.hits) options.onHits?.(reply.hits);
-    if (options.test) {
+    if (withRows && options.test) {
       const rows = reply.rows ? unpackRows(reply.rows, keep) : [];
       matches = options.test(rows);
     }
@@ -75,9 +78,9 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
-    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows }, detector));
+    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter }, detector));
   } else {
-    await new WorkerScan(workerUrl, workers, files, withRows, apply, options.rules ?? null).run();
+    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null).run();
   }
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
   return tally;
@@ -98,6 +101,7 @@ class WorkerScan {
     private readonly count: number,
     private readonly files: readonly string[],
     private readonly withRows: boolean,
+    private readonly filter: WorkerFilter | undefined,
     private readonly apply: (reply: ScanReply) => void,
     private readonly rules: readonly RuleSpec[] | null = null,
   ) {}
@@ -132,7 +136,7 @@ class WorkerScan {
     if (this.next >= this.files.length) return;
     const id = this.next++;
     this.owner.set(id, worker);
-    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows } satisfies ScanJob);
+    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter } satisfies ScanJob);
   }
 
   private onReply(worker: Worker, reply: ScanReply): void {
@@ -148,7 +152,7 @@ class WorkerScan {
       if (owner !== worker) continue;
       this.owner.delete(id);
       const path = this.files[id]!;
-      this.replies.set(id, { id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null });
+      this.replies.set(id, { id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null });
     }
     worker.removeAllListeners('exit');
     worker.removeAllListeners('error');
