@@ -85,9 +85,11 @@ export function ruleLines(rule: Rule, width: number): TextLine[] {
   const meta = [`level ${rule.level}`, rule.status ? `status ${sanitize(rule.status)}` : '', `id ${sanitize(rule.id)}`].filter(Boolean).join(' · ');
   out.push({ text: truncate(meta, width), tone: 'muted' });
   if (rule.tags.length > 0) out.push(...wrapWords(`tags ${sanitize(rule.tags.join(' '))}`, width).map((text) => ({ text, tone: 'muted' as const })));
-  for (const paragraph of sanitizeMultiline(rule.description).split('\n')) {
-    if (paragraph.trim() === '') continue;
-    out.push(...wrapWords(paragraph.trim(), width).map((text) => ({ text, tone: 'normal' as const })));
+  // YAML block text keeps its line breaks; paragraphs are separated by blank lines and rewrapped to the width.
+  for (const paragraph of sanitizeMultiline(rule.description).split(/\n\s*\n/)) {
+    const text = paragraph.replace(/\s+/g, ' ').trim();
+    if (text === '') continue;
+    out.push(...wrapWords(text, width).map((line) => ({ text: line, tone: 'normal' as const })));
   }
   if (rule.falsepositives.length > 0) {
     out.push(...wrapWords(`false positives: ${sanitize(rule.falsepositives.join('; '))}`, width).map((text) => ({ text, tone: 'muted' as const })));
