@@ -122,6 +122,8 @@ describe('the histogram (model)', () => {
   it('a span becomes from:/to: on the query, replacing earlier ones and keeping the rest', () => {
     expect(spanQuery('error:* from:2020-01-01 user:alice', T0, T0 + 15 * 60_000)).toBe('error:* user:alice from:2024-03-05T14:00:00Z to:2024-03-05T14:14:59Z');
     expect(spanQuery('', T0, T0 + 1000)).toBe('from:2024-03-05T14:00:00Z to:2024-03-05T14:00:00Z');
+    // Quoted text that looks like a term, and spacing inside quotes, are left as typed.
+    expect(spanQuery('"from:x  y" TO:2020-01-01 name:Get*', T0, T0 + 60_000)).toBe('"from:x  y" name:Get* from:2024-03-05T14:00:00Z to:2024-03-05T14:00:59Z');
   });
 
   it('splits a bar among parts in proportion, a cell for any part with events', () => {

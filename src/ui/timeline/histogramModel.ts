@@ -8,6 +8,8 @@
  * top of the window, kept while moving as the event list keeps its offset.
  */
 import type { EventRow } from '../../model/types.js';
+import { lookupField } from '../../query/fields.js';
+import { tokenize } from '../../query/tokenize.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, truncate } from '../../term/width.js';
 import {
@@ -252,12 +254,26 @@ export function barLength(count: number, max: number, room: number): number {
   return Math.max(1, Math.round((count / max) * room));
 }
 
-/** `from:… to:…` for the span, replacing the query's own from:/to: terms; the rest of the query stays. */
+/**
+ * `from:… to:…` for the span, replacing the query's own from:/to: terms (found
+ * by the query tokenizer, so quoted text is left alone); the rest of the query
+ * stays as typed. Time terms intersect, and the span lies inside the range the
+ * list already shows, so what remains of an older range changes nothing.
+ */
 export function spanQuery(queryText: string, start: number, end: number): string {
-  const kept = queryText
-    .split(/\s+/)
-    .filter((term) => term !== '' && !/^(from|to):/i.test(term));
-  return [...kept, `from:${isoTerm(start)}`, `to:${isoTerm(end - 1)}`].join(' ');
+  const terms = tokenize(queryText);
+  let kept = queryText.trim();
+  if (terms.ok) {
+    const list = terms.terms;
+    const pieces: string[] = [];
+    list.forEach((term, i) => {
+      const name = term.field === null ? null : lookupField(term.field)?.name;
+      if (!term.negated && (name === 'from' || name === 'to')) return;
+      pieces.push(queryText.slice(term.start, list[i + 1]?.start ?? queryText.length).trim());
+    });
+    kept = pieces.join(' ');
+  }
+  return [kept, `from:${isoTerm(start)}`, `to:${isoTerm(end - 1)}`].filter(Boolean).join(' ');
 }
 
 /** An instant as the query writes it: `2024-03-05T14:00:00Z`; `to:` with whole seconds covers the second, so `…:59.999` becomes `…:59Z`. */
