@@ -116,7 +116,7 @@ export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyper
   const visible = layout.screen.slice(top, top + bodyHeight);
   const more = layout.screen.length > bodyHeight ? ` ${top + 1}-${Math.min(layout.screen.length, top + bodyHeight)}/${layout.screen.length} PgUp/PgDn ·` : '';
   // The keys go first when the title does not fit (the status line has them too): a title is never cut.
-  const keys = [' Tab/→ links', ' · y copy', ' · r resource events', ' · v JSON', ' · Esc close'];
+  const keys = [' Tab/→ select', ' · y copy', ' · r resource events', ' · v JSON', ' · Esc close'];
   let title = ` Event details${more}`;
   for (const key of keys) {
     if (displayWidth(`${title}${key} `) > inner) break;

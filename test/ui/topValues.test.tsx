@@ -42,10 +42,10 @@ describe('top values view', () => {
   it('T opens it on users with counts, Tab moves to source IPs, Enter filters by the selected one, [ comes back', async () => {
     const h = mount(storeWith(rows()), 100, 24);
     await h.waitFor((f) => f.includes('DeleteTrail'));
-    let frame = await h.press('T', (f) => f.includes('Top user values'));
+    let frame = await h.press('T', (f) => f.includes('Top values of User'));
     expect(frame).toContain('3 distinct · 10 events');
     expect(selected(frame)).toMatch(/6 +60% +██████░░░░ +alice/);
-    frame = await h.press(KEYS.tab, (f) => f.includes('Top source ip values'));
+    frame = await h.press(KEYS.tab, (f) => f.includes('Top values of Source IP'));
     expect(frame).toContain('198.51.100.9');
     await h.press('j', (f) => selected(f).includes('198.51.100.9'));
     frame = await h.press(KEYS.enter, (f) => f.includes('3 of 10 events'));
@@ -58,15 +58,15 @@ describe('top values view', () => {
     const store = storeWith(rows());
     const h = mount(store, 80, 24);
     await h.waitFor((f) => f.includes('DeleteTrail'));
-    await h.press('T', (f) => f.includes('Top user values'));
+    await h.press('T', (f) => f.includes('Top values of User'));
     let frame = await h.press('-', (f) => f.includes('-user:alice') && f.includes('2 distinct · 4 events'));
-    expect(frame).toContain('Top user values for -user:alice');
+    expect(frame).toContain('Top values of User for -user:alice');
     expect(selected(frame)).toContain('bob');
     store.add([makeRow({ actor: 'bob', userNames: ['bob'] }), makeRow({ actor: 'bob', userNames: ['bob'] })]);
     store.flush();
     frame = await h.waitFor((f) => f.includes('2 distinct · 6 events'));
     expect(selected(frame)).toMatch(/5 +83%/);
-    await h.press(KEYS.escape, (f) => !f.includes('Top user values'));
+    await h.press(KEYS.escape, (f) => !f.includes('Top values of User'));
   });
 });
 
@@ -75,3 +75,12 @@ function mount(store: EventStore, columns: number, height: number): Harness {
   open.push(h);
   return h;
 }
+
+describe('the field tabs line', () => {
+  it('shows every field when it fits, else starts just before the selected one', async () => {
+    const { tabLine } = await import('../../src/ui/investigate/TopValuesView.js');
+    expect(tabLine(0, 200)).toBe('Tab: [User] Source IP Access key Event name Event source Error code Region Account User agent Resource Identity type');
+    const narrow = tabLine(9, 60);
+    expect(narrow.startsWith('Tab: … User agent [Resource] Identity type')).toBe(true);
+  });
+});

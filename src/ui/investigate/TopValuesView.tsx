@@ -17,6 +17,15 @@ export interface TopValuesViewProps {
   height: number;
 }
 
+/** `Tab: User [Source IP] Access key …`, starting just before the selected field when all do not fit. */
+export function tabLine(fieldIndex: number, width: number): string {
+  const names = TOP_FIELDS.map((f, i) => (i === fieldIndex ? `[${f.label}]` : f.label));
+  const all = `Tab: ${names.join(' ')}`;
+  if (all.length <= width) return all;
+  const from = Math.max(0, fieldIndex - 1);
+  return truncate(`Tab: ${from > 0 ? '… ' : ''}${names.slice(from).join(' ')}`, width);
+}
+
 /**
  * The top values view (`T`): for the current filter, the 20 most frequent
  * values of one field. Tab changes the field; Enter or `=` filters by the
@@ -26,9 +35,9 @@ export function TopValuesView({ result, fieldIndex, selected, queryText, zone, w
   const theme = useTheme();
   const inner = Math.max(10, width - 1);
   const spec = TOP_FIELDS[fieldIndex]!;
-  const tabs = TOP_FIELDS.map((f, i) => (i === fieldIndex ? `[${f.label}]` : f.label)).join(' ');
+  const tabs = tabLine(fieldIndex, inner);
   const layout = topLines(result, zone, inner);
-  const filter = queryText.trim() ? `for ${sanitize(queryText.trim())}` : 'all events';
+  const filter = queryText.trim() ? `for ${sanitize(queryText.trim())}` : 'for all events';
   const bodyH = Math.max(1, height - 4);
   const index = Math.min(Math.max(0, selected), Math.max(0, layout.lines.length - 1));
   const top = Math.max(0, Math.min(index - bodyH + 1, layout.lines.length - bodyH));
@@ -37,16 +46,16 @@ export function TopValuesView({ result, fieldIndex, selected, queryText, zone, w
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(`Top ${spec.label.toLowerCase()} values ${filter} · ${topSummary(result)}`, inner)}
+        {truncate(`Top values of ${spec.label} ${filter} · ${topSummary(result)}`, inner)}
       </Text>
       <Text wrap="truncate-end" color={theme.muted}>
-        {truncate(`Tab: ${tabs}`, inner)}
+        {tabs}
       </Text>
       <Text wrap="truncate-end" color={theme.muted}>
         {layout.header ? `  ${layout.header}` : ''}
       </Text>
       {visible.length === 0 ? (
-        <Text color={theme.muted}>{`  No ${spec.label.toLowerCase()} values in these events`}</Text>
+        <Text color={theme.muted}>{`  No ${spec.label} values in these events`}</Text>
       ) : (
         visible.map((line, i) => {
           const isSelected = start + i === index;
