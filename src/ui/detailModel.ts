@@ -23,6 +23,8 @@ export interface LinkItem {
   pivot?: PivotTerm;
   /** The text `y` copies for a value item. */
   value?: string;
+  /** The event a session chain link stands for: Enter opens its details. */
+  row?: EventRow;
 }
 
 export interface DetailLine {
@@ -157,7 +159,7 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState
         lines.push(field(line.label, line.value, line.tone));
         continue;
       }
-      links.push({ kind: 'value', label: `chain ${line.label}`, url: null, resource: null, value: line.pivot.value, pivot: line.pivot });
+      links.push({ kind: 'value', label: `chain ${line.label}`, url: null, resource: null, value: line.pivot.value, pivot: line.pivot, ...(line.row && line.row !== row ? { row: line.row } : {}) });
       lines.push({ label: line.label, value: line.value, tone: line.tone, link: links.length - 1 });
     }
   }

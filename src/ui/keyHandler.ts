@@ -136,10 +136,14 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return quit();
     case 'follow':
       return dispatch({ type: 'followNewest' });
-    case 'open':
+    case 'open': {
+      // Enter on a link of the session chain opens the event behind it (the AssumeRole that issued the key).
+      const chained = mode === 'detail' ? detail?.links[state.linkIndex]?.row : undefined;
+      if (chained) return dispatch({ type: 'openDetail', row: chained });
       if (mode === 'detail' && state.detailRow && state.detailRow === currentRow) return dispatch({ type: 'back' });
       if (currentRow) dispatch({ type: 'openDetail', row: currentRow });
       return;
+    }
     case 'back':
       return dispatch({ type: 'back' });
     case 'editQuery':

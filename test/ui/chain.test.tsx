@@ -27,6 +27,12 @@ describe('details: who is behind this session', () => {
     expect(frame).toContain('2 AssumeRole');
     for (let i = 0; i < 40 && !selected(h.frame()).includes('2 AssumeRole'); i++) await h.press(KEYS.tab);
     expect(selected(h.frame())).toContain('key AKIAWOGXN38MFN92ING5');
+    // Enter opens the AssumeRole event itself; Esc and Enter bring back the first event's details.
+    frame = await h.press(KEYS.enter, (f) => f.includes('fd179e25-9f1a-406c-8d7d-62f9d4938ef6'));
+    expect(frame).toMatch(/Event name +AssumeRole/);
+    await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+    await h.press(KEYS.enter, (f) => f.includes('Started by arn:aws:iam::457448411975:user/christophe'));
+    for (let i = 0; i < 40 && !selected(h.frame()).includes('2 AssumeRole'); i++) await h.press(KEYS.tab);
     frame = await h.press('=', (f) => f.includes('Filtered by key:AKIAWOGXN38MFN92ING5') && !f.includes('GetPasswordData'));
     // What christophe's long-term key did in this detonation: the AssumeRole calls.
     expect(frame).toMatch(/4 of 34 events/);
