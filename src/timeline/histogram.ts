@@ -12,6 +12,7 @@
 import { topValues as columnTopValues } from '../investigate/topValues.js';
 import { isFailedConsoleLogin } from '../model/failure.js';
 import type { EventRow } from '../model/types.js';
+import { EMPTY_ID, ON_ROW_ID, type ScalarKey } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
 import { bucketBounds, bucketsBetween, floorBucket, type BucketSize, type TimelineZone } from './buckets.js';
 
@@ -37,6 +38,8 @@ export interface StackSpec {
   field: StackField;
   /** For a field: its top values; every other value is counted as Other (the last part). */
   values: readonly string[];
+  /** The part of a row without hashing its value (from the store's column ids); absent: a Map of values. */
+  partOf?: (row: EventRow) => number;
 }
 
 export const ERROR_STACK: StackSpec = { field: 'errors', values: [] };
@@ -123,8 +126,40 @@ export function topValues(rows: readonly EventRow[], field: Exclude<StackField, 
  */
 export function stackFor(rows: readonly EventRow[], field: StackField, store?: EventStore): StackSpec {
   if (field === 'errors') return ERROR_STACK;
-  if (store) return { field, values: columnTopValues(store, rows, field, TOP_PARTS).values.map((v) => v.value) };
+  if (store) {
+    const values = columnTopValues(store, rows, field, TOP_PARTS).values.map((v) => v.value);
+    return { field, values, partOf: columnPartOf(store, field, values) };
+  }
   return { field, values: topValues(rows, field) };
+}
+
+const STACK_COLUMNS: Readonly<Record<Exclude<StackField, 'errors'>, ScalarKey>> = { source: 'source', user: 'actor', region: 'region' };
+
+/**
+ * A row's part by its column id: one table lookup by row.seq, then one by
+ * value id. Rows the snapshot does not cover (arrived later) and values the
+ * column keeps on the row (ON_ROW_ID) are looked up by value.
+ */
+function columnPartOf(store: EventStore, field: Exclude<StackField, 'errors'>, values: readonly string[]): (row: EventRow) => number {
+  const column = store.columns().scalars[STACK_COLUMNS[field]];
+  const ids = column.rows.ids;
+  const covered = column.rows.length;
+  const other = values.length;
+  const partById = new Uint8Array(column.values.length).fill(other);
+  const byValue = new Map<string, number>();
+  values.forEach((value, i) => byValue.set(value, i));
+  column.values.forEach((value, id) => {
+    if (id > ON_ROW_ID) partById[id] = byValue.get(value) ?? other;
+  });
+  return (row) => {
+    const seq = row.seq;
+    if (seq >= 0 && seq < covered) {
+      const id = ids[seq]!;
+      if (id === EMPTY_ID) return other;
+      if (id !== ON_ROW_ID && id < partById.length) return partById[id]!;
+    }
+    return byValue.get(stackValue(row, field)) ?? other;
+  };
 }
 
 /**
@@ -161,13 +196,14 @@ export function countInto(rows: readonly EventRow[], bounds: readonly number[], 
   stack.values.forEach((value, i) => index.set(value, i));
   const other = stack.values.length;
   const field = stack.field;
+  const partOf = stack.partOf ?? ((row: EventRow): number => index.get(stackValue(row, field)) ?? other);
   for (let i = hi - 1; i >= lo; i--) {
     const row = rows[i]!;
     const t = row.time;
     while (t >= next) next = bounds[++k + 1]!;
     counts[k]!++;
     if (row.errorCode !== '' || isFailedConsoleLogin(row)) errors[k]!++;
-    parts[index.get(stackValue(row, field)) ?? other]![k]!++;
+    parts[partOf(row)]![k]!++;
   }
   return { counts, errors, parts };
 }

@@ -24,6 +24,14 @@ describe('stacking by a field with the store', () => {
     expect(total).toBe(700);
     // lambda and sns (8 in 100) are Other.
     expect(h.buckets.reduce((n, b) => n + b.parts[5]!, 0)).toBe(56);
+    // By column ids or by a Map of values: the same parts, also for rows that arrive after the spec was made.
+    const byMap = histogram(newestFirst, { size: parseBucketSize('1h')!, zone: 'utc', stack: { field: 'source', values: stack.values } });
+    expect(h.buckets.map((b) => b.parts)).toEqual(byMap.buckets.map((b) => b.parts));
+    store.add([eventRow({ id: 'late', time: Date.UTC(2024, 2, 5, 14, 30), source: 'iam.amazonaws.com' }), eventRow({ id: 'late2', time: Date.UTC(2024, 2, 5, 14, 31), source: 'brand-new.amazonaws.com' })]);
+    const after = store.rows();
+    const again = histogram(after, { size: parseBucketSize('1h')!, zone: 'utc', stack });
+    const againByMap = histogram(after, { size: parseBucketSize('1h')!, zone: 'utc', stack: { field: 'source', values: stack.values } });
+    expect(again.buckets.map((b) => b.parts)).toEqual(againByMap.buckets.map((b) => b.parts));
   });
 });
 
