@@ -4,6 +4,7 @@
  * query-language text (query/fields.ts), so the query bar shows exactly what
  * was applied and `[` goes back to the query before.
  */
+import { sanitize } from '../term/sanitize.js';
 
 /** A field of the query language and one exact value of it. */
 export interface PivotTerm {
@@ -42,9 +43,9 @@ export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string 
   return `${current} ${piece}`;
 }
 
-/** A line for the status bar saying what a pivot did. */
+/** A line for the status bar saying what a pivot did (the value comes from a log: sanitised). */
 export function describePivot(term: PivotTerm, op: PivotOp): string {
-  const text = termText(term);
+  const text = sanitize(termText(term));
   if (op === 'replace') return `Filtered by ${text} ([ goes back)`;
   if (op === 'add') return `Added ${text} ([ goes back)`;
   return `Excluded -${text} ([ goes back)`;

@@ -30,6 +30,8 @@ describe('pivot terms', () => {
     expect(pivotQuery('', term, 'exclude')).toBe('-ip:198.51.100.7');
     expect(pivotQuery('user:bob', term, 'exclude')).toBe('user:bob -ip:198.51.100.7');
     expect(describePivot(term, 'exclude')).toContain('-ip:198.51.100.7');
+    // A value from a log never reaches the status line raw.
+    expect(describePivot({ field: 'agent', value: 'x\u001b[2J\u0007y' }, 'replace')).not.toMatch(/[\u0000-\u001f]/);
   });
 
   it('every value the details offer pivots to a term that parses and matches its own row exactly, and excludes it', () => {

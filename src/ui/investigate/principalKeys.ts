@@ -6,6 +6,7 @@ import type { EventRow } from '../../model/types.js';
 import type { KeyContext } from '../keyHandler.js';
 import type { Action } from '../keys.js';
 import type { SummaryLine } from './principalModel.js';
+import { sanitize } from '../../term/sanitize.js';
 
 /** Whom `p` summarises: the selected user/key value (details, top values), else the row's user. */
 export function principalTerm(ctx: KeyContext, selected: PivotTerm | undefined, row: EventRow | null): PivotTerm | null {
@@ -52,7 +53,7 @@ export function handlePrincipalKey(action: Action, ctx: KeyContext): boolean {
     // The principal's events with this API, IP, region ...
     const query = pivotQuery(termText(state.principal), line.pivot, 'add');
     ctx.setQuery(query);
-    dispatch({ type: 'status', text: `Filtered by ${query} ([ goes back)` });
+    dispatch({ type: 'status', text: `Filtered by ${sanitize(query)} ([ goes back)` });
     return true;
   }
   ctx.setQuery(pivotQuery(state.queryText, line.pivot, op));
