@@ -8,6 +8,7 @@ import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { safeJson } from './scan.js';
 
 export const DETECT_USAGE = `Usage: trailtop detect DIR|FILE [--rules DIR]... [--json] [--level L]
+       trailtop detect --db FILE [DIR] [--rules DIR]... [--json] [--level L]
 
 Runs Sigma detection rules over every CloudTrail event under DIR (or in FILE)
 and prints each rule that fired: level, unique events matched, first and last
@@ -17,6 +18,7 @@ cannot run (unsupported Sigma features, YAML errors) are listed with the reason.
 Options:
 ${RULES_HELP}
   --json        print {"events", "rules": {"loaded", "skipped"}, "findings"} as JSON
+  --db FILE     run the rules as SQL on a DuckDB archive (trailtop archive); with DIR, import what is new first
   --level L     only findings of level L or higher
                 (informational, low, medium, high, critical)
   -h, --help    show this help
@@ -30,6 +32,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   level: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  db: { type: 'string' },
 } as const;
 
 /** The JSON `detect --json` prints; the shape is part of the interface (issue 15). */
@@ -46,10 +49,16 @@ export async function runDetect(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = positionals[0];
-  if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
+  if (!dir && values.db === undefined) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   const level = values.level?.toLowerCase();
   if (level !== undefined && !isLevel(level)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}`);
   const set = commandRules(values.rules);
+  if (values.db !== undefined) {
+    // The rules as SQL on a DuckDB archive (commands/dbCommands.ts).
+    const report = await (await import('./dbCommands.js')).detectDb(values.db, dir, set, level as Level | undefined);
+    return writeOut(values.json ? `${safeJson(report)}\n` : formatDetect(dir ?? values.db, report));
+  }
+  if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   await requireFolderOrFile(dir);
 
   const { findings, detection } = detectionSession(set);

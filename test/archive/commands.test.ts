@@ -27,11 +27,13 @@ describe.skipIf(!present)('scan --db and export --db over ../shared/datasets', (
     it(`scan --db gives scan's summary ${filter.join(' ')}`, () => {
       const fromDb = JSON.parse(trailtop(['scan', '--db', db, '--json', ...filter]).stdout) as Record<string, unknown>;
       const fromFolder = JSON.parse(trailtop(['scan', DATASETS, '--json', ...filter]).stdout) as Record<string, unknown>;
-      // Insights spans need every row in memory; the archive reports their count only.
-      for (const key of ['folder', 'insights']) {
+      // Insights spans need every row in memory; the archive reports their count only. Conflicting
+      // duplicates (same eventID, different content: issue 20) are not compared by the archive's import.
+      for (const key of ['folder', 'insights', 'conflictingDuplicates']) {
         delete fromDb[key];
         delete fromFolder[key];
       }
+      delete (fromFolder.events as Record<string, unknown>).conflicts;
       if (filter.length > 0) {
         // With a filter, scan counts matching copies as files load; the archive keeps one copy.
         const events = (summary: Record<string, unknown>) => summary.events as Record<string, number>;
@@ -65,6 +67,20 @@ describe.skipIf(!present)('scan --db and export --db over ../shared/datasets', (
     expect(trailtop(['export', '--db', db, '-o', a, '--order', 'oldest']).status).toBe(0);
     expect(trailtop(['export', DATASETS, '-o', b, '--order', 'oldest']).status).toBe(0);
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+  });
+
+  it('detect --db finds what detect finds, with the built-in pack and the SigmaHQ CloudTrail rules', () => {
+    const rules = join(DATASETS, 'sigma-cloudtrail/rules');
+    type Report = { events: unknown; findings: unknown[]; rules: { loaded: number; skipped: { path: string; reason: string }[] } };
+    const fromDb = JSON.parse(trailtop(['detect', '--db', db, '--rules', rules, '--json']).stdout) as Report;
+    const fromFolder = JSON.parse(trailtop(['detect', DATASETS, '--rules', rules, '--json']).stdout) as Report;
+    expect(fromDb.events).toEqual(fromFolder.events);
+    expect(fromDb.findings.length).toBeGreaterThan(10);
+    expect(fromDb.findings).toEqual(fromFolder.findings);
+    // Only rules whose regular expressions RE2 cannot run are left out, each with the reason.
+    const extra = fromDb.rules.skipped.filter((s) => !fromFolder.rules.skipped.some((f) => f.path === s.path));
+    expect(extra.every((s) => /lookaround or backreferences/.test(s.reason))).toBe(true);
+    expect(fromDb.rules.loaded + extra.length).toBe(fromFolder.rules.loaded);
   });
 
   it('says what to do when the archive does not exist', () => {

@@ -159,7 +159,7 @@ class Compiler {
       case 'glob':
         return `(${x} <> '' AND ${this.globTest(x, match.pattern, spec)})`;
       case 'regex':
-        return `(${x} <> '' AND ${this.d.regexSearch(x, literal(regexWithFlags(match.source, match.flags)))})`;
+        return `(${x} <> '' AND ${this.regex(x, match.source, match.flags)})`;
       case 'cidr':
         return this.cidrTest(x, match.cidr);
       case 'boolean':
@@ -175,12 +175,20 @@ class Compiler {
       case 'glob':
         return globSql(`lower(${x})`, match.pattern);
       case 'regex':
-        return this.d.regexSearch(x, literal(regexWithFlags(match.source, match.flags)));
+        return this.regex(x, match.source, match.flags);
       case 'cidr':
         return this.cidrTest(x, match.cidr);
       case 'boolean':
         return `lower(${x}) = ${literal(String(match.value))}`;
     }
+  }
+
+  /** DuckDB's RE2 has no lookaround or backreferences: such a pattern is refused, not run differently. */
+  private regex(x: string, source: string, flags: string): string {
+    if (this.d.name === 'duckdb' && /\(\?<?[=!]|\\[1-9]|\\k</.test(source)) {
+      throw new SqlCompileError(`the regular expression /${source}/ uses lookaround or backreferences, which DuckDB (RE2) cannot run`);
+    }
+    return this.d.regexSearch(x, literal(regexWithFlags(source, flags)));
   }
 
   private globTest(x: string, pattern: GlobPattern, spec: TextField | null): string {
