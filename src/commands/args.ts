@@ -81,10 +81,11 @@ export function combineFilter(filter: string | undefined, since: string | undefi
  * does not parse is a UsageError naming the position. With a vocabulary,
  * plain words are fuzzy as in the dashboard (the vocabulary may keep growing).
  * `now` anchors since:/until: durations (scan passes the same one to its workers).
+ * `deepTerms`: the command reads records back for record paths and params:.
  */
-export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: TagContext, now = Date.now()): CompiledQuery | null {
+export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: TagContext, now = Date.now(), deepTerms = false): CompiledQuery | null {
   if (source.trim() === '') return null;
-  const compiled = compileQuery(source, { now, vocabulary, ...(tags ? { tags } : {}) });
+  const compiled = compileQuery(source, { now, vocabulary, deepTerms, ...(tags ? { tags } : {}) });
   if (!compiled.ok) {
     const { message, position, hint } = compiled.error;
     throw new UsageError(`bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);

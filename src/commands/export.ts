@@ -19,6 +19,7 @@ import type { BadFile } from '../model/types.js';
 import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
+import { DeepEngine } from '../query/deep/engine.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, filterNeedsRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
@@ -159,7 +160,7 @@ export async function runExport(argv: string[]): Promise<number> {
   if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
   if (!dir) return needDir();
   // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
-  compileFilter(source);
+  compileFilter(source, undefined, undefined, Date.now(), true);
   // rule: terms need the detection rules run over the folder as it loads (a missing --rules folder: exit 2).
   const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
   const session = rules && filterNeedsRules(source) ? detectionSession(rules) : null;
@@ -215,8 +216,19 @@ export async function runExport(argv: string[]): Promise<number> {
     const vocabulary = new Vocabulary();
     vocabulary.update(store);
     // Fuzzy words mean what they mean in the dashboard over the same folder.
-    const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined);
-    const newestFirst = query ? filterStore(store, query) : all;
+    const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, Date.now(), true);
+    let newestFirst = query ? filterStore(store, query) : all;
+    if (query?.deep) {
+      // Record paths and params: read the candidates' records back (query/deep), newest first as before.
+      const engine = DeepEngine.create();
+      try {
+        const found = await engine.search(newestFirst, query.ast, { signal: controller.signal });
+        if (found === null) return cancelled(interrupted ?? 'SIGINT');
+        newestFirst = found;
+      } finally {
+        engine.close();
+      }
+    }
     // Oldest first is the same rows reversed (unreadable times first), never sorted again.
     const rows = order === 'oldest' ? newestFirst.slice().reverse() : newestFirst;
 

@@ -1,3 +1,4 @@
+import { deepPart } from '../query/deep/engine.js';
 import { Vocabulary } from '../query/index.js';
 import { scanFolderHeadless } from '../scan/run.js';
 import { terminalSafeJson } from '../term/jsonText.js';
@@ -65,13 +66,16 @@ export async function runScan(argv: string[]): Promise<number> {
   const rules = values.rules || process.env.TRAILTOP_RULES || needsRules ? commandRules(values.rules) : null;
   const session = rules && needsRules ? detectionSession(rules) : null;
   const now = Date.now();
-  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, now);
+  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, now, true);
   await requireFolderOrFile(dir);
   const bucket = checkBucketOption(values.histogram, values.bucket);
+  if (values.histogram && query?.deep) throw new UsageError('--histogram takes summary fields only: record paths and params: are not supported with it', false);
   if (values.histogram) return await writeOut(await scanHistogram(dir, query, bucket, Boolean(values.json)));
 
   // Headless: no EventStore; files are parsed on both cores and only counted (src/scan/).
   const tally = await scanFolderHeadless(dir, {
+    // Record paths and params: are tested on the records where the workers read them.
+    ...(query?.deep ? { deep: deepPart(query.ast) } : {}),
     ...(session?.detection ? { rules: session.detection.rules, onHits: session.detection.onHits } : {}),
     // Without plain (fuzzy) words or rule: terms the query needs nothing of this thread: the workers
     // test it and send only their answers, not the rows.

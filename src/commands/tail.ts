@@ -7,6 +7,7 @@ import { compareNewestFirst } from '../model/order.js';
 import { Vocabulary, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
+import { DeepEngine } from '../query/deep/engine.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, filterNeedsRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { detectionSession, type DetectionSession } from '../detect/session.js';
@@ -59,7 +60,7 @@ export async function runTail(argv: string[]): Promise<number> {
   const rules = values.rules || needsRules || process.env.TRAILTOP_RULES ? commandRules(values.rules) : null;
   const session = rules && needsRules ? detectionSession(rules) : null;
   // rule: terms read the findings' sets, which a file's hits reach before its rows reach the store.
-  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined);
+  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, Date.now(), true);
   await requireFolderOrFile(dir);
   return tailFolder(dir, query, values['new-only'] === true, vocabulary, session, findingsOnly);
 }
@@ -109,7 +110,7 @@ async function tailFolder(
     // Everything in the log up to here counts as already in the folder; later rows are new.
     let printed = store.log().length;
     if (!newOnly) {
-      const existing = keep(matching(store.log().slice(0, printed), query, vocabulary));
+      const existing = keep(await matching(store.log().slice(0, printed), query, vocabulary, stop.signal));
       await printRecords(existing.reverse(), out, stop.signal, line);
     }
 
@@ -120,8 +121,9 @@ async function tailFolder(
         reported.report(store.progress.badFiles, store.progress.conflicts);
         const log = store.log();
         if (log.length === printed || stop.signal.aborted) return;
-        const fresh = keep(matching(log.slice(printed), query, vocabulary));
+        const batch = log.slice(printed);
         printed = log.length;
+        const fresh = keep(await matching(batch, query, vocabulary, stop.signal));
         await printRecords(fresh.reverse(), out, stop.signal, line);
       });
     };
@@ -145,10 +147,17 @@ export function writeErrorText(error: NodeJS.ErrnoException): string {
 }
 
 /** Rows passing the query, newest first. */
-function matching(rows: readonly EventRow[], query: CompiledQuery | null, vocabulary: Vocabulary): EventRow[] {
+let deepEngine: DeepEngine | null = null;
+
+/** Rows passing the query, newest first; record paths and params: read the candidates' records back (query/deep). */
+async function matching(rows: readonly EventRow[], query: CompiledQuery | null, vocabulary: Vocabulary, signal: AbortSignal): Promise<EventRow[]> {
   // Fuzzy words learn the values of these rows before they are tested, as in scan and the dashboard.
   if (query) vocabulary.addRows(rows);
-  const kept = query ? rows.filter((row) => query.test(row)) : rows.slice();
+  let kept = query ? rows.filter((row) => query.test(row)) : rows.slice();
+  if (query?.deep && kept.length > 0) {
+    deepEngine ??= DeepEngine.create();
+    kept = (await deepEngine.search(kept, query.ast, { signal })) ?? [];
+  }
   return kept.sort(compareNewestFirst);
 }
 

@@ -8,6 +8,8 @@ import { readEventFile } from '../ingest/read.js';
 import { packRows, type PackedRows } from '../ingest/rowCodec.js';
 import { rowInsight } from '../model/recordBatch.js';
 import type { FileReadResult } from '../model/types.js';
+import type { QueryNode } from '../query/ast.js';
+import { recordsMask } from '../query/deep/recordsMask.js';
 import { compileQuery, type CompiledQuery } from '../query/index.js';
 import { digestRows, type ScanDigest } from './digest.js';
 import type { RecordDetector } from '../detect/detector.js';
@@ -20,6 +22,8 @@ export interface ScanJob {
   withRows: boolean;
   /** A filter without fuzzy words, tested here: only the answers travel. */
   filter?: WorkerFilter | undefined;
+  /** With rows tested on the main thread: the filter's deep part (record paths, params:), tested here on the records into `deep`. */
+  deep?: QueryNode | undefined;
 }
 
 /** A query the worker compiles itself: no plain (fuzzy) words, so no vocabulary is needed; `now` as the main thread's. */
@@ -38,6 +42,8 @@ export interface ScanReply {
   hits?: RuleHit[];
   /** With a WorkerFilter: 1 for each event that matches. */
   matches?: Uint8Array | null;
+  /** With ScanJob.deep: 1 for each event whose record matches the deep part. */
+  deep?: Uint8Array | null;
 }
 
 let compiledFilter: { key: string; query: CompiledQuery | null } | null = null;
@@ -45,7 +51,7 @@ let compiledFilter: { key: string; query: CompiledQuery | null } | null = null;
 function filterOf(filter: WorkerFilter): CompiledQuery | null {
   const key = `${filter.now}\u0000${filter.source}`;
   if (compiledFilter?.key !== key) {
-    const result = compileQuery(filter.source, { now: filter.now });
+    const result = compileQuery(filter.source, { now: filter.now, deepTerms: true });
     if (!result.ok) throw new Error(`filter does not compile: ${result.error.message}`);
     compiledFilter = { key, query: result.query.isEmpty ? null : result.query };
   }
@@ -54,12 +60,15 @@ function filterOf(filter: WorkerFilter): CompiledQuery | null {
 
 export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promise<ScanReply> {
   let read: FileReadResult;
+  // Record paths and params: are decided on the records, read with the rows.
+  const deep = job.deep ?? (job.filter ? filterOf(job.filter)?.ast : undefined);
+  const records = job.deep !== undefined || (job.filter !== undefined && filterOf(job.filter)?.deep === true);
   try {
-    read = await readEventFile(job.path, detector ? { detector } : {});
+    read = await readEventFile(job.path, { ...(detector ? { detector } : {}), ...(records ? { records: true } : {}) });
   } catch (error) {
     read = { path: job.path, shape: 'bad', rows: [], reason: error instanceof Error ? error.message : String(error), skippedRecords: 0, bytes: 0 };
   }
-  const { rows, hits, ...result } = read;
+  const { rows, hits, records: recordList, ...result } = read;
   if (rows.length === 0) return { id: job.id, result, digest: null, insights: null, rows: null };
   const insightRows = rows.filter((row) => rowInsight(row) !== null);
   let matches: Uint8Array | null = null;
@@ -67,7 +76,12 @@ export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promi
     const query = filterOf(job.filter);
     matches = new Uint8Array(rows.length);
     for (let r = 0; r < rows.length; r++) if (query === null || query.test(rows[r]!)) matches[r] = 1;
+    if (query?.deep && deep) {
+      const onRecords = recordsMask(recordList ?? [], deep);
+      for (let r = 0; r < rows.length; r++) matches[r]! &= onRecords[r] ?? 0;
+    }
   }
+  const deepMask = job.deep ? recordsMask(recordList ?? [], job.deep) : null;
   return {
     id: job.id,
     result,
@@ -76,5 +90,6 @@ export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promi
     rows: job.withRows ? packRows(rows) : null,
     ...(hits ? { hits } : {}),
     ...(matches ? { matches } : {}),
+    ...(deepMask ? { deep: deepMask } : {}),
   };
 }

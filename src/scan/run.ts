@@ -14,6 +14,7 @@ import { unpackRows } from '../ingest/rowCodec.js';
 import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
 import type { EventRow } from '../model/types.js';
+import type { QueryNode } from '../query/ast.js';
 import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './job.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleHit, RuleSpec } from '../detect/rule.js';
@@ -22,6 +23,8 @@ import { ScanTally } from './tally.js';
 export interface ScanOptions {
   /** Called on the main thread with each file's rows, in file order, before they are tallied (with a filter). */
   test?: (rows: readonly EventRow[]) => Uint8Array;
+  /** With `test`: the filter's deep part (record paths, params:), which the workers test on the records. */
+  deep?: QueryNode;
   /** A filter the workers test themselves (no fuzzy words); then `test` is not used. */
   workerFilter?: WorkerFilter;
   /** Worker threads; default min(2, cores). 0 reads on this thread. */
@@ -61,6 +64,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   const files = await orderedFiles(listing.files);
   const filter = options.workerFilter;
   const withRows = filter === undefined && options.test !== undefined;
+  const deep = withRows ? options.deep : undefined;
 
   const apply = (reply: ScanReply): void => {
     let matches: Uint8Array | null = reply.matches ?? null;
@@ -68,6 +72,8 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
     if (withRows && options.test) {
       const rows = reply.rows ? unpackRows(reply.rows, keep) : [];
       matches = options.test(rows);
+      const deep = reply.deep;
+      if (deep) for (let r = 0; r < matches.length; r++) matches[r]! &= deep[r] ?? 0;
     }
     const insights = reply.insights ? unpackRows(reply.insights, keep) : [];
     tally.addFile(reply.result, reply.digest, matches, insights);
@@ -78,9 +84,9 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
-    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter }, detector));
+    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter, deep }, detector));
   } else {
-    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null).run();
+    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null, deep).run();
   }
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
   return tally;
@@ -104,6 +110,7 @@ class WorkerScan {
     private readonly filter: WorkerFilter | undefined,
     private readonly apply: (reply: ScanReply) => void,
     private readonly rules: readonly RuleSpec[] | null = null,
+    private readonly deep?: QueryNode,
   ) {}
 
   async run(): Promise<void> {
@@ -136,7 +143,7 @@ class WorkerScan {
     if (this.next >= this.files.length) return;
     const id = this.next++;
     this.owner.set(id, worker);
-    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter } satisfies ScanJob);
+    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter, deep: this.deep } satisfies ScanJob);
   }
 
   private onReply(worker: Worker, reply: ScanReply): void {

@@ -203,19 +203,21 @@ class PoolRunner implements Runner {
   private nextId = 0;
   private turn = 0;
   private failure: Error | null = null;
+  private held = false;
 
   constructor(size: number) {
     // Two requests per worker: one running, one waiting, so a worker never idles between answers.
     this.lanes = size * 2;
     for (let w = 0; w < size; w++) {
       const worker = new Worker(WORKER_URL);
-      // A search in progress must not keep the process alive on quit.
-      worker.unref();
       worker.on('message', (reply: DeepReply) => this.settle(reply));
       worker.on('error', (error) => this.fail(new Error(`record search failed: ${error.message}`)));
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`record search stopped (exit code ${code})`));
       });
+      // Idle workers must not keep the process alive (an engine nobody closed); busy ones must,
+      // or a command awaiting only their answers would end early. See hold().
+      worker.unref();
       this.workers.push(worker);
     }
   }
@@ -226,9 +228,21 @@ class PoolRunner implements Runner {
     const worker = this.workers[this.turn++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      this.hold();
       const message: DeepRequest = { kind: 'match', id, ...request };
       worker.postMessage(message);
     });
+  }
+
+  /** Workers keep the process alive exactly while answers are awaited. */
+  private hold(): void {
+    const busy = this.pending.size > 0;
+    if (busy === this.held) return;
+    this.held = busy;
+    for (const worker of this.workers) {
+      if (busy) worker.ref();
+      else worker.unref();
+    }
   }
 
   cancel(search: number): void {
@@ -245,6 +259,7 @@ class PoolRunner implements Runner {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
+    this.hold();
     if ('matched' in reply) waiting.resolve(reply.matched);
     else waiting.reject(new Error(reply.failed));
   }
@@ -253,5 +268,6 @@ class PoolRunner implements Runner {
     this.failure ??= error;
     for (const waiting of this.pending.values()) waiting.reject(this.failure);
     this.pending.clear();
+    this.hold();
   }
 }
