@@ -1,8 +1,11 @@
 import path from 'node:path';
-import { parseCommandArgs, requireFolderOrFile } from './args.js';
+import { existsSync } from 'node:fs';
+import { sanitize } from '../term/sanitize.js';
+import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
+       trailtop --db FILE [--window N]
 
 Opens the dashboard on DIR (default: the current folder): every CloudTrail
 log below it, newest first, filtered as you type. Given a FILE, only that file
@@ -13,6 +16,9 @@ Options:
   --no-history neither read nor save this folder's query history, marks and
                columns (kept under $XDG_STATE_HOME/trailtop, default ~/.local/state/trailtop)
 ${RULES_HELP}
+  --db FILE    the newest events of a DuckDB archive (trailtop archive); queries typed here
+               run over that window, scan/export/detect --db over the whole archive
+  --window N   events loaded with --db (default 500000)
   -h, --help   show this help
 
 Detection rules run on every event as it loads; ! opens what they found.`;
@@ -26,15 +32,20 @@ export async function runDashboard(argv: string[]): Promise<number> {
     ...RULES_OPTION,
     'no-watch': { type: 'boolean' },
     'no-history': { type: 'boolean' },
+    db: { type: 'string' },
+    window: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(`${DASHBOARD_USAGE}\n`);
     return 0;
   }
-  const dir = path.resolve(positionals[0] ?? '.');
+  const dir = path.resolve(values.db ?? positionals[0] ?? '.');
   const rules = commandRules(values.rules);
-  await requireFolderOrFile(dir);
+  const windowSize = values.window === undefined ? undefined : Number(values.window);
+  if (windowSize !== undefined && !(Number.isInteger(windowSize) && windowSize > 0)) throw new UsageError('--window takes a whole number of events');
+  if (values.db === undefined) await requireFolderOrFile(dir);
+  else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}'`, false);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
       "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR|FILE' or 'trailtop tail DIR|FILE'\n",
@@ -54,6 +65,16 @@ export async function runDashboard(argv: string[]): Promise<number> {
   } catch (error) {
     process.stdout.write(LEAVE_ALT);
     throw error;
+  }
+  if (values.db !== undefined) {
+    let source;
+    try {
+      source = await (await import('../archive/window.js')).openArchiveWindow(dir, windowSize);
+    } catch (error) {
+      process.stdout.write(LEAVE_ALT);
+      throw error;
+    }
+    return run.runInteractive(dir, { watch: false, history: !values['no-history'], source });
   }
   return run.runInteractive(dir, { watch: !values['no-watch'], history: !values['no-history'], rules });
 }

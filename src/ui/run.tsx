@@ -9,6 +9,8 @@ import { cancelAllExports } from './exportModel.js';
 import { InsightsView } from './InsightsView.js';
 import { FindingsView } from './findings/FindingsView.js';
 import type { RuleSet } from '../detect/rule.js';
+import type { RecordRef } from '../model/types.js';
+import type { EventStore } from '../store/eventStore.js';
 import { detectionSession } from '../detect/session.js';
 
 // Alternate screen on/off, cursor shown again, and a full clear used on resize.
@@ -23,6 +25,8 @@ export interface RunOptions {
   views?: PluginViews;
   /** Detection rules to run as events load (the built-in pack and --rules folders). */
   rules?: RuleSet;
+  /** Events from somewhere other than a folder (the archive's window: archive/window.ts); no watching, no rules. */
+  source?: { store: EventStore; readRecord: (ref: RecordRef) => Promise<Record<string, unknown> | null>; close: () => Promise<void> };
 }
 
 /**
@@ -32,8 +36,9 @@ export interface RunOptions {
 export async function runInteractive(dir: string, options: RunOptions): Promise<number> {
   const out = process.stdout;
   // Rules run where records are parsed; their hits reach the findings before the rows reach the store.
-  const session = options.rules ? detectionSession(options.rules) : null;
-  const opened = openFolder(dir, { watch: options.watch, ...(session?.detection ? { detection: session.detection } : {}) });
+  const session = options.rules && !options.source ? detectionSession(options.rules) : null;
+  const opened = options.source ?? openFolder(dir, { watch: options.watch, ...(session?.detection ? { detection: session.detection } : {}) });
+  const read = options.source ? options.source.readRecord : (ref: RecordRef) => readRecord(ref);
   const folderState = openFolderState(dir, { enabled: options.history ?? true });
   let restored = false;
   const restore = (): void => {
@@ -57,7 +62,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   out.write(ENTER_ALT);
   process.once('exit', restore);
 
-  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={(ref) => readRecord(ref)} folderState={folderState} views={options.views ?? { insights: InsightsView, export: ExportDialog, findings: FindingsView }} {...(session ? { findings: session.findings } : {})} />, {
+  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={read} folderState={folderState} views={options.views ?? { insights: InsightsView, export: ExportDialog, findings: FindingsView }} {...(session ? { findings: session.findings } : {})} />, {
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 30,
