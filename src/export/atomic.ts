@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { link, lstat, open, rename, unlink } from 'node:fs/promises';
+import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ownTempFilePid } from '../ingest/ownTempFiles.js';
 import { ExportFailed, TargetExists, toExportError } from './errors.js';
 
 /** Where exported text goes: a file committed atomically, or a stream such as stdout. */
@@ -49,6 +50,45 @@ export function tempPathFor(target: string): string {
   // Long names would overflow NAME_MAX (255 bytes) once decorated.
   const name = basename(target).slice(0, 180);
   return join(dirname(target), `.${name}.trailtop-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** True when a process with this pid exists (EPERM: it does, owned by someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Removes trailtop temp files in `folder` left by an export whose process is
+ * gone (`kill -9` mid-export). Files of live processes, ours included, stay.
+ * Best effort: an unreadable folder or a file already gone is not an error.
+ */
+export async function removeStaleTempFiles(folder: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = ownTempFilePid(name);
+    if (pid === null || pid === process.pid || processAlive(pid)) continue;
+    const path = join(folder, name);
+    try {
+      const stats = await lstat(path);
+      if (!stats.isFile()) continue;
+      await unlink(path);
+      removed.push(path);
+    } catch {
+      // Gone meanwhile, or not ours to remove: leave it.
+    }
+  }
+  return removed;
 }
 
 function errnoCode(error: unknown): string | undefined {
@@ -120,6 +160,7 @@ export interface AtomicFileOptions {
 export async function openAtomicFile(target: string, options: AtomicFileOptions): Promise<Sink> {
   const path = resolve(target);
   await checkTarget(path, options.overwrite);
+  await removeStaleTempFiles(dirname(path));
   const temp = tempPathFor(path);
   let handle: WritableFile;
   try {

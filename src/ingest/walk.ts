@@ -12,6 +12,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { BadFile } from '../model/types.js';
 import { fsErrorReason } from './read.js';
+import { isOwnTempFile, OWN_TEMP_REASON } from './ownTempFiles.js';
 import { isPseudoPath, pseudoReason } from './safeOpen.js';
 
 export interface FolderListing {
@@ -90,6 +91,10 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
     for (const entry of entries) {
       if (options.signal?.aborted) return;
       const path = join(folder, entry.name);
+      if (isOwnTempFile(entry.name)) {
+        listing.skipped.push({ path, reason: OWN_TEMP_REASON });
+        continue;
+      }
       if (entry.isDirectory()) {
         await visit(path, false);
       } else if (entry.isFile()) {

@@ -1,10 +1,11 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, join, resolve as resolvePath, sep } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath, sep } from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { EventRow, FileShape } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
 import { isDigestPath } from './detect.js';
 import { listFolder } from './walk.js';
+import { isOwnTempFile } from './ownTempFiles.js';
 import { deliveryTime, FileOrderGate, NewestFirstQueue, type OrderedFile } from './order.js';
 import type { ReadPool } from './pool.js';
 import type { ReadSummary } from './readJob.js';
@@ -246,7 +247,8 @@ export class FolderLoader {
       ignorePermissionErrors: false,
       ...(rootIsFile ? { depth: 0 } : {}),
       ignored: (path, stats) =>
-        this.skippedPaths.has(path) || (rootIsFile ? path !== watchedFolder : stats !== undefined && !stats.isDirectory()),
+        this.skippedPaths.has(path) ||
+        isOwnTempFile(basename(path)) || (rootIsFile ? path !== watchedFolder : stats !== undefined && !stats.isDirectory()),
     });
     this.watcher = watcher;
     watcher.on('raw', (event, name, details) => {
@@ -254,6 +256,8 @@ export class FolderLoader {
       const folder = (details as { watchedPath?: string }).watchedPath;
       if (!folder) return;
       const path = join(folder, name);
+      // An export writing into the watched folder: its temp file is not input (ownTempFiles.ts).
+      if (isOwnTempFile(name)) return;
       if (!rootIsFile) this.probe(path, event === 'change');
       else if (path === target) this.probe(this.root, event === 'change');
     });
@@ -327,7 +331,7 @@ export class FolderLoader {
     }
     for (const entry of entries) {
       const path = join(folder, entry.name);
-      if (this.files.has(path) || this.skippedPaths.has(path)) continue;
+      if (this.files.has(path) || this.skippedPaths.has(path) || isOwnTempFile(entry.name)) continue;
       if (entry.isFile() || entry.isSymbolicLink()) this.probe(path, false);
     }
   }
