@@ -40,7 +40,8 @@ Options:
   --since T           only events at or after T (30m, 2h, 7d or an ISO time)
   --until T           only events before T
   --order O           newest (default) or oldest: which events come first
-  --raw               CSV: write values exactly as logged, without the formula guard
+  --raw               CSV: write values exactly as logged: no formula guard, control
+                      characters kept
   --force             replace FILE if it exists
   --db FILE           export from a DuckDB archive (trailtop archive) with SQL, page by page;
                       with DIR, import what is new there first
@@ -49,7 +50,8 @@ Options:
   -h, --help          show this help
 
 CSV values come from the logs: a value that a spreadsheet would run as a formula
-(starting with = + - @, tab, CR, LF or NUL) gets a leading ' unless --raw is given.
+(starting with = + - @, tab, CR, LF or NUL) gets a leading ' and control characters
+(but tab) and bidi controls become visible escapes (\x1b), unless --raw is given.
 FILE appears only when complete: Ctrl-C, a full disk or an unreadable source file
 leave neither FILE nor a temporary file behind. A progress bar is drawn on stderr
 when stderr is a terminal.

@@ -15,6 +15,7 @@ import {
   TargetExists,
   type ExportProgress,
 } from '../../src/export/index.js';
+import { terminalSafeCell } from '../../src/export/csv.js';
 import { clearRecordCache } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
@@ -110,7 +111,7 @@ describe('CSV export', () => {
     const text = await readFile(result.path, 'utf8');
     const parsed = parse(text) as string[][];
     expect(parsed[0]).toEqual([...CSV_HEADERS]);
-    expect(parsed.slice(1)).toEqual(rows.map((row) => CSV_COLUMNS.map((column) => column.value(row))));
+    expect(parsed.slice(1)).toEqual(rows.map((row) => CSV_COLUMNS.map((column) => terminalSafeCell(column.value(row)))));
 
     const byId = new Map(parsed.slice(1).map((cells) => [cells[0]!, cells]));
     const first = byId.get(rows.find((row) => row.id.endsWith('01'))!.id)!;
@@ -121,9 +122,9 @@ describe('CSV export', () => {
     const bad = byId.get(rows.find((row) => row.id.endsWith('03'))!.id)!;
     expect(bad[1]).toBe('ThisIsAWrongEventTime');
     expect(parsed.slice(1).some((cells) => cells[9] === 'AccessDenied')).toBe(true);
-    // Header + 4 records + the empty tail; the embedded LF stays inside its quoted cell.
+    // Header + 4 records + the empty tail; the embedded LF is shown as \n (issue 20: no controls reach a terminal).
     expect(text.split('\r\n')).toHaveLength(6);
-    expect(parsed.slice(1).some((cells) => cells[2] === 'a,"b";c\nd')).toBe(true);
+    expect(parsed.slice(1).some((cells) => cells[2] === 'a,"b";c\\nd')).toBe(true);
   });
 
   it('exports the sample formula resource name neutralised', async () => {

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvCells, csvLines } from '../../src/export/csv.js';
+import { csvCells, csvLines, terminalSafeCell } from '../../src/export/csv.js';
 import { GUARD_PREFIX, isDangerous, neutralise } from '../../src/export/guard.js';
 import { syntheticRows } from '../../src/export/bench.js';
 import { RecordBatch } from '../../src/model/recordBatch.js';
@@ -68,8 +68,10 @@ describe('formula-injection guard', () => {
     const cells = parsed[0]!;
     expect(cells).toHaveLength(12);
     // Read-only is ours (true/false/''), every other cell came from the payload.
+    // A control character (CR, LF, NUL) is replaced by its visible escape first (issue 20): then it is text.
+    const expected = terminalSafeCell(payload) === payload ? GUARD_PREFIX + payload : neutralise(terminalSafeCell(payload));
     for (const cell of cells.slice(0, 11)) {
-      expect(cell).toBe(GUARD_PREFIX + payload);
+      expect(cell).toBe(expected);
       expect(startsWithTrigger(cell)).toBe(false);
     }
   });
@@ -78,7 +80,7 @@ describe('formula-injection guard', () => {
     for (const payload of ['a"b,c;=1+2', 'x,=1+2', 'x;=1+2', 'x",=1+2', 'x\n=1+2']) {
       const cells = parseCsv(csvLines([rowWith(payload)], 0, 1, false))[0]!;
       expect(cells).toHaveLength(12);
-      expect(cells[3]).toBe(payload);
+      expect(cells[3]).toBe(terminalSafeCell(payload));
     }
   });
 
@@ -99,6 +101,7 @@ describe('formula-injection guard', () => {
     const cells = parseCsv(csvLines([rowWith('=1+2')], 0, 1, true))[0]!;
     expect(cells[0]).toBe('=1+2');
     expect(csvCells(rowWith('@x'), true)[3]).toBe('@x');
+    expect(csvCells(rowWith('\x1b]0;t\x07'), true)[3]).toBe('\x1b]0;t\x07');
   });
 
   it('holds for random strings: no parsed cell starts with a trigger unless guarded, and the value survives', () => {
@@ -125,9 +128,10 @@ describe('formula-injection guard', () => {
       const cell = parsed[n]![3]!;
       const value = values[n]!;
       if (startsWithTrigger(cell)) expect.fail(`cell ${JSON.stringify(cell)} starts with a trigger`);
-      const guarded = isDangerous(value);
-      expect(guarded || !startsWithTrigger(value)).toBe(true);
-      expect(cell).toBe(guarded ? GUARD_PREFIX + value : value);
+      const safe = terminalSafeCell(value);
+      const guarded = isDangerous(safe);
+      expect(guarded || !startsWithTrigger(safe)).toBe(true);
+      expect(cell).toBe(guarded ? GUARD_PREFIX + safe : safe);
     }
   });
 });
