@@ -3,6 +3,7 @@ import { Vocabulary } from '../query/index.js';
 import { scanFolderHeadless } from '../scan/run.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
+import { ELLIPSIS, truncate } from '../term/width.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, filterNeedsRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
@@ -90,7 +91,7 @@ export async function runScan(argv: string[]): Promise<number> {
       : undefined,
   });
   const summary = tally.summary({ folder: dir, filter: query ? source : null });
-  for (const bad of summary.files.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  for (const bad of summary.files.bad) process.stderr.write(`trailtop: bad file ${shown(bad.path, PATH_COLUMNS)}: ${shown(bad.reason, PATH_COLUMNS)}\n`);
   return await writeOut(values.json ? `${safeJson(summary)}\n` : formatSummary(summary));
 }
 
@@ -120,11 +121,26 @@ export function safeJson(value: unknown): string {
   return terminalSafeJson(JSON.stringify(value, null, 2));
 }
 
+/**
+ * Columns a value from a log takes at most in scan's text (a 10 MB event name
+ * was printed whole); the JSON output keeps every value whole.
+ */
+const VALUE_COLUMNS = 200;
+const PATH_COLUMNS = 400;
+
+/** A value as scan's text shows it: sanitised and cut to `columns` with an ellipsis. */
+export function shown(text: string, columns = VALUE_COLUMNS): string {
+  // Only a prefix is sanitised: escapes only make text longer, so `columns * 2` characters always suffice.
+  const head = text.length > columns * 2 + 1 ? text.slice(0, columns * 2 + 1) : text;
+  const safe = truncate(sanitize(head), columns);
+  return head.length < text.length && !safe.endsWith(ELLIPSIS) ? truncate(`${safe}${ELLIPSIS}`, columns) : safe;
+}
+
 /** One conflicting duplicate as text: its eventID, the file of the other copy, the one kept, what differs. */
 export function conflictLine(c: ConflictingDuplicate): string {
-  const kept = c.keptFile ? ` (kept: ${sanitize(c.keptFile)})` : '';
+  const kept = c.keptFile ? ` (kept: ${shown(c.keptFile, PATH_COLUMNS)})` : '';
   const field = c.field ? `, ${c.field} differs` : '';
-  return `${sanitize(c.eventID)}: other copy in ${sanitize(c.file)}${kept}${field}`;
+  return `${shown(c.eventID)}: other copy in ${shown(c.file, PATH_COLUMNS)}${kept}${field}`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -134,7 +150,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 function table(title: string, rows: Count[]): string[] {
   if (rows.length === 0) return [];
   const width = String(rows[0]!.count).length;
-  return [title, ...rows.map((r) => `  ${String(r.count).padStart(width)}  ${sanitize(r.name)}`)];
+  return [title, ...rows.map((r) => `  ${String(r.count).padStart(width)}  ${shown(r.name)}`)];
 }
 
 /** The human form of a summary; every log-derived string goes through the sanitiser. */
@@ -144,8 +160,8 @@ export function formatSummary(s: ScanSummary): string {
     .map(([shape, n]) => `${shape} ${n}`)
     .join(', ');
   const lines = [
-    `Path      ${sanitize(s.folder)}`,
-    ...(s.filter ? [`Filter    ${sanitize(s.filter)}`] : []),
+    `Path      ${shown(s.folder, PATH_COLUMNS)}`,
+    ...(s.filter ? [`Filter    ${shown(s.filter, PATH_COLUMNS)}`] : []),
     `Files     ${s.files.read} read${shapes ? ` (${shapes})` : ''}, ${plural(s.files.digests, 'digest')} skipped, ${s.files.skipped.length} skipped, ${s.files.bad.length} bad`,
     `Events    ${s.events.read} read, ${s.events.unique} unique, ${plural(s.events.duplicates, 'duplicate')}` +
       ((s.events.conflicts ?? 0) > 0 ? ` (${s.events.conflicts} CONFLICTING: same eventID, different content)` : '') +
@@ -155,7 +171,7 @@ export function formatSummary(s: ScanSummary): string {
     `Insights  ${plural(s.events.insights, 'event')}${s.insights.length > 0 ? `, ${plural(s.insights.length, 'Insight')}` : ''}`,
     ...s.insights.map(
       (i) =>
-        `  ${sanitize(i.eventName)} (${sanitize(i.eventSource)}) ${sanitize(i.insightType)}${i.errorCode ? ` ${sanitize(i.errorCode)}` : ''}: ` +
+        `  ${shown(i.eventName)} (${shown(i.eventSource)}) ${shown(i.insightType)}${i.errorCode ? ` ${shown(i.errorCode)}` : ''}: ` +
         `${i.start ?? '?'} .. ${i.end ?? 'ongoing'}, baseline ${i.baselineAverage ?? '-'}/min, insight ${i.insightAverage ?? '-'}/min, ${i.eventsOnDisk} events on disk`,
     ),
     ...table('Top event names', s.topEventNames),
@@ -175,11 +191,11 @@ export function formatSummary(s: ScanSummary): string {
   }
   if (s.files.skipped.length > 0) {
     lines.push('Skipped files');
-    for (const f of s.files.skipped) lines.push(`  ${sanitize(f.path)}: ${sanitize(f.reason)}`);
+    for (const f of s.files.skipped) lines.push(`  ${shown(f.path, PATH_COLUMNS)}: ${shown(f.reason, PATH_COLUMNS)}`);
   }
   if (s.files.bad.length > 0) {
     lines.push('Bad files');
-    for (const f of s.files.bad) lines.push(`  ${sanitize(f.path)}: ${sanitize(f.reason)}`);
+    for (const f of s.files.bad) lines.push(`  ${shown(f.path, PATH_COLUMNS)}: ${shown(f.reason, PATH_COLUMNS)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -247,3 +247,17 @@ describe('item 11: gzip with trailing garbage', () => {
     expect(gunzipMembers(Buffer.from('not gzip'), 100)).toBe(null);
   });
 });
+
+describe('item 11: scan text caps displayed values, the JSON keeps them', () => {
+  it('a 10 MB event name shows as 200 columns with an ellipsis in the text and whole in --json', async () => {
+    const dir = scratch();
+    const name = `Get${'A'.repeat(10_000_000)}`;
+    writeFileSync(join(dir, 'big.json'), recordsJson([{ ...makeEvent('big'), eventName: name }]));
+    const text = await runCli(['scan', dir], 30_000);
+    expect(text.stdout.length).toBeLessThan(5_000);
+    const line = text.stdout.split('\n').find((l) => l.includes('GetAAA'))!;
+    expect(line).toMatch(/ GetA{196}…$/);
+    const json = await runCli(['scan', dir, '--json'], 30_000);
+    expect((JSON.parse(json.stdout) as { topEventNames: { name: string }[] }).topEventNames[0]!.name).toBe(name);
+  }, 60_000);
+});
