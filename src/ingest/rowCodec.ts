@@ -153,9 +153,13 @@ export function unpackRows(packed: PackedRows, intern: (value: string) => string
     let userNames: string[] = NO_STRINGS;
     if (namesEnd > namesAt) {
       const key = intsKey(ints, namesAt, namesEnd);
-      userNames = nameLists.get(key) ?? [];
-      if (userNames.length === 0) {
-        for (let k = namesAt; k < namesEnd; k++) userNames.push(table[ints[k]!]!);
+      const known = nameLists.get(key);
+      if (known) {
+        userNames = known;
+      } else {
+        // Sized up front: a list grown by push() keeps room for 17 entries (152 bytes) however few it holds.
+        userNames = new Array<string>(namesEnd - namesAt);
+        for (let k = namesAt; k < namesEnd; k++) userNames[k - namesAt] = table[ints[k]!]!;
         nameLists.set(key, userNames);
       }
     }
@@ -164,10 +168,13 @@ export function unpackRows(packed: PackedRows, intern: (value: string) => string
     let resources: ResourceRef[] = NO_RESOURCES;
     if (resourcesEnd > resourcesAt) {
       const key = intsKey(ints, resourcesAt, resourcesEnd);
-      resources = resourceLists.get(key) ?? [];
-      if (resources.length === 0) {
+      const known = resourceLists.get(key);
+      if (known) {
+        resources = known;
+      } else {
+        resources = new Array<ResourceRef>((resourcesEnd - resourcesAt) / 4);
         for (let k = resourcesAt; k < resourcesEnd; k += 4) {
-          resources.push({ type: table[ints[k]!]!, name: table[ints[k + 1]!]!, arn: table[ints[k + 2]!]!, accountId: table[ints[k + 3]!]! });
+          resources[(k - resourcesAt) / 4] = { type: table[ints[k]!]!, name: table[ints[k + 1]!]!, arn: table[ints[k + 2]!]!, accountId: table[ints[k + 3]!]! };
         }
         resourceLists.set(key, resources);
       }
