@@ -1,6 +1,7 @@
 import { openFolder } from '../ingest/open.js';
 import type { Finding, Findings } from '../detect/findings.js';
 import { isLevel, LEVELS, levelRank, type Level, type RuleSet } from '../detect/rule.js';
+import { conflictFinding, type BuiltinFinding } from '../detect/conflictFinding.js';
 import { detectionSession } from '../detect/session.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
@@ -67,8 +68,16 @@ export async function runDetect(argv: string[]): Promise<number> {
   await opened.close();
   for (const bad of opened.store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   const report = detectReport(opened.store.size, set, findings, level as Level | undefined);
+  addBuiltinFinding(report, conflictFinding(opened.store), level as Level | undefined);
   const text = values.json ? `${safeJson(report)}\n` : formatDetect(dir, report);
   return writeOut(text);
+}
+
+/** Adds a finding of the loading itself (conflicting duplicates) in level order, unless below --level. */
+export function addBuiltinFinding(report: DetectReport, finding: BuiltinFinding | null, minLevel?: Level): void {
+  if (!finding || (minLevel && levelRank(finding.level) < levelRank(minLevel))) return;
+  const at = report.findings.findIndex((f) => levelRank(f.level) < levelRank(finding.level));
+  report.findings.splice(at < 0 ? report.findings.length : at, 0, finding);
 }
 
 function iso(time: number): string | null {

@@ -138,4 +138,17 @@ describe('item 6: conflicting duplicates are counted and listed', () => {
       expect(text.stdout).toMatch(new RegExp(`Conflicting duplicates .*\\n  ${realId}: other copy in `));
     }, 40_000);
   }
+
+  it('detect lists them as a built-in high finding, in text and JSON, and --level critical leaves it out', async () => {
+    const { dir } = await forgedFolder(0);
+    const json = await runCli(['detect', dir, '--json'], 30_000);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { findings: { id: string; level: string; count: number; first: string | null }[] };
+    const finding = report.findings.find((f) => f.id === 'trailtop-conflicting-duplicates');
+    expect(finding).toMatchObject({ level: 'high', count: 1, first: '2025-03-05T12:00:01.000Z' });
+    const text = await runCli(['detect', dir], 30_000);
+    expect(text.stdout).toContain('Conflicting duplicates: same eventID, different content (log tampering?)');
+    const critical = await runCli(['detect', dir, '--json', '--level', 'critical'], 30_000);
+    expect((JSON.parse(critical.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id)).not.toContain('trailtop-conflicting-duplicates');
+  }, 60_000);
 });
