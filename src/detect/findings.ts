@@ -34,7 +34,8 @@ export class Findings {
   readonly skipped: readonly SkippedRule[];
   readonly tagRules: NonNullable<TagContext['rules']>;
   private readonly states: RuleState[];
-  private readonly byEvent = new Map<string, number[]>();
+  /** Per event, the rules it fired: a number for one rule (most events), a list for more; no array per event at a million hits. */
+  private readonly byEvent = new Map<string, number | number[]>();
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private lastNotify = 0;
@@ -69,9 +70,10 @@ export class Findings {
           if (!(state.first <= time)) state.first = time;
           if (!(state.last >= time)) state.last = time;
         }
-        const list = this.byEvent.get(hit.id);
-        if (list) list.push(index);
-        else this.byEvent.set(hit.id, [index]);
+        const known = this.byEvent.get(hit.id);
+        if (known === undefined) this.byEvent.set(hit.id, index);
+        else if (typeof known === 'number') this.byEvent.set(hit.id, [known, index]);
+        else known.push(index);
         added++;
       }
     }
@@ -101,8 +103,9 @@ export class Findings {
 
   /** The rules an event fired, highest level first. */
   rulesOf(eventId: string): Rule[] {
-    const list = this.byEvent.get(eventId);
-    if (!list) return [];
+    const known = this.byEvent.get(eventId);
+    if (known === undefined) return [];
+    const list = typeof known === 'number' ? [known] : known;
     return list.map((k) => this.rules[k]!).sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
   }
 
