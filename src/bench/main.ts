@@ -13,6 +13,7 @@ import { benchScan } from './scanBench.js';
 import { benchArchive } from './archiveBench.js';
 import { benchExport } from './exportBench.js';
 import { benchIngest } from './ingest.js';
+import { benchDeepJq, benchDeepView } from './deep.js';
 import { benchJq, jqInstalled } from './jq.js';
 import { benchLive } from './live.js';
 import { benchDetectCommand, benchDetectLive, benchDetectLoad } from './detectBench.js';
@@ -31,7 +32,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--json] [--soak [--soak-minute
   --quick     the 100k folders only (well under a minute once generated)
   --json      print the figures as JSON instead of the table
   --only A,B  only the sections whose name contains A or B (e.g. --only 'ingest 1M,scan 1M';
-              sections: ingest, scan, load, queries, keystroke to frame, export,
+              sections: ingest, scan, load, queries, deep terms, keystroke to frame, export,
               keys during load, live latency, detect, vs jq); the rest is skipped
   --soak      only the soak: a writer adds 10 events/s to a watched folder for
               --soak-minutes (default 10) with a filtered view running; reports the RSS slope
@@ -161,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
       await section(`queries ${name}`, figures, crashes, async () => benchQueries(loaded, name, set.events >= 1_000_000 ? 5 : 7, goalMs));
       await section(`top values ${name}`, figures, crashes, async () => benchTopValues(loaded, name, set.events >= 1_000_000 ? 5 : 7, set.events >= 1_000_000 ? 100 : 16));
       await section(`histogram ${name}`, figures, crashes, async () => benchHistogram(loaded, name, set.events >= 1_000_000 ? 5 : 7, 50));
+      if (set.events === bigEvents) await section(`deep terms ${name}`, figures, crashes, () => benchDeepView(loaded, name, 3));
       if (set === big) {
         await section(`keystroke to frame ${name}`, figures, crashes, async () => {
           // As the dashboard command does before it loads React: the development build is several times slower a frame.
@@ -188,6 +190,11 @@ async function main(argv: string[]): Promise<number> {
     await section(`detect load ${label(detectSet)}`, figures, crashes, () => benchDetectLoad(detectSet.dir, label(detectSet), 3));
     await section(`detect command ${label(detectSet)}`, figures, crashes, () => benchDetectCommand(detectSet.dir, label(detectSet), 3));
     await section('detect live', figures, crashes, () => benchDetectLive(10));
+    if (jqInstalled()) {
+      for (const set of sets.filter((s) => s.events === bigEvents)) {
+        await section(`deep vs jq ${label(set)}`, figures, crashes, () => benchDeepJq(set.dir, set.summary, label(set), values.quick || set.events >= 1_000_000 ? 1 : 3));
+      }
+    }
     if (onlySections.length > 0 && !onlySections.some((part) => 'vs jq'.includes(part) || part.startsWith('vs jq'))) {
       // not asked for
     } else if (!jqInstalled()) {

@@ -57,6 +57,7 @@ export class FilteredView {
   private readonly syncLimit: number;
   private readonly budgetMs: number;
   private deepEngine: DeepEngine | null;
+  private readonly sharedEngine: boolean;
   private searching: DeepProgress | null = null;
   /** Deep searches of arriving rows, one after another. */
   private arrivals: Promise<void> = Promise.resolve();
@@ -69,6 +70,7 @@ export class FilteredView {
     this.syncLimit = options.syncLimit ?? 20_000;
     this.budgetMs = options.budgetMs ?? 8;
     this.deepEngine = options.deep ?? null;
+    this.sharedEngine = options.deep !== undefined;
     this.unsubscribeStore = store.subscribe(() => this.refresh());
     this.refresh();
   }
@@ -242,14 +244,19 @@ export class FilteredView {
     };
   };
 
-  /** Stops listening to the store and cancels background work. */
+  /** Stops listening to the store and cancels background work; closes the deep engine unless it was given (options.deep). */
   dispose(): void {
+    this.release();
+    if (!this.sharedEngine) this.deepEngine?.close();
+  }
+
+  /** dispose() without closing the deep engine (one shared between views). */
+  release(): void {
     this.running?.abort();
     this.running = null;
     this.current = null;
     this.unsubscribeStore();
     this.listeners.clear();
-    this.deepEngine?.close();
   }
 
   private showAll(): void {

@@ -47,6 +47,7 @@ interface Runner {
 /** Records per request: a request is the unit of progress and of wasted work after a cancel. */
 const CHUNK_RECORDS = 1_500;
 const CHUNK_FILES = 24;
+const FIRST_CHUNK_RECORDS = 100;
 
 /**
  * Reads the candidates' records back and keeps those the query's deep part
@@ -161,6 +162,8 @@ function planFiles(candidates: readonly EventRow[]): Chunk[] {
   }
   const chunks: Chunk[] = [];
   let current: Chunk = { files: [], positions: [], records: 0 };
+  // The first chunks are small, so the newest matches show at once; then they grow to CHUNK_RECORDS.
+  let limit = FIRST_CHUNK_RECORDS;
   for (const [file, entry] of byFile) {
     // Ascending indexes (rows of one file may come in any order).
     const order = entry.indexes.map((_, k) => k).sort((a, b) => entry.indexes[a]! - entry.indexes[b]!);
@@ -169,9 +172,10 @@ function planFiles(candidates: readonly EventRow[]): Chunk[] {
     current.files.push({ file, indexes });
     current.positions.push(positions);
     current.records += indexes.length;
-    if (current.records >= CHUNK_RECORDS || current.files.length >= CHUNK_FILES) {
+    if (current.records >= limit || current.files.length >= CHUNK_FILES) {
       chunks.push(current);
       current = { files: [], positions: [], records: 0 };
+      limit = Math.min(CHUNK_RECORDS, limit * 2);
     }
   }
   if (current.files.length > 0) chunks.push(current);
