@@ -79,7 +79,8 @@ export const COLUMNS: readonly ColumnDef[] = [
     id: 'resourceType',
     title: 'Resource type',
     short: 'Type',
-    min: 10,
+    // EC2::Instance whole: a cut type (`S3::…`) says nothing.
+    min: 13,
     max: 28,
     weight: 1,
     keep: 20,
@@ -201,7 +202,8 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
   // Whole-value columns first, most needed first.
   const wholeOrder = shown.map((def, i) => i).filter((i) => shown[i]!.whole).sort((a, b) => shown[b]!.keep - shown[a]!.keep);
   for (const i of wholeOrder) {
-    const add = Math.min(spare, want[i]! - widths[i]!);
+    // Up to the short form's size; a longer value (an IPv6 address) is an ordinary one, grown by weight below.
+    const add = Math.max(0, Math.min(spare, Math.min(want[i]!, shown[i]!.whole!) - widths[i]!));
     widths[i]! += add;
     spare -= add;
   }

@@ -81,3 +81,12 @@ describe('below 100 columns', () => {
     expect(ids).toContain('error');
   });
 });
+
+describe('resource type', () => {
+  it('is shown whole (EC2::Instance) or not at all', () => {
+    for (let width = 60; width <= 200; width++) {
+      const type = layoutColumns(width, false, widestValues(rows, ctx)).find((c) => c.def.id === 'resourceType');
+      if (type) expect(type.width, `at ${width}`).toBeGreaterThanOrEqual('EC2::Instance'.length);
+    }
+  });
+});
