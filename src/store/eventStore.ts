@@ -1,13 +1,16 @@
 import { Interner } from '../model/intern.js';
 import { contentDifference } from '../model/contentCheck.js';
 import { compareNewestFirst } from '../model/order.js';
-import type { EventRow } from '../model/types.js';
+import type { EventRow, ResourceRef } from '../model/types.js';
 import { emptyProgress, noteConflict, type LoadProgress } from './progress.js';
 import { RowColumns } from './columns.js';
 import { IdIndex } from './idIndex.js';
 import { listKey, resourcesKey, SharedValues, StringSharer } from './share.js';
 
 export type StoreListener = () => void;
+
+/** Resource types with a table of their own (EventStore.resourceRefsOf). */
+const MAX_RESOURCE_TYPES = 512;
 
 /** The longest a big store waits between change notifications (see notifyInterval). */
 const MAX_NOTIFY_INTERVAL_MS = 500;
@@ -45,6 +48,9 @@ export class EventStore {
   // Resource names and ARNs of lists not shared whole: S3 object keys never repeat, bucket names do.
   private readonly resourceNames: StringSharer;
   private readonly resourceArns: StringSharer;
+  /** Resources shared one by one, a table per resource type (at most MAX_RESOURCE_TYPES of them). */
+  private readonly resourceRefs = new Map<string, SharedValues<ResourceRef>>();
+  private readonly dictionaryProbe: number | undefined;
   private readonly listeners = new Set<StoreListener>();
   private readonly rowColumns: RowColumns;
   private orderOf: { rows: readonly EventRow[]; seqs: Int32Array } | null = null;
@@ -62,6 +68,18 @@ export class EventStore {
     this.resourceLists = new SharedValues<EventRow['resources']>(undefined, options.dictionaryProbe);
     this.resourceNames = new StringSharer(options.dictionaryProbe);
     this.resourceArns = new StringSharer(options.dictionaryProbe);
+    this.dictionaryProbe = options.dictionaryProbe;
+  }
+
+  private resourceRefsOf(type: string): SharedValues<ResourceRef> | null {
+    let refs = this.resourceRefs.get(type);
+    if (!refs) {
+      // Crafted logs could name endless types: past this many, resources of new types are not shared.
+      if (this.resourceRefs.size >= MAX_RESOURCE_TYPES) return null;
+      refs = new SharedValues<ResourceRef>(undefined, this.dictionaryProbe);
+      this.resourceRefs.set(type, refs);
+    }
+    return refs;
   }
 
   /** Adds rows; returns how many were new (not duplicates of a known id). */
@@ -222,8 +240,7 @@ export class EventStore {
       row.userNames = this.sharedInBatch.get(row.userNames)!;
     } else {
       const incoming = row.userNames;
-      const key = listKey(row.userNames);
-      const shared = this.nameLists.share(key, row.userNames);
+      const shared = this.nameLists.active ? this.nameLists.share(listKey(row.userNames), row.userNames) : row.userNames;
       // Frozen means already shared (by an earlier row, or a decoder that handed one list to several rows).
       if (!Object.isFrozen(shared)) {
         for (let k = 0; k < shared.length; k++) shared[k] = i.intern(shared[k]!);
@@ -235,11 +252,22 @@ export class EventStore {
     if (row.resources.length === 0) {
       row.resources = NO_RESOURCES;
     } else {
-      const key = resourcesKey(row.resources);
-      const shared = this.resourceLists.share(key, row.resources);
+      // A table that gave up (lists that never repeat) is not asked: building the key was most of the cost.
+      const shared = this.resourceLists.active ? this.resourceLists.share(resourcesKey(row.resources), row.resources) : row.resources;
       if (!Object.isFrozen(shared)) {
-        for (const resource of shared) {
+        for (let k = 0; k < shared.length; k++) {
+          const resource = shared[k]!;
           resource.type = i.intern(resource.type);
+          // The same resource named by many events (a bucket, a KMS key) is one object, by type: the
+          // types whose resources never repeat (S3 objects) give their table up on their own.
+          const refs = this.resourceRefsOf(resource.type);
+          if (refs?.active) {
+            const known = refs.share(listKey([resource.name, resource.arn, resource.accountId]), resource);
+            if (known !== resource) {
+              shared[k] = known;
+              continue;
+            }
+          }
           resource.name = this.resourceNames.share(resource.name);
           resource.arn = this.resourceArns.share(resource.arn);
           resource.accountId = i.intern(resource.accountId);

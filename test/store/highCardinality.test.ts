@@ -104,6 +104,22 @@ describe('the store at high cardinality', () => {
     }
   });
 
+  it('shares one object per repeated resource (a bucket) while S3 objects stay apart', () => {
+    for (const store of stores) {
+      const buckets = new Map<string, object>();
+      let sharedBuckets = 0;
+      for (const row of store.log()) {
+        for (const resource of row.resources) {
+          if (resource.type !== 'AWS::S3::Bucket') continue;
+          const first = buckets.get(resource.arn);
+          if (first === undefined) buckets.set(resource.arn, resource);
+          else if (first === resource) sharedBuckets++;
+        }
+      }
+      expect(sharedBuckets).toBeGreaterThan(store.size / 10);
+    }
+  });
+
   it('holds the same field values as the plain rows', () => {
     for (const store of stores) {
       for (const row of plain.slice(0, 2000)) {
