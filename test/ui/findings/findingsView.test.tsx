@@ -1,0 +1,85 @@
+/**
+ * The findings view in the dashboard: `!` opens it from the list, the header
+ * counts rules by level and changes when hits arrive, Enter lists the rule's
+ * events through `rule:ID`, and the details of an event name the rules it fired.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Findings } from '../../../src/detect/findings.js';
+import type { Rule } from '../../../src/detect/rule.js';
+import { EventStore } from '../../../src/store/eventStore.js';
+import { App } from '../../../src/ui/App.js';
+import { FindingsView } from '../../../src/ui/findings/FindingsView.js';
+import { makeRow } from '../fixtures.js';
+import { KEYS, renderApp, type Harness } from '../harness.js';
+
+let open: Harness[] = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+});
+
+function rule(id: string, title: string, level: Rule['level']): Rule {
+  return {
+    id,
+    title,
+    level,
+    status: 'stable',
+    description: `What ${title} means.`,
+    references: [`https://example.com/${id}`],
+    tags: ['attack.defense-evasion', 'attack.t1562.008'],
+    author: 'test',
+    falsepositives: [],
+    path: `${id}.yml`,
+    origin: 'builtin',
+    ast: { kind: 'const', value: true },
+  };
+}
+
+function setup(): { h: Harness; findings: Findings; store: EventStore } {
+  const store = new EventStore(0);
+  const rows = [makeRow({ id: 'e-stop', name: 'StopLogging' }), makeRow({ id: 'e-kms', name: 'ScheduleKeyDeletion' }), makeRow({ id: 'e-plain', name: 'ListBuckets' })];
+  const findings = new Findings({ rules: [rule('r-trail', 'Trail stopped', 'high'), rule('r-kms', 'KMS key deletion', 'medium')], skipped: [] }, 0);
+  findings.add([{ id: 'e-stop', time: rows[0]!.time, index: 0, rules: [0] }]);
+  store.add(rows);
+  const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ findings: FindingsView }} findings={findings} />, 100, 30);
+  open.push(h);
+  return { h, findings, store };
+}
+
+describe('findings in the dashboard', () => {
+  it('shows the count by level in the header, live, and lists the rules that fired with !', async () => {
+    const { h, findings } = setup();
+    await h.waitFor((f) => f.includes('⚑ 1 high (!)'));
+    findings.add([{ id: 'e-kms', time: Date.UTC(2024, 2, 5, 15), index: 1, rules: [1] }]);
+    await h.waitFor((f) => f.includes('⚑ 1 high 1 med (!)'));
+    const view = await h.press('!', (f) => f.includes('Findings (2 of 2 rules fired)'));
+    expect(view).toContain('Trail stopped');
+    expect(view).toContain('KMS key deletion');
+    expect(view).toContain('What KMS key deletion means.'); // the newest hit is selected first
+    expect(view).toContain('https://example.com/r-kms');
+  });
+
+  it("Enter lists the selected rule's events through rule:ID; Esc from the view returns to the list", async () => {
+    const { h } = setup();
+    await h.press('!', (f) => f.includes('Findings ('));
+    const list = await h.press(KEYS.enter, (f) => f.includes('rule:r-trail') && f.includes('1 of 3 events'));
+    expect(list).toContain('StopLogging');
+    expect(list).not.toContain('ListBuckets');
+    expect(list).toContain('1 of 3 events');
+    await h.press('!', (f) => f.includes('Findings ('));
+    const back = await h.press(KEYS.escape, (f) => !f.includes('Findings ('));
+    expect(back).toContain('StopLogging');
+  });
+
+  it("an event's details list the rules it fired, with description and references", async () => {
+    const { h } = setup();
+    await h.press('/', (f) => f.includes('Query'));
+    await h.press('rule:r-trail', (f) => f.includes('1 of 3 events'));
+    h.stdin.write(KEYS.enter); // keeps the query
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    // The section follows the event's own lines: PgDn reaches it (the key handler counts it in the panel's length).
+    const details = await h.press(KEYS.pageDown, (f) => f.includes('Detections (1)'));
+    expect(details).toContain('Trail stopped');
+    expect(details).toContain('What Trail stopped means.');
+  });
+});
