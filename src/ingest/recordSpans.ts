@@ -356,6 +356,27 @@ function gunzipChunk(raw: Buffer, threshold: number): number {
 }
 
 /**
+ * A file's decoded bytes as readRecordSpans reads them (digest paths, FIFOs
+ * and files above the threshold give null), without scanning them: the deep
+ * search (query/deep) first looks for its literals in the whole file.
+ */
+export function readDecodedBytes(path: string, threshold = STREAM_THRESHOLD): Buffer | null {
+  if (isDigestPath(path)) return null;
+  const opened = openRegularFile(path);
+  if (!opened.ok) return null;
+  const { fd, stats } = opened;
+  try {
+    if (stats.size > threshold) return null;
+    const raw = readUpTo(fd, stats.size);
+    return isGzip(raw) ? gunzipSync(raw, { maxOutputLength: memoryInflateLimit(raw.length, threshold), chunkSize: gunzipChunk(raw, threshold) }) : raw;
+  } catch {
+    return null;
+  } finally {
+    closeQuietly(fd);
+  }
+}
+
+/**
  * Reads a file as the reader does (digest paths skipped, no FIFOs, gzip by
  * its magic bytes, files above the stream threshold left to the streaming
  * reader) and scans it; null when the reader's own path must be used.

@@ -190,3 +190,25 @@ export function spanMayMatch(prefilter: Prefilter, bytes: Uint8Array, start: num
   }
   return spanMask(prefilter, text, [0], [end - start], () => nonAscii)[0] === 1;
 }
+
+/**
+ * Whether any record of a whole decoded file may match: false only when some
+ * clause has none of its literals anywhere in the file (and the file has no
+ * escapes, no non-ASCII bytes that fold to a literal's letters, and no UTF-16
+ * byte-order mark), so none of its records, whatever the file's shape, can.
+ */
+export function fileMayMatch(prefilter: Prefilter, bytes: Uint8Array): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  const lower = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1').toLowerCase();
+  if (lower.includes('\\u') || lower.includes('\\/')) return true;
+  let nonAscii: boolean | null = null;
+  for (const clause of prefilter.clauses) {
+    if (clause.some((word) => lower.includes(word))) continue;
+    if (clause.some((word) => word.includes('k') || word.includes('i'))) {
+      nonAscii ??= /[\x80-\xff]/.test(lower);
+      if (nonAscii) continue;
+    }
+    return false;
+  }
+  return true;
+}

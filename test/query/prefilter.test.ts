@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { scanRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../../src/ingest/recordSpans.js';
 import { compileRecordMatcher, parseQuery } from '../../src/query/index.js';
-import { prefilterOf, spanMask, spanMayMatch } from '../../src/query/prefilter.js';
+import { fileMayMatch, prefilterOf, spanMask, spanMayMatch } from '../../src/query/prefilter.js';
 import { int, pick } from '../support/random.js';
 import { DATASETS, randomRecord } from './records.js';
 import { seededRandom } from './rows.js';
@@ -115,6 +115,7 @@ describe('the literal prefilter never changes an answer', () => {
     let total = 0;
     let withLiterals = 0;
     let matchedTotal = 0;
+    let filesRuledOut = 0;
     for (const query of queries) {
       const parsed = parseQuery(query, { deepTerms: true });
       if (!parsed.ok) throw new Error(`${query}: ${parsed.error.message}`);
@@ -127,7 +128,11 @@ describe('the literal prefilter never changes an answer', () => {
         const mask = prefilter
           ? spanMask(prefilter, texts[f]!, spans.starts, spans.ends, (k) => (spans.flags[k]! & SPAN_NON_ASCII) !== 0)
           : null;
+        // The whole-file form on every tenth query: a file it rules out holds no match.
+        const fileRuledOut = checkSpans && prefilter !== null && !fileMayMatch(prefilter, spans.bytes);
+        if (fileRuledOut) filesRuledOut++;
         for (let k = 0; k < spans.starts.length; k++) {
+          if (fileRuledOut && matches(records[f]![k])) throw new Error(`whole-file prefilter dropped a match: ${query} in ${scanned[f]!.file.name} record ${k}`);
           const plain = (spans.flags[k]! & SPAN_PLAIN) !== 0;
           const candidate = mask === null || !plain || mask[k] === 1;
           const without = matches(records[f]![k]);
@@ -144,6 +149,7 @@ describe('the literal prefilter never changes an answer', () => {
     expect(withLiterals).toBeGreaterThan(250);
     expect(pruned / total).toBeGreaterThan(0.3);
     expect(matchedTotal).toBeGreaterThan(0);
+    expect(filesRuledOut).toBeGreaterThan(100);
   });
 
   it('escapes and case folding keep records that spell a literal another way', () => {

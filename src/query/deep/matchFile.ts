@@ -1,7 +1,7 @@
 import { readRecord } from '../../ingest/read.js';
-import { readRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../../ingest/recordSpans.js';
+import { readDecodedBytes, scanRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../../ingest/recordSpans.js';
 import type { Prefilter } from '../prefilter.js';
-import { spanMask, spanMayMatch } from '../prefilter.js';
+import { fileMayMatch, spanMask, spanMayMatch } from '../prefilter.js';
 import type { RecordMatcher } from '../recordMatch.js';
 
 /** Past this share of a file's records asked for, the prefilter searches the whole file at once. */
@@ -9,8 +9,10 @@ const WHOLE_FILE_SHARE = 0.25;
 
 /**
  * Which of the records `indexes` (RecordRef.index, ascending) of `file`
- * match. Records are read back the way the JSON export reads them: the
- * file's bytes are scanned for record spans (ingest/recordSpans.ts), a span
+ * match. A file that holds none of the prefilter's literals anywhere is
+ * decided at once. Otherwise records are read back the way the JSON export
+ * reads them: the file's bytes are scanned for record spans
+ * (ingest/recordSpans.ts), a span
  * whose bytes cannot hold the prefilter's literals is skipped unparsed, and
  * only the rest are parsed and tested. Files of other shapes (JSON lines,
  * lookup-events, EventBridge) are read through readRecord. A record that
@@ -18,7 +20,10 @@ const WHOLE_FILE_SHARE = 0.25;
  */
 export async function matchFile(file: string, indexes: readonly number[], matcher: RecordMatcher, prefilter: Prefilter | null): Promise<number[]> {
   const out: number[] = [];
-  const spans = readRecordSpans(file);
+  const bytes = readDecodedBytes(file);
+  // Most files of a rare literal hold it nowhere: they are decided without a scan or a parse.
+  if (bytes && prefilter && !fileMayMatch(prefilter, bytes)) return out;
+  const spans = bytes ? scanRecordSpans(bytes) : null;
   if (!spans) {
     for (const index of indexes) {
       const record = await readRecord({ file, index });
@@ -26,11 +31,11 @@ export async function matchFile(file: string, indexes: readonly number[], matche
     }
     return out;
   }
-  const { bytes, starts, ends, flags } = spans;
+  const { bytes: text, starts, ends, flags } = spans;
   const count = starts.length;
   const mask =
     prefilter && indexes.length >= count * WHOLE_FILE_SHARE
-      ? spanMask(prefilter, bytes.toString('latin1'), starts, ends, (k) => (flags[k]! & SPAN_NON_ASCII) !== 0)
+      ? spanMask(prefilter, text.toString('latin1'), starts, ends, (k) => (flags[k]! & SPAN_NON_ASCII) !== 0)
       : null;
   for (const index of indexes) {
     if (index < 0 || index >= count) continue;
@@ -42,10 +47,10 @@ export async function matchFile(file: string, indexes: readonly number[], matche
     }
     const start = starts[index]!;
     const end = ends[index]!;
-    if (prefilter && !(mask ? mask[index] === 1 : spanMayMatch(prefilter, bytes, start, end))) continue;
+    if (prefilter && !(mask ? mask[index] === 1 : spanMayMatch(prefilter, text, start, end))) continue;
     // ASCII decodes cheaper as Latin-1, to the same text.
-    const text = bytes.toString(flag & SPAN_NON_ASCII ? 'utf8' : 'latin1', start, end);
-    if (matcher(JSON.parse(text))) out.push(index);
+    const json = text.toString(flag & SPAN_NON_ASCII ? 'utf8' : 'latin1', start, end);
+    if (matcher(JSON.parse(json))) out.push(index);
   }
   return out;
 }
