@@ -71,7 +71,7 @@ export async function runScan(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
   const bucket = checkBucketOption(values.histogram, values.bucket);
   if (values.histogram && query?.deep) throw new UsageError('--histogram takes summary fields only: record paths and params: are not supported with it', false);
-  if (values.histogram) return await writeOut(await scanHistogram(dir, query, bucket, Boolean(values.json)));
+  if (values.histogram) return await writeOut(await scanHistogram(dir, query, bucket, Boolean(values.json), session?.detection));
 
   // Headless: no EventStore; files are parsed on both cores and only counted (src/scan/).
   const tally = await scanFolderHeadless(dir, {

@@ -5,6 +5,8 @@
  * store's time order (newest first), filtered by the scan's query.
  */
 import { loadFolder } from '../ingest/scanFolder.js';
+import type { OpenFolderOptions } from '../ingest/open.js';
+import { createDetector } from '../detect/recordDetector.js';
 import type { EventRow } from '../model/types.js';
 import type { CompiledQuery } from '../query/index.js';
 import { EventStore } from '../store/eventStore.js';
@@ -91,9 +93,17 @@ export function formatHistogram(h: Histogram, barWidth = 40): string {
 }
 
 /** Reads `dir`, counts the matching events per bucket and returns the text to print (bad files go to stderr). */
-export async function scanHistogram(dir: string, query: CompiledQuery | null, size: BucketSize | null, json: boolean): Promise<string> {
+export async function scanHistogram(
+  dir: string,
+  query: CompiledQuery | null,
+  size: BucketSize | null,
+  json: boolean,
+  detection?: OpenFolderOptions['detection'],
+): Promise<string> {
   const store = new EventStore();
-  await loadFolder(dir, store);
+  // A rule: term in the query reads the findings: the rules run on each record as it is read.
+  const detector = detection ? createDetector(detection.rules) : undefined;
+  await loadFolder(dir, store, detector && detection ? { read: { detector }, onFile: (result) => result.hits && detection.onHits(result.hits) } : {});
   for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   // The store's time order, newest first; filtering keeps it.
   const all = store.rows();

@@ -76,10 +76,13 @@ describe.skipIf(!present)('trailtop detect', () => {
     expect(await viaEnv.exit).toBe(2);
   });
 
-  it('rule: filters work headless: scan, export', async () => {
+  it('rule: filters work headless: scan, scan --histogram, export', async () => {
     const scan = run(['scan', STRATUS, '--json', '--filter', `rule:${TRAIL_STOPPED}`]);
     expect(await scan.exit).toBe(0);
     expect((JSON.parse(scan.stdout()) as { events: { unique: number } }).events.unique).toBe(2);
+    const histogram = run(['scan', STRATUS, '--histogram', '--bucket', '1d', '--json', '--filter', `rule:${TRAIL_STOPPED}`]);
+    expect(await histogram.exit).toBe(0);
+    expect((JSON.parse(histogram.stdout()) as { count: number }[]).reduce((sum, b) => sum + b.count, 0)).toBe(2);
     const exported = run(['export', STRATUS, '-o', '-', '--format', 'jsonl', '--filter', 'rule:"CloudTrail trail stopped or deleted"']);
     expect(await exported.exit).toBe(0);
     expect(exported.lines().map((l) => (JSON.parse(l) as { eventName: string }).eventName).sort()).toEqual(['DeleteTrail', 'StopLogging']);
