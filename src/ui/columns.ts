@@ -4,7 +4,8 @@
  */
 import { rowErrorCode } from '../model/insights.js';
 import type { EventRow } from '../model/types.js';
-import { fit } from '../term/width.js';
+import { sanitize } from '../term/sanitize.js';
+import { displayWidth, fit } from '../term/width.js';
 import { displayName, displaySource, formatDatedMinute, formatTime, type TimeZoneMode } from './format.js';
 
 export interface ColumnContext {
@@ -122,7 +123,9 @@ export function widestValues(rows: Iterable<EventRow>, ctx: ColumnContext, defs:
       if (def.id === 'time') continue;
       let value = def.value(row, ctx);
       if (def.shorten && value.length > def.max) value = def.shorten(value);
-      const w = value.length;
+      // Cells on screen (wide characters count two, control characters as their visible escapes);
+      // a value far past the column's max is not measured (a log field can be megabytes).
+      const w = value.length > def.max * 4 ? def.max + 1 : displayWidth(sanitize(value));
       if (w > (widest[def.id] ?? 0)) widest[def.id] = w;
     }
   }

@@ -18,7 +18,7 @@ import type { EventRow, InsightDetails } from '../../src/model/types.js';
 import { setExtra } from '../support/rows.js';
 import { displayWidth } from '../../src/term/width.js';
 import { App } from '../../src/ui/App.js';
-import { COLUMN_GAP, layoutColumns } from '../../src/ui/columns.js';
+import { COLUMN_GAP, layoutColumns, widestValues } from '../../src/ui/columns.js';
 import { DetailPanel } from '../../src/ui/DetailPanel.js';
 import { EventList, GUTTER } from '../../src/ui/EventList.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
@@ -167,17 +167,20 @@ function describeLeak(frame: string): string {
 
 // ink-testing-library draws on a 100-column stdout.
 const WIDTH = 100;
+/** What EventList measures the values with at this width (full times). */
+const CTX = { zone: 'utc' as const, shortTime: false };
 const MARK = 'ZQ#';
 
 describe(`hostile strings on screen (seed ${SEED})`, () => {
   it('no control byte reaches a rendered list frame, and every column starts at the same cell on every row', () => {
     const random = rng(SEED);
-    const columns = layoutColumns(WIDTH - GUTTER);
-    // The error column (last at this width) holds a marker; every cell before it is hostile.
-    const errorColumn = columns.findIndex((c) => c.def.id === 'error');
-    const markOffset = GUTTER + columns.slice(0, errorColumn).reduce((sum, c) => sum + c.width + COLUMN_GAP, 0);
     for (let round = 0; round < 12; round++) {
       const rows = Array.from({ length: 20 }, () => hostileRow(random, MARK));
+      // Widths follow the values on screen, as EventList lays them out.
+      const columns = layoutColumns(WIDTH - GUTTER, false, widestValues(rows, CTX));
+      // The error column holds a marker; every cell before it is hostile.
+      const errorColumn = columns.findIndex((c) => c.def.id === 'error');
+      const markOffset = GUTTER + columns.slice(0, errorColumn).reduce((sum, c) => sum + c.width + COLUMN_GAP, 0);
       withSeed(SEED, `list round ${round}`, () => {
         const frame = renderList(rows, WIDTH);
         expect(describeLeak(frame)).toBe('');
@@ -195,13 +198,11 @@ describe(`hostile strings on screen (seed ${SEED})`, () => {
 
   it('ordinary Unicode (CJK, emoji, accents) comes through intact, and rows stay aligned', () => {
     const random = rng(SEED + 1);
-    const columns = layoutColumns(WIDTH - GUTTER);
-    const nameColumn = columns.find((c) => c.def.id === 'name')!;
-    const errorColumn = columns.findIndex((c) => c.def.id === 'error');
-    const markOffset = GUTTER + columns.slice(0, errorColumn).reduce((sum, c) => sum + c.width + COLUMN_GAP, 0);
     for (let round = 0; round < 6; round++) {
-      const rows = Array.from({ length: 20 }, () => {
-        const row = hostileRow(random, MARK);
+      const hostile = Array.from({ length: 20 }, () => hostileRow(random, MARK));
+      // The name column as laid out for these rows; the names are then made to fit it.
+      const nameColumn = layoutColumns(WIDTH - GUTTER, false, widestValues(hostile, CTX)).find((c) => c.def.id === 'name')!;
+      const rows = hostile.map((row) => {
         // Short ordinary text in the name and user columns; they must show exactly.
         let name = '';
         while (displayWidth(name) < nameColumn.width - 4) name += pick(random, ORDINARY);
@@ -211,6 +212,9 @@ describe(`hostile strings on screen (seed ${SEED})`, () => {
         row.userAgent = `${pick(random, ORDINARY)} ${pick(random, ORDINARY)}`;
         return row;
       });
+      const columns = layoutColumns(WIDTH - GUTTER, false, widestValues(rows, CTX));
+      const errorColumn = columns.findIndex((c) => c.def.id === 'error');
+      const markOffset = GUTTER + columns.slice(0, errorColumn).reduce((sum, c) => sum + c.width + COLUMN_GAP, 0);
       withSeed(SEED, `unicode round ${round}`, () => {
         const frame = renderList(rows, WIDTH);
         expect(describeLeak(frame)).toBe('');
