@@ -356,12 +356,16 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed
   // faster than the view re-filters, e.g. during a load): `/name:x` Enter `j` moves in the new rows.
   const heldKeys = useRef<Stroke[]>([]);
-  const onStrokes = useCallback((strokes: readonly Stroke[]) => {
+  const heldSince = useRef(0);
+  // `force`: handle them now even if the rows are still stale (held past HOLD_KEYS_MS).
+  const onStrokes = useCallback((strokes: readonly Stroke[], force = false) => {
     const queue = viewKeys.current!;
     for (const stroke of strokes) {
       const mode = stateRef.current!.mode;
       const stale = rowsQuery.current !== stateRef.current!.queryText;
-      if ((heldKeys.current.length > 0 || (stale && mode !== 'query')) && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+      const hold = !force && (heldKeys.current.length > 0 || (stale && mode !== 'query'));
+      if (hold && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+        if (heldKeys.current.length === 0) heldSince.current = Date.now();
         heldKeys.current.push(stroke);
         continue;
       }
@@ -381,17 +385,16 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   useInput(onInput);
   useEffect(() => {
     if (heldKeys.current.length === 0) return;
-    const release = (): void => {
+    const release = (force: boolean): void => {
       const held = heldKeys.current;
       heldKeys.current = [];
-      onStrokes(held);
+      onStrokes(held, force);
     };
-    if (rowsQuery.current === stateRef.current!.queryText) {
-      release();
-      return;
-    }
-    // Never hold keys for long, even if the view were to stall.
-    const timer = setTimeout(release, HOLD_KEYS_MS);
+    if (rowsQuery.current === stateRef.current!.queryText) return release(false);
+    // Never hold keys for long, even while a big re-filter keeps the rows stale over many frames.
+    const left = HOLD_KEYS_MS - (Date.now() - heldSince.current);
+    if (left <= 0) return release(true);
+    const timer = setTimeout(() => release(true), left);
     return () => clearTimeout(timer);
   });
 
