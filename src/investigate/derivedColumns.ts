@@ -1,12 +1,13 @@
 /**
  * Columns the store does not keep but the investigation views count by:
- * user agent, identity type, and each resource list's resource keys. Built
+ * user agent, identity type, event times, each row's resource keys, and full
+ * dictionaries of store columns that gave up on theirs. Built
  * once per store from its arrival log (store.log(), append-only) and extended
  * as rows arrive, so counting them is one typed-array step per row, like the
  * store's own columns (store/columns.ts).
  */
 import type { EventRow, ResourceRef } from '../model/types.js';
-import { DICTIONARY_LIMIT, EMPTY_ID, IdArray, ON_ROW_ID, type ListColumn } from '../store/columns.js';
+import { DICTIONARY_LIMIT, EMPTY_ID, IdArray, ON_ROW_ID, type ScalarKey } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
 
 /** A dictionary-encoded string column over a row property; values past the limit stay on the rows (ON_ROW_ID). */
@@ -14,7 +15,10 @@ export class DerivedColumn {
   readonly values: string[] = ['', ''];
   readonly rows = new IdArray();
   private readonly idOf = new Map<string, number>();
-  constructor(readonly read: (row: EventRow) => string) {}
+  constructor(
+    readonly read: (row: EventRow) => string,
+    private readonly limit = DICTIONARY_LIMIT,
+  ) {}
 
   extend(log: readonly EventRow[]): void {
     for (let seq = this.rows.length; seq < log.length; seq++) {
@@ -25,7 +29,7 @@ export class DerivedColumn {
       }
       let id = this.idOf.get(value);
       if (id === undefined) {
-        if (this.idOf.size >= DICTIONARY_LIMIT) {
+        if (this.idOf.size >= this.limit) {
           this.rows.push(ON_ROW_ID);
           continue;
         }
@@ -38,41 +42,91 @@ export class DerivedColumn {
   }
 }
 
-/** For each of the store's shared resource lists, the ids of its distinct resource keys (ARN, else name). */
-export class ResourceKeys {
-  readonly keys: string[] = [];
-  /** By list id (ids 0 and 1 of a ListColumn are not lists). */
-  readonly ofList: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
-  private readonly idOf = new Map<string, number>();
-
-  keyId(key: string): number {
-    let id = this.idOf.get(key);
-    if (id === undefined) {
-      id = this.keys.length;
-      this.keys.push(key);
-      this.idOf.set(key, id);
+/** Event times by seq (epoch ms, NaN when unparsed), so counting every row needs no row objects. */
+export class TimeColumn {
+  data = new Float64Array(1024);
+  length = 0;
+  extend(log: readonly EventRow[]): void {
+    if (log.length > this.data.length) {
+      const bigger = new Float64Array(Math.max(log.length, this.data.length * 2));
+      bigger.set(this.data.subarray(0, this.length));
+      this.data = bigger;
     }
-    return id;
-  }
-
-  extend(column: ListColumn<ResourceRef>): void {
-    for (let id = this.ofList.length; id < column.lists.length; id++) this.ofList.push(this.idsOf(column.lists[id]!));
-  }
-
-  /** The distinct key ids of a list (a resource named twice in one event counts once). */
-  idsOf(list: readonly ResourceRef[]): Int32Array {
-    const ids: number[] = [];
-    for (const resource of list) {
-      const key = resource.arn || resource.name;
-      if (key === '') continue;
-      const id = this.keyId(key);
-      if (!ids.includes(id)) ids.push(id);
-    }
-    return Int32Array.from(ids);
+    for (let seq = this.length; seq < log.length; seq++) this.data[seq] = log[seq]!.time;
+    this.length = log.length;
   }
 }
 
+/** A growable Int32Array. */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+/**
+ * Each row's distinct resource keys (ARN, else name) as ids, by seq, in one
+ * flat array: row `seq` has ids[offsets[seq] .. offsets[seq + 1]). About 8
+ * bytes a row plus 4 a resource, whatever the store's list column kept.
+ */
+export class ResourceKeys {
+  readonly keys: string[] = [];
+  readonly ids = new IntList();
+  /** offsets.data[seq] is where row seq's ids start; one more entry than rows. */
+  readonly offsets = new IntList();
+  private readonly idOf = new Map<string, number>();
+
+  constructor() {
+    this.offsets.push(0);
+  }
+
+  /** Rows covered. */
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  extend(log: readonly EventRow[]): void {
+    for (let seq = this.length; seq < log.length; seq++) {
+      const resources = log[seq]!.resources;
+      const start = this.ids.length;
+      for (let r = 0; r < resources.length; r++) {
+        const resource = resources[r]!;
+        const key = resource.arn || resource.name;
+        if (key === '') continue;
+        let id = this.idOf.get(key);
+        if (id === undefined) {
+          id = this.keys.length;
+          this.keys.push(key);
+          this.idOf.set(key, id);
+        }
+        // A resource named twice in one event counts once for that event.
+        let seen = false;
+        for (let k = start; k < this.ids.length; k++) if (this.ids.data[k] === id) seen = true;
+        if (!seen) this.ids.push(id);
+      }
+      this.offsets.push(this.ids.length);
+    }
+  }
+}
+
+/**
+ * Past this many distinct values even a column built for counting keeps the
+ * rest on the rows: a Map entry costs about 80 bytes, so this caps one at
+ * roughly 300 MB.
+ */
+export const FULL_LIMIT = 4_000_000;
+
 export interface Derived {
+  /** Full dictionaries of store columns that gave up on theirs (mostly distinct values), made when first counted. */
+  full: Map<ScalarKey, DerivedColumn>;
+  times: TimeColumn;
   agent: DerivedColumn;
   identity: DerivedColumn;
   resources: ResourceKeys;
@@ -84,12 +138,31 @@ const byStore = new WeakMap<EventStore, Derived>();
 export function derivedColumns(store: EventStore): Derived {
   let derived = byStore.get(store);
   if (!derived) {
-    derived = { agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceKeys() };
+    derived = { full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceKeys() };
     byStore.set(store, derived);
   }
   const log = store.log();
+  derived.times.extend(log);
   derived.agent.extend(log);
   derived.identity.extend(log);
-  derived.resources.extend(store.columns().resources);
+  derived.resources.extend(log);
+  for (const column of derived.full.values()) column.extend(log);
   return derived;
+}
+
+/**
+ * A full dictionary column for a store column that gave up on its own (a
+ * source IP per Lambda call): counting its top values by row strings costs a
+ * hash per row every time; this costs one pass, once, then typed-array steps.
+ * Made only when that field's top values are asked for.
+ */
+export function fullColumn(store: EventStore, key: ScalarKey): DerivedColumn {
+  const derived = derivedColumns(store);
+  let column = derived.full.get(key);
+  if (!column) {
+    column = new DerivedColumn((row) => row[key], FULL_LIMIT);
+    column.extend(store.log());
+    derived.full.set(key, column);
+  }
+  return column;
 }

@@ -12,7 +12,7 @@
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { EMPTY_ID, ON_ROW_ID, type RowColumns, type ScalarKey, type ValueColumn } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
-import { derivedColumns } from './derivedColumns.js';
+import { derivedColumns, fullColumn } from './derivedColumns.js';
 
 export type TopField = 'user' | 'ip' | 'key' | 'name' | 'source' | 'error' | 'region' | 'account' | 'agent' | 'resource' | 'identity';
 
@@ -160,13 +160,16 @@ interface IdColumn {
   read(row: EventRow): string;
 }
 
-function scalarColumn(columns: RowColumns, key: ScalarKey): IdColumn {
+function scalarColumnOf(columns: RowColumns, key: ScalarKey, store: EventStore): IdColumn {
   const column: ValueColumn = columns.scalars[key];
+  // A column that kept only part of its values (mostly distinct ones) is counted from a full dictionary of our own.
+  if (column.overflowed || column.gaveUp) return fullColumn(store, key);
   return { values: column.values, rows: column.rows, read: (row) => row[key] };
 }
 
 function columnsFor(store: EventStore, field: TopField): IdColumn[] {
   const columns = store.columns();
+  const scalarColumn = (c: RowColumns, key: ScalarKey): IdColumn => scalarColumnOf(c, key, store);
   switch (field) {
     case 'user':
       return [scalarColumn(columns, 'actor')];
@@ -199,7 +202,23 @@ export function resourceKey(resource: ResourceRef): string {
   return resource.arn || resource.name;
 }
 
-function countColumns(rows: readonly EventRow[], cols: readonly IdColumn[], field: TopField, limit: number): TopResult {
+/**
+ * Where the rows are: all of the store's rows (`order`: their seqs, and a
+ * time column, so no row object is touched), or a filtered list read row by row.
+ */
+interface RowSource {
+  order: Int32Array | null;
+  times: Float64Array;
+}
+
+function rowSource(store: EventStore, rows: readonly EventRow[]): RowSource {
+  const times = derivedColumns(store).times.data;
+  // The unfiltered list is the store's own array: its seqs are cached as a typed array (store.order()).
+  return { order: rows === store.rows() ? store.order() : null, times };
+}
+
+function countColumns(rows: readonly EventRow[], source: RowSource, cols: readonly IdColumn[], field: TopField, limit: number): TopResult {
+  const { order, times } = source;
   const primary = cols[0]!;
   const second = cols[1];
   const ids1 = primary.rows.ids;
@@ -211,16 +230,23 @@ function countColumns(rows: readonly EventRow[], cols: readonly IdColumn[], fiel
   const onRow = new Tally<string>();
   let empty = 0;
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const seq = row.seq;
-    const time = row.time;
+    let seq: number;
+    let time: number;
+    if (order) {
+      seq = order[i]!;
+      time = times[seq]!;
+    } else {
+      const row = rows[i]!;
+      seq = row.seq;
+      time = row.time;
+    }
     // A row the columns do not cover yet (seq past their end) is read directly.
     let id = seq >= 0 && seq < len1 ? ids1[seq]! : ON_ROW_ID;
     if (id === EMPTY_ID && ids2 && counts2) {
       id = seq >= 0 && seq < len2 ? ids2[seq]! : ON_ROW_ID;
       if (id === EMPTY_ID) empty++;
       else if (id === ON_ROW_ID) {
-        const value = second!.read(row);
+        const value = second!.read(rows[i]!);
         if (value === '') empty++;
         else onRow.add(value, value, time);
       } else counts2.add(id, time);
@@ -228,6 +254,7 @@ function countColumns(rows: readonly EventRow[], cols: readonly IdColumn[], fiel
     }
     if (id === EMPTY_ID) empty++;
     else if (id === ON_ROW_ID) {
+      const row = rows[i]!;
       const value = primary.read(row) || (second ? second.read(row) : '');
       if (value === '') empty++;
       else onRow.add(value, value, time);
@@ -250,36 +277,52 @@ function countColumns(rows: readonly EventRow[], cols: readonly IdColumn[], fiel
   return finish(field, merged, rows.length, empty, limit);
 }
 
-function countResources(rows: readonly EventRow[], store: EventStore, limit: number): TopResult {
-  // Rows share frozen resource lists: each list's distinct resource keys are known by id (derivedColumns.ts).
-  const column = store.columns().resources;
+function countResources(rows: readonly EventRow[], source: RowSource, store: EventStore, limit: number): TopResult {
+  const { order, times } = source;
+  // Each row's distinct resource keys by seq (derivedColumns.ts), all rows covered.
   const keys = derivedColumns(store).resources;
-  const ids = column.rows.ids;
-  const len = column.rows.length;
-  const ofList = keys.ofList;
-  let counts = new IdCounts(keys.keys.length + 64);
+  const ids = keys.ids.data;
+  const offsets = keys.offsets.data;
+  const covered = keys.length;
+  const counts = new IdCounts(keys.keys.length);
+  const loose = new Tally<string>();
   let empty = 0;
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const seq = row.seq;
-    const id = seq >= 0 && seq < len ? ids[seq]! : ON_ROW_ID;
-    if (id === EMPTY_ID) {
+    let seq: number;
+    let time: number;
+    if (order) {
+      seq = order[i]!;
+      time = times[seq]!;
+    } else {
+      const row = rows[i]!;
+      seq = row.seq;
+      time = row.time;
+    }
+    if (seq < 0 || seq >= covered) {
+      // Not in the store (yet): its own resources.
+      const own = [...new Set(rows[i]!.resources.map(resourceKey).filter((key) => key !== ''))];
+      if (own.length === 0) empty++;
+      for (const key of own) loose.add(key, key, time);
+      continue;
+    }
+    const from = offsets[seq]!;
+    const to = offsets[seq + 1]!;
+    if (from === to) {
       empty++;
       continue;
     }
-    // A list the column did not keep gets its key ids here (new keys may grow the counts).
-    const keyIds = id === ON_ROW_ID ? keys.idsOf(row.resources) : ofList[id]!;
-    if (keyIds.length === 0) {
-      empty++;
-      continue;
-    }
-    if (keys.keys.length > counts.counts.length) counts = counts.grown(keys.keys.length * 2);
-    for (let k = 0; k < keyIds.length; k++) counts.add(keyIds[k]!, row.time);
+    for (let k = from; k < to; k++) counts.add(ids[k]!, time);
   }
-  const best = new Best(limit);
   const c = counts.counts;
-  for (let id = 0; id < c.length; id++) if (c[id]! > 0) best.offer(keys.keys[id]!, c[id]!, counts.first[id]!, counts.last[id]!);
-  return { field: 'resource', values: best.values, rows: rows.length, empty, distinct: best.distinct };
+  if (loose.entries.size === 0) {
+    const best = new Best(limit);
+    for (let id = 0; id < c.length; id++) if (c[id]! > 0) best.offer(keys.keys[id]!, c[id]!, counts.first[id]!, counts.last[id]!);
+    return { field: 'resource', values: best.values, rows: rows.length, empty, distinct: best.distinct };
+  }
+  const merged = new Map<string, TopValue>();
+  for (let id = 0; id < c.length; id++) if (c[id]! > 0) merge(merged, keys.keys[id]!, c[id]!, counts.first[id]!, counts.last[id]!);
+  for (const v of loose.entries.values()) merge(merged, v.value, v.count, v.first, v.last);
+  return finish('resource', merged, rows.length, empty, limit);
 }
 
 /**
@@ -287,6 +330,7 @@ function countResources(rows: readonly EventRow[], store: EventStore, limit: num
  * order, each a row of `store`).
  */
 export function topValues(store: EventStore, rows: readonly EventRow[], field: TopField, limit = 20): TopResult {
-  if (field === 'resource') return countResources(rows, store, limit);
-  return countColumns(rows, columnsFor(store, field), field, limit);
+  const source = rowSource(store, rows);
+  if (field === 'resource') return countResources(rows, source, store, limit);
+  return countColumns(rows, source, columnsFor(store, field), field, limit);
 }

@@ -85,7 +85,17 @@ describe('topValues', () => {
         expect(got.empty, field).toBe(want.empty);
         expect(got.distinct, field).toBe(want.distinct);
         expect(got.rows).toBe(filtered.length);
+        // Every row: the store's own array is counted from its seqs and a time column, without the row objects.
+        const all = store.rows();
+        const whole = topValues(store, all, field, 20);
+        const wantAll = reference(all, field, 20);
+        expect(whole.values, `${field}, all rows`).toEqual(wantAll.values);
+        expect(whole.empty, field).toBe(wantAll.empty);
       }
+      // Rows that arrive later extend the derived columns (times included).
+      store.add(randomRows(500, 99 + (limit ?? 0)));
+      store.flush();
+      for (const { field } of TOP_FIELDS) expect(topValues(store, store.rows(), field, 20).values, `${field} after more rows`).toEqual(reference(store.rows(), field, 20).values);
     }
   });
 
