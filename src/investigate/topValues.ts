@@ -211,10 +211,26 @@ interface RowSource {
   times: Float64Array;
 }
 
+/** The seqs of filtered row lists already counted once: Tab through the fields reads them, not the rows. */
+const seqsOf = new WeakMap<readonly EventRow[], Int32Array>();
+
 function rowSource(store: EventStore, rows: readonly EventRow[]): RowSource {
-  const times = derivedColumns(store).times.data;
+  const derived = derivedColumns(store);
+  const times = derived.times.data;
   // The unfiltered list is the store's own array: its seqs are cached as a typed array (store.order()).
-  return { order: rows === store.rows() ? store.order() : null, times };
+  if (rows === store.rows()) return { order: store.order(), times };
+  const cached = seqsOf.get(rows);
+  if (cached) return { order: cached, times };
+  const seqs = new Int32Array(rows.length);
+  const covered = derived.times.length;
+  for (let i = 0; i < rows.length; i++) {
+    const seq = rows[i]!.seq;
+    // A row the store does not hold (yet) is read as a row.
+    if (seq < 0 || seq >= covered) return { order: null, times };
+    seqs[i] = seq;
+  }
+  seqsOf.set(rows, seqs);
+  return { order: seqs, times };
 }
 
 function countColumns(rows: readonly EventRow[], source: RowSource, cols: readonly IdColumn[], field: TopField, limit: number): TopResult {
