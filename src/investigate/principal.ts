@@ -44,20 +44,27 @@ export interface PrincipalSummary {
 export const PRINCIPAL_FIELDS: ReadonlySet<string> = new Set(['user', 'key']);
 
 function apiCounts(rows: readonly EventRow[]): ApiCount[] {
-  const byName = new Map<string, ApiCount & { codes: Map<string, number> }>();
+  // By source, then name: the strings are the store's shared copies, so no key is built per row.
+  const bySource = new Map<string, Map<string, ApiCount & { codes: Map<string, number> }>>();
+  const all: Array<ApiCount & { codes: Map<string, number> }> = [];
   for (const row of rows) {
-    const id = `${row.source} ${row.name}`;
-    let entry = byName.get(id);
+    let byName = bySource.get(row.source);
+    if (!byName) {
+      byName = new Map();
+      bySource.set(row.source, byName);
+    }
+    let entry = byName.get(row.name);
     if (!entry) {
       entry = { name: row.name, source: row.source, ok: 0, errors: 0, topError: '', codes: new Map() };
-      byName.set(id, entry);
+      byName.set(row.name, entry);
+      all.push(entry);
     }
     if (row.errorCode) {
       entry.errors++;
       entry.codes.set(row.errorCode, (entry.codes.get(row.errorCode) ?? 0) + 1);
     } else entry.ok++;
   }
-  return [...byName.values()]
+  return all
     .map(({ codes, ...api }) => {
       let top = '';
       let most = 0;
