@@ -175,10 +175,14 @@ describe('on the stratus-red-team detonations', () => {
     try {
       expect(await runChain([DIR, 'f1e17321-830c-4761-854c-158258e915b6', '--json'])).toBe(0);
       expect(await runChain([DIR, 'no-such-event'])).toBe(1);
+      expect(await runChain(['--help'])).toBe(0);
+      expect(out.pop()).toContain('Usage: trailtop chain DIR|FILE EVENT_ID [--json]');
     } finally {
       process.stdout.write = write;
       process.stderr.write = errWrite;
     }
+    const { USAGE } = await import('../../src/cli.js');
+    expect(USAGE).toContain('trailtop chain DIR EVENT_ID [--json]');
     const json = JSON.parse(out.join('')) as { end: string; links: Array<{ eventId: string }> };
     expect(json.end).toBe('iam-user');
     expect(json.links[1]!.eventId).toBe('fd179e25-9f1a-406c-8d7d-62f9d4938ef6');

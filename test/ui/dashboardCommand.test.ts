@@ -38,6 +38,9 @@ describe('trailtop [DIR] (the dashboard command)', () => {
     const help = run('--no-watch', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--no-watch');
+    expect(help.stdout).toContain('--no-history');
+    // --no-history is an option of the dashboard, not an unknown flag.
+    expect(run('--no-history', '--help').code).toBe(0);
     expect(run('test', '--bogus').code).toBe(2);
   });
 });
