@@ -24,6 +24,8 @@ Usage:
 
 DIR may also be a single log file: only that file is read (and followed).
 Run 'trailtop COMMAND --help' for a command's options.
+Every command that reads DIR takes --max-decompressed SIZE: the most one gzip
+file may decompress to before it is reported bad (default 2G).
 Exit status: 0 success, 1 runtime failure, 2 bad arguments or query, 130 interrupted.`;
 
 export function version(): string {
@@ -32,6 +34,18 @@ export function version(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  try {
+    return await dispatch((await import('./commands/limitsOption.js')).applyLimitOptions(argv));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`trailtop: ${error.message}\n${error.suggestHelp ? "Try 'trailtop --help'.\n" : ''}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   try {
     switch (first) {

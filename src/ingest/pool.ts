@@ -299,7 +299,8 @@ export class ReadPool {
   }
 }
 
-function workerFailure(error: unknown, heapMb: number): string {
+/** Why a worker died, as a bad file's reason. */
+export function workerFailure(error: unknown, heapMb: number): string {
   if ((error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return `reader ran out of memory on this file (worker heap limit ${heapMb} MB); not read`;
   }

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
 import { unpackRows } from '../ingest/rowCodec.js';
+import { readLimits } from '../ingest/limits.js';
+import { WORKER_HEAP_MB, workerFailure } from '../ingest/pool.js';
 import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
 import type { EventRow } from '../model/types.js';
@@ -29,6 +31,8 @@ export interface ScanOptions {
   workerFilter?: WorkerFilter;
   /** Worker threads; default min(2, cores). 0 reads on this thread. */
   workers?: number;
+  /** Heap limit of each worker (MB); default WORKER_HEAP_MB. Past it a worker dies and fails the file it was reading. */
+  workerHeapMb?: number;
   /** Detection rules to run where records are parsed (for rule: filters); each file's hits go to onHits before `test` sees its rows. */
   rules?: readonly RuleSpec[];
   onHits?: (hits: readonly RuleHit[]) => void;
@@ -86,7 +90,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
     for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter, deep }, detector));
   } else {
-    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null, deep).run();
+    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null, deep, options.workerHeapMb ?? WORKER_HEAP_MB).run();
   }
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
   return tally;
@@ -98,6 +102,8 @@ class WorkerScan {
   private readonly owner = new Map<number, Worker>();
   private readonly workers: Worker[] = [];
   private next = 0;
+  /** Files a crashed worker held but had not started: read again by another. */
+  private readonly retry: number[] = [];
   private applied = 0;
   private finish: () => void = () => {};
   private fail: (error: Error) => void = () => {};
@@ -111,6 +117,7 @@ class WorkerScan {
     private readonly apply: (reply: ScanReply) => void,
     private readonly rules: readonly RuleSpec[] | null = null,
     private readonly deep?: QueryNode,
+    private readonly heapMb = WORKER_HEAP_MB,
   ) {}
 
   async run(): Promise<void> {
@@ -131,17 +138,21 @@ class WorkerScan {
   }
 
   private start(): void {
-    const worker = new Worker(this.url, { resourceLimits: { maxYoungGenerationSizeMb: 48 }, workerData: { rules: this.rules } });
+    // A heap limit, so a hostile file kills this worker (and fails that file), not the scan (issue 20).
+    const worker = new Worker(this.url, {
+      resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.heapMb },
+      workerData: { rules: this.rules, limits: readLimits() },
+    });
     this.workers.push(worker);
     worker.on('message', (reply: ScanReply) => this.onReply(worker, reply));
-    worker.on('error', (error) => this.onCrash(worker, `reader failed: ${error.message}`));
+    worker.on('error', (error) => this.onCrash(worker, workerFailure(error, this.heapMb)));
     worker.on('exit', (code) => this.onCrash(worker, `reader exited with code ${code}`));
     for (let j = 0; j < JOBS_PER_WORKER; j++) this.send(worker);
   }
 
   private send(worker: Worker): void {
-    if (this.next >= this.files.length) return;
-    const id = this.next++;
+    if (this.retry.length === 0 && this.next >= this.files.length) return;
+    const id = this.retry.length > 0 ? this.retry.shift()! : this.next++;
     this.owner.set(id, worker);
     worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter, deep: this.deep } satisfies ScanJob);
   }
@@ -155,16 +166,19 @@ class WorkerScan {
 
   /** A worker that died fails its files (they are reported bad), not the scan; the others go on. */
   private onCrash(worker: Worker, reason: string): void {
-    for (const [id, owner] of [...this.owner]) {
-      if (owner !== worker) continue;
-      this.owner.delete(id);
+    // A worker reads its files in the order sent: the lowest id was being read and fails; the rest are read again.
+    const held = [...this.owner].filter(([, owner]) => owner === worker).map(([id]) => id).sort((a, b) => a - b);
+    for (const id of held) this.owner.delete(id);
+    if (held.length > 0) {
+      const id = held[0]!;
       const path = this.files[id]!;
       this.replies.set(id, { id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null });
     }
+    this.retry.push(...held.slice(1));
     worker.removeAllListeners('exit');
     worker.removeAllListeners('error');
     // Its unsent share goes to a fresh worker.
-    if (this.next < this.files.length) {
+    if (this.next < this.files.length || this.retry.length > 0) {
       try {
         this.start();
       } catch (error) {

@@ -8,6 +8,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, renameSync,
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseSize } from '../../src/commands/limitsOption.js';
 import { gunzipMembers } from '../../src/ingest/gunzip.js';
 import { DEFAULT_MAX_DECOMPRESSED, nestsDeeperThan } from '../../src/ingest/limits.js';
 import { ReadPool } from '../../src/ingest/pool.js';
@@ -153,6 +154,42 @@ describe('item 2: gzip bombs', () => {
     expect(summaries[0]!.reason).toMatch(/out of memory|reader/);
     expect(summaries.slice(1).map((s) => s.shape)).toEqual(['records', 'records']);
     expect(rows.filter((r) => r.id !== 'h').map((r) => r.id).sort()).toEqual(['s0', 's1']);
+  }, 60_000);
+});
+
+describe('item 2: --max-decompressed', () => {
+  it('sets the cap for every command that reads (here scan, on workers too); a bad size is a usage error', async () => {
+    const dir = scratch();
+    for (let k = 0; k < 10; k++) writeFileSync(join(dir, `f${k}.json.gz`), gzipSync(recordsJson(Array.from({ length: 500 }, (_, j) => makeEvent(`e${k}-${j}`, j)))));
+    const capped = await runCli(['scan', dir, '--json', '--max-decompressed', '64K'], 30_000);
+    const summary = JSON.parse(capped.stdout) as { files: { bad: { reason: string }[] } };
+    expect(summary.files.bad).toHaveLength(10);
+    for (const bad of summary.files.bad) expect(bad.reason).toMatch(/more than 64 KiB \(the --max-decompressed cap\)/);
+    const open = await runCli(['scan', dir, '--json', '--max-decompressed=1G'], 30_000);
+    expect((JSON.parse(open.stdout) as { events: { unique: number } }).events.unique).toBe(5000);
+    const bad = await runCli(['scan', dir, '--max-decompressed', 'lots'], 30_000);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-decompressed needs a size');
+    expect(parseSize('2G')).toBe(2 * 1024 ** 3);
+    expect(parseSize('512m')).toBe(512 * 1024 ** 2);
+    expect(parseSize('0')).toBe(null);
+  }, 60_000);
+});
+
+describe('item 2: a scan worker that dies', () => {
+  it('fails only the file it was reading; the files it held besides are read by another', async () => {
+    const runUrl = new URL('../../dist/scan/run.js', import.meta.url);
+    expect(existsSync(runUrl), 'compiled scan (npm test builds dist/)').toBe(true);
+    const { scanFolderHeadless } = (await import(runUrl.href)) as typeof import('../../src/scan/run.js');
+    const dir = scratch();
+    const one = JSON.stringify({ eventID: 'h', eventName: 'X', a: [1, 2], b: { c: 'd' } });
+    writeFileSync(join(dir, 'a-huge.json'), `[${Array.from({ length: 600_000 }, () => one).join(',')}]`);
+    for (let k = 0; k < 12; k++) writeFileSync(join(dir, `s${String(k).padStart(2, '0')}.json`), recordsJson([makeEvent(`s${k}`, k)]));
+    const tally = await scanFolderHeadless(dir, { workers: 1, workerHeapMb: 96 });
+    const summary = tally.summary({ folder: dir, filter: null });
+    expect(summary.files.bad.map((f) => f.path)).toEqual([join(dir, 'a-huge.json')]);
+    expect(summary.files.bad[0]!.reason).toMatch(/out of memory/);
+    expect(summary.events.unique).toBe(12);
   }, 60_000);
 });
 
