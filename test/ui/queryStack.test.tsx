@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
-import { openFolderState } from '../../src/state/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { openFolderState, stateFileFor } from '../../src/state/index.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
 import { walkHistory } from '../../src/ui/investigate/queryStack.js';
@@ -131,5 +133,24 @@ describe('App: back, forward and history keys', () => {
     await second.press(KEYS.up, (f) => f.includes('name:DeleteBucket') && !f.includes('CreateUser'));
     await second.press(KEYS.enter);
     expect(selectedLine(second.frame())).toContain('DeleteBucket');
+  });
+});
+
+describe('App: a corrupt history file', () => {
+  it('is ignored with a message on the status line, and the dashboard works', async () => {
+    const logs = tempFolder('trailtop-logs-');
+    const home = tempFolder('trailtop-state-');
+    cleanups.push(logs.remove, home.remove);
+    const env = { XDG_STATE_HOME: home.dir };
+    const file = stateFileFor(logs.dir, env);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, 'not json at all');
+    const h = renderApp(<App store={storeWith(makeRows(3))} folder={logs.dir} watching={false} env={PLAIN} folderState={openFolderState(logs.dir, { enabled: true, env })} />, 120, 24);
+    open.push(h);
+    const frame = await h.waitFor((f) => f.includes('Saved history ignored (not valid JSON)'));
+    expect(frame).toContain('Event2');
+    await h.press('/name:Event1', (f) => f.includes('1 of 3 events'));
+    await h.press(KEYS.enter);
+    expect(openFolderState(logs.dir, { enabled: true, env }).history()).toEqual(['name:Event1']);
   });
 });
