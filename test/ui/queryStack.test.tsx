@@ -150,7 +150,10 @@ describe('App: a corrupt history file', () => {
     const frame = await h.waitFor((f) => f.includes('Saved history ignored (not valid JSON)'));
     expect(frame).toContain('Event2');
     await h.press('/name:Event1', (f) => f.includes('1 of 3 events'));
-    await h.press(KEYS.enter);
-    expect(openFolderState(logs.dir, { enabled: true, env }).history()).toEqual(['name:Event1']);
+    await h.press(KEYS.enter, (f) => !f.includes('Esc cancel'));
+    // Written once the applied query has been drawn.
+    const saved = () => openFolderState(logs.dir, { enabled: true, env }).history();
+    for (let i = 0; i < 100 && saved().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(saved()).toEqual(['name:Event1']);
   });
 });
