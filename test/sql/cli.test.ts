@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveOf, type TestArchive } from '../archive/helpers.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function trailtop(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+  return spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('trailtop sql', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    const records = ['alice', 'bob', "o'brien"].flatMap((user, u) =>
+      [0, 1, 2].map((k) => ({
+        eventID: `${u}-${k}`,
+        eventTime: `2024-03-0${k + 1}T10:00:00Z`,
+        eventName: k === 0 ? 'DeleteBucket' : 'GetObject',
+        eventSource: 's3.amazonaws.com',
+        awsRegion: k === 2 ? 'eu-west-1' : 'us-east-1',
+        errorCode: k === 1 ? 'AccessDenied' : undefined,
+        userIdentity: { type: 'IAMUser', userName: user },
+      })),
+    );
+    archive = await archiveOf(records);
+  });
+  afterAll(() => archive?.close());
+
+  it('prints DuckDB SQL that runs on the archive and selects what the query means', async () => {
+    const run = trailtop(['sql', '--dialect', 'duckdb', "user:o'brien -error:* source:s3"]);
+    expect(run.status).toBe(0);
+    const sql = run.stdout.trim().replace(/;$/, '');
+    const rows = (await archive.archive.connection.runAndReadAll(sql)).getRowObjects();
+    expect(rows.map((r) => r.eventid)).toEqual(['2-2', '2-0']);
+  });
+
+  it('prints the Athena statement with partition predicates from region: and time terms', () => {
+    const run = trailtop(['sql', '--dialect', 'athena', '--table', 'trails.cloudtrail_logs', 'region:eu-west-1 from:2024-03-02 to:2024-03-03 name:Delete*']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('FROM "trails"."cloudtrail_logs"');
+    expect(run.stdout).toContain(`WHERE region IN ('eu-west-1')\n  AND "timestamp" >= '2024/03/02'\n  AND "timestamp" <= '2024/03/04'`);
+    expect(run.stdout).toContain("try(from_iso8601_timestamp(eventtime)) >= from_iso8601_timestamp('2024-03-02T00:00:00.000Z')");
+    const single = trailtop(['sql', '--dialect', 'athena', '--partitions', 'timestamp', 'region:eu-west-1']);
+    expect(single.stdout).not.toContain('region IN');
+  });
+
+  it('refuses what it cannot write, with exit 2', () => {
+    expect(trailtop(['sql', 'name:x']).status).toBe(2);
+    const bad = trailtop(['sql', '--dialect', 'athena', 'noSuchColumn.x:1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('cannot write this query as SQL: noSuchColumn is not a column of the Athena CloudTrail table');
+  });
+});
