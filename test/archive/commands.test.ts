@@ -76,7 +76,10 @@ describe.skipIf(!present)('scan --db and export --db over ../shared/datasets', (
     const fromFolder = JSON.parse(trailtop(['detect', DATASETS, '--rules', rules, '--json']).stdout) as Report;
     expect(fromDb.events).toEqual(fromFolder.events);
     expect(fromDb.findings.length).toBeGreaterThan(10);
-    expect(fromDb.findings).toEqual(fromFolder.findings);
+    // Conflicting duplicates (issue 20) come from the in-memory load comparing copies, not from a rule;
+    // the archive's import does not compare copies, so that finding is not expected from --db.
+    const fromRules = (findings: unknown[]) => findings.filter((f) => (f as { id: string }).id !== 'trailtop-conflicting-duplicates');
+    expect(fromDb.findings).toEqual(fromRules(fromFolder.findings));
     // Only rules whose regular expressions RE2 cannot run are left out, each with the reason.
     const extra = fromDb.rules.skipped.filter((s) => !fromFolder.rules.skipped.some((f) => f.path === s.path));
     expect(extra.every((s) => /lookaround or backreferences/.test(s.reason))).toBe(true);
