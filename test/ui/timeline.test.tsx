@@ -9,12 +9,12 @@ import { openFolderState } from '../../src/state/index.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { unicodeBlocks } from '../../src/term/glyphs.js';
 import { displayWidth } from '../../src/term/width.js';
-import { parseBucketSize } from '../../src/timeline/index.js';
+import { ERROR_STACK, parseBucketSize } from '../../src/timeline/index.js';
 import { App } from '../../src/ui/App.js';
 import { positionOf } from '../../src/ui/listModel.js';
 import { initialState, reducer } from '../../src/ui/state.js';
 import { legendFit } from '../../src/ui/timeline/HistogramView.js';
-import { axisFormat, clampToEvents, initialHistogramState, splitBar, spanQuery, zoom } from '../../src/ui/timeline/histogramModel.js';
+import { axisFormat, clampToEvents, histogramWindow, initialHistogramState, splitBar, spanQuery, zoom } from '../../src/ui/timeline/histogramModel.js';
 import { nextMarkIndex } from '../../src/ui/timeline/marksModel.js';
 import { stripHeight, stripModel } from '../../src/ui/timeline/stripModel.js';
 import { tempFolder } from '../support/files.js';
@@ -141,6 +141,17 @@ describe('the histogram (model)', () => {
     s = clampToEvents(zoom(s, 'utc', 'in'), rows, 'utc');
     expect(s.cursor).toBeLessThanOrEqual(T0 + 30 * 60_000 + 20_000);
     expect(s.cursor).toBeGreaterThanOrEqual(T0);
+  });
+
+  it('keeps the cursor on screen when the terminal gets shorter (cursorRow kept from a taller view)', () => {
+    const rows = makeRows(30, T0).sort((a, b) => b.time - a.time);
+    const tall = initialHistogramState(rows, 'utc', 40, T0 + 29_000); // 1 s buckets, cursor on the last: row 29
+    expect(tall.cursorRow).toBe(29);
+    const win = histogramWindow(rows, tall, 'utc', 5, ERROR_STACK);
+    expect(win).not.toBeNull();
+    expect(win!.histogram.buckets.length).toBe(5);
+    expect(win!.cursorIndex).toBe(4);
+    expect(win!.histogram.buckets[win!.cursorIndex]!.start).toBe(tall.cursor);
   });
 
   it('the legend keeps whole entries and counts the rest', () => {

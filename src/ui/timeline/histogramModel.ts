@@ -157,7 +157,9 @@ export function histogramWindow(rows: readonly EventRow[], state: HistogramViewS
   const cursor = Math.max(first, Math.min(last, floorBucket(state.cursor, size, zone)));
   let top = cursor;
   let above = 0;
-  while (above < state.cursorRow && top > first) {
+  // cursorRow was kept for the height the view had; a smaller terminal must still show the cursor.
+  const row = Math.min(state.cursorRow, bodyRows - 1);
+  while (above < row && top > first) {
     top = prevBucket(top, size, zone);
     above++;
   }
