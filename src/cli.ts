@@ -4,18 +4,21 @@ import { UsageError } from './commands/args.js';
 export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
 
 Usage:
-  trailtop [DIR] [--no-watch] [--no-history]
+  trailtop [DIR] [--no-watch] [--no-history] [--rules DIR]...
                                           open the dashboard on DIR (default: current folder)
+  trailtop --db FILE [--window N]         the dashboard on the newest events of a DuckDB archive
   trailtop scan DIR [--json] [--filter Q] [--since T] [--until T] [--histogram [--bucket 5m]]
                                           summarise a folder headlessly (or count events per time bucket)
-  trailtop tail DIR [--new-only] [--filter Q] [--since T]
+  trailtop tail DIR [--new-only] [--filter Q] [--since T] [--rules DIR]... [--findings-only]
                                           print events as JSON lines as they arrive
   trailtop detect DIR [--rules DIR]... [--json] [--level L]
                                           run Sigma detection rules, print what fired
   trailtop export DIR --format csv|json|jsonl -o FILE|- [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
                                           write the matching events to a file or stdout
+  trailtop scan|export|detect --db FILE [DIR] ...
+                                          the same, answered by SQL on a DuckDB archive
   trailtop archive DIR [--db FILE]        import a folder into a DuckDB archive (bigger than memory)
-  trailtop sql --dialect athena|duckdb [--table NAME] QUERY
+  trailtop sql --dialect athena|duckdb [--table NAME] [--db FILE] QUERY
                                           print the SQL of a query (Athena or DuckDB)
   trailtop chain DIR EVENT_ID [--json]    who is behind an event's session (the AssumeRole chain)
   trailtop athena --database D --table T --workgroup W [--output s3://...] QUERY

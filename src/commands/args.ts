@@ -44,16 +44,27 @@ export function attachOptionValues(argv: readonly string[], options: Options): s
   return out;
 }
 
+/**
+ * node's parseArgs message in one short line: its unknown-option message runs on
+ * about positional arguments after '--' with an unbalanced quote; say only the option.
+ */
+function parseErrorText(error: unknown): string {
+  if (!(error instanceof Error)) return sanitize(String(error));
+  const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(.*?)'\./.exec(error.message) : null;
+  if (unknown) return `unknown option '${sanitize(unknown[1]!)}'`;
+  return sanitize(error.message.split('\n')[0]!);
+}
+
 /** Strict option parsing shared by every command; unknown flags are usage errors, not ignored. */
 export function parseCommandArgs<O extends Options>(argv: string[], options: O, maxPositionals = 1) {
   let parsed;
   try {
     parsed = parseArgs({ args: attachOptionValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    throw new UsageError(parseErrorText(error));
   }
   if (parsed.positionals.length > maxPositionals) {
-    throw new UsageError(`unexpected argument '${parsed.positionals[maxPositionals]}'`);
+    throw new UsageError(`unexpected argument '${sanitize(parsed.positionals[maxPositionals]!)}'`);
   }
   return parsed;
 }

@@ -51,7 +51,7 @@ Options:
 
 CSV values come from the logs: a value that a spreadsheet would run as a formula
 (starting with = + - @, tab, CR, LF or NUL) gets a leading ' and control characters
-(but tab) and bidi controls become visible escapes (\x1b), unless --raw is given.
+(but tab) and bidi controls become visible escapes (\\x1b), unless --raw is given.
 FILE appears only when complete: Ctrl-C, a full disk or an unreadable source file
 leave neither FILE nor a temporary file behind. A progress bar is drawn on stderr
 when stderr is a terminal.

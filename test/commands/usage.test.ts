@@ -1,0 +1,65 @@
+/**
+ * The --help texts and the one-line usage errors, as a person reads them on a
+ * terminal: no control character reaches it, every command's options are named
+ * in `trailtop --help`, and an unknown option is said in one short line.
+ */
+import { describe, expect, it } from 'vitest';
+import { USAGE } from '../../src/cli.js';
+import { ARCHIVE_USAGE } from '../../src/commands/archive.js';
+import { parseCommandArgs, UsageError } from '../../src/commands/args.js';
+import { ATHENA_USAGE } from '../../src/commands/athena.js';
+import { CHAIN_USAGE } from '../../src/commands/chain.js';
+import { DASHBOARD_USAGE } from '../../src/commands/dashboard.js';
+import { DETECT_USAGE } from '../../src/commands/detect.js';
+import { EXPORT_USAGE } from '../../src/commands/export.js';
+import { SCAN_USAGE } from '../../src/commands/scan.js';
+import { SQL_USAGE } from '../../src/commands/sql.js';
+import { TAIL_USAGE } from '../../src/commands/tail.js';
+
+const TEXTS: Record<string, string> = {
+  USAGE,
+  ARCHIVE_USAGE,
+  ATHENA_USAGE,
+  CHAIN_USAGE,
+  DASHBOARD_USAGE,
+  DETECT_USAGE,
+  EXPORT_USAGE,
+  SCAN_USAGE,
+  SQL_USAGE,
+  TAIL_USAGE,
+};
+
+describe('help texts', () => {
+  it.each(Object.keys(TEXTS))('%s holds no control character but newlines', (name) => {
+    // eslint-disable-next-line no-control-regex
+    const controls = [...TEXTS[name]!.matchAll(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g)].map((m) => m[0].codePointAt(0)!.toString(16));
+    expect(controls).toEqual([]);
+  });
+
+  it('export --help names the escape it writes as text', () => {
+    expect(EXPORT_USAGE).toContain('visible escapes (\\x1b)');
+  });
+
+  it('trailtop --help names the options of tail and the archive forms', () => {
+    for (const option of ['--findings-only', '--rules DIR', '--db FILE', '--window N']) expect(USAGE).toContain(option);
+  });
+});
+
+describe('usage errors', () => {
+  const OPTIONS = { json: { type: 'boolean' } } as const;
+
+  it('an unknown option is named in one short line', () => {
+    let caught: unknown;
+    try {
+      parseCommandArgs(['DIR', '--bogus'], OPTIONS);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    expect((caught as Error).message).toBe("unknown option '--bogus'");
+  });
+
+  it('an unexpected argument is drawn without its control characters', () => {
+    expect(() => parseCommandArgs(['DIR', 'two\u001b[2J'], OPTIONS)).toThrow("unexpected argument 'two\\x1b[2J'");
+  });
+});
