@@ -136,6 +136,8 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState
     value('Identity', row.identityType, { field: 'identity', value: row.identityType }),
     value('Principal ARN', row.principalArn, { field: 'user', value: row.principalArn }),
     value('Access key', row.accessKey, { field: 'key', value: row.accessKey }),
+    // The answer first; the links follow in "Who is behind this session" below.
+    ...(chain.status === 'done' ? [field('Behind it', `${chain.chain.summary} (chain below)`, chain.chain.end === 'missing' ? 'error' : 'insight')] : []),
     value('Event source', displaySource(row), { field: 'source', value: row.source }),
     value('Event name', displayName(row), { field: 'name', value: row.name }),
     value('AWS region', row.region, { field: 'region', value: row.region }),

@@ -11,14 +11,18 @@ export interface SummaryLine {
   pivot: PivotTerm | null;
 }
 
-function when(time: number, zone: TimeZoneMode): string {
-  return Number.isFinite(time) ? formatTime({ time, timeRaw: '' }, zone) : '—';
+/** Full time from 120 columns up; `MM-DD HH:MM` below, so the first – last span fits 80 columns. */
+function when(time: number, zone: TimeZoneMode, short = false): string {
+  if (!Number.isFinite(time)) return '—';
+  const text = formatTime({ time, timeRaw: '' }, zone);
+  return short ? text.slice(5, 16) : text;
 }
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
 export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, width: number): SummaryLine[] {
   const inner = Math.max(20, width - 3);
+  const short = width < 120;
   const lines: SummaryLine[] = [];
   const heading = (text: string): void => {
     lines.push({ text: truncate(`─ ${text}`, inner), heading: true, pivot: null });
@@ -38,7 +42,7 @@ export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, widt
     if (section.values.length === 0) continue;
     heading(`${section.title} (${n(section.distinct)})`);
     for (const value of section.values) {
-      line(`${fit(sanitize(value.value), nameWidth)} ${padStart(n(value.count), 8)}  ${when(value.first, zone)} – ${when(value.last, zone)}`, { field: section.field, value: value.value });
+      line(`${fit(sanitize(value.value), nameWidth)} ${padStart(n(value.count), 8)}  ${when(value.first, zone, short)} – ${when(value.last, zone, short)}`, { field: section.field, value: value.value });
     }
   }
   return lines;
