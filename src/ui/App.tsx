@@ -536,7 +536,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           )}
           {main}
         </Box>
-        <StatusBar message={state.pivotPick ? pickPrompt(state.pivotPick) : state.status} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
+        <StatusBar message={state.pivotPick ? pickPrompt(state.pivotPick, width - (right ? right.length + 1 : 0)) : state.status} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );

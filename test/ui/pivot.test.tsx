@@ -82,3 +82,30 @@ describe('pivots', () => {
     await h.press('i', (f) => f.includes('-ip:'));
   });
 });
+
+describe('the list asks which field at 80 columns', () => {
+  it('every letter of the row is on the status line: labels, then values, as they fit; nothing cut', async () => {
+    const row = makeRow({
+      name: 'GetSecretValue',
+      actor: 'stratus-red-team-get-secrets-role/aws-go-sdk-1722375070115152000',
+      sourceIp: '209.209.254.254',
+      accessKey: 'ASIA0W5KI69TY8X86BGT',
+      errorCode: 'AccessDenied',
+      region: 'us-east-1',
+      userAgent: 'aws-sdk-go-v2/1.32.3 os/linux lang/go#1.23.1',
+      identityType: 'AssumedRole',
+    });
+    const h = mount([row], 80, 24);
+    await h.waitFor((f) => f.includes('GetSecretValue'));
+    const frame = await h.press('=', (f) => f.includes('Filter by:'));
+    const status = frame.split('\n').find((l) => l.startsWith('Filter by:'))!;
+    expect(status.trimEnd().length).toBeLessThanOrEqual(80);
+    expect(status).not.toMatch(/…\s*(UTC)?\s*$/);
+    const pieces = status.replace(/\s+UTC\s*$/, '').slice('Filter by: '.length).split(' · ');
+    expect(pieces.map((p) => p.split(' ')[0])).toEqual(['u', 'i', 'k', 'n', 's', 'e', 'r', 'a', 'g', 't']);
+    // The first fields are named; no piece is cut.
+    expect(pieces[0]).toMatch(/^u user/);
+    expect(pieces[1]).toMatch(/^i IP/);
+    await h.press('t', (f) => f.includes('identity:AssumedRole'));
+  });
+});

@@ -6,7 +6,7 @@
 import type { EventRow } from '../../model/types.js';
 import { termText, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
 import { sanitize } from '../../term/sanitize.js';
-import { truncate } from '../../term/width.js';
+import { displayWidth, truncate } from '../../term/width.js';
 
 export interface PivotPick {
   op: PivotOp;
@@ -42,10 +42,28 @@ export function pickChoices(row: EventRow): PickChoice[] {
 
 const OP_WORD: Record<PivotOp, string> = { replace: 'Filter by', add: 'Add', exclude: 'Exclude' };
 
-/** The status-line question: `Filter by: u user alice · i IP 1.2.3.4 · ... · Esc cancels`. */
-export function pickPrompt(pick: PivotPick): string {
-  const parts = pickChoices(pick.row).map((c) => `${c.letter} ${c.label} ${truncate(sanitize(c.term.value), 24)}`);
-  return `${OP_WORD[pick.op]}: ${parts.join(' · ')} · Esc cancels`;
+/**
+ * The status-line question: `Filter by: u user alice · i IP 1.2.3.4 · ... · Esc cancels`.
+ * Within `width` columns every letter stays on screen: each field gets its
+ * letter, then as many labels as fit, then as many values as fit (in the
+ * order of the fields), rather than the later letters cut off the end.
+ */
+export function pickPrompt(pick: PivotPick, width = Infinity): string {
+  const choices = pickChoices(pick.row);
+  const head = `${OP_WORD[pick.op]}: `;
+  const tiers = choices.map(() => 0);
+  const piece = (c: PickChoice, tier: number): string =>
+    tier === 0 ? c.letter : tier === 1 ? `${c.letter} ${c.label}` : `${c.letter} ${c.label} ${truncate(sanitize(c.term.value), 24)}`;
+  const text = (tail: string): string => `${head}${choices.map((c, i) => piece(c, tiers[i]!)).join(' · ')}${tail}`;
+  for (const tier of [1, 2]) {
+    for (let i = 0; i < choices.length; i++) {
+      const was = tiers[i]!;
+      tiers[i] = tier;
+      if (displayWidth(text('')) > width) tiers[i] = was;
+    }
+  }
+  const withTail = text(' · Esc cancels');
+  return displayWidth(withTail) <= width ? withTail : text('');
 }
 
 /** The term a typed letter picks, or null. */
