@@ -160,27 +160,38 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   // DuckDB reads in one statement; the folder goes when the import ends, however it ends.
   removeOrphanedStaging();
   const stagingDir = mkdtempSync(join(tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
-  const stagingFile = join(stagingDir, 'batch.jsonl');
-  let fd = openSync(stagingFile, 'w');
-  let staged: { path: string; size: number; mtime: number; key: number; result: FileReadResult }[] = [];
+  // Two staging files: DuckDB moves one batch in (on its own threads) while this thread reads and
+  // stages the next, so reading and the database's work overlap. One commit at a time, in order.
+  const stagingFiles = [join(stagingDir, 'batch-0.jsonl'), join(stagingDir, 'batch-1.jsonl')];
+  let current = 0;
+  let fd = openSync(stagingFiles[current]!, 'w');
+  let fdOpen = true;
+  interface StagedFile {
+    path: string;
+    size: number;
+    mtime: number;
+    shape: string;
+    reason: string;
+    records: number;
+  }
+  let staged: StagedFile[] = [];
   let stagedRecords = 0;
+  let inflight: Promise<void> | null = null;
 
-  const commit = async (): Promise<void> => {
-    if (staged.length === 0) return;
-    closeSync(fd);
+  const moveIn = async (batch: readonly StagedFile[], file: string): Promise<void> => {
     await connection.run('BEGIN TRANSACTION');
     try {
-      for (const statement of moveStaging(stagingFile)) await connection.run(statement);
+      for (const statement of moveStaging(file)) await connection.run(statement);
       const files = await connection.prepare(
         'INSERT OR REPLACE INTO imported_files VALUES ($1, $2, $3, $4, $5, $6, current_timestamp::TIMESTAMP)',
       );
-      for (const file of staged) {
-        files.bindVarchar(1, file.path);
-        files.bindBigInt(2, BigInt(file.size));
-        files.bindDouble(3, file.mtime);
-        files.bindVarchar(4, file.result.shape);
-        files.bindVarchar(5, file.result.reason);
-        files.bindBigInt(6, BigInt(file.result.rows.length));
+      for (const entry of batch) {
+        files.bindVarchar(1, entry.path);
+        files.bindBigInt(2, BigInt(entry.size));
+        files.bindDouble(3, entry.mtime);
+        files.bindVarchar(4, entry.shape);
+        files.bindVarchar(5, entry.reason);
+        files.bindBigInt(6, BigInt(entry.records));
         await files.run();
       }
       await connection.run('COMMIT');
@@ -188,11 +199,27 @@ export async function importFolder(archive: Archive, folder: string, options: Im
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    const committed = staged.length;
+    options.afterCommit?.(batch.length);
+  };
+
+  /** Hands the staged batch to DuckDB (after the previous one is in) and stages into the other file meanwhile. */
+  const commit = async (): Promise<void> => {
+    if (staged.length === 0) return;
+    closeSync(fd);
+    fdOpen = false;
+    const batch = staged;
+    const file = stagingFiles[current]!;
     staged = [];
     stagedRecords = 0;
-    fd = openSync(stagingFile, 'w');
-    options.afterCommit?.(committed);
+    if (inflight) await inflight;
+    // Stopped while the previous batch went in: this one is dropped whole, as if never read.
+    if (options.signal?.aborted) return;
+    inflight = moveIn(batch, file);
+    // Without a handler a failure would be an unhandled rejection until the next await sees it.
+    inflight.catch(() => undefined);
+    current = 1 - current;
+    fd = openSync(stagingFiles[current]!, 'w');
+    fdOpen = true;
   };
 
   const stage = (result: FileReadResult, key: number): void => {
@@ -216,7 +243,8 @@ export async function importFolder(archive: Archive, folder: string, options: Im
       if (options.signal?.aborted) break;
       const file = toRead[k]!;
       if (READ_SHAPES.has(result.shape)) stage(result, file.key);
-      staged.push({ ...file, result });
+      // Only what imported_files keeps: the rows and records are in the staging file now.
+      staged.push({ path: file.path, size: file.size, mtime: file.mtime, shape: result.shape, reason: result.reason, records: result.rows.length });
       stagedRecords += result.rows.length;
       classify(result.path, result.shape, result.reason, summary);
       summary.filesDone++;
@@ -226,12 +254,11 @@ export async function importFolder(archive: Archive, folder: string, options: Im
       report();
     }
     if (!options.signal?.aborted) await commit();
+    await (inflight as Promise<void> | null);
   } finally {
-    try {
-      closeSync(fd);
-    } catch {
-      // Already closed by a commit that failed.
-    }
+    // A batch DuckDB is moving in is finished (or rolled back) before its file goes.
+    await (inflight as Promise<void> | null)?.catch(() => undefined);
+    if (fdOpen) closeSync(fd);
     rmSync(stagingDir, { recursive: true, force: true });
   }
   summary.aborted = options.signal?.aborted === true;
