@@ -3,6 +3,7 @@ import type { BadFile } from '../model/types.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
+import { truncateStart } from './pathText.js';
 import { useTheme } from './theme.js';
 import { wrapText } from './wrap.js';
 
@@ -21,6 +22,9 @@ interface Line {
   text: string;
   tone: 'heading' | 'path' | 'reason';
 }
+
+/** A bad or skipped file's path takes at most this many lines. */
+const PATH_LINES = 3;
 
 /** Lines of the view; file names and reasons come from the folder and are sanitised like log text. */
 export function badFileLines(
@@ -45,7 +49,9 @@ export function badFileLines(
     lines.push({ text: `${title} (${files.length})`, tone: 'heading' });
     if (files.length === 0) lines.push({ text: '  none', tone: 'reason' });
     for (const file of files) {
-      lines.push({ text: `  ${truncate(sanitize(file.path), width - 2)}`, tone: 'path' });
+      // The whole path, wrapped: its end (the file name) is what the reader needs; a very long one loses its start.
+      const room = Math.max(1, width - 2);
+      for (const part of wrapText(truncateStart(sanitize(file.path), room * PATH_LINES), room)) lines.push({ text: `  ${part}`, tone: 'path' });
       for (const part of wrapText(sanitize(file.reason), width - 6, 3)) lines.push({ text: `      ${part}`, tone: 'reason' });
     }
   };

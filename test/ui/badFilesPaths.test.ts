@@ -1,0 +1,31 @@
+/**
+ * The bad-files view (b) names each file whole: at 80 columns an S3-layout
+ * path is longer than a line, and its end (the file name) is what a reader
+ * needs to find the file.
+ */
+import { describe, expect, it } from 'vitest';
+import { badFileLines } from '../../src/ui/BadFilesView.js';
+import { displayWidth } from '../../src/term/width.js';
+
+const S3_PATH = '/work/qa/samples/AWSLogs/444455556666/CloudTrail/us-west-2/2026/11/24/444455556666_CloudTrail_us-west-2_20261124T1213Z_6JvYFaZ2kOlW36Nv.json.gz';
+
+describe('bad files view paths', () => {
+  it('wraps a long path over lines within the width, the file name kept', () => {
+    const lines = badFileLines([{ path: S3_PATH, reason: 'truncated gzip (unexpected end of file)' }], [], 80).map((l) => l.text);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    const pathLines = lines.slice(1, lines.findIndex((l) => l.includes('truncated gzip')));
+    expect(pathLines.length).toBe(2);
+    expect(pathLines.map((l) => l.slice(2)).join('')).toBe(S3_PATH);
+  });
+
+  it('a path longer than three lines keeps its end', () => {
+    const deep = `/${'very-long-folder-name/'.repeat(20)}file.json`;
+    const lines = badFileLines([], [{ path: deep, reason: 'not JSON' }], 40).map((l) => l.text);
+    const heading = lines.findIndex((l) => l.startsWith('Skipped'));
+    const pathLines = lines.slice(heading + 1, lines.findIndex((l) => l.includes('not JSON')));
+    expect(pathLines.length).toBe(3);
+    expect(pathLines[0]!.slice(2).startsWith('…')).toBe(true);
+    expect(pathLines[2]!.endsWith('/file.json')).toBe(true);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(40);
+  });
+});
