@@ -17,6 +17,14 @@ export function useFindingsVersion(findings: Findings | undefined): number {
   );
 }
 
+/** Under a list cut to fit: how many rules are above and below it (`  ↑ 2 above · ↓ 3 more (j/k)`), else empty. */
+export function moreRulesLine(from: number, shown: number, total: number): string {
+  const below = total - from - shown;
+  if (from <= 0 && below <= 0) return '';
+  const parts = [from > 0 ? `↑ ${from} above` : '', below > 0 ? `↓ ${below} more` : ''].filter(Boolean);
+  return `  ${parts.join(' · ')} (j/k)`;
+}
+
 /** Rows of the list when the terminal is short: the rule's details get the rest. */
 function listRowsFor(height: number, count: number): number {
   const available = Math.max(1, height - 3);
@@ -140,7 +148,9 @@ export function FindingsView({ findings, zone, width, height, onClose, setQuery,
         {truncate(findingsHeaderLine(layout), width)}
       </Text>
       {rows}
-      <Text> </Text>
+      <Text color={theme.muted} wrap="truncate-end">
+        {truncate(moreRulesLine(from, rows.length, list.length), width) || ' '}
+      </Text>
       {detail.map((line, i) => (
         <Text
           key={i}

@@ -83,3 +83,24 @@ describe('findings in the dashboard', () => {
     expect(details).toContain('What Trail stopped means.');
   });
 });
+
+describe('findings list cut to fit the terminal', () => {
+  it('says how many rules are above and below the rows shown (80x24 shows 8 of 10)', async () => {
+    const store = new EventStore(0);
+    const rows = Array.from({ length: 10 }, (_, i) => makeRow({ id: `e-${i}`, name: `Call${i}`, time: Date.UTC(2024, 2, 5, 10, i) }));
+    const rules = rows.map((_, i) => rule(`r-${i}`, `Rule number ${i}`, 'medium'));
+    const findings = new Findings({ rules, skipped: [] }, 0);
+    findings.add(rows.map((row, i) => ({ id: row.id, time: row.time, index: i, rules: [i] })));
+    store.add(rows);
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ findings: FindingsView }} findings={findings} />, 80, 24);
+    open.push(h);
+    let view = await h.press('!', (f) => f.includes('Findings (10 of 10 rules fired)'));
+    const shown = view.split('\n').filter((l) => /^. med .*Rule number \d/.test(l)).length;
+    expect(shown).toBeLessThan(10);
+    expect(view).toContain(`↓ ${10 - shown} more`);
+    expect(view).not.toContain('above');
+    view = await h.press('G', (f) => f.includes('above'));
+    expect(view).toContain(`↑ ${10 - shown} above`);
+    expect(view).not.toContain('more (j/k)');
+  });
+});
