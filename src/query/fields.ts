@@ -335,7 +335,7 @@ export const FIELDS: readonly FieldSpec[] = [
     name: 'eventtype',
     aliases: [],
     description: 'AwsApiCall, AwsConsoleSignIn ...',
-    example: 'eventtype:AwsServiceEvent',
+    example: 'eventtype:AwsService*',
     anyValue: (row, visit) => visit(row.eventType),
     fromRecord: (record, visit) => visit(text(record.eventType)),
     columns: { scalars: ['eventType'] },

@@ -194,6 +194,7 @@ describe('help text', () => {
       expect(line, field.name).toBeDefined();
       expect(line).toContain(field.example);
     }
-    for (const line of lines) expect(line.length, line).toBeLessThan(80);
+    // `trailtop --help` and the ? overlay indent each line by two: 80 columns in all, never cut or wrapped.
+    for (const line of lines) expect(line.length + 2, line).toBeLessThanOrEqual(80);
   });
 });
