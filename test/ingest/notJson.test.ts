@@ -25,6 +25,16 @@ describe('files that do not start as JSON', () => {
     expect((await shapeOf('b.txt', '{foo} bar\n')).shape).toBe('not-cloudtrail');
   });
 
+  it('skip a big binary full of brackets (an ELF file in /etc), but not a big deep JSON file', async () => {
+    const filler = 'x'.repeat(5 * 1024 * 1024);
+    const binary = await shapeOf('nodejs', `\u007fELF\u0002\u0001${'['.repeat(2000)}${filler}`);
+    expect(binary.shape).toBe('not-cloudtrail');
+    expect(binary.reason).toMatch(/^not JSON \(starts with/);
+    const deep = await shapeOf('deep.json', `${'['.repeat(2000)}"${filler}"${']'.repeat(2000)}`);
+    expect(deep.shape).toBe('bad');
+    expect(deep.reason).toMatch(/nested deeper/);
+  });
+
   it('still report a file that starts as JSON and breaks as bad', async () => {
     expect((await shapeOf('cut.json', '{"Records": [{"eventName": "A"')).shape).toBe('bad');
     expect((await shapeOf('arr.json', '[{"eventName": "A"}, {oops}]')).shape).toBe('bad');
