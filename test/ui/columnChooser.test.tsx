@@ -73,3 +73,22 @@ describe('column chooser (C)', () => {
     expect(frame).not.toContain('AKIAEXAMPLEKEY000001');
   });
 });
+
+describe('column chooser at 80x24', () => {
+  it('its title and note fit whole: hints dropped whole (? more), the note shortened, nothing cut', async () => {
+    const store = new EventStore(0);
+    store.add([makeRow({ name: 'CreateUser' })]);
+    store.flush();
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
+    open.push(h);
+    await h.waitFor((f) => f.includes('CreateUser'));
+    const frame = await h.press('C', (f) => f.includes('List columns'));
+    const lines = frame.split('\n');
+    const title = lines.find((l) => l.includes('List columns'))!;
+    const note = lines.find((l) => l.includes('Columns that do not fit'))!;
+    expect(title).not.toContain('…');
+    expect(title).toContain('? more');
+    expect(note).not.toContain('…');
+    expect(note).toContain('least needed first');
+  });
+});

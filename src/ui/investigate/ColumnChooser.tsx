@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { truncate } from '../../term/width.js';
+import { fitHints } from '../StatusBar.js';
 import { useTheme } from '../theme.js';
 import type { ChooserEntry } from './columnChoice.js';
 
@@ -9,6 +10,9 @@ export interface ColumnChooserProps {
   width: number;
   height: number;
 }
+
+const NOTE = 'Columns that do not fit the terminal give way, least needed first (the title row names them).';
+const SHORT_NOTE = 'Columns that do not fit give way, least needed first (named in the title row).';
 
 /** The column chooser (`C`): `[x]` shown, in list order, then the hidden columns. */
 export function ColumnChooser({ entries, selected, width, height }: ColumnChooserProps) {
@@ -20,10 +24,10 @@ export function ColumnChooser({ entries, selected, width, height }: ColumnChoose
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate('List columns · Enter/Space show or hide · K/J move left/right · r default · Esc/C close', inner)}
+        {fitHints(['List columns', 'Enter/Space show or hide', 'K/J move left/right', 'r default', 'Esc/C close', '? help'], inner)}
       </Text>
       <Text wrap="truncate-end" color={theme.muted}>
-        {truncate('Columns that do not fit the terminal give way, least needed first (the title row names them).', inner)}
+        {truncate(inner >= NOTE.length ? NOTE : SHORT_NOTE, inner)}
       </Text>
       {entries.slice(Math.max(0, top), Math.max(0, top) + bodyH).map((entry, i) => {
         const isSelected = Math.max(0, top) + i === index;
