@@ -84,3 +84,20 @@ describe('the field tabs line', () => {
     expect(narrow.startsWith('Tab: … User agent [Resource] Identity type')).toBe(true);
   });
 });
+
+describe('the top values title at 80 columns', () => {
+  it('keeps the counts when the query is long: the query (shown whole above) is shortened', async () => {
+    const store = new EventStore(0);
+    store.add([makeRow({ actor: 'alice', userNames: ['alice'], name: 'AttachRolePolicy' }), makeRow({ actor: 'bob', userNames: ['bob'], name: 'AttachRolePolicy' })]);
+    store.flush();
+    const h = mount(store, 80, 24);
+    await h.waitFor((f) => f.includes('AttachRolePolicy'));
+    await h.press('/', (f) => f.includes('Query'));
+    await h.press('name:AttachRolePolicy -user:b1837b99-00bb-4ea8-830f-03a8f6c48433', (f) => f.includes('f6c48433▏'));
+    await h.press(KEYS.enter);
+    const frame = await h.press('T', (f) => f.includes('Top values of User'));
+    const title = frame.split('\n').find((l) => l.includes('Top values of User'))!;
+    expect(title).toContain('2 distinct · 2 events');
+    expect(title).toContain('for name:AttachRolePolicy');
+  });
+});

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { TOP_FIELDS, type TopResult } from '../../investigate/topValues.js';
 import { sanitize } from '../../term/sanitize.js';
-import { truncate } from '../../term/width.js';
+import { displayWidth, truncate } from '../../term/width.js';
 import type { TimeZoneMode } from '../format.js';
 import { useTheme } from '../theme.js';
 import { topLines, topSummary } from './topValuesModel.js';
@@ -27,6 +27,19 @@ export function tabLine(fieldIndex: number, width: number): string {
 }
 
 /**
+ * `Top values of User for QUERY · 3 distinct · 40 events`: when it is too wide the
+ * query (shown whole in the query bar above) is shortened first, so the counts stay.
+ */
+export function topTitle(label: string, queryText: string, summary: string, width: number): string {
+  const query = sanitize(queryText.trim());
+  const whole = `Top values of ${label} ${query ? `for ${query}` : 'for all events'} · ${summary}`;
+  if (displayWidth(whole) <= width || !query) return truncate(whole, width);
+  const room = width - displayWidth(`Top values of ${label} for  · ${summary}`);
+  if (room >= 8) return `Top values of ${label} for ${truncate(query, room)} · ${summary}`;
+  return truncate(`Top values of ${label} · ${summary}`, width);
+}
+
+/**
  * The top values view (`T`): for the current filter, the 20 most frequent
  * values of one field. Tab changes the field; Enter or `=` filters by the
  * selected value, `+` adds it, `-` excludes it; `p` summarises a user or key.
@@ -37,7 +50,6 @@ export function TopValuesView({ result, fieldIndex, selected, queryText, zone, w
   const spec = TOP_FIELDS[fieldIndex]!;
   const tabs = tabLine(fieldIndex, inner);
   const layout = topLines(result, zone, inner);
-  const filter = queryText.trim() ? `for ${sanitize(queryText.trim())}` : 'for all events';
   const bodyH = Math.max(1, height - 4);
   const index = Math.min(Math.max(0, selected), Math.max(0, layout.lines.length - 1));
   const top = Math.max(0, Math.min(index - bodyH + 1, layout.lines.length - bodyH));
@@ -46,7 +58,7 @@ export function TopValuesView({ result, fieldIndex, selected, queryText, zone, w
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(`Top values of ${spec.label} ${filter} · ${topSummary(result)}`, inner)}
+        {topTitle(spec.label, queryText, topSummary(result), inner)}
       </Text>
       <Text wrap="truncate-end" color={theme.muted}>
         {tabs}
