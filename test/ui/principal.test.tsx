@@ -43,3 +43,17 @@ describe('principal summary view', () => {
     await h.press(KEYS.escape, (f) => !f.includes('Summary of'));
   });
 });
+
+describe('principal summary counts', () => {
+  it('says 1 event (not 1 events) for a principal seen once', async () => {
+    const store = new EventStore(0);
+    store.add(rows());
+    store.flush();
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    const frame = await h.press('p', (f) => f.includes('Summary of user:mallory'));
+    expect(frame).toContain('1 event, 0 with an error');
+    expect(frame).not.toContain('1 events');
+  });
+});

@@ -30,7 +30,7 @@ export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, widt
   const line = (text: string, pivot: PivotTerm | null): void => {
     lines.push({ text: truncate(text, inner), heading: false, pivot });
   };
-  line(`${n(summary.events)} events, ${n(summary.errors)} with an error`, null);
+  line(`${n(summary.events)} event${summary.events === 1 ? '' : 's'}, ${n(summary.errors)} with an error`, null);
   line(`first seen ${when(summary.first, zone)}   last seen ${when(summary.last, zone)}`, null);
   const nameWidth = Math.max(16, Math.min(44, inner - 40));
   heading(`APIs called (${n(summary.apiCount)}${summary.apiCount > summary.apis.length ? `, top ${summary.apis.length}` : ''}): ok, errors, most frequent error`);
