@@ -35,6 +35,14 @@ export interface RecordSpans {
   ends: number[];
   /** SPAN_* bits per item. */
   flags: number[];
+  /**
+   * Where item i's top-level "eventID" string lies, without its quotes:
+   * bytes[idStarts[i], idEnds[i]) (the last such key, as JSON.parse keeps);
+   * -1 when the item has none, its value is not a string, or the item is the
+   * whole document. The text may hold escapes.
+   */
+  idStarts: number[];
+  idEnds: number[];
   /** fileIdentity of the version scanned (readRecordSpans), to check against a row's RecordBatch.identity. */
   identity?: string;
 }
@@ -57,6 +65,7 @@ const SPECIAL_KEYS = ['CloudTrailEvent', 'EventId', 'detail'].map(bytesOf);
 /** Keys that make an object a CloudTrail event (detect.ts looksLikeEvent). */
 const EVENT_KEYS = ['eventVersion', 'eventTime', 'eventName', 'eventSource', 'eventID', 'userIdentity', 'insightDetails', 'awsRegion', 'eventType'].map(bytesOf);
 const RECORDS = bytesOf('Records');
+const EVENT_ID = bytesOf('eventID');
 const ROOT_SPECIAL_KEYS = ['digestStartTime', 'Events'].map(bytesOf);
 
 function keyIs(b: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
@@ -156,6 +165,8 @@ class Items {
   readonly starts: number[] = [];
   readonly ends: number[] = [];
   readonly flags: number[] = [];
+  readonly idStarts: number[] = [];
+  readonly idEnds: number[] = [];
   anyPlainEvent = false;
   private readonly ascii: boolean;
   private del: number;
@@ -174,7 +185,7 @@ class Items {
     return this.ascii || isUtf8(this.b);
   }
 
-  add(start: number, end: number, plain: boolean, eventLike: boolean): void {
+  add(start: number, end: number, plain: boolean, eventLike: boolean, idStart = -1, idEnd = -1): void {
     const b = this.b;
     let flag = plain ? SPAN_PLAIN : 0;
     if (this.del >= 0 && this.del < start) this.del = b.indexOf(0x7f, start);
@@ -185,11 +196,13 @@ class Items {
     this.starts.push(start);
     this.ends.push(end);
     this.flags.push(flag);
+    this.idStarts.push(idStart);
+    this.idEnds.push(idEnd);
     if (plain && eventLike) this.anyPlainEvent = true;
   }
 
   spans(): RecordSpans {
-    return { bytes: this.b, starts: this.starts, ends: this.ends, flags: this.flags };
+    return { bytes: this.b, starts: this.starts, ends: this.ends, flags: this.flags, idStarts: this.idStarts, idEnds: this.idEnds };
   }
 }
 
@@ -217,6 +230,10 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
   let itemStart = -1;
   let itemPlain = false;
   let itemEventLike = false;
+  // The item's top-level "eventID" string (its bytes without quotes), and whether the value now starting is it.
+  let itemIdStart = -1;
+  let itemIdEnd = -1;
+  let idValueNext = false;
 
   // The root object's keys decide the shape (detect.ts extractItems).
   i = skipSpace(b, i);
@@ -248,6 +265,7 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
       if (depth === itemsDepth + 1) {
         // An escaped key may spell a special one; such items are left to the reader.
         const first = b[keyStart];
+        idValueNext = !escaped && first === 0x65 && keyIs(b, keyStart, keyEnd, EVENT_ID);
         if (escaped || (mayBeSpecial(first) && keyIn(b, keyStart, keyEnd, SPECIAL_KEYS))) itemPlain = false;
         else if (!itemEventLike && mayBeEventKey(first) && keyIn(b, keyStart, keyEnd, EVENT_KEYS)) itemEventLike = true;
       } else if (depth === 1 && rootKind === OBJECT) {
@@ -270,11 +288,18 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
     const c = b[i];
     const isRecordsValue = recordsValueNext;
     recordsValueNext = false;
+    const isIdValue = idValueNext;
+    idValueNext = false;
+    const valueStart = i;
     if (depth === itemsDepth) {
       itemStart = i;
       itemPlain = c === 0x7b;
       itemEventLike = false;
+      itemIdStart = -1;
+      itemIdEnd = -1;
     }
+    // A later "eventID" key wins (as in JSON.parse); one whose value is not a string leaves none.
+    if (isIdValue) itemIdStart = itemIdEnd = -1;
     if (c === 0x7b || c === 0x5b) {
       if (depth >= MAX_DEPTH) return null;
       if (c === 0x5b && (depth === 0 || isRecordsValue)) {
@@ -299,13 +324,17 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
       else if (c === 0x74 || c === 0x66 || c === 0x6e) i = scanLiteral(b, i, n);
       else return null;
       if (i < 0) return null;
+      if (isIdValue && c === 0x22) {
+        itemIdStart = valueStart + 1;
+        itemIdEnd = i - 1;
+      }
     }
 
     // After a value: record an item that ended, then a comma or closes.
     let next = false;
     for (;;) {
       if (depth === itemsDepth && itemStart >= 0) {
-        items.add(itemStart, i, itemPlain, itemEventLike);
+        items.add(itemStart, i, itemPlain, itemEventLike, itemIdStart, itemIdEnd);
         itemStart = -1;
       }
       i = skipSpace(b, i);
@@ -361,6 +390,11 @@ function gunzipChunk(raw: Buffer, threshold: number): number {
  * search (query/deep) first looks for its literals in the whole file.
  */
 export function readDecodedBytes(path: string, threshold = STREAM_THRESHOLD): Buffer | null {
+  return readDecodedFile(path, threshold)?.bytes ?? null;
+}
+
+/** readDecodedBytes with the file's size on disk (what the reader reports as a file's bytes) and its fileIdentity. */
+export function readDecodedFile(path: string, threshold = STREAM_THRESHOLD): { bytes: Buffer; rawBytes: number; identity: string } | null {
   if (isDigestPath(path)) return null;
   const opened = openRegularFile(path);
   if (!opened.ok) return null;
@@ -368,7 +402,8 @@ export function readDecodedBytes(path: string, threshold = STREAM_THRESHOLD): Bu
   try {
     if (stats.size > threshold) return null;
     const raw = readUpTo(fd, stats.size);
-    return isGzip(raw) ? gunzipSync(raw, { maxOutputLength: memoryInflateLimit(raw.length, threshold), chunkSize: gunzipChunk(raw, threshold) }) : raw;
+    const bytes = isGzip(raw) ? gunzipSync(raw, { maxOutputLength: memoryInflateLimit(raw.length, threshold), chunkSize: gunzipChunk(raw, threshold) }) : raw;
+    return { bytes, rawBytes: raw.length, identity: fileIdentity(stats) };
   } catch {
     return null;
   } finally {

@@ -37,6 +37,8 @@ export interface ScanDigest {
   /** rowFingerprint per event: a second copy of an id with another fingerprint is a conflicting duplicate. */
   fingerprints: Uint32Array;
   table: string[];
+  /** The fingerprints are of each record's bytes (scan/fastJob.ts), not of its row. */
+  byteFingerprints?: boolean;
 }
 
 export function digestRows(rows: readonly EventRow[]): ScanDigest {

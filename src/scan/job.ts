@@ -11,7 +11,9 @@ import type { FileReadResult } from '../model/types.js';
 import type { QueryNode } from '../query/ast.js';
 import { recordsMask } from '../query/deep/recordsMask.js';
 import { compileQuery, type CompiledQuery } from '../query/index.js';
+import { prefilterOf, type Prefilter } from '../query/prefilter.js';
 import { digestRows, type ScanDigest } from './digest.js';
+import { fastScanFile } from './fastJob.js';
 import type { RecordDetector } from '../detect/detector.js';
 import type { RuleHit } from '../detect/rule.js';
 
@@ -24,6 +26,8 @@ export interface ScanJob {
   filter?: WorkerFilter | undefined;
   /** With rows tested on the main thread: the filter's deep part (record paths, params:), tested here on the records into `deep`. */
   deep?: QueryNode | undefined;
+  /** With `filter`: parse only the records whose bytes may match (scan/fastJob.ts) where the file allows it. */
+  fast?: boolean | undefined;
 }
 
 /** A query the worker compiles itself: no plain (fuzzy) words, so no vocabulary is needed; `now` as the main thread's. */
@@ -46,19 +50,48 @@ export interface ScanReply {
   deep?: Uint8Array | null;
 }
 
-let compiledFilter: { key: string; query: CompiledQuery | null } | null = null;
+let compiledFilter: { key: string; query: CompiledQuery | null; prefilter: Prefilter | null } | null = null;
 
 function filterOf(filter: WorkerFilter): CompiledQuery | null {
   const key = `${filter.now}\u0000${filter.source}`;
   if (compiledFilter?.key !== key) {
     const result = compileQuery(filter.source, { now: filter.now, deepTerms: true });
     if (!result.ok) throw new Error(`filter does not compile: ${result.error.message}`);
-    compiledFilter = { key, query: result.query.isEmpty ? null : result.query };
+    const query = result.query.isEmpty ? null : result.query;
+    compiledFilter = { key, query, prefilter: query ? prefilterOf(query.ast) : null };
   }
   return compiledFilter.query;
 }
 
+/** The fast path's reply, or null when the file (or the filter) needs the full read. */
+function fastReply(job: ScanJob): ScanReply | null {
+  if (!job.filter) return null;
+  const query = filterOf(job.filter);
+  const prefilter = compiledFilter?.prefilter ?? null;
+  if (!query || !prefilter) return null;
+  let fast;
+  try {
+    fast = fastScanFile(job.path, query, prefilter);
+  } catch {
+    // Whatever went wrong, the ordinary reader decides what the file is.
+    return null;
+  }
+  if (!fast) return null;
+  return {
+    id: job.id,
+    result: fast.result,
+    digest: fast.digest,
+    insights: fast.insightRows.length > 0 ? packRows(fast.insightRows) : null,
+    rows: null,
+    matches: fast.matches,
+  };
+}
+
 export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promise<ScanReply> {
+  if (job.fast && !detector && !job.withRows) {
+    const reply = fastReply(job);
+    if (reply) return reply;
+  }
   let read: FileReadResult;
   // Record paths and params: are decided on the records, read with the rows.
   const deep = job.deep ?? (job.filter ? filterOf(job.filter)?.ast : undefined);

@@ -36,6 +36,12 @@ export interface ScanOptions {
   /** Detection rules to run where records are parsed (for rule: filters); each file's hits go to onHits before `test` sees its rows. */
   rules?: readonly RuleSpec[];
   onHits?: (hits: readonly RuleHit[]) => void;
+  /**
+   * With `workerFilter` (default true): parse only the records whose bytes
+   * may match (scan/fastJob.ts). When the answer then cannot be exact (see
+   * ScanTally.needsFullRead), the folder is scanned again without it.
+   */
+  fast?: boolean;
 }
 
 /** Jobs each worker holds at once, so it never waits for the main thread. */
@@ -69,6 +75,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   const filter = options.workerFilter;
   const withRows = filter === undefined && options.test !== undefined;
   const deep = withRows ? options.deep : undefined;
+  const fast = filter !== undefined && options.fast !== false && !(options.rules && options.rules.length > 0);
 
   const apply = (reply: ScanReply): void => {
     let matches: Uint8Array | null = reply.matches ?? null;
@@ -88,10 +95,11 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
-    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter, deep }, detector));
+    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter, deep, fast }, detector));
   } else {
-    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null, deep, options.workerHeapMb ?? WORKER_HEAP_MB).run();
+    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null, deep, options.workerHeapMb ?? WORKER_HEAP_MB, fast).run();
   }
+  if (tally.needsFullRead) return scanFolderHeadless(root, { ...options, fast: false });
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
   return tally;
 }
@@ -118,6 +126,7 @@ class WorkerScan {
     private readonly rules: readonly RuleSpec[] | null = null,
     private readonly deep?: QueryNode,
     private readonly heapMb = WORKER_HEAP_MB,
+    private readonly fast = false,
   ) {}
 
   async run(): Promise<void> {
@@ -154,7 +163,7 @@ class WorkerScan {
     if (this.retry.length === 0 && this.next >= this.files.length) return;
     const id = this.retry.length > 0 ? this.retry.shift()! : this.next++;
     this.owner.set(id, worker);
-    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter, deep: this.deep } satisfies ScanJob);
+    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter, deep: this.deep, fast: this.fast } satisfies ScanJob);
   }
 
   private onReply(worker: Worker, reply: ScanReply): void {

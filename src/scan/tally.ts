@@ -61,6 +61,10 @@ export class ScanTally {
   private readonly insightRows: EventRow[] = [];
   /** Per listed conflict, the event's position in its file's rows. */
   private readonly conflictRows: number[] = [];
+  /** A file came without every record parsed (scan/fastJob.ts). */
+  private partial = false;
+  /** Two copies of an eventID differed where one had only a byte fingerprint: only the rows can tell. */
+  private unsure = false;
 
   /**
    * One file's outcome; files must come in file order. `matches[r]` says
@@ -70,6 +74,7 @@ export class ScanTally {
   addFile(result: Omit<FileReadResult, 'rows'>, digest: ScanDigest | null, matches: Uint8Array | null, insightRows: readonly EventRow[]): void {
     noteFileOutcome(this.progress, result);
     if (!digest || digest.count === 0) return;
+    if (digest.byteFingerprints) this.partial = true;
     this.progress.eventsRead += digest.count;
     const global = new Int32Array(digest.table.length);
     for (let k = 0; k < digest.table.length; k++) global[k] = this.idOf(digest.table[k]!);
@@ -84,6 +89,7 @@ export class ScanTally {
       const added = this.ids.addCopy(ids, r * 4, digest.fingerprints[r]!);
       if (added !== ADDED) {
         this.progress.duplicates++;
+        if (added === CONFLICT && this.partial) this.unsure = true;
         // Headless scan keeps no file per event: the kept copy's file is not known here.
         // Its eventID is filled in afterwards (resolveConflictIds): digests carry ids only as hashes.
         if (added === CONFLICT) {
@@ -125,6 +131,21 @@ export class ScanTally {
       const rows = await readRows(path);
       for (const k of listed) this.progress.conflicts[k]!.eventID = rows[this.conflictRows[k]!]?.id ?? '(changed since)';
     }
+  }
+
+  /**
+   * Whether this tally, made from files whose records were not all parsed,
+   * cannot be exact: a copy of an eventID whose bytes differ from the kept
+   * one (the rows may still be the same), or matching Insights (whose counts
+   * need every event's columns). Then the scan reads everything again.
+   */
+  /** Whether some file's records were not all parsed (scan/fastJob.ts). */
+  get partialRead(): boolean {
+    return this.partial;
+  }
+
+  get needsFullRead(): boolean {
+    return this.partial && (this.unsure || this.insightRows.length > 0);
   }
 
   /** Bad and skipped files the listing found (never read). */

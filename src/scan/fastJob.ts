@@ -1,0 +1,172 @@
+/**
+ * A filtered scan's file without parsing every record (issue 14): the file is
+ * gunzipped and checked by the span scanner (ingest/recordSpans.ts, JSON's
+ * grammar, so a malformed file falls to the ordinary reader and is reported
+ * as without a filter), and only the records whose bytes hold the query's
+ * literals (query/prefilter.ts) are parsed and tested. Every record still
+ * counts: its eventID is read from its bytes (a record whose id is missing,
+ * empty or escaped is parsed), so the first copy in file order and the
+ * duplicate counts stay those of the full read.
+ *
+ * Fingerprints here are of a record's bytes, not of its row: identical bytes
+ * are the same event, but two copies with other bytes may still be the same
+ * row. The tally sees which digests carry byte fingerprints
+ * (`byteFingerprints`) and asks for the full read when such a copy differs.
+ *
+ * null: the file is not one this path reads exactly as the reader does
+ * (another shape, an item that is not a plain object, too big, deeply
+ * nested, gzip the reader would salvage); the caller reads it the ordinary way.
+ */
+import { DEPTH_CHECK_ABOVE, nestsDeeperThan, readLimits } from '../ingest/limits.js';
+import { readDecodedFile, scanRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../ingest/recordSpans.js';
+import { normalize } from '../model/normalize.js';
+import { RecordBatch, rowInsight } from '../model/recordBatch.js';
+import type { EventRow, FileReadResult } from '../model/types.js';
+import type { CompiledQuery } from '../query/index.js';
+import { recordsMask } from '../query/deep/recordsMask.js';
+import { spanMask, type Prefilter } from '../query/prefilter.js';
+import { COLS, digestRows, type ScanDigest } from './digest.js';
+import { idKey } from './ids.js';
+
+export interface FastFile {
+  result: Omit<FileReadResult, 'rows'>;
+  digest: ScanDigest;
+  /** 1 for each record that matches. */
+  matches: Uint8Array;
+  /** The parsed records' rows that carry Insight details, in file order. */
+  insightRows: EventRow[];
+}
+
+const BACKSLASH = 0x5c;
+
+export function fastScanFile(path: string, query: CompiledQuery, prefilter: Prefilter): FastFile | null {
+  const file = readDecodedFile(path);
+  if (!file) return null;
+  const { bytes } = file;
+  // The reader's own limits: past them it reports the file (or streams it); leave that to it.
+  if (bytes.length > readLimits().maxDecompressedBytes) return null;
+  if (bytes.length > DEPTH_CHECK_ABOVE && nestsDeeperThan(bytes.toString('utf8'))) return null;
+  const spans = scanRecordSpans(bytes);
+  if (!spans || spans.starts.length === 0) return null;
+  const { starts, ends, flags, idStarts, idEnds } = spans;
+  const count = starts.length;
+  for (let k = 0; k < count; k++) if ((flags[k]! & SPAN_PLAIN) === 0) return null;
+  const shape = shapeOf(bytes, starts[0]!);
+  if (shape === null) return null;
+
+  const candidates = spanMask(prefilter, bytes.toString('latin1'), starts, ends, (k) => (flags[k]! & SPAN_NON_ASCII) !== 0);
+  const ids: (string | null)[] = new Array<string | null>(count);
+  const parsedAt: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const id = idOf(bytes, idStarts[k]!, idEnds[k]!);
+    ids[k] = id;
+    if (candidates[k] === 1 || id === null) parsedAt.push(k);
+  }
+
+  const batch = new RecordBatch(path);
+  batch.identity = file.identity;
+  const rows: EventRow[] = [];
+  const records: unknown[] = [];
+  for (const k of parsedAt) {
+    const record: unknown = JSON.parse(bytes.toString('utf8', starts[k]!, ends[k]!));
+    records.push(record);
+    rows.push(normalize(record, batch, k));
+  }
+  batch.trim();
+
+  const matches = new Uint8Array(count);
+  const deep = query.deep ? recordsMask(records, query.ast) : null;
+  parsedAt.forEach((k, p) => {
+    if (candidates[k] === 1 && query.test(rows[p]!) && (deep === null || deep[p] === 1)) matches[k] = 1;
+  });
+
+  return {
+    result: { path, shape, reason: '', skippedRecords: 0, bytes: file.rawBytes },
+    digest: spreadDigest(digestRows(rows), parsedAt, ids, bytes, starts, ends),
+    matches,
+    insightRows: rows.filter((row) => rowInsight(row) !== null),
+  };
+}
+
+/** The shape the reader gives a file the scanner read: a root array, a Records object, or one event. */
+function shapeOf(bytes: Buffer, firstItem: number): 'array' | 'records' | 'single' | null {
+  let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09) i++;
+  if (bytes[i] === 0x5b) return 'array';
+  if (bytes[i] !== 0x7b) return null;
+  return firstItem === i ? 'single' : 'records';
+}
+
+/** The eventID as normalize reads it, from the bytes; null when the record must be parsed for it (none, empty, escaped). */
+function idOf(bytes: Buffer, start: number, end: number): string | null {
+  if (start < 0 || end <= start) return null;
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === BACKSLASH) return null;
+    if (c >= 0x80) ascii = false;
+  }
+  return bytes.toString(ascii ? 'latin1' : 'utf8', start, end);
+}
+
+/**
+ * The file's digest: the parsed records' columns where they are, every
+ * record's id key, and every record's fingerprint of its bytes. Unparsed
+ * records have '' in their columns and time NaN; they never match, so the
+ * tally counts them only as events read and ids seen.
+ */
+function spreadDigest(
+  parsed: ScanDigest,
+  parsedAt: readonly number[],
+  ids: readonly (string | null)[],
+  bytes: Buffer,
+  starts: readonly number[],
+  ends: readonly number[],
+): ScanDigest {
+  const count = ids.length;
+  const table = parsed.table.slice();
+  let empty = table.indexOf('');
+  if (empty < 0) {
+    empty = table.length;
+    table.push('');
+  }
+  const out: ScanDigest = {
+    count,
+    ids: new Int32Array(count * 4),
+    times: new Float64Array(count).fill(Number.NaN),
+    cols: new Int32Array(count * COLS).fill(empty),
+    flags: new Uint8Array(count),
+    fingerprints: new Uint32Array(count),
+    table,
+    byteFingerprints: true,
+  };
+  for (let k = 0; k < count; k++) {
+    const id = ids[k];
+    if (id !== null && id !== undefined) idKey(id, out.ids, k * 4);
+    out.fingerprints[k] = bytesHash(bytes, starts[k]!, ends[k]!);
+  }
+  parsedAt.forEach((k, p) => {
+    out.ids.set(parsed.ids.subarray(p * 4, p * 4 + 4), k * 4);
+    out.times[k] = parsed.times[p]!;
+    out.cols.set(parsed.cols.subarray(p * COLS, p * COLS + COLS), k * COLS);
+    out.flags[k] = parsed.flags[p]!;
+  });
+  return out;
+}
+
+/**
+ * A 32-bit hash of bytes[start, end), four bytes a step from `start` (so
+ * equal bytes give equal fingerprints wherever they lie), then the tail.
+ */
+function bytesHash(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 ^ (end - start);
+  let i = start;
+  for (const last = end - 3; i < last; i += 4) {
+    const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    h = Math.imul(h ^ word, 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  h ^= h >>> 13;
+  return Math.imul(h, 0x85ebca6b) >>> 0;
+}
