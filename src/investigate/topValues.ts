@@ -206,7 +206,7 @@ export function resourceKey(resource: ResourceRef): string {
  * Where the rows are: all of the store's rows (`order`: their seqs, and a
  * time column, so no row object is touched), or a filtered list read row by row.
  */
-interface RowSource {
+export interface RowSource {
   order: Int32Array | null;
   times: Float64Array;
 }
@@ -214,7 +214,13 @@ interface RowSource {
 /** The seqs of filtered row lists already counted once: Tab through the fields reads them, not the rows. */
 const seqsOf = new WeakMap<readonly EventRow[], Int32Array>();
 
-function rowSource(store: EventStore, rows: readonly EventRow[]): RowSource {
+/**
+ * The rows as seqs (store.order() for the unfiltered list, else made once per
+ * filtered list and cached) and the store's derived time column; order is
+ * null when a row is not in the store's columns (yet). Also the timeline's
+ * histogram counter (timeline/histogram.ts).
+ */
+export function rowSource(store: EventStore, rows: readonly EventRow[]): RowSource {
   const derived = derivedColumns(store);
   const times = derived.times.data;
   // The unfiltered list is the store's own array: its seqs are cached as a typed array (store.order()).

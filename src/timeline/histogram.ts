@@ -9,8 +9,8 @@
  * model/failure.ts says (an errorCode, or a failed console sign-in), as in
  * the list's `!` and `error:*`.
  */
-import { topValues as columnTopValues } from '../investigate/topValues.js';
-import { isFailedConsoleLogin } from '../model/failure.js';
+import { rowSource, topValues as columnTopValues } from '../investigate/topValues.js';
+import { FAILED_WITHOUT_CODE_NAME, isFailedConsoleLogin } from '../model/failure.js';
 import type { EventRow } from '../model/types.js';
 import { EMPTY_ID, ON_ROW_ID, type ScalarKey } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -167,13 +167,27 @@ function columnPartOf(store: EventStore, field: Exclude<StackField, 'errors'>, v
  * [bounds[i], bounds[i+1])). Rows outside the bounds and rows without a
  * readable time are not counted.
  */
-export function countInto(rows: readonly EventRow[], bounds: readonly number[], stack: StackSpec = ERROR_STACK): { counts: Uint32Array; errors: Uint32Array; parts: Uint32Array[] } {
+export function countInto(
+  rows: readonly EventRow[],
+  bounds: readonly number[],
+  stack: StackSpec = ERROR_STACK,
+  store?: EventStore,
+): { counts: Uint32Array; errors: Uint32Array; parts: Uint32Array[] } {
   const n = Math.max(0, bounds.length - 1);
   const counts = new Uint32Array(n);
   const errors = new Uint32Array(n);
   const partCount = stack.field === 'errors' ? 2 : stack.values.length + 1;
   const parts = Array.from({ length: partCount }, () => new Uint32Array(n));
   if (n === 0) return { counts, errors, parts };
+  if (store && stack.field === 'errors') {
+    const source = rowSource(store, rows);
+    if (source.order) {
+      countErrorsByColumn(store, source.order, source.times, bounds, counts, parts[1]!);
+      errors.set(parts[1]!);
+      for (let b = 0; b < n; b++) parts[0]![b] = counts[b]! - parts[1]![b]!;
+      return { counts, errors, parts };
+    }
+  }
   const end = readableEnd(rows);
   const lo = firstOlderThan(rows, bounds[n]!, end); // newest row inside the range
   const hi = firstOlderThan(rows, bounds[0]!, end); // one past the oldest row inside the range
@@ -208,6 +222,78 @@ export function countInto(rows: readonly EventRow[], bounds: readonly number[], 
   return { counts, errors, parts };
 }
 
+/**
+ * countInto's errors stack from typed arrays: `order` holds the rows' seqs
+ * (newest first, unreadable times last), `times` the store's derived time
+ * column by seq. Binary search and a bucket pointer as over rows; an error is
+ * a non-empty errorCode column id, and only a row with no errorCode whose
+ * name is ConsoleLogin (or not kept by the name column) is read as an object,
+ * for model/failure.ts's rule. Rows the error-code column does not cover are
+ * read whole.
+ */
+function countErrorsByColumn(
+  store: EventStore,
+  order: Int32Array,
+  times: Float64Array,
+  bounds: readonly number[],
+  counts: Uint32Array,
+  errorPart: Uint32Array,
+): void {
+  const n = counts.length;
+  const timeAt = (i: number): number => times[order[i]!]!;
+  // Unreadable (NaN) times come last in the order.
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (Number.isNaN(timeAt(mid))) hi = mid;
+    else lo = mid + 1;
+  }
+  const readable = lo;
+  const olderThan = (t: number): number => {
+    let a = 0;
+    let b = readable;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (timeAt(mid) >= t) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  };
+  const first = olderThan(bounds[n]!); // newest row inside the range
+  const last = olderThan(bounds[0]!); // one past the oldest row inside the range
+  const columns = store.columns();
+  const codeIds = columns.scalars.errorCode.rows.ids;
+  const codeCovered = columns.scalars.errorCode.rows.length;
+  const nameColumn = columns.scalars.name;
+  const nameIds = nameColumn.rows.ids;
+  const nameCovered = nameColumn.rows.length;
+  const found = nameColumn.values.indexOf(FAILED_WITHOUT_CODE_NAME);
+  // ids 0 and 1 are not values: -1 (no row has it) when the name is not in the dictionary.
+  const signInId = found > ON_ROW_ID ? found : -1;
+  const log = store.log();
+  let k = 0;
+  let next = bounds[1]!;
+  for (let i = last - 1; i >= first; i--) {
+    const seq = order[i]!;
+    const t = times[seq]!;
+    while (t >= next) next = bounds[++k + 1]!;
+    counts[k]!++;
+    if (seq >= codeCovered) {
+      const row = log[seq]!;
+      if (row.errorCode !== '' || isFailedConsoleLogin(row)) errorPart[k]!++;
+      continue;
+    }
+    // A value the column did not keep (ON_ROW_ID) is still a non-empty errorCode.
+    if (codeIds[seq] !== EMPTY_ID) {
+      errorPart[k]!++;
+      continue;
+    }
+    const nameId = seq < nameCovered ? nameIds[seq]! : ON_ROW_ID;
+    if ((nameId === signInId || nameId === ON_ROW_ID) && isFailedConsoleLogin(log[seq]!)) errorPart[k]!++;
+  }
+}
+
 export interface HistogramOptions {
   size: BucketSize;
   zone: TimelineZone;
@@ -218,6 +304,12 @@ export interface HistogramOptions {
   stack?: StackSpec;
   /** Never more buckets than this (default 100,000). */
   maxBuckets?: number;
+  /**
+   * The store the rows belong to (all of store.rows(), or a filtered list of
+   * them): the errors stack is then counted from typed arrays (the rows' seqs
+   * and the store's derived time column), without reading row objects.
+   */
+  store?: EventStore;
 }
 
 /**
@@ -235,7 +327,7 @@ export function histogram(rows: readonly EventRow[], options: HistogramOptions):
   const cap = options.maxBuckets ?? 100_000;
   const count = Math.min(cap, options.count ?? (span ? bucketsBetween(from, span.last, size, zone, cap) : 0));
   const bounds = bucketBounds(from, count, size, zone);
-  const { counts, errors, parts } = countInto(rows, bounds, stack);
+  const { counts, errors, parts } = countInto(rows, bounds, stack, options.store);
   const buckets: Bucket[] = new Array(count);
   let max = 0;
   for (let i = 0; i < count; i++) {
