@@ -12,6 +12,7 @@ import { ensureDataset, listTrailFiles, type Dataset } from './dataset.js';
 import { benchScan } from './scanBench.js';
 import { benchArchive } from './archiveBench.js';
 import { benchExport } from './exportBench.js';
+import { benchDownloadMemory } from './downloadBench.js';
 import { benchIngest } from './ingest.js';
 import { benchDeepJq, benchDeepView } from './deep.js';
 import { benchJq, jqInstalled } from './jq.js';
@@ -32,7 +33,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--json] [--soak [--soak-minute
   --quick     the 100k folders only (well under a minute once generated)
   --json      print the figures as JSON instead of the table
   --only A,B  only the sections whose name contains A or B (e.g. --only 'ingest 1M,scan 1M';
-              sections: ingest, scan, load, queries, deep terms, keystroke to frame, export,
+              sections: ingest, scan, load, queries, deep terms, keystroke to frame, export, download memory,
               keys during load, live latency, detect, vs jq); the rest is skipped
   --soak      only the soak: a writer adds 10 events/s to a watched folder for
               --soak-minutes (default 10) with a filtered view running; reports the RSS slope
@@ -171,6 +172,7 @@ async function main(argv: string[]): Promise<number> {
           return benchKeystrokes(loaded, name, 5);
         });
         await section(`export ${name}`, figures, crashes, () => benchExport(loaded.rows(), set.dir, name, 3, 3, 60_000));
+        await section(`download memory ${name}`, figures, crashes, () => benchDownloadMemory(set.dir, name, set.events >= 1_000_000 ? 1 : 3));
       }
       store = null;
     }
