@@ -82,7 +82,7 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 }
 
 /** The text of one chunk of rows, whole or in pieces. */
-type ChunkText = string | readonly string[];
+type ChunkText = string | Iterable<string>;
 
 /** Produces the text of one chunk of rows. */
 type ChunkEncoder = (rows: readonly EventRow[], start: number, end: number) => Promise<ChunkText> | ChunkText;
@@ -145,7 +145,8 @@ function encoderFor(options: ExportOptions): Encoder {
   if (!options.readRecords && rows.length >= WORKER_MIN_ROWS && recordWorkersAvailable()) {
     const pool = new RecordTextPool(flavour);
     const assembler = new JsonChunkAssembler();
-    const read = (start: number, end: number): Promise<ChunkText> => pool.texts(rows, start, end, (placement) => assembler.pieces(flavour, placement, start));
+    // Decoded only as they are written: the chunks read ahead stay bytes (see lazyPieces).
+    const read = (start: number, end: number): Promise<ChunkText> => pool.texts(rows, start, end, (placement) => assembler.lazyPieces(flavour, placement, start));
     return { ...base, chunk: readingAhead(read, WORKER_CHUNK_ROWS, rows.length), chunkRows: WORKER_CHUNK_ROWS, dispose: () => pool.close() };
   }
   const { readRecords } = options;
