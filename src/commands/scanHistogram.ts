@@ -56,7 +56,7 @@ export function checkBucketOption(histogramFlag: boolean | undefined, bucket: st
 }
 
 /** The histogram of the rows (newest first) that the query keeps: all their span, UTC. */
-export function histogramOf(rows: readonly EventRow[], size: BucketSize | null): Histogram {
+export function histogramOf(rows: readonly EventRow[], size: BucketSize | null, store?: EventStore): Histogram {
   const span = timeSpan(rows);
   const chosen = size ?? (span ? chooseBucketSize(span.first, span.last, DEFAULT_BUCKETS, '1s', '1mo') : chooseBucketSize(0, 0, 1));
   if (span) {
@@ -65,7 +65,7 @@ export function histogramOf(rows: readonly EventRow[], size: BucketSize | null):
       throw new UsageError(`--bucket ${chosen.label} makes more than ${MAX_HISTOGRAM_BUCKETS.toLocaleString('en-US')} buckets over these events; choose a larger one`, false);
     }
   }
-  return histogram(rows, { size: chosen, zone: 'utc', maxBuckets: MAX_HISTOGRAM_BUCKETS });
+  return histogram(rows, { size: chosen, zone: 'utc', maxBuckets: MAX_HISTOGRAM_BUCKETS, store });
 }
 
 export function histogramEntries(h: Histogram): HistogramEntry[] {
@@ -108,6 +108,6 @@ export async function scanHistogram(
   // The store's time order, newest first; filtering keeps it.
   const all = store.rows();
   const rows = query ? all.filter((row) => query.test(row)) : all;
-  const h = histogramOf(rows, size);
+  const h = histogramOf(rows, size, store);
   return json ? `${JSON.stringify(histogramEntries(h), null, 2)}\n` : formatHistogram(h);
 }

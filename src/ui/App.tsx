@@ -526,7 +526,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           findings={findingsText}
           width={width}
         />
-        {stripH > 0 && <TimelineStrip rows={rows} width={width} zone={state.zone} cursorTime={cursorTime} ascii={ascii} />}
+        {stripH > 0 && <TimelineStrip rows={rows} width={width} zone={state.zone} cursorTime={cursorTime} ascii={ascii} store={store} />}
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {View && (

@@ -71,7 +71,7 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
   // On a bucket with events' span even after a zoom or a narrower list, so what Enter lists is what is drawn.
   const current = useMemo(() => clampToEvents(started, rows, zone), [started, rows, zone]);
   const stack = useMemo(() => stackFor(rows, current.stack, store), [rows, current.stack, store]);
-  const win = useMemo(() => histogramWindow(rows, current, zone, bodyRows, stack), [rows, current, zone, bodyRows, stack]);
+  const win = useMemo(() => histogramWindow(rows, current, zone, bodyRows, stack, store), [rows, current, zone, bodyRows, stack, store]);
 
   const live = { state: current, rows };
   const liveRef = useRef(live);

@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import { memo, useMemo } from 'react';
 import type { EventRow } from '../../model/types.js';
+import type { EventStore } from '../../store/eventStore.js';
 import type { TimeZoneMode } from '../format.js';
 import { useTheme } from '../theme.js';
 import { stripCells, stripCounts, type StripCell } from './stripModel.js';
@@ -14,6 +15,8 @@ export interface TimelineStripProps {
   zone: TimeZoneMode;
   cursorTime?: number;
   ascii: boolean;
+  /** The store the rows belong to: the counts then come from its columns, not the row objects. */
+  store?: EventStore;
 }
 
 /** Cells of one kind next to each other become one Text, so a line is a handful of spans, not one per cell. */
@@ -32,13 +35,13 @@ function runs(cells: readonly StripCell[]): Array<{ text: string; error: boolean
  * one cell per bucket, the cursor's bucket in reverse video, buckets with
  * errors in the error colour (without colour: errors `!`, the cursor `┃`).
  */
-export const TimelineStrip = memo(function TimelineStrip({ rows, version, width, zone, cursorTime, ascii }: TimelineStripProps) {
+export const TimelineStrip = memo(function TimelineStrip({ rows, version, width, zone, cursorTime, ascii, store }: TimelineStripProps) {
   const theme = useTheme();
   // Counting walks the rows: only when they, the width or the zone change; the cursor moving only redraws.
   const counts = useMemo(
-    () => stripCounts(rows, width, zone),
+    () => stripCounts(rows, width, zone, store),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- version stands for rows changing in place
-    [rows, version, width, zone],
+    [rows, version, width, zone, store],
   );
   const model = useMemo(() => (counts ? stripCells(counts, { width, zone, cursorTime, ascii, plain: !theme.enabled }) : null), [counts, width, zone, cursorTime, ascii, theme.enabled]);
   if (!model) {

@@ -8,6 +8,7 @@
  * top of the window, kept while moving as the event list keeps its offset.
  */
 import type { EventRow } from '../../model/types.js';
+import type { EventStore } from '../../store/eventStore.js';
 import { lookupField } from '../../query/fields.js';
 import { tokenize } from '../../query/tokenize.js';
 import { sanitize } from '../../term/sanitize.js';
@@ -148,7 +149,7 @@ export interface HistogramWindow {
  * starting before the first event's bucket, and not leaving blank lines after
  * the last one while there are earlier buckets to show.
  */
-export function histogramWindow(rows: readonly EventRow[], state: HistogramViewState, zone: TimelineZone, bodyRows: number, stack: StackSpec): HistogramWindow | null {
+export function histogramWindow(rows: readonly EventRow[], state: HistogramViewState, zone: TimelineZone, bodyRows: number, stack: StackSpec, store?: EventStore): HistogramWindow | null {
   const span = timeSpan(rows);
   if (!span || Number.isNaN(state.cursor)) return null;
   const size = sizeOf(state);
@@ -170,7 +171,7 @@ export function histogramWindow(rows: readonly EventRow[], state: HistogramViewS
     above++;
   }
   const count = Math.min(bodyRows, bucketsBetween(top, last, size, zone, bodyRows));
-  const h = histogram(rows, { size, zone, from: top, count, stack });
+  const h = histogram(rows, { size, zone, from: top, count, stack, store });
   return { histogram: h, cursorIndex: above, size };
 }
 

@@ -3,6 +3,7 @@
  * bucket over the list's span, its height from the bucket's count. No Ink.
  */
 import type { EventRow } from '../../model/types.js';
+import type { EventStore } from '../../store/eventStore.js';
 import { bucketsBetween, chooseBucketSize, floorBucket, histogram, prevBucket, timeSpan, type Bucket, type BucketSize, type Histogram, type TimelineZone } from '../../timeline/index.js';
 
 /** Terminals shorter than this get no strip (the list needs the line more). */
@@ -69,7 +70,7 @@ const PREFIX_WIDTH = 4;
  * months shows its newest stretch. One pass over the rows; the cursor moving
  * does not count again.
  */
-export function stripCounts(rows: readonly EventRow[], width: number, zone: TimelineZone): StripCounts | null {
+export function stripCounts(rows: readonly EventRow[], width: number, zone: TimelineZone, store?: EventStore): StripCounts | null {
   const span = timeSpan(rows);
   if (!span) return null;
   const cellsWidth = Math.max(1, width - PREFIX_WIDTH - SUFFIX_WIDTH);
@@ -81,7 +82,7 @@ export function stripCounts(rows: readonly EventRow[], width: number, zone: Time
     from = floorBucket(span.last, size, zone);
     for (let i = 1; i < count; i++) from = prevBucket(from, size, zone);
   }
-  return { size, histogram: histogram(rows, { size, zone, from, count }) };
+  return { size, histogram: histogram(rows, { size, zone, from, count, store }) };
 }
 
 /** The strip's cells from its counts and the cursor's time. */
