@@ -15,7 +15,8 @@ import {
   type ExportProgress,
 } from '../export/index.js';
 import { openFolder } from '../ingest/open.js';
-import type { BadFile } from '../model/types.js';
+import type { BadFile, EventRow } from '../model/types.js';
+import { headlessFilteredRows, headlessFilterFits } from '../export/headlessFilter.js';
 import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
@@ -162,7 +163,8 @@ export async function runExport(argv: string[]): Promise<number> {
   if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
   if (!dir) return needDir();
   // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
-  compileFilter(source, undefined, undefined, Date.now(), true);
+  const now = Date.now();
+  const probe = compileFilter(source, undefined, undefined, now, true);
   // rule: terms need the detection rules run over the folder as it loads (a missing --rules folder: exit 2).
   const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
   const session = rules && filterNeedsRules(source) ? detectionSession(rules) : null;
@@ -205,30 +207,39 @@ export async function runExport(argv: string[]): Promise<number> {
   const showProgress = process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
   const bar = progressBar();
   try {
-    const folder = openFolder(dir, { watch: false, signal: controller.signal, ...(session?.detection ? { detection: session.detection } : {}) });
-    const unsubscribe = showProgress ? folder.store.subscribe(() => bar.loading(folder.store.progress)) : null;
-    await folder.ready;
-    unsubscribe?.();
-    bar.clear();
-    await folder.close();
-    if (interrupted) return cancelled(interrupted);
-    const { store } = folder;
-    warnBadFiles(store.progress.badFiles, dir);
-    const all = store.rows();
-    const vocabulary = new Vocabulary();
-    vocabulary.update(store);
-    // Fuzzy words mean what they mean in the dashboard over the same folder.
-    const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, Date.now(), true);
-    let newestFirst = query ? filterStore(store, query) : all;
-    if (query?.deep) {
-      // Record paths and params: read the candidates' records back (query/deep), newest first as before.
-      const engine = DeepEngine.create();
-      try {
-        const found = await engine.search(newestFirst, query.ast, { signal: controller.signal });
-        if (found === null) return cancelled(interrupted ?? 'SIGINT');
-        newestFirst = found;
-      } finally {
-        engine.close();
+    let newestFirst: readonly EventRow[];
+    if (!session && headlessFilterFits(probe)) {
+      // No store needed: only the records whose bytes may match are parsed (export/headlessFilter.ts).
+      const found = await headlessFilteredRows(dir, source, now);
+      if (interrupted) return cancelled(interrupted);
+      warnBadFiles(found.badFiles, dir);
+      newestFirst = found.rows;
+    } else {
+      const folder = openFolder(dir, { watch: false, signal: controller.signal, ...(session?.detection ? { detection: session.detection } : {}) });
+      const unsubscribe = showProgress ? folder.store.subscribe(() => bar.loading(folder.store.progress)) : null;
+      await folder.ready;
+      unsubscribe?.();
+      bar.clear();
+      await folder.close();
+      if (interrupted) return cancelled(interrupted);
+      const { store } = folder;
+      warnBadFiles(store.progress.badFiles, dir);
+      const all = store.rows();
+      const vocabulary = new Vocabulary();
+      vocabulary.update(store);
+      // Fuzzy words mean what they mean in the dashboard over the same folder.
+      const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, Date.now(), true);
+      newestFirst = query ? filterStore(store, query) : all;
+      if (query?.deep) {
+        // Record paths and params: read the candidates' records back (query/deep), newest first as before.
+        const engine = DeepEngine.create();
+        try {
+          const found = await engine.search(newestFirst, query.ast, { signal: controller.signal });
+          if (found === null) return cancelled(interrupted ?? 'SIGINT');
+          newestFirst = found;
+        } finally {
+          engine.close();
+        }
       }
     }
     // Oldest first is the same rows reversed (unreadable times first), never sorted again.

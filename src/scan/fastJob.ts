@@ -35,6 +35,8 @@ export interface FastFile {
   matches: Uint8Array;
   /** The parsed records' rows that carry Insight details, in file order. */
   insightRows: EventRow[];
+  /** The rows of the records that match, in file order. */
+  matchedRows: EventRow[];
 }
 
 const BACKSLASH = 0x5c;
@@ -75,9 +77,13 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
   batch.trim();
 
   const matches = new Uint8Array(count);
+  const matchedRows: EventRow[] = [];
   const deep = query.deep ? recordsMask(records, query.ast) : null;
   parsedAt.forEach((k, p) => {
-    if (candidates[k] === 1 && query.test(rows[p]!) && (deep === null || deep[p] === 1)) matches[k] = 1;
+    if (candidates[k] === 1 && query.test(rows[p]!) && (deep === null || deep[p] === 1)) {
+      matches[k] = 1;
+      matchedRows.push(rows[p]!);
+    }
   });
 
   return {
@@ -85,6 +91,7 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
     digest: spreadDigest(digestRows(rows), parsedAt, ids, bytes, starts, ends),
     matches,
     insightRows: rows.filter((row) => rowInsight(row) !== null),
+    matchedRows,
   };
 }
 

@@ -7,7 +7,7 @@
 import { readEventFile } from '../ingest/read.js';
 import { packRows, type PackedRows } from '../ingest/rowCodec.js';
 import { rowInsight } from '../model/recordBatch.js';
-import type { FileReadResult } from '../model/types.js';
+import type { EventRow, FileReadResult } from '../model/types.js';
 import type { QueryNode } from '../query/ast.js';
 import { recordsMask } from '../query/deep/recordsMask.js';
 import { compileQuery, type CompiledQuery } from '../query/index.js';
@@ -28,6 +28,8 @@ export interface ScanJob {
   deep?: QueryNode | undefined;
   /** With `filter`: parse only the records whose bytes may match (scan/fastJob.ts) where the file allows it. */
   fast?: boolean | undefined;
+  /** With `filter`: send the matching events' rows (matchedRows), for export. */
+  keepMatches?: boolean | undefined;
 }
 
 /** A query the worker compiles itself: no plain (fuzzy) words, so no vocabulary is needed; `now` as the main thread's. */
@@ -48,6 +50,8 @@ export interface ScanReply {
   matches?: Uint8Array | null;
   /** With ScanJob.deep: 1 for each event whose record matches the deep part. */
   deep?: Uint8Array | null;
+  /** With ScanJob.keepMatches: the rows of the events that match, in file order. */
+  matchedRows?: PackedRows | null;
 }
 
 let compiledFilter: { key: string; query: CompiledQuery | null; prefilter: Prefilter | null } | null = null;
@@ -84,6 +88,7 @@ function fastReply(job: ScanJob): ScanReply | null {
     insights: fast.insightRows.length > 0 ? packRows(fast.insightRows) : null,
     rows: null,
     matches: fast.matches,
+    ...(job.keepMatches ? { matchedRows: fast.matchedRows.length > 0 ? packRows(fast.matchedRows) : null } : {}),
   };
 }
 
@@ -124,5 +129,11 @@ export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promi
     ...(hits ? { hits } : {}),
     ...(matches ? { matches } : {}),
     ...(deepMask ? { deep: deepMask } : {}),
+    ...(job.keepMatches && matches ? { matchedRows: matchedOf(rows, matches) } : {}),
   };
+}
+
+function matchedOf(rows: readonly EventRow[], matches: Uint8Array): PackedRows | null {
+  const kept = rows.filter((_, r) => matches[r] === 1);
+  return kept.length > 0 ? packRows(kept) : null;
 }

@@ -42,6 +42,8 @@ export interface ScanOptions {
    * ScanTally.needsFullRead), the folder is scanned again without it.
    */
   fast?: boolean;
+  /** With `workerFilter`: keep the matching distinct events' rows (ScanTally.keptMatches), for export. */
+  keepMatches?: boolean;
 }
 
 /** Jobs each worker holds at once, so it never waits for the main thread. */
@@ -67,7 +69,7 @@ async function orderedFiles(files: readonly string[]): Promise<string[]> {
 }
 
 export async function scanFolderHeadless(root: string, options: ScanOptions = {}): Promise<ScanTally> {
-  const tally = new ScanTally();
+  const tally = new ScanTally(options.keepMatches === true);
   const listing = await listFolder(root);
   tally.addListed(listing.skipped, listing.bad);
   tally.progress.filesTotal = listing.files.length;
@@ -75,6 +77,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   const filter = options.workerFilter;
   const withRows = filter === undefined && options.test !== undefined;
   const deep = withRows ? options.deep : undefined;
+  const keepMatches = filter !== undefined && options.keepMatches === true;
   const fast = filter !== undefined && options.fast !== false && !(options.rules && options.rules.length > 0);
 
   const apply = (reply: ScanReply): void => {
@@ -87,7 +90,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
       if (deep) for (let r = 0; r < matches.length; r++) matches[r]! &= deep[r] ?? 0;
     }
     const insights = reply.insights ? unpackRows(reply.insights, keep) : [];
-    tally.addFile(reply.result, reply.digest, matches, insights);
+    tally.addFile(reply.result, reply.digest, matches, insights, reply.matchedRows ? unpackRows(reply.matchedRows, keep) : []);
   };
 
   const workerUrl = new URL('./worker.js', import.meta.url);
@@ -95,9 +98,9 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
-    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter, deep, fast }, detector));
+    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter, deep, fast, keepMatches }, detector));
   } else {
-    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null, deep, options.workerHeapMb ?? WORKER_HEAP_MB, fast).run();
+    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null, deep, options.workerHeapMb ?? WORKER_HEAP_MB, fast, keepMatches).run();
   }
   if (tally.needsFullRead) return scanFolderHeadless(root, { ...options, fast: false });
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
@@ -127,6 +130,7 @@ class WorkerScan {
     private readonly deep?: QueryNode,
     private readonly heapMb = WORKER_HEAP_MB,
     private readonly fast = false,
+    private readonly keepMatches = false,
   ) {}
 
   async run(): Promise<void> {
@@ -163,7 +167,7 @@ class WorkerScan {
     if (this.retry.length === 0 && this.next >= this.files.length) return;
     const id = this.retry.length > 0 ? this.retry.shift()! : this.next++;
     this.owner.set(id, worker);
-    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter, deep: this.deep, fast: this.fast } satisfies ScanJob);
+    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter, deep: this.deep, fast: this.fast, keepMatches: this.keepMatches } satisfies ScanJob);
   }
 
   private onReply(worker: Worker, reply: ScanReply): void {

@@ -65,13 +65,23 @@ export class ScanTally {
   private partial = false;
   /** Two copies of an eventID differed where one had only a byte fingerprint: only the rows can tell. */
   private unsure = false;
+  /** With keepMatches: the matching distinct events' rows, in file order (the store's arrival order). */
+  private readonly kept: EventRow[] = [];
+
+  constructor(private readonly keepMatches = false) {}
 
   /**
    * One file's outcome; files must come in file order. `matches[r]` says
    * whether event r matches the filter (null: no filter); `insightRows` are
    * the file's events that carry Insight details, in file order.
    */
-  addFile(result: Omit<FileReadResult, 'rows'>, digest: ScanDigest | null, matches: Uint8Array | null, insightRows: readonly EventRow[]): void {
+  addFile(
+    result: Omit<FileReadResult, 'rows'>,
+    digest: ScanDigest | null,
+    matches: Uint8Array | null,
+    insightRows: readonly EventRow[],
+    matchedRows: readonly EventRow[] = [],
+  ): void {
     noteFileOutcome(this.progress, result);
     if (!digest || digest.count === 0) return;
     if (digest.byteFingerprints) this.partial = true;
@@ -80,11 +90,13 @@ export class ScanTally {
     for (let k = 0; k < digest.table.length; k++) global[k] = this.idOf(digest.table[k]!);
     const { cols, flags, times, ids } = digest;
     let nextInsight = 0;
+    let nextMatched = 0;
     for (let r = 0; r < digest.count; r++) {
       const c = r * COLS;
       const hasInsight = (flags[r]! & HAS_INSIGHT) !== 0;
       const insightRow = hasInsight ? insightRows[nextInsight++] : undefined;
       const matched = matches === null || matches[r] === 1;
+      const matchedRow = matched && matches !== null ? matchedRows[nextMatched++] : undefined;
       if (matched) this.matchedRead++;
       const added = this.ids.addCopy(ids, r * 4, digest.fingerprints[r]!);
       if (added !== ADDED) {
@@ -104,6 +116,7 @@ export class ScanTally {
       for (const col of RATE_COLS) this.rateCols.push(global[cols[c + col]!]!);
       if (!matched) continue;
       this.unique++;
+      if (this.keepMatches && matchedRow) this.kept.push(matchedRow);
       bump(this.names, global[cols[c + NAME]!]!);
       bump(this.actors, global[cols[c + ACTOR]!]!);
       const error = digest.table[cols[c + ERROR]!]!;
@@ -139,6 +152,11 @@ export class ScanTally {
    * one (the rows may still be the same), or matching Insights (whose counts
    * need every event's columns). Then the scan reads everything again.
    */
+  /** With keepMatches: the matching distinct events (the first copy of each eventID in file order), in file order. */
+  keptMatches(): EventRow[] {
+    return this.kept;
+  }
+
   /** Whether some file's records were not all parsed (scan/fastJob.ts). */
   get partialRead(): boolean {
     return this.partial;

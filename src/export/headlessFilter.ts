@@ -1,0 +1,34 @@
+/**
+ * `export --filter` without the dashboard's store (issue 14): the folder is
+ * read the way `scan --filter` reads it (src/scan/: both cores, and only the
+ * records whose bytes may match are parsed, scan/fastJob.ts), and only the
+ * matching events are kept. The kept copy of an eventID is the first in file
+ * order, as in the store, and the rows come out in the store's order
+ * (model/order.ts): newest first, equal times in arrival (file) order.
+ */
+import { compareNewestFirst } from '../model/order.js';
+import type { BadFile, EventRow } from '../model/types.js';
+import type { CompiledQuery } from '../query/index.js';
+import { prefilterOf } from '../query/prefilter.js';
+import { scanFolderHeadless } from '../scan/run.js';
+
+/**
+ * Whether a query can be answered this way: it needs nothing the store builds
+ * (no plain words, whose fuzzy meaning depends on the folder's vocabulary; no
+ * rule: terms) and has literals to look for (else every record is parsed
+ * anyway and the store's path is as fast).
+ */
+export function headlessFilterFits(query: CompiledQuery | null): query is CompiledQuery {
+  return query !== null && !query.isEmpty && query.explain().length === 0 && prefilterOf(query.ast) !== null;
+}
+
+export async function headlessFilteredRows(root: string, source: string, now: number): Promise<{ rows: EventRow[]; badFiles: BadFile[] }> {
+  const tally = await scanFolderHeadless(root, { workerFilter: { source, now }, keepMatches: true });
+  const rows = tally.keptMatches();
+  // Arrival order as the store numbers it: distinct events in file order.
+  rows.forEach((row, k) => {
+    row.seq = k;
+  });
+  rows.sort(compareNewestFirst);
+  return { rows, badFiles: tally.progress.badFiles };
+}
