@@ -13,7 +13,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { parsePartitions } from './sql.js';
-import { parseForSql } from './sqlQuery.js';
+import { parseForSql, refuseTags } from './sqlQuery.js';
 
 export const ATHENA_USAGE = `Usage: trailtop athena --database D --table T --workgroup W [--output s3://BUCKET/PREFIX/]
                        [--catalog C] [--partitions region,timestamp] [--limit N]
@@ -79,6 +79,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   const format = (values.format ?? 'list').toLowerCase();
   if (format !== 'list' && format !== 'jsonl' && format !== 'csv') throw new UsageError(`unknown --format '${sanitize(values.format ?? '')}' (use list, jsonl or csv)`);
   const ast = parseForSql(positionals[0] ?? '');
+  refuseTags(ast, 'run on Athena');
   let sql: string;
   try {
     sql = athenaStatement(ast, { table: values.table!, partitions: parsePartitions(values.partitions), limit });

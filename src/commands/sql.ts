@@ -5,7 +5,7 @@ import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } fro
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
-import { parseForSql } from './sqlQuery.js';
+import { parseForSql, refuseTags } from './sqlQuery.js';
 
 export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive]
                     [--partitions region,timestamp] [--db FILE] QUERY
@@ -56,6 +56,7 @@ export async function runSql(argv: string[]): Promise<number> {
   if (dialect === 'athena' && schema === 'archive') throw new UsageError('the archive table is DuckDB only: use --schema cloudtrail with --dialect athena');
   const text = positionals[0] ?? '';
   const ast = parseForSql(text);
+  refuseTags(ast, 'written as SQL');
   let fuzzy: FuzzyResolver | undefined;
   if (values.db) {
     const archive = await openArchive(values.db, { readOnly: true });

@@ -12,3 +12,33 @@ export function parseForSql(text: string, now = Date.now()): QueryNode {
   }
   return parsed.ast;
 }
+
+function tagIn(node: QueryNode): 'rule' | 'mark' | null {
+  switch (node.kind) {
+    case 'tag':
+      return node.tag;
+    case 'and':
+    case 'or':
+      for (const child of node.children) {
+        const found = tagIn(child);
+        if (found) return found;
+      }
+      return null;
+    case 'not':
+      return tagIn(node.child);
+    default:
+      return null;
+  }
+}
+
+/**
+ * `sql` and `athena` have neither the rules' hits nor the marks, so a `rule:`
+ * or `mark:` term would compile to `false` and the statement would silently
+ * match nothing: say so instead.
+ */
+export function refuseTags(ast: QueryNode, where: string): void {
+  const tag = tagIn(ast);
+  if (!tag) return;
+  const instead = tag === 'rule' ? "use 'trailtop detect --db FILE' or 'trailtop scan|export --db FILE --filter rule:...'" : 'marks live in the dashboard';
+  throw new UsageError(`${tag}: terms cannot be ${where}: they come from trailtop's ${tag === 'rule' ? 'detection rules' : 'marks'}, not from the table (${instead})`, false);
+}
