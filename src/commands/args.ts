@@ -48,10 +48,15 @@ export function attachOptionValues(argv: readonly string[], options: Options): s
  * node's parseArgs message in one short line: its unknown-option message runs on
  * about positional arguments after '--' with an unbalanced quote; say only the option.
  */
-function parseErrorText(error: unknown): string {
+function parseErrorText(error: unknown, argv: readonly string[] = []): string {
   if (!(error instanceof Error)) return sanitize(String(error));
   const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(.*?)'\./.exec(error.message) : null;
-  if (unknown) return `unknown option '${sanitize(unknown[1]!)}'`;
+  if (unknown) {
+    // A negated query given as the QUERY argument (sql, athena) reads as short options: say how to pass it.
+    const query = argv.find((token) => token.startsWith(unknown[1]!) && /^-[^-].*:/.test(token));
+    if (query) return `unknown option '${sanitize(unknown[1]!)}': a query that starts with - goes after --, as in -- '${sanitize(query)}'`;
+    return `unknown option '${sanitize(unknown[1]!)}'`;
+  }
   return sanitize(error.message.split('\n')[0]!);
 }
 
@@ -61,7 +66,7 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   try {
     parsed = parseArgs({ args: attachOptionValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(parseErrorText(error));
+    throw new UsageError(parseErrorText(error, argv));
   }
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument '${sanitize(parsed.positionals[maxPositionals]!)}'`);

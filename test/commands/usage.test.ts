@@ -63,3 +63,13 @@ describe('usage errors', () => {
     expect(() => parseCommandArgs(['DIR', 'two\u001b[2J'], OPTIONS)).toThrow("unexpected argument 'two\\x1b[2J'");
   });
 });
+
+describe('a negated query as a positional argument', () => {
+  it('says to put it after -- (sql and athena take QUERY as an argument)', () => {
+    expect(() => parseCommandArgs(['--json', '-error:* name:GetObject'], { json: { type: 'boolean' } })).toThrow(
+      "unknown option '-e': a query that starts with - goes after --, as in -- '-error:* name:GetObject'",
+    );
+    // After --, it is the query.
+    expect(parseCommandArgs(['--json', '--', '-error:*'], { json: { type: 'boolean' } }).positionals).toEqual(['-error:*']);
+  });
+});
