@@ -45,7 +45,7 @@ export function benchHistogram(store: EventStore, label: string, runs: number, g
   const span = timeSpan(rows);
   if (!span) return [];
   const figures: Figure[] = [];
-  // The first column count builds the store's derived columns (shared with top values); timed once, apart.
+  // The first column count builds the store's derived time column (shared with top values); timed once, apart.
   let started = performance.now();
   histogram(rows, { size: chooseBucketSize(span.first, span.last, 60, '1s', '1mo'), zone: 'utc', store });
   const warm = performance.now() - started;
@@ -63,7 +63,7 @@ export function benchHistogram(store: EventStore, label: string, runs: number, g
     baselineLabel: '',
     goal: null,
     runs,
-    note: `${rows.length.toLocaleString('en-US')} rows; the same run's floor for counting by row objects; first column histogram ${warm.toFixed(0)} ms (builds derived columns if top values did not)`,
+    note: `${rows.length.toLocaleString('en-US')} rows; the same run's floor for counting by row objects; first column histogram ${warm.toFixed(0)} ms (builds the derived time column if top values did not)`,
   });
   // The view's first screen (about 60 buckets over the whole span), the strip's (about 200), and 1 minute buckets.
   const cases = [

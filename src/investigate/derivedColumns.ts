@@ -134,13 +134,31 @@ export interface Derived {
 
 const byStore = new WeakMap<EventStore, Derived>();
 
-/** The derived columns of a store, brought up to date with its rows. */
-export function derivedColumns(store: EventStore): Derived {
+/** The store's derived columns as they are (each catches up with the rows when brought up to date). */
+function derivedOf(store: EventStore): Derived {
   let derived = byStore.get(store);
   if (!derived) {
     derived = { full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceKeys() };
     byStore.set(store, derived);
   }
+  return derived;
+}
+
+/**
+ * Only the time column, brought up to date: counting by time (the timeline's
+ * histogram, which is always drawn) then builds no other derived column (the
+ * resource keys of a high-cardinality trail cost memory); they catch up when
+ * derivedColumns is called.
+ */
+export function timeColumn(store: EventStore): TimeColumn {
+  const derived = derivedOf(store);
+  derived.times.extend(store.log());
+  return derived.times;
+}
+
+/** The derived columns of a store, brought up to date with its rows. */
+export function derivedColumns(store: EventStore): Derived {
+  const derived = derivedOf(store);
   const log = store.log();
   derived.times.extend(log);
   derived.agent.extend(log);

@@ -12,7 +12,7 @@
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { EMPTY_ID, ON_ROW_ID, type RowColumns, type ScalarKey, type ValueColumn } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
-import { derivedColumns, fullColumn } from './derivedColumns.js';
+import { derivedColumns, fullColumn, timeColumn } from './derivedColumns.js';
 
 export type TopField = 'user' | 'ip' | 'key' | 'name' | 'source' | 'error' | 'region' | 'account' | 'agent' | 'resource' | 'identity';
 
@@ -221,14 +221,15 @@ const seqsOf = new WeakMap<readonly EventRow[], Int32Array>();
  * histogram counter (timeline/histogram.ts).
  */
 export function rowSource(store: EventStore, rows: readonly EventRow[]): RowSource {
-  const derived = derivedColumns(store);
-  const times = derived.times.data;
+  // Only the time column: the histogram counts through here too, and needs no other derived column.
+  const timeCol = timeColumn(store);
+  const times = timeCol.data;
   // The unfiltered list is the store's own array: its seqs are cached as a typed array (store.order()).
   if (rows === store.rows()) return { order: store.order(), times };
   const cached = seqsOf.get(rows);
   if (cached) return { order: cached, times };
   const seqs = new Int32Array(rows.length);
-  const covered = derived.times.length;
+  const covered = timeCol.length;
   for (let i = 0; i < rows.length; i++) {
     const seq = rows[i]!.seq;
     // A row the store does not hold (yet) is read as a row.
