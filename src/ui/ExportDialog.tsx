@@ -2,6 +2,7 @@ import { Box, Text, useStdout, type Key } from 'ink';
 import { basename } from 'node:path';
 import { useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine } from '../export/index.js';
+import { eventCount } from './format.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
@@ -212,7 +213,7 @@ export function ExportDialog({
       const total = job.status === 'running' ? job.total : rows.length;
       const progress = job.status === 'running' ? job.progress : null;
       parts.push(
-        { lines: [plain(`Downloading ${total.toLocaleString('en-US')} events as ${format} to`)], rank: 4 },
+        { lines: [plain(`Downloading ${eventCount(total)} as ${format} to`)], rank: 4 },
         { lines: [pathLine('  ', target)], rank: 5 },
         { lines: [blank], rank: 9 },
         { lines: [plain(progress ? formatProgressLine(progress, inner) : 'starting…', theme.accent)], rank: 0 },
@@ -220,7 +221,7 @@ export function ExportDialog({
     } else {
       const written = job.status === 'done' ? job.written : 0;
       parts.push(
-        { lines: [plain(`Saved ${written.toLocaleString('en-US')} events as ${format} to`, theme.ok)], rank: 0 },
+        { lines: [plain(`Saved ${eventCount(written)} as ${format} to`, theme.ok)], rank: 0 },
         { lines: [pathLine('  ', target)], rank: 1 },
       );
     }
@@ -250,7 +251,7 @@ export function ExportDialog({
     parts.push(
       // Wrapped, not cut: on 80 columns the query and the order would be lost at the end of one line.
       {
-        lines: wrapWords(`Download ${count.toLocaleString('en-US')} ${state.markedOnly ? 'marked ' : ''}events: ${filterNote}, ${orderNote} (the list's order).`, inner).map((text) => plain(text)),
+        lines: wrapWords(`Download ${count.toLocaleString('en-US')} ${state.markedOnly ? 'marked ' : ''}event${count === 1 ? '' : 's'}: ${filterNote}, ${orderNote} (the list's order).`, inner).map((text) => plain(text)),
         rank: 6,
         partial: true,
       },

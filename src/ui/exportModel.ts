@@ -22,6 +22,7 @@ import {
 import type { ExportOptions, ExportResult } from '../export/index.js';
 import { sanitize, stripControls } from '../term/sanitize.js';
 import type { StatusMessage } from './statusMessage.js';
+import { eventCount } from './format.js';
 
 export type DialogPhase = 'edit' | 'confirm' | 'running' | 'done';
 
@@ -242,7 +243,7 @@ export class ExportSession {
       this.set({ status: 'done', path: result.path, format: options.format, written: result.written, bytes: result.bytes, seen: this.dialogOpen });
       const bytes = formatBytes(result.bytes);
       options.setStatus({
-        before: `Saved ${result.written.toLocaleString('en-US')} events (${bytes}) to `,
+        before: `Saved ${eventCount(result.written)} (${bytes}) to `,
         path: sanitize(result.path),
         after: this.dialogOpen ? '' : ' · d then y copies the path',
         short: 'Saved ',

@@ -83,6 +83,11 @@ export function zoneLabel(zone: TimeZoneMode, at?: number): string {
   return `local (UTC${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)})`;
 }
 
+/** `1 event`, `2 events`, `1,024 events`. */
+export function eventCount(n: number): string {
+  return `${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'}`;
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }

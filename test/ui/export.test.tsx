@@ -402,6 +402,13 @@ describe('download dialog in the dashboard', () => {
     return h;
   }
 
+  it('says 1 event, not 1 events, for a list of one', async () => {
+    const h = mountApp(makeRows(1));
+    await h.waitFor((f) => f.includes('Enter details'));
+    const frame = await h.press('d', (f) => f.includes('Download events'));
+    expect(frame).toContain('Download 1 event:');
+  });
+
   it('gets the keys typed in the same chunk as the d that opened it', async () => {
     const h = mountApp(makeRows(6));
     await h.waitFor((f) => f.includes('Enter details'));

@@ -101,3 +101,11 @@ describe('the top values title at 80 columns', () => {
     expect(title).toContain('for name:AttachRolePolicy');
   });
 });
+
+describe('counts in words', () => {
+  it('says 1 event, not 1 events, in the top values title', async () => {
+    const { topSummary } = await import('../../src/ui/investigate/topValuesModel.js');
+    expect(topSummary({ distinct: 1, rows: 1, empty: 0, values: [{}] } as unknown as Parameters<typeof topSummary>[0])).toBe('1 distinct · 1 event');
+    expect(topSummary({ distinct: 2, rows: 2, empty: 0, values: [{}, {}] } as unknown as Parameters<typeof topSummary>[0])).toBe('2 distinct · 2 events');
+  });
+});

@@ -5,7 +5,7 @@
 import type { TopResult, TopValue } from '../../investigate/topValues.js';
 import { sanitize } from '../../term/sanitize.js';
 import { fit, padStart, truncate } from '../../term/width.js';
-import { formatTime, type TimeZoneMode } from '../format.js';
+import { eventCount, formatTime, type TimeZoneMode } from '../format.js';
 
 const BAR = 10;
 
@@ -51,7 +51,7 @@ export function topLines(result: TopResult, zone: TimeZoneMode, width: number): 
 
 /** `12 distinct · 3,400 events · 120 without a value`. */
 export function topSummary(result: TopResult): string {
-  const parts = [`${result.distinct.toLocaleString('en-US')} distinct`, `${result.rows.toLocaleString('en-US')} events`];
+  const parts = [`${result.distinct.toLocaleString('en-US')} distinct`, eventCount(result.rows)];
   if (result.empty > 0) parts.push(`${result.empty.toLocaleString('en-US')} without a value`);
   if (result.distinct > result.values.length) parts.push(`top ${result.values.length} shown`);
   return parts.join(' · ');
