@@ -17,7 +17,19 @@ if (port) {
   port.on('message', (job: ScanJob) => {
     chain = chain.then(async () => {
       const reply: ScanReply = await runScanJob(job, detector);
-      port.postMessage(reply);
+      port.postMessage(reply, transferable(reply));
     });
   });
+}
+
+/** The reply's own typed arrays (each made for this reply alone), moved rather than copied to the main thread. */
+function transferable(reply: ScanReply): ArrayBuffer[] {
+  const arrays: (ArrayBufferView | null | undefined)[] = [reply.matches, reply.deep];
+  const digest = reply.digest;
+  if (digest) arrays.push(digest.ids, digest.times, digest.cols, digest.flags, digest.fingerprints);
+  const out = new Set<ArrayBuffer>();
+  for (const array of arrays) {
+    if (array && array.buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === array.buffer.byteLength) out.add(array.buffer);
+  }
+  return [...out];
 }
