@@ -2,6 +2,8 @@
  * A small seeded PRNG (sfc32 seeded by cyrb128) so that the same seed always
  * yields the same samples, byte for byte. Math.random is never used.
  */
+import { cyrb128Into } from '../model/hash.js';
+
 export class Rng {
   private a: number;
   private b: number;
@@ -94,21 +96,7 @@ export class Rng {
 }
 
 function cyrb128(text: string): [number, number, number, number] {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
-  for (let i = 0; i < text.length; i++) {
-    const k = text.charCodeAt(i);
-    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
-    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
-    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
-    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
-  }
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4;
-  h2 ^= h1;
-  h3 ^= h1;
-  h4 ^= h1;
-  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+  const lanes = new Uint32Array(4);
+  cyrb128Into(text, lanes, 0);
+  return [lanes[0]!, lanes[1]!, lanes[2]!, lanes[3]!];
 }

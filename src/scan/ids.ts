@@ -5,6 +5,7 @@
  * (a collision needs about 2^64 distinct ids). A JS Set of a million id
  * strings costs about 100 MB; this costs 32 bytes an id.
  */
+import { cyrb128Into } from '../model/hash.js';
 
 const HEX = new Int8Array(128).fill(-1);
 for (let k = 0; k < 10; k++) HEX[48 + k] = k;
@@ -16,7 +17,7 @@ for (let k = 0; k < 6; k++) {
 /** Writes the 16-byte key of `id` into out[at..at+4) as four 32-bit lanes. */
 export function idKey(id: string, out: Int32Array, at: number): void {
   if (id.length === 36 && packUuid(id, out, at)) return;
-  hash128(id, out, at);
+  cyrb128Into(id, out, at);
 }
 
 /** 8-4-4-4-12 hex digits (either case) into four lanes; false when `id` is not a UUID. */
@@ -44,32 +45,6 @@ function packUuid(id: string, out: Int32Array, at: number): boolean {
   return true;
 }
 
-/** cyrb128: four 32-bit lanes over the UTF-16 code units. */
-function hash128(text: string, out: Int32Array, at: number): void {
-  let h1 = 1779033703;
-  let h2 = 3144134277;
-  let h3 = 1013904242;
-  let h4 = 2773480762;
-  for (let i = 0; i < text.length; i++) {
-    const k = text.charCodeAt(i);
-    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
-    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
-    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
-    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
-  }
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4;
-  h2 ^= h1;
-  h3 ^= h1;
-  h4 ^= h1;
-  out[at] = h1;
-  out[at + 1] = h2;
-  out[at + 2] = h3;
-  out[at + 3] = h4;
-}
 
 /** add: the key was new / already there with the same fingerprint / already there with another (a conflicting duplicate). */
 export const ADDED = 0;
