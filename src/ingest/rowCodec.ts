@@ -1,5 +1,5 @@
 import { RecordBatch, type PackedBatch } from '../model/recordBatch.js';
-import type { EventRow, ResourceRef } from '../model/types.js';
+import { ROW_TEXT_FIELDS, type EventRow, type ResourceRef } from '../model/types.js';
 
 /**
  * Rows packed for the trip from a worker to the main thread.
@@ -32,23 +32,7 @@ export interface PackedRows {
   ids: string[];
 }
 
-const REPEATING = [
-  'name',
-  'source',
-  'region',
-  'actor',
-  'identityType',
-  'principalArn',
-  'account',
-  'recipientAccount',
-  'accessKey',
-  'sourceIp',
-  'userAgent',
-  'errorCode',
-  'errorMessage',
-  'eventType',
-  'category',
-] as const satisfies readonly (keyof EventRow)[];
+const REPEATING = ROW_TEXT_FIELDS;
 
 const WIDTH = REPEATING.length;
 // One frozen empty list for rows without names or resources (the store keeps its own shared ones).

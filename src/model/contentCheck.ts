@@ -11,26 +11,9 @@
  * keep (requestParameters, responseElements) are not compared.
  */
 import { recordRef, requestIdOf } from './recordBatch.js';
-import type { EventRow, RecordRef, ResourceRef } from './types.js';
+import { ROW_TEXT_FIELDS, type EventRow, type RecordRef, type ResourceRef } from './types.js';
 
-const STRING_FIELDS = [
-  'id',
-  'name',
-  'source',
-  'region',
-  'actor',
-  'identityType',
-  'principalArn',
-  'account',
-  'recipientAccount',
-  'accessKey',
-  'sourceIp',
-  'userAgent',
-  'errorCode',
-  'errorMessage',
-  'eventType',
-  'category',
-] as const satisfies readonly (keyof EventRow)[];
+const STRING_FIELDS = ['id', ...ROW_TEXT_FIELDS] as const;
 
 function sameTime(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));

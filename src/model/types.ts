@@ -49,6 +49,25 @@ export interface EventRow {
   seq: number;
 }
 
+/** The row's plain text fields other than its id, in one fixed order (the row codec's columns, the duplicate comparison). */
+export const ROW_TEXT_FIELDS = [
+  'name',
+  'source',
+  'region',
+  'actor',
+  'identityType',
+  'principalArn',
+  'account',
+  'recipientAccount',
+  'accessKey',
+  'sourceIp',
+  'userAgent',
+  'errorCode',
+  'errorMessage',
+  'eventType',
+  'category',
+] as const satisfies readonly (keyof EventRow)[];
+
 export interface ResourceRef {
   /** `AWS::EC2::Instance` style type, '' when unknown. */
   type: string;
