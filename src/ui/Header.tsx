@@ -62,15 +62,17 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   ].filter(Boolean);
   const fullBadText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
   const activityText = activity ? sanitize(activity) : '';
-  const fixedWith = (followText: string, badText: string): string =>
-    `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${read}${findings ? `  ${findings}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
+  const fixedWith = (followText: string, badText: string, readText = read): string =>
+    `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${readText}${findings ? `  ${findings}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
   const fits = (text: string): boolean => displayWidth(text) + FOLDER_ROOM <= width;
   // On a narrow terminal the usual states make room for the folder's name: 'following' first (paused
   // is still said), then skipped files when none is bad (b and the footer still reach them).
   const followText = follow && !fits(fixedWith(fullFollowText, fullBadText)) ? '' : fullFollowText;
   const onlySkipped = bad === 0 && conflicts === 0;
   const badText = onlySkipped && !fits(fixedWith(followText, fullBadText)) ? '' : fullBadText;
-  const fixed = fixedWith(followText, badText);
+  // Then the records-read count (the loading line repeats it while loading), so findings don't push the name out.
+  const readText = fits(fixedWith(followText, badText)) ? read : '';
+  const fixed = fixedWith(followText, badText, readText);
   // Cut from the left: the folder's own name, at the end of the path, is what tells folders apart.
   const folderText = truncateStart(sanitize(folder), Math.max(8, width - displayWidth(fixed)));
   const rate = loadRate(progress);
@@ -90,7 +92,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
           {stateMark} {state}
         </Text>
         {activityText ? <Text color={theme.accent}>{`  ${activityText}`}</Text> : null}
-        <Text>{`  ${counts}${read}  `}</Text>
+        <Text>{`  ${counts}${readText}  `}</Text>
         {findings ? <Text color={/high|crit/.test(findings) ? theme.error : theme.warn}>{`${findings}  `}</Text> : null}
         {followText ? <Text color={follow ? theme.muted : theme.warn}>{followText}</Text> : null}
         {/* The text before ends in two spaces when the follow state is left out. */}

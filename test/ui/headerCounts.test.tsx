@@ -44,4 +44,20 @@ describe('header', () => {
     expect(draw(false, 80)).toMatch(/red-team$/);
     expect(draw(true, 200)).toContain('following  1 skipped (b)  /work/shared/datasets/stratus-red-team');
   });
+  it('at 80 columns leaves out the records-read count before the folder name when findings take the room', () => {
+    const progress = { ...emptyProgress(0), phase: 'done' as const, eventsRead: 3975 };
+    const draw = (width: number) => {
+      const view = render(
+        <Header folder="/work/main/samples" progress={progress} watching shown={3966} total={3966} newCount={0} follow findings="⚑ 1 high 3 med 2 low (!)" width={width} />,
+      );
+      const line = (view.lastFrame() ?? '').split('\n')[0]!;
+      view.unmount();
+      return line;
+    };
+    const narrow = draw(80);
+    expect(narrow).toMatch(/samples$/);
+    expect(narrow).toContain('3,966 events');
+    expect(narrow).not.toContain('records read');
+    expect(draw(160)).toContain('3,966 events (3,975 records read)');
+  });
 });
