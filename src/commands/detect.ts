@@ -7,6 +7,7 @@ import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { safeJson } from './scan.js';
+import { writeStdout } from './stdout.js';
 
 export const DETECT_USAGE = `Usage: trailtop detect DIR|FILE [--rules DIR]... [--json] [--level L]
        trailtop detect --db FILE [DIR] [--rules DIR]... [--json] [--level L]
@@ -57,7 +58,7 @@ export async function runDetect(argv: string[]): Promise<number> {
   if (values.db !== undefined) {
     // The rules as SQL on a DuckDB archive (commands/dbCommands.ts).
     const report = await (await import('./dbCommands.js')).detectDb(values.db, dir, set, level as Level | undefined);
-    return writeOut(values.json ? `${safeJson(report)}\n` : formatDetect(dir ?? values.db, report));
+    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(dir ?? values.db, report), 'findings');
   }
   if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   await requireFolderOrFile(dir);
@@ -70,7 +71,7 @@ export async function runDetect(argv: string[]): Promise<number> {
   const report = detectReport(opened.store.size, set, findings, level as Level | undefined);
   addBuiltinFinding(report, conflictFinding(opened.store), level as Level | undefined);
   const text = values.json ? `${safeJson(report)}\n` : formatDetect(dir, report);
-  return writeOut(text);
+  return writeStdout(text, 'findings');
 }
 
 /** Adds a finding of the loading itself (conflicting duplicates) in level order, unless below --level. */
@@ -124,19 +125,3 @@ export function formatDetect(dir: string, report: DetectReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes the report; a reader that went away (EPIPE) is quiet success, a failed write is exit 1. */
-function writeOut(text: string): Promise<number> {
-  return new Promise((resolve) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      if (error.code === 'EPIPE') return resolve(0);
-      process.stderr.write(`trailtop: cannot write the findings: ${error.message}\n`);
-      resolve(1);
-    };
-    process.stdout.once('error', onError);
-    process.stdout.write(text, (error) => {
-      if (error) return;
-      process.stdout.off('error', onError);
-      resolve(0);
-    });
-  });
-}

@@ -10,6 +10,7 @@ import { detectionSession } from '../detect/session.js';
 import type { Count, ScanSummary } from './scanSummary.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
 import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE, scanHistogram } from './scanHistogram.js';
+import { writeStdout } from './stdout.js';
 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
 
@@ -55,7 +56,7 @@ export async function runScan(argv: string[]): Promise<number> {
   const dir = positionals[0];
   if (values.db !== undefined) {
     const summary = await (await import('./dbCommands.js')).scanDb(values.db, dir, combineFilter(values.filter, values.since, values.until));
-    return await writeOut(values.json ? `${safeJson(summary)}\n` : formatSummary(summary));
+    return await writeStdout(values.json ? `${safeJson(summary)}\n` : formatSummary(summary), 'summary');
   }
   if (!dir) throw new UsageError('scan needs a folder or file: trailtop scan DIR|FILE');
 
@@ -71,7 +72,7 @@ export async function runScan(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
   const bucket = checkBucketOption(values.histogram, values.bucket);
   if (values.histogram && query?.deep) throw new UsageError('--histogram takes summary fields only: record paths and params: are not supported with it', false);
-  if (values.histogram) return await writeOut(await scanHistogram(dir, query, bucket, Boolean(values.json), session?.detection));
+  if (values.histogram) return await writeStdout(await scanHistogram(dir, query, bucket, Boolean(values.json), session?.detection), 'summary');
 
   // Headless: no EventStore; files are parsed on both cores and only counted (src/scan/).
   const tally = await scanFolderHeadless(dir, {
@@ -92,24 +93,7 @@ export async function runScan(argv: string[]): Promise<number> {
   });
   const summary = tally.summary({ folder: dir, filter: query ? source : null });
   for (const bad of summary.files.bad) process.stderr.write(`trailtop: bad file ${shown(bad.path, PATH_COLUMNS)}: ${shown(bad.reason, PATH_COLUMNS)}\n`);
-  return await writeOut(values.json ? `${safeJson(summary)}\n` : formatSummary(summary));
-}
-
-/** Writes the summary; a reader that went away (EPIPE) is quiet success, a failed write (full disk) is exit 1. */
-function writeOut(text: string): Promise<number> {
-  return new Promise((resolve) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      if (error.code === 'EPIPE') return resolve(0);
-      process.stderr.write(`trailtop: cannot write the summary: ${error.message}\n`);
-      resolve(1);
-    };
-    process.stdout.once('error', onError);
-    process.stdout.write(text, (error) => {
-      if (error) return;
-      process.stdout.off('error', onError);
-      resolve(0);
-    });
-  });
+  return await writeStdout(values.json ? `${safeJson(summary)}\n` : formatSummary(summary), 'summary');
 }
 
 /**

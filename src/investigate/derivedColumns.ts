@@ -6,6 +6,7 @@
  * as rows arrive, so counting them is one typed-array step per row, like the
  * store's own columns (store/columns.ts).
  */
+import { Int32List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { DICTIONARY_LIMIT, EMPTY_ID, IdArray, ON_ROW_ID, type ScalarKey } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -57,20 +58,6 @@ export class TimeColumn {
   }
 }
 
-/** A growable Int32Array. */
-class IntList {
-  data = new Int32Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-}
-
 /**
  * Each row's distinct resource keys (ARN, else name) as ids, by seq, in one
  * flat array: row `seq` has ids[offsets[seq] .. offsets[seq + 1]). About 8
@@ -78,9 +65,9 @@ class IntList {
  */
 export class ResourceKeys {
   readonly keys: string[] = [];
-  readonly ids = new IntList();
+  readonly ids = new Int32List();
   /** offsets.data[seq] is where row seq's ids start; one more entry than rows. */
-  readonly offsets = new IntList();
+  readonly offsets = new Int32List();
   private readonly idOf = new Map<string, number>();
 
   constructor() {

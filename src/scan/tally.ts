@@ -12,33 +12,7 @@ import { emptyProgress, noteConflict, type LoadProgress } from '../store/progres
 import type { Count, ScanSummary } from '../commands/scanSummary.js';
 import { ACTOR, COLS, ERROR, HAS_INSIGHT, INSIGHT_EVENT, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
 import { ADDED, CONFLICT, IdSet } from './ids.js';
-
-/** An append-only Int32 column. */
-class Ints {
-  data = new Int32Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-}
-
-class Floats {
-  data = new Float64Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-}
+import { Float64List, Int32List } from '../model/growable.js';
 
 export class ScanTally {
   readonly progress: LoadProgress = emptyProgress();
@@ -46,12 +20,12 @@ export class ScanTally {
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   // Counts of matching distinct events, by global string id.
-  private readonly names = new Ints();
-  private readonly actors = new Ints();
-  private readonly errors = new Ints();
+  private readonly names = new Int32List();
+  private readonly actors = new Int32List();
+  private readonly errors = new Int32List();
   // Every distinct event (matching or not): what insight spans count by.
-  private readonly times = new Floats();
-  private readonly rateCols = new Ints();
+  private readonly times = new Float64List();
+  private readonly rateCols = new Int32List();
   private unique = 0;
   private matchedRead = 0;
   private insightEvents = 0;
@@ -267,7 +241,7 @@ export class ScanTally {
     return id;
   }
 
-  private topOf(counts: Ints, limit: number, emptyName: string): Count[] {
+  private topOf(counts: Int32List, limit: number, emptyName: string): Count[] {
     const entries: Count[] = [];
     for (let id = 0; id < counts.length; id++) {
       const n = counts.data[id]!;
@@ -288,7 +262,7 @@ const R_ACCOUNT = 3;
 const R_ERROR = 4;
 
 /** counts[id]++, growing the column to reach id. */
-function bump(counts: Ints, id: number): void {
+function bump(counts: Int32List, id: number): void {
   while (counts.length <= id) counts.push(0);
   counts.data[id]!++;
 }
