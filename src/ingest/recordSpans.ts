@@ -43,6 +43,17 @@ export interface RecordSpans {
    */
   idStarts: number[];
   idEnds: number[];
+  /**
+   * Where item i's top-level eventSource and eventName strings and its
+   * userIdentity.type string lie, without quotes, as six numbers from
+   * fields[i * 6]: (start, end) for each of the three in that order. -1: the
+   * item has no such value (the key is missing, or userIdentity is null or
+   * has no type); -2: the value is there but is not a string (or the item is
+   * the whole document): only the parsed record can tell. The text may hold
+   * escapes. Lets the detection rules (detect/fastFile.ts) decide which
+   * records can fire without parsing them.
+   */
+  fields: number[];
   /** fileIdentity of the version scanned (readRecordSpans), to check against a row's RecordBatch.identity. */
   identity?: string;
 }
@@ -66,6 +77,19 @@ const SPECIAL_KEYS = ['CloudTrailEvent', 'EventId', 'detail'].map(bytesOf);
 const EVENT_KEYS = ['eventVersion', 'eventTime', 'eventName', 'eventSource', 'eventID', 'userIdentity', 'insightDetails', 'awsRegion', 'eventType'].map(bytesOf);
 const RECORDS = bytesOf('Records');
 const EVENT_ID = bytesOf('eventID');
+const EVENT_SOURCE = bytesOf('eventSource');
+const EVENT_NAME = bytesOf('eventName');
+const USER_IDENTITY = bytesOf('userIdentity');
+const TYPE = bytesOf('type');
+/** Slots of RecordSpans.fields: which value a key's value is noted as. */
+const FIELD_SOURCE = 0;
+const FIELD_NAME = 2;
+const FIELD_TYPE = 4;
+const FIELD_IDENTITY = 6;
+const NO_FIELD = -1;
+/** RecordSpans.fields: the value is missing / not a string. */
+export const FIELD_ABSENT = -1;
+export const FIELD_NOT_STRING = -2;
 const ROOT_SPECIAL_KEYS = ['digestStartTime', 'Events'].map(bytesOf);
 
 function keyIs(b: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
@@ -167,6 +191,7 @@ class Items {
   readonly flags: number[] = [];
   readonly idStarts: number[] = [];
   readonly idEnds: number[] = [];
+  readonly fields: number[] = [];
   anyPlainEvent = false;
   private readonly ascii: boolean;
   private del: number;
@@ -185,7 +210,7 @@ class Items {
     return this.ascii || isUtf8(this.b);
   }
 
-  add(start: number, end: number, plain: boolean, eventLike: boolean, idStart = -1, idEnd = -1): void {
+  add(start: number, end: number, plain: boolean, eventLike: boolean, idStart = -1, idEnd = -1, fields: readonly number[] = WHOLE_DOCUMENT_FIELDS): void {
     const b = this.b;
     let flag = plain ? SPAN_PLAIN : 0;
     if (this.del >= 0 && this.del < start) this.del = b.indexOf(0x7f, start);
@@ -198,13 +223,16 @@ class Items {
     this.flags.push(flag);
     this.idStarts.push(idStart);
     this.idEnds.push(idEnd);
+    this.fields.push(fields[0]!, fields[1]!, fields[2]!, fields[3]!, fields[4]!, fields[5]!);
     if (plain && eventLike) this.anyPlainEvent = true;
   }
 
   spans(): RecordSpans {
-    return { bytes: this.b, starts: this.starts, ends: this.ends, flags: this.flags, idStarts: this.idStarts, idEnds: this.idEnds };
+    return { bytes: this.b, starts: this.starts, ends: this.ends, flags: this.flags, idStarts: this.idStarts, idEnds: this.idEnds, fields: this.fields };
   }
 }
+
+const WHOLE_DOCUMENT_FIELDS: readonly number[] = [FIELD_NOT_STRING, FIELD_NOT_STRING, FIELD_NOT_STRING, FIELD_NOT_STRING, FIELD_NOT_STRING, FIELD_NOT_STRING];
 
 /**
  * Spans of the items of a decoded file (gunzipped bytes, as the reader
@@ -234,6 +262,11 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
   let itemIdStart = -1;
   let itemIdEnd = -1;
   let idValueNext = false;
+  // The item's eventSource, eventName and userIdentity.type (RecordSpans.fields), the slot the value now starting
+  // goes to, and the depth of the keys of the item's userIdentity object (-1: not inside it).
+  const itemFields = [FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT];
+  let fieldNext = NO_FIELD;
+  let identityDepth = -1;
 
   // The root object's keys decide the shape (detect.ts extractItems).
   i = skipSpace(b, i);
@@ -266,8 +299,12 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
         // An escaped key may spell a special one; such items are left to the reader.
         const first = b[keyStart];
         idValueNext = !escaped && first === 0x65 && keyIs(b, keyStart, keyEnd, EVENT_ID);
+        if (!escaped && first === 0x65) fieldNext = keyIs(b, keyStart, keyEnd, EVENT_SOURCE) ? FIELD_SOURCE : keyIs(b, keyStart, keyEnd, EVENT_NAME) ? FIELD_NAME : NO_FIELD;
+        else if (!escaped && first === 0x75 && keyIs(b, keyStart, keyEnd, USER_IDENTITY)) fieldNext = FIELD_IDENTITY;
         if (escaped || (mayBeSpecial(first) && keyIn(b, keyStart, keyEnd, SPECIAL_KEYS))) itemPlain = false;
         else if (!itemEventLike && mayBeEventKey(first) && keyIn(b, keyStart, keyEnd, EVENT_KEYS)) itemEventLike = true;
+      } else if (depth === identityDepth) {
+        if (!escaped && b[keyStart] === 0x74 && keyIs(b, keyStart, keyEnd, TYPE)) fieldNext = FIELD_TYPE;
       } else if (depth === 1 && rootKind === OBJECT) {
         if (escaped) rootEscapedKey = true;
         else if (keyIs(b, keyStart, keyEnd, RECORDS)) {
@@ -290,6 +327,8 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
     recordsValueNext = false;
     const isIdValue = idValueNext;
     idValueNext = false;
+    const field = fieldNext;
+    fieldNext = NO_FIELD;
     const valueStart = i;
     if (depth === itemsDepth) {
       itemStart = i;
@@ -297,6 +336,18 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
       itemEventLike = false;
       itemIdStart = -1;
       itemIdEnd = -1;
+      itemFields.fill(FIELD_ABSENT);
+      identityDepth = -1;
+    }
+    if (field !== NO_FIELD) {
+      // A later key wins, as in JSON.parse: a second userIdentity forgets the first one's type.
+      if (field === FIELD_IDENTITY) {
+        itemFields[FIELD_TYPE] = itemFields[FIELD_TYPE + 1] = c === 0x7b || c === 0x6e ? FIELD_ABSENT : FIELD_NOT_STRING;
+        if (c === 0x7b) identityDepth = depth + 1;
+      } else if (c === 0x22) {
+        // Noted once the string is read, below; a string value is the only one with a span.
+        itemFields[field] = itemFields[field + 1] = FIELD_ABSENT;
+      } else itemFields[field] = itemFields[field + 1] = FIELD_NOT_STRING;
     }
     // A later "eventID" key wins (as in JSON.parse); one whose value is not a string leaves none.
     if (isIdValue) itemIdStart = itemIdEnd = -1;
@@ -315,6 +366,7 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
       }
       // Empty: closed below like any container.
       if (depth === itemsDepth) itemsDepth = -2;
+      if (depth === identityDepth) identityDepth = -1;
       stack.pop();
       depth--;
       i++;
@@ -328,13 +380,17 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
         itemIdStart = valueStart + 1;
         itemIdEnd = i - 1;
       }
+      if (field !== NO_FIELD && field !== FIELD_IDENTITY && c === 0x22) {
+        itemFields[field] = valueStart + 1;
+        itemFields[field + 1] = i - 1;
+      }
     }
 
     // After a value: record an item that ended, then a comma or closes.
     let next = false;
     for (;;) {
       if (depth === itemsDepth && itemStart >= 0) {
-        items.add(itemStart, i, itemPlain, itemEventLike, itemIdStart, itemIdEnd);
+        items.add(itemStart, i, itemPlain, itemEventLike, itemIdStart, itemIdEnd, itemFields);
         itemStart = -1;
       }
       i = skipSpace(b, i);
@@ -349,6 +405,8 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
       }
       if (!((close === 0x5d && top === ARRAY) || (close === 0x7d && top === OBJECT))) return null;
       if (depth === itemsDepth) itemsDepth = -2;
+      // The userIdentity object closes: keys at its depth elsewhere are not its own.
+      if (depth === identityDepth) identityDepth = -1;
       stack.pop();
       depth--;
       i++;

@@ -96,7 +96,7 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
 }
 
 /** The shape the reader gives a file the scanner read: a root array, a Records object, or one event. */
-function shapeOf(bytes: Buffer, firstItem: number): 'array' | 'records' | 'single' | null {
+export function shapeOf(bytes: Buffer, firstItem: number): 'array' | 'records' | 'single' | null {
   let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09) i++;
   if (bytes[i] === 0x5b) return 'array';
@@ -105,7 +105,7 @@ function shapeOf(bytes: Buffer, firstItem: number): 'array' | 'records' | 'singl
 }
 
 /** The eventID as normalize reads it, from the bytes; null when the record must be parsed for it (none, empty, escaped). */
-function idOf(bytes: Buffer, start: number, end: number): string | null {
+export function idOf(bytes: Buffer, start: number, end: number): string | null {
   if (start < 0 || end <= start) return null;
   let ascii = true;
   for (let i = start; i < end; i++) {
@@ -165,7 +165,7 @@ function spreadDigest(
  * A 32-bit hash of bytes[start, end), four bytes a step from `start` (so
  * equal bytes give equal fingerprints wherever they lie), then the tail.
  */
-function bytesHash(bytes: Uint8Array, start: number, end: number): number {
+export function bytesHash(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5 ^ (end - start);
   let i = start;
   for (const last = end - 3; i < last; i += 4) {

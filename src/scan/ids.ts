@@ -60,7 +60,15 @@ export class IdSet {
   private keys = new Int32Array(4 << 12);
   private used = new Uint8Array(1 << 12);
   private fingerprints = new Uint32Array(1 << 12);
+  /** Per slot, the key's number: how many keys were added before it. */
+  private ordinals = new Int32Array(1 << 12);
   private count = 0;
+  /**
+   * The number of the key the last addCopy added or found (0 for the first
+   * key added): lets a caller keep a value per distinct key in a plain list
+   * (detect/tally.ts keeps the kept copy's time, for a later conflicting copy).
+   */
+  lastOrdinal = -1;
 
   get size(): number {
     return this.count;
@@ -85,6 +93,7 @@ export class IdSet {
       if (used[i] === 0) {
         used[i] = 1;
         this.fingerprints[i] = fingerprint;
+        this.ordinals[i] = this.lastOrdinal = this.count;
         const s = i * 4;
         table[s] = a;
         table[s + 1] = b;
@@ -95,6 +104,7 @@ export class IdSet {
       }
       const s = i * 4;
       if (table[s] === a && table[s + 1] === b && table[s + 2] === c && table[s + 3] === d) {
+        this.lastOrdinal = this.ordinals[i]!;
         return this.fingerprints[i] === fingerprint >>> 0 ? SAME : CONFLICT;
       }
     }
@@ -104,11 +114,30 @@ export class IdSet {
     const oldKeys = this.keys;
     const oldUsed = this.used;
     const oldFingerprints = this.fingerprints;
+    const oldOrdinals = this.ordinals;
     this.keys = new Int32Array(oldKeys.length * 2);
     this.used = new Uint8Array(oldUsed.length * 2);
     this.fingerprints = new Uint32Array(oldUsed.length * 2);
+    this.ordinals = new Int32Array(oldUsed.length * 2);
+    const count = this.count;
     this.count = 0;
-    for (let i = 0; i < oldUsed.length; i++) if (oldUsed[i] === 1) this.addCopy(oldKeys, i * 4, oldFingerprints[i]!);
+    for (let i = 0; i < oldUsed.length; i++) {
+      if (oldUsed[i] !== 1) continue;
+      this.addCopy(oldKeys, i * 4, oldFingerprints[i]!);
+      // Keys keep their numbers: the slot just filled gets the old one.
+      this.ordinals[this.slotOf(oldKeys, i * 4)] = oldOrdinals[i]!;
+    }
+    this.count = count;
+  }
+
+  /** The slot holding keys[at..at+4), which must be in the set. */
+  private slotOf(keys: Int32Array, at: number): number {
+    const mask = this.used.length - 1;
+    const table = this.keys;
+    for (let i = mix(keys[at]!, keys[at + 1]!, keys[at + 2]!, keys[at + 3]!) & mask; ; i = (i + 1) & mask) {
+      const s = i * 4;
+      if (table[s] === keys[at] && table[s + 1] === keys[at + 1] && table[s + 2] === keys[at + 2] && table[s + 3] === keys[at + 3]) return i;
+    }
   }
 }
 

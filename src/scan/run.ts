@@ -8,11 +8,10 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
 import { unpackRows } from '../ingest/rowCodec.js';
 import { readLimits } from '../ingest/limits.js';
-import { WORKER_HEAP_MB, workerFailure } from '../ingest/pool.js';
+import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
 import type { EventRow } from '../model/types.js';
@@ -21,6 +20,7 @@ import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './j
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import { ScanTally } from './tally.js';
+import { FileWorkers } from './workerPool.js';
 
 export interface ScanOptions {
   /** Called on the main thread with each file's rows, in file order, before they are tallied (with a filter). */
@@ -46,12 +46,10 @@ export interface ScanOptions {
   keepMatches?: boolean;
 }
 
-/** Jobs each worker holds at once, so it never waits for the main thread. */
-const JOBS_PER_WORKER = 3;
 const keep = (value: string): string => value;
 
 /** Files in the order the loader reads them: delivery time from the name, else mtime (order.ts). */
-async function orderedFiles(files: readonly string[]): Promise<string[]> {
+export async function orderedFiles(files: readonly string[]): Promise<string[]> {
   const entries: { path: string; key: number }[] = [];
   for (let start = 0; start < files.length; start += 64) {
     const slice = files.slice(start, start + 64);
@@ -100,119 +98,18 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
     for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter, deep, fast, keepMatches }, detector));
   } else {
-    await new WorkerScan(workerUrl, workers, files, withRows, filter, apply, options.rules ?? null, deep, options.workerHeapMb ?? WORKER_HEAP_MB, fast, keepMatches).run();
+    await new FileWorkers<ScanJob, ScanReply>({
+      url: workerUrl,
+      count: workers,
+      files,
+      job: (id, path) => ({ id, path, withRows, filter, deep, fast, keepMatches }),
+      apply,
+      failed: (id, path, reason) => ({ id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null }),
+      workerData: { rules: options.rules ?? null, limits: readLimits() },
+      heapMb: options.workerHeapMb ?? WORKER_HEAP_MB,
+    }).run();
   }
   if (tally.needsFullRead) return scanFolderHeadless(root, { ...options, fast: false });
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
   return tally;
-}
-
-/** Runs the jobs on `count` workers and applies the replies in job order. */
-class WorkerScan {
-  private readonly replies = new Map<number, ScanReply>();
-  private readonly owner = new Map<number, Worker>();
-  private readonly workers: Worker[] = [];
-  private next = 0;
-  /** Files a crashed worker held but had not started: read again by another. */
-  private readonly retry: number[] = [];
-  private applied = 0;
-  private finish: () => void = () => {};
-  private fail: (error: Error) => void = () => {};
-
-  constructor(
-    private readonly url: URL,
-    private readonly count: number,
-    private readonly files: readonly string[],
-    private readonly withRows: boolean,
-    private readonly filter: WorkerFilter | undefined,
-    private readonly apply: (reply: ScanReply) => void,
-    private readonly rules: readonly RuleSpec[] | null = null,
-    private readonly deep?: QueryNode,
-    private readonly heapMb = WORKER_HEAP_MB,
-    private readonly fast = false,
-    private readonly keepMatches = false,
-  ) {}
-
-  async run(): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => {
-      this.finish = resolve;
-      this.fail = reject;
-    });
-    try {
-      for (let k = 0; k < this.count; k++) this.start();
-      await done;
-    } finally {
-      for (const worker of this.workers) {
-        worker.removeAllListeners('exit');
-        worker.removeAllListeners('error');
-        void worker.terminate();
-      }
-    }
-  }
-
-  private start(): void {
-    // A heap limit, so a hostile file kills this worker (and fails that file), not the scan (issue 20).
-    const worker = new Worker(this.url, {
-      resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.heapMb },
-      workerData: { rules: this.rules, limits: readLimits() },
-    });
-    this.workers.push(worker);
-    worker.on('message', (reply: ScanReply) => this.onReply(worker, reply));
-    worker.on('error', (error) => this.onCrash(worker, workerFailure(error, this.heapMb)));
-    worker.on('exit', (code) => this.onCrash(worker, `reader exited with code ${code}`));
-    for (let j = 0; j < JOBS_PER_WORKER; j++) this.send(worker);
-  }
-
-  private send(worker: Worker): void {
-    if (this.retry.length === 0 && this.next >= this.files.length) return;
-    const id = this.retry.length > 0 ? this.retry.shift()! : this.next++;
-    this.owner.set(id, worker);
-    worker.postMessage({ id, path: this.files[id]!, withRows: this.withRows, filter: this.filter, deep: this.deep, fast: this.fast, keepMatches: this.keepMatches } satisfies ScanJob);
-  }
-
-  private onReply(worker: Worker, reply: ScanReply): void {
-    this.owner.delete(reply.id);
-    this.replies.set(reply.id, reply);
-    this.send(worker);
-    this.drain();
-  }
-
-  /** A worker that died fails its files (they are reported bad), not the scan; the others go on. */
-  private onCrash(worker: Worker, reason: string): void {
-    // A worker reads its files in the order sent: the lowest id was being read and fails; the rest are read again.
-    const held = [...this.owner].filter(([, owner]) => owner === worker).map(([id]) => id).sort((a, b) => a - b);
-    for (const id of held) this.owner.delete(id);
-    if (held.length > 0) {
-      const id = held[0]!;
-      const path = this.files[id]!;
-      this.replies.set(id, { id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null });
-    }
-    this.retry.push(...held.slice(1));
-    worker.removeAllListeners('exit');
-    worker.removeAllListeners('error');
-    // Its unsent share goes to a fresh worker.
-    if (this.next < this.files.length || this.retry.length > 0) {
-      try {
-        this.start();
-      } catch (error) {
-        this.fail(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-    }
-    this.drain();
-  }
-
-  private drain(): void {
-    try {
-      for (let reply = this.replies.get(this.applied); reply; reply = this.replies.get(this.applied)) {
-        this.replies.delete(this.applied);
-        this.applied++;
-        this.apply(reply);
-      }
-    } catch (error) {
-      this.fail(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    if (this.applied === this.files.length) this.finish();
-  }
 }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearRecordCache, readEventFile, readRecord } from '../../src/ingest/read.js';
-import { readRecordSpans, scanRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_PLAIN, type RecordSpans } from '../../src/ingest/recordSpans.js';
+import { FIELD_ABSENT, FIELD_NOT_STRING, readRecordSpans, scanRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_PLAIN, type RecordSpans } from '../../src/ingest/recordSpans.js';
 import { recordRef } from '../../src/model/recordBatch.js';
 import { int, pick, rng } from '../support/random.js';
 import { record, tempDir } from './fixtures.js';
@@ -36,6 +36,31 @@ function spanText(spans: RecordSpans, k: number): string {
 
 function scan(text: string | Buffer): RecordSpans | null {
   return scanRecordSpans(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+}
+
+/** What RecordSpans.fields should say of a value: absent, not a string, or the string (read back from its span). */
+function fieldOf(value: unknown): number | string {
+  if (value === undefined) return FIELD_ABSENT;
+  return typeof value === 'string' ? value : FIELD_NOT_STRING;
+}
+
+function spanField(spans: RecordSpans, k: number, slot: number): number | string {
+  const start = spans.fields[k * 6 + slot]!;
+  const end = spans.fields[k * 6 + slot + 1]!;
+  if (start < 0) {
+    expect(end).toBe(start);
+    return start;
+  }
+  return JSON.parse(`"${spans.bytes.subarray(start, end).toString('utf8')}"`) as string;
+}
+
+/** The scanner's eventSource, eventName and userIdentity.type of item k agree with the parsed record. */
+function expectFields(spans: RecordSpans, k: number, record: unknown, label: string): void {
+  const r = record as Record<string, unknown>;
+  const identity = r.userIdentity;
+  const type =
+    identity === undefined || identity === null ? FIELD_ABSENT : typeof identity === 'object' && !Array.isArray(identity) ? fieldOf((identity as Record<string, unknown>).type) : FIELD_NOT_STRING;
+  expect([spanField(spans, k, 0), spanField(spans, k, 2), spanField(spans, k, 4)], label).toEqual([fieldOf(r.eventSource), fieldOf(r.eventName), type]);
 }
 
 /** The records JSON.parse finds where the scanner gives spans, or null when it does not parse. */
@@ -65,6 +90,7 @@ async function checkFiles(files: readonly string[]): Promise<{ files: number; re
       const original = await readRecord({ file, index: k });
       if (!(spans.flags[k]! & SPAN_PLAIN)) continue;
       expect(JSON.parse(spanText(spans, k)), `${file} record ${k}`).toEqual(original);
+      if (spans.flags.length > 1 || spans.fields[0] !== FIELD_NOT_STRING) expectFields(spans, k, original, `${file} record ${k}`);
       records++;
     }
     expect(await readRecord({ file, index: spans.flags.length }), file).toBeNull();
@@ -173,7 +199,15 @@ describe('scanRecordSpans', () => {
 
   it('agrees with JSON.parse on thousands of mutated documents (seeded)', () => {
     const random = rng(7);
-    const base = JSON.stringify({ Records: [record(1), record(2, { extra: { s: 'x\\"y', n: -1.5e-3, t: true, f: false, z: null, u: '\u00e9' } }), record(3)] });
+    const base = JSON.stringify({
+      Records: [
+        record(1),
+        record(2, { extra: { s: 'x\\"y', n: -1.5e-3, t: true, f: false, z: null, u: '\u00e9' } }),
+        { ...record(3), userIdentity: { type: 'Root', inner: { type: 'Deep' } }, after: { type: 'NotIdentity' } },
+        { eventSource: 'a', eventName: 'b', userIdentity: {}, x: { type: 'c' } },
+        { eventName: 'Lone', userIdentity: null },
+      ],
+    });
     const alphabet = ['"', '\\', ',', ':', '{', '}', '[', ']', '0', '1', '-', '.', 'e', ' ', '\n', '\t', 'a', 'u', 'n', 't', '\u0001', '\u00e9'];
     let accepted = 0;
     for (let round = 0; round < 3000; round++) {
@@ -193,7 +227,11 @@ describe('scanRecordSpans', () => {
       if (spans === null) continue;
       accepted++;
       expect(spans.flags.length, text).toBe(items.length);
-      for (let k = 0; k < items.length; k++) if (spans.flags[k]! & SPAN_PLAIN) expect(JSON.parse(spanText(spans, k)), text).toEqual(items[k]);
+      for (let k = 0; k < items.length; k++) {
+        if (!(spans.flags[k]! & SPAN_PLAIN)) continue;
+        expect(JSON.parse(spanText(spans, k)), text).toEqual(items[k]);
+        if (items.length > 1) expectFields(spans, k, items[k], text);
+      }
     }
     expect(accepted).toBeGreaterThan(100);
   });

@@ -1,0 +1,122 @@
+/**
+ * Files read on worker threads, replies applied in file order however the
+ * workers finish: the headless scan's pool (scan/run.ts) and detect's
+ * (detect/headless.ts), which send other jobs to other worker entries.
+ */
+import { Worker } from 'node:worker_threads';
+import { workerFailure } from '../ingest/pool.js';
+
+/** Jobs each worker holds at once, so it never waits for the main thread. */
+const JOBS_PER_WORKER = 3;
+
+export interface FileWorkersOptions<J, R extends { id: number }> {
+  /** The worker entry; it answers each job with one reply of the same id. */
+  url: URL;
+  count: number;
+  /** In file order: reply k is applied after replies 0..k-1. */
+  files: readonly string[];
+  job: (id: number, path: string) => J;
+  apply: (reply: R) => void;
+  /** The reply for a file whose worker died while reading it (the file is reported bad, the run goes on). */
+  failed: (id: number, path: string, reason: string) => R;
+  workerData: unknown;
+  /** Heap limit of each worker (MB); past it a worker dies and fails the file it was reading. */
+  heapMb: number;
+}
+
+export class FileWorkers<J, R extends { id: number }> {
+  private readonly replies = new Map<number, R>();
+  private readonly owner = new Map<number, Worker>();
+  private readonly workers: Worker[] = [];
+  private next = 0;
+  /** Files a crashed worker held but had not started: read again by another. */
+  private readonly retry: number[] = [];
+  private applied = 0;
+  private finish: () => void = () => {};
+  private fail: (error: Error) => void = () => {};
+
+  constructor(private readonly o: FileWorkersOptions<J, R>) {}
+
+  async run(): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      this.finish = resolve;
+      this.fail = reject;
+    });
+    try {
+      if (this.o.files.length === 0) return;
+      for (let k = 0; k < this.o.count; k++) this.start();
+      await done;
+    } finally {
+      for (const worker of this.workers) {
+        worker.removeAllListeners('exit');
+        worker.removeAllListeners('error');
+        void worker.terminate();
+      }
+    }
+  }
+
+  private start(): void {
+    // A heap limit, so a hostile file kills this worker (and fails that file), not the run (issue 20).
+    const worker = new Worker(this.o.url, {
+      resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.o.heapMb },
+      workerData: this.o.workerData,
+    });
+    this.workers.push(worker);
+    worker.on('message', (reply: R) => this.onReply(worker, reply));
+    worker.on('error', (error) => this.onCrash(worker, workerFailure(error, this.o.heapMb)));
+    worker.on('exit', (code) => this.onCrash(worker, `reader exited with code ${code}`));
+    for (let j = 0; j < JOBS_PER_WORKER; j++) this.send(worker);
+  }
+
+  private send(worker: Worker): void {
+    if (this.retry.length === 0 && this.next >= this.o.files.length) return;
+    const id = this.retry.length > 0 ? this.retry.shift()! : this.next++;
+    this.owner.set(id, worker);
+    worker.postMessage(this.o.job(id, this.o.files[id]!));
+  }
+
+  private onReply(worker: Worker, reply: R): void {
+    this.owner.delete(reply.id);
+    this.replies.set(reply.id, reply);
+    this.send(worker);
+    this.drain();
+  }
+
+  /** A worker that died fails its files (they are reported bad), not the run; the others go on. */
+  private onCrash(worker: Worker, reason: string): void {
+    // A worker reads its files in the order sent: the lowest id was being read and fails; the rest are read again.
+    const held = [...this.owner].filter(([, owner]) => owner === worker).map(([id]) => id).sort((a, b) => a - b);
+    for (const id of held) this.owner.delete(id);
+    if (held.length > 0) {
+      const id = held[0]!;
+      this.replies.set(id, this.o.failed(id, this.o.files[id]!, reason));
+    }
+    this.retry.push(...held.slice(1));
+    worker.removeAllListeners('exit');
+    worker.removeAllListeners('error');
+    // Its unsent share goes to a fresh worker.
+    if (this.next < this.o.files.length || this.retry.length > 0) {
+      try {
+        this.start();
+      } catch (error) {
+        this.fail(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+    }
+    this.drain();
+  }
+
+  private drain(): void {
+    try {
+      for (let reply = this.replies.get(this.applied); reply; reply = this.replies.get(this.applied)) {
+        this.replies.delete(this.applied);
+        this.applied++;
+        this.o.apply(reply);
+      }
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (this.applied === this.o.files.length) this.finish();
+  }
+}
