@@ -1,6 +1,7 @@
 import type { FieldNode, QueryNode, ValueMatch } from './ast.js';
 import { parseCidr } from './cidr.js';
 import { lookupField } from './fields.js';
+import { regexLiteral } from './regexLiteral.js';
 
 /**
  * A literal prefilter: byte strings that must occur in a record's JSON text
@@ -18,8 +19,9 @@ import { lookupField } from './fields.js';
  * (name, source, region, ip, error, key, account, category, eventtype,
  * requestid, agent, identity), record paths (their last key, and their
  * values) and params text. Words, user:, resource:, type:, tags, time,
- * negations, regexes and exists-only terms give none (their text may be
- * derived, or absent from a matching record).
+ * negations and exists-only terms give none (their text may be
+ * derived, or absent from a matching record). A regex gives the run of plain
+ * characters every match holds (regexLiteral.ts), if any.
  */
 export interface Prefilter {
   readonly clauses: readonly (readonly string[])[];
@@ -103,6 +105,12 @@ function valueLiteral(match: ValueMatch): string | null {
       if (candidate && (longest === null || candidate.length > longest.length)) longest = candidate;
     }
     return longest;
+  }
+  if (match.kind === 'regex') {
+    // A case-insensitive search finds every match, but /iu folds some non-ASCII letters (ſ, K) to ASCII ones.
+    if (/[uv]/.test(match.flags) && match.flags.includes('i')) return null;
+    const run = regexLiteral(match.source);
+    return run === null ? null : literal(run);
   }
   if (match.kind === 'cidr') {
     // An IPv4 address inside a.b.0.0/16 starts with "a.b."; IPv6 is written too many ways.
