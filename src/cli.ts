@@ -6,7 +6,7 @@ export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
 Usage:
   trailtop [DIR] [--no-watch] [--no-history] [--rules DIR]...
                                           open the dashboard on DIR (default: current folder)
-  trailtop --db FILE [--window N]         the dashboard on the newest events of a DuckDB archive
+  trailtop --db FILE [--rules DIR]...     the dashboard on a DuckDB archive, every query as SQL
   trailtop scan DIR [--json] [--filter Q] [--since T] [--until T] [--histogram [--bucket 5m]]
                                           summarise a folder headlessly (or count events per time bucket)
   trailtop tail DIR [--new-only] [--filter Q] [--since T] [--rules DIR]... [--findings-only]

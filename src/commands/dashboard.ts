@@ -5,7 +5,7 @@ import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
-       trailtop --db FILE [--window N]
+       trailtop --db FILE [--rules DIR]...
 
 Opens the dashboard on DIR (default: the current folder): every CloudTrail
 log below it, newest first, filtered as you type. Given a FILE, only that file
@@ -16,9 +16,8 @@ Options:
   --no-history neither read nor save this folder's query history, marks and
                columns (kept under $XDG_STATE_HOME/trailtop, default ~/.local/state/trailtop)
 ${RULES_HELP}
-  --db FILE    the newest events of a DuckDB archive (trailtop archive); queries typed here
-               run over that window, scan/export/detect --db over the whole archive
-  --window N   events loaded with --db (default 500000)
+  --db FILE    a DuckDB archive (trailtop archive): the whole archive, paged by SQL;
+               queries typed here run as SQL on all of it (rule:ID with the rules loaded)
   -h, --help   show this help
 
 Detection rules run on every event as it loads; ! opens what they found.`;
@@ -33,7 +32,6 @@ export async function runDashboard(argv: string[]): Promise<number> {
     'no-watch': { type: 'boolean' },
     'no-history': { type: 'boolean' },
     db: { type: 'string' },
-    window: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -42,8 +40,6 @@ export async function runDashboard(argv: string[]): Promise<number> {
   }
   const dir = path.resolve(values.db ?? positionals[0] ?? '.');
   const rules = commandRules(values.rules);
-  const windowSize = values.window === undefined ? undefined : Number(values.window);
-  if (windowSize !== undefined && !(Number.isInteger(windowSize) && windowSize > 0)) throw new UsageError('--window takes a whole number of events');
   if (values.db === undefined) await requireFolderOrFile(dir);
   else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}'`, false);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
@@ -67,14 +63,15 @@ export async function runDashboard(argv: string[]): Promise<number> {
     throw error;
   }
   if (values.db !== undefined) {
-    let source;
+    let archive;
     try {
-      source = await (await import('../archive/window.js')).openArchiveWindow(dir, windowSize);
+      const { ArchiveSession } = await import('../archive/session.js');
+      archive = await ArchiveSession.open(dir, { rules: rules.rules.map((r) => ({ id: r.id, title: r.title, ast: r.ast })) });
     } catch (error) {
       process.stdout.write(LEAVE_ALT);
       throw error;
     }
-    return run.runInteractive(dir, { watch: false, history: !values['no-history'], source });
+    return run.runInteractive(dir, { watch: false, history: !values['no-history'], archive });
   }
   return run.runInteractive(dir, { watch: !values['no-watch'], history: !values['no-history'], rules });
 }

@@ -4,6 +4,8 @@ import { openFolder } from '../ingest/open.js';
 import { openFolderState } from '../state/index.js';
 import { guardKeyInput } from '../term/keyInput.js';
 import { App, type PluginViews } from './App.js';
+import { ArchiveApp } from './archive/ArchiveApp.js';
+import type { ArchiveSession } from '../archive/session.js';
 import { ExportDialog } from './ExportDialog.js';
 import { cancelAllExports } from './exportModel.js';
 import { InsightsView } from './InsightsView.js';
@@ -25,8 +27,10 @@ export interface RunOptions {
   views?: PluginViews;
   /** Detection rules to run as events load (the built-in pack and --rules folders). */
   rules?: RuleSet;
-  /** Events from somewhere other than a folder (the archive's window: archive/window.ts); no watching, no rules. */
+  /** Events from somewhere other than a folder; no watching, no rules. */
   source?: { store: EventStore; readRecord: (ref: RecordRef) => Promise<Record<string, unknown> | null>; close: () => Promise<void> };
+  /** A DuckDB archive (--db): the archive dashboard (ui/archive/), every question answered by SQL. */
+  archive?: ArchiveSession;
 }
 
 /**
@@ -36,8 +40,11 @@ export interface RunOptions {
 export async function runInteractive(dir: string, options: RunOptions): Promise<number> {
   const out = process.stdout;
   // Rules run where records are parsed; their hits reach the findings before the rows reach the store.
-  const session = options.rules && !options.source ? detectionSession(options.rules) : null;
-  const opened = options.source ?? openFolder(dir, { watch: options.watch, ...(session?.detection ? { detection: session.detection } : {}) });
+  const session = options.rules && !options.source && !options.archive ? detectionSession(options.rules) : null;
+  const archive = options.archive;
+  const opened = archive
+    ? { store: null, close: async () => archive.close() }
+    : (options.source ?? openFolder(dir, { watch: options.watch, ...(session?.detection ? { detection: session.detection } : {}) }));
   const read = options.source ? options.source.readRecord : (ref: RecordRef) => readRecord(ref);
   const folderState = openFolderState(dir, { enabled: options.history ?? true });
   let restored = false;
@@ -62,7 +69,12 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   out.write(ENTER_ALT);
   process.once('exit', restore);
 
-  const instance = render(<App store={opened.store} folder={dir} watching={options.watch} readRecord={read} folderState={folderState} views={options.views ?? { insights: InsightsView, export: ExportDialog, findings: FindingsView }} {...(session ? { findings: session.findings } : {})} />, {
+  const element = archive ? (
+    <ArchiveApp session={archive} dbPath={dir} folderState={folderState} />
+  ) : (
+    <App store={opened.store!} folder={dir} watching={options.watch} readRecord={read} folderState={folderState} views={options.views ?? { insights: InsightsView, export: ExportDialog, findings: FindingsView }} {...(session ? { findings: session.findings } : {})} />
+  );
+  const instance = render(element, {
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 30,

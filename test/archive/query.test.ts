@@ -39,31 +39,3 @@ describe('keyset pages of the archive', () => {
     }
   }
 });
-
-describe('the dashboard window of an archive (trailtop --db)', () => {
-  let archive: TestArchive;
-  beforeAll(async () => {
-    archive = await archiveOf(records(), 9);
-  });
-  afterAll(() => archive?.close());
-
-  it('holds the newest N events, and details read each record back from the archive', async () => {
-    const { openArchiveWindow } = await import('../../src/archive/window.js');
-    const path = archive.archive.path;
-    archive.archive.close();
-    const window = await openArchiveWindow(path, 10);
-    try {
-      expect(window.total).toBe(65);
-      const rows = window.store.rows();
-      expect(rows).toHaveLength(10);
-      // 8 events at 12:06 and 9 at 12:05: the 10 newest are those 8 and two of 12:05.
-      expect(rows.filter((r) => r.time === Date.UTC(2024, 2, 5, 12, 6))).toHaveLength(8);
-      expect(rows.filter((r) => r.time === Date.UTC(2024, 2, 5, 12, 5))).toHaveLength(2);
-      const record = await window.readRecord({ file: rows[0]!.batch.file, index: rows[0]!.recordIndex });
-      expect(record?.eventID).toBe(rows[0]!.id);
-    } finally {
-      await window.close();
-      archive.archive = await (await import('../../src/archive/db.js')).openArchive(path);
-    }
-  });
-});

@@ -1,0 +1,76 @@
+/**
+ * What the --db dashboard asks of an archive, in one place: query text to a
+ * SQL condition (filter.ts, with the rules, the marks and the vocabulary,
+ * read once when first needed), the list of a query in an order (window.ts),
+ * top values and the histogram (aggregate.ts), and the stored record of an
+ * event. No Ink: the UI is a thin layer over this, and tests and the bench
+ * drive it the same way.
+ */
+import type { TopField, TopResult } from '../investigate/topValues.js';
+import type { Vocabulary } from '../query/vocabulary.js';
+import { archiveHistogram, archiveTimeBounds, archiveTopValues, type ArchiveBucket, type TimeBounds } from './aggregate.js';
+import { openArchive, type Archive } from './db.js';
+import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
+import type { Order } from './query.js';
+import { archiveVocabulary } from './vocabulary.js';
+import { ArchiveList } from './window.js';
+
+export interface ArchiveSessionOptions {
+  rules?: readonly ArchiveRule[];
+  /** The marks kept for this archive (read at each query: `m` changes them). */
+  marks?: () => ReadonlySet<string>;
+}
+
+export class ArchiveSession {
+  private vocabulary: Promise<Vocabulary> | null = null;
+
+  constructor(
+    readonly archive: Archive,
+    private options: ArchiveSessionOptions = {},
+  ) {}
+
+  /** Where `mark:` reads the marks from (the dashboard's MarkSet, which `m` changes). */
+  readMarksFrom(marks: () => ReadonlySet<string>): void {
+    this.options.marks = marks;
+  }
+
+  static async open(dbPath: string, options: ArchiveSessionOptions = {}): Promise<ArchiveSession> {
+    return new ArchiveSession(await openArchive(dbPath, { readOnly: true }), options);
+  }
+
+  get ruleCount(): number {
+    return this.options.rules?.length ?? 0;
+  }
+
+  /** The query's SQL condition, or the reason it cannot run here (shown on screen, never an empty list). */
+  filter(text: string, now?: number): Promise<ArchiveFilter> {
+    const marks = this.options.marks?.();
+    return archiveFilter(text, {
+      ...(this.options.rules ? { rules: this.options.rules } : {}),
+      ...(marks ? { marks } : {}),
+      vocabulary: () => (this.vocabulary ??= archiveVocabulary(this.archive)),
+      ...(now !== undefined ? { now } : {}),
+    });
+  }
+
+  /** The list of `where` in `order`: its count and first screen. */
+  list(where: string | null, order: Order, firstRows = 60, total?: number): Promise<ArchiveList> {
+    return ArchiveList.open(this.archive, where, order, firstRows, total);
+  }
+
+  topValues(field: TopField, where: string | null, limit?: number): Promise<TopResult> {
+    return archiveTopValues(this.archive, field, where, limit);
+  }
+
+  timeBounds(where: string | null): Promise<TimeBounds | null> {
+    return archiveTimeBounds(this.archive, where);
+  }
+
+  histogram(where: string | null, sizeMs: number, from: number, to: number): Promise<ArchiveBucket[]> {
+    return archiveHistogram(this.archive, where, sizeMs, from, to);
+  }
+
+  close(): void {
+    this.archive.close();
+  }
+}

@@ -1,0 +1,421 @@
+/**
+ * `trailtop --db FILE`: the dashboard over a DuckDB archive of any size. A
+ * thin layer: the archive session (src/archive/session.ts) answers every
+ * question by SQL, archiveModel.ts says what a key does, and this component
+ * runs the commands and draws with the dashboard's own pieces (EventList,
+ * DetailPanel, JsonView, TopValuesView, QueryBar, StatusBar).
+ */
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { ArchiveBucket } from '../../archive/aggregate.js';
+import type { EventRow } from '../../model/types.js';
+import type { ArchiveSession } from '../../archive/session.js';
+import type { ArchiveList } from '../../archive/window.js';
+import { TOP_FIELDS, type TopResult } from '../../investigate/topValues.js';
+import { MarkSet } from '../../marks/markSet.js';
+import { queryHelpLines } from '../../query/index.js';
+import { parseQuery } from '../../query/parse.js';
+import type { FolderState } from '../../state/index.js';
+import { colorEnabled } from '../../term/color.js';
+import { describeCopy, osc52Copy, type Env } from '../../term/osc52.js';
+import { supportsHyperlinks } from '../../term/osc8.js';
+import { sanitize } from '../../term/sanitize.js';
+import { fit, truncate } from '../../term/width.js';
+import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
+import { buildDetail } from '../detailModel.js';
+import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
+import { EventList, listBodyHeight } from '../EventList.js';
+import { formatCount, zoneLabel } from '../format.js';
+import { HelpOverlay, helpBodyHeight, helpLines, type HelpLine } from '../HelpOverlay.js';
+import { useTerminalSize } from '../hooks/useTerminalSize.js';
+import { TopValuesView } from '../investigate/TopValuesView.js';
+import { jsonBodyHeight, JsonView } from '../JsonView.js';
+import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
+import { splitChunk } from '../keys.js';
+import { QueryBar, queryBarHeight } from '../QueryBar.js';
+import { StatusBar } from '../StatusBar.js';
+import { makeTheme, ThemeContext, useTheme } from '../theme.js';
+import { barLength } from '../timeline/histogramModel.js';
+import { archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+
+export interface ArchiveAppProps {
+  session: ArchiveSession;
+  /** The archive file, for the header. */
+  dbPath: string;
+  env?: Env;
+  folderState?: FolderState;
+  initialQuery?: string;
+  onQuit?: () => void;
+}
+
+const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
+  list: ['Enter details', '/ query', 'T top values', 'h histogram', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
+  query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
+  detail: ['Esc close', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
+  json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
+  help: ['? or Esc close', 'j/k scroll', 'q quit'],
+  top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
+  histogram: ['Esc/h back', '↑/↓ bucket', 'Enter list it', '+/- zoom', '? help'],
+};
+
+/** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
+const SIZES: readonly BucketSize[] = BUCKET_SIZES.filter((s) => s.unit === 'fixed' || s.unit === 'day');
+/** The most buckets one histogram asks for (zooming in further than that on a long span widens the bucket). */
+const MAX_BUCKETS = 2_000;
+
+const ARCHIVE_HELP: HelpLine[] = [
+  { text: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).', heading: true },
+  { text: '  Not here (they need the events in memory): i Insights, d download, b bad files, ! findings, p summary,', heading: false },
+  { text: '  C columns, [ ] back/forward, f follow, r resource events: use scan/export/detect --db, or rule:ID.', heading: false },
+  { text: '', heading: false },
+];
+
+interface Histo {
+  size: number;
+  buckets: (ArchiveBucket & { end: number })[];
+}
+
+export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit }: ArchiveAppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const { columns: width, rows: termRows } = useTerminalSize();
+  const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
+  const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
+  const stateRef = useRef<ArchiveUiState | null>(null);
+  stateRef.current ??= initialArchiveState(initialQuery);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const setState = useCallback((next: ArchiveUiState) => {
+    if (next === stateRef.current) return;
+    stateRef.current = next;
+    rerender();
+  }, []);
+  const state = stateRef.current;
+  const marks = useMemo(() => new MarkSet(folderState?.marks() ?? [], folderState ? (ids) => folderState.setMarks(ids) : null), [folderState]);
+  session.readMarksFrom(() => marks.set());
+
+  const [list, setList] = useState<ArchiveList | null>(null);
+  const [busy, setBusy] = useState('opening…');
+  const [top, setTop] = useState<TopResult | null>(null);
+  const [histo, setHisto] = useState<Histo | null>(null);
+  const whereRef = useRef<string | null>(null);
+  // Each command's answer is dropped when a newer one of the same kind was started meanwhile.
+  const ticket = useRef({ list: 0, top: 0, histo: 0 });
+
+  const height = Math.max(1, termRows - 1);
+  const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width);
+  const mainH = Math.max(2, height - 1 - queryH - 1);
+  const bodyH = listBodyHeight(mainH);
+  const total = list?.total ?? 0;
+  const win = archiveWindow(state, total, bodyH);
+  const current = list?.at(win.cursor);
+
+  const fail = useCallback((error: unknown) => {
+    setBusy('');
+    setState({ ...stateRef.current!, status: `the archive answered with an error: ${sanitize(error instanceof Error ? error.message : String(error)).slice(0, 300)}` });
+  }, []);
+
+  const apply = useCallback(
+    async (text: string) => {
+      const mine = ++ticket.current.list;
+      setBusy('querying…');
+      try {
+        const filter = await session.filter(text);
+        if (mine !== ticket.current.list) return;
+        if (!filter.ok) {
+          setBusy('');
+          const s = stateRef.current!;
+          setState({ ...s, mode: 'query', draft: text, caret: text.length, queryError: { message: filter.message, position: 0, hint: '' } });
+          return;
+        }
+        const next = await session.list(filter.where, stateRef.current!.order, bodyH + 1);
+        if (mine !== ticket.current.list) return;
+        whereRef.current = filter.where;
+        if (text.trim() !== '') folderState?.addHistory(text);
+        setList(next);
+        setTop(null);
+        setHisto(null);
+        setBusy('');
+        setState({ ...stateRef.current!, queryText: text, draft: text, caret: text.length, queryError: null, cursor: 0, offset: 0 });
+      } catch (error) {
+        if (mine === ticket.current.list) fail(error);
+      }
+    },
+    [session, bodyH, folderState],
+  );
+
+  useEffect(() => {
+    void apply(initialQuery);
+  }, []);
+
+  // The rows on screen: one page query when they are not held (scrolling past the held rows, G, g).
+  const [, pageArrived] = useReducer((n: number) => n + 1, 0);
+  const needs = list && !list.holds(win.top, win.end);
+  useEffect(() => {
+    if (!list || list.holds(win.top, win.end)) return;
+    setBusy('reading…');
+    list.ensure(win.top, win.end).then(() => {
+      setBusy('');
+      pageArrived();
+    }, fail);
+  }, [list, win.top, win.end, needs]);
+
+  const loadTop = useCallback(
+    async (fieldIndex: number) => {
+      const mine = ++ticket.current.top;
+      setBusy('counting…');
+      try {
+        const result = await session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current);
+        if (mine !== ticket.current.top) return;
+        setTop(result);
+        setBusy('');
+      } catch (error) {
+        if (mine === ticket.current.top) fail(error);
+      }
+    },
+    [session],
+  );
+
+  const loadHistogram = useCallback(
+    async (sizeIndex: number, bodyRows: number) => {
+      const mine = ++ticket.current.histo;
+      setBusy('counting…');
+      try {
+        const bounds = await session.timeBounds(whereRef.current);
+        if (mine !== ticket.current.histo) return;
+        if (!bounds) {
+          setHisto({ size: 0, buckets: [] });
+          setBusy('');
+          return;
+        }
+        let size = sizeIndex >= 0 ? sizeIndex : SIZES.indexOf(chooseBucketSize(bounds.first, bounds.last, Math.max(4, bodyRows), '1s', '1d'));
+        while (size < SIZES.length - 1 && (bounds.last - bounds.first) / SIZES[size]!.ms > MAX_BUCKETS) size++;
+        const ms = SIZES[size]!.ms;
+        const buckets = await session.histogram(whereRef.current, ms, bounds.first, bounds.last + 1);
+        if (mine !== ticket.current.histo) return;
+        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })) });
+        setBusy('');
+        const s = stateRef.current!;
+        // Opened at the newest bucket (the list's newest-first top), or where it was.
+        setState({ ...s, bucketSize: size, bucketIndex: s.bucketIndex >= 0 ? Math.min(s.bucketIndex, buckets.length - 1) : buckets.length - 1 });
+      } catch (error) {
+        if (mine === ticket.current.histo) fail(error);
+      }
+    },
+    [session],
+  );
+
+  const turnOrder = useCallback(async () => {
+    const s = stateRef.current!;
+    if (!list) return;
+    const mine = ++ticket.current.list;
+    const anchor = list.at(s.cursor);
+    setBusy('reading…');
+    try {
+      const index = Math.max(0, list.total - 1 - s.cursor);
+      const { ArchiveList } = await import('../../archive/window.js');
+      const next = anchor
+        ? await ArchiveList.openAt(session.archive, list.where, s.order, list.total, anchor, index, bodyH)
+        : await session.list(list.where, s.order, bodyH + 1, list.total);
+      if (mine !== ticket.current.list) return;
+      setList(next);
+      setBusy('');
+      const now = stateRef.current!;
+      setState({ ...now, cursor: anchor ? index : 0, offset: anchor ? Math.max(0, bodyH - 1 - s.offset) : 0 });
+    } catch (error) {
+      if (mine === ticket.current.list) fail(error);
+    }
+  }, [list, session, bodyH]);
+
+  // Scroll limits of the views that scroll.
+  const record = current?.record;
+  const jsonLines = useMemo(() => (state.mode === 'json' && record ? wrapTokens(prettyJsonLines(record), width) : []), [state.mode, record, width]);
+  const help = useMemo(() => [...ARCHIVE_HELP, ...helpLines(queryHelpLines(), { insights: false, export: false }, width)], [width]);
+  const detailLength = useMemo(() => (state.mode === 'detail' && current ? layoutDetail(buildDetail(current.row, state.zone), width, -1).screen.length : 0), [state.mode, current, state.zone, width]);
+  const scrollLimit =
+    state.mode === 'json'
+      ? Math.max(0, jsonLines.length - jsonBodyHeight(mainH))
+      : state.mode === 'help'
+        ? Math.max(0, help.length - helpBodyHeight(mainH))
+        : Math.max(0, detailLength - detailBodyHeight(mainH));
+
+  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current });
+  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current };
+  const onKey = useCallback(
+    (input: string, key: Key) => {
+      const c = ctxRef.current;
+      const s = stateRef.current!;
+      const { state: next, command } = archiveKey(s, input, key, {
+        total: c.total,
+        bodyH: c.bodyH,
+        mainH: c.mainH,
+        scrollLimit: c.scrollLimit,
+        topValues: c.top?.values ?? [],
+        buckets: c.histo?.buckets ?? [],
+        bucketSizes: SIZES.length,
+      });
+      // A half-typed query shows its error while typing (parsing is cheap; SQL waits for Enter).
+      if (next.mode === 'query' && next.draft !== s.draft) {
+        const parsed = parseQuery(next.draft, { deepTerms: true });
+        setState({ ...next, queryError: parsed.ok || next.draft.trim() === '' ? null : parsed.error });
+      } else setState(next);
+      if (!command) return;
+      switch (command.kind) {
+        case 'quit':
+          if (onQuit) onQuit();
+          else exit();
+          return;
+        case 'apply':
+          void apply(command.text);
+          return;
+        case 'order':
+          void turnOrder();
+          return;
+        case 'top':
+          void loadTop(next.topField);
+          return;
+        case 'histogram':
+          void loadHistogram(next.bucketSize, c.mainH - 3);
+          return;
+        case 'mark': {
+          const row = c.current?.row;
+          if (!row) return;
+          const marked = marks.toggle(row.id);
+          setState({ ...stateRef.current!, status: marked ? 'Marked (mark:* lists the marked events)' : 'Unmarked' });
+          return;
+        }
+        case 'copy': {
+          const result = osc52Copy(JSON.stringify(c.current?.record ?? {}, null, 2), { env });
+          if (result.ok) stdout.write(result.sequence);
+          setState({ ...stateRef.current!, status: describeCopy(result, 'the JSON') });
+          return;
+        }
+      }
+    },
+    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit],
+  );
+  useInput((input, key) => {
+    for (const stroke of splitChunk(input, key, stateRef.current!.mode === 'query')) onKey(stroke.input, stroke.key);
+  });
+
+  // The status message fades.
+  useEffect(() => {
+    if (!state.status) return;
+    const timer = setTimeout(() => setState({ ...stateRef.current!, status: '' }), 5000);
+    return () => clearTimeout(timer);
+  }, [state.status]);
+
+  if (width < 40 || termRows < 8) {
+    return <Text wrap="truncate-end">{`trailtop: terminal too small (${width}x${termRows}, need 40x8); q quits`}</Text>;
+  }
+
+  // The rows on screen, from the held window (a row not read yet is left out until its page arrives).
+  const visible: EventRow[] = [];
+  for (let i = win.top; i < win.end; i++) {
+    const event = list?.at(i);
+    if (event) visible.push(event.row);
+  }
+  const shownWindow = { top: 0, end: visible.length, cursor: win.cursor - win.top };
+  const emptyText = !list ? 'Opening the archive…' : total === 0 ? (state.queryText.trim() ? 'No events match the query' : 'The archive is empty') : 'Reading…';
+  const listView = (w: number) => (
+    <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} />
+  );
+
+  let main;
+  switch (state.mode) {
+    case 'detail':
+      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={-1} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} /> : listView(width);
+      break;
+    case 'json':
+      main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
+      break;
+    case 'help':
+      main = <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} />;
+      break;
+    case 'top':
+      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
+      break;
+    case 'histogram':
+      main = <ArchiveHistogram histo={histo} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;
+      break;
+    default:
+      main = listView(width);
+  }
+  const shownCount = list ? formatCount(total) : '…';
+  const position = total > 0 ? ` · row ${formatCount(win.cursor + 1)}` : '';
+  const head = `trailtop · archive ${sanitize(dbPath)} · ${shownCount} ${state.queryText.trim() ? 'matching' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first`;
+  const right = `${busy ? `${busy} ` : ''}${zoneLabel(state.zone)}`;
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={width} height={height} overflowY="hidden">
+        <Text wrap="truncate-end" bold={theme.bold}>
+          {fit(head, width).trimEnd()}
+        </Text>
+        <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation="" width={width} />
+        <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
+          {main}
+        </Box>
+        <StatusBar message={state.status} hints={HINTS[state.mode]} right={right} width={width} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}
+
+interface ArchiveHistogramProps {
+  histo: Histo | null;
+  selected: number;
+  zone: ArchiveUiState['zone'];
+  width: number;
+  height: number;
+}
+
+function bucketLabel(start: number, size: BucketSize, zone: ArchiveUiState['zone']): string {
+  const d = new Date(start);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const parts =
+    zone === 'utc'
+      ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+      : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
+  const [y, mo, day, h, mi, s] = parts as [number, number, number, number, number, number];
+  const date = `${y}-${pad(mo)}-${pad(day)}`;
+  if (size.unit === 'day') return date;
+  return `${date} ${pad(h)}:${pad(mi)}${size.ms < 60_000 ? `:${pad(s)}` : ''}`;
+}
+
+/** Events per bucket, newest at the bottom as in the folder's histogram; errors drawn apart. */
+function ArchiveHistogram({ histo, selected, zone, width, height }: ArchiveHistogramProps) {
+  const theme = useTheme();
+  if (!histo) return <Text>{'  Counting…'}</Text>;
+  if (histo.buckets.length === 0) return <Text>{'  No event with a readable time'}</Text>;
+  const size = SIZES[histo.size]!;
+  const body = Math.max(1, height - 2);
+  const at = Math.max(0, Math.min(selected, histo.buckets.length - 1));
+  const first = Math.max(0, Math.min(at - Math.floor(body / 2), histo.buckets.length - body));
+  const shown = histo.buckets.slice(first, first + body);
+  const max = Math.max(1, ...histo.buckets.map((b) => b.count));
+  const countWidth = formatCount(max).length;
+  const labelWidth = bucketLabel(shown[0]!.start, size, zone).length;
+  const room = Math.max(4, width - labelWidth - countWidth - 6);
+  const sum = histo.buckets.reduce((n, b) => n + b.count, 0);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
+        {truncate(`Histogram · ${size.label} buckets (UTC-aligned) · ${formatCount(sum)} events · ${histo.buckets.length} buckets · Enter lists a bucket`, width)}
+      </Text>
+      {shown.map((b, i) => {
+        const len = barLength(b.count, max, room);
+        const errorLen = b.count > 0 ? Math.min(len, Math.round((b.errors / b.count) * len)) : 0;
+        const isSel = first + i === at;
+        return (
+          <Text key={b.start} wrap="truncate-end" inverse={isSel && theme.inverse}>
+            {`${isSel ? '›' : ' '}${bucketLabel(b.start, size, zone)} ${formatCount(b.count).padStart(countWidth)} `}
+            <Text color={theme.error}>{'!'.repeat(errorLen)}</Text>
+            {'█'.repeat(len - errorLen)}
+          </Text>
+        );
+      })}
+      <Text wrap="truncate-end" color={theme.muted}>
+        {truncate(`  ! errors  █ other events · selected: ${formatCount(histo.buckets[at]!.count)} events, ${formatCount(histo.buckets[at]!.errors)} errors`, width)}
+      </Text>
+    </Box>
+  );
+}

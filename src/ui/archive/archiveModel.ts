@@ -1,0 +1,239 @@
+/**
+ * The --db dashboard's UI state and what a key does to it: plain data, no
+ * Ink, tested alone. The list is addressed by index into the archive's list
+ * (archive/window.ts), so a move is arithmetic here and a page query there.
+ * Work that needs the archive (apply a query, turn the order round, top
+ * values, the histogram) comes back as a command the component runs.
+ */
+import type { Key } from 'ink';
+import type { Order } from '../../archive/query.js';
+import { describePivot, pivotQuery, type PivotOp } from '../../investigate/pivot.js';
+import { TOP_FIELDS } from '../../investigate/topValues.js';
+import type { QueryError } from '../../query/errors.js';
+import type { TimeZoneMode } from '../format.js';
+import { actionFor, type Action } from '../keys.js';
+import { editLine } from '../lineEditor.js';
+import { windowFor, type ListWindow } from '../listModel.js';
+import { spanQuery } from '../timeline/histogramModel.js';
+
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram';
+
+export interface ArchiveUiState {
+  mode: ArchiveMode;
+  /** Where Esc goes from json and help. */
+  returnMode: ArchiveMode;
+  draft: string;
+  caret: number;
+  /** The query the list shows (applied with Enter: each one is a count and a page query). */
+  queryText: string;
+  queryError: QueryError | null;
+  order: Order;
+  /** Index of the cursor's row in the list, and its distance from the top of the screen. */
+  cursor: number;
+  offset: number;
+  zone: TimeZoneMode;
+  /** Scroll of the details, JSON and help. */
+  scroll: number;
+  topField: number;
+  topIndex: number;
+  /** The histogram: bucket size (index into the sizes it offers) and selected bucket. */
+  bucketSize: number;
+  bucketIndex: number;
+  status: string;
+}
+
+export function initialArchiveState(queryText = ''): ArchiveUiState {
+  return {
+    mode: 'list',
+    returnMode: 'list',
+    draft: queryText,
+    caret: queryText.length,
+    queryText,
+    queryError: null,
+    order: 'newest',
+    cursor: 0,
+    offset: 0,
+    zone: 'utc',
+    scroll: 0,
+    topField: 0,
+    topIndex: 0,
+    bucketSize: -1,
+    bucketIndex: -1,
+    status: '',
+  };
+}
+
+/** What the component must do after a key (the archive answers it). */
+export type ArchiveCommand =
+  | { kind: 'apply'; text: string }
+  | { kind: 'order' }
+  | { kind: 'top' }
+  | { kind: 'histogram' }
+  | { kind: 'mark' }
+  | { kind: 'copy' }
+  | { kind: 'quit' };
+
+/** What a key sees besides the state. */
+export interface ArchiveKeyContext {
+  /** Events in the list (SQL count). */
+  total: number;
+  /** Rows of the list body. */
+  bodyH: number;
+  /** Lines of the main area. */
+  mainH: number;
+  /** Furthest scroll of the JSON or help view, or of the details. */
+  scrollLimit: number;
+  /** Top values on screen (mode top). */
+  topValues: readonly { value: string }[];
+  /** Buckets in the histogram, and the one to filter by (start, end) when Enter is pressed there. */
+  buckets: readonly { start: number; end: number }[];
+  /** Bucket sizes the histogram offers. */
+  bucketSizes: number;
+}
+
+export interface KeyResult {
+  state: ArchiveUiState;
+  command?: ArchiveCommand;
+}
+
+/** Keys that need the events in memory: what to use on an archive instead. */
+const NOT_HERE: Partial<Record<Action, string>> = {
+  insights: 'Insights: trailtop scan --db FILE lists them with their spans',
+  export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
+  findings: 'findings: trailtop detect --db FILE (rule:ID in the query lists one rule\'s events)',
+  badFiles: 'bad files: trailtop scan --db FILE lists them',
+  principal: 'summary: not on an archive yet; T (top values) works',
+  columnChooser: 'columns: not on an archive yet',
+  queryBack: 'back/forward: not on an archive yet (↑ in the query bar recalls queries)',
+  queryForward: 'back/forward: not on an archive yet',
+  follow: 'follow: an archive is not watched; open the folder to follow it',
+  resourceTimeline: 'resource events: not on an archive yet; filter with resource:NAME',
+  nextMark: "next mark: not on an archive yet; the query mark:* lists them",
+};
+
+/** The list window for the cursor (the offset keeps the screen still while moving inside it). */
+export function archiveWindow(state: ArchiveUiState, total: number, bodyH: number): ListWindow {
+  return windowFor(total, Math.min(state.cursor, Math.max(0, total - 1)), state.offset, bodyH);
+}
+
+function moveTo(state: ArchiveUiState, to: number, ctx: ArchiveKeyContext): ArchiveUiState {
+  const cursor = Math.max(0, Math.min(ctx.total - 1, to));
+  const win = windowFor(ctx.total, Math.max(0, cursor), state.offset, ctx.bodyH);
+  return { ...state, cursor: Math.max(0, cursor), offset: Math.max(0, cursor - win.top), scroll: 0 };
+}
+
+const MOVES: Partial<Record<Action, (state: ArchiveUiState, ctx: ArchiveKeyContext) => number>> = {
+  up: (s) => s.cursor - 1,
+  down: (s) => s.cursor + 1,
+  pageUp: (s, c) => s.cursor - c.bodyH,
+  pageDown: (s, c) => s.cursor + c.bodyH,
+  top: () => 0,
+  bottom: (_s, c) => c.total - 1,
+};
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, n));
+}
+
+/** The next state for a key, and what the component must do. */
+export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: ArchiveKeyContext): KeyResult {
+  const mode = state.mode;
+  const action = actionFor(mode, input, key);
+  const now = { ...state, status: '' };
+  if (action === 'forceQuit') return { state, command: { kind: 'quit' } };
+  if (mode === 'query') {
+    if (action === 'applyQuery') return { state: { ...now, mode: 'list' }, command: { kind: 'apply', text: state.draft } };
+    if (action === 'cancelQuery') return { state: { ...now, mode: 'list', draft: state.queryText, caret: state.queryText.length, queryError: null } };
+    const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
+    return { state: edited ? { ...state, draft: edited.text, caret: edited.caret } : state };
+  }
+  if (action === 'quit') return { state, command: { kind: 'quit' } };
+  if (action === 'help') {
+    return { state: mode === 'help' ? { ...now, mode: state.returnMode, scroll: 0 } : { ...now, mode: 'help', returnMode: mode, scroll: 0 } };
+  }
+  if (mode === 'help' || mode === 'json') {
+    if (action === 'back' || (mode === 'json' && action === 'json')) return { state: { ...now, mode: state.returnMode, scroll: 0 } };
+    if (mode === 'json' && action === 'copy') return { state, command: { kind: 'copy' } };
+    const scrolls: Partial<Record<Action, number>> = { up: -1, down: 1, pageUp: -(ctx.mainH - 2), pageDown: ctx.mainH - 2 };
+    if (action === 'top' || action === 'bottom') return { state: { ...state, scroll: action === 'top' ? 0 : ctx.scrollLimit } };
+    const by = action ? scrolls[action] : undefined;
+    return { state: by === undefined ? state : { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
+  }
+  if (mode === 'top') {
+    const last = Math.max(0, ctx.topValues.length - 1);
+    const page = Math.max(1, ctx.mainH - 5);
+    const moves: Partial<Record<Action, number>> = { up: state.topIndex - 1, down: state.topIndex + 1, pageUp: state.topIndex - page, pageDown: state.topIndex + page, top: 0, bottom: last };
+    const to = action ? moves[action] : undefined;
+    if (to !== undefined) return { state: { ...state, topIndex: clamp(to, 0, last) } };
+    if (action === 'nextTopField' || action === 'prevTopField') {
+      const fields = TOP_FIELDS.length;
+      return { state: { ...now, topIndex: 0, topField: (state.topField + (action === 'nextTopField' ? 1 : fields - 1)) % fields }, command: { kind: 'top' } };
+    }
+    if (action === 'back' || action === 'topValues') return { state: { ...now, mode: 'list' } };
+    const ops: Partial<Record<Action, PivotOp>> = { topFilter: 'replace', pivotReplace: 'replace', pivotAdd: 'add', pivotExclude: 'exclude' };
+    const op = action ? ops[action] : undefined;
+    if (op) {
+      const value = ctx.topValues[state.topIndex];
+      if (!value) return { state: { ...now, status: 'No value to filter by' } };
+      const term = { field: TOP_FIELDS[state.topField]!.queryField, value: value.value };
+      const text = pivotQuery(state.queryText, term, op);
+      return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text } };
+    }
+    return { state };
+  }
+  if (mode === 'histogram') {
+    const last = Math.max(0, ctx.buckets.length - 1);
+    const at = clamp(state.bucketIndex, 0, last);
+    const moves: Partial<Record<Action, number>> = { up: at - 1, down: at + 1, pageUp: at - (ctx.mainH - 3), pageDown: at + (ctx.mainH - 3), top: 0, bottom: last };
+    const to = action ? moves[action] : undefined;
+    if (to !== undefined) return { state: { ...state, bucketIndex: clamp(to, 0, last) } };
+    if (action === 'back' || action === 'histogram') return { state: { ...now, mode: 'list' } };
+    if (action === 'zoomIn' || action === 'zoomOut') {
+      const size = clamp(state.bucketSize + (action === 'zoomIn' ? -1 : 1), 0, ctx.bucketSizes - 1);
+      return { state: { ...now, bucketSize: size, bucketIndex: -1 }, command: { kind: 'histogram' } };
+    }
+    if (action === 'applySpan') {
+      const bucket = ctx.buckets[at];
+      if (!bucket) return { state };
+      const text = spanQuery(state.queryText, bucket.start, bucket.end);
+      return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text } };
+    }
+    return { state };
+  }
+  // list and detail
+  const move = action ? MOVES[action] : undefined;
+  if (move && !(mode === 'detail' && (action === 'pageUp' || action === 'pageDown'))) {
+    return { state: moveTo(now, move(state, ctx), ctx) };
+  }
+  if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown')) {
+    const by = action === 'pageDown' ? ctx.mainH - 2 : -(ctx.mainH - 2);
+    return { state: { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
+  }
+  switch (action) {
+    case 'open':
+      if (mode === 'detail') return { state: { ...now, mode: 'list', scroll: 0 } };
+      return { state: ctx.total > 0 ? { ...now, mode: 'detail', scroll: 0 } : { ...now, status: 'No event to open' } };
+    case 'back':
+      return { state: { ...now, mode: 'list', scroll: 0 } };
+    case 'editQuery':
+      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null } };
+    case 'json':
+      return { state: ctx.total > 0 ? { ...now, mode: 'json', returnMode: mode, scroll: 0 } : state };
+    case 'toggleTime':
+      return { state: { ...now, zone: state.zone === 'utc' ? 'local' : 'utc' } };
+    case 'toggleOrder':
+      return { state: { ...now, order: state.order === 'newest' ? 'oldest' : 'newest' }, command: { kind: 'order' } };
+    case 'topValues':
+      return { state: { ...now, mode: 'top', topIndex: 0 }, command: { kind: 'top' } };
+    case 'histogram':
+      return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
+    case 'mark':
+      return { state: now, command: { kind: 'mark' } };
+    default: {
+      const instead = action ? NOT_HERE[action] : undefined;
+      if (instead) return { state: { ...now, status: instead } };
+      if (action === 'pivotReplace' || action === 'pivotAdd' || action === 'pivotExclude') return { state: { ...now, status: 'pivots: use T (top values) on an archive' } };
+      return { state };
+    }
+  }
+}
