@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from './commands/args.js';
+import { UsageError } from './commands/usageError.js';
 
 export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
 

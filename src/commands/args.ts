@@ -3,19 +3,9 @@ import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, type CompiledQuery, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
+import { UsageError } from './usageError.js';
 
-/**
- * A bad command line, query or folder: the CLI prints the message on one line
- * and exits 2, with a pointer to --help when the arguments themselves were wrong.
- */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly suggestHelp = true,
-  ) {
-    super(message);
-  }
-}
+export { UsageError };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -226,7 +226,9 @@ export async function runExport(argv: string[]): Promise<number> {
       warnBadFiles(store.progress.badFiles, dir);
       const all = store.rows();
       const vocabulary = new Vocabulary();
-      vocabulary.update(store);
+      // Indexed only for plain words (compiled with a vocabulary, explain() lists them): fuse.js and the
+      // folder's distinct values cost time and memory otherwise.
+      if (compileFilter(source, new Vocabulary(), undefined, now, true)?.explain().length) vocabulary.update(store);
       // Fuzzy words mean what they mean in the dashboard over the same folder.
       const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, Date.now(), true);
       newestFirst = query ? filterStore(store, query) : all;

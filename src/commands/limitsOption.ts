@@ -6,7 +6,7 @@
  * command's option table stays as it is.
  */
 import { DEFAULT_MAX_DECOMPRESSED, setReadLimits } from '../ingest/limits.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usageError.js';
 
 export const LIMITS_HELP = `  --max-decompressed SIZE
                 the most one gzip file may decompress to (default 2G; K, M, G, T suffixes)`;

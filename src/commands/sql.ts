@@ -1,6 +1,4 @@
 import { athenaStatement, type PartitionColumn } from '../athena/statement.js';
-import { openArchive } from '../archive/db.js';
-import { archiveVocabulary } from '../archive/vocabulary.js';
 import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { sanitize } from '../term/sanitize.js';
@@ -59,6 +57,9 @@ export async function runSql(argv: string[]): Promise<number> {
   refuseTags(ast, 'written as SQL');
   let fuzzy: FuzzyResolver | undefined;
   if (values.db) {
+    // DuckDB's bindings take longer to load than printing SQL: only with --db.
+    const { openArchive } = await import('../archive/db.js');
+    const { archiveVocabulary } = await import('../archive/vocabulary.js');
     const archive = await openArchive(values.db, { readOnly: true });
     try {
       fuzzy = fuzzyFromVocabulary(await archiveVocabulary(archive));

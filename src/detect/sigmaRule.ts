@@ -2,7 +2,8 @@
  * One Sigma rule file (YAML text) -> rules that run, or the reasons they do not.
  * Only rules for `logsource: product: aws, service: cloudtrail` are taken.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { or, type QueryNode } from '../query/ast.js';
 import { isLevel, type Level, type Rule, type SkippedRule } from './rule.js';
 import { compileCondition } from './sigmaCondition.js';
@@ -11,6 +12,17 @@ import { compileSearch, isMap, Unsupported } from './sigmaValues.js';
 export interface ParsedFile {
   rules: Rule[];
   skipped: SkippedRule[];
+}
+
+/**
+ * The YAML parser, loaded on the first rule file: every headless command
+ * imports this module for its --rules option, and most runs parse no rule.
+ * yaml is CommonJS under Node, so require gives the module an import would.
+ */
+let yaml: typeof Yaml | null = null;
+function yamlParser(): typeof Yaml {
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yaml;
 }
 
 /** Level when a rule gives none (Sigma makes it optional). */
@@ -22,6 +34,7 @@ export const DEFAULT_LEVEL: Level = 'medium';
  * YAML documents; each is one rule.
  */
 export function parseRuleFile(text: string, path: string, origin: string): ParsedFile {
+  const { LineCounter, parseAllDocuments } = yamlParser();
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const out: ParsedFile = { rules: [], skipped: [] };

@@ -1,4 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
+import { createRequire } from 'node:module';
+import type * as CsvSync from 'csv-stringify/sync';
 import type { EventRow } from '../model/types.js';
 import { CSV_COLUMNS, CSV_HEADERS } from './columns.js';
 import { visibleEscape } from '../term/sanitize.js';
@@ -10,6 +11,13 @@ import { neutralise } from './guard.js';
  * from opening a new cell that could start with a formula trigger.
  */
 const CSV_OPTIONS = { quoted: true, quoted_empty: true, record_delimiter: 'windows' } as const;
+
+/** csv-stringify (its CommonJS build, so the load stays synchronous), loaded by the first CSV line: JSON exports never need it. */
+let csvSync: typeof CsvSync | null = null;
+function stringify(records: unknown[][], options: typeof CSV_OPTIONS): string {
+  csvSync ??= createRequire(import.meta.url)('csv-stringify/sync') as typeof CsvSync;
+  return csvSync.stringify(records, options);
+}
 
 /** The header line. Headers are ours, never from a log, so they are not guarded. */
 export function csvHeader(): string {

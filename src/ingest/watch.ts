@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath, sep } from 'node:path';
-import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { EventRow, FileShape } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
 import { isDigestPath } from './detect.js';
@@ -238,6 +238,8 @@ export class FolderLoader {
         // Gone since the listing: watch where it was, so it is seen if it comes back.
       }
     }
+    // Loaded here: a load without a watch (export, detect) never needs it.
+    const { watch: chokidarWatch } = await import('chokidar');
     if (this.closed) return;
     const watchedFolder = rootIsFile ? dirname(target) : this.root;
     const watcher = chokidarWatch(watchedFolder, {

@@ -1,4 +1,6 @@
-import Fuse, { type IFuseOptions } from 'fuse.js';
+import { createRequire } from 'node:module';
+import type Fuse from 'fuse.js';
+import type { IFuseOptions } from 'fuse.js';
 import type { EventRow } from '../model/types.js';
 import { FUZZY_FIELDS } from './fields.js';
 
@@ -37,6 +39,17 @@ const FUSE_OPTIONS: IFuseOptions<string> = {
   shouldSort: false,
 };
 
+/**
+ * fuse.js, loaded when the first value is indexed: the headless commands
+ * compile queries through this module but index values only for plain
+ * words. Its CommonJS build, so the load stays synchronous.
+ */
+let fuseClass: typeof Fuse | null = null;
+function newFuse(values: string[]): Fuse<string> {
+  fuseClass ??= createRequire(import.meta.url)('fuse.js') as typeof Fuse;
+  return new fuseClass(values, FUSE_OPTIONS);
+}
+
 /** One value a fuzzy word means. `entry` indexes Vocabulary.value/fieldOf. */
 export interface FuzzyHit {
   entry: number;
@@ -61,7 +74,7 @@ export class Vocabulary {
   private readonly values: string[] = [];
   private readonly fields: number[] = [];
   private readonly known: Set<string>[] = FUZZY_FIELDS.map(() => new Set<string>());
-  private readonly fuse = new Fuse<string>([], FUSE_OPTIONS);
+  private fuseIndex: Fuse<string> | null = null;
   private readonly cache = new Map<string, CachedSearch>();
   private cursor = 0;
   private readonly adders = FUZZY_FIELDS.map((_, k) => (value: string): boolean => {
@@ -118,7 +131,7 @@ export class Vocabulary {
   private searchAll(word: string): FuzzyHit[] {
     let cached = this.cache.get(word);
     if (!cached) {
-      const hits = this.fuse.search(word).map((r) => ({ entry: r.refIndex, score: r.score ?? 0 }));
+      const hits = this.fuse().search(word).map((r) => ({ entry: r.refIndex, score: r.score ?? 0 }));
       cached = { upTo: this.values.length, hits };
       if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
       this.cache.set(word, cached);
@@ -130,7 +143,7 @@ export class Vocabulary {
   }
 
   private searchSlice(word: string, from: number): FuzzyHit[] {
-    const slice = new Fuse(this.values.slice(from), FUSE_OPTIONS);
+    const slice = newFuse(this.values.slice(from));
     return slice.search(word).map((r) => ({ entry: from + r.refIndex, score: r.score ?? 0 }));
   }
 
@@ -141,6 +154,11 @@ export class Vocabulary {
     known.add(value);
     this.values.push(value);
     this.fields.push(field);
-    this.fuse.add(value);
+    this.fuse().add(value);
+  }
+
+  private fuse(): Fuse<string> {
+    this.fuseIndex ??= newFuse([]);
+    return this.fuseIndex;
   }
 }

@@ -13,14 +13,17 @@
  */
 import { isWideCodePoint } from './eastAsianWide.js';
 
-const segmenter = new Intl.Segmenter();
+// Made on first use: building them costs tens of ms at start-up, and most runs of the headless commands measure nothing.
+let segmenterMade: Intl.Segmenter | null = null;
+const segmenter = (): Intl.Segmenter => (segmenterMade ??= new Intl.Segmenter());
 
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 // One negated class without quantifier: cheap, and no backtracking on clusters with many marks.
 const VISIBLE = /[^\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}\p{Surrogate}]/u;
 const SPACING_MARK = /\p{Spacing_Mark}/u;
 // The `v` flag (for the RGI_Emoji property of strings) is ES2024; built at run time so the ES2022 target accepts it.
-const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+let rgiEmoji: RegExp | null = null;
+const rgiEmojiPattern = (): RegExp => (rgiEmoji ??= new RegExp('^\\p{RGI_Emoji}$', 'v'));
 const KEYCAP = /^[\d#*]\u20e3$/;
 const PICTOGRAPHIC = /\p{Extended_Pictographic}/gu;
 
@@ -28,7 +31,7 @@ const PICTOGRAPHIC = /\p{Extended_Pictographic}/gu;
 const MAX_EMOJI_CLUSTER = 50;
 
 function isEmojiCluster(segment: string): boolean {
-  if (RGI_EMOJI.test(segment)) return true;
+  if (rgiEmojiPattern().test(segment)) return true;
   if (segment.length > MAX_EMOJI_CLUSTER) return false;
   if (KEYCAP.test(segment)) return true;
   if (segment.includes('\u200d')) {
@@ -166,7 +169,7 @@ function scanClusters(text: string, visit: (index: number, length: number, width
       end = next.index + next[0].length;
     }
     const sliceEnd = Math.min(len, end + 1);
-    for (const { segment, index } of segmenter.segment(text.slice(asciiEnd, sliceEnd))) {
+    for (const { segment, index } of segmenter().segment(text.slice(asciiEnd, sliceEnd))) {
       const cp = segment.codePointAt(0) ?? 0;
       const w = segment.length === (cp > 0xffff ? 2 : 1) ? codePointClusterWidth(cp) : graphemeWidth(segment);
       if (!visit(asciiEnd + index, segment.length, w)) return;
