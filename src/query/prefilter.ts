@@ -2,6 +2,7 @@ import type { FieldNode, QueryNode, ValueMatch } from './ast.js';
 import { parseCidr } from './cidr.js';
 import { lookupField } from './fields.js';
 import { regexLiteral } from './regexLiteral.js';
+import { isAscii } from 'node:buffer';
 
 /**
  * A literal prefilter: byte strings that must occur in a record's JSON text
@@ -129,62 +130,163 @@ function literal(text: string, numericOk = false): string | null {
 }
 
 const BACKSLASH = 0x5c;
+const SPAN_NON_ASCII = 2; // ingest/recordSpans.ts (not imported: the query layer does not read files)
+
+/**
+ * A literal as bytes: `word` (lowercase ASCII, as the prefilter gives it)
+ * and `folded`, each byte with 0x20 set, to search in FoldedBytes.
+ */
+interface Needle {
+  word: Uint8Array;
+  folded: Buffer;
+  /** Holds k or i: non-ASCII text may fold to it (the Kelvin sign, dotted capital I). */
+  folds: boolean;
+}
+
+const needles = new WeakMap<Prefilter, Needle[][]>();
+
+function needlesOf(prefilter: Prefilter): Needle[][] {
+  let out = needles.get(prefilter);
+  if (!out) {
+    out = prefilter.clauses.map((clause) =>
+      clause.map((text) => {
+        const word = Uint8Array.from(text, (c) => c.charCodeAt(0));
+        return { word, folded: Buffer.from(word.map((c) => c | 0x20)), folds: text.includes('k') || text.includes('i') };
+      }),
+    );
+    needles.set(prefilter, out);
+  }
+  return out;
+}
+
+/** Reused between calls on one thread: FoldedBytes never outlives the call that made it. */
+let scratch = new ArrayBuffer(0);
+/** Past this, the folded copy is not kept for the next file. */
+const KEEP_SCRATCH = 32 << 20;
+
+/**
+ * A case-insensitive search for ASCII literals in bytes, without decoding
+ * them to a string: each byte of the text (and of the literal) gets bit 0x20
+ * set, four bytes at a time, which makes ASCII letters lowercase (and merges
+ * a few other pairs, such as '[' with '{' or control bytes with punctuation),
+ * so Buffer.indexOf (native) finds every case of a literal plus a few hits
+ * that are then checked byte by byte. Bytes >= 0x80 stay >= 0x80, so they
+ * never match an ASCII literal.
+ */
+class FoldedBytes {
+  private readonly folded: Buffer;
+  /** folded[i + shift] is bytes[i] folded (shift aligns the word-wise fold). */
+  private readonly shift: number;
+
+  constructor(private readonly bytes: Uint8Array) {
+    const shift = bytes.byteOffset & 3;
+    const length = shift + bytes.length;
+    if (scratch.byteLength < length + 4) scratch = new ArrayBuffer(Math.max(length + 4, Math.min(scratch.byteLength * 2, KEEP_SCRATCH)));
+    const words = length >>> 2;
+    const from = new Int32Array(bytes.buffer, bytes.byteOffset - shift, words);
+    const to = new Int32Array(scratch, 0, words);
+    for (let w = 0; w < words; w++) to[w] = from[w]! | 0x20202020;
+    const out = new Uint8Array(scratch, 0, length);
+    for (let i = Math.max(words * 4, shift); i < length; i++) out[i] = bytes[i - shift]! | 0x20;
+    this.folded = Buffer.from(scratch, 0, length);
+    this.shift = shift;
+    if (scratch.byteLength > KEEP_SCRATCH) scratch = new ArrayBuffer(0);
+  }
+
+  /** The first position >= from where `needle` occurs in any (ASCII) case, or -1. */
+  indexOf(needle: Needle, from: number): number {
+    const { bytes, shift } = this;
+    const word = needle.word;
+    const n = word.length;
+    for (let at = this.folded.indexOf(needle.folded, from + shift); at >= 0; at = this.folded.indexOf(needle.folded, at + 1)) {
+      const p = at - shift;
+      let j = 0;
+      for (; j < n; j++) {
+        const w = word[j]!;
+        const c = bytes[p + j]!;
+        // A letter in either case; anything else exactly (no other ASCII byte lowercases to it).
+        if (w >= 0x61 && w <= 0x7a ? (c | 0x20) !== w : c !== w) break;
+      }
+      if (j === n) return p;
+    }
+    return -1;
+  }
+}
+
+const ESCAPES = [Buffer.from('\\u'), Buffer.from('\\/')];
 
 /**
  * Which records of a file may match: 1 per span that holds every clause (or
  * might, through escapes or non-ASCII case folding), 0 for the rest.
- * `text` is the file's bytes as Latin-1 (one character a byte), so offsets
- * are byte offsets; `nonAscii[k]` says whether span k has bytes >= 0x80.
+ * `flags` are the spans' SPAN_* bits (ingest/recordSpans.ts), of which
+ * SPAN_NON_ASCII is read.
  */
 export function spanMask(
   prefilter: Prefilter,
-  text: string,
+  bytes: Uint8Array,
   starts: ArrayLike<number>,
   ends: ArrayLike<number>,
-  nonAscii: (k: number) => boolean,
+  flags: ArrayLike<number>,
 ): Uint8Array {
   const count = starts.length;
   const mask = new Uint8Array(count).fill(1);
-  const lower = text.toLowerCase();
+  if (count === 0) return mask;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   // Spans with escapes may spell any literal another way: always candidates.
   const escaped = new Uint8Array(count);
-  markOccurrences(lower, '\\u', starts, ends, escaped);
-  markOccurrences(lower, '\\/', starts, ends, escaped);
-  for (const clause of prefilter.clauses) {
+  if (buffer.indexOf(BACKSLASH) >= 0) for (const escape of ESCAPES) markOccurrences((from) => buffer.indexOf(escape, from), escape.length, starts, ends, escaped, null);
+  const folded = new FoldedBytes(bytes);
+  for (const clause of needlesOf(prefilter)) {
     const hit = new Uint8Array(count);
-    for (const word of clause) markOccurrences(lower, word, starts, ends, hit);
-    const folds = clause.some((word) => word.includes('k') || word.includes('i'));
+    for (const needle of clause) markOccurrences((from) => folded.indexOf(needle, from), needle.word.length, starts, ends, hit, mask);
+    const folds = clause.some((needle) => needle.folds);
     for (let k = 0; k < count; k++) {
       if (mask[k] === 0 || hit[k] === 1 || escaped[k] === 1) continue;
-      if (folds && nonAscii(k)) continue;
+      if (folds && (flags[k]! & SPAN_NON_ASCII) !== 0) continue;
       mask[k] = 0;
     }
   }
   return mask;
 }
 
-/** Sets marks[k] for each span k that holds an occurrence of `word` (spans are sorted and disjoint). */
-function markOccurrences(lower: string, word: string, starts: ArrayLike<number>, ends: ArrayLike<number>, marks: Uint8Array): void {
-  let span = 0;
+/**
+ * Sets marks[k] for each span k that holds an occurrence (found by `find`,
+ * of `length` bytes; spans are sorted and disjoint). With `alive`, spans
+ * already ruled out are skipped over.
+ */
+function markOccurrences(
+  find: (from: number) => number,
+  length: number,
+  starts: ArrayLike<number>,
+  ends: ArrayLike<number>,
+  marks: Uint8Array,
+  alive: Uint8Array | null,
+): void {
   const count = starts.length;
-  let at = lower.indexOf(word);
-  while (at >= 0 && span < count) {
-    while (span < count && ends[span]! < at + word.length) span++;
+  let span = 0;
+  const nextAlive = (): void => {
+    if (alive) while (span < count && alive[span] === 0) span++;
+  };
+  nextAlive();
+  if (span >= count) return;
+  let at = find(starts[span]!);
+  while (at >= 0) {
+    while (span < count && ends[span]! < at + length) span++;
+    nextAlive();
     if (span >= count) return;
     if (starts[span]! <= at) {
       marks[span] = 1;
-      // The rest of this span is decided: go on from its end.
-      at = lower.indexOf(word, ends[span]!);
+      // The rest of this span is decided: go on from the next one still in question.
       span++;
-    } else {
-      at = lower.indexOf(word, starts[span]!);
+      nextAlive();
+      if (span >= count) return;
     }
+    at = find(Math.max(at + 1, starts[span]!));
   }
 }
 
 /** The per-record form of spanMask, for one span of bytes. */
 export function spanMayMatch(prefilter: Prefilter, bytes: Uint8Array, start: number, end: number): boolean {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
   let nonAscii = false;
   for (let j = start; j < end; j++) {
     if (bytes[j]! >= 0x80) {
@@ -192,11 +294,7 @@ export function spanMayMatch(prefilter: Prefilter, bytes: Uint8Array, start: num
       break;
     }
   }
-  if (bytes.indexOf(BACKSLASH, start) >= 0 && bytes.indexOf(BACKSLASH, start) < end) {
-    const lowerAll = text.toLowerCase();
-    if (lowerAll.includes('\\u') || lowerAll.includes('\\/')) return true;
-  }
-  return spanMask(prefilter, text, [0], [end - start], () => nonAscii)[0] === 1;
+  return spanMask(prefilter, bytes.subarray(start, end), [0], [end - start], [nonAscii ? SPAN_NON_ASCII : 0])[0] === 1;
 }
 
 /**
@@ -207,13 +305,14 @@ export function spanMayMatch(prefilter: Prefilter, bytes: Uint8Array, start: num
  */
 export function fileMayMatch(prefilter: Prefilter, bytes: Uint8Array): boolean {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
-  const lower = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1').toLowerCase();
-  if (lower.includes('\\u') || lower.includes('\\/')) return true;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (ESCAPES.some((escape) => buffer.indexOf(escape) >= 0)) return true;
+  const folded = new FoldedBytes(bytes);
   let nonAscii: boolean | null = null;
-  for (const clause of prefilter.clauses) {
-    if (clause.some((word) => lower.includes(word))) continue;
-    if (clause.some((word) => word.includes('k') || word.includes('i'))) {
-      nonAscii ??= /[\x80-\xff]/.test(lower);
+  for (const clause of needlesOf(prefilter)) {
+    if (clause.some((needle) => folded.indexOf(needle, 0) >= 0)) continue;
+    if (clause.some((needle) => needle.folds)) {
+      nonAscii ??= !isAscii(bytes);
       if (nonAscii) continue;
     }
     return false;

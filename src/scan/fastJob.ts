@@ -17,8 +17,9 @@
  * (another shape, an item that is not a plain object, too big, deeply
  * nested, gzip the reader would salvage); the caller reads it the ordinary way.
  */
+import { crc32 } from 'node:zlib';
 import { DEPTH_CHECK_ABOVE, nestsDeeperThan, readLimits } from '../ingest/limits.js';
-import { readDecodedFile, scanRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../ingest/recordSpans.js';
+import { readDecodedFile, scanRecordSpans, SPAN_PLAIN } from '../ingest/recordSpans.js';
 import { normalize } from '../model/normalize.js';
 import { RecordBatch, rowInsight } from '../model/recordBatch.js';
 import type { EventRow, FileReadResult } from '../model/types.js';
@@ -26,7 +27,7 @@ import type { CompiledQuery } from '../query/index.js';
 import { recordsMask } from '../query/deep/recordsMask.js';
 import { spanMask, type Prefilter } from '../query/prefilter.js';
 import { COLS, digestRows, type ScanDigest } from './digest.js';
-import { idKey } from './ids.js';
+import { idKey, idKeyAscii } from './ids.js';
 
 export interface FastFile {
   result: Omit<FileReadResult, 'rows'>;
@@ -56,13 +57,13 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
   const shape = shapeOf(bytes, starts[0]!);
   if (shape === null) return null;
 
-  const candidates = spanMask(prefilter, bytes.toString('latin1'), starts, ends, (k) => (flags[k]! & SPAN_NON_ASCII) !== 0);
-  const ids: (string | null)[] = new Array<string | null>(count);
+  const candidates = spanMask(prefilter, bytes, starts, ends, flags);
+  // Every record's id key from its bytes; a record whose id the bytes cannot give is parsed for it.
+  const idLanes = new Int32Array(count * 4);
   const parsedAt: number[] = [];
   for (let k = 0; k < count; k++) {
-    const id = idOf(bytes, idStarts[k]!, idEnds[k]!);
-    ids[k] = id;
-    if (candidates[k] === 1 || id === null) parsedAt.push(k);
+    const known = idKeyOfBytes(bytes, idStarts[k]!, idEnds[k]!, idLanes, k * 4);
+    if (candidates[k] === 1 || !known) parsedAt.push(k);
   }
 
   const batch = new RecordBatch(path);
@@ -88,7 +89,7 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
 
   return {
     result: { path, shape, reason: '', skippedRecords: 0, bytes: file.rawBytes },
-    digest: spreadDigest(digestRows(rows), parsedAt, ids, bytes, starts, ends),
+    digest: spreadDigest(digestRows(rows), parsedAt, idLanes, bytes, starts, ends),
     matches,
     insightRows: rows.filter((row) => rowInsight(row) !== null),
     matchedRows,
@@ -117,6 +118,24 @@ export function idOf(bytes: Buffer, start: number, end: number): string | null {
 }
 
 /**
+ * Writes the key (scan/ids.ts) of the eventID at bytes[start, end) into
+ * out[at..at+4), as idKey(idOf(...)) would, without making the string; false
+ * when the record must be parsed for its id (none, empty, escaped).
+ */
+function idKeyOfBytes(bytes: Buffer, start: number, end: number, out: Int32Array, at: number): boolean {
+  if (start < 0 || end <= start) return false;
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === BACKSLASH) return false;
+    if (c >= 0x80) ascii = false;
+  }
+  if (ascii) idKeyAscii(bytes, start, end, out, at);
+  else idKey(bytes.toString('utf8', start, end), out, at);
+  return true;
+}
+
+/**
  * The file's digest: the parsed records' columns where they are, every
  * record's id key, and every record's fingerprint of its bytes. Unparsed
  * records have '' in their columns and time NaN; they never match, so the
@@ -125,12 +144,12 @@ export function idOf(bytes: Buffer, start: number, end: number): string | null {
 function spreadDigest(
   parsed: ScanDigest,
   parsedAt: readonly number[],
-  ids: readonly (string | null)[],
+  ids: Int32Array,
   bytes: Buffer,
   starts: readonly number[],
   ends: readonly number[],
 ): ScanDigest {
-  const count = ids.length;
+  const count = starts.length;
   const table = parsed.table.slice();
   let empty = table.indexOf('');
   if (empty < 0) {
@@ -139,7 +158,7 @@ function spreadDigest(
   }
   const out: ScanDigest = {
     count,
-    ids: new Int32Array(count * 4),
+    ids,
     times: new Float64Array(count).fill(Number.NaN),
     cols: new Int32Array(count * COLS).fill(empty),
     flags: new Uint8Array(count),
@@ -147,11 +166,7 @@ function spreadDigest(
     table,
     byteFingerprints: true,
   };
-  for (let k = 0; k < count; k++) {
-    const id = ids[k];
-    if (id !== null && id !== undefined) idKey(id, out.ids, k * 4);
-    out.fingerprints[k] = bytesHash(bytes, starts[k]!, ends[k]!);
-  }
+  for (let k = 0; k < count; k++) out.fingerprints[k] = bytesHash(bytes, starts[k]!, ends[k]!);
   parsedAt.forEach((k, p) => {
     out.ids.set(parsed.ids.subarray(p * 4, p * 4 + 4), k * 4);
     out.times[k] = parsed.times[p]!;
@@ -161,19 +176,7 @@ function spreadDigest(
   return out;
 }
 
-/**
- * A 32-bit hash of bytes[start, end), four bytes a step from `start` (so
- * equal bytes give equal fingerprints wherever they lie), then the tail.
- */
+/** A record's fingerprint: a CRC-32 of its bytes (native zlib, so equal bytes give equal fingerprints wherever they lie). */
 export function bytesHash(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 ^ (end - start);
-  let i = start;
-  for (const last = end - 3; i < last; i += 4) {
-    const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    h = Math.imul(h ^ word, 0x5bd1e995);
-    h ^= h >>> 15;
-  }
-  for (; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  h ^= h >>> 13;
-  return Math.imul(h, 0x85ebca6b) >>> 0;
+  return crc32(bytes.subarray(start, end));
 }

@@ -20,6 +20,63 @@ export function idKey(id: string, out: Int32Array, at: number): void {
   cyrb128Into(id, out, at);
 }
 
+/**
+ * idKey of an ASCII id held in bytes[start, end), without making the string
+ * (the headless fast path reads ids from the file's bytes): the same key, as
+ * each byte is then the string's UTF-16 code unit.
+ */
+export function idKeyAscii(bytes: Uint8Array, start: number, end: number, out: Int32Array, at: number): void {
+  if (end - start === 36 && packUuidBytes(bytes, start, out, at)) return;
+  let h1 = 1779033703;
+  let h2 = 3144134277;
+  let h3 = 1013904242;
+  let h4 = 2773480762;
+  // cyrb128Into (model/hash.ts) over the bytes; kept in step with it (test/scan/scan.test.ts compares them).
+  for (let i = start; i < end; i++) {
+    const k = bytes[i]!;
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  out[at] = h1;
+  out[at + 1] = h2;
+  out[at + 2] = h3;
+  out[at + 3] = h4;
+}
+
+/** packUuid over bytes[start, start + 36). */
+function packUuidBytes(bytes: Uint8Array, start: number, out: Int32Array, at: number): boolean {
+  if (bytes[start + 8] !== 45 || bytes[start + 13] !== 45 || bytes[start + 18] !== 45 || bytes[start + 23] !== 45) return false;
+  let lane = 0;
+  let nibbles = 0;
+  let value = 0;
+  let upper = false;
+  for (let k = 0; k < 36; k++) {
+    if (k === 8 || k === 13 || k === 18 || k === 23) continue;
+    const c = bytes[start + k]!;
+    const d = c < 128 ? HEX[c]! : -1;
+    if (d < 0) return false;
+    if (c >= 65 && c <= 70) upper = true;
+    value = (value << 4) | d;
+    if (++nibbles === 8) {
+      out[at + lane++] = value;
+      value = 0;
+      nibbles = 0;
+    }
+  }
+  if (upper) out[at + 3] = out[at + 3]! ^ 0x5bd1e995;
+  return true;
+}
+
 /** 8-4-4-4-12 hex digits (either case) into four lanes; false when `id` is not a UUID. */
 function packUuid(id: string, out: Int32Array, at: number): boolean {
   if (id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) return false;

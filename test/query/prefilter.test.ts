@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { scanRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../../src/ingest/recordSpans.js';
+import { scanRecordSpans, SPAN_PLAIN } from '../../src/ingest/recordSpans.js';
 import { compileRecordMatcher, parseQuery } from '../../src/query/index.js';
 import { fileMayMatch, prefilterOf, spanMask, spanMayMatch } from '../../src/query/prefilter.js';
 import { int, pick } from '../support/random.js';
@@ -97,7 +97,6 @@ describe('the literal prefilter never changes an answer', () => {
   const scanned = files
     .map((file) => ({ file, spans: scanRecordSpans(file.bytes) }))
     .filter((f): f is { file: FileUnderTest; spans: NonNullable<ReturnType<typeof scanRecordSpans>> } => f.spans !== null);
-  const texts = scanned.map(({ spans }) => spans.bytes.toString('latin1'));
   const records = scanned.map(({ spans }) => spans.starts.map((start, k) => JSON.parse(spans.bytes.subarray(start, spans.ends[k]).toString('utf8')) as unknown));
   const words = [...VALUES];
   for (const { spans } of scanned.slice(30, 60)) {
@@ -126,7 +125,7 @@ describe('the literal prefilter never changes an answer', () => {
       const checkSpans = q++ % 10 === 0;
       scanned.forEach(({ spans }, f) => {
         const mask = prefilter
-          ? spanMask(prefilter, texts[f]!, spans.starts, spans.ends, (k) => (spans.flags[k]! & SPAN_NON_ASCII) !== 0)
+          ? spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags)
           : null;
         // The whole-file form on every tenth query: a file it rules out holds no match.
         const fileRuledOut = checkSpans && prefilter !== null && !fileMayMatch(prefilter, spans.bytes);
@@ -162,7 +161,7 @@ describe('the literal prefilter never changes an answer', () => {
       const parsed = parseQuery(query);
       if (!parsed.ok) throw new Error(parsed.error.message);
       const prefilter = prefilterOf(parsed.ast)!;
-      return Array.from(spanMask(prefilter, spans.bytes.toString('latin1'), spans.starts, spans.ends, (k) => (spans.flags[k]! & SPAN_NON_ASCII) !== 0));
+      return Array.from(spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags));
     };
     expect(maskOf('name:GetObject')).toEqual([1, 0, 0]);
     expect(maskOf('error:key')).toEqual([1, 1, 0]);
@@ -181,5 +180,102 @@ describe('the literal prefilter never changes an answer', () => {
       else if (query === 'requestParameters.port:22') expect(prefilter?.clauses).toEqual([['port']]);
       else expect(prefilter, query).toBeNull();
     }
+  });
+});
+
+describe('the byte search under the prefilter (no strings: bytes folded four at a time, hits checked)', () => {
+  const prefilterFor = (query: string) => {
+    const parsed = parseQuery(query, { deepTerms: true });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    return prefilterOf(parsed.ast)!;
+  };
+  /** `text` as UTF-8 placed `shift` bytes into a fresh ArrayBuffer (the fold reads aligned words around it). */
+  const placed = (text: string, shift: number): Uint8Array => {
+    const bytes = Buffer.from(text, 'utf8');
+    const room = new Uint8Array(bytes.length + shift + 7).fill(0x41);
+    room.set(bytes, shift);
+    return room.subarray(shift, shift + bytes.length);
+  };
+  /** What the search must answer: the text lowercased holds the literal (Latin-1: one character a byte), or escapes or folding non-ASCII may spell it. */
+  const reference = (bytes: Uint8Array, word: string): boolean => {
+    const lower = Buffer.from(bytes).toString('latin1').toLowerCase();
+    if (lower.includes(word) || lower.includes('\\u') || lower.includes('\\/')) return true;
+    return /[ki]/.test(word) && /[\x80-\xff]/.test(lower);
+  };
+
+  it('finds a literal in any case at every position and alignment, word-straddling and at the very end', () => {
+    const prefilter = prefilterFor('error:AccessDenied');
+    const random = seededRandom(1402);
+    for (let shift = 0; shift < 4; shift++) {
+      for (let before = 0; before < 9; before++) {
+        for (let after = 0; after < 6; after++) {
+          const cased = [...'accessdenied'].map((c) => (random() < 0.5 ? c.toUpperCase() : c)).join('');
+          const bytes = placed(`${'x'.repeat(before)}${cased}${'y'.repeat(after)}`, shift);
+          expect(fileMayMatch(prefilter, bytes), `${shift} ${before} ${cased}`).toBe(true);
+          expect(spanMayMatch(prefilter, bytes, 0, bytes.length)).toBe(true);
+          // One byte short, cut at either end: not there.
+          expect(fileMayMatch(prefilter, placed(`${'x'.repeat(before)}${cased.slice(1)}${'y'.repeat(after)}`, shift))).toBe(false);
+          expect(fileMayMatch(prefilter, placed(`${'x'.repeat(before)}${cased.slice(0, -1)}${'y'.repeat(after)}`, shift))).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('tells apart the bytes the fold merges (@ and `, [ and {, _ and DEL, \\ and |, control bytes and punctuation)', () => {
+    // Literals with these characters: only the exact byte matches (no ASCII byte lowercases to a non-letter).
+    const cases: [string, string, boolean][] = [
+      ['key:a@b.c', 'x a@b.c y', true],
+      ['key:a@b.c', 'x a`b.c y', false],
+      ['key:a[bc', 'x a{bc y', false],
+      ['key:a[bc', 'x A[BC y', true],
+      ['key:a_bc', 'x a\x7fbc y', false],
+      ['key:a_bc', 'x A_bc y', true],
+      ['key:a|bc', 'x a|bc y', true],
+      ['key:a*bc', 'x a\nbc y', false],
+      ['key:a*bc', 'x a*bc y', false], // '*' is a glob: the literal is 'bc', shorter than 3 characters, so no prefilter
+    ];
+    for (const [query, text, found] of cases) {
+      const parsed = parseQuery(query, { deepTerms: true });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const prefilter = prefilterOf(parsed.ast);
+      if (query === 'key:a*bc') {
+        expect(prefilter).toBeNull();
+        continue;
+      }
+      for (let shift = 0; shift < 4; shift++) expect(fileMayMatch(prefilter!, placed(text, shift)), `${query} in ${JSON.stringify(text)}`).toBe(found);
+    }
+  });
+
+  it('random bytes (ASCII corners, UTF-8 multibyte, escapes): the same answer as a lowercased Latin-1 string', () => {
+    const random = seededRandom(1403);
+    const alphabet = ['a', 'c', 'C', 'e', 'E', 's', 'S', 'd', 'D', 'n', 'i', 'I', 'k', 'K', '@', '`', '[', '{', '_', '\x7f', '|', '.', '/', '0', ' ', '\t', 'é', 'É', '\u212A', '\u0130', '€', '\\', '"'];
+    const words = ['error:AccessDenied', 'name:Cess', 'params:0.0.0.0/0', 'error:DENIED', 'key:kin', 'params:é'];
+    for (let t = 0; t < 3000; t++) {
+      const query = pick(random, words);
+      const prefilter = prefilterOf((parseQuery(query, { deepTerms: true }) as { ok: true; ast: never }).ast);
+      if (!prefilter) continue;
+      const word = prefilter.clauses[0]![0]!;
+      const length = int(random, 0, 40);
+      let text = '';
+      for (let k = 0; k < length; k++) text += random() < 0.15 ? word.slice(0, int(random, 1, word.length)) : pick(random, alphabet);
+      if (random() < 0.3) {
+        const cased = [...word].map((c) => (random() < 0.5 ? c.toUpperCase() : c)).join('');
+        const at = int(random, 0, text.length);
+        text = text.slice(0, at) + cased + text.slice(at);
+      }
+      const bytes = placed(text, int(random, 0, 3));
+      expect(fileMayMatch(prefilter, bytes), `${query} in ${JSON.stringify(text)}`).toBe(reference(bytes, word));
+    }
+  });
+
+  it('a literal written with JSON escapes keeps its record; one that straddles two records matches neither', () => {
+    const file = Buffer.from('{"Records":[{"errorCode":"Access\\u0044enied"},{"errorCode":"ACCESS"},{"errorCode":"DENIED"},{"e":"x\\/y"},{"errorCode":"accessdenieD"}]}', 'utf8');
+    const spans = scanRecordSpans(file)!;
+    const mask = spanMask(prefilterFor('error:AccessDenied'), spans.bytes, spans.starts, spans.ends, spans.flags);
+    expect(Array.from(mask)).toEqual([1, 0, 0, 1, 1]);
+    // In an unaligned view of the same bytes.
+    const shifted = new Uint8Array(file.length + 1);
+    shifted.set(file, 1);
+    expect(Array.from(spanMask(prefilterFor('error:AccessDenied'), shifted.subarray(1), spans.starts, spans.ends, spans.flags))).toEqual([1, 0, 0, 1, 1]);
   });
 });

@@ -9,7 +9,7 @@ import { listFolder } from '../../src/ingest/walk.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { compileFilter } from '../../src/commands/args.js';
 import { Vocabulary } from '../../src/query/index.js';
-import { idKey, IdSet } from '../../src/scan/ids.js';
+import { idKey, idKeyAscii, IdSet } from '../../src/scan/ids.js';
 import { scanFolderHeadless } from '../../src/scan/run.js';
 import { generateSamples } from '../../src/samples/pipeline.js';
 import { EventStore } from '../../src/store/eventStore.js';
@@ -113,6 +113,16 @@ describe('16-byte ids', () => {
     expect(key('00112233-4455-6677-8899-AABBCCDDEEFF')).not.toEqual(key('00112233-4455-6677-8899-aabbccddeeff'));
     expect(key('content:abc')).not.toEqual(key('content:abd'));
     expect(key('00112233-4455-6677-8899-aabbccddeeg0')).toEqual(key('00112233-4455-6677-8899-aabbccddeeg0'));
+  });
+
+  it('reads the same key from the bytes of an ASCII id as from its string (the fast path reads ids from the file)', () => {
+    const ids = ['00112233-4455-6677-8899-aabbccddeeff', '00112233-4455-6677-8899-AABBCCDDEEFF', '00112233-4455-6677-8899-aabbccddeeg0', 'content:abc', 'x', 'a'.repeat(36), 'id-with-36-chars-but-no-dashes-at-all'];
+    for (const id of ids) {
+      const bytes = Buffer.from(`"eventID":"${id}"`, 'latin1');
+      const out = new Int32Array(8);
+      idKeyAscii(bytes, 11, 11 + id.length, out, 4);
+      expect([...out.subarray(4)], id).toEqual(key(id));
+    }
   });
 
   it('IdSet: adds each key once, through growth', () => {

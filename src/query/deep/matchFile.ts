@@ -35,7 +35,7 @@ export async function matchFile(file: string, indexes: readonly number[], matche
   const count = starts.length;
   const mask =
     prefilter && indexes.length >= count * WHOLE_FILE_SHARE
-      ? spanMask(prefilter, text.toString('latin1'), starts, ends, (k) => (flags[k]! & SPAN_NON_ASCII) !== 0)
+      ? spanMask(prefilter, text, starts, ends, flags)
       : null;
   for (const index of indexes) {
     if (index < 0 || index >= count) continue;
