@@ -210,8 +210,9 @@ export async function runExport(argv: string[]): Promise<number> {
     let newestFirst: readonly EventRow[];
     if (!session && headlessFilterFits(probe)) {
       // No store needed: only the records whose bytes may match are parsed (export/headlessFilter.ts).
-      const found = await headlessFilteredRows(dir, source, now);
-      if (interrupted) return cancelled(interrupted);
+      const found = await headlessFilteredRows(dir, source, now, { signal: controller.signal, ...(showProgress ? { onProgress: bar.loading } : {}) });
+      bar.clear();
+      if (interrupted || found === null) return cancelled(interrupted ?? 'SIGINT');
       warnBadFiles(found.badFiles, dir);
       newestFirst = found.rows;
     } else {

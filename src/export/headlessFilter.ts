@@ -11,6 +11,7 @@ import type { BadFile, EventRow } from '../model/types.js';
 import type { CompiledQuery } from '../query/index.js';
 import { prefilterOf } from '../query/prefilter.js';
 import { scanFolderHeadless } from '../scan/run.js';
+import type { LoadProgress } from '../store/progress.js';
 
 /**
  * Whether a query can be answered this way: it needs nothing the store builds
@@ -22,8 +23,27 @@ export function headlessFilterFits(query: CompiledQuery | null): query is Compil
   return query !== null && !query.isEmpty && query.explain().length === 0 && prefilterOf(query.ast) !== null;
 }
 
-export async function headlessFilteredRows(root: string, source: string, now: number): Promise<{ rows: EventRow[]; badFiles: BadFile[] }> {
-  const tally = await scanFolderHeadless(root, { workerFilter: { source, now }, keepMatches: true });
+export interface HeadlessFilterOptions {
+  /** Stops the read at once (the workers are terminated); then the answer is null. */
+  signal?: AbortSignal;
+  /** The read's progress, as files are read (scan/run.ts ScanOptions.onProgress). */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** The matching rows, newest first, and the files that could not be read; null when `signal` stopped the read. */
+export async function headlessFilteredRows(
+  root: string,
+  source: string,
+  now: number,
+  options: HeadlessFilterOptions = {},
+): Promise<{ rows: EventRow[]; badFiles: BadFile[] } | null> {
+  let tally;
+  try {
+    tally = await scanFolderHeadless(root, { workerFilter: { source, now }, keepMatches: true, ...options });
+  } catch (error) {
+    if (options.signal?.aborted) return null;
+    throw error;
+  }
   const rows = tally.keptMatches();
   // Arrival order as the store numbers it: distinct events in file order.
   rows.forEach((row, k) => {

@@ -15,6 +15,7 @@ import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
 import type { EventRow } from '../model/types.js';
+import type { LoadProgress } from '../store/progress.js';
 import type { QueryNode } from '../query/ast.js';
 import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './job.js';
 import { createDetector } from '../detect/recordDetector.js';
@@ -44,7 +45,14 @@ export interface ScanOptions {
   fast?: boolean;
   /** With `workerFilter`: keep the matching distinct events' rows (ScanTally.keptMatches), for export. */
   keepMatches?: boolean;
+  /** Stops the scan (the workers are terminated at once): scanFolderHeadless then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called with the tally's progress as files are applied, at most every PROGRESS_MS, and once at the end. */
+  onProgress?: (progress: LoadProgress) => void;
 }
+
+/** How often onProgress is called while files are applied. */
+const PROGRESS_MS = 100;
 
 const keep = (value: string): string => value;
 
@@ -67,11 +75,19 @@ export async function orderedFiles(files: readonly string[]): Promise<string[]> 
 }
 
 export async function scanFolderHeadless(root: string, options: ScanOptions = {}): Promise<ScanTally> {
+  const { signal, onProgress } = options;
   const tally = new ScanTally(options.keepMatches === true);
   const listing = await listFolder(root);
+  signal?.throwIfAborted();
   tally.addListed(listing.skipped, listing.bad);
   tally.progress.filesTotal = listing.files.length;
   const files = await orderedFiles(listing.files);
+  signal?.throwIfAborted();
+  let shown = 0;
+  const showProgress = (): void => {
+    shown = Date.now();
+    onProgress?.(tally.progress);
+  };
   const filter = options.workerFilter;
   const withRows = filter === undefined && options.test !== undefined;
   const deep = withRows ? options.deep : undefined;
@@ -89,6 +105,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
     }
     const insights = reply.insights ? unpackRows(reply.insights, keep) : [];
     tally.addFile(reply.result, reply.digest, matches, insights, reply.matchedRows ? unpackRows(reply.matchedRows, keep) : []);
+    if (onProgress && Date.now() - shown >= PROGRESS_MS) showProgress();
   };
 
   const workerUrl = new URL('./worker.js', import.meta.url);
@@ -96,7 +113,10 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
-    for (const [id, path] of files.entries()) apply(await runScanJob({ id, path, withRows, filter, deep, fast, keepMatches }, detector));
+    for (const [id, path] of files.entries()) {
+      signal?.throwIfAborted();
+      apply(await runScanJob({ id, path, withRows, filter, deep, fast, keepMatches }, detector));
+    }
   } else {
     await new FileWorkers<ScanJob, ScanReply>({
       url: workerUrl,
@@ -107,9 +127,12 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
       failed: (id, path, reason) => ({ id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null }),
       workerData: { rules: options.rules ?? null, limits: readLimits() },
       heapMb: options.workerHeapMb ?? WORKER_HEAP_MB,
+      signal,
     }).run();
+    signal?.throwIfAborted();
   }
   if (tally.needsFullRead) return scanFolderHeadless(root, { ...options, fast: false });
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
+  if (onProgress) showProgress();
   return tally;
 }

@@ -22,6 +22,8 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
   workerData: unknown;
   /** Heap limit of each worker (MB); past it a worker dies and fails the file it was reading. */
   heapMb: number;
+  /** Stops the run: no reply is applied after it fires, the workers are terminated, and run() resolves at once. */
+  signal?: AbortSignal | undefined;
 }
 
 export class FileWorkers<J, R extends { id: number }> {
@@ -42,11 +44,15 @@ export class FileWorkers<J, R extends { id: number }> {
       this.finish = resolve;
       this.fail = reject;
     });
+    const signal = this.o.signal;
+    const stop = (): void => this.finish();
     try {
-      if (this.o.files.length === 0) return;
+      if (this.o.files.length === 0 || signal?.aborted) return;
+      signal?.addEventListener('abort', stop, { once: true });
       for (let k = 0; k < this.o.count; k++) this.start();
       await done;
     } finally {
+      signal?.removeEventListener('abort', stop);
       for (const worker of this.workers) {
         worker.removeAllListeners('exit');
         worker.removeAllListeners('error');
@@ -69,6 +75,7 @@ export class FileWorkers<J, R extends { id: number }> {
   }
 
   private send(worker: Worker): void {
+    if (this.o.signal?.aborted) return;
     if (this.retry.length === 0 && this.next >= this.o.files.length) return;
     const id = this.retry.length > 0 ? this.retry.shift()! : this.next++;
     this.owner.set(id, worker);
@@ -107,8 +114,10 @@ export class FileWorkers<J, R extends { id: number }> {
   }
 
   private drain(): void {
+    if (this.o.signal?.aborted) return;
     try {
       for (let reply = this.replies.get(this.applied); reply; reply = this.replies.get(this.applied)) {
+        if (this.o.signal?.aborted) return;
         this.replies.delete(this.applied);
         this.applied++;
         this.o.apply(reply);

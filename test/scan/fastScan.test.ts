@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,8 @@ import { compileQuery, filterStore, Vocabulary } from '../../src/query/index.js'
 import { prefilterOf } from '../../src/query/prefilter.js';
 import { digestRows } from '../../src/scan/digest.js';
 import { fastScanFile } from '../../src/scan/fastJob.js';
-import { runScanJob } from '../../src/scan/job.js';
+import { runScanJob, type ScanJob, type ScanReply } from '../../src/scan/job.js';
+import { FileWorkers } from '../../src/scan/workerPool.js';
 import { scanFolderHeadless } from '../../src/scan/run.js';
 import { int, pick } from '../support/random.js';
 import { randomRecord } from '../query/records.js';
@@ -181,12 +183,55 @@ describe('scan --filter parses only the records whose bytes may match (scan/fast
         const compiled = compileQuery(source, { now, vocabulary: new Vocabulary() });
         if (!compiled.ok) throw new Error(compiled.error.message);
         const expected = filterStore(folder.store, compiled.query).map((row) => `${row.id} ${row.name} ${row.batch.file}`);
-        const { rows, badFiles } = await headlessFilteredRows(root, source, now);
+        const { rows, badFiles } = (await headlessFilteredRows(root, source, now))!;
         expect(rows.map((row) => `${row.id} ${row.name} ${row.batch.file}`), source).toEqual(expected);
         expect(badFiles.map((b) => b.path).sort()).toEqual(folder.store.progress.badFiles.map((b) => b.path).sort());
         exported += rows.length;
       }
     }
     expect(exported).toBeGreaterThan(50);
+  });
+
+  it('stops when its signal fires: no file is applied after it, the progress said where it was, and the caller hears an abort', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const scan = scanFolderHeadless(temp.dir, {
+      workers: 0,
+      workerFilter: { source: 'error:AccessDenied', now: 0 },
+      keepMatches: true,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        seen.push(progress.filesDone);
+        controller.abort();
+      },
+    });
+    await expect(scan).rejects.toThrow(/abort/i);
+    expect(seen).toEqual([1]);
+    // Export's form: null, not a partial answer.
+    expect(await headlessFilteredRows(temp.dir, 'error:AccessDenied', 0, { signal: controller.signal })).toBeNull();
+  });
+
+  it('the worker pool terminates its workers and applies nothing more once aborted', { timeout: 60_000 }, async () => {
+    const url = new URL('../../dist/scan/worker.js', import.meta.url);
+    if (!existsSync(fileURLToPath(url))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const controller = new AbortController();
+    const applied: number[] = [];
+    const all = [...files, ...files, ...files];
+    await new FileWorkers<ScanJob, ScanReply>({
+      url,
+      count: 2,
+      files: all,
+      job: (id, path) => ({ id, path, withRows: false, filter: { source: 'error:AccessDenied', now: 0 }, fast: true }),
+      apply: (reply) => {
+        applied.push(reply.id);
+        controller.abort();
+      },
+      failed: (id, path, reason) => ({ id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null }),
+      workerData: {},
+      heapMb: 256,
+      signal: controller.signal,
+    }).run();
+    expect(applied).toEqual([0]);
+    expect(all.length).toBeGreaterThan(30);
   });
 });
