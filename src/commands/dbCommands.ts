@@ -159,7 +159,7 @@ export async function detectDb(dbPath: string, dir: string | undefined, set: Rul
       }));
       if (hits.length > 0) findings.add(hits);
     }
-    return detectReport(await countEvents(archive, null), runSet, findings, minLevel);
+    return detectReport(await countEvents(archive, null), runSet, findings.list('level'), minLevel);
   } finally {
     archive.close();
   }

@@ -1,8 +1,8 @@
-import { openFolder } from '../ingest/open.js';
-import type { Finding, Findings } from '../detect/findings.js';
+import { sortFindings, type Finding } from '../detect/findings.js';
+import { detectFolderHeadless } from '../detect/headless.js';
+import type { DetectTally } from '../detect/tally.js';
 import { isLevel, LEVELS, levelRank, type Level, type RuleSet } from '../detect/rule.js';
-import { conflictFinding, type BuiltinFinding } from '../detect/conflictFinding.js';
-import { detectionSession } from '../detect/session.js';
+import { conflictFindingOf, type BuiltinFinding } from '../detect/conflictFinding.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
@@ -63,13 +63,11 @@ export async function runDetect(argv: string[]): Promise<number> {
   if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   await requireFolderOrFile(dir);
 
-  const { findings, detection } = detectionSession(set);
-  const opened = openFolder(dir, { watch: false, ...(detection ? { detection } : {}) });
-  await opened.ready;
-  await opened.close();
-  for (const bad of opened.store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
-  const report = detectReport(opened.store.size, set, findings, level as Level | undefined);
-  addBuiltinFinding(report, conflictFinding(opened.store), level as Level | undefined);
+  // Headless like scan: no store, only the records a rule could fire on are parsed (detect/headless.ts).
+  const tally = await detectFolderHeadless(dir, set.rules.map((rule) => ({ ast: rule.ast })));
+  for (const bad of tally.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  const report = detectReport(tally.unique, set, findingsOf(set, tally), level as Level | undefined);
+  addBuiltinFinding(report, conflictFindingOf(tally.progress.conflictCount, tally.conflictTimes), level as Level | undefined);
   const text = values.json ? `${safeJson(report)}\n` : formatDetect(dir, report);
   return writeStdout(text, 'findings');
 }
@@ -85,13 +83,22 @@ function iso(time: number): string | null {
   return time === time ? new Date(time).toISOString() : null;
 }
 
-export function detectReport(unique: number, set: RuleSet, findings: Findings, minLevel?: Level): DetectReport {
+/** The rules that fired, by level, from a headless run's tally. */
+export function findingsOf(set: RuleSet, tally: DetectTally): Finding[] {
+  const out: Finding[] = [];
+  set.rules.forEach((rule, k) => {
+    if (tally.counts[k]! > 0) out.push({ rule, count: tally.counts[k]!, first: tally.first[k]!, last: tally.last[k]! });
+  });
+  return sortFindings(out, 'level');
+}
+
+/** The report of the rules that fired; `findings` by level (Findings.list('level')). */
+export function detectReport(unique: number, set: RuleSet, findings: readonly Finding[], minLevel?: Level): DetectReport {
   const min = minLevel ? levelRank(minLevel) : 0;
   return {
     events: { unique },
     rules: { loaded: set.rules.length, skipped: set.skipped.map((s) => ({ path: s.path, reason: s.reason })) },
     findings: findings
-      .list('level')
       .filter((f: Finding) => levelRank(f.rule.level) >= min)
       .map((f) => ({ id: f.rule.id, title: f.rule.title, level: f.rule.level, tags: [...f.rule.tags], count: f.count, first: iso(f.first), last: iso(f.last) })),
   };

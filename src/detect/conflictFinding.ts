@@ -25,11 +25,18 @@ export interface BuiltinFinding {
 /** The finding for the store's conflicting duplicates, or null when there are none. */
 export function conflictFinding(store: EventStore): BuiltinFinding | null {
   const { conflictCount, conflicts } = store.progress;
-  if (conflictCount === 0) return null;
+  return conflictFindingOf(conflictCount, conflicts.map((conflict) => store.get(conflict.eventID)?.time ?? NaN));
+}
+
+/**
+ * The finding for `count` conflicting duplicates, first and last from the
+ * times of the kept copies of those listed (LoadProgress.conflicts).
+ */
+export function conflictFindingOf(count: number, keptTimes: readonly number[]): BuiltinFinding | null {
+  if (count === 0) return null;
   let first = Infinity;
   let last = -Infinity;
-  for (const conflict of conflicts) {
-    const time = store.get(conflict.eventID)?.time ?? NaN;
+  for (const time of keptTimes) {
     if (time < first) first = time;
     if (time > last) last = time;
   }
@@ -38,7 +45,7 @@ export function conflictFinding(store: EventStore): BuiltinFinding | null {
     title: CONFLICT_FINDING_TITLE,
     level: CONFLICT_FINDING_LEVEL,
     tags: ['attack.defense_evasion', 'attack.t1565.001'],
-    count: conflictCount,
+    count,
     first: Number.isFinite(first) ? new Date(first).toISOString() : null,
     last: Number.isFinite(last) ? new Date(last).toISOString() : null,
   };

@@ -46,6 +46,15 @@ export class Detector implements RecordDetector {
     return this.full.length;
   }
 
+  /**
+   * Rules the prefilter's paths hardly narrow: they can fire on a record
+   * without eventSource, eventName or userIdentity (a test on userAgent or
+   * an ARN alone, or one that says what the event is not).
+   */
+  broadRules(): number[] {
+    return [...this.candidatesOf(undefined, undefined, undefined)];
+  }
+
   test(record: unknown): number[] | null {
     if (record === null || typeof record !== 'object' || Array.isArray(record) || this.full.length === 0) return null;
     const object = record as Record<string, unknown>;
@@ -59,9 +68,15 @@ export class Detector implements RecordDetector {
   }
 
   private candidates(record: Record<string, unknown>): readonly number[] {
-    const source = record.eventSource;
-    const name = record.eventName;
-    const identity = record.userIdentity;
+    return this.candidatesOf(record.eventSource, record.eventName, record.userIdentity);
+  }
+
+  /**
+   * The rules that can fire on a record with these eventSource, eventName
+   * and userIdentity values (undefined: missing), whatever else it holds.
+   * The same list (the same array) for the same plain values.
+   */
+  candidatesOf(source: unknown, name: unknown, identity: unknown): readonly number[] {
     const key = memoKey(source, name, identity);
     if (key !== null) {
       const known = this.memo.get(key);

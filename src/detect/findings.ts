@@ -88,10 +88,7 @@ export class Findings {
   list(order: 'newest' | 'level' = 'newest'): Finding[] {
     const out: Finding[] = [];
     for (const s of this.states) if (s.eventIds.size > 0) out.push({ rule: s.rule, count: s.eventIds.size, first: s.first, last: s.last });
-    const byLevel = (a: Finding, b: Finding) => levelRank(b.rule.level) - levelRank(a.rule.level);
-    const byTitle = (a: Finding, b: Finding) => a.rule.title.localeCompare(b.rule.title);
-    out.sort((a, b) => (order === 'level' ? byLevel(a, b) || lastOrder(a, b) : lastOrder(a, b) || byLevel(a, b)) || byTitle(a, b));
-    return out;
+    return sortFindings(out, order);
   }
 
   /** Rules that fired, by level (each rule counts once). */
@@ -140,6 +137,13 @@ export class Findings {
     this.lastNotify = Date.now();
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** Findings newest last hit first (ties: higher level, then title), or by level (ties: newest, then title). */
+export function sortFindings(out: Finding[], order: 'newest' | 'level'): Finding[] {
+  const byLevel = (a: Finding, b: Finding) => levelRank(b.rule.level) - levelRank(a.rule.level);
+  const byTitle = (a: Finding, b: Finding) => a.rule.title.localeCompare(b.rule.title);
+  return out.sort((a, b) => (order === 'level' ? byLevel(a, b) || lastOrder(a, b) : lastOrder(a, b) || byLevel(a, b)) || byTitle(a, b));
 }
 
 /** Newest last hit first; rules without a readable time last. */

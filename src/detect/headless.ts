@@ -1,0 +1,74 @@
+/**
+ * `detect DIR` without the store: the folder's files are read on worker
+ * threads (both cores) by detect/fileJob.ts, and their replies applied to a
+ * DetectTally in file order (ingest/order.ts), however the workers finish.
+ * Only the records a rule could fire on are parsed where the file allows it;
+ * when copies of an eventID differ in their bytes, the folder is read again
+ * in full so conflicting duplicates are those the store would find.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { readLimits } from '../ingest/limits.js';
+import { WORKER_HEAP_MB } from '../ingest/pool.js';
+import { listFolder } from '../ingest/walk.js';
+import { orderedFiles } from '../scan/run.js';
+import { FileWorkers } from '../scan/workerPool.js';
+import { detectRules, runDetectJob, type DetectJob, type DetectReply } from './fileJob.js';
+import type { RuleSpec } from './rule.js';
+import { DetectTally } from './tally.js';
+
+export interface HeadlessDetectOptions {
+  /** Worker threads; default min(2, cores). 0 reads on this thread. */
+  workers?: number;
+  workerHeapMb?: number;
+  /** Parse only the records a rule could fire on (default true); false reads every record. */
+  fast?: boolean;
+}
+
+export async function detectFolderHeadless(root: string, specs: readonly RuleSpec[], options: HeadlessDetectOptions = {}): Promise<DetectTally> {
+  const tally = new DetectTally(specs.length);
+  const listing = await listFolder(root);
+  tally.addListed(listing.skipped, listing.bad);
+  tally.progress.filesTotal = listing.files.length;
+  const files = await orderedFiles(listing.files);
+  const fast = options.fast !== false;
+  const apply = (reply: DetectReply): void => tally.addFile(reply);
+
+  const workerUrl = new URL('./worker.js', import.meta.url);
+  const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
+  // vitest runs the TypeScript sources: no compiled worker, so read here.
+  if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
+    const rules = detectRules(specs);
+    for (const [id, path] of files.entries()) apply(await runDetectJob({ id, path, fast }, rules));
+  } else {
+    await new FileWorkers<DetectJob, DetectReply>({
+      url: workerUrl,
+      count: workers,
+      files,
+      job: (id, path) => ({ id, path, fast }),
+      apply,
+      failed: (id, path, reason) => failedReply(id, path, reason),
+      workerData: { rules: specs, limits: readLimits() },
+      heapMb: options.workerHeapMb ?? WORKER_HEAP_MB,
+    }).run();
+  }
+  if (tally.needsFullRead) return detectFolderHeadless(root, specs, { ...options, fast: false });
+  return tally;
+}
+
+function failedReply(id: number, path: string, reason: string): DetectReply {
+  const none = new Int32Array(0);
+  return {
+    id,
+    result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 },
+    count: 0,
+    ids: none,
+    fingerprints: new Uint32Array(0),
+    byteFingerprints: false,
+    times: new Float64Array(0),
+    hitAt: none,
+    hitEnds: none,
+    hitRules: none,
+  };
+}

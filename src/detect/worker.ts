@@ -1,0 +1,21 @@
+/** Worker entry of the headless `detect`: reads the files it is sent, one at a time, and answers with their ids and hits. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { setReadLimits, type ReadLimits } from '../ingest/limits.js';
+import { detectRules, runDetectJob, type DetectJob, type DetectReply } from './fileJob.js';
+import type { RuleSpec } from './rule.js';
+
+const port = parentPort;
+if (port) {
+  const data = workerData as { rules: readonly RuleSpec[]; limits?: Partial<ReadLimits> };
+  // The main thread's --max-decompressed.
+  if (data.limits) setReadLimits(data.limits);
+  const rules = detectRules(data.rules);
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (job: DetectJob) => {
+    chain = chain.then(async () => {
+      const reply: DetectReply = await runDetectJob(job, rules);
+      // Each array was made for this reply alone: moved, not copied.
+      port.postMessage(reply, [reply.ids.buffer, reply.fingerprints.buffer, reply.times.buffer, reply.hitAt.buffer, reply.hitEnds.buffer, reply.hitRules.buffer] as ArrayBuffer[]);
+    });
+  });
+}
