@@ -20,7 +20,7 @@ import { rowFingerprint } from '../model/contentCheck.js';
 import { normalize, parseEventTime } from '../model/normalize.js';
 import { RecordBatch } from '../model/recordBatch.js';
 import type { FileReadResult } from '../model/types.js';
-import { bytesHash, idOf, shapeOf } from '../scan/fastJob.js';
+import { bytesHash, idKeyOfBytes, shapeOf } from '../scan/fastJob.js';
 import { idKey } from '../scan/ids.js';
 import type { Detector } from './detector.js';
 import { createDetector } from './recordDetector.js';
@@ -136,20 +136,16 @@ function fastDetectFile(job: DetectJob, rules: DetectRules): DetectReply | null 
     const start = starts[k]!;
     const end = ends[k]!;
     fingerprints[k] = bytesHash(bytes, start, end);
-    let id = idOf(bytes, idStarts[k]!, idEnds[k]!);
-    if (candidates[k] === 0 && id !== null) {
-      idKey(id, ids, k * 4);
-      continue;
-    }
+    const known = idKeyOfBytes(bytes, idStarts[k]!, idEnds[k]!, ids, k * 4);
+    if (candidates[k] === 0 && known) continue;
     const record = JSON.parse(bytes.toString('utf8', start, end)) as Record<string, unknown>;
-    if (id === null) {
+    if (!known) {
       // No plain eventID in the bytes: the row's id as the reader makes it (a content hash when there is none).
       batch ??= new RecordBatch(job.path);
       const row = normalize(record, batch, k);
-      id = row.id;
+      idKey(row.id, ids, k * 4);
       times[k] = row.time;
     } else times[k] = parseEventTime(record.eventTime);
-    idKey(id, ids, k * 4);
     if (candidates[k] === 1) {
       const rulesFired = rules.detector.test(record);
       if (rulesFired) {

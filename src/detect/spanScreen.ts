@@ -64,7 +64,7 @@ export class SpanScreen {
         kind = this.kindOf(this.detector.candidatesOf(source, name, identity));
       }
       if (kind === LITERALS) {
-        literalMask ??= this.literals ? spanMask(this.literals, bytes.toString('latin1'), starts, ends, (j) => (flags[j]! & SPAN_NON_ASCII) !== 0) : new Uint8Array(count).fill(1);
+        literalMask ??= this.literals ? spanMask(this.literals, bytes, starts, ends, flags) : new Uint8Array(count).fill(1);
         out[k] = literalMask[k]!;
       } else out[k] = kind;
     }

@@ -122,7 +122,7 @@ export function idOf(bytes: Buffer, start: number, end: number): string | null {
  * out[at..at+4), as idKey(idOf(...)) would, without making the string; false
  * when the record must be parsed for its id (none, empty, escaped).
  */
-function idKeyOfBytes(bytes: Buffer, start: number, end: number, out: Int32Array, at: number): boolean {
+export function idKeyOfBytes(bytes: Buffer, start: number, end: number, out: Int32Array, at: number): boolean {
   if (start < 0 || end <= start) return false;
   let ascii = true;
   for (let i = start; i < end; i++) {
