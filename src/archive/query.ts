@@ -10,6 +10,9 @@ import type { EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { ScanSummary } from '../commands/scanSummary.js';
+import { insightSpans, insightSummaries, isInsightRow, pairInsights, type InsightSummary } from '../model/insights.js';
+import type { RateCriteria } from '../model/rate.js';
+import { literal } from '../query/sql/index.js';
 import type { Archive } from './db.js';
 
 type Loose = Record<string, unknown>;
@@ -127,7 +130,43 @@ async function topCounts(archive: Archive, column: string, where: string | null,
   return found.map(([name, count]) => ({ name: String(name), count: Number(count) }));
 }
 
-/** The scan summary (commands/scanSummary.ts) of the archive, or of the events `where` selects. Insights spans are not computed here. */
+/** An Insights record, as SQL: what CloudTrail writes on every one (a record elsewhere that carries insightDetails is not looked for: that would read every stored record). */
+const INSIGHT_SQL = "(eventtype = 'AwsCloudTrailInsight' OR eventcategory = 'Insight')";
+
+/** The calls an Insight counts (model/rate.ts matchesRate), as SQL. */
+function rateSql(criteria: RateCriteria, from: number, to: number): string {
+  const parts = [`NOT ${INSIGHT_SQL}`, `coalesce(tt_name, '') = ${literal(criteria.eventName)}`, `coalesce(tt_source, '') = ${literal(criteria.eventSource)}`];
+  if (Number.isFinite(from)) parts.push(`tt_time >= ${Math.floor(from)}`);
+  else parts.push('false'); // no start known: nothing is counted in memory either (the span starts at +Infinity)
+  if (Number.isFinite(to)) parts.push(`tt_time < ${Math.ceil(to)}`);
+  else parts.push('tt_time IS NOT NULL');
+  if (criteria.region) parts.push(`coalesce(awsregion, '') = ${literal(criteria.region)}`);
+  if (criteria.account) parts.push(`coalesce(nullif(recipientaccountid, ''), tt_account, '') = ${literal(criteria.account)}`);
+  if (criteria.errorOnly) {
+    parts.push(`coalesce(errorcode, '') <> ''`);
+    if (criteria.errorCode) parts.push(`errorcode = ${literal(criteria.errorCode)}`);
+  }
+  return parts.map((p) => `coalesce(${p}, false)`).join(' AND ');
+}
+
+/** Insights Start/End pairs among the events `where` selects, each with the calls behind its span in the whole archive (as scan does on a folder). */
+export async function archiveInsights(archive: Archive, where: string | null): Promise<InsightSummary[]> {
+  const rows: EventRow[] = [];
+  for await (const page of eachEvent(archive, where ? `(${where}) AND ${INSIGHT_SQL}` : INSIGHT_SQL, 'newest', 5_000)) {
+    for (const event of page) if (isInsightRow(event.row)) rows.push(event.row);
+  }
+  // pairInsights reads the rows in the store's order: newest first, as eachEvent gives them.
+  const insights = pairInsights(rows);
+  const spans = insightSpans(insights);
+  const counts: number[] = [];
+  for (const span of spans) {
+    const [[n]] = (await archive.connection.runAndReadAll(`SELECT count(*) FROM events WHERE ${rateSql(span.criteria, span.from, span.to)}`)).getRows() as [[unknown]];
+    counts.push(Number(n));
+  }
+  return insightSummaries(insights, counts);
+}
+
+/** The scan summary (commands/scanSummary.ts) of the archive, or of the events `where` selects. */
 export async function summarizeArchive(archive: Archive, where: string | null, options: { folder?: string; filter?: string | null; top?: number } = {}): Promise<ScanSummary> {
   const top = options.top ?? 10;
   // Listed in the order scan reads them (ingest/order.ts: newest delivery first).
@@ -174,6 +213,6 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
     topEventNames: await topCounts(archive, 'tt_name', where, top),
     topActors: await topCounts(archive, 'tt_actor', where, top),
     errorsByCode: (await topCounts(archive, 'errorcode', where, Math.max(top, 50), true)).map(({ name, count }) => ({ code: name, count })),
-    insights: [],
+    insights: await archiveInsights(archive, where),
   };
 }

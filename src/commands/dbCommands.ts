@@ -22,6 +22,8 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
 import { parseForSql } from './sqlQuery.js';
+import { commandRules, filterNeedsRules } from './rules.js';
+import { archiveFilter } from '../archive/filter.js';
 
 /** Opens the archive; with `dir`, imports what is new there first (bad files reported as scan does). */
 export async function openDb(dbPath: string, dir: string | undefined): Promise<Archive> {
@@ -46,22 +48,24 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
   }
 }
 
-/** The WHERE condition of a query text on the archive (null when empty), fuzzy words resolved against its values. */
-export async function archiveWhere(archive: Archive, source: string): Promise<string | null> {
+/**
+ * The WHERE condition of a query text on the archive (null when empty), fuzzy words resolved against
+ * its values; a rule: term becomes the named rules' detections (the built-in pack, TRAILTOP_RULES and
+ * `ruleDirs`), so it selects what those rules fire on instead of nothing.
+ */
+export async function archiveWhere(archive: Archive, source: string, ruleDirs?: readonly string[]): Promise<string | null> {
   if (source.trim() === '') return null;
-  const ast = parseForSql(source);
-  try {
-    return compileWhere(ast, { dialect: 'duckdb', schema: 'archive', fuzzy: fuzzyFromVocabulary(await archiveVocabulary(archive)) });
-  } catch (error) {
-    if (error instanceof SqlCompileError) throw new UsageError(`cannot answer this query on the archive: ${sanitize(error.message)}`, false);
-    throw error;
-  }
+  parseForSql(source); // a bad query is a usage error with its position
+  const rules = filterNeedsRules(source) ? commandRules(ruleDirs ? [...ruleDirs] : undefined).rules : [];
+  const filter = await archiveFilter(source, { rules, vocabulary: () => archiveVocabulary(archive) });
+  if (!filter.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitize(filter.message)}`, false);
+  return filter.where;
 }
 
-export async function scanDb(dbPath: string, dir: string | undefined, source: string): Promise<ScanSummary> {
+export async function scanDb(dbPath: string, dir: string | undefined, source: string, ruleDirs?: readonly string[]): Promise<ScanSummary> {
   const archive = await openDb(dbPath, dir);
   try {
-    const where = await archiveWhere(archive, source);
+    const where = await archiveWhere(archive, source, ruleDirs);
     return await summarizeArchive(archive, where, { folder: dir ?? dbPath, filter: where ? source : null });
   } finally {
     archive.close();
@@ -80,6 +84,8 @@ export interface ExportDbOptions {
   force: boolean;
   raw: boolean;
   signal?: AbortSignal;
+  /** --rules folders, for rule: terms. */
+  rules?: readonly string[];
 }
 
 /** Streams the matching events, newest first, page by page: memory stays flat however big the archive. */
@@ -87,7 +93,7 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
   const archive = await openDb(options.dbPath, options.dir);
   let sink: Sink | null = null;
   try {
-    const where = await archiveWhere(archive, options.source);
+    const where = await archiveWhere(archive, options.source, options.rules);
     const total = await countEvents(archive, where);
     sink = options.output === '-' ? streamSink(process.stdout) : await openAtomicFile(options.output, { overwrite: options.force });
     let written = 0;

@@ -285,7 +285,7 @@ async function exportFromArchive(
   format: ExportFormat,
   output: string,
   order: 'newest' | 'oldest',
-  values: { force?: boolean; raw?: boolean },
+  values: { force?: boolean; raw?: boolean; rules?: string[] },
 ): Promise<number> {
   if (output === '-' && format === 'csv' && process.stdout.isTTY === true) {
     throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
@@ -295,7 +295,7 @@ async function exportFromArchive(
   process.on('SIGINT', onSignal);
   try {
     const { exportDb } = await import('./dbCommands.js');
-    return await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal });
+    return await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
   } catch (error) {
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
     if (error instanceof ExportFailed) return fail(sanitize(error.message));

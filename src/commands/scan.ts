@@ -55,7 +55,7 @@ export async function runScan(argv: string[]): Promise<number> {
   }
   const dir = positionals[0];
   if (values.db !== undefined) {
-    const summary = await (await import('./dbCommands.js')).scanDb(values.db, dir, combineFilter(values.filter, values.since, values.until));
+    const summary = await (await import('./dbCommands.js')).scanDb(values.db, dir, combineFilter(values.filter, values.since, values.until), values.rules);
     return await writeStdout(values.json ? `${safeJson(summary)}\n` : formatSummary(summary), 'summary');
   }
   if (!dir) throw new UsageError('scan needs a folder or file: trailtop scan DIR|FILE');
