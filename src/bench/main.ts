@@ -77,9 +77,14 @@ async function loadStore(dir: string): Promise<EventStore> {
 /** `--only`: section names must contain one of these (all sections run when empty). */
 let onlySections: string[] = [];
 
+/** Whether `--only` asks for the section `name`. */
+function wanted(name: string): boolean {
+  return onlySections.length === 0 || onlySections.some((part) => name.includes(part));
+}
+
 /** Runs one section; a crash becomes a row that says so, and the run goes on. */
-async function section(name: string, figures: Figure[], crashes: string[], run: () => Promise<Figure[]>): Promise<void> {
-  if (onlySections.length > 0 && !onlySections.some((part) => name.includes(part))) return;
+async function section(name: string, figures: Figure[], crashes: string[], run: () => Promise<Figure[]>, force = false): Promise<void> {
+  if (!force && !wanted(name)) return;
   log(`${name}...`);
   const started = performance.now();
   try {
@@ -152,11 +157,16 @@ async function main(argv: string[]): Promise<number> {
     for (const set of sets) {
       const name = label(set);
       let store: EventStore | null = null;
+      // The sections below need the loaded store: `--only 'deep terms 1M'` loads it without asking for `load`.
+      const kinds = ['queries', 'top values', 'histogram'];
+      if (set.events === bigEvents) kinds.push('deep terms');
+      if (set === big) kinds.push('keystroke to frame', 'export', 'download memory');
+      const needsStore = kinds.some((kind) => wanted(`${kind} ${name}`));
       await section(`load ${name} in process`, figures, crashes, async () => {
         store = await loadStore(set.dir);
         if (set.shape === 'default') user = deniedUser(store.rows()) ?? user;
         return [];
-      });
+      }, needsStore);
       if (!store) continue;
       const loaded: EventStore = store;
       const goalMs = set.events >= 1_000_000 ? 100 : 16;

@@ -124,23 +124,50 @@ describe('deep terms in the event list: records read back, matches kept, newest 
     view.dispose();
   });
 
-  it('the worker pool (built) finds the same rows', async () => {
+  // Tiny requests and windows: a file's candidates fall in many windows and requests, and are merged back in order.
+  const TINY = { firstRecords: 3, records: 40, files: 2, firstWindow: 16, maxWindow: 200 };
+
+  it('the same rows when the search is cut into many small requests and windows', async () => {
+    const engine = DeepEngine.local(TINY);
+    for (const query of QUERIES) {
+      const q = compiled(query);
+      const candidates = folder.store.rows().filter((row) => q.test(row));
+      const rows = await engine.search(candidates, q.ast, { signal: new AbortController().signal });
+      expect(rows!.map((r) => r.id), query).toEqual(expected(folder.store, folder.records, query));
+    }
+  });
+
+  it('the worker pool (built) finds the same rows, and stops at a cancel', async () => {
     const built = await importBuilt<typeof import('../../src/query/deep/engine.js')>('query/deep/engine.js');
-    const engine = built.DeepEngine.create(2);
-    try {
-      for (const query of QUERIES) {
-        const q = compiled(query);
-        // Candidates as the view gives them: the rows the summary terms keep.
-        const candidates = folder.store.rows().filter((row) => q.test(row));
-        const rows = await engine.search(candidates, q.ast, { signal: new AbortController().signal });
-        expect(rows!.map((r) => r.id), query).toEqual(expected(folder.store, folder.records, query));
+    for (const engine of [built.DeepEngine.create(2), built.DeepEngine.create(2, TINY)]) {
+      try {
+        for (const query of QUERIES) {
+          const q = compiled(query);
+          // Candidates as the view gives them: the rows the summary terms keep.
+          const candidates = folder.store.rows().filter((row) => q.test(row));
+          const rows = await engine.search(candidates, q.ast, { signal: new AbortController().signal });
+          expect(rows!.map((r) => r.id), query).toEqual(expected(folder.store, folder.records, query));
+        }
+        const controller = new AbortController();
+        let updates = 0;
+        const pending = engine.search(folder.store.rows(), compiled('params:*').ast, {
+          signal: controller.signal,
+          everyMs: 0,
+          onUpdate: () => {
+            // Cancelled from inside the search, with requests in flight.
+            if (++updates === 1) controller.abort();
+          },
+        });
+        expect(await pending).toBeNull();
+        expect(updates).toBe(1);
+        // The readers let go of the cancelled search, and the next search is answered in full.
+        await engine.idle();
+        const q = compiled(QUERIES[0]!);
+        const rows = await engine.search(folder.store.rows(), q.ast, { signal: new AbortController().signal });
+        expect(rows!.map((r) => r.id)).toEqual(expected(folder.store, folder.records, QUERIES[0]!));
+      } finally {
+        engine.close();
       }
-      const controller = new AbortController();
-      const pending = engine.search(folder.store.rows(), compiled('params:*').ast, { signal: controller.signal });
-      controller.abort();
-      expect(await pending).toBeNull();
-    } finally {
-      engine.close();
     }
   });
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventRow } from '../../model/types.js';
 import { and, hasDeepTerm, type QueryNode } from '../ast.js';
-import type { DeepReply, DeepRequest, FileAsk } from './protocol.js';
+import { cancelFlag, raise, raised, type DeepReply, type DeepRequest, type FileAsk } from './protocol.js';
 import { Matchers, runAsk } from './run.js';
 
 /**
@@ -37,39 +37,53 @@ export interface DeepSearchOptions {
 
 /** Runs one request of a search: in this thread (tests, no compiled worker) or on a worker. */
 interface Runner {
-  run(request: Omit<Extract<DeepRequest, { kind: 'match' }>, 'kind' | 'id'>): Promise<number[][]>;
-  cancel(search: number): void;
+  run(request: Omit<DeepRequest, 'id'>): Promise<Int32Array>;
+  /** Settles when no request is being worked on (after a cancel: when the readers have stopped). */
+  idle(): Promise<void>;
   /** Requests one runner should have in flight to keep busy. */
   readonly lanes: number;
   close(): void;
 }
 
-/** Records per request: a request is the unit of progress and of wasted work after a cancel. */
-const CHUNK_RECORDS = 1_500;
-const CHUNK_FILES = 24;
-const FIRST_CHUNK_RECORDS = 100;
+/** How a search is cut into requests (see Plan). */
+export interface PlanSizes {
+  /** Records of the first request; each next one doubles, up to `records`. */
+  firstRecords: number;
+  /** Records per request: a request is the unit of progress and of balance between the workers. */
+  records: number;
+  files: number;
+  /** Candidates grouped by file at a time, growing 4x up to `maxWindow`: the first requests go out before a million candidates are planned. */
+  firstWindow: number;
+  maxWindow: number;
+}
+
+const SIZES: PlanSizes = { firstRecords: 100, records: 1_500, files: 24, firstWindow: 2_048, maxWindow: 65_536 };
 
 /**
  * Reads the candidates' records back and keeps those the query's deep part
  * matches (the dashboard's deep terms, and the headless commands'). Files
  * go to workers as the JSON export's records do (each worker parses the
  * files it is given; answers are merged back in candidate order). Searches
- * are independent; an aborted search stops dispatching at once and its
- * queued requests are dropped by the workers.
+ * are independent; an aborted search raises its shared cancel flag, which
+ * the workers read between records, so they stop at once and its queued
+ * requests are answered empty.
  */
 export class DeepEngine {
   private nextSearch = 0;
 
-  constructor(private readonly runner: Runner) {}
+  constructor(
+    private readonly runner: Runner,
+    private readonly sizes: PlanSizes = SIZES,
+  ) {}
 
   /** With workers when the compiled worker exists, else in this thread. */
-  static create(workers = Math.max(1, Math.min(availableParallelism(), 4))): DeepEngine {
-    return new DeepEngine(existsSync(fileURLToPath(WORKER_URL)) ? new PoolRunner(workers) : new LocalRunner());
+  static create(workers = Math.max(1, Math.min(availableParallelism(), 4)), sizes: PlanSizes = SIZES): DeepEngine {
+    return new DeepEngine(existsSync(fileURLToPath(WORKER_URL)) ? new PoolRunner(workers) : new LocalRunner(), sizes);
   }
 
   /** An engine that reads in this thread, yielding between files (tests; tools without workers). */
-  static local(): DeepEngine {
-    return new DeepEngine(new LocalRunner());
+  static local(sizes: PlanSizes = SIZES): DeepEngine {
+    return new DeepEngine(new LocalRunner(), sizes);
   }
 
   /** The candidates whose records match `ast`'s deep part, in candidate order; null when aborted. */
@@ -79,59 +93,47 @@ export class DeepEngine {
     const part = deepPart(ast);
     const search = this.nextSearch++;
     const total = candidates.length;
-    const plan = planFiles(candidates);
-    const marked = new Uint8Array(total);
+    const plan = new Plan(candidates, this.sizes);
+    const found = new Found(candidates);
+    const cancel = cancelFlag();
     let done = 0;
-    let matches = 0;
     let lastUpdate = -Infinity;
-    let shownMatches = 0;
-    const collect = (): EventRow[] => {
-      const rows: EventRow[] = [];
-      for (let i = 0; i < total; i++) if (marked[i] === 1) rows.push(candidates[i]!);
-      return rows;
-    };
     const update = (): void => {
       if (!onUpdate || signal.aborted) return;
       const now = performance.now();
       // The first matches at once; then as often as the list can usefully redraw.
-      if ((shownMatches === 0 && matches > 0) || now - lastUpdate >= everyMs) {
+      if ((found.shown === 0 && found.count > 0) || now - lastUpdate >= everyMs) {
         lastUpdate = now;
-        shownMatches = matches;
-        onUpdate({ rows: collect(), done, total });
+        onUpdate({ rows: found.rows(), done, total });
       }
     };
     const aborted = new Promise<null>((resolve) => {
-      if (signal.aborted) resolve(null);
-      signal.addEventListener('abort', () => resolve(null), { once: true });
+      const stop = (): void => {
+        raise(cancel);
+        resolve(null);
+      };
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
     });
-    let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < plan.length && !signal.aborted) {
-        const chunk = plan[next++]!;
-        const matched = await this.runner.run({ search, ast: part, files: chunk.files });
+      for (let chunk = plan.next(); chunk !== null && !signal.aborted; chunk = plan.next()) {
+        const matched = await this.runner.run({ search, ast: part, files: chunk.files, cancel });
         if (signal.aborted) return;
-        matched.forEach((indexes, f) => {
-          const positions = chunk.positions[f]!;
-          const ask = chunk.files[f]!;
-          // Both ascending: walk them together.
-          let j = 0;
-          for (const index of indexes) {
-            while (ask.indexes[j] !== index) j++;
-            marked[positions[j]!] = 1;
-            matches++;
-          }
-        });
+        for (const at of matched) found.add(chunk.positions[at]!);
         done += chunk.records;
         update();
       }
     };
     const lanes = Array.from({ length: Math.max(1, this.runner.lanes) }, lane);
-    const finished = Promise.all(lanes).then(() => (signal.aborted ? null : collect()));
+    const finished = Promise.all(lanes).then(() => (signal.aborted ? null : found.rows()));
     // After an abort nobody awaits `finished`: a late failure must not go unhandled.
     finished.catch(() => undefined);
-    const result = await Promise.race([finished, aborted]);
-    if (result === null) this.runner.cancel(search);
-    return result;
+    return Promise.race([finished, aborted]);
+  }
+
+  /** Settles when the record readers are not working on any search (a cancelled one has stopped). */
+  idle(): Promise<void> {
+    return this.runner.idle();
   }
 
   close(): void {
@@ -139,60 +141,149 @@ export class DeepEngine {
   }
 }
 
+/** One request: files with the records to test, and where each record's candidate is. */
 interface Chunk {
   files: FileAsk[];
-  /** Per file, per index: the candidate's position. */
-  positions: number[][];
+  /** Per record of the request, file by file, index by index: the candidate's position. */
+  positions: Int32Array;
   records: number;
 }
 
-/** Candidates grouped by file, files in order of their first (newest) candidate, in chunks. */
-function planFiles(candidates: readonly EventRow[]): Chunk[] {
-  const byFile = new Map<string, { indexes: number[]; positions: number[] }>();
-  for (let i = 0; i < candidates.length; i++) {
-    const row = candidates[i]!;
-    const file = row.batch.file;
-    let entry = byFile.get(file);
-    if (!entry) {
-      entry = { indexes: [], positions: [] };
-      byFile.set(file, entry);
-    }
-    entry.indexes.push(row.recordIndex);
-    entry.positions.push(i);
+/**
+ * Candidates grouped by file into requests, files in order of their first
+ * (newest) candidate, a window of candidates at a time: the first window
+ * is small, so the newest matches are asked for at once, and a million
+ * candidates are never grouped in one go. A file whose candidates fall in
+ * two windows is read once for each.
+ */
+class Plan {
+  private from = 0;
+  private window: number;
+  private limit: number;
+  private readonly ready: Chunk[] = [];
+
+  constructor(
+    private readonly candidates: readonly EventRow[],
+    private readonly sizes: PlanSizes,
+  ) {
+    this.window = sizes.firstWindow;
+    this.limit = sizes.firstRecords;
   }
-  const chunks: Chunk[] = [];
-  let current: Chunk = { files: [], positions: [], records: 0 };
-  // The first chunks are small, so the newest matches show at once; then they grow to CHUNK_RECORDS.
-  let limit = FIRST_CHUNK_RECORDS;
-  for (const [file, entry] of byFile) {
-    // Ascending indexes (rows of one file may come in any order).
-    const order = entry.indexes.map((_, k) => k).sort((a, b) => entry.indexes[a]! - entry.indexes[b]!);
-    const indexes = order.map((k) => entry.indexes[k]!);
-    const positions = order.map((k) => entry.positions[k]!);
-    current.files.push({ file, indexes });
-    current.positions.push(positions);
-    current.records += indexes.length;
-    if (current.records >= limit || current.files.length >= CHUNK_FILES) {
-      chunks.push(current);
-      current = { files: [], positions: [], records: 0 };
-      limit = Math.min(CHUNK_RECORDS, limit * 2);
-    }
+
+  next(): Chunk | null {
+    if (this.ready.length === 0) this.planWindow();
+    return this.ready.shift() ?? null;
   }
-  if (current.files.length > 0) chunks.push(current);
-  return chunks;
+
+  private planWindow(): void {
+    const { candidates } = this;
+    if (this.from >= candidates.length) return;
+    const to = Math.min(candidates.length, this.from + this.window);
+    this.window = Math.min(this.sizes.maxWindow, this.window * 4);
+    const byFile = new Map<string, { indexes: number[]; positions: number[] }>();
+    for (let i = this.from; i < to; i++) {
+      const row = candidates[i]!;
+      const file = row.batch.file;
+      let entry = byFile.get(file);
+      if (!entry) {
+        entry = { indexes: [], positions: [] };
+        byFile.set(file, entry);
+      }
+      entry.indexes.push(row.recordIndex);
+      entry.positions.push(i);
+    }
+    this.from = to;
+    let files: FileAsk[] = [];
+    let positions: number[] = [];
+    for (const [file, entry] of byFile) {
+      const order = ascending(entry.indexes);
+      files.push({ file, indexes: order.map((k) => entry.indexes[k]!) });
+      for (const k of order) positions.push(entry.positions[k]!);
+      if (positions.length >= this.limit || files.length >= this.sizes.files) {
+        this.ready.push({ files, positions: Int32Array.from(positions), records: positions.length });
+        files = [];
+        positions = [];
+        // The first requests are small, so the newest matches show at once; then they grow to CHUNK_RECORDS.
+        this.limit = Math.min(this.sizes.records, this.limit * 2);
+      }
+    }
+    if (files.length > 0) this.ready.push({ files, positions: Int32Array.from(positions), records: positions.length });
+  }
+}
+
+/** The order (as positions k) that sorts `values` ascending; rows of a file usually come in one direction already. */
+function ascending(values: readonly number[]): number[] {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, k) => k);
+  let up = true;
+  let down = true;
+  for (let k = 1; k < n && (up || down); k++) {
+    if (values[k]! < values[k - 1]!) up = false;
+    else if (values[k]! > values[k - 1]!) down = false;
+  }
+  if (up) return order;
+  if (down) return order.reverse();
+  return order.sort((a, b) => values[a]! - values[b]!);
+}
+
+/** The candidates found to match, kept as sorted positions: rows() in candidate order costs one merge of what is new. */
+class Found {
+  private sorted = new Int32Array(0);
+  private fresh: number[] = [];
+  private list: EventRow[] = [];
+  /** Matches in the last rows(). */
+  shown = 0;
+
+  constructor(private readonly candidates: readonly EventRow[]) {}
+
+  get count(): number {
+    return this.sorted.length + this.fresh.length;
+  }
+
+  add(position: number): void {
+    this.fresh.push(position);
+  }
+
+  rows(): EventRow[] {
+    if (this.fresh.length > 0) {
+      const fresh = Int32Array.from(this.fresh).sort();
+      this.fresh = [];
+      const old = this.sorted;
+      const merged = new Int32Array(old.length + fresh.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < old.length && j < fresh.length) merged[k++] = old[i]! <= fresh[j]! ? old[i++]! : fresh[j++]!;
+      while (i < old.length) merged[k++] = old[i++]!;
+      while (j < fresh.length) merged[k++] = fresh[j++]!;
+      this.sorted = merged;
+      const list = new Array<EventRow>(merged.length);
+      for (let m = 0; m < merged.length; m++) list[m] = this.candidates[merged[m]!]!;
+      this.list = list;
+    }
+    this.shown = this.list.length;
+    // Never changed once handed out: a merge makes a new list.
+    return this.list;
+  }
 }
 
 class LocalRunner implements Runner {
   readonly lanes = 1;
   private readonly matchers = new Matchers();
-  private readonly cancelled = new Set<number>();
+  private busy = 0;
+  private waiters: (() => void)[] = [];
 
-  run(request: { search: number; ast: QueryNode; files: FileAsk[] }): Promise<number[][]> {
-    return runAsk(request, this.matchers, () => this.cancelled.has(request.search));
+  async run(request: Omit<DeepRequest, 'id'>): Promise<Int32Array> {
+    this.busy++;
+    try {
+      return await runAsk(request, this.matchers, () => raised(request.cancel));
+    } finally {
+      if (--this.busy === 0) for (const wake of this.waiters.splice(0)) wake();
+    }
   }
 
-  cancel(search: number): void {
-    this.cancelled.add(search);
+  idle(): Promise<void> {
+    return this.busy === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
   }
 
   close(): void {}
@@ -203,11 +294,13 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 class PoolRunner implements Runner {
   readonly lanes: number;
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (matched: number[][]) => void; reject: (error: Error) => void }>();
+  /** Requests in flight per worker: a request goes to the least busy one. */
+  private readonly load: number[] = [];
+  private readonly pending = new Map<number, { worker: number; resolve: (matched: Int32Array) => void; reject: (error: Error) => void }>();
   private nextId = 0;
-  private turn = 0;
   private failure: Error | null = null;
   private held = false;
+  private waiters: (() => void)[] = [];
 
   constructor(size: number) {
     // Two requests per worker: one running, one waiting, so a worker never idles between answers.
@@ -223,35 +316,38 @@ class PoolRunner implements Runner {
       // or a command awaiting only their answers would end early. See hold().
       worker.unref();
       this.workers.push(worker);
+      this.load.push(0);
     }
   }
 
-  run(request: { search: number; ast: QueryNode; files: FileAsk[] }): Promise<number[][]> {
+  run(request: Omit<DeepRequest, 'id'>): Promise<Int32Array> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const worker = this.workers[this.turn++ % this.workers.length]!;
+    let w = 0;
+    for (let k = 1; k < this.workers.length; k++) if (this.load[k]! < this.load[w]!) w = k;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { worker: w, resolve, reject });
+      this.load[w]!++;
       this.hold();
-      const message: DeepRequest = { kind: 'match', id, ...request };
-      worker.postMessage(message);
+      const message: DeepRequest = { id, ...request };
+      this.workers[w]!.postMessage(message);
     });
+  }
+
+  idle(): Promise<void> {
+    return this.pending.size === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Workers keep the process alive exactly while answers are awaited. */
   private hold(): void {
     const busy = this.pending.size > 0;
+    if (!busy) for (const wake of this.waiters.splice(0)) wake();
     if (busy === this.held) return;
     this.held = busy;
     for (const worker of this.workers) {
       if (busy) worker.ref();
       else worker.unref();
     }
-  }
-
-  cancel(search: number): void {
-    const message: DeepRequest = { kind: 'cancel', search };
-    for (const worker of this.workers) worker.postMessage(message);
   }
 
   close(): void {
@@ -263,6 +359,7 @@ class PoolRunner implements Runner {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
+    this.load[waiting.worker]!--;
     this.hold();
     if ('matched' in reply) waiting.resolve(reply.matched);
     else waiting.reject(new Error(reply.failed));
@@ -272,6 +369,7 @@ class PoolRunner implements Runner {
     this.failure ??= error;
     for (const waiting of this.pending.values()) waiting.reject(this.failure);
     this.pending.clear();
+    this.load.fill(0);
     this.hold();
   }
 }

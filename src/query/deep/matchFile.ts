@@ -9,27 +9,34 @@ const WHOLE_FILE_SHARE = 0.25;
 
 /**
  * Which of the records `indexes` (RecordRef.index, ascending) of `file`
- * match. A file that holds none of the prefilter's literals anywhere is
- * decided at once. Otherwise records are read back the way the JSON export
- * reads them: the file's bytes are scanned for record spans
- * (ingest/recordSpans.ts), a span
+ * match: `found(k)` for each indexes[k] that does, in ascending k. A file
+ * that holds none of the prefilter's literals anywhere is decided at once.
+ * Otherwise records are read back the way the JSON export reads them: the
+ * file's bytes are scanned for record spans (ingest/recordSpans.ts), a span
  * whose bytes cannot hold the prefilter's literals is skipped unparsed, and
  * only the rest are parsed and tested. Files of other shapes (JSON lines,
  * lookup-events, EventBridge) are read through readRecord. A record that
- * is gone (the file changed or vanished) does not match.
+ * is gone (the file changed or vanished) does not match. Returns early,
+ * having reported what it found so far, once `stopped()` is true.
  */
-export async function matchFile(file: string, indexes: readonly number[], matcher: RecordMatcher, prefilter: Prefilter | null): Promise<number[]> {
-  const out: number[] = [];
+export async function matchFile(
+  file: string,
+  indexes: readonly number[],
+  matcher: RecordMatcher,
+  prefilter: Prefilter | null,
+  stopped: () => boolean,
+  found: (k: number) => void,
+): Promise<void> {
   const bytes = readDecodedBytes(file);
   // Most files of a rare literal hold it nowhere: they are decided without a scan or a parse.
-  if (bytes && prefilter && !fileMayMatch(prefilter, bytes)) return out;
+  if (stopped() || (bytes && prefilter && !fileMayMatch(prefilter, bytes))) return;
   const spans = bytes ? scanRecordSpans(bytes) : null;
   if (!spans) {
-    for (const index of indexes) {
-      const record = await readRecord({ file, index });
-      if (record && matcher(record)) out.push(index);
+    for (let k = 0; k < indexes.length && !stopped(); k++) {
+      const record = await readRecord({ file, index: indexes[k]! });
+      if (record && matcher(record)) found(k);
     }
-    return out;
+    return;
   }
   const { bytes: text, starts, ends, flags } = spans;
   const count = starts.length;
@@ -37,12 +44,14 @@ export async function matchFile(file: string, indexes: readonly number[], matche
     prefilter && indexes.length >= count * WHOLE_FILE_SHARE
       ? spanMask(prefilter, text, starts, ends, flags)
       : null;
-  for (const index of indexes) {
+  for (let k = 0; k < indexes.length; k++) {
+    if (stopped()) return;
+    const index = indexes[k]!;
     if (index < 0 || index >= count) continue;
     const flag = flags[index]!;
     if (!(flag & SPAN_PLAIN)) {
       const record = await readRecord({ file, index });
-      if (record && matcher(record)) out.push(index);
+      if (record && matcher(record)) found(k);
       continue;
     }
     const start = starts[index]!;
@@ -50,7 +59,6 @@ export async function matchFile(file: string, indexes: readonly number[], matche
     if (prefilter && !(mask ? mask[index] === 1 : spanMayMatch(prefilter, text, start, end))) continue;
     // ASCII decodes cheaper as Latin-1, to the same text.
     const json = text.toString(flag & SPAN_NON_ASCII ? 'utf8' : 'latin1', start, end);
-    if (matcher(JSON.parse(json))) out.push(index);
+    if (matcher(JSON.parse(json))) found(k);
   }
-  return out;
 }

@@ -6,13 +6,41 @@ export interface FileAsk {
   indexes: number[];
 }
 
-export type DeepRequest =
-  /** Test these records of these files against `ast` (the deep part of a query). */
-  | { kind: 'match'; id: number; search: number; ast: QueryNode; files: FileAsk[] }
-  /** Requests of this search still queued are answered empty without reading anything. */
-  | { kind: 'cancel'; search: number };
+/**
+ * A search's cancel flag: an Int32Array over a SharedArrayBuffer (slot 0 is
+ * 1 once cancelled), which the thread that reads records checks between
+ * files and between records, so a cancel stops it at once, not after the
+ * request it is working on.
+ */
+export type CancelFlag = Int32Array;
+
+/** A fresh, raised-not flag. */
+export function cancelFlag(): CancelFlag {
+  return new Int32Array(new SharedArrayBuffer(4));
+}
+
+export function raise(flag: CancelFlag): void {
+  Atomics.store(flag, 0, 1);
+}
+
+export function raised(flag: CancelFlag): boolean {
+  return Atomics.load(flag, 0) !== 0;
+}
+
+/** Test these records of these files against `ast` (the deep part of a query); stop when `cancel` is raised. */
+export interface DeepRequest {
+  id: number;
+  search: number;
+  ast: QueryNode;
+  files: FileAsk[];
+  cancel: CancelFlag;
+}
 
 export type DeepReply =
-  /** Per file of the request, the indexes that match. */
-  | { id: number; matched: number[][] }
+  /**
+   * The records that match, as positions in the request's records counted
+   * file by file, index by index (ascending); after a cancel, what was
+   * found before it.
+   */
+  | { id: number; matched: Int32Array }
   | { id: number; failed: string };

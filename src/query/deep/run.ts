@@ -18,31 +18,36 @@ export class Matchers {
   }
 }
 
-/** Yields to the event loop (a cancel message, a keystroke) between files. */
+/** Yields to the event loop (a keystroke, a render) between files. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** The matching indexes of each file of a request; files after a cancel are answered empty. */
+/**
+ * The matching records of a request, as positions in its records counted
+ * file by file (DeepReply.matched). Stops at once when `stopped()` says so,
+ * between files and between records. `budgetMs` is how long it runs before
+ * yielding to the event loop: for the thread that also draws (no workers);
+ * a worker passes Infinity.
+ */
 export async function runAsk(
   request: { search: number; ast: QueryNode; files: readonly FileAsk[] },
   matchers: Matchers,
-  cancelled: () => boolean,
+  stopped: () => boolean,
   budgetMs = 8,
-): Promise<number[][]> {
+): Promise<Int32Array> {
   const { matcher, prefilter } = matchers.of(request.search, request.ast);
-  const out: number[][] = [];
+  const out: number[] = [];
+  let base = 0;
   let slice = performance.now();
   for (const ask of request.files) {
-    if (cancelled()) {
-      out.push([]);
-      continue;
-    }
-    out.push(await matchFile(ask.file, ask.indexes, matcher, prefilter));
-    if (performance.now() - slice > budgetMs) {
+    if (stopped()) break;
+    await matchFile(ask.file, ask.indexes, matcher, prefilter, stopped, (k) => out.push(base + k));
+    base += ask.indexes.length;
+    if (budgetMs !== Infinity && performance.now() - slice > budgetMs) {
       await nextTurn();
       slice = performance.now();
     }
   }
-  return out;
+  return Int32Array.from(out);
 }
