@@ -5,25 +5,34 @@
  *
  * - Incremental: imported_files remembers each file's size and mtime; a file
  *   seen before with both unchanged is not read again.
- * - De-duplicated by the row id: the first copy (in listing order) stays.
+ * - De-duplicated by the row id, by THE duplicate rule (ingest/order.ts):
+ *   rows go in whole, then the copies of each ID this batch brought in twice
+ *   are settled by fileOrder() and all but one deleted, in the same
+ *   transaction.
+ * - Fast: files are read and turned into staging lines on worker threads
+ *   (both cores; importJob.ts), the main thread only writes their bytes to
+ *   a staging file, and DuckDB reads a whole batch in one statement while
+ *   the workers go on with the next.
  * - Ctrl-C safe: a batch of files is written to a temporary JSON-lines
  *   file, then moved into `events` together with their imported_files
- *   entries in ONE transaction per batch. A kill at any moment leaves the archive as after
- *   the last committed batch; an abort stops between batches.
+ *   entries in ONE transaction per batch. A kill at any moment leaves the
+ *   archive as after the last committed batch; an abort stops between batches.
  */
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEventFile } from '../ingest/read.js';
-import { READ_SHAPES } from '../ingest/scanFolder.js';
-import { listFolder } from '../ingest/walk.js';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { readLimits } from '../ingest/limits.js';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
-import type { BadFile, FileReadResult } from '../model/types.js';
+import { WORKER_HEAP_MB } from '../ingest/pool.js';
+import { listFolder } from '../ingest/walk.js';
+import type { BadFile } from '../model/types.js';
+import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
-import { stagedLine } from './rowValues.js';
-import { moveStaging } from './schema.js';
-
+import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
+import { CREATE_BATCH_FILES, CREATE_LOSERS, DELETE_LOSERS, DUPLICATE_ROWS, insertStaged, RECORD_BATCH_FILES } from './schema.js';
 
 export interface ImportProgress {
   filesTotal: number;
@@ -55,8 +64,8 @@ export interface ImportOptions {
   /** Files per transaction (default 256), and at most this many records staged before a commit. */
   batchFiles?: number;
   batchRecords?: number;
-  /** Files read ahead at once (I/O overlaps; parsing stays on this thread). */
-  concurrency?: number;
+  /** Worker threads reading and staging files; default min(2, cores); 0 reads on this thread. */
+  workers?: number;
   /** Test hook: called after each committed batch. */
   afterCommit?: (filesCommitted: number) => void;
 }
@@ -97,11 +106,118 @@ function classify(path: string, shape: string, reason: string, summary: ImportSu
   else if (reason !== '') summary.bad.push({ path, reason: `partly read: ${reason}` });
 }
 
+/** A file of the run: listed, stat'ed, placed in file order. */
+interface RunFile {
+  path: string;
+  size: number;
+  mtime: number;
+  /** deliveryTime(path, mtime): the order key ingest/order.ts sorts by. */
+  key: number;
+}
+
+/** A file of a batch as batch_files holds it (schema.ts). */
+interface BatchFile extends RunFile {
+  ordinal: number;
+  shape: string;
+  reason: string;
+  records: number;
+  /** tt_seq of the file's first row. */
+  seqBase: number;
+}
+
+interface Batch {
+  staging: string;
+  files: BatchFile[];
+  records: number;
+}
+
+/** Batches sealed but not yet in the archive (one moving, one waiting); past it the readers wait. */
+const MAX_QUEUED = 2;
+
+async function fillBatchFiles(connection: DuckDBConnection, files: readonly BatchFile[]): Promise<void> {
+  await connection.run(CREATE_BATCH_FILES);
+  const appender = await connection.createAppender('batch_files', 'main', 'temp');
+  try {
+    for (const file of files) {
+      appender.appendInteger(file.ordinal);
+      appender.appendVarchar(file.path);
+      appender.appendBigInt(BigInt(file.size));
+      appender.appendDouble(file.mtime);
+      appender.appendVarchar(file.shape);
+      appender.appendVarchar(file.reason);
+      appender.appendBigInt(BigInt(file.records));
+      appender.appendDouble(file.key);
+      appender.appendBigInt(BigInt(file.seqBase));
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/**
+ * The rows (by tt_seq) that lose to another copy of their event ID: of the
+ * copies of each ID, the one kept is the first by fileOrder() (ingest/order.ts,
+ * the loader's file order) over their files, and within one file the first
+ * record (then the one archived first).
+ */
+async function losingCopies(connection: DuckDBConnection, firstSeq: number): Promise<bigint[]> {
+  const statement = await connection.prepare(DUPLICATE_ROWS);
+  statement.bindBigInt(1, BigInt(firstSeq));
+  const rows = (await statement.runAndReadAll()).getRows();
+  const byId = new Map<string, { path: string; key: number; index: number; seq: bigint }[]>();
+  for (const [id, file, key, index, seq] of rows) {
+    const copies = byId.get(String(id)) ?? [];
+    copies.push({ path: String(file), key: Number(key), index: Number(index), seq: BigInt(seq as bigint) });
+    byId.set(String(id), copies);
+  }
+  const losers: bigint[] = [];
+  for (const copies of byId.values()) {
+    // Within a file, first record first (then first archived); fileOrder's sort is stable, so that order holds among equals.
+    copies.sort((a, b) => a.index - b.index || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    const [, ...rest] = fileOrder(copies);
+    for (const copy of rest) losers.push(copy.seq);
+  }
+  return losers;
+}
+
+/** One batch into the archive: its rows, its duplicates settled, its files recorded; one transaction. */
+async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await fillBatchFiles(connection, batch.files);
+    if (batch.records > 0) {
+      await connection.run(insertStaged(batch.staging));
+      const losers = await losingCopies(connection, batch.files[0]!.seqBase);
+      if (losers.length > 0) {
+        await connection.run(CREATE_LOSERS);
+        const appender = await connection.createAppender('losers', 'main', 'temp');
+        try {
+          for (const seq of losers) {
+            appender.appendBigInt(seq);
+            appender.endRow();
+          }
+          appender.flushSync();
+        } finally {
+          appender.closeSync();
+        }
+        await connection.run(DELETE_LOSERS);
+      }
+    }
+    await connection.run(RECORD_BATCH_FILES);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 export async function importFolder(archive: Archive, folder: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const connection = archive.connection;
-  const batchFiles = Math.max(1, options.batchFiles ?? 256);
-  const batchRecords = Math.max(1, options.batchRecords ?? 100_000);
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const signal = options.signal;
+  const batchFiles = Math.max(1, options.batchFiles ?? 1024);
+  const batchRecords = Math.max(1, options.batchRecords ?? 250_000);
   const summary: ImportSummary = {
     filesTotal: 0,
     filesDone: 0,
@@ -118,7 +234,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   };
   const report = (): void => options.onProgress?.({ ...summary });
 
-  const listing = await listFolder(folder, { signal: options.signal });
+  const listing = await listFolder(folder, { signal });
   summary.skipped.push(...listing.skipped);
   summary.bad.push(...listing.bad);
   summary.filesTotal = listing.files.length;
@@ -130,7 +246,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   }
 
   // Unchanged files are not read again; their outcome (bad, partly read, digest) is reported as before.
-  const toRead: { path: string; size: number; mtime: number; key: number }[] = [];
+  const toRead: RunFile[] = [];
   // Stat in parallel chunks: a second run over a big folder is mostly this.
   const allStats: (Stats | null)[] = [];
   for (let at = 0; at < listing.files.length; at += 256) {
@@ -149,7 +265,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     }
     toRead.push({ path, size, mtime, key: deliveryTime(path, mtime) });
   }
-  // Newest delivery first, as the loader reads them: the order THE duplicate rule is stated in.
+  // The loader's order (ingest/order.ts): the order THE duplicate rule is stated in; a file's place is its ordinal.
   fileOrder(toRead);
   report();
 
@@ -160,108 +276,97 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   // DuckDB reads in one statement; the folder goes when the import ends, however it ends.
   removeOrphanedStaging();
   const stagingDir = mkdtempSync(join(tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
-  // Two staging files: DuckDB moves one batch in (on its own threads) while this thread reads and
-  // stages the next, so reading and the database's work overlap. One commit at a time, in order.
-  const stagingFiles = [join(stagingDir, 'batch-0.jsonl'), join(stagingDir, 'batch-1.jsonl')];
-  let current = 0;
-  let fd = openSync(stagingFiles[current]!, 'w');
-  let fdOpen = true;
-  interface StagedFile {
-    path: string;
-    size: number;
-    mtime: number;
-    shape: string;
-    reason: string;
-    records: number;
-  }
-  let staged: StagedFile[] = [];
-  let stagedRecords = 0;
-  let inflight: Promise<void> | null = null;
+  let batchCount = 0;
+  let open: (Batch & { fd: number }) | null = null;
+  let queued = 0;
+  let moves: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | null = null;
+  let pool: FileWorkers<ImportJob, ImportReply> | null = null;
+  const stopped = (): boolean => signal?.aborted === true || failure !== null;
 
-  const moveIn = async (batch: readonly StagedFile[], file: string): Promise<void> => {
-    await connection.run('BEGIN TRANSACTION');
-    try {
-      for (const statement of moveStaging(file)) await connection.run(statement);
-      const files = await connection.prepare(
-        'INSERT OR REPLACE INTO imported_files VALUES ($1, $2, $3, $4, $5, $6, current_timestamp::TIMESTAMP)',
-      );
-      for (const entry of batch) {
-        files.bindVarchar(1, entry.path);
-        files.bindBigInt(2, BigInt(entry.size));
-        files.bindDouble(3, entry.mtime);
-        files.bindVarchar(4, entry.shape);
-        files.bindVarchar(5, entry.reason);
-        files.bindBigInt(6, BigInt(entry.records));
-        await files.run();
+  /** Hands the open batch to DuckDB, after the batches before it; the readers go on with the next one meanwhile. */
+  const seal = (): void => {
+    if (!open) return;
+    closeSync(open.fd);
+    const batch: Batch = { staging: open.staging, files: open.files, records: open.records };
+    open = null;
+    queued++;
+    moves = moves.then(async () => {
+      try {
+        // Stopped while an earlier batch went in: this one is dropped whole, as if never read.
+        if (stopped()) return;
+        await moveBatch(connection, batch);
+        options.afterCommit?.(batch.files.length);
+      } catch (error) {
+        failure ??= { error };
+      } finally {
+        rmSync(batch.staging, { force: true });
+        queued--;
+        pool?.resume();
       }
-      await connection.run('COMMIT');
-    } catch (error) {
-      await connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
+    });
+  };
+
+  const apply = (reply: ImportReply): void => {
+    if (stopped()) return;
+    const file = toRead[reply.id]!;
+    if (!open) {
+      const staging = join(stagingDir, `batch-${batchCount++}.jsonl`);
+      open = { staging, fd: openSync(staging, 'w'), files: [], records: 0 };
     }
-    options.afterCommit?.(batch.length);
+    if (reply.lines) writeSync(open.fd, reply.lines);
+    open.files.push({ ...file, ordinal: reply.id, shape: reply.shape, reason: reply.reason, records: reply.rows, seqBase: seq + 1 });
+    seq += reply.rows;
+    open.records += reply.rows;
+    classify(file.path, reply.shape, reply.reason, summary);
+    summary.filesDone++;
+    summary.bytesDone += reply.bytes;
+    summary.recordsRead += reply.rows;
+    if (open.files.length >= batchFiles || open.records >= batchRecords) seal();
+    report();
   };
 
-  /** Hands the staged batch to DuckDB (after the previous one is in) and stages into the other file meanwhile. */
-  const commit = async (): Promise<void> => {
-    if (staged.length === 0) return;
-    closeSync(fd);
-    fdOpen = false;
-    const batch = staged;
-    const file = stagingFiles[current]!;
-    staged = [];
-    stagedRecords = 0;
-    if (inflight) await inflight;
-    // Stopped while the previous batch went in: this one is dropped whole, as if never read.
-    if (options.signal?.aborted) return;
-    inflight = moveIn(batch, file);
-    // Without a handler a failure would be an unhandled rejection until the next await sees it.
-    inflight.catch(() => undefined);
-    current = 1 - current;
-    fd = openSync(stagingFiles[current]!, 'w');
-    fdOpen = true;
-  };
-
-  const stage = (result: FileReadResult, key: number): void => {
-    const records = result.records ?? [];
-    const lines: string[] = [];
-    for (let k = 0; k < result.rows.length; k++) lines.push(stagedLine(result.rows[k]!, records[k] ?? {}, result.path, ++seq, key));
-    if (lines.length > 0) writeSync(fd, lines.join('\n') + '\n');
-  };
-
-  const pending: Promise<FileReadResult>[] = [];
-  let next = 0;
-  const startRead = (): void => {
-    if (next < toRead.length) pending.push(readEventFile(toRead[next++]!.path, { records: true, signal: options.signal }));
-  };
-  for (let k = 0; k < concurrency; k++) startRead();
+  const workerUrl = new URL('./importWorker.js', import.meta.url);
+  const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
   try {
-    for (let k = 0; k < toRead.length; k++) {
-      if (options.signal?.aborted) break;
-      const result = await pending.shift()!;
-      startRead();
-      if (options.signal?.aborted) break;
-      const file = toRead[k]!;
-      if (READ_SHAPES.has(result.shape)) stage(result, file.key);
-      // Only what imported_files keeps: the rows and records are in the staging file now.
-      staged.push({ path: file.path, size: file.size, mtime: file.mtime, shape: result.shape, reason: result.reason, records: result.rows.length });
-      stagedRecords += result.rows.length;
-      classify(result.path, result.shape, result.reason, summary);
-      summary.filesDone++;
-      summary.bytesDone += result.bytes;
-      summary.recordsRead += result.rows.length;
-      if (staged.length >= batchFiles || stagedRecords >= batchRecords) await commit();
-      report();
+    // vitest runs the TypeScript sources: no compiled worker, so read here (as for a handful of files).
+    if (workers === 0 || toRead.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
+      for (const [id, file] of toRead.entries()) {
+        if (stopped()) break;
+        apply(await runImportJob({ id, path: file.path }));
+        if (queued >= MAX_QUEUED) await moves;
+      }
+    } else {
+      const running = new FileWorkers<ImportJob, ImportReply>({
+        url: workerUrl,
+        count: workers,
+        files: toRead.map((f) => f.path),
+        job: (id, path) => ({ id, path }),
+        apply,
+        failed: failedImport,
+        workerData: { limits: readLimits() },
+        heapMb: WORKER_HEAP_MB,
+        signal,
+        hold: () => queued >= MAX_QUEUED || stopped(),
+      });
+      pool = running;
+      try {
+        await running.run();
+      } finally {
+        pool = null;
+      }
     }
-    if (!options.signal?.aborted) await commit();
-    await (inflight as Promise<void> | null);
+    if (!stopped()) seal();
+    await moves;
   } finally {
     // A batch DuckDB is moving in is finished (or rolled back) before its file goes.
-    await (inflight as Promise<void> | null)?.catch(() => undefined);
-    if (fdOpen) closeSync(fd);
+    await moves;
+    const left = open as (Batch & { fd: number }) | null;
+    if (left) closeSync(left.fd);
     rmSync(stagingDir, { recursive: true, force: true });
   }
-  summary.aborted = options.signal?.aborted === true;
+  if (failure) throw (failure as { error: unknown }).error;
+  summary.aborted = signal?.aborted === true;
   // Commits only write the log; the database file is brought up to date once, at the end.
   await connection.run('CHECKPOINT');
   summary.eventsTotal = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);

@@ -73,13 +73,21 @@ function resourcesList(value: unknown): Loose[] | null {
   return out;
 }
 
+/** A record value as the Athena table's JSON text column: absent or JSON null is NULL, anything else its JSON text. */
+function jsonText(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
 /**
- * One event as a line of the staging file (JSON lines), keyed by the events table's columns: DuckDB
- * reads a batch of them with read_json, typed by STAGING_COLUMNS (schema.ts), far faster than
- * appending value by value from JavaScript. The JSON fields (requestParameters ...) are taken from
- * tt_record there, so they are not written twice.
+ * One event as a line of a staging file (JSON lines), keyed by STAGING_COLUMNS
+ * (schema.ts): DuckDB reads a batch of them with read_json, far faster than
+ * appending value by value from JavaScript. Everything is computed here (on
+ * a worker), so DuckDB only reads text: the JSON fields and the record are
+ * JSON text in strings, not JSON it would parse again. The file's path, its
+ * delivery key and the row's arrival number come from the batch's file table
+ * (by `fileOrdinal`), not repeated on every line.
  */
-export function stagedLine(row: EventRow, record: Loose, file: string, seq: number, fileKey: number): string {
+export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, position: number): string {
   const timeText = text(record.eventTime) || row.batch.extra(row.recordIndex)?.timeRaw || '';
   return JSON.stringify({
     eventid: row.id,
@@ -101,6 +109,10 @@ export function stagedLine(row: EventRow, record: Loose, file: string, seq: numb
     vpcendpointid: orNull(text(record.vpcEndpointId)),
     eventcategory: orNull(row.category),
     useridentity: identityObject(record.userIdentity),
+    requestparameters: jsonText(record.requestParameters),
+    responseelements: jsonText(record.responseElements),
+    additionaleventdata: jsonText(record.additionalEventData),
+    serviceeventdetails: jsonText(record.serviceEventDetails),
     resources: resourcesList(record.resources),
     tt_time: Number.isNaN(row.time) ? null : Math.round(row.time),
     tt_name: row.name,
@@ -112,10 +124,9 @@ export function stagedLine(row: EventRow, record: Loose, file: string, seq: numb
     tt_accesskey: row.accessKey,
     tt_readonly: row.readOnly,
     tt_resources: row.resources.map((r) => ({ type: r.type, name: r.name, arn: r.arn, accountid: r.accountId })),
-    tt_file: file,
     tt_index: row.recordIndex,
-    tt_seq: seq,
-    tt_filekey: fileKey,
-    tt_record: record,
+    tt_fileord: fileOrdinal,
+    tt_pos: position,
+    tt_record: JSON.stringify(record),
   });
 }

@@ -96,10 +96,14 @@ export const CREATE_TABLES = [
   )`,
 ];
 
-/** The staging file's columns (rowValues.ts stagedLine) as read_json types; JSON fields read as JSON. */
+/** The staging file's columns (rowValues.ts stagedLine) as read_json types: JSON fields and the record arrive as text. */
 export const STAGING_COLUMNS: Record<string, string> = {
   ...Object.fromEntries(TEXT_COLUMNS.slice(0, 18).map((c) => [c, 'VARCHAR'])),
   useridentity: USER_IDENTITY_TYPE,
+  requestparameters: 'VARCHAR',
+  responseelements: 'VARCHAR',
+  additionaleventdata: 'VARCHAR',
+  serviceeventdetails: 'VARCHAR',
   resources: RESOURCES_TYPE,
   tt_time: 'BIGINT',
   tt_name: 'VARCHAR',
@@ -111,12 +115,22 @@ export const STAGING_COLUMNS: Record<string, string> = {
   tt_accesskey: 'VARCHAR',
   tt_readonly: 'BOOLEAN',
   tt_resources: TT_RESOURCES_TYPE,
-  tt_file: 'VARCHAR',
   tt_index: 'INTEGER',
-  tt_seq: 'BIGINT',
-  tt_filekey: 'DOUBLE',
-  tt_record: 'JSON',
+  tt_fileord: 'INTEGER',
+  tt_pos: 'BIGINT',
+  tt_record: 'VARCHAR',
 };
+
+/**
+ * The files of the batch being moved in (one row each, read or not): what
+ * imported_files keeps, and for the staged rows their path, delivery key and
+ * first arrival number (tt_seq = seqbase + the row's place in its file).
+ */
+export const CREATE_BATCH_FILES = `CREATE OR REPLACE TEMP TABLE batch_files (
+    fileord INTEGER, path VARCHAR, size BIGINT, mtime_ms DOUBLE, shape VARCHAR, reason VARCHAR, records BIGINT, filekey DOUBLE, seqbase BIGINT)`;
+
+/** Arrival numbers (tt_seq) of rows that lost to another copy of their event ID (import.ts decides, by ingest/order.ts). */
+export const CREATE_LOSERS = 'CREATE OR REPLACE TEMP TABLE losers (seq BIGINT)';
 
 /** read_json's columns={...} argument for STAGING_COLUMNS. */
 function stagingColumnsSql(): string {
@@ -125,36 +139,34 @@ function stagingColumnsSql(): string {
     .join(', ')}}`;
 }
 
+const sqlText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
 /**
- * Staging -> events, one row per id by THE duplicate rule (ingest/order.ts): the copy in the file
- * first by newest delivery (tt_filekey, then path, both descending), then the first record of
- * that file. A copy already archived is replaced only when the new one comes first by that rule,
- * so an incremental archive keeps the copy a one-shot load of the whole folder keeps. No index on
- * eventid (an ART index of 10M ids costs memory and makes every commit slow): the two joins below
- * are hash joins, one pass over the archive's ids per batch.
+ * A staging file straight into `events` (every row; duplicates are settled
+ * after, see DUPLICATE_ROWS), joined with batch_files for the file's path,
+ * key and arrival numbers. One pass over the staging text, no sort.
  */
-export function moveStaging(stagingFile: string): string[] {
-  const file = `'${stagingFile.replace(/'/g, "''")}'`;
-  return [
-    `CREATE OR REPLACE TEMP TABLE winners AS
-  SELECT
-    ${TEXT_COLUMNS.slice(0, 18).join(', ')},
-    useridentity,
-    ${['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails']
-      .map((key) => `nullif(json_extract(tt_record, '$.${key}')::VARCHAR, 'null') AS ${key.toLowerCase()}`)
-      .join(',\n    ')},
-    resources, tt_time, tt_name, tt_source, tt_actor, tt_principalarn, tt_usernames,
-    tt_account, tt_accesskey, tt_readonly, tt_resources, tt_file, tt_index, tt_seq, tt_filekey,
-    tt_record::VARCHAR AS tt_record
-  FROM read_json(${file}, format = 'newline_delimited', columns = ${stagingColumnsSql()}, maximum_object_size = 1073741824)
-  QUALIFY row_number() OVER (PARTITION BY eventid ORDER BY tt_filekey DESC, tt_file DESC, tt_index ASC) = 1`,
-    `DELETE FROM events USING winners w
-  WHERE events.eventid = w.eventid
-    AND (w.tt_filekey > events.tt_filekey
-      OR (w.tt_filekey = events.tt_filekey AND w.tt_file > events.tt_file)
-      OR (w.tt_file = events.tt_file AND w.tt_index < events.tt_index))`,
-    `INSERT INTO events SELECT * FROM winners w WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.eventid = w.eventid)`,
-    `DROP TABLE winners`,
-  ];
+export function insertStaged(stagingFile: string): string {
+  const columns = `${TEXT_COLUMNS.slice(0, 18).join(', ')}, useridentity, requestparameters, responseelements, additionaleventdata, serviceeventdetails, resources,
+    tt_time, tt_name, tt_source, tt_actor, tt_principalarn, tt_usernames, tt_account, tt_accesskey, tt_readonly, tt_resources`;
+  return `INSERT INTO events BY NAME SELECT ${columns},
+    f.path AS tt_file, s.tt_index, f.seqbase + s.tt_pos AS tt_seq, f.filekey AS tt_filekey, s.tt_record
+  FROM read_json(${sqlText(stagingFile)}, format = 'newline_delimited', columns = ${stagingColumnsSql()}, maximum_object_size = 1073741824) s
+  JOIN batch_files f ON f.fileord = s.tt_fileord`;
 }
 
+/**
+ * Every copy of each event ID that the rows from tt_seq $1 on (this batch's)
+ * have more than once in `events`: import.ts keeps the one THE duplicate
+ * rule (ingest/order.ts) keeps and deletes the others. No index on eventid
+ * (an ART index of 10M ids costs memory and makes every commit slow): one
+ * hash join over the archive's ids per batch.
+ */
+export const DUPLICATE_ROWS = `WITH fresh AS (SELECT DISTINCT eventid FROM events WHERE tt_seq >= $1),
+  twice AS (SELECT e.eventid FROM events e SEMI JOIN fresh USING (eventid) GROUP BY e.eventid HAVING count(*) > 1)
+  SELECT e.eventid, e.tt_file, e.tt_filekey, e.tt_index, e.tt_seq FROM events e SEMI JOIN twice USING (eventid)`;
+
+export const DELETE_LOSERS = 'DELETE FROM events WHERE tt_seq IN (SELECT seq FROM losers)';
+
+export const RECORD_BATCH_FILES = `INSERT OR REPLACE INTO imported_files
+  SELECT path, size, mtime_ms, shape, reason, records, current_timestamp::TIMESTAMP FROM batch_files`;

@@ -24,6 +24,8 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
   heapMb: number;
   /** Stops the run: no reply is applied after it fires, the workers are terminated, and run() resolves at once. */
   signal?: AbortSignal | undefined;
+  /** While true, no new job is sent (the consumer of the replies is behind); resume() sends again. */
+  hold?: () => boolean;
 }
 
 export class FileWorkers<J, R extends { id: number }> {
@@ -74,12 +76,23 @@ export class FileWorkers<J, R extends { id: number }> {
     for (let j = 0; j < JOBS_PER_WORKER; j++) this.send(worker);
   }
 
-  private send(worker: Worker): void {
-    if (this.o.signal?.aborted) return;
-    if (this.retry.length === 0 && this.next >= this.o.files.length) return;
+  /** After `hold` turned false: each worker gets its share of jobs again. */
+  resume(): void {
+    for (const worker of this.workers) {
+      let held = 0;
+      for (const owner of this.owner.values()) if (owner === worker) held++;
+      for (; held < JOBS_PER_WORKER; held++) if (!this.send(worker)) break;
+    }
+  }
+
+  /** Sends the next job to `worker`; false when there is none to send (or sending is on hold). */
+  private send(worker: Worker): boolean {
+    if (this.o.signal?.aborted || this.o.hold?.()) return false;
+    if (this.retry.length === 0 && this.next >= this.o.files.length) return false;
     const id = this.retry.length > 0 ? this.retry.shift()! : this.next++;
     this.owner.set(id, worker);
     worker.postMessage(this.o.job(id, this.o.files[id]!));
+    return true;
   }
 
   private onReply(worker: Worker, reply: R): void {

@@ -3,6 +3,6 @@ const [folder, db, dist] = process.argv.slice(2);
 const { openArchive } = await import(`${dist}/archive/db.js`);
 const { importFolder } = await import(`${dist}/archive/import.js`);
 const archive = await openArchive(db);
-await importFolder(archive, folder, { batchFiles: 2, concurrency: 1, afterCommit: (n) => process.stdout.write(`committed ${n}\n`) });
+await importFolder(archive, folder, { batchFiles: 2, afterCommit: (n) => process.stdout.write(`committed ${n}\n`) });
 process.stdout.write('done\n');
 archive.close();

@@ -1,0 +1,21 @@
+/** Worker entry of `archive`: reads and stages the files it is sent, one at a time, in the order sent. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { setReadLimits, type ReadLimits } from '../ingest/limits.js';
+import { runImportJob, type ImportJob } from './importJob.js';
+
+const port = parentPort;
+if (port) {
+  // The main thread's --max-decompressed and friends.
+  const data = workerData as { limits?: Partial<ReadLimits> } | null;
+  if (data?.limits) setReadLimits(data.limits);
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (job: ImportJob) => {
+    chain = chain.then(async () => {
+      const reply = await runImportJob(job);
+      // The staging bytes are this reply's own: moved, not copied.
+      const buffer = reply.lines?.buffer;
+      const whole = reply.lines && buffer instanceof ArrayBuffer && reply.lines.byteOffset === 0 && reply.lines.byteLength === buffer.byteLength;
+      port.postMessage(reply, whole ? [buffer] : []);
+    });
+  });
+}
