@@ -71,12 +71,32 @@ interface StoredResource {
   accountid: string | null;
 }
 
-/** One page of events, newest first, after `cursor` (from the start without one). */
+/**
+ * The rows of a page, found by their keys: the time range lets DuckDB skip the row groups outside
+ * it (zone maps), and tt_seq is unique, so the list names exactly the page's rows.
+ */
+function keysCondition(keys: readonly { time: number | null; seq: number }[]): string {
+  const times = keys.filter((k) => k.time !== null).map((k) => k.time!);
+  const range: string[] = [];
+  if (times.length > 0) range.push(`tt_time BETWEEN ${Math.min(...times)} AND ${Math.max(...times)}`);
+  if (times.length < keys.length) range.push('tt_time IS NULL');
+  return `(${range.join(' OR ')}) AND tt_seq IN (${keys.map((k) => String(Math.round(k.seq))).join(', ')})`;
+}
+
+/**
+ * One page of events in `order`, after `cursor` (from the start without one). Two queries: the
+ * page's keys by top-N over the two narrow key columns (DuckDB would otherwise read every matching
+ * row's stored record before sorting), then those rows' columns and records by key.
+ */
 export async function pageEvents(archive: Archive, where: string | null, limit: number, cursor?: Cursor, order: Order = 'newest'): Promise<ArchivedEvent[]> {
   const conditions = [where ?? 'true', cursor ? afterCursor(cursor, order) : 'true'];
+  const keys = ((await archive.connection.runAndReadAll(
+    `SELECT tt_time, tt_seq FROM events WHERE ${conditions.join(' AND ')} ORDER BY ${ORDER_BY[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
+  )).getRows() as unknown[][]).map(([time, seq]) => ({ time: time === null ? null : Number(time), seq: Number(seq) }));
+  if (keys.length === 0) return [];
   const result = await archive.connection.runAndReadAll(
     `SELECT eventid, tt_time, tt_seq, tt_record, tt_file, tt_index, tt_name, tt_source, tt_actor, to_json(tt_usernames)::VARCHAR, tt_accesskey, tt_readonly, to_json(tt_resources)::VARCHAR ` +
-      `FROM events WHERE ${conditions.join(' AND ')} ORDER BY ${ORDER_BY[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
+      `FROM events WHERE ${keysCondition(keys)} ORDER BY ${ORDER_BY[order]}`,
   );
   return (result.getRows() as unknown[][]).map(([id, time, seq, text, file, index, name, source, actor, userNames, accessKey, readOnly, resources]) => {
     const record = parseRecord(String(text));

@@ -11,6 +11,7 @@ import { EventStore } from '../store/eventStore.js';
 import { ensureDataset, listTrailFiles, type Dataset } from './dataset.js';
 import { benchScan } from './scanBench.js';
 import { benchArchive } from './archiveBench.js';
+import { benchArchiveBig } from './archiveBigBench.js';
 import { benchExport } from './exportBench.js';
 import { benchDownloadMemory } from './downloadBench.js';
 import { benchIngest } from './ingest.js';
@@ -196,6 +197,9 @@ async function main(argv: string[]): Promise<number> {
     for (const set of sets.filter((s) => s.shape === 'default')) {
       await section(`archive ${label(set)}`, figures, crashes, () => benchArchive(set.dir, label(set), user, set.events >= 1_000_000 ? 3 : 5));
     }
+    // 10M events: the 1M high-cardinality folder archived once and multiplied inside DuckDB (archiveFixture.ts).
+    const high1M = sets.find((s) => s.events === 1_000_000 && s.shape === 'high');
+    if (high1M) await section('archive 10M (fixture: 1M high-card archived, x10 inside DuckDB)', figures, crashes, () => benchArchiveBig(high1M.dir, 10, 3, log));
     await section('live latency', figures, crashes, () => benchLive(template, 20));
     // Detection (issue 15): the 1M default folder when there is one, else the biggest.
     const detectSet = sets.find((s) => s.events === bigEvents && s.shape === 'default')!;
