@@ -208,6 +208,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const bar = progressBar();
   try {
     let newestFirst: readonly EventRow[];
+    let recordText: ((row: EventRow) => string | undefined) | null = null;
     if (!session && headlessFilterFits(probe)) {
       // No store needed: only the records whose bytes may match are parsed (export/headlessFilter.ts).
       const found = await headlessFilteredRows(dir, source, now, { signal: controller.signal, ...(showProgress ? { onProgress: bar.loading } : {}) });
@@ -215,6 +216,7 @@ export async function runExport(argv: string[]): Promise<number> {
       if (interrupted || found === null) return cancelled(interrupted ?? 'SIGINT');
       warnBadFiles(found.badFiles, dir);
       newestFirst = found.rows;
+      recordText = found.recordText;
     } else {
       const folder = openFolder(dir, { watch: false, signal: controller.signal, ...(session?.detection ? { detection: session.detection } : {}) });
       const unsubscribe = showProgress ? folder.store.subscribe(() => bar.loading(folder.store.progress)) : null;
@@ -256,6 +258,7 @@ export async function runExport(argv: string[]): Promise<number> {
       overwrite: values.force === true,
       signal: controller.signal,
       ...(showProgress ? { onProgress: bar.update } : {}),
+      ...(recordText && format !== 'csv' ? { recordText } : {}),
     });
     bar.clear();
     if (showProgress) {

@@ -30,13 +30,24 @@ export interface HeadlessFilterOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
+export interface HeadlessRows {
+  rows: EventRow[];
+  badFiles: BadFile[];
+  /**
+   * Each row's record as the JSON export writes it, copied from the bytes
+   * read (so the export need not read the files again); null when some
+   * row's file was read the ordinary way, or they were too many to keep.
+   */
+  recordText: ((row: EventRow) => string | undefined) | null;
+}
+
 /** The matching rows, newest first, and the files that could not be read; null when `signal` stopped the read. */
 export async function headlessFilteredRows(
   root: string,
   source: string,
   now: number,
   options: HeadlessFilterOptions = {},
-): Promise<{ rows: EventRow[]; badFiles: BadFile[] } | null> {
+): Promise<HeadlessRows | null> {
   let tally;
   try {
     tally = await scanFolderHeadless(root, { workerFilter: { source, now }, keepMatches: true, ...options });
@@ -45,10 +56,12 @@ export async function headlessFilteredRows(
     throw error;
   }
   const rows = tally.keptMatches();
+  const texts = tally.keptTexts();
+  const textOf = texts ? new Map(rows.map((row, k) => [row, texts[k]!])) : null;
   // Arrival order as the store numbers it: distinct events in file order.
   rows.forEach((row, k) => {
     row.seq = k;
   });
   rows.sort(compareNewestFirst);
-  return { rows, badFiles: tally.progress.badFiles };
+  return { rows, badFiles: tally.progress.badFiles, recordText: textOf ? (row) => textOf.get(row) : null };
 }

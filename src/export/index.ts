@@ -3,7 +3,7 @@ import type { EventRow, RecordRef } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
 import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
-import { JsonChunkAssembler, jsonEpilogue, jsonPrologue, jsonRecords } from './json.js';
+import { JsonChunkAssembler, jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts } from './json.js';
 import { RecordBytesReader } from './recordBytes.js';
 import { RecordTextPool, recordWorkersAvailable } from './recordTextPool.js';
 import { ProgressReporter, type ExportProgress } from './progress.js';
@@ -44,6 +44,12 @@ export interface ExportOptions {
   onProgress?: (progress: ExportProgress) => void;
   /** Where JSON records come from; defaults to reading them back from their files through the ingest layer. */
   readRecords?: RecordsReader;
+  /**
+   * JSON: each row's record text as the export writes it (original bytes,
+   * terminal-safe, one line: export/recordBytes.ts recordText), when the
+   * caller already holds it (the headless --filter read); nothing is read back.
+   */
+  recordText?: ((row: EventRow) => string | undefined) | undefined;
   /** Test hook: how the temp file is opened (to simulate a full disk). */
   openFile?: OpenFile;
 }
@@ -142,6 +148,22 @@ function encoderFor(options: ExportOptions): Encoder {
   const flavour = options.format;
   const { rows } = options;
   const base = { prologue: jsonPrologue(flavour), epilogue: jsonEpilogue(flavour, rows.length), writeChars: JSON_WRITE_CHARS };
+  const { recordText } = options;
+  if (recordText) {
+    return {
+      ...base,
+      chunk: (chunkRowsOf, start, end) => {
+        const texts = new Array<string>(end - start);
+        for (let i = start; i < end; i++) {
+          const text = recordText(chunkRowsOf[i]!);
+          if (text === undefined) throw new ExportFailed('source', 'no record text for a row');
+          texts[i - start] = text;
+        }
+        return jsonTexts(flavour, texts, start);
+      },
+      chunkRows: JSON_CHUNK_ROWS,
+    };
+  }
   if (!options.readRecords && rows.length >= WORKER_MIN_ROWS && recordWorkersAvailable()) {
     const pool = new RecordTextPool(flavour);
     const assembler = new JsonChunkAssembler();

@@ -59,8 +59,15 @@ const NEWLINE = 0x0a;
 
 /** The span as output text: terminal-safe, line breaks (whitespace between tokens) turned into spaces. */
 function spanText(spans: RecordSpans, k: number): Buffer {
-  const flag = spans.flags[k]!;
-  let piece = spans.bytes.subarray(spans.starts[k], spans.ends[k]);
+  return recordText(spans.bytes.subarray(spans.starts[k], spans.ends[k]), spans.flags[k]!);
+}
+
+/**
+ * A record's original bytes (a span of the span scanner, with its SPAN_*
+ * flags) as the export writes them: terminal-safe, line breaks (whitespace
+ * between tokens) turned into spaces. May return `piece` itself.
+ */
+export function recordText(piece: Buffer, flag: number): Buffer {
   if (flag & SPAN_NON_ASCII) piece = Buffer.from(terminalSafeJson(piece.toString('utf8')), 'utf8');
   if (flag & SPAN_LINE_BREAK) {
     // Raw CR and LF are never inside a valid JSON string, so every one here lies between tokens.

@@ -20,6 +20,7 @@
 import { crc32 } from 'node:zlib';
 import { DEPTH_CHECK_ABOVE, nestsDeeperThan, readLimits } from '../ingest/limits.js';
 import { readDecodedFile, scanRecordSpans, SPAN_PLAIN } from '../ingest/recordSpans.js';
+import { recordText } from '../export/recordBytes.js';
 import { normalize } from '../model/normalize.js';
 import { RecordBatch, rowInsight } from '../model/recordBatch.js';
 import type { EventRow, FileReadResult } from '../model/types.js';
@@ -38,11 +39,19 @@ export interface FastFile {
   insightRows: EventRow[];
   /** The rows of the records that match, in file order. */
   matchedRows: EventRow[];
+  /** With `withTexts`: the matching records' text as the export writes it (export/recordBytes.ts recordText), back to back. */
+  matchedTexts: MatchedTexts | null;
+}
+
+/** Texts back to back: text k is bytes[ends[k-1] (or 0), ends[k]), UTF-8. */
+export interface MatchedTexts {
+  bytes: Uint8Array;
+  ends: Uint32Array;
 }
 
 const BACKSLASH = 0x5c;
 
-export function fastScanFile(path: string, query: CompiledQuery, prefilter: Prefilter): FastFile | null {
+export function fastScanFile(path: string, query: CompiledQuery, prefilter: Prefilter, withTexts = false): FastFile | null {
   const file = readDecodedFile(path);
   if (!file) return null;
   const { bytes } = file;
@@ -79,11 +88,13 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
 
   const matches = new Uint8Array(count);
   const matchedRows: EventRow[] = [];
+  const texts: Buffer[] = [];
   const deep = query.deep ? recordsMask(records, query.ast) : null;
   parsedAt.forEach((k, p) => {
     if (candidates[k] === 1 && query.test(rows[p]!) && (deep === null || deep[p] === 1)) {
       matches[k] = 1;
       matchedRows.push(rows[p]!);
+      if (withTexts) texts.push(recordText(bytes.subarray(starts[k]!, ends[k]!), flags[k]!));
     }
   });
 
@@ -93,7 +104,15 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
     matches,
     insightRows: rows.filter((row) => rowInsight(row) !== null),
     matchedRows,
+    matchedTexts: withTexts ? packTexts(texts) : null,
   };
+}
+
+function packTexts(texts: readonly Buffer[]): MatchedTexts {
+  const ends = new Uint32Array(texts.length);
+  let end = 0;
+  texts.forEach((text, k) => (ends[k] = end += text.length));
+  return { bytes: Buffer.concat(texts, end), ends };
 }
 
 /** The shape the reader gives a file the scanner read: a root array, a Records object, or one event. */

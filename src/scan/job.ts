@@ -13,7 +13,7 @@ import { recordsMask } from '../query/deep/recordsMask.js';
 import { compileQuery, type CompiledQuery } from '../query/index.js';
 import { prefilterOf, type Prefilter } from '../query/prefilter.js';
 import { digestRows, type ScanDigest } from './digest.js';
-import { fastScanFile } from './fastJob.js';
+import { fastScanFile, type MatchedTexts } from './fastJob.js';
 import type { RecordDetector } from '../detect/detector.js';
 import type { RuleHit } from '../detect/rule.js';
 
@@ -52,6 +52,8 @@ export interface ScanReply {
   deep?: Uint8Array | null;
   /** With ScanJob.keepMatches: the rows of the events that match, in file order. */
   matchedRows?: PackedRows | null;
+  /** With ScanJob.keepMatches, from the fast path: the matching records' export texts (none from the ordinary reader). */
+  matchedTexts?: MatchedTexts | null;
 }
 
 let compiledFilter: { key: string; query: CompiledQuery | null; prefilter: Prefilter | null } | null = null;
@@ -75,7 +77,7 @@ function fastReply(job: ScanJob): ScanReply | null {
   if (!query || !prefilter) return null;
   let fast;
   try {
-    fast = fastScanFile(job.path, query, prefilter);
+    fast = fastScanFile(job.path, query, prefilter, job.keepMatches === true);
   } catch {
     // Whatever went wrong, the ordinary reader decides what the file is.
     return null;
@@ -88,7 +90,7 @@ function fastReply(job: ScanJob): ScanReply | null {
     insights: fast.insightRows.length > 0 ? packRows(fast.insightRows) : null,
     rows: null,
     matches: fast.matches,
-    ...(job.keepMatches ? { matchedRows: fast.matchedRows.length > 0 ? packRows(fast.matchedRows) : null } : {}),
+    ...(job.keepMatches ? { matchedRows: fast.matchedRows.length > 0 ? packRows(fast.matchedRows) : null, matchedTexts: fast.matchedTexts } : {}),
   };
 }
 

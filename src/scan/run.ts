@@ -104,7 +104,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
       if (deep) for (let r = 0; r < matches.length; r++) matches[r]! &= deep[r] ?? 0;
     }
     const insights = reply.insights ? unpackRows(reply.insights, keep) : [];
-    tally.addFile(reply.result, reply.digest, matches, insights, reply.matchedRows ? unpackRows(reply.matchedRows, keep) : []);
+    tally.addFile(reply.result, reply.digest, matches, insights, reply.matchedRows ? unpackRows(reply.matchedRows, keep) : [], reply.matchedTexts ?? null);
     if (onProgress && Date.now() - shown >= PROGRESS_MS) showProgress();
   };
 

@@ -12,7 +12,11 @@ import { emptyProgress, noteConflict, type LoadProgress } from '../store/progres
 import type { Count, ScanSummary } from '../commands/scanSummary.js';
 import { ACTOR, COLS, ERROR, HAS_INSIGHT, INSIGHT_EVENT, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
 import { ADDED, CONFLICT, IdSet } from './ids.js';
+import type { MatchedTexts } from './fastJob.js';
 import { Float64List, Int32List } from '../model/growable.js';
+
+/** Export texts kept at most (bytes): past it a broad filter's export reads its records back instead of holding them all. */
+const TEXTS_BYTES = 256 * 1024 * 1024;
 
 export class ScanTally {
   readonly progress: LoadProgress = emptyProgress();
@@ -41,6 +45,9 @@ export class ScanTally {
   private unsure = false;
   /** With keepMatches: the matching distinct events' rows, in file order (the store's arrival order). */
   private readonly kept: EventRow[] = [];
+  /** The kept rows' export texts, while every kept row came with one and they fit TEXTS_BYTES; else null. */
+  private keptText: string[] | null = [];
+  private keptTextBytes = 0;
 
   constructor(private readonly keepMatches = false) {}
 
@@ -55,6 +62,7 @@ export class ScanTally {
     matches: Uint8Array | null,
     insightRows: readonly EventRow[],
     matchedRows: readonly EventRow[] = [],
+    matchedTexts: MatchedTexts | null = null,
   ): void {
     noteFileOutcome(this.progress, result);
     if (!digest || digest.count === 0) return;
@@ -70,7 +78,8 @@ export class ScanTally {
       const hasInsight = (flags[r]! & HAS_INSIGHT) !== 0;
       const insightRow = hasInsight ? insightRows[nextInsight++] : undefined;
       const matched = matches === null || matches[r] === 1;
-      const matchedRow = matched && matches !== null ? matchedRows[nextMatched++] : undefined;
+      const matchedIndex = matched && matches !== null ? nextMatched++ : -1;
+      const matchedRow = matchedIndex >= 0 ? matchedRows[matchedIndex] : undefined;
       if (matched) this.matchedRead++;
       const added = this.ids.addCopy(ids, r * 4, digest.fingerprints[r]!);
       if (added !== ADDED) {
@@ -90,7 +99,10 @@ export class ScanTally {
       for (const col of RATE_COLS) this.rateCols.push(global[cols[c + col]!]!);
       if (!matched) continue;
       this.unique++;
-      if (this.keepMatches && matchedRow) this.kept.push(matchedRow);
+      if (this.keepMatches && matchedRow) {
+        this.kept.push(matchedRow);
+        this.keepText(matchedTexts, matchedIndex);
+      }
       bump(this.names, global[cols[c + NAME]!]!);
       bump(this.actors, global[cols[c + ACTOR]!]!);
       const error = digest.table[cols[c + ERROR]!]!;
@@ -129,6 +141,30 @@ export class ScanTally {
   /** With keepMatches: the matching distinct events (the first copy of each eventID in file order), in file order. */
   keptMatches(): EventRow[] {
     return this.kept;
+  }
+
+  /**
+   * The export text of each of keptMatches(), in the same order (the fast
+   * path's copy of the record's bytes, export/recordBytes.ts recordText), or
+   * null when some kept row came without one (its file was read the ordinary
+   * way) or they would take more than TEXTS_BYTES: then the export reads the
+   * records back from their files.
+   */
+  keptTexts(): readonly string[] | null {
+    return this.keptText;
+  }
+
+  private keepText(texts: MatchedTexts | null, k: number): void {
+    const list = this.keptText;
+    if (list === null) return;
+    const start = k === 0 ? 0 : (texts?.ends[k - 1] ?? 0);
+    const end = texts?.ends[k];
+    if (!texts || end === undefined || this.keptTextBytes + (end - start) > TEXTS_BYTES) {
+      this.keptText = null;
+      return;
+    }
+    this.keptTextBytes += end - start;
+    list.push(Buffer.from(texts.bytes.buffer, texts.bytes.byteOffset, texts.bytes.byteLength).toString('utf8', start, end));
   }
 
   /** Whether some file's records were not all parsed (scan/fastJob.ts). */

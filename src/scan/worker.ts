@@ -24,7 +24,7 @@ if (port) {
 
 /** The reply's own typed arrays (each made for this reply alone), moved rather than copied to the main thread. */
 function transferable(reply: ScanReply): ArrayBuffer[] {
-  const arrays: (ArrayBufferView | null | undefined)[] = [reply.matches, reply.deep];
+  const arrays: (ArrayBufferView | null | undefined)[] = [reply.matches, reply.deep, reply.matchedTexts?.bytes, reply.matchedTexts?.ends];
   const digest = reply.digest;
   if (digest) arrays.push(digest.ids, digest.times, digest.cols, digest.flags, digest.fingerprints);
   const out = new Set<ArrayBuffer>();

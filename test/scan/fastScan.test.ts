@@ -1,5 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
+import { exportRows } from '../../src/export/index.js';
+import type { EventRow } from '../../src/model/types.js';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -123,6 +126,15 @@ function parsedAst(source: string) {
   return compiled.query.ast;
 }
 
+/** What exportRows writes for `rows`, with the record texts given or read back from the files. */
+async function exported_(rows: readonly EventRow[], format: 'json' | 'jsonl', recordText: ((row: EventRow) => string | undefined) | undefined): Promise<string> {
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await exportRows({ rows, format, target: sink, ...(recordText ? { recordText } : {}) });
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 describe('scan --filter parses only the records whose bytes may match (scan/fastJob.ts)', () => {
   it('gives the same summary as the full read: fixed and 60 random queries, duplicates, conflicts, odd ids, malformed files', { timeout: 120_000 }, async () => {
     const queries = [...QUERIES, ...Array.from({ length: 60 }, randomQuery)];
@@ -175,6 +187,7 @@ describe('scan --filter parses only the records whose bytes may match (scan/fast
     // Summary-field queries (the store path tests them by column); record paths go through the deep engine there.
     const queries = ['error:AccessDenied', 'name:AuthorizeSecurityGroupIngress', 'ip:10.0.0.0/8', 'region:us-east-1 name:Get*', 'name:DescribeInstances OR error:AccessDenied', 'agent:aws-cli*', 'id:top-level-id'];
     let exported = 0;
+    let withTexts = 0;
     for (const root of [day, temp.dir]) {
       const folder = openFolder(root, { watch: false });
       await folder.ready;
@@ -183,13 +196,21 @@ describe('scan --filter parses only the records whose bytes may match (scan/fast
         const compiled = compileQuery(source, { now, vocabulary: new Vocabulary() });
         if (!compiled.ok) throw new Error(compiled.error.message);
         const expected = filterStore(folder.store, compiled.query).map((row) => `${row.id} ${row.name} ${row.batch.file}`);
-        const { rows, badFiles } = (await headlessFilteredRows(root, source, now))!;
+        const { rows, badFiles, recordText } = (await headlessFilteredRows(root, source, now))!;
         expect(rows.map((row) => `${row.id} ${row.name} ${row.batch.file}`), source).toEqual(expected);
         expect(badFiles.map((b) => b.path).sort()).toEqual(folder.store.progress.badFiles.map((b) => b.path).sort());
         exported += rows.length;
+        if (recordText) {
+          // The texts the read kept are what the export reads back from the files, byte for byte.
+          withTexts++;
+          for (const format of ['jsonl', 'json'] as const) {
+            expect(await exported_(rows, format, recordText), `${source} ${format}`).toBe(await exported_(rows, format, undefined));
+          }
+        }
       }
     }
     expect(exported).toBeGreaterThan(50);
+    expect(withTexts).toBeGreaterThan(3);
   });
 
   it('stops when its signal fires: no file is applied after it, the progress said where it was, and the caller hears an abort', async () => {
