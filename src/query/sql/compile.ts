@@ -183,8 +183,13 @@ class Compiler {
     }
   }
 
-  /** DuckDB's RE2 has no lookaround or backreferences: such a pattern is refused, not run differently. */
-  private regex(x: string, source: string, flags: string): string {
+  /**
+   * DuckDB's RE2 has no lookaround or backreferences: the edge lookarounds
+   * Sigma's regex rewrite adds are spelt without them (searchWithoutEdgeLookarounds);
+   * any other such pattern is refused, not run differently.
+   */
+  private regex(x: string, rawSource: string, flags: string): string {
+    const source = this.d.name === 'duckdb' ? searchWithoutEdgeLookarounds(rawSource) : rawSource;
     if (this.d.name === 'duckdb' && /\(\?<?[=!]|\\[1-9]|\\k</.test(source)) {
       throw new SqlCompileError(`the regular expression /${source}/ uses lookaround or backreferences, which DuckDB (RE2) cannot run`);
     }
@@ -266,4 +271,17 @@ class Compiler {
     if (match.kind === 'regex') return names.some((n) => new RegExp(match.source, match.flags).test(n));
     return false;
   }
+}
+
+/**
+ * The same search without the lookarounds detect/sigmaValues.ts simplifyRegex
+ * puts at a pattern's edges: `(?<=.)X` finds a match exactly where `.X` does
+ * (one character before X), and `X(?=.)` where `X.` does; a search does not
+ * care which characters the match spans. Anything else is left as it is.
+ */
+export function searchWithoutEdgeLookarounds(source: string): string {
+  let out = source;
+  if (out.startsWith('(?<=.)')) out = `.${out.slice('(?<=.)'.length)}`;
+  if (out.endsWith('(?=.)') && !out.endsWith('\\(?=.)')) out = `${out.slice(0, -'(?=.)'.length)}.`;
+  return out;
 }
