@@ -141,6 +141,8 @@ interface Needle {
   folded: Buffer;
   /** Holds k or i: non-ASCII text may fold to it (the Kelvin sign, dotted capital I). */
   folds: boolean;
+  /** Holds an ASCII letter (else it has one case, and the bytes are searched as they are). */
+  letters: boolean;
 }
 
 const needles = new WeakMap<Prefilter, Needle[][]>();
@@ -151,7 +153,7 @@ function needlesOf(prefilter: Prefilter): Needle[][] {
     out = prefilter.clauses.map((clause) =>
       clause.map((text) => {
         const word = Uint8Array.from(text, (c) => c.charCodeAt(0));
-        return { word, folded: Buffer.from(word.map((c) => c | 0x20)), folds: text.includes('k') || text.includes('i') };
+        return { word, folded: Buffer.from(word.map((c) => c | 0x20)), folds: text.includes('k') || text.includes('i'), letters: /[a-z]/.test(text) };
       }),
     );
     needles.set(prefilter, out);
@@ -171,14 +173,23 @@ const KEEP_SCRATCH = 32 << 20;
  * a few other pairs, such as '[' with '{' or control bytes with punctuation),
  * so Buffer.indexOf (native) finds every case of a literal plus a few hits
  * that are then checked byte by byte. Bytes >= 0x80 stay >= 0x80, so they
- * never match an ASCII literal.
+ * never match an ASCII literal. A literal without letters has one case:
+ * it is searched in the bytes as they are, and the folded copy is made
+ * only when a literal with letters is searched.
  */
 class FoldedBytes {
-  private readonly folded: Buffer;
+  private folded: Buffer | null = null;
   /** folded[i + shift] is bytes[i] folded (shift aligns the word-wise fold). */
-  private readonly shift: number;
+  private shift = 0;
+  private readonly raw: Buffer;
 
   constructor(private readonly bytes: Uint8Array) {
+    this.raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+
+  private fold(): Buffer {
+    if (this.folded) return this.folded;
+    const bytes = this.bytes;
     const shift = bytes.byteOffset & 3;
     const length = shift + bytes.length;
     if (scratch.byteLength < length + 4) scratch = new ArrayBuffer(Math.max(length + 4, Math.min(scratch.byteLength * 2, KEEP_SCRATCH)));
@@ -191,14 +202,17 @@ class FoldedBytes {
     this.folded = Buffer.from(scratch, 0, length);
     this.shift = shift;
     if (scratch.byteLength > KEEP_SCRATCH) scratch = new ArrayBuffer(0);
+    return this.folded;
   }
 
   /** The first position >= from where `needle` occurs in any (ASCII) case, or -1. */
   indexOf(needle: Needle, from: number): number {
+    if (!needle.letters) return this.raw.indexOf(needle.word, from);
+    const folded = this.fold();
     const { bytes, shift } = this;
     const word = needle.word;
     const n = word.length;
-    for (let at = this.folded.indexOf(needle.folded, from + shift); at >= 0; at = this.folded.indexOf(needle.folded, at + 1)) {
+    for (let at = folded.indexOf(needle.folded, from + shift); at >= 0; at = folded.indexOf(needle.folded, at + 1)) {
       const p = at - shift;
       let j = 0;
       for (; j < n; j++) {
@@ -211,6 +225,18 @@ class FoldedBytes {
     }
     return -1;
   }
+}
+
+/** The last file searched: fileMayMatch then spanMask over the same bytes fold them once (the fold lives in `scratch`). */
+let lastFolded: FoldedBytes | null = null;
+let lastBytes: Uint8Array | null = null;
+
+function foldedOf(bytes: Uint8Array): FoldedBytes {
+  if (lastFolded === null || lastBytes !== bytes) {
+    lastFolded = new FoldedBytes(bytes);
+    lastBytes = bytes;
+  }
+  return lastFolded;
 }
 
 const ESCAPES = [Buffer.from('\\u'), Buffer.from('\\/')];
@@ -235,7 +261,7 @@ export function spanMask(
   // Spans with escapes may spell any literal another way: always candidates.
   const escaped = new Uint8Array(count);
   if (buffer.indexOf(BACKSLASH) >= 0) for (const escape of ESCAPES) markOccurrences((from) => buffer.indexOf(escape, from), escape.length, starts, ends, escaped, null);
-  const folded = new FoldedBytes(bytes);
+  const folded = foldedOf(bytes);
   for (const clause of needlesOf(prefilter)) {
     const hit = new Uint8Array(count);
     for (const needle of clause) markOccurrences((from) => folded.indexOf(needle, from), needle.word.length, starts, ends, hit, mask);
@@ -307,7 +333,7 @@ export function fileMayMatch(prefilter: Prefilter, bytes: Uint8Array): boolean {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   if (ESCAPES.some((escape) => buffer.indexOf(escape) >= 0)) return true;
-  const folded = new FoldedBytes(bytes);
+  const folded = foldedOf(bytes);
   let nonAscii: boolean | null = null;
   for (const clause of needlesOf(prefilter)) {
     if (clause.some((needle) => folded.indexOf(needle, 0) >= 0)) continue;
