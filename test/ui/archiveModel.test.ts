@@ -1,0 +1,63 @@
+/** What a key does in the --db dashboard (ui/archive/archiveModel.ts), without a terminal. */
+import { describe, expect, it } from 'vitest';
+import { archiveKey, archiveWindow, initialArchiveState, type ArchiveKeyContext, type ArchiveUiState } from '../../src/ui/archive/archiveModel.js';
+import { NO_KEY } from '../../src/ui/keys.js';
+
+const ctx: ArchiveKeyContext = { total: 10_000_000, bodyH: 20, mainH: 21, scrollLimit: 0, topValues: [{ value: 'alice' }, { value: 'bob' }], buckets: [{ start: 0, end: 60_000 }], bucketSizes: 15 };
+
+function press(state: ArchiveUiState, input: string, named: Partial<typeof NO_KEY> = {}) {
+  return archiveKey(state, input, { ...NO_KEY, ...named }, ctx);
+}
+
+describe('keys of the --db dashboard', () => {
+  it('G/End goes to the last of 10M rows, g back to the first, PgDn a screen, j a row; the window follows', () => {
+    let s = initialArchiveState();
+    s = press(s, 'G').state;
+    expect(s.cursor).toBe(9_999_999);
+    expect(archiveWindow(s, ctx.total, ctx.bodyH)).toEqual({ top: 9_999_980, end: 10_000_000, cursor: 9_999_999 });
+    s = press(s, '', { pageUp: true }).state;
+    expect(s.cursor).toBe(9_999_979);
+    s = press(s, 'g').state;
+    expect(s.cursor).toBe(0);
+    s = press(s, '', { pageDown: true }).state;
+    expect(s.cursor).toBe(20);
+    s = press(s, 'j').state;
+    expect(s.cursor).toBe(21);
+    expect(press({ ...s, cursor: 9_999_999 }, 'j').state.cursor).toBe(9_999_999);
+  });
+
+  it('the query applies with Enter (one SQL query), Esc restores the applied one', () => {
+    let s = press(initialArchiveState('name:Get*'), '/').state;
+    expect(s.mode).toBe('query');
+    s = press(s, 'x').state;
+    expect(s.draft).toBe('name:Get*x');
+    const applied = press(s, '', { return: true });
+    expect(applied.command).toEqual({ kind: 'apply', text: 'name:Get*x' });
+    const cancelled = press(s, '', { escape: true }).state;
+    expect(cancelled.draft).toBe('name:Get*');
+    expect(cancelled.mode).toBe('list');
+  });
+
+  it('o, T, h and m are commands for the archive; Enter in the top values filters by the value', () => {
+    const s = initialArchiveState();
+    const order = press(s, 'o');
+    expect(order.command).toEqual({ kind: 'order' });
+    expect(order.state.order).toBe('oldest');
+    expect(press(s, 'T').command).toEqual({ kind: 'top' });
+    expect(press(s, 'h').command).toEqual({ kind: 'histogram' });
+    expect(press(s, 'm').command).toEqual({ kind: 'mark' });
+    const top = { ...s, mode: 'top' as const, topIndex: 1, queryText: 'error:*' };
+    const filtered = press(top, '', { return: true });
+    expect(filtered.command).toEqual({ kind: 'apply', text: 'user:bob' });
+    expect(press(top, '+').command).toEqual({ kind: 'apply', text: 'error:* user:bob' });
+    const span = press({ ...s, mode: 'histogram', bucketIndex: 0 }, '', { return: true });
+    expect(span.command).toEqual({ kind: 'apply', text: 'from:1970-01-01T00:00:00Z to:1970-01-01T00:00:59Z' });
+  });
+
+  it('keys that need the events in memory say what to use on an archive', () => {
+    const s = initialArchiveState();
+    expect(press(s, 'd').state.status).toMatch(/export --db/);
+    expect(press(s, 'i').state.status).toMatch(/scan --db/);
+    expect(press(s, '!').state.status).toMatch(/detect --db/);
+  });
+});
