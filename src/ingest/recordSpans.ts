@@ -111,13 +111,41 @@ function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
+/** The bytes being scanned (scanRecordSpans sets it; the scan is synchronous, so one at a time). */
+let words: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+/**
+ * The first index at or after i of the four-byte word that holds a quote, a
+ * backslash or a control byte (anything but a plain string byte), or the
+ * last word's start: string bytes read four at a time (SWAR). For each of
+ * "byte < 0x20", "byte == 0x22" and "byte == 0x5c", (x - 0x01..) & ~x &
+ * 0x80.. is nonzero exactly when some byte of x is zero (a borrow only
+ * starts at a zero byte), and bytes >= 0x80 never set it. The byte loop after
+ * it finds which byte of the word it was. Strings are four fifths of a
+ * CloudTrail file's bytes. Reads `words`, the bytes scanRecordSpans is
+ * scanning (a module variable: measurably faster than a parameter here).
+ */
+function plainRun(i: number, n: number): number {
+  const last = n - 4;
+  while (i <= last) {
+    const w = words.getInt32(i, true);
+    const quote = w ^ 0x22222222;
+    const slash = w ^ 0x5c5c5c5c;
+    if ((((w - 0x20202020) & ~w) | ((quote - 0x01010101) & ~quote) | ((slash - 0x01010101) & ~slash)) & 0x80808080) break;
+    i += 4;
+  }
+  return i;
+}
+
 /**
  * The index after the string opening at i, or -1 when it is not a valid JSON
  * string. Bytes >= 0x80 need no check here: the whole file is valid UTF-8.
+ * `words` must view the same bytes as `b`.
  */
 function stringEnd(b: Uint8Array, i: number, n: number): number {
   i++;
   for (;;) {
+    i = plainRun(i, n);
     let c = b[i];
     while (c >= 0x20 && c !== 0x22 && c !== 0x5c) c = b[++i];
     if (c === 0x22) return i + 1;
@@ -240,6 +268,18 @@ const WHOLE_DOCUMENT_FIELDS: readonly number[] = [FIELD_NOT_STRING, FIELD_NOT_ST
  * exactly like the reader (see the module comment).
  */
 export function scanRecordSpans(input: Buffer): RecordSpans | null {
+  try {
+    words = new DataView(input.buffer, input.byteOffset, input.length);
+    return scanSpans(input);
+  } finally {
+    // Not kept alive past the scan.
+    words = NO_WORDS;
+  }
+}
+
+const NO_WORDS = new DataView(new ArrayBuffer(0));
+
+function scanSpans(input: Buffer): RecordSpans | null {
   const n = input.length;
   // UTF-16 (the reader decodes it by its byte-order mark) and invalid UTF-8 (decoded lossily) are left to the reader.
   if (n >= 2 && ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff))) return null;
@@ -288,7 +328,7 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
       if (b[i] !== 0x22) return null;
       const keyStart = i + 1;
       // Most keys are plain: scan those here, and know without a second look that they hold no escape.
-      let k = keyStart;
+      let k = plainRun(keyStart, n);
       let kc = b[k];
       while (kc >= 0x20 && kc !== 0x22 && kc !== 0x5c) kc = b[++k];
       const escaped = kc !== 0x22;

@@ -197,6 +197,39 @@ describe('scanRecordSpans', () => {
     expect(scan(bad)).toBeNull();
   });
 
+  it('reads strings four bytes at a time: a quote, backslash or control byte at any place in a word, at any alignment, up to the last byte', () => {
+    const specials = ['\\"', '\\\\', '\\u0041', '\\n', '\u0001', '\u001f', '\t', '\n', '"', '\\x', '\u00e9', '\u007f'];
+    let accepted = 0;
+    for (let shift = 0; shift < 4; shift++) {
+      for (const special of specials) {
+        for (let at = 0; at < 13; at++) {
+          const value = `${'v'.repeat(at)}${special}${'w'.repeat(12 - at)}`;
+          for (const text of [`{"Records":[{"eventID":"${value}","eventName":"x"}]}`, `{"Records":[{"eventName":"x","${value}":1}]}`, `[{"eventName":"x"},"${value}`]) {
+            const bytes = Buffer.from(text, 'utf8');
+            const room = new Uint8Array(bytes.length + shift);
+            room.set(bytes, shift);
+            const spans = scanRecordSpans(Buffer.from(room.buffer, shift, bytes.length));
+            let parsed: unknown = null;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // Not JSON: the scanner must refuse it too.
+            }
+            if (parsed === null) {
+              expect(spans, `${shift} ${text}`).toBeNull();
+              continue;
+            }
+            expect(spans, `${shift} ${text}`).not.toBeNull();
+            accepted++;
+            const first = spans!.bytes.toString('utf8', spans!.starts[0], spans!.ends[0]);
+            expect(JSON.parse(first)).toEqual(Array.isArray(parsed) ? parsed[0] : (parsed as { Records: unknown[] }).Records[0]);
+          }
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(500);
+  });
+
   it('agrees with JSON.parse on thousands of mutated documents (seeded)', () => {
     const random = rng(7);
     const base = JSON.stringify({
