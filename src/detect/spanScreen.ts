@@ -30,6 +30,8 @@ export class SpanScreen {
   private readonly literals: Prefilter | null;
   private readonly kinds = new WeakMap<readonly number[], number>();
   private readonly identity: { type?: string } = {};
+  /** Kinds by a hash of the fields' bytes, with those bytes (null: the field is absent) to tell collisions apart. */
+  private readonly byBytes = new Map<number, { kind: number; bytes: (Buffer | null)[] }>();
 
   constructor(
     private readonly detector: Detector,
@@ -45,30 +47,59 @@ export class SpanScreen {
     const { bytes, fields, flags, starts, ends } = spans;
     const count = starts.length;
     const out = new Uint8Array(count);
-    let literalMask: Uint8Array | null = null;
-    const identity = this.identity;
+    // Spans only the broad rules' literals can decide: searched together, once, below.
+    const pending: number[] = [];
     for (let k = 0; k < count; k++) {
-      const f = k * 6;
-      const utf8 = (flags[k]! & SPAN_NON_ASCII) !== 0;
-      const source = fieldText(bytes, fields[f]!, fields[f + 1]!, utf8);
-      const name = fieldText(bytes, fields[f + 2]!, fields[f + 3]!, utf8);
-      const type = fieldText(bytes, fields[f + 4]!, fields[f + 5]!, utf8);
-      if (source === null || name === null || type === null) {
-        out[k] = 1;
-        continue;
-      }
-      let kind = SKIP;
-      if (type === undefined) kind = this.kindOf(this.detector.candidatesOf(source, name, undefined));
+      const kind = this.kindAt(bytes, fields, k * 6, (flags[k]! & SPAN_NON_ASCII) !== 0);
+      if (kind === LITERALS) pending.push(k);
+      else out[k] = kind;
+    }
+    if (pending.length > 0) {
+      if (this.literals === null) for (const k of pending) out[k] = 1;
       else {
-        identity.type = type;
-        kind = this.kindOf(this.detector.candidatesOf(source, name, identity));
+        const hits = spanMask(
+          this.literals,
+          bytes,
+          pending.map((k) => starts[k]!),
+          pending.map((k) => ends[k]!),
+          pending.map((k) => flags[k]!),
+        );
+        pending.forEach((k, j) => (out[k] = hits[j]!));
       }
-      if (kind === LITERALS) {
-        literalMask ??= this.literals ? spanMask(this.literals, bytes, starts, ends, flags) : new Uint8Array(count).fill(1);
-        out[k] = literalMask[k]!;
-      } else out[k] = kind;
     }
     return out;
+  }
+
+  /**
+   * What the rules ask of the record whose fields start at fields[f]:
+   * remembered by the fields' bytes (a hash, then the bytes compared), so
+   * most records cost a hash and no string.
+   */
+  private kindAt(bytes: Buffer, fields: readonly number[], f: number, utf8: boolean): number {
+    let h = 0x811c9dc5;
+    for (let slot = 0; slot < 6; slot += 2) {
+      const start = fields[f + slot]!;
+      const end = fields[f + slot + 1]!;
+      if (start === FIELD_NOT_STRING) return PARSE;
+      h = Math.imul(h ^ (start < 0 ? 0x100 : end - start), 0x01000193);
+      for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    }
+    const known = this.byBytes.get(h);
+    if (known !== undefined && sameFields(known.bytes, bytes, fields, f)) return known.kind;
+    const source = fieldText(bytes, fields[f]!, fields[f + 1]!, utf8);
+    const name = fieldText(bytes, fields[f + 2]!, fields[f + 3]!, utf8);
+    const type = fieldText(bytes, fields[f + 4]!, fields[f + 5]!, utf8);
+    // An escape: only the parsed record can tell.
+    if (source === null || name === null || type === null) return PARSE;
+    let kind: number;
+    if (type === undefined) kind = this.kindOf(this.detector.candidatesOf(source, name, undefined));
+    else {
+      this.identity.type = type;
+      kind = this.kindOf(this.detector.candidatesOf(source, name, this.identity));
+    }
+    if (this.byBytes.size >= MEMO_LIMIT) this.byBytes.clear();
+    if (known === undefined) this.byBytes.set(h, { kind, bytes: fieldBytes(bytes, fields, f) });
+    return kind;
   }
 
   private kindOf(list: readonly number[]): number {
@@ -79,6 +110,35 @@ export class SpanScreen {
     }
     return kind;
   }
+}
+
+/** Distinct field values remembered; past this the memo starts over (hostile logs). */
+const MEMO_LIMIT = 20_000;
+
+/** Copies of the three fields' bytes (null: absent). */
+function fieldBytes(bytes: Buffer, fields: readonly number[], f: number): (Buffer | null)[] {
+  const out: (Buffer | null)[] = [];
+  for (let slot = 0; slot < 6; slot += 2) {
+    const start = fields[f + slot]!;
+    out.push(start < 0 ? null : Buffer.from(bytes.subarray(start, fields[f + slot + 1]!)));
+  }
+  return out;
+}
+
+/** Whether the record's three fields hold exactly these bytes. */
+function sameFields(known: readonly (Buffer | null)[], bytes: Buffer, fields: readonly number[], f: number): boolean {
+  for (let slot = 0; slot < 3; slot++) {
+    const start = fields[f + slot * 2]!;
+    const end = fields[f + slot * 2 + 1]!;
+    const want = known[slot]!;
+    if (want === null || start < 0) {
+      if (want !== null || start >= 0) return false;
+      continue;
+    }
+    if (end - start !== want.length) return false;
+    for (let i = 0; i < want.length; i++) if (bytes[start + i] !== want[i]) return false;
+  }
+  return true;
 }
 
 /**
