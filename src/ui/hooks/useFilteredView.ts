@@ -40,7 +40,8 @@ export function useFilteredView(store: EventStore, queryText: string, tags?: Tag
   const subscribe = useMemo(() => throttleSubscribe(view.subscribe, () => dataFrameInterval(store)), [view, store]);
   useSyncExternalStore(subscribe, view.getSnapshot);
   const storeVersion = useStoreVersion(store);
-  const progress = view.deepProgress;
+  // Between a new query's render and its effect the view still runs the old one: its progress is not this query's.
+  const progress = view.query === compiled ? view.deepProgress : null;
   const searching = progress ? `searching records ${progress.total > 0 ? Math.floor((progress.done / progress.total) * 100) : 0}%` : '';
   return { view, rows: view.rows(), compiled, ready: view.ready, storeVersion, searching };
 }
