@@ -54,6 +54,14 @@ export interface RecordSpans {
    * records can fire without parsing them.
    */
   fields: number[];
+  /**
+   * With a SpanKeys given to scanRecordSpans: where item i's top-level value
+   * of key k lies, quotes and brackets included, as two numbers from
+   * values[(i * keys.count + k) * 2]: bytes[start, end). -1: the item has no
+   * such key; -2: the item is the whole document (only the parsed record can
+   * tell). As in JSON.parse, the last of repeated keys counts.
+   */
+  values?: number[];
   /** fileIdentity of the version scanned (readRecordSpans), to check against a row's RecordBatch.identity. */
   identity?: string;
 }
@@ -91,6 +99,36 @@ const NO_FIELD = -1;
 export const FIELD_ABSENT = -1;
 export const FIELD_NOT_STRING = -2;
 const ROOT_SPECIAL_KEYS = ['digestStartTime', 'Events'].map(bytesOf);
+
+/**
+ * Top-level keys whose values scanRecordSpans notes for each item
+ * (RecordSpans.values), so a reader can take a few fields from the bytes
+ * without parsing the record (scan/extract.ts). Escaped keys are never
+ * matched: an item with one is not SPAN_PLAIN anyway.
+ */
+export class SpanKeys {
+  readonly count: number;
+  private readonly words: Uint8Array[];
+  /** Per first byte: the keys that start with it. */
+  private readonly byFirst: (number[] | undefined)[] = new Array<number[] | undefined>(256);
+
+  constructor(names: readonly string[]) {
+    this.words = names.map(bytesOf);
+    this.count = names.length;
+    this.words.forEach((word, k) => {
+      const list = (this.byFirst[word[0]!] ??= []);
+      list.push(k);
+    });
+  }
+
+  /** The index of the key at b[start, end), or -1. */
+  slotOf(b: Uint8Array, start: number, end: number): number {
+    const list = this.byFirst[b[start]!];
+    if (list === undefined) return -1;
+    for (const k of list) if (keyIs(b, start, end, this.words[k]!)) return k;
+    return -1;
+  }
+}
 
 function keyIs(b: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
   if (end - start !== word.length) return false;
@@ -220,13 +258,19 @@ class Items {
   readonly idStarts: number[] = [];
   readonly idEnds: number[] = [];
   readonly fields: number[] = [];
+  /** With SpanKeys: RecordSpans.values. */
+  readonly values: number[] | undefined;
   anyPlainEvent = false;
   private readonly ascii: boolean;
   private del: number;
   private lf: number;
   private cr: number;
 
-  constructor(private readonly b: Buffer) {
+  constructor(
+    private readonly b: Buffer,
+    private readonly keyCount = 0,
+  ) {
+    if (keyCount > 0) this.values = [];
     this.ascii = isAscii(b);
     this.del = b.indexOf(0x7f);
     this.lf = b.indexOf(0x0a);
@@ -238,7 +282,11 @@ class Items {
     return this.ascii || isUtf8(this.b);
   }
 
-  add(start: number, end: number, plain: boolean, eventLike: boolean, idStart = -1, idEnd = -1, fields: readonly number[] = WHOLE_DOCUMENT_FIELDS): void {
+  add(start: number, end: number, plain: boolean, eventLike: boolean, idStart = -1, idEnd = -1, fields: readonly number[] = WHOLE_DOCUMENT_FIELDS, values?: readonly number[]): void {
+    if (this.values) {
+      if (values) for (let k = 0; k < this.keyCount * 2; k++) this.values.push(values[k]!);
+      else for (let k = 0; k < this.keyCount * 2; k++) this.values.push(-2);
+    }
     const b = this.b;
     let flag = plain ? SPAN_PLAIN : 0;
     if (this.del >= 0 && this.del < start) this.del = b.indexOf(0x7f, start);
@@ -256,7 +304,9 @@ class Items {
   }
 
   spans(): RecordSpans {
-    return { bytes: this.b, starts: this.starts, ends: this.ends, flags: this.flags, idStarts: this.idStarts, idEnds: this.idEnds, fields: this.fields };
+    const spans: RecordSpans = { bytes: this.b, starts: this.starts, ends: this.ends, flags: this.flags, idStarts: this.idStarts, idEnds: this.idEnds, fields: this.fields };
+    if (this.values) spans.values = this.values;
+    return spans;
   }
 }
 
@@ -267,10 +317,10 @@ const WHOLE_DOCUMENT_FIELDS: readonly number[] = [FIELD_NOT_STRING, FIELD_NOT_ST
  * decodes them), or null when the file is not one this scanner handles
  * exactly like the reader (see the module comment).
  */
-export function scanRecordSpans(input: Buffer): RecordSpans | null {
+export function scanRecordSpans(input: Buffer, keys?: SpanKeys): RecordSpans | null {
   try {
     words = new DataView(input.buffer, input.byteOffset, input.length);
-    return scanSpans(input);
+    return scanSpans(input, keys);
   } finally {
     // Not kept alive past the scan.
     words = NO_WORDS;
@@ -279,11 +329,12 @@ export function scanRecordSpans(input: Buffer): RecordSpans | null {
 
 const NO_WORDS = new DataView(new ArrayBuffer(0));
 
-function scanSpans(input: Buffer): RecordSpans | null {
+function scanSpans(input: Buffer, keys: SpanKeys | undefined): RecordSpans | null {
   const n = input.length;
   // UTF-16 (the reader decodes it by its byte-order mark) and invalid UTF-8 (decoded lossily) are left to the reader.
   if (n >= 2 && ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff))) return null;
-  const items = new Items(input);
+  const keyCount = keys?.count ?? 0;
+  const items = new Items(input, keyCount);
   if (!items.utf8()) return null;
   const b = input;
   let i = n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
@@ -307,6 +358,12 @@ function scanSpans(input: Buffer): RecordSpans | null {
   const itemFields = [FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT];
   let fieldNext = NO_FIELD;
   let identityDepth = -1;
+  // With `keys`: the item's noted values (RecordSpans.values), the key the value now starting is of,
+  // and the key and start of the value being read until it ends.
+  const itemValues: number[] = new Array<number>(keyCount * 2).fill(-1);
+  let keyNext = -1;
+  let valueKey = -1;
+  let keyValueStart = -1;
 
   // The root object's keys decide the shape (detect.ts extractItems).
   i = skipSpace(b, i);
@@ -339,6 +396,7 @@ function scanSpans(input: Buffer): RecordSpans | null {
         // An escaped key may spell a special one; such items are left to the reader.
         const first = b[keyStart];
         idValueNext = !escaped && first === 0x65 && keyIs(b, keyStart, keyEnd, EVENT_ID);
+        if (keys !== undefined && !escaped) keyNext = keys.slotOf(b, keyStart, keyEnd);
         if (!escaped && first === 0x65) fieldNext = keyIs(b, keyStart, keyEnd, EVENT_SOURCE) ? FIELD_SOURCE : keyIs(b, keyStart, keyEnd, EVENT_NAME) ? FIELD_NAME : NO_FIELD;
         else if (!escaped && first === 0x75 && keyIs(b, keyStart, keyEnd, USER_IDENTITY)) fieldNext = FIELD_IDENTITY;
         if (escaped || (mayBeSpecial(first) && keyIn(b, keyStart, keyEnd, SPECIAL_KEYS))) itemPlain = false;
@@ -369,6 +427,8 @@ function scanSpans(input: Buffer): RecordSpans | null {
     idValueNext = false;
     const field = fieldNext;
     fieldNext = NO_FIELD;
+    const valueKeyNext = keyNext;
+    keyNext = -1;
     const valueStart = i;
     if (depth === itemsDepth) {
       itemStart = i;
@@ -378,6 +438,11 @@ function scanSpans(input: Buffer): RecordSpans | null {
       itemIdEnd = -1;
       itemFields.fill(FIELD_ABSENT);
       identityDepth = -1;
+      if (keyCount > 0) itemValues.fill(-1);
+    }
+    if (valueKeyNext >= 0) {
+      valueKey = valueKeyNext;
+      keyValueStart = valueStart;
     }
     if (field !== NO_FIELD) {
       // A later key wins, as in JSON.parse: a second userIdentity forgets the first one's type.
@@ -429,8 +494,14 @@ function scanSpans(input: Buffer): RecordSpans | null {
     // After a value: record an item that ended, then a comma or closes.
     let next = false;
     for (;;) {
+      // Back at the item's keys: a noted value ends here (a scalar just read, or a container just closed).
+      if (valueKey >= 0 && depth === itemsDepth + 1) {
+        itemValues[valueKey * 2] = keyValueStart;
+        itemValues[valueKey * 2 + 1] = i;
+        valueKey = -1;
+      }
       if (depth === itemsDepth && itemStart >= 0) {
-        items.add(itemStart, i, itemPlain, itemEventLike, itemIdStart, itemIdEnd, itemFields);
+        items.add(itemStart, i, itemPlain, itemEventLike, itemIdStart, itemIdEnd, itemFields, itemValues);
         itemStart = -1;
       }
       i = skipSpace(b, i);
@@ -463,7 +534,7 @@ function scanSpans(input: Buffer): RecordSpans | null {
   // A single event without a wrapper: the whole document is item 0.
   let end = n;
   while (end > rootStart && (b[end - 1] === 0x20 || b[end - 1] === 0x0a || b[end - 1] === 0x0d || b[end - 1] === 0x09)) end--;
-  const single = new Items(input);
+  const single = new Items(input, keyCount);
   single.add(rootStart, end, true, true);
   return single.spans();
 }

@@ -39,44 +39,75 @@ export interface ScanDigest {
   table: string[];
   /** The fingerprints are of each record's bytes (scan/fastJob.ts), not of its row. */
   byteFingerprints?: boolean;
+  /** With byteFingerprints: every event's columns are filled all the same (scan/extract.ts), not only the parsed ones'. */
+  complete?: boolean;
 }
 
 export function digestRows(rows: readonly EventRow[]): ScanDigest {
-  const count = rows.length;
-  const ids = new Int32Array(count * 4);
-  const times = new Float64Array(count);
-  const cols = new Int32Array(count * COLS);
-  const flags = new Uint8Array(count);
-  const fingerprints = new Uint32Array(count);
-  const table: string[] = [];
-  const index = new Map<string, number>();
-  const at = (value: string): number => {
-    let k = index.get(value);
+  const digest = new DigestBuilder(rows.length);
+  for (let r = 0; r < rows.length; r++) digest.addRow(r, rows[r]!, rowFingerprint(rows[r]!));
+  return digest.finish();
+}
+
+/**
+ * A digest filled event by event: from rows (addRow), or column by column by
+ * a reader that never makes rows (scan/extract.ts), through `at` and the
+ * arrays themselves.
+ */
+export class DigestBuilder {
+  readonly ids: Int32Array;
+  readonly times: Float64Array;
+  readonly cols: Int32Array;
+  readonly flags: Uint8Array;
+  readonly fingerprints: Uint32Array;
+  private readonly table: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(readonly count: number) {
+    this.ids = new Int32Array(count * 4);
+    this.times = new Float64Array(count);
+    this.cols = new Int32Array(count * COLS);
+    this.flags = new Uint8Array(count);
+    this.fingerprints = new Uint32Array(count);
+  }
+
+  /** The index of `value` in the digest's table of strings. */
+  at(value: string): number {
+    let k = this.index.get(value);
     if (k === undefined) {
-      k = table.length;
-      table.push(value);
-      index.set(value, k);
+      k = this.table.length;
+      this.table.push(value);
+      this.index.set(value, k);
     }
     return k;
-  };
-  for (let r = 0; r < count; r++) {
-    const row = rows[r]!;
-    idKey(row.id, ids, r * 4);
-    fingerprints[r] = rowFingerprint(row);
-    times[r] = row.time;
-    const c = r * COLS;
-    cols[c + NAME] = at(row.name);
-    cols[c + SOURCE] = at(row.source);
-    cols[c + ACTOR] = at(row.actor);
-    cols[c + ERROR] = at(row.errorCode);
-    cols[c + REGION] = at(row.region);
-    cols[c + RATE_ACCOUNT] = at(row.recipientAccount || row.account);
-    const insight = rowInsight(row) !== null;
-    let f = 0;
-    if (insight) f |= HAS_INSIGHT;
-    if (insight || row.eventType === 'AwsCloudTrailInsight') f |= INSIGHT_EVENT;
-    if (insight || row.category === 'Insight' || row.eventType === 'AwsCloudTrailInsight') f |= NOT_RATE;
-    flags[r] = f;
   }
-  return { count, ids, times, cols, flags, fingerprints, table };
+
+  /** Event r from its row. */
+  addRow(r: number, row: EventRow, fingerprint: number): void {
+    idKey(row.id, this.ids, r * 4);
+    this.fingerprints[r] = fingerprint;
+    this.times[r] = row.time;
+    const c = r * COLS;
+    const cols = this.cols;
+    cols[c + NAME] = this.at(row.name);
+    cols[c + SOURCE] = this.at(row.source);
+    cols[c + ACTOR] = this.at(row.actor);
+    cols[c + ERROR] = this.at(row.errorCode);
+    cols[c + REGION] = this.at(row.region);
+    cols[c + RATE_ACCOUNT] = this.at(row.recipientAccount || row.account);
+    this.flags[r] = eventFlags(rowInsight(row) !== null, row.eventType, row.category);
+  }
+
+  finish(): ScanDigest {
+    return { count: this.count, ids: this.ids, times: this.times, cols: this.cols, flags: this.flags, fingerprints: this.fingerprints, table: this.table };
+  }
+}
+
+/** An event's flags from whether it carries Insight details, its eventType and its eventCategory. */
+export function eventFlags(insight: boolean, eventType: string, category: string): number {
+  let f = 0;
+  if (insight) f |= HAS_INSIGHT;
+  if (insight || eventType === 'AwsCloudTrailInsight') f |= INSIGHT_EVENT;
+  if (insight || category === 'Insight' || eventType === 'AwsCloudTrailInsight') f |= NOT_RATE;
+  return f;
 }

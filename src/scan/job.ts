@@ -14,6 +14,7 @@ import { compileQuery, type CompiledQuery } from '../query/index.js';
 import { prefilterOf, type Prefilter } from '../query/prefilter.js';
 import { digestRows, type ScanDigest } from './digest.js';
 import { fastScanFile, type MatchedTexts } from './fastJob.js';
+import { extractFile } from './extract.js';
 import type { RecordDetector } from '../detect/detector.js';
 import type { RuleHit } from '../detect/rule.js';
 
@@ -26,7 +27,10 @@ export interface ScanJob {
   filter?: WorkerFilter | undefined;
   /** With rows tested on the main thread: the filter's deep part (record paths, params:), tested here on the records into `deep`. */
   deep?: QueryNode | undefined;
-  /** With `filter`: parse only the records whose bytes may match (scan/fastJob.ts) where the file allows it. */
+  /**
+   * Where the file allows it, with `filter`: parse only the records whose bytes may match (scan/fastJob.ts);
+   * without a filter, rows or rules: read the digest's columns from the bytes (scan/extract.ts).
+   */
   fast?: boolean | undefined;
   /** With `filter`: send the matching events' rows (matchedRows), for export. */
   keepMatches?: boolean | undefined;
@@ -94,9 +98,23 @@ function fastReply(job: ScanJob): ScanReply | null {
   };
 }
 
+/** The reply from the digest read off the bytes, or null when the file needs the full read. */
+function extractReply(job: ScanJob): ScanReply | null {
+  let extracted;
+  try {
+    extracted = extractFile(job.path);
+  } catch {
+    // Whatever went wrong, the ordinary reader decides what the file is.
+    return null;
+  }
+  if (!extracted) return null;
+  const { result, digest, insightRows } = extracted;
+  return { id: job.id, result, digest, insights: insightRows.length > 0 ? packRows(insightRows) : null, rows: null };
+}
+
 export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promise<ScanReply> {
   if (job.fast && !detector && !job.withRows) {
-    const reply = fastReply(job);
+    const reply = job.filter ? fastReply(job) : job.deep === undefined ? extractReply(job) : null;
     if (reply) return reply;
   }
   let read: FileReadResult;

@@ -38,9 +38,11 @@ export interface ScanOptions {
   rules?: readonly RuleSpec[];
   onHits?: (hits: readonly RuleHit[]) => void;
   /**
-   * With `workerFilter` (default true): parse only the records whose bytes
-   * may match (scan/fastJob.ts). When the answer then cannot be exact (see
-   * ScanTally.needsFullRead), the folder is scanned again without it.
+   * Default true. With `workerFilter`: parse only the records whose bytes
+   * may match (scan/fastJob.ts); without a filter (and without `test` or
+   * rules): read the summary's columns from the bytes (scan/extract.ts).
+   * When the answer then cannot be exact (see ScanTally.needsFullRead), the
+   * folder is scanned again without it.
    */
   fast?: boolean;
   /** With `workerFilter`: keep the matching distinct events' rows (ScanTally.keptMatches), for export. */
@@ -92,7 +94,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   const withRows = filter === undefined && options.test !== undefined;
   const deep = withRows ? options.deep : undefined;
   const keepMatches = filter !== undefined && options.keepMatches === true;
-  const fast = filter !== undefined && options.fast !== false && !(options.rules && options.rules.length > 0);
+  const fast = (filter !== undefined || !withRows) && options.fast !== false && !(options.rules && options.rules.length > 0);
 
   const apply = (reply: ScanReply): void => {
     let matches: Uint8Array | null = reply.matches ?? null;

@@ -39,8 +39,10 @@ export class ScanTally {
   private readonly insightRows: EventRow[] = [];
   /** Per listed conflict, the event's position in its file's rows. */
   private readonly conflictRows: number[] = [];
-  /** A file came without every record parsed (scan/fastJob.ts). */
+  /** A file came without every record's columns (scan/fastJob.ts). */
   private partial = false;
+  /** A file came with fingerprints of its records' bytes (scan/fastJob.ts, scan/extract.ts), not of their rows. */
+  private byteFingerprints = false;
   /** Two copies of an eventID differed where one had only a byte fingerprint: only the rows can tell. */
   private unsure = false;
   /** With keepMatches: the matching distinct events' rows, in file order (the store's arrival order). */
@@ -66,7 +68,10 @@ export class ScanTally {
   ): void {
     noteFileOutcome(this.progress, result);
     if (!digest || digest.count === 0) return;
-    if (digest.byteFingerprints) this.partial = true;
+    if (digest.byteFingerprints) {
+      this.byteFingerprints = true;
+      if (!digest.complete) this.partial = true;
+    }
     this.progress.eventsRead += digest.count;
     const global = new Int32Array(digest.table.length);
     for (let k = 0; k < digest.table.length; k++) global[k] = this.idOf(digest.table[k]!);
@@ -84,7 +89,7 @@ export class ScanTally {
       const added = this.ids.addCopy(ids, r * 4, digest.fingerprints[r]!);
       if (added !== ADDED) {
         this.progress.duplicates++;
-        if (added === CONFLICT && this.partial) this.unsure = true;
+        if (added === CONFLICT && this.byteFingerprints) this.unsure = true;
         // Headless scan keeps no file per event: the kept copy's file is not known here.
         // Its eventID is filled in afterwards (resolveConflictIds): digests carry ids only as hashes.
         if (added === CONFLICT) {
@@ -173,7 +178,7 @@ export class ScanTally {
   }
 
   get needsFullRead(): boolean {
-    return this.partial && (this.unsure || this.insightRows.length > 0);
+    return this.unsure || (this.partial && this.insightRows.length > 0);
   }
 
   /** Bad and skipped files the listing found (never read). */
