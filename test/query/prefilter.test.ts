@@ -268,6 +268,28 @@ describe('the byte search under the prefilter (no strings: bytes folded four at 
     }
   });
 
+  it('a literal without letters (searched from its rarest byte): every overlap and partial copy over its own bytes', () => {
+    const random = seededRandom(1404);
+    for (const query of ['params:0.0.0.0/0', 'ip:10.0.0.0/16', 'params:1.2.3.4']) {
+      const prefilter = prefilterOf((parseQuery(query, { deepTerms: true }) as { ok: true; ast: never }).ast)!;
+      expect(prefilter.clauses).toHaveLength(1);
+      // ip: gives the address and its CIDR prefix (10.0.) as alternatives: either found is a hit.
+      const clause = prefilter.clauses[0]!;
+      const word = clause[0]!;
+      const alphabet = [...new Set(clause.join(''))];
+      for (let t = 0; t < 2000; t++) {
+        let text = '';
+        const length = int(random, 0, 30);
+        for (let k = 0; k < length; k++) text += random() < 0.2 ? word.slice(int(random, 0, word.length - 1), int(random, 1, word.length)) : pick(random, alphabet);
+        if (random() < 0.2) text += word;
+        const bytes = placed(text, int(random, 0, 3));
+        const want = clause.some((literal) => reference(bytes, literal));
+        expect(fileMayMatch(prefilter, bytes), `${clause.join(' | ')} in ${JSON.stringify(text)}`).toBe(want);
+        expect(spanMayMatch(prefilter, bytes, 0, bytes.length)).toBe(want);
+      }
+    }
+  });
+
   it('a literal written with JSON escapes keeps its record; one that straddles two records matches neither', () => {
     const file = Buffer.from('{"Records":[{"errorCode":"Access\\u0044enied"},{"errorCode":"ACCESS"},{"errorCode":"DENIED"},{"e":"x\\/y"},{"errorCode":"accessdenieD"}]}', 'utf8');
     const spans = scanRecordSpans(file)!;
