@@ -196,9 +196,9 @@ class Plan {
     let files: FileAsk[] = [];
     let positions: number[] = [];
     for (const [file, entry] of byFile) {
-      const order = ascending(entry.indexes);
-      files.push({ file, indexes: order.map((k) => entry.indexes[k]!) });
-      for (const k of order) positions.push(entry.positions[k]!);
+      const [indexes, places] = ascending(entry.indexes, entry.positions);
+      files.push({ file, indexes });
+      for (const place of places) positions.push(place);
       if (positions.length >= this.limit || files.length >= this.sizes.files) {
         this.ready.push({ files, positions: Int32Array.from(positions), records: positions.length });
         files = [];
@@ -211,19 +211,23 @@ class Plan {
   }
 }
 
-/** The order (as positions k) that sorts `values` ascending; rows of a file usually come in one direction already. */
-function ascending(values: readonly number[]): number[] {
-  const n = values.length;
-  const order = Array.from({ length: n }, (_, k) => k);
+/**
+ * A file's record indexes in ascending order, with their candidates'
+ * positions alongside. Newest first, a file's rows usually come in
+ * descending index order: reversed in place, not sorted.
+ */
+function ascending(indexes: number[], positions: number[]): [number[], number[]] {
+  const n = indexes.length;
   let up = true;
   let down = true;
   for (let k = 1; k < n && (up || down); k++) {
-    if (values[k]! < values[k - 1]!) up = false;
-    else if (values[k]! > values[k - 1]!) down = false;
+    if (indexes[k]! < indexes[k - 1]!) up = false;
+    else if (indexes[k]! > indexes[k - 1]!) down = false;
   }
-  if (up) return order;
-  if (down) return order.reverse();
-  return order.sort((a, b) => values[a]! - values[b]!);
+  if (up) return [indexes, positions];
+  if (down) return [indexes.reverse(), positions.reverse()];
+  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => indexes[a]! - indexes[b]!);
+  return [order.map((k) => indexes[k]!), order.map((k) => positions[k]!)];
 }
 
 /** The candidates found to match, kept as sorted positions: rows() in candidate order costs one merge of what is new. */
