@@ -23,6 +23,8 @@ const duckdb = createRequire(import.meta.url)('@duckdb/node-api') as typeof impo
 export interface Archive {
   readonly path: string;
   readonly connection: DuckDBConnection;
+  /** Another connection to the same database: its own transactions (the watch's imports beside the dashboard's queries). */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -67,10 +69,17 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     instance.closeSync();
     throw new ArchiveError(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})`);
   }
+  const others: DuckDBConnection[] = [];
   return {
     path,
     connection,
+    async connect() {
+      const other = await instance.connect();
+      others.push(other);
+      return other;
+    },
     close() {
+      for (const other of others) other.closeSync();
       connection.closeSync();
       instance.closeSync();
     },

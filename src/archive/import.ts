@@ -27,7 +27,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readLimits } from '../ingest/limits.js';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
-import { listFolder } from '../ingest/walk.js';
+import { listFolder, type FolderListing } from '../ingest/walk.js';
 import type { BadFile } from '../model/types.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
@@ -66,7 +66,14 @@ export interface ImportOptions {
   batchRecords?: number;
   /** Worker threads reading and staging files; default min(2, cores); 0 reads on this thread. */
   workers?: number;
-  /** Test hook: called after each committed batch. */
+  /**
+   * Only these files and folders (found under the folder by the watch), listed as a listing of the
+   * folder would list them; the rest of the archive's files are left alone and not reported.
+   */
+  paths?: readonly string[];
+  /** Bring the database file up to date at the end (default true); the watch's small imports leave it to DuckDB. */
+  checkpoint?: boolean;
+  /** Called after each committed batch (the dashboard shows the new events then). */
   afterCommit?: (filesCommitted: number) => void;
 }
 
@@ -104,6 +111,24 @@ function classify(path: string, shape: string, reason: string, summary: ImportSu
   else if (shape === 'not-cloudtrail') summary.skipped.push({ path, reason });
   else if (shape === 'bad') summary.bad.push({ path, reason });
   else if (reason !== '') summary.bad.push({ path, reason: `partly read: ${reason}` });
+}
+
+/** listFolder over each of `paths` (files or folders), merged: a path gone meanwhile is nothing to import. */
+async function listPaths(paths: readonly string[], signal: AbortSignal | undefined): Promise<FolderListing> {
+  const merged: FolderListing = { files: [], skipped: [], bad: [] };
+  const seen = new Set<string>();
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const listing = await listFolder(path, { signal });
+    for (const file of listing.files) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      merged.files.push(file);
+    }
+    merged.skipped.push(...listing.skipped);
+    merged.bad.push(...listing.bad);
+  }
+  return merged;
 }
 
 /** A file of the run: listed, stat'ed, placed in file order. */
@@ -234,7 +259,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   };
   const report = (): void => options.onProgress?.({ ...summary });
 
-  const listing = await listFolder(folder, { signal });
+  const listing = options.paths ? await listPaths(options.paths, signal) : await listFolder(folder, { signal });
   summary.skipped.push(...listing.skipped);
   summary.bad.push(...listing.bad);
   summary.filesTotal = listing.files.length;
@@ -368,7 +393,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   if (failure) throw (failure as { error: unknown }).error;
   summary.aborted = signal?.aborted === true;
   // Commits only write the log; the database file is brought up to date once, at the end.
-  await connection.run('CHECKPOINT');
+  if (options.checkpoint !== false) await connection.run('CHECKPOINT');
   summary.eventsTotal = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
   summary.eventsAdded = summary.eventsTotal - before;
   report();

@@ -6,6 +6,7 @@ import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
        trailtop --db FILE [--rules DIR]...
+       trailtop DIR --db FILE [--no-watch] [--rules DIR]...
 
 Opens the dashboard on DIR (default: the current folder): every CloudTrail
 log below it, newest first, filtered as you type. Given a FILE, only that file
@@ -17,7 +18,11 @@ Options:
                columns (kept under $XDG_STATE_HOME/trailtop, default ~/.local/state/trailtop)
 ${RULES_HELP}
   --db FILE    a DuckDB archive (trailtop archive): the whole archive, paged by SQL;
-               queries typed here run as SQL on all of it (rule:ID with the rules loaded)
+               queries typed here run as SQL on all of it (rule:ID with the rules loaded).
+               Alone it is read only. With DIR, what DIR holds that the archive lacks is
+               imported first (FILE is created if need be), then each new or changed file
+               in DIR as it lands (as 'trailtop archive DIR --db FILE' would; --no-watch:
+               once at the start only); the list takes them in as they commit
   -h, --help   show this help
 
 Detection rules run on every event as it loads; ! opens what they found.`;
@@ -39,9 +44,12 @@ export async function runDashboard(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = path.resolve(values.db ?? positionals[0] ?? '.');
+  // trailtop DIR --db FILE: the archive follows DIR.
+  const followed = values.db !== undefined && positionals[0] !== undefined ? path.resolve(positionals[0]) : null;
   const rules = commandRules(values.rules);
   if (values.db === undefined) await requireFolderOrFile(dir);
-  else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}'`, false);
+  else if (followed) await requireFolderOrFile(followed);
+  else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}', or open 'trailtop DIR --db ${sanitize(dir)}'`, false);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
       "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR|FILE' or 'trailtop tail DIR|FILE'\n",
@@ -64,14 +72,25 @@ export async function runDashboard(argv: string[]): Promise<number> {
   }
   if (values.db !== undefined) {
     let archive;
+    let follower;
     try {
       const { ArchiveSession } = await import('../archive/session.js');
-      archive = await ArchiveSession.open(dir, { rules: rules.rules.map((r) => ({ id: r.id, title: r.title, ast: r.ast })) });
+      const sessionOptions = { rules: rules.rules.map((r) => ({ id: r.id, title: r.title, ast: r.ast })) };
+      if (followed) {
+        // Written by the watch's imports, so open for writing (one process at a time: DuckDB locks the file).
+        const { openArchive } = await import('../archive/db.js');
+        const { ArchiveFollower } = await import('../archive/follow.js');
+        archive = new ArchiveSession(await openArchive(dir), sessionOptions);
+        follower = await ArchiveFollower.start(archive.archive, followed, { watch: !values['no-watch'] });
+      } else {
+        archive = await ArchiveSession.open(dir, sessionOptions);
+      }
     } catch (error) {
       process.stdout.write(LEAVE_ALT);
+      archive?.close();
       throw error;
     }
-    return run.runInteractive(dir, { watch: false, history: !values['no-history'], archive });
+    return run.runInteractive(dir, { watch: false, history: !values['no-history'], archive, ...(follower ? { follower } : {}) });
   }
   return run.runInteractive(dir, { watch: !values['no-watch'], history: !values['no-history'], rules });
 }

@@ -5,6 +5,7 @@ import { openFolderState } from '../state/index.js';
 import { guardKeyInput } from '../term/keyInput.js';
 import { App, type PluginViews } from './App.js';
 import { ArchiveApp } from './archive/ArchiveApp.js';
+import type { ArchiveFollower } from '../archive/follow.js';
 import type { ArchiveSession } from '../archive/session.js';
 import { ExportDialog } from './ExportDialog.js';
 import { cancelAllExports } from './exportModel.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   source?: { store: EventStore; readRecord: (ref: RecordRef) => Promise<Record<string, unknown> | null>; close: () => Promise<void> };
   /** A DuckDB archive (--db): the archive dashboard (ui/archive/), every question answered by SQL. */
   archive?: ArchiveSession;
+  /** With `archive`: the folder it follows (trailtop DIR --db FILE); stopped before the archive closes. */
+  follower?: ArchiveFollower;
 }
 
 /**
@@ -43,7 +46,13 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   const session = options.rules && !options.source && !options.archive ? detectionSession(options.rules) : null;
   const archive = options.archive;
   const opened = archive
-    ? { store: null, close: async () => archive.close() }
+    ? {
+        store: null,
+        close: async () => {
+          await options.follower?.close();
+          archive.close();
+        },
+      }
     : (options.source ?? openFolder(dir, { watch: options.watch, ...(session?.detection ? { detection: session.detection } : {}) }));
   const read = options.source ? options.source.readRecord : (ref: RecordRef) => readRecord(ref);
   const folderState = openFolderState(dir, { enabled: options.history ?? true });
@@ -70,7 +79,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   process.once('exit', restore);
 
   const element = archive ? (
-    <ArchiveApp session={archive} dbPath={dir} folderState={folderState} />
+    <ArchiveApp session={archive} dbPath={dir} folderState={folderState} {...(options.follower ? { follower: options.follower } : {})} />
   ) : (
     <App store={opened.store!} folder={dir} watching={options.watch} readRecord={read} folderState={folderState} views={options.views ?? { insights: InsightsView, export: ExportDialog, findings: FindingsView }} {...(session ? { findings: session.findings } : {})} />
   );

@@ -9,6 +9,7 @@ import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ArchiveBucket } from '../../archive/aggregate.js';
 import type { EventRow } from '../../model/types.js';
+import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { ArchiveList } from '../../archive/window.js';
 import { TOP_FIELDS, type TopResult } from '../../investigate/topValues.js';
@@ -37,6 +38,7 @@ import { StatusBar } from '../StatusBar.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
 import { archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { followLabel } from './followLabel.js';
 
 export interface ArchiveAppProps {
   session: ArchiveSession;
@@ -46,6 +48,8 @@ export interface ArchiveAppProps {
   folderState?: FolderState;
   initialQuery?: string;
   onQuit?: () => void;
+  /** `trailtop DIR --db FILE`: the folder the archive follows; the list takes in what it imports. */
+  follower?: ArchiveFollower;
 }
 
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
@@ -75,7 +79,7 @@ interface Histo {
   buckets: (ArchiveBucket & { end: number })[];
 }
 
-export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit }: ArchiveAppProps) {
+export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit, follower }: ArchiveAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { columns: width, rows: termRows } = useTerminalSize();
@@ -146,6 +150,55 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   useEffect(() => {
     void apply(initialQuery);
   }, []);
+
+  // The followed folder: its state in the header (at most ~5 redraws a second while importing), and
+  // after each commit the list asked again (count and the rows on screen), keeping the query and cursor.
+  const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
+  const refreshing = useRef({ running: false, again: false });
+  const refresh = useCallback(async () => {
+    const flags = refreshing.current;
+    if (flags.running) {
+      flags.again = true;
+      return;
+    }
+    flags.running = true;
+    try {
+      do {
+        flags.again = false;
+        const mine = ticket.current.list;
+        const next = await session.list(whereRef.current, stateRef.current!.order, bodyH + 1);
+        // A query applied meanwhile has the last word.
+        if (mine === ticket.current.list) setList(next);
+      } while (flags.again);
+    } catch (error) {
+      fail(error);
+    } finally {
+      flags.running = false;
+    }
+  }, [session, bodyH]);
+  useEffect(() => {
+    if (!follower) return;
+    let latest: FollowStatus | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    let badSeen = follower.current.bad.length;
+    const unsubscribe = follower.subscribe((status, committed) => {
+      latest = status;
+      timer ??= setTimeout(() => {
+        timer = null;
+        setFollow(latest);
+      }, 200);
+      if (status.bad.length > badSeen) {
+        const bad = status.bad[status.bad.length - 1]!;
+        badSeen = status.bad.length;
+        setState({ ...stateRef.current!, status: `bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}` });
+      }
+      if (committed) void refresh();
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [follower, refresh]);
 
   // The rows on screen: one page query when they are not held (scrolling past the held rows, G, g).
   const [, pageArrived] = useReducer((n: number) => n + 1, 0);
@@ -343,7 +396,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const shownCount = list ? formatCount(total) : '…';
   const position = total > 0 ? ` · row ${formatCount(win.cursor + 1)}` : '';
   const head = `trailtop · archive ${sanitize(dbPath)} · ${shownCount} ${state.queryText.trim() ? 'matching' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first`;
-  const right = `${busy ? `${busy} ` : ''}${zoneLabel(state.zone)}`;
+  const following = followLabel(follow);
+  const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">

@@ -106,7 +106,7 @@ const NOT_HERE: Partial<Record<Action, string>> = {
   columnChooser: 'columns: not on an archive yet',
   queryBack: 'back/forward: not on an archive yet (↑ in the query bar recalls queries)',
   queryForward: 'back/forward: not on an archive yet',
-  follow: 'follow: an archive is not watched; open the folder to follow it',
+  follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
   resourceTimeline: 'resource events: not on an archive yet; filter with resource:NAME',
   nextMark: "next mark: not on an archive yet; the query mark:* lists them",
 };

@@ -1,0 +1,24 @@
+/**
+ * What the --db dashboard says about the folder it follows (archive/follow.ts),
+ * in the header's right-hand part: short, as the live state of the folder
+ * dashboard is.
+ */
+import type { FollowStatus } from '../../archive/follow.js';
+import { formatCount } from '../format.js';
+
+export function followLabel(status: FollowStatus | null): string {
+  if (!status) return '';
+  const progress = status.progress;
+  const counted = progress && progress.filesTotal > 0 ? ` ${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files` : '';
+  const bad = status.bad.length > 0 ? ` · ${formatCount(status.bad.length)} bad` : '';
+  switch (status.phase) {
+    case 'catching up':
+      return `importing${counted}${bad}`;
+    case 'importing':
+      return `importing new files${counted}${bad}`;
+    case 'watching':
+      return `${status.error ? 'watching (last import failed)' : 'watching'}${bad}`;
+    default:
+      return bad.slice(3);
+  }
+}

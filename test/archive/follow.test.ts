@@ -1,0 +1,111 @@
+/**
+ * `trailtop DIR --db FILE` without a terminal: the archive follows DIR
+ * (archive/follow.ts) and the dashboard's list (ArchiveSession, the same
+ * calls the --db dashboard makes) shows a file dropped into DIR.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openArchive } from '../../src/archive/db.js';
+import { ArchiveFollower, type FollowStatus } from '../../src/archive/follow.js';
+import { ArchiveSession } from '../../src/archive/session.js';
+import { recordsJson, tempFolder } from '../support/files.js';
+
+function event(id: string, at: string, name = 'GetObject'): object {
+  return {
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: at,
+    eventName: name,
+    eventSource: 's3.amazonaws.com',
+    awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', userName: 'alice', arn: 'arn:aws:iam::111122223333:user/alice' },
+  };
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** Resolves with the follower's status once `test` holds for it (the follower says so after each import). */
+function until(follower: ArchiveFollower, test: (status: FollowStatus) => boolean): Promise<FollowStatus> {
+  return new Promise((resolve) => {
+    if (test(follower.current)) return resolve(follower.current);
+    const stop = follower.subscribe((status) => {
+      if (!test(status)) return;
+      stop();
+      resolve(status);
+    });
+  });
+}
+
+async function listNames(session: ArchiveSession): Promise<{ total: number; names: string[] }> {
+  const list = await session.list(null, 'newest', 10);
+  const names: string[] = [];
+  for (let k = 0; k < list.total; k++) names.push(list.at(k)?.row.name ?? '?');
+  return { total: list.total, names };
+}
+
+describe('the archive follows its folder (trailtop DIR --db FILE)', () => {
+  it('imports what is there, then each new file; the list shows it, newest first', async () => {
+    const scratch = tempFolder('trailtop-follow-');
+    cleanups.push(scratch.remove);
+    const logs = join(scratch.dir, 'logs');
+    mkdirSync(join(logs, '2024', '03'), { recursive: true });
+    writeFileSync(join(logs, '2024', '03', 'a.json'), recordsJson([event('a1', '2024-03-05T10:00:00Z'), event('a2', '2024-03-05T10:01:00Z')]));
+    const archive = await openArchive(join(scratch.dir, 'trail.duckdb'));
+    const session = new ArchiveSession(archive);
+    cleanups.unshift(() => session.close());
+    const follower = await ArchiveFollower.start(archive, logs, { settleMs: 50 });
+    cleanups.unshift(() => follower.close());
+
+    await until(follower, (s) => s.phase === 'watching');
+    expect(await listNames(session)).toEqual({ total: 2, names: ['GetObject', 'GetObject'] });
+
+    const heard: boolean[] = [];
+    follower.subscribe((_s, committed) => heard.push(committed));
+    // A new file in an existing folder, and one in a folder that appears after the watch started.
+    writeFileSync(join(logs, '2024', '03', 'b.json'), recordsJson([event('b1', '2024-03-06T09:00:00Z', 'DeleteBucket')]));
+    await until(follower, (s) => s.eventsAdded === 3);
+    expect(heard).toContain(true);
+    expect((await listNames(session)).names[0]).toBe('DeleteBucket');
+
+    mkdirSync(join(logs, '2024', '04'));
+    writeFileSync(join(logs, '2024', '04', 'c.json'), recordsJson([event('c1', '2024-04-01T00:00:00Z', 'PutBucketPolicy'), event('a1', '2024-03-05T10:00:00Z')]));
+    await until(follower, (s) => s.eventsAdded === 4);
+    await follower.idle();
+    // a1 again in c.json: still one row for it.
+    expect(await listNames(session)).toEqual({ total: 4, names: ['PutBucketPolicy', 'DeleteBucket', 'GetObject', 'GetObject'] });
+  }, 30_000);
+
+  it('reports a bad file as scan does, and imports a file written in two steps whole', async () => {
+    const scratch = tempFolder('trailtop-follow-');
+    cleanups.push(scratch.remove);
+    const logs = join(scratch.dir, 'logs');
+    mkdirSync(logs);
+    const archive = await openArchive(join(scratch.dir, 'trail.duckdb'));
+    const session = new ArchiveSession(archive);
+    cleanups.unshift(() => session.close());
+    const follower = await ArchiveFollower.start(archive, logs, { settleMs: 50 });
+    cleanups.unshift(() => follower.close());
+    await until(follower, (s) => s.phase === 'watching');
+
+    writeFileSync(join(logs, 'broken.json'), '{"Records": [ {"eventID": "x"');
+    const status = await until(follower, (s) => s.bad.length > 0);
+    expect(status.bad[0]!.path).toBe(join(logs, 'broken.json'));
+    expect(status.bad[0]!.reason).toMatch(/JSON|end/i);
+
+    // Half a file, then the rest: imported again when it changes, one row per event.
+    const whole = recordsJson([event('d1', '2024-03-07T00:00:00Z'), event('d2', '2024-03-07T00:00:01Z')]);
+    writeFileSync(join(logs, 'slow.json'), whole.slice(0, whole.length / 2));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    writeFileSync(join(logs, 'slow.json'), whole);
+    await until(follower, (s) => s.eventsAdded === 2);
+    await follower.idle();
+    expect((await listNames(session)).total).toBe(2);
+    // Nothing written into the log folder.
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(logs).sort()).toEqual(['broken.json', 'slow.json']);
+  }, 30_000);
+});
