@@ -28,7 +28,7 @@ import type { CompiledQuery } from '../query/index.js';
 import { recordsMask } from '../query/deep/recordsMask.js';
 import { spanMask, type Prefilter } from '../query/prefilter.js';
 import { COLS, digestRows, type ScanDigest } from './digest.js';
-import { idKey, idKeyAscii } from './ids.js';
+import { idKey, idKeyAscii, packUuidBytes } from './ids.js';
 
 export interface FastFile {
   result: Omit<FileReadResult, 'rows'>;
@@ -39,6 +39,8 @@ export interface FastFile {
   insightRows: EventRow[];
   /** The rows of the records that match, in file order. */
   matchedRows: EventRow[];
+  /** The memory under the digest's arrays and `matches` (one buffer, so a reply moves it to the main thread in one transfer). */
+  memory: ArrayBuffer;
   /** With `withTexts`: the matching records' text as the export writes it (export/recordBytes.ts recordText), back to back. */
   matchedTexts: MatchedTexts | null;
 }
@@ -68,7 +70,8 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
 
   const candidates = spanMask(prefilter, bytes, starts, ends, flags);
   // Every record's id key from its bytes; a record whose id the bytes cannot give is parsed for it.
-  const idLanes = new Int32Array(count * 4);
+  const memory = new DigestMemory(count);
+  const idLanes = memory.ids;
   const parsedAt: number[] = [];
   for (let k = 0; k < count; k++) {
     const known = idKeyOfBytes(bytes, idStarts[k]!, idEnds[k]!, idLanes, k * 4);
@@ -86,7 +89,7 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
   }
   batch.trim();
 
-  const matches = new Uint8Array(count);
+  const matches = memory.matches;
   const matchedRows: EventRow[] = [];
   const texts: Buffer[] = [];
   const deep = query.deep ? recordsMask(records, query.ast) : null;
@@ -100,7 +103,8 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
 
   return {
     result: { path, shape, reason: '', skippedRecords: 0, bytes: file.rawBytes },
-    digest: spreadDigest(digestRows(rows), parsedAt, idLanes, bytes, starts, ends),
+    digest: spreadDigest(digestRows(rows), parsedAt, memory, bytes, starts, ends),
+    memory: memory.buffer,
     matches,
     insightRows: rows.filter((row) => rowInsight(row) !== null),
     matchedRows,
@@ -143,6 +147,8 @@ export function idOf(bytes: Buffer, start: number, end: number): string | null {
  */
 export function idKeyOfBytes(bytes: Buffer, start: number, end: number, out: Int32Array, at: number): boolean {
   if (start < 0 || end <= start) return false;
+  // Nearly every eventID is a UUID: packed from its 36 bytes (hex digits and dashes, so no escape and no other byte).
+  if (end - start === 36 && packUuidBytes(bytes, start, out, at)) return true;
   let ascii = true;
   for (let i = start; i < end; i++) {
     const c = bytes[i]!;
@@ -154,6 +160,34 @@ export function idKeyOfBytes(bytes: Buffer, start: number, end: number, out: Int
   return true;
 }
 
+/** A fast file's digest arrays and matches, views of one buffer (one allocation, one transfer). */
+class DigestMemory {
+  readonly buffer: ArrayBuffer;
+  readonly times: Float64Array;
+  readonly ids: Int32Array;
+  readonly cols: Int32Array;
+  readonly fingerprints: Uint32Array;
+  readonly flags: Uint8Array;
+  readonly matches: Uint8Array;
+
+  constructor(count: number) {
+    // Widest first, so every view is aligned.
+    this.buffer = new ArrayBuffer(count * (8 + 16 + 4 * COLS + 4 + 1 + 1));
+    let at = 0;
+    const take = (bytes: number): number => {
+      const start = at;
+      at += bytes * count;
+      return start;
+    };
+    this.times = new Float64Array(this.buffer, take(8), count);
+    this.ids = new Int32Array(this.buffer, take(16), count * 4);
+    this.cols = new Int32Array(this.buffer, take(4 * COLS), count * COLS);
+    this.fingerprints = new Uint32Array(this.buffer, take(4), count);
+    this.flags = new Uint8Array(this.buffer, take(1), count);
+    this.matches = new Uint8Array(this.buffer, take(1), count);
+  }
+}
+
 /**
  * The file's digest: the parsed records' columns where they are, every
  * record's id key, and every record's fingerprint of its bytes. Unparsed
@@ -163,7 +197,7 @@ export function idKeyOfBytes(bytes: Buffer, start: number, end: number, out: Int
 function spreadDigest(
   parsed: ScanDigest,
   parsedAt: readonly number[],
-  ids: Int32Array,
+  memory: DigestMemory,
   bytes: Buffer,
   starts: readonly number[],
   ends: readonly number[],
@@ -177,11 +211,11 @@ function spreadDigest(
   }
   const out: ScanDigest = {
     count,
-    ids,
-    times: new Float64Array(count).fill(Number.NaN),
-    cols: new Int32Array(count * COLS).fill(empty),
-    flags: new Uint8Array(count),
-    fingerprints: new Uint32Array(count),
+    ids: memory.ids,
+    times: memory.times.fill(Number.NaN),
+    cols: memory.cols.fill(empty),
+    flags: memory.flags,
+    fingerprints: memory.fingerprints,
     table,
     byteFingerprints: true,
   };

@@ -53,8 +53,8 @@ export function idKeyAscii(bytes: Uint8Array, start: number, end: number, out: I
   out[at + 3] = h4;
 }
 
-/** packUuid over bytes[start, start + 36). */
-function packUuidBytes(bytes: Uint8Array, start: number, out: Int32Array, at: number): boolean {
+/** packUuid over bytes[start, start + 36); false when they are not a UUID. */
+export function packUuidBytes(bytes: Uint8Array, start: number, out: Int32Array, at: number): boolean {
   if (bytes[start + 8] !== 45 || bytes[start + 13] !== 45 || bytes[start + 18] !== 45 || bytes[start + 23] !== 45) return false;
   let lane = 0;
   let nibbles = 0;

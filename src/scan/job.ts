@@ -56,6 +56,8 @@ export interface ScanReply {
   deep?: Uint8Array | null;
   /** With ScanJob.keepMatches: the rows of the events that match, in file order. */
   matchedRows?: PackedRows | null;
+  /** Buffers made for this reply alone (under its arrays), moved to the main thread rather than copied. */
+  transfer?: ArrayBuffer[];
   /** With ScanJob.keepMatches, from the fast path: the matching records' export texts (none from the ordinary reader). */
   matchedTexts?: MatchedTexts | null;
 }
@@ -94,6 +96,7 @@ function fastReply(job: ScanJob): ScanReply | null {
     insights: fast.insightRows.length > 0 ? packRows(fast.insightRows) : null,
     rows: null,
     matches: fast.matches,
+    transfer: [fast.memory],
     ...(job.keepMatches ? { matchedRows: fast.matchedRows.length > 0 ? packRows(fast.matchedRows) : null, matchedTexts: fast.matchedTexts } : {}),
   };
 }

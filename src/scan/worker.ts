@@ -27,7 +27,7 @@ function transferable(reply: ScanReply): ArrayBuffer[] {
   const arrays: (ArrayBufferView | null | undefined)[] = [reply.matches, reply.deep, reply.matchedTexts?.bytes, reply.matchedTexts?.ends];
   const digest = reply.digest;
   if (digest) arrays.push(digest.ids, digest.times, digest.cols, digest.flags, digest.fingerprints);
-  const out = new Set<ArrayBuffer>();
+  const out = new Set<ArrayBuffer>(reply.transfer);
   for (const array of arrays) {
     if (array && array.buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === array.buffer.byteLength) out.add(array.buffer);
   }
