@@ -25,14 +25,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readLimits } from '../ingest/limits.js';
-import { deliveryTime, fileOrder } from '../ingest/order.js';
+import { compareNewestFileFirst, deliveryTime, fileOrder } from '../ingest/order.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { listFolder, type FolderListing } from '../ingest/walk.js';
 import type { BadFile } from '../model/types.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
 import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
-import { CREATE_BATCH_FILES, CREATE_LOSERS, DELETE_LOSERS, DUPLICATE_ROWS, insertStaged, RECORD_BATCH_FILES } from './schema.js';
+import { CREATE_BATCH_FILES, CREATE_LOSERS, DELETE_LOSERS, DUPLICATE_ROWS, insertStaged, RECORD_BATCH_FILES, RENUMBER_WINNERS } from './schema.js';
 
 export interface ImportProgress {
   filesTotal: number;
@@ -187,7 +187,7 @@ async function fillBatchFiles(connection: DuckDBConnection, files: readonly Batc
  * the loader's file order) over their files, and within one file the first
  * record (then the one archived first).
  */
-async function losingCopies(connection: DuckDBConnection, firstSeq: number): Promise<bigint[]> {
+async function losingCopies(connection: DuckDBConnection, firstSeq: number): Promise<{ losers: bigint[]; renumber: [bigint, bigint][] }> {
   const statement = await connection.prepare(DUPLICATE_ROWS);
   statement.bindBigInt(1, BigInt(firstSeq));
   const rows = (await statement.runAndReadAll()).getRows();
@@ -198,13 +198,17 @@ async function losingCopies(connection: DuckDBConnection, firstSeq: number): Pro
     byId.set(String(id), copies);
   }
   const losers: bigint[] = [];
+  const renumber: [bigint, bigint][] = [];
   for (const copies of byId.values()) {
     // Within a file, first record first (then first archived); fileOrder's sort is stable, so that order holds among equals.
     copies.sort((a, b) => a.index - b.index || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
-    const [, ...rest] = fileOrder(copies);
+    let first = copies[0]!.seq;
+    for (const copy of copies) if (copy.seq < first) first = copy.seq;
+    const [winner, ...rest] = fileOrder(copies);
     for (const copy of rest) losers.push(copy.seq);
+    if (winner!.seq !== first) renumber.push([winner!.seq, first]);
   }
-  return losers;
+  return { losers, renumber };
 }
 
 /** One batch into the archive: its rows, its duplicates settled, its files recorded; one transaction. */
@@ -214,13 +218,19 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<vo
     await fillBatchFiles(connection, batch.files);
     if (batch.records > 0) {
       await connection.run(insertStaged(batch.staging));
-      const losers = await losingCopies(connection, batch.files[0]!.seqBase);
+      const { losers, renumber } = await losingCopies(connection, batch.files[0]!.seqBase);
       if (losers.length > 0) {
         await connection.run(CREATE_LOSERS);
         const appender = await connection.createAppender('losers', 'main', 'temp');
         try {
           for (const seq of losers) {
             appender.appendBigInt(seq);
+            appender.appendNull();
+            appender.endRow();
+          }
+          for (const [seq, first] of renumber) {
+            appender.appendBigInt(seq);
+            appender.appendBigInt(first);
             appender.endRow();
           }
           appender.flushSync();
@@ -228,6 +238,7 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<vo
           appender.closeSync();
         }
         await connection.run(DELETE_LOSERS);
+        if (renumber.length > 0) await connection.run(RENUMBER_WINNERS);
       }
     }
     await connection.run(RECORD_BATCH_FILES);
@@ -290,8 +301,9 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     }
     toRead.push({ path, size, mtime, key: deliveryTime(path, mtime) });
   }
-  // The loader's order (ingest/order.ts): the order THE duplicate rule is stated in; a file's place is its ordinal.
-  fileOrder(toRead);
+  // The dashboard's reading order (newest delivery first), so tt_seq numbers events as its store does
+  // (equal times keep that order); the copy kept is settled by fileOrder() (losingCopies), whatever the order.
+  toRead.sort(compareNewestFileFirst);
   report();
 
   const before = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);

@@ -189,7 +189,7 @@ export async function archiveInsights(archive: Archive, where: string | null): P
 /** The scan summary (commands/scanSummary.ts) of the archive, or of the events `where` selects. */
 export async function summarizeArchive(archive: Archive, where: string | null, options: { folder?: string; filter?: string | null; top?: number } = {}): Promise<ScanSummary> {
   const top = options.top ?? 10;
-  // Listed in the order scan reads them (ingest/order.ts: newest delivery first).
+  // Listed in the order scan applies them (ingest/order.ts: file order, oldest delivery first).
   const files = fileOrder(
     (await rows(archive, 'SELECT path, shape, reason, records, mtime_ms FROM imported_files')).map((r) => ({ r, path: String(r[0]), key: deliveryTime(String(r[0]), Number(r[4])) })),
   ).map((f) => f.r);

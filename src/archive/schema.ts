@@ -130,7 +130,7 @@ export const CREATE_BATCH_FILES = `CREATE OR REPLACE TEMP TABLE batch_files (
     fileord INTEGER, path VARCHAR, size BIGINT, mtime_ms DOUBLE, shape VARCHAR, reason VARCHAR, records BIGINT, filekey DOUBLE, seqbase BIGINT)`;
 
 /** Arrival numbers (tt_seq) of rows that lost to another copy of their event ID (import.ts decides, by ingest/order.ts). */
-export const CREATE_LOSERS = 'CREATE OR REPLACE TEMP TABLE losers (seq BIGINT)';
+export const CREATE_LOSERS = 'CREATE OR REPLACE TEMP TABLE losers (seq BIGINT, renumber BIGINT)';
 
 /** read_json's columns={...} argument for STAGING_COLUMNS. */
 function stagingColumnsSql(): string {
@@ -166,7 +166,13 @@ export const DUPLICATE_ROWS = `WITH fresh AS (SELECT DISTINCT eventid FROM event
   twice AS (SELECT e.eventid FROM events e SEMI JOIN fresh USING (eventid) GROUP BY e.eventid HAVING count(*) > 1)
   SELECT e.eventid, e.tt_file, e.tt_filekey, e.tt_index, e.tt_seq FROM events e SEMI JOIN twice USING (eventid)`;
 
-export const DELETE_LOSERS = 'DELETE FROM events WHERE tt_seq IN (SELECT seq FROM losers)';
+export const DELETE_LOSERS = 'DELETE FROM events WHERE tt_seq IN (SELECT seq FROM losers WHERE renumber IS NULL)';
+
+/**
+ * The kept copy takes the tt_seq of the copy read first (the dashboard's store numbers a row by
+ * the copy it saw first, whichever it keeps), so equal times sort alike in both.
+ */
+export const RENUMBER_WINNERS = 'UPDATE events SET tt_seq = l.renumber FROM losers l WHERE l.renumber IS NOT NULL AND events.tt_seq = l.seq';
 
 export const RECORD_BATCH_FILES = `INSERT OR REPLACE INTO imported_files
   SELECT path, size, mtime_ms, shape, reason, records, current_timestamp::TIMESTAMP FROM batch_files`;

@@ -84,6 +84,20 @@ export class Findings {
     return added;
   }
 
+  /**
+   * Drops an event's hits: its kept copy was replaced by an earlier one in file
+   * order (EventStore.rewrites), whose hits come next through add(). A rule's
+   * first and last times are not narrowed again (they keep the dropped copy's).
+   */
+  forget(eventId: string): void {
+    const known = this.byEvent.get(eventId);
+    if (known === undefined) return;
+    this.byEvent.delete(eventId);
+    for (const index of typeof known === 'number' ? [known] : known) this.states[index]?.eventIds.delete(eventId);
+    this.versionCounter++;
+    this.changed();
+  }
+
   /** Rules that fired, newest last-hit first (ties: higher level, then title). */
   list(order: 'newest' | 'level' = 'newest'): Finding[] {
     const out: Finding[] = [];

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { readLimits } from '../ingest/limits.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { listFolder } from '../ingest/walk.js';
-import { orderedFiles } from '../scan/run.js';
+import { pathsInFileOrder } from '../ingest/order.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import { detectRules, runDetectJob, type DetectJob, type DetectReply } from './fileJob.js';
 import type { RuleSpec } from './rule.js';
@@ -31,7 +31,7 @@ export async function detectFolderHeadless(root: string, specs: readonly RuleSpe
   const listing = await listFolder(root);
   tally.addListed(listing.skipped, listing.bad);
   tally.progress.filesTotal = listing.files.length;
-  const files = await orderedFiles(listing.files);
+  const files = await pathsInFileOrder(listing.files);
   const fast = options.fast !== false;
   const apply = (reply: DetectReply): void => tally.addFile(reply);
 

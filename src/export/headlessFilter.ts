@@ -4,7 +4,7 @@
  * records whose bytes may match are parsed, scan/fastJob.ts), and only the
  * matching events are kept. The kept copy of an eventID is the first in file
  * order, as in the store, and the rows come out in the store's order
- * (model/order.ts): newest first, equal times in arrival (file) order.
+ * (model/order.ts): newest first, equal times in the loader's reading order.
  */
 import { compareNewestFirst } from '../model/order.js';
 import type { BadFile, EventRow } from '../model/types.js';
@@ -58,10 +58,16 @@ export async function headlessFilteredRows(
   const rows = tally.keptMatches();
   const texts = tally.keptTexts();
   const textOf = texts ? new Map(rows.map((row, k) => [row, texts[k]!])) : null;
-  // Arrival order as the store numbers it: distinct events in file order.
-  rows.forEach((row, k) => {
-    row.seq = k;
-  });
+  // Arrival order as the store numbers it (equal times keep it): the loader reads the newest
+  // files first, each file's records in order; the tally keeps them in file order (oldest first).
+  const byFile = new Map<string, EventRow[]>();
+  for (const row of rows) {
+    let list = byFile.get(row.batch.file);
+    if (!list) byFile.set(row.batch.file, (list = []));
+    list.push(row);
+  }
+  let seq = 0;
+  for (const list of [...byFile.values()].reverse()) for (const row of list) row.seq = seq++;
   rows.sort(compareNewestFirst);
   return { rows, badFiles: tally.progress.badFiles, recordText: textOf ? (row) => textOf.get(row) : null };
 }

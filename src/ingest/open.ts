@@ -17,7 +17,12 @@ export interface OpenFolderOptions {
   /** Time a file must stay unchanged and unreadable before it counts as bad (ms, default 3000; watch only). */
   badAfterMs?: number;
   /** Detection rules to run where records are parsed, and where their hits go (src/detect/). */
-  detection?: { rules: readonly RuleSpec[]; onHits: (hits: readonly RuleHit[]) => void };
+  detection?: {
+    rules: readonly RuleSpec[];
+    onHits: (hits: readonly RuleHit[]) => void;
+    /** The kept copy of this event was replaced by an earlier one in file order: drop its hits (the new copy's come through onHits). */
+    onForget?: (eventId: string) => void;
+  };
 }
 
 export interface OpenFolder {
@@ -47,6 +52,7 @@ export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder 
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
     ...(options.badAfterMs !== undefined ? { badAfterMs: options.badAfterMs } : {}),
     ...(detection ? { onHits: detection.onHits } : {}),
+    ...(detection?.onForget ? { onForget: detection.onForget } : {}),
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {

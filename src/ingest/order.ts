@@ -1,8 +1,11 @@
 /**
- * Which files to read first. A year of logs takes a while to load; reading the
- * newest deliveries first puts recent events on the first screen while older
- * files still load.
+ * Which files to read first, and which copy of a duplicated eventID is kept.
+ * A year of logs takes a while to load; the dashboard reads the newest
+ * deliveries first, which puts recent events on the first screen while older
+ * files still load. File order, which decides duplicates, is the other way:
+ * the oldest delivery first (fileOrder, compareCopies).
  */
+import { stat } from 'node:fs/promises';
 import { utcTime } from '../model/utc.js';
 
 /** `..._20150801T0210Z_...` (trail logs) or `..._20150801T021059Z...` (digests), always UTC. */
@@ -93,17 +96,43 @@ export class NewestFirstQueue<T extends OrderedFile> {
   }
 }
 
+/** File order: oldest delivery first; equal keys by path, ascending. */
+export function compareOldestFileFirst(a: OrderedFile, b: OrderedFile): number {
+  if (a.key !== b.key) return a.key - b.key;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 /**
- * THE duplicate rule, for the dashboard, `scan`, `tail` and `export` alike:
- * of several copies of one eventID, the one kept is the first in file order:
- * the copy in the file that sorts first by compareNewestFileFirst (the order
- * the loader reads files in), and within a file the first record. Whatever
- * order a worker pool finishes files in, rows are applied in this order
- * (FileOrderGate), so the same folder always keeps the same copies.
- * (Reporting copies whose contents differ builds on the same rule.)
+ * THE duplicate rule, for the dashboard, `scan`, `tail`, `export`, `detect`
+ * and `archive` alike: of several copies of one eventID, the one kept is the
+ * first in file order: the copy in the file delivered first (the oldest
+ * delivery time, then the smaller path), and within a file the first record.
+ * A forged copy added to a later file does not displace the original; it is
+ * reported as a conflicting duplicate. Headless commands read (or apply
+ * worker results) in this order and keep the first copy they see; the
+ * dashboard reads the newest files first and its store replaces a kept copy
+ * when an earlier one differs (model/order.ts compareCopies, EventStore).
  */
 export function fileOrder<T extends OrderedFile>(files: T[]): T[] {
-  return files.sort(compareNewestFileFirst);
+  return files.sort(compareOldestFileFirst);
+}
+
+/** Paths in file order (fileOrder): delivery time from the name, else the mtime (stat'ed 64 at a time). */
+export async function pathsInFileOrder(files: readonly string[]): Promise<string[]> {
+  const entries: OrderedFile[] = [];
+  for (let start = 0; start < files.length; start += 64) {
+    const slice = files.slice(start, start + 64);
+    const keys = await Promise.all(
+      slice.map(async (path) => {
+        const dated = deliveryTime(path, -1);
+        if (dated !== -1) return dated;
+        const info = await stat(path).catch(() => null);
+        return deliveryTime(path, info?.mtimeMs ?? 0);
+      }),
+    );
+    slice.forEach((path, k) => entries.push({ path, key: keys[k]! }));
+  }
+  return fileOrder(entries).map((e) => e.path);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { LoadProgress } from '../store/progress.js';
 import type { FileReadResult, FileShape } from '../model/types.js';
 import { readEventFile, type ReadOptions } from './read.js';
 import { listFolder } from './walk.js';
+import { pathsInFileOrder } from './order.js';
 
 export interface LoadFolderOptions {
   signal?: AbortSignal;
@@ -55,16 +56,18 @@ export async function loadFolder(dir: string, store: EventStore, options: LoadFo
     progress.phase = 'loading';
   });
   const listing = await listFolder(dir, { signal });
+  // Applied in file order, so the copy of a duplicated eventID kept is the first in file order (order.ts).
+  const files = await pathsInFileOrder(listing.files);
   store.updateProgress((progress) => {
     progress.filesTotal += listing.files.length;
     progress.skippedFiles.push(...listing.skipped);
     progress.badFiles.push(...listing.bad);
   });
-  // Reads run ahead, results are applied in listing order so runs are repeatable.
+  // Reads run ahead, results are applied in file order so runs are repeatable.
   const pending: Promise<FileReadResult>[] = [];
   let next = 0;
   const startRead = (): void => {
-    if (next < listing.files.length) pending.push(readEventFile(listing.files[next++]!, { ...options.read, signal }));
+    if (next < files.length) pending.push(readEventFile(files[next++]!, { ...options.read, signal }));
   };
   for (let k = 0; k < concurrency; k++) startRead();
   while (pending.length > 0) {

@@ -21,6 +21,8 @@ export interface FolderLoaderOptions {
   badAfterMs?: number;
   /** Detection hits of each file read (when the pool runs rules), just before the rows they name. */
   onHits?: (hits: readonly RuleHit[]) => void;
+  /** An event's kept copy was replaced by an earlier one in file order: forget its hits (the new copy's follow in onHits). */
+  onForget?: (eventId: string) => void;
 }
 
 type FileState = 'queued' | 'settling' | 'reading' | 'loaded' | 'bad-pending' | 'bad';
@@ -60,18 +62,32 @@ export class FolderLoader {
   readonly ready: Promise<void>;
   private readonly files = new Map<string, FileEntry>();
   private readonly queue = new NewestFirstQueue<FileEntry>();
-  /** Rows reach the store in the order reads started, so duplicates keep the copy first in file order (order.ts). */
+  /**
+   * Rows reach the store in the order reads started (newest deliveries first, for the first
+   * screen); the store keeps the copy of a duplicated eventID that is first in file order (the
+   * oldest delivery, order.ts), replacing a kept copy when an earlier one differs.
+   */
   private readonly gate = new FileOrderGate<EventRow>((rows) => {
     if (this.closed) return;
     const hits = this.hitsOf.get(rows);
+    // Hits of copies the store may keep instead of the one it has: passed on only if it does.
+    let held: RuleHit[] | null = null;
     if (hits) {
       // Hits first, so whoever filters the new rows by rule: already sees them; and only for the copy
       // the store keeps (a duplicate's record may differ, and its rules must not be pinned on the kept one).
-      const kept = hits.filter((hit) => !this.store.has(hit.id));
+      const kept: RuleHit[] = [];
+      for (const hit of hits) {
+        if (!this.store.has(hit.id)) kept.push(hit);
+        else (held ??= []).push(hit);
+      }
       if (kept.length > 0) this.options.onHits?.(kept);
     }
     if (this.goneFiles.size > 0) this.adoptMovedRows(rows);
-    this.store.add(rows);
+    this.store.add(rows, (copy) => {
+      this.options.onForget?.(copy.id);
+      const hit = held?.find((h) => h.id === copy.id && h.index === copy.recordIndex);
+      if (hit) this.options.onHits?.([hit]);
+    });
   });
   /** Detection hits travelling with a batch of rows through the gate. */
   private readonly hitsOf = new WeakMap<EventRow[], readonly RuleHit[]>();
@@ -406,6 +422,13 @@ export class FolderLoader {
     this.inFlight++;
     const ticket = this.gate.ticket();
     const addRows = (rows: EventRow[], hits?: readonly RuleHit[]) => {
+      // The delivery time decides which copy of a duplicated eventID is kept (compareCopies).
+      let batch = null;
+      for (const row of rows) {
+        if (row.batch === batch) continue;
+        batch = row.batch;
+        batch.deliveredAt = entry.key;
+      }
       if (hits) this.hitsOf.set(rows, hits);
       this.gate.rows(ticket, rows);
     };

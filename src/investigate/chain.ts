@@ -137,6 +137,8 @@ export class IssuedKeys {
   /** Issuing events whose record could not be read back. */
   unreadable = 0;
   private scanned = 0;
+  /** store.rewrites at the last scan: a row replaced by an earlier copy since means starting over. */
+  private rewrites = 0;
   private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: EventStore) {}
@@ -148,6 +150,13 @@ export class IssuedKeys {
   }
 
   private async scan(read: ReadRecord): Promise<void> {
+    if (this.store.rewrites !== this.rewrites) {
+      this.rewrites = this.store.rewrites;
+      this.byKey.clear();
+      this.bySourceIdentity.clear();
+      this.unreadable = 0;
+      this.scanned = 0;
+    }
     const log = this.store.log();
     const end = log.length;
     const pending: EventRow[] = [];

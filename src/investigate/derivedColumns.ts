@@ -111,6 +111,8 @@ export class ResourceKeys {
 export const FULL_LIMIT = 4_000_000;
 
 export interface Derived {
+  /** store.rewrites when these were made. */
+  rewrites: number;
   /** Full dictionaries of store columns that gave up on theirs (mostly distinct values), made when first counted. */
   full: Map<ScalarKey, DerivedColumn>;
   times: TimeColumn;
@@ -124,8 +126,9 @@ const byStore = new WeakMap<EventStore, Derived>();
 /** The store's derived columns as they are (each catches up with the rows when brought up to date). */
 function derivedOf(store: EventStore): Derived {
   let derived = byStore.get(store);
-  if (!derived) {
-    derived = { full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceKeys() };
+  // A row replaced by an earlier copy (EventStore.rewrites, rare): the columns are made again.
+  if (!derived || derived.rewrites !== store.rewrites) {
+    derived = { rewrites: store.rewrites, full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceKeys() };
     byStore.set(store, derived);
   }
   return derived;

@@ -13,3 +13,20 @@ export function compareNewestFirst(a: EventRow, b: EventRow): number {
   if (!aBad && at !== bt) return bt - at;
   return a.seq - b.seq;
 }
+
+/**
+ * THE duplicate rule (ingest/order.ts): of two copies of one eventID, the one
+ * kept is the one first in file order: the older delivery, then the smaller
+ * path, then (within a file) the earlier record. Negative when copy `a` comes
+ * first. 0 when either delivery time is unknown (NaN): the copy added first stays.
+ */
+export function compareCopies(a: EventRow, b: EventRow): number {
+  const ad = a.batch.deliveredAt;
+  const bd = b.batch.deliveredAt;
+  if (Number.isNaN(ad) || Number.isNaN(bd)) return 0;
+  if (ad !== bd) return ad - bd;
+  const af = a.batch.file;
+  const bf = b.batch.file;
+  if (af !== bf) return af < bf ? -1 : 1;
+  return a.recordIndex - b.recordIndex;
+}

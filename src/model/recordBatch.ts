@@ -29,6 +29,13 @@ export class RecordBatch {
    */
   identity = '';
 
+  /**
+   * When the file was delivered (ingest/order.ts deliveryTime), set by the
+   * loader: which of two copies of one eventID is kept (compareCopies). NaN
+   * when not known (rows added directly): then the first copy added stays.
+   */
+  deliveredAt = NaN;
+
   /** `file` is public and writable so the store can swap in its interned copy. */
   constructor(public file: string) {}
 

@@ -49,6 +49,8 @@ export class FilteredView {
   private result: readonly EventRow[] = [];
   /** store.log() index up to which rows have been tested against `current`. */
   private cursor = 0;
+  /** store.rewrites when the result was made: a row replaced since means filtering again. */
+  private rewrites = 0;
   private running: AbortController | null = null;
   private finished: Promise<boolean> = Promise.resolve(true);
   private versionCounter = 0;
@@ -95,6 +97,7 @@ export class FilteredView {
       return this.finished;
     }
     this.vocabulary.update(this.store);
+    this.rewrites = this.store.rewrites;
     const snapshotCursor = this.store.log().length;
     const query = this.current;
     if (!query.deep && snapshotCursor <= this.syncLimit) {
@@ -172,6 +175,13 @@ export class FilteredView {
   /** Tests rows the store received since the last look and merges the matches in. */
   refresh(): void {
     if (this.running) return; // the running re-filter catches up when it installs its result
+    if (this.store.rewrites !== this.rewrites) {
+      // A kept row was replaced by an earlier copy (rare): its old answer may be wrong, so filter again.
+      this.rewrites = this.store.rewrites;
+      if (this.current) void this.setQuery(this.current);
+      else this.showAll();
+      return;
+    }
     const log = this.store.log();
     if (this.cursor >= log.length) return;
     // Kept current while rows arrive, so the first fuzzy word does not pay for a million rows at once.

@@ -63,6 +63,8 @@ interface CachedSearch {
 
 export interface RowLog {
   log(): readonly EventRow[];
+  /** Seqs of rows written over since they were added (EventStore.rewritten): their new values are learnt too. */
+  rewritten?(): readonly number[];
 }
 
 /**
@@ -77,6 +79,8 @@ export class Vocabulary {
   private fuseIndex: Fuse<string> | null = null;
   private readonly cache = new Map<string, CachedSearch>();
   private cursor = 0;
+  /** How many of the store's rewritten() entries were learnt. */
+  private rewriteCursor = 0;
   private readonly adders = FUZZY_FIELDS.map((_, k) => (value: string): boolean => {
     this.addValue(k, value);
     return false;
@@ -99,6 +103,14 @@ export class Vocabulary {
   /** Reads the store's arrival log from where the last update stopped. */
   update(store: RowLog): void {
     const log = store.log();
+    const rewritten = store.rewritten?.() ?? [];
+    if (this.rewriteCursor < rewritten.length) {
+      // Rows before the cursor that were replaced: values no longer in the store stay (a word may match nothing).
+      const replaced: EventRow[] = [];
+      for (let k = this.rewriteCursor; k < rewritten.length; k++) if (rewritten[k]! < this.cursor) replaced.push(log[rewritten[k]!]!);
+      this.addRows(replaced);
+      this.rewriteCursor = rewritten.length;
+    }
     if (this.cursor >= log.length) return;
     this.addRows(log, this.cursor);
     this.cursor = log.length;

@@ -5,10 +5,9 @@
  * row is kept beyond the Insights records.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { deliveryTime, fileOrder } from '../ingest/order.js';
+import { pathsInFileOrder } from '../ingest/order.js';
 import { unpackRows } from '../ingest/rowCodec.js';
 import { readLimits } from '../ingest/limits.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
@@ -58,24 +57,6 @@ const PROGRESS_MS = 100;
 
 const keep = (value: string): string => value;
 
-/** Files in the order the loader reads them: delivery time from the name, else mtime (order.ts). */
-export async function orderedFiles(files: readonly string[]): Promise<string[]> {
-  const entries: { path: string; key: number }[] = [];
-  for (let start = 0; start < files.length; start += 64) {
-    const slice = files.slice(start, start + 64);
-    const keys = await Promise.all(
-      slice.map(async (path) => {
-        const dated = deliveryTime(path, -1);
-        if (dated !== -1) return dated;
-        const info = await stat(path).catch(() => null);
-        return deliveryTime(path, info?.mtimeMs ?? 0);
-      }),
-    );
-    slice.forEach((path, k) => entries.push({ path, key: keys[k]! }));
-  }
-  return fileOrder(entries).map((e) => e.path);
-}
-
 export async function scanFolderHeadless(root: string, options: ScanOptions = {}): Promise<ScanTally> {
   const { signal, onProgress } = options;
   const tally = new ScanTally(options.keepMatches === true);
@@ -83,7 +64,7 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   signal?.throwIfAborted();
   tally.addListed(listing.skipped, listing.bad);
   tally.progress.filesTotal = listing.files.length;
-  const files = await orderedFiles(listing.files);
+  const files = await pathsInFileOrder(listing.files);
   signal?.throwIfAborted();
   let shown = 0;
   const showProgress = (): void => {

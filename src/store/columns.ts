@@ -33,9 +33,10 @@ export class IdArray {
   }
 
   /**
-   * The backing array; entries below `length` never change afterwards, and a
-   * later push that grows or widens makes a new array, so a caller may keep
-   * this one as a snapshot of the first `length` ids.
+   * The backing array; entries below `length` never change afterwards (but
+   * for a row the store replaced: EventStore.rewrites), and a later push that
+   * grows or widens makes a new array, so a caller may keep this one as a
+   * snapshot of the first `length` ids.
    */
   get ids(): Readonly<IdStorage> {
     return this.data;
@@ -45,6 +46,11 @@ export class IdArray {
     if (id > this.max) this.widen(id);
     if (this.count === this.data.length) this.grow(this.data.length * 2);
     this.data[this.count++] = id;
+  }
+
+  /** Moves the last id to `index`, dropping the last entry (RowColumns.replace). */
+  moveLastTo(index: number): void {
+    this.data[index] = this.data[--this.count]!;
   }
 
   at(index: number): number {
@@ -248,6 +254,18 @@ export class RowColumns {
     this.userNames.append(row.userNames, sharedNames);
     this.resources.append(row.resources, sharedResources);
     this.readOnly.push(row.readOnly === null ? READ_ONLY_NULL : row.readOnly ? READ_ONLY_TRUE : READ_ONLY_FALSE);
+  }
+
+  /**
+   * Writes `row` over the entries at row.seq (the store replaced a kept copy
+   * with an earlier one in file order): appended as a new row, then moved.
+   */
+  replace(row: EventRow, sharedNames: boolean, sharedResources: boolean, intern: (value: string) => string): void {
+    this.append(row, sharedNames, sharedResources, intern);
+    for (const key of SCALAR_KEYS) this.scalars[key].rows.moveLastTo(row.seq);
+    this.userNames.rows.moveLastTo(row.seq);
+    this.resources.rows.moveLastTo(row.seq);
+    this.readOnly.moveLastTo(row.seq);
   }
 
   get length(): number {

@@ -1,6 +1,6 @@
 import { Interner } from '../model/intern.js';
 import { contentDifference } from '../model/contentCheck.js';
-import { compareNewestFirst } from '../model/order.js';
+import { compareCopies, compareNewestFirst } from '../model/order.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { emptyProgress, noteConflict, type LoadProgress } from './progress.js';
 import { RowColumns } from './columns.js';
@@ -32,6 +32,14 @@ const NO_RESOURCES = Object.freeze([]) as unknown as EventRow['resources'];
  * - `rows()`: newest first. New rows are sorted on their own and merged in
  *   when the view is read, so a batch never re-sorts the whole store.
  *
+ * Duplicates (same id) keep the copy first in file order (compareCopies:
+ * the oldest delivery), whatever order files are read in. When a copy that
+ * comes earlier arrives after the kept one and its content differs (a
+ * conflicting duplicate), it is written over the kept row in place: same
+ * object, same seq, its columns rewritten. Readers that keep results per row
+ * (filters, derived columns, findings) see `rewrites` change and start over,
+ * or read `rewritten()` to redo only those rows. Identical copies change nothing.
+ *
  * Change notifications are coalesced to at most one per `notifyIntervalMs`
  * (more for big stores: notifyInterval).
  */
@@ -54,6 +62,12 @@ export class EventStore {
   private readonly listeners = new Set<StoreListener>();
   private readonly rowColumns: RowColumns;
   private orderOf: { rows: readonly EventRow[]; seqs: Int32Array } | null = null;
+  /** Seqs of rows written over by an earlier copy, in the order it happened (rewritten()). */
+  private readonly replacedSeqs: number[] = [];
+  /** Replaced rows whose time changed: they move in rows() at its next read. */
+  private readonly moved = new Set<EventRow>();
+  /** A row was replaced since rows() was last read: it returns a new array (readers cache by its identity). */
+  private rowsRewritten = false;
   private notifyTimer: NodeJS.Timeout | null = null;
   private lastNotify = 0;
   private versionCounter = 0;
@@ -82,14 +96,18 @@ export class EventStore {
     return refs;
   }
 
-  /** Adds rows; returns how many were new (not duplicates of a known id). */
-  add(rows: readonly EventRow[]): number {
+  /**
+   * Adds rows; returns how many were new (not duplicates of a known id).
+   * `onReplace` hears of each kept row that now stands for `copy`, an earlier copy in file order
+   * (written over when its content differs; else only pointed at copy's record).
+   */
+  add(rows: readonly EventRow[], onReplace?: (copy: EventRow) => void): number {
     let added = 0;
     this.sharedInBatch.clear();
     for (const row of rows) {
       if (!this.ids.addIfAbsent(row.id, this.arrival.length)) {
         this.progress.duplicates++;
-        this.checkDuplicate(row);
+        if (this.checkDuplicate(row)) onReplace?.(row);
         continue;
       }
       this.internRow(row);
@@ -107,14 +125,60 @@ export class EventStore {
 
   /**
    * A second copy of a known id: real CloudTrail duplicates are identical, so a
-   * copy whose content differs is listed as a conflict (the kept copy stays).
-   * Compares the rows themselves: no memory per event, and work only per duplicate.
+   * copy whose content differs is listed as a conflict; when it comes first in
+   * file order it replaces the kept row. True when the kept copy is now `row`'s
+   * (also for an identical copy that comes earlier: the row then points at its
+   * record, so the record read back is the one kept everywhere). Compares the rows themselves:
+   * no memory per event, and work only per duplicate.
    */
-  private checkDuplicate(row: EventRow): void {
+  private checkDuplicate(row: EventRow): boolean {
     const kept = this.get(row.id);
-    if (!kept) return;
+    if (!kept) return false;
     const field = contentDifference(kept, row);
-    if (field !== null) noteConflict(this.progress, { eventID: row.id, keptFile: kept.batch.file, file: row.batch.file, field });
+    const earlier = compareCopies(row, kept) < 0;
+    if (field === null) {
+      // An identical copy: nothing changes but where the record is read back from (the kept copy's file).
+      // Fields rows do not keep may still differ (requestParameters ...): what detection saw comes from that copy.
+      if (!earlier) return false;
+      row.batch.file = this.interner.intern(row.batch.file);
+      kept.batch = row.batch;
+      kept.recordIndex = row.recordIndex;
+      return true;
+    }
+    if (!earlier) {
+      noteConflict(this.progress, { eventID: row.id, keptFile: kept.batch.file, file: row.batch.file, field });
+      return false;
+    }
+    const dropped = kept.batch.file;
+    this.replace(kept, row);
+    for (const conflict of this.progress.conflicts) {
+      if (conflict.eventID === row.id && conflict.keptFile === dropped) conflict.keptFile = kept.batch.file;
+    }
+    noteConflict(this.progress, { eventID: row.id, keptFile: kept.batch.file, file: dropped, field });
+    return true;
+  }
+
+  /** Writes `copy` over the kept row (same object and seq), its columns too. */
+  private replace(kept: EventRow, copy: EventRow): void {
+    this.internRow(copy);
+    const seq = kept.seq;
+    const timeChanged = !(kept.time === copy.time || (Number.isNaN(kept.time) && Number.isNaN(copy.time)));
+    Object.assign(kept, copy);
+    kept.seq = seq;
+    this.rowColumns.replace(kept, this.nameLists.active, this.resourceLists.active, this.internValue);
+    if (timeChanged) this.moved.add(kept);
+    this.rowsRewritten = true;
+    this.replacedSeqs.push(seq);
+  }
+
+  /** How many times a kept row was replaced by an earlier copy: readers that keep per-row results start over when it changes. */
+  get rewrites(): number {
+    return this.replacedSeqs.length;
+  }
+
+  /** Seqs of the rows replaced so far, oldest replacement first (a seq may repeat): entries past a reader's last `rewrites` are new. */
+  rewritten(): readonly number[] {
+    return this.replacedSeqs;
   }
 
   private readonly internValue = (value: string): string => this.interner.intern(value);
@@ -152,6 +216,17 @@ export class EventStore {
 
   /** All rows, newest first. */
   rows(): readonly EventRow[] {
+    if (this.moved.size > 0) {
+      // Replaced rows whose time changed are sorted in again (once per read, however many were replaced).
+      const moved = this.moved;
+      this.sorted = this.sorted.filter((row) => !moved.has(row));
+      this.pending = this.pending.filter((row) => !moved.has(row));
+      for (const row of moved) this.pending.push(row);
+      moved.clear();
+    } else if (this.rowsRewritten && this.pending.length === 0) {
+      this.sorted = this.sorted.slice();
+    }
+    this.rowsRewritten = false;
     if (this.pending.length > 0) {
       const batch = this.pending.sort(compareNewestFirst);
       this.pending = [];

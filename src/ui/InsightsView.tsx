@@ -29,7 +29,7 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
   const records = useMemo(() => new InsightRecords(), [store]);
   // Only rows that arrived since the last version are looked at; pairing runs on the Insights records alone.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the store mutates in place; version says when
-  const insightRows = useMemo(() => records.update(store.log()), [records, store, version]);
+  const insightRows = useMemo(() => records.update(store.log(), store.rewrites), [records, store, version]);
   const insights = useMemo(() => pairInsights(insightRows), [insightRows]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [tab, setTab] = useState(0);

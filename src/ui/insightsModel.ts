@@ -26,10 +26,20 @@ import { formatTime, type TimeZoneMode } from './format.js';
  */
 export class InsightRecords {
   private seen = 0;
-  private readonly found: EventRow[] = [];
+  private found: EventRow[] = [];
+  private rewrites = 0;
 
-  /** The Insights records so far; a new array when any arrived since the last call. */
-  update(log: readonly EventRow[]): readonly EventRow[] {
+  /**
+   * The Insights records so far; a new array when any arrived since the last call.
+   * `rewrites` (EventStore.rewrites): when a row was replaced since, the log is read again.
+   */
+  update(log: readonly EventRow[], rewrites = 0): readonly EventRow[] {
+    if (rewrites !== this.rewrites) {
+      this.rewrites = rewrites;
+      this.seen = 0;
+      this.found = [];
+      this.snapshot = null;
+    }
     const before = this.found.length;
     for (let i = this.seen; i < log.length; i++) {
       const row = log[i]!;

@@ -129,7 +129,7 @@ interface Side {
   cleanup: () => void;
 }
 
-/** Loads a folder in memory the way the dashboard does: files newest delivery first (ingest/order.ts), first copy kept. */
+/** Loads a folder in memory the way the dashboard does: files in file order (ingest/order.ts), first copy kept. */
 async function loadInMemory(folder: string): Promise<EventStore> {
   const listing = await listFolder(folder);
   const files = fileOrder(listing.files.map((path) => ({ path, key: deliveryTime(path, statSync(path).mtimeMs) })));

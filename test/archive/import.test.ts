@@ -63,8 +63,8 @@ describe('archive import', () => {
     expect(summary.bad.map((b) => b.path)).toEqual([join(logs, 'c.json')]);
     expect(summary.bad[0]!.reason).toMatch(/JSON|truncated|end/i);
     const name = await archive.connection.runAndReadAll("SELECT tt_name FROM events WHERE eventid = 'dup'");
-    // THE duplicate rule (ingest/order.ts): the copy in the file first by newest delivery (b.json) wins.
-    expect(name.getRows()).toEqual([['Later']]);
+    // THE duplicate rule (ingest/order.ts): the copy first in file order (the oldest delivery, a.json) wins.
+    expect(name.getRows()).toEqual([['PutObject']]);
   });
 
   it('reads only new or changed files on a second run, and still reports the bad ones', async () => {
@@ -89,12 +89,18 @@ describe('archive import', () => {
     expect(third.filesDone - third.filesUnchanged).toBe(2);
     expect(third.eventsAdded).toBe(2);
     expect(third.eventsTotal).toBe(62);
-    // A newer delivery holding a copy of an archived event: its copy wins, as in a one-shot load.
+    // A newer delivery holding a copy of an archived event: the archived copy stays (first in file
+    // order, as in a one-shot load); an older delivery's copy, archived later, replaces it.
+    const keptOf = async () => (await archive.connection.runAndReadAll("SELECT tt_name, tt_file FROM events WHERE eventid = 'f3-3'")).getRows();
+    const before = await keptOf();
     writeFileSync(join(logs, 'file-200.json'), recordsJson([{ ...event('f3-3', 33), eventName: 'NewerCopy' }]));
     utimesSync(join(logs, 'file-200.json'), new Date(), new Date(Date.now() + 10_000));
     await importFolder(archive, logs);
-    const kept = await archive.connection.runAndReadAll("SELECT tt_name, tt_file FROM events WHERE eventid = 'f3-3'");
-    expect(kept.getRows()).toEqual([['NewerCopy', join(logs, 'file-200.json')]]);
+    expect(await keptOf()).toEqual(before);
+    writeFileSync(join(logs, 'file-300.json'), recordsJson([{ ...event('f3-3', 33), eventName: 'OlderCopy' }]));
+    utimesSync(join(logs, 'file-300.json'), new Date(), new Date(Date.UTC(2020, 0, 1)));
+    await importFolder(archive, logs);
+    expect(await keptOf()).toEqual([['OlderCopy', join(logs, 'file-300.json')]]);
     expect(await count(archive, 'SELECT count(*) FROM events')).toBe(62);
   });
 

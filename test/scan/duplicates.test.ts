@@ -1,5 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { EventStore } from '../../src/store/eventStore.js';
+import { FilteredView } from '../../src/query/view.js';
+import { compileQuery, type CompiledQuery, Vocabulary } from '../../src/query/index.js';
+import { filterStore } from '../../src/query/filter.js';
+import { timeColumn } from '../../src/investigate/derivedColumns.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFolder } from '../../src/ingest/open.js';
 import { readEventFile } from '../../src/ingest/read.js';
@@ -20,9 +26,10 @@ afterEach(() => {
 const ID = 'd0d0d0d0-1111-4222-8333-444455556666';
 
 /**
- * One eventID in two files with different content. The newer delivery is first in file order
- * (ingest/order.ts), so its copy (eventName 'KeptCopy') must be the one kept everywhere. The
- * newer file is made big, so a pool that applied files as they finish would apply it last.
+ * Issue 20 item 6: one eventID in two files with different content. The original (DeleteTrail by
+ * mallory) is in the older delivery; a forged copy (ListBuckets by alice) in a newer one. The
+ * copy first in file order (the oldest delivery, ingest/order.ts) must be kept everywhere, and the
+ * conflict still reported. The newer file is made big, so its read finishes last.
  */
 function conflictingFolder(): { dir: string; newer: string; older: string } {
   const temp = tempFolder('trailtop-dup-');
@@ -31,50 +38,103 @@ function conflictingFolder(): { dir: string; newer: string; older: string } {
   const newer = join(folder, deliveryName('111122223333', 'us-east-1', '20240305T1300Z'));
   const older = join(folder, deliveryName('111122223333', 'us-east-1', '20240305T1200Z'));
   const filler = Array.from({ length: 3000 }, (_, k) => makeEvent(`fill-${k}`, k % 50));
-  writeRecords(newer, [...filler, makeEvent(ID, 7, 'KeptCopy')]);
-  writeRecords(older, [makeEvent(ID, 9, 'DroppedCopy'), makeEvent('other-1', 1)]);
+  const original = { ...makeEvent(ID, 9, 'DeleteTrail'), eventSource: 'cloudtrail.amazonaws.com', userIdentity: { type: 'IAMUser', userName: 'mallory', accountId: '111122223333' } };
+  writeRecords(newer, [...filler, makeEvent(ID, 7, 'ListBuckets')]);
+  writeRecords(older, [original, makeEvent('other-1', 1)]);
   return { dir: temp.dir, newer, older };
 }
 
-describe('a duplicated eventID with two contents keeps the copy first in file order', () => {
-  it('in the dashboard store, however the reads finish', async () => {
-    const { dir, newer } = conflictingFolder();
-    // The newer file's read finishes well after the older one's.
-    const reader = async (path: string) => {
-      if (path === newer) await new Promise((r) => setTimeout(r, 300));
-      return readEventFile(path);
-    };
-    const folder = openFolder(dir, { watch: false, pool: { reader } });
-    await folder.ready;
-    await folder.close();
-    expect(folder.store.get(ID)?.name).toBe('KeptCopy');
-    expect(folder.store.progress.duplicates).toBe(1);
-  });
+function compiled(source: string, vocabulary: Vocabulary): CompiledQuery {
+  const result = compileQuery(source, { vocabulary });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.query;
+}
+
+const nameOf = (line: string): string => (JSON.parse(line) as { eventName: string }).eventName;
+
+describe('a duplicated eventID with two contents keeps the copy first in file order (the oldest delivery)', () => {
+  for (const slow of ['newer', 'older'] as const) {
+    it(`in the dashboard store, which reads the newest files first (${slow} file read last); the conflict is listed`, async () => {
+      const { dir, newer, older } = conflictingFolder();
+      const reader = async (path: string) => {
+        if (path === (slow === 'newer' ? newer : older)) await new Promise((r) => setTimeout(r, 300));
+        return readEventFile(path);
+      };
+      const store = new EventStore(0);
+      // A filter applied before the load, and the derived columns, must follow the replacement.
+      const view = new FilteredView(store);
+      const vocabulary = view.vocabulary;
+      await view.setQuery(compiled('user:mallory', vocabulary));
+      const folder = openFolder(dir, { watch: false, store, pool: { reader } });
+      await folder.ready;
+      await folder.close();
+      const kept = store.get(ID)!;
+      expect(kept.name).toBe('DeleteTrail');
+      expect(kept.actor).toBe('mallory');
+      expect(kept.batch.file).toBe(older);
+      expect(store.progress.duplicates).toBe(1);
+      expect(store.progress.conflictCount).toBe(1);
+      expect(store.progress.conflicts[0]).toMatchObject({ eventID: ID, keptFile: older, file: newer, field: 'name' });
+      // Columns, newest-first order and an incremental filter see the kept copy, once.
+      expect(store.rows().filter((row) => row.id === ID)).toEqual([kept]);
+      expect(store.order().length).toBe(store.size);
+      const byName = (q: string) => filterStore(store, compiled(q, new Vocabulary())).map((row) => row.id);
+      expect(byName('name:DeleteTrail')).toEqual([ID]);
+      expect(byName('name:ListBuckets')).toEqual([]);
+      expect(byName('user:alice')).not.toContain(ID);
+      await waitFor(() => view.rows().some((row) => row.id === ID), 'the filtered view to show the kept copy');
+      expect(view.rows().map((row) => row.id)).toEqual([ID]);
+      expect(timeColumn(store).data[kept.seq]).toBe(kept.time);
+      view.dispose();
+    });
+  }
 
   it('in the headless scan', async () => {
     const { dir } = conflictingFolder();
     const tally = await scanFolderHeadless(dir);
-    const names = tally.summary({ folder: dir, filter: null }).topEventNames.map((c) => c.name);
-    expect(names).toContain('KeptCopy');
-    expect(names).not.toContain('DroppedCopy');
+    const summary = tally.summary({ folder: dir, filter: null });
+    const names = summary.topEventNames.map((c) => c.name);
+    expect(names).toContain('DeleteTrail');
+    expect(names).not.toContain('ListBuckets');
   });
 
-  it('in scan, tail and export of the CLI (workers) alike', async () => {
-    const { dir } = conflictingFolder();
+  it('in scan, tail, export and archive of the CLI (workers) alike, with the conflict reported', async () => {
+    const { dir, newer } = conflictingFolder();
     const scan = reaper.track(spawnCollected('node', [bin, 'scan', dir, '--json', '--filter', `id:${ID}`], { cwd: root }));
     expect(await scan.exit).toBe(0);
-    const summary = JSON.parse(scan.stdout()) as { topEventNames: { name: string }[]; events: { unique: number; duplicates: number } };
-    expect(summary.topEventNames.map((c) => c.name)).toEqual(['KeptCopy']);
+    const summary = JSON.parse(scan.stdout()) as { topEventNames: { name: string }[]; events: { unique: number; conflicts: number }; conflictingDuplicates: { file: string }[] };
+    expect(summary.topEventNames.map((c) => c.name)).toEqual(['DeleteTrail']);
     expect(summary.events.unique).toBe(1);
+    expect(summary.events.conflicts).toBe(1);
+    expect(summary.conflictingDuplicates.map((c) => c.file)).toEqual([newer]);
 
-    const exported = reaper.track(spawnCollected('node', [bin, 'export', dir, '--filter', `id:${ID}`, '--format', 'jsonl', '-o', '-'], { cwd: root }));
-    expect(await exported.exit).toBe(0);
-    expect(exported.lines().map((l) => (JSON.parse(l) as { eventName: string }).eventName)).toEqual(['KeptCopy']);
+    const full = reaper.track(spawnCollected('node', [bin, 'scan', dir, '--json'], { cwd: root }));
+    expect(await full.exit).toBe(0);
+    const fullNames = (JSON.parse(full.stdout()) as { topEventNames: { name: string }[] }).topEventNames.map((c) => c.name);
+    expect(fullNames).toContain('DeleteTrail');
+    expect(fullNames).not.toContain('ListBuckets');
+
+    // Without a filter (the store) and with one (the headless fast path).
+    for (const filter of [[], ['--filter', `id:${ID}`]]) {
+      const exported = reaper.track(spawnCollected('node', [bin, 'export', dir, ...filter, '--format', 'jsonl', '-o', '-'], { cwd: root }));
+      expect(await exported.exit).toBe(0);
+      const names = exported.lines().filter((l) => l.includes(ID)).map(nameOf);
+      expect(names).toEqual(['DeleteTrail']);
+    }
 
     const tail = reaper.track(spawnCollected('node', [bin, 'tail', dir, '--filter', `id:${ID}`], { cwd: root }));
     await waitFor(() => tail.lines().length >= 1, 'tail to print the event', 10_000);
     // Give a wrongly kept second copy time to show up too.
     await new Promise((r) => setTimeout(r, 300));
-    expect(tail.lines().map((l) => (JSON.parse(l) as { eventName: string }).eventName)).toEqual(['KeptCopy']);
+    expect(tail.lines().map(nameOf)).toEqual(['DeleteTrail']);
+    expect(tail.stderr()).toMatch(/conflicting duplicate/);
+
+    const db = join(dir, '..', `dup-${process.pid}.duckdb`);
+    cleanups.push(() => rmSync(db, { force: true }));
+    const archive = reaper.track(spawnCollected('node', [bin, 'archive', dir, '--db', db], { cwd: root }));
+    expect(await archive.exit).toBe(0);
+    const sql = reaper.track(spawnCollected('node', [bin, 'export', '--db', db, '--filter', `id:${ID}`, '--format', 'jsonl', '-o', '-'], { cwd: root }));
+    expect(await sql.exit).toBe(0);
+    expect(sql.lines().map(nameOf)).toEqual(['DeleteTrail']);
   });
 });
