@@ -86,14 +86,29 @@ export class Findings {
 
   /**
    * Drops an event's hits: its kept copy was replaced by an earlier one in file
-   * order (EventStore.rewrites), whose hits come next through add(). A rule's
-   * first and last times are not narrowed again (they keep the dropped copy's).
+   * order (EventStore.rewrites), whose hits come next through add(). With
+   * `timeOf` (each remaining event's time), the rules' first and last times
+   * are worked out again without the dropped copy; a pass over their events,
+   * which is fine for something as rare as a conflicting duplicate.
    */
-  forget(eventId: string): void {
+  forget(eventId: string, timeOf?: (eventId: string) => number): void {
     const known = this.byEvent.get(eventId);
     if (known === undefined) return;
     this.byEvent.delete(eventId);
-    for (const index of typeof known === 'number' ? [known] : known) this.states[index]?.eventIds.delete(eventId);
+    for (const index of typeof known === 'number' ? [known] : known) {
+      const state = this.states[index];
+      if (!state) continue;
+      state.eventIds.delete(eventId);
+      if (!timeOf) continue;
+      state.first = NaN;
+      state.last = NaN;
+      for (const id of state.eventIds) {
+        const time = timeOf(id);
+        if (time !== time) continue;
+        if (!(state.first <= time)) state.first = time;
+        if (!(state.last >= time)) state.last = time;
+      }
+    }
     this.versionCounter++;
     this.changed();
   }

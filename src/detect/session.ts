@@ -18,6 +18,6 @@ export function detectionSession(set: RuleSet, notifyIntervalMs?: number): Detec
   const rules = set.rules.map((rule) => ({ ast: rule.ast }));
   return {
     findings,
-    detection: rules.length > 0 ? { rules, onHits: (hits) => void findings.add(hits), onForget: (id) => findings.forget(id) } : undefined,
+    detection: rules.length > 0 ? { rules, onHits: (hits) => void findings.add(hits), onForget: (id, timeOf) => findings.forget(id, timeOf) } : undefined,
   };
 }

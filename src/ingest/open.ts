@@ -21,7 +21,7 @@ export interface OpenFolderOptions {
     rules: readonly RuleSpec[];
     onHits: (hits: readonly RuleHit[]) => void;
     /** The kept copy of this event was replaced by an earlier one in file order: drop its hits (the new copy's come through onHits). */
-    onForget?: (eventId: string) => void;
+    onForget?: (eventId: string, timeOf: (eventId: string) => number) => void;
   };
 }
 

@@ -22,7 +22,7 @@ export interface FolderLoaderOptions {
   /** Detection hits of each file read (when the pool runs rules), just before the rows they name. */
   onHits?: (hits: readonly RuleHit[]) => void;
   /** An event's kept copy was replaced by an earlier one in file order: forget its hits (the new copy's follow in onHits). */
-  onForget?: (eventId: string) => void;
+  onForget?: (eventId: string, timeOf: (eventId: string) => number) => void;
 }
 
 type FileState = 'queued' | 'settling' | 'reading' | 'loaded' | 'bad-pending' | 'bad';
@@ -84,7 +84,7 @@ export class FolderLoader {
     }
     if (this.goneFiles.size > 0) this.adoptMovedRows(rows);
     this.store.add(rows, (copy) => {
-      this.options.onForget?.(copy.id);
+      this.options.onForget?.(copy.id, (id) => this.store.get(id)?.time ?? NaN);
       const hit = held?.find((h) => h.id === copy.id && h.index === copy.recordIndex);
       if (hit) this.options.onHits?.([hit]);
     });
