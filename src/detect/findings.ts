@@ -63,8 +63,10 @@ export class Findings {
       for (const index of hit.rules) {
         const state = this.states[index];
         if (!state) continue; // a hit from another rule set: ignored rather than misattributed
-        if (state.eventIds.has(hit.id)) continue;
+        // One hash lookup: a Set that did not grow already held the event.
+        const size = state.eventIds.size;
         state.eventIds.add(hit.id);
+        if (state.eventIds.size === size) continue;
         const time = hit.time;
         if (time === time) {
           if (!(state.first <= time)) state.first = time;

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
-import type { RuleHit, RuleSpec } from '../detect/rule.js';
+import type { RuleSpec } from '../detect/rule.js';
+import { unpackHits, type PackedHits } from '../detect/hitCodec.js';
 import type { EventRow } from '../model/types.js';
 import { readLimits } from './limits.js';
 import { unpackRows, type PackedRows } from './rowCodec.js';
@@ -17,8 +18,8 @@ export interface WorkerRequest {
 
 /** A batch of rows, the final summary, or a failure, for request `id`. */
 export type WorkerReply =
-  | { id: number; packed: PackedRows; hits?: readonly RuleHit[] }
-  | { id: number; summary: ReadSummary; packed?: PackedRows | undefined; hits?: readonly RuleHit[] }
+  | { id: number; packed: PackedRows; hits?: PackedHits }
+  | { id: number; summary: ReadSummary; packed?: PackedRows | undefined; hits?: PackedHits }
   | { id: number; error: string };
 
 export interface ReadPoolOptions {
@@ -236,7 +237,7 @@ export class ReadPool {
       const pending = slot.jobs.get(reply.id);
       if (!pending) return;
       const packed = 'packed' in reply ? reply.packed : undefined;
-      const hits = 'error' in reply ? undefined : reply.hits;
+      const hits = 'error' in reply || !reply.hits ? undefined : unpackHits(reply.hits);
       if (packed || hits) {
         try {
           pending.onRows(packed ? unpackRows(packed, this.intern) : [], hits);
