@@ -122,6 +122,8 @@ async function deepViewFigures(store: EventStore, label: string, runs: number, e
     const complete: number[] = [];
     let matched = 0;
     for (let i = 0; i < runs; i++) {
+      // The first run scans every file it reads; the next ones find the spans the first kept (as a refined query would).
+      if (i === 0) engine.forgetSpans();
       const view = new FilteredView(store, { deep: engine });
       const started = performance.now();
       let firstAt: number | null = null;
@@ -136,6 +138,7 @@ async function deepViewFigures(store: EventStore, label: string, runs: number, e
       matched = view.size;
       view.release();
     }
+    const again = complete.slice(1);
     figures.push(
       {
         name: `deep term in the list \`${source}\`: first rows, ${label}`,
@@ -148,15 +151,28 @@ async function deepViewFigures(store: EventStore, label: string, runs: number, e
         note: `${matched.toLocaleString('en-US')} of ${store.size.toLocaleString('en-US')} events match`,
       },
       {
-        name: `deep term in the list \`${source}\`: complete, ${label}`,
+        name: `deep term in the list \`${source}\`: complete, first search, ${label}`,
         unit: 'ms',
-        value: median(complete),
+        value: complete[0]!,
         baseline: null,
         baselineLabel: '',
         goal: { on: 'value', kind: 'max', limit: 3000, label: '<= 3 s' },
-        runs,
+        runs: 1,
+        note: 'no spans kept: every file read is gunzipped, searched for the literals, and span-scanned where they occur',
       },
     );
+    if (again.length > 0) {
+      figures.push({
+        name: `deep term in the list \`${source}\`: complete, searched again, ${label}`,
+        unit: 'ms',
+        value: median(again),
+        baseline: null,
+        baselineLabel: '',
+        goal: { on: 'value', kind: 'max', limit: 3000, label: '<= 3 s' },
+        runs: again.length,
+        note: 'the spans of the files scanned before are kept (about 9 bytes a record): gunzip, literal search and parse only',
+      });
+    }
   }
   // Cancel: a search of params:0.0.0.0/0 under way, then the next keystroke's query; until the list has let go
   // of the old search and the record readers have stopped working on it (a next deep search would get them).

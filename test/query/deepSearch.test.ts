@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readEventFile } from '../../src/ingest/read.js';
 import type { EventRow } from '../../src/model/types.js';
@@ -106,6 +106,41 @@ describe('deep terms in the event list: records read back, matches kept, newest 
     expect(updates[updates.length - 1]!).toBeGreaterThan(updates[0]!);
     expect(slow.rows().map((r) => r.id)).toEqual(expected(folder.store, folder.records, 'params:*'));
     slow.dispose();
+  });
+
+  it('a file changed since an earlier search is scanned again, not read by the spans kept from it', async () => {
+    const { dir, remove } = tempFolder('i14-deep-changed-');
+    try {
+      const random = seededRandom(78);
+      const store = new EventStore(0);
+      const batches = [0, 1].map((f) => Array.from({ length: 60 }, (_, k) => randomRecord(random, 10_000 + f * 60 + k)));
+      const paths = batches.map((_, f) => join(dir, `trail-${f}.json.gz`));
+      batches.forEach((batch, f) => writeFileSync(paths[f]!, gzipSync(JSON.stringify({ Records: batch }))));
+      for (const path of paths) store.add((await readEventFile(path)).rows);
+      const q = compiled('params:*');
+      const engine = DeepEngine.local();
+      // The files as they are now, parsed here: record i of a file is what the search must test for a row of index i.
+      const truth = async (): Promise<string[]> => {
+        const matches = compileRecordMatcher(q.ast);
+        const now = paths.map((path) => (JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { Records: unknown[] }).Records);
+        return store.rows().filter((row) => matches(now[paths.indexOf(row.batch.file)]![row.recordIndex])).map((row) => row.id);
+      };
+      const first = await engine.search(store.rows(), q.ast, { signal: new AbortController().signal });
+      expect(first!.map((r) => r.id)).toEqual(await truth());
+      // The same file name, other records at the same indexes (other spans); its time moved on.
+      const changed = batches[0]!.slice().reverse().map((record, k) => (k % 2 === 0 ? { ...record, requestParameters: null, responseElements: null, additionalEventData: null, serviceEventDetails: null } : record));
+      writeFileSync(paths[0]!, gzipSync(JSON.stringify({ Records: changed })));
+      utimesSync(paths[0]!, new Date(), new Date(Date.now() + 5_000));
+      const second = await engine.search(store.rows(), q.ast, { signal: new AbortController().signal });
+      const want = await truth();
+      expect(want).not.toEqual(first!.map((r) => r.id));
+      expect(second!.map((r) => r.id)).toEqual(want);
+      // And again, from the spans kept of the new version.
+      const third = await engine.search(store.rows(), q.ast, { signal: new AbortController().signal });
+      expect(third!.map((r) => r.id)).toEqual(want);
+    } finally {
+      remove();
+    }
   });
 
   it('rows that arrive later are searched too', async () => {

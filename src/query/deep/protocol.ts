@@ -1,9 +1,24 @@
 import type { QueryNode } from '../ast.js';
 
-/** One file's records to test: RecordRef.index values, ascending. */
+/**
+ * Where a file's records lie, as a search found them (ingest/recordSpans.ts
+ * scanRecordSpans): kept by the engine so the next search over the same
+ * file, unchanged (same fileIdentity), skips the scan.
+ */
+export interface FileSpans {
+  /** fileIdentity of the version scanned. */
+  identity: string;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** SPAN_* bits. */
+  flags: Uint8Array;
+}
+
+/** One file's records to test: RecordRef.index values, ascending; with its spans when a search found them before. */
 export interface FileAsk {
   file: string;
   indexes: number[];
+  spans?: FileSpans | null;
 }
 
 /**
@@ -42,5 +57,10 @@ export type DeepReply =
    * file by file, index by index (ascending); after a cancel, what was
    * found before it.
    */
-  | { id: number; matched: Int32Array }
+  | {
+      id: number;
+      matched: Int32Array;
+      /** Per file of the request: the spans it scanned (null when it did not scan, or was given them). */
+      spans: (FileSpans | null)[];
+    }
   | { id: number; failed: string };

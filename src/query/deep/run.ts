@@ -2,7 +2,7 @@ import type { QueryNode } from '../ast.js';
 import { prefilterOf, type Prefilter } from '../prefilter.js';
 import { compileRecordMatcher, type RecordMatcher } from '../recordMatch.js';
 import { matchFile } from './matchFile.js';
-import type { FileAsk } from './protocol.js';
+import type { FileAsk, FileSpans } from './protocol.js';
 
 /** The compiled matcher and prefilter of the latest search's AST (compiled once per search, not per request). */
 export class Matchers {
@@ -25,7 +25,8 @@ function nextTurn(): Promise<void> {
 
 /**
  * The matching records of a request, as positions in its records counted
- * file by file (DeepReply.matched). Stops at once when `stopped()` says so,
+ * file by file (DeepReply.matched), and per file the spans it scanned
+ * (DeepReply.spans). Stops at once when `stopped()` says so,
  * between files and between records. `budgetMs` is how long it runs before
  * yielding to the event loop: for the thread that also draws (no workers);
  * a worker passes Infinity.
@@ -35,19 +36,20 @@ export async function runAsk(
   matchers: Matchers,
   stopped: () => boolean,
   budgetMs = 8,
-): Promise<Int32Array> {
+): Promise<{ matched: Int32Array; spans: (FileSpans | null)[] }> {
   const { matcher, prefilter } = matchers.of(request.search, request.ast);
   const out: number[] = [];
+  const spans: (FileSpans | null)[] = [];
   let base = 0;
   let slice = performance.now();
   for (const ask of request.files) {
     if (stopped()) break;
-    await matchFile(ask.file, ask.indexes, matcher, prefilter, stopped, (k) => out.push(base + k));
+    spans.push(await matchFile(ask.file, ask.indexes, matcher, prefilter, stopped, (k) => out.push(base + k), ask.spans ?? null));
     base += ask.indexes.length;
     if (budgetMs !== Infinity && performance.now() - slice > budgetMs) {
       await nextTurn();
       slice = performance.now();
     }
   }
-  return Int32Array.from(out);
+  return { matched: Int32Array.from(out), spans };
 }

@@ -18,13 +18,18 @@ if (port) {
       let reply: DeepReply;
       try {
         // No yielding: nothing else runs on this thread, and the flag is read between records.
-        const matched = await runAsk(request, matchers, () => raised(request.cancel), Infinity);
-        reply = { id: request.id, matched };
+        const { matched, spans } = await runAsk(request, matchers, () => raised(request.cancel), Infinity);
+        reply = { id: request.id, matched, spans };
       } catch (error) {
         reply = { id: request.id, failed: error instanceof Error ? error.message : String(error) };
       }
-      // Int32Array.from made the buffer: a plain ArrayBuffer, moved rather than copied.
-      port.postMessage(reply, 'matched' in reply ? [reply.matched.buffer as ArrayBuffer] : []);
+      // The typed arrays were made here (Int32Array.from ...): plain ArrayBuffers, moved rather than copied.
+      const moved: ArrayBuffer[] = [];
+      if ('matched' in reply) {
+        moved.push(reply.matched.buffer as ArrayBuffer);
+        for (const found of reply.spans) if (found) moved.push(found.starts.buffer as ArrayBuffer, found.ends.buffer as ArrayBuffer, found.flags.buffer as ArrayBuffer);
+      }
+      port.postMessage(reply, moved);
     });
   });
 }
