@@ -1,4 +1,5 @@
 import { ArchiveError, defaultArchivePath, openArchive } from '../archive/db.js';
+import { counted } from '../model/plural.js';
 import { importFolder, type ImportProgress, type ImportSummary } from '../archive/import.js';
 import { formatBytes } from '../export/progress.js';
 import { sanitize } from '../term/sanitize.js';
@@ -35,7 +36,7 @@ export function formatArchiveProgress(progress: ImportProgress, width: number, n
   const fraction = progress.filesTotal === 0 ? 1 : Math.min(progress.filesDone / progress.filesTotal, 1);
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
   const files = `${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files`;
-  const events = `${progress.recordsRead.toLocaleString('en-US')} events`;
+  const events = counted(progress.recordsRead, 'event');
   const elapsed = (now - progress.startedAt) / 1000;
   const read = progress.filesDone - progress.filesUnchanged;
   const left = progress.filesTotal - progress.filesDone;
@@ -96,8 +97,8 @@ export async function runArchive(argv: string[]): Promise<number> {
     if (drawn) process.stderr.write('\r\x1b[K');
     reportFiles(summary);
     const line =
-      `${summary.aborted ? 'interrupted: ' : ''}${summary.filesDone - summary.filesUnchanged} files read, ${summary.filesUnchanged} unchanged, ` +
-      `${summary.bad.length} bad${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : ''}; ${summary.eventsAdded.toLocaleString('en-US')} events added, ` +
+      `${summary.aborted ? 'interrupted: ' : ''}${counted(summary.filesDone - summary.filesUnchanged, 'file')} read, ${summary.filesUnchanged.toLocaleString('en-US')} unchanged, ` +
+      `${summary.bad.length} bad${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : ''}; ${counted(summary.eventsAdded, 'event')} added, ` +
       `${summary.eventsTotal.toLocaleString('en-US')} in ${sanitize(dbPath)}\n`;
     process.stderr.write(`trailtop: ${line}`);
     return summary.aborted ? (interrupted === 'SIGTERM' ? 143 : 130) : 0;

@@ -1,4 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { counted } from '../model/plural.js';
 import { recordFromRow } from '../athena/records.js';
 import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress } from '../athena/run.js';
 import { athenaStatement } from '../athena/statement.js';
@@ -131,7 +132,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
       }
       count += rows.length;
     }
-    process.stderr.write(`trailtop: ${count.toLocaleString('en-US')} events; Athena scanned ${formatBytes(result.bytesScanned)} (query ${sanitize(result.queryId)})\n`);
+    process.stderr.write(`trailtop: ${counted(count, 'event')}; Athena scanned ${formatBytes(result.bytesScanned)} (query ${sanitize(result.queryId)})\n`);
     return 0;
   } catch (error) {
     if (drawn) process.stderr.write('\r\x1b[K');

@@ -1,4 +1,5 @@
 import { chainJson, findChain, type Chain } from '../investigate/chain.js';
+import { counted } from '../model/plural.js';
 import { readRecord } from '../ingest/read.js';
 import { loadFolder } from '../ingest/scanFolder.js';
 import { EventStore } from '../store/eventStore.js';
@@ -56,7 +57,7 @@ export async function runChain(argv: string[]): Promise<number> {
   for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   const row = store.get(eventId);
   if (!row) {
-    process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in ${sanitize(dir)} (${store.size} events read)\n`);
+    process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in ${sanitize(dir)} (${counted(store.size, 'event')} read)\n`);
     return 1;
   }
   const chain = await findChain(row, store, (ref) => readRecord(ref));

@@ -3,6 +3,7 @@
  * on a DuckDB archive instead of a folder loaded into memory. With a DIR too,
  * the folder is first brought up to date by archive's incremental import.
  */
+import { counted } from '../model/plural.js';
 import { existsSync } from 'node:fs';
 import { ArchiveError, openArchive, type Archive } from '../archive/db.js';
 import { importFolder } from '../archive/import.js';
@@ -111,8 +112,8 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
     }
     if (options.format !== 'csv') await sink.write(jsonEpilogue(options.format, written));
     await sink.commit();
-    if (written !== total) process.stderr.write(`trailtop: the archive changed during the export (${total} events counted, ${written} written)\n`);
-    process.stderr.write(`trailtop: ${written.toLocaleString('en-US')} events written to ${sanitize(sink.path)}\n`);
+    if (written !== total) process.stderr.write(`trailtop: the archive changed during the export (${counted(total, 'event')} counted, ${written.toLocaleString('en-US')} written)\n`);
+    process.stderr.write(`trailtop: ${counted(written, 'event')} written to ${sanitize(sink.path)}\n`);
     return 0;
   } catch (error) {
     await sink?.discard();

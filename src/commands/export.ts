@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { counted } from '../model/plural.js';
 import { dirname, resolve } from 'node:path';
 import {
   checkTarget,
@@ -111,7 +112,7 @@ function warnBadFiles(bad: readonly BadFile[], dir: string): void {
     process.stderr.write(`trailtop: could not read ${sanitize(file.path)}: ${sanitize(file.reason)}\n`);
   }
   if (bad.length > BAD_FILES_SHOWN) {
-    process.stderr.write(`trailtop: ${bad.length - BAD_FILES_SHOWN} more files could not be read (trailtop scan ${sanitize(dir)} lists them)\n`);
+    process.stderr.write(`trailtop: ${counted(bad.length - BAD_FILES_SHOWN, 'more file')} could not be read (trailtop scan ${sanitize(dir)} lists them)\n`);
   }
 }
 
@@ -126,7 +127,7 @@ function progressBar(): { loading: (progress: LoadProgress) => void; update: (pr
   return {
     loading(progress) {
       const files = `${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files`;
-      draw(`loading ${files}, ${progress.eventsRead.toLocaleString('en-US')} events`);
+      draw(`loading ${files}, ${counted(progress.eventsRead, 'event')}`);
     },
     update(progress) {
       draw(formatProgressLine(progress, (process.stderr.columns || 80) - 1));
@@ -263,7 +264,7 @@ export async function runExport(argv: string[]): Promise<number> {
     bar.clear();
     if (showProgress) {
       const where = toStdout ? 'stdout' : sanitize(result.path);
-      process.stderr.write(`trailtop: wrote ${result.written.toLocaleString('en-US')} events (${formatBytes(result.bytes)}) to ${where}\n`);
+      process.stderr.write(`trailtop: wrote ${counted(result.written, 'event')} (${formatBytes(result.bytes)}) to ${where}\n`);
     }
     return 0;
   } catch (error) {

@@ -4,6 +4,7 @@
  * without touching it: it reads the folder into a store and counts from the
  * store's time order (newest first), filtered by the scan's query.
  */
+import { isoUtc } from '../model/insights.js';
 import { loadFolder } from '../ingest/scanFolder.js';
 import type { OpenFolderOptions } from '../ingest/open.js';
 import { createDetector } from '../detect/recordDetector.js';
@@ -69,7 +70,8 @@ export function histogramOf(rows: readonly EventRow[], size: BucketSize | null, 
 }
 
 export function histogramEntries(h: Histogram): HistogramEntry[] {
-  return h.buckets.map((b) => ({ start: new Date(b.start).toISOString(), count: b.count, errors: b.errors }));
+  // Buckets start on whole seconds: `2024-03-05T14:00:00Z`, as the text form and the CSV export write times.
+  return h.buckets.map((b) => ({ start: isoUtc(b.start), count: b.count, errors: b.errors }));
 }
 
 /** The text form: one line per bucket with a bar of `#` (errors as `!`) scaled to the largest bucket. */

@@ -1,3 +1,5 @@
+import { counted } from '../model/plural.js';
+
 /** How far an export is; what the dialog's bar and the CLI's stderr bar show. */
 export interface ExportProgress {
   /** Events written so far. */
@@ -80,7 +82,7 @@ function formatSeconds(seconds: number | null): string {
 export function formatProgressLine(progress: ExportProgress, width = 80): string {
   const fraction = progress.total === 0 ? 1 : Math.min(progress.written / progress.total, 1);
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-  const counts = `${progress.written.toLocaleString('en-US')}/${progress.total.toLocaleString('en-US')} events`;
+  const counts = `${progress.written.toLocaleString('en-US')}/${counted(progress.total, 'event')}`;
   const rate = progress.rate >= 1000 ? `${Math.round(progress.rate / 1000)}k/s` : `${Math.round(progress.rate)}/s`;
   const bytes = formatBytes(progress.bytes);
   const eta = `${formatSeconds(progress.etaSeconds)} left`;

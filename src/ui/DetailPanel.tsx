@@ -8,7 +8,7 @@ import { hyperlink } from '../term/osc8.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, fit, truncate } from '../term/width.js';
 import { useTheme, type Theme } from './theme.js';
-import { wrapText } from './wrap.js';
+import { wrapText, wrapWords } from './wrap.js';
 
 export interface DetailPanelProps {
   row: EventRow;
@@ -60,7 +60,7 @@ export interface DetailLayout {
   selectedEnd: number;
 }
 
-/** The panel's lines at a width: values wrapped (at most 4 lines each), links wrapped whole so they can be read. */
+/** The panel's lines at a width: values word-wrapped (at most 4 lines each), links wrapped whole so they can be read. */
 export function layoutDetail(model: DetailModel, width: number, linkIndex: number): DetailLayout {
   const inner = Math.max(10, width - 2);
   const valueWidth = Math.max(8, inner - LABEL_WIDTH - 2);
@@ -77,7 +77,8 @@ export function layoutDetail(model: DetailModel, width: number, linkIndex: numbe
     // A link is wrapped whole, however long, so all of it can be read (`y` copies it); each of its lines opens it (OSC 8).
     // A summary value that Tab selects wraps like any value; only URLs wrap whole.
     const isLink = line.link !== null && model.links[line.link]?.kind !== 'value';
-    const parts = isLink ? wrapText(sanitize(line.value), valueWidth) : wrapText(sanitize(line.value), valueWidth, 4);
+    // Prose (error messages, rule titles) breaks between words; a word wider than the column is cut.
+    const parts = isLink ? wrapText(sanitize(line.value), valueWidth) : wrapWords(sanitize(line.value), valueWidth, 4);
     const url = isLink && line.tone === 'link' ? (model.links[line.link!]?.url ?? null) : null;
     parts.forEach((text, i) => {
       screen.push({ label: i === 0 ? sanitize(line.label) : '', text, tone: line.tone, selected, url });

@@ -1,4 +1,5 @@
 import { isFailedEvent } from '../model/failure.js';
+import { counted } from '../model/plural.js';
 import { rowInsight, timeRawOf } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 
@@ -85,7 +86,7 @@ export function zoneLabel(zone: TimeZoneMode, at?: number): string {
 
 /** `1 event`, `2 events`, `1,024 events`. */
 export function eventCount(n: number): string {
-  return `${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'}`;
+  return counted(n, 'event');
 }
 
 export function formatCount(n: number): string {

@@ -26,8 +26,19 @@ export function wrapText(text: string, width: number, maxLines = Number.POSITIVE
   return lines;
 }
 
-/** Word-wraps already-sanitised text into lines at most `width` cells wide; a word longer than that is hard-wrapped. */
-export function wrapWords(text: string, width: number): string[] {
+/**
+ * Word-wraps already-sanitised text into lines at most `width` cells wide; a word longer than that
+ * is hard-wrapped. At most `maxLines` are kept (the last one then ends in …).
+ */
+export function wrapWords(text: string, width: number, maxLines = Number.POSITIVE_INFINITY): string[] {
+  const lines = wordLines(text, width);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, Math.max(1, maxLines));
+  kept[kept.length - 1] = truncate(`${kept[kept.length - 1]!}……`, Math.max(1, width));
+  return kept;
+}
+
+function wordLines(text: string, width: number): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   let line = '';

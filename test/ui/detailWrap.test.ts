@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { layoutDetail } from '../../src/ui/DetailPanel.js';
+import type { DetailModel } from '../../src/ui/detailModel.js';
+import { displayWidth } from '../../src/term/width.js';
+
+const prose = 'User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:ListBucket on resource because no identity-based policy allows the action';
+
+function layout(value: string, width: number): string[] {
+  const model: DetailModel = { lines: [{ label: 'error message', value, tone: 'normal', link: null }], links: [] };
+  return layoutDetail(model, width, -1).screen.map((line) => line.text);
+}
+
+describe('detail panel values', () => {
+  it('wrap prose between words, not inside them', () => {
+    for (const width of [70, 80, 100]) {
+      const lines = layout(prose, width);
+      expect(lines.length).toBeGreaterThan(1);
+      // Every line ends at a word end: the words come back whole when the lines are joined by spaces.
+      expect(lines.join(' ')).toBe(prose);
+      for (const line of lines) expect(prose.split(' ')).toContain(line.split(' ').at(-1));
+    }
+  });
+
+  it('still hard-wrap a single long word (an ARN) and keep at most 4 lines', () => {
+    const arn = `arn:aws:s3:::${'x'.repeat(300)}`;
+    const lines = layout(arn, 60);
+    expect(lines).toHaveLength(4);
+    expect(lines.at(-1)!.endsWith('…')).toBe(true);
+    const width = displayWidth(lines[0]!);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+  });
+});
