@@ -20,7 +20,7 @@ import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './j
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import { ScanTally } from './tally.js';
-import { FileWorkers } from './workerPool.js';
+import { FileWorkers, WarmWorkers } from './workerPool.js';
 
 export interface ScanOptions {
   /** Called on the main thread with each file's rows, in file order, before they are tallied (with a filter). */
@@ -58,8 +58,31 @@ const PROGRESS_MS = 100;
 const keep = (value: string): string => value;
 
 export async function scanFolderHeadless(root: string, options: ScanOptions = {}): Promise<ScanTally> {
-  const { signal, onProgress } = options;
   const tally = new ScanTally(options.keepMatches === true);
+  const workerUrl = new URL('./worker.js', import.meta.url);
+  const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
+  const workerData = { rules: options.rules ?? null, limits: readLimits() };
+  const heapMb = options.workerHeapMb ?? WORKER_HEAP_MB;
+  // Started now, so their start-up overlaps the listing (vitest runs the sources: no compiled worker).
+  const warm = workers > 0 && existsSync(fileURLToPath(workerUrl)) ? new WarmWorkers(workerUrl, workers, workerData, heapMb) : null;
+  try {
+    return await scanWith(root, options, tally, workerUrl, workers, workerData, heapMb, warm);
+  } finally {
+    warm?.close();
+  }
+}
+
+async function scanWith(
+  root: string,
+  options: ScanOptions,
+  tally: ScanTally,
+  workerUrl: URL,
+  workers: number,
+  workerData: unknown,
+  heapMb: number,
+  warm: WarmWorkers | null,
+): Promise<ScanTally> {
+  const { signal, onProgress } = options;
   const listing = await listFolder(root);
   signal?.throwIfAborted();
   tally.addListed(listing.skipped, listing.bad);
@@ -91,8 +114,6 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
     if (onProgress && Date.now() - shown >= PROGRESS_MS) showProgress();
   };
 
-  const workerUrl = new URL('./worker.js', import.meta.url);
-  const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
@@ -108,9 +129,10 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
       job: (id, path) => ({ id, path, withRows, filter, deep, fast, keepMatches }),
       apply,
       failed: (id, path, reason) => ({ id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null }),
-      workerData: { rules: options.rules ?? null, limits: readLimits() },
-      heapMb: options.workerHeapMb ?? WORKER_HEAP_MB,
+      workerData,
+      heapMb,
       signal,
+      warm: warm ?? undefined,
     }).run();
     signal?.throwIfAborted();
   }

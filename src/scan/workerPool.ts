@@ -26,6 +26,58 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
   signal?: AbortSignal | undefined;
   /** While true, no new job is sent (the consumer of the replies is behind); resume() sends again. */
   hold?: () => boolean;
+  /** Workers started ahead (WarmWorkers, same url, workerData and heapMb), so their start-up overlapped the caller's listing. */
+  warm?: WarmWorkers | undefined;
+}
+
+function spawn(url: URL, workerData: unknown, heapMb: number): Worker {
+  // A heap limit, so a hostile file kills this worker (and fails that file), not the run (issue 20).
+  return new Worker(url, {
+    resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: heapMb },
+    workerData,
+  });
+}
+
+/**
+ * Workers started before their files are known: a worker takes a few
+ * hundred milliseconds to load its modules, which can overlap listing the
+ * folder. FileWorkers takes them (options.warm); close() ends those it did
+ * not take. One that failed meanwhile is never handed out.
+ */
+export class WarmWorkers {
+  private readonly idle: Worker[] = [];
+  private readonly dead = new Set<Worker>();
+
+  constructor(url: URL, count: number, workerData: unknown, heapMb: number) {
+    for (let k = 0; k < count; k++) {
+      const worker = spawn(url, workerData, heapMb);
+      const died = (): void => {
+        this.dead.add(worker);
+      };
+      worker.once('error', died);
+      worker.once('exit', died);
+      this.idle.push(worker);
+    }
+  }
+
+  /** Workers started and not taken that have not failed. */
+  get alive(): number {
+    return this.idle.filter((worker) => !this.dead.has(worker)).length;
+  }
+
+  /** A live started worker with no listeners of ours left on it, or null. */
+  take(): Worker | null {
+    for (let worker = this.idle.shift(); worker; worker = this.idle.shift()) {
+      worker.removeAllListeners('error');
+      worker.removeAllListeners('exit');
+      if (!this.dead.has(worker)) return worker;
+    }
+    return null;
+  }
+
+  close(): void {
+    for (let worker = this.take(); worker; worker = this.take()) void worker.terminate();
+  }
 }
 
 export class FileWorkers<J, R extends { id: number }> {
@@ -55,6 +107,7 @@ export class FileWorkers<J, R extends { id: number }> {
       await done;
     } finally {
       signal?.removeEventListener('abort', stop);
+      this.o.warm?.close();
       for (const worker of this.workers) {
         worker.removeAllListeners('exit');
         worker.removeAllListeners('error');
@@ -64,11 +117,7 @@ export class FileWorkers<J, R extends { id: number }> {
   }
 
   private start(): void {
-    // A heap limit, so a hostile file kills this worker (and fails that file), not the run (issue 20).
-    const worker = new Worker(this.o.url, {
-      resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.o.heapMb },
-      workerData: this.o.workerData,
-    });
+    const worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb);
     this.workers.push(worker);
     worker.on('message', (reply: R) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onCrash(worker, workerFailure(error, this.o.heapMb)));

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { exportRows } from '../../src/export/index.js';
 import type { EventRow } from '../../src/model/types.js';
@@ -15,7 +15,7 @@ import { prefilterOf } from '../../src/query/prefilter.js';
 import { digestRows } from '../../src/scan/digest.js';
 import { fastScanFile } from '../../src/scan/fastJob.js';
 import { runScanJob, type ScanJob, type ScanReply } from '../../src/scan/job.js';
-import { FileWorkers } from '../../src/scan/workerPool.js';
+import { FileWorkers, WarmWorkers } from '../../src/scan/workerPool.js';
 import { scanFolderHeadless } from '../../src/scan/run.js';
 import { int, pick } from '../support/random.js';
 import { randomRecord } from '../query/records.js';
@@ -262,5 +262,36 @@ describe('scan --filter parses only the records whose bytes may match (scan/fast
     }).run();
     expect(applied).toEqual([0]);
     expect(all.length).toBeGreaterThan(30);
+  });
+
+  it('workers started ahead (WarmWorkers) read the same as fresh ones; one that died meanwhile is not used', { timeout: 90_000 }, async () => {
+    const url = new URL('../../dist/scan/worker.js', import.meta.url);
+    if (!existsSync(fileURLToPath(url))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const runWith = async (warm: WarmWorkers | undefined): Promise<string[]> => {
+      const out: string[] = [];
+      await new FileWorkers<ScanJob, ScanReply>({
+        url,
+        count: 2,
+        files,
+        job: (id, path) => ({ id, path, withRows: false, filter: { source: 'error:AccessDenied', now: 0 }, fast: true }),
+        apply: (reply) => out.push(`${reply.id} ${reply.result.shape} ${reply.digest?.count ?? 0} ${Array.from(reply.matches ?? []).join('')}`),
+        failed: (id, path, reason) => ({ id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null }),
+        workerData: {},
+        heapMb: 256,
+        warm,
+      }).run();
+      return out;
+    };
+    const fresh = await runWith(undefined);
+    expect(fresh).toHaveLength(files.length);
+    expect(await runWith(new WarmWorkers(url, 2, {}, 256))).toEqual(fresh);
+    // A worker whose entry throws at once: never handed out.
+    const broken = join(temp.dir, 'broken-worker.mjs');
+    writeFileSync(broken, 'throw new Error("broken on purpose");\n');
+    const dying = new WarmWorkers(pathToFileURL(broken), 1, {}, 64);
+    // Its failure arrives as an event: wait for it (however loaded the machine), then ask for a worker.
+    for (let waited = 0; dying.alive > 0 && waited < 50_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(dying.alive).toBe(0);
+    expect(dying.take()).toBeNull();
   });
 });
