@@ -153,7 +153,7 @@ export class ArchiveFollower {
     try {
       summary = await importFolder(this.archive, this.folder, {
         signal: this.controller.signal,
-        ...(paths ? { paths, checkpoint: false } : {}),
+        ...(paths ? { paths } : {}),
         onProgress: (progress) => this.update({ progress }, false),
         afterCommit: () => this.update({}, true),
       });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openArchive, defaultArchivePath, type Archive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
@@ -79,6 +79,10 @@ describe('archive import', () => {
     const second = await importFolder(archive, logs);
     expect(second.filesUnchanged).toBe(7);
     expect(second.recordsRead).toBe(0);
+    // The same folder given as a relative path is the same folder: nothing is read again.
+    const again = await importFolder(archive, relative(process.cwd(), logs));
+    expect(again.recordsRead).toBe(0);
+    expect(again.filesUnchanged).toBe(7);
     expect(second.eventsAdded).toBe(0);
     expect(second.skipped.concat(second.bad).map((b) => b.path)).toEqual(first.skipped.concat(first.bad).map((b) => b.path));
     // One new file, one changed file (new content, new mtime).
