@@ -21,6 +21,17 @@ export interface ArchiveSessionOptions {
   marks?: () => ReadonlySet<string>;
 }
 
+/**
+ * DuckDB's buffer pool for reading an archive. Its default (80% of RAM) lets a few queries over a 10M-event
+ * archive cache columns until trailtop holds gigabytes; with this cap a query spills to disk instead
+ * (next to the archive, <file>.tmp) and the process stays under about 500 MB.
+ */
+export const READ_MEMORY_LIMIT = '300MB';
+
+export async function limitReadMemory(archive: Archive): Promise<void> {
+  await archive.connection.run(`SET memory_limit = '${READ_MEMORY_LIMIT}'`);
+}
+
 export class ArchiveSession {
   private vocabulary: Promise<Vocabulary> | null = null;
 
@@ -35,7 +46,14 @@ export class ArchiveSession {
   }
 
   static async open(dbPath: string, options: ArchiveSessionOptions = {}): Promise<ArchiveSession> {
-    return new ArchiveSession(await openArchive(dbPath, { readOnly: true }), options);
+    const archive = await openArchive(dbPath, { readOnly: true });
+    try {
+      await limitReadMemory(archive);
+    } catch (error) {
+      archive.close();
+      throw error;
+    }
+    return new ArchiveSession(archive, options);
   }
 
   get ruleCount(): number {

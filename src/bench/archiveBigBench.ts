@@ -47,7 +47,7 @@ export async function benchArchiveBig(highDir: string, copies: number, runs: num
   const fixture = await ensureArchiveFixture(highDir, copies, log);
   const label = `${Math.round(fixture.events / 1_000_000)}M archive`;
   const gb = (fixture.bytes / 1e9).toFixed(2);
-  log(`[bench] ${label}: ${fixture.events.toLocaleString('en-US')} events, ${gb} GB on disk; made from ${fixture.note}${fixture.builtSeconds === null ? ' (cached)' : ` in ${fixture.builtSeconds.toFixed(0)} s`}`);
+  log(`${label}: ${fixture.events.toLocaleString('en-US')} events, ${gb} GB on disk; made from ${fixture.note}${fixture.builtSeconds === null ? ' (cached)' : ` in ${fixture.builtSeconds.toFixed(0)} s`}`);
   const note = `fixture: ${fixture.note}; ${gb} GB on disk`;
   const user = await deniedUser(fixture.path);
   const source = user ? `error:AccessDenied user:${user}` : 'error:AccessDenied';

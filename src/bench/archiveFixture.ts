@@ -62,10 +62,10 @@ export async function ensureArchiveFixture(folder: string, copies: number, log: 
   rmSync(building, { force: true });
   rmSync(`${building}.wal`, { force: true });
   try {
-    log(`[bench] building the ${copies}x archive fixture of ${folder} (once; cached as ${target})`);
+    log(`building the ${copies}x archive fixture of ${folder} (once; cached as ${target})`);
     const imported = await runTimed(process.execPath, [CLI, 'archive', folder, '--db', building, '--quiet']);
     if (imported.code !== 0) throw new Error(`archive failed: ${imported.stderr.trim().split('\n').pop()}`);
-    log(`[bench] archived ${folder} in ${(imported.ms / 1000).toFixed(1)} s; copying it ${copies - 1} more times inside DuckDB`);
+    log(`archived ${folder} in ${(imported.ms / 1000).toFixed(1)} s; copying it ${copies - 1} more times inside DuckDB`);
     const archive = await openArchive(building);
     try {
       const run = async (sql: string): Promise<unknown[][]> => (await archive.connection.runAndReadAll(sql)).getRows() as unknown[][];
@@ -88,7 +88,7 @@ export async function ensureArchiveFixture(folder: string, copies: number, log: 
               '"' || eventid || '"', '"' || eventid || '~${k}"') AS tt_record
           ) FROM events WHERE tt_seq < ${seqStep}`,
         );
-        log(`[bench] copy ${k + 1}/${copies} done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+        log(`copy ${k + 1}/${copies} done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
       }
       await run('CHECKPOINT');
     } finally {

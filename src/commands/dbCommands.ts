@@ -25,6 +25,7 @@ import { requireFolderOrFile, UsageError } from './args.js';
 import { parseForSql } from './sqlQuery.js';
 import { commandRules, filterNeedsRules } from './rules.js';
 import { archiveFilter } from '../archive/filter.js';
+import { limitReadMemory } from '../archive/session.js';
 
 /** Opens the archive; with `dir`, imports what is new there first (bad files reported as scan does). */
 export async function openDb(dbPath: string, dir: string | undefined): Promise<Archive> {
@@ -42,7 +43,12 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
   }
   if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: create it with 'trailtop archive DIR --db ${sanitize(dbPath)}'`, false);
   try {
-    return await openArchive(dbPath, { readOnly: true });
+    const archive = await openArchive(dbPath, { readOnly: true });
+    await limitReadMemory(archive).catch((error: unknown) => {
+      archive.close();
+      throw error;
+    });
+    return archive;
   } catch (error) {
     if (error instanceof ArchiveError) throw new UsageError(sanitize(error.message), false);
     throw error;
