@@ -109,23 +109,31 @@ const ROOT_SPECIAL_KEYS = ['digestStartTime', 'Events'].map(bytesOf);
 export class SpanKeys {
   readonly count: number;
   private readonly words: Uint8Array[];
-  /** Per first byte: the keys that start with it. */
-  private readonly byFirst: (number[] | undefined)[] = new Array<number[] | undefined>(256);
+  /** By first byte and length (below 32): the keys that start with that byte and have that length. */
+  private readonly byStart: (number[] | undefined)[] = new Array<number[] | undefined>(256 * 32);
 
   constructor(names: readonly string[]) {
     this.words = names.map(bytesOf);
     this.count = names.length;
     this.words.forEach((word, k) => {
-      const list = (this.byFirst[word[0]!] ??= []);
+      if (word.length === 0 || word.length >= 32) throw new Error(`SpanKeys: '${names[k]}' is not 1 to 31 bytes long`);
+      const list = (this.byStart[(word[0]! << 5) | word.length] ??= []);
       list.push(k);
     });
   }
 
   /** The index of the key at b[start, end), or -1. */
   slotOf(b: Uint8Array, start: number, end: number): number {
-    const list = this.byFirst[b[start]!];
+    const length = end - start;
+    if (length <= 0 || length >= 32) return -1;
+    const list = this.byStart[(b[start]! << 5) | length];
     if (list === undefined) return -1;
-    for (const k of list) if (keyIs(b, start, end, this.words[k]!)) return k;
+    for (let i = 0; i < list.length; i++) {
+      const word = this.words[list[i]!]!;
+      let k = 1;
+      while (k < length && b[start + k] === word[k]) k++;
+      if (k === length) return list[i]!;
+    }
     return -1;
   }
 }

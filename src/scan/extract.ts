@@ -72,6 +72,7 @@ export function extractFile(path: string): ExtractedFile | null {
   const shape = shapeOf(bytes, starts[0]!);
   if (shape === null) return null;
 
+  const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const digest = new DigestBuilder(count);
   const strings = new ByteStrings(bytes, digest);
   const empty = digest.at('');
@@ -112,7 +113,7 @@ export function extractFile(path: string): ExtractedFile | null {
     const insightCategory = textIs(bytes, values[v + K_CATEGORY * 2]!, values[v + K_CATEGORY * 2 + 1]!, INSIGHT_CATEGORY);
     const time = timeOf(bytes, values[v + K_TIME * 2]!, values[v + K_TIME * 2 + 1]!, nonAscii);
     if (name === PARSE || source === PARSE || region === PARSE || error === PARSE || recipient === PARSE || insightType === null || insightCategory === null || time === null) return false;
-    const identity = identityOf(bytes, values[v + K_IDENTITY * 2]!, values[v + K_IDENTITY * 2 + 1]!, nonAscii);
+    const identity = identityOf(bytes, words, values[v + K_IDENTITY * 2]!, values[v + K_IDENTITY * 2 + 1]!, nonAscii);
     digest.times[k] = time;
     const c = k * COLS;
     const cols = digest.cols;
@@ -186,24 +187,45 @@ interface CachedIdentity extends IdentityFacts {
 /**
  * Actor and account per distinct userIdentity text, across the files a
  * worker reads: a role session's events repeat one userIdentity. Found by
- * the CRC-32 of the bytes (native, no string made) and checked byte for
- * byte. Cleared when full, so hostile variety costs a parse per event, not memory.
+ * a hash of the bytes (no string made) and checked byte for byte. Cleared
+ * when full, so hostile variety costs a parse per event, not memory; past
+ * a few identities with one hash, another is parsed and not kept.
  */
 const identities = new Map<number, CachedIdentity>();
 const IDENTITY_CACHE_LIMIT = 20_000;
+const IDENTITY_CHAIN_LIMIT = 8;
+
+/** A 32-bit hash of bytes[start, end), four bytes a step from `start` (equal bytes hash alike wherever they lie). */
+function wordsHash(words: DataView, bytes: Buffer, start: number, end: number): number {
+  let h = 0x811c9dc5 ^ (end - start);
+  let i = start;
+  for (const last = end - 3; i < last; i += 4) {
+    h = Math.imul(h ^ words.getUint32(i, true), 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  h ^= h >>> 13;
+  return Math.imul(h, 0x85ebca6b) >>> 0;
+}
 
 /** The actor label and userIdentity.accountId of a userIdentity value; null when it is not an object (both ''). */
-function identityOf(bytes: Buffer, start: number, end: number, nonAscii: boolean): IdentityFacts | null {
+function identityOf(bytes: Buffer, words: DataView, start: number, end: number, nonAscii: boolean): IdentityFacts | null {
   if (start < 0 || bytes[start] !== OPEN_BRACE) return null;
-  const crc = bytesHash(bytes, start, end);
-  const first = identities.get(crc);
+  const hash = wordsHash(words, bytes, start, end);
+  const first = identities.get(hash);
+  let chain = 0;
   for (let cached: CachedIdentity | null | undefined = first; cached; cached = cached.next) {
     if (cached.bytes.length === end - start && cached.bytes.compare(bytes, start, end) === 0) return cached;
+    chain++;
   }
   const identity = objectOf(JSON.parse(bytes.toString(nonAscii ? 'utf8' : 'latin1', start, end)));
-  if (identities.size >= IDENTITY_CACHE_LIMIT) identities.clear();
-  const facts: CachedIdentity = { actor: actorLabel(identity), account: identity ? text(identity.accountId) : '', bytes: Buffer.from(bytes.subarray(start, end)), next: identities.get(crc) ?? null };
-  identities.set(crc, facts);
+  const facts: CachedIdentity = { actor: actorLabel(identity), account: identity ? text(identity.accountId) : '', bytes: Buffer.from(bytes.subarray(start, end)), next: first ?? null };
+  if (chain >= IDENTITY_CHAIN_LIMIT) return facts;
+  if (identities.size >= IDENTITY_CACHE_LIMIT) {
+    identities.clear();
+    facts.next = null;
+  }
+  identities.set(hash, facts);
   return facts;
 }
 

@@ -29,7 +29,9 @@ export class ScanTally {
   private readonly errors = new Int32List();
   // Every distinct event (matching or not): what insight spans count by.
   private readonly times = new Float64List();
-  private readonly rateCols = new Int32List();
+  /** Per distinct event, its RATE_COLS as one id into `rateCombos` (a few thousand combinations stand for a million events). */
+  private readonly rateCombo = new Int32List();
+  private readonly rateCombos = new ComboTable();
   private unique = 0;
   private matchedRead = 0;
   private insightEvents = 0;
@@ -101,7 +103,7 @@ export class ScanTally {
       }
       const t = times[r]!;
       this.times.push(flags[r]! & NOT_RATE ? Number.NaN : t);
-      for (const col of RATE_COLS) this.rateCols.push(global[cols[c + col]!]!);
+      this.rateCombo.push(this.rateCombos.idOf(global[cols[c + NAME]!]!, global[cols[c + SOURCE]!]!, global[cols[c + REGION]!]!, global[cols[c + RATE_ACCOUNT]!]!, global[cols[c + ERROR]!]!));
       if (!matched) continue;
       this.unique++;
       if (this.keepMatches && matchedRow) {
@@ -250,12 +252,12 @@ export class ScanTally {
     }));
     const empty = this.stringIds.get('') ?? -1;
     const times = this.times.data;
-    const cols = this.rateCols.data;
-    const width = RATE_COLS.length;
+    const combo = this.rateCombo.data;
+    const cols = this.rateCombos.cols.data;
     for (let e = 0; e < this.times.length; e++) {
       const t = times[e]!;
       if (!Number.isFinite(t)) continue;
-      const c = e * width;
+      const c = combo[e]! * RATE_WIDTH;
       for (let i = 0; i < want.length; i++) {
         const w = want[i]!;
         if (t < w.from || t >= w.to) continue;
@@ -295,7 +297,7 @@ export class ScanTally {
 }
 
 /** The digest columns kept per distinct event for the Insight span counts, and their places. */
-const RATE_COLS = [NAME, SOURCE, REGION, RATE_ACCOUNT, ERROR] as const;
+const RATE_WIDTH = 5;
 const R_NAME = 0;
 const R_SOURCE = 1;
 const R_REGION = 2;
@@ -306,4 +308,51 @@ const R_ERROR = 4;
 function bump(counts: Int32List, id: number): void {
   while (counts.length <= id) counts.push(0);
   counts.data[id]!++;
+}
+
+/** Distinct (name, source, region, account, error) global-id tuples, each numbered once: open addressing over the five ids. */
+class ComboTable {
+  /** RATE_WIDTH ids per combination, at R_NAME...R_ERROR. */
+  readonly cols = new Int32List();
+  private slots = new Int32Array(1024);
+  private count = 0;
+
+  idOf(name: number, source: number, region: number, account: number, error: number): number {
+    let h = Math.imul(name ^ 0x9e3779b9, 0x85ebca6b);
+    h = Math.imul(h ^ source ^ (h >>> 15), 0xc2b2ae35);
+    h = Math.imul(h ^ region ^ (h >>> 13), 0x85ebca6b);
+    h = Math.imul(h ^ account ^ (h >>> 16), 0xc2b2ae35);
+    h = Math.imul(h ^ error ^ (h >>> 15), 0x85ebca6b);
+    h ^= h >>> 16;
+    const mask = this.slots.length - 1;
+    const cols = this.cols.data;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const id = this.slots[s]! - 1;
+      if (id < 0) {
+        const fresh = this.count++;
+        this.slots[s] = fresh + 1;
+        this.cols.push(name);
+        this.cols.push(source);
+        this.cols.push(region);
+        this.cols.push(account);
+        this.cols.push(error);
+        if (this.count * 2 > this.slots.length) this.grow();
+        return fresh;
+      }
+      const c = id * RATE_WIDTH;
+      if (cols[c] === name && cols[c + 1] === source && cols[c + 2] === region && cols[c + 3] === account && cols[c + 4] === error) return id;
+    }
+  }
+
+  private grow(): void {
+    const old = this.count;
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.count = 0;
+    const cols = this.cols.data.slice(0, old * RATE_WIDTH);
+    this.cols.length = 0;
+    for (let id = 0; id < old; id++) {
+      const c = id * RATE_WIDTH;
+      this.idOf(cols[c]!, cols[c + 1]!, cols[c + 2]!, cols[c + 3]!, cols[c + 4]!);
+    }
+  }
 }

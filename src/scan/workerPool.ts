@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { workerFailure } from '../ingest/pool.js';
 
-/** Jobs each worker holds at once, so it never waits for the main thread. */
+/** Jobs each worker holds at once by default, so it never waits for the main thread. */
 const JOBS_PER_WORKER = 3;
 
 export interface FileWorkersOptions<J, R extends { id: number }> {
@@ -22,18 +22,26 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
   workerData: unknown;
   /** Heap limit of each worker (MB); past it a worker dies and fails the file it was reading. */
   heapMb: number;
+  /** Young generation of each worker (MB), default 48: room for the garbage of parsing; jobs that make little need less resident memory. */
+  youngMb?: number | undefined;
+  /**
+   * Jobs each worker holds at once (default 3). Short jobs need more: on a
+   * busy machine the main thread may be off the CPU for milliseconds before
+   * it answers a reply with the next job, and the worker waits meanwhile.
+   */
+  jobsPerWorker?: number | undefined;
   /** Stops the run: no reply is applied after it fires, the workers are terminated, and run() resolves at once. */
   signal?: AbortSignal | undefined;
   /** While true, no new job is sent (the consumer of the replies is behind); resume() sends again. */
   hold?: () => boolean;
-  /** Workers started ahead (WarmWorkers, same url, workerData and heapMb), so their start-up overlapped the caller's listing. */
+  /** Workers started ahead (WarmWorkers, same url, workerData, heapMb and youngMb), so their start-up overlapped the caller's listing. */
   warm?: WarmWorkers | undefined;
 }
 
-function spawn(url: URL, workerData: unknown, heapMb: number): Worker {
+function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Worker {
   // A heap limit, so a hostile file kills this worker (and fails that file), not the run (issue 20).
   return new Worker(url, {
-    resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: heapMb },
+    resourceLimits: { maxYoungGenerationSizeMb: youngMb, maxOldGenerationSizeMb: heapMb },
     workerData,
   });
 }
@@ -48,9 +56,9 @@ export class WarmWorkers {
   private readonly idle: Worker[] = [];
   private readonly dead = new Set<Worker>();
 
-  constructor(url: URL, count: number, workerData: unknown, heapMb: number) {
+  constructor(url: URL, count: number, workerData: unknown, heapMb: number, youngMb?: number) {
     for (let k = 0; k < count; k++) {
-      const worker = spawn(url, workerData, heapMb);
+      const worker = spawn(url, workerData, heapMb, youngMb);
       const died = (): void => {
         this.dead.add(worker);
       };
@@ -117,12 +125,12 @@ export class FileWorkers<J, R extends { id: number }> {
   }
 
   private start(): void {
-    const worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb);
+    const worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb, this.o.youngMb);
     this.workers.push(worker);
     worker.on('message', (reply: R) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onCrash(worker, workerFailure(error, this.o.heapMb)));
     worker.on('exit', (code) => this.onCrash(worker, `reader exited with code ${code}`));
-    for (let j = 0; j < JOBS_PER_WORKER; j++) this.send(worker);
+    for (let j = 0; j < (this.o.jobsPerWorker ?? JOBS_PER_WORKER); j++) this.send(worker);
   }
 
   /** After `hold` turned false: each worker gets its share of jobs again. */
@@ -130,7 +138,7 @@ export class FileWorkers<J, R extends { id: number }> {
     for (const worker of this.workers) {
       let held = 0;
       for (const owner of this.owner.values()) if (owner === worker) held++;
-      for (; held < JOBS_PER_WORKER; held++) if (!this.send(worker)) break;
+      for (; held < (this.o.jobsPerWorker ?? JOBS_PER_WORKER); held++) if (!this.send(worker)) break;
     }
   }
 
