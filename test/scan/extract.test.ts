@@ -144,13 +144,13 @@ describe('scan digests read from the bytes (scan/extract.ts)', () => {
     // Same content, another key order (bytes differ, rows equal): a duplicate, not a conflict.
     const reordered = Object.fromEntries(Object.entries(one).reverse());
     const changed = { ...one, errorCode: 'AccessDenied' };
-    // Read in this order: newest first, by mtime (the names carry no delivery time).
+    // Read in this order: oldest delivery first, by mtime (the names carry no delivery time).
     const files = [
       write(dir, 'a.json', JSON.stringify({ Records: [one, event('other')] })),
       write(dir, 'b.json', JSON.stringify({ Records: [reordered] })),
       write(dir, 'c.json', JSON.stringify({ Records: [changed] })),
     ];
-    files.forEach((file, k) => utimesSync(file, 1_700_000_000 - k, 1_700_000_000 - k));
+    files.forEach((file, k) => utimesSync(file, 1_700_000_000 + k, 1_700_000_000 + k));
     const fast = (await scanFolderHeadless(dir)).summary({ folder: dir, filter: null });
     const full = (await scanFolderHeadless(dir, { fast: false })).summary({ folder: dir, filter: null });
     expect(fast).toEqual(full);
