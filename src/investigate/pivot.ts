@@ -4,7 +4,7 @@
  * query-language text (query/fields.ts), so the query bar shows exactly what
  * was applied and `[` goes back to the query before.
  */
-import { sanitize } from '../term/sanitize.js';
+import { replaceUnsafe, sanitize } from '../term/sanitize.js';
 
 /** A field of the query language and one exact value of it. */
 export interface PivotTerm {
@@ -17,10 +17,15 @@ export type PivotOp = 'replace' | 'add' | 'exclude';
 
 const BARE = /^[A-Za-z0-9._@/=+,-]+$/;
 
-/** `value` as the query language reads it exactly: bare when safe, else quoted (a `*` in quotes is a literal star). */
+/**
+ * `value` as the query language reads it exactly: bare when safe, else quoted (a `*` in quotes is a
+ * literal star). Control, bidi and invisible characters become `\u{1b}` escapes inside the quotes
+ * (query/tokenize.ts), so the query bar shows printable text that still matches the exact value.
+ */
 export function quoteValue(value: string): string {
   if (BARE.test(value) && !value.startsWith('-')) return value;
-  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+  const escaped = value.replace(/["\\]/g, '\\$&');
+  return `"${replaceUnsafe(escaped, (ch) => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`)}"`;
 }
 
 /** `field:value`, quoted as needed. */

@@ -85,6 +85,9 @@ function fail(message: string, position: number, hint: string): TokenizeResult {
 
 type ReadValue = { value: RawValue; end: number } | { error: QueryError };
 
+/** `\u{...}` inside quotes: 1-6 hex digits, at most U+10FFFF. */
+const CODE_POINT_ESCAPE = /^\\u\{(0*(?:10|[0-9a-fA-F])?[0-9a-fA-F]{1,4})\}/;
+
 /** Reads unquoted and quoted runs up to the next space outside quotes. */
 function readValue(source: string, from: number): ReadValue {
   const segments: string[] = [];
@@ -107,6 +110,15 @@ function readValue(source: string, from: number): ReadValue {
           current += source[i + 1];
           text += source[i + 1];
           i += 2;
+          continue;
+        }
+        // \u{1b}: a code point by number, how a pivot writes a value's control characters (investigate/pivot.ts).
+        const escaped = c === '\\' ? CODE_POINT_ESCAPE.exec(source.slice(i, i + 11)) : null;
+        if (escaped) {
+          const ch = String.fromCodePoint(parseInt(escaped[1]!, 16));
+          current += ch;
+          text += ch;
+          i += escaped[0].length;
           continue;
         }
         if (c === '"') {

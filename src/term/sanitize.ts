@@ -96,6 +96,16 @@ export function sanitizeMultiline(text: string): string {
   return text.replace(UNSAFE_MULTILINE_ALL, escapeAt);
 }
 
+/**
+ * Every unsafe code point (the ones sanitize shows as escapes, joiners
+ * included) replaced by `escape(ch)`: for text that must stay exact and
+ * printable, such as a pivot's value in the query bar.
+ */
+export function replaceUnsafe(text: string, escape: (ch: string) => string): string {
+  if (!UNSAFE_TEST.test(text)) return text;
+  return text.replace(UNSAFE_ALL, escape);
+}
+
 /** True when sanitize would change the text. */
 export function needsSanitizing(text: string): boolean {
   return UNSAFE_TEST.test(text) && sanitize(text) !== text;

@@ -40,11 +40,17 @@ export interface ExportDialogProps extends PluginViewProps {
 export const PHASE_MODES: Readonly<Record<DialogPhase, Mode>> = { edit: 'export', confirm: 'exportConfirm', running: 'exportRunning', done: 'exportDone' };
 
 export const EXPORT_HINTS: Readonly<Record<DialogPhase, string>> = {
-  edit: 'Enter download · Tab/↑/↓ format · Ctrl-O marked only · type to change the file · Esc close',
+  edit: 'Enter download · Tab/↑/↓ format · Ctrl-O marked only: off · type to change the file · Esc close',
   confirm: 'y overwrite · n/Esc keep the file · ? help',
   running: 'Esc/c cancel · b hide (the download goes on; the header shows ↓ and its %) · ? help',
   done: 'y copy the path · n new download · Esc close · ? help',
 };
+
+/** The hints of a phase; Ctrl-O's says whether "marked only" is on now (a toggle's hint that never changes reads as an offer). */
+export function exportHints(phase: DialogPhase, markedOnly: boolean): string {
+  const hints = EXPORT_HINTS[phase];
+  return markedOnly ? hints.replace('Ctrl-O marked only: off', 'Ctrl-O marked only: on') : hints;
+}
 
 /**
  * The download dialog (`d`): format, file, Enter. Exports exactly the list's
@@ -272,7 +278,7 @@ export function ExportDialog({
   if (state.message) parts.push({ lines: [plain(state.message, state.messageKind === 'error' ? theme.error : theme.warn)], rank: 1 });
   // The keys wrap at their separators rather than lose the last ones (`b hide` at 80 columns).
   // The first line of keys is kept as before; the rest go early on a short terminal.
-  const [firstKeys = '', ...moreKeys] = wrapHints(EXPORT_HINTS[state.phase], inner);
+  const [firstKeys = '', ...moreKeys] = wrapHints(exportHints(state.phase, state.markedOnly), inner);
   parts.push({ lines: [plain(firstKeys, theme.muted)], rank: 2 });
   if (moreKeys.length > 0) parts.push({ lines: moreKeys.map((text) => plain(text, theme.muted)), rank: 7, partial: true });
   // Two lines go to the border.

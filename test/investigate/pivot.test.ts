@@ -34,6 +34,20 @@ describe('pivot terms', () => {
     expect(describePivot({ field: 'agent', value: 'x\u001b[2J\u0007y' }, 'replace')).not.toMatch(/[\u0000-\u001f]/);
   });
 
+  it('a value with control, bidi or invisible characters pivots to printable text that still matches exactly', () => {
+    const hostile = ['\x1b]52;c;aGk=\x07evil', 'ad\u200bmin', 'tab\there\nnewline', '\u202eevil\u202c', 'back\\slash "q" \x9b', 'tag\u{e0041}', 'a\\u{41}'];
+    for (const value of hostile) {
+      const term = termText({ field: 'agent', value });
+      // Nothing a terminal acts on and nothing invisible: only printable ASCII here.
+      expect(term, JSON.stringify(value)).toMatch(/^[\x20-\x7e]+$/);
+      const row = eventRow({ userAgent: value });
+      const near = eventRow({ userAgent: value.replace(/[^\x20-\x7e]/gu, '') });
+      expect(matches(term, row), term).toBe(true);
+      if (near.userAgent !== value) expect(matches(term, near), term).toBe(false);
+      expect(matches(pivotQuery('name:Get*', { field: 'agent', value }, 'exclude'), row), term).toBe(false);
+    }
+  });
+
   it('every value the details offer pivots to a term that parses and matches its own row exactly, and excludes it', () => {
     const row = eventRow({
       actor: 'Admin/alice@example.com',

@@ -189,8 +189,12 @@ describe('download dialog', () => {
     expect(frame).toContain('oldest first');
     expect(frame).toContain('( ) marked only (2)');
     await settle();
+    expect(frame).toContain('Ctrl-O marked only: off');
     frame = await h.press('\u000f', (f) => f.includes('(•) marked only (2)'));
     expect(frame).toContain('Download 2 marked events');
+    // The hint says the state, not the same offer as before.
+    expect(frame).toContain('Ctrl-O marked only: on');
+    expect(frame).not.toContain('marked only: off');
     frame = await h.press(KEYS.enter, (f) => f.includes('Saved'));
     const target = path.join(dir, `trailtop-${STAMP}.csv`);
     const records = parse(readFileSync(target, 'utf8'), { columns: true }) as Array<Record<string, string>>;
