@@ -21,7 +21,8 @@ import { colorEnabled } from '../../term/color.js';
 import { describeCopy, osc52Copy, type Env } from '../../term/osc52.js';
 import { supportsHyperlinks } from '../../term/osc8.js';
 import { sanitize } from '../../term/sanitize.js';
-import { fit, truncate } from '../../term/width.js';
+import { displayWidth, fit, truncate } from '../../term/width.js';
+import { truncateStart } from '../pathText.js';
 import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
 import { buildDetail } from '../detailModel.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
@@ -395,7 +396,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }
   const shownCount = list ? formatCount(total) : '…';
   const position = total > 0 ? ` · row ${formatCount(win.cursor + 1)}` : '';
-  const head = `trailtop · archive ${sanitize(dbPath)} · ${shownCount} ${state.queryText.trim() ? 'matching' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first`;
+  // The counts first: at 80 columns a long archive path gives way (cut from its start), not the figures.
+  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
+  const head = `${figures}${truncateStart(sanitize(dbPath), Math.max(8, width - displayWidth(figures)))}`;
   const following = followLabel(follow);
   const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   return (
