@@ -7,6 +7,7 @@ Usage:
   trailtop [DIR] [--no-watch] [--no-history] [--rules DIR]...
                                           open the dashboard on DIR (default: current folder)
   trailtop --db FILE [--rules DIR]...     the dashboard on a DuckDB archive, every query as SQL
+  trailtop DIR --db FILE                  the same, the archive importing DIR's new files as they land
   trailtop scan DIR [--json] [--filter Q] [--since T] [--until T] [--histogram [--bucket 5m]]
                                           summarise a folder headlessly (or count events per time bucket)
   trailtop tail DIR [--new-only] [--filter Q] [--since T] [--rules DIR]... [--findings-only]
