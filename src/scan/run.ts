@@ -97,7 +97,8 @@ async function scanWith(
   warm: WarmWorkers | null,
 ): Promise<ScanTally> {
   const { signal, onProgress } = options;
-  const listing = await listFolder(root);
+  // The listing stops at the signal too (a big folder takes seconds to list).
+  const listing = await listFolder(root, signal ? { signal } : {});
   signal?.throwIfAborted();
   tally.addListed(listing.skipped, listing.bad);
   tally.progress.filesTotal = listing.files.length;
