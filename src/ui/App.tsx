@@ -205,7 +205,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const tooSmall = width < MIN_COLUMNS || termRows < MIN_ROWS;
   const headH = headerHeight(progress);
   const stripH = stripHeight(termRows);
-  const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width);
+  const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
   const mainH = Math.max(2, height - headH - stripH - queryH - 1);
   const bodyH = listBodyHeight(mainH);
 

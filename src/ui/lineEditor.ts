@@ -76,10 +76,14 @@ export function editLine(state: LineState, input: string, key: Key, { wordSepara
   return next;
 }
 
+/** Where visiblePart's shown text starts: scrolled so the caret stays on screen. */
+export function scrollStart(caret: number, room: number): number {
+  return caret > room - 1 ? caret - room + 1 : 0;
+}
+
 /** The part of a line that fits `room` cells, scrolled so the caret stays on screen. */
 export function visiblePart(text: string, caret: number, room: number): { before: string; at: string; after: string } {
-  let start = 0;
-  if (caret > room - 1) start = caret - room + 1;
+  const start = scrollStart(caret, room);
   const shown = text.slice(start);
   const c = caret - start;
   return { before: shown.slice(0, c), at: shown.slice(c, c + 1), after: truncate(shown.slice(c + 1), Math.max(0, room - c - 1)) };

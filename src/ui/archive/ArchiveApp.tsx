@@ -107,7 +107,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const ticket = useRef({ list: 0, top: 0, histo: 0 });
 
   const height = Math.max(1, termRows - 1);
-  const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width);
+  const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
   const mainH = Math.max(2, height - 1 - queryH - 1);
   const bodyH = listBodyHeight(mainH);
   const total = list?.total ?? 0;
