@@ -176,6 +176,8 @@ describe('the histogram view and the strip in the dashboard', () => {
     // Empty buckets are drawn with a count of 0; errors have their own glyph without colour.
     expect(frame).toMatch(/14:35 \|\s+0/);
     expect(frame).toMatch(/14:30 \|!+\s+40/);
+    // Bars scale to the largest bucket on screen, and the title says so.
+    expect(frame).toContain('longest bar = 40 on screen');
     // Up to the burst, then zoom in on it.
     for (let i = 0; i < 4; i++) frame = await h.press('k');
     expect(selectedLine(frame)).toContain('14:30');
@@ -185,6 +187,7 @@ describe('the histogram view and the strip in the dashboard', () => {
     frame = await h.press('+', (f) => f.includes('Histogram 30s'));
     frame = await h.press('+', (f) => f.includes('Histogram 15s'));
     expect(selectedLine(frame)).toMatch(/14:30:00 \|!+\s+15$/);
+    expect(frame).toContain('longest bar = 15 on screen');
     frame = await h.press('v', (f) => f.includes('Enter lists them'));
     frame = await h.press('j', (f) => /30 events/.test(f));
     frame = await h.press(KEYS.enter, (f) => f.includes('from:2024-03-05T14:30:00Z to:2024-03-05T14:30:29Z') && f.includes('30 of 50 events'));

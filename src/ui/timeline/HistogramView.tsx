@@ -138,7 +138,8 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
 
   const sizeLabel = win ? win.size.label : '';
   const title = fitHints(
-    [`Histogram${sizeLabel ? ` ${sizeLabel}` : ''}`, `by ${STACK_TITLES[current.stack]}`, zoneLabel(zone), '+/- zoom', 'v span', 'Enter list', 'Tab split', 'h/Esc back', '? help'],
+    // Bars scale to the largest bucket on screen (so a quiet stretch is still readable): say so, with its count.
+    [`Histogram${sizeLabel ? ` ${sizeLabel}` : ''}`, `by ${STACK_TITLES[current.stack]}`, ...(win ? [`longest bar = ${formatCount(win.histogram.max)} on screen`] : []), zoneLabel(zone), '+/- zoom', 'v span', 'Enter list', 'Tab split', 'h/Esc back', '? help'],
     width,
   );
   if (!win) {
