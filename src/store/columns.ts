@@ -57,6 +57,12 @@ export class IdArray {
     return this.data[index]!;
   }
 
+  /** Writes the id of an entry already pushed (a stored row's field set again); callers snapshotting `ids` see it. */
+  set(index: number, id: number): void {
+    if (id > this.max) this.widen(id);
+    this.data[index] = id;
+  }
+
   private widen(id: number): void {
     const wider = id > 0xffff ? new Uint32Array(this.data.length) : new Uint16Array(this.data.length);
     wider.set(this.data.subarray(0, this.count));
@@ -89,12 +95,19 @@ export class ValueColumn {
   /** The dictionary gave up: values are mostly distinct. */
   gaveUp = false;
   private idOf: Map<string, number> | null = new Map<string, number>();
+  /**
+   * The values of the rows whose id is ON_ROW_ID, by row index: rows keep no
+   * fields of their own for the columns (storedRow.ts), so the column is where
+   * they live. A plain array: V8 keeps it sparse (a hash table) while few rows
+   * overflow, and dense (8 bytes a row) once most do.
+   */
+  private onRow: string[] | null = null;
   private probed = 0;
   private added = 0;
 
   constructor(
     /** The row property this column mirrors, read directly for ON_ROW_ID. */
-    readonly key: ScalarKey,
+    readonly key: ScalarKey | DisplayKey,
     private readonly limit = DICTIONARY_LIMIT,
     private readonly probeAppends = PROBE_APPENDS,
   ) {}
@@ -105,14 +118,14 @@ export class ValueColumn {
    * dictionary is full and did not keep it (the caller may share it another
    * way); the value itself once the column gave up (nothing to share).
    */
-  append(value: string): string | null {
+  append(value: string, intern?: (value: string) => string): string | null {
     if (value === '') {
       this.rows.push(EMPTY_ID);
       return '';
     }
     const idOf = this.idOf;
     if (idOf === null) {
-      this.rows.push(ON_ROW_ID);
+      this.keepOnRow(value);
       return value;
     }
     if (++this.probed === this.probeAppends) this.probe();
@@ -124,7 +137,7 @@ export class ValueColumn {
     // Beyond the limit (unique ids, a botnet's addresses) the dictionary would cost more than the rows.
     if (idOf.size >= this.limit) {
       this.overflowed = true;
-      this.rows.push(ON_ROW_ID);
+      this.keepOnRow(intern ? intern(value) : value);
       return null;
     }
     this.added++;
@@ -133,6 +146,28 @@ export class ValueColumn {
     idOf.set(value, id);
     this.rows.push(id);
     return value;
+  }
+
+  private keepOnRow(value: string): void {
+    (this.onRow ??= [])[this.rows.length] = value;
+    this.rows.push(ON_ROW_ID);
+  }
+
+  /** The value of the row at `index`. */
+  valueAt(index: number): string {
+    const id = this.rows.at(index);
+    return id === ON_ROW_ID ? (this.onRow?.[index] ?? '') : this.values[id]!;
+  }
+
+  /** Sets the value of a row already appended (kept as that row's own, not in the dictionary). */
+  overwrite(index: number, value: string): void {
+    if (value === '') {
+      this.rows.set(index, EMPTY_ID);
+      return;
+    }
+    this.overflowed = true;
+    (this.onRow ??= [])[index] = value;
+    this.rows.set(index, ON_ROW_ID);
   }
 
   private probe(): void {
@@ -161,6 +196,8 @@ export class ListColumn<T> {
   /** Whether some row's list is not in the dictionary (ON_ROW_ID). */
   overflowed = false;
   private readonly idOf = new Map<readonly T[], number>();
+  /** The lists of the rows whose id is ON_ROW_ID, by row index (see ValueColumn's). */
+  private onRow: (readonly T[])[] | null = null;
 
   constructor(
     readonly key: ListKey,
@@ -168,7 +205,26 @@ export class ListColumn<T> {
   ) {}
 
   append(list: readonly T[], shared: boolean): void {
-    this.rows.push(this.idFor(list, shared));
+    const id = this.idFor(list, shared);
+    if (id === ON_ROW_ID) (this.onRow ??= [])[this.rows.length] = list;
+    this.rows.push(id);
+  }
+
+  /** The list of the row at `index`. */
+  listAt(index: number): readonly T[] {
+    const id = this.rows.at(index);
+    return id === ON_ROW_ID ? (this.onRow?.[index] ?? EMPTY_LIST) : this.lists[id]!;
+  }
+
+  /** Sets the list of a row already appended (kept as that row's own). */
+  overwrite(index: number, list: readonly T[]): void {
+    if (list.length === 0) {
+      this.rows.set(index, EMPTY_ID);
+      return;
+    }
+    this.overflowed = true;
+    (this.onRow ??= [])[index] = list;
+    this.rows.set(index, ON_ROW_ID);
   }
 
   private idFor(list: readonly T[], shared: boolean): number {
@@ -185,6 +241,8 @@ export class ListColumn<T> {
     return id;
   }
 }
+
+const EMPTY_LIST: readonly never[] = Object.freeze([]);
 
 /** Per column, past this many distinct values new ones stay on their rows. */
 export const DICTIONARY_LIMIT = 1 << 18;
@@ -206,6 +264,10 @@ export const SCALAR_KEYS = [
 ] as const;
 
 export type ScalarKey = (typeof SCALAR_KEYS)[number];
+
+/** Text fields the store keeps in columns that queries do not read (see RowColumns.display). */
+export const DISPLAY_KEYS = ['identityType', 'userAgent', 'errorMessage'] as const;
+export type DisplayKey = (typeof DISPLAY_KEYS)[number];
 export type ListKey = 'userNames' | 'resources';
 
 /** readOnly as a column: */
@@ -218,6 +280,8 @@ export class RowColumns {
   readonly userNames: ListColumn<string>;
   readonly resources: ListColumn<ResourceRef>;
   readonly readOnly = new IdArray();
+  /** Text fields only the display reads: columns too, so rows need not hold them (storedRow.ts). */
+  readonly display: { readonly [K in DisplayKey]: ValueColumn };
 
   /**
    * `dictionaryLimit`: distinct values (or lists) each column keeps; `probeAppends`: values a column
@@ -228,32 +292,26 @@ export class RowColumns {
     const scalars = {} as Record<ScalarKey, ValueColumn>;
     for (const key of SCALAR_KEYS) scalars[key] = new ValueColumn(key, dictionaryLimit, probeAppends);
     this.scalars = scalars;
+    const display = {} as Record<DisplayKey, ValueColumn>;
+    for (const key of DISPLAY_KEYS) display[key] = new ValueColumn(key, dictionaryLimit, probeAppends);
+    this.display = display;
     this.userNames = new ListColumn<string>('userNames', dictionaryLimit);
     this.resources = new ListColumn<ResourceRef>('resources', dictionaryLimit);
   }
 
   /**
-   * Appends the row at index row.seq (rows must come in seq order, each once)
-   * and replaces its column strings with the dictionaries' shared copies;
-   * `intern` shares the values the dictionaries do not keep.
+   * Appends the row at index row.seq (rows must come in seq order, each once);
+   * `intern` shares the values a full dictionary does not keep. The columns
+   * are where a stored row's fields live from then on (storedRow.ts).
    */
   append(row: EventRow, sharedNames: boolean, sharedResources: boolean, intern: (value: string) => string): void {
     const s = this.scalars;
-    row.name = s.name.append(row.name) ?? intern(row.name);
-    row.source = s.source.append(row.source) ?? intern(row.source);
-    row.region = s.region.append(row.region) ?? intern(row.region);
-    row.actor = s.actor.append(row.actor) ?? intern(row.actor);
-    row.principalArn = s.principalArn.append(row.principalArn) ?? intern(row.principalArn);
-    row.account = s.account.append(row.account) ?? intern(row.account);
-    row.recipientAccount = s.recipientAccount.append(row.recipientAccount) ?? intern(row.recipientAccount);
-    row.accessKey = s.accessKey.append(row.accessKey) ?? intern(row.accessKey);
-    row.sourceIp = s.sourceIp.append(row.sourceIp) ?? intern(row.sourceIp);
-    row.errorCode = s.errorCode.append(row.errorCode) ?? intern(row.errorCode);
-    row.eventType = s.eventType.append(row.eventType) ?? intern(row.eventType);
-    row.category = s.category.append(row.category) ?? intern(row.category);
+    for (const key of SCALAR_KEYS) s[key].append(row[key], intern);
+    const d = this.display;
+    for (const key of DISPLAY_KEYS) d[key].append(row[key], intern);
     this.userNames.append(row.userNames, sharedNames);
     this.resources.append(row.resources, sharedResources);
-    this.readOnly.push(row.readOnly === null ? READ_ONLY_NULL : row.readOnly ? READ_ONLY_TRUE : READ_ONLY_FALSE);
+    this.readOnly.push(readOnlyId(row.readOnly));
   }
 
   /**
@@ -271,4 +329,8 @@ export class RowColumns {
   get length(): number {
     return this.readOnly.length;
   }
+}
+
+export function readOnlyId(value: boolean | null): number {
+  return value === null ? READ_ONLY_NULL : value ? READ_ONLY_TRUE : READ_ONLY_FALSE;
 }

@@ -5,6 +5,7 @@ import type { EventRow, ResourceRef } from '../model/types.js';
 import { emptyProgress, noteConflict, type LoadProgress } from './progress.js';
 import { RowColumns } from './columns.js';
 import { IdIndex } from './idIndex.js';
+import { storedRowClass, type StoredRowClass } from './storedRow.js';
 import { listKey, resourcesKey, SharedValues, StringSharer } from './share.js';
 
 export type StoreListener = () => void;
@@ -61,6 +62,8 @@ export class EventStore {
   private readonly dictionaryProbe: number | undefined;
   private readonly listeners = new Set<StoreListener>();
   private readonly rowColumns: RowColumns;
+  /** The rows this store keeps: their fields but id, time, batch, record index and seq live in rowColumns. */
+  private readonly StoredRow: StoredRowClass;
   private orderOf: { rows: readonly EventRow[]; seqs: Int32Array } | null = null;
   /** Seqs of rows written over by an earlier copy, in the order it happened (rewritten()). */
   private readonly replacedSeqs: number[] = [];
@@ -78,6 +81,7 @@ export class EventStore {
     options: { columnDictionaryLimit?: number; dictionaryProbe?: number } = {},
   ) {
     this.rowColumns = new RowColumns(options.columnDictionaryLimit, options.dictionaryProbe);
+    this.StoredRow = storedRowClass(this.rowColumns);
     this.nameLists = new SharedValues<string[]>(undefined, options.dictionaryProbe);
     this.resourceLists = new SharedValues<EventRow['resources']>(undefined, options.dictionaryProbe);
     this.resourceNames = new StringSharer(options.dictionaryProbe);
@@ -111,10 +115,13 @@ export class EventStore {
         continue;
       }
       this.internRow(row);
-      row.seq = this.arrival.length;
-      this.arrival.push(row);
+      const seq = this.arrival.length;
+      row.seq = seq;
       this.rowColumns.append(row, this.nameLists.active, this.resourceLists.active, this.internValue);
-      this.pending.push(row);
+      // The row kept is a compact copy reading its fields from the columns (storedRow.ts).
+      const stored = new this.StoredRow(row, seq);
+      this.arrival.push(stored);
+      this.pending.push(stored);
       added++;
     }
     this.sharedInBatch.clear();
@@ -303,10 +310,7 @@ export class EventStore {
 
   private internRow(row: EventRow): void {
     const i = this.interner;
-    // The query columns intern the fields they hold (columns.append).
-    row.identityType = i.intern(row.identityType);
-    row.userAgent = i.intern(row.userAgent);
-    row.errorMessage = i.intern(row.errorMessage);
+    // The columns keep the text fields (columns.append), shared where they repeat.
     row.batch.file = i.intern(row.batch.file);
     if (row.userNames.length === 0) {
       row.userNames = NO_NAMES;

@@ -11,6 +11,7 @@ import { importBuilt } from '../export/fixtures.js';
 import { tempFolder } from '../support/files.js';
 import { randomRecord, type RawRecord } from './records.js';
 import { seededRandom } from './rows.js';
+import { plainRow } from '../../src/model/plainRow.js';
 
 /** A folder of gzipped trail files and a JSON-lines file, all records also kept parsed. */
 async function folderOf(files: number, perFile: number): Promise<{ dir: string; remove: () => void; store: EventStore; records: Map<string, RawRecord> }> {
@@ -146,10 +147,10 @@ describe('deep terms in the event list: records read back, matches kept, newest 
   it('rows that arrive later are searched too', async () => {
     const store = new EventStore(0);
     const all = folder.store.log().slice();
-    store.add(all.slice(0, 900).map((r) => ({ ...r, seq: -1 })));
+    store.add(all.slice(0, 900).map((r) => ({ ...plainRow(r), seq: -1 })));
     const view = new FilteredView(store, { deep: DeepEngine.local() });
     await view.setQuery(compiled('params:0.0.0.0/0'));
-    store.add(all.slice(900).map((r) => ({ ...r, seq: -1 })));
+    store.add(all.slice(900).map((r) => ({ ...plainRow(r), seq: -1 })));
     view.refresh();
     for (let k = 0; k < 100 && view.size < expected(folder.store, folder.records, 'params:0.0.0.0/0').length; k++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
