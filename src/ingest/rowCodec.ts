@@ -158,7 +158,8 @@ export function unpackRows(packed: PackedRows, intern: (value: string) => string
       } else {
         resources = new Array<ResourceRef>((resourcesEnd - resourcesAt) / 4);
         for (let k = resourcesAt; k < resourcesEnd; k += 4) {
-          resources[(k - resourcesAt) / 4] = { type: table[ints[k]!]!, name: table[ints[k + 1]!]!, arn: table[ints[k + 2]!]!, accountId: table[ints[k + 3]!]! };
+          const arn = table[ints[k + 2]!]!;
+          resources[(k - resourcesAt) / 4] = { type: table[ints[k]!]!, name: nameWithin(table[ints[k + 1]!]!, arn), arn, accountId: table[ints[k + 3]!]! };
         }
         resourceLists.set(key, resources);
       }
@@ -190,4 +191,16 @@ export function unpackRows(packed: PackedRows, intern: (value: string) => string
     };
   }
   return rows;
+}
+
+/**
+ * A resource name that ends its ARN (an S3 object's bucket/key, a role's name)
+ * as a slice of the ARN: V8 keeps a slice of 13 or more characters as a
+ * 32-byte pointer into the ARN instead of a copy. The worker's names were such
+ * slices, but the trip here copied them; on a trail of S3 data events every
+ * row has one of these, each never repeating.
+ */
+function nameWithin(name: string, arn: string): string {
+  if (name.length < 13 || name.length >= arn.length || !arn.endsWith(name)) return name;
+  return arn.slice(arn.length - name.length);
 }

@@ -1,3 +1,4 @@
+import { Float64List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 
 /**
@@ -280,6 +281,8 @@ export class RowColumns {
   readonly userNames: ListColumn<string>;
   readonly resources: ListColumn<ResourceRef>;
   readonly readOnly = new IdArray();
+  /** eventTime as epoch ms (NaN when it did not parse): a number in a row field would be a 16-byte box of its own. */
+  readonly times = new Float64List();
   /** Text fields only the display reads: columns too, so rows need not hold them (storedRow.ts). */
   readonly display: { readonly [K in DisplayKey]: ValueColumn };
 
@@ -312,6 +315,7 @@ export class RowColumns {
     this.userNames.append(row.userNames, sharedNames);
     this.resources.append(row.resources, sharedResources);
     this.readOnly.push(readOnlyId(row.readOnly));
+    this.times.push(row.time);
   }
 
   /**

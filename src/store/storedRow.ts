@@ -7,9 +7,9 @@ import { DISPLAY_KEYS, READ_ONLY_NULL, READ_ONLY_TRUE, readOnlyId, SCALAR_KEYS, 
  *
  * A plain EventRow has 24 fields, 8 bytes each on this 64-bit V8 (no pointer
  * compression): 208 bytes a row before any of its strings. The store already
- * keeps every text field, list and readOnly in its columns (columns.ts) for the
- * queries, so a stored row holds only its id, time, batch, record index and
- * seq (64 bytes), and reads the rest from the columns through accessors on
+ * keeps every text field, list, readOnly and the time in its columns
+ * (columns.ts), so a stored row holds only its id, batch, record index and
+ * seq (56 bytes; a time in a field would add a 16-byte number box), and reads the rest from the columns through accessors on
  * its prototype: code that reads `row.region` is unchanged, and a field set
  * again (a replaced copy) is written to the column.
  *
@@ -21,14 +21,12 @@ export type StoredRowClass = new (row: EventRow, seq: number) => EventRow;
 export function storedRowClass(columns: RowColumns): StoredRowClass {
   class StoredRow {
     id: string;
-    time: number;
     batch: RecordBatch;
     recordIndex: number;
     seq: number;
 
     constructor(row: EventRow, seq: number) {
       this.id = row.id;
-      this.time = row.time;
       this.batch = row.batch;
       this.recordIndex = row.recordIndex;
       this.seq = seq;
@@ -57,6 +55,16 @@ export function storedRowClass(columns: RowColumns): StoredRowClass {
       enumerable: true,
     });
   }
+  const times = columns.times;
+  Object.defineProperty(proto, 'time', {
+    get(this: StoredRow): number {
+      return times.data[this.seq]!;
+    },
+    set(this: StoredRow, value: number): void {
+      times.data[this.seq] = value;
+    },
+    enumerable: true,
+  });
   const readOnly = columns.readOnly;
   Object.defineProperty(proto, 'readOnly', {
     get(this: StoredRow): boolean | null {
