@@ -78,6 +78,9 @@ const IDLE_WORKER_MS = 2_000;
  */
 const JOBS_PER_WORKER = 4;
 
+/** Main-thread time replies may take before it yields to input and frames (ReadPool.drain). */
+const DELIVERY_BUDGET_MS = 8;
+
 /**
  * Parses files on worker threads and delivers their rows to the main thread in
  * batches. Without a compiled worker (vitest runs the TypeScript sources) or
@@ -96,6 +99,10 @@ export class ReadPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: PendingJob[] = [];
   private inlineRunning = 0;
+  /** Replies waiting for the main thread, oldest first (see drain); `delivered` of them are done. */
+  private deliveries: (() => void)[] = [];
+  private delivered = 0;
+  private draining = false;
   private nextId = 1;
   private closed = false;
 
@@ -206,6 +213,47 @@ export class ReadPool {
       });
   }
 
+  /**
+   * Hands the replies' rows to their sinks (unpacking them, and the store
+   * appending them) for at most DELIVERY_BUDGET_MS, then yields to the event
+   * loop: at a million events the replies of both workers arrive faster than
+   * one frame can take them in, and taken all at once they held keys and
+   * frames back for hundreds of milliseconds.
+   */
+  private readonly drain = (): void => {
+    const until = performance.now() + DELIVERY_BUDGET_MS;
+    const queue = this.deliveries;
+    while (this.delivered < queue.length) {
+      queue[this.delivered++]!();
+      if (performance.now() >= until) break;
+    }
+    if (this.delivered < queue.length) {
+      setImmediate(this.drain);
+      return;
+    }
+    this.deliveries = [];
+    this.delivered = 0;
+    this.draining = false;
+  };
+
+  /** One reply, in its turn: the rows to the sink, then (for the last) the summary. */
+  private take(pending: PendingJob, reply: WorkerReply): void {
+    const packed = 'packed' in reply ? reply.packed : undefined;
+    const hits = 'error' in reply || !reply.hits ? undefined : unpackHits(reply.hits);
+    if (packed || hits) {
+      try {
+        pending.onRows(packed ? unpackRows(packed, this.intern) : [], hits);
+      } catch (error) {
+        // A failure taking rows in is this file's problem, not the load's.
+        pending.failure ??= `rows not loaded: ${errorText(error)}`;
+      }
+    }
+    if ('error' in reply) pending.resolve(failed(pending.request.job.path, reply.error));
+    else if (!('summary' in reply)) return;
+    else if (pending.failure !== undefined) pending.resolve({ ...reply.summary, shape: 'bad', reason: pending.failure });
+    else pending.resolve(reply.summary);
+  }
+
   private freeSlot(): Slot | null {
     let best: Slot | null = null;
     for (const slot of this.slots) {
@@ -236,28 +284,23 @@ export class ReadPool {
       slot.answered = true;
       const pending = slot.jobs.get(reply.id);
       if (!pending) return;
-      const packed = 'packed' in reply ? reply.packed : undefined;
-      const hits = 'error' in reply || !reply.hits ? undefined : unpackHits(reply.hits);
-      if (packed || hits) {
-        try {
-          pending.onRows(packed ? unpackRows(packed, this.intern) : [], hits);
-        } catch (error) {
-          // A failure taking rows in is this file's problem, not the load's.
-          pending.failure ??= `rows not loaded: ${errorText(error)}`;
+      const final = 'summary' in reply || 'error' in reply;
+      if (final) {
+        // The worker is done with this job: give it the next one now, even if its rows wait their turn here.
+        slot.jobs.delete(reply.id);
+        // An idle worker must not keep the process alive when its owner forgets close().
+        if (slot.jobs.size === 0) {
+          worker.unref();
+          slot.idleTimer = setTimeout(() => this.retireIdle(slot), IDLE_WORKER_MS);
+          slot.idleTimer.unref();
         }
       }
-      if (!('summary' in reply) && !('error' in reply)) return;
-      slot.jobs.delete(reply.id);
-      // An idle worker must not keep the process alive when its owner forgets close().
-      if (slot.jobs.size === 0) {
-        worker.unref();
-        slot.idleTimer = setTimeout(() => this.retireIdle(slot), IDLE_WORKER_MS);
-        slot.idleTimer.unref();
+      this.deliveries.push(() => this.take(pending, reply));
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(this.drain);
       }
-      if ('error' in reply) pending.resolve(failed(pending.request.job.path, reply.error));
-      else if (pending.failure !== undefined) pending.resolve({ ...reply.summary, shape: 'bad', reason: pending.failure });
-      else pending.resolve(reply.summary);
-      this.dispatch();
+      if (final) this.dispatch();
     });
     const retire = (reason: string) => {
       const index = this.slots.indexOf(slot);
