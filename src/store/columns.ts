@@ -49,11 +49,6 @@ export class IdArray {
     this.data[this.count++] = id;
   }
 
-  /** Moves the last id to `index`, dropping the last entry (RowColumns.replace). */
-  moveLastTo(index: number): void {
-    this.data[index] = this.data[--this.count]!;
-  }
-
   at(index: number): number {
     return this.data[index]!;
   }
@@ -120,38 +115,54 @@ export class ValueColumn {
    * way); the value itself once the column gave up (nothing to share).
    */
   append(value: string, intern?: (value: string) => string): string | null {
+    const shared = this.place(this.rows.length, value, intern);
+    this.rows.push(this.placed);
+    return shared;
+  }
+
+  /** Sets the value of the row at `index`, already appended (a kept row replaced by another copy), as append would have. */
+  put(index: number, value: string, intern?: (value: string) => string): void {
+    this.place(index, value, intern);
+    this.rows.set(index, this.placed);
+  }
+
+  /** The id place() chose. */
+  private placed = 0;
+
+  /** Finds or adds `value`'s id (into `placed`) for the row at `index`; returns what append does. */
+  private place(index: number, value: string, intern: ((value: string) => string) | undefined): string | null {
     if (value === '') {
-      this.rows.push(EMPTY_ID);
+      this.placed = EMPTY_ID;
       return '';
     }
     const idOf = this.idOf;
     if (idOf === null) {
-      this.keepOnRow(value);
+      this.keepOnRow(index, value);
       return value;
     }
     if (++this.probed === this.probeAppends) this.probe();
     const known = idOf.get(value);
     if (known !== undefined) {
-      this.rows.push(known);
+      this.placed = known;
       return this.values[known]!;
     }
     // Beyond the limit (unique ids, a botnet's addresses) the dictionary would cost more than the rows.
     if (idOf.size >= this.limit) {
       this.overflowed = true;
-      this.keepOnRow(intern ? intern(value) : value);
+      this.keepOnRow(index, intern ? intern(value) : value);
       return null;
     }
     this.added++;
     const id = this.values.length;
     this.values.push(value);
     idOf.set(value, id);
-    this.rows.push(id);
+    this.placed = id;
     return value;
   }
 
-  private keepOnRow(value: string): void {
-    (this.onRow ??= [])[this.rows.length] = value;
-    this.rows.push(ON_ROW_ID);
+  private keepOnRow(index: number, value: string): void {
+    (this.onRow ??= [])[index] = value;
+    this.placed = ON_ROW_ID;
   }
 
   /** The value of the row at `index`. */
@@ -209,6 +220,13 @@ export class ListColumn<T> {
     const id = this.idFor(list, shared);
     if (id === ON_ROW_ID) (this.onRow ??= [])[this.rows.length] = list;
     this.rows.push(id);
+  }
+
+  /** Sets the list of the row at `index`, already appended, as append would have. */
+  put(index: number, list: readonly T[], shared: boolean): void {
+    const id = this.idFor(list, shared);
+    if (id === ON_ROW_ID) (this.onRow ??= [])[index] = list;
+    this.rows.set(index, id);
   }
 
   /** The list of the row at `index`. */
@@ -318,16 +336,16 @@ export class RowColumns {
     this.times.push(row.time);
   }
 
-  /**
-   * Writes `row` over the entries at row.seq (the store replaced a kept copy
-   * with an earlier one in file order): appended as a new row, then moved.
-   */
-  replace(row: EventRow, sharedNames: boolean, sharedResources: boolean, intern: (value: string) => string): void {
-    this.append(row, sharedNames, sharedResources, intern);
-    for (const key of SCALAR_KEYS) this.scalars[key].rows.moveLastTo(row.seq);
-    this.userNames.rows.moveLastTo(row.seq);
-    this.resources.rows.moveLastTo(row.seq);
-    this.readOnly.moveLastTo(row.seq);
+  /** Writes `row`'s fields over the entries of the row at `seq` (the store replaced a kept copy with an earlier one in file order). */
+  replace(seq: number, row: EventRow, sharedNames: boolean, sharedResources: boolean, intern: (value: string) => string): void {
+    const s = this.scalars;
+    for (const key of SCALAR_KEYS) s[key].put(seq, row[key], intern);
+    const d = this.display;
+    for (const key of DISPLAY_KEYS) d[key].put(seq, row[key], intern);
+    this.userNames.put(seq, row.userNames, sharedNames);
+    this.resources.put(seq, row.resources, sharedResources);
+    this.readOnly.set(seq, readOnlyId(row.readOnly));
+    this.times.data[seq] = row.time;
   }
 
   get length(): number {

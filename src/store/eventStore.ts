@@ -165,14 +165,15 @@ export class EventStore {
     return true;
   }
 
-  /** Writes `copy` over the kept row (same object and seq), its columns too. */
+  /** Writes `copy` over the kept row (same object and seq): the fields it holds, and its columns (where the rest live, storedRow.ts). */
   private replace(kept: EventRow, copy: EventRow): void {
     this.internRow(copy);
     const seq = kept.seq;
     const timeChanged = !(kept.time === copy.time || (Number.isNaN(kept.time) && Number.isNaN(copy.time)));
-    Object.assign(kept, copy);
-    kept.seq = seq;
-    this.rowColumns.replace(kept, this.nameLists.active, this.resourceLists.active, this.internValue);
+    kept.id = copy.id;
+    kept.batch = copy.batch;
+    kept.recordIndex = copy.recordIndex;
+    this.rowColumns.replace(seq, copy, this.nameLists.active, this.resourceLists.active, this.internValue);
     if (timeChanged) this.moved.add(kept);
     this.rowsRewritten = true;
     this.replacedSeqs.push(seq);

@@ -3,6 +3,7 @@ import { compareNewestFirst } from '../../src/model/order.js';
 import { RecordBatch } from '../../src/model/recordBatch.js';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore, mergeSorted } from '../../src/store/eventStore.js';
+import { plainRow } from '../../src/model/plainRow.js';
 
 let counter = 0;
 function row(id: string, time: number, extra: Partial<EventRow> = {}): EventRow {
@@ -114,5 +115,51 @@ describe('EventStore', () => {
     store.add([row('after', 1)]);
     store.flush();
     expect(calls).toBe(before + 1);
+  });
+});
+
+describe('stored rows (storedRow.ts)', () => {
+  const batchAt = (file: string, deliveredAt: number): RecordBatch => Object.assign(new RecordBatch(file), { deliveredAt });
+
+  it('read back every field the row came with, from the columns', () => {
+    const store = new EventStore(0, { columnDictionaryLimit: 2 });
+    const given = [
+      row('a', 10, { identityType: 'AssumedRole', userAgent: 'cli', errorMessage: 'denied', readOnly: null, sourceIp: '10.0.0.1', userNames: ['bob'] }),
+      row('b', 20, { identityType: 'Root', userAgent: 'console', errorMessage: '', readOnly: false, sourceIp: '10.0.0.2' }),
+      // A third distinct value of each: past the dictionaries' limit of 2, kept as the row's own.
+      row('c', Number.NaN, { identityType: 'IAMUser', userAgent: 'sdk', errorMessage: 'throttled', readOnly: true, sourceIp: '10.0.0.3' }),
+    ];
+    const plain = given.map((r) => plainRow(r));
+    store.add(given);
+    for (const expected of plain) {
+      const kept = store.get(expected.id)!;
+      expect(Object.getPrototypeOf(kept)).not.toBe(Object.prototype);
+      expect({ ...plainRow(kept), seq: expected.seq }).toEqual(expected);
+    }
+  });
+
+  it('an earlier conflicting copy is written over the kept row, and rows added after it keep their own fields', () => {
+    const store = new EventStore(0);
+    store.add([row('a', 10, { batch: batchAt('later.json', 2000), userAgent: 'new', identityType: 'Root' }), row('b', 20)]);
+    store.add([row('a', 30, { batch: batchAt('earlier.json', 1000), userAgent: 'old', identityType: 'IAMUser', name: 'PutObject' })]);
+    store.add([row('c', 40, { userAgent: 'third', identityType: 'AssumedRole', name: 'ListBuckets' })]);
+    const a = store.get('a')!;
+    expect([a.time, a.userAgent, a.identityType, a.name, a.batch.file, a.seq]).toEqual([30, 'old', 'IAMUser', 'PutObject', 'earlier.json', 0]);
+    const c = store.get('c')!;
+    expect([c.time, c.userAgent, c.identityType, c.name, c.seq]).toEqual([40, 'third', 'AssumedRole', 'ListBuckets', 2]);
+    expect(store.columns().times.length).toBe(3);
+    expect(store.rows().map((r) => r.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('a field set on a stored row is read back, and only for that row', () => {
+    const store = new EventStore(0);
+    store.add([row('a', 10), row('b', 20)]);
+    const a = store.get('a')!;
+    a.region = 'eu-west-1';
+    a.time = 15;
+    a.readOnly = null;
+    expect([a.region, a.time, a.readOnly]).toEqual(['eu-west-1', 15, null]);
+    const b = store.get('b')!;
+    expect([b.region, b.time, b.readOnly]).toEqual(['us-east-1', 20, true]);
   });
 });
