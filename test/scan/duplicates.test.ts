@@ -98,7 +98,7 @@ describe('a duplicated eventID with two contents keeps the copy first in file or
     expect(names).not.toContain('ListBuckets');
   });
 
-  it('in scan, tail, export and archive of the CLI (workers) alike, with the conflict reported', async () => {
+  it('in scan, tail, export and archive of the CLI (workers) alike, with the conflict reported', { timeout: 120_000 }, async () => {
     const { dir, newer } = conflictingFolder();
     const scan = reaper.track(spawnCollected('node', [bin, 'scan', dir, '--json', '--filter', `id:${ID}`], { cwd: root }));
     expect(await scan.exit).toBe(0);
@@ -123,7 +123,7 @@ describe('a duplicated eventID with two contents keeps the copy first in file or
     }
 
     const tail = reaper.track(spawnCollected('node', [bin, 'tail', dir, '--filter', `id:${ID}`], { cwd: root }));
-    await waitFor(() => tail.lines().length >= 1, 'tail to print the event', 10_000);
+    await waitFor(() => tail.lines().length >= 1, 'tail to print the event', 30_000);
     // Give a wrongly kept second copy time to show up too.
     await new Promise((r) => setTimeout(r, 300));
     expect(tail.lines().map(nameOf)).toEqual(['DeleteTrail']);
