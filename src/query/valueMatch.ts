@@ -1,6 +1,7 @@
 import type { ValueMatch } from './ast.js';
 import { cidrTester, parseCidr } from './cidr.js';
 import { matchesWhole } from './pattern.js';
+import { regexLiteral } from './regexLiteral.js';
 
 /**
  * A test of one text value (a string, or a number or boolean as its JSON
@@ -22,7 +23,10 @@ export function textMatcher(match: ValueMatch): (value: string) => boolean {
     }
     case 'regex': {
       const regex = compileRegex(match.source, match.flags);
-      return (value) => regex.test(value);
+      // A case-sensitive pattern's required run (regexLiteral.ts) rules most values out with one includes():
+      // SigmaHQ's '.+:assumed-role/aws:.+' is tried on every record's ARN.
+      const run = match.flags.includes('i') ? null : regexLiteral(match.source);
+      return run === null ? (value) => regex.test(value) : (value) => value.includes(run) && regex.test(value);
     }
     case 'cidr': {
       const block = parseCidr(match.cidr);
