@@ -276,7 +276,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const connection = archive.connection;
   const signal = options.signal;
   const batchFiles = Math.max(1, options.batchFiles ?? 1024);
-  const batchRecords = Math.max(1, options.batchRecords ?? 250_000);
+  const batchRecords = Math.max(1, options.batchRecords ?? 100_000);
   const summary: ImportSummary = {
     filesTotal: 0,
     filesDone: 0,
