@@ -31,8 +31,13 @@ export function wrapText(text: string, width: number, maxLines = Number.POSITIVE
  * is hard-wrapped. At most `maxLines` are kept (the last one then ends in …).
  */
 export function wrapWords(text: string, width: number, maxLines = Number.POSITIVE_INFINITY): string[] {
-  const lines = wordLines(text, width);
-  if (lines.length <= maxLines) return lines;
+  // Only the first maxLines are shown, so a bounded prefix is all that is wrapped: a log value can be 50 MB.
+  const room = Number.isFinite(maxLines) ? (maxLines + 1) * Math.max(1, width) * 4 : Number.POSITIVE_INFINITY;
+  const cut = text.length > room;
+  let end = cut ? room : text.length;
+  if (cut && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
+  const lines = wordLines(cut ? text.slice(0, end) : text, width);
+  if (lines.length <= maxLines && !cut) return lines;
   const kept = lines.slice(0, Math.max(1, maxLines));
   kept[kept.length - 1] = truncate(`${kept[kept.length - 1]!}……`, Math.max(1, width));
   return kept;
