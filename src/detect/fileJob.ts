@@ -13,14 +13,12 @@
  * copies with other bytes make the run read everything again the ordinary
  * way (DetectTally.needsFullRead), so conflicts are those the store finds.
  */
-import { DEPTH_CHECK_ABOVE, nestsDeeperThan, readLimits } from '../ingest/limits.js';
 import { readEventFile } from '../ingest/read.js';
-import { readDecodedFile, scanRecordSpans, SPAN_PLAIN } from '../ingest/recordSpans.js';
 import { rowFingerprint } from '../model/contentCheck.js';
 import { normalize, parseEventTime } from '../model/normalize.js';
 import { RecordBatch } from '../model/recordBatch.js';
 import type { FileReadResult } from '../model/types.js';
-import { bytesHash, idKeyOfBytes, shapeOf } from '../scan/fastJob.js';
+import { bytesHash, idKeyOfBytes, plainFile } from '../scan/fastJob.js';
 import { idKey } from '../scan/ids.js';
 import type { Detector } from './detector.js';
 import { createDetector } from './recordDetector.js';
@@ -112,18 +110,11 @@ async function fullDetectFile(job: DetectJob, detector: Detector): Promise<Detec
 
 /** The fast path's reply, or null when the file needs the ordinary reader (fastJob.ts has the same conditions). */
 function fastDetectFile(job: DetectJob, rules: DetectRules): DetectReply | null {
-  const file = readDecodedFile(job.path);
+  const file = plainFile(job.path);
   if (!file) return null;
-  const { bytes } = file;
-  if (bytes.length > readLimits().maxDecompressedBytes) return null;
-  if (bytes.length > DEPTH_CHECK_ABOVE && nestsDeeperThan(bytes.toString('utf8'))) return null;
-  const spans = scanRecordSpans(bytes);
-  if (!spans || spans.starts.length === 0) return null;
+  const { bytes, spans, shape } = file;
   const { starts, ends, flags, idStarts, idEnds } = spans;
   const count = starts.length;
-  for (let k = 0; k < count; k++) if ((flags[k]! & SPAN_PLAIN) === 0) return null;
-  const shape = shapeOf(bytes, starts[0]!);
-  if (shape === null) return null;
 
   const candidates = rules.screen.mask(spans);
   const ids = new Int32Array(count * 4);

@@ -16,6 +16,11 @@ export function cyrb128Into(text: string, out: Int32Array | Uint32Array, at: num
     h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
     h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
   }
+  cyrb128Finish(h1, h2, h3, h4, out, at);
+}
+
+/** cyrb128's final mix of the four lanes into out[at..at+3]; shared with the byte loop of scan/ids.ts (idKeyAscii). */
+export function cyrb128Finish(h1: number, h2: number, h3: number, h4: number, out: Int32Array | Uint32Array, at: number): void {
   h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
   h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
   h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);

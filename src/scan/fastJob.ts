@@ -53,7 +53,17 @@ export interface MatchedTexts {
 
 const BACKSLASH = 0x5c;
 
-export function fastScanFile(path: string, query: CompiledQuery, prefilter: Prefilter, withTexts = false): FastFile | null {
+/** A file the fast paths can read from its bytes: decoded, within the reader's limits, every record a plain span. */
+export interface PlainFile {
+  bytes: Buffer;
+  rawBytes: number;
+  identity: string;
+  spans: NonNullable<ReturnType<typeof scanRecordSpans>>;
+  shape: 'array' | 'records' | 'single';
+}
+
+/** The file's bytes and record spans, or null when it needs the ordinary reader (which also reports it when bad). */
+export function plainFile(path: string): PlainFile | null {
   const file = readDecodedFile(path);
   if (!file) return null;
   const { bytes } = file;
@@ -62,11 +72,19 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
   if (bytes.length > DEPTH_CHECK_ABOVE && nestsDeeperThan(bytes.toString('utf8'))) return null;
   const spans = scanRecordSpans(bytes);
   if (!spans || spans.starts.length === 0) return null;
-  const { starts, ends, flags, idStarts, idEnds } = spans;
-  const count = starts.length;
-  for (let k = 0; k < count; k++) if ((flags[k]! & SPAN_PLAIN) === 0) return null;
+  const { starts, flags } = spans;
+  for (let k = 0; k < starts.length; k++) if ((flags[k]! & SPAN_PLAIN) === 0) return null;
   const shape = shapeOf(bytes, starts[0]!);
   if (shape === null) return null;
+  return { bytes, rawBytes: file.rawBytes, identity: file.identity, spans, shape };
+}
+
+export function fastScanFile(path: string, query: CompiledQuery, prefilter: Prefilter, withTexts = false): FastFile | null {
+  const file = plainFile(path);
+  if (!file) return null;
+  const { bytes, spans, shape } = file;
+  const { starts, ends, flags, idStarts, idEnds } = spans;
+  const count = starts.length;
 
   const candidates = spanMask(prefilter, bytes, starts, ends, flags);
   // Every record's id key from its bytes; a record whose id the bytes cannot give is parsed for it.

@@ -5,7 +5,7 @@
  * (a collision needs about 2^64 distinct ids). A JS Set of a million id
  * strings costs about 100 MB; this costs 32 bytes an id.
  */
-import { cyrb128Into } from '../model/hash.js';
+import { cyrb128Finish, cyrb128Into } from '../model/hash.js';
 
 const HEX = new Int8Array(128).fill(-1);
 for (let k = 0; k < 10; k++) HEX[48 + k] = k;
@@ -39,18 +39,7 @@ export function idKeyAscii(bytes: Uint8Array, start: number, end: number, out: I
     h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
     h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
   }
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4;
-  h2 ^= h1;
-  h3 ^= h1;
-  h4 ^= h1;
-  out[at] = h1;
-  out[at + 1] = h2;
-  out[at + 2] = h3;
-  out[at + 3] = h4;
+  cyrb128Finish(h1, h2, h3, h4, out, at);
 }
 
 /** packUuid over bytes[start, start + 36); false when they are not a UUID. */
