@@ -6,6 +6,7 @@
  * They are process-wide settings, set once from the command line
  * (`--max-decompressed`); the read pool hands them to its workers.
  */
+import { getHeapStatistics } from 'node:v8';
 
 export interface ReadLimits {
   /** Bytes a file may decompress to (gzip) before it is reported bad; default 2 GiB. */
@@ -109,4 +110,14 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Whether the byte fast paths (scan/extract.ts, scan/fastJob.ts) may take a decoded file of this size on this
+ * thread. Their per-record arrays grow in loops V8 cannot interrupt, so a worker that meets its heap limit there
+ * aborts the whole process instead of dying alone; a file past a quarter of the heap goes to the ordinary
+ * reader, whose out-of-memory fails only that file (issue 20 item 2).
+ */
+export function fitsFastPath(decodedBytes: number): boolean {
+  return decodedBytes <= getHeapStatistics().heap_size_limit / 4;
 }

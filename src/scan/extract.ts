@@ -18,7 +18,7 @@
  * null: the file is not one this path reads exactly as the reader does; the
  * caller reads it the ordinary way.
  */
-import { DEPTH_CHECK_ABOVE, nestsDeeperThan, readLimits } from '../ingest/limits.js';
+import { DEPTH_CHECK_ABOVE, fitsFastPath, nestsDeeperThan, readLimits } from '../ingest/limits.js';
 import { readDecodedFile, scanRecordSpans, SpanKeys, SPAN_NON_ASCII, SPAN_PLAIN } from '../ingest/recordSpans.js';
 import { actorLabel, objectOf, text } from '../model/actor.js';
 import { normalize, parseEventTime } from '../model/normalize.js';
@@ -62,7 +62,7 @@ export function extractFile(path: string): ExtractedFile | null {
   if (!file) return null;
   const { bytes } = file;
   // The reader's own limits: past them it reports the file (or streams it); leave that to it.
-  if (bytes.length > readLimits().maxDecompressedBytes) return null;
+  if (bytes.length > readLimits().maxDecompressedBytes || !fitsFastPath(bytes.length)) return null;
   if (bytes.length > DEPTH_CHECK_ABOVE && nestsDeeperThan(bytes.toString('utf8'))) return null;
   const spans = scanRecordSpans(bytes, KEYS);
   if (!spans || spans.starts.length === 0 || !spans.values) return null;

@@ -18,7 +18,7 @@
  * nested, gzip the reader would salvage); the caller reads it the ordinary way.
  */
 import { crc32 } from 'node:zlib';
-import { DEPTH_CHECK_ABOVE, nestsDeeperThan, readLimits } from '../ingest/limits.js';
+import { DEPTH_CHECK_ABOVE, fitsFastPath, nestsDeeperThan, readLimits } from '../ingest/limits.js';
 import { readDecodedFile, scanRecordSpans, SPAN_PLAIN } from '../ingest/recordSpans.js';
 import { recordText } from '../export/recordBytes.js';
 import { normalize } from '../model/normalize.js';
@@ -68,7 +68,7 @@ export function plainFile(path: string): PlainFile | null {
   if (!file) return null;
   const { bytes } = file;
   // The reader's own limits: past them it reports the file (or streams it); leave that to it.
-  if (bytes.length > readLimits().maxDecompressedBytes) return null;
+  if (bytes.length > readLimits().maxDecompressedBytes || !fitsFastPath(bytes.length)) return null;
   if (bytes.length > DEPTH_CHECK_ABOVE && nestsDeeperThan(bytes.toString('utf8'))) return null;
   const spans = scanRecordSpans(bytes);
   if (!spans || spans.starts.length === 0) return null;
