@@ -119,5 +119,9 @@ export function formatBytes(bytes: number): string {
  * reader, whose out-of-memory fails only that file (issue 20 item 2).
  */
 export function fitsFastPath(decodedBytes: number): boolean {
-  return decodedBytes <= getHeapStatistics().heap_size_limit / 4;
+  // The heap limit is fixed when the thread starts: read it once, not once a file.
+  fastPathBytes ??= getHeapStatistics().heap_size_limit / 4;
+  return decodedBytes <= fastPathBytes;
 }
+
+let fastPathBytes: number | undefined;
