@@ -49,6 +49,8 @@ export interface ImportSummary extends ImportProgress {
   eventsAdded: number;
   /** Events in the archive after this run. */
   eventsTotal: number;
+  /** Conflicting duplicates this run found (same eventID, different content; the archive lists them in `conflicts`). */
+  conflicts: number;
   /** Files that could not be read or were read in part (as scan reports them). */
   bad: BadFile[];
   /** Entries not read on purpose (FIFOs, links to files already listed, not CloudTrail). */
@@ -185,44 +187,81 @@ async function fillBatchFiles(connection: DuckDBConnection, files: readonly Batc
   }
 }
 
+/** A copy of an event ID that differs from the copy kept (issue 20's conflicting duplicate), as `conflicts` keeps it. */
+export interface ImportConflict {
+  eventID: string;
+  keptFile: string;
+  file: string;
+}
+
 /**
  * The rows (by tt_seq) that lose to another copy of their event ID: of the
  * copies of each ID, the one kept is the first by fileOrder() (ingest/order.ts,
  * the loader's file order) over their files, and within one file the first
- * record (then the one archived first).
+ * record (then the one archived first). A loser whose content fingerprint
+ * (model/contentCheck.ts rowFingerprint, as scan compares) differs from the
+ * kept copy's is a conflicting duplicate.
  */
-async function losingCopies(connection: DuckDBConnection, firstSeq: number): Promise<{ losers: bigint[]; renumber: [bigint, bigint][] }> {
+async function losingCopies(
+  connection: DuckDBConnection,
+  firstSeq: number,
+): Promise<{ losers: bigint[]; renumber: [bigint, bigint][]; conflicts: ImportConflict[] }> {
   const statement = await connection.prepare(DUPLICATE_ROWS);
   statement.bindBigInt(1, BigInt(firstSeq));
   const rows = (await statement.runAndReadAll()).getRows();
-  const byId = new Map<string, { path: string; key: number; index: number; seq: bigint }[]>();
-  for (const [id, file, key, index, seq] of rows) {
+  const byId = new Map<string, { path: string; key: number; index: number; seq: bigint; fingerprint: number }[]>();
+  for (const [id, file, key, index, seq, fingerprint] of rows) {
     const copies = byId.get(String(id)) ?? [];
-    copies.push({ path: String(file), key: Number(key), index: Number(index), seq: BigInt(seq as bigint) });
+    copies.push({ path: String(file), key: Number(key), index: Number(index), seq: BigInt(seq as bigint), fingerprint: Number(fingerprint) });
     byId.set(String(id), copies);
   }
   const losers: bigint[] = [];
   const renumber: [bigint, bigint][] = [];
-  for (const copies of byId.values()) {
+  const conflicts: ImportConflict[] = [];
+  for (const [id, copies] of byId) {
     // Within a file, first record first (then first archived); fileOrder's sort is stable, so that order holds among equals.
     copies.sort((a, b) => a.index - b.index || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
     let first = copies[0]!.seq;
     for (const copy of copies) if (copy.seq < first) first = copy.seq;
     const [winner, ...rest] = fileOrder(copies);
-    for (const copy of rest) losers.push(copy.seq);
+    for (const copy of rest) {
+      losers.push(copy.seq);
+      if (copy.fingerprint !== winner!.fingerprint) conflicts.push({ eventID: id, keptFile: winner!.path, file: copy.path });
+    }
     if (winner!.seq !== first) renumber.push([winner!.seq, first]);
   }
-  return { losers, renumber };
+  return { losers, renumber, conflicts };
 }
 
-/** One batch into the archive: its rows, its duplicates settled, its files recorded; one transaction. */
-async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<void> {
+async function recordConflicts(connection: DuckDBConnection, conflicts: readonly ImportConflict[]): Promise<void> {
+  const [[last]] = (await connection.runAndReadAll('SELECT coalesce(max(found), 0) FROM conflicts')).getRows() as [[bigint]];
+  let found = Number(last);
+  const appender = await connection.createAppender('conflicts');
+  try {
+    for (const conflict of conflicts) {
+      appender.appendBigInt(BigInt(++found));
+      appender.appendVarchar(conflict.eventID);
+      appender.appendVarchar(conflict.keptFile);
+      appender.appendVarchar(conflict.file);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/** One batch into the archive: its rows, its duplicates settled, its files recorded; one transaction. Returns the conflicts it found. */
+async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<number> {
   await connection.run('BEGIN TRANSACTION');
   try {
+    let found = 0;
     await fillBatchFiles(connection, batch.files);
     if (batch.records > 0) {
       await connection.run(insertStaged(batch.staging));
-      const { losers, renumber } = await losingCopies(connection, batch.files[0]!.seqBase);
+      const { losers, renumber, conflicts } = await losingCopies(connection, batch.files[0]!.seqBase);
+      if (conflicts.length > 0) await recordConflicts(connection, conflicts);
+      found = conflicts.length;
       if (losers.length > 0) {
         await connection.run(CREATE_LOSERS);
         const appender = await connection.createAppender('losers', 'main', 'temp');
@@ -247,6 +286,7 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<vo
     }
     await connection.run(RECORD_BATCH_FILES);
     await connection.run('COMMIT');
+    return found;
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw error;
@@ -286,6 +326,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     startedAt: Date.now(),
     eventsAdded: 0,
     eventsTotal: 0,
+    conflicts: 0,
     bad: [],
     skipped: [],
     digests: 0,
@@ -356,7 +397,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
       try {
         // Stopped while an earlier batch went in: this one is dropped whole, as if never read.
         if (stopped()) return;
-        await moveBatch(connection, batch);
+        summary.conflicts += await moveBatch(connection, batch);
         options.afterCommit?.(batch.files.length);
       } catch (error) {
         failure ??= { error };

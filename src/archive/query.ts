@@ -13,6 +13,7 @@ import type { ScanSummary } from '../commands/scanSummary.js';
 import { insightSpans, insightSummaries, isInsightRow, pairInsights, type InsightSummary } from '../model/insights.js';
 import type { RateCriteria } from '../model/rate.js';
 import { literal } from '../query/sql/index.js';
+import { MAX_LISTED_CONFLICTS } from '../store/progress.js';
 import type { Archive } from './db.js';
 
 type Loose = Record<string, unknown>;
@@ -215,6 +216,9 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
     archive,
     `SELECT count(*), count(*) FILTER (WHERE eventtype = 'AwsCloudTrailInsight'), count(*) FILTER (WHERE tt_time IS NULL), min(tt_time), max(tt_time) FROM events ${whereOf(where)}`,
   )) as [[unknown, unknown, unknown, unknown, unknown]];
+  // As scan counts them: every conflicting copy the imports met, whatever the filter; the first MAX_LISTED_CONFLICTS listed.
+  const [[conflicts]] = (await rows(archive, 'SELECT count(*) FROM conflicts')) as [[unknown]];
+  const listed = await rows(archive, `SELECT eventid, kept_file, file FROM conflicts ORDER BY found LIMIT ${MAX_LISTED_CONFLICTS}`);
   const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(Number(value)).toISOString());
   const eventsRead = where ? Number(unique) : recordsRead;
   return {
@@ -228,7 +232,10 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
       total: Number(total),
       insights: Number(insights),
       badTime: Number(badTime),
+      conflicts: Number(conflicts),
     },
+    // The archive keeps fingerprints, not rows: which field differs is not known ('' as headless scan says).
+    conflictingDuplicates: listed.map(([eventID, keptFile, file]) => ({ eventID: String(eventID), keptFile: String(keptFile), file: String(file), field: '' })),
     time: { first: iso(first), last: iso(last) },
     topEventNames: await topCounts(archive, 'tt_name', where, top),
     topActors: await topCounts(archive, 'tt_actor', where, top),

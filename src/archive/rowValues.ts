@@ -5,6 +5,7 @@
  * from the row normalize() made, so the archive answers like the store.
  */
 import { objectOf, text } from '../model/actor.js';
+import { rowFingerprint } from '../model/contentCheck.js';
 import type { EventRow } from '../model/types.js';
 
 type Loose = Record<string, unknown>;
@@ -127,6 +128,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     tt_index: row.recordIndex,
     tt_fileord: fileOrdinal,
     tt_pos: position,
+    tt_fingerprint: rowFingerprint(row),
     tt_record: JSON.stringify(record),
   });
 }

@@ -12,7 +12,7 @@
  * element's EventId, or `content:<hash>`): the archive keeps one row per id.
  */
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const USER_IDENTITY_TYPE =
   'STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, ' +
@@ -83,6 +83,7 @@ export const CREATE_TABLES = [
     tt_index INTEGER,
     tt_seq BIGINT,
     tt_filekey DOUBLE,
+    tt_fingerprint UINTEGER,
     tt_record VARCHAR
   )`,
   `CREATE TABLE IF NOT EXISTS imported_files (
@@ -93,6 +94,13 @@ export const CREATE_TABLES = [
     reason VARCHAR,
     records BIGINT,
     imported_at TIMESTAMP
+  )`,
+  // Conflicting duplicates found by the imports (same eventID, different content; issue 20), in the order found.
+  `CREATE TABLE IF NOT EXISTS conflicts (
+    found BIGINT,
+    eventid VARCHAR,
+    kept_file VARCHAR,
+    file VARCHAR
   )`,
 ];
 
@@ -118,6 +126,7 @@ export const STAGING_COLUMNS: Record<string, string> = {
   tt_index: 'INTEGER',
   tt_fileord: 'INTEGER',
   tt_pos: 'BIGINT',
+  tt_fingerprint: 'UINTEGER',
   tt_record: 'VARCHAR',
 };
 
@@ -150,7 +159,7 @@ export function insertStaged(stagingFile: string): string {
   const columns = `${TEXT_COLUMNS.slice(0, 18).join(', ')}, useridentity, requestparameters, responseelements, additionaleventdata, serviceeventdetails, resources,
     tt_time, tt_name, tt_source, tt_actor, tt_principalarn, tt_usernames, tt_account, tt_accesskey, tt_readonly, tt_resources`;
   return `INSERT INTO events BY NAME SELECT ${columns},
-    f.path AS tt_file, s.tt_index, f.seqbase + s.tt_pos AS tt_seq, f.filekey AS tt_filekey, s.tt_record
+    f.path AS tt_file, s.tt_index, f.seqbase + s.tt_pos AS tt_seq, f.filekey AS tt_filekey, s.tt_fingerprint, s.tt_record
   FROM read_json(${sqlText(stagingFile)}, format = 'newline_delimited', columns = ${stagingColumnsSql()}, maximum_object_size = 1073741824) s
   JOIN batch_files f ON f.fileord = s.tt_fileord`;
 }
@@ -164,7 +173,7 @@ export function insertStaged(stagingFile: string): string {
  */
 export const DUPLICATE_ROWS = `WITH fresh AS (SELECT DISTINCT eventid FROM events WHERE tt_seq >= $1),
   twice AS (SELECT e.eventid FROM events e SEMI JOIN fresh USING (eventid) GROUP BY e.eventid HAVING count(*) > 1)
-  SELECT e.eventid, e.tt_file, e.tt_filekey, e.tt_index, e.tt_seq FROM events e SEMI JOIN twice USING (eventid)`;
+  SELECT e.eventid, e.tt_file, e.tt_filekey, e.tt_index, e.tt_seq, e.tt_fingerprint FROM events e SEMI JOIN twice USING (eventid)`;
 
 export const DELETE_LOSERS = 'DELETE FROM events WHERE tt_seq IN (SELECT seq FROM losers WHERE renumber IS NULL)';
 

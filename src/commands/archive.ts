@@ -99,6 +99,7 @@ export async function runArchive(argv: string[]): Promise<number> {
     const line =
       `${summary.aborted ? 'interrupted: ' : ''}${counted(summary.filesDone - summary.filesUnchanged, 'file')} read, ${summary.filesUnchanged.toLocaleString('en-US')} unchanged, ` +
       `${summary.bad.length} bad${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : ''}; ${counted(summary.eventsAdded, 'event')} added, ` +
+      (summary.conflicts > 0 ? `${counted(summary.conflicts, 'conflicting duplicate')} (same eventID, different content: scan --db lists them), ` : '') +
       `${summary.eventsTotal.toLocaleString('en-US')} in ${sanitize(dbPath)}\n`;
     process.stderr.write(`trailtop: ${line}`);
     return summary.aborted ? (interrupted === 'SIGTERM' ? 143 : 130) : 0;

@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openArchive, defaultArchivePath, type Archive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
+import { summarizeArchive } from '../../src/archive/query.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -106,6 +107,41 @@ describe('archive import', () => {
     await importFolder(archive, logs);
     expect(await keptOf()).toEqual([['OlderCopy', join(logs, 'file-300.json')]]);
     expect(await count(archive, 'SELECT count(*) FROM events')).toBe(62);
+  });
+
+  it('records conflicting duplicates (same eventID, different content) as scan reports them, across runs', async () => {
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    const at = (name: string, minutesAgo: number) => {
+      const path = join(logs, name);
+      utimesSync(path, new Date(), new Date(Date.now() - minutesAgo * 60_000));
+      return path;
+    };
+    writeFileSync(join(logs, 'middle.json'), recordsJson([event('dup', 1), event('same', 2)]));
+    const middle = at('middle.json', 30);
+    // An identical copy is an ordinary duplicate; a differing one is a conflict against the copy kept.
+    writeFileSync(join(logs, 'newer.json'), recordsJson([{ ...event('dup', 1), eventName: 'Forged' }, event('same', 2)]));
+    const newer = at('newer.json', 10);
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    const first = await importFolder(archive, logs);
+    expect(first.conflicts).toBe(1);
+    let summary = await summarizeArchive(archive, null);
+    expect(summary.events.conflicts).toBe(1);
+    expect(summary.conflictingDuplicates).toEqual([{ eventID: 'dup', keptFile: middle, file: newer, field: '' }]);
+    // A later run brings the oldest delivery, differing again: it is kept, and the copy it displaces is listed.
+    writeFileSync(join(logs, 'older.json'), recordsJson([{ ...event('dup', 1), eventName: 'Original' }, event('same', 2)]));
+    const older = at('older.json', 60);
+    const second = await importFolder(archive, logs);
+    expect(second.conflicts).toBe(1);
+    summary = await summarizeArchive(archive, null);
+    expect(summary.events.conflicts).toBe(2);
+    expect(summary.conflictingDuplicates!.map((c) => [c.keptFile, c.file])).toEqual([
+      [middle, newer],
+      [older, middle],
+    ]);
+    expect((await archive.connection.runAndReadAll("SELECT tt_name FROM events WHERE eventid = 'dup'")).getRows()).toEqual([['Original']]);
   });
 
   it('stops between batches when aborted: only whole batches are in the archive', async () => {

@@ -99,7 +99,7 @@ describe('a duplicated eventID with two contents keeps the copy first in file or
   });
 
   it('in scan, tail, export and archive of the CLI (workers) alike, with the conflict reported', { timeout: 120_000 }, async () => {
-    const { dir, newer } = conflictingFolder();
+    const { dir, newer, older } = conflictingFolder();
     const scan = reaper.track(spawnCollected('node', [bin, 'scan', dir, '--json', '--filter', `id:${ID}`], { cwd: root }));
     expect(await scan.exit).toBe(0);
     const summary = JSON.parse(scan.stdout()) as { topEventNames: { name: string }[]; events: { unique: number; conflicts: number }; conflictingDuplicates: { file: string }[] };
@@ -133,8 +133,14 @@ describe('a duplicated eventID with two contents keeps the copy first in file or
     cleanups.push(() => rmSync(db, { force: true }));
     const archive = reaper.track(spawnCollected('node', [bin, 'archive', dir, '--db', db], { cwd: root }));
     expect(await archive.exit).toBe(0);
+    expect(archive.stderr()).toMatch(/1 conflicting duplicate \(same eventID/);
     const sql = reaper.track(spawnCollected('node', [bin, 'export', '--db', db, '--filter', `id:${ID}`, '--format', 'jsonl', '-o', '-'], { cwd: root }));
     expect(await sql.exit).toBe(0);
     expect(sql.lines().map(nameOf)).toEqual(['DeleteTrail']);
+    const fromDb = reaper.track(spawnCollected('node', [bin, 'scan', '--db', db, '--json'], { cwd: root }));
+    expect(await fromDb.exit).toBe(0);
+    const dbSummary = JSON.parse(fromDb.stdout()) as { events: { conflicts: number }; conflictingDuplicates: { eventID: string; keptFile: string; file: string }[] };
+    expect(dbSummary.events.conflicts).toBe(1);
+    expect(dbSummary.conflictingDuplicates).toMatchObject([{ eventID: ID, keptFile: older, file: newer }]);
   });
 });
