@@ -40,30 +40,40 @@ const SAFE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/;
 /** A JSON number may be written many ways (1e2, 100.0): text that could be part of one is no literal (two dots cannot). */
 const NUMERIC = /^[-+0-9e]*\.?[-+0-9e]*$/;
 
+export interface PrefilterOptions {
+  /**
+   * Whether a record path's last key is a literal (default true). A reader
+   * that looks for the key itself, case-sensitively (query/deep/keyProbe.ts),
+   * leaves it out: a key is rarely lowercase, so searching it any case folds
+   * the whole file.
+   */
+  pathKeys?: boolean;
+}
+
 /** The prefilter of a query; null when it has no literal every match must contain. */
-export function prefilterOf(node: QueryNode): Prefilter | null {
-  const clauses = needs(node);
+export function prefilterOf(node: QueryNode, options: PrefilterOptions = {}): Prefilter | null {
+  const clauses = needs(node, options.pathKeys ?? true);
   return clauses.length === 0 ? null : { clauses };
 }
 
 type Clause = string[];
 
-function needs(node: QueryNode): Clause[] {
+function needs(node: QueryNode, pathKeys: boolean): Clause[] {
   switch (node.kind) {
     case 'and':
-      return node.children.flatMap(needs);
+      return node.children.flatMap((child) => needs(child, pathKeys));
     case 'or': {
       // Either child may match: one clause of each, merged, is what must hold.
       const merged: string[] = [];
       for (const child of node.children) {
-        const clauses = needs(child);
+        const clauses = needs(child, pathKeys);
         if (clauses.length === 0) return [];
         merged.push(...best(clauses));
       }
       return merged.length === 0 ? [] : [[...new Set(merged)]];
     }
     case 'field':
-      return fieldNeeds(node);
+      return fieldNeeds(node, pathKeys);
     default:
       return [];
   }
@@ -82,12 +92,12 @@ function shortest(clause: Clause): number {
   return Math.min(...clause.map((l) => l.length));
 }
 
-function fieldNeeds(node: FieldNode): Clause[] {
+function fieldNeeds(node: FieldNode, pathKeys: boolean): Clause[] {
   const ref = node.ref;
   const out: Clause[] = [];
   if (ref.kind === 'summary') {
     if (!RAW_FIELDS.has(lookupField(ref.name)?.name ?? '')) return [];
-  } else if (ref.kind === 'path') {
+  } else if (ref.kind === 'path' && pathKeys) {
     // Any value at the path means its last key is in the text.
     const key = literal(ref.path[ref.path.length - 1]!.toLowerCase());
     if (key) out.push([key]);
@@ -281,7 +291,8 @@ function foldedOf(bytes: Uint8Array): FoldedBytes {
   return lastFolded;
 }
 
-const ESCAPES = [Buffer.from('\\u'), Buffer.from('\\/')];
+/** Escapes that may spell a literal's bytes otherwise (`\u0041`, `\/`): a text holding one may hold the literal unseen. */
+export const ESCAPES = [Buffer.from('\\u'), Buffer.from('\\/')];
 
 /**
  * Which records of a file may match: 1 per span that holds every clause (or
@@ -378,6 +389,8 @@ export function fileMayMatch(prefilter: Prefilter, bytes: Uint8Array): boolean {
   const folded = foldedOf(bytes);
   let nonAscii: boolean | null = null;
   for (const clause of needlesOf(prefilter)) {
+    // Values are mostly written lowercase, as the literal is: found so, the file needs no fold.
+    if (clause.some((needle) => needle.letters && buffer.indexOf(needle.word) >= 0)) continue;
     if (clause.some((needle) => folded.indexOf(needle, 0) >= 0)) continue;
     if (clause.some((needle) => needle.folds)) {
       nonAscii ??= !isAscii(bytes);

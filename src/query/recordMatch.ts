@@ -212,6 +212,37 @@ function visitEnd(value: unknown, visit: (value: string) => boolean): boolean {
   }
 }
 
+/**
+ * The top-level record keys whose values alone decide `ast` for
+ * compileRecordMatcher, when it reads nothing else: path refs read their
+ * first key, params PARAMS_KEYS; any other term (summary fields, words,
+ * time, tags) reads more, and gives null. The matcher then gives the same
+ * answer on an object holding just those keys' values as on the whole
+ * record, so a reader may parse only them (query/deep/matchFile.ts).
+ */
+export function recordKeysRead(ast: QueryNode): string[] | null {
+  const keys = new Set<string>();
+  const visit = (node: QueryNode): boolean => {
+    switch (node.kind) {
+      case 'const':
+        return true;
+      case 'and':
+      case 'or':
+        return node.children.every(visit);
+      case 'not':
+        return visit(node.child);
+      case 'field':
+        if (node.ref.kind === 'path') keys.add(node.ref.path[0]!);
+        else if (node.ref.kind === 'params') for (const key of PARAMS_KEYS) keys.add(key);
+        else return false;
+        return true;
+      default:
+        return false;
+    }
+  };
+  return visit(ast) ? [...keys] : null;
+}
+
 /** The one value of a params ref: the JSON text of the PARAMS_KEYS the record has (not null), one per line; null when none. */
 export function paramsText(record: Loose): string | null {
   let out: string | null = null;

@@ -54,11 +54,12 @@ interface Answer {
 /**
  * Spans of the files searches have scanned, so the next search over the
  * same files (the query refined, a term added) skips the span scan. About
- * 9 bytes a record; past `limit` records the oldest files are dropped.
+ * 9 bytes a record, 8 more per key a KeyProbe notes; past `limit` bytes the
+ * oldest files are dropped.
  */
 class SpanCache {
   private readonly files = new Map<string, FileSpans>();
-  private records = 0;
+  private bytes = 0;
 
   constructor(private readonly limit: number) {}
 
@@ -68,27 +69,31 @@ class SpanCache {
 
   clear(): void {
     this.files.clear();
-    this.records = 0;
+    this.bytes = 0;
   }
 
   set(file: string, spans: FileSpans): void {
     const old = this.files.get(file);
     if (old) {
-      this.records -= old.starts.length;
+      this.bytes -= sizeOf(old);
       this.files.delete(file);
     }
     this.files.set(file, spans);
-    this.records += spans.starts.length;
+    this.bytes += sizeOf(spans);
     for (const [oldest, dropped] of this.files) {
-      if (this.records <= this.limit) break;
+      if (this.bytes <= this.limit) break;
       this.files.delete(oldest);
-      this.records -= dropped.starts.length;
+      this.bytes -= sizeOf(dropped);
     }
   }
 }
 
-/** Records whose spans are kept: 2M records, about 18 MB. */
-const SPAN_CACHE_RECORDS = 2_000_000;
+function sizeOf(spans: FileSpans): number {
+  return spans.starts.byteLength + spans.ends.byteLength + spans.flags.byteLength + (spans.values?.byteLength ?? 0);
+}
+
+/** Bytes of spans kept: 2M records, or 1M with the values of one key. */
+const SPAN_CACHE_BYTES = 18_000_000;
 
 /** How a search is cut into requests (see Plan). */
 export interface PlanSizes {
@@ -115,7 +120,7 @@ const SIZES: PlanSizes = { firstRecords: 100, records: 1_500, files: 24, firstWi
  */
 export class DeepEngine {
   private nextSearch = 0;
-  private readonly spans = new SpanCache(SPAN_CACHE_RECORDS);
+  private readonly spans = new SpanCache(SPAN_CACHE_BYTES);
 
   constructor(
     private readonly runner: Runner,

@@ -1,12 +1,21 @@
 import { readRecord } from '../../ingest/read.js';
 import { readDecodedFile, scanRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../../ingest/recordSpans.js';
 import type { Prefilter } from '../prefilter.js';
-import { fileMayMatch, spanMask, spanMayMatch } from '../prefilter.js';
+import { ESCAPES, fileMayMatch, spanMask, spanMayMatch } from '../prefilter.js';
 import type { RecordMatcher } from '../recordMatch.js';
+import type { KeyProbe } from './keyProbe.js';
 import type { FileSpans } from './protocol.js';
 
 /** Past this share of a file's records asked for, the prefilter searches the whole file at once. */
 const WHOLE_FILE_SHARE = 0.25;
+
+/** A search's compiled tests (run.ts Matchers): the matcher decides; the prefilter and the probe only rule records out. */
+export interface RecordTests {
+  matcher: RecordMatcher;
+  prefilter: Prefilter | null;
+  /** With a probe, only the probe's keys' values are parsed (keyProbe.ts). */
+  probe: KeyProbe | null;
+}
 
 /**
  * Which of the records `indexes` (RecordRef.index, ascending) of `file`
@@ -14,37 +23,43 @@ const WHOLE_FILE_SHARE = 0.25;
  * that holds none of the prefilter's literals anywhere is decided at once.
  * Otherwise records are read back the way the JSON export reads them: the
  * file's bytes are scanned for record spans (ingest/recordSpans.ts), a span
- * whose bytes cannot hold the prefilter's literals is skipped unparsed, and
- * only the rest are parsed and tested. Files of other shapes (JSON lines,
+ * whose bytes cannot hold the prefilter's literals (or the probe's needles)
+ * is skipped unparsed, and only the rest are parsed (with a probe, only its
+ * keys' values) and tested. Files of other shapes (JSON lines,
  * lookup-events, EventBridge) are read through readRecord. A record that
  * is gone (the file changed or vanished) does not match. Returns early,
  * having reported what it found so far, once `stopped()` is true.
  *
  * `known` are spans an earlier search scanned: used when the file is still
- * that version (its fileIdentity). Returns the spans it scanned itself, for
- * the next search, or null.
+ * that version (its fileIdentity) and they note the probe's keys. Returns
+ * the spans it scanned itself, for the next search, or null.
  */
 export async function matchFile(
   file: string,
   indexes: readonly number[],
-  matcher: RecordMatcher,
-  prefilter: Prefilter | null,
+  tests: RecordTests,
   stopped: () => boolean,
   found: (k: number) => void,
   known: FileSpans | null = null,
 ): Promise<FileSpans | null> {
+  const { matcher, prefilter, probe } = tests;
   const decoded = readDecodedFile(file);
   const bytes = decoded?.bytes ?? null;
   // Most files of a rare literal hold it nowhere: they are decided without a scan or a parse.
   if (stopped() || (bytes && prefilter && !fileMayMatch(prefilter, bytes))) return null;
+  const keys = probe ? probe.keys.join('\n') : undefined;
   let spans: FileSpans | null = null;
   let fresh: FileSpans | null = null;
   if (decoded && bytes) {
-    if (known && known.identity === decoded.identity) spans = known;
+    if (known && known.identity === decoded.identity && (keys === undefined || known.keys === keys)) spans = known;
     else {
-      const scanned = scanRecordSpans(bytes);
+      const scanned = scanRecordSpans(bytes, probe?.spanKeys);
       if (scanned) {
         spans = { identity: decoded.identity, starts: Int32Array.from(scanned.starts), ends: Int32Array.from(scanned.ends), flags: Uint8Array.from(scanned.flags) };
+        if (keys !== undefined && scanned.values) {
+          spans.keys = keys;
+          spans.values = Int32Array.from(scanned.values);
+        }
         fresh = spans;
       }
     }
@@ -59,9 +74,13 @@ export async function matchFile(
   const text = bytes;
   const { starts, ends, flags } = spans;
   const count = starts.length;
+  const values = probe && spans.values ? spans.values : null;
+  const needles = values && probe && probe.needles.length > 0 ? new NeedleHits(probe, text) : null;
+  // The needles rule out more, and cheaper, than the prefilter's literals record by record.
+  const filter = needles ? null : prefilter;
   const mask =
-    prefilter && indexes.length >= count * WHOLE_FILE_SHARE
-      ? spanMask(prefilter, text, starts, ends, flags)
+    filter && indexes.length >= count * WHOLE_FILE_SHARE
+      ? spanMask(filter, text, starts, ends, flags)
       : null;
   for (let k = 0; k < indexes.length; k++) {
     if (stopped()) return fresh;
@@ -75,10 +94,68 @@ export async function matchFile(
     }
     const start = starts[index]!;
     const end = ends[index]!;
-    if (prefilter && !(mask ? mask[index] === 1 : spanMayMatch(prefilter, text, start, end))) continue;
+    if (filter && !(mask ? mask[index] === 1 : spanMayMatch(filter, text, start, end))) continue;
     // ASCII decodes cheaper as Latin-1, to the same text.
-    const json = text.toString(flag & SPAN_NON_ASCII ? 'utf8' : 'latin1', start, end);
-    if (matcher(JSON.parse(json))) found(k);
+    const encoding = flag & SPAN_NON_ASCII ? 'utf8' : 'latin1';
+    if (values && probe) {
+      const at = index * probe.keys.length * 2;
+      // -2: the item is the whole document, whose values were not noted; parsed whole below.
+      if (values[at] !== -2) {
+        if (needles && !needles.inValues(values, at)) continue;
+        if (matcher(probedRecord(probe, values, at, text, encoding))) found(k);
+        continue;
+      }
+    }
+    if (matcher(JSON.parse(text.toString(encoding, start, end)))) found(k);
   }
   return fresh;
+}
+
+/** An object holding a record's values of the probe's keys (the ones it has), parsed from their spans. */
+function probedRecord(probe: KeyProbe, values: Int32Array, at: number, text: Buffer, encoding: 'utf8' | 'latin1'): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (let key = 0; key < probe.keys.length; key++) {
+    const start = values[at + key * 2]!;
+    // keyProbeOf leaves out __proto__, the one key an assignment would not make an own property.
+    if (start >= 0) record[probe.keys[key]!] = JSON.parse(text.toString(encoding, start, values[at + key * 2 + 1]!));
+  }
+  return record;
+}
+
+/**
+ * Where a file's bytes hold the probe's needles, and the escapes that could
+ * spell one otherwise (`\u`, `\/`), each ascending: records are asked in
+ * ascending order, so each list is walked once with a cursor.
+ */
+class NeedleHits {
+  /** Per needle: its occurrences and a cursor in them, and a cursor in `escapes` (each key's values ascend on their own). */
+  private readonly hits: { key: number; length: number; at: number[]; next: number; nextEscape: number }[];
+  private readonly escapes: number[];
+
+  constructor(probe: KeyProbe, text: Buffer) {
+    this.hits = probe.needles.map((needle) => ({ key: needle.key, length: needle.bytes.length, at: occurrences(text, needle.bytes), next: 0, nextEscape: 0 }));
+    this.escapes = text.indexOf(0x5c) < 0 ? [] : ESCAPES.flatMap((escape) => occurrences(text, escape)).sort((a, b) => a - b);
+  }
+
+  /** Whether each needle lies inside its key's value (values[at...], RecordSpans.values), or that value holds an escape. */
+  inValues(values: Int32Array, at: number): boolean {
+    for (const hit of this.hits) {
+      const start = values[at + hit.key * 2]!;
+      if (start < 0) return false;
+      const end = values[at + hit.key * 2 + 1]!;
+      while (hit.next < hit.at.length && hit.at[hit.next]! < start) hit.next++;
+      if (hit.next < hit.at.length && hit.at[hit.next]! + hit.length <= end) continue;
+      const escapes = this.escapes;
+      while (hit.nextEscape < escapes.length && escapes[hit.nextEscape]! < start) hit.nextEscape++;
+      if (hit.nextEscape < escapes.length && escapes[hit.nextEscape]! < end) continue;
+      return false;
+    }
+    return true;
+  }
+}
+
+function occurrences(text: Buffer, needle: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) out.push(at);
+  return out;
 }

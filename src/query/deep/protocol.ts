@@ -12,6 +12,13 @@ export interface FileSpans {
   ends: Int32Array;
   /** SPAN_* bits. */
   flags: Uint8Array;
+  /**
+   * With a KeyProbe (keyProbe.ts): the probe's keys joined by '\n', and
+   * where each record's value of each lies (RecordSpans.values, for those
+   * keys): reused only by a search that reads the same keys.
+   */
+  keys?: string;
+  values?: Int32Array;
 }
 
 /** One file's records to test: RecordRef.index values, ascending; with its spans when a search found them before. */

@@ -1,18 +1,21 @@
 import type { QueryNode } from '../ast.js';
-import { prefilterOf, type Prefilter } from '../prefilter.js';
-import { compileRecordMatcher, type RecordMatcher } from '../recordMatch.js';
-import { matchFile } from './matchFile.js';
+import { prefilterOf } from '../prefilter.js';
+import { compileRecordMatcher } from '../recordMatch.js';
+import { keyProbeOf } from './keyProbe.js';
+import { matchFile, type RecordTests } from './matchFile.js';
 import type { FileAsk, FileSpans } from './protocol.js';
 
 /** The compiled matcher and prefilter of the latest search's AST (compiled once per search, not per request). */
 export class Matchers {
   private search = -1;
-  private compiled: { matcher: RecordMatcher; prefilter: Prefilter | null } | null = null;
+  private compiled: RecordTests | null = null;
 
-  of(search: number, ast: QueryNode): { matcher: RecordMatcher; prefilter: Prefilter | null } {
+  of(search: number, ast: QueryNode): RecordTests {
     if (this.search !== search || !this.compiled) {
       this.search = search;
-      this.compiled = { matcher: compileRecordMatcher(ast), prefilter: prefilterOf(ast) };
+      const probe = keyProbeOf(ast);
+      // The probe looks for path keys itself, case-sensitively (prefilter.ts PrefilterOptions).
+      this.compiled = { matcher: compileRecordMatcher(ast), prefilter: prefilterOf(ast, { pathKeys: probe === null }), probe };
     }
     return this.compiled;
   }
@@ -37,14 +40,14 @@ export async function runAsk(
   stopped: () => boolean,
   budgetMs = 8,
 ): Promise<{ matched: Int32Array; spans: (FileSpans | null)[] }> {
-  const { matcher, prefilter } = matchers.of(request.search, request.ast);
+  const tests = matchers.of(request.search, request.ast);
   const out: number[] = [];
   const spans: (FileSpans | null)[] = [];
   let base = 0;
   let slice = performance.now();
   for (const ask of request.files) {
     if (stopped()) break;
-    spans.push(await matchFile(ask.file, ask.indexes, matcher, prefilter, stopped, (k) => out.push(base + k), ask.spans ?? null));
+    spans.push(await matchFile(ask.file, ask.indexes, tests, stopped, (k) => out.push(base + k), ask.spans ?? null));
     base += ask.indexes.length;
     if (budgetMs !== Infinity && performance.now() - slice > budgetMs) {
       await nextTurn();

@@ -27,7 +27,11 @@ if (port) {
       const moved: ArrayBuffer[] = [];
       if ('matched' in reply) {
         moved.push(reply.matched.buffer as ArrayBuffer);
-        for (const found of reply.spans) if (found) moved.push(found.starts.buffer as ArrayBuffer, found.ends.buffer as ArrayBuffer, found.flags.buffer as ArrayBuffer);
+        for (const found of reply.spans) {
+          if (!found) continue;
+          moved.push(found.starts.buffer as ArrayBuffer, found.ends.buffer as ArrayBuffer, found.flags.buffer as ArrayBuffer);
+          if (found.values) moved.push(found.values.buffer as ArrayBuffer);
+        }
       }
       port.postMessage(reply, moved);
     });
