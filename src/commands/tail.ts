@@ -1,4 +1,4 @@
-import { openFolder } from '../ingest/open.js';
+import { openFolder, type OpenFolder } from '../ingest/open.js';
 import { readRecordsInOrder, type OriginalRecord } from '../ingest/records.js';
 import { stringifyJson } from '../model/stringify.js';
 import { terminalSafeJson } from '../term/jsonText.js';
@@ -11,6 +11,8 @@ import { DeepEngine } from '../query/deep/engine.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, filterNeedsRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { detectionSession, type DetectionSession } from '../detect/session.js';
+import { headlessFilteredRows, headlessFilterFits, type HeadlessRows } from '../export/headlessFilter.js';
+import { idKey, type IdSet } from '../scan/ids.js';
 
 export const TAIL_USAGE = `Usage: trailtop tail DIR|FILE [--new-only] [--filter Q] [--since T] [--rules DIR]... [--findings-only]
 
@@ -60,9 +62,12 @@ export async function runTail(argv: string[]): Promise<number> {
   const rules = values.rules || needsRules || process.env.TRAILTOP_RULES ? commandRules(values.rules) : null;
   const session = rules && needsRules ? detectionSession(rules) : null;
   // rule: terms read the findings' sets, which a file's hits reach before its rows reach the store.
-  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, Date.now(), true);
+  const now = Date.now();
+  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, now, true);
   await requireFolderOrFile(dir);
-  return tailFolder(dir, query, values['new-only'] === true, vocabulary, session, findingsOnly);
+  // A filter that needs neither the folder's vocabulary nor rules reads the folder without the store (issue 13, 14).
+  const storeLess = session === null && headlessFilterFits(query, false) && source !== undefined ? { source, now } : null;
+  return tailFolder(dir, query, values['new-only'] === true, vocabulary, session, findingsOnly, storeLess);
 }
 
 /**
@@ -77,6 +82,7 @@ async function tailFolder(
   vocabulary: Vocabulary,
   session: DetectionSession | null,
   findingsOnly = false,
+  storeLess: { source: string; now: number } | null = null,
 ): Promise<number> {
   const stop = new AbortController();
   let writeError: NodeJS.ErrnoException | null = null;
@@ -92,24 +98,45 @@ async function tailFolder(
   const onSignal = () => stop.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const opened = openFolder(dir, { watch: true, signal: stop.signal, ...(session?.detection ? { detection: session.detection } : {}) });
-  // --findings-only: only rows that fired a rule (their hits reach the findings before the rows reach the store).
-  const findings = findingsOnly ? (session?.findings ?? null) : null;
-  const keep = (rows: EventRow[]): EventRow[] => (findings ? rows.filter((row) => findings.rulesOf(row.id).length > 0) : rows);
-  const line = findings
-    ? (record: OriginalRecord, row: EventRow) => jsonLine({ rules: findings.rulesOf(row.id).map((rule) => rule.id), event: record })
-    : (record: OriginalRecord) => jsonLine(record);
-  const { store } = opened;
   const reported = new BadFileReporter();
   const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+  let opened: OpenFolder | null = null;
   try {
+    // Store-less: the events already there come from a headless read (both cores, only candidates parsed,
+    // the same kept copy of a duplicate as scan and export); the store only follows what changes. The
+    // follow starts first, so a file that changes while the folder is read is read again, not missed.
+    opened = openFolder(dir, {
+      watch: true,
+      signal: stop.signal,
+      ...(session?.detection ? { detection: session.detection } : {}),
+      ...(storeLess ? { followOnly: true } : {}),
+    });
+    let seen: IdSet | null = null;
+    if (storeLess) {
+      const before = await headlessFilteredRows(dir, storeLess.source, storeLess.now, { signal: stop.signal });
+      if (before === null) return status();
+      reported.report(before.badFiles, before.conflicts);
+      // Printed once the watch is ready: a change seen after the first lines is then never missed.
+      await Promise.race([opened.ready, stopped]);
+      if (!newOnly && !stop.signal.aborted) await printHeadlessRows(before, out, stop.signal);
+      if (stop.signal.aborted) return status();
+      seen = before.seen;
+    }
+    // --findings-only: only rows that fired a rule (their hits reach the findings before the rows reach the store).
+    const findings = findingsOnly ? (session?.findings ?? null) : null;
+    const keep = (rows: EventRow[]): EventRow[] => (findings ? rows.filter((row) => findings.rulesOf(row.id).length > 0) : rows);
+    const line = findings
+      ? (record: OriginalRecord, row: EventRow) => jsonLine({ rules: findings.rulesOf(row.id).map((rule) => rule.id), event: record })
+      : (record: OriginalRecord) => jsonLine(record);
+    const { store } = opened;
     await Promise.race([opened.ready, stopped]);
     if (stop.signal.aborted) return status();
     reported.report(store.progress.badFiles, store.progress.conflicts);
 
     // Everything in the log up to here counts as already in the folder; later rows are new.
-    let printed = store.log().length;
-    if (!newOnly) {
+    // Store-less, the folder's events were printed above: whatever the store loads is new unless already seen.
+    let printed = seen ? 0 : store.log().length;
+    if (!newOnly && !seen) {
       const existing = keep(await matching(store.log().slice(0, printed), query, vocabulary, stop.signal));
       await printRecords(existing.reverse(), out, stop.signal, line);
     }
@@ -121,8 +148,9 @@ async function tailFolder(
         reported.report(store.progress.badFiles, store.progress.conflicts);
         const log = store.log();
         if (log.length === printed || stop.signal.aborted) return;
-        const batch = log.slice(printed);
+        let batch = log.slice(printed);
         printed = log.length;
+        if (seen) batch = batch.filter((row) => firstSighting(seen, row.id));
         const fresh = keep(await matching(batch, query, vocabulary, stop.signal));
         await printRecords(fresh.reverse(), out, stop.signal, line);
       });
@@ -135,7 +163,7 @@ async function tailFolder(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await opened.close();
+    await opened?.close();
     out.end();
   }
 }
@@ -159,6 +187,30 @@ async function matching(rows: readonly EventRow[], query: CompiledQuery | null, 
     kept = (await deepEngine.search(kept, query.ast, { signal })) ?? [];
   }
   return kept.sort(compareNewestFirst);
+}
+
+const sighting = new Int32Array(4);
+
+/** Adds the event's id to `seen`: false when it was there (read before the follow started, or printed since). */
+function firstSighting(seen: IdSet, id: string): boolean {
+  idKey(id, sighting, 0);
+  return seen.add(sighting, 0);
+}
+
+/** The headless read's rows (newest first), printed oldest first: from the texts it kept, else read back from their files. */
+async function printHeadlessRows(found: HeadlessRows, out: LineWriter, signal: AbortSignal): Promise<void> {
+  const oldestFirst = found.rows.slice().reverse();
+  const textOf = found.recordText;
+  if (textOf === null || oldestFirst.some((row) => textOf(row) === undefined)) {
+    await printRecords(oldestFirst, out, signal, (record) => jsonLine(record));
+    return;
+  }
+  // The kept text is the record's own bytes made terminal-safe; parsed again, it prints as tail always has.
+  for (const row of oldestFirst) {
+    if (signal.aborted) return;
+    out.line(jsonLine(JSON.parse(textOf(row)!) as OriginalRecord));
+  }
+  out.flush();
 }
 
 async function printRecords(
@@ -243,7 +295,9 @@ class BadFileReporter {
       const key = `conflict\u0000${c.eventID}\u0000${c.file}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);
-      process.stderr.write(`trailtop: conflicting duplicate (same eventID, different content) ${sanitize(c.eventID)}: ${sanitize(c.file)} differs from ${sanitize(c.keptFile)}; not printed\n`);
+      // A headless read keeps no file per event: then the kept copy's file is not known.
+      const kept = c.keptFile === '' ? 'the copy kept (the first in file order)' : sanitize(c.keptFile);
+      process.stderr.write(`trailtop: conflicting duplicate (same eventID, different content) ${sanitize(c.eventID)}: ${sanitize(c.file)} differs from ${kept}; not printed\n`);
     }
     for (const file of bad) {
       const key = `${file.path}\u0000${file.reason}`;

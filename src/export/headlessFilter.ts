@@ -8,6 +8,8 @@
  */
 import { compareNewestFirst } from '../model/order.js';
 import type { BadFile, EventRow } from '../model/types.js';
+import type { ConflictingDuplicate } from '../store/progress.js';
+import type { IdSet } from '../scan/ids.js';
 import type { CompiledQuery } from '../query/index.js';
 import { prefilterOf } from '../query/prefilter.js';
 import { scanFolderHeadless } from '../scan/run.js';
@@ -17,10 +19,12 @@ import type { LoadProgress } from '../store/progress.js';
  * Whether a query can be answered this way: it needs nothing the store builds
  * (no plain words, whose fuzzy meaning depends on the folder's vocabulary; no
  * rule: terms) and has literals to look for (else every record is parsed
- * anyway and the store's path is as fast).
+ * anyway and the store's path is as fast). `tail` passes needsLiterals false:
+ * it follows the folder afterwards, and a store of every event would stay in
+ * memory all that time.
  */
-export function headlessFilterFits(query: CompiledQuery | null): query is CompiledQuery {
-  return query !== null && !query.isEmpty && query.explain().length === 0 && prefilterOf(query.ast) !== null;
+export function headlessFilterFits(query: CompiledQuery | null, needsLiterals = true): query is CompiledQuery {
+  return query !== null && !query.isEmpty && query.explain().length === 0 && (!needsLiterals || prefilterOf(query.ast) !== null);
 }
 
 export interface HeadlessFilterOptions {
@@ -39,6 +43,10 @@ export interface HeadlessRows {
    * row's file was read the ordinary way, or they were too many to keep.
    */
   recordText: ((row: EventRow) => string | undefined) | null;
+  /** Copies of an eventID whose content differs from the kept copy (the first in file order). */
+  conflicts: ConflictingDuplicate[];
+  /** The ids of every event read, matching or not (scan/ids.ts keys). */
+  seen: IdSet;
 }
 
 /** The matching rows, newest first, and the files that could not be read; null when `signal` stopped the read. */
@@ -69,5 +77,11 @@ export async function headlessFilteredRows(
   let seq = 0;
   for (const list of [...byFile.values()].reverse()) for (const row of list) row.seq = seq++;
   rows.sort(compareNewestFirst);
-  return { rows, badFiles: tally.progress.badFiles, recordText: textOf ? (row) => textOf.get(row) : null };
+  return {
+    rows,
+    badFiles: tally.progress.badFiles,
+    recordText: textOf ? (row) => textOf.get(row) : null,
+    conflicts: tally.progress.conflicts,
+    seen: tally.idSet(),
+  };
 }

@@ -16,6 +16,8 @@ export interface OpenFolderOptions {
   settleMs?: number;
   /** Time a file must stay unchanged and unreadable before it counts as bad (ms, default 3000; watch only). */
   badAfterMs?: number;
+  /** Only follow changes: the files there at the start are not read (FolderLoaderOptions.followOnly). */
+  followOnly?: boolean;
   /** Detection rules to run where records are parsed, and where their hits go (src/detect/). */
   detection?: {
     rules: readonly RuleSpec[];
@@ -53,6 +55,7 @@ export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder 
     ...(options.badAfterMs !== undefined ? { badAfterMs: options.badAfterMs } : {}),
     ...(detection ? { onHits: detection.onHits } : {}),
     ...(detection?.onForget ? { onForget: detection.onForget } : {}),
+    ...(options.followOnly ? { followOnly: true } : {}),
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {

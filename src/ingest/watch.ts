@@ -23,6 +23,12 @@ export interface FolderLoaderOptions {
   onHits?: (hits: readonly RuleHit[]) => void;
   /** An event's kept copy was replaced by an earlier one in file order: forget its hits (the new copy's follow in onHits). */
   onForget?: (eventId: string, timeOf: (eventId: string) => number) => void;
+  /**
+   * The caller reads the folder as it is itself (`tail --filter` reads it
+   * without a store): the files the initial listing finds count as loaded and
+   * are not read; only later changes are (new files, growth, rewrites).
+   */
+  followOnly?: boolean;
 }
 
 type FileState = 'queued' | 'settling' | 'reading' | 'loaded' | 'bad-pending' | 'bad';
@@ -167,7 +173,8 @@ export class FolderLoader {
   private async listInitial(): Promise<void> {
     const listing = await listFolder(this.root);
     this.smallFolder = listing.files.length <= SMALL_FOLDER_FILES;
-    if (!this.smallFolder) this.pool.warm();
+    // Following only, nothing is read until something changes.
+    if (!this.smallFolder && !this.options.followOnly) this.pool.warm();
     for (const skipped of listing.skipped) this.skippedPaths.add(skipped.path);
     this.store.updateProgress((p) => {
       p.skippedFiles.push(...listing.skipped);
@@ -217,6 +224,15 @@ export class FolderLoader {
       badReason: '',
     };
     this.files.set(path, entry);
+    if (initial && this.options.followOnly) {
+      entry.state = 'loaded';
+      entry.done = true;
+      this.store.updateProgress((p) => {
+        p.filesTotal++;
+        p.filesDone++;
+      });
+      return;
+    }
     if (initial) this.initialPending++;
     this.store.updateProgress((p) => {
       p.filesTotal++;

@@ -55,6 +55,11 @@ export class ScanTally {
 
   constructor(private readonly keepMatches = false) {}
 
+  /** The ids of the events counted (first copies and duplicates alike): `tail` seeds its follow with them, so an event already there is not printed again. */
+  idSet(): IdSet {
+    return this.ids;
+  }
+
   /**
    * One file's outcome; files must come in file order. `matches[r]` says
    * whether event r matches the filter (null: no filter); `insightRows` are

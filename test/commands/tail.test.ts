@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,6 +69,31 @@ describe('trailtop tail', () => {
     expect(ids.every((id) => id.startsWith('n-'))).toBe(true);
     tail.child.kill('SIGINT');
     expect(await tail.exit).toBe(0);
+  });
+
+  it('--filter reads the folder without the store, then follows it: changed files print only their new events, bad files are reported', async () => {
+    const temp = tempFolder('trailtop-tail-filter-');
+    cleanups.push(temp.remove);
+    const dir = temp.dir;
+    const one = join(dir, 'one.json');
+    writeRecords(one, [makeEvent('e-3', 3, 'RunInstances'), makeEvent('e-1', 1, 'RunInstances'), makeEvent('x-1', 2)]);
+    writeRecords(join(dir, 'sub/two.json.gz'), [makeEvent('e-2', 2, 'RunInstances'), makeEvent('x-2', 4)]);
+    writeFileSync(join(dir, 'broken.json'), '{"Records":[{"eventID":"b-1",');
+    const tail = run('node', [bin, 'tail', dir, '--filter', 'name:RunInstances']);
+    await waitFor(() => tail.lines().length === 3 && /broken\.json/.test(tail.stderr()), 'the existing matches and the bad file', 15_000);
+    expect(idsOf(tail.lines())).toEqual(['e-1', 'e-2', 'e-3']);
+    expect(JSON.parse(tail.lines()[0]!)).toEqual(makeEvent('e-1', 1, 'RunInstances'));
+    expect(tail.stderr()).toMatch(/bad file .*broken\.json/);
+
+    // A file read before grows: only its new event prints. A new file delivers an old event again: printed once.
+    writeRecords(one, [makeEvent('e-3', 3, 'RunInstances'), makeEvent('e-1', 1, 'RunInstances'), makeEvent('x-1', 2), makeEvent('e-6', 6, 'RunInstances')]);
+    await waitFor(() => tail.lines().length === 4, 'the grown file', 15_000);
+    writeRecords(join(dir, 'later.json'), [makeEvent('e-2', 2, 'RunInstances'), makeEvent('e-7', 7, 'RunInstances'), makeEvent('x-7', 7)]);
+    await waitFor(() => tail.lines().length === 5, 'the new file', 15_000);
+    expect(idsOf(tail.lines()).slice(3)).toEqual(['e-6', 'e-7']);
+    tail.child.kill('SIGINT');
+    expect(await tail.exit).toBe(0);
+    expect(tail.lines()).toHaveLength(5);
   });
 
   it('exits 2 with the message for a bad query or a missing folder', async () => {
