@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageEvents, type Cursor, type Order } from '../../src/archive/query.js';
+import type { Archive } from '../../src/archive/db.js';
+import { pageEvents, summarizeArchive, type Cursor, type Order } from '../../src/archive/query.js';
 import { archiveOf, type TestArchive } from './helpers.js';
 
 /** 60 events on 7 distinct times (many ties) and 5 whose time does not parse. */
@@ -38,4 +39,69 @@ describe('keyset pages of the archive', () => {
       });
     }
   }
+});
+
+describe('the scan summary of an archive', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    const out: object[] = [];
+    for (let k = 0; k < 40; k++) {
+      out.push({
+        eventID: `s${k}`,
+        eventTime: `2024-03-05T12:${String(k).padStart(2, '0')}:00Z`,
+        eventName: ['GetObject', 'PutObject', 'ListBuckets'][k % 3],
+        userIdentity: k % 5 === 0 ? undefined : { type: 'IAMUser', userName: `u${k % 4}` },
+        ...(k % 2 ? { errorCode: k % 4 === 1 ? 'AccessDenied' : 'NoSuchKey' } : {}),
+      });
+    }
+    archive = await archiveOf(out, 7);
+  });
+  afterAll(() => archive?.close());
+
+  /** The archive, counting the statements that carry `marker` (the filter's text). */
+  function counting(marker: string): { archive: Archive; runs: () => number } {
+    let runs = 0;
+    const connection = new Proxy(archive.archive.connection, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (key !== 'runAndReadAll' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return (sql: string) => {
+          if (sql.includes(marker)) runs++;
+          return (value as (sql: string) => unknown).call(target, sql);
+        };
+      },
+    });
+    return { archive: { ...archive.archive, connection }, runs: () => runs };
+  }
+
+  it('evaluates the filter in one pass when no Insights match, with the same figures as one query per list', async () => {
+    const where = "tt_name <> 'ListBuckets'";
+    const probe = counting(where);
+    const summary = await summarizeArchive(probe.archive, where, { top: 2 });
+    expect(probe.runs()).toBe(1);
+    const count = async (sql: string): Promise<unknown[][]> => (await archive.archive.connection.runAndReadAll(sql)).getRows() as unknown[][];
+    expect(summary.events.unique).toBe(Number((await count(`SELECT count(*) FROM events WHERE ${where}`))[0]![0]));
+    expect(summary.events.total).toBe(40);
+    expect(summary.topEventNames).toEqual([
+      { name: 'GetObject', count: 14 },
+      { name: 'PutObject', count: 13 },
+    ]);
+    // Ties by value; events without an actor count as '(none)'.
+    const actors = (await count(
+      `SELECT CASE WHEN coalesce(tt_actor, '') = '' THEN '(none)' ELSE tt_actor END AS v, count(*) AS n FROM events WHERE ${where} GROUP BY v ORDER BY n DESC, v LIMIT 2`,
+    )).map(([name, n]) => ({ name: String(name), count: Number(n) }));
+    expect(summary.topActors).toEqual(actors);
+    expect(summary.errorsByCode.map((e) => e.code).sort()).toEqual(['AccessDenied', 'NoSuchKey']);
+    expect(summary.errorsByCode.reduce((n, e) => n + e.count, 0)).toBe(Number((await count(`SELECT count(*) FROM events WHERE ${where} AND errorcode <> ''`))[0]![0]));
+    expect(summary.time).toEqual({ first: '2024-03-05T12:00:00.000Z', last: '2024-03-05T12:39:00.000Z' });
+    expect(summary.insights).toEqual([]);
+  });
+
+  it('gives empty lists and no time when nothing matches', async () => {
+    const summary = await summarizeArchive(archive.archive, 'false', {});
+    expect(summary.events.unique).toBe(0);
+    expect(summary.topEventNames).toEqual([]);
+    expect(summary.errorsByCode).toEqual([]);
+    expect(summary.time).toEqual({ first: null, last: null });
+  });
 });
