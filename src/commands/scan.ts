@@ -72,13 +72,13 @@ export async function runScan(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
   const bucket = checkBucketOption(values.histogram, values.bucket);
   if (values.histogram && query?.deep) throw new UsageError('--histogram takes summary fields only: record paths and params: are not supported with it', false);
-  if (values.histogram) return await writeStdout(await scanHistogram(dir, query, bucket, Boolean(values.json), session?.detection), 'summary');
+  if (values.histogram) return await writeStdout(await scanHistogram(dir, query, bucket, Boolean(values.json), session), 'summary');
 
   // Headless: no EventStore; files are parsed on both cores and only counted (src/scan/).
   const tally = await scanFolderHeadless(dir, {
     // Record paths and params: are tested on the records where the workers read them.
     ...(query?.deep ? { deep: deepPart(query.ast) } : {}),
-    ...(session?.detection ? { rules: session.detection.rules, onHits: session.detection.onHits } : {}),
+    ...(session?.detection ? { rules: session.detection.rules, onHits: session.onHits } : {}),
     // Without plain (fuzzy) words or rule: terms the query needs nothing of this thread: the workers
     // test it and send only their answers, not the rows.
     ...(query && !session && query.explain().length === 0 ? { workerFilter: { source, now } } : {}),

@@ -6,7 +6,7 @@
  */
 import { isoUtc } from '../model/insights.js';
 import { loadFolder } from '../ingest/scanFolder.js';
-import type { OpenFolderOptions } from '../ingest/open.js';
+import type { DetectionSession } from '../detect/session.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { EventRow } from '../model/types.js';
 import type { CompiledQuery } from '../query/index.js';
@@ -100,12 +100,13 @@ export async function scanHistogram(
   query: CompiledQuery | null,
   size: BucketSize | null,
   json: boolean,
-  detection?: OpenFolderOptions['detection'],
+  session?: DetectionSession | null,
 ): Promise<string> {
   const store = new EventStore();
   // A rule: term in the query reads the findings: the rules run on each record as it is read.
+  const detection = session?.detection;
   const detector = detection ? createDetector(detection.rules) : undefined;
-  await loadFolder(dir, store, detector && detection ? { read: { detector }, onFile: (result) => result.hits && detection.onHits(result.hits) } : {});
+  await loadFolder(dir, store, detector && session ? { read: { detector }, onFile: (result) => result.hits && session.onHits(result.hits) } : {});
   for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   // The store's time order, newest first; filtering keeps it.
   const all = store.rows();

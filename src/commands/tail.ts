@@ -61,7 +61,7 @@ export async function runTail(argv: string[]): Promise<number> {
   // Rules load (and a missing --rules folder is an error) whenever they are named; they run when something reads them.
   const rules = values.rules || needsRules || process.env.TRAILTOP_RULES ? commandRules(values.rules) : null;
   const session = rules && needsRules ? detectionSession(rules) : null;
-  // rule: terms read the findings' sets, which a file's hits reach before its rows reach the store.
+  // rule: terms read the findings, which a file's hits reach before the store tells of its rows.
   const now = Date.now();
   const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, now, true);
   await requireFolderOrFile(dir);
@@ -122,7 +122,7 @@ async function tailFolder(
       if (stop.signal.aborted) return status();
       seen = before.seen;
     }
-    // --findings-only: only rows that fired a rule (their hits reach the findings before the rows reach the store).
+    // --findings-only: only rows that fired a rule (their hits reach the findings before the store tells of the rows).
     const findings = findingsOnly ? (session?.findings ?? null) : null;
     const keep = (rows: EventRow[]): EventRow[] => (findings ? rows.filter((row) => findings.rulesOf(row.id).length > 0) : rows);
     const line = findings

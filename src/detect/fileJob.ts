@@ -20,6 +20,7 @@ import { RecordBatch } from '../model/recordBatch.js';
 import type { FileReadResult } from '../model/types.js';
 import { bytesHash, idKeyOfBytes, plainFile } from '../scan/fastJob.js';
 import { idKey } from '../scan/ids.js';
+import { hitsOfRows, packRowHits, type RowHits } from './hitCodec.js';
 import type { Detector } from './detector.js';
 import { createDetector } from './recordDetector.js';
 import type { RuleHit, RuleSpec } from './rule.js';
@@ -95,17 +96,8 @@ async function fullDetectFile(job: DetectJob, detector: Detector): Promise<Detec
     times[r] = row.time;
   }
   // Hits name a record by its index in the file; rows skip items that are not events.
-  const at: number[] = [];
-  const fired: (readonly number[])[] = [];
-  let r = 0;
-  for (const hit of (hits ?? []) as readonly RuleHit[]) {
-    while (r < count && rows[r]!.recordIndex < hit.index) r++;
-    if (r < count && rows[r]!.recordIndex === hit.index) {
-      at.push(r);
-      fired.push(hit.rules);
-    }
-  }
-  return { id: job.id, result, count, ids, fingerprints, byteFingerprints: false, times, ...packHits(at, fired) };
+  const { hits: packed } = hitsOfRows(rows, (hits ?? []) as readonly RuleHit[]);
+  return { id: job.id, result, count, ids, fingerprints, byteFingerprints: false, times, ...replyHits(packed) };
 }
 
 /** The fast path's reply, or null when the file needs the ordinary reader (fastJob.ts has the same conditions). */
@@ -153,16 +145,10 @@ function fastDetectFile(job: DetectJob, rules: DetectRules): DetectReply | null 
     fingerprints,
     byteFingerprints: true,
     times,
-    ...packHits(at, fired),
+    ...replyHits(packRowHits(at, fired)),
   };
 }
 
-function packHits(at: readonly number[], fired: readonly (readonly number[])[]): Pick<DetectReply, 'hitAt' | 'hitEnds' | 'hitRules'> {
-  const hitEnds = new Int32Array(at.length);
-  let total = 0;
-  for (let h = 0; h < fired.length; h++) hitEnds[h] = total += fired[h]!.length;
-  const hitRules = new Int32Array(total);
-  let o = 0;
-  for (const list of fired) for (const rule of list) hitRules[o++] = rule;
-  return { hitAt: Int32Array.from(at), hitEnds, hitRules };
+function replyHits(hits: RowHits): Pick<DetectReply, 'hitAt' | 'hitEnds' | 'hitRules'> {
+  return { hitAt: hits.at, hitEnds: hits.ends, hitRules: hits.rules };
 }

@@ -1,14 +1,21 @@
 /**
  * What the rules found, on the main thread: per rule, the unique events it
- * fired on (by eventID, so duplicates of one event across files count once),
- * first and last event time; per event, the rules it fired. Grows as hits
- * arrive from the parse side; listeners hear about it at most once per
- * `notifyIntervalMs`, like the store.
+ * fired on, first and last event time; per event, the rules it fired. Grows
+ * as hits arrive from the parse side; listeners hear about it at most once
+ * per `notifyIntervalMs`, like the store.
  *
- * `tagRules` is the query layer's TagContext.rules (ast.ts): the same live
- * sets, so `rule:ID` terms see new hits as they come.
+ * Events are numbered, and each rule keeps a bitset over those numbers: at a
+ * million events one noisy SigmaHQ rule fires ~600k times, and a string set
+ * per rule plus a map per event cost the main thread more than the rest of
+ * the load. In a folder load the numbers are the store's row seqs (attach():
+ * the loader hands hits over by seq, duplicates across files already settled
+ * by the store); without a store (headless scan, the archive) hits come by
+ * eventID and the events are numbered here.
+ *
+ * `tagRules` is the query layer's TagContext.rules (ast.ts): live views of
+ * the same bitsets, so `rule:ID` terms see new hits as they come.
  */
-import type { TagContext } from '../query/ast.js';
+import type { TagContext, TagRule } from '../query/ast.js';
 import { LEVELS, levelRank, type Level, type Rule, type RuleHit, type RuleSet, type SkippedRule } from './rule.js';
 
 export interface Finding {
@@ -22,11 +29,104 @@ export interface Finding {
 
 export type LevelCounts = Record<Level, number>;
 
+/** Where numbered events come from: a store's rows (key = seq), or the findings' own numbering of eventIDs. */
+export interface EventKeys {
+  /** The event's number, or -1 when it has none. */
+  keyOf(eventId: string): number;
+  idOf(key: number): string;
+  /** The event's time (epoch ms, NaN when unreadable). */
+  timeOf(key: number): number;
+}
+
+/** The store side Findings reads once attached (EventStore). */
+export interface KeyedStore {
+  get(id: string): { readonly seq: number } | undefined;
+  log(): ReadonlyArray<{ readonly id: string; readonly time: number }>;
+}
+
+/** A growable bitset over event numbers. */
+class Bits {
+  words = new Uint32Array(0);
+
+  has(key: number): boolean {
+    const w = key >>> 5;
+    return w < this.words.length && (this.words[w]! & (1 << (key & 31))) !== 0;
+  }
+
+  /** Sets the bit; true when it was clear. */
+  set(key: number): boolean {
+    const w = key >>> 5;
+    if (w >= this.words.length) {
+      const grown = new Uint32Array(Math.max(w + 1, this.words.length * 2, 64));
+      grown.set(this.words);
+      this.words = grown;
+    }
+    const bit = 1 << (key & 31);
+    const word = this.words[w]!;
+    if ((word & bit) !== 0) return false;
+    this.words[w] = word | bit;
+    return true;
+  }
+
+  /** Clears the bit; true when it was set. */
+  clear(key: number): boolean {
+    if (!this.has(key)) return false;
+    this.words[key >>> 5]! &= ~(1 << (key & 31));
+    return true;
+  }
+
+  *keys(): IterableIterator<number> {
+    const words = this.words;
+    for (let w = 0; w < words.length; w++) {
+      let word = words[w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        yield (w << 5) + (31 - Math.clz32(low));
+        word ^= low;
+      }
+    }
+  }
+}
+
 interface RuleState {
   readonly rule: Rule;
-  readonly eventIds: Set<string>;
+  readonly events: Bits;
+  count: number;
   first: number;
   last: number;
+  /** An event was forgotten: first and last are worked out again when next read. */
+  stale: boolean;
+}
+
+/** eventIDs numbered in arrival order, for hits that come without a store. */
+class OwnKeys implements EventKeys {
+  private readonly numbers = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private readonly times: number[] = [];
+
+  keyOf(eventId: string): number {
+    return this.numbers.get(eventId) ?? -1;
+  }
+
+  /** The event's number, made on first sight. */
+  number(eventId: string, time: number): number {
+    let key = this.numbers.get(eventId);
+    if (key === undefined) {
+      key = this.ids.length;
+      this.numbers.set(eventId, key);
+      this.ids.push(eventId);
+      this.times.push(time);
+    }
+    return key;
+  }
+
+  idOf(key: number): string {
+    return this.ids[key]!;
+  }
+
+  timeOf(key: number): number {
+    return this.times[key]!;
+  }
 }
 
 export class Findings {
@@ -34,8 +134,13 @@ export class Findings {
   readonly skipped: readonly SkippedRule[];
   readonly tagRules: NonNullable<TagContext['rules']>;
   private readonly states: RuleState[];
-  /** Per event, the rules it fired: a number for one rule (most events), a list for more; no array per event at a million hits. */
-  private readonly byEvent = new Map<string, number | number[]>();
+  /** Events that fired at least one rule. */
+  private readonly anyRule = new Bits();
+  private eventsFired = 0;
+  private readonly own = new OwnKeys();
+  private keys: EventKeys = this.own;
+  /** Keys are a store's seqs (attach()). */
+  private attached = false;
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private lastNotify = 0;
@@ -47,8 +152,21 @@ export class Findings {
   ) {
     this.rules = set.rules;
     this.skipped = set.skipped;
-    this.states = set.rules.map((rule) => ({ rule, eventIds: new Set<string>(), first: NaN, last: NaN }));
-    this.tagRules = this.states.map((s) => ({ id: s.rule.id, title: s.rule.title, eventIds: s.eventIds }));
+    this.states = set.rules.map((rule) => ({ rule, events: new Bits(), count: 0, first: NaN, last: NaN, stale: false }));
+    this.tagRules = this.states.map((s) => this.tagRule(s));
+  }
+
+  /**
+   * Numbers events by the store's row seqs from now on: hits then come
+   * through hit() and forget() by seq. Call before any hit.
+   */
+  attach(store: KeyedStore): void {
+    this.attached = true;
+    this.keys = {
+      keyOf: (id) => store.get(id)?.seq ?? -1,
+      idOf: (seq) => store.log()[seq]!.id,
+      timeOf: (seq) => store.log()[seq]?.time ?? NaN,
+    };
   }
 
   /** Changes with every hit that added something: a cheap key for memoised views. */
@@ -56,90 +174,103 @@ export class Findings {
     return this.versionCounter;
   }
 
-  /** Takes hits from the parse side; returns how many (rule, event) pairs were new. */
+  /** Takes hits by eventID (no store attached); returns how many (rule, event) pairs were new. */
   add(hits: readonly RuleHit[]): number {
     let added = 0;
     for (const hit of hits) {
-      for (const index of hit.rules) {
-        const state = this.states[index];
-        if (!state) continue; // a hit from another rule set: ignored rather than misattributed
-        // One hash lookup: a Set that did not grow already held the event.
-        const size = state.eventIds.size;
-        state.eventIds.add(hit.id);
-        if (state.eventIds.size === size) continue;
-        const time = hit.time;
-        if (time === time) {
-          if (!(state.first <= time)) state.first = time;
-          if (!(state.last >= time)) state.last = time;
-        }
-        const known = this.byEvent.get(hit.id);
-        if (known === undefined) this.byEvent.set(hit.id, index);
-        else if (typeof known === 'number') this.byEvent.set(hit.id, [known, index]);
-        else known.push(index);
-        added++;
-      }
+      const key = this.attached ? this.keys.keyOf(hit.id) : this.own.number(hit.id, hit.time);
+      if (key < 0) continue;
+      for (const index of hit.rules) if (this.mark(key, hit.time, index)) added++;
     }
-    if (added > 0) {
-      this.versionCounter++;
-      this.changed();
-    }
+    if (added > 0) this.touched();
     return added;
   }
 
-  /**
-   * Drops an event's hits: its kept copy was replaced by an earlier one in file
-   * order (EventStore.rewrites), whose hits come next through add(). With
-   * `timeOf` (each remaining event's time), the rules' first and last times
-   * are worked out again without the dropped copy; a pass over their events,
-   * which is fine for something as rare as a conflicting duplicate.
-   */
-  forget(eventId: string, timeOf?: (eventId: string) => number): void {
-    const known = this.byEvent.get(eventId);
-    if (known === undefined) return;
-    this.byEvent.delete(eventId);
-    for (const index of typeof known === 'number' ? [known] : known) {
-      const state = this.states[index];
-      if (!state) continue;
-      state.eventIds.delete(eventId);
-      if (!timeOf) continue;
-      state.first = NaN;
-      state.last = NaN;
-      for (const id of state.eventIds) {
-        const time = timeOf(id);
-        if (time !== time) continue;
-        if (!(state.first <= time)) state.first = time;
-        if (!(state.last >= time)) state.last = time;
-      }
+  /** Takes one event's hits by store seq (attach()): rules[from .. to) fired on it. Listeners hear of it later. */
+  hit(seq: number, time: number, rules: ArrayLike<number>, from: number, to: number): void {
+    let added = false;
+    for (let k = from; k < to; k++) if (this.mark(seq, time, rules[k]!)) added = true;
+    if (added) this.touched();
+  }
+
+  private mark(key: number, time: number, index: number): boolean {
+    const state = this.states[index];
+    if (!state) return false; // a hit from another rule set: ignored rather than misattributed
+    if (!state.events.set(key)) return false;
+    state.count++;
+    if (time === time && !state.stale) {
+      if (!(state.first <= time)) state.first = time;
+      if (!(state.last >= time)) state.last = time;
     }
-    this.versionCounter++;
-    this.changed();
+    if (this.anyRule.set(key)) this.eventsFired++;
+    return true;
+  }
+
+  /**
+   * Drops an event's hits: its kept copy was replaced by an earlier one in
+   * file order (EventStore.rewrites), whose hits come next. The rules' first
+   * and last times are worked out again when next read.
+   */
+  forget(eventId: string): void {
+    const key = this.keys.keyOf(eventId);
+    if (key >= 0) this.forgetKey(key);
+  }
+
+  /** forget() by store seq (attach()). */
+  forgetKey(key: number): void {
+    if (!this.anyRule.clear(key)) return;
+    this.eventsFired--;
+    for (const state of this.states) {
+      if (!state.events.clear(key)) continue;
+      state.count--;
+      state.stale = true;
+    }
+    this.touched();
   }
 
   /** Rules that fired, newest last-hit first (ties: higher level, then title). */
   list(order: 'newest' | 'level' = 'newest'): Finding[] {
     const out: Finding[] = [];
-    for (const s of this.states) if (s.eventIds.size > 0) out.push({ rule: s.rule, count: s.eventIds.size, first: s.first, last: s.last });
+    for (const s of this.states) {
+      if (s.count === 0) continue;
+      if (s.stale) this.retime(s);
+      out.push({ rule: s.rule, count: s.count, first: s.first, last: s.last });
+    }
     return sortFindings(out, order);
+  }
+
+  /** A pass over a rule's events: only after forget(), which is as rare as a duplicate from an earlier file. */
+  private retime(state: RuleState): void {
+    state.first = NaN;
+    state.last = NaN;
+    for (const key of state.events.keys()) {
+      const time = this.keys.timeOf(key);
+      if (time !== time) continue;
+      if (!(state.first <= time)) state.first = time;
+      if (!(state.last >= time)) state.last = time;
+    }
+    state.stale = false;
   }
 
   /** Rules that fired, by level (each rule counts once). */
   levelCounts(): LevelCounts {
     const counts = Object.fromEntries(LEVELS.map((l) => [l, 0])) as LevelCounts;
-    for (const s of this.states) if (s.eventIds.size > 0) counts[s.rule.level]++;
+    for (const s of this.states) if (s.count > 0) counts[s.rule.level]++;
     return counts;
   }
 
   /** The rules an event fired, highest level first. */
   rulesOf(eventId: string): Rule[] {
-    const known = this.byEvent.get(eventId);
-    if (known === undefined) return [];
-    const list = typeof known === 'number' ? [known] : known;
-    return list.map((k) => this.rules[k]!).sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
+    const key = this.keys.keyOf(eventId);
+    if (key < 0 || !this.anyRule.has(key)) return [];
+    const fired: Rule[] = [];
+    for (const s of this.states) if (s.events.has(key)) fired.push(s.rule);
+    return fired.sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
   }
 
   /** Events that fired at least one rule. */
   get eventsWithFindings(): number {
-    return this.byEvent.size;
+    return this.eventsFired;
   }
 
   subscribe(listener: () => void): () => void {
@@ -152,6 +283,29 @@ export class Findings {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.notify();
+  }
+
+  private tagRule(state: RuleState): TagRule {
+    const events = state.events;
+    return {
+      id: state.rule.id,
+      title: state.rule.title,
+      has: (eventId) => {
+        const key = this.keys.keyOf(eventId);
+        return key >= 0 && events.has(key);
+      },
+      hasRow: (row) => {
+        if (this.attached && row.seq >= 0) return events.has(row.seq);
+        const key = this.keys.keyOf(row.id);
+        return key >= 0 && events.has(key);
+      },
+      eventIds: () => [...events.keys()].map((key) => this.keys.idOf(key)),
+    };
+  }
+
+  private touched(): void {
+    this.versionCounter++;
+    this.changed();
   }
 
   private changed(): void {

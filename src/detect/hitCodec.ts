@@ -1,51 +1,55 @@
 /**
- * Rule hits between a parse worker and the main thread as a few arrays
- * rather than one object per hit: structured cloning ~600k hit objects (one
- * noisy SigmaHQ rule fires on most AssumedRole events of a 1M load) cost the
- * main thread about a second; arrays of numbers and one of strings clone far
- * faster, and the hits are made again as plain objects here.
+ * Rule hits of a batch of rows, as three typed arrays naming rows by their
+ * position in the batch: between a parse worker and the main thread they move
+ * without a copy (one noisy SigmaHQ rule fires on most AssumedRole events of
+ * a 1M load, ~600k hits), and the main thread hands them on by the store seq
+ * its rows got, with no string or object per hit.
  */
 import type { RuleHit } from './rule.js';
 
-export interface PackedHits {
-  ids: string[];
-  times: Float64Array;
-  indexes: Int32Array;
-  /** Hit h's rules are rules[ruleEnds[h - 1] .. ruleEnds[h]). */
-  ruleEnds: Int32Array;
+export interface RowHits {
+  /** Hit h is on rows[at[h]] ... */
+  at: Int32Array;
+  /** ... and fired rules[ends[h - 1] .. ends[h]). */
+  ends: Int32Array;
   rules: Int32Array;
 }
 
-export function packHits(hits: readonly RuleHit[]): PackedHits {
-  const count = hits.length;
-  const ids: string[] = new Array<string>(count);
-  const times = new Float64Array(count);
-  const indexes = new Int32Array(count);
-  const ruleEnds = new Int32Array(count);
+export function packRowHits(at: readonly number[], fired: readonly (readonly number[])[]): RowHits {
+  const ends = new Int32Array(at.length);
   let total = 0;
-  for (let h = 0; h < count; h++) ruleEnds[h] = total += hits[h]!.rules.length;
+  for (let h = 0; h < fired.length; h++) ends[h] = total += fired[h]!.length;
   const rules = new Int32Array(total);
   let o = 0;
-  for (let h = 0; h < count; h++) {
-    const hit = hits[h]!;
-    ids[h] = hit.id;
-    times[h] = hit.time;
-    indexes[h] = hit.index;
-    for (const rule of hit.rules) rules[o++] = rule;
-  }
-  return { ids, times, indexes, ruleEnds, rules };
+  for (const list of fired) for (const rule of list) rules[o++] = rule;
+  return { at: Int32Array.from(at), ends, rules };
 }
 
-export function unpackHits(packed: PackedHits): RuleHit[] {
-  const { ids, times, indexes, ruleEnds, rules } = packed;
-  const out: RuleHit[] = new Array<RuleHit>(ids.length);
-  let start = 0;
-  for (let h = 0; h < ids.length; h++) {
-    const end = ruleEnds[h]!;
-    // Most hits fire one rule.
-    const fired = end - start === 1 ? [rules[start]!] : Array.from(rules.subarray(start, end));
-    out[h] = { id: ids[h]!, time: times[h]!, index: indexes[h]!, rules: fired };
-    start = end;
+/**
+ * The hits of `rows` (some of one file's rows, in record order) among the
+ * file's hits (in record order, which name records by index in the file),
+ * starting at hits[from]; `next` is where the hits of the file's next rows start.
+ * A hit on a record that has no row here (a skipped item, or one loaded before) is passed over.
+ */
+export function hitsOfRows(rows: readonly { readonly recordIndex: number }[], hits: readonly RuleHit[], from = 0): { hits: RowHits; next: number } {
+  const at: number[] = [];
+  const fired: (readonly number[])[] = [];
+  const last = rows.length > 0 ? rows[rows.length - 1]!.recordIndex : -1;
+  let r = 0;
+  let h = from;
+  for (; h < hits.length; h++) {
+    const hit = hits[h]!;
+    if (hit.index > last) break;
+    while (r < rows.length && rows[r]!.recordIndex < hit.index) r++;
+    if (r < rows.length && rows[r]!.recordIndex === hit.index) {
+      at.push(r);
+      fired.push(hit.rules);
+    }
   }
-  return out;
+  return { hits: packRowHits(at, fired), next: h };
+}
+
+/** The buffers to move with a posted message. */
+export function rowHitsBuffers(hits: RowHits): ArrayBuffer[] {
+  return [hits.at.buffer, hits.ends.buffer, hits.rules.buffer] as ArrayBuffer[];
 }

@@ -5,12 +5,14 @@
  */
 import type { OpenFolderOptions } from '../ingest/open.js';
 import { Findings } from './findings.js';
-import type { RuleSet } from './rule.js';
+import type { RuleHit, RuleSet } from './rule.js';
 
 export interface DetectionSession {
   readonly findings: Findings;
   /** Pass as openFolder's `detection`; undefined when no rule loaded. */
   readonly detection: OpenFolderOptions['detection'];
+  /** Hits by eventID, for readers without a store (headless scan). */
+  readonly onHits: (hits: readonly RuleHit[]) => void;
 }
 
 export function detectionSession(set: RuleSet, notifyIntervalMs?: number): DetectionSession {
@@ -18,6 +20,7 @@ export function detectionSession(set: RuleSet, notifyIntervalMs?: number): Detec
   const rules = set.rules.map((rule) => ({ ast: rule.ast }));
   return {
     findings,
-    detection: rules.length > 0 ? { rules, onHits: (hits) => void findings.add(hits), onForget: (id, timeOf) => findings.forget(id, timeOf) } : undefined,
+    detection: rules.length > 0 ? { rules, findings } : undefined,
+    onHits: (hits) => void findings.add(hits),
   };
 }

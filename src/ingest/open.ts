@@ -1,7 +1,8 @@
 import { EventStore } from '../store/eventStore.js';
 import { ReadPool, type ReadPoolOptions } from './pool.js';
-import { FolderLoader } from './watch.js';
-import type { RuleHit, RuleSpec } from '../detect/rule.js';
+import { FolderLoader, type HitSink } from './watch.js';
+import type { RuleSpec } from '../detect/rule.js';
+import type { KeyedStore } from '../detect/findings.js';
 
 export interface OpenFolderOptions {
   /** Keep following new, growing, rewritten and deleted files (or the one file) after the initial load. */
@@ -21,9 +22,8 @@ export interface OpenFolderOptions {
   /** Detection rules to run where records are parsed, and where their hits go (src/detect/). */
   detection?: {
     rules: readonly RuleSpec[];
-    onHits: (hits: readonly RuleHit[]) => void;
-    /** The kept copy of this event was replaced by an earlier one in file order: drop its hits (the new copy's come through onHits). */
-    onForget?: (eventId: string, timeOf: (eventId: string) => number) => void;
+    /** Told the store first (its events are numbered by row seq), then given the hits. */
+    findings: HitSink & { attach(store: KeyedStore): void };
   };
 }
 
@@ -48,13 +48,13 @@ export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder 
   // Rows are not interned as they arrive: the store's column dictionaries share the values that
   // repeat, and interning near-unique values (IPs, object ARNs) cost a Map entry each for nothing.
   const detection = options.detection && options.detection.rules.length > 0 ? options.detection : undefined;
+  detection?.findings.attach(store);
   const pool = new ReadPool(detection ? { ...options.pool, rules: detection.rules } : options.pool);
   const loader = new FolderLoader(dir, store, pool, {
     watch: options.watch,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
     ...(options.badAfterMs !== undefined ? { badAfterMs: options.badAfterMs } : {}),
-    ...(detection ? { onHits: detection.onHits } : {}),
-    ...(detection?.onForget ? { onForget: detection.onForget } : {}),
+    ...(detection ? { hits: detection.findings } : {}),
     ...(options.followOnly ? { followOnly: true } : {}),
   });
   let closing: Promise<void> | null = null;

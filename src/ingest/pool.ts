@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
-import { unpackHits, type PackedHits } from '../detect/hitCodec.js';
+import type { RowHits } from '../detect/hitCodec.js';
 import type { EventRow } from '../model/types.js';
 import { readLimits } from './limits.js';
 import { unpackRows, type PackedRows } from './rowCodec.js';
@@ -18,8 +18,8 @@ export interface WorkerRequest {
 
 /** A batch of rows, the final summary, or a failure, for request `id`. */
 export type WorkerReply =
-  | { id: number; packed: PackedRows; hits?: PackedHits }
-  | { id: number; summary: ReadSummary; packed?: PackedRows | undefined; hits?: PackedHits }
+  | { id: number; packed: PackedRows; hits?: RowHits }
+  | { id: number; summary: ReadSummary; packed?: PackedRows | undefined; hits?: RowHits }
   | { id: number; error: string };
 
 export interface ReadPoolOptions {
@@ -239,7 +239,7 @@ export class ReadPool {
   /** One reply, in its turn: the rows to the sink, then (for the last) the summary. */
   private take(pending: PendingJob, reply: WorkerReply): void {
     const packed = 'packed' in reply ? reply.packed : undefined;
-    const hits = 'error' in reply || !reply.hits ? undefined : unpackHits(reply.hits);
+    const hits = 'error' in reply ? undefined : reply.hits;
     if (packed || hits) {
       try {
         pending.onRows(packed ? unpackRows(packed, this.intern) : [], hits);

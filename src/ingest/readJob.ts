@@ -3,16 +3,26 @@ import { readAppendedLines, resumeAfterFullRead, type AppendedRead, type LinesRe
 import { readEventFile, type ReadOptions } from './read.js';
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import type { RecordDetector } from '../detect/detector.js';
+import { hitsOfRows, type RowHits } from '../detect/hitCodec.js';
 import type { RuleHit } from '../detect/rule.js';
 
 export type FileReader = (path: string, options?: ReadOptions) => Promise<FileReadResult>;
 
-/**
- * Where a job's rows go, in batches. `hits` (detection rules the file's
- * records fired) come with the first batch, before any of the rows they name
- * reach the store, so a `rule:` filter testing new rows already sees them.
- */
-export type RowSink = (rows: EventRow[], hits?: readonly RuleHit[]) => void;
+/** Where a job's rows go, in batches; `hits`: the detection rules the batch's rows fired, by position in the batch. */
+export type RowSink = (rows: EventRow[], hits?: RowHits) => void;
+
+/** Splits a file's hits along the batches of its rows. */
+class HitSplitter {
+  private next = 0;
+  constructor(private readonly hits: readonly RuleHit[] | undefined) {}
+
+  of(rows: readonly EventRow[]): RowHits | undefined {
+    if (!this.hits || this.next >= this.hits.length) return undefined;
+    const { hits, next } = hitsOfRows(rows, this.hits, this.next);
+    this.next = next;
+    return hits.at.length > 0 ? hits : undefined;
+  }
+}
 
 /** One file to read, as sent to a worker. */
 export interface ReadJob {
@@ -53,7 +63,7 @@ export async function runReadJob(
   sendRows: RowSink,
   reader: FileReader = readEventFile,
   detector?: RecordDetector,
-): Promise<{ summary: ReadSummary; rows: EventRow[]; hits?: readonly RuleHit[] }> {
+): Promise<{ summary: ReadSummary; rows: EventRow[]; hits?: RowHits | undefined }> {
   if (job.resume) {
     const appended = readAppendedLines(job.path, job.resume, detector);
     if (appended) return appendedResult(job.path, appended, sendRows);
@@ -67,9 +77,8 @@ export async function runReadJob(
     result = { path: job.path, shape: 'bad', rows: [], reason: errorText(error), skippedRecords: 0, bytes: 0 };
   }
   const { rows, hits, ...rest } = result;
-  // Hits of records loaded before (below firstIndex) were reported then.
-  const fresh = hits?.filter((hit) => hit.index >= job.firstIndex) ?? [];
-  let pendingHits: readonly RuleHit[] | undefined = fresh.length > 0 ? fresh : undefined;
+  // Hits of records loaded before (below firstIndex) have no row in a batch: they were reported then.
+  const split = new HitSplitter(hits);
   let endIndex = 0;
   let batch: EventRow[] = [];
   for (const row of rows) {
@@ -77,8 +86,7 @@ export async function runReadJob(
     if (row.recordIndex < job.firstIndex) continue;
     batch.push(row);
     if (batch.length >= ROWS_PER_BATCH) {
-      sendRows(batch, pendingHits);
-      pendingHits = undefined;
+      sendRows(batch, split.of(batch));
       batch = [];
     }
   }
@@ -86,20 +94,20 @@ export async function runReadJob(
   // Only JSON lines grow by appending; a {"Records":[...]} file has no trailing newline and is complete as written.
   const openTail = rest.reason !== '' && rest.shape === 'jsonl' && (await lastLineOpen(job.path));
   const resume = rest.shape === 'jsonl' ? resumeAfterFullRead(job.path, rest.bytes) : null;
-  return { summary: { ...rest, rowCount: rows.length, endIndex, openTail, resume }, rows: batch, ...(pendingHits ? { hits: pendingHits } : {}) };
+  return { summary: { ...rest, rowCount: rows.length, endIndex, openTail, resume }, rows: batch, hits: split.of(batch) };
 }
 
 function appendedResult(
   path: string,
   appended: AppendedRead,
   sendRows: RowSink,
-): { summary: ReadSummary; rows: EventRow[]; hits?: readonly RuleHit[] } {
+): { summary: ReadSummary; rows: EventRow[]; hits?: RowHits | undefined } {
   const rows = appended.rows;
-  let pendingHits: readonly RuleHit[] | undefined = appended.hits;
+  const split = new HitSplitter(appended.hits);
   let start = 0;
   for (; rows.length - start > ROWS_PER_BATCH; start += ROWS_PER_BATCH) {
-    sendRows(rows.slice(start, start + ROWS_PER_BATCH), pendingHits);
-    pendingHits = undefined;
+    const batch = rows.slice(start, start + ROWS_PER_BATCH);
+    sendRows(batch, split.of(batch));
   }
   const summary: ReadSummary = {
     path,
@@ -112,7 +120,8 @@ function appendedResult(
     openTail: appended.openTail,
     resume: appended.resume,
   };
-  return { summary, rows: start === 0 ? rows : rows.slice(start), ...(pendingHits ? { hits: pendingHits } : {}) };
+  const rest = start === 0 ? rows : rows.slice(start);
+  return { summary, rows: rest, hits: split.of(rest) };
 }
 
 /** True when a plain (not gzip) file does not end in a newline. */

@@ -10,7 +10,7 @@ import { deliveryTime, FileOrderGate, NewestFirstQueue, type OrderedFile } from 
 import type { ReadPool } from './pool.js';
 import type { ReadSummary } from './readJob.js';
 import type { LinesResume } from './appendedLines.js';
-import type { RuleHit } from '../detect/rule.js';
+import type { RowHits } from '../detect/hitCodec.js';
 
 export interface FolderLoaderOptions {
   /** Keep watching for new and changed files after the initial load. */
@@ -19,16 +19,22 @@ export interface FolderLoaderOptions {
   settleMs?: number;
   /** How long a file must stay unchanged and unreadable before it is reported bad (ms; watch mode only). */
   badAfterMs?: number;
-  /** Detection hits of each file read (when the pool runs rules), just before the rows they name. */
-  onHits?: (hits: readonly RuleHit[]) => void;
-  /** An event's kept copy was replaced by an earlier one in file order: forget its hits (the new copy's follow in onHits). */
-  onForget?: (eventId: string, timeOf: (eventId: string) => number) => void;
+  /** Where detection hits go (when the pool runs rules), by the seq of the stored row they name. */
+  hits?: HitSink;
   /**
    * The caller reads the folder as it is itself (`tail --filter` reads it
    * without a store): the files the initial listing finds count as loaded and
    * are not read; only later changes are (new files, growth, rewrites).
    */
   followOnly?: boolean;
+}
+
+/** Takes detection hits by store seq (detect/findings.ts). */
+export interface HitSink {
+  /** The rules rules[from .. to) fired on the stored row `seq`, whose time is `time`. */
+  hit(seq: number, time: number, rules: ArrayLike<number>, from: number, to: number): void;
+  /** The stored row `seq` now stands for an earlier copy in file order: its hits are that copy's, which follow. */
+  forgetKey(seq: number): void;
 }
 
 type FileState = 'queued' | 'settling' | 'reading' | 'loaded' | 'bad-pending' | 'bad';
@@ -76,27 +82,26 @@ export class FolderLoader {
   private readonly gate = new FileOrderGate<EventRow>((rows) => {
     if (this.closed) return;
     const hits = this.hitsOf.get(rows);
-    // Hits of copies the store may keep instead of the one it has: passed on only if it does.
-    let held: RuleHit[] | null = null;
-    if (hits) {
-      // Hits first, so whoever filters the new rows by rule: already sees them; and only for the copy
-      // the store keeps (a duplicate's record may differ, and its rules must not be pinned on the kept one).
-      const kept: RuleHit[] = [];
-      for (const hit of hits) {
-        if (!this.store.has(hit.id)) kept.push(hit);
-        else (held ??= []).push(hit);
-      }
-      if (kept.length > 0) this.options.onHits?.(kept);
-    }
     if (this.goneFiles.size > 0) this.adoptMovedRows(rows);
-    this.store.add(rows, (copy) => {
-      this.options.onForget?.(copy.id, (id) => this.store.get(id)?.time ?? NaN);
-      const hit = held?.find((h) => h.id === copy.id && h.index === copy.recordIndex);
-      if (hit) this.options.onHits?.([hit]);
-    });
+    const sink = this.options.hits;
+    // Kept rows that now stand for an earlier copy in file order (by that copy): their hits become the copy's.
+    let replaced: Map<EventRow, number> | null = null;
+    this.store.add(
+      rows,
+      sink
+        ? (copy) => {
+            const kept = this.store.get(copy.id);
+            if (!kept) return;
+            sink.forgetKey(kept.seq);
+            (replaced ??= new Map()).set(copy, kept.seq);
+          }
+        : undefined,
+    );
+    // After the rows are stored (each new row got its seq); before anyone hears of them (store notifications wait for a timer).
+    if (sink && hits) passHits(sink, rows, hits, replaced);
   });
   /** Detection hits travelling with a batch of rows through the gate. */
-  private readonly hitsOf = new WeakMap<EventRow[], readonly RuleHit[]>();
+  private readonly hitsOf = new WeakMap<EventRow[], RowHits>();
   private readonly digests = new Set<string>();
   /** Links the listing chose not to follow (loops, folders outside); the watch leaves them alone too. */
   private readonly skippedPaths = new Set<string>();
@@ -437,7 +442,7 @@ export class FolderLoader {
     entry.dirty = false;
     this.inFlight++;
     const ticket = this.gate.ticket();
-    const addRows = (rows: EventRow[], hits?: readonly RuleHit[]) => {
+    const addRows = (rows: EventRow[], hits?: RowHits) => {
       // The delivery time decides which copy of a duplicated eventID is kept (compareCopies).
       let batch = null;
       for (const row of rows) {
@@ -600,5 +605,25 @@ function describeError(error: unknown): string {
       return 'vanished before it could be read';
     default:
       return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Hands a stored batch's hits on by seq: a row the store took as new has its
+ * seq; a duplicate counts only where it replaced the kept copy (`replaced`);
+ * the hits of a copy the store did not keep are dropped (its record may differ,
+ * and its rules must not be pinned on the kept one).
+ */
+function passHits(sink: HitSink, rows: readonly EventRow[], hits: RowHits, replaced: ReadonlyMap<EventRow, number> | null): void {
+  const { at, ends, rules } = hits;
+  let start = 0;
+  for (let h = 0; h < at.length; h++) {
+    const end = ends[h]!;
+    const row = rows[at[h]!];
+    if (row) {
+      const seq = row.seq >= 0 ? row.seq : (replaced?.get(row) ?? -1);
+      if (seq >= 0) sink.hit(seq, row.time, rules, start, end);
+    }
+    start = end;
   }
 }

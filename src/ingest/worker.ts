@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setReadLimits } from './limits.js';
 import { createDetector } from '../detect/recordDetector.js';
-import { packHits } from '../detect/hitCodec.js';
+import { rowHitsBuffers } from '../detect/hitCodec.js';
 import { readEventFile } from './read.js';
 import { packRows } from './rowCodec.js';
 import { errorText, runReadJob, type ReadJob } from './readJob.js';
@@ -30,13 +30,13 @@ if (port) {
         job,
         (batch, batchHits) => {
           const packed = packRows(batch);
-          port!.postMessage({ id, packed, ...(batchHits ? { hits: packHits(batchHits) } : {}) } satisfies WorkerReply);
+          port!.postMessage({ id, packed, ...(batchHits ? { hits: batchHits } : {}) } satisfies WorkerReply, batchHits ? rowHitsBuffers(batchHits) : []);
         },
         readEventFile,
         detector,
       );
       const packed = rows.length > 0 ? packRows(rows) : undefined;
-      port!.postMessage({ id, summary, packed, ...(hits ? { hits: packHits(hits) } : {}) } satisfies WorkerReply);
+      port!.postMessage({ id, summary, packed, ...(hits ? { hits } : {}) } satisfies WorkerReply, hits ? rowHitsBuffers(hits) : []);
     } catch (error) {
       port!.postMessage({ id, error: errorText(error) } satisfies WorkerReply);
     }

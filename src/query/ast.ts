@@ -163,6 +163,18 @@ export function hasDeepTerm(node: QueryNode): boolean {
 export interface TagContext {
   /** Event IDs the user marked (persisted per folder). */
   readonly marks?: ReadonlySet<string>;
-  /** Detection results: each rule's id and title, and the IDs of the events it fired on. */
-  readonly rules?: ReadonlyArray<{ readonly id: string; readonly title: string; readonly eventIds: ReadonlySet<string> }>;
+  /** Detection results: each rule's id and title, and the events it fired on. */
+  readonly rules?: ReadonlyArray<TagRule>;
+}
+
+/** One detection rule's events, as a TagNode reads them (detect/findings.ts keeps them as bitsets by row seq). */
+export interface TagRule {
+  readonly id: string;
+  readonly title: string;
+  /** Whether the rule fired on the event with this eventID. */
+  has(eventId: string): boolean;
+  /** The same for a row being filtered: by its seq when the rows are the detection's store's (seq -1: not stored), else by id. */
+  hasRow(row: { readonly id: string; readonly seq: number }): boolean;
+  /** The eventIDs it fired on (SQL lists them). */
+  eventIds(): Iterable<string>;
 }

@@ -207,7 +207,7 @@ class Compiler {
       }
       case 'tag': {
         const member = tagMembership(node, this.options.tags);
-        return { cost: COST_TAG, test: (row) => member(row.id) };
+        return { cost: COST_TAG, test: (row) => member(row) };
       }
     }
   }
@@ -299,12 +299,21 @@ export function fieldVisitor(field: TextField, match: ValueMatch): ValueVisitor 
   return memoized(textMatcher(match));
 }
 
-/** Whether the event (by eventID) is in a TagNode's set; false when the context has no such set. */
-export function tagMembership(node: TagNode, tags: TagContext | undefined): (id: string) => boolean {
+/** The event a TagNode tests: its eventID, and its row seq in the store (-1 when not a stored row). */
+export interface TaggedEvent {
+  readonly id: string;
+  readonly seq: number;
+}
+
+/** Whether the event is in a TagNode's set; false when the context has no such set. */
+export function tagMembership(node: TagNode, tags: TagContext | undefined): (event: TaggedEvent) => boolean {
   if (node.tag === 'mark') {
     const matches = node.match.kind === 'exists' ? null : textMatcher(node.match);
     // Marks are event ids: mark:* is membership; any other match tests the id itself.
-    return (id) => (tags?.marks?.has(id) ?? false) && (matches === null || matches(id));
+    return (event) => {
+      const id = event.id;
+      return (tags?.marks?.has(id) ?? false) && (matches === null || matches(id));
+    };
   }
   const matches = textMatcher(node.match);
   const named = new Map<string, boolean>();
@@ -323,7 +332,7 @@ export function tagMembership(node: TagNode, tags: TagContext | undefined): (id:
   let pickedFrom: readonly TagRule[] | null = null;
   let pickedLength = -1;
   let picked: TagRule[] = [];
-  return (id) => {
+  return (event) => {
     const rules = tags?.rules;
     if (!rules) return false;
     if (rules !== pickedFrom || rules.length !== pickedLength) {
@@ -331,7 +340,7 @@ export function tagMembership(node: TagNode, tags: TagContext | undefined): (id:
       pickedFrom = rules;
       pickedLength = rules.length;
     }
-    for (let k = 0; k < picked.length; k++) if (picked[k]!.eventIds.has(id)) return true;
+    for (let k = 0; k < picked.length; k++) if (picked[k]!.hasRow(event)) return true;
     return false;
   };
 }

@@ -105,7 +105,7 @@ class RecordCompiler {
           cost: COST_DIRECT,
           test: () => {
             const id = text(state.record.eventID);
-            return member(id !== '' ? id : rowOf().id);
+            return member({ id: id !== '' ? id : rowOf().id, seq: -1 });
           },
         };
       }

@@ -15,6 +15,7 @@ import { openFolder } from '../../src/ingest/open.js';
 import { readRecord } from '../../src/ingest/read.js';
 import { recordRef } from '../../src/model/recordBatch.js';
 import { referenceMatches, referenceRules, type ReferenceRule } from './sigmaReference.js';
+import { deliveryName, makeEvent, tempFolder, writeRecords } from '../watch/helpers.js';
 
 const DATASETS = resolve(fileURLToPath(new URL('../../../shared/datasets', import.meta.url)));
 const SIGMA = join(DATASETS, 'sigma-cloudtrail/rules');
@@ -39,17 +40,39 @@ async function engineCounts(dir: string, workerUrl?: URL) {
   await opened.close();
   const counts = new Map(set.rules.map((rule) => [rule.id, 0]));
   for (const finding of session.findings.list()) counts.set(finding.rule.id, finding.count);
-  return { counts, store: opened.store, set };
+  // Per rule, the events it fired on; per event, the rules (both read from the findings' bitsets).
+  const events = Object.fromEntries(set.rules.map((rule, k) => [rule.id, [...session.findings.tagRules[k]!.eventIds()].sort()]));
+  const rulesOf = Object.fromEntries(opened.store.log().map((row) => [row.id, session.findings.rulesOf(row.id).map((r) => r.id).sort()]));
+  return { counts, events, rulesOf, store: opened.store, set };
 }
 
 async function referenceCounts(rows: ReturnType<Awaited<ReturnType<typeof engineCounts>>['store']['rows']>, rules: ReferenceRule[]) {
   const counts = new Map(rules.map((rule) => [rule.id, 0]));
+  const events = new Map<string, string[]>(rules.map((rule) => [rule.id, []]));
+  const rulesOf: Record<string, string[]> = {};
   for (const row of rows) {
     const record = await readRecord(recordRef(row));
     expect(record, `record of ${row.id}`).not.toBeNull();
-    for (const rule of rules) if (referenceMatches(rule, record)) counts.set(rule.id, counts.get(rule.id)! + 1);
+    rulesOf[row.id] = [];
+    for (const rule of rules) {
+      if (!referenceMatches(rule, record)) continue;
+      counts.set(rule.id, counts.get(rule.id)! + 1);
+      events.get(rule.id)!.push(row.id);
+      rulesOf[row.id]!.push(rule.id);
+    }
   }
-  return counts;
+  for (const list of [...events.values(), ...Object.values(rulesOf)]) list.sort();
+  return { counts, events: Object.fromEntries(events), rulesOf };
+}
+
+/** The engine's findings equal the reference's over the rows it kept: counts, and per rule the very events. */
+async function expectReference(engine: Awaited<ReturnType<typeof engineCounts>>): Promise<void> {
+  // The fieldref rule does not run, so the reference leaves it out too.
+  const running = new Set(engine.set.rules.map((r) => r.id));
+  const expected = await referenceCounts(engine.store.rows(), references().filter((r) => running.has(r.id)));
+  expect(Object.fromEntries(engine.counts)).toEqual(Object.fromEntries(expected.counts));
+  expect(engine.events).toEqual(expected.events);
+  expect(engine.rulesOf).toEqual(expected.rulesOf);
 }
 
 describe.skipIf(!present)('Sigma rules on the shared data sets', () => {
@@ -64,11 +87,9 @@ describe.skipIf(!present)('Sigma rules on the shared data sets', () => {
 
   const folders = present ? readdirSync(DATASETS, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'sigma-cloudtrail') : [];
   test.each(folders.map((d) => d.name))('%s: counts per rule equal the brute-force reference', async (name) => {
-    const { counts, store, set } = await engineCounts(join(DATASETS, name));
-    // The fieldref rule does not run, so the reference leaves it out too.
-    const running = new Set(set.rules.map((r) => r.id));
-    const expected = await referenceCounts(store.rows(), references().filter((r) => running.has(r.id)));
-    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(expected));
+    const engine = await engineCounts(join(DATASETS, name));
+    await expectReference(engine);
+    const { counts, set } = engine;
     console.log(`${name}: ${[...counts].filter(([, n]) => n > 0).map(([id, n]) => `${set.rules.find((r) => r.id === id)!.title} ${n}`).join('; ') || 'nothing fired'}`);
   });
 
@@ -84,5 +105,54 @@ describe.skipIf(!present)('Sigma rules on the shared data sets', () => {
     const inline = await engineCounts(dir);
     const workers = await engineCounts(dir, workerUrl);
     expect(Object.fromEntries(workers.counts)).toEqual(Object.fromEntries(inline.counts));
+    expect(workers.events).toEqual(inline.events);
+  });
+
+  test.skipIf(!existsSync(fileURLToPath(workerUrl)))('a built folder of duplicates whose copies fire different rules: the events of the copies kept', async () => {
+    const { dir, remove } = duplicatesFolder();
+    try {
+      for (const url of [undefined, workerUrl]) {
+        const engine = await engineCounts(dir, url);
+        await expectReference(engine);
+        // Not vacuous: copies were replaced, and the kept ones fire rules the dropped ones did not.
+        expect(engine.store.rewrites).toBeGreaterThan(0);
+        expect(engine.counts.get(KMS_RULE)).toBeGreaterThan(10);
+        expect(engine.counts.get(ROOT_RULE)).toBeGreaterThan(10);
+      }
+    } finally {
+      remove();
+    }
   });
 });
+
+/** The built-in pack's KMS key deletion and root account rules. */
+const KMS_RULE = '89ed80d9-3c0e-4278-ab18-d854acbe4fd3';
+const ROOT_RULE = 'ba7d736c-e387-466c-8381-c320944295b3';
+
+/**
+ * 80 deliveries (more than a small folder, so workers read them) of events the
+ * built-in pack and SigmaHQ fire on; a third of the events come again in an
+ * older delivery (first in file order: its copy is kept, read after the newer
+ * one), half of those with other content that fires other rules.
+ */
+function duplicatesFolder(): { dir: string; remove: () => void } {
+  const temp = tempFolder('trailtop-detect-dups-');
+  const folder = join(temp.dir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/05');
+  const id = (n: number) => `dddddddd-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const kms = (n: number) => ({ ...makeEvent(id(n), n % 600, 'ScheduleKeyDeletion'), eventSource: 'kms.amazonaws.com' });
+  const root = (n: number) => ({ ...makeEvent(id(n), n % 600, 'ListBuckets'), eventSource: 's3.amazonaws.com', userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' } });
+  const assumed = (n: number) => ({
+    ...makeEvent(id(n), n % 600, 'AssumeRole'),
+    eventSource: 'sts.amazonaws.com',
+    userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/Admin/x', sessionContext: { sessionIssuer: { type: 'Role' } } },
+  });
+  const kinds = [kms, root, assumed, (n: number) => makeEvent(id(n), n % 600)];
+  for (let f = 0; f < 80; f++) {
+    const events = Array.from({ length: 20 }, (_, k) => kinds[(f + k) % 4]!(f * 20 + k));
+    writeRecords(join(folder, deliveryName('111122223333', 'us-east-1', `20240305T${String(10 + Math.floor(f / 60)).padStart(2, '0')}${String(f % 60).padStart(2, '0')}Z`)), events);
+  }
+  // The older copies: identical for even events, another kind (other rules) for odd ones.
+  const again = Array.from({ length: 1600 / 3 }, (_, k) => k * 3).map((n) => (n % 2 === 0 ? kinds[(Math.floor(n / 20) + (n % 20)) % 4]!(n) : kinds[(Math.floor(n / 20) + (n % 20) + 1) % 4]!(n)));
+  for (let f = 0; f < 8; f++) writeRecords(join(folder, deliveryName('111122223333', 'us-east-1', `20240305T090${f}Z`)), again.slice(f * 67, (f + 1) * 67));
+  return temp;
+}

@@ -5,7 +5,10 @@ import { Findings } from '../../src/detect/findings.js';
 import { loadRuleSet, ruleFolders, RulesFolderError } from '../../src/detect/loadRules.js';
 import type { Rule } from '../../src/detect/rule.js';
 import { compileQuery } from '../../src/query/index.js';
-import { tempFolder } from '../watch/helpers.js';
+import { normalize } from '../../src/model/normalize.js';
+import { RecordBatch } from '../../src/model/recordBatch.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { makeEvent, tempFolder } from '../watch/helpers.js';
 
 function rule(id: string, level: Rule['level'], title = `Rule ${id}`): Rule {
   return { id, title, level, status: '', description: '', references: [], tags: [], author: '', falsepositives: [], path: `${id}.yml`, origin: 'test', ast: { kind: 'const', value: true } };
@@ -47,6 +50,63 @@ describe('Findings', () => {
     findings.add([{ id: 'e1', time: T(1), index: 0, rules: [0] }]);
     expect(byId.query.test(row)).toBe(true);
     expect(byTitle.query.test(row)).toBe(true);
+  });
+
+  test('attached to a store, events are its row seqs: hits and forgets by seq, lookups by id or row', () => {
+    const store = new EventStore(0);
+    store.add([makeEvent('e0', 5), makeEvent('e1', 1), makeEvent('e2', 9)].map((event, k) => normalize(event, new RecordBatch('f.json'), k)));
+    const findings = new Findings({ rules: [rule('a', 'low'), rule('b', 'high')], skipped: [] }, 0);
+    findings.attach(store);
+    const seq = (id: string) => store.get(id)!.seq;
+    const time = (id: string) => store.get(id)!.time;
+    const fired = Int32Array.from([0, 1, 0, 7]);
+    findings.hit(seq('e0'), time('e0'), fired, 0, 2);
+    findings.hit(seq('e1'), time('e1'), fired, 2, 4); // rule 7 is not in the set: ignored
+    findings.hit(seq('e2'), time('e2'), fired, 0, 1);
+    findings.hit(seq('e2'), time('e2'), fired, 0, 1); // already known: nothing new
+    expect(findings.list('level').map((f) => [f.rule.id, f.count, f.first, f.last])).toEqual([
+      ['b', 1, time('e0'), time('e0')],
+      ['a', 3, time('e1'), time('e2')],
+    ]);
+    expect(findings.rulesOf('e0').map((r) => r.id)).toEqual(['b', 'a']);
+    expect(findings.eventsWithFindings).toBe(3);
+    const tag = findings.tagRules[1]!;
+    expect([tag.has('e0'), tag.has('e1'), tag.has('nope')]).toEqual([true, false, false]);
+    // A stored row is found by its seq alone; a row not stored (seq -1) by its id.
+    expect(tag.hasRow({ id: 'other', seq: seq('e0') })).toBe(true);
+    expect(tag.hasRow({ id: 'e0', seq: -1 })).toBe(true);
+    expect([...findings.tagRules[0]!.eventIds()].sort()).toEqual(['e0', 'e1', 'e2']);
+    // The newest event's hits are forgotten (its row replaced by an earlier copy): first and last are worked out again.
+    findings.forgetKey(seq('e2'));
+    findings.forgetKey(seq('e2')); // twice: nothing more
+    expect(findings.list('level').map((f) => [f.rule.id, f.count, f.first, f.last])).toEqual([
+      ['b', 1, time('e0'), time('e0')],
+      ['a', 2, time('e1'), time('e0')],
+    ]);
+    expect(findings.rulesOf('e2')).toEqual([]);
+    expect(findings.eventsWithFindings).toBe(2);
+    findings.forget('e0');
+    expect(findings.list().map((f) => f.rule.id)).toEqual(['a']);
+    expect(findings.levelCounts()).toEqual({ informational: 0, low: 1, medium: 0, high: 0, critical: 0 });
+  });
+
+  test('seqs past the bitsets\' first words and far apart are kept apart', () => {
+    const seqs = [0, 31, 32, 63, 64, 5_000, 1_000_003];
+    // A store stand-in holding rows only at those seqs.
+    const log: { id: string; time: number }[] = [];
+    for (const n of seqs) log[n] = { id: `e${n}`, time: n };
+    const findings = new Findings({ rules: [rule('a', 'low'), rule('b', 'low')], skipped: [] }, 0);
+    findings.attach({ get: (id) => (log[Number(id.slice(1))] ? { seq: Number(id.slice(1)) } : undefined), log: () => log });
+    for (const n of seqs) findings.hit(n, n, [n % 2], 0, 1);
+    expect([...findings.tagRules[0]!.eventIds()]).toEqual(['e0', 'e32', 'e64', 'e5000']);
+    expect([...findings.tagRules[1]!.eventIds()]).toEqual(['e31', 'e63', 'e1000003']);
+    expect(findings.list().map((f) => [f.rule.id, f.count, f.first, f.last])).toEqual([
+      ['b', 3, 31, 1_000_003],
+      ['a', 4, 0, 5_000],
+    ]);
+    expect(findings.tagRules[1]!.hasRow({ id: '', seq: 1_000_003 })).toBe(true);
+    expect(findings.tagRules[1]!.hasRow({ id: '', seq: 1_000_004 })).toBe(false);
+    expect(findings.tagRules[1]!.hasRow({ id: '', seq: 99_000_000 })).toBe(false);
   });
 
   test('listeners hear about changes, coalesced', async () => {

@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { compileNode, compileQuery, compileRecordMatcher, filterRows, filterStore, parseQuery, type QueryNode } from '../../src/query/index.js';
+import type { TagRule } from '../../src/query/ast.js';
 import { normalize } from '../../src/model/normalize.js';
 import { RecordBatch } from '../../src/model/recordBatch.js';
 import { EventStore } from '../../src/store/eventStore.js';
@@ -227,6 +228,11 @@ function normalizeForTest(record: RawRecord) {
   return normalize(record, new RecordBatch('t.json'), 0);
 }
 
+/** A rule's events as a plain set of eventIDs (Findings keeps bitsets; the terms only see TagRule). */
+function tagRuleOf(id: string, title: string, events: ReadonlySet<string>): TagRule {
+  return { id, title, has: (eventId) => events.has(eventId), hasRow: (row) => events.has(row.id), eventIds: () => events };
+}
+
 describe('rule: and mark: read the session\'s sets by eventID', () => {
   const random = seededRandom(5);
   const records = Array.from({ length: 400 }, (_, k) => randomRecord(random, k));
@@ -238,8 +244,8 @@ describe('rule: and mark: read the session\'s sets by eventID', () => {
   const tags = {
     marks,
     rules: [
-      { id: 'aws_root_login', title: 'Root account console login', eventIds: rootHits },
-      { id: 'sg_open_world', title: 'Security group opened to the world', eventIds: sgHits },
+      tagRuleOf('aws_root_login', 'Root account console login', rootHits),
+      tagRuleOf('sg_open_world', 'Security group opened to the world', sgHits),
     ],
   };
   const cases: [string, (id: string) => boolean][] = [

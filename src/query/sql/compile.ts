@@ -257,7 +257,7 @@ class Compiler {
       if (tags?.marks && this.tagMatches(node.match, null)) for (const id of tags.marks) ids.add(id);
     } else {
       for (const rule of tags?.rules ?? []) {
-        if (this.tagMatches(node.match, [rule.id, rule.title])) for (const id of rule.eventIds) ids.add(id);
+        if (this.tagMatches(node.match, [rule.id, rule.title])) for (const id of rule.eventIds()) ids.add(id);
       }
     }
     if (ids.size === 0) return 'false';
