@@ -1,5 +1,6 @@
 import { Float64List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
+import { EventIds } from './eventIds.js';
 
 /**
  * The store's rows again as columns of small integers, one entry per row in
@@ -301,6 +302,8 @@ export class RowColumns {
   readonly readOnly = new IdArray();
   /** eventTime as epoch ms (NaN when it did not parse): a number in a row field would be a 16-byte box of its own. */
   readonly times = new Float64List();
+  /** Event ids as bytes (eventIds.ts): a string per row would be 56 bytes and an object to collect. */
+  readonly ids = new EventIds();
   /** Text fields only the display reads: columns too, so rows need not hold them (storedRow.ts). */
   readonly display: { readonly [K in DisplayKey]: ValueColumn };
 
@@ -334,6 +337,7 @@ export class RowColumns {
     this.resources.append(row.resources, sharedResources);
     this.readOnly.push(readOnlyId(row.readOnly));
     this.times.push(row.time);
+    this.ids.push(row.id);
   }
 
   /** Writes `row`'s fields over the entries of the row at `seq` (the store replaced a kept copy with an earlier one in file order). */
@@ -346,6 +350,7 @@ export class RowColumns {
     this.resources.put(seq, row.resources, sharedResources);
     this.readOnly.set(seq, readOnlyId(row.readOnly));
     this.times.data[seq] = row.time;
+    this.ids.set(seq, row.id);
   }
 
   get length(): number {

@@ -48,7 +48,7 @@ export class EventStore {
   private readonly arrival: EventRow[] = [];
   private sorted: EventRow[] = [];
   private pending: EventRow[] = [];
-  private readonly ids = new IdIndex((row) => this.arrival[row]!.id);
+  private readonly ids = new IdIndex((row) => this.rowColumns.ids.at(row));
   private readonly interner = new Interner();
   private readonly nameLists: SharedValues<string[]>;
   /** Within one add(): user-name lists already shared, by the list the row came with. */
@@ -62,7 +62,7 @@ export class EventStore {
   private readonly dictionaryProbe: number | undefined;
   private readonly listeners = new Set<StoreListener>();
   private readonly rowColumns: RowColumns;
-  /** The rows this store keeps: their fields but id, time, batch, record index and seq live in rowColumns. */
+  /** The rows this store keeps: their fields but batch, record index and seq live in rowColumns. */
   private readonly StoredRow: StoredRowClass;
   private orderOf: { rows: readonly EventRow[]; seqs: Int32Array } | null = null;
   /** Seqs of rows written over by an earlier copy, in the order it happened (rewritten()). */
@@ -170,7 +170,6 @@ export class EventStore {
     this.internRow(copy);
     const seq = kept.seq;
     const timeChanged = !(kept.time === copy.time || (Number.isNaN(kept.time) && Number.isNaN(copy.time)));
-    kept.id = copy.id;
     kept.batch = copy.batch;
     kept.recordIndex = copy.recordIndex;
     this.rowColumns.replace(seq, copy, this.nameLists.active, this.resourceLists.active, this.internValue);

@@ -7,9 +7,9 @@ import { DISPLAY_KEYS, READ_ONLY_NULL, READ_ONLY_TRUE, readOnlyId, SCALAR_KEYS, 
  *
  * A plain EventRow has 24 fields, 8 bytes each on this 64-bit V8 (no pointer
  * compression): 208 bytes a row before any of its strings. The store already
- * keeps every text field, list, readOnly and the time in its columns
- * (columns.ts), so a stored row holds only its id, batch, record index and
- * seq (56 bytes; a time in a field would add a 16-byte number box), and reads the rest from the columns through accessors on
+ * keeps every text field, list, readOnly, the time and the event id (as bytes) in its columns
+ * (columns.ts), so a stored row holds only its batch, record index and
+ * seq (48 bytes; a time in a field would add a 16-byte number box), and reads the rest from the columns through accessors on
  * its prototype: code that reads `row.region` is unchanged, and a field set
  * again (a replaced copy) is written to the column.
  *
@@ -20,13 +20,11 @@ export type StoredRowClass = new (row: EventRow, seq: number) => EventRow;
 
 export function storedRowClass(columns: RowColumns): StoredRowClass {
   class StoredRow {
-    id: string;
     batch: RecordBatch;
     recordIndex: number;
     seq: number;
 
     constructor(row: EventRow, seq: number) {
-      this.id = row.id;
       this.batch = row.batch;
       this.recordIndex = row.recordIndex;
       this.seq = seq;
@@ -55,6 +53,16 @@ export function storedRowClass(columns: RowColumns): StoredRowClass {
       enumerable: true,
     });
   }
+  const ids = columns.ids;
+  Object.defineProperty(proto, 'id', {
+    get(this: StoredRow): string {
+      return ids.at(this.seq);
+    },
+    set(this: StoredRow, value: string): void {
+      ids.set(this.seq, value);
+    },
+    enumerable: true,
+  });
   const times = columns.times;
   Object.defineProperty(proto, 'time', {
     get(this: StoredRow): number {
