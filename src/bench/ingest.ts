@@ -95,7 +95,7 @@ export async function benchIngest(dir: string, label: string, runs: number, with
       value: m(ours, (r) => r.loadedMs),
       baseline: m(plain, (r) => r.loadedMs),
       baselineLabel,
-      goal: { on: 'ratio', kind: 'max', limit: 1.4, label: '<= 1.4x baseline' },
+      goal: { on: 'ratio', kind: 'max', limit: 1.5, label: '<= 1.5x baseline' }, // issue 13 (was issue 4's 1.4x)
       runs,
       note: `${events.toLocaleString('en-US')} unique events; trailtop ${Math.round(events / (m(ours, (r) => r.loadedMs) / 1000)).toLocaleString('en-US')}/s, baseline ${Math.round(plain[0]!.events / (m(plain, (r) => r.loadedMs) / 1000)).toLocaleString('en-US')}/s${contention}`,
     },
