@@ -3,6 +3,8 @@ import {
   DICTIONARY_LIMIT,
   EMPTY_ID,
   IdArray,
+  ipv4Number,
+  ipv4Text,
   ListColumn,
   ON_ROW_ID,
   READ_ONLY_FALSE,
@@ -41,6 +43,25 @@ describe('IdArray', () => {
 });
 
 describe('ValueColumn', () => {
+  it('keeps dotted IPv4 addresses of its rows as numbers and gives back exactly the text it was given', () => {
+    const addresses = ['52.44.184.146', '0.1.2.3', '255.255.255.255', '10.0.0.1', '1.2.3.4'];
+    const notAddresses = ['0.0.0.0', '01.2.3.4', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', '1.2.3.4 ', '::1', 'ec2.amazonaws.com', '1.2.3.a', '.1.2.3'];
+    for (const text of addresses) expect(ipv4Text(ipv4Number(text))).toBe(text);
+    for (const text of notAddresses) expect(ipv4Number(text)).toBe(0);
+    // A column that gave up its dictionary at once keeps every value on its rows.
+    const column = new ValueColumn('sourceIp', DICTIONARY_LIMIT, 1);
+    const values: string[] = [];
+    for (let i = 0; i < 3000; i++) values.push(i % 3 === 0 ? notAddresses[i % notAddresses.length]! : `${i % 256}.${(i * 7) % 256}.${i >> 8}.${(i * 13) % 256}`);
+    for (const value of values) column.append(value);
+    expect(column.gaveUp).toBe(true);
+    expect(values.map((_, i) => column.valueAt(i))).toEqual(values);
+    // Overwrites switch between the two kinds of storage without leaving the other behind.
+    column.overwrite(0, '9.9.9.9');
+    column.overwrite(1, 'not-an-ip');
+    column.overwrite(2, '');
+    expect([column.valueAt(0), column.valueAt(1), column.valueAt(2), column.valueAt(4)]).toEqual(['9.9.9.9', 'not-an-ip', '', values[4]]);
+  });
+
   it('gives equal values one id, the empty value EMPTY_ID, and values past the limit ON_ROW_ID', () => {
     const column = new ValueColumn('name', 2);
     for (const value of ['GetObject', '', 'PutObject', 'GetObject', 'ListBuckets']) column.append(value);
