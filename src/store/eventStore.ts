@@ -341,8 +341,10 @@ export class EventStore {
           // types whose resources never repeat (S3 objects) give their table up on their own.
           const refs = this.resourceRefsOf(resource.type);
           if (refs?.active) {
-            const known = refs.share(listKey([resource.name, resource.arn, resource.accountId]), resource);
-            if (known !== resource) {
+            // Keyed by the ARN alone (the name when there is none): building a key of all three
+            // fields cost a string per resource. A known one is shared only when all three match.
+            const known = refs.share(resource.arn !== '' ? resource.arn : resource.name, resource);
+            if (known !== resource && known.name === resource.name && known.arn === resource.arn && known.accountId === resource.accountId) {
               shared[k] = known;
               continue;
             }

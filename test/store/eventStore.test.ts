@@ -84,6 +84,22 @@ describe('EventStore', () => {
     expect(empty.resources).toEqual([]);
   });
 
+  it('shares one resource named by many lists only when its type, name, ARN and account all match', () => {
+    // Lists that never repeat (an S3 object and its bucket) give their table up; the bucket is still shared by itself.
+    const store = new EventStore(0, { dictionaryProbe: 16 });
+    const bucket = (accountId: string, name = 'logs') => ({ type: 'AWS::S3::Bucket', name, arn: 'arn:aws:s3:::logs', accountId });
+    const rows = Array.from({ length: 64 }, (_, k) =>
+      row(`r${k}`, k, { resources: [{ type: 'AWS::S3::Object', name: `logs/${k}`, arn: `arn:aws:s3:::logs/${k}`, accountId: '' }, bucket(k % 4 === 3 ? '2' : '1', k % 8 === 5 ? 'other' : 'logs')] }),
+    );
+    store.add(rows);
+    const stored = store.log();
+    expect(stored[9]!.resources[1]).toBe(stored[1]!.resources[1]);
+    for (const [k, kept] of stored.entries()) {
+      expect(kept.resources[1]).toEqual(bucket(k % 4 === 3 ? '2' : '1', k % 8 === 5 ? 'other' : 'logs'));
+      expect(kept.resources[0]!.name).toBe(`logs/${k}`);
+    }
+  });
+
   it('does not share lists whose parts only look alike when joined', () => {
     const store = new EventStore();
     const a = row('a', 1, { userNames: ['ab', 'c'] });
