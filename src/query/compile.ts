@@ -311,8 +311,11 @@ export function tagMembership(node: TagNode, tags: TagContext | undefined): (eve
     const matches = node.match.kind === 'exists' ? null : textMatcher(node.match);
     // Marks are event ids: mark:* is membership; any other match tests the id itself.
     return (event) => {
+      // A stored row's id is made from bytes at each read (store/eventIds.ts): none is read without marks.
+      const marks = tags?.marks;
+      if (marks === undefined || marks.size === 0) return false;
       const id = event.id;
-      return (tags?.marks?.has(id) ?? false) && (matches === null || matches(id));
+      return marks.has(id) && (matches === null || matches(id));
     };
   }
   const matches = textMatcher(node.match);
