@@ -385,7 +385,8 @@ export function spanMayMatch(prefilter: Prefilter, bytes: Uint8Array, start: num
 export function fileMayMatch(prefilter: Prefilter, bytes: Uint8Array): boolean {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (ESCAPES.some((escape) => buffer.indexOf(escape) >= 0)) return true;
+  // One pass for the backslash every escape starts with, not one per escape, over a file that has none.
+  if (buffer.indexOf(BACKSLASH) >= 0 && ESCAPES.some((escape) => buffer.indexOf(escape) >= 0)) return true;
   const folded = foldedOf(bytes);
   let nonAscii: boolean | null = null;
   for (const clause of needlesOf(prefilter)) {

@@ -54,8 +54,8 @@ interface Answer {
 /**
  * Spans of the files searches have scanned, so the next search over the
  * same files (the query refined, a term added) skips the span scan. About
- * 9 bytes a record, 8 more per key a KeyProbe notes; past `limit` bytes the
- * oldest files are dropped.
+ * 9 bytes a record, 8 more per key a KeyProbe notes (32 MB: 1M records
+ * with two keys); past `limit` bytes the oldest files are dropped.
  */
 class SpanCache {
   private readonly files = new Map<string, FileSpans>();
@@ -92,8 +92,8 @@ function sizeOf(spans: FileSpans): number {
   return spans.starts.byteLength + spans.ends.byteLength + spans.flags.byteLength + (spans.values?.byteLength ?? 0);
 }
 
-/** Bytes of spans kept: 2M records, or 1M with the values of one key. */
-const SPAN_CACHE_BYTES = 18_000_000;
+/** Bytes of spans kept: 3.5M records, or 1M with the values of two keys. */
+const SPAN_CACHE_BYTES = 32_000_000;
 
 /** How a search is cut into requests (see Plan). */
 export interface PlanSizes {
@@ -271,23 +271,44 @@ class Plan {
   }
 }
 
+/** A pair (record index, candidate position) as one number: index * PAIR + position, exact below 2^53. */
+const PAIR = 2 ** 32;
+/** Record indexes below this pair exactly with any position (a candidate position is below 2^32). */
+const PAIRED_INDEXES = 2 ** 21;
+
 /**
  * A file's record indexes in ascending order, with their candidates'
  * positions alongside. Newest first, a file's rows usually come in
- * descending index order: reversed in place, not sorted.
+ * descending index order: reversed in place, not sorted. Otherwise (a
+ * trail file is not in time order) both are sorted in place as pairs in
+ * one Float64Array, which sorts natively: 2x less of the list's thread
+ * than a sort of an index array through a compare function.
  */
 function ascending(indexes: number[], positions: number[]): [number[], number[]] {
   const n = indexes.length;
   let up = true;
   let down = true;
+  let max = 0;
   for (let k = 1; k < n && (up || down); k++) {
     if (indexes[k]! < indexes[k - 1]!) up = false;
     else if (indexes[k]! > indexes[k - 1]!) down = false;
   }
   if (up) return [indexes, positions];
   if (down) return [indexes.reverse(), positions.reverse()];
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => indexes[a]! - indexes[b]!);
-  return [order.map((k) => indexes[k]!), order.map((k) => positions[k]!)];
+  for (let k = 0; k < n; k++) max = Math.max(max, indexes[k]!);
+  if (max >= PAIRED_INDEXES) {
+    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => indexes[a]! - indexes[b]!);
+    return [order.map((k) => indexes[k]!), order.map((k) => positions[k]!)];
+  }
+  const pairs = new Float64Array(n);
+  for (let k = 0; k < n; k++) pairs[k] = indexes[k]! * PAIR + positions[k]!;
+  pairs.sort();
+  for (let k = 0; k < n; k++) {
+    const index = Math.floor(pairs[k]! / PAIR);
+    indexes[k] = index;
+    positions[k] = pairs[k]! - index * PAIR;
+  }
+  return [indexes, positions];
 }
 
 /** The candidates found to match, kept as sorted positions: rows() in candidate order costs one merge of what is new. */
