@@ -72,11 +72,14 @@ interface StoredResource {
   accountid: string | null;
 }
 
+/** A row's place in the order: the two key columns. */
+type Key = { time: number | null; seq: number };
+
 /**
  * The rows of a page, found by their keys: the time range lets DuckDB skip the row groups outside
  * it (zone maps), and tt_seq is unique, so the list names exactly the page's rows.
  */
-function keysCondition(keys: readonly { time: number | null; seq: number }[]): string {
+function keysCondition(keys: readonly Key[]): string {
   const times = keys.filter((k) => k.time !== null).map((k) => k.time!);
   const range: string[] = [];
   if (times.length > 0) range.push(`tt_time BETWEEN ${Math.min(...times)} AND ${Math.max(...times)}`);
@@ -94,6 +97,27 @@ export async function pageEvents(archive: Archive, where: string | null, limit: 
   const keys = ((await archive.connection.runAndReadAll(
     `SELECT tt_time, tt_seq FROM events WHERE ${conditions.join(' AND ')} ORDER BY ${ORDER_BY[order]} LIMIT ${Math.max(1, Math.floor(limit))}`,
   )).getRows() as unknown[][]).map(([time, seq]) => ({ time: time === null ? null : Number(time), seq: Number(seq) }));
+  return eventsByKeys(archive, keys, order);
+}
+
+/**
+ * The count of the events `where` selects and their first page in `order`, with ONE evaluation of
+ * `where` (a count and a top-N would evaluate it twice: on a big archive the filter is the cost).
+ * The page's keys come from a top-N aggregate over the same scan; the sort key orders as ORDER_BY.
+ */
+export async function countAndFirstPage(archive: Archive, where: string, limit: number, order: Order = 'newest'): Promise<{ total: number; page: ArchivedEvent[] }> {
+  // Ascending on this key is ORDER_BY.oldest (no time first, time ascending, tt_seq descending); descending is ORDER_BY.newest.
+  const sortKey = "{'known': tt_time IS NOT NULL, 'time': tt_time, 'seq': -tt_seq}";
+  const top = order === 'newest' ? 'max_by' : 'min_by';
+  const [[total, keysJson]] = (await archive.connection.runAndReadAll(
+    `SELECT count(*), to_json(${top}({'time': tt_time, 'seq': tt_seq}, ${sortKey}, ${Math.max(1, Math.floor(limit))}))::VARCHAR FROM events WHERE ${where}`,
+  )).getRows() as [[unknown, unknown]];
+  const keys = (JSON.parse(String(keysJson ?? '[]')) as Key[] | null) ?? [];
+  return { total: Number(total), page: await eventsByKeys(archive, keys.map((k) => ({ time: k.time === null ? null : Number(k.time), seq: Number(k.seq) })), order) };
+}
+
+/** The rows of `keys` (from a page query), read with their records, in `order`. */
+async function eventsByKeys(archive: Archive, keys: readonly Key[], order: Order): Promise<ArchivedEvent[]> {
   if (keys.length === 0) return [];
   const result = await archive.connection.runAndReadAll(
     `SELECT eventid, tt_time, tt_seq, tt_record, tt_file, tt_index, tt_name, tt_source, tt_actor, to_json(tt_usernames)::VARCHAR, tt_accesskey, tt_readonly, to_json(tt_resources)::VARCHAR ` +

@@ -11,7 +11,7 @@
  */
 import type { Archive } from './db.js';
 import { openArchive } from './db.js';
-import { countEvents, ORDER_BY, pageEvents, type ArchivedEvent, type Cursor, type Order } from './query.js';
+import { countAndFirstPage, countEvents, ORDER_BY, pageEvents, type ArchivedEvent, type Cursor, type Order } from './query.js';
 
 /** Rows fetched beyond what the screen asks for, each way a page goes. */
 export const PAGE_MARGIN = 100;
@@ -55,7 +55,17 @@ export class ArchiveList {
 
   /** The count and the first screen's page. `total` may be passed when known (the same query in the other order). */
   static async open(archive: Archive, where: string | null, order: Order, firstRows = 60, total?: number, sizes: Partial<ListSizes> = {}): Promise<ArchiveList> {
-    const list = new ArchiveList(archive, where, order, total ?? (await countEvents(archive, where)), { ...SIZES, ...sizes });
+    const chosen = { ...SIZES, ...sizes };
+    if (total === undefined && where !== null) {
+      // A query: its count and first page in one pass (the filter, not the page, is the cost).
+      const first = await countAndFirstPage(archive, where, firstRows + chosen.margin, order);
+      const list = new ArchiveList(archive, where, order, first.total, chosen);
+      list.held = first.page;
+      list.stats.queries++;
+      return list;
+    }
+    // Everything: the count is the table's row count, and the first page a top-N that zone maps cut short.
+    const list = new ArchiveList(archive, where, order, total ?? (await countEvents(archive, where)), chosen);
     await list.ensure(0, firstRows);
     return list;
   }

@@ -43,3 +43,20 @@ export async function archiveOfFolder(folder: string, dbPath: string, cleanup: (
     },
   };
 }
+
+/** The archive with its connection counting the statements whose SQL contains `marker` (a filter's text): how many passes a step makes. */
+export function countingStatements(archive: Archive, marker: string): { archive: Archive; runs: () => number } {
+  let runs = 0;
+  const connection = new Proxy(archive.connection, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (key !== 'runAndReadAll') return value.bind(target);
+      return (sql: string) => {
+        if (sql.includes(marker)) runs++;
+        return (value as (sql: string) => unknown).call(target, sql);
+      };
+    },
+  });
+  return { archive: { ...archive, connection }, runs: () => runs };
+}

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Archive } from '../../src/archive/db.js';
 import { pageEvents, summarizeArchive, type Cursor, type Order } from '../../src/archive/query.js';
-import { archiveOf, type TestArchive } from './helpers.js';
+import { archiveOf, countingStatements, type TestArchive } from './helpers.js';
 
 /** 60 events on 7 distinct times (many ties) and 5 whose time does not parse. */
 function records(): object[] {
@@ -58,25 +57,9 @@ describe('the scan summary of an archive', () => {
   });
   afterAll(() => archive?.close());
 
-  /** The archive, counting the statements that carry `marker` (the filter's text). */
-  function counting(marker: string): { archive: Archive; runs: () => number } {
-    let runs = 0;
-    const connection = new Proxy(archive.archive.connection, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver) as unknown;
-        if (key !== 'runAndReadAll' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-        return (sql: string) => {
-          if (sql.includes(marker)) runs++;
-          return (value as (sql: string) => unknown).call(target, sql);
-        };
-      },
-    });
-    return { archive: { ...archive.archive, connection }, runs: () => runs };
-  }
-
   it('evaluates the filter in one pass when no Insights match, with the same figures as one query per list', async () => {
     const where = "tt_name <> 'ListBuckets'";
-    const probe = counting(where);
+    const probe = countingStatements(archive.archive, where);
     const summary = await summarizeArchive(probe.archive, where, { top: 2 });
     expect(probe.runs()).toBe(1);
     const count = async (sql: string): Promise<unknown[][]> => (await archive.archive.connection.runAndReadAll(sql)).getRows() as unknown[][];

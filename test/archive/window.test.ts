@@ -16,7 +16,7 @@ import { readEventFile } from '../../src/ingest/read.js';
 import { listFolder } from '../../src/ingest/walk.js';
 import { parseQuery } from '../../src/query/parse.js';
 import { EventStore } from '../../src/store/eventStore.js';
-import { archiveOf, type TestArchive } from './helpers.js';
+import { archiveOf, countingStatements, type TestArchive } from './helpers.js';
 
 const USERS = ['alice', 'bob', 'carol'];
 
@@ -49,6 +49,22 @@ describe('the windowed list of an archive', () => {
     archive = await archiveOf(records(), 37);
   });
   afterAll(() => archive?.close());
+
+  for (const order of ['newest', 'oldest'] as const satisfies readonly Order[]) {
+    it(`opens a query with its filter evaluated once: the count and the first screen in one pass (${order})`, async () => {
+      // GetObject includes the 5 events whose time did not parse: last newest-first, first oldest-first.
+      const where = "tt_name = 'GetObject'";
+      const probe = countingStatements(archive.archive, where);
+      const list = await ArchiveList.open(probe.archive, where, order, 12, undefined, SMALL);
+      expect(probe.runs()).toBe(1);
+      const all = await pageEvents(archive.archive, where, 10_000, undefined, order);
+      expect(list.total).toBe(all.length);
+      expect(list.heldRange()).toEqual([0, 12 + SMALL.margin]);
+      for (let i = 0; i < 12 + SMALL.margin; i++) expect(list.at(i)?.row.id, `index ${i}`).toBe(all[i]!.row.id);
+      const none = await ArchiveList.open(archive.archive, 'false', order, 12, undefined, SMALL);
+      expect([none.total, none.heldRange()]).toEqual([0, [0, 0]]);
+    });
+  }
 
   for (const order of ['newest', 'oldest'] as const satisfies readonly Order[]) {
     for (const where of [null, "tt_name = 'GetObject'"]) {
@@ -165,6 +181,23 @@ describe('queries of the --db dashboard', () => {
     if (!filter.ok) throw new Error(filter.message);
     const users = await session.topValues('user', filter.where);
     expect(users.rows).toBe(await count('error:*'));
+  });
+
+  it('top values (T) of a query evaluate its filter once, every field, and nothing matching gives empty figures', async () => {
+    const filter = await session.filter('error:* region:us-east-1');
+    if (!filter.ok) throw new Error(filter.message);
+    const matching = await count('error:* region:us-east-1');
+    for (const spec of TOP_FIELDS) {
+      const probe = countingStatements(session.archive, filter.where!);
+      const top = await new ArchiveSession(probe.archive).topValues(spec.field, filter.where, 3);
+      expect(probe.runs(), spec.field).toBe(1);
+      expect(top.rows, spec.field).toBe(matching);
+      expect(top.values.length, spec.field).toBeLessThanOrEqual(3);
+    }
+    const resources = await session.topValues('resource', filter.where, 100);
+    // Each matching event gives one value or one empty: every event with a resource has exactly one here.
+    expect(resources.values.reduce((n, v) => n + v.count, 0) + resources.empty).toBe(matching);
+    expect(await session.topValues('user', 'false')).toEqual({ field: 'user', values: [], rows: 0, empty: 0, distinct: 0 });
   });
 
   it('the histogram (h) counts events and errors per bucket, empty buckets included', async () => {
