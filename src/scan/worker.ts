@@ -14,10 +14,17 @@ if (port) {
   const rules = data?.rules;
   const detector = rules && rules.length > 0 ? createDetector(rules) : undefined;
   let chain: Promise<void> = Promise.resolve();
-  port.on('message', (job: ScanJob) => {
+  // A batch of jobs (scan/workerPool.ts filesPerJob) is answered with one message of their replies.
+  port.on('message', (job: ScanJob | ScanJob[]) => {
     chain = chain.then(async () => {
-      const reply: ScanReply = await runScanJob(job, detector);
-      port.postMessage(reply, transferable(reply));
+      if (!Array.isArray(job)) {
+        const reply: ScanReply = await runScanJob(job, detector);
+        port.postMessage(reply, transferable(reply));
+        return;
+      }
+      const replies: ScanReply[] = [];
+      for (const one of job) replies.push(await runScanJob(one, detector));
+      port.postMessage(replies, replies.flatMap(transferable));
     });
   });
 }

@@ -30,6 +30,14 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
    * it answers a reply with the next job, and the worker waits meanwhile.
    */
   jobsPerWorker?: number | undefined;
+  /**
+   * Files per message (default 1). Above 1, a message holds an array of up to
+   * that many jobs and the worker answers with an array of their replies:
+   * short jobs then pay one message each way per batch, not per file (a
+   * message wakes the other thread, which on 2 busy cores costs the sender
+   * its turn). The worker entry must accept both forms.
+   */
+  filesPerJob?: number | undefined;
   /** Stops the run: no reply is applied after it fires, the workers are terminated, and run() resolves at once. */
   signal?: AbortSignal | undefined;
   /** While true, no new job is sent (the consumer of the replies is behind); resume() sends again. */
@@ -90,7 +98,10 @@ export class WarmWorkers {
 
 export class FileWorkers<J, R extends { id: number }> {
   private readonly replies = new Map<number, R>();
-  private readonly owner = new Map<number, Worker>();
+  /** Per worker, the ids of each message it has not fully answered, in the order sent (the order it reads them). */
+  private readonly sent = new Map<Worker, number[][]>();
+  /** Files of a batch whose worker died: read again one a message, so the one that kills a worker is told apart. */
+  private readonly alone = new Set<number>();
   private readonly workers: Worker[] = [];
   private next = 0;
   /** Files a crashed worker held but had not started: read again by another. */
@@ -127,7 +138,7 @@ export class FileWorkers<J, R extends { id: number }> {
   private start(): void {
     const worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb, this.o.youngMb);
     this.workers.push(worker);
-    worker.on('message', (reply: R) => this.onReply(worker, reply));
+    worker.on('message', (reply: R | R[]) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onCrash(worker, workerFailure(error, this.o.heapMb)));
     worker.on('exit', (code) => this.onCrash(worker, `reader exited with code ${code}`));
     for (let j = 0; j < (this.o.jobsPerWorker ?? JOBS_PER_WORKER); j++) this.send(worker);
@@ -136,39 +147,60 @@ export class FileWorkers<J, R extends { id: number }> {
   /** After `hold` turned false: each worker gets its share of jobs again. */
   resume(): void {
     for (const worker of this.workers) {
-      let held = 0;
-      for (const owner of this.owner.values()) if (owner === worker) held++;
+      let held = this.sent.get(worker)?.length ?? 0;
       for (; held < (this.o.jobsPerWorker ?? JOBS_PER_WORKER); held++) if (!this.send(worker)) break;
     }
   }
 
-  /** Sends the next job to `worker`; false when there is none to send (or sending is on hold). */
+  /** Sends the next job (or batch of jobs, filesPerJob) to `worker`; false when there is none to send (or sending is on hold). */
   private send(worker: Worker): boolean {
     if (this.o.signal?.aborted || this.o.hold?.()) return false;
-    if (this.retry.length === 0 && this.next >= this.o.files.length) return false;
-    const id = this.retry.length > 0 ? this.retry.shift()! : this.next++;
-    this.owner.set(id, worker);
-    worker.postMessage(this.o.job(id, this.o.files[id]!));
+    const size = this.o.filesPerJob ?? 1;
+    const ids: number[] = [];
+    while (ids.length < size) {
+      let id: number;
+      if (this.retry.length > 0) {
+        if (ids.length > 0 && this.alone.has(this.retry[0]!)) break;
+        id = this.retry.shift()!;
+      } else if (this.next < this.o.files.length) id = this.next++;
+      else break;
+      ids.push(id);
+      if (this.alone.has(id)) break;
+    }
+    if (ids.length === 0) return false;
+    let messages = this.sent.get(worker);
+    if (!messages) this.sent.set(worker, (messages = []));
+    messages.push(ids);
+    const jobs = ids.map((id) => this.o.job(id, this.o.files[id]!));
+    worker.postMessage(size === 1 ? jobs[0] : jobs);
     return true;
   }
 
-  private onReply(worker: Worker, reply: R): void {
-    this.owner.delete(reply.id);
-    this.replies.set(reply.id, reply);
+  private onReply(worker: Worker, reply: R | R[]): void {
+    const messages = this.sent.get(worker) ?? [];
+    for (const one of Array.isArray(reply) ? reply : [reply]) {
+      this.replies.set(one.id, one);
+      const at = messages.findIndex((ids) => ids.includes(one.id));
+      if (at < 0) continue;
+      const ids = messages[at]!;
+      ids.splice(ids.indexOf(one.id), 1);
+      if (ids.length === 0) messages.splice(at, 1);
+    }
     this.send(worker);
     this.drain();
   }
 
   /** A worker that died fails its files (they are reported bad), not the run; the others go on. */
   private onCrash(worker: Worker, reason: string): void {
-    // A worker reads its files in the order sent: the lowest id was being read and fails; the rest are read again.
-    const held = [...this.owner].filter(([, owner]) => owner === worker).map(([id]) => id).sort((a, b) => a - b);
-    for (const id of held) this.owner.delete(id);
-    if (held.length > 0) {
-      const id = held[0]!;
-      this.replies.set(id, this.o.failed(id, this.o.files[id]!, reason));
-    }
-    this.retry.push(...held.slice(1));
+    // A worker reads its messages in the order sent: the first it has not answered was being read. A file
+    // alone in it fails; of a batch, which file killed the worker is not known, so each is read again on its own.
+    const [reading, ...rest] = this.sent.get(worker) ?? [];
+    this.sent.delete(worker);
+    if (reading?.length === 1) this.replies.set(reading[0]!, this.o.failed(reading[0]!, this.o.files[reading[0]!]!, reason));
+    else for (const id of reading ?? []) this.alone.add(id);
+    const again = [...(reading && reading.length > 1 ? reading : []), ...rest.flat()];
+    this.retry.push(...again);
+    this.retry.sort((a, b) => a - b);
     worker.removeAllListeners('exit');
     worker.removeAllListeners('error');
     // Its unsent share goes to a fresh worker.

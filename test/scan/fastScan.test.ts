@@ -264,10 +264,10 @@ describe('scan --filter parses only the records whose bytes may match (scan/fast
     expect(all.length).toBeGreaterThan(30);
   });
 
-  it('workers started ahead (WarmWorkers) read the same as fresh ones; one that died meanwhile is not used', { timeout: 90_000 }, async () => {
+  it('workers started ahead (WarmWorkers) or sent several files a message read the same as fresh ones; a warm one that died meanwhile is not used', { timeout: 90_000 }, async () => {
     const url = new URL('../../dist/scan/worker.js', import.meta.url);
     if (!existsSync(fileURLToPath(url))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
-    const runWith = async (warm: WarmWorkers | undefined): Promise<string[]> => {
+    const runWith = async (warm: WarmWorkers | undefined, filesPerJob?: number): Promise<string[]> => {
       const out: string[] = [];
       await new FileWorkers<ScanJob, ScanReply>({
         url,
@@ -279,12 +279,15 @@ describe('scan --filter parses only the records whose bytes may match (scan/fast
         workerData: {},
         heapMb: 256,
         warm,
+        filesPerJob,
       }).run();
       return out;
     };
     const fresh = await runWith(undefined);
     expect(fresh).toHaveLength(files.length);
     expect(await runWith(new WarmWorkers(url, 2, {}, 256))).toEqual(fresh);
+    // Several files a message (the worker answers with an array of replies): the same replies, in file order.
+    expect(await runWith(undefined, 4)).toEqual(fresh);
     // A worker whose entry throws at once: never handed out.
     const broken = join(temp.dir, 'broken-worker.mjs');
     writeFileSync(broken, 'throw new Error("broken on purpose");\n');
