@@ -9,7 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveFilter, type ArchiveRule } from '../../src/archive/filter.js';
 import { pageEvents, type Order } from '../../src/archive/query.js';
-import { ArchiveSession } from '../../src/archive/session.js';
+import { ArchiveSession, READ_MEMORY_LIMIT } from '../../src/archive/session.js';
+import { openDb } from '../../src/commands/dbCommands.js';
+import { join } from 'node:path';
 import { ArchiveList } from '../../src/archive/window.js';
 import { TOP_FIELDS, topValues } from '../../src/investigate/topValues.js';
 import { readEventFile } from '../../src/ingest/read.js';
@@ -198,6 +200,27 @@ describe('queries of the --db dashboard', () => {
     // Each matching event gives one value or one empty: every event with a resource has exactly one here.
     expect(resources.values.reduce((n, v) => n + v.count, 0) + resources.empty).toBe(matching);
     expect(await session.topValues('user', 'false')).toEqual({ field: 'user', values: [], rows: 0, empty: 0, distinct: 0 });
+  });
+
+  it("caps DuckDB's buffer pool at READ_MEMORY_LIMIT on every reading path (dashboard session, scan/export --db), under the 500 MB goal", async () => {
+    const setting = async (a: { connection: { runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }> } }): Promise<string> =>
+      String((await a.connection.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]![0]);
+    const { openArchive } = await import('../../src/archive/db.js');
+    const reference = await openArchive(join(archive.folder, '..', 'reference.duckdb'));
+    await reference.connection.run(`SET memory_limit = '${READ_MEMORY_LIMIT}'`);
+    const expected = await setting(reference);
+    reference.close();
+    const dashboard = await ArchiveSession.open(archive.archive.path);
+    const scanning = await openDb(archive.archive.path, undefined);
+    try {
+      expect(await setting(dashboard.archive)).toBe(expected);
+      expect(await setting(scanning)).toBe(expected);
+    } finally {
+      dashboard.close();
+      scanning.close();
+    }
+    // The limit leaves room for Node and DuckDB's allocations outside the pool (130-230 MB measured).
+    expect(Number(/^(\d+)MB$/.exec(READ_MEMORY_LIMIT)?.[1])).toBeLessThanOrEqual(250);
   });
 
   it('the histogram (h) counts events and errors per bucket, empty buckets included', async () => {
