@@ -6,7 +6,6 @@
 import { counted } from '../model/plural.js';
 import { existsSync } from 'node:fs';
 import { ArchiveError, openArchive, type Archive } from '../archive/db.js';
-import { importFolder } from '../archive/import.js';
 import { countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import { openAtomicFile, streamSink, type Sink } from '../export/atomic.js';
@@ -16,7 +15,7 @@ import type { ExportFormat } from '../export/index.js';
 import type { ScanSummary } from './scanSummary.js';
 import { Findings } from '../detect/findings.js';
 import type { Level, Rule, RuleHit, RuleSet, SkippedRule } from '../detect/rule.js';
-import { detectReport, type DetectReport } from './detect.js';
+import type { DetectReport } from './detect.js';
 import { compileWhere, SqlCompileError } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { terminalSafeJson } from '../term/jsonText.js';
@@ -33,6 +32,8 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
     await requireFolderOrFile(dir);
     const archive = await openArchive(dbPath);
     try {
+      // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
+      const { importFolder } = await import('../archive/import.js');
       const summary = await importFolder(archive, dir);
       for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
     } catch (error) {
@@ -172,6 +173,7 @@ export async function detectDb(dbPath: string, dir: string | undefined, set: Rul
       }));
       if (hits.length > 0) findings.add(hits);
     }
+    const { detectReport } = await import('./detect.js');
     return detectReport(await countEvents(archive, null), runSet, findings.list('level'), minLevel);
   } finally {
     archive.close();

@@ -16,7 +16,7 @@ import { event, tempDir, write } from '../ingest/helpers.js';
 const ROOT = resolve(__dirname, '../..');
 
 /** Runs the CLI and returns the packages (names under node_modules) it loaded. */
-function packagesLoaded(args: string[]): { code: number | null; packages: string[]; stderr: string } {
+function packagesLoaded(args: string[]): { code: number | null; packages: string[]; stderr: string; modules: string[] } {
   if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test builds first)');
   const dir = tempDir();
   const log = join(dir, 'loaded.txt');
@@ -42,11 +42,14 @@ process.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(cach
   );
   const run = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
   const packages = new Set<string>();
+  const modules = new Set<string>();
   for (const line of readFileSync(log, 'utf8').split('\n')) {
+    const own = /[\\/]dist[\\/](.+\.js)$/.exec(line);
+    if (own && !line.includes('node_modules')) modules.add(own[1]!.replace(/\\/g, '/'));
     const match = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(line);
     if (match) packages.add(match[1]!.replace('\\', '/'));
   }
-  return { code: run.status, packages: [...packages].sort(), stderr: run.stderr };
+  return { code: run.status, packages: [...packages].sort(), stderr: run.stderr, modules: [...modules].sort() };
 }
 
 function folder(): string {
@@ -89,5 +92,15 @@ describe('headless start-up', () => {
       const run = packagesLoaded(args);
       for (const name of [...DASHBOARD_ONLY, 'chokidar', '@duckdb/node-api', 'fuse.js', 'csv-stringify']) expect(run.packages, args.join(' ')).not.toContain(name);
     }
+  });
+
+  it("scan --db loads neither the archive's importer nor detect's folder reader (only with a DIR to import, or detect --db)", () => {
+    const dir = folder();
+    const db = join(tempDir(), 'a.duckdb');
+    expect(spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'archive', dir, '--db', db, '--quiet'], { encoding: 'utf8', timeout: 60_000 }).status).toBe(0);
+    const run = packagesLoaded(['scan', '--db', db, '--filter', 'error:AccessDenied', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.modules).toContain('archive/query.js');
+    for (const module of ['archive/import.js', 'commands/detect.js', 'detect/headless.js']) expect(run.modules).not.toContain(module);
   });
 });
