@@ -75,7 +75,8 @@ export async function matchFile(
   const { starts, ends, flags } = spans;
   const count = starts.length;
   const values = probe && spans.values ? spans.values : null;
-  const needles = values && probe && probe.needles.length > 0 ? new NeedleHits(probe, text) : null;
+  const needles = values !== null && probe !== null && probe.needles.length > 0;
+  const escapes = needles && text.indexOf(0x5c) >= 0;
   // The needles rule out more, and cheaper, than the prefilter's literals record by record.
   const filter = needles ? null : prefilter;
   const mask =
@@ -101,7 +102,7 @@ export async function matchFile(
       const at = index * probe.keys.length * 2;
       // -2: the item is the whole document, whose values were not noted; parsed whole below.
       if (values[at] !== -2) {
-        if (needles && !needles.inValues(values, at)) continue;
+        if (needles && !needlesIn(probe, text, values, at, escapes)) continue;
         if (matcher(probedRecord(probe, values, at, text, encoding))) found(k);
         continue;
       }
@@ -123,39 +124,20 @@ function probedRecord(probe: KeyProbe, values: Int32Array, at: number, text: Buf
 }
 
 /**
- * Where a file's bytes hold the probe's needles, and the escapes that could
- * spell one otherwise (`\u`, `\/`), each ascending: records are asked in
- * ascending order, so each list is walked once with a cursor.
+ * Whether each of the probe's needles lies inside its key's value
+ * (values[at...], RecordSpans.values), or that value holds an escape that
+ * may spell it (`escapes`: the file holds a backslash at all). Searched
+ * value by value, not over the file: the values are a small part of it,
+ * and a needle starts with a quote, which JSON text is full of.
  */
-class NeedleHits {
-  /** Per needle: its occurrences and a cursor in them, and a cursor in `escapes` (each key's values ascend on their own). */
-  private readonly hits: { key: number; length: number; at: number[]; next: number; nextEscape: number }[];
-  private readonly escapes: number[];
-
-  constructor(probe: KeyProbe, text: Buffer) {
-    this.hits = probe.needles.map((needle) => ({ key: needle.key, length: needle.bytes.length, at: occurrences(text, needle.bytes), next: 0, nextEscape: 0 }));
-    this.escapes = text.indexOf(0x5c) < 0 ? [] : ESCAPES.flatMap((escape) => occurrences(text, escape)).sort((a, b) => a - b);
+function needlesIn(probe: KeyProbe, text: Buffer, values: Int32Array, at: number, escapes: boolean): boolean {
+  for (const needle of probe.needles) {
+    const start = values[at + needle.key * 2]!;
+    if (start < 0) return false;
+    const value = text.subarray(start, values[at + needle.key * 2 + 1]!);
+    if (value.indexOf(needle.bytes) >= 0) continue;
+    if (escapes && value.indexOf(0x5c) >= 0 && ESCAPES.some((escape) => value.indexOf(escape) >= 0)) continue;
+    return false;
   }
-
-  /** Whether each needle lies inside its key's value (values[at...], RecordSpans.values), or that value holds an escape. */
-  inValues(values: Int32Array, at: number): boolean {
-    for (const hit of this.hits) {
-      const start = values[at + hit.key * 2]!;
-      if (start < 0) return false;
-      const end = values[at + hit.key * 2 + 1]!;
-      while (hit.next < hit.at.length && hit.at[hit.next]! < start) hit.next++;
-      if (hit.next < hit.at.length && hit.at[hit.next]! + hit.length <= end) continue;
-      const escapes = this.escapes;
-      while (hit.nextEscape < escapes.length && escapes[hit.nextEscape]! < start) hit.nextEscape++;
-      if (hit.nextEscape < escapes.length && escapes[hit.nextEscape]! < end) continue;
-      return false;
-    }
-    return true;
-  }
-}
-
-function occurrences(text: Buffer, needle: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) out.push(at);
-  return out;
+  return true;
 }
