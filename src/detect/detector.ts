@@ -27,7 +27,9 @@ const MEMO_LIMIT = 20_000;
 export class Detector implements RecordDetector {
   private readonly full: ((record: Record<string, unknown>) => boolean)[];
   private readonly relaxed: (((record: Record<string, unknown>) => boolean) | null)[];
-  private readonly memo = new Map<string, readonly number[]>();
+  /** Candidates by eventSource, then eventName, then userIdentity.type (undefined: missing); nested so a record's lookup builds no key string. */
+  private readonly memo = new Map<string | undefined, Map<string | undefined, Map<string | undefined, readonly number[]>>>();
+  private memoSize = 0;
   private readonly probe: Record<string, unknown> = {};
 
   constructor(specs: readonly RuleSpec[], compile: RecordMatcherFactory) {
@@ -77,9 +79,15 @@ export class Detector implements RecordDetector {
    * The same list (the same array) for the same plain values.
    */
   candidatesOf(source: unknown, name: unknown, identity: unknown): readonly number[] {
-    const key = memoKey(source, name, identity);
-    if (key !== null) {
-      const known = this.memo.get(key);
+    const type = plainType(identity);
+    const plain = type !== NOT_PLAIN && (source === undefined || typeof source === 'string') && (name === undefined || typeof name === 'string');
+    let byType: Map<string | undefined, readonly number[]> | undefined;
+    if (plain) {
+      let byName = this.memo.get(source);
+      if (byName === undefined) this.memo.set(source, (byName = new Map()));
+      byType = byName.get(name);
+      if (byType === undefined) byName.set(name, (byType = new Map()));
+      const known = byType.get(type);
       if (known) return known;
     }
     // The probe holds the record's own values of the prefilter's paths, so the relaxed rules see exactly what the full ones would.
@@ -92,29 +100,29 @@ export class Detector implements RecordDetector {
       const test = this.relaxed[rule];
       if (test === null || test(probe)) list.push(rule);
     }
-    if (key !== null) {
-      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      this.memo.set(key, list);
+    if (byType) {
+      if (this.memoSize >= MEMO_LIMIT) {
+        this.memo.clear();
+        this.memoSize = 0;
+      } else {
+        byType.set(type as string | undefined, list);
+        this.memoSize++;
+      }
     }
     return list;
   }
 }
 
-const NONE = '\u0001';
+const NOT_PLAIN = Symbol('not plain');
 
 /**
- * The memo key of a record's prefilter values, or null when they are not
- * plain (a non-string value, a list where an object belongs): those records
- * are decided one by one.
+ * A record's userIdentity.type for the memo (undefined: missing, or no
+ * identity), or NOT_PLAIN when the values are not plain (a non-string type,
+ * a null one, an identity that is not an object): those records are decided one by one.
  */
-function memoKey(source: unknown, name: unknown, identity: unknown): string | null {
-  if (source !== undefined && typeof source !== 'string') return null;
-  if (name !== undefined && typeof name !== 'string') return null;
-  let type: unknown;
-  if (identity !== undefined && identity !== null) {
-    if (typeof identity !== 'object' || Array.isArray(identity)) return null;
-    type = (identity as Record<string, unknown>).type;
-    if (type !== undefined && type !== null && typeof type !== 'string') return null;
-  }
-  return `${source ?? NONE}\u0000${name ?? NONE}\u0000${typeof type === 'string' ? type : NONE}`;
+function plainType(identity: unknown): string | undefined | typeof NOT_PLAIN {
+  if (identity === undefined || identity === null) return undefined;
+  if (typeof identity !== 'object' || Array.isArray(identity)) return NOT_PLAIN;
+  const type = (identity as Record<string, unknown>).type;
+  return type === undefined || typeof type === 'string' ? type : NOT_PLAIN;
 }

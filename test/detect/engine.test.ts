@@ -163,6 +163,14 @@ _helper:
     expect(fires("sel:\n  eventName: 'CreateUser'\ncondition: not sel", records)).toEqual([false, true, false, true]);
   });
 
+  test('the prefilter\'s memo keeps missing, null and look-alike values apart (one detector over all records, in order)', () => {
+    // A missing eventSource decided first must not decide for a source spelt like the old memo's "missing" marker, nor for null.
+    const records = [{ eventName: 'X' }, { eventSource: '\u0001', eventName: 'X' }, { eventSource: null, eventName: 'X' }, { eventName: 'X', userIdentity: { type: null } }, { eventName: 'X', userIdentity: { type: 'Root' } }];
+    expect(fires("sel:\n  eventSource: '\\u0001'\ncondition: sel".replace("'\\u0001'", '"\\u0001"'), records)).toEqual([false, true, false, false, false]);
+    expect(fires('sel:\n  eventSource: null\ncondition: sel', records)).toEqual([true, false, true, true, true]);
+    expect(fires('sel:\n  userIdentity.type: null\ncondition: sel', records)).toEqual([true, true, true, true, false]);
+  });
+
   test('several rules: the detector reports each that fired, by index', () => {
     const text = `${ruleText('sel:\n  eventName: CreateUser\ncondition: sel')}---\n${ruleText('sel:\n  userIdentity.type: Root\ncondition: sel').replace('id: r1', 'id: r2')}`;
     const parsed = parseRuleFile(text, 'r.yml', 'test');
