@@ -28,3 +28,10 @@ export class Float64List {
     this.data[this.length++] = value;
   }
 }
+
+/** `old` with room for at least `needed` entries (doubling, 1,024 at least), its entries kept. */
+export function grownUint32(old: Uint32Array | null, needed: number): Uint32Array {
+  const bigger = new Uint32Array(Math.max(needed, (old?.length ?? 0) * 2, 1024));
+  if (old !== null) bigger.set(old);
+  return bigger;
+}

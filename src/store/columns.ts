@@ -1,6 +1,7 @@
-import { Float64List } from '../model/growable.js';
+import { Float64List, grownUint32 } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { EventIds } from './eventIds.js';
+import { OwnResourceLists } from './ownResources.js';
 
 /**
  * The store's rows again as columns of small integers, one entry per row in
@@ -188,7 +189,7 @@ export class ValueColumn {
   private setOnRow(index: number, value: string): void {
     const ip = ipv4Number(value);
     if (ip !== 0) {
-      if (this.onRowIpv4 === null || index >= this.onRowIpv4.length) this.onRowIpv4 = grownTo(this.onRowIpv4, index + 1);
+      if (this.onRowIpv4 === null || index >= this.onRowIpv4.length) this.onRowIpv4 = grownUint32(this.onRowIpv4, index + 1);
       this.onRowIpv4[index] = ip;
       if (this.onRow !== null && this.onRow[index] !== undefined) delete this.onRow[index];
       return;
@@ -263,13 +264,6 @@ export function ipv4Text(ip: number): string {
   return `${ip >>> 24}.${(ip >>> 16) & 0xff}.${(ip >>> 8) & 0xff}.${ip & 0xff}`;
 }
 
-/** `old` with room for at least `needed` entries (doubling), its entries kept. */
-function grownTo(old: Uint32Array | null, needed: number): Uint32Array {
-  const bigger = new Uint32Array(Math.max(needed, (old?.length ?? 0) * 2, INITIAL_CAPACITY));
-  if (old !== null) bigger.set(old);
-  return bigger;
-}
-
 /** Non-empty values a column looks at before it judges again whether its dictionary pays. */
 export const PROBE_APPENDS = 1 << 15;
 /** A column whose last PROBE_APPENDS values were new more often than this gives its dictionary up. */
@@ -285,31 +279,31 @@ export class ListColumn<T> {
   /** Whether some row's list is not in the dictionary (ON_ROW_ID). */
   overflowed = false;
   private readonly idOf = new Map<readonly T[], number>();
-  /** The lists of the rows whose id is ON_ROW_ID, by row index (see ValueColumn's). */
-  private onRow: (readonly T[])[] | null = null;
 
   constructor(
     readonly key: ListKey,
     private readonly limit = DICTIONARY_LIMIT,
+    /** The lists of the rows whose id is ON_ROW_ID, by row index. */
+    private readonly onRow: OwnLists<T> = new PlainOwnLists<T>(),
   ) {}
 
   append(list: readonly T[], shared: boolean): void {
     const id = this.idFor(list, shared);
-    if (id === ON_ROW_ID) (this.onRow ??= [])[this.rows.length] = list;
+    if (id === ON_ROW_ID) this.onRow.set(this.rows.length, list);
     this.rows.push(id);
   }
 
   /** Sets the list of the row at `index`, already appended, as append would have. */
   put(index: number, list: readonly T[], shared: boolean): void {
     const id = this.idFor(list, shared);
-    if (id === ON_ROW_ID) (this.onRow ??= [])[index] = list;
+    if (id === ON_ROW_ID) this.onRow.set(index, list);
     this.rows.set(index, id);
   }
 
   /** The list of the row at `index`. */
   listAt(index: number): readonly T[] {
     const id = this.rows.at(index);
-    return id === ON_ROW_ID ? (this.onRow?.[index] ?? EMPTY_LIST) : this.lists[id]!;
+    return id === ON_ROW_ID ? this.onRow.at(index) : this.lists[id]!;
   }
 
   /** Sets the list of a row already appended (kept as that row's own). */
@@ -319,7 +313,7 @@ export class ListColumn<T> {
       return;
     }
     this.overflowed = true;
-    (this.onRow ??= [])[index] = list;
+    this.onRow.set(index, list);
     this.rows.set(index, ON_ROW_ID);
   }
 
@@ -335,6 +329,26 @@ export class ListColumn<T> {
     this.lists.push(list);
     this.idOf.set(list, id);
     return id;
+  }
+}
+
+/** Where a ListColumn keeps the lists of its rows that are not in its dictionary. */
+export interface OwnLists<T> {
+  set(index: number, list: readonly T[]): void;
+  /** The list set for `index` (equal to it, not necessarily the same array); empty when none. */
+  at(index: number): readonly T[];
+}
+
+/** Each row's own list as it came, in a plain array (V8 keeps it sparse while few rows have one). */
+class PlainOwnLists<T> implements OwnLists<T> {
+  private lists: (readonly T[])[] | null = null;
+
+  set(index: number, list: readonly T[]): void {
+    (this.lists ??= [])[index] = list;
+  }
+
+  at(index: number): readonly T[] {
+    return this.lists?.[index] ?? EMPTY_LIST;
   }
 }
 
@@ -396,7 +410,7 @@ export class RowColumns {
     for (const key of DISPLAY_KEYS) display[key] = new ValueColumn(key, dictionaryLimit, probeAppends);
     this.display = display;
     this.userNames = new ListColumn<string>('userNames', dictionaryLimit);
-    this.resources = new ListColumn<ResourceRef>('resources', dictionaryLimit);
+    this.resources = new ListColumn<ResourceRef>('resources', dictionaryLimit, new OwnResourceLists());
   }
 
   /**
