@@ -11,10 +11,11 @@
  *   transaction.
  * - Fast: files are read and turned into staging lines on worker threads
  *   (both cores; importJob.ts), the main thread only writes their bytes to
- *   a staging file, and DuckDB reads a whole batch in one statement while
- *   the workers go on with the next.
- * - Ctrl-C safe: a batch of files is written to a temporary JSON-lines
- *   file, then moved into `events` together with their imported_files
+ *   a batch's two staging files (JSON lines of columns, and the records as
+ *   plain lines beside them), and DuckDB reads a whole batch in one
+ *   statement while the workers go on with the next.
+ * - Ctrl-C safe: a batch of files is written to temporary staging
+ *   files, then moved into `events` together with their imported_files
  *   entries in ONE transaction per batch. A kill at any moment leaves the
  *   archive as after the last committed batch; an abort stops between batches.
  */
@@ -158,8 +159,16 @@ interface BatchFile extends RunFile {
 
 interface Batch {
   staging: string;
+  /** The records, line for line with `staging` (rowValues.ts recordLine). */
+  recordFile: string;
+  longestRecord: number;
   files: BatchFile[];
   records: number;
+}
+
+interface OpenBatch extends Batch {
+  fd: number;
+  recordFd: number;
 }
 
 /** Batches sealed but not yet in the archive (one moving, one waiting); past it the readers wait. */
@@ -258,7 +267,7 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
     let found = 0;
     await fillBatchFiles(connection, batch.files);
     if (batch.records > 0) {
-      await connection.run(insertStaged(batch.staging));
+      await connection.run(insertStaged(batch.staging, batch.recordFile, batch.longestRecord));
       const { losers, renumber, conflicts } = await losingCopies(connection, batch.files[0]!.seqBase);
       if (conflicts.length > 0) await recordConflicts(connection, conflicts);
       found = conflicts.length;
@@ -379,7 +388,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   removeOrphanedStaging();
   const stagingDir = mkdtempSync(join(tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
   let batchCount = 0;
-  let open: (Batch & { fd: number }) | null = null;
+  let open: OpenBatch | null = null;
   let queued = 0;
   let moves: Promise<void> = Promise.resolve();
   let failure: { error: unknown } | null = null;
@@ -390,7 +399,8 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const seal = (): void => {
     if (!open) return;
     closeSync(open.fd);
-    const batch: Batch = { staging: open.staging, files: open.files, records: open.records };
+    closeSync(open.recordFd);
+    const batch: Batch = { staging: open.staging, recordFile: open.recordFile, longestRecord: open.longestRecord, files: open.files, records: open.records };
     open = null;
     queued++;
     moves = moves.then(async () => {
@@ -403,6 +413,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
         failure ??= { error };
       } finally {
         rmSync(batch.staging, { force: true });
+        rmSync(batch.recordFile, { force: true });
         queued--;
         pool?.resume();
       }
@@ -413,10 +424,13 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     if (stopped()) return;
     const file = toRead[reply.id]!;
     if (!open) {
-      const staging = join(stagingDir, `batch-${batchCount++}.jsonl`);
-      open = { staging, fd: openSync(staging, 'w'), files: [], records: 0 };
+      const staging = join(stagingDir, `batch-${batchCount}.jsonl`);
+      const recordFile = join(stagingDir, `batch-${batchCount++}.records`);
+      open = { staging, recordFile, longestRecord: 0, fd: openSync(staging, 'w'), recordFd: openSync(recordFile, 'w'), files: [], records: 0 };
     }
     if (reply.lines) writeSync(open.fd, reply.lines);
+    if (reply.recordLines) writeSync(open.recordFd, reply.recordLines);
+    open.longestRecord = Math.max(open.longestRecord, reply.longestRecord);
     open.files.push({ ...file, ordinal: reply.id, shape: reply.shape, reason: reply.reason, records: reply.rows, seqBase: seq + 1 });
     seq += reply.rows;
     open.records += reply.rows;
@@ -463,8 +477,11 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   } finally {
     // A batch DuckDB is moving in is finished (or rolled back) before its file goes.
     await moves;
-    const left = open as (Batch & { fd: number }) | null;
-    if (left) closeSync(left.fd);
+    const left = open as OpenBatch | null;
+    if (left) {
+      closeSync(left.fd);
+      closeSync(left.recordFd);
+    }
     rmSync(stagingDir, { recursive: true, force: true });
   }
   if (failure) throw (failure as { error: unknown }).error;

@@ -13,9 +13,12 @@ if (port) {
     chain = chain.then(async () => {
       const reply = await runImportJob(job);
       // The staging bytes are this reply's own: moved, not copied.
-      const buffer = reply.lines?.buffer;
-      const whole = reply.lines && buffer instanceof ArrayBuffer && reply.lines.byteOffset === 0 && reply.lines.byteLength === buffer.byteLength;
-      port.postMessage(reply, whole ? [buffer] : []);
+      const moved: ArrayBuffer[] = [];
+      for (const bytes of [reply.lines, reply.recordLines]) {
+        const buffer = bytes?.buffer;
+        if (bytes && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) moved.push(buffer);
+      }
+      port.postMessage(reply, moved);
     });
   });
 }

@@ -83,8 +83,9 @@ function jsonText(value: unknown): string | null {
  * One event as a line of a staging file (JSON lines), keyed by STAGING_COLUMNS
  * (schema.ts): DuckDB reads a batch of them with read_json, far faster than
  * appending value by value from JavaScript. Everything is computed here (on
- * a worker), so DuckDB only reads text: the JSON fields and the record are
- * JSON text in strings, not JSON it would parse again. The file's path, its
+ * a worker), so DuckDB only reads text: the JSON fields are JSON text in
+ * strings, not JSON it would parse again; the record goes to its own file
+ * (recordLine). The file's path, its
  * delivery key and the row's arrival number come from the batch's file table
  * (by `fileOrdinal`), not repeated on every line.
  */
@@ -129,6 +130,17 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     tt_fileord: fileOrdinal,
     tt_pos: position,
     tt_fingerprint: rowFingerprint(row),
-    tt_record: JSON.stringify(record),
   });
+}
+
+/**
+ * The record's line of the batch's record file (schema.ts insertStaged):
+ * `fileOrdinal TAB position TAB record JSON`. JSON.stringify escapes every
+ * control character, so the JSON has no tab or line break of its own and
+ * DuckDB reads it as a plain CSV field, with no unescaping: carried inside
+ * the JSON line as a string, the record cost more to escape and to read
+ * back than the rest of the line.
+ */
+export function recordLine(record: Loose, fileOrdinal: number, position: number): string {
+  return `${fileOrdinal}\t${position}\t${JSON.stringify(record)}`;
 }

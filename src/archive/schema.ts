@@ -127,7 +127,6 @@ export const STAGING_COLUMNS: Record<string, string> = {
   tt_fileord: 'INTEGER',
   tt_pos: 'BIGINT',
   tt_fingerprint: 'UINTEGER',
-  tt_record: 'VARCHAR',
 };
 
 /**
@@ -150,17 +149,30 @@ function stagingColumnsSql(): string {
 
 const sqlText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
+/** Bytes a record file's line may have by default (DuckDB's own default); read buffers are RECORD_BUFFER_FACTOR times the longest line. */
+const DEFAULT_LINE_BYTES = 2 * 1024 * 1024;
+const RECORD_BUFFER_FACTOR = 16;
+
 /**
- * A staging file straight into `events` (every row; duplicates are settled
- * after, see DUPLICATE_ROWS), joined with batch_files for the file's path,
- * key and arrival numbers. One pass over the staging text, no sort.
+ * A batch's staging files straight into `events` (every row; duplicates are
+ * settled after, see DUPLICATE_ROWS): the JSON lines of columns side by side
+ * with the record file's lines (rowValues.ts recordLine, read as one CSV
+ * field each, so no JSON unescaping), joined with batch_files for the
+ * file's path, key and arrival numbers. The two files are written line for
+ * line together; a line out of step fails the statement (and the batch)
+ * rather than pair an event with another's record. `longestRecord` bounds
+ * the record file's line length in bytes.
  */
-export function insertStaged(stagingFile: string): string {
+export function insertStaged(stagingFile: string, recordFile: string, longestRecord: number): string {
   const columns = `${TEXT_COLUMNS.slice(0, 18).join(', ')}, useridentity, requestparameters, responseelements, additionaleventdata, serviceeventdetails, resources,
     tt_time, tt_name, tt_source, tt_actor, tt_principalarn, tt_usernames, tt_account, tt_accesskey, tt_readonly, tt_resources`;
+  const lineBytes = Math.max(DEFAULT_LINE_BYTES, longestRecord + 64);
   return `INSERT INTO events BY NAME SELECT ${columns},
-    f.path AS tt_file, s.tt_index, f.seqbase + s.tt_pos AS tt_seq, f.filekey AS tt_filekey, s.tt_fingerprint, s.tt_record
+    f.path AS tt_file, s.tt_index, f.seqbase + s.tt_pos AS tt_seq, f.filekey AS tt_filekey, s.tt_fingerprint,
+    CASE WHEN r.fileord = s.tt_fileord AND r.pos = s.tt_pos THEN r.record ELSE error('archive staging: the record file is out of step') END AS tt_record
   FROM read_json(${sqlText(stagingFile)}, format = 'newline_delimited', columns = ${stagingColumnsSql()}, maximum_object_size = 1073741824) s
+  POSITIONAL JOIN read_csv(${sqlText(recordFile)}, header = false, delim = '\t', quote = '', escape = '', new_line = '\\n', auto_detect = false,
+    columns = {'fileord': 'INTEGER', 'pos': 'BIGINT', 'record': 'VARCHAR'}, max_line_size = ${lineBytes}, buffer_size = ${lineBytes * RECORD_BUFFER_FACTOR}) r
   JOIN batch_files f ON f.fileord = s.tt_fileord`;
 }
 

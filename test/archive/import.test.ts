@@ -109,6 +109,27 @@ describe('archive import', () => {
     expect(await count(archive, 'SELECT count(*) FROM events')).toBe(62);
   });
 
+  it('stores each record whole, whatever its strings hold (tabs, line breaks, quotes, a line past the 2 MB CSV default)', async () => {
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    const odd = ['tab\there', 'line\nbreak\r\n', 'quote " and \\ backslash', 'sep\u2028arator\u2029', 'ctl \u001b[31m', 'émoji 🦆', 'x'.repeat(3 * 1024 * 1024)];
+    const records: Record<string, unknown>[] = odd.map((value, k) => ({ ...event(`odd-${k}`, k), userAgent: value, requestParameters: { [value.slice(0, 20)]: value } }));
+    writeFileSync(join(logs, 'odd.json'), recordsJson(records.slice(0, 3)));
+    writeFileSync(join(logs, 'odder.json'), recordsJson(records.slice(3)));
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    const summary = await importFolder(archive, logs);
+    expect(summary.bad).toEqual([]);
+    const stored = (await archive.connection.runAndReadAll('SELECT eventid, tt_record, useragent FROM events ORDER BY eventid')).getRows();
+    expect(stored.map(([id]) => id)).toEqual(records.map((r) => String(r.eventID)).sort());
+    for (const [id, text, userAgent] of stored) {
+      const original = records.find((r) => r.eventID === id)!;
+      expect(JSON.parse(String(text))).toEqual(original);
+      expect(userAgent).toBe(original.userAgent);
+    }
+  });
+
   it('records conflicting duplicates (same eventID, different content) as scan reports them, across runs', async () => {
     const dir = scratch();
     const logs = join(dir, 'logs');
