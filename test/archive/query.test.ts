@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageEvents, summarizeArchive, type Cursor, type Order } from '../../src/archive/query.js';
-import { archiveOf, countingStatements, type TestArchive } from './helpers.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { recordsJson, tempFolder } from '../support/files.js';
+import { archiveOf, archiveOfFolder, countingStatements, type TestArchive } from './helpers.js';
 
 /** 60 events on 7 distinct times (many ties) and 5 whose time does not parse. */
 function records(): object[] {
@@ -86,5 +89,42 @@ describe('the scan summary of an archive', () => {
     expect(summary.topEventNames).toEqual([]);
     expect(summary.errorsByCode).toEqual([]);
     expect(summary.time).toEqual({ first: null, last: null });
+  });
+});
+
+describe('the files of the scan summary of an archive', () => {
+  it('reads into JS only the files scan lists (skipped, bad), in file order, and counts the rest in SQL', async () => {
+    const scratch = tempFolder('trailtop-summaryfiles-');
+    const folder = join(scratch.dir, 'logs');
+    mkdirSync(folder);
+    for (let k = 0; k < 30; k++) writeFileSync(join(folder, `part-${String(k).padStart(2, '0')}.json`), recordsJson([{ eventID: `f${k}`, eventTime: '2024-03-05T12:00:00Z', eventName: 'GetObject' }]));
+    writeFileSync(join(folder, 'z-bad.json'), '{"Records": [');
+    writeFileSync(join(folder, 'a-other.json'), '{"hello": 1}');
+    const archive = await archiveOfFolder(folder, join(scratch.dir, 'a.duckdb'), scratch.remove);
+    try {
+      let rowsRead = 0;
+      const connection = new Proxy(archive.archive.connection, {
+        get(target, key) {
+          const value = Reflect.get(target, key, target) as unknown;
+          if (typeof value !== 'function') return value;
+          if (key !== 'runAndReadAll') return value.bind(target);
+          return async (sql: string) => {
+            const result = (await (value as (sql: string) => Promise<{ getRows(): unknown[][] }>).call(target, sql));
+            if (sql.includes('imported_files')) rowsRead += result.getRows().filter((r) => typeof r[0] === 'string' && r[0].includes('/')).length;
+            return result;
+          };
+        },
+      });
+      const summary = await summarizeArchive({ ...archive.archive, connection }, null);
+      expect(summary.files.read).toBe(30);
+      expect(summary.files.byShape.records).toBe(30);
+      expect(summary.events.read).toBe(30);
+      expect(summary.files.skipped.map((f) => f.path)).toEqual([join(folder, 'a-other.json')]);
+      expect(summary.files.bad.map((f) => f.path)).toEqual([join(folder, 'z-bad.json')]);
+      // The 30 good files' paths never reach JS.
+      expect(rowsRead).toBe(2);
+    } finally {
+      archive.close();
+    }
   });
 });
