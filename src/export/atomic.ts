@@ -9,8 +9,11 @@ import { ExportFailed, TargetExists, toExportError } from './errors.js';
 export interface Sink {
   /** The absolute target path, or '-' for a stream. */
   readonly path: string;
-  /** Writes text; resolves once it is accepted (backpressure); returns the bytes written. */
-  write(text: string): Promise<number>;
+  /**
+   * Writes text or bytes; resolves once they are accepted (backpressure), and
+   * only then may the caller reuse the bytes' memory; returns the bytes written.
+   */
+  write(data: string | Uint8Array): Promise<number>;
   /** Makes the output final: for a file, fsync and rename the temp file into place. */
   commit(): Promise<void>;
   /** Throws the output away: for a file, removes the temp file. Never throws. */
@@ -19,7 +22,7 @@ export interface Sink {
 
 /** The part of a FileHandle the sink uses; injectable so tests can simulate a full disk. */
 export interface WritableFile {
-  write(buffer: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }
@@ -180,8 +183,8 @@ export async function openAtomicFile(target: string, options: AtomicFileOptions)
 
   return {
     path,
-    async write(text) {
-      const buffer = Buffer.from(text, 'utf8');
+    async write(data) {
+      const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       try {
         let offset = 0;
         while (offset < buffer.length) {
@@ -236,13 +239,13 @@ export function streamSink(stream: NodeJS.WritableStream): Sink {
   };
   return {
     path: '-',
-    write(text) {
+    write(data) {
       if (failure) return Promise.reject(toExportError(failure, 'the output'));
       return new Promise<number>((resolveWrite, rejectWrite) => {
-        stream.write(text, (error?: Error | null) => {
+        stream.write(data, (error?: Error | null) => {
           const problem = error ?? failure;
           if (problem) rejectWrite(toExportError(problem, 'the output'));
-          else resolveWrite(Buffer.byteLength(text, 'utf8'));
+          else resolveWrite(typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length);
         });
       });
     },

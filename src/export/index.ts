@@ -3,7 +3,8 @@ import type { EventRow, RecordRef } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
 import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
-import { JsonChunkAssembler, jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts } from './json.js';
+import { jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts, placedRuns } from './json.js';
+import { OutputWriter } from './output.js';
 import { RecordBytesReader } from './recordBytes.js';
 import { RecordTextPool, recordWorkersAvailable } from './recordTextPool.js';
 import { ProgressReporter, type ExportProgress } from './progress.js';
@@ -63,19 +64,12 @@ export interface ExportResult {
 
 /**
  * Rows are encoded in small chunks (short-lived strings stay in V8's young
- * generation, which halves GC time against big chunks) and written in pieces
- * of about WRITE_CHARS; the loop yields at least every YIELD_MS so input and
- * renders keep running during a long export.
+ * generation, which halves GC time against big chunks) and put into the
+ * output writer as they come (export/output.ts); the loop yields at least
+ * every YIELD_MS so input and renders keep running during a long export.
  */
 const CSV_CHUNK_ROWS = 250;
 const JSON_CHUNK_ROWS = 1000;
-const WRITE_CHARS = 256 * 1024;
-/**
- * JSON text is written in smaller pieces: a joined string above V8's 128 KiB
- * regular-object limit is allocated in the old generation, and at a million
- * rows the gigabyte of them made V8 mark the whole heap some twenty times.
- */
-const JSON_WRITE_CHARS = 96 * 1024;
 const YIELD_MS = 8;
 
 /** Lets timers, input and renders run between chunks, so the dashboard stays usable during a long export. */
@@ -87,8 +81,12 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ExportCancelled();
 }
 
-/** The text of one chunk of rows, whole or in pieces. */
-type ChunkText = string | Iterable<string>;
+/**
+ * The output of one chunk of rows: text, whole or in pieces, or records'
+ * bytes (read back), whose memory is handed back by `release` once they are
+ * copied into the writer.
+ */
+type ChunkText = string | Iterable<string> | { bytes: Iterable<Uint8Array>; release?: () => void };
 
 /** Produces the text of one chunk of rows. */
 type ChunkEncoder = (rows: readonly EventRow[], start: number, end: number) => Promise<ChunkText> | ChunkText;
@@ -98,22 +96,22 @@ interface Encoder {
   chunk: ChunkEncoder;
   epilogue: string;
   chunkRows: number;
-  /** Text gathered before a write. */
-  writeChars: number;
   /** Releases what the encoder holds (worker threads). */
   dispose?: () => Promise<void>;
 }
 
 /** Below this many rows, starting worker threads costs more than it saves. */
 const WORKER_MIN_ROWS = 20_000;
-const WORKER_CHUNK_ROWS = 8000;
+/** Rows a worker-thread chunk: each worker's share of it is one answer in its shared memory (recordTextPool.ts). */
+export const WORKER_CHUNK_ROWS = 4000;
 
 /**
  * Also asks for the READ_AHEAD chunks after the one being returned, so the
  * workers read ahead while the export loop writes (two keep them busier than
  * one when the loop is slow for a moment: about 5% at a million rows).
+ * With the one being written, that is the pool's SLOTS answers a worker.
  */
-const READ_AHEAD = 2;
+export const READ_AHEAD = 2;
 
 function readingAhead(read: (start: number, end: number) => Promise<ChunkText>, chunkRows: number, total: number): ChunkEncoder {
   const ahead = new Map<number, Promise<ChunkText>>();
@@ -142,12 +140,11 @@ function encoderFor(options: ExportOptions): Encoder {
       chunk: (rows, start, end) => csvLines(rows, start, end, raw),
       epilogue: '',
       chunkRows: CSV_CHUNK_ROWS,
-      writeChars: WRITE_CHARS,
     };
   }
   const flavour = options.format;
   const { rows } = options;
-  const base = { prologue: jsonPrologue(flavour), epilogue: jsonEpilogue(flavour, rows.length), writeChars: JSON_WRITE_CHARS };
+  const base = { prologue: jsonPrologue(flavour), epilogue: jsonEpilogue(flavour, rows.length) };
   const { recordText } = options;
   if (recordText) {
     return {
@@ -166,9 +163,11 @@ function encoderFor(options: ExportOptions): Encoder {
   }
   if (!options.readRecords && rows.length >= WORKER_MIN_ROWS && recordWorkersAvailable()) {
     const pool = new RecordTextPool(flavour);
-    const assembler = new JsonChunkAssembler();
-    // Decoded only as they are written: the chunks read ahead stay bytes (see lazyPieces).
-    const read = (start: number, end: number): Promise<ChunkText> => pool.texts(rows, start, end, (placement) => assembler.lazyPieces(flavour, placement, start));
+    // Bytes from the workers' shared memory to the file: never decoded to strings and encoded again.
+    const read = async (start: number, end: number): Promise<ChunkText> => {
+      const { placement, release } = await pool.read(rows, start, end);
+      return { bytes: placedRuns(flavour, placement, start), release };
+    };
     return { ...base, chunk: readingAhead(read, WORKER_CHUNK_ROWS, rows.length), chunkRows: WORKER_CHUNK_ROWS, dispose: () => pool.close() };
   }
   const { readRecords } = options;
@@ -181,7 +180,6 @@ function encoderFor(options: ExportOptions): Encoder {
   }
   // On this thread, the same texts the workers give: original bytes where the span scanner finds them.
   const reader = new RecordBytesReader();
-  const assembler = new JsonChunkAssembler();
   return {
     ...base,
     chunk: async (chunkRowsOf, start, end) => {
@@ -189,7 +187,7 @@ function encoderFor(options: ExportOptions): Encoder {
       for (let i = start; i < end; i++) refs[i - start] = verifiedRef(chunkRowsOf[i]!);
       const slot = new Uint32Array(end - start);
       for (let k = 0; k < slot.length; k++) slot[k] = k;
-      return assembler.pieces(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start);
+      return { bytes: placedRuns(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start) };
     },
     chunkRows: JSON_CHUNK_ROWS,
   };
@@ -218,60 +216,45 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
   const progress = new ProgressReporter(total, options.onProgress);
   const sink = await openSink(options);
   const encoder = encoderFor(options);
-  const { chunkRows, writeChars } = encoder;
+  const { chunkRows } = encoder;
   let bytes = 0;
-  let pending: string[] = [];
-  let pendingChars = 0;
-  let pendingRows = 0;
-  // One write in flight while the next text is made: file I/O overlaps encoding and reading records.
-  let inflight: Promise<void> | null = null;
-  const settle = async (): Promise<void> => {
-    const write = inflight;
-    inflight = null;
-    if (write) await write;
-  };
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const text = pending.length === 1 ? pending[0]! : pending.join('');
-    const events = pendingRows;
-    pending = [];
-    pendingChars = 0;
-    pendingRows = 0;
-    await settle();
-    throwIfCancelled(signal);
-    inflight = sink.write(text).then((written) => {
+  const writer = new OutputWriter(
+    sink,
+    (events, written) => {
       bytes += written;
       progress.advance(events, written);
-    });
-    // Observed here so a failure waiting to be awaited is never reported as unhandled.
-    inflight.catch(() => {});
-  };
+    },
+    () => throwIfCancelled(signal),
+  );
   try {
     progress.report();
-    if (encoder.prologue) pending.push(encoder.prologue);
+    if (encoder.prologue) await writer.put(encoder.prologue);
     let lastYield = performance.now();
     for (let start = 0; start < total; start += chunkRows) {
       throwIfCancelled(signal);
       const end = Math.min(start + chunkRows, total);
       const text = await encoder.chunk(rows, start, end);
-      pendingRows += end - start;
-      for (const piece of typeof text === 'string' ? [text] : text) {
-        pending.push(piece);
-        pendingChars += piece.length;
-        if (pendingChars >= writeChars) await flush();
+      if (typeof text === 'string') await writer.put(text);
+      else if (Symbol.iterator in text) for (const piece of text) await writer.put(piece);
+      else {
+        try {
+          for (const piece of text.bytes) await writer.put(piece);
+        } finally {
+          text.release?.();
+        }
       }
+      writer.rowsDone(end - start);
       if (performance.now() - lastYield >= YIELD_MS) {
         await yieldToEventLoop();
         lastYield = performance.now();
       }
     }
-    if (encoder.epilogue) pending.push(encoder.epilogue);
-    await flush();
-    await settle();
+    if (encoder.epilogue) await writer.put(encoder.epilogue);
+    await writer.finish();
     throwIfCancelled(signal);
     await sink.commit();
   } catch (error) {
-    await settle().catch(() => {});
+    await writer.abandon();
     await sink.discard();
     throw toExportError(error, sink.path);
   } finally {

@@ -49,123 +49,25 @@ export interface RecordPlacement {
   slot: Uint32Array;
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 /**
- * Bytes per decoded piece: below V8's 128 KiB limit for young-generation
- * objects, so a piece dies young instead of growing the old generation (see
- * JSON_WRITE_CHARS). Even as UTF-16 (two bytes a character) for UTF-8 text;
- * ASCII pieces stay one byte a character, and bigger pieces mean fewer
- * scavenges (a third fewer at a million rows) and no joining before a write.
+ * The chunk's framed records as views of the parts' bytes, in row order:
+ * rows that follow each other in one part are one view. The export's first
+ * record has no comma before it. Made one at a time as they are iterated:
+ * the writer copies each into its buffers (export/output.ts) at once, so the
+ * views die young; a chunk read ahead holding thousands of them (rows of
+ * files that interleave make short runs) had them promoted, and a
+ * 1M-row download grew the main heap by a hundred megabytes of them.
  */
-const PIECE_BYTES = 48 * 1024;
-const ASCII_PIECE_BYTES = 120 * 1024;
-
-/** Continuation bytes of UTF-8 (10xxxxxx): a piece must not start on one. */
-function isContinuation(byte: number): boolean {
-  return (byte & 0xc0) === 0x80;
-}
-
-/** bytes[start, end) decoded in pieces of at most (ASCII_)PIECE_BYTES, cut between characters. */
-function decodePieces(bytes: Buffer, encoding: 'ascii' | 'utf8', start: number, end: number): string[];
-function decodePieces(bytes: Buffer, encoding: 'ascii' | 'utf8', start: number, end: number, lazy: true): Generator<string>;
-function decodePieces(bytes: Buffer, encoding: 'ascii' | 'utf8', start: number, end: number, lazy = false): string[] | Generator<string> {
-  const size = encoding === 'ascii' ? ASCII_PIECE_BYTES : PIECE_BYTES;
-  function* pieces(): Generator<string> {
-    let from = start;
-    while (from < end) {
-      let cut = Math.min(end, from + size);
-      while (cut < end && cut > from + 1 && isContinuation(bytes[cut]!)) cut--;
-      yield bytes.toString(encoding, from, cut);
-      from = cut;
-    }
-  }
-  return lazy ? pieces() : [...pieces()];
-}
-
-/**
- * Like jsonTexts, for framed records as bytes. Rows that follow each other in
- * one part are copied as one run; a chunk that is a single run is decoded in
- * place. Decoded as 'ascii' when it is (about three times as fast as
- * 'utf8'), in pieces (see PIECE_BYTES). The copy goes to a scratch buffer
- * kept from chunk to chunk: a fresh one each time would add to the external
- * memory that makes V8 mark the whole heap (a million rows) again.
- */
-export class JsonChunkAssembler {
-  private scratch: Buffer = Buffer.alloc(0);
-
-  /** The chunk's text as one string (tests, small chunks). */
-  text(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): string {
-    return this.pieces(flavour, placement, alreadyWritten).join('');
-  }
-
-  pieces(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): string[] {
-    const { bytes, encoding, start, end } = this.gather(flavour, placement, alreadyWritten, false);
-    return decodePieces(bytes, encoding, start, end);
-  }
-
-  /**
-   * The chunk's text as pieces decoded only when iterated. The bytes are
-   * copied out of the shared slot into a buffer of the chunk's own (outside
-   * V8's heap), so the strings are made just before they are written and die
-   * young. Decoded at once, the chunks read ahead (3 x 8,000 records) outlived
-   * the young generation, were promoted, and a 1M-row download grew the main
-   * heap by a gigabyte of garbage before V8 marked it (issue 20, item 12).
-   */
-  lazyPieces(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): Iterable<string> {
-    const { bytes, encoding, start, end } = this.gather(flavour, placement, alreadyWritten, true);
-    return {
-      *[Symbol.iterator]() {
-        yield* decodePieces(bytes, encoding, start, end, true);
-      },
-    };
-  }
-
-  /** The chunk's bytes in one buffer: in place for a single run (`own`: copied), else gathered. */
-  private gather(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number, own: boolean): { bytes: Buffer; encoding: 'ascii' | 'utf8'; start: number; end: number } {
-    const { parts, part, slot } = placement;
-    const count = slot.length;
-    if (count === 0) return { bytes: Buffer.alloc(0), encoding: 'ascii', start: 0, end: 0 };
-    // The export's first record has no comma before it.
-    const skip = flavour === 'json' && alreadyWritten === 0 ? 2 : 0;
-    let ascii = true;
-    for (const p of parts) ascii &&= p.ascii;
-    const encoding = ascii ? 'ascii' : 'utf8';
-    const runPart: number[] = [];
-    const runStart: number[] = [];
-    const runEnd: number[] = [];
-    let total = 0;
-    for (let k = 0; k < count; ) {
-      const p = part[k]!;
-      const first = slot[k]!;
-      let last = first;
-      for (k++; k < count && part[k] === p && slot[k] === last + 1; k++) last++;
-      const ends = parts[p]!.ends;
-      const start = first === 0 ? 0 : ends[first - 1]!;
-      runPart.push(p);
-      runStart.push(start);
-      runEnd.push(ends[last]!);
-      total += ends[last]! - start;
-    }
-    if (runPart.length === 1 && !own) return { bytes: asBuffer(parts[runPart[0]!]!.bytes), encoding, start: runStart[0]! + skip, end: runEnd[0]! };
-    if (own) {
-      const out = Buffer.allocUnsafeSlow(total);
-      let at = 0;
-      for (let r = 0; r < runPart.length; r++) {
-        out.set(parts[runPart[r]!]!.bytes.subarray(runStart[r], runEnd[r]), at);
-        at += runEnd[r]! - runStart[r]!;
-      }
-      return { bytes: out, encoding, start: skip, end: total };
-    }
-    if (this.scratch.length < total) this.scratch = Buffer.allocUnsafeSlow(Math.max(total, this.scratch.length * 2));
-    const out = this.scratch;
-    let at = 0;
-    for (let r = 0; r < runPart.length; r++) {
-      out.set(parts[runPart[r]!]!.bytes.subarray(runStart[r], runEnd[r]), at);
-      at += runEnd[r]! - runStart[r]!;
-    }
-    return { bytes: out, encoding, start: skip, end: total };
+export function* placedRuns(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): Generator<Uint8Array> {
+  const { parts, part, slot } = placement;
+  let skip = flavour === 'json' && alreadyWritten === 0 ? 2 : 0;
+  for (let k = 0; k < slot.length; ) {
+    const p = part[k]!;
+    const first = slot[k]!;
+    let last = first;
+    for (k++; k < slot.length && part[k] === p && slot[k] === last + 1; k++) last++;
+    const { bytes, ends } = parts[p]!;
+    yield bytes.subarray((first === 0 ? 0 : ends[first - 1]!) + skip, ends[last]);
+    skip = 0;
   }
 }

@@ -37,8 +37,12 @@ interface Scanned {
   size: number;
 }
 
-/** Scanned files kept, by decoded size: rows of one file are spread over a few neighbouring chunks. */
-const CACHE_BYTES = 64 * 1024 * 1024;
+/**
+ * Scanned files kept, by decoded size: rows of one file are spread over a few
+ * neighbouring chunks. The export says when a file's last rows are read
+ * (forget), so this only bounds what lists in other orders keep.
+ */
+const CACHE_BYTES = 16 * 1024 * 1024;
 /** Also a bound on the files remembered, for those read the ordinary way (no bytes kept). */
 const CACHE_FILES = 4096;
 /** As readRecord: a cached file is trusted this long without a fresh stat. */
@@ -154,19 +158,27 @@ export class RecordBytesReader {
       this.cache.set(file, cached);
       return cached.spans;
     }
-    if (cached) this.forget(file, cached);
+    if (cached) this.drop(file, cached);
     const spans = readRecordSpans(file);
     const entry: Scanned = { stamp, spans, checkedAt: now, size: spans ? spans.bytes.length : 0 };
     this.cache.set(file, entry);
     this.cachedBytes += entry.size;
     for (const [oldest, old] of this.cache) {
       if ((this.cachedBytes <= CACHE_BYTES && this.cache.size <= CACHE_FILES) || oldest === file) break;
-      this.forget(oldest, old);
+      this.drop(oldest, old);
     }
     return spans;
   }
 
-  private forget(file: string, entry: Scanned): void {
+  /** Drops what is kept of `files` (their rows are all read): a later read scans them again. */
+  forget(files: Iterable<string>): void {
+    for (const file of files) {
+      const entry = this.cache.get(file);
+      if (entry) this.drop(file, entry);
+    }
+  }
+
+  private drop(file: string, entry: Scanned): void {
     this.cache.delete(file);
     this.cachedBytes -= entry.size;
   }

@@ -2,39 +2,47 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { verifiedRef } from '../model/contentCheck.js';
-import type { EventRow, RecordRef } from '../model/types.js';
+import type { EventRow } from '../model/types.js';
 import { ExportFailed } from './errors.js';
 import type { RecordPlacement } from './json.js';
 import type { RecordBytes, RecordFraming } from './recordBytes.js';
+import { RefBatchBuilder, type RefBatch } from './refBatch.js';
 import type { RecordTextReply, RecordTextRequest } from './recordWorker.js';
 
-/**
- * Reads original records back as JSON text, for rows[start, end), in order,
- * and hands where they lie to `use`; the memory is reused once `use` returns.
- */
-export type RecordTextsReader = <T>(rows: readonly EventRow[], start: number, end: number, use: (placement: RecordPlacement) => T) => Promise<T>;
+/** A chunk's records as bytes in the workers' answers; `release` hands the memory back once they are copied out. */
+export interface PlacedChunk {
+  placement: RecordPlacement;
+  release(): void;
+}
 
 interface Pending {
   resolve: (answer: RecordBytes) => void;
   reject: (error: Error) => void;
-  /** The shared slot the answer may be written to, or null. */
-  slot: Slot | null;
+  slot: Slot;
 }
 
-/**
- * A third of a worker's shared memory. Three per worker: the export reads
- * two chunks ahead while it writes the last, so three answers can be waiting.
- */
+/** A part of a worker's shared memory that one answer at a time is written to. */
 interface Slot {
   memory: SharedArrayBuffer;
   offset: number;
-  busy: boolean;
 }
 
-/** Bytes of one slot: a worker's share of a chunk is 4,000 records of about 1.5 KB; a bigger answer is transferred instead. */
-const SLOT_BYTES = 12 * 1024 * 1024;
-const SLOTS = 3;
+/**
+ * Bytes of one slot: a worker's share of a chunk is a few thousand records
+ * of about 1.5 KB; a bigger answer is transferred instead. Only the pages an
+ * answer touches count as resident.
+ */
+const SLOT_BYTES = 8 * 1024 * 1024;
+/**
+ * Answers each worker may hold at once: the chunk being copied out and two
+ * read ahead. A request beyond them waits for a release (the writer's
+ * backpressure), so however slow the writer, the records read back and not
+ * yet written stay within SLOTS answers a worker.
+ */
+export const SLOTS = 3;
+
+/** Each worker's heap: the records of one request and the scans it keeps (recordBytes.ts); the default young generation (3 x 16 MB) only delays collecting them. */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 };
 
 const NOTHING: RecordBytes = { bytes: new Uint8Array(0), ends: new Uint32Array(0), ascii: true };
 
@@ -59,7 +67,9 @@ function fileHash(file: string): number {
  */
 export class RecordTextPool {
   private readonly workers: Worker[];
-  private readonly slots: Slot[][] = [];
+  private readonly free: Slot[][] = [];
+  /** Requests waiting for a slot of their worker, first come first served; null: the pool failed. */
+  private readonly waiting: ((slot: Slot | null) => void)[][] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly workerOf = new Map<string, number>();
   private nextId = 0;
@@ -73,7 +83,7 @@ export class RecordTextPool {
   ) {
     this.workers = [];
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(WORKER_URL);
+      const worker = new Worker(WORKER_URL, { resourceLimits: WORKER_LIMITS });
       worker.on('message', (reply: RecordTextReply) => this.settle(reply));
       worker.on('error', (error) => this.fail(new ExportFailed('source', `record reader failed: ${error.message}`, { cause: error })));
       worker.on('exit', (code) => {
@@ -83,45 +93,54 @@ export class RecordTextPool {
       // Answers written here reach the export thread without a new buffer each: fresh buffers of
       // megabytes count as external memory, and enough of it makes V8 mark the whole heap again.
       const memory = new SharedArrayBuffer(SLOTS * slotBytes);
-      this.slots.push(Array.from({ length: SLOTS }, (_, k) => ({ memory, offset: k * slotBytes, busy: false })));
+      this.free.push(Array.from({ length: SLOTS }, (_, k) => ({ memory, offset: k * slotBytes })));
+      this.waiting.push([]);
     }
   }
 
-  /** Where the JSON text of each row's original record lies in the workers' answers, in row order. */
-  readonly texts: RecordTextsReader = async (rows, start, end, use) => {
+  /**
+   * Where the JSON text of each row of rows[start, end) lies, in row order.
+   * The bytes stay valid until release(); a request waits while its worker's
+   * slots are all held. Rows of a file that has none in the next end - start
+   * rows are its last: the worker then forgets the file.
+   */
+  async read(rows: readonly EventRow[], start: number, end: number): Promise<PlacedChunk> {
     if (this.failure) throw this.failure;
     const count = this.workers.length;
-    const refs: RecordRef[][] = Array.from({ length: count }, () => []);
     const part = new Uint8Array(end - start);
+    const sizes = new Array<number>(count).fill(0);
+    for (let i = start; i < end; i++) sizes[(part[i - start] = this.workerFor(rows[i]!.batch.file))]!++;
+    const builders = sizes.map((size) => new RefBatchBuilder(size));
     const slot = new Uint32Array(end - start);
-    for (let i = start; i < end; i++) {
-      const ref = verifiedRef(rows[i]!);
-      let w = this.workerOf.get(ref.file);
-      if (w === undefined) {
-        w = fileHash(ref.file) % count;
-        this.workerOf.set(ref.file, w);
-      }
-      part[i - start] = w;
-      slot[i - start] = refs[w]!.length;
-      refs[w]!.push(ref);
-    }
-    const slots = refs.map((list, w) => (list.length === 0 ? null : this.takeSlot(w)));
-    const asks = refs.map((list, w) => (list.length === 0 ? Promise.resolve(NOTHING) : this.ask(w, list, slots[w]!)));
+    for (let i = start; i < end; i++) slot[i - start] = builders[part[i - start]!]!.add(rows[i]!);
+    // Rows of a file are close together in a list sorted by time; a file needed again later is just read again.
+    const later = new Set<string>();
+    for (let i = end, ahead = Math.min(rows.length, end + (end - start)); i < ahead; i++) later.add(rows[i]!.batch.file);
+    const asks = builders.map((builder, w) => {
+      if (builder.length === 0) return null;
+      const refs = builder.build();
+      return this.ask(w, refs, refs.files.filter((file) => !later.has(file)));
+    });
+    const release = (): void => {
+      // A slot is free once its worker has answered (it may still be writing when another worker failed).
+      for (const ask of asks) if (ask) void ask.then((taken) => this.give(taken.w, taken.slot), (taken: unknown) => taken);
+    };
+    let parts: RecordBytes[];
     try {
-      return use({ parts: await Promise.all(asks), part, slot });
-    } finally {
-      // Free a slot once its worker has answered (it may still be writing when another worker failed).
-      asks.forEach((ask, w) => {
-        const taken = slots[w];
-        if (taken) void ask.then(() => (taken.busy = false), () => (taken.busy = false));
-      });
+      parts = await Promise.all(asks.map(async (ask) => (ask ? (await ask).bytes : NOTHING)));
+    } catch (error) {
+      release();
+      throw error;
     }
-  };
-
-  private takeSlot(w: number): Slot | null {
-    const free = this.slots[w]!.find((candidate) => !candidate.busy) ?? null;
-    if (free) free.busy = true;
-    return free;
+    let released = false;
+    return {
+      placement: { parts, part, slot },
+      release: () => {
+        if (released) return;
+        released = true;
+        release();
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -129,18 +148,50 @@ export class RecordTextPool {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
-  private ask(w: number, refs: RecordRef[], slot: Slot | null): Promise<RecordBytes> {
-    const id = this.nextId++;
-    return new Promise<RecordBytes>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, slot });
-      const request: RecordTextRequest = {
-        id,
-        refs,
-        framing: this.framing,
-        slot: slot ? { memory: slot.memory, offset: slot.offset, length: this.slotBytes } : null,
-      };
-      this.workers[w]!.postMessage(request);
-    });
+  private workerFor(file: string): number {
+    let w = this.workerOf.get(file);
+    if (w === undefined) {
+      w = fileHash(file) % this.workers.length;
+      this.workerOf.set(file, w);
+    }
+    return w;
+  }
+
+  private takeSlot(w: number): Promise<Slot | null> {
+    const slot = this.free[w]!.shift();
+    if (slot) return Promise.resolve(slot);
+    return new Promise<Slot | null>((resolve) => this.waiting[w]!.push(resolve));
+  }
+
+  private give(w: number, slot: Slot): void {
+    const next = this.waiting[w]!.shift();
+    if (next) next(slot);
+    else this.free[w]!.push(slot);
+  }
+
+  /** Waits for a slot of worker w, then asks it; resolves with the answer and the slot it holds. */
+  private async ask(w: number, refs: RefBatch, forget: string[]): Promise<{ bytes: RecordBytes; w: number; slot: Slot }> {
+    const slot = await this.takeSlot(w);
+    if (!slot) throw this.failure ?? new ExportFailed('source', 'record reader closed');
+    try {
+      if (this.failure) throw this.failure;
+      const bytes = await new Promise<RecordBytes>((resolve, reject) => {
+        const id = this.nextId++;
+        this.pending.set(id, { resolve, reject, slot });
+        const request: RecordTextRequest = {
+          id,
+          refs,
+          framing: this.framing,
+          slot: { memory: slot.memory, offset: slot.offset, length: this.slotBytes },
+          forget,
+        };
+        this.workers[w]!.postMessage(request);
+      });
+      return { bytes, w, slot };
+    } catch (error) {
+      this.give(w, slot);
+      throw error;
+    }
   }
 
   private settle(reply: RecordTextReply): void {
@@ -151,13 +202,9 @@ export class RecordTextPool {
       waiting.resolve(reply);
       return;
     }
-    if ('shared' in reply && waiting.slot) {
+    if ('shared' in reply) {
       const bytes = new Uint8Array(waiting.slot.memory, waiting.slot.offset, reply.shared);
       waiting.resolve({ bytes, ends: reply.ends, ascii: reply.ascii });
-      return;
-    }
-    if ('shared' in reply) {
-      waiting.reject(new ExportFailed('source', 'record reader answered in memory it was not given'));
       return;
     }
     waiting.reject(new ExportFailed('source', reply.failed));
@@ -167,5 +214,6 @@ export class RecordTextPool {
     this.failure ??= error;
     for (const waiting of this.pending.values()) waiting.reject(this.failure);
     this.pending.clear();
+    for (const queue of this.waiting) for (const wake of queue.splice(0)) wake(null);
   }
 }

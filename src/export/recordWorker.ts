@@ -8,15 +8,17 @@
  * so the caches see each file's rows together.
  */
 import { parentPort } from 'node:worker_threads';
-import type { RecordRef } from '../model/types.js';
 import { RecordBytesReader, type RecordFraming } from './recordBytes.js';
+import { refsOf, type RefBatch } from './refBatch.js';
 
 export interface RecordTextRequest {
   id: number;
-  refs: RecordRef[];
+  refs: RefBatch;
   framing: RecordFraming;
   /** Where to write the answer if it fits: memory[offset, offset + length). */
   slot: { memory: SharedArrayBuffer; offset: number; length: number } | null;
+  /** Files whose last rows these are: their bytes are dropped once the answer is made. */
+  forget?: string[];
 }
 
 export type RecordTextReply =
@@ -32,7 +34,8 @@ async function answer(request: RecordTextRequest): Promise<RecordTextReply> {
   try {
     const slot = request.slot;
     const target = slot ? new Uint8Array(slot.memory, slot.offset, slot.length) : undefined;
-    const { bytes, ends, ascii } = await reader.read(request.refs, request.framing, target);
+    const { bytes, ends, ascii } = await reader.read(refsOf(request.refs), request.framing, target);
+    reader.forget(request.forget ?? []);
     if (target && bytes.buffer === target.buffer) return { id: request.id, shared: bytes.length, ends, ascii };
     return { id: request.id, bytes, ends, ascii };
   } catch (error) {

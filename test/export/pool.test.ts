@@ -9,11 +9,15 @@ type ExportModule = typeof import('../../src/export/index.js');
 type LoaderModule = typeof import('../../src/ingest/scanFolder.js');
 type StoreModule = typeof import('../../src/store/eventStore.js');
 type PoolModule = typeof import('../../src/export/recordTextPool.js');
+type OutputModule = typeof import('../../src/export/output.js');
+type JsonModule = typeof import('../../src/export/json.js');
 
 let exporter: ExportModule;
 let loader: LoaderModule;
 let storeModule: StoreModule;
 let pool: PoolModule;
+let output: OutputModule;
+let json: JsonModule;
 let dir: string;
 
 beforeAll(async () => {
@@ -21,6 +25,8 @@ beforeAll(async () => {
   loader = await importBuilt<LoaderModule>('ingest/scanFolder.js');
   storeModule = await importBuilt<StoreModule>('store/eventStore.js');
   pool = await importBuilt<PoolModule>('export/recordTextPool.js');
+  output = await importBuilt<OutputModule>('export/output.js');
+  json = await importBuilt<JsonModule>('export/json.js');
   dir = await tempDir('trailtop-export-pool-');
   await writeTrails(join(dir, 'trails'), 25, 1000);
 });
@@ -34,10 +40,16 @@ async function loadRows(): Promise<import('../../src/model/types.js').EventRow[]
   return [...store.rows()];
 }
 
+/** The rows of all 25 files, loaded once for the tests that remove none. */
+let allRows: Promise<import('../../src/model/types.js').EventRow[]> | undefined;
+function intactRows(): Promise<import('../../src/model/types.js').EventRow[]> {
+  return (allRows ??= loadRows());
+}
+
 describe('JSON export on worker threads', () => {
   it('is available from dist and writes exactly what the single-thread reader writes', async () => {
     expect(pool.recordWorkersAvailable()).toBe(true);
-    const rows = await loadRows();
+    const rows = await intactRows();
     expect(rows.length).toBe(25_000);
     const viaPool = await exporter.exportRows({ rows, format: 'json', target: join(dir, 'pool.json') });
     const inline = await exporter.exportRows({ rows, format: 'json', target: join(dir, 'inline.json'), readRecords: exporter.createRecordsReader() });
@@ -47,6 +59,92 @@ describe('JSON export on worker threads', () => {
     expect(ids).toEqual(rows.map((row) => row.id));
     const jsonl = await exporter.exportRows({ rows, format: 'jsonl', target: join(dir, 'pool.jsonl') });
     expect((await readFile(jsonl.path, 'utf8')).split('\n').length).toBe(rows.length + 1);
+  });
+
+  it('reads only a bounded number of records ahead of what is written while the writer stalls (issue 20 item 12)', async () => {
+    const all = await intactRows();
+    // Which rows the export has asked records for: a row is read only after it is touched.
+    let touched = -1;
+    let linesWritten = 0;
+    let writeCalls = 0;
+    let excess = 0;
+    const rows = new Proxy(all, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) {
+          touched = Math.max(touched, Number(key));
+          excess = Math.max(excess, touched - linesWritten);
+        }
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    let resume: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => (resume = resolve));
+    const out = join(dir, 'stall');
+    await mkdir(out);
+    const exporting = exporter.exportRows({
+      rows,
+      format: 'jsonl',
+      target: join(out, 'x.jsonl'),
+      openFile: async (path) => {
+        const handle = await open(path, 'wx');
+        return {
+          write: async (buffer: Uint8Array, offset: number, length: number) => {
+            writeCalls++;
+            await stalled;
+            const done = await handle.write(buffer, offset, length);
+            for (let k = offset; k < offset + done.bytesWritten; k++) if (buffer[k] === 0x0a) linesWritten++;
+            return done;
+          },
+          sync: () => handle.sync(),
+          close: () => handle.close(),
+        };
+      },
+    });
+    // The first write stalls; once it is called, let the export run until it touches no new row for a second (or has touched them all).
+    for (let still = 0, last = -1; (writeCalls === 0 || still < 40) && touched < all.length - 1; ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      still = touched === last ? still + 1 : 0;
+      last = touched;
+    }
+    const touchedWhileStalled = touched;
+    resume();
+    const result = await exporting;
+    const lines = (await readFile(result.path, 'utf8')).split('\n');
+    lines.pop();
+    expect(lines.map((line) => (JSON.parse(line) as { eventID: string }).eventID)).toEqual(all.map((row) => row.id));
+    // Ahead of the written records: the chunk being put, those read ahead, the next chunk's files
+    // (to tell the workers which files are done), and what the writer's buffers and its write hold.
+    const shortest = Math.min(...lines.map((line) => line.length + 1));
+    const bound = (exporter.READ_AHEAD + 2) * exporter.WORKER_CHUNK_ROWS + Math.ceil((3 * output.WRITE_BYTES) / shortest);
+    expect(bound).toBeLessThan(all.length - 2000);
+    expect(touchedWhileStalled).toBeLessThan(bound);
+    expect(excess).toBeLessThan(bound);
+  });
+
+  it('makes a read beyond the slots of a worker wait for a release, then answers in the released memory', async () => {
+    const rows = await intactRows();
+    const readers = new pool.RecordTextPool('jsonl', 1);
+    try {
+      const reads = [0, 1, 2, 3].map((k) => readers.read(rows, k * 100, (k + 1) * 100));
+      const held = await Promise.all(reads.slice(0, pool.SLOTS));
+      const text = (chunk: import('../../src/export/recordTextPool.js').PlacedChunk, start: number): string =>
+        Buffer.concat([...json.placedRuns('jsonl', chunk.placement, start)]).toString('utf8');
+      const before = held.map((chunk, k) => text(chunk, k * 100));
+      const offsets = held.map((chunk) => chunk.placement.parts[0]!.bytes.byteOffset);
+      expect(new Set(offsets).size).toBe(pool.SLOTS);
+      held[1]!.release();
+      const fourth = await reads[3]!;
+      expect(fourth.placement.parts[0]!.bytes.buffer).toBe(held[1]!.placement.parts[0]!.bytes.buffer);
+      expect(fourth.placement.parts[0]!.bytes.byteOffset).toBe(offsets[1]);
+      // The answers still held were not written over.
+      expect(text(held[0]!, 0)).toBe(before[0]);
+      expect(text(held[2]!, 200)).toBe(before[2]);
+      expect(text(fourth, 300).split('\n').slice(0, -1).map((line) => (JSON.parse(line) as { eventID: string }).eventID)).toEqual(
+        rows.slice(300, 400).map((row) => row.id),
+      );
+    } finally {
+      await readers.close();
+    }
   });
 
   it('fails with the missing file named and leaves nothing behind', async () => {

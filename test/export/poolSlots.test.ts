@@ -44,17 +44,24 @@ async function loadRows(): Promise<import('../../src/model/types.js').EventRow[]
 /** The whole jsonl text of `rows`, read in chunks of `chunk` through a pool with slots of `slotBytes`. */
 async function jsonlThrough(rows: readonly import('../../src/model/types.js').EventRow[], slotBytes: number, chunk: number): Promise<string> {
   const pool = new pools.RecordTextPool('jsonl', 2, slotBytes);
-  const assembler = new json.JsonChunkAssembler();
+  const text = async (read: Promise<import('../../src/export/recordTextPool.js').PlacedChunk>, start: number): Promise<string> => {
+    const { placement, release } = await read;
+    try {
+      return Buffer.concat([...json.placedRuns('jsonl', placement, start)]).toString('utf8');
+    } finally {
+      release();
+    }
+  };
   try {
     const texts: string[] = [];
     // Three chunks in flight at a time, as the export reads two ahead of the one it writes.
     const ahead: Promise<string>[] = [];
     for (let start = 0; start < rows.length; start += chunk) {
       const end = Math.min(rows.length, start + chunk);
-      ahead.push(pool.texts(rows, start, end, (placement) => assembler.text('jsonl', placement, start)));
+      ahead.push(text(pool.read(rows, start, end), start));
       if (ahead.length === 3) texts.push(await ahead.shift()!);
     }
-    for (const text of ahead) texts.push(await text);
+    for (const piece of ahead) texts.push(await piece);
     return texts.join('');
   } finally {
     await pool.close();

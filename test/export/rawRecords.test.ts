@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecordsReader, ExportFailed, exportRows } from '../../src/export/index.js';
-import { JsonChunkAssembler } from '../../src/export/json.js';
+import { placedRuns, type JsonFlavour, type RecordPlacement } from '../../src/export/json.js';
 import { RecordBytesReader, type RecordBytes } from '../../src/export/recordBytes.js';
 import { clearRecordCache, readRecord } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
@@ -144,35 +144,27 @@ function framed(texts: string[], before: string, after: string): RecordBytes {
   return { bytes: Buffer.concat(pieces), ends: Uint32Array.from(pieces, (p) => (at += p.length)), ascii: texts.every((t) => /^[\x00-\x7f]*$/.test(t)) };
 }
 
-describe('JsonChunkAssembler', () => {
+/** The chunk's text as the export writes it: its runs back to back. */
+function runsText(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): string {
+  return Buffer.concat([...placedRuns(flavour, placement, alreadyWritten)]).toString('utf8');
+}
+
+describe('placedRuns', () => {
   it('interleaves the parts in row order, runs and single records alike, and drops the first comma of the export', () => {
-    const assembler = new JsonChunkAssembler();
-    const jsonBytesText = assembler.text.bind(assembler);
     const a = framed(['"a0"', '"a1"', '"a2"'], ',\n', '');
     const b = framed(['"b0"', '"\u00e9"'], ',\n', '');
     const placement = { parts: [a, b], part: Uint8Array.from([0, 0, 1, 0, 1]), slot: Uint32Array.from([0, 1, 0, 2, 1]) };
-    expect(jsonBytesText('json', placement, 0)).toBe('"a0",\n"a1",\n"b0",\n"a2",\n"\u00e9"');
-    expect(jsonBytesText('json', placement, 10)).toBe(',\n"a0",\n"a1",\n"b0",\n"a2",\n"\u00e9"');
+    expect(runsText('json', placement, 0)).toBe('"a0",\n"a1",\n"b0",\n"a2",\n"\u00e9"');
+    expect(runsText('json', placement, 10)).toBe(',\n"a0",\n"a1",\n"b0",\n"a2",\n"\u00e9"');
     const single = { parts: [a], part: Uint8Array.from([0, 0]), slot: Uint32Array.from([1, 2]) };
-    expect(jsonBytesText('json', single, 0)).toBe('"a1",\n"a2"');
+    expect(runsText('json', single, 0)).toBe('"a1",\n"a2"');
+    // Rows that follow each other in one part are one view of its bytes, not a copy.
+    const views = [...placedRuns('json', single, 0)];
+    expect(views).toHaveLength(1);
+    expect(views[0]!.buffer).toBe(a.bytes.buffer);
     const lines = framed(['{}', '[]'], '', '\n');
-    expect(jsonBytesText('jsonl', { parts: [lines], part: Uint8Array.from([0, 0]), slot: Uint32Array.from([1, 0]) }, 0)).toBe('[]\n{}\n');
-    expect(jsonBytesText('json', { parts: [], part: new Uint8Array(0), slot: new Uint32Array(0) }, 0)).toBe('');
-  });
-
-  it('decodes a big chunk in small pieces cut between characters, never inside one', () => {
-    const text = `"${'a\u00e9\u4e2d\u{1f600}'.repeat(20_000)}"`;
-    const part = framed([text, text], '', '\n');
-    const assembler = new JsonChunkAssembler();
-    const pieces = assembler.pieces('jsonl', { parts: [part], part: Uint8Array.from([0, 0]), slot: Uint32Array.from([0, 1]) }, 0);
-    expect(pieces.length).toBeGreaterThan(5);
-    for (const piece of pieces) expect(Buffer.byteLength(piece)).toBeLessThanOrEqual(48 * 1024);
-    expect(pieces.join('')).toBe(`${text}\n${text}\n`);
-    const ascii = framed(['"x"'.repeat(100_000)], '', '\n');
-    const asciiPieces = assembler.pieces('jsonl', { parts: [ascii], part: Uint8Array.from([0]), slot: Uint32Array.from([0]) }, 0);
-    expect(asciiPieces.length).toBe(3);
-    for (const piece of asciiPieces) expect(piece.length).toBeLessThanOrEqual(120 * 1024);
-    expect(asciiPieces.join('')).toBe(`${'"x"'.repeat(100_000)}\n`);
+    expect(runsText('jsonl', { parts: [lines], part: Uint8Array.from([0, 0]), slot: Uint32Array.from([1, 0]) }, 0)).toBe('[]\n{}\n');
+    expect(runsText('json', { parts: [], part: new Uint8Array(0), slot: new Uint32Array(0) }, 0)).toBe('');
   });
 
   it('frames what RecordBytesReader reads: a comma before each record for json, a newline after each for jsonl', async () => {
