@@ -41,8 +41,13 @@ const SLOT_BYTES = 8 * 1024 * 1024;
  */
 export const SLOTS = 3;
 
-/** Each worker's heap: the records of one request and the scans it keeps (recordBytes.ts); the default young generation (3 x 16 MB) only delays collecting them. */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 };
+/**
+ * Each worker's heap holds the records of one request and the scans it keeps
+ * (recordBytes.ts): the default young generation (3 x 16 MB) only delays
+ * collecting them. The old generation keeps the default: a file too big for
+ * the span scanner is parsed whole (readRecord), as before.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 const NOTHING: RecordBytes = { bytes: new Uint8Array(0), ends: new Uint32Array(0), ascii: true };
 
