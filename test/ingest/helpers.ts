@@ -1,12 +1,16 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 
-/** A fresh temporary folder per call, removed after the test. */
+/**
+ * A fresh temporary folder per call, removed when the calling test ends. onTestFinished, not
+ * afterEach: an afterEach registered inside a running test never ran for that test, so every
+ * test's last folder was left in the temporary directory.
+ */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'trailtop-ingest-'));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 

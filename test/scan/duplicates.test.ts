@@ -132,7 +132,8 @@ describe('a duplicated eventID with two contents keeps the copy first in file or
     expect(tail.stderr()).toMatch(/differs from (the copy kept|\/)/);
 
     const db = join(dir, '..', `dup-${process.pid}.duckdb`);
-    cleanups.push(() => rmSync(db, { force: true }));
+    // DuckDB leaves a write-ahead log beside the file.
+    cleanups.push(() => { rmSync(db, { force: true }); rmSync(`${db}.wal`, { force: true }); });
     const archive = reaper.track(spawnCollected('node', [bin, 'archive', dir, '--db', db], { cwd: root }));
     expect(await archive.exit).toBe(0);
     expect(archive.stderr()).toMatch(/1 conflicting duplicate \(same eventID/);
