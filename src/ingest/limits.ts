@@ -119,9 +119,23 @@ export function formatBytes(bytes: number): string {
  * reader, whose out-of-memory fails only that file (issue 20 item 2).
  */
 export function fitsFastPath(decodedBytes: number): boolean {
-  // The heap limit is fixed when the thread starts: read it once, not once a file.
-  fastPathBytes ??= getHeapStatistics().heap_size_limit / 4;
-  return decodedBytes <= fastPathBytes;
+  return decodedBytes <= threadHeapBytes() / 4;
 }
 
-let fastPathBytes: number | undefined;
+/**
+ * The size past which a file is read record by record rather than by one JSON.parse of its whole text, given the
+ * stream threshold and this thread's heap: one JSON.parse is a single native call that V8 cannot interrupt, so a
+ * worker whose heap fills inside it aborts the whole process; a text past an eighth of the heap parses to more
+ * than the heap can hold, and record by record the worker that runs out dies alone (issue 20 item 2).
+ */
+export function wholeParseLimit(streamThreshold: number, heapBytes = threadHeapBytes()): number {
+  return Math.min(streamThreshold, Math.floor(heapBytes / 8));
+}
+
+/** This thread's heap limit: fixed when the thread starts, so read once, not once a file. */
+function threadHeapBytes(): number {
+  heapBytes ??= getHeapStatistics().heap_size_limit;
+  return heapBytes;
+}
+
+let heapBytes: number | undefined;

@@ -4,7 +4,7 @@
  * (stream.ts). Nothing here throws: every problem becomes a shape and a reason.
  */
 import { gunzipWhole } from './gunzip.js';
-import { DEPTH_CHECK_ABOVE, depthReason, LimitError, memoryInflateLimit, nestsDeeperThan, readLimits } from './limits.js';
+import { DEPTH_CHECK_ABOVE, depthReason, LimitError, memoryInflateLimit, nestsDeeperThan, readLimits, wholeParseLimit } from './limits.js';
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import { stat } from 'node:fs/promises';
 import { parseLookupRecord } from '../model/normalize.js';
@@ -253,7 +253,7 @@ function skippedReason(skipped: number): string {
 export async function readEventFile(path: string, options: ReadOptions = {}): Promise<FileReadResult> {
   try {
     const maxDecompressed = options.maxDecompressed ?? readLimits().maxDecompressedBytes;
-    const opened = openAndParse(path, options.streamThreshold ?? STREAM_THRESHOLD, maxDecompressed);
+    const opened = openAndParse(path, options.streamThreshold ?? wholeParseLimit(STREAM_THRESHOLD), maxDecompressed);
     if (opened.kind === 'result') return opened.result;
     const detection: DetectionSink | undefined = options.detector ? { detector: options.detector, hits: [] } : undefined;
     if (opened.kind === 'stream') {
