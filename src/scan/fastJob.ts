@@ -62,15 +62,19 @@ export interface PlainFile {
   shape: 'array' | 'records' | 'single';
 }
 
-/** The file's bytes and record spans, or null when it needs the ordinary reader (which also reports it when bad). */
-export function plainFile(path: string): PlainFile | null {
+/**
+ * The file's bytes and record spans, or null when it needs the ordinary
+ * reader (which also reports it when bad). `fields`: whether the spans note
+ * each record's source, name and identity type (RecordSpans.fields).
+ */
+export function plainFile(path: string, fields = true): PlainFile | null {
   const file = readDecodedFile(path);
   if (!file) return null;
   const { bytes } = file;
   // The reader's own limits: past them it reports the file (or streams it); leave that to it.
   if (bytes.length > readLimits().maxDecompressedBytes || !fitsFastPath(bytes.length)) return null;
   if (bytes.length > DEPTH_CHECK_ABOVE && nestsDeeperThan(bytes.toString('utf8'))) return null;
-  const spans = scanRecordSpans(bytes);
+  const spans = scanRecordSpans(bytes, undefined, { fields });
   if (!spans || spans.starts.length === 0) return null;
   const { starts, flags } = spans;
   for (let k = 0; k < starts.length; k++) if ((flags[k]! & SPAN_PLAIN) === 0) return null;
@@ -80,7 +84,8 @@ export function plainFile(path: string): PlainFile | null {
 }
 
 export function fastScanFile(path: string, query: CompiledQuery, prefilter: Prefilter, withTexts = false): FastFile | null {
-  const file = plainFile(path);
+  // The literals decide which records are parsed: the scanner need not note their fields.
+  const file = plainFile(path, false);
   if (!file) return null;
   const { bytes, spans, shape } = file;
   const { starts, ends, flags, idStarts, idEnds } = spans;

@@ -269,6 +269,8 @@ describe('scanRecordSpans', () => {
         text = kind === 0 ? text.slice(0, at) + text.slice(at + 1) : kind === 1 ? text.slice(0, at) + piece + text.slice(at) : text.slice(0, at) + piece + text.slice(at + 1);
       }
       const spans = scan(text);
+      // Without fields, the scan says the same of every document, minus the fields (every third document: the test's time).
+      if (round % 3 === 1) expect(scanRecordSpans(Buffer.from(text, 'utf8'), undefined, { fields: false }), text).toEqual(spans === null ? null : { ...spans, fields: [] });
       const items = parsedItems(text);
       if (items === null) {
         expect(spans, text).toBeNull();

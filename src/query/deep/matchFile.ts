@@ -53,7 +53,7 @@ export async function matchFile(
   if (decoded && bytes) {
     if (known && known.identity === decoded.identity && (keys === undefined || known.keys === keys)) spans = known;
     else {
-      const scanned = scanRecordSpans(bytes, probe?.spanKeys);
+      const scanned = scanRecordSpans(bytes, probe?.spanKeys, { fields: false });
       if (scanned) {
         spans = { identity: decoded.identity, starts: Int32Array.from(scanned.starts), ends: Int32Array.from(scanned.ends), flags: Uint8Array.from(scanned.flags) };
         if (keys !== undefined && scanned.values) {
