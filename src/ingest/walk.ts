@@ -26,6 +26,12 @@ export interface FolderListing {
 
 export interface WalkOptions {
   signal?: AbortSignal;
+  /**
+   * Hears of each file as it is listed, before the listing ends: at 12,000
+   * files the walk takes 100-150 ms of CPU, which a caller can overlap with
+   * starting its readers (FolderLoader warms its worker pool).
+   */
+  onFile?: (path: string) => void;
 }
 
 function specialKind(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
@@ -53,6 +59,7 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
     }
     seenFiles.set(real, path);
     listing.files.push(path);
+    options.onFile?.(path);
   };
 
   const visit = async (folder: string, viaLink: boolean): Promise<void> => {

@@ -113,6 +113,8 @@ export class FolderLoader {
   private readonly goneFiles = new Set<string>();
   /** The initial listing was small enough to read on this thread. */
   private smallFolder = false;
+  /** The initial listing is being taken in: it updates progress once for all its files (listInitial). */
+  private quietDiscovery = false;
   private readonly settleMs: number;
   private readonly badAfterMs: number;
   private watcher: FSWatcher | null = null;
@@ -176,20 +178,46 @@ export class FolderLoader {
 
   /** The shared folder walk (symlinks followed, loops and links out of the folder skipped), then a stat where the path has no date. */
   private async listInitial(): Promise<void> {
-    const listing = await listFolder(this.root);
-    this.smallFolder = listing.files.length <= SMALL_FOLDER_FILES;
+    let listed = 0;
     // Following only, nothing is read until something changes.
-    if (!this.smallFolder && !this.options.followOnly) this.pool.warm();
+    const warm = this.options.followOnly ? undefined : () => {
+      // Workers take 100-300 ms to start: start them as soon as the folder is known to be big, not after the walk.
+      if (++listed === SMALL_FOLDER_FILES + 1) this.pool.warm();
+    };
+    const listing = await listFolder(this.root, warm ? { onFile: warm } : {});
+    this.smallFolder = listing.files.length <= SMALL_FOLDER_FILES;
     for (const skipped of listing.skipped) this.skippedPaths.add(skipped.path);
     this.store.updateProgress((p) => {
       p.skippedFiles.push(...listing.skipped);
       p.badFiles.push(...listing.bad);
     });
     const undated: string[] = [];
-    for (const path of listing.files) {
-      // A small folder is stat'ed whole: sizes decide which files are read on this thread.
-      if (isDigestPath(path) || (!this.smallFolder && deliveryTime(path, -1) !== -1)) this.discover(path, 0, true);
-      else undated.push(path);
+    const before = this.files.size;
+    let digests = 0;
+    // One progress update for the whole listing, not one per file (12,000 at a million events).
+    this.quietDiscovery = true;
+    try {
+      for (const path of listing.files) {
+        // The digest test and delivery time are worked out once here (each splits or scans the path).
+        if (isDigestPath(path)) {
+          if (this.discoverDigest(path)) digests++;
+          continue;
+        }
+        // A small folder is stat'ed whole: sizes decide which files are read on this thread.
+        const key = this.smallFolder ? -1 : deliveryTime(path, -1);
+        if (key !== -1) this.discover(path, 0, true, -1, key);
+        else undated.push(path);
+      }
+    } finally {
+      this.quietDiscovery = false;
+    }
+    const found = this.files.size - before;
+    if (found > 0 || digests > 0) {
+      this.store.updateProgress((p) => {
+        p.filesTotal += found + digests;
+        p.filesDone += digests + (this.options.followOnly ? found : 0);
+        p.digests += digests;
+      });
     }
     // Undated files are ordered by mtime; stat a few at a time so a big folder does not open thousands of requests at once.
     for (let start = 0; start < undated.length; start += 64) {
@@ -199,24 +227,35 @@ export class FolderLoader {
     }
   }
 
-  /** A file seen for the first time, by the listing or the watch. */
-  private discover(path: string, mtimeMs: number, initial: boolean, sizeHint = -1): void {
-    if (this.closed) return;
-    if (isDigestPath(path)) {
-      if (this.digests.has(path)) return;
-      this.digests.add(path);
+  /** A digest file: counted, never read. False when it was known already. */
+  private discoverDigest(path: string): boolean {
+    if (this.digests.has(path)) return false;
+    this.digests.add(path);
+    if (!this.quietDiscovery) {
       this.store.updateProgress((p) => {
         p.filesTotal++;
         p.filesDone++;
         p.digests++;
       });
+    }
+    return true;
+  }
+
+  /**
+   * A file seen for the first time, by the listing or the watch. `key` is its
+   * delivery time when the caller worked it out already (and it is no digest).
+   */
+  private discover(path: string, mtimeMs: number, initial: boolean, sizeHint = -1, key = Number.NaN): void {
+    if (this.closed) return;
+    if (Number.isNaN(key) && isDigestPath(path)) {
+      this.discoverDigest(path);
       return;
     }
     if (this.files.has(path)) return;
     this.goneFiles.delete(path);
     const entry: FileEntry = {
       path,
-      key: deliveryTime(path, mtimeMs),
+      key: Number.isNaN(key) ? deliveryTime(path, mtimeMs) : key,
       state: 'queued',
       initial,
       done: false,
@@ -232,16 +271,20 @@ export class FolderLoader {
     if (initial && this.options.followOnly) {
       entry.state = 'loaded';
       entry.done = true;
-      this.store.updateProgress((p) => {
-        p.filesTotal++;
-        p.filesDone++;
-      });
+      if (!this.quietDiscovery) {
+        this.store.updateProgress((p) => {
+          p.filesTotal++;
+          p.filesDone++;
+        });
+      }
       return;
     }
     if (initial) this.initialPending++;
-    this.store.updateProgress((p) => {
-      p.filesTotal++;
-    });
+    if (!this.quietDiscovery) {
+      this.store.updateProgress((p) => {
+        p.filesTotal++;
+      });
+    }
     if (initial) {
       this.queue.push(entry);
       // Wait for the whole listing before reading, so the newest files go first.

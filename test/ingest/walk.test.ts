@@ -19,6 +19,17 @@ describe('listFolder', () => {
     expect(listing.bad).toEqual([]);
   });
 
+  it('tells onFile of each file as it lists it, in listing order', async () => {
+    const dir = tempDir();
+    write(dir, 'b.json', '[]');
+    write(dir, 'a/2024/01/01/y.json', '[]');
+    write(dir, 'a/2024/01/02/x.json.gz', 'x');
+    const heard: string[] = [];
+    const listing = await listFolder(dir, { onFile: (path) => heard.push(path) });
+    expect(heard).toEqual(listing.files);
+    expect(heard).toHaveLength(3);
+  });
+
   it('skips FIFOs without opening them, and ends symlink loops', async () => {
     const dir = tempDir();
     write(dir, 'sub/events.json', '[]');
