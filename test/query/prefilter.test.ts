@@ -221,7 +221,7 @@ describe('the byte search under the prefilter (no strings: bytes folded four at 
     }
   });
 
-  it('tells apart the bytes the fold merges (@ and `, [ and {, _ and DEL, \\ and |, control bytes and punctuation)', () => {
+  it('tells apart bytes a case fold could merge (@ and `, [ and {, _ and DEL, \\ and |, control bytes and punctuation), and punctuation in a literal matches only itself', () => {
     // Literals with these characters: only the exact byte matches (no ASCII byte lowercases to a non-letter).
     const cases: [string, string, boolean][] = [
       ['key:a@b.c', 'x a@b.c y', true],
@@ -233,6 +233,19 @@ describe('the byte search under the prefilter (no strings: bytes folded four at 
       ['key:a|bc', 'x a|bc y', true],
       ['key:a*bc', 'x a\nbc y', false],
       ['key:a*bc', 'x a*bc y', false], // '*' is a glob: the literal is 'bc', shorter than 3 characters, so no prefilter
+      // Punctuation in a literal (regex or glob syntax elsewhere) matches only itself, in any case of its letters.
+      ['key:a@b.c', 'x a@bxc y', false],
+      ['key:a|bc', 'x a y', false],
+      ['key:a|bc', 'x bc y', false],
+      ['key:(ab)+$', 'x (AB)+$ y', true],
+      ['key:(ab)+$', 'x abab y', false],
+      ['key:^a{2}', 'x ^A{2} y', true],
+      ['key:^a{2}', 'aa', false],
+      ['key:a[bc]d/e', 'x a[BC]d/e y', true],
+      ['key:a[bc]d/e', 'x abd/e y', false],
+      ['key:ab?c', 'x AB?C y', true],
+      ['key:ab?c', 'x ac y', false],
+      ['key:ab?c', 'x abc y', false],
     ];
     for (const [query, text, found] of cases) {
       const parsed = parseQuery(query, { deepTerms: true });
