@@ -109,12 +109,15 @@ const ROOT_SPECIAL_KEYS = ['digestStartTime', 'Events'].map(bytesOf);
  */
 export class SpanKeys {
   readonly count: number;
+  /** The keys, in the order of their values. */
+  readonly names: readonly string[];
   private readonly words: Uint8Array[];
   /** By first byte and length (below 32): the keys that start with that byte and have that length. */
   private readonly byStart: (number[] | undefined)[] = new Array<number[] | undefined>(256 * 32);
 
   constructor(names: readonly string[]) {
     this.words = names.map(bytesOf);
+    this.names = [...names];
     this.count = names.length;
     this.words.forEach((word, k) => {
       if (word.length === 0 || word.length >= 32) throw new Error(`SpanKeys: '${names[k]}' is not 1 to 31 bytes long`);

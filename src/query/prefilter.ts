@@ -26,11 +26,35 @@ import { isAscii } from 'node:buffer';
  */
 export interface Prefilter {
   readonly clauses: readonly (readonly string[])[];
+  /**
+   * Per clause, when its literals come from a term on a field whose value
+   * is the text of one top-level key of the record (RECORD_KEYS): that key.
+   * A reader that knows where each record's value of the key lies
+   * (KeyedValues) searches the literals there alone, not the whole file.
+   */
+  readonly keys?: readonly (ClauseKey | null)[];
+}
+
+export interface ClauseKey {
+  /** The record's top-level key whose value holds the literal when the record matches. */
+  readonly key: string;
+  /** The field falls back to other text when the key's value is missing or empty: such a record stays a candidate. */
+  readonly orMissing: boolean;
 }
 
 /** Fields whose values are the record's own strings (so they occur in its text). */
 // Not id: a record without eventID gets a content hash, which is not in its text.
 const RAW_FIELDS = new Set(['name', 'source', 'region', 'ip', 'error', 'key', 'account', 'category', 'eventtype', 'requestid', 'agent', 'identity']);
+
+/**
+ * Summary fields whose row value is the text of one top-level key of the
+ * record (model/normalize.ts): errorCode as it is; eventName, or when it is
+ * empty an Insight's own eventName (so a record without one stays a candidate).
+ */
+const RECORD_KEYS = new Map<string, ClauseKey>([
+  ['error', { key: 'errorCode', orMissing: false }],
+  ['name', { key: 'eventName', orMissing: true }],
+]);
 
 /** Literals shorter than this select too little to pay for the search. */
 const MIN_LITERAL = 3;
@@ -52,13 +76,21 @@ export interface PrefilterOptions {
 
 /** The prefilter of a query; null when it has no literal every match must contain. */
 export function prefilterOf(node: QueryNode, options: PrefilterOptions = {}): Prefilter | null {
-  const clauses = needs(node, options.pathKeys ?? true);
-  return clauses.length === 0 ? null : { clauses };
+  const found = needs(node, options.pathKeys ?? true);
+  if (found.length === 0) return null;
+  const clauses = found.map((need) => need.literals);
+  return found.some((need) => need.key !== null) ? { clauses, keys: found.map((need) => need.key) } : { clauses };
 }
 
 type Clause = string[];
 
-function needs(node: QueryNode, pathKeys: boolean): Clause[] {
+/** A clause and, when all its literals must lie in one key's value, that key. */
+interface Need {
+  literals: Clause;
+  key: ClauseKey | null;
+}
+
+function needs(node: QueryNode, pathKeys: boolean): Need[] {
   switch (node.kind) {
     case 'and':
       return node.children.flatMap((child) => needs(child, pathKeys));
@@ -68,9 +100,10 @@ function needs(node: QueryNode, pathKeys: boolean): Clause[] {
       for (const child of node.children) {
         const clauses = needs(child, pathKeys);
         if (clauses.length === 0) return [];
-        merged.push(...best(clauses));
+        merged.push(...best(clauses.map((need) => need.literals)));
       }
-      return merged.length === 0 ? [] : [[...new Set(merged)]];
+      // Alternatives may come from different keys: the merged clause is searched in the whole record.
+      return merged.length === 0 ? [] : [{ literals: [...new Set(merged)], key: null }];
     }
     case 'field':
       return fieldNeeds(node, pathKeys);
@@ -92,18 +125,21 @@ function shortest(clause: Clause): number {
   return Math.min(...clause.map((l) => l.length));
 }
 
-function fieldNeeds(node: FieldNode, pathKeys: boolean): Clause[] {
+function fieldNeeds(node: FieldNode, pathKeys: boolean): Need[] {
   const ref = node.ref;
-  const out: Clause[] = [];
+  const out: Need[] = [];
+  let key: ClauseKey | null = null;
   if (ref.kind === 'summary') {
-    if (!RAW_FIELDS.has(lookupField(ref.name)?.name ?? '')) return [];
+    const name = lookupField(ref.name)?.name ?? '';
+    if (!RAW_FIELDS.has(name)) return [];
+    key = RECORD_KEYS.get(name) ?? null;
   } else if (ref.kind === 'path' && pathKeys) {
     // Any value at the path means its last key is in the text.
-    const key = literal(ref.path[ref.path.length - 1]!.toLowerCase());
-    if (key) out.push([key]);
+    const pathKey = literal(ref.path[ref.path.length - 1]!.toLowerCase());
+    if (pathKey) out.push({ literals: [pathKey], key: null });
   }
   const value = valueLiteral(node.match);
-  if (value) out.push([value]);
+  if (value) out.push({ literals: [value], key });
   return out;
 }
 
@@ -295,10 +331,28 @@ function foldedOf(bytes: Uint8Array): FoldedBytes {
 export const ESCAPES = [Buffer.from('\\u'), Buffer.from('\\/')];
 
 /**
+ * Where each record's value of some top-level keys lies (ingest/recordSpans.ts
+ * RecordSpans.values, from a scan with SpanKeys of `keys`): record i's value
+ * of keys[k] is bytes[values[(i * keys.length + k) * 2], the next number),
+ * quotes included; -1: the record has no such key; -2: unknown.
+ */
+export interface KeyedValues {
+  keys: readonly string[];
+  values: ArrayLike<number>;
+}
+
+/** The keys whose values a reader should note (KeyedValues) for spanMask to search clauses there. */
+export function prefilterKeys(prefilter: Prefilter): string[] {
+  return [...new Set((prefilter.keys ?? []).flatMap((key) => (key ? [key.key] : [])))];
+}
+
+/**
  * Which records of a file may match: 1 per span that holds every clause (or
  * might, through escapes or non-ASCII case folding), 0 for the rest.
  * `flags` are the spans' SPAN_* bits (ingest/recordSpans.ts), of which
- * SPAN_NON_ASCII is read.
+ * SPAN_NON_ASCII is read. With `keyed`, a clause whose literals lie in one
+ * key's value (Prefilter.keys) is searched in each record's value of it
+ * alone: a file where every clause is such is never searched whole.
  */
 export function spanMask(
   prefilter: Prefilter,
@@ -306,16 +360,27 @@ export function spanMask(
   starts: ArrayLike<number>,
   ends: ArrayLike<number>,
   flags: ArrayLike<number>,
+  keyed?: KeyedValues,
 ): Uint8Array {
   const count = starts.length;
   const mask = new Uint8Array(count).fill(1);
   if (count === 0) return mask;
+  const clauses = needlesOf(prefilter);
+  const inText: Needle[][] = [];
+  // Clauses searched in one key's values first: they are cheap, and they leave fewer spans to search whole.
+  clauses.forEach((clause, c) => {
+    const key = prefilter.keys?.[c] ?? null;
+    const slot = key && keyed ? keyed.keys.indexOf(key.key) : -1;
+    if (key && keyed && slot >= 0) maskByValues(clause, key, keyed, slot, bytes, mask);
+    else inText.push(clause);
+  });
+  if (inText.length === 0) return mask;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   // Spans with escapes may spell any literal another way: always candidates.
   const escaped = new Uint8Array(count);
   if (buffer.indexOf(BACKSLASH) >= 0) for (const escape of ESCAPES) markOccurrences((from) => buffer.indexOf(escape, from), escape.length, starts, ends, escaped, null);
   const folded = foldedOf(bytes);
-  for (const clause of needlesOf(prefilter)) {
+  for (const clause of inText) {
     const hit = new Uint8Array(count);
     for (const needle of clause) markOccurrences((from) => folded.indexOf(needle, from), needle.word.length, starts, ends, hit, mask);
     const folds = clause.some((needle) => needle.folds);
@@ -326,6 +391,57 @@ export function spanMask(
     }
   }
   return mask;
+}
+
+const QUOTE = 0x22;
+
+/**
+ * Clears mask[k] for each record whose value of `key` cannot hold any of
+ * the clause's literals. Kept: a value that is not a plain string (a number
+ * or boolean, whose text JSON may spell otherwise; unknown), one with escapes
+ * (which may spell a literal), one with non-ASCII bytes when a literal holds
+ * k or i (case folding), and a missing or empty one when the field then
+ * reads other text (ClauseKey.orMissing).
+ */
+function maskByValues(clause: readonly Needle[], key: ClauseKey, keyed: KeyedValues, slot: number, bytes: Uint8Array, mask: Uint8Array): void {
+  const { values } = keyed;
+  const stride = keyed.keys.length * 2;
+  const folds = clause.some((needle) => needle.folds);
+  for (let k = 0; k < mask.length; k++) {
+    if (mask[k] === 0) continue;
+    const start = values[k * stride + slot * 2]!;
+    const end = values[k * stride + slot * 2 + 1]!;
+    if (start === -2) continue;
+    if (start === -1 || (bytes[start] === QUOTE && end - start === 2)) {
+      if (!key.orMissing) mask[k] = 0;
+      continue;
+    }
+    if (bytes[start] !== QUOTE) continue;
+    let plain = true;
+    let ascii = true;
+    for (let i = start + 1; i < end - 1; i++) {
+      const c = bytes[i]!;
+      if (c === BACKSLASH) plain = false;
+      else if (c >= 0x80) ascii = false;
+    }
+    if (!plain || (folds && !ascii)) continue;
+    if (!clause.some((needle) => holdsCaseless(bytes, start + 1, end - 1, needle.word))) mask[k] = 0;
+  }
+}
+
+/** Whether bytes[from, to) hold `word` (lowercase ASCII) with its letters in any case. */
+function holdsCaseless(bytes: Uint8Array, from: number, to: number, word: Uint8Array): boolean {
+  const n = word.length;
+  for (let p = from; p + n <= to; p++) {
+    let j = 0;
+    for (; j < n; j++) {
+      const w = word[j]!;
+      const c = bytes[p + j]!;
+      if (w >= 0x61 && w <= 0x7a ? (c | 0x20) !== w : c !== w) break;
+    }
+    if (j === n) return true;
+  }
+  return false;
 }
 
 /**

@@ -19,14 +19,14 @@
  */
 import { crc32 } from 'node:zlib';
 import { DEPTH_CHECK_ABOVE, fitsFastPath, nestsDeeperThan, readLimits } from '../ingest/limits.js';
-import { readDecodedFile, scanRecordSpans, SPAN_PLAIN } from '../ingest/recordSpans.js';
+import { readDecodedFile, scanRecordSpans, SpanKeys, SPAN_PLAIN } from '../ingest/recordSpans.js';
 import { recordText } from '../export/recordBytes.js';
 import { normalize } from '../model/normalize.js';
 import { RecordBatch, rowInsight } from '../model/recordBatch.js';
 import type { EventRow, FileReadResult } from '../model/types.js';
 import type { CompiledQuery } from '../query/index.js';
 import { recordsMask } from '../query/deep/recordsMask.js';
-import { spanMask, type Prefilter } from '../query/prefilter.js';
+import { prefilterKeys, spanMask, type Prefilter } from '../query/prefilter.js';
 import { COLS, digestRows, type ScanDigest } from './digest.js';
 import { idKey, idKeyAscii, packUuidBytes } from './ids.js';
 
@@ -65,16 +65,17 @@ export interface PlainFile {
 /**
  * The file's bytes and record spans, or null when it needs the ordinary
  * reader (which also reports it when bad). `fields`: whether the spans note
- * each record's source, name and identity type (RecordSpans.fields).
+ * each record's source, name and identity type (RecordSpans.fields); `keys`:
+ * whose values they note (RecordSpans.values).
  */
-export function plainFile(path: string, fields = true): PlainFile | null {
+export function plainFile(path: string, fields = true, keys?: SpanKeys): PlainFile | null {
   const file = readDecodedFile(path);
   if (!file) return null;
   const { bytes } = file;
   // The reader's own limits: past them it reports the file (or streams it); leave that to it.
   if (bytes.length > readLimits().maxDecompressedBytes || !fitsFastPath(bytes.length)) return null;
   if (bytes.length > DEPTH_CHECK_ABOVE && nestsDeeperThan(bytes.toString('utf8'))) return null;
-  const spans = scanRecordSpans(bytes, undefined, { fields });
+  const spans = scanRecordSpans(bytes, keys, { fields });
   if (!spans || spans.starts.length === 0) return null;
   const { starts, flags } = spans;
   for (let k = 0; k < starts.length; k++) if ((flags[k]! & SPAN_PLAIN) === 0) return null;
@@ -84,14 +85,17 @@ export function plainFile(path: string, fields = true): PlainFile | null {
 }
 
 export function fastScanFile(path: string, query: CompiledQuery, prefilter: Prefilter, withTexts = false): FastFile | null {
-  // The literals decide which records are parsed: the scanner need not note their fields.
-  const file = plainFile(path, false);
+  // The literals decide which records are parsed: the scanner need not note their fields, but notes the values
+  // of the keys some literals must lie in (error: in errorCode), so those are searched there, not in the whole file.
+  const keys = spanKeysOf(prefilter);
+  const file = plainFile(path, false, keys ?? undefined);
   if (!file) return null;
   const { bytes, spans, shape } = file;
   const { starts, ends, flags, idStarts, idEnds } = spans;
   const count = starts.length;
 
-  const candidates = spanMask(prefilter, bytes, starts, ends, flags);
+  const keyed = keys && spans.values ? { keys: keys.names, values: spans.values } : undefined;
+  const candidates = spanMask(prefilter, bytes, starts, ends, flags, keyed);
   // Every record's id key from its bytes; a record whose id the bytes cannot give is parsed for it.
   const memory = new DigestMemory(count);
   const idLanes = memory.ids;
@@ -133,6 +137,19 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
     matchedRows,
     matchedTexts: withTexts ? packTexts(texts) : null,
   };
+}
+
+const spanKeys = new WeakMap<Prefilter, SpanKeys | null>();
+
+/** The SpanKeys of the keys the prefilter's literals lie in (query/prefilter.ts prefilterKeys), or null when none. */
+function spanKeysOf(prefilter: Prefilter): SpanKeys | null {
+  let keys = spanKeys.get(prefilter);
+  if (keys === undefined) {
+    const names = prefilterKeys(prefilter);
+    keys = names.length > 0 ? new SpanKeys(names) : null;
+    spanKeys.set(prefilter, keys);
+  }
+  return keys;
 }
 
 function packTexts(texts: readonly Buffer[]): MatchedTexts {

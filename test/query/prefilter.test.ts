@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { scanRecordSpans, SPAN_PLAIN } from '../../src/ingest/recordSpans.js';
+import { scanRecordSpans, SpanKeys, SPAN_PLAIN } from '../../src/ingest/recordSpans.js';
 import { compileRecordMatcher, parseQuery } from '../../src/query/index.js';
-import { fileMayMatch, prefilterOf, spanMask, spanMayMatch } from '../../src/query/prefilter.js';
+import { fileMayMatch, prefilterKeys, prefilterOf, spanMask, spanMayMatch, type Prefilter } from '../../src/query/prefilter.js';
 import { int, pick } from '../support/random.js';
 import { DATASETS, randomRecord } from './records.js';
 import { seededRandom } from './rows.js';
@@ -107,6 +107,19 @@ describe('the literal prefilter never changes an answer', () => {
     }
   }
 
+  /** The files scanned again noting the values of `keys` (prefilterKeys), per key list. */
+  const noted = new Map<string, (number[] | null)[]>();
+  const valuesOf = (prefilter: Prefilter): { keys: string[]; values: (number[] | null)[] } | null => {
+    const keys = prefilterKeys(prefilter);
+    if (keys.length === 0) return null;
+    let values = noted.get(keys.join());
+    if (!values) {
+      values = scanned.map(({ file }) => scanRecordSpans(file.bytes, new SpanKeys(keys))?.values ?? null);
+      noted.set(keys.join(), values);
+    }
+    return { keys, values };
+  };
+
   it('500 random queries: the records kept with the prefilter are the records kept without it', { timeout: 300_000 }, () => {
     const queries = Array.from({ length: 500 }, () => randomQuery(random, words));
     let q = 0;
@@ -115,6 +128,8 @@ describe('the literal prefilter never changes an answer', () => {
     let withLiterals = 0;
     let matchedTotal = 0;
     let filesRuledOut = 0;
+    let keyedQueries = 0;
+    let keyedPruned = 0;
     for (const query of queries) {
       const parsed = parseQuery(query, { deepTerms: true });
       if (!parsed.ok) throw new Error(`${query}: ${parsed.error.message}`);
@@ -123,10 +138,15 @@ describe('the literal prefilter never changes an answer', () => {
       if (prefilter) withLiterals++;
       // The per-record form is checked against the per-file form on every tenth query.
       const checkSpans = q++ % 10 === 0;
+      // Clauses searched in one key's values (error: in errorCode, name: in eventName): the same guarantee.
+      const keyed = prefilter ? valuesOf(prefilter) : null;
+      if (keyed) keyedQueries++;
       scanned.forEach(({ spans }, f) => {
         const mask = prefilter
           ? spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags)
           : null;
+        const values = keyed?.values[f];
+        const keyedMask = prefilter && keyed && values ? spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags, { keys: keyed.keys, values }) : null;
         // The whole-file form on every tenth query: a file it rules out holds no match.
         const fileRuledOut = checkSpans && prefilter !== null && !fileMayMatch(prefilter, spans.bytes);
         if (fileRuledOut) filesRuledOut++;
@@ -140,6 +160,10 @@ describe('the literal prefilter never changes an answer', () => {
           if (!candidate) pruned++;
           if (without) matchedTotal++;
           if (withPrefilter !== without) throw new Error(`prefilter dropped a match: ${query} in ${scanned[f]!.file.name} record ${k}`);
+          if (keyedMask && plain) {
+            if (keyedMask[k] === 0) keyedPruned++;
+            if (keyedMask[k] === 0 && without) throw new Error(`prefilter by key values dropped a match: ${query} in ${scanned[f]!.file.name} record ${k}`);
+          }
           if (checkSpans && prefilter && plain) expect(spanMayMatch(prefilter, spans.bytes, spans.starts[k]!, spans.ends[k]!), query).toBe(mask![k] === 1);
         }
       });
@@ -149,6 +173,50 @@ describe('the literal prefilter never changes an answer', () => {
     expect(pruned / total).toBeGreaterThan(0.3);
     expect(matchedTotal).toBeGreaterThan(0);
     expect(filesRuledOut).toBeGreaterThan(100);
+    expect(keyedQueries).toBeGreaterThan(30);
+    expect(keyedPruned).toBeGreaterThan(1000);
+  });
+
+  it('by key values: error: reads errorCode alone; name: keeps records without an eventName (an Insight names its own)', () => {
+    const records = [
+      { eventName: 'GetObject', errorCode: 'AccessDenied' },
+      { eventName: 'GetObject', errorMessage: 'AccessDenied', requestParameters: { errorCode: 'AccessDenied' } },
+      { eventName: 'GetObject', errorCode: 'ACCESSDENIED' },
+      { eventName: 'GetObject', errorCode: '' },
+      { eventName: 'GetObject', errorCode: 17 },
+      { eventName: 'GetObject', errorCode: 'ESCAPED' },
+      { eventName: 'GetObject', errorCode: 'Invalidİd' },
+      { errorCode: 'x', insightDetails: { eventName: 'GetObject' } },
+      { eventName: '', insightDetails: { eventName: 'GetObject' } },
+      { eventName: 'PutObject', errorCode: 'x', errorCode2: 'AccessDenied' },
+    ];
+    // Record 5's errorCode is written with an escape (the text is the JSON below, not JSON.stringify's).
+    const text = `{"Records":[${records.map((r) => JSON.stringify(r)).join(',')}]}`.replace('"ESCAPED"', '"Access\\u0044enied"');
+    const bytes = Buffer.from(text, 'utf8');
+    const maskOf = (query: string, keysGiven = true) => {
+      const parsed = parseQuery(query, { deepTerms: true });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const prefilter = prefilterOf(parsed.ast)!;
+      const keys = prefilterKeys(prefilter);
+      const spans = scanRecordSpans(bytes, keysGiven && keys.length > 0 ? new SpanKeys(keys) : undefined)!;
+      const keyed = keysGiven && spans.values ? { keys, values: spans.values } : undefined;
+      return Array.from(spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags, keyed));
+    };
+    expect(JSON.parse(text).Records[5].errorCode).toBe('AccessDenied');
+    // AccessDenied elsewhere in the record (1, 9) is no errorCode; a number (4) is kept, as are escapes (5); 'accessdenied' has an i: non-ASCII (6) is kept.
+    expect(maskOf('error:AccessDenied')).toEqual([1, 0, 1, 0, 1, 1, 1, 0, 0, 0]);
+    expect(maskOf('error:AccessDenied', false)).toEqual([1, 1, 1, 0, 0, 1, 1, 0, 0, 1]);
+    expect(maskOf('name:GetObject')).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
+    expect(maskOf('name:PutObject')).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    // Alternatives (an or, as Sigma rules make) are searched in the whole record; an and of a key's term and another is searched both ways.
+    const either = (a: string, b: string) => {
+      const [x, y] = [parseQuery(a), parseQuery(b)];
+      if (!x.ok || !y.ok) throw new Error('does not parse');
+      return prefilterOf({ kind: 'or', children: [x.ast, y.ast] })!;
+    };
+    expect(either('name:PutObject', 'error:AccessDenied')).toEqual({ clauses: [['putobject', 'accessdenied']] });
+    expect(either('name:PutObject error:AccessDenied', 'error:AccessDenied')).toEqual({ clauses: [['accessdenied']] });
+    expect(maskOf('error:AccessDenied params:AccessDenied')).toEqual([1, 0, 1, 0, 0, 1, 1, 0, 0, 0]);
   });
 
   it('escapes and case folding keep records that spell a literal another way', () => {
