@@ -107,8 +107,12 @@ export class ScanTally {
         continue;
       }
       const t = times[r]!;
-      this.times.push(flags[r]! & NOT_RATE ? Number.NaN : t);
-      this.rateCombo.push(this.rateCombos.idOf(global[cols[c + NAME]!]!, global[cols[c + SOURCE]!]!, global[cols[c + REGION]!]!, global[cols[c + RATE_ACCOUNT]!]!, global[cols[c + ERROR]!]!));
+      // Only Insights' span counts read these, and after a partial file they never will: with Insights the
+      // folder is read again in full (needsFullRead), without them there is nothing to count.
+      if (!this.partial) {
+        this.times.push(flags[r]! & NOT_RATE ? Number.NaN : t);
+        this.rateCombo.push(this.rateCombos.idOf(global[cols[c + NAME]!]!, global[cols[c + SOURCE]!]!, global[cols[c + REGION]!]!, global[cols[c + RATE_ACCOUNT]!]!, global[cols[c + ERROR]!]!));
+      }
       if (!matched) continue;
       this.unique++;
       if (this.keepMatches && matchedRow) {
