@@ -7,8 +7,8 @@
  *   seen before with both unchanged is not read again.
  * - De-duplicated by the row id, by THE duplicate rule (ingest/order.ts):
  *   rows go in whole, then the copies of each ID this batch brought in twice
- *   are settled by fileOrder() and all but one deleted, in the same
- *   transaction.
+ *   are ranked in SQL (schema.ts copiesOf) and all but one deleted, in the
+ *   same transaction.
  * - Fast: files are read and turned into staging lines on worker threads
  *   (both cores; importJob.ts), the main thread only writes their bytes to
  *   a batch's two staging files (JSON lines of columns, and the records as
@@ -26,14 +26,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readLimits } from '../ingest/limits.js';
-import { compareNewestFileFirst, deliveryTime, fileOrder } from '../ingest/order.js';
+import { compareNewestFileFirst, deliveryTime } from '../ingest/order.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { listFolder, type FolderListing } from '../ingest/walk.js';
 import type { BadFile } from '../model/types.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
 import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
-import { CREATE_BATCH_FILES, CREATE_LOSERS, DELETE_LOSERS, DUPLICATE_ROWS, insertStaged, RECORD_BATCH_FILES, RENUMBER_WINNERS } from './schema.js';
+import { copiesOf, CREATE_BATCH_FILES, DELETE_LOSERS, DROP_COPIES, insertStaged, RECORD_BATCH_FILES, RECORD_CONFLICTS, RENUMBER_KEPT } from './schema.js';
 
 export interface ImportProgress {
   filesTotal: number;
@@ -64,11 +64,17 @@ export interface ImportSummary extends ImportProgress {
 export interface ImportOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
-  /** Files per transaction (default 256), and at most this many records staged before a commit. */
+  /** Files per transaction (default 1024), and at most this many records staged before a commit (default 100,000; never a row group, see ROW_GROUP_ROWS). */
   batchFiles?: number;
   batchRecords?: number;
   /** Worker threads reading and staging files; default min(2, cores); 0 reads on this thread. */
   workers?: number;
+  /**
+   * Runs of at most this many files are read on this thread, with no workers started (default 8):
+   * starting two costs more CPU than a small run's reading. The dashboard keeps the default (its
+   * thread draws the screen); the `archive` command reads up to 256 here.
+   */
+  readHereUpTo?: number;
   /**
    * Only these files and folders (found under the folder by the watch), listed as a listing of the
    * folder would list them; the rest of the archive's files are left alone and not reported.
@@ -171,6 +177,17 @@ interface OpenBatch extends Batch {
   recordFd: number;
 }
 
+/**
+ * DuckDB's row group (rows). A transaction that adds a whole row group has
+ * it written to the database file as it goes; if the same transaction then
+ * deletes some of those rows (the losing copies), the commit appends them
+ * all again, and DuckDB 1.5.6 crashed there (SIGSEGV in
+ * StructColumnData::Append under LocalStorage::Flush, batches of ~246k
+ * events of the 1M high-card folder). So a batch stays under one row group
+ * unless one file alone holds more.
+ */
+const ROW_GROUP_ROWS = 122_880;
+
 /** Batches sealed but not yet in the archive (one moving, one waiting); past it the readers wait. */
 const MAX_QUEUED = 2;
 
@@ -196,71 +213,13 @@ async function fillBatchFiles(connection: DuckDBConnection, files: readonly Batc
   }
 }
 
-/** A copy of an event ID that differs from the copy kept (issue 20's conflicting duplicate), as `conflicts` keeps it. */
-export interface ImportConflict {
-  eventID: string;
-  keptFile: string;
-  file: string;
-}
-
 /**
- * The rows (by tt_seq) that lose to another copy of their event ID: of the
- * copies of each ID, the one kept is the first by fileOrder() (ingest/order.ts,
- * the loader's file order) over their files, and within one file the first
- * record (then the one archived first). A loser whose content fingerprint
- * (model/contentCheck.ts rowFingerprint, as scan compares) differs from the
- * kept copy's is a conflicting duplicate.
+ * One batch into the archive, in one transaction: its rows added, the
+ * copies of each event ID it brought settled by THE duplicate rule in SQL
+ * (schema.ts copiesOf) against the batch and the archive, the losing copies
+ * deleted, and the files recorded. Returns the conflicting duplicates it
+ * found.
  */
-async function losingCopies(
-  connection: DuckDBConnection,
-  firstSeq: number,
-): Promise<{ losers: bigint[]; renumber: [bigint, bigint][]; conflicts: ImportConflict[] }> {
-  const statement = await connection.prepare(DUPLICATE_ROWS);
-  statement.bindBigInt(1, BigInt(firstSeq));
-  const rows = (await statement.runAndReadAll()).getRows();
-  const byId = new Map<string, { path: string; key: number; index: number; seq: bigint; fingerprint: number }[]>();
-  for (const [id, file, key, index, seq, fingerprint] of rows) {
-    const copies = byId.get(String(id)) ?? [];
-    copies.push({ path: String(file), key: Number(key), index: Number(index), seq: BigInt(seq as bigint), fingerprint: Number(fingerprint) });
-    byId.set(String(id), copies);
-  }
-  const losers: bigint[] = [];
-  const renumber: [bigint, bigint][] = [];
-  const conflicts: ImportConflict[] = [];
-  for (const [id, copies] of byId) {
-    // Within a file, first record first (then first archived); fileOrder's sort is stable, so that order holds among equals.
-    copies.sort((a, b) => a.index - b.index || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
-    let first = copies[0]!.seq;
-    for (const copy of copies) if (copy.seq < first) first = copy.seq;
-    const [winner, ...rest] = fileOrder(copies);
-    for (const copy of rest) {
-      losers.push(copy.seq);
-      if (copy.fingerprint !== winner!.fingerprint) conflicts.push({ eventID: id, keptFile: winner!.path, file: copy.path });
-    }
-    if (winner!.seq !== first) renumber.push([winner!.seq, first]);
-  }
-  return { losers, renumber, conflicts };
-}
-
-async function recordConflicts(connection: DuckDBConnection, conflicts: readonly ImportConflict[]): Promise<void> {
-  const [[last]] = (await connection.runAndReadAll('SELECT coalesce(max(found), 0) FROM conflicts')).getRows() as [[bigint]];
-  let found = Number(last);
-  const appender = await connection.createAppender('conflicts');
-  try {
-    for (const conflict of conflicts) {
-      appender.appendBigInt(BigInt(++found));
-      appender.appendVarchar(conflict.eventID);
-      appender.appendVarchar(conflict.keptFile);
-      appender.appendVarchar(conflict.file);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-}
-
-/** One batch into the archive: its rows, its duplicates settled, its files recorded; one transaction. Returns the conflicts it found. */
 async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<number> {
   await connection.run('BEGIN TRANSACTION');
   try {
@@ -268,30 +227,10 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
     await fillBatchFiles(connection, batch.files);
     if (batch.records > 0) {
       await connection.run(insertStaged(batch.staging, batch.recordFile, batch.longestRecord));
-      const { losers, renumber, conflicts } = await losingCopies(connection, batch.files[0]!.seqBase);
-      if (conflicts.length > 0) await recordConflicts(connection, conflicts);
-      found = conflicts.length;
-      if (losers.length > 0) {
-        await connection.run(CREATE_LOSERS);
-        const appender = await connection.createAppender('losers', 'main', 'temp');
-        try {
-          for (const seq of losers) {
-            appender.appendBigInt(seq);
-            appender.appendNull();
-            appender.endRow();
-          }
-          for (const [seq, first] of renumber) {
-            appender.appendBigInt(seq);
-            appender.appendBigInt(first);
-            appender.endRow();
-          }
-          appender.flushSync();
-        } finally {
-          appender.closeSync();
-        }
-        await connection.run(DELETE_LOSERS);
-        if (renumber.length > 0) await connection.run(RENUMBER_WINNERS);
-      }
+      await connection.run(copiesOf(batch.files[0]!.seqBase));
+      found = (await connection.run(RECORD_CONFLICTS)).rowsChanged;
+      await connection.run(DELETE_LOSERS);
+      await connection.run(RENUMBER_KEPT);
     }
     await connection.run(RECORD_BATCH_FILES);
     await connection.run('COMMIT');
@@ -299,6 +238,9 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw error;
+  } finally {
+    // The batch's copies go now, not when the next batch replaces them.
+    await connection.run(DROP_COPIES).catch(() => undefined);
   }
 }
 
@@ -325,7 +267,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const connection = archive.connection;
   const signal = options.signal;
   const batchFiles = Math.max(1, options.batchFiles ?? 1024);
-  const batchRecords = Math.max(1, options.batchRecords ?? 100_000);
+  const batchRecords = Math.max(1, Math.min(options.batchRecords ?? 100_000, ROW_GROUP_ROWS - 1));
   const summary: ImportSummary = {
     filesTotal: 0,
     filesDone: 0,
@@ -376,7 +318,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     toRead.push({ path, size, mtime, key: deliveryTime(path, mtime) });
   }
   // The dashboard's reading order (newest delivery first), so tt_seq numbers events as its store does
-  // (equal times keep that order); the copy kept is settled by fileOrder() (losingCopies), whatever the order.
+  // (equal times keep that order); the copy kept is settled by THE duplicate rule (schema.ts copiesOf), whatever the order.
   toRead.sort(compareNewestFileFirst);
   report();
 
@@ -423,6 +365,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const apply = (reply: ImportReply): void => {
     if (stopped()) return;
     const file = toRead[reply.id]!;
+    if (open && open.records > 0 && open.records + reply.rows >= ROW_GROUP_ROWS) seal();
     if (!open) {
       const staging = join(stagingDir, `batch-${batchCount}.jsonl`);
       const recordFile = join(stagingDir, `batch-${batchCount++}.records`);
@@ -446,7 +389,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
   try {
     // vitest runs the TypeScript sources: no compiled worker, so read here (as for a handful of files).
-    if (workers === 0 || toRead.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
+    if (workers === 0 || toRead.length <= (options.readHereUpTo ?? 8) || !existsSync(fileURLToPath(workerUrl))) {
       for (const [id, file] of toRead.entries()) {
         if (stopped()) break;
         apply(await runImportJob({ id, path: file.path }));

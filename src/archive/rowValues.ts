@@ -134,7 +134,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
 }
 
 /**
- * The record's line of the batch's record file (schema.ts insertStaged):
+ * The record's line of the batch's record file (schema.ts stagedRows):
  * `fileOrdinal TAB position TAB record JSON`. JSON.stringify escapes every
  * control character, so the JSON has no tab or line break of its own and
  * DuckDB reads it as a plain CSV field, with no unescaping: carried inside

@@ -137,9 +137,6 @@ export const STAGING_COLUMNS: Record<string, string> = {
 export const CREATE_BATCH_FILES = `CREATE OR REPLACE TEMP TABLE batch_files (
     fileord INTEGER, path VARCHAR, size BIGINT, mtime_ms DOUBLE, shape VARCHAR, reason VARCHAR, records BIGINT, filekey DOUBLE, seqbase BIGINT)`;
 
-/** Arrival numbers (tt_seq) of rows that lost to another copy of their event ID (import.ts decides, by ingest/order.ts). */
-export const CREATE_LOSERS = 'CREATE OR REPLACE TEMP TABLE losers (seq BIGINT, renumber BIGINT)';
-
 /** read_json's columns={...} argument for STAGING_COLUMNS. */
 function stagingColumnsSql(): string {
   return `{${Object.entries(STAGING_COLUMNS)
@@ -154,8 +151,8 @@ const DEFAULT_LINE_BYTES = 2 * 1024 * 1024;
 const RECORD_BUFFER_FACTOR = 16;
 
 /**
- * A batch's staging files straight into `events` (every row; duplicates are
- * settled after, see DUPLICATE_ROWS): the JSON lines of columns side by side
+ * A batch's staging files as the rows of `events` (every copy; duplicates
+ * are settled after, see COPIES): the JSON lines of columns side by side
  * with the record file's lines (rowValues.ts recordLine, read as one CSV
  * field each, so no JSON unescaping), joined with batch_files for the
  * file's path, key and arrival numbers. The two files are written line for
@@ -163,11 +160,11 @@ const RECORD_BUFFER_FACTOR = 16;
  * rather than pair an event with another's record. `longestRecord` bounds
  * the record file's line length in bytes.
  */
-export function insertStaged(stagingFile: string, recordFile: string, longestRecord: number): string {
+export function stagedRows(stagingFile: string, recordFile: string, longestRecord: number): string {
   const columns = `${TEXT_COLUMNS.slice(0, 18).join(', ')}, useridentity, requestparameters, responseelements, additionaleventdata, serviceeventdetails, resources,
     tt_time, tt_name, tt_source, tt_actor, tt_principalarn, tt_usernames, tt_account, tt_accesskey, tt_readonly, tt_resources`;
   const lineBytes = Math.max(DEFAULT_LINE_BYTES, longestRecord + 64);
-  return `INSERT INTO events BY NAME SELECT ${columns},
+  return `SELECT ${columns},
     f.path AS tt_file, s.tt_index, f.seqbase + s.tt_pos AS tt_seq, f.filekey AS tt_filekey, s.tt_fingerprint,
     CASE WHEN r.fileord = s.tt_fileord AND r.pos = s.tt_pos THEN r.record ELSE error('archive staging: the record file is out of step') END AS tt_record
   FROM read_json(${sqlText(stagingFile)}, format = 'newline_delimited', columns = ${stagingColumnsSql()}, maximum_object_size = 1073741824) s
@@ -176,24 +173,56 @@ export function insertStaged(stagingFile: string, recordFile: string, longestRec
   JOIN batch_files f ON f.fileord = s.tt_fileord`;
 }
 
-/**
- * Every copy of each event ID that the rows from tt_seq $1 on (this batch's)
- * have more than once in `events`: import.ts keeps the one THE duplicate
- * rule (ingest/order.ts) keeps and deletes the others. No index on eventid
- * (an ART index of 10M ids costs memory and makes every commit slow): one
- * hash join over the archive's ids per batch.
- */
-export const DUPLICATE_ROWS = `WITH fresh AS (SELECT DISTINCT eventid FROM events WHERE tt_seq >= $1),
-  twice AS (SELECT e.eventid FROM events e SEMI JOIN fresh USING (eventid) GROUP BY e.eventid HAVING count(*) > 1)
-  SELECT e.eventid, e.tt_file, e.tt_filekey, e.tt_index, e.tt_seq, e.tt_fingerprint FROM events e SEMI JOIN twice USING (eventid)`;
-
-export const DELETE_LOSERS = 'DELETE FROM events WHERE tt_seq IN (SELECT seq FROM losers WHERE renumber IS NULL)';
+/** A batch's staging files straight into `events` (every row; duplicates are settled after, see COPIES). */
+export function insertStaged(stagingFile: string, recordFile: string, longestRecord: number): string {
+  return `INSERT INTO events BY NAME ${stagedRows(stagingFile, recordFile, longestRecord)}`;
+}
 
 /**
- * The kept copy takes the tt_seq of the copy read first (the dashboard's store numbers a row by
- * the copy it saw first, whichever it keeps), so equal times sort alike in both.
+ * Every copy of each event ID that the rows from arrival number `firstSeq`
+ * on (this batch's, already in `events`) have more than once, ranked by THE
+ * duplicate rule (ingest/order.ts fileOrder): the file delivered first
+ * (tt_filekey), then the smaller path, then the first record of that file
+ * (tt_index), then the copy archived first (tt_seq); place 1 is the copy
+ * kept. first_seq is the smallest arrival number of the ID: the kept copy
+ * takes it, as the dashboard's store numbers a row by the copy it saw
+ * first, so equal times sort alike in both. Paths compare by code point
+ * here and by UTF-16 unit in JavaScript: two paths of one delivery time
+ * that differ only by a character past U+FFFF against one in U+E000-U+FFFF
+ * would rank apart. No index on eventid (an ART index of 10M ids costs
+ * memory and makes every commit slow): one hash join of the archive's ids
+ * against the batch's.
  */
-export const RENUMBER_WINNERS = 'UPDATE events SET tt_seq = l.renumber FROM losers l WHERE l.renumber IS NOT NULL AND events.tt_seq = l.seq';
+export function copiesOf(firstSeq: number): string {
+  if (!Number.isSafeInteger(firstSeq)) throw new Error(`archive: bad arrival number ${firstSeq}`);
+  return `CREATE OR REPLACE TEMP TABLE copies AS
+  WITH fresh AS (SELECT DISTINCT eventid FROM events WHERE tt_seq >= ${firstSeq}),
+  every AS (
+    SELECT eventid, tt_file, tt_filekey, tt_index, tt_seq, tt_fingerprint, count(*) OVER (PARTITION BY eventid) AS copies
+    FROM events WHERE eventid IN (SELECT eventid FROM fresh))
+  SELECT eventid, tt_file, tt_filekey, tt_index, tt_seq, tt_fingerprint,
+    row_number() OVER w AS place,
+    first_value(tt_file) OVER w AS kept_file,
+    first_value(tt_fingerprint) OVER w AS kept_fingerprint,
+    min(tt_seq) OVER (PARTITION BY eventid) AS first_seq
+  FROM every WHERE copies > 1
+  WINDOW w AS (PARTITION BY eventid ORDER BY tt_filekey, tt_file, tt_index, tt_seq)`;
+}
+
+/**
+ * Copies that lose to the kept one with other content (model/contentCheck.ts
+ * rowFingerprint, as scan compares): conflicting duplicates (issue 20),
+ * numbered on from the archive's last, in file order.
+ */
+export const RECORD_CONFLICTS = `INSERT INTO conflicts
+  SELECT (SELECT coalesce(max(found), 0) FROM conflicts) + row_number() OVER (ORDER BY tt_filekey, tt_file, tt_index, tt_seq), eventid, kept_file, tt_file
+  FROM copies WHERE place > 1 AND tt_fingerprint IS DISTINCT FROM kept_fingerprint`;
+
+/** The copies that lose go; the one kept takes its ID's first arrival number (see copiesOf). */
+export const DELETE_LOSERS = 'DELETE FROM events WHERE tt_seq IN (SELECT tt_seq FROM copies WHERE place > 1)';
+export const RENUMBER_KEPT = `UPDATE events SET tt_seq = c.first_seq FROM copies c
+  WHERE c.place = 1 AND c.first_seq < c.tt_seq AND events.tt_seq = c.tt_seq`;
+export const DROP_COPIES = 'DROP TABLE IF EXISTS temp.copies';
 
 export const RECORD_BATCH_FILES = `INSERT OR REPLACE INTO imported_files
   SELECT path, size, mtime_ms, shape, reason, records, current_timestamp::TIMESTAMP FROM batch_files`;

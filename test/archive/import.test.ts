@@ -66,6 +66,9 @@ describe('archive import', () => {
     const name = await archive.connection.runAndReadAll("SELECT tt_name FROM events WHERE eventid = 'dup'");
     // THE duplicate rule (ingest/order.ts): the copy first in file order (the oldest delivery, a.json) wins.
     expect(name.getRows()).toEqual([['PutObject']]);
+    // b.json (the newest) is read first, so its copy of 'dup' arrived first (1): the kept copy takes that number, as the store does.
+    const seq = await archive.connection.runAndReadAll("SELECT tt_seq FROM events WHERE eventid = 'dup'");
+    expect(seq.getRows()).toEqual([[1n]]);
   });
 
   it('reads only new or changed files on a second run, and still reports the bad ones', async () => {
@@ -154,6 +157,7 @@ describe('archive import', () => {
     // A later run brings the oldest delivery, differing again: it is kept, and the copy it displaces is listed.
     writeFileSync(join(logs, 'older.json'), recordsJson([{ ...event('dup', 1), eventName: 'Original' }, event('same', 2)]));
     const older = at('older.json', 60);
+    const [[archivedSeq]] = (await archive.connection.runAndReadAll("SELECT tt_seq FROM events WHERE eventid = 'dup'")).getRows();
     const second = await importFolder(archive, logs);
     expect(second.conflicts).toBe(1);
     summary = await summarizeArchive(archive, null);
@@ -162,7 +166,8 @@ describe('archive import', () => {
       [middle, newer],
       [older, middle],
     ]);
-    expect((await archive.connection.runAndReadAll("SELECT tt_name FROM events WHERE eventid = 'dup'")).getRows()).toEqual([['Original']]);
+    // The archived copy it displaced arrived first: the kept one takes its number.
+    expect((await archive.connection.runAndReadAll("SELECT tt_name, tt_seq FROM events WHERE eventid = 'dup'")).getRows()).toEqual([['Original', archivedSeq]]);
   });
 
   it('stops between batches when aborted: only whole batches are in the archive', async () => {
