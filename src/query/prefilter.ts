@@ -48,12 +48,19 @@ const RAW_FIELDS = new Set(['name', 'source', 'region', 'ip', 'error', 'key', 'a
 
 /**
  * Summary fields whose row value is the text of one top-level key of the
- * record (model/normalize.ts): errorCode as it is; eventName, or when it is
- * empty an Insight's own eventName (so a record without one stays a candidate).
+ * record (model/normalize.ts; query/fields.ts anyValue and fromRecord read
+ * nothing else). eventName and eventSource, when empty, give way to an
+ * Insight's own: a record without one stays a candidate.
  */
 const RECORD_KEYS = new Map<string, ClauseKey>([
   ['error', { key: 'errorCode', orMissing: false }],
   ['name', { key: 'eventName', orMissing: true }],
+  ['source', { key: 'eventSource', orMissing: true }],
+  ['region', { key: 'awsRegion', orMissing: false }],
+  ['ip', { key: 'sourceIPAddress', orMissing: false }],
+  ['agent', { key: 'userAgent', orMissing: false }],
+  ['category', { key: 'eventCategory', orMissing: false }],
+  ['eventtype', { key: 'eventType', orMissing: false }],
 ]);
 
 /** Literals shorter than this select too little to pay for the search. */

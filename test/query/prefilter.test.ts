@@ -177,7 +177,7 @@ describe('the literal prefilter never changes an answer', () => {
     expect(keyedPruned).toBeGreaterThan(1000);
   });
 
-  it('by key values: error: reads errorCode alone; name: keeps records without an eventName (an Insight names its own)', () => {
+  it('by key values: error: reads errorCode alone; name: and source: keep records without one (an Insight names its own)', () => {
     const records = [
       { eventName: 'GetObject', errorCode: 'AccessDenied' },
       { eventName: 'GetObject', errorMessage: 'AccessDenied', requestParameters: { errorCode: 'AccessDenied' } },
@@ -208,6 +208,10 @@ describe('the literal prefilter never changes an answer', () => {
     expect(maskOf('error:AccessDenied', false)).toEqual([1, 1, 1, 0, 0, 1, 1, 0, 0, 1]);
     expect(maskOf('name:GetObject')).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
     expect(maskOf('name:PutObject')).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    // No record has an eventSource or an awsRegion: source: falls back to an Insight's, region: has nothing to match.
+    expect(maskOf('source:GetObject')).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(maskOf('region:GetObject')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(maskOf('region:GetObject', false)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
     // Alternatives (an or, as Sigma rules make) are searched in the whole record; an and of a key's term and another is searched both ways.
     const either = (a: string, b: string) => {
       const [x, y] = [parseQuery(a), parseQuery(b)];
