@@ -26,8 +26,6 @@ export type RecordFraming = 'json' | 'jsonl' | 'none';
 export interface RecordBytes {
   bytes: Uint8Array;
   ends: Uint32Array;
-  /** Every byte is ASCII (the text decodes as 'ascii', which is cheaper than UTF-8). */
-  ascii: boolean;
 }
 
 interface Scanned {
@@ -81,11 +79,6 @@ export function recordText(piece: Buffer, flag: number): Buffer {
   return piece;
 }
 
-function isAscii(piece: Uint8Array): boolean {
-  for (let j = 0; j < piece.length; j++) if (piece[j]! >= 0x80) return false;
-  return true;
-}
-
 /**
  * Reads records' JSON text for export. Keeps the scans of recently read
  * files, so rows of one file that arrive in neighbouring requests scan it once.
@@ -102,7 +95,6 @@ export class RecordBytesReader {
    */
   async read(refs: readonly RecordRef[], framing: RecordFraming = 'none', target?: Uint8Array): Promise<RecordBytes> {
     const pieces = new Array<Uint8Array>(refs.length);
-    let ascii = true;
     for (const group of groupByFile(refs)) {
       const first = refs[group[0]!]!;
       const spans = this.spansOf(first.file, first.identity ?? '');
@@ -112,14 +104,9 @@ export class RecordBytesReader {
         // at this index: such rows are read back by the checking reader (readRecord) instead.
         const sameVersion = !refs[k]!.identity || spans?.identity === refs[k]!.identity;
         if (spans && sameVersion && index >= 0 && index < spans.flags.length && spans.flags[index]! & SPAN_PLAIN) {
-          const piece = spanText(spans, index);
-          if (spans.flags[index]! & SPAN_NON_ASCII && ascii) ascii = isAscii(piece);
-          pieces[k] = piece;
+          pieces[k] = spanText(spans, index);
         } else {
-          const text = terminalSafeJson(stringifyJson(await readOrFail(this.readOne, refs[k]!)));
-          const piece = Buffer.from(text, 'utf8');
-          if (piece.length !== text.length) ascii = false;
-          pieces[k] = piece;
+          pieces[k] = Buffer.from(terminalSafeJson(stringifyJson(await readOrFail(this.readOne, refs[k]!))), 'utf8');
         }
       }
     }
@@ -141,7 +128,7 @@ export class RecordBytesReader {
       if (after) bytes[at++] = NEWLINE;
       ends[k] = at;
     }
-    return { bytes, ends, ascii };
+    return { bytes, ends };
   }
 
   /** `wanted`: the file identity the rows were read at ('' unknown): a cached scan of it needs no stat. */

@@ -49,7 +49,7 @@ export const SLOTS = 3;
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
-const NOTHING: RecordBytes = { bytes: new Uint8Array(0), ends: new Uint32Array(0), ascii: true };
+const NOTHING: RecordBytes = { bytes: new Uint8Array(0), ends: new Uint32Array(0) };
 
 /** The compiled worker beside this module; absent when running from TypeScript sources (tests). */
 const WORKER_URL = new URL('./recordWorker.js', import.meta.url);
@@ -209,7 +209,7 @@ export class RecordTextPool {
     }
     if ('shared' in reply) {
       const bytes = new Uint8Array(waiting.slot.memory, waiting.slot.offset, reply.shared);
-      waiting.resolve({ bytes, ends: reply.ends, ascii: reply.ascii });
+      waiting.resolve({ bytes, ends: reply.ends });
       return;
     }
     waiting.reject(new ExportFailed('source', reply.failed));

@@ -23,8 +23,8 @@ export interface RecordTextRequest {
 
 export type RecordTextReply =
   /** The answer is in the request's slot, `length` bytes; record k ends at ends[k]. */
-  | { id: number; shared: number; ends: Uint32Array; ascii: boolean }
-  | { id: number; bytes: Uint8Array; ends: Uint32Array; ascii: boolean }
+  | { id: number; shared: number; ends: Uint32Array }
+  | { id: number; bytes: Uint8Array; ends: Uint32Array }
   /** The message of the typed 'source' failure (which record, which file, why). */
   | { id: number; failed: string };
 
@@ -34,10 +34,10 @@ async function answer(request: RecordTextRequest): Promise<RecordTextReply> {
   try {
     const slot = request.slot;
     const target = slot ? new Uint8Array(slot.memory, slot.offset, slot.length) : undefined;
-    const { bytes, ends, ascii } = await reader.read(refsOf(request.refs), request.framing, target);
+    const { bytes, ends } = await reader.read(refsOf(request.refs), request.framing, target);
     reader.forget(request.forget ?? []);
-    if (target && bytes.buffer === target.buffer) return { id: request.id, shared: bytes.length, ends, ascii };
-    return { id: request.id, bytes, ends, ascii };
+    if (target && bytes.buffer === target.buffer) return { id: request.id, shared: bytes.length, ends };
+    return { id: request.id, bytes, ends };
   } catch (error) {
     return { id: request.id, failed: error instanceof Error ? error.message : String(error) };
   }
