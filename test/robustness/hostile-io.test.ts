@@ -42,6 +42,23 @@ function gzipBomb(unit: string, copies: number, head = ''): Buffer {
   return Buffer.concat([...(head ? [gzipSync(head)] : []), ...Array.from({ length: copies }, () => member)]);
 }
 
+/** The old-generation heap (MB) of the workers the out-of-memory tests starve. */
+const OOM_HEAP_MB = 32;
+
+/**
+ * 19 MiB of small records, which parse to far more than an OOM_HEAP_MB worker holds, growing gradually
+ * (one allocation bigger than the whole heap is fatal to the process in V8; gradual growth is not, so
+ * the text stays well under the heap). The text is also past the sizes a worker takes in one piece, so
+ * it is read record by record, where running out of memory kills only the worker: an eighth of the
+ * worker's heap_size_limit for one JSON.parse (ingest/limits.ts wholeParseLimit) and a quarter for the
+ * scan's fast path (fitsFastPath). That limit counts the young generation too; measured with 32 MB:
+ * 80 MiB for the read pool's workers (48 MB young), 44 MiB for the scan's (8 MB young), so 10 and 11 MiB.
+ */
+function writeOutOfMemoryFile(path: string): void {
+  const one = JSON.stringify({ eventID: 'h', eventName: 'X', a: [1, 2], b: { c: 'd' } });
+  writeFileSync(path, `[${Array.from({ length: 350_000 }, () => one).join(',')}]`);
+}
+
 describe('item 1: a FIFO swapped in for a watched file', () => {
   it('opens without blocking and sees, by the descriptor, that it is not a regular file', () => {
     const dir = scratch();
@@ -140,13 +157,10 @@ describe('item 2: gzip bombs', () => {
     expect(existsSync(workerUrl), 'compiled worker (npm test builds dist/)').toBe(true);
     const dir = scratch();
     const huge = join(dir, 'a-huge.json');
-    // 36 MB of small records parse to far more than a 96 MB worker heap, growing gradually (one
-    // allocation bigger than the whole heap is fatal to the process in V8; gradual growth is not).
-    const one = JSON.stringify({ eventID: 'h', eventName: 'X', a: [1, 2], b: { c: 'd' } });
-    writeFileSync(huge, `[${Array.from({ length: 600_000 }, () => one).join(',')}]`);
+    writeOutOfMemoryFile(huge);
     const small = [join(dir, 'b.json'), join(dir, 'c.json')];
     small.forEach((path, k) => writeFileSync(path, recordsJson([makeEvent(`s${k}`)])));
-    const pool = new ReadPool({ workerUrl, workers: 1, workerHeapMb: 96 });
+    const pool = new ReadPool({ workerUrl, workers: 1, workerHeapMb: OOM_HEAP_MB });
     cleanups.push(() => pool.close());
     const rows: EventRow[] = [];
     const summaries = await Promise.all([huge, ...small].map((path) => pool.read({ path, firstIndex: 0 }, (batch) => rows.push(...batch))));
@@ -182,10 +196,9 @@ describe('item 2: a scan worker that dies', () => {
     expect(existsSync(runUrl), 'compiled scan (npm test builds dist/)').toBe(true);
     const { scanFolderHeadless } = (await import(runUrl.href)) as typeof import('../../src/scan/run.js');
     const dir = scratch();
-    const one = JSON.stringify({ eventID: 'h', eventName: 'X', a: [1, 2], b: { c: 'd' } });
-    writeFileSync(join(dir, 'a-huge.json'), `[${Array.from({ length: 600_000 }, () => one).join(',')}]`);
+    writeOutOfMemoryFile(join(dir, 'a-huge.json'));
     for (let k = 0; k < 12; k++) writeFileSync(join(dir, `s${String(k).padStart(2, '0')}.json`), recordsJson([makeEvent(`s${k}`, k)]));
-    const tally = await scanFolderHeadless(dir, { workers: 1, workerHeapMb: 96 });
+    const tally = await scanFolderHeadless(dir, { workers: 1, workerHeapMb: OOM_HEAP_MB });
     const summary = tally.summary({ folder: dir, filter: null });
     expect(summary.files.bad.map((f) => f.path)).toEqual([join(dir, 'a-huge.json')]);
     expect(summary.files.bad[0]!.reason).toMatch(/out of memory/);
