@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default (cores - 1) is one fork on a 2-core CI machine, and most files spend their time
+    // waiting on child processes, tmux and watcher timers: one fork more than there are cores keeps
+    // the cores busy while files wait (2 cores: 3 forks).
+    maxWorkers: availableParallelism() + 1,
   },
 });
