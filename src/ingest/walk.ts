@@ -16,7 +16,7 @@ import { isOwnTempFile, OWN_TEMP_REASON } from './ownTempFiles.js';
 import { isPseudoPath, pseudoReason } from './safeOpen.js';
 
 export interface FolderListing {
-  /** Regular files to read, sorted by path within each folder. */
+  /** Regular files to read, sorted by path within each folder (descending when asked: WalkOptions.descending). */
   files: string[];
   /** Entries not read on purpose: FIFOs, sockets, symlink loops, second links to a file already listed. */
   skipped: BadFile[];
@@ -32,6 +32,14 @@ export interface WalkOptions {
    * starting its readers (FolderLoader warms its worker pool).
    */
   onFile?: (path: string) => void;
+  /**
+   * Each folder's entries in descending name order: S3 date folders
+   * (YYYY/MM/DD) and CloudTrail's time-stamped file names then come newest
+   * first, so a caller reading files as they are listed starts with recent ones.
+   * Which of two links to one file is listed follows the order, so a caller
+   * comparing listings must ask for the same order each time.
+   */
+  descending?: boolean;
 }
 
 function specialKind(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
@@ -94,7 +102,8 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
       listing.bad.push({ path: folder, reason: fsErrorReason(error) });
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const after = options.descending ? -1 : 1;
+    entries.sort((a, b) => (a.name < b.name ? -after : a.name > b.name ? after : 0));
     for (const entry of entries) {
       if (options.signal?.aborted) return;
       const path = join(folder, entry.name);

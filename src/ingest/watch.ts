@@ -59,7 +59,13 @@ interface FileEntry extends OrderedFile {
 }
 
 /** Folders with at most this many files load on the main thread: starting workers would take longer. */
-const SMALL_FOLDER_FILES = 64;
+export const SMALL_FOLDER_FILES = 64;
+/**
+ * Files of a big folder read while it is still being listed (the newest of the
+ * first SMALL_FOLDER_FILES + 1 listed): about 2,000 events of CloudTrail's
+ * deliveries, more than a first screen needs.
+ */
+export const EARLY_READS = 24;
 /** Files up to this size (on disk) are read on the main thread when they arrive one by one: a few ms of parsing. */
 const INLINE_MAX_BYTES = 256 * 1024;
 
@@ -115,6 +121,8 @@ export class FolderLoader {
   private smallFolder = false;
   /** The initial listing is being taken in: it updates progress once for all its files (listInitial). */
   private quietDiscovery = false;
+  /** The initial walk of a big folder is still going, and its files are queued as they are listed. */
+  private readingEarly = false;
   private readonly settleMs: number;
   private readonly badAfterMs: number;
   private watcher: FSWatcher | null = null;
@@ -176,55 +184,94 @@ export class FolderLoader {
 
   // ---- discovery -------------------------------------------------------
 
-  /** The shared folder walk (symlinks followed, loops and links out of the folder skipped), then a stat where the path has no date. */
+  /**
+   * The shared folder walk (symlinks followed, loops and links out of the folder skipped), then a stat where the path has no date.
+   * In a big folder a few files are read while the walk goes on: listing 12,000 files takes 100-150 ms
+   * of CPU, most of the first screen's wait. The walk goes newest first (descending names: S3 date
+   * folders, then time-stamped names), so the newest EARLY_READS of the first files it lists are recent
+   * ones; every other file waits for the whole listing and goes newest first. Only a few: more held the
+   * walk's turns back behind their rows (its end came 2 s late at a million events), and files not yet
+   * listed may be newer. Which copy of a duplicated event is kept does not depend on the order of reads.
+   */
   private async listInitial(): Promise<void> {
-    let listed = 0;
+    const early: string[] = [];
+    const undated: string[] = [];
     // Following only, nothing is read until something changes.
-    const warm = this.options.followOnly ? undefined : () => {
-      // Workers take 100-300 ms to start: start them as soon as the folder is known to be big, not after the walk.
-      if (++listed === SMALL_FOLDER_FILES + 1) this.pool.warm();
-    };
-    const listing = await listFolder(this.root, warm ? { onFile: warm } : {});
+    const onFile = this.options.followOnly
+      ? undefined
+      : (path: string) => {
+          if (this.readingEarly) {
+            this.discoverListed(path, undated);
+            return;
+          }
+          early.push(path);
+          if (early.length <= SMALL_FOLDER_FILES) return;
+          // A big folder: start the workers (100-300 ms; they overlap the rest of the walk) and read the
+          // newest few files listed so far. Always the same files, so a folder loads the same way each
+          // time (rows of equal time keep their arrival order). The rest wait for the whole listing.
+          this.pool.warm();
+          this.readingEarly = true;
+          for (const known of early) this.discoverListed(known, undated);
+          for (let k = 0; k < EARLY_READS; k++) {
+            const entry = this.queue.pop();
+            if (!entry) break;
+            void this.read(entry);
+          }
+        };
+    const listing = await listFolder(this.root, { descending: true, ...(onFile ? { onFile } : {}) });
     this.smallFolder = listing.files.length <= SMALL_FOLDER_FILES;
     for (const skipped of listing.skipped) this.skippedPaths.add(skipped.path);
     this.store.updateProgress((p) => {
       p.skippedFiles.push(...listing.skipped);
       p.badFiles.push(...listing.bad);
     });
-    const undated: string[] = [];
-    const before = this.files.size;
-    let digests = 0;
-    // One progress update for the whole listing, not one per file (12,000 at a million events).
-    this.quietDiscovery = true;
-    try {
-      for (const path of listing.files) {
-        // The digest test and delivery time are worked out once here (each splits or scans the path).
-        if (isDigestPath(path)) {
-          if (this.discoverDigest(path)) digests++;
-          continue;
+    if (!this.readingEarly) {
+      const before = this.files.size;
+      let digests = 0;
+      // One progress update for the whole listing, not one per file.
+      this.quietDiscovery = true;
+      try {
+        for (const path of listing.files) {
+          // The digest test and delivery time are worked out once here (each splits or scans the path).
+          if (isDigestPath(path)) {
+            if (this.discoverDigest(path)) digests++;
+            continue;
+          }
+          // A small folder is stat'ed whole: sizes decide which files are read on this thread.
+          const key = this.smallFolder ? -1 : deliveryTime(path, -1);
+          if (key !== -1) this.discover(path, 0, true, -1, key);
+          else undated.push(path);
         }
-        // A small folder is stat'ed whole: sizes decide which files are read on this thread.
-        const key = this.smallFolder ? -1 : deliveryTime(path, -1);
-        if (key !== -1) this.discover(path, 0, true, -1, key);
-        else undated.push(path);
+      } finally {
+        this.quietDiscovery = false;
       }
-    } finally {
-      this.quietDiscovery = false;
+      const found = this.files.size - before;
+      if (found > 0 || digests > 0) {
+        this.store.updateProgress((p) => {
+          p.filesTotal += found + digests;
+          p.filesDone += digests + (this.options.followOnly ? found : 0);
+          p.digests += digests;
+        });
+      }
     }
-    const found = this.files.size - before;
-    if (found > 0 || digests > 0) {
-      this.store.updateProgress((p) => {
-        p.filesTotal += found + digests;
-        p.filesDone += digests + (this.options.followOnly ? found : 0);
-        p.digests += digests;
-      });
-    }
+    this.readingEarly = false;
     // Undated files are ordered by mtime; stat a few at a time so a big folder does not open thousands of requests at once.
     for (let start = 0; start < undated.length; start += 64) {
       const slice = undated.slice(start, start + 64);
       const stats = await Promise.all(slice.map((path) => stat(path).then((info) => info, () => null)));
       slice.forEach((path, k) => this.discover(path, stats[k]?.mtimeMs ?? 0, true, stats[k]?.size ?? -1));
     }
+  }
+
+  /** A file the walk of a big folder just listed: queued (and read when its turn comes) unless it needs a stat for its date. */
+  private discoverListed(path: string, undated: string[]): void {
+    if (isDigestPath(path)) {
+      this.discoverDigest(path);
+      return;
+    }
+    const key = deliveryTime(path, -1);
+    if (key !== -1) this.discover(path, 0, true, -1, key);
+    else undated.push(path);
   }
 
   /** A digest file: counted, never read. False when it was known already. */
@@ -287,7 +334,7 @@ export class FolderLoader {
     }
     if (initial) {
       this.queue.push(entry);
-      // Wait for the whole listing before reading, so the newest files go first.
+      // Wait for the whole listing before reading, so the newest files go first (but for listInitial's few early reads).
       if (this.listingDone) this.pump();
     } else {
       this.settle(entry);
@@ -419,7 +466,8 @@ export class FolderLoader {
   }
 
   private async reconcile(): Promise<void> {
-    const listing = await listFolder(this.root);
+    // The initial listing's order: of two links to one file, the same one is listed.
+    const listing = await listFolder(this.root, { descending: true });
     for (const path of listing.files) if (!this.files.has(path) && !this.digests.has(path)) this.probe(path, false);
   }
 

@@ -30,6 +30,21 @@ describe('listFolder', () => {
     expect(heard).toHaveLength(3);
   });
 
+  it('lists newest first when asked for descending names: date folders and time-stamped names', async () => {
+    const dir = tempDir();
+    write(dir, 'r1/2024/01/01/a_20240101T0100Z.json', '[]');
+    write(dir, 'r1/2024/01/02/a_20240102T0100Z.json', '[]');
+    write(dir, 'r1/2024/01/02/a_20240102T0200Z.json', '[]');
+    write(dir, 'r2/2023/12/31/a_20231231T2300Z.json', '[]');
+    const listing = await listFolder(dir, { descending: true });
+    expect(listing.files.map((f) => f.slice(dir.length + 1))).toEqual([
+      'r2/2023/12/31/a_20231231T2300Z.json',
+      'r1/2024/01/02/a_20240102T0200Z.json',
+      'r1/2024/01/02/a_20240102T0100Z.json',
+      'r1/2024/01/01/a_20240101T0100Z.json',
+    ]);
+  });
+
   it('skips FIFOs without opening them, and ends symlink loops', async () => {
     const dir = tempDir();
     write(dir, 'sub/events.json', '[]');
