@@ -419,10 +419,25 @@ export class RowColumns {
    * are where a stored row's fields live from then on (storedRow.ts).
    */
   append(row: EventRow, sharedNames: boolean, sharedResources: boolean, intern: (value: string) => string): void {
+    // Spelt out, not a loop over the keys: a property read by a key that changes each time is a
+    // dictionary lookup on the row and on the columns (a tenth of the main thread's appends).
     const s = this.scalars;
-    for (const key of SCALAR_KEYS) s[key].append(row[key], intern);
+    s.name.append(row.name, intern);
+    s.source.append(row.source, intern);
+    s.region.append(row.region, intern);
+    s.actor.append(row.actor, intern);
+    s.principalArn.append(row.principalArn, intern);
+    s.account.append(row.account, intern);
+    s.recipientAccount.append(row.recipientAccount, intern);
+    s.accessKey.append(row.accessKey, intern);
+    s.sourceIp.append(row.sourceIp, intern);
+    s.errorCode.append(row.errorCode, intern);
+    s.eventType.append(row.eventType, intern);
+    s.category.append(row.category, intern);
     const d = this.display;
-    for (const key of DISPLAY_KEYS) d[key].append(row[key], intern);
+    d.identityType.append(row.identityType, intern);
+    d.userAgent.append(row.userAgent, intern);
+    d.errorMessage.append(row.errorMessage, intern);
     this.userNames.append(row.userNames, sharedNames);
     this.resources.append(row.resources, sharedResources);
     this.readOnly.push(readOnlyId(row.readOnly));

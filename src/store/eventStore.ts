@@ -1,6 +1,7 @@
 import { Interner } from '../model/intern.js';
 import { contentDifference } from '../model/contentCheck.js';
 import { compareCopies, compareNewestFirst } from '../model/order.js';
+import type { RecordBatch } from '../model/recordBatch.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { emptyProgress, noteConflict, type LoadProgress } from './progress.js';
 import { RowColumns } from './columns.js';
@@ -71,6 +72,11 @@ export class EventStore {
   private readonly moved = new Set<EventRow>();
   /** A row was replaced since rows() was last read: it returns a new array (readers cache by its identity). */
   private rowsRewritten = false;
+  /** The last row's batch (its file interned), resource type and table, and resource account (internRow). */
+  private lastBatch: RecordBatch | null = null;
+  private lastResourceType: string | null = null;
+  private lastResourceRefs: SharedValues<ResourceRef> | null = null;
+  private lastAccountId = '';
   private notifyTimer: NodeJS.Timeout | null = null;
   private lastNotify = 0;
   private versionCounter = 0;
@@ -311,7 +317,11 @@ export class EventStore {
   private internRow(row: EventRow): void {
     const i = this.interner;
     // The columns keep the text fields (columns.append), shared where they repeat.
-    row.batch.file = i.intern(row.batch.file);
+    // Rows of one read share their batch: its file is interned once, not per row.
+    if (row.batch !== this.lastBatch) {
+      row.batch.file = i.intern(row.batch.file);
+      this.lastBatch = row.batch;
+    }
     if (row.userNames.length === 0) {
       row.userNames = NO_NAMES;
     } else if (this.sharedInBatch.has(row.userNames)) {
@@ -336,10 +346,20 @@ export class EventStore {
       if (!Object.isFrozen(shared)) {
         for (let k = 0; k < shared.length; k++) {
           const resource = shared[k]!;
-          resource.type = i.intern(resource.type);
+          // Most resources are of a type seen just before: no lookups for the type (a lookup each
+          // for the interner and the table cost 5% of the main thread's load of S3 data events).
+          let refs: SharedValues<ResourceRef> | null;
+          if (resource.type === this.lastResourceType) {
+            resource.type = this.lastResourceType;
+            refs = this.lastResourceRefs;
+          } else {
+            resource.type = i.intern(resource.type);
+            refs = this.resourceRefsOf(resource.type);
+            this.lastResourceType = resource.type;
+            this.lastResourceRefs = refs;
+          }
           // The same resource named by many events (a bucket, a KMS key) is one object, by type: the
           // types whose resources never repeat (S3 objects) give their table up on their own.
-          const refs = this.resourceRefsOf(resource.type);
           if (refs?.active) {
             // Keyed by the ARN alone (the name when there is none): building a key of all three
             // fields cost a string per resource. A known one is shared only when all three match.
@@ -351,7 +371,7 @@ export class EventStore {
           }
           resource.name = this.resourceNames.share(resource.name);
           resource.arn = this.resourceArns.share(resource.arn);
-          resource.accountId = i.intern(resource.accountId);
+          resource.accountId = resource.accountId === this.lastAccountId ? this.lastAccountId : (this.lastAccountId = i.intern(resource.accountId));
           Object.freeze(resource);
         }
         Object.freeze(shared);

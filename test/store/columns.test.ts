@@ -10,12 +10,27 @@ import {
   READ_ONLY_FALSE,
   READ_ONLY_NULL,
   READ_ONLY_TRUE,
+  DISPLAY_KEYS,
+  RowColumns,
   SCALAR_KEYS,
   ValueColumn,
 } from '../../src/store/columns.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { SharedValues, StringSharer } from '../../src/store/share.js';
 import { eventRow } from '../support/rows.js';
+
+describe('RowColumns.append', () => {
+  it('fills every scalar and display column with its own field of the row', () => {
+    const columns = new RowColumns();
+    const row = eventRow({ id: 'e1' });
+    const keys = [...SCALAR_KEYS, ...DISPLAY_KEYS];
+    // A distinct value per field, so a column fed another field's value shows.
+    keys.forEach((key, k) => ((row as unknown as Record<string, string>)[key] = `value-${k}-${key}`));
+    columns.append(row, true, true, (value) => value);
+    for (const key of SCALAR_KEYS) expect(columns.scalars[key].valueAt(0)).toBe(row[key]);
+    for (const key of DISPLAY_KEYS) expect(columns.display[key].valueAt(0)).toBe(row[key]);
+  });
+});
 
 describe('IdArray', () => {
   it('keeps every id exactly while it grows and widens from 8 to 16 to 32 bits', () => {
