@@ -226,7 +226,7 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
     let found = 0;
     await fillBatchFiles(connection, batch.files);
     if (batch.records > 0) {
-      await connection.run(insertStaged(batch.staging, batch.recordFile, batch.longestRecord));
+      await connection.run(insertStaged(batch.staging, batch.recordFile, batch.longestRecord, batch.files));
       await connection.run(copiesOf(batch.files[0]!.seqBase));
       found = (await connection.run(RECORD_CONFLICTS)).rowsChanged;
       await connection.run(DELETE_LOSERS);

@@ -150,32 +150,70 @@ const sqlText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 const DEFAULT_LINE_BYTES = 2 * 1024 * 1024;
 const RECORD_BUFFER_FACTOR = 16;
 
+/** What the rows of one file of a batch take from it (import.ts BatchFile). */
+export interface StagedFile {
+  /** The file's place in the run (tt_fileord of its staging lines). */
+  ordinal: number;
+  path: string;
+  /** Its delivery key (ingest/order.ts deliveryTime). */
+  key: number;
+  /** tt_seq of its first row. */
+  seqBase: number;
+}
+
+/** `[a, NULL, c]::TYPE[]`: the batch's files' values by ordinal - lo (files of other batches leave gaps). */
+function byOrdinal(files: readonly StagedFile[], lo: number, hi: number, value: (file: StagedFile) => string, type: string): string {
+  const slots: string[] = new Array<string>(hi - lo + 1).fill('NULL');
+  for (const file of files) slots[file.ordinal - lo] = value(file);
+  return `[${slots.join(', ')}]::${type}[]`;
+}
+
+const sqlNumber = (value: number): string => {
+  if (!Number.isFinite(value)) throw new Error(`archive staging: ${value} is not a number SQL can hold`);
+  return String(value);
+};
+
 /**
  * A batch's staging files as the rows of `events` (every copy; duplicates
- * are settled after, see COPIES): the JSON lines of columns side by side
+ * are settled after, see copiesOf): the JSON lines of columns side by side
  * with the record file's lines (rowValues.ts recordLine, read as one CSV
- * field each, so no JSON unescaping), joined with batch_files for the
- * file's path, key and arrival numbers. The two files are written line for
- * line together; a line out of step fails the statement (and the batch)
- * rather than pair an event with another's record. `longestRecord` bounds
- * the record file's line length in bytes.
+ * field each, so no JSON unescaping), and each row's file path, key and
+ * arrival number looked up by its file's ordinal in lists written into the
+ * statement. Not a join with batch_files: DuckDB estimates read_json at a
+ * handful of rows, so it built the join's hash table on the staged rows,
+ * holding the whole batch in memory (a 100k-event batch: 1,149 -> 443 MB
+ * resident, see the commit). The two files are written line for line
+ * together; a line out of step fails the statement (and the batch) rather
+ * than pair an event with another's record. `longestRecord` bounds the
+ * record file's line length in bytes.
  */
-export function stagedRows(stagingFile: string, recordFile: string, longestRecord: number): string {
+export function stagedRows(stagingFile: string, recordFile: string, longestRecord: number, files: readonly StagedFile[]): string {
+  if (files.length === 0) throw new Error('archive staging: a batch with rows has files');
   const columns = `${TEXT_COLUMNS.slice(0, 18).join(', ')}, useridentity, requestparameters, responseelements, additionaleventdata, serviceeventdetails, resources,
     tt_time, tt_name, tt_source, tt_actor, tt_principalarn, tt_usernames, tt_account, tt_accesskey, tt_readonly, tt_resources`;
   const lineBytes = Math.max(DEFAULT_LINE_BYTES, longestRecord + 64);
+  let lo = files[0]!.ordinal;
+  let hi = lo;
+  for (const file of files) {
+    lo = Math.min(lo, file.ordinal);
+    hi = Math.max(hi, file.ordinal);
+  }
+  const slot = `s.tt_fileord - ${lo} + 1`;
+  const paths = byOrdinal(files, lo, hi, (f) => sqlText(f.path), 'VARCHAR');
+  const keys = byOrdinal(files, lo, hi, (f) => sqlNumber(f.key), 'DOUBLE');
+  const bases = byOrdinal(files, lo, hi, (f) => sqlNumber(f.seqBase), 'BIGINT');
   return `SELECT ${columns},
-    f.path AS tt_file, s.tt_index, f.seqbase + s.tt_pos AS tt_seq, f.filekey AS tt_filekey, s.tt_fingerprint,
+    coalesce(list_extract(${paths}, ${slot}), error('archive staging: a row of a file not in the batch')) AS tt_file,
+    s.tt_index, list_extract(${bases}, ${slot}) + s.tt_pos AS tt_seq, list_extract(${keys}, ${slot}) AS tt_filekey, s.tt_fingerprint,
     CASE WHEN r.fileord = s.tt_fileord AND r.pos = s.tt_pos THEN r.record ELSE error('archive staging: the record file is out of step') END AS tt_record
   FROM read_json(${sqlText(stagingFile)}, format = 'newline_delimited', columns = ${stagingColumnsSql()}, maximum_object_size = 1073741824) s
   POSITIONAL JOIN read_csv(${sqlText(recordFile)}, header = false, delim = '\t', quote = '', escape = '', new_line = '\\n', auto_detect = false,
-    columns = {'fileord': 'INTEGER', 'pos': 'BIGINT', 'record': 'VARCHAR'}, max_line_size = ${lineBytes}, buffer_size = ${lineBytes * RECORD_BUFFER_FACTOR}) r
-  JOIN batch_files f ON f.fileord = s.tt_fileord`;
+    columns = {'fileord': 'INTEGER', 'pos': 'BIGINT', 'record': 'VARCHAR'}, max_line_size = ${lineBytes}, buffer_size = ${lineBytes * RECORD_BUFFER_FACTOR}) r`;
 }
 
-/** A batch's staging files straight into `events` (every row; duplicates are settled after, see COPIES). */
-export function insertStaged(stagingFile: string, recordFile: string, longestRecord: number): string {
-  return `INSERT INTO events BY NAME ${stagedRows(stagingFile, recordFile, longestRecord)}`;
+/** A batch's staging files straight into `events` (every row; duplicates are settled after, see copiesOf). */
+export function insertStaged(stagingFile: string, recordFile: string, longestRecord: number, files: readonly StagedFile[]): string {
+  return `INSERT INTO events BY NAME ${stagedRows(stagingFile, recordFile, longestRecord, files)}`;
 }
 
 /**

@@ -112,6 +112,31 @@ describe('archive import', () => {
     expect(await count(archive, 'SELECT count(*) FROM events')).toBe(62);
   });
 
+  it("keeps each row's file, delivery key and arrival number, whatever the file's name holds, across batches", async () => {
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    // Quotes, a backslash, SQL comment and statement marks, non-ASCII: the batch's paths are written into its SQL.
+    const names = ["it's.json", 'say "hi" \\ -- ;.json', 'émoji 🦆.json', 'plain.json'];
+    names.forEach((name, f) => {
+      writeFileSync(join(logs, name), recordsJson([event(`n${f}-a`, 2 * f), event(`n${f}-b`, 2 * f + 1)]));
+      utimesSync(join(logs, name), new Date(), new Date(Date.now() - (f + 1) * 60_000));
+    });
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    // Batches of 2 files: the second batch's ordinals do not start at 0.
+    const summary = await importFolder(archive, logs, { batchFiles: 2 });
+    expect(summary.eventsAdded).toBe(8);
+    const rows = (await archive.connection.runAndReadAll('SELECT eventid, tt_file, tt_filekey, tt_seq, tt_index FROM events ORDER BY tt_seq')).getRows();
+    // Newest delivery first (it's.json, one minute old, first), each file's records in order, numbered 1..8.
+    const expected = [...names.keys()].flatMap((f) => ['a', 'b'].map((r, index) => [`n${f}-${r}`, join(logs, names[f]!), index]));
+    expect(rows.map(([id, file, , , index]) => [id, file, index])).toEqual(expected);
+    expect(rows.map(([, , , seq]) => seq)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
+    const keys = rows.map(([, , key]) => Number(key));
+    expect(keys).toEqual([...keys].sort((a, b) => b - a));
+    expect(new Set(keys).size).toBe(4);
+  });
+
   it('stores each record whole, whatever its strings hold (tabs, line breaks, quotes, a line past the 2 MB CSV default)', async () => {
     const dir = scratch();
     const logs = join(dir, 'logs');
