@@ -188,6 +188,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // mark:* reads the marks; rule: the findings' live sets of event IDs (a hit reaches them before its row reaches the store).
   const tags = useMemo(() => ({ marks: marks.set(), ...(findings ? { rules: findings.tagRules } : {}) }), [marks, findings]);
   const { rows, ready, storeVersion, compiled, view, searching } = useFilteredView(store, state.queryText, tags, marksVersion);
+  // Stands for what selects `rows`: a new object whenever they stop being the same list grown (TimelineStrip).
+  const stripFilter = useMemo(() => ({ query: state.queryText, tags, marksVersion }), [state.queryText, tags, marksVersion]);
   // The query the rows of this render belong to (null while they still belong to an older one).
   const rowsQuery = useRef<string | null>(null);
   rowsQuery.current = view.query === compiled && ready ? state.queryText : null;
@@ -526,7 +528,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           findings={findingsText}
           width={width}
         />
-        {stripH > 0 && <TimelineStrip rows={rows} width={width} zone={state.zone} cursorTime={cursorTime} ascii={ascii} store={store} />}
+        {stripH > 0 && (
+          <TimelineStrip rows={rows} width={width} zone={state.zone} cursorTime={cursorTime} ascii={ascii} store={store} loading={store.progress.phase === 'loading'} filter={stripFilter} />
+        )}
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {View && (
