@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { CREATE_TABLES, SCHEMA_VERSION } from './schema.js';
+import { CREATE_TABLES, SCHEMA_VERSION, UPGRADES } from './schema.js';
 
 /**
  * Loaded with require, not import: an ESM import of this CommonJS package
@@ -48,6 +48,23 @@ export interface OpenOptions {
   readOnly?: boolean;
 }
 
+/**
+ * An archive of an older schema brought up to this one in one transaction (a failure or a kill leaves
+ * it as it was), then written out: the upgrade rewrites every row group it touches.
+ */
+async function upgrade(connection: DuckDBConnection, steps: readonly string[]): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    for (const step of steps) await connection.run(step);
+    await connection.run(`UPDATE archive_meta SET value = '${SCHEMA_VERSION}' WHERE key = 'schema'`);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  await connection.run('CHECKPOINT');
+}
+
 export async function openArchive(path: string, options: OpenOptions = {}): Promise<Archive> {
   if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
@@ -65,9 +82,24 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
   const version = await connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`).catch(() => null);
   const found = version?.getRows()[0]?.[0];
   if (found !== String(SCHEMA_VERSION)) {
-    connection.closeSync();
-    instance.closeSync();
-    throw new ArchiveError(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})`);
+    const steps = typeof found === 'string' ? UPGRADES[found] : undefined;
+    try {
+      if (!steps) {
+        throw new ArchiveError(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})`);
+      }
+      if (options.readOnly) {
+        throw new ArchiveError(
+          `${path} was written by an older trailtop (archive schema ${String(found)}, this one reads ${SCHEMA_VERSION}): ` +
+            `run 'trailtop archive DIR --db ${path}' once to upgrade it in place`,
+        );
+      }
+      await upgrade(connection, steps);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      if (error instanceof ArchiveError) throw error;
+      throw new ArchiveError(`cannot upgrade the archive ${path} to schema ${SCHEMA_VERSION}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   const others: DuckDBConnection[] = [];
   return {

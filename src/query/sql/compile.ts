@@ -55,6 +55,21 @@ function globSql(lowered: string, pattern: GlobPattern): string {
   return `${lowered} LIKE ${literal(pattern.segments.map(likeEscape).join('%'))} ESCAPE '\\'`;
 }
 
+/** A value as the line-joined column of schema.ts loweredValues holds it. */
+const escapeLine = (value: string): string => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+
+/**
+ * A whole-value glob (segments already lowercase) against a loweredValues column: some line is the
+ * value. `*` spans whole escaped characters, never a line break, so a match lies inside one value and
+ * the escapes line up with the value's own characters (`*nx` cannot match an escaped newline then x).
+ */
+function loweredGlob(column: string, pattern: GlobPattern): string {
+  if (!pattern.glob) return `contains(${column}, chr(10) || ${literal(escapeLine(pattern.segments[0] ?? ''))} || chr(10))`;
+  const anyCharacters = '(?:[^\\\\\\n]|\\\\[\\\\n])*';
+  const runs = pattern.segments.map((s) => escapeLine(s).replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'));
+  return `regexp_matches(${column}, ${literal(`\\n${runs.join(anyCharacters)}\\n`)})`;
+}
+
 function or(parts: readonly string[]): string {
   if (parts.length === 0) return 'false';
   return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
@@ -109,6 +124,8 @@ class Compiler {
       if (spec.kind === 'time') throw new SqlCompileError(`${ref.name}: is a time term, not a value`);
       // rule:, mark: and params: are not summary refs (parse.ts makes TagNodes and params refs of them).
       if (spec.kind === 'tag' || spec.kind === 'params') throw new SqlCompileError(`${ref.name}: is not a summary field`);
+      const lowered = node.match.kind === 'glob' && !spec.longForm && !spec.shortForm && !spec.arnPrefix ? this.schema.loweredValues?.(spec.name) : null;
+      if (lowered && node.match.kind === 'glob') return `coalesce(${loweredGlob(lowered, node.match.pattern)}, false)`;
       const source = this.schema.summary(spec.name);
       if (!source) throw new SqlCompileError(`${spec.name}: has no column in this table`);
       const test = this.anyValue(source, (x) => this.textTest(x, node.match, spec), node.match.kind === 'exists');

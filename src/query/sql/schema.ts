@@ -47,6 +47,12 @@ export interface Schema {
   eventId(): string;
   /** A failed ConsoleLogin without an errorCode (model/failure.ts): error:* holds for it too. */
   failedWithoutCode(): string;
+  /**
+   * A text column holding every non-empty value of a summary field, lowercased, escaped (`\` -> `\\`,
+   * newline -> `\n`) and one per line between line breaks (NULL for none), or null when the table has
+   * none: a glob on the field then reads one column instead of several and a list (archive/schema.ts USERS_SQL).
+   */
+  loweredValues?(field: string): string | null;
 }
 
 export class SqlCompileError extends Error {}
@@ -111,6 +117,7 @@ export function archiveSchema(d: Dialect): Schema {
   const resourceTypes = d.transform('tt_resources', 'r', 'r.type');
   return {
     name: 'archive',
+    loweredValues: (field) => (field === 'user' ? 'tt_users' : null),
     summary(field) {
       switch (field) {
         case 'name':
