@@ -165,13 +165,13 @@ function isHex(c: number): boolean {
 let words: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
 /**
- * The first index at or after i of the four-byte word that holds a quote, a
- * backslash or a control byte (anything but a plain string byte), or the
- * last word's start: string bytes read four at a time (SWAR). For each of
- * "byte < 0x20", "byte == 0x22" and "byte == 0x5c", (x - 0x01..) & ~x &
- * 0x80.. is nonzero exactly when some byte of x is zero (a borrow only
- * starts at a zero byte), and bytes >= 0x80 never set it. The byte loop after
- * it finds which byte of the word it was. Strings are four fifths of a
+ * The first index at or after i of a quote, a backslash or a control byte
+ * (anything but a plain string byte), or the start of the last three bytes
+ * or fewer, which the caller's byte loop reads: string bytes read four at a
+ * time (SWAR). For each of "byte < 0x20", "byte == 0x22" and "byte ==
+ * 0x5c", (x - 0x01..) & ~x & 0x80.. is nonzero exactly when some byte of x
+ * is zero (a borrow only starts at a zero byte), and bytes >= 0x80 never set
+ * it. Strings are four fifths of a
  * CloudTrail file's bytes. Reads `words`, the bytes scanRecordSpans is
  * scanning (a module variable: measurably faster than a parameter here).
  */
@@ -181,7 +181,9 @@ function plainRun(i: number, n: number): number {
     const w = words.getInt32(i, true);
     const quote = w ^ 0x22222222;
     const slash = w ^ 0x5c5c5c5c;
-    if ((((w - 0x20202020) & ~w) | ((quote - 0x01010101) & ~quote) | ((slash - 0x01010101) & ~slash)) & 0x80808080) break;
+    const found = (((w - 0x20202020) & ~w) | ((quote - 0x01010101) & ~quote) | ((slash - 0x01010101) & ~slash)) & 0x80808080;
+    // The lowest flag is exact (a borrow only runs upwards from a flagged byte): that byte, without a byte loop.
+    if (found !== 0) return i + ((31 - Math.clz32(found & -found)) >> 3);
     i += 4;
   }
   return i;
@@ -257,6 +259,75 @@ function scanLiteral(b: Uint8Array, i: number, n: number): number {
   const word = b[i] === 0x74 ? TRUE : b[i] === 0x66 ? FALSE : NULL;
   if (i + word.length > n || !keyIs(b, i, i + word.length, word)) return -1;
   return i + word.length;
+}
+
+/** The kinds of the containers skipContainer is inside (OBJECT or ARRAY), innermost last. */
+const nested = new Uint8Array(MAX_DEPTH);
+
+/**
+ * The index after the object or array opening at i, or -1 when it is not
+ * valid JSON (or nests past MAX_DEPTH, counting the `depth` containers
+ * around it). Only checks the grammar: the scanner's bookkeeping (items,
+ * their ids, fields and keyed values) is about an item's top-level keys, so
+ * what lies deeper is read by this loop alone, with nothing to note. Most of
+ * a CloudTrail record's tokens lie there (userIdentity, requestParameters,
+ * resources...).
+ */
+function skipContainer(b: Uint8Array, i: number, n: number, depth: number): number {
+  let top = 0;
+  let inObject = b[i] === 0x7b;
+  nested[0] = inObject ? OBJECT : ARRAY;
+  i++;
+  for (;;) {
+    // At the start of a member (object) or element (array), or at the close of an empty container.
+    let c = b[i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+    if (c === (inObject ? 0x7d : 0x5d)) {
+      // Empty: closed below like any container.
+      i++;
+      if (--top < 0) return i;
+      inObject = nested[top] === OBJECT;
+    } else {
+      if (inObject) {
+        if (c !== 0x22) return -1;
+        i = stringEnd(b, i, n);
+        if (i < 0) return -1;
+        c = b[i];
+        if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+        if (c !== 0x3a) return -1;
+        c = b[++i];
+        if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+      }
+      if (c === 0x22) i = stringEnd(b, i, n);
+      else if (c === 0x7b || c === 0x5b) {
+        if (depth + top + 1 >= MAX_DEPTH) return -1;
+        inObject = c === 0x7b;
+        nested[++top] = inObject ? OBJECT : ARRAY;
+        i++;
+        continue;
+      } else if (c === 0x2d || isDigit(c)) i = scanNumber(b, i, n);
+      else if (c === 0x74 || c === 0x66 || c === 0x6e) i = scanLiteral(b, i, n);
+      else return -1;
+      if (i < 0) return -1;
+    }
+    // After a value: a comma, or the container closes (and so on outwards).
+    for (;;) {
+      c = b[i];
+      if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+      if (c === 0x2c) {
+        i++;
+        // A comma must be followed by a value (an object's by a key): not by a close.
+        c = b[i];
+        if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+        if (c === 0x7d || c === 0x5d) return -1;
+        break;
+      }
+      if (c !== (inObject ? 0x7d : 0x5d)) return -1;
+      i++;
+      if (--top < 0) return i;
+      inObject = nested[top] === OBJECT;
+    }
+  }
 }
 
 /**
@@ -351,6 +422,165 @@ export function scanRecordSpans(input: Buffer, keys?: SpanKeys, options: ScanOpt
 
 const NO_WORDS = new DataView(new ArrayBuffer(0));
 
+/**
+ * What scanItem notes about one item object: the RecordSpans facts that the
+ * Items collector takes (Items.add). Reused from item to item.
+ */
+class ItemNotes {
+  plain = true;
+  eventLike = false;
+  idStart = -1;
+  idEnd = -1;
+  readonly fields = [FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT];
+  readonly values: number[];
+
+  constructor(keyCount: number) {
+    this.values = new Array<number>(keyCount * 2).fill(-1);
+  }
+
+  reset(): void {
+    this.plain = true;
+    this.eventLike = false;
+    this.idStart = this.idEnd = -1;
+    this.fields.fill(FIELD_ABSENT);
+    this.values.fill(-1);
+  }
+}
+
+/**
+ * The index after the item object opening at i (inside `depth` containers),
+ * or -1 when it is not valid JSON: its top-level keys noted into `notes`
+ * (which the caller has reset), every value below them read by
+ * skipContainer, except the userIdentity object whose type `withFields`
+ * notes (scanIdentity). As in JSON.parse, a later repeated key wins.
+ */
+function scanItem(b: Uint8Array, i: number, n: number, depth: number, keys: SpanKeys | undefined, withFields: boolean, notes: ItemNotes): number {
+  if (depth >= MAX_DEPTH) return -1;
+  let c = b[++i];
+  if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+  if (c === 0x7d) return i + 1;
+  for (;;) {
+    if (c !== 0x22) return -1;
+    const keyStart = i + 1;
+    // Most keys are plain: scan those here, and know without a second look that they hold no escape.
+    let k = plainRun(keyStart, n);
+    let kc = b[k];
+    while (kc >= 0x20 && kc !== 0x22 && kc !== 0x5c) kc = b[++k];
+    const escaped = kc !== 0x22;
+    i = escaped ? stringEnd(b, i, n) : k + 1;
+    if (i < 0) return -1;
+    const keyEnd = i - 1;
+    let isId = false;
+    let field = NO_FIELD;
+    let slot = -1;
+    if (escaped) {
+      // An escaped key may spell a special one; such items are left to the reader.
+      notes.plain = false;
+    } else {
+      const first = b[keyStart];
+      if (first === 0x65) {
+        isId = keyIs(b, keyStart, keyEnd, EVENT_ID);
+        if (withFields && !isId) field = keyIs(b, keyStart, keyEnd, EVENT_SOURCE) ? FIELD_SOURCE : keyIs(b, keyStart, keyEnd, EVENT_NAME) ? FIELD_NAME : NO_FIELD;
+      } else if (withFields && first === 0x75 && keyIs(b, keyStart, keyEnd, USER_IDENTITY)) field = FIELD_IDENTITY;
+      if (keys !== undefined) slot = keys.slotOf(b, keyStart, keyEnd);
+      if (mayBeSpecial(first) && keyIn(b, keyStart, keyEnd, SPECIAL_KEYS)) notes.plain = false;
+      else if (!notes.eventLike && mayBeEventKey(first) && keyIn(b, keyStart, keyEnd, EVENT_KEYS)) notes.eventLike = true;
+    }
+    c = b[i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+    if (c !== 0x3a) return -1;
+    c = b[++i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+
+    // The value.
+    const valueStart = i;
+    // A later "eventID" key wins (as in JSON.parse); one whose value is not a string leaves none.
+    if (isId) notes.idStart = notes.idEnd = -1;
+    if (c === 0x22) {
+      i = stringEnd(b, i, n);
+      if (i < 0) return -1;
+      if (isId) {
+        notes.idStart = valueStart + 1;
+        notes.idEnd = i - 1;
+      }
+      if (field === FIELD_IDENTITY) notes.fields[FIELD_TYPE] = notes.fields[FIELD_TYPE + 1] = FIELD_NOT_STRING;
+      else if (field !== NO_FIELD) {
+        notes.fields[field] = valueStart + 1;
+        notes.fields[field + 1] = i - 1;
+      }
+    } else {
+      if (c === 0x7b || c === 0x5b) {
+        if (depth + 1 >= MAX_DEPTH) return -1;
+        // A later userIdentity wins, as in JSON.parse: a second one forgets the first one's type.
+        if (field === FIELD_IDENTITY && c === 0x7b) i = scanIdentity(b, i, n, depth + 1, notes.fields);
+        else i = skipContainer(b, i, n, depth + 1);
+      } else if (c === 0x2d || isDigit(c)) i = scanNumber(b, i, n);
+      else if (c === 0x74 || c === 0x66 || c === 0x6e) i = scanLiteral(b, i, n);
+      else return -1;
+      if (i < 0) return -1;
+      if (field === FIELD_IDENTITY) {
+        if (c !== 0x7b) notes.fields[FIELD_TYPE] = notes.fields[FIELD_TYPE + 1] = c === 0x6e ? FIELD_ABSENT : FIELD_NOT_STRING;
+      } else if (field !== NO_FIELD) notes.fields[field] = notes.fields[field + 1] = FIELD_NOT_STRING;
+    }
+    if (slot >= 0) {
+      notes.values[slot * 2] = valueStart;
+      notes.values[slot * 2 + 1] = i;
+    }
+
+    c = b[i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+    if (c === 0x7d) return i + 1;
+    if (c !== 0x2c) return -1;
+    c = b[++i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+  }
+}
+
+/**
+ * scanItem's reading of a userIdentity object (opening at i, inside `depth`
+ * containers): its type noted into fields[FIELD_TYPE..+1] (absent until a
+ * "type" key; a later one wins; one that is not a string is noted so), what
+ * lies deeper read by skipContainer. An escaped key is never taken for
+ * "type" (only the parsed record can tell what it spells).
+ */
+function scanIdentity(b: Uint8Array, i: number, n: number, depth: number, fields: number[]): number {
+  fields[FIELD_TYPE] = fields[FIELD_TYPE + 1] = FIELD_ABSENT;
+  let c = b[++i];
+  if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+  if (c === 0x7d) return i + 1;
+  for (;;) {
+    if (c !== 0x22) return -1;
+    const keyStart = i + 1;
+    i = stringEnd(b, i, n);
+    if (i < 0) return -1;
+    const isType = b[keyStart] === 0x74 && keyIs(b, keyStart, i - 1, TYPE);
+    c = b[i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+    if (c !== 0x3a) return -1;
+    c = b[++i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+    const valueStart = i;
+    if (c === 0x22) i = stringEnd(b, i, n);
+    else if (c === 0x7b || c === 0x5b) i = depth + 1 >= MAX_DEPTH ? -1 : skipContainer(b, i, n, depth + 1);
+    else if (c === 0x2d || isDigit(c)) i = scanNumber(b, i, n);
+    else if (c === 0x74 || c === 0x66 || c === 0x6e) i = scanLiteral(b, i, n);
+    else return -1;
+    if (i < 0) return -1;
+    if (isType) {
+      if (c === 0x22) {
+        fields[FIELD_TYPE] = valueStart + 1;
+        fields[FIELD_TYPE + 1] = i - 1;
+      } else fields[FIELD_TYPE] = fields[FIELD_TYPE + 1] = FIELD_NOT_STRING;
+    }
+    c = b[i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+    if (c === 0x7d) return i + 1;
+    if (c !== 0x2c) return -1;
+    c = b[++i];
+    if (c <= 0x20) c = b[(i = skipSpace(b, i))];
+  }
+}
+
 function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolean): RecordSpans | null {
   const n = input.length;
   // UTF-16 (the reader decodes it by its byte-order mark) and invalid UTF-8 (decoded lossily) are left to the reader.
@@ -366,26 +596,11 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
   // After '{' or ',' in an object: a key comes next.
   let expectKey = false;
 
-  // Items are the values at depth itemsDepth, in the Records array or the root array.
+  // Items are the values at depth itemsDepth, in the Records array or the root array. An object item is read
+  // by scanItem (its notes here); any other item by this loop, whose values inside it skipContainer reads.
   let itemsDepth = -1;
   let itemStart = -1;
-  let itemPlain = false;
-  let itemEventLike = false;
-  // The item's top-level "eventID" string (its bytes without quotes), and whether the value now starting is it.
-  let itemIdStart = -1;
-  let itemIdEnd = -1;
-  let idValueNext = false;
-  // The item's eventSource, eventName and userIdentity.type (RecordSpans.fields), the slot the value now starting
-  // goes to, and the depth of the keys of the item's userIdentity object (-1: not inside it).
-  const itemFields = [FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT, FIELD_ABSENT];
-  let fieldNext = NO_FIELD;
-  let identityDepth = -1;
-  // With `keys`: the item's noted values (RecordSpans.values), the key the value now starting is of,
-  // and the key and start of the value being read until it ends.
-  const itemValues: number[] = new Array<number>(keyCount * 2).fill(-1);
-  let keyNext = -1;
-  let valueKey = -1;
-  let keyValueStart = -1;
+  const notes = new ItemNotes(keyCount);
 
   // The root object's keys decide the shape (detect.ts extractItems).
   i = skipSpace(b, i);
@@ -406,28 +621,13 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
     if (expectKey) {
       if (b[i] !== 0x22) return null;
       const keyStart = i + 1;
-      // Most keys are plain: scan those here, and know without a second look that they hold no escape.
-      let k = plainRun(keyStart, n);
-      let kc = b[k];
-      while (kc >= 0x20 && kc !== 0x22 && kc !== 0x5c) kc = b[++k];
-      const escaped = kc !== 0x22;
-      i = escaped ? stringEnd(b, i, n) : k + 1;
+      i = stringEnd(b, i, n);
       if (i < 0) return null;
       const keyEnd = i - 1;
-      if (depth === itemsDepth + 1) {
-        // An escaped key may spell a special one; such items are left to the reader.
-        const first = b[keyStart];
-        idValueNext = !escaped && first === 0x65 && keyIs(b, keyStart, keyEnd, EVENT_ID);
-        if (keys !== undefined && !escaped) keyNext = keys.slotOf(b, keyStart, keyEnd);
-        // Without fields, fieldNext stays NO_FIELD and identityDepth -1: nothing below notes them.
-        if (!withFields || escaped) fieldNext = NO_FIELD;
-        else if (first === 0x65) fieldNext = keyIs(b, keyStart, keyEnd, EVENT_SOURCE) ? FIELD_SOURCE : keyIs(b, keyStart, keyEnd, EVENT_NAME) ? FIELD_NAME : NO_FIELD;
-        else if (first === 0x75 && keyIs(b, keyStart, keyEnd, USER_IDENTITY)) fieldNext = FIELD_IDENTITY;
-        if (escaped || (mayBeSpecial(first) && keyIn(b, keyStart, keyEnd, SPECIAL_KEYS))) itemPlain = false;
-        else if (!itemEventLike && mayBeEventKey(first) && keyIn(b, keyStart, keyEnd, EVENT_KEYS)) itemEventLike = true;
-      } else if (depth === identityDepth) {
-        if (!escaped && b[keyStart] === 0x74 && keyIs(b, keyStart, keyEnd, TYPE)) fieldNext = FIELD_TYPE;
-      } else if (depth === 1 && rootKind === OBJECT) {
+      // Keys are only read here at the root (the root object's, a single event's): an item's are scanItem's.
+      if (depth === 1 && rootKind === OBJECT) {
+        let escaped = false;
+        for (let k = keyStart; k < keyEnd; k++) if (b[k] === 0x5c) escaped = true;
         if (escaped) rootEscapedKey = true;
         else if (keyIs(b, keyStart, keyEnd, RECORDS)) {
           recordsKeys++;
@@ -447,40 +647,20 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
     const c = b[i];
     const isRecordsValue = recordsValueNext;
     recordsValueNext = false;
-    const isIdValue = idValueNext;
-    idValueNext = false;
-    const field = fieldNext;
-    fieldNext = NO_FIELD;
-    const valueKeyNext = keyNext;
-    keyNext = -1;
-    const valueStart = i;
     if (depth === itemsDepth) {
       itemStart = i;
-      itemPlain = c === 0x7b;
-      itemEventLike = false;
-      itemIdStart = -1;
-      itemIdEnd = -1;
-      itemFields.fill(FIELD_ABSENT);
-      identityDepth = -1;
-      if (keyCount > 0) itemValues.fill(-1);
+      notes.reset();
+      notes.plain = c === 0x7b;
     }
-    if (valueKeyNext >= 0) {
-      valueKey = valueKeyNext;
-      keyValueStart = valueStart;
-    }
-    if (field !== NO_FIELD) {
-      // A later key wins, as in JSON.parse: a second userIdentity forgets the first one's type.
-      if (field === FIELD_IDENTITY) {
-        itemFields[FIELD_TYPE] = itemFields[FIELD_TYPE + 1] = c === 0x7b || c === 0x6e ? FIELD_ABSENT : FIELD_NOT_STRING;
-        if (c === 0x7b) identityDepth = depth + 1;
-      } else if (c === 0x22) {
-        // Noted once the string is read, below; a string value is the only one with a span.
-        itemFields[field] = itemFields[field + 1] = FIELD_ABSENT;
-      } else itemFields[field] = itemFields[field + 1] = FIELD_NOT_STRING;
-    }
-    // A later "eventID" key wins (as in JSON.parse); one whose value is not a string leaves none.
-    if (isIdValue) itemIdStart = itemIdEnd = -1;
-    if (c === 0x7b || c === 0x5b) {
+    if (depth === itemsDepth && c === 0x7b) {
+      i = scanItem(b, i, n, depth, keys, withFields, notes);
+      if (i < 0) return null;
+    } else if ((c === 0x7b || c === 0x5b) && itemsDepth > 0 && depth > itemsDepth) {
+      // Inside an item that is not an object: nothing in it is noted.
+      if (depth >= MAX_DEPTH) return null;
+      i = skipContainer(b, i, n, depth);
+      if (i < 0) return null;
+    } else if (c === 0x7b || c === 0x5b) {
       if (depth >= MAX_DEPTH) return null;
       if (c === 0x5b && (depth === 0 || isRecordsValue)) {
         itemsDepth = depth + 1;
@@ -495,7 +675,6 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
       }
       // Empty: closed below like any container.
       if (depth === itemsDepth) itemsDepth = -2;
-      if (depth === identityDepth) identityDepth = -1;
       stack.pop();
       depth--;
       i++;
@@ -505,27 +684,13 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
       else if (c === 0x74 || c === 0x66 || c === 0x6e) i = scanLiteral(b, i, n);
       else return null;
       if (i < 0) return null;
-      if (isIdValue && c === 0x22) {
-        itemIdStart = valueStart + 1;
-        itemIdEnd = i - 1;
-      }
-      if (field !== NO_FIELD && field !== FIELD_IDENTITY && c === 0x22) {
-        itemFields[field] = valueStart + 1;
-        itemFields[field + 1] = i - 1;
-      }
     }
 
     // After a value: record an item that ended, then a comma or closes.
     let next = false;
     for (;;) {
-      // Back at the item's keys: a noted value ends here (a scalar just read, or a container just closed).
-      if (valueKey >= 0 && depth === itemsDepth + 1) {
-        itemValues[valueKey * 2] = keyValueStart;
-        itemValues[valueKey * 2 + 1] = i;
-        valueKey = -1;
-      }
       if (depth === itemsDepth && itemStart >= 0) {
-        items.add(itemStart, i, itemPlain, itemEventLike, itemIdStart, itemIdEnd, itemFields, itemValues);
+        items.add(itemStart, i, notes.plain, notes.eventLike, notes.idStart, notes.idEnd, notes.fields, notes.values);
         itemStart = -1;
       }
       i = skipSpace(b, i);
@@ -540,8 +705,6 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
       }
       if (!((close === 0x5d && top === ARRAY) || (close === 0x7d && top === OBJECT))) return null;
       if (depth === itemsDepth) itemsDepth = -2;
-      // The userIdentity object closes: keys at its depth elsewhere are not its own.
-      if (depth === identityDepth) identityDepth = -1;
       stack.pop();
       depth--;
       i++;

@@ -256,6 +256,8 @@ describe('scanRecordSpans', () => {
         { ...record(3), userIdentity: { type: 'Root', inner: { type: 'Deep' } }, after: { type: 'NotIdentity' } },
         { eventSource: 'a', eventName: 'b', userIdentity: {}, x: { type: 'c' } },
         { eventName: 'Lone', userIdentity: null },
+        // Values nested below an item's keys, which the scanner reads without noting anything.
+        { ...record(4), requestParameters: { ipPermissions: { items: [{ ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }, {}] }, ports: [[], [1, 2.5]] }] } } },
       ],
     });
     const alphabet = ['"', '\\', ',', ':', '{', '}', '[', ']', '0', '1', '-', '.', 'e', ' ', '\n', '\t', 'a', 'u', 'n', 't', '\u0001', '\u00e9'];
@@ -292,6 +294,28 @@ describe('scanRecordSpans', () => {
       }
     }
     expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('gives up past 4096 nested containers, wherever the nesting lies (the reader may overflow its stack there)', () => {
+    const arrays = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const objects = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    // The containers around the nested value: the root, Records, the item, and userIdentity where it lies in one.
+    const places: [string, number, (value: string) => string][] = [
+      ["an item's value", 3, (value) => `{"Records":[{"eventName":"a","requestParameters":${value}}]}`],
+      ["an item's userIdentity", 4, (value) => `{"Records":[{"eventName":"a","userIdentity":{"type":"Root","x":${value}}}]}`],
+      ['an item that is not an object', 1, (value) => `[{"eventName":"a"},${value}]`],
+    ];
+    for (const [where, around, wrap] of places) {
+      for (const nest of [arrays, objects]) {
+        const fits = wrap(nest(4096 - around));
+        const spans = scan(fits);
+        expect(spans, where).not.toBeNull();
+        expect(spans!.starts.length, where).toBe(parsedItems(fits)!.length);
+        expect(scan(wrap(nest(4097 - around))), where).toBeNull();
+        // Broken deep inside: not JSON.
+        expect(scan(wrap(nest(2000).replace('1}', '1,}').replace('[]', '[,]'))), where).toBeNull();
+      }
+    }
   });
 
   it('reads files as the reader does: gzip by its magic bytes, digests by their path', async () => {
