@@ -8,12 +8,9 @@ import { existsSync } from 'node:fs';
 import { ArchiveError, openArchive, type Archive } from '../archive/db.js';
 import { countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
-import { openAtomicFile, streamSink, type Sink } from '../export/atomic.js';
-import { csvHeader, csvLines } from '../export/csv.js';
-import { jsonEpilogue, jsonPrologue, jsonTexts } from '../export/json.js';
+import type { Sink } from '../export/atomic.js';
 import type { ExportFormat } from '../export/index.js';
 import type { ScanSummary } from './scanSummary.js';
-import { Findings } from '../detect/findings.js';
 import type { Level, Rule, RuleHit, RuleSet, SkippedRule } from '../detect/rule.js';
 import type { DetectReport } from './detect.js';
 import { compileWhere, SqlCompileError } from '../query/sql/index.js';
@@ -21,8 +18,7 @@ import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
-import { parseForSql } from './sqlQuery.js';
-import { commandRules, filterNeedsRules } from './rules.js';
+import { hasTag, parseForSql } from './sqlQuery.js';
 import { archiveFilter } from '../archive/filter.js';
 import { limitReadMemory } from '../archive/session.js';
 
@@ -63,8 +59,9 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
  */
 export async function archiveWhere(archive: Archive, source: string, ruleDirs?: readonly string[]): Promise<string | null> {
   if (source.trim() === '') return null;
-  parseForSql(source); // a bad query is a usage error with its position
-  const rules = filterNeedsRules(source) ? commandRules(ruleDirs ? [...ruleDirs] : undefined).rules : [];
+  const ast = parseForSql(source); // a bad query is a usage error with its position
+  // The rule loader (Sigma, YAML) only for a rule: term: a query alone starts without it.
+  const rules = hasTag(ast, 'rule') ? (await import('./rules.js')).commandRules(ruleDirs ? [...ruleDirs] : undefined).rules : [];
   const filter = await archiveFilter(source, { rules, vocabulary: () => archiveVocabulary(archive) });
   if (!filter.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitize(filter.message)}`, false);
   return filter.where;
@@ -101,6 +98,12 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
   const archive = await openDb(options.dbPath, options.dir);
   let sink: Sink | null = null;
   try {
+    // Loaded here, not at start-up: scan --db and detect --db write no file.
+    const [{ openAtomicFile, streamSink }, { csvHeader, csvLines }, { jsonEpilogue, jsonPrologue, jsonTexts }] = await Promise.all([
+      import('../export/atomic.js'),
+      import('../export/csv.js'),
+      import('../export/json.js'),
+    ]);
     const where = await archiveWhere(archive, options.source, options.rules);
     const total = await countEvents(archive, where);
     sink = options.output === '-' ? streamSink(process.stdout) : await openAtomicFile(options.output, { overwrite: options.force });
@@ -155,7 +158,7 @@ export async function detectDb(dbPath: string, dir: string | undefined, set: Rul
       }
     }
     const runSet: RuleSet = { rules: runnable, skipped };
-    const findings = new Findings(runSet);
+    const findings = new (await import('../detect/findings.js')).Findings(runSet);
     for (let k = 0; k < runnable.length; k++) {
       let result;
       try {

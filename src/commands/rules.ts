@@ -4,11 +4,7 @@ import { parseQuery, type QueryNode } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { UsageError } from './args.js';
 
-/** The --rules option every command takes (repeatable); TRAILTOP_RULES adds more. */
-export const RULES_OPTION = { rules: { type: 'string', multiple: true } } as const;
-
-export const RULES_HELP = `  --rules DIR   also run the Sigma rules under DIR (repeatable; TRAILTOP_RULES
-                adds folders too, separated by ':'); the built-in pack always runs`;
+export { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 
 /** The built-in pack plus --rules and TRAILTOP_RULES; a missing folder is a usage error (exit 2). */
 export function commandRules(rules: readonly string[] | undefined): RuleSet {

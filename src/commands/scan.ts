@@ -1,15 +1,12 @@
-import { deepPart } from '../query/deep/engine.js';
 import { Vocabulary } from '../query/index.js';
-import { scanFolderHeadless } from '../scan/run.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { ELLIPSIS, truncate } from '../term/width.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { commandRules, filterNeedsRules, RULES_HELP, RULES_OPTION } from './rules.js';
-import { detectionSession } from '../detect/session.js';
+import { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 import type { Count, ScanSummary } from './scanSummary.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
-import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE, scanHistogram } from './scanHistogram.js';
+import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE } from './histogramOptions.js';
 import { writeStdout } from './stdout.js';
 
 export { summarizeStore, type ScanSummary } from './scanSummary.js';
@@ -59,6 +56,14 @@ export async function runScan(argv: string[]): Promise<number> {
     return await writeStdout(values.json ? `${safeJson(summary)}\n` : formatSummary(summary), 'summary');
   }
   if (!dir) throw new UsageError('scan needs a folder or file: trailtop scan DIR|FILE');
+  // The folder's reader, its workers, the rule loader and the rule engine load only here: `scan --db` needs none of them
+  // (~60 ms of CPU at start-up, paid by every query on an archive).
+  const [{ scanFolderHeadless }, { deepPart }, { detectionSession }, { commandRules, filterNeedsRules }] = await Promise.all([
+    import('../scan/run.js'),
+    import('../query/deep/engine.js'),
+    import('../detect/session.js'),
+    import('./rules.js'),
+  ]);
 
   // Fuzzy words mean the same here as in the dashboard: the vocabulary grows as files load.
   const vocabulary = new Vocabulary();
@@ -72,7 +77,7 @@ export async function runScan(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
   const bucket = checkBucketOption(values.histogram, values.bucket);
   if (values.histogram && query?.deep) throw new UsageError('--histogram takes summary fields only: record paths and params: are not supported with it', false);
-  if (values.histogram) return await writeStdout(await scanHistogram(dir, query, bucket, Boolean(values.json), session), 'summary');
+  if (values.histogram) return await writeStdout(await (await import('./scanHistogram.js')).scanHistogram(dir, query, bucket, Boolean(values.json), session), 'summary');
 
   // Headless: no EventStore; files are parsed on both cores and only counted (src/scan/).
   const tally = await scanFolderHeadless(dir, {

@@ -25,16 +25,7 @@ import {
 } from '../timeline/index.js';
 import { UsageError } from './args.js';
 
-/** The options scan takes for this (merged into scan's option table). */
-export const HISTOGRAM_OPTIONS = {
-  histogram: { type: 'boolean' },
-  bucket: { type: 'string' },
-} as const;
-
-export const HISTOGRAM_USAGE = `  --histogram   print events per time bucket (UTC) instead of the summary,
-                empty buckets included; with --json: [{"start", "count", "errors"}]
-  --bucket B    bucket size for --histogram (default: about 60 buckets):
-                ${BUCKET_SIZES.map((size) => size.label).join(' ')}`;
+export { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE } from './histogramOptions.js';
 
 /** More buckets than this is refused (a 1 s bucket over a year): pick a larger --bucket. */
 export const MAX_HISTOGRAM_BUCKETS = 100_000;
@@ -45,15 +36,6 @@ export interface HistogramEntry {
   start: string;
   count: number;
   errors: number;
-}
-
-/** A --bucket value, checked before any file is read. */
-export function checkBucketOption(histogramFlag: boolean | undefined, bucket: string | undefined): BucketSize | null {
-  if (bucket === undefined) return null;
-  if (!histogramFlag) throw new UsageError('--bucket goes with --histogram');
-  const size = parseBucketSize(bucket);
-  if (!size) throw new UsageError(`--bucket ${sanitize(bucket)}: not a bucket size (${bucketSizeLabels()})`);
-  return size;
 }
 
 /** The histogram of the rows (newest first) that the query keeps: all their span, UTC. */

@@ -13,6 +13,21 @@ export function parseForSql(text: string, now = Date.now()): QueryNode {
   return parsed.ast;
 }
 
+/** True when the query has a `tag` term anywhere (a rule: term needs the rules loaded to answer it). */
+export function hasTag(node: QueryNode, tag: 'rule' | 'mark'): boolean {
+  switch (node.kind) {
+    case 'tag':
+      return node.tag === tag;
+    case 'and':
+    case 'or':
+      return node.children.some((child) => hasTag(child, tag));
+    case 'not':
+      return hasTag(node.child, tag);
+    default:
+      return false;
+  }
+}
+
 function tagIn(node: QueryNode): 'rule' | 'mark' | null {
   switch (node.kind) {
     case 'tag':
