@@ -7,68 +7,87 @@
  * word. Built on the first word query and extended as rows arrive; the
  * chunks cost about the text's length plus 8 bytes a row.
  */
+import { Int32List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
 
+/** What wordColumns searches: every row of log[0, end) whose on-row text holds `word` marked in `hits` (by seq). */
+export interface RowTextSearch {
+  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array): void;
+}
+
 const CHUNK_ENTRIES = 8192;
+/** Entries per block of a chunk that a trigram filter describes: small enough that a rare word's trigrams are missing from most blocks. */
+const BLOCK_ENTRIES = 256;
+const BLOCKS_PER_CHUNK = CHUNK_ENTRIES / BLOCK_ENTRIES;
+/** Bits of a block's trigram filter: 1 KB a block, 4 bytes an entry; about half set for a block of S3 object ARNs. */
+const FILTER_BITS = 8192;
+const FILTER_WORDS = FILTER_BITS / 32;
+const FILTER_SHIFT = 32 - Math.log2(FILTER_BITS);
 
 interface Chunk {
   /** The entries' lowercase text, each followed by '\n' (a searched word never holds one). */
   text: string;
   /** Where each entry starts in text. */
   starts: Int32Array;
-  /** The row (seq) of each entry. */
-  seqs: Int32Array;
+  /** The tag of each entry (what search marks). */
+  tags: Int32Array;
+  /**
+   * Per block of BLOCK_ENTRIES entries, a bit for each trigram (by hash) in its
+   * text: a word with a trigram whose bit is clear is not in the block. Null
+   * for the unfinished chunk, which is searched whole.
+   */
+  filters: Uint32Array | null;
 }
 
-export class OnRowText {
+/**
+ * Lowercase entries (without a line break between values) packed into chunk
+ * strings, each tagged by a number search() marks. A word of three or more
+ * letters searches only the blocks whose trigram filter holds all its
+ * trigrams: a misspelt or rare word (most typed words, on their last letters)
+ * skips nearly all the text, which indexOf would otherwise read whole.
+ */
+class ChunkedText {
   private readonly chunks: Chunk[] = [];
   private parts: string[] = [];
-  private partSeqs: number[] = [];
-  /** Rows below this seq have been looked at. */
-  private builtTo = 0;
-
-  constructor(
-    private readonly ids: () => ArrayLike<number>,
-    private readonly text: (row: EventRow) => string,
-  ) {}
-
-  /** Marks in `hits` (indexed by seq) every row of log[0, end) whose on-row text contains `word`. */
-  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array): void {
-    this.extend(log, end);
-    for (const chunk of this.chunks) searchChunk(chunk, word, hits);
-    if (this.parts.length > 0) {
-      // The unfinished chunk: made into a string for this search, kept until more rows arrive.
-      const tail = this.seal(false);
-      searchChunk(tail, word, hits);
-    }
-  }
-
-  private extend(log: readonly EventRow[], end: number): void {
-    const ids = this.ids();
-    for (let seq = this.builtTo; seq < end; seq++) {
-      if (ids[seq] !== ON_ROW_ID) continue;
-      this.parts.push(this.text(log[seq]!));
-      this.partSeqs.push(seq);
-      if (this.parts.length === CHUNK_ENTRIES) this.chunks.push(this.seal(true));
-    }
-    if (end > this.builtTo) this.builtTo = end;
-  }
-
+  private partTags: number[] = [];
   private tail: Chunk | null = null;
 
+  add(text: string, tag: number): void {
+    this.parts.push(text);
+    this.partTags.push(tag);
+    if (this.parts.length === CHUNK_ENTRIES) this.chunks.push(this.seal(true));
+  }
+
+  /** Marks hits[tag] for every entry holding `word`; whether any did. */
+  search(word: string, hits: Uint8Array): boolean {
+    let found = false;
+    const probes = trigramProbes(word);
+    for (const chunk of this.chunks) found = (probes === null ? searchRange(chunk, 0, chunk.starts.length, word, hits) : searchFiltered(chunk, probes, word, hits)) || found;
+    // The unfinished chunk: made into a string for this search, kept until more entries arrive.
+    if (this.parts.length > 0) {
+      const tail = this.seal(false);
+      found = searchRange(tail, 0, tail.starts.length, word, hits) || found;
+    }
+    return found;
+  }
+
   private seal(full: boolean): Chunk {
-    if (!full && this.tail !== null && this.tail.seqs.length === this.parts.length) return this.tail;
+    if (!full && this.tail !== null && this.tail.tags.length === this.parts.length) return this.tail;
     const starts = new Int32Array(this.parts.length);
     let at = 0;
     for (let k = 0; k < this.parts.length; k++) {
       starts[k] = at;
       at += this.parts[k]!.length + 1;
     }
-    const chunk: Chunk = { text: `${this.parts.join('\n')}\n`, starts, seqs: Int32Array.from(this.partSeqs) };
+    // An empty last part gives the closing '\n' in one flat string (a concatenation would be a pair to flatten).
+    this.parts.push('');
+    const text = this.parts.join('\n');
+    this.parts.pop();
+    const chunk: Chunk = { text, starts, tags: Int32Array.from(this.partTags), filters: full ? blockFilters(text, starts) : null };
     if (full) {
       this.parts = [];
-      this.partSeqs = [];
+      this.partTags = [];
       this.tail = null;
     } else {
       this.tail = chunk;
@@ -77,39 +96,254 @@ export class OnRowText {
   }
 }
 
-function searchChunk(chunk: Chunk, word: string, hits: Uint8Array): void {
-  const { text, starts, seqs } = chunk;
+/** The filter bit of the trigram (a, b, c). */
+function trigramBit(a: number, b: number, c: number): number {
+  let h = Math.imul(Math.imul(a, 0x9e3779b1) + b, 0x85ebca77) + c;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 13)) >>> FILTER_SHIFT;
+}
+
+/** The trigram filters of a full chunk's blocks (trigrams across an entry's end hold a '\n', which no word has: left out). */
+function blockFilters(text: string, starts: Int32Array): Uint32Array {
+  const filters = new Uint32Array(BLOCKS_PER_CHUNK * FILTER_WORDS);
+  for (let block = 0; block < BLOCKS_PER_CHUNK; block++) {
+    const from = starts[block * BLOCK_ENTRIES]!;
+    const to = block + 1 < BLOCKS_PER_CHUNK ? starts[(block + 1) * BLOCK_ENTRIES]! : text.length;
+    const base = block * FILTER_WORDS;
+    let a = 10;
+    let b = 10;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (a !== 10 && b !== 10 && c !== 10) {
+        const bit = trigramBit(a, b, c);
+        filters[base + (bit >>> 5)]! |= 1 << (bit & 31);
+      }
+      a = b;
+      b = c;
+    }
+  }
+  return filters;
+}
+
+/** A word's trigram bits as (filter word, mask) pairs; null for a word too short to have one. */
+function trigramProbes(word: string): Int32Array | null {
+  if (word.length < 3) return null;
+  const probes = new Int32Array(2 * (word.length - 2));
+  for (let i = 0; i + 2 < word.length; i++) {
+    const bit = trigramBit(word.charCodeAt(i), word.charCodeAt(i + 1), word.charCodeAt(i + 2));
+    probes[2 * i] = bit >>> 5;
+    probes[2 * i + 1] = 1 << (bit & 31);
+  }
+  return probes;
+}
+
+/** searchRange over the runs of blocks whose filters hold every probe. */
+function searchFiltered(chunk: Chunk, probes: Int32Array, word: string, hits: Uint8Array): boolean {
+  const filters = chunk.filters!;
+  let found = false;
+  let runStart = -1;
+  for (let block = 0; block <= BLOCKS_PER_CHUNK; block++) {
+    let candidate = block < BLOCKS_PER_CHUNK;
+    if (candidate) {
+      const base = block * FILTER_WORDS;
+      for (let p = 0; p < probes.length; p += 2) {
+        if ((filters[base + probes[p]!]! & probes[p + 1]!) === 0) {
+          candidate = false;
+          break;
+        }
+      }
+    }
+    if (candidate) {
+      if (runStart < 0) runStart = block;
+    } else if (runStart >= 0) {
+      found = searchRange(chunk, runStart * BLOCK_ENTRIES, block * BLOCK_ENTRIES, word, hits) || found;
+      runStart = -1;
+    }
+  }
+  return found;
+}
+
+/** Marks the tags of the entries [first, end) of `chunk` that hold `word`; whether any did. */
+function searchRange(chunk: Chunk, first: number, end: number, word: string, hits: Uint8Array): boolean {
+  const { starts, tags } = chunk;
+  const offset = starts[first]!;
+  // A slice of a flat string shares its characters: indexOf then stops at the range's end.
+  const text = first === 0 && end === starts.length ? chunk.text : chunk.text.slice(offset, end < starts.length ? starts[end]! : chunk.text.length);
   let from = 0;
+  let found = false;
   for (;;) {
     const at = text.indexOf(word, from);
-    if (at < 0) return;
+    if (at < 0) return found;
     // The entry holding `at`: the last start at or before it.
-    let lo = 0;
-    let hi = starts.length - 1;
+    const position = at + offset;
+    let lo = first;
+    let hi = end - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid]! <= at) lo = mid;
+      if (starts[mid]! <= position) lo = mid;
       else hi = mid - 1;
     }
-    hits[seqs[lo]!] = 1;
-    // On to the next entry: one hit per row is enough.
-    from = lo + 1 < starts.length ? starts[lo + 1]! : text.length;
+    hits[tags[lo]!] = 1;
+    found = true;
+    // On to the next entry: one hit per entry is enough.
+    if (lo + 1 >= end) return found;
+    from = starts[lo + 1]! - offset;
   }
 }
 
-/** The lowercase search text of a resource list, as wordColumns' resourcesText. */
-function resourcesLower(resources: readonly ResourceRef[]): string {
-  const parts: string[] = [];
-  for (const resource of resources) {
-    parts.push(resource.name);
-    if (resource.arn !== resource.name) parts.push(resource.arn);
+/** The on-row text of a scalar column: one entry per row that keeps its own value. */
+export class OnRowText implements RowTextSearch {
+  private readonly text = new ChunkedText();
+  /** Rows below this seq have been looked at. */
+  private builtTo = 0;
+
+  constructor(
+    private readonly ids: () => ArrayLike<number>,
+    private readonly lower: (row: EventRow) => string,
+  ) {}
+
+  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array): void {
+    const ids = this.ids();
+    for (let seq = this.builtTo; seq < end; seq++) if (ids[seq] === ON_ROW_ID) this.text.add(this.lower(log[seq]!), seq);
+    if (end > this.builtTo) this.builtTo = end;
+    this.text.search(word, hits);
   }
-  return parts.join('\n').toLowerCase();
+}
+
+/**
+ * The on-row text of the resources column. A list the store did not share
+ * whole still repeats resource by resource: every S3 data event names its
+ * own object and a bucket named by thousands of rows, and a table that gave
+ * up on lists keeps each row's [KMS key] or [DynamoDB table] as its own. So
+ * a resource whose ARN repeats (by type, while its type's resources mostly
+ * do) is written once, as a shared entry, and its rows point at it; only
+ * the rest (the objects) is each row's own text. On a million S3-heavy rows
+ * that is a quarter of the text a row-by-row copy made, and a quarter of the
+ * search.
+ */
+export class ResourcesOnRowText implements RowTextSearch {
+  private readonly own = new ChunkedText();
+  private readonly shared = new ChunkedText();
+  /** Per shared entry: the name of its resource (a repeat of its ARN must name the same). */
+  private readonly sharedNames: string[] = [];
+  /** Which shared entries each row points at: pairs (seq, entry), in seq order. */
+  private readonly pairSeqs = new Int32List();
+  private readonly pairEntries = new Int32List();
+  private readonly byType = new Map<string, SharedByKey>();
+  private builtTo = 0;
+  private readonly ownParts: string[] = [];
+
+  constructor(private readonly ids: () => ArrayLike<number>) {}
+
+  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array): void {
+    this.extend(log, end);
+    this.own.search(word, hits);
+    const entries = this.sharedNames.length;
+    if (entries === 0) return;
+    const entryHits = new Uint8Array(entries);
+    if (!this.shared.search(word, entryHits)) return;
+    const seqs = this.pairSeqs.data;
+    const pointed = this.pairEntries.data;
+    for (let k = 0, n = this.pairSeqs.length; k < n; k++) if (entryHits[pointed[k]!] === 1) hits[seqs[k]!] = 1;
+  }
+
+  private extend(log: readonly EventRow[], end: number): void {
+    const ids = this.ids();
+    const parts = this.ownParts;
+    for (let seq = this.builtTo; seq < end; seq++) {
+      if (ids[seq] !== ON_ROW_ID) continue;
+      const resources = log[seq]!.resources;
+      for (let k = 0; k < resources.length; k++) {
+        const resource = resources[k]!;
+        if (resource.name === '' && resource.arn === '') continue;
+        const entry = this.sharedEntry(resource);
+        if (entry >= 0) {
+          this.pairSeqs.push(seq);
+          this.pairEntries.push(entry);
+        } else {
+          parts.push(resourceLower(resource));
+        }
+      }
+      if (parts.length > 0) {
+        this.own.add(parts.length === 1 ? parts[0]! : parts.join('\n'), seq);
+        parts.length = 0;
+      }
+    }
+    if (end > this.builtTo) this.builtTo = end;
+  }
+
+  /** The shared entry of `resource` (made when its type's resources repeat), or -1: it goes into its row's own text. */
+  private sharedEntry(resource: ResourceRef): number {
+    let table = this.byType.get(resource.type);
+    if (table === undefined) {
+      // Crafted logs could name endless types: past this many, resources of new types are each row's own.
+      if (this.byType.size >= MAX_SHARED_TYPES) return -1;
+      table = new SharedByKey();
+      this.byType.set(resource.type, table);
+    }
+    const key = resource.arn !== '' ? resource.arn : resource.name;
+    const known = table.lookUp(key);
+    if (known === GAVE_UP) return -1;
+    if (known !== undefined) return this.sharedNames[known] === resource.name ? known : -1;
+    if (this.sharedNames.length >= MAX_SHARED_ENTRIES) return -1;
+    const entry = this.sharedNames.length;
+    this.sharedNames.push(resource.name);
+    this.shared.add(resourceLower(resource), entry);
+    table.add(key, entry);
+    return entry;
+  }
+}
+
+const MAX_SHARED_TYPES = 1024;
+const MAX_SHARED_ENTRIES = 1 << 17;
+/** Lookups a type's table judges itself over; past half of them new, its resources mostly do not repeat. */
+const SHARED_PROBE = 4096;
+const GAVE_UP = -1;
+
+/** Shared entries of one resource type by key, dropped when the type's keys mostly do not repeat (S3 objects). */
+class SharedByKey {
+  private entries: Map<string, number> | null = new Map();
+  private lookups = 0;
+  private added = 0;
+
+  /** The key's entry; undefined when new; GAVE_UP once the table was dropped. */
+  lookUp(key: string): number | undefined {
+    if (this.entries === null) return GAVE_UP;
+    if (++this.lookups === SHARED_PROBE) {
+      const giveUp = this.added * 2 > SHARED_PROBE;
+      this.lookups = 0;
+      this.added = 0;
+      if (giveUp) {
+        this.entries = null;
+        return GAVE_UP;
+      }
+    }
+    return this.entries.get(key);
+  }
+
+  add(key: string, entry: number): void {
+    this.added++;
+    this.entries?.set(key, entry);
+  }
+}
+
+/**
+ * The lowercase search text of one resource (its name, and its ARN when it
+ * differs: model/searchText.ts anyResourcePart). A name that ends its ARN
+ * (an S3 object, a KMS key) is not written twice: every word in it is in
+ * the ARN too. Compared lowercase, so a context-sensitive mapping (final
+ * sigma) cannot make the name hold a word its ARN does not.
+ */
+export function resourceLower(resource: ResourceRef): string {
+  const name = resource.name.toLowerCase();
+  if (resource.arn === resource.name || resource.arn === '') return name;
+  const arn = resource.arn.toLowerCase();
+  return name === '' || arn.endsWith(name) ? arn : `${name}\n${arn}`;
 }
 
 interface Texts {
   scalars: Map<ScalarKey, OnRowText>;
-  resources: OnRowText;
+  resources: ResourcesOnRowText;
 }
 
 const texts = new WeakMap<RowColumns, Texts>();
@@ -117,10 +351,7 @@ const texts = new WeakMap<RowColumns, Texts>();
 function textsOf(columns: RowColumns): Texts {
   let t = texts.get(columns);
   if (!t) {
-    t = {
-      scalars: new Map(),
-      resources: new OnRowText(() => columns.resources.rows.ids, (row) => resourcesLower(row.resources)),
-    };
+    t = { scalars: new Map(), resources: new ResourcesOnRowText(() => columns.resources.rows.ids) };
     texts.set(columns, t);
   }
   return t;
@@ -139,6 +370,6 @@ export function scalarOnRowText(columns: RowColumns, key: ScalarKey): OnRowText 
 }
 
 /** The on-row text of the resources column (lists not shared: unique S3 object ARNs, say). */
-export function resourcesOnRowText(columns: RowColumns): OnRowText {
+export function resourcesOnRowText(columns: RowColumns): ResourcesOnRowText {
   return textsOf(columns).resources;
 }

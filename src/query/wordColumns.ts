@@ -1,7 +1,7 @@
 import type { ResourceRef } from '../model/types.js';
 import type { RowColumns, ScalarKey } from '../store/columns.js';
 import { anyTest, resourcesTest, scalarTest, userNamesTest, type ColumnContext, type SeqTest } from './columnTests.js';
-import { resourcesOnRowText, scalarOnRowText, type OnRowText } from './onRowText.js';
+import { resourcesOnRowText, scalarOnRowText, type RowTextSearch } from './onRowText.js';
 
 /** The scalar fields of the search parts (model/searchText.ts anySearchPart). */
 export const SEARCH_SCALARS = ['name', 'source', 'actor', 'errorCode', 'region', 'sourceIp', 'accessKey'] as const;
@@ -154,7 +154,7 @@ const ON_ROW_TEXT_MIN_ROWS = 16_384;
  */
 function onRowByText(
   context: ColumnContext,
-  text: OnRowText,
+  text: RowTextSearch,
   word: string,
   overflowed: boolean,
   readRow: (seq: number) => boolean,

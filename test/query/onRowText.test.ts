@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRow } from '../../src/model/types.js';
-import { OnRowText } from '../../src/query/onRowText.js';
+import type { EventRow, ResourceRef } from '../../src/model/types.js';
+import { anyResourcePart } from '../../src/model/searchText.js';
+import { OnRowText, ResourcesOnRowText, resourceLower } from '../../src/query/onRowText.js';
 import { includesFolded } from '../../src/query/wordColumns.js';
 import { ON_ROW_ID } from '../../src/store/columns.js';
+import { int, pick, rng } from '../support/random.js';
 import { eventRow } from '../support/rows.js';
 
 describe('includesFolded', () => {
@@ -42,5 +44,117 @@ describe('OnRowText', () => {
     expectHits('host');
     expectHits('late');
     expect(search('\u0000').some((h) => h === 1)).toBe(false);
+  });
+});
+
+/** Each seq whose row `holds` says holds the word, as a 0/1 array to compare with a search's hits. */
+function expected(log: readonly EventRow[], ids: ArrayLike<number>, holds: (row: EventRow) => boolean): number[] {
+  return log.map((row, seq) => (ids[seq] === ON_ROW_ID && holds(row) ? 1 : 0));
+}
+
+function searched(text: { search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array): void }, log: readonly EventRow[], word: string): number[] {
+  const hits = new Uint8Array(log.length);
+  text.search(log, log.length, word, hits);
+  return [...hits];
+}
+
+describe('OnRowText trigram filters', () => {
+  it('skip only blocks that cannot hold the word: rare, common, cut-off and non-ASCII words all find what a scan finds', () => {
+    const random = rng(7);
+    // A small alphabet, so three-letter runs repeat and most blocks pass some words' filters but not others'.
+    const letters = ['a', 'b', 'c', 'd', 'e', '1', '.', '-', 'é', 'σ', 'ς'];
+    const ids: number[] = [];
+    const log: EventRow[] = [];
+    const text = new OnRowText(() => ids, (row) => row.sourceIp.toLowerCase());
+    const add = (count: number) => {
+      for (let k = 0; k < count; k++) {
+        const length = int(random, 0, 14);
+        let value = '';
+        for (let i = 0; i < length; i++) value += pick(random, letters);
+        ids.push(random() < 0.9 ? ON_ROW_ID : 2);
+        log.push(eventRow({ sourceIp: random() < 0.001 ? `needle-${k}-ΑΣ` : value.toUpperCase() }));
+      }
+    };
+    const words = (): string[] => {
+      const out = ['abc', 'needle-', 'ας', 'σ', 'ab', 'zzz', 'a.1-é', 'eeeeeeeeeee'];
+      // Words cut from values, so each is in at least one row (when that row keeps its value).
+      for (let k = 0; k < 30; k++) {
+        const value = pick(random, log).sourceIp.toLowerCase();
+        const from = int(random, 0, value.length);
+        out.push(value.slice(from, from + int(random, 3, 9)));
+      }
+      return out.filter((word) => word !== '');
+    };
+    add(20_000);
+    for (const word of words()) expect(searched(text, log, word), word).toEqual(expected(log, ids, (row) => row.sourceIp.toLowerCase().includes(word)));
+    add(9_000);
+    for (const word of words()) expect(searched(text, log, word), word).toEqual(expected(log, ids, (row) => row.sourceIp.toLowerCase().includes(word)));
+  });
+});
+
+describe('ResourcesOnRowText', () => {
+  /** A resource list's text as the reference builds it (model/searchText.ts). */
+  const holds = (word: string) => (row: EventRow) => {
+    const parts: string[] = [];
+    anyResourcePart(row.resources, (value) => parts.push(value) < 0);
+    return parts.join('\n').toLowerCase().includes(word);
+  };
+
+  it('finds words in repeated and unique resources, across the shared entries, the give-up of a type and rows as they arrive', () => {
+    const random = rng(11);
+    const buckets = Array.from({ length: 40 }, (_, k) => ({ type: 'AWS::S3::Bucket', name: `Bucket-${k}`, arn: `arn:aws:s3:::Bucket-${k}`, accountId: '1' }));
+    const ids: number[] = [];
+    const log: EventRow[] = [];
+    const text = new ResourcesOnRowText(() => ids);
+    let row = 0;
+    const resource = (): ResourceRef => {
+      const kind = random();
+      if (kind < 0.3) return pick(random, buckets);
+      // A KMS key by ARN, named the same each time or (a crafted log) not: a repeat names its entry's resource or stays the row's own.
+      if (kind < 0.45) {
+        const key = int(random, 0, 30);
+        return { type: 'AWS::KMS::Key', name: random() < 0.9 ? `Key-${key}` : `Other-${key}`, arn: `arn:aws:kms:us-east-1:1:key/Key-${key}`, accountId: '1' };
+      }
+      // Repeats by ARN, with a name that is not the ARN's end (both go into the text).
+      if (kind < 0.55) {
+        const n = int(random, 0, 12_000);
+        return { type: 'AWS::IAM::Role', name: `Role ${n}`, arn: `arn:aws:iam::1:role/r${n}`, accountId: '1' };
+      }
+      // Case-folding traps: a final sigma where the name ends the ARN, and an empty name or ARN.
+      if (kind < 0.6) return pick(random, [
+        { type: 'Greek', name: 'Σ', arn: 'arn:ΑΣ', accountId: '' },
+        { type: 'Greek', name: '', arn: 'arn:only-ΑΣ', accountId: '' },
+        { type: 'Greek', name: 'Name-Only', arn: '', accountId: '' },
+        { type: 'Greek', name: '', arn: '', accountId: '' },
+        { type: 'Greek', name: 'K\u212Aey', arn: 'K\u212Aey', accountId: '' },
+      ]);
+      // Never repeats: its type's table gives up.
+      return { type: 'AWS::S3::Object', name: `Bucket-1/data/Obj-${row}-${Math.floor(random() * 1e9).toString(36)}.json`, arn: '', accountId: '' };
+    };
+    const add = (count: number) => {
+      for (let k = 0; k < count; k++, row++) {
+        const resources = Array.from({ length: int(random, 1, 3) }, resource);
+        for (const r of resources) if (r.type === 'AWS::S3::Object') r.arn = `arn:aws:s3:::${r.name}`;
+        ids.push(random() < 0.95 ? ON_ROW_ID : 2);
+        log.push(eventRow({ resources }));
+      }
+    };
+    const words = ['bucket-1', 'bucket-17', 'arn:aws:s3:::bucket-3', 'key-7', 'other-7', 'role 11', 'r11', 'σ', 'ας', 'only-ας', 'name-only', 'kkey', 'obj-1', '.json', 'nothing'];
+    const cut = () => {
+      const parts = pick(random, log).resources.map((r) => resourceLower(r));
+      const part = pick(random, parts).split('\n')[0]!;
+      const from = int(random, 0, part.length);
+      return part.slice(from, from + int(random, 1, 12));
+    };
+    const check = () => {
+      for (const word of [...words, ...Array.from({ length: 20 }, cut)]) {
+        if (word === '') continue;
+        expect(searched(text, log, word), word).toEqual(expected(log, ids, holds(word)));
+      }
+    };
+    add(9_000);
+    check();
+    add(25_000);
+    check();
   });
 });
