@@ -1,5 +1,5 @@
 import type { ResourceRef } from '../model/types.js';
-import type { RowColumns, ScalarKey } from '../store/columns.js';
+import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
 import { anyTest, resourcesTest, scalarTest, userNamesTest, type ColumnContext, type SeqTest } from './columnTests.js';
 import { resourcesOnRowText, scalarOnRowText, type RowTextSearch } from './onRowText.js';
 
@@ -110,14 +110,40 @@ function namesContain(names: readonly string[], word: string): boolean {
 }
 
 /**
+ * One search part of a word test by column: a scalar column or a list
+ * column, its values decided by dictionary id, and the rows that keep their
+ * own value (ON_ROW_ID) decided apart.
+ */
+interface WordPart {
+  /** The column's ids by seq (the backing array at binding). */
+  readonly ids: ArrayLike<number>;
+  /** Its dictionary's size at binding. */
+  readonly size: number;
+  readonly overflowed: boolean;
+  decide(id: number): boolean;
+  /** Marks hits[seq] for each row of log[0, end) that keeps its own value and holds the word: by the on-row text, or read row by row. */
+  markOnRow(end: number, hits: Uint8Array): void;
+  /** The part as a test by seq (columnTests.ts), deciding values as rows ask. */
+  test(): SeqTest;
+}
+
+/**
  * Whether a row's search parts contain the lowercase `word` (which has no
  * line break) or hold a value it is `meant` to stand for, by column: once
  * per distinct value or list, from cached lowercase copies.
  */
 export function wordTest(context: ColumnContext, word: string, meant: MeantValues = NOTHING_MEANT): SeqTest {
-  const cache = lowerCaseOf(context.columns);
-  const tests: SeqTest[] = SEARCH_SCALARS.map((key) => {
-    const values = context.columns.scalars[key].values;
+  const parts = wordParts(context, word, meant);
+  return denseWordTest(context, parts) ?? anyTest(parts.map((part) => part.test()));
+}
+
+function wordParts(context: ColumnContext, word: string, meant: MeantValues): WordPart[] {
+  const { columns, log } = context;
+  const cache = lowerCaseOf(columns);
+  const byText = byTextSearch(context, word);
+  const parts: WordPart[] = SEARCH_SCALARS.map((key) => {
+    const column = columns.scalars[key];
+    const values = column.values;
     let lower = cache.scalars.get(key);
     if (!lower) {
       lower = [];
@@ -128,43 +154,120 @@ export function wordTest(context: ColumnContext, word: string, meant: MeantValue
     const contains = (value: string, id: number | undefined): boolean =>
       value !== '' && (id === undefined ? includesFolded(value, word) : cached(lowered, id, () => value.toLowerCase()).includes(word));
     const visit = (value: string, id?: number): boolean => contains(value, id) || (set !== undefined && set.has(value));
-    return scalarTest(context, key, visit, onRowByText(context, scalarOnRowText(context.columns, key), word, context.columns.scalars[key].overflowed, (seq) => visit(context.log[seq]![key]), set !== undefined));
+    const readRow = (seq: number): boolean => visit(log[seq]![key]);
+    // A row whose value may be a fuzzy word's meaning is read: the text holds no values to compare.
+    const text = set === undefined ? byText(scalarOnRowText(columns, key)) : undefined;
+    return {
+      ids: column.rows.ids,
+      size: values.length,
+      overflowed: column.overflowed,
+      decide: (id) => visit(values[id]!, id),
+      markOnRow: text?.mark ?? readOnRow(column.rows.ids, readRow),
+      test: () => scalarTest(context, key, visit, column.overflowed ? text?.test(readRow) : undefined),
+    };
   });
   const names = meant.userNames;
+  const decideNames = listWordDecider(word, cache.userNames, namesText, namesContain, names && ((list) => list.some((name) => names.has(name))));
+  const userNames = columns.userNames;
+  const nameLists = userNames.lists;
+  parts.push({
+    ids: userNames.rows.ids,
+    size: nameLists.length,
+    overflowed: userNames.overflowed,
+    decide: (id) => decideNames(nameLists[id]!, id),
+    markOnRow: readOnRow(userNames.rows.ids, (seq) => decideNames(log[seq]!.userNames)),
+    test: () => userNamesTest(context, decideNames),
+  });
   const resourceNames = meant.resourceNames;
-  tests.push(
-    userNamesTest(context, listWordDecider(word, cache.userNames, namesText, namesContain, names && ((list) => list.some((name) => names.has(name))))),
-    (() => {
-      const meantResource = resourceNames && ((list: readonly ResourceRef[]) => list.some((resource) => resourceNames.has(resource.name)));
-      const decide = listWordDecider(word, cache.resources, resourcesText, resourcesContain, meantResource);
-      const byText = onRowByText(context, resourcesOnRowText(context.columns), word, context.columns.resources.overflowed, (seq) => decide(context.log[seq]!.resources), meantResource !== undefined);
-      return resourcesTest(context, decide, byText);
-    })(),
-  );
-  return anyTest(tests);
+  const meantResource = resourceNames && ((list: readonly ResourceRef[]) => list.some((resource) => resourceNames.has(resource.name)));
+  const decideResources = listWordDecider(word, cache.resources, resourcesText, resourcesContain, meantResource);
+  const resources = columns.resources;
+  const resourceLists = resources.lists;
+  const readResources = (seq: number): boolean => decideResources(log[seq]!.resources);
+  const resourceText = meantResource === undefined ? byText(resourcesOnRowText(columns)) : undefined;
+  parts.push({
+    ids: resources.rows.ids,
+    size: resourceLists.length,
+    overflowed: resources.overflowed,
+    decide: (id) => decideResources(resourceLists[id]!, id),
+    markOnRow: resourceText?.mark ?? readOnRow(resources.rows.ids, readResources),
+    test: () => resourcesTest(context, decideResources, resources.overflowed ? resourceText?.test(readResources) : undefined),
+  });
+  return parts;
+}
+
+/** Marks the rows that keep their own value and `read` says hold the word. */
+function readOnRow(ids: ArrayLike<number>, read: (seq: number) => boolean): (end: number, hits: Uint8Array) => void {
+  return (end, hits) => {
+    for (let seq = 0; seq < end; seq++) if (ids[seq] === ON_ROW_ID && read(seq)) hits[seq] = 1;
+  };
 }
 
 /** Below this many scanned rows, reading the rows is cheaper than building or searching the on-row text. */
 const ON_ROW_TEXT_MIN_ROWS = 16_384;
 
+interface ByText {
+  /** Marks the rows of log[0, end) whose on-row text holds the word. */
+  mark(end: number, hits: Uint8Array): void;
+  /** The on-row rows as a test by seq: one search decides those bound; rows added later are read. */
+  test(readRow: (seq: number) => boolean): (seq: number) => boolean;
+}
+
 /**
  * For a column that keeps values on the rows: one search of its on-row text
- * (query/onRowText.ts) decides all of them; rows added after binding, and
- * rows whose value may be a fuzzy word's meaning (`alsoMeant`), are read.
+ * (query/onRowText.ts) decides all of them, when the scan is large enough
+ * to pay for it (undefined otherwise: rows are read).
  */
-function onRowByText(
-  context: ColumnContext,
-  text: RowTextSearch,
-  word: string,
-  overflowed: boolean,
-  readRow: (seq: number) => boolean,
-  alsoMeant: boolean,
-): ((seq: number) => boolean) | undefined {
-  if (!overflowed || context.scanRows < ON_ROW_TEXT_MIN_ROWS || alsoMeant || word === '') return undefined;
+function byTextSearch(context: ColumnContext, word: string): (text: RowTextSearch) => ByText | undefined {
+  if (context.scanRows < ON_ROW_TEXT_MIN_ROWS || word === '') return () => undefined;
+  const log = context.log;
+  return (text) => ({
+    mark: (end, hits) => text.search(log, end, word, hits),
+    test: (readRow) => {
+      const end = log.length;
+      const hits = new Uint8Array(end);
+      text.search(log, end, word, hits);
+      return (seq) => (seq < end ? hits[seq] === 1 : readRow(seq));
+    },
+  });
+}
+
+/** Rows per distinct value below which deciding every value up front costs more than it saves (as columnTests' dictionaryTest). */
+const DENSE_ROWS_PER_VALUE = 4;
+
+/**
+ * The word's answer for every row bound, as one byte per row, made column by
+ * column in tight loops over the id arrays; null when the scan is too small
+ * against the log or the dictionaries for that to pay. A word test by parts
+ * costs each row a call per part and a read of each part's id array in the
+ * scan's (newest-first) order; at a million rows that was most of a word
+ * query once the on-row text was searched quickly. Rows added after binding
+ * go to the parts' tests.
+ */
+function denseWordTest(context: ColumnContext, parts: readonly WordPart[]): SeqTest | null {
   const end = context.log.length;
+  if (context.scanRows < ON_ROW_TEXT_MIN_ROWS || context.scanRows * 2 < end) return null;
+  for (const part of parts) if (part.size * DENSE_ROWS_PER_VALUE > context.scanRows) return null;
   const hits = new Uint8Array(end);
-  text.search(context.log, end, word, hits);
-  return (seq) => (seq < end ? hits[seq] === 1 : readRow(seq));
+  for (const part of parts) {
+    const answers = new Uint8Array(part.size);
+    let passing = false;
+    for (let id = 0; id < part.size; id++) {
+      if (id !== ON_ROW_ID && part.decide(id)) {
+        answers[id] = 1;
+        passing = true;
+      }
+    }
+    if (passing) markByIds(part.ids, answers, end, hits);
+    if (part.overflowed) part.markOnRow(end, hits);
+  }
+  let late: SeqTest | null = null;
+  return (seq) => (seq < end ? hits[seq] === 1 : (late ??= anyTest(parts.map((part) => part.test())))(seq));
+}
+
+/** hits[seq] |= answers[ids[seq]] for seq < end (answers[ON_ROW_ID] is 0: those rows are marked apart). */
+function markByIds(ids: ArrayLike<number>, answers: Uint8Array, end: number, hits: Uint8Array): void {
+  for (let seq = 0; seq < end; seq++) hits[seq]! |= answers[ids[seq]!]!;
 }
 
 /**

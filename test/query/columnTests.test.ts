@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ALWAYS, anyTest, everyTest, NEVER, notTest, scalarTest, userNamesTest, type ColumnContext } from '../../src/query/columnTests.js';
 import { compileQuery, filterRows, filterStore } from '../../src/query/index.js';
+import { wordTest, type MeantValues } from '../../src/query/wordColumns.js';
+import { buildSearchText } from '../../src/model/searchText.js';
+import type { EventRow, ResourceRef } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { int, pick, rng } from '../support/random.js';
 import { eventRow } from '../support/rows.js';
 
 function storeOf(limit?: number): EventStore {
@@ -85,5 +89,58 @@ describe('words by column', () => {
     const put = compileQuery('"putobject"');
     if (!put.ok) throw new Error(put.error.message);
     expect(filterStore(store, put.query).map((r) => r.id)).toEqual(['old']);
+  });
+});
+
+describe('a word over every row at once', () => {
+  /** Rows whose near-unique values stay on the rows (small dictionaries), with words and fuzzy meanings in every part. */
+  function rows(random: () => number, count: number, from: number): EventRow[] {
+    const value = (prefix: string) => (random() < 0.5 ? `${prefix}-${int(random, 0, 40)}` : `${prefix}-Rare-${from}-${int(random, 0, 1e6)}`);
+    return Array.from({ length: count }, (_, k) => {
+      const resources: ResourceRef[] = random() < 0.3 ? [] : [{ type: 'T', name: value('Res'), arn: `arn:${value('Arn')}`, accountId: '' }];
+      return eventRow({
+        id: `w${from + k}`,
+        name: value('Name'), source: value('Src'), actor: value('Actor'), errorCode: random() < 0.5 ? '' : value('Err'),
+        region: pick(random, ['us-east-1', 'eu-west-1']), sourceIp: `10.${int(random, 0, 255)}.${int(random, 0, 255)}.${int(random, 1, 254)}`,
+        accessKey: value('Key'), userNames: random() < 0.3 ? [] : [value('User')], resources,
+      });
+    });
+  }
+
+  /** What the word test answers, from the row's own values (model/searchText.ts, and the fuzzy sets by part). */
+  const reference = (word: string, meant: MeantValues) => (row: EventRow) =>
+    buildSearchText(row).includes(word) ||
+    (['name', 'source', 'actor', 'errorCode'] as const).some((key) => meant.scalars[key]?.has(row[key]) === true) ||
+    row.userNames.some((name) => meant.userNames?.has(name) === true) ||
+    row.resources.some((resource) => meant.resourceNames?.has(resource.name) === true);
+
+  it('answers as the column-by-column test does, for rows bound and rows added after binding', () => {
+    const random = rng(5);
+    const store = new EventStore(0, { columnDictionaryLimit: 64 });
+    store.add(rows(random, 20_000, 0));
+    const log = store.log();
+    const rare = (key: 'name' | 'actor' | 'accessKey') => log.find((row) => row[key].includes('Rare'))![key];
+    const cases: [string, MeantValues][] = [
+      ['name-3', { scalars: {} }],
+      ['rare-0-1', { scalars: {} }],
+      ['10.1', { scalars: {} }],
+      [rare('accessKey').toLowerCase(), { scalars: {} }],
+      ['arn:arn-7', { scalars: {} }],
+      ['user-rare', { scalars: {} }],
+      ['nothing-at-all', { scalars: {} }],
+      ['nothing-at-all', { scalars: { name: new Set([rare('name'), 'Name-5']), actor: new Set([rare('actor')]) }, userNames: new Set(['User-2']), resourceNames: new Set(['Res-9']) }],
+    ];
+    for (const [word, meant] of cases) {
+      const all = wordTest({ columns: store.columns(), log, scanRows: log.length }, word, meant);
+      const some = wordTest({ columns: store.columns(), log, scanRows: 100 }, word, meant);
+      const expected = log.map(reference(word, meant));
+      expect(expected.some(Boolean) || word === 'nothing-at-all', word).toBe(true);
+      expect(log.map((row) => all(row.seq)), word).toEqual(expected);
+      expect(log.map((row) => some(row.seq)), word).toEqual(expected);
+      // Rows that arrive after the test was bound, with new values and values on the rows.
+      store.add(rows(random, 300, log.length));
+      const later = store.log().slice(-300);
+      expect(later.map((row) => all(row.seq)), `${word}, later rows`).toEqual(later.map(reference(word, meant)));
+    }
   });
 });
