@@ -18,6 +18,7 @@ import { memoryInflateLimit } from './limits.js';
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import { gunzipSync } from 'node:zlib';
 import { isDigestPath, isGzip } from './detect.js';
+import { inflateChecked } from './gunzip.js';
 import { STREAM_THRESHOLD } from './read.js';
 
 /** The item is an object whose record is the item itself (not a lookup element or an envelope). */
@@ -749,8 +750,13 @@ export function readDecodedBytes(path: string, threshold = STREAM_THRESHOLD): Bu
   return readDecodedFile(path, threshold)?.bytes ?? null;
 }
 
-/** readDecodedBytes with the file's size on disk (what the reader reports as a file's bytes) and its fileIdentity. */
-export function readDecodedFile(path: string, threshold = STREAM_THRESHOLD): { bytes: Buffer; rawBytes: number; identity: string } | null {
+/**
+ * readDecodedBytes with the file's size on disk (what the reader reports as
+ * a file's bytes) and its fileIdentity. `checked`: the identity of a version
+ * the reader has decoded before; a file still of it is inflated without the
+ * CRC check (gunzip.ts inflateChecked).
+ */
+export function readDecodedFile(path: string, threshold = STREAM_THRESHOLD, checked = ''): { bytes: Buffer; rawBytes: number; identity: string } | null {
   if (isDigestPath(path)) return null;
   const opened = openRegularFile(path);
   if (!opened.ok) return null;
@@ -758,8 +764,12 @@ export function readDecodedFile(path: string, threshold = STREAM_THRESHOLD): { b
   try {
     if (stats.size > threshold) return null;
     const raw = readUpTo(fd, stats.size);
-    const bytes = isGzip(raw) ? gunzipSync(raw, { maxOutputLength: memoryInflateLimit(raw.length, threshold), chunkSize: gunzipChunk(raw, threshold) }) : raw;
-    return { bytes, rawBytes: raw.length, identity: fileIdentity(stats) };
+    const identity = fileIdentity(stats);
+    const limit = memoryInflateLimit(raw.length, threshold);
+    // `checked`: the reader decoded this version whole, CRC-32 included (query/deep FileAsk.identity).
+    const inflated = isGzip(raw) && checked !== '' && checked === identity ? inflateChecked(raw, limit, gunzipChunk(raw, threshold)) : null;
+    const bytes = inflated ?? (isGzip(raw) ? gunzipSync(raw, { maxOutputLength: limit, chunkSize: gunzipChunk(raw, threshold) }) : raw);
+    return { bytes, rawBytes: raw.length, identity };
   } catch {
     return null;
   } finally {

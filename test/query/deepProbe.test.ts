@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { keyProbeOf } from '../../src/query/deep/keyProbe.js';
 import { matchFile } from '../../src/query/deep/matchFile.js';
 import type { FileSpans } from '../../src/query/deep/protocol.js';
 import { Matchers } from '../../src/query/deep/run.js';
+import { fileIdentity } from '../../src/model/recordBatch.js';
 import type { QueryNode } from '../../src/query/ast.js';
 import { compileQuery, compileRecordMatcher } from '../../src/query/index.js';
 import { prefilterOf } from '../../src/query/prefilter.js';
@@ -144,5 +145,65 @@ describe('a probed search decides each record as the matcher does on the whole r
     const back = await search('params:acme', 6, probed.spans);
     expect(back.spans).toBeNull();
     expect(back.found).toEqual(indexes.filter((k) => matcher(records[k])));
+  });
+});
+
+describe('reading back a file of the version the store read (FileAsk.identity)', async () => {
+  const { dir, remove } = tempFolder('i14-trust-');
+  afterAll(remove);
+  const hostile = join(dir, 'hostile.json.gz');
+  writeFileSync(hostile, gzipSync(`{"Records":[\n${HOSTILE.join(',\n')}\n]}`));
+  const records = HOSTILE.map((text) => JSON.parse(text) as unknown);
+  const indexes = records.map((_, k) => k);
+  const identityOf = (file: string): string => fileIdentity(statSync(file));
+
+  async function search(file: string, query: string, identity: string, count = indexes.length): Promise<{ found: number[]; spans: FileSpans | null }> {
+    const tests = new Matchers().of(0, astOf(query));
+    const found: number[] = [];
+    const spans = await matchFile(file, indexes.slice(0, count), tests, () => false, (k) => found.push(k), null, identity);
+    return { found, spans };
+  }
+
+  it.each([...QUERIES, 'params:acme-prod', 'requestParameters:*'])('%s: the same records as the matcher on each, of the version read or not', async (query) => {
+    const matcher = compileRecordMatcher(astOf(query));
+    const want = indexes.filter((k) => matcher(records[k]));
+    const trusted = await search(hostile, query, identityOf(hostile));
+    expect(trusted.found).toEqual(want);
+    expect(trusted.spans?.identity).toBe(identityOf(hostile));
+    expect((await search(hostile, query, 'another:version')).found).toEqual(want);
+    expect((await search(hostile, query, '')).found).toEqual(want);
+  });
+
+  it('a record whose kept span does not parse (the file rewritten under the same identity) is read the ordinary way, not thrown', async () => {
+    const rewritten = join(dir, 'rewritten.json.gz');
+    writeFileSync(rewritten, gzipSync(`{"Records":[\n${HOSTILE.slice(0, 4).join(',\n')}\n]}`));
+    for (const query of [QUERIES[0]!, 'params:acme']) {
+      const tests = new Matchers().of(0, astOf(query));
+      const fresh = await matchFile(rewritten, [0, 1, 2, 3], tests, () => false, () => undefined, null, identityOf(rewritten));
+      // Spans of another version under this identity: every span and noted value starts one byte late, inside it.
+      const stale: FileSpans = { ...fresh!, starts: fresh!.starts.map((start) => start + 1), values: fresh!.values?.map((at) => (at >= 0 ? at + 1 : at)) };
+      const found: number[] = [];
+      await matchFile(rewritten, [0, 1, 2, 3], tests, () => false, (k) => found.push(k), stale, identityOf(rewritten));
+      const matcher = compileRecordMatcher(astOf(query));
+      expect(found).toEqual([0, 1, 2, 3].filter((k) => matcher(records[k])));
+      expect(found.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('a file that holds none of a probed path key, as written or escaped, is decided without a scan', async () => {
+    const without = join(dir, 'without.json.gz');
+    writeFileSync(without, gzipSync('{"Records":[{"eventID":"d1","requestParameters":{"bucket":"acme-prod-backups"}},{"eventID":"d2","requestParameters":{"BucketName":"acme-prod-backups","x":"bucketName-ish"}}]}'));
+    const skipped = await search(without, QUERIES[0]!, identityOf(without), 2);
+    expect(skipped).toEqual({ found: [], spans: null });
+    // The key present anywhere (here outside requestParameters): the file is scanned, and the record decided on its value.
+    const elsewhere = join(dir, 'elsewhere.json.gz');
+    writeFileSync(elsewhere, gzipSync('{"Records":[{"eventID":"d1","requestParameters":{"bucket":"acme-prod-backups"}},{"eventID":"d2","responseElements":{"bucketName":"acme-prod-backups"}}]}'));
+    const scanned = await search(elsewhere, QUERIES[0]!, identityOf(elsewhere), 2);
+    expect(scanned.found).toEqual([]);
+    expect(scanned.spans?.starts.length).toBe(2);
+    // Escaped (a backslash in the file): scanned, and found.
+    const escaped = join(dir, 'escaped.json.gz');
+    writeFileSync(escaped, gzipSync('{"Records":[{"eventID":"d1","requestParameters":{"bucket\\u004eame":"acme-prod-backups"}}]}'));
+    expect((await search(escaped, QUERIES[0]!, identityOf(escaped), 1)).found).toEqual([0]);
   });
 });

@@ -240,15 +240,15 @@ class Plan {
     if (this.from >= candidates.length) return;
     const to = Math.min(candidates.length, this.from + this.window);
     this.window = Math.min(this.sizes.maxWindow, this.window * 4);
-    const byFile = new Map<string, { indexes: number[]; positions: number[] }>();
+    const byFile = new Map<string, { indexes: number[]; positions: number[]; identity: string }>();
     for (let i = this.from; i < to; i++) {
       const row = candidates[i]!;
       const file = row.batch.file;
       let entry = byFile.get(file);
       if (!entry) {
-        entry = { indexes: [], positions: [] };
+        entry = { indexes: [], positions: [], identity: row.batch.identity };
         byFile.set(file, entry);
-      }
+      } else if (entry.identity !== row.batch.identity) entry.identity = '';
       entry.indexes.push(row.recordIndex);
       entry.positions.push(i);
     }
@@ -257,7 +257,7 @@ class Plan {
     let positions: number[] = [];
     for (const [file, entry] of byFile) {
       const [indexes, places] = ascending(entry.indexes, entry.positions);
-      files.push({ file, indexes, spans: this.spansOf(file) });
+      files.push({ file, indexes, spans: this.spansOf(file), identity: entry.identity });
       for (const place of places) positions.push(place);
       if (positions.length >= this.limit || files.length >= this.sizes.files) {
         this.ready.push({ files, positions: Int32Array.from(positions), records: positions.length });

@@ -32,7 +32,9 @@ export interface RecordTests {
  *
  * `known` are spans an earlier search scanned: used when the file is still
  * that version (its fileIdentity) and they note the probe's keys. Returns
- * the spans it scanned itself, for the next search, or null.
+ * the spans it scanned itself, for the next search, or null. `identity` is
+ * the version the store read the records from (FileAsk.identity): a file
+ * still of that version is inflated without the CRC check.
  */
 export async function matchFile(
   file: string,
@@ -41,12 +43,15 @@ export async function matchFile(
   stopped: () => boolean,
   found: (k: number) => void,
   known: FileSpans | null = null,
+  identity = '',
 ): Promise<FileSpans | null> {
   const { matcher, prefilter, probe } = tests;
-  const decoded = readDecodedFile(file);
+  const decoded = readDecodedFile(file, undefined, identity);
   const bytes = decoded?.bytes ?? null;
   // Most files of a rare literal hold it nowhere: they are decided without a scan or a parse.
   if (stopped() || (bytes && prefilter && !fileMayMatch(prefilter, bytes))) return null;
+  // A path's key is written in every record the path is in, as itself or escaped (with a backslash).
+  if (bytes && probe && !probe.needles.every((needle) => holds(bytes, needle.bytes)) && bytes.indexOf(0x5c) < 0 && !startsUtf16(bytes)) return null;
   const keys = probe ? probe.keys.join('\n') : undefined;
   let spans: FileSpans | null = null;
   let fresh: FileSpans | null = null;
@@ -98,16 +103,19 @@ export async function matchFile(
     if (filter && !(mask ? mask[index] === 1 : spanMayMatch(filter, text, start, end))) continue;
     // ASCII decodes cheaper as Latin-1, to the same text.
     const encoding = flag & SPAN_NON_ASCII ? 'utf8' : 'latin1';
-    if (values && probe) {
-      const at = index * probe.keys.length * 2;
-      // -2: the item is the whole document, whose values were not noted; parsed whole below.
-      if (values[at] !== -2) {
-        if (needles && !needlesIn(probe, text, values, at, escapes)) continue;
-        if (matcher(probedRecord(probe, values, at, text, encoding))) found(k);
-        continue;
-      }
+    let record: unknown;
+    try {
+      const at = values && probe ? index * probe.keys.length * 2 : -1;
+      // -2: the item is the whole document, whose values were not noted; parsed whole.
+      if (at >= 0 && values![at] !== -2) {
+        if (needles && !needlesIn(probe!, text, values!, at, escapes)) continue;
+        record = probedRecord(probe!, values!, at, text, encoding);
+      } else record = JSON.parse(text.toString(encoding, start, end));
+    } catch {
+      // Not JSON: the file was rewritten under the identity (size, time) of the spans kept from it.
+      record = await readRecord({ file, index });
     }
-    if (matcher(JSON.parse(text.toString(encoding, start, end)))) found(k);
+    if (record && matcher(record)) found(k);
   }
   return fresh;
 }
@@ -121,6 +129,22 @@ function probedRecord(probe: KeyProbe, values: Int32Array, at: number, text: Buf
     if (start >= 0) record[probe.keys[key]!] = JSON.parse(text.toString(encoding, start, values[at + key * 2 + 1]!));
   }
   return record;
+}
+
+/**
+ * Whether `needle` (a quoted key) occurs in the text: searched from the
+ * byte after its opening quote (the commonest byte of JSON, a slow one for
+ * Buffer.indexOf to start from), which is then checked.
+ */
+function holds(text: Buffer, needle: Buffer): boolean {
+  const tail = needle.subarray(1);
+  for (let p = text.indexOf(tail, 1); p >= 0; p = text.indexOf(tail, p + 1)) if (text[p - 1] === needle[0]) return true;
+  return false;
+}
+
+/** UTF-16 by its byte-order mark: ASCII text is not written as itself there. */
+function startsUtf16(bytes: Buffer): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 
 /**

@@ -26,6 +26,12 @@ export interface FileAsk {
   file: string;
   indexes: number[];
   spans?: FileSpans | null;
+  /**
+   * The fileIdentity the store read all these records from (RecordBatch.identity),
+   * '' when unknown or not one: a file still of that version is one the reader
+   * decoded, CRC-32 checked, so it is inflated without the check again.
+   */
+  identity?: string;
 }
 
 /**

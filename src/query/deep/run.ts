@@ -47,7 +47,7 @@ export async function runAsk(
   let slice = performance.now();
   for (const ask of request.files) {
     if (stopped()) break;
-    spans.push(await matchFile(ask.file, ask.indexes, tests, stopped, (k) => out.push(base + k), ask.spans ?? null));
+    spans.push(await matchFile(ask.file, ask.indexes, tests, stopped, (k) => out.push(base + k), ask.spans ?? null, ask.identity ?? ''));
     base += ask.indexes.length;
     if (budgetMs !== Infinity && performance.now() - slice > budgetMs) {
       await nextTurn();
