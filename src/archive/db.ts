@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { CREATE_TABLES, SCHEMA_VERSION, UPGRADES } from './schema.js';
+import { CREATE_TABLES, SCHEMA_VERSION, upgradePath } from './schema.js';
 
 /**
  * Loaded with require, not import: an ESM import of this CommonJS package
@@ -49,18 +49,21 @@ export interface OpenOptions {
 }
 
 /**
- * An archive of an older schema brought up to this one in one transaction (a failure or a kill leaves
- * it as it was), then written out: the upgrade rewrites every row group it touches.
+ * An archive of an older schema brought up to this one, a version at a time, each in one transaction
+ * with the schema number it reaches (a failure or a kill leaves it at a version it was at, which the
+ * next open upgrades from), then written out: the upgrade rewrites every row group.
  */
-async function upgrade(connection: DuckDBConnection, steps: readonly string[]): Promise<void> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    for (const step of steps) await connection.run(step);
-    await connection.run(`UPDATE archive_meta SET value = '${SCHEMA_VERSION}' WHERE key = 'schema'`);
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
+async function upgrade(connection: DuckDBConnection, path: readonly { version: number; steps: readonly string[] }[]): Promise<void> {
+  for (const { version, steps } of path) {
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      for (const step of steps) await connection.run(step);
+      await connection.run(`UPDATE archive_meta SET value = '${version}' WHERE key = 'schema'`);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
   await connection.run('CHECKPOINT');
 }
@@ -82,7 +85,7 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
   const version = await connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`).catch(() => null);
   const found = version?.getRows()[0]?.[0];
   if (found !== String(SCHEMA_VERSION)) {
-    const steps = typeof found === 'string' ? UPGRADES[found] : undefined;
+    const steps = typeof found === 'string' ? upgradePath(found) : null;
     try {
       if (!steps) {
         throw new ArchiveError(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})`);

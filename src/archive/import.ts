@@ -7,7 +7,7 @@
  *   seen before with both unchanged is not read again.
  * - De-duplicated by the row id, by THE duplicate rule (ingest/order.ts):
  *   rows go in whole, then the copies of each ID this batch brought in twice
- *   are ranked in SQL (schema.ts copiesOf) and all but one deleted, in the
+ *   are ranked in SQL (copies.ts findCopies) and all but one deleted, in the
  *   same transaction.
  * - Fast: files are read and turned into staging lines on worker threads
  *   (both cores; importJob.ts), the main thread only writes their bytes to
@@ -33,7 +33,8 @@ import type { BadFile } from '../model/types.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
 import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
-import { copiesOf, CREATE_BATCH_FILES, DELETE_LOSERS, DROP_COPIES, insertStaged, RECORD_BATCH_FILES, RECORD_CONFLICTS, RENUMBER_KEPT } from './schema.js';
+import { findCopies } from './copies.js';
+import { CREATE_BATCH_FILES, DELETE_LOSERS, DROP_COPIES, insertStaged, RECORD_BATCH_FILES, RECORD_CONFLICTS, RENUMBER_KEPT } from './schema.js';
 
 export interface ImportProgress {
   filesTotal: number;
@@ -216,7 +217,7 @@ async function fillBatchFiles(connection: DuckDBConnection, files: readonly Batc
 /**
  * One batch into the archive, in one transaction: its rows added, the
  * copies of each event ID it brought settled by THE duplicate rule in SQL
- * (schema.ts copiesOf) against the batch and the archive, the losing copies
+ * (copies.ts findCopies) against the batch and the archive, the losing copies
  * deleted, and the files recorded. Returns the conflicting duplicates it
  * found.
  */
@@ -227,7 +228,7 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
     await fillBatchFiles(connection, batch.files);
     if (batch.records > 0) {
       await connection.run(insertStaged(batch.staging, batch.recordFile, batch.longestRecord, batch.files));
-      await connection.run(copiesOf(batch.files[0]!.seqBase));
+      await findCopies(connection, batch.files[0]!.seqBase);
       found = (await connection.run(RECORD_CONFLICTS)).rowsChanged;
       await connection.run(DELETE_LOSERS);
       await connection.run(RENUMBER_KEPT);
@@ -240,7 +241,7 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
     throw error;
   } finally {
     // The batch's copies go now, not when the next batch replaces them.
-    await connection.run(DROP_COPIES).catch(() => undefined);
+    for (const drop of DROP_COPIES) await connection.run(drop).catch(() => undefined);
   }
 }
 
@@ -318,7 +319,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     toRead.push({ path, size, mtime, key: deliveryTime(path, mtime) });
   }
   // The dashboard's reading order (newest delivery first), so tt_seq numbers events as its store does
-  // (equal times keep that order); the copy kept is settled by THE duplicate rule (schema.ts copiesOf), whatever the order.
+  // (equal times keep that order); the copy kept is settled by THE duplicate rule (copies.ts findCopies), whatever the order.
   toRead.sort(compareNewestFileFirst);
   report();
 

@@ -14,7 +14,7 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openArchive } from '../archive/db.js';
-import { SCHEMA_VERSION } from '../archive/schema.js';
+import { ID_HASH_SQL, SCHEMA_VERSION } from '../archive/schema.js';
 import { runTimed } from './child.js';
 import { CACHE_ROOT, generatorVersion } from './dataset.js';
 
@@ -80,6 +80,7 @@ export async function ensureArchiveFixture(folder: string, copies: number, log: 
         await run(
           `INSERT INTO events SELECT * REPLACE (
             eventid || '~${k}' AS eventid,
+            ${ID_HASH_SQL.replace('eventid', `(eventid || '~${k}')`)} AS tt_idhash,
             CASE WHEN tt_time IS NULL THEN eventtime ELSE ${newTime} END AS eventtime,
             tt_time - ${shift} AS tt_time,
             tt_seq + ${k * seqStep} AS tt_seq,

@@ -1,12 +1,10 @@
 /**
  * `user:` on the archive reads tt_users (schema 5: every user value lowercased, escaped, one per line)
  * instead of tt_actor, tt_principalarn and the tt_usernames list. Its answers must equal the in-memory
- * engine's, with hostile names (line breaks, backslashes, the text `\n`, non-ASCII case), and an archive
- * of schema 4 is refused read-only with a way out, and upgraded in place when opened for writing.
+ * engine's, with hostile names (line breaks, backslashes, the text `\n`, non-ASCII case). Older
+ * archives are brought up to it by upgrade.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openArchive } from '../../src/archive/db.js';
-import { SCHEMA_VERSION } from '../../src/archive/schema.js';
 import { readEventFile } from '../../src/ingest/read.js';
 import { listFolder } from '../../src/ingest/walk.js';
 import type { EventRow } from '../../src/model/types.js';
@@ -116,43 +114,5 @@ describe('user: on the archive (tt_users) = the in-memory engine, hostile names'
 
   it('an escaped line break never lines up with the text after it: `*nx` matches only the name ending in nx', async () => {
     expect(await archive.ids(compileWhere((parseQuery('user:*nx', {}) as { ok: true; ast: never }).ast, { dialect: 'duckdb' }))).toEqual(['e-backslash-n']);
-  });
-});
-
-describe('an archive of schema 4 (before tt_users)', () => {
-  it('is refused read-only with the command that upgrades it, and upgraded in place when opened for writing', async () => {
-    const made = await archiveOf(RECORDS, 4);
-    const path = made.archive.path;
-    const fresh = (await made.archive.connection.runAndReadAll('SELECT eventid, tt_users FROM events ORDER BY eventid')).getRows();
-    expect(fresh.some(([, users]) => users !== null)).toBe(true);
-    await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_users');
-    await made.archive.connection.run(`UPDATE archive_meta SET value = '4' WHERE key = 'schema'`);
-    made.archive.close();
-    try {
-      await expect(openArchive(path, { readOnly: true })).rejects.toThrow(/older trailtop \(archive schema 4, this one reads 5\): run 'trailtop archive DIR --db .*' once to upgrade it/);
-      const upgraded = await openArchive(path);
-      try {
-        expect((await upgraded.connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`)).getRows()).toEqual([[String(SCHEMA_VERSION)]]);
-        expect((await upgraded.connection.runAndReadAll('SELECT eventid, tt_users FROM events ORDER BY eventid')).getRows()).toEqual(fresh);
-      } finally {
-        upgraded.close();
-      }
-      const reopened = await openArchive(path, { readOnly: true });
-      reopened.close();
-    } finally {
-      made.close();
-    }
-  });
-
-  it('an archive of a schema with no upgrade is refused, even for writing', async () => {
-    const made = await archiveOf(RECORDS.slice(0, 2));
-    const path = made.archive.path;
-    await made.archive.connection.run(`UPDATE archive_meta SET value = '3' WHERE key = 'schema'`);
-    made.archive.close();
-    try {
-      await expect(openArchive(path)).rejects.toThrow(/is not a trailtop archive of this version \(schema 3, expected 5\)/);
-    } finally {
-      made.close();
-    }
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * Archives written by an older trailtop: schema 4 (before tt_users) and 5 (before tt_idhash) are
+ * refused read-only with the command that upgrades them, and upgraded in place when opened for
+ * writing, to exactly the columns a fresh import writes; an archive the upgrades do not know is
+ * refused either way. After an upgrade, imports still settle duplicates against the archived rows.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openArchive, type Archive } from '../../src/archive/db.js';
+import { importFolder } from '../../src/archive/import.js';
+import { SCHEMA_VERSION } from '../../src/archive/schema.js';
+import { archiveOf } from './helpers.js';
+
+const record = (id: string, userName: string): object => ({
+  eventVersion: '1.08',
+  eventID: id,
+  eventTime: '2024-03-05T08:00:00Z',
+  eventSource: 'iam.amazonaws.com',
+  eventName: 'ListUsers',
+  awsRegion: 'us-east-1',
+  userIdentity: { type: 'IAMUser', principalId: 'AIDA', arn: `arn:aws:iam::111122223333:user/${userName}`, accountId: '111122223333', userName },
+});
+
+const RECORDS = [record('e-1', 'Alice'), record('e-2', 'bob\nx'), record('e-3', 'carol\\'), record('e-4', '')];
+
+/** The columns each older schema lacks, dropped to make one from a fresh archive. */
+const ADDED_SINCE: Record<number, string[]> = { 4: ['tt_users', 'tt_idhash'], 5: ['tt_idhash'] };
+
+async function rowsOf(archive: Archive): Promise<unknown[][]> {
+  return (await archive.connection.runAndReadAll('SELECT eventid, tt_users, tt_idhash FROM events ORDER BY eventid')).getRows() as unknown[][];
+}
+
+describe.each([4, 5])('an archive of schema %i', (older) => {
+  it('is refused read-only with the command that upgrades it, and upgraded in place when opened for writing', async () => {
+    const made = await archiveOf(RECORDS, 2);
+    const path = made.archive.path;
+    const fresh = await rowsOf(made.archive);
+    expect(fresh.every(([, , hash]) => typeof hash === 'bigint')).toBe(true);
+    for (const column of ADDED_SINCE[older]!) await made.archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
+    await made.archive.connection.run(`UPDATE archive_meta SET value = '${older}' WHERE key = 'schema'`);
+    made.archive.close();
+    try {
+      await expect(openArchive(path, { readOnly: true })).rejects.toThrow(
+        new RegExp(`older trailtop \\(archive schema ${older}, this one reads ${SCHEMA_VERSION}\\): run 'trailtop archive DIR --db .*' once to upgrade it`),
+      );
+      const upgraded = await openArchive(path);
+      try {
+        expect((await upgraded.connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`)).getRows()).toEqual([[String(SCHEMA_VERSION)]]);
+        expect(await rowsOf(upgraded)).toEqual(fresh);
+        // The same events again from another file: the upgraded rows' ids still find them.
+        const again = join(made.folder, 'again');
+        mkdirSync(again);
+        copyFileSync(join(made.folder, 'part-0000.json'), join(again, 'zz-copy.json'));
+        const summary = await importFolder(upgraded, made.folder);
+        expect(summary.recordsRead).toBe(2);
+        expect(summary.eventsAdded).toBe(0);
+        expect(summary.eventsTotal).toBe(RECORDS.length);
+      } finally {
+        upgraded.close();
+      }
+      (await openArchive(path, { readOnly: true })).close();
+    } finally {
+      made.close();
+    }
+  });
+});
+
+describe('an archive of a schema no upgrade starts from', () => {
+  it.each(['3', String(SCHEMA_VERSION + 1), 'x'])('schema %s is refused, even for writing', async (version) => {
+    const made = await archiveOf(RECORDS.slice(0, 2));
+    const path = made.archive.path;
+    await made.archive.connection.run(`UPDATE archive_meta SET value = '${version}' WHERE key = 'schema'`);
+    made.archive.close();
+    try {
+      await expect(openArchive(path)).rejects.toThrow(`is not a trailtop archive of this version (schema ${version}, expected ${SCHEMA_VERSION})`);
+    } finally {
+      made.close();
+    }
+  });
+});
