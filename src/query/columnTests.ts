@@ -16,6 +16,84 @@ export interface ColumnContext {
 export const NEVER: SeqTest = () => false;
 export const ALWAYS: SeqTest = () => true;
 
+/**
+ * A test's answer for every seq below `end` at once, one byte a row (1:
+ * passes); null when the test cannot make it without reading rows one by
+ * one. A scan over most of a big store reads these bytes instead of calling
+ * the test tree per row: a negation or two field terms cost each row five or
+ * six calls and as many id arrays read in newest-first order, while a byte
+ * array per term is made in one tight pass over its ids. Arrays a test
+ * returns may be its own: callers do not write into them.
+ */
+export type DenseAnswers = (end: number) => Uint8Array | null;
+
+const denseForms = new WeakMap<SeqTest, DenseAnswers>();
+
+/** `test`, with its answers for all rows at once. */
+export function withDense(test: SeqTest, dense: DenseAnswers): SeqTest {
+  denseForms.set(test, dense);
+  return test;
+}
+
+/** The answers of `test` for seqs [0, end) (see DenseAnswers); null when it has no such form. */
+export function denseAnswers(test: SeqTest, end: number): Uint8Array | null {
+  if (test === NEVER) return new Uint8Array(end);
+  if (test === ALWAYS) return new Uint8Array(end).fill(1);
+  const dense = denseForms.get(test);
+  return dense === undefined ? null : dense(end);
+}
+
+/** The terms of each everyTest: a scan can answer the ones with dense forms at once and call only the rest. */
+const conjuncts = new WeakMap<SeqTest, readonly SeqTest[]>();
+
+/** Rows [0, end) answered at once where `answers` is 0; where it is 1, `rest` (when not null) decides. */
+export interface DenseSplit {
+  readonly answers: Uint8Array;
+  readonly rest: SeqTest | null;
+}
+
+/**
+ * `test` as dense answers and a rest: all of it when it has a dense form;
+ * for an everyTest whose terms only partly have one (a term that reads rows,
+ * or decides values as rows ask), those terms at once and the others per row
+ * they pass; null when none has.
+ */
+export function denseSplit(test: SeqTest, end: number): DenseSplit | null {
+  const whole = denseAnswers(test, end);
+  if (whole !== null) return { answers: whole, rest: null };
+  const terms = conjuncts.get(test);
+  if (terms === undefined) return null;
+  const dense: Uint8Array[] = [];
+  const rest: SeqTest[] = [];
+  for (const term of terms) {
+    const answers = denseAnswers(term, end);
+    if (answers === null) rest.push(term);
+    else dense.push(answers);
+  }
+  if (dense.length === 0) return null;
+  return { answers: andAll(dense, end), rest: everyTest(rest) };
+}
+
+function andAll(answers: readonly Uint8Array[], end: number): Uint8Array {
+  const out = answers[0]!.slice(0, end);
+  for (let k = 1; k < answers.length; k++) {
+    const next = answers[k]!;
+    for (let seq = 0; seq < end; seq++) out[seq]! &= next[seq]!;
+  }
+  return out;
+}
+
+/** The children's answers, or null when one has none. */
+function allDense(tests: readonly SeqTest[], end: number): Uint8Array[] | null {
+  const all: Uint8Array[] = [];
+  for (const test of tests) {
+    const answers = denseAnswers(test, end);
+    if (answers === null) return null;
+    all.push(answers);
+  }
+  return all;
+}
+
 const UNKNOWN = 0;
 const NO = 1;
 const YES = 2;
@@ -50,13 +128,30 @@ function dictionaryTest(
     }
     if (!overflowed && passing === 0) return NEVER;
     if (!overflowed && passing === size - 1) return ALWAYS;
-    return (seq) => {
+    const test: SeqTest = (seq) => {
       const id = ids[seq]!;
       if (id === ON_ROW_ID) return onRow(seq);
       // Ids past the table belong to values added after binding.
       if (id >= size) return decide(id);
       return answers[id] === YES;
     };
+    let made: Uint8Array | null = null;
+    return withDense(test, (end) => {
+      if (end > ids.length) return null;
+      // An `and` counts a term's rows (compile.ts narrowedBy) before the scan asks for them again.
+      if (made !== null && made.length === end) return made;
+      const pass = new Uint8Array(size);
+      for (let id = 0; id < size; id++) pass[id] = answers[id] === YES ? 1 : 0;
+      const out = new Uint8Array(end);
+      for (let seq = 0; seq < end; seq++) {
+        const id = ids[seq]!;
+        out[seq] = id < size ? pass[id]! : decide(id) ? 1 : 0;
+      }
+      // The rows that keep their own value: ON_ROW_ID's pass byte is 0.
+      if (overflowed) for (let seq = 0; seq < end; seq++) if (ids[seq] === ON_ROW_ID && onRow(seq)) out[seq] = 1;
+      made = out;
+      return out;
+    });
   }
   return (seq) => {
     const id = ids[seq]!;
@@ -129,11 +224,21 @@ export function resourcesTest(
 export function anyTest(all: readonly SeqTest[]): SeqTest {
   if (all.includes(ALWAYS)) return ALWAYS;
   const tests = all.filter((test) => test !== NEVER);
+  if (tests.length <= 1) return tests[0] ?? NEVER;
+  return withDense(anyTestOf(tests), (end) => {
+    const answers = allDense(tests, end);
+    if (answers === null) return null;
+    const out = answers[0]!.slice(0, end);
+    for (let k = 1; k < answers.length; k++) {
+      const next = answers[k]!;
+      for (let seq = 0; seq < end; seq++) out[seq]! |= next[seq]!;
+    }
+    return out;
+  });
+}
+
+function anyTestOf(tests: readonly SeqTest[]): SeqTest {
   switch (tests.length) {
-    case 0:
-      return NEVER;
-    case 1:
-      return tests[0]!;
     case 2: {
       const [a, b] = tests as [SeqTest, SeqTest];
       return (seq) => a(seq) || b(seq);
@@ -154,11 +259,17 @@ export function anyTest(all: readonly SeqTest[]): SeqTest {
 export function everyTest(all: readonly SeqTest[]): SeqTest {
   if (all.includes(NEVER)) return NEVER;
   const tests = all.filter((test) => test !== ALWAYS);
+  if (tests.length <= 1) return tests[0] ?? ALWAYS;
+  const test = withDense(everyTestOf(tests), (end) => {
+    const answers = allDense(tests, end);
+    return answers === null ? null : andAll(answers, end);
+  });
+  conjuncts.set(test, tests);
+  return test;
+}
+
+function everyTestOf(tests: readonly SeqTest[]): SeqTest {
   switch (tests.length) {
-    case 0:
-      return ALWAYS;
-    case 1:
-      return tests[0]!;
     case 2: {
       const [a, b] = tests as [SeqTest, SeqTest];
       return (seq) => a(seq) && b(seq);
@@ -174,6 +285,15 @@ export function everyTest(all: readonly SeqTest[]): SeqTest {
 export function notTest(test: SeqTest): SeqTest {
   if (test === NEVER) return ALWAYS;
   if (test === ALWAYS) return NEVER;
-  return (seq) => !test(seq);
+  return withDense(
+    (seq) => !test(seq),
+    (end) => {
+      const answers = denseAnswers(test, end);
+      if (answers === null) return null;
+      const out = new Uint8Array(end);
+      for (let seq = 0; seq < end; seq++) out[seq] = answers[seq]! ^ 1;
+      return out;
+    },
+  );
 }
 

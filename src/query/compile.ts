@@ -9,6 +9,8 @@ import {
   resourcesTest,
   scalarTest,
   userNamesTest,
+  denseAnswers,
+  withDense,
   type ColumnContext,
   type SeqTest,
 } from './columnTests.js';
@@ -260,7 +262,10 @@ function booleanStep(field: BooleanField, match: ValueMatch): Step {
       test: (row) => field.get(row) === wanted,
       bind: (context) => {
         const ids = context.columns.readOnly.ids;
-        return (seq) => ids[seq] === code;
+        return withDense(
+          (seq) => ids[seq] === code,
+          (end) => readOnlyAnswers(ids, end, (id) => id === code),
+        );
       },
     };
   }
@@ -272,12 +277,23 @@ function booleanStep(field: BooleanField, match: ValueMatch): Step {
     test: (row) => decide(field.get(row)),
     bind: (context) => {
       const ids = context.columns.readOnly.ids;
-      return (seq) => {
-        const id = ids[seq];
-        return id === READ_ONLY_NULL ? false : id === READ_ONLY_TRUE ? yesTrue : yesFalse;
-      };
+      const passes = (id: number | undefined): boolean => (id === READ_ONLY_NULL ? false : id === READ_ONLY_TRUE ? yesTrue : yesFalse);
+      return withDense(
+        (seq) => passes(ids[seq]),
+        (end) => readOnlyAnswers(ids, end, passes),
+      );
     },
   };
+}
+
+/** The readOnly column's answers for seqs [0, end) (columnTests.ts DenseAnswers), by its three codes. */
+function readOnlyAnswers(ids: ArrayLike<number>, end: number, passes: (id: number) => boolean): Uint8Array | null {
+  if (end > ids.length) return null;
+  const byCode = new Uint8Array(3);
+  for (const code of [READ_ONLY_NULL, READ_ONLY_FALSE, READ_ONLY_TRUE]) byCode[code] = passes(code) ? 1 : 0;
+  const out = new Uint8Array(end);
+  for (let seq = 0; seq < end; seq++) out[seq] = byCode[ids[seq]!]!;
+  return out;
 }
 
 /** A boolean field's value against a match: `boolean` compares the flag, other matches its text (true/false); no flag is no value. */
@@ -424,18 +440,54 @@ function negate(test: Predicate): Predicate {
 function bindSteps(steps: readonly Step[], context: ColumnContext): SeqTest {
   const byColumn: SeqTest[] = [];
   const byRow: Predicate[] = [];
+  let narrowed = context;
   for (const step of steps) {
     if (!step.bind) {
       byRow.push(step.test);
       continue;
     }
-    const bound = step.bind(context);
+    // Counted only when another term follows: the scan itself needs no count.
+    const previous = byColumn[byColumn.length - 1];
+    if (previous !== undefined) narrowed = narrowedBy(narrowed, previous);
+    const bound = step.bind(narrowed);
     if (bound) byColumn.push(bound);
   }
   if (byRow.length === 0) return everyTest(byColumn);
   const log = context.log;
   const rowTest = combine(byRow);
   return everyTest([...byColumn, (seq) => rowTest(log[seq]!)]);
+}
+
+/** Below this many scanned rows, counting a term's passing rows costs more than deciding later terms' values up front would waste. */
+const NARROW_MIN_ROWS = 65_536;
+/** The fewest rows a narrowed term is told it scans (wordColumns.ts searches on-row text from 16,384). */
+const NARROW_FLOOR = 16_384;
+/** Only a term that passes at most 1/NARROW_SHARE of the rows narrows the next ones. */
+const NARROW_SHARE = 16;
+
+/**
+ * The context for the terms after `test` in an `and`: they see only the rows
+ * it passes. When its answers for every row are at hand (columnTests.ts
+ * DenseAnswers), the next terms are told how few rows that is, so a term
+ * that passes a few thousand rows (error:AccessDenied) keeps the next one
+ * (user:...) from deciding all 45,000 user lists of a high-cardinality
+ * store up front; it decides those its rows ask about.
+ */
+function narrowedBy(context: ColumnContext, test: SeqTest): ColumnContext {
+  if (context.scanRows < NARROW_MIN_ROWS) return context;
+  const end = context.log.length;
+  const answers = denseAnswers(test, end);
+  if (answers === null) return context;
+  let passing = 0;
+  for (let seq = 0; seq < end; seq++) passing += answers[seq]!;
+  // A term passing many rows leaves the next ones as they were: deciding every value at once, and
+  // answering every row at once (a word: wordColumns.ts denseWordTest), is cheaper than per row then.
+  if (passing * NARROW_SHARE > end) return context;
+  // The passing share of the whole log, applied to the rows the scan covers.
+  // Not below NARROW_FLOOR: a word then still searches its on-row text once rather than reading
+  // thousands of rows' own values (resource lists made again at each read) one by one.
+  const scanRows = Math.max(NARROW_FLOOR, Math.ceil((passing * context.scanRows) / Math.max(end, 1)));
+  return scanRows < context.scanRows ? { ...context, scanRows } : context;
 }
 
 function costOf(field: TextField): number {

@@ -1,9 +1,11 @@
 import type { EventRow } from '../model/types.js';
 import type { RowColumns } from '../store/columns.js';
-import { ALWAYS, NEVER } from './columnTests.js';
+import { ALWAYS, NEVER, denseSplit, type SeqTest } from './columnTests.js';
 import type { CompiledQuery } from './compile.js';
 
 const SIGNAL_CHECK_EVERY = 16_384;
+/** Below this many scanned rows (or half the log), a test called per row costs less than answering every row at once. */
+const DENSE_MIN_ROWS = 16_384;
 
 export interface FilterOptions {
   /** Rows are in compareNewestFirst order: a time range then only scans its own slice. */
@@ -54,15 +56,30 @@ class StoreScan {
   readonly first: number;
   readonly last: number;
   private readonly order: Int32Array;
+  /** Newest first: rows[i] is log[order[i]], read in order rather than by seq. */
+  private readonly rows: readonly EventRow[];
   private readonly log: readonly EventRow[];
   private readonly test: (seq: number) => boolean;
+  /** The test's answer for every row at once (columnTests.ts denseSplit), when the scan is big enough to pay for it. */
+  private answers: Uint8Array | null = null;
+  /** Terms `answers` leaves out (denseSplit): called for the rows it passes. */
+  private rest: SeqTest | null = null;
 
   constructor(store: ColumnarRows, query: CompiledQuery) {
     const rows = store.rows();
+    this.rows = rows;
     [this.first, this.last] = timeSlice(rows, query);
     this.order = store.order();
     this.log = store.log();
-    this.test = query.seqTest({ columns: store.columns(), log: this.log, scanRows: this.last - this.first });
+    const scanRows = this.last - this.first;
+    this.test = query.seqTest({ columns: store.columns(), log: this.log, scanRows });
+    if (scanRows >= DENSE_MIN_ROWS && scanRows * 2 >= this.log.length && this.test !== ALWAYS && this.test !== NEVER) {
+      const split = denseSplit(this.test, this.log.length);
+      if (split !== null) {
+        this.answers = split.answers;
+        this.rest = split.rest;
+      }
+    }
   }
 
   /** Tests order[from, to) and keeps the matches. */
@@ -71,6 +88,21 @@ class StoreScan {
     if (test === NEVER) return;
     if (test === ALWAYS) {
       for (let i = from; i < to; i++) out.push(log[order[i]!]!);
+      return;
+    }
+    const answers = this.answers;
+    if (answers !== null) {
+      // The order was taken with the log: every seq in it has an answer.
+      const rows = this.rows;
+      const rest = this.rest;
+      if (rest === null) {
+        for (let i = from; i < to; i++) if (answers[order[i]!] === 1) out.push(rows[i]!);
+      } else {
+        for (let i = from; i < to; i++) {
+          const seq = order[i]!;
+          if (answers[seq] === 1 && rest(seq)) out.push(rows[i]!);
+        }
+      }
       return;
     }
     for (let i = from; i < to; i++) {

@@ -1,6 +1,6 @@
 import type { ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
-import { anyTest, resourcesTest, scalarTest, userNamesTest, type ColumnContext, type SeqTest } from './columnTests.js';
+import { anyTest, resourcesTest, scalarTest, userNamesTest, withDense, type ColumnContext, type SeqTest } from './columnTests.js';
 import { resourcesOnRowText, scalarOnRowText, type RowTextSearch } from './onRowText.js';
 
 /** The scalar fields of the search parts (model/searchText.ts anySearchPart). */
@@ -262,7 +262,10 @@ function denseWordTest(context: ColumnContext, parts: readonly WordPart[]): SeqT
     if (part.overflowed) part.markOnRow(end, hits);
   }
   let late: SeqTest | null = null;
-  return (seq) => (seq < end ? hits[seq] === 1 : (late ??= anyTest(parts.map((part) => part.test())))(seq));
+  return withDense(
+    (seq) => (seq < end ? hits[seq] === 1 : (late ??= anyTest(parts.map((part) => part.test())))(seq)),
+    (upTo) => (upTo === end ? hits : null),
+  );
 }
 
 /** hits[seq] |= answers[ids[seq]] for seq < end (answers[ON_ROW_ID] is 0: those rows are marked apart). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALWAYS, anyTest, everyTest, NEVER, notTest, scalarTest, userNamesTest, type ColumnContext } from '../../src/query/columnTests.js';
+import { ALWAYS, anyTest, denseAnswers, denseSplit, everyTest, NEVER, notTest, scalarTest, userNamesTest, type ColumnContext, type SeqTest } from '../../src/query/columnTests.js';
 import { compileQuery, filterRows, filterStore } from '../../src/query/index.js';
 import { wordTest, type MeantValues } from '../../src/query/wordColumns.js';
 import { buildSearchText } from '../../src/model/searchText.js';
@@ -141,6 +141,57 @@ describe('a word over every row at once', () => {
       store.add(rows(random, 300, log.length));
       const later = store.log().slice(-300);
       expect(later.map((row) => all(row.seq)), `${word}, later rows`).toEqual(later.map(reference(word, meant)));
+    }
+  });
+});
+
+describe('answers for every row at once', () => {
+  it('equal the per-row answers through any, every and not, and an every splits into its dense terms and the rest', () => {
+    const store = storeOf(2);
+    const [, eager] = contexts(store)[1]!;
+    const [, lazy] = contexts(store)[0]!;
+    const end = store.log().length;
+    const get = scalarTest(eager, 'name', (v) => v.startsWith('Get'));
+    const put = scalarTest(eager, 'name', (v) => v === 'PutObject');
+    const named = userNamesTest(eager, (list) => list.includes('user3'));
+    const asked = scalarTest(lazy, 'name', (v) => v.endsWith('Object'));
+    const perRow = (test: SeqTest) => store.log().map((row) => (test(row.seq) ? 1 : 0));
+    for (const test of [get, anyTest([get, put]), everyTest([notTest(get), named]), notTest(anyTest([put, named])), everyTest([get, notTest(put), named])]) {
+      expect([...denseAnswers(test, end)!]).toEqual(perRow(test));
+    }
+    // A term deciding values as rows ask has no dense form, nor has an every holding it; it is the rest.
+    expect(denseAnswers(asked, end)).toBeNull();
+    const mixed = everyTest([notTest(put), asked]);
+    expect(denseAnswers(mixed, end)).toBeNull();
+    const split = denseSplit(mixed, end)!;
+    expect(split.rest).toBe(asked);
+    expect(store.log().map((row) => (split.answers[row.seq] === 1 && split.rest!(row.seq) ? 1 : 0))).toEqual(perRow(mixed));
+    expect(denseSplit(asked, end)).toBeNull();
+  });
+
+  it('a scan of a big store keeps what the row path keeps, with a selective first term narrowing the next', () => {
+    const random = rng(9);
+    const store = new EventStore(0);
+    const users = Array.from({ length: 30_000 }, (_, k) => `user-${k}`);
+    store.add(
+      Array.from({ length: 70_000 }, (_, k) =>
+        eventRow({
+          id: `n${k}`,
+          time: Date.UTC(2024, 0, 1) + k * 1000,
+          name: pick(random, ['GetObject', 'PutObject', 'AssumeRole']),
+          errorCode: random() < 0.02 ? 'AccessDenied' : '',
+          readOnly: pick(random, [true, false, null]),
+          userNames: [pick(random, users)],
+          sourceIp: `10.${int(random, 0, 255)}.${int(random, 0, 255)}.${int(random, 1, 254)}`,
+        }),
+      ),
+    );
+    for (const source of ['error:AccessDenied user:user-1*', 'error:AccessDenied "user-12"', '-name:GetObject -readonly:true', 'name:GetObject -"user-1"', 'error:AccessDenied -readonly:false "10.1"']) {
+      const compiled = compileQuery(source);
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      const expected = filterRows(store.rows(), compiled.query).map((row) => row.id);
+      expect(expected.length, source).toBeGreaterThan(0);
+      expect(filterStore(store, compiled.query).map((row) => row.id), source).toEqual(expected);
     }
   });
 });
