@@ -156,34 +156,43 @@ export class IdSet {
     }
   }
 
+  /**
+   * Twice the slots, each key moved with its fingerprint and number: one
+   * probe sequence a key, into a table that has no other key equal to it.
+   */
   private grow(): void {
     const oldKeys = this.keys;
     const oldUsed = this.used;
     const oldFingerprints = this.fingerprints;
     const oldOrdinals = this.ordinals;
-    this.keys = new Int32Array(oldKeys.length * 2);
-    this.used = new Uint8Array(oldUsed.length * 2);
-    this.fingerprints = new Uint32Array(oldUsed.length * 2);
-    this.ordinals = new Int32Array(oldUsed.length * 2);
-    const count = this.count;
-    this.count = 0;
+    const size = oldUsed.length * 2;
+    const keys = new Int32Array(size * 4);
+    const used = new Uint8Array(size);
+    const fingerprints = new Uint32Array(size);
+    const ordinals = new Int32Array(size);
+    const mask = size - 1;
     for (let i = 0; i < oldUsed.length; i++) {
       if (oldUsed[i] !== 1) continue;
-      this.addCopy(oldKeys, i * 4, oldFingerprints[i]!);
-      // Keys keep their numbers: the slot just filled gets the old one.
-      this.ordinals[this.slotOf(oldKeys, i * 4)] = oldOrdinals[i]!;
-    }
-    this.count = count;
-  }
-
-  /** The slot holding keys[at..at+4), which must be in the set. */
-  private slotOf(keys: Int32Array, at: number): number {
-    const mask = this.used.length - 1;
-    const table = this.keys;
-    for (let i = mix(keys[at]!, keys[at + 1]!, keys[at + 2]!, keys[at + 3]!) & mask; ; i = (i + 1) & mask) {
       const s = i * 4;
-      if (table[s] === keys[at] && table[s + 1] === keys[at + 1] && table[s + 2] === keys[at + 2] && table[s + 3] === keys[at + 3]) return i;
+      const a = oldKeys[s]!;
+      const b = oldKeys[s + 1]!;
+      const c = oldKeys[s + 2]!;
+      const d = oldKeys[s + 3]!;
+      let j = mix(a, b, c, d) & mask;
+      while (used[j] !== 0) j = (j + 1) & mask;
+      used[j] = 1;
+      const t = j * 4;
+      keys[t] = a;
+      keys[t + 1] = b;
+      keys[t + 2] = c;
+      keys[t + 3] = d;
+      fingerprints[j] = oldFingerprints[i]!;
+      ordinals[j] = oldOrdinals[i]!;
     }
+    this.keys = keys;
+    this.used = used;
+    this.fingerprints = fingerprints;
+    this.ordinals = ordinals;
   }
 }
 

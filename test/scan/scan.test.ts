@@ -9,7 +9,7 @@ import { listFolder } from '../../src/ingest/walk.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { compileFilter } from '../../src/commands/args.js';
 import { Vocabulary } from '../../src/query/index.js';
-import { idKey, idKeyAscii, IdSet } from '../../src/scan/ids.js';
+import { ADDED, CONFLICT, idKey, idKeyAscii, IdSet, SAME } from '../../src/scan/ids.js';
 import { scanFolderHeadless } from '../../src/scan/run.js';
 import { generateSamples } from '../../src/samples/pipeline.js';
 import { EventStore } from '../../src/store/eventStore.js';
@@ -135,5 +135,22 @@ describe('16-byte ids', () => {
       }
     }
     expect(set.size).toBe(20_000);
+  });
+
+  it('IdSet: each key keeps its fingerprint and number through growth', () => {
+    const set = new IdSet();
+    const out = new Int32Array(4);
+    for (let k = 0; k < 50_000; k++) {
+      idKey(`id-${k}`, out, 0);
+      expect(set.addCopy(out, 0, k * 7919)).toBe(ADDED);
+      expect(set.lastOrdinal).toBe(k);
+    }
+    for (let k = 49_999; k >= 0; k -= 3) {
+      idKey(`id-${k}`, out, 0);
+      expect(set.addCopy(out, 0, k * 7919)).toBe(SAME);
+      expect(set.lastOrdinal).toBe(k);
+      expect(set.addCopy(out, 0, k * 7919 + 1)).toBe(CONFLICT);
+    }
+    expect(set.size).toBe(50_000);
   });
 });
