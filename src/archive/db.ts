@@ -46,6 +46,8 @@ export async function defaultArchivePath(folder: string, env: NodeJS.ProcessEnv 
 export interface OpenOptions {
   /** Open an existing archive for reading only (queries); no tables are created. */
   readOnly?: boolean;
+  /** Told before an archive of an older schema is upgraded (it rewrites every row: minutes on a big archive). */
+  onUpgrade?: (from: number, to: number) => void;
 }
 
 /**
@@ -96,6 +98,7 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
             `run 'trailtop archive DIR --db ${path}' once to upgrade it in place`,
         );
       }
+      options.onUpgrade?.(Number(found), SCHEMA_VERSION);
       await upgrade(connection, steps);
     } catch (error) {
       connection.closeSync();

@@ -67,7 +67,9 @@ export async function runArchive(argv: string[]): Promise<number> {
 
   let archive;
   try {
-    archive = await openArchive(dbPath);
+    archive = await openArchive(dbPath, {
+      onUpgrade: (from, to) => process.stderr.write(`trailtop: upgrading ${sanitize(dbPath)} from archive schema ${from} to ${to} (once; minutes for tens of millions of events)\n`),
+    });
   } catch (error) {
     process.stderr.write(`trailtop: ${sanitize(error instanceof ArchiveError ? error.message : String(error))}\n`);
     return 1;

@@ -26,7 +26,9 @@ import { limitReadMemory } from '../archive/session.js';
 export async function openDb(dbPath: string, dir: string | undefined): Promise<Archive> {
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
-    const archive = await openArchive(dbPath);
+    const archive = await openArchive(dbPath, {
+      onUpgrade: (from, to) => process.stderr.write(`trailtop: upgrading ${sanitize(dbPath)} from archive schema ${from} to ${to} (once)\n`),
+    });
     try {
       // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
       const { importFolder } = await import('../archive/import.js');

@@ -4,8 +4,9 @@
  * writing, to exactly the columns a fresh import writes; an archive the upgrades do not know is
  * refused either way. After an upgrade, imports still settle duplicates against the archived rows.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openArchive, type Archive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
@@ -21,6 +22,8 @@ const record = (id: string, userName: string): object => ({
   awsRegion: 'us-east-1',
   userIdentity: { type: 'IAMUser', principalId: 'AIDA', arn: `arn:aws:iam::111122223333:user/${userName}`, accountId: '111122223333', userName },
 });
+
+const ROOT = resolve(import.meta.dirname, '../..');
 
 const RECORDS = [record('e-1', 'Alice'), record('e-2', 'bob\nx'), record('e-3', 'carol\\'), record('e-4', '')];
 
@@ -44,7 +47,9 @@ describe.each([4, 5])('an archive of schema %i', (older) => {
       await expect(openArchive(path, { readOnly: true })).rejects.toThrow(
         new RegExp(`older trailtop \\(archive schema ${older}, this one reads ${SCHEMA_VERSION}\\): run 'trailtop archive DIR --db .*' once to upgrade it`),
       );
-      const upgraded = await openArchive(path);
+      const told: [number, number][] = [];
+      const upgraded = await openArchive(path, { onUpgrade: (from, to) => told.push([from, to]) });
+      expect(told).toEqual([[older, SCHEMA_VERSION]]);
       try {
         expect((await upgraded.connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`)).getRows()).toEqual([[String(SCHEMA_VERSION)]]);
         expect(await rowsOf(upgraded)).toEqual(fresh);
@@ -59,6 +64,9 @@ describe.each([4, 5])('an archive of schema %i', (older) => {
       } finally {
         upgraded.close();
       }
+      const again = await openArchive(path, { onUpgrade: (from, to) => told.push([from, to]) });
+      again.close();
+      expect(told).toHaveLength(1);
       (await openArchive(path, { readOnly: true })).close();
     } finally {
       made.close();
@@ -74,6 +82,33 @@ describe('an archive of a schema no upgrade starts from', () => {
     made.archive.close();
     try {
       await expect(openArchive(path)).rejects.toThrow(`is not a trailtop archive of this version (schema ${version}, expected ${SCHEMA_VERSION})`);
+    } finally {
+      made.close();
+    }
+  });
+});
+
+describe('trailtop archive on an older archive (CLI)', () => {
+  it('says it upgrades, once, then imports as usual; scan --db before it names the command to run', async () => {
+    if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const made = await archiveOf(RECORDS, 2);
+    const path = made.archive.path;
+    await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_idhash');
+    await made.archive.connection.run(`UPDATE archive_meta SET value = '5' WHERE key = 'schema'`);
+    made.archive.close();
+    try {
+      const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+      const scan = run(['scan', '--db', path]);
+      expect(scan.status).toBe(2);
+      expect(scan.stderr).toContain(`(archive schema 5, this one reads ${SCHEMA_VERSION}): run 'trailtop archive DIR --db`);
+      const first = run(['archive', made.folder, '--db', path]);
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stderr).toContain(`upgrading ${path} from archive schema 5 to ${SCHEMA_VERSION} (once;`);
+      expect(first.stderr).toContain('0 files read, 2 unchanged, 0 bad; 0 events added, 4 in');
+      const second = run(['archive', made.folder, '--db', path]);
+      expect(second.status).toBe(0);
+      expect(second.stderr).not.toContain('upgrading');
+      expect(run(['scan', '--db', path]).status).toBe(0);
     } finally {
       made.close();
     }
