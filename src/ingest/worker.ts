@@ -8,7 +8,7 @@ import { setReadLimits } from './limits.js';
 import type { RecordDetector } from '../detect/detector.js';
 import { rowHitsBuffers } from '../detect/hitCodec.js';
 import { readEventFile } from './read.js';
-import { packRows } from './rowCodec.js';
+import { RowPacker } from './rowCodec.js';
 import { errorText, runReadJob, type ReadJob } from './readJob.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './pool.js';
 
@@ -24,6 +24,8 @@ if (port) {
   const detectorReady: Promise<RecordDetector | undefined> = rules
     ? import('../detect/recordDetector.js').then(({ createDetector }) => createDetector(rules))
     : Promise.resolve(undefined);
+  // One dictionary for every batch this worker sends: the pool's RowUnpacker for this worker keeps its copy.
+  const packer = new RowPacker();
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (request: WorkerRequest) => {
     chain = chain.then(() => handle(request.id, request.job));
@@ -35,13 +37,13 @@ if (port) {
       const { summary, rows, hits } = await runReadJob(
         job,
         (batch, batchHits) => {
-          const packed = packRows(batch);
+          const packed = packer.pack(batch);
           port!.postMessage({ id, packed, ...(batchHits ? { hits: batchHits } : {}) } satisfies WorkerReply, batchHits ? rowHitsBuffers(batchHits) : []);
         },
         readEventFile,
         detector,
       );
-      const packed = rows.length > 0 ? packRows(rows) : undefined;
+      const packed = rows.length > 0 ? packer.pack(rows) : undefined;
       port!.postMessage({ id, summary, packed, ...(hits ? { hits } : {}) } satisfies WorkerReply, hits ? rowHitsBuffers(hits) : []);
     } catch (error) {
       port!.postMessage({ id, error: errorText(error) } satisfies WorkerReply);
