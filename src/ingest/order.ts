@@ -145,8 +145,14 @@ export class FileOrderGate<R> {
   private issued = 0;
   private head = 0;
   private readonly waiting = new Map<number, { batches: R[][]; done: boolean }>();
+  private held = 0;
 
   constructor(private readonly deliver: (rows: R[]) => void) {}
+
+  /** Rows kept back, waiting for an earlier read. */
+  get heldRows(): number {
+    return this.held;
+  }
 
   /** A ticket for a read about to start; tickets must be used in the order they were taken. */
   ticket(): number {
@@ -160,6 +166,7 @@ export class FileOrderGate<R> {
       return;
     }
     this.entry(ticket).batches.push(rows);
+    this.held += rows.length;
   }
 
   /** Read `ticket` is over (read, failed or given up): later reads may go on. */
@@ -173,8 +180,12 @@ export class FileOrderGate<R> {
     for (;;) {
       const next = this.waiting.get(this.head);
       if (!next) return;
-      for (const batch of next.batches) this.deliver(batch);
+      const batches = next.batches;
       next.batches = [];
+      for (const batch of batches) {
+        this.held -= batch.length;
+        this.deliver(batch);
+      }
       if (!next.done) return;
       this.waiting.delete(this.head);
       this.head++;

@@ -74,9 +74,11 @@ const IDLE_WORKER_MS = 2_000;
 /**
  * Jobs each worker holds at once: one running and the rest waiting in its
  * port, so a worker never idles while the main thread is busy (a GC, a batch
- * of rows). With two, workers sat idle a quarter of a million-event load.
+ * of rows). With two, workers sat idle a quarter of a million-event load; a
+ * trail file of 100 events takes a worker about a millisecond, so four were
+ * gone within one of the main thread's delivery slices.
  */
-const JOBS_PER_WORKER = 4;
+const JOBS_PER_WORKER = 8;
 
 /** Main-thread time replies may take before it yields to input and frames (ReadPool.drain). */
 const DELIVERY_BUDGET_MS = 8;
@@ -101,6 +103,7 @@ export class ReadPool {
   private inlineRunning = 0;
   /** Replies waiting for the main thread, oldest first (see drain); `delivered` of them are done. */
   private deliveries: (() => void)[] = [];
+  private waitingRows = 0;
   private delivered = 0;
   private draining = false;
   private nextId = 1;
@@ -127,10 +130,29 @@ export class ReadPool {
     return this.slots.length;
   }
 
-  /** Jobs that can run at once; callers keep about this many in flight. */
+  /** Jobs that can run at once; callers keep about this many queued (see `queued`). */
   get capacity(): number {
     return this.workerCount * JOBS_PER_WORKER;
   }
+
+  /**
+   * Jobs read() took that are not yet parsed: waiting, at a worker, or running
+   * inline. A job whose worker is done but whose rows still wait for this
+   * thread (drain) is not counted: the workers need the next files then.
+   */
+  get queued(): number {
+    let queued = this.waiting.length + this.inlineRunning;
+    for (const slot of this.slots) queued += slot.jobs.size;
+    return queued;
+  }
+
+  /** Rows that arrived from workers and wait for this thread (drain). */
+  get undeliveredRows(): number {
+    return this.waitingRows;
+  }
+
+  /** Called when a job stops being `queued` (a worker finished it), so the caller can hand over the next. */
+  onJobParsed: (() => void) | null = null;
 
   /**
    * Reads one file; `onRows` gets its rows in batches before the promise
@@ -295,12 +317,20 @@ export class ReadPool {
           slot.idleTimer.unref();
         }
       }
-      this.deliveries.push(() => this.take(pending, reply));
+      const rows = 'packed' in reply && reply.packed ? reply.packed.count : 0;
+      this.waitingRows += rows;
+      this.deliveries.push(() => {
+        this.waitingRows -= rows;
+        this.take(pending, reply);
+      });
       if (!this.draining) {
         this.draining = true;
         setImmediate(this.drain);
       }
-      if (final) this.dispatch();
+      if (final) {
+        this.dispatch();
+        this.onJobParsed?.();
+      }
     });
     const retire = (reason: string) => {
       const index = this.slots.indexOf(slot);

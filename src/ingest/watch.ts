@@ -66,6 +66,9 @@ export const SMALL_FOLDER_FILES = 64;
  * deliveries, more than a first screen needs.
  */
 export const EARLY_READS = 24;
+/** Reads in flight at most, as a multiple of the pool's capacity, while fewer than UNDELIVERED_ROWS rows wait (roomForAnotherRead). */
+const UNDELIVERED_READS = 2;
+const UNDELIVERED_ROWS = 50_000;
 /** Files up to this size (on disk) are read on the main thread when they arrive one by one: a few ms of parsing. */
 const INLINE_MAX_BYTES = 256 * 1024;
 
@@ -146,6 +149,7 @@ export class FolderLoader {
     this.ready = new Promise<void>((resolve) => {
       this.resolveReady = resolve;
     });
+    this.pool.onJobParsed = () => this.pump();
   }
 
   /** Starts the listing (and the watch); `ready` resolves when every file found at the start has been read once. */
@@ -520,7 +524,7 @@ export class FolderLoader {
 
   private pump(): void {
     if (!this.listingDone || this.closed) return;
-    while (this.inFlight < this.pool.capacity) {
+    while (this.roomForAnotherRead()) {
       const entry = this.queue.pop();
       if (!entry) return;
       if (entry.state !== 'queued' || this.files.get(entry.path) !== entry) continue;
@@ -528,10 +532,26 @@ export class FolderLoader {
     }
   }
 
+  /**
+   * Whether to start another read. The pool keeps its workers `capacity` jobs
+   * deep; reads whose rows only wait for this thread do not count against
+   * that, so the workers go on while this thread catches up (a million-event
+   * load had its workers wait for this thread after every file). Rows that
+   * wait are held in memory: beyond `capacity` reads in flight, only up to
+   * UNDELIVERED_READS times as many, and only while few rows wait.
+   */
+  private roomForAnotherRead(): boolean {
+    const capacity = this.pool.capacity;
+    if (this.pool.queued >= capacity) return false;
+    if (this.inFlight < capacity) return true;
+    return this.inFlight < capacity * UNDELIVERED_READS && this.pool.undeliveredRows + this.gate.heldRows < UNDELIVERED_ROWS;
+  }
+
   private async read(entry: FileEntry): Promise<void> {
     entry.state = 'reading';
     entry.dirty = false;
     this.inFlight++;
+
     const ticket = this.gate.ticket();
     const addRows = (rows: EventRow[], hits?: RowHits) => {
       // The delivery time decides which copy of a duplicated eventID is kept (compareCopies).
@@ -552,6 +572,7 @@ export class FolderLoader {
     const summary = await this.pool.read({ path: entry.path, firstIndex: 0, resume }, addRows, here);
     this.gate.done(ticket);
     this.inFlight--;
+
     if (!this.closed) this.finish(entry, summary);
     this.pump();
   }

@@ -52,6 +52,34 @@ describe('ReadPool on worker threads', () => {
     expect(new Set(rows.filter((r) => r.batch.file === big).map((r) => r.id)).size).toBe(ROWS_PER_BATCH * 2 + 10);
   });
 
+  it('counts a job as parsed once its worker is done, while its rows still wait for this thread', async () => {
+    const temp = tempFolder('trailtop-pool-');
+    cleanups.push(temp.remove);
+    const files = [0, 1, 2].map((k) => {
+      const path = join(temp.dir, `f${k}.json`);
+      writeRecords(path, [makeEvent(`f${k}-a`, k), makeEvent(`f${k}-b`, k)]);
+      return path;
+    });
+    const pool = new ReadPool({ workerUrl, workers: 1 });
+    cleanups.push(() => pool.close());
+    const events: string[] = [];
+    const parsed: { queued: number; undelivered: number }[] = [];
+    pool.onJobParsed = () => {
+      events.push('parsed');
+      parsed.push({ queued: pool.queued, undelivered: pool.undeliveredRows });
+    };
+    const reads = files.map((path) => pool.read({ path, firstIndex: 0 }, (rows) => events.push(`rows ${rows.length}`)));
+    expect(pool.queued).toBe(3);
+    await Promise.all(reads);
+    expect(parsed).toHaveLength(3);
+    // Each file's last rows come with its summary: parsed, they wait here, and the worker is free for the next.
+    for (const at of parsed) expect(at.undelivered).toBeGreaterThanOrEqual(2);
+    expect(parsed.map((at) => at.queued)).toEqual([2, 1, 0]);
+    expect(events.indexOf('parsed')).toBeLessThan(events.indexOf('rows 2'));
+    expect(pool.queued).toBe(0);
+    expect(pool.undeliveredRows).toBe(0);
+  });
+
   it('reads on the calling thread when the worker cannot start', async () => {
     const temp = tempFolder('trailtop-pool-');
     cleanups.push(temp.remove);
