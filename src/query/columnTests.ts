@@ -10,6 +10,8 @@ export interface ColumnContext {
   readonly log: readonly EventRow[];
   /** How many rows the scan will test: small scans decide values lazily, large ones all at once. */
   readonly scanRows: number;
+  /** Seqs of rows the store wrote over since they were added (EventStore.rewritten): caches built from their old values read them again. */
+  readonly rewritten?: readonly number[];
 }
 
 /** A test no row passes, and one every row passes: combinators and scans skip them. */

@@ -48,6 +48,8 @@ export interface ColumnarRows {
   /** Arrival order: log()[seq]. */
   log(): readonly EventRow[];
   columns(): RowColumns;
+  /** Seqs of rows written over since they were added (EventStore.rewritten). */
+  rewritten?(): readonly number[];
 }
 
 /** One pass of a query over a store's newest-first order, by column, in steps the caller paces. */
@@ -72,7 +74,7 @@ class StoreScan {
     this.order = store.order();
     this.log = store.log();
     const scanRows = this.last - this.first;
-    this.test = query.seqTest({ columns: store.columns(), log: this.log, scanRows });
+    this.test = query.seqTest({ columns: store.columns(), log: this.log, scanRows, rewritten: store.rewritten?.() });
     if (scanRows >= DENSE_MIN_ROWS && scanRows * 2 >= this.log.length && this.test !== ALWAYS && this.test !== NEVER) {
       const split = denseSplit(this.test, this.log.length);
       if (split !== null) {

@@ -11,9 +11,38 @@ import { Int32List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
 
-/** What wordColumns searches: every row of log[0, end) whose on-row text holds `word` marked in `hits` (by seq). */
+/**
+ * What wordColumns searches: every row of log[0, end) whose on-row text holds
+ * `word` marked in `hits` (by seq). `rewritten`: seqs of rows the store wrote
+ * over since they were added (EventStore.rewritten); text made from their
+ * old values is not trusted, they are read again.
+ */
 export interface RowTextSearch {
-  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array): void;
+  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): void;
+}
+
+/**
+ * Runs `search` over text built from rows before `builtTo`, then answers the
+ * rows among them the store has written over since from their values now
+ * (`holds`), keeping what other columns marked for them.
+ */
+function correctingRewrites(
+  rewritten: readonly number[] | undefined,
+  builtTo: number,
+  hits: Uint8Array,
+  search: () => void,
+  holds: (seq: number) => boolean,
+): void {
+  const stale = rewritten === undefined ? [] : rewritten.filter((seq) => seq < builtTo);
+  if (stale.length === 0) {
+    search();
+    return;
+  }
+  const before = stale.map((seq) => hits[seq]!);
+  search();
+  stale.forEach((seq, k) => {
+    hits[seq] = before[k]! | (holds(seq) ? 1 : 0);
+  });
 }
 
 const CHUNK_ENTRIES = 8192;
@@ -202,11 +231,12 @@ export class OnRowText implements RowTextSearch {
     private readonly lower: (row: EventRow) => string,
   ) {}
 
-  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array): void {
+  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): void {
     const ids = this.ids();
+    const built = Math.min(this.builtTo, end);
     for (let seq = this.builtTo; seq < end; seq++) if (ids[seq] === ON_ROW_ID) this.text.add(this.lower(log[seq]!), seq);
     if (end > this.builtTo) this.builtTo = end;
-    this.text.search(word, hits);
+    correctingRewrites(rewritten, built, hits, () => this.text.search(word, hits), (seq) => ids[seq] === ON_ROW_ID && this.lower(log[seq]!).includes(word));
   }
 }
 
@@ -235,8 +265,20 @@ export class ResourcesOnRowText implements RowTextSearch {
 
   constructor(private readonly ids: () => ArrayLike<number>) {}
 
-  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array): void {
+  search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): void {
+    const built = Math.min(this.builtTo, end);
     this.extend(log, end);
+    const ids = this.ids();
+    correctingRewrites(
+      rewritten,
+      built,
+      hits,
+      () => this.searchBuilt(word, hits),
+      (seq) => ids[seq] === ON_ROW_ID && log[seq]!.resources.some((resource) => resourceLower(resource).includes(word)),
+    );
+  }
+
+  private searchBuilt(word: string, hits: Uint8Array): void {
     this.own.search(word, hits);
     const entries = this.sharedNames.length;
     if (entries === 0) return;

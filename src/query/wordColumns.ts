@@ -222,11 +222,11 @@ function byTextSearch(context: ColumnContext, word: string): (text: RowTextSearc
   if (context.scanRows < ON_ROW_TEXT_MIN_ROWS || word === '') return () => undefined;
   const log = context.log;
   return (text) => ({
-    mark: (end, hits) => text.search(log, end, word, hits),
+    mark: (end, hits) => text.search(log, end, word, hits, context.rewritten),
     test: (readRow) => {
       const end = log.length;
       const hits = new Uint8Array(end);
-      text.search(log, end, word, hits);
+      text.search(log, end, word, hits, context.rewritten);
       return (seq) => (seq < end ? hits[seq] === 1 : readRow(seq));
     },
   });

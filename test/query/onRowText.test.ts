@@ -6,6 +6,9 @@ import { includesFolded } from '../../src/query/wordColumns.js';
 import { ON_ROW_ID } from '../../src/store/columns.js';
 import { int, pick, rng } from '../support/random.js';
 import { eventRow } from '../support/rows.js';
+import { RecordBatch } from '../../src/model/recordBatch.js';
+import { compileQuery, filterRows, filterStore } from '../../src/query/index.js';
+import { EventStore } from '../../src/store/eventStore.js';
 
 describe('includesFolded', () => {
   it('answers as toLowerCase().includes() for ASCII and other text', () => {
@@ -156,5 +159,39 @@ describe('ResourcesOnRowText', () => {
     check();
     add(25_000);
     check();
+  });
+});
+
+describe('on-row text and rows the store writes over', () => {
+  it('answers a row replaced by an earlier copy from its values now, not the text built from the old ones', () => {
+    const batchAt = (file: string, deliveredAt: number): RecordBatch => Object.assign(new RecordBatch(file), { deliveredAt });
+    // Dictionaries of 2 values: source IPs and resource lists stay on the rows, where the text is built from.
+    const store = new EventStore(0, { columnDictionaryLimit: 2 });
+    const late = batchAt('late.json', 2000);
+    const resource = (name: string): ResourceRef => ({ type: 'AWS::S3::Object', name, arn: `arn:aws:s3:::${name}`, accountId: '' });
+    store.add(
+      Array.from({ length: 20_000 }, (_, k) =>
+        eventRow({ id: `r${k}`, time: 1000 + k, batch: late, sourceIp: `host-${k}`, resources: [resource(`bucket/object-${k}`)] }),
+      ),
+    );
+    const ids = (source: string) => {
+      const compiled = compileQuery(source);
+      if (!compiled.ok) throw new Error(compiled.error.message);
+      const expected = filterRows(store.rows(), compiled.query).map((row) => row.id);
+      expect(filterStore(store, compiled.query).map((row) => row.id), source).toEqual(expected);
+      return expected;
+    };
+    // Builds both texts from the first copies.
+    expect(ids('"host-77"')).toContain('r77');
+    expect(ids('"object-77"')).toContain('r77');
+    // An earlier copy of r77 in file order, with other values: the store writes it over the kept row.
+    store.add([eventRow({ id: 'r77', time: 1077, batch: batchAt('early.json', 1000), sourceIp: 'moved-away', resources: [resource('bucket/renamed')] })]);
+    expect(store.rewrites).toBe(1);
+    expect(ids('"host-77"')).not.toContain('r77');
+    expect(ids('"object-77"')).not.toContain('r77');
+    expect(ids('"moved-away"')).toEqual(['r77']);
+    expect(ids('"renamed"')).toEqual(['r77']);
+    // Rows not written over are still found by their text.
+    expect(ids('"host-7"')).toContain('r7');
   });
 });
