@@ -3,7 +3,7 @@
  * it has seen an id, not the id itself: a UUID (every eventID CloudTrail
  * writes) packs losslessly into 16 bytes; any other id is hashed to 128 bits
  * (a collision needs about 2^64 distinct ids). A JS Set of a million id
- * strings costs about 100 MB; this costs 32 bytes an id.
+ * strings costs about 100 MB; this costs 24 to 48 bytes an id.
  */
 import { cyrb128Finish, cyrb128Into } from '../model/hash.js';
 
@@ -97,17 +97,66 @@ export const ADDED = 0;
 export const SAME = 1;
 export const CONFLICT = 2;
 
+/** Shards of an IdSet (a power of two): the top bits of a key's hash choose one. */
+const SHARD_BITS = 4;
+
 /**
- * A set of 16-byte keys (four Int32 lanes each): open addressing, at most
- * half full. Each key keeps the 32-bit content fingerprint of its first copy
- * (4 bytes a slot), so a later copy with other content is told apart.
+ * One shard: open addressing, at most half full; per slot the key, its
+ * number plus one (0: an empty slot) and its first copy's fingerprint,
+ * 24 bytes a slot.
+ */
+class IdShard {
+  keys = new Int32Array(4 << 8);
+  ordinals = new Int32Array(1 << 8);
+  fingerprints = new Uint32Array(1 << 8);
+  count = 0;
+
+  /**
+   * Twice the slots, each key moved with its fingerprint and number: one
+   * probe sequence a key, into a table that has no other key equal to it.
+   */
+  grow(): void {
+    const oldKeys = this.keys;
+    const oldOrdinals = this.ordinals;
+    const oldFingerprints = this.fingerprints;
+    const size = oldOrdinals.length * 2;
+    const keys = new Int32Array(size * 4);
+    const ordinals = new Int32Array(size);
+    const fingerprints = new Uint32Array(size);
+    const mask = size - 1;
+    for (let i = 0; i < oldOrdinals.length; i++) {
+      if (oldOrdinals[i] === 0) continue;
+      const s = i * 4;
+      const a = oldKeys[s]!;
+      const b = oldKeys[s + 1]!;
+      const c = oldKeys[s + 2]!;
+      const d = oldKeys[s + 3]!;
+      let j = mix(a, b, c, d) & mask;
+      while (ordinals[j] !== 0) j = (j + 1) & mask;
+      const t = j * 4;
+      keys[t] = a;
+      keys[t + 1] = b;
+      keys[t + 2] = c;
+      keys[t + 3] = d;
+      ordinals[j] = oldOrdinals[i]!;
+      fingerprints[j] = oldFingerprints[i]!;
+    }
+    this.keys = keys;
+    this.ordinals = ordinals;
+    this.fingerprints = fingerprints;
+  }
+}
+
+/**
+ * A set of 16-byte keys (four Int32 lanes each), in shards chosen by the
+ * key's hash. Each key keeps the 32-bit content fingerprint of its first copy,
+ * so a later copy with other content is told apart. Shards, because a table
+ * that doubles holds its old and new slots at once: one table of a million
+ * ids peaked at 78 MB while it grew (issue 13: scan's peak RSS); a shard's
+ * growth holds a sixteenth of that.
  */
 export class IdSet {
-  private keys = new Int32Array(4 << 12);
-  private used = new Uint8Array(1 << 12);
-  private fingerprints = new Uint32Array(1 << 12);
-  /** Per slot, the key's number: how many keys were added before it. */
-  private ordinals = new Int32Array(1 << 12);
+  private readonly shards: IdShard[] = Array.from({ length: 1 << SHARD_BITS }, () => new IdShard());
   private count = 0;
   /**
    * The number of the key the last addCopy added or found (0 for the first
@@ -127,72 +176,36 @@ export class IdSet {
 
   /** Adds keys[at..at+4) with its content fingerprint: ADDED, or SAME / CONFLICT against the copy already there. */
   addCopy(keys: Int32Array, at: number, fingerprint: number): number {
-    if ((this.count + 1) * 2 > this.used.length) this.grow();
     const a = keys[at]!;
     const b = keys[at + 1]!;
     const c = keys[at + 2]!;
     const d = keys[at + 3]!;
-    const mask = this.used.length - 1;
-    const table = this.keys;
-    const used = this.used;
-    for (let i = mix(a, b, c, d) & mask; ; i = (i + 1) & mask) {
-      if (used[i] === 0) {
-        used[i] = 1;
-        this.fingerprints[i] = fingerprint;
-        this.ordinals[i] = this.lastOrdinal = this.count;
+    const hash = mix(a, b, c, d);
+    const shard = this.shards[hash >>> (32 - SHARD_BITS)]!;
+    if ((shard.count + 1) * 2 > shard.ordinals.length) shard.grow();
+    const ordinals = shard.ordinals;
+    const table = shard.keys;
+    const mask = ordinals.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const ordinal = ordinals[i]!;
+      if (ordinal === 0) {
+        this.lastOrdinal = this.count;
+        ordinals[i] = ++this.count;
+        shard.fingerprints[i] = fingerprint;
         const s = i * 4;
         table[s] = a;
         table[s + 1] = b;
         table[s + 2] = c;
         table[s + 3] = d;
-        this.count++;
+        shard.count++;
         return ADDED;
       }
       const s = i * 4;
       if (table[s] === a && table[s + 1] === b && table[s + 2] === c && table[s + 3] === d) {
-        this.lastOrdinal = this.ordinals[i]!;
-        return this.fingerprints[i] === fingerprint >>> 0 ? SAME : CONFLICT;
+        this.lastOrdinal = ordinal - 1;
+        return shard.fingerprints[i] === fingerprint >>> 0 ? SAME : CONFLICT;
       }
     }
-  }
-
-  /**
-   * Twice the slots, each key moved with its fingerprint and number: one
-   * probe sequence a key, into a table that has no other key equal to it.
-   */
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldUsed = this.used;
-    const oldFingerprints = this.fingerprints;
-    const oldOrdinals = this.ordinals;
-    const size = oldUsed.length * 2;
-    const keys = new Int32Array(size * 4);
-    const used = new Uint8Array(size);
-    const fingerprints = new Uint32Array(size);
-    const ordinals = new Int32Array(size);
-    const mask = size - 1;
-    for (let i = 0; i < oldUsed.length; i++) {
-      if (oldUsed[i] !== 1) continue;
-      const s = i * 4;
-      const a = oldKeys[s]!;
-      const b = oldKeys[s + 1]!;
-      const c = oldKeys[s + 2]!;
-      const d = oldKeys[s + 3]!;
-      let j = mix(a, b, c, d) & mask;
-      while (used[j] !== 0) j = (j + 1) & mask;
-      used[j] = 1;
-      const t = j * 4;
-      keys[t] = a;
-      keys[t + 1] = b;
-      keys[t + 2] = c;
-      keys[t + 3] = d;
-      fingerprints[j] = oldFingerprints[i]!;
-      ordinals[j] = oldOrdinals[i]!;
-    }
-    this.keys = keys;
-    this.used = used;
-    this.fingerprints = fingerprints;
-    this.ordinals = ordinals;
   }
 }
 
