@@ -18,7 +18,7 @@ import { memoryInflateLimit } from './limits.js';
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import { gunzipSync } from 'node:zlib';
 import { isDigestPath, isGzip } from './detect.js';
-import { inflateChecked } from './gunzip.js';
+import { gunzipChunk, inflateChecked } from './gunzip.js';
 import { STREAM_THRESHOLD } from './read.js';
 
 /** The item is an object whose record is the item itself (not a lookup element or an envelope). */
@@ -728,20 +728,6 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
   const single = new Items(input, keyCount, withFields);
   single.add(rootStart, end, true, true);
   return single.spans();
-}
-
-const MIN_CHUNK = 64 * 1024;
-const MAX_CHUNK = 16 * 1024 * 1024;
-
-/**
- * An output buffer that holds the whole file: gzip ends with the (last
- * member's) size mod 2^32, and one buffer of that size saves zlib a third of
- * its time against growing 16 KiB chunks and joining them. A wrong size only
- * costs speed.
- */
-function gunzipChunk(raw: Buffer, threshold: number): number {
-  const size = raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) : 0;
-  return Math.min(Math.max(size + 1, MIN_CHUNK), MAX_CHUNK, Math.max(threshold + 1, MIN_CHUNK));
 }
 
 /**
