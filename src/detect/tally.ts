@@ -20,7 +20,7 @@ export class DetectTally {
   readonly last: Float64Array;
   /** The kept copy's time for each listed conflicting duplicate (progress.conflicts). */
   readonly conflictTimes: number[] = [];
-  private readonly ids = new IdSet();
+  private readonly ids = new IdSet(true);
   /** Per distinct event (IdSet.lastOrdinal), the kept copy's time. */
   private readonly times = new Float64List();
   /** A file came without every record parsed (byte fingerprints). */

@@ -3,7 +3,7 @@
  * it has seen an id, not the id itself: a UUID (every eventID CloudTrail
  * writes) packs losslessly into 16 bytes; any other id is hashed to 128 bits
  * (a collision needs about 2^64 distinct ids). A JS Set of a million id
- * strings costs about 100 MB; this costs 24 to 48 bytes an id.
+ * strings costs about 100 MB; this costs 20 to 40 bytes an id (24 to 48 numbered).
  */
 import { cyrb128Finish, cyrb128Into } from '../model/hash.js';
 
@@ -101,15 +101,19 @@ export const CONFLICT = 2;
 const SHARD_BITS = 4;
 
 /**
- * One shard: open addressing, at most half full; per slot the key, its
- * number plus one (0: an empty slot) and its first copy's fingerprint,
- * 24 bytes a slot.
+ * One shard: open addressing, at most half full; per slot the key and its
+ * first copy's fingerprint (20 bytes; a fingerprint is never 0, so 0 marks an
+ * empty slot), and in a numbered set the key's number (4 bytes more).
  */
 class IdShard {
   keys = new Int32Array(4 << 8);
-  ordinals = new Int32Array(1 << 8);
   fingerprints = new Uint32Array(1 << 8);
+  ordinals: Int32Array | null;
   count = 0;
+
+  constructor(numbered: boolean) {
+    this.ordinals = numbered ? new Int32Array(1 << 8) : null;
+  }
 
   /**
    * Twice the slots, each key moved with its fingerprint and number: one
@@ -117,53 +121,59 @@ class IdShard {
    */
   grow(): void {
     const oldKeys = this.keys;
-    const oldOrdinals = this.ordinals;
     const oldFingerprints = this.fingerprints;
-    const size = oldOrdinals.length * 2;
+    const oldOrdinals = this.ordinals;
+    const size = oldFingerprints.length * 2;
     const keys = new Int32Array(size * 4);
-    const ordinals = new Int32Array(size);
     const fingerprints = new Uint32Array(size);
+    const ordinals = oldOrdinals ? new Int32Array(size) : null;
     const mask = size - 1;
-    for (let i = 0; i < oldOrdinals.length; i++) {
-      if (oldOrdinals[i] === 0) continue;
+    for (let i = 0; i < oldFingerprints.length; i++) {
+      if (oldFingerprints[i] === 0) continue;
       const s = i * 4;
       const a = oldKeys[s]!;
       const b = oldKeys[s + 1]!;
       const c = oldKeys[s + 2]!;
       const d = oldKeys[s + 3]!;
       let j = mix(a, b, c, d) & mask;
-      while (ordinals[j] !== 0) j = (j + 1) & mask;
+      while (fingerprints[j] !== 0) j = (j + 1) & mask;
       const t = j * 4;
       keys[t] = a;
       keys[t + 1] = b;
       keys[t + 2] = c;
       keys[t + 3] = d;
-      ordinals[j] = oldOrdinals[i]!;
       fingerprints[j] = oldFingerprints[i]!;
+      if (ordinals) ordinals[j] = oldOrdinals![i]!;
     }
     this.keys = keys;
-    this.ordinals = ordinals;
     this.fingerprints = fingerprints;
+    this.ordinals = ordinals;
   }
 }
 
 /**
  * A set of 16-byte keys (four Int32 lanes each), in shards chosen by the
  * key's hash. Each key keeps the 32-bit content fingerprint of its first copy,
- * so a later copy with other content is told apart. Shards, because a table
- * that doubles holds its old and new slots at once: one table of a million
- * ids peaked at 78 MB while it grew (issue 13: scan's peak RSS); a shard's
- * growth holds a sixteenth of that.
+ * so a later copy with other content is told apart (fingerprints 0 and 1 are
+ * one: 0 marks an empty slot). Shards, because a table that doubles holds its
+ * old and new slots at once: one table of a million ids peaked at 78 MB while
+ * it grew (issue 13: scan's peak RSS).
  */
 export class IdSet {
-  private readonly shards: IdShard[] = Array.from({ length: 1 << SHARD_BITS }, () => new IdShard());
+  private readonly shards: IdShard[];
   private count = 0;
   /**
-   * The number of the key the last addCopy added or found (0 for the first
-   * key added): lets a caller keep a value per distinct key in a plain list
-   * (detect/tally.ts keeps the kept copy's time, for a later conflicting copy).
+   * In a numbered set, the number of the key the last addCopy added or found
+   * (0 for the first key added): lets a caller keep a value per distinct key
+   * in a plain list (detect/tally.ts keeps the kept copy's time, for a later
+   * conflicting copy). -1 in a set made without numbers.
    */
   lastOrdinal = -1;
+
+  /** `numbered`: keep each key's number (lastOrdinal), 4 bytes a slot more. */
+  constructor(numbered = false) {
+    this.shards = Array.from({ length: 1 << SHARD_BITS }, () => new IdShard(numbered));
+  }
 
   get size(): number {
     return this.count;
@@ -180,30 +190,31 @@ export class IdSet {
     const b = keys[at + 1]!;
     const c = keys[at + 2]!;
     const d = keys[at + 3]!;
+    const mark = fingerprint >>> 0 || 1;
     const hash = mix(a, b, c, d);
     const shard = this.shards[hash >>> (32 - SHARD_BITS)]!;
-    if ((shard.count + 1) * 2 > shard.ordinals.length) shard.grow();
-    const ordinals = shard.ordinals;
+    if ((shard.count + 1) * 2 > shard.fingerprints.length) shard.grow();
+    const fingerprints = shard.fingerprints;
     const table = shard.keys;
-    const mask = ordinals.length - 1;
+    const mask = fingerprints.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const ordinal = ordinals[i]!;
-      if (ordinal === 0) {
-        this.lastOrdinal = this.count;
-        ordinals[i] = ++this.count;
-        shard.fingerprints[i] = fingerprint;
+      const stored = fingerprints[i]!;
+      if (stored === 0) {
+        fingerprints[i] = mark;
+        if (shard.ordinals) shard.ordinals[i] = this.lastOrdinal = this.count;
         const s = i * 4;
         table[s] = a;
         table[s + 1] = b;
         table[s + 2] = c;
         table[s + 3] = d;
         shard.count++;
+        this.count++;
         return ADDED;
       }
       const s = i * 4;
       if (table[s] === a && table[s + 1] === b && table[s + 2] === c && table[s + 3] === d) {
-        this.lastOrdinal = ordinal - 1;
-        return shard.fingerprints[i] === fingerprint >>> 0 ? SAME : CONFLICT;
+        if (shard.ordinals) this.lastOrdinal = shard.ordinals[i]!;
+        return stored === mark ? SAME : CONFLICT;
       }
     }
   }

@@ -138,7 +138,7 @@ describe('16-byte ids', () => {
   });
 
   it('IdSet: each key keeps its fingerprint and number through growth', () => {
-    const set = new IdSet();
+    const set = new IdSet(true);
     const out = new Int32Array(4);
     for (let k = 0; k < 50_000; k++) {
       idKey(`id-${k}`, out, 0);
@@ -152,5 +152,25 @@ describe('16-byte ids', () => {
       expect(set.addCopy(out, 0, k * 7919 + 1)).toBe(CONFLICT);
     }
     expect(set.size).toBe(50_000);
+  });
+
+  it('IdSet without numbers: fingerprints still told apart (0 is kept as 1), no numbers given', () => {
+    const set = new IdSet();
+    const out = new Int32Array(4);
+    for (let k = 0; k < 50_000; k++) {
+      idKey(`id-${k}`, out, 0);
+      expect(set.addCopy(out, 0, (k * 2654435761) >>> 0)).toBe(ADDED);
+    }
+    expect(set.lastOrdinal).toBe(-1);
+    for (let k = 0; k < 50_000; k += 7) {
+      idKey(`id-${k}`, out, 0);
+      expect(set.addCopy(out, 0, (k * 2654435761) >>> 0)).toBe(SAME);
+      expect(set.addCopy(out, 0, ((k * 2654435761) >>> 0) ^ 0x80000000)).toBe(CONFLICT);
+    }
+    idKey('zero', out, 0);
+    expect(set.addCopy(out, 0, 0)).toBe(ADDED);
+    expect(set.addCopy(out, 0, 0)).toBe(SAME);
+    expect(set.addCopy(out, 0, 2)).toBe(CONFLICT);
+    expect(set.size).toBe(50_001);
   });
 });
