@@ -60,3 +60,17 @@ export function countingStatements(archive: Archive, marker: string): { archive:
   });
   return { archive: { ...archive, connection }, runs: () => runs };
 }
+
+/** An IAM user's ListUsers record (the archive tests' user: fixtures); `extra` adds or overrides fields. */
+export function iamUserRecord(id: string, userName: string, extra: object = {}): object {
+  return {
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: '2024-03-05T08:00:00Z',
+    eventSource: 'iam.amazonaws.com',
+    eventName: 'ListUsers',
+    awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', principalId: 'AIDA', arn: `arn:aws:iam::111122223333:user/${userName}`, accountId: '111122223333', userName },
+    ...extra,
+  };
+}

@@ -11,17 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { openArchive, type Archive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
 import { SCHEMA_VERSION } from '../../src/archive/schema.js';
-import { archiveOf } from './helpers.js';
+import { archiveOf, iamUserRecord } from './helpers.js';
 
-const record = (id: string, userName: string): object => ({
-  eventVersion: '1.08',
-  eventID: id,
-  eventTime: '2024-03-05T08:00:00Z',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'ListUsers',
-  awsRegion: 'us-east-1',
-  userIdentity: { type: 'IAMUser', principalId: 'AIDA', arn: `arn:aws:iam::111122223333:user/${userName}`, accountId: '111122223333', userName },
-});
+const record = (id: string, userName: string): object => iamUserRecord(id, userName);
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

@@ -11,18 +11,9 @@ import type { EventRow } from '../../src/model/types.js';
 import { compileNode } from '../../src/query/compile.js';
 import { parseQuery } from '../../src/query/parse.js';
 import { compileWhere } from '../../src/query/sql/index.js';
-import { archiveOf, type TestArchive } from './helpers.js';
+import { archiveOf, iamUserRecord, type TestArchive } from './helpers.js';
 
-const iam = (userName: string, id: string): object => ({
-  eventVersion: '1.08',
-  eventID: id,
-  eventTime: '2024-03-05T08:00:00Z',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'ListUsers',
-  awsRegion: 'us-east-1',
-  errorCode: 'AccessDenied',
-  userIdentity: { type: 'IAMUser', principalId: 'AIDA', arn: `arn:aws:iam::111122223333:user/${userName}`, accountId: '111122223333', userName },
-});
+const iam = (userName: string, id: string): object => iamUserRecord(id, userName, { errorCode: 'AccessDenied' });
 
 const assumed = (role: string, session: string, id: string): object => ({
   eventVersion: '1.08',
