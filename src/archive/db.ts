@@ -50,6 +50,11 @@ export interface OpenOptions {
   onUpgrade?: (from: number, to: number) => void;
 }
 
+/** What the commands print before an upgrade (OpenOptions.onUpgrade), one text for all of them. */
+export function upgradeNotice(path: string, from: number, to: number): string {
+  return `upgrading ${path} from archive schema ${from} to ${to} (once; minutes for tens of millions of events)`;
+}
+
 /**
  * An archive of an older schema brought up to this one, a version at a time, each in one transaction
  * with the schema number it reaches (a failure or a kill leaves it at a version it was at, which the

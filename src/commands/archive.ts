@@ -1,4 +1,4 @@
-import { ArchiveError, defaultArchivePath, openArchive } from '../archive/db.js';
+import { ArchiveError, defaultArchivePath, openArchive, upgradeNotice } from '../archive/db.js';
 import { counted } from '../model/plural.js';
 import { importFolder, type ImportProgress, type ImportSummary } from '../archive/import.js';
 import { formatBytes } from '../export/progress.js';
@@ -68,7 +68,7 @@ export async function runArchive(argv: string[]): Promise<number> {
   let archive;
   try {
     archive = await openArchive(dbPath, {
-      onUpgrade: (from, to) => process.stderr.write(`trailtop: upgrading ${sanitize(dbPath)} from archive schema ${from} to ${to} (once; minutes for tens of millions of events)\n`),
+      onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
     });
   } catch (error) {
     process.stderr.write(`trailtop: ${sanitize(error instanceof ArchiveError ? error.message : String(error))}\n`);

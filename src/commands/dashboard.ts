@@ -78,11 +78,11 @@ export async function runDashboard(argv: string[]): Promise<number> {
       const sessionOptions = { rules: rules.rules.map((r) => ({ id: r.id, title: r.title, ast: r.ast })) };
       if (followed) {
         // Written by the watch's imports, so open for writing (one process at a time: DuckDB locks the file).
-        const { openArchive } = await import('../archive/db.js');
+        const { openArchive, upgradeNotice } = await import('../archive/db.js');
         const { ArchiveFollower } = await import('../archive/follow.js');
         // The upgrade rewrites every row (minutes on a big archive): say so on the opening screen.
         const onUpgrade = (from: number, to: number): void => {
-          process.stdout.write(`\r\ntrailtop: upgrading ${sanitize(dir)} from archive schema ${from} to ${to} (once; minutes for tens of millions of events)…`);
+          process.stdout.write(`\r\ntrailtop: ${sanitize(upgradeNotice(dir, from, to))}…`);
         };
         archive = new ArchiveSession(await openArchive(dir, { onUpgrade }), sessionOptions);
         follower = await ArchiveFollower.start(archive.archive, followed, { watch: !values['no-watch'] });

@@ -5,7 +5,7 @@
  */
 import { counted } from '../model/plural.js';
 import { existsSync } from 'node:fs';
-import { ArchiveError, openArchive, type Archive } from '../archive/db.js';
+import { ArchiveError, openArchive, upgradeNotice, type Archive } from '../archive/db.js';
 import { countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
@@ -27,7 +27,7 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
     const archive = await openArchive(dbPath, {
-      onUpgrade: (from, to) => process.stderr.write(`trailtop: upgrading ${sanitize(dbPath)} from archive schema ${from} to ${to} (once)\n`),
+      onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
     });
     try {
       // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
