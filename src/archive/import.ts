@@ -11,9 +11,9 @@
  *   same transaction.
  * - Fast: files are read and turned into staging lines on worker threads
  *   (both cores; importJob.ts), the main thread only writes their bytes to
- *   a batch's two staging files (JSON lines of columns, and the records as
- *   plain lines beside them), and DuckDB reads a whole batch in one
- *   statement while the workers go on with the next.
+ *   a batch's staging file (tab-separated lines, the record last), and
+ *   DuckDB reads a whole batch in one statement while the workers go on
+ *   with the next.
  * - Ctrl-C safe: a batch of files is written to temporary staging
  *   files, then moved into `events` together with their imported_files
  *   entries in ONE transaction per batch. A kill at any moment leaves the
@@ -166,16 +166,13 @@ interface BatchFile extends RunFile {
 
 interface Batch {
   staging: string;
-  /** The records, line for line with `staging` (rowValues.ts recordLine). */
-  recordFile: string;
-  longestRecord: number;
+  longestLine: number;
   files: BatchFile[];
   records: number;
 }
 
 interface OpenBatch extends Batch {
   fd: number;
-  recordFd: number;
 }
 
 /**
@@ -227,7 +224,7 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
     let found = 0;
     await fillBatchFiles(connection, batch.files);
     if (batch.records > 0) {
-      await connection.run(insertStaged(batch.staging, batch.recordFile, batch.longestRecord, batch.files));
+      await connection.run(insertStaged(batch.staging, batch.longestLine, batch.files));
       await findCopies(connection, batch.files[0]!.seqBase);
       found = (await connection.run(RECORD_CONFLICTS)).rowsChanged;
       await connection.run(DELETE_LOSERS);
@@ -326,7 +323,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const before = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
   let seq = Number((await connection.runAndReadAll('SELECT coalesce(max(tt_seq), 0) FROM events')).getRows()[0]![0]);
 
-  // Each batch's events go to a JSON-lines file in a private temp folder (never the log folder), which
+  // Each batch's events go to a staging file in a private temp folder (never the log folder), which
   // DuckDB reads in one statement; the folder goes when the import ends, however it ends.
   removeOrphanedStaging();
   const stagingDir = mkdtempSync(join(tmpdir(), `${STAGING_PREFIX}${process.pid}-`));
@@ -342,8 +339,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const seal = (): void => {
     if (!open) return;
     closeSync(open.fd);
-    closeSync(open.recordFd);
-    const batch: Batch = { staging: open.staging, recordFile: open.recordFile, longestRecord: open.longestRecord, files: open.files, records: open.records };
+    const batch: Batch = { staging: open.staging, longestLine: open.longestLine, files: open.files, records: open.records };
     open = null;
     queued++;
     moves = moves.then(async () => {
@@ -356,7 +352,6 @@ export async function importFolder(archive: Archive, folder: string, options: Im
         failure ??= { error };
       } finally {
         rmSync(batch.staging, { force: true });
-        rmSync(batch.recordFile, { force: true });
         queued--;
         pool?.resume();
       }
@@ -368,13 +363,11 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     const file = toRead[reply.id]!;
     if (open && open.records > 0 && open.records + reply.rows >= ROW_GROUP_ROWS) seal();
     if (!open) {
-      const staging = join(stagingDir, `batch-${batchCount}.jsonl`);
-      const recordFile = join(stagingDir, `batch-${batchCount++}.records`);
-      open = { staging, recordFile, longestRecord: 0, fd: openSync(staging, 'w'), recordFd: openSync(recordFile, 'w'), files: [], records: 0 };
+      const staging = join(stagingDir, `batch-${batchCount++}.tsv`);
+      open = { staging, longestLine: 0, fd: openSync(staging, 'w'), files: [], records: 0 };
     }
     if (reply.lines) writeSync(open.fd, reply.lines);
-    if (reply.recordLines) writeSync(open.recordFd, reply.recordLines);
-    open.longestRecord = Math.max(open.longestRecord, reply.longestRecord);
+    open.longestLine = Math.max(open.longestLine, reply.longestLine);
     open.files.push({ ...file, ordinal: reply.id, shape: reply.shape, reason: reply.reason, records: reply.rows, seqBase: seq + 1 });
     seq += reply.rows;
     open.records += reply.rows;
@@ -422,10 +415,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     // A batch DuckDB is moving in is finished (or rolled back) before its file goes.
     await moves;
     const left = open as OpenBatch | null;
-    if (left) {
-      closeSync(left.fd);
-      closeSync(left.recordFd);
-    }
+    if (left) closeSync(left.fd);
     rmSync(stagingDir, { recursive: true, force: true });
   }
   if (failure) throw (failure as { error: unknown }).error;

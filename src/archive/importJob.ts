@@ -2,13 +2,14 @@
  * One file of an `archive` run, read and staged where it is parsed (a worker
  * thread, or this thread for tiny runs and the tests): the same reader as
  * scan (readEventFile), so a bad file is reported exactly as scan reports
- * it, and its events as staging lines (rowValues.ts) in UTF-8 bytes, which
- * the main thread writes to the batch's staging file without decoding them.
+ * it, and its events as staging lines (rowValues.ts, the record in each) in
+ * UTF-8 bytes, which the main thread writes to the batch's staging file
+ * without decoding them.
  */
 import { readEventFile } from '../ingest/read.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import type { FileShape } from '../model/types.js';
-import { recordLine, stagedLine } from './rowValues.js';
+import { stagedLine } from './rowValues.js';
 
 export interface ImportJob {
   /** The file's place in the run's file order (ingest/order.ts): rows carry it as tt_fileord. */
@@ -26,34 +27,29 @@ export interface ImportReply {
   rows: number;
   /** The staging lines, newline-terminated UTF-8; null when the file has no events. */
   lines: Uint8Array | null;
-  /** The record lines (rowValues.ts recordLine), line for line with `lines`; null with it. */
-  recordLines: Uint8Array | null;
-  /** An upper bound of the longest record line's bytes. */
-  longestRecord: number;
+  /** An upper bound of the longest line's bytes. */
+  longestLine: number;
 }
 
 export async function runImportJob(job: ImportJob): Promise<ImportReply> {
   const result = await readEventFile(job.path, { records: true });
-  const reply: ImportReply = { id: job.id, path: job.path, shape: result.shape, reason: result.reason, bytes: result.bytes, rows: 0, lines: null, recordLines: null, longestRecord: 0 };
+  const reply: ImportReply = { id: job.id, path: job.path, shape: result.shape, reason: result.reason, bytes: result.bytes, rows: 0, lines: null, longestLine: 0 };
   if (!READ_SHAPES.has(result.shape) || result.rows.length === 0) return reply;
   const records = result.records ?? [];
   const lines: string[] = new Array<string>(result.rows.length);
-  const recordTexts: string[] = new Array<string>(result.rows.length);
   let longest = 0;
   for (let k = 0; k < result.rows.length; k++) {
     lines[k] = stagedLine(result.rows[k]!, records[k] ?? {}, job.id, k);
-    recordTexts[k] = recordLine(records[k] ?? {}, job.id, k);
-    if (recordTexts[k]!.length > longest) longest = recordTexts[k]!.length;
+    if (lines[k]!.length > longest) longest = lines[k]!.length;
   }
   reply.rows = lines.length;
   reply.lines = Buffer.from(lines.join('\n') + '\n', 'utf8');
-  reply.recordLines = Buffer.from(recordTexts.join('\n') + '\n', 'utf8');
   // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4).
-  reply.longestRecord = longest * 3;
+  reply.longestLine = longest * 3;
   return reply;
 }
 
 /** The reply for a file whose worker died reading it: reported bad, the run goes on. */
 export function failedImport(id: number, path: string, reason: string): ImportReply {
-  return { id, path, shape: 'bad', reason, bytes: 0, rows: 0, lines: null, recordLines: null, longestRecord: 0 };
+  return { id, path, shape: 'bad', reason, bytes: 0, rows: 0, lines: null, longestLine: 0 };
 }

@@ -13,11 +13,9 @@ if (port) {
     chain = chain.then(async () => {
       const reply = await runImportJob(job);
       // The staging bytes are this reply's own: moved, not copied.
-      const moved: ArrayBuffer[] = [];
-      for (const bytes of [reply.lines, reply.recordLines]) {
-        const buffer = bytes?.buffer;
-        if (bytes && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) moved.push(buffer);
-      }
+      const bytes = reply.lines;
+      const buffer = bytes?.buffer;
+      const moved = bytes && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
       port.postMessage(reply, moved);
     });
   });

@@ -74,73 +74,96 @@ function resourcesList(value: unknown): Loose[] | null {
   return out;
 }
 
-/** A record value as the Athena table's JSON text column: absent or JSON null is NULL, anything else its JSON text. */
-function jsonText(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
+/**
+ * JSON text DuckDB accepts: JSON.stringify writes a lone surrogate (text no UTF-8 can hold, which a
+ * log can carry as `\ud800`) as its escape, and DuckDB's JSON reader fails the whole statement on
+ * one, so each becomes U+FFFD, as a UTF-8 encoder would make it. The scan goes escape by escape,
+ * so an escaped backslash before `ud800` is left alone.
+ */
+export function wellFormedJson(json: string): string {
+  if (!json.includes('\\ud') && !json.includes('\\uD')) return json;
+  return json.replace(/\\(?:u(d[89a-f][0-9a-f]{2})|[^])/gi, (escape: string, surrogate: string | undefined) => (surrogate ? '\\ufffd' : escape));
 }
 
+/** A record value as the Athena table's JSON text column: absent or JSON null is NULL, anything else its JSON text. */
+function jsonText(value: unknown): string | null {
+  return value === undefined || value === null ? null : wellFormedJson(JSON.stringify(value));
+}
+
+/** The staging file's NULL (schema.ts stagedRows reads it as nullstr): no encoded value is ever exactly this. */
+export const STAGED_NULL = '\\N';
+
 /**
- * One event as a line of a staging file (JSON lines), keyed by STAGING_COLUMNS
- * (schema.ts): DuckDB reads a batch of them with read_json, far faster than
- * appending value by value from JavaScript. Everything is computed here (on
- * a worker), so DuckDB only reads text: the JSON fields are JSON text in
- * strings, not JSON it would parse again; the record goes to its own file
- * (recordLine). The file's path, its
- * delivery key and the row's arrival number come from the batch's file table
- * (by `fileOrdinal`), not repeated on every line.
+ * Characters a text field cannot carry as it is: tab and line breaks split the line, other controls
+ * and backslashes would be ambiguous; surrogates go as JSON, which makes a lone one U+FFFD (wellFormedJson).
+ */
+const NEEDS_JSON = /[\u0000-\u001f\\\ud800-\udfff]/;
+
+/**
+ * A text value as a staging field: as it is when it can be, else its JSON string (which starts with
+ * `"`, so a plain value starting with `"` is written as JSON too), and NULL as STAGED_NULL. DuckDB
+ * decodes it with schema.ts TEXT_FIELD_SQL.
+ */
+export function textField(value: string | null): string {
+  if (value === null) return STAGED_NULL;
+  return value.charCodeAt(0) === 34 || NEEDS_JSON.test(value) ? wellFormedJson(JSON.stringify(value)) : value;
+}
+
+/** JSON text as a staging field: JSON.stringify writes no tab, line break or raw control, so it goes as it is. */
+const jsonField = (json: string | null): string => json ?? STAGED_NULL;
+
+const numberField = (value: number | null): string => (value === null ? STAGED_NULL : String(value));
+
+/**
+ * One event as a line of a staging file: tab-separated fields in STAGING_FIELDS order (schema.ts),
+ * the record's JSON last. DuckDB reads a batch of them with one read_csv, with no JSON to parse
+ * but the few fields that hold some (a JSON-lines staging file cost the worker ~2 KB more an event
+ * in key names and escaped JSON, and DuckDB a JSON parse of every line). Everything is computed
+ * here (on a worker); the file's path, its delivery key and the row's arrival number come from the
+ * batch's file table (by `fileOrdinal`), not repeated on every line.
  */
 export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, position: number): string {
   const timeText = text(record.eventTime) || row.batch.extra(row.recordIndex)?.timeRaw || '';
-  return JSON.stringify({
-    eventid: row.id,
-    eventversion: orNull(text(record.eventVersion)),
-    eventtime: orNull(timeText),
-    eventsource: orNull(text(record.eventSource)),
-    eventname: orNull(text(record.eventName)),
-    awsregion: orNull(row.region),
-    sourceipaddress: orNull(row.sourceIp),
-    useragent: orNull(row.userAgent),
-    errorcode: orNull(row.errorCode),
-    errormessage: orNull(row.errorMessage),
-    requestid: orNull(row.batch.requestId(row.recordIndex)),
-    eventtype: orNull(row.eventType),
-    apiversion: orNull(text(record.apiVersion)),
-    readonly: orNull(text(record.readOnly)),
-    recipientaccountid: orNull(row.recipientAccount),
-    sharedeventid: orNull(row.batch.extra(row.recordIndex)?.sharedEventId ?? ''),
-    vpcendpointid: orNull(text(record.vpcEndpointId)),
-    eventcategory: orNull(row.category),
-    useridentity: identityObject(record.userIdentity),
-    requestparameters: jsonText(record.requestParameters),
-    responseelements: jsonText(record.responseElements),
-    additionaleventdata: jsonText(record.additionalEventData),
-    serviceeventdetails: jsonText(record.serviceEventDetails),
-    resources: resourcesList(record.resources),
-    tt_time: Number.isNaN(row.time) ? null : Math.round(row.time),
-    tt_name: row.name,
-    tt_source: row.source,
-    tt_actor: row.actor,
-    tt_principalarn: row.principalArn,
-    tt_usernames: row.userNames,
-    tt_account: row.account,
-    tt_accesskey: row.accessKey,
-    tt_readonly: row.readOnly,
-    tt_resources: row.resources.map((r) => ({ type: r.type, name: r.name, arn: r.arn, accountid: r.accountId })),
-    tt_index: row.recordIndex,
-    tt_fileord: fileOrdinal,
-    tt_pos: position,
-    tt_fingerprint: rowFingerprint(row),
-  });
-}
-
-/**
- * The record's line of the batch's record file (schema.ts stagedRows):
- * `fileOrdinal TAB position TAB record JSON`. JSON.stringify escapes every
- * control character, so the JSON has no tab or line break of its own and
- * DuckDB reads it as a plain CSV field, with no unescaping: carried inside
- * the JSON line as a string, the record cost more to escape and to read
- * back than the rest of the line.
- */
-export function recordLine(record: Loose, fileOrdinal: number, position: number): string {
-  return `${fileOrdinal}\t${position}\t${JSON.stringify(record)}`;
+  const fields: string[] = [
+    textField(row.id),
+    textField(orNull(text(record.eventVersion))),
+    textField(orNull(timeText)),
+    textField(orNull(text(record.eventSource))),
+    textField(orNull(text(record.eventName))),
+    textField(orNull(row.region)),
+    textField(orNull(row.sourceIp)),
+    textField(orNull(row.userAgent)),
+    textField(orNull(row.errorCode)),
+    textField(orNull(row.errorMessage)),
+    textField(orNull(row.batch.requestId(row.recordIndex))),
+    textField(orNull(row.eventType)),
+    textField(orNull(text(record.apiVersion))),
+    textField(orNull(text(record.readOnly))),
+    textField(orNull(row.recipientAccount)),
+    textField(orNull(row.batch.extra(row.recordIndex)?.sharedEventId ?? '')),
+    textField(orNull(text(record.vpcEndpointId))),
+    textField(orNull(row.category)),
+    jsonField(jsonText(identityObject(record.userIdentity))),
+    jsonField(jsonText(record.requestParameters)),
+    jsonField(jsonText(record.responseElements)),
+    jsonField(jsonText(record.additionalEventData)),
+    jsonField(jsonText(record.serviceEventDetails)),
+    jsonField(jsonText(resourcesList(record.resources))),
+    numberField(Number.isNaN(row.time) ? null : Math.round(row.time)),
+    textField(row.name),
+    textField(row.source),
+    textField(row.actor),
+    textField(row.principalArn),
+    wellFormedJson(JSON.stringify(row.userNames)),
+    textField(row.account),
+    textField(row.accessKey),
+    row.readOnly === null ? STAGED_NULL : String(row.readOnly),
+    wellFormedJson(JSON.stringify(row.resources.map((r) => ({ type: r.type, name: r.name, arn: r.arn, accountid: r.accountId })))),
+    String(row.recordIndex),
+    String(fileOrdinal),
+    String(position),
+    String(rowFingerprint(row)),
+    wellFormedJson(JSON.stringify(record)),
+  ];
+  return fields.join('\t');
 }

@@ -153,30 +153,59 @@ export const CREATE_TABLES = [
   )`,
 ];
 
-/** The staging file's columns (rowValues.ts stagedLine) as read_json types: JSON fields and the record arrive as text. */
-export const STAGING_COLUMNS: Record<string, string> = {
-  ...Object.fromEntries(TEXT_COLUMNS.slice(0, 18).map((c) => [c, 'VARCHAR'])),
-  useridentity: USER_IDENTITY_TYPE,
-  requestparameters: 'VARCHAR',
-  responseelements: 'VARCHAR',
-  additionaleventdata: 'VARCHAR',
-  serviceeventdetails: 'VARCHAR',
-  resources: RESOURCES_TYPE,
-  tt_time: 'BIGINT',
-  tt_name: 'VARCHAR',
-  tt_source: 'VARCHAR',
-  tt_actor: 'VARCHAR',
-  tt_principalarn: 'VARCHAR',
-  tt_usernames: 'VARCHAR[]',
-  tt_account: 'VARCHAR',
-  tt_accesskey: 'VARCHAR',
-  tt_readonly: 'BOOLEAN',
-  tt_resources: TT_RESOURCES_TYPE,
-  tt_index: 'INTEGER',
-  tt_fileord: 'INTEGER',
-  tt_pos: 'BIGINT',
-  tt_fingerprint: 'UINTEGER',
-};
+/** How a staging field becomes its column: text decoded (rowValues.ts textField), JSON text as it is, JSON cast to a type, or read as a number. */
+type StagedKind = { kind: 'text' } | { kind: 'json' } | { kind: 'cast'; type: string } | { kind: 'number'; type: string };
+
+const TEXT: StagedKind = { kind: 'text' };
+const JSON_TEXT: StagedKind = { kind: 'json' };
+
+/** The staging file's fields (rowValues.ts stagedLine), in line order; tt_record is the last. */
+export const STAGING_FIELDS: readonly (readonly [string, StagedKind])[] = [
+  ...TEXT_COLUMNS.slice(0, 18).map((c) => [c, TEXT] as const),
+  ['useridentity', { kind: 'cast', type: USER_IDENTITY_TYPE }],
+  ['requestparameters', JSON_TEXT],
+  ['responseelements', JSON_TEXT],
+  ['additionaleventdata', JSON_TEXT],
+  ['serviceeventdetails', JSON_TEXT],
+  ['resources', { kind: 'cast', type: RESOURCES_TYPE }],
+  ['tt_time', { kind: 'number', type: 'BIGINT' }],
+  ['tt_name', TEXT],
+  ['tt_source', TEXT],
+  ['tt_actor', TEXT],
+  ['tt_principalarn', TEXT],
+  ['tt_usernames', { kind: 'cast', type: 'VARCHAR[]' }],
+  ['tt_account', TEXT],
+  ['tt_accesskey', TEXT],
+  ['tt_readonly', { kind: 'number', type: 'BOOLEAN' }],
+  ['tt_resources', { kind: 'cast', type: TT_RESOURCES_TYPE }],
+  ['tt_index', { kind: 'number', type: 'INTEGER' }],
+  ['tt_fileord', { kind: 'number', type: 'INTEGER' }],
+  ['tt_pos', { kind: 'number', type: 'BIGINT' }],
+  ['tt_fingerprint', { kind: 'number', type: 'UINTEGER' }],
+  ['tt_record', JSON_TEXT],
+];
+
+/** Fields only the staging has (where a row's file and arrival number come from), not columns of events. */
+const STAGING_ONLY = new Set(['tt_fileord', 'tt_pos']);
+
+/** A text field's value: a JSON string when it starts with `"` (rowValues.ts textField), else the text itself. */
+const textFieldSql = (column: string): string => `CASE WHEN starts_with(s.${column}, '"') THEN json_extract_string(s.${column}, '$') ELSE s.${column} END`;
+
+function stagedValueSql(column: string, kind: StagedKind): string {
+  switch (kind.kind) {
+    case 'text':
+      return textFieldSql(column);
+    case 'cast':
+      return `CAST(CAST(s.${column} AS JSON) AS ${kind.type})`;
+    default:
+      return `s.${column}`;
+  }
+}
+
+/** read_csv's columns={...} argument: every field as read (text and JSON as VARCHAR, numbers typed). */
+function stagingColumnsSql(): string {
+  return `{${STAGING_FIELDS.map(([name, kind]) => `'${name}': '${kind.kind === 'number' ? kind.type : 'VARCHAR'}'`).join(', ')}}`;
+}
 
 /**
  * The files of the batch being moved in (one row each, read or not): what
@@ -186,18 +215,11 @@ export const STAGING_COLUMNS: Record<string, string> = {
 export const CREATE_BATCH_FILES = `CREATE OR REPLACE TEMP TABLE batch_files (
     fileord INTEGER, path VARCHAR, size BIGINT, mtime_ms DOUBLE, shape VARCHAR, reason VARCHAR, records BIGINT, filekey DOUBLE, seqbase BIGINT)`;
 
-/** read_json's columns={...} argument for STAGING_COLUMNS. */
-function stagingColumnsSql(): string {
-  return `{${Object.entries(STAGING_COLUMNS)
-    .map(([name, type]) => `'${name}': '${type}'`)
-    .join(', ')}}`;
-}
-
 const sqlText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
-/** Bytes a record file's line may have by default (DuckDB's own default); read buffers are RECORD_BUFFER_FACTOR times the longest line. */
+/** Bytes a staging line may have by default (DuckDB's own default); read buffers are LINE_BUFFER_FACTOR times the longest line. */
 const DEFAULT_LINE_BYTES = 2 * 1024 * 1024;
-const RECORD_BUFFER_FACTOR = 16;
+const LINE_BUFFER_FACTOR = 16;
 
 /** What the rows of one file of a batch take from it (import.ts BatchFile). */
 export interface StagedFile {
@@ -223,47 +245,45 @@ const sqlNumber = (value: number): string => {
 };
 
 /**
- * A batch's staging files as the rows of `events` (every copy; duplicates
- * are settled after, see copies.ts): the JSON lines of columns side by side
- * with the record file's lines (rowValues.ts recordLine, read as one CSV
- * field each, so no JSON unescaping), and each row's file path, key and
- * arrival number looked up by its file's ordinal in lists written into the
- * statement. Not a join with batch_files: DuckDB estimates read_json at a
- * handful of rows, so it built the join's hash table on the staged rows,
- * holding the whole batch in memory (a 100k-event batch: 1,149 -> 443 MB
- * resident, see the commit). The two files are written line for line
- * together; a line out of step fails the statement (and the batch) rather
- * than pair an event with another's record. `longestRecord` bounds the
- * record file's line length in bytes.
+ * A batch's staging file as the rows of `events` (every copy; duplicates
+ * are settled after, see copies.ts): one read_csv of tab-separated lines
+ * (rowValues.ts stagedLine; no quoting, NULL written as \N), each row's
+ * file path, key and arrival number looked up by its file's ordinal in
+ * lists written into the statement. Not a join with batch_files: DuckDB
+ * estimates a file scan at a handful of rows, so it built the join's hash
+ * table on the staged rows, holding the whole batch in memory (a
+ * 100k-event batch: 1,149 -> 443 MB resident, see commit 4522aab).
+ * `longestLine` bounds the file's line length in bytes.
  */
-export function stagedRows(stagingFile: string, recordFile: string, longestRecord: number, files: readonly StagedFile[]): string {
+export function stagedRows(stagingFile: string, longestLine: number, files: readonly StagedFile[]): string {
   if (files.length === 0) throw new Error('archive staging: a batch with rows has files');
-  const columns = `${TEXT_COLUMNS.slice(0, 18).join(', ')}, useridentity, requestparameters, responseelements, additionaleventdata, serviceeventdetails, resources,
-    tt_time, tt_name, tt_source, tt_actor, tt_principalarn, tt_usernames, tt_account, tt_accesskey, tt_readonly, tt_resources`;
-  const lineBytes = Math.max(DEFAULT_LINE_BYTES, longestRecord + 64);
+  const decoded = STAGING_FIELDS.map(([name, kind]) => `${stagedValueSql(name, kind)} AS ${name}`).join(',\n      ');
+  const columns = STAGING_FIELDS.filter(([name]) => !STAGING_ONLY.has(name))
+    .map(([name]) => name)
+    .join(', ');
+  const lineBytes = Math.max(DEFAULT_LINE_BYTES, longestLine + 64);
   let lo = files[0]!.ordinal;
   let hi = lo;
   for (const file of files) {
     lo = Math.min(lo, file.ordinal);
     hi = Math.max(hi, file.ordinal);
   }
-  const slot = `s.tt_fileord - ${lo} + 1`;
+  const slot = `tt_fileord - ${lo} + 1`;
   const paths = byOrdinal(files, lo, hi, (f) => sqlText(f.path), 'VARCHAR');
   const keys = byOrdinal(files, lo, hi, (f) => sqlNumber(f.key), 'DOUBLE');
   const bases = byOrdinal(files, lo, hi, (f) => sqlNumber(f.seqBase), 'BIGINT');
   return `SELECT ${columns},
     ${USERS_SQL} AS tt_users, ${ID_HASH_SQL} AS tt_idhash,
     coalesce(list_extract(${paths}, ${slot}), error('archive staging: a row of a file not in the batch')) AS tt_file,
-    s.tt_index, list_extract(${bases}, ${slot}) + s.tt_pos AS tt_seq, list_extract(${keys}, ${slot}) AS tt_filekey, s.tt_fingerprint,
-    CASE WHEN r.fileord = s.tt_fileord AND r.pos = s.tt_pos THEN r.record ELSE error('archive staging: the record file is out of step') END AS tt_record
-  FROM read_json(${sqlText(stagingFile)}, format = 'newline_delimited', columns = ${stagingColumnsSql()}, maximum_object_size = 1073741824) s
-  POSITIONAL JOIN read_csv(${sqlText(recordFile)}, header = false, delim = '\t', quote = '', escape = '', new_line = '\\n', auto_detect = false,
-    columns = {'fileord': 'INTEGER', 'pos': 'BIGINT', 'record': 'VARCHAR'}, max_line_size = ${lineBytes}, buffer_size = ${lineBytes * RECORD_BUFFER_FACTOR}) r`;
+    list_extract(${bases}, ${slot}) + tt_pos AS tt_seq, list_extract(${keys}, ${slot}) AS tt_filekey
+  FROM (SELECT ${decoded}
+    FROM read_csv(${sqlText(stagingFile)}, header = false, delim = '\t', quote = '', escape = '', new_line = '\\n', nullstr = '\\N',
+      auto_detect = false, columns = ${stagingColumnsSql()}, max_line_size = ${lineBytes}, buffer_size = ${lineBytes * LINE_BUFFER_FACTOR}) s)`;
 }
 
-/** A batch's staging files straight into `events` (every row; duplicates are settled after, see copies.ts). */
-export function insertStaged(stagingFile: string, recordFile: string, longestRecord: number, files: readonly StagedFile[]): string {
-  return `INSERT INTO events BY NAME ${stagedRows(stagingFile, recordFile, longestRecord, files)}`;
+/** A batch's staging file straight into `events` (every row; duplicates are settled after, see copies.ts). */
+export function insertStaged(stagingFile: string, longestLine: number, files: readonly StagedFile[]): string {
+  return `INSERT INTO events BY NAME ${stagedRows(stagingFile, longestLine, files)}`;
 }
 
 /**

@@ -137,24 +137,36 @@ describe('archive import', () => {
     expect(new Set(keys).size).toBe(4);
   });
 
-  it('stores each record whole, whatever its strings hold (tabs, line breaks, quotes, a line past the 2 MB CSV default)', async () => {
+  it('stores each record and value whole, whatever its strings hold (tabs, line breaks, quotes, \\N, a line past the 2 MB CSV default)', async () => {
     const dir = scratch();
     const logs = join(dir, 'logs');
     mkdirSync(logs);
-    const odd = ['tab\there', 'line\nbreak\r\n', 'quote " and \\ backslash', 'sep\u2028arator\u2029', 'ctl \u001b[31m', 'émoji 🦆', 'x'.repeat(3 * 1024 * 1024)];
-    const records: Record<string, unknown>[] = odd.map((value, k) => ({ ...event(`odd-${k}`, k), userAgent: value, requestParameters: { [value.slice(0, 20)]: value } }));
+    // Each escape of the staging line (rowValues.ts textField): controls, backslashes, a leading quote, the NULL marker, empty text.
+    const odd = ['tab\there', 'line\nbreak\r\n', 'quote " and \\ backslash', '"leading quote', '\\N', '', 'nul \u0000 byte', 'lone \ud800 surrogate', 'sep\u2028arator\u2029', 'ctl \u001b[31m', 'émoji 🦆', 'x'.repeat(3 * 1024 * 1024)];
+    const records: Record<string, unknown>[] = odd.map((value, k) => ({
+      ...event(`odd-${k}\t${value.slice(0, 20)}`, k),
+      userAgent: value,
+      errorMessage: value,
+      requestParameters: { [value.slice(0, 20)]: value },
+    }));
     writeFileSync(join(logs, 'odd.json'), recordsJson(records.slice(0, 3)));
     writeFileSync(join(logs, 'odder.json'), recordsJson(records.slice(3)));
     const archive = await openArchive(join(dir, 'a.duckdb'));
     cleanups.unshift(() => archive.close());
     const summary = await importFolder(archive, logs);
     expect(summary.bad).toEqual([]);
-    const stored = (await archive.connection.runAndReadAll('SELECT eventid, tt_record, useragent FROM events ORDER BY eventid')).getRows();
-    expect(stored.map(([id]) => id)).toEqual(records.map((r) => String(r.eventID)).sort());
-    for (const [id, text, userAgent] of stored) {
-      const original = records.find((r) => r.eventID === id)!;
-      expect(JSON.parse(String(text))).toEqual(original);
-      expect(userAgent).toBe(original.userAgent);
+    const stored = (await archive.connection.runAndReadAll('SELECT eventid, tt_record, useragent, errormessage, tt_idhash = md5_number_upper(eventid) FROM events')).getRows();
+    expect(stored.length).toBe(records.length);
+    // A lone surrogate (no UTF-8 holds one) is stored as U+FFFD; before, it failed the whole batch.
+    const utf8 = (value: string): string => value.replaceAll('\ud800', '\ufffd');
+    for (const [id, text, userAgent, errorMessage, hashed] of stored) {
+      const original = records.find((r) => utf8(String(r.eventID)) === id)!;
+      expect(JSON.parse(String(text))).toEqual(JSON.parse(JSON.stringify(original).replaceAll('\\ud800', '\\ufffd')));
+      // The Athena columns keep NULL for an empty value, as CloudTrail's own table does.
+      const expected = utf8(String(original.userAgent));
+      expect(userAgent).toBe(expected === '' ? null : expected);
+      expect(errorMessage).toBe(expected === '' ? null : expected);
+      expect(hashed).toBe(true);
     }
   });
 
