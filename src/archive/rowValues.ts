@@ -6,6 +6,7 @@
  */
 import { objectOf, text } from '../model/actor.js';
 import { rowFingerprint } from '../model/contentCheck.js';
+import { stringifyJson } from '../model/stringify.js';
 import type { EventRow } from '../model/types.js';
 
 type Loose = Record<string, unknown>;
@@ -85,9 +86,12 @@ export function wellFormedJson(json: string): string {
   return json.replace(/\\(?:u(d[89a-f][0-9a-f]{2})|[^])/gi, (escape: string, surrogate: string | undefined) => (surrogate ? '\\ufffd' : escape));
 }
 
-/** A record value as the Athena table's JSON text column: absent or JSON null is NULL, anything else its JSON text. */
+/**
+ * A record value as the Athena table's JSON text column: absent or JSON null is NULL, anything else
+ * its JSON text (stringifyJson: a log may nest a value deeper than JSON.stringify can recurse).
+ */
 function jsonText(value: unknown): string | null {
-  return value === undefined || value === null ? null : wellFormedJson(JSON.stringify(value));
+  return value === undefined || value === null ? null : wellFormedJson(stringifyJson(value));
 }
 
 /** The staging file's NULL (schema.ts stagedRows reads it as nullstr): no encoded value is ever exactly this. */
@@ -163,7 +167,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     String(fileOrdinal),
     String(position),
     String(rowFingerprint(row)),
-    wellFormedJson(JSON.stringify(record)),
+    wellFormedJson(stringifyJson(record)),
   ];
   return fields.join('\t');
 }

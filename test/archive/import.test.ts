@@ -170,6 +170,23 @@ describe('archive import', () => {
     }
   });
 
+  it('stores a record nested deeper than JSON.stringify can recurse (it failed the whole import, every run)', async () => {
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    const depth = 50_000;
+    const deep = `{"eventVersion":"1.08","eventTime":"2026-11-01T00:00:00Z","eventName":"GetObject","eventID":"deep","requestParameters":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    writeFileSync(join(logs, 'deep.json'), `{"Records":[${deep},${JSON.stringify(event('plain', 1))}]}`);
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    const summary = await importFolder(archive, logs);
+    expect(summary.bad).toEqual([]);
+    expect(summary.eventsAdded).toBe(2);
+    const [[record, params]] = (await archive.connection.runAndReadAll("SELECT tt_record, requestparameters FROM events WHERE eventid = 'deep'")).getRows();
+    expect(String(record)).toBe(deep);
+    expect(String(params)).toBe(`{"x":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+  });
+
   it('records conflicting duplicates (same eventID, different content) as scan reports them, across runs', async () => {
     const dir = scratch();
     const logs = join(dir, 'logs');
