@@ -105,12 +105,15 @@ const NEEDS_JSON = /[\u0000-\u001f\\\ud800-\udfff]/;
 
 /**
  * A text value as a staging field: as it is when it can be, else its JSON string (which starts with
- * `"`, so a plain value starting with `"` is written as JSON too), and NULL as STAGED_NULL. DuckDB
- * decodes it with schema.ts TEXT_FIELD_SQL.
+ * `"`, so a plain value starting with `"` is written as JSON too), and NULL as STAGED_NULL. A value
+ * starting with U+FEFF goes as JSON too: at the start of the file DuckDB's CSV reader takes it for a
+ * byte-order mark and drops it (the first line's eventID lost its first character). DuckDB decodes
+ * the field with schema.ts textFieldSql.
  */
 export function textField(value: string | null): string {
   if (value === null) return STAGED_NULL;
-  return value.charCodeAt(0) === 34 || NEEDS_JSON.test(value) ? wellFormedJson(JSON.stringify(value)) : value;
+  const first = value.charCodeAt(0);
+  return first === 34 || first === 0xfeff || NEEDS_JSON.test(value) ? wellFormedJson(JSON.stringify(value)) : value;
 }
 
 /** JSON text as a staging field: JSON.stringify writes no tab, line break or raw control, so it goes as it is. */

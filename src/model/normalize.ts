@@ -149,16 +149,21 @@ function timeText(value: unknown): string {
 const ISO_LIKE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
+/** The furthest instant a Date holds, either side of 1970 (ECMAScript's time range). */
+const MAX_DATE_MS = 8.64e15;
+
 /**
  * eventTime as epoch ms, NaN when it does not parse. Trail files use
  * `2023-07-19T21:33:41Z` (fast path); lookup-events use a local offset
  * (`2022-02-08 09:23:37+11:00`); CloudTrail Lake omits the zone, which means UTC.
- * Numbers are epoch seconds (below 1e11) or ms. Never uses the local time zone.
+ * Numbers are epoch seconds (below 1e11) or ms; past what a Date holds (8.64e15 ms either way) they
+ * are no time (an archive column of 64-bit ms could not hold 1e308 either). Never uses the local time zone.
  */
 export function parseEventTime(value: unknown): number {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return NaN;
-    return Math.abs(value) < 1e11 ? value * 1000 : value;
+    const ms = Math.abs(value) < 1e11 ? value * 1000 : value;
+    return Math.abs(ms) <= MAX_DATE_MS ? ms : NaN;
   }
   if (typeof value !== 'string') return NaN;
   if (value.length === 20 && value.charCodeAt(19) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */) {
