@@ -1,6 +1,11 @@
 /** The staging line's encodings (rowValues.ts): what DuckDB is handed must read back as the value, or as its UTF-8 form. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runImportJob } from '../../src/archive/importJob.js';
 import { STAGED_NULL, textField, wellFormedJson } from '../../src/archive/rowValues.js';
+import { recordsJson, tempFolder } from '../support/files.js';
+import { iamUserRecord } from './helpers.js';
 
 describe('staging fields', () => {
   it('writes plain text as it is and anything ambiguous as a JSON string', () => {
@@ -25,5 +30,25 @@ describe('staging fields', () => {
     const text = JSON.stringify('\\ud800');
     expect(wellFormedJson(text)).toBe(text);
     expect(JSON.parse(wellFormedJson(JSON.stringify({ k: '\\\ud800' })))).toEqual({ k: '\\\ufffd' });
+  });
+});
+
+describe("a file's staging", () => {
+  it('is the same bytes whether encoded at once or in chunks (a whole big file in one string passed V8 limit)', async () => {
+    const folder = tempFolder('trailtop-staging-');
+    try {
+      const path = join(folder.dir, 'many.json');
+      writeFileSync(path, recordsJson(Array.from({ length: 40 }, (_, k) => ({ ...iamUserRecord(`e-${k}`, `user-${k}`), userAgent: `agent é ${k}` }))));
+      const whole = await runImportJob({ id: 3, path });
+      const chunked = await runImportJob({ id: 3, path }, 500);
+      expect(whole.rows).toBe(40);
+      expect(chunked.rows).toBe(40);
+      expect(Buffer.from(chunked.lines!).equals(Buffer.from(whole.lines!))).toBe(true);
+      const text = Buffer.from(whole.lines!).toString('utf8');
+      expect(text.endsWith('\n')).toBe(true);
+      expect(text.split('\n')).toHaveLength(41);
+    } finally {
+      folder.remove();
+    }
   });
 });
