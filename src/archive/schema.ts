@@ -12,7 +12,7 @@
  * element's EventId, or `content:<hash>`): the archive keeps one row per id.
  */
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /**
  * tt_users (schema 5): every non-empty value `user:` tests (tt_actor,
@@ -37,6 +37,17 @@ export const USERS_SQL =
 export const ID_HASH_SQL = 'md5_number_upper(eventid)';
 
 /**
+ * Rows an older trailtop archived from values this one reads otherwise (schema 7): an eventTime number
+ * past what a Date holds (normalize.ts parseEventTime now gives no time; the old row crashed
+ * `scan --db`), and a record with a lone surrogate, which it stored as the escape JSON.stringify
+ * writes (`\ud800`; DuckDB's JSON functions refuse it, so every deep filter failed). Their files are
+ * read again: the rows go and the files are forgotten, and the import that follows the upgrade
+ * brings them back as a fresh import would. `contains` may also match the text `\ud...` after an
+ * escaped backslash: such a file is only read again.
+ */
+const REREAD_FILES = `SELECT DISTINCT tt_file FROM events WHERE abs(tt_time) > 8640000000000000 OR contains(tt_record, '\\ud')`;
+
+/**
  * Steps from each older schema an older trailtop wrote to the next one (key: the older version);
  * opening for writing runs them in order up to SCHEMA_VERSION, one transaction per version (db.ts:
  * DuckDB refuses a second ALTER of a table in the transaction that altered and updated it).
@@ -44,6 +55,12 @@ export const ID_HASH_SQL = 'md5_number_upper(eventid)';
 export const UPGRADES: Record<string, readonly string[]> = {
   '4': ['ALTER TABLE events ADD COLUMN tt_users VARCHAR', `UPDATE events SET tt_users = ${USERS_SQL}`],
   '5': ['ALTER TABLE events ADD COLUMN tt_idhash UBIGINT', `UPDATE events SET tt_idhash = ${ID_HASH_SQL}`],
+  '6': [
+    `CREATE OR REPLACE TEMP TABLE reread AS ${REREAD_FILES}`,
+    'DELETE FROM imported_files WHERE path IN (SELECT tt_file FROM reread)',
+    'DELETE FROM events WHERE tt_file IN (SELECT tt_file FROM reread)',
+    'DROP TABLE temp.reread',
+  ],
 };
 
 /**

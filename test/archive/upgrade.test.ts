@@ -66,6 +66,39 @@ describe.each([4, 5])('an archive of schema %i', (older) => {
   });
 });
 
+describe('an archive of schema 6', () => {
+  it("has the files of rows an older import made of a time past a Date, or of a lone surrogate, read again", async () => {
+    const made = await archiveOf(RECORDS, 1);
+    const path = made.archive.path;
+    const connection = made.archive.connection;
+    // As schema 6 stored them: a numeric eventTime of 1e16 ms kept as it was, a lone surrogate as its JSON escape.
+    await connection.run("UPDATE events SET tt_time = 10000000000000000 WHERE eventid = 'e-1'");
+    await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"Alice"', '"Al\\ud800ice"') WHERE eventid = 'e-1'`);
+    await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"carol', '"\\udc00carol') WHERE eventid = 'e-3'`);
+    await connection.run(`UPDATE archive_meta SET value = '6' WHERE key = 'schema'`);
+    const files = (await connection.runAndReadAll('SELECT count(*) FROM imported_files')).getRows()[0]![0];
+    made.archive.close();
+    try {
+      const upgraded = await openArchive(path);
+      try {
+        const ids = (await upgraded.connection.runAndReadAll('SELECT eventid FROM events ORDER BY eventid')).getRows().flat();
+        expect(ids).toEqual(['e-2', 'e-4']);
+        expect((await upgraded.connection.runAndReadAll('SELECT count(*) FROM imported_files')).getRows()[0]![0]).toBe(BigInt(Number(files) - 2));
+        // The next import reads those two files again, and the archive is as a fresh one.
+        const summary = await importFolder(upgraded, made.folder);
+        expect(summary.filesDone - summary.filesUnchanged).toBe(2);
+        expect(summary.eventsTotal).toBe(RECORDS.length);
+        const rows = (await upgraded.connection.runAndReadAll("SELECT eventid, tt_time IS NOT NULL, contains(tt_record, '\\ud') FROM events ORDER BY eventid")).getRows();
+        expect(rows).toEqual(RECORDS.map((_, k) => [`e-${k + 1}`, true, false]));
+      } finally {
+        upgraded.close();
+      }
+    } finally {
+      made.close();
+    }
+  });
+});
+
 describe('an archive of a schema no upgrade starts from', () => {
   it.each(['3', String(SCHEMA_VERSION + 1), 'x'])('schema %s is refused, even for writing', async (version) => {
     const made = await archiveOf(RECORDS.slice(0, 2));
