@@ -17,6 +17,7 @@ import { matchesWhole } from '../query/pattern.js';
 import { compileWhere, SqlCompileError } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import type { Vocabulary } from '../query/vocabulary.js';
+import { foldCase } from '../query/fold.js';
 
 /** What `rule:` may name: a rule's id and title, and its detection as an AST. */
 export interface ArchiveRule {
@@ -42,7 +43,7 @@ export type ArchiveFilter =
 function ruleNamed(match: ValueMatch, rule: ArchiveRule): boolean {
   if (match.kind === 'exists') return true;
   const names = [rule.id, rule.title].filter((n) => n !== '');
-  if (match.kind === 'glob') return names.some((n) => matchesWhole(n.toLowerCase(), match.pattern));
+  if (match.kind === 'glob') return names.some((n) => matchesWhole(foldCase(n), match.pattern));
   if (match.kind === 'regex') return names.some((n) => new RegExp(match.source, match.flags).test(n));
   return false;
 }

@@ -20,6 +20,7 @@
  *   as not run, with this reason, never run with the term dropped.
  */
 import { and, not, or, splitPath, type FieldRef, type QueryNode, type ValueMatch } from '../query/ast.js';
+import { foldCase } from '../query/fold.js';
 
 /** A rule that cannot run as written; `reason` is shown with its path. */
 export class Unsupported extends Error {}
@@ -91,7 +92,7 @@ export function piecesMatch(pieces: readonly Piece[], cased: boolean): ValueMatc
         segments.push('');
         glob = true;
       } else if (piece.kind === 'text') {
-        segments[segments.length - 1] += piece.text.toLowerCase();
+        segments[segments.length - 1] += foldCase(piece.text);
       }
     }
     return { kind: 'glob', pattern: { segments, glob } };

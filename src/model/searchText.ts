@@ -1,4 +1,5 @@
 import type { EventRow, ResourceRef } from './types.js';
+import { foldCase } from '../query/fold.js';
 
 /**
  * The values plain query words are matched against, in order: event name,
@@ -59,5 +60,5 @@ export function buildSearchText(row: EventRow): string {
     parts.push(value);
     return false;
   });
-  return parts.join('\n').toLowerCase();
+  return foldCase(parts.join('\n'));
 }

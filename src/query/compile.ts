@@ -23,6 +23,7 @@ import { textMatcher } from './valueMatch.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
 import { wordTest } from './wordColumns.js';
 import { containsInOrder, containsWord } from './words.js';
+import { foldCase } from './fold.js';
 
 /** What a fuzzy word was taken to mean, for "assumrole ~ AssumeRole, AssumeRoleWithSAML". */
 export interface FuzzyExplanation {
@@ -602,7 +603,7 @@ class FuzzyWord {
   private flagsOf(value: string): number {
     let flags = this.flags.get(value);
     if (flags === undefined) {
-      flags = value.toLowerCase().includes(this.word) ? 1 : 0;
+      flags = foldCase(value).includes(this.word) ? 1 : 0;
       const sets = this.sets;
       for (let k = 0; k < sets.length; k++) if (sets[k]!.has(value)) flags |= 2 << k;
       if (this.flags.size < FUZZY_MEMO_LIMIT) this.flags.set(value, flags);

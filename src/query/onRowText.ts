@@ -10,6 +10,7 @@
 import { Int32List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
+import { foldCase } from './fold.js';
 
 /**
  * What wordColumns searches: every row of log[0, end) whose on-row text holds
@@ -377,9 +378,9 @@ class SharedByKey {
  * sigma) cannot make the name hold a word its ARN does not.
  */
 export function resourceLower(resource: ResourceRef): string {
-  const name = resource.name.toLowerCase();
+  const name = foldCase(resource.name);
   if (resource.arn === resource.name || resource.arn === '') return name;
-  const arn = resource.arn.toLowerCase();
+  const arn = foldCase(resource.arn);
   return name === '' || arn.endsWith(name) ? arn : `${name}\n${arn}`;
 }
 
@@ -405,7 +406,7 @@ export function scalarOnRowText(columns: RowColumns, key: ScalarKey): OnRowText 
   let text = t.scalars.get(key);
   if (!text) {
     const column = columns.scalars[key];
-    text = new OnRowText(() => column.rows.ids, (row) => row[key].toLowerCase());
+    text = new OnRowText(() => column.rows.ids, (row) => foldCase(row[key]));
     t.scalars.set(key, text);
   }
   return text;

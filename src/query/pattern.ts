@@ -1,5 +1,6 @@
 import type { TextField, ValueVisitor } from './fields.js';
 import type { RawValue } from './tokenize.js';
+import { foldCase } from './fold.js';
 
 /** A field value to match, lowercased once at compile time. */
 export interface ValuePattern {
@@ -9,7 +10,7 @@ export interface ValuePattern {
 }
 
 export function toPattern(value: RawValue): ValuePattern {
-  return { segments: value.segments.map((s) => s.toLowerCase()), glob: value.glob };
+  return { segments: value.segments.map(foldCase), glob: value.glob };
 }
 
 /** Whole-value match of a lowercase value: equal, or glob with `*` for any run (anchored at both ends). */
@@ -59,8 +60,8 @@ function equalsLowerAscii(value: string, lowerPattern: string): boolean {
     let c = value.charCodeAt(i);
     if (c >= 65 && c <= 90) c += 32;
     else if (c > 127) {
-      // Some non-ASCII letters lowercase to ASCII (the Kelvin sign to k); none that change length do.
-      const lowered = String.fromCharCode(c).toLowerCase();
+      // Some non-ASCII letters fold to ASCII (the Kelvin sign to k, İ to i); none change length.
+      const lowered = foldCase(String.fromCharCode(c));
       c = lowered.length === 1 ? lowered.charCodeAt(0) : -1;
     }
     if (c !== lowerPattern.charCodeAt(i)) return false;
@@ -83,7 +84,7 @@ export function valueTester(field: TextField, patterns: readonly ValuePattern[])
     ? patterns.filter((p) => !p.glob && p.segments[0]!.startsWith('arn:')).map((p) => p.segments[0]!)
     : [];
   const decide = (value: string): boolean => {
-    const lower = value.toLowerCase();
+    const lower = foldCase(value);
     const short = shortForm ? shortForm(lower) : lower;
     for (const pattern of patterns) {
       if (matchesWhole(lower, pattern)) return true;

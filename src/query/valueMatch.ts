@@ -2,6 +2,7 @@ import type { ValueMatch } from './ast.js';
 import { cidrTester, parseCidr } from './cidr.js';
 import { matchesWhole } from './pattern.js';
 import { regexLiteral } from './regexLiteral.js';
+import { foldCase } from './fold.js';
 
 /**
  * A test of one text value (a string, or a number or boolean as its JSON
@@ -16,10 +17,10 @@ export function textMatcher(match: ValueMatch): (value: string) => boolean {
       const pattern = match.pattern;
       if (!pattern.glob) {
         const wanted = pattern.segments[0]!;
-        // Lowercasing never shortens a string: a longer value cannot match.
-        return (value) => value.length <= wanted.length && value.toLowerCase() === wanted;
+        // Folding keeps a string's length: a longer value cannot match.
+        return (value) => value.length <= wanted.length && foldCase(value) === wanted;
       }
-      return (value) => matchesWhole(value.toLowerCase(), pattern);
+      return (value) => matchesWhole(foldCase(value), pattern);
     }
     case 'regex': {
       const regex = compileRegex(match.source, match.flags);

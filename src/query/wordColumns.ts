@@ -2,6 +2,7 @@ import type { ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
 import { anyTest, resourcesTest, scalarTest, userNamesTest, withDense, type ColumnContext, type SeqTest } from './columnTests.js';
 import { resourcesOnRowText, scalarOnRowText, type RowTextSearch } from './onRowText.js';
+import { foldCase } from './fold.js';
 
 /** The scalar fields of the search parts (model/searchText.ts anySearchPart). */
 export const SEARCH_SCALARS = ['name', 'source', 'actor', 'errorCode', 'region', 'sourceIp', 'accessKey'] as const;
@@ -54,7 +55,7 @@ function cached(cache: LowerCopies, id: number, make: () => string): string {
 
 /** A list's values lowercased on one line each, so a word (without a line break) is found in one includes(). */
 function namesText(names: readonly string[]): string {
-  return names.join('\n').toLowerCase();
+  return foldCase(names.join('\n'));
 }
 
 function resourcesText(resources: readonly ResourceRef[]): string {
@@ -63,7 +64,7 @@ function resourcesText(resources: readonly ResourceRef[]): string {
     parts.push(resource.name);
     if (resource.arn !== resource.name) parts.push(resource.arn);
   }
-  return parts.join('\n').toLowerCase();
+  return foldCase(parts.join('\n'));
 }
 
 /**
@@ -77,7 +78,7 @@ export function includesFolded(value: string, word: string): boolean {
   const n = value.length;
   const m = word.length;
   for (let k = 0; k < n; k++) {
-    if (value.charCodeAt(k) > 127) return value.toLowerCase().includes(word);
+    if (value.charCodeAt(k) > 127) return foldCase(value).includes(word);
   }
   if (m === 0) return true;
   const first = word.charCodeAt(0);
@@ -152,7 +153,7 @@ function wordParts(context: ColumnContext, word: string, meant: MeantValues): Wo
     const lowered = lower;
     const set = meant.scalars[key];
     const contains = (value: string, id: number | undefined): boolean =>
-      value !== '' && (id === undefined ? includesFolded(value, word) : cached(lowered, id, () => value.toLowerCase()).includes(word));
+      value !== '' && (id === undefined ? includesFolded(value, word) : cached(lowered, id, () => foldCase(value)).includes(word));
     const visit = (value: string, id?: number): boolean => contains(value, id) || (set !== undefined && set.has(value));
     const readRow = (seq: number): boolean => visit(log[seq]![key]);
     // A row whose value may be a fuzzy word's meaning is read: the text holds no values to compare.

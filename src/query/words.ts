@@ -1,6 +1,7 @@
 import { anyResourcePart, anySearchPart, anyUserName, buildSearchText } from '../model/searchText.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { matchesInside } from './pattern.js';
+import { foldCase } from './fold.js';
 
 /** Past this many distinct values a word stops remembering answers (source IPs, keys, ARNs). */
 const MEMO_LIMIT = 200_000;
@@ -31,7 +32,7 @@ export function wordParts(word: string): WordParts | null {
   const visit = (value: string): boolean => {
     let answer = memo.get(value);
     if (answer === undefined) {
-      answer = value.toLowerCase().includes(word);
+      answer = foldCase(value).includes(word);
       if (memo.size < MEMO_LIMIT) memo.set(value, answer);
     }
     return answer;

@@ -9,13 +9,14 @@ import { eventRow } from '../support/rows.js';
 import { RecordBatch } from '../../src/model/recordBatch.js';
 import { compileQuery, filterRows, filterStore } from '../../src/query/index.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { foldCase } from '../../src/query/fold.js';
 
 describe('includesFolded', () => {
-  it('answers as toLowerCase().includes() for ASCII and other text', () => {
+  it('answers as foldCase(value).includes() for ASCII and other text', () => {
     const values = ['', 'AssumeRole', 'ASSUMEROLE', '10.0.0.1', 'arn:aws:s3:::Bucket/Key', 'K\u212Aelvin', 'İstanbul', 'ΑΣ', 'a\nb', 'x'];
     const words = ['', 'assumerole', 'role', '0.0.1', 's3:::bucket/k', 'kelvin', 'k', 'i̇stanbul', 'istanbul', 'ας', 'σ', 'b', 'xx', 'a'];
     for (const value of values) {
-      for (const word of words) expect(includesFolded(value, word), `${value} / ${word}`).toBe(value.toLowerCase().includes(word));
+      for (const word of words) expect(includesFolded(value, word), `${value} / ${word}`).toBe(foldCase(value).includes(word));
     }
   });
 });
@@ -28,7 +29,7 @@ describe('OnRowText', () => {
       ids.push(onRow ? ON_ROW_ID : 2);
       log.push(eventRow({ sourceIp: value }));
     };
-    const text = new OnRowText(() => ids, (row) => row.sourceIp.toLowerCase());
+    const text = new OnRowText(() => ids, (row) => foldCase(row.sourceIp));
     for (let k = 0; k < 20_000; k++) add(k % 3 === 0 ? `Host-${k}-HOST` : `10.0.${k}`, k % 5 !== 0);
     const search = (word: string) => {
       const hits = new Uint8Array(log.length);
@@ -38,7 +39,7 @@ describe('OnRowText', () => {
     const expectHits = (word: string) => {
       const hits = search(word);
       log.forEach((row, seq) => {
-        expect(hits[seq], `${seq} ${word}`).toBe(ids[seq] === ON_ROW_ID && row.sourceIp.toLowerCase().includes(word) ? 1 : 0);
+        expect(hits[seq], `${seq} ${word}`).toBe(ids[seq] === ON_ROW_ID && foldCase(row.sourceIp).includes(word) ? 1 : 0);
       });
     };
     expectHits('host');
@@ -68,7 +69,7 @@ describe('OnRowText trigram filters', () => {
     const letters = ['a', 'b', 'c', 'd', 'e', '1', '.', '-', 'é', 'σ', 'ς'];
     const ids: number[] = [];
     const log: EventRow[] = [];
-    const text = new OnRowText(() => ids, (row) => row.sourceIp.toLowerCase());
+    const text = new OnRowText(() => ids, (row) => foldCase(row.sourceIp));
     const add = (count: number) => {
       for (let k = 0; k < count; k++) {
         const length = int(random, 0, 14);
@@ -82,16 +83,16 @@ describe('OnRowText trigram filters', () => {
       const out = ['abc', 'needle-', 'ας', 'σ', 'ab', 'zzz', 'a.1-é', 'eeeeeeeeeee'];
       // Words cut from values, so each is in at least one row (when that row keeps its value).
       for (let k = 0; k < 30; k++) {
-        const value = pick(random, log).sourceIp.toLowerCase();
+        const value = foldCase(pick(random, log).sourceIp);
         const from = int(random, 0, value.length);
         out.push(value.slice(from, from + int(random, 3, 9)));
       }
       return out.filter((word) => word !== '');
     };
     add(20_000);
-    for (const word of words()) expect(searched(text, log, word), word).toEqual(expected(log, ids, (row) => row.sourceIp.toLowerCase().includes(word)));
+    for (const word of words()) expect(searched(text, log, word), word).toEqual(expected(log, ids, (row) => foldCase(row.sourceIp).includes(word)));
     add(9_000);
-    for (const word of words()) expect(searched(text, log, word), word).toEqual(expected(log, ids, (row) => row.sourceIp.toLowerCase().includes(word)));
+    for (const word of words()) expect(searched(text, log, word), word).toEqual(expected(log, ids, (row) => foldCase(row.sourceIp).includes(word)));
   });
 });
 
@@ -100,7 +101,7 @@ describe('ResourcesOnRowText', () => {
   const holds = (word: string) => (row: EventRow) => {
     const parts: string[] = [];
     anyResourcePart(row.resources, (value) => parts.push(value) < 0);
-    return parts.join('\n').toLowerCase().includes(word);
+    return foldCase(parts.join('\n')).includes(word);
   };
 
   it('finds words in repeated and unique resources, across the shared entries, the give-up of a type and rows as they arrive', () => {

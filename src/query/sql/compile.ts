@@ -13,6 +13,7 @@ import { matchesWhole } from '../pattern.js';
 import { dialectNamed, literal, type Dialect, type DialectName } from './dialect.js';
 import { archiveSchema, cloudtrailSchema, SqlCompileError, type Fresh, type Schema, type SchemaName, type ValueSource } from './schema.js';
 import { ipv4Range, ipv6Cidr } from './cidr.js';
+import { FINAL_SIGMA, SIGMA, foldCase } from '../fold.js';
 
 /** The values a fuzzy word stands for, by FUZZY_FIELDS name (query/vocabulary.ts search, grouped). */
 export type FuzzyResolver = (word: string) => ReadonlyMap<string, readonly string[]>;
@@ -53,6 +54,15 @@ function likeEscape(segment: string): string {
 function globSql(lowered: string, pattern: GlobPattern): string {
   if (!pattern.glob) return `${lowered} = ${literal(pattern.segments[0] ?? '')}`;
   return `${lowered} LIKE ${literal(pattern.segments.map(likeEscape).join('%'))} ESCAPE '\\'`;
+}
+
+/**
+ * lower(x) as query/fold.ts foldCase makes it, for a pattern of these runs: SQL's lower() already
+ * makes İ an i and Σ a σ letter by letter, but keeps a ς, which the fold makes σ. Only a pattern
+ * holding a σ can tell the two apart, so only its test pays for the replace.
+ */
+function folded(lowered: string, runs: readonly string[]): string {
+  return runs.some((run) => run.includes(SIGMA)) ? `replace(${lowered}, ${literal(FINAL_SIGMA)}, ${literal(SIGMA)})` : lowered;
 }
 
 /** A value as the line-joined column of schema.ts loweredValues holds it. */
@@ -125,7 +135,7 @@ class Compiler {
       // rule:, mark: and params: are not summary refs (parse.ts makes TagNodes and params refs of them).
       if (spec.kind === 'tag' || spec.kind === 'params') throw new SqlCompileError(`${ref.name}: is not a summary field`);
       const lowered = node.match.kind === 'glob' && !spec.longForm && !spec.shortForm && !spec.arnPrefix ? this.schema.loweredValues?.(spec.name) : null;
-      if (lowered && node.match.kind === 'glob') return `coalesce(${loweredGlob(lowered, node.match.pattern)}, false)`;
+      if (lowered && node.match.kind === 'glob') return `coalesce(${loweredGlob(folded(lowered, node.match.pattern.segments), node.match.pattern)}, false)`;
       const source = this.schema.summary(spec.name);
       if (!source) throw new SqlCompileError(`${spec.name}: has no column in this table`);
       const test = this.anyValue(source, (x) => this.textTest(x, node.match, spec), node.match.kind === 'exists');
@@ -190,7 +200,7 @@ class Compiler {
       case 'exists':
         return `${x} IS NOT NULL`;
       case 'glob':
-        return globSql(`lower(${x})`, match.pattern);
+        return globSql(folded(`lower(${x})`, match.pattern.segments), match.pattern);
       case 'regex':
         return this.regex(x, match.source, match.flags);
       case 'cidr':
@@ -214,7 +224,7 @@ class Compiler {
   }
 
   private globTest(x: string, pattern: GlobPattern, spec: TextField | null): string {
-    const lowered = `lower(${x})`;
+    const lowered = folded(`lower(${x})`, pattern.segments);
     const parts: string[] = [];
     if (!pattern.glob && spec?.longForm) {
       const value = pattern.segments[0] ?? '';
@@ -253,9 +263,9 @@ class Compiler {
   private word(node: WordNode): string {
     const runs = node.segments.filter((s) => s !== '');
     const parts: string[] = [];
-    parts.push(runs.length === 0 ? 'true' : `lower(${this.schema.searchText()}) LIKE ${literal('%' + runs.map(likeEscape).join('%') + '%')} ESCAPE '\\'`);
+    parts.push(runs.length === 0 ? 'true' : `${folded(`lower(${this.schema.searchText()})`, runs)} LIKE ${literal('%' + runs.map(likeEscape).join('%') + '%')} ESCAPE '\\'`);
     if (node.fuzzy && this.options.fuzzy) {
-      const resolved = this.options.fuzzy(node.text.toLowerCase());
+      const resolved = this.options.fuzzy(foldCase(node.text));
       for (const [field, values] of resolved) {
         if (values.length === 0) continue;
         const source = this.schema.fuzzy(field);
@@ -284,7 +294,7 @@ class Compiler {
   private tagMatches(match: ValueMatch, names: readonly string[] | null): boolean {
     if (match.kind === 'exists') return true;
     if (names === null) return false;
-    if (match.kind === 'glob') return names.some((n) => n !== '' && matchesWhole(n.toLowerCase(), match.pattern));
+    if (match.kind === 'glob') return names.some((n) => n !== '' && matchesWhole(foldCase(n), match.pattern));
     if (match.kind === 'regex') return names.some((n) => new RegExp(match.source, match.flags).test(n));
     return false;
   }
