@@ -11,8 +11,9 @@
  *
  * - Values are compared as text. A record value that is a number or boolean
  *   is compared as its JSON text (`42`, `true`). A string is compared as is.
- * - Case: string comparisons ignore case (full Unicode lowercase of both
- *   sides), except `regex`, which uses its own flags.
+ * - Case: string comparisons ignore case (both sides folded by fold.ts
+ *   foldCase: Unicode lowercase letter by letter, İ as i, every sigma as σ,
+ *   as SQL's lower() folds), except `regex`, which uses its own flags.
  * - A FieldRef yields zero or more values for a record:
  *   - `summary`: the values of a field of the field table (fields.ts), as
  *     that field's anyValue visits them (user: visits several).

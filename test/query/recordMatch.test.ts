@@ -12,7 +12,8 @@ import { seededRandom } from './rows.js';
  * A naive restatement of the deep terms' meaning (ast.ts), record by record,
  * written apart from recordMatch.ts: collect every value, then compare.
  */
-const lower = (s: string) => s.toLowerCase();
+// ast.ts: Unicode lowercase letter by letter, İ as i and every sigma as σ (as SQL's lower() folds).
+const lower = (s: string) => s.replaceAll('\u0130', 'i').toLowerCase().replaceAll('\u03c2', '\u03c3');
 
 function valuesAt(value: unknown, path: readonly string[]): string[] {
   if (path.length === 0) {
@@ -65,6 +66,9 @@ type Reference = (r: RawRecord) => boolean;
 const CASES: [string, Reference][] = [
   ['requestParameters.bucketName:logs-*', (r) => at(r, 'requestParameters.bucketName').some((v) => lower(v).startsWith('logs-'))],
   ['requestParameters.bucketName:ÜNÏCÖDÉ', (r) => at(r, 'requestParameters.bucketName').some((v) => lower(v) === 'ünïcödé')],
+  // Letters toLowerCase and SQL's lower() fold apart (ast.ts): İ is i, and a glob's own final Σ still meets ΟΔΟΣ.
+  ['requestParameters.bucketName:istanbul', (r) => at(r, 'requestParameters.bucketName').some((v) => lower(v) === 'istanbul')],
+  ['requestParameters.bucketName:ΟΔΟ*Σ', (r) => at(r, 'requestParameters.bucketName').some((v) => lower(v).startsWith('οδο') && lower(v).endsWith('σ'))],
   ['requestParameters.bucketName:*日本*', (r) => at(r, 'requestParameters.bucketName').some((v) => v.includes('日本'))],
   ['requestParameters.bucketName:"x\\"y"', (r) => at(r, 'requestParameters.bucketName').includes('x"y')],
   ['additionalEventData.MFAUsed:No', (r) => at(r, 'additionalEventData.MFAUsed').some((v) => lower(v) === 'no')],

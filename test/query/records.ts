@@ -32,7 +32,7 @@ export async function datasetRecords(): Promise<{ row: EventRow; record: RawReco
 const NAMES = ['AuthorizeSecurityGroupIngress', 'GetSecretValue', 'ConsoleLogin', 'ModifySnapshotAttribute', 'PutObject', 'CreateBucket'];
 const CIDRS = ['0.0.0.0/0', '10.0.0.0/8', '::/0', '192.168.1.0/24'];
 const IPS = ['10.1.2.3', '192.168.1.77', '203.0.113.9', '2001:db8::1', '2001:db9::5', '::ffff:10.9.8.7', 'ec2.amazonaws.com', 'AWS Internal'];
-const WORDS = ['logs-prod', 'Logs-Dev', 'snap-0abc123', 'snap-0ABD999', 'secret/db', 'Ünïcödé', '日本語', 'naïve café', '\u212A', 'x"y', 'a\\b'];
+const WORDS = ['logs-prod', 'Logs-Dev', 'snap-0abc123', 'snap-0ABD999', 'secret/db', 'Ünïcödé', '日本語', 'naïve café', '\u212A', 'x"y', 'a\\b', 'İSTANBUL', 'ΟΔΟΣ'];
 
 function scalar(random: () => number): Json {
   switch (int(random, 0, 6)) {

@@ -13,7 +13,8 @@ import { randomRow, searchText, seededRandom } from './rows.js';
 const NOW = Date.UTC(2024, 2, 5, 8, 0, 0);
 const H = 3_600_000;
 
-const lower = (s: string) => s.toLowerCase();
+// ast.ts: Unicode lowercase letter by letter, İ as i and every sigma as σ (as SQL's lower() folds).
+const lower = (s: string) => s.replaceAll('\u0130', 'i').toLowerCase().replaceAll('\u03c2', '\u03c3');
 const eq = (value: string, wanted: string) => value !== '' && lower(value) === lower(wanted);
 const users = (r: EventRow) => [r.actor, r.principalArn, ...r.userNames];
 const stripSource = (s: string) => lower(s).replace(/\.amazonaws\.com$/, '');
