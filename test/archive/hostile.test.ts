@@ -653,9 +653,9 @@ const COLUMNS = [
 type Column = (typeof COLUMNS)[number];
 
 /**
- * Every column as JSON text (to_json), parsed here: @duckdb/node-api decodes a VARCHAR with a default
- * TextDecoder, which drops a leading U+FEFF (checked on its own below), so a VARCHAR read straight
- * would not show what the archive holds.
+ * Every column as JSON text (to_json), parsed here: what the archive holds, whatever the client's
+ * text decoder does (@duckdb/node-api's default drops a leading U+FEFF; db.ts gives it one that keeps
+ * it, checked on its own below).
  */
 const COLUMNS_SQL = COLUMNS.map((c) => `to_json(${c})::VARCHAR`).join(', ');
 
