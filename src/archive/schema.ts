@@ -87,7 +87,7 @@ export const USER_IDENTITY_TYPE =
 export const RESOURCES_TYPE = 'STRUCT(arn VARCHAR, accountid VARCHAR, type VARCHAR)[]';
 export const TT_RESOURCES_TYPE = 'STRUCT(type VARCHAR, name VARCHAR, arn VARCHAR, accountid VARCHAR)[]';
 
-/** Plain text columns, in staging and events order. */
+/** The Athena table's plain text columns, first in events and in the staging line, in this order. */
 export const TEXT_COLUMNS = [
   'eventid',
   'eventversion',
@@ -107,26 +107,12 @@ export const TEXT_COLUMNS = [
   'sharedeventid',
   'vpcendpointid',
   'eventcategory',
-  'requestparameters',
-  'responseelements',
-  'additionaleventdata',
-  'serviceeventdetails',
-  'tt_name',
-  'tt_source',
-  'tt_actor',
-  'tt_principalarn',
-  'tt_account',
-  'tt_accesskey',
-  'tt_file',
-  'tt_record',
 ] as const;
-
-export type TextColumn = (typeof TEXT_COLUMNS)[number];
 
 export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS archive_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS events (
-    ${TEXT_COLUMNS.slice(0, 18).map((c) => `${c} VARCHAR`).join(',\n    ')},
+    ${TEXT_COLUMNS.map((c) => `${c} VARCHAR`).join(',\n    ')},
     useridentity ${USER_IDENTITY_TYPE},
     requestparameters VARCHAR,
     responseelements VARCHAR,
@@ -178,7 +164,7 @@ const JSON_TEXT: StagedKind = { kind: 'json' };
 
 /** The staging file's fields (rowValues.ts stagedLine), in line order; tt_record is the last. */
 export const STAGING_FIELDS: readonly (readonly [string, StagedKind])[] = [
-  ...TEXT_COLUMNS.slice(0, 18).map((c) => [c, TEXT] as const),
+  ...TEXT_COLUMNS.map((c) => [c, TEXT] as const),
   ['useridentity', { kind: 'cast', type: USER_IDENTITY_TYPE }],
   ['requestparameters', JSON_TEXT],
   ['responseelements', JSON_TEXT],
