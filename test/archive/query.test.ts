@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageEvents, summarizeArchive, type Cursor, type Order } from '../../src/archive/query.js';
+import { eachEvent, pageEvents, summarizeArchive, type Cursor, type Order } from '../../src/archive/query.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsJson, tempFolder } from '../support/files.js';
@@ -38,6 +38,16 @@ describe('keyset pages of the archive', () => {
         expect(new Set(paged).size).toBe(where ? 35 : 65); // the 5 unparsed ones are GetObject too
         // Unparsed times come last newest-first, first oldest-first.
         expect(order === 'newest' ? all.slice(-5).every((id) => id.startsWith('bad')) : all.slice(0, 5).every((id) => id.startsWith('bad'))).toBe(true);
+      });
+
+      it(`export's pages (${order}, ${where ?? 'all'}): keys found 7 at a time, rows 3 a page, every event once in the one-query order`, async () => {
+        const all = (await pageEvents(archive.archive, where, 1000, undefined, order)).map((e) => e.row.id);
+        const pages: string[][] = [];
+        for await (const page of eachEvent(archive.archive, where, order, 3, 7)) pages.push(page.map((e) => e.row.id));
+        expect(pages.flat()).toEqual(all);
+        expect(pages.every((page) => page.length > 0 && page.length <= 3)).toBe(true);
+        // A key query ends on a page of 1 (7 = 3 + 3 + 1), and the next one carries on after it.
+        expect(pages.some((page) => page.length === 1)).toBe(true);
       });
     }
   }
