@@ -103,6 +103,13 @@ const QUERIES = [
   '-params:*',
   'eventVersion:1.08',
   'requestParameters:*',
+  // A list at the end of a path: any element, or the list's own JSON text.
+  'requestParameters.instanceIds:i-786a*',
+  'requestParameters.accountIds:111222333444',
+  'responseElements.architectures:x86_64',
+  'requestParameters.instanceIds:*i-00456a8d163f546ff*',
+  'userIdentity.sessionContext:*',
+  '-userIdentity.onBehalfOf:*',
 ];
 
 /** Queries whose answer on AWS's table legitimately differs (see the Athena table test below). */

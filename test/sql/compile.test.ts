@@ -86,11 +86,27 @@ describe('SQL golden output', () => {
 
   it('writes dotted paths into the JSON columns with json_extract_scalar on Athena', () => {
     expect(compileWhere(path('requestParameters.bucketName', glob('logs')), { dialect: 'athena' })).toBe(
-      "coalesce(lower(coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), json_format(json_extract(requestparameters, '$[\"bucketName\"]')))) = 'logs', false)",
+      "(coalesce(lower(coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), nullif(json_format(json_extract(requestparameters, '$[\"bucketName\"]')), 'null'))) = 'logs', false) OR " +
+        "coalesce(any_match(transform(filter(TRY_CAST(json_extract(requestparameters, '$[\"bucketName\"]') AS ARRAY(JSON)), e1 -> json_extract_scalar(e1, '$') IS NOT NULL), e1 -> json_extract_scalar(e1, '$')), x2 -> coalesce(lower(x2) = 'logs', false)), false))",
     );
     expect(compileWhere(path('userIdentity.sessionContext.sessionIssuer.userName', { kind: 'exists' }), { dialect: 'athena' })).toBe(
       'coalesce(useridentity.sessioncontext.sessionissuer.username IS NOT NULL, false)',
     );
+  });
+
+  it("reads a JSON leaf on AWS's table as the archive does: JSON null is no value, a list's elements are values", () => {
+    const sql = compileWhere(path('requestParameters.tagKeys', glob('owner')), { dialect: 'athena' });
+    expect(sql).toContain(`nullif(json_format(json_extract(requestparameters, '$["tagKeys"]')), 'null')`);
+    expect(sql).toContain(`transform(filter(TRY_CAST(json_extract(requestparameters, '$["tagKeys"]') AS ARRAY(JSON)), e1 -> json_extract_scalar(e1, '$') IS NOT NULL), e1 -> json_extract_scalar(e1, '$'))`);
+  });
+
+  it("walks useridentity by its DDL: a field past a text has no value, a struct answers only :*, an unknown field is refused", () => {
+    expect(compileWhere(path('userIdentity.userName.type', { kind: 'exists' }), { dialect: 'athena' })).toBe('false');
+    expect(compileWhere(path('userIdentity.sessionContext', { kind: 'exists' }), { dialect: 'athena' })).toBe('coalesce(useridentity.sessioncontext IS NOT NULL, false)');
+    expect(() => compileWhere(path('userIdentity', glob('*alice*')), { dialect: 'athena' })).toThrow(/struct in the Athena table/);
+    expect(() => compileWhere(path('userIdentity.sessionContext.sessionIssuer', glob('x')), { dialect: 'athena' })).toThrow(/struct in the Athena table/);
+    expect(() => compileWhere(path('userIdentity.attributes.mfaAuthenticated', glob('true')), { dialect: 'athena' })).toThrow(/userIdentity.attributes is not a field/);
+    expect(() => compileWhere(path('userIdentity.toString', { kind: 'exists' }), { dialect: 'athena' })).toThrow(/not a field/);
   });
 
   it('refuses, with a reason, what the Athena table has no column for', () => {
@@ -179,6 +195,41 @@ describe('SQL injection: every value is a literal', () => {
       expect(await archive.ids(compileWhere(summary('name', glob('1_0*')), { dialect: 'duckdb' }))).toEqual([]);
       expect(await archive.ids(compileWhere(word('0%_d'), { dialect: 'duckdb' }))).toEqual([`hostile-${HOSTILE.indexOf('100%_done')}`]);
     });
+  });
+});
+
+describe("JSON leaves and userIdentity paths on DuckDB for real: AWS's table logic answers as the archive does", () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await archiveOf([
+      record('null-x', { requestParameters: { x: null, tagKeys: ['Owner', 'Env'], n: 5 } }),
+      record('text-null', { requestParameters: { x: 'null', tagKeys: [] } }),
+      record('nested', { requestParameters: { tagKeys: [['Owner'], { k: 'Owner' }, null, 7] } }),
+      record('none', { requestParameters: undefined }),
+      record('assumed', {
+        userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::1:assumed-role/r/s', sessionContext: { sessionIssuer: { userName: 'r' } } },
+      }),
+    ]);
+  });
+  afterAll(() => archive?.close());
+
+  const cases: [QueryNode, string[]][] = [
+    [path('requestParameters.x', { kind: 'exists' }), ['text-null']],
+    [path('requestParameters.x', glob('null')), ['text-null']],
+    [not(path('requestParameters.x', { kind: 'exists' })), ['assumed', 'nested', 'none', 'null-x']],
+    [path('requestParameters.tagKeys', glob('owner')), ['null-x']],
+    [path('requestParameters.tagKeys', glob('7')), ['nested']],
+    [path('requestParameters.tagKeys', glob('*env*')), ['null-x']],
+    [path('requestParameters.tagKeys', glob('[]')), ['text-null']],
+    [path('requestParameters.tagKeys', { kind: 'exists' }), ['nested', 'null-x', 'text-null']],
+    [path('requestParameters.n', glob('5')), ['null-x']],
+    [path('userIdentity.sessionContext', { kind: 'exists' }), ['assumed']],
+    [path('userIdentity.sessionContext.sessionIssuer.userName', glob('r')), ['assumed']],
+    [path('userIdentity.userName.type', { kind: 'exists' }), []],
+  ];
+  it.each(cases.map(([ast, want]) => [JSON.stringify(ast), ast, want] as const))('%s', async (_label, ast, want) => {
+    expect(await archive.ids(compileWhere(ast, { dialect: 'duckdb', schema: 'archive' }))).toEqual(want);
+    expect(await archive.ids(compileWhere(ast, { dialect: 'duckdb', schema: 'cloudtrail' }))).toEqual(want);
   });
 });
 

@@ -148,7 +148,9 @@ class Compiler {
       const params = `nullif(${this.schema.params()}, '')`;
       return this.anyValue({ scalars: [params], lists: [] }, (x) => this.pathTest(x, node.match), false);
     }
-    return this.anyValue(this.schema.path(ref.path, this.fresh), (x) => this.pathTest(x, node.match), false);
+    const source = this.schema.path(ref.path, this.fresh);
+    if (source.onlyExists && node.match.kind !== 'exists') throw new SqlCompileError(source.onlyExists);
+    return this.anyValue(source, (x) => this.pathTest(x, node.match), false);
   }
 
   /** True when any value passes: scalars tested directly, lists through a lambda. */

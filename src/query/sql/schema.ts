@@ -22,6 +22,8 @@ import { literal, type Dialect } from './dialect.js';
 export interface ValueSource {
   readonly scalars: readonly string[];
   readonly lists: readonly string[];
+  /** Set when the values answer only `:*` (a struct of Athena's table): why any other test cannot run. */
+  readonly onlyExists?: string;
 }
 
 export type SchemaName = 'cloudtrail' | 'archive';
@@ -267,25 +269,59 @@ const STRING_COLUMNS: ReadonlyMap<string, string> = new Map(
 const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(
   ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'].map((key) => [key, key.toLowerCase()]),
 );
-/** The struct fields of useridentity in AWS's DDL, by record key. */
-const IDENTITY_FIELDS: ReadonlyMap<string, string> = new Map([
-  ['type', 'type'],
-  ['principalId', 'principalid'],
-  ['arn', 'arn'],
-  ['accountId', 'accountid'],
-  ['invokedBy', 'invokedby'],
-  ['accessKeyId', 'accesskeyid'],
-  ['userName', 'username'],
-  ['onBehalfOf', 'onbehalfof'],
-  ['userId', 'userid'],
-  ['identityStoreArn', 'identitystorearn'],
-  ['sessionContext', 'sessioncontext'],
-  ['sessionIssuer', 'sessionissuer'],
-  ['attributes', 'attributes'],
-  ['mfaAuthenticated', 'mfaauthenticated'],
-  ['creationDate', 'creationdate'],
-  ['ec2RoleDelivery', 'ec2roledelivery'],
-]);
+/** A struct of the Athena table: its fields by record key, each a column name and, for a struct, its own fields. */
+interface StructFields {
+  readonly [recordKey: string]: { readonly column: string; readonly fields?: StructFields };
+}
+
+/** useridentity in AWS's DDL (and the archive's USER_IDENTITY_TYPE), by record key: only what both tables have. */
+const IDENTITY_FIELDS: StructFields = {
+  type: { column: 'type' },
+  principalId: { column: 'principalid' },
+  arn: { column: 'arn' },
+  accountId: { column: 'accountid' },
+  invokedBy: { column: 'invokedby' },
+  accessKeyId: { column: 'accesskeyid' },
+  userName: { column: 'username' },
+  onBehalfOf: { column: 'onbehalfof', fields: { userId: { column: 'userid' }, identityStoreArn: { column: 'identitystorearn' } } },
+  sessionContext: {
+    column: 'sessioncontext',
+    fields: {
+      attributes: { column: 'attributes', fields: { mfaAuthenticated: { column: 'mfaauthenticated' }, creationDate: { column: 'creationdate' } } },
+      sessionIssuer: {
+        column: 'sessionissuer',
+        fields: {
+          type: { column: 'type' },
+          principalId: { column: 'principalid' },
+          arn: { column: 'arn' },
+          accountId: { column: 'accountid' },
+          userName: { column: 'username' },
+        },
+      },
+      ec2RoleDelivery: { column: 'ec2roledelivery' },
+    },
+  },
+};
+
+/**
+ * A userIdentity path as a struct field: a text leaf is its value; a path on past a text has no
+ * value (as in memory: a string has no keys); a path that ends on a struct only answers `:*`
+ * (in memory its value is the object's JSON text, which the struct's SQL text is not).
+ */
+function identityPath(keys: readonly string[]): ValueSource {
+  let fields: StructFields | undefined = IDENTITY_FIELDS;
+  const columns = [UI];
+  for (const [k, key] of keys.entries()) {
+    if (!fields) return scalars();
+    const field: StructFields[string] | undefined = Object.hasOwn(fields, key) ? fields[key] : undefined;
+    if (!field) throw new SqlCompileError(`userIdentity.${keys.slice(0, k + 1).join('.')} is not a field of the Athena table's useridentity`);
+    columns.push(field.column);
+    fields = field.fields;
+  }
+  const column = columns.join('.');
+  return fields ? { scalars: [column], lists: [], onlyExists: `userIdentity${keys.map((k) => `.${k}`).join('')} is a struct in the Athena table: test one of its fields, or :* for "present"` } : scalars(column);
+}
+
 const RESOURCE_FIELDS: ReadonlyMap<string, string> = new Map([
   ['ARN', 'arn'],
   ['accountId', 'accountid'],
@@ -300,7 +336,33 @@ function jsonPathFor(d: Dialect, keys: readonly string[]): string {
   return literal('$' + keys.map((k) => `["${k}"]`).join(''));
 }
 
-function cloudtrailPath(d: Dialect, keys: readonly string[]): ValueSource {
+/**
+ * The values at `path` in a JSON text column, as archivePath gives them at a leaf: a string its
+ * text, a number or boolean its JSON text, an array its JSON text plus each scalar element, an
+ * object its JSON text, JSON null none (Trino's json_extract gives JSON null, which json_format
+ * writes as the text null).
+ */
+function jsonLeaf(d: Dialect, column: string, path: string, fresh: Fresh): ValueSource {
+  const e = fresh('e');
+  if (d.name === 'duckdb') {
+    const type = `json_type(${column}, ${path})`;
+    const value = `json_extract(${column}, ${path})`;
+    const scalarText = `CASE WHEN json_type(${e}) = 'VARCHAR' THEN ${e} ->> '$' ELSE CAST(${e} AS VARCHAR) END`;
+    return {
+      scalars: [`CASE WHEN ${type} = 'VARCHAR' THEN json_extract_string(${column}, ${path}) WHEN ${type} <> 'NULL' THEN CAST(${value} AS VARCHAR) END`],
+      lists: [
+        `CASE WHEN ${type} = 'ARRAY' THEN ${d.transform(`list_filter(json_extract(${value}, '$[*]'), lambda ${e}: json_type(${e}) NOT IN ('ARRAY', 'OBJECT', 'NULL'))`, e, scalarText)} END`,
+      ],
+    };
+  }
+  const value = `json_extract(${column}, ${path})`;
+  return {
+    scalars: [`coalesce(json_extract_scalar(${column}, ${path}), nullif(json_format(${value}), 'null'))`],
+    lists: [`transform(filter(TRY_CAST(${value} AS ARRAY(JSON)), ${e} -> json_extract_scalar(${e}, '$') IS NOT NULL), ${e} -> json_extract_scalar(${e}, '$'))`],
+  };
+}
+
+function cloudtrailPath(d: Dialect, keys: readonly string[], fresh: Fresh): ValueSource {
   const [head, ...rest] = keys;
   if (head === undefined) throw new SqlCompileError('an empty path has no column');
   const column = STRING_COLUMNS.get(head);
@@ -311,17 +373,9 @@ function cloudtrailPath(d: Dialect, keys: readonly string[]): ValueSource {
   const json = JSON_COLUMNS.get(head);
   if (json) {
     if (rest.length === 0) return scalars(json);
-    const path = jsonPathFor(d, rest);
-    if (d.name === 'duckdb') {
-      return scalars(`CASE WHEN json_type(${json}, ${path}) = 'VARCHAR' THEN json_extract_string(${json}, ${path}) WHEN json_type(${json}, ${path}) <> 'NULL' THEN CAST(json_extract(${json}, ${path}) AS VARCHAR) END`);
-    }
-    return scalars(`coalesce(json_extract_scalar(${json}, ${path}), json_format(json_extract(${json}, ${path})))`);
+    return jsonLeaf(d, json, jsonPathFor(d, rest), fresh);
   }
-  if (head === 'userIdentity') {
-    const fields = rest.map((key) => IDENTITY_FIELDS.get(key));
-    if (fields.some((f) => f === undefined)) throw new SqlCompileError(`userIdentity.${rest.join('.')} is not a field of the Athena table's useridentity`);
-    return scalars([UI, ...fields].join('.'));
-  }
+  if (head === 'userIdentity') return identityPath(rest);
   if (head === 'resources') {
     const field = rest.length === 1 ? RESOURCE_FIELDS.get(rest[0]!) : undefined;
     if (!field) throw new SqlCompileError(`resources.${rest.join('.')} is not a field of the Athena table's resources`);
@@ -401,7 +455,7 @@ export function cloudtrailSchema(d: Dialect): Schema {
           return null;
       }
     },
-    path: (keys) => cloudtrailPath(d, keys),
+    path: (keys, fresh) => cloudtrailPath(d, keys, fresh),
     params: () => 'concat_ws(chr(10), requestparameters, responseelements, additionaleventdata, serviceeventdetails)',
     eventId: () => 'eventid',
     failedWithoutCode: () => {
