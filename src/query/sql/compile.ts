@@ -12,7 +12,7 @@ import { lookupField, type TextField } from '../fields.js';
 import { matchesWhole } from '../pattern.js';
 import { dialectNamed, literal, type Dialect, type DialectName } from './dialect.js';
 import { archiveSchema, cloudtrailSchema, SqlCompileError, type Fresh, type Schema, type SchemaName, type ValueSource } from './schema.js';
-import { ipv4Range, ipv6Cidr } from './cidr.js';
+import { cidrSql } from './cidr.js';
 import { FINAL_SIGMA, SIGMA, foldCase } from '../fold.js';
 
 /** The values a fuzzy word stands for, by FUZZY_FIELDS name (query/vocabulary.ts search, grouped). */
@@ -249,17 +249,7 @@ class Compiler {
   }
 
   private cidrTest(x: string, cidr: string): string {
-    const v4 = ipv4Range(cidr);
-    if (v4) {
-      const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-      const valid = this.d.regexSearch(x, literal(`^${octet}(\\.${octet}){3}$`));
-      const num = [1, 2, 3, 4].map((k, i) => `${this.d.tryBigint(`split_part(${x}, '.', ${k})`)} * ${256 ** (3 - i)}`).join(' + ');
-      return `(${valid} AND (${num}) BETWEEN ${v4.low} AND ${v4.high})`;
-    }
-    const v6 = ipv6Cidr(cidr);
-    if (!v6) throw new SqlCompileError(`not a CIDR block: ${cidr}`);
-    if (this.d.name === 'athena') return `contains(${literal(v6)}, TRY_CAST(${x} AS IPADDRESS))`;
-    throw new SqlCompileError('IPv6 CIDR blocks are not supported on DuckDB yet');
+    return cidrSql(this.d, x, cidr);
   }
 
   private word(node: WordNode): string {
