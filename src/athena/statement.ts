@@ -6,7 +6,8 @@
  */
 import type { QueryNode } from '../query/ast.js';
 import { lookupField } from '../query/fields.js';
-import { compileWhere, literal, quoteTableName, type FuzzyResolver } from '../query/sql/index.js';
+import { compileWhere, literal, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
+import { ISO_FIRST_MS, ISO_LAST_MS } from '../query/sql/schema.js';
 
 export type PartitionColumn = 'region' | 'timestamp';
 
@@ -87,16 +88,26 @@ export function partitionPredicates(node: QueryNode, partitions: readonly Partit
     }
     // A file lands under the day (UTC) it was delivered, minutes after its events: an event of a day's
     // last minutes may be under the next day, so the range closes one day late.
-    if (Number.isFinite(min)) out.push(`"timestamp" >= ${literal(day(min))}`);
-    if (Number.isFinite(max)) out.push(`"timestamp" <= ${literal(day(max + 86_400_000))}`);
+    if (min >= ISO_FIRST_MS && min <= ISO_LAST_MS) out.push(`"timestamp" >= ${literal(day(min))}`);
+    if (max >= ISO_FIRST_MS && max + 86_400_000 <= ISO_LAST_MS) out.push(`"timestamp" <= ${literal(day(max + 86_400_000))}`);
   }
   return out;
 }
 
+/** Bytes of query text Athena's StartQueryExecution takes at most (its QueryString limit). */
+export const ATHENA_QUERY_BYTES = 262_144;
+
+/** The statement; a SqlCompileError when it is longer than Athena takes (each plain word repeats the search text, ~6.7 KB). */
 export function athenaStatement(node: QueryNode, options: StatementOptions): string {
   const where = [...partitionPredicates(node, options.partitions), compileWhere(node, { dialect: 'athena', schema: 'cloudtrail', fuzzy: options.fuzzy })];
-  return (
+  const sql =
     `SELECT ${SELECT_COLUMNS.join(', ')}\nFROM ${quoteTableName(options.table)}\n` +
-    `WHERE ${where.join('\n  AND ')}\nORDER BY eventtime DESC, eventid DESC\nLIMIT ${Math.max(1, Math.floor(options.limit))}`
-  );
+    `WHERE ${where.join('\n  AND ')}\nORDER BY eventtime DESC, eventid DESC\nLIMIT ${Math.max(1, Math.floor(options.limit))}`;
+  const bytes = Buffer.byteLength(sql, 'utf8');
+  if (bytes > ATHENA_QUERY_BYTES) {
+    throw new SqlCompileError(
+      `the SQL is ${bytes.toLocaleString('en-US')} bytes, over the ${ATHENA_QUERY_BYTES.toLocaleString('en-US')} Athena takes: use fewer plain words (each searches every summary field) or field terms instead`,
+    );
+  }
+  return sql;
 }

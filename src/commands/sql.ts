@@ -1,4 +1,5 @@
 import { athenaStatement, type PartitionColumn } from '../athena/statement.js';
+import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { sanitize } from '../term/sanitize.js';
@@ -73,7 +74,7 @@ export async function runSql(argv: string[]): Promise<number> {
       sql = athenaStatement(ast, { table: values.table ?? 'cloudtrail_logs', partitions: parsePartitions(values.partitions), limit: 1000, fuzzy });
     } else {
       const where = compileWhere(ast, { dialect: 'duckdb', schema, fuzzy });
-      sql = `SELECT *\nFROM ${quoteTableName(values.table ?? 'events')}\nWHERE ${where}\nORDER BY ${schema === 'archive' ? 'tt_time DESC NULLS LAST' : 'eventtime DESC'}, eventid DESC`;
+      sql = `SELECT *\nFROM ${quoteTableName(values.table ?? 'events')}\nWHERE ${where}\nORDER BY ${schema === 'archive' ? ORDER_BY.newest : 'eventtime DESC, eventid DESC'}`;
     }
     process.stdout.write(`${sql};\n`);
     return 0;

@@ -47,6 +47,33 @@ describe('trailtop sql', () => {
     expect(single.stdout).not.toContain('region IN');
   });
 
+  it('orders the archive statement as the dashboard does (time, then arrival), not by eventid', async () => {
+    const run = trailtop(['sql', '--dialect', 'duckdb', 'user:alice']);
+    expect(run.stdout).toContain('ORDER BY tt_time DESC NULLS LAST, tt_seq ASC');
+    const rows = (await archive.archive.connection.runAndReadAll(run.stdout.trim().replace(/;$/, ''))).getRowObjects();
+    expect(rows.map((r) => r.eventid)).toEqual(['0-2', '0-1', '0-0']);
+  });
+
+  it('writes no time bound, partition or timestamp, past what a four-digit year holds', () => {
+    const late = trailtop(['sql', '--dialect', 'athena', 'from:2024-03-02 to:9999-12-31']);
+    expect(late.status).toBe(0);
+    expect(late.stdout).toContain(`"timestamp" >= '2024/03/02'`);
+    expect(late.stdout).not.toMatch(/\+0?10000|"timestamp" <=/);
+    expect(late.stdout).toContain("from_iso8601_timestamp('9999-12-31T23:59:59.999Z')");
+    const early = trailtop(['sql', '--dialect', 'athena', 'since:99999999d']);
+    expect(early.status).toBe(0);
+    expect(early.stdout).not.toMatch(/"timestamp"|from_iso8601_timestamp\('-/);
+    expect(early.stdout).toContain('try(from_iso8601_timestamp(eventtime)) IS NOT NULL');
+  });
+
+  it('refuses an Athena statement longer than Athena takes, saying why', () => {
+    const words = Array.from({ length: 45 }, (_, k) => `word${k}`).join(' ');
+    const run = trailtop(['sql', '--dialect', 'athena', words]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/the SQL is [\d,]+ bytes, over the 262,144 Athena takes/);
+    expect(trailtop(['sql', '--dialect', 'athena', words.split(' ').slice(0, 10).join(' ')]).status).toBe(0);
+  });
+
   it('refuses what it cannot write, with exit 2', () => {
     expect(trailtop(['sql', 'name:x']).status).toBe(2);
     const bad = trailtop(['sql', '--dialect', 'athena', 'noSuchColumn.x:1']);

@@ -61,6 +61,15 @@ export class SqlCompileError extends Error {}
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/**
+ * The times an ISO text with a four-digit year can write (0000-01-01 .. 9999-12-31): past them
+ * toISOString writes `+010000-...`, which neither engine reads as a timestamp, and which sorts
+ * before every `yyyy/MM/dd` partition. A bound outside is no bound (or, beyond the other end, no
+ * event), as no event time either engine reads lies outside.
+ */
+export const ISO_FIRST_MS = Date.parse('0000-01-01T00:00:00.000Z');
+export const ISO_LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 function timeBounds(value: string, min: number, max: number, toTime: (ms: number) => string): string {
   const parts: string[] = [];
   if (min !== -Infinity) parts.push(`${value} >= ${toTime(min)}`);
@@ -434,7 +443,8 @@ export function cloudtrailSchema(d: Dialect): Schema {
       }
     },
     readOnly: () => "CASE lower(readonly) WHEN 'true' THEN true WHEN 'false' THEN false END",
-    timeBetween: (min, max) => timeBounds(time.value, min, max, time.at),
+    timeBetween: (min, max) =>
+      min > ISO_LAST_MS || max < ISO_FIRST_MS ? 'false' : timeBounds(time.value, min < ISO_FIRST_MS ? -Infinity : min, max > ISO_LAST_MS ? Infinity : max, time.at),
     searchText: () =>
       `concat_ws(chr(10), eventname, eventsource, ${user.actor}, ${user.names.map((n) => `coalesce(${n}, '')`).join(', ')}, ` +
       `${d.joinLines(d.transform('resources', 'r', `concat_ws(chr(10), ${nameFromArnSql(d, 'r.arn')}, r.arn)`))}, ` +
