@@ -14,7 +14,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { parsePartitions } from './sql.js';
-import { parseForSql, refuseTags } from './sqlQuery.js';
+import { cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
 
 export const ATHENA_USAGE = `Usage: trailtop athena --database D --table T --workgroup W [--output s3://BUCKET/PREFIX/]
                        [--catalog C] [--partitions region,timestamp] [--limit N]
@@ -89,6 +89,8 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
     throw error;
   }
   if (values['print-sql']) process.stderr.write(`${sql}\n`);
+  const note = cloudtrailPathNote(ast);
+  if (note) process.stderr.write(`trailtop: ${note}\n`);
 
   // The SDK warns on every run that its releases after January 2027 need Node 22: not something a
   // trailtop user can act on mid-query (package.json pins the SDK), so it is not printed.

@@ -4,7 +4,7 @@ import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } fro
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
-import { parseForSql, refuseTags } from './sqlQuery.js';
+import { cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
 
 export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive]
                     [--partitions region,timestamp] [--db FILE] QUERY
@@ -77,6 +77,8 @@ export async function runSql(argv: string[]): Promise<number> {
       sql = `SELECT *\nFROM ${quoteTableName(values.table ?? 'events')}\nWHERE ${where}\nORDER BY ${schema === 'archive' ? ORDER_BY.newest : 'eventtime DESC, eventid DESC'}`;
     }
     process.stdout.write(`${sql};\n`);
+    const note = schema === 'cloudtrail' ? cloudtrailPathNote(ast) : null;
+    if (note) process.stderr.write(`trailtop: ${note}\n`);
     return 0;
   } catch (error) {
     if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitize(error.message)}`, false);

@@ -13,6 +13,39 @@ export function parseForSql(text: string, now = Date.now()): QueryNode {
   return parsed.ast;
 }
 
+const JSON_FIELDS = new Set(['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails']);
+
+/** The dotted paths of the query that go two or more keys into a JSON field (where a list may sit on the way). */
+function nestedJsonPaths(node: QueryNode, out: Set<string>): Set<string> {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      for (const child of node.children) nestedJsonPaths(child, out);
+      break;
+    case 'not':
+      nestedJsonPaths(node.child, out);
+      break;
+    case 'field':
+      if (node.ref.kind === 'path' && node.ref.path.length >= 3 && JSON_FIELDS.has(node.ref.path[0]!)) out.add(node.ref.path.join('.'));
+      break;
+  }
+  return out;
+}
+
+/**
+ * What the statement for AWS's table may miss that trailtop finds (query/sql/schema.ts): a dotted path
+ * does not look inside a list met on the way (`requestParameters.ipPermissions.items.ipRanges...`),
+ * so the user hears it rather than trusts an empty answer. Null when the query has no such path.
+ */
+export function cloudtrailPathNote(node: QueryNode): string | null {
+  const paths = [...nestedJsonPaths(node, new Set())];
+  if (paths.length === 0) return null;
+  return (
+    `note: on AWS's CloudTrail table a dotted path does not look inside a list on its way (${sanitize(paths.join(', '))}): ` +
+    'an event whose value sits in a list there is missed; the dashboard and the DuckDB archive find it'
+  );
+}
+
 /** True when the query has a `tag` term anywhere (a rule: term needs the rules loaded to answer it). */
 export function hasTag(node: QueryNode, tag: 'rule' | 'mark'): boolean {
   switch (node.kind) {

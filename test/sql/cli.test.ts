@@ -74,6 +74,15 @@ describe('trailtop sql', () => {
     expect(trailtop(['sql', '--dialect', 'athena', words.split(' ').slice(0, 10).join(' ')]).status).toBe(0);
   });
 
+  it("says when a dotted path may miss values in a list on AWS's table, and only then", () => {
+    const nested = trailtop(['sql', '--dialect', 'athena', 'requestParameters.ipPermissions.items.ipRanges.items.cidrIp:0.0.0.0/0']);
+    expect(nested.status).toBe(0);
+    expect(nested.stderr).toContain('does not look inside a list on its way (requestParameters.ipPermissions.items.ipRanges.items.cidrIp)');
+    expect(trailtop(['sql', '--dialect', 'athena', 'requestParameters.bucketName:x']).stderr).toBe('');
+    expect(trailtop(['sql', '--dialect', 'duckdb', 'requestParameters.a.b:x']).stderr).toBe('');
+    expect(trailtop(['sql', '--dialect', 'duckdb', '--schema', 'cloudtrail', 'requestParameters.a.b:x']).stderr).toContain('does not look inside a list');
+  });
+
   it('refuses what it cannot write, with exit 2', () => {
     expect(trailtop(['sql', 'name:x']).status).toBe(2);
     const bad = trailtop(['sql', '--dialect', 'athena', 'noSuchColumn.x:1']);
