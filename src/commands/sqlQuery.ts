@@ -1,5 +1,5 @@
 /** A query typed on the command line as an AST for SQL: deep terms allowed (SQL reads the records' columns). */
-import type { QueryNode } from '../query/ast.js';
+import { forEachLeaf, type QueryNode } from '../query/ast.js';
 import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
 import { UsageError } from './args.js';
@@ -16,19 +16,11 @@ export function parseForSql(text: string, now = Date.now()): QueryNode {
 const JSON_FIELDS = new Set(['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails']);
 
 /** The dotted paths of the query that go two or more keys into a JSON field (where a list may sit on the way). */
-function nestedJsonPaths(node: QueryNode, out: Set<string>): Set<string> {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      for (const child of node.children) nestedJsonPaths(child, out);
-      break;
-    case 'not':
-      nestedJsonPaths(node.child, out);
-      break;
-    case 'field':
-      if (node.ref.kind === 'path' && node.ref.path.length >= 3 && JSON_FIELDS.has(node.ref.path[0]!)) out.add(node.ref.path.join('.'));
-      break;
-  }
+function nestedJsonPaths(node: QueryNode): Set<string> {
+  const out = new Set<string>();
+  forEachLeaf(node, (leaf) => {
+    if (leaf.kind === 'field' && leaf.ref.kind === 'path' && leaf.ref.path.length >= 3 && JSON_FIELDS.has(leaf.ref.path[0]!)) out.add(leaf.ref.path.join('.'));
+  });
   return out;
 }
 
@@ -38,7 +30,7 @@ function nestedJsonPaths(node: QueryNode, out: Set<string>): Set<string> {
  * so the user hears it rather than trusts an empty answer. Null when the query has no such path.
  */
 export function cloudtrailPathNote(node: QueryNode): string | null {
-  const paths = [...nestedJsonPaths(node, new Set())];
+  const paths = [...nestedJsonPaths(node)];
   if (paths.length === 0) return null;
   return (
     `note: on AWS's CloudTrail table a dotted path does not look inside a list on its way (${sanitize(paths.join(', '))}): ` +

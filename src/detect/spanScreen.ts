@@ -13,7 +13,7 @@
  * that is not a plain string, an escape) keeps the record.
  */
 import { FIELD_NOT_STRING, SPAN_NON_ASCII, type RecordSpans } from '../ingest/recordSpans.js';
-import type { QueryNode } from '../query/ast.js';
+import { forEachLeaf, type QueryNode } from '../query/ast.js';
 import { prefilterOf, spanMask, type Prefilter } from '../query/prefilter.js';
 import type { Detector } from './detector.js';
 import type { RuleSpec } from './rule.js';
@@ -177,18 +177,7 @@ function shortest(clause: readonly string[]): number {
 
 /** Every key of every record path the rule tests, lowercased. */
 function pathKeys(node: QueryNode, out: Set<string>): void {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      for (const child of node.children) pathKeys(child, out);
-      return;
-    case 'not':
-      pathKeys(node.child, out);
-      return;
-    case 'field':
-      if (node.ref.kind === 'path') for (const key of node.ref.path) out.add(key.toLowerCase());
-      return;
-    default:
-      return;
-  }
+  forEachLeaf(node, (leaf) => {
+    if (leaf.kind === 'field' && leaf.ref.kind === 'path') for (const key of leaf.ref.path) out.add(key.toLowerCase());
+  });
 }

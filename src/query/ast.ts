@@ -141,6 +141,21 @@ export function splitPath(dotted: string): string[] {
   return dotted.split('.');
 }
 
+/** Calls `visit` on every leaf of the tree (each node that is not and/or/not), left to right. */
+export function forEachLeaf(node: QueryNode, visit: (leaf: QueryNode) => void): void {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      for (const child of node.children) forEachLeaf(child, visit);
+      return;
+    case 'not':
+      forEachLeaf(node.child, visit);
+      return;
+    default:
+      visit(node);
+  }
+}
+
 /** True when the tree holds a node that no summary column can decide (a path or params ref). */
 export function hasDeepTerm(node: QueryNode): boolean {
   switch (node.kind) {
