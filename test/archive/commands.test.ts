@@ -118,10 +118,13 @@ describe.skipIf(!present)('scan --db and export --db over ../shared/datasets', (
 
   // Deep terms (paths into the record) go through another in-memory path than summary fields (export/headlessFilter.ts):
   // events of equal time must still come in the store's order, as on the archive (tt_time DESC, tt_seq ASC).
-  for (const filter of [[], ['--filter', 'errorMessage:*'], ['--filter', 'userIdentity.sessionContext.sessionIssuer.userName:AWSReservedSSO*'], ['--filter', 'userIdentity.type:*']]) {
-    it(`export --db writes the same CSV bytes as export ${filter.join(' ')}`, () => {
-      const fromDb = trailtop(['export', '--db', db, '-o', '-', '--format', 'csv', ...filter]);
-      const fromFolder = trailtop(['export', DATASETS, '-o', '-', '--format', 'csv', ...filter]);
+  // JSON and JSON lines too: the datasets hold pretty-printed files, whose records must come out as --db writes
+  // them (JSON.stringify's compact text), not as their original bytes with the indentation left in.
+  const filters = [[], ['--filter', 'errorMessage:*'], ['--filter', 'userIdentity.sessionContext.sessionIssuer.userName:AWSReservedSSO*'], ['--filter', 'userIdentity.type:*']];
+  for (const [format, filter] of ['csv', 'jsonl', 'json'].flatMap((f) => filters.map((q) => [f, q] as const))) {
+    it(`export --db writes the same ${format} bytes as export ${filter.join(' ')}`, () => {
+      const fromDb = trailtop(['export', '--db', db, '-o', '-', '--format', format, ...filter]);
+      const fromFolder = trailtop(['export', DATASETS, '-o', '-', '--format', format, ...filter]);
       expect(fromDb.status).toBe(0);
       expect(fromFolder.status).toBe(0);
       expect(fromFolder.stdout.split('\n').length).toBeGreaterThan(10);
