@@ -25,7 +25,7 @@ function comparable(summary: Record<string, unknown>, filtered: boolean): Record
   return out;
 }
 
-describe('scan --db over the bundled samples (Insights with the events behind their spans)', () => {
+describe('scan --db and export --db over the bundled samples (Insights with the events behind their spans)', () => {
   const scratch = tempFolder('trailtop-dbsamples-');
   const db = join(scratch.dir, 'samples.duckdb');
   const samples = join(ROOT, 'samples');
@@ -43,16 +43,6 @@ describe('scan --db over the bundled samples (Insights with the events behind th
       expect(comparable(fromDb, filter.length > 0)).toEqual(comparable(fromFolder, filter.length > 0));
     });
   }
-});
-
-describe('export --db over the bundled samples', () => {
-  const scratch = tempFolder('trailtop-dbsamples-export-');
-  const db = join(scratch.dir, 'samples.duckdb');
-  const samples = join(ROOT, 'samples');
-  beforeAll(() => {
-    expect(trailtop(['archive', samples, '--db', db, '--quiet']).status).toBe(0);
-  }, 120_000);
-  afterAll(() => scratch.remove());
 
   // samples/ has over 64 files in two accounts: the loader reads the first files its walk lists (one
   // account's) early, and events of equal time in both accounts must still come in newest-delivery order.
