@@ -66,16 +66,10 @@ export async function headlessFilteredRows(
   const rows = tally.keptMatches();
   const texts = tally.keptTexts();
   const textOf = texts ? new Map(rows.map((row, k) => [row, texts[k]!])) : null;
-  // Arrival order as the store numbers it (equal times keep it): the loader reads the newest
-  // files first, each file's records in order; the tally keeps them in file order (oldest first).
-  const byFile = new Map<string, EventRow[]>();
-  for (const row of rows) {
-    let list = byFile.get(row.batch.file);
-    if (!list) byFile.set(row.batch.file, (list = []));
-    list.push(row);
-  }
-  let seq = 0;
-  for (const list of [...byFile.values()].reverse()) for (const row of list) row.seq = seq++;
+  // Arrival order as the store numbers it (equal times keep it): newest delivery first, each file's
+  // records in order, a duplicated eventID where the first of its copies is met (ScanTally.keptArrival).
+  const arrival = tally.keptArrival();
+  for (let k = 0; k < rows.length; k++) rows[k]!.seq = arrival[k]!;
   rows.sort(compareNewestFirst);
   return {
     rows,

@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { readRecord } from '../ingest/read.js';
 import { fileIdentity } from '../model/recordBatch.js';
-import { readRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_PLAIN, type RecordSpans } from '../ingest/recordSpans.js';
+import { readRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_NOT_COMPACT, SPAN_PLAIN, type RecordSpans } from '../ingest/recordSpans.js';
 import { stringifyJson } from '../model/stringify.js';
 import type { RecordRef } from '../model/types.js';
 import { terminalSafeJson } from '../term/jsonText.js';
@@ -66,13 +66,18 @@ function spanText(spans: RecordSpans, k: number): Buffer {
 
 /**
  * A record's original bytes (a span of the span scanner, with its SPAN_*
- * flags) as the export writes them: terminal-safe, line breaks (whitespace
- * between tokens) turned into spaces. May return `piece` itself.
+ * flags) as the export writes them: the record as JSON.stringify writes it
+ * (one compact line, as `export --db` and the ordinary reader write it),
+ * terminal-safe. Most files are already written that way and their bytes are
+ * copied (may return `piece` itself); a span that may not be
+ * (SPAN_NOT_COMPACT: a pretty-printed file, spaces after colons, `\/` escapes,
+ * 1.0) is parsed and stringified again.
  */
 export function recordText(piece: Buffer, flag: number): Buffer {
+  if (flag & SPAN_NOT_COMPACT) return Buffer.from(terminalSafeJson(stringifyJson(JSON.parse(piece.toString('utf8')))), 'utf8');
   if (flag & SPAN_NON_ASCII) piece = Buffer.from(terminalSafeJson(piece.toString('utf8')), 'utf8');
   if (flag & SPAN_LINE_BREAK) {
-    // Raw CR and LF are never inside a valid JSON string, so every one here lies between tokens.
+    // Not reached (a line break between tokens makes a span SPAN_NOT_COMPACT); kept as the guarantee of one line.
     if (!(flag & SPAN_NON_ASCII)) piece = Buffer.from(piece);
     for (let j = 0; j < piece.length; j++) if (piece[j] === 0x0a || piece[j] === 0x0d) piece[j] = SPACE;
   }

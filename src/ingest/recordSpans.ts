@@ -27,6 +27,16 @@ export const SPAN_PLAIN = 1;
 export const SPAN_NON_ASCII = 2;
 /** The span holds CR or LF (whitespace between tokens, as in a pretty-printed file). */
 export const SPAN_LINE_BREAK = 4;
+/**
+ * The span may not be its record as JSON.stringify writes it: white space
+ * between tokens, a `\/` or `\u` escape, or a number JSON.stringify may spell
+ * otherwise (a fraction, an exponent, -0, more than 15 digits). Without it the
+ * bytes are JSON.stringify(JSON.parse(bytes)) exactly, but for repeated keys.
+ */
+export const SPAN_NOT_COMPACT = 8;
+
+/** Counts what makes a span SPAN_NOT_COMPACT as the scan meets it (skipSpace, stringEnd, scanNumber); sampled at an item's ends. */
+let notCompact = 0;
 
 export interface RecordSpans {
   /** The decoded file (gunzipped, UTF-8). */
@@ -206,8 +216,10 @@ function stringEnd(b: Uint8Array, i: number, n: number): number {
     const e = b[i + 1];
     if (e === 0x75) {
       if (i + 5 >= n || !isHex(b[i + 2]) || !isHex(b[i + 3]) || !isHex(b[i + 4]) || !isHex(b[i + 5])) return -1;
+      notCompact++;
       i += 6;
     } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+      if (e === 0x2f) notCompact++;
       i += 2;
     } else return -1;
   }
@@ -225,19 +237,29 @@ function mayBeEventKey(first: number): boolean {
 /** JSON white space; one comparison for the common case of a byte above space. */
 function skipSpace(b: Uint8Array, i: number): number {
   let c = b[i];
+  if (c > 0x20) return i;
+  const from = i;
   while (c <= 0x20 && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) c = b[++i];
+  if (i !== from) notCompact++;
   return i;
 }
 
 /** The index after the number starting at i, or -1 (JSON's number grammar: no leading zeros, no bare dot). */
 function scanNumber(b: Uint8Array, i: number, n: number): number {
+  const start = i;
   if (b[i] === 0x2d) i++;
   if (i >= n) return -1;
-  if (b[i] === 0x30) i++;
-  else if (b[i] >= 0x31 && b[i] <= 0x39) {
+  if (b[i] === 0x30) {
+    i++;
+    // -0: JSON.stringify writes 0.
+    if (i - start === 2) notCompact++;
+  } else if (b[i] >= 0x31 && b[i] <= 0x39) {
     i++;
     while (i < n && isDigit(b[i])) i++;
+    // Past 15 digits a number may not survive JSON.parse as written.
+    if (i - start > 15) notCompact++;
   } else return -1;
+  if (i < n && (b[i] === 0x2e || b[i] === 0x65 || b[i] === 0x45)) notCompact++;
   if (i < n && b[i] === 0x2e) {
     i++;
     if (i >= n || !isDigit(b[i])) return -1;
@@ -367,13 +389,13 @@ class Items {
     return this.ascii || isUtf8(this.b);
   }
 
-  add(start: number, end: number, plain: boolean, eventLike: boolean, idStart = -1, idEnd = -1, fields: readonly number[] = WHOLE_DOCUMENT_FIELDS, values?: readonly number[]): void {
+  add(start: number, end: number, plain: boolean, eventLike: boolean, idStart = -1, idEnd = -1, fields: readonly number[] = WHOLE_DOCUMENT_FIELDS, values?: readonly number[], compact = false): void {
     if (this.values) {
       if (values) for (let k = 0; k < this.keyCount * 2; k++) this.values.push(values[k]!);
       else for (let k = 0; k < this.keyCount * 2; k++) this.values.push(-2);
     }
     const b = this.b;
-    let flag = plain ? SPAN_PLAIN : 0;
+    let flag = (plain ? SPAN_PLAIN : 0) | (compact ? 0 : SPAN_NOT_COMPACT);
     if (this.del >= 0 && this.del < start) this.del = b.indexOf(0x7f, start);
     if (this.lf >= 0 && this.lf < start) this.lf = b.indexOf(0x0a, start);
     if (this.cr >= 0 && this.cr < start) this.cr = b.indexOf(0x0d, start);
@@ -604,11 +626,15 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
   // by scanItem (its notes here); any other item by this loop, whose values inside it skipContainer reads.
   let itemsDepth = -1;
   let itemStart = -1;
+  /** notCompact when the item began; and when the root value ended. */
+  let itemNotCompact = 0;
+  let rootNotCompact = -1;
   const notes = new ItemNotes(keyCount);
 
   // The root object's keys decide the shape (detect.ts extractItems).
   i = skipSpace(b, i);
   const rootStart = i;
+  const rootNotCompactBefore = notCompact;
   const rootKind = b[i] === 0x5b ? ARRAY : b[i] === 0x7b ? OBJECT : -1;
   // The reader reads a document that starts otherwise as JSON lines.
   if (rootKind < 0) return null;
@@ -653,6 +679,7 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
     recordsValueNext = false;
     if (depth === itemsDepth) {
       itemStart = i;
+      itemNotCompact = notCompact;
       notes.reset();
       notes.plain = c === 0x7b;
     }
@@ -694,9 +721,10 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
     let next = false;
     for (;;) {
       if (depth === itemsDepth && itemStart >= 0) {
-        items.add(itemStart, i, notes.plain, notes.eventLike, notes.idStart, notes.idEnd, notes.fields, notes.values);
+        items.add(itemStart, i, notes.plain, notes.eventLike, notes.idStart, notes.idEnd, notes.fields, notes.values, notCompact === itemNotCompact);
         itemStart = -1;
       }
+      if (depth === 0) rootNotCompact = notCompact;
       i = skipSpace(b, i);
       if (depth === 0) break;
       const close = b[i];
@@ -726,7 +754,7 @@ function scanSpans(input: Buffer, keys: SpanKeys | undefined, withFields: boolea
   let end = n;
   while (end > rootStart && (b[end - 1] === 0x20 || b[end - 1] === 0x0a || b[end - 1] === 0x0d || b[end - 1] === 0x09)) end--;
   const single = new Items(input, keyCount, withFields);
-  single.add(rootStart, end, true, true);
+  single.add(rootStart, end, true, true, -1, -1, WHOLE_DOCUMENT_FIELDS, undefined, rootNotCompact === rootNotCompactBefore);
   return single.spans();
 }
 

@@ -56,6 +56,11 @@ interface FileEntry extends OrderedFile {
   /** Size and mtime when a read failed: unchanged after badAfterMs means really bad. */
   badStat: string;
   badReason: string;
+  /**
+   * An early read (listInitial) waiting for its turn: called when the queue
+   * reaches it in newest-first order, it takes the read's ticket then.
+   */
+  turn: (() => void) | null;
 }
 
 /** Folders with at most this many files load on the main thread: starting workers would take longer. */
@@ -216,11 +221,13 @@ export class FolderLoader {
           this.pool.warm();
           this.readingEarly = true;
           for (const known of early) this.discoverListed(known, undated);
+          const first: FileEntry[] = [];
           for (let k = 0; k < EARLY_READS; k++) {
             const entry = this.queue.pop();
             if (!entry) break;
-            void this.read(entry);
+            first.push(entry);
           }
+          for (const entry of first) void this.read(entry, true);
         };
     const listing = await listFolder(this.root, { descending: true, ...(onFile ? { onFile } : {}) });
     this.smallFolder = listing.files.length <= SMALL_FOLDER_FILES;
@@ -317,6 +324,7 @@ export class FolderLoader {
       timer: null,
       badStat: '',
       badReason: '',
+      turn: null,
     };
     this.files.set(path, entry);
     if (initial && this.options.followOnly) {
@@ -527,6 +535,11 @@ export class FolderLoader {
     while (this.roomForAnotherRead()) {
       const entry = this.queue.pop();
       if (!entry) return;
+      if (entry.turn) {
+        // An early read: its rows go on now, in newest-first order (they may have been parsed already).
+        entry.turn();
+        continue;
+      }
       if (entry.state !== 'queued' || this.files.get(entry.path) !== entry) continue;
       void this.read(entry);
     }
@@ -547,12 +560,37 @@ export class FolderLoader {
     return this.inFlight < capacity * UNDELIVERED_READS && this.pool.undeliveredRows + this.gate.heldRows < UNDELIVERED_ROWS;
   }
 
-  private async read(entry: FileEntry): Promise<void> {
+  /**
+   * Reads a file; its rows reach the store in the order of the reads' tickets
+   * (FileOrderGate), which is their arrival order: equal times keep it
+   * (model/order.ts). A read `early` (listInitial: started while the walk
+   * goes on) takes its ticket only when the queue reaches it after the
+   * listing, so arrival is the newest-first order of the whole folder
+   * (ingest/order.ts compareNewestFileFirst), whichever files happened to be
+   * listed first, as in `export --db` (archive/import.ts tt_seq). Its parsing
+   * still overlaps the walk; its rows wait for the files newer than it.
+   */
+  private async read(entry: FileEntry, early = false): Promise<void> {
     entry.state = 'reading';
     entry.dirty = false;
     this.inFlight++;
 
-    const ticket = this.gate.ticket();
+    let ticket = early ? -1 : this.gate.ticket();
+    let waiting: EventRow[][] = [];
+    let turn: Promise<void> | null = null;
+    if (early) {
+      turn = new Promise<void>((resolveTurn) => {
+        entry.turn = () => {
+          entry.turn = null;
+          ticket = this.gate.ticket();
+          for (const rows of waiting) this.gate.rows(ticket, rows);
+          waiting = [];
+          resolveTurn();
+        };
+      });
+      // Back in the queue: pump() pops it (and calls turn) in its newest-first place once the listing is done.
+      this.queue.push(entry);
+    }
     const addRows = (rows: EventRow[], hits?: RowHits) => {
       // The delivery time decides which copy of a duplicated eventID is kept (compareCopies).
       let batch = null;
@@ -562,7 +600,8 @@ export class FolderLoader {
         batch.deliveredAt = entry.key;
       }
       if (hits) this.hitsOf.set(rows, hits);
-      this.gate.rows(ticket, rows);
+      if (ticket < 0) waiting.push(rows);
+      else this.gate.rows(ticket, rows);
     };
     // Waking a worker costs 100-300 ms; a small file parses here in a few ms.
     const small = entry.sizeHint >= 0 && entry.sizeHint <= INLINE_MAX_BYTES;
@@ -570,6 +609,12 @@ export class FolderLoader {
     // A JSON-lines file read before continues after its last complete line.
     const resume = entry.shape === 'jsonl' ? entry.resume : null;
     const summary = await this.pool.read({ path: entry.path, firstIndex: 0, resume }, addRows, here);
+    if (turn) {
+      this.inFlight--;
+      this.pump();
+      await turn;
+      this.inFlight++;
+    }
     this.gate.done(ticket);
     this.inFlight--;
 

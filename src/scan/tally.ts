@@ -20,7 +20,8 @@ const TEXTS_BYTES = 256 * 1024 * 1024;
 
 export class ScanTally {
   readonly progress: LoadProgress = emptyProgress();
-  private readonly ids = new IdSet();
+  /** Numbered with keepMatches: a later copy of a kept match moves its arrival (keptArrival). */
+  private readonly ids: IdSet;
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   // Counts of matching distinct events, by global string id.
@@ -47,13 +48,26 @@ export class ScanTally {
   private byteFingerprints = false;
   /** Two copies of an eventID differed where one had only a byte fingerprint: only the rows can tell. */
   private unsure = false;
-  /** With keepMatches: the matching distinct events' rows, in file order (the store's arrival order). */
+  /** With keepMatches: the matching distinct events' rows, in file order (the copy kept: the first in file order). */
   private readonly kept: EventRow[] = [];
+  /**
+   * With keepMatches, per kept row: where the loader's newest-first read first
+   * meets its eventID (keptArrival): the file (its number in file order) and
+   * record of its copy in the latest file, the first such record in that file.
+   */
+  private readonly arrivalFile = new Int32List();
+  private readonly arrivalRecord = new Int32List();
+  /** With keepMatches: IdSet number of a kept row's eventID -> its index in `kept`. */
+  private readonly keptByOrdinal = new Map<number, number>();
+  /** Files added so far: the next file's number in file order. */
+  private files = 0;
   /** The kept rows' export texts, while every kept row came with one and they fit TEXTS_BYTES; else null. */
   private keptText: string[] | null = [];
   private keptTextBytes = 0;
 
-  constructor(private readonly keepMatches = false) {}
+  constructor(private readonly keepMatches = false) {
+    this.ids = new IdSet(keepMatches);
+  }
 
   /** The ids of the events counted (first copies and duplicates alike): `tail` seeds its follow with them, so an event already there is not printed again. */
   idSet(): IdSet {
@@ -74,6 +88,7 @@ export class ScanTally {
     matchedTexts: MatchedTexts | null = null,
   ): void {
     noteFileOutcome(this.progress, result);
+    const fileNumber = this.files++;
     if (!digest || digest.count === 0) return;
     if (digest.byteFingerprints) {
       this.byteFingerprints = true;
@@ -96,6 +111,7 @@ export class ScanTally {
       const added = this.ids.addCopy(ids, r * 4, digest.fingerprints[r]!);
       if (added !== ADDED) {
         this.progress.duplicates++;
+        if (this.keepMatches) this.laterCopy(fileNumber, r);
         if (added === CONFLICT && this.byteFingerprints) this.unsure = true;
         // Headless scan keeps no file per event: the kept copy's file is not known here.
         // Its eventID is filled in afterwards (resolveConflictIds): digests carry ids only as hashes.
@@ -116,6 +132,9 @@ export class ScanTally {
       if (!matched) continue;
       this.unique++;
       if (this.keepMatches && matchedRow) {
+        this.keptByOrdinal.set(this.ids.lastOrdinal, this.kept.length);
+        this.arrivalFile.push(fileNumber);
+        this.arrivalRecord.push(r);
         this.kept.push(matchedRow);
         this.keepText(matchedTexts, matchedIndex);
       }
@@ -157,6 +176,35 @@ export class ScanTally {
   /** With keepMatches: the matching distinct events (the first copy of each eventID in file order), in file order. */
   keptMatches(): EventRow[] {
     return this.kept;
+  }
+
+  /**
+   * Arrival order of keptMatches() as the store numbers rows (model/order.ts
+   * compareNewestFirst breaks equal times by it): the loader reads the newest
+   * delivery first (ingest/order.ts compareNewestFileFirst, the exact reverse
+   * of file order), each file's records in order, and an eventID arrives with
+   * the first copy it meets, that is its copy in the latest file in file order,
+   * not the copy kept (the first in file order). The archive numbers the same
+   * way (archive/import.ts, tt_seq: the smallest of the copies').
+   * Returns each kept row's arrival rank (0 first), in keptMatches() order.
+   */
+  keptArrival(): Int32Array {
+    const count = this.kept.length;
+    const file = this.arrivalFile.data;
+    const record = this.arrivalRecord.data;
+    const order = Array.from({ length: count }, (_, k) => k);
+    order.sort((a, b) => file[b]! - file[a]! || record[a]! - record[b]!);
+    const rank = new Int32Array(count);
+    for (let k = 0; k < count; k++) rank[order[k]!] = k;
+    return rank;
+  }
+
+  /** A copy (record r of file number `file`) of an eventID already counted: a kept match arrives with the copy in the latest file. */
+  private laterCopy(file: number, r: number): void {
+    const k = this.keptByOrdinal.get(this.ids.lastOrdinal);
+    if (k === undefined || this.arrivalFile.data[k] === file) return;
+    this.arrivalFile.data[k] = file;
+    this.arrivalRecord.data[k] = r;
   }
 
   /**

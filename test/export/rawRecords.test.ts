@@ -15,6 +15,7 @@ import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { recordRef } from '../../src/model/recordBatch.js';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { terminalSafeJson } from '../../src/term/jsonText.js';
 import { record, tempDir, writeTrail } from './fixtures.js';
 
 let dir: string;
@@ -47,7 +48,7 @@ async function mixedTrails(): Promise<string> {
   await writeTrail(trails, 'compact.json', [record(1), record(2, { extra: { note: 'caf\u00e9 \u202egnp.exe \u009b31m \u007f' } })]);
   await writeTrail(trails, 'zipped.json.gz', [record(3), record(4)]);
   const pretty = JSON.stringify({ Records: [record(5, { extra: { big: 1, nested: { deep: [1, { x: '\u2028' }] } } }), record(6)] }, null, 2);
-  // A number past double precision: copied as written, it still parses to the same value.
+  // A number past double precision: written as JSON.stringify spells the value (as `export --db` does), not as in the file.
   await writeFile(join(trails, 'pretty.json'), pretty.replace('"big": 1', '"big": 12345678901234567890').replace(/\n/g, '\r\n'));
   await writeFile(join(trails, 'bare.json'), JSON.stringify([record(7), record(8)]));
   const lookup = [record(9), record(10)].map((r) => JSON.stringify({ EventId: r.eventID, EventName: r.eventName, CloudTrailEvent: JSON.stringify(r) }));
@@ -66,10 +67,13 @@ describe('JSON export from original bytes', () => {
     const text = await readFile(result.path, 'utf8');
     expect((JSON.parse(text) as { Records: unknown[] }).Records).toEqual(expected);
     expect(text).not.toMatch(UNSAFE);
-    expect(text).toContain('12345678901234567890');
-    // The parse-and-stringify path gives the same records.
+    expect(text).toContain('12345678901234567000');
+    // The parse-and-stringify path gives the same bytes (the pretty-printed file's records included).
     const old = await exportRows({ rows, format: 'json', target: join(dir, 'old.json'), readRecords: createRecordsReader() });
-    expect(JSON.parse(text)).toEqual(JSON.parse(await readFile(old.path, 'utf8')));
+    expect(text).toBe(await readFile(old.path, 'utf8'));
+    // JSON lines: each record one compact line, JSON.stringify's text made terminal-safe (what `export --db` writes).
+    const lines = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
+    expect(await readFile(lines.path, 'utf8')).toBe(expected.map((r) => `${terminalSafeJson(JSON.stringify(r))}\n`).join(''));
   });
 
   it('writes one record per line in jsonl, a pretty-printed record included', async () => {

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearRecordCache, readEventFile, readRecord } from '../../src/ingest/read.js';
-import { FIELD_ABSENT, FIELD_NOT_STRING, readRecordSpans, scanRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_PLAIN, SpanKeys, type RecordSpans } from '../../src/ingest/recordSpans.js';
+import { FIELD_ABSENT, FIELD_NOT_STRING, readRecordSpans, scanRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_NOT_COMPACT, SPAN_PLAIN, SpanKeys, type RecordSpans } from '../../src/ingest/recordSpans.js';
 import { recordRef } from '../../src/model/recordBatch.js';
 import { int, pick, rng } from '../support/random.js';
 import { record, tempDir } from './fixtures.js';
@@ -178,10 +178,30 @@ describe('scanRecordSpans', () => {
 
   it('flags line breaks between tokens and text a terminal must not see raw', () => {
     const pretty = scan(JSON.stringify({ Records: [record(1), record(2, { extra: { note: 'caf\u00e9 \u202e' } })] }, null, 2))!;
-    expect(pretty.flags[0]).toBe(SPAN_PLAIN | SPAN_LINE_BREAK);
-    expect(pretty.flags[1]).toBe(SPAN_PLAIN | SPAN_LINE_BREAK | SPAN_NON_ASCII);
+    expect(pretty.flags[0]).toBe(SPAN_PLAIN | SPAN_LINE_BREAK | SPAN_NOT_COMPACT);
+    expect(pretty.flags[1]).toBe(SPAN_PLAIN | SPAN_LINE_BREAK | SPAN_NON_ASCII | SPAN_NOT_COMPACT);
     const del = scan(JSON.stringify({ Records: [record(1), record(2, { extra: { note: 'a\u007fb' } })] }))!;
     expect(del.flags).toEqual([SPAN_PLAIN, SPAN_PLAIN | SPAN_NON_ASCII]);
+  });
+
+  it('flags records whose bytes are not what JSON.stringify writes (SPAN_NOT_COMPACT), and only those', () => {
+    const spaced = (text: string) => scan(`{"Records":[${text},{"eventVersion":"1.09","eventName":"b"}]}`)!.flags;
+    for (const odd of ['{"eventVersion": "1.09"}', '{ "eventVersion":"1.09"}', '{"eventVersion":"1.09" }', '{"eventVersion":"1.09",\t"n":1}', '{"eventVersion":"a\\/b"}',
+      '{"eventVersion":"\\u0041"}', '{"eventVersion":"1.09","n":1.0}', '{"eventVersion":"1.09","n":1e3}', '{"eventVersion":"1.09","n":-0}', '{"eventVersion":"1.09","n":12345678901234567890}']) {
+      const flags = spaced(odd);
+      expect(flags[0]! & SPAN_NOT_COMPACT, odd).toBe(SPAN_NOT_COMPACT);
+      // The next record, written compactly, is copied.
+      expect(flags[1]! & SPAN_NOT_COMPACT, odd).toBe(0);
+      expect(JSON.stringify(JSON.parse(odd))).not.toBe(odd);
+    }
+    for (const plain of ['{"eventVersion":"1.09","n":-12,"m":0,"q":"a \\"b\\" \\\\ \\n\\t","l":[1,true,null,{}]}']) {
+      expect(spaced(plain)[0]! & SPAN_NOT_COMPACT, plain).toBe(0);
+      expect(JSON.stringify(JSON.parse(plain))).toBe(plain);
+    }
+    // Space between records, outside them, does not count; a single event file is one record.
+    expect(scan('{"Records":[\n{"eventVersion":"1.09"} ,\n {"eventVersion":"1.09"}\n]}\n')!.flags).toEqual([SPAN_PLAIN, SPAN_PLAIN]);
+    expect(scan('{"eventVersion":"1.09","eventName":"a"}\n')!.flags).toEqual([SPAN_PLAIN]);
+    expect(scan('{"eventVersion":"1.09", "eventName":"a"}\n')!.flags).toEqual([SPAN_PLAIN | SPAN_NOT_COMPACT]);
   });
 
   it.each([

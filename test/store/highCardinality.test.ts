@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDigestPath } from '../../src/ingest/detect.js';
 import { openFolder } from '../../src/ingest/open.js';
 import { deliveryTime, fileOrder } from '../../src/ingest/order.js';
 import { readEventFile } from '../../src/ingest/read.js';
 import { listFolder } from '../../src/ingest/walk.js';
-import { EARLY_READS, SMALL_FOLDER_FILES } from '../../src/ingest/watch.js';
+import { SMALL_FOLDER_FILES } from '../../src/ingest/watch.js';
 import { isFailedEvent } from '../../src/model/failure.js';
 import { buildSearchText } from '../../src/model/searchText.js';
 import { compareNewestFirst } from '../../src/model/order.js';
@@ -35,20 +34,12 @@ beforeAll(async () => {
   generateSamples({ out: dir, events: EVENTS, seed: 'store', cardinality: 'high' });
   const listing = await listFolder(dir);
   const ordered = fileOrder(listing.files.map((path) => ({ path, key: deliveryTime(path, statSync(path).mtimeMs) })));
-  // The loader's reading order, which numbers the store's rows (ties in time keep it): in a folder
-  // past SMALL_FOLDER_FILES files, the newest EARLY_READS of the first files its walk lists (names
-  // descending), then the rest newest delivery first. The generator's duplicates are identical
-  // copies, so the copy kept is the same whatever the order.
+  // The order that numbers the store's rows (ties in time keep it): newest delivery first, the whole
+  // folder, even though a folder past SMALL_FOLDER_FILES files has its first listed files read early
+  // (their rows wait for their turn). The generator's duplicates are identical copies.
   const walk = await listFolder(dir, { descending: true });
   expect(walk.files.length).toBeGreaterThan(SMALL_FOLDER_FILES);
-  const firstListed = walk.files.slice(0, SMALL_FOLDER_FILES + 1).filter((path) => !isDigestPath(path));
-  const early = new Set(
-    fileOrder(firstListed.map((path) => ({ path, key: deliveryTime(path, statSync(path).mtimeMs) })))
-      .reverse()
-      .slice(0, EARLY_READS)
-      .map((file) => file.path),
-  );
-  const readingOrder = [...early, ...ordered.reverse().map((file) => file.path).filter((path) => !early.has(path))];
+  const readingOrder = ordered.reverse().map((file) => file.path);
   const seen = new Set<string>();
   for (const path of readingOrder) {
     for (const row of (await readEventFile(path)).rows) {
