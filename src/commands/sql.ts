@@ -2,7 +2,7 @@ import { athenaStatement, type PartitionColumn } from '../athena/statement.js';
 import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
-import { sanitize } from '../term/sanitize.js';
+import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
 
@@ -81,7 +81,7 @@ export async function runSql(argv: string[]): Promise<number> {
     if (note) process.stderr.write(`trailtop: ${note}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitize(error.message)}`, false);
+    if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitizeLine(error.message)}`, false);
     throw error;
   }
 }
