@@ -46,6 +46,22 @@ describe('scan --db over the bundled samples (Insights with the events behind th
   }
 });
 
+describe('scan --db --histogram', () => {
+  it('is refused with exit 2 and a message, not answered with the summary', () => {
+    const scratch = tempFolder('trailtop-dbhist-');
+    try {
+      for (const args of [['--histogram'], ['--histogram', '--bucket', '1h', '--json']]) {
+        const run = trailtop(['scan', '--db', join(scratch.dir, 'none.duckdb'), ...args]);
+        expect(run.status).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(/^trailtop: --histogram is not supported with --db: run 'trailtop scan DIR --histogram'/);
+      }
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
 describe.skipIf(!present)('scan --db and export --db over ../shared/datasets', () => {
   const scratch = tempFolder('trailtop-dbcmd-');
   const db = join(scratch.dir, 'datasets.duckdb');
