@@ -1,4 +1,5 @@
 import { ArchiveError, defaultArchivePath, openArchive, upgradeNotice } from '../archive/db.js';
+import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { importFolder, type ImportProgress, type ImportSummary } from '../archive/import.js';
 import { formatBytes } from '../export/progress.js';
@@ -57,7 +58,7 @@ function reportFiles(summary: ImportSummary): void {
 export async function runArchive(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${ARCHIVE_USAGE}\n`);
+    writeHelp(ARCHIVE_USAGE);
     return 0;
   }
   const dir = positionals[0];

@@ -1,4 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { recordFromRow } from '../athena/records.js';
 import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress } from '../athena/run.js';
@@ -68,7 +69,7 @@ export interface AthenaCommandOptions {
 export async function runAthena(argv: string[], options: AthenaCommandOptions = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${ATHENA_USAGE}\n`);
+    writeHelp(ATHENA_USAGE);
     return 0;
   }
   for (const name of ['database', 'table', 'workgroup'] as const) {

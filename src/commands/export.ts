@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { dirname, resolve } from 'node:path';
 import {
@@ -146,7 +147,7 @@ function progressBar(): { loading: (progress: LoadProgress) => void; update: (pr
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${EXPORT_USAGE}\n`);
+    writeHelp(EXPORT_USAGE);
     return 0;
   }
   const dir = positionals[0];

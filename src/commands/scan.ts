@@ -1,4 +1,5 @@
 import { Vocabulary } from '../query/index.js';
+import { writeHelp } from './helpText.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { ELLIPSIS, truncate } from '../term/width.js';
@@ -48,7 +49,7 @@ const OPTIONS = {
 export async function runScan(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${SCAN_USAGE}\n`);
+    writeHelp(SCAN_USAGE);
     return 0;
   }
   const dir = positionals[0];

@@ -1,4 +1,5 @@
 import { athenaStatement, type PartitionColumn } from '../athena/statement.js';
+import { writeHelp } from './helpText.js';
 import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
@@ -45,7 +46,7 @@ export function parsePartitions(value: string | undefined): PartitionColumn[] {
 export async function runSql(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${SQL_USAGE}\n`);
+    writeHelp(SQL_USAGE);
     return 0;
   }
   const dialect = values.dialect?.toLowerCase();
