@@ -6,8 +6,10 @@ main(process.argv.slice(2)).then(
   (code) => {
     if (typeof code === 'number') process.exitCode = code;
   },
-  (error) => {
-    process.stderr.write(`trailtop: ${error instanceof Error ? error.message : String(error)}\n`);
+  async (error) => {
+    // One line, control characters escaped: a DuckDB error spans several lines and may quote data.
+    const { sanitizeLine } = await import('../dist/term/sanitize.js');
+    process.stderr.write(`trailtop: ${sanitizeLine(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 1;
   },
 );

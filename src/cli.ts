@@ -57,7 +57,8 @@ async function dispatch(argv: string[]): Promise<number> {
       case '-h':
       case 'help': {
         const { queryHelpLines } = await import('./query/index.js');
-        process.stdout.write(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}\n`);
+        const { writeHelp } = await import('./commands/helpText.js');
+        writeHelp(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}`);
         return 0;
       }
       case '--version':

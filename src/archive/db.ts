@@ -93,6 +93,25 @@ async function upgrade(connection: DuckDBConnection, path: readonly { version: n
   await connection.run('CHECKPOINT');
 }
 
+/**
+ * Before anything is written: a database that holds tables but no archive_meta with a schema number
+ * is someone else's (a DuckDB file given to --db by mistake). Creating the archive's tables in it
+ * would change it, and the import would then fail on its own `events` table; it is refused instead.
+ * An empty (or new) file becomes an archive.
+ */
+async function refuseForeign(connection: DuckDBConnection, path: string): Promise<void> {
+  const tables = (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY table_name`))
+    .getRows()
+    .map((row) => String(row[0]));
+  if (tables.length === 0) return;
+  const schema = tables.includes('archive_meta')
+    ? await connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`).then((r) => r.getRows()[0]?.[0], () => undefined)
+    : undefined;
+  if (typeof schema === 'string') return;
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, … (${tables.length} tables)` : '');
+  throw new ArchiveError(`${path} is not a trailtop archive (it holds other tables: ${shown}); nothing was written to it: give --db a new file or an archive`);
+}
+
 export async function openArchive(path: string, options: OpenOptions = {}): Promise<Archive> {
   if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
@@ -104,6 +123,13 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
   }
   const connection = await instance.connect();
   if (!options.readOnly) {
+    try {
+      await refuseForeign(connection, path);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
     for (const statement of CREATE_TABLES) await connection.run(statement);
     await connection.run(`INSERT OR IGNORE INTO archive_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
   }

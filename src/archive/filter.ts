@@ -3,18 +3,17 @@
  * the one AST (parse.ts) -> SQL (src/query/sql/, DuckDB, schema 'archive').
  *
  * `rule:X` is not a set of remembered hits here (nothing ran the rules over
- * the archive): it is replaced by the rules' own ASTs, OR'ed, so the SQL
- * selects exactly the events those rules fire on. A rule the SQL compiler
+ * the archive): it becomes the rules' own ASTs as SQL (ruleTagSql), so the
+ * SQL selects exactly the events those rules fire on. A rule the SQL compiler
  * cannot express makes the query fail with the rule and the reason, never an
  * empty list. `mark:` reads the marks kept for the archive. Fuzzy words are
  * resolved against the archive's values (vocabulary.ts), read only when the
  * query has a word.
  */
 import type { QueryNode, TagContext, TagNode, ValueMatch } from '../query/ast.js';
-import { or } from '../query/ast.js';
 import { parseQuery } from '../query/parse.js';
 import { matchesWhole } from '../query/pattern.js';
-import { compileWhere, SqlCompileError } from '../query/sql/index.js';
+import { archiveGuard, compileWhere, SqlCompileError } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import type { Vocabulary } from '../query/vocabulary.js';
 import { foldCase } from '../query/fold.js';
@@ -55,25 +54,35 @@ function describeTag(node: TagNode): string {
   return 'rule:…';
 }
 
-/** `rule:` terms replaced by the detections of the rules they name (throws SqlCompileError when none does). */
-export function expandRuleTags(node: QueryNode, rules: readonly ArchiveRule[]): QueryNode {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return { kind: node.kind, children: node.children.map((c) => expandRuleTags(c, rules)) };
-    case 'not':
-      return { kind: 'not', child: expandRuleTags(node.child, rules) };
-    case 'tag': {
-      if (node.tag !== 'rule') return node;
-      const named = rules.filter((rule) => ruleNamed(node.match, rule));
-      if (named.length === 0) {
-        throw new SqlCompileError(`${describeTag(node)} names none of the ${rules.length} detection rules loaded (rule: matches a rule's id or title, * globs)`);
-      }
-      return or(named.map((rule) => rule.ast));
-    }
-    default:
-      return node;
+/** The columns a rule's events are narrowed on before its record is read (compile.ts archiveGuard). */
+const GUARD_PATHS: readonly (readonly string[])[] = [['eventName'], ['eventSource'], ['userIdentity', 'type']];
+
+function namedRules(node: TagNode, rules: readonly ArchiveRule[]): ArchiveRule[] {
+  const named = rules.filter((rule) => ruleNamed(node.match, rule));
+  if (named.length === 0) {
+    throw new SqlCompileError(`${describeTag(node)} names none of the ${rules.length} detection rules loaded (rule: matches a rule's id or title, * globs)`);
   }
+  return named;
+}
+
+/**
+ * A `rule:` term as SQL: the events the rules it names fire on, as `tt_seq IN (...)` of one SELECT per
+ * rule, `guards AND rule`. Each guard reads one column (eventname, eventsource, useridentity.type), so
+ * DuckDB tests it in the table scan and reads the records (tt_record, ~2 KB an event) of only the
+ * rows that pass: a rule costs a scan of two or three small columns plus the records of its own
+ * events. Never one OR of every rule over all rows: each JSON function DuckDB runs holds buffers
+ * sized by a whole vector of records, and one expression of the 19 built-in rules' JSON paths (99
+ * of them) needed more than the read cap (session.ts READ_MEMORY_LIMIT) even on 4,000 events;
+ * and an OR of the rules' guards let through every row any rule's guard did (4M of 10M events with
+ * the built-in pack), each tested against every rule.
+ */
+export function ruleTagSql(node: TagNode, rules: readonly ArchiveRule[]): string {
+  const selects = namedRules(node, rules).map((rule) => {
+    const guards = GUARD_PATHS.map((path) => archiveGuard(rule.ast, path)).filter((g): g is string => g !== null);
+    const where = compileWhere(rule.ast, { dialect: 'duckdb', schema: 'archive' });
+    return `SELECT tt_seq FROM events WHERE ${[...guards, where].join(' AND ')}`;
+  });
+  return `(tt_seq IN (${selects.join(' UNION ALL ')}))`;
 }
 
 function hasWord(node: QueryNode): boolean {
@@ -119,10 +128,10 @@ export async function archiveFilter(text: string, context: ArchiveFilterContext 
   try {
     const rules = context.rules ?? [];
     checkRules(parsed.ast, rules);
-    const ast = expandRuleTags(parsed.ast, rules);
+    const ast = parsed.ast;
     const tags: TagContext = context.marks ? { marks: context.marks } : {};
     const fuzzy = hasWord(ast) && context.vocabulary ? fuzzyFromVocabulary(await context.vocabulary()) : undefined;
-    const where = compileWhere(ast, { dialect: 'duckdb', schema: 'archive', tags, ...(fuzzy ? { fuzzy } : {}) });
+    const where = compileWhere(ast, { dialect: 'duckdb', schema: 'archive', tags, ruleTag: (node) => ruleTagSql(node, rules), ...(fuzzy ? { fuzzy } : {}) });
     return { ok: true, where };
   } catch (error) {
     if (error instanceof SqlCompileError) return { ok: false, message: error.message };

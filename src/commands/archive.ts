@@ -1,8 +1,9 @@
 import { ArchiveError, defaultArchivePath, openArchive, upgradeNotice } from '../archive/db.js';
+import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { importFolder, type ImportProgress, type ImportSummary } from '../archive/import.js';
 import { formatBytes } from '../export/progress.js';
-import { sanitize } from '../term/sanitize.js';
+import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 
 export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--quiet]
@@ -57,7 +58,7 @@ function reportFiles(summary: ImportSummary): void {
 export async function runArchive(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${ARCHIVE_USAGE}\n`);
+    writeHelp(ARCHIVE_USAGE);
     return 0;
   }
   const dir = positionals[0];
@@ -71,7 +72,7 @@ export async function runArchive(argv: string[]): Promise<number> {
       onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
     });
   } catch (error) {
-    process.stderr.write(`trailtop: ${sanitize(error instanceof ArchiveError ? error.message : String(error))}\n`);
+    process.stderr.write(`trailtop: ${sanitizeLine(error instanceof ArchiveError ? error.message : String(error))}\n`);
     return 1;
   }
   const controller = new AbortController();
@@ -108,7 +109,7 @@ export async function runArchive(argv: string[]): Promise<number> {
     return summary.aborted ? (interrupted === 'SIGTERM' ? 143 : 130) : 0;
   } catch (error) {
     if (drawn) process.stderr.write('\r\x1b[K');
-    process.stderr.write(`trailtop: archive failed, the database keeps the batches committed before: ${sanitize(error instanceof Error ? error.message : String(error))}\n`);
+    process.stderr.write(`trailtop: archive failed, the database keeps the batches committed before: ${sanitizeLine(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   } finally {
     process.off('SIGINT', onSignal);

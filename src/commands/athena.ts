@@ -1,4 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { recordFromRow } from '../athena/records.js';
 import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress } from '../athena/run.js';
@@ -11,7 +12,7 @@ import { RecordBatch } from '../model/recordBatch.js';
 import { errorLabel } from '../model/failure.js';
 import { SqlCompileError } from '../query/sql/index.js';
 import { terminalSafeJson } from '../term/jsonText.js';
-import { sanitize } from '../term/sanitize.js';
+import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { parsePartitions } from './sql.js';
 import { cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
@@ -68,7 +69,7 @@ export interface AthenaCommandOptions {
 export async function runAthena(argv: string[], options: AthenaCommandOptions = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${ATHENA_USAGE}\n`);
+    writeHelp(ATHENA_USAGE);
     return 0;
   }
   for (const name of ['database', 'table', 'workgroup'] as const) {
@@ -85,7 +86,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   try {
     sql = athenaStatement(ast, { table: values.table!, partitions: parsePartitions(values.partitions), limit });
   } catch (error) {
-    if (error instanceof SqlCompileError) throw new UsageError(`cannot run this query on Athena: ${sanitize(error.message)}`, false);
+    if (error instanceof SqlCompileError) throw new UsageError(`cannot run this query on Athena: ${sanitizeLine(error.message)}`, false);
     throw error;
   }
   if (values['print-sql']) process.stderr.write(`${sql}\n`);
@@ -139,11 +140,11 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   } catch (error) {
     if (drawn) process.stderr.write('\r\x1b[K');
     if (error instanceof AthenaCancelled && controller.signal.aborted) {
-      process.stderr.write(`trailtop: ${sanitize(error.message)}\n`);
+      process.stderr.write(`trailtop: ${sanitizeLine(error.message)}\n`);
       return 130;
     }
     if (error instanceof AthenaError) {
-      process.stderr.write(`trailtop: ${sanitize(error.message)}${error.queryId ? ` (query ${sanitize(error.queryId)})` : ''}\n`);
+      process.stderr.write(`trailtop: ${sanitizeLine(error.message)}${error.queryId ? ` (query ${sanitize(error.queryId)})` : ''}\n`);
       return 1;
     }
     throw error;

@@ -1,4 +1,5 @@
 import { chainJson, findChain, type Chain } from '../investigate/chain.js';
+import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { readRecord } from '../ingest/read.js';
 import { loadFolder } from '../ingest/scanFolder.js';
@@ -46,7 +47,7 @@ export function formatChain(chain: Chain): string {
 export async function runChain(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 2);
   if (values.help) {
-    process.stdout.write(`${CHAIN_USAGE}\n`);
+    writeHelp(CHAIN_USAGE);
     return 0;
   }
   const [dir, eventId] = positionals;

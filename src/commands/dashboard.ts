@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { writeHelp } from './helpText.js';
 import { existsSync } from 'node:fs';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
@@ -40,7 +41,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
-    process.stdout.write(`${DASHBOARD_USAGE}\n`);
+    writeHelp(DASHBOARD_USAGE);
     return 0;
   }
   const dir = path.resolve(values.db ?? positionals[0] ?? '.');

@@ -16,7 +16,7 @@ import type { DetectReport } from './detect.js';
 import { compileWhere, SqlCompileError } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { terminalSafeJson } from '../term/jsonText.js';
-import { sanitize } from '../term/sanitize.js';
+import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
 import { hasTag, parseForSql } from './sqlQuery.js';
 import { archiveFilter } from '../archive/filter.js';
@@ -49,7 +49,7 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
     });
     return archive;
   } catch (error) {
-    if (error instanceof ArchiveError) throw new UsageError(sanitize(error.message), false);
+    if (error instanceof ArchiveError) throw new UsageError(sanitizeLine(error.message), false);
     throw error;
   }
 }
@@ -65,7 +65,7 @@ export async function archiveWhere(archive: Archive, source: string, ruleDirs?: 
   // The rule loader (Sigma, YAML) only for a rule: term: a query alone starts without it.
   const rules = hasTag(ast, 'rule') ? (await import('./rules.js')).commandRules(ruleDirs ? [...ruleDirs] : undefined).rules : [];
   const filter = await archiveFilter(source, { rules, vocabulary: () => archiveVocabulary(archive) });
-  if (!filter.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitize(filter.message)}`, false);
+  if (!filter.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitizeLine(filter.message)}`, false);
   return filter.where;
 }
 

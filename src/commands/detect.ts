@@ -1,4 +1,5 @@
 import { sortFindings, type Finding } from '../detect/findings.js';
+import { writeHelp } from './helpText.js';
 import { detectFolderHeadless } from '../detect/headless.js';
 import type { DetectTally } from '../detect/tally.js';
 import { isLevel, LEVELS, levelRank, type Level, type RuleSet } from '../detect/rule.js';
@@ -47,7 +48,7 @@ export interface DetectReport {
 export async function runDetect(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${DETECT_USAGE}\n`);
+    writeHelp(DETECT_USAGE);
     return 0;
   }
   const dir = positionals[0];

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { dirname, resolve } from 'node:path';
 import {
@@ -20,7 +21,7 @@ import type { BadFile, EventRow } from '../model/types.js';
 import { headlessFilteredRows, headlessFilterFits } from '../export/headlessFilter.js';
 import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
-import { sanitize } from '../term/sanitize.js';
+import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, filterNeedsRules, RULES_OPTION } from './rules.js';
@@ -146,7 +147,7 @@ function progressBar(): { loading: (progress: LoadProgress) => void; update: (pr
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${EXPORT_USAGE}\n`);
+    writeHelp(EXPORT_USAGE);
     return 0;
   }
   const dir = positionals[0];
@@ -184,7 +185,7 @@ export async function runExport(argv: string[]): Promise<number> {
       if (!(await stat(dirname(target))).isDirectory()) return fail(`not a folder: ${sanitize(dirname(target))}`);
     } catch (error) {
       if (error instanceof TargetExists) return fail(`${sanitize(target)} already exists (use --force to replace it)`);
-      if (error instanceof ExportFailed) return fail(sanitize(error.message));
+      if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
       return fail(`cannot write to ${sanitize(dirname(target))}: folder does not exist`);
     }
   }
@@ -272,7 +273,7 @@ export async function runExport(argv: string[]): Promise<number> {
     if (error instanceof ExportCancelled) return cancelled(interrupted ?? 'SIGINT');
     if (error instanceof ExportFailed && error.reason === 'closed') return 0;
     if (error instanceof TargetExists) return fail(`${sanitize(error.path)} already exists (use --force to replace it)`);
-    if (error instanceof ExportFailed) return fail(`export failed: ${sanitize(error.message)}`);
+    if (error instanceof ExportFailed) return fail(`export failed: ${sanitizeLine(error.message)}`);
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
@@ -302,7 +303,7 @@ async function exportFromArchive(
     return await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
   } catch (error) {
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
-    if (error instanceof ExportFailed) return fail(sanitize(error.message));
+    if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
     throw error;
   } finally {
     process.off('SIGINT', onSignal);

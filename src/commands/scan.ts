@@ -1,4 +1,5 @@
 import { Vocabulary } from '../query/index.js';
+import { writeHelp } from './helpText.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { ELLIPSIS, truncate } from '../term/width.js';
@@ -13,6 +14,7 @@ export { summarizeStore, type ScanSummary } from './scanSummary.js';
 
 export const SCAN_USAGE = `Usage: trailtop scan DIR|FILE [--json] [--filter Q] [--since T] [--until T] [--histogram [--bucket B]]
        trailtop scan --db FILE [DIR] [--json] [--filter Q] [--since T] [--until T]
+                     (--histogram: on a folder, not --db)
 
 Reads every CloudTrail file under DIR (any name, gzip or not), or just FILE, and prints a summary:
 files read by shape, digests skipped, skipped and bad files with reasons, events read,
@@ -47,11 +49,16 @@ const OPTIONS = {
 export async function runScan(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${SCAN_USAGE}\n`);
+    writeHelp(SCAN_USAGE);
     return 0;
   }
   const dir = positionals[0];
   if (values.db !== undefined) {
+    // Not silently the summary: the archive's histogram (aggregate.ts) has fixed-size buckets only, not
+    // scan's calendar weeks and months, so `scan DIR --histogram` is the one that answers it.
+    if (values.histogram || values.bucket !== undefined) {
+      throw new UsageError("--histogram is not supported with --db: run 'trailtop scan DIR --histogram', or press h in 'trailtop --db FILE'", false);
+    }
     const summary = await (await import('./dbCommands.js')).scanDb(values.db, dir, combineFilter(values.filter, values.since, values.until), values.rules);
     return await writeStdout(values.json ? `${safeJson(summary)}\n` : formatSummary(summary), 'summary');
   }

@@ -1,8 +1,9 @@
 import { athenaStatement, type PartitionColumn } from '../athena/statement.js';
+import { writeHelp } from './helpText.js';
 import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
-import { sanitize } from '../term/sanitize.js';
+import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
 
@@ -45,7 +46,7 @@ export function parsePartitions(value: string | undefined): PartitionColumn[] {
 export async function runSql(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${SQL_USAGE}\n`);
+    writeHelp(SQL_USAGE);
     return 0;
   }
   const dialect = values.dialect?.toLowerCase();
@@ -81,7 +82,7 @@ export async function runSql(argv: string[]): Promise<number> {
     if (note) process.stderr.write(`trailtop: ${note}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitize(error.message)}`, false);
+    if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitizeLine(error.message)}`, false);
     throw error;
   }
 }

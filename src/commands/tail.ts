@@ -1,4 +1,5 @@
 import { openFolder, type OpenFolder } from '../ingest/open.js';
+import { writeHelp } from './helpText.js';
 import { readRecordsInOrder, type OriginalRecord } from '../ingest/records.js';
 import { stringifyJson } from '../model/stringify.js';
 import { terminalSafeJson } from '../term/jsonText.js';
@@ -48,7 +49,7 @@ const OPTIONS = {
 export async function runTail(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    process.stdout.write(`${TAIL_USAGE}\n`);
+    writeHelp(TAIL_USAGE);
     return 0;
   }
   const dir = positionals[0];

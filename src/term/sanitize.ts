@@ -87,6 +87,21 @@ export function sanitize(text: string): string {
 }
 
 /**
+ * An error's text (DuckDB's span several lines: a hint, candidate bindings) as one readable line for
+ * stderr or a status line: each line trimmed, blank ones dropped, joined by a space, then sanitized,
+ * so no line break shows as a literal `\n`.
+ */
+export function sanitizeLine(text: string): string {
+  return sanitize(
+    text
+      .split(/\r\n|[\r\n\u2028\u2029]/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .join(' '),
+  );
+}
+
+/**
  * Like sanitize, but keeps newlines so multi-line text (the pretty JSON view)
  * keeps its shape. Tabs and carriage returns are still escaped: a tab moves
  * the cursor by a width the layout cannot know, CR returns to column 0.

@@ -11,7 +11,7 @@ import type { FieldNode, GlobPattern, QueryNode, TagContext, TagNode, ValueMatch
 import { lookupField, type TextField } from '../fields.js';
 import { matchesWhole } from '../pattern.js';
 import { dialectNamed, literal, type Dialect, type DialectName } from './dialect.js';
-import { archiveSchema, cloudtrailSchema, SqlCompileError, type Fresh, type Schema, type SchemaName, type ValueSource } from './schema.js';
+import { archiveSchema, archiveTextLeaf, cloudtrailSchema, SqlCompileError, type Fresh, type Schema, type SchemaName, type ValueSource } from './schema.js';
 import { cidrSql } from './cidr.js';
 import { FINAL_SIGMA, SIGMA, foldCase } from '../fold.js';
 
@@ -26,6 +26,8 @@ export interface SqlOptions {
   fuzzy?: FuzzyResolver;
   /** Marks and rule hits for tag nodes; without them a tag node is false. */
   tags?: TagContext;
+  /** The SQL of a `rule:` tag node, when the caller compiles rules itself (archive/filter.ts); else `tags` answers it. */
+  ruleTag?: (node: TagNode) => string;
 }
 
 export { SqlCompileError };
@@ -43,6 +45,41 @@ export function compileWhere(node: QueryNode, options: SqlOptions): string {
   let counter = 0;
   const fresh: Fresh = (prefix) => `${prefix}${++counter}`;
   return new Compiler(dialect, schema, fresh, options).node(node);
+}
+
+/**
+ * A condition on one archive column that every event matching `node` meets, or null when the
+ * query says nothing about `path` that it needs: each test of `path` becomes "the column does not
+ * hold the value, or the value passes" (schema.ts archiveTextLeaf), kept through `and` (any child
+ * that has one) and `or` (when every child has one). It reads that column only, so DuckDB tests it
+ * in the table scan and fetches the other columns (the record) only for the rows that pass: a rule's
+ * `eventName` makes a scan of the archive read the records of those events, not of all.
+ */
+export function archiveGuard(node: QueryNode, path: readonly string[]): string | null {
+  const leaf = archiveTextLeaf(path);
+  if (!leaf) return null;
+  const compiler = new Compiler(dialectNamed('duckdb'), archiveSchema(dialectNamed('duckdb')), (prefix) => prefix, { dialect: 'duckdb', schema: 'archive' });
+  const joined = path.join('.');
+  const walk = (n: QueryNode): string | null => {
+    switch (n.kind) {
+      case 'and': {
+        const parts = n.children.map(walk).filter((p): p is string => p !== null);
+        return parts.length === 0 ? null : and(parts);
+      }
+      case 'or': {
+        const parts = n.children.map(walk);
+        return parts.some((p) => p === null) ? null : or(parts as string[]);
+      }
+      case 'const':
+        return n.value ? null : 'false';
+      case 'field':
+        if (n.ref.kind !== 'path' || n.ref.path.join('.') !== joined) return null;
+        return `(NOT ${leaf.held} OR coalesce(${compiler.pathTest(leaf.column, n.match)}, false))`;
+      default:
+        return null;
+    }
+  };
+  return walk(node);
 }
 
 /** `%`, `_` and the escape character itself, escaped for LIKE ... ESCAPE '\'. */
@@ -197,7 +234,7 @@ class Compiler {
   }
 
   /** A path or params value's test (valueMatch.ts): any present value counts, even an empty one. */
-  private pathTest(x: string, match: ValueMatch): string {
+  pathTest(x: string, match: ValueMatch): string {
     switch (match.kind) {
       case 'exists':
         return `${x} IS NOT NULL`;
@@ -270,6 +307,7 @@ class Compiler {
   }
 
   private tag(node: TagNode): string {
+    if (node.tag === 'rule' && this.options.ruleTag) return this.options.ruleTag(node);
     const tags = this.options.tags;
     const ids = new Set<string>();
     if (node.tag === 'mark') {

@@ -95,8 +95,82 @@ export type Fresh = (prefix: string) => string;
  * leaf array each scalar element plus its own JSON text, an object its JSON text.
  */
 function archivePath(d: Dialect, keys: readonly string[], fresh: Fresh): ValueSource {
-  let list = `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`;
-  for (const key of keys.slice(1)) {
+  const leaf = archiveTextLeaf(keys);
+  if (leaf) {
+    // The column when it holds the value (no record parsed); the record's JSON only for the rows where it cannot.
+    const { column: text, held } = leaf;
+    const json = archiveJsonPath(d, `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`, keys.slice(1), fresh);
+    return { scalars: [`CASE WHEN ${held} THEN ${text} END`], lists: [`CASE WHEN NOT ${held} THEN ${json} END`] };
+  }
+  const column = ARCHIVE_JSON_COLUMNS.get(keys[0] ?? '');
+  // A JSON field's own column holds the record's value as JSON text: a few hundred bytes to parse, not the record.
+  const start = column ? `[json_extract(${column}, '$')]` : `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`;
+  return { scalars: [], lists: [archiveJsonPath(d, start, keys.slice(1), fresh)] };
+}
+
+/**
+ * Paths whose value an archive column holds as text: the record's value when it is a string other than
+ * '', a number or a boolean, through objects only (archive/rowValues.ts: `orNull(text(value))`, the
+ * identity struct built only over objects), else NULL. A number's text may differ from the JSON
+ * text the record gives it (`1e+21`), so a column value that could be one (a digit or `-` first)
+ * is read from the record, as is any row whose column is NULL ('', an object, a list, no value).
+ */
+const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, string> = new Map([
+  ['eventVersion', 'eventversion'],
+  ['eventSource', 'eventsource'],
+  ['eventName', 'eventname'],
+  ['awsRegion', 'awsregion'],
+  ['sourceIPAddress', 'sourceipaddress'],
+  ['userAgent', 'useragent'],
+  ['errorCode', 'errorcode'],
+  ['eventType', 'eventtype'],
+  ['apiVersion', 'apiversion'],
+  ['readOnly', 'readonly'],
+  ['recipientAccountId', 'recipientaccountid'],
+  ['vpcEndpointId', 'vpcendpointid'],
+  ['userIdentity.type', 'useridentity.type'],
+  ['userIdentity.principalId', 'useridentity.principalid'],
+  ['userIdentity.arn', 'useridentity.arn'],
+  ['userIdentity.accountId', 'useridentity.accountid'],
+  ['userIdentity.invokedBy', 'useridentity.invokedby'],
+  ['userIdentity.accessKeyId', 'useridentity.accesskeyid'],
+  ['userIdentity.userName', 'useridentity.username'],
+  ['userIdentity.onBehalfOf.userId', 'useridentity.onbehalfof.userid'],
+  ['userIdentity.onBehalfOf.identityStoreArn', 'useridentity.onbehalfof.identitystorearn'],
+  ['userIdentity.sessionContext.attributes.mfaAuthenticated', 'useridentity.sessioncontext.attributes.mfaauthenticated'],
+  ['userIdentity.sessionContext.attributes.creationDate', 'useridentity.sessioncontext.attributes.creationdate'],
+  ['userIdentity.sessionContext.sessionIssuer.type', 'useridentity.sessioncontext.sessionissuer.type'],
+  ['userIdentity.sessionContext.sessionIssuer.principalId', 'useridentity.sessioncontext.sessionissuer.principalid'],
+  ['userIdentity.sessionContext.sessionIssuer.arn', 'useridentity.sessioncontext.sessionissuer.arn'],
+  ['userIdentity.sessionContext.sessionIssuer.accountId', 'useridentity.sessioncontext.sessionissuer.accountid'],
+  ['userIdentity.sessionContext.sessionIssuer.userName', 'useridentity.sessioncontext.sessionissuer.username'],
+  ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
+  ['userIdentity.sessionContext.ec2RoleDelivery', 'useridentity.sessioncontext.ec2roledelivery'],
+]);
+
+/**
+ * The archive column that holds the path's one value as text, and the condition under which it does
+ * (`held`: then the path yields exactly that value; otherwise it must be read from the record), or
+ * null when no column holds the path.
+ */
+export function archiveTextLeaf(keys: readonly string[]): { column: string; held: string } | null {
+  const column = ARCHIVE_TEXT_LEAVES.get(keys.join('.'));
+  if (!column) return null;
+  return { column, held: `(${column} IS NOT NULL AND ascii(${column}) NOT BETWEEN 48 AND 57 AND ascii(${column}) <> 45)` };
+}
+
+/** The record's JSON fields the archive also keeps as their JSON text (NULL for absent or null). */
+const ARCHIVE_JSON_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['requestParameters', 'requestparameters'],
+  ['responseElements', 'responseelements'],
+  ['additionalEventData', 'additionaleventdata'],
+  ['serviceEventDetails', 'serviceeventdetails'],
+]);
+
+/** The values of `rest` walked from the JSON values of `start` (archivePath's walk). */
+function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fresh: Fresh): string {
+  let list = start;
+  for (const key of rest) {
     const v = fresh('v');
     const e = fresh('e');
     list = `flatten(${d.transform(
@@ -119,7 +193,7 @@ function archivePath(d: Dialect, keys: readonly string[], fresh: Fresh): ValueSo
       )}) ` +
       `ELSE [${scalarText(v)}] END`,
   )})`;
-  return { scalars: [], lists: [leaf] };
+  return leaf;
 }
 
 export function archiveSchema(d: Dialect): Schema {

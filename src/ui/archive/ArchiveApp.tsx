@@ -20,7 +20,7 @@ import type { FolderState } from '../../state/index.js';
 import { colorEnabled } from '../../term/color.js';
 import { describeCopy, osc52Copy, type Env } from '../../term/osc52.js';
 import { supportsHyperlinks } from '../../term/osc8.js';
-import { sanitize } from '../../term/sanitize.js';
+import { sanitize, sanitizeLine } from '../../term/sanitize.js';
 import { displayWidth, fit, truncate } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
@@ -116,7 +116,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   const fail = useCallback((error: unknown) => {
     setBusy('');
-    setState({ ...stateRef.current!, status: `the archive answered with an error: ${sanitize(error instanceof Error ? error.message : String(error)).slice(0, 300)}` });
+    setState({ ...stateRef.current!, status: `the archive answered with an error: ${sanitizeLine(error instanceof Error ? error.message : String(error)).slice(0, 300)}` });
   }, []);
 
   const apply = useCallback(
