@@ -41,7 +41,7 @@ Options:
                       (.csv, .json, .jsonl or .ndjson); required with -o -
   --filter Q          only events matching the query Q (the dashboard's query language)
   --since T           only events at or after T (30m, 2h, 7d or an ISO time)
-  --until T           only events before T
+  --until T           only events at or before T (a date or minute: through its end)
   --order O           newest (default) or oldest: which events come first
   --raw               CSV: write values exactly as logged: no formula guard, control
                       characters kept

@@ -25,7 +25,7 @@ Options:
   --json        print the summary as one JSON object
   --filter Q    summarise only events matching the query Q
   --since T     only events at or after T (30m, 2h, 7d or an ISO time)
-  --until T     only events before T
+  --until T     only events at or before T (a date or minute: through its end)
   --db FILE     summarise a DuckDB archive (trailtop archive) with SQL; with DIR, import what is new first
 ${HISTOGRAM_USAGE}
 ${RULES_HELP}
