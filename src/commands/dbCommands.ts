@@ -19,6 +19,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
 import { hasTag, parseForSql } from './sqlQuery.js';
+import { savedMarks } from './marks.js';
 import { archiveFilter } from '../archive/filter.js';
 import { limitReadMemory } from '../archive/session.js';
 
@@ -64,7 +65,9 @@ export async function archiveWhere(archive: Archive, source: string, ruleDirs?: 
   const ast = parseForSql(source); // a bad query is a usage error with its position
   // The rule loader (Sigma, YAML) only for a rule: term: a query alone starts without it.
   const rules = hasTag(ast, 'rule') ? (await import('./rules.js')).commandRules(ruleDirs ? [...ruleDirs] : undefined).rules : [];
-  const filter = await archiveFilter(source, { rules, vocabulary: () => archiveVocabulary(archive) });
+  // mark: reads the marks the --db dashboard keeps for this archive file.
+  const marks = hasTag(ast, 'mark') ? savedMarks(archive.path) : null;
+  const filter = await archiveFilter(source, { rules, vocabulary: () => archiveVocabulary(archive), ...(marks ? { marks } : {}) });
   if (!filter.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitizeLine(filter.message)}`, false);
   return filter.where;
 }

@@ -23,6 +23,7 @@ import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { DeepEngine } from '../query/deep/engine.js';
+import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, filterNeedsRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
@@ -171,6 +172,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
   const session = rules && filterNeedsRules(source) ? detectionSession(rules) : null;
   await requireFolderOrFile(dir);
+  const marks = filterNeedsMarks(source) ? savedMarks(dir) : null;
 
   const toStdout = output === '-';
   // CSV cells carry log values verbatim, escape sequences included: on a terminal they would act on it.
@@ -211,7 +213,7 @@ export async function runExport(argv: string[]): Promise<number> {
   try {
     let newestFirst: readonly EventRow[];
     let recordText: ((row: EventRow) => string | undefined) | null = null;
-    if (!session && headlessFilterFits(probe)) {
+    if (!session && !marks && headlessFilterFits(probe)) {
       // No store needed: only the records whose bytes may match are parsed (export/headlessFilter.ts).
       const found = await headlessFilteredRows(dir, source, now, { signal: controller.signal, ...(showProgress ? { onProgress: bar.loading } : {}) });
       bar.clear();
@@ -235,7 +237,7 @@ export async function runExport(argv: string[]): Promise<number> {
       // folder's distinct values cost time and memory otherwise.
       if (compileFilter(source, new Vocabulary(), undefined, now, true)?.explain().length) vocabulary.update(store);
       // Fuzzy words mean what they mean in the dashboard over the same folder.
-      const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, Date.now(), true);
+      const query = compileFilter(source, vocabulary, tagContext(session, marks), Date.now(), true);
       newestFirst = query ? filterStore(store, query) : all;
       if (query?.deep) {
         // Record paths and params: read the candidates' records back (query/deep), newest first as before.

@@ -3,6 +3,7 @@ import { writeHelp } from './helpText.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { ELLIPSIS, truncate } from '../term/width.js';
+import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 import type { Count, ScanSummary } from './scanSummary.js';
@@ -80,8 +81,9 @@ export async function runScan(argv: string[]): Promise<number> {
   const rules = values.rules || process.env.TRAILTOP_RULES || needsRules ? commandRules(values.rules) : null;
   const session = rules && needsRules ? detectionSession(rules) : null;
   const now = Date.now();
-  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, now, true);
   await requireFolderOrFile(dir);
+  const marks = filterNeedsMarks(source) ? savedMarks(dir) : null;
+  const query = compileFilter(source, vocabulary, tagContext(session, marks), now, true);
   const bucket = checkBucketOption(values.histogram, values.bucket);
   if (values.histogram && query?.deep) throw new UsageError('--histogram takes summary fields only: record paths and params: are not supported with it', false);
   if (values.histogram) return await writeStdout(await (await import('./scanHistogram.js')).scanHistogram(dir, query, bucket, Boolean(values.json), session), 'summary');
@@ -91,9 +93,9 @@ export async function runScan(argv: string[]): Promise<number> {
     // Record paths and params: are tested on the records where the workers read them.
     ...(query?.deep ? { deep: deepPart(query.ast) } : {}),
     ...(session?.detection ? { rules: session.detection.rules, onHits: session.onHits } : {}),
-    // Without plain (fuzzy) words or rule: terms the query needs nothing of this thread: the workers
+    // Without plain (fuzzy) words, rule: or mark: terms the query needs nothing of this thread: the workers
     // test it and send only their answers, not the rows.
-    ...(query && !session && query.explain().length === 0 ? { workerFilter: { source, now } } : {}),
+    ...(query && !session && !marks && query.explain().length === 0 ? { workerFilter: { source, now } } : {}),
     test: query
       ? (rows) => {
           vocabulary.addRows(rows);

@@ -9,6 +9,7 @@ import { Vocabulary, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
 import { DeepEngine } from '../query/deep/engine.js';
+import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { commandRules, filterNeedsRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { detectionSession, type DetectionSession } from '../detect/session.js';
@@ -64,10 +65,11 @@ export async function runTail(argv: string[]): Promise<number> {
   const session = rules && needsRules ? detectionSession(rules) : null;
   // rule: terms read the findings, which a file's hits reach before the store tells of its rows.
   const now = Date.now();
-  const query = compileFilter(source, vocabulary, session ? { rules: session.findings.tagRules } : undefined, now, true);
   await requireFolderOrFile(dir);
-  // A filter that needs neither the folder's vocabulary nor rules reads the folder without the store (issue 13, 14).
-  const storeLess = session === null && headlessFilterFits(query, false) && source !== undefined ? { source, now } : null;
+  const marks = filterNeedsMarks(source) ? savedMarks(dir) : null;
+  const query = compileFilter(source, vocabulary, tagContext(session, marks), now, true);
+  // A filter that needs neither the folder's vocabulary, rules nor marks reads the folder without the store (issue 13, 14).
+  const storeLess = session === null && marks === null && headlessFilterFits(query, false) && source !== undefined ? { source, now } : null;
   return tailFolder(dir, query, values['new-only'] === true, vocabulary, session, findingsOnly, storeLess);
 }
 
