@@ -1,4 +1,4 @@
-import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { Box, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ComponentType } from 'react';
 import { MarkSet } from '../marks/markSet.js';
 import type { EventRow, RecordRef } from '../model/types.js';
@@ -48,6 +48,7 @@ import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { queryHint } from './queryHints.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar } from './StatusBar.js';
+import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { ViewKeyQueue, type KeyClaim, type Stroke } from './viewKeys.js';
 import type { StatusMessage } from './statusMessage.js';
@@ -138,9 +139,6 @@ const HOLD_KEYS_MS = 2000;
 /** How long typing must pause before a query error shows. */
 const QUERY_ERROR_DELAY_MS = 300;
 
-/** Below this the layout cannot show a header, the query bar, a few rows and the status line. */
-const MIN_COLUMNS = 40;
-const MIN_ROWS = 8;
 
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
@@ -204,7 +202,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
   const height = Math.max(1, termRows - 1);
-  const tooSmall = width < MIN_COLUMNS || termRows < MIN_ROWS;
+  const tooSmall = isTooSmall(width, termRows);
   const headH = headerHeight(progress);
   const stripH = stripHeight(termRows);
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
@@ -504,13 +502,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }
 
   const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
-  if (tooSmall) {
-    return (
-      <Box width={width} height={height} overflowY="hidden">
-        <Text wrap="truncate-end">{`trailtop: terminal too small (${width}x${termRows}, need ${MIN_COLUMNS}x${MIN_ROWS}); q quits`}</Text>
-      </Box>
-    );
-  }
+  if (tooSmall) return <TooSmall columns={width} rows={termRows} />;
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">

@@ -28,6 +28,7 @@ import { buildDetail } from '../detailModel.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
 import { formatCount, zoneLabel } from '../format.js';
+import { isTooSmall, TooSmall } from '../TooSmall.js';
 import { HelpOverlay, helpBodyHeight, helpLines, type HelpLine } from '../HelpOverlay.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
@@ -358,9 +359,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     return () => clearTimeout(timer);
   }, [state.status]);
 
-  if (width < 40 || termRows < 8) {
-    return <Text wrap="truncate-end">{`trailtop: terminal too small (${width}x${termRows}, need 40x8); q quits`}</Text>;
-  }
+  if (isTooSmall(width, termRows)) return <TooSmall columns={width} rows={termRows} />;
 
   // The rows on screen, from the held window (a row not read yet is left out until its page arrives).
   const visible: EventRow[] = [];
