@@ -1,5 +1,5 @@
 import { Box, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ComponentType } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ComponentType } from 'react';
 import { MarkSet } from '../marks/markSet.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
@@ -161,8 +161,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { columns: width, rows: termRows } = useTerminalSize();
+  // Without a saved state (tests, --no-history) the history lives for this run only.
+  const memoryState = useRef<FolderState | null>(null);
+  const remembered = folderState ?? (memoryState.current ??= openFolderState(folder, { enabled: false }));
   const stateRef = useRef<UiState | null>(null);
-  stateRef.current ??= { ...initialState(initialQuery), status: folderState?.warning ?? '' };
+  // The list's columns: this folder's saved choice (C), or the default set.
+  stateRef.current ??= { ...initialState(initialQuery, remembered.columns()), status: folderState?.warning ?? '' };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   // State lives in a ref so each keystroke sees the one before it even when no frame was drawn in between.
   const dispatch = useCallback((action: UiAction) => {
@@ -173,9 +177,6 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     }
   }, []);
   const state = stateRef.current;
-  // Without a saved state (tests, --no-history) the history lives for this run only.
-  const memoryState = useRef<FolderState | null>(null);
-  const remembered = folderState ?? (memoryState.current ??= openFolderState(folder, { enabled: false }));
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const ascii = useMemo(() => !unicodeBlocks(env), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
@@ -264,17 +265,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }, [state.draft, state.mode]);
 
   const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord);
-  // The list's columns: this folder's saved choice (C), or the default set.
-  const [columnIds, setColumnIds] = useState<readonly string[] | null>(() => remembered.columns());
-  const columnDefs = useMemo(() => chosenColumns(columnIds), [columnIds]);
+  const columnDefs = useMemo(() => chosenColumns(state.columnIds), [state.columnIds]);
   const columnEntries = useMemo(() => chooserEntries(columnDefs), [columnDefs]);
-  const setColumns = useCallback(
-    (ids: string[] | null) => {
-      remembered.setColumns(ids);
-      setColumnIds(ids);
-    },
-    [remembered],
-  );
+  const saveColumns = useCallback((ids: string[] | null) => remembered.setColumns(ids), [remembered]);
   const summary = useMemo(
     () => (state.mode === 'principal' && state.principal ? principalSummary(store, state.principal) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- storeVersion stands for the store's contents
@@ -349,8 +342,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       topResult,
       chain,
       principalLines,
-      columnEntries,
-      setColumns,
+      saveColumns,
     });
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed

@@ -13,7 +13,6 @@ import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
 import { handlePrincipalKey, principalTerm } from './investigate/principalKeys.js';
 import type { SummaryLine } from './investigate/principalModel.js';
-import type { ChooserEntry } from './investigate/columnChoice.js';
 import { handleColumnsKey } from './investigate/columnKeys.js';
 import type { TopResult } from '../investigate/topValues.js';
 import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
@@ -44,9 +43,8 @@ export interface KeyContext {
   setQuery(text: string): void;
   /** The detail panel's "Who is behind this session" section as last drawn. */
   chain?: ChainState;
-  /** The column chooser's entries (mode `columns`), and how to save a new choice (null: the default). */
-  columnEntries?: readonly ChooserEntry[];
-  setColumns?(ids: string[] | null): void;
+  /** Keeps a new column choice for this folder (null: the default); the choice itself lives in `state.columnIds`. */
+  saveColumns?(ids: string[] | null): void;
   /** The principal summary's lines as last drawn (mode `principal`). */
   principalLines?: readonly SummaryLine[];
   /** The top values view's lines as last drawn (mode `top`). */

@@ -92,3 +92,33 @@ describe('column chooser at 80x24', () => {
     expect(note).toContain('least needed first');
   });
 });
+
+describe('column chooser keys faster than frames', () => {
+  // QA: `tmux send-keys K K K` on Source IP moved it once (or moved another column): each key
+  // read the columns of the last frame, not the ones the key before it had just chosen.
+  const order = (frame: string): string[] =>
+    frame
+      .split('\n')
+      .filter((l) => l.includes('[x]'))
+      .map((l) => l.replace(/^.*\[x\] /, '').replace(' (always)', '').trim());
+
+  it('applies every K and J of one burst, and every Space, to the latest choice', async () => {
+    const store = new EventStore(0);
+    store.add([makeRow({ name: 'CreateUser' })]);
+    store.flush();
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('CreateUser'));
+    const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+    await h.press('C', (f) => f.includes('List columns'));
+    await h.press('jjjjjjjj', (f) => selected(f).includes('Source IP'));
+    let frame = await h.press('KKK', (f) => order(f).indexOf('Source IP') === 5);
+    expect(order(frame)).toEqual(['Event time', 'Event name', 'User name', 'Event source', 'Resource type', 'Source IP', 'Resource name', 'Error code', 'Region']);
+    expect(selected(frame)).toContain('Source IP');
+    frame = await h.press('JJ', (f) => order(f).indexOf('Source IP') === 7);
+    expect(order(frame)).toEqual(['Event time', 'Event name', 'User name', 'Event source', 'Resource type', 'Resource name', 'Error code', 'Source IP', 'Region']);
+    // Space hides Source IP (the selection follows it to the hidden ones), k goes up to Region, Space hides it too.
+    frame = await h.press(' k ', (f) => !order(f).includes('Source IP') && !order(f).includes('Region'));
+    expect(order(frame)).toEqual(['Event time', 'Event name', 'User name', 'Event source', 'Resource type', 'Resource name', 'Error code']);
+  });
+});
