@@ -31,6 +31,8 @@ import { TopValuesView } from './investigate/TopValuesView.js';
 import { useTopValues } from './investigate/useTopValues.js';
 import { useChain } from './investigate/useChain.js';
 import { principalSummary } from '../investigate/principal.js';
+import type { PivotTerm } from '../investigate/pivot.js';
+import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
 import { summaryLines, summaryTitle } from './investigate/principalModel.js';
 import { stepLine } from './investigate/principalKeys.js';
 import { PrincipalView } from './investigate/PrincipalView.js';
@@ -344,9 +346,22 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       principalLines,
       saveColumns,
     });
+  // The top values and the summary are computed while drawing, so right after `T`, `p` or Tab the
+  // ones on hand belong to the view before: the keys behind them in the same burst wait for the new ones.
+  const drawnViewData = useRef<{ top: TopResult | null; principal: PivotTerm | null }>({ top: null, principal: null });
+  drawnViewData.current = { top: topResult, principal: summary?.term ?? null };
+  const keysMustWait = (s: UiState): boolean => {
+    if (rowsQuery.current !== s.queryText) return true;
+    if (s.mode === 'top') return drawnViewData.current.top?.field !== TOP_FIELDS[s.topField]!.field;
+    if (s.mode === 'principal') return s.principal !== null && drawnViewData.current.principal !== s.principal;
+    return false;
+  };
+  const keysMustWaitRef = useRef(keysMustWait);
+  keysMustWaitRef.current = keysMustWait;
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed
-  // faster than the view re-filters, e.g. during a load): `/name:x` Enter `j` moves in the new rows.
+  // faster than the view re-filters, e.g. during a load): `/name:x` Enter `j` moves in the new rows;
+  // likewise `T j j` moves in the top values once they are counted (keysMustWait).
   const heldKeys = useRef<Stroke[]>([]);
   const heldSince = useRef(0);
   // `force`: handle them now even if the rows are still stale (held past HOLD_KEYS_MS).
@@ -354,7 +369,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     const queue = viewKeys.current!;
     for (const stroke of strokes) {
       const mode = stateRef.current!.mode;
-      const stale = rowsQuery.current !== stateRef.current!.queryText;
+      const stale = keysMustWaitRef.current(stateRef.current!);
       const hold = !force && (heldKeys.current.length > 0 || (stale && mode !== 'query'));
       if (hold && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         if (heldKeys.current.length === 0) heldSince.current = Date.now();
@@ -382,7 +397,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       heldKeys.current = [];
       onStrokes(held, force);
     };
-    if (rowsQuery.current === stateRef.current!.queryText) return release(false);
+    if (!keysMustWait(stateRef.current!)) return release(false);
     // Never hold keys for long, even while a big re-filter keeps the rows stale over many frames.
     const left = HOLD_KEYS_MS - (Date.now() - heldSince.current);
     if (left <= 0) return release(true);
