@@ -54,6 +54,7 @@ import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { ViewKeyQueue, type KeyClaim, type Stroke } from './viewKeys.js';
 import type { StatusMessage } from './statusMessage.js';
+import { quitQuestion, type QuitOutcome, type RunningWork } from './runningWork.js';
 
 /** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
 export interface PluginViewProps {
@@ -72,8 +73,10 @@ export interface PluginViewProps {
   setStatus(message: StatusMessage): void;
   /** A short note in the header for work that outlives the view (a hidden download's progress); '' clears it. */
   setActivity?(text: string): void;
-  /** Quits the dashboard (`q` where the view takes no text). */
-  quit?(): void;
+  /** Quits the dashboard (`q` where the view takes no text); asks first while work runs (setRunningWork). */
+  quit?(): QuitOutcome | void;
+  /** Work that quitting would lose, while it runs (a download, shown or hidden); null when it ends. */
+  setRunningWork?(work: RunningWork | null): void;
   /** Shows the help overlay over the view (the view stays mounted, inactive, and comes back as it was). */
   openHelp?(): void;
   /** False while the help overlay covers the view: it must not read keys then. Default true. */
@@ -308,6 +311,24 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     if (onQuit) onQuit();
     else exit();
   }, [exit, onQuit]);
+  // A download running (even hidden) is lost on quitting: `q` asks first, y cancels it cleanly and quits.
+  const runningWork = useRef<RunningWork | null>(null);
+  const setRunningWork = useCallback((work: RunningWork | null) => {
+    runningWork.current = work;
+    if (!work) dispatch({ type: 'askQuit', ask: false });
+  }, []);
+  const requestQuit = useCallback((): QuitOutcome => {
+    if (!runningWork.current) {
+      quit();
+      return 'quitting';
+    }
+    dispatch({ type: 'askQuit', ask: true });
+    return 'asking';
+  }, [quit]);
+  const cancelWorkAndQuit = useCallback(() => {
+    runningWork.current?.cancel();
+    quit();
+  }, [quit]);
 
   const scrollLimit = (mode: Mode, h = mainH): number => {
     if (mode === 'json') return Math.max(0, jsonLines.length - jsonBodyHeight(h));
@@ -335,6 +356,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       dispatch,
       copy,
       quit,
+      requestQuit,
+      cancelWorkAndQuit,
       setQuery,
       history: () => remembered.history(),
       marks: {
@@ -377,7 +400,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         continue;
       }
       // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
-      if ((mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+      // The quit question covers the view: its answer is App's.
+      if (!stateRef.current!.quitAsked && (mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         queue.push(stroke);
         continue;
       }
@@ -437,8 +461,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     setStatus,
     setActivity,
     openHelp,
-    quit,
-    active: viewShown,
+    quit: requestQuit,
+    setRunningWork,
+    active: viewShown && !state.quitAsked,
     claimKeys: viewKeys.current.claim,
     cursorTime,
     order: state.order,
@@ -509,6 +534,13 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }
 
   const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
+  // A question waiting for its answer comes before any message.
+  const statusText =
+    state.quitAsked && runningWork.current
+      ? quitQuestion(runningWork.current)
+      : state.pivotPick
+        ? pickPrompt(state.pivotPick, width - (right ? right.length + 1 : 0))
+        : state.status;
   if (tooSmall) return <TooSmall columns={width} rows={termRows} />;
   return (
     <ThemeContext.Provider value={theme}>
@@ -539,7 +571,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           )}
           {main}
         </Box>
-        <StatusBar message={state.pivotPick ? pickPrompt(state.pivotPick, width - (right ? right.length + 1 : 0)) : state.status} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
+        <StatusBar message={statusText} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );

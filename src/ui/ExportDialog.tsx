@@ -65,6 +65,7 @@ export function ExportDialog({
   onClose,
   setStatus,
   setActivity,
+  setRunningWork,
   openHelp,
   quit,
   active = true,
@@ -132,7 +133,7 @@ export function ExportDialog({
     }
     // Same tick as start(): the job is 'running' before the next render looks at it.
     dispatch({ type: 'started' });
-    void session.start({ rows, format: state.format, path: target, overwrite, setStatus, setActivity });
+    void session.start({ rows, format: state.format, path: target, overwrite, setStatus, setActivity, setRunningWork });
   };
 
   // The next key of the same chunk sees this change before any render.
@@ -190,8 +191,9 @@ export function ExportDialog({
     }
     return false;
   };
-  // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field.
-  useViewKeys(handle, { active, claimKeys, keepText: true });
+  // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field,
+  // and goes key by key in the other phases, whose letters are commands (`qy`: quit, then yes).
+  useViewKeys(handle, { active, claimKeys, keepText: state.phase === 'edit' });
 
   // Counted again only when the list or the marks change (marks change in place: their size says when).
   const markCount = marks?.size ?? 0;

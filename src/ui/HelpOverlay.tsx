@@ -20,6 +20,7 @@ const MODE_NAMES: Record<Mode, string> = {
   top: 'top',
   principal: 'summary',
   columns: 'columns',
+  quitConfirm: 'quit question',
 };
 
 export interface HelpLine {

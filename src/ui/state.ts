@@ -73,6 +73,8 @@ export interface UiState {
    * React state so a burst of keys (`K K K` in one read) each moves the column the one before moved.
    */
   columnIds: readonly string[] | null;
+  /** `q` was pressed while work runs (a download): the status line asks whether to cancel it and quit. */
+  quitAsked: boolean;
 }
 
 export function initialState(queryText = '', columnIds: readonly string[] | null = null): UiState {
@@ -108,6 +110,7 @@ export function initialState(queryText = '', columnIds: readonly string[] | null
     principalIndex: -1,
     columnIndex: 0,
     columnIds,
+    quitAsked: false,
   };
 }
 
@@ -140,7 +143,8 @@ export type UiAction =
   | { type: 'principal'; term?: PivotTerm; index: number }
   | { type: 'columnIndex'; index: number }
   /** A new column choice; the chooser's selection follows the column `select` to its new place. */
-  | { type: 'columns'; ids: readonly string[] | null; select: string };
+  | { type: 'columns'; ids: readonly string[] | null; select: string }
+  | { type: 'askQuit'; ask: boolean };
 
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
@@ -266,6 +270,8 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       const at = chooserEntries(chosenColumns(action.ids)).findIndex((e) => e.def.id === action.select);
       return { ...state, columnIds: action.ids, columnIndex: Math.max(0, at) };
     }
+    case 'askQuit':
+      return action.ask === state.quitAsked ? state : { ...state, quitAsked: action.ask };
     case 'principal':
       if (action.term) return { ...state, principal: action.term, principalIndex: action.index, returnMode: state.mode === 'principal' ? state.returnMode : state.mode, mode: 'principal', scroll: 0 };
       return { ...state, principalIndex: action.index };

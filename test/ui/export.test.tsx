@@ -472,3 +472,107 @@ describe('download dialog in the dashboard', () => {
     await h.press('n', (f) => f.includes('Enter download'));
   });
 });
+
+describe('quitting while a download runs', () => {
+  // QA: q with a download hidden (b) quit at once, the download lost without a word.
+  function mountQuit(rows: EventRow[], session: ExportSession): { h: Harness; quit: ReturnType<typeof vi.fn> } {
+    const store = new Store(0);
+    store.add(rows);
+    store.flush();
+    const quit = vi.fn();
+    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={session} cwd={dir} now={() => NOW} env={{}} />;
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} onQuit={quit} />, 80, 24);
+    open.push(h);
+    return { h, quit };
+  }
+
+  async function startDownload(h: Harness): Promise<void> {
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    // JSON: it reads the records, which take as long as the test wants (slowSession).
+    await h.press(KEYS.tab, (f) => f.includes('(•) JSON '));
+    await h.press(KEYS.enter, (f) => f.includes('Downloading'));
+  }
+
+  /** A download that runs until cancelled: reading its records waits for the abort. */
+  const slowSession = (): ExportSession =>
+    new ExportSession((options) =>
+      exportRows({
+        ...options,
+        readRecords: async (rows, start, end) => {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 20_000);
+            options.signal?.addEventListener('abort', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+          return rows.slice(start, end).map((r) => ({ eventID: r.id, eventName: r.name }));
+        },
+      }),
+    );
+
+  const question = /A download is running \(\d+%\): quit and cancel it\? y\/n/;
+
+  it('hidden: q asks; n and Esc go back with the download going on; y cancels it and quits, leaving no file', async () => {
+    const session = slowSession();
+    const { h, quit } = mountQuit(makeRows(3000), session);
+    await startDownload(h);
+    await h.press('b', (f) => !f.includes('Download events'));
+    let frame = await h.press('q', (f) => question.test(f));
+    expect(quit).not.toHaveBeenCalled();
+    // The question fits the status line at 80 columns.
+    expect(lines(frame).find((l) => question.test(l))!.length).toBeLessThanOrEqual(80);
+    // Other keys do not answer it.
+    h.stdin.write('j');
+    await settle();
+    expect(h.frame()).toMatch(question);
+    frame = await h.press('n', (f) => !question.test(f));
+    expect(session.running).toBe(true);
+    await h.press('q', (f) => question.test(f));
+    await h.press(KEYS.escape, (f) => !question.test(f));
+    expect(quit).not.toHaveBeenCalled();
+    await h.press('q', (f) => question.test(f));
+    h.stdin.write('y');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await session.settled;
+    expect(session.getSnapshot().status).toBe('cancelled');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('shown: q in the running dialog asks too; n leaves the dialog as it was', async () => {
+    const session = slowSession();
+    const { h, quit } = mountQuit(makeRows(3000), session);
+    await startDownload(h);
+    await h.press('q', (f) => question.test(f));
+    expect(quit).not.toHaveBeenCalled();
+    const frame = await h.press('n', (f) => !question.test(f));
+    expect(frame).toContain('Downloading');
+    // The dialog has its keys again: c cancels.
+    await h.press('c', (f) => f.includes('Download cancelled'));
+    expect(quit).not.toHaveBeenCalled();
+    // Nothing runs now: q (out of the file name) quits at once.
+    await h.press(KEYS.escape, (f) => !f.includes('Download events'));
+    h.stdin.write('q');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+  });
+
+  it('q y in one burst cancels and quits', async () => {
+    const session = slowSession();
+    const { h, quit } = mountQuit(makeRows(3000), session);
+    await startDownload(h);
+    h.stdin.write('qy');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await session.settled;
+    expect(session.getSnapshot().status).toBe('cancelled');
+  });
+
+  it('the way out names the download it cancelled', async () => {
+    const session = new ExportSession((options) => exportRows({ ...options, readRecords: fakeRecords(10) }));
+    const started = session.start({ rows: makeRows(3000), format: 'csv', path: path.join(dir, 'late.csv'), overwrite: false, setStatus: () => {} });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await cancelAllExports()).toEqual([path.join(dir, 'late.csv')]);
+    await started;
+  });
+});
