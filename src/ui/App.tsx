@@ -26,7 +26,7 @@ import { useRecordJson } from './hooks/useRecordJson.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { jsonBodyHeight, JsonView } from './JsonView.js';
 import { wrapTokens } from './jsonModel.js';
-import { pickPrompt } from './investigate/pivotPick.js';
+import { pickPromptLines } from './investigate/pivotPick.js';
 import { TopValuesView } from './investigate/TopValuesView.js';
 import { useTopValues } from './investigate/useTopValues.js';
 import { useChain } from './investigate/useChain.js';
@@ -49,11 +49,11 @@ import { TimelineStrip } from './timeline/TimelineStrip.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { queryHint } from './queryHints.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
-import { StatusBar } from './StatusBar.js';
+import { StatusBar, statusRoom } from './StatusBar.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { ViewKeyQueue, type KeyClaim, type Stroke } from './viewKeys.js';
-import type { StatusMessage } from './statusMessage.js';
+import { statusLines, type StatusMessage } from './statusMessage.js';
 import { quitQuestion, type QuitOutcome, type RunningWork } from './runningWork.js';
 
 /** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
@@ -182,6 +182,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     }
   }, []);
   const state = stateRef.current;
+  // Work that quitting would lose (a download), while it runs: see requestQuit.
+  const runningWork = useRef<RunningWork | null>(null);
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const ascii = useMemo(() => !unicodeBlocks(env), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
@@ -212,7 +214,18 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const headH = headerHeight(progress);
   const stripH = stripHeight(termRows);
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
-  const mainH = Math.max(2, height - headH - stripH - queryH - 1);
+  const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
+  // A question waiting for its answer comes before any message; either may take more than one line.
+  const room = statusRoom(width, right);
+  const statusShown =
+    state.quitAsked && runningWork.current
+      ? statusLines(quitQuestion(runningWork.current), room)
+      : state.pivotPick
+        ? pickPromptLines(state.pivotPick, room)
+        : state.status
+          ? statusLines(state.status, room)
+          : [];
+  const mainH = Math.max(2, height - headH - stripH - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
 
   // The list as shown: `rows` (newest first) or reversed (oldest first, `o`).
@@ -312,7 +325,6 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     else exit();
   }, [exit, onQuit]);
   // A download running (even hidden) is lost on quitting: `q` asks first, y cancels it cleanly and quits.
-  const runningWork = useRef<RunningWork | null>(null);
   const setRunningWork = useCallback((work: RunningWork | null) => {
     runningWork.current = work;
     if (!work) dispatch({ type: 'askQuit', ask: false });
@@ -533,14 +545,6 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       main = list(width);
   }
 
-  const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
-  // A question waiting for its answer comes before any message.
-  const statusText =
-    state.quitAsked && runningWork.current
-      ? quitQuestion(runningWork.current)
-      : state.pivotPick
-        ? pickPrompt(state.pivotPick, width - (right ? right.length + 1 : 0))
-        : state.status;
   if (tooSmall) return <TooSmall columns={width} rows={termRows} />;
   return (
     <ThemeContext.Provider value={theme}>
@@ -571,7 +575,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           )}
           {main}
         </Box>
-        <StatusBar message={statusText} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
+        <StatusBar message={state.status} lines={statusShown} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );

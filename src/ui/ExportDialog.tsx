@@ -277,7 +277,8 @@ export function ExportDialog({
       parts.push({ lines: [plain('That file already exists.', theme.warn)], rank: 1 }, { lines: [plain(`Overwrite ${name}? y/n`, theme.warn, theme.bold)], rank: 0 });
     }
   }
-  if (state.message) parts.push({ lines: [plain(state.message, state.messageKind === 'error' ? theme.error : theme.warn)], rank: 1 });
+  // Wrapped, not cut: a failure's reason is at its end (`... is not a regular file (a symbolic link)`).
+  if (state.message) parts.push({ lines: wrapWords(state.message, inner).map((text) => plain(text, state.messageKind === 'error' ? theme.error : theme.warn)), rank: 1 });
   // The keys wrap at their separators rather than lose the last ones (`b hide` at 80 columns).
   // The first line of keys is kept as before; the rest go early on a short terminal.
   const [firstKeys = '', ...moreKeys] = wrapHints(exportHints(state.phase, state.markedOnly), inner);

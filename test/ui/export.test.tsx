@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -574,5 +574,53 @@ describe('quitting while a download runs', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await cancelAllExports()).toEqual([path.join(dir, 'late.csv')]);
     await started;
+  });
+});
+
+describe('a download error at 80 columns', () => {
+  // QA: `Download failed: /tmp/qa/dl/link.csv is not a regular file (a symbolic link…` hid the reason's end.
+  it('is wrapped in the dialog, read whole', async () => {
+    const link = path.join(dir, 'link.csv');
+    symlinkSync(path.join(dir, 'elsewhere.csv'), link);
+    const { h } = mount(makeRows(5), sessionWith(), 80, 23);
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press('\u0015', (f) => !f.includes(`trailtop-${STAMP}.csv`));
+    await h.press(link, (f) => f.includes('link.csv'));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Download failed'));
+    expect(lines(frame).every((l) => displayWidth(l) <= 80)).toBe(true);
+    // The dialog's lines, borders off, read as one text.
+    const text = lines(frame)
+      .map((l) => l.replace(/^│ ?/, '').replace(/ *│$/, '').trim())
+      .join(' ');
+    expect(text).toContain(`Download failed: ${link} is not a regular file (a symbolic link); trailtop only replaces regular files`);
+    expect(frame).not.toMatch(/symbolic link…/);
+  });
+
+  it('is wrapped on the status line when the dialog was hidden', async () => {
+    const store = new Store(0);
+    store.add(makeRows(3));
+    store.flush();
+    const reason = `${path.join(dir, 'a-rather-long-folder-name', 'and-a-long-file-name.csv')} could not be written: the disk is full (ENOSPC) after 3 events`;
+    let fail: (error: Error) => void = () => {};
+    const session = new ExportSession(() => new Promise((_, reject) => (fail = reject)));
+    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={session} cwd={dir} now={() => NOW} env={{}} />;
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} />, 80, 24);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    await h.press(KEYS.enter, (f) => f.includes('Downloading'));
+    await h.press('b', (f) => !f.includes('Download events'));
+    fail(new Error(reason));
+    const frame = await h.waitFor((f) => f.includes('Download failed'));
+    const all = lines(frame);
+    expect(all.length).toBeLessThanOrEqual(23);
+    expect(all.every((l) => displayWidth(l) <= 80)).toBe(true);
+    const text = all
+      .slice(all.findIndex((l) => l.startsWith('Download failed')))
+      .map((l) => l.replace(/\s+UTC\s*$/, '').trim())
+      .join(' ');
+    expect(text).toContain('ENOSPC) after 3 events');
   });
 });
