@@ -25,6 +25,11 @@ export interface EventListProps {
   marks?: ReadonlySet<string>;
   /** The columns to show, in order (the column chooser's choice); default COLUMNS. */
   columnDefs?: readonly ColumnDef[];
+  /**
+   * The whole list spans years, when `rows` are not the whole list (an archive's page):
+   * the archive knows its time bounds. Default: decided on `spanRows ?? rows`.
+   */
+  withYear?: boolean;
 }
 
 /** Rows of the list body for a given total height (one line goes to the column titles). */
@@ -66,10 +71,10 @@ const ListRow = memo(function ListRow({ row, selected, marked, columns, ctx, the
   );
 });
 
-export function EventList({ rows, window, width, height, zone, emptyText, spanRows, marks, columnDefs = COLUMNS }: EventListProps) {
+export function EventList({ rows, window, width, height, zone, emptyText, spanRows, marks, columnDefs = COLUMNS, withYear: listSpansYears }: EventListProps) {
   const theme = useTheme();
   // Decided for the whole list, not the rows on screen, so the column does not jump while scrolling.
-  const withYear = spansYears(spanRows ?? rows, zone);
+  const withYear = listSpansYears ?? spansYears(spanRows ?? rows, zone);
   const listWidth = Math.max(10, width - GUTTER);
   const visible = rows.slice(window.top, window.end);
   // Widths follow the widest values in view and a screen either side, so they do not jump at every step.
