@@ -17,6 +17,13 @@ import { renderApp, type Harness } from './harness.js';
 
 const PLAIN = { NO_COLOR: '1' };
 
+function fiveRows(): EventStore {
+  const store = new EventStore(0);
+  store.add(makeRows(5));
+  store.flush();
+  return store;
+}
+
 /** The message may wrap anywhere on a very narrow terminal: read it with the line breaks taken out. */
 function saysTooSmall(frame: string): boolean {
   return frame.replace(/\s+/g, '').includes('terminaltoosmall');
@@ -49,10 +56,7 @@ describe('a terminal narrower than 40 columns', () => {
   });
 
   it('says it is too small from the start at 20 columns, the whole message readable', async () => {
-    const store = new EventStore(0);
-    store.add(makeRows(5));
-    store.flush();
-    const h = renderApp(<App store={store} folder="/logs" watching={false} env={PLAIN} />, 20, 24);
+    const h = renderApp(<App store={fiveRows()} folder="/logs" watching={false} env={PLAIN} />, 20, 24);
     const crashed = watchCrash(h);
     try {
       const frame = await h.waitFor((f) => crashed() !== null || saysTooSmall(f));
@@ -64,10 +68,7 @@ describe('a terminal narrower than 40 columns', () => {
   });
 
   it('in memory: every width from 39 down to 1 says so, and growing back brings the list', async () => {
-    const store = new EventStore(0);
-    store.add(makeRows(5));
-    store.flush();
-    const h = renderApp(<App store={store} folder="/logs" watching={false} env={PLAIN} />, 100, 30);
+    const h = renderApp(<App store={fiveRows()} folder="/logs" watching={false} env={PLAIN} />, 100, 30);
     const crashed = watchCrash(h);
     try {
       await h.waitFor((f) => f.includes('Event4'));
