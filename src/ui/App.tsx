@@ -1,5 +1,5 @@
-import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ComponentType } from 'react';
+import { Box, useApp, useInput, useStdout, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ComponentType } from 'react';
 import { MarkSet } from '../marks/markSet.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
@@ -26,11 +26,13 @@ import { useRecordJson } from './hooks/useRecordJson.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { jsonBodyHeight, JsonView } from './JsonView.js';
 import { wrapTokens } from './jsonModel.js';
-import { pickPrompt } from './investigate/pivotPick.js';
+import { pickPromptLines } from './investigate/pivotPick.js';
 import { TopValuesView } from './investigate/TopValuesView.js';
 import { useTopValues } from './investigate/useTopValues.js';
 import { useChain } from './investigate/useChain.js';
 import { principalSummary } from '../investigate/principal.js';
+import type { PivotTerm } from '../investigate/pivot.js';
+import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
 import { summaryLines, summaryTitle } from './investigate/principalModel.js';
 import { stepLine } from './investigate/principalKeys.js';
 import { PrincipalView } from './investigate/PrincipalView.js';
@@ -47,10 +49,12 @@ import { TimelineStrip } from './timeline/TimelineStrip.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { queryHint } from './queryHints.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
-import { StatusBar } from './StatusBar.js';
+import { StatusBar, statusRoom } from './StatusBar.js';
+import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { ViewKeyQueue, type KeyClaim, type Stroke } from './viewKeys.js';
-import type { StatusMessage } from './statusMessage.js';
+import { statusLines, type StatusMessage } from './statusMessage.js';
+import { quitQuestion, type QuitOutcome, type RunningWork } from './runningWork.js';
 
 /** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
 export interface PluginViewProps {
@@ -69,8 +73,10 @@ export interface PluginViewProps {
   setStatus(message: StatusMessage): void;
   /** A short note in the header for work that outlives the view (a hidden download's progress); '' clears it. */
   setActivity?(text: string): void;
-  /** Quits the dashboard (`q` where the view takes no text). */
-  quit?(): void;
+  /** Quits the dashboard (`q` where the view takes no text); asks first while work runs (setRunningWork). */
+  quit?(): QuitOutcome | void;
+  /** Work that quitting would lose, while it runs (a download, shown or hidden); null when it ends. */
+  setRunningWork?(work: RunningWork | null): void;
   /** Shows the help overlay over the view (the view stays mounted, inactive, and comes back as it was). */
   openHelp?(): void;
   /** False while the help overlay covers the view: it must not read keys then. Default true. */
@@ -138,9 +144,6 @@ const HOLD_KEYS_MS = 2000;
 /** How long typing must pause before a query error shows. */
 const QUERY_ERROR_DELAY_MS = 300;
 
-/** Below this the layout cannot show a header, the query bar, a few rows and the status line. */
-const MIN_COLUMNS = 40;
-const MIN_ROWS = 8;
 
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
@@ -163,8 +166,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { columns: width, rows: termRows } = useTerminalSize();
+  // Without a saved state (tests, --no-history) the history lives for this run only.
+  const memoryState = useRef<FolderState | null>(null);
+  const remembered = folderState ?? (memoryState.current ??= openFolderState(folder, { enabled: false }));
   const stateRef = useRef<UiState | null>(null);
-  stateRef.current ??= { ...initialState(initialQuery), status: folderState?.warning ?? '' };
+  // The list's columns: this folder's saved choice (C), or the default set.
+  stateRef.current ??= { ...initialState(initialQuery, remembered.columns()), status: folderState?.warning ?? '' };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   // State lives in a ref so each keystroke sees the one before it even when no frame was drawn in between.
   const dispatch = useCallback((action: UiAction) => {
@@ -175,9 +182,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     }
   }, []);
   const state = stateRef.current;
-  // Without a saved state (tests, --no-history) the history lives for this run only.
-  const memoryState = useRef<FolderState | null>(null);
-  const remembered = folderState ?? (memoryState.current ??= openFolderState(folder, { enabled: false }));
+  // Work that quitting would lose (a download), while it runs: see requestQuit.
+  const runningWork = useRef<RunningWork | null>(null);
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const ascii = useMemo(() => !unicodeBlocks(env), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
@@ -204,11 +210,22 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
   const height = Math.max(1, termRows - 1);
-  const tooSmall = width < MIN_COLUMNS || termRows < MIN_ROWS;
+  const tooSmall = isTooSmall(width, termRows);
   const headH = headerHeight(progress);
   const stripH = stripHeight(termRows);
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
-  const mainH = Math.max(2, height - headH - stripH - queryH - 1);
+  const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
+  // A question waiting for its answer comes before any message; either may take more than one line.
+  const room = statusRoom(width, right);
+  const statusShown =
+    state.quitAsked && runningWork.current
+      ? statusLines(quitQuestion(runningWork.current), room)
+      : state.pivotPick
+        ? pickPromptLines(state.pivotPick, room)
+        : state.status
+          ? statusLines(state.status, room)
+          : [];
+  const mainH = Math.max(2, height - headH - stripH - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
 
   // The list as shown: `rows` (newest first) or reversed (oldest first, `o`).
@@ -266,17 +283,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }, [state.draft, state.mode]);
 
   const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord);
-  // The list's columns: this folder's saved choice (C), or the default set.
-  const [columnIds, setColumnIds] = useState<readonly string[] | null>(() => remembered.columns());
-  const columnDefs = useMemo(() => chosenColumns(columnIds), [columnIds]);
+  const columnDefs = useMemo(() => chosenColumns(state.columnIds), [state.columnIds]);
   const columnEntries = useMemo(() => chooserEntries(columnDefs), [columnDefs]);
-  const setColumns = useCallback(
-    (ids: string[] | null) => {
-      remembered.setColumns(ids);
-      setColumnIds(ids);
-    },
-    [remembered],
-  );
+  const saveColumns = useCallback((ids: string[] | null) => remembered.setColumns(ids), [remembered]);
   const summary = useMemo(
     () => (state.mode === 'principal' && state.principal ? principalSummary(store, state.principal) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- storeVersion stands for the store's contents
@@ -315,6 +324,23 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     if (onQuit) onQuit();
     else exit();
   }, [exit, onQuit]);
+  // A download running (even hidden) is lost on quitting: `q` asks first, y cancels it cleanly and quits.
+  const setRunningWork = useCallback((work: RunningWork | null) => {
+    runningWork.current = work;
+    if (!work) dispatch({ type: 'askQuit', ask: false });
+  }, []);
+  const requestQuit = useCallback((): QuitOutcome => {
+    if (!runningWork.current) {
+      quit();
+      return 'quitting';
+    }
+    dispatch({ type: 'askQuit', ask: true });
+    return 'asking';
+  }, [quit]);
+  const cancelWorkAndQuit = useCallback(() => {
+    runningWork.current?.cancel();
+    quit();
+  }, [quit]);
 
   const scrollLimit = (mode: Mode, h = mainH): number => {
     if (mode === 'json') return Math.max(0, jsonLines.length - jsonBodyHeight(h));
@@ -342,6 +368,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       dispatch,
       copy,
       quit,
+      requestQuit,
+      cancelWorkAndQuit,
       setQuery,
       history: () => remembered.history(),
       marks: {
@@ -351,12 +379,24 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       topResult,
       chain,
       principalLines,
-      columnEntries,
-      setColumns,
+      saveColumns,
     });
+  // The top values and the summary are computed while drawing, so right after `T`, `p` or Tab the
+  // ones on hand belong to the view before: the keys behind them in the same burst wait for the new ones.
+  const drawnViewData = useRef<{ top: TopResult | null; principal: PivotTerm | null }>({ top: null, principal: null });
+  drawnViewData.current = { top: topResult, principal: summary?.term ?? null };
+  const keysMustWait = (s: UiState): boolean => {
+    if (rowsQuery.current !== s.queryText) return true;
+    if (s.mode === 'top') return drawnViewData.current.top?.field !== TOP_FIELDS[s.topField]!.field;
+    if (s.mode === 'principal') return s.principal !== null && drawnViewData.current.principal !== s.principal;
+    return false;
+  };
+  const keysMustWaitRef = useRef(keysMustWait);
+  keysMustWaitRef.current = keysMustWait;
   const viewKeys = useRef<ViewKeyQueue | null>(null);
   // Keys wait here, in order, while the rows they would act on belong to an older query (typed
-  // faster than the view re-filters, e.g. during a load): `/name:x` Enter `j` moves in the new rows.
+  // faster than the view re-filters, e.g. during a load): `/name:x` Enter `j` moves in the new rows;
+  // likewise `T j j` moves in the top values once they are counted (keysMustWait).
   const heldKeys = useRef<Stroke[]>([]);
   const heldSince = useRef(0);
   // `force`: handle them now even if the rows are still stale (held past HOLD_KEYS_MS).
@@ -364,7 +404,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     const queue = viewKeys.current!;
     for (const stroke of strokes) {
       const mode = stateRef.current!.mode;
-      const stale = rowsQuery.current !== stateRef.current!.queryText;
+      const stale = keysMustWaitRef.current(stateRef.current!);
       const hold = !force && (heldKeys.current.length > 0 || (stale && mode !== 'query'));
       if (hold && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         if (heldKeys.current.length === 0) heldSince.current = Date.now();
@@ -372,7 +412,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         continue;
       }
       // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
-      if ((mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+      // The quit question covers the view: its answer is App's.
+      if (!stateRef.current!.quitAsked && (mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         queue.push(stroke);
         continue;
       }
@@ -392,7 +433,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       heldKeys.current = [];
       onStrokes(held, force);
     };
-    if (rowsQuery.current === stateRef.current!.queryText) return release(false);
+    if (!keysMustWait(stateRef.current!)) return release(false);
     // Never hold keys for long, even while a big re-filter keeps the rows stale over many frames.
     const left = HOLD_KEYS_MS - (Date.now() - heldSince.current);
     if (left <= 0) return release(true);
@@ -432,8 +473,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     setStatus,
     setActivity,
     openHelp,
-    quit,
-    active: viewShown,
+    quit: requestQuit,
+    setRunningWork,
+    active: viewShown && !state.quitAsked,
     claimKeys: viewKeys.current.claim,
     cursorTime,
     order: state.order,
@@ -503,14 +545,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       main = list(width);
   }
 
-  const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
-  if (tooSmall) {
-    return (
-      <Box width={width} height={height} overflowY="hidden">
-        <Text wrap="truncate-end">{`trailtop: terminal too small (${width}x${termRows}, need ${MIN_COLUMNS}x${MIN_ROWS}); q quits`}</Text>
-      </Box>
-    );
-  }
+  if (tooSmall) return <TooSmall columns={width} rows={termRows} />;
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">
@@ -540,7 +575,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           )}
           {main}
         </Box>
-        <StatusBar message={state.pivotPick ? pickPrompt(state.pivotPick, width - (right ? right.length + 1 : 0)) : state.status} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
+        <StatusBar message={state.status} lines={statusShown} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import type { EventRow } from '../model/types.js';
-import { COLUMNS, COLUMN_GAP, FULL_TIME_FROM, layoutColumns, titleRow, widestValues, type ColumnContext, type ColumnDef, type LaidOutColumn } from './columns.js';
+import { COLUMNS, COLUMN_GAP, FULL_TIME_WIDTH, layoutColumns, titleRow, widestValues, type ColumnContext, type ColumnDef, type LaidOutColumn } from './columns.js';
 import { isError, isInsight, rowMarker, spansYears, type TimeZoneMode } from './format.js';
 import type { ListWindow } from './listModel.js';
 import { sanitize } from '../term/sanitize.js';
@@ -25,6 +25,11 @@ export interface EventListProps {
   marks?: ReadonlySet<string>;
   /** The columns to show, in order (the column chooser's choice); default COLUMNS. */
   columnDefs?: readonly ColumnDef[];
+  /**
+   * The whole list spans years, when `rows` are not the whole list (an archive's page):
+   * the archive knows its time bounds. Default: decided on `spanRows ?? rows`.
+   */
+  withYear?: boolean;
 }
 
 /** Rows of the list body for a given total height (one line goes to the column titles). */
@@ -66,21 +71,23 @@ const ListRow = memo(function ListRow({ row, selected, marked, columns, ctx, the
   );
 });
 
-export function EventList({ rows, window, width, height, zone, emptyText, spanRows, marks, columnDefs = COLUMNS }: EventListProps) {
+export function EventList({ rows, window, width, height, zone, emptyText, spanRows, marks, columnDefs = COLUMNS, withYear: listSpansYears }: EventListProps) {
   const theme = useTheme();
   // Decided for the whole list, not the rows on screen, so the column does not jump while scrolling.
-  const withYear = spansYears(spanRows ?? rows, zone);
+  const withYear = listSpansYears ?? spansYears(spanRows ?? rows, zone);
   const listWidth = Math.max(10, width - GUTTER);
-  const shortTime = listWidth < FULL_TIME_FROM;
-  const ctx = useMemo<ColumnContext>(() => ({ zone, shortTime, withYear }), [zone, shortTime, withYear]);
   const visible = rows.slice(window.top, window.end);
   // Widths follow the widest values in view and a screen either side, so they do not jump at every step.
   const span = window.end - window.top;
   const nearby = rows.slice(Math.max(0, window.top - span), window.end + span);
-  const widest = widestValues(nearby, ctx, columnDefs);
+  // The time is not measured, so its form does not matter here.
+  const widest = widestValues(nearby, { zone, shortTime: true, withYear }, columnDefs);
   const widestKey = JSON.stringify(widest);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- widestKey stands for widest
   const columns = useMemo(() => layoutColumns(listWidth, withYear, widest, columnDefs), [listWidth, withYear, widestKey, columnDefs]);
+  // The time's form follows the width the layout gave it.
+  const shortTime = (columns.find((col) => col.def.id === 'time')?.width ?? FULL_TIME_WIDTH) < FULL_TIME_WIDTH;
+  const ctx = useMemo<ColumnContext>(() => ({ zone, shortTime, withYear }), [zone, shortTime, withYear]);
   const titles = ' '.repeat(GUTTER) + titleRow(columns, listWidth, columnDefs);
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">

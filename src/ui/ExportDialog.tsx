@@ -65,6 +65,7 @@ export function ExportDialog({
   onClose,
   setStatus,
   setActivity,
+  setRunningWork,
   openHelp,
   quit,
   active = true,
@@ -132,7 +133,7 @@ export function ExportDialog({
     }
     // Same tick as start(): the job is 'running' before the next render looks at it.
     dispatch({ type: 'started' });
-    void session.start({ rows, format: state.format, path: target, overwrite, setStatus, setActivity });
+    void session.start({ rows, format: state.format, path: target, overwrite, setStatus, setActivity, setRunningWork });
   };
 
   // The next key of the same chunk sees this change before any render.
@@ -190,8 +191,9 @@ export function ExportDialog({
     }
     return false;
   };
-  // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field.
-  useViewKeys(handle, { active, claimKeys, keepText: true });
+  // Several keys can arrive in one chunk (tmux send-keys, fast typing); text stays whole for the path field,
+  // and goes key by key in the other phases, whose letters are commands (`qy`: quit, then yes).
+  useViewKeys(handle, { active, claimKeys, keepText: state.phase === 'edit' });
 
   // Counted again only when the list or the marks change (marks change in place: their size says when).
   const markCount = marks?.size ?? 0;
@@ -275,7 +277,8 @@ export function ExportDialog({
       parts.push({ lines: [plain('That file already exists.', theme.warn)], rank: 1 }, { lines: [plain(`Overwrite ${name}? y/n`, theme.warn, theme.bold)], rank: 0 });
     }
   }
-  if (state.message) parts.push({ lines: [plain(state.message, state.messageKind === 'error' ? theme.error : theme.warn)], rank: 1 });
+  // Wrapped, not cut: a failure's reason is at its end (`... is not a regular file (a symbolic link)`).
+  if (state.message) parts.push({ lines: wrapWords(state.message, inner).map((text) => plain(text, state.messageKind === 'error' ? theme.error : theme.warn)), rank: 1 });
   // The keys wrap at their separators rather than lose the last ones (`b hide` at 80 columns).
   // The first line of keys is kept as before; the rest go early on a short terminal.
   const [firstKeys = '', ...moreKeys] = wrapHints(exportHints(state.phase, state.markedOnly), inner);

@@ -20,6 +20,7 @@ const MODE_NAMES: Record<Mode, string> = {
   top: 'top',
   principal: 'summary',
   columns: 'columns',
+  quitConfirm: 'quit question',
 };
 
 export interface HelpLine {
@@ -75,11 +76,13 @@ export function helpLines(queryHelp: readonly string[], wired: { insights: boole
     const place = group.place;
     // A one-mode place is already in the title ("Query bar").
     const heading = place && place.length > 1 ? `${group.title}: ${modeList(place)}` : group.title;
-    if (displayWidth(heading) + INDENT <= width) lines.push({ text: heading, heading: true });
+    // A group with no list of places (or one place) has nothing to move under its title: a title
+    // wider than the terminal is cut when drawn (the dashboard shows no help below 40 columns anyway).
+    if (displayWidth(heading) + INDENT <= width || !place || place.length < 2) lines.push({ text: heading, heading: true });
     else {
       // Too many places for one heading line: the places go on the lines under it.
       lines.push({ text: group.title, heading: true });
-      wrapWords(`in ${modeList(place!)}`.split(' '), Math.max(20, width - INDENT)).forEach((text) => lines.push({ text, heading: false }));
+      wrapWords(`in ${modeList(place)}`.split(' '), Math.max(20, width - INDENT)).forEach((text) => lines.push({ text, heading: false }));
     }
     for (const binding of bindings) {
       const coming = (binding.action === 'insights' && !wired.insights) || (binding.action === 'export' && !wired.export) ? ' (coming)' : '';

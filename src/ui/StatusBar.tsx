@@ -6,6 +6,11 @@ import { useTheme } from './theme.js';
 export interface StatusBarProps {
   /** A message from the last action (copied ..., too big ...); shown instead of the hints. */
   message: StatusMessage;
+  /**
+   * The message already fitted into lines of `width` less `right` (a question, a long error);
+   * shown instead of `message`. The earlier lines go above; the last shares its line with `right`.
+   */
+  lines?: readonly string[];
   /** Key hints, most important first; as many as fit are shown whole. */
   hints: readonly string[];
   right: string;
@@ -35,19 +40,31 @@ export function fitHints(hints: readonly string[], room: number): string {
   return join([...kept, MORE_HINT]);
 }
 
-export function StatusBar({ message, hints, right, width }: StatusBarProps) {
+export function StatusBar({ message, lines, hints, right, width }: StatusBarProps) {
   const theme = useTheme();
   const rightText = right ? ` ${right}` : '';
   const room = Math.max(1, width - rightText.length);
-  const left = message ? fitStatusMessage(message, room) : fitHints(hints, room);
+  const told = lines && lines.length > 0 ? lines : message ? [fitStatusMessage(message, room)] : null;
+  const above = told ? told.slice(0, -1) : [];
+  const left = told ? told[told.length - 1]! : fitHints(hints, room);
   const gap = Math.max(0, width - displayWidth(left) - displayWidth(rightText));
   return (
-    <Box width={width} flexShrink={0}>
+    <Box width={width} flexDirection="column" flexShrink={0}>
+      {above.map((line, i) => (
+        <Text key={i} wrap="truncate-end" color={theme.warn}>
+          {line}
+        </Text>
+      ))}
       <Text wrap="truncate-end">
-        <Text color={message ? theme.warn : theme.muted}>{left}</Text>
+        <Text color={told ? theme.warn : theme.muted}>{left}</Text>
         <Text>{' '.repeat(gap)}</Text>
         <Text color={theme.muted}>{rightText}</Text>
       </Text>
     </Box>
   );
+}
+
+/** The columns a status message has beside `right` (the zone, `filtering…`). */
+export function statusRoom(width: number, right: string): number {
+  return Math.max(1, width - (right ? right.length + 1 : 0));
 }

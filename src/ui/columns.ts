@@ -71,8 +71,11 @@ function firstResource(row: EventRow, pick: 'type' | 'name'): string {
   return row.resources.length > 1 ? `${text} +${row.resources.length - 1}` : text;
 }
 
+/** `2024-03-05 14:21:00`: the full time, when the list has room for it. */
+export const FULL_TIME_WIDTH = 19;
+
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'time', title: 'Event time', short: 'Time', min: 14, max: 19, weight: 0, keep: 100, value: (row, ctx) => (ctx.shortTime && ctx.withYear ? formatDatedMinute(row, ctx.zone) : formatTime(row, ctx.zone, ctx.shortTime)) },
+  { id: 'time', title: 'Event time', short: 'Time', min: 14, max: FULL_TIME_WIDTH, weight: 0, keep: 100, value: (row, ctx) => (ctx.shortTime && ctx.withYear ? formatDatedMinute(row, ctx.zone) : formatTime(row, ctx.zone, ctx.shortTime)) },
   { id: 'name', title: 'Event name', short: 'Event', min: 16, max: 40, weight: 4, keep: 90, value: (row) => displayName(row) },
   { id: 'user', title: 'User name', short: 'User', min: 12, max: 48, weight: 3, keep: 80, value: (row) => row.actor, shorten: shortPrincipal },
   { id: 'source', title: 'Event source', short: 'Source', min: 7, max: 30, weight: 1.5, keep: 30, value: (row) => displaySource(row), shorten: shortSource },
@@ -88,7 +91,8 @@ export const COLUMNS: readonly ColumnDef[] = [
     value: (row) => firstResource(row, 'type'),
     shorten: (value) => value.replace(/^AWS::/, ''),
   },
-  { id: 'resourceName', title: 'Resource name', short: 'Resource', min: 10, max: 80, weight: 2.5, keep: 60, value: (row) => firstResource(row, 'name') },
+  // 9 wide at least: with a 25-character error code and the year in the time, a Source IP still fits at 100 columns.
+  { id: 'resourceName', title: 'Resource name', short: 'Resource', min: 9, max: 80, weight: 2.5, keep: 60, value: (row) => firstResource(row, 'name') },
   // Wide enough for AccessDenied even at 80 columns: errors are what a security reader scans for.
   { id: 'error', title: 'Error code', short: 'Error', min: 12, max: 30, weight: 1.5, keep: 70, whole: 25, value: rowErrorCode },
   { id: 'region', title: 'Region', short: 'Region', min: 9, max: 20, weight: 0.5, keep: 10, whole: 16, value: (row) => row.region },
@@ -146,10 +150,7 @@ const SQUEEZED_WIDTH = 3;
 /** Space between cells. */
 export const COLUMN_GAP = 1;
 
-/** From this list width up (a 100-column terminal), `whole` columns are shown whole or hidden. */
-export const WHOLE_FROM = 98;
-
-/** Full time `2024-03-05 14:21:00` from this list width up; `03-05 14:21:00` below. */
+/** From this list width up the time may take its full form, if the columns that read only whole leave room. */
 export const FULL_TIME_FROM = 96;
 
 /**
@@ -167,11 +168,11 @@ export const FULL_TIME_FROM = 96;
  */
 export function layoutColumns(width: number, withYear = false, widest: ColumnWidths = {}, defs: readonly ColumnDef[] = COLUMNS): LaidOutColumn[] {
   const time = defs.find((def) => def.id === 'time');
-  // Narrow: `03-05 14:21:00`, or `2024-03-05 14:21` when the list spans years.
-  const timeWidth = !time ? 0 : width >= FULL_TIME_FROM ? time.max : withYear ? DATED_MINUTE_WIDTH : time.min;
-  // Below WHOLE_FROM a long error code may be cut rather than push the resource name out.
-  const floor = (def: ColumnDef): number =>
-    def === time ? timeWidth : def.whole && width >= WHOLE_FROM ? Math.max(def.min, Math.min(def.whole, widest[def.id] ?? 0)) : def.min;
+  // At least `03-05 14:21:00`, or `2024-03-05 14:21` when the list spans years; the full time only
+  // from what is left once the whole-value columns have theirs (an IP address says more than seconds).
+  const timeWidth = !time ? 0 : withYear ? DATED_MINUTE_WIDTH : time.min;
+  // A value that reads only whole (an IPv4 address, an error code up to 25 characters) is never cut, at any width.
+  const floor = (def: ColumnDef): number => (def === time ? timeWidth : def.whole ? Math.max(def.min, Math.min(def.whole, widest[def.id] ?? 0)) : def.min);
   let shown = [...defs];
   const used = (cols: readonly ColumnDef[]): number => cols.reduce((sum, def) => sum + floor(def), 0) + COLUMN_GAP * (cols.length - 1);
   // Hide the least needed columns until the rest fit at their minimum (keep at least two).
@@ -209,6 +210,12 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
     const add = Math.max(0, Math.min(spare, Math.min(want[i]!, shown[i]!.whole!) - widths[i]!));
     widths[i]! += add;
     spare -= add;
+  }
+  // Then the full time (seconds and year), when wide and it fits whole.
+  const timeAt = time ? shown.indexOf(time) : -1;
+  if (timeAt >= 0 && width >= FULL_TIME_FROM && spare >= FULL_TIME_WIDTH - widths[timeAt]!) {
+    spare -= FULL_TIME_WIDTH - widths[timeAt]!;
+    widths[timeAt] = FULL_TIME_WIDTH;
   }
   spare = share(shown, widths, want, spare);
   // Whole-value columns have all they need; more would only be blank.

@@ -4,6 +4,7 @@
  * The session outlives the dialog, so closing the dialog does not stop a
  * download; one session per store (one per dashboard).
  */
+import type { RunningWork } from './runningWork.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { EventRow } from '../model/types.js';
@@ -145,12 +146,19 @@ export interface StartOptions {
   setStatus: (message: StatusMessage) => void;
   /** The header's note of work in progress: `↓ 42% (d)` while running, '' at the end. */
   setActivity?: (text: string) => void;
+  /** Told while the download runs (null at its end), so quitting asks first. */
+  setRunningWork?: (work: RunningWork | null) => void;
+}
+
+/** How far a download is, in whole percent. */
+function downloadPercent(progress: ExportProgress | null): number {
+  const fraction = !progress ? 0 : progress.total === 0 ? 1 : Math.min(1, progress.written / progress.total);
+  return Math.floor(fraction * 100);
 }
 
 /** The header's short note of a running download, compact enough for 80 columns: `↓ 42% (d)`. */
 export function downloadActivity(progress: ExportProgress | null): string {
-  const fraction = !progress ? 0 : progress.total === 0 ? 1 : Math.min(1, progress.written / progress.total);
-  return `↓ ${Math.floor(fraction * 100)}% (d)`;
+  return `↓ ${downloadPercent(progress)}% (d)`;
 }
 
 /**
@@ -220,6 +228,10 @@ export class ExportSession {
     this.set({ status: 'running', path: options.path, format: options.format, total: rows.length, progress: null });
     const setActivity = options.setActivity ?? ((): void => {});
     setActivity(downloadActivity(null));
+    options.setRunningWork?.({
+      describe: () => `A download is running (${downloadPercent(this.state.status === 'running' ? this.state.progress : null)}%)`,
+      cancel: () => controller.abort(),
+    });
     // Quitting mid-download (q, Ctrl-C, a signal) leaves no temp file.
     const onExit = (): void => {
       controller.abort();
@@ -262,6 +274,7 @@ export class ExportSession {
       }
     } finally {
       setActivity('');
+      options.setRunningWork?.(null);
       process.off('exit', onExit);
       if (this.controller === controller) this.controller = null;
     }
@@ -274,14 +287,20 @@ const sessions = new WeakMap<object, ExportSession>();
 const live = new Set<ExportSession>();
 
 /**
- * Cancels every download in flight and waits until their temp files are gone.
+ * Cancels every download in flight and waits until their temp files are gone;
+ * returns the paths of the downloads it cancelled.
  * The dashboard calls it on its way out: a download must not go on writing
  * (and keep the process alive) after the user quit.
  */
-export async function cancelAllExports(): Promise<void> {
+export async function cancelAllExports(): Promise<string[]> {
   const running = [...live];
   for (const session of running) session.cancel();
   await Promise.all(running.map((session) => session.settled));
+  // The files they would have written, so the way out can say so (nothing is lost silently).
+  return running.flatMap((session) => {
+    const state = session.getSnapshot();
+    return state.status === 'cancelled' ? [state.path] : [];
+  });
 }
 
 /** The session of one dashboard (keyed by its store), created on first use. */

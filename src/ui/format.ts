@@ -38,6 +38,25 @@ function yearOf(time: number, zone: TimeZoneMode): number {
   return zone === 'utc' ? d.getUTCFullYear() : d.getFullYear();
 }
 
+/** Whether the readable times of `times` fall in more than one calendar year of the zone (then short times need their year). */
+export function timesSpanYears(times: Iterable<number>, zone: TimeZoneMode): boolean {
+  let year: number | null = null;
+  for (const time of times) {
+    if (!Number.isFinite(time)) continue;
+    const y = yearOf(time, zone);
+    if (year === null) year = y;
+    else if (y !== year) return true;
+  }
+  return false;
+}
+
+/** `03-05 14:21`, or `2024-03-05 14:21` with the year; `—` for an unknown time. */
+export function formatMinute(time: number, zone: TimeZoneMode, withYear: boolean): string {
+  if (!Number.isFinite(time)) return '—';
+  const text = formatTime({ time, timeRaw: '' }, zone);
+  return withYear ? text.slice(0, 16) : text.slice(5, 16);
+}
+
 /**
  * Whether rows sorted newest first (unreadable times last) fall in more
  * than one calendar year of the zone: then a short time needs its year.
@@ -53,7 +72,7 @@ export function spansYears(rows: readonly Pick<EventRow, 'time'>[], zone: TimeZo
     if (Number.isNaN(rows[mid]!.time)) hi = mid - 1;
     else lo = mid;
   }
-  return yearOf(newest, zone) !== yearOf(rows[lo]!.time, zone);
+  return timesSpanYears([newest, rows[lo]!.time], zone);
 }
 
 /** The local time zone's name (`America/New_York`), '' when the runtime does not know it. */

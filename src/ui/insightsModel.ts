@@ -17,7 +17,7 @@ import { rowInsight } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../term/width.js';
-import { formatTime, type TimeZoneMode } from './format.js';
+import { formatMinute, formatTime, timesSpanYears, type TimeZoneMode } from './format.js';
 
 /**
  * The Insights records of a store, read incrementally from its append-only
@@ -108,10 +108,18 @@ export function insightDurationMinutes(insight: Insight): number | null {
   return insight.insightDuration;
 }
 
-/** `11-24 14:10` (Insights start and end on whole minutes). */
-export function formatInsightTime(t: number | null, zone: TimeZoneMode): string {
+/** `11-24 14:10` (Insights start and end on whole minutes); `2025-11-24 14:10` when the Insights span years. */
+export function formatInsightTime(t: number | null, zone: TimeZoneMode, withYear = false): string {
   if (t === null) return '?';
-  return formatTime({ time: t, timeRaw: '' }, zone, true).slice(0, 11);
+  return formatMinute(t, zone, withYear);
+}
+
+/** Whether the Insights' starts and ends fall in more than one year: then their times carry it. */
+export function insightsSpanYears(insights: readonly Insight[], zone: TimeZoneMode): boolean {
+  return timesSpanYears(
+    insights.flatMap((i) => [i.start ?? Number.NaN, i.end ?? Number.NaN]),
+    zone,
+  );
 }
 
 export interface InsightCells {
@@ -133,14 +141,14 @@ export function perMinuteIn(value: number | null, width: number): string {
   return value.toExponential(1).replace('e+', 'e');
 }
 
-export function insightCells(insight: Insight, zone: TimeZoneMode): InsightCells {
+export function insightCells(insight: Insight, zone: TimeZoneMode, withYear = false): InsightCells {
   const change = rateChange(insight);
   return {
     name: sanitize(insight.eventName) || '?',
     source: sanitize(insight.eventSource).replace(/\.amazonaws\.com$/, ''),
     type: insightTypeLabel(insight),
-    start: `${formatInsightTime(insight.start, zone)}${insight.startDerived ? '*' : ''}`,
-    end: insight.end === null ? 'ongoing' : formatInsightTime(insight.end, zone),
+    start: `${formatInsightTime(insight.start, zone, withYear)}${insight.startDerived ? '*' : ''}`,
+    end: insight.end === null ? 'ongoing' : formatInsightTime(insight.end, zone, withYear),
     duration: formatMinutes(insightDurationMinutes(insight)),
     baseline: perMinuteIn(insight.baselineAverage, 6),
     average: perMinuteIn(insight.insightAverage, 7),
@@ -173,12 +181,17 @@ const COLUMNS: Column[] = [
 
 export interface ListLayout {
   columns: Array<Column & { width: number }>;
+  /** Start and End carry the year (the Insights span years). */
+  withYear: boolean;
 }
 
+/** Start and End with the year: `2025-11-24 14:10`. */
+const DATED_TIME_WIDTH = 16;
+
 /** The list's columns for a width: 2 columns for the cursor mark, one space between columns. */
-export function insightListLayout(width: number): ListLayout {
+export function insightListLayout(width: number, withYear = false): ListLayout {
   const avail = Math.max(10, width - 2);
-  let cols = [...COLUMNS];
+  let cols = COLUMNS.map((c) => (withYear && (c.key === 'start' || c.key === 'end') ? { ...c, width: DATED_TIME_WIDTH } : c));
   const used = (cs: Column[]): number => cs.reduce((n, c) => n + c.width, 0) + cs.length - 1;
   while (used(cols) > avail && cols.length > 1) {
     const drop = cols.reduce((low, c) => (c.keep < low.keep ? c : low));
@@ -195,7 +208,7 @@ export function insightListLayout(width: number): ListLayout {
     widths.set(c, c.width + extra);
     left -= extra;
   }
-  return { columns: cols.map((c) => ({ ...c, width: widths.get(c)! })) };
+  return { columns: cols.map((c) => ({ ...c, width: widths.get(c)! })), withYear };
 }
 
 export function insightHeaderLine(layout: ListLayout): string {
@@ -203,7 +216,7 @@ export function insightHeaderLine(layout: ListLayout): string {
 }
 
 export function insightRowLine(insight: Insight, layout: ListLayout, zone: TimeZoneMode, selected: boolean): string {
-  const cells = insightCells(insight, zone);
+  const cells = insightCells(insight, zone, layout.withYear);
   const body = layout.columns
     .map((c) => {
       const text = c.key === 'type' ? insightTypeIn(insight, c.width) : truncate(cells[c.key], c.width);

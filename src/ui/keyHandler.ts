@@ -13,7 +13,6 @@ import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
 import { handlePrincipalKey, principalTerm } from './investigate/principalKeys.js';
 import type { SummaryLine } from './investigate/principalModel.js';
-import type { ChooserEntry } from './investigate/columnChoice.js';
 import { handleColumnsKey } from './investigate/columnKeys.js';
 import type { TopResult } from '../investigate/topValues.js';
 import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
@@ -40,13 +39,17 @@ export interface KeyContext {
   scrollLimit(mode: Mode): number;
   dispatch(action: UiAction): void;
   copy(text: string, what: string): void;
+  /** Quits at once (Ctrl-C, or `y` to the quit question). */
   quit(): void;
+  /** `q`: quits, or first asks while work runs that quitting would lose (default: quit). */
+  requestQuit?(): void;
+  /** `y` to the quit question: stops that work, then quits. */
+  cancelWorkAndQuit?(): void;
   setQuery(text: string): void;
   /** The detail panel's "Who is behind this session" section as last drawn. */
   chain?: ChainState;
-  /** The column chooser's entries (mode `columns`), and how to save a new choice (null: the default). */
-  columnEntries?: readonly ChooserEntry[];
-  setColumns?(ids: string[] | null): void;
+  /** Keeps a new column choice for this folder (null: the default); the choice itself lives in `state.columnIds`. */
+  saveColumns?(ids: string[] | null): void;
   /** The principal summary's lines as last drawn (mode `principal`). */
   principalLines?: readonly SummaryLine[];
   /** The top values view's lines as last drawn (mode `top`). */
@@ -62,6 +65,13 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const mode = state.mode;
   const action = actionFor(mode, input, key);
   if (action === 'forceQuit') return quit();
+  // The quit question takes only its answers; the view under it keeps its state.
+  if (state.quitAsked) {
+    const answer = actionFor('quitConfirm', input, key);
+    if (answer === 'confirmQuit') return (ctx.cancelWorkAndQuit ?? quit)();
+    if (answer === 'refuseQuit') dispatch({ type: 'askQuit', ask: false });
+    return;
+  }
   if (mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings') return; // the plug-in view owns its keys
   if (mode === 'query') {
     if (action === 'applyQuery') {
@@ -133,7 +143,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const detail = state.detailRow ? buildDetail(state.detailRow, state.zone, ctx.chain) : null;
   switch (action) {
     case 'quit':
-      return quit();
+      return (ctx.requestQuit ?? quit)();
     case 'follow':
       return dispatch({ type: 'followNewest' });
     case 'open': {

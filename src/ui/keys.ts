@@ -26,9 +26,10 @@ export type Mode =
   | 'top'
   | 'principal'
   | 'findings'
-  | 'columns';
+  | 'columns'
+  | 'quitConfirm';
 
-export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top', 'principal', 'findings', 'columns'];
+export const ALL_MODES: readonly Mode[] = ['list', 'query', 'detail', 'json', 'help', 'insights', 'export', 'exportConfirm', 'exportRunning', 'exportDone', 'badfiles', 'histogram', 'top', 'principal', 'findings', 'columns', 'quitConfirm'];
 
 export type Action =
   | 'up'
@@ -100,7 +101,9 @@ export type Action =
   | 'toggleColumn'
   | 'moveColumnUp'
   | 'moveColumnDown'
-  | 'resetColumns';
+  | 'resetColumns'
+  | 'confirmQuit'
+  | 'refuseQuit';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
 
@@ -126,8 +129,11 @@ export interface KeyBinding {
 
 const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram', 'top', 'principal', 'columns'];
 const BROWSE: readonly Mode[] = ['list', 'detail'];
-/** Modes where no text is being typed (the query bar and the download form's file name take every letter). */
-export const NOT_TYPING: readonly Mode[] = ALL_MODES.filter((mode) => mode !== 'query' && mode !== 'export');
+/**
+ * Modes where no text is being typed (the query bar and the download form's file name take every letter);
+ * the quit question is left out too: it takes only its answers.
+ */
+export const NOT_TYPING: readonly Mode[] = ALL_MODES.filter((mode) => mode !== 'query' && mode !== 'export' && mode !== 'quitConfirm');
 
 const MOVE = 'Moving around';
 const MAIN = 'List and details';
@@ -253,7 +259,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'findingEvents', keys: [{ named: 'return' }], label: 'Enter', description: "list the selected rule's events (rule:ID)", modes: ['findings'], group: FINDINGS },
   { action: 'findingsOrder', keys: [{ char: 'o' }], label: 'o', description: 'order by newest hit or by level', modes: ['findings'], group: FINDINGS },
   { action: 'help', keys: [{ char: '?' }], label: '?', description: 'this help (not while typing text)', modes: NOT_TYPING, group: ANY },
-  { action: 'quit', keys: [{ char: 'q' }], label: 'q', description: 'quit (not while typing text)', modes: NOT_TYPING, group: ANY },
+  { action: 'quit', keys: [{ char: 'q' }], label: 'q', description: 'quit (not while typing text; asks first while a download runs)', modes: NOT_TYPING, group: ANY },
+  { action: 'confirmQuit', keys: [{ char: 'y' }], label: 'y', description: 'cancel the running download and quit', modes: ['quitConfirm'], group: ANY },
+  { action: 'refuseQuit', keys: [{ char: 'n' }, { named: 'escape' }], label: 'n/Esc', description: 'keep the download running; do not quit', modes: ['quitConfirm'], group: ANY },
   { action: 'forceQuit', keys: [{ char: 'c', ctrl: true }], label: 'Ctrl-C', description: 'quit from anywhere', modes: ALL_MODES, group: ANY },
 ];
 

@@ -3,6 +3,7 @@ import { readRecord } from '../ingest/read.js';
 import { openFolder } from '../ingest/open.js';
 import { openFolderState } from '../state/index.js';
 import { guardKeyInput } from '../term/keyInput.js';
+import { sanitize } from '../term/sanitize.js';
 import { App, type PluginViews } from './App.js';
 import { ArchiveApp } from './archive/ArchiveApp.js';
 import type { ArchiveFollower } from '../archive/follow.js';
@@ -114,7 +115,8 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     process.off('SIGINT', onSignal);
-    await cancelAllExports(); // a download started in the dashboard ends with it, leaving no temp file
+    // A download started in the dashboard ends with it, leaving no temp file; the terminal is back, so say so.
+    for (const target of await cancelAllExports()) process.stderr.write(`trailtop: download cancelled; ${sanitize(target)} was not written\n`);
     await opened.close();
   }
   return exitCode;

@@ -11,6 +11,7 @@ import type { PivotPick } from './investigate/pivotPick.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
 import type { StatusMessage } from './statusMessage.js';
+import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
 
 export interface UiState {
   mode: Mode;
@@ -67,9 +68,16 @@ export interface UiState {
   principalIndex: number;
   /** The column chooser's selected entry. */
   columnIndex: number;
+  /**
+   * The list's columns (`C`): ids in order, null for the default set. Kept here rather than in
+   * React state so a burst of keys (`K K K` in one read) each moves the column the one before moved.
+   */
+  columnIds: readonly string[] | null;
+  /** `q` was pressed while work runs (a download): the status line asks whether to cancel it and quit. */
+  quitAsked: boolean;
 }
 
-export function initialState(queryText = ''): UiState {
+export function initialState(queryText = '', columnIds: readonly string[] | null = null): UiState {
   return {
     mode: 'list',
     returnMode: 'list',
@@ -101,6 +109,8 @@ export function initialState(queryText = ''): UiState {
     principal: null,
     principalIndex: -1,
     columnIndex: 0,
+    columnIds,
+    quitAsked: false,
   };
 }
 
@@ -131,7 +141,10 @@ export type UiAction =
   | { type: 'pivotPick'; pick: PivotPick | null }
   | { type: 'top'; field?: number; index?: number }
   | { type: 'principal'; term?: PivotTerm; index: number }
-  | { type: 'columnIndex'; index: number };
+  | { type: 'columnIndex'; index: number }
+  /** A new column choice; the chooser's selection follows the column `select` to its new place. */
+  | { type: 'columns'; ids: readonly string[] | null; select: string }
+  | { type: 'askQuit'; ask: boolean };
 
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
@@ -253,6 +266,12 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       return { ...state, topField: action.field ?? state.topField, topIndex: Math.max(0, action.index ?? (action.field !== undefined ? 0 : state.topIndex)) };
     case 'columnIndex':
       return { ...state, columnIndex: Math.max(0, action.index) };
+    case 'columns': {
+      const at = chooserEntries(chosenColumns(action.ids)).findIndex((e) => e.def.id === action.select);
+      return { ...state, columnIds: action.ids, columnIndex: Math.max(0, at) };
+    }
+    case 'askQuit':
+      return action.ask === state.quitAsked ? state : { ...state, quitAsked: action.ask };
     case 'principal':
       if (action.term) return { ...state, principal: action.term, principalIndex: action.index, returnMode: state.mode === 'principal' ? state.returnMode : state.mode, mode: 'principal', scroll: 0 };
       return { ...state, principalIndex: action.index };

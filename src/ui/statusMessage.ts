@@ -1,5 +1,6 @@
 import { displayWidth, truncate } from '../term/width.js';
 import { truncateStart } from './pathText.js';
+import { wrapWords } from './wrap.js';
 
 /**
  * What the status line says: plain text, or text around a file path. A path is cut
@@ -38,4 +39,17 @@ export function fitStatusMessage(message: StatusMessage, room: number): string {
   const short = message.short ?? '';
   if (short && room - displayWidth(short) >= MIN_PATH_ROOM) return `${short}${truncateStart(message.path, room - displayWidth(short))}`;
   return truncateStart(message.path, room);
+}
+
+/** The most lines a status message takes (the list gives them up while it shows). */
+export const MAX_STATUS_LINES = 3;
+
+/**
+ * The message in lines of at most `room` columns: plain text too long for one line
+ * is word-wrapped (a download error must be read whole, not end in …), up to
+ * MAX_STATUS_LINES; a path message stays on one line, its path cut from the start.
+ */
+export function statusLines(message: StatusMessage, room: number): string[] {
+  if (typeof message !== 'string' || displayWidth(message) <= room) return [fitStatusMessage(message, room)];
+  return wrapWords(message, room, MAX_STATUS_LINES);
 }

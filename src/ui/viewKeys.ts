@@ -7,6 +7,7 @@
 import { useInput, type Key } from 'ink';
 import { useEffect, useRef } from 'react';
 import { splitChunk, type Action } from './keys.js';
+import type { QuitOutcome } from './runningWork.js';
 
 export interface Stroke {
   input: string;
@@ -120,15 +121,15 @@ export function useViewKeys(handle: ViewKeyHandler, { active = true, claimKeys, 
  * `q` quits. Returns what the view's key handler returns (true when the keys
  * after this one are App's), or undefined for any other action.
  */
-export function answerSharedKey(action: Action | null, openHelp?: () => void, quit?: () => void): boolean | undefined {
+export function answerSharedKey(action: Action | null, openHelp?: () => void, quit?: () => QuitOutcome | void): boolean | undefined {
   switch (action) {
     case 'help':
       openHelp?.();
       return openHelp !== undefined;
     case 'quit':
-      // The app ends; the view keeps its keys until it does.
-      quit?.();
-      return false;
+      // The app ends (the view keeps its keys until it does), or asks first over the view (a download
+      // runs): then the keys after this one are the answer, and App's.
+      return quit?.() === 'asking';
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describePivot, pivotQuery, quoteValue, termText } from '../../src/investigate/pivot.js';
 import { compileQuery } from '../../src/query/index.js';
 import { buildDetail } from '../../src/ui/detailModel.js';
-import { pickChoices, pickPrompt, pickTerm } from '../../src/ui/investigate/pivotPick.js';
+import { pickChoices, pickPromptLines, pickTerm } from '../../src/ui/investigate/pivotPick.js';
 import { eventRow } from '../support/rows.js';
 
 function matches(query: string, row: ReturnType<typeof eventRow>): boolean {
@@ -84,7 +84,7 @@ describe('pivot terms', () => {
     expect(letters).toContain('k');
     expect(letters).not.toContain('e');
     const pick = { op: 'add' as const, row };
-    expect(pickPrompt(pick)).toMatch(/^Add: u user alice · i IP 198\.51\.100\.7/);
+    expect(pickPromptLines(pick)[0]).toMatch(/^Add: u user alice · i IP 198\.51\.100\.7/);
     expect(pickTerm(pick, 'k')).toEqual({ field: 'key', value: 'AKIA1' });
     expect(pickTerm(pick, 'e')).toBeNull();
   });

@@ -88,7 +88,8 @@ describe.skipIf(!hasTmux)('dashboard under tmux', () => {
     text = await waitForScreen((t) => t.includes('Enter details'), 'the list again');
     expect(text).toContain('Query / error:*');
     // Every visible row is an error row (marked `!`), and none is unmarked.
-    const listRows = text.split('\n').filter((l) => /^[›\s][!◆ ]\d{4}-\d\d-\d\d /.test(l));
+    // The time may be short (`11-24 23:59:49`) when the columns that read only whole take the room.
+    const listRows = text.split('\n').filter((l) => /^[›\s][!◆ ](\d{4}-)?\d\d-\d\d /.test(l));
     expect(listRows.length).toBeGreaterThan(0);
     expect(listRows.every((l) => l[1] === '!' || l[1] === '◆')).toBe(true);
 

@@ -490,7 +490,8 @@ describe('terminal safety and colour', () => {
 
 describe('time zone', () => {
   it('shows UTC by default and toggles to local time with t', async () => {
-    const h = mount(storeWith([makeRow({ id: 'tz', name: 'Zoned', time: Date.UTC(2024, 2, 5, 14, 21, 0) })]), 120, 20);
+    // Wide enough for the full time beside every column.
+    const h = mount(storeWith([makeRow({ id: 'tz', name: 'Zoned', time: Date.UTC(2024, 2, 5, 14, 21, 0) })]), 160, 20);
     let frame = await h.waitFor((f) => f.includes('Zoned'));
     expect(frame).toContain('2024-03-05 14:21:00');
     expect(frame).toMatch(/UTC\s*$/m);

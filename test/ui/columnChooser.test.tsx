@@ -16,6 +16,17 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
+/** The dashboard over one CreateUser event, drawn. */
+async function mountOneRow(columns: number, rows: number): Promise<Harness> {
+  const store = new EventStore(0);
+  store.add([makeRow({ name: 'CreateUser' })]);
+  store.flush();
+  const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, columns, rows);
+  open.push(h);
+  await h.waitFor((f) => f.includes('CreateUser'));
+  return h;
+}
+
 describe('column choice', () => {
   it('keeps the time first, skips unknown ids, toggles and moves', () => {
     expect(chosenColumns(null)).toBe(COLUMNS);
@@ -76,12 +87,7 @@ describe('column chooser (C)', () => {
 
 describe('column chooser at 80x24', () => {
   it('its title and note fit whole: hints dropped whole (? more), the note shortened, nothing cut', async () => {
-    const store = new EventStore(0);
-    store.add([makeRow({ name: 'CreateUser' })]);
-    store.flush();
-    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
-    open.push(h);
-    await h.waitFor((f) => f.includes('CreateUser'));
+    const h = await mountOneRow(80, 24);
     const frame = await h.press('C', (f) => f.includes('List columns'));
     const lines = frame.split('\n');
     const title = lines.find((l) => l.includes('List columns'))!;
@@ -90,5 +96,30 @@ describe('column chooser at 80x24', () => {
     expect(title).toContain('? more');
     expect(note).not.toContain('…');
     expect(note).toContain('least needed first');
+  });
+});
+
+describe('column chooser keys faster than frames', () => {
+  // QA: `tmux send-keys K K K` on Source IP moved it once (or moved another column): each key
+  // read the columns of the last frame, not the ones the key before it had just chosen.
+  const order = (frame: string): string[] =>
+    frame
+      .split('\n')
+      .filter((l) => l.includes('[x]'))
+      .map((l) => l.replace(/^.*\[x\] /, '').replace(' (always)', '').trim());
+
+  it('applies every K and J of one burst, and every Space, to the latest choice', async () => {
+    const h = await mountOneRow(100, 30);
+    const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+    await h.press('C', (f) => f.includes('List columns'));
+    await h.press('jjjjjjjj', (f) => selected(f).includes('Source IP'));
+    let frame = await h.press('KKK', (f) => order(f).indexOf('Source IP') === 5);
+    expect(order(frame)).toEqual(['Event time', 'Event name', 'User name', 'Event source', 'Resource type', 'Source IP', 'Resource name', 'Error code', 'Region']);
+    expect(selected(frame)).toContain('Source IP');
+    frame = await h.press('JJ', (f) => order(f).indexOf('Source IP') === 7);
+    expect(order(frame)).toEqual(['Event time', 'Event name', 'User name', 'Event source', 'Resource type', 'Resource name', 'Error code', 'Source IP', 'Region']);
+    // Space hides Source IP (the selection follows it to the hidden ones), k goes up to Region, Space hides it too.
+    frame = await h.press(' k ', (f) => !order(f).includes('Source IP') && !order(f).includes('Region'));
+    expect(order(frame)).toEqual(['Event time', 'Event name', 'User name', 'Event source', 'Resource type', 'Resource name', 'Error code']);
   });
 });

@@ -73,12 +73,36 @@ describe('column widths follow the values in view', () => {
   });
 });
 
-describe('below 100 columns', () => {
-  it('cut a long error code rather than hide the resource name', () => {
+describe('the README\'s column rules', () => {
+  // QA: ResourceNotFoundException (25 characters) showed as `ResourceNotFoundExc…` at 80 columns.
+  it('an error code up to 25 characters is shown whole or not at all, at every width', () => {
+    const withLong = [...rows, makeRow({ errorCode: 'ResourceNotFoundException' })];
+    for (const withYear of [false, true]) {
+      for (let width = 38; width <= 260; width++) {
+        const error = layoutColumns(width, withYear, widestValues(withLong, { ...ctx, withYear })).find((c) => c.def.id === 'error');
+        if (error) expect(error.width, `at ${width}`).toBeGreaterThanOrEqual('ResourceNotFoundException'.length);
+      }
+    }
+    // At 80 columns it stays (errors are what a reader scans for); a less needed column gives way.
+    expect(layoutColumns(78, false, widestValues(withLong, ctx)).map((c) => c.def.id)).toContain('error');
+  });
+
+  it('a longer error code in view still leaves room for the 25-character ones (it alone is cut)', () => {
     const widest = widestValues([...rows, makeRow({ errorCode: 'Client.UnauthorizedOperation' })], ctx);
-    const ids = layoutColumns(78, false, widest).map((c) => c.def.id);
-    expect(ids).toContain('resourceName');
-    expect(ids).toContain('error');
+    const error = layoutColumns(78, false, widest).find((c) => c.def.id === 'error');
+    expect(error?.width).toBeGreaterThanOrEqual(25);
+  });
+
+  // QA: at 100 columns on the shared data sets (years apart, ResourceNotFoundException in view) the IP was hidden.
+  it('shows the Source IP and the error code from 100 columns up, even with the year and a 25-character code', () => {
+    const withLong = [...rows, makeRow({ errorCode: 'ResourceNotFoundException' })];
+    for (const withYear of [false, true]) {
+      for (let width = 98; width <= 260; width++) {
+        const ids = layoutColumns(width, withYear, widestValues(withLong, { ...ctx, withYear })).map((c) => c.def.id);
+        expect(ids, `at ${width}, withYear ${withYear}`).toContain('ip');
+        expect(ids, `at ${width}, withYear ${withYear}`).toContain('error');
+      }
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -470,5 +470,157 @@ describe('download dialog in the dashboard', () => {
     // Back to the same dialog, still showing the saved file; its keys work again.
     await h.press(KEYS.escape, (f) => !f.includes(' Help') && f.includes('Saved 6 events as CSV'));
     await h.press('n', (f) => f.includes('Enter download'));
+  });
+});
+
+describe('quitting while a download runs', () => {
+  // QA: q with a download hidden (b) quit at once, the download lost without a word.
+  function mountQuit(rows: EventRow[], session: ExportSession): { h: Harness; quit: ReturnType<typeof vi.fn> } {
+    const store = new Store(0);
+    store.add(rows);
+    store.flush();
+    const quit = vi.fn();
+    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={session} cwd={dir} now={() => NOW} env={{}} />;
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} onQuit={quit} />, 80, 24);
+    open.push(h);
+    return { h, quit };
+  }
+
+  async function startDownload(h: Harness): Promise<void> {
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    // JSON: it reads the records, which take as long as the test wants (slowSession).
+    await h.press(KEYS.tab, (f) => f.includes('(•) JSON '));
+    await h.press(KEYS.enter, (f) => f.includes('Downloading'));
+  }
+
+  /** A download that runs until cancelled: reading its records waits for the abort. */
+  const slowSession = (): ExportSession =>
+    new ExportSession((options) =>
+      exportRows({
+        ...options,
+        readRecords: async (rows, start, end) => {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 20_000);
+            options.signal?.addEventListener('abort', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+          return rows.slice(start, end).map((r) => ({ eventID: r.id, eventName: r.name }));
+        },
+      }),
+    );
+
+  const question = /A download is running \(\d+%\): quit and cancel it\? y\/n/;
+
+  it('hidden: q asks; n and Esc go back with the download going on; y cancels it and quits, leaving no file', async () => {
+    const session = slowSession();
+    const { h, quit } = mountQuit(makeRows(3000), session);
+    await startDownload(h);
+    await h.press('b', (f) => !f.includes('Download events'));
+    let frame = await h.press('q', (f) => question.test(f));
+    expect(quit).not.toHaveBeenCalled();
+    // The question fits the status line at 80 columns.
+    expect(lines(frame).find((l) => question.test(l))!.length).toBeLessThanOrEqual(80);
+    // Other keys do not answer it.
+    h.stdin.write('j');
+    await settle();
+    expect(h.frame()).toMatch(question);
+    frame = await h.press('n', (f) => !question.test(f));
+    expect(session.running).toBe(true);
+    await h.press('q', (f) => question.test(f));
+    await h.press(KEYS.escape, (f) => !question.test(f));
+    expect(quit).not.toHaveBeenCalled();
+    await h.press('q', (f) => question.test(f));
+    h.stdin.write('y');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await session.settled;
+    expect(session.getSnapshot().status).toBe('cancelled');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('shown: q in the running dialog asks too; n leaves the dialog as it was', async () => {
+    const session = slowSession();
+    const { h, quit } = mountQuit(makeRows(3000), session);
+    await startDownload(h);
+    await h.press('q', (f) => question.test(f));
+    expect(quit).not.toHaveBeenCalled();
+    const frame = await h.press('n', (f) => !question.test(f));
+    expect(frame).toContain('Downloading');
+    // The dialog has its keys again: c cancels.
+    await h.press('c', (f) => f.includes('Download cancelled'));
+    expect(quit).not.toHaveBeenCalled();
+    // Nothing runs now: q (out of the file name) quits at once.
+    await h.press(KEYS.escape, (f) => !f.includes('Download events'));
+    h.stdin.write('q');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+  });
+
+  it('q y in one burst cancels and quits', async () => {
+    const session = slowSession();
+    const { h, quit } = mountQuit(makeRows(3000), session);
+    await startDownload(h);
+    h.stdin.write('qy');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await session.settled;
+    expect(session.getSnapshot().status).toBe('cancelled');
+  });
+
+  it('the way out names the download it cancelled', async () => {
+    const session = new ExportSession((options) => exportRows({ ...options, readRecords: fakeRecords(10) }));
+    const started = session.start({ rows: makeRows(3000), format: 'csv', path: path.join(dir, 'late.csv'), overwrite: false, setStatus: () => {} });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await cancelAllExports()).toEqual([path.join(dir, 'late.csv')]);
+    await started;
+  });
+});
+
+describe('a download error at 80 columns', () => {
+  // QA: `Download failed: /tmp/qa/dl/link.csv is not a regular file (a symbolic link…` hid the reason's end.
+  it('is wrapped in the dialog, read whole', async () => {
+    const link = path.join(dir, 'link.csv');
+    symlinkSync(path.join(dir, 'elsewhere.csv'), link);
+    const { h } = mount(makeRows(5), sessionWith(), 80, 23);
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press('\u0015', (f) => !f.includes(`trailtop-${STAMP}.csv`));
+    await h.press(link, (f) => f.includes('link.csv'));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Download failed'));
+    expect(lines(frame).every((l) => displayWidth(l) <= 80)).toBe(true);
+    // The dialog's lines, borders off, read as one text.
+    const text = lines(frame)
+      .map((l) => l.replace(/^│ ?/, '').replace(/ *│$/, '').trim())
+      .join(' ');
+    expect(text).toContain(`Download failed: ${link} is not a regular file (a symbolic link); trailtop only replaces regular files`);
+    expect(frame).not.toMatch(/symbolic link…/);
+  });
+
+  it('is wrapped on the status line when the dialog was hidden', async () => {
+    const store = new Store(0);
+    store.add(makeRows(3));
+    store.flush();
+    const reason = `${path.join(dir, 'a-rather-long-folder-name', 'and-a-long-file-name.csv')} could not be written: the disk is full (ENOSPC) after 3 events`;
+    let fail: (error: Error) => void = () => {};
+    const session = new ExportSession(() => new Promise((_, reject) => (fail = reject)));
+    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={session} cwd={dir} now={() => NOW} env={{}} />;
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} />, 80, 24);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    await h.press(KEYS.enter, (f) => f.includes('Downloading'));
+    await h.press('b', (f) => !f.includes('Download events'));
+    fail(new Error(reason));
+    const frame = await h.waitFor((f) => f.includes('Download failed'));
+    const all = lines(frame);
+    expect(all.length).toBeLessThanOrEqual(23);
+    expect(all.every((l) => displayWidth(l) <= 80)).toBe(true);
+    const text = all
+      .slice(all.findIndex((l) => l.startsWith('Download failed')))
+      .map((l) => l.replace(/\s+UTC\s*$/, '').trim())
+      .join(' ');
+    expect(text).toContain('ENOSPC) after 3 events');
   });
 });

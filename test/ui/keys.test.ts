@@ -64,12 +64,19 @@ describe('keymap', () => {
     expect(actionFor('insights', ...char('/'))).toBeNull();
   });
 
-  it('lets q quit and ? open the help in every mode but the two text fields, where they are typed', () => {
+  it('lets q quit and ? open the help in every mode but the two text fields, where they are typed, and the quit question', () => {
     for (const mode of ALL_MODES) {
-      const typing = mode === 'query' || mode === 'export';
+      const typing = mode === 'query' || mode === 'export' || mode === 'quitConfirm';
       expect({ mode, action: actionFor(mode, ...char('q')) }).toEqual({ mode, action: typing ? null : 'quit' });
       expect({ mode, action: actionFor(mode, ...char('?')) }).toEqual({ mode, action: typing ? null : 'help' });
     }
+  });
+
+  it('answers the quit question with y, n or Esc only', () => {
+    expect(actionFor('quitConfirm', ...char('y'))).toBe('confirmQuit');
+    expect(actionFor('quitConfirm', ...char('n'))).toBe('refuseQuit');
+    expect(actionFor('quitConfirm', '', { ...NO_KEY, escape: true })).toBe('refuseQuit');
+    for (const other of ['j', 'q', '?', 'd']) expect(actionFor('quitConfirm', ...char(other))).toBeNull();
   });
 
   it('lets Ctrl-C quit in every mode', () => {

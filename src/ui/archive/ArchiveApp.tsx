@@ -7,7 +7,7 @@
  */
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { ArchiveBucket } from '../../archive/aggregate.js';
+import type { ArchiveBucket, TimeBounds } from '../../archive/aggregate.js';
 import type { EventRow } from '../../model/types.js';
 import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
@@ -27,7 +27,8 @@ import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/
 import { buildDetail } from '../detailModel.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
-import { formatCount, zoneLabel } from '../format.js';
+import { formatCount, timesSpanYears, zoneLabel } from '../format.js';
+import { isTooSmall, TooSmall } from '../TooSmall.js';
 import { HelpOverlay, helpBodyHeight, helpLines, type HelpLine } from '../HelpOverlay.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
@@ -201,6 +202,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     };
   }, [follower, refresh]);
 
+  // The list's time bounds: the rows held are a page, so whether the list spans years is the archive's to say.
+  const [bounds, setBounds] = useState<TimeBounds | null>(null);
+  const listWhere = list?.where;
+  useEffect(() => {
+    if (listWhere === undefined) return;
+    let current = true;
+    session.timeBounds(listWhere).then((found) => current && setBounds(found), fail);
+    return () => {
+      current = false;
+    };
+  }, [session, listWhere]);
+  const withYear = bounds !== null && timesSpanYears([bounds.first, bounds.last], state.zone);
+
   // The rows on screen: one page query when they are not held (scrolling past the held rows, G, g).
   const [, pageArrived] = useReducer((n: number) => n + 1, 0);
   const needs = list && !list.holds(win.top, win.end);
@@ -358,9 +372,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     return () => clearTimeout(timer);
   }, [state.status]);
 
-  if (width < 40 || termRows < 8) {
-    return <Text wrap="truncate-end">{`trailtop: terminal too small (${width}x${termRows}, need 40x8); q quits`}</Text>;
-  }
+  if (isTooSmall(width, termRows)) return <TooSmall columns={width} rows={termRows} />;
 
   // The rows on screen, from the held window (a row not read yet is left out until its page arrives).
   const visible: EventRow[] = [];
@@ -371,7 +383,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const shownWindow = { top: 0, end: visible.length, cursor: win.cursor - win.top };
   const emptyText = !list ? 'Opening the archive…' : total === 0 ? (state.queryText.trim() ? 'No events match the query' : 'The archive is empty') : 'Reading…';
   const listView = (w: number) => (
-    <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} />
+    <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} />
   );
 
   let main;

@@ -6,13 +6,14 @@ import { chooserEntries, chosenColumns, moveColumn, toggleColumn, type ChooserEn
 /** True when the key was the chooser's. */
 export function handleColumnsKey(action: Action, input: string, ctx: KeyContext): boolean {
   const { state, dispatch } = ctx;
-  const entries: readonly ChooserEntry[] = ctx.columnEntries ?? [];
+  // From the latest state, not the last frame's entries: keys can come faster than frames.
+  const entries: readonly ChooserEntry[] = chooserEntries(chosenColumns(state.columnIds));
   const last = Math.max(0, entries.length - 1);
   const index = Math.min(state.columnIndex, last);
   // The selection stays on the column that was toggled or moved, wherever it now is.
   const save = (ids: string[] | null, id: string): void => {
-    ctx.setColumns?.(ids);
-    dispatch({ type: 'columnIndex', index: Math.max(0, chooserEntries(chosenColumns(ids)).findIndex((e) => e.def.id === id)) });
+    dispatch({ type: 'columns', ids, select: id });
+    ctx.saveColumns?.(ids);
   };
   const id = entries[index]?.def.id ?? 'time';
   // Space toggles here (elsewhere it pages down).

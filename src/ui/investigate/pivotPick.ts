@@ -42,28 +42,45 @@ export function pickChoices(row: EventRow): PickChoice[] {
 
 const OP_WORD: Record<PivotOp, string> = { replace: 'Filter by', add: 'Add', exclude: 'Exclude' };
 
+const SEPARATOR = ' · ';
+const TAIL = ' · Esc cancels';
+
 /**
- * The status-line question: `Filter by: u user alice · i IP 1.2.3.4 · ... · Esc cancels`.
- * Within `width` columns every letter stays on screen: each field gets its
- * letter, then as many labels as fit, then as many values as fit (in the
- * order of the fields), rather than the later letters cut off the end.
+ * The status-line question: `Filter by: u user alice · i IP 1.2.3.4 · ... · Esc cancels`,
+ * in lines of at most `width` columns. Every letter keeps its label: when they do
+ * not all fit on one line (80 columns), the question goes on to a second, indented
+ * line rather than dropping labels. Then each line shows the row's values as they
+ * fit, in the order of the fields.
  */
-export function pickPrompt(pick: PivotPick, width = Infinity): string {
+export function pickPromptLines(pick: PivotPick, width = Infinity): string[] {
   const choices = pickChoices(pick.row);
   const head = `${OP_WORD[pick.op]}: `;
-  const tiers = choices.map(() => 0);
-  const piece = (c: PickChoice, tier: number): string =>
-    tier === 0 ? c.letter : tier === 1 ? `${c.letter} ${c.label}` : `${c.letter} ${c.label} ${truncate(sanitize(c.term.value), 24)}`;
-  const text = (tail: string): string => `${head}${choices.map((c, i) => piece(c, tiers[i]!)).join(' · ')}${tail}`;
-  for (const tier of [1, 2]) {
-    for (let i = 0; i < choices.length; i++) {
-      const was = tiers[i]!;
-      tiers[i] = tier;
-      if (displayWidth(text('')) > width) tiers[i] = was;
-    }
+  if (choices.length === 0) return [truncate(`${head}no field of this row has a value${TAIL}`, width)];
+  const indent = ' '.repeat(displayWidth(head));
+  const piece = (c: PickChoice, withValue: boolean): string => (withValue ? `${c.letter} ${c.label} ${truncate(sanitize(c.term.value), 24)}` : `${c.letter} ${c.label}`);
+  const text = (lead: string, line: readonly PickChoice[], values: readonly boolean[]): string => lead + line.map((c, i) => piece(c, values[i]!)).join(SEPARATOR);
+  // Letters and labels first, packed into as few lines as hold them.
+  const packed: PickChoice[][] = [[]];
+  for (const choice of choices) {
+    const line = packed[packed.length - 1]!;
+    const lead = packed.length === 1 ? head : indent;
+    if (line.length > 0 && displayWidth(text(lead, [...line, choice], [...line, choice].map(() => false))) > width) packed.push([choice]);
+    else line.push(choice);
   }
-  const withTail = text(' · Esc cancels');
-  return displayWidth(withTail) <= width ? withTail : text('');
+  // Then the values, as far as each line has room.
+  const lines = packed.map((line, n) => {
+    const lead = n === 0 ? head : indent;
+    const values = line.map(() => false);
+    for (let i = 0; i < line.length; i++) {
+      values[i] = true;
+      if (displayWidth(text(lead, line, values)) > width) values[i] = false;
+    }
+    // Only a terminal narrower than one label cuts anything.
+    return truncate(text(lead, line, values), width);
+  });
+  const last = lines.length - 1;
+  if (displayWidth(lines[last]! + TAIL) <= width) lines[last] += TAIL;
+  return lines;
 }
 
 /** The term a typed letter picks, or null. */

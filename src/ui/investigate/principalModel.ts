@@ -3,7 +3,7 @@ import type { PrincipalSummary } from '../../investigate/principal.js';
 import { termText, type PivotTerm } from '../../investigate/pivot.js';
 import { sanitize } from '../../term/sanitize.js';
 import { fit, padStart, truncate } from '../../term/width.js';
-import { formatTime, type TimeZoneMode } from '../format.js';
+import { formatMinute, formatTime, timesSpanYears, type TimeZoneMode } from '../format.js';
 
 export interface SummaryLine {
   text: string;
@@ -11,11 +11,13 @@ export interface SummaryLine {
   pivot: PivotTerm | null;
 }
 
-/** Full time from 120 columns up; `MM-DD HH:MM` below, so the first – last span fits 80 columns. */
-function when(time: number, zone: TimeZoneMode, short = false): string {
+/**
+ * Full time from 120 columns up; `MM-DD HH:MM` below, so the first – last span fits 80 columns
+ * (`YYYY-MM-DD HH:MM` when the principal's events span years).
+ */
+function when(time: number, zone: TimeZoneMode, short = false, withYear = false): string {
   if (!Number.isFinite(time)) return '—';
-  const text = formatTime({ time, timeRaw: '' }, zone);
-  return short ? text.slice(5, 16) : text;
+  return short ? formatMinute(time, zone, withYear) : formatTime({ time, timeRaw: '' }, zone);
 }
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -23,6 +25,7 @@ const n = (value: number): string => value.toLocaleString('en-US');
 export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, width: number): SummaryLine[] {
   const inner = Math.max(20, width - 3);
   const short = width < 120;
+  const withYear = timesSpanYears([summary.first, summary.last], zone);
   const lines: SummaryLine[] = [];
   const heading = (text: string): void => {
     lines.push({ text: truncate(`─ ${text}`, inner), heading: true, pivot: null });
@@ -32,7 +35,8 @@ export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, widt
   };
   line(`${n(summary.events)} event${summary.events === 1 ? '' : 's'}, ${n(summary.errors)} with an error`, null);
   line(`first seen ${when(summary.first, zone)}   last seen ${when(summary.last, zone)}`, null);
-  const nameWidth = Math.max(16, Math.min(44, inner - 40));
+  // Ten cells more for the two years of a short first – last span.
+  const nameWidth = Math.max(16, Math.min(44, inner - 40 - (short && withYear ? 10 : 0)));
   heading(`APIs called (${n(summary.apiCount)}${summary.apiCount > summary.apis.length ? `, top ${summary.apis.length}` : ''}): ok, errors, most frequent error`);
   for (const api of summary.apis) {
     const source = api.source.replace(/\.amazonaws\.com$/, '');
@@ -42,7 +46,7 @@ export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, widt
     if (section.values.length === 0) continue;
     heading(`${section.title} (${n(section.distinct)})`);
     for (const value of section.values) {
-      line(`${fit(sanitize(value.value), nameWidth)} ${padStart(n(value.count), 8)}  ${when(value.first, zone, short)} – ${when(value.last, zone, short)}`, { field: section.field, value: value.value });
+      line(`${fit(sanitize(value.value), nameWidth)} ${padStart(n(value.count), 8)}  ${when(value.first, zone, short, withYear)} – ${when(value.last, zone, short, withYear)}`, { field: section.field, value: value.value });
     }
   }
   return lines;

@@ -5,7 +5,7 @@
 import type { TopResult, TopValue } from '../../investigate/topValues.js';
 import { sanitize } from '../../term/sanitize.js';
 import { fit, padStart, truncate } from '../../term/width.js';
-import { eventCount, formatTime, type TimeZoneMode } from '../format.js';
+import { eventCount, formatMinute, timesSpanYears, type TimeZoneMode } from '../format.js';
 
 const BAR = 10;
 
@@ -22,11 +22,6 @@ function percent(count: number, total: number): string {
   return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
-function when(time: number, zone: TimeZoneMode, short: boolean): string {
-  if (!Number.isFinite(time)) return '—';
-  const text = formatTime({ time, timeRaw: '' }, zone);
-  return short ? text.slice(5, 16) : text.slice(0, 16);
-}
 
 export interface TopLayout {
   header: string;
@@ -37,12 +32,13 @@ export interface TopLayout {
 export function topLines(result: TopResult, zone: TimeZoneMode, width: number): TopLayout {
   const total = result.rows;
   const countWidth = Math.max(5, ...result.values.map((v) => v.count.toLocaleString('en-US').length));
-  // Times as `MM-DD HH:MM` below 120 columns, with the year above; none below 70.
-  const timeWidth = width >= 120 ? 16 : width >= 70 ? 11 : 0;
+  // Times as `MM-DD HH:MM` below 120 columns, with the year above or when the values' times span years; none below 70.
+  const withYear = width >= 120 || timesSpanYears(result.values.flatMap((v) => [v.first, v.last]), zone);
+  const timeWidth = width < 70 ? 0 : withYear ? 16 : 11;
   const fixed = 2 + countWidth + 2 + 5 + 2 + BAR + 2 + (timeWidth ? 2 * (timeWidth + 2) : 0);
   const valueWidth = Math.max(8, width - fixed);
   const line = (v: TopValue): string => {
-    const times = timeWidth ? `  ${fit(when(v.first, zone, timeWidth < 16), timeWidth)}  ${fit(when(v.last, zone, timeWidth < 16), timeWidth)}` : '';
+    const times = timeWidth ? `  ${fit(formatMinute(v.first, zone, withYear), timeWidth)}  ${fit(formatMinute(v.last, zone, withYear), timeWidth)}` : '';
     return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${shareBar(v.count, total)}  ${fit(sanitize(v.value), valueWidth)}${times}`;
   };
   const header = `${padStart('Count', countWidth)}  ${padStart('Share', 5)}  ${fit('', BAR)}  ${fit('Value', valueWidth)}${timeWidth ? `  ${fit('First', timeWidth)}  ${fit('Last', timeWidth)}` : ''}`;
