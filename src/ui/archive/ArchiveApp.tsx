@@ -37,7 +37,8 @@ import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
 import { actionFor, splitChunk } from '../keys.js';
 import type { Stroke } from '../viewKeys.js';
 import { QueryBar, queryBarHeight } from '../QueryBar.js';
-import { StatusBar } from '../StatusBar.js';
+import { StatusBar, statusRoom } from '../StatusBar.js';
+import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
 import { archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
@@ -113,9 +114,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // while one is running, the keys after it in the same burst wait (`T j j` moves in the values).
   const loading = useRef({ list: false, top: false, histo: false });
 
+  // The followed folder's state, beside the status line (set by the subscription below).
+  const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
+  const following = followLabel(follow);
+  const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
+  // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
+  const statusShown = state.status ? statusLines(state.status, statusRoom(width, right)) : [];
+
   const height = Math.max(1, termRows - 1);
   const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
-  const mainH = Math.max(2, height - 1 - queryH - 1);
+  const mainH = Math.max(2, height - 1 - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
   const total = list?.total ?? 0;
   const win = archiveWindow(state, total, bodyH);
@@ -165,9 +173,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     void apply(initialQuery);
   }, []);
 
-  // The followed folder: its state in the header (at most ~5 redraws a second while importing), and
+  // The followed folder: its state in the status line (at most ~5 redraws a second while importing), and
   // after each commit the list asked again (count and the rows on screen), keeping the query and cursor.
-  const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
   const refreshing = useRef({ running: false, again: false });
   const refresh = useCallback(async () => {
     const flags = refreshing.current;
@@ -204,7 +211,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       if (status.bad.length > badSeen) {
         const bad = status.bad[status.bad.length - 1]!;
         badSeen = status.bad.length;
-        setState({ ...stateRef.current!, status: `bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}` });
+        setState({ ...stateRef.current!, status: `bad file (${sanitize(bad.reason)}): ${sanitize(bad.path)}` });
       }
       if (committed) void refresh();
     });
@@ -479,8 +486,6 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The counts first: at 80 columns a long archive path gives way (cut from its start), not the figures.
   const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
   const head = `${figures}${truncateStart(sanitize(dbPath), Math.max(8, width - displayWidth(figures)))}`;
-  const following = followLabel(follow);
-  const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">
@@ -491,7 +496,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {main}
         </Box>
-        <StatusBar message={state.status} hints={HINTS[state.mode]} right={right} width={width} />
+        <StatusBar message={state.status} lines={statusShown} hints={HINTS[state.mode]} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );
