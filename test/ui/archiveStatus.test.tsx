@@ -42,7 +42,7 @@ describe('a long status message on the --db dashboard', () => {
   });
 
   it('is wrapped whole, the frame within the terminal', async () => {
-    const frame = await h.press('T\u001b', (f) => f.includes('FINAL-WORDS') || f.includes('the archive answered'));
+    const frame = await h.press('T', (f) => f.includes('FINAL-WORDS') || f.includes('the archive answered'));
     expect(frame).toContain('FINAL-WORDS');
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(23);
