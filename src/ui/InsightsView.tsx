@@ -5,7 +5,7 @@ import { truncate } from '../term/width.js';
 import type { PluginViewProps } from './App.js';
 import { useStoreVersion } from './hooks/useStore.js';
 import { InsightChart } from './InsightChart.js';
-import { InsightRecords, attributionLines, insightHeaderLine, insightListLayout, insightRowLine, insightsSpanYears, insightsLayout, listWindow } from './insightsModel.js';
+import { InsightRecords, attributionLines, insightEndWidth, insightHeaderLine, insightListLayout, insightRowLine, insightsSpanYears, insightsLayout, listWindow } from './insightsModel.js';
 import { actionFor } from './keys.js';
 import { fitHints } from './StatusBar.js';
 import { useTheme } from './theme.js';
@@ -115,7 +115,8 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
   // One keystroke at a time: tmux send-keys and fast typing deliver several in one chunk ("jj").
   useViewKeys(handle, { active, claimKeys });
 
-  const listLayout = insightListLayout(width, insightsSpanYears(insights, zone));
+  const withYear = insightsSpanYears(insights, zone);
+  const listLayout = insightListLayout(width, withYear, insightEndWidth(insights, zone, withYear));
   const win = listWindow(insights.length, index, layout.listRows);
   // Whole hints are dropped on narrow terminals, never cut halfway.
   const title = fitHints([`Insights (${insights.length})`, 'j/k select', 'Enter events', ...(tabs.length > 1 ? ['Tab attributions'] : []), 'i/Esc back', '? help'], width);

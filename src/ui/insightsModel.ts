@@ -114,6 +114,27 @@ export function formatInsightTime(t: number | null, zone: TimeZoneMode, withYear
   return formatMinute(t, zone, withYear);
 }
 
+/**
+ * The End cell. With the year (the Insights span years) it says only what Start does not:
+ * `14:40` on Start's day, `11-25 02:10` in Start's year, the whole time else; so the wider
+ * Start leaves room for End and Length at 80 columns.
+ */
+export function insightEndText(insight: Insight, zone: TimeZoneMode, withYear = false): string {
+  if (insight.end === null) return 'ongoing';
+  const end = formatInsightTime(insight.end, zone, withYear);
+  if (!withYear || insight.start === null) return end;
+  const start = formatInsightTime(insight.start, zone, true);
+  if (start.slice(0, 10) === end.slice(0, 10)) return end.slice(11);
+  if (start.slice(0, 4) === end.slice(0, 4)) return end.slice(5);
+  return end;
+}
+
+/** The End column's width for these Insights' End cells (with the year they are as short as they can be). */
+export function insightEndWidth(insights: readonly Insight[], zone: TimeZoneMode, withYear: boolean): number {
+  if (!withYear) return COLUMNS.find((c) => c.key === 'end')!.width;
+  return insights.reduce((w, i) => Math.max(w, displayWidth(insightEndText(i, zone, true))), 5);
+}
+
 /** Whether the Insights' starts and ends fall in more than one year: then their times carry it. */
 export function insightsSpanYears(insights: readonly Insight[], zone: TimeZoneMode): boolean {
   return timesSpanYears(
@@ -148,7 +169,7 @@ export function insightCells(insight: Insight, zone: TimeZoneMode, withYear = fa
     source: sanitize(insight.eventSource).replace(/\.amazonaws\.com$/, ''),
     type: insightTypeLabel(insight),
     start: `${formatInsightTime(insight.start, zone, withYear)}${insight.startDerived ? '*' : ''}`,
-    end: insight.end === null ? 'ongoing' : formatInsightTime(insight.end, zone, withYear),
+    end: insightEndText(insight, zone, withYear),
     duration: formatMinutes(insightDurationMinutes(insight)),
     baseline: perMinuteIn(insight.baselineAverage, 6),
     average: perMinuteIn(insight.insightAverage, 7),
@@ -188,10 +209,16 @@ export interface ListLayout {
 /** Start and End with the year: `2025-11-24 14:10`. */
 const DATED_TIME_WIDTH = 16;
 
-/** The list's columns for a width: 2 columns for the cursor mark, one space between columns. */
-export function insightListLayout(width: number, withYear = false): ListLayout {
+/**
+ * The list's columns for a width: 2 columns for the cursor mark, one space between columns.
+ * With the year, End is `endWidth` wide (insightEndWidth) and Base gives way before Length
+ * and End (Change still says how far the rate rose).
+ */
+export function insightListLayout(width: number, withYear = false, endWidth = DATED_TIME_WIDTH): ListLayout {
   const avail = Math.max(10, width - 2);
-  let cols = COLUMNS.map((c) => (withYear && (c.key === 'start' || c.key === 'end') ? { ...c, width: DATED_TIME_WIDTH } : c));
+  let cols = COLUMNS.map((c) =>
+    !withYear ? c : c.key === 'start' ? { ...c, width: DATED_TIME_WIDTH } : c.key === 'end' ? { ...c, width: endWidth } : c.key === 'baseline' ? { ...c, keep: 3.5 } : c,
+  );
   const used = (cs: Column[]): number => cs.reduce((n, c) => n + c.width, 0) + cs.length - 1;
   while (used(cols) > avail && cols.length > 1) {
     const drop = cols.reduce((low, c) => (c.keep < low.keep ? c : low));

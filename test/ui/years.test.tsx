@@ -11,7 +11,7 @@ import { pairInsights } from '../../src/model/insights.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
-import { insightListLayout, insightRowLine, insightsSpanYears } from '../../src/ui/insightsModel.js';
+import { insightEndWidth, insightHeaderLine, insightListLayout, insightRowLine, insightsSpanYears } from '../../src/ui/insightsModel.js';
 import { summaryLines } from '../../src/ui/investigate/principalModel.js';
 import { topLines } from '../../src/ui/investigate/topValuesModel.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
@@ -43,6 +43,19 @@ describe('top values, Insights and the summary', () => {
     expect(lines).toContain('2019-11-14 00:51');
     expect(lines).toContain('2020-07-21 20:56');
     expect(insightsSpanYears(insights.slice(0, 1), 'utc')).toBe(false);
+  });
+
+  it('Insights at 80 columns with the year: End (short on Start\'s day) and Length stay in view', () => {
+    const insights = pairInsights([
+      insightRow('2019-11-14T00:51:00Z', 'a', { state: 'Start', eventName: 'UpdateInstanceInformation' }),
+      insightRow('2019-11-14T00:52:00Z', 'a', { state: 'End', eventName: 'UpdateInstanceInformation' }),
+      insightRow('2020-07-21T20:56:00Z', 'b', { state: 'Start', eventName: 'CompleteLifecycleAction' }),
+    ]);
+    const layout = insightListLayout(80, true, insightEndWidth(insights, 'utc', true));
+    expect(insightHeaderLine(layout)).toMatch(/Start +End +Length/);
+    expect(insightHeaderLine(layout).length).toBeLessThanOrEqual(80);
+    const line = insightRowLine(insights.find((i) => i.end !== null)!, layout, 'utc', false);
+    expect(line).toMatch(/2019-11-14 00:51 00:52 +1m/);
   });
 
   it('the principal summary: first – last with the year when the principal spans years', () => {

@@ -34,9 +34,11 @@ import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
 import { jsonBodyHeight, JsonView } from '../JsonView.js';
 import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
-import { splitChunk } from '../keys.js';
+import { actionFor, splitChunk } from '../keys.js';
+import type { Stroke } from '../viewKeys.js';
 import { QueryBar, queryBarHeight } from '../QueryBar.js';
-import { StatusBar } from '../StatusBar.js';
+import { StatusBar, statusRoom } from '../StatusBar.js';
+import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
 import { archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
@@ -68,6 +70,8 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
 const SIZES: readonly BucketSize[] = BUCKET_SIZES.filter((s) => s.unit === 'fixed' || s.unit === 'day');
 /** The most buckets one histogram asks for (zooming in further than that on a long span widens the bucket). */
 const MAX_BUCKETS = 2_000;
+/** The longest keys wait for a command's answer (a count over a big archive can take a while). */
+const HOLD_KEYS_MS = 5_000;
 
 const ARCHIVE_HELP: HelpLine[] = [
   { text: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).', heading: true },
@@ -106,10 +110,20 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const whereRef = useRef<string | null>(null);
   // Each command's answer is dropped when a newer one of the same kind was started meanwhile.
   const ticket = useRef({ list: 0, top: 0, histo: 0 });
+  // The commands whose answer the keys behind them act on (the rows, the top values, the buckets):
+  // while one is running, the keys after it in the same burst wait (`T j j` moves in the values).
+  const loading = useRef({ list: false, top: false, histo: false });
+
+  // The followed folder's state, beside the status line (set by the subscription below).
+  const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
+  const following = followLabel(follow);
+  const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
+  // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
+  const statusShown = state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
   const height = Math.max(1, termRows - 1);
   const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
-  const mainH = Math.max(2, height - 1 - queryH - 1);
+  const mainH = Math.max(2, height - 1 - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
   const total = list?.total ?? 0;
   const win = archiveWindow(state, total, bodyH);
@@ -123,11 +137,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const apply = useCallback(
     async (text: string) => {
       const mine = ++ticket.current.list;
+      loading.current.list = true;
       setBusy('querying…');
       try {
         const filter = await session.filter(text);
         if (mine !== ticket.current.list) return;
         if (!filter.ok) {
+          loading.current.list = false;
           setBusy('');
           const s = stateRef.current!;
           setState({ ...s, mode: 'query', draft: text, caret: text.length, queryError: { message: filter.message, position: 0, hint: '' } });
@@ -137,13 +153,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         if (mine !== ticket.current.list) return;
         whereRef.current = filter.where;
         if (text.trim() !== '') folderState?.addHistory(text);
+        loading.current.list = false;
         setList(next);
         setTop(null);
         setHisto(null);
         setBusy('');
         setState({ ...stateRef.current!, queryText: text, draft: text, caret: text.length, queryError: null, cursor: 0, offset: 0 });
       } catch (error) {
-        if (mine === ticket.current.list) fail(error);
+        if (mine === ticket.current.list) {
+          loading.current.list = false;
+          fail(error);
+        }
       }
     },
     [session, bodyH, folderState],
@@ -153,9 +173,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     void apply(initialQuery);
   }, []);
 
-  // The followed folder: its state in the header (at most ~5 redraws a second while importing), and
+  // The followed folder: its state in the status line (at most ~5 redraws a second while importing), and
   // after each commit the list asked again (count and the rows on screen), keeping the query and cursor.
-  const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
   const refreshing = useRef({ running: false, again: false });
   const refresh = useCallback(async () => {
     const flags = refreshing.current;
@@ -192,7 +211,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       if (status.bad.length > badSeen) {
         const bad = status.bad[status.bad.length - 1]!;
         badSeen = status.bad.length;
-        setState({ ...stateRef.current!, status: `bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}` });
+        setState({ ...stateRef.current!, status: `bad file (${sanitize(bad.reason)}): ${sanitize(bad.path)}` });
       }
       if (committed) void refresh();
     });
@@ -230,14 +249,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const loadTop = useCallback(
     async (fieldIndex: number) => {
       const mine = ++ticket.current.top;
+      loading.current.top = true;
       setBusy('counting…');
       try {
         const result = await session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current);
         if (mine !== ticket.current.top) return;
+        loading.current.top = false;
         setTop(result);
         setBusy('');
       } catch (error) {
-        if (mine === ticket.current.top) fail(error);
+        if (mine === ticket.current.top) {
+          loading.current.top = false;
+          fail(error);
+        }
       }
     },
     [session],
@@ -246,11 +270,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const loadHistogram = useCallback(
     async (sizeIndex: number, bodyRows: number) => {
       const mine = ++ticket.current.histo;
+      loading.current.histo = true;
       setBusy('counting…');
       try {
         const bounds = await session.timeBounds(whereRef.current);
         if (mine !== ticket.current.histo) return;
         if (!bounds) {
+          loading.current.histo = false;
           setHisto({ size: 0, buckets: [] });
           setBusy('');
           return;
@@ -260,13 +286,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const ms = SIZES[size]!.ms;
         const buckets = await session.histogram(whereRef.current, ms, bounds.first, bounds.last + 1);
         if (mine !== ticket.current.histo) return;
+        loading.current.histo = false;
         setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })) });
         setBusy('');
         const s = stateRef.current!;
         // Opened at the newest bucket (the list's newest-first top), or where it was.
         setState({ ...s, bucketSize: size, bucketIndex: s.bucketIndex >= 0 ? Math.min(s.bucketIndex, buckets.length - 1) : buckets.length - 1 });
       } catch (error) {
-        if (mine === ticket.current.histo) fail(error);
+        if (mine === ticket.current.histo) {
+          loading.current.histo = false;
+          fail(error);
+        }
       }
     },
     [session],
@@ -276,6 +306,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     const s = stateRef.current!;
     if (!list) return;
     const mine = ++ticket.current.list;
+    loading.current.list = true;
     const anchor = list.at(s.cursor);
     setBusy('reading…');
     try {
@@ -285,12 +316,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         ? await ArchiveList.openAt(session.archive, list.where, s.order, list.total, anchor, index, bodyH)
         : await session.list(list.where, s.order, bodyH + 1, list.total);
       if (mine !== ticket.current.list) return;
+      loading.current.list = false;
       setList(next);
       setBusy('');
       const now = stateRef.current!;
       setState({ ...now, cursor: anchor ? index : 0, offset: anchor ? Math.max(0, bodyH - 1 - s.offset) : 0 });
     } catch (error) {
-      if (mine === ticket.current.list) fail(error);
+      if (mine === ticket.current.list) {
+        loading.current.list = false;
+        fail(error);
+      }
     }
   }, [list, session, bodyH]);
 
@@ -361,8 +396,48 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     },
     [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit],
   );
+  // Keys wait here, in order, while a command they would act on the answer of is running (keysMustWait):
+  // `T j j`, `h k k`, `o j` or `/x` Enter `j` in one burst move in the values, buckets or rows that command
+  // brings. A load never ends without its state set (fail too), and Ctrl-C is never held; still, keys are
+  // not held past HOLD_KEYS_MS.
+  const heldKeys = useRef<Stroke[]>([]);
+  const heldSince = useRef(0);
+  const keysMustWait = (): boolean => {
+    const l = loading.current;
+    return l.list || l.top || l.histo;
+  };
+  const onStrokes = useCallback(
+    (strokes: readonly Stroke[], force = false) => {
+      for (const stroke of strokes) {
+        const s = stateRef.current!;
+        const hold = !force && (heldKeys.current.length > 0 || (keysMustWait() && s.mode !== 'query'));
+        if (hold && actionFor(s.mode, stroke.input, stroke.key) !== 'forceQuit') {
+          if (heldKeys.current.length === 0) heldSince.current = Date.now();
+          heldKeys.current.push(stroke);
+          continue;
+        }
+        onKey(stroke.input, stroke.key);
+      }
+    },
+    [onKey],
+  );
   useInput((input, key) => {
-    for (const stroke of splitChunk(input, key, stateRef.current!.mode === 'query')) onKey(stroke.input, stroke.key);
+    // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.
+    onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
+  });
+  // After each frame: the held keys go once what they wait for is drawn (ctxRef holds its values).
+  useEffect(() => {
+    if (heldKeys.current.length === 0) return;
+    const release = (force: boolean): void => {
+      const held = heldKeys.current;
+      heldKeys.current = [];
+      onStrokes(held, force);
+    };
+    if (!keysMustWait()) return release(false);
+    const left = HOLD_KEYS_MS - (Date.now() - heldSince.current);
+    if (left <= 0) return release(true);
+    const timer = setTimeout(() => release(true), left);
+    return () => clearTimeout(timer);
   });
 
   // The status message fades.
@@ -411,8 +486,6 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The counts first: at 80 columns a long archive path gives way (cut from its start), not the figures.
   const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
   const head = `${figures}${truncateStart(sanitize(dbPath), Math.max(8, width - displayWidth(figures)))}`;
-  const following = followLabel(follow);
-  const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">
@@ -423,7 +496,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {main}
         </Box>
-        <StatusBar message={state.status} hints={HINTS[state.mode]} right={right} width={width} />
+        <StatusBar message={state.status} lines={statusShown} hints={HINTS[state.mode]} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );
