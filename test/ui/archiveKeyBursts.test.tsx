@@ -2,7 +2,10 @@
  * The --db dashboard's top values, histogram, order and query answers arrive
  * asynchronously (SQL on the archive): keys in the same burst as `T`, `h`, `o`
  * or a query's Enter (tmux send-keys T j j) must wait for that answer and then
- * act on it, as the same keys pressed one by one do.
+ * act on it, as the same keys pressed one by one do. The keys' wait is raised
+ * to 60 s here: with the whole suite's DuckDB instances on two cores, a query
+ * on this tiny archive can take longer than the product's 5 s, and the keys
+ * would go on without the answer: a failure of something this test does not check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
@@ -34,7 +37,7 @@ describe('keys in one burst on the --db dashboard', () => {
   let h: Harness;
   beforeAll(async () => {
     archive = await archiveOf(records(), 100);
-    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} holdKeysMs={60_000} />, 80, 24);
     await h.waitFor((f) => f.includes('Call39'), 20_000);
   }, 60_000);
   afterAll(() => {

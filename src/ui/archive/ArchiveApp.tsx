@@ -54,6 +54,8 @@ export interface ArchiveAppProps {
   onQuit?: () => void;
   /** `trailtop DIR --db FILE`: the folder the archive follows; the list takes in what it imports. */
   follower?: ArchiveFollower;
+  /** The longest keys wait for a command's answer (HOLD_KEYS_MS; longer in tests, where a busy machine can pass 5 s). */
+  holdKeysMs?: number;
 }
 
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
@@ -85,7 +87,7 @@ interface Histo {
   buckets: (ArchiveBucket & { end: number })[];
 }
 
-export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit, follower }: ArchiveAppProps) {
+export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit, follower, holdKeysMs = HOLD_KEYS_MS }: ArchiveAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { columns: width, rows: termRows } = useTerminalSize();
@@ -434,7 +436,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       onStrokes(held, force);
     };
     if (!keysMustWait()) return release(false);
-    const left = HOLD_KEYS_MS - (Date.now() - heldSince.current);
+    const left = holdKeysMs - (Date.now() - heldSince.current);
     if (left <= 0) return release(true);
     const timer = setTimeout(() => release(true), left);
     return () => clearTimeout(timer);
