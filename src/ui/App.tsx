@@ -53,6 +53,7 @@ import { StatusBar, statusRoom } from './StatusBar.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
 import { ViewKeyQueue, type KeyClaim, type Stroke } from './viewKeys.js';
+import { useReleaseHeldKeys } from './hooks/useReleaseHeldKeys.js';
 import { statusLines, type StatusMessage } from './statusMessage.js';
 import { quitQuestion, type QuitOutcome, type RunningWork } from './runningWork.js';
 
@@ -426,20 +427,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
   }, []);
   useInput(onInput);
-  useEffect(() => {
-    if (heldKeys.current.length === 0) return;
-    const release = (force: boolean): void => {
-      const held = heldKeys.current;
-      heldKeys.current = [];
-      onStrokes(held, force);
-    };
-    if (!keysMustWait(stateRef.current!)) return release(false);
-    // Never hold keys for long, even while a big re-filter keeps the rows stale over many frames.
-    const left = HOLD_KEYS_MS - (Date.now() - heldSince.current);
-    if (left <= 0) return release(true);
-    const timer = setTimeout(() => release(true), left);
-    return () => clearTimeout(timer);
-  });
+  // Never hold keys for long, even while a big re-filter keeps the rows stale over many frames.
+  useReleaseHeldKeys(heldKeys, heldSince, () => keysMustWait(stateRef.current!), HOLD_KEYS_MS, onStrokes);
 
   const Insights = views.insights;
   const Export = views.export;

@@ -31,6 +31,7 @@ import { formatCount, timesSpanYears, zoneLabel } from '../format.js';
 import { isTooSmall, TooSmall } from '../TooSmall.js';
 import { HelpOverlay, helpBodyHeight, helpLines, type HelpLine } from '../HelpOverlay.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
+import { useReleaseHeldKeys } from '../hooks/useReleaseHeldKeys.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
 import { jsonBodyHeight, JsonView } from '../JsonView.js';
 import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
@@ -428,19 +429,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
   });
   // After each frame: the held keys go once what they wait for is drawn (ctxRef holds its values).
-  useEffect(() => {
-    if (heldKeys.current.length === 0) return;
-    const release = (force: boolean): void => {
-      const held = heldKeys.current;
-      heldKeys.current = [];
-      onStrokes(held, force);
-    };
-    if (!keysMustWait()) return release(false);
-    const left = holdKeysMs - (Date.now() - heldSince.current);
-    if (left <= 0) return release(true);
-    const timer = setTimeout(() => release(true), left);
-    return () => clearTimeout(timer);
-  });
+  useReleaseHeldKeys(heldKeys, heldSince, keysMustWait, holdKeysMs, onStrokes);
 
   // The status message fades.
   useEffect(() => {
