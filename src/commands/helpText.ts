@@ -17,31 +17,23 @@ function continuationIndent(line: string, width: number): number {
   return Math.min(leading, width - 30);
 }
 
-/** `line` cut at spaces to `width`: the lines that fit, and what is left over (empty when it all fit). */
-function cutLine(line: string, width: number, indent: number): { lines: string[]; rest: string } {
-  const out: string[] = [];
-  let rest = line;
-  while (rest.length > width) {
-    // Spaces outside [...], so `[--until T]` stays whole.
-    const spaces: number[] = [];
-    let depth = 0;
-    for (let k = 0; k < rest.length; k++) {
-      const c = rest[k];
-      if (c === '[') depth++;
-      else if (c === ']') depth = Math.max(0, depth - 1);
-      else if (c === ' ' && depth === 0 && k > indent && rest[k - 1] !== ' ') spaces.push(k);
-    }
-    const fits = spaces.filter((k) => k <= width);
-    const cut = fits.length > 0 ? fits[fits.length - 1]! : spaces.find((k) => k > width);
-    if (cut === undefined) break;
-    out.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-    if (out.length > 0) {
-      // What is left goes on at the indent: printed as it is, or joined to the next line of its paragraph.
-      return { lines: out, rest };
-    }
+/** `line` cut at its last space within `width` (or its first past it): the part that fits, and what is left (empty when it all fit). */
+function cutLine(line: string, width: number, indent: number): { line: string; rest: string } {
+  if (line.length <= width) return { line, rest: '' };
+  // Spaces outside [...], so `[--until T]` stays whole.
+  const spaces: number[] = [];
+  let depth = 0;
+  for (let k = 0; k < line.length; k++) {
+    const c = line[k];
+    if (c === '[') depth++;
+    else if (c === ']') depth = Math.max(0, depth - 1);
+    else if (c === ' ' && depth === 0 && k > indent && line[k - 1] !== ' ') spaces.push(k);
   }
-  return { lines: [rest], rest: '' };
+  const fits = spaces.filter((k) => k <= width);
+  const cut = fits.length > 0 ? fits[fits.length - 1]! : spaces.find((k) => k > width);
+  if (cut === undefined) return { line, rest: '' };
+  // What is left goes on at the indent: printed as it is, or joined to the next line of its paragraph.
+  return { line: line.slice(0, cut).trimEnd(), rest: line.slice(cut).trimStart() };
 }
 
 /** `text` with every line wrapped to `width` columns. */
@@ -53,9 +45,9 @@ export function wrapHelp(text: string, width = HELP_WIDTH): string {
   const flush = (): void => {
     while (carry !== '') {
       const line = ' '.repeat(carryIndent) + carry;
-      const { lines, rest } = cutLine(line, width, carryIndent);
-      out.push(...lines);
-      carry = rest;
+      const cut = cutLine(line, width, carryIndent);
+      out.push(cut.line);
+      carry = cut.rest;
     }
   };
   for (const source of text.split('\n')) {
@@ -71,9 +63,9 @@ export function wrapHelp(text: string, width = HELP_WIDTH): string {
       flush();
       indent = continuationIndent(line, width);
     }
-    const { lines, rest } = cutLine(line, width, indent);
-    out.push(...lines);
-    carry = rest;
+    const cut = cutLine(line, width, indent);
+    out.push(cut.line);
+    carry = cut.rest;
     carryIndent = indent;
   }
   flush();

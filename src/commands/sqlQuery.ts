@@ -1,5 +1,6 @@
 /** A query typed on the command line as an AST for SQL: deep terms allowed (SQL reads the records' columns). */
 import { forEachLeaf, type QueryNode } from '../query/ast.js';
+import { JSON_COLUMNS } from '../query/sql/schema.js';
 import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
 import { UsageError } from './args.js';
@@ -13,13 +14,11 @@ export function parseForSql(text: string, now = Date.now()): QueryNode {
   return parsed.ast;
 }
 
-const JSON_FIELDS = new Set(['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails']);
-
 /** The dotted paths of the query that go two or more keys into a JSON field (where a list may sit on the way). */
 function nestedJsonPaths(node: QueryNode): Set<string> {
   const out = new Set<string>();
   forEachLeaf(node, (leaf) => {
-    if (leaf.kind === 'field' && leaf.ref.kind === 'path' && leaf.ref.path.length >= 3 && JSON_FIELDS.has(leaf.ref.path[0]!)) out.add(leaf.ref.path.join('.'));
+    if (leaf.kind === 'field' && leaf.ref.kind === 'path' && leaf.ref.path.length >= 3 && JSON_COLUMNS.has(leaf.ref.path[0]!)) out.add(leaf.ref.path.join('.'));
   });
   return out;
 }

@@ -79,6 +79,53 @@ function timeBounds(value: string, min: number, max: number, toTime: (ms: number
 
 const scalars = (...values: string[]): ValueSource => ({ scalars: values, lists: [] });
 
+// ---------------------------------------------------------------- AWS's record layout, in both tables
+
+/** The record's JSON fields, which both tables keep as JSON text columns (NULL for absent or null), by record key. */
+export const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(
+  ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'].map((key) => [key, key.toLowerCase()]),
+);
+/** A struct of the Athena table: its fields by record key, each a column name and, for a struct, its own fields. */
+interface StructFields {
+  readonly [recordKey: string]: { readonly column: string; readonly fields?: StructFields };
+}
+
+/** useridentity in AWS's DDL (and the archive's USER_IDENTITY_TYPE), by record key: only what both tables have. */
+const IDENTITY_FIELDS: StructFields = {
+  type: { column: 'type' },
+  principalId: { column: 'principalid' },
+  arn: { column: 'arn' },
+  accountId: { column: 'accountid' },
+  invokedBy: { column: 'invokedby' },
+  accessKeyId: { column: 'accesskeyid' },
+  userName: { column: 'username' },
+  onBehalfOf: { column: 'onbehalfof', fields: { userId: { column: 'userid' }, identityStoreArn: { column: 'identitystorearn' } } },
+  sessionContext: {
+    column: 'sessioncontext',
+    fields: {
+      attributes: { column: 'attributes', fields: { mfaAuthenticated: { column: 'mfaauthenticated' }, creationDate: { column: 'creationdate' } } },
+      sessionIssuer: {
+        column: 'sessionissuer',
+        fields: {
+          type: { column: 'type' },
+          principalId: { column: 'principalid' },
+          arn: { column: 'arn' },
+          accountId: { column: 'accountid' },
+          userName: { column: 'username' },
+        },
+      },
+      ec2RoleDelivery: { column: 'ec2roledelivery' },
+    },
+  },
+};
+
+/** Every text leaf of a struct tree, as [record path, column path]. */
+function structLeaves(fields: StructFields, key: string, column: string): [string, string][] {
+  return Object.entries(fields).flatMap(([k, field]): [string, string][] =>
+    field.fields ? structLeaves(field.fields, `${key}.${k}`, `${column}.${field.column}`) : [[`${key}.${k}`, `${column}.${field.column}`]],
+  );
+}
+
 // ---------------------------------------------------------------- archive (DuckDB)
 
 /** DuckDB's JSON pointer for one key: `~` and `/` escaped (RFC 6901), so any key is exact. */
@@ -102,7 +149,7 @@ function archivePath(d: Dialect, keys: readonly string[], fresh: Fresh): ValueSo
     const json = archiveJsonPath(d, `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`, keys.slice(1), fresh);
     return { scalars: [`CASE WHEN ${held} THEN ${text} END`], lists: [`CASE WHEN NOT ${held} THEN ${json} END`] };
   }
-  const column = ARCHIVE_JSON_COLUMNS.get(keys[0] ?? '');
+  const column = JSON_COLUMNS.get(keys[0] ?? '');
   // A JSON field's own column holds the record's value as JSON text: a few hundred bytes to parse, not the record.
   const start = column ? `[json_extract(${column}, '$')]` : `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`;
   return { scalars: [], lists: [archiveJsonPath(d, start, keys.slice(1), fresh)] };
@@ -128,24 +175,9 @@ const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, string> = new Map([
   ['readOnly', 'readonly'],
   ['recipientAccountId', 'recipientaccountid'],
   ['vpcEndpointId', 'vpcendpointid'],
-  ['userIdentity.type', 'useridentity.type'],
-  ['userIdentity.principalId', 'useridentity.principalid'],
-  ['userIdentity.arn', 'useridentity.arn'],
-  ['userIdentity.accountId', 'useridentity.accountid'],
-  ['userIdentity.invokedBy', 'useridentity.invokedby'],
-  ['userIdentity.accessKeyId', 'useridentity.accesskeyid'],
-  ['userIdentity.userName', 'useridentity.username'],
-  ['userIdentity.onBehalfOf.userId', 'useridentity.onbehalfof.userid'],
-  ['userIdentity.onBehalfOf.identityStoreArn', 'useridentity.onbehalfof.identitystorearn'],
-  ['userIdentity.sessionContext.attributes.mfaAuthenticated', 'useridentity.sessioncontext.attributes.mfaauthenticated'],
-  ['userIdentity.sessionContext.attributes.creationDate', 'useridentity.sessioncontext.attributes.creationdate'],
-  ['userIdentity.sessionContext.sessionIssuer.type', 'useridentity.sessioncontext.sessionissuer.type'],
-  ['userIdentity.sessionContext.sessionIssuer.principalId', 'useridentity.sessioncontext.sessionissuer.principalid'],
-  ['userIdentity.sessionContext.sessionIssuer.arn', 'useridentity.sessioncontext.sessionissuer.arn'],
-  ['userIdentity.sessionContext.sessionIssuer.accountId', 'useridentity.sessioncontext.sessionissuer.accountid'],
-  ['userIdentity.sessionContext.sessionIssuer.userName', 'useridentity.sessioncontext.sessionissuer.username'],
+  ...structLeaves(IDENTITY_FIELDS, 'userIdentity', 'useridentity'),
+  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has one field AWS's DDL lacks.
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
-  ['userIdentity.sessionContext.ec2RoleDelivery', 'useridentity.sessioncontext.ec2roledelivery'],
 ]);
 
 /**
@@ -158,14 +190,6 @@ export function archiveTextLeaf(keys: readonly string[]): { column: string; held
   if (!column) return null;
   return { column, held: `(${column} IS NOT NULL AND ascii(${column}) NOT BETWEEN 48 AND 57 AND ascii(${column}) <> 45)` };
 }
-
-/** The record's JSON fields the archive also keeps as their JSON text (NULL for absent or null). */
-const ARCHIVE_JSON_COLUMNS: ReadonlyMap<string, string> = new Map([
-  ['requestParameters', 'requestparameters'],
-  ['responseElements', 'responseelements'],
-  ['additionalEventData', 'additionaleventdata'],
-  ['serviceEventDetails', 'serviceeventdetails'],
-]);
 
 /** The values of `rest` walked from the JSON values of `start` (archivePath's walk). */
 function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fresh: Fresh): string {
@@ -349,43 +373,6 @@ const STRING_COLUMNS: ReadonlyMap<string, string> = new Map(
     'eventCategory',
   ].map((key) => [key, key.toLowerCase()]),
 );
-const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(
-  ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'].map((key) => [key, key.toLowerCase()]),
-);
-/** A struct of the Athena table: its fields by record key, each a column name and, for a struct, its own fields. */
-interface StructFields {
-  readonly [recordKey: string]: { readonly column: string; readonly fields?: StructFields };
-}
-
-/** useridentity in AWS's DDL (and the archive's USER_IDENTITY_TYPE), by record key: only what both tables have. */
-const IDENTITY_FIELDS: StructFields = {
-  type: { column: 'type' },
-  principalId: { column: 'principalid' },
-  arn: { column: 'arn' },
-  accountId: { column: 'accountid' },
-  invokedBy: { column: 'invokedby' },
-  accessKeyId: { column: 'accesskeyid' },
-  userName: { column: 'username' },
-  onBehalfOf: { column: 'onbehalfof', fields: { userId: { column: 'userid' }, identityStoreArn: { column: 'identitystorearn' } } },
-  sessionContext: {
-    column: 'sessioncontext',
-    fields: {
-      attributes: { column: 'attributes', fields: { mfaAuthenticated: { column: 'mfaauthenticated' }, creationDate: { column: 'creationdate' } } },
-      sessionIssuer: {
-        column: 'sessionissuer',
-        fields: {
-          type: { column: 'type' },
-          principalId: { column: 'principalid' },
-          arn: { column: 'arn' },
-          accountId: { column: 'accountid' },
-          userName: { column: 'username' },
-        },
-      },
-      ec2RoleDelivery: { column: 'ec2roledelivery' },
-    },
-  },
-};
-
 /**
  * A userIdentity path as a struct field: a text leaf is its value; a path on past a text has no
  * value (as in memory: a string has no keys); a path that ends on a struct only answers `:*`
