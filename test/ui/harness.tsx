@@ -42,7 +42,7 @@ export interface Harness {
   instance: Instance;
   frame(): string;
   /** Sends keys, then waits for the frame to satisfy `until` (polls; no fixed sleeps). */
-  press(keys: string, until?: (frame: string) => boolean): Promise<string>;
+  press(keys: string, until?: (frame: string) => boolean, timeoutMs?: number): Promise<string>;
   waitFor(until: (frame: string) => boolean, timeoutMs?: number): Promise<string>;
   cleanup(): void;
 }
@@ -62,6 +62,8 @@ export const KEYS = {
   backspace: '\u007f',
 };
 
+const WAIT_MS = 20_000;
+
 export function renderApp(element: ReactElement, columns = 100, rows = 30): Harness {
   const stdout = new FakeStdout(columns, rows);
   const stdin = new FakeStdin();
@@ -76,7 +78,9 @@ export function renderApp(element: ReactElement, columns = 100, rows = 30): Harn
     patchConsole: false,
   });
   const frame = (): string => stdout.lastFrame();
-  const waitFor = async (until: (frame: string) => boolean, timeoutMs = 3000): Promise<string> => {
+  // A hang guard, not a speed check: under the whole suite on 2 cores a --db dashboard's SQL answer has
+  // taken over 3 s (CI, stop 28), so the wait is long; a frame that never comes still fails the test.
+  const waitFor = async (until: (frame: string) => boolean, timeoutMs = WAIT_MS): Promise<string> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = frame();
@@ -85,10 +89,10 @@ export function renderApp(element: ReactElement, columns = 100, rows = 30): Harn
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
-  const press = async (keys: string, until?: (frame: string) => boolean): Promise<string> => {
+  const press = async (keys: string, until?: (frame: string) => boolean, timeoutMs = WAIT_MS): Promise<string> => {
     const before = frame();
     stdin.write(keys);
-    return waitFor(until ?? ((f) => f !== before));
+    return waitFor(until ?? ((f) => f !== before), timeoutMs);
   };
   return {
     stdout,
