@@ -153,14 +153,14 @@ describe(`hostile files (seed ${SEED})`, () => {
         const bad = badEntries().length;
         const skipped = expectedListedCount() - bad;
         const counts = new RegExp(`! (${bad} bad files · ${skipped} skipped|${bad + skipped} bad files)`);
-        await waitUntil(() => counts.test(frame()), 'the bad-file count in the header', 5_000).catch((error: Error) => {
+        await waitUntil(() => counts.test(frame()), 'the bad-file count in the header', 20_000).catch((error: Error) => {
           throw new Error(`${error.message}; frame:\n${frame()}`);
         });
         expect(frame()).toContain(`${corpus.validIds.length} events`);
         checkFrame(frame());
         // The bad-files view lists them; nothing in a reason or path reaches the terminal raw.
         app.stdin.write('b');
-        await waitUntil(() => frame().includes(`Unreadable or malformed files (${badEntries().length})`), 'the bad-files view', 5_000);
+        await waitUntil(() => frame().includes(`Unreadable or malformed files (${badEntries().length})`), 'the bad-files view', 20_000);
         checkFrame(frame());
       } finally {
         app.unmount();
@@ -177,10 +177,10 @@ describe(`hostile files (seed ${SEED})`, () => {
       );
       try {
         const frame = () => app.lastFrame() ?? '';
-        await waitUntil(() => frame().includes(`1 of ${corpus.validIds.length} events`), `the list filtered to ${id}`, 5_000);
+        await waitUntil(() => frame().includes(`1 of ${corpus.validIds.length} events`), `the list filtered to ${id}`, 20_000);
         const started = Date.now();
         app.stdin.write('\r');
-        await waitUntil(() => frame().includes('Event details'), 'the detail panel', 5_000);
+        await waitUntil(() => frame().includes('Event details'), 'the detail panel', 20_000);
         expect(frame()).toContain(visible);
         checkFrame(frame());
         app.stdin.write('v');

@@ -314,7 +314,7 @@ describe('query bar', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.frame()).not.toContain('empty value for user:');
     // ...but is once it has stood still past the delay, with the last valid query still applied.
-    const frame = await h.waitFor((f) => f.includes('empty value for user:'), 2_000);
+    const frame = await h.waitFor((f) => f.includes('empty value for user:'));
     expect(frame).toContain('11 of 30 events');
     h.stdin.write('nobody');
     await h.waitFor((f) => f.includes('No events match') && !f.includes('empty value for user:'));

@@ -325,7 +325,7 @@ describe('download dialog', () => {
     open = open.filter((x) => x !== h);
     expect(session.running).toBe(true);
     const target = path.join(dir, `trailtop-${STAMP}.json`);
-    await vi.waitFor(() => expect(statusCalls(p).some((s) => s.includes('d then y copies the path'))).toBe(true), { timeout: 5000 });
+    await vi.waitFor(() => expect(statusCalls(p).some((s) => s.includes('d then y copies the path'))).toBe(true), { timeout: 20_000 });
     const written = JSON.parse(readFileSync(target, 'utf8')) as { Records: Array<{ eventID: string }> };
     expect(written.Records.map((r) => r.eventID)).toEqual(rows.map((r) => r.id));
 
@@ -434,7 +434,7 @@ describe('download dialog in the dashboard', () => {
     // Right after the watch state, so narrow terminals that cut the header's end still show it.
     expect(hidden.split('\n')[0]).toMatch(/^trailtop {2}\S [a-z ]+ {2}↓ \d+% \(d\) {2}1,500 events {2}following/);
     // Gone from the header once the download ends; the status line says where it went.
-    const done = await h.waitFor((f) => f.includes('Saved 1,500 events'), 8000);
+    const done = await h.waitFor((f) => f.includes('Saved 1,500 events'));
     expect(done.split('\n')[0]).not.toContain('↓');
   });
 

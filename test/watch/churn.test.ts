@@ -50,7 +50,7 @@ describe('churn', () => {
       if (f % 10 === 9) await sleep(5);
     }
 
-    await waitFor(() => opened.store.size >= expected.size, `all ${expected.size} unique events`, 8_000);
+    await waitFor(() => opened.store.size >= expected.size, `all ${expected.size} unique events`, 20_000);
     await sleep(300); // anything late would land now
     const ids = opened.store.log().map((row) => row.id);
     expect(new Set(ids).size).toBe(ids.length);

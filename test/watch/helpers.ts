@@ -42,7 +42,7 @@ export function tempFolder(prefix = 'trailtop-watch-'): { dir: string; remove: (
 }
 
 /** Polls until `condition` holds; fails with `what` after timeoutMs. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 4_000): Promise<void> {
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
