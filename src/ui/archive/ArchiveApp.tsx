@@ -202,6 +202,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [session, bodyH]);
   useEffect(() => {
     if (!follower) return;
+    // This effect runs again when the list's height changes (a bad file's message wraps onto a second
+    // line): the status a dropped timer was to show is taken from the follower here, not lost.
+    setFollow(follower.current);
     let latest: FollowStatus | null = null;
     let timer: NodeJS.Timeout | null = null;
     let badSeen = follower.current.bad.length;
