@@ -478,7 +478,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const shownCount = list ? formatCount(total) : '…';
   const position = total > 0 ? ` · row ${formatCount(win.cursor + 1)}` : '';
   // The counts first: at 80 columns a long archive path gives way (cut from its start), not the figures.
-  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
+  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
   const head = `${figures}${truncateStart(sanitize(dbPath), Math.max(8, width - displayWidth(figures)))}`;
   return (
     <ThemeContext.Provider value={theme}>
