@@ -64,7 +64,7 @@ export function formatHistogram(h: Histogram, barWidth = 40): string {
   const countWidth = Math.max(5, String(h.max).length);
   const errorWidth = Math.max(6, String(Math.max(0, ...h.buckets.map((b) => b.errors))).length);
   const lines = [
-    `Bucket ${h.size.label} (UTC), ${h.buckets.length} buckets, ${total} events, ${errors} with an error`,
+    `Bucket ${h.size.label} (UTC), ${h.buckets.length} bucket${h.buckets.length === 1 ? '' : 's'}, ${total} event${total === 1 ? '' : 's'}, ${errors} with an error`,
     `${'start'.padEnd(20)}  ${'count'.padStart(countWidth)}  ${'errors'.padStart(errorWidth)}`,
   ];
   for (const b of h.buckets) {

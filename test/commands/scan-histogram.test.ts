@@ -35,6 +35,11 @@ describe('scan --histogram', () => {
     expect(text).toContain('2024-03-05T14:15:00Z      1       1  !!!!!');
   });
 
+  it('says 1 bucket and 1 event in the singular', () => {
+    const text = formatHistogram(histogramOf([row('2024-03-05T14:16:00Z')], checkBucketOption(true, '5m')), 10);
+    expect(text.split('\n')[0]).toBe('Bucket 5m (UTC), 1 bucket, 1 event, 0 with an error');
+  });
+
   it('chooses about 60 buckets without --bucket, and refuses sizes that make too many', () => {
     const rows = [row('2024-03-05T16:00:00Z'), row('2024-03-05T14:00:00Z')];
     expect(histogramOf(rows, null).size.label).toBe('5m');

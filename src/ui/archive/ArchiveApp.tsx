@@ -202,6 +202,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [session, bodyH]);
   useEffect(() => {
     if (!follower) return;
+    // This effect runs again when the list's height changes (a bad file's message wraps onto a second
+    // line): the status a dropped timer was to show is taken from the follower here, not lost.
+    setFollow(follower.current);
     let latest: FollowStatus | null = null;
     let timer: NodeJS.Timeout | null = null;
     let badSeen = follower.current.bad.length;
@@ -475,7 +478,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const shownCount = list ? formatCount(total) : '…';
   const position = total > 0 ? ` · row ${formatCount(win.cursor + 1)}` : '';
   // The counts first: at 80 columns a long archive path gives way (cut from its start), not the figures.
-  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
+  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
   const head = `${figures}${truncateStart(sanitize(dbPath), Math.max(8, width - displayWidth(figures)))}`;
   return (
     <ThemeContext.Provider value={theme}>

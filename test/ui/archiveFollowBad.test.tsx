@@ -1,0 +1,72 @@
+/**
+ * `trailtop DIR --db FILE`: a bad file that lands in the followed folder is
+ * named in the status line and counted beside it (`watching · 1 bad`). The
+ * message wraps onto a second line, which changes the list's height; the
+ * count must still arrive (it once did not: the subscription was renewed for
+ * the new height and the pending count dropped with the old one).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
+import { ArchiveSession } from '../../src/archive/session.js';
+import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
+import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { renderApp, type Harness } from './harness.js';
+
+function records(): object[] {
+  const out: object[] = [];
+  for (let k = 0; k < 40; k++) {
+    out.push({
+      eventID: `ev-${String(k).padStart(4, '0')}`,
+      eventTime: new Date(Date.UTC(2024, 2, 5, 10, 0, 0) + k * 60_000).toISOString().replace('.000Z', 'Z'),
+      eventName: `Call${String(k).padStart(2, '0')}`,
+      eventSource: 's3.amazonaws.com',
+      awsRegion: 'us-east-1',
+      userIdentity: { type: 'IAMUser', userName: 'alice' },
+    });
+  }
+  return out;
+}
+
+/** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
+class FakeFollower {
+  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null };
+  private readonly listeners = new Set<(status: FollowStatus, committed: boolean) => void>();
+  subscribe(listener: (status: FollowStatus, committed: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  update(change: Partial<FollowStatus>): void {
+    this.current = { ...this.current, ...change };
+    for (const listener of this.listeners) listener(this.current, false);
+  }
+}
+
+describe('a bad file in the folder a --db dashboard follows', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  beforeAll(async () => {
+    archive = await archiveOf(records(), 100);
+    const session = new ArchiveSession(archive.archive, {});
+    h = renderApp(
+      <ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />,
+      80,
+      24,
+    );
+    await h.waitFor((f) => f.includes('Call39') && f.includes('watching'), 20_000);
+  }, 60_000);
+  afterAll(() => {
+    h?.cleanup();
+    archive?.close();
+  });
+
+  it('is named in the status line and counted beside it', async () => {
+    follower.update({ phase: 'importing' });
+    // A reason long enough to wrap the message onto a second line at 80 columns.
+    const reason = 'invalid JSON at byte 27 (line 1, column 28): Expected double-quoted property name';
+    follower.update({ phase: 'watching', bad: [{ path: '/logs/incoming/bad2.json', reason }] });
+    const frame = await h.waitFor((f) => f.includes('1 bad'), 15_000);
+    expect(frame).toContain('watching · 1 bad');
+    expect(frame).toContain('/logs/incoming/bad2.json');
+  });
+});
