@@ -16,6 +16,7 @@ import {
   defaultExportName,
   exportRows,
   formatBytes,
+  formatFromPath,
   removeLiveTempFilesSync,
   type ExportFormat,
   type ExportProgress,
@@ -79,7 +80,9 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
       // A pasted path may carry DEL bytes (several backspaces in one chunk) and control characters.
       const text = stripControls(applyBackspaces(action.text));
       const caret = Math.min(action.caret ?? text.length, text.length);
-      return { ...state, path: text, caret, pathEdited: text !== defaultExportName(state.format, new Date(state.openedAt)), message: '' };
+      // A typed extension picks its format, as `trailtop export -o FILE` does: x.csv never holds JSON lines.
+      const format = formatFromPath(text) ?? state.format;
+      return { ...state, format, path: text, caret, pathEdited: text !== defaultExportName(format, new Date(state.openedAt)), message: '' };
     }
     case 'askOverwrite':
       return { ...state, phase: 'confirm', message: '' };

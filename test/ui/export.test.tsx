@@ -117,6 +117,20 @@ describe('dialog state', () => {
     expect([s.format, s.path]).toEqual(['jsonl', 'x.jsonl']);
   });
 
+  it('takes the format a typed extension names, as export -o does (x.csv never holds JSON lines)', () => {
+    let s = dialogReducer(initialDialogState(NOW), { type: 'cycleFormat', step: -1 });
+    expect(s.format).toBe('jsonl');
+    s = dialogReducer(s, { type: 'setPath', text: 'x.csv' });
+    expect([s.format, s.path]).toEqual(['csv', 'x.csv']);
+    s = dialogReducer(s, { type: 'setPath', text: 'x.json' });
+    expect(s.format).toBe('json');
+    s = dialogReducer(s, { type: 'setPath', text: 'x.NDJSON' });
+    expect(s.format).toBe('jsonl');
+    // No extension it knows: the chosen format stays.
+    s = dialogReducer(s, { type: 'setPath', text: 'x.txt' });
+    expect([s.format, s.path]).toEqual(['jsonl', 'x.txt']);
+  });
+
   it('resolves relative paths from the folder it started in', () => {
     expect(resolveExportPath('out.csv', '/data')).toBe('/data/out.csv');
     expect(resolveExportPath('/abs/x.json', '/data')).toBe('/abs/x.json');
