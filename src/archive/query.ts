@@ -29,6 +29,20 @@ export async function countEvents(archive: Archive, where: string | null): Promi
 }
 
 /**
+ * The conflicting duplicates the imports met (same eventID, different content): how many, and the
+ * times of the kept copies of the first MAX_LISTED_CONFLICTS, as detect's built-in finding reads
+ * them from a folder (detect/conflictFinding.ts conflictFindingOf).
+ */
+export async function conflictTimes(archive: Archive): Promise<{ count: number; keptTimes: number[] }> {
+  const [[count]] = (await rows(archive, 'SELECT count(*) FROM conflicts')) as [[unknown]];
+  const listed = await rows(
+    archive,
+    `SELECT e.tt_time FROM (SELECT eventid, found FROM conflicts ORDER BY found LIMIT ${MAX_LISTED_CONFLICTS}) c LEFT JOIN events e ON e.eventid = c.eventid ORDER BY c.found`,
+  );
+  return { count: Number(count), keptTimes: listed.map(([time]) => (time === null || time === undefined ? Number.NaN : Number(time))) };
+}
+
+/**
  * A position in the newest-first order of the dashboard (model/order.ts compareNewestFirst): time
  * descending, events whose time did not parse last, ties by arrival (tt_seq) ascending.
  */

@@ -6,7 +6,7 @@
 import { counted } from '../model/plural.js';
 import { existsSync } from 'node:fs';
 import { ArchiveError, openArchive, upgradeNotice, type Archive } from '../archive/db.js';
-import { countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
+import { conflictTimes, countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
 import type { ExportFormat } from '../export/index.js';
@@ -181,8 +181,12 @@ export async function detectDb(dbPath: string, dir: string | undefined, set: Rul
       }));
       if (hits.length > 0) findings.add(hits);
     }
-    const { detectReport } = await import('./detect.js');
-    return detectReport(await countEvents(archive, null), runSet, findings.list('level'), minLevel);
+    const [{ detectReport, addBuiltinFinding }, { conflictFindingOf }] = await Promise.all([import('./detect.js'), import('../detect/conflictFinding.js')]);
+    const report = detectReport(await countEvents(archive, null), runSet, findings.list('level'), minLevel);
+    // Conflicting duplicates come from the loading, not from a rule: the archive's imports list them in `conflicts`.
+    const conflicts = await conflictTimes(archive);
+    addBuiltinFinding(report, conflictFindingOf(conflicts.count, conflicts.keptTimes), minLevel);
+    return report;
   } finally {
     archive.close();
   }

@@ -25,7 +25,7 @@ import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { commandRules, filterNeedsRules, RULES_OPTION } from './rules.js';
+import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
 
 export const EXPORT_USAGE = `Usage: trailtop export DIR|FILE -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
@@ -170,6 +170,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const probe = compileFilter(source, undefined, undefined, now, true);
   // rule: terms need the detection rules run over the folder as it loads (a missing --rules folder: exit 2).
   const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
+  if (rules) requireNamedRules(source, rules);
   const session = rules && filterNeedsRules(source) ? detectionSession(rules) : null;
   await requireFolderOrFile(dir);
   const marks = filterNeedsMarks(source) ? savedMarks(dir) : null;

@@ -1,6 +1,7 @@
 import { loadRuleSet, ruleFolders, RulesFolderError } from '../detect/loadRules.js';
 import type { RuleSet } from '../detect/rule.js';
 import { parseQuery, type QueryNode } from '../query/index.js';
+import { unnamedRuleTerm } from '../detect/ruleTerms.js';
 import { sanitize } from '../term/sanitize.js';
 import { UsageError } from './args.js';
 
@@ -34,4 +35,10 @@ function hasRuleTag(node: QueryNode): boolean {
     default:
       return false;
   }
+}
+
+/** A rule: term that names none of the loaded rules is a usage error (detect/ruleTerms.ts). */
+export function requireNamedRules(source: string, set: RuleSet): void {
+  const unnamed = unnamedRuleTerm(source, set.rules);
+  if (unnamed !== null) throw new UsageError(sanitize(unnamed), false);
 }

@@ -438,6 +438,7 @@ export function queryHelpLines(): string[] {
   const lines = [
     'word           fuzzy text: assumrole finds AssumeRole; "quoted" is exact text',
     'field:value    exact, any case; * globs (name:Get*); "quotes" for spaces',
+    '               * in quotes is literal: glob outside them, agent:"aws-cli/2"*',
     'a:x a:y        the same field twice: either; different fields: both',
     '-field:value   exclude (-word excludes rows containing the word)',
     'field:*        has a value; -field:* has none (any field or path)',

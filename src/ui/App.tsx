@@ -203,7 +203,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const editing = state.mode === 'query';
   // Only shown while editing; new values can widen what a fuzzy word means, so it follows the store.
   // A capitalised OR/AND/NOT is a plain word here: say so before what the fuzzy words matched.
-  const explanation = useMemo(() => (editing ? queryHint(state.draft) || explainFuzzy(compiled) : ''), [editing, state.draft, compiled, storeVersion]);
+  const explanation = useMemo(() => (editing ? queryHint(state.draft, findings?.tagRules) || explainFuzzy(compiled) : ''), [editing, state.draft, compiled, storeVersion, findings]);
   const progress = store.progress;
   const findingsVersion = useFindingsVersion(findings);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; the version says when
@@ -254,9 +254,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
 
   // Applied with such a word, the list is probably empty for that reason: say it on the status line.
   useEffect(() => {
-    const hint = queryHint(state.queryText);
+    const hint = queryHint(state.queryText, findings?.tagRules);
     if (hint && state.mode !== 'query') dispatch({ type: 'status', text: hint });
-  }, [state.queryText, state.mode === 'query']);
+  }, [state.queryText, state.mode === 'query', findings]);
 
   // The status message fades after a while.
   useEffect(() => {

@@ -87,6 +87,25 @@ describe.skipIf(!present)('trailtop detect', () => {
     expect(await exported.exit).toBe(0);
     expect(exported.lines().map((l) => (JSON.parse(l) as { eventName: string }).eventName).sort()).toEqual(['DeleteTrail', 'StopLogging']);
   });
+
+  // As on an archive (export --db): a rule: term naming no loaded rule (a typo, a --rules folder left out) is
+  // refused with the reason, not answered with nothing (which reads as "the rule did not fire").
+  it('rule: naming no loaded rule is a usage error for scan, export and tail, with or without a minus', async () => {
+    for (const args of [
+      ['scan', STRATUS, '--json', '--filter', 'rule:no-such-rule'],
+      ['scan', STRATUS, '--histogram', '--filter', 'rule:no-such-rule'],
+      ['export', STRATUS, '-o', '-', '--format', 'jsonl', '--filter', 'name:DeleteTrail -rule:*no-such*'],
+      ['tail', STRATUS, '--filter', 'rule:"AWS Root Credentials"'],
+    ]) {
+      const refused = run(args);
+      expect(await refused.exit, args.join(' ')).toBe(2);
+      expect(refused.stdout()).toBe('');
+      expect(refused.stderr()).toMatch(/rule:.* names none of the \d+ detection rules loaded/);
+    }
+    // The SigmaHQ title is named once its folder is given.
+    const named = run(['export', STRATUS, '-o', '-', '--format', 'jsonl', '--rules', SIGMA, '--filter', 'rule:"AWS Root Credentials"']);
+    expect(await named.exit).toBe(0);
+  });
 });
 
 describe('trailtop tail --findings-only', () => {

@@ -197,4 +197,14 @@ describe('help text', () => {
     // `trailtop --help` and the ? overlay indent each line by two: 80 columns in all, never cut or wrapped.
     for (const line of lines) expect(line.length + 2, line).toBeLessThanOrEqual(80);
   });
+
+  // agent:"aws-cli/2*" reads the * as a character and matched nothing in silence: the help says so, and its example works.
+  it('says that * in quotes is literal, with an example that globs', () => {
+    const line = queryHelpLines().find((l) => l.includes('in quotes is literal'));
+    expect(line).toBeDefined();
+    const example = /(agent:\S+)$/.exec(line!)![1]!;
+    const row = makeRow({ userAgent: 'aws-cli/2.13.5 Python/3.11.4' });
+    expect(matches(example, row)).toBe(true);
+    expect(matches('agent:"aws-cli/2*"', row)).toBe(false);
+  });
 });

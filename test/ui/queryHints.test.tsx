@@ -19,6 +19,24 @@ describe('query hints', () => {
     expect(queryHint('ORACLE name:x')).toBe('');
   });
 
+  // A rule: term naming no loaded rule matched nothing in silence (the CLI refuses it, an archive says so).
+  it('name a rule: term that names none of the loaded rules, by id or title, negated too', () => {
+    const rules = [
+      { id: '0f0e8801-7b3e-407d-bcfd-d0172ba33299', title: 'CloudTrail trail stopped or deleted' },
+      { id: 'ba7d736c-e387-466c-8381-c320944295b3', title: 'Root account used' },
+    ];
+    expect(queryHint('rule:no-such-rule', rules)).toBe(
+      "rule:no-such-rule names none of the 2 detection rules loaded (rule: matches a rule's id or title, * globs; --rules DIR adds a folder)",
+    );
+    expect(queryHint('name:x -rule:*mfa*', rules)).toMatch(/^rule:\*mfa\* names none of the 2/);
+    expect(queryHint('rule:*root*', rules)).toBe('');
+    expect(queryHint('rule:"root account used"', rules)).toBe('');
+    expect(queryHint('rule:0f0e8801*', rules)).toBe('');
+    expect(queryHint('rule:*', rules)).toBe('');
+    expect(queryHint('rule:*root* rule:typo', rules)).toMatch(/^rule:typo names none/);
+    expect(queryHint('rule:no-such-rule')).toBe('');
+  });
+
   it('show the OR hint while typing and after Enter, at 80 columns', async () => {
     const store = new EventStore(0);
     store.add(makeRows(20));
