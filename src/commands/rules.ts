@@ -1,6 +1,7 @@
 import { loadRuleSet, ruleFolders, RulesFolderError } from '../detect/loadRules.js';
 import type { RuleSet } from '../detect/rule.js';
 import { parseQuery, type QueryNode } from '../query/index.js';
+import { forEachLeaf } from '../query/ast.js';
 import { unnamedRuleTerm } from '../detect/ruleTerms.js';
 import { sanitize } from '../term/sanitize.js';
 import { UsageError } from './args.js';
@@ -24,17 +25,11 @@ export function filterNeedsRules(source: string): boolean {
 }
 
 function hasRuleTag(node: QueryNode): boolean {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return node.children.some(hasRuleTag);
-    case 'not':
-      return hasRuleTag(node.child);
-    case 'tag':
-      return node.tag === 'rule';
-    default:
-      return false;
-  }
+  let found = false;
+  forEachLeaf(node, (leaf) => {
+    found ||= leaf.kind === 'tag' && leaf.tag === 'rule';
+  });
+  return found;
 }
 
 /** A rule: term that names none of the loaded rules is a usage error (detect/ruleTerms.ts). */

@@ -5,14 +5,15 @@
  * (commands/rules.ts) and the dashboard says so under the query bar
  * (ui/queryHints.ts), as an archive's query does (archive/filter.ts).
  */
-import type { QueryNode, TagNode } from '../query/ast.js';
+import { forEachLeaf, type QueryNode, type TagNode } from '../query/ast.js';
 import { parseQuery } from '../query/parse.js';
 import { textMatcher } from '../query/valueMatch.js';
 
-function ruleTags(node: QueryNode, out: TagNode[] = []): TagNode[] {
-  if (node.kind === 'and' || node.kind === 'or') for (const child of node.children) ruleTags(child, out);
-  else if (node.kind === 'not') ruleTags(node.child, out);
-  else if (node.kind === 'tag' && node.tag === 'rule') out.push(node);
+function ruleTags(node: QueryNode): TagNode[] {
+  const out: TagNode[] = [];
+  forEachLeaf(node, (leaf) => {
+    if (leaf.kind === 'tag' && leaf.tag === 'rule') out.push(leaf);
+  });
   return out;
 }
 
