@@ -263,7 +263,8 @@ export function quoteQueryValue(value: string): string {
 }
 
 /**
- * The event-list query for the calls behind an Insight: same name and source (in the Insight's Region and account),
+ * The event-list query for the calls behind an Insight: same name and source (in the Insight's Region and account,
+ * not the Insight records themselves),
  * from one minute before the Start to one minute after the End (no `to:` while
  * ongoing), as the console's "CloudTrail events" tab does.
  */
@@ -271,6 +272,8 @@ export function relatedEventsQuery(insight: Insight): string {
   const parts = [`name:${quoteQueryValue(insight.eventName)}`, `source:${quoteQueryValue(insight.eventSource)}`];
   if (insight.region) parts.push(`region:${quoteQueryValue(insight.region)}`);
   if (insight.account) parts.push(`account:${quoteQueryValue(insight.account)}`);
+  // The Insight's own Start and End records carry the same name and source; the calls are what is asked for.
+  parts.push('-eventtype:AwsCloudTrailInsight');
   const start = insight.start ?? (insight.end !== null ? insight.end - SPAN_GUESS : null);
   if (start !== null) parts.push(`from:${isoUtc(start - MINUTE)}`);
   if (insight.end !== null) parts.push(`to:${isoUtc(insight.end + MINUTE)}`);

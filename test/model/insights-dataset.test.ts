@@ -28,7 +28,7 @@ describe.skipIf(!present)('Insights from the AWS documentation examples', () => 
     const ssm = insights[1]!;
     expect([ssm.start, ssm.end]).toEqual([Date.parse('2019-11-14T00:51:00Z'), Date.parse('2019-11-14T00:52:00Z')]);
     expect([ssm.baselineAverage, ssm.insightAverage, ssm.insightDuration]).toEqual([85.4202380952, 664, 1]);
-    expect(relatedEventsQuery(ssm)).toBe('name:UpdateInstanceInformation source:ssm.amazonaws.com region:us-east-1 account:123456789012 from:2019-11-14T00:50:00Z to:2019-11-14T00:53:00Z');
+    expect(relatedEventsQuery(ssm)).toBe('name:UpdateInstanceInformation source:ssm.amazonaws.com region:us-east-1 account:123456789012 -eventtype:AwsCloudTrailInsight from:2019-11-14T00:50:00Z to:2019-11-14T00:53:00Z');
     const tables = attributionTable(insights[0]!);
     expect(tables[0]!.rows.map((r) => r.insightShare)).toEqual([1 / 3, 1 / 3, 1 / 3]);
     expect(tables[2]!.rows[0]!.value).toBe('None');

@@ -202,15 +202,15 @@ describe('insightWindow and insightSeries', () => {
 describe('relatedEventsQuery', () => {
   it('spans one minute before the Start to one minute after the End', () => {
     const i = pairInsights(docPair())[0]!;
-    expect(relatedEventsQuery(i)).toBe('name:RunInstances source:ec2.amazonaws.com region:us-east-1 account:111122223333 from:2024-03-05T14:20:00Z to:2024-03-05T14:39:00Z');
+    expect(relatedEventsQuery(i)).toBe('name:RunInstances source:ec2.amazonaws.com region:us-east-1 account:111122223333 -eventtype:AwsCloudTrailInsight from:2024-03-05T14:20:00Z to:2024-03-05T14:39:00Z');
   });
   it('leaves out to: while ongoing', () => {
     const i = pairInsights([docPair()[0]!])[0]!;
-    expect(relatedEventsQuery(i)).toBe('name:RunInstances source:ec2.amazonaws.com region:us-east-1 account:111122223333 from:2024-03-05T14:20:00Z');
+    expect(relatedEventsQuery(i)).toBe('name:RunInstances source:ec2.amazonaws.com region:us-east-1 account:111122223333 -eventtype:AwsCloudTrailInsight from:2024-03-05T14:20:00Z');
   });
   it('quotes values that need it', () => {
     const i: Insight = { ...pairInsights(docPair())[0]!, eventName: 'Run "x" \\ y', eventSource: '-evil' };
-    expect(relatedEventsQuery(i)).toBe('name:"Run \\"x\\" \\\\ y" source:"-evil" region:us-east-1 account:111122223333 from:2024-03-05T14:20:00Z to:2024-03-05T14:39:00Z');
+    expect(relatedEventsQuery(i)).toBe('name:"Run \\"x\\" \\\\ y" source:"-evil" region:us-east-1 account:111122223333 -eventtype:AwsCloudTrailInsight from:2024-03-05T14:20:00Z to:2024-03-05T14:39:00Z');
     expect(quoteQueryValue('')).toBe('""');
     expect(quoteQueryValue('a*b')).toBe('"a*b"');
     expect(quoteQueryValue('s3.amazonaws.com')).toBe('s3.amazonaws.com');
@@ -361,6 +361,9 @@ describe('relatedEventsQuery with the real query language', () => {
       row({ time: at('2024-03-05T14:30:00Z'), source: 'ec2.example.com' }),
       row({ time: at('2024-03-05T14:30:00Z'), region: 'eu-west-1' }), // the Insight is per Region
       row({ time: at('2024-03-05T14:30:00Z'), account: '444455556666', recipientAccount: '444455556666' }), // and per account
+      // The Insight's own Start and End records: same name, source, Region and account, but not calls.
+      row({ time: at('2024-03-05T14:21:00Z'), eventType: 'AwsCloudTrailInsight', category: 'Insight' }),
+      row({ time: at('2024-03-05T14:38:00Z'), eventType: 'AwsCloudTrailInsight', category: 'Insight' }),
     ];
     const matched = rows.filter((r) => compiled.query.test(r)).map((r) => new Date(r.time).toISOString());
     expect(matched).toEqual(['2024-03-05T14:20:00.000Z', '2024-03-05T14:30:00.000Z', '2024-03-05T14:38:59.000Z']);
