@@ -310,7 +310,7 @@ describe('download dialog', () => {
     await h.press('c', (f) => f.includes('Download cancelled'));
     // The dialog is usable again, and nothing is on disk.
     expect(h.frame()).toContain('Enter download');
-    await vi.waitFor(() => expect(readdirSync(dir)).toEqual([]));
+    await vi.waitFor(() => expect(readdirSync(dir)).toEqual([]), { timeout: 20_000 });
     expect(statusCalls(p).some((s) => s.includes('cancelled'))).toBe(true);
   });
 
@@ -321,7 +321,7 @@ describe('download dialog', () => {
     await h.press(KEYS.down, (f) => f.includes('(•) JSON '));
     await h.press(KEYS.enter, (f) => f.includes('Downloading'));
     await h.press(KEYS.escape, (f) => f.includes('Download cancelled'));
-    await vi.waitFor(() => expect(readdirSync(dir)).toEqual([]));
+    await vi.waitFor(() => expect(readdirSync(dir)).toEqual([]), { timeout: 20_000 });
   });
 
   it('b hides the dialog; the download goes on and its end reaches the status line', async () => {
@@ -333,7 +333,7 @@ describe('download dialog', () => {
     await h.press(KEYS.tab, (f) => f.includes('(•) JSON '));
     await h.press(KEYS.enter, (f) => f.includes('Downloading'));
     h.stdin.write('b');
-    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalled());
+    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalled(), { timeout: 20_000 });
     // The dashboard unmounts the dialog; the session carries on.
     h.cleanup();
     open = open.filter((x) => x !== h);
@@ -469,7 +469,7 @@ describe('download dialog in the dashboard', () => {
     await h.press(KEYS.backspace, (f) => !f.includes('.csvq'));
     await h.press(KEYS.enter, (f) => f.includes('Saved 6 events'));
     h.stdin.write('q');
-    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1), { timeout: 20_000 });
   });
 
   it('opens the help at the download keys with ? once done, and comes back to the finished download', async () => {
@@ -549,7 +549,7 @@ describe('quitting while a download runs', () => {
     expect(quit).not.toHaveBeenCalled();
     await h.press('q', (f) => question.test(f));
     h.stdin.write('y');
-    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1), { timeout: 20_000 });
     await session.settled;
     expect(session.getSnapshot().status).toBe('cancelled');
     expect(readdirSync(dir)).toEqual([]);
@@ -569,7 +569,7 @@ describe('quitting while a download runs', () => {
     // Nothing runs now: q (out of the file name) quits at once.
     await h.press(KEYS.escape, (f) => !f.includes('Download events'));
     h.stdin.write('q');
-    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1), { timeout: 20_000 });
   });
 
   it('q y in one burst cancels and quits', async () => {
@@ -577,16 +577,34 @@ describe('quitting while a download runs', () => {
     const { h, quit } = mountQuit(makeRows(3000), session);
     await startDownload(h);
     h.stdin.write('qy');
-    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1), { timeout: 20_000 });
     await session.settled;
     expect(session.getSnapshot().status).toBe('cancelled');
   });
 
   it('the way out names the download it cancelled', async () => {
-    const session = new ExportSession((options) => exportRows({ ...options, readRecords: fakeRecords(10) }));
-    const started = session.start({ rows: makeRows(3000), format: 'csv', path: path.join(dir, 'late.csv'), overwrite: false, setStatus: () => {} });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await cancelAllExports()).toEqual([path.join(dir, 'late.csv')]);
+    // The first records are held back until the cancel is under way: still running then, however loaded the machine.
+    let reached!: () => void;
+    const reading = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const readRecords = fakeRecords();
+    const session = new ExportSession((options) =>
+      exportRows({
+        ...options,
+        readRecords: async (rows, start, end) => {
+          reached();
+          await gate;
+          return readRecords(rows, start, end);
+        },
+      }),
+    );
+    // JSON, as CSV is written from the rows alone and never reads a record.
+    const started = session.start({ rows: makeRows(3000), format: 'json', path: path.join(dir, 'late.json'), overwrite: false, setStatus: () => {} });
+    await reading;
+    const cancelled = cancelAllExports();
+    release();
+    expect(await cancelled).toEqual([path.join(dir, 'late.json')]);
     await started;
   });
 });

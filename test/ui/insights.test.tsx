@@ -156,15 +156,15 @@ describe('Insights view', () => {
     await h.waitFor((f) => f.includes('└'));
     await h.press('j', (f) => (lines(f).find((l) => l.startsWith('›')) ?? '').includes(insights[1]!.eventName.slice(0, 10)));
     h.stdin.write(KEYS.enter);
-    await vi.waitFor(() => expect(p.setQuery).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(p.setQuery).toHaveBeenCalledTimes(1), { timeout: 20_000 });
     const query = (p.setQuery as ReturnType<typeof vi.fn>).mock.calls[0]![0] as string;
     expect(query).toBe(relatedEventsQuery(insights[1]!));
     expect(query).toContain(`name:${insights[1]!.eventName}`);
     expect(p.onClose).not.toHaveBeenCalled();
     h.stdin.write('i');
-    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalledTimes(1), { timeout: 20_000 });
     h.stdin.write(KEYS.escape);
-    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(p.onClose).toHaveBeenCalledTimes(2), { timeout: 20_000 });
   });
 
   it('opens from the dashboard with i and lands on the matching events after Enter', async () => {
@@ -234,12 +234,12 @@ describe('Insights view', () => {
     await h.press('i', (f) => f.includes('Insights ('));
     await new Promise((resolve) => setTimeout(resolve, 30));
     h.stdin.write('q');
-    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1), { timeout: 20_000 });
     // q quit, it did not close the view.
     expect(h.frame()).toContain('Insights (');
     await h.press('?', (f) => f.includes(' Help'));
     h.stdin.write('q');
-    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(2), { timeout: 20_000 });
   });
 
   it('keeps its title line whole-hinted and every line inside a 50x12 terminal', async () => {
