@@ -10,6 +10,7 @@ import { homedir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { trackConnections } from './inFlight.js';
 import { CREATE_TABLES, SCHEMA_VERSION, upgradePath } from './schema.js';
 
 /**
@@ -43,7 +44,8 @@ export interface Archive {
   readonly connection: DuckDBConnection;
   /** Another connection to the same database: its own transactions (the watch's imports beside the dashboard's queries). */
   connect(): Promise<DuckDBConnection>;
-  close(): void;
+  /** Interrupts what still runs, waits for it, then closes (inFlight.ts: closing under a running statement crashes). Twice is once. */
+  close(): Promise<void>;
 }
 
 export class ArchiveError extends Error {}
@@ -168,18 +170,23 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     }
   }
   const others: DuckDBConnection[] = [];
+  const tracked = trackConnections();
+  let closed: Promise<void> | null = null;
   return {
     path,
-    connection,
+    connection: tracked.track(connection),
     async connect() {
       const other = await instance.connect();
       others.push(other);
-      return other;
+      return tracked.track(other);
     },
     close() {
-      for (const other of others) other.closeSync();
-      connection.closeSync();
-      instance.closeSync();
+      closed ??= tracked.drain().then(() => {
+        for (const other of others) other.closeSync();
+        connection.closeSync();
+        instance.closeSync();
+      });
+      return closed;
     },
   };
 }

@@ -59,7 +59,7 @@ export class ArchiveFollower {
   static async start(archive: Archive, folder: string, options: FollowOptions = {}): Promise<ArchiveFollower> {
     const connection = await archive.connect();
     // Its connection closes with the archive (db.ts close()).
-    const own: Archive = { path: archive.path, connection, connect: () => archive.connect(), close: () => undefined };
+    const own: Archive = { path: archive.path, connection, connect: () => archive.connect(), close: () => Promise.resolve() };
     const follower = new ArchiveFollower(own, folder, options);
     if (options.watch !== false) await follower.startWatcher();
     follower.running = follower.importNow(null).finally(() => {
@@ -95,7 +95,7 @@ export class ArchiveFollower {
     this.timer = null;
     await this.watcher?.close();
     await this.running?.catch(() => undefined);
-    this.archive.close();
+    await this.archive.close();
     this.update({ phase: 'stopped', progress: null }, false);
   }
 

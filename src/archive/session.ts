@@ -53,7 +53,7 @@ export class ArchiveSession {
     try {
       await limitReadMemory(archive);
     } catch (error) {
-      archive.close();
+      await archive.close();
       throw error;
     }
     return new ArchiveSession(archive, options);
@@ -91,7 +91,7 @@ export class ArchiveSession {
     return archiveHistogram(this.archive, where, sizeMs, from, to);
   }
 
-  close(): void {
-    this.archive.close();
+  close(): Promise<void> {
+    return this.archive.close();
   }
 }

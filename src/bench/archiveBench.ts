@@ -126,7 +126,7 @@ export async function benchArchive(dir: string, label: string, user: string | nu
         runs,
       });
     } finally {
-      archive.close();
+      await archive.close();
     }
 
     // 100 new files: copies of 100 of the folder's files (their events are duplicates, still read and deduplicated).

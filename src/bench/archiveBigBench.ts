@@ -37,7 +37,7 @@ async function deniedUser(db: string): Promise<string | null> {
     )).getRows();
     return rows[0] ? String(rows[0][0]) : null;
   } finally {
-    archive.close();
+    await archive.close();
   }
 }
 

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     await session.histogram(null, size.ms, bounds.first, bounds.last + 1);
   }
   const histogramMs = lap();
-  session.close();
+  await session.close();
   const run: DashRun = { openMs, firstScreenMs, endMs, pageDownMs, pageQueriesToEnd, queryMs, queryTotal: queried.total, topMs, histogramMs, total: list.total };
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }

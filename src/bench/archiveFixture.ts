@@ -54,7 +54,7 @@ export async function ensureArchiveFixture(folder: string, copies: number, log: 
       const events = Number((await archive.connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
       return { path: target, events, bytes: sizeOnDisk(target), note, builtSeconds: null };
     } finally {
-      archive.close();
+      await archive.close();
     }
   }
   const started = performance.now();
@@ -93,7 +93,7 @@ export async function ensureArchiveFixture(folder: string, copies: number, log: 
       }
       await run('CHECKPOINT');
     } finally {
-      archive.close();
+      await archive.close();
     }
     renameSync(building, target);
     if (existsSync(`${building}.wal`)) renameSync(`${building}.wal`, `${target}.wal`);
@@ -107,6 +107,6 @@ export async function ensureArchiveFixture(folder: string, copies: number, log: 
     const events = Number((await archive.connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
     return { path: target, events, bytes: sizeOnDisk(target), note, builtSeconds: (performance.now() - started) / 1000 };
   } finally {
-    archive.close();
+    await archive.close();
   }
 }

@@ -114,6 +114,6 @@ export async function runArchive(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    archive.close();
+    await archive.close();
   }
 }

@@ -92,7 +92,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
       }
     } catch (error) {
       process.stdout.write(LEAVE_ALT);
-      archive?.close();
+      await archive?.close();
       throw error;
     }
     return run.runInteractive(dir, { watch: false, history: !values['no-history'], archive, ...(follower ? { follower } : {}) });

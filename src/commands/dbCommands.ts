@@ -36,7 +36,7 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
       const summary = await importFolder(archive, dir);
       for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
     } catch (error) {
-      archive.close();
+      await archive.close();
       throw error;
     }
     return archive;
@@ -44,8 +44,8 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
   if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: create it with 'trailtop archive DIR --db ${sanitize(dbPath)}'`, false);
   try {
     const archive = await openArchive(dbPath, { readOnly: true });
-    await limitReadMemory(archive).catch((error: unknown) => {
-      archive.close();
+    await limitReadMemory(archive).catch(async (error: unknown) => {
+      await archive.close();
       throw error;
     });
     return archive;
@@ -78,7 +78,7 @@ export async function scanDb(dbPath: string, dir: string | undefined, source: st
     const where = await archiveWhere(archive, source, ruleDirs);
     return await summarizeArchive(archive, where, { folder: dir ?? dbPath, filter: where ? source : null });
   } finally {
-    archive.close();
+    await archive.close();
   }
 }
 
@@ -138,7 +138,7 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
     }
     throw error;
   } finally {
-    archive.close();
+    await archive.close();
   }
 }
 
@@ -188,6 +188,6 @@ export async function detectDb(dbPath: string, dir: string | undefined, set: Rul
     addBuiltinFinding(report, conflictFindingOf(conflicts.count, conflicts.keptTimes), minLevel);
     return report;
   } finally {
-    archive.close();
+    await archive.close();
   }
 }

@@ -66,7 +66,7 @@ export async function runSql(argv: string[]): Promise<number> {
     try {
       fuzzy = fuzzyFromVocabulary(await archiveVocabulary(archive));
     } finally {
-      archive.close();
+      await archive.close();
     }
   }
   try {

@@ -51,7 +51,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
         store: null,
         close: async () => {
           await options.follower?.close();
-          archive.close();
+          await archive.close();
         },
       }
     : (options.source ?? openFolder(dir, { watch: options.watch, ...(session?.detection ? { detection: session.detection } : {}) }));

@@ -163,7 +163,7 @@ interface Loaded {
   vocabulary: Vocabulary;
   records: Map<EventRow, Record<string, unknown> | null>;
   fuzzy: FuzzyResolver;
-  cleanup: () => void;
+  cleanup: () => Promise<void>;
 }
 
 /** The folder in memory as differential.test.ts loads it (files in file order, first copy kept), and imported into an archive. */
@@ -193,8 +193,8 @@ async function load(): Promise<Loaded> {
     vocabulary,
     records,
     fuzzy,
-    cleanup: () => {
-      archive.close();
+    cleanup: async () => {
+      await archive.close();
       scratch.remove();
     },
   };

@@ -96,7 +96,7 @@ describe('duplicates far apart in the archive', () => {
       );
       expect(await rows(`SELECT count(*) FROM events WHERE tt_file = '${later}'`)).toEqual([[2n]]);
     } finally {
-      archive.close();
+      await archive.close();
       scratch.remove();
     }
   });

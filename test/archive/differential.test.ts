@@ -133,7 +133,7 @@ interface Side {
   records: Map<EventRow, Record<string, unknown> | null>;
   /** The archive's own vocabulary (built from SQL once), for fuzzy words. */
   fuzzy?: FuzzyResolver;
-  cleanup: () => void;
+  cleanup: () => Promise<void>;
 }
 
 /**
@@ -165,8 +165,8 @@ async function side(label: string, folder: string, cleanup: () => void): Promise
     rows,
     vocabulary,
     records,
-    cleanup: () => {
-      archive.close();
+    cleanup: async () => {
+      await archive.close();
       scratch.remove();
       cleanup();
     },

@@ -11,7 +11,7 @@ export interface TestArchive {
   summary: ImportSummary;
   /** Event ids matching a WHERE condition, sorted. */
   ids(where: string): Promise<string[]>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** One file per chunk of `perFile` records, then `archive` of that folder. */
@@ -37,8 +37,8 @@ export async function archiveOfFolder(folder: string, dbPath: string, cleanup: (
       const result = await archive.connection.runAndReadAll(`SELECT eventid FROM events WHERE ${where} ORDER BY eventid`);
       return result.getRows().map((r) => String(r[0]));
     },
-    close() {
-      archive.close();
+    async close() {
+      await archive.close();
       cleanup();
     },
   };

@@ -437,9 +437,9 @@ function randomRecord(random: () => number, n: number): Loose {
 // The folder, the import, and what the in-memory reader makes of the same files
 // ---------------------------------------------------------------------------------------------
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 function scratch(): string {

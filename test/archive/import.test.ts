@@ -36,9 +36,9 @@ async function count(archive: Archive, sql: string): Promise<number> {
   return Number((await archive.connection.runAndReadAll(sql)).getRows()[0]![0]);
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 function scratch(): string {
@@ -274,7 +274,7 @@ describe('archive import', () => {
         expect(await count(archive, 'SELECT count(*) FROM events WHERE tt_file NOT IN (SELECT path FROM imported_files)')).toBe(0);
         expect(await count(archive, 'SELECT count(*) FROM events')).toBe(imported * perFile);
       } finally {
-        archive.close();
+        await archive.close();
       }
     }
     expect(killed).toBeGreaterThan(0);

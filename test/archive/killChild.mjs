@@ -5,4 +5,4 @@ const { importFolder } = await import(`${dist}/archive/import.js`);
 const archive = await openArchive(db);
 await importFolder(archive, folder, { batchFiles: 2, afterCommit: (n) => process.stdout.write(`committed ${n}\n`) });
 process.stdout.write('done\n');
-archive.close();
+await archive.close();

@@ -33,7 +33,7 @@ describe('the archive writer leaves memory for the process beside DuckDB', () =>
     } finally {
       referenceConnection.closeSync();
       reference.closeSync();
-      archive.close();
+      await archive.close();
       scratch.remove();
     }
   });

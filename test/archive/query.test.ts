@@ -134,7 +134,7 @@ describe('the files of the scan summary of an archive', () => {
       // The 30 good files' paths never reach JS.
       expect(rowsRead).toBe(2);
     } finally {
-      archive.close();
+      await archive.close();
     }
   });
 });

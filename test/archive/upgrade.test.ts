@@ -34,7 +34,7 @@ describe.each([4, 5])('an archive of schema %i', (older) => {
     expect(fresh.every(([, , hash]) => typeof hash === 'bigint')).toBe(true);
     for (const column of ADDED_SINCE[older]!) await made.archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
     await made.archive.connection.run(`UPDATE archive_meta SET value = '${older}' WHERE key = 'schema'`);
-    made.archive.close();
+    await made.archive.close();
     try {
       await expect(openArchive(path, { readOnly: true })).rejects.toThrow(
         new RegExp(`older trailtop \\(archive schema ${older}, this one reads ${SCHEMA_VERSION}\\): run 'trailtop archive DIR --db .*' once to upgrade it`),
@@ -54,14 +54,14 @@ describe.each([4, 5])('an archive of schema %i', (older) => {
         expect(summary.eventsAdded).toBe(0);
         expect(summary.eventsTotal).toBe(RECORDS.length);
       } finally {
-        upgraded.close();
+        await upgraded.close();
       }
       const again = await openArchive(path, { onUpgrade: (from, to) => told.push([from, to]) });
-      again.close();
+      await again.close();
       expect(told).toHaveLength(1);
-      (await openArchive(path, { readOnly: true })).close();
+      await (await openArchive(path, { readOnly: true })).close();
     } finally {
-      made.close();
+      await made.close();
     }
   });
 });
@@ -77,7 +77,7 @@ describe('an archive of schema 6', () => {
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"carol', '"\\udc00carol') WHERE eventid = 'e-3'`);
     await connection.run(`UPDATE archive_meta SET value = '6' WHERE key = 'schema'`);
     const files = (await connection.runAndReadAll('SELECT count(*) FROM imported_files')).getRows()[0]![0];
-    made.archive.close();
+    await made.archive.close();
     try {
       const upgraded = await openArchive(path);
       try {
@@ -91,10 +91,10 @@ describe('an archive of schema 6', () => {
         const rows = (await upgraded.connection.runAndReadAll("SELECT eventid, tt_time IS NOT NULL, contains(tt_record, '\\ud') FROM events ORDER BY eventid")).getRows();
         expect(rows).toEqual(RECORDS.map((_, k) => [`e-${k + 1}`, true, false]));
       } finally {
-        upgraded.close();
+        await upgraded.close();
       }
     } finally {
-      made.close();
+      await made.close();
     }
   });
 });
@@ -104,11 +104,11 @@ describe('an archive of a schema no upgrade starts from', () => {
     const made = await archiveOf(RECORDS.slice(0, 2));
     const path = made.archive.path;
     await made.archive.connection.run(`UPDATE archive_meta SET value = '${version}' WHERE key = 'schema'`);
-    made.archive.close();
+    await made.archive.close();
     try {
       await expect(openArchive(path)).rejects.toThrow(`is not a trailtop archive of this version (schema ${version}, expected ${SCHEMA_VERSION})`);
     } finally {
-      made.close();
+      await made.close();
     }
   });
 });
@@ -120,7 +120,7 @@ describe('trailtop archive on an older archive (CLI)', () => {
     const path = made.archive.path;
     await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_idhash');
     await made.archive.connection.run(`UPDATE archive_meta SET value = '5' WHERE key = 'schema'`);
-    made.archive.close();
+    await made.archive.close();
     try {
       const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
       const scan = run(['scan', '--db', path]);
@@ -135,7 +135,7 @@ describe('trailtop archive on an older archive (CLI)', () => {
       expect(second.stderr).not.toContain('upgrading');
       expect(run(['scan', '--db', path]).status).toBe(0);
     } finally {
-      made.close();
+      await made.close();
     }
   });
 });

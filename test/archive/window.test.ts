@@ -209,15 +209,15 @@ describe('queries of the --db dashboard', () => {
     const reference = await openArchive(join(archive.folder, '..', 'reference.duckdb'));
     await reference.connection.run(`SET memory_limit = '${READ_MEMORY_LIMIT}'`);
     const expected = await setting(reference);
-    reference.close();
+    await reference.close();
     const dashboard = await ArchiveSession.open(archive.archive.path);
     const scanning = await openDb(archive.archive.path, undefined);
     try {
       expect(await setting(dashboard.archive)).toBe(expected);
       expect(await setting(scanning)).toBe(expected);
     } finally {
-      dashboard.close();
-      scanning.close();
+      await dashboard.close();
+      await scanning.close();
     }
     // The limit leaves room for Node and DuckDB's allocations outside the pool (130-230 MB measured).
     expect(Number(/^(\d+)MB$/.exec(READ_MEMORY_LIMIT)?.[1])).toBeLessThanOrEqual(250);

@@ -46,9 +46,9 @@ describe('the --db dashboard at 80x24', () => {
     h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
     await h.waitFor((f) => f.includes('NewestCall'), 20_000);
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     h?.cleanup();
-    archive?.close();
+    await archive?.close();
   });
 
   it('opens on the newest event with the SQL count, and G shows the oldest', async () => {

@@ -55,9 +55,9 @@ describe('a bad file in the folder a --db dashboard follows', () => {
     );
     await h.waitFor((f) => f.includes('Call39') && f.includes('watching'), 20_000);
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     h?.cleanup();
-    archive?.close();
+    await archive?.close();
   });
 
   it('is named in the status line and counted beside it', async () => {

@@ -40,9 +40,9 @@ describe('keys in one burst on the --db dashboard', () => {
     h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} holdKeysMs={60_000} />, 80, 24);
     await h.waitFor((f) => f.includes('Call39'), 20_000);
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     h?.cleanup();
-    archive?.close();
+    await archive?.close();
   });
 
   it('T j j: both moves land in the top values', async () => {

@@ -17,9 +17,9 @@ describe('an archive of one event', () => {
     h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
     await h.waitFor((f) => f.includes('OnlyCall'), 20_000);
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     h?.cleanup();
-    archive?.close();
+    await archive?.close();
   });
 
   it('says 1 event, not 1 events', () => {

@@ -36,9 +36,9 @@ describe('a long status message on the --db dashboard', () => {
     h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
     await h.waitFor((f) => f.includes('Call39'), 20_000);
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     h?.cleanup();
-    archive?.close();
+    await archive?.close();
   });
 
   it('is wrapped whole, the frame within the terminal', async () => {
