@@ -1,0 +1,44 @@
+/**
+ * A Sigma `|re` value as the AST's regex (ast.ts: JavaScript syntax, run by
+ * JavaScript in memory and by DuckDB's RE2 on the archive).
+ *
+ * Sigma's regular expressions are PCRE-flavoured (what SIEM backends and RE2
+ * run); what rules write that means nothing to JavaScript is translated
+ * here so both engines read the rule alike:
+ * - A leading inline flag group, `(?i)`, `(?s)`, `(?m)` or a mix (`(?is)`),
+ *   is a syntax error in JavaScript: it becomes the same flags, as `|re|i`.
+ *   Flags other than i, m, s, or a flag group anywhere else (`a(?i)b`,
+ *   `(?i:x)`), have no JavaScript spelling: the rule is refused with that
+ *   reason, never run with the group dropped.
+ */
+import { Unsupported } from './unsupported.js';
+
+const LEADING_FLAGS = /^\(\?([A-Za-z]+)\)/;
+/** An inline flag group, `(?i)` or `(?i:` or `(?-i)`, as JavaScript cannot read it. */
+const INLINE_FLAGS = /\(\?(?:[A-Za-z]+-?[A-Za-z]*|-[A-Za-z]+)[:)]/;
+
+export interface SigmaRegex {
+  readonly source: string;
+  readonly flags: string;
+}
+
+/** `text` with the flags its modifiers gave (`|i` `|m` `|s`), as the AST's regex; throws Unsupported for what cannot run. */
+export function sigmaRegex(field: string, text: string, modifierFlags: string): SigmaRegex {
+  let source = text;
+  let flags = modifierFlags;
+  const leading = LEADING_FLAGS.exec(source);
+  if (leading) {
+    const letters = leading[1]!;
+    const unknown = [...letters].filter((c) => !'ims'.includes(c));
+    if (unknown.length > 0) throw new Unsupported(`${field}|re: the inline flag${unknown.length > 1 ? 's' : ''} ${unknown.join('')} of (?${letters}) ha${unknown.length > 1 ? 've' : 's'} no JavaScript equivalent`);
+    source = source.slice(leading[0].length);
+    for (const c of letters) if (!flags.includes(c)) flags += c;
+  }
+  try {
+    new RegExp(source, flags);
+  } catch (error) {
+    if (INLINE_FLAGS.test(source)) throw new Unsupported(`${field}|re: inline flags are supported only as a group at the start of the pattern, as (?i)`);
+    throw new Unsupported(`${field}|re: bad regular expression: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { source, flags };
+}

@@ -1,0 +1,83 @@
+/**
+ * Sigma `|re` values written as PCRE writes them: the same rule must load and
+ * fire alike in memory (the record matcher, through the Detector) and as SQL
+ * on a DuckDB archive (RE2).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createDetector } from '../../src/detect/recordDetector.js';
+import { parseRuleFile } from '../../src/detect/sigmaRule.js';
+import { sigmaRegex } from '../../src/detect/sigmaRegex.js';
+import { compileWhere } from '../../src/query/sql/index.js';
+import { archiveOf, type TestArchive } from '../archive/helpers.js';
+
+function ruleText(selection: string): string {
+  return `title: T
+id: r1
+logsource:
+  product: aws
+  service: cloudtrail
+detection:
+  selection:
+    ${selection}
+  condition: selection
+`;
+}
+
+function event(id: string, overrides: Record<string, unknown>): Record<string, unknown> {
+  return {
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: '2024-03-05T12:00:00Z',
+    eventName: 'GetCallerIdentity',
+    eventSource: 'sts.amazonaws.com',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' },
+    ...overrides,
+  };
+}
+
+const EVENTS = [
+  event('trufflehog', { userAgent: 'TruffleHog v3.63.2' }),
+  event('cli', { userAgent: 'aws-cli/2.15.0' }),
+  event('lines', { userAgent: 'first\nTRUFFLEHOG second' }),
+];
+
+describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await archiveOf(EVENTS);
+  });
+  afterAll(() => archive?.close());
+
+  /** The events the rule fires on, in memory and on the archive (asserted equal). */
+  async function fired(selection: string): Promise<string[]> {
+    const parsed = parseRuleFile(ruleText(selection), 'r.yml', 'test');
+    expect(parsed.skipped).toEqual([]);
+    const ast = parsed.rules[0]!.ast;
+    const detector = createDetector([{ ast }]);
+    const memory = EVENTS.filter((e) => detector.test(e) !== null).map((e) => String(e.eventID)).sort();
+    expect(await archive.ids(compileWhere(ast, { dialect: 'duckdb', schema: 'archive' }))).toEqual(memory);
+    return memory;
+  }
+
+  test('a leading (?i) is the i flag (JavaScript has no inline flags): the rule loads and fires', async () => {
+    expect(await fired("userAgent|re: '(?i)^trufflehog'")).toEqual(['trufflehog']);
+    expect(await fired("userAgent|re: '(?i)trufflehog'")).toEqual(['lines', 'trufflehog']);
+    expect(await fired("userAgent|re: '(?im)^trufflehog'")).toEqual(['lines', 'trufflehog']);
+    // Without it the match is case-sensitive.
+    expect(await fired("userAgent|re: '^trufflehog'")).toEqual([]);
+  });
+
+  test('flags from the group join those of the modifiers', () => {
+    expect(sigmaRegex('f', '(?is)a.b', '')).toEqual({ source: 'a.b', flags: 'is' });
+    expect(sigmaRegex('f', '(?i)x', 'mi')).toEqual({ source: 'x', flags: 'mi' });
+    expect(sigmaRegex('f', '(?:a|b)', '')).toEqual({ source: '(?:a|b)', flags: '' });
+  });
+
+  test('inline flags JavaScript cannot spell are refused with that reason, not as a bad regex', () => {
+    const reason = (value: string) => parseRuleFile(ruleText(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
+    expect(reason('(?x)a b')).toMatch(/userAgent\|re: the inline flag x of \(\?x\) has no JavaScript equivalent/);
+    expect(reason('a(?i)b')).toMatch(/inline flags are supported only as a group at the start/);
+    expect(reason('(?i:a)b')).toMatch(/inline flags are supported only as a group at the start/);
+    expect(reason('(')).toMatch(/bad regular expression/);
+  });
+});
