@@ -3,13 +3,18 @@
  * JavaScript in memory and by DuckDB's RE2 on the archive).
  *
  * Sigma's regular expressions are PCRE-flavoured (what SIEM backends and RE2
- * run); what rules write that means nothing to JavaScript is translated
- * here so both engines read the rule alike:
+ * run); two things rules write mean something else, or nothing, to
+ * JavaScript, and are translated here so both engines read the rule alike:
  * - A leading inline flag group, `(?i)`, `(?s)`, `(?m)` or a mix (`(?is)`),
  *   is a syntax error in JavaScript: it becomes the same flags, as `|re|i`.
  *   Flags other than i, m, s, or a flag group anywhere else (`a(?i)b`,
  *   `(?i:x)`), have no JavaScript spelling: the rule is refused with that
  *   reason, never run with the group dropped.
+ * - Without the `u` flag JavaScript reads `\p{L}` as the letters `p{L}` and
+ *   an astral character (😀) as two characters: the pattern runs with `u`
+ *   when it is valid so (as RE2, which always reads code points), and as it
+ *   was when it is not (PCRE allows escapes like `\-` or `\:` that `u`
+ *   refuses; they mean the character itself either way).
  */
 import { Unsupported } from './unsupported.js';
 
@@ -33,6 +38,12 @@ export function sigmaRegex(field: string, text: string, modifierFlags: string): 
     if (unknown.length > 0) throw new Unsupported(`${field}|re: the inline flag${unknown.length > 1 ? 's' : ''} ${unknown.join('')} of (?${letters}) ha${unknown.length > 1 ? 've' : 's'} no JavaScript equivalent`);
     source = source.slice(leading[0].length);
     for (const c of letters) if (!flags.includes(c)) flags += c;
+  }
+  try {
+    new RegExp(source, flags + 'u');
+    return { source, flags: flags + 'u' };
+  } catch {
+    // Not valid with u (an escape only PCRE allows): it runs as written.
   }
   try {
     new RegExp(source, flags);

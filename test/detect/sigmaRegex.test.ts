@@ -39,6 +39,7 @@ const EVENTS = [
   event('trufflehog', { userAgent: 'TruffleHog v3.63.2' }),
   event('cli', { userAgent: 'aws-cli/2.15.0' }),
   event('lines', { userAgent: 'first\nTRUFFLEHOG second' }),
+  event('emoji', { userAgent: 'x😀y' }),
 ];
 
 describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
@@ -68,9 +69,16 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
   });
 
   test('flags from the group join those of the modifiers', () => {
-    expect(sigmaRegex('f', '(?is)a.b', '')).toEqual({ source: 'a.b', flags: 'is' });
-    expect(sigmaRegex('f', '(?i)x', 'mi')).toEqual({ source: 'x', flags: 'mi' });
-    expect(sigmaRegex('f', '(?:a|b)', '')).toEqual({ source: '(?:a|b)', flags: '' });
+    expect(sigmaRegex('f', '(?is)a.b', '')).toEqual({ source: 'a.b', flags: 'isu' });
+    expect(sigmaRegex('f', '(?i)x', 'mi')).toEqual({ source: 'x', flags: 'miu' });
+    expect(sigmaRegex('f', '(?:a|b)', '')).toEqual({ source: '(?:a|b)', flags: 'u' });
+  });
+
+  test('Unicode classes and astral characters read as RE2 reads them (the u flag); escapes only PCRE allows still load', async () => {
+    expect(await fired("userAgent|re: '^\\p{Lu}'")).toEqual(['trufflehog']);
+    expect(await fired("userAgent|re: '^x.y$'")).toEqual(['emoji']);
+    expect(await fired("userAgent|re: '^aws\\-cli\\/'")).toEqual(['cli']);
+    expect(sigmaRegex('f', 'aws\\-cli', '')).toEqual({ source: 'aws\\-cli', flags: '' });
   });
 
   test('inline flags JavaScript cannot spell are refused with that reason, not as a bad regex', () => {
