@@ -3,7 +3,7 @@
  * JavaScript in memory and by DuckDB's RE2 on the archive).
  *
  * Sigma's regular expressions are PCRE-flavoured (what SIEM backends and RE2
- * run); two things rules write mean something else, or nothing, to
+ * run); three things rules write mean something else, or nothing, to
  * JavaScript, and are translated here so both engines read the rule alike:
  * - A leading inline flag group, `(?i)`, `(?s)`, `(?m)` or a mix (`(?is)`),
  *   is a syntax error in JavaScript: it becomes the same flags, as `|re|i`.
@@ -15,6 +15,10 @@
  *   when it is valid so (as RE2, which always reads code points), and as it
  *   was when it is not (PCRE allows escapes like `\-` or `\:` that `u`
  *   refuses; they mean the character itself either way).
+ * - JavaScript's `.` does not match \r, U+2028 or U+2029, PCRE's and RE2's
+ *   only leave out \n: without the s flag each `.` outside a class is
+ *   written `[^\n]` (pcreDots), so a carriage return an attacker puts in a
+ *   user agent cannot hide a match from the rule in memory alone.
  */
 import { Unsupported } from './unsupported.js';
 
@@ -52,4 +56,29 @@ export function sigmaRegex(field: string, text: string, modifierFlags: string): 
     throw new Unsupported(`${field}|re: bad regular expression: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { source, flags };
+}
+
+/**
+ * `source` with every `.` outside a character class written `[^\n]`, the
+ * dot of PCRE and RE2 (JavaScript's also leaves out \r, U+2028 and U+2029);
+ * unchanged under the s flag, where every engine's dot is any character.
+ */
+export function pcreDots(source: string, flags: string): string {
+  if (flags.includes('s')) return source;
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else out += c === '.' ? '[^\\n]' : c;
+  }
+  return out;
 }

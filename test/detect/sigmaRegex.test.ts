@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDetector } from '../../src/detect/recordDetector.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
-import { sigmaRegex } from '../../src/detect/sigmaRegex.js';
+import { pcreDots, sigmaRegex } from '../../src/detect/sigmaRegex.js';
+import { regexLiteral } from '../../src/query/regexLiteral.js';
 import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 
@@ -40,6 +41,9 @@ const EVENTS = [
   event('cli', { userAgent: 'aws-cli/2.15.0' }),
   event('lines', { userAgent: 'first\nTRUFFLEHOG second' }),
   event('emoji', { userAgent: 'x😀y' }),
+  event('cr', { userAgent: 'aws\rcli', userIdentity: { type: 'AssumedRole', arn: '\r:assumed-role/aws:\u2028' } }),
+  event('ls', { userAgent: 'aws\u2028cli' }),
+  event('imds', { userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/aws:ec2-instance/i-0abc' } }),
 ];
 
 describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
@@ -79,6 +83,21 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
     expect(await fired("userAgent|re: '^x.y$'")).toEqual(['emoji']);
     expect(await fired("userAgent|re: '^aws\\-cli\\/'")).toEqual(['cli']);
     expect(sigmaRegex('f', 'aws\\-cli', '')).toEqual({ source: 'aws\\-cli', flags: '' });
+  });
+
+  test("a dot is PCRE's and RE2's (anything but \\n), not JavaScript's (which also leaves out \\r, U+2028, U+2029)", async () => {
+    expect(await fired("userAgent|re: '^aws.cli$'")).toEqual(['cr', 'ls']);
+    expect(await fired("userAgent|re: '^aws[.]cli$'")).toEqual([]);
+    expect(await fired("userAgent|re: '^aws\\.cli$'")).toEqual([]);
+    expect(await fired("userAgent|re: 'first.TRUFFLEHOG'")).toEqual([]);
+    expect(await fired("userAgent|re|s: 'first.TRUFFLEHOG'")).toEqual(['lines']);
+    // SigmaHQ's IMDS rule: its edge dots keep their rewrite (no lookaround for RE2) and its literal (the span prefilter).
+    expect(await fired("userIdentity.arn|re: '.+:assumed-role/aws:.+'")).toEqual(['cr', 'imds']);
+    const ast = parseRuleFile(ruleText("userIdentity.arn|re: '.+:assumed-role/aws:.+'"), 'r.yml', 'test').rules[0]!.ast;
+    expect(ast).toMatchObject({ match: { source: '(?<=[^\\n]):assumed-role/aws:(?=[^\\n])' } });
+    expect(regexLiteral((ast as { match: { source: string } }).match.source)).toBe('assumed-role/aws');
+    expect(pcreDots('a.[.]\\.(?:.)[^.]', '')).toBe('a[^\\n][.]\\.(?:[^\\n])[^.]');
+    expect(pcreDots('a.b', 'is')).toBe('a.b');
   });
 
   test('inline flags JavaScript cannot spell are refused with that reason, not as a bad regex', () => {

@@ -330,6 +330,9 @@ class Compiler {
   }
 }
 
+/** The dots the lookarounds below hold: JavaScript's, and PCRE's as detect/sigmaRegex.ts pcreDots spells it. */
+const EDGE_DOTS = ['.', '[^\\n]'];
+
 /**
  * The same search without the lookarounds detect/sigmaValues.ts simplifyRegex
  * puts at a pattern's edges: `(?<=.)X` finds a match exactly where `.X` does
@@ -338,7 +341,11 @@ class Compiler {
  */
 export function searchWithoutEdgeLookarounds(source: string): string {
   let out = source;
-  if (out.startsWith('(?<=.)')) out = `.${out.slice('(?<=.)'.length)}`;
-  if (out.endsWith('(?=.)') && !out.endsWith('\\(?=.)')) out = `${out.slice(0, -'(?=.)'.length)}.`;
+  for (const dot of EDGE_DOTS) {
+    const behind = `(?<=${dot})`;
+    const ahead = `(?=${dot})`;
+    if (out.startsWith(behind)) out = `${dot}${out.slice(behind.length)}`;
+    if (out.endsWith(ahead) && !out.endsWith(`\\${ahead}`)) out = `${out.slice(0, -ahead.length)}${dot}`;
+  }
   return out;
 }
