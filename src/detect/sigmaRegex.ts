@@ -3,7 +3,7 @@
  * JavaScript in memory and by DuckDB's RE2 on the archive).
  *
  * Sigma's regular expressions are PCRE-flavoured (what SIEM backends and RE2
- * run); three things rules write mean something else, or nothing, to
+ * run); four things rules write mean something else, or nothing, to
  * JavaScript, and are translated here so both engines read the rule alike:
  * - A leading inline flag group, `(?i)`, `(?s)`, `(?m)` or a mix (`(?is)`),
  *   is a syntax error in JavaScript: it becomes the same flags, as `|re|i`.
@@ -19,6 +19,9 @@
  *   only leave out \n: without the s flag each `.` outside a class is
  *   written `[^\n]` (pcreDots), so a carriage return an attacker puts in a
  *   user agent cannot hide a match from the rule in memory alone.
+ * - JavaScript's `\s` is any Unicode space (U+00A0 ...), RE2's the ASCII
+ *   ones without \v, PCRE's the ASCII ones: `\s` and `\S` are written as
+ *   PCRE's class (pcreSpaces), which both engines read alike.
  */
 import { Unsupported } from './unsupported.js';
 
@@ -81,4 +84,39 @@ export function pcreDots(source: string, flags: string): string {
     } else out += c === '.' ? '[^\\n]' : c;
   }
   return out;
+}
+
+/** PCRE's \s: the ASCII white space characters (\v included, as PCRE2 has it). */
+const SPACES = '\\t\\n\\v\\f\\r ';
+
+/**
+ * `source` with `\s` and `\S` as PCRE's ASCII classes. Inside a class `\s`
+ * becomes its characters; a class that also holds `\S` (`[\s\S]`, any
+ * character) is left as it is, its meaning the same in every engine.
+ */
+export function pcreSpaces(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const e = source[i + 1] ?? '';
+      out += e === 's' ? `[${SPACES}]` : e === 'S' ? `[^${SPACES}]` : c + e;
+      i++;
+    } else if (c === '[') {
+      const end = classEnd(source, i);
+      const text = source.slice(i, end);
+      out += /(^|[^\\])(\\\\)*\\S/.test(text) ? text : text.replace(/\\./g, (escape) => (escape === '\\s' ? SPACES : escape));
+      i = end - 1;
+    } else out += c;
+  }
+  return out;
+}
+
+/** The index just past the class that opens at `start` (JavaScript's reading: the first unescaped ] closes it). */
+function classEnd(source: string, start: number): number {
+  for (let i = start + 1; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source[i] === ']') return i + 1;
+  }
+  return source.length;
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDetector } from '../../src/detect/recordDetector.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
-import { pcreDots, sigmaRegex } from '../../src/detect/sigmaRegex.js';
+import { pcreDots, pcreSpaces, sigmaRegex } from '../../src/detect/sigmaRegex.js';
 import { regexLiteral } from '../../src/query/regexLiteral.js';
 import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
@@ -43,6 +43,8 @@ const EVENTS = [
   event('emoji', { userAgent: 'x😀y' }),
   event('cr', { userAgent: 'aws\rcli', userIdentity: { type: 'AssumedRole', arn: '\r:assumed-role/aws:\u2028' } }),
   event('ls', { userAgent: 'aws\u2028cli' }),
+  event('nbsp', { userAgent: 'aws\u00a0cli' }),
+  event('vt', { userAgent: 'aws\vcli' }),
   event('imds', { userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/aws:ec2-instance/i-0abc' } }),
 ];
 
@@ -86,7 +88,7 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
   });
 
   test("a dot is PCRE's and RE2's (anything but \\n), not JavaScript's (which also leaves out \\r, U+2028, U+2029)", async () => {
-    expect(await fired("userAgent|re: '^aws.cli$'")).toEqual(['cr', 'ls']);
+    expect(await fired("userAgent|re: '^aws.cli$'")).toEqual(['cr', 'ls', 'nbsp', 'vt']);
     expect(await fired("userAgent|re: '^aws[.]cli$'")).toEqual([]);
     expect(await fired("userAgent|re: '^aws\\.cli$'")).toEqual([]);
     expect(await fired("userAgent|re: 'first.TRUFFLEHOG'")).toEqual([]);
@@ -98,6 +100,14 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
     expect(regexLiteral((ast as { match: { source: string } }).match.source)).toBe('assumed-role/aws');
     expect(pcreDots('a.[.]\\.(?:.)[^.]', '')).toBe('a[^\\n][.]\\.(?:[^\\n])[^.]');
     expect(pcreDots('a.b', 'is')).toBe('a.b');
+  });
+
+  test("\\s is PCRE's ASCII white space (\\v too), not JavaScript's Unicode spaces nor RE2's (without \\v)", async () => {
+    expect(await fired("userAgent|re: '^aws\\scli$'")).toEqual(['cr', 'vt']);
+    expect(await fired("userAgent|re: '^aws\\Scli$'")).toEqual(['ls', 'nbsp']);
+    expect(await fired("userAgent|re: '^aws[\\s_]cli$'")).toEqual(['cr', 'vt']);
+    expect(await fired("userAgent|re: '^aws[\\s\\S]cli$'")).toEqual(['cr', 'ls', 'nbsp', 'vt']);
+    expect(pcreSpaces('a\\s[\\s-][\\s\\S]\\\\s\\S')).toBe('a[\\t\\n\\v\\f\\r ][\\t\\n\\v\\f\\r -][\\s\\S]\\\\s[^\\t\\n\\v\\f\\r ]');
   });
 
   test('inline flags JavaScript cannot spell are refused with that reason, not as a bad regex', () => {
