@@ -92,7 +92,9 @@ const SPACES = '\\t\\n\\v\\f\\r ';
 /**
  * `source` with `\s` and `\S` as PCRE's ASCII classes. Inside a class `\s`
  * becomes its characters; a class that also holds `\S` (`[\s\S]`, any
- * character) is left as it is, its meaning the same in every engine.
+ * character) is left as it is, its meaning the same in every engine, and so
+ * is one with a `-` beside `\s` (`[\s-a]`: spelt out, the space would start
+ * a range).
  */
 export function pcreSpaces(source: string): string {
   let out = '';
@@ -105,7 +107,8 @@ export function pcreSpaces(source: string): string {
     } else if (c === '[') {
       const end = classEnd(source, i);
       const text = source.slice(i, end);
-      out += /(^|[^\\])(\\\\)*\\S/.test(text) ? text : text.replace(/\\./g, (escape) => (escape === '\\s' ? SPACES : escape));
+      const keep = /(^|[^\\])(\\\\)*\\S/.test(text) || /\\s-|-\\s/.test(text);
+      out += keep ? text : text.replace(/\\./g, (escape) => (escape === '\\s' ? SPACES : escape));
       i = end - 1;
     } else out += c;
   }
