@@ -3,7 +3,7 @@
  * JavaScript in memory and by DuckDB's RE2 on the archive).
  *
  * Sigma's regular expressions are PCRE-flavoured (what SIEM backends and RE2
- * run); four things rules write mean something else, or nothing, to
+ * run); five things rules write mean something else, or nothing, to
  * JavaScript, and are translated here so both engines read the rule alike:
  * - A leading inline flag group, `(?i)`, `(?s)`, `(?m)` or a mix (`(?is)`),
  *   is a syntax error in JavaScript: it becomes the same flags, as `|re|i`.
@@ -22,7 +22,12 @@
  * - JavaScript's `\s` is any Unicode space (U+00A0 ...), RE2's the ASCII
  *   ones without \v, PCRE's the ASCII ones: `\s` and `\S` are written as
  *   PCRE's class (pcreSpaces), which both engines read alike.
+ * - Under the m flag JavaScript's `^` and `$` also match at \r, U+2028 and
+ *   U+2029, PCRE's and RE2's only at \n: they are written as lookarounds on
+ *   \n without the flag (pcreLines), which the SQL compiler gives RE2 as
+ *   `(?m:^)` and `(?m:$)`.
  */
+import { LINE_END, LINE_START } from '../query/lineAnchors.js';
 import { Unsupported } from './unsupported.js';
 
 const LEADING_FLAGS = /^\(\?([A-Za-z]+)\)/;
@@ -122,4 +127,32 @@ function classEnd(source: string, start: number): number {
     else if (source[i] === ']') return i + 1;
   }
   return source.length;
+}
+
+
+/**
+ * Under the m flag, `source` with each `^` and `$` outside a class written
+ * as LINE_START and LINE_END, and the flag dropped (it changes nothing else
+ * in JavaScript); unchanged without it.
+ */
+export function pcreLines(source: string, flags: string): SigmaRegex {
+  if (!flags.includes('m')) return { source, flags };
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+    } else if (c === '[') {
+      const end = classEnd(source, i);
+      out += source.slice(i, end);
+      i = end - 1;
+    } else out += c === '^' ? LINE_START : c === '$' ? LINE_END : c;
+  }
+  return { source: out, flags: flags.replace('m', '') };
+}
+
+/** A simplified Sigma regex (sigmaValues.ts simplifyRegex) with its dots, spaces and line anchors as PCRE reads them. */
+export function asPcre(source: string, flags: string): SigmaRegex {
+  return pcreLines(pcreSpaces(pcreDots(source, flags)), flags);
 }

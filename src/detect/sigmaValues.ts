@@ -22,7 +22,7 @@
  */
 import { and, not, or, splitPath, type FieldRef, type QueryNode, type ValueMatch } from '../query/ast.js';
 import { foldCase } from '../query/fold.js';
-import { pcreDots, pcreSpaces, sigmaRegex } from './sigmaRegex.js';
+import { asPcre, sigmaRegex } from './sigmaRegex.js';
 import { Unsupported } from './unsupported.js';
 
 // Callers import it from here; it lives apart so sigmaRegex.ts can throw it without an import cycle.
@@ -216,8 +216,8 @@ export function compileFieldEntry(key: string, raw: unknown): QueryNode {
     const text = scalarText(scalar);
     if (regex) {
       const { source, flags } = sigmaRegex(field, text, regexFlags);
-      // Simplified first: simplifyRegex reads the edges' dots, which pcreDots then spells as PCRE means them (pcreSpaces: \s).
-      return { kind: 'field', ref, match: { kind: 'regex', source: pcreSpaces(pcreDots(simplifyRegex(source), flags)), flags } };
+      // Simplified first: simplifyRegex reads the edges' dots, which asPcre then spells as PCRE means them.
+      return { kind: 'field', ref, match: { kind: 'regex', ...asPcre(simplifyRegex(source), flags) } };
     }
     if (cidr) {
       checkCidr(text);

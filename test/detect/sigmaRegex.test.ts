@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDetector } from '../../src/detect/recordDetector.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
-import { pcreDots, pcreSpaces, sigmaRegex } from '../../src/detect/sigmaRegex.js';
+import { pcreDots, pcreLines, pcreSpaces, sigmaRegex } from '../../src/detect/sigmaRegex.js';
 import { regexLiteral } from '../../src/query/regexLiteral.js';
 import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
@@ -112,6 +112,15 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
     expect(pcreSpaces('[\\s-a][a-\\s]')).toBe('[\\s-a][a-\\s]');
   });
 
+  test("under m, ^ and $ break lines at \\n only (PCRE, RE2), not also at \\r and U+2028 (JavaScript)", async () => {
+    expect(await fired("userAgent|re|m: '^cli$'")).toEqual([]);
+    expect(await fired("userAgent|re|m: '^TRUFFLEHOG'")).toEqual(['lines']);
+    expect(await fired("userAgent|re|m: 'first$'")).toEqual(['lines']);
+    expect(await fired("userAgent|re|m: '[$^]'")).toEqual([]);
+    expect(pcreLines('^a[$^]\\$b$', 'im')).toEqual({ source: '(?<![^\\n])a[$^]\\$b(?![^\\n])', flags: 'i' });
+    expect(pcreLines('^a$', 'i')).toEqual({ source: '^a$', flags: 'i' });
+  });
+
   test('inline flags JavaScript cannot spell are refused with that reason, not as a bad regex', () => {
     const reason = (value: string) => parseRuleFile(ruleText(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
     expect(reason('(?x)a b')).toMatch(/userAgent\|re: the inline flag x of \(\?x\) has no JavaScript equivalent/);
@@ -122,7 +131,7 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
 });
 
 describe('random PCRE-style patterns: memory and DuckDB (RE2) fire on the same events', () => {
-  const TEXTS = ['a', 'x a', 'a\tb', 'a\rb', 'a\nb', 'a\u00a0b', 'a\u2028b', 'a\vb', '_1', 'x😀y', 'A B', ''];
+  const TEXTS = ['a', 'x a', 'a\tb', 'a\rb', 'a\nb', 'a\u00a0b', 'a\u2028b', 'a\vb', '_1', 'x😀y', 'A B', '', 'b\r\na', 'a\u2029'];
   const events = TEXTS.map((text, k) => event(`t${String(k).padStart(2, '0')}`, { userAgent: text }));
   let archive: TestArchive;
   beforeAll(async () => {
@@ -130,7 +139,7 @@ describe('random PCRE-style patterns: memory and DuckDB (RE2) fire on the same e
   });
   afterAll(() => archive?.close());
 
-  test('300 seeded patterns of dots, \\s, \\S and classes, with and without s', async () => {
+  test('300 seeded patterns of dots, \\s, \\S, classes and anchors, with and without s or m', async () => {
     const atoms = ['a', 'b', '.', '\\s', '\\S', '[\\s_]', '[^a]', 'x*', '.+', '(a|\\s)', '\\d', '^', '$', ' ', '[\\s\\S]'];
     let seed = 11;
     const next = (n: number) => {
@@ -140,7 +149,7 @@ describe('random PCRE-style patterns: memory and DuckDB (RE2) fire on the same e
     let fires = 0;
     for (let k = 0; k < 300; k++) {
       const pattern = Array.from({ length: 1 + next(4) }, () => atoms[next(atoms.length)]).join('');
-      const key = next(3) === 0 ? 'userAgent|re|s' : 'userAgent|re';
+      const key = ['userAgent|re', 'userAgent|re', 'userAgent|re|s', 'userAgent|re|m'][next(4)]!;
       const parsed = parseRuleFile(ruleText(`${key}: '${pattern}'`), 'r.yml', 'test');
       expect(parsed.skipped).toEqual([]);
       const ast = parsed.rules[0]!.ast;
