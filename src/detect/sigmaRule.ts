@@ -50,6 +50,7 @@ export function parseRuleFile(text: string, path: string, origin: string): Parse
       out.skipped.push({ path: where, reason: `not valid YAML: ${at}${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
       return;
     }
+    keepWrittenDigits(document);
     const value: unknown = document.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) {
       if (!several) out.skipped.push({ path: where, reason: 'empty file' });
@@ -63,6 +64,22 @@ export function parseRuleFile(text: string, path: string, origin: string): Parse
     }
   });
   return out;
+}
+
+/**
+ * Plain integers whose number would not read back as written stay the text
+ * written: YAML makes `012345678901` (an AWS account ID, which may start with
+ * 0) the number 12345678901 and a 20-digit ID a rounded one, and values are
+ * compared as text, so the rule would never match the account. Other numbers
+ * (`3600`, `1.0`) stay numbers, compared as the text a record's number has.
+ */
+function keepWrittenDigits(document: Yaml.Document.Parsed): void {
+  yamlParser().visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'number' || node.type !== 'PLAIN' || typeof node.source !== 'string') return;
+      if (/^-?0\d+$/.test(node.source) || (/^-?\d+$/.test(node.source) && !Number.isSafeInteger(node.value))) node.value = node.source;
+    },
+  });
 }
 
 function text(value: unknown): string {

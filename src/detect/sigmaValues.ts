@@ -12,8 +12,9 @@
  * - contains/startswith/endswith add `*` around the value; wildcards in the
  *   value keep their meaning (`|contains: '*'` is "any value": present).
  * - A list matches when any value does; with `all`, when every value does.
- * - `re` is a JavaScript regular expression, unanchored, case-sensitive
- *   unless `|re|i`; `m` and `s` add those flags.
+ * - `re` is a regular expression, unanchored, case-sensitive unless
+ *   `|re|i` or a leading `(?i)`; `m` and `s` add those flags (sigmaRegex.ts
+ *   turns Sigma's PCRE-flavoured syntax into JavaScript's).
  * - `exists: true|false`; `cidr` is an IPv4 or IPv6 block.
  * - Everything else (expand placeholders, fieldref, base64, wide, windash,
  *   numeric comparisons, time parts) throws Unsupported: the rule is listed
@@ -21,9 +22,11 @@
  */
 import { and, not, or, splitPath, type FieldRef, type QueryNode, type ValueMatch } from '../query/ast.js';
 import { foldCase } from '../query/fold.js';
+import { asPcre, sigmaRegex } from './sigmaRegex.js';
+import { Unsupported } from './unsupported.js';
 
-/** A rule that cannot run as written; `reason` is shown with its path. */
-export class Unsupported extends Error {}
+// Callers import it from here; it lives apart so sigmaRegex.ts can throw it without an import cycle.
+export { Unsupported };
 
 const TRANSFORMS = new Set(['contains', 'startswith', 'endswith']);
 const REGEX_FLAGS: Record<string, string> = { i: 'i', ignorecase: 'i', m: 'm', multiline: 'm', s: 's', dotall: 's' };
@@ -212,12 +215,9 @@ export function compileFieldEntry(key: string, raw: unknown): QueryNode {
     }
     const text = scalarText(scalar);
     if (regex) {
-      try {
-        new RegExp(text, regexFlags);
-      } catch (error) {
-        throw new Unsupported(`${field}|re: bad regular expression: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      return { kind: 'field', ref, match: { kind: 'regex', source: simplifyRegex(text), flags: regexFlags } };
+      const { source, flags } = sigmaRegex(field, text, regexFlags);
+      // Simplified first: simplifyRegex reads the edges' dots, which asPcre then spells as PCRE means them.
+      return { kind: 'field', ref, match: { kind: 'regex', ...asPcre(simplifyRegex(source), flags) } };
     }
     if (cidr) {
       checkCidr(text);

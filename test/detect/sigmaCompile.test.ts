@@ -86,8 +86,8 @@ describe('values', () => {
   test('exists, re (with flags), cidr', () => {
     expect(compileFieldEntry('a|exists', true)).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'exists' } });
     expect(compileFieldEntry('a|exists', false)).toEqual({ kind: 'not', child: { kind: 'field', ref: path('a'), match: { kind: 'exists' } } });
-    expect(compileFieldEntry('a|re', '^x[0-9]')).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'regex', source: '^x[0-9]', flags: '' } });
-    expect(compileFieldEntry('a|re|i|s', 'x')).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'regex', source: 'x', flags: 'is' } });
+    expect(compileFieldEntry('a|re', '^x[0-9]')).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'regex', source: '^x[0-9]', flags: 'u' } });
+    expect(compileFieldEntry('a|re|i|s', 'x')).toEqual({ kind: 'field', ref: path('a'), match: { kind: 'regex', source: 'x', flags: 'isu' } });
     expect(compileFieldEntry('sourceIPAddress|cidr', ['10.0.0.0/8', '2001:db8::/32'])).toEqual({
       kind: 'or',
       children: [

@@ -14,6 +14,7 @@ import { dialectNamed, literal, type Dialect, type DialectName } from './dialect
 import { archiveSchema, archiveTextLeaf, cloudtrailSchema, SqlCompileError, type Fresh, type Schema, type SchemaName, type ValueSource } from './schema.js';
 import { cidrSql } from './cidr.js';
 import { FINAL_SIGMA, SIGMA, foldCase } from '../fold.js';
+import { LINE_END, LINE_START } from '../lineAnchors.js';
 
 /** The values a fuzzy word stands for, by FUZZY_FIELDS name (query/vocabulary.ts search, grouped). */
 export type FuzzyResolver = (word: string) => ReadonlyMap<string, readonly string[]>;
@@ -251,11 +252,12 @@ class Compiler {
 
   /**
    * DuckDB's RE2 has no lookaround or backreferences: the edge lookarounds
-   * Sigma's regex rewrite adds are spelt without them (searchWithoutEdgeLookarounds);
-   * any other such pattern is refused, not run differently.
+   * Sigma's regex rewrite adds are spelt without them (searchWithoutEdgeLookarounds),
+   * as are its line anchors (re2LineAnchors); any other such pattern is refused,
+   * not run differently.
    */
   private regex(x: string, rawSource: string, flags: string): string {
-    const source = this.d.name === 'duckdb' ? searchWithoutEdgeLookarounds(rawSource) : rawSource;
+    const source = this.d.name === 'duckdb' ? re2LineAnchors(searchWithoutEdgeLookarounds(rawSource)) : rawSource;
     if (this.d.name === 'duckdb' && /\(\?<?[=!]|\\[1-9]|\\k</.test(source)) {
       throw new SqlCompileError(`the regular expression /${source}/ uses lookaround or backreferences, which DuckDB (RE2) cannot run`);
     }
@@ -331,6 +333,17 @@ class Compiler {
 }
 
 /**
+ * The line anchors of query/lineAnchors.ts (a lookaround on \n, for `^` and `$`
+ * under the m flag) as RE2 spells the same test: `(?m:^)`, `(?m:$)`.
+ */
+export function re2LineAnchors(source: string): string {
+  return source.split(LINE_START).join('(?m:^)').split(LINE_END).join('(?m:$)');
+}
+
+/** The dots the lookarounds below hold: JavaScript's, and PCRE's as detect/sigmaRegex.ts pcreDots spells it. */
+const EDGE_DOTS = ['.', '[^\\n]'];
+
+/**
  * The same search without the lookarounds detect/sigmaValues.ts simplifyRegex
  * puts at a pattern's edges: `(?<=.)X` finds a match exactly where `.X` does
  * (one character before X), and `X(?=.)` where `X.` does; a search does not
@@ -338,7 +351,11 @@ class Compiler {
  */
 export function searchWithoutEdgeLookarounds(source: string): string {
   let out = source;
-  if (out.startsWith('(?<=.)')) out = `.${out.slice('(?<=.)'.length)}`;
-  if (out.endsWith('(?=.)') && !out.endsWith('\\(?=.)')) out = `${out.slice(0, -'(?=.)'.length)}.`;
+  for (const dot of EDGE_DOTS) {
+    const behind = `(?<=${dot})`;
+    const ahead = `(?=${dot})`;
+    if (out.startsWith(behind)) out = `${dot}${out.slice(behind.length)}`;
+    if (out.endsWith(ahead) && !out.endsWith(`\\${ahead}`)) out = `${out.slice(0, -ahead.length)}${dot}`;
+  }
   return out;
 }

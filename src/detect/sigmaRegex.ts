@@ -1,0 +1,158 @@
+/**
+ * A Sigma `|re` value as the AST's regex (ast.ts: JavaScript syntax, run by
+ * JavaScript in memory and by DuckDB's RE2 on the archive).
+ *
+ * Sigma's regular expressions are PCRE-flavoured (what SIEM backends and RE2
+ * run); five things rules write mean something else, or nothing, to
+ * JavaScript, and are translated here so both engines read the rule alike:
+ * - A leading inline flag group, `(?i)`, `(?s)`, `(?m)` or a mix (`(?is)`),
+ *   is a syntax error in JavaScript: it becomes the same flags, as `|re|i`.
+ *   Flags other than i, m, s, or a flag group anywhere else (`a(?i)b`,
+ *   `(?i:x)`), have no JavaScript spelling: the rule is refused with that
+ *   reason, never run with the group dropped.
+ * - Without the `u` flag JavaScript reads `\p{L}` as the letters `p{L}` and
+ *   an astral character (😀) as two characters: the pattern runs with `u`
+ *   when it is valid so (as RE2, which always reads code points), and as it
+ *   was when it is not (PCRE allows escapes like `\-` or `\:` that `u`
+ *   refuses; they mean the character itself either way).
+ * - JavaScript's `.` does not match \r, U+2028 or U+2029, PCRE's and RE2's
+ *   only leave out \n: without the s flag each `.` outside a class is
+ *   written `[^\n]` (pcreDots), so a carriage return an attacker puts in a
+ *   user agent cannot hide a match from the rule in memory alone.
+ * - JavaScript's `\s` is any Unicode space (U+00A0 ...), RE2's the ASCII
+ *   ones without \v, PCRE's the ASCII ones: `\s` and `\S` are written as
+ *   PCRE's class (pcreSpaces), which both engines read alike.
+ * - Under the m flag JavaScript's `^` and `$` also match at \r, U+2028 and
+ *   U+2029, PCRE's and RE2's only at \n: they are written as lookarounds on
+ *   \n without the flag (pcreLines), which the SQL compiler gives RE2 as
+ *   `(?m:^)` and `(?m:$)`.
+ */
+import { LINE_END, LINE_START } from '../query/lineAnchors.js';
+import { Unsupported } from './unsupported.js';
+
+const LEADING_FLAGS = /^\(\?([A-Za-z]+)\)/;
+/** An inline flag group, `(?i)` or `(?i:` or `(?-i)`, as JavaScript cannot read it. */
+const INLINE_FLAGS = /\(\?(?:[A-Za-z]+-?[A-Za-z]*|-[A-Za-z]+)[:)]/;
+
+export interface SigmaRegex {
+  readonly source: string;
+  readonly flags: string;
+}
+
+/** `text` with the flags its modifiers gave (`|i` `|m` `|s`), as the AST's regex; throws Unsupported for what cannot run. */
+export function sigmaRegex(field: string, text: string, modifierFlags: string): SigmaRegex {
+  let source = text;
+  let flags = modifierFlags;
+  const leading = LEADING_FLAGS.exec(source);
+  if (leading) {
+    const letters = leading[1]!;
+    const unknown = [...letters].filter((c) => !'ims'.includes(c));
+    if (unknown.length > 0) throw new Unsupported(`${field}|re: the inline flag${unknown.length > 1 ? 's' : ''} ${unknown.join('')} of (?${letters}) ha${unknown.length > 1 ? 've' : 's'} no JavaScript equivalent`);
+    source = source.slice(leading[0].length);
+    for (const c of letters) if (!flags.includes(c)) flags += c;
+  }
+  try {
+    new RegExp(source, flags + 'u');
+    return { source, flags: flags + 'u' };
+  } catch {
+    // Not valid with u (an escape only PCRE allows): it runs as written.
+  }
+  try {
+    new RegExp(source, flags);
+  } catch (error) {
+    if (INLINE_FLAGS.test(source)) throw new Unsupported(`${field}|re: inline flags are supported only as a group at the start of the pattern, as (?i)`);
+    throw new Unsupported(`${field}|re: bad regular expression: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { source, flags };
+}
+
+/**
+ * `source` with every `.` outside a character class written `[^\n]`, the
+ * dot of PCRE and RE2 (JavaScript's also leaves out \r, U+2028 and U+2029);
+ * unchanged under the s flag, where every engine's dot is any character.
+ */
+export function pcreDots(source: string, flags: string): string {
+  if (flags.includes('s')) return source;
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else out += c === '.' ? '[^\\n]' : c;
+  }
+  return out;
+}
+
+/** PCRE's \s: the ASCII white space characters (\v included, as PCRE2 has it). */
+const SPACES = '\\t\\n\\v\\f\\r ';
+
+/**
+ * `source` with `\s` and `\S` as PCRE's ASCII classes. Inside a class `\s`
+ * becomes its characters; a class that also holds `\S` (`[\s\S]`, any
+ * character) is left as it is, its meaning the same in every engine, and so
+ * is one with a `-` beside `\s` (`[\s-a]`: spelt out, the space would start
+ * a range).
+ */
+export function pcreSpaces(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const e = source[i + 1] ?? '';
+      out += e === 's' ? `[${SPACES}]` : e === 'S' ? `[^${SPACES}]` : c + e;
+      i++;
+    } else if (c === '[') {
+      const end = classEnd(source, i);
+      const text = source.slice(i, end);
+      const keep = /(^|[^\\])(\\\\)*\\S/.test(text) || /\\s-|-\\s/.test(text);
+      out += keep ? text : text.replace(/\\./g, (escape) => (escape === '\\s' ? SPACES : escape));
+      i = end - 1;
+    } else out += c;
+  }
+  return out;
+}
+
+/** The index just past the class that opens at `start` (JavaScript's reading: the first unescaped ] closes it). */
+function classEnd(source: string, start: number): number {
+  for (let i = start + 1; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source[i] === ']') return i + 1;
+  }
+  return source.length;
+}
+
+
+/**
+ * Under the m flag, `source` with each `^` and `$` outside a class written
+ * as LINE_START and LINE_END, and the flag dropped (it changes nothing else
+ * in JavaScript); unchanged without it.
+ */
+export function pcreLines(source: string, flags: string): SigmaRegex {
+  if (!flags.includes('m')) return { source, flags };
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+    } else if (c === '[') {
+      const end = classEnd(source, i);
+      out += source.slice(i, end);
+      i = end - 1;
+    } else out += c === '^' ? LINE_START : c === '$' ? LINE_END : c;
+  }
+  return { source: out, flags: flags.replace('m', '') };
+}
+
+/** A simplified Sigma regex (sigmaValues.ts simplifyRegex) with its dots, spaces and line anchors as PCRE reads them. */
+export function asPcre(source: string, flags: string): SigmaRegex {
+  return pcreLines(pcreSpaces(pcreDots(source, flags)), flags);
+}
