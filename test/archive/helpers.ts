@@ -74,3 +74,15 @@ export function iamUserRecord(id: string, userName: string, extra: object = {}):
     ...extra,
   };
 }
+
+/** `count` calls Call00, Call01, ... by alice, one a minute from 2024-03-05 10:00 UTC, ids ev-0000 on. */
+export function callsEachMinute(count = 40): object[] {
+  return Array.from({ length: count }, (_, k) => ({
+    eventID: `ev-${String(k).padStart(4, '0')}`,
+    eventTime: new Date(Date.UTC(2024, 2, 5, 10, 0, 0) + k * 60_000).toISOString().replace('.000Z', 'Z'),
+    eventName: `Call${String(k).padStart(2, '0')}`,
+    eventSource: 's3.amazonaws.com',
+    awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', userName: 'alice' },
+  }));
+}

@@ -5,23 +5,8 @@
  * memory (the Detector) and as SQL on a DuckDB archive.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDetector } from '../../src/detect/recordDetector.js';
-import { parseRuleFile } from '../../src/detect/sigmaRule.js';
-import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
-
-function ruleText(selection: string): string {
-  return `title: T
-id: r1
-logsource:
-  product: aws
-  service: cloudtrail
-detection:
-  selection:
-    ${selection}
-  condition: selection
-`;
-}
+import { firedOnBoth } from './bothEngines.js';
 
 function event(id: string, overrides: Record<string, unknown>): Record<string, unknown> {
   return { eventVersion: '1.08', eventID: id, eventTime: '2024-03-05T12:00:00Z', eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com', ...overrides };
@@ -41,15 +26,7 @@ describe('unquoted numbers in Sigma rules, in memory and on DuckDB', () => {
   });
   afterAll(() => archive?.close());
 
-  async function fired(selection: string): Promise<string[]> {
-    const parsed = parseRuleFile(ruleText(selection), 'r.yml', 'test');
-    expect(parsed.skipped).toEqual([]);
-    const ast = parsed.rules[0]!.ast;
-    const detector = createDetector([{ ast }]);
-    const memory = EVENTS.filter((e) => detector.test(e) !== null).map((e) => String(e.eventID)).sort();
-    expect(await archive.ids(compileWhere(ast, { dialect: 'duckdb', schema: 'archive' }))).toEqual(memory);
-    return memory;
-  }
+  const fired = (selection: string): Promise<string[]> => firedOnBoth(archive, EVENTS, selection);
 
   test('an account ID with a leading 0 keeps it (YAML would make it the number 12345678901)', async () => {
     expect(await fired('recipientAccountId: 012345678901')).toEqual(['zero']);

@@ -10,19 +10,7 @@ import { pcreDots, pcreLines, pcreSpaces, sigmaRegex } from '../../src/detect/si
 import { regexLiteral } from '../../src/query/regexLiteral.js';
 import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
-
-function ruleText(selection: string): string {
-  return `title: T
-id: r1
-logsource:
-  product: aws
-  service: cloudtrail
-detection:
-  selection:
-    ${selection}
-  condition: selection
-`;
-}
+import { firedOnBoth, selectionRule } from './bothEngines.js';
 
 function event(id: string, overrides: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -56,15 +44,7 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
   afterAll(() => archive?.close());
 
   /** The events the rule fires on, in memory and on the archive (asserted equal). */
-  async function fired(selection: string): Promise<string[]> {
-    const parsed = parseRuleFile(ruleText(selection), 'r.yml', 'test');
-    expect(parsed.skipped).toEqual([]);
-    const ast = parsed.rules[0]!.ast;
-    const detector = createDetector([{ ast }]);
-    const memory = EVENTS.filter((e) => detector.test(e) !== null).map((e) => String(e.eventID)).sort();
-    expect(await archive.ids(compileWhere(ast, { dialect: 'duckdb', schema: 'archive' }))).toEqual(memory);
-    return memory;
-  }
+  const fired = (selection: string): Promise<string[]> => firedOnBoth(archive, EVENTS, selection);
 
   test('a leading (?i) is the i flag (JavaScript has no inline flags): the rule loads and fires', async () => {
     expect(await fired("userAgent|re: '(?i)^trufflehog'")).toEqual(['trufflehog']);
@@ -95,7 +75,7 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
     expect(await fired("userAgent|re|s: 'first.TRUFFLEHOG'")).toEqual(['lines']);
     // SigmaHQ's IMDS rule: its edge dots keep their rewrite (no lookaround for RE2) and its literal (the span prefilter).
     expect(await fired("userIdentity.arn|re: '.+:assumed-role/aws:.+'")).toEqual(['cr', 'imds']);
-    const ast = parseRuleFile(ruleText("userIdentity.arn|re: '.+:assumed-role/aws:.+'"), 'r.yml', 'test').rules[0]!.ast;
+    const ast = parseRuleFile(selectionRule("userIdentity.arn|re: '.+:assumed-role/aws:.+'"), 'r.yml', 'test').rules[0]!.ast;
     expect(ast).toMatchObject({ match: { source: '(?<=[^\\n]):assumed-role/aws:(?=[^\\n])' } });
     expect(regexLiteral((ast as { match: { source: string } }).match.source)).toBe('assumed-role/aws');
     expect(pcreDots('a.[.]\\.(?:.)[^.]', '')).toBe('a[^\\n][.]\\.(?:[^\\n])[^.]');
@@ -122,7 +102,7 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
   });
 
   test('inline flags JavaScript cannot spell are refused with that reason, not as a bad regex', () => {
-    const reason = (value: string) => parseRuleFile(ruleText(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
+    const reason = (value: string) => parseRuleFile(selectionRule(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
     expect(reason('(?x)a b')).toMatch(/userAgent\|re: the inline flag x of \(\?x\) has no JavaScript equivalent/);
     expect(reason('a(?i)b')).toMatch(/inline flags are supported only as a group at the start/);
     expect(reason('(?i:a)b')).toMatch(/inline flags are supported only as a group at the start/);
@@ -150,7 +130,7 @@ describe('random PCRE-style patterns: memory and DuckDB (RE2) fire on the same e
     for (let k = 0; k < 300; k++) {
       const pattern = Array.from({ length: 1 + next(4) }, () => atoms[next(atoms.length)]).join('');
       const key = ['userAgent|re', 'userAgent|re', 'userAgent|re|s', 'userAgent|re|m'][next(4)]!;
-      const parsed = parseRuleFile(ruleText(`${key}: '${pattern}'`), 'r.yml', 'test');
+      const parsed = parseRuleFile(selectionRule(`${key}: '${pattern}'`), 'r.yml', 'test');
       expect(parsed.skipped).toEqual([]);
       const ast = parsed.rules[0]!.ast;
       const detector = createDetector([{ ast }]);

@@ -9,23 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
-import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { archiveOf, callsEachMinute, type TestArchive } from '../archive/helpers.js';
 import { renderApp, type Harness } from './harness.js';
-
-function records(): object[] {
-  const out: object[] = [];
-  for (let k = 0; k < 40; k++) {
-    out.push({
-      eventID: `ev-${String(k).padStart(4, '0')}`,
-      eventTime: new Date(Date.UTC(2024, 2, 5, 10, 0, 0) + k * 60_000).toISOString().replace('.000Z', 'Z'),
-      eventName: `Call${String(k).padStart(2, '0')}`,
-      eventSource: 's3.amazonaws.com',
-      awsRegion: 'us-east-1',
-      userIdentity: { type: 'IAMUser', userName: 'alice' },
-    });
-  }
-  return out;
-}
 
 /** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
 class FakeFollower {
@@ -46,7 +31,7 @@ describe('a bad file in the folder a --db dashboard follows', () => {
   let h: Harness;
   const follower = new FakeFollower();
   beforeAll(async () => {
-    archive = await archiveOf(records(), 100);
+    archive = await archiveOf(callsEachMinute(), 100);
     const session = new ArchiveSession(archive.archive, {});
     h = renderApp(
       <ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />,

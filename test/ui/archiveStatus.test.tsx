@@ -6,23 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
-import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { archiveOf, callsEachMinute, type TestArchive } from '../archive/helpers.js';
 import { renderApp, type Harness } from './harness.js';
-
-function records(): object[] {
-  const out: object[] = [];
-  for (let k = 0; k < 40; k++) {
-    out.push({
-      eventID: `ev-${String(k).padStart(4, '0')}`,
-      eventTime: new Date(Date.UTC(2024, 2, 5, 10, 0, 0) + k * 60_000).toISOString().replace('.000Z', 'Z'),
-      eventName: `Call${String(k).padStart(2, '0')}`,
-      eventSource: 's3.amazonaws.com',
-      awsRegion: 'us-east-1',
-      userIdentity: { type: 'IAMUser', userName: 'alice' },
-    });
-  }
-  return out;
-}
 
 const ERROR = 'Binder Error: Referenced column "tt_actor_label" not found in FROM clause, candidate bindings: "tt_actor", "tt_user_names", and the end of this message says FINAL-WORDS';
 
@@ -30,7 +15,7 @@ describe('a long status message on the --db dashboard', () => {
   let archive: TestArchive;
   let h: Harness;
   beforeAll(async () => {
-    archive = await archiveOf(records(), 100);
+    archive = await archiveOf(callsEachMinute(), 100);
     const session = new ArchiveSession(archive.archive, {});
     session.topValues = () => Promise.reject(new Error(ERROR));
     h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
