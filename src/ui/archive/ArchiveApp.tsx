@@ -16,7 +16,7 @@ import { TOP_FIELDS, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
 import { queryHelpLines } from '../../query/index.js';
 import { parseQuery } from '../../query/parse.js';
-import type { FolderState } from '../../state/index.js';
+import { openFolderState, type FolderState } from '../../state/index.js';
 import { colorEnabled } from '../../term/color.js';
 import { describeCopy, osc52Copy, type Env } from '../../term/osc52.js';
 import { supportsHyperlinks } from '../../term/osc8.js';
@@ -94,6 +94,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const { columns: width, rows: termRows } = useTerminalSize();
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
+  // Without a saved state (tests, --no-history) the query history lives for this run only, as in App.
+  const memoryState = useRef<FolderState | null>(null);
+  const remembered = folderState ?? (memoryState.current ??= openFolderState(dbPath, { enabled: false }));
   const stateRef = useRef<ArchiveUiState | null>(null);
   stateRef.current ??= initialArchiveState(initialQuery);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
@@ -155,7 +158,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const next = await session.list(filter.where, stateRef.current!.order, bodyH + 1);
         if (mine !== ticket.current.list) return;
         whereRef.current = filter.where;
-        if (text.trim() !== '') folderState?.addHistory(text);
+        if (text.trim() !== '') remembered.addHistory(text);
         loading.current.list = false;
         setList(next);
         setTop(null);
@@ -169,7 +172,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         }
       }
     },
-    [session, bodyH, folderState],
+    [session, bodyH, remembered],
   );
 
   useEffect(() => {
@@ -361,6 +364,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         topValues: c.top?.values ?? [],
         buckets: c.histo?.buckets ?? [],
         bucketSizes: SIZES.length,
+        history: remembered.history(),
       });
       // A half-typed query shows its error while typing (parsing is cheap; SQL waits for Enter).
       if (next.mode === 'query' && next.draft !== s.draft) {
@@ -400,7 +404,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         }
       }
     },
-    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit],
+    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit, remembered],
   );
   // Keys wait here, in order, while a command they would act on the answer of is running (keysMustWait):
   // `T j j`, `h k k`, `o j` or `/x` Enter `j` in one burst move in the values, buckets or rows that command

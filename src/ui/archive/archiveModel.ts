@@ -14,6 +14,7 @@ import type { TimeZoneMode } from '../format.js';
 import { actionFor, type Action } from '../keys.js';
 import { editLine } from '../lineEditor.js';
 import { windowFor, type ListWindow } from '../listModel.js';
+import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
 import { spanQuery } from '../timeline/histogramModel.js';
 
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram';
@@ -24,6 +25,8 @@ export interface ArchiveUiState {
   returnMode: ArchiveMode;
   draft: string;
   caret: number;
+  /** Up/Down in the query bar: the position in the saved query history (-1: not browsing it). */
+  historyCursor: HistoryCursor;
   /** The query the list shows (applied with Enter: each one is a count and a page query). */
   queryText: string;
   queryError: QueryError | null;
@@ -48,6 +51,7 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     returnMode: 'list',
     draft: queryText,
     caret: queryText.length,
+    historyCursor: { index: -1, typed: '' },
     queryText,
     queryError: null,
     order: 'newest',
@@ -89,6 +93,8 @@ export interface ArchiveKeyContext {
   buckets: readonly { start: number; end: number }[];
   /** Bucket sizes the histogram offers. */
   bucketSizes: number;
+  /** The queries applied before, oldest first (the archive's saved history; absent: none). */
+  history?: readonly string[];
 }
 
 export interface KeyResult {
@@ -142,10 +148,16 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   const now = { ...state, status: '' };
   if (action === 'forceQuit') return { state, command: { kind: 'quit' } };
   if (mode === 'query') {
-    if (action === 'applyQuery') return { state: { ...now, mode: 'list' }, command: { kind: 'apply', text: state.draft } };
-    if (action === 'cancelQuery') return { state: { ...now, mode: 'list', draft: state.queryText, caret: state.queryText.length, queryError: null } };
+    const fresh = { index: -1, typed: '' };
+    if (action === 'applyQuery') return { state: { ...now, mode: 'list', historyCursor: fresh }, command: { kind: 'apply', text: state.draft } };
+    if (action === 'cancelQuery') return { state: { ...now, mode: 'list', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: fresh } };
+    // The same walk as the in-memory dashboard's (its help and the [ message point here for earlier queries).
+    if (action === 'historyPrev' || action === 'historyNext') {
+      const walked = walkHistory(ctx.history ?? [], state.historyCursor, state.draft, action === 'historyPrev' ? -1 : 1);
+      return { state: walked ? { ...state, draft: walked.draft, caret: walked.draft.length, historyCursor: walked.cursor } : state };
+    }
     const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
-    return { state: edited ? { ...state, draft: edited.text, caret: edited.caret } : state };
+    return { state: edited ? { ...state, draft: edited.text, caret: edited.caret, historyCursor: fresh } : state };
   }
   if (action === 'quit') return { state, command: { kind: 'quit' } };
   if (action === 'help') {
@@ -216,7 +228,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'back':
       return { state: { ...now, mode: 'list', scroll: 0 } };
     case 'editQuery':
-      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null } };
+      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: { index: -1, typed: '' } } };
     case 'json':
       return { state: ctx.total > 0 ? { ...now, mode: 'json', returnMode: mode, scroll: 0 } : state };
     case 'toggleTime':
