@@ -29,13 +29,13 @@ import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
 import { formatCount, timesSpanYears, zoneLabel } from '../format.js';
 import { isTooSmall, TooSmall } from '../TooSmall.js';
-import { HelpOverlay, helpBodyHeight, helpLines, type HelpLine } from '../HelpOverlay.js';
+import { HelpOverlay, helpBodyHeight, helpLines, noteLines, type HelpLine } from '../HelpOverlay.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { useReleaseHeldKeys } from '../hooks/useReleaseHeldKeys.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
 import { jsonBodyHeight, JsonView } from '../JsonView.js';
 import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
-import { actionFor, splitChunk } from '../keys.js';
+import { actionFor, splitChunk, type Action } from '../keys.js';
 import type { Stroke } from '../viewKeys.js';
 import { QueryBar, queryBarHeight } from '../QueryBar.js';
 import { StatusBar, statusRoom } from '../StatusBar.js';
@@ -76,13 +76,33 @@ const MAX_BUCKETS = 2_000;
 /** The longest keys wait for a command's answer (a count over a big archive can take a while). */
 const HOLD_KEYS_MS = 5_000;
 
-const ARCHIVE_HELP: HelpLine[] = [
-  { text: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).', heading: true },
-  { text: '  Not here (they need the events in memory): i Insights, d download, b bad files, ! findings, p summary,', heading: false },
-  { text: '  C columns, [ ] back/forward, f follow, r resource events: use scan/export/detect --db, or rule:ID.', heading: false },
-  { text: '', heading: false },
-];
+/** The help's note on what an archive cannot do, and where to go instead (wrapped to the terminal by noteLines). */
+const ARCHIVE_NOTE = {
+  heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
+  text:
+    'Not here (they need the events in memory): i Insights, d download, b bad files, ! findings, p summary, C columns, [ ] back/forward, ' +
+    "f follow, r resource events, ' next mark, pivots from the list or details (T top values has them), Tab split and v span in " +
+    'the histogram: use scan/export/detect --db, or rule:ID.',
+};
 
+/** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
+const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
+  'open', 'back', 'editQuery', 'json', 'copy', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark',
+  'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord',
+  'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
+  'zoomIn', 'zoomOut', 'applySpan',
+  'help', 'quit', 'forceQuit',
+]);
+
+function archiveHelp(width: number): HelpLine[] {
+  return [
+    ...noteLines(ARCHIVE_NOTE.heading, width, true),
+    ...noteLines(ARCHIVE_NOTE.text, width),
+    { text: '', heading: false },
+    ...helpLines(queryHelpLines(), { insights: true, export: true }, width, (binding) => ARCHIVE_ACTIONS.has(binding.action)),
+  ];
+}
 interface Histo {
   size: number;
   buckets: (ArchiveBucket & { end: number })[];
@@ -341,7 +361,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // Scroll limits of the views that scroll.
   const record = current?.record;
   const jsonLines = useMemo(() => (state.mode === 'json' && record ? wrapTokens(prettyJsonLines(record), width) : []), [state.mode, record, width]);
-  const help = useMemo(() => [...ARCHIVE_HELP, ...helpLines(queryHelpLines(), { insights: false, export: false }, width)], [width]);
+  const help = useMemo(() => archiveHelp(width), [width]);
   const detailLength = useMemo(() => (state.mode === 'detail' && current ? layoutDetail(buildDetail(current.row, state.zone), width, -1).screen.length : 0), [state.mode, current, state.zone, width]);
   const scrollLimit =
     state.mode === 'json'
