@@ -1,7 +1,8 @@
 /**
  * The --db dashboard's `?` at 80x24: its note on what an archive cannot do is
  * wrapped, not cut mid-word with '…', and the keys listed are the ones it
- * answers (f, i, d, b, !, p, C, [ ], r, Tab split, v span were listed as if they worked).
+ * answers (f, i, d, b, !, p, C, [ ], r, Tab split, v span were listed as if they worked);
+ * the details' title names only keys the archive's details have.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
@@ -42,5 +43,13 @@ describe('help on an archive at 80 columns', () => {
     for (const present of ['edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time']) {
       expect(body, present).toContain(present);
     }
+  });
+
+  it("the details' title names the archive's keys, not Tab select, y copy or r resource events", async () => {
+    await h.press(KEYS.escape, (f) => !f.includes(' Help '));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    const title = frame.split('\n').find((line) => line.includes('Event details'))!;
+    expect(title).toContain('v JSON');
+    for (const absent of ['Tab/→ select', 'y copy', 'r resource events']) expect(title, absent).not.toContain(absent);
   });
 });

@@ -85,6 +85,9 @@ const ARCHIVE_NOTE = {
     'the histogram: use scan/export/detect --db, or rule:ID.',
 };
 
+/** The detail title's keys: the archive's details have no Tab selection, copy or resource events. */
+const ARCHIVE_DETAIL_KEYS: readonly string[] = ['↑/↓ other events', 'v JSON', 'T top values', 'Esc close'];
+
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
@@ -482,7 +485,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   let main;
   switch (state.mode) {
     case 'detail':
-      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={-1} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} /> : listView(width);
+      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={-1} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} /> : listView(width);
       break;
     case 'json':
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
