@@ -8,7 +8,7 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ArchiveBucket, TimeBounds } from '../../archive/aggregate.js';
-import type { EventRow } from '../../model/types.js';
+import type { BadFile, EventRow } from '../../model/types.js';
 import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { ArchiveList } from '../../archive/window.js';
@@ -25,6 +25,7 @@ import { displayWidth, fit, truncate } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
 import { buildDetail } from '../detailModel.js';
+import { BadFilesView, badFileLines } from '../BadFilesView.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
 import { formatCount, timesSpanYears, zoneLabel } from '../format.js';
@@ -67,6 +68,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
   histogram: ['Esc/h back', '↑/↓ bucket', 'Enter list it', '+/- zoom', '? help'],
+  badfiles: ['Esc back', 'j/k scroll', 'q quit'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -80,7 +82,7 @@ const HOLD_KEYS_MS = 5_000;
 const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
-    'Not here (they need the events in memory): i Insights, d download, b bad files, ! findings, p summary, C columns, [ ] back/forward, ' +
+    'Not here (they need the events in memory): i Insights, d download, ! findings, p summary, C columns, [ ] back/forward, ' +
     "f follow, r resource events, ' next mark, pivots from the list or details (T top values has them), Tab split and v span in " +
     'the histogram: use scan/export/detect --db, or rule:ID.',
 };
@@ -145,6 +147,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The followed folder's state, beside the status line (set by the subscription below).
   const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
+  // The bad and skipped files `b` lists: the archive's imports' (read when the view opens) and the followed folder's.
+  const [problems, setProblems] = useState<{ bad: readonly BadFile[]; skipped: readonly BadFile[] } | null>(null);
   const following = followLabel(follow);
   const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
@@ -365,13 +369,23 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const record = current?.record;
   const jsonLines = useMemo(() => (state.mode === 'json' && record ? wrapTokens(prettyJsonLines(record), width) : []), [state.mode, record, width]);
   const help = useMemo(() => archiveHelp(width), [width]);
+  const followBad = follow?.bad;
+  const problemFiles = useMemo(() => {
+    const bad = [...(problems?.bad ?? [])];
+    const known = new Set(bad.map((file) => file.path));
+    for (const file of followBad ?? []) if (!known.has(file.path)) bad.push(file);
+    return { bad, skipped: problems?.skipped ?? [] };
+  }, [problems, followBad]);
+  const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width).length : 0), [state.mode, problemFiles, width]);
   const detailLength = useMemo(() => (state.mode === 'detail' && current ? layoutDetail(buildDetail(current.row, state.zone), width, -1).screen.length : 0), [state.mode, current, state.zone, width]);
   const scrollLimit =
     state.mode === 'json'
       ? Math.max(0, jsonLines.length - jsonBodyHeight(mainH))
       : state.mode === 'help'
         ? Math.max(0, help.length - helpBodyHeight(mainH))
-        : Math.max(0, detailLength - detailBodyHeight(mainH));
+        : state.mode === 'badfiles'
+          ? Math.max(0, badLines - (mainH - 1))
+          : Math.max(0, detailLength - detailBodyHeight(mainH));
 
   const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current });
   ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current };
@@ -419,6 +433,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           setState({ ...stateRef.current!, status: marked ? 'Marked (mark:* lists the marked events)' : 'Unmarked' });
           return;
         }
+        case 'badFiles':
+          session.problemFiles().then(setProblems, fail);
+          return;
         case 'copy': {
           const result = osc52Copy(JSON.stringify(c.current?.record ?? {}, null, 2), { env });
           if (result.ok) stdout.write(result.sequence);
@@ -427,7 +444,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         }
       }
     },
-    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit, remembered],
+    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit, remembered, session, fail],
   );
   // Keys wait here, in order, while a command they would act on the answer of is running (keysMustWait):
   // `T j j`, `h k k`, `o j` or `/x` Enter `j` in one burst move in the values, buckets or rows that command
@@ -495,6 +512,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       break;
     case 'top':
       main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
+      break;
+    case 'badfiles':
+      main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
       break;
     case 'histogram':
       main = <ArchiveHistogram histo={histo} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;

@@ -17,11 +17,11 @@ import { windowFor, type ListWindow } from '../listModel.js';
 import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
 import { spanQuery } from '../timeline/histogramModel.js';
 
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
-  /** Where Esc goes from json and help. */
+  /** Where Esc goes from json, help and the bad files. */
   returnMode: ArchiveMode;
   draft: string;
   caret: number;
@@ -35,7 +35,7 @@ export interface ArchiveUiState {
   cursor: number;
   offset: number;
   zone: TimeZoneMode;
-  /** Scroll of the details, JSON and help. */
+  /** Scroll of the details, JSON, help and the bad files. */
   scroll: number;
   topField: number;
   topIndex: number;
@@ -74,6 +74,7 @@ export type ArchiveCommand =
   | { kind: 'top' }
   | { kind: 'histogram' }
   | { kind: 'mark' }
+  | { kind: 'badFiles' }
   | { kind: 'copy' }
   | { kind: 'quit' };
 
@@ -107,7 +108,6 @@ const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
   findings: 'findings: trailtop detect --db FILE (rule:ID in the query lists one rule\'s events)',
-  badFiles: 'bad files: trailtop scan --db FILE lists them',
   principal: 'summary: not on an archive yet; T (top values) works',
   columnChooser: 'columns: not on an archive yet',
   queryBack: 'back/forward: not on an archive yet (↑ in the query bar recalls queries)',
@@ -163,7 +163,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   if (action === 'help') {
     return { state: mode === 'help' ? { ...now, mode: state.returnMode, scroll: 0 } : { ...now, mode: 'help', returnMode: mode, scroll: 0 } };
   }
-  if (mode === 'help' || mode === 'json') {
+  if (mode === 'help' || mode === 'json' || mode === 'badfiles') {
     if (action === 'back' || (mode === 'json' && action === 'json')) return { state: { ...now, mode: state.returnMode, scroll: 0 } };
     if (mode === 'json' && action === 'copy') return { state, command: { kind: 'copy' } };
     const scrolls: Partial<Record<Action, number>> = { up: -1, down: 1, pageUp: -(ctx.mainH - 2), pageDown: ctx.mainH - 2 };
@@ -241,6 +241,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
+    case 'badFiles':
+      // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
+      return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };
     default: {
       const instead = action ? NOT_HERE[action] : undefined;
       if (instead) return { state: { ...now, status: instead } };
