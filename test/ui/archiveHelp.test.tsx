@@ -2,7 +2,8 @@
  * The --db dashboard's `?` at 80x24: its note on what an archive cannot do is
  * wrapped, not cut mid-word with '…', and the keys listed are the ones it
  * answers (f, i, d, b, !, p, C, [ ], r, Tab split, v span were listed as if they worked);
- * the details' title names only keys the archive's details have.
+ * the details' title names only keys the archive's details have; `?` in
+ * the top values or the histogram opens at that view's keys, as in App.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
@@ -51,5 +52,20 @@ describe('help on an archive at 80 columns', () => {
     const title = frame.split('\n').find((line) => line.includes('Event details'))!;
     expect(title).toContain('v JSON');
     for (const absent of ['Tab/→ select', 'y copy', 'r resource events']) expect(title, absent).not.toContain(absent);
+  });
+
+  it('? in the top values and the histogram opens the help at their keys', async () => {
+    await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+    for (const [key, section, view] of [
+      ['T', '─ Top values (T)', 'Top values of'],
+      ['h', '─ Histogram view (h)', 'Histogram'],
+    ] as const) {
+      await h.press(key, (f) => f.includes(view));
+      const help = await h.press('?', (f) => f.includes(' Help'));
+      const lines = help.split('\n');
+      expect(lines[lines.findIndex((l) => l.startsWith(' Help')) + 1]).toBe(section);
+      await h.press(KEYS.escape, (f) => f.includes(view) && !f.includes(' Help'));
+      await h.press(KEYS.escape, (f) => !f.includes(view));
+    }
   });
 });

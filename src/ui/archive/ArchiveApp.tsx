@@ -36,7 +36,7 @@ import { useReleaseHeldKeys } from '../hooks/useReleaseHeldKeys.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
 import { jsonBodyHeight, JsonView } from '../JsonView.js';
 import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
-import { actionFor, splitChunk, type Action } from '../keys.js';
+import { actionFor, splitChunk, VIEW_HELP_GROUP, type Action, type Mode } from '../keys.js';
 import type { Stroke } from '../viewKeys.js';
 import { QueryBar, queryBarHeight } from '../QueryBar.js';
 import { StatusBar, statusRoom } from '../StatusBar.js';
@@ -387,8 +387,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current };
+  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current, help });
+  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current, help };
   const onKey = useCallback(
     (input: string, key: Key) => {
       const c = ctxRef.current;
@@ -402,6 +402,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         buckets: c.histo?.buckets ?? [],
         bucketSizes: SIZES.length,
         history: remembered.history(),
+        // As in App: a view's `?` opens the help at that view's keys.
+        helpScroll: (mode) => {
+          const group = VIEW_HELP_GROUP[mode as Mode];
+          const at = group ? c.help.findIndex((line) => line.heading && line.text.startsWith(group)) : -1;
+          return Math.max(0, Math.min(at, Math.max(0, c.help.length - helpBodyHeight(c.mainH))));
+        },
       });
       // A half-typed query shows its error while typing (parsing is cheap; SQL waits for Enter).
       if (next.mode === 'query' && next.draft !== s.draft) {

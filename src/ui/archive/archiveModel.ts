@@ -96,6 +96,8 @@ export interface ArchiveKeyContext {
   bucketSizes: number;
   /** The queries applied before, oldest first (the archive's saved history; absent: none). */
   history?: readonly string[];
+  /** Where `?` opens the help from a mode: its section's line (absent: the top). */
+  helpScroll?(mode: ArchiveMode): number;
 }
 
 export interface KeyResult {
@@ -161,7 +163,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   }
   if (action === 'quit') return { state, command: { kind: 'quit' } };
   if (action === 'help') {
-    return { state: mode === 'help' ? { ...now, mode: state.returnMode, scroll: 0 } : { ...now, mode: 'help', returnMode: mode, scroll: 0 } };
+    return { state: mode === 'help' ? { ...now, mode: state.returnMode, scroll: 0 } : { ...now, mode: 'help', returnMode: mode, scroll: ctx.helpScroll?.(mode) ?? 0 } };
   }
   if (mode === 'help' || mode === 'json' || mode === 'badfiles') {
     if (action === 'back' || (mode === 'json' && action === 'json')) return { state: { ...now, mode: state.returnMode, scroll: 0 } };
