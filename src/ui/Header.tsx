@@ -42,6 +42,8 @@ function progressBar(done: number, total: number, width: number): string {
 
 /** Cells the folder needs to show its own name (the end of the path). */
 const FOLDER_ROOM = 20;
+/** Fewer cells than this show no folder at all: '…/big' still names it, '…/…' does not. */
+const MIN_FOLDER = 5;
 
 export function Header({ folder, progress, watching, shown, total, newCount, newBelow = false, follow, activity = '', findings = '', width }: HeaderProps) {
   const theme = useTheme();
@@ -87,7 +89,9 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const readText = fits(fixedWith(followText, badText)) ? read : '';
   const fixed = fixedWith(followText, badText, readText);
   // Cut from the left: the folder's own name, at the end of the path, is what tells folders apart.
-  const folderText = truncateStart(sanitize(folder), Math.max(8, width - displayWidth(fixed)));
+  // Too little room left for a recognisable end of the path: none of it, rather than a cut '…/…'.
+  const folderRoom = width - displayWidth(fixed);
+  const folderText = folderRoom >= MIN_FOLDER ? truncateStart(sanitize(folder), folderRoom) : '';
   const rate = loadRate(progress);
   const loadingLine =
     progress.phase === 'loading'

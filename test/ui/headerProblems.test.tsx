@@ -2,7 +2,7 @@
  * The header's problem counts at 80 columns with findings: the short form
  * keeps the bad files' count on screen ('! 1 conflicting dup…' used to fill
  * the room left and cut '! 2 bad files' off), and wide terminals keep the
- * long form.
+ * long form. A folder with too little room left is left out, not cut to '…/…'.
  */
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,5 +36,16 @@ describe('the header with conflicts, bad and skipped files', () => {
 
   it('at 200 columns says it in full', () => {
     expect(header(200)).toContain('! 1 conflicting duplicate · ! 2 bad files · 67 skipped (b)');
+  });
+
+  it('leaves the folder out rather than cut it to …/… when the counts fill the line', () => {
+    const progress = { ...emptyProgress(0), phase: 'watching' as const };
+    progress.badFiles.push({ path: '/tmp/big/a.json.gz', reason: 'truncated gzip' });
+    const view = render(<Header folder="/tmp/ux/big" progress={progress} watching shown={200_378} total={200_378} newCount={0} follow findings="⚑ 1 high 3 med 2 low (!)" width={80} />);
+    unmount = view.unmount;
+    const line = (view.lastFrame() ?? '').split('\n')[0]!;
+    expect(line).toContain('! 1 bad (b)');
+    expect(line).not.toContain('…/…');
+    expect(line.trimEnd().endsWith('(b)')).toBe(true);
   });
 });
