@@ -80,6 +80,15 @@ describe('the --db dashboard at 80x24', () => {
     await h.press(KEYS.escape, (f) => !f.includes('cannot run as SQL'));
   });
 
+  it('a query that does not parse keeps its error where it is after Enter, as while typing (it moved to position 1)', async () => {
+    const frame = await h.press('/\u0015name:"open' + KEYS.enter, (f) => f.includes('unterminated quote') && !f.includes('Opening'));
+    const lines = frame.split('\n');
+    const bar = lines.findIndex((l) => l.startsWith('Query / name:"open'));
+    expect(lines[bar + 1]!.indexOf('^')).toBe('Query / name:'.length);
+    expect(frame).not.toContain('position 1;');
+    await h.press(KEYS.escape, (f) => !f.includes('unterminated quote'));
+  });
+
   it('T shows top values by SQL, h the histogram', async () => {
     await h.press('/\u0015' + KEYS.enter, (f) => f.includes('500 events'));
     let frame = await h.press('T', (f) => f.includes('Top values of User'));

@@ -179,7 +179,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           loading.current.list = false;
           setBusy('');
           const s = stateRef.current!;
-          setState({ ...s, mode: 'query', draft: text, caret: text.length, queryError: { message: filter.message, position: 0, hint: '' } });
+          // A query that does not parse keeps the parser's error (where, and the hint), as while typing and
+          // in the folder dashboard; only what SQL refuses (a rule it cannot express) has no position.
+          const parsed = parseQuery(text, { deepTerms: true });
+          const queryError = parsed.ok ? { message: filter.message, position: 0, hint: '' } : parsed.error;
+          setState({ ...s, mode: 'query', draft: text, caret: text.length, queryError });
           return;
         }
         const next = await session.list(filter.where, stateRef.current!.order, bodyH + 1);
