@@ -527,7 +527,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
       break;
     case 'histogram':
-      main = <ArchiveHistogram histo={histo} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;
+      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;
       break;
     default:
       main = listView(width);
@@ -555,6 +555,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
 interface ArchiveHistogramProps {
   histo: Histo | null;
+  /** The list has no event at all (no bucket is then not about unreadable times). */
+  listEmpty: boolean;
   selected: number;
   zone: ArchiveUiState['zone'];
   width: number;
@@ -575,10 +577,11 @@ function bucketLabel(start: number, size: BucketSize, zone: ArchiveUiState['zone
 }
 
 /** Events per bucket, newest at the bottom as in the folder's histogram; errors drawn apart. */
-function ArchiveHistogram({ histo, selected, zone, width, height }: ArchiveHistogramProps) {
+function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: ArchiveHistogramProps) {
   const theme = useTheme();
   if (!histo) return <Text>{'  Counting…'}</Text>;
-  if (histo.buckets.length === 0) return <Text>{'  No event with a readable time'}</Text>;
+  // The folder dashboard's words for the same two cases.
+  if (histo.buckets.length === 0) return <Text>{listEmpty ? '  No events to chart (the list is empty).' : '  No event has a readable time.'}</Text>;
   const size = SIZES[histo.size]!;
   const body = Math.max(1, height - 2);
   const at = Math.max(0, Math.min(selected, histo.buckets.length - 1));
