@@ -3,6 +3,7 @@
  * the archive's imports' bad and skipped files (imported_files) and the
  * followed folder's new bad ones, each with its reason, names sanitised. It
  * used to point at `scan --db`, which cannot open an archive a follow holds.
+ * The header counts them from the start, as the folder dashboard's does.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,11 @@ describe('b on an archive', () => {
   afterAll(() => {
     h?.cleanup();
     archive?.close();
+  });
+
+  it('counts the bad files in the header before b is pressed', async () => {
+    const frame = await h.waitFor((f) => f.includes('bad files (b)'));
+    expect(frame.split('\n')[0]).toContain('! 2 bad files (b)');
   });
 
   it('lists the bad and skipped files with their reasons, and Esc goes back to the list', async () => {

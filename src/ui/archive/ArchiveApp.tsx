@@ -209,6 +209,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   useEffect(() => {
     void apply(initialQuery);
   }, []);
+  // The imports' bad files are counted in the header from the start, as the folder dashboard counts its own
+  // (an archive with bad files said nothing of them until b was pressed).
+  useEffect(() => {
+    session.problemFiles().then(setProblems, fail);
+  }, [session, fail]);
 
   // The followed folder: its state in the status line (at most ~5 redraws a second while importing), and
   // after each commit the list asked again (count and the rows on screen), keeping the query and cursor.
@@ -535,7 +540,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const shownCount = list ? formatCount(total) : '…';
   const position = total > 0 ? ` · row ${formatCount(win.cursor + 1)}` : '';
   // The counts first: at 80 columns a long archive path gives way (cut from its start), not the figures.
-  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
+  const badCount = problemFiles.bad.length;
+  const badText = badCount > 0 ? `! ${formatCount(badCount)} bad file${badCount === 1 ? '' : 's'} (b) · ` : '';
+  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · ${badText}archive `;
   const head = `${figures}${truncateStart(sanitize(dbPath), Math.max(8, width - displayWidth(figures)))}`;
   return (
     <ThemeContext.Provider value={theme}>
