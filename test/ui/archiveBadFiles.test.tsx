@@ -26,6 +26,7 @@ class FakeFollower {
 describe('b on an archive', () => {
   let archive: TestArchive;
   let h: Harness;
+  let session: ArchiveSession;
   beforeAll(async () => {
     const scratch = tempFolder('trailtop-archive-bad-');
     const folder = join(scratch.dir, 'logs');
@@ -34,7 +35,7 @@ describe('b on an archive', () => {
     writeFileSync(join(folder, 'broken\u001b[2J.json'), '{"Records":[{"eventName":"x" "y"}]}');
     writeFileSync(join(folder, 'notes.txt'), 'not a log at all');
     archive = await archiveOfFolder(folder, join(scratch.dir, 'archive.duckdb'), scratch.remove);
-    const session = new ArchiveSession(archive.archive, {});
+    session = new ArchiveSession(archive.archive, {});
     const follower = new FakeFollower() as unknown as ArchiveFollower;
     h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower} />, 80, 24);
     await h.waitFor((f) => f.includes('ListUsers'), 20_000);
@@ -46,7 +47,9 @@ describe('b on an archive', () => {
 
   it('counts the bad files in the header before b is pressed', async () => {
     const frame = await h.waitFor((f) => f.includes('bad files (b)'));
-    expect(frame.split('\n')[0]).toContain('! 2 bad files (b)');
+    const header = frame.split('\n')[0]!;
+    expect(header).toContain('! 2 bad files (b)');
+    expect(header).toMatch(/archive …?[a-z./]+$/);
   });
 
   it('lists the bad and skipped files with their reasons, and Esc goes back to the list', async () => {
@@ -60,5 +63,13 @@ describe('b on an archive', () => {
     expect(frame).toContain('notes.txt');
     const back = await h.press(KEYS.escape, (f) => !f.includes('Files with problems'));
     expect(back).toContain('ListUsers');
+  });
+
+  it('leaves the archive path out when fewer than 5 cells are left for it (it was cut twice: "archive …du…")', async () => {
+    h.cleanup();
+    // Without the follower one file is bad: 'trailtop · 1 event · row 1 · newest first · ! 1 bad file (b) · archive ' takes 71 of 75 columns.
+    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 75, 24);
+    const frame = await h.waitFor((f) => f.includes('ListUsers') && f.includes('bad file (b)'), 20_000);
+    expect(frame.split('\n')[0]!.trimEnd()).toBe('trailtop · 1 event · row 1 · newest first · ! 1 bad file (b) · archive');
   });
 });

@@ -543,7 +543,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const badCount = problemFiles.bad.length;
   const badText = badCount > 0 ? `! ${formatCount(badCount)} bad file${badCount === 1 ? '' : 's'} (b) · ` : '';
   const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · ${badText}archive `;
-  const head = `${figures}${truncateStart(sanitize(dbPath), Math.max(8, width - displayWidth(figures)))}`;
+  // Too little room for a recognisable end of the path: none of it, rather than 'archive ……' cut twice.
+  const pathRoom = width - displayWidth(figures);
+  const head = `${figures}${pathRoom >= 5 ? truncateStart(sanitize(dbPath), pathRoom) : ''}`;
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">
