@@ -139,6 +139,17 @@ describe('Insights view', () => {
     expect(frame).not.toContain('└');
   });
 
+  it('wraps the no-Insights sentence between words (46 columns: the first sentence ends at the edge)', async () => {
+    const store = await sampleStore((r) => rowInsight(r) === null);
+    const { h } = mount(store, 46, 20);
+    const frame = await h.waitFor((f) => f.includes('No CloudTrail Insights records'));
+    const all = lines(frame);
+    const at = all.findIndex((l) => l.startsWith('No CloudTrail Insights records'));
+    const sentence = all.slice(at, at + 4).filter((l) => l.trim() !== '');
+    expect(sentence.length).toBeGreaterThan(1);
+    for (const line of sentence) expect(line, line).not.toMatch(/^ /);
+  });
+
   it('wraps that sentence between words, no line starting with a space (79 columns: a word ends at the edge)', async () => {
     const target = insights[0]!;
     const store = await sampleStore((r) => rowInsight(r) !== null || r.name !== target.eventName || r.source !== target.eventSource);
