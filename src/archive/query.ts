@@ -6,7 +6,7 @@
  */
 import { normalize } from '../model/normalize.js';
 import { RecordBatch } from '../model/recordBatch.js';
-import type { EventRow, FileShape } from '../model/types.js';
+import type { BadFile, EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { ScanSummary } from '../commands/scanSummary.js';
@@ -321,6 +321,12 @@ async function importedFiles(archive: Archive): Promise<Pick<ScanSummary['files'
     else bad.push({ path: String(path), reason: `partly read: ${reason}` });
   }
   return { byShape, read, digests, recordsRead, skipped, bad };
+}
+
+/** The files scan --db lists as bad (or partly read) and skipped, in its order: the --db dashboard's `b`. */
+export async function archiveProblemFiles(archive: Archive): Promise<{ bad: BadFile[]; skipped: BadFile[] }> {
+  const { bad, skipped } = await importedFiles(archive);
+  return { bad, skipped };
 }
 
 /** The scan summary (commands/scanSummary.ts) of the archive, or of the events `where` selects. */

@@ -7,11 +7,12 @@
  * drive it the same way.
  */
 import type { TopField, TopResult } from '../investigate/topValues.js';
+import type { BadFile } from '../model/types.js';
 import type { Vocabulary } from '../query/vocabulary.js';
 import { archiveHistogram, archiveTimeBounds, archiveTopValues, type ArchiveBucket, type TimeBounds } from './aggregate.js';
 import { openArchive, type Archive } from './db.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
-import type { Order } from './query.js';
+import { archiveProblemFiles, type Order } from './query.js';
 import { archiveVocabulary } from './vocabulary.js';
 import { ArchiveList } from './window.js';
 
@@ -89,6 +90,11 @@ export class ArchiveSession {
 
   histogram(where: string | null, sizeMs: number, from: number, to: number): Promise<ArchiveBucket[]> {
     return archiveHistogram(this.archive, where, sizeMs, from, to);
+  }
+
+  /** The bad (or partly read) and skipped files of the imports, as scan --db lists them. */
+  problemFiles(): Promise<{ bad: BadFile[]; skipped: BadFile[] }> {
+    return archiveProblemFiles(this.archive);
   }
 
   close(): Promise<void> {

@@ -113,10 +113,14 @@ export class EventStore {
    */
   add(rows: readonly EventRow[], onReplace?: (copy: EventRow) => void): number {
     let added = 0;
+    let rereads = 0;
     this.sharedInBatch.clear();
     for (const row of rows) {
       if (!this.ids.addIfAbsent(row.id, this.arrival.length)) {
-        this.progress.duplicates++;
+        // The kept copy's own record read again (its file re-read whole after it grew or was rewritten) is
+        // not a second copy: counted, it made the header claim duplicates ('4 events (5 records read)').
+        if (this.isReread(row)) rereads++;
+        else this.progress.duplicates++;
         if (this.checkDuplicate(row)) onReplace?.(row);
         continue;
       }
@@ -131,9 +135,15 @@ export class EventStore {
       added++;
     }
     this.sharedInBatch.clear();
-    this.progress.eventsRead += rows.length;
+    this.progress.eventsRead += rows.length - rereads;
     if (added > 0 || rows.length > 0) this.changed();
     return added;
+  }
+
+  /** Whether `row` is the record the kept row came from: the same place in the same file. */
+  private isReread(row: EventRow): boolean {
+    const kept = this.get(row.id);
+    return kept !== undefined && kept.recordIndex === row.recordIndex && kept.batch.file === row.batch.file;
   }
 
   /**

@@ -373,6 +373,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       cancelWorkAndQuit,
       setQuery,
       history: () => remembered.history(),
+      openHelp: () => openHelp(),
       marks: {
         toggle: (row) => marks.toggle(row.id),
         next: (from) => nextMarkIndex(listRows, from, marks.set(), (id) => store.get(id), stateRef.current!.order),

@@ -83,8 +83,9 @@ export function ExportDialog({
   const job = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [state, dispatch] = useReducer(dialogReducer, null, () => {
     const current = session.getSnapshot();
-    // The running or finished download shows its own path; the form behind it starts fresh.
-    if (current.status === 'running') return initialDialogState(now(), current.format, 'running');
+    // The running or finished download shows its own path; the form behind a running one holds that path
+    // (a cancel goes back to it), the one behind a finished one starts fresh.
+    if (current.status === 'running') return initialDialogState(now(), current.format, 'running', current.path);
     if (current.status === 'done' && !current.seen) return initialDialogState(now(), current.format, 'done');
     return initialDialogState(now());
   });

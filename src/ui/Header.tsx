@@ -42,6 +42,8 @@ function progressBar(done: number, total: number, width: number): string {
 
 /** Cells the folder needs to show its own name (the end of the path). */
 const FOLDER_ROOM = 20;
+/** Fewer cells than this show no folder at all: '…/big' still names it, '…/…' does not. */
+const MIN_FOLDER = 5;
 
 export function Header({ folder, progress, watching, shown, total, newCount, newBelow = false, follow, activity = '', findings = '', width }: HeaderProps) {
   const theme = useTheme();
@@ -61,20 +63,35 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);
   const fullBadText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
+  // Short forms for a narrow terminal, whose header is cut at its end: the counts of bad files and conflicting
+  // duplicates must survive (at 80 columns with findings, '! 1 conflicting dup…' hid the 2 bad files after it).
+  const shortProblems = (withSkipped: boolean): string => {
+    const parts = [conflicts > 0 ? `${formatCount(conflicts)} dup${conflicts === 1 ? '' : 's'}` : '', bad > 0 ? `${formatCount(bad)} bad` : '', withSkipped && skipped > 0 ? `${formatCount(skipped)} skipped` : ''].filter(Boolean);
+    return parts.length === 0 ? '' : `${conflicts > 0 || bad > 0 ? '! ' : ''}${parts.join(' · ')} (b)`;
+  };
   const activityText = activity ? sanitize(activity) : '';
   const fixedWith = (followText: string, badText: string, readText = read): string =>
     `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${readText}${findings ? `  ${findings}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
   const fits = (text: string): boolean => displayWidth(text) + FOLDER_ROOM <= width;
   // On a narrow terminal the usual states make room for the folder's name: 'following' first (paused
-  // is still said), then skipped files when none is bad (b and the footer still reach them).
+  // is still said), then skipped files when none is bad (b and the footer still reach them), else the
+  // problems' short form, skipped files last.
   const followText = follow && !fits(fixedWith(fullFollowText, fullBadText)) ? '' : fullFollowText;
   const onlySkipped = bad === 0 && conflicts === 0;
-  const badText = onlySkipped && !fits(fixedWith(followText, fullBadText)) ? '' : fullBadText;
+  const badText = fits(fixedWith(followText, fullBadText))
+    ? fullBadText
+    : onlySkipped
+      ? ''
+      : fits(fixedWith(followText, shortProblems(true)))
+        ? shortProblems(true)
+        : shortProblems(false);
   // Then the records-read count (the loading line repeats it while loading), so findings don't push the name out.
   const readText = fits(fixedWith(followText, badText)) ? read : '';
   const fixed = fixedWith(followText, badText, readText);
   // Cut from the left: the folder's own name, at the end of the path, is what tells folders apart.
-  const folderText = truncateStart(sanitize(folder), Math.max(8, width - displayWidth(fixed)));
+  // Too little room left for a recognisable end of the path: none of it, rather than a cut '…/…'.
+  const folderRoom = width - displayWidth(fixed);
+  const folderText = folderRoom >= MIN_FOLDER ? truncateStart(sanitize(folder), folderRoom) : '';
   const rate = loadRate(progress);
   const loadingLine =
     progress.phase === 'loading'

@@ -66,12 +66,26 @@ function wrapWords(words: readonly string[], room: number): string[] {
  * Every binding of the keymap, by section (each key noted with where it
  * works unless that is its section's place), then the query language help.
  */
-export function helpLines(queryHelp: readonly string[], wired: { insights: boolean; export: boolean }, width = 200): HelpLine[] {
+/**
+ * A note above the keys (the --db dashboard's), word-wrapped to the overlay
+ * like the descriptions: a line the width of a wide terminal was cut at 80 columns.
+ */
+export function noteLines(text: string, width: number, heading = false): HelpLine[] {
+  // The overlay draws each line after '─ ' or two spaces; the lines of a plain note indent two more.
+  const indent = heading ? '' : '  ';
+  return wrapWords(text.split(' '), Math.max(20, width - INDENT - indent.length)).map((line, i) => ({ text: `${indent}${line}`, heading: heading && i === 0 }));
+}
+
+/**
+ * `keep` drops the bindings a dashboard does not have (the --db one works
+ * without the events in memory), so its help lists only keys that work there.
+ */
+export function helpLines(queryHelp: readonly string[], wired: { insights: boolean; export: boolean }, width = 200, keep: (binding: KeyBinding) => boolean = () => true): HelpLine[] {
   const lines: HelpLine[] = [];
   const room = Math.max(20, width - INDENT - LABEL_WIDTH - 1);
   const pad = ' '.repeat(LABEL_WIDTH);
   for (const group of KEY_GROUPS) {
-    const bindings = KEYMAP.filter((b) => b.group === group.title);
+    const bindings = KEYMAP.filter((b) => b.group === group.title && keep(b));
     if (bindings.length === 0) continue;
     const place = group.place;
     // A one-mode place is already in the title ("Query bar").

@@ -4,10 +4,10 @@ import { chartForInsight } from '../model/insightChart.js';
 import { notOnDiskMessage, type Insight } from '../model/insights.js';
 import type { RateSeries } from '../model/rate.js';
 import { sanitize } from '../term/sanitize.js';
-import { truncate } from '../term/width.js';
 import { formatTime, type TimeZoneMode } from './format.js';
 import { chartLegend, chartLines, truncateLine, yAxisWidth, type SegmentKind, type StyledLine } from './insightsModel.js';
 import { useTheme, type Theme } from './theme.js';
+import { wrapWords } from './wrap.js';
 
 export interface InsightChartProps {
   insight: Insight;
@@ -54,6 +54,8 @@ function describeTime(t: number, zone: TimeZoneMode): string {
   return `${formatTime({ time: t, timeRaw: '' }, zone)}${zone === 'utc' ? ' UTC' : ''}`;
 }
 
+const NOT_ON_DISK_HINT = 'The chart draws the rate found in the logs on disk; add the management-event logs for this window to see it.';
+
 /**
  * The per-minute rate of the Insight's API from the logs on disk, with the
  * baseline (`-`) and insight (`=`) averages and the span (`^`) marked; or a
@@ -76,12 +78,17 @@ export function InsightChart({ insight, series, zone, width, height, now }: Insi
       <Box flexDirection="column" width={width} height={height + 3}>
         <StyledText line={legend} theme={theme} />
         <Text> </Text>
-        <Text color={theme.warn} wrap="wrap">
-          {truncate(missing, width * 3)}
-        </Text>
-        <Text color={theme.muted} wrap="wrap">
-          {truncate('The chart draws the rate found in the logs on disk; add the management-event logs for this window to see it.', width * 2)}
-        </Text>
+        {/* Wrapped between words here: Ink's own wrap left a space at the start of the next line (' 06:29:00 UTC'). */}
+        {wrapWords(missing, width, 3).map((line, i) => (
+          <Text key={`m${i}`} color={theme.warn} wrap="truncate-end">
+            {line}
+          </Text>
+        ))}
+        {wrapWords(NOT_ON_DISK_HINT, width, 2).map((line, i) => (
+          <Text key={`h${i}`} color={theme.muted} wrap="truncate-end">
+            {line}
+          </Text>
+        ))}
       </Box>
     );
   }

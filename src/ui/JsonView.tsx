@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { JsonToken, JsonTokenKind } from './jsonModel.js';
-import { truncate } from '../term/width.js';
+import { displayWidth, truncate } from '../term/width.js';
 import { useTheme, type Theme } from './theme.js';
 
 export interface JsonViewProps {
@@ -39,7 +39,14 @@ export function JsonView({ title, lines, message, scroll, width, height }: JsonV
   const top = Math.max(0, Math.min(scroll, lines.length - body));
   const visible = lines.slice(top, top + body);
   const position = lines.length > 0 ? `${top + 1}-${Math.min(lines.length, top + body)} of ${lines.length}` : '';
-  const head = ` ${title}  ${position}  j/k PgUp/PgDn g/G scroll · y copy JSON · Esc back `;
+  // The keys go whole or not at all when the title leaves too little room (the status line has them too).
+  let head = ` ${title}${position ? `  ${position}` : ''}`;
+  let sep = '  ';
+  for (const hint of ['j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'Esc back']) {
+    if (displayWidth(`${head}${sep}${hint}`) > width) break;
+    head += `${sep}${hint}`;
+    sep = ' · ';
+  }
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>

@@ -61,9 +61,10 @@ export type DialogAction =
 
 export const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = { csv: 'CSV', json: 'JSON', jsonl: 'JSON lines' };
 
-export function initialDialogState(now: number, format: ExportFormat = 'csv', phase: DialogPhase = 'edit'): DialogState {
-  const path = defaultExportName(format, new Date(now));
-  return { format, path, caret: path.length, pathEdited: false, openedAt: now, phase, message: '', messageKind: 'info', markedOnly: false };
+/** `path`: the running download's file, so a cancel from a reopened dialog leaves the form on it, not on a new default name. */
+export function initialDialogState(now: number, format: ExportFormat = 'csv', phase: DialogPhase = 'edit', path?: string): DialogState {
+  const shown = path ?? defaultExportName(format, new Date(now));
+  return { format, path: shown, caret: shown.length, pathEdited: path !== undefined, openedAt: now, phase, message: '', messageKind: 'info', markedOnly: false };
 }
 
 export function dialogReducer(state: DialogState, action: DialogAction): DialogState {

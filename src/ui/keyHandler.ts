@@ -54,6 +54,8 @@ export interface KeyContext {
   principalLines?: readonly SummaryLine[];
   /** The top values view's lines as last drawn (mode `top`). */
   topResult?: TopResult | null;
+  /** `?`: opens the help at the current view's section (keys.ts VIEW_HELP_GROUP); absent: at the top. */
+  openHelp?(): void;
   /** This folder's saved queries, oldest first (Up/Down in the query bar). */
   history?(): readonly string[];
   /** Marks (`m`, `'`): toggles one and says whether it is marked now; finds the next marked row's index (-1: none). */
@@ -173,6 +175,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     case 'queryForward':
       return dispatch({ type: 'queryForward' });
     case 'help':
+      if (mode !== 'help' && ctx.openHelp) return ctx.openHelp();
       return dispatch(mode === 'help' ? { type: 'back' } : { type: 'openOverlay', mode: 'help' });
     case 'toggleTime':
       return dispatch({ type: 'toggleZone' });

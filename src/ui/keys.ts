@@ -149,8 +149,8 @@ const CHOOSER = 'Column chooser (C)';
 const ANY = 'Anywhere';
 
 /** The help overlay's sections, in order; a binding that works exactly in its section's `place` needs no note of where. */
-/** The help section a plug-in view's `?` opens at. */
-export const VIEW_HELP_GROUP: Partial<Record<Mode, string>> = { insights: INSIGHTS, export: EXPORT, histogram: HISTOGRAM, findings: FINDINGS };
+/** The help section a view's `?` opens at (its own keys first; the ones it shares are above). */
+export const VIEW_HELP_GROUP: Partial<Record<Mode, string>> = { insights: INSIGHTS, export: EXPORT, histogram: HISTOGRAM, findings: FINDINGS, top: TOP, principal: PRINCIPAL, columns: CHOOSER };
 
 export const KEY_GROUPS: ReadonlyArray<{ title: string; place?: readonly Mode[] }> = [
   { title: MOVE, place: NAV },

@@ -22,7 +22,7 @@ export function wrapText(text: string, width: number, maxLines = Number.POSITIVE
     used += cw;
   }
   if (lines.length < maxLines && line) lines.push(line);
-  else if (lines.length >= maxLines) lines[maxLines - 1] = truncate(`${lines[maxLines - 1]!}……`, w);
+  else if (lines.length >= maxLines) lines[maxLines - 1] = truncate(`${lines[maxLines - 1]!}…`, w);
   return lines;
 }
 
@@ -39,7 +39,8 @@ export function wrapWords(text: string, width: number, maxLines = Number.POSITIV
   const lines = wordLines(cut ? text.slice(0, end) : text, width);
   if (lines.length <= maxLines && !cut) return lines;
   const kept = lines.slice(0, Math.max(1, maxLines));
-  kept[kept.length - 1] = truncate(`${kept[kept.length - 1]!}……`, Math.max(1, width));
+  // One ellipsis: a full line is cut by truncate to make room for it, a shorter one takes it as it is.
+  kept[kept.length - 1] = truncate(`${kept[kept.length - 1]!}…`, Math.max(1, width));
   return kept;
 }
 

@@ -36,6 +36,21 @@ describe('EventStore', () => {
     expect(store.has('c')).toBe(true);
   });
 
+  it('does not count a record read again from its own place in its file (a file re-read whole) as a copy', () => {
+    const store = new EventStore();
+    const batch = new RecordBatch('/logs/stream.jsonl');
+    store.add([row('a', 1, { batch, recordIndex: 0 })]);
+    // The one-line file grew and was read again from the start: 'a' again at index 0, then new lines.
+    const again = new RecordBatch('/logs/stream.jsonl');
+    expect(store.add([row('a', 1, { batch: again, recordIndex: 0 }), row('b', 2, { batch: again, recordIndex: 1 })])).toBe(1);
+    expect(store.progress.eventsRead).toBe(2);
+    expect(store.progress.duplicates).toBe(0);
+    // A copy in another file (or elsewhere in the same one) still is one.
+    store.add([row('a', 1, { batch: new RecordBatch('/logs/other.json'), recordIndex: 0 }), row('b', 2, { batch: again, recordIndex: 5 })]);
+    expect(store.progress.eventsRead).toBe(4);
+    expect(store.progress.duplicates).toBe(2);
+  });
+
   it('keeps rows() newest first across many out-of-order batches, NaN times last', () => {
     const random = prng(7);
     const store = new EventStore();

@@ -80,6 +80,23 @@ describe('the --db dashboard at 80x24', () => {
     await h.press(KEYS.escape, (f) => !f.includes('cannot run as SQL'));
   });
 
+  it('a query that does not parse keeps its error where it is after Enter, as while typing (it moved to position 1)', async () => {
+    const frame = await h.press('/\u0015name:"open' + KEYS.enter, (f) => f.includes('unterminated quote') && !f.includes('Opening'));
+    const lines = frame.split('\n');
+    const bar = lines.findIndex((l) => l.startsWith('Query / name:"open'));
+    expect(lines[bar + 1]!.indexOf('^')).toBe('Query / name:'.length);
+    expect(frame).not.toContain('position 1;');
+    await h.press(KEYS.escape, (f) => !f.includes('unterminated quote'));
+  });
+
+  it('h on an empty list says the list is empty, as the folder dashboard does (it blamed unreadable times)', async () => {
+    await h.press('/\u0015name:NoSuchCall' + KEYS.enter, (f) => f.includes('0 matching'));
+    const frame = await h.press('h', (f) => f.includes('No events to chart'));
+    expect(frame).toContain('No events to chart (the list is empty).');
+    expect(frame).not.toContain('readable time');
+    await h.press(KEYS.escape, (f) => !f.includes('No events to chart'));
+  });
+
   it('T shows top values by SQL, h the histogram', async () => {
     await h.press('/\u0015' + KEYS.enter, (f) => f.includes('500 events'));
     let frame = await h.press('T', (f) => f.includes('Top values of User'));

@@ -60,4 +60,22 @@ describe('keys of the --db dashboard', () => {
     expect(press(s, 'i').state.status).toMatch(/scan --db/);
     expect(press(s, '!').state.status).toMatch(/detect --db/);
   });
+
+  it('↑/↓ in the query bar walk the saved queries, as in the in-memory dashboard (↑ did nothing)', () => {
+    const withHistory = { ...ctx, history: ['name:Get*', 'error:*'] };
+    const key = (s: ArchiveUiState, named: Partial<typeof NO_KEY>) => archiveKey(s, '', { ...NO_KEY, ...named }, withHistory).state;
+    let s = press(initialArchiveState(), '/').state;
+    s = press(s, 'x').state;
+    s = key(s, { upArrow: true });
+    expect(s.draft).toBe('error:*');
+    s = key(s, { upArrow: true });
+    expect(s.draft).toBe('name:Get*');
+    expect(s.caret).toBe('name:Get*'.length);
+    s = key(s, { downArrow: true });
+    expect(s.draft).toBe('error:*');
+    s = key(s, { downArrow: true });
+    expect(s.draft).toBe('x');
+    const applied = archiveKey(key(s, { upArrow: true }), '', { ...NO_KEY, return: true }, withHistory);
+    expect(applied.command).toEqual({ kind: 'apply', text: 'error:*' });
+  });
 });

@@ -29,4 +29,10 @@ describe('detail panel values', () => {
     const width = displayWidth(lines[0]!);
     for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(width);
   });
+
+  it('end a cut value in one ellipsis, also when its last line is short (a user agent showed "linux……")', () => {
+    // At 70 columns the value column is 50 wide: a, b and c fill a line each, d leaves room, e is the fifth line.
+    const short = layout(`${'a'.repeat(50)} ${'b'.repeat(50)} ${'c'.repeat(50)} ${'d'.repeat(30)} ${'e'.repeat(50)}`, 70);
+    expect(short.at(-1)).toBe(`${'d'.repeat(30)}…`);
+  });
 });

@@ -452,6 +452,22 @@ describe('download dialog in the dashboard', () => {
     expect(done.split('\n')[0]).not.toContain('↓');
   });
 
+  it('a download hidden with b, reopened with d and cancelled leaves the form on its file, not a new default name', async () => {
+    const session = sessionWith(10);
+    const h = mountApp(makeRows(1500), session);
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    await h.press('\u0015mine.csv', (f) => f.includes('File    mine.csv'));
+    await h.press(KEYS.enter, (f) => f.includes('Downloading'));
+    await h.press('b', (f) => !f.includes('Download events'));
+    await h.press('d', (f) => f.includes('Downloading'));
+    const frame = await h.press('c', (f) => f.includes('Download cancelled; no file was written.'));
+    expect(frame).toContain(`File    ${path.join(dir, 'mine.csv')}`);
+    expect(frame).not.toContain(`trailtop-${STAMP}`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('types q into the file name, and quits with q once the download is done', async () => {
     const store = new Store(0);
     store.add(makeRows(6));

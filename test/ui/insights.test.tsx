@@ -139,6 +139,32 @@ describe('Insights view', () => {
     expect(frame).not.toContain('└');
   });
 
+  it('wraps the no-Insights sentence between words (46 columns: the first sentence ends at the edge)', async () => {
+    const store = await sampleStore((r) => rowInsight(r) === null);
+    const { h } = mount(store, 46, 20);
+    const frame = await h.waitFor((f) => f.includes('No CloudTrail Insights records'));
+    const all = lines(frame);
+    const at = all.findIndex((l) => l.startsWith('No CloudTrail Insights records'));
+    const sentence = all.slice(at, at + 4).filter((l) => l.trim() !== '');
+    expect(sentence.length).toBeGreaterThan(1);
+    for (const line of sentence) expect(line, line).not.toMatch(/^ /);
+  });
+
+  it('wraps that sentence between words, no line starting with a space (79 columns: a word ends at the edge)', async () => {
+    const target = insights[0]!;
+    const store = await sampleStore((r) => rowInsight(r) !== null || r.name !== target.eventName || r.source !== target.eventSource);
+    const { h } = mount(store, 79, 25);
+    const frame = await h.waitFor((f) => f.includes('on disk'));
+    const all = lines(frame);
+    const at = all.findIndex((l) => l.startsWith('no events for'));
+    expect(at).toBeGreaterThan(0);
+    // The sentence and the hint under it, up to the blank line that ends the chart's room.
+    const sentence = all.slice(at, at + 4).filter((l) => l.trim() !== '');
+    expect(sentence.length).toBeGreaterThan(1);
+    for (const line of sentence) expect(line, line).not.toMatch(/^ /);
+    expect(sentence.join(' ')).toMatch(/between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC and \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+  });
+
   it('ends an ongoing Insight\'s chart at the newest event on disk, not at the clock an hour later', async () => {
     const ongoing = insights.find((i) => i.end === null)!;
     expect(insights[0]).toBe(ongoing); // newest first: selected when the view opens

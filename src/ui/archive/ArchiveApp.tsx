@@ -8,7 +8,7 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ArchiveBucket, TimeBounds } from '../../archive/aggregate.js';
-import type { EventRow } from '../../model/types.js';
+import type { BadFile, EventRow } from '../../model/types.js';
 import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { ArchiveList } from '../../archive/window.js';
@@ -16,7 +16,7 @@ import { TOP_FIELDS, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
 import { queryHelpLines } from '../../query/index.js';
 import { parseQuery } from '../../query/parse.js';
-import type { FolderState } from '../../state/index.js';
+import { openFolderState, type FolderState } from '../../state/index.js';
 import { colorEnabled } from '../../term/color.js';
 import { describeCopy, osc52Copy, type Env } from '../../term/osc52.js';
 import { supportsHyperlinks } from '../../term/osc8.js';
@@ -25,17 +25,18 @@ import { displayWidth, fit, truncate } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
 import { buildDetail } from '../detailModel.js';
+import { BadFilesView, badFileLines } from '../BadFilesView.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
 import { formatCount, timesSpanYears, zoneLabel } from '../format.js';
 import { isTooSmall, TooSmall } from '../TooSmall.js';
-import { HelpOverlay, helpBodyHeight, helpLines, type HelpLine } from '../HelpOverlay.js';
+import { HelpOverlay, helpBodyHeight, helpLines, noteLines, type HelpLine } from '../HelpOverlay.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { useReleaseHeldKeys } from '../hooks/useReleaseHeldKeys.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
 import { jsonBodyHeight, JsonView } from '../JsonView.js';
 import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
-import { actionFor, splitChunk } from '../keys.js';
+import { actionFor, splitChunk, VIEW_HELP_GROUP, type Action, type Mode } from '../keys.js';
 import type { Stroke } from '../viewKeys.js';
 import { QueryBar, queryBarHeight } from '../QueryBar.js';
 import { StatusBar, statusRoom } from '../StatusBar.js';
@@ -67,6 +68,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
   histogram: ['Esc/h back', '↑/↓ bucket', 'Enter list it', '+/- zoom', '? help'],
+  badfiles: ['Esc back', 'j/k scroll', 'q quit'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -76,13 +78,36 @@ const MAX_BUCKETS = 2_000;
 /** The longest keys wait for a command's answer (a count over a big archive can take a while). */
 const HOLD_KEYS_MS = 5_000;
 
-const ARCHIVE_HELP: HelpLine[] = [
-  { text: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).', heading: true },
-  { text: '  Not here (they need the events in memory): i Insights, d download, b bad files, ! findings, p summary,', heading: false },
-  { text: '  C columns, [ ] back/forward, f follow, r resource events: use scan/export/detect --db, or rule:ID.', heading: false },
-  { text: '', heading: false },
-];
+/** The help's note on what an archive cannot do, and where to go instead (wrapped to the terminal by noteLines). */
+const ARCHIVE_NOTE = {
+  heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
+  text:
+    'Not here (they need the events in memory): i Insights, d download, ! findings, p summary, C columns, [ ] back/forward, ' +
+    "f follow, r resource events, ' next mark, pivots from the list or details (T top values has them), Tab split and v span in " +
+    'the histogram: use scan/export/detect --db, or rule:ID.',
+};
 
+/** The detail title's keys: the archive's details have no Tab selection, copy or resource events. */
+const ARCHIVE_DETAIL_KEYS: readonly string[] = ['↑/↓ other events', 'v JSON', 'T top values', 'Esc close'];
+
+/** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
+const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
+  'open', 'back', 'editQuery', 'json', 'copy', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark',
+  'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord',
+  'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
+  'zoomIn', 'zoomOut', 'applySpan',
+  'help', 'quit', 'forceQuit',
+]);
+
+function archiveHelp(width: number): HelpLine[] {
+  return [
+    ...noteLines(ARCHIVE_NOTE.heading, width, true),
+    ...noteLines(ARCHIVE_NOTE.text, width),
+    { text: '', heading: false },
+    ...helpLines(queryHelpLines(), { insights: true, export: true }, width, (binding) => ARCHIVE_ACTIONS.has(binding.action)),
+  ];
+}
 interface Histo {
   size: number;
   buckets: (ArchiveBucket & { end: number })[];
@@ -94,6 +119,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const { columns: width, rows: termRows } = useTerminalSize();
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
+  // Without a saved state (tests, --no-history) the query history lives for this run only, as in App.
+  const memoryState = useRef<FolderState | null>(null);
+  const remembered = folderState ?? (memoryState.current ??= openFolderState(dbPath, { enabled: false }));
   const stateRef = useRef<ArchiveUiState | null>(null);
   stateRef.current ??= initialArchiveState(initialQuery);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
@@ -119,6 +147,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The followed folder's state, beside the status line (set by the subscription below).
   const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
+  // The bad and skipped files `b` lists: the archive's imports' (read when the view opens) and the followed folder's.
+  const [problems, setProblems] = useState<{ bad: readonly BadFile[]; skipped: readonly BadFile[] } | null>(null);
   const following = followLabel(follow);
   const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
@@ -149,13 +179,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           loading.current.list = false;
           setBusy('');
           const s = stateRef.current!;
-          setState({ ...s, mode: 'query', draft: text, caret: text.length, queryError: { message: filter.message, position: 0, hint: '' } });
+          // A query that does not parse keeps the parser's error (where, and the hint), as while typing and
+          // in the folder dashboard; only what SQL refuses (a rule it cannot express) has no position.
+          const parsed = parseQuery(text, { deepTerms: true });
+          const queryError = parsed.ok ? { message: filter.message, position: 0, hint: '' } : parsed.error;
+          setState({ ...s, mode: 'query', draft: text, caret: text.length, queryError });
           return;
         }
         const next = await session.list(filter.where, stateRef.current!.order, bodyH + 1);
         if (mine !== ticket.current.list) return;
         whereRef.current = filter.where;
-        if (text.trim() !== '') folderState?.addHistory(text);
+        if (text.trim() !== '') remembered.addHistory(text);
         loading.current.list = false;
         setList(next);
         setTop(null);
@@ -169,12 +203,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         }
       }
     },
-    [session, bodyH, folderState],
+    [session, bodyH, remembered],
   );
 
   useEffect(() => {
     void apply(initialQuery);
   }, []);
+  // The imports' bad files are counted in the header from the start, as the folder dashboard counts its own
+  // (an archive with bad files said nothing of them until b was pressed).
+  useEffect(() => {
+    session.problemFiles().then(setProblems, fail);
+  }, [session, fail]);
 
   // The followed folder: its state in the status line (at most ~5 redraws a second while importing), and
   // after each commit the list asked again (count and the rows on screen), keeping the query and cursor.
@@ -338,17 +377,27 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // Scroll limits of the views that scroll.
   const record = current?.record;
   const jsonLines = useMemo(() => (state.mode === 'json' && record ? wrapTokens(prettyJsonLines(record), width) : []), [state.mode, record, width]);
-  const help = useMemo(() => [...ARCHIVE_HELP, ...helpLines(queryHelpLines(), { insights: false, export: false }, width)], [width]);
+  const help = useMemo(() => archiveHelp(width), [width]);
+  const followBad = follow?.bad;
+  const problemFiles = useMemo(() => {
+    const bad = [...(problems?.bad ?? [])];
+    const known = new Set(bad.map((file) => file.path));
+    for (const file of followBad ?? []) if (!known.has(file.path)) bad.push(file);
+    return { bad, skipped: problems?.skipped ?? [] };
+  }, [problems, followBad]);
+  const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width).length : 0), [state.mode, problemFiles, width]);
   const detailLength = useMemo(() => (state.mode === 'detail' && current ? layoutDetail(buildDetail(current.row, state.zone), width, -1).screen.length : 0), [state.mode, current, state.zone, width]);
   const scrollLimit =
     state.mode === 'json'
       ? Math.max(0, jsonLines.length - jsonBodyHeight(mainH))
       : state.mode === 'help'
         ? Math.max(0, help.length - helpBodyHeight(mainH))
-        : Math.max(0, detailLength - detailBodyHeight(mainH));
+        : state.mode === 'badfiles'
+          ? Math.max(0, badLines - (mainH - 1))
+          : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current };
+  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current, help });
+  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current, help };
   const onKey = useCallback(
     (input: string, key: Key) => {
       const c = ctxRef.current;
@@ -361,6 +410,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         topValues: c.top?.values ?? [],
         buckets: c.histo?.buckets ?? [],
         bucketSizes: SIZES.length,
+        history: remembered.history(),
+        // As in App: a view's `?` opens the help at that view's keys.
+        helpScroll: (mode) => {
+          const group = VIEW_HELP_GROUP[mode as Mode];
+          const at = group ? c.help.findIndex((line) => line.heading && line.text.startsWith(group)) : -1;
+          return Math.max(0, Math.min(at, Math.max(0, c.help.length - helpBodyHeight(c.mainH))));
+        },
       });
       // A half-typed query shows its error while typing (parsing is cheap; SQL waits for Enter).
       if (next.mode === 'query' && next.draft !== s.draft) {
@@ -392,6 +448,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           setState({ ...stateRef.current!, status: marked ? 'Marked (mark:* lists the marked events)' : 'Unmarked' });
           return;
         }
+        case 'badFiles':
+          session.problemFiles().then(setProblems, fail);
+          return;
         case 'copy': {
           const result = osc52Copy(JSON.stringify(c.current?.record ?? {}, null, 2), { env });
           if (result.ok) stdout.write(result.sequence);
@@ -400,7 +459,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         }
       }
     },
-    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit],
+    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit, remembered, session, fail],
   );
   // Keys wait here, in order, while a command they would act on the answer of is running (keysMustWait):
   // `T j j`, `h k k`, `o j` or `/x` Enter `j` in one burst move in the values, buckets or rows that command
@@ -458,7 +517,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   let main;
   switch (state.mode) {
     case 'detail':
-      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={-1} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} /> : listView(width);
+      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={-1} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} /> : listView(width);
       break;
     case 'json':
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
@@ -469,8 +528,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     case 'top':
       main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
       break;
+    case 'badfiles':
+      main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
+      break;
     case 'histogram':
-      main = <ArchiveHistogram histo={histo} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;
+      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;
       break;
     default:
       main = listView(width);
@@ -478,8 +540,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const shownCount = list ? formatCount(total) : '…';
   const position = total > 0 ? ` · row ${formatCount(win.cursor + 1)}` : '';
   // The counts first: at 80 columns a long archive path gives way (cut from its start), not the figures.
-  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · archive `;
-  const head = `${figures}${truncateStart(sanitize(dbPath), Math.max(8, width - displayWidth(figures)))}`;
+  const badCount = problemFiles.bad.length;
+  const badText = badCount > 0 ? `! ${formatCount(badCount)} bad file${badCount === 1 ? '' : 's'} (b) · ` : '';
+  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · ${badText}archive `;
+  // Too little room for a recognisable end of the path: none of it, rather than 'archive ……' cut twice.
+  const pathRoom = width - displayWidth(figures);
+  const head = `${figures}${pathRoom >= 5 ? truncateStart(sanitize(dbPath), pathRoom) : ''}`;
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">
@@ -498,6 +564,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
 interface ArchiveHistogramProps {
   histo: Histo | null;
+  /** The list has no event at all (no bucket is then not about unreadable times). */
+  listEmpty: boolean;
   selected: number;
   zone: ArchiveUiState['zone'];
   width: number;
@@ -518,10 +586,11 @@ function bucketLabel(start: number, size: BucketSize, zone: ArchiveUiState['zone
 }
 
 /** Events per bucket, newest at the bottom as in the folder's histogram; errors drawn apart. */
-function ArchiveHistogram({ histo, selected, zone, width, height }: ArchiveHistogramProps) {
+function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: ArchiveHistogramProps) {
   const theme = useTheme();
   if (!histo) return <Text>{'  Counting…'}</Text>;
-  if (histo.buckets.length === 0) return <Text>{'  No event with a readable time'}</Text>;
+  // The folder dashboard's words for the same two cases.
+  if (histo.buckets.length === 0) return <Text>{listEmpty ? '  No events to chart (the list is empty).' : '  No event has a readable time.'}</Text>;
   const size = SIZES[histo.size]!;
   const body = Math.max(1, height - 2);
   const at = Math.max(0, Math.min(selected, histo.buckets.length - 1));

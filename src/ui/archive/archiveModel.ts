@@ -14,16 +14,19 @@ import type { TimeZoneMode } from '../format.js';
 import { actionFor, type Action } from '../keys.js';
 import { editLine } from '../lineEditor.js';
 import { windowFor, type ListWindow } from '../listModel.js';
+import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
 import { spanQuery } from '../timeline/histogramModel.js';
 
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
-  /** Where Esc goes from json and help. */
+  /** Where Esc goes from json, help and the bad files. */
   returnMode: ArchiveMode;
   draft: string;
   caret: number;
+  /** Up/Down in the query bar: the position in the saved query history (-1: not browsing it). */
+  historyCursor: HistoryCursor;
   /** The query the list shows (applied with Enter: each one is a count and a page query). */
   queryText: string;
   queryError: QueryError | null;
@@ -32,7 +35,7 @@ export interface ArchiveUiState {
   cursor: number;
   offset: number;
   zone: TimeZoneMode;
-  /** Scroll of the details, JSON and help. */
+  /** Scroll of the details, JSON, help and the bad files. */
   scroll: number;
   topField: number;
   topIndex: number;
@@ -48,6 +51,7 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     returnMode: 'list',
     draft: queryText,
     caret: queryText.length,
+    historyCursor: { index: -1, typed: '' },
     queryText,
     queryError: null,
     order: 'newest',
@@ -70,6 +74,7 @@ export type ArchiveCommand =
   | { kind: 'top' }
   | { kind: 'histogram' }
   | { kind: 'mark' }
+  | { kind: 'badFiles' }
   | { kind: 'copy' }
   | { kind: 'quit' };
 
@@ -89,6 +94,10 @@ export interface ArchiveKeyContext {
   buckets: readonly { start: number; end: number }[];
   /** Bucket sizes the histogram offers. */
   bucketSizes: number;
+  /** The queries applied before, oldest first (the archive's saved history; absent: none). */
+  history?: readonly string[];
+  /** Where `?` opens the help from a mode: its section's line (absent: the top). */
+  helpScroll?(mode: ArchiveMode): number;
 }
 
 export interface KeyResult {
@@ -101,7 +110,6 @@ const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
   findings: 'findings: trailtop detect --db FILE (rule:ID in the query lists one rule\'s events)',
-  badFiles: 'bad files: trailtop scan --db FILE lists them',
   principal: 'summary: not on an archive yet; T (top values) works',
   columnChooser: 'columns: not on an archive yet',
   queryBack: 'back/forward: not on an archive yet (↑ in the query bar recalls queries)',
@@ -142,16 +150,22 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   const now = { ...state, status: '' };
   if (action === 'forceQuit') return { state, command: { kind: 'quit' } };
   if (mode === 'query') {
-    if (action === 'applyQuery') return { state: { ...now, mode: 'list' }, command: { kind: 'apply', text: state.draft } };
-    if (action === 'cancelQuery') return { state: { ...now, mode: 'list', draft: state.queryText, caret: state.queryText.length, queryError: null } };
+    const fresh = { index: -1, typed: '' };
+    if (action === 'applyQuery') return { state: { ...now, mode: 'list', historyCursor: fresh }, command: { kind: 'apply', text: state.draft } };
+    if (action === 'cancelQuery') return { state: { ...now, mode: 'list', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: fresh } };
+    // The same walk as the in-memory dashboard's (its help and the [ message point here for earlier queries).
+    if (action === 'historyPrev' || action === 'historyNext') {
+      const walked = walkHistory(ctx.history ?? [], state.historyCursor, state.draft, action === 'historyPrev' ? -1 : 1);
+      return { state: walked ? { ...state, draft: walked.draft, caret: walked.draft.length, historyCursor: walked.cursor } : state };
+    }
     const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
-    return { state: edited ? { ...state, draft: edited.text, caret: edited.caret } : state };
+    return { state: edited ? { ...state, draft: edited.text, caret: edited.caret, historyCursor: fresh } : state };
   }
   if (action === 'quit') return { state, command: { kind: 'quit' } };
   if (action === 'help') {
-    return { state: mode === 'help' ? { ...now, mode: state.returnMode, scroll: 0 } : { ...now, mode: 'help', returnMode: mode, scroll: 0 } };
+    return { state: mode === 'help' ? { ...now, mode: state.returnMode, scroll: 0 } : { ...now, mode: 'help', returnMode: mode, scroll: ctx.helpScroll?.(mode) ?? 0 } };
   }
-  if (mode === 'help' || mode === 'json') {
+  if (mode === 'help' || mode === 'json' || mode === 'badfiles') {
     if (action === 'back' || (mode === 'json' && action === 'json')) return { state: { ...now, mode: state.returnMode, scroll: 0 } };
     if (mode === 'json' && action === 'copy') return { state, command: { kind: 'copy' } };
     const scrolls: Partial<Record<Action, number>> = { up: -1, down: 1, pageUp: -(ctx.mainH - 2), pageDown: ctx.mainH - 2 };
@@ -216,7 +230,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'back':
       return { state: { ...now, mode: 'list', scroll: 0 } };
     case 'editQuery':
-      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null } };
+      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: { index: -1, typed: '' } } };
     case 'json':
       return { state: ctx.total > 0 ? { ...now, mode: 'json', returnMode: mode, scroll: 0 } : state };
     case 'toggleTime':
@@ -229,6 +243,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
+    case 'badFiles':
+      // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
+      return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };
     default: {
       const instead = action ? NOT_HERE[action] : undefined;
       if (instead) return { state: { ...now, status: instead } };

@@ -2,7 +2,7 @@ import { Box, Text, type Key } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { unicodeBlocks } from '../../term/glyphs.js';
 import { displayWidth, fit, truncate } from '../../term/width.js';
-import { eventsBetween, stackFor, STACK_TITLES, type StackSpec } from '../../timeline/index.js';
+import { eventsBetween, stackFor, STACK_TITLES, TOP_PARTS, type StackSpec } from '../../timeline/index.js';
 import type { PluginViewProps } from '../App.js';
 import { formatCount, zoneLabel } from '../format.js';
 import { actionFor } from '../keys.js';
@@ -163,7 +163,9 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
   const spanFrom = current.anchor === null ? null : span;
   const axisBar = ascii ? '|' : '│';
 
-  const legendItems = legendFit(h.parts, width);
+  // Fewer values than TOP_PARTS: each has its own part and Other is always empty, so the legend leaves it out.
+  const legendParts = stack.field !== 'errors' && stack.values.length < TOP_PARTS ? h.parts.slice(0, -1) : h.parts;
+  const legendItems = legendFit(legendParts, width);
   const legend = (
     <Text wrap="truncate-end">
       {legendItems.items.map(({ name, index }) => (

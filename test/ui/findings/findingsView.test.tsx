@@ -103,4 +103,19 @@ describe('findings list cut to fit the terminal', () => {
     expect(view).toContain(`↑ ${10 - shown} above`);
     expect(view).not.toContain('more (j/k)');
   });
+
+  it('wraps the no-finding sentence between words: no line starts with a space (56 columns: a sentence ends at the edge)', async () => {
+    const store = new EventStore(0);
+    store.add([makeRow({ id: 'e-plain', name: 'ListBuckets' })]);
+    const findings = new Findings({ rules: [rule('r-trail', 'Trail stopped', 'high'), rule('r-kms', 'KMS key deletion', 'medium')], skipped: [] }, 0);
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ findings: FindingsView }} findings={findings} />, 56, 24);
+    open.push(h);
+    await h.waitFor((f) => f.includes('ListBuckets'));
+    const frame = await h.press('!', (f) => f.includes('None of the 2'));
+    const lines = frame.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('None of the 2'));
+    const sentence = lines.slice(at, at + 4).filter((l) => l.trim() !== '' && !l.includes('? help'));
+    for (const line of sentence) expect(line, line).not.toMatch(/^ /);
+    expect(sentence.join(' ')).toContain('Rules run on every event as it loads');
+  });
 });

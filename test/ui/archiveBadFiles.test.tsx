@@ -1,0 +1,75 @@
+/**
+ * `b` on the --db dashboard lists the files with problems, as on a folder:
+ * the archive's imports' bad and skipped files (imported_files) and the
+ * followed folder's new bad ones, each with its reason, names sanitised. It
+ * used to point at `scan --db`, which cannot open an archive a follow holds.
+ * The header counts them from the start, as the folder dashboard's does.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
+import { ArchiveSession } from '../../src/archive/session.js';
+import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
+import { archiveOfFolder, iamUserRecord, type TestArchive } from '../archive/helpers.js';
+import { recordsJson, tempFolder } from '../support/files.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+/** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
+class FakeFollower {
+  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [{ path: '/logs/incoming/late.json', reason: 'invalid JSON: unexpected end of input' }], error: null };
+  subscribe(): () => void {
+    return () => undefined;
+  }
+}
+
+describe('b on an archive', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  let session: ArchiveSession;
+  beforeAll(async () => {
+    const scratch = tempFolder('trailtop-archive-bad-');
+    const folder = join(scratch.dir, 'logs');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'good.json'), recordsJson([iamUserRecord('ev-1', 'alice')]));
+    writeFileSync(join(folder, 'broken\u001b[2J.json'), '{"Records":[{"eventName":"x" "y"}]}');
+    writeFileSync(join(folder, 'notes.txt'), 'not a log at all');
+    archive = await archiveOfFolder(folder, join(scratch.dir, 'archive.duckdb'), scratch.remove);
+    session = new ArchiveSession(archive.archive, {});
+    const follower = new FakeFollower() as unknown as ArchiveFollower;
+    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower} />, 80, 24);
+    await h.waitFor((f) => f.includes('ListUsers'), 20_000);
+  }, 60_000);
+  afterAll(() => {
+    h?.cleanup();
+    archive?.close();
+  });
+
+  it('counts the bad files in the header before b is pressed', async () => {
+    const frame = await h.waitFor((f) => f.includes('bad files (b)'));
+    const header = frame.split('\n')[0]!;
+    expect(header).toContain('! 2 bad files (b)');
+    expect(header).toMatch(/archive …?[a-z./]+$/);
+  });
+
+  it('lists the bad and skipped files with their reasons, and Esc goes back to the list', async () => {
+    const frame = await h.press('b', (f) => f.includes('Files with problems') && f.includes('Skipped'));
+    expect(frame).toContain('Unreadable or malformed files (2)');
+    expect(frame).toContain('broken\\x1b[2J.json');
+    expect(frame).not.toContain('\u001b[2J');
+    expect(frame).toMatch(/invalid JSON at byte/);
+    expect(frame).toContain('/logs/incoming/late.json');
+    expect(frame).toContain('Skipped (not CloudTrail events) (1)');
+    expect(frame).toContain('notes.txt');
+    const back = await h.press(KEYS.escape, (f) => !f.includes('Files with problems'));
+    expect(back).toContain('ListUsers');
+  });
+
+  it('leaves the archive path out when fewer than 5 cells are left for it (it was cut twice: "archive …du…")', async () => {
+    h.cleanup();
+    // Without the follower one file is bad: 'trailtop · 1 event · row 1 · newest first · ! 1 bad file (b) · archive ' takes 71 of 75 columns.
+    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 75, 24);
+    const frame = await h.waitFor((f) => f.includes('ListUsers') && f.includes('bad file (b)'), 20_000);
+    expect(frame.split('\n')[0]!.trimEnd()).toBe('trailtop · 1 event · row 1 · newest first · ! 1 bad file (b) · archive');
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The --db dashboard's `?` at 80x24: its note on what an archive cannot do is
+ * wrapped, not cut mid-word with '…', and the keys listed are the ones it
+ * answers (f, i, d, b, !, p, C, [ ], r, Tab split, v span were listed as if they worked);
+ * the details' title names only keys the archive's details have; `?` in
+ * the top values or the histogram opens at that view's keys, as in App.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArchiveSession } from '../../src/archive/session.js';
+import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
+import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+describe('help on an archive at 80 columns', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  beforeAll(async () => {
+    archive = await archiveOf(
+      [{ eventID: 'ev-1', eventTime: '2024-03-05T10:00:00Z', eventName: 'OnlyCall', eventSource: 's3.amazonaws.com', awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: 'alice' } }],
+      100,
+    );
+    const session = new ArchiveSession(archive.archive, {});
+    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
+    await h.waitFor((f) => f.includes('OnlyCall'), 20_000);
+  }, 60_000);
+  afterAll(() => {
+    h?.cleanup();
+    archive?.close();
+  });
+
+  it('wraps the note and lists only the keys the archive answers', async () => {
+    const pages: string[] = [await h.press('?', (f) => f.includes(' Help '))];
+    // Page through the whole overlay (PgDn until its last line is on screen).
+    for (let i = 0; i < 20 && !pages[pages.length - 1]!.includes('to:         up to the end'); i++) {
+      pages.push(await h.press(KEYS.pageDown, (f) => f !== pages[pages.length - 1]));
+    }
+    const lines = pages.flatMap((page) => page.split('\n').slice(3, -1));
+    const body = lines.join('\n');
+    expect(body).toContain('rule:ID.');
+    expect(lines.filter((line) => line.endsWith('…'))).toEqual([]);
+    for (const absent of ['follow newest events', 'open / close the Insights view', 'download (export)', 'files that could not be read', 'findings view', 'column chooser', 'back to the previous query', 'Column chooser (C)', 'Download dialog (d)', 'Insights view (i)', 'split bars by', 'start a span', '(coming)']) {
+      expect(body, absent).not.toContain(absent);
+    }
+    for (const present of ['edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time']) {
+      expect(body, present).toContain(present);
+    }
+  });
+
+  it("the details' title names the archive's keys, not Tab select, y copy or r resource events", async () => {
+    await h.press(KEYS.escape, (f) => !f.includes(' Help '));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    const title = frame.split('\n').find((line) => line.includes('Event details'))!;
+    expect(title).toContain('v JSON');
+    for (const absent of ['Tab/→ select', 'y copy', 'r resource events']) expect(title, absent).not.toContain(absent);
+  });
+
+  it('? in the top values and the histogram opens the help at their keys', async () => {
+    await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+    for (const [key, section, view] of [
+      ['T', '─ Top values (T)', 'Top values of'],
+      ['h', '─ Histogram view (h)', 'Histogram'],
+    ] as const) {
+      await h.press(key, (f) => f.includes(view));
+      const help = await h.press('?', (f) => f.includes(' Help'));
+      const lines = help.split('\n');
+      expect(lines[lines.findIndex((l) => l.startsWith(' Help')) + 1]).toBe(section);
+      await h.press(KEYS.escape, (f) => f.includes(view) && !f.includes(' Help'));
+      await h.press(KEYS.escape, (f) => !f.includes(view));
+    }
+  });
+});

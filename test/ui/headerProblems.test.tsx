@@ -1,0 +1,51 @@
+/**
+ * The header's problem counts at 80 columns with findings: the short form
+ * keeps the bad files' count on screen ('! 1 conflicting dup…' used to fill
+ * the room left and cut '! 2 bad files' off), and wide terminals keep the
+ * long form. A folder with too little room left is left out, not cut to '…/…'.
+ */
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyProgress } from '../../src/store/progress.js';
+import { Header } from '../../src/ui/Header.js';
+
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+function header(width: number): string {
+  const progress = { ...emptyProgress(0), phase: 'watching' as const, conflictCount: 1 };
+  progress.badFiles.push({ path: '/logs/a.json', reason: 'invalid JSON' }, { path: '/logs/b.json', reason: 'invalid JSON' });
+  for (let k = 0; k < 67; k++) progress.skippedFiles.push({ path: `/logs/x${k}`, reason: 'not JSON' });
+  const view = render(
+    <Header folder="/work/shared/datasets" progress={progress} watching shown={668} total={668} newCount={0} follow findings="⚑ 6 high 8 med 2 low (!)" width={width} />,
+  );
+  unmount = view.unmount;
+  return view.lastFrame() ?? '';
+}
+
+describe('the header with conflicts, bad and skipped files', () => {
+  it('at 80 columns still counts the bad files and the conflicting duplicate', () => {
+    const line = header(80).split('\n')[0]!;
+    expect(line).toContain('! 1 dup · 2 bad (b)');
+    expect([...line].length).toBeLessThanOrEqual(80);
+  });
+
+  it('at 120 columns adds the skipped files in the short form', () => {
+    expect(header(120)).toContain('! 1 dup · 2 bad · 67 skipped (b)');
+  });
+
+  it('at 200 columns says it in full', () => {
+    expect(header(200)).toContain('! 1 conflicting duplicate · ! 2 bad files · 67 skipped (b)');
+  });
+
+  it('leaves the folder out rather than cut it to …/… when the counts fill the line', () => {
+    const progress = { ...emptyProgress(0), phase: 'watching' as const };
+    progress.badFiles.push({ path: '/tmp/big/a.json.gz', reason: 'truncated gzip' });
+    const view = render(<Header folder="/tmp/ux/big" progress={progress} watching shown={200_378} total={200_378} newCount={0} follow findings="⚑ 1 high 3 med 2 low (!)" width={80} />);
+    unmount = view.unmount;
+    const line = (view.lastFrame() ?? '').split('\n')[0]!;
+    expect(line).toContain('! 1 bad (b)');
+    expect(line).not.toContain('…/…');
+    expect(line.trimEnd().endsWith('(b)')).toBe(true);
+  });
+});
