@@ -40,9 +40,9 @@ describe('b on an archive', () => {
     h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower} />, 80, 24);
     await h.waitFor((f) => f.includes('ListUsers'), 20_000);
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     h?.cleanup();
-    archive?.close();
+    await archive?.close();
   });
 
   it('counts the bad files in the header before b is pressed', async () => {

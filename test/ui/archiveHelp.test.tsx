@@ -23,9 +23,9 @@ describe('help on an archive at 80 columns', () => {
     h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
     await h.waitFor((f) => f.includes('OnlyCall'), 20_000);
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     h?.cleanup();
-    archive?.close();
+    await archive?.close();
   });
 
   it('wraps the note and lists only the keys the archive answers', async () => {
