@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
-import { renderApp, type Harness } from './harness.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
 
 describe('an archive of one event', () => {
   let archive: TestArchive;
@@ -25,5 +25,17 @@ describe('an archive of one event', () => {
   it('says 1 event, not 1 events', () => {
     const header = h.frame().split('\n')[0]!;
     expect(header).toContain('trailtop · 1 event · row 1');
+  });
+
+  it('says m found no event to mark on an empty list, rather than ignoring the key', async () => {
+    await h.press('/', (f) => f.includes('Query'));
+    h.stdin.write('name:NoSuchCall');
+    await h.press(KEYS.enter, (f) => f.includes('No events match the query'));
+    await h.press('m', (f) => f.includes('No event to mark'));
+    // Back to the one event: m marks it.
+    await h.press('/', (f) => f.includes('name:NoSuchCall'));
+    for (let k = 0; k < 'name:NoSuchCall'.length; k++) h.stdin.write(KEYS.backspace);
+    await h.press(KEYS.enter, (f) => f.includes('OnlyCall'));
+    await h.press('m', (f) => f.includes('Marked'));
   });
 });

@@ -443,7 +443,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           return;
         case 'mark': {
           const row = c.current?.row;
-          if (!row) return;
+          if (!row) {
+            // Its page not read yet (just opened, or a jump far down): say so rather than drop the key.
+            setState({ ...stateRef.current!, status: c.total > 0 ? 'Nothing marked: the event is still being read (m again once it shows)' : 'No event to mark' });
+            return;
+          }
           const marked = marks.toggle(row.id);
           setState({ ...stateRef.current!, status: marked ? 'Marked (mark:* lists the marked events)' : 'Unmarked' });
           return;
