@@ -153,8 +153,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       const chained = mode === 'detail' ? detail?.links[state.linkIndex]?.row : undefined;
       if (chained) return dispatch({ type: 'openDetail', row: chained });
       if (mode === 'detail' && state.detailRow && state.detailRow === currentRow) return dispatch({ type: 'back' });
-      if (currentRow) dispatch({ type: 'openDetail', row: currentRow });
-      return;
+      if (currentRow) return dispatch({ type: 'openDetail', row: currentRow });
+      return dispatch({ type: 'status', text: 'No event to open' });
     }
     case 'back':
       return dispatch({ type: 'back' });
@@ -185,7 +185,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       dispatch({ type: 'toggleOrder' });
       return dispatch({ type: 'status', text: state.order === 'newest' ? 'Oldest first (o: newest first)' : 'Newest first (o: oldest first)' });
     case 'mark': {
-      if (!currentRow || !ctx.marks) return;
+      if (!ctx.marks) return;
+      if (!currentRow) return dispatch({ type: 'status', text: 'No event to mark' });
       const marked = ctx.marks.toggle(currentRow);
       return dispatch({ type: 'status', text: marked ? "Marked (' jumps to the next mark; query mark:*)" : 'Mark removed' });
     }

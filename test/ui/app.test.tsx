@@ -320,6 +320,16 @@ describe('query bar', () => {
     await h.waitFor((f) => f.includes('No events match') && !f.includes('empty value for user:'));
   });
 
+  it('says Enter and m found no event on an empty list, rather than ignoring the keys', async () => {
+    const h = mount(storeWith(makeRows(30)));
+    await h.waitFor((f) => f.includes('Event29'));
+    await h.press('/');
+    h.stdin.write('name:NoSuchCall');
+    await h.press(KEYS.enter, (f) => f.includes('No events match'));
+    await h.press(KEYS.enter, (f) => f.includes('No event to open'));
+    await h.press('m', (f) => f.includes('No event to mark'));
+  });
+
   it('survives a pasted colour code and a device-status request, which Ink 6.8 reads as unnamed Ctrl keys', async () => {
     const h = mount(storeWith(makeRows(30)));
     guardKeyInput(h.stdin); // as run.tsx guards process.stdin
