@@ -78,9 +78,16 @@ export function noteLines(text: string, width: number, heading = false): HelpLin
 
 /**
  * `keep` drops the bindings a dashboard does not have (the --db one works
- * without the events in memory), so its help lists only keys that work there.
+ * without the events in memory), so its help lists only keys that work there;
+ * `describe` says what a key does there when that differs.
  */
-export function helpLines(queryHelp: readonly string[], wired: { insights: boolean; export: boolean }, width = 200, keep: (binding: KeyBinding) => boolean = () => true): HelpLine[] {
+export function helpLines(
+  queryHelp: readonly string[],
+  wired: { insights: boolean; export: boolean },
+  width = 200,
+  keep: (binding: KeyBinding) => boolean = () => true,
+  describe: (binding: KeyBinding) => string = (binding) => binding.description,
+): HelpLine[] {
   const lines: HelpLine[] = [];
   const room = Math.max(20, width - INDENT - LABEL_WIDTH - 1);
   const pad = ' '.repeat(LABEL_WIDTH);
@@ -102,7 +109,7 @@ export function helpLines(queryHelp: readonly string[], wired: { insights: boole
       const coming = (binding.action === 'insights' && !wired.insights) || (binding.action === 'export' && !wired.export) ? ' (coming)' : '';
       const where = place && sameModes(place, binding.modes) ? '' : whereText(binding);
       // Word-wrapped under the description column, so nothing is cut off at 80 columns.
-      const words = `${binding.description}${coming}${where ? ` ${where}` : ''}`.split(' ');
+      const words = `${describe(binding)}${coming}${where ? ` ${where}` : ''}`.split(' ');
       wrapWords(words, room).forEach((text, i) => lines.push({ text: `${i === 0 ? fit(binding.label, LABEL_WIDTH) : pad} ${text}`, heading: false }));
     }
   }

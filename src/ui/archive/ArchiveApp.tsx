@@ -90,6 +90,13 @@ const ARCHIVE_NOTE = {
 /** The detail title's keys: the archive's details have no Tab selection, copy or resource events. */
 const ARCHIVE_DETAIL_KEYS: readonly string[] = ['↑/↓ other events', 'v JSON', 'T top values', 'Esc close'];
 
+/** What a key does on an archive where that differs from the folder dashboard (no follow, no link selection). */
+const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
+  top: 'top: the newest (oldest first: the oldest)',
+  bottom: 'bottom: the oldest (oldest first: the newest)',
+  copy: "copy the event's whole JSON (details, JSON view)",
+};
+
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
@@ -105,7 +112,7 @@ function archiveHelp(width: number): HelpLine[] {
     ...noteLines(ARCHIVE_NOTE.heading, width, true),
     ...noteLines(ARCHIVE_NOTE.text, width),
     { text: '', heading: false },
-    ...helpLines(queryHelpLines(), { insights: true, export: true }, width, (binding) => ARCHIVE_ACTIONS.has(binding.action)),
+    ...helpLines(queryHelpLines(), { insights: true, export: true }, width, (binding) => ARCHIVE_ACTIONS.has(binding.action), (binding) => ARCHIVE_DESCRIPTIONS[binding.action] ?? binding.description),
   ];
 }
 interface Histo {
