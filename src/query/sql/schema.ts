@@ -214,6 +214,15 @@ function arrayElements(v: string, fresh: Fresh): string {
   return `CASE WHEN ${holdsArray} THEN list_reduce(${steps}, lambda ${acc}, ${unused}: ${step}) ELSE ${top} END`;
 }
 
+/**
+ * A JSON number's text as JSON.stringify writes it (ast.ts: a number is compared as its JSON text,
+ * which the in-memory engine takes from JSON.stringify): DuckDB writes 1e+21 as 1e21. The record
+ * the archive holds was written by JSON.stringify, so only the exponent's sign can differ.
+ */
+function numberText(text: string): string {
+  return `regexp_replace(${text}, 'e([0-9])', 'e+\\1')`;
+}
+
 /** The values of `rest` walked from the JSON values of `start` (archivePath's walk). */
 function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fresh: Fresh): string {
   let list = start;
@@ -228,7 +237,8 @@ function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fre
   }
   const v = fresh('v');
   const e = fresh('e');
-  const scalarText = (x: string): string => `CASE WHEN json_type(${x}) = 'VARCHAR' THEN ${x} ->> '$' ELSE CAST(${x} AS VARCHAR) END`;
+  const scalarText = (x: string): string =>
+    `CASE WHEN json_type(${x}) = 'VARCHAR' THEN ${x} ->> '$' WHEN json_type(${x}) = 'DOUBLE' THEN ${numberText(`CAST(${x} AS VARCHAR)`)} ELSE CAST(${x} AS VARCHAR) END`;
   const leaf = `flatten(${d.transform(
     list,
     v,
