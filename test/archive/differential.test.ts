@@ -66,6 +66,9 @@ const QUERIES = [
   'ip:10.0.0.0/8',
   'ip:203.0.113.0/24',
   '-ip:192.168.0.0/16 ip:*.*.*.*',
+  // IPv6 blocks (DuckDB spells the address out as hex, query/sql/cidr.ts).
+  'ip:::/0',
+  '-ip:2001:db8::/32',
   'account:123456789012',
   'category:data eventtype:awsapicall',
   'eventtype:AwsServiceEvent',
