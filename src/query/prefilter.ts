@@ -171,7 +171,8 @@ function valueLiteral(match: ValueMatch): string | null {
     const block = parseCidr(match.cidr);
     if (!block || block.v6 || block.bits < 8) return null;
     const octets = Array.from(block.bytes.subarray(0, Math.floor(block.bits / 8)));
-    return literal(`${octets.join('.')}.`, true);
+    // All four (a /32): the address itself, which no dot follows.
+    return literal(octets.length === 4 ? octets.join('.') : `${octets.join('.')}.`, true);
   }
   return null;
 }

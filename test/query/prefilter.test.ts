@@ -253,6 +253,14 @@ describe('the literal prefilter never changes an answer', () => {
       else expect(prefilter, query).toBeNull();
     }
   });
+
+  it('takes a /32 block\'s literal as the address itself, which no dot follows', () => {
+    for (const [query, literal] of [['ip:10.0.0.1/32', '10.0.0.1'], ['ip:::ffff:10.1.2.3/128', '10.1.2.3'], ['ip:10.0.0.0/24', '10.0.0.']]) {
+      const parsed = parseQuery(query!, { deepTerms: true });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      expect(prefilterOf(parsed.ast)?.clauses.at(-1), query).toContain(literal);
+    }
+  });
 });
 
 describe('the byte search under the prefilter (no strings: bytes folded four at a time, hits checked)', () => {
