@@ -172,6 +172,19 @@ export function hasDeepTerm(node: QueryNode): boolean {
 }
 
 /**
+ * The part of a query the records must decide: the children of a top-level
+ * `and` that hold a deep term (the rest the summary columns already
+ * decided for every candidate), or the whole tree. A child that mixes deep
+ * and summary terms is decided whole from the record; its words are then
+ * substring-only and its rule:/mark: terms false (the worker has no
+ * vocabulary or tags). The query bar never writes such a child.
+ */
+export function deepPart(ast: QueryNode): QueryNode {
+  if (ast.kind !== 'and') return ast;
+  return and(ast.children.filter(hasDeepTerm));
+}
+
+/**
  * The sets a TagNode reads, by eventID (stable across runs, unlike seqs).
  * They grow while the session runs: an evaluator reads them at test time, and
  * whoever changes them tells the view to filter again.

@@ -145,35 +145,56 @@ function fieldNeeds(node: FieldNode, pathKeys: boolean): Need[] {
     const pathKey = literal(ref.path[ref.path.length - 1]!.toLowerCase());
     if (pathKey) out.push({ literals: [pathKey], key: null });
   }
-  const value = valueLiteral(node.match);
+  // A path or params value may be JSON text (an object's, a list's): JSON.stringify's, which a file may space otherwise.
+  const value = valueLiteral(node.match, ref.kind !== 'summary');
   if (value) out.push({ literals: [value], key });
   return out;
 }
 
-/** The longest literal a value match needs in the text, or null. */
-function valueLiteral(match: ValueMatch): string | null {
-  if (match.kind === 'glob') {
+/**
+ * The longest literal a value match needs in the text, or null. `jsonText`: the value may be JSON
+ * text as JSON.stringify writes it (a path ending on an object or list, params:), and a file may
+ * put white space between its tokens (a pretty-printed file: `[1, 2]` for `[1,2]`), so a literal
+ * is only ever a run between them (layoutFree).
+ */
+function valueLiteral(match: ValueMatch, jsonText: boolean): string | null {
+  const longestOf = (texts: readonly string[]): string | null => {
     let longest: string | null = null;
-    for (const segment of match.pattern.segments) {
-      const candidate = literal(segment);
-      if (candidate && (longest === null || candidate.length > longest.length)) longest = candidate;
+    for (const text of texts) {
+      for (const run of jsonText ? layoutFree(text) : [text]) {
+        const candidate = literal(run);
+        if (candidate && (longest === null || candidate.length > longest.length)) longest = candidate;
+      }
     }
     return longest;
-  }
+  };
+  if (match.kind === 'glob') return longestOf(match.pattern.segments);
   if (match.kind === 'regex') {
     // A case-insensitive search finds every match, but /iu folds some non-ASCII letters (ſ, K) to ASCII ones.
     if (/[uv]/.test(match.flags) && match.flags.includes('i')) return null;
     const run = regexLiteral(match.source);
-    return run === null ? null : literal(run);
+    return run === null ? null : longestOf([run]);
   }
   if (match.kind === 'cidr') {
     // An IPv4 address inside a.b.0.0/16 starts with "a.b."; IPv6 is written too many ways.
     const block = parseCidr(match.cidr);
     if (!block || block.v6 || block.bits < 8) return null;
     const octets = Array.from(block.bytes.subarray(0, Math.floor(block.bits / 8)));
-    return literal(`${octets.join('.')}.`, true);
+    // All four (a /32): the address itself, which no dot follows.
+    return literal(octets.length === 4 ? octets.join('.') : `${octets.join('.')}.`, true);
   }
   return null;
+}
+
+/**
+ * The runs of JSON.stringify text that lie in any spelling of the same JSON: the text between the
+ * brackets and commas (which white space may follow or precede), without a colon at a run's start
+ * (a key's colon follows its closing quote, which no literal holds; white space may follow it).
+ * A colon inside a run is inside a string (`arn:aws:...`), as is a comma or bracket a run would have
+ * kept: those runs are only shorter than need be.
+ */
+function layoutFree(text: string): string[] {
+  return text.split(/[{}[\],]/).map((run) => run.replace(/^:+/, ''));
 }
 
 function literal(text: string, numericOk = false): string | null {

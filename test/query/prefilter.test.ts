@@ -253,6 +253,57 @@ describe('the literal prefilter never changes an answer', () => {
       else expect(prefilter, query).toBeNull();
     }
   });
+
+  it('takes a /32 block\'s literal as the address itself, which no dot follows', () => {
+    for (const [query, literal] of [['ip:10.0.0.1/32', '10.0.0.1'], ['ip:::ffff:10.1.2.3/128', '10.1.2.3'], ['ip:10.0.0.0/24', '10.0.0.']]) {
+      const parsed = parseQuery(query!, { deepTerms: true });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      expect(prefilterOf(parsed.ast)?.clauses.at(-1), query).toContain(literal);
+    }
+  });
+
+  it('keeps the records of a pretty-printed or spaced file: a path or params literal never spans the white space JSON may put between tokens', () => {
+    const records = [
+      { eventID: 'a', eventName: 'Put', sourceIPAddress: '10.0.0.1', requestParameters: { list: [1, 2, 3], flags: { on: true, off: null }, items: [{ k: 'v' }] } },
+      { eventID: 'b', eventName: 'Get', sourceIPAddress: '10.0.0.2', requestParameters: { arn: 'arn:aws:iam::123456789012:role/x', list: ['a,b', 'c'] } },
+    ];
+    const layouts = {
+      compact: JSON.stringify({ Records: records }),
+      // One line, a space between tokens (indented JSON's line breaks are never inside a string).
+      spaced: JSON.stringify({ Records: records }, null, 1).replace(/\n\s*/g, ' '),
+      indented: JSON.stringify({ Records: records }, null, 2),
+    };
+    const queries = [
+      'params:"2,3]"',
+      'params:":true,"',
+      'params:*"[{\\"k\\":"*',
+      'requestParameters.list:"[1,2,3]"',
+      'requestParameters.flags:"{\\"on\\":true,\\"off\\":null}"',
+      'requestParameters.items:*"}]"',
+      'requestParameters.arn:arn:aws:iam::123456789012:role/x',
+      'requestParameters.list:"a,b"',
+      'params:"/x\\",\\"list\\":[\\"a,b"',
+    ];
+    for (const query of queries) {
+      const parsed = parseQuery(query, { deepTerms: true });
+      if (!parsed.ok) throw new Error(`${query}: ${parsed.error.message}`);
+      const prefilter = prefilterOf(parsed.ast);
+      const matcher = compileRecordMatcher(parsed.ast, { deepTerms: true });
+      const expected = records.map((record) => (matcher(record) ? 1 : 0));
+      expect(expected, query).toContain(1);
+      if (!prefilter) continue;
+      for (const [layout, text] of Object.entries(layouts)) {
+        const bytes = Buffer.from(text, 'utf8');
+        const spans = scanRecordSpans(bytes)!;
+        const mask = spanMask(prefilter, bytes, spans.starts, spans.ends, spans.flags);
+        expect(
+          expected.every((want, k) => want === 0 || mask[k] === 1),
+          `${query} (${layout}): kept ${[...mask].join('')}, matches ${expected.join('')}`,
+        ).toBe(true);
+        expect(fileMayMatch(prefilter, bytes), `${query} (${layout})`).toBe(true);
+      }
+    }
+  });
 });
 
 describe('the byte search under the prefilter (no strings: bytes folded four at a time, hits checked)', () => {

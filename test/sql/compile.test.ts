@@ -30,6 +30,9 @@ const HOSTILE = [
   'Ünïcødé ☃ 𝄞',
   '"double"',
   '*/ /*',
+  // A NUL is joined in as chr(0) (dialect.ts literal): kept, and never inside the quotes.
+  "nul\u0000'; DROP TABLE events; --",
+  '\u0000',
 ];
 
 function record(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -155,6 +158,7 @@ describe('SQL injection: every value is a literal', () => {
           expect(left).not.toContain(';');
           expect(left).not.toContain('--');
           expect(left).not.toContain('brien');
+          expect(sql).not.toContain('\u0000');
           // Every quote belongs to a literal: an odd count would mean one escaped out.
           expect((sql.match(/'/g) ?? []).length % 2).toBe(0);
         }

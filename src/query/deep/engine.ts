@@ -3,22 +3,12 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventRow } from '../../model/types.js';
-import { and, hasDeepTerm, type QueryNode } from '../ast.js';
+import { deepPart, type QueryNode } from '../ast.js';
 import { cancelFlag, raise, raised, type DeepReply, type DeepRequest, type FileAsk, type FileSpans } from './protocol.js';
 import { Matchers, runAsk } from './run.js';
 
-/**
- * The part of a query the records must decide: the children of a top-level
- * `and` that hold a deep term (the rest the summary columns already
- * decided for every candidate), or the whole tree. A child that mixes deep
- * and summary terms is decided whole from the record; its words are then
- * substring-only and its rule:/mark: terms false (the worker has no
- * vocabulary or tags). The query bar never writes such a child.
- */
-export function deepPart(ast: QueryNode): QueryNode {
-  if (ast.kind !== 'and') return ast;
-  return and(ast.children.filter(hasDeepTerm));
-}
+// Where a caller of the engine finds it (commands/scan.ts); it lives with the AST, as the scan workers need it too.
+export { deepPart };
 
 export interface DeepUpdate {
   /** Matches so far, in candidate order (newest first when the candidates are). */

@@ -11,7 +11,9 @@
  *   written `::ffff:a.b.c.d/N` as an IPv4 one and fails the query on its
  *   prefix length, and older Trino fails on an IPv4 address against an IPv6
  *   block. DuckDB has no address type without the inet extension (a
- *   download), so there an IPv6 block is refused, not answered differently.
+ *   download): there the address is spelt out as 32 hex digits, as
+ *   parseAddress reads it, and compared as text between the block's first
+ *   and last address.
  */
 import { parseCidr, type CidrBlock } from '../cidr.js';
 import { literal, type Dialect } from './dialect.js';
@@ -52,14 +54,54 @@ function ipv4Bounds(block: CidrBlock): { low: number; high: number } {
   return { low, high: low + size - 1 };
 }
 
-/** The block's first or last address, written out in full (8 groups). */
-function ipv6Bound(block: CidrBlock, last: boolean): string {
+/** The block's first or last address, as 16 bytes. */
+function ipv6Bytes(block: CidrBlock, last: boolean): Uint8Array {
   const bytes = Uint8Array.from(block.bytes);
   for (let bit = block.bits; bit < 128; bit++) {
     const mask = 0x80 >> bit % 8;
     const k = Math.floor(bit / 8);
     bytes[k] = last ? bytes[k]! | mask : bytes[k]! & ~mask;
   }
+  return bytes;
+}
+
+const hexDigits = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The first 96 bits of an IPv4-mapped address, as ipv6HexSql spells them. */
+const MAPPED_HEX = '0'.repeat(20) + 'ffff';
+
+/**
+ * The IPv6 address a text value is, as query/cidr.ts parseAddress reads it, spelt as 32 lowercase
+ * hex digits (so text order is address order); NULL when it is none. Brackets around it and a zone
+ * after it are dropped; `::` stands for the zero groups the others leave; the last group of either
+ * side of `::` may be a dotted IPv4 address (two groups). Whether a mapped address with a dotted
+ * part is IPv4 instead is the caller's test. DuckDB SQL.
+ */
+function ipv6HexSql(x: string): string {
+  const bare = `split_part(${unbracketed(x)}, '%', 1)`;
+  const octets = [1, 2, 3, 4].map((k) => `TRY_CAST(split_part(part, '.', ${k}) AS INTEGER)`).join(', ');
+  // Each group as 4 hex digits (a dotted last group as 8), NULL when malformed.
+  const group =
+    `CASE WHEN i = len(parts) AND strpos(part, '.') > 0 THEN CASE WHEN regexp_full_match(part, ${literal(DOTTED)}) THEN lower(printf('%02x%02x%02x%02x', ${octets})) END ` +
+    `WHEN regexp_full_match(part, '[0-9a-fA-F]{1,4}') THEN lpad(lower(part), 4, '0') END`;
+  // One side of `::` as hex digits; NULL when a group is malformed ('' for an empty side). `parts`
+  // is bound to the side's groups so `group` can tell the last one.
+  const side = (half: string): string =>
+    `CASE WHEN ${half} = '' THEN '' ELSE list_transform([string_split(${half}, ':')], lambda parts: ` +
+    `list_transform([list_transform(parts, lambda part, i: ${group})], lambda g: CASE WHEN len(list_filter(g, lambda y: y IS NULL)) = 0 THEN array_to_string(g, '') END)[1])[1] END`;
+  const joined =
+    'CASE WHEN len(halves) = 1 THEN CASE WHEN length(s[1]) = 32 THEN s[1] END ' +
+    "WHEN length(s[1]) + length(s[2]) <= 28 THEN s[1] || repeat('0', 32 - length(s[1]) - length(s[2])) || s[2] END";
+  return (
+    `CASE WHEN length(${x}) BETWEEN 2 AND ${MAX_ADDRESS_TEXT} AND length(${bare}) >= 2 AND regexp_full_match(${bare}, '[0-9a-fA-F:.]+') ` +
+    `THEN list_transform([string_split(${bare}, '::')], lambda halves: CASE WHEN len(halves) <= 2 THEN ` +
+    `list_transform([[${side('halves[1]')}, CASE WHEN len(halves) = 2 THEN ${side('halves[2]')} ELSE '' END]], lambda s: ${joined})[1] END)[1] END`
+  );
+}
+
+/** The block's first or last address, written out in full (8 groups). */
+function ipv6Bound(block: CidrBlock, last: boolean): string {
+  const bytes = ipv6Bytes(block, last);
   const groups: string[] = [];
   for (let k = 0; k < 16; k += 2) groups.push(((bytes[k]! << 8) | bytes[k + 1]!).toString(16));
   return groups.join(':');
@@ -77,7 +119,10 @@ export function cidrSql(d: Dialect, x: string, cidr: string): string {
     const number = [1, 2, 3, 4].map((k, i) => `${d.tryBigint(`split_part(quad, '.', ${k})`)} * ${256 ** (3 - i)}`).join(' + ');
     return d.anyMatch(d.array([quad]), 'quad', `(${number}) BETWEEN ${low} AND ${high}`);
   }
-  if (d.name !== 'athena') throw new SqlCompileError('IPv6 CIDR blocks are not supported on DuckDB yet');
+  if (d.name === 'duckdb') {
+    const [low, high] = [false, true].map((last) => hexDigits(ipv6Bytes(block, last)));
+    return d.anyMatch(d.array([ipv6HexSql(x)]), 'hex', `hex BETWEEN ${literal(low!)} AND ${literal(high!)} AND NOT (strpos(${x}, '.') > 0 AND starts_with(hex, ${literal(MAPPED_HEX)}))`);
+  }
   // Brackets and a zone (fe80::1%eth0) are not part of the address (query/cidr.ts).
   const bare = `split_part(${unbracketed(x)}, '%', 1)`;
   return (

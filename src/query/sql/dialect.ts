@@ -28,11 +28,14 @@ export interface Dialect {
 /**
  * A SQL string literal. Both engines read `'...'` with `''` for a quote and
  * nothing else special (a backslash is itself), so doubling quotes is the
- * whole escape. NUL cannot be stored in either engine's text, so it is
- * dropped rather than allowed to end the literal early in some driver.
+ * whole escape. A NUL is joined in as chr(0), not written inside the quotes
+ * where it could end the literal early in some driver, nor dropped: the
+ * archive keeps a value's NULs (a pivot's `\u{0}` names one), and a term
+ * without them would match other values.
  */
 export function literal(value: string): string {
-  return `'${value.replace(/\u0000/g, '').replace(/'/g, "''")}'`;
+  const parts = value.split('\u0000').map((part) => `'${part.replace(/'/g, "''")}'`);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' || chr(0) || ')})`;
 }
 
 /** A double-quoted SQL identifier (table names from --table), `""` for a quote. */

@@ -16,6 +16,7 @@
  *   uses, and the raw record: every term there gives exactly the in-memory
  *   answer (the differential test checks it).
  */
+import { MAX_JSON_DEPTH } from '../../ingest/limits.js';
 import { literal, type Dialect } from './dialect.js';
 
 /** The values of one FieldRef: VARCHAR scalars (NULL = no value) and VARCHAR lists. */
@@ -191,6 +192,37 @@ export function archiveTextLeaf(keys: readonly string[]): { column: string; held
   return { column, held: `(${column} IS NOT NULL AND ascii(${column}) NOT BETWEEN 48 AND 57 AND ascii(${column}) <> 45)` };
 }
 
+/**
+ * The elements of the JSON array `v` a path walks on (DuckDB): an element that is itself an array
+ * is an array met on the way too, so it fans out again (recordMatch.ts visitPath), to any depth a
+ * record read can have (MAX_JSON_DEPTH). Only an array holding an array pays for the repeated
+ * flattening, which AWS's records hardly ever have; `json_extract(v, '$..key')` is no shortcut, as
+ * it also descends into objects.
+ */
+function arrayElements(v: string, fresh: Fresh): string {
+  const top = `json_extract(${v}, '$[*]')`;
+  const a = fresh('a');
+  const b = fresh('b');
+  const acc = fresh('acc');
+  const unused = fresh('u');
+  const i = fresh('i');
+  const holdsArray = `len(list_filter(${top}, lambda ${a}: json_type(${a}) = 'ARRAY')) > 0`;
+  // One level of nesting undone per step; list_reduce's accumulator is its list's element type, so
+  // the steps are a list of empty JSON lists after the first element, the elements themselves.
+  const step = `flatten(list_transform(${acc}, lambda ${b}: CASE WHEN json_type(${b}) = 'ARRAY' THEN json_extract(${b}, '$[*]') ELSE [${b}] END))`;
+  const steps = `list_concat([${top}], list_transform(range(${MAX_JSON_DEPTH}), lambda ${i}: []::JSON[]))`;
+  return `CASE WHEN ${holdsArray} THEN list_reduce(${steps}, lambda ${acc}, ${unused}: ${step}) ELSE ${top} END`;
+}
+
+/**
+ * A JSON number's text as JSON.stringify writes it (ast.ts: a number is compared as its JSON text,
+ * which the in-memory engine takes from JSON.stringify): DuckDB writes 1e+21 as 1e21. The record
+ * the archive holds was written by JSON.stringify, so only the exponent's sign can differ.
+ */
+function numberText(text: string): string {
+  return `regexp_replace(${text}, 'e([0-9])', 'e+\\1')`;
+}
+
 /** The values of `rest` walked from the JSON values of `start` (archivePath's walk). */
 function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fresh: Fresh): string {
   let list = start;
@@ -200,12 +232,13 @@ function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fre
     list = `flatten(${d.transform(
       list,
       v,
-      `CASE WHEN json_type(${v}) = 'ARRAY' THEN ${d.transform(`json_extract(${v}, '$[*]')`, e, `json_extract(${e}, ${pointer(key)})`)} ELSE [json_extract(${v}, ${pointer(key)})] END`,
+      `CASE WHEN json_type(${v}) = 'ARRAY' THEN ${d.transform(arrayElements(v, fresh), e, `json_extract(${e}, ${pointer(key)})`)} ELSE [json_extract(${v}, ${pointer(key)})] END`,
     )})`;
   }
   const v = fresh('v');
   const e = fresh('e');
-  const scalarText = (x: string): string => `CASE WHEN json_type(${x}) = 'VARCHAR' THEN ${x} ->> '$' ELSE CAST(${x} AS VARCHAR) END`;
+  const scalarText = (x: string): string =>
+    `CASE WHEN json_type(${x}) = 'VARCHAR' THEN ${x} ->> '$' WHEN json_type(${x}) = 'DOUBLE' THEN ${numberText(`CAST(${x} AS VARCHAR)`)} ELSE CAST(${x} AS VARCHAR) END`;
   const leaf = `flatten(${d.transform(
     list,
     v,
