@@ -5,8 +5,11 @@ import { normalize } from '../../src/model/normalize.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { RecordBatch } from '../../src/model/recordBatch.js';
 
+let recordIndex = 0;
+
+/** A row of f.json, each at its own place in the file (a record read again in place is no duplicate). */
 function row(id: string, name: string, time: string, extra: Record<string, unknown> = {}) {
-  return normalize({ eventID: id, eventName: name, eventTime: time, userIdentity: { type: 'IAMUser', userName: 'alice' }, ...extra }, new RecordBatch('f.json'), 0);
+  return normalize({ eventID: id, eventName: name, eventTime: time, userIdentity: { type: 'IAMUser', userName: 'alice' }, ...extra }, new RecordBatch('f.json'), recordIndex++);
 }
 
 function loaded(): EventStore {

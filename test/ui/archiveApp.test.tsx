@@ -37,10 +37,13 @@ describe('the --db dashboard at 80x24', () => {
       if (!parsed.ok) throw new Error(parsed.error.message);
       return parsed.ast;
     };
+    // A backreference: RE2 (DuckDB) has none, so the rule cannot run as SQL.
+    const named = ast('name:x');
+    if (named.kind !== 'field') throw new Error('a field term was expected');
     const session = new ArchiveSession(archive.archive, {
       rules: [
         { id: 'bob-denied', title: 'Bob denied', ast: ast('user:bob error:AccessDenied') },
-        { id: 'v6', title: 'IPv6 block', ast: ast('ip:2001:db8::/32') },
+        { id: 'backref', title: 'Doubled letter', ast: { ...named, match: { kind: 'regex', source: '(a)\\1', flags: 'u' } } },
       ],
     });
     h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
@@ -74,8 +77,8 @@ describe('the --db dashboard at 80x24', () => {
   });
 
   it('a rule SQL cannot express is said under the query bar with the reason, the list stays', async () => {
-    const frame = await h.press('\u001b/\u0015rule:v6' + KEYS.enter, (f) => f.includes('cannot run as SQL'));
-    expect(frame).toContain('IPv6 block');
+    const frame = await h.press('\u001b/\u0015rule:backref' + KEYS.enter, (f) => f.includes('cannot run as SQL'));
+    expect(frame).toContain('Doubled letter');
     expect(frame).toContain('17 matching');
     await h.press(KEYS.escape, (f) => !f.includes('cannot run as SQL'));
   });
