@@ -114,7 +114,8 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
         {followText ? <Text color={follow ? theme.muted : theme.warn}>{followText}</Text> : null}
         {/* The text before ends in two spaces when the follow state is left out. */}
         {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`${followText ? '  ' : ''}${badText}`}</Text> : null}
-        <Text color={theme.muted}>{`${followText || badText ? '  ' : ''}${folderText}`}</Text>
+        {/* Without a folder, no spaces either: at the edge they would be cut to a stray '…'. */}
+        {folderText ? <Text color={theme.muted}>{`${followText || badText ? '  ' : ''}${folderText}`}</Text> : null}
       </Text>
       {loadingLine ? (
         <Text wrap="truncate-end" color={theme.muted}>

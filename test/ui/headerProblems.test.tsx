@@ -28,6 +28,8 @@ describe('the header with conflicts, bad and skipped files', () => {
     const line = header(80).split('\n')[0]!;
     expect(line).toContain('! 1 dup · 2 bad (b)');
     expect([...line].length).toBeLessThanOrEqual(80);
+    // No room for the folder: the line ends at the counts, not in a '…' cut from trailing spaces.
+    expect(line.trimEnd()).toMatch(/\(b\)$/);
   });
 
   it('at 120 columns adds the skipped files in the short form', () => {
