@@ -6,10 +6,8 @@
  * nothing where the record held `items: [[{k: 'deep'}]]`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuery } from '../../src/query/parse.js';
-import { compileRecordMatcher } from '../../src/query/recordMatch.js';
-import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from './helpers.js';
+import { idsInMemory, idsOnArchive } from './sameAnswers.js';
 
 const RECORDS: readonly Record<string, unknown>[] = [
   { requestParameters: { items: [{ k: 'flat' }] } },
@@ -45,16 +43,10 @@ describe('record paths through arrays of arrays: archive = in memory', () => {
   afterAll(() => archive?.close());
 
   it.each(QUERIES)('%s', async (text) => {
-    const parsed = parseQuery(text, { deepTerms: true });
-    if (!parsed.ok) throw new Error(parsed.error.message);
-    const matcher = compileRecordMatcher(parsed.ast, { deepTerms: true });
-    const memory = RECORDS.filter((record) => matcher(record)).map((record) => String(record.eventID));
-    expect(await archive.ids(compileWhere(parsed.ast, { dialect: 'duckdb', schema: 'archive' }))).toEqual(memory.sort());
+    expect(await idsOnArchive(archive, text)).toEqual(idsInMemory(RECORDS, text));
   });
 
   it('finds the values nested deepest', async () => {
-    const parsed = parseQuery('requestParameters.items.k:six requestParameters.items.k:three', { deepTerms: true });
-    if (!parsed.ok) throw new Error(parsed.error.message);
-    expect(await archive.ids(compileWhere(parsed.ast, { dialect: 'duckdb', schema: 'archive' }))).toEqual(['e1', 'e2']);
+    expect(await idsOnArchive(archive, 'requestParameters.items.k:six requestParameters.items.k:three')).toEqual(['e1', 'e2']);
   });
 });

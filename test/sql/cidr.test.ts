@@ -88,9 +88,10 @@ function randomValues(count: number): string[] {
   return out;
 }
 
-describe('ip: IPv4 blocks on DuckDB = in memory, value by value', () => {
-  let instance: DuckDBInstance;
-  let connection: DuckDBConnection;
+/** An in-memory DuckDB opened before the enclosing describe block's tests and closed after them. */
+function duckDbForThisBlock(): () => DuckDBConnection {
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
   beforeAll(async () => {
     instance = await DuckDBInstance.create(':memory:');
     connection = await instance.connect();
@@ -99,6 +100,18 @@ describe('ip: IPv4 blocks on DuckDB = in memory, value by value', () => {
     connection?.closeSync();
     instance?.closeSync();
   });
+  return () => connection!;
+}
+
+/** The values DuckDB keeps under the block's SQL (cidrSql), in their order. */
+async function selectedByDuckDb(connection: DuckDBConnection, values: readonly string[], cidr: string): Promise<string[]> {
+  const rows = values.map((v, k) => `(${k}, ${literal(v)})`).join(', ');
+  const result = await connection.runAndReadAll(`SELECT k FROM (VALUES ${rows}) t(k, v) WHERE coalesce(${cidrSql(DUCKDB, 'v', cidr)}, false) ORDER BY k`);
+  return result.getRows().map(([k]) => values[Number(k)]!);
+}
+
+describe('ip: IPv4 blocks on DuckDB = in memory, value by value', () => {
+  const duckdb = duckDbForThisBlock();
 
   const values = [...WRITTEN, ...randomValues(1_500)];
 
@@ -106,11 +119,7 @@ describe('ip: IPv4 blocks on DuckDB = in memory, value by value', () => {
     const block = parseCidr(cidr);
     expect(block && !block.v6).toBe(true);
     const inMemory = cidrTester(block!);
-    const rows = values.map((v, k) => `(${k}, ${literal(v)})`).join(', ');
-    const result = await connection.runAndReadAll(
-      `SELECT k FROM (VALUES ${rows}) t(k, v) WHERE coalesce(${cidrSql(DUCKDB, 'v', cidr)}, false) ORDER BY k`,
-    );
-    const selected = result.getRows().map(([k]) => values[Number(k)]!);
+    const selected = await selectedByDuckDb(duckdb(), values, cidr);
     const expected = values.filter((v) => inMemory(v));
     expect(selected).toEqual(expected);
     // Not trivially empty or everything: the spellings tell the engines apart.
@@ -202,16 +211,7 @@ function randomV6(count: number): string[] {
 }
 
 describe('ip: IPv6 blocks on DuckDB = in memory, value by value', () => {
-  let instance: DuckDBInstance;
-  let connection: DuckDBConnection;
-  beforeAll(async () => {
-    instance = await DuckDBInstance.create(':memory:');
-    connection = await instance.connect();
-  });
-  afterAll(() => {
-    connection?.closeSync();
-    instance?.closeSync();
-  });
+  const duckdb = duckDbForThisBlock();
 
   const values = [...WRITTEN_V6, ...randomV6(3_000)];
 
@@ -219,11 +219,7 @@ describe('ip: IPv6 blocks on DuckDB = in memory, value by value', () => {
     const block = parseCidr(cidr);
     expect(block?.v6).toBe(true);
     const inMemory = cidrTester(block!);
-    const rows = values.map((v, k) => `(${k}, ${literal(v)})`).join(', ');
-    const result = await connection.runAndReadAll(
-      `SELECT k FROM (VALUES ${rows}) t(k, v) WHERE coalesce(${cidrSql(DUCKDB, 'v', cidr)}, false) ORDER BY k`,
-    );
-    const selected = result.getRows().map(([k]) => values[Number(k)]!);
+    const selected = await selectedByDuckDb(duckdb(), values, cidr);
     expect(selected).toEqual(values.filter((v) => inMemory(v)));
   });
 

@@ -5,27 +5,15 @@
  * the details' title names only keys the archive's details have; `?` in
  * the top values or the histogram opens at that view's keys, as in App.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArchiveSession } from '../../src/archive/session.js';
-import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
-import { archiveOf, type TestArchive } from '../archive/helpers.js';
-import { KEYS, renderApp, type Harness } from './harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { archiveDashboardForThisBlock, ONE_EVENT } from './archiveDashboard.js';
+import { KEYS, type Harness } from './harness.js';
 
 describe('help on an archive at 80 columns', () => {
-  let archive: TestArchive;
+  const dashboard = archiveDashboardForThisBlock(ONE_EVENT, 'OnlyCall');
   let h: Harness;
-  beforeAll(async () => {
-    archive = await archiveOf(
-      [{ eventID: 'ev-1', eventTime: '2024-03-05T10:00:00Z', eventName: 'OnlyCall', eventSource: 's3.amazonaws.com', awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: 'alice' } }],
-      100,
-    );
-    const session = new ArchiveSession(archive.archive, {});
-    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
-    await h.waitFor((f) => f.includes('OnlyCall'), 20_000);
-  }, 60_000);
-  afterAll(async () => {
-    h?.cleanup();
-    await archive?.close();
+  beforeEach(() => {
+    h = dashboard();
   });
 
   it('wraps the note and lists only the keys the archive answers', async () => {

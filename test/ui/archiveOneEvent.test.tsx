@@ -1,25 +1,13 @@
 /** The --db dashboard's header counts one event as "1 event", as the folder dashboard's does. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArchiveSession } from '../../src/archive/session.js';
-import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
-import { archiveOf, type TestArchive } from '../archive/helpers.js';
-import { KEYS, renderApp, type Harness } from './harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { archiveDashboardForThisBlock, ONE_EVENT } from './archiveDashboard.js';
+import { KEYS, type Harness } from './harness.js';
 
 describe('an archive of one event', () => {
-  let archive: TestArchive;
+  const dashboard = archiveDashboardForThisBlock(ONE_EVENT, 'OnlyCall');
   let h: Harness;
-  beforeAll(async () => {
-    archive = await archiveOf(
-      [{ eventID: 'ev-1', eventTime: '2024-03-05T10:00:00Z', eventName: 'OnlyCall', eventSource: 's3.amazonaws.com', awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: 'alice' } }],
-      100,
-    );
-    const session = new ArchiveSession(archive.archive, {});
-    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 80, 24);
-    await h.waitFor((f) => f.includes('OnlyCall'), 20_000);
-  }, 60_000);
-  afterAll(async () => {
-    h?.cleanup();
-    await archive?.close();
+  beforeEach(() => {
+    h = dashboard();
   });
 
   it('says 1 event, not 1 events', () => {
