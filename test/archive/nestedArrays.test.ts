@@ -5,9 +5,8 @@
  * visitPath) does. It used to fan out one level only, so `requestParameters.items.k:deep` found
  * nothing where the record held `items: [[{k: 'deep'}]]`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archiveOf, type TestArchive } from './helpers.js';
-import { idsInMemory, idsOnArchive } from './sameAnswers.js';
+import { describe, expect, it } from 'vitest';
+import { eachQueryAnswersAsInMemory, idsOnArchive } from './sameAnswers.js';
 
 const RECORDS: readonly Record<string, unknown>[] = [
   { requestParameters: { items: [{ k: 'flat' }] } },
@@ -36,17 +35,9 @@ const QUERIES = [
 ];
 
 describe('record paths through arrays of arrays: archive = in memory', () => {
-  let archive: TestArchive;
-  beforeAll(async () => {
-    archive = await archiveOf(RECORDS);
-  });
-  afterAll(() => archive?.close());
-
-  it.each(QUERIES)('%s', async (text) => {
-    expect(await idsOnArchive(archive, text)).toEqual(idsInMemory(RECORDS, text));
-  });
+  const archive = eachQueryAnswersAsInMemory(RECORDS, QUERIES);
 
   it('finds the values nested deepest', async () => {
-    expect(await idsOnArchive(archive, 'requestParameters.items.k:six requestParameters.items.k:three')).toEqual(['e1', 'e2']);
+    expect(await idsOnArchive(archive(), 'requestParameters.items.k:six requestParameters.items.k:three')).toEqual(['e1', 'e2']);
   });
 });
