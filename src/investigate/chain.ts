@@ -290,6 +290,19 @@ const END_TEXT: Record<ChainEnd, string> = {
 };
 
 /**
+ * What ends the chain, for the summary. An identity with no access key at all (a console sign-in
+ * with a password, an Insights event, a record without userIdentity) used no key, long-term or not:
+ * saying it did would send an investigator looking for a key that does not exist.
+ */
+function endText(end: ChainEnd, last: Identity): string {
+  if (!last.accessKey) {
+    if (end === 'iam-user') return 'an IAM user; the record has no access key (a console sign-in uses a password)';
+    if (end === 'not-temporary') return last.type || last.arn ? 'no session: the record has no access key' : 'no caller: the record has no user identity';
+  }
+  return END_TEXT[end];
+}
+
+/**
  * The chain behind `row`. The index is brought up to date first; `read`
  * reads records back (the event's own, for sessionContext).
  */
@@ -301,7 +314,7 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
   const links: ChainLink[] = [{ kind: 'event', row, identity: first, note: `${row.name} by ${who(first)}` }];
   const done = (end: ChainEnd): Chain => {
     const last = links[links.length - 1]!.identity;
-    const summary = end === 'missing' || end === 'not-temporary' || end === 'loop' || end === 'limit' ? `Chain ends at ${END_TEXT[end]}` : `Started by ${who(last)} (${END_TEXT[end]})`;
+    const summary = end === 'missing' || end === 'not-temporary' || end === 'loop' || end === 'limit' ? `Chain ends at ${endText(end, last)}` : `Started by ${who(last)} (${endText(end, last)})`;
     return { links, end, summary };
   };
   if (!isTemporary(first)) return done(terminal(first) ?? 'not-temporary');

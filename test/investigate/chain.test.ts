@@ -136,6 +136,19 @@ describe('who is behind this session', () => {
     expect(chain.links).toHaveLength(1);
     expect(chain.end).toBe('iam-user');
   });
+
+  it('an event without any access key is not said to have used a long-term key', async () => {
+    // As in aws-docs-examples: a ConsoleLogin by an IAM user (password, no key) and an Insights event (no userIdentity).
+    const { accessKeyId: _unused, ...anaya } = { ...alice, arn: `arn:aws:iam::${ACCOUNT}:user/anaya`, userName: 'anaya' };
+    const login = event('ConsoleLogin', '2024-05-01T09:00:00Z', anaya);
+    const insight: Record<string, unknown> = { ...event('CompleteLifecycleAction', '2024-05-01T09:00:00Z', {}), userIdentity: undefined, eventType: 'AwsCloudTrailInsight' };
+    let chain = await chainFor([login, insight], login['eventID'] as string);
+    expect(chain.end).toBe('iam-user');
+    expect(chain.summary).toBe(`Started by arn:aws:iam::${ACCOUNT}:user/anaya (an IAM user; the record has no access key (a console sign-in uses a password))`);
+    chain = await chainFor([login, insight], insight['eventID'] as string);
+    expect(chain.end).toBe('not-temporary');
+    expect(chain.summary).toBe('Chain ends at no caller: the record has no user identity');
+  });
 });
 
 describe('on the stratus-red-team detonations', () => {
