@@ -270,11 +270,15 @@ export function pickIssue(issues: readonly Issue[], at: number): Issue {
   return issues.reduce((a, b) => (b.row.time < a.row.time ? b : a));
 }
 
-function issueNote(issue: Issue, count: number): string {
+/** `at`: when the issued credentials were used (the later link's time). */
+function issueNote(issue: Issue, count: number, at: number): string {
   const target = issue.roleArn ? ` ${issue.roleArn}` : '';
   const session = issue.sessionName ? ` as ${issue.sessionName}` : '';
-  const again = count > 1 ? ` (key issued by ${count} events; the latest before this use is shown)` : '';
-  return `${issue.row.name}${target}${session} issued ${issue.key}${issue.sourceIdentity ? ` (source identity ${issue.sourceIdentity})` : ''}${again}`;
+  // pickIssue falls back to an issue after the use; the key still matches, but the times do not, and the reader must know.
+  const late = issue.row.time > at + SKEW_MS;
+  const again = count > 1 ? ` (key issued by ${count} events; ${late ? 'none before this use, the earliest is shown' : 'the latest before this use is shown'})` : '';
+  const after = late ? ` (issued ${Math.round((issue.row.time - at) / 60_000)} min after this use: the times disagree)` : '';
+  return `${issue.row.name}${target}${session} issued ${issue.key}${issue.sourceIdentity ? ` (source identity ${issue.sourceIdentity})` : ''}${again}${after}`;
 }
 
 const END_TEXT: Record<ChainEnd, string> = {
@@ -339,13 +343,13 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
       const matches = current.sourceIdentity ? index.bySourceIdentity.get(current.sourceIdentity) : undefined;
       if (!matches) return done('missing');
       const origin = matches.reduce((a, b) => (b.row.time < a.row.time ? b : a));
-      links.push({ kind: 'source-identity', row: origin.row, identity: origin.caller, note: `matched by source identity ${current.sourceIdentity}, not by key: ${issueNote(origin, 1)}` });
+      links.push({ kind: 'source-identity', row: origin.row, identity: origin.caller, note: `matched by source identity ${current.sourceIdentity}, not by key: ${issueNote(origin, 1, at)}` });
       current = origin.caller;
       at = origin.row.time;
       continue;
     }
     const issue = pickIssue(issues, at);
-    links.push({ kind: 'issuer', row: issue.row, identity: issue.caller, note: issueNote(issue, issues.length) });
+    links.push({ kind: 'issuer', row: issue.row, identity: issue.caller, note: issueNote(issue, issues.length, at) });
     current = issue.caller;
     at = issue.row.time;
   }

@@ -129,6 +129,18 @@ describe('who is behind this session', () => {
     expect(pickIssue([{ row: { time: 2e9 } }, { row: { time: 1e9 } }] as never, 0).row.time).toBe(1e9);
   });
 
+  it('a key whose only issue is after its use (beyond clock skew) is linked, and the note says the times disagree', async () => {
+    const late = assume('2024-05-01T11:00:00Z', alice, 'Dev', 'one', 'ASIALATE');
+    const use = event('ListBuckets', '2024-05-01T10:00:00Z', session('Dev', 'one', 'ASIALATE'));
+    const chain = await chainFor([use, late], use['eventID'] as string);
+    expect(chain.links[1]!.row!.id).toBe(late['eventID']);
+    expect(chain.links[1]!.note).toMatch(/issued ASIALATE \(issued 60 min after this use: the times disagree\)$/);
+    // Within the skew it is an ordinary link.
+    const skewed = assume('2024-05-01T10:02:00Z', alice, 'Dev', 'two', 'ASIASKEW');
+    const use2 = event('ListBuckets', '2024-05-01T10:00:00Z', session('Dev', 'two', 'ASIASKEW'));
+    expect((await chainFor([use2, skewed], use2['eventID'] as string)).links[1]!.note).not.toContain('disagree');
+  });
+
   it('an event with a long-term key has no session to follow; a failed AssumeRole issued nothing', async () => {
     const plain = event('DescribeInstances', '2024-05-01T09:00:00Z', alice);
     const failed = event('AssumeRole', '2024-05-01T09:00:00Z', alice, { errorCode: 'AccessDenied', requestParameters: { roleArn: 'x' } });
