@@ -340,8 +340,9 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
       const session = current.issuerArn ? ` (session of ${current.issuerArn}${current.sessionName ? ` as ${current.sessionName}` : ''})` : '';
       links.push({ kind: 'missing', row: null, identity: current, note: `the event that issued ${key} is not in these logs${session}` });
       // The source identity survives role chaining: the issuing event that set it names who started.
-      const matches = current.sourceIdentity ? index.bySourceIdentity.get(current.sourceIdentity) : undefined;
-      if (!matches) return done('missing');
+      // Only sessions started before this use can be behind it: a later one with the same source identity is another session.
+      const matches = (current.sourceIdentity ? index.bySourceIdentity.get(current.sourceIdentity) ?? [] : []).filter((m) => m.row.time <= at + SKEW_MS);
+      if (matches.length === 0) return done('missing');
       const origin = matches.reduce((a, b) => (b.row.time < a.row.time ? b : a));
       links.push({ kind: 'source-identity', row: origin.row, identity: origin.caller, note: `matched by source identity ${current.sourceIdentity}, not by key: ${issueNote(origin, 1, at)}` });
       current = origin.caller;

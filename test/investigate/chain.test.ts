@@ -112,6 +112,12 @@ describe('who is behind this session', () => {
     expect(chain.links.map((l) => l.kind)).toEqual(['event', 'missing', 'source-identity']);
     expect(chain.end).toBe('iam-user');
     expect(chain.links[2]!.note).toMatch(/^matched by source identity alice, not by key/);
+
+    // A session with that source identity started only after the use cannot be behind it: the chain stops at the missing link.
+    const after = assume('2024-05-01T12:00:00Z', alice, 'Dev', 'later', 'ASIALATER', { sourceIdentity: 'alice' });
+    chain = await chainFor([act2, after], act2['eventID'] as string);
+    expect(chain.links.map((l) => l.kind)).toEqual(['event', 'missing']);
+    expect(chain.end).toBe('missing');
   });
 
   it('a key issued twice: the latest issue before the use is followed, and the note says so', async () => {
