@@ -296,9 +296,13 @@ const END_TEXT: Record<ChainEnd, string> = {
 /**
  * What ends the chain, for the summary. An identity with no access key at all (a console sign-in
  * with a password, an Insights event, a record without userIdentity) used no key, long-term or not:
- * saying it did would send an investigator looking for a key that does not exist.
+ * saying it did would send an investigator looking for a key that does not exist. Likewise a user's
+ * own session (an ASIA key) is not its long-term key.
  */
 function endText(end: ChainEnd, last: Identity): string {
+  if ((end === 'iam-user' || end === 'root') && last.accessKey.startsWith('ASIA')) {
+    return `${end === 'root' ? 'the root user' : 'an IAM user'} in a session of its own; the event that issued it (a console sign-in or GetSessionToken) is not in these logs`;
+  }
   if (!last.accessKey) {
     if (end === 'iam-user') return 'an IAM user; the record has no access key (a console sign-in uses a password)';
     if (end === 'not-temporary') return last.type || last.arn ? 'no session: the record has no access key' : 'no caller: the record has no user identity';
@@ -339,6 +343,8 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
     if (!issues) {
       const session = current.issuerArn ? ` (session of ${current.issuerArn}${current.sessionName ? ` as ${current.sessionName}` : ''})` : '';
       links.push({ kind: 'missing', row: null, identity: current, note: `the event that issued ${key} is not in these logs${session}` });
+      // An IAM user's or root's own session (console sign-in, GetSessionToken): the record itself names who is behind it.
+      if (current.type === 'IAMUser' || current.type === 'Root') return done(current.type === 'Root' ? 'root' : 'iam-user');
       // The source identity survives role chaining: the issuing event that set it names who started.
       // Only sessions started before this use can be behind it: a later one with the same source identity is another session.
       const matches = (current.sourceIdentity ? index.bySourceIdentity.get(current.sourceIdentity) ?? [] : []).filter((m) => m.row.time <= at + SKEW_MS);

@@ -155,6 +155,28 @@ describe('who is behind this session', () => {
     expect(chain.end).toBe('iam-user');
   });
 
+  it("an IAM user's or root's own session without its issuing event ends at that user, not at a missing link", async () => {
+    // A console session: type IAMUser with an ASIA key, as CloudTrail writes actions taken in the console.
+    const consoleAlice = { ...alice, accessKeyId: 'ASIACONSOLE', sessionContext: { attributes: { mfaAuthenticated: 'true' } } };
+    const act = event('StopInstances', '2024-05-01T10:00:00Z', consoleAlice, { sessionCredentialFromConsole: 'true' });
+    let chain = await chainFor([act], act['eventID'] as string);
+    expect(chain.end).toBe('iam-user');
+    expect(chain.links.map((l) => l.kind)).toEqual(['event', 'missing']);
+    expect(chain.links[1]!.note).toBe('the event that issued ASIACONSOLE is not in these logs');
+    expect(chain.summary).toBe(
+      `Started by arn:aws:iam::${ACCOUNT}:user/alice (an IAM user in a session of its own; the event that issued it (a console sign-in or GetSessionToken) is not in these logs)`,
+    );
+    const root = { type: 'Root', arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'ASIAROOT', principalId: ACCOUNT };
+    const rootAct = event('DeleteTrail', '2024-05-01T10:00:00Z', root);
+    chain = await chainFor([rootAct], rootAct['eventID'] as string);
+    expect(chain.end).toBe('root');
+    // With its GetSessionToken on disk, the chain still goes through it to the long-term key.
+    const token = event('GetSessionToken', '2024-05-01T09:00:00Z', alice, { responseElements: { credentials: { accessKeyId: 'ASIACONSOLE' } } });
+    chain = await chainFor([act, token], act['eventID'] as string);
+    expect(chain.links.map((l) => [l.kind, l.row?.name])).toEqual([['event', 'StopInstances'], ['issuer', 'GetSessionToken']]);
+    expect(chain.summary).toBe(`Started by arn:aws:iam::${ACCOUNT}:user/alice (an IAM user with a long-term key)`);
+  });
+
   it('an event without any access key is not said to have used a long-term key', async () => {
     // As in aws-docs-examples: a ConsoleLogin by an IAM user (password, no key) and an Insights event (no userIdentity).
     const { accessKeyId: _unused, ...anaya } = { ...alice, arn: `arn:aws:iam::${ACCOUNT}:user/anaya`, userName: 'anaya' };
