@@ -270,11 +270,15 @@ export function pickIssue(issues: readonly Issue[], at: number): Issue {
   return issues.reduce((a, b) => (b.row.time < a.row.time ? b : a));
 }
 
-function issueNote(issue: Issue, count: number): string {
+/** `at`: when the issued credentials were used (the later link's time). */
+function issueNote(issue: Issue, count: number, at: number): string {
   const target = issue.roleArn ? ` ${issue.roleArn}` : '';
   const session = issue.sessionName ? ` as ${issue.sessionName}` : '';
-  const again = count > 1 ? ` (key issued by ${count} events; the latest before this use is shown)` : '';
-  return `${issue.row.name}${target}${session} issued ${issue.key}${issue.sourceIdentity ? ` (source identity ${issue.sourceIdentity})` : ''}${again}`;
+  // pickIssue falls back to an issue after the use; the key still matches, but the times do not, and the reader must know.
+  const late = issue.row.time > at + SKEW_MS;
+  const again = count > 1 ? ` (key issued by ${count} events; ${late ? 'none before this use, the earliest is shown' : 'the latest before this use is shown'})` : '';
+  const after = late ? ` (issued ${Math.round((issue.row.time - at) / 60_000)} min after this use: the times disagree)` : '';
+  return `${issue.row.name}${target}${session} issued ${issue.key}${issue.sourceIdentity ? ` (source identity ${issue.sourceIdentity})` : ''}${again}${after}`;
 }
 
 const END_TEXT: Record<ChainEnd, string> = {
@@ -290,6 +294,23 @@ const END_TEXT: Record<ChainEnd, string> = {
 };
 
 /**
+ * What ends the chain, for the summary. An identity with no access key at all (a console sign-in
+ * with a password, an Insights event, a record without userIdentity) used no key, long-term or not:
+ * saying it did would send an investigator looking for a key that does not exist. Likewise a user's
+ * own session (an ASIA key) is not its long-term key.
+ */
+function endText(end: ChainEnd, last: Identity): string {
+  if ((end === 'iam-user' || end === 'root') && last.accessKey.startsWith('ASIA')) {
+    return `${end === 'root' ? 'the root user' : 'an IAM user'} in a session of its own; the event that issued it (a console sign-in or GetSessionToken) is not in these logs`;
+  }
+  if (!last.accessKey) {
+    if (end === 'iam-user') return 'an IAM user; the record has no access key (a console sign-in uses a password)';
+    if (end === 'not-temporary') return last.type || last.arn ? 'no session: the record has no access key' : 'no caller: the record has no user identity';
+  }
+  return END_TEXT[end];
+}
+
+/**
  * The chain behind `row`. The index is brought up to date first; `read`
  * reads records back (the event's own, for sessionContext).
  */
@@ -301,7 +322,7 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
   const links: ChainLink[] = [{ kind: 'event', row, identity: first, note: `${row.name} by ${who(first)}` }];
   const done = (end: ChainEnd): Chain => {
     const last = links[links.length - 1]!.identity;
-    const summary = end === 'missing' || end === 'not-temporary' || end === 'loop' || end === 'limit' ? `Chain ends at ${END_TEXT[end]}` : `Started by ${who(last)} (${END_TEXT[end]})`;
+    const summary = end === 'missing' || end === 'not-temporary' || end === 'loop' || end === 'limit' ? `Chain ends at ${endText(end, last)}` : `Started by ${who(last)} (${endText(end, last)})`;
     return { links, end, summary };
   };
   if (!isTemporary(first)) return done(terminal(first) ?? 'not-temporary');
@@ -322,17 +343,20 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
     if (!issues) {
       const session = current.issuerArn ? ` (session of ${current.issuerArn}${current.sessionName ? ` as ${current.sessionName}` : ''})` : '';
       links.push({ kind: 'missing', row: null, identity: current, note: `the event that issued ${key} is not in these logs${session}` });
+      // An IAM user's or root's own session (console sign-in, GetSessionToken): the record itself names who is behind it.
+      if (current.type === 'IAMUser' || current.type === 'Root') return done(current.type === 'Root' ? 'root' : 'iam-user');
       // The source identity survives role chaining: the issuing event that set it names who started.
-      const matches = current.sourceIdentity ? index.bySourceIdentity.get(current.sourceIdentity) : undefined;
-      if (!matches) return done('missing');
+      // Only sessions started before this use can be behind it: a later one with the same source identity is another session.
+      const matches = (current.sourceIdentity ? index.bySourceIdentity.get(current.sourceIdentity) ?? [] : []).filter((m) => m.row.time <= at + SKEW_MS);
+      if (matches.length === 0) return done('missing');
       const origin = matches.reduce((a, b) => (b.row.time < a.row.time ? b : a));
-      links.push({ kind: 'source-identity', row: origin.row, identity: origin.caller, note: `matched by source identity ${current.sourceIdentity}, not by key: ${issueNote(origin, 1)}` });
+      links.push({ kind: 'source-identity', row: origin.row, identity: origin.caller, note: `matched by source identity ${current.sourceIdentity}, not by key: ${issueNote(origin, 1, at)}` });
       current = origin.caller;
       at = origin.row.time;
       continue;
     }
     const issue = pickIssue(issues, at);
-    links.push({ kind: 'issuer', row: issue.row, identity: issue.caller, note: issueNote(issue, issues.length) });
+    links.push({ kind: 'issuer', row: issue.row, identity: issue.caller, note: issueNote(issue, issues.length, at) });
     current = issue.caller;
     at = issue.row.time;
   }

@@ -5,6 +5,7 @@
  * regions, source IPs, user agents and access keys (or users, for a key) it
  * used. Each line carries the query term it pivots on. Plain data, no Ink.
  */
+import { errorLabel, isFailedEvent } from '../model/failure.js';
 import { compileQuery, filterStore } from '../query/index.js';
 import type { EventRow } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -33,6 +34,7 @@ export interface PrincipalSummary {
   events: number;
   first: number;
   last: number;
+  /** Failed events, by the rule `error:*` uses (a failed console sign-in included). */
   errors: number;
   apis: ApiCount[];
   /** Distinct APIs (apis holds at most `limit`). */
@@ -59,9 +61,11 @@ function apiCounts(rows: readonly EventRow[]): ApiCount[] {
       byName.set(row.name, entry);
       all.push(entry);
     }
-    if (row.errorCode) {
+    // The one failure rule (model/failure.ts): a failed console sign-in has no errorCode but failed.
+    if (isFailedEvent(row)) {
       entry.errors++;
-      entry.codes.set(row.errorCode, (entry.codes.get(row.errorCode) ?? 0) + 1);
+      const label = errorLabel(row);
+      entry.codes.set(label, (entry.codes.get(label) ?? 0) + 1);
     } else entry.ok++;
   }
   return all
@@ -84,7 +88,8 @@ export function principalSummary(store: EventStore, term: PivotTerm, limit = 15)
   for (const row of rows) {
     if (row.time < first) first = row.time;
     if (row.time > last) last = row.time;
-    if (row.errorCode) errors++;
+    // As `error:*` counts them, so the summary's errors equal the pivot's.
+    if (isFailedEvent(row)) errors++;
   }
   const section = (title: string, field: TopField, queryField: string): SummarySection => {
     const result = topValues(store, rows, field, limit);

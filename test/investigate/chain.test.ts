@@ -112,6 +112,12 @@ describe('who is behind this session', () => {
     expect(chain.links.map((l) => l.kind)).toEqual(['event', 'missing', 'source-identity']);
     expect(chain.end).toBe('iam-user');
     expect(chain.links[2]!.note).toMatch(/^matched by source identity alice, not by key/);
+
+    // A session with that source identity started only after the use cannot be behind it: the chain stops at the missing link.
+    const after = assume('2024-05-01T12:00:00Z', alice, 'Dev', 'later', 'ASIALATER', { sourceIdentity: 'alice' });
+    chain = await chainFor([act2, after], act2['eventID'] as string);
+    expect(chain.links.map((l) => l.kind)).toEqual(['event', 'missing']);
+    expect(chain.end).toBe('missing');
   });
 
   it('a key issued twice: the latest issue before the use is followed, and the note says so', async () => {
@@ -129,12 +135,59 @@ describe('who is behind this session', () => {
     expect(pickIssue([{ row: { time: 2e9 } }, { row: { time: 1e9 } }] as never, 0).row.time).toBe(1e9);
   });
 
+  it('a key whose only issue is after its use (beyond clock skew) is linked, and the note says the times disagree', async () => {
+    const late = assume('2024-05-01T11:00:00Z', alice, 'Dev', 'one', 'ASIALATE');
+    const use = event('ListBuckets', '2024-05-01T10:00:00Z', session('Dev', 'one', 'ASIALATE'));
+    const chain = await chainFor([use, late], use['eventID'] as string);
+    expect(chain.links[1]!.row!.id).toBe(late['eventID']);
+    expect(chain.links[1]!.note).toMatch(/issued ASIALATE \(issued 60 min after this use: the times disagree\)$/);
+    // Within the skew it is an ordinary link.
+    const skewed = assume('2024-05-01T10:02:00Z', alice, 'Dev', 'two', 'ASIASKEW');
+    const use2 = event('ListBuckets', '2024-05-01T10:00:00Z', session('Dev', 'two', 'ASIASKEW'));
+    expect((await chainFor([use2, skewed], use2['eventID'] as string)).links[1]!.note).not.toContain('disagree');
+  });
+
   it('an event with a long-term key has no session to follow; a failed AssumeRole issued nothing', async () => {
     const plain = event('DescribeInstances', '2024-05-01T09:00:00Z', alice);
     const failed = event('AssumeRole', '2024-05-01T09:00:00Z', alice, { errorCode: 'AccessDenied', requestParameters: { roleArn: 'x' } });
     const chain = await chainFor([plain, failed], plain['eventID'] as string);
     expect(chain.links).toHaveLength(1);
     expect(chain.end).toBe('iam-user');
+  });
+
+  it("an IAM user's or root's own session without its issuing event ends at that user, not at a missing link", async () => {
+    // A console session: type IAMUser with an ASIA key, as CloudTrail writes actions taken in the console.
+    const consoleAlice = { ...alice, accessKeyId: 'ASIACONSOLE', sessionContext: { attributes: { mfaAuthenticated: 'true' } } };
+    const act = event('StopInstances', '2024-05-01T10:00:00Z', consoleAlice, { sessionCredentialFromConsole: 'true' });
+    let chain = await chainFor([act], act['eventID'] as string);
+    expect(chain.end).toBe('iam-user');
+    expect(chain.links.map((l) => l.kind)).toEqual(['event', 'missing']);
+    expect(chain.links[1]!.note).toBe('the event that issued ASIACONSOLE is not in these logs');
+    expect(chain.summary).toBe(
+      `Started by arn:aws:iam::${ACCOUNT}:user/alice (an IAM user in a session of its own; the event that issued it (a console sign-in or GetSessionToken) is not in these logs)`,
+    );
+    const root = { type: 'Root', arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'ASIAROOT', principalId: ACCOUNT };
+    const rootAct = event('DeleteTrail', '2024-05-01T10:00:00Z', root);
+    chain = await chainFor([rootAct], rootAct['eventID'] as string);
+    expect(chain.end).toBe('root');
+    // With its GetSessionToken on disk, the chain still goes through it to the long-term key.
+    const token = event('GetSessionToken', '2024-05-01T09:00:00Z', alice, { responseElements: { credentials: { accessKeyId: 'ASIACONSOLE' } } });
+    chain = await chainFor([act, token], act['eventID'] as string);
+    expect(chain.links.map((l) => [l.kind, l.row?.name])).toEqual([['event', 'StopInstances'], ['issuer', 'GetSessionToken']]);
+    expect(chain.summary).toBe(`Started by arn:aws:iam::${ACCOUNT}:user/alice (an IAM user with a long-term key)`);
+  });
+
+  it('an event without any access key is not said to have used a long-term key', async () => {
+    // As in aws-docs-examples: a ConsoleLogin by an IAM user (password, no key) and an Insights event (no userIdentity).
+    const { accessKeyId: _unused, ...anaya } = { ...alice, arn: `arn:aws:iam::${ACCOUNT}:user/anaya`, userName: 'anaya' };
+    const login = event('ConsoleLogin', '2024-05-01T09:00:00Z', anaya);
+    const insight: Record<string, unknown> = { ...event('CompleteLifecycleAction', '2024-05-01T09:00:00Z', {}), userIdentity: undefined, eventType: 'AwsCloudTrailInsight' };
+    let chain = await chainFor([login, insight], login['eventID'] as string);
+    expect(chain.end).toBe('iam-user');
+    expect(chain.summary).toBe(`Started by arn:aws:iam::${ACCOUNT}:user/anaya (an IAM user; the record has no access key (a console sign-in uses a password))`);
+    chain = await chainFor([login, insight], insight['eventID'] as string);
+    expect(chain.end).toBe('not-temporary');
+    expect(chain.summary).toBe('Chain ends at no caller: the record has no user identity');
   });
 });
 

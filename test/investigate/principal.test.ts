@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { principalSummary } from '../../src/investigate/principal.js';
+import { compileQuery, filterStore, type CompiledQuery } from '../../src/query/index.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { summaryLines } from '../../src/ui/investigate/principalModel.js';
 import { eventRow } from '../support/rows.js';
@@ -33,6 +34,21 @@ describe('principal summary', () => {
     expect(section('Regions')).toEqual([['us-east-1', 3], ['eu-west-1', 1]]);
     expect(section('Access keys')).toEqual([['AKIAALICE', 3], ['ASIASESSION', 1]]);
     expect(summary.sections.some((s) => s.title === 'Users')).toBe(false);
+  });
+
+  it('a failed console sign-in counts as an error, as error:* counts it', () => {
+    // As anaya's in aws-docs-examples: ConsoleLogin has no errorCode, only responseElements.ConsoleLogin Failure.
+    const s = new EventStore(0);
+    const anaya = { actor: 'anaya', userNames: ['anaya'], name: 'ConsoleLogin', source: 'signin.amazonaws.com' };
+    s.add([
+      eventRow({ id: 'c1', ...anaya, time: 1000 }),
+      eventRow({ id: 'c2', ...anaya, time: 2000, errorMessage: 'Failed authentication' }),
+    ]);
+    s.flush();
+    const summary = principalSummary(s, { field: 'user', value: 'anaya' });
+    expect(summary.errors).toBe(filterStore(s, (compileQuery('user:anaya error:*') as { query: CompiledQuery }).query).length);
+    expect(summary.errors).toBe(1);
+    expect(summary.apis).toEqual([{ name: 'ConsoleLogin', source: 'signin.amazonaws.com', ok: 1, errors: 1, topError: 'Failed authentication' }]);
   });
 
   it('a key summary lists its users; every selectable line carries its term', () => {
