@@ -5,6 +5,7 @@ import { importFolder, type ImportProgress, type ImportSummary } from '../archiv
 import { formatBytes } from '../export/progress.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 
 export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--quiet]
 
@@ -65,6 +66,7 @@ export async function runArchive(argv: string[]): Promise<number> {
   if (!dir) throw new UsageError('archive needs a folder or file: trailtop archive DIR [--db FILE]');
   await requireFolderOrFile(dir);
   const dbPath = values.db ?? (await defaultArchivePath(dir));
+  await refuseWriteIntoLogFolder(dbPath, dir, '--db');
 
   let archive;
   try {

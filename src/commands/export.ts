@@ -25,6 +25,7 @@ import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
 
@@ -163,6 +164,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const order = values.order?.toLowerCase() ?? 'newest';
   if (order !== 'newest' && order !== 'oldest') throw new UsageError(`--order ${sanitize(values.order ?? '')}: use newest or oldest`);
   const source = combineFilter(values.filter, values.since, values.until);
+  if (dir && output !== '-') await refuseWriteIntoLogFolder(output, dir, '-o');
   if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
   if (!dir) return needDir();
   // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.

@@ -1,9 +1,9 @@
 /** scan --db and export --db answer like scan and export over the folder itself (datasets, CLI for real). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempFolder } from '../support/files.js';
+import { recordsJson, tempFolder } from '../support/files.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DATASETS = resolve(ROOT, '../shared/datasets');
@@ -57,6 +57,25 @@ describe('scan --db and export --db over the bundled samples (Insights with the 
       expect(fromFolder.stdout).toBe(fromDb.stdout);
     });
   }
+});
+
+describe('--db inside the log folder', () => {
+  it('is refused by archive and scan --db DIR (exit 2), and nothing is written there', () => {
+    const scratch = tempFolder('trailtop-dbinside-');
+    try {
+      const logs = join(scratch.dir, 'logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'a.json'), recordsJson([]));
+      for (const args of [['archive', logs, '--db', join(logs, 'a.duckdb')], ['scan', logs, '--db', join(logs, 'x', '..', 'a.duckdb')]]) {
+        const run = trailtop(args);
+        expect(run.status, run.stderr).toBe(2);
+        expect(run.stderr).toContain('would write into the log folder being read');
+      }
+      expect(readdirSync(logs)).toEqual(['a.json']);
+    } finally {
+      scratch.remove();
+    }
+  });
 });
 
 describe('scan --db --histogram', () => {

@@ -146,6 +146,23 @@ describe('trailtop export (child process)', () => {
     expect(await readdir(out)).toEqual(['events.csv']);
   });
 
+  it('writes nothing into the log folder: -o under DIR, or onto the one FILE read, is refused (exit 2)', async () => {
+    const logs = await freshDir('own-folder');
+    await writeTrail(logs, 'a.json', [record(1)]);
+    const before = await readdir(logs);
+    for (const [input, target] of [
+      [logs, join(logs, 'events.csv')],
+      [logs, join(logs, 'sub', '..', 'events.csv')],
+      [join(logs, 'a.json'), join(logs, 'a.json')],
+    ] as const) {
+      const refused = await run(['export', input, '-o', target, '--force', '--format', 'json']);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(/would write into the log (folder|file) being read/);
+    }
+    expect(await readdir(logs)).toEqual(before);
+    expect(JSON.parse(await readFile(join(logs, 'a.json'), 'utf8'))).toHaveProperty('Records');
+  });
+
   it('ends quietly when the reader of stdout goes away (EPIPE)', async () => {
     const big = await freshDir('epipe-src');
     await writeTrails(big, 4, 1000);
