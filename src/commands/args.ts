@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, type CompiledQuery, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
-import { UsageError } from './usageError.js';
+import { UsageError, VersionRequested } from './usageError.js';
 
 export { UsageError };
 
@@ -53,11 +53,14 @@ function parseErrorText(error: unknown, argv: readonly string[] = []): string {
 /** Strict option parsing shared by every command; unknown flags are usage errors, not ignored. */
 export function parseCommandArgs<O extends Options>(argv: string[], options: O, maxPositionals = 1) {
   let parsed;
+  // Every command takes --version/-V, as the tool does (the dispatcher prints it).
+  const withVersion = { ...options, version: { type: 'boolean', short: 'V' } } as const;
   try {
-    parsed = parseArgs({ args: attachOptionValues(argv, options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachOptionValues(argv, withVersion), options: withVersion, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(parseErrorText(error, argv));
   }
+  if ((parsed.values as { version?: boolean }).version === true) throw new VersionRequested();
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument '${sanitize(parsed.positionals[maxPositionals]!)}'`);
   }
