@@ -301,16 +301,28 @@ async function exportFromArchive(
     throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
   }
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
+  let interrupted: NodeJS.Signals | null = null;
+  // SIGTERM as SIGINT: left to its default, it killed the process mid-write and left the hidden temp file behind.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) {
+      removeLiveTempFilesSync();
+      process.exit(SIGNAL_EXIT[signal] ?? 130);
+    }
+    interrupted = signal;
+    controller.abort();
+  };
   process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const { exportDb } = await import('./dbCommands.js');
-    return await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
+    const code = await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
+    return interrupted && code !== 0 ? (SIGNAL_EXIT[interrupted] ?? 130) : code;
   } catch (error) {
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
     if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

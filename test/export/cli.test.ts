@@ -214,4 +214,35 @@ describe('trailtop export (child process)', () => {
     expect(result.stderr).toBe(`trailtop: interrupted (${signal}); nothing was written\n`);
     expect(await readdir(out)).toEqual([]);
   });
+
+  // export --db listened for SIGINT only: SIGTERM killed it mid-write, leaving .events.json.trailtop-*.tmp behind.
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('export --db: %s midway leaves neither the file nor a temp file', async (signal, expected) => {
+    const source = join(base, 'big');
+    if (!existsSync(source)) await writeTrails(source, 30, 1000);
+    const db = join(base, 'big.duckdb');
+    if (!existsSync(db)) expect((await run(['archive', source, '--db', db, '--quiet'])).code).toBe(0);
+    const out = await freshDir(`cancel-db-${signal}`);
+    let sent = false;
+    const result = await run(['export', '--db', db, '--format', 'json', '-o', join(out, 'events.json')], {
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          void readdir(out).then((names) => {
+            if (!sent && names.some((name) => name.endsWith('.tmp'))) {
+              sent = true;
+              clearInterval(poll);
+              child.kill(signal);
+            }
+          });
+        }, 2);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(expected);
+    expect(result.stderr).toMatch(/interrupted.*nothing was written/);
+    expect(await readdir(out)).toEqual([]);
+  }, 60_000);
 });
