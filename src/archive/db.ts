@@ -4,7 +4,7 @@
  * one file per folder, keyed by the folder's real path).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { homedir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -125,7 +125,19 @@ export function writeMemoryLimit(totalBytes: number = totalmem()): string {
   return `${Math.max(1024, Math.floor(totalBytes / 2 / 2 ** 20))}MB`;
 }
 
+/**
+ * An archive is a regular file (or none yet). DuckDB opens whatever it is given: a FIFO blocks
+ * it forever waiting for a writer, and a device or folder gives a cryptic IO error.
+ */
+function refuseNonFile(path: string): void {
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info || info.isFile()) return;
+  const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device or special file';
+  throw new ArchiveError(`cannot open the archive ${path}: it is ${kind}, not a DuckDB file`);
+}
+
 export async function openArchive(path: string, options: OpenOptions = {}): Promise<Archive> {
+  refuseNonFile(path);
   if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {

@@ -78,6 +78,26 @@ describe('--db inside the log folder', () => {
   });
 });
 
+describe('--db that is not a regular file', () => {
+  // DuckDB opened a FIFO and waited for a writer forever; a folder gave its raw IO error.
+  it.each([['scan'], ['archive']])('%s --db FIFO or folder is refused at once with a message', (command) => {
+    const scratch = tempFolder('trailtop-dbfifo-');
+    try {
+      const fifo = join(scratch.dir, 'fifo');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      for (const db of [fifo, scratch.dir]) {
+        const args = command === 'archive' ? ['archive', join(ROOT, 'samples'), '--db', db] : ['scan', '--db', db];
+        const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 20_000 });
+        expect(run.signal).toBeNull();
+        expect(run.status, run.stderr).toBe(command === 'archive' ? 1 : 2);
+        expect(run.stderr).toMatch(/it is a (FIFO|folder), not a DuckDB file/);
+      }
+    } finally {
+      scratch.remove();
+    }
+  }, 60_000);
+});
+
 describe('scan --db --histogram', () => {
   it('is refused with exit 2 and a message, not answered with the summary', () => {
     const scratch = tempFolder('trailtop-dbhist-');
