@@ -60,9 +60,10 @@ export async function runSql(argv: string[]): Promise<number> {
   let fuzzy: FuzzyResolver | undefined;
   if (values.db) {
     // DuckDB's bindings take longer to load than printing SQL: only with --db.
-    const { openArchive } = await import('../archive/db.js');
     const { archiveVocabulary } = await import('../archive/vocabulary.js');
-    const archive = await openArchive(values.db, { readOnly: true });
+    // As scan/export/detect --db: a missing or unreadable archive is a one-line usage error (exit 2), not DuckDB's IO error.
+    const { openDb } = await import('./dbCommands.js');
+    const archive = await openDb(values.db, undefined);
     try {
       fuzzy = fuzzyFromVocabulary(await archiveVocabulary(archive));
     } finally {
