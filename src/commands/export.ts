@@ -313,11 +313,15 @@ async function exportFromArchive(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Left in place (see runExport): an EPIPE after the sink let go of stdout must not crash the exit.
+  if (output === '-') process.stdout.on('error', () => {});
   try {
     const { exportDb } = await import('./dbCommands.js');
     const code = await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
     return interrupted && code !== 0 ? (SIGNAL_EXIT[interrupted] ?? 130) : code;
   } catch (error) {
+    // A reader that quits (`| head`) is a quiet stop, as for a folder: exit 0, no message.
+    if (error instanceof ExportFailed && error.reason === 'closed') return 0;
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
     if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
     throw error;

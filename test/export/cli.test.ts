@@ -173,6 +173,19 @@ describe('trailtop export (child process)', () => {
     expect(result.code, result.stderr).toBe(0);
   });
 
+  // export --db said "output closed by its reader (EPIPE)" and exited 1 where export DIR stops quietly.
+  it('export --db ends quietly too when the reader of stdout goes away (EPIPE)', async () => {
+    const source = join(base, 'big');
+    if (!existsSync(source)) await writeTrails(source, 30, 1000);
+    const db = join(base, 'big.duckdb');
+    if (!existsSync(db)) expect((await run(['archive', source, '--db', db, '--quiet'])).code).toBe(0);
+    const result = await run(['export', '--db', db, '--format', 'csv', '-o', '-'], {
+      onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code, result.stderr).toBe(0);
+  }, 60_000);
+
   it('fails with a one-line message when stdout is a full device', async () => {
     if (!existsSync('/dev/full')) expect.fail('/dev/full is missing on this system');
     const fd = openSync('/dev/full', 'w');
