@@ -19,6 +19,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
+import { requireDbFolder } from './dbFolder.js';
 import { hasTag, parseForSql } from './sqlQuery.js';
 import { savedMarks } from './marks.js';
 import { archiveFilter } from '../archive/filter.js';
@@ -29,6 +30,7 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
     await refuseWriteIntoLogFolder(dbPath, dir, '--db');
+    requireDbFolder(dbPath);
     const archive = await openArchive(dbPath, {
       onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
     });

@@ -98,6 +98,22 @@ describe('--db that is not a regular file', () => {
   }, 60_000);
 });
 
+describe('--db in a folder that does not exist', () => {
+  // The archive's folders were created (mkdir -p) wherever a mistyped --db pointed.
+  it.each([['archive'], ['scan']])('%s DIR --db MISSING/x.duckdb is refused (exit 2) and creates no folder', (command) => {
+    const scratch = tempFolder('trailtop-dbmissing-');
+    try {
+      const missing = join(scratch.dir, 'no', 'such');
+      const run = trailtop([command, join(ROOT, 'samples'), '--db', join(missing, 'x.duckdb')]);
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain(`folder ${missing} does not exist`);
+      expect(existsSync(join(scratch.dir, 'no'))).toBe(false);
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
 describe('scan --db --histogram', () => {
   it('is refused with exit 2 and a message, not answered with the summary', () => {
     const scratch = tempFolder('trailtop-dbhist-');
