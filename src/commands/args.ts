@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, type CompiledQuery, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
+import { parseTimeValue } from '../query/time.js';
 import { UsageError, VersionRequested } from './usageError.js';
 
 export { UsageError };
@@ -82,7 +83,24 @@ export function combineFilter(filter: string | undefined, since: string | undefi
     if (!checked.ok) throw new UsageError(`--${option} ${sanitize(value)}: ${sanitize(checked.error.message)}`, false);
     parts.push(term);
   }
+  refuseEmptyWindow(since, until);
   return parts.join(' ');
+}
+
+/**
+ * --since after --until selects nothing, whatever the logs hold: most likely the two were
+ * swapped, and a summary of 0 events with exit 0 would read as "nothing happened".
+ */
+function refuseEmptyWindow(since: string | undefined, until: string | undefined): void {
+  if (since === undefined || until === undefined) return;
+  const now = Date.now();
+  const from = parseTimeValue(since, now);
+  const to = parseTimeValue(until, now);
+  if (!from || !to) return;
+  // --until runs through the end of the period it names (a date: the whole day).
+  if (from.at > to.at + to.span - 1) {
+    throw new UsageError(`--since ${sanitize(since)} is after --until ${sanitize(until)}: no event can match (swapped?)`, false);
+  }
 }
 
 /**
