@@ -96,6 +96,11 @@ function chooseFormat(format: string | undefined, output: string): ExportFormat 
     if (!(EXPORT_FORMATS as readonly string[]).includes(lower)) {
       throw new UsageError(`unknown format '${sanitize(format)}' (use csv, json or jsonl)`);
     }
+    // -o events.csv --format json would write JSON under a .csv name, for the next tool to misread.
+    const named = output === '-' ? null : formatFromPath(output);
+    if (named && named !== lower) {
+      throw new UsageError(`--format ${lower} contradicts the extension of '${sanitize(output)}' (${named}): drop --format or rename the file`);
+    }
     return lower as ExportFormat;
   }
   const inferred = output === '-' ? null : formatFromPath(output);

@@ -109,6 +109,8 @@ describe('trailtop export (child process)', () => {
     [['export', 'SMALL', '-o', 'x.txt'], /cannot tell the format/],
     [['export', 'SMALL', '-o', 'x.csv', '--format', 'xml'], /unknown format/],
     [['export', 'SMALL', '-o', 'x.json', '--raw'], /--raw applies to CSV/],
+    // Was written: JSON under a .csv name.
+    [['export', 'SMALL', '-o', 'x.csv', '--format', 'json'], /--format json contradicts the extension of 'x.csv' \(csv\)/],
     [['export', 'SMALL', '-o', 'x.csv', '--bogus'], /bogus/],
     [['export', 'SMALL', '-o', 'x.csv', '--filter', 'nosuchfield:1'], /bad filter/],
     [['export', '-o', 'x.csv'], /needs a folder/],
@@ -151,8 +153,8 @@ describe('trailtop export (child process)', () => {
     await writeTrail(logs, 'a.json', [record(1)]);
     const before = await readdir(logs);
     for (const [input, target] of [
-      [logs, join(logs, 'events.csv')],
-      [logs, join(logs, 'sub', '..', 'events.csv')],
+      [logs, join(logs, 'events.json')],
+      [logs, join(logs, 'sub', '..', 'events.json')],
       [join(logs, 'a.json'), join(logs, 'a.json')],
     ] as const) {
       const refused = await run(['export', input, '-o', target, '--force', '--format', 'json']);
