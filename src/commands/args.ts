@@ -57,15 +57,35 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   // Every command takes --version/-V, as the tool does (the dispatcher prints it).
   const withVersion = { ...options, version: { type: 'boolean', short: 'V' } } as const;
   try {
-    parsed = parseArgs({ args: attachOptionValues(argv, withVersion), options: withVersion, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachOptionValues(argv, withVersion), options: withVersion, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     throw new UsageError(parseErrorText(error, argv));
   }
+  refuseRepeatedValues(parsed.tokens, withVersion);
   if ((parsed.values as { version?: boolean }).version === true) throw new VersionRequested();
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument '${sanitize(parsed.positionals[maxPositionals]!)}'`);
   }
   return parsed;
+}
+
+/**
+ * A value option given twice is refused, not last-one-wins: `--filter user:alice --filter
+ * name:Delete*` read as the second filter alone would export more than was asked for.
+ * Repeatable options (--rules) and flags are left alone.
+ */
+function refuseRepeatedValues(tokens: ReadonlyArray<{ kind: string; name?: string; rawName?: string }>, options: Options): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    const option = options[token.name];
+    if (option?.type !== 'string' || option.multiple) continue;
+    if (seen.has(token.name)) {
+      const hint = token.name === 'filter' ? "put the terms in one --filter: 'a:x b:y' means both" : 'it takes one value';
+      throw new UsageError(`${sanitize(token.rawName ?? `--${token.name}`)} given more than once (${hint})`);
+    }
+    seen.add(token.name);
+  }
 }
 
 /**

@@ -48,3 +48,17 @@ describe('--since and --until', () => {
     expect(() => combineFilter(undefined, undefined, 'yesterday')).toThrow(/^--until yesterday: /);
   });
 });
+
+// Last-one-wins dropped the first: `--filter user:alice --filter name:Delete*` exported every Delete by anyone.
+describe('a value option given twice', () => {
+  const OPTIONS = { filter: { type: 'string' }, output: { type: 'string', short: 'o' }, rules: { type: 'string', multiple: true }, json: { type: 'boolean' } } as const;
+
+  it('is a usage error naming the option', () => {
+    expect(() => parseCommandArgs(['DIR', '--filter', 'user:alice', '--filter', 'name:Delete*'], OPTIONS)).toThrow(/^--filter given more than once \(put the terms in one --filter/);
+    expect(() => parseCommandArgs(['DIR', '-o', '-', '--output=x.csv'], OPTIONS)).toThrow(/^--output given more than once \(it takes one value\)$/);
+  });
+
+  it('leaves repeatable options and flags alone', () => {
+    expect(parseCommandArgs(['DIR', '--rules', 'a', '--rules', 'b', '--json', '--json'], OPTIONS).values).toEqual({ rules: ['a', 'b'], json: true });
+  });
+});
