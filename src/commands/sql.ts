@@ -54,6 +54,8 @@ export async function runSql(argv: string[]): Promise<number> {
   const schema = values.schema?.toLowerCase() ?? (dialect === 'athena' ? 'cloudtrail' : 'archive');
   if (schema !== 'cloudtrail' && schema !== 'archive') throw new UsageError(`unknown --schema '${sanitize(values.schema ?? '')}' (use cloudtrail or archive)`);
   if (dialect === 'athena' && schema === 'archive') throw new UsageError('the archive table is DuckDB only: use --schema cloudtrail with --dialect athena');
+  // An empty name printed FROM "", a statement no engine runs.
+  if (values.table !== undefined && values.table.trim() === '') throw new UsageError('--table needs a table name');
   const text = positionals[0] ?? '';
   const ast = parseForSql(text);
   refuseTags(ast, 'written as SQL');

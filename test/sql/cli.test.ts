@@ -85,6 +85,10 @@ describe('trailtop sql', () => {
 
   it('refuses what it cannot write, with exit 2', () => {
     expect(trailtop(['sql', 'name:x']).status).toBe(2);
+    // Was FROM "" with exit 0.
+    const noTable = trailtop(['sql', '--dialect', 'duckdb', '--table', '', 'name:x']);
+    expect(noTable.status).toBe(2);
+    expect(noTable.stderr).toContain('--table needs a table name');
     const bad = trailtop(['sql', '--dialect', 'athena', 'noSuchColumn.x:1']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('cannot write this query as SQL: noSuchColumn is not a column of the Athena CloudTrail table');
