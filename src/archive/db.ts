@@ -130,15 +130,33 @@ export function writeMemoryLimit(totalBytes: number = totalmem()): string {
  * it forever waiting for a writer, and a device or folder gives a cryptic IO error.
  */
 function refuseNonFile(path: string): void {
-  const info = statSync(path, { throwIfNoEntry: false });
+  let info;
+  try {
+    info = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new ArchiveError(`cannot open the archive ${path}: ${fsReason(error)}`);
+  }
   if (!info || info.isFile()) return;
   const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device or special file';
   throw new ArchiveError(`cannot open the archive ${path}: it is ${kind}, not a DuckDB file`);
 }
 
+/** "EACCES: permission denied" out of node's "EACCES: permission denied, mkdir '/path'" (the path is said once, by the caller). */
+function fsReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split(', ')[0] ?? message;
+}
+
 export async function openArchive(path: string, options: OpenOptions = {}): Promise<Archive> {
   refuseNonFile(path);
-  if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
+  if (!options.readOnly) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      // As an ArchiveError the commands print it on one line, not as "Error: EACCES: ..., mkdir '...'".
+      throw new ArchiveError(`cannot create the archive's folder ${dirname(path)}: ${fsReason(error)}`);
+    }
+  }
   let instance: DuckDBInstance;
   try {
     // A commit writes the log; checkpoints (rewriting the file) wait for 1 GB of log or the end of an import.

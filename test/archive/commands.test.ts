@@ -114,6 +114,26 @@ describe('--db in a folder that does not exist', () => {
   });
 });
 
+describe('archive when $XDG_CACHE_HOME cannot hold the default archive', () => {
+  // Was "trailtop: Error: ENOTDIR: not a directory, stat '...'" from the bare fs error.
+  it('says so on one line, exit 1', () => {
+    const scratch = tempFolder('trailtop-badcache-');
+    try {
+      const cache = join(scratch.dir, 'a-file');
+      writeFileSync(cache, 'x');
+      const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'archive', join(ROOT, 'samples')], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, XDG_CACHE_HOME: cache },
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^trailtop: cannot open the archive \S+: ENOTDIR: not a directory\n$/);
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
 describe('scan --db --histogram', () => {
   it('is refused with exit 2 and a message, not answered with the summary', () => {
     const scratch = tempFolder('trailtop-dbhist-');
