@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from './commands/usageError.js';
+import { UsageError, VersionRequested } from './commands/usageError.js';
 
 export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
 
@@ -41,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch((await import('./commands/limitsOption.js')).applyLimitOptions(argv));
   } catch (error) {
+    if (error instanceof VersionRequested) {
+      process.stdout.write(`trailtop ${version()}\n`);
+      return 0;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`trailtop: ${error.message}\n${error.suggestHelp ? "Try 'trailtop --help'.\n" : ''}`);
       return 2;
@@ -85,6 +89,10 @@ async function dispatch(argv: string[]): Promise<number> {
         return await (await import('./commands/dashboard.js')).runDashboard(argv);
     }
   } catch (error) {
+    if (error instanceof VersionRequested) {
+      process.stdout.write(`trailtop ${version()}\n`);
+      return 0;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`trailtop: ${error.message}\n${error.suggestHelp ? "Try 'trailtop --help'.\n" : ''}`);
       return 2;

@@ -4,7 +4,7 @@
  * one file per folder, keyed by the folder's real path).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { homedir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -125,8 +125,38 @@ export function writeMemoryLimit(totalBytes: number = totalmem()): string {
   return `${Math.max(1024, Math.floor(totalBytes / 2 / 2 ** 20))}MB`;
 }
 
+/**
+ * An archive is a regular file (or none yet). DuckDB opens whatever it is given: a FIFO blocks
+ * it forever waiting for a writer, and a device or folder gives a cryptic IO error.
+ */
+function refuseNonFile(path: string): void {
+  let info;
+  try {
+    info = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new ArchiveError(`cannot open the archive ${path}: ${fsReason(error)}`);
+  }
+  if (!info || info.isFile()) return;
+  const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device or special file';
+  throw new ArchiveError(`cannot open the archive ${path}: it is ${kind}, not a DuckDB file`);
+}
+
+/** "EACCES: permission denied" out of node's "EACCES: permission denied, mkdir '/path'" (the path is said once, by the caller). */
+function fsReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split(', ')[0] ?? message;
+}
+
 export async function openArchive(path: string, options: OpenOptions = {}): Promise<Archive> {
-  if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
+  refuseNonFile(path);
+  if (!options.readOnly) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      // As an ArchiveError the commands print it on one line, not as "Error: EACCES: ..., mkdir '...'".
+      throw new ArchiveError(`cannot create the archive's folder ${dirname(path)}: ${fsReason(error)}`);
+    }
+  }
   let instance: DuckDBInstance;
   try {
     // A commit writes the log; checkpoints (rewriting the file) wait for 1 GB of log or the end of an import.

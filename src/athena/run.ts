@@ -77,6 +77,9 @@ export function explainAwsError(error: unknown): string {
   const name = errorName(error);
   const message = errorMessage(error);
   if (name === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(message) && /load|provider|missing/i.test(message)) {
+    // "set AWS_PROFILE" misleads when it is set: the profile named is what is missing or has no credentials.
+    const profile = process.env['AWS_PROFILE'];
+    if (profile) return `no AWS credentials from profile '${profile}' (AWS_PROFILE): check that it exists and has credentials, or run aws sso login --profile ${profile}`;
     return 'no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run aws sso login / aws configure';
   }
   if (/Region is missing/i.test(message)) return 'no AWS region: set AWS_REGION (or a region in your AWS profile)';

@@ -5,6 +5,8 @@ import { importFolder, type ImportProgress, type ImportSummary } from '../archiv
 import { formatBytes } from '../export/progress.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
+import { requireDbFolder } from './dbFolder.js';
 
 export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--quiet]
 
@@ -64,7 +66,9 @@ export async function runArchive(argv: string[]): Promise<number> {
   const dir = positionals[0];
   if (!dir) throw new UsageError('archive needs a folder or file: trailtop archive DIR [--db FILE]');
   await requireFolderOrFile(dir);
+  if (values.db !== undefined) requireDbFolder(values.db);
   const dbPath = values.db ?? (await defaultArchivePath(dir));
+  await refuseWriteIntoLogFolder(dbPath, dir, '--db');
 
   let archive;
   try {

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, type CompiledQuery, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
-import { UsageError } from './usageError.js';
+import { parseTimeValue } from '../query/time.js';
+import { UsageError, VersionRequested } from './usageError.js';
 
 export { UsageError };
 
@@ -53,15 +54,38 @@ function parseErrorText(error: unknown, argv: readonly string[] = []): string {
 /** Strict option parsing shared by every command; unknown flags are usage errors, not ignored. */
 export function parseCommandArgs<O extends Options>(argv: string[], options: O, maxPositionals = 1) {
   let parsed;
+  // Every command takes --version/-V, as the tool does (the dispatcher prints it).
+  const withVersion = { ...options, version: { type: 'boolean', short: 'V' } } as const;
   try {
-    parsed = parseArgs({ args: attachOptionValues(argv, options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachOptionValues(argv, withVersion), options: withVersion, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     throw new UsageError(parseErrorText(error, argv));
   }
+  refuseRepeatedValues(parsed.tokens, withVersion);
+  if ((parsed.values as { version?: boolean }).version === true) throw new VersionRequested();
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument '${sanitize(parsed.positionals[maxPositionals]!)}'`);
   }
   return parsed;
+}
+
+/**
+ * A value option given twice is refused, not last-one-wins: `--filter user:alice --filter
+ * name:Delete*` read as the second filter alone would export more than was asked for.
+ * Repeatable options (--rules) and flags are left alone.
+ */
+function refuseRepeatedValues(tokens: ReadonlyArray<{ kind: string; name?: string; rawName?: string }>, options: Options): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    const option = options[token.name];
+    if (option?.type !== 'string' || option.multiple) continue;
+    if (seen.has(token.name)) {
+      const hint = token.name === 'filter' ? "put the terms in one --filter: 'a:x b:y' means both" : 'it takes one value';
+      throw new UsageError(`${sanitize(token.rawName ?? `--${token.name}`)} given more than once (${hint})`);
+    }
+    seen.add(token.name);
+  }
 }
 
 /**
@@ -79,7 +103,24 @@ export function combineFilter(filter: string | undefined, since: string | undefi
     if (!checked.ok) throw new UsageError(`--${option} ${sanitize(value)}: ${sanitize(checked.error.message)}`, false);
     parts.push(term);
   }
+  refuseEmptyWindow(since, until);
   return parts.join(' ');
+}
+
+/**
+ * --since after --until selects nothing, whatever the logs hold: most likely the two were
+ * swapped, and a summary of 0 events with exit 0 would read as "nothing happened".
+ */
+function refuseEmptyWindow(since: string | undefined, until: string | undefined): void {
+  if (since === undefined || until === undefined) return;
+  const now = Date.now();
+  const from = parseTimeValue(since, now);
+  const to = parseTimeValue(until, now);
+  if (!from || !to) return;
+  // --until runs through the end of the period it names (a date: the whole day).
+  if (from.at > to.at + to.span - 1) {
+    throw new UsageError(`--since ${sanitize(since)} is after --until ${sanitize(until)}: no event can match (swapped?)`, false);
+  }
 }
 
 /**

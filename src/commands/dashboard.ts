@@ -3,6 +3,8 @@ import { writeHelp } from './helpText.js';
 import { existsSync } from 'node:fs';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
+import { requireDbFolder } from './dbFolder.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
@@ -49,7 +51,11 @@ export async function runDashboard(argv: string[]): Promise<number> {
   const followed = values.db !== undefined && positionals[0] !== undefined ? path.resolve(positionals[0]) : null;
   const rules = commandRules(values.rules);
   if (values.db === undefined) await requireFolderOrFile(dir);
-  else if (followed) await requireFolderOrFile(followed);
+  else if (followed) {
+    await requireFolderOrFile(followed);
+    await refuseWriteIntoLogFolder(dir, followed, '--db');
+    requireDbFolder(dir);
+  }
   else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}', or open 'trailtop DIR --db ${sanitize(dir)}'`, false);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(

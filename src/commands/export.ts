@@ -25,6 +25,7 @@ import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
 
@@ -95,6 +96,11 @@ function chooseFormat(format: string | undefined, output: string): ExportFormat 
     if (!(EXPORT_FORMATS as readonly string[]).includes(lower)) {
       throw new UsageError(`unknown format '${sanitize(format)}' (use csv, json or jsonl)`);
     }
+    // -o events.csv --format json would write JSON under a .csv name, for the next tool to misread.
+    const named = output === '-' ? null : formatFromPath(output);
+    if (named && named !== lower) {
+      throw new UsageError(`--format ${lower} contradicts the extension of '${sanitize(output)}' (${named}): drop --format or rename the file`);
+    }
     return lower as ExportFormat;
   }
   const inferred = output === '-' ? null : formatFromPath(output);
@@ -163,6 +169,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const order = values.order?.toLowerCase() ?? 'newest';
   if (order !== 'newest' && order !== 'oldest') throw new UsageError(`--order ${sanitize(values.order ?? '')}: use newest or oldest`);
   const source = combineFilter(values.filter, values.since, values.until);
+  if (dir && output !== '-') await refuseWriteIntoLogFolder(output, dir, '-o');
   if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
   if (!dir) return needDir();
   // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
@@ -299,16 +306,32 @@ async function exportFromArchive(
     throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
   }
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
+  let interrupted: NodeJS.Signals | null = null;
+  // SIGTERM as SIGINT: left to its default, it killed the process mid-write and left the hidden temp file behind.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) {
+      removeLiveTempFilesSync();
+      process.exit(SIGNAL_EXIT[signal] ?? 130);
+    }
+    interrupted = signal;
+    controller.abort();
+  };
   process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Left in place (see runExport): an EPIPE after the sink let go of stdout must not crash the exit.
+  if (output === '-') process.stdout.on('error', () => {});
   try {
     const { exportDb } = await import('./dbCommands.js');
-    return await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
+    const code = await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
+    return interrupted && code !== 0 ? (SIGNAL_EXIT[interrupted] ?? 130) : code;
   } catch (error) {
+    // A reader that quits (`| head`) is a quiet stop, as for a folder: exit 0, no message.
+    if (error instanceof ExportFailed && error.reason === 'closed') return 0;
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
     if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -54,15 +54,18 @@ export async function runSql(argv: string[]): Promise<number> {
   const schema = values.schema?.toLowerCase() ?? (dialect === 'athena' ? 'cloudtrail' : 'archive');
   if (schema !== 'cloudtrail' && schema !== 'archive') throw new UsageError(`unknown --schema '${sanitize(values.schema ?? '')}' (use cloudtrail or archive)`);
   if (dialect === 'athena' && schema === 'archive') throw new UsageError('the archive table is DuckDB only: use --schema cloudtrail with --dialect athena');
+  // An empty name printed FROM "", a statement no engine runs.
+  if (values.table !== undefined && values.table.trim() === '') throw new UsageError('--table needs a table name');
   const text = positionals[0] ?? '';
   const ast = parseForSql(text);
   refuseTags(ast, 'written as SQL');
   let fuzzy: FuzzyResolver | undefined;
   if (values.db) {
     // DuckDB's bindings take longer to load than printing SQL: only with --db.
-    const { openArchive } = await import('../archive/db.js');
     const { archiveVocabulary } = await import('../archive/vocabulary.js');
-    const archive = await openArchive(values.db, { readOnly: true });
+    // As scan/export/detect --db: a missing or unreadable archive is a one-line usage error (exit 2), not DuckDB's IO error.
+    const { openDb } = await import('./dbCommands.js');
+    const archive = await openDb(values.db, undefined);
     try {
       fuzzy = fuzzyFromVocabulary(await archiveVocabulary(archive));
     } finally {

@@ -12,3 +12,9 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/**
+ * `trailtop COMMAND --version`: thrown by the shared option parser so every
+ * command answers it the same way without each handling it.
+ */
+export class VersionRequested extends Error {}

@@ -1,9 +1,9 @@
 /** scan --db and export --db answer like scan and export over the folder itself (datasets, CLI for real). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempFolder } from '../support/files.js';
+import { recordsJson, tempFolder } from '../support/files.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DATASETS = resolve(ROOT, '../shared/datasets');
@@ -57,6 +57,81 @@ describe('scan --db and export --db over the bundled samples (Insights with the 
       expect(fromFolder.stdout).toBe(fromDb.stdout);
     });
   }
+});
+
+describe('--db inside the log folder', () => {
+  it('is refused by archive and scan --db DIR (exit 2), and nothing is written there', () => {
+    const scratch = tempFolder('trailtop-dbinside-');
+    try {
+      const logs = join(scratch.dir, 'logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'a.json'), recordsJson([]));
+      for (const args of [['archive', logs, '--db', join(logs, 'a.duckdb')], ['scan', logs, '--db', join(logs, 'x', '..', 'a.duckdb')]]) {
+        const run = trailtop(args);
+        expect(run.status, run.stderr).toBe(2);
+        expect(run.stderr).toContain('would write into the log folder being read');
+      }
+      expect(readdirSync(logs)).toEqual(['a.json']);
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
+describe('--db that is not a regular file', () => {
+  // DuckDB opened a FIFO and waited for a writer forever; a folder gave its raw IO error.
+  it.each([['scan'], ['archive']])('%s --db FIFO or folder is refused at once with a message', (command) => {
+    const scratch = tempFolder('trailtop-dbfifo-');
+    try {
+      const fifo = join(scratch.dir, 'fifo');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      for (const db of [fifo, scratch.dir]) {
+        const args = command === 'archive' ? ['archive', join(ROOT, 'samples'), '--db', db] : ['scan', '--db', db];
+        const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 20_000 });
+        expect(run.signal).toBeNull();
+        expect(run.status, run.stderr).toBe(command === 'archive' ? 1 : 2);
+        expect(run.stderr).toMatch(/it is a (FIFO|folder), not a DuckDB file/);
+      }
+    } finally {
+      scratch.remove();
+    }
+  }, 60_000);
+});
+
+describe('--db in a folder that does not exist', () => {
+  // The archive's folders were created (mkdir -p) wherever a mistyped --db pointed.
+  it.each([['archive'], ['scan']])('%s DIR --db MISSING/x.duckdb is refused (exit 2) and creates no folder', (command) => {
+    const scratch = tempFolder('trailtop-dbmissing-');
+    try {
+      const missing = join(scratch.dir, 'no', 'such');
+      const run = trailtop([command, join(ROOT, 'samples'), '--db', join(missing, 'x.duckdb')]);
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain(`folder ${missing} does not exist`);
+      expect(existsSync(join(scratch.dir, 'no'))).toBe(false);
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
+describe('archive when $XDG_CACHE_HOME cannot hold the default archive', () => {
+  // Was "trailtop: Error: ENOTDIR: not a directory, stat '...'" from the bare fs error.
+  it('says so on one line, exit 1', () => {
+    const scratch = tempFolder('trailtop-badcache-');
+    try {
+      const cache = join(scratch.dir, 'a-file');
+      writeFileSync(cache, 'x');
+      const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'archive', join(ROOT, 'samples')], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, XDG_CACHE_HOME: cache },
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^trailtop: cannot open the archive \S+: ENOTDIR: not a directory\n$/);
+    } finally {
+      scratch.remove();
+    }
+  });
 });
 
 describe('scan --db --histogram', () => {

@@ -73,6 +73,10 @@ describe('trailtop athena', () => {
       const badRegion = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'athena', '--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { env: { ...env, AWS_REGION: '' }, encoding: 'utf8', timeout: 60_000 });
       expect(badRegion.status).toBe(1);
       expect(badRegion.stderr).toMatch(/^trailtop: the AWS region is not valid/);
+      // Was "set AWS_PROFILE" while AWS_PROFILE was set: the named profile is what is missing.
+      const ghost = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'athena', '--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { env: { ...env, AWS_PROFILE: 'ghost\u001b[2J' }, encoding: 'utf8', timeout: 60_000 });
+      expect(ghost.status).toBe(1);
+      expect(ghost.stderr.trim()).toBe("trailtop: no AWS credentials from profile 'ghost\\x1b[2J' (AWS_PROFILE): check that it exists and has credentials, or run aws sso login --profile ghost\\x1b[2J");
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

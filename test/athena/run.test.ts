@@ -138,7 +138,7 @@ describe('runAthenaQuery', () => {
 
   it('explains a missing credential and a missing permission', async () => {
     athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
-    await expect(runAthenaQuery(new AthenaClient({ region: 'us-east-1' }), 'SELECT 1', TARGET, fakeTime())).rejects.toThrow(/^no AWS credentials found: set AWS_PROFILE/);
+    await expect(runAthenaQuery(new AthenaClient({ region: 'us-east-1' }), 'SELECT 1', TARGET, fakeTime())).rejects.toThrow(/^no AWS credentials (found: set AWS_PROFILE|from profile)/);
     athena.reset();
     athena.on(StartQueryExecutionCommand).rejects(
       Object.assign(new Error('User: arn:aws:iam::111122223333:user/bob is not authorized to perform: athena:StartQueryExecution'), { name: 'AccessDeniedException' }),

@@ -31,11 +31,34 @@ describe('command-line options whose values start with -', () => {
 
 describe('--since and --until', () => {
   it('join the filter as time terms', () => {
-    expect(combineFilter('user:alice', '2h', '2024-03-05')).toBe('user:alice since:2h until:2024-03-05');
+    expect(combineFilter('user:alice', '2024-03-05', '2h')).toBe('user:alice since:2024-03-05 until:2h');
+  });
+
+  // Was accepted: a summary of 0 events and exit 0, as if nothing had happened in that window.
+  it('refuse --since after --until (exit 2), counting --until through the end of what it names', () => {
+    expect(() => combineFilter(undefined, '2h', '2024-03-05')).toThrow(/^--since 2h is after --until 2024-03-05: no event can match/);
+    expect(() => combineFilter(undefined, '1h', '2h')).toThrow(UsageError);
+    expect(() => combineFilter(undefined, '2024-03-06', '2024-03-05')).toThrow(UsageError);
+    expect(combineFilter(undefined, '2024-03-05T23:59:59Z', '2024-03-05')).toBe('since:2024-03-05T23:59:59Z until:2024-03-05');
+    expect(combineFilter(undefined, '2h', '1h')).toBe('since:2h until:1h');
   });
 
   it('report a bad value against the option, not a position in a built query', () => {
     expect(() => combineFilter('user:alice', '3x', undefined)).toThrow(/^--since 3x: bad duration/);
     expect(() => combineFilter(undefined, undefined, 'yesterday')).toThrow(/^--until yesterday: /);
+  });
+});
+
+// Last-one-wins dropped the first: `--filter user:alice --filter name:Delete*` exported every Delete by anyone.
+describe('a value option given twice', () => {
+  const OPTIONS = { filter: { type: 'string' }, output: { type: 'string', short: 'o' }, rules: { type: 'string', multiple: true }, json: { type: 'boolean' } } as const;
+
+  it('is a usage error naming the option', () => {
+    expect(() => parseCommandArgs(['DIR', '--filter', 'user:alice', '--filter', 'name:Delete*'], OPTIONS)).toThrow(/^--filter given more than once \(put the terms in one --filter/);
+    expect(() => parseCommandArgs(['DIR', '-o', '-', '--output=x.csv'], OPTIONS)).toThrow(/^--output given more than once \(it takes one value\)$/);
+  });
+
+  it('leaves repeatable options and flags alone', () => {
+    expect(parseCommandArgs(['DIR', '--rules', 'a', '--rules', 'b', '--json', '--json'], OPTIONS).values).toEqual({ rules: ['a', 'b'], json: true });
   });
 });

@@ -3,10 +3,14 @@
  * terminal: no control character reaches it, every command's options are named
  * in `trailtop --help`, and an unknown option is said in one short line.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../src/cli.js';
 import { ARCHIVE_USAGE } from '../../src/commands/archive.js';
 import { parseCommandArgs, UsageError } from '../../src/commands/args.js';
+import { VersionRequested } from '../../src/commands/usageError.js';
 import { ATHENA_USAGE } from '../../src/commands/athena.js';
 import { CHAIN_USAGE } from '../../src/commands/chain.js';
 import { DASHBOARD_USAGE } from '../../src/commands/dashboard.js';
@@ -73,3 +77,23 @@ describe('a negated query as a positional argument', () => {
     expect(parseCommandArgs(['--json', '--', '-error:*'], { json: { type: 'boolean' } }).positionals).toEqual(['-error:*']);
   });
 });
+
+describe('--version', () => {
+  const ROOT = resolve(import.meta.dirname, '../..');
+  const expected = `trailtop ${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`;
+
+  // Was "unknown option '--version'" (exit 2) on every command but the tool itself.
+  it.each(['scan', 'tail', 'detect', 'export', 'archive', 'sql', 'chain', 'athena', '.'])('trailtop %s --version prints the version, exit 0', (command) => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), command, '--version'], { encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(expected);
+  });
+
+  it('is the value of a string option when it follows one, not a request', () => {
+    expect(() => parseCommandArgs(['DIR', '--filter', '--version'], { filter: { type: 'string' } })).not.toThrow();
+    expect(() => parseCommandArgs(['DIR', '-V'], OPTIONS_NONE)).toThrow(VersionRequested);
+  });
+});
+
+const OPTIONS_NONE = {} as const;

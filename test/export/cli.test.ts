@@ -109,6 +109,8 @@ describe('trailtop export (child process)', () => {
     [['export', 'SMALL', '-o', 'x.txt'], /cannot tell the format/],
     [['export', 'SMALL', '-o', 'x.csv', '--format', 'xml'], /unknown format/],
     [['export', 'SMALL', '-o', 'x.json', '--raw'], /--raw applies to CSV/],
+    // Was written: JSON under a .csv name.
+    [['export', 'SMALL', '-o', 'x.csv', '--format', 'json'], /--format json contradicts the extension of 'x.csv' \(csv\)/],
     [['export', 'SMALL', '-o', 'x.csv', '--bogus'], /bogus/],
     [['export', 'SMALL', '-o', 'x.csv', '--filter', 'nosuchfield:1'], /bad filter/],
     [['export', '-o', 'x.csv'], /needs a folder/],
@@ -146,6 +148,23 @@ describe('trailtop export (child process)', () => {
     expect(await readdir(out)).toEqual(['events.csv']);
   });
 
+  it('writes nothing into the log folder: -o under DIR, or onto the one FILE read, is refused (exit 2)', async () => {
+    const logs = await freshDir('own-folder');
+    await writeTrail(logs, 'a.json', [record(1)]);
+    const before = await readdir(logs);
+    for (const [input, target] of [
+      [logs, join(logs, 'events.json')],
+      [logs, join(logs, 'sub', '..', 'events.json')],
+      [join(logs, 'a.json'), join(logs, 'a.json')],
+    ] as const) {
+      const refused = await run(['export', input, '-o', target, '--force', '--format', 'json']);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(/would write into the log (folder|file) being read/);
+    }
+    expect(await readdir(logs)).toEqual(before);
+    expect(JSON.parse(await readFile(join(logs, 'a.json'), 'utf8'))).toHaveProperty('Records');
+  });
+
   it('ends quietly when the reader of stdout goes away (EPIPE)', async () => {
     const big = await freshDir('epipe-src');
     await writeTrails(big, 4, 1000);
@@ -155,6 +174,19 @@ describe('trailtop export (child process)', () => {
     expect(result.stderr).toBe('');
     expect(result.code, result.stderr).toBe(0);
   });
+
+  // export --db said "output closed by its reader (EPIPE)" and exited 1 where export DIR stops quietly.
+  it('export --db ends quietly too when the reader of stdout goes away (EPIPE)', async () => {
+    const source = join(base, 'big');
+    if (!existsSync(source)) await writeTrails(source, 30, 1000);
+    const db = join(base, 'big.duckdb');
+    if (!existsSync(db)) expect((await run(['archive', source, '--db', db, '--quiet'])).code).toBe(0);
+    const result = await run(['export', '--db', db, '--format', 'csv', '-o', '-'], {
+      onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code, result.stderr).toBe(0);
+  }, 60_000);
 
   it('fails with a one-line message when stdout is a full device', async () => {
     if (!existsSync('/dev/full')) expect.fail('/dev/full is missing on this system');
@@ -197,4 +229,35 @@ describe('trailtop export (child process)', () => {
     expect(result.stderr).toBe(`trailtop: interrupted (${signal}); nothing was written\n`);
     expect(await readdir(out)).toEqual([]);
   });
+
+  // export --db listened for SIGINT only: SIGTERM killed it mid-write, leaving .events.json.trailtop-*.tmp behind.
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('export --db: %s midway leaves neither the file nor a temp file', async (signal, expected) => {
+    const source = join(base, 'big');
+    if (!existsSync(source)) await writeTrails(source, 30, 1000);
+    const db = join(base, 'big.duckdb');
+    if (!existsSync(db)) expect((await run(['archive', source, '--db', db, '--quiet'])).code).toBe(0);
+    const out = await freshDir(`cancel-db-${signal}`);
+    let sent = false;
+    const result = await run(['export', '--db', db, '--format', 'json', '-o', join(out, 'events.json')], {
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          void readdir(out).then((names) => {
+            if (!sent && names.some((name) => name.endsWith('.tmp'))) {
+              sent = true;
+              clearInterval(poll);
+              child.kill(signal);
+            }
+          });
+        }, 2);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(expected);
+    expect(result.stderr).toMatch(/interrupted.*nothing was written/);
+    expect(await readdir(out)).toEqual([]);
+  }, 60_000);
 });

@@ -85,8 +85,21 @@ describe('trailtop sql', () => {
 
   it('refuses what it cannot write, with exit 2', () => {
     expect(trailtop(['sql', 'name:x']).status).toBe(2);
+    // Was FROM "" with exit 0.
+    const noTable = trailtop(['sql', '--dialect', 'duckdb', '--table', '', 'name:x']);
+    expect(noTable.status).toBe(2);
+    expect(noTable.stderr).toContain('--table needs a table name');
     const bad = trailtop(['sql', '--dialect', 'athena', 'noSuchColumn.x:1']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('cannot write this query as SQL: noSuchColumn is not a column of the Athena CloudTrail table');
+  });
+
+  // Was DuckDB's "Cannot open database ... in read-only mode" with exit 1, where scan --db says what to do.
+  it('--db with no archive there is a one-line usage error (exit 2) naming how to create it', () => {
+    const missing = trailtop(['sql', '--dialect', 'duckdb', '--db', join(ROOT, 'no-such-archive.duckdb'), 'name:x']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no archive at');
+    expect(missing.stderr).toContain("create it with 'trailtop archive DIR --db");
+    expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });

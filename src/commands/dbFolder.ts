@@ -1,0 +1,17 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { sanitize } from '../term/sanitize.js';
+import { UsageError } from './usageError.js';
+
+/**
+ * A --db FILE the user named must be in a folder that exists: the archive is
+ * opened with its folders created (right for the default place under
+ * $XDG_CACHE_HOME), so a typo in --db made a tree of folders wherever it
+ * pointed. Same answer as export -o into a missing folder.
+ */
+export function requireDbFolder(dbPath: string): void {
+  const folder = dirname(resolve(dbPath));
+  const info = statSync(folder, { throwIfNoEntry: false });
+  if (!info) throw new UsageError(`--db ${sanitize(dbPath)}: folder ${sanitize(folder)} does not exist`, false);
+  if (!info.isDirectory()) throw new UsageError(`--db ${sanitize(dbPath)}: ${sanitize(folder)} is not a folder`, false);
+}
