@@ -151,6 +151,34 @@ function progressBar(): { loading: (progress: LoadProgress) => void; update: (pr
  * `trailtop export`: load the folder (no watch), filter, and write through
  * exportRows, the same code path as the dashboard's download dialog.
  */
+/**
+ * Ctrl-C and SIGTERM abort the export (`seen` says which came); a second one exits at once, still
+ * leaving no temp file behind. Left to its default, SIGTERM killed the process mid-write and left the
+ * hidden temp file behind. `release` takes the handlers off again.
+ */
+function abortOnSignals(controller: AbortController): { readonly seen: NodeJS.Signals | null; release(): void } {
+  let seen: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (seen) {
+      removeLiveTempFilesSync();
+      process.exit(SIGNAL_EXIT[signal] ?? 130);
+    }
+    seen = signal;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get seen() {
+      return seen;
+    },
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
@@ -201,20 +229,9 @@ export async function runExport(argv: string[]): Promise<number> {
   }
 
   const controller = new AbortController();
-  let interrupted: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) {
-      // A second Ctrl-C: stop now, still leaving no temp file behind.
-      removeLiveTempFilesSync();
-      process.exit(SIGNAL_EXIT[signal] ?? 130);
-    }
-    interrupted = signal;
-    controller.abort();
-  };
+  const signals = abortOnSignals(controller);
   // Without a listener, a reader that quits (`| head`) would crash the process with EPIPE.
   const ignoreStdoutError = (): void => {};
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   if (toStdout) process.stdout.on('error', ignoreStdoutError);
   const showProgress = process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
   const bar = progressBar();
@@ -225,7 +242,7 @@ export async function runExport(argv: string[]): Promise<number> {
       // No store needed: only the records whose bytes may match are parsed (export/headlessFilter.ts).
       const found = await headlessFilteredRows(dir, source, now, { signal: controller.signal, ...(showProgress ? { onProgress: bar.loading } : {}) });
       bar.clear();
-      if (interrupted || found === null) return cancelled(interrupted ?? 'SIGINT');
+      if (signals.seen || found === null) return cancelled(signals.seen ?? 'SIGINT');
       warnBadFiles(found.badFiles, dir);
       newestFirst = found.rows;
       recordText = found.recordText;
@@ -236,7 +253,7 @@ export async function runExport(argv: string[]): Promise<number> {
       unsubscribe?.();
       bar.clear();
       await folder.close();
-      if (interrupted) return cancelled(interrupted);
+      if (signals.seen) return cancelled(signals.seen);
       const { store } = folder;
       warnBadFiles(store.progress.badFiles, dir);
       const all = store.rows();
@@ -252,7 +269,7 @@ export async function runExport(argv: string[]): Promise<number> {
         const engine = DeepEngine.create();
         try {
           const found = await engine.search(newestFirst, query.ast, { signal: controller.signal });
-          if (found === null) return cancelled(interrupted ?? 'SIGINT');
+          if (found === null) return cancelled(signals.seen ?? 'SIGINT');
           newestFirst = found;
         } finally {
           engine.close();
@@ -280,14 +297,13 @@ export async function runExport(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     bar.clear();
-    if (error instanceof ExportCancelled) return cancelled(interrupted ?? 'SIGINT');
+    if (error instanceof ExportCancelled) return cancelled(signals.seen ?? 'SIGINT');
     if (error instanceof ExportFailed && error.reason === 'closed') return 0;
     if (error instanceof TargetExists) return fail(`${sanitize(error.path)} already exists (use --force to replace it)`);
     if (error instanceof ExportFailed) return fail(`export failed: ${sanitizeLine(error.message)}`);
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.release();
     if (toStdout) process.stdout.off('error', ignoreStdoutError);
   }
 }
@@ -306,24 +322,13 @@ async function exportFromArchive(
     throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
   }
   const controller = new AbortController();
-  let interrupted: NodeJS.Signals | null = null;
-  // SIGTERM as SIGINT: left to its default, it killed the process mid-write and left the hidden temp file behind.
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) {
-      removeLiveTempFilesSync();
-      process.exit(SIGNAL_EXIT[signal] ?? 130);
-    }
-    interrupted = signal;
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = abortOnSignals(controller);
   // Left in place (see runExport): an EPIPE after the sink let go of stdout must not crash the exit.
   if (output === '-') process.stdout.on('error', () => {});
   try {
     const { exportDb } = await import('./dbCommands.js');
     const code = await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
-    return interrupted && code !== 0 ? (SIGNAL_EXIT[interrupted] ?? 130) : code;
+    return signals.seen && code !== 0 ? (SIGNAL_EXIT[signals.seen] ?? 130) : code;
   } catch (error) {
     // A reader that quits (`| head`) is a quiet stop, as for a folder: exit 0, no message.
     if (error instanceof ExportFailed && error.reason === 'closed') return 0;
@@ -331,7 +336,6 @@ async function exportFromArchive(
     if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
     throw error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.release();
   }
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -51,6 +51,22 @@ async function freshDir(name: string): Promise<string> {
   const dir = join(base, name);
   await mkdir(dir);
   return dir;
+}
+
+/** Sends `signal` to `child` once a temp file shows in `out`, i.e. while the export is writing. */
+function killOnceWriting(child: ChildProcess, out: string, signal: NodeJS.Signals, onSent: () => void): void {
+  let sent = false;
+  const poll = setInterval(() => {
+    void readdir(out).then((names) => {
+      if (!sent && names.some((name) => name.endsWith('.tmp'))) {
+        sent = true;
+        onSent();
+        clearInterval(poll);
+        child.kill(signal);
+      }
+    });
+  }, 2);
+  child.on('close', () => clearInterval(poll));
 }
 
 describe('trailtop export (child process)', () => {
@@ -210,19 +226,7 @@ describe('trailtop export (child process)', () => {
     const out = await freshDir(`cancel-${signal}`);
     let sent = false;
     const result = await run(['export', source, '--format', 'json', '-o', join(out, 'events.json')], {
-      onSpawn: (child) => {
-        // Signal once the temp file exists, i.e. while the export is writing.
-        const poll = setInterval(() => {
-          void readdir(out).then((names) => {
-            if (!sent && names.some((name) => name.endsWith('.tmp'))) {
-              sent = true;
-              clearInterval(poll);
-              child.kill(signal);
-            }
-          });
-        }, 2);
-        child.on('close', () => clearInterval(poll));
-      },
+      onSpawn: (child) => killOnceWriting(child, out, signal, () => (sent = true)),
     });
     expect(sent).toBe(true);
     expect(result.code, result.stderr).toBe(expected);
@@ -242,18 +246,7 @@ describe('trailtop export (child process)', () => {
     const out = await freshDir(`cancel-db-${signal}`);
     let sent = false;
     const result = await run(['export', '--db', db, '--format', 'json', '-o', join(out, 'events.json')], {
-      onSpawn: (child) => {
-        const poll = setInterval(() => {
-          void readdir(out).then((names) => {
-            if (!sent && names.some((name) => name.endsWith('.tmp'))) {
-              sent = true;
-              clearInterval(poll);
-              child.kill(signal);
-            }
-          });
-        }, 2);
-        child.on('close', () => clearInterval(poll));
-      },
+      onSpawn: (child) => killOnceWriting(child, out, signal, () => (sent = true)),
     });
     expect(sent).toBe(true);
     expect(result.code, result.stderr).toBe(expected);
