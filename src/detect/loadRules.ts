@@ -32,7 +32,7 @@ export interface LoadRulesOptions {
   builtinDir?: string;
 }
 
-/** Loads the built-in pack and the named folders. Throws RulesFolderError for a folder that is missing. */
+/** Loads the built-in pack and the named folders. Throws RulesFolderError for a folder that is missing or holds no rule file. */
 export function loadRuleSet(folders: readonly string[], options: LoadRulesOptions = {}): RuleSet {
   const rules: Rule[] = [];
   const skipped: SkippedRule[] = [];
@@ -51,7 +51,12 @@ export function loadRuleSet(folders: readonly string[], options: LoadRulesOption
     sources.push({ root: folder, origin: folder });
   }
   for (const { root, origin } of sources) {
-    for (const path of ruleFiles(root, skipped)) {
+    const files = ruleFiles(root, skipped);
+    // A folder named for its rules that holds none is a wrong path, not a quiet run of the built-in pack alone.
+    if (origin !== 'builtin' && files.length === 0 && !skipped.some((s) => s.path === root)) {
+      throw new RulesFolderError(`no rule files (.yml, .yaml) in the rules folder: ${root}`);
+    }
+    for (const path of files) {
       let text: string;
       try {
         text = readFileSync(path, 'utf8');

@@ -146,6 +146,10 @@ describe('rule folders', () => {
       ]);
       // A single file may be named too.
       expect(loadRuleSet([join(temp.dir, 'sub/b.yaml')], { builtin: false }).rules.map((r) => r.id)).toEqual(['two']);
+      // A folder with no rule file in it (a wrong path) is an error too, not a run with no rules of its own.
+      mkdirSync(join(temp.dir, 'empty'));
+      writeFileSync(join(temp.dir, 'empty', 'notes.txt'), 'no rules here');
+      expect(() => loadRuleSet([join(temp.dir, 'empty')])).toThrow(/no rule files \(\.yml, \.yaml\) in the rules folder: .*empty/);
     } finally {
       temp.remove();
     }
