@@ -55,48 +55,36 @@ export async function main(argv: string[]): Promise<number> {
 
 async function dispatch(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  try {
-    switch (first) {
-      case '--help':
-      case '-h':
-      case 'help': {
-        const { queryHelpLines } = await import('./query/index.js');
-        const { writeHelp } = await import('./commands/helpText.js');
-        writeHelp(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}`);
-        return 0;
-      }
-      case '--version':
-      case '-V':
-        process.stdout.write(`trailtop ${version()}\n`);
-        return 0;
-      case 'scan':
-        return await (await import('./commands/scan.js')).runScan(rest);
-      case 'tail':
-        return await (await import('./commands/tail.js')).runTail(rest);
-      case 'export':
-        return await (await import('./commands/export.js')).runExport(rest);
-      case 'chain':
-        return await (await import('./commands/chain.js')).runChain(rest);
-      case 'archive':
-        return await (await import('./commands/archive.js')).runArchive(rest);
-      case 'sql':
-        return await (await import('./commands/sql.js')).runSql(rest);
-      case 'athena':
-        return await (await import('./commands/athena.js')).runAthena(rest);
-      case 'detect':
-        return await (await import('./commands/detect.js')).runDetect(rest);
-      default:
-        return await (await import('./commands/dashboard.js')).runDashboard(argv);
-    }
-  } catch (error) {
-    if (error instanceof VersionRequested) {
-      process.stdout.write(`trailtop ${version()}\n`);
+  switch (first) {
+    case '--help':
+    case '-h':
+    case 'help': {
+      const { queryHelpLines } = await import('./query/index.js');
+      const { writeHelp } = await import('./commands/helpText.js');
+      writeHelp(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}`);
       return 0;
     }
-    if (error instanceof UsageError) {
-      process.stderr.write(`trailtop: ${error.message}\n${error.suggestHelp ? "Try 'trailtop --help'.\n" : ''}`);
-      return 2;
-    }
-    throw error;
+    case '--version':
+    case '-V':
+      process.stdout.write(`trailtop ${version()}\n`);
+      return 0;
+    case 'scan':
+      return await (await import('./commands/scan.js')).runScan(rest);
+    case 'tail':
+      return await (await import('./commands/tail.js')).runTail(rest);
+    case 'export':
+      return await (await import('./commands/export.js')).runExport(rest);
+    case 'chain':
+      return await (await import('./commands/chain.js')).runChain(rest);
+    case 'archive':
+      return await (await import('./commands/archive.js')).runArchive(rest);
+    case 'sql':
+      return await (await import('./commands/sql.js')).runSql(rest);
+    case 'athena':
+      return await (await import('./commands/athena.js')).runAthena(rest);
+    case 'detect':
+      return await (await import('./commands/detect.js')).runDetect(rest);
+    default:
+      return await (await import('./commands/dashboard.js')).runDashboard(argv);
   }
 }

@@ -3,8 +3,7 @@ import { writeHelp } from './helpText.js';
 import { existsSync } from 'node:fs';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
-import { requireDbFolder } from './dbFolder.js';
+import { requireDbBesideLogs } from './dbFolder.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
@@ -53,8 +52,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
   if (values.db === undefined) await requireFolderOrFile(dir);
   else if (followed) {
     await requireFolderOrFile(followed);
-    await refuseWriteIntoLogFolder(dir, followed, '--db');
-    requireDbFolder(dir);
+    await requireDbBesideLogs(dir, followed);
   }
   else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}', or open 'trailtop DIR --db ${sanitize(dir)}'`, false);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {

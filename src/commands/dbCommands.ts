@@ -18,8 +18,7 @@ import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
-import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
-import { requireDbFolder } from './dbFolder.js';
+import { requireDbBesideLogs } from './dbFolder.js';
 import { hasTag, parseForSql } from './sqlQuery.js';
 import { savedMarks } from './marks.js';
 import { archiveFilter } from '../archive/filter.js';
@@ -29,8 +28,7 @@ import { limitReadMemory } from '../archive/session.js';
 export async function openDb(dbPath: string, dir: string | undefined): Promise<Archive> {
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
-    await refuseWriteIntoLogFolder(dbPath, dir, '--db');
-    requireDbFolder(dbPath);
+    await requireDbBesideLogs(dbPath, dir);
     const archive = await openArchive(dbPath, {
       onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
     });

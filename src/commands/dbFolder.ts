@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { sanitize } from '../term/sanitize.js';
+import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { UsageError } from './usageError.js';
 
 /**
@@ -14,4 +15,10 @@ export function requireDbFolder(dbPath: string): void {
   const info = statSync(folder, { throwIfNoEntry: false });
   if (!info) throw new UsageError(`--db ${sanitize(dbPath)}: folder ${sanitize(folder)} does not exist`, false);
   if (!info.isDirectory()) throw new UsageError(`--db ${sanitize(dbPath)}: ${sanitize(folder)} is not a folder`, false);
+}
+
+/** A --db FILE the imports of DIR write to: outside the log folder, in a folder that exists. */
+export async function requireDbBesideLogs(dbPath: string, logPath: string): Promise<void> {
+  await refuseWriteIntoLogFolder(dbPath, logPath, '--db');
+  requireDbFolder(dbPath);
 }

@@ -148,10 +148,6 @@ function progressBar(): { loading: (progress: LoadProgress) => void; update: (pr
 }
 
 /**
- * `trailtop export`: load the folder (no watch), filter, and write through
- * exportRows, the same code path as the dashboard's download dialog.
- */
-/**
  * Ctrl-C and SIGTERM abort the export (`seen` says which came); a second one exits at once, still
  * leaving no temp file behind. Left to its default, SIGTERM killed the process mid-write and left the
  * hidden temp file behind. `release` takes the handlers off again.
@@ -179,6 +175,10 @@ function abortOnSignals(controller: AbortController): { readonly seen: NodeJS.Si
   };
 }
 
+/**
+ * `trailtop export`: load the folder (no watch), filter, and write through
+ * exportRows, the same code path as the dashboard's download dialog.
+ */
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {

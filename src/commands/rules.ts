@@ -1,8 +1,7 @@
 import { loadRuleSet, ruleFolders, RulesFolderError } from '../detect/loadRules.js';
 import type { RuleSet } from '../detect/rule.js';
-import { parseQuery, type QueryNode } from '../query/index.js';
-import { forEachLeaf } from '../query/ast.js';
-import { unnamedRuleTerm } from '../detect/ruleTerms.js';
+import { parseQuery } from '../query/index.js';
+import { ruleTags, unnamedRuleTerm } from '../detect/ruleTerms.js';
 import { sanitize } from '../term/sanitize.js';
 import { UsageError } from './args.js';
 
@@ -21,15 +20,7 @@ export function commandRules(rules: readonly string[] | undefined): RuleSet {
 /** True when a query names detection results (a rule: term), so the command must run the rules to answer it. */
 export function filterNeedsRules(source: string): boolean {
   const parsed = parseQuery(source, { deepTerms: true });
-  return parsed.ok && hasRuleTag(parsed.ast);
-}
-
-function hasRuleTag(node: QueryNode): boolean {
-  let found = false;
-  forEachLeaf(node, (leaf) => {
-    found ||= leaf.kind === 'tag' && leaf.tag === 'rule';
-  });
-  return found;
+  return parsed.ok && ruleTags(parsed.ast).length > 0;
 }
 
 /** A rule: term that names none of the loaded rules is a usage error (detect/ruleTerms.ts). */

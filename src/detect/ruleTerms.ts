@@ -9,7 +9,8 @@ import { forEachLeaf, type QueryNode, type TagNode } from '../query/ast.js';
 import { parseQuery } from '../query/parse.js';
 import { textMatcher } from '../query/valueMatch.js';
 
-function ruleTags(node: QueryNode): TagNode[] {
+/** The `rule:` terms of a query, in order. */
+export function ruleTags(node: QueryNode): TagNode[] {
   const out: TagNode[] = [];
   forEachLeaf(node, (leaf) => {
     if (leaf.kind === 'tag' && leaf.tag === 'rule') out.push(leaf);

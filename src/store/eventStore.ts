@@ -117,11 +117,12 @@ export class EventStore {
     this.sharedInBatch.clear();
     for (const row of rows) {
       if (!this.ids.addIfAbsent(row.id, this.arrival.length)) {
+        const kept = this.get(row.id);
         // The kept copy's own record read again (its file re-read whole after it grew or was rewritten) is
         // not a second copy: counted, it made the header claim duplicates ('4 events (5 records read)').
-        if (this.isReread(row)) rereads++;
+        if (kept && kept.recordIndex === row.recordIndex && kept.batch.file === row.batch.file) rereads++;
         else this.progress.duplicates++;
-        if (this.checkDuplicate(row)) onReplace?.(row);
+        if (kept && this.checkDuplicate(row, kept)) onReplace?.(row);
         continue;
       }
       this.internRow(row);
@@ -140,12 +141,6 @@ export class EventStore {
     return added;
   }
 
-  /** Whether `row` is the record the kept row came from: the same place in the same file. */
-  private isReread(row: EventRow): boolean {
-    const kept = this.get(row.id);
-    return kept !== undefined && kept.recordIndex === row.recordIndex && kept.batch.file === row.batch.file;
-  }
-
   /**
    * A second copy of a known id: real CloudTrail duplicates are identical, so a
    * copy whose content differs is listed as a conflict; when it comes first in
@@ -154,9 +149,7 @@ export class EventStore {
    * record, so the record read back is the one kept everywhere). Compares the rows themselves:
    * no memory per event, and work only per duplicate.
    */
-  private checkDuplicate(row: EventRow): boolean {
-    const kept = this.get(row.id);
-    if (!kept) return false;
+  private checkDuplicate(row: EventRow, kept: EventRow): boolean {
     const field = contentDifference(kept, row);
     const earlier = compareCopies(row, kept) < 0;
     if (field === null) {

@@ -20,7 +20,7 @@ import { DetailPanel } from './DetailPanel.js';
 import { EventList, listBodyHeight } from './EventList.js';
 import { zoneLabel, type TimeZoneMode } from './format.js';
 import { Header, headerHeight } from './Header.js';
-import { HelpOverlay, helpBodyHeight, helpLines } from './HelpOverlay.js';
+import { HelpOverlay, helpBodyHeight, helpLines, viewHelpLine } from './HelpOverlay.js';
 import { useFilteredView } from './hooks/useFilteredView.js';
 import { useRecordJson } from './hooks/useRecordJson.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
@@ -39,7 +39,7 @@ import { PrincipalView } from './investigate/PrincipalView.js';
 import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
 import { ColumnChooser } from './investigate/ColumnChooser.js';
 import { handleKey } from './keyHandler.js';
-import { actionFor, splitChunk, VIEW_HELP_GROUP, type Mode } from './keys.js';
+import { actionFor, splitChunk, type Mode } from './keys.js';
 import { cursorIndex, newAbove, windowFor } from './listModel.js';
 import { HistogramView } from './timeline/HistogramView.js';
 import { nextMarkIndex } from './timeline/marksModel.js';
@@ -438,9 +438,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const helpRef = useRef({ help, limit: 0 });
   helpRef.current = { help, limit: scrollLimit('help') };
   const openHelp = useCallback(() => {
-    const group = VIEW_HELP_GROUP[stateRef.current!.mode];
+    const at = viewHelpLine(helpRef.current.help, stateRef.current!.mode);
     dispatch({ type: 'openOverlay', mode: 'help' });
-    const at = group ? helpRef.current.help.findIndex((line) => line.heading && line.text.startsWith(group)) : -1;
     if (at > 0) dispatch({ type: 'scroll', to: Math.min(at, helpRef.current.limit) });
   }, []);
   // The view stays mounted under the help overlay, so its selection, form or question survive `?`.

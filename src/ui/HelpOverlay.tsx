@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { ALL_MODES, KEY_GROUPS, KEYMAP, type KeyBinding, type Mode } from './keys.js';
+import { ALL_MODES, KEY_GROUPS, KEYMAP, VIEW_HELP_GROUP, type KeyBinding, type Mode } from './keys.js';
 import { displayWidth, fit, truncate } from '../term/width.js';
 import { useTheme } from './theme.js';
 
@@ -63,10 +63,6 @@ function wrapWords(words: readonly string[], room: number): string[] {
 }
 
 /**
- * Every binding of the keymap, by section (each key noted with where it
- * works unless that is its section's place), then the query language help.
- */
-/**
  * A note above the keys (the --db dashboard's), word-wrapped to the overlay
  * like the descriptions: a line the width of a wide terminal was cut at 80 columns.
  */
@@ -77,6 +73,8 @@ export function noteLines(text: string, width: number, heading = false): HelpLin
 }
 
 /**
+ * Every binding of the keymap, by section (each key noted with where it
+ * works unless that is its section's place), then the query language help.
  * `keep` drops the bindings a dashboard does not have (the --db one works
  * without the events in memory), so its help lists only keys that work there;
  * `describe` says what a key does there when that differs.
@@ -118,6 +116,12 @@ export function helpLines(
     for (const text of queryHelp) lines.push({ text, heading: false });
   }
   return lines;
+}
+
+/** The line where `mode`'s own keys start in `help` (keys.ts VIEW_HELP_GROUP): `?` in a view opens there; -1 when it has none. */
+export function viewHelpLine(help: readonly HelpLine[], mode: Mode): number {
+  const group = VIEW_HELP_GROUP[mode];
+  return group ? help.findIndex((line) => line.heading && line.text.startsWith(group)) : -1;
 }
 
 export interface HelpOverlayProps {

@@ -7,7 +7,7 @@ import { sanitize } from '../term/sanitize.js';
 import { formatTime, type TimeZoneMode } from './format.js';
 import { chartLegend, chartLines, truncateLine, yAxisWidth, type SegmentKind, type StyledLine } from './insightsModel.js';
 import { useTheme, type Theme } from './theme.js';
-import { wrapWords } from './wrap.js';
+import { WrappedText } from './WrappedText.js';
 
 export interface InsightChartProps {
   insight: Insight;
@@ -78,17 +78,8 @@ export function InsightChart({ insight, series, zone, width, height, now }: Insi
       <Box flexDirection="column" width={width} height={height + 3}>
         <StyledText line={legend} theme={theme} />
         <Text> </Text>
-        {/* Wrapped between words here: Ink's own wrap left a space at the start of the next line (' 06:29:00 UTC'). */}
-        {wrapWords(missing, width, 3).map((line, i) => (
-          <Text key={`m${i}`} color={theme.warn} wrap="truncate-end">
-            {line}
-          </Text>
-        ))}
-        {wrapWords(NOT_ON_DISK_HINT, width, 2).map((line, i) => (
-          <Text key={`h${i}`} color={theme.muted} wrap="truncate-end">
-            {line}
-          </Text>
-        ))}
+        <WrappedText text={missing} width={width} maxLines={3} color={theme.warn} />
+        <WrappedText text={NOT_ON_DISK_HINT} width={width} maxLines={2} color={theme.muted} />
       </Box>
     );
   }

@@ -10,7 +10,7 @@ import { actionFor } from './keys.js';
 import { fitHints } from './StatusBar.js';
 import { useTheme } from './theme.js';
 import { answerSharedKey, useViewKeys } from './viewKeys.js';
-import { wrapWords } from './wrap.js';
+import { WrappedText } from './WrappedText.js';
 
 export interface InsightsViewProps extends PluginViewProps {
   /** The clock for ongoing Insights (tests pin it). */
@@ -127,12 +127,7 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
       <Box flexDirection="column" width={width} height={height}>
         <Text color={theme.muted}>{title}</Text>
         <Text> </Text>
-        {/* Wrapped between words here: Ink's own wrap began a line with a space when a sentence ended at the edge. */}
-        {wrapWords('No CloudTrail Insights records in this folder. Insights files live under AWSLogs/ACCOUNT/CloudTrail-Insight/.', width).map((line, i) => (
-          <Text key={i} wrap="truncate-end">
-            {line}
-          </Text>
-        ))}
+        <WrappedText text="No CloudTrail Insights records in this folder. Insights files live under AWSLogs/ACCOUNT/CloudTrail-Insight/." width={width} />
       </Box>
     );
   }

@@ -30,13 +30,13 @@ import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
 import { formatCount, timesSpanYears, zoneLabel } from '../format.js';
 import { isTooSmall, TooSmall } from '../TooSmall.js';
-import { HelpOverlay, helpBodyHeight, helpLines, noteLines, type HelpLine } from '../HelpOverlay.js';
+import { HelpOverlay, helpBodyHeight, helpLines, noteLines, viewHelpLine, type HelpLine } from '../HelpOverlay.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { useReleaseHeldKeys } from '../hooks/useReleaseHeldKeys.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
 import { jsonBodyHeight, JsonView } from '../JsonView.js';
 import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
-import { actionFor, splitChunk, VIEW_HELP_GROUP, type Action, type Mode } from '../keys.js';
+import { actionFor, splitChunk, type Action, type Mode } from '../keys.js';
 import type { Stroke } from '../viewKeys.js';
 import { QueryBar, queryBarHeight } from '../QueryBar.js';
 import { StatusBar, statusRoom } from '../StatusBar.js';
@@ -419,11 +419,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         bucketSizes: SIZES.length,
         history: remembered.history(),
         // As in App: a view's `?` opens the help at that view's keys.
-        helpScroll: (mode) => {
-          const group = VIEW_HELP_GROUP[mode as Mode];
-          const at = group ? c.help.findIndex((line) => line.heading && line.text.startsWith(group)) : -1;
-          return Math.max(0, Math.min(at, Math.max(0, c.help.length - helpBodyHeight(c.mainH))));
-        },
+        helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
       });
       // A half-typed query shows its error while typing (parsing is cheap; SQL waits for Enter).
       if (next.mode === 'query' && next.draft !== s.draft) {

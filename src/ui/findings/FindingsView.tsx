@@ -7,7 +7,7 @@ import { actionFor } from '../keys.js';
 import { fitHints } from '../StatusBar.js';
 import { useTheme } from '../theme.js';
 import { answerSharedKey, useViewKeys } from '../viewKeys.js';
-import { wrapWords } from '../wrap.js';
+import { WrappedText } from '../WrappedText.js';
 import { findingRowLine, findingsHeaderLine, findingsLayout, isSevere, ruleLines, skippedSummary } from './findingsModel.js';
 
 /** The version of a Findings, re-rendering on its (coalesced) notifications. */
@@ -120,12 +120,7 @@ export function FindingsView({ findings, zone, width, height, onClose, setQuery,
           {title}
         </Text>
         <Text> </Text>
-        {/* Wrapped between words here: Ink's own wrap began a line with a space when a word ended at the edge. */}
-        {wrapWords(text, width).map((line, i) => (
-          <Text key={i} wrap="truncate-end">
-            {line}
-          </Text>
-        ))}
+        <WrappedText text={text} width={width} />
         {foot ? <Text color={theme.muted} wrap="truncate-end">{truncate(foot, width)}</Text> : null}
       </Box>
     );

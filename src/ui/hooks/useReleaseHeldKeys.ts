@@ -6,9 +6,6 @@
 import { useEffect, type MutableRefObject } from 'react';
 import type { Stroke } from '../viewKeys.js';
 
-/** How often held keys look again at what they wait for, between frames. */
-const RECHECK_MS = 25;
-
 export function useReleaseHeldKeys(
   held: MutableRefObject<Stroke[]>,
   heldSince: MutableRefObject<number>,
@@ -24,19 +21,9 @@ export function useReleaseHeldKeys(
       apply(keys, force);
     };
     if (!mustWait()) return release(false);
-    if (Date.now() - heldSince.current >= holdMs) return release(true);
-    // What the keys wait for is told by refs (a load's flags), which change without a frame of their
-    // own: looked at again every RECHECK_MS too, so keys never wait on a frame that does not come.
-    const timer = setInterval(() => {
-      if (held.current.length === 0) return clearInterval(timer);
-      if (!mustWait()) {
-        clearInterval(timer);
-        release(false);
-      } else if (Date.now() - heldSince.current >= holdMs) {
-        clearInterval(timer);
-        release(true);
-      }
-    }, RECHECK_MS);
-    return () => clearInterval(timer);
+    const left = holdMs - (Date.now() - heldSince.current);
+    if (left <= 0) return release(true);
+    const timer = setTimeout(() => release(true), left);
+    return () => clearTimeout(timer);
   });
 }
