@@ -6,7 +6,7 @@
  * DetailPanel, JsonView, TopValuesView, QueryBar, StatusBar).
  */
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ArchiveBucket, TimeBounds } from '../../archive/aggregate.js';
 import type { BadFile, EventRow } from '../../model/types.js';
 import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
@@ -97,6 +97,10 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   copy: "copy the event's whole JSON (details, JSON view)",
 };
 
+
+/** The commands whose answers keys wait for: the rows, the top values, the histogram's buckets. */
+type LoadKind = 'list' | 'top' | 'histo';
+
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
@@ -151,6 +155,21 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The commands whose answer the keys behind them act on (the rows, the top values, the buckets):
   // while one is running, the keys after it in the same burst wait (`T j j` moves in the values).
   const loading = useRef({ list: false, top: false, histo: false });
+  // A flag comes down in the commit that draws its command's answer, not when the answer arrives: React runs
+  // a frame's effects in a later task, and an answer landing between a frame and its effects let those
+  // effects release the held keys onto the values before the answer (T j j lost both moves under load).
+  const settling = useRef<{ kind: LoadKind; ticket: number }[]>([]);
+  const [, settleFrame] = useReducer((n: number) => n + 1, 0);
+  const settle = useCallback((kind: LoadKind, mine: number) => {
+    settling.current.push({ kind, ticket: mine });
+    settleFrame();
+  }, []);
+  useLayoutEffect(() => {
+    if (settling.current.length === 0) return;
+    // A newer command of the same kind started meanwhile keeps the flag up for its own answer.
+    for (const { kind, ticket: mine } of settling.current) if (ticket.current[kind] === mine) loading.current[kind] = false;
+    settling.current = [];
+  });
 
   // The followed folder's state, beside the status line (set by the subscription below).
   const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
@@ -183,7 +202,6 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const filter = await session.filter(text);
         if (mine !== ticket.current.list) return;
         if (!filter.ok) {
-          loading.current.list = false;
           setBusy('');
           const s = stateRef.current!;
           // A query that does not parse keeps the parser's error (where, and the hint), as while typing and
@@ -191,26 +209,27 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           const parsed = parseQuery(text, { deepTerms: true });
           const queryError = parsed.ok ? { message: filter.message, position: 0, hint: '' } : parsed.error;
           setState({ ...s, mode: 'query', draft: text, caret: text.length, queryError });
+          settle('list', mine);
           return;
         }
         const next = await session.list(filter.where, stateRef.current!.order, bodyH + 1);
         if (mine !== ticket.current.list) return;
         whereRef.current = filter.where;
         if (text.trim() !== '') remembered.addHistory(text);
-        loading.current.list = false;
         setList(next);
         setTop(null);
         setHisto(null);
         setBusy('');
         setState({ ...stateRef.current!, queryText: text, draft: text, caret: text.length, queryError: null, cursor: 0, offset: 0 });
+        settle('list', mine);
       } catch (error) {
         if (mine === ticket.current.list) {
-          loading.current.list = false;
           fail(error);
+          settle('list', mine);
         }
       }
     },
-    [session, bodyH, remembered],
+    [session, bodyH, remembered, settle],
   );
 
   useEffect(() => {
@@ -306,17 +325,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       try {
         const result = await session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current);
         if (mine !== ticket.current.top) return;
-        loading.current.top = false;
         setTop(result);
         setBusy('');
+        settle('top', mine);
       } catch (error) {
         if (mine === ticket.current.top) {
-          loading.current.top = false;
           fail(error);
+          settle('top', mine);
         }
       }
     },
-    [session],
+    [session, settle],
   );
 
   const loadHistogram = useCallback(
@@ -328,9 +347,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const bounds = await session.timeBounds(whereRef.current);
         if (mine !== ticket.current.histo) return;
         if (!bounds) {
-          loading.current.histo = false;
           setHisto({ size: 0, buckets: [] });
           setBusy('');
+          settle('histo', mine);
           return;
         }
         let size = sizeIndex >= 0 ? sizeIndex : SIZES.indexOf(chooseBucketSize(bounds.first, bounds.last, Math.max(4, bodyRows), '1s', '1d'));
@@ -338,20 +357,20 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const ms = SIZES[size]!.ms;
         const buckets = await session.histogram(whereRef.current, ms, bounds.first, bounds.last + 1);
         if (mine !== ticket.current.histo) return;
-        loading.current.histo = false;
         setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })) });
         setBusy('');
         const s = stateRef.current!;
         // Opened at the newest bucket (the list's newest-first top), or where it was.
         setState({ ...s, bucketSize: size, bucketIndex: s.bucketIndex >= 0 ? Math.min(s.bucketIndex, buckets.length - 1) : buckets.length - 1 });
+        settle('histo', mine);
       } catch (error) {
         if (mine === ticket.current.histo) {
-          loading.current.histo = false;
           fail(error);
+          settle('histo', mine);
         }
       }
     },
-    [session],
+    [session, settle],
   );
 
   const turnOrder = useCallback(async () => {
@@ -368,18 +387,18 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         ? await ArchiveList.openAt(session.archive, list.where, s.order, list.total, anchor, index, bodyH)
         : await session.list(list.where, s.order, bodyH + 1, list.total);
       if (mine !== ticket.current.list) return;
-      loading.current.list = false;
       setList(next);
       setBusy('');
       const now = stateRef.current!;
       setState({ ...now, cursor: anchor ? index : 0, offset: anchor ? Math.max(0, bodyH - 1 - s.offset) : 0 });
+      settle('list', mine);
     } catch (error) {
       if (mine === ticket.current.list) {
-        loading.current.list = false;
         fail(error);
+        settle('list', mine);
       }
     }
-  }, [list, session, bodyH]);
+  }, [list, session, bodyH, settle]);
 
   // Scroll limits of the views that scroll.
   const record = current?.record;
