@@ -48,8 +48,8 @@ describe('keys of the --db dashboard', () => {
     expect(press(s, 'm').command).toEqual({ kind: 'mark' });
     const top = { ...s, mode: 'top' as const, topIndex: 1, queryText: 'error:*' };
     const filtered = press(top, '', { return: true });
-    expect(filtered.command).toEqual({ kind: 'apply', text: 'user:bob' });
-    expect(press(top, '+').command).toEqual({ kind: 'apply', text: 'error:* user:bob' });
+    expect(filtered.command).toEqual({ kind: 'apply', text: 'actor:bob' });
+    expect(press(top, '+').command).toEqual({ kind: 'apply', text: 'error:* actor:bob' });
     const span = press({ ...s, mode: 'histogram', bucketIndex: 0 }, '', { return: true });
     expect(span.command).toEqual({ kind: 'apply', text: 'from:1970-01-01T00:00:00Z to:1970-01-01T00:00:59Z' });
   });
