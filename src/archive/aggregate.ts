@@ -85,13 +85,17 @@ export async function archiveTopValues(archive: Archive, field: TopField, where:
 export interface TimeBounds {
   first: number;
   last: number;
+  /** Events `where` selects whose time did not parse: in no bucket of the histogram, so it says how many. */
+  untimed: number;
 }
 
-/** Oldest and newest event time among the events `where` selects; null when none has a time. */
+/** Oldest and newest event time among the events `where` selects, and how many have none; null when none has a time. */
 export async function archiveTimeBounds(archive: Archive, where: string | null): Promise<TimeBounds | null> {
-  const [[first, last]] = (await archive.connection.runAndReadAll(`SELECT min(tt_time), max(tt_time) FROM events ${whereOf(where)}`)).getRows() as [[unknown, unknown]];
+  const [[first, last, untimed]] = (
+    await archive.connection.runAndReadAll(`SELECT min(tt_time), max(tt_time), count(*) FILTER (WHERE tt_time IS NULL) FROM events ${whereOf(where)}`)
+  ).getRows() as [[unknown, unknown, unknown]];
   if (first === null || last === null) return null;
-  return { first: Number(first), last: Number(last) };
+  return { first: Number(first), last: Number(last), untimed: Number(untimed) };
 }
 
 export interface ArchiveBucket {

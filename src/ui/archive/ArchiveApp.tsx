@@ -43,7 +43,7 @@ import { StatusBar, statusRoom } from '../StatusBar.js';
 import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
-import { archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { archiveHistogramTitle, archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 
 export interface ArchiveAppProps {
@@ -118,6 +118,8 @@ function archiveHelp(width: number): HelpLine[] {
 interface Histo {
   size: number;
   buckets: (ArchiveBucket & { end: number })[];
+  /** Events of the query whose time did not parse: in no bucket (the title says how many). */
+  untimed?: number;
 }
 
 export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit, follower, holdKeysMs = HOLD_KEYS_MS }: ArchiveAppProps) {
@@ -339,7 +341,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const buckets = await session.histogram(whereRef.current, ms, bounds.first, bounds.last + 1);
         if (mine !== ticket.current.histo) return;
         loading.current.histo = false;
-        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })) });
+        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })), untimed: bounds.untimed });
         setBusy('');
         const s = stateRef.current!;
         // Opened at the newest bucket (the list's newest-first top), or where it was.
@@ -611,7 +613,7 @@ function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: A
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(`Histogram · ${size.label} buckets (UTC-aligned) · ${formatCount(sum)} events · ${histo.buckets.length} buckets · Enter lists a bucket`, width)}
+        {archiveHistogramTitle(size.label, sum, histo.untimed ?? 0, histo.buckets.length, width)}
       </Text>
       {shown.map((b, i) => {
         const len = barLength(b.count, max, room);

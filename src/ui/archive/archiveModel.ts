@@ -15,7 +15,8 @@ import { actionFor, type Action } from '../keys.js';
 import { editLine } from '../lineEditor.js';
 import { windowFor, type ListWindow } from '../listModel.js';
 import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
-import { spanQuery } from '../timeline/histogramModel.js';
+import { chartedForms, spanQuery } from '../timeline/histogramModel.js';
+import { displayWidth, truncate } from '../../term/width.js';
 
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
 
@@ -253,4 +254,19 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state };
     }
   }
+}
+
+/**
+ * The --db histogram's title, the longest form that fits: what the bars count first (with the
+ * events no bucket holds, whose time did not parse), then the hints, which go before it does.
+ */
+export function archiveHistogramTitle(sizeLabel: string, charted: number, untimed: number, buckets: number, width: number): string {
+  const forms = chartedForms(charted, untimed).flatMap((events) => [
+    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket`,
+    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets`,
+    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events}`,
+    `Histogram · ${sizeLabel} buckets · ${events}`,
+    `${sizeLabel} buckets · ${events}`,
+  ]);
+  return forms.find((form) => displayWidth(form) <= width) ?? truncate(forms[forms.length - 1]!, width);
 }
