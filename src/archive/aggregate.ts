@@ -23,12 +23,30 @@ const TOP_VALUE_SQL: Record<TopField, { one: string } | { list: string }> = {
   error: { one: 'errorcode' },
   region: { one: 'awsregion' },
   // The recipient and the caller's account, as account: matches either.
-  account: { list: oncePerFold('[recipientaccountid, tt_account]') },
+  account: { list: oncePerFoldOfTwo("coalesce(recipientaccountid, '')", "coalesce(tt_account, '')") },
   agent: { one: 'useragent' },
   identity: { one: 'useridentity.type' },
-  // A resource's name, else its ARN (investigate/derivedColumns.ts resourceName).
-  resource: { list: oncePerFold("list_transform(tt_resources, lambda r: coalesce(nullif(r.name, ''), r.arn))") },
+  // A resource's name, else its ARN (investigate/derivedColumns.ts resourceName). Most events name two
+  // resources or fewer (an S3 object and its bucket): they need no lambda, which costs more than the count.
+  resource: {
+    list:
+      `CASE WHEN coalesce(len(tt_resources), 0) = 0 THEN []::VARCHAR[] WHEN len(tt_resources) <= 2 THEN ${oncePerFoldOfTwo(resourceAt(1), resourceAt(2))} ` +
+      `ELSE ${oncePerFold("list_transform(tt_resources, lambda r: coalesce(nullif(r.name, ''), r.arn))")} END`,
+  },
 };
+
+/** The name of resource `k` (from 1), else its ARN; '' for neither. */
+function resourceAt(k: number): string {
+  return `coalesce(nullif(tt_resources[${k}].name, ''), tt_resources[${k}].arn, '')`;
+}
+
+/** Two values (never NULL; '' for none) as oncePerFold lists them, without a lambda. */
+function oncePerFoldOfTwo(a: string, b: string): string {
+  return (
+    `CASE WHEN ${a} = '' THEN (CASE WHEN ${b} = '' THEN []::VARCHAR[] ELSE [${b}] END) ` +
+    `WHEN ${b} = '' OR ${a} = ${b} THEN [${a}] WHEN ${fold(a)} = ${fold(b)} THEN [least(${a}, ${b})] ELSE [${a}, ${b}] END`
+  );
+}
 
 /** `x` folded as query/fold.ts foldCase folds it (SQL's lower() keeps the final sigma). */
 function fold(x: string): string {
