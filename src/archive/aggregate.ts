@@ -1,47 +1,86 @@
 /**
  * The dashboard's summaries over an archive, as SQL: top values of a field
  * (`T`, the same TopResult investigate/topValues.ts makes in memory, from the
- * same fields) and the event count per time bucket with errors (`h`). One
+ * same fields, counted the same way) and the event count per time bucket with errors (`h`). One
  * GROUP BY each, whatever the archive's size.
  */
 import type { TopField, TopResult } from '../investigate/topValues.js';
 import { schemaFor } from '../query/sql/index.js';
-import { dialectNamed } from '../query/sql/dialect.js';
+import { dialectNamed, literal } from '../query/sql/dialect.js';
+import { FINAL_SIGMA, SIGMA } from '../query/fold.js';
 import type { Archive } from './db.js';
 
 /**
- * Each field's value(s) per event as `v`, and `f` true on the first (or only) value of each event, so
- * the events are counted in the same pass as the values: as the in-memory top values read them (a
- * list for resources; an event without any gives one empty value).
+ * Each field's value per event as SQL: one value, or a list of values the event counts once each
+ * (`list`), as the in-memory top values read them (investigate/topValues.ts).
  */
-const TOP_VALUE_SQL: Record<TopField, string> = {
-  user: 'tt_actor AS v, true AS f',
-  ip: 'sourceipaddress AS v, true AS f',
-  key: 'tt_accesskey AS v, true AS f',
-  name: 'tt_name AS v, true AS f',
-  source: 'tt_source AS v, true AS f',
-  error: 'errorcode AS v, true AS f',
-  region: 'awsregion AS v, true AS f',
-  // The account the list shows: the recipient account, else the caller's.
-  account: "coalesce(nullif(recipientaccountid, ''), tt_account) AS v, true AS f",
-  agent: 'useragent AS v, true AS f',
-  identity: 'useridentity.type AS v, true AS f',
-  // A resource's key: its ARN when known, else its name (investigate/topValues.ts resourceKey). Two unnests zip.
-  resource:
-    "unnest(CASE WHEN len(tt_resources) = 0 THEN [NULL] ELSE list_transform(tt_resources, lambda r: coalesce(nullif(r.arn, ''), r.name)) END) AS v, " +
-    'unnest(CASE WHEN len(tt_resources) = 0 THEN [true] ELSE list_transform(range(len(tt_resources)), lambda i: i = 0) END) AS f',
+const TOP_VALUE_SQL: Record<TopField, { one: string } | { list: string }> = {
+  user: { one: 'tt_actor' },
+  ip: { one: 'sourceipaddress' },
+  key: { one: 'tt_accesskey' },
+  name: { one: 'tt_name' },
+  source: { one: 'tt_source' },
+  error: { one: 'errorcode' },
+  region: { one: 'awsregion' },
+  // The recipient and the caller's account, as account: matches either.
+  account: { list: oncePerFoldOfTwo("coalesce(recipientaccountid, '')", "coalesce(tt_account, '')") },
+  agent: { one: 'useragent' },
+  identity: { one: 'useridentity.type' },
+  // A resource's name, else its ARN (investigate/derivedColumns.ts resourceName). Most events name two
+  // resources or fewer (an S3 object and its bucket): they need no lambda, which costs more than the count.
+  resource: {
+    list:
+      `CASE WHEN coalesce(len(tt_resources), 0) = 0 THEN []::VARCHAR[] WHEN len(tt_resources) <= 2 THEN ${oncePerFoldOfTwo(resourceAt(1), resourceAt(2))} ` +
+      `ELSE ${oncePerFold("list_transform(tt_resources, lambda r: coalesce(nullif(r.name, ''), r.arn))")} END`,
+  },
 };
+
+/** The name of resource `k` (from 1), else its ARN; '' for neither. */
+function resourceAt(k: number): string {
+  return `coalesce(nullif(tt_resources[${k}].name, ''), tt_resources[${k}].arn, '')`;
+}
+
+/** Two values (never NULL; '' for none) as oncePerFold lists them, without a lambda. */
+function oncePerFoldOfTwo(a: string, b: string): string {
+  return (
+    `CASE WHEN ${a} = '' THEN (CASE WHEN ${b} = '' THEN []::VARCHAR[] ELSE [${b}] END) ` +
+    `WHEN ${b} = '' OR ${a} = ${b} THEN [${a}] WHEN ${fold(a)} = ${fold(b)} THEN [least(${a}, ${b})] ELSE [${a}, ${b}] END`
+  );
+}
+
+/** `x` folded as query/fold.ts foldCase folds it (SQL's lower() keeps the final sigma). */
+function fold(x: string): string {
+  return `replace(lower(${x}), ${literal(FINAL_SIGMA)}, ${literal(SIGMA)})`;
+}
+
+/** The non-empty values of list `l`, each value once in any case: a spelling is kept when no other in the list folds alike and sorts first. */
+function oncePerFold(l: string): string {
+  const values = `list_filter(${l}, lambda x: coalesce(x, '') <> '')`;
+  return `list_distinct(list_filter(${values}, lambda x: NOT coalesce(list_bool_or(list_transform(${values}, lambda y: ${fold('y')} = ${fold('x')} AND y < x)), false)))`;
+}
 
 const whereOf = (where: string | null): string => (where ? `WHERE ${where}` : '');
 
 /**
- * The `limit` most frequent values of `field` among the events `where` selects. One pass over the
- * archive: the events, the empty values and the distinct count are window sums over the groups
- * (each a query of its own would evaluate `where` again, and on a big archive `where` is the cost).
+ * The `limit` most frequent values of `field` among the events `where` selects: values that differ
+ * only in case are one, shown in their most frequent spelling (as in memory: a term matches any
+ * case, so that is what its pivot lists). One pass over the archive: the events, the empty values
+ * and the distinct count are window sums over the groups (each a query of its own would evaluate
+ * `where` again, and on a big archive `where` is the cost). `f` marks each event's first (or only)
+ * value, so the events are counted in the same pass; an event without any value gives one empty value.
  */
 export async function archiveTopValues(archive: Archive, field: TopField, where: string | null, limit = 200): Promise<TopResult> {
-  const values = `SELECT ${TOP_VALUE_SQL[field]}, tt_time AS t FROM events ${whereOf(where)}`;
-  const grouped = `SELECT nullif(v, '') AS v, count(*) AS n, count(*) FILTER (WHERE f) AS events, min(t) AS first, max(t) AS last FROM (${values}) GROUP BY 1`;
+  const source = TOP_VALUE_SQL[field];
+  const values =
+    'one' in source
+      ? `SELECT ${source.one} AS v, true AS f, tt_time AS t FROM events ${whereOf(where)}`
+      : 'SELECT unnest(CASE WHEN coalesce(len(l), 0) = 0 THEN [NULL] ELSE l END) AS v, ' +
+        'unnest(CASE WHEN coalesce(len(l), 0) = 0 THEN [true] ELSE list_transform(range(len(l)), lambda i: i = 0) END) AS f, t ' +
+        `FROM (SELECT ${source.list} AS l, tt_time AS t FROM events ${whereOf(where)})`;
+  const spellings = `SELECT nullif(v, '') AS v, count(*) AS n, count(*) FILTER (WHERE f) AS events, min(t) AS first, max(t) AS last FROM (${values}) GROUP BY 1`;
+  const grouped =
+    `SELECT first(v ORDER BY n DESC, v) AS v, sum(n) AS n, sum(events) AS events, min(first) AS first, max(last) AS last ` +
+    `FROM (${spellings}) GROUP BY ${fold('v')}`;
   const found = (await archive.connection.runAndReadAll(
     `SELECT v, n, first, last, sum(events) OVER () AS rows, coalesce(sum(n) FILTER (WHERE v IS NULL) OVER (), 0) AS empty, count(v) OVER () AS distinct ` +
       `FROM (${grouped}) ORDER BY v IS NULL, n DESC, v LIMIT ${Math.max(1, Math.floor(limit)) + 1}`,
@@ -55,7 +94,7 @@ export async function archiveTopValues(archive: Archive, field: TopField, where:
       .slice(0, Math.max(1, Math.floor(limit)))
       .map(([v, n, first, last]) => ({ value: String(v), count: Number(n), first: time(first), last: time(last) })),
     rows: Number(rows),
-    // Resources: an event without any counts once as empty (as in memory).
+    // An event without any value counts once as empty (as in memory).
     empty: Number(empty),
     distinct: Number(distinct),
   };
@@ -64,13 +103,17 @@ export async function archiveTopValues(archive: Archive, field: TopField, where:
 export interface TimeBounds {
   first: number;
   last: number;
+  /** Events `where` selects whose time did not parse: in no bucket of the histogram, so it says how many. */
+  untimed: number;
 }
 
-/** Oldest and newest event time among the events `where` selects; null when none has a time. */
+/** Oldest and newest event time among the events `where` selects, and how many have none; null when none has a time. */
 export async function archiveTimeBounds(archive: Archive, where: string | null): Promise<TimeBounds | null> {
-  const [[first, last]] = (await archive.connection.runAndReadAll(`SELECT min(tt_time), max(tt_time) FROM events ${whereOf(where)}`)).getRows() as [[unknown, unknown]];
+  const [[first, last, untimed]] = (
+    await archive.connection.runAndReadAll(`SELECT min(tt_time), max(tt_time), count(*) FILTER (WHERE tt_time IS NULL) FROM events ${whereOf(where)}`)
+  ).getRows() as [[unknown, unknown, unknown]];
   if (first === null || last === null) return null;
-  return { first: Number(first), last: Number(last) };
+  return { first: Number(first), last: Number(last), untimed: Number(untimed) };
 }
 
 export interface ArchiveBucket {

@@ -1,6 +1,6 @@
 /**
  * Columns the store does not keep but the investigation views count by:
- * user agent, identity type, event times, each row's resource keys, and full
+ * user agent, identity type, event times, each row's resource names, and full
  * dictionaries of store columns that gave up on theirs. Built
  * once per store from its arrival log (store.log(), append-only) and extended
  * as rows arrive, so counting them is one typed-array step per row, like the
@@ -8,6 +8,7 @@
  */
 import { Int32List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
+import { FoldGroups } from './foldGroups.js';
 import { DICTIONARY_LIMIT, EMPTY_ID, IdArray, ON_ROW_ID, type ScalarKey } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
 
@@ -20,6 +21,11 @@ export class DerivedColumn {
     readonly read: (row: EventRow) => string,
     private readonly limit = DICTIONARY_LIMIT,
   ) {}
+
+  /** The id of `value`, undefined when the dictionary does not hold it. */
+  find(value: string): number | undefined {
+    return this.idOf.get(value);
+  }
 
   extend(log: readonly EventRow[]): void {
     for (let seq = this.rows.length; seq < log.length; seq++) {
@@ -59,16 +65,29 @@ export class TimeColumn {
 }
 
 /**
- * Each row's distinct resource keys (ARN, else name) as ids, by seq, in one
- * flat array: row `seq` has ids[offsets[seq] .. offsets[seq + 1]). About 8
- * bytes a row plus 4 a resource, whatever the store's list column kept.
+ * What top values count a resource by: its name (the list's Resource column), else its ARN. A name
+ * is what `resource:` matches with nothing more: an ARN term also reaches the ARN prefixes that
+ * cover it (query/pattern.ts), which a count by ARN would not include.
  */
-export class ResourceKeys {
-  readonly keys: string[] = [];
+export function resourceName(resource: ResourceRef): string {
+  return resource.name || resource.arn;
+}
+
+/**
+ * Each row's resources as ids of the names top values count them by (resourceName), one per name that
+ * differs in more than case, by seq, in one flat array: row `seq` has
+ * ids[offsets[seq] .. offsets[seq + 1]). About 8 bytes a row plus 4 a
+ * resource, whatever the store's list column kept.
+ */
+export class ResourceNames {
+  readonly names: string[] = [];
   readonly ids = new Int32List();
   /** offsets.data[seq] is where row seq's ids start; one more entry than rows. */
   readonly offsets = new Int32List();
+  /** Names that differ only in case: one resource to a `resource:` term, so once per row. */
+  readonly groups = new FoldGroups();
   private readonly idOf = new Map<string, number>();
+  private readonly find = (name: string): number | undefined => this.idOf.get(name);
 
   constructor() {
     this.offsets.push(0);
@@ -80,22 +99,29 @@ export class ResourceKeys {
   }
 
   extend(log: readonly EventRow[]): void {
+    const groupOf = (id: number): number => this.groups.groupOf.data[id]!;
     for (let seq = this.length; seq < log.length; seq++) {
       const resources = log[seq]!.resources;
       const start = this.ids.length;
       for (let r = 0; r < resources.length; r++) {
-        const resource = resources[r]!;
-        const key = resource.arn || resource.name;
-        if (key === '') continue;
-        let id = this.idOf.get(key);
+        const name = resourceName(resources[r]!);
+        if (name === '') continue;
+        let id = this.idOf.get(name);
         if (id === undefined) {
-          id = this.keys.length;
-          this.keys.push(key);
-          this.idOf.set(key, id);
+          id = this.names.length;
+          this.names.push(name);
+          this.idOf.set(name, id);
+          this.groups.extend(this.names, this.find);
         }
-        // A resource named twice in one event counts once for that event.
+        // A resource named twice in one event (in any case) counts once for that event, under the
+        // spelling that sorts first, as the archive's SQL credits it (archive/aggregate.ts).
         let seen = false;
-        for (let k = start; k < this.ids.length; k++) if (this.ids.data[k] === id) seen = true;
+        for (let k = start; k < this.ids.length; k++) {
+          const other = this.ids.data[k]!;
+          if (groupOf(other) !== groupOf(id)) continue;
+          seen = true;
+          if (name < this.names[other]!) this.ids.data[k] = id;
+        }
         if (!seen) this.ids.push(id);
       }
       this.offsets.push(this.ids.length);
@@ -118,7 +144,7 @@ export interface Derived {
   times: TimeColumn;
   agent: DerivedColumn;
   identity: DerivedColumn;
-  resources: ResourceKeys;
+  resources: ResourceNames;
 }
 
 const byStore = new WeakMap<EventStore, Derived>();
@@ -128,7 +154,7 @@ function derivedOf(store: EventStore): Derived {
   let derived = byStore.get(store);
   // A row replaced by an earlier copy (EventStore.rewrites, rare): the columns are made again.
   if (!derived || derived.rewrites !== store.rewrites) {
-    derived = { rewrites: store.rewrites, full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceKeys() };
+    derived = { rewrites: store.rewrites, full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceNames() };
     byStore.set(store, derived);
   }
   return derived;

@@ -10,7 +10,7 @@ import { compileQuery, filterStore } from '../query/index.js';
 import type { EventRow } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
 import { termText, type PivotTerm } from './pivot.js';
-import { topValues, type TopField, type TopValue } from './topValues.js';
+import { topFieldSpec, topValues, type TopField, type TopValue } from './topValues.js';
 
 export interface ApiCount {
   name: string;
@@ -42,8 +42,8 @@ export interface PrincipalSummary {
   sections: SummarySection[];
 }
 
-/** The fields a summary may start from. */
-export const PRINCIPAL_FIELDS: ReadonlySet<string> = new Set(['user', 'key']);
+/** The fields a summary may start from (actor: a user counted in the top values, T). */
+export const PRINCIPAL_FIELDS: ReadonlySet<string> = new Set(['user', 'actor', 'key']);
 
 function apiCounts(rows: readonly EventRow[]): ApiCount[] {
   // By source, then name: the strings are the store's shared copies, so no key is built per row.
@@ -91,17 +91,18 @@ export function principalSummary(store: EventStore, term: PivotTerm, limit = 15)
     // As `error:*` counts them, so the summary's errors equal the pivot's.
     if (isFailedEvent(row)) errors++;
   }
-  const section = (title: string, field: TopField, queryField: string): SummarySection => {
+  // Each line pivots on the term that matches what it counted (topValues.ts TOP_FIELDS).
+  const section = (title: string, field: TopField): SummarySection => {
     const result = topValues(store, rows, field, limit);
-    return { title, field: queryField, values: result.values, distinct: result.distinct };
+    return { title, field: topFieldSpec(field).queryField, values: result.values, distinct: result.distinct };
   };
   const apis = apiCounts(rows);
   const sections = [
-    section('Regions', 'region', 'region'),
-    section('Source IPs', 'ip', 'ip'),
-    section('User agents', 'agent', 'agent'),
-    term.field === 'key' ? section('Users', 'user', 'user') : section('Access keys', 'key', 'key'),
-    section('Error codes', 'error', 'error'),
+    section('Regions', 'region'),
+    section('Source IPs', 'ip'),
+    section('User agents', 'agent'),
+    term.field === 'key' ? section('Users', 'user') : section('Access keys', 'key'),
+    section('Error codes', 'error'),
   ];
   return {
     term,

@@ -3,16 +3,26 @@
  * of one field with their count and first and last time. The answer to the
  * first question of every incident ("who, from where, with which key").
  *
+ * Each count is what its pivot lists: Enter on a value filters by
+ * `queryField:value`, so a value is counted as that term matches. Values
+ * that differ only in case are one value (terms match any case), shown in
+ * their most frequent spelling; a row counts once per value even when it
+ * holds the value twice (caller and recipient account, two resources).
+ *
  * Fields the store keeps as columns (store/columns.ts) are counted by value
  * id: one typed-array increment per row, the strings are touched only once
  * per distinct value at the end. Values a column did not keep (its
  * dictionary was full) and fields without a column are counted by string.
  * Plain data, no Ink.
  */
-import type { EventRow, ResourceRef } from '../model/types.js';
+import type { EventRow } from '../model/types.js';
+import { foldCase } from '../query/fold.js';
 import { EMPTY_ID, ON_ROW_ID, type RowColumns, type ScalarKey, type ValueColumn } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
-import { derivedColumns, fullColumn, timeColumn } from './derivedColumns.js';
+import { derivedColumns, fullColumn, resourceName, timeColumn } from './derivedColumns.js';
+import { foldGroups, type FindValue, type FoldGroups } from './foldGroups.js';
+
+export { resourceName };
 
 export type TopField = 'user' | 'ip' | 'key' | 'name' | 'source' | 'error' | 'region' | 'account' | 'agent' | 'resource' | 'identity';
 
@@ -20,13 +30,14 @@ export interface TopFieldSpec {
   field: TopField;
   /** The column header and Tab label. */
   label: string;
-  /** The query field a value filters by (query/fields.ts). */
+  /** The query field a value filters by (query/fields.ts): it matches exactly the rows counted under the value. */
   queryField: string;
 }
 
 /** In the order Tab cycles through them. */
 export const TOP_FIELDS: readonly TopFieldSpec[] = [
-  { field: 'user', label: 'User', queryField: 'user' },
+  // Counted by the actor label (the list's User column): user: would also match its role sessions and ARN.
+  { field: 'user', label: 'User', queryField: 'actor' },
   { field: 'ip', label: 'Source IP', queryField: 'ip' },
   { field: 'key', label: 'Access key', queryField: 'key' },
   { field: 'name', label: 'Event name', queryField: 'name' },
@@ -147,9 +158,59 @@ function merge(into: Map<string, TopValue>, value: string, count: number, first:
   if (last > entry.last) entry.last = last;
 }
 
+/**
+ * The best values of `merged` (counts by exact spelling) with the spellings of one value in any case
+ * counted together: each row gave a value at most one spelling, so the counts add up. The value is
+ * shown in its most counted spelling (ties: the one that sorts first).
+ */
 function finish(field: TopField, merged: Map<string, TopValue>, rows: number, empty: number, limit: number): TopResult {
+  const groups = new Map<string, TopValue & { shownCount: number }>();
+  for (const v of merged.values()) {
+    const folded = foldCase(v.value);
+    const group = groups.get(folded);
+    if (!group) {
+      groups.set(folded, { ...v, shownCount: v.count });
+      continue;
+    }
+    if (above(v.count, v.value, group.shownCount, group.value)) {
+      group.value = v.value;
+      group.shownCount = v.count;
+    }
+    group.count += v.count;
+    if (v.first < group.first) group.first = v.first;
+    if (v.last > group.last) group.last = v.last;
+  }
   const best = new Best(limit);
-  for (const v of merged.values()) best.offer(v.value, v.count, v.first, v.last);
+  for (const v of groups.values()) best.offer(v.value, v.count, v.first, v.last);
+  return { field, values: best.values, rows, empty, distinct: best.distinct };
+}
+
+/**
+ * The best values of one dictionary's counts (no value outside it), with the ids of one fold group
+ * counted as one value, shown in its most counted spelling. Merging touches only the dictionary's
+ * group members (none in most dictionaries), so this stays number work, not string work.
+ */
+function offerIds(field: TopField, values: readonly string[], counts: IdCounts, groups: FoldGroups, from: number, rows: number, empty: number, limit: number): TopResult {
+  const c = counts.counts;
+  const groupOf = groups.groupOf.data;
+  // The spelling each merged group shows, chosen on the spellings' own counts before they are added up.
+  const shown = new Map<number, number>();
+  for (const id of groups.members) {
+    if (id >= c.length || c[id] === 0) continue;
+    const group = groupOf[id]!;
+    const current = shown.get(group) ?? group;
+    if (above(c[id]!, values[id]!, c[current]!, values[current]!)) shown.set(group, id);
+  }
+  for (const id of groups.members) {
+    if (id >= c.length || c[id] === 0) continue;
+    const group = groupOf[id]!;
+    c[group]! += c[id]!;
+    if (counts.first[id]! < counts.first[group]!) counts.first[group] = counts.first[id]!;
+    if (counts.last[id]! > counts.last[group]!) counts.last[group] = counts.last[id]!;
+    c[id] = 0;
+  }
+  const best = new Best(limit);
+  for (let id = from; id < c.length; id++) if (c[id]! > 0) best.offer(values[shown.get(id) ?? id]!, c[id]!, counts.first[id]!, counts.last[id]!);
   return { field, values: best.values, rows, empty, distinct: best.distinct };
 }
 
@@ -158,16 +219,24 @@ interface IdColumn {
   readonly values: readonly string[];
   readonly rows: { readonly ids: ArrayLike<number>; readonly length: number };
   read(row: EventRow): string;
+  find: FindValue;
 }
+
+/** Ids below this are not values (store/columns.ts EMPTY_ID, ON_ROW_ID). */
+const FIRST_VALUE_ID = 2;
 
 function scalarColumnOf(columns: RowColumns, key: ScalarKey, store: EventStore): IdColumn {
   const column: ValueColumn = columns.scalars[key];
   // A column that kept only part of its values (mostly distinct ones) is counted from a full dictionary of our own.
-  if (column.overflowed || column.gaveUp) return fullColumn(store, key);
-  return { values: column.values, rows: column.rows, read: (row) => row[key] };
+  if (column.overflowed || column.gaveUp) return columnOf(fullColumn(store, key));
+  return { values: column.values, rows: column.rows, read: (row) => row[key], find: (value) => column.find(value) };
 }
 
-function columnsFor(store: EventStore, field: TopField): IdColumn[] {
+function columnOf(column: { values: readonly string[]; rows: IdColumn['rows']; read(row: EventRow): string; find(value: string): number | undefined }): IdColumn {
+  return { values: column.values, rows: column.rows, read: column.read, find: (value) => column.find(value) };
+}
+
+function columnsFor(store: EventStore, field: Exclude<TopField, 'resource'>): IdColumn[] {
   const columns = store.columns();
   const scalarColumn = (c: RowColumns, key: ScalarKey): IdColumn => scalarColumnOf(c, key, store);
   switch (field) {
@@ -186,20 +255,14 @@ function columnsFor(store: EventStore, field: TopField): IdColumn[] {
     case 'region':
       return [scalarColumn(columns, 'region')];
     case 'account':
-      // The account the list shows: the recipient account, else the caller's.
+      // Both the recipient and the caller's account, as account: matches either: a cross-account
+      // event counts under each of the two (the list shows the recipient).
       return [scalarColumn(columns, 'recipientAccount'), scalarColumn(columns, 'account')];
     case 'agent':
-      return [derivedColumns(store).agent];
+      return [columnOf(derivedColumns(store).agent)];
     case 'identity':
-      return [derivedColumns(store).identity];
-    case 'resource':
-      return [];
+      return [columnOf(derivedColumns(store).identity)];
   }
-}
-
-/** A resource's key: its ARN when known, else its name (what `resource:` matches and the details pivot on). */
-export function resourceKey(resource: ResourceRef): string {
-  return resource.arn || resource.name;
 }
 
 /**
@@ -240,16 +303,12 @@ export function rowSource(store: EventStore, rows: readonly EventRow[]): RowSour
   return { order: seqs, times };
 }
 
-function countColumns(rows: readonly EventRow[], source: RowSource, cols: readonly IdColumn[], field: TopField, limit: number): TopResult {
+/** One column's values, one per row. */
+function countColumn(rows: readonly EventRow[], source: RowSource, column: IdColumn, field: TopField, limit: number): TopResult {
   const { order, times } = source;
-  const primary = cols[0]!;
-  const second = cols[1];
-  const ids1 = primary.rows.ids;
-  const len1 = primary.rows.length;
-  const counts1 = new IdCounts(primary.values.length);
-  const ids2 = second?.rows.ids;
-  const len2 = second?.rows.length ?? 0;
-  const counts2 = second ? new IdCounts(second.values.length) : null;
+  const ids = column.rows.ids;
+  const covered = column.rows.length;
+  const counts = new IdCounts(column.values.length);
   const onRow = new Tally<string>();
   let empty = 0;
   for (let i = 0; i < rows.length; i++) {
@@ -264,50 +323,102 @@ function countColumns(rows: readonly EventRow[], source: RowSource, cols: readon
       time = row.time;
     }
     // A row the columns do not cover yet (seq past their end) is read directly.
-    let id = seq >= 0 && seq < len1 ? ids1[seq]! : ON_ROW_ID;
-    if (id === EMPTY_ID && ids2 && counts2) {
-      id = seq >= 0 && seq < len2 ? ids2[seq]! : ON_ROW_ID;
-      if (id === EMPTY_ID) empty++;
-      else if (id === ON_ROW_ID) {
-        const value = second!.read(rows[i]!);
-        if (value === '') empty++;
-        else onRow.add(value, value, time);
-      } else counts2.add(id, time);
-      continue;
-    }
+    const id = seq >= 0 && seq < covered ? ids[seq]! : ON_ROW_ID;
     if (id === EMPTY_ID) empty++;
     else if (id === ON_ROW_ID) {
-      const row = rows[i]!;
-      const value = primary.read(row) || (second ? second.read(row) : '');
+      const value = column.read(rows[i]!);
       if (value === '') empty++;
       else onRow.add(value, value, time);
-    } else counts1.add(id, time);
+    } else counts.add(id, time);
   }
-  const c1 = counts1.counts;
-  if (!counts2 && onRow.entries.size === 0) {
-    // One column, every row in it: each value was counted under one id, so nothing needs merging.
-    const best = new Best(limit);
-    for (let id = 2; id < c1.length; id++) if (c1[id]! > 0) best.offer(primary.values[id]!, c1[id]!, counts1.first[id]!, counts1.last[id]!);
-    return { field, values: best.values, rows: rows.length, empty, distinct: best.distinct };
+  if (onRow.entries.size === 0) {
+    // Every row in the dictionary: counted by id, with its case groups (kept per dictionary).
+    const groups = foldGroups(column.values, column.find, FIRST_VALUE_ID);
+    return offerIds(field, column.values, counts, groups, FIRST_VALUE_ID, rows.length, empty, limit);
   }
   const merged = new Map<string, TopValue>();
-  for (let id = 2; id < c1.length; id++) if (c1[id]! > 0) merge(merged, primary.values[id]!, c1[id]!, counts1.first[id]!, counts1.last[id]!);
-  if (counts2) {
-    const c2 = counts2.counts;
-    for (let id = 2; id < c2.length; id++) if (c2[id]! > 0) merge(merged, second!.values[id]!, c2[id]!, counts2.first[id]!, counts2.last[id]!);
+  const c = counts.counts;
+  for (let id = FIRST_VALUE_ID; id < c.length; id++) if (c[id]! > 0) merge(merged, column.values[id]!, c[id]!, counts.first[id]!, counts.last[id]!);
+  for (const v of onRow.entries.values()) merge(merged, v.value, v.count, v.first, v.last);
+  return finish(field, merged, rows.length, empty, limit);
+}
+
+/**
+ * Two columns' values per row, each counted (account: the recipient and the caller's): a row whose
+ * two values are one value in any case counts once, under the spelling that sorts first.
+ */
+function countTwoColumns(rows: readonly EventRow[], source: RowSource, first: IdColumn, second: IdColumn, field: TopField, limit: number): TopResult {
+  const { order, times } = source;
+  const columns = [first, second] as const;
+  const counts = columns.map((column) => new IdCounts(column.values.length));
+  const onRow = new Tally<string>();
+  let empty = 0;
+  const ids = [0, 0];
+  const texts = ['', ''];
+  for (let i = 0; i < rows.length; i++) {
+    let seq: number;
+    let time: number;
+    if (order) {
+      seq = order[i]!;
+      time = times[seq]!;
+    } else {
+      const row = rows[i]!;
+      seq = row.seq;
+      time = row.time;
+    }
+    for (let k = 0; k < 2; k++) {
+      const column = columns[k]!;
+      const id = seq >= 0 && seq < column.rows.length ? column.rows.ids[seq]! : ON_ROW_ID;
+      ids[k] = id;
+      texts[k] = id === EMPTY_ID ? '' : id === ON_ROW_ID ? column.read(rows[i]!) : column.values[id]!;
+    }
+    let [a, b] = texts as [string, string];
+    if (a === '' && b === '') {
+      empty++;
+      continue;
+    }
+    // One value twice (the usual: caller and recipient are the same account): counted once.
+    if (a !== '' && b !== '' && (a === b || foldCase(a) === foldCase(b))) {
+      if (b < a) a = '';
+      else b = '';
+    }
+    for (let k = 0; k < 2; k++) {
+      const text = k === 0 ? a : b;
+      if (text === '') continue;
+      if (ids[k] === ON_ROW_ID) onRow.add(text, text, time);
+      else counts[k]!.add(ids[k]!, time);
+    }
+  }
+  const merged = new Map<string, TopValue>();
+  for (let k = 0; k < 2; k++) {
+    const c = counts[k]!;
+    for (let id = FIRST_VALUE_ID; id < c.counts.length; id++) if (c.counts[id]! > 0) merge(merged, columns[k]!.values[id]!, c.counts[id]!, c.first[id]!, c.last[id]!);
   }
   for (const v of onRow.entries.values()) merge(merged, v.value, v.count, v.first, v.last);
   return finish(field, merged, rows.length, empty, limit);
 }
 
+/** A row's resource names, once per name in any case (the one that sorts first). */
+function ownResourceNames(row: EventRow): string[] {
+  const byFold = new Map<string, string>();
+  for (const resource of row.resources) {
+    const name = resourceName(resource);
+    if (name === '') continue;
+    const folded = foldCase(name);
+    const known = byFold.get(folded);
+    if (known === undefined || name < known) byFold.set(folded, name);
+  }
+  return [...byFold.values()];
+}
+
 function countResources(rows: readonly EventRow[], source: RowSource, store: EventStore, limit: number): TopResult {
   const { order, times } = source;
-  // Each row's distinct resource keys by seq (derivedColumns.ts), all rows covered.
-  const keys = derivedColumns(store).resources;
-  const ids = keys.ids.data;
-  const offsets = keys.offsets.data;
-  const covered = keys.length;
-  const counts = new IdCounts(keys.keys.length);
+  // Each row's resource names by seq, once per name in any case (derivedColumns.ts), all rows covered.
+  const names = derivedColumns(store).resources;
+  const ids = names.ids.data;
+  const offsets = names.offsets.data;
+  const covered = names.length;
+  const counts = new IdCounts(names.names.length);
   const loose = new Tally<string>();
   let empty = 0;
   for (let i = 0; i < rows.length; i++) {
@@ -323,9 +434,9 @@ function countResources(rows: readonly EventRow[], source: RowSource, store: Eve
     }
     if (seq < 0 || seq >= covered) {
       // Not in the store (yet): its own resources.
-      const own = [...new Set(rows[i]!.resources.map(resourceKey).filter((key) => key !== ''))];
+      const own = ownResourceNames(rows[i]!);
       if (own.length === 0) empty++;
-      for (const key of own) loose.add(key, key, time);
+      for (const name of own) loose.add(name, name, time);
       continue;
     }
     const from = offsets[seq]!;
@@ -336,14 +447,10 @@ function countResources(rows: readonly EventRow[], source: RowSource, store: Eve
     }
     for (let k = from; k < to; k++) counts.add(ids[k]!, time);
   }
-  const c = counts.counts;
-  if (loose.entries.size === 0) {
-    const best = new Best(limit);
-    for (let id = 0; id < c.length; id++) if (c[id]! > 0) best.offer(keys.keys[id]!, c[id]!, counts.first[id]!, counts.last[id]!);
-    return { field: 'resource', values: best.values, rows: rows.length, empty, distinct: best.distinct };
-  }
+  if (loose.entries.size === 0) return offerIds('resource', names.names, counts, names.groups, 0, rows.length, empty, limit);
   const merged = new Map<string, TopValue>();
-  for (let id = 0; id < c.length; id++) if (c[id]! > 0) merge(merged, keys.keys[id]!, c[id]!, counts.first[id]!, counts.last[id]!);
+  const c = counts.counts;
+  for (let id = 0; id < c.length; id++) if (c[id]! > 0) merge(merged, names.names[id]!, c[id]!, counts.first[id]!, counts.last[id]!);
   for (const v of loose.entries.values()) merge(merged, v.value, v.count, v.first, v.last);
   return finish('resource', merged, rows.length, empty, limit);
 }
@@ -355,5 +462,7 @@ function countResources(rows: readonly EventRow[], source: RowSource, store: Eve
 export function topValues(store: EventStore, rows: readonly EventRow[], field: TopField, limit = 20): TopResult {
   const source = rowSource(store, rows);
   if (field === 'resource') return countResources(rows, source, store, limit);
-  return countColumns(rows, source, columnsFor(store, field), field, limit);
+  const [first, second] = columnsFor(store, field);
+  if (second) return countTwoColumns(rows, source, first!, second, field, limit);
+  return countColumn(rows, source, first!, field, limit);
 }

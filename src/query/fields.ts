@@ -163,12 +163,23 @@ export const FIELDS: readonly FieldSpec[] = [
   {
     kind: 'text',
     name: 'user',
-    aliases: ['username', 'actor'],
+    aliases: ['username'],
     description: 'user, role, session, Role/session, ARN',
     example: 'user:alice',
     anyValue: (row, visit) => visit(row.actor) || visit(row.principalArn) || anyOf(row.userNames, visit),
     fuzzyValue: userFuzzy,
     columns: { scalars: ['actor', 'principalArn'], userNames: true },
+  },
+  {
+    // The list's User column and the top values' (T) User counts, whole: what a pivot from a count of
+    // actors must match, where user: also finds the role sessions and ARNs the label does not name.
+    kind: 'text',
+    name: 'actor',
+    aliases: [],
+    description: "the User column's label alone",
+    example: 'actor:Admin/alice',
+    anyValue: (row, visit) => visit(row.actor),
+    columns: { scalars: ['actor'] },
   },
   {
     kind: 'text',

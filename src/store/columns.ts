@@ -198,6 +198,11 @@ export class ValueColumn {
     if (this.onRowIpv4 !== null && index < this.onRowIpv4.length) this.onRowIpv4[index] = 0;
   }
 
+  /** The id of `value` in the dictionary; undefined when it is not there (or the dictionary gave up). */
+  find(value: string): number | undefined {
+    return this.idOf?.get(value);
+  }
+
   /** The value of the row at `index`. */
   valueAt(index: number): string {
     const id = this.rows.at(index);

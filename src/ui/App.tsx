@@ -6,7 +6,7 @@ import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index
 import { openFolderState, type FolderState } from '../state/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { Findings } from '../detect/findings.js';
-import { findingDetailLines, findingsHeaderText } from './findings/findingsModel.js';
+import { findingDetailLines, findingsHeaderForms } from './findings/findingsModel.js';
 import { useFindingsVersion } from './findings/FindingsView.js';
 import { colorEnabled } from '../term/color.js';
 import type { Env } from '../term/osc52.js';
@@ -207,7 +207,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const progress = store.progress;
   const findingsVersion = useFindingsVersion(findings);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; the version says when
-  const findingsText = useMemo(() => (findings ? findingsHeaderText(findings.levelCounts()) : ''), [findings, findingsVersion]);
+  const findingsForms = useMemo(() => (findings ? findingsHeaderForms(findings.levelCounts()) : []), [findings, findingsVersion]);
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
   const height = Math.max(1, termRows - 1);
@@ -549,7 +549,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           newBelow={state.order === 'oldest'}
           follow={state.follow}
           activity={[searching, state.activity].filter(Boolean).join('  ')}
-          findings={findingsText}
+          findings={findingsForms}
           width={width}
         />
         {stripH > 0 && (

@@ -19,8 +19,11 @@ export interface HeaderProps {
   /** Work going on out of sight (a hidden download). Shown right after the watch state so a
    * narrow terminal, which cuts the header at its end, still shows it. */
   activity?: string;
-  /** Detection findings by level ("⚑ 2 high 1 low (!)"), '' when none. */
-  findings?: string;
+  /**
+   * Detection findings by level ("⚑ 2 high 1 low (!)"), '' or none when nothing fired; several
+   * forms, longest first (findingsModel.ts findingsHeaderForms), for a narrow terminal to shorten.
+   */
+  findings?: string | readonly string[];
   width: number;
 }
 
@@ -53,9 +56,12 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const skipped = progress.skippedFiles.length;
   const noun = total === 1 ? 'event' : 'events';
   const counts = shown === total ? `${formatCount(total)} ${noun}` : `${formatCount(shown)} of ${formatCount(total)} ${noun}`;
+  const findingsForms = typeof findings === 'string' ? (findings ? [findings] : []) : findings;
+  const findingsText = findingsForms[0] ?? '';
   // Records read count copies (the same event in two files) once: say which number is which.
   const read = progress.eventsRead > total ? ` (${formatCount(progress.eventsRead)} records read)` : '';
-  const fullFollowText = follow ? 'following' : newCount > 0 ? `paused ${newBelow ? '▼' : '▲'} ${formatCount(newCount)} new (f)` : 'paused';
+  const newMarker = `${newBelow ? '▼' : '▲'} ${formatCount(newCount)} new`;
+  const fullFollowText = follow ? 'following' : newCount > 0 ? `paused ${newMarker} (f)` : 'paused';
   const conflicts = progress.conflictCount ?? 0;
   const problems = [
     conflicts > 0 ? `! ${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
@@ -71,7 +77,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   };
   const activityText = activity ? sanitize(activity) : '';
   const fixedWith = (followText: string, badText: string, readText = read): string =>
-    `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${readText}${findings ? `  ${findings}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
+    `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${readText}${findingsText ? `  ${findingsText}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
   const fits = (text: string): boolean => displayWidth(text) + FOLDER_ROOM <= width;
   // On a narrow terminal the usual states make room for the folder's name: 'following' first (paused
   // is still said), then skipped files when none is bad (b and the footer still reach them), else the
@@ -87,7 +93,30 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
         : shortProblems(false);
   // Then the records-read count (the loading line repeats it while loading), so findings don't push the name out.
   const readText = fits(fixedWith(followText, badText)) ? read : '';
-  const fixed = fixedWith(followText, badText, readText);
+
+  // Still wider than the terminal (60 columns, findings, paused, a filter): no folder, and the rest is
+  // shortened, least needed first, until it fits. The bad files' and duplicates' counts go last: they
+  // say data is missing, which nothing else on screen says.
+  const parts = { brand: 'trailtop', state: `${stateMark} ${state}`, counts: `${counts}${readText}`, findings: findingsText, follow: followText, bad: badText };
+  const lineOf = (p: typeof parts): string => [p.brand, p.state, activityText, p.counts, p.findings, p.follow, p.bad].filter(Boolean).join('  ');
+  const shorter: Array<(p: typeof parts) => void> = [
+    (p) => (p.counts = counts),
+    (p) => (p.bad = shortProblems(false)),
+    (p) => (p.brand = ''),
+    (p) => (p.findings = findingsForms[1] ?? p.findings),
+    (p) => (p.follow = follow ? '' : newCount > 0 ? newMarker : 'paused'),
+    (p) => (p.state = stateMark),
+    (p) => (p.findings = findingsForms[2] ?? p.findings),
+    (p) => (p.findings = findingsForms[3] ?? p.findings),
+    (p) => (p.counts = shown === total ? counts : `${formatCount(shown)}/${formatCount(total)}`),
+    (p) => (p.follow = ''),
+    (p) => (p.bad = p.bad.replace(/ \(b\)$/, '')),
+  ];
+  for (const step of shorter) {
+    if (displayWidth(lineOf(parts)) <= width) break;
+    step(parts);
+  }
+  const fixed = `${lineOf(parts)}  `;
   // Cut from the left: the folder's own name, at the end of the path, is what tells folders apart.
   // Too little room left for a recognisable end of the path: none of it, rather than a cut '…/…'.
   const folderRoom = width - displayWidth(fixed);
@@ -98,24 +127,26 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
       ? `loading ${progressBar(progress.filesDone, progress.filesTotal, Math.min(30, Math.floor(width / 4)))} ` +
         `${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files  ${formatCount(progress.eventsRead)} records read  ${formatRate(rate)}`
       : '';
+  // Each part in its colour, two spaces between them (none at the end: at the edge they would be cut to a stray '…').
+  const segments = [
+    { text: parts.brand, bold: theme.bold, color: theme.accent },
+    { text: parts.state, color: state === 'watching' ? theme.ok : theme.warn },
+    { text: activityText, color: theme.accent },
+    { text: parts.counts },
+    // Coloured by the longest form, whose levels are spelt out: a short form keeps its colour.
+    { text: parts.findings, color: /high|crit/.test(findingsText) ? theme.error : theme.warn },
+    { text: parts.follow, color: follow ? theme.muted : theme.warn },
+    { text: parts.bad, color: bad > 0 ? theme.error : theme.muted },
+    { text: folderText, color: theme.muted },
+  ].filter((segment) => segment.text !== '');
   return (
     <Box flexDirection="column" width={width} flexShrink={0}>
       <Text wrap="truncate-end">
-        <Text bold={theme.bold} color={theme.accent}>
-          trailtop
-        </Text>
-        <Text>{'  '}</Text>
-        <Text color={state === 'watching' ? theme.ok : theme.warn}>
-          {stateMark} {state}
-        </Text>
-        {activityText ? <Text color={theme.accent}>{`  ${activityText}`}</Text> : null}
-        <Text>{`  ${counts}${readText}  `}</Text>
-        {findings ? <Text color={/high|crit/.test(findings) ? theme.error : theme.warn}>{`${findings}  `}</Text> : null}
-        {followText ? <Text color={follow ? theme.muted : theme.warn}>{followText}</Text> : null}
-        {/* The text before ends in two spaces when the follow state is left out. */}
-        {badText ? <Text color={bad > 0 ? theme.error : theme.muted}>{`${followText ? '  ' : ''}${badText}`}</Text> : null}
-        {/* Without a folder, no spaces either: at the edge they would be cut to a stray '…'. */}
-        {folderText ? <Text color={theme.muted}>{`${followText || badText ? '  ' : ''}${folderText}`}</Text> : null}
+        {segments.map((segment, i) => (
+          <Text key={i} bold={segment.bold ?? false} color={segment.color}>
+            {`${i > 0 ? '  ' : ''}${segment.text}`}
+          </Text>
+        ))}
       </Text>
       {loadingLine ? (
         <Text wrap="truncate-end" color={theme.muted}>

@@ -258,9 +258,16 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     }
     case 'queryBack':
     case 'queryForward': {
-      const moved = action.type === 'queryBack' ? stepBack(state) : stepForward(state);
-      if (!moved) return { ...state, status: action.type === 'queryBack' ? 'No earlier query ([)' : 'No later query (])' };
-      return { ...moved, mode: state.mode === 'detail' ? 'list' : state.mode, draft: moved.queryText, caret: moved.queryText.length, queryError: null, newestWhenLeft: moved.follow ? null : moved.anchor };
+      const step = action.type === 'queryBack' ? stepBack(state) : stepForward(state);
+      if (!step) return { ...state, status: action.type === 'queryBack' ? 'No earlier query ([)' : 'No later query (])' };
+      const { state: moved, place } = step;
+      const restored = { ...moved, draft: moved.queryText, caret: moved.queryText.length, queryError: null };
+      // Back where the reader was: in the details the query changed from (a pivot or `r` there), else the list.
+      if (place.detail) {
+        const { row, linkIndex, scroll, newestWhenLeft } = place.detail;
+        return { ...restored, mode: 'detail', detailRow: row, linkIndex, scroll, newestWhenLeft };
+      }
+      return { ...restored, mode: state.mode === 'detail' ? 'list' : state.mode, newestWhenLeft: moved.follow ? null : moved.anchor };
     }
     case 'top':
       return { ...state, topField: action.field ?? state.topField, topIndex: Math.max(0, action.index ?? (action.field !== undefined ? 0 : state.topIndex)) };

@@ -59,7 +59,7 @@ describe('principal summary', () => {
     const pivots = lines.filter((l) => l.pivot).map((l) => l.pivot);
     expect(pivots).toContainEqual({ field: 'name', value: 'GetObject' });
     expect(pivots).toContainEqual({ field: 'ip', value: '10.0.0.2' });
-    expect(pivots).toContainEqual({ field: 'user', value: 'alice' });
+    expect(pivots).toContainEqual({ field: 'actor', value: 'alice' });
     expect(lines.every((l) => l.text.length <= 97)).toBe(true);
   });
 });

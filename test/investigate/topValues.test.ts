@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { resourceKey, TOP_FIELDS, topValues, type TopField, type TopValue } from '../../src/investigate/topValues.js';
+import { pivotQuery } from '../../src/investigate/pivot.js';
+import { resourceName, TOP_FIELDS, topValues, type TopField, type TopValue } from '../../src/investigate/topValues.js';
 import type { EventRow } from '../../src/model/types.js';
+import { compileQuery, filterRows } from '../../src/query/index.js';
+import { foldCase } from '../../src/query/fold.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { eventRow } from '../support/rows.js';
 
-/** The slow, obvious answer to compare with. */
+/**
+ * The slow, obvious answer to compare with: each row's values of the field, once per value in any
+ * case (the spelling that sorts first), counted by their fold and shown in the most counted spelling.
+ */
 function reference(rows: readonly EventRow[], field: TopField, limit: number): { values: TopValue[]; empty: number; distinct: number } {
   const read: Record<TopField, (row: EventRow) => string[]> = {
     user: (r) => [r.actor],
@@ -14,25 +20,34 @@ function reference(rows: readonly EventRow[], field: TopField, limit: number): {
     source: (r) => [r.source],
     error: (r) => [r.errorCode],
     region: (r) => [r.region],
-    account: (r) => [r.recipientAccount || r.account],
+    account: (r) => [r.recipientAccount, r.account],
     agent: (r) => [r.userAgent],
     identity: (r) => [r.identityType],
-    resource: (r) => [...new Set(r.resources.map(resourceKey))],
+    resource: (r) => r.resources.map(resourceName),
   };
-  const map = new Map<string, TopValue>();
+  const groups = new Map<string, TopValue & { spellings: Map<string, number> }>();
   let empty = 0;
   for (const row of rows) {
-    const values = read[field](row).filter(Boolean);
-    if (values.length === 0) empty++;
-    for (const value of values) {
-      const e = map.get(value) ?? { value, count: 0, first: Infinity, last: -Infinity };
+    const once = new Map<string, string>();
+    for (const value of read[field](row).filter(Boolean)) {
+      const known = once.get(foldCase(value));
+      if (known === undefined || value < known) once.set(foldCase(value), value);
+    }
+    if (once.size === 0) empty++;
+    for (const [folded, value] of once) {
+      const e = groups.get(folded) ?? { value, count: 0, first: Infinity, last: -Infinity, spellings: new Map() };
       e.count++;
+      e.spellings.set(value, (e.spellings.get(value) ?? 0) + 1);
       if (row.time < e.first) e.first = row.time;
       if (row.time > e.last) e.last = row.time;
-      map.set(value, e);
+      groups.set(folded, e);
     }
   }
-  const all = [...map.values()].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+  const all = [...groups.values()].map(({ spellings, ...e }) => {
+    const shown = [...spellings].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+    return { ...e, value: shown };
+  });
+  all.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
   return { values: all.slice(0, limit), empty, distinct: all.length };
 }
 
@@ -42,25 +57,28 @@ function randomRows(count: number, seed: number): EventRow[] {
     s = (s * 1103515245 + 12345) & 0x7fffffff;
     return s % n;
   };
+  // Now and then a value in another case: one value to a query term, so one value to count.
+  const someCase = (value: string) => (rnd(5) === 0 ? value.toUpperCase() : rnd(7) === 0 ? value[0]!.toUpperCase() + value.slice(1) : value);
   const rows: EventRow[] = [];
   for (let i = 0; i < count; i++) {
     const resources = Array.from({ length: rnd(3) }, () => {
       const n = rnd(8);
-      return { type: 'AWS::S3::Bucket', name: `b${n}`, arn: n % 2 ? `arn:aws:s3:::b${n}` : '', accountId: '' };
+      // Some resources known by ARN alone (no name): counted by the ARN.
+      return { type: 'AWS::S3::Bucket', name: n === 7 ? '' : someCase(`b${n}`), arn: n % 2 ? `arn:aws:s3:::b${n}` : '', accountId: '' };
     });
     rows.push(
       eventRow({
         id: `e${seed}-${i}`,
         time: Date.UTC(2024, 0, 1) + rnd(100000) * 1000,
-        actor: `user${rnd(30)}`,
+        actor: someCase(`user${rnd(30)}`),
         sourceIp: rnd(5) === 0 ? '' : `10.0.${rnd(4)}.${rnd(50)}`,
         accessKey: `AKIA${rnd(40)}`,
-        name: `Call${rnd(12)}`,
+        name: someCase(`Call${rnd(12)}`),
         errorCode: rnd(4) === 0 ? 'AccessDenied' : '',
         region: `r${rnd(3)}`,
-        account: `acct${rnd(3)}`,
-        recipientAccount: rnd(2) === 0 ? '' : `recv${rnd(3)}`,
-        userAgent: `agent/${rnd(7)}`,
+        account: rnd(9) === 0 ? '' : `acct${rnd(3)}`,
+        recipientAccount: rnd(2) === 0 ? '' : someCase(`acct${rnd(4)}`),
+        userAgent: someCase(`agent/${rnd(7)}`),
         identityType: ['IAMUser', 'AssumedRole', 'Root'][rnd(3)]!,
         resources,
       }),
@@ -110,5 +128,17 @@ describe('topValues', () => {
       { value: 'alice', count: 2, first: 5, last: 9 },
       { value: 'bob', count: 1, first: NaN, last: NaN },
     ]);
+  });
+  it("each value's count is the number of events its pivot (Enter: the field's query term) lists", () => {
+    const store = new EventStore(0);
+    store.add(randomRows(2000, 7));
+    store.flush();
+    for (const { field, queryField } of TOP_FIELDS) {
+      for (const value of topValues(store, store.rows(), field, 50).values) {
+        const compiled = compileQuery(pivotQuery('', { field: queryField, value: value.value }, 'replace'));
+        if (!compiled.ok) throw new Error(compiled.error.message);
+        expect(filterRows(store.rows(), compiled.query).length, `${field} ${value.value}`).toBe(value.count);
+      }
+    }
   });
 });

@@ -70,7 +70,8 @@ describe.skipIf(!hasTmux)('investigating under tmux', () => {
       // That address made more calls than the 30 GetPasswordData ones.
       let screen = await wait((t) => t.includes('ip:200.249.253.51') && /\b(3[1-9]|[4-9]\d) of 310 events/.test(t) && !t.includes('Event details'), 'the pivot');
       server.keys(session, '[');
-      screen = await wait((t) => t.includes('30 of 310 events') && t.includes('name:GetPasswordData'), 'back');
+      // Back where the pivot was made: the details, on the query before.
+      screen = await wait((t) => t.includes('30 of 310 events') && t.includes('name:GetPasswordData') && t.includes('Event details'), 'back');
 
       // Top values: users of this filter; Tab to source IPs, Enter filters by the top one.
       server.keys(session, 'T');

@@ -1,6 +1,7 @@
 /** What a key does in the --db dashboard (ui/archive/archiveModel.ts), without a terminal. */
 import { describe, expect, it } from 'vitest';
-import { archiveKey, archiveWindow, initialArchiveState, type ArchiveKeyContext, type ArchiveUiState } from '../../src/ui/archive/archiveModel.js';
+import { archiveHeadline, archiveKey, archiveWindow, initialArchiveState, type ArchiveKeyContext, type ArchiveUiState } from '../../src/ui/archive/archiveModel.js';
+import { displayWidth } from '../../src/term/width.js';
 import { NO_KEY } from '../../src/ui/keys.js';
 
 const ctx: ArchiveKeyContext = { total: 10_000_000, bodyH: 20, mainH: 21, scrollLimit: 0, topValues: [{ value: 'alice' }, { value: 'bob' }], buckets: [{ start: 0, end: 60_000 }], bucketSizes: 15 };
@@ -48,8 +49,8 @@ describe('keys of the --db dashboard', () => {
     expect(press(s, 'm').command).toEqual({ kind: 'mark' });
     const top = { ...s, mode: 'top' as const, topIndex: 1, queryText: 'error:*' };
     const filtered = press(top, '', { return: true });
-    expect(filtered.command).toEqual({ kind: 'apply', text: 'user:bob' });
-    expect(press(top, '+').command).toEqual({ kind: 'apply', text: 'error:* user:bob' });
+    expect(filtered.command).toEqual({ kind: 'apply', text: 'actor:bob' });
+    expect(press(top, '+').command).toEqual({ kind: 'apply', text: 'error:* actor:bob' });
     const span = press({ ...s, mode: 'histogram', bucketIndex: 0 }, '', { return: true });
     expect(span.command).toEqual({ kind: 'apply', text: 'from:1970-01-01T00:00:00Z to:1970-01-01T00:00:59Z' });
   });
@@ -77,5 +78,22 @@ describe('keys of the --db dashboard', () => {
     expect(s.draft).toBe('x');
     const applied = archiveKey(key(s, { upArrow: true }), '', { ...NO_KEY, return: true }, withHistory);
     expect(applied.command).toEqual({ kind: 'apply', text: 'error:*' });
+  });
+});
+
+describe('the --db headline', () => {
+  const parts = { count: '1,234', noun: 'matching', row: 1_000, order: 'newest' as const, bad: 2, path: '/home/someone/archives/trail.duckdb' };
+  it('says everything with the path when there is room; at 80 columns the order gives way to the end of the path', () => {
+    expect(archiveHeadline({ ...parts, width: 120 })).toBe('trailtop · 1,234 matching · row 1,000 · newest first · ! 2 bad files (b) · archive /home/someone/archives/trail.duckdb');
+    expect(archiveHeadline({ ...parts, width: 80 })).toBe('trailtop · 1,234 matching · row 1,000 · ! 2 bad files (b) · archive …rail.duckdb');
+  });
+  it('keeps the bad files down to 30 columns: the path, the name, the word files and the row give way first', () => {
+    expect(archiveHeadline({ ...parts, width: 60 })).toBe('trailtop · 1,234 matching · row 1,000 · ! 2 bad files (b)');
+    expect(archiveHeadline({ ...parts, width: 40 })).toBe('1,234 matching · ! 2 bad (b)');
+    for (const width of [70, 60, 50, 40, 30]) {
+      const line = archiveHeadline({ ...parts, width });
+      expect(line, `${width}`).toContain('! 2 bad');
+      expect(displayWidth(line), `${width}`).toBeLessThanOrEqual(width);
+    }
   });
 });

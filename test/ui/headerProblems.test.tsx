@@ -7,6 +7,7 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyProgress } from '../../src/store/progress.js';
+import { findingsHeaderForms } from '../../src/ui/findings/findingsModel.js';
 import { Header } from '../../src/ui/Header.js';
 
 let unmount: (() => void) | undefined;
@@ -50,4 +51,29 @@ describe('the header with conflicts, bad and skipped files', () => {
     expect(line).not.toContain('…/…');
     expect(line.trimEnd().endsWith('(b)')).toBe(true);
   });
+
+  it('at 60 columns with findings, paused with new events and a filter, still counts the bad files and the duplicate', () => {
+    const progress = { ...emptyProgress(0), phase: 'done' as const, conflictCount: 1 };
+    progress.badFiles.push({ path: '/logs/a.json', reason: 'invalid JSON' }, { path: '/logs/b.json', reason: 'invalid JSON' });
+    for (let k = 0; k < 67; k++) progress.skippedFiles.push({ path: `/logs/x${k}`, reason: 'not JSON' });
+    const findings = findingsHeaderForms({ informational: 0, low: 2, medium: 8, high: 6, critical: 0 });
+    const draw = (width: number) => {
+      const view = render(<Header folder="/work/shared/datasets" progress={progress} watching={false} shown={234} total={668} newCount={3} follow={false} findings={findings} width={width} />);
+      const line = (view.lastFrame() ?? '').split('\n')[0]!;
+      view.unmount();
+      return line;
+    };
+    for (const width of [60, 80]) {
+      const line = draw(width);
+      expect(line, `${width} columns`).toContain('! 1 dup · 2 bad');
+      expect([...line].length).toBeLessThanOrEqual(width);
+      // The rest shortened, not cut: the filter's count and the findings are still there.
+      expect(line).toContain('234');
+      expect(line).toContain('⚑');
+    }
+    expect(draw(80)).toContain('234 of 668 events');
+    // Wide: every part in full, folder included.
+    expect(draw(200)).toContain('⚑ 6 high 8 med 2 low (!)  paused ▲ 3 new (f)  ! 1 conflicting duplicate · ! 2 bad files · 67 skipped (b)  /work/shared/datasets');
+  });
 });
+

@@ -8,7 +8,7 @@ import { App } from '../../src/ui/App.js';
 import { walkHistory } from '../../src/ui/investigate/queryStack.js';
 import { initialState, reducer, type UiState } from '../../src/ui/state.js';
 import { tempFolder } from '../support/files.js';
-import { makeRow, makeRows } from './fixtures.js';
+import { makeRow, makeRows, refreshText } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
 const PLAIN = { NO_COLOR: '1' };
@@ -76,6 +76,28 @@ describe('query stack (reducer)', () => {
     expect(s.anchor).toBe(anchor);
   });
 
+  it('[ after a query change made in the details (a pivot, r) opens those details again; ] goes on to the list', () => {
+    let s: UiState = initialState('');
+    s = reducer(s, { type: 'move', rows: newestFirst, to: 4, height: 20 });
+    s = reducer(s, { type: 'openDetail', row: newestFirst[4]! });
+    s = reducer(s, { type: 'link', index: 2 });
+    s = reducer(s, { type: 'setQuery', text: 'resource:"b"' });
+    expect(s.mode).toBe('list');
+    s = reducer(s, { type: 'queryBack' });
+    expect(s.queryText).toBe('');
+    expect(s.mode).toBe('detail');
+    expect(s.detailRow).toBe(newestFirst[4]);
+    expect(s.linkIndex).toBe(2);
+    s = reducer(s, { type: 'queryForward' });
+    expect(s.queryText).toBe('resource:"b"');
+    expect(s.mode).toBe('list');
+    // From the list, back goes to the list as before.
+    s = reducer(s, { type: 'queryBack' });
+    s = reducer(s, { type: 'back' });
+    s = reducer(s, { type: 'setQuery', text: 'name:Event3' });
+    expect(reducer(s, { type: 'queryBack' }).mode).toBe('list');
+  });
+
   it('a new query after going back drops the forward places', () => {
     let s: UiState = initialState('');
     s = reducer(s, { type: 'setQuery', text: 'a' });
@@ -133,6 +155,29 @@ describe('App: back, forward and history keys', () => {
     await second.press(KEYS.up, (f) => f.includes('name:DeleteBucket') && !f.includes('CreateUser'));
     await second.press(KEYS.enter);
     expect(selectedLine(second.frame())).toContain('DeleteBucket');
+  });
+});
+
+describe('App: back after r (every event of a resource) from the details', () => {
+  it('[ comes back to the details r was pressed in, with the resource link still selected', async () => {
+    const rows = makeRows(5);
+    rows[2]!.resources = [{ type: 'AWS::S3::Bucket', name: 'prod-bucket', arn: 'arn:aws:s3:::prod-bucket', accountId: '' }];
+    refreshText(rows[2]!);
+    const h = renderApp(<App store={storeWith(rows)} folder="/logs" watching={false} env={PLAIN} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Event4'));
+    await h.press('jj', (f) => selectedLine(f).includes('Event2'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details') && f.includes('prod-bucket'));
+    const link = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+    for (let i = 0; i < 30 && !(link(h.frame()).includes('prod-bucket') && link(h.frame()).includes('Resource')); i++) await h.press(KEYS.tab);
+    expect(link(h.frame())).toContain('prod-bucket');
+    await h.press('r', (f) => f.includes('resource:"arn:aws:s3:::prod-bucket"') && f.includes('1 of 5 events') && !f.includes('Event details'));
+    const frame = await h.press('[', (f) => f.includes('Event details'));
+    expect(frame).toContain('Event2');
+    expect(link(frame)).toContain('prod-bucket');
+    expect(frame).not.toContain('1 of 5 events');
+    // ] goes forward to the resource's events again.
+    await h.press(']', (f) => f.includes('1 of 5 events') && !f.includes('Event details'));
   });
 });
 

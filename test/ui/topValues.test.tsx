@@ -59,8 +59,8 @@ describe('top values view', () => {
     const h = mount(store, 80, 24);
     await h.waitFor((f) => f.includes('DeleteTrail'));
     await h.press('T', (f) => f.includes('Top values of User'));
-    let frame = await h.press('-', (f) => f.includes('-user:alice') && f.includes('2 distinct · 4 events'));
-    expect(frame).toContain('Top values of User for -user:alice');
+    let frame = await h.press('-', (f) => f.includes('-actor:alice') && f.includes('2 distinct · 4 events'));
+    expect(frame).toContain('Top values of User for -actor:alice');
     expect(selected(frame)).toContain('bob');
     store.add([makeRow({ actor: 'bob', userNames: ['bob'] }), makeRow({ actor: 'bob', userNames: ['bob'] })]);
     store.flush();

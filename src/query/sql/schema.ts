@@ -266,6 +266,8 @@ export function archiveSchema(d: Dialect): Schema {
           return scalars('tt_name');
         case 'user':
           return { scalars: ['tt_actor', 'tt_principalarn'], lists: ['tt_usernames'] };
+        case 'actor':
+          return scalars('tt_actor');
         case 'source':
           return scalars('tt_source');
         case 'resource':
@@ -504,6 +506,8 @@ export function cloudtrailSchema(d: Dialect): Schema {
           return scalars('eventname');
         case 'user':
           return scalars(user.actor, ...user.names);
+        case 'actor':
+          return scalars(user.actor);
         case 'source':
           return scalars('eventsource');
         case 'resource':

@@ -21,8 +21,7 @@ import { colorEnabled } from '../../term/color.js';
 import { describeCopy, osc52Copy, type Env } from '../../term/osc52.js';
 import { supportsHyperlinks } from '../../term/osc8.js';
 import { sanitize, sanitizeLine } from '../../term/sanitize.js';
-import { displayWidth, fit, truncate } from '../../term/width.js';
-import { truncateStart } from '../pathText.js';
+import { fit, truncate } from '../../term/width.js';
 import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
 import { buildDetail } from '../detailModel.js';
 import { BadFilesView, badFileLines } from '../BadFilesView.js';
@@ -43,7 +42,7 @@ import { StatusBar, statusRoom } from '../StatusBar.js';
 import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
-import { archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 
 export interface ArchiveAppProps {
@@ -122,6 +121,8 @@ function archiveHelp(width: number): HelpLine[] {
 interface Histo {
   size: number;
   buckets: (ArchiveBucket & { end: number })[];
+  /** Events of the query whose time did not parse: in no bucket (the title says how many). */
+  untimed?: number;
 }
 
 export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit, follower, holdKeysMs = HOLD_KEYS_MS }: ArchiveAppProps) {
@@ -357,7 +358,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const ms = SIZES[size]!.ms;
         const buckets = await session.histogram(whereRef.current, ms, bounds.first, bounds.last + 1);
         if (mine !== ticket.current.histo) return;
-        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })) });
+        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })), untimed: bounds.untimed });
         setBusy('');
         const s = stateRef.current!;
         // Opened at the newest bucket (the list's newest-first top), or where it was.
@@ -563,15 +564,15 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     default:
       main = listView(width);
   }
-  const shownCount = list ? formatCount(total) : '…';
-  const position = total > 0 ? ` · row ${formatCount(win.cursor + 1)}` : '';
-  // The counts first: at 80 columns a long archive path gives way (cut from its start), not the figures.
-  const badCount = problemFiles.bad.length;
-  const badText = badCount > 0 ? `! ${formatCount(badCount)} bad file${badCount === 1 ? '' : 's'} (b) · ` : '';
-  const figures = `trailtop · ${shownCount} ${state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events'}${position} · ${state.order === 'newest' ? 'newest' : 'oldest'} first · ${badText}archive `;
-  // Too little room for a recognisable end of the path: none of it, rather than 'archive ……' cut twice.
-  const pathRoom = width - displayWidth(figures);
-  const head = `${figures}${pathRoom >= 5 ? truncateStart(sanitize(dbPath), pathRoom) : ''}`;
+  const head = archiveHeadline({
+    count: list ? formatCount(total) : '…',
+    noun: state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events',
+    row: total > 0 ? win.cursor + 1 : 0,
+    order: state.order,
+    bad: problemFiles.bad.length,
+    path: sanitize(dbPath),
+    width,
+  });
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">
@@ -630,7 +631,7 @@ function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: A
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(`Histogram · ${size.label} buckets (UTC-aligned) · ${formatCount(sum)} events · ${histo.buckets.length} buckets · Enter lists a bucket`, width)}
+        {archiveHistogramTitle(size.label, sum, histo.untimed ?? 0, histo.buckets.length, width)}
       </Text>
       {shown.map((b, i) => {
         const len = barLength(b.count, max, room);

@@ -15,7 +15,10 @@ import { actionFor, type Action } from '../keys.js';
 import { editLine } from '../lineEditor.js';
 import { windowFor, type ListWindow } from '../listModel.js';
 import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
-import { spanQuery } from '../timeline/histogramModel.js';
+import { chartedForms, spanQuery } from '../timeline/histogramModel.js';
+import { displayWidth, truncate } from '../../term/width.js';
+import { truncateStart } from '../pathText.js';
+import { formatCount } from '../format.js';
 
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
 
@@ -253,4 +256,64 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state };
     }
   }
+}
+
+/**
+ * The --db histogram's title, the longest form that fits: what the bars count first (with the
+ * events no bucket holds, whose time did not parse), then the hints, which go before it does.
+ */
+export function archiveHistogramTitle(sizeLabel: string, charted: number, untimed: number, buckets: number, width: number): string {
+  const forms = chartedForms(charted, untimed).flatMap((events) => [
+    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket`,
+    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets`,
+    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events}`,
+    `Histogram · ${sizeLabel} buckets · ${events}`,
+    `${sizeLabel} buckets · ${events}`,
+  ]);
+  return forms.find((form) => displayWidth(form) <= width) ?? truncate(forms[forms.length - 1]!, width);
+}
+
+export interface ArchiveHeadlineParts {
+  /** The list's count as shown ('…' while it is counted). */
+  count: string;
+  noun: string;
+  /** The cursor's row, from 1; 0 for none. */
+  row: number;
+  order: Order;
+  /** Bad files of the imports. */
+  bad: number;
+  /** The archive's path, sanitised. */
+  path: string;
+  width: number;
+}
+
+/**
+ * The --db dashboard's first line: `trailtop · 668 events · row 1 · newest first · ! 2 bad files (b) · archive PATH`.
+ * The counts first; the path gives way (cut from its start), then on a narrow terminal the order,
+ * the name, the row and the word `files`, so the bad files' count, which says data is missing, stays.
+ */
+export function archiveHeadline({ count, noun, row, order, bad, path, width }: ArchiveHeadlineParts): string {
+  const parts = {
+    brand: 'trailtop',
+    count: `${count} ${noun}`,
+    row: row > 0 ? `row ${formatCount(row)}` : '',
+    order: `${order === 'newest' ? 'newest' : 'oldest'} first`,
+    bad: bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'} (b)` : '',
+    archive: 'archive',
+  };
+  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.bad, parts.archive].filter(Boolean).join(' · ');
+  const shorter: Array<() => void> = [
+    () => (parts.order = ''),
+    () => (parts.archive = ''),
+    () => (parts.brand = ''),
+    () => (parts.bad = parts.bad.replace(/ files? \(b\)$/, ' (b)')),
+    () => (parts.row = ''),
+  ];
+  for (const step of shorter) {
+    if (displayWidth(figures()) + 1 <= width) break;
+    step();
+  }
+  // Too little room for a recognisable end of the path: none of it, rather than 'archive ……' cut twice.
+  const pathRoom = width - displayWidth(figures()) - 1;
+  return parts.archive && pathRoom >= 5 ? `${figures()} ${truncateStart(path, pathRoom)}` : figures();
 }

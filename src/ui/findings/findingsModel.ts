@@ -25,11 +25,22 @@ export function isSevere(level: Level): boolean {
 
 /** The header's findings count by level, highest first: "⚑ 2 high 3 med 1 low (!)"; '' when nothing fired. */
 export function findingsHeaderText(counts: LevelCounts): string {
-  const parts = LEVELS.slice()
+  return findingsHeaderForms(counts)[0] ?? '';
+}
+
+/**
+ * The header's findings count in forms from long to short, for a narrow terminal:
+ * "⚑ 2 high 3 med 1 low (!)", "⚑ 2 high 3 med 1 low", "⚑ 2h 3m 1l", "⚑ 6"; none when nothing fired.
+ */
+export function findingsHeaderForms(counts: LevelCounts): string[] {
+  const levels = LEVELS.slice()
     .reverse()
-    .filter((level) => counts[level] > 0)
-    .map((level) => `${formatCount(counts[level])} ${SHORT[level]}`);
-  return parts.length === 0 ? '' : `⚑ ${parts.join(' ')} (!)`;
+    .filter((level) => counts[level] > 0);
+  if (levels.length === 0) return [];
+  const named = levels.map((level) => `${formatCount(counts[level])} ${SHORT[level]}`).join(' ');
+  const lettered = levels.map((level) => `${formatCount(counts[level])}${SHORT[level][0]}`).join(' ');
+  const total = levels.reduce((n, level) => n + counts[level], 0);
+  return [`⚑ ${named} (!)`, `⚑ ${named}`, `⚑ ${lettered}`, `⚑ ${formatCount(total)}`];
 }
 
 /** Column widths of the findings list at a terminal width. */

@@ -5,8 +5,9 @@
  *
  * Every change of the applied query (typed and kept with Enter, a pivot, an
  * Insights or findings jump, a histogram span) pushes where the reader was:
- * the query text and the cursor (its row by identity, follow, and its
- * distance from the top of the window). Going back restores all of it.
+ * the query text, the cursor (its row by identity, follow, and its distance
+ * from the top of the window) and, when it came from an event's details (a
+ * pivot, `r`), those details. Going back restores all of it.
  */
 import type { EventRow } from '../../model/types.js';
 
@@ -15,6 +16,8 @@ export interface QueryPlace {
   anchor: EventRow | null;
   follow: boolean;
   offset: number;
+  /** The details being read, when the query changed from them; null from the list (or any other view). */
+  detail: { row: EventRow; linkIndex: number; scroll: number; newestWhenLeft: EventRow | null } | null;
 }
 
 /** Places kept on each side; older ones are dropped. */
@@ -25,6 +28,12 @@ export interface QueryStackState {
   anchor: EventRow | null;
   follow: boolean;
   offset: number;
+  /** The view, and the details it shows when it is `detail`. */
+  mode: string;
+  detailRow: EventRow | null;
+  linkIndex: number;
+  scroll: number;
+  newestWhenLeft: EventRow | null;
   /** Earlier places, oldest first. */
   past: readonly QueryPlace[];
   /** Places gone back from, nearest last. */
@@ -32,7 +41,11 @@ export interface QueryStackState {
 }
 
 export function placeOf(state: QueryStackState): QueryPlace {
-  return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset };
+  const detail =
+    state.mode === 'detail' && state.detailRow
+      ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll, newestWhenLeft: state.newestWhenLeft }
+      : null;
+  return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset, detail };
 }
 
 /** `from` pushed on the back stack (a new branch: forward is cleared). */
@@ -46,18 +59,18 @@ function restore<S extends QueryStackState>(state: S, place: QueryPlace): S {
   return { ...state, queryText: place.text, anchor: place.anchor, follow: place.follow, offset: place.offset };
 }
 
-/** One step back (null when there is nothing behind). */
-export function stepBack<S extends QueryStackState>(state: S): S | null {
+/** One step back, and the place it restored (null when there is nothing behind). */
+export function stepBack<S extends QueryStackState>(state: S): { state: S; place: QueryPlace } | null {
   const place = state.past[state.past.length - 1];
   if (!place) return null;
-  return { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, placeOf(state)].slice(-MAX_PLACES) };
+  return { state: { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, placeOf(state)].slice(-MAX_PLACES) }, place };
 }
 
-/** One step forward (null when nothing was gone back from). */
-export function stepForward<S extends QueryStackState>(state: S): S | null {
+/** One step forward, and the place it restored (null when nothing was gone back from). */
+export function stepForward<S extends QueryStackState>(state: S): { state: S; place: QueryPlace } | null {
   const place = state.future[state.future.length - 1];
   if (!place) return null;
-  return { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, placeOf(state)].slice(-MAX_PLACES) };
+  return { state: { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, placeOf(state)].slice(-MAX_PLACES) }, place };
 }
 
 /** Where the query bar is in the history: -1 when not browsing it. */

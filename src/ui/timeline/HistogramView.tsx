@@ -12,6 +12,7 @@ import { answerSharedKey, useViewKeys } from '../viewKeys.js';
 import {
   axisFormat,
   barLength,
+  chartedForms,
   clampToEvents,
   cursorToEnd,
   cycleStack,
@@ -26,6 +27,7 @@ import {
   spanText,
   splitBar,
   toggleSpan,
+  untimedCount,
   zoom,
   type HistogramViewState,
 } from './histogramModel.js';
@@ -137,11 +139,16 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
   useViewKeys(handle, { active, claimKeys });
 
   const sizeLabel = win ? win.size.label : '';
-  const title = fitHints(
-    // Bars scale to the largest bucket on screen (so a quiet stretch is still readable): say so, with its count.
-    [`Histogram${sizeLabel ? ` ${sizeLabel}` : ''}`, `by ${STACK_TITLES[current.stack]}`, ...(win ? [`longest bar = ${formatCount(win.histogram.max)} on screen`] : []), zoneLabel(zone), '+/- zoom', 'v span', 'Enter list', 'Tab split', 'h/Esc back', '? help'],
-    width,
-  );
+  const untimed = useMemo(() => untimedCount(rows), [rows]);
+  const titleWith = (charted: string[]): string =>
+    fitHints(
+      // Bars scale to the largest bucket on screen (so a quiet stretch is still readable): say so, with its count.
+      [`Histogram${sizeLabel ? ` ${sizeLabel}` : ''}`, ...charted, `by ${STACK_TITLES[current.stack]}`, ...(win ? [`longest bar = ${formatCount(win.histogram.max)} on screen`] : []), zoneLabel(zone), '+/- zoom', 'v span', 'Enter list', 'Tab split', 'h/Esc back', '? help'],
+      width,
+    );
+  // Events without a readable time are in no bar, though the list counts them: said next to the size, shortened before it is dropped.
+  const charted = untimed > 0 && win ? chartedForms(rows.length - untimed, untimed) : [];
+  const title = charted.map((form) => titleWith([form])).find((text, i) => text.includes(charted[i]!)) ?? titleWith([]);
   if (!win) {
     return (
       <Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -13,6 +13,7 @@ import { lookupField } from '../../query/fields.js';
 import { tokenize } from '../../query/tokenize.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, truncate } from '../../term/width.js';
+import { formatCount } from '../format.js';
 import {
   BUCKET_SIZES,
   bucketsBetween,
@@ -21,6 +22,7 @@ import {
   histogram,
   nextBucket,
   prevBucket,
+  readableEnd,
   STACK_FIELDS,
   timeSpan,
   type Bucket,
@@ -41,6 +43,23 @@ export interface HistogramViewState {
   /** A time in the bucket where the selected span began (`v`), or null. */
   anchor: number | null;
   stack: StackField;
+}
+
+/**
+ * What the histogram's title says of the events it charts, in forms from long to short: an event
+ * whose time did not parse is in no bucket, and the list still counts it, so the title says how
+ * many (`319 events (+1 without a readable time)`); none are said only as the count, or nothing.
+ */
+export function chartedForms(charted: number, untimed: number): string[] {
+  const events = `${formatCount(charted)} event${charted === 1 ? '' : 's'}`;
+  if (untimed <= 0) return [events];
+  const note = `+${formatCount(untimed)} without a readable time`;
+  return [`${events} (${note})`, note];
+}
+
+/** Events of newest-first rows (unreadable times last) that have no readable time: in no bucket. */
+export function untimedCount(rows: readonly EventRow[]): number {
+  return rows.length - readableEnd(rows);
 }
 
 /** Lines the view spends outside the bars: title, legend, and the line about the cursor or span. */

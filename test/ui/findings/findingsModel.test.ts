@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Rule } from '../../../src/detect/rule.js';
-import { findingDetailLines, findingRowLine, findingsHeaderText, findingsLayout, ruleLines, skippedSummary } from '../../../src/ui/findings/findingsModel.js';
+import { findingDetailLines, findingRowLine, findingsHeaderForms, findingsHeaderText, findingsLayout, ruleLines, skippedSummary } from '../../../src/ui/findings/findingsModel.js';
 import { displayWidth } from '../../../src/term/width.js';
 
 function rule(fields: Partial<Rule> = {}): Rule {
@@ -25,6 +25,9 @@ describe('findings text', () => {
   test('the header counts rules by level, highest first, and says nothing when none fired', () => {
     expect(findingsHeaderText({ informational: 0, low: 1, medium: 0, high: 2, critical: 1 })).toBe('⚑ 1 crit 2 high 1 low (!)');
     expect(findingsHeaderText({ informational: 0, low: 0, medium: 0, high: 0, critical: 0 })).toBe('');
+    // Shorter forms for a narrow header: without the key hint, levels by letter, then the total.
+    expect(findingsHeaderForms({ informational: 0, low: 2, medium: 8, high: 6, critical: 0 })).toEqual(['⚑ 6 high 8 med 2 low (!)', '⚑ 6 high 8 med 2 low', '⚑ 6h 8m 2l', '⚑ 16']);
+    expect(findingsHeaderForms({ informational: 0, low: 0, medium: 0, high: 0, critical: 0 })).toEqual([]);
   });
 
   test('rows fit the width; techniques shortened; times when wide', () => {
