@@ -12,7 +12,8 @@ import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { ScanSummary } from '../commands/scanSummary.js';
 import { insightSpans, insightSummaries, isInsightRow, pairInsights, type InsightSummary } from '../model/insights.js';
 import type { RateCriteria } from '../model/rate.js';
-import { literal } from '../query/sql/index.js';
+import { literal, schemaFor } from '../query/sql/index.js';
+import { dialectNamed } from '../query/sql/dialect.js';
 import { MAX_LISTED_CONFLICTS } from '../store/progress.js';
 import type { Archive } from './db.js';
 
@@ -204,7 +205,8 @@ export async function* eachEvent(
 const TOP_LISTS = [
   { key: 'names', value: "CASE WHEN coalesce(tt_name, '') = '' THEN '(none)' ELSE tt_name END" },
   { key: 'actors', value: "CASE WHEN coalesce(tt_actor, '') = '' THEN '(none)' ELSE tt_actor END" },
-  { key: 'errors', value: "CASE WHEN errorcode <> '' THEN errorcode END" },
+  // A failed console sign-in has no errorCode: its errorMessage stands in (model/failure.ts errorLabel), as in scan on a folder.
+  { key: 'errors', value: `CASE WHEN errorcode <> '' THEN errorcode WHEN coalesce(${schemaFor(dialectNamed('duckdb'), 'archive').failedWithoutCode()}, false) THEN errormessage END` },
 ] as const;
 
 interface MatchedSummary {

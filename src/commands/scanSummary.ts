@@ -7,6 +7,7 @@ import type { ConflictingDuplicate } from '../store/progress.js';
 import type { BadFile, EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { isInsightRow, pairInsights, summarizeInsights, type InsightSummary } from '../model/insights.js';
+import { errorLabel } from '../model/failure.js';
 
 export interface Count {
   name: string;
@@ -48,6 +49,10 @@ export interface ScanSummary {
   time: { first: string | null; last: string | null };
   topEventNames: Count[];
   topActors: Count[];
+  /**
+   * Failed events by error code; a failed console sign-in, which has none, by its errorMessage
+   * (errorLabel, as the Error code column and the CSV show it), so the counts add up to error:*.
+   */
   errorsByCode: { code: string; count: number }[];
   /** Insights Start/End pairs among the counted events, with the events behind each span on disk. */
   insights: InsightSummary[];
@@ -96,7 +101,8 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
     if (isInsightRow(row)) insightRows.push(row);
     bump(names, row.name || '(none)');
     bump(actors, row.actor || '(none)');
-    if (row.errorCode) bump(errors, row.errorCode);
+    const error = errorLabel(row);
+    if (error) bump(errors, error);
     if (row.eventType === 'AwsCloudTrailInsight' || isInsightRow(row)) insights++;
     if (Number.isNaN(row.time)) badTime++;
     else {
