@@ -14,7 +14,7 @@ import { insightSpans, insightSummaries, isInsightRow, pairInsights, type Insigh
 import type { RateCriteria } from '../model/rate.js';
 import { literal, schemaFor } from '../query/sql/index.js';
 import { dialectNamed } from '../query/sql/dialect.js';
-import { MAX_LISTED_CONFLICTS } from '../store/progress.js';
+import { MAX_LISTED_CONFLICTS, reportedConflict } from '../store/progress.js';
 import type { Archive } from './db.js';
 
 type Loose = Record<string, unknown>;
@@ -356,7 +356,8 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
       conflicts: Number(conflicts),
     },
     // The archive keeps fingerprints, not rows: which field differs is not known ('' as headless scan says).
-    conflictingDuplicates: listed.map(([eventID, keptFile, file]) => ({ eventID: String(eventID), keptFile: String(keptFile), file: String(file), field: '' })),
+    // The imports record which copy was kept, not which field differs: no `field` (store/progress.ts ReportedConflict).
+    conflictingDuplicates: listed.map(([eventID, keptFile, file]) => reportedConflict({ eventID: String(eventID), keptFile: String(keptFile), file: String(file), field: '' })),
     time: { first: iso(matched.first), last: iso(matched.last) },
     topEventNames: matched.top.names,
     topActors: matched.top.actors,

@@ -3,7 +3,7 @@
  * store. `--json` prints this object; the human form is rendered from it.
  */
 import type { EventStore } from '../store/eventStore.js';
-import type { ConflictingDuplicate } from '../store/progress.js';
+import { reportedConflict, type ReportedConflict } from '../store/progress.js';
 import type { BadFile, EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { isInsightRow, pairInsights, summarizeInsights, type InsightSummary } from '../model/insights.js';
@@ -45,7 +45,7 @@ export interface ScanSummary {
     conflicts?: number;
   };
   /** The conflicting duplicates, the first MAX_LISTED_CONFLICTS of them (store/progress.ts); absent with `conflicts`. */
-  conflictingDuplicates?: ConflictingDuplicate[];
+  conflictingDuplicates?: ReportedConflict[];
   time: { first: string | null; last: string | null };
   topEventNames: Count[];
   topActors: Count[];
@@ -134,7 +134,7 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
       badTime,
       conflicts: progress.conflictCount,
     },
-    conflictingDuplicates: progress.conflicts.slice(),
+    conflictingDuplicates: progress.conflicts.map(reportedConflict),
     time: {
       first: Number.isFinite(first) ? new Date(first).toISOString() : null,
       last: Number.isFinite(last) ? new Date(last).toISOString() : null,

@@ -8,7 +8,7 @@
 import { READ_SHAPES, noteFileOutcome } from '../ingest/scanFolder.js';
 import { insightSpans, insightSummaries, pairInsights } from '../model/insights.js';
 import type { BadFile, EventRow, FileReadResult, FileShape } from '../model/types.js';
-import { emptyProgress, noteConflict, type LoadProgress } from '../store/progress.js';
+import { emptyProgress, noteConflict, reportedConflict, type LoadProgress } from '../store/progress.js';
 import type { Count, ScanSummary } from '../commands/scanSummary.js';
 import { ACTOR, COLS, ERROR, FAILED_WITHOUT_CODE, HAS_INSIGHT, INSIGHT_EVENT, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
 import { ADDED, CONFLICT, IdSet } from './ids.js';
@@ -282,7 +282,8 @@ export class ScanTally {
         badTime: this.badTime,
         conflicts: progress.conflictCount,
       },
-      conflictingDuplicates: progress.conflicts.slice(),
+      // Without keptFile and field, which the tally does not know (store/progress.ts ReportedConflict).
+      conflictingDuplicates: progress.conflicts.map(reportedConflict),
       time: {
         first: Number.isFinite(this.first) ? new Date(this.first).toISOString() : null,
         last: Number.isFinite(this.last) ? new Date(this.last).toISOString() : null,
