@@ -12,6 +12,9 @@ import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { trackConnections } from './inFlight.js';
 import { CREATE_TABLES, SCHEMA_VERSION, upgradePath } from './schema.js';
+import { ArchiveError, NotAnArchive } from './errors.js';
+
+export { ArchiveError, NotAnArchive };
 
 /**
  * Loaded with require, not import: an ESM import of this CommonJS package
@@ -47,8 +50,6 @@ export interface Archive {
   /** Interrupts what still runs, waits for it, then closes (inFlight.ts: closing under a running statement crashes). Twice is once. */
   close(): Promise<void>;
 }
-
-export class ArchiveError extends Error {}
 
 /** $XDG_CACHE_HOME/trailtop (or ~/.cache/trailtop). */
 export function cacheHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -102,16 +103,42 @@ async function upgrade(connection: DuckDBConnection, path: readonly { version: n
  * An empty (or new) file becomes an archive.
  */
 async function refuseForeign(connection: DuckDBConnection, path: string): Promise<void> {
-  const tables = (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY table_name`))
+  const tables = await tableNames(connection);
+  if (tables.length === 0) return;
+  if (typeof (await readSchema(connection, path, tables)) === 'string') return;
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, … (${tables.length} tables)` : '');
+  throw new NotAnArchive(`${path} is not a trailtop archive (it holds other tables: ${shown}); nothing was written to it: give --db a new file or an archive`);
+}
+
+async function tableNames(connection: DuckDBConnection): Promise<string[]> {
+  return (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary ORDER BY table_name`))
     .getRows()
     .map((row) => String(row[0]));
-  if (tables.length === 0) return;
-  const schema = tables.includes('archive_meta')
-    ? await connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`).then((r) => r.getRows()[0]?.[0], () => undefined)
-    : undefined;
-  if (typeof schema === 'string') return;
-  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, … (${tables.length} tables)` : '');
-  throw new ArchiveError(`${path} is not a trailtop archive (it holds other tables: ${shown}); nothing was written to it: give --db a new file or an archive`);
+}
+
+/**
+ * The schema number archive_meta holds (undefined when there is no such table or row). A table
+ * there that cannot be read is a damaged file: said so, where taking it for "no schema" called a
+ * damaged archive someone else's database.
+ */
+async function readSchema(connection: DuckDBConnection, path: string, tables: readonly string[]): Promise<unknown> {
+  if (!tables.includes('archive_meta')) return undefined;
+  try {
+    return (await connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`)).getRows()[0]?.[0];
+  } catch (error) {
+    throw new NotAnArchive(`cannot read the archive ${path} (is it damaged?): ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * DuckDB could not open the file. A lock held by another process, permissions or the system's
+ * limits are a failure to open a file that may be a good archive; anything else (not a DuckDB file,
+ * a damaged one, another storage version) means the file given is not an archive to use.
+ */
+function openFailure(path: string, error: unknown): ArchiveError {
+  const message = error instanceof Error ? error.message : String(error);
+  const transient = /could not set lock|conflicting lock|permission denied|too many open files|no space left|out of memory|resource temporarily unavailable/i;
+  return new (transient.test(message) ? ArchiveError : NotAnArchive)(`cannot open the archive ${path}: ${message}`);
 }
 
 /**
@@ -138,7 +165,7 @@ function refuseNonFile(path: string): void {
   }
   if (!info || info.isFile()) return;
   const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device or special file';
-  throw new ArchiveError(`cannot open the archive ${path}: it is ${kind}, not a DuckDB file`);
+  throw new NotAnArchive(`cannot open the archive ${path}: it is ${kind}, not a DuckDB file`);
 }
 
 /** "EACCES: permission denied" out of node's "EACCES: permission denied, mkdir '/path'" (the path is said once, by the caller). */
@@ -162,7 +189,7 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     // A commit writes the log; checkpoints (rewriting the file) wait for 1 GB of log or the end of an import.
     instance = await duckdb.DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : { checkpoint_threshold: '1GB', memory_limit: writeMemoryLimit() });
   } catch (error) {
-    throw new ArchiveError(`cannot open the archive ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw openFailure(path, error);
   }
   const connection = await instance.connect();
   if (!options.readOnly) {
@@ -176,16 +203,22 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     for (const statement of CREATE_TABLES) await connection.run(statement);
     await connection.run(`INSERT OR IGNORE INTO archive_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
   }
-  const version = await connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`).catch(() => null);
-  const found = version?.getRows()[0]?.[0];
+  let found: unknown;
+  try {
+    found = await readSchema(connection, path, await tableNames(connection));
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
   if (found !== String(SCHEMA_VERSION)) {
     const steps = typeof found === 'string' ? upgradePath(found) : null;
     try {
       if (!steps) {
-        throw new ArchiveError(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})`);
+        throw new NotAnArchive(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})`);
       }
       if (options.readOnly) {
-        throw new ArchiveError(
+        throw new NotAnArchive(
           `${path} was written by an older trailtop (archive schema ${String(found)}, this one reads ${SCHEMA_VERSION}): ` +
             `run 'trailtop archive DIR --db ${path}' once to upgrade it in place`,
         );

@@ -12,8 +12,9 @@ import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { ScanSummary } from '../commands/scanSummary.js';
 import { insightSpans, insightSummaries, isInsightRow, pairInsights, type InsightSummary } from '../model/insights.js';
 import type { RateCriteria } from '../model/rate.js';
-import { literal } from '../query/sql/index.js';
-import { MAX_LISTED_CONFLICTS } from '../store/progress.js';
+import { literal, schemaFor } from '../query/sql/index.js';
+import { dialectNamed } from '../query/sql/dialect.js';
+import { MAX_LISTED_CONFLICTS, reportedConflict } from '../store/progress.js';
 import type { Archive } from './db.js';
 
 type Loose = Record<string, unknown>;
@@ -204,7 +205,8 @@ export async function* eachEvent(
 const TOP_LISTS = [
   { key: 'names', value: "CASE WHEN coalesce(tt_name, '') = '' THEN '(none)' ELSE tt_name END" },
   { key: 'actors', value: "CASE WHEN coalesce(tt_actor, '') = '' THEN '(none)' ELSE tt_actor END" },
-  { key: 'errors', value: "CASE WHEN errorcode <> '' THEN errorcode END" },
+  // A failed console sign-in has no errorCode: its errorMessage stands in (model/failure.ts errorLabel), as in scan on a folder.
+  { key: 'errors', value: `CASE WHEN errorcode <> '' THEN errorcode WHEN coalesce(${schemaFor(dialectNamed('duckdb'), 'archive').failedWithoutCode()}, false) THEN errormessage END` },
 ] as const;
 
 interface MatchedSummary {
@@ -354,7 +356,8 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
       conflicts: Number(conflicts),
     },
     // The archive keeps fingerprints, not rows: which field differs is not known ('' as headless scan says).
-    conflictingDuplicates: listed.map(([eventID, keptFile, file]) => ({ eventID: String(eventID), keptFile: String(keptFile), file: String(file), field: '' })),
+    // The imports record which copy was kept, not which field differs: no `field` (store/progress.ts ReportedConflict).
+    conflictingDuplicates: listed.map(([eventID, keptFile, file]) => reportedConflict({ eventID: String(eventID), keptFile: String(keptFile), file: String(file), field: '' })),
     time: { first: iso(matched.first), last: iso(matched.last) },
     topEventNames: matched.top.names,
     topActors: matched.top.actors,

@@ -1,4 +1,4 @@
-import { ArchiveError, defaultArchivePath, openArchive, upgradeNotice } from '../archive/db.js';
+import { ArchiveError, defaultArchivePath, NotAnArchive, openArchive, upgradeNotice } from '../archive/db.js';
 import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { importFolder, type ImportProgress, type ImportSummary } from '../archive/import.js';
@@ -21,7 +21,8 @@ Options:
 
 Bad files are reported on stderr as scan reports them. Ctrl-C stops between batches of files:
 the database keeps every batch committed before (each batch is one transaction), never half of one.
-Exit status: 0 done, 1 the database could not be opened or written, 2 bad arguments, 130 interrupted.`;
+Exit status: 0 done, 1 the database could not be opened (busy, unwritable) or written,
+2 bad arguments (a --db that is not a trailtop archive: not DuckDB, damaged, other tables), 130 interrupted.`;
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -76,6 +77,8 @@ export async function runArchive(argv: string[]): Promise<number> {
       onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
     });
   } catch (error) {
+    // A --db that is no archive is a bad argument (exit 2), as for scan/export/detect --db.
+    if (error instanceof NotAnArchive) throw new UsageError(sanitizeLine(error.message), false);
     process.stderr.write(`trailtop: ${sanitizeLine(error instanceof ArchiveError ? error.message : String(error))}\n`);
     return 1;
   }

@@ -1,4 +1,5 @@
 import { chainJson, findChain, type Chain } from '../investigate/chain.js';
+import { isUsableAccessKey } from '../model/accessKey.js';
 import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { readRecord } from '../ingest/read.js';
@@ -34,7 +35,7 @@ export function formatChain(chain: Chain): string {
     const head = link.row ? `${time(link.row.time)} ${sanitize(link.row.name)} ${sanitize(link.row.id)}` : 'not in these logs';
     lines.push(`${i + 1}. [${link.kind}] ${head}`);
     lines.push(`   ${sanitize(link.note)}`);
-    const who = [id.type, id.arn || id.userName || id.principalId, id.accessKey && `key ${id.accessKey}`, link.row?.sourceIp && `from ${link.row.sourceIp}`, id.sourceIdentity && `source identity ${id.sourceIdentity}`, id.identityProvider && `provider ${id.identityProvider}`, id.invokedBy && `invoked by ${id.invokedBy}`]
+    const who = [id.type, id.arn || id.userName || id.principalId, id.accessKey && `key ${id.accessKey}${isUsableAccessKey(id.accessKey) ? '' : ' (masked)'}`, link.row?.sourceIp && `from ${link.row.sourceIp}`, id.sourceIdentity && `source identity ${id.sourceIdentity}`, id.identityProvider && `provider ${id.identityProvider}`, id.invokedBy && `invoked by ${id.invokedBy}`]
       .filter(Boolean)
       .map((part) => sanitize(String(part)))
       .join(', ');

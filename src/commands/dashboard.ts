@@ -3,7 +3,7 @@ import { writeHelp } from './helpText.js';
 import { existsSync } from 'node:fs';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { requireDbBesideLogs } from './dbFolder.js';
+import { asDbArgumentError, requireDbBesideLogs } from './dbFolder.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
@@ -97,7 +97,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     } catch (error) {
       process.stdout.write(LEAVE_ALT);
       await archive?.close();
-      throw error;
+      throw asDbArgumentError(error);
     }
     return run.runInteractive(dir, { watch: false, history: !values['no-history'], archive, ...(follower ? { follower } : {}) });
   }

@@ -5,7 +5,7 @@
  */
 import { counted } from '../model/plural.js';
 import { existsSync } from 'node:fs';
-import { ArchiveError, openArchive, upgradeNotice, type Archive } from '../archive/db.js';
+import { openArchive, upgradeNotice, type Archive } from '../archive/db.js';
 import { conflictTimes, countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
@@ -18,7 +18,7 @@ import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
-import { requireDbBesideLogs } from './dbFolder.js';
+import { asDbArgumentError, requireDbBesideLogs } from './dbFolder.js';
 import { hasTag, parseForSql } from './sqlQuery.js';
 import { savedMarks } from './marks.js';
 import { archiveFilter } from '../archive/filter.js';
@@ -26,6 +26,14 @@ import { limitReadMemory } from '../archive/session.js';
 
 /** Opens the archive; with `dir`, imports what is new there first (bad files reported as scan does). */
 export async function openDb(dbPath: string, dir: string | undefined): Promise<Archive> {
+  try {
+    return await openDbOrThrow(dbPath, dir);
+  } catch (error) {
+    throw asDbArgumentError(error);
+  }
+}
+
+async function openDbOrThrow(dbPath: string, dir: string | undefined): Promise<Archive> {
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
     await requireDbBesideLogs(dbPath, dir);
@@ -44,17 +52,12 @@ export async function openDb(dbPath: string, dir: string | undefined): Promise<A
     return archive;
   }
   if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: create it with 'trailtop archive DIR --db ${sanitize(dbPath)}'`, false);
-  try {
-    const archive = await openArchive(dbPath, { readOnly: true });
-    await limitReadMemory(archive).catch(async (error: unknown) => {
-      await archive.close();
-      throw error;
-    });
-    return archive;
-  } catch (error) {
-    if (error instanceof ArchiveError) throw new UsageError(sanitizeLine(error.message), false);
+  const archive = await openArchive(dbPath, { readOnly: true });
+  await limitReadMemory(archive).catch(async (error: unknown) => {
+    await archive.close();
     throw error;
-  }
+  });
+  return archive;
 }
 
 /**

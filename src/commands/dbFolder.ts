@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { sanitize } from '../term/sanitize.js';
+import { NotAnArchive } from '../archive/errors.js';
+import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { UsageError } from './usageError.js';
 
@@ -15,6 +16,15 @@ export function requireDbFolder(dbPath: string): void {
   const info = statSync(folder, { throwIfNoEntry: false });
   if (!info) throw new UsageError(`--db ${sanitize(dbPath)}: folder ${sanitize(folder)} does not exist`, false);
   if (!info.isDirectory()) throw new UsageError(`--db ${sanitize(dbPath)}: ${sanitize(folder)} is not a folder`, false);
+}
+
+/**
+ * A --db FILE that is not an archive to use (a text file, a damaged or foreign database, a FIFO)
+ * is a bad argument: exit 2 and its one line, the same from every command that takes --db. Other
+ * errors (a busy or unwritable archive) pass through as the runtime failures they are.
+ */
+export function asDbArgumentError(error: unknown): unknown {
+  return error instanceof NotAnArchive ? new UsageError(sanitizeLine(error.message), false) : error;
 }
 
 /** A --db FILE the imports of DIR write to: outside the log folder, in a folder that exists. */

@@ -176,6 +176,24 @@ function abortOnSignals(controller: AbortController): { readonly seen: NodeJS.Si
 }
 
 /**
+ * Checks -o FILE before any work (a load, or --db's import of DIR), so a refusal costs nothing and
+ * changes nothing: an existing file without --force, a folder or device in its place, a missing
+ * folder. Returns the exit code when refused, null when the file may be written.
+ */
+async function refuseUnwritableTarget(output: string, force: boolean): Promise<number | null> {
+  const target = resolve(output);
+  try {
+    await checkTarget(target, force);
+    if (!(await stat(dirname(target))).isDirectory()) return fail(`not a folder: ${sanitize(dirname(target))}`);
+  } catch (error) {
+    if (error instanceof TargetExists) return fail(`${sanitize(target)} already exists (use --force to replace it)`);
+    if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
+    return fail(`cannot write to ${sanitize(dirname(target))}: folder does not exist`);
+  }
+  return null;
+}
+
+/**
  * `trailtop export`: load the folder (no watch), filter, and write through
  * exportRows, the same code path as the dashboard's download dialog.
  */
@@ -216,16 +234,8 @@ export async function runExport(argv: string[]): Promise<number> {
     throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
   }
   if (!toStdout) {
-    // Fail before a long load, not after it.
-    const target = resolve(output);
-    try {
-      await checkTarget(target, values.force === true);
-      if (!(await stat(dirname(target))).isDirectory()) return fail(`not a folder: ${sanitize(dirname(target))}`);
-    } catch (error) {
-      if (error instanceof TargetExists) return fail(`${sanitize(target)} already exists (use --force to replace it)`);
-      if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
-      return fail(`cannot write to ${sanitize(dirname(target))}: folder does not exist`);
-    }
+    const refused = await refuseUnwritableTarget(output, values.force === true);
+    if (refused !== null) return refused;
   }
 
   const controller = new AbortController();
@@ -320,6 +330,11 @@ async function exportFromArchive(
 ): Promise<number> {
   if (output === '-' && format === 'csv' && process.stdout.isTTY === true) {
     throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
+  }
+  // Before openDb: with DIR it imports the folder into the archive, work (and a changed archive) a refusal must not leave behind.
+  if (output !== '-') {
+    const refused = await refuseUnwritableTarget(output, values.force === true);
+    if (refused !== null) return refused;
   }
   const controller = new AbortController();
   const signals = abortOnSignals(controller);

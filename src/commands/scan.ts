@@ -7,7 +7,7 @@ import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 import type { Count, ScanSummary } from './scanSummary.js';
-import type { ConflictingDuplicate } from '../store/progress.js';
+import type { ReportedConflict } from '../store/progress.js';
 import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE } from './histogramOptions.js';
 import { writeStdout } from './stdout.js';
 
@@ -136,7 +136,7 @@ export function shown(text: string, columns = VALUE_COLUMNS): string {
 }
 
 /** One conflicting duplicate as text: its eventID, the file of the other copy, the one kept, what differs. */
-export function conflictLine(c: ConflictingDuplicate): string {
+export function conflictLine(c: ReportedConflict): string {
   const kept = c.keptFile ? ` (kept: ${shown(c.keptFile, PATH_COLUMNS)})` : '';
   const field = c.field ? `, ${c.field} differs` : '';
   return `${shown(c.eventID)}: other copy in ${shown(c.file, PATH_COLUMNS)}${kept}${field}`;

@@ -3,10 +3,11 @@
  * store. `--json` prints this object; the human form is rendered from it.
  */
 import type { EventStore } from '../store/eventStore.js';
-import type { ConflictingDuplicate } from '../store/progress.js';
+import { reportedConflict, type ReportedConflict } from '../store/progress.js';
 import type { BadFile, EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { isInsightRow, pairInsights, summarizeInsights, type InsightSummary } from '../model/insights.js';
+import { errorLabel } from '../model/failure.js';
 
 export interface Count {
   name: string;
@@ -44,10 +45,14 @@ export interface ScanSummary {
     conflicts?: number;
   };
   /** The conflicting duplicates, the first MAX_LISTED_CONFLICTS of them (store/progress.ts); absent with `conflicts`. */
-  conflictingDuplicates?: ConflictingDuplicate[];
+  conflictingDuplicates?: ReportedConflict[];
   time: { first: string | null; last: string | null };
   topEventNames: Count[];
   topActors: Count[];
+  /**
+   * Failed events by error code; a failed console sign-in, which has none, by its errorMessage
+   * (errorLabel, as the Error code column and the CSV show it), so the counts add up to error:*.
+   */
   errorsByCode: { code: string; count: number }[];
   /** Insights Start/End pairs among the counted events, with the events behind each span on disk. */
   insights: InsightSummary[];
@@ -96,7 +101,8 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
     if (isInsightRow(row)) insightRows.push(row);
     bump(names, row.name || '(none)');
     bump(actors, row.actor || '(none)');
-    if (row.errorCode) bump(errors, row.errorCode);
+    const error = errorLabel(row);
+    if (error) bump(errors, error);
     if (row.eventType === 'AwsCloudTrailInsight' || isInsightRow(row)) insights++;
     if (Number.isNaN(row.time)) badTime++;
     else {
@@ -128,7 +134,7 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
       badTime,
       conflicts: progress.conflictCount,
     },
-    conflictingDuplicates: progress.conflicts.slice(),
+    conflictingDuplicates: progress.conflicts.map(reportedConflict),
     time: {
       first: Number.isFinite(first) ? new Date(first).toISOString() : null,
       last: Number.isFinite(last) ? new Date(last).toISOString() : null,

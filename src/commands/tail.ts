@@ -35,8 +35,9 @@ ${RULES_HELP}
 
 Stop with Ctrl-C (exit 0). Bad files are reported on stderr.
 Exit status: 0 when stopped (a closed pipe, as with | head, is a quiet stop),
-1 on a write error (a full disk), 2 for bad arguments, a bad query, a missing
-path, or a FIFO or device.`;
+1 on a write error (a full disk) or when the folder followed (DIR, or FILE's
+folder) is deleted, moved or replaced, 2 for bad arguments, a bad query, a
+missing path, or a FIFO or device.`;
 
 const OPTIONS = {
   ...RULES_OPTION,
@@ -94,10 +95,19 @@ async function tailFolder(
     if (error.code !== 'EPIPE') writeError ??= error;
     stop.abort();
   });
+  // The folder deleted or moved: its watch can never print another event, so tail says so and fails
+  // rather than wait in silence (a pipeline would hang on it).
+  let goneFolder: string | null = null;
   const status = (): number => {
-    if (!writeError) return 0;
-    process.stderr.write(`trailtop: write error: ${writeErrorText(writeError)}\n`);
-    return 1;
+    if (writeError) {
+      process.stderr.write(`trailtop: write error: ${writeErrorText(writeError)}\n`);
+      return 1;
+    }
+    if (goneFolder !== null) {
+      process.stderr.write(`trailtop: the folder ${sanitize(goneFolder)} is gone (deleted, moved or replaced): nothing more can arrive; stopping\n`);
+      return 1;
+    }
+    return 0;
   };
   const onSignal = () => stop.abort();
   process.on('SIGINT', onSignal);
@@ -114,6 +124,10 @@ async function tailFolder(
       signal: stop.signal,
       ...(session?.detection ? { detection: session.detection } : {}),
       ...(storeLess ? { followOnly: true } : {}),
+      onGone: (folder) => {
+        goneFolder = folder;
+        stop.abort();
+      },
     });
     let seen: IdSet | null = null;
     if (storeLess) {

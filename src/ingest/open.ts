@@ -19,6 +19,8 @@ export interface OpenFolderOptions {
   badAfterMs?: number;
   /** Only follow changes: the files there at the start are not read (FolderLoaderOptions.followOnly). */
   followOnly?: boolean;
+  /** The watched folder was deleted, moved or replaced: nothing more can arrive (FolderLoaderOptions.onGone). */
+  onGone?: (folder: string) => void;
   /** Detection rules to run where records are parsed, and where their hits go (src/detect/). */
   detection?: {
     rules: readonly RuleSpec[];
@@ -56,6 +58,7 @@ export function openFolder(dir: string, options: OpenFolderOptions): OpenFolder 
     ...(options.badAfterMs !== undefined ? { badAfterMs: options.badAfterMs } : {}),
     ...(detection ? { hits: detection.findings } : {}),
     ...(options.followOnly ? { followOnly: true } : {}),
+    ...(options.onGone ? { onGone: options.onGone } : {}),
   });
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {

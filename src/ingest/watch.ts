@@ -27,7 +27,16 @@ export interface FolderLoaderOptions {
    * are not read; only later changes are (new files, growth, rewrites).
    */
   followOnly?: boolean;
+  /**
+   * Called once when the watched folder (the root, or a file root's folder) is deleted, moved away
+   * or replaced by another folder of the same name: its watch is dead, so nothing more can arrive.
+   * Given, the watch also looks at the folder every GONE_CHECK_MS in case no event tells of it.
+   */
+  onGone?: (folder: string) => void;
 }
+
+/** How often a watch with onGone checks that its folder is still the one it watches (one stat). */
+const GONE_CHECK_MS = 1_000;
 
 /** Takes detection hits by store seq (detect/findings.ts). */
 export interface HitSink {
@@ -134,6 +143,10 @@ export class FolderLoader {
   private readonly settleMs: number;
   private readonly badAfterMs: number;
   private watcher: FSWatcher | null = null;
+  /** With onGone: the watched folder's device, inode and birth time, to tell it from a folder made again under its name. */
+  private watchedIdentity: { dev: number; ino: number; birth: number } | null = null;
+  private goneTimer: NodeJS.Timeout | null = null;
+  private goneReported = false;
   private inFlight = 0;
   private initialPending = 0;
   private listingDone = false;
@@ -184,6 +197,7 @@ export class FolderLoader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.goneTimer) clearInterval(this.goneTimer);
     for (const entry of this.files.values()) this.clearTimer(entry);
     const watcher = this.watcher;
     this.watcher = null;
@@ -384,6 +398,16 @@ export class FolderLoader {
     const { watch: chokidarWatch } = await import('chokidar');
     if (this.closed) return;
     const watchedFolder = rootIsFile ? dirname(target) : this.root;
+    if (this.options.onGone) {
+      try {
+        const info = await stat(watchedFolder);
+        this.watchedIdentity = { dev: info.dev, ino: info.ino, birth: info.birthtimeMs };
+      } catch {
+        this.reportGone(watchedFolder); // gone between the listing and the watch
+        return;
+      }
+      if (this.closed) return;
+    }
     const watcher = chokidarWatch(watchedFolder, {
       persistent: true,
       ignoreInitial: true,
@@ -416,6 +440,16 @@ export class FolderLoader {
         for (const known of [...this.files.keys()]) if (known.startsWith(prefix)) this.removed(known);
       });
     }
+    if (this.options.onGone) {
+      // chokidar says unlinkDir for the watched folder itself when it is deleted or moved away; the timer
+      // catches what no event tells of (a folder made again under the name, a watch that failed).
+      watcher.on('unlinkDir', (path) => {
+        if (path === watchedFolder) void this.checkWatchedFolder(watchedFolder);
+      });
+      // Not unref'd: when the folder goes, chokidar's handles close, and a follower held up by nothing else
+      // (tail) ended with status 0 in silence before this could tell. close() clears it.
+      this.goneTimer = setInterval(() => void this.checkWatchedFolder(watchedFolder), GONE_CHECK_MS);
+    }
     watcher.on('error', (error) => {
       const failure = error as NodeJS.ErrnoException;
       this.reportBad(failure.path ?? this.root, describeError(error));
@@ -426,6 +460,29 @@ export class FolderLoader {
       // Files created between the initial listing and the watch starting.
       void this.reconcile();
     });
+  }
+
+  /** Reports the watched folder gone when its name no longer leads to the folder the watch was set on. */
+  private async checkWatchedFolder(folder: string): Promise<void> {
+    const identity = this.watchedIdentity;
+    if (this.closed || this.goneReported || !identity) return;
+    try {
+      const info = await stat(folder);
+      // The birth time too: a folder made again at once can be given the inode number just freed.
+      if (info.isDirectory() && info.dev === identity.dev && info.ino === identity.ino && info.birthtimeMs === identity.birth) return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Unreadable for a moment (permissions) is not gone: only a name that leads nowhere is.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return;
+    }
+    this.reportGone(folder);
+  }
+
+  private reportGone(folder: string): void {
+    if (this.closed || this.goneReported) return;
+    this.goneReported = true;
+    if (this.goneTimer) clearInterval(this.goneTimer);
+    this.options.onGone?.(folder);
   }
 
   /** Something happened to `path`: find out whether it is a new file, a changed one or a removed one. */

@@ -9,6 +9,7 @@
  * index from issued access key to issuing events, kept per store and extended
  * as rows arrive. Plain data, no Ink.
  */
+import { isUsableAccessKey } from '../model/accessKey.js';
 import { recordRef } from '../model/recordBatch.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -177,7 +178,8 @@ export class IssuedKeys {
         }
         const issue = issueOf(row, record);
         if (!issue) return;
-        push(this.byKey, issue.key, issue);
+        // A masked key (AKIA****) reads the same in every record that masks it: never a link (model/accessKey.ts).
+        if (isUsableAccessKey(issue.key)) push(this.byKey, issue.key, issue);
         if (issue.sourceIdentity) push(this.bySourceIdentity, issue.sourceIdentity, issue);
       });
     }
@@ -278,7 +280,8 @@ function issueNote(issue: Issue, count: number, at: number): string {
   const late = issue.row.time > at + SKEW_MS;
   const again = count > 1 ? ` (key issued by ${count} events; ${late ? 'none before this use, the earliest is shown' : 'the latest before this use is shown'})` : '';
   const after = late ? ` (issued ${Math.round((issue.row.time - at) / 60_000)} min after this use: the times disagree)` : '';
-  return `${issue.row.name}${target}${session} issued ${issue.key}${issue.sourceIdentity ? ` (source identity ${issue.sourceIdentity})` : ''}${again}${after}`;
+  const masked = isUsableAccessKey(issue.key) ? '' : ' (masked: nothing is linked by it)';
+  return `${issue.row.name}${target}${session} issued ${issue.key}${masked}${issue.sourceIdentity ? ` (source identity ${issue.sourceIdentity})` : ''}${again}${after}`;
 }
 
 const END_TEXT: Record<ChainEnd, string> = {
@@ -300,6 +303,7 @@ const END_TEXT: Record<ChainEnd, string> = {
  * own session (an ASIA key) is not its long-term key.
  */
 function endText(end: ChainEnd, last: Identity): string {
+  if (end === 'missing' && last.accessKey && !isUsableAccessKey(last.accessKey)) return `a masked access key (${last.accessKey}): its issuing event cannot be looked up`;
   if ((end === 'iam-user' || end === 'root') && last.accessKey.startsWith('ASIA')) {
     return `${end === 'root' ? 'the root user' : 'an IAM user'} in a session of its own; the event that issued it (a console sign-in or GetSessionToken) is not in these logs`;
   }
@@ -329,6 +333,8 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
   let current = first;
   let at = row.time;
   const seen = new Set<string>();
+  // Events already on the chain: a source identity that leads back to one is a loop (with a masked key, no key tells it).
+  const linked = new Set<string>([row.id]);
   while (links.length < MAX_LINKS) {
     const end = terminal(current);
     if (end) return done(end);
@@ -337,12 +343,19 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
       links.push({ kind: 'missing', row: null, identity: current, note: 'no access key in the record: the issuing event cannot be looked up' });
       return done('missing');
     }
-    if (seen.has(key)) return done('loop');
-    seen.add(key);
-    const issues = index.byKey.get(key);
+    // A masked key (AKIA****) is no key: looked up, it would link every session whose key was masked alike.
+    const usable = isUsableAccessKey(key);
+    if (usable) {
+      if (seen.has(key)) return done('loop');
+      seen.add(key);
+    }
+    const issues = usable ? index.byKey.get(key) : undefined;
     if (!issues) {
       const session = current.issuerArn ? ` (session of ${current.issuerArn}${current.sessionName ? ` as ${current.sessionName}` : ''})` : '';
-      links.push({ kind: 'missing', row: null, identity: current, note: `the event that issued ${key} is not in these logs${session}` });
+      const note = usable
+        ? `the event that issued ${key} is not in these logs${session}`
+        : `the access key ${key} is masked, not a real key: the event that issued it cannot be looked up, and nothing is linked by it${session}`;
+      links.push({ kind: 'missing', row: null, identity: current, note });
       // An IAM user's or root's own session (console sign-in, GetSessionToken): the record itself names who is behind it.
       if (current.type === 'IAMUser' || current.type === 'Root') return done(current.type === 'Root' ? 'root' : 'iam-user');
       // The source identity survives role chaining: the issuing event that set it names who started.
@@ -350,12 +363,15 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
       const matches = (current.sourceIdentity ? index.bySourceIdentity.get(current.sourceIdentity) ?? [] : []).filter((m) => m.row.time <= at + SKEW_MS);
       if (matches.length === 0) return done('missing');
       const origin = matches.reduce((a, b) => (b.row.time < a.row.time ? b : a));
+      if (linked.has(origin.row.id)) return done('loop');
+      linked.add(origin.row.id);
       links.push({ kind: 'source-identity', row: origin.row, identity: origin.caller, note: `matched by source identity ${current.sourceIdentity}, not by key: ${issueNote(origin, 1, at)}` });
       current = origin.caller;
       at = origin.row.time;
       continue;
     }
     const issue = pickIssue(issues, at);
+    linked.add(issue.row.id);
     links.push({ kind: 'issuer', row: issue.row, identity: issue.caller, note: issueNote(issue, issues.length, at) });
     current = issue.caller;
     at = issue.row.time;

@@ -5,6 +5,7 @@
  * row objects cross to the main thread, and none are kept.
  */
 import { rowFingerprint } from '../model/contentCheck.js';
+import { errorLabel } from '../model/failure.js';
 import { rowInsight } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { idKey } from './ids.js';
@@ -13,6 +14,7 @@ import { idKey } from './ids.js';
 export const NAME = 0;
 export const SOURCE = 1;
 export const ACTOR = 2;
+/** What errorsByCode counts: the errorCode, or a failed console sign-in's errorMessage (FAILED_WITHOUT_CODE). */
 export const ERROR = 3;
 export const REGION = 4;
 /** recipientAccount, else account: the account an Insight's rate counts by (model/rate.ts). */
@@ -25,6 +27,11 @@ export const INSIGHT_EVENT = 1;
 export const NOT_RATE = 2;
 /** flags: the record carries Insight details (the Start/End pairing reads it). */
 export const HAS_INSIGHT = 4;
+/**
+ * flags: ERROR holds a failed console sign-in's errorMessage, not an errorCode. errorsByCode counts it
+ * (its totals then agree with error:*); an error-rate Insight counts errorCodes only (model/rate.ts).
+ */
+export const FAILED_WITHOUT_CODE = 8;
 
 export interface ScanDigest {
   count: number;
@@ -82,6 +89,11 @@ export class DigestBuilder {
     return k;
   }
 
+  /** The string at an index `at` gave. */
+  tableAt(index: number): string {
+    return this.table[index]!;
+  }
+
   /** Event r from its row. */
   addRow(r: number, row: EventRow, fingerprint: number): void {
     idKey(row.id, this.ids, r * 4);
@@ -92,10 +104,11 @@ export class DigestBuilder {
     cols[c + NAME] = this.at(row.name);
     cols[c + SOURCE] = this.at(row.source);
     cols[c + ACTOR] = this.at(row.actor);
-    cols[c + ERROR] = this.at(row.errorCode);
+    const error = errorLabel(row);
+    cols[c + ERROR] = this.at(error);
     cols[c + REGION] = this.at(row.region);
     cols[c + RATE_ACCOUNT] = this.at(row.recipientAccount || row.account);
-    this.flags[r] = eventFlags(rowInsight(row) !== null, row.eventType, row.category);
+    this.flags[r] = eventFlags(rowInsight(row) !== null, row.eventType, row.category) | (row.errorCode === '' && error !== '' ? FAILED_WITHOUT_CODE : 0);
   }
 
   finish(): ScanDigest {

@@ -23,6 +23,7 @@ import { readDecodedFile, scanRecordSpans, SpanKeys, SPAN_NON_ASCII, SPAN_PLAIN 
 import { actorLabel, objectOf, text } from '../model/actor.js';
 import { normalize, parseEventTime } from '../model/normalize.js';
 import { RecordBatch, rowInsight } from '../model/recordBatch.js';
+import { FAILED_WITHOUT_CODE_NAME } from '../model/failure.js';
 import type { EventRow, FileReadResult } from '../model/types.js';
 import { ACTOR, COLS, DigestBuilder, ERROR, eventFlags, NAME, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
 import { bytesHash, idKeyOfBytes, shapeOf } from './fastJob.js';
@@ -113,6 +114,9 @@ export function extractFile(path: string): ExtractedFile | null {
     const insightCategory = textIs(bytes, values[v + K_CATEGORY * 2]!, values[v + K_CATEGORY * 2 + 1]!, INSIGHT_CATEGORY);
     const time = timeOf(bytes, values[v + K_TIME * 2]!, values[v + K_TIME * 2 + 1]!, nonAscii);
     if (name === PARSE || source === PARSE || region === PARSE || error === PARSE || recipient === PARSE || insightType === null || insightCategory === null || time === null) return false;
+    // A console sign-in without an errorCode may still have failed (responseElements, errorMessage: model/failure.ts),
+    // which these bytes do not hold: parsed, as the few ConsoleLogin events are cheap to.
+    if (error === empty && digest.tableAt(name) === FAILED_WITHOUT_CODE_NAME) return false;
     const identity = identityOf(bytes, words, values[v + K_IDENTITY * 2]!, values[v + K_IDENTITY * 2 + 1]!, nonAscii);
     digest.times[k] = time;
     const c = k * COLS;

@@ -8,9 +8,9 @@
 import { READ_SHAPES, noteFileOutcome } from '../ingest/scanFolder.js';
 import { insightSpans, insightSummaries, pairInsights } from '../model/insights.js';
 import type { BadFile, EventRow, FileReadResult, FileShape } from '../model/types.js';
-import { emptyProgress, noteConflict, type LoadProgress } from '../store/progress.js';
+import { emptyProgress, noteConflict, reportedConflict, type LoadProgress } from '../store/progress.js';
 import type { Count, ScanSummary } from '../commands/scanSummary.js';
-import { ACTOR, COLS, ERROR, HAS_INSIGHT, INSIGHT_EVENT, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
+import { ACTOR, COLS, ERROR, FAILED_WITHOUT_CODE, HAS_INSIGHT, INSIGHT_EVENT, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
 import { ADDED, CONFLICT, IdSet } from './ids.js';
 import type { MatchedTexts } from './fastJob.js';
 import { Float64List, Int32List } from '../model/growable.js';
@@ -97,6 +97,7 @@ export class ScanTally {
     this.progress.eventsRead += digest.count;
     const global = new Int32Array(digest.table.length);
     for (let k = 0; k < digest.table.length; k++) global[k] = this.idOf(digest.table[k]!);
+    const noErrorCode = this.idOf('');
     const { cols, flags, times, ids } = digest;
     let nextInsight = 0;
     let nextMatched = 0;
@@ -127,7 +128,9 @@ export class ScanTally {
       // folder is read again in full (needsFullRead), without them there is nothing to count.
       if (!this.partial) {
         this.times.push(flags[r]! & NOT_RATE ? Number.NaN : t);
-        this.rateCombo.push(this.rateCombos.idOf(global[cols[c + NAME]!]!, global[cols[c + SOURCE]!]!, global[cols[c + REGION]!]!, global[cols[c + RATE_ACCOUNT]!]!, global[cols[c + ERROR]!]!));
+        // An error-rate Insight counts errorCodes (model/rate.ts): a failed sign-in's message is none.
+        const errorCode = flags[r]! & FAILED_WITHOUT_CODE ? noErrorCode : global[cols[c + ERROR]!]!;
+        this.rateCombo.push(this.rateCombos.idOf(global[cols[c + NAME]!]!, global[cols[c + SOURCE]!]!, global[cols[c + REGION]!]!, global[cols[c + RATE_ACCOUNT]!]!, errorCode));
       }
       if (!matched) continue;
       this.unique++;
@@ -279,7 +282,8 @@ export class ScanTally {
         badTime: this.badTime,
         conflicts: progress.conflictCount,
       },
-      conflictingDuplicates: progress.conflicts.slice(),
+      // Without keptFile and field, which the tally does not know (store/progress.ts ReportedConflict).
+      conflictingDuplicates: progress.conflicts.map(reportedConflict),
       time: {
         first: Number.isFinite(this.first) ? new Date(this.first).toISOString() : null,
         last: Number.isFinite(this.last) ? new Date(this.last).toISOString() : null,

@@ -16,6 +16,23 @@ export interface ConflictingDuplicate {
   field: string;
 }
 
+/**
+ * A conflicting duplicate as scan reports it (text and --json): only what the reader knows. The
+ * headless scan keeps each eventID as a 16-byte hash, not where its copies lay, so it names the
+ * differing copy's file alone (the kept copy is the first in file order); an archive records the
+ * kept copy's file but not which field differs. An unknown part is left out, never written as "".
+ */
+export interface ReportedConflict {
+  eventID: string;
+  keptFile?: string;
+  file: string;
+  field?: string;
+}
+
+export function reportedConflict(c: ConflictingDuplicate): ReportedConflict {
+  return { eventID: c.eventID, ...(c.keptFile ? { keptFile: c.keptFile } : {}), file: c.file, ...(c.field ? { field: c.field } : {}) };
+}
+
 /** Conflicts listed in full; past this only counted (conflictCount). */
 export const MAX_LISTED_CONFLICTS = 1000;
 

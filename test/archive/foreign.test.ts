@@ -51,7 +51,7 @@ describe('a DuckDB file that is not an archive', () => {
     expect(await runSql(path, ['SELECT x FROM events'])).toEqual([[42]]);
   });
 
-  it('archive, export --db FILE DIR and scan --db FILE DIR exit 1 with one line, and write nothing', async () => {
+  it('archive, export --db FILE DIR and scan --db FILE DIR exit 2 (a bad --db) with one line, and write nothing', async () => {
     const path = join(scratch.dir, 'foreign.duckdb');
     await runSql(path, ['CREATE TABLE events (x INTEGER)']);
     for (const args of [
@@ -60,7 +60,7 @@ describe('a DuckDB file that is not an archive', () => {
       ['scan', '--db', path, SAMPLES],
     ]) {
       const result = trailtop(args);
-      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr).toBe(`trailtop: ${path} is not a trailtop archive (it holds other tables: events); nothing was written to it: give --db a new file or an archive\n`);
     }
     expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);

@@ -207,7 +207,7 @@ describe('archive import', () => {
     expect(first.conflicts).toBe(1);
     let summary = await summarizeArchive(archive, null);
     expect(summary.events.conflicts).toBe(1);
-    expect(summary.conflictingDuplicates).toEqual([{ eventID: 'dup', keptFile: middle, file: newer, field: '' }]);
+    expect(summary.conflictingDuplicates).toEqual([{ eventID: 'dup', keptFile: middle, file: newer }]);
     // A later run brings the oldest delivery, differing again: it is kept, and the copy it displaces is listed.
     writeFileSync(join(logs, 'older.json'), recordsJson([{ ...event('dup', 1), eventName: 'Original' }, event('same', 2)]));
     const older = at('older.json', 60);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,27 @@ describe('trailtop tail', () => {
     const usage = run('node', [bin, 'tail']);
     expect(await usage.exit).toBe(2);
   });
+
+  // tail went on running in silence after its folder was deleted: its watch could never print again.
+  it.each([
+    ['deleted', [], (dir: string) => rmSync(dir, { recursive: true, force: true })],
+    ['deleted (--filter: read without the store)', ['--filter', 'name:DescribeInstances'], (dir: string) => rmSync(dir, { recursive: true, force: true })],
+    ['moved away', [], (dir: string) => renameSync(dir, `${dir}-moved`)],
+    ['deleted and made again', [], (dir: string) => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+    }],
+  ] as const)('says on stderr that the folder is gone and exits 1 when it is %s', async (_how, options, remove) => {
+    const dir = folderWithEvents();
+    cleanups.push(() => rmSync(`${dir}-moved`, { recursive: true, force: true }));
+    const tail = run('node', [bin, 'tail', dir, ...options]);
+    // The events are printed once the watch is ready.
+    await waitFor(() => tail.lines().length === 3, 'the existing events', 8_000);
+    remove(dir);
+    const hang = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
+    expect(await Promise.race([tail.exit, hang])).toBe(1);
+    expect(tail.stderr()).toBe(`trailtop: the folder ${dir} is gone (deleted, moved or replaced): nothing more can arrive; stopping\n`);
+  }, 30_000);
 
   it('exits quietly with 0 when the reading end of the pipe closes', async () => {
     const dir = folderWithEvents();

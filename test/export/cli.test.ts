@@ -164,6 +164,22 @@ describe('trailtop export (child process)', () => {
     expect(await readdir(out)).toEqual(['events.csv']);
   });
 
+  // export --db F DIR imported DIR into F (creating it) and only then refused the existing -o file.
+  it('export --db DIR refuses an existing file as export DIR does, before importing anything', async () => {
+    const out = await freshDir('exists-db');
+    const target = join(out, 'events.csv');
+    await writeFile(target, 'precious');
+    const db = join(out, 'new.duckdb');
+    const plain = await run(['export', small, '-o', target]);
+    const fromDb = await run(['export', '--db', db, small, '-o', target]);
+    expect(fromDb.code, fromDb.stderr).toBe(plain.code);
+    expect(fromDb.stderr).toBe(plain.stderr);
+    expect(fromDb.stderr).toMatch(/^trailtop: \S+ already exists \(use --force to replace it\)\n$/);
+    expect(await readFile(target, 'utf8')).toBe('precious');
+    // No archive was created, so no import ran.
+    expect((await readdir(out)).sort()).toEqual(['events.csv']);
+  });
+
   it('writes nothing into the log folder: -o under DIR, or onto the one FILE read, is refused (exit 2)', async () => {
     const logs = await freshDir('own-folder');
     await writeTrail(logs, 'a.json', [record(1)]);

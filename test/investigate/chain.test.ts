@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runChain, formatChain } from '../../src/commands/chain.js';
 import { findChain, pickIssue, type Chain } from '../../src/investigate/chain.js';
+import { isUsableAccessKey } from '../../src/model/accessKey.js';
+import { chainLines } from '../../src/ui/investigate/chainLines.js';
 import { readRecord } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
@@ -188,6 +190,64 @@ describe('who is behind this session', () => {
     chain = await chainFor([login, insight], insight['eventID'] as string);
     expect(chain.end).toBe('not-temporary');
     expect(chain.summary).toBe('Chain ends at no caller: the record has no user identity');
+  });
+});
+
+describe('masked access keys (AKIA****, as the traildiscover data set writes every key)', () => {
+  const MASKED = 'ASIA****************';
+  const bob = { ...alice, arn: `arn:aws:iam::${ACCOUNT}:user/bob`, userName: 'bob', accessKeyId: 'AKIABOB', principalId: 'AIDABOB' };
+
+  it('isUsableAccessKey: a key with a character no key has, or one character repeated, is masked; real and short keys are keys', () => {
+    for (const masked of ['AKIA****************', MASKED, 'ASIA…', 'AKIA XXXX', 'AKIAXXXXXXXXXXXXXXXX', 'ASIA0000000000000000', '']) expect(isUsableAccessKey(masked), masked).toBe(false);
+    for (const key of ['AKIAIOSFODNN7EXAMPLE', 'ASIANQQHHS551LWULIWD', 'ASIAFIRST', 'AKIAALICE', 'userIdentityAccessKeyId1']) expect(isUsableAccessKey(key), key).toBe(true);
+  });
+
+  it('two sessions whose keys are masked alike are not linked, and the chain says why', async () => {
+    // alice's AssumeRole issued a key masked in the log; bob's unrelated session later used a key masked the same way.
+    const alices = assume('2024-05-01T10:00:00Z', alice, 'Dev', 'alice-dev', MASKED);
+    const bobs = event('TerminateInstances', '2024-05-01T10:30:00Z', session('Ops', 'bob-ops', MASKED));
+    const chain = await chainFor([bobs, alices, event('DescribeInstances', '2024-05-01T09:00:00Z', bob)], bobs['eventID'] as string);
+    expect(chain.links.map((l) => [l.kind, l.row?.id ?? null])).toEqual([
+      ['event', bobs['eventID']],
+      ['missing', null],
+    ]);
+    expect(chain.end).toBe('missing');
+    expect(chain.summary).toBe(`Chain ends at a masked access key (${MASKED}): its issuing event cannot be looked up`);
+    expect(chain.links[1]!.note).toBe(
+      `the access key ${MASKED} is masked, not a real key: the event that issued it cannot be looked up, and nothing is linked by it (session of arn:aws:iam::${ACCOUNT}:role/Ops as bob-ops)`,
+    );
+    expect(formatChain(chain)).toContain(`key ${MASKED} (masked)`);
+  });
+
+  it('a source identity still links across masked keys, the issuing note says the key is masked, and a walk back to a linked event ends', async () => {
+    const first = assume('2024-05-01T10:00:00Z', alice, 'Dev', 'alice-dev', MASKED, { sourceIdentity: 'alice' });
+    const act = event('TerminateInstances', '2024-05-01T10:06:00Z', session('Dev', 'alice-dev', MASKED, 'alice'));
+    let chain = await chainFor([act, first], act['eventID'] as string);
+    expect(chain.links.map((l) => [l.kind, l.row?.id ?? null])).toEqual([
+      ['event', act['eventID']],
+      ['missing', null],
+      ['source-identity', first['eventID']],
+    ]);
+    expect(chain.end).toBe('iam-user');
+    expect(chain.links[2]!.note).toContain(`issued ${MASKED} (masked: nothing is linked by it)`);
+    // The AssumeRole itself made by a masked session with that source identity: it matches only itself, already on the chain.
+    const chained = assume('2024-05-01T10:00:00Z', session('Dev', 'x', MASKED, 'alice'), 'Admin', 'hop', MASKED, { sourceIdentity: 'alice' });
+    const use = event('TerminateInstances', '2024-05-01T10:06:00Z', session('Admin', 'hop', MASKED, 'alice'));
+    chain = await chainFor([use, chained], use['eventID'] as string);
+    expect(chain.links.map((l) => l.kind)).toEqual(['event', 'missing', 'source-identity', 'missing']);
+    expect(chain.end).toBe('loop');
+  });
+
+  it('the details pivot on a masked key\'s link by its event, not by the key (key: would list every masked session)', async () => {
+    const alices = assume('2024-05-01T10:00:00Z', alice, 'Dev', 'alice-dev', MASKED, { sourceIdentity: 'alice' });
+    const act = event('TerminateInstances', '2024-05-01T10:06:00Z', session('Dev', 'alice-dev', MASKED, 'alice'));
+    const chain = await chainFor([act, alices], act['eventID'] as string);
+    const pivots = chainLines({ status: 'done', chain }, 'utc').filter((line) => line.pivot).map((line) => line.pivot);
+    expect(pivots).toEqual([
+      { field: 'id', value: act['eventID'] },
+      { field: 'key', value: 'AKIAALICE' },
+    ]);
+    expect(chainLines({ status: 'done', chain }, 'utc')[1]!.value).toContain(`key ${MASKED} (masked)`);
   });
 });
 

@@ -7,6 +7,7 @@
 import type { Chain, ChainLink } from '../../investigate/chain.js';
 import type { PivotTerm } from '../../investigate/pivot.js';
 import type { EventRow } from '../../model/types.js';
+import { isUsableAccessKey } from '../../model/accessKey.js';
 import { formatTime, type TimeZoneMode } from '../format.js';
 
 /** What the details know about the chain of the row they show. */
@@ -39,7 +40,7 @@ function linkValue(link: ChainLink, zone: TimeZoneMode): string {
   const who = id.arn || id.userName || id.principalId || id.type || '?';
   const parts = [link.row ? formatTime(link.row, zone) : 'not in these logs', `by ${who}`];
   if (id.type && id.arn) parts.push(`(${id.type})`);
-  if (id.accessKey) parts.push(`key ${id.accessKey}`);
+  if (id.accessKey) parts.push(`key ${id.accessKey}${isUsableAccessKey(id.accessKey) ? '' : ' (masked)'}`);
   if (link.row?.sourceIp) parts.push(`from ${link.row.sourceIp}`);
   if (id.sourceIdentity) parts.push(`source identity ${id.sourceIdentity}`);
   if (id.identityProvider) parts.push(`via ${id.identityProvider}`);
@@ -55,7 +56,8 @@ export function chainLines(state: ChainState, zone: TimeZoneMode): ChainLine[] {
   const lines: ChainLine[] = [{ label: 'Behind it', value: chain.summary, tone: chain.end === 'missing' ? 'error' : 'insight' }];
   chain.links.forEach((link, i) => {
     const key = link.identity.accessKey;
-    const pivot: PivotTerm | undefined = key ? { field: 'key', value: key } : link.row ? { field: 'id', value: link.row.id } : undefined;
+    // A masked key would list every event whose key was masked alike, not what this session did: the link's event instead.
+    const pivot: PivotTerm | undefined = key && isUsableAccessKey(key) ? { field: 'key', value: key } : link.row ? { field: 'id', value: link.row.id } : undefined;
     lines.push({ label: linkLabel(link, i), value: linkValue(link, zone), tone: link.kind === 'missing' ? 'error' : 'normal', ...(pivot ? { pivot } : {}), row: link.row });
     if (link.kind !== 'event') lines.push({ label: '', value: link.note, tone: 'muted' });
   });

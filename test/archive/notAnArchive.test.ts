@@ -1,0 +1,112 @@
+/**
+ * A --db FILE that cannot be used as an archive (a text file, a DuckDB file cut short) is a bad
+ * argument for every command that takes --db: exit 2, one line, no stack trace, the file untouched.
+ * archive, scan/export/detect --db FILE DIR and the dashboard exited 1 where scan --db FILE exited 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordsJson, tempFolder } from '../support/files.js';
+import { hasTmux, requireTmuxInCi, trailtopCommand, tmuxServer } from '../support/tmux.js';
+
+const require = createRequire(import.meta.url);
+const duckdb = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function trailtop(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+  return spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+const scratch = tempFolder('trailtop-notarchive-');
+const logs = join(scratch.dir, 'logs');
+const textFile = join(scratch.dir, 'notes.duckdb');
+const damaged = join(scratch.dir, 'damaged.duckdb');
+const TEXT = 'not a database\n';
+let damagedBytes: Buffer;
+
+beforeAll(async () => {
+  mkdirSync(logs);
+  const event = { eventVersion: '1.08', eventID: 'e1', eventTime: '2024-01-01T00:00:00Z', eventName: 'ListBuckets', eventSource: 's3.amazonaws.com', awsRegion: 'us-east-1' };
+  writeFileSync(join(logs, 'a.json'), recordsJson([event]));
+  writeFileSync(textFile, TEXT);
+  // A real archive, written out to its file (no log left), then cut to its headers: DuckDB knows the file, its blocks are gone.
+  expect(trailtop(['archive', logs, '--db', damaged, '--quiet']).status).toBe(0);
+  const instance = await duckdb.DuckDBInstance.create(damaged);
+  const connection = await instance.connect();
+  await connection.run('CHECKPOINT');
+  connection.closeSync();
+  instance.closeSync();
+  rmSync(`${damaged}.wal`, { force: true });
+  truncateSync(damaged, 12_288);
+  damagedBytes = readFileSync(damaged);
+}, 60_000);
+afterAll(() => scratch.remove());
+
+const commands = (db: string): [string, string[]][] => [
+  ['archive DIR --db', ['archive', logs, '--db', db, '--quiet']],
+  ['scan --db', ['scan', '--db', db]],
+  ['scan --db DIR', ['scan', '--db', db, logs]],
+  ['export --db', ['export', '--db', db, '-o', '-', '--format', 'jsonl']],
+  ['export --db DIR', ['export', '--db', db, logs, '-o', join(scratch.dir, 'out.jsonl')]],
+  ['detect --db', ['detect', '--db', db]],
+  ['detect --db DIR', ['detect', '--db', db, logs]],
+  ['sql --db', ['sql', '--dialect', 'duckdb', '--db', db, 'name:ListBuckets']],
+];
+
+describe('a --db that is not a usable archive', () => {
+  for (const [what, db] of [['a text file', textFile], ['a DuckDB file cut short', damaged]] as const) {
+    it.each(commands(db))(
+      `${what}: %s exits 2 with one line and leaves the file as it was`,
+      (_name, args) => {
+        const run = trailtop(args);
+        expect(run.status, run.stderr).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(/^trailtop: [^\n]*(not a valid DuckDB database file|Could not read enough bytes)[^\n]*\n$/);
+        expect(readFileSync(db)).toEqual(db === textFile ? Buffer.from(TEXT) : damagedBytes);
+        expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);
+      },
+    );
+  }
+});
+
+requireTmuxInCi('the --db dashboard refusing a file that is not an archive');
+describe.skipIf(!hasTmux)('the --db dashboard on a file that is not an archive (in tmux)', () => {
+  it.each([
+    ['--db FILE', ['--db', textFile]],
+    ['DIR --db FILE', [logs, '--db', textFile]],
+  ])('trailtop %s exits 2 with the reason on one line', async (_name, args) => {
+    const tmux = tmuxServer('notarchive');
+    try {
+      // Wide enough for the message on one row of the pane.
+      tmux.start('dash', 300, 20, trailtopCommand(scratch.dir, args));
+      const screen = await tmux.waitFor('dash', (text) => text.includes('EXITED'), 'the dashboard to exit', { timeoutMs: 30_000 });
+      expect(screen).toMatch(/EXITED 2/);
+      expect(screen).toMatch(/trailtop: cannot open the archive \S+: IO Error: .*not a valid DuckDB/);
+      expect(screen).not.toMatch(/\n\s+at /);
+      expect(readFileSync(textFile, 'utf8')).toBe(TEXT);
+    } finally {
+      tmux.kill();
+    }
+  }, 40_000);
+});
+
+describe('an archive another process holds open for writing', () => {
+  // A good archive that is busy is a runtime failure (exit 1), not a bad argument: trying again later works.
+  it('scan --db and archive exit 1 with DuckDB\'s lock message on one line', async () => {
+    const busy = join(scratch.dir, 'busy.duckdb');
+    expect(trailtop(['archive', logs, '--db', busy, '--quiet']).status).toBe(0);
+    const instance = await duckdb.DuckDBInstance.create(busy);
+    try {
+      for (const args of [['scan', '--db', busy], ['archive', logs, '--db', busy, '--quiet']]) {
+        const run = trailtop(args);
+        expect(run.status, run.stderr).toBe(1);
+        expect(run.stderr).toMatch(/^trailtop: cannot open the archive \S+: IO Error: Could not set lock[^\n]*\n$/);
+      }
+    } finally {
+      instance.closeSync();
+    }
+  }, 60_000);
+});
