@@ -30,12 +30,12 @@ export interface FolderLoaderOptions {
   /**
    * Called once when the watched folder (the root, or a file root's folder) is deleted, moved away
    * or replaced by another folder of the same name: its watch is dead, so nothing more can arrive.
-   * Given, the watch also looks at the folder every GONE_CHECK_MS in case no event tells of it.
+   * Every watch also notes it in the store's progress (watchedFolderGone), for the dashboard's header.
    */
   onGone?: (folder: string) => void;
 }
 
-/** How often a watch with onGone checks that its folder is still the one it watches (one stat). */
+/** How often a watch checks that its folder is still the one it watches (one stat), in case no event tells. */
 const GONE_CHECK_MS = 1_000;
 
 /** Takes detection hits by store seq (detect/findings.ts). */
@@ -398,16 +398,14 @@ export class FolderLoader {
     const { watch: chokidarWatch } = await import('chokidar');
     if (this.closed) return;
     const watchedFolder = rootIsFile ? dirname(target) : this.root;
-    if (this.options.onGone) {
-      try {
-        const info = await stat(watchedFolder);
-        this.watchedIdentity = { dev: info.dev, ino: info.ino, birth: info.birthtimeMs };
-      } catch {
-        this.reportGone(watchedFolder); // gone between the listing and the watch
-        return;
-      }
-      if (this.closed) return;
+    try {
+      const info = await stat(watchedFolder);
+      this.watchedIdentity = { dev: info.dev, ino: info.ino, birth: info.birthtimeMs };
+    } catch {
+      this.reportGone(watchedFolder); // gone between the listing and the watch
+      return;
     }
+    if (this.closed) return;
     const watcher = chokidarWatch(watchedFolder, {
       persistent: true,
       ignoreInitial: true,
@@ -440,16 +438,14 @@ export class FolderLoader {
         for (const known of [...this.files.keys()]) if (known.startsWith(prefix)) this.removed(known);
       });
     }
-    if (this.options.onGone) {
-      // chokidar says unlinkDir for the watched folder itself when it is deleted or moved away; the timer
-      // catches what no event tells of (a folder made again under the name, a watch that failed).
-      watcher.on('unlinkDir', (path) => {
-        if (path === watchedFolder) void this.checkWatchedFolder(watchedFolder);
-      });
-      // Not unref'd: when the folder goes, chokidar's handles close, and a follower held up by nothing else
-      // (tail) ended with status 0 in silence before this could tell. close() clears it.
-      this.goneTimer = setInterval(() => void this.checkWatchedFolder(watchedFolder), GONE_CHECK_MS);
-    }
+    // chokidar says unlinkDir for the watched folder itself when it is deleted or moved away; the timer
+    // catches what no event tells of (a folder made again under the name, a watch that failed).
+    watcher.on('unlinkDir', (path) => {
+      if (path === watchedFolder) void this.checkWatchedFolder(watchedFolder);
+    });
+    // Not unref'd: when the folder goes, chokidar's handles close, and a follower held up by nothing else
+    // (tail) ended with status 0 in silence before this could tell. close() clears it.
+    this.goneTimer = setInterval(() => void this.checkWatchedFolder(watchedFolder), GONE_CHECK_MS);
     watcher.on('error', (error) => {
       const failure = error as NodeJS.ErrnoException;
       this.reportBad(failure.path ?? this.root, describeError(error));
@@ -482,6 +478,9 @@ export class FolderLoader {
     if (this.closed || this.goneReported) return;
     this.goneReported = true;
     if (this.goneTimer) clearInterval(this.goneTimer);
+    this.store.updateProgress((p) => {
+      p.watchedFolderGone = folder;
+    });
     this.options.onGone?.(folder);
   }
 

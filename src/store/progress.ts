@@ -58,6 +58,8 @@ export interface LoadProgress {
   conflicts: ConflictingDuplicate[];
   startedAt: number;
   finishedAt: number | null;
+  /** The watched folder, once it was deleted, moved or replaced: nothing more arrives; the events read stay. */
+  watchedFolderGone: string | null;
 }
 
 export function emptyProgress(now = Date.now()): LoadProgress {
@@ -77,6 +79,7 @@ export function emptyProgress(now = Date.now()): LoadProgress {
     conflicts: [],
     startedAt: now,
     finishedAt: null,
+    watchedFolderGone: null,
   };
 }
 

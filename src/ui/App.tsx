@@ -258,6 +258,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     if (hint && state.mode !== 'query') dispatch({ type: 'status', text: hint });
   }, [state.queryText, state.mode === 'query', findings]);
 
+  // The followed folder deleted, moved or replaced: the header says so for good, the status line says what it means.
+  const goneFolder = watching ? progress.watchedFolderGone : null;
+  useEffect(() => {
+    if (goneFolder) dispatch({ type: 'status', text: `The folder ${sanitize(goneFolder)} is gone (deleted, moved or replaced): the events read stay, nothing new will arrive` });
+  }, [goneFolder]);
+
   // The status message fades after a while.
   useEffect(() => {
     if (!state.status) return;

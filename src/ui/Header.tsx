@@ -28,6 +28,8 @@ export interface HeaderProps {
 }
 
 export function liveState(progress: LoadProgress, watching: boolean): string {
+  // Said even mid-load: the files not read yet are gone with their folder.
+  if (watching && progress.watchedFolderGone) return 'folder gone';
   if (progress.phase === 'loading' || progress.phase === 'idle') return 'loading';
   return watching ? 'watching' : 'not watching';
 }
