@@ -11,6 +11,7 @@
  */
 import { basename, join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
+import { FolderGoneCheck } from '../ingest/folderGone.js';
 import { isOwnTempFile } from '../ingest/ownTempFiles.js';
 import type { BadFile } from '../model/types.js';
 import type { Archive } from './db.js';
@@ -27,6 +28,8 @@ export interface FollowStatus {
   bad: readonly BadFile[];
   /** The last import's failure (the archive keeps the batches committed before it). */
   error: string | null;
+  /** The folder was deleted, moved or replaced: its watch is dead, nothing new will be imported. */
+  folderGone: boolean;
 }
 
 export interface FollowOptions {
@@ -39,12 +42,13 @@ export interface FollowOptions {
 type Listener = (status: FollowStatus, committed: boolean) => void;
 
 export class ArchiveFollower {
-  private status: FollowStatus = { phase: 'catching up', progress: null, eventsAdded: 0, bad: [], error: null };
+  private status: FollowStatus = { phase: 'catching up', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
   private readonly listeners = new Set<Listener>();
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private watcher: FSWatcher | null = null;
+  private goneCheck: FolderGoneCheck | null = null;
   private readonly controller = new AbortController();
   private closed = false;
 
@@ -93,6 +97,7 @@ export class ArchiveFollower {
     this.controller.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.goneCheck?.stop();
     await this.watcher?.close();
     await this.running?.catch(() => undefined);
     await this.archive.close();
@@ -107,6 +112,10 @@ export class ArchiveFollower {
   /** chokidar on the folders only (one inotify watch per folder, as the loader's watch): their raw events name the files. */
   private async startWatcher(): Promise<void> {
     const { watch } = await import('chokidar');
+    const gone = (): void => this.update({ folderGone: true }, false);
+    const goneCheck = await FolderGoneCheck.start(this.folder, gone);
+    if (!goneCheck) return;
+    this.goneCheck = goneCheck;
     const watcher = watch(this.folder, {
       persistent: true,
       ignoreInitial: true,
@@ -121,6 +130,9 @@ export class ArchiveFollower {
     });
     // A new folder (S3 sync makes one a day): everything below it, listed when it has settled.
     watcher.on('addDir', (path) => this.found(path));
+    watcher.on('unlinkDir', (path) => {
+      if (path === this.folder) void goneCheck.check();
+    });
     watcher.on('error', (error) => this.update({ error: error instanceof Error ? error.message : String(error) }, false));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }

@@ -5,6 +5,7 @@ import type { EventRow, FileShape } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
 import { isDigestPath } from './detect.js';
 import { listFolder } from './walk.js';
+import { FolderGoneCheck } from './folderGone.js';
 import { isOwnTempFile } from './ownTempFiles.js';
 import { deliveryTime, FileOrderGate, NewestFirstQueue, type OrderedFile } from './order.js';
 import type { ReadPool } from './pool.js';
@@ -35,8 +36,6 @@ export interface FolderLoaderOptions {
   onGone?: (folder: string) => void;
 }
 
-/** How often a watch checks that its folder is still the one it watches (one stat), in case no event tells. */
-const GONE_CHECK_MS = 1_000;
 
 /** Takes detection hits by store seq (detect/findings.ts). */
 export interface HitSink {
@@ -143,10 +142,8 @@ export class FolderLoader {
   private readonly settleMs: number;
   private readonly badAfterMs: number;
   private watcher: FSWatcher | null = null;
-  /** With onGone: the watched folder's device, inode and birth time, to tell it from a folder made again under its name. */
-  private watchedIdentity: { dev: number; ino: number; birth: number } | null = null;
-  private goneTimer: NodeJS.Timeout | null = null;
-  private goneReported = false;
+  /** Tells when the watched folder is deleted, moved or replaced (its watch is then dead). */
+  private goneCheck: FolderGoneCheck | null = null;
   private inFlight = 0;
   private initialPending = 0;
   private listingDone = false;
@@ -197,7 +194,7 @@ export class FolderLoader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.goneTimer) clearInterval(this.goneTimer);
+    this.goneCheck?.stop();
     for (const entry of this.files.values()) this.clearTimer(entry);
     const watcher = this.watcher;
     this.watcher = null;
@@ -398,14 +395,10 @@ export class FolderLoader {
     const { watch: chokidarWatch } = await import('chokidar');
     if (this.closed) return;
     const watchedFolder = rootIsFile ? dirname(target) : this.root;
-    try {
-      const info = await stat(watchedFolder);
-      this.watchedIdentity = { dev: info.dev, ino: info.ino, birth: info.birthtimeMs };
-    } catch {
-      this.reportGone(watchedFolder); // gone between the listing and the watch
-      return;
-    }
-    if (this.closed) return;
+    const goneCheck = await FolderGoneCheck.start(watchedFolder, (folder) => this.reportGone(folder));
+    if (!goneCheck) return; // gone between the listing and the watch
+    if (this.closed) return goneCheck.stop();
+    this.goneCheck = goneCheck;
     const watcher = chokidarWatch(watchedFolder, {
       persistent: true,
       ignoreInitial: true,
@@ -438,14 +431,10 @@ export class FolderLoader {
         for (const known of [...this.files.keys()]) if (known.startsWith(prefix)) this.removed(known);
       });
     }
-    // chokidar says unlinkDir for the watched folder itself when it is deleted or moved away; the timer
-    // catches what no event tells of (a folder made again under the name, a watch that failed).
+    // chokidar says unlinkDir for the watched folder itself when it is deleted or moved away.
     watcher.on('unlinkDir', (path) => {
-      if (path === watchedFolder) void this.checkWatchedFolder(watchedFolder);
+      if (path === watchedFolder) void goneCheck.check();
     });
-    // Not unref'd: when the folder goes, chokidar's handles close, and a follower held up by nothing else
-    // (tail) ended with status 0 in silence before this could tell. close() clears it.
-    this.goneTimer = setInterval(() => void this.checkWatchedFolder(watchedFolder), GONE_CHECK_MS);
     watcher.on('error', (error) => {
       const failure = error as NodeJS.ErrnoException;
       this.reportBad(failure.path ?? this.root, describeError(error));
@@ -458,26 +447,8 @@ export class FolderLoader {
     });
   }
 
-  /** Reports the watched folder gone when its name no longer leads to the folder the watch was set on. */
-  private async checkWatchedFolder(folder: string): Promise<void> {
-    const identity = this.watchedIdentity;
-    if (this.closed || this.goneReported || !identity) return;
-    try {
-      const info = await stat(folder);
-      // The birth time too: a folder made again at once can be given the inode number just freed.
-      if (info.isDirectory() && info.dev === identity.dev && info.ino === identity.ino && info.birthtimeMs === identity.birth) return;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Unreadable for a moment (permissions) is not gone: only a name that leads nowhere is.
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') return;
-    }
-    this.reportGone(folder);
-  }
-
   private reportGone(folder: string): void {
-    if (this.closed || this.goneReported) return;
-    this.goneReported = true;
-    if (this.goneTimer) clearInterval(this.goneTimer);
+    if (this.closed) return;
     this.store.updateProgress((p) => {
       p.watchedFolderGone = folder;
     });

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openArchive } from '../../src/archive/db.js';
 import { ArchiveFollower, type FollowStatus } from '../../src/archive/follow.js';
 import { ArchiveSession } from '../../src/archive/session.js';
+import { followLabel } from '../../src/ui/archive/followLabel.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 
 function event(id: string, at: string, name = 'GetObject'): object {
@@ -107,5 +108,26 @@ describe('the archive follows its folder (trailtop DIR --db FILE)', () => {
     // Nothing written into the log folder.
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(logs).sort()).toEqual(['broken.json', 'slow.json']);
+  }, 30_000);
+
+  it('says the folder is gone when it is deleted, and keeps what it imported', async () => {
+    const scratch = tempFolder('trailtop-follow-');
+    cleanups.push(scratch.remove);
+    const logs = join(scratch.dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'a.json'), recordsJson([event('a1', '2024-03-05T10:00:00Z')]));
+    const archive = await openArchive(join(scratch.dir, 'trail.duckdb'));
+    const session = new ArchiveSession(archive);
+    cleanups.unshift(() => session.close());
+    const follower = await ArchiveFollower.start(archive, logs, { settleMs: 50 });
+    cleanups.unshift(() => follower.close());
+    await until(follower, (s) => s.phase === 'watching');
+    expect(followLabel(follower.current)).toBe('watching');
+
+    const { rmSync } = await import('node:fs');
+    rmSync(logs, { recursive: true, force: true });
+    const status = await until(follower, (s) => s.folderGone);
+    expect(followLabel(status)).toBe('folder gone');
+    expect((await listNames(session)).total).toBe(1);
   }, 30_000);
 });

@@ -17,7 +17,7 @@ import { KEYS, renderApp, type Harness } from './harness.js';
 
 /** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
 class FakeFollower {
-  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [{ path: '/logs/incoming/late.json', reason: 'invalid JSON: unexpected end of input' }], error: null };
+  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [{ path: '/logs/incoming/late.json', reason: 'invalid JSON: unexpected end of input' }], error: null, folderGone: false };
   subscribe(): () => void {
     return () => undefined;
   }

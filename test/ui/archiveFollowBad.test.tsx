@@ -14,7 +14,7 @@ import { renderApp, type Harness } from './harness.js';
 
 /** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
 class FakeFollower {
-  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null };
+  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
   private readonly listeners = new Set<(status: FollowStatus, committed: boolean) => void>();
   subscribe(listener: (status: FollowStatus, committed: boolean) => void): () => void {
     this.listeners.add(listener);

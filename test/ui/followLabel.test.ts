@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FollowStatus } from '../../src/archive/follow.js';
 import { followLabel } from '../../src/ui/archive/followLabel.js';
 
-const base: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null };
+const base: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
 const progress = { filesTotal: 3354, filesDone: 120, filesUnchanged: 0, bytesDone: 0, recordsRead: 0, startedAt: 0 };
 
 describe('followLabel (the --db dashboard header on a followed folder)', () => {

@@ -11,6 +11,8 @@ export function followLabel(status: FollowStatus | null): string {
   const progress = status.progress;
   const counted = progress && progress.filesTotal > 0 ? ` ${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files` : '';
   const bad = status.bad.length > 0 ? ` · ${formatCount(status.bad.length)} bad` : '';
+  // Said over any phase: an import under way finishes, but nothing after it will come.
+  if (status.folderGone && status.phase !== 'stopped') return `folder gone${bad}`;
   switch (status.phase) {
     case 'catching up':
       return `importing${counted}${bad}`;
