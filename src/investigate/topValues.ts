@@ -312,16 +312,8 @@ function countColumn(rows: readonly EventRow[], source: RowSource, column: IdCol
   const onRow = new Tally<string>();
   let empty = 0;
   for (let i = 0; i < rows.length; i++) {
-    let seq: number;
-    let time: number;
-    if (order) {
-      seq = order[i]!;
-      time = times[seq]!;
-    } else {
-      const row = rows[i]!;
-      seq = row.seq;
-      time = row.time;
-    }
+    const seq = order ? order[i]! : rows[i]!.seq;
+    const time = order ? times[seq]! : rows[i]!.time;
     // A row the columns do not cover yet (seq past their end) is read directly.
     const id = seq >= 0 && seq < covered ? ids[seq]! : ON_ROW_ID;
     if (id === EMPTY_ID) empty++;
@@ -356,16 +348,8 @@ function countTwoColumns(rows: readonly EventRow[], source: RowSource, first: Id
   const ids = [0, 0];
   const texts = ['', ''];
   for (let i = 0; i < rows.length; i++) {
-    let seq: number;
-    let time: number;
-    if (order) {
-      seq = order[i]!;
-      time = times[seq]!;
-    } else {
-      const row = rows[i]!;
-      seq = row.seq;
-      time = row.time;
-    }
+    const seq = order ? order[i]! : rows[i]!.seq;
+    const time = order ? times[seq]! : rows[i]!.time;
     for (let k = 0; k < 2; k++) {
       const column = columns[k]!;
       const id = seq >= 0 && seq < column.rows.length ? column.rows.ids[seq]! : ON_ROW_ID;
@@ -422,16 +406,8 @@ function countResources(rows: readonly EventRow[], source: RowSource, store: Eve
   const loose = new Tally<string>();
   let empty = 0;
   for (let i = 0; i < rows.length; i++) {
-    let seq: number;
-    let time: number;
-    if (order) {
-      seq = order[i]!;
-      time = times[seq]!;
-    } else {
-      const row = rows[i]!;
-      seq = row.seq;
-      time = row.time;
-    }
+    const seq = order ? order[i]! : rows[i]!.seq;
+    const time = order ? times[seq]! : rows[i]!.time;
     if (seq < 0 || seq >= covered) {
       // Not in the store (yet): its own resources.
       const own = ownResourceNames(rows[i]!);

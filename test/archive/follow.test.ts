@@ -48,20 +48,28 @@ async function listNames(session: ArchiveSession): Promise<{ total: number; name
   return { total: list.total, names };
 }
 
+/** An archive following a new `logs` folder that `prepare` fills first; watching once its first import is done. */
+async function following(prepare: (logs: string) => void = () => undefined): Promise<{ logs: string; session: ArchiveSession; follower: ArchiveFollower }> {
+  const scratch = tempFolder('trailtop-follow-');
+  cleanups.push(scratch.remove);
+  const logs = join(scratch.dir, 'logs');
+  mkdirSync(logs);
+  prepare(logs);
+  const archive = await openArchive(join(scratch.dir, 'trail.duckdb'));
+  const session = new ArchiveSession(archive);
+  cleanups.unshift(() => session.close());
+  const follower = await ArchiveFollower.start(archive, logs, { settleMs: 50 });
+  cleanups.unshift(() => follower.close());
+  await until(follower, (s) => s.phase === 'watching');
+  return { logs, session, follower };
+}
+
 describe('the archive follows its folder (trailtop DIR --db FILE)', () => {
   it('imports what is there, then each new file; the list shows it, newest first', async () => {
-    const scratch = tempFolder('trailtop-follow-');
-    cleanups.push(scratch.remove);
-    const logs = join(scratch.dir, 'logs');
-    mkdirSync(join(logs, '2024', '03'), { recursive: true });
-    writeFileSync(join(logs, '2024', '03', 'a.json'), recordsJson([event('a1', '2024-03-05T10:00:00Z'), event('a2', '2024-03-05T10:01:00Z')]));
-    const archive = await openArchive(join(scratch.dir, 'trail.duckdb'));
-    const session = new ArchiveSession(archive);
-    cleanups.unshift(() => session.close());
-    const follower = await ArchiveFollower.start(archive, logs, { settleMs: 50 });
-    cleanups.unshift(() => follower.close());
-
-    await until(follower, (s) => s.phase === 'watching');
+    const { logs, session, follower } = await following((logs) => {
+      mkdirSync(join(logs, '2024', '03'), { recursive: true });
+      writeFileSync(join(logs, '2024', '03', 'a.json'), recordsJson([event('a1', '2024-03-05T10:00:00Z'), event('a2', '2024-03-05T10:01:00Z')]));
+    });
     expect(await listNames(session)).toEqual({ total: 2, names: ['GetObject', 'GetObject'] });
 
     const heard: boolean[] = [];
@@ -81,16 +89,7 @@ describe('the archive follows its folder (trailtop DIR --db FILE)', () => {
   }, 30_000);
 
   it('reports a bad file as scan does, and imports a file written in two steps whole', async () => {
-    const scratch = tempFolder('trailtop-follow-');
-    cleanups.push(scratch.remove);
-    const logs = join(scratch.dir, 'logs');
-    mkdirSync(logs);
-    const archive = await openArchive(join(scratch.dir, 'trail.duckdb'));
-    const session = new ArchiveSession(archive);
-    cleanups.unshift(() => session.close());
-    const follower = await ArchiveFollower.start(archive, logs, { settleMs: 50 });
-    cleanups.unshift(() => follower.close());
-    await until(follower, (s) => s.phase === 'watching');
+    const { logs, session, follower } = await following();
 
     writeFileSync(join(logs, 'broken.json'), '{"Records": [ {"eventID": "x"');
     const status = await until(follower, (s) => s.bad.length > 0);
@@ -111,17 +110,7 @@ describe('the archive follows its folder (trailtop DIR --db FILE)', () => {
   }, 30_000);
 
   it('says the folder is gone when it is deleted, and keeps what it imported', async () => {
-    const scratch = tempFolder('trailtop-follow-');
-    cleanups.push(scratch.remove);
-    const logs = join(scratch.dir, 'logs');
-    mkdirSync(logs);
-    writeFileSync(join(logs, 'a.json'), recordsJson([event('a1', '2024-03-05T10:00:00Z')]));
-    const archive = await openArchive(join(scratch.dir, 'trail.duckdb'));
-    const session = new ArchiveSession(archive);
-    cleanups.unshift(() => session.close());
-    const follower = await ArchiveFollower.start(archive, logs, { settleMs: 50 });
-    cleanups.unshift(() => follower.close());
-    await until(follower, (s) => s.phase === 'watching');
+    const { logs, session, follower } = await following((logs) => writeFileSync(join(logs, 'a.json'), recordsJson([event('a1', '2024-03-05T10:00:00Z')])));
     expect(followLabel(follower.current)).toBe('watching');
 
     const { rmSync } = await import('node:fs');
