@@ -12,9 +12,11 @@ import type { Archive } from './db.js';
 
 /**
  * Each field's value per event as SQL: one value, or a list of values the event counts once each
- * (`list`), as the in-memory top values read them (investigate/topValues.ts).
+ * (`list`), as the in-memory top values read them (investigate/topValues.ts). A list reads the
+ * columns `project` names first (va, vb, vn): DuckDB does not share a subexpression across a CASE's
+ * branches, and projected once they made resource T 1.5-2x faster than written out in each.
  */
-const TOP_VALUE_SQL: Record<TopField, { one: string } | { list: string }> = {
+const TOP_VALUE_SQL: Record<TopField, { one: string } | { project: string; list: string }> = {
   user: { one: 'tt_actor' },
   ip: { one: 'sourceipaddress' },
   key: { one: 'tt_accesskey' },
@@ -23,14 +25,15 @@ const TOP_VALUE_SQL: Record<TopField, { one: string } | { list: string }> = {
   error: { one: 'errorcode' },
   region: { one: 'awsregion' },
   // The recipient and the caller's account, as account: matches either.
-  account: { list: oncePerFoldOfTwo("coalesce(recipientaccountid, '')", "coalesce(tt_account, '')") },
+  account: { project: "coalesce(recipientaccountid, '') AS va, coalesce(tt_account, '') AS vb", list: oncePerFoldOfTwo('va', 'vb') },
   agent: { one: 'useragent' },
   identity: { one: 'useridentity.type' },
   // A resource's name, else its ARN (investigate/derivedColumns.ts resourceName). Most events name two
   // resources or fewer (an S3 object and its bucket): they need no lambda, which costs more than the count.
   resource: {
+    project: `coalesce(len(tt_resources), 0) AS vn, ${resourceAt(1)} AS va, ${resourceAt(2)} AS vb, tt_resources`,
     list:
-      `CASE WHEN coalesce(len(tt_resources), 0) = 0 THEN []::VARCHAR[] WHEN len(tt_resources) <= 2 THEN ${oncePerFoldOfTwo(resourceAt(1), resourceAt(2))} ` +
+      `CASE WHEN vn = 0 THEN []::VARCHAR[] WHEN vn <= 2 THEN ${oncePerFoldOfTwo('va', 'vb')} ` +
       `ELSE ${oncePerFold("list_transform(tt_resources, lambda r: coalesce(nullif(r.name, ''), r.arn))")} END`,
   },
 };
@@ -74,9 +77,10 @@ export async function archiveTopValues(archive: Archive, field: TopField, where:
   const values =
     'one' in source
       ? `SELECT ${source.one} AS v, true AS f, tt_time AS t FROM events ${whereOf(where)}`
-      : 'SELECT unnest(CASE WHEN coalesce(len(l), 0) = 0 THEN [NULL] ELSE l END) AS v, ' +
-        'unnest(CASE WHEN coalesce(len(l), 0) = 0 THEN [true] ELSE list_transform(range(len(l)), lambda i: i = 0) END) AS f, t ' +
-        `FROM (SELECT ${source.list} AS l, tt_time AS t FROM events ${whereOf(where)})`;
+      : // A list holds each value once, so the event's first value is the one equal to its head (no lambda).
+        'SELECT v, v IS NOT DISTINCT FROM h AS f, t FROM (SELECT unnest(l) AS v, l[1] AS h, t FROM (' +
+        `SELECT CASE WHEN coalesce(len(l), 0) = 0 THEN [NULL] ELSE l END AS l, t FROM (SELECT ${source.list} AS l, t FROM (` +
+        `SELECT ${source.project}, tt_time AS t FROM events ${whereOf(where)}))))`;
   const spellings = `SELECT nullif(v, '') AS v, count(*) AS n, count(*) FILTER (WHERE f) AS events, min(t) AS first, max(t) AS last FROM (${values}) GROUP BY 1`;
   const grouped =
     `SELECT first(v ORDER BY n DESC, v) AS v, sum(n) AS n, sum(events) AS events, min(first) AS first, max(last) AS last ` +
