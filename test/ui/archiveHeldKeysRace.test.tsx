@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
-import type { Order } from '../../src/store/eventStore.js';
+import type { Order } from '../../src/archive/query.js';
 import type { TopField } from '../../src/investigate/topValues.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
