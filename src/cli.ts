@@ -14,12 +14,13 @@ Usage:
                                           print events as JSON lines as they arrive
   trailtop detect DIR [--rules DIR]... [--json] [--level L]
                                           run Sigma detection rules, print what fired
-  trailtop export DIR --format csv|json|jsonl -o FILE|- [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
+  trailtop export DIR -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
                                           write the matching events to a file or stdout
   trailtop scan|export|detect --db FILE [DIR] ...
                                           the same, answered by SQL on a DuckDB archive
-  trailtop archive DIR [--db FILE]        import a folder into a DuckDB archive (bigger than memory)
-  trailtop sql --dialect athena|duckdb [--table NAME] [--db FILE] QUERY
+  trailtop archive DIR [--db FILE] [--quiet]
+                                          import a folder into a DuckDB archive (bigger than memory)
+  trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive] [--db FILE] QUERY
                                           print the SQL of a query (Athena or DuckDB)
   trailtop chain DIR EVENT_ID [--json]    who is behind an event's session (the AssumeRole chain)
   trailtop athena --database D --table T --workgroup W [--output s3://...] QUERY

@@ -15,6 +15,7 @@ export { CSV_COLUMNS, CSV_HEADERS, formatEventTime } from './columns.js';
 export { isDangerous, neutralise, GUARD_PREFIX } from './guard.js';
 export { formatProgressLine, formatBytes, type ExportProgress } from './progress.js';
 export { checkTarget, removeLiveTempFilesSync } from './atomic.js';
+export { writesIntoLogPath } from './logFolder.js';
 export { createRecordsReader, type RecordsReader, type RawRecord } from './records.js';
 
 export type ExportFormat = 'csv' | 'json' | 'jsonl';

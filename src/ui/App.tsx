@@ -60,6 +60,8 @@ import { quitQuestion, type QuitOutcome, type RunningWork } from './runningWork.
 /** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
 export interface PluginViewProps {
   store: EventStore;
+  /** The log folder (or the one log file) being read: a download never writes into it. */
+  folder?: string;
   /** The list's current rows (filtered, newest first). */
   rows: readonly EventRow[];
   queryText: string;
@@ -458,6 +460,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const viewShown = Boolean(View) && state.mode === viewMode;
   const pluginProps: PluginViewProps = {
     store,
+    folder,
     rows,
     queryText: state.queryText,
     zone: state.zone,

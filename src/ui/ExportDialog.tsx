@@ -1,7 +1,7 @@
 import { Box, Text, useStdout, type Key } from 'ink';
 import { basename } from 'node:path';
 import { useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ReactNode } from 'react';
-import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine } from '../export/index.js';
+import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine, writesIntoLogPath } from '../export/index.js';
 import { eventCount } from './format.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
@@ -58,6 +58,7 @@ export function exportHints(phase: DialogPhase, markedOnly: boolean): string {
  */
 export function ExportDialog({
   store,
+  folder,
   rows,
   queryText,
   width,
@@ -126,7 +127,15 @@ export function ExportDialog({
     if (rows.length === 0 && state.markedOnly) return dispatch({ type: 'message', text: 'No marked event in this list (m marks one; Ctrl-O: every event).', kind: 'error' });
     if (!state.path.trim()) return dispatch({ type: 'message', text: 'Type a file name first.', kind: 'error' });
     const target = resolveExportPath(state.path, cwd);
+    // Checked before the overwrite question, which only a target that passed here reaches (its path cannot change there).
     if (!overwrite) {
+      // As `trailtop export -o` refuses it: a file there would be read back as a log, and the folder may be evidence.
+      const inside = folder ? await writesIntoLogPath(target, folder) : null;
+      if (!mounted.current) return;
+      if (inside) {
+        const where = inside === 'file' ? 'is the log file being read' : `is inside the log folder being read (${sanitize(folder!)})`;
+        return dispatch({ type: 'failed', message: `Not written: ${sanitize(target)} ${where}; choose a file elsewhere` });
+      }
       const check = await precheckTarget(target);
       if (!mounted.current) return;
       if (check.kind === 'exists') return dispatch({ type: 'askOverwrite' });

@@ -45,6 +45,9 @@ export type Action =
   | 'cancelQuery'
   | 'deleteToStart'
   | 'deleteWord'
+  | 'lineStart'
+  | 'lineEnd'
+  | 'charMove'
   | 'help'
   | 'toggleTime'
   | 'follow'
@@ -212,6 +215,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   // lineEditor.ts carries these out; they are listed here so the help shows them.
   { action: 'deleteToStart', keys: [{ char: 'u', ctrl: true }], label: 'Ctrl-U', description: 'delete to the start of the text (all of it with the cursor at the end)', modes: ['query', 'export'], group: TEXT },
   { action: 'deleteWord', keys: [{ char: 'w', ctrl: true }], label: 'Ctrl-W', description: 'delete the word before the cursor (in the file name: back to a /)', modes: ['query', 'export'], group: TEXT },
+  { action: 'lineStart', keys: [{ char: 'a', ctrl: true }, { named: 'home' }], label: 'Ctrl-A/Home', description: 'cursor to the start of the text', modes: ['query', 'export'], group: TEXT },
+  { action: 'lineEnd', keys: [{ char: 'e', ctrl: true }, { named: 'end' }], label: 'Ctrl-E/End', description: 'cursor to the end of the text', modes: ['query', 'export'], group: TEXT },
+  { action: 'charMove', keys: [{ named: 'leftArrow' }, { named: 'rightArrow' }], label: '←/→', description: 'cursor a character left / right', modes: ['query', 'export'], group: TEXT },
   { action: 'jumpToEvents', keys: [{ named: 'return' }], label: 'Enter', description: 'list the events behind the selected Insight', modes: ['insights'], group: INSIGHTS },
   { action: 'nextTab', keys: [{ named: 'tab' }], label: 'Tab', description: 'next tab (chart, attributions)', modes: ['insights'], group: INSIGHTS },
   { action: 'prevTab', keys: [{ named: 'tab', shift: true }], label: 'S-Tab', description: 'previous tab', modes: ['insights'], group: INSIGHTS },

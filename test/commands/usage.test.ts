@@ -44,6 +44,15 @@ describe('help texts', () => {
     expect(EXPORT_USAGE).toContain('visible escapes (\\x1b)');
   });
 
+  it("trailtop --help shows export's --format as optional and names archive's and sql's options, as their own --help does", () => {
+    const flat = USAGE.replace(/\s+/g, ' ');
+    // The format comes from FILE's extension: only -o - needs --format.
+    expect(flat).toContain('trailtop export DIR -o FILE|- [--format csv|json|jsonl]');
+    expect(flat).toContain('trailtop archive DIR [--db FILE] [--quiet]');
+    expect(flat).toContain('[--schema cloudtrail|archive]');
+    for (const [own, option] of [[ARCHIVE_USAGE, '[--quiet]'], [SQL_USAGE, '[--schema cloudtrail|archive]'], [EXPORT_USAGE, '[--format csv|json|jsonl]']] as const) expect(own).toContain(option);
+  });
+
   it('trailtop --help names the options of tail and the archive forms', () => {
     for (const option of ['--findings-only', '--rules DIR', '--db FILE']) expect(USAGE).toContain(option);
   });

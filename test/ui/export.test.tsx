@@ -378,6 +378,25 @@ describe('download dialog', () => {
     expect(existsSync(folder)).toBe(true);
   });
 
+  it('refuses a file inside the log folder being read, as export -o does, and writes nothing there', async () => {
+    const logs = path.join(dir, 'logs');
+    mkdirSync(logs);
+    const { h } = mount(makeRows(3), sessionWith(), 100, 25, { folder: logs });
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    // `..` does not get past: the path is compared as a real path.
+    await h.press(`\u0015logs/sub/../out.json`, (f) => f.includes('logs/sub/../out.json'));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Not written'));
+    expect(frame.replace(/[\s│]+/g, ' ')).toContain('is inside the log folder being read');
+    expect(frame).toContain('Enter download');
+    expect(readdirSync(logs)).toEqual([]);
+    // Outside it, the same form writes.
+    await h.press(`\u0015out.json`, (f) => !f.includes('Not written') && f.includes('out.json'));
+    await h.press(KEYS.enter, (f) => f.includes('Saved 3 events'));
+    expect(existsSync(path.join(dir, 'out.json'))).toBe(true);
+    expect(readdirSync(logs)).toEqual([]);
+  });
+
   it('Ctrl-W deletes the word (or folder) before the cursor, Ctrl-U everything before it; ← moves the cursor', async () => {
     const { h } = mount(makeRows(3));
     await h.waitFor((f) => f.includes('Download events'));
@@ -419,6 +438,22 @@ describe('download dialog in the dashboard', () => {
     open.push(h);
     return h;
   }
+
+  it('refuses the default file name when the dashboard was opened on the folder it would land in', async () => {
+    // `trailtop` with no DIR reads the current folder, where the default name would go.
+    const store = new Store(0);
+    store.add(makeRows(2));
+    store.flush();
+    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={sessionWith()} cwd={dir} now={() => NOW} env={{}} />;
+    const h = renderApp(<App store={store} folder={dir} watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Not written'));
+    expect(frame.replace(/[\s│]+/g, ' ')).toContain('is inside the log folder being read');
+    expect(readdirSync(dir)).toEqual([]);
+  });
 
   it('says 1 event, not 1 events, for a list of one', async () => {
     const h = mountApp(makeRows(1));

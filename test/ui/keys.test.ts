@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { helpLines, whereText } from '../../src/ui/HelpOverlay.js';
 import { ALL_MODES, KEY_GROUPS, KEYMAP, NO_KEY, actionFor, type KeySpec, type Mode } from '../../src/ui/keys.js';
 import { displayWidth } from '../../src/term/width.js';
+import { editLine } from '../../src/ui/lineEditor.js';
 
 
 /** The keystroke Ink would hand over for a key spec. */
@@ -14,6 +15,15 @@ function stroke(spec: KeySpec): [string, Key] {
 const char = (c: string): [string, Key] => [c, NO_KEY];
 
 describe('keymap', () => {
+  it('names in the help every cursor and delete key the text fields take (the line editor carries them out)', () => {
+    const strokes: Array<[string, Partial<Key>]> = [['a', { ctrl: true }], ['', { home: true }], ['e', { ctrl: true }], ['', { end: true }], ['', { leftArrow: true }], ['', { rightArrow: true }], ['u', { ctrl: true }], ['w', { ctrl: true }]];
+    for (const [input, pressed] of strokes) {
+      const key = { ...NO_KEY, ...pressed };
+      expect(editLine({ text: 'ab cd', caret: 3 }, input, key)).not.toBeNull();
+      for (const mode of ['query', 'export'] as const) expect({ pressed, mode, bound: actionFor(mode, input, key) !== null }).toEqual({ pressed, mode, bound: true });
+    }
+  });
+
   it('never binds one key twice in a mode, so every listed binding really works', () => {
     for (const mode of ALL_MODES) {
       for (const binding of KEYMAP.filter((b) => b.modes.includes(mode))) {
