@@ -104,7 +104,7 @@ type LoadKind = 'list' | 'top' | 'histo';
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
   'open', 'back', 'editQuery', 'json', 'copy', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark',
-  'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord',
+  'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
   'zoomIn', 'zoomOut', 'applySpan',
   'help', 'quit', 'forceQuit',
