@@ -4,10 +4,10 @@
  * one file per folder, keyed by the folder's real path).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { homedir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { trackConnections } from './inFlight.js';
@@ -204,8 +204,10 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     await connection.run(`INSERT OR IGNORE INTO archive_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
   }
   let found: unknown;
+  let tables: readonly string[] = [];
   try {
-    found = await readSchema(connection, path, await tableNames(connection));
+    tables = await tableNames(connection);
+    found = await readSchema(connection, path, tables);
   } catch (error) {
     connection.closeSync();
     instance.closeSync();
@@ -215,7 +217,9 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     const steps = typeof found === 'string' ? upgradePath(found) : null;
     try {
       if (!steps) {
-        throw new NotAnArchive(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})`);
+        // A small archive lives in its .wal until checkpointed: the file copied alone holds no table at all.
+        const walLeftBehind = tables.length === 0 && !existsSync(`${path}.wal`) ? `; a small archive copied without the .wal file beside it (${basename(path)}.wal) looks like this: copy or move both files together` : '';
+        throw new NotAnArchive(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})${walLeftBehind}`);
       }
       if (options.readOnly) {
         throw new NotAnArchive(

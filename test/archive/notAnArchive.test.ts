@@ -110,3 +110,18 @@ describe('an archive another process holds open for writing', () => {
     }
   }, 60_000);
 });
+
+describe('an archive copied without its .wal', () => {
+  it('says the .wal was left behind', () => {
+    const original = join(scratch.dir, 'small.duckdb');
+    const copy = join(scratch.dir, 'copy.duckdb');
+    expect(trailtop(['archive', logs, '--db', original, '--quiet']).status).toBe(0);
+    // A small import stays in the log (archive/import.ts settleLog): the file alone holds no table.
+    expect(existsSync(`${original}.wal`)).toBe(true);
+    writeFileSync(copy, readFileSync(original));
+    const result = trailtop(['scan', '--db', copy]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('copied without the .wal file beside it (copy.duckdb.wal)');
+  });
+});
