@@ -6,6 +6,7 @@ import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index
 import { openFolderState, type FolderState } from '../state/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { Findings } from '../detect/findings.js';
+import { CONFLICT_RULE } from '../detect/conflictFinding.js';
 import { findingDetailLines, findingsHeaderForms } from './findings/findingsModel.js';
 import { useFindingsVersion } from './findings/FindingsView.js';
 import { colorEnabled } from '../term/color.js';
@@ -72,6 +73,8 @@ export interface PluginViewProps {
   onClose(): void;
   /** Back to the list with this query applied (e.g. Insights' Enter). */
   setQuery(text: string): void;
+  /** Opens the bad-files view (b) over this one; Esc comes back. */
+  openProblems?(): void;
   /** A message on the status line. */
   setStatus(message: StatusMessage): void;
   /** A short note in the header for work that outlives the view (a hidden download's progress); '' clears it. */
@@ -209,7 +212,13 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const progress = store.progress;
   const findingsVersion = useFindingsVersion(findings);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; the version says when
-  const findingsForms = useMemo(() => (findings ? findingsHeaderForms(findings.levelCounts()) : []), [findings, findingsVersion]);
+  // The built-in conflicting-duplicates finding counts beside the rules' (as detect counts it).
+  const conflicted = findings && progress.conflictCount > 0 ? CONFLICT_RULE.level : null;
+  const findingsForms = useMemo(() => {
+    if (!findings) return [];
+    const counts = findings.levelCounts();
+    return findingsHeaderForms(conflicted ? { ...counts, [conflicted]: counts[conflicted] + 1 } : counts);
+  }, [findings, findingsVersion, conflicted]);
 
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
   const height = Math.max(1, termRows - 1);
@@ -250,6 +259,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const setStatus = useCallback((text: StatusMessage) => dispatch({ type: 'status', text }), []);
   const setActivity = useCallback((text: string) => dispatch({ type: 'activity', text }), []);
   const close = useCallback(() => dispatch({ type: 'setMode', mode: 'list' }), []);
+  const openProblems = useCallback(() => dispatch({ type: 'openOverlay', mode: 'badfiles' }), []);
   useEffect(() => {
     onController?.({ setQuery });
   }, [onController, setQuery]);
@@ -467,6 +477,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     width,
     height: mainH,
     onClose: close,
+    openProblems,
     setQuery,
     setStatus,
     setActivity,

@@ -1,6 +1,7 @@
 import { Box, Text, type Key } from 'ink';
 import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { Findings } from '../../detect/findings.js';
+import { CONFLICT_RULE, conflictRuleFinding } from '../../detect/conflictFinding.js';
+import { sortFindings, type Findings } from '../../detect/findings.js';
 import { truncate } from '../../term/width.js';
 import type { PluginViewProps } from '../App.js';
 import { actionFor } from '../keys.js';
@@ -38,13 +39,19 @@ function listRowsFor(height: number, count: number): number {
  * level); below, the selected rule's description and references. Enter lists
  * its events in the event list through the query `rule:ID`; `!` or Esc returns.
  */
-export function FindingsView({ findings, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys }: PluginViewProps) {
+export function FindingsView({ store, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys }: PluginViewProps) {
   const theme = useTheme();
   const version = useFindingsVersion(findings);
   const [order, setOrder] = useState<'newest' | 'level'>('newest');
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // The load's own finding (conflicting duplicates) beside the rules', as detect lists it.
+  const conflicts = store.progress.conflictCount;
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
-  const list = useMemo(() => findings?.list(order) ?? [], [findings, order, version]);
+  const list = useMemo(() => {
+    if (!findings) return [];
+    const builtin = conflictRuleFinding(store);
+    return builtin ? sortFindings([...findings.list(order), builtin], order) : findings.list(order);
+  }, [findings, store, order, version, conflicts]);
   const found = selectedId === null ? -1 : list.findIndex((f) => f.rule.id === selectedId);
   const index = found === -1 ? 0 : found;
   const selected = list[index] ?? null;
@@ -96,7 +103,9 @@ export function FindingsView({ findings, zone, width, height, onClose, setQuery,
       case 'findingEvents': {
         const finding = list[index];
         if (!finding) return false;
-        setQuery(`rule:${finding.rule.id}`);
+        // No record fires the built-in finding: its events are listed, with the files, in the bad-files view.
+        if (finding.rule === CONFLICT_RULE) openProblems?.();
+        else setQuery(`rule:${finding.rule.id}`);
         return true;
       }
       default:

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Findings } from '../../../src/detect/findings.js';
 import type { Rule } from '../../../src/detect/rule.js';
 import { EventStore } from '../../../src/store/eventStore.js';
+import { noteConflict } from '../../../src/store/progress.js';
 import { App } from '../../../src/ui/App.js';
 import { FindingsView } from '../../../src/ui/findings/FindingsView.js';
 import { makeRow } from '../fixtures.js';
@@ -69,6 +70,25 @@ describe('findings in the dashboard', () => {
     await h.press('!', (f) => f.includes('Findings ('));
     const back = await h.press(KEYS.escape, (f) => !f.includes('Findings ('));
     expect(back).toContain('StopLogging');
+  });
+
+  it('lists the conflicting duplicates as a high finding beside the rules (as detect does); Enter opens the bad files, Esc comes back', async () => {
+    const { h, store } = setup();
+    await h.waitFor((f) => f.includes('⚑ 1 high (!)'));
+    store.updateProgress((p) => noteConflict(p, { eventID: 'e-stop', keptFile: '/logs/a.json', file: '/logs/b.json', field: 'userIdentity' }));
+    await h.waitFor((f) => f.includes('⚑ 2 high (!)'));
+    const view = await h.press('!', (f) => f.includes('Findings (2 of 2 rules fired)'));
+    const row = view.split('\n').find((line) => line.includes('Conflicting duplicates'));
+    expect(row).toMatch(/high\s+1\s/);
+    const chosen = (f: string) => f.split('\n').some((line) => line.startsWith('›') && line.includes('Conflicting duplicates'));
+    let selected = view;
+    for (let i = 0; i < 2 && !chosen(selected); i++) selected = await h.press('j', (f) => f !== selected && f.split('\n').some((line) => line.startsWith('›')));
+    expect(chosen(selected), selected).toBe(true);
+    expect(selected).toContain('status built-in');
+    expect(selected).toContain('bad-files view (b)');
+    const problems = await h.press(KEYS.enter, (f) => f.includes('Conflicting duplicates: same eventID, different content (1)'));
+    expect(problems).toContain('userIdentity differs; other copy in /logs/b.json');
+    await h.press(KEYS.escape, (f) => f.includes('Findings (2 of 2 rules fired)'));
   });
 
   it("an event's details list the rules it fired, with description and references", async () => {
