@@ -1,6 +1,7 @@
 import { Box, Text, useStdout, type Key } from 'ink';
+import { homedir } from 'node:os';
 import { basename } from 'node:path';
-import { useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine, writesIntoLogPath } from '../export/index.js';
 import { eventCount } from './format.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
@@ -30,8 +31,10 @@ import { wrapHints, wrapWords } from './wrap.js';
 export interface ExportDialogProps extends PluginViewProps {
   /** The download's owner; defaults to one per store, so a download outlives the dialog. */
   session?: ExportSession;
-  /** Where relative paths start (default: the current folder). */
+  /** Where relative paths start (default: the current folder; the home folder when that is inside the log folder). */
   cwd?: string;
+  /** The home folder (default: the user's), where relative paths start when cwd is inside the log folder. */
+  home?: string;
   now?: () => number;
   env?: Env;
 }
@@ -74,7 +77,8 @@ export function ExportDialog({
   order = 'newest',
   marks,
   session: given,
-  cwd = process.cwd(),
+  cwd: workingFolder = process.cwd(),
+  home = homedir(),
   now = Date.now,
   env = process.env,
 }: ExportDialogProps) {
@@ -82,6 +86,17 @@ export function ExportDialog({
   const { stdout } = useStdout();
   const session = given ?? sessionFor(store);
   const job = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  // Relative names start in the current folder, unless that is inside the log folder being read (`trailtop`
+  // run there without DIR): then in the home folder, so that Enter on the default name writes somewhere allowed.
+  const [cwd, setCwd] = useState(workingFolder);
+  useEffect(() => {
+    let current = true;
+    setCwd(workingFolder);
+    if (folder) void writesIntoLogPath(workingFolder, folder).then((inside) => current && inside && setCwd(home));
+    return () => {
+      current = false;
+    };
+  }, [workingFolder, folder, home]);
   const [state, dispatch] = useReducer(dialogReducer, null, () => {
     const current = session.getSnapshot();
     // The running or finished download shows its own path; the form behind a running one holds that path
@@ -109,7 +124,7 @@ export function ExportDialog({
     else if (job.status === 'failed') dispatch({ type: 'failed', message: job.message });
   }, [job, state.phase, session]);
 
-  const live = { state, job, rows, order, marks };
+  const live = { state, job, rows, order, marks, cwd };
   const liveRef = useRef(live);
   liveRef.current = live;
   const mounted = useRef(true);
@@ -121,7 +136,7 @@ export function ExportDialog({
   }, []);
 
   const begin = async (overwrite: boolean): Promise<void> => {
-    const { state, rows: listRows, order, marks } = liveRef.current;
+    const { state, rows: listRows, order, marks, cwd } = liveRef.current;
     if (session.running) return;
     const rows = rowsToExport(listRows, order, state.markedOnly ? (marks ?? new Set()) : null);
     if (rows.length === 0 && state.markedOnly) return dispatch({ type: 'message', text: 'No marked event in this list (m marks one; Ctrl-O: every event).', kind: 'error' });

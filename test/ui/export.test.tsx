@@ -439,20 +439,24 @@ describe('download dialog in the dashboard', () => {
     return h;
   }
 
-  it('refuses the default file name when the dashboard was opened on the folder it would land in', async () => {
-    // `trailtop` with no DIR reads the current folder, where the default name would go.
+  it('writes the default file name to the home folder when the dashboard was opened on the folder it would land in', async () => {
+    // `trailtop` with no DIR reads the current folder, where the default name would go: relative names start at home.
+    const home = path.join(dir, 'home');
+    mkdirSync(home);
+    const logs = path.join(dir, 'logs');
+    mkdirSync(logs);
     const store = new Store(0);
     store.add(makeRows(2));
     store.flush();
-    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={sessionWith()} cwd={dir} now={() => NOW} env={{}} />;
-    const h = renderApp(<App store={store} folder={dir} watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} />, 100, 30);
+    const Export = (p: PluginViewProps) => <ExportDialog {...p} session={sessionWith()} cwd={logs} home={home} now={() => NOW} env={{}} />;
+    const h = renderApp(<App store={store} folder={logs} watching={false} env={{ NO_COLOR: '1' }} views={{ export: Export }} />, 100, 30);
     open.push(h);
     await h.waitFor((f) => f.includes('Enter details'));
-    await h.press('d', (f) => f.includes('Download events'));
+    await h.press('d', (f) => f.includes('Download events') && f.replace(/[\s│]+/g, '').includes(path.join(home, `trailtop-${STAMP}.csv`).replace(/\s+/g, '')));
     await settle();
-    const frame = await h.press(KEYS.enter, (f) => f.includes('Not written'));
-    expect(frame.replace(/[\s│]+/g, ' ')).toContain('is inside the log folder being read');
-    expect(readdirSync(dir)).toEqual([]);
+    await h.press(KEYS.enter, (f) => f.includes('Saved 2 events'));
+    expect(readdirSync(home)).toEqual([`trailtop-${STAMP}.csv`]);
+    expect(readdirSync(logs)).toEqual([]);
   });
 
   it('says 1 event, not 1 events, for a list of one', async () => {
