@@ -126,7 +126,10 @@ async function readSchema(connection: DuckDBConnection, path: string, tables: re
   try {
     return (await connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`)).getRows()[0]?.[0];
   } catch (error) {
-    throw new NotAnArchive(`cannot read the archive ${path} (is it damaged?): ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // Out of memory or disk trouble is a failure to read a file that may be good, as in openFailure.
+    if (TRANSIENT_FAILURE.test(message)) throw new ArchiveError(`cannot read the archive ${path}: ${message}`);
+    throw new NotAnArchive(`cannot read the archive ${path} (is it damaged?): ${message}`);
   }
 }
 
@@ -137,9 +140,11 @@ async function readSchema(connection: DuckDBConnection, path: string, tables: re
  */
 function openFailure(path: string, error: unknown): ArchiveError {
   const message = error instanceof Error ? error.message : String(error);
-  const transient = /could not set lock|conflicting lock|permission denied|too many open files|no space left|out of memory|resource temporarily unavailable/i;
-  return new (transient.test(message) ? ArchiveError : NotAnArchive)(`cannot open the archive ${path}: ${message}`);
+  return new (TRANSIENT_FAILURE.test(message) ? ArchiveError : NotAnArchive)(`cannot open the archive ${path}: ${message}`);
 }
+
+/** DuckDB's messages for a failure of the machine (locks, permissions, limits), not of the file. */
+const TRANSIENT_FAILURE = /could not set lock|conflicting lock|permission denied|too many open files|no space left|out of memory|resource temporarily unavailable/i;
 
 /**
  * DuckDB's memory cap while writing: half the machine's memory, at least 1 GB. DuckDB's own default

@@ -65,7 +65,15 @@ export class ArchiveFollower {
     // Its connection closes with the archive (db.ts close()).
     const own: Archive = { path: archive.path, connection, connect: () => archive.connect(), close: () => Promise.resolve() };
     const follower = new ArchiveFollower(own, folder, options);
-    if (options.watch !== false) await follower.startWatcher();
+    if (options.watch !== false) {
+      try {
+        await follower.startWatcher();
+      } catch (error) {
+        // Nobody will hold this follower: its folder check (a timer that keeps the process up) stops here.
+        await follower.close();
+        throw error;
+      }
+    }
     follower.running = follower.importNow(null).finally(() => {
       follower.running = null;
       follower.schedule();

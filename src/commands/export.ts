@@ -216,11 +216,12 @@ export async function runExport(argv: string[]): Promise<number> {
   if (order !== 'newest' && order !== 'oldest') throw new UsageError(`--order ${sanitize(values.order ?? '')}: use newest or oldest`);
   const source = combineFilter(values.filter, values.since, values.until);
   if (dir && output !== '-') await refuseWriteIntoLogFolder(output, dir, '-o');
-  if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
-  if (!dir) return needDir();
-  // Checked before the load so a typo fails at once; compiled again with the folder's vocabulary below.
+  // Checked before the load (or --db's import) and the -o checks, so a typo fails at once as a usage error;
+  // compiled again with the folder's vocabulary below (or as SQL on the archive).
   const now = Date.now();
   const probe = compileFilter(source, undefined, undefined, now, true);
+  if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
+  if (!dir) return needDir();
   // rule: terms need the detection rules run over the folder as it loads (a missing --rules folder: exit 2).
   const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
   if (rules) requireNamedRules(source, rules);

@@ -4,7 +4,7 @@
  * more can arrive through it, and a follower that keeps saying "watching" misleads. Both watchers (the
  * loader's, ingest/watch.ts, and the archive follower's, archive/follow.ts) tell it this way.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 
 /** How often the folder is looked at (one stat), for what no watch event tells (a folder made again under the name). */
 const CHECK_MS = 1_000;
@@ -15,7 +15,13 @@ export class FolderGoneCheck {
 
   private constructor(
     readonly folder: string,
-    private readonly identity: { dev: number; ino: number; birth: number },
+    /**
+     * The folder held open while it is checked: its inode cannot be freed and given to a folder made
+     * again under the name, so device and inode tell the two apart. (The birth time would too, but where
+     * statx is missing Node reports the change time there, which every new file in the folder moves.)
+     */
+    private readonly handle: FileHandle,
+    private readonly identity: { dev: number; ino: number },
     private readonly onGone: (folder: string) => void,
   ) {}
 
@@ -25,15 +31,24 @@ export class FolderGoneCheck {
    * nothing else (tail) ended with status 0 in silence before the check could tell. stop() clears it.
    */
   static async start(folder: string, onGone: (folder: string) => void): Promise<FolderGoneCheck | null> {
-    let identity: { dev: number; ino: number; birth: number };
+    let handle: FileHandle;
+    let identity: { dev: number; ino: number };
     try {
-      const info = await stat(folder);
-      identity = { dev: info.dev, ino: info.ino, birth: info.birthtimeMs };
+      handle = await open(folder, 'r');
     } catch {
       onGone(folder);
       return null;
     }
-    const check = new FolderGoneCheck(folder, identity, onGone);
+    try {
+      const info = await handle.stat();
+      if (!info.isDirectory()) throw new Error('not a folder');
+      identity = { dev: info.dev, ino: info.ino };
+    } catch {
+      await handle.close().catch(() => undefined);
+      onGone(folder);
+      return null;
+    }
+    const check = new FolderGoneCheck(folder, handle, identity, onGone);
     check.timer = setInterval(() => void check.check(), CHECK_MS);
     return check;
   }
@@ -43,8 +58,7 @@ export class FolderGoneCheck {
     if (this.done) return;
     try {
       const info = await stat(this.folder);
-      // The birth time too: a folder made again at once can be given the inode number just freed.
-      if (info.isDirectory() && info.dev === this.identity.dev && info.ino === this.identity.ino && info.birthtimeMs === this.identity.birth) return;
+      if (info.isDirectory() && info.dev === this.identity.dev && info.ino === this.identity.ino) return;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Unreadable for a moment (permissions) is not gone: only a name that leads nowhere is.
@@ -56,8 +70,10 @@ export class FolderGoneCheck {
   }
 
   stop(): void {
+    if (this.done) return;
     this.done = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    void this.handle.close().catch(() => undefined);
   }
 }

@@ -36,7 +36,6 @@ export interface FolderLoaderOptions {
   onGone?: (folder: string) => void;
 }
 
-
 /** Takes detection hits by store seq (detect/findings.ts). */
 export interface HitSink {
   /** The rules rules[from .. to) fired on the stored row `seq`, whose time is `time`. */
@@ -396,7 +395,12 @@ export class FolderLoader {
     if (this.closed) return;
     const watchedFolder = rootIsFile ? dirname(target) : this.root;
     const goneCheck = await FolderGoneCheck.start(watchedFolder, (folder) => this.reportGone(folder));
-    if (!goneCheck) return; // gone between the listing and the watch
+    if (!goneCheck) {
+      // Gone between the listing and the watch: nothing more can arrive, and the load is as done as it gets.
+      this.watcherReady = true;
+      this.checkReady();
+      return;
+    }
     if (this.closed) return goneCheck.stop();
     this.goneCheck = goneCheck;
     const watcher = chokidarWatch(watchedFolder, {

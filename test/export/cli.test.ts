@@ -180,6 +180,19 @@ describe('trailtop export (child process)', () => {
     expect((await readdir(out)).sort()).toEqual(['events.csv']);
   });
 
+  it('export --db DIR reports a bad filter before an existing -o file, as export DIR does', async () => {
+    const out = await freshDir('exists-db-bad-filter');
+    const target = join(out, 'events.csv');
+    await writeFile(target, 'precious');
+    const db = join(out, 'new.duckdb');
+    const plain = await run(['export', small, '-o', target, '--filter', 'bad::']);
+    const fromDb = await run(['export', '--db', db, small, '-o', target, '--filter', 'bad::']);
+    expect(plain.code, plain.stderr).toBe(2);
+    expect(fromDb.code, fromDb.stderr).toBe(2);
+    expect(fromDb.stderr).toBe(plain.stderr);
+    expect((await readdir(out)).sort()).toEqual(['events.csv']);
+  });
+
   it('writes nothing into the log folder: -o under DIR, or onto the one FILE read, is refused (exit 2)', async () => {
     const logs = await freshDir('own-folder');
     await writeTrail(logs, 'a.json', [record(1)]);

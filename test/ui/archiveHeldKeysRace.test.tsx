@@ -6,6 +6,8 @@
  * flake CI saw in archiveKeyBursts under the whole suite). Here that order is forced: each answer is
  * replayed from a first, ungated run of the same keys, held until the command's busy frame is written,
  * and that frame then takes 10 ms, so React yields before its effects and the answer's continuation runs first.
+ * That order rests on React's scheduler yielding after 5 ms: both tests were checked to fail without the fix
+ * (2d56536); if a React upgrade runs effects in the frame's own task, they would pass without testing it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';

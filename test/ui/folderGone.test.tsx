@@ -2,7 +2,7 @@
  * The followed folder deleted under the dashboard: the header says "folder gone" for good (its watch is
  * dead, nothing new can arrive) and the status line says what that means; the events read stay.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFolder, type OpenFolder } from '../../src/ingest/open.js';
@@ -25,7 +25,6 @@ describe('the dashboard when its folder is deleted', () => {
     const scratch = tempFolder('trailtop-gone-');
     remove = scratch.remove;
     const dir = join(scratch.dir, 'logs');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(dir);
     writeFileSync(join(dir, 'a.json'), recordsJson([{ eventID: 'e1', eventTime: '2024-03-05T10:00:00Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com' }]));
     opened = openFolder(dir, { watch: true, settleMs: 20 });
