@@ -150,7 +150,14 @@ function fieldTerm(field: Exclude<FieldSpec, { kind: 'time' }>, term: RawTerm): 
     }
     case 'text': {
       const ref = { kind: 'summary', name: field.name } as const;
-      if (field.addresses) return valueNode(ref, value);
+      if (field.addresses) {
+        // A source address never holds a '/': one typed with it is a block, and a block that does not parse
+        // (ip:10.0.0.0/33) would otherwise search text and find nothing, in silence. Quoted, it is text.
+        if (!value.glob && !value.quoted && value.text.includes('/') && !looksLikeCidr(value.text)) {
+          return { error: { message: `${field.name}: '${value.text}' is not an address block`, position: term.valueStart, hint: 'write a.b.c.d/0-32 or an IPv6 block /0-128, e.g. ip:10.0.0.0/8' } };
+        }
+        return valueNode(ref, value);
+      }
       const node: FieldNode = { kind: 'field', ref, match: isAnyValue(value) ? { kind: 'exists' } : { kind: 'glob', pattern: globOf(value) } };
       return node;
     }

@@ -76,6 +76,15 @@ describe('bad queries', () => {
     expect(errorOf('name:x - y').position).toBe(7);
     expect(errorOf('name:x -').position).toBe(7);
   });
+
+  it("ip: with a / that is not an address block (a source address never has one): said, not searched as text", () => {
+    for (const [query, position] of [['ip:10.0.0.0/33', 3], ['name:x -ip:999.1.1.1/8', 11], ['ip:fe80::/129', 3], ['ip:10.0.0/8x', 3]] as const) {
+      const error = errorOf(query);
+      expect(error.message, query).toContain('is not an address block');
+      expect(error.position, query).toBe(position);
+    }
+    for (const fine of ['ip:10.0.0.0/8', 'ip:2001:db8::/32', 'ip:10.*', 'ip:"a/b"', 'ip:10.0.0.1']) expect(compileQuery(fine).ok, fine).toBe(true);
+  });
 });
 
 describe('parsing', () => {
