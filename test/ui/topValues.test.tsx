@@ -109,3 +109,24 @@ describe('counts in words', () => {
     expect(topSummary({ distinct: 2, rows: 2, empty: 0, values: [{}, {}] } as unknown as Parameters<typeof topSummary>[0])).toBe('2 distinct · 2 events');
   });
 });
+
+describe('top values that do not all fit', () => {
+  it('says how many are below and above the window, so 15 lines of 20 are not read as all of them', async () => {
+    const { moreValuesLine } = await import('../../src/ui/investigate/topValuesModel.js');
+    expect(moreValuesLine(0, 20, 20)).toBe('');
+    expect(moreValuesLine(0, 15, 20)).toBe('  ↓ 5 more (j/k)');
+    expect(moreValuesLine(5, 15, 20)).toBe('  ↑ 5 above (j/k)');
+    const list: EventRow[] = [];
+    for (let i = 0; i < 25; i++) for (let n = 0; n <= i; n++) list.push(makeRow({ name: 'GetObject', actor: 'alice', userNames: ['alice'], sourceIp: `198.51.100.${i}` }));
+    const h = mount(storeWith(list), 80, 24);
+    await h.waitFor((f) => f.includes('GetObject'));
+    await h.press('T', (f) => f.includes('Top values of User'));
+    let frame = await h.press(KEYS.tab, (f) => f.includes('Top values of Source IP'));
+    const below = frame.match(/↓ (\d+) more \(j\/k\)/);
+    expect(below).not.toBeNull();
+    const shown = frame.split('\n').filter((l) => /198\.51\.100\.\d+/.test(l)).length;
+    expect(shown + Number(below![1])).toBe(20);
+    frame = await h.press('G', (f) => /↑ \d+ above/.test(f));
+    expect(frame).not.toContain('more (j/k)');
+  });
+});

@@ -4,7 +4,7 @@ import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, truncate } from '../../term/width.js';
 import type { TimeZoneMode } from '../format.js';
 import { useTheme } from '../theme.js';
-import { topLines, topSummary } from './topValuesModel.js';
+import { moreValuesLine, topLines, topSummary } from './topValuesModel.js';
 
 export interface TopValuesViewProps {
   result: TopResult;
@@ -55,6 +55,8 @@ export function TopValuesView({ result, fieldIndex, selected, queryText, zone, w
   const top = Math.max(0, Math.min(index - bodyH + 1, layout.lines.length - bodyH));
   const start = Math.max(0, Math.min(top, index));
   const visible = layout.lines.slice(start, start + bodyH);
+  // The row under the window (title, tabs and header take three of the four kept back).
+  const more = moreValuesLine(start, visible.length, layout.lines.length);
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
@@ -78,6 +80,11 @@ export function TopValuesView({ result, fieldIndex, selected, queryText, zone, w
           );
         })
       )}
+      {more ? (
+        <Text wrap="truncate-end" color={theme.muted}>
+          {more}
+        </Text>
+      ) : null}
     </Box>
   );
 }

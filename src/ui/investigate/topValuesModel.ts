@@ -45,6 +45,17 @@ export function topLines(result: TopResult, zone: TimeZoneMode, width: number): 
   return { header: truncate(header, width - 2), lines: result.values.map((v) => truncate(line(v), width - 2)) };
 }
 
+/**
+ * Under the values when they do not all fit: how many are above and below the window
+ * (`  ↑ 2 above · ↓ 5 more (j/k)`), else empty. Without it 15 of 20 lines looked like all of them.
+ */
+export function moreValuesLine(from: number, shown: number, total: number): string {
+  const below = total - from - shown;
+  if (from <= 0 && below <= 0) return '';
+  const parts = [from > 0 ? `↑ ${from} above` : '', below > 0 ? `↓ ${below} more` : ''].filter(Boolean);
+  return `  ${parts.join(' · ')} (j/k)`;
+}
+
 /** `12 distinct · 3,400 events · 120 without a value`. */
 export function topSummary(result: TopResult): string {
   const parts = [`${result.distinct.toLocaleString('en-US')} distinct`, eventCount(result.rows)];
