@@ -63,3 +63,17 @@ describe('principal summary', () => {
     expect(lines.every((l) => l.text.length <= 97)).toBe(true);
   });
 });
+
+describe('principal summary headings', () => {
+  it('say when a section lists only its top values, as the APIs heading does', () => {
+    const s = new EventStore(0);
+    const rows = [];
+    for (let i = 0; i < 20; i++) rows.push(eventRow({ id: `ip${i}`, actor: 'alice', userNames: ['alice'], name: 'GetObject', time: 1000 + i, sourceIp: `10.0.0.${i}` }));
+    s.add(rows);
+    s.flush();
+    const summary = principalSummary(s, { field: 'user', value: 'alice' });
+    const text = summaryLines(summary, 'utc', 100).filter((l) => l.heading).map((l) => l.text);
+    expect(text).toContain('─ Source IPs (20, top 15)');
+    expect(text).toContain('─ Regions (1)');
+  });
+});

@@ -44,7 +44,8 @@ export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, widt
   }
   for (const section of summary.sections) {
     if (section.values.length === 0) continue;
-    heading(`${section.title} (${n(section.distinct)})`);
+    // As the APIs heading does: 31 source IPs of which the top 15 are listed is not 31 lines.
+    heading(`${section.title} (${n(section.distinct)}${section.distinct > section.values.length ? `, top ${section.values.length}` : ''})`);
     for (const value of section.values) {
       line(`${fit(sanitize(value.value), nameWidth)} ${padStart(n(value.count), 8)}  ${when(value.first, zone, short, withYear)} – ${when(value.last, zone, short, withYear)}`, { field: section.field, value: value.value });
     }
