@@ -96,4 +96,12 @@ describe('the --db headline', () => {
       expect(displayWidth(line), `${width}`).toBeLessThanOrEqual(width);
     }
   });
+
+  it('a pivot from the top values does not point at [, which an archive does not have', () => {
+    const top = { ...initialArchiveState(), mode: 'top' as const, topIndex: 0 };
+    const status = press(top, '', { return: true }).state.status;
+    expect(status).toContain('Filtered by actor:alice');
+    expect(status).not.toContain('[');
+    expect(press(initialArchiveState(), '[').state.status).toMatch(/not on an archive/);
+  });
 });

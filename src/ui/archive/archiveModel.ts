@@ -109,6 +109,9 @@ export interface KeyResult {
 }
 
 /** Keys that need the events in memory: what to use on an archive instead. */
+/** How to get the query before a pivot back here: `[` is not on an archive, but every applied query is in the history. */
+const ARCHIVE_BACK = '/ then ↑ recalls the query before';
+
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
@@ -194,7 +197,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       if (!value) return { state: { ...now, status: 'No value to filter by' } };
       const term = { field: TOP_FIELDS[state.topField]!.queryField, value: value.value };
       const text = pivotQuery(state.queryText, term, op);
-      return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text } };
+      return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op, ARCHIVE_BACK) }, command: { kind: 'apply', text } };
     }
     return { state };
   }
