@@ -83,6 +83,17 @@ describe('the --db dashboard', () => {
     });
   }
 
+  it('the selected bucket\'s line counts in words: 1 event, not 1 events', async () => {
+    const h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive)} dbPath="/tmp/a.duckdb" env={PLAIN} onQuit={() => undefined} />, 80, 24);
+    open.push(h);
+    await h.waitFor((f) => f.includes('20 events'), 20_000);
+    let frame = await h.press('h', (f) => f.includes('selected:'));
+    expect(frame).toContain('selected: 5 events, 0 errors');
+    // 1m buckets: one event each.
+    for (let i = 0; i < 5 && !frame.includes(' 1m buckets'); i++) frame = await h.press('+', (f) => f.includes('selected:') && f !== frame);
+    expect(frame).toContain('selected: 1 event, 0 errors');
+  });
+
   it('the title keeps the count and the note, and drops the hints first, as the width shrinks', () => {
     expect(archiveHistogramTitle('1h', 319, 1, 12, 200)).toBe('Histogram · 1h buckets (UTC-aligned) · 319 events (+1 without a readable time) · 12 buckets · Enter lists a bucket');
     expect(archiveHistogramTitle('1h', 319, 1, 12, 60)).toBe('1h buckets · 319 events (+1 without a readable time)');

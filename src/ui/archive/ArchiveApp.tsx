@@ -42,7 +42,7 @@ import { StatusBar, statusRoom } from '../StatusBar.js';
 import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
-import { archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 
 export interface ArchiveAppProps {
@@ -646,7 +646,7 @@ function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: A
         );
       })}
       <Text wrap="truncate-end" color={theme.muted}>
-        {truncate(`  ! errors  █ other events · selected: ${formatCount(histo.buckets[at]!.count)} events, ${formatCount(histo.buckets[at]!.errors)} errors`, width)}
+        {truncate(archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
       </Text>
     </Box>
   );

@@ -18,7 +18,8 @@ import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
 import { chartedForms, spanQuery } from '../timeline/histogramModel.js';
 import { displayWidth, truncate } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
-import { formatCount } from '../format.js';
+import { eventCount, formatCount } from '../format.js';
+import { counted } from '../../model/plural.js';
 
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
 
@@ -265,6 +266,11 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
  * The --db histogram's title, the longest form that fits: what the bars count first (with the
  * events no bucket holds, whose time did not parse), then the hints, which go before it does.
  */
+/** The line under the archive's histogram: `! errors  █ other events · selected: 1 event, 0 errors`. */
+export function archiveBucketLine(count: number, errors: number): string {
+  return `  ! errors  █ other events · selected: ${eventCount(count)}, ${counted(errors, 'error')}`;
+}
+
 export function archiveHistogramTitle(sizeLabel: string, charted: number, untimed: number, buckets: number, width: number): string {
   const forms = chartedForms(charted, untimed).flatMap((events) => [
     `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket`,
