@@ -1,6 +1,6 @@
 /** What a key does in the --db dashboard (ui/archive/archiveModel.ts), without a terminal. */
 import { describe, expect, it } from 'vitest';
-import { archiveHeadline, archiveKey, archiveWindow, initialArchiveState, type ArchiveKeyContext, type ArchiveUiState } from '../../src/ui/archive/archiveModel.js';
+import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveKeyContext, type ArchiveUiState } from '../../src/ui/archive/archiveModel.js';
 import { displayWidth } from '../../src/term/width.js';
 import { NO_KEY } from '../../src/ui/keys.js';
 
@@ -53,6 +53,19 @@ describe('keys of the --db dashboard', () => {
     expect(press(top, '+').command).toEqual({ kind: 'apply', text: 'error:* actor:bob' });
     const span = press({ ...s, mode: 'histogram', bucketIndex: 0 }, '', { return: true });
     expect(span.command).toEqual({ kind: 'apply', text: 'from:1970-01-01T00:00:00Z to:1970-01-01T00:00:59Z' });
+  });
+
+  it('+ and - in the histogram keep the selected time: the zoom carries the bucket, and the new one is inside it or holds it', () => {
+    const hours = { ...ctx, buckets: [0, 1, 2, 3].map((k) => ({ start: k * 3_600_000, end: (k + 1) * 3_600_000 })) };
+    const zoomed = archiveKey({ ...initialArchiveState(), mode: 'histogram', bucketSize: 10, bucketIndex: 2 }, '+', NO_KEY, hours);
+    expect(zoomed.command).toEqual({ kind: 'histogram', keep: { start: 7_200_000, end: 10_800_000 } });
+    const halfHours = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => ({ start: k * 1_800_000 }));
+    expect(bucketAfterZoom(halfHours, { start: 7_200_000, end: 10_800_000 })).toBe(4);
+    // A month's first week may start before the 1st: the first week inside the month, not that one.
+    const weeks = [-3, 4, 11].map((day) => ({ start: day * 86_400_000 }));
+    expect(bucketAfterZoom(weeks, { start: 0, end: 30 * 86_400_000 })).toBe(1);
+    // Out: the bigger bucket that holds the old one's start.
+    expect(bucketAfterZoom([{ start: 0 }, { start: 10_800_000 }], { start: 7_200_000, end: 10_800_000 })).toBe(0);
   });
 
   it('keys that need the events in memory say what to use on an archive', () => {

@@ -9,7 +9,7 @@ import { openFolderState } from '../../src/state/index.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { unicodeBlocks } from '../../src/term/glyphs.js';
 import { displayWidth } from '../../src/term/width.js';
-import { ERROR_STACK, parseBucketSize } from '../../src/timeline/index.js';
+import { BUCKET_SIZES, ERROR_STACK, parseBucketSize } from '../../src/timeline/index.js';
 import { App } from '../../src/ui/App.js';
 import { positionOf } from '../../src/ui/listModel.js';
 import { initialState, reducer } from '../../src/ui/state.js';
@@ -141,6 +141,16 @@ describe('the histogram (model)', () => {
     s = clampToEvents(zoom(s, 'utc', 'in'), rows, 'utc');
     expect(s.cursor).toBeLessThanOrEqual(T0 + 30 * 60_000 + 20_000);
     expect(s.cursor).toBeGreaterThanOrEqual(T0);
+  });
+
+  it('zooming in from a month lands on the first week inside it, not the Monday before the 1st', () => {
+    const month = BUCKET_SIZES.findIndex((size) => size.label === '1mo');
+    const november = Date.UTC(2024, 10, 1); // a Friday: its week began on Monday 10-28
+    const s = zoom({ sizeIndex: month, cursor: november, cursorRow: 3, anchor: null, stack: 'errors' }, 'utc', 'in');
+    expect(BUCKET_SIZES[s.sizeIndex]!.label).toBe('1w');
+    expect(new Date(s.cursor).toISOString()).toBe('2024-11-04T00:00:00.000Z');
+    // Out again: the month that holds that week.
+    expect(new Date(zoom(s, 'utc', 'out').cursor).toISOString()).toBe('2024-11-01T00:00:00.000Z');
   });
 
   it('keeps the cursor on screen when the terminal gets shorter (cursorRow kept from a taller view)', () => {

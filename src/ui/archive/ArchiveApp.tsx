@@ -42,7 +42,7 @@ import { StatusBar, statusRoom } from '../StatusBar.js';
 import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
-import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 
 export interface ArchiveAppProps {
@@ -340,7 +340,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   );
 
   const loadHistogram = useCallback(
-    async (sizeIndex: number, bodyRows: number) => {
+    async (sizeIndex: number, bodyRows: number, keep?: { start: number; end: number }) => {
       const mine = ++ticket.current.histo;
       loading.current.histo = true;
       setBusy('counting…');
@@ -361,8 +361,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })), untimed: bounds.untimed });
         setBusy('');
         const s = stateRef.current!;
-        // Opened at the newest bucket (the list's newest-first top), or where it was.
-        setState({ ...s, bucketSize: size, bucketIndex: s.bucketIndex >= 0 ? Math.min(s.bucketIndex, buckets.length - 1) : buckets.length - 1 });
+        // Opened at the newest bucket (the list's newest-first top), or where it was: after a zoom, on the same time.
+        const kept = keep ? bucketAfterZoom(buckets, keep) : -1;
+        // A zoom in that the bucket cap undid would otherwise look like a key that does nothing.
+        const capped = sizeIndex >= 0 && size > sizeIndex ? `${SIZES[size]!.label} is the smallest bucket for this span (at most ${formatCount(MAX_BUCKETS)} buckets): narrow the query or its time to zoom in` : '';
+        setState({ ...s, bucketSize: size, bucketIndex: kept >= 0 ? kept : s.bucketIndex >= 0 ? Math.min(s.bucketIndex, buckets.length - 1) : buckets.length - 1, ...(capped ? { status: capped } : {}) });
         settle('histo', mine);
       } catch (error) {
         if (mine === ticket.current.histo) {
@@ -462,7 +465,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           void loadTop(next.topField);
           return;
         case 'histogram':
-          void loadHistogram(next.bucketSize, c.mainH - 3);
+          void loadHistogram(next.bucketSize, c.mainH - 3, command.keep);
           return;
         case 'mark': {
           const row = c.current?.row;

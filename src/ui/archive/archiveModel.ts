@@ -76,7 +76,8 @@ export type ArchiveCommand =
   | { kind: 'apply'; text: string }
   | { kind: 'order' }
   | { kind: 'top' }
-  | { kind: 'histogram' }
+  /** `keep`: the bucket selected before a zoom, whose time the cursor stays on (none: the newest bucket). */
+  | { kind: 'histogram'; keep?: { start: number; end: number } }
   | { kind: 'mark' }
   | { kind: 'badFiles' }
   | { kind: 'copy' }
@@ -211,7 +212,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     if (action === 'back' || action === 'histogram') return { state: { ...now, mode: 'list' } };
     if (action === 'zoomIn' || action === 'zoomOut') {
       const size = clamp(state.bucketSize + (action === 'zoomIn' ? -1 : 1), 0, ctx.bucketSizes - 1);
-      return { state: { ...now, bucketSize: size, bucketIndex: -1 }, command: { kind: 'histogram' } };
+      if (size === state.bucketSize) return { state: { ...state, status: action === 'zoomIn' ? 'These are the smallest buckets' : 'These are the largest buckets on an archive (a day)' } };
+      const keep = ctx.buckets[at];
+      return { state: { ...now, bucketSize: size, bucketIndex: -1 }, command: keep ? { kind: 'histogram', keep: { start: keep.start, end: keep.end } } : { kind: 'histogram' } };
     }
     if (action === 'applySpan') {
       const bucket = ctx.buckets[at];
@@ -325,4 +328,18 @@ export function archiveHeadline({ count, noun, row, order, bad, path, width }: A
   // Too little room for a recognisable end of the path: none of it, rather than 'archive ……' cut twice.
   const pathRoom = width - displayWidth(figures()) - 1;
   return parts.archive && pathRoom >= 5 ? `${figures()} ${truncateStart(path, pathRoom)}` : figures();
+}
+
+/**
+ * After a zoom, the bucket the cursor stays on: the first of the new buckets inside the one selected before
+ * (zooming in), else the one holding its start (zooming out); -1 (the newest) when neither is there.
+ */
+export function bucketAfterZoom(buckets: readonly { start: number }[], keep: { start: number; end: number }): number {
+  let holding = -1;
+  for (let i = 0; i < buckets.length; i++) {
+    const start = buckets[i]!.start;
+    if (start >= keep.start) return start < keep.end ? i : holding;
+    holding = i;
+  }
+  return holding;
 }

@@ -133,7 +133,11 @@ export function cursorToEnd(state: HistogramViewState, rows: readonly EventRow[]
 export function zoom(state: HistogramViewState, zone: TimelineZone, direction: 'in' | 'out'): HistogramViewState {
   const sizeIndex = Math.max(0, Math.min(BUCKET_SIZES.length - 1, state.sizeIndex + (direction === 'in' ? -1 : 1)));
   if (sizeIndex === state.sizeIndex || Number.isNaN(state.cursor)) return { ...state, sizeIndex };
-  return { ...state, sizeIndex, cursor: floorBucket(state.cursor, BUCKET_SIZES[sizeIndex]!, zone) };
+  const size = BUCKET_SIZES[sizeIndex]!;
+  const floored = floorBucket(state.cursor, size, zone);
+  // Zooming in, the bucket holding the old one's start can begin before it (a month's first week starts on
+  // the Monday before the 1st): the first smaller bucket inside the old one is the one that was selected.
+  return { ...state, sizeIndex, cursor: direction === 'in' && floored < state.cursor ? nextBucket(floored, size, zone) : floored };
 }
 
 export function toggleSpan(state: HistogramViewState): HistogramViewState {
