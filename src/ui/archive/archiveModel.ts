@@ -110,10 +110,10 @@ export interface KeyResult {
   command?: ArchiveCommand;
 }
 
-/** Keys that need the events in memory: what to use on an archive instead. */
 /** How to get the query before a pivot back here: `[` is not on an archive, but every applied query is in the history. */
 const ARCHIVE_BACK = '/ then ↑ recalls the query before';
 
+/** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
@@ -125,6 +125,8 @@ const NOT_HERE: Partial<Record<Action, string>> = {
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
   resourceTimeline: 'resource events: not on an archive yet; filter with resource:NAME',
   nextMark: "next mark: not on an archive yet; the query mark:* lists them",
+  cycleStack: 'split bars: not on an archive yet; the bars split errors from other events',
+  selectSpan: 'spans: not on an archive yet; Enter lists the selected bucket, +/- change its size',
 };
 
 /** The list window for the cursor (the offset keeps the screen still while moving inside it). */
@@ -222,7 +224,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const text = spanQuery(state.queryText, bucket.start, bucket.end);
       return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text } };
     }
-    return { state };
+    const instead = action ? NOT_HERE[action] : undefined;
+    return { state: instead ? { ...now, status: instead } : state };
   }
   // list and detail
   const move = action ? MOVES[action] : undefined;
