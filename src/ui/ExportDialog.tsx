@@ -13,6 +13,7 @@ import {
   FORMAT_LABELS,
   dialogReducer,
   initialDialogState,
+  lastDownloadFolder,
   precheckTarget,
   resolveExportPath,
   rowsToExport,
@@ -103,7 +104,8 @@ export function ExportDialog({
     // (a cancel goes back to it), the one behind a finished one starts fresh.
     if (current.status === 'running') return initialDialogState(now(), current.format, 'running', current.path);
     if (current.status === 'done' && !current.seen) return initialDialogState(now(), current.format, 'done');
-    return initialDialogState(now());
+    // A new form starts in the folder the last download went to (evidence is usually saved in one place).
+    return initialDialogState(now(), 'csv', 'edit', undefined, lastDownloadFolder(current, workingFolder));
   });
 
   useEffect(() => {
@@ -202,7 +204,7 @@ export function ExportDialog({
         break;
       }
       case 'newExport':
-        act({ type: 'reset', now: now() });
+        act({ type: 'reset', now: now(), folder: lastDownloadFolder(liveRef.current.job, liveRef.current.cwd) });
         break;
       case 'toggleMarkedOnly':
         act({ type: 'toggleMarkedOnly' });

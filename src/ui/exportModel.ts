@@ -43,6 +43,8 @@ export interface DialogState {
   messageKind: 'info' | 'error';
   /** Only the events the user marked (`m`), not the whole list (Ctrl-O). */
   markedOnly: boolean;
+  /** Where the default name goes: the folder of the last download written ('' for the current folder). */
+  folder: string;
 }
 
 export type DialogAction =
@@ -56,15 +58,28 @@ export type DialogAction =
   | { type: 'cancelled' }
   | { type: 'failed'; message: string }
   | { type: 'message'; text: string; kind?: 'info' | 'error' }
-  | { type: 'reset'; now: number }
+  | { type: 'reset'; now: number; folder: string }
   | { type: 'toggleMarkedOnly' };
 
 export const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = { csv: 'CSV', json: 'JSON', jsonl: 'JSON lines' };
 
 /** `path`: the running download's file, so a cancel from a reopened dialog leaves the form on it, not on a new default name. */
-export function initialDialogState(now: number, format: ExportFormat = 'csv', phase: DialogPhase = 'edit', path?: string): DialogState {
-  const shown = path ?? defaultExportName(format, new Date(now));
-  return { format, path: shown, caret: shown.length, pathEdited: path !== undefined, openedAt: now, phase, message: '', messageKind: 'info', markedOnly: false };
+export function initialDialogState(now: number, format: ExportFormat = 'csv', phase: DialogPhase = 'edit', path?: string, folder = ''): DialogState {
+  const shown = path ?? defaultPath(folder, format, now);
+  return { format, path: shown, caret: shown.length, pathEdited: path !== undefined, openedAt: now, phase, message: '', messageKind: 'info', markedOnly: false, folder };
+}
+
+/** The default file name, in `folder` when one is given (the last download's), else relative to the current folder. */
+function defaultPath(folder: string, format: ExportFormat, at: number): string {
+  const name = defaultExportName(format, new Date(at));
+  return folder ? path.join(folder, name) : name;
+}
+
+/** The folder a new download's default name goes to: the last written file's, unless it is `cwd` itself. */
+export function lastDownloadFolder(job: JobState, cwd: string): string {
+  if (job.status !== 'done') return '';
+  const folder = path.dirname(job.path);
+  return folder === path.resolve(cwd) ? '' : folder;
 }
 
 export function dialogReducer(state: DialogState, action: DialogAction): DialogState {
@@ -73,8 +88,8 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
       if (state.phase !== 'edit') return state;
       const i = EXPORT_FORMATS.indexOf(state.format);
       const format = EXPORT_FORMATS[(i + action.step + EXPORT_FORMATS.length) % EXPORT_FORMATS.length]!;
-      const path = state.pathEdited ? withFormatExtension(state.path, format) : defaultExportName(format, new Date(state.openedAt));
-      return { ...state, format, path, caret: path.length, message: '' };
+      const shown = state.pathEdited ? withFormatExtension(state.path, format) : defaultPath(state.folder, format, state.openedAt);
+      return { ...state, format, path: shown, caret: shown.length, message: '' };
     }
     case 'setPath': {
       if (state.phase !== 'edit') return state;
@@ -100,7 +115,7 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
     case 'message':
       return { ...state, message: action.text, messageKind: action.kind ?? 'info' };
     case 'reset':
-      return initialDialogState(action.now, state.format);
+      return initialDialogState(action.now, state.format, 'edit', undefined, action.folder);
     case 'toggleMarkedOnly':
       return state.phase === 'edit' ? { ...state, markedOnly: !state.markedOnly, message: '' } : state;
   }

@@ -194,6 +194,23 @@ describe('download dialog', () => {
     expect(fresh).not.toContain('neutralises');
   });
 
+  it('n starts the new form in the folder the last download went to, and the format still picks the extension', async () => {
+    const evidence = path.join(dir, 'evidence');
+    mkdirSync(evidence);
+    const { h } = mount(makeRows(3));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press(`\u0015${evidence}/first.csv`, (f) => f.includes('first.csv'));
+    await h.press(KEYS.enter, (f) => f.includes('Saved 3 events'));
+    const fresh = await h.press('n', (f) => f.includes('Enter download'));
+    const field = (f: string): string => /File {4}(.*?)\s*│/.exec(f)?.[1] ?? '?';
+    expect(field(fresh)).toContain(`evidence/trailtop-${STAMP}.csv`);
+    const json = await h.press(KEYS.tab, (f) => f.includes('(•) JSON '));
+    expect(field(json)).toContain(`evidence/trailtop-${STAMP}.json`);
+    await h.press(KEYS.enter, (f) => f.includes('Saved 3 events'));
+    expect(readdirSync(evidence).sort()).toEqual(['first.csv', `trailtop-${STAMP}.json`]);
+  });
+
   it('writes in the list\'s order (oldest first after o) and, with Ctrl-O, only the marked events', async () => {
     const rows = makeRows(10).reverse();
     const marks = new Set([rows[2]!.id, rows[6]!.id, 'not-in-the-list']);
