@@ -39,6 +39,17 @@ describe('top values view', () => {
     expect(layout.lines[0]).toMatch(/^ {4}6 {4}60% {2}██████░░░░ {2}alice +01-01 00:00 {2}01-01 00:01/);
   });
 
+  it('values that would be cut at 80 columns take the bar\'s room (role sessions differ at their end)', () => {
+    const value = (text: string) => ({ value: text, count: 3, first: 0, last: 60_000 });
+    const roles = ['stratus-red-team-ec2-get-password-data-role/x', 'stratus-red-team-ec2-get-user-data-role/x'];
+    const layout = topLines({ field: 'user', values: roles.map(value), rows: 6, empty: 0, distinct: 2 }, 'utc', 79);
+    for (const [k, role] of roles.entries()) expect(layout.lines[k]).toContain(role.slice(0, 36));
+    expect(layout.lines[0]).not.toContain('░');
+    expect(layout.header).not.toMatch(/Share {4,}Value/);
+    // Short values keep the bar.
+    expect(topLines({ field: 'user', values: [value('alice')], rows: 6, empty: 0, distinct: 1 }, 'utc', 79).lines[0]).toContain('█████░░░░░');
+  });
+
   it('T opens it on users with counts, Tab moves to source IPs, Enter filters by the selected one, [ comes back', async () => {
     const h = mount(storeWith(rows()), 100, 24);
     await h.waitFor((f) => f.includes('DeleteTrail'));

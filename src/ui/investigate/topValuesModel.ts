@@ -4,7 +4,7 @@
  */
 import type { TopResult, TopValue } from '../../investigate/topValues.js';
 import { sanitize } from '../../term/sanitize.js';
-import { fit, padStart, truncate } from '../../term/width.js';
+import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { eventCount, formatMinute, timesSpanYears, type TimeZoneMode } from '../format.js';
 
 const BAR = 10;
@@ -35,13 +35,18 @@ export function topLines(result: TopResult, zone: TimeZoneMode, width: number): 
   // Times as `MM-DD HH:MM` below 120 columns, with the year above or when the values' times span years; none below 70.
   const withYear = width >= 120 || timesSpanYears(result.values.flatMap((v) => [v.first, v.last]), zone);
   const timeWidth = width < 70 ? 0 : withYear ? 16 : 11;
-  const fixed = 2 + countWidth + 2 + 5 + 2 + BAR + 2 + (timeWidth ? 2 * (timeWidth + 2) : 0);
-  const valueWidth = Math.max(8, width - fixed);
+  const fixedWithoutBar = 2 + countWidth + 2 + 5 + 2 + (timeWidth ? 2 * (timeWidth + 2) : 0);
+  // Values that would be cut (role session names differ at their end) take the bar's room first: the share
+  // is still said as a number.
+  const longest = Math.max(0, ...result.values.map((v) => displayWidth(sanitize(v.value))));
+  const bar = longest > width - fixedWithoutBar - BAR - 2 ? 0 : BAR;
+  const valueWidth = Math.max(8, width - fixedWithoutBar - (bar ? bar + 2 : 0));
+  const barText = (v: TopValue): string => (bar ? `${shareBar(v.count, total)}  ` : '');
   const line = (v: TopValue): string => {
     const times = timeWidth ? `  ${fit(formatMinute(v.first, zone, withYear), timeWidth)}  ${fit(formatMinute(v.last, zone, withYear), timeWidth)}` : '';
-    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${shareBar(v.count, total)}  ${fit(sanitize(v.value), valueWidth)}${times}`;
+    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${barText(v)}${fit(sanitize(v.value), valueWidth)}${times}`;
   };
-  const header = `${padStart('Count', countWidth)}  ${padStart('Share', 5)}  ${fit('', BAR)}  ${fit('Value', valueWidth)}${timeWidth ? `  ${fit('First', timeWidth)}  ${fit('Last', timeWidth)}` : ''}`;
+  const header = `${padStart('Count', countWidth)}  ${padStart('Share', 5)}  ${bar ? `${fit('', BAR)}  ` : ''}${fit('Value', valueWidth)}${timeWidth ? `  ${fit('First', timeWidth)}  ${fit('Last', timeWidth)}` : ''}`;
   return { header: truncate(header, width - 2), lines: result.values.map((v) => truncate(line(v), width - 2)) };
 }
 
