@@ -7,22 +7,8 @@
 import { describe, expect, test } from 'vitest';
 import { createDetector } from '../../src/detect/recordDetector.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
+import { ruleText } from './ruleText.js';
 import { referenceMatches, referenceRules } from './sigmaReference.js';
-
-function ruleText(detection: string): string {
-  return `title: T
-id: r1
-logsource:
-  product: aws
-  service: cloudtrail
-detection:
-${detection
-  .trim()
-  .split('\n')
-  .map((l) => `  ${l}`)
-  .join('\n')}
-`;
-}
 
 /** Whether the rule fires on each record, per the engine; asserts the reference agrees on every one. */
 function fires(detection: string, records: unknown[]): boolean[] {

@@ -4,9 +4,8 @@
  * them back (an AWS account ID starting with 0, an ID past 2^53). Checked in
  * memory (the Detector) and as SQL on a DuckDB archive.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { archiveOf, type TestArchive } from '../archive/helpers.js';
-import { firedOnBoth } from './bothEngines.js';
+import { describe, expect, test } from 'vitest';
+import { firedOnBothForThisBlock } from './bothEngines.js';
 
 function event(id: string, overrides: Record<string, unknown>): Record<string, unknown> {
   return { eventVersion: '1.08', eventID: id, eventTime: '2024-03-05T12:00:00Z', eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com', ...overrides };
@@ -20,13 +19,7 @@ const EVENTS = [
 ];
 
 describe('unquoted numbers in Sigma rules, in memory and on DuckDB', () => {
-  let archive: TestArchive;
-  beforeAll(async () => {
-    archive = await archiveOf(EVENTS);
-  });
-  afterAll(() => archive?.close());
-
-  const fired = (selection: string): Promise<string[]> => firedOnBoth(archive, EVENTS, selection);
+  const { fired } = firedOnBothForThisBlock(EVENTS);
 
   test('an account ID with a leading 0 keeps it (YAML would make it the number 12345678901)', async () => {
     expect(await fired('recipientAccountId: 012345678901')).toEqual(['zero']);
