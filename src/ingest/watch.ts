@@ -721,10 +721,17 @@ export class FolderLoader {
       return;
     }
     entry.state = 'bad-pending';
-    void statKey(entry.path).then((key) => {
+    void statFile(entry.path).then(({ key, mtimeMs }) => {
       if (entry.state !== 'bad-pending' || this.closed) return;
       entry.badStat = key;
       this.clearTimer(entry);
+      // A file untouched for longer than the wait (the folder's old files at start-up) is not being written.
+      const quietFor = Date.now() - mtimeMs;
+      if (key !== 'missing' && quietFor >= this.badAfterMs) {
+        entry.state = 'bad';
+        this.reportBad(entry.path, entry.badReason);
+        return;
+      }
       entry.timer = setTimeout(() => void this.confirmBad(entry), this.badAfterMs);
     });
   }
@@ -776,11 +783,16 @@ export class FolderLoader {
 }
 
 async function statKey(path: string): Promise<string> {
+  return (await statFile(path)).key;
+}
+
+/** The file's size-and-mtime key ('missing' when it cannot be stat'ed) and its mtime. */
+async function statFile(path: string): Promise<{ key: string; mtimeMs: number }> {
   try {
     const info = await stat(path);
-    return `${info.size}:${info.mtimeMs}`;
+    return { key: `${info.size}:${info.mtimeMs}`, mtimeMs: info.mtimeMs };
   } catch {
-    return 'missing';
+    return { key: 'missing', mtimeMs: Number.NaN };
   }
 }
 

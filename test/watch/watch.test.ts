@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFolder, type OpenFolder, type OpenFolderOptions } from '../../src/ingest/open.js';
@@ -129,6 +129,25 @@ describe('watch', () => {
     writeRecords(path, [makeEvent('fixed')]);
     await waitFor(() => opened.store.size === 1 && opened.store.progress.badFiles.length === 0, 'the fixed file to load and be cleared');
     expect(opened.store.has('fixed')).toBe(true);
+  });
+
+  it('reports at once a bad file that was already old at start-up, without waiting for it to stay unchanged', async () => {
+    const dir = folder();
+    writeRecords(join(dir, 'good.json'), [makeEvent('g1')]);
+    const oldBad = join(dir, 'old-bad.json');
+    const freshBad = join(dir, 'fresh-bad.json');
+    writeFileSync(oldBad, '{"Records": [ oops');
+    writeFileSync(freshBad, '{"Records": [ oops');
+    const anHourAgo = (Date.now() - 3_600_000) / 1000;
+    utimesSync(oldBad, anHourAgo, anHourAgo);
+    // A wait far longer than the test's timeout: only a file already quiet that long can be reported.
+    const opened = open(dir, { badAfterMs: 600_000 });
+    await opened.ready;
+    await waitFor(() => opened.store.progress.badFiles.length === 1, 'the old bad file to be reported');
+    expect(opened.store.progress.badFiles.map((bad) => bad.path)).toEqual([oldBad]);
+    // The one just written may still be being written: it waits.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(opened.store.progress.badFiles.map((bad) => bad.path)).toEqual([oldBad]);
   });
 
   it('follows gzip files in a new folder five levels deep, within 500 ms', async () => {
