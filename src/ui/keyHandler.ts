@@ -149,9 +149,9 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     case 'follow':
       return dispatch({ type: 'followNewest' });
     case 'open': {
-      // Enter on a link of the session chain opens the event behind it (the AssumeRole that issued the key).
+      // Enter on a link of the session chain opens the event behind it (the AssumeRole that issued the key); `[` comes back.
       const chained = mode === 'detail' ? detail?.links[state.linkIndex]?.row : undefined;
-      if (chained) return dispatch({ type: 'openDetail', row: chained });
+      if (chained) return dispatch({ type: 'visitDetail', row: chained });
       if (mode === 'detail' && state.detailRow && state.detailRow === currentRow) return dispatch({ type: 'back' });
       if (currentRow) return dispatch({ type: 'openDetail', row: currentRow });
       return dispatch({ type: 'status', text: 'No event to open' });

@@ -196,7 +196,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'topValues', keys: [{ char: 'T' }], label: 'T', description: 'top values of a field for the current filter (again: close)', modes: [...BROWSE, 'top'], group: MAIN },
   { action: 'principal', keys: [{ char: 'p' }], label: 'p', description: 'summary of the selected user, role or access key (list: the row\'s user)', modes: [...BROWSE, 'top'], group: MAIN },
   { action: 'columnChooser', keys: [{ char: 'C' }], label: 'C', description: 'choose, order and hide the list columns (kept for this folder)', modes: [...BROWSE, 'columns'], group: MAIN },
-  { action: 'queryBack', keys: [{ char: '[' }], label: '[', description: 'back to the previous query, cursor where it was', modes: BROWSE, group: MAIN },
+  { action: 'queryBack', keys: [{ char: '[' }], label: '[', description: 'back to the previous query (or event left by a chain link), cursor where it was', modes: BROWSE, group: MAIN },
   { action: 'queryForward', keys: [{ char: ']' }], label: ']', description: 'forward again (after [)', modes: BROWSE, group: MAIN },
   { action: 'toggleOrder', keys: [{ char: 'o' }], label: 'o', description: 'order: newest first / oldest first (also the download\'s order)', modes: BROWSE, group: MAIN },
   { action: 'mark', keys: [{ char: 'm' }], label: 'm', description: 'mark / unmark the selected event (* in the gutter; query mark:*)', modes: BROWSE, group: MAIN },

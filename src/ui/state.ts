@@ -119,6 +119,8 @@ export type UiAction =
   | { type: 'followNewest' }
   | { type: 'setMode'; mode: Mode }
   | { type: 'openDetail'; row: EventRow }
+  /** Opens another event's details from these (a session chain link), as a step `[` comes back from. */
+  | { type: 'visitDetail'; row: EventRow }
   | { type: 'openJson'; row: EventRow }
   | { type: 'openOverlay'; mode: Mode }
   | { type: 'back' }
@@ -210,6 +212,8 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
         follow: false,
         newestWhenLeft: state.follow ? action.row : state.newestWhenLeft,
       };
+    case 'visitDetail':
+      return pushPlace(reduceAction(state, { type: 'openDetail', row: action.row }, now), placeOf(state));
     case 'openJson':
       return { ...state, returnMode: state.mode, mode: 'json', jsonRow: action.row, scroll: 0 };
     case 'openOverlay':

@@ -39,3 +39,28 @@ describe('details: who is behind this session', () => {
     expect(frame.split('\n').filter((l) => l.includes('AssumeRole')).length).toBe(4);
   });
 });
+
+describe('details: following a chain link is a step [ comes back from', () => {
+  it('[ after Enter on a link returns to the event and the link it was left from; ] goes to the issuing event again', async () => {
+    const store = new EventStore(0);
+    await loadFolder(FILE, store);
+    const h = renderApp(<App store={store} folder={FILE} watching={false} env={PLAIN} readRecord={(ref) => readRecord(ref)} initialQuery="name:GetPasswordData" />, 130, 60);
+    open.push(h);
+    await h.waitFor((f) => f.includes('GetPasswordData'));
+    // An earlier query on the stack, so that `[` going to it (the old behaviour) would show.
+    await h.press('/' + '\u0015' + 'id:f1e17321-830c-4761-854c-158258e915b6' + KEYS.enter, (f) => f.includes('1 of 34'));
+    await h.press(KEYS.enter, (f) => f.includes('Started by arn:aws:iam::457448411975:user/christophe'));
+    for (let i = 0; i < 40 && !selected(h.frame()).includes('2 AssumeRole'); i++) await h.press(KEYS.tab);
+    await h.press(KEYS.enter, (f) => f.includes('fd179e25-9f1a-406c-8d7d-62f9d4938ef6'));
+    let frame = await h.press('[', (f) => f.includes('f1e17321-830c-4761-854c-158258e915b6') && f.includes('Who is behind this session'));
+    expect(frame).toMatch(/Event name +GetPasswordData/);
+    expect(frame).toContain('id:f1e17321-830c-4761-854c-158258e915b6');
+    expect(selected(frame)).toContain('2 AssumeRole');
+    frame = await h.press(']', (f) => f.includes('fd179e25-9f1a-406c-8d7d-62f9d4938ef6'));
+    expect(frame).toMatch(/Event name +AssumeRole/);
+    // Back twice: the chain step, then the query before.
+    await h.press('[', (f) => /Event name +GetPasswordData/.test(f));
+    frame = await h.press('[', (f) => !f.includes('id:f1e17321'));
+    expect(frame).toContain('name:GetPasswordData');
+  });
+});

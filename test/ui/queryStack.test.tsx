@@ -98,6 +98,23 @@ describe('query stack (reducer)', () => {
     expect(reducer(s, { type: 'queryBack' }).mode).toBe('list');
   });
 
+  it('chain links followed one after another are one step each: [ walks back through every event read', () => {
+    let s: UiState = initialState('name:x');
+    s = reducer(s, { type: 'openDetail', row: newestFirst[1]! });
+    s = reducer(s, { type: 'link', index: 5 });
+    s = reducer(s, { type: 'visitDetail', row: newestFirst[2]! });
+    s = reducer(s, { type: 'link', index: 6 });
+    s = reducer(s, { type: 'visitDetail', row: newestFirst[3]! });
+    expect(s.detailRow).toBe(newestFirst[3]);
+    s = reducer(s, { type: 'queryBack' });
+    expect([s.mode, s.detailRow, s.linkIndex]).toEqual(['detail', newestFirst[2], 6]);
+    s = reducer(s, { type: 'queryBack' });
+    expect([s.mode, s.detailRow, s.linkIndex]).toEqual(['detail', newestFirst[1], 5]);
+    expect(s.queryText).toBe('name:x');
+    s = reducer(s, { type: 'queryForward' });
+    expect(s.detailRow).toBe(newestFirst[2]);
+  });
+
   it('a new query after going back drops the forward places', () => {
     let s: UiState = initialState('');
     s = reducer(s, { type: 'setQuery', text: 'a' });

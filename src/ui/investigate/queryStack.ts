@@ -7,40 +7,46 @@
  * Insights or findings jump, a histogram span) pushes where the reader was:
  * the query text, the cursor (its row by identity, follow, and its distance
  * from the top of the window) and, when it came from an event's details (a
- * pivot, `r`), those details. Going back restores all of it.
+ * pivot, `r`), those details. Going back restores all of it. Following a
+ * session chain link to the event behind it is a step too (same query, other
+ * event). The anchor is the folder's EventRow; the --db dashboard keeps its
+ * ArchivedEvent (its place in the archive's order) in the same stack.
  */
 import type { EventRow } from '../../model/types.js';
 
-export interface QueryPlace {
+export interface QueryPlace<A = EventRow> {
   text: string;
-  anchor: EventRow | null;
+  anchor: A | null;
   follow: boolean;
   offset: number;
   /** The details being read, when the query changed from them; null from the list (or any other view). */
-  detail: { row: EventRow; linkIndex: number; scroll: number; newestWhenLeft: EventRow | null } | null;
+  detail: { row: A; linkIndex: number; scroll: number; newestWhenLeft: A | null } | null;
 }
 
 /** Places kept on each side; older ones are dropped. */
 export const MAX_PLACES = 100;
 
-export interface QueryStackState {
+export interface QueryStackState<A = EventRow> {
   queryText: string;
-  anchor: EventRow | null;
+  anchor: A | null;
   follow: boolean;
   offset: number;
   /** The view, and the details it shows when it is `detail`. */
   mode: string;
-  detailRow: EventRow | null;
+  detailRow: A | null;
   linkIndex: number;
   scroll: number;
-  newestWhenLeft: EventRow | null;
+  newestWhenLeft: A | null;
   /** Earlier places, oldest first. */
-  past: readonly QueryPlace[];
+  past: readonly QueryPlace<A>[];
   /** Places gone back from, nearest last. */
-  future: readonly QueryPlace[];
+  future: readonly QueryPlace<A>[];
 }
 
-export function placeOf(state: QueryStackState): QueryPlace {
+/** The place type of a stack state (the folder's or the archive's anchor). */
+type PlaceOf<S extends QueryStackState<unknown>> = S['past'][number];
+
+export function placeOf<A>(state: QueryStackState<A>): QueryPlace<A> {
   const detail =
     state.mode === 'detail' && state.detailRow
       ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll, newestWhenLeft: state.newestWhenLeft }
@@ -48,26 +54,31 @@ export function placeOf(state: QueryStackState): QueryPlace {
   return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset, detail };
 }
 
-/** `from` pushed on the back stack (a new branch: forward is cleared). */
-export function pushPlace<S extends QueryStackState>(state: S, from: QueryPlace): S {
+/**
+ * `from` pushed on the back stack (a new branch: forward is cleared). It takes the place of the
+ * last one when both are the same query read from the same details (or both from the list); two
+ * events of one query (a chain link followed) are two places.
+ */
+export function pushPlace<S extends QueryStackState<unknown>>(state: S, from: PlaceOf<S>): S {
   const last = state.past[state.past.length - 1];
-  const past = last && last.text === from.text ? [...state.past.slice(0, -1), from] : [...state.past, from];
+  const same = last && last.text === from.text && (last.detail?.row ?? null) === (from.detail?.row ?? null);
+  const past = same ? [...state.past.slice(0, -1), from] : [...state.past, from];
   return { ...state, past: past.slice(-MAX_PLACES), future: [] };
 }
 
-function restore<S extends QueryStackState>(state: S, place: QueryPlace): S {
+function restore<S extends QueryStackState<unknown>>(state: S, place: PlaceOf<S>): S {
   return { ...state, queryText: place.text, anchor: place.anchor, follow: place.follow, offset: place.offset };
 }
 
 /** One step back, and the place it restored (null when there is nothing behind). */
-export function stepBack<S extends QueryStackState>(state: S): { state: S; place: QueryPlace } | null {
+export function stepBack<S extends QueryStackState<unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
   const place = state.past[state.past.length - 1];
   if (!place) return null;
   return { state: { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, placeOf(state)].slice(-MAX_PLACES) }, place };
 }
 
 /** One step forward, and the place it restored (null when nothing was gone back from). */
-export function stepForward<S extends QueryStackState>(state: S): { state: S; place: QueryPlace } | null {
+export function stepForward<S extends QueryStackState<unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
   const place = state.future[state.future.length - 1];
   if (!place) return null;
   return { state: { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, placeOf(state)].slice(-MAX_PLACES) }, place };
