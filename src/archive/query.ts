@@ -102,6 +102,22 @@ function keysCondition(keys: readonly Key[]): string {
   return `(${range.join(' OR ')}) AND tt_seq IN (${keys.map((k) => String(Math.round(k.seq))).join(', ')})`;
 }
 
+/**
+ * Where an event stands in the list of `where` in `order`, by its keys rather than a row number
+ * that new imports or another query moved: how many events the list has, how many come before
+ * the event, and whether the event itself is in it. One scan of the filter.
+ */
+export async function placeOfCursor(archive: Archive, where: string | null, cursor: Cursor, order: Order): Promise<{ total: number; before: number; present: boolean }> {
+  // Strictly before in one order is strictly after in the exact reverse.
+  const before = afterCursor(cursor, order === 'newest' ? 'oldest' : 'newest');
+  const itself = `tt_seq = ${String(Math.round(cursor.seq))}`;
+  const [[total, ahead, present]] = (await rows(
+    archive,
+    `SELECT count(*), count(*) FILTER (WHERE ${before}), count(*) FILTER (WHERE ${itself}) FROM events ${whereOf(where)}`,
+  )) as [[unknown, unknown, unknown]];
+  return { total: Number(total), before: Number(ahead), present: Number(present) > 0 };
+}
+
 /** The keys of the next `limit` rows in `order` after `cursor`: a top-N over the two narrow key columns. */
 async function pageKeys(archive: Archive, where: string | null, limit: number, cursor: Cursor | undefined, order: Order): Promise<Key[]> {
   const conditions = [where ?? 'true', cursor ? afterCursor(cursor, order) : 'true'];

@@ -12,7 +12,7 @@ import type { Vocabulary } from '../query/vocabulary.js';
 import { archiveHistogram, archiveTimeBounds, archiveTopValues, type ArchiveBucket, type TimeBounds } from './aggregate.js';
 import { openArchive, type Archive } from './db.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
-import { archiveProblemFiles, type Order } from './query.js';
+import { archiveProblemFiles, type ArchivedEvent, type Order } from './query.js';
 import { archiveVocabulary } from './vocabulary.js';
 import { ArchiveList } from './window.js';
 
@@ -78,6 +78,11 @@ export class ArchiveSession {
   /** The list of `where` in `order`: its count and first screen. */
   list(where: string | null, order: Order, firstRows = 60, total?: number): Promise<ArchiveList> {
     return ArchiveList.open(this.archive, where, order, firstRows, total);
+  }
+
+  /** The list of `where` in `order` around an event of an earlier list, and its index there (`[`, `]`). */
+  listAround(where: string | null, order: Order, anchor: ArchivedEvent, screen = 60): Promise<{ list: ArchiveList; index: number }> {
+    return ArchiveList.openAround(this.archive, where, order, anchor, screen);
   }
 
   topValues(field: TopField, where: string | null, limit?: number): Promise<TopResult> {

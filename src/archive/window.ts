@@ -11,7 +11,7 @@
  */
 import type { Archive } from './db.js';
 import { openArchive } from './db.js';
-import { countAndFirstPage, countEvents, ORDER_BY, pageEvents, type ArchivedEvent, type Cursor, type Order } from './query.js';
+import { countAndFirstPage, countEvents, ORDER_BY, pageEvents, placeOfCursor, type ArchivedEvent, type Cursor, type Order } from './query.js';
 
 /** Rows fetched beyond what the screen asks for, each way a page goes. */
 export const PAGE_MARGIN = 100;
@@ -82,6 +82,21 @@ export class ArchiveList {
     list.held = [...before, anchor, ...after];
     list.start = Math.max(0, index - before.length);
     return list;
+  }
+
+  /**
+   * The list of `where` in `order` held around `anchor`, an event read from an earlier list (`[` back
+   * to a query): its index found by its keys (time, arrival), so the cursor goes back to that event
+   * however the rows before it changed. When the event is no longer in the list (a relative time
+   * moved on), the index is where it would be: the next event after it.
+   */
+  static async openAround(archive: Archive, where: string | null, order: Order, anchor: ArchivedEvent, screen = 60, sizes: Partial<ListSizes> = {}): Promise<{ list: ArchiveList; index: number }> {
+    const { total, before, present } = await placeOfCursor(archive, where, anchor.cursor, order);
+    if (present) return { list: await ArchiveList.openAt(archive, where, order, total, anchor, before, screen, sizes), index: before };
+    const list = new ArchiveList(archive, where, order, total, { ...SIZES, ...sizes });
+    const index = Math.max(0, Math.min(before, total - 1));
+    await list.ensure(Math.max(0, index - screen), index + screen);
+    return { list, index };
   }
 
   /** The event at `index`, when held. */

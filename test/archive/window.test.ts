@@ -69,6 +69,28 @@ describe('the windowed list of an archive', () => {
   }
 
   for (const order of ['newest', 'oldest'] as const satisfies readonly Order[]) {
+    it(`opens around an event of an earlier list at that event's index, found by its keys (${order})`, async () => {
+      const where = "tt_name = 'GetObject'";
+      const all = await pageEvents(archive.archive, where, 10_000, undefined, order);
+      // Ties of time (40 distinct times over 300 events) and the untimed events at either end.
+      for (const at of [0, 1, 7, 8, 77, all.length - 6, all.length - 1]) {
+        const { list, index } = await ArchiveList.openAround(archive.archive, where, order, all[at]!, 10, SMALL);
+        expect(index, `event ${at}`).toBe(at);
+        expect(list.total).toBe(all.length);
+        expect(list.at(index)?.row.id).toBe(all[at]!.row.id);
+        await list.ensure(index - 5, index + 5);
+        for (let i = Math.max(0, index - 5); i < Math.min(all.length, index + 5); i++) expect(list.at(i)?.row.id, `index ${i} around ${at}`).toBe(all[i]!.row.id);
+      }
+      // An event the list no longer has: the cursor goes to the next one after where it would be.
+      const everything = await pageEvents(archive.archive, null, 10_000, undefined, order);
+      const put = everything.findIndex((e, i) => i > 20 && e.row.name === 'PutObject');
+      const next = everything.slice(put).find((e) => e.row.name === 'GetObject')!;
+      const { list, index } = await ArchiveList.openAround(archive.archive, where, order, everything[put]!, 10, SMALL);
+      expect(list.at(index)?.row.id).toBe(next.row.id);
+    });
+  }
+
+  for (const order of ['newest', 'oldest'] as const satisfies readonly Order[]) {
     for (const where of [null, "tt_name = 'GetObject'"]) {
       it(`holds at every index the row the one-query order has there, whichever way it moves (${order}, ${where ?? 'all'})`, async () => {
         const all = (await pageEvents(archive.archive, where, 10_000, undefined, order)).map((e) => e.row.id);
