@@ -1,7 +1,8 @@
 /**
  * The --db dashboard's `?` at 80x24: its note on what an archive cannot do is
  * wrapped, not cut mid-word with '…', and the keys listed are the ones it
- * answers (f, i, d, b, !, p, C, [ ], r, Tab split, v span were listed as if they worked);
+ * answers (f, i, d, b, !, p, C, r, Tab split, v span were listed as if they worked; [ ] and the
+ * pivots from the list and the details work since);
  * the details' title names only keys the archive's details have; `?` in
  * the top values or the histogram opens at that view's keys, as in App.
  */
@@ -26,20 +27,21 @@ describe('help on an archive at 80 columns', () => {
     const body = lines.join('\n');
     expect(body).toContain('rule:ID.');
     expect(lines.filter((line) => line.endsWith('…'))).toEqual([]);
-    for (const absent of ['follow newest events', 'open / close the Insights view', 'download (export)', 'files that could not be read', 'findings view', 'column chooser', 'back to the previous query', 'Column chooser (C)', 'Download dialog (d)', 'Insights view (i)', 'split bars by', 'start a span', '(coming)', 'and follow', 'selected link']) {
+    for (const absent of ['follow newest events', 'open / close the Insights view', 'download (export)', 'files that could not be read', 'findings view', 'column chooser', 'Column chooser (C)', 'Download dialog (d)', 'Insights view (i)', 'split bars by', 'start a span', '(coming)', 'and follow', 'selected link']) {
       expect(body, absent).not.toContain(absent);
     }
-    for (const present of ['edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right']) {
+    for (const present of ['back to the previous query', 'select the next value or link', 'filter by the selected value', 'edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right']) {
       expect(body, present).toContain(present);
     }
   });
 
-  it("the details' title names the archive's keys, not Tab select, y copy or r resource events", async () => {
+  it("the details' title names the archive's keys (Tab select and pivots), not y copy or r resource events", async () => {
     await h.press(KEYS.escape, (f) => !f.includes(' Help '));
     const frame = await h.press(KEYS.enter, (f) => f.includes('Event details'));
     const title = frame.split('\n').find((line) => line.includes('Event details'))!;
-    expect(title).toContain('v JSON');
-    for (const absent of ['Tab/→ select', 'y copy', 'r resource events']) expect(title, absent).not.toContain(absent);
+    expect(title).toContain('Tab/→ select');
+    expect(title).toContain('=/+/- pivot');
+    for (const absent of ['y copy', 'r resource events']) expect(title, absent).not.toContain(absent);
   });
 
   it('? in the top values and the histogram opens the help at their keys', async () => {

@@ -33,7 +33,8 @@ describe('keys of the --db dashboard', () => {
     s = press(s, 'x').state;
     expect(s.draft).toBe('name:Get*x');
     const applied = press(s, '', { return: true });
-    expect(applied.command).toEqual({ kind: 'apply', text: 'name:Get*x' });
+    // With the place it was typed from, which becomes a step back once the archive has run it.
+    expect(applied.command).toMatchObject({ kind: 'apply', text: 'name:Get*x', from: { text: 'name:Get*', detail: null } });
     const cancelled = press(s, '', { escape: true }).state;
     expect(cancelled.draft).toBe('name:Get*');
     expect(cancelled.mode).toBe('list');
@@ -49,10 +50,10 @@ describe('keys of the --db dashboard', () => {
     expect(press(s, 'm').command).toEqual({ kind: 'mark' });
     const top = { ...s, mode: 'top' as const, topIndex: 1, queryText: 'error:*' };
     const filtered = press(top, '', { return: true });
-    expect(filtered.command).toEqual({ kind: 'apply', text: 'actor:bob' });
-    expect(press(top, '+').command).toEqual({ kind: 'apply', text: 'error:* actor:bob' });
+    expect(filtered.command).toMatchObject({ kind: 'apply', text: 'actor:bob' });
+    expect(press(top, '+').command).toMatchObject({ kind: 'apply', text: 'error:* actor:bob' });
     const span = press({ ...s, mode: 'histogram', bucketIndex: 0 }, '', { return: true });
-    expect(span.command).toEqual({ kind: 'apply', text: 'from:1970-01-01T00:00:00Z to:1970-01-01T00:00:59Z' });
+    expect(span.command).toMatchObject({ kind: 'apply', text: 'from:1970-01-01T00:00:00Z to:1970-01-01T00:00:59Z' });
   });
 
   it('+ and - in the histogram keep the selected time: the zoom carries the bucket, and the new one is inside it or holds it', () => {
@@ -94,7 +95,7 @@ describe('keys of the --db dashboard', () => {
     s = key(s, { downArrow: true });
     expect(s.draft).toBe('x');
     const applied = archiveKey(key(s, { upArrow: true }), '', { ...NO_KEY, return: true }, withHistory);
-    expect(applied.command).toEqual({ kind: 'apply', text: 'error:*' });
+    expect(applied.command).toMatchObject({ kind: 'apply', text: 'error:*' });
   });
 });
 
@@ -114,11 +115,12 @@ describe('the --db headline', () => {
     }
   });
 
-  it('a pivot from the top values does not point at [, which an archive does not have', () => {
-    const top = { ...initialArchiveState(), mode: 'top' as const, topIndex: 0 };
-    const status = press(top, '', { return: true }).state.status;
-    expect(status).toContain('Filtered by actor:alice');
-    expect(status).not.toContain('[');
-    expect(press(initialArchiveState(), '[').state.status).toMatch(/not on an archive/);
+  it('a pivot from the top values is a step [ comes back from; [ with nothing behind says so', () => {
+    const top = { ...initialArchiveState('user:x'), mode: 'top' as const, topIndex: 0 };
+    const pivot = press(top, '', { return: true });
+    expect(pivot.state.status).toContain('Filtered by actor:alice ([ goes back)');
+    expect(pivot.command).toMatchObject({ kind: 'apply', text: 'actor:alice', from: { text: 'user:x' } });
+    expect(press(initialArchiveState(), '[').state.status).toMatch(/No earlier query/);
+    expect(press(initialArchiveState(), ']').state.status).toMatch(/No later query/);
   });
 });

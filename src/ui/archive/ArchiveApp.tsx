@@ -44,6 +44,8 @@ import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
 import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
+import { afterApply, type ArchivePlace } from './archiveNav.js';
+import { pickPromptLines } from '../investigate/pivotPick.js';
 
 export interface ArchiveAppProps {
   session: ArchiveSession;
@@ -60,9 +62,9 @@ export interface ArchiveAppProps {
 }
 
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
-  list: ['Enter details', '/ query', 'T top values', 'h histogram', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
+  list: ['Enter details', '/ query', '=/+/- pivot', '[/] back/fwd', 'T top values', 'h histogram', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
   query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
-  detail: ['Esc close', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
+  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
@@ -81,13 +83,13 @@ const HOLD_KEYS_MS = 5_000;
 const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
-    'Not here (they need the events in memory): i Insights, d download, ! findings, p summary, C columns, [ ] back/forward, ' +
-    "f follow, r resource events, ' next mark, pivots from the list or details (T top values has them), Tab split and v span in " +
+    'Not here (they need the events in memory): i Insights, d download, ! findings, p summary, C columns, ' +
+    "f follow, r resource events, ' next mark, the session chain in the details, Tab split and v span in " +
     'the histogram: use scan/export/detect --db, or rule:ID.',
 };
 
-/** The detail title's keys: the archive's details have no Tab selection, copy or resource events. */
-const ARCHIVE_DETAIL_KEYS: readonly string[] = ['↑/↓ other events', 'v JSON', 'T top values', 'Esc close'];
+/** The detail title's keys: the archive's details have no copy of the selection or resource events. */
+const ARCHIVE_DETAIL_KEYS: readonly string[] = ['Tab/→ select', '=/+/- pivot', '↑/↓ other events', 'v JSON', 'Esc close'];
 
 /** What a key does on an archive where that differs from the folder dashboard (no follow, no link selection). */
 const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
@@ -103,7 +105,7 @@ type LoadKind = 'list' | 'top' | 'histo';
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
-  'open', 'back', 'editQuery', 'json', 'copy', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark',
+  'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark',
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
   'zoomIn', 'zoomOut', 'applySpan',
@@ -179,7 +181,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const following = followLabel(follow);
   const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
-  const statusShown = state.status ? statusLines(state.status, statusRoom(width, right)) : [];
+  const statusShown = state.nav.pick ? pickPromptLines(state.nav.pick, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
   const height = Math.max(1, termRows - 1);
   const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
@@ -195,7 +197,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, []);
 
   const apply = useCallback(
-    async (text: string) => {
+    async (text: string, from?: ArchivePlace, at?: ArchivePlace) => {
       const mine = ++ticket.current.list;
       loading.current.list = true;
       setBusy('querying…');
@@ -213,7 +215,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           settle('list', mine);
           return;
         }
-        const next = await session.list(filter.where, stateRef.current!.order, bodyH + 1);
+        // Back or forward to a place: the list opens around the event the cursor was on.
+        const around = at?.anchor ? await session.listAround(filter.where, stateRef.current!.order, at.anchor, bodyH + 1) : null;
+        const next = around?.list ?? (await session.list(filter.where, stateRef.current!.order, bodyH + 1));
         if (mine !== ticket.current.list) return;
         whereRef.current = filter.where;
         if (text.trim() !== '') remembered.addHistory(text);
@@ -221,7 +225,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setTop(null);
         setHisto(null);
         setBusy('');
-        setState({ ...stateRef.current!, queryText: text, draft: text, caret: text.length, queryError: null, cursor: 0, offset: 0 });
+        setState(afterApply(stateRef.current!, text, around?.index ?? 0, bodyH, from, at));
         settle('list', mine);
       } catch (error) {
         if (mine === ticket.current.list) {
@@ -441,6 +445,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         buckets: c.histo?.buckets ?? [],
         bucketSizes: SIZES.length,
         history: remembered.history(),
+        current: c.current ?? null,
         // As in App: a view's `?` opens the help at that view's keys.
         helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
       });
@@ -456,7 +461,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           else exit();
           return;
         case 'apply':
-          void apply(command.text);
+          void apply(command.text, command.from, command.at);
           return;
         case 'order':
           void turnOrder();
@@ -547,7 +552,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   let main;
   switch (state.mode) {
     case 'detail':
-      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={-1} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} /> : listView(width);
+      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} /> : listView(width);
       break;
     case 'json':
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;

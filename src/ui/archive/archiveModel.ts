@@ -6,7 +6,7 @@
  * values, the histogram) comes back as a command the component runs.
  */
 import type { Key } from 'ink';
-import type { Order } from '../../archive/query.js';
+import type { ArchivedEvent, Order } from '../../archive/query.js';
 import { describePivot, pivotQuery, type PivotOp } from '../../investigate/pivot.js';
 import { TOP_FIELDS } from '../../investigate/topValues.js';
 import type { QueryError } from '../../query/errors.js';
@@ -20,6 +20,7 @@ import { displayWidth, truncate } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { eventCount, formatCount } from '../format.js';
 import { counted } from '../../model/plural.js';
+import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
 
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
 
@@ -47,6 +48,8 @@ export interface ArchiveUiState {
   bucketSize: number;
   bucketIndex: number;
   status: string;
+  /** Back/forward, the pivot pick in the list and the details' selection (archiveNav.ts). */
+  nav: ArchiveNav;
 }
 
 export function initialArchiveState(queryText = ''): ArchiveUiState {
@@ -68,12 +71,14 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     bucketSize: -1,
     bucketIndex: -1,
     status: '',
+    nav: NO_NAV,
   };
 }
 
 /** What the component must do after a key (the archive answers it). */
 export type ArchiveCommand =
-  | { kind: 'apply'; text: string }
+  /** `from`: the place the query was applied from (pushed for `[` once it runs); `at`: a place `[`/`]` goes back to. */
+  | { kind: 'apply'; text: string; from?: ArchivePlace; at?: ArchivePlace }
   | { kind: 'order' }
   | { kind: 'top' }
   /** `keep`: the bucket selected before a zoom, whose time the cursor stays on (none: the newest bucket). */
@@ -101,6 +106,8 @@ export interface ArchiveKeyContext {
   bucketSizes: number;
   /** The queries applied before, oldest first (the archive's saved history; absent: none). */
   history?: readonly string[];
+  /** The cursor's event, when its page is read (the place `[` comes back to, the row a pivot picks from). */
+  current?: ArchivedEvent | null;
   /** Where `?` opens the help from a mode: its section's line (absent: the top). */
   helpScroll?(mode: ArchiveMode): number;
 }
@@ -110,9 +117,6 @@ export interface KeyResult {
   command?: ArchiveCommand;
 }
 
-/** How to get the query before a pivot back here: `[` is not on an archive, but every applied query is in the history. */
-const ARCHIVE_BACK = '/ then ↑ recalls the query before';
-
 /** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
@@ -120,8 +124,6 @@ const NOT_HERE: Partial<Record<Action, string>> = {
   findings: 'findings: trailtop detect --db FILE (rule:ID in the query lists one rule\'s events)',
   principal: 'summary: not on an archive yet; T (top values) works',
   columnChooser: 'columns: not on an archive yet',
-  queryBack: 'back/forward: not on an archive yet (↑ in the query bar recalls queries)',
-  queryForward: 'back/forward: not on an archive yet',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
   resourceTimeline: 'resource events: not on an archive yet; filter with resource:NAME',
   nextMark: "next mark: not on an archive yet; the query mark:* lists them",
@@ -137,7 +139,7 @@ export function archiveWindow(state: ArchiveUiState, total: number, bodyH: numbe
 function moveTo(state: ArchiveUiState, to: number, ctx: ArchiveKeyContext): ArchiveUiState {
   const cursor = Math.max(0, Math.min(ctx.total - 1, to));
   const win = windowFor(ctx.total, Math.max(0, cursor), state.offset, ctx.bodyH);
-  return { ...state, cursor: Math.max(0, cursor), offset: Math.max(0, cursor - win.top), scroll: 0 };
+  return unselected({ ...state, cursor: Math.max(0, cursor), offset: Math.max(0, cursor - win.top), scroll: 0 });
 }
 
 const MOVES: Partial<Record<Action, (state: ArchiveUiState, ctx: ArchiveKeyContext) => number>> = {
@@ -161,7 +163,10 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   if (action === 'forceQuit') return { state, command: { kind: 'quit' } };
   if (mode === 'query') {
     const fresh = { index: -1, typed: '' };
-    if (action === 'applyQuery') return { state: { ...now, mode: 'list', historyCursor: fresh }, command: { kind: 'apply', text: state.draft } };
+    if (action === 'applyQuery') {
+      const from = state.nav.editFrom;
+      return { state: { ...now, mode: 'list', historyCursor: fresh }, command: { kind: 'apply', text: state.draft, ...(from ? { from } : {}) } };
+    }
     if (action === 'cancelQuery') return { state: { ...now, mode: 'list', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: fresh } };
     // The same walk as the in-memory dashboard's (its help and the [ message point here for earlier queries).
     if (action === 'historyPrev' || action === 'historyNext') {
@@ -171,6 +176,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const edited = editLine({ text: state.draft, caret: state.caret }, input, key);
     return { state: edited ? { ...state, draft: edited.text, caret: edited.caret, historyCursor: fresh } : state };
   }
+  // `[`, `]`, pivots and the details' selection; a pick waiting for its letter takes any key (q cancels it, as in App).
+  const navigated = mode === 'list' || mode === 'detail' ? archiveNavKey(state, action, input, key, ctx.current ?? null) : null;
+  if (navigated) return navigated;
   if (action === 'quit') return { state, command: { kind: 'quit' } };
   if (action === 'help') {
     return { state: mode === 'help' ? { ...now, mode: state.returnMode, scroll: 0 } : { ...now, mode: 'help', returnMode: mode, scroll: ctx.helpScroll?.(mode) ?? 0 } };
@@ -201,7 +209,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       if (!value) return { state: { ...now, status: 'No value to filter by' } };
       const term = { field: TOP_FIELDS[state.topField]!.queryField, value: value.value };
       const text = pivotQuery(state.queryText, term, op);
-      return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op, ARCHIVE_BACK) }, command: { kind: 'apply', text } };
+      return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from: archivePlace(state, ctx.current ?? null) } };
     }
     return { state };
   }
@@ -222,7 +230,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const bucket = ctx.buckets[at];
       if (!bucket) return { state };
       const text = spanQuery(state.queryText, bucket.start, bucket.end);
-      return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text } };
+      return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text, from: archivePlace(state, ctx.current ?? null) } };
     }
     const instead = action ? NOT_HERE[action] : undefined;
     return { state: instead ? { ...now, status: instead } : state };
@@ -239,11 +247,11 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   switch (action) {
     case 'open':
       if (mode === 'detail') return { state: { ...now, mode: 'list', scroll: 0 } };
-      return { state: ctx.total > 0 ? { ...now, mode: 'detail', scroll: 0 } : { ...now, status: 'No event to open' } };
+      return { state: ctx.total > 0 ? unselected({ ...now, mode: 'detail', scroll: 0 }) : { ...now, status: 'No event to open' } };
     case 'back':
       return { state: { ...now, mode: 'list', scroll: 0 } };
     case 'editQuery':
-      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: { index: -1, typed: '' } } };
+      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: { index: -1, typed: '' }, nav: { ...state.nav, editFrom: archivePlace(state, ctx.current ?? null) } } };
     case 'json':
       return { state: ctx.total > 0 ? { ...now, mode: 'json', returnMode: mode, scroll: 0 } : state };
     case 'toggleTime':
@@ -262,7 +270,6 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     default: {
       const instead = action ? NOT_HERE[action] : undefined;
       if (instead) return { state: { ...now, status: instead } };
-      if (action === 'pivotReplace' || action === 'pivotAdd' || action === 'pivotExclude') return { state: { ...now, status: 'pivots: use T (top values) on an archive' } };
       return { state };
     }
   }

@@ -1,0 +1,138 @@
+/**
+ * The --db dashboard's `[` / `]` and its pivots from the list and the
+ * details, with the folder dashboard's own modules: the back/forward stack
+ * (investigate/queryStack.ts), the field question after `=`/`+`/`-` in the
+ * list (investigate/pivotPick.ts) and the details' values (detailModel.ts).
+ * The same event gives the same query text on both dashboards.
+ *
+ * On an archive the cursor is an index into a keyset-paged list, which a new
+ * import or another query moves; a place therefore keeps the cursor's event
+ * (ArchivedEvent: its time and arrival), and going back asks the archive for
+ * that event's index in the list (the `apply` command's `at`). Plain data, no Ink.
+ */
+import type { Key } from 'ink';
+import type { ArchivedEvent } from '../../archive/query.js';
+import { describePivot, pivotQuery, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
+import { buildDetail } from '../detailModel.js';
+import type { Action } from '../keys.js';
+import { pickTerm, type PivotPick } from '../investigate/pivotPick.js';
+import { placeOf, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
+import type { ArchiveUiState, KeyResult } from './archiveModel.js';
+
+export type ArchivePlace = QueryPlace<ArchivedEvent>;
+
+export interface ArchiveNav {
+  /** Earlier places, oldest first (`[`). */
+  past: readonly ArchivePlace[];
+  /** Places gone back from, nearest last (`]`). */
+  future: readonly ArchivePlace[];
+  /** Where the reader was when `/` was pressed: the place an applied query is a step from. */
+  editFrom: ArchivePlace | null;
+  /** `=`, `+` or `-` in the list waits for the letter of a field of the row; null otherwise. */
+  pick: PivotPick | null;
+  /** The details' selected value or link (Tab, arrows); -1 for none. */
+  linkIndex: number;
+}
+
+export const NO_NAV: ArchiveNav = { past: [], future: [], editFrom: null, pick: null, linkIndex: -1 };
+
+/** The stack's view of the archive's state: the cursor's event is the anchor, and the event the details show. */
+function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryStackState<ArchivedEvent> {
+  return {
+    queryText: state.queryText,
+    anchor: current,
+    // The list has no follow of its own (a followed folder's imports keep the cursor's index): the event places it.
+    follow: false,
+    offset: state.offset,
+    mode: state.mode,
+    detailRow: current,
+    linkIndex: state.nav.linkIndex,
+    scroll: state.scroll,
+    newestWhenLeft: null,
+    past: state.nav.past,
+    future: state.nav.future,
+  };
+}
+
+/** Where the reader is: the query, the cursor's event (null when its page is not read yet) and the details when open. */
+export function archivePlace(state: ArchiveUiState, current: ArchivedEvent | null): ArchivePlace {
+  return placeOf(stackView(state, current));
+}
+
+/** `from` pushed on the back stack once the query applied from it has run (forward is cleared). */
+export function withPlacePushed(state: ArchiveUiState, from: ArchivePlace): ArchiveUiState {
+  const { past, future } = pushPlace(stackView(state, null), from);
+  return { ...state, nav: { ...state.nav, past, future } };
+}
+
+/** The state with no selection in the details (another event, or the list). */
+export function unselected(state: ArchiveUiState): ArchiveUiState {
+  return state.nav.linkIndex === -1 ? state : { ...state, nav: { ...state.nav, linkIndex: -1 } };
+}
+
+const OPS: Partial<Record<Action, PivotOp>> = { pivotReplace: 'replace', pivotAdd: 'add', pivotExclude: 'exclude' };
+
+/** A pivot applied: the new query, said on the status line, a step `[` comes back from. */
+function pivoted(state: ArchiveUiState, term: PivotTerm, op: PivotOp, current: ArchivedEvent | null): KeyResult {
+  const text = pivotQuery(state.queryText, term, op);
+  const from = archivePlace(state, current);
+  return { state: { ...state, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from } };
+}
+
+/**
+ * What a key does to the stack, the pick or the details' selection in the list and the details;
+ * null when it is none of those (archiveKey goes on). `current`: the cursor's event, when read.
+ */
+export function archiveNavKey(state: ArchiveUiState, action: Action | null, input: string, key: Key, current: ArchivedEvent | null): KeyResult | null {
+  const now = { ...state, status: '' };
+  const pick = state.nav.pick;
+  if (pick) {
+    // The letter after `=`, `+` or `-` names the field; any other key cancels, as in the folder dashboard.
+    const cleared = { ...now, nav: { ...state.nav, pick: null } };
+    const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
+    if (!term) return { state: { ...cleared, status: key.escape ? '' : 'No pivot: that letter names no field of this row' } };
+    return pivoted(cleared, term, pick.op, current);
+  }
+  if (action === 'queryBack' || action === 'queryForward') {
+    const step = action === 'queryBack' ? stepBack(stackView(state, current)) : stepForward(stackView(state, current));
+    if (!step) return { state: { ...now, status: action === 'queryBack' ? 'No earlier query ([)' : 'No later query (])' } };
+    // The query, the list around the event and the view come back together once the archive answers (`at`).
+    return { state: { ...now, nav: { ...state.nav, past: step.state.past, future: step.state.future, editFrom: null } }, command: { kind: 'apply', text: step.place.text, at: step.place } };
+  }
+  const op = action ? OPS[action] : undefined;
+  if (op && state.mode === 'list') {
+    if (!current) return { state: { ...now, status: 'No event to pivot from (or its page is still being read)' } };
+    return { state: { ...now, nav: { ...state.nav, pick: { op, row: current.row } } } };
+  }
+  if (state.mode !== 'detail' || !current) return null;
+  const links = buildDetail(current.row, state.zone).links;
+  if (op) {
+    const term = links[state.nav.linkIndex]?.pivot;
+    if (!term) return { state: { ...now, status: 'Select a value first (Tab or →), then = filter, + add, - exclude' } };
+    return pivoted(now, term, op, current);
+  }
+  if (action === 'nextLink' || action === 'prevLink') {
+    if (links.length === 0) return { state: { ...now, status: 'No links for this event' } };
+    const at = state.nav.linkIndex;
+    const from = at < 0 ? (action === 'nextLink' ? -1 : 0) : at;
+    const step = action === 'nextLink' ? 1 : -1;
+    return { state: { ...now, nav: { ...state.nav, linkIndex: (from + step + links.length) % links.length } } };
+  }
+  return null;
+}
+
+/**
+ * The state once the archive has answered a query: `from` pushed when the query changed (a step
+ * back to it), and for `[` / `]` (`at`) the place restored: the cursor on its event, found at
+ * `index` in the new list, as far from the top as it was (as the screen allows), and the details
+ * it was read in. A new query starts at the top of the list.
+ */
+export function afterApply(state: ArchiveUiState, text: string, index: number, bodyH: number, from?: ArchivePlace, at?: ArchivePlace): ArchiveUiState {
+  const pushed = from && text !== state.queryText ? withPlacePushed(state, from) : state;
+  const applied = { ...pushed, queryText: text, draft: text, caret: text.length, queryError: null };
+  if (!at) return { ...applied, cursor: 0, offset: 0 };
+  const cursor = Math.max(0, index);
+  const offset = Math.max(0, Math.min(at.offset, cursor, bodyH - 1));
+  if (at.detail) return { ...applied, cursor, offset, mode: 'detail', scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } };
+  return unselected({ ...applied, cursor, offset, mode: state.mode === 'detail' ? 'list' : state.mode, scroll: 0 });
+}

@@ -1,0 +1,62 @@
+/** The --db dashboard's back stack, pivot pick and details selection (ui/archive/archiveNav.ts), without a terminal. */
+import { describe, expect, it } from 'vitest';
+import type { ArchivedEvent } from '../../src/archive/query.js';
+import { archiveKey, initialArchiveState, type ArchiveKeyContext, type ArchiveUiState } from '../../src/ui/archive/archiveModel.js';
+import { afterApply, archivePlace } from '../../src/ui/archive/archiveNav.js';
+import { NO_KEY } from '../../src/ui/keys.js';
+import { makeRow } from './fixtures.js';
+
+const event = (seq: number): ArchivedEvent => {
+  const row = makeRow({ actor: `user-${seq}`, userAgent: 'agent x' });
+  return { row, record: {}, cursor: { time: row.time, seq } };
+};
+const current = event(7);
+const ctx: ArchiveKeyContext = { total: 100, bodyH: 20, mainH: 21, scrollLimit: 0, topValues: [], buckets: [], bucketSizes: 15, current };
+
+function press(state: ArchiveUiState, input: string, named: Partial<typeof NO_KEY> = {}, context = ctx) {
+  return archiveKey(state, input, { ...NO_KEY, ...named }, context);
+}
+
+describe('pivots in the list and details of the --db dashboard', () => {
+  it('= asks for a field of the row; its letter applies the pivot from here, any other key (q too) cancels', () => {
+    const asked = press(initialArchiveState('name:x'), '=').state;
+    expect(asked.nav.pick).toEqual({ op: 'replace', row: current.row });
+    const applied = press(asked, 'u');
+    expect(applied.command).toMatchObject({ kind: 'apply', text: 'user:user-7', from: { text: 'name:x', anchor: current } });
+    expect(applied.state.nav.pick).toBeNull();
+    const cancelled = press(asked, 'q');
+    expect(cancelled.command).toBeUndefined();
+    expect(cancelled.state.status).toMatch(/No pivot/);
+    expect(press(asked, '', { escape: true }).state.nav.pick).toBeNull();
+    // No row read under the cursor yet: said, not a pick over nothing.
+    expect(press(initialArchiveState(), '-', {}, { ...ctx, current: null }).state.status).toMatch(/No event to pivot from/);
+  });
+
+  it('in the details Tab selects a value to pivot on; another event drops the selection', () => {
+    let s = press(initialArchiveState(), '', { return: true }).state;
+    expect(s.mode).toBe('detail');
+    expect(press(s, '+').state.status).toMatch(/Select a value first/);
+    s = press(s, '', { tab: true }).state;
+    expect(s.nav.linkIndex).toBe(0);
+    expect(press(s, '+').command).toMatchObject({ kind: 'apply', text: 'user:user-7', from: { detail: { row: current, linkIndex: 0 } } });
+    expect(press(s, 'j').state.nav.linkIndex).toBe(-1);
+  });
+});
+
+describe('the state once a query has run', () => {
+  it('pushes the place applied from only when the query changed', () => {
+    const s = initialArchiveState('a');
+    const from = archivePlace(s, current);
+    expect(afterApply(s, 'b', 0, 20, from).nav.past).toEqual([from]);
+    expect(afterApply(s, 'a', 0, 20, from).nav.past).toEqual([]);
+  });
+
+  it('back to a place: the cursor on the event at its found index, no further from the top than that index allows', () => {
+    const s = { ...initialArchiveState('b'), cursor: 50, offset: 3 };
+    const place = { ...archivePlace({ ...initialArchiveState('a'), offset: 12 }, current) };
+    expect(afterApply(s, 'a', 40, 20, undefined, place)).toMatchObject({ queryText: 'a', cursor: 40, offset: 12, mode: 'list' });
+    expect(afterApply(s, 'a', 5, 20, undefined, place)).toMatchObject({ cursor: 5, offset: 5 });
+    const fromDetails = archivePlace({ ...initialArchiveState('a'), mode: 'detail', scroll: 4, nav: { ...initialArchiveState().nav, linkIndex: 3 } }, current);
+    expect(afterApply(s, 'a', 9, 20, undefined, fromDetails)).toMatchObject({ cursor: 9, mode: 'detail', scroll: 4, nav: { linkIndex: 3 } });
+  });
+});
