@@ -27,6 +27,16 @@ describe('keys of the --db dashboard', () => {
     expect(press({ ...s, cursor: 9_999_999 }, 'j').state.cursor).toBe(9_999_999);
   });
 
+  it('j and k move the cursor down and up the screen; the rows scroll only when it reaches an edge', () => {
+    let s = initialArchiveState();
+    for (let i = 0; i < 5; i++) s = press(s, 'j').state;
+    expect(archiveWindow(s, ctx.total, ctx.bodyH)).toEqual({ top: 0, end: 20, cursor: 5 });
+    for (let i = 0; i < 20; i++) s = press(s, 'j').state;
+    expect(archiveWindow(s, ctx.total, ctx.bodyH)).toEqual({ top: 6, end: 26, cursor: 25 });
+    s = press(s, 'k').state;
+    expect(archiveWindow(s, ctx.total, ctx.bodyH)).toEqual({ top: 6, end: 26, cursor: 24 });
+  });
+
   it('the query applies with Enter (one SQL query), Esc restores the applied one', () => {
     let s = press(initialArchiveState('name:Get*'), '/').state;
     expect(s.mode).toBe('query');

@@ -138,7 +138,11 @@ export function archiveWindow(state: ArchiveUiState, total: number, bodyH: numbe
 
 function moveTo(state: ArchiveUiState, to: number, ctx: ArchiveKeyContext): ArchiveUiState {
   const cursor = Math.max(0, Math.min(ctx.total - 1, to));
-  const win = windowFor(ctx.total, Math.max(0, cursor), state.offset, ctx.bodyH);
+  // The cursor moves on the screen by as many rows as in the list, the screen scrolling only at its edges
+  // (as in the folder dashboard); the offset it had kept it on one screen line while the rows scrolled under it.
+  const shown = archiveWindow(state, ctx.total, ctx.bodyH);
+  const offset = clamp(shown.cursor - shown.top + (Math.max(0, cursor) - shown.cursor), 0, Math.max(0, ctx.bodyH - 1));
+  const win = windowFor(ctx.total, Math.max(0, cursor), offset, ctx.bodyH);
   return unselected({ ...state, cursor: Math.max(0, cursor), offset: Math.max(0, cursor - win.top), scroll: 0 });
 }
 
