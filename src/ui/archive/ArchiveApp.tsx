@@ -96,6 +96,7 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   top: 'top: the newest (oldest first: the oldest)',
   bottom: 'bottom: the oldest (oldest first: the newest)',
   copy: "copy the event's whole JSON (details, JSON view)",
+  queryBack: 'back to the previous query, cursor on the event it was on',
 };
 
 
