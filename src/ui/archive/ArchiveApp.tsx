@@ -62,7 +62,7 @@ export interface ArchiveAppProps {
 }
 
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
-  list: ['Enter details', '/ query', '=/+/- pivot', '[/] back/fwd', 'T top values', 'h histogram', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
+  list: ['Enter details', '/ query', 'T top values', '=/+/- pivot', 'h histogram', '[/] back/fwd', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
   query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
