@@ -225,6 +225,11 @@ export interface ChainLink {
   identity: Identity;
   /** One line on what this link is. */
   note: string;
+  /**
+   * For an `issuer` link, the note without the event's name (`issued ASIA… for arn:…:role/Dev as s`):
+   * the details already name the event on the link's line.
+   */
+  issued?: string;
 }
 
 export interface Chain {
@@ -272,8 +277,8 @@ export function pickIssue(issues: readonly Issue[], at: number): Issue {
   return issues.reduce((a, b) => (b.row.time < a.row.time ? b : a));
 }
 
-/** `at`: when the issued credentials were used (the later link's time). */
-function issueNote(issue: Issue, count: number, at: number): string {
+/** `at`: when the issued credentials were used (the later link's time). `issued`: the note after the event's name, said from the key. */
+function issueNote(issue: Issue, count: number, at: number): { note: string; issued: string } {
   const target = issue.roleArn ? ` ${issue.roleArn}` : '';
   const session = issue.sessionName ? ` as ${issue.sessionName}` : '';
   // pickIssue falls back to an issue after the use; the key still matches, but the times do not, and the reader must know.
@@ -281,7 +286,11 @@ function issueNote(issue: Issue, count: number, at: number): string {
   const again = count > 1 ? ` (key issued by ${count} events; ${late ? 'none before this use, the earliest is shown' : 'the latest before this use is shown'})` : '';
   const after = late ? ` (issued ${Math.round((issue.row.time - at) / 60_000)} min after this use: the times disagree)` : '';
   const masked = isUsableAccessKey(issue.key) ? '' : ' (masked: nothing is linked by it)';
-  return `${issue.row.name}${target}${session} issued ${issue.key}${masked}${issue.sourceIdentity ? ` (source identity ${issue.sourceIdentity})` : ''}${again}${after}`;
+  const rest = `${issue.sourceIdentity ? ` (source identity ${issue.sourceIdentity})` : ''}${again}${after}`;
+  return {
+    note: `${issue.row.name}${target}${session} issued ${issue.key}${masked}${rest}`,
+    issued: `issued ${issue.key}${masked}${target ? ` for${target}` : ''}${session}${rest}`,
+  };
 }
 
 const END_TEXT: Record<ChainEnd, string> = {
@@ -365,14 +374,14 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
       const origin = matches.reduce((a, b) => (b.row.time < a.row.time ? b : a));
       if (linked.has(origin.row.id)) return done('loop');
       linked.add(origin.row.id);
-      links.push({ kind: 'source-identity', row: origin.row, identity: origin.caller, note: `matched by source identity ${current.sourceIdentity}, not by key: ${issueNote(origin, 1, at)}` });
+      links.push({ kind: 'source-identity', row: origin.row, identity: origin.caller, note: `matched by source identity ${current.sourceIdentity}, not by key: ${issueNote(origin, 1, at).note}` });
       current = origin.caller;
       at = origin.row.time;
       continue;
     }
     const issue = pickIssue(issues, at);
     linked.add(issue.row.id);
-    links.push({ kind: 'issuer', row: issue.row, identity: issue.caller, note: issueNote(issue, issues.length, at) });
+    links.push({ kind: 'issuer', row: issue.row, identity: issue.caller, ...issueNote(issue, issues.length, at) });
     current = issue.caller;
     at = issue.row.time;
   }

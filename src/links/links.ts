@@ -198,31 +198,74 @@ function resolve(resource: ResourceRef, rule: TypeRule | undefined, ctx: LinkCon
   return { id, arn: arnText, account, arnRegion: parsed?.region ?? '' };
 }
 
+/** A link, or in a few words why none can be made. */
+type Made = { url: string } | { why: string };
+
+/** The longest region shown in a reason: a log field can be megabytes. */
+const REGION_SHOWN = 40;
+
+/** Why `region` cannot go into a console host name ('' when it can). */
+function regionProblem(region: string): string {
+  if (isLinkableRegion(region)) return '';
+  if (!region) return 'the record has no region';
+  const shown = region.length > REGION_SHOWN ? `${region.slice(0, REGION_SHOWN)}…` : region;
+  if (/^(?:cn|us-gov)-/.test(region)) return `region ${shown} has its console outside aws.amazon.com`;
+  return `region ${shown} is not a known AWS region`;
+}
+
+/** Both links of a resource, each a URL or the reason it is missing: one decision for resourceLinks and missingLinkReasons. */
+function makeLinks(resource: ResourceRef, ctx: LinkContext): { console: Made; configTimeline: Made } {
+  const rule = RULES[resource.type];
+  const resolved = resolve(resource, rule, ctx);
+  if (!resolved) {
+    const why = { why: 'the record gives no ARN or ID' };
+    return { console: why, configTimeline: why };
+  }
+  const region = resolved.arnRegion || ctx.region;
+
+  let consoleLink: Made;
+  if (!rule) consoleLink = { why: 'no console page known for this resource type' };
+  else if (!rule.global && regionProblem(region)) consoleLink = { why: regionProblem(region) };
+  else {
+    const url = rule.console(resolved.id, region, `${region}.console.aws.amazon.com`, resolved);
+    consoleLink = url ? { url } : { why: 'the record lacks the ARN or account the page needs' };
+  }
+
+  let configLink: Made;
+  const idShape = CONFIG_ID[resource.type];
+  // Global IAM resources are recorded in one region; the event's region (us-east-1 for IAM) is the best guess.
+  const configRegion = isLinkableRegion(region) ? region : ctx.region;
+  if (!idShape) configLink = { why: 'no Config timeline known for this resource type' };
+  else if (!idShape.test(resolved.id)) configLink = { why: 'its ID is not of the kind Config records' };
+  else if (regionProblem(configRegion)) configLink = { why: regionProblem(configRegion) };
+  else {
+    const time = Number.isFinite(ctx.time) ? `?time=${new Date(ctx.time).toISOString()}` : '';
+    configLink = { url: `https://console.aws.amazon.com/config/home?region=${configRegion}#/timeline/${resource.type}/${enc(resolved.id)}${time}` };
+  }
+  return { console: consoleLink, configTimeline: configLink };
+}
+
+const urlOf = (made: Made): string | null => ('url' in made ? made.url : null);
+
 /**
  * The console and Config timeline links for one referenced resource; null
  * where none can be made (unknown type, no id, unusable region).
  */
 export function resourceLinks(resource: ResourceRef, ctx: LinkContext): ResourceLinks {
-  const rule = RULES[resource.type];
-  const resolved = resolve(resource, rule, ctx);
-  if (!resolved) return { console: null, configTimeline: null };
-  const region = resolved.arnRegion || ctx.region;
-  const regionOk = isLinkableRegion(region);
+  const made = makeLinks(resource, ctx);
+  return { console: urlOf(made.console), configTimeline: urlOf(made.configTimeline) };
+}
 
-  let consoleUrl: string | null = null;
-  if (rule && (rule.global || regionOk)) {
-    consoleUrl = rule.console(resolved.id, region, `${region}.console.aws.amazon.com`, resolved);
-  }
+/** Why each of resourceLinks' links is missing, in a few words (null where there is a link). */
+export function missingLinkReasons(resource: ResourceRef, ctx: LinkContext): { console: string | null; configTimeline: string | null } {
+  const made = makeLinks(resource, ctx);
+  const why = (m: Made): string | null => ('why' in m ? m.why : null);
+  return { console: why(made.console), configTimeline: why(made.configTimeline) };
+}
 
-  let configTimeline: string | null = null;
-  const idShape = CONFIG_ID[resource.type];
-  // Global IAM resources are recorded in one region; the event's region (us-east-1 for IAM) is the best guess.
-  const configRegion = isLinkableRegion(region) ? region : ctx.region;
-  if (idShape && idShape.test(resolved.id) && isLinkableRegion(configRegion)) {
-    const time = Number.isFinite(ctx.time) ? `?time=${new Date(ctx.time).toISOString()}` : '';
-    configTimeline = `https://console.aws.amazon.com/config/home?region=${configRegion}#/timeline/${resource.type}/${enc(resolved.id)}${time}`;
-  }
-  return { console: consoleUrl, configTimeline };
+/** `Link not available: region x is not a known AWS region`. */
+export function linkNotAvailable(reason: string | null): string {
+  return reason ? `${LINK_NOT_AVAILABLE}: ${reason}` : LINK_NOT_AVAILABLE;
 }
 
 /** The row fields eventConsoleLink needs (an EventRow satisfies it). */

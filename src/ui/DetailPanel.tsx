@@ -80,8 +80,8 @@ export function layoutDetail(model: DetailModel, width: number, linkIndex: numbe
       continue;
     }
     // A link is wrapped whole, however long, so all of it can be read (`y` copies it); each of its lines opens it (OSC 8).
-    // A summary value that Tab selects wraps like any value; only URLs wrap whole.
-    const isLink = line.link !== null && model.links[line.link]?.kind !== 'value';
+    // A summary value that Tab selects wraps like any value, and so does why a link is not available; only URLs wrap whole.
+    const isLink = line.link !== null && model.links[line.link]?.kind !== 'value' && !model.links[line.link]?.unavailable;
     // Prose (error messages, rule titles) breaks between words; a word wider than the column is cut.
     const parts = isLink ? wrapText(sanitize(line.value), valueWidth) : wrapWords(sanitize(line.value), valueWidth, 4);
     const url = isLink && line.tone === 'link' ? (model.links[line.link!]?.url ?? null) : null;

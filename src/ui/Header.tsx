@@ -4,6 +4,7 @@ import { formatCount, formatRate } from './format.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, truncate } from '../term/width.js';
 import { truncateStart } from './pathText.js';
+import { shortenToFit, type ShortenStep } from './shortenToFit.js';
 import { useTheme } from './theme.js';
 
 export interface HeaderProps {
@@ -78,30 +79,30 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
     return parts.length === 0 ? '' : `${conflicts > 0 || bad > 0 ? '! ' : ''}${parts.join(' · ')} (b)`;
   };
   const activityText = activity ? sanitize(activity) : '';
-  const fixedWith = (followText: string, badText: string, readText = read): string =>
+  const fixedWith = (followText: string, badText: string, readText: string): string =>
     `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${readText}${findingsText ? `  ${findingsText}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
-  const fits = (text: string): boolean => displayWidth(text) + FOLDER_ROOM <= width;
   // On a narrow terminal the usual states make room for the folder's name: 'following' first (paused
   // is still said), then skipped files when none is bad (b and the footer still reach them), else the
-  // problems' short form, skipped files last.
-  const followText = follow && !fits(fixedWith(fullFollowText, fullBadText)) ? '' : fullFollowText;
+  // problems' short form, skipped files last; then the records-read count (the loading line repeats it
+  // while loading), so findings don't push the name out.
   const onlySkipped = bad === 0 && conflicts === 0;
-  const badText = fits(fixedWith(followText, fullBadText))
-    ? fullBadText
-    : onlySkipped
-      ? ''
-      : fits(fixedWith(followText, shortProblems(true)))
-        ? shortProblems(true)
-        : shortProblems(false);
-  // Then the records-read count (the loading line repeats it while loading), so findings don't push the name out.
-  const readText = fits(fixedWith(followText, badText)) ? read : '';
+  const { follow: followText, bad: badText, read: readText } = shortenToFit(
+    { follow: fullFollowText, bad: fullBadText, read },
+    [
+      (p) => (p.follow = follow ? '' : p.follow),
+      (p) => (p.bad = onlySkipped ? '' : shortProblems(true)),
+      (p) => (p.bad = onlySkipped ? '' : shortProblems(false)),
+      (p) => (p.read = ''),
+    ],
+    (p) => displayWidth(fixedWith(p.follow, p.bad, p.read)) + FOLDER_ROOM <= width,
+  );
 
   // Still wider than the terminal (60 columns, findings, paused, a filter): no folder, and the rest is
   // shortened, least needed first, until it fits. The bad files' and duplicates' counts go last: they
   // say data is missing, which nothing else on screen says.
   const parts = { brand: 'trailtop', state: `${stateMark} ${state}`, counts: `${counts}${readText}`, findings: findingsText, follow: followText, bad: badText };
   const lineOf = (p: typeof parts): string => [p.brand, p.state, activityText, p.counts, p.findings, p.follow, p.bad].filter(Boolean).join('  ');
-  const shorter: Array<(p: typeof parts) => void> = [
+  const shorter: ShortenStep<typeof parts>[] = [
     (p) => (p.counts = counts),
     (p) => (p.bad = shortProblems(false)),
     (p) => (p.brand = ''),
@@ -114,10 +115,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
     (p) => (p.follow = ''),
     (p) => (p.bad = p.bad.replace(/ \(b\)$/, '')),
   ];
-  for (const step of shorter) {
-    if (displayWidth(lineOf(parts)) <= width) break;
-    step(parts);
-  }
+  shortenToFit(parts, shorter, (p) => displayWidth(lineOf(p)) <= width);
   const fixed = `${lineOf(parts)}  `;
   // Cut from the left: the folder's own name, at the end of the path, is what tells folders apart.
   // Too little room left for a recognisable end of the path: none of it, rather than a cut '…/…'.

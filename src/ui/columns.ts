@@ -40,6 +40,13 @@ export interface ColumnDef {
    * many cells, or hidden.
    */
   whole?: number;
+  /**
+   * From COMFORT_FROM up, the width this column gets (or its widest value, if less) before the
+   * columns that `yieldToNames` are shown: the event name and the user, the columns read first.
+   */
+  comfort?: number;
+  /** Hidden, least needed first, to give the event name and the user their comfort width (from COMFORT_FROM up). */
+  yieldToNames?: boolean;
   /** Raw cell text (not yet sanitised or truncated). */
   value(row: EventRow, ctx: ColumnContext): string;
   /** A shorter form used when the value does not fit (e.g. `ec2` for `ec2.amazonaws.com`). */
@@ -76,9 +83,9 @@ export const FULL_TIME_WIDTH = 19;
 
 export const COLUMNS: readonly ColumnDef[] = [
   { id: 'time', title: 'Event time', short: 'Time', min: 14, max: FULL_TIME_WIDTH, weight: 0, keep: 100, value: (row, ctx) => (ctx.shortTime && ctx.withYear ? formatDatedMinute(row, ctx.zone) : formatTime(row, ctx.zone, ctx.shortTime)) },
-  { id: 'name', title: 'Event name', short: 'Event', min: 16, max: 40, weight: 4, keep: 90, value: (row) => displayName(row) },
-  { id: 'user', title: 'User name', short: 'User', min: 12, max: 48, weight: 3, keep: 80, value: (row) => row.actor, shorten: shortPrincipal },
-  { id: 'source', title: 'Event source', short: 'Source', min: 7, max: 30, weight: 1.5, keep: 30, value: (row) => displaySource(row), shorten: shortSource },
+  { id: 'name', title: 'Event name', short: 'Event', min: 16, max: 40, comfort: 30, weight: 4, keep: 90, value: (row) => displayName(row) },
+  { id: 'user', title: 'User name', short: 'User', min: 12, max: 48, comfort: 24, weight: 3, keep: 80, value: (row) => row.actor, shorten: shortPrincipal },
+  { id: 'source', title: 'Event source', short: 'Source', min: 7, max: 30, weight: 1.5, keep: 30, yieldToNames: true, value: (row) => displaySource(row), shorten: shortSource },
   {
     id: 'resourceType',
     title: 'Resource type',
@@ -88,6 +95,7 @@ export const COLUMNS: readonly ColumnDef[] = [
     max: 28,
     weight: 1,
     keep: 20,
+    yieldToNames: true,
     value: (row) => firstResource(row, 'type'),
     shorten: (value) => value.replace(/^AWS::/, ''),
   },
@@ -95,7 +103,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'resourceName', title: 'Resource name', short: 'Resource', min: 9, max: 80, weight: 2.5, keep: 60, value: (row) => firstResource(row, 'name') },
   // Wide enough for AccessDenied even at 80 columns: errors are what a security reader scans for.
   { id: 'error', title: 'Error code', short: 'Error', min: 12, max: 30, weight: 1.5, keep: 70, whole: 25, value: rowErrorCode },
-  { id: 'region', title: 'Region', short: 'Region', min: 9, max: 20, weight: 0.5, keep: 10, whole: 16, value: (row) => row.region },
+  { id: 'region', title: 'Region', short: 'Region', min: 9, max: 20, weight: 0.5, keep: 10, whole: 16, yieldToNames: true, value: (row) => row.region },
   // 15 = a whole IPv4 address; IPv6 addresses may be cut.
   { id: 'ip', title: 'Source IP', short: 'IP', min: 15, max: 40, weight: 0.5, keep: 40, whole: 15, value: (row) => row.sourceIp },
 ];
@@ -154,6 +162,14 @@ export const COLUMN_GAP = 1;
 export const FULL_TIME_FROM = 96;
 
 /**
+ * From this list width (100 columns) up the event name and the user get their comfort width before
+ * Region, Resource type and Event source are shown and before the time's seconds and year: without
+ * it, each column shown past 100 columns took its share, and the name was cut at 20 cells at 120.
+ * Below it the layout is as it was (80 columns loses nothing).
+ */
+export const COMFORT_FROM = 98;
+
+/**
  * Widths for a list `width` cells wide (after the marker gutter); `withYear`
  * when the rows span years, so the short time needs its year; `widest` the
  * widest values in view (see widestValues), so widths follow the data.
@@ -185,6 +201,16 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
   while (shown.length > 1 && timeWidth + (shown.length - 1) * (SQUEEZED_WIDTH + COLUMN_GAP) > width) {
     shown = shown.slice(0, -1);
   }
+  // The width the event name and the user would like first (none below COMFORT_FROM).
+  const comfort = (def: ColumnDef): number =>
+    width >= COMFORT_FROM && def.comfort ? Math.max(floor(def), Math.min(def.comfort, def.max, Math.max(widest[def.id] ?? def.max, def.title.length))) : floor(def);
+  const comfortExtra = (cols: readonly ColumnDef[]): number => cols.reduce((sum, def) => sum + comfort(def) - floor(def), 0);
+  while (used(shown) + comfortExtra(shown) > width) {
+    const yielding = shown.filter((def) => def.yieldToNames);
+    if (yielding.length === 0) break;
+    const drop = yielding.reduce((low, def) => (def.keep < low.keep ? def : low));
+    shown = shown.filter((def) => def !== drop);
+  }
   const gaps = COLUMN_GAP * (shown.length - 1);
   const widths = shown.map(floor);
   let spare = width - gaps - widths.reduce((a, b) => a + b, 0);
@@ -211,6 +237,8 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
     widths[i]! += add;
     spare -= add;
   }
+  // Then the event name and the user up to their comfort width, by weight (the name's is the larger).
+  spare = share(shown, widths, shown.map((def, i) => (def.comfort ? comfort(def) : widths[i]!)), spare);
   // Then the full time (seconds and year), when wide and it fits whole.
   const timeAt = time ? shown.indexOf(time) : -1;
   if (timeAt >= 0 && width >= FULL_TIME_FROM && spare >= FULL_TIME_WIDTH - widths[timeAt]!) {

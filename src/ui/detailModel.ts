@@ -7,7 +7,7 @@ import { consoleSignInOf, requestIdOf, rowInsight, sharedEventIdOf } from '../mo
 import { SHARED_WITH } from '../model/resources.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
-import { eventConsoleLink, eventLinkNote, resourceLinks } from '../links/links.js';
+import { eventConsoleLink, eventLinkNote, linkNotAvailable, missingLinkReasons, resourceLinks } from '../links/links.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { chainLines, type ChainState } from './investigate/chainLines.js';
 
@@ -25,6 +25,8 @@ export interface LinkItem {
   value?: string;
   /** The event a session chain link stands for: Enter opens its details. */
   row?: EventRow;
+  /** Without a url: `Link not available` and why, as the details show it. */
+  unavailable?: string;
 }
 
 export interface DetailLine {
@@ -188,15 +190,13 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState
     if (resource.arn && resource.arn !== resource.name) lines.push(field('  ARN', resource.arn, 'muted'));
     // An account shared with, a rule, an access key: no console page of their own, so no 'Link not available' twice.
     if (NO_PAGE_TYPES.has(resource.type)) continue;
-    links.push({ kind: 'console', label: 'Console', url: made.console, resource });
-    lines.push({ label: '  Console', value: made.console ?? 'Link not available', tone: made.console ? 'link' : 'muted', link: links.length - 1 });
-    links.push({ kind: 'config', label: 'Config timeline', url: made.configTimeline, resource });
-    lines.push({
-      label: '  Config',
-      value: made.configTimeline ?? 'Link not available',
-      tone: made.configTimeline ? 'link' : 'muted',
-      link: links.length - 1,
-    });
+    const why = missingLinkReasons(resource, row);
+    const consoleText = made.console ?? linkNotAvailable(why.console);
+    links.push({ kind: 'console', label: 'Console', url: made.console, resource, ...(made.console ? {} : { unavailable: consoleText }) });
+    lines.push({ label: '  Console', value: consoleText, tone: made.console ? 'link' : 'muted', link: links.length - 1 });
+    const configText = made.configTimeline ?? linkNotAvailable(why.configTimeline);
+    links.push({ kind: 'config', label: 'Config timeline', url: made.configTimeline, resource, ...(made.configTimeline ? {} : { unavailable: configText }) });
+    lines.push({ label: '  Config', value: configText, tone: made.configTimeline ? 'link' : 'muted', link: links.length - 1 });
   }
   return { lines: lines.filter((line) => line.value !== '' || line.tone === 'heading'), links };
 }

@@ -6,6 +6,7 @@
 import type { Key } from 'ink';
 import type { EventRow } from '../model/types.js';
 import { compileQuery } from '../query/index.js';
+import { sanitize } from '../term/sanitize.js';
 import { describePivot, pivotQuery, type PivotOp } from '../investigate/pivot.js';
 import { buildDetail, resourceQuery, withExtra, type DetailLine } from './detailModel.js';
 import { pickTerm } from './investigate/pivotPick.js';
@@ -227,7 +228,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       const link = detail?.links[state.linkIndex];
       if (!link) return dispatch({ type: 'status', text: 'No link selected: Tab or → selects one' });
       if (link.kind === 'value' && link.value) return copy(link.value, `the ${link.label.toLowerCase()}`);
-      if (!link.url) return dispatch({ type: 'status', text: `${link.label}: Link not available` });
+      if (!link.url) return dispatch({ type: 'status', text: `${link.label}: ${sanitize(link.unavailable ?? 'Link not available')}` });
       return copy(link.url, `the ${link.label} link`);
     }
     case 'pivotReplace':

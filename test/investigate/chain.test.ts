@@ -83,6 +83,17 @@ describe('who is behind this session', () => {
     expect(formatChain(chain)).toContain('from 198.51.100.');
   });
 
+  it('the details name each issuing event once: on its link\'s label, not again in its note', async () => {
+    const first = assume('2024-05-01T10:00:00Z', alice, 'Dev', 'alice-dev', 'ASIAFIRST');
+    const act = event('TerminateInstances', '2024-05-01T10:06:00Z', session('Dev', 'alice-dev', 'ASIAFIRST'));
+    const lines = chainLines({ status: 'done', chain: await chainFor([act, first], act['eventID'] as string) }, 'utc');
+    const at = lines.findIndex((line) => line.label === '2 AssumeRole');
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at]!.value).not.toContain('AssumeRole');
+    expect(lines[at + 1]).toMatchObject({ label: '', value: `issued ASIAFIRST for arn:aws:iam::${ACCOUNT}:role/Dev as alice-dev` });
+    expect(lines.filter((line) => line.value.includes('AssumeRole'))).toEqual([]);
+  });
+
   it('ends at a SAML identity and at a web identity', async () => {
     const saml = { type: 'SAMLUser', principalId: 'okta:bob@example.com', userName: 'bob@example.com', identityProvider: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` };
     const bySaml = assume('2024-05-01T10:00:00Z', saml, 'Ops', 'bob@example.com', 'ASIASAML', {}, 'AssumeRoleWithSAML');

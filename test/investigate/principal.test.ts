@@ -77,3 +77,25 @@ describe('principal summary headings', () => {
     expect(text).toContain('─ Regions (1)');
   });
 });
+
+describe('principal summary at 80 columns', () => {
+  it('values that would be cut take the first – last times\' room (role ARNs, user agents); short values keep the times', () => {
+    const s = new EventStore(0);
+    const role = 'arn:aws:iam::123456789012:role/stratus-red-team-get-password-data';
+    const agent = 'aws-cli/2.31.1 md/awscrt#0.27.6 ua/2.1 os/linux#6.1.147 md/arch';
+    const key = { accessKey: 'ASIAROLE', actor: role, userNames: [role], region: 'eu-west-1' };
+    // Two years apart: the times carry their years, the narrowest case (values were cut at 26).
+    s.add([
+      eventRow({ id: 'r1', ...key, userAgent: agent, time: Date.UTC(2024, 0, 1) }),
+      eventRow({ id: 'r2', ...key, userAgent: `${agent}-b`, time: Date.UTC(2025, 6, 1) }),
+    ]);
+    s.flush();
+    const lines = summaryLines(principalSummary(s, { field: 'key', value: 'ASIAROLE' }), 'utc', 80).map((l) => l.text);
+    // Whole up to the room left by the count (68 cells at 80 columns).
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${role.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} +2$`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${agent}-b +1$`)));
+    // The region is short: its line keeps the first – last span.
+    expect(lines).toContainEqual(expect.stringMatching(/^eu-west-1 +2 {2}2024-01-01 00:00 – 2025-07-01 00:00$/));
+    expect(lines.every((l) => l.length <= 77)).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { resourceLinks, eventConsoleLink, isLinkableRegion, CONSOLE_LINK_TYPES, CONFIG_RECORDED_TYPES } from '../../src/links/links.js';
+import { resourceLinks, missingLinkReasons, eventConsoleLink, isLinkableRegion, CONSOLE_LINK_TYPES, CONFIG_RECORDED_TYPES } from '../../src/links/links.js';
 import type { ResourceRef } from '../../src/model/types.js';
 import { isSafeHyperlinkUrl } from '../../src/term/osc8.js';
 
@@ -140,5 +140,29 @@ describe('eventConsoleLink', () => {
   it('accepts real region names only', () => {
     for (const r of ['us-east-1', 'eu-central-2', 'ap-southeast-4', 'il-central-1', 'ca-west-1', 'mx-central-1']) expect(isLinkableRegion(r)).toBe(true);
     for (const r of ['', 'us-east-1.evil.com', 'cn-north-1', 'us-gov-west-1', 'us-gov-west-1x', 'US-EAST-1', 'sagov-westsouth-1r']) expect(isLinkableRegion(r)).toBe(false);
+  });
+});
+
+describe('missingLinkReasons', () => {
+  it('says in a few words why a link is not available, and nothing where there is one', () => {
+    expect(missingLinkReasons(res('AWS::EC2::Instance', 'i-0abc123'), ctx)).toEqual({ console: null, configTimeline: null });
+    // The anonymised datasets invent regions: the host name would be made up.
+    const invented = { ...ctx, region: 'sagov-westsouth-1r' };
+    expect(missingLinkReasons(res('AWS::EC2::Instance', 'i-0abc123'), invented)).toEqual({
+      console: 'region sagov-westsouth-1r is not a known AWS region',
+      configTimeline: 'region sagov-westsouth-1r is not a known AWS region',
+    });
+    expect(missingLinkReasons(res('AWS::Lambda::Function', 'fn'), { ...ctx, region: 'cn-north-1' }).console).toBe('region cn-north-1 has its console outside aws.amazon.com');
+    expect(missingLinkReasons(res('AWS::Lambda::Function', 'fn'), { ...ctx, region: '' }).console).toBe('the record has no region');
+    expect(missingLinkReasons(res('AWS::Lambda::Function', 'fn'), { ...ctx, region: 'x'.repeat(1000) }).console).toBe(`region ${'x'.repeat(40)}… is not a known AWS region`);
+    expect(missingLinkReasons(res('AWS::Made::Up', 'thing'), ctx)).toEqual({
+      console: 'no console page known for this resource type',
+      configTimeline: 'no Config timeline known for this resource type',
+    });
+    const none = 'the record gives no ARN or ID';
+    expect(missingLinkReasons(res('AWS::EC2::Instance', ''), ctx)).toEqual({ console: none, configTimeline: none });
+    // IAM by name: a console page, but Config knows a user by its AIDA… id.
+    expect(missingLinkReasons(res('AWS::IAM::User', 'alice'), ctx)).toEqual({ console: null, configTimeline: 'its ID is not of the kind Config records' });
+    expect(missingLinkReasons(res('AWS::IAM::Policy', 'ReadOnly'), { ...ctx, account: '', recipientAccount: '' }).console).toBe('the record lacks the ARN or account the page needs');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { COLUMN_GAP, hiddenColumns, layoutColumns, titleRow, widestValues } from '../../src/ui/columns.js';
+import { COLUMNS, COLUMN_GAP, COMFORT_FROM, hiddenColumns, layoutColumns, titleRow, widestValues, type ColumnDef } from '../../src/ui/columns.js';
 import { EventList } from '../../src/ui/EventList.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
 import { makeRow } from './fixtures.js';
@@ -111,6 +111,43 @@ describe('resource type', () => {
     for (let width = 60; width <= 200; width++) {
       const type = layoutColumns(width, false, widestValues(rows, ctx)).find((c) => c.def.id === 'resourceType');
       if (type) expect(type.width, `at ${width}`).toBeGreaterThanOrEqual('EC2::Instance'.length);
+    }
+  });
+});
+
+describe('the event name and the user grow with the window', () => {
+  // As stratus-red-team's: long event names, long role sessions, resource types and regions in view.
+  const wide = [
+    makeRow({ name: 'GetFoundationModelAvailability', actor: 'AWSReservedSSO_account-admin_599c9e90e350d2ff', source: 'bedrock.amazonaws.com', region: 'megov-northeast-1r', sourceIp: '035.249.253.232', resources: [{ type: 'AWS::EC2::Instance', name: 'i-EFCb4e480CAbc4CF9', arn: '', accountId: '' }] }),
+    makeRow({ name: 'SendSerialConsoleSSHPublicKey', actor: 'stratus-red-team-user-federation-user', source: 'ec2-instance-connect.amazonaws.com', region: 'cniso-east-3r', sourceIp: '201.252.42.03', errorCode: 'AccessDenied' }),
+  ];
+  const widest = widestValues(wide, ctx);
+  const widthOf = (laid: ReturnType<typeof layoutColumns>, id: string): number => laid.find((c) => c.def.id === id)?.width ?? 0;
+
+  it('at 120 columns: the event name and the user whole up to 30 and 24 cells, IP and error code still whole; Resource type gives way', () => {
+    const laid = layoutColumns(118, false, widest);
+    expect(widthOf(laid, 'name')).toBeGreaterThanOrEqual('GetFoundationModelAvailability'.length);
+    expect(widthOf(laid, 'user')).toBeGreaterThanOrEqual(24);
+    expect(widthOf(laid, 'ip')).toBe(15);
+    expect(widthOf(laid, 'error')).toBeGreaterThanOrEqual('AccessDenied'.length);
+    expect(hiddenColumns(laid).map((c) => c.id)).toEqual(['resourceType', 'region']);
+    expect(laid.reduce((sum, c) => sum + c.width, 0) + COLUMN_GAP * (laid.length - 1)).toBe(118);
+  });
+
+  it('from 100 columns up are never narrower than at 80 (the user was cut at 13 at 100, the name at 20 at 140)', () => {
+    const at80 = layoutColumns(78, false, widest);
+    for (let width = COMFORT_FROM; width <= 258; width++) {
+      const laid = layoutColumns(width, false, widest);
+      expect(widthOf(laid, 'name'), `name at ${width}`).toBeGreaterThanOrEqual(widthOf(at80, 'name'));
+      expect(widthOf(laid, 'user'), `user at ${width}`).toBeGreaterThanOrEqual(widthOf(at80, 'user'));
+    }
+  });
+
+  it('below 100 columns the layout is the one without comfort widths (80 columns loses nothing)', () => {
+    const plain: ColumnDef[] = COLUMNS.map(({ comfort: _comfort, yieldToNames: _yield, ...def }) => def);
+    for (let width = 60; width < COMFORT_FROM; width++) {
+      const widths = (defs: readonly ColumnDef[]) => layoutColumns(width, false, widest, defs).map((c) => `${c.def.id}:${c.width}`);
+      expect(widths(COLUMNS), `at ${width}`).toEqual(widths(plain));
     }
   });
 });

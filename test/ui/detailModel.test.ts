@@ -26,7 +26,11 @@ describe('detail model', () => {
     ]);
     expect(resourceLinks[0]!.url).toContain('s3.console.aws.amazon.com');
     expect(resourceLinks[2]!.url).toBeNull();
-    expect(model.lines.filter((l) => l.value === 'Link not available')).toHaveLength(2);
+    expect(model.lines.filter((l) => l.value.startsWith('Link not available')).map((l) => l.value)).toEqual([
+      'Link not available: no console page known for this resource type',
+      'Link not available: no Config timeline known for this resource type',
+    ]);
+    expect(resourceLinks[2]!.unavailable).toBe('Link not available: no console page known for this resource type');
   });
 
   it('shows Insights statistics with the rate change as insight over baseline', () => {

@@ -11,6 +11,18 @@ function layout(value: string, width: number): string[] {
 }
 
 describe('detail panel values', () => {
+  it('wrap why a link is not available between words, while a URL still wraps whole', () => {
+    const why = 'Link not available: region apiso-northsouth-3r is not a known AWS region';
+    const url = `https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#InstanceDetails:instanceId=i-${'0'.repeat(40)}`;
+    const model: DetailModel = {
+      lines: [{ label: '  Console', value: why, tone: 'muted', link: 0 }, { label: '  Console', value: url, tone: 'link', link: 1 }],
+      links: [{ kind: 'console', label: 'Console', url: null, resource: null, unavailable: why }, { kind: 'console', label: 'Console', url, resource: null }],
+    };
+    const screen = layoutDetail(model, 80, -1).screen.map((line) => line.text);
+    expect(screen.slice(0, 2)).toEqual(['Link not available: region apiso-northsouth-3r is not a', 'known AWS region']);
+    expect(screen.slice(2).join('')).toBe(url);
+  });
+
   it('wrap prose between words, not inside them', () => {
     for (const width of [70, 80, 100]) {
       const lines = layout(prose, width);

@@ -18,6 +18,7 @@ import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
 import { chartedForms, spanQuery } from '../timeline/histogramModel.js';
 import { displayWidth, truncate } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
+import { shortenToFit } from '../shortenToFit.js';
 import { eventCount, formatCount } from '../format.js';
 import { counted } from '../../model/plural.js';
 import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
@@ -328,17 +329,17 @@ export function archiveHeadline({ count, noun, row, order, bad, path, width }: A
     archive: 'archive',
   };
   const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.bad, parts.archive].filter(Boolean).join(' · ');
-  const shorter: Array<() => void> = [
-    () => (parts.order = ''),
-    () => (parts.archive = ''),
-    () => (parts.brand = ''),
-    () => (parts.bad = parts.bad.replace(/ files? \(b\)$/, ' (b)')),
-    () => (parts.row = ''),
-  ];
-  for (const step of shorter) {
-    if (displayWidth(figures()) + 1 <= width) break;
-    step();
-  }
+  shortenToFit(
+    parts,
+    [
+      (p) => (p.order = ''),
+      (p) => (p.archive = ''),
+      (p) => (p.brand = ''),
+      (p) => (p.bad = p.bad.replace(/ files? \(b\)$/, ' (b)')),
+      (p) => (p.row = ''),
+    ],
+    () => displayWidth(figures()) + 1 <= width,
+  );
   // Too little room for a recognisable end of the path: none of it, rather than 'archive ……' cut twice.
   const pathRoom = width - displayWidth(figures()) - 1;
   return parts.archive && pathRoom >= 5 ? `${figures()} ${truncateStart(path, pathRoom)}` : figures();

@@ -59,7 +59,8 @@ export function chainLines(state: ChainState, zone: TimeZoneMode): ChainLine[] {
     // A masked key would list every event whose key was masked alike, not what this session did: the link's event instead.
     const pivot: PivotTerm | undefined = key && isUsableAccessKey(key) ? { field: 'key', value: key } : link.row ? { field: 'id', value: link.row.id } : undefined;
     lines.push({ label: linkLabel(link, i), value: linkValue(link, zone), tone: link.kind === 'missing' ? 'error' : 'normal', ...(pivot ? { pivot } : {}), row: link.row });
-    if (link.kind !== 'event') lines.push({ label: '', value: link.note, tone: 'muted' });
+    // The label names an issuer's event (`2 AssumeRole`): its note says what it issued without naming it again.
+    if (link.kind !== 'event') lines.push({ label: '', value: link.issued ?? link.note, tone: 'muted' });
   });
   return lines;
 }
