@@ -20,8 +20,10 @@ import { displayWidth, truncate } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { eventCount, formatCount } from '../format.js';
 import { counted } from '../../model/plural.js';
+import type { StatusMessage } from '../statusMessage.js';
 
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
+/** `export`: the download dialog (ExportDialog), which reads its own keys. */
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -46,7 +48,7 @@ export interface ArchiveUiState {
   /** The histogram: bucket size (index into the sizes it offers) and selected bucket. */
   bucketSize: number;
   bucketIndex: number;
-  status: string;
+  status: StatusMessage;
 }
 
 export function initialArchiveState(queryText = ''): ArchiveUiState {
@@ -116,7 +118,6 @@ const ARCHIVE_BACK = '/ then ↑ recalls the query before';
 /** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
-  export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
   findings: 'findings: trailtop detect --db FILE (rule:ID in the query lists one rule\'s events)',
   principal: 'summary: not on an archive yet; T (top values) works',
   columnChooser: 'columns: not on an archive yet',
@@ -159,6 +160,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   const action = actionFor(mode, input, key);
   const now = { ...state, status: '' };
   if (action === 'forceQuit') return { state, command: { kind: 'quit' } };
+  // The download dialog reads its own keys (useArchiveDownload.tsx).
+  if (mode === 'export') return { state };
   if (mode === 'query') {
     const fresh = { index: -1, typed: '' };
     if (action === 'applyQuery') return { state: { ...now, mode: 'list', historyCursor: fresh }, command: { kind: 'apply', text: state.draft } };
@@ -256,6 +259,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
+    case 'export':
+      return { state: { ...now, mode: 'export', returnMode: 'list' } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };

@@ -1,0 +1,98 @@
+/**
+ * The download dialog (`d`) on the --db dashboard: the folder dashboard's
+ * ExportDialog and ExportSession, over a DownloadSource that pages the list out
+ * of the archive (archiveDownload.ts). ArchiveApp hands the dialog its keys
+ * through the ViewKeyQueue here, as App does for its views.
+ */
+import { Box } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { ArchiveSession } from '../../archive/session.js';
+import { sanitizeLine } from '../../term/sanitize.js';
+import { ExportDialog } from '../ExportDialog.js';
+import { ExportSession } from '../exportModel.js';
+import type { StatusMessage } from '../statusMessage.js';
+import type { ArchiveUiState } from './archiveModel.js';
+import { ViewKeyQueue, type Stroke } from '../viewKeys.js';
+import { archiveDownloadSource, countMarked, type ArchiveListShown } from './archiveDownload.js';
+
+export interface ArchiveDownloadProps {
+  session: ArchiveSession;
+  /** The list on screen (null while the first query runs). */
+  list: ArchiveListShown | null;
+  marks: ReadonlySet<string>;
+  /** The dashboard's state: the mode says whether the dialog is open (or covered by the help, where it stays mounted). */
+  state: ArchiveUiState;
+  setState(next: ArchiveUiState): void;
+  /** The latest state (keys may come faster than frames). */
+  latest(): ArchiveUiState;
+  /** Where the help opens for the dialog's `?`: its download section. */
+  helpScroll(): number;
+  /** `trailtop DIR --db FILE`: DIR, where nothing is ever written. */
+  folder: string | undefined;
+  quit(): void;
+  /** ArchiveApp's handling of keys the dialog gives back (after the key that closed it). */
+  handBack(strokes: Stroke[]): void;
+}
+
+export interface ArchiveDownload {
+  /** The dialog in the main area's size, while open or covered by the help (else null). */
+  dialog(width: number, height: number): ReactNode;
+  /** Keys for the dialog that arrive before it listens. */
+  queue: ViewKeyQueue;
+  /** `↓ 42% (d)` while a download runs, '' otherwise. */
+  activity: string;
+}
+
+export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload {
+  const { session, list, marks, state, setState, latest, helpScroll } = props;
+  const open = state.mode === 'export';
+  const covered = state.mode === 'help' && state.returnMode === 'export';
+  const setStatus = useCallback((message: StatusMessage) => setState({ ...latest(), status: message }), [setState, latest]);
+  const onClose = useCallback(() => setState({ ...latest(), mode: 'list' }), [setState, latest]);
+  const openHelp = useCallback(() => setState({ ...latest(), mode: 'help', returnMode: 'export', scroll: helpScroll() }), [setState, latest, helpScroll]);
+  const handBack = useRef(props.handBack);
+  handBack.current = props.handBack;
+  const queue = useMemo(() => new ViewKeyQueue((strokes) => handBack.current(strokes)), []);
+  // One per dashboard: a download outlives the dialog, and the next one starts in the last one's folder.
+  const exports = useMemo(() => new ExportSession(), []);
+  const [activity, setActivity] = useState('');
+  // The marked events of the list, counted on the archive each time the dialog opens (m works only outside it).
+  const [marked, setMarked] = useState<number | null>(null);
+  useEffect(() => {
+    if (!open || !list) return;
+    let current = true;
+    setMarked(null);
+    countMarked(session, list, marks).then(
+      (n) => current && setMarked(n),
+      (error: unknown) => current && setStatus(`Cannot count the marked events: ${sanitizeLine(error instanceof Error ? error.message : String(error))}`),
+    );
+    return () => {
+      current = false;
+    };
+  }, [open, list, marks, session, setStatus]);
+  const source = useMemo(() => (list ? archiveDownloadSource(session, list, marks, marked) : null), [session, list, marks, marked]);
+  const claimKeys = useCallback(() => queue.claim(), [queue]);
+  const dialog = (width: number, height: number): ReactNode =>
+    (open || covered) && source && list ? (
+      <Box display={open ? 'flex' : 'none'} width={width} height={height} flexShrink={0}>
+        <ExportDialog
+          session={exports}
+          source={source}
+          {...(props.folder ? { folder: props.folder } : {})}
+          rows={[]}
+          queryText={state.queryText}
+          order={list.order}
+          width={width}
+          height={height}
+          onClose={onClose}
+          setStatus={setStatus}
+          setActivity={setActivity}
+          openHelp={openHelp}
+          quit={props.quit}
+          active={open}
+          claimKeys={claimKeys}
+        />
+      </Box>
+    ) : null;
+  return { dialog, queue, activity };
+}
