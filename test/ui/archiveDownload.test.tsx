@@ -60,6 +60,7 @@ describe('d on the --db dashboard', () => {
   let h: Harness;
   /** Extra wait between pages (ms): long enough to cancel in the middle. */
   let slowPages = 0;
+  let quits = 0;
 
   beforeAll(async () => {
     mkdirSync(logs);
@@ -78,7 +79,7 @@ describe('d on the --db dashboard', () => {
         },
       });
     const follower = new FakeFollower(logs) as unknown as ArchiveFollower;
-    h = renderApp(<ArchiveApp session={session} dbPath={db} env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower} />, 100, 30);
+    h = renderApp(<ArchiveApp session={session} dbPath={db} env={{ NO_COLOR: '1' }} onQuit={() => void quits++} follower={follower} />, 100, 30);
     await h.waitFor((f) => f.includes('3,000 events'), 30_000);
     await h.press('/error:AccessDenied' + KEYS.enter, (f) => f.includes('600 matching'));
   }, 120_000);
@@ -158,6 +159,27 @@ describe('d on the --db dashboard', () => {
       expect(existsSync(path)).toBe(false);
       expect(readdirSync(out).filter((name) => name.includes('trailtop-'))).toEqual([]);
       await h.press(KEYS.escape, (f) => !f.includes('Download events'));
+    } finally {
+      slowPages = 0;
+    }
+  });
+
+  it('q while a hidden download runs asks first: n goes on, y cancels it (no file) and quits', async () => {
+    slowPages = 2_000;
+    try {
+      const path = join(out, 'quit.csv');
+      await h.press('d', (f) => f.includes('Download events'));
+      await h.press(CTRL_U + path + KEYS.enter, (f) => f.includes('Downloading 600 events'));
+      // b hides the dialog; the download goes on, said beside the status.
+      await h.press('b', (f) => !f.includes('Download events') && /↓ \d+% \(d\)/.test(f));
+      await h.press('q', (f) => /A download is running \(\d+%\): quit and cancel it\? y\/n/.test(f));
+      await h.press('n', (f) => !f.includes('quit and cancel it'));
+      expect(quits).toBe(0);
+      await h.press('q', (f) => f.includes('quit and cancel it'));
+      await h.press('y', () => quits === 1);
+      await h.waitFor((f) => f.includes('Download cancelled') && !/↓ \d+%/.test(f));
+      expect(existsSync(path)).toBe(false);
+      expect(readdirSync(out).filter((name) => name.includes('trailtop-'))).toEqual([]);
     } finally {
       slowPages = 0;
     }

@@ -194,7 +194,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const downloadQueue = download.queue;
   const right = `${download.activity ? `${download.activity} ` : ''}${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
-  const statusShown = state.status ? statusLines(state.status, statusRoom(width, right)) : [];
+  const statusShown = download.question ? statusLines(download.question, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
   const height = Math.max(1, termRows - 1);
   const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
@@ -467,6 +467,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       if (!command) return;
       switch (command.kind) {
         case 'quit':
+          // q while a download runs asks first (Ctrl-C does not).
+          if (actionFor(s.mode, input, key) === 'quit' && download.askBeforeQuit()) return;
           if (onQuit) onQuit();
           else exit();
           return;
@@ -520,6 +522,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     (strokes: readonly Stroke[], force = false) => {
       for (const stroke of strokes) {
         const s = stateRef.current!;
+        if (download.answersQuit(stroke, s.mode)) continue;
         // The dialog's own (Ctrl-C excepted): kept for it until it listens.
         if (s.mode === 'export' && actionFor('export', stroke.input, stroke.key) !== 'forceQuit') {
           if (downloadQueue.waiting) downloadQueue.push(stroke);

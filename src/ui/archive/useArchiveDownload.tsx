@@ -10,6 +10,8 @@ import type { ArchiveSession } from '../../archive/session.js';
 import { sanitizeLine } from '../../term/sanitize.js';
 import { ExportDialog } from '../ExportDialog.js';
 import { ExportSession } from '../exportModel.js';
+import { actionFor, type Mode } from '../keys.js';
+import { quitQuestion, type QuitOutcome, type RunningWork } from '../runningWork.js';
 import type { StatusMessage } from '../statusMessage.js';
 import type { ArchiveUiState } from './archiveModel.js';
 import { ViewKeyQueue, type Stroke } from '../viewKeys.js';
@@ -41,6 +43,12 @@ export interface ArchiveDownload {
   queue: ViewKeyQueue;
   /** `↓ 42% (d)` while a download runs, '' otherwise. */
   activity: string;
+  /** `q`: true when it asked first instead of quitting (a download runs, shown or hidden). */
+  askBeforeQuit(): boolean;
+  /** While the quit question is asked, takes the key (y cancels and quits, n/Esc goes back); Ctrl-C is not taken. */
+  answersQuit(stroke: Stroke, mode: Mode): boolean;
+  /** The question, for the status line, while it is asked. */
+  question: string | null;
 }
 
 export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload {
@@ -56,6 +64,45 @@ export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload
   // One per dashboard: a download outlives the dialog, and the next one starts in the last one's folder.
   const exports = useMemo(() => new ExportSession(), []);
   const [activity, setActivity] = useState('');
+  // As in App: quitting while a download runs asks first (runningWork.ts).
+  const running = useRef<RunningWork | null>(null);
+  const asking = useRef(false);
+  const [asked, setAsked] = useState(false);
+  const ask = useCallback((on: boolean) => {
+    asking.current = on;
+    setAsked(on);
+  }, []);
+  const setRunningWork = useCallback(
+    (work: RunningWork | null) => {
+      running.current = work;
+      if (!work) ask(false);
+    },
+    [ask],
+  );
+  const askBeforeQuit = useCallback((): boolean => {
+    if (!running.current) return false;
+    ask(true);
+    return true;
+  }, [ask]);
+  const quitRef = useRef(props.quit);
+  quitRef.current = props.quit;
+  const answersQuit = useCallback(
+    (stroke: Stroke, mode: Mode): boolean => {
+      if (!asking.current || actionFor(mode, stroke.input, stroke.key) === 'forceQuit') return false;
+      const answer = actionFor('quitConfirm', stroke.input, stroke.key);
+      if (answer === 'confirmQuit') {
+        running.current?.cancel();
+        quitRef.current();
+      } else if (answer === 'refuseQuit') ask(false);
+      return true;
+    },
+    [ask],
+  );
+  const quitFromDialog = useCallback((): QuitOutcome => {
+    if (askBeforeQuit()) return 'asking';
+    quitRef.current();
+    return 'quitting';
+  }, [askBeforeQuit]);
   // The marked events of the list, counted on the archive each time the dialog opens (m works only outside it).
   const [marked, setMarked] = useState<number | null>(null);
   useEffect(() => {
@@ -88,11 +135,13 @@ export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload
           setStatus={setStatus}
           setActivity={setActivity}
           openHelp={openHelp}
-          quit={props.quit}
-          active={open}
+          quit={quitFromDialog}
+          setRunningWork={setRunningWork}
+          active={open && !asked}
           claimKeys={claimKeys}
         />
       </Box>
     ) : null;
-  return { dialog, queue, activity };
+  const question = asked && running.current ? quitQuestion(running.current) : null;
+  return { dialog, queue, activity, askBeforeQuit, answersQuit, question };
 }
