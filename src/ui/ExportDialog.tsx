@@ -92,6 +92,7 @@ export function ExportDialog({
 }: ExportDialogProps) {
   const theme = useTheme();
   const { stdout } = useStdout();
+  // Given neither a store nor a session: one session shared by all such dialogs.
   const session = given ?? sessionFor(store ?? ExportDialog);
   const job = useSyncExternalStore(session.subscribe, session.getSnapshot);
   // Relative names start in the current folder, unless that is inside the log folder being read (`trailtop`
@@ -173,8 +174,8 @@ export function ExportDialog({
     // Same tick as start(): the job is 'running' before the next render looks at it.
     dispatch({ type: 'started' });
     const markedOnly = state.markedOnly;
-    const written = source ? { source: { total: count, write: (job: DownloadWriteOptions) => source.write({ ...job, markedOnly }) } } : {};
-    void session.start({ rows, ...written, format: state.format, path: target, overwrite, setStatus, setActivity, setRunningWork });
+    const bySource = source ? { source: { total: count, write: (job: DownloadWriteOptions) => source.write({ ...job, markedOnly }) } } : {};
+    void session.start({ rows, ...bySource, format: state.format, path: target, overwrite, setStatus, setActivity, setRunningWork });
   };
 
   // The next key of the same chunk sees this change before any render.
