@@ -103,7 +103,11 @@ export class ArchiveSession {
   /** Writes the events of `where` into `target`, atomically, page by page (archive/export.ts, as export --db). */
   async download(target: string, options: ArchiveExportOptions & { overwrite: boolean }): Promise<{ path: string; written: number; bytes: number }> {
     const { exportArchiveToFile } = await import('./export.js');
-    const connection = await (this.downloads ??= this.archive.connect());
+    // A connection that failed to open is asked for again by the next download.
+    const connection = await (this.downloads ??= this.archive.connect().catch((error: unknown) => {
+      this.downloads = null;
+      throw error;
+    }));
     return exportArchiveToFile(this.archive, connection, target, options);
   }
 

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'n
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportArchiveToFile } from '../../src/archive/export.js';
+import { ArchiveSession } from '../../src/archive/session.js';
 import { archiveOwnFile } from '../../src/archive/ownFiles.js';
 import { ExportCancelled } from '../../src/export/index.js';
 import type { ExportProgress } from '../../src/export/index.js';
@@ -67,6 +68,24 @@ describe('exportArchiveToFile', () => {
     await expect(run).rejects.toBeInstanceOf(ExportCancelled);
     expect(pages).toBe(2);
     expect(readdirSync(folder)).toEqual([]);
+  });
+});
+
+describe('ArchiveSession.download', () => {
+  it('opens its own connection again after one failed to open', async () => {
+    const archive = await archiveOf(callsEachMinute(5), 5);
+    const scratch = tempFolder('trailtop-session-download-');
+    try {
+      let failures = 1;
+      const flaky = { ...archive.archive, connect: () => (failures-- > 0 ? Promise.reject(new Error('no connection')) : archive.archive.connect()) };
+      const session = new ArchiveSession(flaky);
+      const options = { where: null, order: 'newest' as const, format: 'csv' as const, overwrite: false };
+      await expect(session.download(join(scratch.dir, 'a.csv'), options)).rejects.toThrow('no connection');
+      expect((await session.download(join(scratch.dir, 'b.csv'), options)).written).toBe(5);
+    } finally {
+      await archive.close();
+      scratch.remove();
+    }
   });
 });
 
