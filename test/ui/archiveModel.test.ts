@@ -85,6 +85,10 @@ describe('keys of the --db dashboard', () => {
     // q, Esc and letters are the dialog's (a file name takes them); Ctrl-C still quits.
     for (const key of ['q', 'j', '/']) expect(press(opened.state, key)).toEqual({ state: opened.state });
     expect(archiveKey(opened.state, 'c', { ...NO_KEY, ctrl: true }, ctx).command).toEqual({ kind: 'quit' });
+    // No list yet (or an empty one): nothing to download, said; the dialog would wait for a list that may never come.
+    const none = archiveKey(initialArchiveState(), 'd', NO_KEY, { ...ctx, total: 0 }).state;
+    expect(none.mode).toBe('list');
+    expect(none.status).toBe('No event to download');
   });
 
   it('↑/↓ in the query bar walk the saved queries, as in the in-memory dashboard (↑ did nothing)', () => {

@@ -260,7 +260,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
     case 'export':
-      return { state: { ...now, mode: 'export', returnMode: 'list' } };
+      // No list yet (its first query runs or failed) is no list to download, nor is an empty one.
+      return { state: ctx.total > 0 ? { ...now, mode: 'export', returnMode: 'list' } : { ...now, status: 'No event to download' } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };
