@@ -170,8 +170,8 @@ describe('d on the --db dashboard', () => {
       const path = join(out, 'quit.csv');
       await h.press('d', (f) => f.includes('Download events'));
       await h.press(CTRL_U + path + KEYS.enter, (f) => f.includes('Downloading 600 events'));
-      // b hides the dialog; the download goes on, said beside the status.
-      await h.press('b', (f) => !f.includes('Download events') && /↓ \d+% \(d\)/.test(f));
+      // b hides the dialog; the download goes on, said at the end of the header.
+      await h.press('b', (f) => !f.includes('Download events') && /↓ \d+% \(d\)$/.test(f.split('\n')[0]!));
       await h.press('q', (f) => /A download is running \(\d+%\): quit and cancel it\? y\/n/.test(f));
       await h.press('n', (f) => !f.includes('quit and cancel it'));
       expect(quits).toBe(0);

@@ -182,7 +182,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The bad and skipped files `b` lists: the archive's imports' (read when the view opens) and the followed folder's.
   const [problems, setProblems] = useState<{ bad: readonly BadFile[]; skipped: readonly BadFile[] } | null>(null);
   const following = followLabel(follow);
-  // The download dialog (d): its keys come through download.queue; its progress is said beside the status while hidden.
+  // The download dialog (d): its keys come through download.queue; a running download's progress ends the header.
   const strokesRef = useRef<(strokes: readonly Stroke[]) => void>(() => {});
   const latestState = useCallback(() => stateRef.current!, []);
   const downloadHelp = useCallback(() => Math.max(0, Math.min(viewHelpLine(ctxRef.current.help, 'export'), ctxRef.current.help.length - helpBodyHeight(ctxRef.current.mainH))), []);
@@ -192,7 +192,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     quit: quitNow, handBack: (strokes) => strokesRef.current(strokes),
   });
   const downloadQueue = download.queue;
-  const right = `${download.activity ? `${download.activity} ` : ''}${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
+  const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
   const statusShown = download.question ? statusLines(download.question, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
@@ -604,13 +604,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     order: state.order,
     bad: problemFiles.bad.length,
     path: sanitize(dbPath),
-    width,
+    // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).
+    width: download.activity ? width - download.activity.length - 2 : width,
   });
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">
         <Text wrap="truncate-end" bold={theme.bold}>
-          {fit(head, width).trimEnd()}
+          {fit(download.activity ? `${head}  ${download.activity}` : head, width).trimEnd()}
         </Text>
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation="" width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
