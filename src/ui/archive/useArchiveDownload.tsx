@@ -21,6 +21,7 @@ export interface ArchiveDownloadProps {
   session: ArchiveSession;
   /** The list on screen (null while the first query runs). */
   list: ArchiveListShown | null;
+  /** The archive's marks (the set `m` changes in place): counted on the archive each time the dialog opens. */
   marks: ReadonlySet<string>;
   /** The dashboard's state: the mode says whether the dialog is open (or covered by the help, where it stays mounted). */
   state: ArchiveUiState;
