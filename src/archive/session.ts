@@ -6,13 +6,15 @@
  * event. No Ink: the UI is a thin layer over this, and tests and the bench
  * drive it the same way.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TopField, TopResult } from '../investigate/topValues.js';
 import type { BadFile } from '../model/types.js';
 import type { Vocabulary } from '../query/vocabulary.js';
 import { archiveHistogram, archiveTimeBounds, archiveTopValues, type ArchiveBucket, type TimeBounds } from './aggregate.js';
 import { openArchive, type Archive } from './db.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
-import { archiveProblemFiles, type ArchivedEvent, type Order } from './query.js';
+import type { ArchiveExportOptions } from './export.js';
+import { archiveProblemFiles, countEvents, type ArchivedEvent, type Order } from './query.js';
 import { archiveVocabulary } from './vocabulary.js';
 import { ArchiveList } from './window.js';
 
@@ -38,6 +40,8 @@ export async function limitReadMemory(archive: Archive): Promise<void> {
 
 export class ArchiveSession {
   private vocabulary: Promise<Vocabulary> | null = null;
+  /** The downloads' own connection (opened at the first): a cancel interrupts it, never the list's queries. */
+  private downloads: Promise<DuckDBConnection> | null = null;
 
   constructor(
     readonly archive: Archive,
@@ -95,6 +99,21 @@ export class ArchiveSession {
 
   histogram(where: string | null, sizeMs: number, from: number, to: number): Promise<ArchiveBucket[]> {
     return archiveHistogram(this.archive, where, sizeMs, from, to);
+  }
+
+  count(where: string | null): Promise<number> {
+    return countEvents(this.archive, where);
+  }
+
+  /** Writes the events of `where` into `target`, atomically, page by page (archive/export.ts, as export --db). */
+  async download(target: string, options: ArchiveExportOptions & { overwrite: boolean }): Promise<{ path: string; written: number; bytes: number }> {
+    const { exportArchiveToFile } = await import('./export.js');
+    // A connection that failed to open is asked for again by the next download.
+    const connection = await (this.downloads ??= this.archive.connect().catch((error: unknown) => {
+      this.downloads = null;
+      throw error;
+    }));
+    return exportArchiveToFile(this.archive, connection, target, options);
   }
 
   /** The bad (or partly read) and skipped files of the imports, as scan --db lists them. */

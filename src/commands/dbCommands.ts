@@ -6,7 +6,7 @@
 import { counted } from '../model/plural.js';
 import { existsSync } from 'node:fs';
 import { openArchive, upgradeNotice, type Archive } from '../archive/db.js';
-import { conflictTimes, countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
+import { conflictTimes, countEvents, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
 import type { ExportFormat } from '../export/index.js';
@@ -15,7 +15,6 @@ import type { Level, Rule, RuleHit, RuleSet, SkippedRule } from '../detect/rule.
 import type { DetectReport } from './detect.js';
 import { compileWhere, SqlCompileError } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
-import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
 import { asDbArgumentError, requireDbBesideLogs } from './dbFolder.js';
@@ -109,28 +108,19 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
   let sink: Sink | null = null;
   try {
     // Loaded here, not at start-up: scan --db and detect --db write no file.
-    const [{ openAtomicFile, streamSink }, { csvHeader, csvLines }, { jsonEpilogue, jsonPrologue, jsonTexts }] = await Promise.all([
-      import('../export/atomic.js'),
-      import('../export/csv.js'),
-      import('../export/json.js'),
-    ]);
+    const [{ openAtomicFile, streamSink }, { writeArchiveEvents }] = await Promise.all([import('../export/atomic.js'), import('../archive/export.js')]);
     const where = await archiveWhere(archive, options.source, options.rules);
     const total = await countEvents(archive, where);
     sink = options.output === '-' ? streamSink(process.stdout) : await openAtomicFile(options.output, { overwrite: options.force });
-    let written = 0;
-    if (options.format === 'csv') await sink.write(csvHeader());
-    else await sink.write(jsonPrologue(options.format));
-    for await (const page of eachEvent(archive, where, options.order)) {
-      if (options.signal?.aborted) throw new Error('interrupted');
-      if (options.format === 'csv') {
-        const rows = page.map((e) => e.row);
-        await sink.write(csvLines(rows, 0, rows.length, options.raw));
-      } else {
-        await sink.write(jsonTexts(options.format, page.map((e) => terminalSafeJson(JSON.stringify(e.record))), written));
-      }
-      written += page.length;
-    }
-    if (options.format !== 'csv') await sink.write(jsonEpilogue(options.format, written));
+    // The same engine as the --db dashboard's download (archive/export.ts), so both write the same bytes.
+    const { written } = await writeArchiveEvents(archive, sink, {
+      where,
+      order: options.order,
+      format: options.format,
+      raw: options.raw,
+      total,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     await sink.commit();
     if (written !== total) process.stderr.write(`trailtop: the archive changed during the export (${counted(total, 'event')} counted, ${written.toLocaleString('en-US')} written)\n`);
     process.stderr.write(`trailtop: ${counted(written, 'event')} written to ${sanitize(sink.path)}\n`);

@@ -24,7 +24,7 @@ export async function writesIntoLogPath(target: string, logPath: string): Promis
 }
 
 /** The target's real path: its own when it exists (a link), else its folder's real path joined with its name. */
-async function realTarget(target: string): Promise<string> {
+export async function realTarget(target: string): Promise<string> {
   const absolute = resolve(target);
   try {
     return await realpath(absolute);

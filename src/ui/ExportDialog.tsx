@@ -20,6 +20,8 @@ import {
   sessionFor,
   type DialogAction,
   type DialogPhase,
+  type DownloadSource,
+  type DownloadWriteOptions,
   type ExportSession,
 } from './exportModel.js';
 import { actionFor, type Mode } from './keys.js';
@@ -29,9 +31,13 @@ import { useTheme } from './theme.js';
 import { answerSharedKey, useViewKeys } from './viewKeys.js';
 import { wrapHints, wrapWords } from './wrap.js';
 
-export interface ExportDialogProps extends PluginViewProps {
+export interface ExportDialogProps extends Omit<PluginViewProps, 'store' | 'setQuery' | 'zone'> {
+  /** Whose download it is (one session per store), unless `session` is given. */
+  store?: PluginViewProps['store'];
   /** The download's owner; defaults to one per store, so a download outlives the dialog. */
   session?: ExportSession;
+  /** Events that are not `rows` in memory (the --db dashboard's archive): counted and written by it. */
+  source?: DownloadSource;
   /** Where relative paths start (default: the current folder; the home folder when that is inside the log folder). */
   cwd?: string;
   /** The home folder (default: the user's), where relative paths start when cwd is inside the log folder. */
@@ -78,6 +84,7 @@ export function ExportDialog({
   order = 'newest',
   marks,
   session: given,
+  source,
   cwd: workingFolder = process.cwd(),
   home = homedir(),
   now = Date.now,
@@ -85,7 +92,8 @@ export function ExportDialog({
 }: ExportDialogProps) {
   const theme = useTheme();
   const { stdout } = useStdout();
-  const session = given ?? sessionFor(store);
+  // Given neither a store nor a session: one session shared by all such dialogs.
+  const session = given ?? sessionFor(store ?? ExportDialog);
   const job = useSyncExternalStore(session.subscribe, session.getSnapshot);
   // Relative names start in the current folder, unless that is inside the log folder being read (`trailtop`
   // run there without DIR): then in the home folder, so that Enter on the default name writes somewhere allowed.
@@ -126,7 +134,7 @@ export function ExportDialog({
     else if (job.status === 'failed') dispatch({ type: 'failed', message: job.message });
   }, [job, state.phase, session]);
 
-  const live = { state, job, rows, order, marks, cwd };
+  const live = { state, job, rows, order, marks, cwd, source };
   const liveRef = useRef(live);
   liveRef.current = live;
   const mounted = useRef(true);
@@ -138,10 +146,12 @@ export function ExportDialog({
   }, []);
 
   const begin = async (overwrite: boolean): Promise<void> => {
-    const { state, rows: listRows, order, marks, cwd } = liveRef.current;
+    const { state, rows: listRows, order, marks, cwd, source } = liveRef.current;
     if (session.running) return;
-    const rows = rowsToExport(listRows, order, state.markedOnly ? (marks ?? new Set()) : null);
-    if (rows.length === 0 && state.markedOnly) return dispatch({ type: 'message', text: 'No marked event in this list (m marks one; Ctrl-O: every event).', kind: 'error' });
+    const rows = source ? [] : rowsToExport(listRows, order, state.markedOnly ? (marks ?? new Set()) : null);
+    const count = source ? (state.markedOnly ? source.marked : source.all) : rows.length;
+    if (count === null) return dispatch({ type: 'message', text: 'Still counting the marked events; Enter again in a moment.', kind: 'info' });
+    if (count === 0 && state.markedOnly) return dispatch({ type: 'message', text: 'No marked event in this list (m marks one; Ctrl-O: every event).', kind: 'error' });
     if (!state.path.trim()) return dispatch({ type: 'message', text: 'Type a file name first.', kind: 'error' });
     const target = resolveExportPath(state.path, cwd);
     // Checked before the overwrite question, which only a target that passed here reaches (its path cannot change there).
@@ -153,6 +163,9 @@ export function ExportDialog({
         const where = inside === 'file' ? 'is the log file being read' : `is inside the log folder being read (${sanitize(folder!)})`;
         return dispatch({ type: 'failed', message: `Not written: ${sanitize(target)} ${where}; choose a file elsewhere` });
       }
+      const refused = (await source?.refuse?.(target)) ?? null;
+      if (!mounted.current) return;
+      if (refused) return dispatch({ type: 'failed', message: `Not written: ${sanitize(target)} ${refused}; choose a file elsewhere` });
       const check = await precheckTarget(target);
       if (!mounted.current) return;
       if (check.kind === 'exists') return dispatch({ type: 'askOverwrite' });
@@ -160,7 +173,9 @@ export function ExportDialog({
     }
     // Same tick as start(): the job is 'running' before the next render looks at it.
     dispatch({ type: 'started' });
-    void session.start({ rows, format: state.format, path: target, overwrite, setStatus, setActivity, setRunningWork });
+    const markedOnly = state.markedOnly;
+    const bySource = source ? { source: { total: count, write: (job: DownloadWriteOptions) => source.write({ ...job, markedOnly }) } } : {};
+    void session.start({ rows, ...bySource, format: state.format, path: target, overwrite, setStatus, setActivity, setRunningWork });
   };
 
   // The next key of the same chunk sees this change before any render.
@@ -224,7 +239,9 @@ export function ExportDialog({
 
   // Counted again only when the list or the marks change (marks change in place: their size says when).
   const markCount = marks?.size ?? 0;
-  const markedCount = useMemo(() => (marks && markCount > 0 ? rows.reduce((n, row) => (marks.has(row.id) ? n + 1 : n), 0) : 0), [rows, marks, markCount]);
+  const markedInRows = useMemo(() => (marks && markCount > 0 ? rows.reduce((n, row) => (marks.has(row.id) ? n + 1 : n), 0) : 0), [rows, marks, markCount]);
+  // A source counts its own (null: not yet).
+  const markedCount = source ? source.marked : markedInRows;
   const boxWidth = Math.min(width, 100);
   const inner = Math.max(10, boxWidth - 4);
   const line = (text: string): string => truncate(text, inner);
@@ -273,20 +290,21 @@ export function ExportDialog({
       </Text>
     );
     const warning = state.format === 'csv' && !session.csvWarningShown ? wrapWords(`⚠ ${CSV_WARNING}`, inner) : [];
-    const count = state.markedOnly ? markedCount : rows.length;
+    const count = state.markedOnly ? markedCount : source ? source.all : rows.length;
+    const shownCount = (n: number | null): string => (n === null ? '…' : n.toLocaleString('en-US'));
     const orderNote = order === 'oldest' ? 'oldest first' : 'newest first';
     const rowsLine: DialogLine = () => (
       <Text wrap="truncate-end">
         <Text>Events  </Text>
         <Text color={state.markedOnly ? undefined : theme.accent}>{`${state.markedOnly ? '( )' : '(•)'} all  `}</Text>
-        <Text color={state.markedOnly ? theme.accent : undefined}>{`${state.markedOnly ? '(•)' : '( )'} marked only (${markedCount.toLocaleString('en-US')})  `}</Text>
+        <Text color={state.markedOnly ? theme.accent : undefined}>{`${state.markedOnly ? '(•)' : '( )'} marked only (${shownCount(markedCount)})  `}</Text>
         <Text color={theme.muted}>Ctrl-O</Text>
       </Text>
     );
     parts.push(
       // Wrapped, not cut: on 80 columns the query and the order would be lost at the end of one line.
       {
-        lines: wrapWords(`Download ${count.toLocaleString('en-US')} ${state.markedOnly ? 'marked ' : ''}event${count === 1 ? '' : 's'}: ${filterNote}, ${orderNote} (the list's order).`, inner).map((text) => plain(text)),
+        lines: wrapWords(`Download ${shownCount(count)} ${state.markedOnly ? 'marked ' : ''}event${count === 1 ? '' : 's'}: ${filterNote}, ${orderNote} (the list's order).`, inner).map((text) => plain(text)),
         rank: 6,
         partial: true,
       },

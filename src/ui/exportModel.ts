@@ -155,8 +155,38 @@ export type JobState =
 
 export type ExportFn = (options: ExportOptions) => Promise<ExportResult>;
 
+/** What a source of events is asked to write: one download, atomically, as exportRows would. */
+export interface DownloadWriteOptions {
+  format: ExportFormat;
+  /** Absolute target path. */
+  target: string;
+  overwrite: boolean;
+  signal: AbortSignal;
+  onProgress: (progress: ExportProgress) => void;
+}
+
+/**
+ * Events a download writes that are not rows in memory: the --db dashboard's list, which the
+ * archive pages out (ui/archive/archiveDownload.ts). The dialog counts and starts through it.
+ */
+export interface DownloadSource {
+  /** The events of the list. */
+  readonly all: number;
+  /** Of them, the marked ones (null while the source counts them). */
+  readonly marked: number | null;
+  /** Why `target` may not be written (one of the source's own files), or null. */
+  refuse?(target: string): Promise<string | null>;
+  /**
+   * Writes the list, or only its marked events: ExportCancelled when the signal aborts (no file
+   * left), TargetExists for an existing target without overwrite, as exportRows.
+   */
+  write(options: DownloadWriteOptions & { markedOnly: boolean }): Promise<ExportResult>;
+}
+
 export interface StartOptions {
   rows: readonly EventRow[];
+  /** Instead of exportRows over `rows` (then unused): `total` events written by `write` (a DownloadSource's). */
+  source?: { total: number; write(options: DownloadWriteOptions): Promise<ExportResult> };
   format: ExportFormat;
   /** Absolute target path. */
   path: string;
@@ -242,9 +272,10 @@ export class ExportSession {
     this.controller = controller;
     if (options.format === 'csv') this.csvWarningShown = true;
     // Rows are copied: the list's array may change while the export runs.
-    const rows = options.rows.slice();
+    const rows = options.source ? [] : options.rows.slice();
+    const write = options.source ? options.source.write : (job: DownloadWriteOptions) => this.run({ ...job, rows });
     const shown = sanitize(options.path);
-    this.set({ status: 'running', path: options.path, format: options.format, total: rows.length, progress: null });
+    this.set({ status: 'running', path: options.path, format: options.format, total: options.source?.total ?? rows.length, progress: null });
     const setActivity = options.setActivity ?? ((): void => {});
     setActivity(downloadActivity(null));
     options.setRunningWork?.({
@@ -258,8 +289,7 @@ export class ExportSession {
     };
     process.once('exit', onExit);
     try {
-      const result = await this.run({
-        rows,
+      const result = await write({
         format: options.format,
         target: options.path,
         overwrite: options.overwrite,

@@ -27,11 +27,11 @@ describe('help on an archive at 80 columns', () => {
     const body = lines.join('\n');
     expect(body).toContain('rule:ID.');
     expect(lines.filter((line) => line.endsWith('…'))).toEqual([]);
-    for (const absent of ['follow newest events', 'open / close the Insights view', 'download (export)', 'files that could not be read', 'findings view', 'column chooser', 'Column chooser (C)', 'Download dialog (d)', 'Insights view (i)', 'split bars by', 'start a span', '(coming)', 'and follow', 'selected link']) {
+    for (const absent of ['follow newest events', 'open / close the Insights view', 'files that could not be read', 'findings view', 'column chooser', 'Column chooser (C)', 'Insights view (i)', 'split bars by', 'start a span', '(coming)', 'and follow', 'selected link']) {
       expect(body, absent).not.toContain(absent);
     }
     expect(body).not.toContain('chain link');
-    for (const present of ['back to the previous query, cursor on the event it was on', 'select the next value or link', 'filter by the selected value', 'edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right']) {
+    for (const present of ['back to the previous query, cursor on the event it was on', 'select the next value or link', 'filter by the selected value', 'edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right', 'download (export)', 'Download dialog (d)', 'only the marked events (m)', 'cancel the running download']) {
       expect(body, present).toContain(present);
     }
   });

@@ -85,9 +85,21 @@ describe('keys of the --db dashboard', () => {
 
   it('keys that need the events in memory say what to use on an archive', () => {
     const s = initialArchiveState();
-    expect(press(s, 'd').state.status).toMatch(/export --db/);
     expect(press(s, 'i').state.status).toMatch(/scan --db/);
     expect(press(s, '!').state.status).toMatch(/detect --db/);
+  });
+
+  it('d opens the download dialog, which then reads every key itself (archiveDownload.test.tsx writes the files)', () => {
+    const opened = press(initialArchiveState(), 'd');
+    expect(opened.state.mode).toBe('export');
+    expect(opened.command).toBeUndefined();
+    // q, Esc and letters are the dialog's (a file name takes them); Ctrl-C still quits.
+    for (const key of ['q', 'j', '/']) expect(press(opened.state, key)).toEqual({ state: opened.state });
+    expect(archiveKey(opened.state, 'c', { ...NO_KEY, ctrl: true }, ctx).command).toEqual({ kind: 'quit' });
+    // No list yet (or an empty one): nothing to download, said; the dialog would wait for a list that may never come.
+    const none = archiveKey(initialArchiveState(), 'd', NO_KEY, { ...ctx, total: 0 }).state;
+    expect(none.mode).toBe('list');
+    expect(none.status).toBe('No event to download');
   });
 
   it('↑/↓ in the query bar walk the saved queries, as in the in-memory dashboard (↑ did nothing)', () => {

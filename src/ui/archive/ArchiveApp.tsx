@@ -46,6 +46,7 @@ import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, 
 import { followLabel } from './followLabel.js';
 import { afterApply, type ArchivePlace } from './archiveNav.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
+import { useArchiveDownload } from './useArchiveDownload.js';
 
 export interface ArchiveAppProps {
   session: ArchiveSession;
@@ -70,6 +71,8 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
   histogram: ['Esc/h back', '↑/↓ bucket', 'Enter list it', '+/- zoom', '? help'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
+  // The download dialog lists its own keys.
+  export: ['Esc back', 'Ctrl-C quit'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -83,7 +86,8 @@ const HOLD_KEYS_MS = 5_000;
 const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
-    'Not here (they need the events in memory): i Insights, d download, ! findings, p summary, C columns, ' +
+    'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
+    'Not here (they need the events in memory): i Insights, ! findings, p summary, C columns, ' +
     "f follow, r resource events, ' next mark, the session chain in the details, Tab split and v span in " +
     'the histogram: use scan/export/detect --db, or rule:ID.',
 };
@@ -110,6 +114,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
   'zoomIn', 'zoomOut', 'applySpan',
+  'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
   'help', 'quit', 'forceQuit',
 ]);
 
@@ -180,9 +185,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The bad and skipped files `b` lists: the archive's imports' (read when the view opens) and the followed folder's.
   const [problems, setProblems] = useState<{ bad: readonly BadFile[]; skipped: readonly BadFile[] } | null>(null);
   const following = followLabel(follow);
+  // The download dialog (d): its keys come through download.queue; a running download's progress ends the header.
+  const strokesRef = useRef<(strokes: readonly Stroke[]) => void>(() => {});
+  const latestState = useCallback(() => stateRef.current!, []);
+  const downloadHelp = useCallback(() => Math.max(0, Math.min(viewHelpLine(ctxRef.current.help, 'export'), ctxRef.current.help.length - helpBodyHeight(ctxRef.current.mainH))), []);
+  const quitNow = useCallback(() => (onQuit ? onQuit() : exit()), [onQuit, exit]);
+  const download = useArchiveDownload({
+    session, list, marks: marks.set(), state, setState, latest: latestState, helpScroll: downloadHelp, folder: follower?.folder,
+    quit: quitNow, handBack: (strokes) => strokesRef.current(strokes),
+  });
+  const downloadQueue = download.queue;
   const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
-  const statusShown = state.nav.pick ? pickPromptLines(state.nav.pick, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
+  const statusShown = download.question ? statusLines(download.question, statusRoom(width, right)) : state.nav.pick ? pickPromptLines(state.nav.pick, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
   const height = Math.max(1, termRows - 1);
   const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
@@ -458,6 +473,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       if (!command) return;
       switch (command.kind) {
         case 'quit':
+          // q while a download runs asks first (Ctrl-C does not).
+          if (actionFor(s.mode, input, key) === 'quit' && download.askBeforeQuit()) return;
           if (onQuit) onQuit();
           else exit();
           return;
@@ -511,6 +528,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     (strokes: readonly Stroke[], force = false) => {
       for (const stroke of strokes) {
         const s = stateRef.current!;
+        if (download.answersQuit(stroke, s.mode)) continue;
+        // The dialog's own (Ctrl-C excepted): kept for it until it listens.
+        if (s.mode === 'export' && actionFor('export', stroke.input, stroke.key) !== 'forceQuit') {
+          if (downloadQueue.waiting) downloadQueue.push(stroke);
+          continue;
+        }
         const hold = !force && (heldKeys.current.length > 0 || (keysMustWait() && s.mode !== 'query'));
         if (hold && actionFor(s.mode, stroke.input, stroke.key) !== 'forceQuit') {
           if (heldKeys.current.length === 0) heldSince.current = Date.now();
@@ -522,10 +545,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     },
     [onKey],
   );
-  useInput((input, key) => {
+  strokesRef.current = onStrokes;
+  // One handler for the app's life: Ink re-attaches a changed one after the download dialog's, which would
+  // then see each key first (its `?` opened the help, and the same key here closed it again).
+  const onInput = useCallback((input: string, key: Key) => {
     // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.
-    onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
-  });
+    strokesRef.current(splitChunk(input, key, stateRef.current!.mode === 'query'));
+  }, []);
+  useInput(onInput);
   // After each frame: the held keys go once what they wait for is drawn (ctxRef holds its values).
   useReleaseHeldKeys(heldKeys, heldSince, keysMustWait, holdKeysMs, onStrokes);
 
@@ -567,6 +594,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     case 'badfiles':
       main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
       break;
+    case 'export':
+      main = null;
+      break;
     case 'histogram':
       main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;
       break;
@@ -580,16 +610,18 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     order: state.order,
     bad: problemFiles.bad.length,
     path: sanitize(dbPath),
-    width,
+    // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).
+    width: download.activity ? width - download.activity.length - 2 : width,
   });
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">
         <Text wrap="truncate-end" bold={theme.bold}>
-          {fit(head, width).trimEnd()}
+          {fit(download.activity ? `${head}  ${download.activity}` : head, width).trimEnd()}
         </Text>
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation="" width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
+          {download.dialog(width, mainH)}
           {main}
         </Box>
         <StatusBar message={state.status} lines={statusShown} hints={HINTS[state.mode]} right={right} width={width} />

@@ -22,8 +22,10 @@ import { shortenToFit } from '../shortenToFit.js';
 import { eventCount, formatCount } from '../format.js';
 import { counted } from '../../model/plural.js';
 import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
+import type { StatusMessage } from '../statusMessage.js';
 
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
+/** `export`: the download dialog (ExportDialog), which reads its own keys. */
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -48,9 +50,9 @@ export interface ArchiveUiState {
   /** The histogram: bucket size (index into the sizes it offers) and selected bucket. */
   bucketSize: number;
   bucketIndex: number;
-  status: string;
   /** Back/forward, the pivot pick in the list and the details' selection (archiveNav.ts). */
   nav: ArchiveNav;
+  status: StatusMessage;
 }
 
 export function initialArchiveState(queryText = ''): ArchiveUiState {
@@ -121,7 +123,6 @@ export interface KeyResult {
 /** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
-  export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
   findings: 'findings: trailtop detect --db FILE (rule:ID in the query lists one rule\'s events)',
   principal: 'summary: not on an archive yet; T (top values) works',
   columnChooser: 'columns: not on an archive yet',
@@ -166,6 +167,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   const action = actionFor(mode, input, key);
   const now = { ...state, status: '' };
   if (action === 'forceQuit') return { state, command: { kind: 'quit' } };
+  // The download dialog reads its own keys (useArchiveDownload.tsx).
+  if (mode === 'export') return { state };
   if (mode === 'query') {
     const fresh = { index: -1, typed: '' };
     if (action === 'applyQuery') {
@@ -269,6 +272,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
+    case 'export':
+      // No list yet (its first query runs or failed) is no list to download, nor is an empty one.
+      return { state: ctx.total > 0 ? { ...now, mode: 'export', returnMode: 'list' } : { ...now, status: 'No event to download' } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };

@@ -1,0 +1,102 @@
+/**
+ * Writing the events a condition selects, in an order, as CSV, JSON or JSON
+ * lines: the one engine behind `export --db` and the --db dashboard's download.
+ * It pages through the archive by keyset (query.ts eachEvent), so memory stays
+ * flat however many events match, and checks its signal between pages.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openAtomicFile, type Sink } from '../export/atomic.js';
+import { csvHeader, csvLines } from '../export/csv.js';
+import { ExportCancelled, toExportError } from '../export/errors.js';
+import { jsonEpilogue, jsonPrologue, jsonTexts } from '../export/json.js';
+import type { ExportFormat } from '../export/index.js';
+import { ProgressReporter, type ExportProgress } from '../export/progress.js';
+import { terminalSafeJson } from '../term/jsonText.js';
+import type { Archive } from './db.js';
+import { eachEvent, type Order } from './query.js';
+
+export interface ArchiveExportOptions {
+  /** A condition from archive/filter.ts, or null for every event. */
+  where: string | null;
+  order: Order;
+  format: ExportFormat;
+  /** CSV only: no formula guard (export --raw). */
+  raw?: boolean;
+  signal?: AbortSignal;
+  /** The events expected, for the progress (a count made before). */
+  total?: number;
+  onProgress?: (progress: ExportProgress) => void;
+  /** Events read a page (query.ts eachEvent): smaller pages hold the main thread for less time at once. */
+  pageSize?: number;
+  /** Runs between pages (the dashboard lets keys and frames in there). */
+  betweenPages?: () => Promise<void>;
+}
+
+/** Writes the selected events into `sink` (not committed); returns how many. Throws ExportCancelled when the signal aborts. */
+export async function writeArchiveEvents(archive: Archive, sink: Sink, options: ArchiveExportOptions): Promise<{ written: number; bytes: number }> {
+  const { format, signal } = options;
+  const progress = new ProgressReporter(options.total ?? 0, options.onProgress);
+  let written = 0;
+  let bytes = 0;
+  const put = async (text: string, events: number): Promise<void> => {
+    const n = text === '' ? 0 : await sink.write(text);
+    bytes += n;
+    progress.advance(events, n);
+  };
+  const cancelled = (): boolean => signal?.aborted === true;
+  progress.report();
+  await put(format === 'csv' ? csvHeader() : jsonPrologue(format), 0);
+  for await (const page of eachEvent(archive, options.where, options.order, options.pageSize)) {
+    if (cancelled()) throw new ExportCancelled();
+    if (format === 'csv') {
+      const rows = page.map((event) => event.row);
+      await put(csvLines(rows, 0, rows.length, options.raw === true), page.length);
+    } else {
+      await put(jsonTexts(format, page.map((event) => terminalSafeJson(JSON.stringify(event.record))), written), page.length);
+    }
+    written += page.length;
+    await options.betweenPages?.();
+    if (cancelled()) throw new ExportCancelled();
+  }
+  if (format !== 'csv') await put(jsonEpilogue(format, written), 0);
+  progress.report();
+  return { written, bytes };
+}
+
+/**
+ * The dashboard's download: the events into `target`, atomically (a temp file
+ * renamed into place when complete; a cancel or a failure leaves nothing), on
+ * `connection`, the download's own (an abort interrupts the statement running
+ * there, so a cancel does not wait for a key query over millions of rows).
+ */
+export async function exportArchiveToFile(
+  archive: Archive,
+  connection: DuckDBConnection,
+  target: string,
+  options: ArchiveExportOptions & { overwrite: boolean },
+): Promise<{ path: string; written: number; bytes: number }> {
+  if (options.signal?.aborted) throw new ExportCancelled();
+  const sink = await openAtomicFile(target, { overwrite: options.overwrite });
+  const interrupt = (): void => {
+    try {
+      connection.interrupt();
+    } catch {
+      // Nothing runs on it any more.
+    }
+  };
+  options.signal?.addEventListener('abort', interrupt);
+  try {
+    const own: Archive = { ...archive, connection };
+    const { written, bytes } = await writeArchiveEvents(own, sink, options);
+    if (options.signal?.aborted) throw new ExportCancelled();
+    await sink.commit();
+    return { path: sink.path, written, bytes };
+  } catch (error) {
+    await sink.discard();
+    // An interrupted statement fails with DuckDB's own message: the cancel is what happened.
+    if (options.signal?.aborted) throw new ExportCancelled();
+    throw toExportError(error, sink.path);
+  } finally {
+    options.signal?.removeEventListener('abort', interrupt);
+  }
+}
