@@ -10,7 +10,9 @@ import type { TopField, TopResult } from '../investigate/topValues.js';
 import type { BadFile } from '../model/types.js';
 import type { Vocabulary } from '../query/vocabulary.js';
 import { archiveHistogram, archiveTimeBounds, archiveTopValues, type ArchiveBucket, type TimeBounds } from './aggregate.js';
+import type { RuleSet } from '../detect/rule.js';
 import { openArchive, type Archive } from './db.js';
+import { ArchiveDetectionRunner } from './detectionRunner.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
 import { archiveProblemFiles, type Order } from './query.js';
 import { archiveVocabulary } from './vocabulary.js';
@@ -18,6 +20,8 @@ import { ArchiveList } from './window.js';
 
 export interface ArchiveSessionOptions {
   rules?: readonly ArchiveRule[];
+  /** The rules as loaded (levels, descriptions, the files not run): the findings view runs them (detectionRunner.ts). */
+  ruleSet?: RuleSet;
   /** The marks kept for this archive (read at each query: `m` changes them). */
   marks?: () => ReadonlySet<string>;
 }
@@ -38,6 +42,7 @@ export async function limitReadMemory(archive: Archive): Promise<void> {
 
 export class ArchiveSession {
   private vocabulary: Promise<Vocabulary> | null = null;
+  private runner: ArchiveDetectionRunner | null = null;
 
   constructor(
     readonly archive: Archive,
@@ -58,6 +63,12 @@ export class ArchiveSession {
       throw error;
     }
     return new ArchiveSession(archive, options);
+  }
+
+  /** The findings of the rules run as SQL, in the background (null: no rule set given). Made on first ask. */
+  detection(): ArchiveDetectionRunner | null {
+    if (!this.options.ruleSet) return null;
+    return (this.runner ??= new ArchiveDetectionRunner(this.archive, this.options.ruleSet));
   }
 
   get ruleCount(): number {
@@ -98,6 +109,7 @@ export class ArchiveSession {
   }
 
   close(): Promise<void> {
+    this.runner?.close();
     return this.archive.close();
   }
 }

@@ -76,7 +76,11 @@ describe('keys of the --db dashboard', () => {
     const s = initialArchiveState();
     expect(press(s, 'd').state.status).toMatch(/export --db/);
     expect(press(s, 'i').state.status).toMatch(/scan --db/);
-    expect(press(s, '!').state.status).toMatch(/detect --db/);
+  });
+
+  it('! opens the findings view (the rules run as SQL on the archive)', () => {
+    const s = initialArchiveState();
+    expect(press(s, '!').state.mode).toBe('findings');
   });
 
   it('↑/↓ in the query bar walk the saved queries, as in the in-memory dashboard (↑ did nothing)', () => {

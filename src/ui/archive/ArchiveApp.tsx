@@ -23,7 +23,7 @@ import { supportsHyperlinks } from '../../term/osc8.js';
 import { sanitize, sanitizeLine } from '../../term/sanitize.js';
 import { fit, truncate } from '../../term/width.js';
 import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
-import { buildDetail } from '../detailModel.js';
+import { buildDetail, withExtra } from '../detailModel.js';
 import { BadFilesView, badFileLines } from '../BadFilesView.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
@@ -44,6 +44,9 @@ import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
 import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
+import { FindingsPanel } from '../findings/FindingsView.js';
+import { findingDetailLines } from '../findings/findingsModel.js';
+import { FindingsViewKeys, useArchiveFindings } from './useArchiveFindings.js';
 
 export interface ArchiveAppProps {
   session: ArchiveSession;
@@ -60,7 +63,7 @@ export interface ArchiveAppProps {
 }
 
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
-  list: ['Enter details', '/ query', 'T top values', 'h histogram', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
+  list: ['Enter details', '/ query', 'T top values', 'h histogram', '! findings', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
   query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
   detail: ['Esc close', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
@@ -68,6 +71,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
   histogram: ['Esc/h back', '↑/↓ bucket', 'Enter list it', '+/- zoom', '? help'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
+  findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -81,9 +85,9 @@ const HOLD_KEYS_MS = 5_000;
 const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
-    'Not here (they need the events in memory): i Insights, d download, ! findings, p summary, C columns, [ ] back/forward, ' +
+    'Not here (they need the events in memory): i Insights, d download, p summary, C columns, [ ] back/forward, ' +
     "f follow, r resource events, ' next mark, pivots from the list or details (T top values has them), Tab split and v span in " +
-    'the histogram: use scan/export/detect --db, or rule:ID.',
+    'the histogram: use scan/export --db. ! findings runs the rules as SQL in the background (as detect --db does).',
 };
 
 /** The detail title's keys: the archive's details have no Tab selection, copy or resource events. */
@@ -107,6 +111,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
   'zoomIn', 'zoomOut', 'applySpan',
+  'findings', 'findingsMove', 'findingEvents', 'findingsOrder',
   'help', 'quit', 'forceQuit',
 ]);
 
@@ -177,7 +182,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The bad and skipped files `b` lists: the archive's imports' (read when the view opens) and the followed folder's.
   const [problems, setProblems] = useState<{ bad: readonly BadFile[]; skipped: readonly BadFile[] } | null>(null);
   const following = followLabel(follow);
-  const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
+  // The rules run as SQL in the background from the start (and again after each import of a follow).
+  const runner = session.detection();
+  const found = useArchiveFindings(runner);
+  const rulesNote = found.pending.startsWith('running') ? `${found.pending} · ` : '';
+  const right = `${busy ? `${busy} ` : ''}${rulesNote}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
   const statusShown = state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
@@ -285,13 +294,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         badSeen = status.bad.length;
         setState({ ...stateRef.current!, status: `bad file (${sanitize(bad.reason)}): ${sanitize(bad.path)}` });
       }
-      if (committed) void refresh();
+      if (committed) {
+        void refresh();
+        void runner?.refresh();
+      }
     });
     return () => {
       unsubscribe();
       if (timer) clearTimeout(timer);
     };
-  }, [follower, refresh]);
+  }, [follower, refresh, runner]);
 
   // The list's time bounds: the rows held are a page, so whether the list spans years is the archive's to say.
   const [bounds, setBounds] = useState<TimeBounds | null>(null);
@@ -416,7 +428,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     return { bad, skipped: problems?.skipped ?? [] };
   }, [problems, followBad]);
   const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width).length : 0), [state.mode, problemFiles, width]);
-  const detailLength = useMemo(() => (state.mode === 'detail' && current ? layoutDetail(buildDetail(current.row, state.zone), width, -1).screen.length : 0), [state.mode, current, state.zone, width]);
+  // The rules the event fired (the last run's), under its details as in the folder dashboard.
+  const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOf(current.row.id)) : []), [found.findings, current]);
+  const detailLength = useMemo(
+    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone), detailFindings), width, -1).screen.length : 0),
+    [state.mode, current, state.zone, width, detailFindings],
+  );
   const scrollLimit =
     state.mode === 'json'
       ? Math.max(0, jsonLines.length - jsonBodyHeight(mainH))
@@ -511,12 +528,22 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           heldKeys.current.push(stroke);
           continue;
         }
+        // The findings view reads its own keys; those before it listens (the rest of the `!` chunk) wait for it.
+        if (s.mode === 'findings' && actionFor('findings', stroke.input, stroke.key) !== 'forceQuit') {
+          if (findingsKeys.queue.waiting) findingsKeys.queue.push(stroke);
+          continue;
+        }
         onKey(stroke.input, stroke.key);
       }
     },
     [onKey],
   );
+  const onStrokesRef = useRef(onStrokes);
+  onStrokesRef.current = onStrokes;
+  // Keys the findings view gives back (those after the one that closed it) are the list's.
+  const [findingsKeys] = useState(() => new FindingsViewKeys((strokes) => onStrokesRef.current(strokes)));
   useInput((input, key) => {
+    if (findingsKeys.tookInput) return;
     // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.
     onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
   });
@@ -547,7 +574,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   let main;
   switch (state.mode) {
     case 'detail':
-      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={-1} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} /> : listView(width);
+      main = current ? (
+        <DetailPanel row={current.row} zone={state.zone} linkIndex={-1} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} extra={detailFindings} />
+      ) : (
+        listView(width)
+      );
       break;
     case 'json':
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
@@ -557,6 +588,31 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       break;
     case 'top':
       main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
+      break;
+    case 'findings':
+      main = (
+        <FindingsPanel
+          findings={found.findings}
+          builtin={found.builtin}
+          pending={found.pending}
+          noneFired={(loaded) => `None of the ${loaded} detection rules fired on the archive${follower ? ' (they run again after each import)' : ''}.`}
+          zone={state.zone}
+          width={width}
+          height={mainH}
+          onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
+          setQuery={findingsKeys.fromView((text: string) => {
+            setState({ ...stateRef.current!, mode: 'list', draft: text, caret: text.length });
+            void apply(text);
+          })}
+          // The imports keep no copy of a conflicting duplicate's other file to list here.
+          openProblems={findingsKeys.fromView(() => setState({ ...stateRef.current!, status: 'conflicting duplicates: trailtop scan --db FILE lists each with its files' }))}
+          openHelp={findingsKeys.fromView(() =>
+            setState({ ...stateRef.current!, mode: 'help', returnMode: 'findings', scroll: Math.min(viewHelpLine(help, 'findings'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
+          )}
+          quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
+          claimKeys={findingsKeys.queue.claim}
+        />
+      );
       break;
     case 'badfiles':
       main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
@@ -575,6 +631,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     bad: problemFiles.bad.length,
     path: sanitize(dbPath),
     width,
+    findings: found.headerForms,
   });
   return (
     <ThemeContext.Provider value={theme}>

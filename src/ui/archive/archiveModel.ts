@@ -21,7 +21,7 @@ import { truncateStart } from '../pathText.js';
 import { eventCount, formatCount } from '../format.js';
 import { counted } from '../../model/plural.js';
 
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'findings';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -117,7 +117,6 @@ const ARCHIVE_BACK = '/ then ↑ recalls the query before';
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
-  findings: 'findings: trailtop detect --db FILE (rule:ID in the query lists one rule\'s events)',
   principal: 'summary: not on an archive yet; T (top values) works',
   columnChooser: 'columns: not on an archive yet',
   queryBack: 'back/forward: not on an archive yet (↑ in the query bar recalls queries)',
@@ -256,6 +255,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
+    case 'findings':
+      // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
+      return { state: { ...now, mode: 'findings' } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };
@@ -300,6 +302,8 @@ export interface ArchiveHeadlineParts {
   /** The archive's path, sanitised. */
   path: string;
   width: number;
+  /** The findings' counts by level, long to short (findingsHeaderForms); none: nothing fired or not run yet. */
+  findings?: readonly string[];
 }
 
 /**
@@ -307,20 +311,25 @@ export interface ArchiveHeadlineParts {
  * The counts first; the path gives way (cut from its start), then on a narrow terminal the order,
  * the name, the row and the word `files`, so the bad files' count, which says data is missing, stays.
  */
-export function archiveHeadline({ count, noun, row, order, bad, path, width }: ArchiveHeadlineParts): string {
+export function archiveHeadline({ count, noun, row, order, bad, path, width, findings = [] }: ArchiveHeadlineParts): string {
   const parts = {
     brand: 'trailtop',
     count: `${count} ${noun}`,
     row: row > 0 ? `row ${formatCount(row)}` : '',
     order: `${order === 'newest' ? 'newest' : 'oldest'} first`,
     bad: bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'} (b)` : '',
+    findings: findings[0] ?? '',
     archive: 'archive',
   };
-  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.bad, parts.archive].filter(Boolean).join(' · ');
+  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.findings, parts.bad, parts.archive].filter(Boolean).join(' · ');
+  // The findings' shorter forms, as the folder dashboard's header gives them up.
+  const shorterFindings = findings.slice(1).map((form) => () => (parts.findings = form));
   const shorter: Array<() => void> = [
     () => (parts.order = ''),
     () => (parts.archive = ''),
+    ...shorterFindings.slice(0, 1),
     () => (parts.brand = ''),
+    ...shorterFindings.slice(1),
     () => (parts.bad = parts.bad.replace(/ files? \(b\)$/, ' (b)')),
     () => (parts.row = ''),
   ];
