@@ -16,6 +16,9 @@ import { ArchiveDetectionRunner } from './detectionRunner.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
 import { archiveProblemFiles, type Order } from './query.js';
 import { archiveVocabulary } from './vocabulary.js';
+import { termText, type PivotTerm } from '../investigate/pivot.js';
+import type { PrincipalSummary } from '../investigate/principal.js';
+import { archivePrincipalSummary } from './principal.js';
 import { ArchiveList } from './window.js';
 
 export interface ArchiveSessionOptions {
@@ -101,6 +104,13 @@ export class ArchiveSession {
 
   histogram(where: string | null, sizeMs: number, from: number, to: number): Promise<ArchiveBucket[]> {
     return archiveHistogram(this.archive, where, sizeMs, from, to);
+  }
+
+  /** The principal summary (`p`) of `term`'s events, by SQL (principal.ts). */
+  async principalSummary(term: PivotTerm): Promise<PrincipalSummary> {
+    const filter = await this.filter(termText(term));
+    if (!filter.ok) throw new Error(filter.message);
+    return archivePrincipalSummary(this.archive, term, filter.where);
   }
 
   /** The bad (or partly read) and skipped files of the imports, as scan --db lists them. */

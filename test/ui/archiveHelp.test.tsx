@@ -29,7 +29,7 @@ describe('help on an archive at 80 columns', () => {
     for (const absent of ['follow newest events', 'open / close the Insights view', 'download (export)', 'files that could not be read', 'column chooser', 'back to the previous query', 'Column chooser (C)', 'Download dialog (d)', 'Insights view (i)', 'split bars by', 'start a span', '(coming)', 'and follow', 'selected link']) {
       expect(body, absent).not.toContain(absent);
     }
-    for (const present of ['edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right', 'open / close the findings view', "list the selected rule's events"]) {
+    for (const present of ['edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right', 'open / close the findings view', "list the selected rule's events", 'summary of the selected user, role or access key', "the principal's events with the selected line"]) {
       expect(body, present).toContain(present);
     }
   });

@@ -47,6 +47,11 @@ import { followLabel } from './followLabel.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
 import { findingDetailLines } from '../findings/findingsModel.js';
 import { FindingsViewKeys, useArchiveFindings } from './useArchiveFindings.js';
+import type { PivotTerm } from '../../investigate/pivot.js';
+import type { PrincipalSummary } from '../../investigate/principal.js';
+import { PrincipalView } from '../investigate/PrincipalView.js';
+import { stepLine } from '../investigate/principalKeys.js';
+import { summaryLines, summaryTitle } from '../investigate/principalModel.js';
 
 export interface ArchiveAppProps {
   session: ArchiveSession;
@@ -63,7 +68,7 @@ export interface ArchiveAppProps {
 }
 
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
-  list: ['Enter details', '/ query', 'T top values', 'h histogram', '! findings', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
+  list: ['Enter details', '/ query', 'T top values', 'h histogram', '! findings', 'p summary', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
   query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
   detail: ['Esc close', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
@@ -72,6 +77,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   histogram: ['Esc/h back', '↑/↓ bucket', 'Enter list it', '+/- zoom', '? help'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
   findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
+  principal: ['Esc back', '↑/↓ line', 'Enter its events', '=/+/- pivot', '? help'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -85,7 +91,7 @@ const HOLD_KEYS_MS = 5_000;
 const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
-    'Not here (they need the events in memory): i Insights, d download, p summary, C columns, [ ] back/forward, ' +
+    'Not here (they need the events in memory): i Insights, d download, C columns, [ ] back/forward, ' +
     "f follow, r resource events, ' next mark, pivots from the list or details (T top values has them), Tab split and v span in " +
     'the histogram: use scan/export --db. ! findings runs the rules as SQL in the background (as detect --db does).',
 };
@@ -102,7 +108,7 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
 
 
 /** The commands whose answers keys wait for: the rows, the top values, the histogram's buckets. */
-type LoadKind = 'list' | 'top' | 'histo';
+type LoadKind = 'list' | 'top' | 'histo' | 'principal';
 
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
@@ -111,7 +117,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
   'zoomIn', 'zoomOut', 'applySpan',
-  'findings', 'findingsMove', 'findingEvents', 'findingsOrder',
+  'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',
   'help', 'quit', 'forceQuit',
 ]);
 
@@ -157,10 +163,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const [histo, setHisto] = useState<Histo | null>(null);
   const whereRef = useRef<string | null>(null);
   // Each command's answer is dropped when a newer one of the same kind was started meanwhile.
-  const ticket = useRef({ list: 0, top: 0, histo: 0 });
+  const ticket = useRef({ list: 0, top: 0, histo: 0, principal: 0 });
   // The commands whose answer the keys behind them act on (the rows, the top values, the buckets):
   // while one is running, the keys after it in the same burst wait (`T j j` moves in the values).
-  const loading = useRef({ list: false, top: false, histo: false });
+  const loading = useRef({ list: false, top: false, histo: false, principal: false });
   // A flag comes down in the commit that draws its command's answer, not when the answer arrives: React runs
   // a frame's effects in a later task, and an answer landing between a frame and its effects let those
   // effects release the held keys onto the values before the answer (T j j lost both moves under load).
@@ -351,6 +357,30 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [session, settle],
   );
 
+  const [summary, setSummary] = useState<PrincipalSummary | null>(null);
+  const loadPrincipal = useCallback(
+    async (term: PivotTerm) => {
+      const mine = ++ticket.current.principal;
+      loading.current.principal = true;
+      setSummary(null);
+      setBusy('counting…');
+      try {
+        const result = await session.principalSummary(term);
+        if (mine !== ticket.current.principal) return;
+        setSummary(result);
+        setBusy('');
+        settle('principal', mine);
+      } catch (error) {
+        if (mine === ticket.current.principal) {
+          fail(error);
+          settle('principal', mine);
+        }
+      }
+    },
+    [session, settle],
+  );
+  const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
+
   const loadHistogram = useCallback(
     async (sizeIndex: number, bodyRows: number, keep?: { start: number; end: number }) => {
       const mine = ++ticket.current.histo;
@@ -443,8 +473,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current, help });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current, help };
+  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current, help, principalLines });
+  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current, help, principalLines };
   const onKey = useCallback(
     (input: string, key: Key) => {
       const c = ctxRef.current;
@@ -458,6 +488,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         buckets: c.histo?.buckets ?? [],
         bucketSizes: SIZES.length,
         history: remembered.history(),
+        rowActor: c.current?.row.actor ?? '',
+        principalLines: c.principalLines,
         // As in App: a view's `?` opens the help at that view's keys.
         helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
       });
@@ -480,6 +512,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           return;
         case 'top':
           void loadTop(next.topField);
+          return;
+        case 'principal':
+          if (next.principal) void loadPrincipal(next.principal.term);
           return;
         case 'histogram':
           void loadHistogram(next.bucketSize, c.mainH - 3, command.keep);
@@ -506,7 +541,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         }
       }
     },
-    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit, remembered, session, fail],
+    [apply, turnOrder, loadTop, loadPrincipal, loadHistogram, marks, env, stdout, onQuit, exit, remembered, session, fail],
   );
   // Keys wait here, in order, while a command they would act on the answer of is running (keysMustWait):
   // `T j j`, `h k k`, `o j` or `/x` Enter `j` in one burst move in the values, buckets or rows that command
@@ -516,7 +551,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const heldSince = useRef(0);
   const keysMustWait = (): boolean => {
     const l = loading.current;
-    return l.list || l.top || l.histo;
+    return l.list || l.top || l.histo || l.principal;
   };
   const onStrokes = useCallback(
     (strokes: readonly Stroke[], force = false) => {
@@ -588,6 +623,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       break;
     case 'top':
       main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
+      break;
+    case 'principal':
+      main =
+        summary && principalLines ? (
+          <PrincipalView title={summaryTitle(summary)} lines={principalLines} selected={state.principalIndex >= 0 ? state.principalIndex : stepLine(principalLines, -1, 1)} width={width} height={mainH} />
+        ) : (
+          <Text>{'  Counting…'}</Text>
+        );
       break;
     case 'findings':
       main = (

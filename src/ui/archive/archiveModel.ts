@@ -20,8 +20,10 @@ import { displayWidth, truncate } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { eventCount, formatCount } from '../format.js';
 import { counted } from '../../model/plural.js';
+import type { SummaryLine } from '../investigate/principalModel.js';
+import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePrincipal.js';
 
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'findings';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'findings' | 'principal';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -46,6 +48,9 @@ export interface ArchiveUiState {
   /** The histogram: bucket size (index into the sizes it offers) and selected bucket. */
   bucketSize: number;
   bucketIndex: number;
+  /** `p`: whom the summary is of, and the line selected in it (-1: the first that pivots). */
+  principal: ArchivePrincipal | null;
+  principalIndex: number;
   status: string;
 }
 
@@ -67,6 +72,8 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     topIndex: 0,
     bucketSize: -1,
     bucketIndex: -1,
+    principal: null,
+    principalIndex: -1,
     status: '',
   };
 }
@@ -80,6 +87,8 @@ export type ArchiveCommand =
   | { kind: 'histogram'; keep?: { start: number; end: number } }
   | { kind: 'mark' }
   | { kind: 'badFiles' }
+  /** Count the summary of state.principal. */
+  | { kind: 'principal' }
   | { kind: 'copy' }
   | { kind: 'quit' };
 
@@ -103,6 +112,10 @@ export interface ArchiveKeyContext {
   history?: readonly string[];
   /** Where `?` opens the help from a mode: its section's line (absent: the top). */
   helpScroll?(mode: ArchiveMode): number;
+  /** The User column of the row under the cursor (`p` summarises it). */
+  rowActor?: string;
+  /** The principal summary's lines (mode principal). */
+  principalLines?: readonly SummaryLine[];
 }
 
 export interface KeyResult {
@@ -117,7 +130,6 @@ const ARCHIVE_BACK = '/ then ↑ recalls the query before';
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   export: "download: trailtop export --db FILE --filter 'QUERY' -o FILE",
-  principal: 'summary: not on an archive yet; T (top values) works',
   columnChooser: 'columns: not on an archive yet',
   queryBack: 'back/forward: not on an archive yet (↑ in the query bar recalls queries)',
   queryForward: 'back/forward: not on an archive yet',
@@ -182,7 +194,10 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const by = action ? scrolls[action] : undefined;
     return { state: by === undefined ? state : { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
   }
+  const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
+  if (mode === 'principal') return principalKey(state, action, principalCtx);
   if (mode === 'top') {
+    if (action === 'principal') return openPrincipal(state, principalCtx);
     const last = Math.max(0, ctx.topValues.length - 1);
     const page = Math.max(1, ctx.mainH - 5);
     const moves: Partial<Record<Action, number>> = { up: state.topIndex - 1, down: state.topIndex + 1, pageUp: state.topIndex - page, pageDown: state.topIndex + page, top: 0, bottom: last };
@@ -255,6 +270,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
+    case 'principal':
+      return openPrincipal(state, principalCtx);
     case 'findings':
       // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
       return { state: { ...now, mode: 'findings' } };
