@@ -46,7 +46,7 @@ import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, 
 import { followLabel } from './followLabel.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
 import { findingDetailLines } from '../findings/findingsModel.js';
-import { FindingsViewKeys, useArchiveFindings } from './useArchiveFindings.js';
+import { FindingsViewKeys, rulesDueAfter, useArchiveFindings } from './useArchiveFindings.js';
 import type { PivotTerm } from '../../investigate/pivot.js';
 import type { PrincipalSummary } from '../../investigate/principal.js';
 import { PrincipalView } from '../investigate/PrincipalView.js';
@@ -300,10 +300,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         badSeen = status.bad.length;
         setState({ ...stateRef.current!, status: `bad file (${sanitize(bad.reason)}): ${sanitize(bad.path)}` });
       }
-      if (committed) {
-        void refresh();
-        void runner?.refresh();
-      }
+      if (committed) void refresh();
+      if (rulesDueAfter(status, committed)) void runner?.refresh();
     });
     return () => {
       unsubscribe();

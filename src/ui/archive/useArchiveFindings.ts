@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { ArchiveDetectionRunner, DetectionState } from '../../archive/detectionRunner.js';
+import type { FollowStatus } from '../../archive/follow.js';
 import { CONFLICT_RULE, conflictFindingOf, conflictRuleFindingOf } from '../../detect/conflictFinding.js';
 import type { Finding, Findings } from '../../detect/findings.js';
 import { sanitizeLine } from '../../term/sanitize.js';
@@ -23,6 +24,15 @@ export interface ArchiveFindings {
 }
 
 const IDLE: DetectionState = { result: null, running: null, error: '' };
+
+/**
+ * Whether a followed folder's notification calls for the rules again: once an import has ended with new
+ * events, not after each of its batches (a catch-up of thousands of files commits hundreds of them, and a
+ * run over a big archive takes seconds of the two cores the import is using).
+ */
+export function rulesDueAfter(status: FollowStatus, committed: boolean): boolean {
+  return committed && (status.phase === 'watching' || status.phase === 'stopped');
+}
 
 /** What a run's state shows: pure, for the hook and its tests. */
 export function archiveFindingsOf(state: DetectionState): ArchiveFindings {
