@@ -106,6 +106,11 @@ describe.skipIf(!present)('! on an archive of the shared datasets, against detec
     expect(at).toBeGreaterThan(selected);
     const frame = await h.press('j'.repeat(at - selected), (f) => f.split('\n').some((line) => line.startsWith('›') && line.includes(busiest.title.slice(0, 40))));
     expect(frame).toContain(busiest.title.slice(0, 40));
+    // `?` over the view and back: the order and the selection are kept (the view stays mounted under the help).
+    await h.press('?', (f) => f.includes('Help '));
+    const again = await h.press(KEYS.escape, (f) => f.includes('Findings ('));
+    expect(again).toContain('o order: level');
+    expect(again.split('\n').find((line) => line.startsWith('›'))).toContain(busiest.title.slice(0, 40));
     const listed = await h.press(KEYS.enter, (f) => f.includes(`rule:${busiest.id}`) && f.includes(`${busiest.count} matching`));
     // The Enter was the view's: the list stays a list (the details did not open on it).
     expect(listed).toContain('Event time');

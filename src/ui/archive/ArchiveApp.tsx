@@ -604,6 +604,32 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} />
   );
 
+  // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
+  const findingsShown = state.mode === 'findings' || (state.mode === 'help' && state.returnMode === 'findings');
+  const findingsView = findingsShown ? (
+    <FindingsPanel
+      findings={found.findings}
+      builtin={found.builtin}
+      pending={found.pending}
+      noneFired={(loaded) => `None of the ${loaded} detection rules fired on the archive${follower ? ' (they run again after each import)' : ''}.`}
+      zone={state.zone}
+      width={width}
+      height={mainH}
+      onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
+      setQuery={findingsKeys.fromView((text: string) => {
+        setState({ ...stateRef.current!, mode: 'list', draft: text, caret: text.length });
+        void apply(text);
+      })}
+      // The imports keep no copy of a conflicting duplicate's other file to list here.
+      openProblems={findingsKeys.fromView(() => setState({ ...stateRef.current!, status: 'conflicting duplicates: trailtop scan --db FILE lists each with its files' }))}
+      openHelp={findingsKeys.fromView(() =>
+        setState({ ...stateRef.current!, mode: 'help', returnMode: 'findings', scroll: Math.min(viewHelpLine(help, 'findings'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
+      )}
+      quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
+      active={state.mode === 'findings'}
+      claimKeys={findingsKeys.queue.claim}
+    />
+  ) : null;
   let main;
   switch (state.mode) {
     case 'detail':
@@ -617,7 +643,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
       break;
     case 'help':
-      main = <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} />;
+    case 'findings':
+      // One shape for both, so React keeps the view (and its order and selection) under the help.
+      main = (
+        <>
+          {findingsView ? <Box display={state.mode === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
+          {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
+        </>
+      );
       break;
     case 'top':
       main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
@@ -629,31 +662,6 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         ) : (
           <Text>{'  Counting…'}</Text>
         );
-      break;
-    case 'findings':
-      main = (
-        <FindingsPanel
-          findings={found.findings}
-          builtin={found.builtin}
-          pending={found.pending}
-          noneFired={(loaded) => `None of the ${loaded} detection rules fired on the archive${follower ? ' (they run again after each import)' : ''}.`}
-          zone={state.zone}
-          width={width}
-          height={mainH}
-          onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
-          setQuery={findingsKeys.fromView((text: string) => {
-            setState({ ...stateRef.current!, mode: 'list', draft: text, caret: text.length });
-            void apply(text);
-          })}
-          // The imports keep no copy of a conflicting duplicate's other file to list here.
-          openProblems={findingsKeys.fromView(() => setState({ ...stateRef.current!, status: 'conflicting duplicates: trailtop scan --db FILE lists each with its files' }))}
-          openHelp={findingsKeys.fromView(() =>
-            setState({ ...stateRef.current!, mode: 'help', returnMode: 'findings', scroll: Math.min(viewHelpLine(help, 'findings'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
-          )}
-          quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
-          claimKeys={findingsKeys.queue.claim}
-        />
-      );
       break;
     case 'badfiles':
       main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
