@@ -77,12 +77,18 @@ function namedRules(node: TagNode, rules: readonly ArchiveRule[]): ArchiveRule[]
  * the built-in pack), each tested against every rule.
  */
 export function ruleTagSql(node: TagNode, rules: readonly ArchiveRule[]): string {
-  const selects = namedRules(node, rules).map((rule) => {
-    const guards = GUARD_PATHS.map((path) => archiveGuard(rule.ast, path)).filter((g): g is string => g !== null);
-    const where = compileWhere(rule.ast, { dialect: 'duckdb', schema: 'archive' });
-    return `SELECT tt_seq FROM events WHERE ${[...guards, where].join(' AND ')}`;
-  });
+  const selects = namedRules(node, rules).map((rule) => `SELECT tt_seq FROM events WHERE ${ruleCondition(rule.ast)}`);
   return `(tt_seq IN (${selects.join(' UNION ALL ')}))`;
+}
+
+/**
+ * A rule's detection as a WHERE condition on the events: its guards first, then the rule itself (see
+ * ruleTagSql for why). The one form both `rule:` and the archive's detection (detect.ts) run, so a
+ * finding's count is what its `rule:ID` lists. Throws SqlCompileError when SQL cannot express it.
+ */
+export function ruleCondition(ast: QueryNode): string {
+  const guards = GUARD_PATHS.map((path) => archiveGuard(ast, path)).filter((g): g is string => g !== null);
+  return [...guards, compileWhere(ast, { dialect: 'duckdb', schema: 'archive' })].join(' AND ');
 }
 
 function hasWord(node: QueryNode): boolean {

@@ -11,15 +11,22 @@ import type { TopField, TopResult } from '../investigate/topValues.js';
 import type { BadFile } from '../model/types.js';
 import type { Vocabulary } from '../query/vocabulary.js';
 import { archiveHistogram, archiveTimeBounds, archiveTopValues, type ArchiveBucket, type TimeBounds } from './aggregate.js';
+import type { RuleSet } from '../detect/rule.js';
 import { openArchive, type Archive } from './db.js';
+import { ArchiveDetectionRunner } from './detectionRunner.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
 import type { ArchiveExportOptions } from './export.js';
 import { archiveProblemFiles, countEvents, type ArchivedEvent, type Order } from './query.js';
 import { archiveVocabulary } from './vocabulary.js';
+import { termText, type PivotTerm } from '../investigate/pivot.js';
+import type { PrincipalSummary } from '../investigate/principal.js';
+import { archivePrincipalSummary } from './principal.js';
 import { ArchiveList } from './window.js';
 
 export interface ArchiveSessionOptions {
   rules?: readonly ArchiveRule[];
+  /** The rules as loaded (levels, descriptions, the files not run): the findings view runs them (detectionRunner.ts). */
+  ruleSet?: RuleSet;
   /** The marks kept for this archive (read at each query: `m` changes them). */
   marks?: () => ReadonlySet<string>;
 }
@@ -42,6 +49,7 @@ export class ArchiveSession {
   private vocabulary: Promise<Vocabulary> | null = null;
   /** The downloads' own connection (opened at the first): a cancel interrupts it, never the list's queries. */
   private downloads: Promise<DuckDBConnection> | null = null;
+  private runner: ArchiveDetectionRunner | null = null;
 
   constructor(
     readonly archive: Archive,
@@ -62,6 +70,12 @@ export class ArchiveSession {
       throw error;
     }
     return new ArchiveSession(archive, options);
+  }
+
+  /** The findings of the rules run as SQL, in the background (null: no rule set given). Made on first ask. */
+  detection(): ArchiveDetectionRunner | null {
+    if (!this.options.ruleSet) return null;
+    return (this.runner ??= new ArchiveDetectionRunner(this.archive, this.options.ruleSet));
   }
 
   get ruleCount(): number {
@@ -116,12 +130,20 @@ export class ArchiveSession {
     return exportArchiveToFile(this.archive, connection, target, options);
   }
 
+  /** The principal summary (`p`) of `term`'s events, by SQL (principal.ts). */
+  async principalSummary(term: PivotTerm): Promise<PrincipalSummary> {
+    const filter = await this.filter(termText(term));
+    if (!filter.ok) throw new Error(filter.message);
+    return archivePrincipalSummary(this.archive, term, filter.where);
+  }
+
   /** The bad (or partly read) and skipped files of the imports, as scan --db lists them. */
   problemFiles(): Promise<{ bad: BadFile[]; skipped: BadFile[] }> {
     return archiveProblemFiles(this.archive);
   }
 
   close(): Promise<void> {
+    this.runner?.close();
     return this.archive.close();
   }
 }

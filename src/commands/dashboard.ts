@@ -80,7 +80,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     let follower;
     try {
       const { ArchiveSession } = await import('../archive/session.js');
-      const sessionOptions = { rules: rules.rules.map((r) => ({ id: r.id, title: r.title, ast: r.ast })) };
+      const sessionOptions = { rules: rules.rules.map((r) => ({ id: r.id, title: r.title, ast: r.ast })), ruleSet: rules };
       if (followed) {
         // Written by the watch's imports, so open for writing (one process at a time: DuckDB locks the file).
         const { openArchive, upgradeNotice } = await import('../archive/db.js');

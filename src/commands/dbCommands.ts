@@ -6,14 +6,13 @@
 import { counted } from '../model/plural.js';
 import { existsSync } from 'node:fs';
 import { openArchive, upgradeNotice, type Archive } from '../archive/db.js';
-import { conflictTimes, countEvents, summarizeArchive } from '../archive/query.js';
+import { conflictTimes, countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
 import type { ExportFormat } from '../export/index.js';
 import type { ScanSummary } from './scanSummary.js';
-import type { Level, Rule, RuleHit, RuleSet, SkippedRule } from '../detect/rule.js';
+import type { Level, RuleSet } from '../detect/rule.js';
 import type { DetectReport } from './detect.js';
-import { compileWhere, SqlCompileError } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
@@ -145,42 +144,15 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
 export async function detectDb(dbPath: string, dir: string | undefined, set: RuleSet, minLevel: Level | undefined): Promise<DetectReport> {
   const archive = await openDb(dbPath, dir);
   try {
-    const runnable: Rule[] = [];
-    const skipped: SkippedRule[] = [...set.skipped];
-    const wheres: string[] = [];
-    for (const rule of set.rules) {
-      try {
-        wheres.push(compileWhere(rule.ast, { dialect: 'duckdb', schema: 'archive' }));
-        runnable.push(rule);
-      } catch (error) {
-        if (!(error instanceof SqlCompileError)) throw error;
-        skipped.push({ path: rule.path, reason: `not run on the archive: ${error.message}` });
-      }
-    }
-    const runSet: RuleSet = { rules: runnable, skipped };
-    const findings = new (await import('../detect/findings.js')).Findings(runSet);
-    for (let k = 0; k < runnable.length; k++) {
-      let result;
-      try {
-        result = await archive.connection.runAndReadAll(`SELECT eventid, tt_time, tt_index FROM events WHERE ${wheres[k]}`);
-      } catch (error) {
-        // DuckDB refused the SQL (a pattern RE2 rejects ...): the rule is reported as not run, the others go on.
-        skipped.push({ path: runnable[k]!.path, reason: `not run on the archive: ${error instanceof Error ? error.message : String(error)}` });
-        continue;
-      }
-      const hits: RuleHit[] = (result.getRows() as unknown[][]).map(([id, time, index]) => ({
-        id: String(id),
-        time: time === null ? Number.NaN : Number(time),
-        index: Number(index),
-        rules: [k],
-      }));
-      if (hits.length > 0) findings.add(hits);
-    }
-    const [{ detectReport, addBuiltinFinding }, { conflictFindingOf }] = await Promise.all([import('./detect.js'), import('../detect/conflictFinding.js')]);
-    const report = detectReport(await countEvents(archive, null), runSet, findings.list('level'), minLevel);
+    const [{ detectArchive }, { detectReport, addBuiltinFinding }, { conflictFindingOf }] = await Promise.all([
+      import('../archive/detect.js'),
+      import('./detect.js'),
+      import('../detect/conflictFinding.js'),
+    ]);
+    const run = await detectArchive(archive, set);
+    const report = detectReport(run.unique, run.set, run.findings.list('level'), minLevel);
     // Conflicting duplicates come from the loading, not from a rule: the archive's imports list them in `conflicts`.
-    const conflicts = await conflictTimes(archive);
-    addBuiltinFinding(report, conflictFindingOf(conflicts.count, conflicts.keptTimes), minLevel);
+    addBuiltinFinding(report, conflictFindingOf(run.conflicts.count, run.conflicts.keptTimes), minLevel);
     return report;
   } finally {
     await archive.close();

@@ -40,7 +40,11 @@ export const CONFLICT_RULE: Rule = {
 
 /** The store's conflicting duplicates as a finding of CONFLICT_RULE (the findings view's row), or null when there are none. */
 export function conflictRuleFinding(store: EventStore): Finding | null {
-  const found = conflictFinding(store);
+  return conflictRuleFindingOf(conflictFinding(store));
+}
+
+/** A built-in finding (conflictFindingOf) as the findings view's row; null for none. */
+export function conflictRuleFindingOf(found: BuiltinFinding | null): Finding | null {
   if (!found) return null;
   const time = (iso: string | null): number => (iso === null ? Number.NaN : Date.parse(iso));
   return { rule: CONFLICT_RULE, count: found.count, first: time(found.first), last: time(found.last) };

@@ -26,12 +26,13 @@ describe('help on an archive at 80 columns', () => {
     const lines = pages.flatMap((page) => page.split('\n').slice(3, -1));
     const body = lines.join('\n');
     expect(body).toContain('rule:ID.');
+    expect(body.replace(/\s+/g, ' ')).toContain('! findings runs the rules as SQL in the background (as detect --db does).');
     expect(lines.filter((line) => line.endsWith('…'))).toEqual([]);
-    for (const absent of ['follow newest events', 'open / close the Insights view', 'files that could not be read', 'findings view', 'column chooser', 'Column chooser (C)', 'Insights view (i)', 'split bars by', 'start a span', '(coming)', 'and follow', 'selected link']) {
+    for (const absent of ['follow newest events', 'open / close the Insights view', 'files that could not be read', 'column chooser', 'Column chooser (C)', 'Insights view (i)', 'split bars by', 'start a span', '(coming)', 'and follow', 'selected link']) {
       expect(body, absent).not.toContain(absent);
     }
     expect(body).not.toContain('chain link');
-    for (const present of ['back to the previous query, cursor on the event it was on', 'select the next value or link', 'filter by the selected value', 'edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right', 'download (export)', 'Download dialog (d)', 'only the marked events (m)', 'cancel the running download']) {
+    for (const present of ['back to the previous query, cursor on the event it was on', 'select the next value or link', 'filter by the selected value', 'edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right', 'download (export)', 'Download dialog (d)', 'only the marked events (m)', 'cancel the running download', 'open / close the findings view', "list the selected rule's events", 'summary of the selected user, role or access key', "the principal's events with the selected line"]) {
       expect(body, present).toContain(present);
     }
   });

@@ -86,7 +86,26 @@ describe('keys of the --db dashboard', () => {
   it('keys that need the events in memory say what to use on an archive', () => {
     const s = initialArchiveState();
     expect(press(s, 'i').state.status).toMatch(/scan --db/);
-    expect(press(s, '!').state.status).toMatch(/detect --db/);
+  });
+
+  it("p summarises the row's user, or the selected user or key of the top values; Esc goes back where it was pressed", () => {
+    const withRow = (actor: string) => (s: ArchiveUiState, input: string, named: Partial<typeof NO_KEY> = {}) => archiveKey(s, input, { ...NO_KEY, ...named }, { ...ctx, rowActor: actor });
+    const list = initialArchiveState();
+    expect(withRow('')(list, 'p').state.status).toMatch(/select one first/);
+    const opened = withRow('alice')(list, 'p');
+    expect(opened.command).toEqual({ kind: 'principal' });
+    expect(opened.state.principal).toEqual({ term: { field: 'user', value: 'alice' }, from: 'list' });
+    // The top values of the User column (actor:), the second value selected.
+    const top = { ...list, mode: 'top' as const, topField: 0, topIndex: 1 };
+    expect(press(top, 'p').state.principal?.term).toEqual({ field: 'actor', value: 'bob' });
+    // Event names are not principals.
+    expect(press({ ...top, topField: 3 }, 'p').state.status).toMatch(/select one first/);
+    expect(press(press(top, 'p').state, '', { escape: true }).state.mode).toBe('top');
+  });
+
+  it('! opens the findings view (the rules run as SQL on the archive)', () => {
+    const s = initialArchiveState();
+    expect(press(s, '!').state.mode).toBe('findings');
   });
 
   it('d opens the download dialog, which then reads every key itself (archiveDownload.test.tsx writes the files)', () => {

@@ -23,7 +23,7 @@ import { supportsHyperlinks } from '../../term/osc8.js';
 import { sanitize, sanitizeLine } from '../../term/sanitize.js';
 import { fit, truncate } from '../../term/width.js';
 import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
-import { buildDetail } from '../detailModel.js';
+import { buildDetail, withExtra } from '../detailModel.js';
 import { BadFilesView, badFileLines } from '../BadFilesView.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
@@ -47,6 +47,14 @@ import { followLabel } from './followLabel.js';
 import { afterApply, type ArchivePlace } from './archiveNav.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
+import { FindingsPanel } from '../findings/FindingsView.js';
+import { findingDetailLines } from '../findings/findingsModel.js';
+import { FindingsViewKeys, rulesDueAfter, useArchiveFindings } from './useArchiveFindings.js';
+import type { PivotTerm } from '../../investigate/pivot.js';
+import type { PrincipalSummary } from '../../investigate/principal.js';
+import { PrincipalView } from '../investigate/PrincipalView.js';
+import { stepLine } from '../investigate/principalKeys.js';
+import { summaryLines, summaryTitle } from '../investigate/principalModel.js';
 
 export interface ArchiveAppProps {
   session: ArchiveSession;
@@ -63,7 +71,7 @@ export interface ArchiveAppProps {
 }
 
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
-  list: ['Enter details', '/ query', 'T top values', '=/+/- pivot', 'h histogram', '[/] back/fwd', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
+  list: ['Enter details', '/ query', 'T top values', '=/+/- pivot', 'h histogram', '[/] back/fwd', '! findings', 'p summary', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
   query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
@@ -73,6 +81,8 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
   // The download dialog lists its own keys.
   export: ['Esc back', 'Ctrl-C quit'],
+  findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
+  principal: ['Esc back', '↑/↓ line', 'Enter its events', '=/+/- pivot', '? help'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -87,9 +97,10 @@ const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
-    'Not here (they need the events in memory): i Insights, ! findings, p summary, C columns, ' +
+    '! findings runs the rules as SQL in the background (as detect --db does). ' +
+    'Not here (they need the events in memory): i Insights, C columns, ' +
     "f follow, r resource events, ' next mark, the session chain in the details, Tab split and v span in " +
-    'the histogram: use scan/export/detect --db, or rule:ID.',
+    'the histogram: use scan --db, or rule:ID.',
 };
 
 /** The detail title's keys: the archive's details have no copy of the selection or resource events. */
@@ -105,7 +116,7 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
 
 
 /** The commands whose answers keys wait for: the rows, the top values, the histogram's buckets. */
-type LoadKind = 'list' | 'top' | 'histo';
+type LoadKind = 'list' | 'top' | 'histo' | 'principal';
 
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
@@ -115,6 +126,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
   'zoomIn', 'zoomOut', 'applySpan',
   'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
+  'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',
   'help', 'quit', 'forceQuit',
 ]);
 
@@ -160,10 +172,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const [histo, setHisto] = useState<Histo | null>(null);
   const whereRef = useRef<string | null>(null);
   // Each command's answer is dropped when a newer one of the same kind was started meanwhile.
-  const ticket = useRef({ list: 0, top: 0, histo: 0 });
+  const ticket = useRef({ list: 0, top: 0, histo: 0, principal: 0 });
   // The commands whose answer the keys behind them act on (the rows, the top values, the buckets):
   // while one is running, the keys after it in the same burst wait (`T j j` moves in the values).
-  const loading = useRef({ list: false, top: false, histo: false });
+  const loading = useRef({ list: false, top: false, histo: false, principal: false });
   // A flag comes down in the commit that draws its command's answer, not when the answer arrives: React runs
   // a frame's effects in a later task, and an answer landing between a frame and its effects let those
   // effects release the held keys onto the values before the answer (T j j lost both moves under load).
@@ -195,7 +207,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     quit: quitNow, handBack: (strokes) => strokesRef.current(strokes),
   });
   const downloadQueue = download.queue;
-  const right = `${busy ? `${busy} ` : ''}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
+  // The rules run as SQL in the background from the start (and again after each import of a follow).
+  const runner = session.detection();
+  const found = useArchiveFindings(runner);
+  const rulesNote = found.pending.startsWith('running') ? `${found.pending} · ` : '';
+  const right = `${busy ? `${busy} ` : ''}${rulesNote}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
   const statusShown = download.question ? statusLines(download.question, statusRoom(width, right)) : state.nav.pick ? pickPromptLines(state.nav.pick, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
@@ -306,12 +322,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setState({ ...stateRef.current!, status: `bad file (${sanitize(bad.reason)}): ${sanitize(bad.path)}` });
       }
       if (committed) void refresh();
+      if (rulesDueAfter(status, committed)) void runner?.refresh();
     });
     return () => {
       unsubscribe();
       if (timer) clearTimeout(timer);
     };
-  }, [follower, refresh]);
+  }, [follower, refresh, runner]);
 
   // The list's time bounds: the rows held are a page, so whether the list spans years is the archive's to say.
   const [bounds, setBounds] = useState<TimeBounds | null>(null);
@@ -358,6 +375,30 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     },
     [session, settle],
   );
+
+  const [summary, setSummary] = useState<PrincipalSummary | null>(null);
+  const loadPrincipal = useCallback(
+    async (term: PivotTerm) => {
+      const mine = ++ticket.current.principal;
+      loading.current.principal = true;
+      setSummary(null);
+      setBusy('counting…');
+      try {
+        const result = await session.principalSummary(term);
+        if (mine !== ticket.current.principal) return;
+        setSummary(result);
+        setBusy('');
+        settle('principal', mine);
+      } catch (error) {
+        if (mine === ticket.current.principal) {
+          fail(error);
+          settle('principal', mine);
+        }
+      }
+    },
+    [session, settle],
+  );
+  const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
 
   const loadHistogram = useCallback(
     async (sizeIndex: number, bodyRows: number, keep?: { start: number; end: number }) => {
@@ -436,7 +477,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     return { bad, skipped: problems?.skipped ?? [] };
   }, [problems, followBad]);
   const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width).length : 0), [state.mode, problemFiles, width]);
-  const detailLength = useMemo(() => (state.mode === 'detail' && current ? layoutDetail(buildDetail(current.row, state.zone), width, -1).screen.length : 0), [state.mode, current, state.zone, width]);
+  // The rules the event fired (the last run's), under its details as in the folder dashboard.
+  const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOf(current.row.id)) : []), [found.findings, current]);
+  const detailLength = useMemo(
+    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone), detailFindings), width, -1).screen.length : 0),
+    [state.mode, current, state.zone, width, detailFindings],
+  );
   const scrollLimit =
     state.mode === 'json'
       ? Math.max(0, jsonLines.length - jsonBodyHeight(mainH))
@@ -446,8 +492,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current, help });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current, help };
+  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current, help, principalLines });
+  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current, help, principalLines };
   const onKey = useCallback(
     (input: string, key: Key) => {
       const c = ctxRef.current;
@@ -462,6 +508,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         bucketSizes: SIZES.length,
         history: remembered.history(),
         current: c.current ?? null,
+        rowActor: c.current?.row.actor ?? '',
+        principalLines: c.principalLines,
         // As in App: a view's `?` opens the help at that view's keys.
         helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
       });
@@ -486,6 +534,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           return;
         case 'top':
           void loadTop(next.topField);
+          return;
+        case 'principal':
+          if (next.principal) void loadPrincipal(next.principal.term);
           return;
         case 'histogram':
           void loadHistogram(next.bucketSize, c.mainH - 3, command.keep);
@@ -512,7 +563,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         }
       }
     },
-    [apply, turnOrder, loadTop, loadHistogram, marks, env, stdout, onQuit, exit, remembered, session, fail],
+    [apply, turnOrder, loadTop, loadPrincipal, loadHistogram, marks, env, stdout, onQuit, exit, remembered, session, fail],
   );
   // Keys wait here, in order, while a command they would act on the answer of is running (keysMustWait):
   // `T j j`, `h k k`, `o j` or `/x` Enter `j` in one burst move in the values, buckets or rows that command
@@ -522,7 +573,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const heldSince = useRef(0);
   const keysMustWait = (): boolean => {
     const l = loading.current;
-    return l.list || l.top || l.histo;
+    return l.list || l.top || l.histo || l.principal;
   };
   const onStrokes = useCallback(
     (strokes: readonly Stroke[], force = false) => {
@@ -540,15 +591,23 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           heldKeys.current.push(stroke);
           continue;
         }
+        // The findings view reads its own keys; those before it listens (the rest of the `!` chunk) wait for it.
+        if (s.mode === 'findings' && actionFor('findings', stroke.input, stroke.key) !== 'forceQuit') {
+          if (findingsKeys.queue.waiting) findingsKeys.queue.push(stroke);
+          continue;
+        }
         onKey(stroke.input, stroke.key);
       }
     },
     [onKey],
   );
   strokesRef.current = onStrokes;
+  // Keys the findings view gives back (those after the one that closed it) are the list's.
+  const [findingsKeys] = useState(() => new FindingsViewKeys((strokes) => strokesRef.current(strokes)));
   // One handler for the app's life: Ink re-attaches a changed one after the download dialog's, which would
   // then see each key first (its `?` opened the help, and the same key here closed it again).
   const onInput = useCallback((input: string, key: Key) => {
+    if (findingsKeys.tookInput) return;
     // A chunk can switch modes midway ("/name:x" + Enter), so the split follows the latest state.
     strokesRef.current(splitChunk(input, key, stateRef.current!.mode === 'query'));
   }, []);
@@ -577,19 +636,60 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} />
   );
 
+  // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
+  const findingsShown = state.mode === 'findings' || (state.mode === 'help' && state.returnMode === 'findings');
+  const findingsView = findingsShown ? (
+    <FindingsPanel
+      findings={found.findings}
+      builtin={found.builtin}
+      pending={found.pending}
+      noneFired={(loaded) => `None of the ${loaded} detection rules fired on the archive${follower ? ' (they run again after each import)' : ''}.`}
+      zone={state.zone}
+      width={width}
+      height={mainH}
+      onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
+      setQuery={findingsKeys.fromView((text: string) => {
+        setState({ ...stateRef.current!, mode: 'list', draft: text, caret: text.length });
+        void apply(text);
+      })}
+      // The imports keep no copy of a conflicting duplicate's other file to list here.
+      openProblems={findingsKeys.fromView(() => setState({ ...stateRef.current!, status: 'conflicting duplicates: trailtop scan --db FILE lists each with its files' }))}
+      openHelp={findingsKeys.fromView(() =>
+        setState({ ...stateRef.current!, mode: 'help', returnMode: 'findings', scroll: Math.min(viewHelpLine(help, 'findings'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
+      )}
+      quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
+      active={state.mode === 'findings'}
+      claimKeys={findingsKeys.queue.claim}
+    />
+  ) : null;
   let main;
   switch (state.mode) {
     case 'detail':
-      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} /> : listView(width);
+      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} extra={detailFindings} /> : listView(width);
       break;
     case 'json':
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
       break;
     case 'help':
-      main = <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} />;
+    case 'findings':
+      // One shape for both, so React keeps the view (and its order and selection) under the help.
+      main = (
+        <>
+          {findingsView ? <Box display={state.mode === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
+          {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
+        </>
+      );
       break;
     case 'top':
       main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
+      break;
+    case 'principal':
+      main =
+        summary && principalLines ? (
+          <PrincipalView title={summaryTitle(summary)} lines={principalLines} selected={state.principalIndex >= 0 ? state.principalIndex : stepLine(principalLines, -1, 1)} width={width} height={mainH} />
+        ) : (
+          <Text>{'  Counting…'}</Text>
+        );
       break;
     case 'badfiles':
       main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
@@ -612,6 +712,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     path: sanitize(dbPath),
     // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).
     width: download.activity ? width - download.activity.length - 2 : width,
+    findings: found.headerForms,
   });
   return (
     <ThemeContext.Provider value={theme}>

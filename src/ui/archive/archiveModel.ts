@@ -23,9 +23,11 @@ import { eventCount, formatCount } from '../format.js';
 import { counted } from '../../model/plural.js';
 import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
 import type { StatusMessage } from '../statusMessage.js';
+import type { SummaryLine } from '../investigate/principalModel.js';
+import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePrincipal.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -50,6 +52,9 @@ export interface ArchiveUiState {
   /** The histogram: bucket size (index into the sizes it offers) and selected bucket. */
   bucketSize: number;
   bucketIndex: number;
+  /** `p`: whom the summary is of, and the line selected in it (-1: the first that pivots). */
+  principal: ArchivePrincipal | null;
+  principalIndex: number;
   /** Back/forward, the pivot pick in the list and the details' selection (archiveNav.ts). */
   nav: ArchiveNav;
   status: StatusMessage;
@@ -73,6 +78,8 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     topIndex: 0,
     bucketSize: -1,
     bucketIndex: -1,
+    principal: null,
+    principalIndex: -1,
     status: '',
     nav: NO_NAV,
   };
@@ -88,6 +95,8 @@ export type ArchiveCommand =
   | { kind: 'histogram'; keep?: { start: number; end: number } }
   | { kind: 'mark' }
   | { kind: 'badFiles' }
+  /** Count the summary of state.principal. */
+  | { kind: 'principal' }
   | { kind: 'copy' }
   | { kind: 'quit' };
 
@@ -113,6 +122,10 @@ export interface ArchiveKeyContext {
   current?: ArchivedEvent | null;
   /** Where `?` opens the help from a mode: its section's line (absent: the top). */
   helpScroll?(mode: ArchiveMode): number;
+  /** The User column of the row under the cursor (`p` summarises it). */
+  rowActor?: string;
+  /** The principal summary's lines (mode principal). */
+  principalLines?: readonly SummaryLine[];
 }
 
 export interface KeyResult {
@@ -123,8 +136,6 @@ export interface KeyResult {
 /** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
-  findings: 'findings: trailtop detect --db FILE (rule:ID in the query lists one rule\'s events)',
-  principal: 'summary: not on an archive yet; T (top values) works',
   columnChooser: 'columns: not on an archive yet',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
   resourceTimeline: 'resource events: not on an archive yet; filter with resource:NAME',
@@ -199,7 +210,10 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const by = action ? scrolls[action] : undefined;
     return { state: by === undefined ? state : { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
   }
+  const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
+  if (mode === 'principal') return principalKey(state, action, principalCtx);
   if (mode === 'top') {
+    if (action === 'principal') return openPrincipal(state, principalCtx);
     const last = Math.max(0, ctx.topValues.length - 1);
     const page = Math.max(1, ctx.mainH - 5);
     const moves: Partial<Record<Action, number>> = { up: state.topIndex - 1, down: state.topIndex + 1, pageUp: state.topIndex - page, pageDown: state.topIndex + page, top: 0, bottom: last };
@@ -275,6 +289,11 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'export':
       // No list yet (its first query runs or failed) is no list to download, nor is an empty one.
       return { state: ctx.total > 0 ? { ...now, mode: 'export', returnMode: 'list' } : { ...now, status: 'No event to download' } };
+    case 'principal':
+      return openPrincipal(state, principalCtx);
+    case 'findings':
+      // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
+      return { state: { ...now, mode: 'findings' } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };
@@ -318,6 +337,8 @@ export interface ArchiveHeadlineParts {
   /** The archive's path, sanitised. */
   path: string;
   width: number;
+  /** The findings' counts by level, long to short (findingsHeaderForms); none: nothing fired or not run yet. */
+  findings?: readonly string[];
 }
 
 /**
@@ -325,22 +346,27 @@ export interface ArchiveHeadlineParts {
  * The counts first; the path gives way (cut from its start), then on a narrow terminal the order,
  * the name, the row and the word `files`, so the bad files' count, which says data is missing, stays.
  */
-export function archiveHeadline({ count, noun, row, order, bad, path, width }: ArchiveHeadlineParts): string {
+export function archiveHeadline({ count, noun, row, order, bad, path, width, findings = [] }: ArchiveHeadlineParts): string {
   const parts = {
     brand: 'trailtop',
     count: `${count} ${noun}`,
     row: row > 0 ? `row ${formatCount(row)}` : '',
     order: `${order === 'newest' ? 'newest' : 'oldest'} first`,
     bad: bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'} (b)` : '',
+    findings: findings[0] ?? '',
     archive: 'archive',
   };
-  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.bad, parts.archive].filter(Boolean).join(' · ');
+  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.findings, parts.bad, parts.archive].filter(Boolean).join(' · ');
+  // The findings' shorter forms, as the folder dashboard's header gives them up.
+  const shorterFindings = findings.slice(1).map((form) => (p: typeof parts) => (p.findings = form));
   shortenToFit(
     parts,
     [
       (p) => (p.order = ''),
       (p) => (p.archive = ''),
+      ...shorterFindings.slice(0, 1),
       (p) => (p.brand = ''),
+      ...shorterFindings.slice(1),
       (p) => (p.bad = p.bad.replace(/ files? \(b\)$/, ' (b)')),
       (p) => (p.row = ''),
     ],

@@ -1,7 +1,7 @@
 import { Box, Text, type Key } from 'ink';
 import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { CONFLICT_RULE, conflictRuleFinding } from '../../detect/conflictFinding.js';
-import { sortFindings, type Findings } from '../../detect/findings.js';
+import { sortFindings, type Finding, type Findings } from '../../detect/findings.js';
 import { truncate } from '../../term/width.js';
 import type { PluginViewProps } from '../App.js';
 import { actionFor } from '../keys.js';
@@ -34,24 +34,59 @@ function listRowsFor(height: number, count: number): number {
 }
 
 /**
- * The findings view (`!`): each rule that fired with level, unique events,
+ * The findings view (`!`) of the folder dashboard: the rules' findings with the load's own
+ * (conflicting duplicates) beside them, as detect lists it. The view itself is FindingsPanel.
+ */
+export function FindingsView({ store, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys }: PluginViewProps) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the store's progress mutates in place; the count says when
+  const builtin = useMemo(() => conflictRuleFinding(store), [store, store.progress.conflictCount]);
+  return (
+    <FindingsPanel
+      findings={findings}
+      builtin={builtin}
+      zone={zone}
+      width={width}
+      height={height}
+      onClose={onClose}
+      setQuery={setQuery}
+      {...(openProblems ? { openProblems } : {})}
+      {...(openHelp ? { openHelp } : {})}
+      {...(quit ? { quit } : {})}
+      {...(active !== undefined ? { active } : {})}
+      {...(claimKeys ? { claimKeys } : {})}
+    />
+  );
+}
+
+export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'quit' | 'active' | 'claimKeys'> {
+  /** What the rules found; absent: no rules run in this session (or, with `pending`, not yet). */
+  findings: Findings | undefined;
+  /** A finding that is not a rule's (conflicting duplicates), listed beside the rules'; null for none. */
+  builtin: Finding | null;
+  /** Work on the findings still running ('running rules… 3/19'): said in the title, and in place of a list not there yet. */
+  pending?: string;
+  /** What the view says when no rule fired (default: the folder dashboard's words, rules running as events load). */
+  noneFired?: (loaded: number) => string;
+}
+
+/**
+ * The findings view: each rule that fired with level, unique events,
  * first and last time and ATT&CK techniques, newest hit first (`o`: by
  * level); below, the selected rule's description and references. Enter lists
  * its events in the event list through the query `rule:ID`; `!` or Esc returns.
+ * Both dashboards draw it: the folder's findings grow as events load, the
+ * archive's come from the rules run as SQL (ui/archive/).
  */
-export function FindingsView({ store, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys }: PluginViewProps) {
+export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys }: FindingsPanelProps) {
   const theme = useTheme();
   const version = useFindingsVersion(findings);
   const [order, setOrder] = useState<'newest' | 'level'>('newest');
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  // The load's own finding (conflicting duplicates) beside the rules', as detect lists it.
-  const conflicts = store.progress.conflictCount;
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
   const list = useMemo(() => {
     if (!findings) return [];
-    const builtin = conflictRuleFinding(store);
     return builtin ? sortFindings([...findings.list(order), builtin], order) : findings.list(order);
-  }, [findings, store, order, version, conflicts]);
+  }, [findings, builtin, order, version]);
   const found = selectedId === null ? -1 : list.findIndex((f) => f.rule.id === selectedId);
   const index = found === -1 ? 0 : found;
   const selected = list[index] ?? null;
@@ -115,14 +150,17 @@ export function FindingsView({ store, findings, zone, width, height, onClose, se
   useViewKeys(handle, { active, claimKeys });
 
   const loaded = findings?.rules.length ?? 0;
-  const title = fitHints([`Findings (${list.length} of ${loaded} rules fired)`, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
+  const counted = findings ? `Findings (${list.length} of ${loaded} rules fired)` : 'Findings';
+  const title = fitHints([pending ? `${counted} · ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
   const foot = findings ? skippedSummary(findings.skipped) : '';
   if (!findings || list.length === 0) {
     const text = !findings
-      ? 'Detection rules are off in this session.'
+      ? pending
+        ? `${pending[0]!.toUpperCase()}${pending.slice(1)}`
+        : 'Detection rules are off in this session.'
       : loaded === 0
         ? 'No detection rule loaded.'
-        : `None of the ${loaded} detection rules fired on these events yet. Rules run on every event as it loads; new files are checked as they land.`;
+        : (noneFired?.(loaded) ?? `None of the ${loaded} detection rules fired on these events yet. Rules run on every event as it loads; new files are checked as they land.`);
     return (
       <Box flexDirection="column" width={width} height={height}>
         <Text color={theme.muted} wrap="truncate-end">

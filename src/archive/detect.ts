@@ -1,0 +1,85 @@
+/**
+ * The detection rules run as SQL on an archive: each rule's AST becomes a
+ * WHERE condition (filter.ts ruleCondition, the same one `rule:ID` runs), and
+ * the events it selects are fed to the Findings the in-memory detection
+ * fills, so `detect --db` and the --db dashboard's findings view are built by
+ * the same code from the same answers. A rule the SQL compiler cannot express,
+ * or whose SQL DuckDB refuses (a pattern RE2 cannot run), is listed among the
+ * rules not run with the reason; the others go on. No Ink.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Findings } from '../detect/findings.js';
+import type { Rule, RuleHit, RuleSet, SkippedRule } from '../detect/rule.js';
+import { SqlCompileError } from '../query/sql/index.js';
+import type { Archive } from './db.js';
+import { ruleCondition } from './filter.js';
+import { conflictTimes, countEvents } from './query.js';
+
+export interface ArchiveDetection {
+  /** The rules that ran, and those that did not with why (the loader's skipped first). */
+  set: RuleSet;
+  findings: Findings;
+  /** Events in the archive when the rules ran. */
+  unique: number;
+  /** The conflicting duplicates the imports met (detect/conflictFinding.ts conflictFindingOf reads them). */
+  conflicts: { count: number; keptTimes: number[] };
+}
+
+export interface ArchiveDetectOptions {
+  /**
+   * The connection to run on (default: the archive's own). The dashboard gives it one of its own, so the
+   * rules, seconds of work on a big archive, do not queue the list's page queries behind them.
+   */
+  connection?: DuckDBConnection;
+  /** After each rule: how many have run of how many. */
+  onProgress?(done: number, total: number): void;
+  /** Asked between rules: true stops the run (it then throws DetectionCancelled). */
+  cancelled?(): boolean;
+}
+
+export class DetectionCancelled extends Error {
+  constructor() {
+    super('the detection was cancelled');
+  }
+}
+
+export async function detectArchive(archive: Archive, set: RuleSet, options: ArchiveDetectOptions = {}): Promise<ArchiveDetection> {
+  const on: Archive = options.connection ? { ...archive, connection: options.connection } : archive;
+  const runnable: Rule[] = [];
+  const conditions: string[] = [];
+  const skipped: SkippedRule[] = [...set.skipped];
+  for (const rule of set.rules) {
+    try {
+      conditions.push(ruleCondition(rule.ast));
+      runnable.push(rule);
+    } catch (error) {
+      if (!(error instanceof SqlCompileError)) throw error;
+      skipped.push({ path: rule.path, reason: `not run on the archive: ${error.message}` });
+    }
+  }
+  // The count first: events imported while the rules run (a followed folder) are in the next run.
+  const unique = await countEvents(on, null);
+  const runSet: RuleSet = { rules: runnable, skipped };
+  const findings = new Findings(runSet);
+  for (let k = 0; k < runnable.length; k++) {
+    if (options.cancelled?.()) throw new DetectionCancelled();
+    let result;
+    try {
+      result = await on.connection.runAndReadAll(`SELECT eventid, tt_time, tt_index FROM events WHERE ${conditions[k]}`);
+    } catch (error) {
+      if (options.cancelled?.()) throw new DetectionCancelled();
+      skipped.push({ path: runnable[k]!.path, reason: `not run on the archive: ${error instanceof Error ? error.message : String(error)}` });
+      options.onProgress?.(k + 1, runnable.length);
+      continue;
+    }
+    const hits: RuleHit[] = (result.getRows() as unknown[][]).map(([id, time, index]) => ({
+      id: String(id),
+      time: time === null ? Number.NaN : Number(time),
+      index: Number(index),
+      rules: [k],
+    }));
+    if (hits.length > 0) findings.add(hits);
+    options.onProgress?.(k + 1, runnable.length);
+  }
+  return { set: runSet, findings, unique, conflicts: await conflictTimes(on) };
+}
