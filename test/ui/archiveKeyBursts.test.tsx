@@ -73,6 +73,27 @@ describe('keys in one burst on the --db dashboard', () => {
     await h.press('/\u0015' + KEYS.enter, (f) => f.includes('40 events') && f.includes('row 1 '));
   });
 
+  it('j j p: the summary is of the third row\'s user, not of the row the burst started on', async () => {
+    // Newest first: Call39 (dave), Call38 (carol), Call37 (carol).
+    const frame = await h.press('jjp', (f) => f.includes('Summary of'));
+    expect(frame).toMatch(/Summary of \S*carol/);
+    await h.press(KEYS.escape, (f) => !f.includes('Summary of') && f.includes('row 3 '));
+    await h.press('g', (f) => f.includes('row 1 '));
+  });
+
+  it('j = u: the pivot takes the second row\'s user', async () => {
+    const frame = await h.press('j=u', (f) => f.includes('12 matching') || f.includes('matching'));
+    expect(frame).toMatch(/Query \S*\s*\S*carol/);
+    await h.press('/\u0015' + KEYS.enter, (f) => f.includes('40 events') && f.includes('row 1 '));
+  });
+
+  it('j j m: the mark lands on the third row', async () => {
+    await h.press('jjm', (f) => f.includes('Marked'));
+    const frame = await h.press('/mark:*' + KEYS.enter, (f) => f.includes('1 matching'));
+    expect(frame).toContain('Call37');
+    await h.press('/\u0015' + KEYS.enter, (f) => f.includes('40 events') && f.includes('row 1 '));
+  });
+
   it('o k: the move lands in the turned list', async () => {
     await h.press('jjj', (f) => f.includes('row 4 '));
     const frame = await h.press('ok', (f) => f.includes('oldest first') && f.includes('row 36 '));

@@ -492,12 +492,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, current, help, principalLines });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, current, help, principalLines };
+  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines });
+  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines };
   const onKey = useCallback(
     (input: string, key: Key) => {
       const c = ctxRef.current;
       const s = stateRef.current!;
+      // The event under the cursor as this key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
+      const cursorEvent = c.total > 0 ? (c.list?.at(Math.min(s.cursor, c.total - 1)) ?? null) : null;
       const { state: next, command } = archiveKey(s, input, key, {
         total: c.total,
         bodyH: c.bodyH,
@@ -507,8 +509,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         buckets: c.histo?.buckets ?? [],
         bucketSizes: SIZES.length,
         history: remembered.history(),
-        current: c.current ?? null,
-        rowActor: c.current?.row.actor ?? '',
+        current: cursorEvent,
+        rowActor: cursorEvent?.row.actor ?? '',
         principalLines: c.principalLines,
         // As in App: a view's `?` opens the help at that view's keys.
         helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
@@ -542,7 +544,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           void loadHistogram(next.bucketSize, c.mainH - 3, command.keep);
           return;
         case 'mark': {
-          const row = c.current?.row;
+          const row = cursorEvent?.row;
           if (!row) {
             // Its page not read yet (just opened, or a jump far down): say so rather than drop the key.
             setState({ ...stateRef.current!, status: c.total > 0 ? 'Nothing marked: the event is still being read (m again once it shows)' : 'No event to mark' });
@@ -556,7 +558,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           session.problemFiles().then(setProblems, fail);
           return;
         case 'copy': {
-          const result = osc52Copy(JSON.stringify(c.current?.record ?? {}, null, 2), { env });
+          const result = osc52Copy(JSON.stringify(cursorEvent?.record ?? {}, null, 2), { env });
           if (result.ok) stdout.write(result.sequence);
           setState({ ...stateRef.current!, status: describeCopy(result, 'the JSON') });
           return;
