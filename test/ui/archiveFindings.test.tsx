@@ -114,6 +114,9 @@ describe.skipIf(!present)('! on an archive of the shared datasets, against detec
     const listed = await h.press(KEYS.enter, (f) => f.includes(`rule:${busiest.id}`) && f.includes(`${busiest.count} matching`));
     // The Enter was the view's: the list stays a list (the details did not open on it).
     expect(listed).toContain('Event time');
+    // `[` comes back to the whole list the findings were opened over.
+    const back = await h.press('[', (f) => /trailtop · [\d,]+ events · row 1 /.test(f));
+    expect(back).not.toContain(`rule:${busiest.id}`);
   });
 });
 

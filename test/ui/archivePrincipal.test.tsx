@@ -72,6 +72,12 @@ describe('p on an archive of the bundled samples', () => {
     expect(back).not.toContain('Summary of');
   });
 
+  it('[ after Enter in the summary comes back to the list and the event p was pressed on', async () => {
+    const frame = await h.press('[', (f) => /trailtop · [\d,]+ events · row 1 /.test(f));
+    expect(frame).not.toContain('matching');
+    expect(frame).not.toContain('No earlier query');
+  });
+
   it('p in the top values summarises the selected access key (its users instead of its keys)', async () => {
     await h.press('/\u0015' + KEYS.enter, (f) => /\d events/.test(f) && !f.includes('matching'));
     // T, Tab Tab: the access keys.

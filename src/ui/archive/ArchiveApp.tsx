@@ -11,6 +11,7 @@ import type { ArchiveBucket, TimeBounds } from '../../archive/aggregate.js';
 import type { BadFile, EventRow } from '../../model/types.js';
 import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
+import type { ArchivedEvent } from '../../archive/query.js';
 import type { ArchiveList } from '../../archive/window.js';
 import { TOP_FIELDS, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
@@ -44,7 +45,7 @@ import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
 import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
-import { afterApply, type ArchivePlace } from './archiveNav.js';
+import { afterApply, archivePlace, type ArchivePlace } from './archiveNav.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
@@ -494,12 +495,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines });
   ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines };
+  // The event under the cursor as a key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
+  const eventUnderCursor = useCallback((): ArchivedEvent | null => {
+    const c = ctxRef.current;
+    return c.total > 0 ? (c.list?.at(Math.min(stateRef.current!.cursor, c.total - 1)) ?? null) : null;
+  }, []);
   const onKey = useCallback(
     (input: string, key: Key) => {
       const c = ctxRef.current;
       const s = stateRef.current!;
-      // The event under the cursor as this key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
-      const cursorEvent = c.total > 0 ? (c.list?.at(Math.min(s.cursor, c.total - 1)) ?? null) : null;
+      const cursorEvent = eventUnderCursor();
       const { state: next, command } = archiveKey(s, input, key, {
         total: c.total,
         bodyH: c.bodyH,
@@ -651,8 +656,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       height={mainH}
       onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
       setQuery={findingsKeys.fromView((text: string) => {
-        setState({ ...stateRef.current!, mode: 'list', draft: text, caret: text.length });
-        void apply(text);
+        const s = stateRef.current!;
+        // `[` comes back to the list's event the findings were opened over.
+        const from = archivePlace({ ...s, mode: 'list' }, eventUnderCursor());
+        setState({ ...s, mode: 'list', draft: text, caret: text.length });
+        void apply(text, from);
       })}
       // The imports keep no copy of a conflicting duplicate's other file to list here.
       openProblems={findingsKeys.fromView(() => setState({ ...stateRef.current!, status: 'conflicting duplicates: trailtop scan --db FILE lists each with its files' }))}

@@ -210,7 +210,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const by = action ? scrolls[action] : undefined;
     return { state: by === undefined ? state : { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
   }
-  const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
+  const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, current: ctx.current ?? null, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
   if (mode === 'principal') return principalKey(state, action, principalCtx);
   if (mode === 'top') {
     if (action === 'principal') return openPrincipal(state, principalCtx);

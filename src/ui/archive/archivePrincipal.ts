@@ -11,7 +11,9 @@ import { sanitize } from '../../term/sanitize.js';
 import type { Action } from '../keys.js';
 import { stepLine } from '../investigate/principalKeys.js';
 import type { SummaryLine } from '../investigate/principalModel.js';
+import type { ArchivedEvent } from '../../archive/query.js';
 import type { ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
+import { archivePlace } from './archiveNav.js';
 
 /** The principal summarised, and the view `p` was pressed in (Esc goes back there). */
 export interface ArchivePrincipal {
@@ -27,6 +29,8 @@ export interface PrincipalKeyContext {
   mainH: number;
   /** The summary's lines on screen (empty while it is counted). */
   principalLines?: readonly SummaryLine[];
+  /** The list's event under the cursor (the place `[` comes back to after a pivot from the summary). */
+  current?: ArchivedEvent | null;
 }
 
 /** `p` in the list, the details or the top values: the summary of the row's user, or of the selected user or key. */
@@ -60,6 +64,8 @@ export function principalKey(state: ArchiveUiState, action: Action | null, ctx: 
   if (!line?.pivot) return { state: { ...now, status: 'Select a line first (↑/↓)' } };
   // Enter: the principal's events with this API, IP, region ...; =/+/-: the line's value on the query.
   const text = op === 'within' ? pivotQuery(termText(principal.term), line.pivot, 'add') : pivotQuery(state.queryText, line.pivot, op);
-  const status = op === 'within' ? `Filtered by ${sanitize(text)} (/ then ↑ recalls the query before)` : describePivot(line.pivot, op, '/ then ↑ recalls the query before');
-  return { state: { ...now, mode: 'list', draft: text, caret: text.length, status }, command: { kind: 'apply', text } };
+  const status = op === 'within' ? `Filtered by ${sanitize(text)} ([ goes back)` : describePivot(line.pivot, op);
+  // `[` comes back to where `p` was pressed (the list's event, or the top values).
+  const from = archivePlace({ ...state, mode: principal.from }, ctx.current ?? null);
+  return { state: { ...now, mode: 'list', draft: text, caret: text.length, status }, command: { kind: 'apply', text, from } };
 }
