@@ -74,7 +74,7 @@ export interface ArchiveAppProps {
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   list: ['Enter details', '/ query', 'T top values', '=/+/- pivot', 'h histogram', '[/] back/fwd', '! findings', 'p summary', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
   query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
-  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
+  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'r resource events', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
@@ -100,12 +100,12 @@ const ARCHIVE_NOTE = {
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
     'Not here (they need the events in memory): i Insights, C columns, ' +
-    "f follow, r resource events, ' next mark, the session chain in the details, Tab split and v span in " +
+    "f follow, ' next mark, the session chain in the details, Tab split and v span in " +
     'the histogram: use scan --db, or rule:ID.',
 };
 
-/** The detail title's keys: the archive's details have no copy of the selection or resource events. */
-const ARCHIVE_DETAIL_KEYS: readonly string[] = ['Tab/→ select', '=/+/- pivot', '↑/↓ other events', 'v JSON', 'Esc close'];
+/** The detail title's keys: the archive's details have no copy of the selection. */
+const ARCHIVE_DETAIL_KEYS: readonly string[] = ['Tab/→ select', '=/+/- pivot', 'r resource events', '↑/↓ other events', 'v JSON', 'Esc close'];
 
 /** What a key does on an archive where that differs from the folder dashboard (no follow, no link selection). */
 const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
@@ -124,7 +124,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
   'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark',
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
-  'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
+  'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude', 'resourceTimeline',
   'zoomIn', 'zoomOut', 'applySpan',
   'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
   'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',

@@ -138,7 +138,6 @@ const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   columnChooser: 'columns: not on an archive yet',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
-  resourceTimeline: 'resource events: not on an archive yet; filter with resource:NAME',
   nextMark: "next mark: not on an archive yet; the query mark:* lists them",
   cycleStack: 'split bars: not on an archive yet; the bars split errors from other events',
   selectSpan: 'spans: not on an archive yet; Enter lists the selected bucket, +/- change its size',
