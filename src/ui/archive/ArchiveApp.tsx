@@ -48,6 +48,7 @@ import { followLabel } from './followLabel.js';
 import { afterApply, archivePlace, type ArchivePlace } from './archiveNav.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
+import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
 import { findingDetailLines } from '../findings/findingsModel.js';
 import { FindingsViewKeys, rulesDueAfter, useArchiveFindings } from './useArchiveFindings.js';
@@ -100,7 +101,7 @@ const ARCHIVE_NOTE = {
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
     'Not here (they need the events in memory): i Insights, C columns, ' +
-    "f follow, ' next mark, the session chain in the details, Tab split and v span in " +
+    "f follow, the session chain in the details, Tab split and v span in " +
     'the histogram: use scan --db, or rule:ID.',
 };
 
@@ -122,7 +123,7 @@ type LoadKind = 'list' | 'top' | 'histo' | 'principal';
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
-  'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark',
+  'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark', 'nextMark',
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude', 'resourceTimeline',
   'zoomIn', 'zoomOut', 'applySpan',
@@ -556,7 +557,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
             return;
           }
           const marked = marks.toggle(row.id);
-          setState({ ...stateRef.current!, status: marked ? 'Marked (mark:* lists the marked events)' : 'Unmarked' });
+          setState({ ...stateRef.current!, status: marked ? "Marked (' jumps to the next mark; query mark:*)" : 'Unmarked' });
+          return;
+        }
+        case 'nextMark': {
+          // The archive finds it by keyset (archiveMarks.ts); keys after `'` wait for the move, as after a query.
+          if (!c.list || !cursorEvent) return setState({ ...stateRef.current!, status: c.total > 0 ? 'The event is still being read (\' again once it shows)' : NO_MARK_HERE });
+          const mine = ticket.current.list;
+          loading.current.list = true;
+          const done = () => settle('list', mine);
+          nextMarkMove(session, c.list.where, s.order, cursorEvent.cursor, c.bodyH).then((move) => {
+            if (mine === ticket.current.list) setState(move(stateRef.current!, ctxRef.current.total));
+            done();
+          }, (error: unknown) => (fail(error), done()));
           return;
         }
         case 'badFiles':

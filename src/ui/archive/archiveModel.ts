@@ -94,6 +94,8 @@ export type ArchiveCommand =
   /** `keep`: the bucket selected before a zoom, whose time the cursor stays on (none: the newest bucket). */
   | { kind: 'histogram'; keep?: { start: number; end: number } }
   | { kind: 'mark' }
+  /** `'`: move to the next marked event after the cursor (asked of the archive). */
+  | { kind: 'nextMark' }
   | { kind: 'badFiles' }
   /** Count the summary of state.principal. */
   | { kind: 'principal' }
@@ -138,7 +140,6 @@ const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   columnChooser: 'columns: not on an archive yet',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
-  nextMark: "next mark: not on an archive yet; the query mark:* lists them",
   cycleStack: 'split bars: not on an archive yet; the bars split errors from other events',
   selectSpan: 'spans: not on an archive yet; Enter lists the selected bucket, +/- change its size',
 };
@@ -148,7 +149,7 @@ export function archiveWindow(state: ArchiveUiState, total: number, bodyH: numbe
   return windowFor(total, Math.min(state.cursor, Math.max(0, total - 1)), state.offset, bodyH);
 }
 
-function moveTo(state: ArchiveUiState, to: number, ctx: ArchiveKeyContext): ArchiveUiState {
+function moveTo(state: ArchiveUiState, to: number, ctx: Pick<ArchiveKeyContext, 'total' | 'bodyH'>): ArchiveUiState {
   const cursor = Math.max(0, Math.min(ctx.total - 1, to));
   // The cursor moves on the screen by as many rows as in the list, the screen scrolling only at its edges
   // (as in the folder dashboard); the offset it had kept it on one screen line while the rows scrolled under it.
@@ -156,6 +157,11 @@ function moveTo(state: ArchiveUiState, to: number, ctx: ArchiveKeyContext): Arch
   const offset = clamp(shown.cursor - shown.top + (Math.max(0, cursor) - shown.cursor), 0, Math.max(0, ctx.bodyH - 1));
   const win = windowFor(ctx.total, Math.max(0, cursor), offset, ctx.bodyH);
   return unselected({ ...state, cursor: Math.max(0, cursor), offset: Math.max(0, cursor - win.top), scroll: 0 });
+}
+
+/** The state with the cursor on row `index` of a list of `total` (a jump the archive found: `'`). */
+export function cursorAt(state: ArchiveUiState, index: number, total: number, bodyH: number): ArchiveUiState {
+  return moveTo(state, index, { total, bodyH });
 }
 
 const MOVES: Partial<Record<Action, (state: ArchiveUiState, ctx: ArchiveKeyContext) => number>> = {
@@ -285,6 +291,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
+    case 'nextMark':
+      return { state: now, command: { kind: 'nextMark' } };
     case 'export':
       // No list yet (its first query runs or failed) is no list to download, nor is an empty one.
       return { state: ctx.total > 0 ? { ...now, mode: 'export', returnMode: 'list' } : { ...now, status: 'No event to download' } };
