@@ -49,6 +49,8 @@ import { afterApply, archivePlace, type ArchivePlace } from './archiveNav.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
+import { ColumnChooser } from '../investigate/ColumnChooser.js';
+import { chooserEntries, chosenColumns } from '../investigate/columnChoice.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
 import { findingDetailLines } from '../findings/findingsModel.js';
 import { FindingsViewKeys, rulesDueAfter, useArchiveFindings } from './useArchiveFindings.js';
@@ -85,6 +87,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   export: ['Esc back', 'Ctrl-C quit'],
   findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
   principal: ['Esc back', '↑/↓ line', 'Enter its events', '=/+/- pivot', '? help'],
+  columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -100,7 +103,7 @@ const ARCHIVE_NOTE = {
   text:
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
-    'Not here (they need the events in memory): i Insights, C columns, ' +
+    'Not here (they need the events in memory): i Insights, ' +
     "f follow, the session chain in the details, Tab split and v span in " +
     'the histogram: use scan --db, or rule:ID.',
 };
@@ -114,6 +117,7 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   bottom: 'bottom: the oldest (oldest first: the newest)',
   copy: "copy the event's whole JSON (details, JSON view)",
   queryBack: 'back to the previous query, cursor on the event it was on',
+  columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
 };
 
 
@@ -129,6 +133,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'zoomIn', 'zoomOut', 'applySpan',
   'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
   'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',
+  'columnChooser', 'toggleColumn', 'moveColumnUp', 'moveColumnDown', 'resetColumns',
   'help', 'quit', 'forceQuit',
 ]);
 
@@ -157,7 +162,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const memoryState = useRef<FolderState | null>(null);
   const remembered = folderState ?? (memoryState.current ??= openFolderState(dbPath, { enabled: false }));
   const stateRef = useRef<ArchiveUiState | null>(null);
-  stateRef.current ??= initialArchiveState(initialQuery);
+  stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns() };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const setState = useCallback((next: ArchiveUiState) => {
     if (next === stateRef.current) return;
@@ -575,6 +580,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         case 'badFiles':
           session.problemFiles().then(setProblems, fail);
           return;
+        case 'columns':
+          remembered.setColumns(command.ids);
+          return;
         case 'copy': {
           const result = osc52Copy(JSON.stringify(cursorEvent?.record ?? {}, null, 2), { env });
           if (result.ok) stdout.write(result.sequence);
@@ -651,9 +659,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     if (event) visible.push(event.row);
   }
   const shownWindow = { top: 0, end: visible.length, cursor: win.cursor - win.top };
+  const columnDefs = chosenColumns(state.columnIds);
   const emptyText = !list ? 'Opening the archive…' : total === 0 ? (state.queryText.trim() ? 'No events match the query' : 'The archive is empty') : 'Reading…';
   const listView = (w: number) => (
-    <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} />
+    <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} columnDefs={columnDefs} />
   );
 
   // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
@@ -713,6 +722,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         ) : (
           <Text>{'  Counting…'}</Text>
         );
+      break;
+    case 'columns':
+      main = <ColumnChooser entries={chooserEntries(columnDefs)} selected={state.columnIndex} width={width} height={mainH} />;
       break;
     case 'badfiles':
       main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;

@@ -25,9 +25,10 @@ import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveNav, type 
 import type { StatusMessage } from '../statusMessage.js';
 import type { SummaryLine } from '../investigate/principalModel.js';
 import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePrincipal.js';
+import { columnsKey, openColumns } from './archiveColumns.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -57,6 +58,9 @@ export interface ArchiveUiState {
   principalIndex: number;
   /** Back/forward, the pivot pick in the list and the details' selection (archiveNav.ts). */
   nav: ArchiveNav;
+  /** The list's columns (`C`, archiveColumns.ts): ids in order, null for the default set; the chooser's selected line. */
+  columnIds: readonly string[] | null;
+  columnIndex: number;
   status: StatusMessage;
 }
 
@@ -82,6 +86,8 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     principalIndex: -1,
     status: '',
     nav: NO_NAV,
+    columnIds: null,
+    columnIndex: 0,
   };
 }
 
@@ -100,6 +106,8 @@ export type ArchiveCommand =
   /** Count the summary of state.principal. */
   | { kind: 'principal' }
   | { kind: 'copy' }
+  /** Keep the column choice (null: the default) for this archive file. */
+  | { kind: 'columns'; ids: string[] | null }
   | { kind: 'quit' };
 
 /** What a key sees besides the state. */
@@ -138,7 +146,6 @@ export interface KeyResult {
 /** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
-  columnChooser: 'columns: not on an archive yet',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
   cycleStack: 'split bars: not on an archive yet; the bars split errors from other events',
   selectSpan: 'spans: not on an archive yet; Enter lists the selected bucket, +/- change its size',
@@ -217,6 +224,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   }
   const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, current: ctx.current ?? null, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
   if (mode === 'principal') return principalKey(state, action, principalCtx);
+  if (mode === 'columns') return columnsKey(state, action, input);
   if (mode === 'top') {
     if (action === 'principal') return openPrincipal(state, principalCtx);
     const last = Math.max(0, ctx.topValues.length - 1);
@@ -298,6 +306,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return { state: ctx.total > 0 ? { ...now, mode: 'export', returnMode: 'list' } : { ...now, status: 'No event to download' } };
     case 'principal':
       return openPrincipal(state, principalCtx);
+    case 'columnChooser':
+      return openColumns(state);
     case 'findings':
       // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
       return { state: { ...now, mode: 'findings' } };
