@@ -49,6 +49,7 @@ import { afterApply, archivePlace, type ArchivePlace } from './archiveNav.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
+import { archiveSpanLine, histogramSpan } from './archiveSpan.js';
 import { ColumnChooser } from '../investigate/ColumnChooser.js';
 import { chooserEntries, chosenColumns } from '../investigate/columnChoice.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
@@ -81,7 +82,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
-  histogram: ['Esc/h back', '↑/↓ bucket', 'Enter list it', '+/- zoom', '? help'],
+  histogram: ['Esc/h back', '↑/↓ bucket', 'v span', 'Enter list it', '+/- zoom', '? help'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
   // The download dialog lists its own keys.
   export: ['Esc back', 'Ctrl-C quit'],
@@ -104,7 +105,7 @@ const ARCHIVE_NOTE = {
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
     'Not here (they need the events in memory): i Insights, ' +
-    "f follow, the session chain in the details, Tab split and v span in " +
+    "f follow, the session chain in the details, Tab split in " +
     'the histogram: use scan --db, or rule:ID.',
 };
 
@@ -130,7 +131,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark', 'nextMark',
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude', 'resourceTimeline',
-  'zoomIn', 'zoomOut', 'applySpan',
+  'zoomIn', 'zoomOut', 'applySpan', 'selectSpan',
   'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
   'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',
   'columnChooser', 'toggleColumn', 'moveColumnUp', 'moveColumnDown', 'resetColumns',
@@ -733,7 +734,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = null;
       break;
     case 'histogram':
-      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;
+      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} zone={state.zone} width={width} height={mainH} />;
       break;
     default:
       main = listView(width);
@@ -771,6 +772,8 @@ interface ArchiveHistogramProps {
   /** The list has no event at all (no bucket is then not about unreadable times). */
   listEmpty: boolean;
   selected: number;
+  /** `v`: where the selected span starts (archiveSpan.ts); null without one. */
+  spanAnchor: number | null;
   zone: ArchiveUiState['zone'];
   width: number;
   height: number;
@@ -790,7 +793,7 @@ function bucketLabel(start: number, size: BucketSize, zone: ArchiveUiState['zone
 }
 
 /** Events per bucket, newest at the bottom as in the folder's histogram; errors drawn apart. */
-function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: ArchiveHistogramProps) {
+function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, zone, width, height }: ArchiveHistogramProps) {
   const theme = useTheme();
   if (!histo) return <Text>{'  Counting…'}</Text>;
   // The folder dashboard's words for the same two cases.
@@ -805,6 +808,7 @@ function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: A
   const labelWidth = bucketLabel(shown[0]!.start, size, zone).length;
   const room = Math.max(4, width - labelWidth - countWidth - 6);
   const sum = histo.buckets.reduce((n, b) => n + b.count, 0);
+  const span = histogramSpan(histo.buckets, at, spanAnchor);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
@@ -814,16 +818,17 @@ function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: A
         const len = barLength(b.count, max, room);
         const errorLen = b.count > 0 ? Math.min(len, Math.round((b.errors / b.count) * len)) : 0;
         const isSel = first + i === at;
+        const inSpan = span !== null && first + i >= span.first && first + i <= span.last;
         return (
-          <Text key={b.start} wrap="truncate-end" inverse={isSel && theme.inverse}>
-            {`${isSel ? '›' : ' '}${bucketLabel(b.start, size, zone)} ${formatCount(b.count).padStart(countWidth)} `}
+          <Text key={b.start} wrap="truncate-end" inverse={(isSel || inSpan) && theme.inverse}>
+            {`${isSel ? '›' : inSpan ? '┃' : ' '}${bucketLabel(b.start, size, zone)} ${formatCount(b.count).padStart(countWidth)} `}
             <Text color={theme.error}>{'!'.repeat(errorLen)}</Text>
             {'█'.repeat(len - errorLen)}
           </Text>
         );
       })}
       <Text wrap="truncate-end" color={theme.muted}>
-        {truncate(archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
+        {truncate(span ? archiveSpanLine(histo.buckets, span) : archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
       </Text>
     </Box>
   );

@@ -26,6 +26,7 @@ import type { StatusMessage } from '../statusMessage.js';
 import type { SummaryLine } from '../investigate/principalModel.js';
 import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePrincipal.js';
 import { columnsKey, openColumns } from './archiveColumns.js';
+import { spanKey } from './archiveSpan.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns';
@@ -53,6 +54,8 @@ export interface ArchiveUiState {
   /** The histogram: bucket size (index into the sizes it offers) and selected bucket. */
   bucketSize: number;
   bucketIndex: number;
+  /** `v`: the time the histogram's span starts from (archiveSpan.ts); null without a span. */
+  spanAnchor: number | null;
   /** `p`: whom the summary is of, and the line selected in it (-1: the first that pivots). */
   principal: ArchivePrincipal | null;
   principalIndex: number;
@@ -82,6 +85,7 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     topIndex: 0,
     bucketSize: -1,
     bucketIndex: -1,
+    spanAnchor: null,
     principal: null,
     principalIndex: -1,
     status: '',
@@ -148,7 +152,6 @@ const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
   cycleStack: 'split bars: not on an archive yet; the bars split errors from other events',
-  selectSpan: 'spans: not on an archive yet; Enter lists the selected bucket, +/- change its size',
 };
 
 /** The list window for the cursor (the offset keeps the screen still while moving inside it). */
@@ -254,6 +257,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const moves: Partial<Record<Action, number>> = { up: at - 1, down: at + 1, pageUp: at - (ctx.mainH - 3), pageDown: at + (ctx.mainH - 3), top: 0, bottom: last };
     const to = action ? moves[action] : undefined;
     if (to !== undefined) return { state: { ...state, bucketIndex: clamp(to, 0, last) } };
+    const spanned = spanKey(state, action, ctx.buckets, at, ctx.current ?? null);
+    if (spanned) return spanned;
     if (action === 'back' || action === 'histogram') return { state: { ...now, mode: 'list' } };
     if (action === 'zoomIn' || action === 'zoomOut') {
       const size = clamp(state.bucketSize + (action === 'zoomIn' ? -1 : 1), 0, ctx.bucketSizes - 1);
@@ -296,7 +301,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'topValues':
       return { state: { ...now, mode: 'top', topIndex: 0 }, command: { kind: 'top' } };
     case 'histogram':
-      return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
+      return { state: { ...now, mode: 'histogram', bucketIndex: -1, spanAnchor: null }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
     case 'nextMark':
@@ -333,6 +338,7 @@ export function archiveBucketLine(count: number, errors: number): string {
 
 export function archiveHistogramTitle(sizeLabel: string, charted: number, untimed: number, buckets: number, width: number): string {
   const forms = chartedForms(charted, untimed).flatMap((events) => [
+    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket · v span`,
     `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket`,
     `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets`,
     `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events}`,
