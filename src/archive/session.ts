@@ -18,6 +18,8 @@ import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js
 import type { ArchiveExportOptions } from './export.js';
 import { archiveProblemFiles, countEvents, type ArchivedEvent, type Cursor, type Order } from './query.js';
 import { nextMarkedEvent, type MarkFound } from './nextMark.js';
+import { archiveHistogramParts } from './histogramParts.js';
+import type { StackField } from '../timeline/histogram.js';
 import { archiveVocabulary } from './vocabulary.js';
 import { termText, type PivotTerm } from '../investigate/pivot.js';
 import type { PrincipalSummary } from '../investigate/principal.js';
@@ -114,6 +116,11 @@ export class ArchiveSession {
 
   histogram(where: string | null, sizeMs: number, from: number, to: number): Promise<ArchiveBucket[]> {
     return archiveHistogram(this.archive, where, sizeMs, from, to);
+  }
+
+  /** The same buckets' events split by `values` of `field`, then Other (Tab in the histogram: histogramParts.ts). */
+  histogramParts(where: string | null, field: Exclude<StackField, 'errors'>, values: readonly string[], sizeMs: number, from: number, to: number): Promise<number[][]> {
+    return archiveHistogramParts(this.archive, where, field, values, sizeMs, from, to);
   }
 
   count(where: string | null): Promise<number> {

@@ -50,6 +50,8 @@ import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
 import { archiveSpanLine, histogramSpan } from './archiveSpan.js';
+import { loadParts, stackField, type HistoParts } from './archiveStack.js';
+import { PartBar, PartsLine } from './ArchiveHistogramParts.js';
 import { ColumnChooser } from '../investigate/ColumnChooser.js';
 import { chooserEntries, chosenColumns } from '../investigate/columnChoice.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
@@ -82,7 +84,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
-  histogram: ['Esc/h back', '↑/↓ bucket', 'v span', 'Enter list it', '+/- zoom', '? help'],
+  histogram: ['Esc/h back', '↑/↓ bucket', 'v span', 'Enter list it', '+/- zoom', 'Tab split', '? help'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
   // The download dialog lists its own keys.
   export: ['Esc back', 'Ctrl-C quit'],
@@ -105,8 +107,7 @@ const ARCHIVE_NOTE = {
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
     'Not here (they need the events in memory): i Insights, ' +
-    "f follow, the session chain in the details, Tab split in " +
-    'the histogram: use scan --db, or rule:ID.',
+    "f follow, the session chain in the details: use scan --db, or rule:ID.",
 };
 
 /** The detail title's keys: the archive's details have no copy of the selection. */
@@ -131,7 +132,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark', 'nextMark',
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude', 'resourceTimeline',
-  'zoomIn', 'zoomOut', 'applySpan', 'selectSpan',
+  'zoomIn', 'zoomOut', 'applySpan', 'selectSpan', 'cycleStack',
   'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
   'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',
   'columnChooser', 'toggleColumn', 'moveColumnUp', 'moveColumnDown', 'resetColumns',
@@ -151,6 +152,8 @@ interface Histo {
   buckets: (ArchiveBucket & { end: number })[];
   /** Events of the query whose time did not parse: in no bucket (the title says how many). */
   untimed?: number;
+  /** Tab: the bars split by a field (archiveStack.ts); absent: by errors. */
+  parts?: HistoParts | null;
 }
 
 export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit, follower, holdKeysMs = HOLD_KEYS_MS }: ArchiveAppProps) {
@@ -426,8 +429,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         while (size < SIZES.length - 1 && (bounds.last - bounds.first) / SIZES[size]!.ms > MAX_BUCKETS) size++;
         const ms = SIZES[size]!.ms;
         const buckets = await session.histogram(whereRef.current, ms, bounds.first, bounds.last + 1);
+        const parts = await loadParts(session, whereRef.current, stackField(stateRef.current!), ms, bounds.first, bounds.last + 1);
         if (mine !== ticket.current.histo) return;
-        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })), untimed: bounds.untimed });
+        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })), untimed: bounds.untimed, parts });
         setBusy('');
         const s = stateRef.current!;
         // Opened at the newest bucket (the list's newest-first top), or where it was: after a zoom, on the same time.
@@ -822,14 +826,24 @@ function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, zone, width,
         return (
           <Text key={b.start} wrap="truncate-end" inverse={(isSel || inSpan) && theme.inverse}>
             {`${isSel ? '›' : inSpan ? '┃' : ' '}${bucketLabel(b.start, size, zone)} ${formatCount(b.count).padStart(countWidth)} `}
-            <Text color={theme.error}>{'!'.repeat(errorLen)}</Text>
-            {'█'.repeat(len - errorLen)}
+            {histo.parts ? (
+              <PartBar parts={histo.parts} bucket={first + i} total={b.count} length={len} />
+            ) : (
+              <>
+                <Text color={theme.error}>{'!'.repeat(errorLen)}</Text>
+                {'█'.repeat(len - errorLen)}
+              </>
+            )}
           </Text>
         );
       })}
-      <Text wrap="truncate-end" color={theme.muted}>
-        {truncate(span ? archiveSpanLine(histo.buckets, span) : archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
-      </Text>
+      {histo.parts && !span ? (
+        <PartsLine parts={histo.parts} bucket={at} total={histo.buckets[at]!.count} width={width} />
+      ) : (
+        <Text wrap="truncate-end" color={theme.muted}>
+          {truncate(span ? archiveSpanLine(histo.buckets, span) : archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
+        </Text>
+      )}
     </Box>
   );
 }

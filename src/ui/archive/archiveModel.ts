@@ -27,6 +27,7 @@ import type { SummaryLine } from '../investigate/principalModel.js';
 import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePrincipal.js';
 import { columnsKey, openColumns } from './archiveColumns.js';
 import { spanKey } from './archiveSpan.js';
+import { stackKey } from './archiveStack.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns';
@@ -56,6 +57,8 @@ export interface ArchiveUiState {
   bucketIndex: number;
   /** `v`: the time the histogram's span starts from (archiveSpan.ts); null without a span. */
   spanAnchor: number | null;
+  /** Tab: what the bars are split by, an index into STACK_FIELDS (archiveStack.ts); 0: errors. */
+  stack: number;
   /** `p`: whom the summary is of, and the line selected in it (-1: the first that pivots). */
   principal: ArchivePrincipal | null;
   principalIndex: number;
@@ -86,6 +89,7 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     bucketSize: -1,
     bucketIndex: -1,
     spanAnchor: null,
+    stack: 0,
     principal: null,
     principalIndex: -1,
     status: '',
@@ -151,7 +155,6 @@ export interface KeyResult {
 const NOT_HERE: Partial<Record<Action, string>> = {
   insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
-  cycleStack: 'split bars: not on an archive yet; the bars split errors from other events',
 };
 
 /** The list window for the cursor (the offset keeps the screen still while moving inside it). */
@@ -257,7 +260,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const moves: Partial<Record<Action, number>> = { up: at - 1, down: at + 1, pageUp: at - (ctx.mainH - 3), pageDown: at + (ctx.mainH - 3), top: 0, bottom: last };
     const to = action ? moves[action] : undefined;
     if (to !== undefined) return { state: { ...state, bucketIndex: clamp(to, 0, last) } };
-    const spanned = spanKey(state, action, ctx.buckets, at, ctx.current ?? null);
+    const spanned = spanKey(state, action, ctx.buckets, at, ctx.current ?? null) ?? stackKey(state, action, ctx.buckets[at]);
     if (spanned) return spanned;
     if (action === 'back' || action === 'histogram') return { state: { ...now, mode: 'list' } };
     if (action === 'zoomIn' || action === 'zoomOut') {
@@ -301,7 +304,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'topValues':
       return { state: { ...now, mode: 'top', topIndex: 0 }, command: { kind: 'top' } };
     case 'histogram':
-      return { state: { ...now, mode: 'histogram', bucketIndex: -1, spanAnchor: null }, command: { kind: 'histogram' } };
+      return { state: { ...now, mode: 'histogram', bucketIndex: -1, spanAnchor: null, stack: 0 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
     case 'nextMark':
