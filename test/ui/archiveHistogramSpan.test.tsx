@@ -86,3 +86,15 @@ describe('v in the --db histogram', () => {
     await h.press('[', (f) => queryOf(f) === '' && idle(f));
   });
 });
+
+describe('the line under a span', () => {
+  it('keeps the counts and gives up the keys first as the terminal narrows', async () => {
+    const { archiveSpanLine } = await import('../../src/ui/archive/archiveSpan.js');
+    const buckets = [{ count: 1_629, errors: 40 }, { count: 2_337, errors: 60 }, { count: 2_337, errors: 58 }];
+    const span = { first: 0, last: 2 };
+    expect(archiveSpanLine(buckets, span, 120)).toBe('  span: 3 buckets, 6,303 events, 158 errors · Enter lists them · v/Esc drops the span');
+    expect(archiveSpanLine(buckets, span, 80)).toBe('  span: 3 buckets, 6,303 events, 158 errors · Enter lists them · Esc drops it');
+    expect(archiveSpanLine(buckets, span, 66)).toBe('  span: 3 buckets, 6,303 events, 158 errors · Enter lists them');
+    expect(archiveSpanLine(buckets, span, 50)).toBe('  span: 3 buckets, 6,303 events, 158 errors');
+  });
+});

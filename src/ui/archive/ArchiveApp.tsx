@@ -841,7 +841,7 @@ function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, zone, width,
         <PartsLine parts={histo.parts} bucket={at} total={histo.buckets[at]!.count} width={width} />
       ) : (
         <Text wrap="truncate-end" color={theme.muted}>
-          {truncate(span ? archiveSpanLine(histo.buckets, span) : archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
+          {truncate(span ? archiveSpanLine(histo.buckets, span, width) : archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
         </Text>
       )}
     </Box>
