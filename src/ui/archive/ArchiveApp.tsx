@@ -667,8 +667,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       openHelp={findingsKeys.fromView(() =>
         setState({ ...stateRef.current!, mode: 'help', returnMode: 'findings', scroll: Math.min(viewHelpLine(help, 'findings'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
       )}
-      quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
-      active={state.mode === 'findings'}
+      // q asks first while a download runs, as from the list; the view does not listen while it asks.
+      quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
+      active={state.mode === 'findings' && !download.question}
       claimKeys={findingsKeys.queue.claim}
     />
   ) : null;
