@@ -46,6 +46,7 @@ import { barLength } from '../timeline/histogramModel.js';
 import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { afterApply, archivePlace, type ArchivePlace } from './archiveNav.js';
+import { cursorAfterRefresh, keepsCursorEvent } from './archiveRefresh.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
@@ -293,9 +294,15 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       do {
         flags.again = false;
         const mine = ticket.current.list;
-        const next = await session.list(whereRef.current, stateRef.current!.order, bodyH + 1);
+        const s = stateRef.current!;
+        // The cursor stays on its event (archiveRefresh.ts): new rows above it would put another there.
+        const anchor = keepsCursorEvent(s) ? eventUnderCursor() : null;
+        const around = anchor ? await session.listAround(whereRef.current, s.order, anchor, bodyH + 1) : null;
+        const next = around?.list ?? (await session.list(whereRef.current, s.order, bodyH + 1));
         // A query applied meanwhile has the last word.
-        if (mine === ticket.current.list) setList(next);
+        if (mine !== ticket.current.list) continue;
+        setList(next);
+        if (around) setState(cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH));
       } while (flags.again);
     } catch (error) {
       fail(error);
