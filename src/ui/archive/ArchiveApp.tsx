@@ -283,6 +283,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The followed folder: its state in the status line (at most ~5 redraws a second while importing), and
   // after each commit the list asked again (count and the rows on screen), keeping the query and cursor.
   const refreshing = useRef({ running: false, again: false });
+  const refreshed = useRef<{ ticket: number; list: ArchiveList } | null>(null);
   const refresh = useCallback(async () => {
     const flags = refreshing.current;
     if (flags.running) {
@@ -295,13 +296,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         flags.again = false;
         const mine = ticket.current.list;
         const s = stateRef.current!;
-        // The cursor stays on its event (archiveRefresh.ts): new rows above it would put another there.
-        const anchor = keepsCursorEvent(s) ? eventUnderCursor() : null;
+        // The cursor stays on its event (archiveRefresh.ts): new rows above it would put another there. The
+        // list the cursor is in is this loop's last one until it is drawn (a second commit comes sooner).
+        const held = refreshed.current?.ticket === mine ? refreshed.current.list : ctxRef.current.list;
+        const anchor = keepsCursorEvent(s) && held && held.where === whereRef.current && held.total > 0 ? (held.at(Math.min(s.cursor, held.total - 1)) ?? null) : null;
         const around = anchor ? await session.listAround(whereRef.current, s.order, anchor, bodyH + 1) : null;
         const next = around?.list ?? (await session.list(whereRef.current, s.order, bodyH + 1));
         // A query applied meanwhile has the last word.
         if (mine !== ticket.current.list) continue;
         setList(next);
+        refreshed.current = { ticket: mine, list: next };
         if (around) setState(cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH));
       } while (flags.again);
     } catch (error) {
