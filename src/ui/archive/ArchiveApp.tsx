@@ -46,6 +46,7 @@ import { barLength } from '../timeline/histogramModel.js';
 import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { afterApply, archivePlace, type ArchivePlace } from './archiveNav.js';
+import { cursorAfterRefresh, keepsCursorEvent } from './archiveRefresh.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
@@ -292,6 +293,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The followed folder: its state in the status line (at most ~5 redraws a second while importing), and
   // after each commit the list asked again (count and the rows on screen), keeping the query and cursor.
   const refreshing = useRef({ running: false, again: false });
+  const refreshed = useRef<{ ticket: number; list: ArchiveList } | null>(null);
   const refresh = useCallback(async () => {
     const flags = refreshing.current;
     if (flags.running) {
@@ -303,9 +305,18 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       do {
         flags.again = false;
         const mine = ticket.current.list;
-        const next = await session.list(whereRef.current, stateRef.current!.order, bodyH + 1);
+        const s = stateRef.current!;
+        // The cursor stays on its event (archiveRefresh.ts): new rows above it would put another there. The
+        // list the cursor is in is this loop's last one until it is drawn (a second commit comes sooner).
+        const held = refreshed.current?.ticket === mine ? refreshed.current.list : ctxRef.current.list;
+        const anchor = keepsCursorEvent(s) && held && held.where === whereRef.current && held.total > 0 ? (held.at(Math.min(s.cursor, held.total - 1)) ?? null) : null;
+        const around = anchor ? await session.listAround(whereRef.current, s.order, anchor, bodyH + 1) : null;
+        const next = around?.list ?? (await session.list(whereRef.current, s.order, bodyH + 1));
         // A query applied meanwhile has the last word.
-        if (mine === ticket.current.list) setList(next);
+        if (mine !== ticket.current.list) continue;
+        setList(next);
+        refreshed.current = { ticket: mine, list: next };
+        if (around) setState(cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH));
       } while (flags.again);
     } catch (error) {
       fail(error);
@@ -694,8 +705,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       openHelp={findingsKeys.fromView(() =>
         setState({ ...stateRef.current!, mode: 'help', returnMode: 'findings', scroll: Math.min(viewHelpLine(help, 'findings'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
       )}
-      quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
-      active={state.mode === 'findings'}
+      // q asks first while a download runs, as from the list; the view does not listen while it asks.
+      quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
+      active={state.mode === 'findings' && !download.question}
       claimKeys={findingsKeys.queue.claim}
     />
   ) : null;
