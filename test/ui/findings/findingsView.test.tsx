@@ -72,6 +72,13 @@ describe('findings in the dashboard', () => {
     expect(back).toContain('StopLogging');
   });
 
+  it('! ? ? o in one burst: the help opens and closes, and o reaches the view again', async () => {
+    const { h } = setup();
+    await h.waitFor((f) => f.includes('⚑ 1 high (!)'));
+    const frame = await h.press('!??o', (f) => f.includes('Findings (') && f.includes('o order: level'));
+    expect(frame).not.toContain('Help ');
+  });
+
   it('lists the conflicting duplicates as a high finding beside the rules (as detect does); Enter opens the bad files, Esc comes back', async () => {
     const { h, store } = setup();
     await h.waitFor((f) => f.includes('⚑ 1 high (!)'));
