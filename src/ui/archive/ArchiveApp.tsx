@@ -45,7 +45,8 @@ import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
 import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
-import { afterApply, archivePlace, type ArchivePlace } from './archiveNav.js';
+import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
+import { useArchiveChain } from './useArchiveChain.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
@@ -99,8 +100,9 @@ const ARCHIVE_NOTE = {
   text:
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
+    'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
     'Not here (they need the events in memory): i Insights, C columns, ' +
-    "f follow, r resource events, ' next mark, the session chain in the details, Tab split and v span in " +
+    "f follow, r resource events, ' next mark, Tab split and v span in " +
     'the histogram: use scan --db, or rule:ID.',
 };
 
@@ -223,6 +225,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const total = list?.total ?? 0;
   const win = archiveWindow(state, total, bodyH);
   const current = list?.at(win.cursor);
+  // "Who is behind this session" in the details, by SQL (archive/chain.ts).
+  const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive);
 
   const fail = useCallback((error: unknown) => {
     setBusy('');
@@ -230,7 +234,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, []);
 
   const apply = useCallback(
-    async (text: string, from?: ArchivePlace, at?: ArchivePlace) => {
+    async (text: string, from?: ArchivePlace, at?: ArchiveLanding) => {
       const mine = ++ticket.current.list;
       loading.current.list = true;
       setBusy('querying…');
@@ -481,8 +485,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The rules the event fired (the last run's), under its details as in the folder dashboard.
   const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOf(current.row.id)) : []), [found.findings, current]);
   const detailLength = useMemo(
-    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone), detailFindings), width, -1).screen.length : 0),
-    [state.mode, current, state.zone, width, detailFindings],
+    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone, chain), detailFindings), width, -1).screen.length : 0),
+    [state.mode, current, state.zone, width, detailFindings, chain],
   );
   const scrollLimit =
     state.mode === 'json'
@@ -493,8 +497,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines };
+  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain });
+  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain };
   // The event under the cursor as a key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
   const eventUnderCursor = useCallback((): ArchivedEvent | null => {
     const c = ctxRef.current;
@@ -517,6 +521,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         current: cursorEvent,
         rowActor: cursorEvent?.row.actor ?? '',
         principalLines: c.principalLines,
+        chain: c.chain,
         // As in App: a view's `?` opens the help at that view's keys.
         helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
       });
@@ -675,7 +680,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   let main;
   switch (state.mode) {
     case 'detail':
-      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} extra={detailFindings} /> : listView(width);
+      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} chain={chain} extra={detailFindings} /> : listView(width);
       break;
     case 'json':
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
