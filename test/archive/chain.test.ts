@@ -12,7 +12,7 @@ import { archiveChain } from '../../src/archive/chain.js';
 import { openArchive, type Archive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
 import { eachEvent } from '../../src/archive/query.js';
-import { formatChain } from '../../src/commands/chain.js';
+import { formatChain, runChain } from '../../src/commands/chain.js';
 import { readRecord } from '../../src/ingest/read.js';
 import { openFolder } from '../../src/ingest/open.js';
 import { findChain } from '../../src/investigate/chain.js';
@@ -71,5 +71,36 @@ for (const [name, folder, enabled] of [
       // On the datasets, not a comparison of chains that stop at once: events whose issuing events are in the logs.
       if (name === 'the shared datasets') expect(linked).toBeGreaterThan(5);
     }, 180_000);
+
+    // The event named is in the datasets (stratus-red-team).
+    if (name === 'the shared datasets') it('trailtop chain --db prints what trailtop chain prints on the folder; exit 1 for an unknown ID', async () => {
+      const id = 'f1e17321-830c-4761-854c-158258e915b6';
+      const onFolder = await printed([folder, id]);
+      expect(onFolder.text).toContain('2. [issuer]');
+      await archive.close();
+      try {
+        expect(await printed(['--db', join(scratch.dir, 'c.duckdb'), id])).toEqual(onFolder);
+        expect(await printed(['--db', join(scratch.dir, 'c.duckdb'), id, '--json'])).toEqual(await printed([folder, id, '--json']));
+        expect((await printed(['--db', join(scratch.dir, 'c.duckdb'), 'no-such-event'])).code).toBe(1);
+      } finally {
+        archive = await openArchive(join(scratch.dir, 'c.duckdb'));
+      }
+    }, 60_000);
   });
+}
+
+/** What `trailtop chain ARGS` exits with and prints on stdout. */
+async function printed(args: string[]): Promise<{ code: number; text: string }> {
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const errWrite = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string) => (out.push(chunk), true)) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    const code = await runChain(args);
+    return { code, text: out.join('') };
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = errWrite;
+  }
 }
