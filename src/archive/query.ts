@@ -10,7 +10,7 @@ import type { BadFile, EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { ScanSummary } from '../commands/scanSummary.js';
-import { insightSpans, insightSummaries, isInsightRow, pairInsights, type InsightSummary } from '../model/insights.js';
+import { insightSpans, insightSummaries, isInsightRow, pairInsights, type Insight, type InsightSummary } from '../model/insights.js';
 import type { RateCriteria } from '../model/rate.js';
 import { literal, schemaFor } from '../query/sql/index.js';
 import { dialectNamed } from '../query/sql/dialect.js';
@@ -273,7 +273,7 @@ async function summarizeMatches(archive: Archive, where: string | null, limits: 
 const INSIGHT_SQL = "(eventtype = 'AwsCloudTrailInsight' OR eventcategory = 'Insight')";
 
 /** The calls an Insight counts (model/rate.ts matchesRate), as SQL. */
-function rateSql(criteria: RateCriteria, from: number, to: number): string {
+export function rateSql(criteria: RateCriteria, from: number, to: number): string {
   const parts = [`NOT ${INSIGHT_SQL}`, `coalesce(tt_name, '') = ${literal(criteria.eventName)}`, `coalesce(tt_source, '') = ${literal(criteria.eventSource)}`];
   if (Number.isFinite(from)) parts.push(`tt_time >= ${Math.floor(from)}`);
   else parts.push('false'); // no start known: nothing is counted in memory either (the span starts at +Infinity)
@@ -288,14 +288,19 @@ function rateSql(criteria: RateCriteria, from: number, to: number): string {
   return parts.map((p) => `coalesce(${p}, false)`).join(' AND ');
 }
 
-/** Insights Start/End pairs among the events `where` selects, each with the calls behind its span in the whole archive (as scan does on a folder). */
-export async function archiveInsights(archive: Archive, where: string | null): Promise<InsightSummary[]> {
+/** The Insights (Start/End pairs) among the events `where` selects, newest first, as the folder pairs them. */
+export async function archiveInsightList(archive: Archive, where: string | null): Promise<Insight[]> {
   const rows: EventRow[] = [];
   for await (const page of eachEvent(archive, where ? `(${where}) AND ${INSIGHT_SQL}` : INSIGHT_SQL, 'newest', 5_000)) {
     for (const event of page) if (isInsightRow(event.row)) rows.push(event.row);
   }
   // pairInsights reads the rows in the store's order: newest first, as eachEvent gives them.
-  const insights = pairInsights(rows);
+  return pairInsights(rows);
+}
+
+/** Insights Start/End pairs among the events `where` selects, each with the calls behind its span in the whole archive (as scan does on a folder). */
+export async function archiveInsights(archive: Archive, where: string | null): Promise<InsightSummary[]> {
+  const insights = await archiveInsightList(archive, where);
   const spans = insightSpans(insights);
   const counts: number[] = [];
   for (const span of spans) {
