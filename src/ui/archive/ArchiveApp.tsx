@@ -47,6 +47,7 @@ import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, 
 import { followLabel } from './followLabel.js';
 import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
 import { useArchiveChain } from './useArchiveChain.js';
+import { ArchiveInsights } from './ArchiveInsights.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
@@ -85,6 +86,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   export: ['Esc back', 'Ctrl-C quit'],
   findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
   principal: ['Esc back', '↑/↓ line', 'Enter its events', '=/+/- pivot', '? help'],
+  insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -101,7 +103,8 @@ const ARCHIVE_NOTE = {
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
-    'Not here (they need the events in memory): i Insights, C columns, ' +
+    'i Insights counts the rate behind each Insight by SQL. ' +
+    'Not here (they need the events in memory): C columns, ' +
     "f follow, r resource events, ' next mark, Tab split and v span in " +
     'the histogram: use scan --db, or rule:ID.',
 };
@@ -130,6 +133,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'zoomIn', 'zoomOut', 'applySpan',
   'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
   'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',
+  'insights', 'jumpToEvents', 'nextTab', 'prevTab',
   'help', 'quit', 'forceQuit',
 ]);
 
@@ -603,8 +607,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           heldKeys.current.push(stroke);
           continue;
         }
-        // The findings view reads its own keys; those before it listens (the rest of the `!` chunk) wait for it.
-        if (s.mode === 'findings' && actionFor('findings', stroke.input, stroke.key) !== 'forceQuit') {
+        // The findings and Insights views read their own keys; those before one listens (the rest of the `!` chunk) wait for it.
+        if ((s.mode === 'findings' || s.mode === 'insights') && actionFor(s.mode, stroke.input, stroke.key) !== 'forceQuit') {
           if (findingsKeys.queue.waiting) findingsKeys.queue.push(stroke);
           continue;
         }
@@ -677,6 +681,29 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       claimKeys={findingsKeys.queue.claim}
     />
   ) : null;
+  // The Insights view, likewise kept under its help; its keys come through the findings' queue (one view listens at a time).
+  const insightsShown = state.mode === 'insights' || (state.mode === 'help' && state.returnMode === 'insights');
+  const insightsView = insightsShown ? (
+    <ArchiveInsights
+      archive={session.archive}
+      zone={state.zone}
+      width={width}
+      height={mainH}
+      onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
+      setQuery={findingsKeys.fromView((text: string) => {
+        const s = stateRef.current!;
+        const from = archivePlace({ ...s, mode: 'list' }, eventUnderCursor());
+        setState({ ...s, mode: 'list', draft: text, caret: text.length });
+        void apply(text, from);
+      })}
+      openHelp={findingsKeys.fromView(() =>
+        setState({ ...stateRef.current!, mode: 'help', returnMode: 'insights', scroll: Math.min(viewHelpLine(help, 'insights'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
+      )}
+      quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
+      active={state.mode === 'insights'}
+      claimKeys={findingsKeys.queue.claim}
+    />
+  ) : null;
   let main;
   switch (state.mode) {
     case 'detail':
@@ -687,10 +714,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       break;
     case 'help':
     case 'findings':
-      // One shape for both, so React keeps the view (and its order and selection) under the help.
+    case 'insights':
+      // One shape for all, so React keeps the view (and its order and selection) under the help.
       main = (
         <>
           {findingsView ? <Box display={state.mode === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
+          {insightsView ? <Box display={state.mode === 'insights' ? 'flex' : 'none'}>{insightsView}</Box> : null}
           {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
         </>
       );

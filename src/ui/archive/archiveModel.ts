@@ -28,7 +28,7 @@ import type { SummaryLine } from '../investigate/principalModel.js';
 import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePrincipal.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'insights';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -138,7 +138,6 @@ export interface KeyResult {
 
 /** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
-  insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   columnChooser: 'columns: not on an archive yet',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
   resourceTimeline: 'resource events: not on an archive yet; filter with resource:NAME',
@@ -297,6 +296,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'findings':
       // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
       return { state: { ...now, mode: 'findings' } };
+    case 'insights':
+      // The Insights view (ArchiveInsights) reads its own keys too.
+      return { state: { ...now, mode: 'insights' } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };
