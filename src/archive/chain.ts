@@ -12,7 +12,7 @@ import { isUsableAccessKey } from '../model/accessKey.js';
 import { ISSUING_EVENTS, issueOf, walkChain, type Chain, type Issue, type IssueSource } from '../investigate/chain.js';
 import { literal } from '../query/sql/index.js';
 import type { Archive } from './db.js';
-import { eachEvent, type ArchivedEvent } from './query.js';
+import { eventsWhere, type ArchivedEvent } from './query.js';
 
 const ISSUING_SQL = `tt_name IN (${[...ISSUING_EVENTS].map((name) => literal(name)).join(', ')})`;
 
@@ -21,9 +21,8 @@ const PLAIN_JSON_TEXT = /^[\w+=,.@-]+$/;
 
 /** The Issues of the archived issuing events `where` selects, in arrival order (as the folder's index lists them). */
 async function issuesWhere(archive: Archive, where: string): Promise<Issue[]> {
-  const found: ArchivedEvent[] = [];
-  for await (const page of eachEvent(archive, `${ISSUING_SQL} AND ${where}`)) found.push(...page);
-  found.sort((a, b) => a.cursor.seq - b.cursor.seq);
+  // Arrival order: tt_seq ascending is the oldest-first order's tie-break reversed, so sort here.
+  const found = (await eventsWhere(archive, `${ISSUING_SQL} AND ${where}`, 'newest')).sort((a, b) => a.cursor.seq - b.cursor.seq);
   const issues: Issue[] = [];
   for (const { row, record } of found) {
     // The folder's index takes successful calls only (IssuedKeys.scan), by the row's own fields.
