@@ -69,7 +69,7 @@ export const ORDER_BY: Record<Order, string> = {
 };
 
 /** Rows strictly after `cursor` in ORDER_BY[order]. */
-function afterCursor(cursor: Cursor, order: Order): string {
+export function afterCursor(cursor: Cursor, order: Order): string {
   const seq = String(Math.round(cursor.seq));
   const time = cursor.time === null ? null : String(Math.round(cursor.time));
   if (order === 'newest') {

@@ -16,7 +16,10 @@ import { openArchive, type Archive } from './db.js';
 import { ArchiveDetectionRunner } from './detectionRunner.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
 import type { ArchiveExportOptions } from './export.js';
-import { archiveProblemFiles, countEvents, type ArchivedEvent, type Order } from './query.js';
+import { archiveProblemFiles, countEvents, type ArchivedEvent, type Cursor, type Order } from './query.js';
+import { nextMarkedEvent, type MarkFound } from './nextMark.js';
+import { archiveHistogramParts } from './histogramParts.js';
+import type { StackField } from '../timeline/histogram.js';
 import { archiveVocabulary } from './vocabulary.js';
 import { termText, type PivotTerm } from '../investigate/pivot.js';
 import type { PrincipalSummary } from '../investigate/principal.js';
@@ -115,6 +118,11 @@ export class ArchiveSession {
     return archiveHistogram(this.archive, where, sizeMs, from, to);
   }
 
+  /** The same buckets' events split by `values` of `field`, then Other (Tab in the histogram: histogramParts.ts). */
+  histogramParts(where: string | null, field: Exclude<StackField, 'errors'>, values: readonly string[], sizeMs: number, from: number, to: number): Promise<number[][]> {
+    return archiveHistogramParts(this.archive, where, field, values, sizeMs, from, to);
+  }
+
   count(where: string | null): Promise<number> {
     return countEvents(this.archive, where);
   }
@@ -128,6 +136,13 @@ export class ArchiveSession {
       throw error;
     }));
     return exportArchiveToFile(this.archive, connection, target, options);
+  }
+
+  /** `'`: the next marked event of `where` after `from` in `order` (the marks `mark:` reads), by keyset (nextMark.ts). */
+  async nextMark(where: string | null, order: Order, from: Cursor | null): Promise<MarkFound | null> {
+    const marked = await this.filter('mark:*');
+    if (!marked.ok) throw new Error(marked.message);
+    return nextMarkedEvent(this.archive, where, marked.where ?? 'true', from, order);
   }
 
   /** The principal summary (`p`) of `term`'s events, by SQL (principal.ts). */

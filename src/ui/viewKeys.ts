@@ -5,7 +5,7 @@
  * handed to the view when it starts listening, so none are dropped.
  */
 import { useInput, type Key } from 'ink';
-import { useEffect, useRef } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import { splitChunk, type Action } from './keys.js';
 import type { QuitOutcome } from './runningWork.js';
 
@@ -50,7 +50,12 @@ export class ViewKeyQueue {
       release: () => {
         this.listening = false;
       },
-      handBack: (strokes) => this.handBack(strokes),
+      handBack: (strokes) => {
+        // The view gave up its keys until it claims them again: those App does not take are kept for it
+        // (a burst `? ? o` closes the help it opened, and `o` is the view's again before any frame).
+        this.listening = false;
+        this.handBack(strokes);
+      },
     };
   };
 
@@ -80,9 +85,12 @@ export type ViewKeyHandler = (input: string, key: Key, replayed: boolean) => boo
 export function useViewKeys(handle: ViewKeyHandler, { active = true, claimKeys, keepText = false }: ViewKeyOptions): void {
   const handleRef = useRef(handle);
   handleRef.current = handle;
+  // After a hand back the view listens again only once it has claimed the keys App kept meanwhile (the effect below).
+  const handedBack = useRef(false);
+  const [claims, claimAgain] = useReducer((n: number) => n + 1, 0);
   // Set while rendering: Ink removes the listener only when effects run, which can be after the covering frame is drawn.
   const activeRef = useRef(active);
-  activeRef.current = active;
+  activeRef.current = active && !handedBack.current;
   const claimRef = useRef<KeyClaim | null>(null);
   const run = (strokes: Stroke[], replayed: boolean): void => {
     for (let i = 0; i < strokes.length; i++) {
@@ -91,7 +99,9 @@ export function useViewKeys(handle: ViewKeyHandler, { active = true, claimKeys, 
       if (handleRef.current(stroke.input, stroke.key, replayed) === true && claim) {
         // Until App's next frame takes the view away, its keys are App's.
         activeRef.current = false;
+        handedBack.current = true;
         claim.handBack(strokes.slice(i + 1));
+        claimAgain();
         return;
       }
     }
@@ -107,13 +117,15 @@ export function useViewKeys(handle: ViewKeyHandler, { active = true, claimKeys, 
     if (!active || !claimKeys) return;
     const claim = claimKeys();
     claimRef.current = claim;
+    handedBack.current = false;
+    activeRef.current = true;
     run(claim.pending, true);
     return () => {
       claimRef.current = null;
       claim.release();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- run reads refs only
-  }, [active, claimKeys]);
+  }, [active, claimKeys, claims]);
 }
 
 /**

@@ -185,6 +185,31 @@ describe('d on the --db dashboard', () => {
     }
   });
 
+  it('q in the findings view while a hidden download runs asks first too; n stays in the view', async () => {
+    slowPages = 2_000;
+    try {
+      const path = join(out, 'quit-findings.csv');
+      const before = quits;
+      await h.press('d', (f) => f.includes('Download events'));
+      await h.press(CTRL_U + path + KEYS.enter, (f) => f.includes('Downloading 600 events'));
+      await h.press('b', (f) => !f.includes('Download events') && /↓ \d+% \(d\)$/.test(f.split('\n')[0]!));
+      await h.press('!', (f) => f.includes('Findings'));
+      await h.press('q', (f) => f.includes('quit and cancel it? y/n'));
+      expect(quits).toBe(before);
+      // Esc answers the question; the view, not listening meanwhile, stays open.
+      const frame = await h.press(KEYS.escape, (f) => !f.includes('quit and cancel it'));
+      expect(frame).toContain('Findings');
+      expect(quits).toBe(before);
+      await h.press(KEYS.escape, (f) => !f.includes('Findings'));
+      await h.press('d', (f) => f.includes('Download events'));
+      await h.press(KEYS.escape, (f) => f.includes('Download cancelled'));
+      await h.press(KEYS.escape, (f) => !f.includes('Download events'));
+      expect(existsSync(path)).toBe(false);
+    } finally {
+      slowPages = 0;
+    }
+  });
+
   it('refuses a file in the followed folder and the archive own files', async () => {
     await h.press('d', (f) => f.includes('Download events'));
     let frame = await h.press(CTRL_U + join(logs, 'x.csv') + KEYS.enter, (f) => f.includes('Not written'));

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
+import { commandRules } from '../../src/commands/rules.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -98,5 +99,30 @@ describe('keys in one burst on the --db dashboard', () => {
     await h.press('jjj', (f) => f.includes('row 4 '));
     const frame = await h.press('ok', (f) => f.includes('oldest first') && f.includes('row 36 '));
     expect(selectedLine(frame)).toContain('Call35');
+  });
+});
+
+describe('keys in one burst over the --db findings view', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  beforeAll(async () => {
+    archive = await archiveOf(records(), 100);
+    const ruleSet = commandRules(undefined);
+    const session = new ArchiveSession(archive.archive, { rules: ruleSet.rules, ruleSet });
+    // Wide enough for the view's title to show its order.
+    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} holdKeysMs={60_000} />, 140, 24);
+    await h.waitFor((f) => f.includes('Call39') && !f.includes('running rules'), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('? ? o: the help opens and closes, and o reaches the view again (it was dropped)', async () => {
+    await h.press('!', (f) => f.includes('Findings (') && f.includes('o order: newest'));
+    const frame = await h.press('??o', (f) => f.includes('o order: level'));
+    expect(frame).not.toContain('Help ');
+    await h.press('o', (f) => f.includes('o order: newest'));
+    await h.press(KEYS.escape, (f) => f.includes('Event time'));
   });
 });

@@ -95,7 +95,7 @@ describe('the --db dashboard', () => {
   });
 
   it('the title keeps the count and the note, and drops the hints first, as the width shrinks', () => {
-    expect(archiveHistogramTitle('1h', 319, 1, 12, 200)).toBe('Histogram · 1h buckets (UTC-aligned) · 319 events (+1 without a readable time) · 12 buckets · Enter lists a bucket');
+    expect(archiveHistogramTitle('1h', 319, 1, 12, 200)).toBe('Histogram · 1h buckets (UTC-aligned) · 319 events (+1 without a readable time) · 12 buckets · Enter lists a bucket · v span');
     expect(archiveHistogramTitle('1h', 319, 1, 12, 60)).toBe('1h buckets · 319 events (+1 without a readable time)');
     expect(archiveHistogramTitle('1h', 319, 1, 12, 40)).toBe('1h buckets · +1 without a readable time');
     expect(archiveHistogramTitle('1h', 320, 0, 12, 80)).toBe('Histogram · 1h buckets (UTC-aligned) · 320 events · 12 buckets');

@@ -48,8 +48,15 @@ import { followLabel } from './followLabel.js';
 import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
 import { useArchiveChain } from './useArchiveChain.js';
 import { ArchiveInsights } from './ArchiveInsights.js';
+import { cursorAfterRefresh, keepsCursorEvent } from './archiveRefresh.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
+import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
+import { archiveSpanLine, histogramSpan } from './archiveSpan.js';
+import { loadParts, stackField, type HistoParts } from './archiveStack.js';
+import { PartBar, PartsLine } from './ArchiveHistogramParts.js';
+import { ColumnChooser } from '../investigate/ColumnChooser.js';
+import { chooserEntries, chosenColumns } from '../investigate/columnChoice.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
 import { findingDetailLines } from '../findings/findingsModel.js';
 import { FindingsViewKeys, rulesDueAfter, useArchiveFindings } from './useArchiveFindings.js';
@@ -76,17 +83,18 @@ export interface ArchiveAppProps {
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   list: ['Enter details', '/ query', 'T top values', '=/+/- pivot', 'h histogram', '[/] back/fwd', '! findings', 'p summary', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
   query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
-  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
+  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'r resource events', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
   top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
-  histogram: ['Esc/h back', '↑/↓ bucket', 'Enter list it', '+/- zoom', '? help'],
+  histogram: ['Esc/h back', '↑/↓ bucket', 'v span', 'Enter list it', '+/- zoom', 'Tab split', '? help'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
   // The download dialog lists its own keys.
   export: ['Esc back', 'Ctrl-C quit'],
   findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
   principal: ['Esc back', '↑/↓ line', 'Enter its events', '=/+/- pivot', '? help'],
   insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
+  columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
 };
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
@@ -104,13 +112,11 @@ const ARCHIVE_NOTE = {
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
     'i Insights counts the rate behind each Insight by SQL. ' +
-    'Not here (they need the events in memory): C columns, ' +
-    "f follow, r resource events, ' next mark, Tab split and v span in " +
-    'the histogram: use scan --db, or rule:ID.',
+    "Not here (it needs the events in memory): f follow: open the archive as trailtop DIR --db FILE; scan --db, or rule:ID.",
 };
 
-/** The detail title's keys: the archive's details have no copy of the selection or resource events. */
-const ARCHIVE_DETAIL_KEYS: readonly string[] = ['Tab/→ select', '=/+/- pivot', '↑/↓ other events', 'v JSON', 'Esc close'];
+/** The detail title's keys: the archive's details have no copy of the selection. */
+const ARCHIVE_DETAIL_KEYS: readonly string[] = ['Tab/→ select', '=/+/- pivot', 'r resource events', '↑/↓ other events', 'v JSON', 'Esc close'];
 
 /** What a key does on an archive where that differs from the folder dashboard (no follow, no link selection). */
 const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
@@ -118,6 +124,7 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   bottom: 'bottom: the oldest (oldest first: the newest)',
   copy: "copy the event's whole JSON (details, JSON view)",
   queryBack: 'back to the previous query, cursor on the event it was on',
+  columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
 };
 
 
@@ -127,13 +134,15 @@ type LoadKind = 'list' | 'top' | 'histo' | 'principal';
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
-  'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark',
+  'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark', 'nextMark',
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
-  'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude',
-  'zoomIn', 'zoomOut', 'applySpan',
+  'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude', 'resourceTimeline',
+  'zoomIn', 'zoomOut', 'applySpan', 'selectSpan', 'cycleStack',
   'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
   'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',
   'insights', 'jumpToEvents', 'nextTab', 'prevTab',
+  'columnChooser', 'toggleColumn', 'moveColumnUp', 'moveColumnDown', 'resetColumns',
+  'badFiles',
   'help', 'quit', 'forceQuit',
 ]);
 
@@ -150,6 +159,8 @@ interface Histo {
   buckets: (ArchiveBucket & { end: number })[];
   /** Events of the query whose time did not parse: in no bucket (the title says how many). */
   untimed?: number;
+  /** Tab: the bars split by a field (archiveStack.ts); absent: by errors. */
+  parts?: HistoParts | null;
 }
 
 export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit, follower, holdKeysMs = HOLD_KEYS_MS }: ArchiveAppProps) {
@@ -162,7 +173,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const memoryState = useRef<FolderState | null>(null);
   const remembered = folderState ?? (memoryState.current ??= openFolderState(dbPath, { enabled: false }));
   const stateRef = useRef<ArchiveUiState | null>(null);
-  stateRef.current ??= initialArchiveState(initialQuery);
+  stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns() };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const setState = useCallback((next: ArchiveUiState) => {
     if (next === stateRef.current) return;
@@ -290,6 +301,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The followed folder: its state in the status line (at most ~5 redraws a second while importing), and
   // after each commit the list asked again (count and the rows on screen), keeping the query and cursor.
   const refreshing = useRef({ running: false, again: false });
+  const refreshed = useRef<{ ticket: number; list: ArchiveList } | null>(null);
   const refresh = useCallback(async () => {
     const flags = refreshing.current;
     if (flags.running) {
@@ -301,9 +313,18 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       do {
         flags.again = false;
         const mine = ticket.current.list;
-        const next = await session.list(whereRef.current, stateRef.current!.order, bodyH + 1);
+        const s = stateRef.current!;
+        // The cursor stays on its event (archiveRefresh.ts): new rows above it would put another there. The
+        // list the cursor is in is this loop's last one until it is drawn (a second commit comes sooner).
+        const held = refreshed.current?.ticket === mine ? refreshed.current.list : ctxRef.current.list;
+        const anchor = keepsCursorEvent(s) && held && held.where === whereRef.current && held.total > 0 ? (held.at(Math.min(s.cursor, held.total - 1)) ?? null) : null;
+        const around = anchor ? await session.listAround(whereRef.current, s.order, anchor, bodyH + 1) : null;
+        const next = around?.list ?? (await session.list(whereRef.current, s.order, bodyH + 1));
         // A query applied meanwhile has the last word.
-        if (mine === ticket.current.list) setList(next);
+        if (mine !== ticket.current.list) continue;
+        setList(next);
+        refreshed.current = { ticket: mine, list: next };
+        if (around) setState(cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH));
       } while (flags.again);
     } catch (error) {
       fail(error);
@@ -427,8 +448,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         while (size < SIZES.length - 1 && (bounds.last - bounds.first) / SIZES[size]!.ms > MAX_BUCKETS) size++;
         const ms = SIZES[size]!.ms;
         const buckets = await session.histogram(whereRef.current, ms, bounds.first, bounds.last + 1);
+        const parts = await loadParts(session, whereRef.current, stackField(stateRef.current!), ms, bounds.first, bounds.last + 1);
         if (mine !== ticket.current.histo) return;
-        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })), untimed: bounds.untimed });
+        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })), untimed: bounds.untimed, parts });
         setBusy('');
         const s = stateRef.current!;
         // Opened at the newest bucket (the list's newest-first top), or where it was: after a zoom, on the same time.
@@ -565,11 +587,26 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
             return;
           }
           const marked = marks.toggle(row.id);
-          setState({ ...stateRef.current!, status: marked ? 'Marked (mark:* lists the marked events)' : 'Unmarked' });
+          setState({ ...stateRef.current!, status: marked ? "Marked (' jumps to the next mark; query mark:*)" : 'Unmarked' });
+          return;
+        }
+        case 'nextMark': {
+          // The archive finds it by keyset (archiveMarks.ts); keys after `'` wait for the move, as after a query.
+          if (!c.list || !cursorEvent) return setState({ ...stateRef.current!, status: c.total > 0 ? 'The event is still being read (\' again once it shows)' : NO_MARK_HERE });
+          const mine = ticket.current.list;
+          loading.current.list = true;
+          const done = () => settle('list', mine);
+          nextMarkMove(session, c.list.where, s.order, cursorEvent.cursor, c.bodyH).then((move) => {
+            if (mine === ticket.current.list) setState(move(stateRef.current!, ctxRef.current.total));
+            done();
+          }, (error: unknown) => (fail(error), done()));
           return;
         }
         case 'badFiles':
           session.problemFiles().then(setProblems, fail);
+          return;
+        case 'columns':
+          remembered.setColumns(command.ids);
           return;
         case 'copy': {
           const result = osc52Copy(JSON.stringify(cursorEvent?.record ?? {}, null, 2), { env });
@@ -647,9 +684,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     if (event) visible.push(event.row);
   }
   const shownWindow = { top: 0, end: visible.length, cursor: win.cursor - win.top };
+  const columnDefs = chosenColumns(state.columnIds);
   const emptyText = !list ? 'Opening the archive…' : total === 0 ? (state.queryText.trim() ? 'No events match the query' : 'The archive is empty') : 'Reading…';
   const listView = (w: number) => (
-    <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} />
+    <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} columnDefs={columnDefs} />
   );
 
   // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
@@ -676,8 +714,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       openHelp={findingsKeys.fromView(() =>
         setState({ ...stateRef.current!, mode: 'help', returnMode: 'findings', scroll: Math.min(viewHelpLine(help, 'findings'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
       )}
-      quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
-      active={state.mode === 'findings'}
+      // q asks first while a download runs, as from the list; the view does not listen while it asks.
+      quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
+      active={state.mode === 'findings' && !download.question}
       claimKeys={findingsKeys.queue.claim}
     />
   ) : null;
@@ -735,6 +774,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           <Text>{'  Counting…'}</Text>
         );
       break;
+    case 'columns':
+      main = <ColumnChooser entries={chooserEntries(columnDefs)} selected={state.columnIndex} width={width} height={mainH} />;
+      break;
     case 'badfiles':
       main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
       break;
@@ -742,7 +784,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = null;
       break;
     case 'histogram':
-      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} zone={state.zone} width={width} height={mainH} />;
+      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} zone={state.zone} width={width} height={mainH} />;
       break;
     default:
       main = listView(width);
@@ -780,6 +822,8 @@ interface ArchiveHistogramProps {
   /** The list has no event at all (no bucket is then not about unreadable times). */
   listEmpty: boolean;
   selected: number;
+  /** `v`: where the selected span starts (archiveSpan.ts); null without one. */
+  spanAnchor: number | null;
   zone: ArchiveUiState['zone'];
   width: number;
   height: number;
@@ -799,7 +843,7 @@ function bucketLabel(start: number, size: BucketSize, zone: ArchiveUiState['zone
 }
 
 /** Events per bucket, newest at the bottom as in the folder's histogram; errors drawn apart. */
-function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: ArchiveHistogramProps) {
+function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, zone, width, height }: ArchiveHistogramProps) {
   const theme = useTheme();
   if (!histo) return <Text>{'  Counting…'}</Text>;
   // The folder dashboard's words for the same two cases.
@@ -814,6 +858,7 @@ function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: A
   const labelWidth = bucketLabel(shown[0]!.start, size, zone).length;
   const room = Math.max(4, width - labelWidth - countWidth - 6);
   const sum = histo.buckets.reduce((n, b) => n + b.count, 0);
+  const span = histogramSpan(histo.buckets, at, spanAnchor);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
@@ -823,17 +868,28 @@ function ArchiveHistogram({ histo, listEmpty, selected, zone, width, height }: A
         const len = barLength(b.count, max, room);
         const errorLen = b.count > 0 ? Math.min(len, Math.round((b.errors / b.count) * len)) : 0;
         const isSel = first + i === at;
+        const inSpan = span !== null && first + i >= span.first && first + i <= span.last;
         return (
-          <Text key={b.start} wrap="truncate-end" inverse={isSel && theme.inverse}>
-            {`${isSel ? '›' : ' '}${bucketLabel(b.start, size, zone)} ${formatCount(b.count).padStart(countWidth)} `}
-            <Text color={theme.error}>{'!'.repeat(errorLen)}</Text>
-            {'█'.repeat(len - errorLen)}
+          <Text key={b.start} wrap="truncate-end" inverse={(isSel || inSpan) && theme.inverse}>
+            {`${isSel ? '›' : inSpan ? '┃' : ' '}${bucketLabel(b.start, size, zone)} ${formatCount(b.count).padStart(countWidth)} `}
+            {histo.parts ? (
+              <PartBar parts={histo.parts} bucket={first + i} total={b.count} length={len} />
+            ) : (
+              <>
+                <Text color={theme.error}>{'!'.repeat(errorLen)}</Text>
+                {'█'.repeat(len - errorLen)}
+              </>
+            )}
           </Text>
         );
       })}
-      <Text wrap="truncate-end" color={theme.muted}>
-        {truncate(archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
-      </Text>
+      {histo.parts && !span ? (
+        <PartsLine parts={histo.parts} bucket={at} total={histo.buckets[at]!.count} width={width} />
+      ) : (
+        <Text wrap="truncate-end" color={theme.muted}>
+          {truncate(span ? archiveSpanLine(histo.buckets, span, width) : archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
+        </Text>
+      )}
     </Box>
   );
 }

@@ -26,9 +26,12 @@ import type { ChainState } from '../investigate/chainLines.js';
 import type { StatusMessage } from '../statusMessage.js';
 import type { SummaryLine } from '../investigate/principalModel.js';
 import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePrincipal.js';
+import { columnsKey, openColumns } from './archiveColumns.js';
+import { spanKey } from './archiveSpan.js';
+import { stackKey } from './archiveStack.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'insights';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns' | 'insights';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -53,11 +56,18 @@ export interface ArchiveUiState {
   /** The histogram: bucket size (index into the sizes it offers) and selected bucket. */
   bucketSize: number;
   bucketIndex: number;
+  /** `v`: the time the histogram's span starts from (archiveSpan.ts); null without a span. */
+  spanAnchor: number | null;
+  /** Tab: what the bars are split by, an index into STACK_FIELDS (archiveStack.ts); 0: errors. */
+  stack: number;
   /** `p`: whom the summary is of, and the line selected in it (-1: the first that pivots). */
   principal: ArchivePrincipal | null;
   principalIndex: number;
   /** Back/forward, the pivot pick in the list and the details' selection (archiveNav.ts). */
   nav: ArchiveNav;
+  /** The list's columns (`C`, archiveColumns.ts): ids in order, null for the default set; the chooser's selected line. */
+  columnIds: readonly string[] | null;
+  columnIndex: number;
   status: StatusMessage;
 }
 
@@ -79,10 +89,14 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     topIndex: 0,
     bucketSize: -1,
     bucketIndex: -1,
+    spanAnchor: null,
+    stack: 0,
     principal: null,
     principalIndex: -1,
     status: '',
     nav: NO_NAV,
+    columnIds: null,
+    columnIndex: 0,
   };
 }
 
@@ -95,10 +109,14 @@ export type ArchiveCommand =
   /** `keep`: the bucket selected before a zoom, whose time the cursor stays on (none: the newest bucket). */
   | { kind: 'histogram'; keep?: { start: number; end: number } }
   | { kind: 'mark' }
+  /** `'`: move to the next marked event after the cursor (asked of the archive). */
+  | { kind: 'nextMark' }
   | { kind: 'badFiles' }
   /** Count the summary of state.principal. */
   | { kind: 'principal' }
   | { kind: 'copy' }
+  /** Keep the column choice (null: the default) for this archive file. */
+  | { kind: 'columns'; ids: string[] | null }
   | { kind: 'quit' };
 
 /** What a key sees besides the state. */
@@ -138,12 +156,7 @@ export interface KeyResult {
 
 /** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
-  columnChooser: 'columns: not on an archive yet',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
-  resourceTimeline: 'resource events: not on an archive yet; filter with resource:NAME',
-  nextMark: "next mark: not on an archive yet; the query mark:* lists them",
-  cycleStack: 'split bars: not on an archive yet; the bars split errors from other events',
-  selectSpan: 'spans: not on an archive yet; Enter lists the selected bucket, +/- change its size',
 };
 
 /** The list window for the cursor (the offset keeps the screen still while moving inside it). */
@@ -151,7 +164,7 @@ export function archiveWindow(state: ArchiveUiState, total: number, bodyH: numbe
   return windowFor(total, Math.min(state.cursor, Math.max(0, total - 1)), state.offset, bodyH);
 }
 
-function moveTo(state: ArchiveUiState, to: number, ctx: ArchiveKeyContext): ArchiveUiState {
+function moveTo(state: ArchiveUiState, to: number, ctx: Pick<ArchiveKeyContext, 'total' | 'bodyH'>): ArchiveUiState {
   const cursor = Math.max(0, Math.min(ctx.total - 1, to));
   // The cursor moves on the screen by as many rows as in the list, the screen scrolling only at its edges
   // (as in the folder dashboard); the offset it had kept it on one screen line while the rows scrolled under it.
@@ -159,6 +172,11 @@ function moveTo(state: ArchiveUiState, to: number, ctx: ArchiveKeyContext): Arch
   const offset = clamp(shown.cursor - shown.top + (Math.max(0, cursor) - shown.cursor), 0, Math.max(0, ctx.bodyH - 1));
   const win = windowFor(ctx.total, Math.max(0, cursor), offset, ctx.bodyH);
   return unselected({ ...state, cursor: Math.max(0, cursor), offset: Math.max(0, cursor - win.top), scroll: 0 });
+}
+
+/** The state with the cursor on row `index` of a list of `total` (a jump the archive found: `'`). */
+export function cursorAt(state: ArchiveUiState, index: number, total: number, bodyH: number): ArchiveUiState {
+  return moveTo(state, index, { total, bodyH });
 }
 
 const MOVES: Partial<Record<Action, (state: ArchiveUiState, ctx: ArchiveKeyContext) => number>> = {
@@ -214,6 +232,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   }
   const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, current: ctx.current ?? null, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
   if (mode === 'principal') return principalKey(state, action, principalCtx);
+  if (mode === 'columns') return columnsKey(state, action, input);
   if (mode === 'top') {
     if (action === 'principal') return openPrincipal(state, principalCtx);
     const last = Math.max(0, ctx.topValues.length - 1);
@@ -243,6 +262,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const moves: Partial<Record<Action, number>> = { up: at - 1, down: at + 1, pageUp: at - (ctx.mainH - 3), pageDown: at + (ctx.mainH - 3), top: 0, bottom: last };
     const to = action ? moves[action] : undefined;
     if (to !== undefined) return { state: { ...state, bucketIndex: clamp(to, 0, last) } };
+    const spanned = spanKey(state, action, ctx.buckets, at, ctx.current ?? null) ?? stackKey(state, action, ctx.buckets[at]);
+    if (spanned) return spanned;
     if (action === 'back' || action === 'histogram') return { state: { ...now, mode: 'list' } };
     if (action === 'zoomIn' || action === 'zoomOut') {
       const size = clamp(state.bucketSize + (action === 'zoomIn' ? -1 : 1), 0, ctx.bucketSizes - 1);
@@ -285,14 +306,18 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'topValues':
       return { state: { ...now, mode: 'top', topIndex: 0 }, command: { kind: 'top' } };
     case 'histogram':
-      return { state: { ...now, mode: 'histogram', bucketIndex: -1 }, command: { kind: 'histogram' } };
+      return { state: { ...now, mode: 'histogram', bucketIndex: -1, spanAnchor: null, stack: 0 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
+    case 'nextMark':
+      return { state: now, command: { kind: 'nextMark' } };
     case 'export':
       // No list yet (its first query runs or failed) is no list to download, nor is an empty one.
       return { state: ctx.total > 0 ? { ...now, mode: 'export', returnMode: 'list' } : { ...now, status: 'No event to download' } };
     case 'principal':
       return openPrincipal(state, principalCtx);
+    case 'columnChooser':
+      return openColumns(state);
     case 'findings':
       // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
       return { state: { ...now, mode: 'findings' } };
@@ -321,6 +346,7 @@ export function archiveBucketLine(count: number, errors: number): string {
 
 export function archiveHistogramTitle(sizeLabel: string, charted: number, untimed: number, buckets: number, width: number): string {
   const forms = chartedForms(charted, untimed).flatMap((events) => [
+    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket · v span`,
     `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket`,
     `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets`,
     `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events}`,

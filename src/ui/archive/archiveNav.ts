@@ -14,7 +14,7 @@ import type { Key } from 'ink';
 import type { ArchivedEvent } from '../../archive/query.js';
 import { describePivot, pivotQuery, termText, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
 import type { EventRow } from '../../model/types.js';
-import { buildDetail } from '../detailModel.js';
+import { buildDetail, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
 import { pickTerm, type PivotPick } from '../investigate/pivotPick.js';
@@ -144,6 +144,13 @@ export function archiveNavKey(
     const term = links[state.nav.linkIndex]?.pivot;
     if (!term) return { state: { ...now, status: 'Select a value first (Tab or →), then = filter, + add, - exclude' } };
     return pivoted(now, term, op, current);
+  }
+  if (action === 'resourceTimeline') {
+    // The folder dashboard's query for the resource (detailModel resourceQuery): the same text on both.
+    const resource = links[state.nav.linkIndex]?.resource;
+    if (!resource) return { state: { ...now, status: 'Select a resource link first (Tab)' } };
+    const text = resourceQuery(resource);
+    return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text, from: archivePlace(state, current) } };
   }
   if (action === 'nextLink' || action === 'prevLink') {
     if (links.length === 0) return { state: { ...now, status: 'No links for this event' } };

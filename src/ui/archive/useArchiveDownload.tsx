@@ -105,14 +105,26 @@ export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload
     return 'quitting';
   }, [askBeforeQuit]);
   // The marked events of the list, counted on the archive each time the dialog opens (m works only outside it).
-  const [marked, setMarked] = useState<number | null>(null);
+  // Each opening counts them again (m works only outside the dialog); until the count for this opening and
+  // this list is in, the dialog's keys wait (a burst `d` Ctrl-O name Enter was refused: 'Still counting').
+  const opening = useRef({ open: false, count: 0 });
+  if (open && !opening.current.open) opening.current.count++;
+  opening.current.open = open;
+  const [counted, setCounted] = useState<{ list: ArchiveListShown; opening: number; marked: number | null } | null>(null);
+  const ready = counted !== null && counted.list === list && counted.opening === opening.current.count;
+  const marked = ready ? counted.marked : null;
   useEffect(() => {
     if (!open || !list) return;
     let current = true;
-    setMarked(null);
+    const mine = opening.current.count;
     countMarked(session, list, marks).then(
-      (n) => current && setMarked(n),
-      (error: unknown) => current && setStatus(`Cannot count the marked events: ${sanitizeLine(error instanceof Error ? error.message : String(error))}`),
+      (n) => current && setCounted({ list, opening: mine, marked: n }),
+      (error: unknown) => {
+        if (!current) return;
+        // Counted as far as it goes: the keys go on, and Ctrl-O's Enter says the count is missing.
+        setCounted({ list, opening: mine, marked: null });
+        setStatus(`Cannot count the marked events: ${sanitizeLine(error instanceof Error ? error.message : String(error))}`);
+      },
     );
     return () => {
       current = false;
@@ -138,7 +150,7 @@ export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload
           openHelp={openHelp}
           quit={quitFromDialog}
           setRunningWork={setRunningWork}
-          active={open && !asked}
+          active={open && !asked && ready}
           claimKeys={claimKeys}
         />
       </Box>

@@ -1,10 +1,18 @@
-/** What a key does in the column chooser (`C`). */
-import type { KeyContext } from '../keyHandler.js';
+/** What a key does in the column chooser (`C`), on the folder dashboard and the --db one (ui/archive/archiveColumns.ts). */
 import type { Action } from '../keys.js';
+import type { UiAction, UiState } from '../state.js';
 import { chooserEntries, chosenColumns, moveColumn, toggleColumn, type ChooserEntry } from './columnChoice.js';
 
+/** What the chooser's keys read and change: the folder's KeyContext, or the archive's adapter. */
+export interface ColumnsKeyContext {
+  state: Pick<UiState, 'columnIds' | 'columnIndex'>;
+  dispatch(action: Extract<UiAction, { type: 'columns' | 'columnIndex' | 'status' | 'back' }>): void;
+  /** Keeps a new column choice (null: the default). */
+  saveColumns?(ids: string[] | null): void;
+}
+
 /** True when the key was the chooser's. */
-export function handleColumnsKey(action: Action, input: string, ctx: KeyContext): boolean {
+export function handleColumnsKey(action: Action, input: string, ctx: ColumnsKeyContext): boolean {
   const { state, dispatch } = ctx;
   // From the latest state, not the last frame's entries: keys can come faster than frames.
   const entries: readonly ChooserEntry[] = chooserEntries(chosenColumns(state.columnIds));

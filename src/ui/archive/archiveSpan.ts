@@ -1,0 +1,66 @@
+/**
+ * `v` in the --db dashboard's histogram: a span of buckets from where `v`
+ * was pressed to the cursor, listed with Enter as the folder dashboard's
+ * span is (histogramModel spanQuery: `from:`/`to:` on the query). The span's
+ * start is kept as a time, so a zoom keeps it on the same moment, as in the
+ * folder dashboard. Plain data, no Ink.
+ */
+import { spanQuery } from '../timeline/histogramModel.js';
+import { eventCount } from '../format.js';
+import { counted } from '../../model/plural.js';
+import { displayWidth, truncate } from '../../term/width.js';
+import type { Action } from '../keys.js';
+import type { ArchivedEvent } from '../../archive/query.js';
+import { archivePlace } from './archiveNav.js';
+import type { ArchiveUiState, KeyResult } from './archiveModel.js';
+
+interface Bucket {
+  start: number;
+  end: number;
+}
+
+/** Index of the bucket holding `time` (the first or the last when it is outside them). */
+function bucketHolding(buckets: readonly Bucket[], time: number): number {
+  let at = 0;
+  while (at < buckets.length - 1 && buckets[at + 1]!.start <= time) at++;
+  return at;
+}
+
+/** The buckets of the span (first and last index, oldest first); null without `v`. */
+export function histogramSpan(buckets: readonly Bucket[], cursor: number, anchor: number | null): { first: number; last: number } | null {
+  if (anchor === null || buckets.length === 0) return null;
+  const from = bucketHolding(buckets, anchor);
+  const at = Math.max(0, Math.min(cursor, buckets.length - 1));
+  return { first: Math.min(from, at), last: Math.max(from, at) };
+}
+
+/**
+ * `v` starts a span at the cursor's bucket (again: drops it), Esc drops it before it closes the view,
+ * Enter lists it (a step `[` comes back from); null for other keys (archiveKey goes on).
+ */
+export function spanKey(state: ArchiveUiState, action: Action | null, buckets: readonly Bucket[], at: number, current: ArchivedEvent | null): KeyResult | null {
+  const now = { ...state, status: '' };
+  if (action === 'selectSpan') {
+    const bucket = buckets[at];
+    if (!bucket) return { state };
+    return { state: { ...now, spanAnchor: state.spanAnchor === null ? bucket.start : null } };
+  }
+  if (action === 'back' && state.spanAnchor !== null) return { state: { ...now, spanAnchor: null } };
+  if (action === 'applySpan') {
+    const span = histogramSpan(buckets, at, state.spanAnchor);
+    if (!span) return null;
+    const text = spanQuery(state.queryText, buckets[span.first]!.start, buckets[span.last]!.end);
+    return { state: { ...now, mode: 'list', draft: text, caret: text.length, spanAnchor: null }, command: { kind: 'apply', text, from: archivePlace(state, current) } };
+  }
+  return null;
+}
+
+/** The line under the histogram while a span is selected: its counts, then its keys as far as they fit `width`. */
+export function archiveSpanLine(buckets: readonly { count: number; errors: number }[], span: { first: number; last: number }, width: number): string {
+  const inSpan = buckets.slice(span.first, span.last + 1);
+  const events = inSpan.reduce((n, b) => n + b.count, 0);
+  const errors = inSpan.reduce((n, b) => n + b.errors, 0);
+  const counts = `  span: ${counted(inSpan.length, 'bucket')}, ${eventCount(events)}, ${counted(errors, 'error')}`;
+  const forms = [`${counts} · Enter lists them · v/Esc drops the span`, `${counts} · Enter lists them · Esc drops it`, `${counts} · Enter lists them`, counts];
+  return forms.find((form) => displayWidth(form) <= width) ?? truncate(counts, width);
+}

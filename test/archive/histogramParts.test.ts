@@ -1,0 +1,66 @@
+/**
+ * Tab in the --db histogram (archive/histogramParts.ts with the archive's top
+ * values): the bars split by event source, user and region count what the
+ * folder dashboard's split counts (timeline/histogram.ts stackFor and
+ * histogram over the store), bucket by bucket, on the shared datasets and
+ * the bundled samples.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveTimeBounds, archiveTopValues } from '../../src/archive/aggregate.js';
+import { openArchive, type Archive } from '../../src/archive/db.js';
+import { archiveHistogramParts } from '../../src/archive/histogramParts.js';
+import { importFolder } from '../../src/archive/import.js';
+import { openFolder } from '../../src/ingest/open.js';
+import type { EventStore } from '../../src/store/eventStore.js';
+import { BUCKET_SIZES } from '../../src/timeline/buckets.js';
+import { histogram, stackFor, TOP_PARTS } from '../../src/timeline/histogram.js';
+import { tempFolder } from '../support/files.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DATASETS = resolve(ROOT, '../shared/datasets');
+const present = existsSync(DATASETS);
+if (!present && process.env.CI) throw new Error(`datasets missing at ${DATASETS}`);
+
+for (const [name, folder, enabled] of [
+  ['the shared datasets', DATASETS, present],
+  ['the bundled samples', join(ROOT, 'samples'), true],
+] as const) {
+  describe.skipIf(!enabled)(`the histogram split by a field on an archive of ${name}`, () => {
+    const scratch = tempFolder('trailtop-parts-');
+    let archive: Archive;
+    let store: EventStore;
+    beforeAll(async () => {
+      archive = await openArchive(join(scratch.dir, 'h.duckdb'));
+      await importFolder(archive, folder);
+      const loaded = openFolder(folder, { watch: false });
+      await loaded.ready;
+      await loaded.close();
+      store = loaded.store;
+    }, 180_000);
+    afterAll(async () => {
+      await archive?.close();
+      scratch.remove();
+    });
+
+    for (const field of ['source', 'user', 'region'] as const) {
+      it(`by ${field}: the same top ${TOP_PARTS} and the same counts per bucket (6 h and 1 d)`, async () => {
+        const rows = store.rows();
+        const stack = stackFor(rows, field, store);
+        const values = (await archiveTopValues(archive, field, null, TOP_PARTS)).values.map((v) => v.value);
+        expect(values).toEqual(stack.values);
+        const bounds = (await archiveTimeBounds(archive, null))!;
+        for (const label of ['6h', '1d']) {
+          const size = BUCKET_SIZES.find((s) => s.label === label)!;
+          const onArchive = await archiveHistogramParts(archive, null, field, values, size.ms, bounds.first, bounds.last + 1);
+          const first = Math.floor(bounds.first / size.ms) * size.ms;
+          const inMemory = histogram(rows, { size, zone: 'utc', stack, store, from: first, count: onArchive.length });
+          expect(inMemory.buckets.map((b) => b.parts)).toEqual(onArchive);
+          // Something is split, not all Other.
+          expect(onArchive.some((parts) => parts.slice(0, -1).some((n) => n > 0))).toBe(true);
+        }
+      }, 60_000);
+    }
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * `trailtop DIR --db FILE`: after a followed import the list is asked again.
+ * The cursor stays on the event it was on, in the list and in its details
+ * (new rows above it put another event at its index: the details switched to
+ * it under the reader); at the top of a newest-first list it stays at the top.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
+import { importFolder } from '../../src/archive/import.js';
+import { ArchiveSession } from '../../src/archive/session.js';
+import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
+import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { recordsJson } from '../support/files.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+/** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
+class FakeFollower {
+  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
+  private readonly listeners = new Set<(status: FollowStatus, committed: boolean) => void>();
+  subscribe(listener: (status: FollowStatus, committed: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  committed(): void {
+    for (const listener of this.listeners) listener(this.current, true);
+  }
+}
+
+const call = (id: string, name: string, hour: number): object => ({
+  eventID: id,
+  eventTime: new Date(Date.UTC(2024, 2, 5, hour)).toISOString().replace('.000Z', 'Z'),
+  eventName: name,
+  eventSource: 's3.amazonaws.com',
+  awsRegion: 'us-east-1',
+  userIdentity: { type: 'IAMUser', userName: 'alice' },
+});
+
+const selectedLine = (f: string) => f.split('\n').find((l) => /^ ?›/.test(l)) ?? '';
+
+describe('the cursor after a followed import on the --db dashboard', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  let imports = 0;
+  /** A newer event arrives in the followed folder and its import commits. */
+  async function arrives(name: string, hour: number): Promise<void> {
+    const more = join(archive.folder, `later-${++imports}`);
+    mkdirSync(more);
+    writeFileSync(join(more, 'new.json'), recordsJson([call(`new-${imports}`, name, hour)]));
+    await importFolder(archive.archive, archive.folder);
+    // Two notifications (a batch, then the import's end): the second refresh runs before the first one's list is drawn.
+    follower.committed();
+    follower.committed();
+  }
+  beforeAll(async () => {
+    archive = await archiveOf([call('a', 'CallA', 1), call('b', 'CallB', 2), call('c', 'CallC', 3), call('d', 'CallD', 4)], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 100, 24);
+    await h.waitFor((f) => f.includes('4 events') && f.includes('CallA'), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('the details stay on their event', async () => {
+    await h.press('jj', (f) => f.includes('row 3 ') && selectedLine(f).includes('CallB'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details') && f.includes('CallB'));
+    await arrives('CallE', 5);
+    const frame = await h.waitFor((f) => f.includes('5 events'));
+    expect(frame).toContain('row 4 ');
+    expect(frame).toContain('Event details');
+    expect(frame).toMatch(/Event name +CallB/);
+    await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+    expect(selectedLine(h.frame())).toContain('CallB');
+  });
+
+  it('in the list, the cursor stays on its event; at the top of the newest first, it stays at the top', async () => {
+    await arrives('CallF', 6);
+    let frame = await h.waitFor((f) => f.includes('6 events'));
+    expect(frame).toContain('row 5 ');
+    expect(selectedLine(frame)).toContain('CallB');
+    await h.press('g', (f) => f.includes('row 1 ') && selectedLine(f).includes('CallF'));
+    await arrives('CallG', 7);
+    frame = await h.waitFor((f) => f.includes('7 events'));
+    expect(frame).toContain('row 1 ');
+    expect(selectedLine(frame)).toContain('CallG');
+  });
+});
