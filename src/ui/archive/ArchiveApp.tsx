@@ -112,7 +112,8 @@ const ARCHIVE_NOTE = {
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
     'i Insights counts the rate behind each Insight by SQL. ' +
-    "Not here (it needs the events in memory): f follow: open the archive as trailtop DIR --db FILE; scan --db, or rule:ID.",
+    "Not here (it needs the events in memory): f follow; open the archive as trailtop DIR --db FILE to import DIR's new files. " +
+    'A headless summary: scan --db, or a query with rule:ID.',
 };
 
 /** The detail title's keys: the archive's details have no copy of the selection. */
