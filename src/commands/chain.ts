@@ -10,6 +10,7 @@ import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 
 export const CHAIN_USAGE = `Usage: trailtop chain DIR|FILE EVENT_ID [--json]
+       trailtop chain --db FILE [DIR] EVENT_ID [--json]
 
 Who is behind an event's session: the events that issued its temporary
 credentials (AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity,
@@ -18,6 +19,8 @@ IAM user, a SAML or web identity, an AWS service or root. An issuing event that
 is not in the logs is said so.
 
 Options:
+  --db FILE    follow it in a DuckDB archive (trailtop archive), issuing events found
+               by SQL; with DIR, import what is new there first
   --json       print the chain as one JSON object
   -h, --help   show this help
 
@@ -46,9 +49,20 @@ export function formatChain(chain: Chain): string {
 
 /** `trailtop chain DIR EVENT_ID [--json]`. */
 export async function runChain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 2);
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 2);
   if (values.help) {
     writeHelp(CHAIN_USAGE);
+    return 0;
+  }
+  if (values.db !== undefined) {
+    const eventId = positionals[positionals.length - 1];
+    if (!eventId) throw new UsageError('chain --db needs an event ID: trailtop chain --db FILE [DIR] EVENT_ID');
+    const chain = await archivedChain(values.db, positionals.length > 1 ? positionals[0] : undefined, eventId);
+    if (!chain) {
+      process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in the archive ${sanitize(values.db)}\n`);
+      return 1;
+    }
+    printChain(chain, values.json === true);
     return 0;
   }
   const [dir, eventId] = positionals;
@@ -63,6 +77,27 @@ export async function runChain(argv: string[]): Promise<number> {
     return 1;
   }
   const chain = await findChain(row, store, (ref) => readRecord(ref));
-  process.stdout.write(values.json ? `${terminalSafeJson(JSON.stringify(chainJson(chain), null, 2))}\n` : `${formatChain(chain)}\n`);
+  printChain(chain, values.json === true);
   return 0;
+}
+
+/** The chain of the archived event with that ID (null when there is none); the archive's modules load only here. */
+async function archivedChain(dbPath: string, dir: string | undefined, eventId: string): Promise<Chain | null> {
+  const [{ openDb }, { archiveChain }, { pageEvents }, { literal }] = await Promise.all([
+    import('./dbCommands.js'),
+    import('../archive/chain.js'),
+    import('../archive/query.js'),
+    import('../query/sql/index.js'),
+  ]);
+  const archive = await openDb(dbPath, dir);
+  try {
+    const [event] = await pageEvents(archive, `eventid = ${literal(eventId)}`, 1);
+    return event ? await archiveChain(archive, event) : null;
+  } finally {
+    await archive.close();
+  }
+}
+
+function printChain(chain: Chain, json: boolean): void {
+  process.stdout.write(json ? `${terminalSafeJson(JSON.stringify(chainJson(chain), null, 2))}\n` : `${formatChain(chain)}\n`);
 }

@@ -324,6 +324,25 @@ function endText(end: ChainEnd, last: Identity): string {
 }
 
 /**
+ * Where the walk finds issuing events: the folder's in-memory index (IssuedKeys) or an archive's SQL
+ * (archive/chain.ts). Each answers with the issues in arrival order, as the index keeps them.
+ */
+export interface IssueSource {
+  /** The events that issued `key` (a usable key), or undefined when none is known. */
+  byKey(key: string): Promise<readonly Issue[] | undefined>;
+  /** The issuing events that set `sourceIdentity`. */
+  bySourceIdentity(sourceIdentity: string): Promise<readonly Issue[]>;
+}
+
+/** The store's index as an IssueSource (brought up to date by the caller). */
+function indexSource(index: IssuedKeys): IssueSource {
+  return {
+    byKey: (key) => Promise.resolve(index.byKey.get(key)),
+    bySourceIdentity: (sourceIdentity) => Promise.resolve(index.bySourceIdentity.get(sourceIdentity) ?? []),
+  };
+}
+
+/**
  * The chain behind `row`. The index is brought up to date first; `read`
  * reads records back (the event's own, for sessionContext).
  */
@@ -331,6 +350,14 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
   const index = issuedKeysOf(store);
   await index.update(read);
   const record = await read(recordRef(row)).catch(() => null);
+  return walkChain(row, record, indexSource(index));
+}
+
+/**
+ * The one chain builder: from `row` (and its record, null when it could not be read) back through
+ * the issuing events `source` finds. The folder dashboard and the archive differ only in the source.
+ */
+export async function walkChain(row: EventRow, record: Record<string, unknown> | null, source: IssueSource): Promise<Chain> {
   const first = record ? identityOf(record['userIdentity']) : identityOfRow(row);
   const links: ChainLink[] = [{ kind: 'event', row, identity: first, note: `${row.name} by ${who(first)}` }];
   const done = (end: ChainEnd): Chain => {
@@ -358,7 +385,7 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
       if (seen.has(key)) return done('loop');
       seen.add(key);
     }
-    const issues = usable ? index.byKey.get(key) : undefined;
+    const issues = usable ? await source.byKey(key) : undefined;
     if (!issues) {
       const session = current.issuerArn ? ` (session of ${current.issuerArn}${current.sessionName ? ` as ${current.sessionName}` : ''})` : '';
       const note = usable
@@ -369,7 +396,7 @@ export async function findChain(row: EventRow, store: EventStore, read: ReadReco
       if (current.type === 'IAMUser' || current.type === 'Root') return done(current.type === 'Root' ? 'root' : 'iam-user');
       // The source identity survives role chaining: the issuing event that set it names who started.
       // Only sessions started before this use can be behind it: a later one with the same source identity is another session.
-      const matches = (current.sourceIdentity ? index.bySourceIdentity.get(current.sourceIdentity) ?? [] : []).filter((m) => m.row.time <= at + SKEW_MS);
+      const matches = (current.sourceIdentity ? await source.bySourceIdentity(current.sourceIdentity) : []).filter((m) => m.row.time <= at + SKEW_MS);
       if (matches.length === 0) return done('missing');
       const origin = matches.reduce((a, b) => (b.row.time < a.row.time ? b : a));
       if (linked.has(origin.row.id)) return done('loop');

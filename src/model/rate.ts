@@ -69,11 +69,17 @@ export interface RateOptions {
   newestFirst?: boolean;
 }
 
+/** The whole minutes a rate counts for a window: [from, to) widened to minutes, at most MAX_BUCKETS of them. */
+export function rateBounds(window: { from: number; to: number }): { from: number; to: number } {
+  const from = floorMinute(window.from);
+  let to = Math.max(from, ceilMinute(window.to));
+  if ((to - from) / MINUTE > MAX_BUCKETS) to = from + MAX_BUCKETS * MINUTE;
+  return { from, to };
+}
+
 /** Counts matching calls per minute in [from, to); rows whose time did not parse are ignored. */
 export function perMinuteRate(rows: Iterable<EventRow>, query: RateQuery, options: RateOptions = {}): RateSeries {
-  const from = floorMinute(query.from);
-  let to = Math.max(from, ceilMinute(query.to));
-  if ((to - from) / MINUTE > MAX_BUCKETS) to = from + MAX_BUCKETS * MINUTE;
+  const { from, to } = rateBounds(query);
   const buckets = new Array<number>((to - from) / MINUTE).fill(0);
   let eventsFound = 0;
   const count = (row: EventRow): void => {

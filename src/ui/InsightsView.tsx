@@ -1,42 +1,26 @@
-import { Box, Text, type Key } from 'ink';
-import { useMemo, useRef, useState } from 'react';
-import { attributionTable, insightSeries, pairInsights, relatedEventsQuery, type AttributionTable } from '../model/insights.js';
-import { truncate } from '../term/width.js';
+import { useCallback, useMemo } from 'react';
+import { insightSeries, pairInsights, type Insight } from '../model/insights.js';
 import type { PluginViewProps } from './App.js';
 import { useStoreVersion } from './hooks/useStore.js';
-import { InsightChart } from './InsightChart.js';
-import { InsightRecords, attributionLines, insightEndWidth, insightHeaderLine, insightListLayout, insightRowLine, insightsSpanYears, insightsLayout, listWindow } from './insightsModel.js';
-import { actionFor } from './keys.js';
-import { fitHints } from './StatusBar.js';
-import { useTheme } from './theme.js';
-import { answerSharedKey, useViewKeys } from './viewKeys.js';
-import { WrappedText } from './WrappedText.js';
+import { InsightRecords } from './insightsModel.js';
+import { InsightsPanel } from './InsightsPanel.js';
 
 export interface InsightsViewProps extends PluginViewProps {
   /** The clock for ongoing Insights (tests pin it). */
   now?: number;
 }
 
-const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identities', userAgent: 'User agents', errorCode: 'Error codes' };
-
 /**
- * The Insights view (`i`): every Insight in the store, newest first; for the
- * selected one, the rate found on disk against its averages, and its
- * attributions. Enter lists the events behind it; `i` or Esc returns.
+ * The Insights view (`i`) of the folder dashboard: the Insights records and
+ * the rates behind them read from the store (InsightsPanel draws them).
  */
-export function InsightsView({ store, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, now }: InsightsViewProps) {
-  const theme = useTheme();
+export function InsightsView({ store, now, ...view }: InsightsViewProps) {
   const version = useStoreVersion(store);
   const records = useMemo(() => new InsightRecords(), [store]);
   // Only rows that arrived since the last version are looked at; pairing runs on the Insights records alone.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the store mutates in place; version says when
   const insightRows = useMemo(() => records.update(store.log(), store.rewrites), [records, store, version]);
   const insights = useMemo(() => pairInsights(insightRows), [insightRows]);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [tab, setTab] = useState(0);
-  const found = selectedId === null ? -1 : insights.findIndex((i) => i.sharedEventId === selectedId);
-  const index = found === -1 ? 0 : found;
-  const insight = insights[index] ?? null;
   // An ongoing Insight's window ends at the newest event on disk, not at the wall clock:
   // minutes past the last log file are unknown, not zero, and must not be drawn as zeros.
   const clock = useMemo(() => {
@@ -46,156 +30,14 @@ export function InsightsView({ store, zone, width, height, onClose, setQuery, op
   }, [now, version, store]);
   // Only a new selection or new events recompute the series (a binary search, then the window's rows).
   // eslint-disable-next-line react-hooks/exhaustive-deps -- version stands for the store's contents
-  const series = useMemo(() => (insight ? insightSeries(insight, store.rows(), clock, { newestFirst: true }) : null), [insight, store, version, clock]);
-  const tables: AttributionTable[] = useMemo(() => (insight ? attributionTable(insight) : []), [insight]);
-
-  const allAttributionLines = useMemo(() => attributionLines(tables, width), [tables, width]);
-  const layout = insightsLayout(height, insights.length, allAttributionLines.length);
-  const tabs = layout.attributionsBelow ? ['Chart'] : ['Chart', ...tables.map((t) => TAB_NAMES[t.attribute] ?? t.attribute)];
-  const tabIndex = Math.min(tab, tabs.length - 1);
-
-  const live = { insights, index, insight, tabs, tabIndex };
-  const liveRef = useRef(live);
-  liveRef.current = live;
-  /** True when the key closed or covered the view (the keys after it are App's). */
-  const handle = (input: string, key: Key): boolean => {
-    const { insights, index, insight, tabs, tabIndex } = liveRef.current;
-    const select = (i: number): void => {
-      const to = Math.max(0, Math.min(insights.length - 1, i));
-      const next = insights[to];
-      if (!next) return;
-      setSelectedId(next.sharedEventId);
-      // The next key of the same chunk sees this move before any render.
-      liveRef.current = { ...liveRef.current, index: to, insight: next };
-    };
-    const switchTab = (step: number): void => {
-      const next = (tabIndex + step + tabs.length) % tabs.length;
-      liveRef.current = { ...liveRef.current, tabIndex: next };
-      setTab(next);
-    };
-    const action = actionFor('insights', input, key);
-    const shared = answerSharedKey(action, openHelp, quit);
-    if (shared !== undefined) return shared;
-    switch (action) {
-      case 'back':
-      case 'insights':
-        onClose();
-        return true;
-      case 'up':
-        select(index - 1);
-        return false;
-      case 'down':
-        select(index + 1);
-        return false;
-      case 'pageUp':
-        select(index - layout.listRows);
-        return false;
-      case 'pageDown':
-        select(index + layout.listRows);
-        return false;
-      case 'top':
-        select(0);
-        return false;
-      case 'bottom':
-        select(insights.length - 1);
-        return false;
-      case 'nextTab':
-        switchTab(1);
-        return false;
-      case 'prevTab':
-        switchTab(-1);
-        return false;
-      case 'jumpToEvents':
-        if (!insight) return false;
-        setQuery(relatedEventsQuery(insight));
-        return true;
-      default:
-        return false;
-    }
-  };
-  // One keystroke at a time: tmux send-keys and fast typing deliver several in one chunk ("jj").
-  useViewKeys(handle, { active, claimKeys });
-
-  const withYear = insightsSpanYears(insights, zone);
-  const listLayout = insightListLayout(width, withYear, insightEndWidth(insights, zone, withYear));
-  const win = listWindow(insights.length, index, layout.listRows);
-  // Whole hints are dropped on narrow terminals, never cut halfway.
-  const title = fitHints([`Insights (${insights.length})`, 'j/k select', 'Enter events', ...(tabs.length > 1 ? ['Tab attributions'] : []), 'i/Esc back', '? help'], width);
-
-  if (insights.length === 0) {
-    return (
-      <Box flexDirection="column" width={width} height={height}>
-        <Text color={theme.muted}>{title}</Text>
-        <Text> </Text>
-        <WrappedText text="No CloudTrail Insights records in this folder. Insights files live under AWSLogs/ACCOUNT/CloudTrail-Insight/." width={width} />
-      </Box>
-    );
-  }
-
-  const listLines = insights.slice(win.from, win.to).map((ins, i) => {
-    const selected = win.from + i === index;
-    return (
-      <Text key={ins.sharedEventId} inverse={selected && theme.inverse} wrap="truncate-end">
-        {truncate(insightRowLine(ins, listLayout, zone, selected), width)}
-      </Text>
-    );
-  });
-
-  const tabLine = tabs.length > 1 && (
-    <Text wrap="truncate-end">
-      {tabs.map((name, i) => (
-        <Text key={name} inverse={i === tabIndex && theme.inverse} color={i === tabIndex ? theme.accent : theme.muted}>
-          {i === tabIndex ? `[${name}]` : ` ${name} `}
-        </Text>
-      ))}
-      <Text color={theme.muted}> (Tab)</Text>
-    </Text>
-  );
-
-  const attribution = (lines: ReturnType<typeof attributionLines>, rows: number) =>
-    lines.slice(0, Math.max(0, rows)).map((line, i) => (
-      <Text key={i} bold={line.kind === 'title' && theme.bold} color={line.kind === 'header' || line.kind === 'other' ? theme.muted : undefined} wrap="truncate-end">
-        {line.text}
-      </Text>
-    ));
-
-  let lower;
-  if (insight && series && tabIndex === 0 && layout.chartHeight > 0) {
-    lower = (
-      <>
-        <InsightChart insight={insight} series={series} zone={zone} width={width} height={layout.chartHeight} now={clock} />
-        {layout.attributionsBelow && <Box flexDirection="column">{attribution(allAttributionLines, layout.attributionRows)}</Box>}
-      </>
-    );
-  } else if (insight && tabIndex > 0) {
-    const table = tables[tabIndex - 1];
-    lower = <Box flexDirection="column">{attribution(attributionLines(table ? [table] : [], width), layout.attributionRows)}</Box>;
-  } else if (insight && series) {
-    lower = (
-      <Text color={theme.muted} wrap="truncate-end">
-        {truncate('Too short for the chart: a taller terminal shows it (Tab: attributions)', width)}
-      </Text>
-    );
-  } else {
-    lower = <Text color={theme.muted}>This Insight has neither a start nor an end time; nothing to chart.</Text>;
-  }
-
+  const seriesOf = useCallback((insight: Insight) => insightSeries(insight, store.rows(), clock, { newestFirst: true }), [store, version, clock]);
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      {/* Not shrinkable: when the parts below are too tall, they are cut at the bottom, never the title. */}
-      <Box flexShrink={0}>
-        <Text color={theme.muted} wrap="truncate-end">
-          {title}
-        </Text>
-      </Box>
-      {layout.header && (
-        <Text bold={theme.bold} wrap="truncate-end">
-          {truncate(insightHeaderLine(listLayout), width)}
-        </Text>
-      )}
-      {listLines}
-      {tabLine}
-      {lower}
-    </Box>
+    <InsightsPanel
+      {...view}
+      insights={insights}
+      clock={clock}
+      seriesOf={seriesOf}
+      emptyText="No CloudTrail Insights records in this folder. Insights files live under AWSLogs/ACCOUNT/CloudTrail-Insight/."
+    />
   );
 }

@@ -85,9 +85,10 @@ describe('keys of the --db dashboard', () => {
     expect(bucketAfterZoom([{ start: 0 }, { start: 10_800_000 }], { start: 7_200_000, end: 10_800_000 })).toBe(0);
   });
 
-  it('keys that need the events in memory say what to use on an archive', () => {
+  it('keys that need the events in memory say what to use on an archive; i opens the Insights view', () => {
     const s = initialArchiveState();
-    expect(press(s, 'i').state.status).toMatch(/scan --db/);
+    expect(press(s, 'f').state.status).toMatch(/trailtop DIR --db FILE/);
+    expect(press(s, 'i').state.mode).toBe('insights');
   });
 
   it("p summarises the row's user, or the selected user or key of the top values; Esc goes back where it was pressed", () => {

@@ -45,7 +45,9 @@ import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
 import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
-import { afterApply, archivePlace, type ArchivePlace } from './archiveNav.js';
+import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
+import { useArchiveChain } from './useArchiveChain.js';
+import { ArchiveInsights } from './ArchiveInsights.js';
 import { cursorAfterRefresh, keepsCursorEvent } from './archiveRefresh.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
@@ -91,6 +93,7 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   export: ['Esc back', 'Ctrl-C quit'],
   findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
   principal: ['Esc back', '↑/↓ line', 'Enter its events', '=/+/- pivot', '? help'],
+  insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
   columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
 };
 
@@ -107,8 +110,10 @@ const ARCHIVE_NOTE = {
   text:
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
-    'Not here (they need the events in memory): i Insights, ' +
-    "f follow, the session chain in the details: use scan --db, or rule:ID.",
+    'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
+    'i Insights counts the rate behind each Insight by SQL. ' +
+    "Not here (it needs the events in memory): f follow; open the archive as trailtop DIR --db FILE to import DIR's new files. " +
+    'A headless summary: scan --db, or a query with rule:ID.',
 };
 
 /** The detail title's keys: the archive's details have no copy of the selection. */
@@ -136,6 +141,7 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'zoomIn', 'zoomOut', 'applySpan', 'selectSpan', 'cycleStack',
   'export', 'cycleFormat', 'cycleFormatBack', 'toggleMarkedOnly', 'startExport', 'confirmOverwrite', 'refuseOverwrite', 'cancelExport', 'hideExport', 'copyPath', 'newExport',
   'findings', 'findingsMove', 'findingEvents', 'findingsOrder', 'principal', 'summaryFilter',
+  'insights', 'jumpToEvents', 'nextTab', 'prevTab',
   'columnChooser', 'toggleColumn', 'moveColumnUp', 'moveColumnDown', 'resetColumns',
   'badFiles',
   'help', 'quit', 'forceQuit',
@@ -235,6 +241,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const total = list?.total ?? 0;
   const win = archiveWindow(state, total, bodyH);
   const current = list?.at(win.cursor);
+  // "Who is behind this session" in the details, by SQL (archive/chain.ts).
+  const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive);
 
   const fail = useCallback((error: unknown) => {
     setBusy('');
@@ -242,7 +250,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, []);
 
   const apply = useCallback(
-    async (text: string, from?: ArchivePlace, at?: ArchivePlace) => {
+    async (text: string, from?: ArchivePlace, at?: ArchiveLanding) => {
       const mine = ++ticket.current.list;
       loading.current.list = true;
       setBusy('querying…');
@@ -504,8 +512,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The rules the event fired (the last run's), under its details as in the folder dashboard.
   const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOf(current.row.id)) : []), [found.findings, current]);
   const detailLength = useMemo(
-    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone), detailFindings), width, -1).screen.length : 0),
-    [state.mode, current, state.zone, width, detailFindings],
+    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone, chain), detailFindings), width, -1).screen.length : 0),
+    [state.mode, current, state.zone, width, detailFindings, chain],
   );
   const scrollLimit =
     state.mode === 'json'
@@ -516,8 +524,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines };
+  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain });
+  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain };
   // The event under the cursor as a key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
   const eventUnderCursor = useCallback((): ArchivedEvent | null => {
     const c = ctxRef.current;
@@ -540,6 +548,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         current: cursorEvent,
         rowActor: cursorEvent?.row.actor ?? '',
         principalLines: c.principalLines,
+        chain: c.chain,
         // As in App: a view's `?` opens the help at that view's keys.
         helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
       });
@@ -636,8 +645,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           heldKeys.current.push(stroke);
           continue;
         }
-        // The findings view reads its own keys; those before it listens (the rest of the `!` chunk) wait for it.
-        if (s.mode === 'findings' && actionFor('findings', stroke.input, stroke.key) !== 'forceQuit') {
+        // The findings and Insights views read their own keys; those before one listens (the rest of the `!` chunk) wait for it.
+        if ((s.mode === 'findings' || s.mode === 'insights') && actionFor(s.mode, stroke.input, stroke.key) !== 'forceQuit') {
           if (findingsKeys.queue.waiting) findingsKeys.queue.push(stroke);
           continue;
         }
@@ -712,20 +721,45 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       claimKeys={findingsKeys.queue.claim}
     />
   ) : null;
+  // The Insights view, likewise kept under its help; its keys come through the findings' queue (one view listens at a time).
+  const insightsShown = state.mode === 'insights' || (state.mode === 'help' && state.returnMode === 'insights');
+  const insightsView = insightsShown ? (
+    <ArchiveInsights
+      archive={session.archive}
+      zone={state.zone}
+      width={width}
+      height={mainH}
+      onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
+      setQuery={findingsKeys.fromView((text: string) => {
+        const s = stateRef.current!;
+        const from = archivePlace({ ...s, mode: 'list' }, eventUnderCursor());
+        setState({ ...s, mode: 'list', draft: text, caret: text.length });
+        void apply(text, from);
+      })}
+      openHelp={findingsKeys.fromView(() =>
+        setState({ ...stateRef.current!, mode: 'help', returnMode: 'insights', scroll: Math.min(viewHelpLine(help, 'insights'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
+      )}
+      quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
+      active={state.mode === 'insights'}
+      claimKeys={findingsKeys.queue.claim}
+    />
+  ) : null;
   let main;
   switch (state.mode) {
     case 'detail':
-      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} extra={detailFindings} /> : listView(width);
+      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} chain={chain} extra={detailFindings} /> : listView(width);
       break;
     case 'json':
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
       break;
     case 'help':
     case 'findings':
-      // One shape for both, so React keeps the view (and its order and selection) under the help.
+    case 'insights':
+      // One shape for all, so React keeps the view (and its order and selection) under the help.
       main = (
         <>
           {findingsView ? <Box display={state.mode === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
+          {insightsView ? <Box display={state.mode === 'insights' ? 'flex' : 'none'}>{insightsView}</Box> : null}
           {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
         </>
       );

@@ -21,7 +21,8 @@ import { truncateStart } from '../pathText.js';
 import { shortenToFit } from '../shortenToFit.js';
 import { eventCount, formatCount } from '../format.js';
 import { counted } from '../../model/plural.js';
-import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
+import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveLanding, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
+import type { ChainState } from '../investigate/chainLines.js';
 import type { StatusMessage } from '../statusMessage.js';
 import type { SummaryLine } from '../investigate/principalModel.js';
 import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePrincipal.js';
@@ -30,7 +31,7 @@ import { spanKey } from './archiveSpan.js';
 import { stackKey } from './archiveStack.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
-export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns';
+export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns' | 'insights';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
@@ -102,7 +103,7 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
 /** What the component must do after a key (the archive answers it). */
 export type ArchiveCommand =
   /** `from`: the place the query was applied from (pushed for `[` once it runs); `at`: a place `[`/`]` goes back to. */
-  | { kind: 'apply'; text: string; from?: ArchivePlace; at?: ArchivePlace }
+  | { kind: 'apply'; text: string; from?: ArchivePlace; at?: ArchiveLanding }
   | { kind: 'order' }
   | { kind: 'top' }
   /** `keep`: the bucket selected before a zoom, whose time the cursor stays on (none: the newest bucket). */
@@ -144,6 +145,8 @@ export interface ArchiveKeyContext {
   rowActor?: string;
   /** The principal summary's lines (mode principal). */
   principalLines?: readonly SummaryLine[];
+  /** The session chain of the event the details show (its links are selectable; Enter opens one's event). */
+  chain?: ChainState;
 }
 
 export interface KeyResult {
@@ -153,7 +156,6 @@ export interface KeyResult {
 
 /** Keys that need the events in memory: what to use on an archive instead. */
 const NOT_HERE: Partial<Record<Action, string>> = {
-  insights: 'Insights: trailtop scan --db FILE lists them with their spans',
   follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
 };
 
@@ -214,7 +216,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     return { state: edited ? { ...state, draft: edited.text, caret: edited.caret, historyCursor: fresh } : state };
   }
   // `[`, `]`, pivots and the details' selection; a pick waiting for its letter takes any key (q cancels it, as in App).
-  const navigated = mode === 'list' || mode === 'detail' ? archiveNavKey(state, action, input, key, ctx.current ?? null) : null;
+  const navigated = mode === 'list' || mode === 'detail' ? archiveNavKey(state, action, input, key, ctx.current ?? null, ctx.chain) : null;
   if (navigated) return navigated;
   if (action === 'quit') return { state, command: { kind: 'quit' } };
   if (action === 'help') {
@@ -319,6 +321,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'findings':
       // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
       return { state: { ...now, mode: 'findings' } };
+    case 'insights':
+      // The Insights view (ArchiveInsights) reads its own keys too.
+      return { state: { ...now, mode: 'insights' } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };

@@ -12,14 +12,27 @@
  */
 import type { Key } from 'ink';
 import type { ArchivedEvent } from '../../archive/query.js';
-import { describePivot, pivotQuery, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
+import { describePivot, pivotQuery, termText, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
+import type { EventRow } from '../../model/types.js';
 import { buildDetail, resourceQuery } from '../detailModel.js';
+import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
 import { pickTerm, type PivotPick } from '../investigate/pivotPick.js';
 import { placeOf, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
 import type { ArchiveUiState, KeyResult } from './archiveModel.js';
 
 export type ArchivePlace = QueryPlace<ArchivedEvent>;
+
+/**
+ * Where a query's answer puts the reader: the cursor's event (found again in the new list; null: the
+ * top), its distance from the top, and the details with their selection when they were open. A place
+ * `[`/`]` restores is one; so is the details of the event a chain link opens (`id:` of it, on top).
+ */
+export interface ArchiveLanding {
+  anchor: ArchivedEvent | null;
+  offset: number;
+  detail: { linkIndex: number; scroll: number } | null;
+}
 
 export interface ArchiveNav {
   /** Earlier places, oldest first (`[`). */
@@ -80,10 +93,29 @@ function pivoted(state: ArchiveUiState, term: PivotTerm, op: PivotOp, current: A
 }
 
 /**
- * What a key does to the stack, the pick or the details' selection in the list and the details;
- * null when it is none of those (archiveKey goes on). `current`: the cursor's event, when read.
+ * Enter on a session chain link: the details of the event behind it (the AssumeRole that issued the
+ * key), as a step `[` comes back from. The folder dashboard opens them over the same list; an
+ * archive's details show the list's cursor event, so the list becomes that one event (`id:`).
  */
-export function archiveNavKey(state: ArchiveUiState, action: Action | null, input: string, key: Key, current: ArchivedEvent | null): KeyResult | null {
+function visitChainLink(state: ArchiveUiState, row: EventRow, current: ArchivedEvent): KeyResult {
+  const text = termText({ field: 'id', value: row.id });
+  const at: ArchiveLanding = { anchor: null, offset: 0, detail: { linkIndex: -1, scroll: 0 } };
+  return { state, command: { kind: 'apply', text, from: archivePlace(state, current), at } };
+}
+
+/**
+ * What a key does to the stack, the pick or the details' selection in the list and the details;
+ * null when it is none of those (archiveKey goes on). `current`: the cursor's event, when read;
+ * `chain`: its session chain as the details show it (its links are selectable there).
+ */
+export function archiveNavKey(
+  state: ArchiveUiState,
+  action: Action | null,
+  input: string,
+  key: Key,
+  current: ArchivedEvent | null,
+  chain: ChainState = { status: 'none' },
+): KeyResult | null {
   const now = { ...state, status: '' };
   const pick = state.nav.pick;
   if (pick) {
@@ -105,7 +137,9 @@ export function archiveNavKey(state: ArchiveUiState, action: Action | null, inpu
     return { state: { ...now, nav: { ...state.nav, pick: { op, row: current.row } } } };
   }
   if (state.mode !== 'detail' || !current) return null;
-  const links = buildDetail(current.row, state.zone).links;
+  const links = buildDetail(current.row, state.zone, chain).links;
+  const chained = action === 'open' ? links[state.nav.linkIndex]?.row : undefined;
+  if (chained) return visitChainLink(now, chained, current);
   if (op) {
     const term = links[state.nav.linkIndex]?.pivot;
     if (!term) return { state: { ...now, status: 'Select a value first (Tab or →), then = filter, + add, - exclude' } };
@@ -134,7 +168,7 @@ export function archiveNavKey(state: ArchiveUiState, action: Action | null, inpu
  * `index` in the new list, as far from the top as it was (as the screen allows), and the details
  * it was read in. A new query starts at the top of the list.
  */
-export function afterApply(state: ArchiveUiState, text: string, index: number, bodyH: number, from?: ArchivePlace, at?: ArchivePlace): ArchiveUiState {
+export function afterApply(state: ArchiveUiState, text: string, index: number, bodyH: number, from?: ArchivePlace, at?: ArchiveLanding): ArchiveUiState {
   const pushed = from && text !== state.queryText ? withPlacePushed(state, from) : state;
   const applied = { ...pushed, queryText: text, draft: text, caret: text.length, queryError: null };
   if (!at) return { ...applied, cursor: 0, offset: 0 };

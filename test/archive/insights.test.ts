@@ -1,0 +1,74 @@
+/**
+ * The Insights view's numbers on an archive (archive/insights.ts: the
+ * Insights paired from SQL rows, the clock, the per-minute rate by one GROUP
+ * BY) equal the folder dashboard's (InsightsView: pairInsights over the
+ * store, insightSeries over its rows) on the bundled samples (which have
+ * Insights) and the shared datasets (aws-docs-examples has two records).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openArchive, type Archive } from '../../src/archive/db.js';
+import { importFolder } from '../../src/archive/import.js';
+import { archiveInsightSeries, archiveInsightsView } from '../../src/archive/insights.js';
+import { openFolder } from '../../src/ingest/open.js';
+import { attributionTable, insightSeries, pairInsights, type Insight } from '../../src/model/insights.js';
+import type { EventStore } from '../../src/store/eventStore.js';
+import { InsightRecords } from '../../src/ui/insightsModel.js';
+import { tempFolder } from '../support/files.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DATASETS = resolve(ROOT, '../shared/datasets');
+const present = existsSync(DATASETS);
+if (!present && process.env.CI) throw new Error(`datasets missing at ${DATASETS}`);
+
+async function loadInMemory(folder: string): Promise<EventStore> {
+  const loaded = openFolder(folder, { watch: false });
+  await loaded.ready;
+  await loaded.close();
+  return loaded.store;
+}
+
+/** What the view shows of an Insight: its list row's values, its averages and its attribution tables. */
+function shown(insight: Insight) {
+  const { startRow, endRow, ...values } = insight;
+  return { ...values, startId: startRow?.id ?? null, endId: endRow?.id ?? null, tables: attributionTable(insight) };
+}
+
+for (const [name, folder, enabled, least] of [
+  ['the bundled samples', join(ROOT, 'samples'), true, 3],
+  ['the shared datasets', DATASETS, present, 1],
+] as const) {
+  describe.skipIf(!enabled)(`the Insights view's numbers on an archive of ${name}`, () => {
+    const scratch = tempFolder('trailtop-insights-');
+    let archive: Archive;
+    let store: EventStore;
+    beforeAll(async () => {
+      archive = await openArchive(join(scratch.dir, 'i.duckdb'));
+      await importFolder(archive, folder);
+      store = await loadInMemory(folder);
+    }, 180_000);
+    afterAll(async () => {
+      await archive?.close();
+      scratch.remove();
+    });
+
+    it("equal the folder dashboard's: each Insight, the clock and the rate behind each, minute by minute", async () => {
+      const expected = pairInsights(new InsightRecords().update(store.log(), store.rewrites));
+      const now = Date.UTC(2030, 0, 1);
+      const actual = await archiveInsightsView(archive, now);
+      expect(actual.insights.map(shown)).toEqual(expected.map(shown));
+      expect(expected.length).toBeGreaterThanOrEqual(least);
+      const newest = store.rows().find((row) => Number.isFinite(row.time))!;
+      expect(actual.clock).toBe(Math.min(now, newest.time + 60_000));
+      let counted = 0;
+      for (const insight of expected) {
+        const want = insightSeries(insight, store.rows(), actual.clock, { newestFirst: true });
+        expect(await archiveInsightSeries(archive, insight, actual.clock), insight.sharedEventId).toEqual(want);
+        counted += want?.eventsFound ?? 0;
+      }
+      // Not only empty windows: on the samples the calls behind the Insights are in the logs.
+      if (name === 'the bundled samples') expect(counted).toBeGreaterThan(0);
+    }, 120_000);
+  });
+}
