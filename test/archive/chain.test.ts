@@ -5,49 +5,31 @@
  * the shared datasets (stratus-red-team has AssumeRole chains) and the
  * bundled samples: the headless text and the details' lines compared.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { archiveChain } from '../../src/archive/chain.js';
 import { openArchive, type Archive } from '../../src/archive/db.js';
-import { importFolder } from '../../src/archive/import.js';
 import { eachEvent } from '../../src/archive/query.js';
 import { formatChain, runChain } from '../../src/commands/chain.js';
 import { readRecord } from '../../src/ingest/read.js';
-import { openFolder } from '../../src/ingest/open.js';
 import { findChain } from '../../src/investigate/chain.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { chainLines, hasSession } from '../../src/ui/investigate/chainLines.js';
-import { tempFolder } from '../support/files.js';
+import { DATASETS, datasetsPresent, openSideBySide, SAMPLES, type SideBySide } from './sideBySide.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const DATASETS = resolve(ROOT, '../shared/datasets');
-const present = existsSync(DATASETS);
-if (!present && process.env.CI) throw new Error(`datasets missing at ${DATASETS}`);
 
-async function loadInMemory(folder: string): Promise<EventStore> {
-  const loaded = openFolder(folder, { watch: false });
-  await loaded.ready;
-  await loaded.close();
-  return loaded.store;
-}
 
 for (const [name, folder, enabled] of [
-  ['the shared datasets', DATASETS, present],
-  ['the bundled samples', join(ROOT, 'samples'), true],
+  ['the shared datasets', DATASETS, datasetsPresent],
+  ['the bundled samples', SAMPLES, true],
 ] as const) {
   describe.skipIf(!enabled)(`the session chain on an archive of ${name}`, () => {
-    const scratch = tempFolder('trailtop-chain-');
     let archive: Archive;
     let store: EventStore;
-    beforeAll(async () => {
-      archive = await openArchive(join(scratch.dir, 'c.duckdb'));
-      await importFolder(archive, folder);
-      store = await loadInMemory(folder);
-    }, 180_000);
-    afterAll(async () => {
-      await archive?.close();
-      scratch.remove();
+    let sides: SideBySide;
+    openSideBySide(folder, 'trailtop-chain-', (both) => {
+      sides = both;
+      ({ archive, store } = both);
     });
 
     it("equals the folder dashboard's chain for every event with a session", async () => {
@@ -79,11 +61,11 @@ for (const [name, folder, enabled] of [
       expect(onFolder.text).toContain('2. [issuer]');
       await archive.close();
       try {
-        expect(await printed(['--db', join(scratch.dir, 'c.duckdb'), id])).toEqual(onFolder);
-        expect(await printed(['--db', join(scratch.dir, 'c.duckdb'), id, '--json'])).toEqual(await printed([folder, id, '--json']));
-        expect((await printed(['--db', join(scratch.dir, 'c.duckdb'), 'no-such-event'])).code).toBe(1);
+        expect(await printed(['--db', sides.path, id])).toEqual(onFolder);
+        expect(await printed(['--db', sides.path, id, '--json'])).toEqual(await printed([folder, id, '--json']));
+        expect((await printed(['--db', sides.path, 'no-such-event'])).code).toBe(1);
       } finally {
-        archive = await openArchive(join(scratch.dir, 'c.duckdb'));
+        archive = sides.archive = await openArchive(sides.path);
       }
     }, 60_000);
   });

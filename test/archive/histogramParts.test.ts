@@ -5,44 +5,24 @@
  * histogram over the store), bucket by bucket, on the shared datasets and
  * the bundled samples.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveTimeBounds, archiveTopValues } from '../../src/archive/aggregate.js';
-import { openArchive, type Archive } from '../../src/archive/db.js';
+import { type Archive } from '../../src/archive/db.js';
 import { archiveHistogramParts } from '../../src/archive/histogramParts.js';
-import { importFolder } from '../../src/archive/import.js';
-import { openFolder } from '../../src/ingest/open.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { BUCKET_SIZES } from '../../src/timeline/buckets.js';
 import { histogram, stackFor, TOP_PARTS } from '../../src/timeline/histogram.js';
-import { tempFolder } from '../support/files.js';
+import { DATASETS, datasetsPresent, openSideBySide, SAMPLES } from './sideBySide.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const DATASETS = resolve(ROOT, '../shared/datasets');
-const present = existsSync(DATASETS);
-if (!present && process.env.CI) throw new Error(`datasets missing at ${DATASETS}`);
 
 for (const [name, folder, enabled] of [
-  ['the shared datasets', DATASETS, present],
-  ['the bundled samples', join(ROOT, 'samples'), true],
+  ['the shared datasets', DATASETS, datasetsPresent],
+  ['the bundled samples', SAMPLES, true],
 ] as const) {
   describe.skipIf(!enabled)(`the histogram split by a field on an archive of ${name}`, () => {
-    const scratch = tempFolder('trailtop-parts-');
     let archive: Archive;
     let store: EventStore;
-    beforeAll(async () => {
-      archive = await openArchive(join(scratch.dir, 'h.duckdb'));
-      await importFolder(archive, folder);
-      const loaded = openFolder(folder, { watch: false });
-      await loaded.ready;
-      await loaded.close();
-      store = loaded.store;
-    }, 180_000);
-    afterAll(async () => {
-      await archive?.close();
-      scratch.remove();
-    });
+    openSideBySide(folder, 'trailtop-parts-', (both) => ({ archive, store } = both));
 
     for (const field of ['source', 'user', 'region'] as const) {
       it(`by ${field}: the same top ${TOP_PARTS} and the same counts per bucket (6 h and 1 d)`, async () => {

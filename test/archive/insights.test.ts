@@ -5,29 +5,15 @@
  * store, insightSeries over its rows) on the bundled samples (which have
  * Insights) and the shared datasets (aws-docs-examples has two records).
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openArchive, type Archive } from '../../src/archive/db.js';
-import { importFolder } from '../../src/archive/import.js';
+import { describe, expect, it } from 'vitest';
+import { type Archive } from '../../src/archive/db.js';
 import { archiveInsightSeries, archiveInsightsView } from '../../src/archive/insights.js';
-import { openFolder } from '../../src/ingest/open.js';
 import { attributionTable, insightSeries, pairInsights, type Insight } from '../../src/model/insights.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { InsightRecords } from '../../src/ui/insightsModel.js';
-import { tempFolder } from '../support/files.js';
+import { DATASETS, datasetsPresent, openSideBySide, SAMPLES } from './sideBySide.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const DATASETS = resolve(ROOT, '../shared/datasets');
-const present = existsSync(DATASETS);
-if (!present && process.env.CI) throw new Error(`datasets missing at ${DATASETS}`);
 
-async function loadInMemory(folder: string): Promise<EventStore> {
-  const loaded = openFolder(folder, { watch: false });
-  await loaded.ready;
-  await loaded.close();
-  return loaded.store;
-}
 
 /** What the view shows of an Insight: its list row's values, its averages and its attribution tables. */
 function shown(insight: Insight) {
@@ -36,22 +22,13 @@ function shown(insight: Insight) {
 }
 
 for (const [name, folder, enabled, least] of [
-  ['the bundled samples', join(ROOT, 'samples'), true, 3],
-  ['the shared datasets', DATASETS, present, 1],
+  ['the bundled samples', SAMPLES, true, 3],
+  ['the shared datasets', DATASETS, datasetsPresent, 1],
 ] as const) {
   describe.skipIf(!enabled)(`the Insights view's numbers on an archive of ${name}`, () => {
-    const scratch = tempFolder('trailtop-insights-');
     let archive: Archive;
     let store: EventStore;
-    beforeAll(async () => {
-      archive = await openArchive(join(scratch.dir, 'i.duckdb'));
-      await importFolder(archive, folder);
-      store = await loadInMemory(folder);
-    }, 180_000);
-    afterAll(async () => {
-      await archive?.close();
-      scratch.remove();
-    });
+    openSideBySide(folder, 'trailtop-insights-', (both) => ({ archive, store } = both));
 
     it("equal the folder dashboard's: each Insight, the clock and the rate behind each, minute by minute", async () => {
       const expected = pairInsights(new InsightRecords().update(store.log(), store.rewrites));

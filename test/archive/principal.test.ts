@@ -4,31 +4,17 @@
  * over the shared datasets and the bundled samples: every user, role session
  * and access key the top values list, each number and line compared.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openArchive, type Archive } from '../../src/archive/db.js';
+import { describe, expect, it } from 'vitest';
+import { type Archive } from '../../src/archive/db.js';
 import { archiveFilter } from '../../src/archive/filter.js';
-import { importFolder } from '../../src/archive/import.js';
 import { archivePrincipalSummary } from '../../src/archive/principal.js';
-import { openFolder } from '../../src/ingest/open.js';
 import { termText, type PivotTerm } from '../../src/investigate/pivot.js';
 import { principalSummary } from '../../src/investigate/principal.js';
 import { topValues } from '../../src/investigate/topValues.js';
 import type { EventStore } from '../../src/store/eventStore.js';
-import { tempFolder } from '../support/files.js';
+import { DATASETS, datasetsPresent, openSideBySide, SAMPLES } from './sideBySide.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const DATASETS = resolve(ROOT, '../shared/datasets');
-const present = existsSync(DATASETS);
-if (!present && process.env.CI) throw new Error(`datasets missing at ${DATASETS}`);
 
-async function loadInMemory(folder: string): Promise<EventStore> {
-  const loaded = openFolder(folder, { watch: false });
-  await loaded.ready;
-  await loaded.close();
-  return loaded.store;
-}
 
 /** The principals `p` is asked about: the top users (by the User column, as T lists them and p starts from) and keys. */
 function principals(store: EventStore, limit: number): PivotTerm[] {
@@ -41,22 +27,13 @@ function principals(store: EventStore, limit: number): PivotTerm[] {
 }
 
 for (const [name, folder, enabled] of [
-  ['the shared datasets', DATASETS, present],
-  ['the bundled samples', join(ROOT, 'samples'), true],
+  ['the shared datasets', DATASETS, datasetsPresent],
+  ['the bundled samples', SAMPLES, true],
 ] as const) {
   describe.skipIf(!enabled)(`the principal summary on an archive of ${name}`, () => {
-    const scratch = tempFolder('trailtop-principal-');
     let archive: Archive;
     let store: EventStore;
-    beforeAll(async () => {
-      archive = await openArchive(join(scratch.dir, 'p.duckdb'));
-      await importFolder(archive, folder);
-      store = await loadInMemory(folder);
-    }, 180_000);
-    afterAll(async () => {
-      await archive?.close();
-      scratch.remove();
-    });
+    openSideBySide(folder, 'trailtop-principal-', (both) => ({ archive, store } = both));
 
     it('equals the in-memory summary for every principal the top values list', async () => {
       const terms = principals(store, 40);
