@@ -386,48 +386,42 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     }, fail);
   }, [list, win.top, win.end, needs]);
 
-  const loadTop = useCallback(
-    async (fieldIndex: number) => {
-      const mine = ++ticket.current.top;
-      loading.current.top = true;
+  /**
+   * Runs a count the held keys wait for (top values, the principal summary): its answer is shown
+   * only while its command is the newest of its kind, and its flag comes down with the frame that draws it.
+   */
+  const countFor = useCallback(
+    async <T,>(kind: 'top' | 'principal', ask: () => Promise<T>, show: (result: T) => void) => {
+      const mine = ++ticket.current[kind];
+      loading.current[kind] = true;
       setBusy('counting…');
       try {
-        const result = await session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current);
-        if (mine !== ticket.current.top) return;
-        setTop(result);
+        const result = await ask();
+        if (mine !== ticket.current[kind]) return;
+        show(result);
         setBusy('');
-        settle('top', mine);
+        settle(kind, mine);
       } catch (error) {
-        if (mine === ticket.current.top) {
+        if (mine === ticket.current[kind]) {
           fail(error);
-          settle('top', mine);
+          settle(kind, mine);
         }
       }
     },
-    [session, settle],
+    [settle, fail],
+  );
+  const loadTop = useCallback(
+    (fieldIndex: number) => countFor('top', () => session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current), setTop),
+    [session, countFor],
   );
 
   const [summary, setSummary] = useState<PrincipalSummary | null>(null);
   const loadPrincipal = useCallback(
-    async (term: PivotTerm) => {
-      const mine = ++ticket.current.principal;
-      loading.current.principal = true;
+    (term: PivotTerm) => {
       setSummary(null);
-      setBusy('counting…');
-      try {
-        const result = await session.principalSummary(term);
-        if (mine !== ticket.current.principal) return;
-        setSummary(result);
-        setBusy('');
-        settle('principal', mine);
-      } catch (error) {
-        if (mine === ticket.current.principal) {
-          fail(error);
-          settle('principal', mine);
-        }
-      }
+      return countFor('principal', () => session.principalSummary(term), setSummary);
     },
-    [session, settle],
+    [session, countFor],
   );
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
 
