@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Archive } from '../../src/archive/db.js';
-import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
+import type { ArchiveFollower } from '../../src/archive/follow.js';
 import { importFolder } from '../../src/archive/import.js';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { commandRules } from '../../src/commands/rules.js';
@@ -20,6 +20,7 @@ import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
+import { FakeFollower } from './fakeFollower.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DATASETS = resolve(ROOT, '../shared/datasets');
@@ -120,18 +121,6 @@ describe.skipIf(!present)('! on an archive of the shared datasets, against detec
   });
 });
 
-/** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
-class FakeFollower {
-  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
-  private readonly listeners = new Set<(status: FollowStatus, committed: boolean) => void>();
-  subscribe(listener: (status: FollowStatus, committed: boolean) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  committed(): void {
-    for (const listener of this.listeners) listener(this.current, true);
-  }
-}
 
 const rootCall = (id: string, minute: number): object => ({
   eventID: id,

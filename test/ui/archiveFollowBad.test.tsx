@@ -6,25 +6,13 @@
  * the new height and the pending count dropped with the old one).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
+import type { ArchiveFollower } from '../../src/archive/follow.js';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, callsEachMinute, type TestArchive } from '../archive/helpers.js';
 import { renderApp, type Harness } from './harness.js';
+import { FakeFollower } from './fakeFollower.js';
 
-/** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
-class FakeFollower {
-  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
-  private readonly listeners = new Set<(status: FollowStatus, committed: boolean) => void>();
-  subscribe(listener: (status: FollowStatus, committed: boolean) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  update(change: Partial<FollowStatus>): void {
-    this.current = { ...this.current, ...change };
-    for (const listener of this.listeners) listener(this.current, false);
-  }
-}
 
 describe('a bad file in the folder a --db dashboard follows', () => {
   let archive: TestArchive;
