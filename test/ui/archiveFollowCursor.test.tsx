@@ -7,26 +7,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
+import type { ArchiveFollower } from '../../src/archive/follow.js';
 import { importFolder } from '../../src/archive/import.js';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { recordsJson } from '../support/files.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
-
-/** What the dashboard uses of a follower: its status and a subscription (archive/follow.ts). */
-class FakeFollower {
-  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
-  private readonly listeners = new Set<(status: FollowStatus, committed: boolean) => void>();
-  subscribe(listener: (status: FollowStatus, committed: boolean) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  committed(): void {
-    for (const listener of this.listeners) listener(this.current, true);
-  }
-}
+import { FakeFollower } from './fakeFollower.js';
 
 const call = (id: string, name: string, hour: number): object => ({
   eventID: id,
@@ -86,5 +74,16 @@ describe('the cursor after a followed import on the --db dashboard', () => {
     frame = await h.waitFor((f) => f.includes('7 events'));
     expect(frame).toContain('row 1 ');
     expect(selectedLine(frame)).toContain('CallG');
+  });
+
+  it('T and p open over an import count again once it ends (they are live on the folder dashboard)', async () => {
+    let frame = await h.press('T', (f) => f.includes('Top values of User'));
+    expect(selectedLine(frame)).toMatch(/\b7\b.*alice/);
+    await arrives('CallH', 8);
+    frame = await h.waitFor((f) => f.includes('Top values of User') && /\b8\b.*alice/.test(selectedLine(f)));
+    frame = await h.press('p', (f) => f.includes('Summary of') && f.includes('8 events'));
+    await arrives('CallI', 9);
+    frame = await h.waitFor((f) => f.includes('Summary of') && f.includes('9 events'));
+    expect(frame).toContain('CallI');
   });
 });

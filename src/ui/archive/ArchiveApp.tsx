@@ -423,6 +423,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     },
     [session, countFor],
   );
+  // T and p count live on the folder dashboard; on a followed archive, again once an import has ended.
+  useEffect(() => {
+    if (!follower) return;
+    return follower.subscribe((status, committed) => {
+      if (!rulesDueAfter(status, committed)) return;
+      const s = stateRef.current!;
+      if (s.mode === 'top') void loadTop(s.topField);
+      else if (s.mode === 'principal' && s.principal) void loadPrincipal(s.principal.term);
+    });
+  }, [follower, loadTop, loadPrincipal]);
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
 
   const loadHistogram = useCallback(
