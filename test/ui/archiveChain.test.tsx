@@ -16,19 +16,18 @@ import { App } from '../../src/ui/App.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOfFolder, type TestArchive } from '../archive/helpers.js';
 import { tempFolder } from '../support/files.js';
+import { idle, PLAIN } from './archiveDashboard.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
 const STRATUS = resolve(import.meta.dirname, '../../../shared/datasets/stratus-red-team');
 const present = existsSync(STRATUS);
 if (!present && process.env.CI) throw new Error(`datasets missing at ${STRATUS}`);
 
-const PLAIN = { NO_COLOR: '1' };
 /** GetPasswordData by a role session that christophe's key assumed (AssumeRole fd179e25…). */
 const EVENT = 'f1e17321-830c-4761-854c-158258e915b6';
 const ISSUER = 'fd179e25-9f1a-406c-8d7d-62f9d4938ef6';
 const BEHIND = 'Started by arn:aws:iam::457448411975:user/christophe';
 const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
-const idle = (f: string) => !f.includes('querying…') && !f.includes('reading…');
 
 /** The details' "Who is behind this session" section as drawn: its heading to the end of its links. */
 function chainSection(frame: string): string[] {

@@ -13,9 +13,9 @@ import { App } from '../../src/ui/App.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { tempFolder } from '../support/files.js';
+import { idle, PLAIN } from './archiveDashboard.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
-const PLAIN = { NO_COLOR: '1' };
 const RECORDS = [
   {
     eventID: 'ev-1',
@@ -34,7 +34,6 @@ const RECORDS = [
   { eventID: 'ev-2', eventTime: '2024-03-05T09:00:00Z', eventName: 'ListBuckets', eventSource: 's3.amazonaws.com', awsRegion: 'us-east-1', userIdentity: { type: 'Root', accountId: '111122223333' } },
 ];
 
-const idle = (f: string) => !f.includes('querying…') && !f.includes('reading…');
 const chooserLine = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
 const titleRow = (f: string) => f.split('\n').find((l) => l.includes('Event time')) ?? '';
 const cursorRow = (f: string) => f.split('\n').find((l) => /^[›»]/.test(l)) ?? '';

@@ -1,6 +1,9 @@
-/** A --db dashboard at 80x24 without colour over an archive of given records, for a describe block's tests. */
+/** The --db dashboard over an archive of given records (alone, or beside the folder dashboard), for a describe block's tests. */
 import { afterAll, beforeAll } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
+import { loadFolder } from '../../src/ingest/scanFolder.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { renderApp, type Harness } from './harness.js';
@@ -24,4 +27,51 @@ export function archiveDashboardForThisBlock(records: readonly object[], shown: 
     await archive?.close();
   });
   return () => h!;
+}
+
+export const PLAIN = { NO_COLOR: '1' };
+const PLACEHOLDER = 'press / to filter';
+
+/** The applied query as the query bar shows it ('' for none). */
+export function queryOf(frame: string): string {
+  const line = frame.split('\n').find((l) => l.startsWith('Query / ')) ?? '';
+  const text = line.slice('Query / '.length).trim();
+  return text.startsWith(PLACEHOLDER) ? '' : text;
+}
+
+/** No list query or page read is running on the --db dashboard. */
+export const idle = (f: string): boolean => !f.includes('querying…') && !f.includes('reading…');
+/** The details' selected value or link. */
+export const selectedDetail = (f: string): string => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+
+export interface BothDashboards {
+  archive: TestArchive;
+  /** The folder dashboard over the archive's folder. */
+  folder: Harness;
+  /** The --db dashboard over the archive. */
+  db: Harness;
+}
+
+/**
+ * For a describe block: `records` as an archive and its folder, both dashboards mounted side by side
+ * (same size, no colour) once `shown` is on both screens, and closed after the block's tests.
+ */
+export function bothDashboardsForThisBlock(records: readonly object[], width: number, height: number, shown: string): () => BothDashboards {
+  let both: BothDashboards | undefined;
+  beforeAll(async () => {
+    const archive = await archiveOf(records, 10);
+    const store = new EventStore(0);
+    await loadFolder(archive.folder, store);
+    const folder = renderApp(<App store={store} folder={archive.folder} watching={false} env={PLAIN} />, width, height);
+    const db = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} />, width, height);
+    both = { archive, folder, db };
+    await folder.waitFor((f) => f.includes(shown));
+    await db.waitFor((f) => f.includes(shown) && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    both?.folder.cleanup();
+    both?.db.cleanup();
+    await both?.archive.close();
+  });
+  return () => both!;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { queryOf } from './archiveDashboard.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
 /** 40 events an hour apart from 2024-03-05 10:00 UTC, every 4th an error. */
@@ -27,12 +28,6 @@ function records(): object[] {
   return out;
 }
 
-const PLACEHOLDER = 'press / to filter';
-function queryOf(frame: string): string {
-  const line = frame.split('\n').find((l) => l.startsWith('Query / ')) ?? '';
-  const text = line.slice('Query / '.length).trim();
-  return text.startsWith(PLACEHOLDER) ? '' : text;
-}
 const idle = (f: string) => !f.includes('querying…') && !f.includes('reading…') && !f.includes('counting…');
 const spanLines = (f: string) => f.split('\n').filter((l) => l.startsWith('┃'));
 

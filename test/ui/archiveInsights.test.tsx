@@ -17,11 +17,10 @@ import { InsightRecords } from '../../src/ui/insightsModel.js';
 import { InsightsView } from '../../src/ui/InsightsView.js';
 import { archiveOfFolder, type TestArchive } from '../archive/helpers.js';
 import { tempFolder } from '../support/files.js';
+import { idle, PLAIN } from './archiveDashboard.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../../samples');
-const PLAIN = { NO_COLOR: '1' };
-const idle = (f: string) => !f.includes('querying…') && !f.includes('reading…');
 
 /** The view as drawn: from its title line to the line above the status bar. */
 function viewLines(frame: string): string[] {

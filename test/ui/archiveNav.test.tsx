@@ -5,18 +5,10 @@
  * again by time and arrival, not by a row number that moved) and in the details
  * it was read in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArchiveSession } from '../../src/archive/session.js';
-import { loadFolder } from '../../src/ingest/scanFolder.js';
-import { EventStore } from '../../src/store/eventStore.js';
-import { App } from '../../src/ui/App.js';
-import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
-import { archiveOf, type TestArchive } from '../archive/helpers.js';
-import { archiveDashboardForThisBlock } from './archiveDashboard.js';
-import { KEYS, renderApp, type Harness } from './harness.js';
-
-const PLAIN = { NO_COLOR: '1' };
-const PLACEHOLDER = 'press / to filter';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type TestArchive } from '../archive/helpers.js';
+import { archiveDashboardForThisBlock, idle, queryOf, selectedDetail, bothDashboardsForThisBlock } from './archiveDashboard.js';
+import { KEYS, type Harness } from './harness.js';
 
 /** The newest event has a value for every field a pivot offers, some needing quotes; two others let a pivot narrow the list. */
 const RECORDS = [
@@ -36,34 +28,12 @@ const RECORDS = [
   { eventID: 'ev-3', eventTime: '2024-03-05T08:00:00Z', eventName: 'ListBuckets', eventSource: 's3.amazonaws.com', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.2', userIdentity: { type: 'Root' } },
 ];
 
-/** The applied query as the query bar shows it ('' for none). */
-function queryOf(frame: string): string {
-  const line = frame.split('\n').find((l) => l.startsWith('Query / ')) ?? '';
-  const text = line.slice('Query / '.length).trim();
-  return text.startsWith(PLACEHOLDER) ? '' : text;
-}
-
-const idle = (f: string) => !f.includes('querying…') && !f.includes('reading…');
-const selectedDetail = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
-
 describe('pivots from the list and the details: the same query text on both dashboards', () => {
   let archive: TestArchive;
   let folder: Harness;
   let db: Harness;
-  beforeAll(async () => {
-    archive = await archiveOf(RECORDS, 10);
-    const store = new EventStore(0);
-    await loadFolder(archive.folder, store);
-    folder = renderApp(<App store={store} folder={archive.folder} watching={false} env={PLAIN} />, 80, 24);
-    db = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} />, 80, 24);
-    await folder.waitFor((f) => f.includes('GetObject'));
-    await db.waitFor((f) => f.includes('GetObject') && idle(f), 20_000);
-  }, 60_000);
-  afterAll(async () => {
-    folder?.cleanup();
-    db?.cleanup();
-    await archive?.close();
-  });
+  const opened = bothDashboardsForThisBlock(RECORDS, 80, 24, 'GetObject');
+  beforeAll(() => void ({ archive, folder, db } = opened()));
 
   /** Presses `keys` on a dashboard, reads the query it applied, and goes back with `[` (to `back`'s frame). */
   async function pivotThenBack(h: Harness, keys: string, back: (f: string) => boolean): Promise<string> {

@@ -9,6 +9,7 @@ import { ArchiveSession } from '../../src/archive/session.js';
 import { openFolderState } from '../../src/state/index.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { idle } from './archiveDashboard.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
 const EVENTS = 600;
@@ -30,7 +31,6 @@ function records(): object[] {
 }
 
 const rowOf = (f: string) => /row ([\d,]+)/.exec(f)?.[1] ?? '';
-const idle = (f: string) => !f.includes('querying…') && !f.includes('reading…');
 const selectedLine = (f: string) => f.split('\n').find((l) => /^[›»]/.test(l)) ?? '';
 
 describe("' on the --db dashboard", () => {

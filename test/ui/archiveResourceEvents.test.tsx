@@ -3,17 +3,11 @@
  * resource, with the folder dashboard's query text for the same event (the
  * ARN when known, quoted and escaped), as a step `[` comes back from.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArchiveSession } from '../../src/archive/session.js';
-import { loadFolder } from '../../src/ingest/scanFolder.js';
-import { EventStore } from '../../src/store/eventStore.js';
-import { App } from '../../src/ui/App.js';
-import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
-import { archiveOf, type TestArchive } from '../archive/helpers.js';
-import { KEYS, renderApp, type Harness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type TestArchive } from '../archive/helpers.js';
+import { idle, queryOf, selectedDetail, bothDashboardsForThisBlock } from './archiveDashboard.js';
+import { KEYS, type Harness } from './harness.js';
 
-const PLAIN = { NO_COLOR: '1' };
-const PLACEHOLDER = 'press / to filter';
 const ODD_ROLE = 'arn:aws:iam::123456789012:role/odd "quoted" role';
 
 const RECORDS = [
@@ -34,13 +28,6 @@ const RECORDS = [
   { eventID: 'ev-4', eventTime: '2024-03-05T07:00:00Z', eventName: 'ListBuckets', eventSource: 's3.amazonaws.com', awsRegion: 'eu-west-1', userIdentity: { type: 'Root' } },
 ];
 
-function queryOf(frame: string): string {
-  const line = frame.split('\n').find((l) => l.startsWith('Query / ')) ?? '';
-  const text = line.slice('Query / '.length).trim();
-  return text.startsWith(PLACEHOLDER) ? '' : text;
-}
-const idle = (f: string) => !f.includes('querying…') && !f.includes('reading…');
-const selectedDetail = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
 /** The event names in the list, top to bottom. */
 const listedNames = (f: string) => ['PutBucketPolicy', 'GetBucketAcl', 'AssumeRole', 'ListBuckets'].filter((name) => f.split('\n').some((l) => /^[›» *]/.test(l) && l.includes(name)));
 
@@ -48,20 +35,8 @@ describe('r in the details of the --db dashboard', () => {
   let archive: TestArchive;
   let folder: Harness;
   let db: Harness;
-  beforeAll(async () => {
-    archive = await archiveOf(RECORDS, 10);
-    const store = new EventStore(0);
-    await loadFolder(archive.folder, store);
-    folder = renderApp(<App store={store} folder={archive.folder} watching={false} env={PLAIN} />, 100, 30);
-    db = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} />, 100, 30);
-    await folder.waitFor((f) => f.includes('ListBuckets'));
-    await db.waitFor((f) => f.includes('ListBuckets') && idle(f), 20_000);
-  }, 60_000);
-  afterAll(async () => {
-    folder?.cleanup();
-    db?.cleanup();
-    await archive?.close();
-  });
+  const opened = bothDashboardsForThisBlock(RECORDS, 100, 30, 'ListBuckets');
+  beforeAll(() => void ({ archive, folder, db } = opened()));
 
   it('without a resource selected, says to select one', async () => {
     await db.press(KEYS.enter, (f) => f.includes('Event details'));
