@@ -697,6 +697,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
   const findingsShown = state.mode === 'findings' || (state.mode === 'help' && state.returnMode === 'findings');
+  // What the findings and Insights views (one listens at a time, through the findings' key queue) call back.
+  const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }));
+  const listFromView = findingsKeys.fromView((text: string) => {
+    const s = stateRef.current!;
+    // `[` comes back to the list's event the view was opened over.
+    const from = archivePlace({ ...s, mode: 'list' }, eventUnderCursor());
+    setState({ ...s, mode: 'list', draft: text, caret: text.length });
+    void apply(text, from);
+  });
+  const helpOver = (view: 'findings' | 'insights') =>
+    findingsKeys.fromView(() =>
+      setState({ ...stateRef.current!, mode: 'help', returnMode: view, scroll: Math.min(viewHelpLine(help, view), Math.max(0, help.length - helpBodyHeight(mainH))) }),
+    );
   const findingsView = findingsShown ? (
     <FindingsPanel
       findings={found.findings}
@@ -706,19 +719,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       zone={state.zone}
       width={width}
       height={mainH}
-      onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
-      setQuery={findingsKeys.fromView((text: string) => {
-        const s = stateRef.current!;
-        // `[` comes back to the list's event the findings were opened over.
-        const from = archivePlace({ ...s, mode: 'list' }, eventUnderCursor());
-        setState({ ...s, mode: 'list', draft: text, caret: text.length });
-        void apply(text, from);
-      })}
+      onClose={closeView}
+      setQuery={listFromView}
       // The imports keep no copy of a conflicting duplicate's other file to list here.
       openProblems={findingsKeys.fromView(() => setState({ ...stateRef.current!, status: 'conflicting duplicates: trailtop scan --db FILE lists each with its files' }))}
-      openHelp={findingsKeys.fromView(() =>
-        setState({ ...stateRef.current!, mode: 'help', returnMode: 'findings', scroll: Math.min(viewHelpLine(help, 'findings'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
-      )}
+      openHelp={helpOver('findings')}
       // q asks first while a download runs, as from the list; the view does not listen while it asks.
       quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
       active={state.mode === 'findings' && !download.question}
@@ -733,16 +738,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       zone={state.zone}
       width={width}
       height={mainH}
-      onClose={findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }))}
-      setQuery={findingsKeys.fromView((text: string) => {
-        const s = stateRef.current!;
-        const from = archivePlace({ ...s, mode: 'list' }, eventUnderCursor());
-        setState({ ...s, mode: 'list', draft: text, caret: text.length });
-        void apply(text, from);
-      })}
-      openHelp={findingsKeys.fromView(() =>
-        setState({ ...stateRef.current!, mode: 'help', returnMode: 'insights', scroll: Math.min(viewHelpLine(help, 'insights'), Math.max(0, help.length - helpBodyHeight(mainH))) }),
-      )}
+      onClose={closeView}
+      setQuery={listFromView}
+      openHelp={helpOver('insights')}
       quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
       active={state.mode === 'insights'}
       claimKeys={findingsKeys.queue.claim}
