@@ -8,7 +8,7 @@ import { displayWidth } from '../../term/width.js';
 import { eventCount } from '../format.js';
 import { useTheme } from '../theme.js';
 import { partLabel, splitBar } from '../timeline/histogramModel.js';
-import { partStyles } from '../timeline/HistogramView.js';
+import { PartCells, partStyles } from '../timeline/HistogramView.js';
 import { STACK_TITLES } from '../../timeline/histogram.js';
 import type { HistoParts } from './archiveStack.js';
 
@@ -16,18 +16,7 @@ import type { HistoParts } from './archiveStack.js';
 export function PartBar({ parts, bucket, total, length }: { parts: HistoParts; bucket: number; total: number; length: number }) {
   const theme = useTheme();
   const styles = partStyles({ field: parts.field, values: parts.values }, theme, false);
-  const cells = splitBar(parts.counts[bucket] ?? [], total, length);
-  return (
-    <>
-      {cells.map((n, k) =>
-        n > 0 ? (
-          <Text key={k} color={styles[k]!.color}>
-            {styles[k]!.glyph.repeat(n)}
-          </Text>
-        ) : null,
-      )}
-    </>
-  );
+  return <PartCells cells={splitBar(parts.counts[bucket] ?? [], total, length)} styles={styles} />;
 }
 
 /** `  by event source · selected: 4 events: █ s3 3  ▓ iam 1`: the selected bucket's parts, as many as fit. */

@@ -44,6 +44,21 @@ interface PartStyle {
 }
 
 /** How each part is drawn: errors in the error colour (`!` without colour), field values in their colours or glyphs. */
+/** A bar's cells, part by part, each in its part's colour and glyph (both dashboards' split histograms). */
+export function PartCells({ cells, styles }: { cells: readonly number[]; styles: readonly PartStyle[] }) {
+  return (
+    <>
+      {cells.map((n, k) =>
+        n > 0 ? (
+          <Text key={k} color={styles[k]!.color}>
+            {styles[k]!.glyph.repeat(n)}
+          </Text>
+        ) : null,
+      )}
+    </>
+  );
+}
+
 export function partStyles(stack: StackSpec, theme: Theme, ascii: boolean): PartStyle[] {
   const solid = ascii ? '#' : '█';
   if (stack.field === 'errors') {
@@ -197,13 +212,7 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
       <Text key={bucket.start} wrap="truncate-end">
         <Text inverse={(selected || inSpan) && theme.inverse}>{`${gutter}${label}`}</Text>
         <Text color={theme.muted}>{` ${axisBar}`}</Text>
-        {cells.map((n, k) =>
-          n > 0 ? (
-            <Text key={k} color={styles[k]!.color}>
-              {styles[k]!.glyph.repeat(n)}
-            </Text>
-          ) : null,
-        )}
+        <PartCells cells={cells} styles={styles} />
         <Text>{' '.repeat(Math.max(0, barRoom - length) + 1)}</Text>
         <Text color={bucket.count === 0 ? theme.muted : undefined}>{count}</Text>
       </Text>
