@@ -398,57 +398,74 @@ export interface RecordReadOptions extends ReadOptions {
  * looked up by id and must match the row's `fingerprint` (contentCheck.ts).
  */
 export async function readRecord(ref: RecordRef, options: RecordReadOptions = {}): Promise<Record<string, unknown> | null> {
+  return itemRecord(await readItem(ref, options));
+}
+
+/**
+ * The record `ref` points at with the row the loader makes of its item (for
+ * a lookup-events element, the row has the element's Resources and
+ * Username around the record): what a record matcher needs to decide a
+ * summary term as the event list does. Null as readRecord.
+ */
+export async function readRecordAndRow(ref: RecordRef, options: RecordReadOptions = {}): Promise<{ record: Record<string, unknown>; row: EventRow | null } | null> {
+  const item = await readItem(ref, options);
+  const record = itemRecord(item);
+  return record ? { record, row: rowOf(item) } : null;
+}
+
+/** The item of the file `ref` points at (see readRecord), or undefined. */
+async function readItem(ref: RecordRef, options: RecordReadOptions): Promise<unknown> {
   try {
     const threshold = options.streamThreshold ?? STREAM_THRESHOLD;
     const now = Date.now();
     const wanted = ref.identity ?? '';
     let cached = cache.get(ref.file);
     if (cached && cached.threshold !== threshold) cached = undefined;
-    if (cached && wanted !== '' && cached.identity === wanted) return pick(cached.items, ref, true);
+    if (cached && wanted !== '' && cached.identity === wanted) return pickItem(cached.items, ref, true);
     const fresh = cached !== undefined && now - cached.checkedAt < (options.revalidateMs ?? REVALIDATE_MS);
     // A record past the cached copy's end was appended since it was read (a growing JSON-lines file):
     // only a fresh look at the file can have it.
     if (cached && fresh && ref.index < cached.items.length) {
-      const found = pick(cached.items, ref, false);
-      if (found !== null) return found;
+      const found = pickItem(cached.items, ref, false);
+      if (itemRecord(found) !== null) return found;
     }
     const stats = await stat(ref.file).catch(() => null);
-    if (!stats || !stats.isFile()) return null;
+    if (!stats || !stats.isFile()) return undefined;
     if (cached && cached.identity === fileIdentity(stats)) {
       cached.checkedAt = now;
       cache.delete(ref.file);
       cache.set(ref.file, cached);
-      return pick(cached.items, ref, cached.identity === wanted);
+      return pickItem(cached.items, ref, cached.identity === wanted);
     }
     const opened = openAndParse(ref.file, threshold, options.maxDecompressed ?? readLimits().maxDecompressedBytes);
-    if (opened.kind === 'result') return null;
+    if (opened.kind === 'result') return undefined;
     if (opened.kind === 'stream') {
-      return await streamedRecord(opened.fd, opened.gzip, ref, opened.identity === wanted, { signal: options.signal, size: opened.bytes });
+      return await streamedItem(opened.fd, opened.gzip, ref, opened.identity === wanted, { signal: options.signal, size: opened.bytes });
     }
     cache.delete(ref.file);
     cache.set(ref.file, { identity: opened.identity, threshold, items: opened.extracted.items, checkedAt: now });
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    return pick(opened.extracted.items, ref, opened.identity === wanted);
+    return pickItem(opened.extracted.items, ref, opened.identity === wanted);
   } catch {
-    return null;
+    return undefined;
   }
 }
 
 /**
- * The record `ref` stands for among a file's items. Without an id, the item
+ * The item `ref` stands for among a file's items. Without an id, the item
  * at the index. `sameVersion`: the items are of the file version the row
  * was read from, so the index holds if the id agrees. Otherwise the record
  * is found by id and must match the row's fingerprint.
  */
-function pick(items: readonly unknown[], ref: RecordRef, sameVersion: boolean): Loose | null {
+function pickItem(items: readonly unknown[], ref: RecordRef, sameVersion: boolean): unknown {
   const item = items[ref.index];
-  if (ref.id === undefined) return itemRecord(item);
-  if (item !== undefined && sameVersion && quickIdOf(item) === ref.id) return itemRecord(item);
-  if (item !== undefined && matches(item, ref)) return itemRecord(item);
+  if (ref.id === undefined) return item;
+  if (item !== undefined && sameVersion && quickIdOf(item) === ref.id) return item;
+  if (item !== undefined && matches(item, ref)) return item;
   for (let k = 0; k < items.length; k++) {
-    if (k !== ref.index && matches(items[k], ref)) return itemRecord(items[k]);
+    if (k !== ref.index && matches(items[k], ref)) return items[k];
   }
-  return null;
+  return undefined;
 }
 
 /** A plain event's eventID without normalizing it; undefined when only normalizing can tell the row id. */
@@ -480,7 +497,7 @@ function itemRecord(item: unknown): Loose | null {
   return item === undefined ? null : recordOfItem(item, itemKind(item));
 }
 
-async function streamedRecord(fd: number, gzip: boolean, ref: RecordRef, sameVersion: boolean, options: StreamOptions): Promise<Loose | null> {
+async function streamedItem(fd: number, gzip: boolean, ref: RecordRef, sameVersion: boolean, options: StreamOptions): Promise<unknown> {
   const state: StreamState = { error: '' };
   let index = 0;
   for await (const item of streamRecordTexts(fd, gzip, state, options)) {
@@ -493,10 +510,10 @@ async function streamedRecord(fd: number, gzip: boolean, ref: RecordRef, sameVer
     } catch {
       continue;
     }
-    const found = pick([value], { ...ref, index: 0 }, sameVersion && at === ref.index);
-    if (found !== null || ref.id === undefined) return found;
+    const found = pickItem([value], { ...ref, index: 0 }, sameVersion && at === ref.index);
+    if (itemRecord(found) !== null || ref.id === undefined) return found;
   }
-  return null;
+  return undefined;
 }
 
 /** Forgets the parsed files readRecord keeps (tests, and files known to have changed). */

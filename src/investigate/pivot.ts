@@ -4,6 +4,7 @@
  * query-language text (query/fields.ts), so the query bar shows exactly what
  * was applied and `[` goes back to the query before.
  */
+import { topLevelConjuncts } from '../query/conjuncts.js';
 import { replaceUnsafe, sanitize } from '../term/sanitize.js';
 
 /** A field of the query language and one exact value of it. */
@@ -36,7 +37,9 @@ export function termText(term: PivotTerm): string {
 /**
  * The query after a pivot: `replace` gives the term alone, `add` appends it
  * (AND with other fields; the same field twice means either, as in the query
- * language), `exclude` appends `-term`. A term already there is not repeated.
+ * language), `exclude` appends `-term`. Appended, a term narrows the whole
+ * query, OR chains included (OR binds tighter than AND). A term already
+ * there on its own (not inside an OR or a group) is not repeated.
  */
 export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string {
   const text = termText(term);
@@ -44,8 +47,9 @@ export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string 
   const piece = op === 'exclude' ? `-${text}` : text;
   const current = query.trim();
   if (current === '') return piece;
-  if (` ${current} `.includes(` ${piece} `)) return current;
-  return `${current} ${piece}`;
+  const conjuncts = topLevelConjuncts(current);
+  const present = conjuncts ? conjuncts.some((conjunct) => conjunct.text === piece) : ` ${current} `.includes(` ${piece} `);
+  return present ? current : `${current} ${piece}`;
 }
 
 /**

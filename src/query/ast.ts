@@ -175,9 +175,11 @@ export function hasDeepTerm(node: QueryNode): boolean {
  * The part of a query the records must decide: the children of a top-level
  * `and` that hold a deep term (the rest the summary columns already
  * decided for every candidate), or the whole tree. A child that mixes deep
- * and summary terms is decided whole from the record; its words are then
- * substring-only and its rule:/mark: terms false (the worker has no
- * vocabulary or tags). The query bar never writes such a child.
+ * and summary terms (an OR group, a Sigma selection) is decided whole from
+ * the record, its summary terms on the loader's row of the record where the
+ * reader has it (recordMatch.ts RowRecordMatcher). The worker has no
+ * vocabulary and no tags, so the query bar refuses fuzzy words and rule:/
+ * mark: terms in such a child (parse.ts).
  */
 export function deepPart(ast: QueryNode): QueryNode {
   if (ast.kind !== 'and') return ast;

@@ -14,7 +14,7 @@ import {
   type ColumnContext,
   type SeqTest,
 } from './columnTests.js';
-import { hasDeepTerm, type FieldNode, type QueryNode, type TagContext, type TagNode, type ValueMatch, type WordNode } from './ast.js';
+import { forEachLeaf, hasDeepTerm, type FieldNode, type QueryNode, type TagContext, type TagNode, type ValueMatch, type WordNode } from './ast.js';
 import type { QueryError } from './errors.js';
 import { FUZZY_FIELDS, lookupField, type BooleanField, type TextField, type ValueVisitor } from './fields.js';
 import { parseQuery } from './parse.js';
@@ -112,15 +112,18 @@ export function compileNode(ast: QueryNode, options: CompileOptions = {}, source
   let min = -Infinity;
   let max = Infinity;
   let hasTime = false;
-  let relativeTime = false;
   for (const child of top) {
     if (child.kind !== 'time') continue;
     hasTime = true;
     min = Math.max(min, child.min);
     max = Math.min(max, child.max);
-    relativeTime ||= child.relative;
     compiler.sliced.add(child);
   }
+  // A since: inside a group moves with the clock too, though it tests rows rather than slicing them.
+  let relativeTime = false;
+  forEachLeaf(ast, (leaf) => {
+    if (leaf.kind === 'time' && leaf.relative) relativeTime = true;
+  });
   const root = compiler.compile(ast, true);
   const isEmpty = ast.kind === 'const' ? ast.value : ast.kind === 'and' && ast.children.length === 0;
   return {

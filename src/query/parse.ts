@@ -1,9 +1,9 @@
-import { and, not, or, splitPath, type FieldNode, type FieldRef, type GlobPattern, type QueryNode, type TagNode, type TimeNode, type WordNode } from './ast.js';
+import { and, forEachLeaf, hasDeepTerm, not, or, splitPath, type FieldNode, type FieldRef, type GlobPattern, type QueryNode, type TagNode, type TimeNode, type WordNode } from './ast.js';
 import type { QueryError } from './errors.js';
 import { looksLikeCidr } from './cidr.js';
 import { fieldSpellings, FIELDS, lookupField, RECORD_KEYS, type FieldSpec } from './fields.js';
 import { parseTimeValue } from './time.js';
-import { tokenize, type RawTerm, type RawValue } from './tokenize.js';
+import { tokenize, type RawTerm, type RawValue, type Token } from './tokenize.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH } from './vocabulary.js';
 import { foldCase } from './fold.js';
 
@@ -21,87 +21,249 @@ export interface ParseOptions {
 }
 
 /**
- * The query bar's text as a QueryNode (ast.ts). The tree is always an `and`
- * of, in this order: the words and negated terms as typed, then one `or`
- * per positive field (the same field repeated is either value), then the
- * readonly: terms, then one TimeNode for all time terms (they intersect).
- * `field:*` is `exists`; every other value is a whole-value glob.
+ * The query bar's text as a QueryNode (ast.ts).
+ *
+ * Terms side by side must all hold (AND, which may also be written); `OR`
+ * joins terms either of which may hold, and binds tighter than AND, as in
+ * Splunk: `a b OR c` is `a AND (b OR c)`, so a term appended to a query (a
+ * pivot) narrows the whole of it. `NOT x` is `-x`; parentheses group, `-(...)`
+ * excludes a group.
+ *
+ * Each conjunction (the query, or a group's inside) is an `and` of, in this
+ * order: the words, negated terms, OR chains and groups as typed, then one
+ * `or` per positive field (the same field repeated is either value), then the
+ * readonly: terms, then one TimeNode for its bare time terms (they
+ * intersect). A group's conjunction joins its parent's children (AND is
+ * associative), so the time terms of a group ANDed in still narrow the range
+ * callers slice by. `field:*` is `exists`; every other value is a
+ * whole-value glob.
  */
 export function parseQuery(source: string, options: ParseOptions = {}): ParseResult {
   const tokens = tokenize(source);
   if (!tokens.ok) return tokens;
-  const now = options.now ?? Date.now();
-  const inline: QueryNode[] = [];
-  // Keyed by canonical field name, in order of first appearance.
-  const positive = new Map<string, QueryNode[]>();
-  const booleans = new Map<string, QueryNode[]>();
-  let min = -Infinity;
-  let max = Infinity;
-  let hasTime = false;
-  let relative = false;
+  const parser = new Parser(tokens.tokens, options.now ?? Date.now(), options.deepTerms ?? false);
+  try {
+    const ast = parser.query();
+    parser.checkRecordGroups(ast);
+    return { ok: true, ast };
+  } catch (error) {
+    if (error instanceof ParseFailure) return { ok: false, error: error.error };
+    throw error;
+  }
+}
 
-  for (const term of tokens.terms) {
-    if (term.field === null) {
-      const word = wordNode(term);
-      if (word) inline.push(term.negated ? not(word) : word);
-      continue;
-    }
-    const field = lookupField(term.field);
-    if (!field) {
-      if (!term.field.includes('.') && !RECORD_KEYS.has(term.field)) return unknownField(term);
-      if (!options.deepTerms) return notHere(term);
-      const node = pathTerm(term);
-      if ('error' in node) return { ok: false, error: node.error };
-      if (term.negated) inline.push(not(node));
-      else {
-        // Keyed by the path as typed: the same path repeated is either value, like a field.
-        const key = `.${term.field}`;
-        const list = positive.get(key) ?? [];
-        list.push(node);
-        positive.set(key, list);
-      }
-      continue;
-    }
-    if (term.value.text === '' && !term.value.glob) {
-      return failure(
-        `empty value for ${term.field}:`,
-        term.fieldStart,
-        `give a value, e.g. ${field.example}${field.kind === 'text' ? `, or ${field.name}:* for any` : ''}`,
-      );
-    }
-    if (field.kind === 'time') {
-      if (term.negated) {
-        return failure(`${term.field}: cannot be negated`, term.start, 'use until: instead of -since:, since: instead of -until:');
-      }
-      const time = term.value.glob ? null : parseTimeValue(term.value.text, now);
-      if (!time) return badTime(term);
-      hasTime = true;
-      relative ||= time.relative;
-      if (field.bound === 'lower') min = Math.max(min, time.at);
-      else max = Math.min(max, time.at + time.span - 1);
-      continue;
-    }
-    if (field.kind === 'params' && !options.deepTerms) return notHere(term);
-    const node = fieldTerm(field, term);
-    if ('error' in node) return { ok: false, error: node.error };
-    if (term.negated) {
-      inline.push(not(node));
-      continue;
-    }
-    const groups = field.kind === 'boolean' ? booleans : positive;
-    const list = groups.get(field.name) ?? [];
-    list.push(node);
-    groups.set(field.name, list);
+class ParseFailure extends Error {
+  constructor(readonly error: QueryError) {
+    super(error.message);
+  }
+}
+
+function fail(message: string, position: number, hint: string): never {
+  throw new ParseFailure({ message, position, hint });
+}
+
+function orFail(result: QueryNode | { error: QueryError }): QueryNode {
+  if ('error' in result) throw new ParseFailure(result.error);
+  return result;
+}
+
+/** A term not yet made a node (its conjunction groups fields and time terms), or a node already made. */
+type Item = { kind: 'term'; term: RawTerm; negated: boolean } | { kind: 'node'; node: QueryNode };
+
+/**
+ * Recursive descent over the tokens. `negative` is whether the place being
+ * read is under an odd number of negations: a word there is not fuzzy, as a
+ * negated word is not (excluding everything a word might mean is rarely
+ * what was meant).
+ */
+class Parser {
+  private at = 0;
+  /** Where each word and tag was typed, for the check made on the finished tree. */
+  private readonly positions = new Map<QueryNode, number>();
+
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly now: number,
+    private readonly deepTerms: boolean,
+  ) {}
+
+  query(): QueryNode {
+    return this.conjunction(false);
   }
 
-  const children = [...inline];
-  for (const group of positive.values()) children.push(or(group));
-  for (const group of booleans.values()) children.push(or(group));
-  if (hasTime) {
-    const time: TimeNode = { kind: 'time', min, max, relative };
-    children.push(time);
+  /**
+   * A top-level child that holds a record path is decided from the record
+   * alone (ast.ts deepPart), where no vocabulary and no marks or rule hits
+   * are at hand: a fuzzy word or a tag there would be answered differently
+   * than anywhere else, so it is refused at its position.
+   */
+  checkRecordGroups(ast: QueryNode): void {
+    const top = ast.kind === 'and' ? ast.children : [ast];
+    for (const child of top) {
+      if (child.kind === 'field' || !hasDeepTerm(child)) continue;
+      forEachLeaf(child, (leaf) => {
+        const at = this.positions.get(leaf) ?? 0;
+        if (leaf.kind === 'word' && leaf.fuzzy) {
+          fail(`'${leaf.text}' shares a group with a record path`, at, `quote it to search text only ("${leaf.text}"), or move it out of the group`);
+        }
+        if (leaf.kind === 'tag') {
+          fail(`${leaf.tag}: shares a group with a record path`, at, 'records are read without marks and rule hits: move it out of the group');
+        }
+      });
+    }
   }
-  return { ok: true, ast: and(children) };
+
+  private peek(): Token | undefined {
+    return this.tokens[this.at];
+  }
+
+  /** Until the end or a group's `)`: items side by side or joined by AND. */
+  private conjunction(negative: boolean): QueryNode {
+    const items: Item[] = [];
+    let pendingAnd: Token | null = null;
+    for (let token = this.peek(); token && token.kind !== 'close'; token = this.peek()) {
+      if (token.kind === 'and') {
+        if (items.length === 0 || pendingAnd) fail('AND needs a term before it', token.start, 'write a AND b, or just a b');
+        pendingAnd = token;
+        this.at++;
+        continue;
+      }
+      if (token.kind === 'or') fail('OR needs a term before it', token.start, 'write a OR b');
+      items.push(this.disjunction(negative));
+      pendingAnd = null;
+    }
+    if (pendingAnd) fail('AND needs a term after it', pendingAnd.start, 'write a AND b, or just a b');
+    return this.build(items, negative);
+  }
+
+  /** An item, or items joined by OR. */
+  private disjunction(negative: boolean): Item {
+    const first = this.unary(negative);
+    if (this.peek()?.kind !== 'or') return first;
+    const operands = [this.nodeOf(first, negative)];
+    for (let token = this.peek(); token?.kind === 'or'; token = this.peek()) {
+      this.at++;
+      if (!this.startsItem()) fail('OR needs a term after it', token.start, 'write a OR b');
+      operands.push(this.nodeOf(this.unary(negative), negative));
+    }
+    return { kind: 'node', node: or(operands) };
+  }
+
+  private startsItem(): boolean {
+    const next = this.peek();
+    return next !== undefined && (next.kind === 'term' || next.kind === 'open' || next.kind === 'not');
+  }
+
+  /** A term, `NOT` item, or a group. */
+  private unary(negative: boolean): Item {
+    const token = this.peek()!;
+    if (token.kind === 'not') {
+      this.at++;
+      if (!this.startsItem()) fail('NOT needs a term after it', token.start, 'write NOT name:x, or -name:x');
+      const item = this.unary(!negative);
+      if (item.kind === 'term') return { kind: 'term', term: item.term, negated: !item.negated };
+      return { kind: 'node', node: not(item.node) };
+    }
+    if (token.kind === 'open') {
+      this.at++;
+      if (this.peek()?.kind === 'close') fail('empty group', token.start, 'put terms between the parentheses, or remove them');
+      const inside = this.conjunction(token.negated ? !negative : negative);
+      this.at++; // the group's ')': tokenize() checked every '(' is closed
+      return { kind: 'node', node: token.negated ? not(inside) : inside };
+    }
+    if (token.kind !== 'term') fail('expected a term', token.start, 'write a term before and after AND and OR');
+    this.at++;
+    return { kind: 'term', term: token.term, negated: token.term.negated };
+  }
+
+  /** One item as a node of its own (an OR's operand): a time term is its own range. */
+  private nodeOf(item: Item, negative: boolean): QueryNode {
+    return item.kind === 'node' ? item.node : this.build([item], negative);
+  }
+
+  /** A conjunction's items as its `and` (see parseQuery for the order). */
+  private build(items: readonly Item[], negative: boolean): QueryNode {
+    const inline: QueryNode[] = [];
+    // Keyed by canonical field name, in order of first appearance.
+    const positive = new Map<string, QueryNode[]>();
+    const booleans = new Map<string, QueryNode[]>();
+    let min = -Infinity;
+    let max = Infinity;
+    let hasTime = false;
+    let relative = false;
+
+    for (const item of items) {
+      if (item.kind === 'node') {
+        // A group ANDed in: its children are this conjunction's.
+        if (item.node.kind === 'and') inline.push(...item.node.children);
+        else inline.push(item.node);
+        continue;
+      }
+      const { term, negated } = item;
+      if (term.field === null) {
+        const word = wordNode(term, negated !== negative);
+        if (word) {
+          this.positions.set(word, term.start);
+          inline.push(negated ? not(word) : word);
+        }
+        continue;
+      }
+      const field = lookupField(term.field);
+      if (!field) {
+        if (!term.field.includes('.') && !RECORD_KEYS.has(term.field)) unknownField(term);
+        if (!this.deepTerms) notHere(term);
+        const node = orFail(pathTerm(term));
+        if (negated) inline.push(not(node));
+        else {
+          // Keyed by the path as typed: the same path repeated is either value, like a field.
+          const key = `.${term.field}`;
+          const list = positive.get(key) ?? [];
+          list.push(node);
+          positive.set(key, list);
+        }
+        continue;
+      }
+      if (term.value.text === '' && !term.value.glob) {
+        fail(
+          `empty value for ${term.field}:`,
+          term.fieldStart,
+          `give a value, e.g. ${field.example}${field.kind === 'text' ? `, or ${field.name}:* for any` : ''}`,
+        );
+      }
+      if (field.kind === 'time') {
+        if (negated) {
+          fail(`${term.field}: cannot be negated`, term.start, 'use until: instead of -since:, since: instead of -until:');
+        }
+        const time = term.value.glob ? null : parseTimeValue(term.value.text, this.now);
+        if (!time) badTime(term);
+        hasTime = true;
+        relative ||= time.relative;
+        if (field.bound === 'lower') min = Math.max(min, time.at);
+        else max = Math.min(max, time.at + time.span - 1);
+        continue;
+      }
+      if (field.kind === 'params' && !this.deepTerms) notHere(term);
+      const node = orFail(fieldTerm(field, term));
+      if (node.kind === 'tag') this.positions.set(node, term.fieldStart);
+      if (negated) {
+        inline.push(not(node));
+        continue;
+      }
+      const groups = field.kind === 'boolean' ? booleans : positive;
+      const list = groups.get(field.name) ?? [];
+      list.push(node);
+      groups.set(field.name, list);
+    }
+
+    const children = [...inline];
+    for (const group of positive.values()) children.push(or(group));
+    for (const group of booleans.values()) children.push(or(group));
+    if (hasTime) {
+      const time: TimeNode = { kind: 'time', min, max, relative };
+      children.push(time);
+    }
+    return and(children);
+  }
 }
 
 /** `a.b.c:value`: a path into the record; an address block (`10.0.0.0/8`) also matches the addresses in it. */
@@ -190,39 +352,35 @@ function fieldTerm(field: Exclude<FieldSpec, { kind: 'time' }>, term: RawTerm): 
  * to FUZZY_MAX_LENGTH letters may also match what a vocabulary says they mean.
  * An empty word (`""`) is no term.
  */
-function wordNode(term: RawTerm): WordNode | null {
+function wordNode(term: RawTerm, negative: boolean): WordNode | null {
   const value = term.value;
   if (value.text === '' && !value.glob) return null;
   const segments = value.segments.map(foldCase);
   const length = segments[0]!.length;
-  const fuzzy = !term.negated && !value.quoted && !value.glob && length >= FUZZY_MIN_LENGTH && length <= FUZZY_MAX_LENGTH;
+  const fuzzy = !negative && !value.quoted && !value.glob && length >= FUZZY_MIN_LENGTH && length <= FUZZY_MAX_LENGTH;
   return { kind: 'word', text: value.text, segments, fuzzy };
 }
 
-function notHere(term: RawTerm): ParseResult {
-  return failure(`${term.field}: reads whole records, not available here`, term.fieldStart, 'use the summary fields (see ?)');
+function notHere(term: RawTerm): never {
+  fail(`${term.field}: reads whole records, not available here`, term.fieldStart, 'use the summary fields (see ?)');
 }
 
-function failure(message: string, position: number, hint: string): ParseResult {
-  return { ok: false, error: { message, position, hint } };
-}
-
-function unknownField(term: RawTerm): ParseResult {
+function unknownField(term: RawTerm): never {
   const typed = term.field!;
   const guess = closestField(typed.toLowerCase());
   const hint = guess
     ? `did you mean ${guess}:? (quote the word to search text)`
     : `fields: ${FIELDS.map((f) => f.name).join(' ')}; quote the word to search text`;
-  return failure(`unknown field '${typed}'`, term.fieldStart, hint);
+  fail(`unknown field '${typed}'`, term.fieldStart, hint);
 }
 
-function badTime(term: RawTerm): ParseResult {
+function badTime(term: RawTerm): never {
   const text = term.value.text;
   const looksLikeDuration = /^\d+(\.\d+)?[a-z]*$/i.test(text) || /^[a-z]+$/i.test(text);
   const field = term.field!.toLowerCase();
   return looksLikeDuration
-    ? failure(`bad duration '${text}'`, term.valueStart, `use a number and s, m, h, d or w, e.g. ${field}:30m or ${field}:7d`)
-    : failure(
+    ? fail(`bad duration '${text}'`, term.valueStart, `use a number and s, m, h, d or w, e.g. ${field}:30m or ${field}:7d`)
+    : fail(
         `bad time '${text}'`,
         term.valueStart,
         `use an ISO time: 2024-03-05, 2024-03-05T14:00Z or 2024-03-05T14:00:00+11:00 (UTC unless an offset is given)`,

@@ -12,6 +12,14 @@ type Loose = Readonly<Record<string, unknown>>;
 /** Whether a raw parsed CloudTrail record (the event itself, not an envelope) matches. */
 export type RecordMatcher = (record: unknown) => boolean;
 
+/**
+ * A RecordMatcher that may be given the row the loader made of the record's
+ * item: summary terms are then decided on it, so what a lookup-events
+ * element adds around its record (Resources, Username) counts as it does in
+ * the event list. With null it is a RecordMatcher.
+ */
+export type RowRecordMatcher = (record: unknown, row: EventRow | null) => boolean;
+
 /** The record fields params: searches, in this order. */
 export const PARAMS_KEYS = ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'] as const;
 
@@ -43,21 +51,35 @@ interface Part {
  * Compile once, call many times; not reentrant (one call at a time).
  */
 export function compileRecordMatcher(ast: QueryNode, options: CompileOptions = {}): RecordMatcher {
-  const state: { record: Loose; row: EventRow | null } = { record: EMPTY, row: null };
+  const matcher = compileRowRecordMatcher(ast, options);
+  return (record) => matcher(record, null);
+}
+
+/** compileRecordMatcher for callers that have the loader's row of each record at hand (see RowRecordMatcher). */
+export function compileRowRecordMatcher(ast: QueryNode, options: CompileOptions = {}): RowRecordMatcher {
+  const state: MatchState = { record: EMPTY, row: null, rowGiven: false };
   const rowOf = (): EventRow => (state.row ??= normalize(state.record, new RecordBatch(''), 0));
   const compiler = new RecordCompiler(options, state, rowOf);
   const root = compiler.compile(ast).test;
-  return (raw) => {
+  return (raw, row) => {
     state.record = objectOf(raw) ?? EMPTY;
-    state.row = null;
+    state.row = row;
+    state.rowGiven = row !== null;
     return root();
   };
+}
+
+interface MatchState {
+  record: Loose;
+  row: EventRow | null;
+  /** The caller gave the loader's row: summary terms read it, not the record's own keys. */
+  rowGiven: boolean;
 }
 
 class RecordCompiler {
   constructor(
     private readonly options: CompileOptions,
-    private readonly state: { record: Loose; row: EventRow | null },
+    private readonly state: MatchState,
     private readonly rowOf: () => EventRow,
   ) {}
 
@@ -143,7 +165,8 @@ class RecordCompiler {
     const field = lookupField(ref.name);
     if (field?.kind === 'boolean') {
       const decide = booleanDecider(node.match);
-      return { cost: COST_DIRECT, test: () => decide(field.fromRecord(state.record)) };
+      const onRow = this.byRow(node).test;
+      return { cost: COST_DIRECT, test: () => (state.rowGiven ? onRow() : decide(field.fromRecord(state.record))) };
     }
     if (field?.kind !== 'text' || !field.fromRecord) return this.byRow(node);
     const fromRecord = field.fromRecord;
@@ -153,6 +176,7 @@ class RecordCompiler {
     return {
       cost: COST_DIRECT,
       test: () => {
+        if (state.rowGiven) return slow();
         const answer = fromRecord(state.record, visit);
         if (answer === undefined) return slow();
         return answer || (also !== null && also(state.record));

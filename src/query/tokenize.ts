@@ -24,10 +24,26 @@ export interface RawTerm {
   fieldStart: number;
   /** Offset of the value's first character. */
   valueStart: number;
+  /** Offset just past the term. */
+  end: number;
   value: RawValue;
 }
 
-export type TokenizeResult = { ok: true; terms: RawTerm[] } | { ok: false; error: QueryError };
+/**
+ * What the query is made of: terms, and the boolean syntax between them.
+ * `OR`, `AND` and `NOT` are operators only in capitals, unquoted and alone
+ * (lowercase `or` is a word); `(` opens a group where a term could start,
+ * `-(` a negated one and `field:(` one whose bare words are that field's
+ * values; inside a group an unquoted `)` ends the value before it.
+ */
+export type Token =
+  | { readonly kind: 'term'; readonly term: RawTerm }
+  /** `(`, `-(`, or `field:(` whose bare words are values of that field (`name:(A OR B)`, as in Lucene). */
+  | { readonly kind: 'open'; readonly start: number; readonly negated: boolean; readonly field: string | null }
+  | { readonly kind: 'close'; readonly start: number }
+  | { readonly kind: 'or' | 'and' | 'not'; readonly start: number; readonly end: number };
+
+export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; error: QueryError };
 
 /**
  * `name:` (letters only, so `s3:GetObject` stays a word) or a dotted record
@@ -35,29 +51,50 @@ export type TokenizeResult = { ok: true; terms: RawTerm[] } | { ok: false; error
  */
 const FIELD_PREFIX = /(?:[A-Za-z]+|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+):/y;
 
+const OPERATORS: Readonly<Record<string, 'or' | 'and' | 'not'>> = { OR: 'or', AND: 'and', NOT: 'not' };
+
 function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 }
 
 /**
- * Splits a query into terms: `word`, `"quoted words"`, `field:value`,
- * `field:"quoted value"`, each optionally preceded by `-`. A word that starts
- * with `arn:` is a plain word, so a pasted ARN searches the text.
+ * Splits a query into tokens: terms (`word`, `"quoted words"`,
+ * `field:value`, `field:"quoted value"`, each optionally preceded by `-`),
+ * operators and parentheses. A word that starts with `arn:` is a plain word,
+ * so a pasted ARN searches the text. Outside a group a `)` inside a value is
+ * part of it, so a query typed before groups existed means what it meant.
  */
 export function tokenize(source: string): TokenizeResult {
-  const terms: RawTerm[] = [];
+  const tokens: Token[] = [];
+  const opened: { start: number; field: string | null }[] = [];
   let i = 0;
   const n = source.length;
   while (i < n) {
-    if (isSpace(source[i]!)) {
+    const ch = source[i]!;
+    if (isSpace(ch)) {
       i++;
       continue;
     }
     const start = i;
+    if (ch === '(' || (ch === '-' && source[i + 1] === '(')) {
+      const negated = ch === '-';
+      i += negated ? 2 : 1;
+      const field = opened.at(-1)?.field ?? null;
+      opened.push({ start, field });
+      tokens.push({ kind: 'open', start, negated, field });
+      continue;
+    }
+    if (ch === ')') {
+      if (opened.length === 0) return fail("')' without a '(' before it", start, 'quote a value that holds a parenthesis: agent:"*(linux)*"');
+      opened.pop();
+      i++;
+      tokens.push({ kind: 'close', start });
+      continue;
+    }
     let negated = false;
-    if (source[i] === '-') {
-      if (i + 1 >= n || isSpace(source[i + 1]!)) {
-        return fail("'-' must be followed by a term", start, 'write -field:value or -word, without a space');
+    if (ch === '-') {
+      if (i + 1 >= n || isSpace(source[i + 1]!) || source[i + 1] === ')') {
+        return fail("'-' must be followed by a term", start, 'write -field:value, -word or -(group), without a space');
       }
       negated = true;
       i++;
@@ -71,12 +108,31 @@ export function tokenize(source: string): TokenizeResult {
       i += prefix[0].length;
     }
     const valueStart = i;
-    const value = readValue(source, i);
+    if (field !== null && source[i] === '(') {
+      i++;
+      opened.push({ start, field });
+      tokens.push({ kind: 'open', start, negated, field });
+      continue;
+    }
+    const value = readValue(source, i, opened.length > 0);
     if ('error' in value) return { ok: false, error: value.error };
     i = value.end;
-    terms.push({ negated, field, start, fieldStart, valueStart, value: value.value });
+    const operator = !negated && field === null && !value.value.quoted ? OPERATORS[value.value.text] : undefined;
+    if (operator) {
+      tokens.push({ kind: operator, start, end: i });
+      continue;
+    }
+    // Inside `field:( )` a bare word is a value of that field.
+    if (field === null) field = opened.at(-1)?.field ?? null;
+    tokens.push({ kind: 'term', term: { negated, field, start, fieldStart, valueStart, end: i, value: value.value } });
   }
-  return { ok: true, terms };
+  if (opened.length > 0) return fail("'(' is never closed", opened[opened.length - 1]!.start, "close the group with ')'");
+  return { ok: true, tokens };
+}
+
+/** The terms alone, in order (for callers that read no syntax). */
+export function termsOf(tokens: readonly Token[]): RawTerm[] {
+  return tokens.flatMap((token) => (token.kind === 'term' ? [token.term] : []));
 }
 
 function fail(message: string, position: number, hint: string): TokenizeResult {
@@ -88,8 +144,8 @@ type ReadValue = { value: RawValue; end: number } | { error: QueryError };
 /** `\u{...}` inside quotes: 1-6 hex digits, at most U+10FFFF. */
 const CODE_POINT_ESCAPE = /^\\u\{(0*(?:10|[0-9a-fA-F])?[0-9a-fA-F]{1,4})\}/;
 
-/** Reads unquoted and quoted runs up to the next space outside quotes. */
-function readValue(source: string, from: number): ReadValue {
+/** Reads unquoted and quoted runs up to the next space outside quotes (or, inside a group, the next unquoted `)`). */
+function readValue(source: string, from: number, inGroup: boolean): ReadValue {
   const segments: string[] = [];
   let current = '';
   let text = '';
@@ -97,7 +153,7 @@ function readValue(source: string, from: number): ReadValue {
   let quoted = false;
   let i = from;
   const n = source.length;
-  while (i < n && !isSpace(source[i]!)) {
+  while (i < n && !isSpace(source[i]!) && !(inGroup && source[i] === ')')) {
     const ch = source[i]!;
     if (ch === '"') {
       quoted = true;

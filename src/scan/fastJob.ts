@@ -119,7 +119,7 @@ export function fastScanFile(path: string, query: CompiledQuery, prefilter: Pref
   const matches = memory.matches;
   const matchedRows: EventRow[] = [];
   const texts: Buffer[] = [];
-  const deep = query.deep ? recordsMask(records, query.ast) : null;
+  const deep = query.deep ? recordsMask(records, query.ast, rows) : null;
   parsedAt.forEach((k, p) => {
     if (candidates[k] === 1 && query.test(rows[p]!) && (deep === null || deep[p] === 1)) {
       matches[k] = 1;

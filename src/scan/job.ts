@@ -138,11 +138,11 @@ export async function runScanJob(job: ScanJob, detector?: RecordDetector): Promi
     matches = new Uint8Array(rows.length);
     for (let r = 0; r < rows.length; r++) if (query === null || query.test(rows[r]!)) matches[r] = 1;
     if (query?.deep && deep) {
-      const onRecords = recordsMask(recordList ?? [], deep);
+      const onRecords = recordsMask(recordList ?? [], deep, rows);
       for (let r = 0; r < rows.length; r++) matches[r]! &= onRecords[r] ?? 0;
     }
   }
-  const deepMask = job.deep ? recordsMask(recordList ?? [], job.deep) : null;
+  const deepMask = job.deep ? recordsMask(recordList ?? [], job.deep, rows) : null;
   return {
     id: job.id,
     result,

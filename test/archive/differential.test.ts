@@ -119,6 +119,21 @@ const QUERIES = [
   'type:EC2::NetworkInterface requestParameters:*',
   '-type:AWS::EC2::VPC -responseElements.dBParameterGroups:*',
   'resource:i-01234567890123456 eventVersion:*',
+  // OR, NOT and groups (OR binds tighter than AND).
+  'name:GetObject OR user:alice',
+  'region:us-* name:Get* OR error:*',
+  '-(name:ConsoleLogin OR readonly:true) source:iam',
+  'NOT error:* NOT user:root',
+  '(source:s3 -error:*) OR (source:iam error:*)',
+  'name:(DescribeInstances OR assumerole) -ip:10.0.0.0/8',
+  'assumrole OR getobjct',
+  'to:2020-01-01 OR from:2024-01-01',
+  '-(from:2021-01-01 to:2023-12-31) name:Get*',
+  // A group with a record path is decided from the record, summary terms and all.
+  'requestParameters.bucketName:*log* OR error:AccessDenied',
+  '(userIdentity.type:IAMUser OR user:root) -params:*AdministratorAccess*',
+  'type:EC2::NetworkInterface OR requestParameters.instanceIds:i-786a*',
+  '-(userIdentity.sessionContext:* OR identity:AWSService) name:Describe*',
 ];
 
 /** Queries whose answer on AWS's table legitimately differs (see the Athena table test below). */
@@ -128,6 +143,7 @@ const CLOUDTRAIL_DIFFERS = new Set([
   'type:AWS::IAM::*',
   '-type:AWS::EC2::*',
   'source:s3 region:us-*',
+  '(source:s3 -error:*) OR (source:iam error:*)',
   'source:*.amazonaws.com',
   'bucket',
   'requestParameters.instancesSet.items.instanceId:i-*',
@@ -135,6 +151,7 @@ const CLOUDTRAIL_DIFFERS = new Set([
   'type:EC2::NetworkInterface requestParameters:*',
   '-type:AWS::EC2::VPC -responseElements.dBParameterGroups:*',
   'resource:i-01234567890123456 eventVersion:*',
+  'type:EC2::NetworkInterface OR requestParameters.instanceIds:i-786a*',
 ]);
 
 interface Side {
@@ -194,7 +211,7 @@ async function compare(s: Side, text: string, schema: 'archive' | 'cloudtrail' =
   const ast: QueryNode = parsed.ast;
   // As scan and export test a folder (scan/job.ts): the row test, and the records for the deep part.
   const query = compileNode(ast, { now: NOW, vocabulary: s.vocabulary });
-  const deep = hasDeepTerm(ast) ? recordsMask(s.rows.map((row) => s.records.get(row) ?? null), ast) : null;
+  const deep = hasDeepTerm(ast) ? recordsMask(s.rows.map((row) => s.records.get(row) ?? null), ast, s.rows) : null;
   const memory = s.rows.filter((row, k) => query.test(row) && (deep === null || deep[k] === 1)).map((r) => r.id);
   s.fuzzy ??= fuzzyFromVocabulary(await archiveVocabulary(s.archive));
   const fuzzy = s.fuzzy;

@@ -29,6 +29,10 @@ describe('pivot terms', () => {
     expect(pivotQuery('user:bob ip:198.51.100.7', term, 'add')).toBe('user:bob ip:198.51.100.7');
     expect(pivotQuery('', term, 'exclude')).toBe('-ip:198.51.100.7');
     expect(pivotQuery('user:bob', term, 'exclude')).toBe('user:bob -ip:198.51.100.7');
+    // Appended, a term narrows an OR chain whole (OR binds tighter than AND); a term inside one is not the term on its own.
+    expect(pivotQuery('user:bob OR ip:198.51.100.7', term, 'add')).toBe('user:bob OR ip:198.51.100.7 ip:198.51.100.7');
+    expect(pivotQuery('(ip:198.51.100.7 name:x)', term, 'exclude')).toBe('(ip:198.51.100.7 name:x) -ip:198.51.100.7');
+    expect(pivotQuery('name:x AND ip:198.51.100.7', term, 'add')).toBe('name:x AND ip:198.51.100.7');
     expect(describePivot(term, 'exclude')).toContain('-ip:198.51.100.7');
     // A value from a log never reaches the status line raw.
     expect(describePivot({ field: 'agent', value: 'x\u001b[2J\u0007y' }, 'replace')).not.toMatch(/[\u0000-\u001f]/);

@@ -36,6 +36,8 @@ const QUERIES = [
   'resource:arn:aws:s3:::b/key', 'type:s3::bucket', 'source:ec2', 'key:*a*', 'readonly:true', '-readonly:false',
   'readonly:true readonly:false', 'error:* -name:beta', 'ip:v1*', 'delta', 'delt', 'elta', '"x"', '"alpha"', '"v1alpha"', 'gamma',
   'v3 alpha', 'y', 'account:alpha', 'category:v2*', 'eventtype:*',
+  'alpha OR name:beta', '-(name:alpha OR user:v1*)', '(readonly:true error:*) OR account:alpha', 'name:(alpha OR beta) -ip:v1*',
+  'NOT delta OR kelvin', 'istanbul OR (type:s3::bucket -key:*a*)',
 ];
 
 function compiled(source: string, vocabulary: Vocabulary) {

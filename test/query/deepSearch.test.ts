@@ -207,3 +207,35 @@ describe('deep terms in the event list: records read back, matches kept, newest 
     }
   });
 });
+
+describe('a group with a record path, on a lookup-events file: summary terms as the list has them', () => {
+  it('counts the Resources and Username the element holds around its record', async () => {
+    const { dir, remove } = tempFolder('deep-lookup-');
+    try {
+      const element = (id: string, resources: unknown[], params: Record<string, string>) => ({
+        EventId: id,
+        EventName: 'PutObject',
+        Username: 'outer-user',
+        Resources: resources,
+        CloudTrailEvent: JSON.stringify({ eventVersion: '1.08', eventID: id, eventTime: '2022-02-07T22:19:05Z', eventSource: 's3.amazonaws.com', eventName: 'PutObject', requestParameters: params }),
+      });
+      const path = join(dir, 'lookup.json');
+      writeFileSync(path, JSON.stringify({ Events: [element('a', [{ ResourceType: 'AWS::EC2::Instance', ResourceName: 'i-0outer' }], { key: 'x' }), element('b', [], { key: 'logs' }), element('c', [], { key: 'y' })] }));
+      const store = new EventStore(0);
+      store.add((await readEventFile(path)).rows);
+      expect(store.rows().map((row) => row.id).sort()).toEqual(['a', 'b', 'c']);
+      for (const [query, ids] of [
+        ['type:EC2::Instance OR requestParameters.key:logs', ['a', 'b']],
+        ['-(resource:i-0outer OR requestParameters.key:y)', ['b']],
+        ['(user:outer-user requestParameters.key:x) OR requestParameters.key:y', ['a', 'c']],
+      ] as const) {
+        const view = new FilteredView(store, { deep: DeepEngine.local(), syncLimit: 1 });
+        expect(await view.setQuery(compiled(query))).toBe(true);
+        expect(view.rows().map((row) => row.id).sort(), query).toEqual(ids);
+        view.dispose();
+      }
+    } finally {
+      remove();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery, type QueryError } from '../../src/query/index.js';
+import { parseQuery } from '../../src/query/parse.js';
 import { makeRow } from './rows.js';
 
 function errorOf(query: string): QueryError {
@@ -115,5 +116,91 @@ describe('parsing', () => {
       const result = compileQuery(q);
       expect(result.ok && result.query.test(row), q).toBe(true);
     }
+  });
+});
+
+describe('boolean syntax: OR, AND, NOT and groups', () => {
+  const parsed = (query: string) => {
+    const result = parseQuery(query, { now: 0, deepTerms: true });
+    if (!result.ok) throw new Error(`${query}: ${result.error.message}`);
+    return result.ast;
+  };
+  const parseError = (query: string) => {
+    const result = parseQuery(query, { now: 0, deepTerms: true });
+    if (result.ok) throw new Error(`expected '${query}' to fail`);
+    return result.error;
+  };
+
+  it('OR binds tighter than AND, so a term appended narrows the whole query', () => {
+    expect(parsed('a b OR c')).toEqual(parsed('a (b OR c)'));
+    expect(parsed('a OR b c')).toEqual(parsed('(a OR b) c'));
+    expect(parsed('a OR b AND c')).toEqual(parsed('(a OR b) c'));
+    expect(parsed('a AND b')).toEqual(parsed('a b'));
+  });
+
+  it('NOT is -, and -(...) negates a group', () => {
+    expect(parsed('NOT name:x')).toEqual(parsed('-name:x'));
+    expect(parsed('NOT NOT name:x')).toEqual(parsed('name:x'));
+    expect(parsed('NOT (name:x OR user:y)')).toEqual(parsed('-(name:x OR user:y)'));
+    expect(parsed('NOT -name:x')).toEqual(parsed('name:x'));
+  });
+
+  it('a group ANDed in joins its parent, so its time terms still bound the range the list slices', () => {
+    const result = compileQuery('(name:x since:2024-03-01) until:2024-03-04', { now: Date.UTC(2024, 2, 5) });
+    expect(result.ok && result.query.timeRange).toEqual({ min: Date.UTC(2024, 2, 1), max: Date.UTC(2024, 2, 5) - 1 });
+    const inOr = compileQuery('since:2024-03-01 OR name:x', { now: Date.UTC(2024, 2, 5) });
+    expect(inOr.ok && inOr.query.timeRange).toBe(null);
+  });
+
+  it('field:( ) gives its bare words to the field, as in Lucene; repeated, they are either', () => {
+    expect(parsed('name:(A OR B)')).toEqual(parsed('name:A OR name:B'));
+    expect(parsed('name:(A B)')).toEqual(parsed('name:A name:B'));
+    expect(parsed('-name:(A B) user:x')).toEqual(parsed('-(name:A name:B) user:x'));
+    expect(parsed('name:(A user:b)')).toEqual(parsed('(name:A user:b)'));
+    expect(parsed('name:("A B" OR C*)')).toEqual(parsed('name:"A B" OR name:C*'));
+  });
+
+  it('capital OR/AND/NOT only: lowercase and quoted ones are words', () => {
+    expect(parsed('a or b')).toEqual({ kind: 'and', children: ['a', 'or', 'b'].map((w) => ({ kind: 'word', text: w, segments: [w], fuzzy: false })) });
+    expect(parsed('"OR"')).toEqual({ kind: 'word', text: 'OR', segments: ['or'], fuzzy: false });
+    expect(parsed('ORACLE')).toMatchObject({ kind: 'word', text: 'ORACLE' });
+  });
+
+  it('words are fuzzy only outside negations', () => {
+    expect(parsed('(alice)')).toMatchObject({ kind: 'word', fuzzy: true });
+    expect(parsed('-(alice)')).toEqual({ kind: 'not', child: { kind: 'word', text: 'alice', segments: ['alice'], fuzzy: false } });
+    expect(parsed('NOT alice')).toEqual(parsed('-alice'));
+    expect(parsed('-(NOT alice)')).toMatchObject({ kind: 'word', fuzzy: true });
+  });
+
+  it('outside a group a ) inside a value is part of it, as before groups existed', () => {
+    expect(parsed('agent:*(linux)*')).toMatchObject({ kind: 'field', match: { pattern: { segments: ['', '(linux)', ''] } } });
+    expect(parsed('(agent:"*(linux)*")')).toMatchObject({ kind: 'field', match: { pattern: { segments: ['*(linux)*'] } } });
+  });
+
+  it('says what is wrong and where', () => {
+    expect(parseError('name:x OR')).toMatchObject({ message: 'OR needs a term after it', position: 7 });
+    expect(parseError('OR name:x')).toMatchObject({ message: 'OR needs a term before it', position: 0 });
+    expect(parseError('a OR OR b')).toMatchObject({ message: 'OR needs a term after it', position: 2 });
+    expect(parseError('a AND AND b')).toMatchObject({ message: 'AND needs a term before it', position: 6 });
+    expect(parseError('a AND')).toMatchObject({ message: 'AND needs a term after it', position: 2 });
+    expect(parseError('a (b OR)')).toMatchObject({ message: 'OR needs a term after it', position: 5 });
+    expect(parseError('a NOT')).toMatchObject({ message: 'NOT needs a term after it', position: 2 });
+    expect(parseError('x (a (b)')).toMatchObject({ message: "'(' is never closed", position: 2 });
+    expect(parseError('a ) b')).toMatchObject({ message: "')' without a '(' before it", position: 2 });
+    expect(parseError('a () b')).toMatchObject({ message: 'empty group', position: 2 });
+    expect(parseError('- (a)')).toMatchObject({ message: "'-' must be followed by a term", position: 0 });
+    expect(parseError('(since:1h OR -until:2h)')).toMatchObject({ message: 'until: cannot be negated', position: 13 });
+    expect(parseError('(name:x OR nmae:y)')).toMatchObject({ message: "unknown field 'nmae'", position: 11 });
+  });
+
+  // A top-level part holding a record path is decided from the record alone (ast.ts deepPart).
+  it('refuses a fuzzy word or a tag in a group with a record path, at its position', () => {
+    expect(parseError('name:x (requestParameters.bucketName:b OR alice)')).toMatchObject({ message: "'alice' shares a group with a record path", position: 42 });
+    expect(parseError('mark:* OR params:secret')).toMatchObject({ message: 'mark: shares a group with a record path', position: 0 });
+    expect(parseError('-(rule:*root* requestParameters.x:*)')).toMatchObject({ position: 2 });
+    expect(parsed('(requestParameters.bucketName:b OR "alice")')).toMatchObject({ kind: 'or' });
+    expect(parsed('(requestParameters.bucketName:b OR bob)')).toMatchObject({ kind: 'or' });
+    expect(parsed('alice mark:* requestParameters.bucketName:b')).toMatchObject({ kind: 'and' });
   });
 });

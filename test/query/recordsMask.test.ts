@@ -28,6 +28,10 @@ describe('recordsMask: the records decide only the deep part', () => {
     ['resource:eni-0123 requestParameters:*', 1],
     ['user:outer-user params:*micro*', 1],
     ['-type:EC2::NetworkInterface requestParameters:*', 0],
+    // In a group with a record path, a summary term is decided with the path, on the loader's row.
+    ['type:EC2::NetworkInterface OR requestParameters.nothing:*', 1],
+    ['(user:outer-user resource:eni-0123) OR params:*nothing*', 1],
+    ['-(type:EC2::NetworkInterface OR requestParameters.nothing:*)', 0],
   ])('%s on a lookup-events element: the row test and the mask together', async (text, count) => {
     const folder = tempFolder('records-mask-');
     try {
@@ -38,7 +42,7 @@ describe('recordsMask: the records decide only the deep part', () => {
       if (!compiled.ok) throw new Error(compiled.error.message);
       const query = compiled.query;
       // As scan/job.ts tests a file: the row (which has the element's Resources and Username) and the record.
-      const mask = recordsMask(read.records ?? [], query.ast);
+      const mask = recordsMask(read.records ?? [], query.ast, read.rows);
       const matched = read.rows.filter((row, k) => query.test(row) && mask[k] === 1);
       expect(matched.length).toBe(count);
     } finally {

@@ -81,6 +81,22 @@ function cases(sample: EventRow): [string, Reference][] {
     ['acessdenied region:eu-west-1', (r) => fuzzy(r, 'acessdenied') && r.region === 'eu-west-1'],
     ['consolelgin -readonly:false', (r) => fuzzy(r, 'consolelgin') && r.readOnly !== false],
     ['xyzzy', (r) => fuzzy(r, 'xyzzy')],
+    // OR, AND, NOT and groups: OR binds tighter than AND (as in Splunk).
+    ['name:GetObject OR user:alice', (r) => eq(r.name, 'GetObject') || users(r).some((u) => eq(u, 'alice'))],
+    ['region:eu-west-1 name:GetObject OR error:*', (r) => r.region === 'eu-west-1' && (eq(r.name, 'GetObject') || r.errorCode !== '')],
+    ['name:ListBuckets OR name:GetObject AND -error:*', (r) => (r.name === 'ListBuckets' || r.name === 'GetObject') && r.errorCode === ''],
+    ['-(name:GetObject OR readonly:true)', (r) => !(eq(r.name, 'GetObject') || r.readOnly === true)],
+    ['NOT name:GetObject NOT key:ASIA*', (r) => !eq(r.name, 'GetObject') && !r.accessKey.startsWith('ASIA')],
+    ['(source:s3 region:us-*) OR (source:iam -error:*)', (r) => (stripSource(r.source) === 's3' && lower(r.region).startsWith('us-')) || (stripSource(r.source) === 'iam' && r.errorCode === '')],
+    ['name:(ListBuckets OR getobject) ip:10.0.1.*', (r) => (r.name === 'ListBuckets' || r.name === 'GetObject') && r.sourceIp.startsWith('10.0.1.')],
+    ['-name:(ListBuckets GetObject)', (r) => r.name !== 'ListBuckets' && r.name !== 'GetObject'],
+    ['since:2h OR error:AccessDenied', (r) => r.time >= NOW - 2 * H || eq(r.errorCode, 'AccessDenied')],
+    ['(since:5h until:2h) name:ListBuckets', (r) => r.time >= NOW - 5 * H && r.time <= NOW - 2 * H && r.name === 'ListBuckets'],
+    ['-(since:2h) readonly:false', (r) => !(r.time >= NOW - 2 * H) && r.readOnly === false],
+    ['bucket OR logs', (r) => searchText(r).includes('bucket') || searchText(r).includes('logs')],
+    ['assumrole OR region:eu-west-1', (r) => fuzzy(r, 'assumrole') || r.region === 'eu-west-1'],
+    // Under a negation a word is not fuzzy, as -word is not.
+    ['NOT (consolelgin) region:eu-west-1', (r) => !searchText(r).includes('consolelgin') && r.region === 'eu-west-1'],
   ];
 }
 

@@ -1,4 +1,4 @@
-/** OR typed in a query is not silently searched as a word (issue 19). */
+/** A boolean word typed in lower case is not silently searched as a word (issue 19; OR, AND and NOT in capitals are operators). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
@@ -10,13 +10,15 @@ let h: Harness | null = null;
 afterEach(() => h?.cleanup());
 
 describe('query hints', () => {
-  it('name OR, AND and NOT outside quotes only', () => {
-    expect(queryHint('name:A OR name:B')).toBe('OR is not an operator: repeat a field for either (name:A name:B)');
-    expect(queryHint('user:x AND name:y')).toMatch(/^AND is not an operator/);
-    expect(queryHint('NOT name:y')).toMatch(/^NOT is not an operator: put - before/);
-    expect(queryHint('name:A or name:B')).toBe('');
-    expect(queryHint('user:"ME OR YOU"')).toBe('');
-    expect(queryHint('ORACLE name:x')).toBe('');
+  it('name or, and and not between two terms, outside quotes only', () => {
+    expect(queryHint('name:A or name:B')).toBe("'or' is a word here: OR in capitals means either (name:A OR user:B)");
+    expect(queryHint('user:x and name:y')).toMatch(/^'and' is a word here/);
+    expect(queryHint('name:x not name:y')).toMatch(/^'not' is a word here: NOT in capitals, or -term/);
+    expect(queryHint('name:A OR name:B')).toBe('');
+    expect(queryHint('user:x AND NOT name:y')).toBe('');
+    expect(queryHint('user:"me or you"')).toBe('');
+    expect(queryHint('oracle name:x')).toBe('');
+    expect(queryHint('or')).toBe('');
   });
 
   // A rule: term naming no loaded rule matched nothing in silence (the CLI refuses it, an archive says so).
@@ -37,17 +39,17 @@ describe('query hints', () => {
     expect(queryHint('rule:no-such-rule')).toBe('');
   });
 
-  it('show the OR hint while typing and after Enter, at 80 columns', async () => {
+  it('show the or hint while typing and after Enter, at 80 columns', async () => {
     const store = new EventStore(0);
     store.add(makeRows(20));
     store.flush();
     h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
     await h.waitFor((f) => f.includes('Event19'));
     await h.press('/');
-    let frame = await h.press('name:Event1 OR name:Event2', (f) => f.includes('OR is not an operator'));
-    expect(frame).toContain('repeat a field for either');
+    let frame = await h.press('name:Event1 or name:Event2', (f) => f.includes("'or' is a word here"));
+    expect(frame).toContain('OR in capitals means either');
     const footer = (f: string) => f.split('\n').filter((l) => l.trim()).at(-1) ?? '';
-    frame = await h.press(KEYS.enter, (f) => /OR is not an operator/.test(footer(f)));
-    expect(frame).toContain('Query / name:Event1 OR name:Event2');
+    frame = await h.press(KEYS.enter, (f) => /'or' is a word here/.test(footer(f)));
+    expect(frame).toContain('Query / name:Event1 or name:Event2');
   });
 });

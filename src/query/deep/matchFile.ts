@@ -1,8 +1,8 @@
-import { readRecord } from '../../ingest/read.js';
+import { readRecordAndRow } from '../../ingest/read.js';
 import { readDecodedFile, scanRecordSpans, SPAN_NON_ASCII, SPAN_PLAIN } from '../../ingest/recordSpans.js';
 import type { Prefilter } from '../prefilter.js';
 import { ESCAPES, fileMayMatch, spanMask, spanMayMatch } from '../prefilter.js';
-import type { RecordMatcher } from '../recordMatch.js';
+import type { RowRecordMatcher } from '../recordMatch.js';
 import type { KeyProbe } from './keyProbe.js';
 import type { FileSpans } from './protocol.js';
 
@@ -11,7 +11,7 @@ const WHOLE_FILE_SHARE = 0.25;
 
 /** A search's compiled tests (run.ts Matchers): the matcher decides; the prefilter and the probe only rule records out. */
 export interface RecordTests {
-  matcher: RecordMatcher;
+  matcher: RowRecordMatcher;
   prefilter: Prefilter | null;
   /** With a probe, only the probe's keys' values are parsed (keyProbe.ts). */
   probe: KeyProbe | null;
@@ -71,8 +71,7 @@ export async function matchFile(
   }
   if (!bytes || !spans) {
     for (let k = 0; k < indexes.length && !stopped(); k++) {
-      const record = await readRecord({ file, index: indexes[k]! });
-      if (record && matcher(record)) found(k);
+      if (await readAndMatch(file, indexes[k]!, matcher)) found(k);
     }
     return null;
   }
@@ -94,8 +93,7 @@ export async function matchFile(
     if (index < 0 || index >= count) continue;
     const flag = flags[index]!;
     if (!(flag & SPAN_PLAIN)) {
-      const record = await readRecord({ file, index });
-      if (record && matcher(record)) found(k);
+      if (await readAndMatch(file, index, matcher)) found(k);
       continue;
     }
     const start = starts[index]!;
@@ -103,7 +101,7 @@ export async function matchFile(
     if (filter && !(mask ? mask[index] === 1 : spanMayMatch(filter, text, start, end))) continue;
     // ASCII decodes cheaper as Latin-1, to the same text.
     const encoding = flag & SPAN_NON_ASCII ? 'utf8' : 'latin1';
-    let record: unknown;
+    let record: unknown = null;
     try {
       const at = values && probe ? index * probe.keys.length * 2 : -1;
       // -2: the item is the whole document, whose values were not noted; parsed whole.
@@ -113,11 +111,22 @@ export async function matchFile(
       } else record = JSON.parse(text.toString(encoding, start, end));
     } catch {
       // Not JSON: the file was rewritten under the identity (size, time) of the spans kept from it.
-      record = await readRecord({ file, index });
+      if (await readAndMatch(file, index, matcher)) found(k);
+      continue;
     }
-    if (record && matcher(record)) found(k);
+    if (record && matcher(record, null)) found(k);
   }
   return fresh;
+}
+
+/**
+ * Reads one item the slow way (any file shape) and tests its record with the
+ * loader's row of the item, so a lookup-events element's Resources and
+ * Username count for the summary terms a group holds beside a record path.
+ */
+async function readAndMatch(file: string, index: number, matcher: RowRecordMatcher): Promise<boolean> {
+  const read = await readRecordAndRow({ file, index });
+  return read !== null && matcher(read.record, read.row);
 }
 
 /** An object holding a record's values of the probe's keys (the ones it has), parsed from their spans. */

@@ -1,6 +1,6 @@
 import type { QueryNode } from '../ast.js';
 import { prefilterOf } from '../prefilter.js';
-import { compileRecordMatcher } from '../recordMatch.js';
+import { compileRowRecordMatcher } from '../recordMatch.js';
 import { keyProbeOf } from './keyProbe.js';
 import { matchFile, type RecordTests } from './matchFile.js';
 import type { FileAsk, FileSpans } from './protocol.js';
@@ -15,7 +15,7 @@ export class Matchers {
       this.search = search;
       const probe = keyProbeOf(ast);
       // The probe looks for path keys itself, case-sensitively (prefilter.ts PrefilterOptions).
-      this.compiled = { matcher: compileRecordMatcher(ast), prefilter: prefilterOf(ast, { pathKeys: probe === null }), probe };
+      this.compiled = { matcher: compileRowRecordMatcher(ast), prefilter: prefilterOf(ast, { pathKeys: probe === null }), probe };
     }
     return this.compiled;
   }
