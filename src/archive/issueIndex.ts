@@ -127,12 +127,15 @@ export class ArchiveIssueIndex {
     const mark: Mark = { seq: Number(seq), importedAt: importedAt === null || importedAt === undefined ? null : BigInt(importedAt as bigint) };
     const previous = this.mark;
     if (previous && sameMark(previous, mark)) return false;
-    let scope = 'true';
+    let sql = issuedValuesSql(ISSUING_SQL);
     if (previous) {
-      const replaced = previous.importedAt === null ? 'true' : `tt_file IN (SELECT path FROM imported_files WHERE epoch_us(imported_at) >= ${previous.importedAt})`;
-      scope = `(tt_seq > ${previous.seq} OR ${replaced})`;
+      // Two selects, not one OR: each is pushed into its own scan (1M events: 2 + 2 ms, against 12-29 ms). A row in both is kept once (post).
+      sql = issuedValuesSql(`${ISSUING_SQL} AND tt_seq > ${previous.seq}`);
+      if (previous.importedAt !== null) {
+        sql += ` UNION ALL ${issuedValuesSql(`${ISSUING_SQL} AND tt_file IN (SELECT path FROM imported_files WHERE epoch_us(imported_at) >= ${previous.importedAt})`)}`;
+      }
     }
-    const rows = (await connection.runAndReadAll(issuedValuesSql(`${ISSUING_SQL} AND ${scope}`))).getRows() as [unknown, unknown, unknown, unknown][];
+    const rows = (await connection.runAndReadAll(sql)).getRows() as [unknown, unknown, unknown, unknown][];
     for (const [rowSeq, key, given, asked] of rows) {
       const at = Number(rowSeq);
       post(this.byKey, key, at);
