@@ -168,10 +168,22 @@ export async function eventsWhere(archive: Archive, where: string, order: Order)
   return eventsSelected(archive, `tt_seq IN (SELECT tt_seq FROM events WHERE ${where})`, order);
 }
 
-async function eventsSelected(archive: Archive, where: string, order: Order): Promise<ArchivedEvent[]> {
+/**
+ * The events of these arrival numbers (tt_seq), with their records, in `order`; numbers of no event
+ * are left out. One point query per number, in one statement: each skips every row group but its
+ * own by tt_seq's zone maps, where one IN list of numbers far apart read the records of every row
+ * group between them (3M events: 20-40 ms for four numbers, against 350-450 ms).
+ */
+export async function eventsAtSeqs(archive: Archive, seqs: readonly number[], order: Order): Promise<ArchivedEvent[]> {
+  const unique = [...new Set(seqs.map((seq) => Math.round(seq)))].filter(Number.isSafeInteger);
+  if (unique.length === 0) return [];
+  return eventsSelected(archive, 'true', order, `(${unique.map((seq) => `SELECT * FROM events WHERE tt_seq = ${seq}`).join(' UNION ALL ')})`);
+}
+
+async function eventsSelected(archive: Archive, where: string, order: Order, from = 'events'): Promise<ArchivedEvent[]> {
   const result = await archive.connection.runAndReadAll(
     `SELECT eventid, tt_time, tt_seq, tt_record, tt_file, tt_index, tt_name, tt_source, tt_actor, to_json(tt_usernames)::VARCHAR, tt_accesskey, tt_readonly, to_json(tt_resources)::VARCHAR ` +
-      `FROM events WHERE ${where} ORDER BY ${ORDER_BY[order]}`,
+      `FROM ${from} WHERE ${where} ORDER BY ${ORDER_BY[order]}`,
   );
   return (result.getRows() as unknown[][]).map(([id, time, seq, text, file, index, name, source, actor, userNames, accessKey, readOnly, resources]) => {
     const record = parseRecord(String(text));

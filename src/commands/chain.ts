@@ -92,7 +92,8 @@ async function archivedChain(dbPath: string, dir: string | undefined, eventId: s
   const archive = await openDb(dbPath, dir);
   try {
     const [event] = await pageEvents(archive, `eventid = ${literal(eventId)}`, 1);
-    return event ? await archiveChain(archive, event) : null;
+    // One walk: a scan per link costs less than the index's pass over every issuing event (archive/chain.ts).
+    return event ? await archiveChain(archive, event, 'scan') : null;
   } finally {
     await archive.close();
   }

@@ -1,6 +1,6 @@
 /**
  * The session chain on an archive (archive/chain.ts: issuing events found by
- * SQL, walked by the folder's walkChain) equals the folder dashboard's
+ * the issue index or by a scan per link, walked by the folder's walkChain) equals the folder dashboard's
  * (findChain over the in-memory index) for every event with a session, over
  * the shared datasets (stratus-red-team has AssumeRole chains) and the
  * bundled samples: the headless text and the details' lines compared.
@@ -47,6 +47,8 @@ for (const [name, folder, enabled] of [
           if (!expected.links.some((link) => link.kind === 'issuer') && unlinkedLeft-- <= 0) continue;
           const actual = await archiveChain(archive, event);
           expect(formatChain(actual), event.row.id).toBe(formatChain(expected));
+          // The headless command's way (a scan per link) finds the same.
+          expect(formatChain(await archiveChain(archive, event, 'scan')), event.row.id).toBe(formatChain(expected));
           const lines = (chain: typeof actual) => chainLines({ status: 'done', chain }, 'utc').map(({ label, value, tone, pivot, row: r }) => ({ label, value, tone, pivot, id: r?.id }));
           expect(lines(actual), event.row.id).toEqual(lines(expected));
           compared++;

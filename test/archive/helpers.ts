@@ -1,6 +1,7 @@
 /** Archives for tests: records written as a log folder, imported with the real importer into a scratch DuckDB file. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { openArchive, type Archive } from '../../src/archive/db.js';
 import { importFolder, type ImportSummary } from '../../src/archive/import.js';
 import { recordsJson, tempFolder } from '../support/files.js';
@@ -85,4 +86,22 @@ export function callsEachMinute(count = 40): object[] {
     awsRegion: 'us-east-1',
     userIdentity: { type: 'IAMUser', userName: 'alice' },
   }));
+}
+
+/** The archive with every statement it runs recorded, on its connection and on those connect() makes (the chain's index has its own). */
+export function recordingStatements(archive: Archive): { archive: Archive; statements: string[] } {
+  const statements: string[] = [];
+  const recorded = (connection: DuckDBConnection): DuckDBConnection =>
+    new Proxy(connection, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key !== 'runAndReadAll' && key !== 'run') return value.bind(target);
+        return (sql: string) => {
+          statements.push(sql);
+          return (value as (sql: string) => unknown).call(target, sql);
+        };
+      },
+    });
+  return { archive: { ...archive, connection: recorded(archive.connection), connect: async () => recorded(await archive.connect()) }, statements };
 }
