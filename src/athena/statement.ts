@@ -48,16 +48,19 @@ export const SELECT_COLUMNS = [
   'json_format(CAST(resources AS JSON)) AS resources',
 ];
 
-/** Conjuncts at the top of the tree: only those may become partition predicates. */
-function conjuncts(node: QueryNode): QueryNode[] {
-  return node.kind === 'and' ? node.children.flatMap(conjuncts) : [node];
-}
-
-/** Region names an exact region: term (or an OR of them) allows, or null when it allows any. */
+/**
+ * Region names the node allows, or null when it allows any: an exact region: term, an OR whose
+ * every part is limited (the union), an AND with a limited part (the intersection of those).
+ */
 function regionsOf(node: QueryNode): string[] | null {
   if (node.kind === 'or') {
     const parts = node.children.map(regionsOf);
-    return parts.every((p) => p !== null) ? parts.flat() : null;
+    return parts.every((p) => p !== null) ? [...new Set(parts.flat())] : null;
+  }
+  if (node.kind === 'and') {
+    const parts = node.children.map(regionsOf).filter((p): p is string[] => p !== null);
+    if (parts.length === 0) return null;
+    return parts.reduce((kept, part) => kept.filter((region) => part.includes(region)));
   }
   if (node.kind !== 'field' || node.ref.kind !== 'summary' || lookupField(node.ref.name)?.name !== 'region') return null;
   if (node.match.kind !== 'glob' || node.match.pattern.glob) return null;
@@ -66,30 +69,46 @@ function regionsOf(node: QueryNode): string[] | null {
   return /^[a-z0-9-]+$/.test(value) ? [value] : null;
 }
 
+interface TimeBounds {
+  min: number;
+  max: number;
+}
+
+/** The event-time range the node allows, likewise: an OR spans its parts' ranges, an AND is inside each of its parts'. */
+function timeBoundsOf(node: QueryNode): TimeBounds | null {
+  if (node.kind === 'time') return { min: node.min, max: node.max };
+  if (node.kind === 'or') {
+    const parts = node.children.map(timeBoundsOf);
+    if (parts.some((p) => p === null)) return null;
+    return parts.reduce<TimeBounds>((hull, p) => ({ min: Math.min(hull.min, p!.min), max: Math.max(hull.max, p!.max) }), { min: Infinity, max: -Infinity });
+  }
+  if (node.kind === 'and') {
+    const parts = node.children.map(timeBoundsOf).filter((p): p is TimeBounds => p !== null);
+    if (parts.length === 0) return null;
+    return parts.reduce((inside, p) => ({ min: Math.max(inside.min, p.min), max: Math.min(inside.max, p.max) }));
+  }
+  return null;
+}
+
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
 
 /** Partition predicates implied by the query: never narrower than the query itself. */
 export function partitionPredicates(node: QueryNode, partitions: readonly PartitionColumn[]): string[] {
   const out: string[] = [];
-  const parts = conjuncts(node);
   if (partitions.includes('region')) {
-    for (const part of parts) {
-      const regions = regionsOf(part);
-      if (regions && regions.length > 0) out.push(`region IN (${[...new Set(regions)].map(literal).join(', ')})`);
-    }
+    const regions = regionsOf(node);
+    // No region at all (region:a region:b ANDed apart) matches nothing: no predicate is then still never narrower.
+    if (regions && regions.length > 0) out.push(`region IN (${regions.map(literal).join(', ')})`);
   }
   if (partitions.includes('timestamp')) {
-    let min = -Infinity;
-    let max = Infinity;
-    for (const part of parts) {
-      if (part.kind !== 'time') continue;
-      min = Math.max(min, part.min);
-      max = Math.min(max, part.max);
+    const bounds = timeBoundsOf(node);
+    if (bounds) {
+      const { min, max } = bounds;
+      // A file lands under the day (UTC) it was delivered, minutes after its events: an event of a day's
+      // last minutes may be under the next day, so the range closes one day late.
+      if (min >= ISO_FIRST_MS && min <= ISO_LAST_MS) out.push(`"timestamp" >= ${literal(day(min))}`);
+      if (max >= ISO_FIRST_MS && max + 86_400_000 <= ISO_LAST_MS) out.push(`"timestamp" <= ${literal(day(max + 86_400_000))}`);
     }
-    // A file lands under the day (UTC) it was delivered, minutes after its events: an event of a day's
-    // last minutes may be under the next day, so the range closes one day late.
-    if (min >= ISO_FIRST_MS && min <= ISO_LAST_MS) out.push(`"timestamp" >= ${literal(day(min))}`);
-    if (max >= ISO_FIRST_MS && max + 86_400_000 <= ISO_LAST_MS) out.push(`"timestamp" <= ${literal(day(max + 86_400_000))}`);
   }
   return out;
 }
