@@ -423,20 +423,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     },
     [session, countFor],
   );
-  // T and p count live on the folder dashboard; on a followed archive, again once an import has ended.
-  useEffect(() => {
-    if (!follower) return;
-    return follower.subscribe((status, committed) => {
-      if (!rulesDueAfter(status, committed)) return;
-      const s = stateRef.current!;
-      if (s.mode === 'top') void loadTop(s.topField);
-      else if (s.mode === 'principal' && s.principal) void loadPrincipal(s.principal.term);
-    });
-  }, [follower, loadTop, loadPrincipal]);
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
 
+  /**
+   * `keep`: the bucket to stay on (its time), else the newest; `recount`: the same histogram again after an
+   * import, which says nothing of the bucket cap (the user zoomed nowhere).
+   */
   const loadHistogram = useCallback(
-    async (sizeIndex: number, bodyRows: number, keep?: { start: number; end: number }) => {
+    async (sizeIndex: number, bodyRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
       const mine = ++ticket.current.histo;
       loading.current.histo = true;
       setBusy('counting…');
@@ -461,7 +455,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         // Opened at the newest bucket (the list's newest-first top), or where it was: after a zoom, on the same time.
         const kept = keep ? bucketAfterZoom(buckets, keep) : -1;
         // A zoom in that the bucket cap undid would otherwise look like a key that does nothing.
-        const capped = sizeIndex >= 0 && size > sizeIndex ? `${SIZES[size]!.label} is the smallest bucket for this span (at most ${formatCount(MAX_BUCKETS)} buckets): narrow the query or its time to zoom in` : '';
+        const capped = !recount && sizeIndex >= 0 && size > sizeIndex ? `${SIZES[size]!.label} is the smallest bucket for this span (at most ${formatCount(MAX_BUCKETS)} buckets): narrow the query or its time to zoom in` : '';
         setState({ ...s, bucketSize: size, bucketIndex: kept >= 0 ? kept : s.bucketIndex >= 0 ? Math.min(s.bucketIndex, buckets.length - 1) : buckets.length - 1, ...(capped ? { status: capped } : {}) });
         settle('histo', mine);
       } catch (error) {
@@ -473,6 +467,22 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     },
     [session, settle],
   );
+
+  // T, p and h count live on the folder dashboard; on a followed archive, again once an import has ended.
+  useEffect(() => {
+    if (!follower) return;
+    return follower.subscribe((status, committed) => {
+      if (!rulesDueAfter(status, committed)) return;
+      const s = stateRef.current!;
+      if (s.mode === 'top') void loadTop(s.topField);
+      else if (s.mode === 'principal' && s.principal) void loadPrincipal(s.principal.term);
+      else if (s.mode === 'histogram') {
+        const { histo: shown, mainH: height } = ctxRef.current;
+        const at = shown?.buckets[s.bucketIndex];
+        void loadHistogram(s.bucketSize, height - 3, { keep: at ? { start: at.start, end: at.end } : undefined, recount: true });
+      }
+    });
+  }, [follower, loadTop, loadPrincipal, loadHistogram]);
 
   const turnOrder = useCallback(async () => {
     const s = stateRef.current!;
@@ -582,7 +592,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           if (next.principal) void loadPrincipal(next.principal.term);
           return;
         case 'histogram':
-          void loadHistogram(next.bucketSize, c.mainH - 3, command.keep);
+          void loadHistogram(next.bucketSize, c.mainH - 3, { keep: command.keep });
           return;
         case 'mark': {
           const row = cursorEvent?.row;

@@ -1,0 +1,80 @@
+/**
+ * `trailtop DIR --db FILE`: what is on screen follows a followed import, as
+ * the folder dashboard follows its store: an open histogram counts again (on
+ * the bucket it was on).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArchiveFollower } from '../../src/archive/follow.js';
+import { ArchiveSession } from '../../src/archive/session.js';
+import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
+import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { idle, PLAIN } from './archiveDashboard.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+import { FakeFollower } from './fakeFollower.js';
+
+const call = (id: string, name: string, time: string): object => ({
+  eventID: id,
+  eventTime: time,
+  eventName: name,
+  eventSource: 's3.amazonaws.com',
+  awsRegion: 'us-east-1',
+  userIdentity: { type: 'IAMUser', userName: 'alice' },
+});
+
+const selectedLine = (f: string) => f.split('\n').find((l) => /^ ?›/.test(l)) ?? '';
+/** The histogram's title line: what it counted (the header counts the list apart). */
+const histogramTitle = (f: string) => f.split('\n').find((l) => l.startsWith('Histogram · ')) ?? '';
+
+describe('views on the --db dashboard after a followed import', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  beforeAll(async () => {
+    archive = await archiveOf([call('a', 'CallA', '2024-03-05T01:00:00Z'), call('b', 'CallB', '2024-03-05T02:00:00Z'), call('c', 'CallC', '2024-03-05T04:00:00Z')], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 80, 24);
+    await h.waitFor((f) => f.includes('3 events') && f.includes('CallA') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('an open histogram counts again, its cursor on the bucket it was on', async () => {
+    await h.press('h', (f) => histogramTitle(f).includes('3 events') && !f.includes('counting'));
+    await h.press('g', (f) => selectedLine(f).includes('2024-03-05 01:00'));
+    await follower.arrive(archive, [call('d', 'CallD', '2024-03-05T06:00:00Z'), call('e', 'CallE', '2024-03-05T01:05:00Z')]);
+    const frame = await h.waitFor((f) => histogramTitle(f).includes('5 events') && !f.includes('counting'));
+    expect(selectedLine(frame)).toMatch(/2024-03-05 01:00 +2 /);
+    await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
+  });
+});
+
+describe('a recount after an import past the bucket cap', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  beforeAll(async () => {
+    // 30 minutes: 1,800 one-second buckets, under the cap of 2,000.
+    archive = await archiveOf([call('a', 'CallA', '2024-03-05T01:00:00Z'), call('b', 'CallB', '2024-03-05T01:30:00Z')], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 80, 24);
+    await h.waitFor((f) => f.includes('2 events') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('widens the buckets without a word about zooming (nobody zoomed)', async () => {
+    await h.press('h', (f) => histogramTitle(f).includes('2 events') && !f.includes('counting'));
+    // Zoomed in to 1 s buckets: each + asks again, so each waits for its answer.
+    for (let i = 0; i < 12 && !histogramTitle(h.frame()).includes('· 1s buckets'); i++) {
+      const before = histogramTitle(h.frame());
+      await h.press('+', (f) => histogramTitle(f) !== before && !f.includes('counting'));
+    }
+    expect(histogramTitle(h.frame())).toContain('· 1s buckets');
+    await follower.arrive(archive, [call('c', 'CallC', '2024-03-05T03:00:00Z')]);
+    const frame = await h.waitFor((f) => histogramTitle(f).includes('3 events') && !f.includes('counting'));
+    expect(histogramTitle(frame)).not.toContain('· 1s buckets');
+    expect(frame).not.toContain('smallest bucket');
+  });
+});
