@@ -1,7 +1,8 @@
 /**
  * `trailtop DIR --db FILE`: what is on screen follows a followed import, as
  * the folder dashboard follows its store: an open histogram counts again (on
- * the bucket it was on).
+ * the bucket it was on), and the list's dates take the year once the events
+ * span years.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower } from '../../src/archive/follow.js';
@@ -46,6 +47,15 @@ describe('views on the --db dashboard after a followed import', () => {
     const frame = await h.waitFor((f) => histogramTitle(f).includes('5 events') && !f.includes('counting'));
     expect(selectedLine(frame)).toMatch(/2024-03-05 01:00 +2 /);
     await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
+  });
+
+  it("the list's dates take the year once an import brings events of another year", async () => {
+    let frame = await h.waitFor((f) => selectedLine(f).includes('CallD'));
+    expect(selectedLine(frame)).toMatch(/^ ?› ?03-05 06:00/);
+    await follower.arrive(archive, [call('f', 'CallF', '2025-01-02T08:00:00Z')]);
+    // The list is drawn once before its new bounds are counted: the frame to wait for is the one with the year.
+    frame = await h.waitFor((f) => f.includes('6 events') && selectedLine(f).includes('2025-01-02 08:00'));
+    expect(selectedLine(frame)).toContain('CallF');
   });
 });
 

@@ -362,16 +362,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [follower, refresh, runner]);
 
   // The list's time bounds: the rows held are a page, so whether the list spans years is the archive's to say.
+  // Asked again for each list, not each query: an import's events can stretch the same query's span.
   const [bounds, setBounds] = useState<TimeBounds | null>(null);
-  const listWhere = list?.where;
   useEffect(() => {
-    if (listWhere === undefined) return;
+    if (!list) return;
     let current = true;
-    session.timeBounds(listWhere).then((found) => current && setBounds(found), fail);
+    session.timeBounds(list.where).then((found) => current && setBounds(found), fail);
     return () => {
       current = false;
     };
-  }, [session, listWhere]);
+  }, [session, list]);
   const withYear = bounds !== null && timesSpanYears([bounds.first, bounds.last], state.zone);
 
   // The rows on screen: one page query when they are not held (scrolling past the held rows, G, g).
