@@ -43,8 +43,9 @@ import { StatusBar, statusRoom } from '../StatusBar.js';
 import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
-import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveMode, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
+import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
 import { useArchiveChain } from './useArchiveChain.js';
 import { ArchiveInsights } from './ArchiveInsights.js';
@@ -96,6 +97,9 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
   columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
 };
+
+/** The views with nothing under them: Esc there goes to no earlier view. */
+const GROUND: readonly ArchiveMode[] = ['list', 'detail'];
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
 const SIZES: readonly BucketSize[] = BUCKET_SIZES.filter((s) => s.unit === 'fixed' || s.unit === 'day');
@@ -176,7 +180,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const stateRef = useRef<ArchiveUiState | null>(null);
   stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns() };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const setState = useCallback((next: ArchiveUiState) => {
+  const setState = useCallback((change: ArchiveUiState) => {
+    const next = grounded(change, GROUND);
     if (next === stateRef.current) return;
     stateRef.current = next;
     rerender();
@@ -706,9 +711,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   );
 
   // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
-  const findingsShown = state.mode === 'findings' || (state.mode === 'help' && state.returnMode === 'findings');
+  const covered = state.mode === 'help' ? viewUnder(state) : undefined;
+  const findingsShown = state.mode === 'findings' || covered === 'findings';
   // What the findings and Insights views (one listens at a time, through the findings' key queue) call back.
-  const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }));
+  const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, ...closeBack(stateRef.current!, 'list') }));
   const listFromView = findingsKeys.fromView((text: string) => {
     const s = stateRef.current!;
     // `[` comes back to the list's event the view was opened over.
@@ -718,7 +724,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   });
   const helpOver = (view: 'findings' | 'insights') =>
     findingsKeys.fromView(() =>
-      setState({ ...stateRef.current!, mode: 'help', returnMode: view, scroll: Math.min(viewHelpLine(help, view), Math.max(0, help.length - helpBodyHeight(mainH))) }),
+      setState({ ...stateRef.current!, ...openOver(stateRef.current!, 'help'), scroll: Math.min(viewHelpLine(help, view), Math.max(0, help.length - helpBodyHeight(mainH))) }),
     );
   const findingsView = findingsShown ? (
     <FindingsPanel
@@ -741,7 +747,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     />
   ) : null;
   // The Insights view, likewise kept under its help; its keys come through the findings' queue (one view listens at a time).
-  const insightsShown = state.mode === 'insights' || (state.mode === 'help' && state.returnMode === 'insights');
+  const insightsShown = state.mode === 'insights' || covered === 'insights';
   const insightsView = insightsShown ? (
     <ArchiveInsights
       archive={session.archive}
