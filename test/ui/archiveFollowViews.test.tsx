@@ -1,8 +1,8 @@
 /**
  * `trailtop DIR --db FILE`: what is on screen follows a followed import, as
  * the folder dashboard follows its store: an open histogram counts again (on
- * the bucket it was on), and the list's dates take the year once the events
- * span years.
+ * the bucket it was on), the list's dates take the year once the events span
+ * years, and a view under the help is counted again before Esc shows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower } from '../../src/archive/follow.js';
@@ -56,6 +56,16 @@ describe('views on the --db dashboard after a followed import', () => {
     // The list is drawn once before its new bounds are counted: the frame to wait for is the one with the year.
     frame = await h.waitFor((f) => f.includes('6 events') && selectedLine(f).includes('2025-01-02 08:00'));
     expect(selectedLine(frame)).toContain('CallF');
+  });
+
+  it('the top values under the help count again too: Esc shows them as they are now', async () => {
+    let frame = await h.press('T', (f) => f.includes('Top values of User') && idle(f) && !f.includes('Counting'));
+    expect(selectedLine(frame)).toMatch(/\b6\b.*alice/);
+    await h.press('?', (f) => f.includes(' Help '));
+    await follower.arrive(archive, [call('g', 'CallG', '2025-01-02T09:00:00Z')]);
+    frame = await h.press(KEYS.escape, (f) => f.includes('Top values of User') && !f.includes('counting'));
+    expect(selectedLine(frame)).toMatch(/\b7\b.*alice/);
+    await h.press(KEYS.escape, (f) => !f.includes('Top values of'));
   });
 });
 

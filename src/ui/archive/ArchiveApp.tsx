@@ -473,15 +473,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [session, settle],
   );
 
-  // T, p and h count live on the folder dashboard; on a followed archive, again once an import has ended.
+  // T, p and h count live on the folder dashboard; on a followed archive, again once an import has ended
+  // (under the help too: Esc shows the view again as it is now, as the folder dashboard's does).
   useEffect(() => {
     if (!follower) return;
     return follower.subscribe((status, committed) => {
       if (!rulesDueAfter(status, committed)) return;
       const s = stateRef.current!;
-      if (s.mode === 'top') void loadTop(s.topField);
-      else if (s.mode === 'principal' && s.principal) void loadPrincipal(s.principal.term);
-      else if (s.mode === 'histogram') {
+      const open = s.mode === 'help' ? viewUnder(s) : s.mode;
+      if (open === 'top') void loadTop(s.topField);
+      else if (open === 'principal' && s.principal) void loadPrincipal(s.principal.term);
+      else if (open === 'histogram') {
         const { histo: shown, mainH: height } = ctxRef.current;
         const at = shown?.buckets[s.bucketIndex];
         void loadHistogram(s.bucketSize, height - 3, { keep: at ? { start: at.start, end: at.end } : undefined, recount: true });
