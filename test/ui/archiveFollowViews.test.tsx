@@ -2,7 +2,8 @@
  * `trailtop DIR --db FILE`: what is on screen follows a followed import, as
  * the folder dashboard follows its store: an open histogram counts again (on
  * the bucket it was on), the list's dates take the year once the events span
- * years, and a view under the help is counted again before Esc shows it.
+ * years, a view under the help is counted again before Esc shows it, and
+ * the Insights view reads the Insights again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower } from '../../src/archive/follow.js';
@@ -96,5 +97,54 @@ describe('a recount after an import past the bucket cap', () => {
     const frame = await h.waitFor((f) => histogramTitle(f).includes('3 events') && !f.includes('counting'));
     expect(histogramTitle(frame)).not.toContain('· 1s buckets');
     expect(frame).not.toContain('smallest bucket');
+  });
+});
+
+describe('the Insights view open over a followed import', () => {
+  const ACCOUNT = '111122223333';
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  const insight = {
+    eventVersion: '1.07',
+    eventTime: '2024-03-05T01:10:00Z',
+    awsRegion: 'us-east-1',
+    eventID: 'ins-1',
+    eventType: 'AwsCloudTrailInsight',
+    sharedEventID: 'pair-1',
+    eventCategory: 'Insight',
+    recipientAccountId: ACCOUNT,
+    insightDetails: {
+      state: 'Start',
+      eventSource: 's3.amazonaws.com',
+      eventName: 'CallA',
+      insightType: 'ApiCallRateInsight',
+      insightContext: { statistics: { baseline: { average: 0.5 }, insight: { average: 30 }, insightDuration: 1, baselineDuration: 10079 }, attributions: [] },
+    },
+  };
+  beforeAll(async () => {
+    archive = await archiveOf([call('a', 'CallA', '2024-03-05T01:00:00Z')], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 80, 24);
+    await h.waitFor((f) => f.includes('1 event') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('reads the Insights again once an import brings one', async () => {
+    await h.press('i', (f) => f.includes('No CloudTrail Insights records'));
+    await follower.arrive(archive, [insight]);
+    const frame = await h.waitFor((f) => /^Insights \(1\)/m.test(f));
+    expect(frame).toContain('CallA');
+  });
+
+  it("counts the selected Insight's rate again once an import brings its events", async () => {
+    await h.waitFor((f) => f.includes('no events for CallA on disk'));
+    // The rate counts management calls of the Insight's account (a record without eventCategory is not one on --db).
+    const inAccount = (id: string, time: string) => ({ ...call(id, 'CallA', time), eventType: 'AwsApiCall', eventCategory: 'Management', recipientAccountId: ACCOUNT });
+    await follower.arrive(archive, [inAccount('b', '2024-03-05T01:05:00Z'), inAccount('c', '2024-03-05T01:05:30Z')]);
+    const frame = await h.waitFor((f) => !f.includes('no events for CallA') && !f.includes('Counting the calls'));
+    expect(frame).toContain('calls/min');
   });
 });

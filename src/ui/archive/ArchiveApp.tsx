@@ -473,12 +473,15 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [session, settle],
   );
 
+  // The followed imports ended: the Insights view reads its Insights and rates again after each.
+  const [imports, setImports] = useState(0);
   // T, p and h count live on the folder dashboard; on a followed archive, again once an import has ended
   // (under the help too: Esc shows the view again as it is now, as the folder dashboard's does).
   useEffect(() => {
     if (!follower) return;
     return follower.subscribe((status, committed) => {
       if (!rulesDueAfter(status, committed)) return;
+      setImports((n) => n + 1);
       const s = stateRef.current!;
       const open = s.mode === 'help' ? viewUnder(s) : s.mode;
       if (open === 'top') void loadTop(s.topField);
@@ -753,6 +756,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const insightsView = insightsShown ? (
     <ArchiveInsights
       archive={session.archive}
+      imports={imports}
       zone={state.zone}
       width={width}
       height={mainH}
