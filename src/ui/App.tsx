@@ -53,6 +53,7 @@ import { initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar, statusRoom } from './StatusBar.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
+import { viewUnder } from './viewStack.js';
 import { ViewKeyQueue, type KeyClaim, type Stroke } from './viewKeys.js';
 import { useReleaseHeldKeys } from './hooks/useReleaseHeldKeys.js';
 import { statusLines, type StatusMessage } from './statusMessage.js';
@@ -258,7 +259,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const setQuery = useCallback((text: string) => dispatch({ type: 'setQuery', text }), []);
   const setStatus = useCallback((text: StatusMessage) => dispatch({ type: 'status', text }), []);
   const setActivity = useCallback((text: string) => dispatch({ type: 'activity', text }), []);
-  const close = useCallback(() => dispatch({ type: 'setMode', mode: 'list' }), []);
+  // A view closes back to where it was opened from (viewStack.ts).
+  const close = useCallback(() => dispatch({ type: 'back' }), []);
   const openProblems = useCallback(() => dispatch({ type: 'openOverlay', mode: 'badfiles' }), []);
   useEffect(() => {
     onController?.({ setQuery });
@@ -461,10 +463,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     if (at > 0) dispatch({ type: 'scroll', to: Math.min(at, helpRef.current.limit) });
   }, []);
   // The view stays mounted under the help overlay, so its selection, form or question survive `?`.
-  const viewMode =
-    state.mode === 'help' && (state.returnMode === 'insights' || state.returnMode === 'export' || state.returnMode === 'histogram' || state.returnMode === 'findings')
-      ? state.returnMode
-      : state.mode;
+  const covered = state.mode === 'help' ? viewUnder(state) : undefined;
+  const viewMode = covered === 'insights' || covered === 'export' || covered === 'histogram' || covered === 'findings' ? covered : state.mode;
   const View =
     viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : viewMode === 'histogram' ? Histogram : viewMode === 'findings' ? views.findings : undefined;
   const viewShown = Boolean(View) && state.mode === viewMode;

@@ -197,14 +197,14 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return dispatch({ type: 'move', rows, to, height: bodyH });
     }
     case 'histogram':
-      return dispatch({ type: 'setMode', mode: 'histogram' });
+      return dispatch({ type: 'openOverlay', mode: 'histogram' });
     case 'findings':
-      if (hasView.findings) return dispatch({ type: 'setMode', mode: 'findings' });
+      if (hasView.findings) return dispatch({ type: 'openOverlay', mode: 'findings' });
       return dispatch({ type: 'status', text: 'Detection rules are off in this session' });
     case 'insights':
     case 'export': {
       const target = action === 'insights' ? 'insights' : 'export';
-      if (hasView[target]) return dispatch({ type: 'setMode', mode: target });
+      if (hasView[target]) return dispatch({ type: 'openOverlay', mode: target });
       return dispatch({ type: 'status', text: `${action === 'insights' ? 'The Insights view' : 'Download'} is coming in a later version` });
     }
     case 'json': {

@@ -12,11 +12,12 @@ import type { PivotTerm } from '../investigate/pivot.js';
 import { placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
 import type { StatusMessage } from './statusMessage.js';
 import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
+import { closeBack, grounded, openOver } from './viewStack.js';
 
 export interface UiState {
   mode: Mode;
-  /** Where Esc goes back to from json, help and badfiles. */
-  returnMode: Mode;
+  /** Where Esc goes back to from the views: the views under this one, nearest last (viewStack.ts). */
+  under: readonly Mode[];
   /** Query bar text being edited, and the caret position in it. */
   draft: string;
   caret: number;
@@ -80,7 +81,7 @@ export interface UiState {
 export function initialState(queryText = '', columnIds: readonly string[] | null = null): UiState {
   return {
     mode: 'list',
-    returnMode: 'list',
+    under: [],
     draft: queryText,
     caret: queryText.length,
     queryAtEdit: queryText,
@@ -117,7 +118,6 @@ export function initialState(queryText = '', columnIds: readonly string[] | null
 export type UiAction =
   | { type: 'move'; rows: readonly EventRow[]; to: number; height: number }
   | { type: 'followNewest' }
-  | { type: 'setMode'; mode: Mode }
   | { type: 'openDetail'; row: EventRow }
   /** Opens another event's details from these (a session chain link), as a step `[` comes back from. */
   | { type: 'visitDetail'; row: EventRow }
@@ -130,7 +130,8 @@ export type UiAction =
   | { type: 'queryInvalid'; error: QueryError }
   | { type: 'applyQuery'; text: string }
   | { type: 'cancelQuery' }
-  | { type: 'setQuery'; text: string }
+  /** `keepView`: the view on screen stays open over the new query (top values' exclude); else the list shows it. */
+  | { type: 'setQuery'; text: string; keepView?: boolean }
   | { type: 'toggleZone' }
   | { type: 'link'; index: number }
   | { type: 'scroll'; to: number }
@@ -154,6 +155,9 @@ function withQuery(state: UiState, text: string): UiState {
   return { ...state, queryText: text, queryError: null, follow: true, anchor: null, offset: 0, newestWhenLeft: null };
 }
 
+/** The views with nothing under them: Esc there goes to no earlier view. */
+const GROUND: readonly Mode[] = ['list', 'detail'];
+
 /** A status message older than this goes when the view or the query changes (a newer one came with the change). */
 export const STATUS_KEPT_MS = 500;
 
@@ -163,7 +167,7 @@ export const STATUS_KEPT_MS = 500;
  * "Copied …" or "Select a resource link first" does not hide the new view's hints.
  */
 export function reducer(state: UiState, action: UiAction, now = Date.now()): UiState {
-  const next = reduceAction(state, action, now);
+  const next = grounded(reduceAction(state, action, now), GROUND);
   if (next === state || next.status === '' || next.status !== state.status) return next;
   if (next.mode === state.mode && next.queryText === state.queryText) return next;
   return now - next.statusAt >= STATUS_KEPT_MS ? { ...next, status: '', statusAt: 0 } : next;
@@ -198,8 +202,6 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     }
     case 'followNewest':
       return { ...state, follow: true, anchor: null, offset: 0, newestWhenLeft: null, linkIndex: -1 };
-    case 'setMode':
-      return { ...state, mode: action.mode, scroll: 0 };
     case 'openDetail':
       // Reading an event pauses follow, so arrivals do not pull the cursor away from it.
       return {
@@ -215,16 +217,14 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'visitDetail':
       return pushPlace(reduceAction(state, { type: 'openDetail', row: action.row }, now), placeOf(state));
     case 'openJson':
-      return { ...state, returnMode: state.mode, mode: 'json', jsonRow: action.row, scroll: 0 };
+      return { ...state, ...openOver(state, 'json'), jsonRow: action.row, scroll: 0 };
     case 'openOverlay':
-      return { ...state, returnMode: state.mode, mode: action.mode, scroll: 0 };
+      return { ...state, ...openOver(state, action.mode), scroll: 0 };
     case 'back': {
-      if (state.mode === 'json' || state.mode === 'help' || state.mode === 'badfiles' || state.mode === 'top' || state.mode === 'principal' || state.mode === 'columns') {
-        return { ...state, mode: state.returnMode === state.mode ? 'list' : state.returnMode, returnMode: 'list', scroll: 0 };
-      }
+      if (state.mode !== 'detail') return { ...state, ...closeBack(state, 'list'), scroll: 0 };
       // Closing the details of the event that was newest when they opened, without
       // having moved: the reader was following, so follow again (new events show at the top).
-      if (state.mode === 'detail' && state.anchor !== null && state.anchor === state.newestWhenLeft) {
+      if (state.anchor !== null && state.anchor === state.newestWhenLeft) {
         return { ...state, mode: 'list', scroll: 0, follow: true, anchor: null, offset: 0, newestWhenLeft: null, linkIndex: -1 };
       }
       return { ...state, mode: 'list', scroll: 0 };
@@ -257,7 +257,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       return from && from.text === state.queryAtEdit ? { ...cancelled, anchor: from.anchor, follow: from.follow, offset: from.offset } : cancelled;
     }
     case 'setQuery': {
-      const set = { ...withQuery(state, action.text), mode: 'list' as const, draft: action.text, caret: action.text.length };
+      const set = { ...withQuery(state, action.text), mode: action.keepView ? state.mode : 'list', draft: action.text, caret: action.text.length };
       return action.text === state.queryText ? set : pushPlace(set, placeOf(state));
     }
     case 'queryBack':
@@ -284,7 +284,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'askQuit':
       return action.ask === state.quitAsked ? state : { ...state, quitAsked: action.ask };
     case 'principal':
-      if (action.term) return { ...state, principal: action.term, principalIndex: action.index, returnMode: state.mode === 'principal' ? state.returnMode : state.mode, mode: 'principal', scroll: 0 };
+      if (action.term) return { ...state, ...(state.mode === 'principal' ? {} : openOver(state, 'principal')), principal: action.term, principalIndex: action.index, scroll: 0 };
       return { ...state, principalIndex: action.index };
     case 'pivotPick':
       return { ...state, pivotPick: action.pick };

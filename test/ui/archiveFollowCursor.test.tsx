@@ -4,15 +4,11 @@
  * (new rows above it put another event at its index: the details switched to
  * it under the reader); at the top of a newest-first list it stays at the top.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower } from '../../src/archive/follow.js';
-import { importFolder } from '../../src/archive/import.js';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
-import { recordsJson } from '../support/files.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 import { FakeFollower } from './fakeFollower.js';
 
@@ -31,17 +27,8 @@ describe('the cursor after a followed import on the --db dashboard', () => {
   let archive: TestArchive;
   let h: Harness;
   const follower = new FakeFollower();
-  let imports = 0;
   /** A newer event arrives in the followed folder and its import commits. */
-  async function arrives(name: string, hour: number): Promise<void> {
-    const more = join(archive.folder, `later-${++imports}`);
-    mkdirSync(more);
-    writeFileSync(join(more, 'new.json'), recordsJson([call(`new-${imports}`, name, hour)]));
-    await importFolder(archive.archive, archive.folder);
-    // Two notifications (a batch, then the import's end): the second refresh runs before the first one's list is drawn.
-    follower.committed();
-    follower.committed();
-  }
+  const arrives = (name: string, hour: number): Promise<void> => follower.arrive(archive, [call(`new-${hour}`, name, hour)]);
   beforeAll(async () => {
     archive = await archiveOf([call('a', 'CallA', 1), call('b', 'CallB', 2), call('c', 'CallC', 3), call('d', 'CallD', 4)], 10);
     h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 100, 24);

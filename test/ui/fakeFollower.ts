@@ -1,9 +1,15 @@
 /** What the --db dashboard uses of a follower (archive/follow.ts): its status and a subscription, driven by the test. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FollowStatus } from '../../src/archive/follow.js';
+import { importFolder } from '../../src/archive/import.js';
+import type { TestArchive } from '../archive/helpers.js';
+import { recordsJson } from '../support/files.js';
 
 export class FakeFollower {
   current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
   private readonly listeners = new Set<(status: FollowStatus, committed: boolean) => void>();
+  private arrivals = 0;
   subscribe(listener: (status: FollowStatus, committed: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -16,5 +22,17 @@ export class FakeFollower {
   /** An import's batch committed, in the current status (watching: the import has ended). */
   committed(): void {
     for (const listener of this.listeners) listener(this.current, true);
+  }
+  /**
+   * `records` land in a new file of the followed folder and are imported into the archive, then the import
+   * says so twice (a batch, then its end): the second refresh runs before the first one's answer is drawn.
+   */
+  async arrive(archive: TestArchive, records: readonly object[]): Promise<void> {
+    const more = join(archive.folder, `later-${++this.arrivals}`);
+    mkdirSync(more);
+    writeFileSync(join(more, 'new.json'), recordsJson(records));
+    await importFolder(archive.archive, archive.folder);
+    this.committed();
+    this.committed();
   }
 }

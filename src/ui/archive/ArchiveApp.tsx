@@ -43,8 +43,9 @@ import { StatusBar, statusRoom } from '../StatusBar.js';
 import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
-import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveMode, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
+import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
 import { useArchiveChain } from './useArchiveChain.js';
 import { ArchiveInsights } from './ArchiveInsights.js';
@@ -96,6 +97,9 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
   columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
 };
+
+/** The views with nothing under them: Esc there goes to no earlier view. */
+const GROUND: readonly ArchiveMode[] = ['list', 'detail'];
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
 const SIZES: readonly BucketSize[] = BUCKET_SIZES.filter((s) => s.unit === 'fixed' || s.unit === 'day');
@@ -176,7 +180,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const stateRef = useRef<ArchiveUiState | null>(null);
   stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns() };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const setState = useCallback((next: ArchiveUiState) => {
+  const setState = useCallback((change: ArchiveUiState) => {
+    const next = grounded(change, GROUND);
     if (next === stateRef.current) return;
     stateRef.current = next;
     rerender();
@@ -362,16 +367,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [follower, refresh, runner]);
 
   // The list's time bounds: the rows held are a page, so whether the list spans years is the archive's to say.
+  // Asked again for each list, not each query: an import's events can stretch the same query's span.
   const [bounds, setBounds] = useState<TimeBounds | null>(null);
-  const listWhere = list?.where;
   useEffect(() => {
-    if (listWhere === undefined) return;
+    if (!list) return;
     let current = true;
-    session.timeBounds(listWhere).then((found) => current && setBounds(found), fail);
+    session.timeBounds(list.where).then((found) => current && setBounds(found), fail);
     return () => {
       current = false;
     };
-  }, [session, listWhere]);
+  }, [session, list]);
   const withYear = bounds !== null && timesSpanYears([bounds.first, bounds.last], state.zone);
 
   // The rows on screen: one page query when they are not held (scrolling past the held rows, G, g).
@@ -423,20 +428,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     },
     [session, countFor],
   );
-  // T and p count live on the folder dashboard; on a followed archive, again once an import has ended.
-  useEffect(() => {
-    if (!follower) return;
-    return follower.subscribe((status, committed) => {
-      if (!rulesDueAfter(status, committed)) return;
-      const s = stateRef.current!;
-      if (s.mode === 'top') void loadTop(s.topField);
-      else if (s.mode === 'principal' && s.principal) void loadPrincipal(s.principal.term);
-    });
-  }, [follower, loadTop, loadPrincipal]);
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
 
+  /**
+   * `keep`: the bucket to stay on (its time), else the newest; `recount`: the same histogram again after an
+   * import, which says nothing of the bucket cap (the user zoomed nowhere).
+   */
   const loadHistogram = useCallback(
-    async (sizeIndex: number, bodyRows: number, keep?: { start: number; end: number }) => {
+    async (sizeIndex: number, bodyRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
       const mine = ++ticket.current.histo;
       loading.current.histo = true;
       setBusy('counting…');
@@ -461,7 +460,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         // Opened at the newest bucket (the list's newest-first top), or where it was: after a zoom, on the same time.
         const kept = keep ? bucketAfterZoom(buckets, keep) : -1;
         // A zoom in that the bucket cap undid would otherwise look like a key that does nothing.
-        const capped = sizeIndex >= 0 && size > sizeIndex ? `${SIZES[size]!.label} is the smallest bucket for this span (at most ${formatCount(MAX_BUCKETS)} buckets): narrow the query or its time to zoom in` : '';
+        const capped = !recount && sizeIndex >= 0 && size > sizeIndex ? `${SIZES[size]!.label} is the smallest bucket for this span (at most ${formatCount(MAX_BUCKETS)} buckets): narrow the query or its time to zoom in` : '';
         setState({ ...s, bucketSize: size, bucketIndex: kept >= 0 ? kept : s.bucketIndex >= 0 ? Math.min(s.bucketIndex, buckets.length - 1) : buckets.length - 1, ...(capped ? { status: capped } : {}) });
         settle('histo', mine);
       } catch (error) {
@@ -473,6 +472,27 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     },
     [session, settle],
   );
+
+  // The followed imports ended: the Insights view reads its Insights and rates again after each.
+  const [imports, setImports] = useState(0);
+  // T, p and h count live on the folder dashboard; on a followed archive, again once an import has ended
+  // (under the help too: Esc shows the view again as it is now, as the folder dashboard's does).
+  useEffect(() => {
+    if (!follower) return;
+    return follower.subscribe((status, committed) => {
+      if (!rulesDueAfter(status, committed)) return;
+      setImports((n) => n + 1);
+      const s = stateRef.current!;
+      const open = s.mode === 'help' ? viewUnder(s) : s.mode;
+      if (open === 'top') void loadTop(s.topField);
+      else if (open === 'principal' && s.principal) void loadPrincipal(s.principal.term);
+      else if (open === 'histogram') {
+        const { histo: shown, mainH: height } = ctxRef.current;
+        const at = shown?.buckets[s.bucketIndex];
+        void loadHistogram(s.bucketSize, height - 3, { keep: at ? { start: at.start, end: at.end } : undefined, recount: true });
+      }
+    });
+  }, [follower, loadTop, loadPrincipal, loadHistogram]);
 
   const turnOrder = useCallback(async () => {
     const s = stateRef.current!;
@@ -582,7 +602,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           if (next.principal) void loadPrincipal(next.principal.term);
           return;
         case 'histogram':
-          void loadHistogram(next.bucketSize, c.mainH - 3, command.keep);
+          void loadHistogram(next.bucketSize, c.mainH - 3, { keep: command.keep });
           return;
         case 'mark': {
           const row = cursorEvent?.row;
@@ -696,9 +716,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   );
 
   // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
-  const findingsShown = state.mode === 'findings' || (state.mode === 'help' && state.returnMode === 'findings');
+  const covered = state.mode === 'help' ? viewUnder(state) : undefined;
+  const findingsShown = state.mode === 'findings' || covered === 'findings';
   // What the findings and Insights views (one listens at a time, through the findings' key queue) call back.
-  const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, mode: 'list' }));
+  const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, ...closeBack(stateRef.current!, 'list') }));
   const listFromView = findingsKeys.fromView((text: string) => {
     const s = stateRef.current!;
     // `[` comes back to the list's event the view was opened over.
@@ -708,7 +729,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   });
   const helpOver = (view: 'findings' | 'insights') =>
     findingsKeys.fromView(() =>
-      setState({ ...stateRef.current!, mode: 'help', returnMode: view, scroll: Math.min(viewHelpLine(help, view), Math.max(0, help.length - helpBodyHeight(mainH))) }),
+      setState({ ...stateRef.current!, ...openOver(stateRef.current!, 'help'), scroll: Math.min(viewHelpLine(help, view), Math.max(0, help.length - helpBodyHeight(mainH))) }),
     );
   const findingsView = findingsShown ? (
     <FindingsPanel
@@ -731,10 +752,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     />
   ) : null;
   // The Insights view, likewise kept under its help; its keys come through the findings' queue (one view listens at a time).
-  const insightsShown = state.mode === 'insights' || (state.mode === 'help' && state.returnMode === 'insights');
+  const insightsShown = state.mode === 'insights' || covered === 'insights';
   const insightsView = insightsShown ? (
     <ArchiveInsights
       archive={session.archive}
+      imports={imports}
       zone={state.zone}
       width={width}
       height={mainH}

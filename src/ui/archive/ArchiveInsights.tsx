@@ -1,8 +1,9 @@
 /**
  * `i` on the --db dashboard: the folder dashboard's Insights view
  * (InsightsPanel) fed by SQL (archive/insights.ts). The Insights and the
- * clock are read when the view opens; each Insight's rate is counted the
- * first time it is selected, and kept while the view is open.
+ * clock are read when the view opens and again after each followed import;
+ * each Insight's rate is counted the first time it is selected, and again
+ * when selected after an import (the folder dashboard's view is live).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Archive } from '../../archive/db.js';
@@ -13,6 +14,8 @@ import { InsightsPanel, type InsightsPanelProps, type SeriesState } from '../Ins
 
 export interface ArchiveInsightsProps extends Omit<InsightsPanelProps, 'insights' | 'clock' | 'seriesOf' | 'onShow' | 'emptyText'> {
   archive: Archive;
+  /** The followed imports ended so far: each one is read again (0 without a follow). */
+  imports?: number;
 }
 
 const NONE: readonly Insight[] = [];
@@ -21,7 +24,7 @@ function message(error: unknown): string {
   return sanitizeLine(error instanceof Error ? error.message : String(error)).slice(0, 300);
 }
 
-export function ArchiveInsights({ archive, ...view }: ArchiveInsightsProps) {
+export function ArchiveInsights({ archive, imports = 0, ...view }: ArchiveInsightsProps) {
   const [data, setData] = useState<InsightsData | { failed: string } | null>(null);
   const [series, setSeries] = useState<ReadonlyMap<string, SeriesState>>(new Map());
   useEffect(() => {
@@ -33,21 +36,23 @@ export function ArchiveInsights({ archive, ...view }: ArchiveInsightsProps) {
     return () => {
       live = false;
     };
-  }, [archive]);
+  }, [archive, imports]);
   const clock = data && 'clock' in data ? data.clock : 0;
-  // The Insights whose rate was asked for (counted, being counted or failed): each is counted once.
-  const asked = useRef(new Set<string>());
+  // The Insights whose rate was asked for since the last import (counted, being counted or failed): each is
+  // counted once per import; the rate counted before stays on screen until the new one arrives.
+  const asked = useRef({ imports, ids: new Set<string>() });
   const onShow = useCallback(
     (insight: Insight) => {
       const id = insight.sharedEventId;
-      if (asked.current.has(id)) return;
-      asked.current.add(id);
+      if (asked.current.imports !== imports) asked.current = { imports, ids: new Set() };
+      if (asked.current.ids.has(id)) return;
+      asked.current.ids.add(id);
       archiveInsightSeries(archive, insight, clock).then(
         (counted) => setSeries((known) => new Map(known).set(id, counted)),
         (error: unknown) => setSeries((known) => new Map(known).set(id, { failed: message(error) })),
       );
     },
-    [archive, clock],
+    [archive, clock, imports],
   );
   const seriesOf = useCallback((insight: Insight): SeriesState => series.get(insight.sharedEventId) ?? 'loading', [series]);
   // Mounted at once (while the Insights are read) so that its keys, Esc first, work from the start.

@@ -8,14 +8,15 @@ import { chooserEntries, chosenColumns } from '../investigate/columnChoice.js';
 import { handleColumnsKey } from '../investigate/columnKeys.js';
 import type { Action } from '../keys.js';
 import type { ArchiveUiState, KeyResult } from './archiveModel.js';
+import { closeBack, openOver } from '../viewStack.js';
 
 /** `C` in the list or the details: the chooser, Esc or `C` back to where it was opened. */
 export function openColumns(state: ArchiveUiState): KeyResult {
-  return { state: { ...state, status: '', mode: 'columns', returnMode: state.mode, scroll: 0 } };
+  return { state: { ...state, status: '', ...openOver(state, 'columns'), scroll: 0 } };
 }
 
 function closed(state: ArchiveUiState): ArchiveUiState {
-  return { ...state, mode: state.returnMode === 'detail' ? 'detail' : 'list', returnMode: 'list' };
+  return { ...state, ...closeBack(state, 'list') };
 }
 
 /** A key in the chooser: the folder's keys (Enter/Space/x show or hide, K/J move, r default, C close), Esc closes. */

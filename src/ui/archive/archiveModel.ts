@@ -29,14 +29,15 @@ import { openPrincipal, principalKey, type ArchivePrincipal } from './archivePri
 import { columnsKey, openColumns } from './archiveColumns.js';
 import { spanKey } from './archiveSpan.js';
 import { stackKey } from './archiveStack.js';
+import { closeBack, openOver } from '../viewStack.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns' | 'insights';
 
 export interface ArchiveUiState {
   mode: ArchiveMode;
-  /** Where Esc goes from json, help and the bad files. */
-  returnMode: ArchiveMode;
+  /** Where Esc goes back to from the views: the views under this one, nearest last (viewStack.ts). */
+  under: readonly ArchiveMode[];
   draft: string;
   caret: number;
   /** Up/Down in the query bar: the position in the saved query history (-1: not browsing it). */
@@ -74,7 +75,7 @@ export interface ArchiveUiState {
 export function initialArchiveState(queryText = ''): ArchiveUiState {
   return {
     mode: 'list',
-    returnMode: 'list',
+    under: [],
     draft: queryText,
     caret: queryText.length,
     historyCursor: { index: -1, typed: '' },
@@ -220,10 +221,10 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   if (navigated) return navigated;
   if (action === 'quit') return { state, command: { kind: 'quit' } };
   if (action === 'help') {
-    return { state: mode === 'help' ? { ...now, mode: state.returnMode, scroll: 0 } : { ...now, mode: 'help', returnMode: mode, scroll: ctx.helpScroll?.(mode) ?? 0 } };
+    return { state: mode === 'help' ? { ...now, ...closeBack(state, 'list'), scroll: 0 } : { ...now, ...openOver(state, 'help'), scroll: ctx.helpScroll?.(mode) ?? 0 } };
   }
   if (mode === 'help' || mode === 'json' || mode === 'badfiles') {
-    if (action === 'back' || (mode === 'json' && action === 'json')) return { state: { ...now, mode: state.returnMode, scroll: 0 } };
+    if (action === 'back' || (mode === 'json' && action === 'json')) return { state: { ...now, ...closeBack(state, 'list'), scroll: 0 } };
     if (mode === 'json' && action === 'copy') return { state, command: { kind: 'copy' } };
     const scrolls: Partial<Record<Action, number>> = { up: -1, down: 1, pageUp: -(ctx.mainH - 2), pageDown: ctx.mainH - 2 };
     if (action === 'top' || action === 'bottom') return { state: { ...state, scroll: action === 'top' ? 0 : ctx.scrollLimit } };
@@ -244,7 +245,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const fields = TOP_FIELDS.length;
       return { state: { ...now, topIndex: 0, topField: (state.topField + (action === 'nextTopField' ? 1 : fields - 1)) % fields }, command: { kind: 'top' } };
     }
-    if (action === 'back' || action === 'topValues') return { state: { ...now, mode: 'list' } };
+    if (action === 'back' || action === 'topValues') return { state: { ...now, ...closeBack(state, 'list') } };
     const ops: Partial<Record<Action, PivotOp>> = { topFilter: 'replace', pivotReplace: 'replace', pivotAdd: 'add', pivotExclude: 'exclude' };
     const op = action ? ops[action] : undefined;
     if (op) {
@@ -264,7 +265,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     if (to !== undefined) return { state: { ...state, bucketIndex: clamp(to, 0, last) } };
     const spanned = spanKey(state, action, ctx.buckets, at, ctx.current ?? null) ?? stackKey(state, action, ctx.buckets[at]);
     if (spanned) return spanned;
-    if (action === 'back' || action === 'histogram') return { state: { ...now, mode: 'list' } };
+    if (action === 'back' || action === 'histogram') return { state: { ...now, ...closeBack(state, 'list') } };
     if (action === 'zoomIn' || action === 'zoomOut') {
       const size = clamp(state.bucketSize + (action === 'zoomIn' ? -1 : 1), 0, ctx.bucketSizes - 1);
       if (size === state.bucketSize) return { state: { ...state, status: action === 'zoomIn' ? 'These are the smallest buckets' : 'These are the largest buckets on an archive (a day)' } };
@@ -298,35 +299,35 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'editQuery':
       return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: { index: -1, typed: '' }, nav: { ...state.nav, editFrom: archivePlace(state, ctx.current ?? null) } } };
     case 'json':
-      return { state: ctx.total > 0 ? { ...now, mode: 'json', returnMode: mode, scroll: 0 } : state };
+      return { state: ctx.total > 0 ? { ...now, ...openOver(state, 'json'), scroll: 0 } : state };
     case 'toggleTime':
       return { state: { ...now, zone: state.zone === 'utc' ? 'local' : 'utc' } };
     case 'toggleOrder':
       return { state: { ...now, order: state.order === 'newest' ? 'oldest' : 'newest' }, command: { kind: 'order' } };
     case 'topValues':
-      return { state: { ...now, mode: 'top', topIndex: 0 }, command: { kind: 'top' } };
+      return { state: { ...now, ...openOver(state, 'top'), topIndex: 0 }, command: { kind: 'top' } };
     case 'histogram':
-      return { state: { ...now, mode: 'histogram', bucketIndex: -1, spanAnchor: null, stack: 0 }, command: { kind: 'histogram' } };
+      return { state: { ...now, ...openOver(state, 'histogram'), bucketIndex: -1, spanAnchor: null, stack: 0 }, command: { kind: 'histogram' } };
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
     case 'nextMark':
       return { state: now, command: { kind: 'nextMark' } };
     case 'export':
       // No list yet (its first query runs or failed) is no list to download, nor is an empty one.
-      return { state: ctx.total > 0 ? { ...now, mode: 'export', returnMode: 'list' } : { ...now, status: 'No event to download' } };
+      return { state: ctx.total > 0 ? { ...now, ...openOver(state, 'export') } : { ...now, status: 'No event to download' } };
     case 'principal':
       return openPrincipal(state, principalCtx);
     case 'columnChooser':
       return openColumns(state);
     case 'findings':
       // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
-      return { state: { ...now, mode: 'findings' } };
+      return { state: { ...now, ...openOver(state, 'findings') } };
     case 'insights':
       // The Insights view (ArchiveInsights) reads its own keys too.
-      return { state: { ...now, mode: 'insights' } };
+      return { state: { ...now, ...openOver(state, 'insights') } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
-      return { state: { ...now, mode: 'badfiles', returnMode: mode, scroll: 0 }, command: { kind: 'badFiles' } };
+      return { state: { ...now, ...openOver(state, 'badfiles'), scroll: 0 }, command: { kind: 'badFiles' } };
     default: {
       const instead = action ? NOT_HERE[action] : undefined;
       if (instead) return { state: { ...now, status: instead } };

@@ -14,8 +14,9 @@ import type { SummaryLine } from '../investigate/principalModel.js';
 import type { ArchivedEvent } from '../../archive/query.js';
 import type { ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
 import { archivePlace } from './archiveNav.js';
+import { closeBack, openOver } from '../viewStack.js';
 
-/** The principal summarised, and the view `p` was pressed in (Esc goes back there). */
+/** The principal summarised, and the view `p` was pressed in (`[` comes back there after a pivot from the summary). */
 export interface ArchivePrincipal {
   term: PivotTerm;
   from: ArchiveMode;
@@ -43,7 +44,7 @@ export function openPrincipal(state: ArchiveUiState, ctx: PrincipalKeyContext): 
     term = PRINCIPAL_FIELDS.has(field) && value ? { field, value } : null;
   } else if (ctx.rowActor) term = { field: 'user', value: ctx.rowActor };
   if (!term) return { state: { ...now, status: 'p summarises a user, role or access key: select one first' } };
-  return { state: { ...now, mode: 'principal', principal: { term, from: state.mode }, principalIndex: -1 }, command: { kind: 'principal' } };
+  return { state: { ...now, ...openOver(state, 'principal'), principal: { term, from: state.mode }, principalIndex: -1 }, command: { kind: 'principal' } };
 }
 
 /** A key in the summary: move among the lines that pivot, list the principal's events with one, pivot, or go back. */
@@ -51,7 +52,7 @@ export function principalKey(state: ArchiveUiState, action: Action | null, ctx: 
   const now = { ...state, status: '' };
   const lines = ctx.principalLines ?? [];
   const principal = state.principal;
-  if (action === 'back' || action === 'principal' || !principal) return { state: { ...now, mode: principal?.from ?? 'list' } };
+  if (action === 'back' || action === 'principal' || !principal) return { state: { ...now, ...closeBack(state, 'list') } };
   const current = state.principalIndex >= 0 ? state.principalIndex : stepLine(lines, -1, 1);
   const page = Math.max(1, ctx.mainH - 3);
   const steps: Partial<Record<Action, number>> = { up: -1, down: 1, pageUp: -page, pageDown: page, top: -lines.length, bottom: lines.length };

@@ -15,6 +15,7 @@ import { quitQuestion, type QuitOutcome, type RunningWork } from '../runningWork
 import type { StatusMessage } from '../statusMessage.js';
 import type { ArchiveUiState } from './archiveModel.js';
 import { ViewKeyQueue, type Stroke } from '../viewKeys.js';
+import { closeBack, openOver, viewUnder } from '../viewStack.js';
 import { archiveDownloadSource, countMarked, type ArchiveListShown } from './archiveDownload.js';
 
 export interface ArchiveDownloadProps {
@@ -55,10 +56,10 @@ export interface ArchiveDownload {
 export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload {
   const { session, list, marks, state, setState, latest, helpScroll } = props;
   const open = state.mode === 'export';
-  const covered = state.mode === 'help' && state.returnMode === 'export';
+  const covered = state.mode === 'help' && viewUnder(state) === 'export';
   const setStatus = useCallback((message: StatusMessage) => setState({ ...latest(), status: message }), [setState, latest]);
-  const onClose = useCallback(() => setState({ ...latest(), mode: 'list' }), [setState, latest]);
-  const openHelp = useCallback(() => setState({ ...latest(), mode: 'help', returnMode: 'export', scroll: helpScroll() }), [setState, latest, helpScroll]);
+  const onClose = useCallback(() => setState({ ...latest(), ...closeBack(latest(), 'list') }), [setState, latest]);
+  const openHelp = useCallback(() => setState({ ...latest(), ...openOver(latest(), 'help'), scroll: helpScroll() }), [setState, latest, helpScroll]);
   const handBack = useRef(props.handBack);
   handBack.current = props.handBack;
   const queue = useMemo(() => new ViewKeyQueue((strokes) => handBack.current(strokes)), []);

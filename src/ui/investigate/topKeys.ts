@@ -35,9 +35,9 @@ export function handleTopKey(action: Action, ctx: KeyContext): boolean {
       return true;
     }
     const term = { field: TOP_FIELDS[state.topField]!.queryField, value: value.value };
-    ctx.setQuery(pivotQuery(state.queryText, term, op));
-    // Excluding a value keeps the view open on what is left; filtering shows the events.
-    if (op === 'exclude') dispatch({ type: 'setMode', mode: 'top' });
+    // Excluding a value keeps the view open on what is left (Esc still goes back where T was pressed); filtering shows the events.
+    if (op === 'exclude') dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, op), keepView: true });
+    else ctx.setQuery(pivotQuery(state.queryText, term, op));
     dispatch({ type: 'status', text: describePivot(term, op) });
     return true;
   }
