@@ -301,7 +301,8 @@ const INSIGHT_SQL = "(eventtype = 'AwsCloudTrailInsight' OR eventcategory = 'Ins
 
 /** The calls an Insight counts (model/rate.ts matchesRate), as SQL. */
 export function rateSql(criteria: RateCriteria, from: number, to: number): string {
-  const parts = [`NOT ${INSIGHT_SQL}`, `coalesce(tt_name, '') = ${literal(criteria.eventName)}`, `coalesce(tt_source, '') = ${literal(criteria.eventSource)}`];
+  // coalesce: a call written before eventCategory existed has it NULL, and NOT (false OR NULL) would drop it.
+  const parts = [`NOT coalesce(${INSIGHT_SQL}, false)`, `coalesce(tt_name, '') = ${literal(criteria.eventName)}`, `coalesce(tt_source, '') = ${literal(criteria.eventSource)}`];
   if (Number.isFinite(from)) parts.push(`tt_time >= ${Math.floor(from)}`);
   else parts.push('false'); // no start known: nothing is counted in memory either (the span starts at +Infinity)
   if (Number.isFinite(to)) parts.push(`tt_time < ${Math.ceil(to)}`);

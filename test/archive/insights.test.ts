@@ -5,12 +5,15 @@
  * store, insightSeries over its rows) on the bundled samples (which have
  * Insights) and the shared datasets (aws-docs-examples has two records).
  */
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Archive } from '../../src/archive/db.js';
 import { archiveInsightSeries, archiveInsightsView } from '../../src/archive/insights.js';
 import { attributionTable, insightSeries, pairInsights, type Insight } from '../../src/model/insights.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { InsightRecords } from '../../src/ui/insightsModel.js';
+import { tempFolder } from '../support/files.js';
 import { DATASETS, datasetsPresent, openSideBySide, SAMPLES } from './sideBySide.js';
 
 
@@ -49,3 +52,33 @@ for (const [name, folder, enabled, least] of [
     }, 120_000);
   });
 }
+
+/** Calls written before eventCategory existed (format 1.05 and older) count in an Insight's rate, as in memory. */
+describe("the Insights view's rate on an archive of calls without eventCategory", () => {
+  const scratch = tempFolder('trailtop-insights-old-');
+  const insight = (state: 'Start' | 'End', time: string, id: string) => ({
+    eventVersion: '1.08', eventTime: time, awsRegion: 'eu-west-1', eventID: id, eventType: 'AwsCloudTrailInsight', recipientAccountId: '111122223333',
+    sharedEventID: 'shared-1', eventCategory: 'Insight',
+    insightDetails: { state, eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', insightType: 'ApiCallRateInsight', insightContext: { statistics: { baseline: { average: 0.1 }, insight: { average: 5 } } } },
+  });
+  // One call a minute from 14:00; the first half without eventCategory (written before it existed).
+  const calls = Array.from({ length: 10 }, (_, k) => ({
+    eventVersion: k < 5 ? '1.05' : '1.08', eventTime: `2026-11-24T14:0${k}:30Z`, awsRegion: 'eu-west-1', eventID: `call-${k}`,
+    eventType: 'AwsApiCall', eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', recipientAccountId: '111122223333',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', userName: 'alice' },
+    ...(k < 5 ? {} : { eventCategory: 'Management' }),
+  }));
+  writeFileSync(join(scratch.dir, 'trail.json'), JSON.stringify({ Records: [insight('Start', '2026-11-24T14:00:00Z', 'i-start'), insight('End', '2026-11-24T14:10:00Z', 'i-end'), ...calls] }));
+  afterAll(() => scratch.remove());
+  let archive: Archive;
+  let store: EventStore;
+  openSideBySide(scratch.dir, 'trailtop-insights-old-db-', (both) => ({ archive, store } = both));
+
+  it('counts every call, with its category or without', async () => {
+    const [paired] = pairInsights(new InsightRecords().update(store.log(), store.rewrites));
+    const clock = Date.UTC(2026, 10, 24, 15);
+    const want = insightSeries(paired!, store.rows(), clock, { newestFirst: true });
+    expect(want?.eventsFound).toBe(10);
+    expect(await archiveInsightSeries(archive, paired!, clock)).toEqual(want);
+  }, 60_000);
+});
