@@ -405,12 +405,15 @@ export async function readRecord(ref: RecordRef, options: RecordReadOptions = {}
  * The record `ref` points at with the row the loader makes of its item (for
  * a lookup-events element, the row has the element's Resources and
  * Username around the record): what a record matcher needs to decide a
- * summary term as the event list does. Null as readRecord.
+ * summary term as the event list does. `row` is null for every other
+ * item, whose record alone makes the same row (itemRows.ts addRows; the
+ * matcher makes it only if a term needs it). Null as readRecord.
  */
 export async function readRecordAndRow(ref: RecordRef, options: RecordReadOptions = {}): Promise<{ record: Record<string, unknown>; row: EventRow | null } | null> {
   const item = await readItem(ref, options);
   const record = itemRecord(item);
-  return record ? { record, row: rowOf(item) } : null;
+  if (!record) return null;
+  return { record, row: itemKind(item) === 'lookup' ? rowOf(item) : null };
 }
 
 /** The item of the file `ref` points at (see readRecord), or undefined. */
