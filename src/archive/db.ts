@@ -4,7 +4,7 @@
  * one file per folder, keyed by the folder's real path).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { homedir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -140,11 +140,18 @@ async function readSchema(connection: DuckDBConnection, path: string, tables: re
  */
 function openFailure(path: string, error: unknown): ArchiveError {
   const message = error instanceof Error ? error.message : String(error);
+  // Read only, DuckDB refuses the in-memory database it would open for a path it does not take for a database file.
+  if (/in-memory database/i.test(message)) return new NotAnArchive(inMemoryRefusal(path));
   return new (TRANSIENT_FAILURE.test(message) ? ArchiveError : NotAnArchive)(`cannot open the archive ${path}: ${message}`);
 }
 
 /** DuckDB's messages for a failure of the machine (locks, permissions, limits), not of the file. */
 const TRANSIENT_FAILURE = /could not set lock|conflicting lock|permission denied|too many open files|no space left|out of memory|resource temporarily unavailable/i;
+
+/** The refusal of a path DuckDB opens as an in-memory database (`:memory:`): an import there would store nothing. */
+function inMemoryRefusal(path: string): string {
+  return `${path} is not a file DuckDB keeps an archive in (it opens an in-memory database for it, so nothing would be stored): give --db the path of a file, such as trail.duckdb`;
+}
 
 /**
  * DuckDB's memory cap while writing: half the machine's memory, at least 1 GB. DuckDB's own default
@@ -173,6 +180,44 @@ function refuseNonFile(path: string): void {
   throw new NotAnArchive(`cannot open the archive ${path}: it is ${kind}, not a DuckDB file`);
 }
 
+/** Where every DuckDB database file says what it is: "DUCK" after the 8-byte checksum of its first header (seen in a real archive). */
+const DUCKDB_MAGIC = Buffer.from('DUCK', 'ascii');
+const DUCKDB_MAGIC_OFFSET = 8;
+
+/**
+ * A file that is there already must be a DuckDB database. DuckDB itself opens a file it takes for
+ * data (a name ending in .json, .csv, .parquet) as an in-memory database with a view on it: an
+ * import there said it had stored the events and stored nothing, and a read-only open failed on a
+ * cryptic "in-memory database" error. Its first bytes are read instead, before DuckDB sees it.
+ */
+function refuseNonDuckDB(path: string): void {
+  const header = Buffer.alloc(DUCKDB_MAGIC_OFFSET + DUCKDB_MAGIC.length);
+  let length: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      length = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // a new archive
+    throw new ArchiveError(`cannot open the archive ${path}: ${fsReason(error)}`);
+  }
+  if (length === header.length && header.subarray(DUCKDB_MAGIC_OFFSET).equals(DUCKDB_MAGIC)) return;
+  const what = length === 0 ? 'it is empty' : 'it does not begin as a DuckDB database file does: a log, an export or another file?';
+  throw new NotAnArchive(`${path} is not a DuckDB archive (${what}); it was left as it was: give --db a new file or an archive`);
+}
+
+/**
+ * After the open: the database must live in the file. DuckDB opens `:memory:` (and may open other
+ * names it reads as no file) in memory, where an import would report its events and keep none.
+ */
+async function refuseInMemory(connection: DuckDBConnection, path: string): Promise<void> {
+  const rows = (await connection.runAndReadAll(`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`)).getRows();
+  if (rows[0]?.[0] == null) throw new NotAnArchive(inMemoryRefusal(path));
+}
+
 /** "EACCES: permission denied" out of node's "EACCES: permission denied, mkdir '/path'" (the path is said once, by the caller). */
 function fsReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -181,6 +226,7 @@ function fsReason(error: unknown): string {
 
 export async function openArchive(path: string, options: OpenOptions = {}): Promise<Archive> {
   refuseNonFile(path);
+  refuseNonDuckDB(path);
   if (!options.readOnly) {
     try {
       mkdirSync(dirname(path), { recursive: true });
@@ -197,6 +243,13 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     throw openFailure(path, error);
   }
   const connection = await instance.connect();
+  try {
+    await refuseInMemory(connection, path);
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
   if (!options.readOnly) {
     try {
       await refuseForeign(connection, path);
