@@ -138,8 +138,9 @@ async function readSchema(connection: DuckDBConnection, path: string, tables: re
  * limits are a failure to open a file that may be a good archive; anything else (not a DuckDB file,
  * a damaged one, another storage version) means the file given is not an archive to use.
  */
-function openFailure(path: string, error: unknown): ArchiveError {
+function openFailure(path: string, error: unknown, readOnly: boolean): ArchiveError {
   const message = error instanceof Error ? error.message : String(error);
+  if (LOCK_FAILURE.test(message)) return new ArchiveError(lockedOut(path, message, readOnly));
   // Read only, DuckDB refuses the in-memory database it would open for a path it does not take for a database file.
   if (/in-memory database/i.test(message)) return new NotAnArchive(inMemoryRefusal(path));
   return new (TRANSIENT_FAILURE.test(message) ? ArchiveError : NotAnArchive)(`cannot open the archive ${path}: ${message}`);
@@ -147,6 +148,21 @@ function openFailure(path: string, error: unknown): ArchiveError {
 
 /** DuckDB's messages for a failure of the machine (locks, permissions, limits), not of the file. */
 const TRANSIENT_FAILURE = /could not set lock|conflicting lock|permission denied|too many open files|no space left|out of memory|resource temporarily unavailable/i;
+const LOCK_FAILURE = /could not set lock|conflicting lock/i;
+
+/**
+ * Another process has the file locked, said in trailtop's words: DuckDB's own message advises a
+ * -readonly flag of its CLI that trailtop has not. DuckDB takes one writer or any number of readers:
+ * a reader is kept out by a writer, a writer by anyone. DuckDB names the holder (program and PID)
+ * where the system tells it; that is kept.
+ */
+function lockedOut(path: string, message: string, readOnly: boolean): string {
+  const holder = /conflicting lock is held in (.+?) \(PID (\d+)\)/i.exec(message);
+  const who = holder ? `another process (PID ${holder[2]}, ${holder[1]})` : 'another process';
+  return readOnly
+    ? `cannot read the archive ${path}: ${who} is writing to it (a trailtop archive run or a DIR --db dashboard), and a writer has it alone: wait for it to end or close it, then try again`
+    : `cannot write to the archive ${path}: ${who} has it open (a trailtop dashboard, scan/export/detect --db, or another import), and a writer needs it alone: close it or wait for it to end, then try again`;
+}
 
 /** The refusal of a path DuckDB opens as an in-memory database (`:memory:`): an import there would store nothing. */
 function inMemoryRefusal(path: string): string {
@@ -240,7 +256,7 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     // A commit writes the log; checkpoints (rewriting the file) wait for 1 GB of log or the end of an import.
     instance = await duckdb.DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : { checkpoint_threshold: '1GB', memory_limit: writeMemoryLimit() });
   } catch (error) {
-    throw openFailure(path, error);
+    throw openFailure(path, error, options.readOnly === true);
   }
   const connection = await instance.connect();
   try {
