@@ -4,7 +4,7 @@
  * one file per folder, keyed by the folder's real path).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { homedir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -138,13 +138,36 @@ async function readSchema(connection: DuckDBConnection, path: string, tables: re
  * limits are a failure to open a file that may be a good archive; anything else (not a DuckDB file,
  * a damaged one, another storage version) means the file given is not an archive to use.
  */
-function openFailure(path: string, error: unknown): ArchiveError {
+function openFailure(path: string, error: unknown, readOnly: boolean): ArchiveError {
   const message = error instanceof Error ? error.message : String(error);
+  if (LOCK_FAILURE.test(message)) return new ArchiveError(lockedOut(path, message, readOnly));
+  // Read only, DuckDB refuses the in-memory database it would open for a path it does not take for a database file.
+  if (/in-memory database/i.test(message)) return new NotAnArchive(inMemoryRefusal(path));
   return new (TRANSIENT_FAILURE.test(message) ? ArchiveError : NotAnArchive)(`cannot open the archive ${path}: ${message}`);
 }
 
 /** DuckDB's messages for a failure of the machine (locks, permissions, limits), not of the file. */
 const TRANSIENT_FAILURE = /could not set lock|conflicting lock|permission denied|too many open files|no space left|out of memory|resource temporarily unavailable/i;
+const LOCK_FAILURE = /could not set lock|conflicting lock/i;
+
+/**
+ * Another process has the file locked, said in trailtop's words: DuckDB's own message advises a
+ * -readonly flag of its CLI that trailtop has not. DuckDB takes one writer or any number of readers:
+ * a reader is kept out by a writer, a writer by anyone. DuckDB names the holder (program and PID)
+ * where the system tells it; that is kept.
+ */
+function lockedOut(path: string, message: string, readOnly: boolean): string {
+  const holder = /conflicting lock is held in (.+?) \(PID (\d+)\)/i.exec(message);
+  const who = holder ? `another process (PID ${holder[2]}, ${holder[1]})` : 'another process';
+  return readOnly
+    ? `cannot read the archive ${path}: ${who} is writing to it (a trailtop archive run or a DIR --db dashboard), and a writer has it alone: wait for it to end or close it, then try again`
+    : `cannot write to the archive ${path}: ${who} has it open (a trailtop dashboard, scan/export/detect --db, or another import), and a writer needs it alone: close it or wait for it to end, then try again`;
+}
+
+/** The refusal of a path DuckDB opens as an in-memory database (`:memory:`): an import there would store nothing. */
+function inMemoryRefusal(path: string): string {
+  return `${path} is not a file DuckDB keeps an archive in (it opens an in-memory database for it, so nothing would be stored): give --db the path of a file, such as trail.duckdb`;
+}
 
 /**
  * DuckDB's memory cap while writing: half the machine's memory, at least 1 GB. DuckDB's own default
@@ -173,6 +196,44 @@ function refuseNonFile(path: string): void {
   throw new NotAnArchive(`cannot open the archive ${path}: it is ${kind}, not a DuckDB file`);
 }
 
+/** Where every DuckDB database file says what it is: "DUCK" after the 8-byte checksum of its first header (seen in a real archive). */
+const DUCKDB_MAGIC = Buffer.from('DUCK', 'ascii');
+const DUCKDB_MAGIC_OFFSET = 8;
+
+/**
+ * A file that is there already must be a DuckDB database. DuckDB itself opens a file it takes for
+ * data (a name ending in .json, .csv, .parquet) as an in-memory database with a view on it: an
+ * import there said it had stored the events and stored nothing, and a read-only open failed on a
+ * cryptic "in-memory database" error. Its first bytes are read instead, before DuckDB sees it.
+ */
+function refuseNonDuckDB(path: string): void {
+  const header = Buffer.alloc(DUCKDB_MAGIC_OFFSET + DUCKDB_MAGIC.length);
+  let length: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      length = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // a new archive
+    throw new ArchiveError(`cannot open the archive ${path}: ${fsReason(error)}`);
+  }
+  if (length === header.length && header.subarray(DUCKDB_MAGIC_OFFSET).equals(DUCKDB_MAGIC)) return;
+  const what = length === 0 ? 'it is empty' : 'it does not begin as a DuckDB database file does: a log, an export or another file?';
+  throw new NotAnArchive(`${path} is not a DuckDB archive (${what}); it was left as it was: give --db a new file or an archive`);
+}
+
+/**
+ * After the open: the database must live in the file. DuckDB opens `:memory:` (and may open other
+ * names it reads as no file) in memory, where an import would report its events and keep none.
+ */
+async function refuseInMemory(connection: DuckDBConnection, path: string): Promise<void> {
+  const rows = (await connection.runAndReadAll(`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`)).getRows();
+  if (rows[0]?.[0] == null) throw new NotAnArchive(inMemoryRefusal(path));
+}
+
 /** "EACCES: permission denied" out of node's "EACCES: permission denied, mkdir '/path'" (the path is said once, by the caller). */
 function fsReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -181,6 +242,7 @@ function fsReason(error: unknown): string {
 
 export async function openArchive(path: string, options: OpenOptions = {}): Promise<Archive> {
   refuseNonFile(path);
+  refuseNonDuckDB(path);
   if (!options.readOnly) {
     try {
       mkdirSync(dirname(path), { recursive: true });
@@ -194,9 +256,16 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     // A commit writes the log; checkpoints (rewriting the file) wait for 1 GB of log or the end of an import.
     instance = await duckdb.DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : { checkpoint_threshold: '1GB', memory_limit: writeMemoryLimit() });
   } catch (error) {
-    throw openFailure(path, error);
+    throw openFailure(path, error, options.readOnly === true);
   }
   const connection = await instance.connect();
+  try {
+    await refuseInMemory(connection, path);
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
   if (!options.readOnly) {
     try {
       await refuseForeign(connection, path);

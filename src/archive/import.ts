@@ -29,7 +29,8 @@ import { readLimits } from '../ingest/limits.js';
 import { compareNewestFileFirst, deliveryTime } from '../ingest/order.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { listFolder, type FolderListing } from '../ingest/walk.js';
-import type { BadFile } from '../model/types.js';
+import type { BadFile, FileShape } from '../model/types.js';
+import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
 import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
@@ -58,6 +59,12 @@ export interface ImportSummary extends ImportProgress {
   /** Entries not read on purpose (FIFOs, links to files already listed, not CloudTrail). */
   skipped: BadFile[];
   digests: number;
+  /**
+   * The files scan counts as read (their events, if any, taken; a file read in part is also among
+   * the bad ones, as in scan), read by this run or left alone as unchanged: digests, skipped and bad
+   * files are counted apart, so the archive line and scan's add up alike.
+   */
+  eventFiles: { read: number; unchanged: number };
   /** True when stopped early (Ctrl-C): the archive holds the batches committed before. */
   aborted: boolean;
 }
@@ -119,8 +126,9 @@ interface KnownFile {
   reason: string;
 }
 
-/** How scan lists a file's outcome: bad, partly read, skipped (not CloudTrail), digest, or fine. */
-function classify(path: string, shape: string, reason: string, summary: ImportSummary): void {
+/** How scan lists a file's outcome: bad, partly read, skipped (not CloudTrail), digest, or fine (read, this run or before). */
+function classify(path: string, shape: string, reason: string, summary: ImportSummary, unchanged: boolean): void {
+  if (READ_SHAPES.has(shape as FileShape)) summary.eventFiles[unchanged ? 'unchanged' : 'read']++;
   if (shape === 'digest') summary.digests++;
   else if (shape === 'not-cloudtrail') summary.skipped.push({ path, reason });
   else if (shape === 'bad') summary.bad.push({ path, reason });
@@ -279,6 +287,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     bad: [],
     skipped: [],
     digests: 0,
+    eventFiles: { read: 0, unchanged: 0 },
     aborted: false,
   };
   const report = (): void => options.onProgress?.({ ...summary });
@@ -310,7 +319,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     if (stats && previous && previous.size === size && previous.mtime === mtime) {
       summary.filesUnchanged++;
       summary.filesDone++;
-      classify(path, previous.shape, previous.reason, summary);
+      classify(path, previous.shape, previous.reason, summary, true);
       continue;
     }
     toRead.push({ path, size, mtime, key: deliveryTime(path, mtime) });
@@ -371,7 +380,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     open.files.push({ ...file, ordinal: reply.id, shape: reply.shape, reason: reply.reason, records: reply.rows, seqBase: seq + 1 });
     seq += reply.rows;
     open.records += reply.rows;
-    classify(file.path, reply.shape, reply.reason, summary);
+    classify(file.path, reply.shape, reply.reason, summary, false);
     summary.filesDone++;
     summary.bytesDone += reply.bytes;
     summary.recordsRead += reply.rows;

@@ -54,6 +54,20 @@ export function formatArchiveProgress(progress: ImportProgress, width: number, n
   return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${details}`;
 }
 
+/**
+ * `217 files read, 0 unchanged, 1 digest skipped, 1 bad`: the files counted as scan counts them
+ * (digests and skipped files apart from those read, bad ones apart too), read now or unchanged since.
+ */
+export function archiveFileCounts(summary: ImportSummary): string {
+  const { read, unchanged } = summary.eventFiles;
+  return (
+    `${counted(read, 'file')} read, ${unchanged.toLocaleString('en-US')} unchanged` +
+    (summary.digests > 0 ? `, ${counted(summary.digests, 'digest')} skipped` : '') +
+    (summary.skipped.length > 0 ? `, ${summary.skipped.length.toLocaleString('en-US')} skipped` : '') +
+    `, ${summary.bad.length.toLocaleString('en-US')} bad`
+  );
+}
+
 function reportFiles(summary: ImportSummary): void {
   for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
 }
@@ -108,8 +122,7 @@ export async function runArchive(argv: string[]): Promise<number> {
     if (drawn) process.stderr.write('\r\x1b[K');
     reportFiles(summary);
     const line =
-      `${summary.aborted ? 'interrupted: ' : ''}${counted(summary.filesDone - summary.filesUnchanged, 'file')} read, ${summary.filesUnchanged.toLocaleString('en-US')} unchanged, ` +
-      `${summary.bad.length} bad${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : ''}; ${counted(summary.eventsAdded, 'event')} added, ` +
+      `${summary.aborted ? 'interrupted: ' : ''}${archiveFileCounts(summary)}; ${counted(summary.eventsAdded, 'event')} added, ` +
       (summary.conflicts > 0 ? `${counted(summary.conflicts, 'conflicting duplicate')} (same eventID, different content: scan --db lists them), ` : '') +
       `${summary.eventsTotal.toLocaleString('en-US')} in ${sanitize(dbPath)}\n`;
     process.stderr.write(`trailtop: ${line}`);

@@ -1,7 +1,7 @@
 import { athenaStatement, type PartitionColumn } from '../athena/statement.js';
 import { writeHelp } from './helpText.js';
 import { ORDER_BY } from '../archive/query.js';
-import { compileWhere, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
+import { compileWhere, DIALECT_NAMES, isDialectName, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
@@ -50,7 +50,8 @@ export async function runSql(argv: string[]): Promise<number> {
     return 0;
   }
   const dialect = values.dialect?.toLowerCase();
-  if (dialect !== 'athena' && dialect !== 'duckdb') throw new UsageError('sql needs --dialect athena or --dialect duckdb');
+  if (dialect === undefined) throw new UsageError('sql needs --dialect athena or --dialect duckdb');
+  if (!isDialectName(dialect)) throw new UsageError(`'${sanitize(values.dialect ?? '')}' is not a known --dialect (known: ${DIALECT_NAMES.join(', ')})`, false);
   const schema = values.schema?.toLowerCase() ?? (dialect === 'athena' ? 'cloudtrail' : 'archive');
   if (schema !== 'cloudtrail' && schema !== 'archive') throw new UsageError(`unknown --schema '${sanitize(values.schema ?? '')}' (use cloudtrail or archive)`);
   if (dialect === 'athena' && schema === 'archive') throw new UsageError('the archive table is DuckDB only: use --schema cloudtrail with --dialect athena');

@@ -313,6 +313,7 @@ describe('trailtop archive (CLI)', () => {
     const logs = join(dir, 'logs');
     writeFolder(logs, 3, 4);
     writeFileSync(join(logs, 'broken.json.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+    writeFileSync(join(logs, 'digest.json'), JSON.stringify({ digestStartTime: '2024-01-01T00:00:00Z', digestEndTime: '2024-01-01T01:00:00Z', logFiles: [] }));
     const db = join(dir, 'x.duckdb');
     const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
     const first = run(['archive', logs, '--db', db]);
@@ -321,10 +322,12 @@ describe('trailtop archive (CLI)', () => {
     const badLine = (text: string) => text.split('\n').filter((l) => l.startsWith('trailtop: bad file'));
     expect(badLine(first.stderr)).toEqual(badLine(scan.stderr));
     expect(badLine(first.stderr)).toHaveLength(1);
-    expect(first.stderr).toContain('4 files read, 0 unchanged, 1 bad; 12 events added, 12 in');
+    // Files counted as scan counts them: the digest and the bad file apart from those read (archive said "5 files read, ... 1 bad").
+    expect(scan.stdout).toContain('Files     3 read (records 3), 1 digest skipped, 0 skipped, 1 bad');
+    expect(first.stderr).toContain('3 files read, 0 unchanged, 1 digest skipped, 1 bad; 12 events added, 12 in');
     const second = run(['archive', logs, '--db', db]);
     expect(second.status).toBe(0);
-    expect(second.stderr).toContain('0 files read, 4 unchanged, 1 bad; 0 events added, 12 in');
+    expect(second.stderr).toContain('0 files read, 3 unchanged, 1 digest skipped, 1 bad; 0 events added, 12 in');
     expect(run(['archive']).status).toBe(2);
   });
 });

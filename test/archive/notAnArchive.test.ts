@@ -1,13 +1,16 @@
 /**
- * A --db FILE that cannot be used as an archive (a text file, a DuckDB file cut short) is a bad
- * argument for every command that takes --db: exit 2, one line, no stack trace, the file untouched.
- * archive, scan/export/detect --db FILE DIR and the dashboard exited 1 where scan --db FILE exited 2.
+ * A --db FILE that cannot be used as an archive (a text file, a JSON or CSV file, a DuckDB file cut
+ * short) is a bad argument for every command that takes --db: exit 2, one line, no stack trace, the
+ * file untouched. archive, scan/export/detect --db FILE DIR and the dashboard exited 1 where scan
+ * --db FILE exited 2; with a JSON or CSV file, DuckDB opened an in-memory database and archive said
+ * it had stored the events.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotAnArchive, openArchive } from '../../src/archive/db.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 import { hasTmux, requireTmuxInCi, trailtopCommand, tmuxServer } from '../support/tmux.js';
 
@@ -23,8 +26,13 @@ function trailtop(args: string[]): { status: number | null; stdout: string; stde
 const scratch = tempFolder('trailtop-notarchive-');
 const logs = join(scratch.dir, 'logs');
 const textFile = join(scratch.dir, 'notes.duckdb');
+const jsonFile = join(scratch.dir, 'trail.json');
+const csvFile = join(scratch.dir, 'trail.csv');
 const damaged = join(scratch.dir, 'damaged.duckdb');
 const TEXT = 'not a database\n';
+const JSON_TEXT = '{"Records":[]}\n';
+const CSV_TEXT = 'eventTime,eventName\n2024-01-01T00:00:00Z,ListBuckets\n';
+const NOT_DUCKDB = /is not a DuckDB archive \(it does not begin as a DuckDB database file does[^\n]*\); it was left as it was/;
 let damagedBytes: Buffer;
 
 beforeAll(async () => {
@@ -32,6 +40,8 @@ beforeAll(async () => {
   const event = { eventVersion: '1.08', eventID: 'e1', eventTime: '2024-01-01T00:00:00Z', eventName: 'ListBuckets', eventSource: 's3.amazonaws.com', awsRegion: 'us-east-1' };
   writeFileSync(join(logs, 'a.json'), recordsJson([event]));
   writeFileSync(textFile, TEXT);
+  writeFileSync(jsonFile, JSON_TEXT);
+  writeFileSync(csvFile, CSV_TEXT);
   // A real archive, written out to its file (no log left), then cut to its headers: DuckDB knows the file, its blocks are gone.
   expect(trailtop(['archive', logs, '--db', damaged, '--quiet']).status).toBe(0);
   const instance = await duckdb.DuckDBInstance.create(damaged);
@@ -57,19 +67,66 @@ const commands = (db: string): [string, string[]][] => [
 ];
 
 describe('a --db that is not a usable archive', () => {
-  for (const [what, db] of [['a text file', textFile], ['a DuckDB file cut short', damaged]] as const) {
+  for (const [what, db, bytes] of [
+    ['a text file', textFile, TEXT],
+    ['a JSON file', jsonFile, JSON_TEXT],
+    ['a CSV file', csvFile, CSV_TEXT],
+    ['a DuckDB file cut short', damaged, null],
+  ] as const) {
     it.each(commands(db))(
       `${what}: %s exits 2 with one line and leaves the file as it was`,
       (_name, args) => {
         const run = trailtop(args);
         expect(run.status, run.stderr).toBe(2);
         expect(run.stdout).toBe('');
-        expect(run.stderr).toMatch(/^trailtop: [^\n]*(not a valid DuckDB database file|Could not read enough bytes)[^\n]*\n$/);
-        expect(readFileSync(db)).toEqual(db === textFile ? Buffer.from(TEXT) : damagedBytes);
+        // A file that is no DuckDB database is refused on its header, before DuckDB opens it; a damaged one by DuckDB.
+        expect(run.stderr).toMatch(bytes === null ? /^trailtop: [^\n]*Could not read enough bytes[^\n]*\n$/ : new RegExp(`^trailtop: [^\\n]*${NOT_DUCKDB.source}[^\\n]*\\n$`));
+        expect(readFileSync(db)).toEqual(bytes === null ? damagedBytes : Buffer.from(bytes));
+        expect(existsSync(`${db}.wal`)).toBe(false);
         expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);
       },
     );
   }
+
+  it('an empty file: archive exits 2 saying it is empty, and writes nothing', () => {
+    const empty = join(scratch.dir, 'empty.json');
+    writeFileSync(empty, '');
+    const run = trailtop(['archive', logs, '--db', empty, '--quiet']);
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^trailtop: [^\n]*empty\.json is not a DuckDB archive \(it is empty\)[^\n]*\n$/);
+    expect(readFileSync(empty, 'utf8')).toBe('');
+    expect(existsSync(`${empty}.wal`)).toBe(false);
+  });
+});
+
+describe('a --db DuckDB would open in memory', () => {
+  // An in-memory database takes the import and keeps nothing: archive reported "1 event added".
+  it.each([
+    ['archive DIR --db :memory:', ['archive', logs, '--db', ':memory:', '--quiet']],
+    ['scan --db :memory: DIR', ['scan', '--db', ':memory:', logs]],
+  ])('%s exits 2 with one line', (_name, args) => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { cwd: scratch.dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^trailtop: :memory: is not a file DuckDB keeps an archive in \(it opens an in-memory database for it, so nothing would be stored\)[^\n]*\n$/);
+    expect(existsSync(join(scratch.dir, ':memory:'))).toBe(false);
+  });
+
+  it('read only (the --db dashboard): the same refusal, not DuckDB\'s "cannot launch in-memory database"', async () => {
+    const opening = openArchive(':memory:', { readOnly: true });
+    await expect(opening).rejects.toThrow(NotAnArchive);
+    await expect(opening).rejects.toThrow(/^:memory: is not a file DuckDB keeps an archive in \(it opens an in-memory database for it/);
+  });
+
+  it('a new FILE.json or FILE.csv is a file-backed archive that scan --db reads back', () => {
+    for (const name of ['new.json', 'new.csv']) {
+      const db = join(scratch.dir, name);
+      expect(trailtop(['archive', logs, '--db', db, '--quiet']).status).toBe(0);
+      const scan = trailtop(['scan', '--db', db]);
+      expect(scan.status, scan.stderr).toBe(0);
+      expect(scan.stdout).toMatch(/Events\s+1 read, 1 unique/);
+    }
+  });
 });
 
 requireTmuxInCi('the --db dashboard refusing a file that is not an archive');
@@ -77,6 +134,7 @@ describe.skipIf(!hasTmux)('the --db dashboard on a file that is not an archive (
   it.each([
     ['--db FILE', ['--db', textFile]],
     ['DIR --db FILE', [logs, '--db', textFile]],
+    ['DIR --db FILE.json', [logs, '--db', jsonFile]],
   ])('trailtop %s exits 2 with the reason on one line', async (_name, args) => {
     const tmux = tmuxServer('notarchive');
     try {
@@ -84,27 +142,49 @@ describe.skipIf(!hasTmux)('the --db dashboard on a file that is not an archive (
       tmux.start('dash', 300, 20, trailtopCommand(scratch.dir, args));
       const screen = await tmux.waitFor('dash', (text) => text.includes('EXITED'), 'the dashboard to exit', { timeoutMs: 30_000 });
       expect(screen).toMatch(/EXITED 2/);
-      expect(screen).toMatch(/trailtop: cannot open the archive \S+: IO Error: .*not a valid DuckDB/);
+      expect(screen).toMatch(new RegExp(`trailtop: \\S+ ${NOT_DUCKDB.source}`));
       expect(screen).not.toMatch(/\n\s+at /);
       expect(readFileSync(textFile, 'utf8')).toBe(TEXT);
+      expect(readFileSync(jsonFile, 'utf8')).toBe(JSON_TEXT);
+      expect(existsSync(`${jsonFile}.wal`)).toBe(false);
     } finally {
       tmux.kill();
     }
   }, 40_000);
 });
 
-describe('an archive another process holds open for writing', () => {
+describe('an archive another process holds open', () => {
   // A good archive that is busy is a runtime failure (exit 1), not a bad argument: trying again later works.
-  it('scan --db and archive exit 1 with DuckDB\'s lock message on one line', async () => {
-    const busy = join(scratch.dir, 'busy.duckdb');
+  // DuckDB's own message advised its CLI's -readonly flag, which trailtop has not; DuckDB names the holder (this test's process).
+  const busy = join(scratch.dir, 'busy.duckdb');
+  const holder = `another process \\(PID ${process.pid}, [^)]+\\)`;
+  beforeAll(() => {
     expect(trailtop(['archive', logs, '--db', busy, '--quiet']).status).toBe(0);
+  }, 60_000);
+
+  it('for writing: scan --db and archive exit 1, saying who writes and what to do, on one line', async () => {
     const instance = await duckdb.DuckDBInstance.create(busy);
     try {
-      for (const args of [['scan', '--db', busy], ['archive', logs, '--db', busy, '--quiet']]) {
-        const run = trailtop(args);
-        expect(run.status, run.stderr).toBe(1);
-        expect(run.stderr).toMatch(/^trailtop: cannot open the archive \S+: IO Error: Could not set lock[^\n]*\n$/);
-      }
+      const scan = trailtop(['scan', '--db', busy]);
+      expect(scan.status, scan.stderr).toBe(1);
+      expect(scan.stderr).toMatch(new RegExp(`^trailtop: cannot read the archive \\S+: ${holder} is writing to it [^\\n]*wait for it to end or close it, then try again\\n$`));
+      const archive = trailtop(['archive', logs, '--db', busy, '--quiet']);
+      expect(archive.status, archive.stderr).toBe(1);
+      expect(archive.stderr).toMatch(new RegExp(`^trailtop: cannot write to the archive \\S+: ${holder} has it open [^\\n]*close it or wait for it to end, then try again\\n$`));
+      expect(scan.stderr + archive.stderr).not.toMatch(/readonly|-readonly|IO Error/i);
+    } finally {
+      instance.closeSync();
+    }
+  }, 60_000);
+
+  it('for reading: archive exits 1 the same way, while another reader gets in', async () => {
+    const instance = await duckdb.DuckDBInstance.create(busy, { access_mode: 'READ_ONLY' });
+    try {
+      const archive = trailtop(['archive', logs, '--db', busy, '--quiet']);
+      expect(archive.status, archive.stderr).toBe(1);
+      expect(archive.stderr).toMatch(new RegExp(`^trailtop: cannot write to the archive \\S+: ${holder} has it open [^\\n]*\\n$`));
+      expect(archive.stderr).not.toMatch(/readonly/i);
+      expect(trailtop(['scan', '--db', busy]).status).toBe(0);
     } finally {
       instance.closeSync();
     }

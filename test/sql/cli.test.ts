@@ -85,6 +85,11 @@ describe('trailtop sql', () => {
 
   it('refuses what it cannot write, with exit 2', () => {
     expect(trailtop(['sql', 'name:x']).status).toBe(2);
+    // Was "sql needs --dialect athena or --dialect duckdb", as if none had been given.
+    const mysql = trailtop(['sql', '--dialect', 'mysql', 'name:x']);
+    expect(mysql.status).toBe(2);
+    expect(mysql.stdout).toBe('');
+    expect(mysql.stderr).toBe("trailtop: 'mysql' is not a known --dialect (known: athena, duckdb)\n");
     // Was FROM "" with exit 0.
     const noTable = trailtop(['sql', '--dialect', 'duckdb', '--table', '', 'name:x']);
     expect(noTable.status).toBe(2);

@@ -7,6 +7,13 @@
 
 export type DialectName = 'duckdb' | 'athena';
 
+/** Every dialect there is, as `--dialect` takes it. */
+export const DIALECT_NAMES: readonly DialectName[] = ['athena', 'duckdb'];
+
+export function isDialectName(name: string): name is DialectName {
+  return (DIALECT_NAMES as readonly string[]).includes(name);
+}
+
 export interface Dialect {
   readonly name: DialectName;
   /** `any element of list satisfies body(x)`, never NULL. `name` is a fresh lambda variable. */
