@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
-import { pickPromptLines } from '../../src/ui/investigate/pivotPick.js';
+import { pickMissText, pickPromptLines, pickTerm } from '../../src/ui/investigate/pivotPick.js';
 import { displayWidth } from '../../src/term/width.js';
 import { makeRow } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -80,6 +80,34 @@ describe('pivots', () => {
     expect(h.frame()).toContain('3 events');
     await h.press('-', (f) => f.includes('Exclude:'));
     await h.press('i', (f) => f.includes('-ip:'));
+  });
+});
+
+describe('a field letter for a value the row lacks', () => {
+  it('says which value is missing, for every letter; a letter of no field says that', () => {
+    const row = makeRow({ actor: '', sourceIp: '', accessKey: '', name: '', source: '', errorCode: '', region: '', account: '', recipientAccount: '', userAgent: '', identityType: '' });
+    const pick = { op: 'add' as const, row };
+    const said = Object.fromEntries([...'uiknsergat'].map((letter) => [letter, pickTerm(pick, letter) ?? pickMissText(letter)]));
+    expect(said).toEqual({
+      u: 'No pivot: this event has no user',
+      i: 'No pivot: this event has no source IP',
+      k: 'No pivot: this event has no access key',
+      n: 'No pivot: this event has no event name',
+      s: 'No pivot: this event has no event source',
+      e: 'No pivot: this event has no error code',
+      r: 'No pivot: this event has no region',
+      a: 'No pivot: this event has no account',
+      g: 'No pivot: this event has no user agent',
+      t: 'No pivot: this event has no identity type',
+    });
+    expect(pickMissText('x')).toBe('No pivot: that letter names no field');
+  });
+
+  it('+ e on a row without an error code says so on the status line', async () => {
+    const h = mount(rows());
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    const frame = await h.press('+e', (f) => f.includes('No pivot'));
+    expect(frame).toContain('No pivot: this event has no error code');
   });
 });
 

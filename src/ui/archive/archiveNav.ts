@@ -17,7 +17,7 @@ import type { EventRow } from '../../model/types.js';
 import { buildDetail, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
-import { pickTerm, type PivotPick } from '../investigate/pivotPick.js';
+import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
 import { placeOf, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
 import type { ArchiveUiState, KeyResult } from './archiveModel.js';
 
@@ -122,7 +122,7 @@ export function archiveNavKey(
     // The letter after `=`, `+` or `-` names the field; any other key cancels, as in the folder dashboard.
     const cleared = { ...now, nav: { ...state.nav, pick: null } };
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
-    if (!term) return { state: { ...cleared, status: key.escape ? '' : 'No pivot: that letter names no field of this row' } };
+    if (!term) return { state: { ...cleared, status: key.escape ? '' : pickMissText(key.ctrl ? '' : input) } };
     return pivoted(cleared, term, pick.op, current);
   }
   if (action === 'queryBack' || action === 'queryForward') {
