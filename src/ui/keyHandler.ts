@@ -96,7 +96,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     dispatch({ type: 'pivotPick', pick: null });
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
     if (!term) return dispatch({ type: 'status', text: key.escape ? '' : pickMissText(key.ctrl ? '' : input) });
-    setQuery(pivotQuery(state.queryText, term, pick.op));
+    dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, pick.op), from: pick.row });
     return dispatch({ type: 'status', text: describePivot(term, pick.op) });
   }
   if (!action) return;
@@ -241,7 +241,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       }
       const term = detail?.links[state.linkIndex]?.pivot;
       if (!term) return dispatch({ type: 'status', text: 'Select a value first (Tab or →), then = filter, + add, - exclude' });
-      setQuery(pivotQuery(state.queryText, term, op));
+      if (state.detailRow) dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, op), from: state.detailRow });
       return dispatch({ type: 'status', text: describePivot(term, op) });
     }
     case 'resourceTimeline': {

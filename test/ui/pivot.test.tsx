@@ -24,6 +24,7 @@ function mount(rows: EventRow[], columns = 100, height = 30): Harness {
 }
 
 const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+const selectedRow = (f: string) => f.split('\n').find((l) => l.startsWith('›')) ?? '';
 
 function rows(): EventRow[] {
   return [
@@ -34,7 +35,7 @@ function rows(): EventRow[] {
 }
 
 describe('pivots', () => {
-  it('from the details: Tab to the source IP, = filters by it, [ comes back to those details, - excludes it, + adds', async () => {
+  it('from the details: Tab to the source IP, = filters by it (the details stay open), [ comes back to those details, - excludes it (they close), + adds', async () => {
     const h = mount(rows());
     await h.waitFor((f) => f.includes('DeleteTrail'));
     await h.press(KEYS.enter, (f) => f.includes('Event details'));
@@ -44,14 +45,16 @@ describe('pivots', () => {
     expect(frame).toContain('ip:203.0.113.7');
     expect(frame).not.toContain('PutObject');
     expect(frame).toContain('Filtered by ip:203.0.113.7');
+    expect(frame).toContain('Event details');
     frame = await h.press('[', (f) => f.includes('Event details') && f.includes('3 events') && !f.includes('2 of 3 events'));
     // Back in the details the pivot was made from, the value still selected.
     expect(frame).toContain('DeleteTrail');
     expect(selected(frame)).toContain('203.0.113.7');
 
-    frame = await h.press('-', (f) => f.includes('1 of 3 events'));
+    // The event itself is left out: the details close, the cursor on the event in its place.
+    frame = await h.press('-', (f) => f.includes('1 of 3 events') && !f.includes('Event details'));
     expect(frame).toContain('-ip:203.0.113.7');
-    expect(frame).toContain('PutObject');
+    expect(selectedRow(frame)).toContain('PutObject');
 
     await h.press(KEYS.enter, (f) => f.includes('Event details'));
     for (let i = 0; i < 20 && !selected(h.frame()).includes('User name'); i++) await h.press(KEYS.tab);
