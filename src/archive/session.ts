@@ -102,7 +102,7 @@ export class ArchiveSession {
   }
 
   /** The list of `where` in `order` around an event of an earlier list, and its index there (`[`, `]`). */
-  listAround(where: string | null, order: Order, anchor: ArchivedEvent, screen = 60): Promise<{ list: ArchiveList; index: number }> {
+  listAround(where: string | null, order: Order, anchor: ArchivedEvent, screen = 60): Promise<{ list: ArchiveList; index: number; present: boolean }> {
     return ArchiveList.openAround(this.archive, where, order, anchor, screen);
   }
 

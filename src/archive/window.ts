@@ -88,15 +88,23 @@ export class ArchiveList {
    * The list of `where` in `order` held around `anchor`, an event read from an earlier list (`[` back
    * to a query): its index found by its keys (time, arrival), so the cursor goes back to that event
    * however the rows before it changed. When the event is no longer in the list (a relative time
-   * moved on), the index is where it would be: the next event after it.
+   * moved on, a pivot left it out), the index is where it would be: the next event after it
+   * (`present` false).
    */
-  static async openAround(archive: Archive, where: string | null, order: Order, anchor: ArchivedEvent, screen = 60, sizes: Partial<ListSizes> = {}): Promise<{ list: ArchiveList; index: number }> {
+  static async openAround(
+    archive: Archive,
+    where: string | null,
+    order: Order,
+    anchor: ArchivedEvent,
+    screen = 60,
+    sizes: Partial<ListSizes> = {},
+  ): Promise<{ list: ArchiveList; index: number; present: boolean }> {
     const { total, before, present } = await placeOfCursor(archive, where, anchor.cursor, order);
-    if (present) return { list: await ArchiveList.openAt(archive, where, order, total, anchor, before, screen, sizes), index: before };
+    if (present) return { list: await ArchiveList.openAt(archive, where, order, total, anchor, before, screen, sizes), index: before, present };
     const list = new ArchiveList(archive, where, order, total, { ...SIZES, ...sizes });
     const index = Math.max(0, Math.min(before, total - 1));
     await list.ensure(Math.max(0, index - screen), index + screen);
-    return { list, index };
+    return { list, index, present };
   }
 
   /** The event at `index`, when held. */

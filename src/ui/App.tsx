@@ -41,7 +41,7 @@ import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
 import { ColumnChooser } from './investigate/ColumnChooser.js';
 import { handleKey } from './keyHandler.js';
 import { actionFor, splitChunk, type Mode } from './keys.js';
-import { cursorIndex, newAbove, windowFor } from './listModel.js';
+import { cursorIndex, newAbove, positionOf, windowFor } from './listModel.js';
 import { HistogramView } from './timeline/HistogramView.js';
 import { nextMarkIndex } from './timeline/marksModel.js';
 import { useListOrder } from './timeline/useListOrder.js';
@@ -408,7 +408,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const drawnViewData = useRef<{ top: TopResult | null; principal: PivotTerm | null }>({ top: null, principal: null });
   drawnViewData.current = { top: topResult, principal: summary?.term ?? null };
   const keysMustWait = (s: UiState): boolean => {
-    if (rowsQuery.current !== s.queryText) return true;
+    if (rowsQuery.current !== s.queryText || s.pivotedFrom) return true;
     if (s.mode === 'top') return drawnViewData.current.top?.field !== TOP_FIELDS[s.topField]!.field;
     if (s.mode === 'principal') return s.principal !== null && drawnViewData.current.principal !== s.principal;
     return false;
@@ -448,6 +448,13 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
   }, []);
   useInput(onInput);
+  // A pivot in the details keeps them open on its event once the new rows are in, if they hold it
+  // (state.ts pivotLanded). Before the held keys go on (the next effect), so they act in the view it leaves.
+  useEffect(() => {
+    const pivotedFrom = stateRef.current!.pivotedFrom;
+    if (!pivotedFrom || rowsQuery.current !== stateRef.current!.queryText) return;
+    dispatch({ type: 'pivotLanded', present: rows[positionOf(rows, pivotedFrom)] === pivotedFrom });
+  });
   // Never hold keys for long, even while a big re-filter keeps the rows stale over many frames.
   useReleaseHeldKeys(heldKeys, heldSince, () => keysMustWait(stateRef.current!), HOLD_KEYS_MS, onStrokes);
 

@@ -9,7 +9,7 @@ import { compileQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { describePivot, pivotQuery, type PivotOp } from '../investigate/pivot.js';
 import { buildDetail, resourceQuery, withExtra, type DetailLine } from './detailModel.js';
-import { pickTerm } from './investigate/pivotPick.js';
+import { pickMissText, pickTerm } from './investigate/pivotPick.js';
 import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
 import { handlePrincipalKey, principalTerm } from './investigate/principalKeys.js';
@@ -95,8 +95,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     const pick = state.pivotPick;
     dispatch({ type: 'pivotPick', pick: null });
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
-    if (!term) return dispatch({ type: 'status', text: key.escape ? '' : 'No pivot: that letter names no field of this row' });
-    setQuery(pivotQuery(state.queryText, term, pick.op));
+    if (!term) return dispatch({ type: 'status', text: key.escape ? '' : pickMissText(key.ctrl ? '' : input) });
+    dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, pick.op), from: pick.row });
     return dispatch({ type: 'status', text: describePivot(term, pick.op) });
   }
   if (!action) return;
@@ -241,7 +241,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       }
       const term = detail?.links[state.linkIndex]?.pivot;
       if (!term) return dispatch({ type: 'status', text: 'Select a value first (Tab or →), then = filter, + add, - exclude' });
-      setQuery(pivotQuery(state.queryText, term, op));
+      if (state.detailRow) dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, op), from: state.detailRow });
       return dispatch({ type: 'status', text: describePivot(term, op) });
     }
     case 'resourceTimeline': {

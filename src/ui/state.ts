@@ -59,6 +59,11 @@ export interface UiState {
   historyCursor: HistoryCursor;
   /** `=`, `+` or `-` in the list waits for the letter of the field to pivot on; null otherwise. */
   pivotPick: PivotPick | null;
+  /**
+   * A pivot made in the details of this event, until the new query's rows say whether they hold it:
+   * the details stay open on it when they do, else close (App's landing check); null otherwise.
+   */
+  pivotedFrom: EventRow | null;
   /** The list's order (`o`): newest first, or oldest first; the rows passed to `move` are in this order. */
   order: ListOrder;
   /** The top values view (`T`): its field (index into TOP_FIELDS) and selected line. */
@@ -104,6 +109,7 @@ export function initialState(queryText = '', columnIds: readonly string[] | null
     editFrom: null,
     historyCursor: { index: -1, typed: '' },
     pivotPick: null,
+    pivotedFrom: null,
     order: 'newest',
     topField: 0,
     topIndex: 0,
@@ -130,8 +136,14 @@ export type UiAction =
   | { type: 'queryInvalid'; error: QueryError }
   | { type: 'applyQuery'; text: string }
   | { type: 'cancelQuery' }
-  /** `keepView`: the view on screen stays open over the new query (top values' exclude); else the list shows it. */
-  | { type: 'setQuery'; text: string; keepView?: boolean }
+  /**
+   * A new applied query. `keepView`: the view on screen stays open over it (top values' exclude); else
+   * the list shows it. `from`: the event a pivot was made from: the cursor stays on it (on the row that
+   * takes its place when the query leaves it out), and the details stay open on it when they were.
+   */
+  | { type: 'setQuery'; text: string; keepView?: boolean; from?: EventRow }
+  /** The rows of the query a pivot in the details set have come: whether they hold its event (pivotedFrom). */
+  | { type: 'pivotLanded'; present: boolean }
   | { type: 'toggleZone' }
   | { type: 'link'; index: number }
   | { type: 'scroll'; to: number }
@@ -152,7 +164,7 @@ export type UiAction =
 function withQuery(state: UiState, text: string): UiState {
   if (text === state.queryText) return { ...state, queryError: null };
   // A new query starts at its newest match.
-  return { ...state, queryText: text, queryError: null, follow: true, anchor: null, offset: 0, newestWhenLeft: null };
+  return { ...state, queryText: text, queryError: null, follow: true, anchor: null, offset: 0, newestWhenLeft: null, pivotedFrom: null };
 }
 
 /** The views with nothing under them: Esc there goes to no earlier view. */
@@ -257,8 +269,22 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       return from && from.text === state.queryAtEdit ? { ...cancelled, anchor: from.anchor, follow: from.follow, offset: from.offset } : cancelled;
     }
     case 'setQuery': {
-      const set = { ...withQuery(state, action.text), mode: action.keepView ? state.mode : 'list', draft: action.text, caret: action.text.length };
-      return action.text === state.queryText ? set : pushPlace(set, placeOf(state));
+      const set = { ...withQuery(state, action.text), mode: action.keepView ? state.mode : ('list' as const), draft: action.text, caret: action.text.length, pivotedFrom: null };
+      // A pivot that leaves the query as it was (its term already there) leaves the view as it was too.
+      if (action.text === state.queryText) return action.from ? { ...set, mode: state.mode } : set;
+      const pushed = pushPlace(set, placeOf(state));
+      if (!action.from) return pushed;
+      // As `[` keeps its event, by identity: the cursor finds it (or the row in its place) in the new rows.
+      // Not following, and no "new" count yet: the first move counts from the newest row then.
+      const kept = { ...pushed, anchor: action.from, follow: false, offset: state.offset, newestWhenLeft: null };
+      if (state.mode !== 'detail' || state.detailRow !== action.from) return kept;
+      return { ...kept, mode: 'detail' as const, pivotedFrom: action.from };
+    }
+    case 'pivotLanded': {
+      if (!state.pivotedFrom) return state;
+      const landed = { ...state, pivotedFrom: null };
+      // Its event left out (`-` on one of its values): back to the list, the cursor on the row in its place.
+      return action.present || landed.mode !== 'detail' ? landed : { ...landed, mode: 'list', scroll: 0, linkIndex: -1 };
     }
     case 'queryBack':
     case 'queryForward': {

@@ -74,8 +74,9 @@ describe('the windowed list of an archive', () => {
       const all = await pageEvents(archive.archive, where, 10_000, undefined, order);
       // Ties of time (40 distinct times over 300 events) and the untimed events at either end.
       for (const at of [0, 1, 7, 8, 77, all.length - 6, all.length - 1]) {
-        const { list, index } = await ArchiveList.openAround(archive.archive, where, order, all[at]!, 10, SMALL);
+        const { list, index, present } = await ArchiveList.openAround(archive.archive, where, order, all[at]!, 10, SMALL);
         expect(index, `event ${at}`).toBe(at);
+        expect(present).toBe(true);
         expect(list.total).toBe(all.length);
         expect(list.at(index)?.row.id).toBe(all[at]!.row.id);
         await list.ensure(index - 5, index + 5);
@@ -85,8 +86,9 @@ describe('the windowed list of an archive', () => {
       const everything = await pageEvents(archive.archive, null, 10_000, undefined, order);
       const put = everything.findIndex((e, i) => i > 20 && e.row.name === 'PutObject');
       const next = everything.slice(put).find((e) => e.row.name === 'GetObject')!;
-      const { list, index } = await ArchiveList.openAround(archive.archive, where, order, everything[put]!, 10, SMALL);
+      const { list, index, present } = await ArchiveList.openAround(archive.archive, where, order, everything[put]!, 10, SMALL);
       expect(list.at(index)?.row.id).toBe(next.row.id);
+      expect(present).toBe(false);
     });
   }
 

@@ -64,7 +64,8 @@ describe('pivots from the list and the details: the same query text on both dash
       for (const h of [folder, db]) {
         for (let i = 0; i < 40 && !selectedDetail(h.frame()).includes(label); i++) await h.press(KEYS.tab);
         expect(selectedDetail(h.frame()), label).toContain(label);
-        const frame = await h.press(op, (f) => queryOf(f) !== '' && idle(f) && !f.includes('Event details'));
+        // The details stay open on the event unless the pivot left it out (`-` on one of its values).
+        const frame = await h.press(op, (f) => queryOf(f) !== '' && idle(f) && f.includes('Event details') === (op !== '-'));
         texts.push(queryOf(frame));
         const back = await h.press('[', (f) => queryOf(f) === '' && f.includes('Event details') && idle(f));
         expect(selectedDetail(back), `${label} selected again after [`).toContain(label);
@@ -106,19 +107,20 @@ describe('[ and ] on the --db dashboard', () => {
     expect(rowOf(frame)).toBe('1');
   });
 
-  it('after a pivot, [ puts the cursor back on the same event at the same place on screen; ] goes forward', async () => {
+  it('a pivot keeps the cursor on its event; [ puts it back on that event at the same place on screen; ] goes forward', async () => {
     let frame = h.frame();
     for (let i = 0; i < 30; i++) frame = await h.press('j', (f) => rowOf(f) === String(i + 2));
     const left = selectedRow(frame);
     const leftLine = frame.split('\n').indexOf(left);
-    frame = await h.press('=u', (f) => queryOf(f) !== '' && idle(f) && rowOf(f) === '1');
+    frame = await h.press('=u', (f) => queryOf(f) !== '' && idle(f) && rowOf(f) !== '31');
     const pivot = queryOf(frame);
+    expect(selectedRow(frame)).toBe(left);
     expect(pivot).toMatch(/^user:/);
     frame = await h.press('[', (f) => queryOf(f) === '' && idle(f) && rowOf(f) === '31');
     expect(selectedRow(frame)).toBe(left);
     expect(frame.split('\n').indexOf(selectedRow(frame))).toBe(leftLine);
     frame = await h.press(']', (f) => queryOf(f) === pivot && idle(f));
-    expect(rowOf(frame)).toBe('1');
+    expect(selectedRow(frame)).toBe(left);
   });
 
   it('[ finds the event by its time and arrival, not its row number: after o turned the order round, it is at its new row', async () => {
@@ -139,5 +141,89 @@ describe('[ and ] on the --db dashboard', () => {
     frame = await h.press(']', (f) => queryOf(f) === 'name:PutObject' && idle(f));
     expect(frame).not.toContain('Event details');
     expect(h.frame()).toContain('250 matching');
+  });
+});
+
+/** Newest first: CreateUser bob, GetObject alice!, AttachRolePolicy bob!, ListBuckets carol!, PutObject bob, DeleteTrail dave! (! an error). */
+const AROUND = [
+  ['ev-a', '10:05', 'CreateUser', 'bob', ''],
+  ['ev-b', '10:04', 'GetObject', 'alice', 'AccessDenied'],
+  ['ev-c', '10:03', 'AttachRolePolicy', 'bob', 'AccessDenied'],
+  ['ev-d', '10:02', 'ListBuckets', 'carol', 'AccessDenied'],
+  ['ev-e', '10:01', 'PutObject', 'bob', ''],
+  ['ev-f', '10:00', 'DeleteTrail', 'dave', 'NoSuchTrail'],
+].map(([eventID, at, eventName, userName, errorCode]) => ({
+  eventID,
+  eventTime: `2024-03-05T${at}:00Z`,
+  eventName,
+  eventSource: 'iam.amazonaws.com',
+  awsRegion: 'us-east-1',
+  ...(errorCode ? { errorCode } : {}),
+  userIdentity: { type: 'IAMUser', userName },
+}));
+
+describe('a pivot keeps the cursor on the event pivoted from, on both dashboards', () => {
+  let folder: Harness;
+  let db: Harness;
+  const opened = bothDashboardsForThisBlock(AROUND, 80, 24, 'DeleteTrail');
+  beforeAll(() => void ({ folder, db } = opened()));
+  /** The query `text` applied and its `count` rows counted in the header (`2 of 6 events`, on an archive `2 matching`). */
+  const settledOn = (text: string, count: number) => (f: string) =>
+    queryOf(f) === text && idle(f) && !f.includes('filtering…') && new RegExp(`\\b${count} (of 6 events|matching)\\b`).test(f);
+  const both = () => [folder, db] as const;
+
+  it('from the list: = u on AttachRolePolicy lands on it among bob\'s events, as far from the top', async () => {
+    for (const h of both()) {
+      await h.press('/error:*' + KEYS.enter, settledOn('error:*', 4));
+      const frame = await h.press('j', (f) => /^›.*AttachRolePolicy/m.test(f));
+      const line = frame.split('\n').indexOf(selectedRow(frame));
+      const pivoted = await h.press('=u', settledOn('user:bob', 3));
+      // QA: the cursor went to the newest of bob's events (CreateUser), not the one pivoted from.
+      expect(selectedRow(pivoted)).toMatch(/AttachRolePolicy/);
+      expect(pivoted.split('\n').indexOf(selectedRow(pivoted)), 'as far from the top').toBe(line);
+    }
+  });
+
+  it('+ e on a row without an error code says that it has none (the letter does name a field)', async () => {
+    for (const h of both()) {
+      await h.press('j', (f) => /^›.*PutObject/m.test(f));
+      const refused = await h.press('+e', (f) => f.includes('No pivot'));
+      expect(refused).toContain('No pivot: this event has no error code');
+      expect(queryOf(refused)).toBe('user:bob');
+      await h.press('k', (f) => /^›.*AttachRolePolicy/m.test(f));
+    }
+  });
+
+  it('from the list: - leaves the event out, and the cursor goes to the event in its place (the next one down)', async () => {
+    for (const h of both()) {
+      const excluded = await h.press('-n', settledOn('user:bob -name:AttachRolePolicy', 2));
+      expect(selectedRow(excluded)).toMatch(/PutObject/);
+      // `[` comes back to the event pivoted from.
+      const back = await h.press('[', settledOn('user:bob', 3));
+      expect(selectedRow(back)).toMatch(/AttachRolePolicy/);
+      await h.press('[', settledOn('error:*', 4));
+    }
+  });
+
+  it('from the details: = keeps them open on the event; - on one of its values closes them on the event in its place', async () => {
+    for (const h of both()) {
+      expect(selectedRow(h.frame())).toMatch(/AttachRolePolicy/);
+      await h.press(KEYS.enter, (f) => f.includes('Event details'));
+      for (let i = 0; i < 40 && !selectedDetail(h.frame()).includes('User name'); i++) await h.press(KEYS.tab);
+      const kept = await h.press('=', settledOn('user:bob', 3));
+      expect(kept).toContain('Event details');
+      expect(kept).toMatch(/Event name +AttachRolePolicy/);
+      expect(selectedDetail(kept), 'the value still selected').toContain('User name');
+      // Again: the query stays as it is, and so do the details.
+      const again = await h.press('=', (f) => f.includes('Filtered by user:bob') && settledOn('user:bob', 3)(f));
+      expect(again).toMatch(/Event name +AttachRolePolicy/);
+      for (let i = 0; i < 40 && !selectedDetail(h.frame()).includes('Event name'); i++) await h.press(KEYS.tab);
+      const closed = await h.press('-', (f) => settledOn('user:bob -name:AttachRolePolicy', 2)(f) && !f.includes('Event details'));
+      expect(selectedRow(closed)).toMatch(/PutObject/);
+      // Back to the details the pivot was made from.
+      const back = await h.press('[', (f) => settledOn('user:bob', 3)(f) && f.includes('Event details'));
+      expect(back).toMatch(/Event name +AttachRolePolicy/);
+      await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+    }
   });
 });

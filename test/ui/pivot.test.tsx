@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
-import { pickPromptLines } from '../../src/ui/investigate/pivotPick.js';
+import { pickMissText, pickPromptLines, pickTerm } from '../../src/ui/investigate/pivotPick.js';
 import { displayWidth } from '../../src/term/width.js';
 import { makeRow } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -24,6 +24,7 @@ function mount(rows: EventRow[], columns = 100, height = 30): Harness {
 }
 
 const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+const selectedRow = (f: string) => f.split('\n').find((l) => l.startsWith('›')) ?? '';
 
 function rows(): EventRow[] {
   return [
@@ -34,7 +35,7 @@ function rows(): EventRow[] {
 }
 
 describe('pivots', () => {
-  it('from the details: Tab to the source IP, = filters by it, [ comes back to those details, - excludes it, + adds', async () => {
+  it('from the details: Tab to the source IP, = filters by it (the details stay open), [ comes back to those details, - excludes it (they close), + adds', async () => {
     const h = mount(rows());
     await h.waitFor((f) => f.includes('DeleteTrail'));
     await h.press(KEYS.enter, (f) => f.includes('Event details'));
@@ -44,14 +45,16 @@ describe('pivots', () => {
     expect(frame).toContain('ip:203.0.113.7');
     expect(frame).not.toContain('PutObject');
     expect(frame).toContain('Filtered by ip:203.0.113.7');
+    expect(frame).toContain('Event details');
     frame = await h.press('[', (f) => f.includes('Event details') && f.includes('3 events') && !f.includes('2 of 3 events'));
     // Back in the details the pivot was made from, the value still selected.
     expect(frame).toContain('DeleteTrail');
     expect(selected(frame)).toContain('203.0.113.7');
 
-    frame = await h.press('-', (f) => f.includes('1 of 3 events'));
+    // The event itself is left out: the details close, the cursor on the event in its place.
+    frame = await h.press('-', (f) => f.includes('1 of 3 events') && !f.includes('Event details'));
     expect(frame).toContain('-ip:203.0.113.7');
-    expect(frame).toContain('PutObject');
+    expect(selectedRow(frame)).toContain('PutObject');
 
     await h.press(KEYS.enter, (f) => f.includes('Event details'));
     for (let i = 0; i < 20 && !selected(h.frame()).includes('User name'); i++) await h.press(KEYS.tab);
@@ -80,6 +83,34 @@ describe('pivots', () => {
     expect(h.frame()).toContain('3 events');
     await h.press('-', (f) => f.includes('Exclude:'));
     await h.press('i', (f) => f.includes('-ip:'));
+  });
+});
+
+describe('a field letter for a value the row lacks', () => {
+  it('says which value is missing, for every letter; a letter of no field says that', () => {
+    const row = makeRow({ actor: '', sourceIp: '', accessKey: '', name: '', source: '', errorCode: '', region: '', account: '', recipientAccount: '', userAgent: '', identityType: '' });
+    const pick = { op: 'add' as const, row };
+    const said = Object.fromEntries([...'uiknsergat'].map((letter) => [letter, pickTerm(pick, letter) ?? pickMissText(letter)]));
+    expect(said).toEqual({
+      u: 'No pivot: this event has no user',
+      i: 'No pivot: this event has no source IP',
+      k: 'No pivot: this event has no access key',
+      n: 'No pivot: this event has no event name',
+      s: 'No pivot: this event has no event source',
+      e: 'No pivot: this event has no error code',
+      r: 'No pivot: this event has no region',
+      a: 'No pivot: this event has no account',
+      g: 'No pivot: this event has no user agent',
+      t: 'No pivot: this event has no identity type',
+    });
+    expect(pickMissText('x')).toBe('No pivot: that letter names no field');
+  });
+
+  it('+ e on a row without an error code says so on the status line', async () => {
+    const h = mount(rows());
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    const frame = await h.press('+e', (f) => f.includes('No pivot'));
+    expect(frame).toContain('No pivot: this event has no error code');
   });
 });
 

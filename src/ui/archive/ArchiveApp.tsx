@@ -273,7 +273,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           settle('list', mine);
           return;
         }
-        // Back or forward to a place: the list opens around the event the cursor was on.
+        // Back or forward to a place, or a pivot: the list opens around the event the cursor was on.
         const around = at?.anchor ? await session.listAround(filter.where, stateRef.current!.order, at.anchor, bodyH + 1) : null;
         const next = around?.list ?? (await session.list(filter.where, stateRef.current!.order, bodyH + 1));
         if (mine !== ticket.current.list) return;
@@ -283,7 +283,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setTop(null);
         setHisto(null);
         setBusy('');
-        setState(afterApply(stateRef.current!, text, around?.index ?? 0, bodyH, from, at));
+        setState(afterApply(stateRef.current!, text, around?.index ?? 0, bodyH, from, at, around?.present ?? true));
         settle('list', mine);
       } catch (error) {
         if (mine === ticket.current.list) {

@@ -17,7 +17,7 @@ import type { EventRow } from '../../model/types.js';
 import { buildDetail, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
-import { pickTerm, type PivotPick } from '../investigate/pivotPick.js';
+import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
 import { placeOf, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
 import type { ArchiveUiState, KeyResult } from './archiveModel.js';
 
@@ -85,11 +85,16 @@ export function unselected(state: ArchiveUiState): ArchiveUiState {
 
 const OPS: Partial<Record<Action, PivotOp>> = { pivotReplace: 'replace', pivotAdd: 'add', pivotExclude: 'exclude' };
 
-/** A pivot applied: the new query, said on the status line, a step `[` comes back from. */
-function pivoted(state: ArchiveUiState, term: PivotTerm, op: PivotOp, current: ArchivedEvent | null): KeyResult {
+/**
+ * A pivot applied: the new query, said on the status line, a step `[` comes back from. It lands on
+ * the event pivoted from, as `[` lands on a place's event: the cursor on it (on the event in its place
+ * when the query leaves it out), as far from the top, and in its details when they were open (afterApply).
+ */
+function pivoted(state: ArchiveUiState, term: PivotTerm, op: PivotOp, current: ArchivedEvent): KeyResult {
   const text = pivotQuery(state.queryText, term, op);
   const from = archivePlace(state, current);
-  return { state: { ...state, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from } };
+  const at: ArchiveLanding = { anchor: current, offset: state.offset, detail: from.detail ? { linkIndex: from.detail.linkIndex, scroll: from.detail.scroll } : null };
+  return { state: { ...state, draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from, at } };
 }
 
 /**
@@ -122,7 +127,8 @@ export function archiveNavKey(
     // The letter after `=`, `+` or `-` names the field; any other key cancels, as in the folder dashboard.
     const cleared = { ...now, nav: { ...state.nav, pick: null } };
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
-    if (!term) return { state: { ...cleared, status: key.escape ? '' : 'No pivot: that letter names no field of this row' } };
+    if (!term) return { state: { ...cleared, status: key.escape ? '' : pickMissText(key.ctrl ? '' : input) } };
+    if (!current) return { state: { ...cleared, status: 'No event to pivot from (or its page is still being read)' } };
     return pivoted(cleared, term, pick.op, current);
   }
   if (action === 'queryBack' || action === 'queryForward') {
@@ -166,14 +172,15 @@ export function archiveNavKey(
  * The state once the archive has answered a query: `from` pushed when the query changed (a step
  * back to it), and for `[` / `]` (`at`) the place restored: the cursor on its event, found at
  * `index` in the new list, as far from the top as it was (as the screen allows), and the details
- * it was read in. A new query starts at the top of the list.
+ * it was read in. A new query starts at the top of the list. `present`: whether the new list holds
+ * the landing's event; the details show the cursor's event, so they close when it is not there.
  */
-export function afterApply(state: ArchiveUiState, text: string, index: number, bodyH: number, from?: ArchivePlace, at?: ArchiveLanding): ArchiveUiState {
+export function afterApply(state: ArchiveUiState, text: string, index: number, bodyH: number, from?: ArchivePlace, at?: ArchiveLanding, present = true): ArchiveUiState {
   const pushed = from && text !== state.queryText ? withPlacePushed(state, from) : state;
   const applied = { ...pushed, queryText: text, draft: text, caret: text.length, queryError: null };
   if (!at) return { ...applied, cursor: 0, offset: 0 };
   const cursor = Math.max(0, index);
   const offset = Math.max(0, Math.min(at.offset, cursor, bodyH - 1));
-  if (at.detail) return { ...applied, cursor, offset, mode: 'detail', scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } };
+  if (at.detail && present) return { ...applied, cursor, offset, mode: 'detail', scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } };
   return unselected({ ...applied, cursor, offset, mode: state.mode === 'detail' ? 'list' : state.mode, scroll: 0 });
 }

@@ -19,17 +19,18 @@ export interface PickChoice {
   term: PivotTerm;
 }
 
-const CHOICES: ReadonlyArray<{ letter: string; label: string; field: string; value: (row: EventRow) => string }> = [
-  { letter: 'u', label: 'user', field: 'user', value: (row) => row.actor },
-  { letter: 'i', label: 'IP', field: 'ip', value: (row) => row.sourceIp },
-  { letter: 'k', label: 'key', field: 'key', value: (row) => row.accessKey },
-  { letter: 'n', label: 'name', field: 'name', value: (row) => row.name },
-  { letter: 's', label: 'source', field: 'source', value: (row) => row.source },
-  { letter: 'e', label: 'error', field: 'error', value: (row) => row.errorCode },
-  { letter: 'r', label: 'region', field: 'region', value: (row) => row.region },
-  { letter: 'a', label: 'account', field: 'account', value: (row) => row.recipientAccount || row.account },
-  { letter: 'g', label: 'agent', field: 'agent', value: (row) => row.userAgent },
-  { letter: 't', label: 'identity', field: 'identity', value: (row) => row.identityType },
+/** `missing`: what the row lacks when its letter is typed and the field is empty ("this event has no error code"). */
+const CHOICES: ReadonlyArray<{ letter: string; label: string; missing: string; field: string; value: (row: EventRow) => string }> = [
+  { letter: 'u', label: 'user', missing: 'user', field: 'user', value: (row) => row.actor },
+  { letter: 'i', label: 'IP', missing: 'source IP', field: 'ip', value: (row) => row.sourceIp },
+  { letter: 'k', label: 'key', missing: 'access key', field: 'key', value: (row) => row.accessKey },
+  { letter: 'n', label: 'name', missing: 'event name', field: 'name', value: (row) => row.name },
+  { letter: 's', label: 'source', missing: 'event source', field: 'source', value: (row) => row.source },
+  { letter: 'e', label: 'error', missing: 'error code', field: 'error', value: (row) => row.errorCode },
+  { letter: 'r', label: 'region', missing: 'region', field: 'region', value: (row) => row.region },
+  { letter: 'a', label: 'account', missing: 'account', field: 'account', value: (row) => row.recipientAccount || row.account },
+  { letter: 'g', label: 'agent', missing: 'user agent', field: 'agent', value: (row) => row.userAgent },
+  { letter: 't', label: 'identity', missing: 'identity type', field: 'identity', value: (row) => row.identityType },
 ];
 
 /** The fields of a row that have a value, each with its letter. */
@@ -86,6 +87,15 @@ export function pickPromptLines(pick: PivotPick, width = Infinity): string[] {
 /** The term a typed letter picks, or null. */
 export function pickTerm(pick: PivotPick, letter: string): PivotTerm | null {
   return pickChoices(pick.row).find((c) => c.letter === letter)?.term ?? null;
+}
+
+/**
+ * Why a typed letter picked no term (pickTerm gave null): a letter of a field this row has no
+ * value for says which value is missing; any other letter names no field at all.
+ */
+export function pickMissText(letter: string): string {
+  const choice = CHOICES.find((c) => c.letter === letter);
+  return choice ? `No pivot: this event has no ${choice.missing}` : 'No pivot: that letter names no field';
 }
 
 export { termText };
