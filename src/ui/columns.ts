@@ -110,13 +110,17 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'ip', title: 'Source IP', short: 'IP', min: 15, max: 40, weight: 0.5, keep: 40, whole: 15, value: (row) => row.sourceIp },
 ];
 
-/** Columns shown only when chosen (`C`, investigate/columnChoice.ts); they give way first when space runs out. */
+/**
+ * Columns shown only when chosen (`C`, investigate/columnChoice.ts). Chosen, they rank just after the
+ * event time, name and user: when space runs out the default columns give way first (the reader asked
+ * for these; a column turned on at 80 columns and never shown looked broken), then these (error message first, access key last).
+ */
 export const OPTIONAL_COLUMNS: readonly ColumnDef[] = [
-  { id: 'accessKey', title: 'Access key', short: 'Key', min: 20, max: 20, weight: 0, keep: 8, whole: 20, value: (row) => row.accessKey },
-  { id: 'account', title: 'Account', short: 'Account', min: 12, max: 12, weight: 0, keep: 6, whole: 12, value: (row) => row.recipientAccount || row.account },
-  { id: 'identityType', title: 'Identity type', short: 'Identity', min: 8, max: 16, weight: 0.5, keep: 5, value: (row) => row.identityType },
-  { id: 'agent', title: 'User agent', short: 'Agent', min: 10, max: 60, weight: 1.5, keep: 4, value: (row) => row.userAgent },
-  { id: 'errorMessage', title: 'Error message', short: 'Message', min: 12, max: 80, weight: 2, keep: 3, value: (row) => row.errorMessage },
+  { id: 'accessKey', title: 'Access key', short: 'Key', min: 20, max: 20, weight: 0, keep: 79, whole: 20, value: (row) => row.accessKey },
+  { id: 'account', title: 'Account', short: 'Account', min: 12, max: 12, weight: 0, keep: 78, whole: 12, value: (row) => row.recipientAccount || row.account },
+  { id: 'identityType', title: 'Identity type', short: 'Identity', min: 8, max: 16, weight: 0.5, keep: 77, value: (row) => row.identityType },
+  { id: 'agent', title: 'User agent', short: 'Agent', min: 10, max: 60, weight: 1.5, keep: 76, value: (row) => row.userAgent },
+  { id: 'errorMessage', title: 'Error message', short: 'Message', min: 12, max: 80, weight: 2, keep: 75, value: (row) => row.errorMessage },
 ];
 
 /** Every column there is: the default set, then the optional ones. */
@@ -227,7 +231,13 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
     }
     return shown.map((def, i) => ({ def, width: Math.max(1, widths[i]!) }));
   }
+  // The title row names hidden columns after the last title (`+3` at least, titleRow): room for that
+  // is kept first, or a full row would hide them without a word.
   const last = shown.length - 1;
+  const hidden = defs.length - shown.length;
+  const hintWidth = hidden === 0 ? 0 : shown[last]!.short.length + COLUMN_GAP + `+${hidden}`.length;
+  const hintRoom = Math.min(spare, Math.max(0, hintWidth - widths[last]!));
+  spare -= hintRoom;
   // What each column's values need, within its limits; its max when nothing was measured.
   const want = shown.map((def, i) => {
     if (def === time) return widths[i]!;
@@ -256,6 +266,9 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
   }
   // Then every column whose values are cut, up to its widest value.
   spare = share(shown, widths, want, spare);
+  const hintAdd = Math.min(hintRoom, Math.max(0, hintWidth - widths[last]!));
+  widths[last]! += hintAdd;
+  spare += hintRoom - hintAdd;
   // Then full titles (`Event source` rather than `Source`), where values leave a column narrower.
   spare = share(shown, widths, shown.map((def, i) => Math.max(widths[i]!, Math.min(def.max, def.title.length))), spare);
   // The rest fills the line: resource names run longest (ARNs, S3 object keys), so a wider column there reads more as the list scrolls.

@@ -5,7 +5,7 @@
  */
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, COLUMN_GAP, COMFORT_FROM, hiddenColumns, layoutColumns, titleRow, widestValues, type ColumnDef } from '../../src/ui/columns.js';
+import { COLUMNS, COLUMN_GAP, COMFORT_FROM, hiddenColumns, layoutColumns, OPTIONAL_COLUMNS, titleRow, widestValues, type ColumnDef } from '../../src/ui/columns.js';
 import { EventList } from '../../src/ui/EventList.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
 import { makeRow } from './fixtures.js';
@@ -219,5 +219,28 @@ describe('the resource name, the main thing to read in a row', () => {
       expect(widthOf(laid, 'source'), `source at ${width}`).toBeLessThanOrEqual('s3.amazonaws.com'.length);
       expect(widthOf(laid, 'ip'), `IP at ${width}`).toBe(15);
     }
+  });
+});
+
+describe('columns turned on in the chooser', () => {
+  // QA: Account and Identity type turned on at 80x24 showed neither; the title said only `+IP +5`.
+  const chosen = [...COLUMNS, ...OPTIONAL_COLUMNS.filter((def) => def.id === 'account' || def.id === 'identityType')];
+  const inView = [
+    makeRow({ name: 'AuthorizeSecurityGroupIngress', actor: 'carol', errorCode: 'AccessDenied', resources: [{ type: 'AWS::EC2::SecurityGroup', name: 'sg-0c9b9c10b65d33a0d', arn: '', accountId: '' }] }),
+  ];
+
+  it('win over the default columns after the time, the event name and the user when space is short', () => {
+    const widest = widestValues(inView, ctx, chosen);
+    for (let width = 58; width <= 200; width++) {
+      const ids = layoutColumns(width, false, widest, chosen).map((c) => c.def.id);
+      if (!ids.includes('identityType')) continue;
+      expect(ids, `at ${width}`).toContain('account');
+    }
+    const at80 = layoutColumns(78, false, widest, chosen);
+    expect(at80.map((c) => c.def.id)).toEqual(['time', 'name', 'user', 'account', 'identityType']);
+    // The row is full, yet the title row still says columns are hidden.
+    const titles = titleRow(at80, 78, chosen);
+    expect(titles.length).toBeLessThanOrEqual(78);
+    expect(titles).toMatch(/ \+\d+$/);
   });
 });
