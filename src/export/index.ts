@@ -3,7 +3,7 @@ import type { EventRow, RecordRef } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
 import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
-import { jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts, placedRuns } from './json.js';
+import { jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts, placedRuns, type PlacedRun } from './json.js';
 import { OutputWriter } from './output.js';
 import { RecordBytesReader } from './recordBytes.js';
 import { RecordTextPool, recordWorkersAvailable } from './recordTextPool.js';
@@ -83,11 +83,11 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 }
 
 /**
- * The output of one chunk of rows: text, whole or in pieces, or records'
- * bytes (read back), whose memory is handed back by `release` once they are
- * copied into the writer.
+ * The output of one chunk of rows: text, whole or in pieces, or runs of
+ * records' bytes (read back), each counted as it is put, whose memory is
+ * handed back by `release` once they are copied into the writer.
  */
-type ChunkText = string | Iterable<string> | { bytes: Iterable<Uint8Array>; release?: () => void };
+type ChunkText = string | Iterable<string> | { runs: Iterable<PlacedRun>; release?: () => void };
 
 /** Produces the text of one chunk of rows. */
 type ChunkEncoder = (rows: readonly EventRow[], start: number, end: number) => Promise<ChunkText> | ChunkText;
@@ -167,7 +167,7 @@ function encoderFor(options: ExportOptions): Encoder {
     // Bytes from the workers' shared memory to the file: never decoded to strings and encoded again.
     const read = async (start: number, end: number): Promise<ChunkText> => {
       const { placement, release } = await pool.read(rows, start, end);
-      return { bytes: placedRuns(flavour, placement, start), release };
+      return { runs: placedRuns(flavour, placement, start), release };
     };
     return { ...base, chunk: readingAhead(read, WORKER_CHUNK_ROWS, rows.length), chunkRows: WORKER_CHUNK_ROWS, dispose: () => pool.close() };
   }
@@ -188,7 +188,7 @@ function encoderFor(options: ExportOptions): Encoder {
       for (let i = start; i < end; i++) refs[i - start] = verifiedRef(chunkRowsOf[i]!);
       const slot = new Uint32Array(end - start);
       for (let k = 0; k < slot.length; k++) slot[k] = k;
-      return { bytes: placedRuns(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start) };
+      return { runs: placedRuns(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start) };
     },
     chunkRows: JSON_CHUNK_ROWS,
   };
@@ -235,16 +235,20 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
       throwIfCancelled(signal);
       const end = Math.min(start + chunkRows, total);
       const text = await encoder.chunk(rows, start, end);
-      if (typeof text === 'string') await writer.put(text);
-      else if (Symbol.iterator in text) for (const piece of text) await writer.put(piece);
-      else {
+      if (typeof text === 'string' || Symbol.iterator in text) {
+        if (typeof text === 'string') await writer.put(text);
+        else for (const piece of text) await writer.put(piece);
+        writer.rowsDone(end - start);
+      } else {
         try {
-          for (const piece of text.bytes) await writer.put(piece);
+          for (const run of text.runs) {
+            await writer.put(run.bytes);
+            writer.rowsDone(run.records);
+          }
         } finally {
           text.release?.();
         }
       }
-      writer.rowsDone(end - start);
       if (performance.now() - lastYield >= YIELD_MS) {
         await yieldToEventLoop();
         lastYield = performance.now();

@@ -49,25 +49,42 @@ export interface RecordPlacement {
   slot: Uint32Array;
 }
 
+/** Consecutive framed records of one part, as a view of its bytes. */
+export interface PlacedRun {
+  bytes: Uint8Array;
+  /** How many records the view holds: they count as written with its bytes. */
+  records: number;
+}
+
+/**
+ * A run ends after this many bytes even if the next record follows in the
+ * same part, so the events written are counted with the bytes: a run of a
+ * whole chunk (a worker's share is megabytes) counted nothing until all of it
+ * was written, and a download showed `0/300,362 events 6.0 MiB`.
+ */
+export const RUN_BYTES = 64 * 1024;
+
 /**
  * The chunk's framed records as views of the parts' bytes, in row order:
- * rows that follow each other in one part are one view. The export's first
- * record has no comma before it. Made one at a time as they are iterated:
- * the writer copies each into its buffers (export/output.ts) at once, so the
- * views die young; a chunk read ahead holding thousands of them (rows of
- * files that interleave make short runs) had them promoted, and a
- * 1M-row download grew the main heap by a hundred megabytes of them.
+ * rows that follow each other in one part are one view (up to RUN_BYTES).
+ * The export's first record has no comma before it. Made one at a time as
+ * they are iterated: the writer copies each into its buffers
+ * (export/output.ts) at once, so the views die young; a chunk read ahead
+ * holding thousands of them (rows of files that interleave make short runs)
+ * had them promoted, and a 1M-row download grew the main heap by a hundred
+ * megabytes of them.
  */
-export function* placedRuns(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): Generator<Uint8Array> {
+export function* placedRuns(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): Generator<PlacedRun> {
   const { parts, part, slot } = placement;
   let skip = flavour === 'json' && alreadyWritten === 0 ? 2 : 0;
   for (let k = 0; k < slot.length; ) {
     const p = part[k]!;
     const first = slot[k]!;
-    let last = first;
-    for (k++; k < slot.length && part[k] === p && slot[k] === last + 1; k++) last++;
     const { bytes, ends } = parts[p]!;
-    yield bytes.subarray((first === 0 ? 0 : ends[first - 1]!) + skip, ends[last]);
+    const from = first === 0 ? 0 : ends[first - 1]!;
+    let last = first;
+    for (k++; k < slot.length && part[k] === p && slot[k] === last + 1 && ends[last]! - from < RUN_BYTES; k++) last++;
+    yield { bytes: bytes.subarray(from + skip, ends[last]), records: last - first + 1 };
     skip = 0;
   }
 }

@@ -42,10 +42,11 @@ export interface ColumnDef {
   whole?: number;
   /**
    * From COMFORT_FROM up, the width this column gets (or its widest value, if less) before the
-   * columns that `yieldToNames` are shown: the event name and the user, the columns read first.
+   * columns that `yieldToNames` are shown: the event name, the user and the resource name, the
+   * columns read first.
    */
   comfort?: number;
-  /** Hidden, least needed first, to give the event name and the user their comfort width (from COMFORT_FROM up). */
+  /** Hidden, least needed first, to give the columns with a `comfort` width theirs (from COMFORT_FROM up). */
   yieldToNames?: boolean;
   /** Raw cell text (not yet sanitised or truncated). */
   value(row: EventRow, ctx: ColumnContext): string;
@@ -100,7 +101,8 @@ export const COLUMNS: readonly ColumnDef[] = [
     shorten: (value) => value.replace(/^AWS::/, ''),
   },
   // 9 wide at least: with a 25-character error code and the year in the time, a Source IP still fits at 100 columns.
-  { id: 'resourceName', title: 'Resource name', short: 'Resource', min: 9, max: 80, weight: 2.5, keep: 60, value: (row) => firstResource(row, 'name') },
+  // The comfort holds an instance, security group or bucket name whole: a cut ID (`sg-0c9b9c1…`) says nothing.
+  { id: 'resourceName', title: 'Resource name', short: 'Resource', min: 9, max: 80, comfort: 24, weight: 2.5, keep: 60, value: (row) => firstResource(row, 'name') },
   // Wide enough for AccessDenied even at 80 columns: errors are what a security reader scans for.
   { id: 'error', title: 'Error code', short: 'Error', min: 12, max: 30, weight: 1.5, keep: 70, whole: 25, value: rowErrorCode },
   { id: 'region', title: 'Region', short: 'Region', min: 9, max: 20, weight: 0.5, keep: 10, whole: 16, yieldToNames: true, value: (row) => row.region },
@@ -108,13 +110,17 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'ip', title: 'Source IP', short: 'IP', min: 15, max: 40, weight: 0.5, keep: 40, whole: 15, value: (row) => row.sourceIp },
 ];
 
-/** Columns shown only when chosen (`C`, investigate/columnChoice.ts); they give way first when space runs out. */
+/**
+ * Columns shown only when chosen (`C`, investigate/columnChoice.ts). Chosen, they rank just after the
+ * event time, name and user: when space runs out the default columns give way first (the reader asked
+ * for these; a column turned on at 80 columns and never shown looked broken), then these (error message first, access key last).
+ */
 export const OPTIONAL_COLUMNS: readonly ColumnDef[] = [
-  { id: 'accessKey', title: 'Access key', short: 'Key', min: 20, max: 20, weight: 0, keep: 8, whole: 20, value: (row) => row.accessKey },
-  { id: 'account', title: 'Account', short: 'Account', min: 12, max: 12, weight: 0, keep: 6, whole: 12, value: (row) => row.recipientAccount || row.account },
-  { id: 'identityType', title: 'Identity type', short: 'Identity', min: 8, max: 16, weight: 0.5, keep: 5, value: (row) => row.identityType },
-  { id: 'agent', title: 'User agent', short: 'Agent', min: 10, max: 60, weight: 1.5, keep: 4, value: (row) => row.userAgent },
-  { id: 'errorMessage', title: 'Error message', short: 'Message', min: 12, max: 80, weight: 2, keep: 3, value: (row) => row.errorMessage },
+  { id: 'accessKey', title: 'Access key', short: 'Key', min: 20, max: 20, weight: 0, keep: 79, whole: 20, value: (row) => row.accessKey },
+  { id: 'account', title: 'Account', short: 'Account', min: 12, max: 12, weight: 0, keep: 78, whole: 12, value: (row) => row.recipientAccount || row.account },
+  { id: 'identityType', title: 'Identity type', short: 'Identity', min: 8, max: 16, weight: 0.5, keep: 77, value: (row) => row.identityType },
+  { id: 'agent', title: 'User agent', short: 'Agent', min: 10, max: 60, weight: 1.5, keep: 76, value: (row) => row.userAgent },
+  { id: 'errorMessage', title: 'Error message', short: 'Message', min: 12, max: 80, weight: 2, keep: 75, value: (row) => row.errorMessage },
 ];
 
 /** Every column there is: the default set, then the optional ones. */
@@ -162,10 +168,11 @@ export const COLUMN_GAP = 1;
 export const FULL_TIME_FROM = 96;
 
 /**
- * From this list width (100 columns) up the event name and the user get their comfort width before
- * Region, Resource type and Event source are shown and before the time's seconds and year: without
- * it, each column shown past 100 columns took its share, and the name was cut at 20 cells at 120.
- * Below it the layout is as it was (80 columns loses nothing).
+ * From this list width (100 columns) up the event name, the user and the resource name get their
+ * comfort width before Region, Resource type and Event source are shown and before the time's
+ * seconds and year: without it, each column shown past 100 columns took its share, and the name was
+ * cut at 20 cells at 120 (and the resource name at 9 at 140). Below it the layout is as it was (80
+ * columns loses nothing).
  */
 export const COMFORT_FROM = 98;
 
@@ -178,9 +185,10 @@ export const COMFORT_FROM = 98;
  * value, as an IPv4 address or an error code is useless cut) are hidden,
  * lowest `keep` first (fewer readable columns rather than many cut ones;
  * hiddenColumns names them). Spare width goes first to `whole` columns up to
- * their widest value, then to the others up to
- * their widest value (or title) by weight, then by weight up to `max`; what
- * is left goes to the resource name so the row fills the line.
+ * their widest value, then to the comfort widths, the full time, and the
+ * others up to their widest value by weight: only where values are cut, so a
+ * column whose values fit is no wider than they (or its min) need. Then
+ * full titles; what is left goes to the resource name so the row fills the line.
  */
 export function layoutColumns(width: number, withYear = false, widest: ColumnWidths = {}, defs: readonly ColumnDef[] = COLUMNS): LaidOutColumn[] {
   const time = defs.find((def) => def.id === 'time');
@@ -201,9 +209,9 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
   while (shown.length > 1 && timeWidth + (shown.length - 1) * (SQUEEZED_WIDTH + COLUMN_GAP) > width) {
     shown = shown.slice(0, -1);
   }
-  // The width the event name and the user would like first (none below COMFORT_FROM).
+  // The width the event name, the user and the resource name would like first (none below COMFORT_FROM).
   const comfort = (def: ColumnDef): number =>
-    width >= COMFORT_FROM && def.comfort ? Math.max(floor(def), Math.min(def.comfort, def.max, Math.max(widest[def.id] ?? def.max, def.title.length))) : floor(def);
+    width >= COMFORT_FROM && def.comfort ? Math.max(floor(def), Math.min(def.comfort, def.max, widest[def.id] ?? def.max)) : floor(def);
   const comfortExtra = (cols: readonly ColumnDef[]): number => cols.reduce((sum, def) => sum + comfort(def) - floor(def), 0);
   while (used(shown) + comfortExtra(shown) > width) {
     const yielding = shown.filter((def) => def.yieldToNames);
@@ -223,11 +231,18 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
     }
     return shown.map((def, i) => ({ def, width: Math.max(1, widths[i]!) }));
   }
-  // What each column would like: its widest value (and its title), within its limits; its max when nothing was measured.
+  // The title row names hidden columns after the last title (`+3` at least, titleRow): room for that
+  // is kept first, or a full row would hide them without a word.
+  const last = shown.length - 1;
+  const hidden = defs.length - shown.length;
+  const hintWidth = hidden === 0 ? 0 : shown[last]!.short.length + COLUMN_GAP + `+${hidden}`.length;
+  const hintRoom = Math.min(spare, Math.max(0, hintWidth - widths[last]!));
+  spare -= hintRoom;
+  // What each column's values need, within its limits; its max when nothing was measured.
   const want = shown.map((def, i) => {
     if (def === time) return widths[i]!;
     const measured = widest[def.id];
-    return measured === undefined ? def.max : Math.max(widths[i]!, Math.min(def.max, Math.max(measured, def.title.length)));
+    return measured === undefined ? def.max : Math.max(widths[i]!, Math.min(def.max, measured));
   });
   // Whole-value columns first, most needed first.
   const wholeOrder = shown.map((def, i) => i).filter((i) => shown[i]!.whole).sort((a, b) => shown[b]!.keep - shown[a]!.keep);
@@ -237,19 +252,28 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
     widths[i]! += add;
     spare -= add;
   }
-  // Then the event name and the user up to their comfort width, by weight (the name's is the larger).
-  spare = share(shown, widths, shown.map((def, i) => (def.comfort ? comfort(def) : widths[i]!)), spare);
+  // Then the resource name up to its comfort width (a cut ID or bucket name says nothing, a cut event
+  // name still reads), then the event name and the user up to theirs, by weight.
+  for (const first of [true, false]) {
+    const cap = shown.map((def, i) => (def.comfort && (def.id === 'resourceName') === first ? comfort(def) : widths[i]!));
+    spare = share(shown, widths, cap, spare);
+  }
   // Then the full time (seconds and year), when wide and it fits whole.
   const timeAt = time ? shown.indexOf(time) : -1;
   if (timeAt >= 0 && width >= FULL_TIME_FROM && spare >= FULL_TIME_WIDTH - widths[timeAt]!) {
     spare -= FULL_TIME_WIDTH - widths[timeAt]!;
     widths[timeAt] = FULL_TIME_WIDTH;
   }
+  // Then every column whose values are cut, up to its widest value.
   spare = share(shown, widths, want, spare);
-  // Whole-value columns have all they need; more would only be blank.
-  spare = share(shown, widths, shown.map((def, i) => (def === time || def.whole ? widths[i]! : def.max)), spare);
+  const hintAdd = Math.min(hintRoom, Math.max(0, hintWidth - widths[last]!));
+  widths[last]! += hintAdd;
+  spare += hintRoom - hintAdd;
+  // Then full titles (`Event source` rather than `Source`), where values leave a column narrower.
+  spare = share(shown, widths, shown.map((def, i) => Math.max(widths[i]!, Math.min(def.max, def.title.length))), spare);
+  // The rest fills the line: resource names run longest (ARNs, S3 object keys), so a wider column there reads more as the list scrolls.
   const resourceName = shown.findIndex((def) => def.id === 'resourceName');
-  widths[resourceName >= 0 ? resourceName : widths.length - 1]! += spare;
+  widths[resourceName >= 0 ? resourceName : last]! += spare;
   return shown.map((def, i) => ({ def, width: widths[i]! }));
 }
 

@@ -128,7 +128,7 @@ describe('JSON export on worker threads', () => {
       const reads = [0, 1, 2, 3].map((k) => readers.read(rows, k * 100, (k + 1) * 100));
       const held = await Promise.all(reads.slice(0, pool.SLOTS));
       const text = (chunk: import('../../src/export/recordTextPool.js').PlacedChunk, start: number): string =>
-        Buffer.concat([...json.placedRuns('jsonl', chunk.placement, start)]).toString('utf8');
+        Buffer.concat([...json.placedRuns('jsonl', chunk.placement, start)].map((run) => run.bytes)).toString('utf8');
       const before = held.map((chunk, k) => text(chunk, k * 100));
       const offsets = held.map((chunk) => chunk.placement.parts[0]!.bytes.byteOffset);
       expect(new Set(offsets).size).toBe(pool.SLOTS);

@@ -47,7 +47,7 @@ async function jsonlThrough(rows: readonly import('../../src/model/types.js').Ev
   const text = async (read: Promise<import('../../src/export/recordTextPool.js').PlacedChunk>, start: number): Promise<string> => {
     const { placement, release } = await read;
     try {
-      return Buffer.concat([...json.placedRuns('jsonl', placement, start)]).toString('utf8');
+      return Buffer.concat([...json.placedRuns('jsonl', placement, start)].map((run) => run.bytes)).toString('utf8');
     } finally {
       release();
     }

@@ -150,7 +150,7 @@ function framed(texts: string[], before: string, after: string): RecordBytes {
 
 /** The chunk's text as the export writes it: its runs back to back. */
 function runsText(flavour: JsonFlavour, placement: RecordPlacement, alreadyWritten: number): string {
-  return Buffer.concat([...placedRuns(flavour, placement, alreadyWritten)]).toString('utf8');
+  return Buffer.concat([...placedRuns(flavour, placement, alreadyWritten)].map((run) => run.bytes)).toString('utf8');
 }
 
 describe('placedRuns', () => {
@@ -165,7 +165,8 @@ describe('placedRuns', () => {
     // Rows that follow each other in one part are one view of its bytes, not a copy.
     const views = [...placedRuns('json', single, 0)];
     expect(views).toHaveLength(1);
-    expect(views[0]!.buffer).toBe(a.bytes.buffer);
+    expect(views[0]!.bytes.buffer).toBe(a.bytes.buffer);
+    expect(views[0]!.records).toBe(2);
     const lines = framed(['{}', '[]'], '', '\n');
     expect(runsText('jsonl', { parts: [lines], part: Uint8Array.from([0, 0]), slot: Uint32Array.from([1, 0]) }, 0)).toBe('[]\n{}\n');
     expect(runsText('json', { parts: [], part: new Uint8Array(0), slot: new Uint32Array(0) }, 0)).toBe('');

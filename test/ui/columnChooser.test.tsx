@@ -99,6 +99,28 @@ describe('column chooser at 80x24', () => {
   });
 });
 
+describe('columns turned on at 80x24', () => {
+  // QA: Account and Identity type turned on showed neither; the title said only `+IP +5`.
+  it('are shown, the default columns giving way, and the title row says how many are hidden', async () => {
+    const h = await mountOneRow(80, 24);
+    const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+    await h.press('C', (f) => f.includes('List columns'));
+    for (const title of ['Account', 'Identity type']) {
+      for (let i = 0; i < 20 && !selected(h.frame()).includes(`] ${title}`); i++) await h.press(KEYS.down);
+      await h.press(KEYS.enter, (f) => f.includes(`[x] ${title}`));
+    }
+    const frame = await h.press(KEYS.escape, (f) => !f.includes('List columns'));
+    const lines = frame.split('\n');
+    const titles = lines.find((l) => l.includes('Event time'))!;
+    expect(titles).toContain('Account');
+    expect(titles).toContain('Identity');
+    expect(titles).toMatch(/ \+\d+$/);
+    const row = lines.find((l) => l.includes('CreateUser'))!;
+    expect(row).toContain('111122223333');
+    expect(row).toContain('IAMUser');
+  });
+});
+
 describe('column chooser keys faster than frames', () => {
   // QA: `tmux send-keys K K K` on Source IP moved it once (or moved another column): each key
   // read the columns of the last frame, not the ones the key before it had just chosen.

@@ -5,7 +5,7 @@
  */
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, COLUMN_GAP, COMFORT_FROM, hiddenColumns, layoutColumns, titleRow, widestValues, type ColumnDef } from '../../src/ui/columns.js';
+import { COLUMNS, COLUMN_GAP, COMFORT_FROM, hiddenColumns, layoutColumns, OPTIONAL_COLUMNS, titleRow, widestValues, type ColumnDef } from '../../src/ui/columns.js';
 import { EventList } from '../../src/ui/EventList.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
 import { makeRow } from './fixtures.js';
@@ -124,19 +124,24 @@ describe('the event name and the user grow with the window', () => {
   const widest = widestValues(wide, ctx);
   const widthOf = (laid: ReturnType<typeof layoutColumns>, id: string): number => laid.find((c) => c.def.id === id)?.width ?? 0;
 
-  it('at 120 columns: the event name and the user whole up to 30 and 24 cells, IP and error code still whole; Resource type gives way', () => {
+  it('at 120 columns: the resource name whole, then the event name and the user up to 30 and 24 cells, IP and error code still whole; Event source, Resource type and Region give way', () => {
     const laid = layoutColumns(118, false, widest);
+    expect(widthOf(laid, 'resourceName')).toBeGreaterThanOrEqual('i-EFCb4e480CAbc4CF9'.length);
     expect(widthOf(laid, 'name')).toBeGreaterThanOrEqual('GetFoundationModelAvailability'.length);
-    expect(widthOf(laid, 'user')).toBeGreaterThanOrEqual(24);
+    // One cell short of its comfort width here: the resource name had its own first.
+    expect(widthOf(laid, 'user')).toBeGreaterThanOrEqual(23);
     expect(widthOf(laid, 'ip')).toBe(15);
     expect(widthOf(laid, 'error')).toBeGreaterThanOrEqual('AccessDenied'.length);
-    expect(hiddenColumns(laid).map((c) => c.id)).toEqual(['resourceType', 'region']);
+    // The resource name shares the comfort widths: the source gives way to it too.
+    expect(hiddenColumns(laid).map((c) => c.id)).toEqual(['source', 'resourceType', 'region']);
     expect(laid.reduce((sum, c) => sum + c.width, 0) + COLUMN_GAP * (laid.length - 1)).toBe(118);
   });
 
-  it('from 100 columns up are never narrower than at 80 (the user was cut at 13 at 100, the name at 20 at 140)', () => {
+  it('once the resource name has its comfort width, are never narrower than at 80 (the user was cut at 13 at 100, the name at 20 at 140)', () => {
+    // From 100 columns the Source IP (15 cells) and the resource name's 19 come first: with these long
+    // values the name and the user are back to their 80-column widths from 106 columns up.
     const at80 = layoutColumns(78, false, widest);
-    for (let width = COMFORT_FROM; width <= 258; width++) {
+    for (let width = 104; width <= 258; width++) {
       const laid = layoutColumns(width, false, widest);
       expect(widthOf(laid, 'name'), `name at ${width}`).toBeGreaterThanOrEqual(widthOf(at80, 'name'));
       expect(widthOf(laid, 'user'), `user at ${width}`).toBeGreaterThanOrEqual(widthOf(at80, 'user'));
@@ -149,5 +154,93 @@ describe('the event name and the user grow with the window', () => {
       const widths = (defs: readonly ColumnDef[]) => layoutColumns(width, false, widest, defs).map((c) => `${c.def.id}:${c.width}`);
       expect(widths(COLUMNS), `at ${width}`).toEqual(widths(plain));
     }
+  });
+});
+
+describe('the resource name, the main thing to read in a row', () => {
+  // QA at 140x45: `TrailDis…` on traildiscover (requestParameters.bucketName:traildiscoverbucket) and
+  // `sg-0c9b9c1…` on samples/, while the error code held 12-25 cells, often empty, and the user 24-25.
+  const bucket = { type: 'AWS::S3::Bucket', name: 'TrailDiscoverBucket', arn: '', accountId: '' };
+  const traildiscover = [
+    makeRow({ name: 'GetBucketObjectLockConfiguration', actor: 'SSO/TrailDiscover', source: 's3.amazonaws.com', region: 'us-east-1', sourceIp: '0.0.0.0', errorCode: 'NoSuchBucket', resources: [bucket] }),
+    makeRow({ name: 'GetBucketOwnershipControls', actor: 'AWSReservedSSO_ReadOnlyAccess_0123456789abcdef', source: 's3.amazonaws.com', region: 'us-east-1', sourceIp: '0.0.0.0', errorCode: 'NoSuchBucket', resources: [bucket] }),
+    makeRow({ name: 'GetBucketAcl', actor: 'TrailDiscover', source: 's3.amazonaws.com', region: 'us-east-1', sourceIp: '0.0.0.0', errorCode: 'NoSuchBucket', resources: [bucket] }),
+  ];
+  const group = (name: string) => ({ type: 'AWS::EC2::SecurityGroup', name, arn: '', accountId: '' });
+  const samples = [
+    makeRow({ name: 'AuthorizeSecurityGroupIngress', actor: 'carol', source: 'ec2.amazonaws.com', region: 'us-west-2', sourceIp: '192.0.2.10', resources: [group('sg-0c9b9c10b65d33a0d'), group('sg-0452c7d15cd2ad7f5')] }),
+    makeRow({ name: 'AuthorizeSecurityGroupIngress', actor: 'ci-deployer/gha-5514394364', source: 'ec2.amazonaws.com', region: 'us-west-2', sourceIp: '192.0.2.10', resources: [group('sg-0452c7d15cd2ad7f5'), group('sg-0c9b9c10b65d33a0d')] }),
+  ];
+  const widthOf = (laid: ReturnType<typeof layoutColumns>, id: string): number => laid.find((c) => c.def.id === id)?.width ?? 0;
+
+  it('is whole at 140 columns on both screens the review showed', () => {
+    for (const [rowsInView, longest] of [[traildiscover, 'TrailDiscoverBucket'], [samples, 'sg-0c9b9c10b65d33a0d +1']] as const) {
+      for (const withYear of [false, true]) {
+        const laid = layoutColumns(138, withYear, widestValues(rowsInView, { ...ctx, withYear }));
+        expect(widthOf(laid, 'resourceName'), `${longest}, withYear ${withYear}`).toBeGreaterThanOrEqual(longest.length);
+      }
+    }
+  });
+
+  it('on screen at 140 columns: the bucket and the security groups whole', () => {
+    for (const [rowsInView, names] of [[traildiscover, ['TrailDiscoverBucket']], [samples, ['sg-0c9b9c10b65d33a0d +1', 'sg-0452c7d15cd2ad7f5 +1']]] as const) {
+      const app = render(
+        <ThemeContext.Provider value={makeTheme(false)}>
+          <EventList rows={rowsInView} window={{ top: 0, end: rowsInView.length, cursor: 0 }} width={140} height={rowsInView.length + 1} zone="utc" emptyText="none" />
+        </ThemeContext.Provider>,
+      );
+      const frame = app.lastFrame() ?? '';
+      app.unmount();
+      for (const name of names) expect(frame).toContain(name);
+    }
+  });
+
+  it('typical names (an instance, a security group, a bucket) are whole from 100 columns up', () => {
+    const typical = [
+      makeRow({ name: 'GetBucketAcl', actor: 'alice', source: 's3.amazonaws.com', errorCode: 'AccessDenied', resources: [bucket] }),
+      makeRow({ name: 'DescribeInstances', actor: 'ci-deployer/gha-551439', source: 'ec2.amazonaws.com', resources: [group('sg-0c9b9c10b65d33a0d')] }),
+    ];
+    for (const withYear of [false, true]) {
+      const widest = widestValues(typical, { ...ctx, withYear });
+      for (let width = COMFORT_FROM; width <= 258; width++) {
+        expect(widthOf(layoutColumns(width, withYear, widest), 'resourceName'), `at ${width}, withYear ${withYear}`).toBeGreaterThanOrEqual('sg-0c9b9c10b65d33a0d'.length);
+      }
+    }
+  });
+
+  it('a column whose values fit holds no more than they need, within its min; spare width goes where values are cut', () => {
+    // alice alone, no error in view, S3 object keys longer than any width.
+    const keys = [1, 2, 3].map((k) => makeRow({ actor: 'alice', source: 's3.amazonaws.com', resources: [{ type: 'AWS::S3::Object', name: `acme-prod-reports/exports/2026/11/${k}/orders-2026-11-22-part-000${k}.snappy.parquet`, arn: '', accountId: '' }] }));
+    for (let width = 118; width <= 258; width += 20) {
+      const laid = layoutColumns(width, false, widestValues(keys, ctx));
+      expect(widthOf(laid, 'user'), `user at ${width}`).toBe(COLUMNS.find((def) => def.id === 'user')!.min);
+      expect(widthOf(laid, 'error'), `error at ${width}`).toBe(COLUMNS.find((def) => def.id === 'error')!.min);
+      // The source holds its values (`s3.amazonaws.com`) at most, the IP its minimum.
+      expect(widthOf(laid, 'source'), `source at ${width}`).toBeLessThanOrEqual('s3.amazonaws.com'.length);
+      expect(widthOf(laid, 'ip'), `IP at ${width}`).toBe(15);
+    }
+  });
+});
+
+describe('columns turned on in the chooser', () => {
+  // QA: Account and Identity type turned on at 80x24 showed neither; the title said only `+IP +5`.
+  const chosen = [...COLUMNS, ...OPTIONAL_COLUMNS.filter((def) => def.id === 'account' || def.id === 'identityType')];
+  const inView = [
+    makeRow({ name: 'AuthorizeSecurityGroupIngress', actor: 'carol', errorCode: 'AccessDenied', resources: [{ type: 'AWS::EC2::SecurityGroup', name: 'sg-0c9b9c10b65d33a0d', arn: '', accountId: '' }] }),
+  ];
+
+  it('win over the default columns after the time, the event name and the user when space is short', () => {
+    const widest = widestValues(inView, ctx, chosen);
+    for (let width = 58; width <= 200; width++) {
+      const ids = layoutColumns(width, false, widest, chosen).map((c) => c.def.id);
+      if (!ids.includes('identityType')) continue;
+      expect(ids, `at ${width}`).toContain('account');
+    }
+    const at80 = layoutColumns(78, false, widest, chosen);
+    expect(at80.map((c) => c.def.id)).toEqual(['time', 'name', 'user', 'account', 'identityType']);
+    // The row is full, yet the title row still says columns are hidden.
+    const titles = titleRow(at80, 78, chosen);
+    expect(titles.length).toBeLessThanOrEqual(78);
+    expect(titles).toMatch(/ \+\d+$/);
   });
 });
