@@ -5,6 +5,7 @@ import { sortFindings, type Finding, type Findings } from '../../detect/findings
 import { truncate } from '../../term/width.js';
 import type { PluginViewProps } from '../App.js';
 import { actionFor } from '../keys.js';
+import { timesSpanYears } from '../format.js';
 import { fitHints } from '../StatusBar.js';
 import { useTheme } from '../theme.js';
 import { answerSharedKey, useViewKeys } from '../viewKeys.js';
@@ -173,7 +174,8 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone
     );
   }
 
-  const layout = findingsLayout(width);
+  // A short time (11-24 23:59) needs its year when the hits fall in more than one.
+  const layout = findingsLayout(width, timesSpanYears(list.flatMap((finding) => [finding.first, finding.last]), zone));
   const from = Math.max(0, Math.min(index - Math.floor(listRows / 2), list.length - listRows));
   const rows = list.slice(from, from + listRows).map((finding, i) => {
     const isSelected = from + i === index;

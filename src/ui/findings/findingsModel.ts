@@ -9,7 +9,8 @@ import { LEVELS, type Level, type Rule, type SkippedRule } from '../../detect/ru
 import { sanitize, sanitizeMultiline } from '../../term/sanitize.js';
 import { fit, padStart, truncate } from '../../term/width.js';
 import type { DetailLine } from '../detailModel.js';
-import { formatCount, formatDatedMinute, type TimeZoneMode } from '../format.js';
+import { formatCount, formatDatedMinute, formatMinute, type TimeZoneMode } from '../format.js';
+import { shortenToFit } from '../shortenToFit.js';
 import { wrapWords } from '../wrap.js';
 
 const SHORT: Record<Level, string> = { critical: 'crit', high: 'high', medium: 'med', low: 'low', informational: 'info' };
@@ -43,28 +44,68 @@ export function findingsHeaderForms(counts: LevelCounts): string[] {
   return [`⚑ ${named} (!)`, `⚑ ${named}`, `⚑ ${lettered}`, `⚑ ${formatCount(total)}`];
 }
 
+/**
+ * How a time column is drawn: `dated` (2024-11-24 23:59), `short` (11-24 23:59, or dated when the
+ * findings span years), or left out.
+ */
+export type TimeForm = 'dated' | 'short' | 'none';
+
 /** Column widths of the findings list at a terminal width. */
 export interface FindingsLayout {
   count: number;
-  times: boolean;
+  first: TimeForm;
+  last: TimeForm;
+  /** Whether a short time keeps its year (the findings' times span years). */
+  withYear: boolean;
   tags: number;
   title: number;
 }
 
 const LEVEL_W = 5;
-const TIME_W = 16;
+const COUNT_W = 7;
+const DATED_W = 16;
+const SHORT_W = 11;
+/** The title's room the times give way to: most built-in titles whole, the rest recognisable. */
+const TITLE_ROOM = 36;
+/** Below this the title would not be recognisable: the last time goes too. */
+const TITLE_MIN = 16;
 
-export function findingsLayout(width: number): FindingsLayout {
-  const count = 7;
-  const times = width >= 90;
-  const fixed = 2 + LEVEL_W + 1 + count + 2 + (times ? 2 * (TIME_W + 2) : 0);
-  const rest = Math.max(10, width - fixed);
-  const tags = width >= 120 ? Math.min(36, Math.floor(rest / 3)) : 0;
-  return { count, times, tags, title: Math.max(8, rest - (tags > 0 ? tags + 2 : 0)) };
+function timeWidth(form: TimeForm, withYear: boolean): number {
+  if (form === 'none') return 0;
+  return (form === 'dated' || withYear ? DATED_W : SHORT_W) + 2;
 }
 
-function timeText(time: number, zone: TimeZoneMode): string {
-  return time === time ? formatDatedMinute({ time, timeRaw: '' }, zone) : '-';
+/**
+ * The columns at a terminal width. The times give way to the title one step at a time: the first
+ * time, then the last, in their short form; then the first goes. The last (newest) hit stays, since
+ * the list is in that order, unless the title would be left too little room to read.
+ */
+export function findingsLayout(width: number, withYear = false): FindingsLayout {
+  const fixed = 2 + LEVEL_W + 1 + COUNT_W + 2;
+  const times = { first: 'dated' as TimeForm, last: 'dated' as TimeForm };
+  const titleRoom = (t: typeof times): number => width - fixed - timeWidth(t.first, withYear) - timeWidth(t.last, withYear);
+  shortenToFit(
+    times,
+    [
+      (t) => (t.first = 'short'),
+      (t) => (t.last = 'short'),
+      (t) => (t.first = 'none'),
+      (t) => (t.last = titleRoom(t) < TITLE_MIN ? 'none' : t.last),
+    ],
+    (t) => titleRoom(t) >= TITLE_ROOM,
+  );
+  const rest = Math.max(10, titleRoom(times));
+  const tags = width >= 120 ? Math.min(36, Math.floor(rest / 3)) : 0;
+  return { count: COUNT_W, ...times, withYear, tags, title: Math.max(8, rest - (tags > 0 ? tags + 2 : 0)) };
+}
+
+function timeText(time: number, form: TimeForm, withYear: boolean, zone: TimeZoneMode): string {
+  if (time !== time) return '-';
+  return form === 'dated' ? formatDatedMinute({ time, timeRaw: '' }, zone) : formatMinute(time, zone, withYear);
+}
+
+function timeCell(text: string, form: TimeForm, withYear: boolean): string {
+  return form === 'none' ? '' : `${fit(text, timeWidth(form, withYear) - 2)}  `;
 }
 
 /** ATT&CK tags shortened for a list: `attack.t1562.008` -> `T1562.008`, tactics left out. */
@@ -73,14 +114,15 @@ export function attackTechniques(tags: readonly string[]): string[] {
 }
 
 export function findingsHeaderLine(layout: FindingsLayout): string {
-  const times = layout.times ? `${fit('FIRST', TIME_W)}  ${fit('LAST', TIME_W)}  ` : '';
+  const times = timeCell('FIRST', layout.first, layout.withYear) + timeCell('LAST', layout.last, layout.withYear);
   const tags = layout.tags > 0 ? `  ${fit('ATT&CK', layout.tags)}` : '';
   return `  ${fit('LEVEL', LEVEL_W)} ${padStart('EVENTS', layout.count)}  ${times}${fit('RULE', layout.title)}${tags}`;
 }
 
 export function findingRowLine(finding: Finding, layout: FindingsLayout, zone: TimeZoneMode, selected: boolean): string {
   const { rule } = finding;
-  const times = layout.times ? `${fit(timeText(finding.first, zone), TIME_W)}  ${fit(timeText(finding.last, zone), TIME_W)}  ` : '';
+  const { first, last, withYear } = layout;
+  const times = timeCell(timeText(finding.first, first, withYear, zone), first, withYear) + timeCell(timeText(finding.last, last, withYear, zone), last, withYear);
   const tags = layout.tags > 0 ? `  ${fit(sanitize(attackTechniques(rule.tags).join(' ')), layout.tags)}` : '';
   return `${selected ? '›' : ' '} ${fit(SHORT[rule.level], LEVEL_W)} ${padStart(formatCount(finding.count), layout.count)}  ${times}${fit(sanitize(rule.title), layout.title)}${tags}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Rule } from '../../../src/detect/rule.js';
-import { findingDetailLines, findingRowLine, findingsHeaderForms, findingsHeaderText, findingsLayout, ruleLines, skippedSummary } from '../../../src/ui/findings/findingsModel.js';
+import { findingDetailLines, findingRowLine, findingsHeaderForms, findingsHeaderLine, findingsHeaderText, findingsLayout, ruleLines, skippedSummary } from '../../../src/ui/findings/findingsModel.js';
 import { displayWidth } from '../../../src/term/width.js';
 
 function rule(fields: Partial<Rule> = {}): Rule {
@@ -38,6 +38,30 @@ describe('findings text', () => {
       if (width >= 90) expect(line).toContain('2024-07-31 12:46');
       if (width >= 120) expect(line).toContain('T1562.008');
     }
+  });
+
+  test('at 80 columns the hit times stay, short, and the title gives them room; the last (newest) hit goes last', () => {
+    const finding = { rule: rule({ title: 'Console password (login profile) created or changed' }), count: 2, first: Date.UTC(2026, 10, 23, 8, 5), last: Date.UTC(2026, 10, 24, 23, 59) };
+    const at = (width: number, withYear = false): { header: string; row: string } => {
+      const layout = findingsLayout(width, withYear);
+      return { header: findingsHeaderLine(layout), row: findingRowLine(finding, layout, 'utc', false) };
+    };
+    // The list is newest hit first: the time it is ordered by shows at 80x24.
+    const eighty = at(80);
+    expect(eighty.header).toMatch(/EVENTS  FIRST        LAST         RULE/);
+    expect(eighty.row).toContain('11-23 08:05  11-24 23:59  Console password (login profile) cre…');
+    expect(displayWidth(eighty.row)).toBeLessThanOrEqual(80);
+    // Narrower, the first time goes, then (at 40, where the title would be unreadable) the last.
+    expect(at(70).header).not.toContain('FIRST');
+    expect(at(70).row).toContain('  11-24 23:59  Console password');
+    expect(at(40).header).not.toContain('LAST');
+    // Wide, both with their year, as before.
+    expect(at(100).row).toContain('2026-11-23 08:05  2026-11-24 23:59  Console password');
+    // Hits in more than one year: a short time keeps its year, and the first time gives way sooner.
+    const spanning = at(80, true);
+    expect(spanning.header).not.toContain('FIRST');
+    expect(spanning.row).toContain('  2026-11-24 23:59  Console password');
+    expect(displayWidth(spanning.row)).toBeLessThanOrEqual(80);
   });
 
   test('strings from rule files are sanitised before they are drawn', () => {
