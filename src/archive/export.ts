@@ -8,8 +8,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { openAtomicFile, type Sink } from '../export/atomic.js';
 import { csvHeader, csvLines } from '../export/csv.js';
 import { ExportCancelled, toExportError } from '../export/errors.js';
-import { jsonEpilogue, jsonPrologue, jsonTexts } from '../export/json.js';
+import { jsonEpilogue, jsonPrologue, textRuns } from '../export/json.js';
 import type { ExportFormat } from '../export/index.js';
+import { OutputWriter } from '../export/output.js';
 import { ProgressReporter, type ExportProgress } from '../export/progress.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import type { Archive } from './db.js';
@@ -32,33 +33,52 @@ export interface ArchiveExportOptions {
   betweenPages?: () => Promise<void>;
 }
 
-/** Writes the selected events into `sink` (not committed); returns how many. Throws ExportCancelled when the signal aborts. */
+/**
+ * Writes the selected events into `sink` (not committed); returns how many. Throws ExportCancelled when the signal aborts.
+ * Through the folder export's writer (export/output.ts), JSON in runs of records (export/json.ts textRuns), so the
+ * events are counted with the bytes as they are written, not once a whole page is.
+ */
 export async function writeArchiveEvents(archive: Archive, sink: Sink, options: ArchiveExportOptions): Promise<{ written: number; bytes: number }> {
   const { format, signal } = options;
   const progress = new ProgressReporter(options.total ?? 0, options.onProgress);
   let written = 0;
   let bytes = 0;
-  const put = async (text: string, events: number): Promise<void> => {
-    const n = text === '' ? 0 : await sink.write(text);
-    bytes += n;
-    progress.advance(events, n);
+  const throwIfCancelled = (): void => {
+    if (signal?.aborted) throw new ExportCancelled();
   };
-  const cancelled = (): boolean => signal?.aborted === true;
-  progress.report();
-  await put(format === 'csv' ? csvHeader() : jsonPrologue(format), 0);
-  for await (const page of eachEvent(archive, options.where, options.order, options.pageSize)) {
-    if (cancelled()) throw new ExportCancelled();
-    if (format === 'csv') {
-      const rows = page.map((event) => event.row);
-      await put(csvLines(rows, 0, rows.length, options.raw === true), page.length);
-    } else {
-      await put(jsonTexts(format, page.map((event) => terminalSafeJson(JSON.stringify(event.record))), written), page.length);
+  const writer = new OutputWriter(
+    sink,
+    (events, n) => {
+      bytes += n;
+      progress.advance(events, n);
+    },
+    throwIfCancelled,
+  );
+  try {
+    progress.report();
+    await writer.put(format === 'csv' ? csvHeader() : jsonPrologue(format));
+    for await (const page of eachEvent(archive, options.where, options.order, options.pageSize)) {
+      throwIfCancelled();
+      if (format === 'csv') {
+        const rows = page.map((event) => event.row);
+        await writer.put(csvLines(rows, 0, rows.length, options.raw === true));
+        writer.rowsDone(page.length);
+      } else {
+        for (const run of textRuns(format, page.map((event) => terminalSafeJson(JSON.stringify(event.record))), written)) {
+          await writer.put(run.text);
+          writer.rowsDone(run.records);
+        }
+      }
+      written += page.length;
+      await options.betweenPages?.();
+      throwIfCancelled();
     }
-    written += page.length;
-    await options.betweenPages?.();
-    if (cancelled()) throw new ExportCancelled();
+    if (format !== 'csv') await writer.put(jsonEpilogue(format, written));
+    await writer.finish();
+  } catch (error) {
+    await writer.abandon();
+    throw error;
   }
-  if (format !== 'csv') await put(jsonEpilogue(format, written), 0);
   progress.report();
   return { written, bytes };
 }

@@ -88,3 +88,25 @@ export function* placedRuns(flavour: JsonFlavour, placement: RecordPlacement, al
     skip = 0;
   }
 }
+
+/** Consecutive records' text, framed for the flavour: they count as written with its bytes. */
+export interface TextRun {
+  text: string;
+  records: number;
+}
+
+/**
+ * jsonTexts in runs of up to about RUN_BYTES (as characters), so the events
+ * are counted with the bytes as placedRuns' are: one string for a page of
+ * thousands of records counted nothing until all of it was written.
+ * Together the runs are jsonTexts' text.
+ */
+export function* textRuns(flavour: JsonFlavour, texts: readonly string[], alreadyWritten: number): Generator<TextRun> {
+  for (let first = 0; first < texts.length; ) {
+    let end = first;
+    let length = 0;
+    while (end < texts.length && (end === first || length < RUN_BYTES)) length += texts[end++]!.length;
+    yield { text: jsonTexts(flavour, texts.slice(first, end), alreadyWritten + first), records: end - first };
+    first = end;
+  }
+}
