@@ -49,7 +49,8 @@ async function openDbOrThrow(dbPath: string, dir: string | undefined): Promise<A
     }
     return archive;
   }
-  if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: create it with 'trailtop archive DIR --db ${sanitize(dbPath)}'`, false);
+  // FILE, not the path given: DuckDB opens some names (`:memory:`) in memory, where an archive is refused.
+  if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: an archive is a file, such as trail.duckdb; create one with 'trailtop archive DIR --db FILE'`, false);
   const archive = await openArchive(dbPath, { readOnly: true });
   await limitReadMemory(archive).catch(async (error: unknown) => {
     await archive.close();

@@ -242,6 +242,6 @@ describe.skipIf(!present)('scan --db and export --db over ../shared/datasets', (
   it('says what to do when the archive does not exist', () => {
     const run = trailtop(['scan', '--db', join(scratch.dir, 'missing.duckdb')]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("create it with 'trailtop archive DIR --db");
+    expect(run.stderr).toContain("create one with 'trailtop archive DIR --db FILE'");
   });
 });

@@ -112,6 +112,12 @@ describe('a --db DuckDB would open in memory', () => {
     expect(existsSync(join(scratch.dir, ':memory:'))).toBe(false);
   });
 
+  it("scan --db :memory: with no DIR says an archive is a file, not to create one at :memory: (which is refused)", () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'scan', '--db', ':memory:'], { cwd: scratch.dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toBe("trailtop: no archive at :memory:: an archive is a file, such as trail.duckdb; create one with 'trailtop archive DIR --db FILE'\n");
+  });
+
   it('read only (the --db dashboard): the same refusal, not DuckDB\'s "cannot launch in-memory database"', async () => {
     const opening = openArchive(':memory:', { readOnly: true });
     await expect(opening).rejects.toThrow(NotAnArchive);

@@ -104,7 +104,7 @@ describe('trailtop sql', () => {
     const missing = trailtop(['sql', '--dialect', 'duckdb', '--db', join(ROOT, 'no-such-archive.duckdb'), 'name:x']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('no archive at');
-    expect(missing.stderr).toContain("create it with 'trailtop archive DIR --db");
+    expect(missing.stderr).toContain("create one with 'trailtop archive DIR --db FILE'");
     expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
