@@ -54,12 +54,11 @@ export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string 
 
 /**
  * A line for the status bar saying what a pivot did (the value comes from a log: sanitised),
- * with how to get the query before back: `[` in the folder dashboard; the --db dashboard,
- * which has no `[`, passes its own way.
+ * with how to get the query before back: `[`, on both dashboards.
  */
-export function describePivot(term: PivotTerm, op: PivotOp, back = '[ goes back'): string {
+export function describePivot(term: PivotTerm, op: PivotOp): string {
   const text = sanitize(termText(term));
-  if (op === 'replace') return `Filtered by ${text} (${back})`;
-  if (op === 'add') return `Added ${text} (${back})`;
-  return `Excluded -${text} (${back})`;
+  if (op === 'replace') return `Filtered by ${text} ([ goes back)`;
+  if (op === 'add') return `Added ${text} ([ goes back)`;
+  return `Excluded -${text} ([ goes back)`;
 }

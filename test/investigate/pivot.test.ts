@@ -38,6 +38,14 @@ describe('pivot terms', () => {
     expect(describePivot({ field: 'agent', value: 'x\u001b[2J\u0007y' }, 'replace')).not.toMatch(/[\u0000-\u001f]/);
   });
 
+  it('says `[` goes back, on both dashboards: no caller gives a way back of its own any more', () => {
+    const term = { field: 'ip', value: '198.51.100.7' };
+    expect(describePivot(term, 'replace')).toBe('Filtered by ip:198.51.100.7 ([ goes back)');
+    expect(describePivot(term, 'exclude')).toBe('Excluded -ip:198.51.100.7 ([ goes back)');
+    // @ts-expect-error -- the --db dashboard's own way back (its query history) was a parameter while it had no `[`
+    expect(describePivot(term, 'add', '/ then ↑ goes back')).toBe('Added ip:198.51.100.7 ([ goes back)');
+  });
+
   it('a value with control, bidi or invisible characters pivots to printable text that still matches exactly', () => {
     const hostile = ['\x1b]52;c;aGk=\x07evil', 'ad\u200bmin', 'tab\there\nnewline', '\u202eevil\u202c', 'back\\slash "q" \x9b', 'tag\u{e0041}', 'a\\u{41}'];
     for (const value of hostile) {
