@@ -11,8 +11,15 @@ import type { ArchiveUiState } from './archiveModel.js';
 
 /** Whether a refresh keeps the cursor on its event (else on its index: the top of a newest-first list follows the newest). */
 export function keepsCursorEvent(state: ArchiveUiState): boolean {
-  const readingOne = state.mode === 'detail' || state.mode === 'json';
-  return readingOne || !(state.order === 'newest' && state.cursor === 0);
+  return readingOne(state) || !(state.order === 'newest' && state.cursor === 0);
+}
+
+/**
+ * The details or the JSON of the cursor's event are on screen, or under the view on screen (`h` or `?`
+ * opened over them): Esc must come back to the event they showed, not to the newest that came meanwhile.
+ */
+function readingOne(state: ArchiveUiState): boolean {
+  return [state.mode, ...state.under].some((mode) => mode === 'detail' || mode === 'json');
 }
 
 /**
