@@ -3,7 +3,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
-import { App } from '../../src/ui/App.js';
+import { App, type PluginViews } from '../../src/ui/App.js';
+import type { Findings } from '../../src/detect/findings.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { renderApp, type Harness } from './harness.js';
@@ -56,13 +57,21 @@ export interface BothDashboards {
  * For a describe block: `records` as an archive and its folder, both dashboards mounted side by side
  * (same size, no colour) once `shown` is on both screens, and closed after the block's tests.
  */
-export function bothDashboardsForThisBlock(records: readonly object[], width: number, height: number, shown: string): () => BothDashboards {
+export function bothDashboardsForThisBlock(
+  records: readonly object[],
+  width: number,
+  height: number,
+  shown: string,
+  /** The folder dashboard's plug-in views and findings, as `trailtop DIR` gives them (none by default). */
+  folderViews: { views?: PluginViews; findings?: () => Findings } = {},
+): () => BothDashboards {
   let both: BothDashboards | undefined;
   beforeAll(async () => {
     const archive = await archiveOf(records, 10);
     const store = new EventStore(0);
     await loadFolder(archive.folder, store);
-    const folder = renderApp(<App store={store} folder={archive.folder} watching={false} env={PLAIN} />, width, height);
+    const findings = folderViews.findings?.();
+    const folder = renderApp(<App store={store} folder={archive.folder} watching={false} env={PLAIN} views={folderViews.views ?? {}} {...(findings ? { findings } : {})} />, width, height);
     const db = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} />, width, height);
     both = { archive, folder, db };
     await folder.waitFor((f) => f.includes(shown));

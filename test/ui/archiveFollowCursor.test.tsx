@@ -73,4 +73,19 @@ describe('the cursor after a followed import on the --db dashboard', () => {
     frame = await h.waitFor((f) => f.includes('Summary of') && f.includes('9 events'));
     expect(frame).toContain('CallI');
   });
+
+  it('a view opened over the details (h, ?) closes back to the details of the same event, not to the newest that came meanwhile', async () => {
+    await h.press(KEYS.escape, (f) => f.includes('Top values of'));
+    await h.press(KEYS.escape, (f) => !f.includes('Top values of'));
+    await h.press('g', (f) => f.includes('row 1 ') && selectedLine(f).includes('CallI'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details') && /Event name +CallI/.test(f));
+    for (const [key, drawn, name, hour] of [['h', 'Histogram ·', 'CallJ', 10], ['?', ' Help ', 'CallK', 11]] as const) {
+      await h.press(key, (f) => f.includes(drawn) && !f.includes('counting…'));
+      await arrives(name, hour);
+      await h.waitFor((f) => f.includes(`${hour} events`) && !f.includes('counting…'));
+      const back = await h.press(KEYS.escape, (f) => !f.includes(drawn));
+      expect(back).toContain('Event details');
+      expect(back).toMatch(/Event name +CallI/);
+    }
+  });
 });

@@ -2,7 +2,7 @@
  * The --db dashboard's `?` at 80x24: its note on what an archive cannot do is
  * wrapped, not cut mid-word with '…', and the keys listed are the ones it
  * answers (f, i, d, b, !, p, C, r, Tab split, v span were listed as if they worked; [ ] and the
- * pivots from the list and the details, r in the details, ', C, v span and Tab split work since);
+ * pivots from the list and the details, r in the details, ', C, v span, Tab split and f work since);
  * the details' title names only keys the archive's details have; `?` in
  * the top values or the histogram opens at that view's keys, as in App.
  */
@@ -28,14 +28,18 @@ describe('help on an archive at 80 columns', () => {
     expect(body).toContain('rule:ID.');
     expect(body.replace(/\s+/g, ' ')).toContain('! findings runs the rules as SQL in the background (as detect --db does).');
     expect(lines.filter((line) => line.endsWith('…'))).toEqual([]);
-    for (const absent of ['follow newest events', '(coming)', 'and follow', 'selected link']) {
+    for (const absent of ['(coming)', 'selected link', 'Not here']) {
       expect(body, absent).not.toContain(absent);
     }
     // The session chain is in the archive's details: the note says how its links are followed there.
     expect(body.replace(/\s+/g, ' ')).toContain('Enter on a session chain link in the details lists its event alone (id:), [ comes back.');
     expect(body.replace(/\s+/g, ' ')).not.toContain('the session chain in the details');
-    for (const present of ['open / close the Insights view', 'Insights view (i)', 'list the events behind the selected Insight', 'files that could not be read', 'back to the previous query, cursor on the event it was on', 'select the next value or link', 'filter by the selected value', 'edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right', 'download (export)', 'Download dialog (d)', 'only the marked events (m)', 'cancel the running download', 'open / close the findings view', "list the selected rule's events", 'summary of the selected user, role or access key', "the principal's events with the selected line", 'choose, order and hide the list columns', 'Column chooser (C)', 'move the selected column left', 'jump to the next marked event', 'list every event that touched the selected resource', 'start a span at the cursor', 'split bars by']) {
+    for (const present of ['open / close the Insights view', 'Insights view (i)', 'list the events behind the selected Insight', 'files that could not be read', 'back to the previous query, cursor on the event it was on', 'select the next value or link', 'filter by the selected value', 'edit the query', 'earlier query from this folder', 'top values of a field', 'zoom in', 'toggle UTC / local time', "copy the event's whole JSON", 'top: the newest and follow (oldest first: the oldest)', 'cursor to the start of the text', 'cursor a character left / right', 'download (export)', 'Download dialog (d)', 'only the marked events (m)', 'cancel the running download', 'open / close the findings view', "list the selected rule's events", 'summary of the selected user, role or access key', "the principal's events with the selected line", 'choose, order and hide the list columns', 'Column chooser (C)', 'move the selected column left', 'jump to the next marked event', 'list every event that touched the selected resource', 'start a span at the cursor', 'split bars by']) {
       expect(body, present).toContain(present);
+    }
+    // f works on an archive: the note and the key say what it does there (both wrapped).
+    for (const present of ["follow newest events (as DIR's new files are imported; read only: the newest event)", 'f goes to the newest event;']) {
+      expect(body.replace(/\s+/g, ' '), present).toContain(present);
     }
   });
 

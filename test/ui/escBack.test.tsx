@@ -6,6 +6,10 @@
  * --db left `v ? Esc` in the JSON view for good); on --db, T closed to the list.
  */
 import { describe, expect, it } from 'vitest';
+import { Findings } from '../../src/detect/findings.js';
+import { ExportDialog } from '../../src/ui/ExportDialog.js';
+import { FindingsView } from '../../src/ui/findings/FindingsView.js';
+import { InsightsView } from '../../src/ui/InsightsView.js';
 import { bothDashboardsForThisBlock, idle } from './archiveDashboard.js';
 import { KEYS, type Harness } from './harness.js';
 
@@ -77,4 +81,38 @@ describe('Esc from a view opened from the details', () => {
   it('p, then ? over the summary: Esc, Esc back to the details', async () => {
     for (const [, h] of dashboards()) await walk(h, [[KEYS.enter, 'details'], ['p', 'summary'], ['?', 'help']]);
   });
+});
+
+/** The list's own views, each by a line only it draws (on either dashboard). */
+const LIST_VIEWS = {
+  '!': /^Findings\b/m,
+  i: /^Insights \(/m,
+  h: /^Histogram /m,
+  d: /│ Download events/,
+  b: /Files with problems/,
+} as const;
+
+describe('the list views (! i h d b) from the details: open over them, Esc back to the same event', () => {
+  // As `trailtop DIR` runs it: Insights, the download dialog and the findings view (no rule loaded).
+  const both = bothDashboardsForThisBlock(records, 80, 24, 'CallC', {
+    views: { insights: InsightsView, export: ExportDialog, findings: FindingsView },
+    findings: () => new Findings({ rules: [], skipped: [] }, 0),
+  });
+  const onCallB = (f: string): boolean => f.includes('Event details') && /Event name +CallB/.test(f) && idle(f);
+  const selected = (f: string): string => f.split('\n').find((l) => /^ ?›/.test(l)) ?? '';
+
+  for (const [key, drawn] of Object.entries(LIST_VIEWS)) {
+    it(`${key} in the details opens its view; Esc closes back to the details of the same event`, async () => {
+      for (const [name, h] of [['folder', both().folder], ['--db', both().db]] as const) {
+        await h.press('g', (f) => idle(f) && selected(f).includes('CallC'));
+        await h.press('j', (f) => idle(f) && selected(f).includes('CallB'));
+        await h.press(KEYS.enter, onCallB);
+        const view = await h.press(key, (f) => drawn.test(f) && idle(f));
+        expect(view, name).not.toContain('Event details');
+        const back = await h.press(KEYS.escape, (f) => !drawn.test(f) && idle(f));
+        expect(onCallB(back), `${name}: Esc from ${key}:\n${back}`).toBe(true);
+        await h.press(KEYS.escape, (f) => !f.includes('Event details') && idle(f));
+      }
+    });
+  }
 });

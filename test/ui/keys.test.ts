@@ -122,4 +122,13 @@ describe('help lines', () => {
     // Every binding sits in a section the overlay prints.
     for (const binding of KEYMAP) expect(KEY_GROUPS.map((g) => g.title)).toContain(binding.group);
   });
+
+  it('says the list views (! i h d b) work from the details too, as they do', () => {
+    const views: Array<[string, string]> = [['!', 'findings'], ['i', 'insights'], ['h', 'histogram'], ['d', 'export'], ['b', 'badFiles']];
+    for (const [c, action] of views) {
+      const binding = KEYMAP.find((b) => b.action === action)!;
+      expect({ c, action: actionFor('detail', ...char(c)) }).toEqual({ c, action });
+      expect(whereText(binding)).toMatch(/^\[list, details\b/);
+    }
+  });
 });

@@ -43,13 +43,13 @@ import { StatusBar, statusRoom } from '../StatusBar.js';
 import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { barLength } from '../timeline/histogramModel.js';
-import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, initialArchiveState, type ArchiveMode, type ArchiveUiState } from './archiveModel.js';
+import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveMode, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
 import { useArchiveChain } from './useArchiveChain.js';
 import { ArchiveInsights } from './ArchiveInsights.js';
-import { cursorAfterRefresh, keepsCursorEvent } from './archiveRefresh.js';
+import { cursorAfterRefresh, followsNewest } from './archiveRefresh.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
@@ -82,7 +82,7 @@ export interface ArchiveAppProps {
 }
 
 const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
-  list: ['Enter details', '/ query', 'T top values', '=/+/- pivot', 'h histogram', '[/] back/fwd', '! findings', 'p summary', 'o order', 'g/G top/end', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
+  list: ['Enter details', '/ query', 'T top values', '=/+/- pivot', 'h histogram', '[/] back/fwd', '! findings', 'p summary', 'o order', 'g/G top/end', 'f follow', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
   query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'r resource events', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
@@ -116,17 +116,16 @@ const ARCHIVE_NOTE = {
     '! findings runs the rules as SQL in the background (as detect --db does). ' +
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
     'i Insights counts the rate behind each Insight by SQL. ' +
-    "Not here (it needs the events in memory): f follow; open the archive as trailtop DIR --db FILE to import DIR's new files. " +
+    "f goes to the newest event; opened as trailtop DIR --db FILE (which imports DIR's new files) the cursor then stays on the newest as imports add events, until it moves. " +
     'A headless summary: scan --db, or a query with rule:ID.',
 };
 
 /** The detail title's keys: the archive's details have no copy of the selection. */
 const ARCHIVE_DETAIL_KEYS: readonly string[] = ['Tab/→ select', '=/+/- pivot', 'r resource events', '↑/↓ other events', 'v JSON', 'Esc close'];
 
-/** What a key does on an archive where that differs from the folder dashboard (no follow, no link selection). */
+/** What a key does on an archive where that differs from the folder dashboard. */
 const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
-  top: 'top: the newest (oldest first: the oldest)',
-  bottom: 'bottom: the oldest (oldest first: the newest)',
+  follow: "follow newest events (as DIR's new files are imported; read only: the newest event)",
   copy: "copy the event's whole JSON (details, JSON view)",
   queryBack: 'back to the previous query, cursor on the event it was on',
   columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
@@ -139,7 +138,7 @@ type LoadKind = 'list' | 'top' | 'histo' | 'principal';
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
-  'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark', 'nextMark',
+  'follow', 'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark', 'nextMark',
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude', 'resourceTimeline',
   'zoomIn', 'zoomOut', 'applySpan', 'selectSpan', 'cycleStack',
@@ -320,10 +319,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         flags.again = false;
         const mine = ticket.current.list;
         const s = stateRef.current!;
-        // The cursor stays on its event (archiveRefresh.ts): new rows above it would put another there. The
-        // list the cursor is in is this loop's last one until it is drawn (a second commit comes sooner).
+        // The cursor stays on its event (archiveRefresh.ts): new rows above it would put another there; or on
+        // the newest, following. The list the cursor is in is this loop's last one until it is drawn (a second commit comes sooner).
         const held = refreshed.current?.ticket === mine ? refreshed.current.list : ctxRef.current.list;
-        const anchor = keepsCursorEvent(s) && held && held.where === whereRef.current && held.total > 0 ? (held.at(Math.min(s.cursor, held.total - 1)) ?? null) : null;
+        const following = followsNewest(s, held?.total ?? 0);
+        const anchor = !following && held && held.where === whereRef.current && held.total > 0 ? (held.at(Math.min(s.cursor, held.total - 1)) ?? null) : null;
         const around = anchor ? await session.listAround(whereRef.current, s.order, anchor, bodyH + 1) : null;
         const next = around?.list ?? (await session.list(whereRef.current, s.order, bodyH + 1));
         // A query applied meanwhile has the last word.
@@ -331,6 +331,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setList(next);
         refreshed.current = { ticket: mine, list: next };
         if (around) setState(cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH));
+        // Following at the bottom of an oldest-first list: down to the newest (unless a key moved the cursor meanwhile).
+        else if (following && s.order === 'oldest' && stateRef.current!.cursor === s.cursor) setState(cursorAt(stateRef.current!, next.total - 1, next.total, bodyH));
       } while (flags.again);
     } catch (error) {
       fail(error);
@@ -573,6 +575,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         rowActor: cursorEvent?.row.actor ?? '',
         principalLines: c.principalLines,
         chain: c.chain,
+        followed: Boolean(follower),
         // As in App: a view's `?` opens the help at that view's keys.
         helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
       });
@@ -641,7 +644,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         }
       }
     },
-    [apply, turnOrder, loadTop, loadPrincipal, loadHistogram, marks, env, stdout, onQuit, exit, remembered, session, fail],
+    [apply, turnOrder, loadTop, loadPrincipal, loadHistogram, marks, env, stdout, onQuit, exit, remembered, session, fail, follower],
   );
   // Keys wait here, in order, while a command they would act on the answer of is running (keysMustWait):
   // `T j j`, `h k k`, `o j` or `/x` Enter `j` in one burst move in the values, buckets or rows that command
@@ -819,6 +822,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     noun: state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events',
     row: total > 0 ? win.cursor + 1 : 0,
     order: state.order,
+    // As the folder dashboard's header: only a followed folder has anything to follow.
+    follow: follower ? (followsNewest(state, total) ? 'following' : 'paused') : '',
     bad: problemFiles.bad.length,
     path: sanitize(dbPath),
     // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).

@@ -148,6 +148,8 @@ export interface ArchiveKeyContext {
   principalLines?: readonly SummaryLine[];
   /** The session chain of the event the details show (its links are selectable; Enter opens one's event). */
   chain?: ChainState;
+  /** A folder is followed (`trailtop DIR --db FILE`): imports add events; without one nothing new arrives. */
+  followed?: boolean;
 }
 
 export interface KeyResult {
@@ -155,10 +157,8 @@ export interface KeyResult {
   command?: ArchiveCommand;
 }
 
-/** Keys that need the events in memory: what to use on an archive instead. */
-const NOT_HERE: Partial<Record<Action, string>> = {
-  follow: "follow: open it as 'trailtop DIR --db FILE' to import DIR's new files as they arrive",
-};
+/** `f` on an archive opened read only: the newest event is all it can do. */
+export const NOTHING_NEW = "Newest event: the archive is open read only, nothing new will arrive ('trailtop DIR --db FILE' follows DIR)";
 
 /** The list window for the cursor (the offset keeps the screen still while moving inside it). */
 export function archiveWindow(state: ArchiveUiState, total: number, bodyH: number): ListWindow {
@@ -278,8 +278,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const text = spanQuery(state.queryText, bucket.start, bucket.end);
       return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text, from: archivePlace(state, ctx.current ?? null) } };
     }
-    const instead = action ? NOT_HERE[action] : undefined;
-    return { state: instead ? { ...now, status: instead } : state };
+    return { state };
   }
   // list and detail
   const move = action ? MOVES[action] : undefined;
@@ -328,11 +327,13 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, ...openOver(state, 'badfiles'), scroll: 0 }, command: { kind: 'badFiles' } };
-    default: {
-      const instead = action ? NOT_HERE[action] : undefined;
-      if (instead) return { state: { ...now, status: instead } };
-      return { state };
+    case 'follow': {
+      // The newest end of the list; a refresh after each import keeps the cursor there (archiveRefresh.ts) until it moves.
+      const newest = moveTo(now, state.order === 'newest' ? 0 : ctx.total - 1, ctx);
+      return { state: ctx.followed ? newest : { ...newest, status: NOTHING_NEW } };
     }
+    default:
+      return { state };
   }
 }
 
@@ -364,6 +365,8 @@ export interface ArchiveHeadlineParts {
   /** The cursor's row, from 1; 0 for none. */
   row: number;
   order: Order;
+  /** `following` or `paused` on a followed archive (the folder dashboard's words), else ''. */
+  follow?: string;
   /** Bad files of the imports. */
   bad: number;
   /** The archive's path, sanitised. */
@@ -374,30 +377,34 @@ export interface ArchiveHeadlineParts {
 }
 
 /**
- * The --db dashboard's first line: `trailtop · 668 events · row 1 · newest first · ! 2 bad files (b) · archive PATH`.
- * The counts first; the path gives way (cut from its start), then on a narrow terminal the order,
+ * The --db dashboard's first line: `trailtop · 668 events · row 1 · newest first · following · ! 2 bad files (b) · archive PATH`.
+ * The counts first; the path gives way (cut from its start), then on a narrow terminal `following`, the order,
  * the name, the row and the word `files`, so the bad files' count, which says data is missing, stays.
  */
-export function archiveHeadline({ count, noun, row, order, bad, path, width, findings = [] }: ArchiveHeadlineParts): string {
+export function archiveHeadline({ count, noun, row, order, follow = '', bad, path, width, findings = [] }: ArchiveHeadlineParts): string {
   const parts = {
     brand: 'trailtop',
     count: `${count} ${noun}`,
     row: row > 0 ? `row ${formatCount(row)}` : '',
     order: `${order === 'newest' ? 'newest' : 'oldest'} first`,
+    follow,
     bad: bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'} (b)` : '',
     findings: findings[0] ?? '',
     archive: 'archive',
   };
-  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.findings, parts.bad, parts.archive].filter(Boolean).join(' · ');
+  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.follow, parts.findings, parts.bad, parts.archive].filter(Boolean).join(' · ');
   // The findings' shorter forms, as the folder dashboard's header gives them up.
   const shorterFindings = findings.slice(1).map((form) => (p: typeof parts) => (p.findings = form));
   shortenToFit(
     parts,
     [
+      // 'following' first, as in the folder dashboard's header (paused is still said).
+      (p) => (p.follow = p.follow === 'following' ? '' : p.follow),
       (p) => (p.order = ''),
       (p) => (p.archive = ''),
       ...shorterFindings.slice(0, 1),
       (p) => (p.brand = ''),
+      (p) => (p.follow = ''),
       ...shorterFindings.slice(1),
       (p) => (p.bad = p.bad.replace(/ files? \(b\)$/, ' (b)')),
       (p) => (p.row = ''),

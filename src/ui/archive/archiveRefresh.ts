@@ -9,10 +9,23 @@
  */
 import type { ArchiveUiState } from './archiveModel.js';
 
-/** Whether a refresh keeps the cursor on its event (else on its index: the top of a newest-first list follows the newest). */
-export function keepsCursorEvent(state: ArchiveUiState): boolean {
-  const readingOne = state.mode === 'detail' || state.mode === 'json';
-  return readingOne || !(state.order === 'newest' && state.cursor === 0);
+/**
+ * Whether the cursor follows the newest event through an import: it is on the newest end of the list
+ * (the top of a newest-first list, the bottom of an oldest-first one: where `f`, or a move, put it), as
+ * the folder dashboard follows, and no event is being read (the details do not switch under the reader).
+ * `total`: the events in the list the cursor is in.
+ */
+export function followsNewest(state: ArchiveUiState, total: number): boolean {
+  if (readingOne(state)) return false;
+  return state.order === 'newest' ? state.cursor === 0 : state.cursor >= total - 1;
+}
+
+/**
+ * The details or the JSON of the cursor's event are on screen, or under the view on screen (`h` or `?`
+ * opened over them): Esc must come back to the event they showed, not to the newest that came meanwhile.
+ */
+function readingOne(state: ArchiveUiState): boolean {
+  return [state.mode, ...state.under].some((mode) => mode === 'detail' || mode === 'json');
 }
 
 /**
