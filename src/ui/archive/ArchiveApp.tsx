@@ -793,7 +793,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       );
       break;
     case 'top':
-      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
+      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{'  Counting…'}</Text>;
       break;
     case 'principal':
       main =
