@@ -546,7 +546,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       );
       break;
     case 'top':
-      main = topResult ? <TopValuesView result={topResult} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : list(width);
+      main = topResult ? <TopValuesView result={topResult} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : list(width);
       break;
     case 'badfiles':
       main = <BadFilesView bad={progress.badFiles} skipped={progress.skippedFiles} conflicts={progress.conflicts} conflictCount={progress.conflictCount} scroll={state.scroll} width={width} height={mainH} />;

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { shareBar } from './shareBar.js';
 import { loadRate, type LoadProgress } from '../store/progress.js';
 import { formatCount, formatRate } from './format.js';
 import { sanitize } from '../term/sanitize.js';
@@ -41,9 +42,7 @@ export function headerHeight(progress: LoadProgress): number {
 }
 
 function progressBar(done: number, total: number, width: number): string {
-  const w = Math.max(4, width);
-  const filled = total > 0 ? Math.min(w, Math.round((done / total) * w)) : 0;
-  return `[${'█'.repeat(filled)}${'░'.repeat(w - filled)}]`;
+  return `[${shareBar(total > 0 ? done / total : 0, Math.max(4, width))}]`;
 }
 
 /** Cells the folder needs to show its own name (the end of the path). */

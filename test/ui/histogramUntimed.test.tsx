@@ -9,7 +9,7 @@ import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
-import { archiveHistogramTitle } from '../../src/ui/archive/archiveModel.js';
+import { histogramTitle } from '../../src/ui/timeline/histogramText.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { makeRows } from './fixtures.js';
 import { renderApp, type Harness } from './harness.js';
@@ -21,7 +21,7 @@ afterEach(() => {
   open = [];
 });
 
-const titleLine = (frame: string): string => frame.split('\n').find((line) => line.includes('Histogram') || line.includes('buckets')) ?? '';
+const titleLine = (frame: string): string => frame.split('\n').find((line) => line.startsWith('Histogram')) ?? '';
 
 describe('the folder dashboard', () => {
   function storeWithUntimed(): EventStore {
@@ -76,9 +76,10 @@ describe('the --db dashboard', () => {
       const h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive)} dbPath="/tmp/a.duckdb" env={PLAIN} onQuit={() => undefined} />, width, 24);
       open.push(h);
       await h.waitFor((f) => f.includes('20 events'), 20_000);
-      const frame = await h.press('h', (f) => f.includes('buckets'));
+      const frame = await h.press('h', (f) => titleLine(f) !== '' && f.includes('›'));
       const title = titleLine(frame);
-      expect(title).toContain('19 events (+1 without a readable time)');
+      expect(title).toContain('+1 without a readable time');
+      if (width >= 80) expect(title).toContain('19 events (+1 without a readable time)');
       expect([...title].length).toBeLessThanOrEqual(width);
     });
   }
@@ -87,17 +88,24 @@ describe('the --db dashboard', () => {
     const h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive)} dbPath="/tmp/a.duckdb" env={PLAIN} onQuit={() => undefined} />, 80, 24);
     open.push(h);
     await h.waitFor((f) => f.includes('20 events'), 20_000);
-    let frame = await h.press('h', (f) => f.includes('selected:'));
-    expect(frame).toContain('selected: 5 events, 0 errors');
+    const info = (f: string): string => f.split('\n').find((line) => /^\d+ events? · /.test(line)) ?? '';
+    let frame = await h.press('h', (f) => info(f) !== '');
+    expect(info(frame)).toMatch(/^5 events · /);
     // 1m buckets: one event each.
-    for (let i = 0; i < 5 && !frame.includes(' 1m buckets'); i++) frame = await h.press('+', (f) => f.includes('selected:') && f !== frame);
-    expect(frame).toContain('selected: 1 event, 0 errors');
+    for (let i = 0; i < 5 && !frame.includes('Histogram 1m '); i++) frame = await h.press('+', (f) => info(f) !== '' && f !== frame);
+    expect(info(frame)).toMatch(/^1 event · /);
   });
 
   it('the title keeps the count and the note, and drops the hints first, as the width shrinks', () => {
-    expect(archiveHistogramTitle('1h', 319, 1, 12, 200)).toBe('Histogram · 1h buckets (UTC-aligned) · 319 events (+1 without a readable time) · 12 buckets · Enter lists a bucket · v span');
-    expect(archiveHistogramTitle('1h', 319, 1, 12, 60)).toBe('1h buckets · 319 events (+1 without a readable time)');
-    expect(archiveHistogramTitle('1h', 319, 1, 12, 40)).toBe('1h buckets · +1 without a readable time');
-    expect(archiveHistogramTitle('1h', 320, 0, 12, 80)).toBe('Histogram · 1h buckets (UTC-aligned) · 320 events · 12 buckets');
+    const facts = { sizeLabel: '1h', stack: 'errors' as const, longest: 40, zone: 'utc' as const, charted: 319, untimed: 1 };
+    expect(histogramTitle(facts, 200)).toBe('Histogram 1h · 319 events (+1 without a readable time) · by errors · longest bar = 40 on screen · UTC · +/- zoom · v span · Enter list · Tab split · h/Esc back · ? help');
+    expect(histogramTitle(facts, 70)).toBe('Histogram 1h · 319 events (+1 without a readable time) · ? more');
+    expect(histogramTitle(facts, 50)).toBe('Histogram 1h · +1 without a readable time · ? more');
+    expect(histogramTitle({ ...facts, untimed: 0, charted: 320 }, 80)).toBe('Histogram 1h · by errors · longest bar = 40 on screen · UTC · +/- zoom · ? more');
+  });
+
+  it("the archive's title says its buckets are UTC-aligned when times are shown in local time", () => {
+    const facts = { sizeLabel: '3h', stack: 'source' as const, longest: 7, zone: 'local' as const, charted: 20, untimed: 0, aligned: 'UTC-aligned' };
+    expect(histogramTitle(facts, 200)).toMatch(/^Histogram 3h · UTC-aligned · by event source · longest bar = 7 on screen · local/);
   });
 });

@@ -13,7 +13,7 @@ import { BUCKET_SIZES, ERROR_STACK, parseBucketSize } from '../../src/timeline/i
 import { App } from '../../src/ui/App.js';
 import { positionOf } from '../../src/ui/listModel.js';
 import { initialState, reducer } from '../../src/ui/state.js';
-import { legendFit } from '../../src/ui/timeline/HistogramView.js';
+import { legendFit } from '../../src/ui/timeline/histogramText.js';
 import { axisFormat, clampToEvents, histogramWindow, initialHistogramState, splitBar, spanQuery, zoom } from '../../src/ui/timeline/histogramModel.js';
 import { nextMarkIndex } from '../../src/ui/timeline/marksModel.js';
 import { stripHeight, stripModel } from '../../src/ui/timeline/stripModel.js';
@@ -176,6 +176,19 @@ describe('the histogram (model)', () => {
     const width = fit.items.reduce((w, item) => w + 4 + displayWidth(item.name), 0) + (fit.more ? 8 : 0);
     expect(width).toBeLessThanOrEqual(40);
     expect(legendFit(parts, 300).more).toBe(0);
+  });
+
+  it('the legend cuts the longest names first so six parts fit 80 columns, and drops entries only below that', () => {
+    const parts = ['orders-api-role/orders-session-1234', 'alice', 'build-bot', 'carol', 'ci-deployer/gha-run-987654', 'Other'];
+    const fit = legendFit(parts, 80);
+    expect(fit.more).toBe(0);
+    expect(fit.items.map((item) => item.name)).toEqual(['orders-api-role…', 'alice', 'build-bot', 'carol', 'ci-deployer/gha…', 'Other']);
+    const width = fit.items.reduce((w, item) => w + 4 + displayWidth(item.name), 0);
+    expect(width).toBeLessThanOrEqual(80);
+    // Names no shorter than six cells: narrower still, entries give way to +N more.
+    const narrow = legendFit(parts, 40);
+    expect(narrow.more).toBeGreaterThan(0);
+    expect(narrow.items.every((item) => displayWidth(item.name) >= 6 || item.name === parts[item.index])).toBe(true);
   });
 });
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
-import { shareBar, topLines } from '../../src/ui/investigate/topValuesModel.js';
+import { topLines } from '../../src/ui/investigate/topValuesModel.js';
+import { shareBar } from '../../src/ui/shareBar.js';
 import { makeRow } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
@@ -32,11 +33,27 @@ const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) 
 
 describe('top values view', () => {
   it('shares and bars', () => {
-    expect(shareBar(5, 10)).toBe('█████░░░░░');
-    expect(shareBar(1, 1000)).toBe('█░░░░░░░░░');
+    expect(shareBar(0.5, 10)).toBe('█████░░░░░');
     expect(shareBar(0, 10)).toBe('░░░░░░░░░░');
+    // Eighths of a cell: 0.3% shows the thinnest block, 13% a cell and a part, and they differ.
+    expect(shareBar(0.003, 10)).toBe('▏░░░░░░░░░');
+    expect(shareBar(0.13, 10)).toBe('█▎░░░░░░░░');
+    expect(shareBar(0.0001, 10)).toBe('▏░░░░░░░░░');
+    expect(shareBar(1, 10)).toBe('██████████');
+    // Without block characters: whole cells #, a part of one +, on a . track.
+    expect(shareBar(0.003, 10, true)).toBe('+.........');
+    expect(shareBar(0.13, 10, true)).toBe('#+........');
     const layout = topLines({ field: 'user', values: [{ value: 'alice', count: 6, first: 0, last: 60_000 }], rows: 10, empty: 0, distinct: 1 }, 'utc', 100);
     expect(layout.lines[0]).toMatch(/^ {4}6 {4}60% {2}██████░░░░ {2}alice +01-01 00:00 {2}01-01 00:01/);
+  });
+
+  it('a 0.3% share and a 13% share draw different bars; ASCII when asked', () => {
+    const value = (text: string, count: number) => ({ value: text, count, first: 0, last: 60_000 });
+    const result = { field: 'user' as const, values: [value('alice', 130), value('bob', 3)], rows: 1000, empty: 0, distinct: 2 };
+    const lines = topLines(result, 'utc', 100).lines;
+    expect(lines[0]).toContain('  13%  █▎░░░░░░░░  alice');
+    expect(lines[1]).toContain(' 0.3%  ▏░░░░░░░░░  bob');
+    expect(topLines(result, 'utc', 100, true).lines[1]).toContain(' 0.3%  +.........  bob');
   });
 
   it('values that would be cut at 80 columns take the bar\'s room (role sessions differ at their end)', () => {
@@ -55,7 +72,8 @@ describe('top values view', () => {
     await h.waitFor((f) => f.includes('DeleteTrail'));
     let frame = await h.press('T', (f) => f.includes('Top values of User'));
     expect(frame).toContain('3 distinct · 10 events');
-    expect(selected(frame)).toMatch(/6 +60% +██████░░░░ +alice/);
+    // The test env has no UTF-8 locale: the share bar in ASCII.
+    expect(selected(frame)).toMatch(/6 +60% +######\.\.\.\. +alice/);
     frame = await h.press(KEYS.tab, (f) => f.includes('Top values of Source IP'));
     expect(frame).toContain('198.51.100.9');
     await h.press('j', (f) => selected(f).includes('198.51.100.9'));

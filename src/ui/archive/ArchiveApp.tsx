@@ -24,6 +24,8 @@ import { supportsHyperlinks } from '../../term/osc8.js';
 import { sanitize, sanitizeLine } from '../../term/sanitize.js';
 import { fit, truncate } from '../../term/width.js';
 import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
+import { ERROR_STACK, partNames, type StackField } from '../../timeline/histogram.js';
+import { unicodeBlocks } from '../../term/glyphs.js';
 import { buildDetail, withExtra } from '../detailModel.js';
 import { BadFilesView, badFileLines } from '../BadFilesView.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
@@ -42,8 +44,10 @@ import { QueryBar, queryBarHeight } from '../QueryBar.js';
 import { StatusBar, statusRoom } from '../StatusBar.js';
 import { statusLines } from '../statusMessage.js';
 import { makeTheme, ThemeContext, useTheme } from '../theme.js';
-import { barLength } from '../timeline/histogramModel.js';
-import { archiveBucketLine, archiveHeadline, archiveHistogramTitle, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveMode, type ArchiveUiState } from './archiveModel.js';
+import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
+import { HistogramChart } from '../timeline/HistogramChart.js';
+import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
+import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveMode, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
@@ -53,9 +57,8 @@ import { cursorAfterRefresh, followsNewest } from './archiveRefresh.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
-import { archiveSpanLine, histogramSpan } from './archiveSpan.js';
+import { histogramSpan } from './archiveSpan.js';
 import { loadParts, stackField, type HistoParts } from './archiveStack.js';
-import { PartBar, PartsLine } from './ArchiveHistogramParts.js';
 import { ColumnChooser } from '../investigate/ColumnChooser.js';
 import { chooserEntries, chosenColumns } from '../investigate/columnChoice.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
@@ -173,6 +176,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const { columns: width, rows: termRows } = useTerminalSize();
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
+  const ascii = useMemo(() => !unicodeBlocks(env), [env]);
   // Without a saved state (tests, --no-history) the query history lives for this run only, as in App.
   const memoryState = useRef<FolderState | null>(null);
   const remembered = folderState ?? (memoryState.current ??= openFolderState(dbPath, { enabled: false }));
@@ -792,7 +796,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       );
       break;
     case 'top':
-      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} /> : <Text>{'  Counting…'}</Text>;
+      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{'  Counting…'}</Text>;
       break;
     case 'principal':
       main =
@@ -812,7 +816,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = null;
       break;
     case 'histogram':
-      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} zone={state.zone} width={width} height={mainH} />;
+      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} stack={stackField(state)} zone={state.zone} width={width} height={mainH} ascii={ascii} />;
       break;
     default:
       main = listView(width);
@@ -854,72 +858,45 @@ interface ArchiveHistogramProps {
   selected: number;
   /** `v`: where the selected span starts (archiveSpan.ts); null without one. */
   spanAnchor: number | null;
+  /** What Tab split the bars by (said in the title before any bucket is counted). */
+  stack: StackField;
   zone: ArchiveUiState['zone'];
   width: number;
   height: number;
+  /** Without block characters (TERM=linux, no UTF-8 locale): ASCII glyphs. */
+  ascii: boolean;
 }
 
-function bucketLabel(start: number, size: BucketSize, zone: ArchiveUiState['zone']): string {
-  const d = new Date(start);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const parts =
-    zone === 'utc'
-      ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
-      : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
-  const [y, mo, day, h, mi, s] = parts as [number, number, number, number, number, number];
-  const date = `${y}-${pad(mo)}-${pad(day)}`;
-  if (size.unit === 'day') return date;
-  return `${date} ${pad(h)}:${pad(mi)}${size.ms < 60_000 ? `:${pad(s)}` : ''}`;
-}
-
-/** Events per bucket, newest at the bottom as in the folder's histogram; errors drawn apart. */
-function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, zone, width, height }: ArchiveHistogramProps) {
-  const theme = useTheme();
+/** Events per bucket, drawn as the folder dashboard's histogram is (HistogramChart); the buckets are the archive's answer. */
+function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, stack, zone, width, height, ascii }: ArchiveHistogramProps) {
   if (!histo) return <Text>{'  Counting…'}</Text>;
-  // The folder dashboard's words for the same two cases.
-  if (histo.buckets.length === 0) return <Text>{listEmpty ? '  No events to chart (the list is empty).' : '  No event has a readable time.'}</Text>;
+  const field = histo.parts?.field ?? (histo.buckets.length === 0 ? stack : 'errors');
   const size = SIZES[histo.size]!;
-  const body = Math.max(1, height - 2);
+  const body = histogramBodyRows(height);
   const at = Math.max(0, Math.min(selected, histo.buckets.length - 1));
   const first = Math.max(0, Math.min(at - Math.floor(body / 2), histo.buckets.length - body));
-  const shown = histo.buckets.slice(first, first + body);
-  const max = Math.max(1, ...histo.buckets.map((b) => b.count));
-  const countWidth = formatCount(max).length;
-  const labelWidth = bucketLabel(shown[0]!.start, size, zone).length;
-  const room = Math.max(4, width - labelWidth - countWidth - 6);
-  const sum = histo.buckets.reduce((n, b) => n + b.count, 0);
-  const span = histogramSpan(histo.buckets, at, spanAnchor);
-  return (
-    <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {archiveHistogramTitle(size.label, sum, histo.untimed ?? 0, histo.buckets.length, width)}
-      </Text>
-      {shown.map((b, i) => {
-        const len = barLength(b.count, max, room);
-        const errorLen = b.count > 0 ? Math.min(len, Math.round((b.errors / b.count) * len)) : 0;
-        const isSel = first + i === at;
-        const inSpan = span !== null && first + i >= span.first && first + i <= span.last;
-        return (
-          <Text key={b.start} wrap="truncate-end" inverse={(isSel || inSpan) && theme.inverse}>
-            {`${isSel ? '›' : inSpan ? '┃' : ' '}${bucketLabel(b.start, size, zone)} ${formatCount(b.count).padStart(countWidth)} `}
-            {histo.parts ? (
-              <PartBar parts={histo.parts} bucket={first + i} total={b.count} length={len} />
-            ) : (
-              <>
-                <Text color={theme.error}>{'!'.repeat(errorLen)}</Text>
-                {'█'.repeat(len - errorLen)}
-              </>
-            )}
-          </Text>
-        );
-      })}
-      {histo.parts && !span ? (
-        <PartsLine parts={histo.parts} bucket={at} total={histo.buckets[at]!.count} width={width} />
-      ) : (
-        <Text wrap="truncate-end" color={theme.muted}>
-          {truncate(span ? archiveSpanLine(histo.buckets, span, width) : archiveBucketLine(histo.buckets[at]!.count, histo.buckets[at]!.errors), width)}
-        </Text>
-      )}
-    </Box>
+  const shown = histo.buckets.slice(first, first + body).map((b, i) => ({ ...b, parts: histo.parts ? (histo.parts.counts[first + i] ?? []) : [b.count - b.errors, b.errors] }));
+  const longest = shown.length > 0 ? Math.max(...shown.map((b) => b.count)) : null;
+  const charted = histo.buckets.reduce((n, b) => n + b.count, 0);
+  const spanAt = histogramSpan(histo.buckets, at, spanAnchor);
+  const span = spanAt ? { start: histo.buckets[spanAt.first]!.start, end: histo.buckets[spanAt.last]!.end } : null;
+  const title = histogramTitle(
+    // The archive's buckets start at multiples of their size in UTC: in local time a 3h bucket may start at 01:00.
+    { sizeLabel: shown.length > 0 ? size.label : '', stack: field, longest, zone, charted, untimed: histo.untimed ?? 0, ...(zone === 'local' && shown.length > 0 ? { aligned: 'UTC-aligned' } : {}) },
+    width,
   );
+  const cursor = histo.buckets[at];
+  const names = histo.parts?.names ?? partNames(ERROR_STACK);
+  const info = !cursor
+    ? ''
+    : spanAt && span
+      ? spanInfo(histo.buckets.slice(spanAt.first, spanAt.last + 1).reduce((n, b) => n + b.count, 0), span, size, zone, width)
+      : bucketInfo(shown[at - first]!, names, size, zone, width);
+  const bars =
+    shown.length > 0
+      ? { buckets: shown, names, stack: histo.parts ? { field: histo.parts.field, values: histo.parts.values } : ERROR_STACK, cursorIndex: at - first, span, size, zone, withYear: yearsDiffer(histo.buckets[0]!.start, histo.buckets[histo.buckets.length - 1]!.start, zone) }
+      : null;
+  // The folder dashboard's words for the two empty cases.
+  const empty = listEmpty ? '  No events to chart (the list is empty).' : '  No event has a readable time.';
+  return <HistogramChart title={title} bars={bars} empty={empty} info={info} width={width} height={height} ascii={ascii} />;
 }

@@ -15,12 +15,11 @@ import { actionFor, type Action } from '../keys.js';
 import { editLine } from '../lineEditor.js';
 import { windowFor, type ListWindow } from '../listModel.js';
 import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
-import { chartedForms, spanQuery } from '../timeline/histogramModel.js';
-import { displayWidth, truncate } from '../../term/width.js';
+import { spanQuery } from '../timeline/histogramModel.js';
+import { displayWidth } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { shortenToFit } from '../shortenToFit.js';
-import { eventCount, formatCount } from '../format.js';
-import { counted } from '../../model/plural.js';
+import { formatCount } from '../format.js';
 import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveLanding, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { StatusMessage } from '../statusMessage.js';
@@ -335,27 +334,6 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     default:
       return { state };
   }
-}
-
-/**
- * The --db histogram's title, the longest form that fits: what the bars count first (with the
- * events no bucket holds, whose time did not parse), then the hints, which go before it does.
- */
-/** The line under the archive's histogram: `! errors  █ other events · selected: 1 event, 0 errors`. */
-export function archiveBucketLine(count: number, errors: number): string {
-  return `  ! errors  █ other events · selected: ${eventCount(count)}, ${counted(errors, 'error')}`;
-}
-
-export function archiveHistogramTitle(sizeLabel: string, charted: number, untimed: number, buckets: number, width: number): string {
-  const forms = chartedForms(charted, untimed).flatMap((events) => [
-    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket · v span`,
-    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets · Enter lists a bucket`,
-    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events} · ${buckets} buckets`,
-    `Histogram · ${sizeLabel} buckets (UTC-aligned) · ${events}`,
-    `Histogram · ${sizeLabel} buckets · ${events}`,
-    `${sizeLabel} buckets · ${events}`,
-  ]);
-  return forms.find((form) => displayWidth(form) <= width) ?? truncate(forms[forms.length - 1]!, width);
 }
 
 export interface ArchiveHeadlineParts {

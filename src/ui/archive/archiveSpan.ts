@@ -6,9 +6,6 @@
  * folder dashboard. Plain data, no Ink.
  */
 import { spanQuery } from '../timeline/histogramModel.js';
-import { eventCount } from '../format.js';
-import { counted } from '../../model/plural.js';
-import { displayWidth, truncate } from '../../term/width.js';
 import type { Action } from '../keys.js';
 import type { ArchivedEvent } from '../../archive/query.js';
 import { archivePlace } from './archiveNav.js';
@@ -53,14 +50,4 @@ export function spanKey(state: ArchiveUiState, action: Action | null, buckets: r
     return { state: { ...now, mode: 'list', draft: text, caret: text.length, spanAnchor: null }, command: { kind: 'apply', text, from: archivePlace(state, current) } };
   }
   return null;
-}
-
-/** The line under the histogram while a span is selected: its counts, then its keys as far as they fit `width`. */
-export function archiveSpanLine(buckets: readonly { count: number; errors: number }[], span: { first: number; last: number }, width: number): string {
-  const inSpan = buckets.slice(span.first, span.last + 1);
-  const events = inSpan.reduce((n, b) => n + b.count, 0);
-  const errors = inSpan.reduce((n, b) => n + b.errors, 0);
-  const counts = `  span: ${counted(inSpan.length, 'bucket')}, ${eventCount(events)}, ${counted(errors, 'error')}`;
-  const forms = [`${counts} · Enter lists them · v/Esc drops the span`, `${counts} · Enter lists them · Esc drops it`, `${counts} · Enter lists them`, counts];
-  return forms.find((form) => displayWidth(form) <= width) ?? truncate(counts, width);
 }

@@ -15,6 +15,8 @@ export interface TopValuesViewProps {
   zone: TimeZoneMode;
   width: number;
   height: number;
+  /** Without block characters (TERM=linux, no UTF-8 locale): the share bars in ASCII. */
+  ascii?: boolean;
 }
 
 /** `Tab: User [Source IP] Access key …`, starting just before the selected field when all do not fit. */
@@ -44,12 +46,12 @@ export function topTitle(label: string, queryText: string, summary: string, widt
  * values of one field. Tab changes the field; Enter or `=` filters by the
  * selected value, `+` adds it, `-` excludes it; `p` summarises a user or key.
  */
-export function TopValuesView({ result, fieldIndex, selected, queryText, zone, width, height }: TopValuesViewProps) {
+export function TopValuesView({ result, fieldIndex, selected, queryText, zone, width, height, ascii = false }: TopValuesViewProps) {
   const theme = useTheme();
   const inner = Math.max(10, width - 1);
   const spec = TOP_FIELDS[fieldIndex]!;
   const tabs = tabLine(fieldIndex, inner);
-  const layout = topLines(result, zone, inner);
+  const layout = topLines(result, zone, inner, ascii);
   const bodyH = Math.max(1, height - 4);
   const index = Math.min(Math.max(0, selected), Math.max(0, layout.lines.length - 1));
   const top = Math.max(0, Math.min(index - bodyH + 1, layout.lines.length - bodyH));

@@ -6,15 +6,9 @@ import type { TopResult, TopValue } from '../../investigate/topValues.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { eventCount, formatMinute, timesSpanYears, type TimeZoneMode } from '../format.js';
+import { shareBar } from '../shareBar.js';
 
 const BAR = 10;
-
-/** `█████░░░░░`: the share of `count` in `total`, at least one block for any count. */
-export function shareBar(count: number, total: number, width = BAR): string {
-  if (total <= 0) return '░'.repeat(width);
-  const filled = count > 0 ? Math.max(1, Math.round((count / total) * width)) : 0;
-  return '█'.repeat(Math.min(width, filled)) + '░'.repeat(Math.max(0, width - filled));
-}
 
 function percent(count: number, total: number): string {
   if (total <= 0) return '';
@@ -28,8 +22,8 @@ export interface TopLayout {
   lines: string[];
 }
 
-/** Header and one line per value: `  1,234  41%  ████░░░░░░  value  first  last`. */
-export function topLines(result: TopResult, zone: TimeZoneMode, width: number): TopLayout {
+/** Header and one line per value: `  1,234  41%  ████▏░░░░░  value  first  last` (`ascii`: `####+.....`). */
+export function topLines(result: TopResult, zone: TimeZoneMode, width: number, ascii = false): TopLayout {
   const total = result.rows;
   const countWidth = Math.max(5, ...result.values.map((v) => v.count.toLocaleString('en-US').length));
   // Times as `MM-DD HH:MM` below 120 columns, with the year above or when the values' times span years; none below 70.
@@ -41,7 +35,7 @@ export function topLines(result: TopResult, zone: TimeZoneMode, width: number): 
   const longest = Math.max(0, ...result.values.map((v) => displayWidth(sanitize(v.value))));
   const bar = longest > width - fixedWithoutBar - BAR - 2 ? 0 : BAR;
   const valueWidth = Math.max(8, width - fixedWithoutBar - (bar ? bar + 2 : 0));
-  const barText = (v: TopValue): string => (bar ? `${shareBar(v.count, total)}  ` : '');
+  const barText = (v: TopValue): string => (bar ? `${shareBar(total > 0 ? v.count / total : 0, BAR, ascii)}  ` : '');
   const line = (v: TopValue): string => {
     const times = timeWidth ? `  ${fit(formatMinute(v.first, zone, withYear), timeWidth)}  ${fit(formatMinute(v.last, zone, withYear), timeWidth)}` : '';
     return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${barText(v)}${fit(sanitize(v.value), valueWidth)}${times}`;

@@ -250,7 +250,12 @@ export function axisFormat(size: BucketSize, zone: TimelineZone, withYear: boole
 /** Whether newest-first rows' readable times fall in more than one year of the zone. */
 export function spanCrossesYear(rows: readonly EventRow[], zone: TimelineZone): boolean {
   const span = timeSpan(rows);
-  return span !== null && wall(span.first, zone).y !== wall(span.last, zone).y;
+  return span !== null && yearsDiffer(span.first, span.last, zone);
+}
+
+/** Whether two instants fall in different years of the zone. */
+export function yearsDiffer(a: number, b: number, zone: TimelineZone): boolean {
+  return wall(a, zone).y !== wall(b, zone).y;
 }
 
 /** A bar of `length` cells split among the parts in proportion (largest remainders; a part with events gets a cell when there is room). */
