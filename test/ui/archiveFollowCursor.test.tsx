@@ -79,7 +79,7 @@ describe('the cursor after a followed import on the --db dashboard', () => {
     await h.press(KEYS.escape, (f) => !f.includes('Top values of'));
     await h.press('g', (f) => f.includes('row 1 ') && selectedLine(f).includes('CallI'));
     await h.press(KEYS.enter, (f) => f.includes('Event details') && /Event name +CallI/.test(f));
-    for (const [key, drawn, name, hour] of [['h', 'Histogram ·', 'CallJ', 10], ['?', ' Help ', 'CallK', 11]] as const) {
+    for (const [key, drawn, name, hour] of [['h', '· by errors ·', 'CallJ', 10], ['?', ' Help ', 'CallK', 11]] as const) {
       await h.press(key, (f) => f.includes(drawn) && !f.includes('counting…'));
       await arrives(name, hour);
       await h.waitFor((f) => f.includes(`${hour} events`) && !f.includes('counting…'));
