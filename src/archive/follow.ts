@@ -12,6 +12,7 @@
 import { basename, join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { FolderGoneCheck } from '../ingest/folderGone.js';
+import { addMissedSubfolders } from '../ingest/missedFolders.js';
 import { isOwnTempFile } from '../ingest/ownTempFiles.js';
 import type { BadFile } from '../model/types.js';
 import type { Archive } from './db.js';
@@ -137,7 +138,13 @@ export class ArchiveFollower {
       this.found(join(folder, name));
     });
     // A new folder (S3 sync makes one a day): everything below it, listed when it has settled.
-    watcher.on('addDir', (path) => this.found(path));
+    watcher.on('addDir', (path) => {
+      this.found(path);
+      // Its subfolders made before its watch existed (missedFolders.ts): imported, and watched from now on.
+      setTimeout(() => {
+        if (!this.closed) void addMissedSubfolders(watcher, path).then((missed) => missed.forEach((folder) => this.found(folder)));
+      }, 250).unref();
+    });
     watcher.on('unlinkDir', (path) => {
       if (path === this.folder) void goneCheck.check();
     });

@@ -6,6 +6,7 @@ import type { EventStore } from '../store/eventStore.js';
 import { isDigestPath } from './detect.js';
 import { listFolder } from './walk.js';
 import { FolderGoneCheck } from './folderGone.js';
+import { addMissedSubfolders } from './missedFolders.js';
 import { isOwnTempFile } from './ownTempFiles.js';
 import { deliveryTime, FileOrderGate, NewestFirstQueue, type OrderedFile } from './order.js';
 import type { ReadPool } from './pool.js';
@@ -427,8 +428,8 @@ export class FolderLoader {
     if (!rootIsFile) {
       watcher.on('addDir', (path) => {
         void this.listNewFolder(path);
-        // Files written before the folder's own watch existed: look once more a little later.
-        setTimeout(() => void this.listNewFolder(path), 250).unref();
+        // Files and folders made before the folder's own watch existed: look once more a little later.
+        setTimeout(() => void this.lookAgain(path), 250).unref();
       });
       watcher.on('unlinkDir', (path) => {
         const prefix = path.endsWith(sep) ? path : path + sep;
@@ -508,6 +509,16 @@ export class FolderLoader {
       const path = join(folder, entry.name);
       if (this.files.has(path) || this.skippedPaths.has(path) || isOwnTempFile(entry.name)) continue;
       if (entry.isFile() || entry.isSymbolicLink()) this.probe(path, false);
+    }
+  }
+
+  /** The second look at a new folder: its files, and the subfolders chokidar missed with everything under them. */
+  private async lookAgain(folder: string): Promise<void> {
+    await this.listNewFolder(folder);
+    if (this.closed || !this.watcher) return;
+    for (const missed of await addMissedSubfolders(this.watcher, folder)) {
+      const listing = await listFolder(missed, { descending: true });
+      for (const path of listing.files) if (!this.files.has(path) && !this.digests.has(path)) this.probe(path, false);
     }
   }
 

@@ -29,17 +29,26 @@ function folderWithEvents(): string {
   return temp.dir;
 }
 
+/** waitFor on a running tail; on a timeout the error says what it printed, so a rare CI failure can be read. */
+async function waitForTail(tail: CollectedRun, condition: () => boolean, what: string): Promise<void> {
+  try {
+    await waitFor(condition, what, 20_000);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; stdout ${JSON.stringify(tail.lines())}; stderr ${JSON.stringify(tail.stderr())}`);
+  }
+}
+
 const idsOf = (lines: string[]) => lines.map((line) => (JSON.parse(line) as { eventID: string }).eventID);
 
 describe('trailtop tail', () => {
   it('prints the existing events oldest first as original records, then a file added while it runs; Ctrl-C exits 0', async () => {
     const dir = folderWithEvents();
     const tail = run('node', [bin, 'tail', dir]);
-    await waitFor(() => tail.lines().length === 3, 'the existing events', 8_000);
+    await waitForTail(tail, () => tail.lines().length === 3, 'the existing events');
     expect(idsOf(tail.lines())).toEqual(['e-1', 'e-2', 'e-3']);
     expect(JSON.parse(tail.lines()[0]!)).toEqual(makeEvent('e-1', 1)); // the original record, not the row
     writeRecords(join(dir, 'new/deeper/three.json'), [makeEvent('e-5', 5), makeEvent('e-4', 4), makeEvent('e-1', 1)]);
-    await waitFor(() => tail.lines().length === 5, 'the new events', 8_000);
+    await waitForTail(tail, () => tail.lines().length === 5, 'the new events');
     expect(idsOf(tail.lines()).slice(3)).toEqual(['e-4', 'e-5']); // e-1 again is a duplicate: not printed twice
     tail.child.kill('SIGINT');
     expect(await tail.exit).toBe(0);
