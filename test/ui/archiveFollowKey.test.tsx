@@ -70,6 +70,27 @@ describe('f on a followed archive (trailtop DIR --db FILE)', () => {
     frame = await h.waitFor((f) => f.includes('7 events') && idle(f));
     expect(frame).toContain('row 5 ');
     expect(selectedLine(frame)).toContain('CallE');
+    expect(headline(frame)).toContain('· paused ▼ 1 new (f) ·');
+    frame = await h.press('f', (f) => f.includes('row 7 ') && idle(f));
+    expect(headline(frame)).toContain('· following ·');
+  });
+
+  it('paused, the header counts the events that came on the newest side, as the folder dashboard says ▲ N new', async () => {
+    await h.press('o', (f) => f.includes('newest first') && idle(f));
+    let frame = await h.press('gj', (f) => f.includes('row 2 ') && idle(f));
+    expect(headline(frame)).toContain('· paused ·');
+    await arrives('CallH', 8);
+    frame = await h.waitFor((f) => f.includes('8 events') && idle(f));
+    expect(headline(frame)).toContain('· paused ▲ 1 new (f) ·');
+    await arrives('CallI', 9);
+    frame = await h.waitFor((f) => f.includes('9 events') && idle(f));
+    expect(headline(frame)).toContain('· paused ▲ 2 new (f) ·');
+    expect(frame).toContain('row 4 ');
+    frame = await h.press('f', (f) => f.includes('row 1 ') && idle(f));
+    expect(headline(frame)).toContain('· following ·');
+    // Leaving the newest again starts from nothing.
+    frame = await h.press('j', (f) => f.includes('row 2 ') && idle(f));
+    expect(headline(frame)).toContain('· paused ·');
   });
 });
 

@@ -221,6 +221,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The followed folder's state, beside the status line (set by the subscription below).
   const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
+  // Events a followed import added on the newest side of the cursor since it left the newest (refresh below).
+  const [arrived, setArrived] = useState(0);
   // The bad and skipped files `b` lists: the archive's imports' (read when the view opens) and the followed folder's.
   const [problems, setProblems] = useState<{ bad: readonly BadFile[]; skipped: readonly BadFile[] } | null>(null);
   const following = followLabel(follow);
@@ -248,6 +250,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const bodyH = listBodyHeight(mainH);
   const total = list?.total ?? 0;
   const win = archiveWindow(state, total, bodyH);
+  const followingNewest = !!follower && followsNewest(state, total);
+  // Back on the newest, the count starts again from nothing when the cursor next leaves it.
+  useEffect(() => {
+    if (followingNewest) setArrived(0);
+  }, [followingNewest]);
   const current = list?.at(win.cursor);
   // "Who is behind this session" in the details, by SQL (archive/chain.ts).
   const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive);
@@ -283,6 +290,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         whereRef.current = filter.where;
         if (text.trim() !== '') remembered.addHistory(text);
         setList(next);
+        setArrived(0); // counted in the list it replaces
         setTop(null);
         setHisto(null);
         setBusy('');
@@ -334,7 +342,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         if (mine !== ticket.current.list) continue;
         setList(next);
         refreshed.current = { ticket: mine, list: next };
-        if (around) setState(cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH));
+        if (around) {
+          setState(cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH));
+          // Paused: the events that came on the newest side of the cursor's event, said in the header as the folder dashboard's `▲ N new`.
+          const came = s.order === 'newest' ? around.index - s.cursor : next.total - 1 - around.index - (held!.total - 1 - s.cursor);
+          if (came > 0) setArrived((n) => n + came);
+        }
         // Following at the bottom of an oldest-first list: down to the newest (unless a key moved the cursor meanwhile).
         else if (following && s.order === 'oldest' && stateRef.current!.cursor === s.cursor) setState(cursorAt(stateRef.current!, next.total - 1, next.total, bodyH));
       } while (flags.again);
@@ -827,7 +840,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     row: total > 0 ? win.cursor + 1 : 0,
     order: state.order,
     // As the folder dashboard's header: only a followed folder has anything to follow.
-    follow: follower ? (followsNewest(state, total) ? 'following' : 'paused') : '',
+    follow: follower ? (followingNewest ? 'following' : arrived > 0 ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(arrived)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
     path: sanitize(dbPath),
     // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).
