@@ -138,6 +138,38 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
     expect(parsed('a AND b')).toEqual(parsed('a b'));
   });
 
+  // The same field side by side is either value; an explicit AND is strict (it used to be either too).
+  it('only terms side by side make a field either: an explicit AND between them needs both', () => {
+    const test = (query: string, row: ReturnType<typeof makeRow>) => {
+      const result = compileQuery(query, { now: 0 });
+      if (!result.ok) throw new Error(`${query}: ${result.error.message}`);
+      return result.query.test(row);
+    };
+    const bob = makeRow({ actor: 'bob', userNames: ['bob'], name: 'GetObject', readOnly: true });
+    const carol = makeRow({ actor: 'carol', userNames: ['carol'], name: 'PutObject', readOnly: false });
+    expect([bob, carol].map((row) => test('user:bob user:carol', row))).toEqual([true, true]);
+    expect([bob, carol].map((row) => test('user:bob AND user:carol', row))).toEqual([false, false]);
+    expect([bob, carol].map((row) => test('user:bob AND user:b*', row))).toEqual([true, false]);
+    expect([bob, carol].map((row) => test('name:*Object AND name:Get*', row))).toEqual([true, false]);
+    expect([bob, carol].map((row) => test('readonly:true AND readonly:false', row))).toEqual([false, false]);
+    expect([bob, carol].map((row) => test('readonly:true readonly:false', row))).toEqual([true, true]);
+    // Only the runs between ANDs group: (GetObject or PutObject) and PutObject.
+    expect([bob, carol].map((row) => test('name:GetObject name:PutObject AND name:PutObject', row))).toEqual([false, true]);
+    expect([bob, carol].map((row) => test('name:(GetObject AND PutObject)', row))).toEqual([false, false]);
+    expect([bob, carol].map((row) => test('name:(GetObject PutObject)', row))).toEqual([true, true]);
+    expect(parsed('user:bob AND user:carol')).toEqual({
+      kind: 'and',
+      children: ['bob', 'carol'].map((value) => ({ kind: 'field', ref: { kind: 'summary', name: 'user' }, match: { kind: 'glob', pattern: { segments: [value], glob: false } } })),
+    });
+    expect(parsed('a.b:x AND a.b:y')).toMatchObject({ kind: 'and', children: [{ kind: 'field' }, { kind: 'field' }] });
+    expect(parsed('a.b:x a.b:y')).toMatchObject({ kind: 'or' });
+    // Different fields, and words, mean the same either way.
+    expect(parsed('user:bob AND name:x')).toEqual(parsed('user:bob name:x'));
+    expect(parsed('a AND b')).toEqual(parsed('a b'));
+    // Time terms of every run still make one range.
+    expect(parsed('since:2h AND until:1h name:x')).toEqual(parsed('since:2h until:1h name:x'));
+  });
+
   it('NOT is -, and -(...) negates a group', () => {
     expect(parsed('NOT name:x')).toEqual(parsed('-name:x'));
     expect(parsed('NOT NOT name:x')).toEqual(parsed('name:x'));
