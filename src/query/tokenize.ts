@@ -34,7 +34,8 @@ export interface RawTerm {
  * `OR`, `AND` and `NOT` are operators only in capitals, unquoted and alone
  * (lowercase `or` is a word); `(` opens a group where a term could start,
  * `-(` a negated one and `field:(` one whose bare words are that field's
- * values; inside a group an unquoted `)` ends the value before it.
+ * values; inside a group an unquoted `)` ends the value before it, and
+ * closes the group, so text right after it is an error (quote the value).
  */
 export type Token =
   | { readonly kind: 'term'; readonly term: RawTerm }
@@ -52,6 +53,9 @@ export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; error:
 const FIELD_PREFIX = /(?:[A-Za-z]+|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+):/y;
 
 const OPERATORS: Readonly<Record<string, 'or' | 'and' | 'not'>> = { OR: 'or', AND: 'and', NOT: 'not' };
+
+/** Quotes around the parentheses only: stars outside quotes still glob (inside them they are literal). */
+const QUOTE_PARENTHESIS = 'quote a value that holds a parenthesis, the stars outside the quotes: agent:*"(linux)"*';
 
 function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
@@ -85,7 +89,13 @@ export function tokenize(source: string): TokenizeResult {
       continue;
     }
     if (ch === ')') {
-      if (opened.length === 0) return fail("')' without a '(' before it", start, 'quote a value that holds a parenthesis: agent:"*(linux)*"');
+      if (opened.length === 0) return fail("')' without a '(' before it", start, QUOTE_PARENTHESIS);
+      // Text right after a group's ')' was most likely a value holding one (agent:*(x)* in a group): the
+      // ')' cut it and closed the group early, and the query quietly meant something else.
+      const next = source[i + 1];
+      if (next !== undefined && !isSpace(next) && next !== ')') {
+        return fail("')' closes the group here, but text follows it", start, `${QUOTE_PARENTHESIS} (or put a space after ')')`);
+      }
       opened.pop();
       i++;
       tokens.push({ kind: 'close', start });

@@ -210,6 +210,32 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
     expect(parsed('(agent:"*(linux)*")')).toMatchObject({ kind: 'field', match: { pattern: { segments: ['*(linux)*'] } } });
   });
 
+  // A ) in a value inside a group closed the group and the query answered nothing, in silence.
+  it("a group's ) with text right after it is an error at the ), and the hint's quoting globs", () => {
+    const error = parseError('(agent:*(+https://x)* OR error:*)');
+    expect(error).toMatchObject({ message: "')' closes the group here, but text follows it", position: 19 });
+    expect(parseError('name:(A B)x')).toMatchObject({ position: 9 });
+    expect(parseError('(a)(b)')).toMatchObject({ position: 2 });
+    // Another ), a space or the end are fine.
+    expect(parsed('((name:x))')).toEqual(parsed('name:x'));
+    expect(parsed('(name:x) user:y')).toEqual(parsed('name:x user:y'));
+    expect(parseError('(name:x))')).toMatchObject({ message: "')' without a '(' before it", position: 8 });
+
+    // The hints' example, in a group: stars outside the quotes glob, the parentheses inside them are literal.
+    for (const hint of [error.hint, parseError('a ) b').hint]) {
+      const example = /agent:\S+/.exec(hint)?.[0];
+      expect(example, hint).toBe('agent:*"(linux)"*');
+      const matcher = compileQuery(`(${example} OR error:NoSuchThing)`);
+      if (!matcher.ok) throw new Error(matcher.error.message);
+      expect(matcher.query.test(makeRow({ userAgent: 'Mozilla/5.0 (Linux) Firefox' })), hint).toBe(true);
+      expect(matcher.query.test(makeRow({ userAgent: 'Mozilla/5.0 linux Firefox' })), hint).toBe(false);
+    }
+    // Quoting the stars too makes them literal: the form the hint used to give finds nothing here.
+    const literal = compileQuery('(agent:"*(linux)*" OR error:NoSuchThing)');
+    expect(literal.ok && literal.query.test(makeRow({ userAgent: 'Mozilla/5.0 (Linux) Firefox' }))).toBe(false);
+    expect(literal.ok && literal.query.test(makeRow({ userAgent: '*(linux)*' }))).toBe(true);
+  });
+
   it('says what is wrong and where', () => {
     expect(parseError('name:x OR')).toMatchObject({ message: 'OR needs a term after it', position: 7 });
     expect(parseError('OR name:x')).toMatchObject({ message: 'OR needs a term before it', position: 0 });
