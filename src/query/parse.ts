@@ -1,4 +1,4 @@
-import { and, forEachLeaf, hasDeepTerm, not, or, splitPath, type FieldNode, type FieldRef, type GlobPattern, type QueryNode, type TagNode, type TimeNode, type WordNode } from './ast.js';
+import { and, hasDeepTerm, not, or, splitPath, type FieldNode, type FieldRef, type GlobPattern, type QueryNode, type TagNode, type TimeNode, type WordNode } from './ast.js';
 import type { QueryError } from './errors.js';
 import { looksLikeCidr } from './cidr.js';
 import { fieldSpellings, FIELDS, lookupField, RECORD_KEYS, type FieldSpec } from './fields.js';
@@ -96,19 +96,23 @@ class Parser {
    * A top-level child that holds a record path is decided from the record
    * alone (ast.ts deepPart), where no vocabulary and no marks or rule hits
    * are at hand: a fuzzy word or a tag there would be answered differently
-   * than anywhere else, so it is refused at its position.
+   * than anywhere else, so it is refused at its position. Such a child is an
+   * OR (parenthesised or not) or a negation (groups ANDed in are inlined),
+   * and the message names which, so it holds without parentheses too.
    */
   checkRecordGroups(ast: QueryNode): void {
     const top = ast.kind === 'and' ? ast.children : [ast];
     for (const child of top) {
       if (child.kind === 'field' || !hasDeepTerm(child)) continue;
-      forEachLeaf(child, (leaf) => {
+      forEachLeafIn(child, false, (leaf, inOr) => {
         const at = this.positions.get(leaf) ?? 0;
+        const where = inOr ? 'in an OR' : 'under a NOT';
+        const out = inOr ? 'move it out of the OR' : 'move it out of the negated group';
         if (leaf.kind === 'word' && leaf.fuzzy) {
-          fail(`'${leaf.text}' shares a group with a record path`, at, `quote it to search text only ("${leaf.text}"), or move it out of the group`);
+          fail(`a fuzzy word ('${leaf.text}') cannot be ${where} with a record path`, at, `quote it to search text only ("${leaf.text}"), or ${out}`);
         }
         if (leaf.kind === 'tag') {
-          fail(`${leaf.tag}: shares a group with a record path`, at, 'records are read without marks and rule hits: move it out of the group');
+          fail(`${leaf.tag}: cannot be ${where} with a record path`, at, `records are read without marks and rule hits: ${out}`);
         }
       });
     }
@@ -278,6 +282,13 @@ class Parser {
     }
     return and(children);
   }
+}
+
+/** forEachLeaf, also saying whether an OR lies between `node` and the leaf. */
+function forEachLeafIn(node: QueryNode, inOr: boolean, visit: (leaf: QueryNode, inOr: boolean) => void): void {
+  if (node.kind === 'and' || node.kind === 'or') for (const child of node.children) forEachLeafIn(child, inOr || node.kind === 'or', visit);
+  else if (node.kind === 'not') forEachLeafIn(node.child, inOr, visit);
+  else visit(node, inOr);
 }
 
 /** `a.b.c:value`: a path into the record; an address block (`10.0.0.0/8`) also matches the addresses in it. */

@@ -253,10 +253,21 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
   });
 
   // A top-level part holding a record path is decided from the record alone (ast.ts deepPart).
-  it('refuses a fuzzy word or a tag in a group with a record path, at its position', () => {
-    expect(parseError('name:x (requestParameters.bucketName:b OR alice)')).toMatchObject({ message: "'alice' shares a group with a record path", position: 42 });
-    expect(parseError('mark:* OR params:secret')).toMatchObject({ message: 'mark: shares a group with a record path', position: 0 });
-    expect(parseError('-(rule:*root* requestParameters.x:*)')).toMatchObject({ position: 2 });
+  // The message said "shares a group" where there was no group (a top-level OR): it names the OR or the NOT.
+  it('refuses a fuzzy word or a tag in an OR or a NOT with a record path, at its position', () => {
+    const inOr = { message: "a fuzzy word ('alice') cannot be in an OR with a record path", hint: 'quote it to search text only ("alice"), or move it out of the OR' };
+    expect(parseError('name:x (requestParameters.bucketName:b OR alice)')).toEqual({ ...inOr, position: 42 });
+    expect(parseError('name:x requestParameters.bucketName:b OR alice')).toEqual({ ...inOr, position: 41 });
+    expect(parseError('alice OR requestParameters.bucketName:b')).toEqual({ ...inOr, position: 0 });
+    expect(parseError('mark:* OR params:secret')).toMatchObject({ message: 'mark: cannot be in an OR with a record path', position: 0 });
+    expect(parseError('-(rule:*root* requestParameters.x:*)')).toMatchObject({
+      message: 'rule: cannot be under a NOT with a record path',
+      hint: 'records are read without marks and rule hits: move it out of the negated group',
+      position: 2,
+    });
+    // Negated twice a word is fuzzy again: under the NOT, with no OR.
+    expect(parseError('-(requestParameters.x:* -(alice))')).toMatchObject({ message: "a fuzzy word ('alice') cannot be under a NOT with a record path", position: 26 });
+    expect(parseError('-(requestParameters.x:* OR -(alice))')).toMatchObject({ message: "a fuzzy word ('alice') cannot be in an OR with a record path" });
     expect(parsed('(requestParameters.bucketName:b OR "alice")')).toMatchObject({ kind: 'or' });
     expect(parsed('(requestParameters.bucketName:b OR bob)')).toMatchObject({ kind: 'or' });
     expect(parsed('alice mark:* requestParameters.bucketName:b')).toMatchObject({ kind: 'and' });
