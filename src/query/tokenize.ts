@@ -54,6 +54,16 @@ const FIELD_PREFIX = /(?:[A-Za-z]+|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+):/
 
 const OPERATORS: Readonly<Record<string, 'or' | 'and' | 'not'>> = { OR: 'or', AND: 'and', NOT: 'not' };
 
+/**
+ * Splunk's and Lucene's spellings, alone between terms: searched as words they would match nearly
+ * nothing, in silence, so they are an error naming the operator meant. Quoted, they are words.
+ */
+const FOREIGN_OPERATORS: Readonly<Record<string, string>> = {
+  '||': 'write OR (capitals) for either: name:A OR name:B; quote it to search for the text',
+  '|': 'write OR (capitals) for either: name:A OR name:B; quote it to search for the text',
+  '&&': 'write AND (capitals), or just put the terms side by side; quote it to search for the text',
+};
+
 /** Quotes around the parentheses only: stars outside quotes still glob (inside them they are literal). */
 const QUOTE_PARENTHESIS = 'quote a value that holds a parenthesis, the stars outside the quotes: agent:*"(linux)"*';
 
@@ -128,6 +138,8 @@ export function tokenize(source: string): TokenizeResult {
     if ('error' in value) return { ok: false, error: value.error };
     i = value.end;
     const operator = !negated && field === null && !value.value.quoted ? OPERATORS[value.value.text] : undefined;
+    const foreign = !negated && field === null && !value.value.quoted ? FOREIGN_OPERATORS[value.value.text] : undefined;
+    if (foreign) return fail(`'${value.value.text}' is not an operator here`, start, foreign);
     if (operator) {
       tokens.push({ kind: operator, start, end: i });
       continue;

@@ -253,6 +253,15 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
   });
 
   // A top-level part holding a record path is decided from the record alone (ast.ts deepPart).
+  // People coming from Splunk or Lucene type || for OR: searched as a word it matched nothing, in silence.
+  it('|| | and && between terms are errors at their position naming OR or AND; quoted, they are words', () => {
+    expect(parseError('name:A || name:B')).toMatchObject({ message: "'||' is not an operator here", position: 7, hint: expect.stringContaining('OR') });
+    expect(parseError('(name:A | user:b)')).toMatchObject({ message: "'|' is not an operator here", position: 8, hint: expect.stringContaining('OR') });
+    expect(parseError('name:A && user:b')).toMatchObject({ message: "'&&' is not an operator here", position: 7, hint: expect.stringContaining('AND') });
+    expect(parsed('"||"')).toMatchObject({ kind: 'word', text: '||' });
+    expect(parsed('agent:|| a|b')).toMatchObject({ kind: 'and' });
+  });
+
   // The message said "shares a group" where there was no group (a top-level OR): it names the OR or the NOT.
   it('refuses a fuzzy word or a tag in an OR or a NOT with a record path, at its position', () => {
     const inOr = { message: "a fuzzy word ('alice') cannot be in an OR with a record path", hint: 'quote it to search text only ("alice"), or move it out of the OR' };
