@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { compileQuery, type CompiledQuery, type TagContext, type Vocabulary } from '../query/index.js';
+import { compileQuery, errorColumn, type CompiledQuery, type QueryError, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseTimeValue } from '../query/time.js';
 import { UsageError, VersionRequested } from './usageError.js';
@@ -123,6 +123,12 @@ function refuseEmptyWindow(since: string | undefined, until: string | undefined)
   }
 }
 
+/** A query that does not parse, as every command says it: where (1-based, as the query bar counts), what and the hint. */
+export function queryUsageError(what: string, error: QueryError): UsageError {
+  const { message, hint } = error;
+  return new UsageError(`${what} at position ${errorColumn(error)}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);
+}
+
 /**
  * Compiles a --filter/--since/--until query; null when empty. A query that
  * does not parse is a UsageError naming the position. With a vocabulary,
@@ -133,10 +139,7 @@ function refuseEmptyWindow(since: string | undefined, until: string | undefined)
 export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: TagContext, now = Date.now(), deepTerms = false): CompiledQuery | null {
   if (source.trim() === '') return null;
   const compiled = compileQuery(source, { now, vocabulary, deepTerms, ...(tags ? { tags } : {}) });
-  if (!compiled.ok) {
-    const { message, position, hint } = compiled.error;
-    throw new UsageError(`bad filter at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);
-  }
+  if (!compiled.ok) throw queryUsageError('bad filter', compiled.error);
   return compiled.query.isEmpty ? null : compiled.query;
 }
 

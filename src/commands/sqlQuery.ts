@@ -3,14 +3,11 @@ import { forEachLeaf, type QueryNode } from '../query/ast.js';
 import { JSON_COLUMNS } from '../query/sql/schema.js';
 import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
-import { UsageError } from './args.js';
+import { queryUsageError, UsageError } from './args.js';
 
 export function parseForSql(text: string, now = Date.now()): QueryNode {
   const parsed = parseQuery(text, { now, deepTerms: true });
-  if (!parsed.ok) {
-    const { message, position, hint } = parsed.error;
-    throw new UsageError(`bad query at position ${position}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);
-  }
+  if (!parsed.ok) throw queryUsageError('bad query', parsed.error);
   return parsed.ast;
 }
 

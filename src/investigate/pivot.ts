@@ -4,7 +4,8 @@
  * query-language text (query/fields.ts), so the query bar shows exactly what
  * was applied and `[` goes back to the query before.
  */
-import { topLevelConjuncts } from '../query/conjuncts.js';
+import { topLevelConjuncts, type Conjunct } from '../query/conjuncts.js';
+import { lookupField } from '../query/fields.js';
 import { replaceUnsafe, sanitize } from '../term/sanitize.js';
 
 /** A field of the query language and one exact value of it. */
@@ -35,11 +36,16 @@ export function termText(term: PivotTerm): string {
 }
 
 /**
- * The query after a pivot: `replace` gives the term alone, `add` appends it
- * (AND with other fields; the same field twice means either, as in the query
- * language), `exclude` appends `-term`. Appended, a term narrows the whole
- * query, OR chains included (OR binds tighter than AND). A term already
- * there on its own (not inside an OR or a group) is not repeated.
+ * The query after a pivot: `replace` gives the term alone, `add` appends it,
+ * `exclude` appends `-term`. Appended, a term narrows the whole query, OR
+ * chains included (OR binds tighter than AND). A term already there on its
+ * own (not inside an OR or a group) is not repeated.
+ *
+ * `add` must narrow, but the same field side by side is either value
+ * (`name:A name:B`): where the query's last run of terms (after its last
+ * explicit AND) already holds that field, the term is joined with ` AND `,
+ * which is strict. A term side by side with other values of its field is
+ * not there on its own: adding it again narrows to it.
  */
 export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string {
   const text = termText(term);
@@ -48,8 +54,23 @@ export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string 
   const current = query.trim();
   if (current === '') return piece;
   const conjuncts = topLevelConjuncts(current);
-  const present = conjuncts ? conjuncts.some((conjunct) => conjunct.text === piece) : ` ${current} `.includes(` ${piece} `);
-  return present ? current : `${current} ${piece}`;
+  if (!conjuncts) return ` ${current} `.includes(` ${piece} `) ? current : `${current} ${piece}`;
+  if (op === 'exclude') return conjuncts.some((conjunct) => conjunct.text === piece) ? current : `${current} ${piece}`;
+  const field = fieldKey(term.field);
+  const sameField = (conjunct: Conjunct): boolean =>
+    conjunct.term !== null && !conjunct.term.negated && conjunct.term.field !== null && fieldKey(conjunct.term.field) === field;
+  const present = conjuncts.some(
+    (conjunct) => conjunct.text === piece && conjuncts.every((other) => other.run !== conjunct.run || !sameField(other) || other.text === piece),
+  );
+  if (present) return current;
+  const lastRun = conjuncts.at(-1)!.run;
+  const grouped = conjuncts.some((conjunct) => conjunct.run === lastRun && sameField(conjunct));
+  return `${current}${grouped ? ' AND ' : ' '}${piece}`;
+}
+
+/** A field as the parser groups it: its canonical name (aliases and case folded), or a record path as typed. */
+function fieldKey(typed: string): string {
+  return lookupField(typed)?.name ?? `.${typed}`;
 }
 
 /**

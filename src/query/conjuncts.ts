@@ -11,18 +11,27 @@ export interface Conjunct {
   readonly text: string;
   /** The term when the conjunct is one bare term (no OR, NOT or group), else null. */
   readonly term: RawTerm | null;
+  /**
+   * Which run of conjuncts between explicit top-level ANDs it is in (0 for
+   * the first). Only terms of one run are side by side, where the same
+   * field repeated is either value (parse.ts), so text rebuilt from
+   * conjuncts must keep an AND where the run changes.
+   */
+  readonly run: number;
 }
 
-/** The conjuncts in order (explicit top-level ANDs dropped: side by side means AND), or null when the text does not tokenize. */
+/** The conjuncts in order (explicit top-level ANDs dropped, each conjunct's run says where they were), or null when the text does not tokenize. */
 export function topLevelConjuncts(source: string): Conjunct[] | null {
   const tokenized = tokenize(source);
   if (!tokenized.ok) return null;
   const tokens = tokenized.tokens;
   const conjuncts: Conjunct[] = [];
+  let run = 0;
   let k = 0;
   while (k < tokens.length) {
     const token = tokens[k]!;
     if (token.kind === 'and') {
+      run++;
       k++;
       continue;
     }
@@ -31,9 +40,19 @@ export function topLevelConjuncts(source: string): Conjunct[] | null {
     while (k < tokens.length && tokens[k]!.kind === 'or') k = pastItem(tokens, k + 1);
     const last = tokens[Math.min(k, tokens.length) - 1]!;
     const only = k - first === 1 && token.kind === 'term' ? token.term : null;
-    conjuncts.push({ text: source.slice(startOf(token), endOf(last)), term: only });
+    conjuncts.push({ text: source.slice(startOf(token), endOf(last)), term: only, run });
   }
   return conjuncts;
+}
+
+/** Conjuncts as query text: side by side within a run, ` AND ` where the run changes, so each keeps its meaning. */
+export function joinConjuncts(conjuncts: readonly Conjunct[]): string {
+  let text = '';
+  conjuncts.forEach((conjunct, k) => {
+    if (k > 0) text += conjunct.run === conjuncts[k - 1]!.run ? ' ' : ' AND ';
+    text += conjunct.text;
+  });
+  return text;
 }
 
 /** Past one item from `k`: any NOTs, then a term or a whole group. */

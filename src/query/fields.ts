@@ -20,8 +20,9 @@ import type { ScalarKey } from '../store/columns.js';
  *   inside quotes it is a literal star. `field:*` means "has a value", so
  *   `error:*` is any failed event (model/failure.ts: an error code, or a
  *   failed console sign-in) and `-error:*` none. Empty values never match.
- * - The same field repeated is OR; different fields are AND; `-field:value`
- *   excludes rows where any value matches.
+ * - The same field repeated side by side is OR; different fields are AND,
+ *   and so is an explicit `AND` between terms of one field (parse.ts);
+ *   `-field:value` excludes rows where any value matches.
  * - readonly: only true/false; rows without readOnly match neither.
  * - Time terms intersect; durations count back from compile time; ISO times
  *   are UTC unless they carry an offset; until:/to: with a date or minute
@@ -450,7 +451,8 @@ export function queryHelpLines(): string[] {
     'word           fuzzy text: assumrole finds AssumeRole; "quoted" is exact text',
     'field:value    exact, any case; * globs (name:Get*); "quotes" for spaces',
     '               * in quotes is literal: glob outside them, agent:"aws-cli/2"*',
-    'a:x b:y        both (AND may be written); the same field twice: either',
+    'a:x b:y        both; the same field side by side is either: a:x a:y',
+    'a AND b        both, the same field too: name:Get* AND name:*Object',
     'a OR b         either; OR binds tighter: a b OR c is a AND (b OR c)',
     '-term          exclude; NOT term is the same (-word: rows without the word)',
     '(a b) -(a b)   group; name:(A OR B) is name:A OR name:B',

@@ -2,7 +2,7 @@
  * The query language: one text drives the event list, the export and the
  * CLI --filter. See fields.ts for the field table and queryHelpLines().
  */
-export type { QueryError } from './errors.js';
+export { errorColumn, type QueryError } from './errors.js';
 export * as ast from './ast.js';
 export type { QueryNode, FieldNode, FieldRef, ValueMatch, TagNode, TagContext, WordNode, TimeNode, GlobPattern } from './ast.js';
 export { parseQuery, type ParseResult, type ParseOptions } from './parse.js';

@@ -1,4 +1,4 @@
-import { and, forEachLeaf, hasDeepTerm, not, or, splitPath, type FieldNode, type FieldRef, type GlobPattern, type QueryNode, type TagNode, type TimeNode, type WordNode } from './ast.js';
+import { and, hasDeepTerm, not, or, splitPath, type FieldNode, type FieldRef, type GlobPattern, type QueryNode, type TagNode, type TimeNode, type WordNode } from './ast.js';
 import type { QueryError } from './errors.js';
 import { looksLikeCidr } from './cidr.js';
 import { fieldSpellings, FIELDS, lookupField, RECORD_KEYS, type FieldSpec } from './fields.js';
@@ -23,17 +23,18 @@ export interface ParseOptions {
 /**
  * The query bar's text as a QueryNode (ast.ts).
  *
- * Terms side by side must all hold (AND, which may also be written); `OR`
- * joins terms either of which may hold, and binds tighter than AND, as in
- * Splunk: `a b OR c` is `a AND (b OR c)`, so a term appended to a query (a
- * pivot) narrows the whole of it. `NOT x` is `-x`; parentheses group, `-(...)`
- * excludes a group.
+ * Terms side by side must all hold, except that the same field side by
+ * side is either value (`name:A name:B`); an explicit `AND` is strict, so
+ * `name:A AND name:B` needs both. `OR` joins terms either of which may hold,
+ * and binds tighter than AND, as in Splunk: `a b OR c` is `a AND (b OR c)`,
+ * so a term appended to a query (a pivot) narrows the whole of it. `NOT x` is
+ * `-x`; parentheses group, `-(...)` excludes a group.
  *
  * Each conjunction (the query, or a group's inside) is an `and` of, in this
  * order: the words, negated terms, OR chains and groups as typed, then one
- * `or` per positive field (the same field repeated is either value), then the
- * readonly: terms, then one TimeNode for its bare time terms (they
- * intersect). A group's conjunction joins its parent's children (AND is
+ * `or` per positive field and run of terms between explicit ANDs (the same
+ * field repeated side by side is either value), then the readonly: terms
+ * likewise, then one TimeNode for its bare time terms (they intersect). A group's conjunction joins its parent's children (AND is
  * associative), so the time terms of a group ANDed in still narrow the range
  * callers slice by. `field:*` is `exists`; every other value is a
  * whole-value glob.
@@ -95,19 +96,23 @@ class Parser {
    * A top-level child that holds a record path is decided from the record
    * alone (ast.ts deepPart), where no vocabulary and no marks or rule hits
    * are at hand: a fuzzy word or a tag there would be answered differently
-   * than anywhere else, so it is refused at its position.
+   * than anywhere else, so it is refused at its position. Such a child is an
+   * OR (parenthesised or not) or a negation (groups ANDed in are inlined),
+   * and the message names which, so it holds without parentheses too.
    */
   checkRecordGroups(ast: QueryNode): void {
     const top = ast.kind === 'and' ? ast.children : [ast];
     for (const child of top) {
       if (child.kind === 'field' || !hasDeepTerm(child)) continue;
-      forEachLeaf(child, (leaf) => {
+      forEachLeafIn(child, false, (leaf, inOr) => {
         const at = this.positions.get(leaf) ?? 0;
+        const where = inOr ? 'in an OR' : 'under a NOT';
+        const out = inOr ? 'move it out of the OR' : 'move it out of the negated group';
         if (leaf.kind === 'word' && leaf.fuzzy) {
-          fail(`'${leaf.text}' shares a group with a record path`, at, `quote it to search text only ("${leaf.text}"), or move it out of the group`);
+          fail(`a fuzzy word ('${leaf.text}') cannot be ${where} with a record path`, at, `quote it to search text only ("${leaf.text}"), or ${out}`);
         }
         if (leaf.kind === 'tag') {
-          fail(`${leaf.tag}: shares a group with a record path`, at, 'records are read without marks and rule hits: move it out of the group');
+          fail(`${leaf.tag}: cannot be ${where} with a record path`, at, `records are read without marks and rule hits: ${out}`);
         }
       });
     }
@@ -117,23 +122,28 @@ class Parser {
     return this.tokens[this.at];
   }
 
-  /** Until the end or a group's `)`: items side by side or joined by AND. */
+  /**
+   * Until the end or a group's `)`: items side by side or joined by AND. The
+   * items come in runs split at each explicit AND: only a run's own terms
+   * are side by side, so only they make an either-group of a field.
+   */
   private conjunction(negative: boolean): QueryNode {
-    const items: Item[] = [];
+    const runs: Item[][] = [[]];
     let pendingAnd: Token | null = null;
     for (let token = this.peek(); token && token.kind !== 'close'; token = this.peek()) {
       if (token.kind === 'and') {
-        if (items.length === 0 || pendingAnd) fail('AND needs a term before it', token.start, 'write a AND b, or just a b');
+        if (runs.at(-1)!.length === 0) fail('AND needs a term before it', token.start, 'write a AND b, or just a b');
         pendingAnd = token;
+        runs.push([]);
         this.at++;
         continue;
       }
       if (token.kind === 'or') fail('OR needs a term before it', token.start, 'write a OR b');
-      items.push(this.disjunction(negative));
+      runs.at(-1)!.push(this.disjunction(negative));
       pendingAnd = null;
     }
     if (pendingAnd) fail('AND needs a term after it', pendingAnd.start, 'write a AND b, or just a b');
-    return this.build(items, negative);
+    return this.build(runs, negative);
   }
 
   /** An item, or items joined by OR. */
@@ -178,13 +188,18 @@ class Parser {
 
   /** One item as a node of its own (an OR's operand): a time term is its own range. */
   private nodeOf(item: Item, negative: boolean): QueryNode {
-    return item.kind === 'node' ? item.node : this.build([item], negative);
+    return item.kind === 'node' ? item.node : this.build([[item]], negative);
   }
 
-  /** A conjunction's items as its `and` (see parseQuery for the order). */
-  private build(items: readonly Item[], negative: boolean): QueryNode {
+  /**
+   * A conjunction's runs of items (split at explicit ANDs) as its `and` (see
+   * parseQuery for the order). A field repeated within a run is either
+   * value; across an explicit AND both must hold, so `user:bob AND
+   * user:carol` is what it says (nothing, for a field of one value).
+   */
+  private build(runs: readonly (readonly Item[])[], negative: boolean): QueryNode {
     const inline: QueryNode[] = [];
-    // Keyed by canonical field name, in order of first appearance.
+    // Keyed by run and canonical field name, in order of first appearance.
     const positive = new Map<string, QueryNode[]>();
     const booleans = new Map<string, QueryNode[]>();
     let min = -Infinity;
@@ -192,67 +207,70 @@ class Parser {
     let hasTime = false;
     let relative = false;
 
-    for (const item of items) {
-      if (item.kind === 'node') {
-        // A group ANDed in: its children are this conjunction's.
-        if (item.node.kind === 'and') inline.push(...item.node.children);
-        else inline.push(item.node);
-        continue;
-      }
-      const { term, negated } = item;
-      if (term.field === null) {
-        const word = wordNode(term, negated !== negative);
-        if (word) {
-          this.positions.set(word, term.start);
-          inline.push(negated ? not(word) : word);
+    for (const [run, items] of runs.entries()) {
+      for (const item of items) {
+        if (item.kind === 'node') {
+          // A group ANDed in: its children are this conjunction's.
+          if (item.node.kind === 'and') inline.push(...item.node.children);
+          else inline.push(item.node);
+          continue;
         }
-        continue;
-      }
-      const field = lookupField(term.field);
-      if (!field) {
-        if (!term.field.includes('.') && !RECORD_KEYS.has(term.field)) unknownField(term);
-        if (!this.deepTerms) notHere(term);
-        const node = orFail(pathTerm(term));
-        if (negated) inline.push(not(node));
-        else {
-          // Keyed by the path as typed: the same path repeated is either value, like a field.
-          const key = `.${term.field}`;
-          const list = positive.get(key) ?? [];
-          list.push(node);
-          positive.set(key, list);
+        const { term, negated } = item;
+        if (term.field === null) {
+          const word = wordNode(term, negated !== negative);
+          if (word) {
+            this.positions.set(word, term.start);
+            inline.push(negated ? not(word) : word);
+          }
+          continue;
         }
-        continue;
-      }
-      if (term.value.text === '' && !term.value.glob) {
-        fail(
-          `empty value for ${term.field}:`,
-          term.fieldStart,
-          `give a value, e.g. ${field.example}${field.kind === 'text' ? `, or ${field.name}:* for any` : ''}`,
-        );
-      }
-      if (field.kind === 'time') {
+        const field = lookupField(term.field);
+        if (!field) {
+          if (!term.field.includes('.') && !RECORD_KEYS.has(term.field)) unknownField(term);
+          if (!this.deepTerms) notHere(term);
+          const node = orFail(pathTerm(term));
+          if (negated) inline.push(not(node));
+          else {
+            // Keyed by the path as typed: the same path repeated is either value, like a field.
+            const key = `${run}.${term.field}`;
+            const list = positive.get(key) ?? [];
+            list.push(node);
+            positive.set(key, list);
+          }
+          continue;
+        }
+        if (term.value.text === '' && !term.value.glob) {
+          fail(
+            `empty value for ${term.field}:`,
+            term.fieldStart,
+            `give a value, e.g. ${field.example}${field.kind === 'text' ? `, or ${field.name}:* for any` : ''}`,
+          );
+        }
+        if (field.kind === 'time') {
+          if (negated) {
+            fail(`${term.field}: cannot be negated`, term.start, 'use until: instead of -since:, since: instead of -until:');
+          }
+          const time = term.value.glob ? null : parseTimeValue(term.value.text, this.now);
+          if (!time) badTime(term);
+          hasTime = true;
+          relative ||= time.relative;
+          if (field.bound === 'lower') min = Math.max(min, time.at);
+          else max = Math.min(max, time.at + time.span - 1);
+          continue;
+        }
+        if (field.kind === 'params' && !this.deepTerms) notHere(term);
+        const node = orFail(fieldTerm(field, term));
+        if (node.kind === 'tag') this.positions.set(node, term.fieldStart);
         if (negated) {
-          fail(`${term.field}: cannot be negated`, term.start, 'use until: instead of -since:, since: instead of -until:');
+          inline.push(not(node));
+          continue;
         }
-        const time = term.value.glob ? null : parseTimeValue(term.value.text, this.now);
-        if (!time) badTime(term);
-        hasTime = true;
-        relative ||= time.relative;
-        if (field.bound === 'lower') min = Math.max(min, time.at);
-        else max = Math.min(max, time.at + time.span - 1);
-        continue;
+        const groups = field.kind === 'boolean' ? booleans : positive;
+        const key = `${run}:${field.name}`;
+        const list = groups.get(key) ?? [];
+        list.push(node);
+        groups.set(key, list);
       }
-      if (field.kind === 'params' && !this.deepTerms) notHere(term);
-      const node = orFail(fieldTerm(field, term));
-      if (node.kind === 'tag') this.positions.set(node, term.fieldStart);
-      if (negated) {
-        inline.push(not(node));
-        continue;
-      }
-      const groups = field.kind === 'boolean' ? booleans : positive;
-      const list = groups.get(field.name) ?? [];
-      list.push(node);
-      groups.set(field.name, list);
     }
 
     const children = [...inline];
@@ -264,6 +282,13 @@ class Parser {
     }
     return and(children);
   }
+}
+
+/** forEachLeaf, also saying whether an OR lies between `node` and the leaf. */
+function forEachLeafIn(node: QueryNode, inOr: boolean, visit: (leaf: QueryNode, inOr: boolean) => void): void {
+  if (node.kind === 'and' || node.kind === 'or') for (const child of node.children) forEachLeafIn(child, inOr || node.kind === 'or', visit);
+  else if (node.kind === 'not') forEachLeafIn(node.child, inOr, visit);
+  else visit(node, inOr);
 }
 
 /** `a.b.c:value`: a path into the record; an address block (`10.0.0.0/8`) also matches the addresses in it. */

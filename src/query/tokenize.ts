@@ -34,7 +34,8 @@ export interface RawTerm {
  * `OR`, `AND` and `NOT` are operators only in capitals, unquoted and alone
  * (lowercase `or` is a word); `(` opens a group where a term could start,
  * `-(` a negated one and `field:(` one whose bare words are that field's
- * values; inside a group an unquoted `)` ends the value before it.
+ * values; inside a group an unquoted `)` ends the value before it, and
+ * closes the group, so text right after it is an error (quote the value).
  */
 export type Token =
   | { readonly kind: 'term'; readonly term: RawTerm }
@@ -52,6 +53,19 @@ export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; error:
 const FIELD_PREFIX = /(?:[A-Za-z]+|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+):/y;
 
 const OPERATORS: Readonly<Record<string, 'or' | 'and' | 'not'>> = { OR: 'or', AND: 'and', NOT: 'not' };
+
+/**
+ * Splunk's and Lucene's spellings, alone between terms: searched as words they would match nearly
+ * nothing, in silence, so they are an error naming the operator meant. Quoted, they are words.
+ */
+const FOREIGN_OPERATORS: Readonly<Record<string, string>> = {
+  '||': 'write OR (capitals) for either: name:A OR name:B; quote it to search for the text',
+  '|': 'write OR (capitals) for either: name:A OR name:B; quote it to search for the text',
+  '&&': 'write AND (capitals), or just put the terms side by side; quote it to search for the text',
+};
+
+/** Quotes around the parentheses only: stars outside quotes still glob (inside them they are literal). */
+const QUOTE_PARENTHESIS = 'quote a value that holds a parenthesis, the stars outside the quotes: agent:*"(linux)"*';
 
 function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
@@ -85,7 +99,13 @@ export function tokenize(source: string): TokenizeResult {
       continue;
     }
     if (ch === ')') {
-      if (opened.length === 0) return fail("')' without a '(' before it", start, 'quote a value that holds a parenthesis: agent:"*(linux)*"');
+      if (opened.length === 0) return fail("')' without a '(' before it", start, QUOTE_PARENTHESIS);
+      // Text right after a group's ')' was most likely a value holding one (agent:*(x)* in a group): the
+      // ')' cut it and closed the group early, and the query quietly meant something else.
+      const next = source[i + 1];
+      if (next !== undefined && !isSpace(next) && next !== ')') {
+        return fail("')' closes the group here, but text follows it", start, `${QUOTE_PARENTHESIS} (or put a space after ')')`);
+      }
       opened.pop();
       i++;
       tokens.push({ kind: 'close', start });
@@ -118,6 +138,8 @@ export function tokenize(source: string): TokenizeResult {
     if ('error' in value) return { ok: false, error: value.error };
     i = value.end;
     const operator = !negated && field === null && !value.value.quoted ? OPERATORS[value.value.text] : undefined;
+    const foreign = !negated && field === null && !value.value.quoted ? FOREIGN_OPERATORS[value.value.text] : undefined;
+    if (foreign) return fail(`'${value.value.text}' is not an operator here`, start, foreign);
     if (operator) {
       tokens.push({ kind: operator, start, end: i });
       continue;

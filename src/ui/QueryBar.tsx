@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { QueryError } from '../query/index.js';
+import { errorColumn, type QueryError } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, truncate } from '../term/width.js';
 import { scrollStart, visiblePart } from './lineEditor.js';
@@ -65,7 +65,7 @@ export function errorLines(error: QueryError, width: number, shown?: ShownDraft 
   const indent = ' '.repeat(PROMPT.length);
   if (column !== null) {
     const pad = ' '.repeat(column);
-    const whole = `${pad}^ ${message}${hint ? ` — ${hint}` : ''} (position ${error.position + 1}; last valid query still applied)`;
+    const whole = `${pad}^ ${message}${hint ? ` — ${hint}` : ''} (position ${errorColumn(error)}; last valid query still applied)`;
     if (displayWidth(whole) <= width) return [whole];
     const withHint = `${pad}^ ${message}${hint ? ` — ${hint}` : ''}`;
     if (displayWidth(withHint) <= width) return [withHint];
@@ -79,10 +79,10 @@ export function errorLines(error: QueryError, width: number, shown?: ShownDraft 
     if (wrapped.length > MAX_ERROR_LINES - 1) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} …`, width);
     return lines.map((line) => truncate(line, width));
   }
-  const short = `${indent}^ col ${error.position + 1}: ${message}${hint ? ` — ${hint}` : ''}`;
+  const short = `${indent}^ col ${errorColumn(error)}: ${message}${hint ? ` — ${hint}` : ''}`;
   if (displayWidth(short) <= width) return [short];
   const room = Math.max(8, width - PROMPT.length - 2); // continuation lines are indented two more
-  const wrapped = wrapWords(`^ col ${error.position + 1}: ${message}${hint ? ` — ${hint}` : ''}`, room);
+  const wrapped = wrapWords(`^ col ${errorColumn(error)}: ${message}${hint ? ` — ${hint}` : ''}`, room);
   const lines = wrapped.slice(0, MAX_ERROR_LINES).map((line, i) => `${indent}${i === 0 ? '' : '  '}${line}`);
   if (wrapped.length > MAX_ERROR_LINES) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} …`, width);
   return lines.map((line) => truncate(line, width));

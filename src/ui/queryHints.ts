@@ -9,7 +9,7 @@ import { unnamedRuleTerm } from '../detect/ruleTerms.js';
 
 const HINTS: Readonly<Record<string, string>> = {
   or: "'or' is a word here: OR in capitals means either (name:A OR user:B)",
-  and: "'and' is a word here: terms side by side must all match (name:A user:B)",
+  and: "'and' is a word here: AND in capitals means both (name:A AND user:B)",
   not: "'not' is a word here: NOT in capitals, or -term, excludes",
 };
 

@@ -129,6 +129,13 @@ const QUERIES = [
   'assumrole OR getobjct',
   'to:2020-01-01 OR from:2024-01-01',
   '-(from:2021-01-01 to:2023-12-31) name:Get*',
+  // An explicit AND is strict, between terms of one field too (side by side they are either).
+  'name:Get* AND name:*Object',
+  'user:root AND user:carol',
+  'error:* AND error:*Denied*',
+  'readonly:true AND readonly:false',
+  'name:GetObject name:PutObject AND name:PutObject',
+  'requestParameters.bucketName:*log* AND requestParameters.bucketName:*-*',
   // A group with a record path is decided from the record, summary terms and all.
   'requestParameters.bucketName:*log* OR error:AccessDenied',
   '(userIdentity.type:IAMUser OR user:root) -params:*AdministratorAccess*',

@@ -18,6 +18,9 @@ describe('partition predicates', () => {
     expect(predicates('(region:eu-west-1 error:*) OR (region:us-east-1 name:x)')).toEqual(["region IN ('eu-west-1', 'us-east-1')"]);
     expect(predicates('region:(eu-west-1 OR us-east-1) (region:us-east-1 OR name:x)')).toEqual(["region IN ('eu-west-1', 'us-east-1')"]);
     expect(predicates('region:(eu-west-1 OR us-east-1) (region:us-east-1 OR region:ap-south-1)')).toEqual(["region IN ('us-east-1')"]);
+    // An explicit AND is strict: one region and another is none (no predicate: the query itself answers nothing).
+    expect(predicates('region:eu-west-1 region:us-east-1 AND region:us-east-1')).toEqual(["region IN ('us-east-1')"]);
+    expect(predicates('region:eu-west-1 AND region:us-east-1')).toEqual([]);
   });
 
   it('no region limit where some part allows any region', () => {

@@ -50,7 +50,7 @@ describe('trailtop scan (CLI)', () => {
     expect(JSON.parse(filtered.stdout).events).toMatchObject({ read: 1, unique: 1, total: 2 });
     const bad = trailtop('scan', dir, '--filter', 'bogus:x');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^trailtop: bad filter at position 0: unknown field 'bogus'/);
+    expect(bad.stderr).toMatch(/^trailtop: bad filter at position 1: unknown field 'bogus'/);
     expect(bad.stdout).toBe('');
   });
 

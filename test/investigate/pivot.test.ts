@@ -38,6 +38,37 @@ describe('pivot terms', () => {
     expect(describePivot({ field: 'agent', value: 'x\u001b[2J\u0007y' }, 'replace')).not.toMatch(/[\u0000-\u001f]/);
   });
 
+  // The same field side by side is either value: appended with a space, + widened the query instead.
+  it('add narrows when the query already has the field side by side: joined with AND, only then', () => {
+    const created = eventRow({ name: 'CreateUser', source: 'iam.amazonaws.com' });
+    const put = eventRow({ name: 'PutObject', source: 's3.amazonaws.com' });
+    const get = eventRow({ name: 'GetObject', source: 's3.amazonaws.com' });
+    const kept = (query: string) => [created, put, get].map((row) => matches(query, row));
+    const name = { field: 'name', value: 'PutObject' };
+
+    const added = pivotQuery('name:CreateUser name:PutObject', name, 'add');
+    expect(added).toBe('name:CreateUser name:PutObject AND name:PutObject');
+    expect(kept(added)).toEqual([false, true, false]);
+    expect(kept(pivotQuery('name:CreateUser', name, 'add'))).toEqual([false, false, false]);
+    expect(pivotQuery('name:CreateUser', name, 'add')).toBe('name:CreateUser AND name:PutObject');
+    // Any spelling of the field groups (eventName: is name:); a negated term or another field does not.
+    expect(pivotQuery('EventName:Get* source:s3', name, 'add')).toBe('EventName:Get* source:s3 AND name:PutObject');
+    expect(kept(pivotQuery('EventName:*Object source:s3', name, 'add'))).toEqual([false, true, false]);
+    expect(pivotQuery('-name:GetObject source:s3', name, 'add')).toBe('-name:GetObject source:s3 name:PutObject');
+    // Ordinary pivots keep their simple text: no same field in the last run of terms, or none at all.
+    expect(pivotQuery('source:s3', name, 'add')).toBe('source:s3 name:PutObject');
+    expect(pivotQuery('name:Get* AND source:s3', name, 'add')).toBe('name:Get* AND source:s3 name:PutObject');
+    expect(pivotQuery('name:(CreateUser OR PutObject)', name, 'add')).toBe('name:(CreateUser OR PutObject) name:PutObject');
+    expect(pivotQuery('name:CreateUser OR name:PutObject', name, 'add')).toBe('name:CreateUser OR name:PutObject name:PutObject');
+    // Already there on its own: unchanged; side by side with another value it is not, and is added to narrow.
+    expect(pivotQuery('name:PutObject source:s3', name, 'add')).toBe('name:PutObject source:s3');
+    expect(pivotQuery('name:CreateUser AND name:PutObject', name, 'add')).toBe('name:CreateUser AND name:PutObject');
+    expect(pivotQuery('name:PutObject name:GetObject', name, 'add')).toBe('name:PutObject name:GetObject AND name:PutObject');
+    expect(kept(pivotQuery('name:PutObject name:GetObject', name, 'add'))).toEqual([false, true, false]);
+    // Exclude needs no AND: negated terms never group.
+    expect(pivotQuery('name:CreateUser name:PutObject', name, 'exclude')).toBe('name:CreateUser name:PutObject -name:PutObject');
+  });
+
   it('says `[` goes back, on both dashboards: no caller gives a way back of its own any more', () => {
     const term = { field: 'ip', value: '198.51.100.7' };
     expect(describePivot(term, 'replace')).toBe('Filtered by ip:198.51.100.7 ([ goes back)');

@@ -38,6 +38,8 @@ const QUERIES = [
   'v3 alpha', 'y', 'account:alpha', 'category:v2*', 'eventtype:*',
   'alpha OR name:beta', '-(name:alpha OR user:v1*)', '(readonly:true error:*) OR account:alpha', 'name:(alpha OR beta) -ip:v1*',
   'NOT delta OR kelvin', 'istanbul OR (type:s3::bucket -key:*a*)',
+  // An explicit AND between terms of one field needs both (side by side they are either).
+  'user:alpha AND user:*a*', 'name:alpha name:beta AND name:*a', 'readonly:true AND readonly:false',
 ];
 
 function compiled(source: string, vocabulary: Vocabulary) {

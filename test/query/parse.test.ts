@@ -138,6 +138,38 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
     expect(parsed('a AND b')).toEqual(parsed('a b'));
   });
 
+  // The same field side by side is either value; an explicit AND is strict (it used to be either too).
+  it('only terms side by side make a field either: an explicit AND between them needs both', () => {
+    const test = (query: string, row: ReturnType<typeof makeRow>) => {
+      const result = compileQuery(query, { now: 0 });
+      if (!result.ok) throw new Error(`${query}: ${result.error.message}`);
+      return result.query.test(row);
+    };
+    const bob = makeRow({ actor: 'bob', userNames: ['bob'], name: 'GetObject', readOnly: true });
+    const carol = makeRow({ actor: 'carol', userNames: ['carol'], name: 'PutObject', readOnly: false });
+    expect([bob, carol].map((row) => test('user:bob user:carol', row))).toEqual([true, true]);
+    expect([bob, carol].map((row) => test('user:bob AND user:carol', row))).toEqual([false, false]);
+    expect([bob, carol].map((row) => test('user:bob AND user:b*', row))).toEqual([true, false]);
+    expect([bob, carol].map((row) => test('name:*Object AND name:Get*', row))).toEqual([true, false]);
+    expect([bob, carol].map((row) => test('readonly:true AND readonly:false', row))).toEqual([false, false]);
+    expect([bob, carol].map((row) => test('readonly:true readonly:false', row))).toEqual([true, true]);
+    // Only the runs between ANDs group: (GetObject or PutObject) and PutObject.
+    expect([bob, carol].map((row) => test('name:GetObject name:PutObject AND name:PutObject', row))).toEqual([false, true]);
+    expect([bob, carol].map((row) => test('name:(GetObject AND PutObject)', row))).toEqual([false, false]);
+    expect([bob, carol].map((row) => test('name:(GetObject PutObject)', row))).toEqual([true, true]);
+    expect(parsed('user:bob AND user:carol')).toEqual({
+      kind: 'and',
+      children: ['bob', 'carol'].map((value) => ({ kind: 'field', ref: { kind: 'summary', name: 'user' }, match: { kind: 'glob', pattern: { segments: [value], glob: false } } })),
+    });
+    expect(parsed('a.b:x AND a.b:y')).toMatchObject({ kind: 'and', children: [{ kind: 'field' }, { kind: 'field' }] });
+    expect(parsed('a.b:x a.b:y')).toMatchObject({ kind: 'or' });
+    // Different fields, and words, mean the same either way.
+    expect(parsed('user:bob AND name:x')).toEqual(parsed('user:bob name:x'));
+    expect(parsed('a AND b')).toEqual(parsed('a b'));
+    // Time terms of every run still make one range.
+    expect(parsed('since:2h AND until:1h name:x')).toEqual(parsed('since:2h until:1h name:x'));
+  });
+
   it('NOT is -, and -(...) negates a group', () => {
     expect(parsed('NOT name:x')).toEqual(parsed('-name:x'));
     expect(parsed('NOT NOT name:x')).toEqual(parsed('name:x'));
@@ -178,6 +210,32 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
     expect(parsed('(agent:"*(linux)*")')).toMatchObject({ kind: 'field', match: { pattern: { segments: ['*(linux)*'] } } });
   });
 
+  // A ) in a value inside a group closed the group and the query answered nothing, in silence.
+  it("a group's ) with text right after it is an error at the ), and the hint's quoting globs", () => {
+    const error = parseError('(agent:*(+https://x)* OR error:*)');
+    expect(error).toMatchObject({ message: "')' closes the group here, but text follows it", position: 19 });
+    expect(parseError('name:(A B)x')).toMatchObject({ position: 9 });
+    expect(parseError('(a)(b)')).toMatchObject({ position: 2 });
+    // Another ), a space or the end are fine.
+    expect(parsed('((name:x))')).toEqual(parsed('name:x'));
+    expect(parsed('(name:x) user:y')).toEqual(parsed('name:x user:y'));
+    expect(parseError('(name:x))')).toMatchObject({ message: "')' without a '(' before it", position: 8 });
+
+    // The hints' example, in a group: stars outside the quotes glob, the parentheses inside them are literal.
+    for (const hint of [error.hint, parseError('a ) b').hint]) {
+      const example = /agent:\S+/.exec(hint)?.[0];
+      expect(example, hint).toBe('agent:*"(linux)"*');
+      const matcher = compileQuery(`(${example} OR error:NoSuchThing)`);
+      if (!matcher.ok) throw new Error(matcher.error.message);
+      expect(matcher.query.test(makeRow({ userAgent: 'Mozilla/5.0 (Linux) Firefox' })), hint).toBe(true);
+      expect(matcher.query.test(makeRow({ userAgent: 'Mozilla/5.0 linux Firefox' })), hint).toBe(false);
+    }
+    // Quoting the stars too makes them literal: the form the hint used to give finds nothing here.
+    const literal = compileQuery('(agent:"*(linux)*" OR error:NoSuchThing)');
+    expect(literal.ok && literal.query.test(makeRow({ userAgent: 'Mozilla/5.0 (Linux) Firefox' }))).toBe(false);
+    expect(literal.ok && literal.query.test(makeRow({ userAgent: '*(linux)*' }))).toBe(true);
+  });
+
   it('says what is wrong and where', () => {
     expect(parseError('name:x OR')).toMatchObject({ message: 'OR needs a term after it', position: 7 });
     expect(parseError('OR name:x')).toMatchObject({ message: 'OR needs a term before it', position: 0 });
@@ -195,10 +253,30 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
   });
 
   // A top-level part holding a record path is decided from the record alone (ast.ts deepPart).
-  it('refuses a fuzzy word or a tag in a group with a record path, at its position', () => {
-    expect(parseError('name:x (requestParameters.bucketName:b OR alice)')).toMatchObject({ message: "'alice' shares a group with a record path", position: 42 });
-    expect(parseError('mark:* OR params:secret')).toMatchObject({ message: 'mark: shares a group with a record path', position: 0 });
-    expect(parseError('-(rule:*root* requestParameters.x:*)')).toMatchObject({ position: 2 });
+  // People coming from Splunk or Lucene type || for OR: searched as a word it matched nothing, in silence.
+  it('|| | and && between terms are errors at their position naming OR or AND; quoted, they are words', () => {
+    expect(parseError('name:A || name:B')).toMatchObject({ message: "'||' is not an operator here", position: 7, hint: expect.stringContaining('OR') });
+    expect(parseError('(name:A | user:b)')).toMatchObject({ message: "'|' is not an operator here", position: 8, hint: expect.stringContaining('OR') });
+    expect(parseError('name:A && user:b')).toMatchObject({ message: "'&&' is not an operator here", position: 7, hint: expect.stringContaining('AND') });
+    expect(parsed('"||"')).toMatchObject({ kind: 'word', text: '||' });
+    expect(parsed('agent:|| a|b')).toMatchObject({ kind: 'and' });
+  });
+
+  // The message said "shares a group" where there was no group (a top-level OR): it names the OR or the NOT.
+  it('refuses a fuzzy word or a tag in an OR or a NOT with a record path, at its position', () => {
+    const inOr = { message: "a fuzzy word ('alice') cannot be in an OR with a record path", hint: 'quote it to search text only ("alice"), or move it out of the OR' };
+    expect(parseError('name:x (requestParameters.bucketName:b OR alice)')).toEqual({ ...inOr, position: 42 });
+    expect(parseError('name:x requestParameters.bucketName:b OR alice')).toEqual({ ...inOr, position: 41 });
+    expect(parseError('alice OR requestParameters.bucketName:b')).toEqual({ ...inOr, position: 0 });
+    expect(parseError('mark:* OR params:secret')).toMatchObject({ message: 'mark: cannot be in an OR with a record path', position: 0 });
+    expect(parseError('-(rule:*root* requestParameters.x:*)')).toMatchObject({
+      message: 'rule: cannot be under a NOT with a record path',
+      hint: 'records are read without marks and rule hits: move it out of the negated group',
+      position: 2,
+    });
+    // Negated twice a word is fuzzy again: under the NOT, with no OR.
+    expect(parseError('-(requestParameters.x:* -(alice))')).toMatchObject({ message: "a fuzzy word ('alice') cannot be under a NOT with a record path", position: 26 });
+    expect(parseError('-(requestParameters.x:* OR -(alice))')).toMatchObject({ message: "a fuzzy word ('alice') cannot be in an OR with a record path" });
     expect(parsed('(requestParameters.bucketName:b OR "alice")')).toMatchObject({ kind: 'or' });
     expect(parsed('(requestParameters.bucketName:b OR bob)')).toMatchObject({ kind: 'or' });
     expect(parsed('alice mark:* requestParameters.bucketName:b')).toMatchObject({ kind: 'and' });

@@ -85,6 +85,12 @@ function cases(sample: EventRow): [string, Reference][] {
     ['name:GetObject OR user:alice', (r) => eq(r.name, 'GetObject') || users(r).some((u) => eq(u, 'alice'))],
     ['region:eu-west-1 name:GetObject OR error:*', (r) => r.region === 'eu-west-1' && (eq(r.name, 'GetObject') || r.errorCode !== '')],
     ['name:ListBuckets OR name:GetObject AND -error:*', (r) => (r.name === 'ListBuckets' || r.name === 'GetObject') && r.errorCode === ''],
+    // An explicit AND is strict, between terms of one field too (side by side they are either).
+    ['name:*Object AND name:Get*', (r) => lower(r.name).endsWith('object') && lower(r.name).startsWith('get')],
+    ['user:Admin AND user:alice', (r) => users(r).some((u) => eq(u, 'Admin')) && users(r).some((u) => eq(u, 'alice'))],
+    ['user:Admin user:alice', (r) => users(r).some((u) => eq(u, 'Admin') || eq(u, 'alice'))],
+    ['name:ListBuckets name:GetObject AND name:GetObject', (r) => r.name === 'GetObject'],
+    ['readonly:true readonly:false AND readonly:true', (r) => r.readOnly === true],
     ['-(name:GetObject OR readonly:true)', (r) => !(eq(r.name, 'GetObject') || r.readOnly === true)],
     ['NOT name:GetObject NOT key:ASIA*', (r) => !eq(r.name, 'GetObject') && !r.accessKey.startsWith('ASIA')],
     ['(source:s3 region:us-*) OR (source:iam -error:*)', (r) => (stripSource(r.source) === 's3' && lower(r.region).startsWith('us-')) || (stripSource(r.source) === 'iam' && r.errorCode === '')],

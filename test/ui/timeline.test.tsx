@@ -126,8 +126,13 @@ describe('the histogram (model)', () => {
     expect(spanQuery('"from:x  y" TO:2020-01-01 name:Get*', T0, T0 + 60_000)).toBe('"from:x  y" name:Get* from:2024-03-05T14:00:00Z to:2024-03-05T14:00:59Z');
     // Only the query's own range is replaced: a from: inside an OR chain or a group is a test of its own.
     expect(spanQuery('from:2020-01-01 OR error:* (to:2021-01-01 user:x) AND -(from:2022-01-01) to:2023-01-01', T0, T0 + 60_000)).toBe(
-      'from:2020-01-01 OR error:* (to:2021-01-01 user:x) -(from:2022-01-01) from:2024-03-05T14:00:00Z to:2024-03-05T14:00:59Z',
+      'from:2020-01-01 OR error:* (to:2021-01-01 user:x) AND -(from:2022-01-01) from:2024-03-05T14:00:00Z to:2024-03-05T14:00:59Z',
     );
+    // An explicit AND between terms of one field is strict and side by side is either: the span keeps each as it was.
+    expect(spanQuery('name:Get* AND from:2020-01-01 name:*Object user:a user:b', T0, T0 + 60_000)).toBe(
+      'name:Get* AND name:*Object user:a user:b from:2024-03-05T14:00:00Z to:2024-03-05T14:00:59Z',
+    );
+    expect(spanQuery('from:2020-01-01 AND name:A', T0, T0 + 60_000)).toBe('name:A from:2024-03-05T14:00:00Z to:2024-03-05T14:00:59Z');
   });
 
   it('splits a bar among parts in proportion, a cell for any part with events', () => {

@@ -10,7 +10,7 @@
 import type { EventRow } from '../../model/types.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { lookupField } from '../../query/fields.js';
-import { topLevelConjuncts } from '../../query/conjuncts.js';
+import { joinConjuncts, topLevelConjuncts } from '../../query/conjuncts.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, truncate } from '../../term/width.js';
 import { formatCount } from '../format.js';
@@ -288,20 +288,20 @@ export function barLength(count: number, max: number, room: number): number {
 /**
  * `from:… to:…` for the span, replacing the query's own top-level from:/to:
  * terms (found by the query tokenizer, so quoted text, OR chains and groups
- * are left alone); the rest of the query stays as typed. Time terms
+ * are left alone); the rest of the query stays as typed, explicit ANDs too
+ * (`name:A AND name:B` is not `name:A name:B`). Time terms
  * intersect, and the span lies inside the range the list already shows, so
  * what remains of an older range changes nothing.
  */
 export function spanQuery(queryText: string, start: number, end: number): string {
   const conjuncts = topLevelConjuncts(queryText);
   const kept = conjuncts
-    ? conjuncts
-        .filter(({ term }) => {
+    ? joinConjuncts(
+        conjuncts.filter(({ term }) => {
           const name = term && term.field !== null && !term.negated ? lookupField(term.field)?.name : undefined;
           return name !== 'from' && name !== 'to';
-        })
-        .map(({ text }) => text)
-        .join(' ')
+        }),
+      )
     : queryText.trim();
   return [kept, `from:${isoTerm(start)}`, `to:${isoTerm(end - 1)}`].filter(Boolean).join(' ');
 }
