@@ -25,6 +25,7 @@ import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { dbOption } from './dbFolder.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
@@ -203,11 +204,12 @@ export async function runExport(argv: string[]): Promise<number> {
     writeHelp(EXPORT_USAGE);
     return 0;
   }
+  const db = dbOption(values.db);
   const dir = positionals[0];
   const needDir = (): never => {
     throw new UsageError('export needs a folder or log file: trailtop export DIR|FILE -o FILE|-');
   };
-  if (!dir && values.db === undefined) needDir();
+  if (!dir && db === undefined) needDir();
   const output = values.output;
   if (output === undefined || output === '') throw new UsageError('export needs -o FILE (or -o - for stdout)');
   const format = chooseFormat(values.format, output);
@@ -220,7 +222,7 @@ export async function runExport(argv: string[]): Promise<number> {
   // compiled again with the folder's vocabulary below (or as SQL on the archive).
   const now = Date.now();
   const probe = compileFilter(source, undefined, undefined, now, true);
-  if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
+  if (db !== undefined) return await exportFromArchive(db, dir, source, format, output, order, values);
   if (!dir) return needDir();
   // rule: terms need the detection rules run over the folder as it loads (a missing --rules folder: exit 2).
   const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
