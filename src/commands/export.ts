@@ -125,6 +125,14 @@ function warnBadFiles(bad: readonly BadFile[], dir: string): void {
   }
 }
 
+/**
+ * The bar is drawn on a terminal's stderr, unless the events go to stdout on the same terminal
+ * (the bar would be drawn over them): folder and --db alike.
+ */
+function showsProgress(toStdout: boolean): boolean {
+  return process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
+}
+
 /** A one-line bar redrawn in place on stderr: loading first, then exporting. */
 function progressBar(): { loading: (progress: LoadProgress) => void; update: (progress: ExportProgress) => void; clear: () => void } {
   let drawn = false;
@@ -246,7 +254,7 @@ export async function runExport(argv: string[]): Promise<number> {
   // Without a listener, a reader that quits (`| head`) would crash the process with EPIPE.
   const ignoreStdoutError = (): void => {};
   if (toStdout) process.stdout.on('error', ignoreStdoutError);
-  const showProgress = process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
+  const showProgress = showsProgress(toStdout);
   const bar = progressBar();
   try {
     let newestFirst: readonly EventRow[];
@@ -343,11 +351,26 @@ async function exportFromArchive(
   const signals = abortOnSignals(controller);
   // Left in place (see runExport): an EPIPE after the sink let go of stdout must not crash the exit.
   if (output === '-') process.stdout.on('error', () => {});
+  // The folder export's bar, events written out of those counted; cleared by exportDb before its last line.
+  const bar = showsProgress(output === '-') ? progressBar() : null;
   try {
     const { exportDb } = await import('./dbCommands.js');
-    const code = await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
+    const code = await exportDb({
+      dbPath: db,
+      dir,
+      source,
+      format,
+      output,
+      order,
+      force: values.force === true,
+      raw: values.raw === true,
+      signal: controller.signal,
+      ...(values.rules ? { rules: values.rules } : {}),
+      ...(bar ? { progress: bar } : {}),
+    });
     return signals.seen && code !== 0 ? (SIGNAL_EXIT[signals.seen] ?? 130) : code;
   } catch (error) {
+    bar?.clear();
     // A reader that quits (`| head`) is a quiet stop, as for a folder: exit 0, no message.
     if (error instanceof ExportFailed && error.reason === 'closed') return 0;
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
