@@ -23,7 +23,8 @@ Usage:
   trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive] [--db FILE] QUERY
                                           print the SQL of a query (Athena or DuckDB)
   trailtop chain DIR EVENT_ID [--json]    who is behind an event's session (the AssumeRole chain)
-  trailtop chain --db FILE EVENT_ID       the same, on an archive (issuing events by SQL)
+  trailtop chain --db FILE [DIR] EVENT_ID
+                                          the same, on an archive (issuing events by SQL)
   trailtop athena --database D --table T --workgroup W [--output s3://...] QUERY
                                           run a query on Athena over the trail bucket
   trailtop --help | --version

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { trackConnections } from './inFlight.js';
 import { CREATE_TABLES, SCHEMA_VERSION, upgradePath } from './schema.js';
-import { ArchiveError, NotAnArchive } from './errors.js';
+import { ArchiveError, inMemoryRefusal, NotAnArchive } from './errors.js';
 
 export { ArchiveError, NotAnArchive };
 
@@ -162,11 +162,6 @@ function lockedOut(path: string, message: string, readOnly: boolean): string {
   return readOnly
     ? `cannot read the archive ${path}: ${who} is writing to it (a trailtop archive run or a DIR --db dashboard), and a writer has it alone: wait for it to end or close it, then try again`
     : `cannot write to the archive ${path}: ${who} has it open (a trailtop dashboard, scan/export/detect --db, or another import), and a writer needs it alone: close it or wait for it to end, then try again`;
-}
-
-/** The refusal of a path DuckDB opens as an in-memory database (`:memory:`): an import there would store nothing. */
-function inMemoryRefusal(path: string): string {
-  return `${path} is not a file DuckDB keeps an archive in (it opens an in-memory database for it, so nothing would be stored): give --db the path of a file, such as trail.duckdb`;
 }
 
 /**

@@ -12,3 +12,14 @@ export class ArchiveError extends Error {}
  * argument (exit 2), whichever of them opened it.
  */
 export class NotAnArchive extends ArchiveError {}
+
+/**
+ * The name DuckDB opens as a database in memory, not a file (as does an empty name); its client
+ * (1.5) takes `:memory:NAME` and `:MEMORY:` for files. An archive there would store nothing.
+ */
+export const IN_MEMORY_NAME = ':memory:';
+
+/** The refusal of a path DuckDB opens as an in-memory database: an import there would store nothing. */
+export function inMemoryRefusal(path: string): string {
+  return `${path} is not a file DuckDB keeps an archive in (it opens an in-memory database for it, so nothing would be stored): give --db the path of a file, such as trail.duckdb`;
+}

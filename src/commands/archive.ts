@@ -6,7 +6,7 @@ import { formatBytes } from '../export/progress.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
-import { requireDbFolder } from './dbFolder.js';
+import { dbOption, requireDbFolder } from './dbFolder.js';
 
 export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--quiet]
 
@@ -78,11 +78,12 @@ export async function runArchive(argv: string[]): Promise<number> {
     writeHelp(ARCHIVE_USAGE);
     return 0;
   }
+  const db = dbOption(values.db);
   const dir = positionals[0];
   if (!dir) throw new UsageError('archive needs a folder or file: trailtop archive DIR [--db FILE]');
   await requireFolderOrFile(dir);
-  if (values.db !== undefined) requireDbFolder(values.db);
-  const dbPath = values.db ?? (await defaultArchivePath(dir));
+  if (db !== undefined) requireDbFolder(db);
+  const dbPath = db ?? (await defaultArchivePath(dir));
   await refuseWriteIntoLogFolder(dbPath, dir, '--db');
 
   let archive;

@@ -8,6 +8,7 @@ import { EventStore } from '../store/eventStore.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { dbOption } from './dbFolder.js';
 
 export const CHAIN_USAGE = `Usage: trailtop chain DIR|FILE EVENT_ID [--json]
        trailtop chain --db FILE [DIR] EVENT_ID [--json]
@@ -54,12 +55,13 @@ export async function runChain(argv: string[]): Promise<number> {
     writeHelp(CHAIN_USAGE);
     return 0;
   }
-  if (values.db !== undefined) {
+  const db = dbOption(values.db);
+  if (db !== undefined) {
     const eventId = positionals[positionals.length - 1];
     if (!eventId) throw new UsageError('chain --db needs an event ID: trailtop chain --db FILE [DIR] EVENT_ID');
-    const chain = await archivedChain(values.db, positionals.length > 1 ? positionals[0] : undefined, eventId);
+    const chain = await archivedChain(db, positionals.length > 1 ? positionals[0] : undefined, eventId);
     if (!chain) {
-      process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in the archive ${sanitize(values.db)}\n`);
+      process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in the archive ${sanitize(db)}\n`);
       return 1;
     }
     printChain(chain, values.json === true);

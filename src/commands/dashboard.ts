@@ -3,7 +3,7 @@ import { writeHelp } from './helpText.js';
 import { existsSync } from 'node:fs';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { asDbArgumentError, requireDbBesideLogs } from './dbFolder.js';
+import { asDbArgumentError, dbOption, requireDbBesideLogs } from './dbFolder.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
@@ -45,11 +45,12 @@ export async function runDashboard(argv: string[]): Promise<number> {
     writeHelp(DASHBOARD_USAGE);
     return 0;
   }
-  const dir = path.resolve(values.db ?? positionals[0] ?? '.');
+  const db = dbOption(values.db);
+  const dir = path.resolve(db ?? positionals[0] ?? '.');
   // trailtop DIR --db FILE: the archive follows DIR.
-  const followed = values.db !== undefined && positionals[0] !== undefined ? path.resolve(positionals[0]) : null;
+  const followed = db !== undefined && positionals[0] !== undefined ? path.resolve(positionals[0]) : null;
   const rules = commandRules(values.rules);
-  if (values.db === undefined) await requireFolderOrFile(dir);
+  if (db === undefined) await requireFolderOrFile(dir);
   else if (followed) {
     await requireFolderOrFile(followed);
     await requireDbBesideLogs(dir, followed);
@@ -75,7 +76,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     process.stdout.write(LEAVE_ALT);
     throw error;
   }
-  if (values.db !== undefined) {
+  if (db !== undefined) {
     let archive;
     let follower;
     try {

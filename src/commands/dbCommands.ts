@@ -10,6 +10,7 @@ import { conflictTimes, countEvents, eachEvent, summarizeArchive } from '../arch
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
 import type { ExportFormat } from '../export/index.js';
+import type { ProgressListener } from '../export/progress.js';
 import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
 import type { DetectReport } from './detect.js';
@@ -100,6 +101,8 @@ export interface ExportDbOptions {
   signal?: AbortSignal;
   /** --rules folders, for rule: terms. */
   rules?: readonly string[];
+  /** Where the progress goes (a bar on stderr): cleared before the last line is written. */
+  progress?: { update: ProgressListener; clear(): void };
 }
 
 /** Streams the matching events, newest first, page by page: memory stays flat however big the archive. */
@@ -120,12 +123,15 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
       raw: options.raw,
       total,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.progress ? { onProgress: options.progress.update } : {}),
     });
+    options.progress?.clear();
     await sink.commit();
     if (written !== total) process.stderr.write(`trailtop: the archive changed during the export (${counted(total, 'event')} counted, ${written.toLocaleString('en-US')} written)\n`);
     process.stderr.write(`trailtop: ${counted(written, 'event')} written to ${sanitize(sink.path)}\n`);
     return 0;
   } catch (error) {
+    options.progress?.clear();
     await sink?.discard();
     if (options.signal?.aborted) {
       process.stderr.write('trailtop: interrupted; nothing was written\n');

@@ -1,9 +1,22 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { NotAnArchive } from '../archive/errors.js';
+import { IN_MEMORY_NAME, inMemoryRefusal, NotAnArchive } from '../archive/errors.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { UsageError } from './usageError.js';
+
+/**
+ * The --db value of every command that takes it, checked as the command line is read: before a
+ * folder is read, an archive opened or a path resolved. An empty value (an unset variable in
+ * `--db "$DB"`) was no --db at all to sql and the current folder to the dashboard. `:memory:`
+ * was refused by openArchive, but only once DIR had been checked, and the dashboard, resolving
+ * it first, took it for a file named :memory: in the current folder.
+ */
+export function dbOption(value: string | undefined): string | undefined {
+  if (value === '') throw new UsageError('--db needs a file path, such as trail.duckdb');
+  if (value === IN_MEMORY_NAME) throw new UsageError(sanitizeLine(inMemoryRefusal(value)), false);
+  return value;
+}
 
 /**
  * A --db FILE the user named must be in a folder that exists: the archive is

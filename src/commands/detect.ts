@@ -6,6 +6,7 @@ import { isLevel, LEVELS, levelRank, type Level, type RuleSet } from '../detect/
 import { conflictFindingOf, type BuiltinFinding } from '../detect/conflictFinding.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { dbOption } from './dbFolder.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { safeJson } from './scan.js';
 import { writeStdout } from './stdout.js';
@@ -51,15 +52,16 @@ export async function runDetect(argv: string[]): Promise<number> {
     writeHelp(DETECT_USAGE);
     return 0;
   }
+  const db = dbOption(values.db);
   const dir = positionals[0];
-  if (!dir && values.db === undefined) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
+  if (!dir && db === undefined) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   const level = values.level?.toLowerCase();
   if (level !== undefined && !isLevel(level)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}`);
   const set = commandRules(values.rules);
-  if (values.db !== undefined) {
+  if (db !== undefined) {
     // The rules as SQL on a DuckDB archive (commands/dbCommands.ts).
-    const report = await (await import('./dbCommands.js')).detectDb(values.db, dir, set, level as Level | undefined);
-    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(dir ?? values.db, report), 'findings');
+    const report = await (await import('./dbCommands.js')).detectDb(db, dir, set, level as Level | undefined);
+    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(dir ?? db, report), 'findings');
   }
   if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   await requireFolderOrFile(dir);

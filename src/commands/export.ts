@@ -25,6 +25,7 @@ import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { dbOption } from './dbFolder.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
@@ -124,6 +125,14 @@ function warnBadFiles(bad: readonly BadFile[], dir: string): void {
   }
 }
 
+/**
+ * The bar is drawn on a terminal's stderr, unless the events go to stdout on the same terminal
+ * (the bar would be drawn over them): folder and --db alike.
+ */
+function showsProgress(toStdout: boolean): boolean {
+  return process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
+}
+
 /** A one-line bar redrawn in place on stderr: loading first, then exporting. */
 function progressBar(): { loading: (progress: LoadProgress) => void; update: (progress: ExportProgress) => void; clear: () => void } {
   let drawn = false;
@@ -203,11 +212,12 @@ export async function runExport(argv: string[]): Promise<number> {
     writeHelp(EXPORT_USAGE);
     return 0;
   }
+  const db = dbOption(values.db);
   const dir = positionals[0];
   const needDir = (): never => {
     throw new UsageError('export needs a folder or log file: trailtop export DIR|FILE -o FILE|-');
   };
-  if (!dir && values.db === undefined) needDir();
+  if (!dir && db === undefined) needDir();
   const output = values.output;
   if (output === undefined || output === '') throw new UsageError('export needs -o FILE (or -o - for stdout)');
   const format = chooseFormat(values.format, output);
@@ -220,7 +230,7 @@ export async function runExport(argv: string[]): Promise<number> {
   // compiled again with the folder's vocabulary below (or as SQL on the archive).
   const now = Date.now();
   const probe = compileFilter(source, undefined, undefined, now, true);
-  if (values.db !== undefined) return await exportFromArchive(values.db, dir, source, format, output, order, values);
+  if (db !== undefined) return await exportFromArchive(db, dir, source, format, output, order, values);
   if (!dir) return needDir();
   // rule: terms need the detection rules run over the folder as it loads (a missing --rules folder: exit 2).
   const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
@@ -244,7 +254,7 @@ export async function runExport(argv: string[]): Promise<number> {
   // Without a listener, a reader that quits (`| head`) would crash the process with EPIPE.
   const ignoreStdoutError = (): void => {};
   if (toStdout) process.stdout.on('error', ignoreStdoutError);
-  const showProgress = process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
+  const showProgress = showsProgress(toStdout);
   const bar = progressBar();
   try {
     let newestFirst: readonly EventRow[];
@@ -341,11 +351,26 @@ async function exportFromArchive(
   const signals = abortOnSignals(controller);
   // Left in place (see runExport): an EPIPE after the sink let go of stdout must not crash the exit.
   if (output === '-') process.stdout.on('error', () => {});
+  // The folder export's bar, events written out of those counted; cleared by exportDb before its last line.
+  const bar = showsProgress(output === '-') ? progressBar() : null;
   try {
     const { exportDb } = await import('./dbCommands.js');
-    const code = await exportDb({ dbPath: db, dir, source, format, output, order, force: values.force === true, raw: values.raw === true, signal: controller.signal, ...(values.rules ? { rules: values.rules } : {}) });
+    const code = await exportDb({
+      dbPath: db,
+      dir,
+      source,
+      format,
+      output,
+      order,
+      force: values.force === true,
+      raw: values.raw === true,
+      signal: controller.signal,
+      ...(values.rules ? { rules: values.rules } : {}),
+      ...(bar ? { progress: bar } : {}),
+    });
     return signals.seen && code !== 0 ? (SIGNAL_EXIT[signals.seen] ?? 130) : code;
   } catch (error) {
+    bar?.clear();
     // A reader that quits (`| head`) is a quiet stop, as for a folder: exit 0, no message.
     if (error instanceof ExportFailed && error.reason === 'closed') return 0;
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);

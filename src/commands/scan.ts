@@ -5,6 +5,7 @@ import { sanitize } from '../term/sanitize.js';
 import { ELLIPSIS, truncate } from '../term/width.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { dbOption } from './dbFolder.js';
 import { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 import type { Count, ScanSummary } from './scanSummary.js';
 import type { ReportedConflict } from '../store/progress.js';
@@ -53,14 +54,15 @@ export async function runScan(argv: string[]): Promise<number> {
     writeHelp(SCAN_USAGE);
     return 0;
   }
+  const db = dbOption(values.db);
   const dir = positionals[0];
-  if (values.db !== undefined) {
+  if (db !== undefined) {
     // Not silently the summary: the archive's histogram (aggregate.ts) has fixed-size buckets only, not
     // scan's calendar weeks and months, so `scan DIR --histogram` is the one that answers it.
     if (values.histogram || values.bucket !== undefined) {
       throw new UsageError("--histogram is not supported with --db: run 'trailtop scan DIR --histogram', or press h in 'trailtop --db FILE'", false);
     }
-    const summary = await (await import('./dbCommands.js')).scanDb(values.db, dir, combineFilter(values.filter, values.since, values.until), values.rules);
+    const summary = await (await import('./dbCommands.js')).scanDb(db, dir, combineFilter(values.filter, values.since, values.until), values.rules);
     return await writeStdout(values.json ? `${safeJson(summary)}\n` : formatSummary(summary), 'summary');
   }
   if (!dir) throw new UsageError('scan needs a folder or file: trailtop scan DIR|FILE');

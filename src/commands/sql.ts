@@ -5,6 +5,7 @@ import { compileWhere, DIALECT_NAMES, isDialectName, quoteTableName, SqlCompileE
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
+import { dbOption } from './dbFolder.js';
 import { cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
 
 export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive]
@@ -49,6 +50,7 @@ export async function runSql(argv: string[]): Promise<number> {
     writeHelp(SQL_USAGE);
     return 0;
   }
+  const db = dbOption(values.db);
   const dialect = values.dialect?.toLowerCase();
   if (dialect === undefined) throw new UsageError('sql needs --dialect athena or --dialect duckdb');
   if (!isDialectName(dialect)) throw new UsageError(`'${sanitize(values.dialect ?? '')}' is not a known --dialect (known: ${DIALECT_NAMES.join(', ')})`, false);
@@ -61,12 +63,12 @@ export async function runSql(argv: string[]): Promise<number> {
   const ast = parseForSql(text);
   refuseTags(ast, 'written as SQL');
   let fuzzy: FuzzyResolver | undefined;
-  if (values.db) {
+  if (db !== undefined) {
     // DuckDB's bindings take longer to load than printing SQL: only with --db.
     const { archiveVocabulary } = await import('../archive/vocabulary.js');
     // As scan/export/detect --db: a missing or unreadable archive is a one-line usage error (exit 2), not DuckDB's IO error.
     const { openDb } = await import('./dbCommands.js');
-    const archive = await openDb(values.db, undefined);
+    const archive = await openDb(db, undefined);
     try {
       fuzzy = fuzzyFromVocabulary(await archiveVocabulary(archive));
     } finally {

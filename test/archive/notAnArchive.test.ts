@@ -99,23 +99,42 @@ describe('a --db that is not a usable archive', () => {
   });
 });
 
+/** Every command line that takes --db, with `db` as its value: DIR is `logs`, run from the scratch folder. */
+const everyDbCommand = (db: string): [string, string[]][] => [
+  ['archive DIR --db', ['archive', 'logs', '--db', db, '--quiet']],
+  ['scan --db', ['scan', '--db', db]],
+  ['scan --db DIR', ['scan', '--db', db, 'logs']],
+  ['export --db -o -', ['export', '--db', db, '-o', '-', '--format', 'jsonl']],
+  ['export --db DIR -o FILE', ['export', '--db', db, 'logs', '-o', 'out.jsonl']],
+  ['detect --db', ['detect', '--db', db]],
+  ['detect --db DIR', ['detect', '--db', db, 'logs']],
+  ['sql --db', ['sql', '--dialect', 'duckdb', '--db', db, 'name:ListBuckets']],
+  ['chain --db EVENT_ID', ['chain', '--db', db, 'e1']],
+  ['chain --db DIR EVENT_ID', ['chain', '--db', db, 'logs', 'e1']],
+  // The dashboard checks its arguments before it asks for a terminal, so a pipe sees the refusal too.
+  ['the dashboard --db', ['--db', db]],
+  ['the dashboard DIR --db', ['logs', '--db', db]],
+];
+
+/** Run from the scratch folder, with a cache of its own: the default archives would land there. */
+function trailtopInScratch(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+  const env = { ...process.env, HOME: join(scratch.dir, 'home'), XDG_CACHE_HOME: join(scratch.dir, 'cache'), XDG_STATE_HOME: join(scratch.dir, 'state') };
+  return spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { cwd: scratch.dir, env, encoding: 'utf8', timeout: 60_000 });
+}
+
 describe('a --db DuckDB would open in memory', () => {
-  // An in-memory database takes the import and keeps nothing: archive reported "1 event added".
-  it.each([
-    ['archive DIR --db :memory:', ['archive', logs, '--db', ':memory:', '--quiet']],
-    ['scan --db :memory: DIR', ['scan', '--db', ':memory:', logs]],
-  ])('%s exits 2 with one line', (_name, args) => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { cwd: scratch.dir, encoding: 'utf8', timeout: 60_000 });
+  // An in-memory database takes the import and keeps nothing: archive reported "1 event added". The dashboard
+  // took :memory: for a file of that name in the current folder, and the others said there was no archive at :memory:.
+  it.each(everyDbCommand(':memory:'))('--db :memory:, %s: exits 2 with one line, and creates no file', (_name, args) => {
+    const run = trailtopInScratch(args);
     expect(run.status, run.stderr).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^trailtop: :memory: is not a file DuckDB keeps an archive in \(it opens an in-memory database for it, so nothing would be stored\)[^\n]*\n$/);
+    expect(run.stderr).toBe(
+      'trailtop: :memory: is not a file DuckDB keeps an archive in (it opens an in-memory database for it, so nothing would be stored): give --db the path of a file, such as trail.duckdb\n',
+    );
     expect(existsSync(join(scratch.dir, ':memory:'))).toBe(false);
-  });
-
-  it("scan --db :memory: with no DIR says an archive is a file, not to create one at :memory: (which is refused)", () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'scan', '--db', ':memory:'], { cwd: scratch.dir, encoding: 'utf8', timeout: 60_000 });
-    expect(run.status, run.stderr).toBe(2);
-    expect(run.stderr).toBe("trailtop: no archive at :memory:: an archive is a file, such as trail.duckdb; create one with 'trailtop archive DIR --db FILE'\n");
+    expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);
   });
 
   it('read only (the --db dashboard): the same refusal, not DuckDB\'s "cannot launch in-memory database"', async () => {
@@ -132,6 +151,25 @@ describe('a --db DuckDB would open in memory', () => {
       expect(scan.status, scan.stderr).toBe(0);
       expect(scan.stdout).toMatch(/Events\s+1 read, 1 unique/);
     }
+  });
+});
+
+describe('an empty --db', () => {
+  // sql printed its SQL as if no --db had been given; the dashboard opened the current folder as the archive.
+  it.each(everyDbCommand(''))("--db '', %s: exits 2 saying --db needs a file, reading and writing nothing", (_name, args) => {
+    const run = trailtopInScratch(args);
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe("trailtop: --db needs a file path, such as trail.duckdb\nTry 'trailtop --help'.\n");
+    // Not the default archive either: it would be under XDG_CACHE_HOME.
+    expect(existsSync(join(scratch.dir, 'cache'))).toBe(false);
+    expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);
+  });
+
+  it('--db= (the value joined to the option) is the same refusal', () => {
+    const run = trailtopInScratch(['scan', '--db=']);
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^trailtop: --db needs a file path/);
   });
 });
 

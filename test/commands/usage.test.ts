@@ -53,6 +53,11 @@ describe('help texts', () => {
     for (const [own, option] of [[ARCHIVE_USAGE, '[--quiet]'], [SQL_USAGE, '[--schema cloudtrail|archive]'], [EXPORT_USAGE, '[--format csv|json|jsonl]']] as const) expect(own).toContain(option);
   });
 
+  it("trailtop --help gives chain --db the DIR its own --help does", () => {
+    expect(CHAIN_USAGE).toContain('trailtop chain --db FILE [DIR] EVENT_ID');
+    expect(USAGE).toContain('trailtop chain --db FILE [DIR] EVENT_ID');
+  });
+
   it('trailtop --help names the options of tail and the archive forms', () => {
     for (const option of ['--findings-only', '--rules DIR', '--db FILE']) expect(USAGE).toContain(option);
   });
