@@ -293,11 +293,13 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       const { state: moved, place } = step;
       const restored = { ...moved, draft: moved.queryText, caret: moved.queryText.length, queryError: null };
       // Back where the reader was: in the details the query changed from (a pivot or `r` there), else the list.
+      // The place's own "new" marker: the cursor's row as the marker counted every row above it as new.
+      const newestWhenLeft = moved.follow ? null : place.newestWhenLeft;
       if (place.detail) {
-        const { row, linkIndex, scroll, newestWhenLeft } = place.detail;
+        const { row, linkIndex, scroll } = place.detail;
         return { ...restored, mode: 'detail', detailRow: row, linkIndex, scroll, newestWhenLeft };
       }
-      return { ...restored, mode: state.mode === 'detail' ? 'list' : state.mode, newestWhenLeft: moved.follow ? null : moved.anchor };
+      return { ...restored, mode: state.mode === 'detail' ? 'list' : state.mode, newestWhenLeft };
     }
     case 'top':
       return { ...state, topField: action.field ?? state.topField, topIndex: Math.max(0, action.index ?? (action.field !== undefined ? 0 : state.topIndex)) };

@@ -19,8 +19,13 @@ export interface QueryPlace<A = EventRow> {
   anchor: A | null;
   follow: boolean;
   offset: number;
+  /**
+   * The row that was newest when the reader stopped following (null while following): restored with
+   * the place, so the header's "▲ N new" counts only what arrived since, not the rows above the cursor.
+   */
+  newestWhenLeft: A | null;
   /** The details being read, when the query changed from them; null from the list (or any other view). */
-  detail: { row: A; linkIndex: number; scroll: number; newestWhenLeft: A | null } | null;
+  detail: { row: A; linkIndex: number; scroll: number } | null;
 }
 
 /** Places kept on each side; older ones are dropped. */
@@ -47,11 +52,8 @@ export interface QueryStackState<A = EventRow> {
 type PlaceOf<S extends QueryStackState<unknown>> = S['past'][number];
 
 export function placeOf<A>(state: QueryStackState<A>): QueryPlace<A> {
-  const detail =
-    state.mode === 'detail' && state.detailRow
-      ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll, newestWhenLeft: state.newestWhenLeft }
-      : null;
-  return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset, detail };
+  const detail = state.mode === 'detail' && state.detailRow ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll } : null;
+  return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset, newestWhenLeft: state.newestWhenLeft, detail };
 }
 
 /**

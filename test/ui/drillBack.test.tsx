@@ -1,0 +1,100 @@
+/**
+ * Going back after a query change: the header's "▲ N new" counts only events that
+ * arrived after the reader paused (after a pivot and `[` it counted the rows above
+ * the cursor: `paused ▲ 9 new (f)` with --no-watch, where nothing can arrive).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventRow } from '../../src/model/types.js';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
+import { initialState, reducer, type UiState } from '../../src/ui/state.js';
+import { makeRow, makeRows } from './fixtures.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
+
+const PLAIN = { NO_COLOR: '1' };
+const SIZES = [
+  [80, 24],
+  [140, 45],
+] as const;
+
+let open: Harness[] = [];
+afterEach(() => {
+  for (const h of open) h.cleanup();
+  open = [];
+});
+
+function storeWith(rows: EventRow[]): EventStore {
+  const store = new EventStore(0);
+  store.add(rows);
+  store.flush();
+  return store;
+}
+
+function mount(store: EventStore, columns: number, height: number, watching = false): Harness {
+  const h = renderApp(<App store={store} folder="/logs" watching={watching} env={PLAIN} />, columns, height);
+  open.push(h);
+  return h;
+}
+
+const header = (f: string) => f.split('\n')[0] ?? '';
+const cursorRow = (f: string) => f.split('\n').find((l) => l.startsWith('›')) ?? '';
+
+describe('the "new" count after going back', () => {
+  it('is restored with the place: [ does not count the rows above the cursor as new', () => {
+    const newestFirst = [...makeRows(30)].reverse();
+    let s: UiState = initialState('');
+    s = reducer(s, { type: 'move', rows: newestFirst, to: 9, height: 20 });
+    expect(s.newestWhenLeft).toBe(newestFirst[0]);
+    s = reducer(s, { type: 'setQuery', text: 'name:Event20', from: newestFirst[9]! });
+    s = reducer(s, { type: 'queryBack' });
+    expect(s.anchor).toBe(newestFirst[9]);
+    expect(s.newestWhenLeft).toBe(newestFirst[0]);
+  });
+
+  for (const [columns, rows] of SIZES) {
+    it(`--no-watch, ${columns}x${rows}: + on a field of the list's row, then [: the header says paused, with no new events`, async () => {
+      const h = mount(storeWith(makeRows(30)), columns, rows);
+      await h.waitFor((f) => cursorRow(f).includes('Event29'));
+      await h.press('jjjjjjjjj', (f) => cursorRow(f).includes('Event20'));
+      expect(header(h.frame())).toContain('paused');
+      await h.press('+', (f) => f.includes('Add:'));
+      await h.press('n', (f) => f.includes('1 of 30 events'));
+      // Event21 is drawn once the rows of the query gone back to are in.
+      const frame = await h.press('[', (f) => f.includes('30 events') && !f.includes('1 of 30') && f.includes('Event21'));
+      expect(cursorRow(frame)).toContain('Event20');
+      expect(header(frame)).toContain('paused');
+      expect(header(frame)).not.toMatch(/new/);
+    });
+
+    it(`--no-watch, ${columns}x${rows}: + on a value in the details, [ and Esc: paused, with no new events`, async () => {
+      const rows30 = makeRows(30);
+      rows30.forEach((row, i) => (row.actor = `user${i}`));
+      const h = mount(storeWith(rows30), columns, rows);
+      await h.waitFor((f) => cursorRow(f).includes('Event29'));
+      await h.press('jjjjjjjjj', (f) => cursorRow(f).includes('Event20'));
+      await h.press(KEYS.enter, (f) => f.includes('Event details'));
+      for (let i = 0; i < 20 && !/›User name +user20/.test(h.frame()); i++) await h.press(KEYS.tab);
+      await h.press('+', (f) => f.includes('1 of 30 events'));
+      await h.press('[', (f) => f.includes('30 events') && !f.includes('1 of 30') && f.includes('Event details'));
+      const frame = await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+      expect(cursorRow(frame)).toContain('Event20');
+      expect(header(frame)).toContain('paused');
+      expect(header(frame)).not.toMatch(/new/);
+    });
+  }
+
+  it('still counts events that really arrived after the pause, once back', async () => {
+    const store = storeWith(makeRows(30));
+    const h = mount(store, 140, 45, true);
+    await h.waitFor((f) => cursorRow(f).includes('Event29'));
+    await h.press('jjjjjjjjj', (f) => cursorRow(f).includes('Event20'));
+    await h.press('+', (f) => f.includes('Add:'));
+    await h.press('n', (f) => f.includes('1 of 30 events'));
+    store.add([makeRow({ name: 'Late1', time: Date.UTC(2024, 2, 6) }), makeRow({ name: 'Late2', time: Date.UTC(2024, 2, 6, 1) })]);
+    store.flush();
+    await h.waitFor((f) => f.includes('1 of 32 events'));
+    const frame = await h.press('[', (f) => f.includes('32 events') && !f.includes('1 of 32') && f.includes('Event21'));
+    expect(cursorRow(frame)).toContain('Event20');
+    expect(header(frame)).toContain('paused ▲ 2 new (f)');
+  });
+});
