@@ -1,13 +1,15 @@
 /**
  * Going back after a query change: the header's "▲ N new" counts only events that
  * arrived after the reader paused (after a pivot and `[` it counted the rows above
- * the cursor: `paused ▲ 9 new (f)` with --no-watch, where nothing can arrive).
+ * the cursor: `paused ▲ 9 new (f)` with --no-watch, where nothing can arrive); `[`
+ * after T's Enter from the details comes back to those details.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
 import { initialState, reducer, type UiState } from '../../src/ui/state.js';
+import { bothDashboardsForThisBlock, idle } from './archiveDashboard.js';
 import { makeRow, makeRows } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
@@ -38,6 +40,8 @@ function mount(store: EventStore, columns: number, height: number, watching = fa
 
 const header = (f: string) => f.split('\n')[0] ?? '';
 const cursorRow = (f: string) => f.split('\n').find((l) => l.startsWith('›')) ?? '';
+/** The selected line of the top values (full width). */
+const selectedLink = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
 
 describe('the "new" count after going back', () => {
   it('is restored with the place: [ does not count the rows above the cursor as new', () => {
@@ -96,5 +100,59 @@ describe('the "new" count after going back', () => {
     const frame = await h.press('[', (f) => f.includes('32 events') && !f.includes('1 of 32') && f.includes('Event21'));
     expect(cursorRow(frame)).toContain('Event20');
     expect(header(frame)).toContain('paused ▲ 2 new (f)');
+  });
+});
+
+function people(): EventRow[] {
+  return [
+    makeRow({ name: 'CreateUser', actor: 'alice', userNames: ['alice'] }),
+    makeRow({ name: 'PutObject', actor: 'bob', userNames: ['bob'] }),
+    makeRow({ name: 'GetObject', actor: 'bob', userNames: ['bob'] }),
+    makeRow({ name: 'DeleteTrail', actor: 'carol', userNames: ['carol'] }),
+  ];
+}
+
+describe('back from a list opened from a view', () => {
+  for (const [columns, rows] of SIZES) {
+    it(`${columns}x${rows}: T from the details, Enter, then [: the same details again`, async () => {
+      const h = mount(storeWith(people()), columns, rows);
+      await h.waitFor((f) => cursorRow(f).includes('DeleteTrail'));
+      await h.press('jj', (f) => cursorRow(f).includes('PutObject'));
+      await h.press(KEYS.enter, (f) => f.includes('Event details') && f.includes('PutObject'));
+      await h.press('T', (f) => f.includes('Top values of User'));
+      await h.press(KEYS.enter, (f) => f.includes('2 of 4 events') && !f.includes('Top values of'));
+      expect(h.frame()).not.toContain('Event details');
+      const frame = await h.press('[', (f) => f.includes('4 events') && !f.includes('2 of 4'));
+      expect(frame).toContain('Event details');
+      expect(frame).toMatch(/Event name +PutObject/);
+      // Esc closes those details, onto the list with the cursor on their event.
+      const list = await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+      expect(cursorRow(list)).toContain('PutObject');
+    });
+  }
+});
+
+describe('[ after T from the details and Enter, on both dashboards', () => {
+  const records = ['CallA', 'CallB', 'CallC'].map((name, k) => ({
+    eventID: `ev-${k}`,
+    eventTime: `2024-03-05T1${k}:00:00Z`,
+    eventName: name,
+    eventSource: 's3.amazonaws.com',
+    awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', userName: k === 1 ? 'bob' : 'alice' },
+  }));
+  const both = bothDashboardsForThisBlock(records, 80, 24, 'CallC');
+
+  it('comes back to the details T was opened from (the --db dashboard closed them too)', async () => {
+    for (const h of [both().folder, both().db]) {
+      await h.press('j', (f) => idle(f) && cursorRow(f).includes('CallB'));
+      await h.press(KEYS.enter, (f) => idle(f) && f.includes('Event details'));
+      await h.press('T', (f) => idle(f) && f.includes('Top values of User'));
+      // bob, the one value with one event, is second.
+      await h.press('j', (f) => selectedLink(f).includes('bob'));
+      await h.press(KEYS.enter, (f) => idle(f) && !f.includes('Top values of') && f.includes('actor:bob'));
+      const frame = await h.press('[', (f) => idle(f) && !f.includes('actor:bob') && f.includes('Event details'));
+      expect(frame).toMatch(/Event name +CallB/);
+    }
   });
 });

@@ -24,7 +24,10 @@ export interface QueryPlace<A = EventRow> {
    * the place, so the header's "▲ N new" counts only what arrived since, not the rows above the cursor.
    */
   newestWhenLeft: A | null;
-  /** The details being read, when the query changed from them; null from the list (or any other view). */
+  /**
+   * The details being read, when the query changed from them or from a view opened over them
+   * (T, p, i ... from the details, then Enter); null from the list.
+   */
   detail: { row: A; linkIndex: number; scroll: number } | null;
 }
 
@@ -36,8 +39,10 @@ export interface QueryStackState<A = EventRow> {
   anchor: A | null;
   follow: boolean;
   offset: number;
-  /** The view, and the details it shows when it is `detail`. */
+  /** The view, and the details it shows when it is `detail` (or when `detail` is under it). */
   mode: string;
+  /** The views under `mode`, nearest last (viewStack.ts); the first is the list or the details. */
+  under?: readonly string[];
   detailRow: A | null;
   linkIndex: number;
   scroll: number;
@@ -52,7 +57,9 @@ export interface QueryStackState<A = EventRow> {
 type PlaceOf<S extends QueryStackState<unknown>> = S['past'][number];
 
 export function placeOf<A>(state: QueryStackState<A>): QueryPlace<A> {
-  const detail = state.mode === 'detail' && state.detailRow ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll } : null;
+  // A view opened from the details (T, p ...) stands on them: the reader comes back to those details, as Esc would.
+  const ground = state.under?.[0] ?? state.mode;
+  const detail = ground === 'detail' && state.detailRow ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll } : null;
   return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset, newestWhenLeft: state.newestWhenLeft, detail };
 }
 
