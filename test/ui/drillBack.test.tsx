@@ -2,7 +2,8 @@
  * Going back after a query change: the header's "▲ N new" counts only events that
  * arrived after the reader paused (after a pivot and `[` it counted the rows above
  * the cursor: `paused ▲ 9 new (f)` with --no-watch, where nothing can arrive); `[`
- * after T's Enter from the details comes back to those details.
+ * after T's Enter from the details comes back to those details; and Esc in a list
+ * opened from a view (T, p, h ... then Enter) goes back into that view.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
@@ -42,6 +43,16 @@ const header = (f: string) => f.split('\n')[0] ?? '';
 const cursorRow = (f: string) => f.split('\n').find((l) => l.startsWith('›')) ?? '';
 /** The selected line of the top values (full width). */
 const selectedLink = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
+
+/**
+ * Esc on its own, when it changes no frame: Ink holds a lone ESC until the next turn of the event
+ * loop (it may start a sequence), so a key written straight after it would make Alt+key of it.
+ */
+async function loneEscape(h: Harness): Promise<void> {
+  h.stdin.write(KEYS.escape);
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('the "new" count after going back', () => {
   it('is restored with the place: [ does not count the rows above the cursor as new', () => {
@@ -129,7 +140,70 @@ describe('back from a list opened from a view', () => {
       const list = await h.press(KEYS.escape, (f) => !f.includes('Event details'));
       expect(cursorRow(list)).toContain('PutObject');
     });
+
+    it(`${columns}x${rows}: Esc in the list T's Enter opened goes back into the top values, then to the details, then the list`, async () => {
+      const h = mount(storeWith(people()), columns, rows);
+      await h.waitFor((f) => cursorRow(f).includes('DeleteTrail'));
+      await h.press('jj', (f) => cursorRow(f).includes('PutObject'));
+      await h.press(KEYS.enter, (f) => f.includes('Event details') && f.includes('PutObject'));
+      await h.press('T', (f) => f.includes('Top values of User'));
+      await h.press('j', (f) => (f.split('\n').find((l) => l.startsWith(' ›')) ?? '').includes('alice') || (f.split('\n').find((l) => l.startsWith(' ›')) ?? '').includes('carol'));
+      await h.press(KEYS.enter, (f) => f.includes('1 of 4 events') && !f.includes('Top values of'));
+      let frame = await h.press(KEYS.escape, (f) => f.includes('Top values of User'));
+      // The query before, and the same value selected.
+      expect(frame).toContain('4 events');
+      expect(frame).not.toContain('1 of 4');
+      expect(selectedLink(frame)).toMatch(/alice|carol/);
+      frame = await h.press(KEYS.escape, (f) => f.includes('Event details'));
+      expect(frame).toMatch(/Event name +PutObject/);
+      frame = await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+      expect(cursorRow(frame)).toContain('PutObject');
+      // ] still goes forward to the value's events.
+      await h.press(']', (f) => f.includes('1 of 4 events'));
+    });
   }
+
+  it('T from the list, Enter, Esc: the top values again; Esc: the list', async () => {
+    const h = mount(storeWith(people()), 80, 24);
+    await h.waitFor((f) => cursorRow(f).includes('DeleteTrail'));
+    await h.press('T', (f) => f.includes('Top values of User'));
+    await h.press(KEYS.enter, (f) => f.includes('2 of 4 events') && !f.includes('Top values of'));
+    // The footer says so, once the pivot's message has gone.
+    await h.waitFor((f) => f.split('\n').at(-1)!.startsWith('Esc back · Enter details'), 10_000);
+    await h.press(KEYS.escape, (f) => f.includes('Top values of User') && f.includes('4 events') && !f.includes('2 of 4'));
+    await h.press(KEYS.escape, (f) => !f.includes('Top values of User'));
+  });
+
+  it('the histogram: Enter on a bucket lists it, Esc goes back to the histogram and the query before', async () => {
+    const h = mount(storeWith(people()), 80, 24);
+    await h.waitFor((f) => cursorRow(f).includes('DeleteTrail'));
+    await h.press('h', (f) => f.includes('Histogram'));
+    await h.press(KEYS.enter, (f) => f.includes('from:') && !f.includes('Histogram'));
+    const frame = await h.press(KEYS.escape, (f) => f.includes('Histogram'));
+    expect(frame).not.toContain('from:');
+  });
+
+  it('Esc in a list not opened from a view changes nothing (a typed query stays)', async () => {
+    const h = mount(storeWith(people()), 80, 24);
+    await h.waitFor((f) => cursorRow(f).includes('DeleteTrail'));
+    await h.press('/user:bob', (f) => f.includes('user:bob'));
+    await h.press(KEYS.enter, (f) => f.includes('2 of 4 events'));
+    const before = h.frame();
+    expect(before).not.toContain('Esc back');
+    await loneEscape(h);
+    // A key after it, to know the Esc was handled: it did nothing.
+    const frame = await h.press('j', (f) => cursorRow(f).includes('GetObject'));
+    expect(frame).toContain('2 of 4 events');
+    expect(frame).toContain('user:bob');
+    // Nor after T's exclude (the view stayed open over it) and Esc out of the top values.
+    await h.press('T', (f) => f.includes('Top values of User'));
+    await h.press('-', (f) => f.includes('-actor:bob') || f.includes('-user:bob'));
+    await h.press(KEYS.escape, (f) => !f.includes('Top values of'));
+    await loneEscape(h);
+    const after = await h.press('o', (f) => f.includes('Oldest first'));
+    expect(after).not.toContain('Top values of');
+    expect(after).toContain('0 of 4 events');
+  });
 });
 
 describe('[ after T from the details and Enter, on both dashboards', () => {
