@@ -49,7 +49,7 @@ import { stripHeight } from './timeline/stripModel.js';
 import { TimelineStrip } from './timeline/TimelineStrip.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { queryHint } from './queryHints.js';
-import { initialState, reducer, type UiAction, type UiState } from './state.js';
+import { drilledFrom, initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar, statusRoom } from './StatusBar.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
@@ -561,6 +561,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       main = list(width);
   }
 
+  // A list opened from a view (T's Enter) goes back to it with Esc: said first, or the reader would not guess it.
+  const hints = drilledFrom(state).length > 0 ? ['Esc back', ...(HINTS.list ?? [])] : (HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']);
   if (tooSmall) return <TooSmall columns={width} rows={termRows} />;
   return (
     <ThemeContext.Provider value={theme}>
@@ -591,7 +593,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
           )}
           {main}
         </Box>
-        <StatusBar message={state.status} lines={statusShown} hints={HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']} right={right} width={width} />
+        <StatusBar message={state.status} lines={statusShown} hints={hints} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -189,6 +189,8 @@ export const COMFORT_FROM = 98;
  * others up to their widest value by weight: only where values are cut, so a
  * column whose values fit is no wider than they (or its min) need. Then
  * full titles; what is left goes to the resource name so the row fills the line.
+ * From COMFORT_FROM up, a column blank on every measured row is hidden while a
+ * name would be cut with it there, its cells going to the names first.
  */
 export function layoutColumns(width: number, withYear = false, widest: ColumnWidths = {}, defs: readonly ColumnDef[] = COLUMNS): LaidOutColumn[] {
   const time = defs.find((def) => def.id === 'time');
@@ -219,62 +221,92 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
     const drop = yielding.reduce((low, def) => (def.keep < low.keep ? def : low));
     shown = shown.filter((def) => def !== drop);
   }
-  const gaps = COLUMN_GAP * (shown.length - 1);
-  const widths = shown.map(floor);
-  let spare = width - gaps - widths.reduce((a, b) => a + b, 0);
-  if (spare < 0) {
-    // Too narrow even for the minimums: take width from the right-hand columns first.
-    for (let i = widths.length - 1; i > 0 && spare < 0; i--) {
-      const give = Math.min(widths[i]! - SQUEEZED_WIDTH, -spare);
-      widths[i]! -= give;
-      spare += give;
+  // What the names' values need whole (their comfort at least, within their max; none below COMFORT_FROM).
+  const whole = (def: ColumnDef): number => Math.max(comfort(def), width >= COMFORT_FROM && def.comfort ? Math.min(def.max, widest[def.id] ?? 0) : 0);
+  // Then, while a name is still cut once laid out, a column blank on every row measured (no user, no
+  // error in view, as after a histogram span on traildiscover) gives way too: it shows nothing, and
+  // its cells, handed to the names first (`freed`), read more of a resource name. The title row's
+  // `+User +Error` says it is hidden; it is back once rows with values come into view, or the names
+  // are whole (a wider window).
+  let freed = 0;
+  let laid = spread(shown, freed);
+  for (;;) {
+    // Only from COMFORT_FROM up: below it every column keeps its place (a squeezed one is narrower than its floor).
+    const cut = width >= COMFORT_FROM && laid.some((col) => col.def.comfort !== undefined && col.width < whole(col.def));
+    const blank = shown.filter((def) => def !== time && widest[def.id] === 0);
+    if (!cut || blank.length === 0) return laid;
+    const drop = blank.reduce((low, def) => (def.keep < low.keep ? def : low));
+    shown = shown.filter((def) => def !== drop);
+    freed += floor(drop) + COLUMN_GAP;
+    laid = spread(shown, freed);
+  }
+
+  /** The shown columns' widths: their floors, then the spare width handed out (see above). */
+  function spread(cols: readonly ColumnDef[], freedCells: number): LaidOutColumn[] {
+    const gaps = COLUMN_GAP * (cols.length - 1);
+    const widths = cols.map(floor);
+    let spare = width - gaps - widths.reduce((a, b) => a + b, 0);
+    if (spare < 0) {
+      // Too narrow even for the minimums: take width from the right-hand columns first.
+      for (let i = widths.length - 1; i > 0 && spare < 0; i--) {
+        const give = Math.min(widths[i]! - SQUEEZED_WIDTH, -spare);
+        widths[i]! -= give;
+        spare += give;
+      }
+      return cols.map((def, i) => ({ def, width: Math.max(1, widths[i]!) }));
     }
-    return shown.map((def, i) => ({ def, width: Math.max(1, widths[i]!) }));
+    // The title row names hidden columns after the last title (`+3` at least, titleRow): room for that
+    // is kept first, or a full row would hide them without a word.
+    const last = cols.length - 1;
+    const hidden = defs.length - cols.length;
+    const hintWidth = hidden === 0 ? 0 : cols[last]!.short.length + COLUMN_GAP + `+${hidden}`.length;
+    const hintRoom = Math.min(spare, Math.max(0, hintWidth - widths[last]!));
+    spare -= hintRoom;
+    // What each column's values need, within its limits; its max when nothing was measured.
+    const want = cols.map((def, i) => {
+      if (def === time) return widths[i]!;
+      const measured = widest[def.id];
+      return measured === undefined ? def.max : Math.max(widths[i]!, Math.min(def.max, measured));
+    });
+    // Whole-value columns first, most needed first.
+    const wholeOrder = cols.map((def, i) => i).filter((i) => cols[i]!.whole).sort((a, b) => cols[b]!.keep - cols[a]!.keep);
+    for (const i of wholeOrder) {
+      // Up to the short form's size; a longer value (an IPv6 address) is an ordinary one, grown by weight below.
+      const add = Math.max(0, Math.min(spare, Math.min(want[i]!, cols[i]!.whole!) - widths[i]!));
+      widths[i]! += add;
+      spare -= add;
+    }
+    // Then the resource name up to its comfort width (a cut ID or bucket name says nothing, a cut event
+    // name still reads), then the event name and the user up to theirs, by weight; then the cells of
+    // blank columns hidden for them, up to their whole values, in the same order.
+    for (const [budget, upTo] of [
+      [Infinity, comfort],
+      [freedCells, whole],
+    ] as const) {
+      for (const first of [true, false]) {
+        const given = Math.min(spare, budget);
+        const cap = cols.map((def, i) => (def.comfort && (def.id === 'resourceName') === first ? upTo(def) : widths[i]!));
+        spare -= given - share(cols, widths, cap, given);
+      }
+    }
+    // Then the full time (seconds and year), when wide and it fits whole.
+    const timeAt = time ? cols.indexOf(time) : -1;
+    if (timeAt >= 0 && width >= FULL_TIME_FROM && spare >= FULL_TIME_WIDTH - widths[timeAt]!) {
+      spare -= FULL_TIME_WIDTH - widths[timeAt]!;
+      widths[timeAt] = FULL_TIME_WIDTH;
+    }
+    // Then every column whose values are cut, up to its widest value.
+    spare = share(cols, widths, want, spare);
+    const hintAdd = Math.min(hintRoom, Math.max(0, hintWidth - widths[last]!));
+    widths[last]! += hintAdd;
+    spare += hintRoom - hintAdd;
+    // Then full titles (`Event source` rather than `Source`), where values leave a column narrower.
+    spare = share(cols, widths, cols.map((def, i) => Math.max(widths[i]!, Math.min(def.max, def.title.length))), spare);
+    // The rest fills the line: resource names run longest (ARNs, S3 object keys), so a wider column there reads more as the list scrolls.
+    const resourceName = cols.findIndex((def) => def.id === 'resourceName');
+    widths[resourceName >= 0 ? resourceName : last]! += spare;
+    return cols.map((def, i) => ({ def, width: widths[i]! }));
   }
-  // The title row names hidden columns after the last title (`+3` at least, titleRow): room for that
-  // is kept first, or a full row would hide them without a word.
-  const last = shown.length - 1;
-  const hidden = defs.length - shown.length;
-  const hintWidth = hidden === 0 ? 0 : shown[last]!.short.length + COLUMN_GAP + `+${hidden}`.length;
-  const hintRoom = Math.min(spare, Math.max(0, hintWidth - widths[last]!));
-  spare -= hintRoom;
-  // What each column's values need, within its limits; its max when nothing was measured.
-  const want = shown.map((def, i) => {
-    if (def === time) return widths[i]!;
-    const measured = widest[def.id];
-    return measured === undefined ? def.max : Math.max(widths[i]!, Math.min(def.max, measured));
-  });
-  // Whole-value columns first, most needed first.
-  const wholeOrder = shown.map((def, i) => i).filter((i) => shown[i]!.whole).sort((a, b) => shown[b]!.keep - shown[a]!.keep);
-  for (const i of wholeOrder) {
-    // Up to the short form's size; a longer value (an IPv6 address) is an ordinary one, grown by weight below.
-    const add = Math.max(0, Math.min(spare, Math.min(want[i]!, shown[i]!.whole!) - widths[i]!));
-    widths[i]! += add;
-    spare -= add;
-  }
-  // Then the resource name up to its comfort width (a cut ID or bucket name says nothing, a cut event
-  // name still reads), then the event name and the user up to theirs, by weight.
-  for (const first of [true, false]) {
-    const cap = shown.map((def, i) => (def.comfort && (def.id === 'resourceName') === first ? comfort(def) : widths[i]!));
-    spare = share(shown, widths, cap, spare);
-  }
-  // Then the full time (seconds and year), when wide and it fits whole.
-  const timeAt = time ? shown.indexOf(time) : -1;
-  if (timeAt >= 0 && width >= FULL_TIME_FROM && spare >= FULL_TIME_WIDTH - widths[timeAt]!) {
-    spare -= FULL_TIME_WIDTH - widths[timeAt]!;
-    widths[timeAt] = FULL_TIME_WIDTH;
-  }
-  // Then every column whose values are cut, up to its widest value.
-  spare = share(shown, widths, want, spare);
-  const hintAdd = Math.min(hintRoom, Math.max(0, hintWidth - widths[last]!));
-  widths[last]! += hintAdd;
-  spare += hintRoom - hintAdd;
-  // Then full titles (`Event source` rather than `Source`), where values leave a column narrower.
-  spare = share(shown, widths, shown.map((def, i) => Math.max(widths[i]!, Math.min(def.max, def.title.length))), spare);
-  // The rest fills the line: resource names run longest (ARNs, S3 object keys), so a wider column there reads more as the list scrolls.
-  const resourceName = shown.findIndex((def) => def.id === 'resourceName');
-  widths[resourceName >= 0 ? resourceName : last]! += spare;
-  return shown.map((def, i) => ({ def, width: widths[i]! }));
 }
 
 /** Hands `spare` out by weight, a few rounds so capped columns pass their share on; returns what is left. */

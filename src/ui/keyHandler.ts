@@ -158,6 +158,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return dispatch({ type: 'status', text: 'No event to open' });
     }
     case 'back':
+    case 'drillBack':
       return dispatch({ type: 'back' });
     case 'editQuery':
       return dispatch({ type: 'editQuery' });

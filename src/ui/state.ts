@@ -50,11 +50,11 @@ export interface UiState {
   /** Work that goes on out of sight, for the header (a hidden download's `↓ 42% (d)`); '' when none. */
   activity: string;
   /** Earlier queries and cursor places (`[` goes back), oldest first; see investigate/queryStack.ts. */
-  past: readonly QueryPlace[];
+  past: readonly QueryPlace<EventRow, Mode>[];
   /** Places gone back from (`]` goes forward), nearest last. */
-  future: readonly QueryPlace[];
+  future: readonly QueryPlace<EventRow, Mode>[];
   /** Where the reader was when `/` was pressed: pushed on `past` when the edit changes the query. */
-  editFrom: QueryPlace | null;
+  editFrom: QueryPlace<EventRow, Mode> | null;
   /** Up/Down in the query bar: the position in the saved query history. */
   historyCursor: HistoryCursor;
   /** `=`, `+` or `-` in the list waits for the letter of the field to pivot on; null otherwise. */
@@ -170,6 +170,24 @@ function withQuery(state: UiState, text: string): UiState {
 /** The views with nothing under them: Esc there goes to no earlier view. */
 const GROUND: readonly Mode[] = ['list', 'detail'];
 
+/** The views the list was opened from (T, then Enter), nearest last; none when Esc in the list does nothing. */
+export function drilledFrom(state: UiState): readonly Mode[] {
+  return (state.mode === 'list' && state.past[state.past.length - 1]?.views) || [];
+}
+
+/**
+ * Esc in the list: when the list came from a view (T, p, i, h or ! and Enter), back to it as `[`
+ * goes back (the query before, the details under it if it was opened from them), with the view
+ * open again over them. Any other list: nothing (the same state: no frame is drawn).
+ */
+function drillBack(state: UiState, now: number): UiState {
+  const views = drilledFrom(state);
+  const view = views[views.length - 1];
+  if (view === undefined) return state;
+  const back = reduceAction(state, { type: 'queryBack' }, now);
+  return { ...back, mode: view, under: [back.mode, ...views.slice(0, -1)], scroll: 0 };
+}
+
 /** A status message older than this goes when the view or the query changes (a newer one came with the change). */
 export const STATUS_KEPT_MS = 500;
 
@@ -233,6 +251,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'openOverlay':
       return { ...state, ...openOver(state, action.mode), scroll: 0 };
     case 'back': {
+      if (state.mode === 'list') return drillBack(state, now);
       if (state.mode !== 'detail') return { ...state, ...closeBack(state, 'list'), scroll: 0 };
       // Closing the details of the event that was newest when they opened, without
       // having moved: the reader was following, so follow again (new events show at the top).
@@ -272,7 +291,9 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       const set = { ...withQuery(state, action.text), mode: action.keepView ? state.mode : ('list' as const), draft: action.text, caret: action.text.length, pivotedFrom: null };
       // A pivot that leaves the query as it was (its term already there) leaves the view as it was too.
       if (action.text === state.queryText) return action.from ? { ...set, mode: state.mode } : set;
-      const pushed = pushPlace(set, placeOf(state));
+      // Leaving a view for the list (T's Enter): Esc in that list goes back into the view (drillBack).
+      const views = set.mode === 'list' && !GROUND.includes(state.mode) ? [...state.under.slice(1), state.mode] : [];
+      const pushed = pushPlace(set, views.length > 0 ? { ...placeOf(state), views } : placeOf(state));
       if (!action.from) return pushed;
       // As `[` keeps its event, by identity: the cursor finds it (or the row in its place) in the new rows.
       // Not following, and no "new" count yet: the first move counts from the newest row then.
@@ -293,11 +314,13 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       const { state: moved, place } = step;
       const restored = { ...moved, draft: moved.queryText, caret: moved.queryText.length, queryError: null };
       // Back where the reader was: in the details the query changed from (a pivot or `r` there), else the list.
+      // The place's own "new" marker: the cursor's row as the marker counted every row above it as new.
+      const newestWhenLeft = moved.follow ? null : place.newestWhenLeft;
       if (place.detail) {
-        const { row, linkIndex, scroll, newestWhenLeft } = place.detail;
+        const { row, linkIndex, scroll } = place.detail;
         return { ...restored, mode: 'detail', detailRow: row, linkIndex, scroll, newestWhenLeft };
       }
-      return { ...restored, mode: state.mode === 'detail' ? 'list' : state.mode, newestWhenLeft: moved.follow ? null : moved.anchor };
+      return { ...restored, mode: state.mode === 'detail' ? 'list' : state.mode, newestWhenLeft };
     }
     case 'top':
       return { ...state, topField: action.field ?? state.topField, topIndex: Math.max(0, action.index ?? (action.field !== undefined ? 0 : state.topIndex)) };

@@ -214,7 +214,9 @@ describe('the resource name, the main thing to read in a row', () => {
     for (let width = 118; width <= 258; width += 20) {
       const laid = layoutColumns(width, false, widestValues(keys, ctx));
       expect(widthOf(laid, 'user'), `user at ${width}`).toBe(COLUMNS.find((def) => def.id === 'user')!.min);
-      expect(widthOf(laid, 'error'), `error at ${width}`).toBe(COLUMNS.find((def) => def.id === 'error')!.min);
+      // No error in view: the blank Error column is hidden while the keys are cut (see the next block), else at its min.
+      expect([0, COLUMNS.find((def) => def.id === 'error')!.min], `error at ${width}`).toContain(widthOf(laid, 'error'));
+      if (widthOf(laid, 'error') > 0) expect(widthOf(laid, 'resourceName'), `at ${width}`).toBeGreaterThanOrEqual(keys[0]!.resources[0]!.name.length);
       // The source holds its values (`s3.amazonaws.com`) at most, the IP its minimum.
       expect(widthOf(laid, 'source'), `source at ${width}`).toBeLessThanOrEqual('s3.amazonaws.com'.length);
       expect(widthOf(laid, 'ip'), `IP at ${width}`).toBe(15);
@@ -242,5 +244,64 @@ describe('columns turned on in the chooser', () => {
     const titles = titleRow(at80, 78, chosen);
     expect(titles.length).toBeLessThanOrEqual(78);
     expect(titles).toMatch(/ \+\d+$/);
+  });
+});
+
+describe('columns blank on every row in view give way to cut names (from 100 columns up)', () => {
+  // QA at 140x45 on traildiscover, after a histogram span: `demo-create-iam-user-ha…` while a blank Error
+  // column (and, on other screens, a blank User) kept their min widths: 26 cells that showed nothing.
+  const fn = { type: 'AWS::Lambda::Function', name: 'demo-create-iam-user-handler', arn: '', accountId: '' };
+  const span = (actor: string, resource = fn) => [
+    makeRow({ name: 'GetAuthorizationToken', actor, source: 'ecr.amazonaws.com', region: 'us-east-1', sourceIp: '0.0.0.0', resources: [] }),
+    makeRow({ name: 'GetFunction20150331v2', actor, source: 'lambda.amazonaws.com', region: 'us-east-1', sourceIp: '0.0.0.0', resources: [resource] }),
+    makeRow({ name: 'GetFunctionConfiguration20150331v2', actor, source: 'lambda.amazonaws.com', region: 'us-east-1', sourceIp: '0.0.0.0', resources: [resource] }),
+    makeRow({ name: 'DescribeNetworkInterfaces', actor, source: 'ec2.amazonaws.com', region: 'us-east-1', sourceIp: '0.0.0.0', resources: [] }),
+  ];
+  const widthOf = (laid: ReturnType<typeof layoutColumns>, id: string): number => laid.find((c) => c.def.id === id)?.width ?? 0;
+
+  it('at 140 columns the blank Error (and a blank User) are hidden and the resource name is whole', () => {
+    for (const withYear of [false, true]) {
+      const named = layoutColumns(138, withYear, widestValues(span('SSO/AdanAlvarez'), { ...ctx, withYear }));
+      expect(widthOf(named, 'user')).toBeGreaterThanOrEqual('SSO/AdanAlvarez'.length);
+      expect(widthOf(named, 'resourceName'), `withYear ${withYear}`).toBeGreaterThanOrEqual(fn.name.length);
+      expect(widthOf(named, 'name'), `withYear ${withYear}`).toBeGreaterThanOrEqual('GetFunctionConfiguration20150331v2'.length);
+      // The review's screen (one year: the full time takes the seconds): the names whole only without it.
+      if (!withYear) {
+        expect(widthOf(named, 'error')).toBe(0);
+        expect(titleRow(named, 138)).toContain('+Error');
+      }
+      // No user either, and a longer name: the User column gives way too (12 + 12 cells and their gaps).
+      const role = { ...fn, name: 'demo-create-iam-user-handler-role-0123456789' };
+      const nobody = layoutColumns(138, withYear, widestValues(span('', role), { ...ctx, withYear }));
+      expect(hiddenColumns(nobody).map((c) => c.id)).toEqual(expect.arrayContaining(['user', 'error']));
+      expect(widthOf(nobody, 'resourceName')).toBeGreaterThanOrEqual(role.name.length);
+      expect(widthOf(nobody, 'name')).toBeGreaterThanOrEqual('GetFunctionConfiguration20150331v2'.length);
+      expect(nobody.reduce((sum, c) => sum + c.width, 0) + COLUMN_GAP * (nobody.length - 1)).toBe(138);
+    }
+  });
+
+  it('stay while a row in view has a value, and come back once the names are whole (a wider window)', () => {
+    const withError = [...span(''), makeRow({ name: 'ListFunctions20150331', errorCode: 'AccessDenied', resources: [] })];
+    expect(widthOf(layoutColumns(138, false, widestValues(withError, ctx)), 'error')).toBeGreaterThanOrEqual('AccessDenied'.length);
+    const widest = widestValues(span('SSO/AdanAlvarez'), ctx);
+    const at200 = layoutColumns(198, false, widest);
+    expect(widthOf(at200, 'error')).toBe(COLUMNS.find((def) => def.id === 'error')!.min);
+    expect(widthOf(at200, 'resourceName')).toBeGreaterThanOrEqual(fn.name.length);
+    // Every width from 100 up: hidden only while the names would be cut without its cells.
+    for (let width = COMFORT_FROM; width <= 258; width++) {
+      const laid = layoutColumns(width, false, widest);
+      if (widthOf(laid, 'error') > 0) expect(widthOf(laid, 'resourceName'), `at ${width}`).toBeGreaterThanOrEqual(fn.name.length);
+      expect(laid.reduce((sum, c) => sum + c.width, 0) + COLUMN_GAP * (laid.length - 1), `at ${width}`).toBe(width);
+    }
+  });
+
+  it('below 100 columns nothing changes (the layout without comfort widths, blank columns included)', () => {
+    const plain: ColumnDef[] = COLUMNS.map(({ comfort: _comfort, yieldToNames: _yield, ...def }) => def);
+    const widest = widestValues(span(''), ctx);
+    for (let width = 60; width < COMFORT_FROM; width++) {
+      const widths = (defs: readonly ColumnDef[]) => layoutColumns(width, false, widest, defs).map((c) => `${c.def.id}:${c.width}`);
+      expect(widths(COLUMNS), `at ${width}`).toEqual(widths(plain));
+    }
+    expect(layoutColumns(78, false, widest).map((c) => c.def.id)).toContain('error');
   });
 });

@@ -58,6 +58,8 @@ function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryS
     follow: false,
     offset: state.offset,
     mode: state.mode,
+    // A view opened from the details (T, p) stands on them: a query applied from it comes back to them.
+    under: state.under,
     detailRow: current,
     linkIndex: state.nav.linkIndex,
     scroll: state.scroll,

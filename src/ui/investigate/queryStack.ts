@@ -14,44 +14,58 @@
  */
 import type { EventRow } from '../../model/types.js';
 
-export interface QueryPlace<A = EventRow> {
+export interface QueryPlace<A = EventRow, M extends string = string> {
   text: string;
   anchor: A | null;
   follow: boolean;
   offset: number;
-  /** The details being read, when the query changed from them; null from the list (or any other view). */
-  detail: { row: A; linkIndex: number; scroll: number; newestWhenLeft: A | null } | null;
+  /**
+   * The row that was newest when the reader stopped following (null while following): restored with
+   * the place, so the header's "▲ N new" counts only what arrived since, not the rows above the cursor.
+   */
+  newestWhenLeft: A | null;
+  /**
+   * The details being read, when the query changed from them or from a view opened over them
+   * (T, p, i ... from the details, then Enter); null from the list.
+   */
+  detail: { row: A; linkIndex: number; scroll: number } | null;
+  /**
+   * The views over the list or details, nearest last, when a query applied from them (T's Enter)
+   * took the reader to the list: Esc there goes back into them (reducer `back`). Absent otherwise.
+   */
+  views?: readonly M[];
 }
 
 /** Places kept on each side; older ones are dropped. */
 export const MAX_PLACES = 100;
 
-export interface QueryStackState<A = EventRow> {
+export interface QueryStackState<A = EventRow, M extends string = string> {
   queryText: string;
   anchor: A | null;
   follow: boolean;
   offset: number;
-  /** The view, and the details it shows when it is `detail`. */
-  mode: string;
+  /** The view, and the details it shows when it is `detail` (or when `detail` is under it). */
+  mode: M;
+  /** The views under `mode`, nearest last (viewStack.ts); the first is the list or the details. */
+  under?: readonly M[];
   detailRow: A | null;
   linkIndex: number;
   scroll: number;
   newestWhenLeft: A | null;
   /** Earlier places, oldest first. */
-  past: readonly QueryPlace<A>[];
+  past: readonly QueryPlace<A, M>[];
   /** Places gone back from, nearest last. */
-  future: readonly QueryPlace<A>[];
+  future: readonly QueryPlace<A, M>[];
 }
 
 /** The place type of a stack state (the folder's or the archive's anchor). */
 type PlaceOf<S extends QueryStackState<unknown>> = S['past'][number];
 
-export function placeOf<A>(state: QueryStackState<A>): QueryPlace<A> {
-  const detail =
-    state.mode === 'detail' && state.detailRow
-      ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll, newestWhenLeft: state.newestWhenLeft }
-      : null;
-  return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset, detail };
+export function placeOf<A, M extends string>(state: QueryStackState<A, M>): QueryPlace<A, M> {
+  // A view opened from the details (T, p ...) stands on them: the reader comes back to those details, as Esc would.
+  const ground = state.under?.[0] ?? state.mode;
+  const detail = ground === 'detail' && state.detailRow ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll } : null;
+  return { text: state.queryText, anchor: state.anchor, follow: state.follow, offset: state.offset, newestWhenLeft: state.newestWhenLeft, detail };
 }
 
 /**
