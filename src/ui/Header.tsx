@@ -63,7 +63,10 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   // Records read count copies (the same event in two files) once: say which number is which.
   const read = progress.eventsRead > total ? ` (${formatCount(progress.eventsRead)} records read)` : '';
   const newMarker = `${newBelow ? '▼' : '▲'} ${formatCount(newCount)} new`;
-  const fullFollowText = follow ? 'following' : newCount > 0 ? `paused ${newMarker} (f)` : 'paused';
+  // Nothing more can arrive (--no-watch once loaded, the folder gone): following or paused would promise
+  // events, as the --db dashboard on a read-only archive says neither; unseen arrivals are still counted.
+  const settled = state === 'not watching' || state === 'folder gone';
+  const fullFollowText = newCount > 0 && !follow ? `paused ${newMarker} (f)` : settled ? '' : follow ? 'following' : 'paused';
   const conflicts = progress.conflictCount ?? 0;
   const problems = [
     conflicts > 0 ? `! ${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',

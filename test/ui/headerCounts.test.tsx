@@ -31,7 +31,7 @@ describe('header', () => {
     const progress = { ...emptyProgress(0), phase: 'done' as const, eventsRead: 310, skippedFiles: [{ path: '/x/LICENSE', reason: 'not JSON' }] };
     const draw = (follow: boolean, width: number) => {
       const view = render(
-        <Header folder="/work/shared/datasets/stratus-red-team" progress={progress} watching={false} shown={310} total={310} newCount={0} follow={follow} findings="⚑ 4 high 6 med (!)" width={width} />,
+        <Header folder="/work/shared/datasets/stratus-red-team" progress={progress} watching shown={310} total={310} newCount={0} follow={follow} findings="⚑ 4 high 6 med (!)" width={width} />,
       );
       const line = (view.lastFrame() ?? '').split('\n')[0]!;
       view.unmount();
@@ -43,6 +43,21 @@ describe('header', () => {
     expect(draw(false, 80)).toContain('paused');
     expect(draw(false, 80)).toMatch(/red-team$/);
     expect(draw(true, 200)).toContain('following  1 skipped (b)  /work/shared/datasets/stratus-red-team');
+  });
+  it('says neither following nor paused when nothing more can arrive (--no-watch loaded, the folder gone), but still counts unseen arrivals', () => {
+    const draw = (watching: boolean, follow: boolean, newCount: number, gone = false) => {
+      const progress = { ...emptyProgress(0), phase: 'done' as const, eventsRead: 10, ...(gone ? { watchedFolderGone: '/x' } : {}) };
+      const view = render(<Header folder="/x" progress={progress} watching={watching} shown={10} total={10} newCount={newCount} follow={follow} width={120} />);
+      const line = (view.lastFrame() ?? '').split('\n')[0]!;
+      view.unmount();
+      return line;
+    };
+    expect(draw(false, true, 0)).not.toMatch(/following|paused/);
+    expect(draw(false, false, 0)).not.toMatch(/following|paused/);
+    expect(draw(false, false, 3)).toContain('paused ▲ 3 new (f)');
+    expect(draw(true, false, 0, true)).not.toMatch(/following|paused/);
+    expect(draw(true, false, 0)).toContain('paused');
+    expect(draw(true, true, 0)).toContain('following');
   });
   it('at 80 columns leaves out the records-read count before the folder name when findings take the room', () => {
     const progress = { ...emptyProgress(0), phase: 'done' as const, eventsRead: 3975 };
