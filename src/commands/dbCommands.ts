@@ -10,7 +10,7 @@ import { conflictTimes, countEvents, eachEvent, summarizeArchive } from '../arch
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
 import type { ExportFormat } from '../export/index.js';
-import type { ProgressListener } from '../export/progress.js';
+import { wroteLine, type ProgressListener } from '../export/progress.js';
 import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
 import type { DetectReport } from './detect.js';
@@ -116,7 +116,7 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
     const total = await countEvents(archive, where);
     sink = options.output === '-' ? streamSink(process.stdout) : await openAtomicFile(options.output, { overwrite: options.force });
     // The same engine as the --db dashboard's download (archive/export.ts), so both write the same bytes.
-    const { written } = await writeArchiveEvents(archive, sink, {
+    const { written, bytes } = await writeArchiveEvents(archive, sink, {
       where,
       order: options.order,
       format: options.format,
@@ -128,7 +128,7 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
     options.progress?.clear();
     await sink.commit();
     if (written !== total) process.stderr.write(`trailtop: the archive changed during the export (${counted(total, 'event')} counted, ${written.toLocaleString('en-US')} written)\n`);
-    process.stderr.write(`trailtop: ${counted(written, 'event')} written to ${sanitize(sink.path)}\n`);
+    process.stderr.write(wroteLine(written, bytes, options.output === '-' ? 'stdout' : sanitize(sink.path)));
     return 0;
   } catch (error) {
     options.progress?.clear();

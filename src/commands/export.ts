@@ -8,7 +8,7 @@ import {
   ExportCancelled,
   ExportFailed,
   exportRows,
-  formatBytes,
+  wroteLine,
   formatFromPath,
   formatProgressLine,
   removeLiveTempFilesSync,
@@ -313,7 +313,7 @@ export async function runExport(argv: string[]): Promise<number> {
     bar.clear();
     if (showProgress) {
       const where = toStdout ? 'stdout' : sanitize(result.path);
-      process.stderr.write(`trailtop: wrote ${counted(result.written, 'event')} (${formatBytes(result.bytes)}) to ${where}\n`);
+      process.stderr.write(wroteLine(result.written, result.bytes, where));
     }
     return 0;
   } catch (error) {

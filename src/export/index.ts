@@ -13,7 +13,7 @@ import { createRecordsReader, type RecordsReader } from './records.js';
 export { ExportCancelled, ExportFailed, TargetExists, type ExportFailure } from './errors.js';
 export { CSV_COLUMNS, CSV_HEADERS, formatEventTime } from './columns.js';
 export { isDangerous, neutralise, GUARD_PREFIX } from './guard.js';
-export { formatProgressLine, formatBytes, type ExportProgress } from './progress.js';
+export { formatProgressLine, formatBytes, wroteLine, type ExportProgress } from './progress.js';
 export { checkTarget, removeLiveTempFilesSync } from './atomic.js';
 export { writesIntoLogPath } from './logFolder.js';
 export { createRecordsReader, type RecordsReader, type RawRecord } from './records.js';

@@ -56,6 +56,11 @@ export class ProgressReporter {
   }
 }
 
+/** The line an export ends with on stderr, the same for a folder and an archive: `wrote 3,966 events (5.7 MiB) to out.json`. */
+export function wroteLine(written: number, bytes: number, where: string): string {
+  return `trailtop: wrote ${counted(written, 'event')} (${formatBytes(bytes)}) to ${where}\n`;
+}
+
 /** Human-readable size, binary units. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -6,7 +6,7 @@
  * would never show it. Needs a build (npm test builds first) and tmux (CI installs it).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordsJson, tempFolder } from '../support/files.js';
@@ -44,7 +44,8 @@ describe('export --db progress', () => {
     const out = join(scratch.dir, 'piped.jsonl');
     const run = trailtop(['export', '--db', db, '-o', out]);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).toBe(`trailtop: ${EVENTS} events written to ${out}\n`);
+    // The folder export's words: how many, how big, where.
+    expect(run.stderr).toBe(`trailtop: wrote ${EVENTS} events (${statSync(out).size} B) to ${out}\n`);
   });
 
   requireTmuxInCi('export --db drawing its progress on a terminal');
@@ -70,7 +71,7 @@ describe('export --db progress', () => {
       // eslint-disable-next-line no-control-regex
       expect(bytes).toMatch(/\r\[#+\] 100% 3\/3 events \d+ B [^\r\n]*\x1b\[K/);
       // Cleared, then the one line that stays.
-      expect(bytes).toContain(`\r\x1b[Ktrailtop: ${EVENTS} events written to ${out}`);
+      expect(bytes).toContain(`\r\x1b[Ktrailtop: wrote ${EVENTS} events (${statSync(out).size} B) to ${out}`);
       expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(EVENTS);
     } finally {
       tmux.kill();

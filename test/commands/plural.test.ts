@@ -25,7 +25,7 @@ describe('headless messages count one event as "1 event"', () => {
     expect(archived.stderr).toMatch(/1 file read, 0 unchanged, 0 bad; 1 event added/);
     const fromDb = trailtop('export', '--db', db, '-o', join(dir, 'db.jsonl'), '--format', 'jsonl');
     expect(fromDb.code).toBe(0);
-    expect(fromDb.stderr).toMatch(/1 event written to/);
+    expect(fromDb.stderr).toMatch(/wrote 1 event \(\d+ B\) to/);
     const chain = trailtop('chain', logs, 'not-there');
     expect(chain.code).toBe(1);
     expect(chain.stderr).toMatch(/\(1 event read\)/);
