@@ -21,5 +21,5 @@ export const IN_MEMORY_NAME = ':memory:';
 
 /** The refusal of a path DuckDB opens as an in-memory database: an import there would store nothing. */
 export function inMemoryRefusal(path: string): string {
-  return `${path} is not a file DuckDB keeps an archive in (it opens an in-memory database for it, so nothing would be stored): give --db the path of a file, such as trail.duckdb`;
+  return `--db ${path} is a database in memory, where an archive would not be kept: give --db a file path, such as trail.duckdb`;
 }

@@ -13,8 +13,9 @@ import { UsageError } from './usageError.js';
  * it first, took it for a file named :memory: in the current folder.
  */
 export function dbOption(value: string | undefined): string | undefined {
-  if (value === '') throw new UsageError('--db needs a file path, such as trail.duckdb');
-  if (value === IN_MEMORY_NAME) throw new UsageError(sanitizeLine(inMemoryRefusal(value)), false);
+  // Only blanks is a quoting slip too ("$DB " with DB unset), not a file anyone means to make.
+  if (value !== undefined && value.trim() === '') throw new UsageError('--db needs a file path, such as trail.duckdb');
+  if (value === IN_MEMORY_NAME) throw new UsageError(sanitizeLine(inMemoryRefusal(value)));
   return value;
 }
 

@@ -131,7 +131,7 @@ describe('a --db DuckDB would open in memory', () => {
     expect(run.status, run.stderr).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      'trailtop: :memory: is not a file DuckDB keeps an archive in (it opens an in-memory database for it, so nothing would be stored): give --db the path of a file, such as trail.duckdb\n',
+      "trailtop: --db :memory: is a database in memory, where an archive would not be kept: give --db a file path, such as trail.duckdb\nTry 'trailtop --help'.\n",
     );
     expect(existsSync(join(scratch.dir, ':memory:'))).toBe(false);
     expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);
@@ -140,7 +140,7 @@ describe('a --db DuckDB would open in memory', () => {
   it('read only (the --db dashboard): the same refusal, not DuckDB\'s "cannot launch in-memory database"', async () => {
     const opening = openArchive(':memory:', { readOnly: true });
     await expect(opening).rejects.toThrow(NotAnArchive);
-    await expect(opening).rejects.toThrow(/^:memory: is not a file DuckDB keeps an archive in \(it opens an in-memory database for it/);
+    await expect(opening).rejects.toThrow(/^--db :memory: is a database in memory, where an archive would not be kept/);
   });
 
   it('a new FILE.json or FILE.csv is a file-backed archive that scan --db reads back', () => {
@@ -164,6 +164,13 @@ describe('an empty --db', () => {
     // Not the default archive either: it would be under XDG_CACHE_HOME.
     expect(existsSync(join(scratch.dir, 'cache'))).toBe(false);
     expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);
+  });
+
+  it("--db ' ' (only blanks, a quoting slip) is the same refusal, not a file named by blanks", () => {
+    const run = trailtopInScratch(['archive', 'logs', '--db', ' ', '--quiet']);
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^trailtop: --db needs a file path/);
+    expect(existsSync(join(scratch.dir, ' '))).toBe(false);
   });
 
   it('--db= (the value joined to the option) is the same refusal', () => {
