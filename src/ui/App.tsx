@@ -31,6 +31,7 @@ import { pickPromptLines } from './investigate/pivotPick.js';
 import { TopValuesView } from './investigate/TopValuesView.js';
 import { useTopValues } from './investigate/useTopValues.js';
 import { useChain } from './investigate/useChain.js';
+import { drilledFrom } from './investigate/queryStack.js';
 import { principalSummary } from '../investigate/principal.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
@@ -49,7 +50,7 @@ import { stripHeight } from './timeline/stripModel.js';
 import { TimelineStrip } from './timeline/TimelineStrip.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { queryHint } from './queryHints.js';
-import { drilledFrom, initialState, reducer, type UiAction, type UiState } from './state.js';
+import { initialState, reducer, type UiAction, type UiState } from './state.js';
 import { StatusBar, statusRoom } from './StatusBar.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
@@ -562,7 +563,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }
 
   // A list opened from a view (T's Enter) goes back to it with Esc: said first, or the reader would not guess it.
-  const hints = drilledFrom(state).length > 0 ? ['Esc back', ...(HINTS.list ?? [])] : (HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']);
+  const hints = drilledFrom(state.mode, state.past).length > 0 ? ['Esc back', ...(HINTS.list ?? [])] : (HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']);
   if (tooSmall) return <TooSmall columns={width} rows={termRows} />;
   return (
     <ThemeContext.Provider value={theme}>

@@ -181,7 +181,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'follow', keys: [{ char: 'f' }], label: 'f', description: 'follow newest events', modes: BROWSE, group: MAIN },
   { action: 'open', keys: [{ named: 'return' }], label: 'Enter', description: 'open / close the event details', modes: BROWSE, group: MAIN },
   { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top', 'principal', 'findings', 'columns'], group: MAIN },
-  // Its own action (not `back`): the --db dashboard does not do it, and its help lists only what it does.
+  // Its own action (not `back`): Esc in the list does only this, and the help (both dashboards') says so on a line of its own.
   { action: 'drillBack', keys: [{ named: 'escape' }], label: 'Esc', description: 'in a list opened from a view (T, p, i, h or ! and Enter): back to that view and the query before, as [ goes back', modes: ['list'], group: MAIN },
   { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
   { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },

@@ -9,10 +9,10 @@ import type { Mode } from './keys.js';
 import { cursorIndex, newestIndex, type ListOrder } from './listModel.js';
 import type { PivotPick } from './investigate/pivotPick.js';
 import type { PivotTerm } from '../investigate/pivot.js';
-import { placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
+import { drilledFrom, placeLeft, placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
 import type { StatusMessage } from './statusMessage.js';
 import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
-import { closeBack, grounded, openOver } from './viewStack.js';
+import { closeBack, grounded, openOver, reopen } from './viewStack.js';
 
 export interface UiState {
   mode: Mode;
@@ -170,22 +170,16 @@ function withQuery(state: UiState, text: string): UiState {
 /** The views with nothing under them: Esc there goes to no earlier view. */
 const GROUND: readonly Mode[] = ['list', 'detail'];
 
-/** The views the list was opened from (T, then Enter), nearest last; none when Esc in the list does nothing. */
-export function drilledFrom(state: UiState): readonly Mode[] {
-  return (state.mode === 'list' && state.past[state.past.length - 1]?.views) || [];
-}
-
 /**
  * Esc in the list: when the list came from a view (T, p, i, h or ! and Enter), back to it as `[`
  * goes back (the query before, the details under it if it was opened from them), with the view
  * open again over them. Any other list: nothing (the same state: no frame is drawn).
  */
 function drillBack(state: UiState, now: number): UiState {
-  const views = drilledFrom(state);
-  const view = views[views.length - 1];
-  if (view === undefined) return state;
+  const views = drilledFrom(state.mode, state.past);
+  if (views.length === 0) return state;
   const back = reduceAction(state, { type: 'queryBack' }, now);
-  return { ...back, mode: view, under: [back.mode, ...views.slice(0, -1)], scroll: 0 };
+  return { ...back, ...reopen(back.mode, views), scroll: 0 };
 }
 
 /** A status message older than this goes when the view or the query changes (a newer one came with the change). */
@@ -292,8 +286,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       // A pivot that leaves the query as it was (its term already there) leaves the view as it was too.
       if (action.text === state.queryText) return action.from ? { ...set, mode: state.mode } : set;
       // Leaving a view for the list (T's Enter): Esc in that list goes back into the view (drillBack).
-      const views = set.mode === 'list' && !GROUND.includes(state.mode) ? [...state.under.slice(1), state.mode] : [];
-      const pushed = pushPlace(set, views.length > 0 ? { ...placeOf(state), views } : placeOf(state));
+      const pushed = pushPlace(set, set.mode === 'list' ? placeLeft(state, GROUND) : placeOf(state));
       if (!action.from) return pushed;
       // As `[` keeps its event, by identity: the cursor finds it (or the row in its place) in the new rows.
       // Not following, and no "new" count yet: the first move counts from the newest row then.

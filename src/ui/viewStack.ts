@@ -18,6 +18,15 @@ export function openOver<M extends string>(from: ViewStack<M>, mode: M): ViewSta
   return { mode, under: [...from.under, from.mode] };
 }
 
+/**
+ * `views` (nearest last) open again over `ground`, as they were when a query applied from them took
+ * the reader to the list (Esc there: drilledFrom in queryStack.ts); just the ground when there are none.
+ */
+export function reopen<M extends string>(ground: M, views: readonly M[]): ViewStack<M> {
+  const top = views[views.length - 1];
+  return top === undefined ? { mode: ground, under: [] } : { mode: top, under: [ground, ...views.slice(0, -1)] };
+}
+
 /** The view on screen closed: back to the one under it (`ground` when none is). */
 export function closeBack<M extends string>(from: ViewStack<M>, ground: M): ViewStack<M> {
   const under = from.under[from.under.length - 1];

@@ -1,6 +1,7 @@
 /** The --db dashboard over an archive of given records (alone, or beside the folder dashboard), for a describe block's tests. */
 import { afterAll, beforeAll } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
+import { commandRules } from '../../src/commands/rules.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App, type PluginViews } from '../../src/ui/App.js';
@@ -62,8 +63,11 @@ export function bothDashboardsForThisBlock(
   width: number,
   height: number,
   shown: string,
-  /** The folder dashboard's plug-in views and findings, as `trailtop DIR` gives them (none by default). */
-  folderViews: { views?: PluginViews; findings?: () => Findings } = {},
+  /**
+   * The folder dashboard's plug-in views and findings, as `trailtop DIR` gives them (none by default);
+   * `dbRules`: the --db dashboard runs the built-in rules, as `trailtop --db FILE` does (none by default).
+   */
+  folderViews: { views?: PluginViews; findings?: () => Findings; dbRules?: boolean } = {},
 ): () => BothDashboards {
   let both: BothDashboards | undefined;
   beforeAll(async () => {
@@ -72,7 +76,9 @@ export function bothDashboardsForThisBlock(
     await loadFolder(archive.folder, store);
     const findings = folderViews.findings?.();
     const folder = renderApp(<App store={store} folder={archive.folder} watching={false} env={PLAIN} views={folderViews.views ?? {}} {...(findings ? { findings } : {})} />, width, height);
-    const db = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} />, width, height);
+    const ruleSet = folderViews.dbRules ? commandRules(undefined) : null;
+    const session = new ArchiveSession(archive.archive, ruleSet ? { rules: ruleSet.rules, ruleSet } : {});
+    const db = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} />, width, height);
     both = { archive, folder, db };
     await folder.waitFor((f) => f.includes(shown));
     await db.waitFor((f) => f.includes(shown) && idle(f), 20_000);

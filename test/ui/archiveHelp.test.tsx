@@ -2,7 +2,8 @@
  * The --db dashboard's `?` at 80x24: its note on what an archive cannot do is
  * wrapped, not cut mid-word with '…', and the keys listed are the ones it
  * answers (f, i, d, b, !, p, C, r, Tab split, v span were listed as if they worked; [ ] and the
- * pivots from the list and the details, r in the details, ', C, v span, Tab split and f work since);
+ * pivots from the list and the details, r in the details, ', C, v span, Tab split, f and Esc in a list
+ * a view's Enter opened work since);
  * the details' title names only keys the archive's details have; `?` in
  * the top values or the histogram opens at that view's keys, as in App.
  */
@@ -38,7 +39,11 @@ describe('help on an archive at 80 columns', () => {
       expect(body, present).toContain(present);
     }
     // f works on an archive: the note and the key say what it does there (both wrapped).
-    for (const present of ["follow newest events (as DIR's new files are imported; read only: the newest event)", 'f goes to the newest event;']) {
+    for (const present of [
+      "follow newest events (as DIR's new files are imported; read only: the newest event)",
+      'f goes to the newest event;',
+      'in a list opened from a view (T, p, i, h or ! and Enter): back to that view and the query before, as [ goes back',
+    ]) {
       expect(body.replace(/\s+/g, ' '), present).toContain(present);
     }
   });

@@ -97,7 +97,7 @@ describe('keys of the --db dashboard', () => {
     expect(withRow('')(list, 'p').state.status).toMatch(/select one first/);
     const opened = withRow('alice')(list, 'p');
     expect(opened.command).toEqual({ kind: 'principal' });
-    expect(opened.state.principal).toEqual({ term: { field: 'user', value: 'alice' }, from: 'list' });
+    expect(opened.state.principal).toEqual({ term: { field: 'user', value: 'alice' } });
     // The top values of the User column (actor:), the second value selected.
     const top = { ...list, mode: 'top' as const, topField: 0, topIndex: 1 };
     expect(press(top, 'p').state.principal?.term).toEqual({ field: 'actor', value: 'bob' });

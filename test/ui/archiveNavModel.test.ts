@@ -60,3 +60,46 @@ describe('the state once a query has run', () => {
     expect(afterApply(s, 'a', 9, 20, undefined, fromDetails)).toMatchObject({ cursor: 9, mode: 'detail', scroll: 4, nav: { linkIndex: 3 } });
   });
 });
+
+describe('Esc in a list a view opened (drillBack)', () => {
+  const values = { ...ctx, topValues: [{ value: 'alice' }, { value: 'bob' }] };
+
+  it('T from the details, Enter, Esc: back to the query before, the top values on the same value over the same details', () => {
+    let s = press(initialArchiveState('a'), '', { return: true }).state;
+    s = press(s, 'T', {}, values).state;
+    s = press(s, 'j', {}, values).state;
+    const enter = press(s, '', { return: true }, values);
+    expect(enter.command).toMatchObject({ kind: 'apply', text: 'actor:bob', from: { views: ['top'], detail: { row: current } } });
+    if (enter.command?.kind !== 'apply') throw new Error('no apply');
+    s = afterApply(enter.state, enter.command.text, 0, 20, enter.command.from);
+    expect(s.mode).toBe('list');
+    const esc = press(s, '', { escape: true });
+    expect(esc.command).toMatchObject({ kind: 'apply', text: 'a', at: { anchor: current, detail: { linkIndex: -1 }, reopen: ['top'] } });
+    if (esc.command?.kind !== 'apply') throw new Error('no apply');
+    s = afterApply(esc.state, esc.command.text, 3, 20, undefined, esc.command.at);
+    expect(s).toMatchObject({ queryText: 'a', mode: 'top', under: ['detail'], topIndex: 1, cursor: 3 });
+    // The place gone back from is `]`'s, and names no views: Esc in its list does nothing.
+    expect(s.nav.past).toEqual([]);
+    expect(s.nav.future.map((p) => [p.text, p.views])).toEqual([['actor:bob', undefined]]);
+  });
+
+  it('p over T from the list: both open again, the summary on top', () => {
+    let s = press(initialArchiveState(), 'T', {}, values).state;
+    s = press(s, 'p', {}, values).state;
+    expect(s).toMatchObject({ mode: 'principal', under: ['list', 'top'] });
+    const lines = [{ text: 'API GetObject', heading: false, pivot: { field: 'name', value: 'GetObject' } }];
+    const enter = press(s, '', { return: true }, { ...values, principalLines: lines });
+    if (enter.command?.kind !== 'apply') throw new Error('no apply');
+    s = afterApply(enter.state, enter.command.text, 0, 20, enter.command.from);
+    const esc = press(s, '', { escape: true });
+    if (esc.command?.kind !== 'apply') throw new Error('no apply');
+    expect(afterApply(esc.state, esc.command.text, 0, 20, undefined, esc.command.at)).toMatchObject({ queryText: '', mode: 'principal', under: ['list', 'top'] });
+  });
+
+  it('in a list no view opened (a typed query, a pivot from the list, [): nothing, not even the status cleared', () => {
+    const typed = afterApply({ ...initialArchiveState(), status: 'kept' }, 'user:bob', 0, 20, archivePlace(initialArchiveState(), current));
+    const esc = press(typed, '', { escape: true });
+    expect(esc.state).toBe(typed);
+    expect(esc.command).toBeUndefined();
+  });
+});

@@ -3,14 +3,18 @@
  * arrived after the reader paused (after a pivot and `[` it counted the rows above
  * the cursor: `paused ▲ 9 new (f)` with --no-watch, where nothing can arrive); `[`
  * after T's Enter from the details comes back to those details; and Esc in a list
- * opened from a view (T, p, h ... then Enter) goes back into that view.
+ * opened from a view (T, p, h ... then Enter) goes back into that view, on both
+ * dashboards (the --db dashboard's Esc in the list did nothing).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { Findings } from '../../src/detect/findings.js';
+import type { Rule } from '../../src/detect/rule.js';
 import { App } from '../../src/ui/App.js';
+import { FindingsView } from '../../src/ui/findings/FindingsView.js';
 import { initialState, reducer, type UiState } from '../../src/ui/state.js';
-import { bothDashboardsForThisBlock, idle } from './archiveDashboard.js';
+import { bothDashboardsForThisBlock, idle, queryOf } from './archiveDashboard.js';
 import { makeRow, makeRows } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
@@ -227,6 +231,128 @@ describe('[ after T from the details and Enter, on both dashboards', () => {
       await h.press(KEYS.enter, (f) => idle(f) && !f.includes('Top values of') && f.includes('actor:bob'));
       const frame = await h.press('[', (f) => idle(f) && !f.includes('actor:bob') && f.includes('Event details'));
       expect(frame).toMatch(/Event name +CallB/);
+    }
+  });
+});
+
+describe('Esc in a list a view opened, on both dashboards', () => {
+  // The oldest event stops the trail: a built-in rule fires on it on the archive, and the folder's findings say so too.
+  const records = ['StopLogging', 'CallA', 'CallB', 'CallC'].map((name, k) => ({
+    eventID: `ev-${k}`,
+    eventTime: `2024-03-05T1${k}:00:00Z`,
+    eventName: name,
+    eventSource: k === 0 ? 'cloudtrail.amazonaws.com' : 's3.amazonaws.com',
+    awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', userName: k === 2 ? 'bob' : 'alice' },
+  }));
+  const trailStopped: Rule = {
+    id: 'r-trail',
+    title: 'Trail stopped',
+    level: 'high',
+    status: 'stable',
+    description: 'A trail stopped logging.',
+    references: [],
+    tags: [],
+    author: 'test',
+    falsepositives: [],
+    path: 'r-trail.yml',
+    origin: 'builtin',
+    ast: { kind: 'const', value: true },
+  };
+  const both = bothDashboardsForThisBlock(records, 80, 24, 'CallC', {
+    dbRules: true,
+    views: { findings: FindingsView },
+    findings: () => {
+      const findings = new Findings({ rules: [trailStopped], skipped: [] }, 0);
+      findings.add([{ id: 'ev-0', time: Date.UTC(2024, 2, 5, 10), index: 0, rules: [0] }]);
+      return findings;
+    },
+  });
+  const dashboards = (): (readonly [string, Harness])[] => [['folder', both().folder], ['--db', both().db]];
+  const footer = (f: string) => f.split('\n').at(-1) ?? '';
+  /** Drawn, with nothing still being counted or read. */
+  const settled = (f: string) => idle(f) && !f.includes('Counting…');
+
+  it('T from the details, Enter, Esc: the top values on the same value, with the query before; Esc: the details; Esc: the list', async () => {
+    for (const [name, h] of dashboards()) {
+      await h.press('g', (f) => settled(f) && cursorRow(f).includes('CallC'));
+      await h.press('j', (f) => settled(f) && cursorRow(f).includes('CallB'));
+      await h.press(KEYS.enter, (f) => settled(f) && /Event name +CallB/.test(f));
+      await h.press('T', (f) => settled(f) && f.includes('Top values of User'));
+      for (let i = 0; i < 3 && !selectedLink(h.frame()).includes('bob'); i++) await h.press('j');
+      expect(selectedLink(h.frame()), name).toContain('bob');
+      await h.press(KEYS.enter, (f) => settled(f) && !f.includes('Top values of') && queryOf(f) === 'actor:bob');
+      let frame = await h.press(KEYS.escape, (f) => settled(f) && f.includes('Top values of User'));
+      expect(queryOf(frame), name).toBe('');
+      expect(selectedLink(frame), name).toContain('bob');
+      frame = await h.press(KEYS.escape, (f) => settled(f) && f.includes('Event details'));
+      expect(frame, name).toMatch(/Event name +CallB/);
+      frame = await h.press(KEYS.escape, (f) => settled(f) && !f.includes('Event details'));
+      expect(cursorRow(frame), name).toContain('CallB');
+      // ] still goes forward to the value's events; [ back again, for the next test.
+      await h.press(']', (f) => settled(f) && queryOf(f) === 'actor:bob');
+      await h.press('[', (f) => settled(f) && queryOf(f) === '');
+    }
+  });
+
+  it("T from the list, Enter: the footer starts with 'Esc back'; Esc: the top values; Esc: the list, its footer as it was", async () => {
+    for (const [name, h] of dashboards()) {
+      await h.press('T', (f) => settled(f) && f.includes('Top values of User'));
+      await h.press(KEYS.enter, (f) => settled(f) && !f.includes('Top values of') && queryOf(f).startsWith('actor:'));
+      // Once the pivot's message has gone.
+      await h.waitFor((f) => footer(f).startsWith('Esc back · Enter details'), 10_000);
+      await h.press(KEYS.escape, (f) => settled(f) && f.includes('Top values of User') && queryOf(f) === '');
+      const list = await h.press(KEYS.escape, (f) => settled(f) && !f.includes('Top values of'));
+      expect(footer(list), name).toMatch(/^Enter details · /);
+    }
+  }, 60_000);
+
+  it('p over T, Enter on a line of the summary, Esc: the summary again; Esc: the top values (counted again); Esc: the list', async () => {
+    for (const [name, h] of dashboards()) {
+      const value = selectedLink(await h.press('T', (f) => settled(f) && f.includes('Top values of User')));
+      await h.press('p', (f) => settled(f) && f.includes('Summary of'));
+      await h.press(KEYS.enter, (f) => settled(f) && !f.includes('Summary of') && queryOf(f) !== '');
+      const summary = await h.press(KEYS.escape, (f) => settled(f) && f.includes('Summary of'));
+      expect(queryOf(summary), name).toBe('');
+      await h.press(KEYS.escape, (f) => settled(f) && f.includes('Top values of User') && selectedLink(f) === value);
+      await h.press(KEYS.escape, (f) => settled(f) && !f.includes('Top values of'));
+    }
+  });
+
+  it('h, Enter on a bucket, Esc: the histogram with the query before; Esc: the list', async () => {
+    for (const [name, h] of dashboards()) {
+      await h.press('h', (f) => settled(f) && /^Histogram /m.test(f));
+      await h.press(KEYS.enter, (f) => settled(f) && !/^Histogram /m.test(f) && queryOf(f).includes('from:'));
+      const frame = await h.press(KEYS.escape, (f) => settled(f) && /^Histogram /m.test(f));
+      expect(queryOf(frame), name).toBe('');
+      await h.press(KEYS.escape, (f) => settled(f) && !/^Histogram /m.test(f));
+    }
+  });
+
+  it("!, Enter on the rule, Esc: the findings with the query before; Esc: the list", async () => {
+    for (const [name, h] of dashboards()) {
+      // On the archive the rules run in the background: the findings view lists the rule once they have.
+      await h.waitFor((f) => f.includes('(!)') && !f.includes('running rules'), 20_000);
+      await h.press('!', (f) => settled(f) && /^Findings\b/m.test(f));
+      await h.press(KEYS.enter, (f) => settled(f) && !/^Findings\b/m.test(f) && queryOf(f).startsWith('rule:'));
+      const frame = await h.press(KEYS.escape, (f) => settled(f) && /^Findings\b/m.test(f));
+      expect(queryOf(frame), name).toBe('');
+      await h.press(KEYS.escape, (f) => settled(f) && !/^Findings\b/m.test(f));
+    }
+  });
+
+  it('Esc in a list no view opened changes nothing (a typed query stays)', async () => {
+    for (const [name, h] of dashboards()) {
+      await h.press('/user:alice', (f) => f.includes('user:alice'));
+      await h.press(KEYS.enter, (f) => settled(f) && queryOf(f) === 'user:alice');
+      expect(footer(h.frame()), name).not.toMatch(/^Esc back/);
+      await loneEscape(h);
+      // A key after it, to know the Esc was handled: it did nothing.
+      const frame = await h.press('o', (f) => settled(f) && /oldest first/i.test(f));
+      expect(queryOf(frame), name).toBe('user:alice');
+      expect(frame, name).not.toMatch(/Top values of|Event details/);
+      await h.press('o', (f) => settled(f) && !/oldest first/i.test(f));
+      await h.press('[', (f) => settled(f) && queryOf(f) === '');
     }
   });
 });

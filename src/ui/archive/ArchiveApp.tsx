@@ -47,10 +47,11 @@ import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
 import { HistogramChart } from '../timeline/HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
-import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveMode, type ArchiveUiState } from './archiveModel.js';
+import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
-import { afterApply, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
+import { afterApply, ARCHIVE_GROUND, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
+import { drilledFrom } from '../investigate/queryStack.js';
 import { useArchiveChain } from './useArchiveChain.js';
 import { ArchiveInsights } from './ArchiveInsights.js';
 import { cursorAfterRefresh, followsNewest } from './archiveRefresh.js';
@@ -101,9 +102,6 @@ const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
   columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
 };
 
-/** The views with nothing under them: Esc there goes to no earlier view. */
-const GROUND: readonly ArchiveMode[] = ['list', 'detail'];
-
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
 const SIZES: readonly BucketSize[] = BUCKET_SIZES.filter((s) => s.unit === 'fixed' || s.unit === 'day');
 /** The most buckets one histogram asks for (zooming in further than that on a long span widens the bucket). */
@@ -141,7 +139,7 @@ type LoadKind = 'list' | 'top' | 'histo' | 'principal';
 /** The keys the --db dashboard answers (archiveModel.ts archiveKey): its help lists only these. */
 const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'up', 'down', 'pageUp', 'pageDown', 'top', 'bottom',
-  'follow', 'open', 'back', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark', 'nextMark',
+  'follow', 'open', 'back', 'drillBack', 'editQuery', 'json', 'copy', 'queryBack', 'queryForward', 'nextLink', 'prevLink', 'toggleTime', 'toggleOrder', 'topValues', 'histogram', 'mark', 'nextMark',
   'applyQuery', 'cancelQuery', 'historyPrev', 'historyNext', 'deleteToStart', 'deleteWord', 'lineStart', 'lineEnd', 'charMove',
   'nextTopField', 'prevTopField', 'topFilter', 'pivotReplace', 'pivotAdd', 'pivotExclude', 'resourceTimeline',
   'zoomIn', 'zoomOut', 'applySpan', 'selectSpan', 'cycleStack',
@@ -184,7 +182,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns() };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const setState = useCallback((change: ArchiveUiState) => {
-    const next = grounded(change, GROUND);
+    const next = grounded(change, ARCHIVE_GROUND);
     if (next === stateRef.current) return;
     stateRef.current = next;
     rerender();
@@ -264,6 +262,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     setState({ ...stateRef.current!, status: `the archive answered with an error: ${sanitizeLine(error instanceof Error ? error.message : String(error)).slice(0, 300)}` });
   }, []);
 
+  // Esc in a list a view's Enter opened reopens those views (afterApply): they count again on the query gone
+  // back to, which the list's apply has just set. Assigned below, where their loads are.
+  const countReopened = useRef<(s: ArchiveUiState) => void>(() => {});
   const apply = useCallback(
     async (text: string, from?: ArchivePlace, at?: ArchiveLanding) => {
       const mine = ++ticket.current.list;
@@ -295,6 +296,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setHisto(null);
         setBusy('');
         setState(afterApply(stateRef.current!, text, around?.index ?? 0, bodyH, from, at, around?.present ?? true));
+        // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too.
+        if (at?.reopen) countReopened.current(stateRef.current!);
         settle('list', mine);
       } catch (error) {
         if (mine === ticket.current.list) {
@@ -567,6 +570,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
+  countReopened.current = (s) => {
+    const open = [...s.under, s.mode];
+    if (open.includes('top')) void loadTop(s.topField);
+    if (open.includes('principal') && s.principal) void loadPrincipal(s.principal.term);
+    // On its bucket and span as they were (the same query's buckets): bucketIndex is kept when no `keep` is given.
+    if (open.includes('histogram')) void loadHistogram(s.bucketSize, mainH - 3);
+  };
   const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain });
   ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain };
   // The event under the cursor as a key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
@@ -742,8 +752,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, ...closeBack(stateRef.current!, 'list') }));
   const listFromView = findingsKeys.fromView((text: string) => {
     const s = stateRef.current!;
-    // `[` comes back to the list's event the view was opened over.
-    const from = archivePlace({ ...s, mode: 'list' }, eventUnderCursor());
+    // `[` comes back to the list's event (or the details) the view was opened over; Esc in the new list, into the view.
+    const from = archivePlace(s, eventUnderCursor());
     setState({ ...s, mode: 'list', draft: text, caret: text.length });
     void apply(text, from);
   });
@@ -834,6 +844,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     default:
       main = listView(width);
   }
+  // A list opened from a view (T's Enter) goes back to it with Esc: said first, as on the folder dashboard.
+  const hints = drilledFrom(state.mode, state.nav.past).length > 0 ? ['Esc back', ...HINTS.list] : HINTS[state.mode];
   const head = archiveHeadline({
     count: list ? formatCount(total) : '…',
     noun: state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events',
@@ -858,7 +870,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           {download.dialog(width, mainH)}
           {main}
         </Box>
-        <StatusBar message={state.status} lines={statusShown} hints={HINTS[state.mode]} right={right} width={width} />
+        <StatusBar message={state.status} lines={statusShown} hints={hints} right={right} width={width} />
       </Box>
     </ThemeContext.Provider>
   );

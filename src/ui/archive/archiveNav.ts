@@ -18,10 +18,14 @@ import { buildDetail, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
 import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
-import { placeOf, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
-import type { ArchiveUiState, KeyResult } from './archiveModel.js';
+import { drilledFrom, placeLeft, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
+import { reopen } from '../viewStack.js';
+import type { ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
 
-export type ArchivePlace = QueryPlace<ArchivedEvent>;
+export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode>;
+
+/** The views with nothing under them: Esc there goes to no earlier view (and a query from any other lands on the list). */
+export const ARCHIVE_GROUND: readonly ArchiveMode[] = ['list', 'detail'];
 
 /**
  * Where a query's answer puts the reader: the cursor's event (found again in the new list; null: the
@@ -32,6 +36,8 @@ export interface ArchiveLanding {
   anchor: ArchivedEvent | null;
   offset: number;
   detail: { linkIndex: number; scroll: number } | null;
+  /** Esc in a list a view's Enter opened: those views open again over the place (nearest last). */
+  reopen?: readonly ArchiveMode[];
 }
 
 export interface ArchiveNav {
@@ -50,7 +56,7 @@ export interface ArchiveNav {
 export const NO_NAV: ArchiveNav = { past: [], future: [], editFrom: null, pick: null, linkIndex: -1 };
 
 /** The stack's view of the archive's state: the cursor's event is the anchor, and the event the details show. */
-function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryStackState<ArchivedEvent> {
+function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryStackState<ArchivedEvent, ArchiveMode> {
   return {
     queryText: state.queryText,
     anchor: current,
@@ -69,9 +75,13 @@ function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryS
   };
 }
 
-/** Where the reader is: the query, the cursor's event (null when its page is not read yet) and the details when open. */
+/**
+ * Where the reader is: the query, the cursor's event (null when its page is not read yet) and the details when
+ * open; from a view (T, p, h, !, i), the views too: every query applied from one lands on the list, and Esc
+ * there goes back into them (drillBack), as on the folder dashboard.
+ */
 export function archivePlace(state: ArchiveUiState, current: ArchivedEvent | null): ArchivePlace {
-  return placeOf(stackView(state, current));
+  return placeLeft(stackView(state, current), ARCHIVE_GROUND);
 }
 
 /** `from` pushed on the back stack once the query applied from it has run (forward is cleared). */
@@ -133,6 +143,15 @@ export function archiveNavKey(
     if (!current) return { state: { ...cleared, status: 'No event to pivot from (or its page is still being read)' } };
     return pivoted(cleared, term, pick.op, current);
   }
+  if (action === 'drillBack') {
+    const views = drilledFrom(state.mode, state.nav.past);
+    // Esc in a list no view opened: nothing, as on the folder dashboard (no query was cleared by it either).
+    if (views.length === 0) return { state };
+    const step = stepBack(stackView(state, current))!;
+    // `[`, then the views open again over the place it lands on once the archive answers (afterApply).
+    const at: ArchiveLanding = { anchor: step.place.anchor, offset: step.place.offset, detail: step.place.detail, reopen: views };
+    return { state: { ...now, nav: { ...state.nav, past: step.state.past, future: step.state.future, editFrom: null } }, command: { kind: 'apply', text: step.place.text, at } };
+  }
   if (action === 'queryBack' || action === 'queryForward') {
     const step = action === 'queryBack' ? stepBack(stackView(state, current)) : stepForward(stackView(state, current));
     if (!step) return { state: { ...now, status: action === 'queryBack' ? 'No earlier query ([)' : 'No later query (])' } };
@@ -183,6 +202,9 @@ export function afterApply(state: ArchiveUiState, text: string, index: number, b
   if (!at) return { ...applied, cursor: 0, offset: 0 };
   const cursor = Math.max(0, index);
   const offset = Math.max(0, Math.min(at.offset, cursor, bodyH - 1));
-  if (at.detail && present) return { ...applied, cursor, offset, mode: 'detail', scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } };
-  return unselected({ ...applied, cursor, offset, mode: state.mode === 'detail' ? 'list' : state.mode, scroll: 0 });
+  const landed =
+    at.detail && present
+      ? { ...applied, cursor, offset, mode: 'detail' as const, scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } }
+      : unselected({ ...applied, cursor, offset, mode: state.mode === 'detail' ? 'list' : state.mode, scroll: 0 });
+  return at.reopen?.length ? { ...landed, ...reopen(landed.mode === 'detail' ? 'detail' : 'list', at.reopen), scroll: 0 } : landed;
 }

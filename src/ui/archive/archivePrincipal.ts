@@ -12,14 +12,13 @@ import type { Action } from '../keys.js';
 import { stepLine } from '../investigate/principalKeys.js';
 import type { SummaryLine } from '../investigate/principalModel.js';
 import type { ArchivedEvent } from '../../archive/query.js';
-import type { ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
+import type { ArchiveUiState, KeyResult } from './archiveModel.js';
 import { archivePlace } from './archiveNav.js';
 import { closeBack, openOver } from '../viewStack.js';
 
-/** The principal summarised, and the view `p` was pressed in (`[` comes back there after a pivot from the summary). */
+/** The principal summarised. */
 export interface ArchivePrincipal {
   term: PivotTerm;
-  from: ArchiveMode;
 }
 
 /** What the principal keys see besides the state. */
@@ -44,7 +43,7 @@ export function openPrincipal(state: ArchiveUiState, ctx: PrincipalKeyContext): 
     term = PRINCIPAL_FIELDS.has(field) && value ? { field, value } : null;
   } else if (ctx.rowActor) term = { field: 'user', value: ctx.rowActor };
   if (!term) return { state: { ...now, status: 'p summarises a user, role or access key: select one first' } };
-  return { state: { ...now, ...openOver(state, 'principal'), principal: { term, from: state.mode }, principalIndex: -1 }, command: { kind: 'principal' } };
+  return { state: { ...now, ...openOver(state, 'principal'), principal: { term }, principalIndex: -1 }, command: { kind: 'principal' } };
 }
 
 /** A key in the summary: move among the lines that pivot, list the principal's events with one, pivot, or go back. */
@@ -66,7 +65,8 @@ export function principalKey(state: ArchiveUiState, action: Action | null, ctx: 
   // Enter: the principal's events with this API, IP, region ...; =/+/-: the line's value on the query.
   const text = op === 'within' ? pivotQuery(termText(principal.term), line.pivot, 'add') : pivotQuery(state.queryText, line.pivot, op);
   const status = op === 'within' ? `Filtered by ${sanitize(text)} ([ goes back)` : describePivot(line.pivot, op);
-  // `[` comes back to where `p` was pressed (the list's event, or the top values).
-  const from = archivePlace({ ...state, mode: principal.from }, ctx.current ?? null);
+  // `[` comes back to the list's event (or the details) under the summary; Esc in the list, into the summary
+  // and the top values when `p` was pressed there.
+  const from = archivePlace(state, ctx.current ?? null);
   return { state: { ...now, mode: 'list', draft: text, caret: text.length, status }, command: { kind: 'apply', text, from } };
 }

@@ -69,6 +69,23 @@ export function placeOf<A, M extends string>(state: QueryStackState<A, M>): Quer
 }
 
 /**
+ * The place a query applied from `state` leaves when it takes the reader to the list: from a view over
+ * the list or details (T, p, i, h, ! and Enter), it names the views left, so Esc in that list can go
+ * back into them (drilledFrom). `ground`: the views with nothing under them (the list, the details).
+ */
+export function placeLeft<A, M extends string>(state: QueryStackState<A, M>, ground: readonly M[]): QueryPlace<A, M> {
+  const place = placeOf(state);
+  if (ground.includes(state.mode)) return place;
+  // under[0] is the ground the views stand on: the place's `detail` already says which.
+  return { ...place, views: [...(state.under ?? []).slice(1), state.mode] };
+}
+
+/** The views the list on screen was opened from (T, then Enter), nearest last; none when Esc in the list does nothing. */
+export function drilledFrom<M extends string>(mode: M, past: readonly QueryPlace<unknown, M>[]): readonly M[] {
+  return (mode === 'list' && past[past.length - 1]?.views) || [];
+}
+
+/**
  * `from` pushed on the back stack (a new branch: forward is cleared). It takes the place of the
  * last one when both are the same query read from the same details (or both from the list); two
  * events of one query (a chain link followed) are two places.
