@@ -176,7 +176,7 @@ class Parser {
     }
     if (token.kind === 'open') {
       this.at++;
-      if (this.peek()?.kind === 'close') fail('empty group', token.start, 'put terms between the parentheses, or remove them');
+      if (this.peek()?.kind === 'close') fail('empty group', token.paren, 'put terms between the parentheses, or remove them');
       const inside = this.conjunction(token.negated ? !negative : negative);
       this.at++; // the group's ')': tokenize() checked every '(' is closed
       return { kind: 'node', node: token.negated ? not(inside) : inside };

@@ -136,6 +136,10 @@ const QUERIES = [
   'readonly:true AND readonly:false',
   'name:GetObject name:PutObject AND name:PutObject',
   'requestParameters.bucketName:*log* AND requestParameters.bucketName:*-*',
+  // Operators glued to a '(' are operators.
+  'NOT(user:alice) name:Get*',
+  'user:alice OR(user:bob)',
+  '(user:alice)OR(name:GetObject)',
   // A group with a record path is decided from the record, summary terms and all.
   'requestParameters.bucketName:*log* OR error:AccessDenied',
   '(userIdentity.type:IAMUser OR user:root) -params:*AdministratorAccess*',
