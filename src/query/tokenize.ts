@@ -184,6 +184,24 @@ export function tokenize(source: string): TokenizeResult {
   return { ok: true, tokens };
 }
 
+/**
+ * Past the `field:( … )` group opened at `tokens[k]` when it holds only values of its field, side by
+ * side or joined by OR (`user:(alice OR bob)`): written out, those are the field repeated side by
+ * side, so they join the field's other values there (parse.ts, and a pivot's `+`). Null for any
+ * other token or group: a negated one, or one with AND, NOT, `-` or a group inside, keeps its own
+ * meaning as a unit.
+ */
+export function valueGroupEnd(tokens: readonly Token[], k: number): number | null {
+  const open = tokens[k];
+  if (open?.kind !== 'open' || open.field === null || open.negated) return null;
+  for (let j = k + 1; j < tokens.length; j++) {
+    const token = tokens[j]!;
+    if (token.kind === 'close') return j + 1;
+    if (token.kind !== 'or' && (token.kind !== 'term' || token.term.negated)) return null;
+  }
+  return null;
+}
+
 /** The terms alone, in order (for callers that read no syntax). */
 export function termsOf(tokens: readonly Token[]): RawTerm[] {
   return tokens.flatMap((token) => (token.kind === 'term' ? [token.term] : []));

@@ -191,6 +191,29 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
     expect(parsed('name:("A B" OR C*)')).toEqual(parsed('name:"A B" OR name:C*'));
   });
 
+  // user:(alice) user:bob was alice AND bob (nothing), where user:alice user:bob is either.
+  it('a field group of values joins the same field side by side, as the field repeated would', () => {
+    const either = parsed('user:alice user:bob');
+    expect(parsed('user:(alice) user:(bob)')).toEqual(either);
+    expect(parsed('user:(alice) user:bob')).toEqual(either);
+    expect(parsed('user:alice user:(bob)')).toEqual(either);
+    expect(parsed('user:(alice OR bob)')).toEqual(either);
+    expect(parsed('user:(alice bob) user:(carol)')).toEqual(parsed('user:alice user:bob user:carol'));
+    expect(parsed('user:(alice OR bob) user:carol name:x')).toEqual(parsed('user:alice user:bob user:carol name:x'));
+    expect(parsed('EventName:(A) name:B')).toEqual(parsed('name:A name:B'));
+    expect(parsed('a.b:(x) a.b:y')).toEqual(parsed('a.b:x a.b:y'));
+    // An explicit AND stays strict, and so does a group that is not values alone (a NOT, an AND, a - inside).
+    expect(parsed('user:(alice) AND user:bob')).toEqual(parsed('user:alice AND user:bob'));
+    expect(parsed('user:(alice AND bob) user:carol')).toEqual(parsed('user:alice AND user:bob AND user:carol'));
+    expect(parsed('name:(Get* -GetObject) name:PutObject')).toEqual(parsed('(name:Get* -name:GetObject) AND name:PutObject'));
+    expect(parsed('-user:(alice) user:bob')).toEqual(parsed('-user:alice user:bob'));
+    // In an OR or under NOT, the group is its own node.
+    expect(parsed('user:(alice bob) OR name:x')).toEqual(parsed('(user:alice user:bob) OR name:x'));
+    expect(parsed('NOT user:(alice bob) user:carol')).toEqual(parsed('-(user:alice user:bob) user:carol'));
+    // Time terms side by side intersect, where their OR is either range: a time field's group stays whole.
+    expect(parsed('since:(2h OR 1d) until:1h')).toEqual(parsed('(since:2h OR since:1d) until:1h'));
+  });
+
   // name:(user:alice) dropped the name: in silence; name:(GetObject user:alice) meant GetObject AND alice.
   it('a field term inside a field group is an error at the inner field', () => {
     for (const [query, position, typed] of [
