@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, errorColumn, type CompiledQuery, type QueryError, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
+import { operatorWordHint } from '../query/operatorWords.js';
 import { parseTimeValue } from '../query/time.js';
 import { UsageError, VersionRequested } from './usageError.js';
 
@@ -129,6 +130,21 @@ export function queryUsageError(what: string, error: QueryError): UsageError {
   return new UsageError(`${what} at position ${errorColumn(error)}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);
 }
 
+/** Queries already noted on, so a command that compiles its query more than once says it once. */
+const noted = new Set<string>();
+
+/**
+ * A lowercase or/and/not between terms is searched as a word (query/operatorWords.ts): the query
+ * bar says so under the query, and a command says it on stderr, as a note (the query is valid and
+ * runs; the exit status is its own). Once per query text, for a query that parsed.
+ */
+export function noteQueryWords(source: string): void {
+  const hint = operatorWordHint(source);
+  if (hint === '' || noted.has(source)) return;
+  noted.add(source);
+  process.stderr.write(`trailtop: note: ${hint}\n`);
+}
+
 /**
  * Compiles a --filter/--since/--until query; null when empty. A query that
  * does not parse is a UsageError naming the position. With a vocabulary,
@@ -140,6 +156,7 @@ export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: Ta
   if (source.trim() === '') return null;
   const compiled = compileQuery(source, { now, vocabulary, deepTerms, ...(tags ? { tags } : {}) });
   if (!compiled.ok) throw queryUsageError('bad filter', compiled.error);
+  noteQueryWords(source);
   return compiled.query.isEmpty ? null : compiled.query;
 }
 
