@@ -124,10 +124,10 @@ function refuseEmptyWindow(since: string | undefined, until: string | undefined)
   }
 }
 
-/** A query that does not parse, as every command says it: where (1-based, as the query bar counts), what and the hint. */
-export function queryUsageError(what: string, error: QueryError): UsageError {
+/** A query (`source`) that does not parse, as every command says it: where (1-based, in characters, as the query bar counts), what and the hint. */
+export function queryUsageError(what: string, error: QueryError, source: string): UsageError {
   const { message, hint } = error;
-  return new UsageError(`${what} at position ${errorColumn(error)}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);
+  return new UsageError(`${what} at position ${errorColumn(error, source)}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);
 }
 
 /** Queries already noted on, so a command that compiles its query more than once says it once. */
@@ -155,7 +155,7 @@ export function noteQueryWords(source: string): void {
 export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: TagContext, now = Date.now(), deepTerms = false): CompiledQuery | null {
   if (source.trim() === '') return null;
   const compiled = compileQuery(source, { now, vocabulary, deepTerms, ...(tags ? { tags } : {}) });
-  if (!compiled.ok) throw queryUsageError('bad filter', compiled.error);
+  if (!compiled.ok) throw queryUsageError('bad filter', compiled.error, source);
   noteQueryWords(source);
   return compiled.query.isEmpty ? null : compiled.query;
 }

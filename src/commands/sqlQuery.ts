@@ -7,7 +7,7 @@ import { noteQueryWords, queryUsageError, UsageError } from './args.js';
 
 export function parseForSql(text: string, now = Date.now()): QueryNode {
   const parsed = parseQuery(text, { now, deepTerms: true });
-  if (!parsed.ok) throw queryUsageError('bad query', parsed.error);
+  if (!parsed.ok) throw queryUsageError('bad query', parsed.error, text);
   noteQueryWords(text);
   return parsed.ast;
 }
