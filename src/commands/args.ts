@@ -45,7 +45,8 @@ function parseErrorText(error: unknown, argv: readonly string[] = []): string {
   const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(.*?)'\./.exec(error.message) : null;
   if (unknown) {
     // A negated query given as the QUERY argument (sql, athena) reads as short options: say how to pass it.
-    const query = argv.find((token) => token.startsWith(unknown[1]!) && /^-[^-].*:/.test(token));
+    // A field term has a ':'; a negated word (-AssumeRole) is longer than one mistyped flag (-x).
+    const query = argv.find((token) => token.startsWith(unknown[1]!) && /^-[^-]/.test(token) && (token.includes(':') || token.length > 2));
     if (query) return `unknown option '${sanitize(unknown[1]!)}': a query that starts with - goes after --, as in -- '${sanitize(query)}'`;
     return `unknown option '${sanitize(unknown[1]!)}'`;
   }
