@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, errorColumn, type CompiledQuery, type QueryError, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
+import { operatorWordHint } from '../query/operatorWords.js';
 import { parseTimeValue } from '../query/time.js';
 import { UsageError, VersionRequested } from './usageError.js';
 
@@ -44,7 +45,8 @@ function parseErrorText(error: unknown, argv: readonly string[] = []): string {
   const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(.*?)'\./.exec(error.message) : null;
   if (unknown) {
     // A negated query given as the QUERY argument (sql, athena) reads as short options: say how to pass it.
-    const query = argv.find((token) => token.startsWith(unknown[1]!) && /^-[^-].*:/.test(token));
+    // A field term has a ':'; a negated word (-AssumeRole) is longer than one mistyped flag (-x).
+    const query = argv.find((token) => token.startsWith(unknown[1]!) && /^-[^-]/.test(token) && (token.includes(':') || token.length > 2));
     if (query) return `unknown option '${sanitize(unknown[1]!)}': a query that starts with - goes after --, as in -- '${sanitize(query)}'`;
     return `unknown option '${sanitize(unknown[1]!)}'`;
   }
@@ -123,10 +125,25 @@ function refuseEmptyWindow(since: string | undefined, until: string | undefined)
   }
 }
 
-/** A query that does not parse, as every command says it: where (1-based, as the query bar counts), what and the hint. */
-export function queryUsageError(what: string, error: QueryError): UsageError {
+/** A query (`source`) that does not parse, as every command says it: where (1-based, in characters, as the query bar counts), what and the hint. */
+export function queryUsageError(what: string, error: QueryError, source: string): UsageError {
   const { message, hint } = error;
-  return new UsageError(`${what} at position ${errorColumn(error)}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);
+  return new UsageError(`${what} at position ${errorColumn(error, source)}: ${sanitize(message)}${hint ? ` (${sanitize(hint)})` : ''}`, false);
+}
+
+/** Queries already noted on, so a command that compiles its query more than once says it once. */
+const noted = new Set<string>();
+
+/**
+ * A lowercase or/and/not between terms is searched as a word (query/operatorWords.ts): the query
+ * bar says so under the query, and a command says it on stderr, as a note (the query is valid and
+ * runs; the exit status is its own). Once per query text, for a query that parsed.
+ */
+export function noteQueryWords(source: string): void {
+  const hint = operatorWordHint(source);
+  if (hint === '' || noted.has(source)) return;
+  noted.add(source);
+  process.stderr.write(`trailtop: note: ${hint}\n`);
 }
 
 /**
@@ -139,7 +156,8 @@ export function queryUsageError(what: string, error: QueryError): UsageError {
 export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: TagContext, now = Date.now(), deepTerms = false): CompiledQuery | null {
   if (source.trim() === '') return null;
   const compiled = compileQuery(source, { now, vocabulary, deepTerms, ...(tags ? { tags } : {}) });
-  if (!compiled.ok) throw queryUsageError('bad filter', compiled.error);
+  if (!compiled.ok) throw queryUsageError('bad filter', compiled.error, source);
+  noteQueryWords(source);
   return compiled.query.isEmpty ? null : compiled.query;
 }
 

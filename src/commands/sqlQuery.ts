@@ -3,11 +3,12 @@ import { forEachLeaf, type QueryNode } from '../query/ast.js';
 import { JSON_COLUMNS } from '../query/sql/schema.js';
 import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
-import { queryUsageError, UsageError } from './args.js';
+import { noteQueryWords, queryUsageError, UsageError } from './args.js';
 
 export function parseForSql(text: string, now = Date.now()): QueryNode {
   const parsed = parseQuery(text, { now, deepTerms: true });
-  if (!parsed.ok) throw queryUsageError('bad query', parsed.error);
+  if (!parsed.ok) throw queryUsageError('bad query', parsed.error, text);
+  noteQueryWords(text);
   return parsed.ast;
 }
 

@@ -44,8 +44,10 @@ export function termText(term: PivotTerm): string {
  * `add` must narrow, but the same field side by side is either value
  * (`name:A name:B`): where the query's last run of terms (after its last
  * explicit AND) already holds that field, the term is joined with ` AND `,
- * which is strict. A term side by side with other values of its field is
- * not there on its own: adding it again narrows to it.
+ * which is strict; so is a `field:( … )` group of values, which joins the
+ * field's values side by side (`name:(A B) name:C` is any of the three).
+ * A term side by side with other values of its field is not there on its
+ * own: adding it again narrows to it.
  */
 export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string {
   const text = termText(term);
@@ -57,8 +59,7 @@ export function pivotQuery(query: string, term: PivotTerm, op: PivotOp): string 
   if (!conjuncts) return ` ${current} `.includes(` ${piece} `) ? current : `${current} ${piece}`;
   if (op === 'exclude') return conjuncts.some((conjunct) => conjunct.text === piece) ? current : `${current} ${piece}`;
   const field = fieldKey(term.field);
-  const sameField = (conjunct: Conjunct): boolean =>
-    conjunct.term !== null && !conjunct.term.negated && conjunct.term.field !== null && fieldKey(conjunct.term.field) === field;
+  const sameField = (conjunct: Conjunct): boolean => conjunct.eitherField !== null && fieldKey(conjunct.eitherField) === field;
   const present = conjuncts.some(
     (conjunct) => conjunct.text === piece && conjuncts.every((other) => other.run !== conjunct.run || !sameField(other) || other.text === piece),
   );

@@ -4,13 +4,19 @@
  * histogram replacing the time range) works on these, so it never reaches
  * into an OR chain or a group.
  */
-import { tokenize, type RawTerm, type Token } from './tokenize.js';
+import { tokenize, valueGroupEnd, type RawTerm, type Token } from './tokenize.js';
 
 export interface Conjunct {
   /** The conjunct's text, as typed. */
   readonly text: string;
   /** The term when the conjunct is one bare term (no OR, NOT or group), else null. */
   readonly term: RawTerm | null;
+  /**
+   * The field (as typed) whose values the conjunct adds to side by side, where the same field is
+   * either value (parse.ts): a positive term's, or a `field:( … )` group of values' (`user:(alice bob)`).
+   * Null for anything else (a word, a negated term, an OR chain, any other group).
+   */
+  readonly eitherField: string | null;
   /**
    * Which run of conjuncts between explicit top-level ANDs it is in (0 for
    * the first). Only terms of one run are side by side, where the same
@@ -40,7 +46,8 @@ export function topLevelConjuncts(source: string): Conjunct[] | null {
     while (k < tokens.length && tokens[k]!.kind === 'or') k = pastItem(tokens, k + 1);
     const last = tokens[Math.min(k, tokens.length) - 1]!;
     const only = k - first === 1 && token.kind === 'term' ? token.term : null;
-    conjuncts.push({ text: source.slice(startOf(token), endOf(last)), term: only, run });
+    const eitherField = only ? (only.negated ? null : only.field) : token.kind === 'open' && valueGroupEnd(tokens, first) === k ? token.field : null;
+    conjuncts.push({ text: source.slice(startOf(token), endOf(last)), term: only, eitherField, run });
   }
   return conjuncts;
 }

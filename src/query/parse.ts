@@ -3,7 +3,7 @@ import type { QueryError } from './errors.js';
 import { looksLikeCidr } from './cidr.js';
 import { fieldSpellings, FIELDS, lookupField, RECORD_KEYS, type FieldSpec } from './fields.js';
 import { parseTimeValue } from './time.js';
-import { tokenize, type RawTerm, type RawValue, type Token } from './tokenize.js';
+import { tokenize, valueGroupEnd, type RawTerm, type RawValue, type Token } from './tokenize.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH } from './vocabulary.js';
 import { foldCase } from './fold.js';
 
@@ -28,7 +28,10 @@ export interface ParseOptions {
  * `name:A AND name:B` needs both. `OR` joins terms either of which may hold,
  * and binds tighter than AND, as in Splunk: `a b OR c` is `a AND (b OR c)`,
  * so a term appended to a query (a pivot) narrows the whole of it. `NOT x` is
- * `-x`; parentheses group, `-(...)` excludes a group.
+ * `-x`; parentheses group, `-(...)` excludes a group. A `field:( … )` group
+ * of values alone (side by side or with OR) is the field repeated side by
+ * side, so it joins that field's other values there: `user:(alice) user:bob`
+ * is either.
  *
  * Each conjunction (the query, or a group's inside) is an `and` of, in this
  * order: the words, negated terms, OR chains and groups as typed, then one
@@ -68,8 +71,14 @@ function orFail(result: QueryNode | { error: QueryError }): QueryNode {
   return result;
 }
 
-/** A term not yet made a node (its conjunction groups fields and time terms), or a node already made. */
-type Item = { kind: 'term'; term: RawTerm; negated: boolean } | { kind: 'node'; node: QueryNode };
+/**
+ * A term not yet made a node (its conjunction groups fields and time terms), a node already made, or
+ * a `field:( … )` group of values: side by side in a run its terms join that field's others, as the
+ * field repeated would (`user:(alice) user:bob` is either); in an OR or under NOT it is its node.
+ */
+type TermItem = { kind: 'term'; term: RawTerm; negated: boolean };
+type NodeItem = { kind: 'node'; node: QueryNode };
+type Item = TermItem | NodeItem | { kind: 'values'; terms: TermItem[]; node: QueryNode };
 
 /**
  * Recursive descent over the tokens. `negative` is whether the place being
@@ -175,11 +184,18 @@ class Parser {
       return { kind: 'node', node: not(item.node) };
     }
     if (token.kind === 'open') {
-      this.at++;
-      if (this.peek()?.kind === 'close') fail('empty group', token.start, 'put terms between the parentheses, or remove them');
+      const from = this.at++;
+      if (this.peek()?.kind === 'close') fail('empty group', token.paren, 'put terms between the parentheses, or remove them');
       const inside = this.conjunction(token.negated ? !negative : negative);
       this.at++; // the group's ')': tokenize() checked every '(' is closed
-      return { kind: 'node', node: token.negated ? not(inside) : inside };
+      const node = token.negated ? not(inside) : inside;
+      // Not a time field's: side by side its terms intersect, where its OR is either range.
+      const end = valueGroupEnd(this.tokens, from);
+      if (end !== null && lookupField(token.field!)?.kind !== 'time') {
+        const terms = this.tokens.slice(from + 1, end - 1).flatMap((t): TermItem[] => (t.kind === 'term' ? [{ kind: 'term', term: t.term, negated: false }] : []));
+        return { kind: 'values', terms, node };
+      }
+      return { kind: 'node', node };
     }
     if (token.kind !== 'term') fail('expected a term', token.start, 'write a term before and after AND and OR');
     this.at++;
@@ -188,7 +204,7 @@ class Parser {
 
   /** One item as a node of its own (an OR's operand): a time term is its own range. */
   private nodeOf(item: Item, negative: boolean): QueryNode {
-    return item.kind === 'node' ? item.node : this.build([[item]], negative);
+    return item.kind === 'term' ? this.build([[item]], negative) : item.node;
   }
 
   /**
@@ -208,7 +224,7 @@ class Parser {
     let relative = false;
 
     for (const [run, items] of runs.entries()) {
-      for (const item of items) {
+      for (const item of items.flatMap((each): (TermItem | NodeItem)[] => (each.kind === 'values' ? each.terms : [each]))) {
         if (item.kind === 'node') {
           // A group ANDed in: its children are this conjunction's.
           if (item.node.kind === 'and') inline.push(...item.node.children);

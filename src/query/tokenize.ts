@@ -39,12 +39,24 @@ export interface RawTerm {
  */
 export type Token =
   | { readonly kind: 'term'; readonly term: RawTerm }
-  /** `(`, `-(`, or `field:(` whose bare words are values of that field (`name:(A OR B)`, as in Lucene). */
-  | { readonly kind: 'open'; readonly start: number; readonly negated: boolean; readonly field: string | null }
+  /**
+   * `(`, `-(`, or `field:(` whose bare words are values of that field (`name:(A OR B)`, as in Lucene).
+   * `start` is where the item starts (the `-` or the field name), `paren` the `(` itself, where a
+   * message about the group points.
+   */
+  | { readonly kind: 'open'; readonly start: number; readonly paren: number; readonly negated: boolean; readonly field: string | null }
   | { readonly kind: 'close'; readonly start: number }
   | { readonly kind: 'or' | 'and' | 'not'; readonly start: number; readonly end: number };
 
 export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; error: QueryError };
+
+/**
+ * An operator written against the `(` of its group (`NOT(a)`, `a OR(b)`), or after a group's `)`
+ * (`(a)OR(b)`): read as with a space. As a word it matched nothing, in silence.
+ */
+const GLUED_OPERATOR = /(OR|AND|NOT)\(/y;
+/** An operator word right after a group's `)`, ending at a space, a `(` or the end. */
+const OPERATOR_AFTER_CLOSE = /(?:OR|AND|NOT)(?=[\s(]|$)/y;
 
 /**
  * `name:` (letters only, so `s3:GetObject` stays a word) or a dotted record
@@ -80,7 +92,7 @@ function isSpace(ch: string): boolean {
  */
 export function tokenize(source: string): TokenizeResult {
   const tokens: Token[] = [];
-  const opened: { start: number; field: string | null }[] = [];
+  const opened: { paren: number; field: string | null }[] = [];
   let i = 0;
   const n = source.length;
   while (i < n) {
@@ -94,27 +106,43 @@ export function tokenize(source: string): TokenizeResult {
       const negated = ch === '-';
       i += negated ? 2 : 1;
       const field = opened.at(-1)?.field ?? null;
-      opened.push({ start, field });
-      tokens.push({ kind: 'open', start, negated, field });
+      opened.push({ paren: i - 1, field });
+      tokens.push({ kind: 'open', start, paren: i - 1, negated, field });
       continue;
     }
     if (ch === ')') {
       if (opened.length === 0) return fail("')' without a '(' before it", start, QUOTE_PARENTHESIS);
       // Text right after a group's ')' was most likely a value holding one (agent:*(x)* in a group): the
-      // ')' cut it and closed the group early, and the query quietly meant something else.
+      // ')' cut it and closed the group early, and the query quietly meant something else. An operator
+      // there (`(a)OR(b)`) is what it looks like.
       const next = source[i + 1];
-      if (next !== undefined && !isSpace(next) && next !== ')') {
-        return fail("')' closes the group here, but text follows it", start, `${QUOTE_PARENTHESIS} (or put a space after ')')`);
+      OPERATOR_AFTER_CLOSE.lastIndex = i + 1;
+      if (next !== undefined && !isSpace(next) && next !== ')' && !OPERATOR_AFTER_CLOSE.test(source)) {
+        return fail("')' closes the group here, but text follows it", start, `put a space after ')', or ${QUOTE_PARENTHESIS}`);
       }
       opened.pop();
       i++;
       tokens.push({ kind: 'close', start });
       continue;
     }
+    GLUED_OPERATOR.lastIndex = i;
+    const glued = GLUED_OPERATOR.exec(source);
+    if (glued) {
+      i += glued[1]!.length;
+      tokens.push({ kind: OPERATORS[glued[1]!]!, start, end: i });
+      continue;
+    }
     let negated = false;
     if (ch === '-') {
       if (i + 1 >= n || isSpace(source[i + 1]!) || source[i + 1] === ')') {
         return fail("'-' must be followed by a term", start, 'write -field:value, -word or -(group), without a space');
+      }
+      // `--user:alice` read as "not the text -user:alice" matched nearly everything, in silence.
+      if (source[i + 1] === '-') {
+        let end = i + 2;
+        while (end < n && !isSpace(source[end]!) && !(opened.length > 0 && source[end] === ')')) end++;
+        const meant = source.slice(i + 1, end);
+        return fail("'--' is not an operator", start, meant === '-' ? '-term excludes' : `${meant} excludes; quote the text to search for it`);
       }
       negated = true;
       i++;
@@ -128,15 +156,19 @@ export function tokenize(source: string): TokenizeResult {
       i += prefix[0].length;
     }
     const valueStart = i;
+    const group = opened.at(-1)?.field ?? null;
     if (field !== null && source[i] === '(') {
+      if (group !== null) return fieldInGroup(`${field}:( … )`, group, fieldStart);
+      opened.push({ paren: i, field });
+      tokens.push({ kind: 'open', start, paren: i, negated, field });
       i++;
-      opened.push({ start, field });
-      tokens.push({ kind: 'open', start, negated, field });
       continue;
     }
     const value = readValue(source, i, opened.length > 0);
     if ('error' in value) return { ok: false, error: value.error };
     i = value.end;
+    // `name:(user:alice)` read as user:alice dropped the name: in silence.
+    if (field !== null && group !== null) return fieldInGroup(source.slice(fieldStart, i), group, fieldStart);
     const operator = !negated && field === null && !value.value.quoted ? OPERATORS[value.value.text] : undefined;
     const foreign = !negated && field === null && !value.value.quoted ? FOREIGN_OPERATORS[value.value.text] : undefined;
     if (foreign) return fail(`'${value.value.text}' is not an operator here`, start, foreign);
@@ -148,13 +180,36 @@ export function tokenize(source: string): TokenizeResult {
     if (field === null) field = opened.at(-1)?.field ?? null;
     tokens.push({ kind: 'term', term: { negated, field, start, fieldStart, valueStart, end: i, value: value.value } });
   }
-  if (opened.length > 0) return fail("'(' is never closed", opened[opened.length - 1]!.start, "close the group with ')'");
+  if (opened.length > 0) return fail("'(' is never closed", opened[opened.length - 1]!.paren, "close the group with ')'");
   return { ok: true, tokens };
+}
+
+/**
+ * Past the `field:( … )` group opened at `tokens[k]` when it holds only values of its field, side by
+ * side or joined by OR (`user:(alice OR bob)`): written out, those are the field repeated side by
+ * side, so they join the field's other values there (parse.ts, and a pivot's `+`). Null for any
+ * other token or group: a negated one, or one with AND, NOT, `-` or a group inside, keeps its own
+ * meaning as a unit.
+ */
+export function valueGroupEnd(tokens: readonly Token[], k: number): number | null {
+  const open = tokens[k];
+  if (open?.kind !== 'open' || open.field === null || open.negated) return null;
+  for (let j = k + 1; j < tokens.length; j++) {
+    const token = tokens[j]!;
+    if (token.kind === 'close') return j + 1;
+    if (token.kind !== 'or' && (token.kind !== 'term' || token.term.negated)) return null;
+  }
+  return null;
 }
 
 /** The terms alone, in order (for callers that read no syntax). */
 export function termsOf(tokens: readonly Token[]): RawTerm[] {
   return tokens.flatMap((token) => (token.kind === 'term' ? [token.term] : []));
+}
+
+/** A field term typed inside another field's group: the group gives its words to its own field only. */
+function fieldInGroup(typed: string, group: string, position: number): TokenizeResult {
+  return fail(`a field group holds values only: ${typed} is inside ${group}:( … )`, position, `write ${typed} outside ${group}:( … ); quote a value that holds a colon`);
 }
 
 function fail(message: string, position: number, hint: string): TokenizeResult {

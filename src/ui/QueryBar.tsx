@@ -18,7 +18,7 @@ export interface QueryBarProps {
 }
 
 export function queryBarHeight(error: QueryError | null, explanation: string, focused: boolean, width = Number.POSITIVE_INFINITY, draft = '', caret = 0): number {
-  if (error) return 1 + errorLines(error, width, focused ? draftView(draft, caret, width) : null).length;
+  if (error) return 1 + errorLines(error, width, focused ? draftView(draft, caret, width) : null, draft).length;
   return focused && explanation ? 2 : 1;
 }
 
@@ -56,8 +56,9 @@ const MAX_ERROR_LINES = 4;
  * not on screen (scrolled away, or the draft not shown) the line says
  * `^ col N:` at the start instead of pointing at the wrong text.
  */
-export function errorLines(error: QueryError, width: number, shown?: ShownDraft | null): string[] {
+export function errorLines(error: QueryError, width: number, shown?: ShownDraft | null, source = shown?.text): string[] {
   const message = sanitize(error.message);
+  const at = errorColumn(error, source ?? '');
   const hint = error.hint ? sanitize(error.hint) : '';
   // Without the draft (a caller that only has the error), columns are counted as characters from the start.
   const view = shown === undefined ? { text: ' '.repeat(error.position), start: 0 } : shown;
@@ -65,7 +66,7 @@ export function errorLines(error: QueryError, width: number, shown?: ShownDraft 
   const indent = ' '.repeat(PROMPT.length);
   if (column !== null) {
     const pad = ' '.repeat(column);
-    const whole = `${pad}^ ${message}${hint ? ` — ${hint}` : ''} (position ${errorColumn(error)}; last valid query still applied)`;
+    const whole = `${pad}^ ${message}${hint ? ` — ${hint}` : ''} (position ${at}; last valid query still applied)`;
     if (displayWidth(whole) <= width) return [whole];
     const withHint = `${pad}^ ${message}${hint ? ` — ${hint}` : ''}`;
     if (displayWidth(withHint) <= width) return [withHint];
@@ -79,10 +80,10 @@ export function errorLines(error: QueryError, width: number, shown?: ShownDraft 
     if (wrapped.length > MAX_ERROR_LINES - 1) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} …`, width);
     return lines.map((line) => truncate(line, width));
   }
-  const short = `${indent}^ col ${errorColumn(error)}: ${message}${hint ? ` — ${hint}` : ''}`;
+  const short = `${indent}^ col ${at}: ${message}${hint ? ` — ${hint}` : ''}`;
   if (displayWidth(short) <= width) return [short];
   const room = Math.max(8, width - PROMPT.length - 2); // continuation lines are indented two more
-  const wrapped = wrapWords(`^ col ${errorColumn(error)}: ${message}${hint ? ` — ${hint}` : ''}`, room);
+  const wrapped = wrapWords(`^ col ${at}: ${message}${hint ? ` — ${hint}` : ''}`, room);
   const lines = wrapped.slice(0, MAX_ERROR_LINES).map((line, i) => `${indent}${i === 0 ? '' : '  '}${line}`);
   if (wrapped.length > MAX_ERROR_LINES) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} …`, width);
   return lines.map((line) => truncate(line, width));
@@ -107,7 +108,7 @@ export function QueryBar({ focused, draft, caret, applied, error, explanation, w
   } else {
     body = <Text color={theme.muted}>press / to filter: words, name:Create*, user:alice, error:*, since:2h …</Text>;
   }
-  const shownErrors = error ? errorLines(error, width, focused ? draftView(draft, caret, width) : null) : [];
+  const shownErrors = error ? errorLines(error, width, focused ? draftView(draft, caret, width) : null, draft) : [];
   return (
     <Box flexDirection="column" width={width} flexShrink={0}>
       <Text wrap="truncate-end">

@@ -136,6 +136,16 @@ const QUERIES = [
   'readonly:true AND readonly:false',
   'name:GetObject name:PutObject AND name:PutObject',
   'requestParameters.bucketName:*log* AND requestParameters.bucketName:*-*',
+  // A field group of values joins the field side by side (either); operators glued to a '(' are operators.
+  'user:(alice) user:(bob)',
+  'user:(alice) user:bob',
+  'user:(alice bob) user:(carol)',
+  'name:(GetObject OR PutObject) name:Describe* region:us-*',
+  'user:(alice) AND user:bob',
+  'NOT(user:alice) name:Get*',
+  'user:alice OR(user:bob)',
+  '(user:alice)OR(name:GetObject)',
+  'requestParameters.bucketName:(*log*) requestParameters.bucketName:*-*',
   // A group with a record path is decided from the record, summary terms and all.
   'requestParameters.bucketName:*log* OR error:AccessDenied',
   '(userIdentity.type:IAMUser OR user:root) -params:*AdministratorAccess*',

@@ -23,6 +23,9 @@ function barColumn(query: string): number {
   const parsed = parseQuery(query, { deepTerms: true });
   if (parsed.ok) throw new Error(`expected '${query}' to fail`);
   const line = errorLines(parsed.error, 400, { text: query, start: 0 }).join(' ');
+  // Not focused, the bar says `col N` for the query it holds: the same column.
+  const unfocused = errorLines(parsed.error, 400, null, query).join(' ');
+  expect(Number(/\^ col (\d+):/.exec(unfocused)![1])).toBe(Number(/\(position (\d+);/.exec(line)![1]));
   return Number(/\(position (\d+);/.exec(line)![1]);
 }
 
@@ -31,6 +34,9 @@ describe('query error positions: 1-based in every command and in the query bar',
   const cases: [query: string, column: number][] = [
     ['(error:* name:x', 1],
     ['name:x nmae:y', 8],
+    // Characters, not UTF-16 units: the emoji is one (the CLI said 6 here, one past the |).
+    ['"😀" || x', 5],
+    ['user:"😀😀" nmae:y', 11],
   ];
 
   it.each(cases)('%s', (query, column) => {

@@ -87,6 +87,11 @@ describe('a negated query as a positional argument', () => {
     expect(() => parseCommandArgs(['--json', '-error:* name:GetObject'], { json: { type: 'boolean' } })).toThrow(
       "unknown option '-e': a query that starts with - goes after --, as in -- '-error:* name:GetObject'",
     );
+    // A negated word or group too; a lone unknown flag is only that.
+    for (const query of ['-AssumeRole', '-(name:x OR y)', '-"a b"']) {
+      expect(() => parseCommandArgs(['--json', query], { json: { type: 'boolean' } })).toThrow(`a query that starts with - goes after --, as in -- '${query}'`);
+    }
+    expect(() => parseCommandArgs(['--json', '-x'], { json: { type: 'boolean' } })).toThrow(/^unknown option '-x'$/);
     // After --, it is the query.
     expect(parseCommandArgs(['--json', '--', '-error:*'], { json: { type: 'boolean' } }).positionals).toEqual(['-error:*']);
   });

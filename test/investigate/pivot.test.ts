@@ -58,7 +58,13 @@ describe('pivot terms', () => {
     // Ordinary pivots keep their simple text: no same field in the last run of terms, or none at all.
     expect(pivotQuery('source:s3', name, 'add')).toBe('source:s3 name:PutObject');
     expect(pivotQuery('name:Get* AND source:s3', name, 'add')).toBe('name:Get* AND source:s3 name:PutObject');
-    expect(pivotQuery('name:(CreateUser OR PutObject)', name, 'add')).toBe('name:(CreateUser OR PutObject) name:PutObject');
+    // A group of the field's values joins it side by side too: + still narrows.
+    expect(pivotQuery('name:(CreateUser OR PutObject)', name, 'add')).toBe('name:(CreateUser OR PutObject) AND name:PutObject');
+    expect(kept(pivotQuery('name:(CreateUser OR GetObject)', name, 'add'))).toEqual([false, false, false]);
+    expect(kept(pivotQuery('name:(CreateUser PutObject) source:s3', name, 'add'))).toEqual([false, true, false]);
+    expect(pivotQuery('EventName:(PutObject)', name, 'add')).toBe('EventName:(PutObject) AND name:PutObject');
+    expect(pivotQuery('-name:(GetObject) source:s3', name, 'add')).toBe('-name:(GetObject) source:s3 name:PutObject');
+    expect(pivotQuery('name:(CreateUser -GetObject)', name, 'add')).toBe('name:(CreateUser -GetObject) name:PutObject');
     expect(pivotQuery('name:CreateUser OR name:PutObject', name, 'add')).toBe('name:CreateUser OR name:PutObject name:PutObject');
     // Already there on its own: unchanged; side by side with another value it is not, and is added to narrow.
     expect(pivotQuery('name:PutObject source:s3', name, 'add')).toBe('name:PutObject source:s3');

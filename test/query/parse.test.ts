@@ -188,8 +188,81 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
     expect(parsed('name:(A OR B)')).toEqual(parsed('name:A OR name:B'));
     expect(parsed('name:(A B)')).toEqual(parsed('name:A name:B'));
     expect(parsed('-name:(A B) user:x')).toEqual(parsed('-(name:A name:B) user:x'));
-    expect(parsed('name:(A user:b)')).toEqual(parsed('(name:A user:b)'));
     expect(parsed('name:("A B" OR C*)')).toEqual(parsed('name:"A B" OR name:C*'));
+  });
+
+  // user:(alice) user:bob was alice AND bob (nothing), where user:alice user:bob is either.
+  it('a field group of values joins the same field side by side, as the field repeated would', () => {
+    const either = parsed('user:alice user:bob');
+    expect(parsed('user:(alice) user:(bob)')).toEqual(either);
+    expect(parsed('user:(alice) user:bob')).toEqual(either);
+    expect(parsed('user:alice user:(bob)')).toEqual(either);
+    expect(parsed('user:(alice OR bob)')).toEqual(either);
+    expect(parsed('user:(alice bob) user:(carol)')).toEqual(parsed('user:alice user:bob user:carol'));
+    expect(parsed('user:(alice OR bob) user:carol name:x')).toEqual(parsed('user:alice user:bob user:carol name:x'));
+    expect(parsed('EventName:(A) name:B')).toEqual(parsed('name:A name:B'));
+    expect(parsed('a.b:(x) a.b:y')).toEqual(parsed('a.b:x a.b:y'));
+    // An explicit AND stays strict, and so does a group that is not values alone (a NOT, an AND, a - inside).
+    expect(parsed('user:(alice) AND user:bob')).toEqual(parsed('user:alice AND user:bob'));
+    expect(parsed('user:(alice AND bob) user:carol')).toEqual(parsed('user:alice AND user:bob AND user:carol'));
+    expect(parsed('name:(Get* -GetObject) name:PutObject')).toEqual(parsed('(name:Get* -name:GetObject) AND name:PutObject'));
+    expect(parsed('-user:(alice) user:bob')).toEqual(parsed('-user:alice user:bob'));
+    // In an OR or under NOT, the group is its own node.
+    expect(parsed('user:(alice bob) OR name:x')).toEqual(parsed('(user:alice user:bob) OR name:x'));
+    expect(parsed('NOT user:(alice bob) user:carol')).toEqual(parsed('-(user:alice user:bob) user:carol'));
+    // Time terms side by side intersect, where their OR is either range: a time field's group stays whole.
+    expect(parsed('since:(2h OR 1d) until:1h')).toEqual(parsed('(since:2h OR since:1d) until:1h'));
+  });
+
+  // name:(user:alice) dropped the name: in silence; name:(GetObject user:alice) meant GetObject AND alice.
+  it('a field term inside a field group is an error at the inner field', () => {
+    for (const [query, position, typed] of [
+      ['name:(user:alice)', 6, 'user:alice'],
+      ['name:(GetObject user:alice)', 16, 'user:alice'],
+      ['name:(GetObject OR -user:alice)', 20, 'user:alice'],
+      ['x name:((A OR ip:10.0.0.0/8))', 14, 'ip:10.0.0.0/8'],
+      ['name:(A user:(b c))', 8, 'user:( … )'],
+      ['name:(requestParameters.bucketName:x)', 6, 'requestParameters.bucketName:x'],
+    ] as const) {
+      expect(parseError(query), query).toEqual({
+        message: `a field group holds values only: ${typed} is inside name:( … )`,
+        position,
+        hint: `write ${typed} outside name:( … ); quote a value that holds a colon`,
+      });
+    }
+    // A plain group may hold fields; a quoted value, an ARN or a value with a colon after digits is a value.
+    expect(parsed('(name:A user:b)')).toMatchObject({ kind: 'and' });
+    expect(parsed('resource:(arn:aws:s3:::b "x:y")')).toMatchObject({ kind: 'or' });
+    expect(parsed('name:(s3:GetObject)')).toMatchObject({ kind: 'field' });
+  });
+
+  // NOT(user:alice) was the word 'not(user:alice)', and matched nothing in silence.
+  it('an operator in capitals written against a ( is the operator, as with a space', () => {
+    expect(parsed('NOT(user:alice)')).toEqual(parsed('NOT (user:alice)'));
+    expect(parsed('user:alice OR(user:bob)')).toEqual(parsed('user:alice OR (user:bob)'));
+    expect(parsed('name:x AND(user:a OR user:b)')).toEqual(parsed('name:x AND (user:a OR user:b)'));
+    expect(parsed('name:(A OR(B))')).toEqual(parsed('name:A OR name:B'));
+    expect(parsed('-(a NOT(b))')).toEqual(parsed('-(a -b)'));
+    // After a group's ) too: (a)OR(b) is what it looks like.
+    expect(parsed('(user:alice)OR(user:bob)')).toEqual(parsed('user:alice OR user:bob'));
+    expect(parsed('(user:alice)AND (name:x)')).toEqual(parsed('user:alice AND name:x'));
+    expect(parseError('(a)OR')).toMatchObject({ message: 'OR needs a term after it', position: 3 });
+    // Only the capitals, only a whole word: the rest are words as before.
+    expect(parsed('not(x)')).toMatchObject({ kind: 'word', text: 'not(x)' });
+    expect(parsed('ORACLE(x)')).toMatchObject({ kind: 'word', text: 'ORACLE(x)' });
+    expect(parsed('"NOT(x)"')).toMatchObject({ kind: 'word', text: 'NOT(x)' });
+    expect(parsed('name:NOT(x)')).toMatchObject({ kind: 'field', match: { pattern: { segments: ['not(x)'] } } });
+    expect(parseError('(a)ORx')).toMatchObject({ message: "')' closes the group here, but text follows it", position: 2 });
+  });
+
+  // --user:alice was 'not the text -user:alice': nearly every event, in silence.
+  it('-- at the start of a term is an error naming the - that excludes', () => {
+    expect(parseError('--user:alice')).toEqual({ message: "'--' is not an operator", position: 0, hint: '-user:alice excludes; quote the text to search for it' });
+    expect(parseError('name:x --AssumeRole')).toMatchObject({ position: 7, hint: '-AssumeRole excludes; quote the text to search for it' });
+    expect(parseError('(a --)')).toMatchObject({ position: 3, hint: '-term excludes' });
+    expect(parsed('"--user:alice"')).toMatchObject({ kind: 'word', text: '--user:alice' });
+    expect(parsed('a--b')).toMatchObject({ kind: 'word', text: 'a--b' });
+    expect(parsed('-a--b')).toMatchObject({ kind: 'not' });
   });
 
   it('capital OR/AND/NOT only: lowercase and quoted ones are words', () => {
@@ -216,6 +289,8 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
     expect(error).toMatchObject({ message: "')' closes the group here, but text follows it", position: 19 });
     expect(parseError('name:(A B)x')).toMatchObject({ position: 9 });
     expect(parseError('(a)(b)')).toMatchObject({ position: 2 });
+    // The easy fix first, and the quoting advice without a ')' of its own at the end.
+    expect(error.hint).toBe(`put a space after ')', or quote a value that holds a parenthesis, the stars outside the quotes: agent:*"(linux)"*`);
     // Another ), a space or the end are fine.
     expect(parsed('((name:x))')).toEqual(parsed('name:x'));
     expect(parsed('(name:x) user:y')).toEqual(parsed('name:x user:y'));
@@ -247,6 +322,11 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
     expect(parseError('x (a (b)')).toMatchObject({ message: "'(' is never closed", position: 2 });
     expect(parseError('a ) b')).toMatchObject({ message: "')' without a '(' before it", position: 2 });
     expect(parseError('a () b')).toMatchObject({ message: 'empty group', position: 2 });
+    // A group's messages point at its '(', not at the field or the '-' before it.
+    expect(parseError('name:()')).toMatchObject({ message: 'empty group', position: 5 });
+    expect(parseError('name:(GetObject')).toMatchObject({ message: "'(' is never closed", position: 5 });
+    expect(parseError('x -(a')).toMatchObject({ message: "'(' is never closed", position: 3 });
+    expect(parseError('x -user:(a')).toMatchObject({ message: "'(' is never closed", position: 8 });
     expect(parseError('- (a)')).toMatchObject({ message: "'-' must be followed by a term", position: 0 });
     expect(parseError('(since:1h OR -until:2h)')).toMatchObject({ message: 'until: cannot be negated', position: 13 });
     expect(parseError('(name:x OR nmae:y)')).toMatchObject({ message: "unknown field 'nmae'", position: 11 });
