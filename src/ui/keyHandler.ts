@@ -147,8 +147,14 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   switch (action) {
     case 'quit':
       return (ctx.requestQuit ?? quit)();
-    case 'follow':
-      return dispatch({ type: 'followNewest' });
+    case 'follow': {
+      // In the details, the newest event's details, as on the --db dashboard: the panel and the cursor
+      // stay on one event (the panel kept the old one while the list under it went to the newest).
+      const newest = mode === 'detail' ? rows[cursorIndex(rows, null, true, state.order)] : undefined;
+      dispatch({ type: 'followNewest' });
+      if (newest) dispatch({ type: 'openDetail', row: newest });
+      return;
+    }
     case 'open': {
       // Enter on a link of the session chain opens the event behind it (the AssumeRole that issued the key); `[` comes back.
       const chained = mode === 'detail' ? detail?.links[state.linkIndex]?.row : undefined;

@@ -12,7 +12,7 @@ import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { bothDashboardsForThisBlock, idle } from './archiveDashboard.js';
 import { FakeFollower } from './fakeFollower.js';
-import { renderApp, type Harness } from './harness.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
 
 const call = (id: string, name: string, hour: number): object => ({
   eventID: id,
@@ -91,6 +91,14 @@ describe('f on a followed archive (trailtop DIR --db FILE)', () => {
     // Leaving the newest again starts from nothing.
     frame = await h.press('j', (f) => f.includes('row 2 ') && idle(f));
     expect(headline(frame)).toContain('· paused ·');
+    // f in the details goes to the newest too: its count is over, though reading an event is paused.
+    await arrives('CallJ', 10);
+    frame = await h.waitFor((f) => f.includes('10 events') && idle(f));
+    expect(headline(frame)).toContain('· paused ▲ 1 new (f) ·');
+    await h.press(KEYS.enter, (f) => f.includes('Event details') && idle(f));
+    frame = await h.press('f', (f) => /Event name +CallJ/.test(f) && f.includes('row 1 ') && idle(f));
+    expect(headline(frame)).toContain('· paused ·');
+    await h.press(KEYS.escape, (f) => !f.includes('Event details') && idle(f));
   });
 });
 
@@ -108,5 +116,16 @@ describe('f on an archive opened read only, beside the folder dashboard', () => 
     expect(headline(db)).not.toMatch(/following|paused/);
     // Nor does the folder dashboard once a --no-watch load is done: nothing more will arrive there either.
     expect(headline(both().folder.frame())).not.toMatch(/following|paused/);
+  });
+
+  it('in the details, f shows the newest event\'s details on both (the folder dashboard kept the old event over the newest)', async () => {
+    for (const h of [both().folder, both().db]) {
+      await h.press('jj', (f) => selectedLine(f).includes('CallA') && idle(f));
+      await h.press(KEYS.enter, (f) => f.includes('Event details') && /Event name +CallA/.test(f));
+      const frame = await h.press('f', (f) => /Event name +CallC/.test(f) && idle(f));
+      expect(frame).toContain('Event details');
+      const back = await h.press(KEYS.escape, (f) => !f.includes('Event details'));
+      expect(selectedLine(back)).toContain('CallC');
+    }
   });
 });

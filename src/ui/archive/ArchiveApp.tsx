@@ -249,10 +249,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const total = list?.total ?? 0;
   const win = archiveWindow(state, total, bodyH);
   const followingNewest = !!follower && followsNewest(state, total);
-  // Back on the newest, the count starts again from nothing when the cursor next leaves it.
+  // Back on the newest (f, or a move; reading its details too), the count starts again from nothing.
+  const onNewest = total > 0 && (state.order === 'newest' ? state.cursor === 0 : state.cursor >= total - 1);
   useEffect(() => {
-    if (followingNewest) setArrived(0);
-  }, [followingNewest]);
+    if (onNewest) setArrived(0);
+  }, [onNewest]);
   const current = list?.at(win.cursor);
   // "Who is behind this session" in the details, by SQL (archive/chain.ts).
   const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive);
@@ -852,7 +853,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     row: total > 0 ? win.cursor + 1 : 0,
     order: state.order,
     // As the folder dashboard's header: only a followed folder has anything to follow.
-    follow: follower ? (followingNewest ? 'following' : arrived > 0 ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(arrived)} new (f)` : 'paused') : '',
+    follow: follower ? (followingNewest ? 'following' : arrived > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(arrived)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
     path: sanitize(dbPath),
     // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).
