@@ -60,7 +60,7 @@ CSV values come from the logs: a value that a spreadsheet would run as a formula
 (but tab) and bidi controls become visible escapes (\\x1b), unless --raw is given.
 FILE appears only when complete: Ctrl-C, a full disk or an unreadable source file
 leave neither FILE nor a temporary file behind. A progress bar is drawn on stderr
-when stderr is a terminal.
+when stderr is a terminal; the last line on stderr says what was written.
 
 Exit status: 0 written (or stdout closed by its reader), 1 runtime failure,
 2 bad arguments or query, 130 interrupted (143 on SIGTERM).`;
@@ -311,10 +311,8 @@ export async function runExport(argv: string[]): Promise<number> {
       ...(recordText && format !== 'csv' ? { recordText } : {}),
     });
     bar.clear();
-    if (showProgress) {
-      const where = toStdout ? 'stdout' : sanitize(result.path);
-      process.stderr.write(wroteLine(result.written, result.bytes, where));
-    }
+    // Always, bar or not: a script's log (cron, CI) keeps what was written, as export --db and archive do.
+    process.stderr.write(wroteLine(result.written, result.bytes, toStdout ? 'stdout' : sanitize(result.path)));
     return 0;
   } catch (error) {
     bar.clear();

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatBytes } from '../../src/export/progress.js';
 import { record, tempDir, writeTrail, writeTrails } from './fixtures.js';
 
 // These tests run the built CLI (bin/trailtop.js imports dist/): `npm test` builds first.
@@ -70,10 +71,10 @@ function killOnceWriting(child: ChildProcess, out: string, signal: NodeJS.Signal
 }
 
 describe('trailtop export (child process)', () => {
-  it('writes CSV to a file, newest first, silently when stderr is not a terminal', async () => {
+  it('writes CSV to a file, newest first; piped, stderr holds only the line that says what was written', async () => {
     const out = await freshDir('csv');
     const result = await run(['export', small, '-o', join(out, 'events.csv')]);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toBe(`trailtop: wrote 5 events (${formatBytes((await stat(join(out, 'events.csv'))).size)}) to ${join(out, 'events.csv')}\n`);
     expect(result.code, result.stderr).toBe(0);
     const rows = parse(await readFile(join(out, 'events.csv'), 'utf8')) as string[][];
     expect(rows).toHaveLength(6);
@@ -95,7 +96,7 @@ describe('trailtop export (child process)', () => {
   it('streams JSON lines to stdout with -o -', async () => {
     const result = await run(['export', small, '--format', 'jsonl', '-o', '-']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toBe(`trailtop: wrote 5 events (${formatBytes(Buffer.byteLength(result.stdout))}) to stdout\n`);
     const ids = result.stdout.trimEnd().split('\n').map((line) => (JSON.parse(line) as { eventID: string }).eventID.slice(-1));
     expect(ids).toEqual(['5', '4', '3', '2', '1']);
   });
