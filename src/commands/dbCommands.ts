@@ -9,6 +9,7 @@ import { openArchive, upgradeNotice, type Archive } from '../archive/db.js';
 import { conflictTimes, countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
+import { ExportCancelled } from '../export/errors.js';
 import type { ExportFormat } from '../export/index.js';
 import { wroteLine, type ProgressListener } from '../export/progress.js';
 import type { ScanSummary } from './scanSummary.js';
@@ -67,7 +68,7 @@ async function openDbOrThrow(dbPath: string, dir: string | undefined): Promise<A
  */
 export async function archiveWhere(archive: Archive, source: string, ruleDirs?: readonly string[]): Promise<string | null> {
   if (source.trim() === '') return null;
-  const ast = parseForSql(source); // a bad query is a usage error with its position
+  const ast = parseForSql(source, Date.now(), 'bad filter'); // a usage error with its position, worded as scan DIR --filter's
   // The rule loader (Sigma, YAML) only for a rule: term: a query alone starts without it.
   const rules = hasTag(ast, 'rule') ? (await import('./rules.js')).commandRules(ruleDirs ? [...ruleDirs] : undefined).rules : [];
   // mark: reads the marks the --db dashboard keeps for this archive file.
@@ -133,10 +134,8 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
   } catch (error) {
     options.progress?.clear();
     await sink?.discard();
-    if (options.signal?.aborted) {
-      process.stderr.write('trailtop: interrupted; nothing was written\n');
-      return 130;
-    }
+    // The caller says which signal, in the folder export's words.
+    if (options.signal?.aborted) throw new ExportCancelled();
     throw error;
   } finally {
     await archive.close();

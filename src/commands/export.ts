@@ -118,10 +118,10 @@ const BAD_FILES_SHOWN = 3;
 /** Events from unreadable files are missing from the export: say so on stderr, briefly. */
 function warnBadFiles(bad: readonly BadFile[], dir: string): void {
   for (const file of bad.slice(0, BAD_FILES_SHOWN)) {
-    process.stderr.write(`trailtop: could not read ${sanitize(file.path)}: ${sanitize(file.reason)}\n`);
+    process.stderr.write(`trailtop: bad file ${sanitize(file.path)}: ${sanitize(file.reason)}\n`);
   }
   if (bad.length > BAD_FILES_SHOWN) {
-    process.stderr.write(`trailtop: ${counted(bad.length - BAD_FILES_SHOWN, 'more file')} could not be read (trailtop scan ${sanitize(dir)} lists them)\n`);
+    process.stderr.write(`trailtop: ${counted(bad.length - BAD_FILES_SHOWN, 'more bad file')} (trailtop scan ${sanitize(dir)} lists them)\n`);
   }
 }
 
@@ -369,6 +369,7 @@ async function exportFromArchive(
     return signals.seen && code !== 0 ? (SIGNAL_EXIT[signals.seen] ?? 130) : code;
   } catch (error) {
     bar?.clear();
+    if (error instanceof ExportCancelled) return cancelled(signals.seen ?? 'SIGINT');
     // A reader that quits (`| head`) is a quiet stop, as for a folder: exit 0, no message.
     if (error instanceof ExportFailed && error.reason === 'closed') return 0;
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);

@@ -5,9 +5,10 @@ import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
 import { noteQueryWords, queryUsageError, UsageError } from './args.js';
 
-export function parseForSql(text: string, now = Date.now()): QueryNode {
+/** `what` names the text in an error: 'bad query' for sql/athena's QUERY, 'bad filter' for --filter (as on a folder). */
+export function parseForSql(text: string, now = Date.now(), what = 'bad query'): QueryNode {
   const parsed = parseQuery(text, { now, deepTerms: true });
-  if (!parsed.ok) throw queryUsageError('bad query', parsed.error, text);
+  if (!parsed.ok) throw queryUsageError(what, parsed.error, text);
   noteQueryWords(text);
   return parsed.ast;
 }

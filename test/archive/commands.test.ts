@@ -57,6 +57,18 @@ describe('scan --db and export --db over the bundled samples (Insights with the 
       expect(fromFolder.stdout).toBe(fromDb.stdout);
     });
   }
+
+  // scan --db and export --db said "bad query" where the folder's commands say "bad filter".
+  for (const command of ['scan', 'export']) {
+    it(`${command} --db words a bad --filter as ${command} DIR does`, () => {
+      const output = command === 'export' ? ['-o', '-', '--format', 'jsonl'] : [];
+      const fromDb = trailtop([command, '--db', db, ...output, '--filter', 'user:(a']);
+      const fromFolder = trailtop([command, samples, ...output, '--filter', 'user:(a']);
+      expect(fromDb.status).toBe(2);
+      expect(fromDb.stderr.split('\n')[0]).toBe("trailtop: bad filter at position 6: '(' is never closed (close the group with ')')");
+      expect(fromDb.stderr).toBe(fromFolder.stderr);
+    });
+  }
 });
 
 describe('--db inside the log folder', () => {
