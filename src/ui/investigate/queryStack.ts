@@ -34,6 +34,11 @@ export interface QueryPlace<A = EventRow, M extends string = string> {
    * took the reader to the list: Esc there goes back into them (reducer `back`). Absent otherwise.
    */
   views?: readonly M[];
+  /**
+   * The `views` of the place before this one, when `[` left this list for it: `]` back here gives them to
+   * the place it leaves, so Esc in the list still goes back into them. Absent otherwise.
+   */
+  openedFrom?: readonly M[];
 }
 
 /** Places kept on each side; older ones are dropped. */
@@ -105,14 +110,18 @@ function restore<S extends QueryStackState<unknown>>(state: S, place: PlaceOf<S>
 export function stepBack<S extends QueryStackState<unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
   const place = state.past[state.past.length - 1];
   if (!place) return null;
-  return { state: { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, placeOf(state)].slice(-MAX_PLACES) }, place };
+  // The way back into the views this list was opened from is on the place left behind: kept for `]`.
+  const left = place.views ? { ...placeOf(state), openedFrom: place.views } : placeOf(state);
+  return { state: { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, left].slice(-MAX_PLACES) }, place };
 }
 
 /** One step forward, and the place it restored (null when nothing was gone back from). */
 export function stepForward<S extends QueryStackState<unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
   const place = state.future[state.future.length - 1];
   if (!place) return null;
-  return { state: { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, placeOf(state)].slice(-MAX_PLACES) }, place };
+  // `[` then `]` is no step at all: the list comes back with its way back into the views it was opened from.
+  const left = place.openedFrom ? { ...placeOf(state), views: place.openedFrom } : placeOf(state);
+  return { state: { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, left].slice(-MAX_PLACES) }, place };
 }
 
 /** Where the query bar is in the history: -1 when not browsing it. */
