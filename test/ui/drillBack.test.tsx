@@ -341,6 +341,20 @@ describe('Esc in a list a view opened, on both dashboards', () => {
     }
   });
 
+  it('T, Enter, [ then ]: the same list, and Esc still goes back into the top values (] lost the way back)', async () => {
+    for (const [name, h] of dashboards()) {
+      await h.press('T', (f) => settled(f) && f.includes('Top values of User'));
+      await h.press(KEYS.enter, (f) => settled(f) && !f.includes('Top values of') && queryOf(f).startsWith('actor:'));
+      const drilled = queryOf(h.frame());
+      await h.press('[', (f) => settled(f) && queryOf(f) === '');
+      await h.press(']', (f) => settled(f) && queryOf(f) === drilled);
+      await h.waitFor((f) => footer(f).startsWith('Esc back · Enter details'), 10_000);
+      const frame = await h.press(KEYS.escape, (f) => settled(f) && f.includes('Top values of User'));
+      expect(queryOf(frame), name).toBe('');
+      await h.press(KEYS.escape, (f) => settled(f) && !f.includes('Top values of'));
+    }
+  }, 60_000);
+
   it('Esc in a list no view opened changes nothing (a typed query stays)', async () => {
     for (const [name, h] of dashboards()) {
       await h.press('/user:alice', (f) => f.includes('user:alice'));

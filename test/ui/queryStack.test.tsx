@@ -115,6 +115,24 @@ describe('query stack (reducer)', () => {
     expect(s.detailRow).toBe(newestFirst[2]);
   });
 
+  it('[ and ] back to a list a view opened (T, Enter) keep its way back: Esc there still reopens the view, two drills deep too', () => {
+    let s: UiState = initialState('');
+    s = reducer(s, { type: 'openOverlay', mode: 'top' });
+    s = reducer(s, { type: 'setQuery', text: 'user:bob' });
+    s = reducer(s, { type: 'openOverlay', mode: 'principal' });
+    s = reducer(s, { type: 'setQuery', text: 'user:bob name:x' });
+    s = reducer(s, { type: 'queryBack' });
+    s = reducer(s, { type: 'queryBack' });
+    s = reducer(s, { type: 'queryForward' });
+    s = reducer(s, { type: 'queryForward' });
+    expect([s.queryText, s.mode]).toEqual(['user:bob name:x', 'list']);
+    s = reducer(s, { type: 'back' });
+    expect([s.queryText, s.mode, s.under]).toEqual(['user:bob', 'principal', ['list']]);
+    s = reducer(s, { type: 'back' });
+    s = reducer(s, { type: 'back' });
+    expect([s.queryText, s.mode, s.under]).toEqual(['', 'top', ['list']]);
+  });
+
   it('a new query after going back drops the forward places', () => {
     let s: UiState = initialState('');
     s = reducer(s, { type: 'setQuery', text: 'a' });

@@ -54,7 +54,7 @@ import { afterApply, ARCHIVE_GROUND, archivePlace, type ArchiveLanding, type Arc
 import { drilledFrom } from '../investigate/queryStack.js';
 import { useArchiveChain } from './useArchiveChain.js';
 import { ArchiveInsights } from './ArchiveInsights.js';
-import { cursorAfterRefresh, followsNewest } from './archiveRefresh.js';
+import { aheadOf, cursorAfterRefresh, followsNewest } from './archiveRefresh.js';
 import { pickPromptLines } from '../investigate/pivotPick.js';
 import { useArchiveDownload } from './useArchiveDownload.js';
 import { nextMarkMove, NO_MARK_HERE } from './archiveMarks.js';
@@ -219,8 +219,6 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The followed folder's state, beside the status line (set by the subscription below).
   const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
-  // Events a followed import added on the newest side of the cursor since it left the newest (refresh below).
-  const [arrived, setArrived] = useState(0);
   // The bad and skipped files `b` lists: the archive's imports' (read when the view opens) and the followed folder's.
   const [problems, setProblems] = useState<{ bad: readonly BadFile[]; skipped: readonly BadFile[] } | null>(null);
   const following = followLabel(follow);
@@ -252,8 +250,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // Back on the newest (f, or a move; reading its details too), the count starts again from nothing.
   const onNewest = total > 0 && (state.order === 'newest' ? state.cursor === 0 : state.cursor >= total - 1);
   useEffect(() => {
-    if (onNewest) setArrived(0);
-  }, [onNewest]);
+    if (onNewest && stateRef.current!.unseen > 0) setState({ ...stateRef.current!, unseen: 0 });
+  }, [onNewest, state.unseen]);
   const current = list?.at(win.cursor);
   // "Who is behind this session" in the details, by SQL (archive/chain.ts).
   const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive);
@@ -285,18 +283,18 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           settle('list', mine);
           return;
         }
-        // Back or forward to a place, or a pivot: the list opens around the event the cursor was on.
-        const around = at?.anchor ? await session.listAround(filter.where, stateRef.current!.order, at.anchor, bodyH + 1) : null;
+        // Back or forward to a place, or a pivot: the list opens around the event the cursor was on (a place
+        // left following opens on the newest, afterApply).
+        const around = at?.anchor && !at.follow ? await session.listAround(filter.where, stateRef.current!.order, at.anchor, bodyH + 1) : null;
         const next = around?.list ?? (await session.list(filter.where, stateRef.current!.order, bodyH + 1));
         if (mine !== ticket.current.list) return;
         whereRef.current = filter.where;
         if (text.trim() !== '') remembered.addHistory(text);
         setList(next);
-        setArrived(0); // counted in the list it replaces
         setTop(null);
         setHisto(null);
         setBusy('');
-        setState(afterApply(stateRef.current!, text, around?.index ?? 0, bodyH, from, at, around?.present ?? true));
+        setState(afterApply(stateRef.current!, text, { index: around?.index ?? 0, total: next.total, present: around?.present ?? true }, bodyH, from, at));
         // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too.
         if (at?.reopen) countReopened.current(stateRef.current!);
         settle('list', mine);
@@ -347,10 +345,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setList(next);
         refreshed.current = { ticket: mine, list: next };
         if (around) {
-          setState(cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH));
+          const moved = cursorAfterRefresh(stateRef.current!, s.cursor, around.index, next.total, bodyH);
           // Paused: the events that came on the newest side of the cursor's event, said in the header as the folder dashboard's `▲ N new`.
-          const came = s.order === 'newest' ? around.index - s.cursor : next.total - 1 - around.index - (held!.total - 1 - s.cursor);
-          if (came > 0) setArrived((n) => n + came);
+          const came = aheadOf(s.order, around.index, next.total) - aheadOf(s.order, s.cursor, held!.total);
+          setState(came > 0 ? { ...moved, unseen: moved.unseen + came } : moved);
         }
         // Following at the bottom of an oldest-first list: down to the newest (unless a key moved the cursor meanwhile).
         else if (following && s.order === 'oldest' && stateRef.current!.cursor === s.cursor) setState(cursorAt(stateRef.current!, next.total - 1, next.total, bodyH));
@@ -754,7 +752,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const listFromView = findingsKeys.fromView((text: string) => {
     const s = stateRef.current!;
     // `[` comes back to the list's event (or the details) the view was opened over; Esc in the new list, into the view.
-    const from = archivePlace(s, eventUnderCursor());
+    const from = archivePlace(s, { current: eventUnderCursor(), total: ctxRef.current.total });
     setState({ ...s, mode: 'list', draft: text, caret: text.length });
     void apply(text, from);
   });
@@ -853,7 +851,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     row: total > 0 ? win.cursor + 1 : 0,
     order: state.order,
     // As the folder dashboard's header: only a followed folder has anything to follow.
-    follow: follower ? (followingNewest ? 'following' : arrived > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(arrived)} new (f)` : 'paused') : '',
+    follow: follower ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
     path: sanitize(dbPath),
     // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).

@@ -65,6 +65,11 @@ export interface ArchiveUiState {
   principalIndex: number;
   /** Back/forward, the pivot pick in the list and the details' selection (archiveNav.ts). */
   nav: ArchiveNav;
+  /**
+   * Paused on a followed archive, the events an import added on the newest side of the cursor since it
+   * left the newest (the header's `▲ N new`); a place keeps it for `[` / `]` (archiveNav.ts).
+   */
+  unseen: number;
   /** The list's columns (`C`, archiveColumns.ts): ids in order, null for the default set; the chooser's selected line. */
   columnIds: readonly string[] | null;
   columnIndex: number;
@@ -95,6 +100,7 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     principalIndex: -1,
     status: '',
     nav: NO_NAV,
+    unseen: 0,
     columnIds: null,
     columnIndex: 0,
   };
@@ -216,7 +222,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     return { state: edited ? { ...state, draft: edited.text, caret: edited.caret, historyCursor: fresh } : state };
   }
   // `[`, `]`, pivots and the details' selection; a pick waiting for its letter takes any key (q cancels it, as in App).
-  const navigated = mode === 'list' || mode === 'detail' ? archiveNavKey(state, action, input, key, ctx.current ?? null, ctx.chain) : null;
+  const navigated = mode === 'list' || mode === 'detail' ? archiveNavKey(state, action, input, key, ctx) : null;
   if (navigated) return navigated;
   if (action === 'quit') return { state, command: { kind: 'quit' } };
   if (action === 'help') {
@@ -230,7 +236,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const by = action ? scrolls[action] : undefined;
     return { state: by === undefined ? state : { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
   }
-  const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, current: ctx.current ?? null, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
+  const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, current: ctx.current ?? null, total: ctx.total, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
   if (mode === 'principal') return principalKey(state, action, principalCtx);
   if (mode === 'columns') return columnsKey(state, action, input);
   if (mode === 'top') {
@@ -252,7 +258,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       if (!value) return { state: { ...now, status: 'No value to filter by' } };
       const term = { field: TOP_FIELDS[state.topField]!.queryField, value: value.value };
       const text = pivotQuery(state.queryText, term, op);
-      return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from: archivePlace(state, ctx.current ?? null) } };
+      return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from: archivePlace(state, ctx) } };
     }
     return { state };
   }
@@ -262,7 +268,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     const moves: Partial<Record<Action, number>> = { up: at - 1, down: at + 1, pageUp: at - (ctx.mainH - 3), pageDown: at + (ctx.mainH - 3), top: 0, bottom: last };
     const to = action ? moves[action] : undefined;
     if (to !== undefined) return { state: { ...state, bucketIndex: clamp(to, 0, last) } };
-    const spanned = spanKey(state, action, ctx.buckets, at, ctx.current ?? null) ?? stackKey(state, action, ctx.buckets[at]);
+    const spanned = spanKey(state, action, ctx.buckets, at, ctx) ?? stackKey(state, action, ctx.buckets[at]);
     if (spanned) return spanned;
     if (action === 'back' || action === 'histogram') return { state: { ...now, ...closeBack(state, 'list') } };
     if (action === 'zoomIn' || action === 'zoomOut') {
@@ -275,7 +281,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const bucket = ctx.buckets[at];
       if (!bucket) return { state };
       const text = spanQuery(state.queryText, bucket.start, bucket.end);
-      return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text, from: archivePlace(state, ctx.current ?? null) } };
+      return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text, from: archivePlace(state, ctx) } };
     }
     return { state };
   }
@@ -295,7 +301,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'back':
       return { state: { ...now, mode: 'list', scroll: 0 } };
     case 'editQuery':
-      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: { index: -1, typed: '' }, nav: { ...state.nav, editFrom: archivePlace(state, ctx.current ?? null) } } };
+      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: { index: -1, typed: '' }, nav: { ...state.nav, editFrom: archivePlace(state, ctx) } } };
     case 'json':
       return { state: ctx.total > 0 ? { ...now, ...openOver(state, 'json'), scroll: 0 } : state };
     case 'toggleTime':

@@ -20,9 +20,24 @@ import type { Action } from '../keys.js';
 import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
 import { drilledFrom, placeLeft, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
 import { reopen } from '../viewStack.js';
-import type { ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
+import type { ArchiveKeyContext, ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
+import { aheadOf, followsNewest, newestEnd } from './archiveRefresh.js';
 
-export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode>;
+/**
+ * What a place keeps of the header's `▲ N new` (the folder dashboard's places keep the row that was
+ * newest when the reader left the newest; an archive's list has no such row at hand): the count, and
+ * the events then on the newest side of the cursor's event. Back at the place, any more there now came
+ * meanwhile, and count too, as the folder's marker counts them.
+ */
+export interface ArchiveNewMarker {
+  count: number;
+  ahead: number;
+}
+
+export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode, ArchiveNewMarker>;
+
+/** Where the cursor is, as a place needs it: its event (null when its page is not read yet) in a list of `total`. */
+export type ArchiveHere = Pick<ArchiveKeyContext, 'current' | 'total'>;
 
 /** The views with nothing under them: Esc there goes to no earlier view (and a query from any other lands on the list). */
 export const ARCHIVE_GROUND: readonly ArchiveMode[] = ['list', 'detail'];
@@ -38,6 +53,10 @@ export interface ArchiveLanding {
   detail: { linkIndex: number; scroll: number } | null;
   /** Esc in a list a view's Enter opened: those views open again over the place (nearest last). */
   reopen?: readonly ArchiveMode[];
+  /** A place left on the newest event comes back on the newest (anchor aside), as the folder dashboard follows again. */
+  follow?: boolean;
+  /** The place's `▲ N new` (null or absent: none, as for a new query). */
+  newestWhenLeft?: ArchiveNewMarker | null;
 }
 
 export interface ArchiveNav {
@@ -56,12 +75,13 @@ export interface ArchiveNav {
 export const NO_NAV: ArchiveNav = { past: [], future: [], editFrom: null, pick: null, linkIndex: -1 };
 
 /** The stack's view of the archive's state: the cursor's event is the anchor, and the event the details show. */
-function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryStackState<ArchivedEvent, ArchiveMode> {
+function stackView(state: ArchiveUiState, { current = null, total }: ArchiveHere): QueryStackState<ArchivedEvent, ArchiveMode, ArchiveNewMarker> {
+  // On the newest end, not reading an event: following (archiveRefresh.ts), with nothing counted as new.
+  const follow = followsNewest(state, total);
   return {
     queryText: state.queryText,
     anchor: current,
-    // The list has no follow of its own (a followed folder's imports keep the cursor's index): the event places it.
-    follow: false,
+    follow,
     offset: state.offset,
     mode: state.mode,
     // A view opened from the details (T, p) stands on them: a query applied from it comes back to them.
@@ -69,7 +89,7 @@ function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryS
     detailRow: current,
     linkIndex: state.nav.linkIndex,
     scroll: state.scroll,
-    newestWhenLeft: null,
+    newestWhenLeft: follow ? null : { count: state.unseen, ahead: aheadOf(state.order, Math.min(state.cursor, Math.max(0, total - 1)), total) },
     past: state.nav.past,
     future: state.nav.future,
   };
@@ -80,13 +100,14 @@ function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryS
  * open; from a view (T, p, h, !, i), the views too: every query applied from one lands on the list, and Esc
  * there goes back into them (drillBack), as on the folder dashboard.
  */
-export function archivePlace(state: ArchiveUiState, current: ArchivedEvent | null): ArchivePlace {
-  return placeLeft(stackView(state, current), ARCHIVE_GROUND);
+export function archivePlace(state: ArchiveUiState, here: ArchiveHere): ArchivePlace {
+  return placeLeft(stackView(state, here), ARCHIVE_GROUND);
 }
 
 /** `from` pushed on the back stack once the query applied from it has run (forward is cleared). */
 export function withPlacePushed(state: ArchiveUiState, from: ArchivePlace): ArchiveUiState {
-  const { past, future } = pushPlace(stackView(state, null), from);
+  // Only the stack is read: no cursor is needed.
+  const { past, future } = pushPlace(stackView(state, { current: null, total: 0 }), from);
   return { ...state, nav: { ...state.nav, past, future } };
 }
 
@@ -102,9 +123,9 @@ const OPS: Partial<Record<Action, PivotOp>> = { pivotReplace: 'replace', pivotAd
  * the event pivoted from, as `[` lands on a place's event: the cursor on it (on the event in its place
  * when the query leaves it out), as far from the top, and in its details when they were open (afterApply).
  */
-function pivoted(state: ArchiveUiState, term: PivotTerm, op: PivotOp, current: ArchivedEvent): KeyResult {
+function pivoted(state: ArchiveUiState, term: PivotTerm, op: PivotOp, current: ArchivedEvent, total: number): KeyResult {
   const text = pivotQuery(state.queryText, term, op);
-  const from = archivePlace(state, current);
+  const from = archivePlace(state, { current, total });
   const at: ArchiveLanding = { anchor: current, offset: state.offset, detail: from.detail ? { linkIndex: from.detail.linkIndex, scroll: from.detail.scroll } : null };
   return { state: { ...state, draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from, at } };
 }
@@ -114,24 +135,23 @@ function pivoted(state: ArchiveUiState, term: PivotTerm, op: PivotOp, current: A
  * key), as a step `[` comes back from. The folder dashboard opens them over the same list; an
  * archive's details show the list's cursor event, so the list becomes that one event (`id:`).
  */
-function visitChainLink(state: ArchiveUiState, row: EventRow, current: ArchivedEvent): KeyResult {
+function visitChainLink(state: ArchiveUiState, row: EventRow, current: ArchivedEvent, total: number): KeyResult {
   const text = termText({ field: 'id', value: row.id });
   const at: ArchiveLanding = { anchor: null, offset: 0, detail: { linkIndex: -1, scroll: 0 } };
-  return { state, command: { kind: 'apply', text, from: archivePlace(state, current), at } };
+  return { state, command: { kind: 'apply', text, from: archivePlace(state, { current, total }), at } };
 }
 
 /**
  * What a key does to the stack, the pick or the details' selection in the list and the details;
- * null when it is none of those (archiveKey goes on). `current`: the cursor's event, when read;
- * `chain`: its session chain as the details show it (its links are selectable there).
+ * null when it is none of those (archiveKey goes on). `current`: the cursor's event, when read, in a
+ * list of `total`; `chain`: its session chain as the details show it (its links are selectable there).
  */
 export function archiveNavKey(
   state: ArchiveUiState,
   action: Action | null,
   input: string,
   key: Key,
-  current: ArchivedEvent | null,
-  chain: ChainState = { status: 'none' },
+  { current = null, total, chain = { status: 'none' } }: Pick<ArchiveKeyContext, 'current' | 'total' | 'chain'>,
 ): KeyResult | null {
   const now = { ...state, status: '' };
   const pick = state.nav.pick;
@@ -141,19 +161,21 @@ export function archiveNavKey(
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
     if (!term) return { state: { ...cleared, status: key.escape ? '' : pickMissText(key.ctrl ? '' : input) } };
     if (!current) return { state: { ...cleared, status: 'No event to pivot from (or its page is still being read)' } };
-    return pivoted(cleared, term, pick.op, current);
+    return pivoted(cleared, term, pick.op, current, total);
   }
   if (action === 'drillBack') {
     const views = drilledFrom(state.mode, state.nav.past);
     // Esc in a list no view opened: nothing, as on the folder dashboard (no query was cleared by it either).
     if (views.length === 0) return { state };
-    const step = stepBack(stackView(state, current))!;
+    const step = stepBack(stackView(state, { current, total }))!;
     // `[`, then the views open again over the place it lands on once the archive answers (afterApply).
-    const at: ArchiveLanding = { anchor: step.place.anchor, offset: step.place.offset, detail: step.place.detail, reopen: views };
+    const { anchor, offset, detail, follow, newestWhenLeft } = step.place;
+    const at: ArchiveLanding = { anchor, offset, detail, follow, newestWhenLeft, reopen: views };
     return { state: { ...now, nav: { ...state.nav, past: step.state.past, future: step.state.future, editFrom: null } }, command: { kind: 'apply', text: step.place.text, at } };
   }
   if (action === 'queryBack' || action === 'queryForward') {
-    const step = action === 'queryBack' ? stepBack(stackView(state, current)) : stepForward(stackView(state, current));
+    const here = stackView(state, { current, total });
+    const step = action === 'queryBack' ? stepBack(here) : stepForward(here);
     if (!step) return { state: { ...now, status: action === 'queryBack' ? 'No earlier query ([)' : 'No later query (])' } };
     // The query, the list around the event and the view come back together once the archive answers (`at`).
     return { state: { ...now, nav: { ...state.nav, past: step.state.past, future: step.state.future, editFrom: null } }, command: { kind: 'apply', text: step.place.text, at: step.place } };
@@ -166,18 +188,18 @@ export function archiveNavKey(
   if (state.mode !== 'detail' || !current) return null;
   const links = buildDetail(current.row, state.zone, chain).links;
   const chained = action === 'open' ? links[state.nav.linkIndex]?.row : undefined;
-  if (chained) return visitChainLink(now, chained, current);
+  if (chained) return visitChainLink(now, chained, current, total);
   if (op) {
     const term = links[state.nav.linkIndex]?.pivot;
     if (!term) return { state: { ...now, status: 'Select a value first (Tab or →), then = filter, + add, - exclude' } };
-    return pivoted(now, term, op, current);
+    return pivoted(now, term, op, current, total);
   }
   if (action === 'resourceTimeline') {
     // The folder dashboard's query for the resource (detailModel resourceQuery): the same text on both.
     const resource = links[state.nav.linkIndex]?.resource;
     if (!resource) return { state: { ...now, status: 'Select a resource link first (Tab)' } };
     const text = resourceQuery(resource);
-    return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text, from: archivePlace(state, current) } };
+    return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text, from: archivePlace(state, { current, total }) } };
   }
   if (action === 'nextLink' || action === 'prevLink') {
     if (links.length === 0) return { state: { ...now, status: 'No links for this event' } };
@@ -189,22 +211,35 @@ export function archiveNavKey(
   return null;
 }
 
+/** Where a query's answer has a landing's event: its index in the new list of `total` (where it would be, when not `present`). */
+export interface ArchiveFound {
+  index: number;
+  total: number;
+  /** Whether the new list holds the event (absent: it does). */
+  present?: boolean;
+}
+
 /**
  * The state once the archive has answered a query: `from` pushed when the query changed (a step
- * back to it), and for `[` / `]` (`at`) the place restored: the cursor on its event, found at
- * `index` in the new list, as far from the top as it was (as the screen allows), and the details
- * it was read in. A new query starts at the top of the list. `present`: whether the new list holds
- * the landing's event; the details show the cursor's event, so they close when it is not there.
+ * back to it), and for `[` / `]` (`at`) the place restored: the cursor on its event, `found` in the
+ * new list, as far from the top as it was (as the screen allows), and the details it was read in;
+ * on the newest when the place was following; its `▲ N new` with what came meanwhile. A new query
+ * starts at the top of the list. The details show the cursor's event, so they close when the new
+ * list does not hold it.
  */
-export function afterApply(state: ArchiveUiState, text: string, index: number, bodyH: number, from?: ArchivePlace, at?: ArchiveLanding, present = true): ArchiveUiState {
+export function afterApply(state: ArchiveUiState, text: string, found: ArchiveFound, bodyH: number, from?: ArchivePlace, at?: ArchiveLanding): ArchiveUiState {
   const pushed = from && text !== state.queryText ? withPlacePushed(state, from) : state;
-  const applied = { ...pushed, queryText: text, draft: text, caret: text.length, queryError: null };
+  // Another list: what was counted as new was counted in the one it replaces.
+  const applied = { ...pushed, queryText: text, draft: text, caret: text.length, queryError: null, unseen: 0 };
   if (!at) return { ...applied, cursor: 0, offset: 0 };
-  const cursor = Math.max(0, index);
+  const cursor = at.follow ? newestEnd(state.order, found.total) : Math.max(0, found.index);
   const offset = Math.max(0, Math.min(at.offset, cursor, bodyH - 1));
+  // Events on the newest side of the place's event beyond those there when it was left came meanwhile.
+  const marker = at.follow ? null : at.newestWhenLeft;
+  const unseen = marker ? Math.max(0, marker.count + aheadOf(state.order, cursor, found.total) - marker.ahead) : 0;
   const landed =
-    at.detail && present
-      ? { ...applied, cursor, offset, mode: 'detail' as const, scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } }
-      : unselected({ ...applied, cursor, offset, mode: state.mode === 'detail' ? 'list' : state.mode, scroll: 0 });
+    at.detail && (found.present ?? true)
+      ? { ...applied, unseen, cursor, offset, mode: 'detail' as const, scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } }
+      : unselected({ ...applied, unseen, cursor, offset, mode: state.mode === 'detail' ? 'list' : state.mode, scroll: 0 });
   return at.reopen?.length ? { ...landed, ...reopen(landed.mode === 'detail' ? 'detail' : 'list', at.reopen), scroll: 0 } : landed;
 }

@@ -29,8 +29,9 @@ export interface PrincipalKeyContext {
   mainH: number;
   /** The summary's lines on screen (empty while it is counted). */
   principalLines?: readonly SummaryLine[];
-  /** The list's event under the cursor (the place `[` comes back to after a pivot from the summary). */
+  /** The list's event under the cursor (the place `[` comes back to after a pivot from the summary), in a list of `total`. */
   current?: ArchivedEvent | null;
+  total: number;
 }
 
 /** `p` in the list, the details or the top values: the summary of the row's user, or of the selected user or key. */
@@ -67,6 +68,6 @@ export function principalKey(state: ArchiveUiState, action: Action | null, ctx: 
   const status = op === 'within' ? `Filtered by ${sanitize(text)} ([ goes back)` : describePivot(line.pivot, op);
   // `[` comes back to the list's event (or the details) under the summary; Esc in the list, into the summary
   // and the top values when `p` was pressed there.
-  const from = archivePlace(state, ctx.current ?? null);
+  const from = archivePlace(state, ctx);
   return { state: { ...now, mode: 'list', draft: text, caret: text.length, status }, command: { kind: 'apply', text, from } };
 }

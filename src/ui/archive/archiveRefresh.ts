@@ -7,6 +7,7 @@
  * the cursor stays at the top and the new events come in under it, as the
  * folder dashboard follows the newest. Plain data, no Ink.
  */
+import type { Order } from '../../archive/query.js';
 import type { ArchiveUiState } from './archiveModel.js';
 
 /**
@@ -39,4 +40,17 @@ export function cursorAfterRefresh(state: ArchiveUiState, before: number, index:
   const cursor = Math.max(0, Math.min(total - 1, state.cursor + shift));
   const offset = Math.max(0, Math.min(state.offset, cursor, bodyH - 1));
   return { ...state, cursor, offset };
+}
+
+/**
+ * The events on the newest side of the row at `index` in a list of `total` in `order`: what an import
+ * adds there is what the header's `▲ N new` counts (the difference between two lists' figures).
+ */
+export function aheadOf(order: Order, index: number, total: number): number {
+  return order === 'newest' ? index : total - 1 - index;
+}
+
+/** The index of the newest event in a list of `total` in `order` (where `f` puts the cursor). */
+export function newestEnd(order: Order, total: number): number {
+  return order === 'newest' ? 0 : Math.max(0, total - 1);
 }

@@ -7,8 +7,7 @@
  */
 import { spanQuery } from '../timeline/histogramModel.js';
 import type { Action } from '../keys.js';
-import type { ArchivedEvent } from '../../archive/query.js';
-import { archivePlace } from './archiveNav.js';
+import { archivePlace, type ArchiveHere } from './archiveNav.js';
 import type { ArchiveUiState, KeyResult } from './archiveModel.js';
 
 interface Bucket {
@@ -35,7 +34,7 @@ export function histogramSpan(buckets: readonly Bucket[], cursor: number, anchor
  * `v` starts a span at the cursor's bucket (again: drops it), Esc drops it before it closes the view,
  * Enter lists it (a step `[` comes back from); null for other keys (archiveKey goes on).
  */
-export function spanKey(state: ArchiveUiState, action: Action | null, buckets: readonly Bucket[], at: number, current: ArchivedEvent | null): KeyResult | null {
+export function spanKey(state: ArchiveUiState, action: Action | null, buckets: readonly Bucket[], at: number, here: ArchiveHere): KeyResult | null {
   const now = { ...state, status: '' };
   if (action === 'selectSpan') {
     const bucket = buckets[at];
@@ -47,7 +46,7 @@ export function spanKey(state: ArchiveUiState, action: Action | null, buckets: r
     const span = histogramSpan(buckets, at, state.spanAnchor);
     if (!span) return null;
     const text = spanQuery(state.queryText, buckets[span.first]!.start, buckets[span.last]!.end);
-    return { state: { ...now, mode: 'list', draft: text, caret: text.length, spanAnchor: null }, command: { kind: 'apply', text, from: archivePlace(state, current) } };
+    return { state: { ...now, mode: 'list', draft: text, caret: text.length, spanAnchor: null }, command: { kind: 'apply', text, from: archivePlace(state, here) } };
   }
   return null;
 }

@@ -10,11 +10,12 @@
  * pivot, `r`), those details. Going back restores all of it. Following a
  * session chain link to the event behind it is a step too (same query, other
  * event). The anchor is the folder's EventRow; the --db dashboard keeps its
- * ArchivedEvent (its place in the archive's order) in the same stack.
+ * ArchivedEvent (its place in the archive's order) in the same stack, and its
+ * own kind of "new" marker (N: archiveNav.ts ArchiveNewMarker).
  */
 import type { EventRow } from '../../model/types.js';
 
-export interface QueryPlace<A = EventRow, M extends string = string> {
+export interface QueryPlace<A = EventRow, M extends string = string, N = A> {
   text: string;
   anchor: A | null;
   follow: boolean;
@@ -22,8 +23,9 @@ export interface QueryPlace<A = EventRow, M extends string = string> {
   /**
    * The row that was newest when the reader stopped following (null while following): restored with
    * the place, so the header's "▲ N new" counts only what arrived since, not the rows above the cursor.
+   * The --db dashboard keeps its count and where the cursor stood instead (ArchiveNewMarker).
    */
-  newestWhenLeft: A | null;
+  newestWhenLeft: N | null;
   /**
    * The details being read, when the query changed from them or from a view opened over them
    * (T, p, i ... from the details, then Enter); null from the list.
@@ -34,12 +36,17 @@ export interface QueryPlace<A = EventRow, M extends string = string> {
    * took the reader to the list: Esc there goes back into them (reducer `back`). Absent otherwise.
    */
   views?: readonly M[];
+  /**
+   * The `views` of the place before this one, when `[` left this list for it: `]` back here gives them to
+   * the place it leaves, so Esc in the list still goes back into them. Absent otherwise.
+   */
+  openedFrom?: readonly M[];
 }
 
 /** Places kept on each side; older ones are dropped. */
 export const MAX_PLACES = 100;
 
-export interface QueryStackState<A = EventRow, M extends string = string> {
+export interface QueryStackState<A = EventRow, M extends string = string, N = A> {
   queryText: string;
   anchor: A | null;
   follow: boolean;
@@ -51,17 +58,17 @@ export interface QueryStackState<A = EventRow, M extends string = string> {
   detailRow: A | null;
   linkIndex: number;
   scroll: number;
-  newestWhenLeft: A | null;
+  newestWhenLeft: N | null;
   /** Earlier places, oldest first. */
-  past: readonly QueryPlace<A, M>[];
+  past: readonly QueryPlace<A, M, N>[];
   /** Places gone back from, nearest last. */
-  future: readonly QueryPlace<A, M>[];
+  future: readonly QueryPlace<A, M, N>[];
 }
 
 /** The place type of a stack state (the folder's or the archive's anchor). */
 type PlaceOf<S extends QueryStackState<unknown>> = S['past'][number];
 
-export function placeOf<A, M extends string>(state: QueryStackState<A, M>): QueryPlace<A, M> {
+export function placeOf<A, M extends string, N>(state: QueryStackState<A, M, N>): QueryPlace<A, M, N> {
   // A view opened from the details (T, p ...) stands on them: the reader comes back to those details, as Esc would.
   const ground = state.under?.[0] ?? state.mode;
   const detail = ground === 'detail' && state.detailRow ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll } : null;
@@ -73,7 +80,7 @@ export function placeOf<A, M extends string>(state: QueryStackState<A, M>): Quer
  * the list or details (T, p, i, h, ! and Enter), it names the views left, so Esc in that list can go
  * back into them (drilledFrom). `ground`: the views with nothing under them (the list, the details).
  */
-export function placeLeft<A, M extends string>(state: QueryStackState<A, M>, ground: readonly M[]): QueryPlace<A, M> {
+export function placeLeft<A, M extends string, N>(state: QueryStackState<A, M, N>, ground: readonly M[]): QueryPlace<A, M, N> {
   const place = placeOf(state);
   if (ground.includes(state.mode)) return place;
   // under[0] is the ground the views stand on: the place's `detail` already says which.
@@ -105,14 +112,18 @@ function restore<S extends QueryStackState<unknown>>(state: S, place: PlaceOf<S>
 export function stepBack<S extends QueryStackState<unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
   const place = state.past[state.past.length - 1];
   if (!place) return null;
-  return { state: { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, placeOf(state)].slice(-MAX_PLACES) }, place };
+  // The way back into the views this list was opened from is on the place left behind: kept for `]`.
+  const left = place.views ? { ...placeOf(state), openedFrom: place.views } : placeOf(state);
+  return { state: { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, left].slice(-MAX_PLACES) }, place };
 }
 
 /** One step forward, and the place it restored (null when nothing was gone back from). */
 export function stepForward<S extends QueryStackState<unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
   const place = state.future[state.future.length - 1];
   if (!place) return null;
-  return { state: { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, placeOf(state)].slice(-MAX_PLACES) }, place };
+  // `[` then `]` is no step at all: the list comes back with its way back into the views it was opened from.
+  const left = place.openedFrom ? { ...placeOf(state), views: place.openedFrom } : placeOf(state);
+  return { state: { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, left].slice(-MAX_PLACES) }, place };
 }
 
 /** Where the query bar is in the history: -1 when not browsing it. */
