@@ -18,11 +18,21 @@ import { buildDetail, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
 import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
-import { drilledFrom, placeLeft, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
+import { drilledFrom, keptIn, placeLeft, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
 import { reopen } from '../viewStack.js';
 import type { ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
 
-export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode>;
+/** What the reader chose in the views over the list: a place a query left them from keeps it, for Esc back into them. */
+export type ArchiveViewChoices = Pick<
+  ArchiveUiState,
+  'topField' | 'topIndex' | 'bucketSize' | 'bucketIndex' | 'spanAnchor' | 'stack' | 'principal' | 'principalIndex'
+>;
+
+export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode, ArchiveViewChoices>;
+
+function choicesOf({ topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex }: ArchiveUiState): ArchiveViewChoices {
+  return { topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex };
+}
 
 /** The views with nothing under them: Esc there goes to no earlier view (and a query from any other lands on the list). */
 export const ARCHIVE_GROUND: readonly ArchiveMode[] = ['list', 'detail'];
@@ -38,6 +48,8 @@ export interface ArchiveLanding {
   detail: { linkIndex: number; scroll: number } | null;
   /** Esc in a list a view's Enter opened: those views open again over the place (nearest last). */
   reopen?: readonly ArchiveMode[];
+  /** With `reopen`: what was chosen in those views when they were left (T's line, the histogram's buckets ...). */
+  kept?: ArchiveViewChoices | undefined;
 }
 
 export interface ArchiveNav {
@@ -56,7 +68,7 @@ export interface ArchiveNav {
 export const NO_NAV: ArchiveNav = { past: [], future: [], editFrom: null, pick: null, linkIndex: -1 };
 
 /** The stack's view of the archive's state: the cursor's event is the anchor, and the event the details show. */
-function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryStackState<ArchivedEvent, ArchiveMode> {
+function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryStackState<ArchivedEvent, ArchiveMode, ArchiveViewChoices> {
   return {
     queryText: state.queryText,
     anchor: current,
@@ -77,11 +89,11 @@ function stackView(state: ArchiveUiState, current: ArchivedEvent | null): QueryS
 
 /**
  * Where the reader is: the query, the cursor's event (null when its page is not read yet) and the details when
- * open; from a view (T, p, h, !, i), the views too: every query applied from one lands on the list, and Esc
- * there goes back into them (drillBack), as on the folder dashboard.
+ * open; from a view (T, p, h, !, i), the views too, with what was chosen in them: every query applied from one
+ * lands on the list, and Esc there goes back into them as they were left (drillBack), as on the folder dashboard.
  */
 export function archivePlace(state: ArchiveUiState, current: ArchivedEvent | null): ArchivePlace {
-  return placeLeft(stackView(state, current), ARCHIVE_GROUND);
+  return placeLeft(stackView(state, current), ARCHIVE_GROUND, choicesOf(state));
 }
 
 /** `from` pushed on the back stack once the query applied from it has run (forward is cleared). */
@@ -149,7 +161,7 @@ export function archiveNavKey(
     if (views.length === 0) return { state };
     const step = stepBack(stackView(state, current))!;
     // `[`, then the views open again over the place it lands on once the archive answers (afterApply).
-    const at: ArchiveLanding = { anchor: step.place.anchor, offset: step.place.offset, detail: step.place.detail, reopen: views };
+    const at: ArchiveLanding = { anchor: step.place.anchor, offset: step.place.offset, detail: step.place.detail, reopen: views, kept: keptIn(state.mode, state.nav.past) };
     return { state: { ...now, nav: { ...state.nav, past: step.state.past, future: step.state.future, editFrom: null } }, command: { kind: 'apply', text: step.place.text, at } };
   }
   if (action === 'queryBack' || action === 'queryForward') {
@@ -206,5 +218,5 @@ export function afterApply(state: ArchiveUiState, text: string, index: number, b
     at.detail && present
       ? { ...applied, cursor, offset, mode: 'detail' as const, scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } }
       : unselected({ ...applied, cursor, offset, mode: state.mode === 'detail' ? 'list' : state.mode, scroll: 0 });
-  return at.reopen?.length ? { ...landed, ...reopen(landed.mode === 'detail' ? 'detail' : 'list', at.reopen), scroll: 0 } : landed;
+  return at.reopen?.length ? { ...landed, ...at.kept, ...reopen(landed.mode === 'detail' ? 'detail' : 'list', at.reopen), scroll: 0 } : landed;
 }

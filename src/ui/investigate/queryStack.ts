@@ -14,7 +14,7 @@
  */
 import type { EventRow } from '../../model/types.js';
 
-export interface QueryPlace<A = EventRow, M extends string = string> {
+export interface QueryPlace<A = EventRow, M extends string = string, K = unknown> {
   text: string;
   anchor: A | null;
   follow: boolean;
@@ -34,12 +34,18 @@ export interface QueryPlace<A = EventRow, M extends string = string> {
    * took the reader to the list: Esc there goes back into them (reducer `back`). Absent otherwise.
    */
   views?: readonly M[];
+  /**
+   * With `views`: what the reader had chosen in them (T's line, the histogram's buckets ...), as the dashboard
+   * keeps it (K). Esc back restores it, so the views come back as left even when others of the same kind
+   * were opened from that list in between.
+   */
+  kept?: K;
 }
 
 /** Places kept on each side; older ones are dropped. */
 export const MAX_PLACES = 100;
 
-export interface QueryStackState<A = EventRow, M extends string = string> {
+export interface QueryStackState<A = EventRow, M extends string = string, K = unknown> {
   queryText: string;
   anchor: A | null;
   follow: boolean;
@@ -53,15 +59,15 @@ export interface QueryStackState<A = EventRow, M extends string = string> {
   scroll: number;
   newestWhenLeft: A | null;
   /** Earlier places, oldest first. */
-  past: readonly QueryPlace<A, M>[];
+  past: readonly QueryPlace<A, M, K>[];
   /** Places gone back from, nearest last. */
-  future: readonly QueryPlace<A, M>[];
+  future: readonly QueryPlace<A, M, K>[];
 }
 
 /** The place type of a stack state (the folder's or the archive's anchor). */
 type PlaceOf<S extends QueryStackState<unknown>> = S['past'][number];
 
-export function placeOf<A, M extends string>(state: QueryStackState<A, M>): QueryPlace<A, M> {
+export function placeOf<A, M extends string, K>(state: QueryStackState<A, M, K>): QueryPlace<A, M, K> {
   // A view opened from the details (T, p ...) stands on them: the reader comes back to those details, as Esc would.
   const ground = state.under?.[0] ?? state.mode;
   const detail = ground === 'detail' && state.detailRow ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll } : null;
@@ -70,19 +76,25 @@ export function placeOf<A, M extends string>(state: QueryStackState<A, M>): Quer
 
 /**
  * The place a query applied from `state` leaves when it takes the reader to the list: from a view over
- * the list or details (T, p, i, h, ! and Enter), it names the views left, so Esc in that list can go
- * back into them (drilledFrom). `ground`: the views with nothing under them (the list, the details).
+ * the list or details (T, p, i, h, ! and Enter), it names the views left and keeps what was chosen in
+ * them (`kept`), so Esc in that list can go back into them as they were (drilledFrom, keptIn).
+ * `ground`: the views with nothing under them (the list, the details).
  */
-export function placeLeft<A, M extends string>(state: QueryStackState<A, M>, ground: readonly M[]): QueryPlace<A, M> {
+export function placeLeft<A, M extends string, K>(state: QueryStackState<A, M, K>, ground: readonly M[], kept: K): QueryPlace<A, M, K> {
   const place = placeOf(state);
   if (ground.includes(state.mode)) return place;
   // under[0] is the ground the views stand on: the place's `detail` already says which.
-  return { ...place, views: [...(state.under ?? []).slice(1), state.mode] };
+  return { ...place, views: [...(state.under ?? []).slice(1), state.mode], kept };
 }
 
 /** The views the list on screen was opened from (T, then Enter), nearest last; none when Esc in the list does nothing. */
 export function drilledFrom<M extends string>(mode: M, past: readonly QueryPlace<unknown, M>[]): readonly M[] {
   return (mode === 'list' && past[past.length - 1]?.views) || [];
+}
+
+/** What was chosen in the views drilledFrom names, to restore with them; undefined when none are. */
+export function keptIn<K>(mode: string, past: readonly QueryPlace<unknown, string, K>[]): K | undefined {
+  return mode === 'list' ? past[past.length - 1]?.kept : undefined;
 }
 
 /**
