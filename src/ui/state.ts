@@ -73,7 +73,7 @@ export interface UiState {
   /** The principal summary (`p`): whose, and the selected line. */
   principal: PivotTerm | null;
   principalIndex: number;
-  /** What was chosen in the views that read their own keys (the histogram): keptViews.ts. */
+  /** What was chosen in the views that read their own keys (histogram, findings, Insights): keptViews.ts. */
   viewsKept: KeptViews;
   /** The column chooser's selected entry. */
   columnIndex: number;

@@ -1,9 +1,9 @@
 /**
  * Esc in a list a view's Enter opened goes back into that view as the reader left it, on both
  * dashboards: the histogram on its bucket size, split, span and bucket (the folder's came back a
- * fresh histogram, the --db one without its span), and, through a second such view opened from
- * that list, each view as it was left (the second one's choices came back in the first).
- * Each dashboard is compared with itself.
+ * fresh histogram, the --db one without its span), the findings and the Insights on their row (both
+ * came back on the first), and, through a second such view opened from that list, each view as it
+ * was left (the second one's choices came back in the first). Each dashboard is compared with itself.
  */
 import { describe, expect, it } from 'vitest';
 import { Findings } from '../../src/detect/findings.js';
@@ -90,6 +90,8 @@ async function closeView(h: Harness, open: (f: string) => boolean): Promise<void
   expect(open(h.frame())).toBe(false);
 }
 
+/** The selected row of the findings or Insights view. */
+const selectedRow = (f: string) => f.split('\n').find((l) => l.startsWith('› ')) ?? '';
 /** The selected line of the top values or the summary. */
 const selectedLine = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
 
@@ -145,6 +147,39 @@ describe('Esc back into a view keeps what was selected in it, on both dashboards
       const back = await pressSteady(h, KEYS.escape, (f) => charted(f) && queryOf(f) === '');
       await closeView(h, (f) => /^Histogram /m.test(f));
       expect(chart(back), name).toEqual(first);
+    }
+  });
+
+  it('!: the finding Enter listed is still selected', async () => {
+    for (const [name, h] of dashboards()) {
+      // On the archive the rules run in the background: the view lists both findings once they have.
+      await h.waitFor((f) => f.includes('(!)') && !f.includes('running rules'), 20_000);
+      const first = selectedRow(await h.press('!', (f) => settled(f) && /^Findings \(2 of/m.test(f)));
+      const left = selectedRow(await h.press('j', (f) => selectedRow(f) !== first));
+      expect(left, name).not.toBe('');
+      await h.press(KEYS.enter, (f) => settled(f) && !/^Findings\b/m.test(f) && queryOf(f).startsWith('rule:'));
+      const back = await pressSteady(h, KEYS.escape, (f) => settled(f) && /^Findings \(2 of/m.test(f) && queryOf(f) === '');
+      await closeView(h, (f) => /^Findings\b/m.test(f));
+      expect(selectedRow(back), name).toBe(left);
+      // Opened anew with !, the view starts on the first row again.
+      const again = await pressSteady(h, '!', (f) => settled(f) && /^Findings \(2 of/m.test(f));
+      await closeView(h, (f) => /^Findings\b/m.test(f));
+      expect(selectedRow(again), name).toBe(first);
+    }
+  });
+
+  it('i: the Insight Enter listed is still selected', async () => {
+    for (const [name, h] of dashboards()) {
+      const first = selectedRow(await h.press('i', (f) => settled(f) && f.includes('Insights (3)') && selectedRow(f) !== ''));
+      const left = selectedRow(await h.press('j', (f) => selectedRow(f) !== '' && selectedRow(f) !== first));
+      await h.press(KEYS.enter, (f) => settled(f) && !f.includes('Insights (') && queryOf(f).startsWith('name:'));
+      const back = await pressSteady(h, KEYS.escape, (f) => settled(f) && f.includes('Insights (3)') && selectedRow(f) !== '' && queryOf(f) === '');
+      await closeView(h, (f) => f.includes('Insights ('));
+      expect(selectedRow(back), name).toBe(left);
+      // Opened anew with i, the view starts on the first row again.
+      const again = await pressSteady(h, 'i', (f) => settled(f) && f.includes('Insights (3)') && selectedRow(f) !== '');
+      await closeView(h, (f) => f.includes('Insights ('));
+      expect(selectedRow(again), name).toBe(first);
     }
   });
 

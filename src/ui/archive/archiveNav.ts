@@ -25,13 +25,13 @@ import type { ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
 /** What the reader chose in the views over the list: a place a query left them from keeps it, for Esc back into them. */
 export type ArchiveViewChoices = Pick<
   ArchiveUiState,
-  'topField' | 'topIndex' | 'bucketSize' | 'bucketIndex' | 'spanAnchor' | 'stack' | 'principal' | 'principalIndex'
+  'topField' | 'topIndex' | 'bucketSize' | 'bucketIndex' | 'spanAnchor' | 'stack' | 'principal' | 'principalIndex' | 'viewsKept'
 >;
 
 export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode, ArchiveViewChoices>;
 
-function choicesOf({ topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex }: ArchiveUiState): ArchiveViewChoices {
-  return { topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex };
+function choicesOf({ topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex, viewsKept }: ArchiveUiState): ArchiveViewChoices {
+  return { topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex, viewsKept };
 }
 
 /** The views with nothing under them: Esc there goes to no earlier view (and a query from any other lands on the list). */
