@@ -2,8 +2,9 @@
  * Esc in a list a view's Enter opened goes back into that view as the reader left it, on both
  * dashboards: the histogram on its bucket size, split, span and bucket (the folder's came back a
  * fresh histogram, the --db one without its span), the findings and the Insights on their row (both
- * came back on the first), and, through a second such view opened from that list, each view as it
- * was left (the second one's choices came back in the first). Each dashboard is compared with itself.
+ * came back on the first), the top values and the principal summary on their line, and, through a
+ * second such view opened from that list, each view as it was left (the second one's choices came
+ * back in the first). Each dashboard is compared with itself.
  */
 import { describe, expect, it } from 'vitest';
 import { Findings } from '../../src/detect/findings.js';
@@ -183,6 +184,17 @@ describe('Esc back into a view keeps what was selected in it, on both dashboards
     }
   });
 
+  it('T from the list: the value Enter listed is still selected', async () => {
+    for (const [name, h] of dashboards()) {
+      const first = selectedLine(await h.press('T', (f) => settled(f) && f.includes('Top values of User')));
+      const left = selectedLine(await h.press('jj', (f) => settled(f) && selectedLine(f) !== first && selectedLine(f) !== ''));
+      await h.press(KEYS.enter, (f) => settled(f) && !f.includes('Top values of') && queryOf(f).startsWith('actor:'));
+      const back = await pressSteady(h, KEYS.escape, (f) => settled(f) && f.includes('Top values of User') && queryOf(f) === '');
+      await closeView(h, (f) => f.includes('Top values of'));
+      expect(selectedLine(back), name).toBe(left);
+    }
+  });
+
   it('T over a list another T opened: Esc back through both finds the first on its value', async () => {
     for (const [name, h] of dashboards()) {
       const top = await h.press('T', (f) => settled(f) && f.includes('Top values of User'));
@@ -197,6 +209,17 @@ describe('Esc back into a view keeps what was selected in it, on both dashboards
       const back = await pressSteady(h, KEYS.escape, (f) => settled(f) && f.includes('Top values of') && queryOf(f) === '');
       await closeView(h, (f) => f.includes('Top values of'));
       expect(back, name).toContain('Top values of User');
+      expect(selectedLine(back), name).toBe(left);
+    }
+  });
+
+  it('p from the list: the line Enter listed is still selected', async () => {
+    for (const [name, h] of dashboards()) {
+      const first = selectedLine(await h.press('p', (f) => settled(f) && f.includes('Summary of')));
+      const left = selectedLine(await h.press('jj', (f) => settled(f) && selectedLine(f) !== first && selectedLine(f) !== ''));
+      await h.press(KEYS.enter, (f) => settled(f) && !f.includes('Summary of') && queryOf(f) !== '');
+      const back = await pressSteady(h, KEYS.escape, (f) => settled(f) && f.includes('Summary of') && queryOf(f) === '');
+      await closeView(h, (f) => f.includes('Summary of'));
       expect(selectedLine(back), name).toBe(left);
     }
   });
