@@ -51,6 +51,7 @@ import { TimelineStrip } from './timeline/TimelineStrip.js';
 import { QueryBar, queryBarHeight } from './QueryBar.js';
 import { queryHint } from './queryHints.js';
 import { initialState, reducer, type UiAction, type UiState } from './state.js';
+import type { KeptViewProps, KeptViews } from './keptViews.js';
 import { StatusBar, statusRoom } from './StatusBar.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
 import { makeTheme, ThemeContext } from './theme.js';
@@ -60,8 +61,11 @@ import { useReleaseHeldKeys } from './hooks/useReleaseHeldKeys.js';
 import { statusLines, type StatusMessage } from './statusMessage.js';
 import { quitQuestion, type QuitOutcome, type RunningWork } from './runningWork.js';
 
-/** What a plug-in view (Insights, download dialog) receives; it owns its keys while open. */
-export interface PluginViewProps {
+/**
+ * What a plug-in view (Insights, download dialog) receives; it owns its keys while open. `kept`/`keep`:
+ * what the reader chose in it outlives it (keptViews.ts), so Esc back from a list its Enter opened finds it as left.
+ */
+export interface PluginViewProps extends KeptViewProps {
   store: EventStore;
   /** The log folder (or the one log file) being read: a download never writes into it. */
   folder?: string;
@@ -263,6 +267,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // A view closes back to where it was opened from (viewStack.ts).
   const close = useCallback(() => dispatch({ type: 'back' }), []);
   const openProblems = useCallback(() => dispatch({ type: 'openOverlay', mode: 'badfiles' }), []);
+  const keepView = useCallback((change: KeptViews) => dispatch({ type: 'keepView', change }), []);
   useEffect(() => {
     onController?.({ setQuery });
   }, [onController, setQuery]);
@@ -494,6 +499,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     setRunningWork,
     active: viewShown && !state.quitAsked,
     claimKeys: viewKeys.current.claim,
+    kept: state.viewsKept,
+    keep: keepView,
     cursorTime,
     order: state.order,
     marks: marks.set(),

@@ -1,5 +1,5 @@
 import { Box, Text, type Key } from 'ink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { attributionTable, relatedEventsQuery, type AttributionTable, type Insight } from '../model/insights.js';
 import type { RateSeries } from '../model/rate.js';
 import { truncate } from '../term/width.js';
@@ -10,12 +10,13 @@ import { actionFor } from './keys.js';
 import { fitHints } from './StatusBar.js';
 import { useTheme } from './theme.js';
 import { answerSharedKey, useViewKeys } from './viewKeys.js';
+import { useKeptState } from './keptViews.js';
 import { WrappedText } from './WrappedText.js';
 
 /** The rate behind an Insight as the panel shows it: counted, not yet (`loading`), or failed. */
 export type SeriesState = RateSeries | null | 'loading' | { failed: string };
 
-export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openHelp' | 'quit' | 'active' | 'claimKeys'> {
+export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openHelp' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
   /** Every Insight, newest first (model/insights.ts pairInsights). */
   insights: readonly Insight[];
   /** The clock an ongoing Insight's window ends at (the newest event, or now). */
@@ -36,10 +37,11 @@ const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identiti
  * attributions. Enter lists the events behind it; `i` or Esc returns. Fed by
  * the store (InsightsView) or by SQL on an archive (archive/ArchiveInsights).
  */
-export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys }: InsightsPanelProps) {
+export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, kept, keep }: InsightsPanelProps) {
   const theme = useTheme();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [tab, setTab] = useState(0);
+  // Kept by the dashboard: back by Esc from the list an Insight's Enter opened, that Insight is still selected.
+  const [choice, setChoice] = useKeptState('insights', { kept, keep }, () => ({ insightId: null, tab: 0 }));
+  const { insightId: selectedId, tab } = choice;
   const found = selectedId === null ? -1 : insights.findIndex((i) => i.sharedEventId === selectedId);
   const index = found === -1 ? 0 : found;
   const insight = insights[index] ?? null;
@@ -56,7 +58,7 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
   const tabs = layout.attributionsBelow ? ['Chart'] : ['Chart', ...tables.map((t) => TAB_NAMES[t.attribute] ?? t.attribute)];
   const tabIndex = Math.min(tab, tabs.length - 1);
 
-  const live = { insights, index, insight, tabs, tabIndex };
+  const live = { insights, index, insight, tabs, tabIndex, choice };
   const liveRef = useRef(live);
   liveRef.current = live;
   /** True when the key closed or covered the view (the keys after it are App's). */
@@ -66,14 +68,16 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
       const to = Math.max(0, Math.min(insights.length - 1, i));
       const next = insights[to];
       if (!next) return;
-      setSelectedId(next.sharedEventId);
+      const chosen = { ...liveRef.current.choice, insightId: next.sharedEventId };
+      setChoice(chosen);
       // The next key of the same chunk sees this move before any render.
-      liveRef.current = { ...liveRef.current, index: to, insight: next };
+      liveRef.current = { ...liveRef.current, index: to, insight: next, choice: chosen };
     };
     const switchTab = (step: number): void => {
       const next = (tabIndex + step + tabs.length) % tabs.length;
-      liveRef.current = { ...liveRef.current, tabIndex: next };
-      setTab(next);
+      const chosen = { ...liveRef.current.choice, tab: next };
+      liveRef.current = { ...liveRef.current, tabIndex: next, choice: chosen };
+      setChoice(chosen);
     };
     const action = actionFor('insights', input, key);
     const shared = answerSharedKey(action, openHelp, quit);

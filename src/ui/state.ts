@@ -9,10 +9,11 @@ import type { Mode } from './keys.js';
 import { cursorIndex, newestIndex, type ListOrder } from './listModel.js';
 import type { PivotPick } from './investigate/pivotPick.js';
 import type { PivotTerm } from '../investigate/pivot.js';
-import { drilledFrom, placeLeft, placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
+import { drilledFrom, keptIn, placeLeft, placeOf, pushPlace, stepBack, stepForward, walkHistory, type HistoryCursor, type QueryPlace } from './investigate/queryStack.js';
 import type { StatusMessage } from './statusMessage.js';
 import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
 import { closeBack, grounded, openOver, reopen } from './viewStack.js';
+import { forgetView, type KeptViews } from './keptViews.js';
 
 export interface UiState {
   mode: Mode;
@@ -50,11 +51,11 @@ export interface UiState {
   /** Work that goes on out of sight, for the header (a hidden download's `↓ 42% (d)`); '' when none. */
   activity: string;
   /** Earlier queries and cursor places (`[` goes back), oldest first; see investigate/queryStack.ts. */
-  past: readonly QueryPlace<EventRow, Mode>[];
+  past: readonly FolderPlace[];
   /** Places gone back from (`]` goes forward), nearest last. */
-  future: readonly QueryPlace<EventRow, Mode>[];
+  future: readonly FolderPlace[];
   /** Where the reader was when `/` was pressed: pushed on `past` when the edit changes the query. */
-  editFrom: QueryPlace<EventRow, Mode> | null;
+  editFrom: FolderPlace | null;
   /** Up/Down in the query bar: the position in the saved query history. */
   historyCursor: HistoryCursor;
   /** `=`, `+` or `-` in the list waits for the letter of the field to pivot on; null otherwise. */
@@ -72,6 +73,8 @@ export interface UiState {
   /** The principal summary (`p`): whose, and the selected line. */
   principal: PivotTerm | null;
   principalIndex: number;
+  /** What was chosen in the views that read their own keys (histogram, findings, Insights): keptViews.ts. */
+  viewsKept: KeptViews;
   /** The column chooser's selected entry. */
   columnIndex: number;
   /**
@@ -81,6 +84,15 @@ export interface UiState {
   columnIds: readonly string[] | null;
   /** `q` was pressed while work runs (a download): the status line asks whether to cancel it and quit. */
   quitAsked: boolean;
+}
+
+/** What the reader chose in the views over the list: a place a query left them from keeps it, for Esc back into them. */
+export type ViewChoices = Pick<UiState, 'topField' | 'topIndex' | 'principal' | 'principalIndex' | 'viewsKept'>;
+
+export type FolderPlace = QueryPlace<EventRow, Mode, EventRow, ViewChoices>;
+
+function choicesOf({ topField, topIndex, principal, principalIndex, viewsKept }: UiState): ViewChoices {
+  return { topField, topIndex, principal, principalIndex, viewsKept };
 }
 
 export function initialState(queryText = '', columnIds: readonly string[] | null = null): UiState {
@@ -115,6 +127,7 @@ export function initialState(queryText = '', columnIds: readonly string[] | null
     topIndex: 0,
     principal: null,
     principalIndex: -1,
+    viewsKept: {},
     columnIndex: 0,
     columnIds,
     quitAsked: false,
@@ -154,6 +167,8 @@ export type UiAction =
   | { type: 'queryForward' }
   | { type: 'historyWalk'; history: readonly string[]; step: -1 | 1 }
   | { type: 'pivotPick'; pick: PivotPick | null }
+  /** A view that reads its own keys changed what is chosen in it (keptViews.ts). */
+  | { type: 'keepView'; change: KeptViews }
   | { type: 'top'; field?: number; index?: number }
   | { type: 'principal'; term?: PivotTerm; index: number }
   | { type: 'columnIndex'; index: number }
@@ -173,13 +188,14 @@ const GROUND: readonly Mode[] = ['list', 'detail'];
 /**
  * Esc in the list: when the list came from a view (T, p, i, h or ! and Enter), back to it as `[`
  * goes back (the query before, the details under it if it was opened from them), with the view
- * open again over them. Any other list: nothing (the same state: no frame is drawn).
+ * open again over them as it was left (its line, span ...). Any other list: nothing (the same state: no frame is drawn).
  */
 function drillBack(state: UiState, now: number): UiState {
   const views = drilledFrom(state.mode, state.past);
   if (views.length === 0) return state;
+  const kept = keptIn(state.mode, state.past);
   const back = reduceAction(state, { type: 'queryBack' }, now);
-  return { ...back, ...reopen(back.mode, views), scroll: 0 };
+  return { ...back, ...kept, ...reopen(back.mode, views), scroll: 0 };
 }
 
 /** A status message older than this goes when the view or the query changes (a newer one came with the change). */
@@ -243,7 +259,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'openJson':
       return { ...state, ...openOver(state, 'json'), jsonRow: action.row, scroll: 0 };
     case 'openOverlay':
-      return { ...state, ...openOver(state, action.mode), scroll: 0 };
+      return { ...state, ...openOver(state, action.mode), scroll: 0, viewsKept: forgetView(state.viewsKept, action.mode) };
     case 'back': {
       if (state.mode === 'list') return drillBack(state, now);
       if (state.mode !== 'detail') return { ...state, ...closeBack(state, 'list'), scroll: 0 };
@@ -286,7 +302,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       // A pivot that leaves the query as it was (its term already there) leaves the view as it was too.
       if (action.text === state.queryText) return action.from ? { ...set, mode: state.mode } : set;
       // Leaving a view for the list (T's Enter): Esc in that list goes back into the view (drillBack).
-      const pushed = pushPlace(set, set.mode === 'list' ? placeLeft(state, GROUND) : placeOf(state));
+      const pushed = pushPlace(set, set.mode === 'list' ? placeLeft(state, GROUND, choicesOf(state)) : placeOf(state));
       if (!action.from) return pushed;
       // As `[` keeps its event, by identity: the cursor finds it (or the row in its place) in the new rows.
       // Not following, and no "new" count yet: the first move counts from the newest row then.
@@ -330,6 +346,8 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       return { ...state, principalIndex: action.index };
     case 'pivotPick':
       return { ...state, pivotPick: action.pick };
+    case 'keepView':
+      return { ...state, viewsKept: { ...state.viewsKept, ...action.change } };
     case 'historyWalk': {
       const walked = walkHistory(action.history, state.historyCursor, state.draft, action.step);
       if (!walked) return state;

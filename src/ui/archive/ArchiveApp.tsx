@@ -63,6 +63,7 @@ import { loadParts, stackField, type HistoParts } from './archiveStack.js';
 import { ColumnChooser } from '../investigate/ColumnChooser.js';
 import { chooserEntries, chosenColumns } from '../investigate/columnChoice.js';
 import { FindingsPanel } from '../findings/FindingsView.js';
+import type { KeptViews } from '../keptViews.js';
 import { findingDetailLines } from '../findings/findingsModel.js';
 import { FindingsViewKeys, rulesDueAfter, useArchiveFindings } from './useArchiveFindings.js';
 import type { PivotTerm } from '../../investigate/pivot.js';
@@ -756,6 +757,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     setState({ ...s, mode: 'list', draft: text, caret: text.length });
     void apply(text, from);
   });
+  // What is chosen in them is kept here too (keptViews.ts): Esc back from a list their Enter opened finds it as left.
+  const keepView = (change: KeptViews) => setState({ ...stateRef.current!, viewsKept: { ...stateRef.current!.viewsKept, ...change } });
   const helpOver = (view: 'findings' | 'insights') =>
     findingsKeys.fromView(() =>
       setState({ ...stateRef.current!, ...openOver(stateRef.current!, 'help'), scroll: Math.min(viewHelpLine(help, view), Math.max(0, help.length - helpBodyHeight(mainH))) }),
@@ -778,6 +781,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
       active={state.mode === 'findings' && !download.question}
       claimKeys={findingsKeys.queue.claim}
+      kept={state.viewsKept}
+      keep={keepView}
     />
   ) : null;
   // The Insights view, likewise kept under its help; its keys come through the findings' queue (one view listens at a time).
@@ -795,6 +800,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
       active={state.mode === 'insights'}
       claimKeys={findingsKeys.queue.claim}
+      kept={state.viewsKept}
+      keep={keepView}
     />
   ) : null;
   let main;

@@ -29,6 +29,7 @@ import { columnsKey, openColumns } from './archiveColumns.js';
 import { spanKey } from './archiveSpan.js';
 import { stackKey } from './archiveStack.js';
 import { closeBack, openOver } from '../viewStack.js';
+import { forgetView, type KeptViews } from '../keptViews.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns' | 'insights';
@@ -63,6 +64,8 @@ export interface ArchiveUiState {
   /** `p`: whom the summary is of, and the line selected in it (-1: the first that pivots). */
   principal: ArchivePrincipal | null;
   principalIndex: number;
+  /** What was chosen in the views that read their own keys (findings, Insights): keptViews.ts. */
+  viewsKept: KeptViews;
   /** Back/forward, the pivot pick in the list and the details' selection (archiveNav.ts). */
   nav: ArchiveNav;
   /**
@@ -98,6 +101,7 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     stack: 0,
     principal: null,
     principalIndex: -1,
+    viewsKept: {},
     status: '',
     nav: NO_NAV,
     unseen: 0,
@@ -325,10 +329,10 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return openColumns(state);
     case 'findings':
       // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
-      return { state: { ...now, ...openOver(state, 'findings') } };
+      return { state: { ...now, ...openOver(state, 'findings'), viewsKept: forgetView(state.viewsKept, 'findings') } };
     case 'insights':
       // The Insights view (ArchiveInsights) reads its own keys too.
-      return { state: { ...now, ...openOver(state, 'insights') } };
+      return { state: { ...now, ...openOver(state, 'insights'), viewsKept: forgetView(state.viewsKept, 'insights') } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, ...openOver(state, 'badfiles'), scroll: 0 }, command: { kind: 'badFiles' } };

@@ -18,7 +18,7 @@ import { buildDetail, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
 import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
-import { drilledFrom, placeLeft, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
+import { drilledFrom, keptIn, placeLeft, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
 import { reopen } from '../viewStack.js';
 import type { ArchiveKeyContext, ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
 import { aheadOf, followsNewest, newestEnd } from './archiveRefresh.js';
@@ -34,10 +34,20 @@ export interface ArchiveNewMarker {
   ahead: number;
 }
 
-export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode, ArchiveNewMarker>;
 
 /** Where the cursor is, as a place needs it: its event (null when its page is not read yet) in a list of `total`. */
 export type ArchiveHere = Pick<ArchiveKeyContext, 'current' | 'total'>;
+/** What the reader chose in the views over the list: a place a query left them from keeps it, for Esc back into them. */
+export type ArchiveViewChoices = Pick<
+  ArchiveUiState,
+  'topField' | 'topIndex' | 'bucketSize' | 'bucketIndex' | 'spanAnchor' | 'stack' | 'principal' | 'principalIndex' | 'viewsKept'
+>;
+
+export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode, ArchiveNewMarker, ArchiveViewChoices>;
+
+function choicesOf({ topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex, viewsKept }: ArchiveUiState): ArchiveViewChoices {
+  return { topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex, viewsKept };
+}
 
 /** The views with nothing under them: Esc there goes to no earlier view (and a query from any other lands on the list). */
 export const ARCHIVE_GROUND: readonly ArchiveMode[] = ['list', 'detail'];
@@ -57,6 +67,8 @@ export interface ArchiveLanding {
   follow?: boolean;
   /** The place's `▲ N new` (null or absent: none, as for a new query). */
   newestWhenLeft?: ArchiveNewMarker | null;
+  /** With `reopen`: what was chosen in those views when they were left (T's line, the histogram's buckets ...). */
+  kept?: ArchiveViewChoices | undefined;
 }
 
 export interface ArchiveNav {
@@ -75,7 +87,7 @@ export interface ArchiveNav {
 export const NO_NAV: ArchiveNav = { past: [], future: [], editFrom: null, pick: null, linkIndex: -1 };
 
 /** The stack's view of the archive's state: the cursor's event is the anchor, and the event the details show. */
-function stackView(state: ArchiveUiState, { current = null, total }: ArchiveHere): QueryStackState<ArchivedEvent, ArchiveMode, ArchiveNewMarker> {
+function stackView(state: ArchiveUiState, { current = null, total }: ArchiveHere): QueryStackState<ArchivedEvent, ArchiveMode, ArchiveNewMarker, ArchiveViewChoices> {
   // On the newest end, not reading an event: following (archiveRefresh.ts), with nothing counted as new.
   const follow = followsNewest(state, total);
   return {
@@ -97,11 +109,11 @@ function stackView(state: ArchiveUiState, { current = null, total }: ArchiveHere
 
 /**
  * Where the reader is: the query, the cursor's event (null when its page is not read yet) and the details when
- * open; from a view (T, p, h, !, i), the views too: every query applied from one lands on the list, and Esc
- * there goes back into them (drillBack), as on the folder dashboard.
+ * open; from a view (T, p, h, !, i), the views too, with what was chosen in them: every query applied from one
+ * lands on the list, and Esc there goes back into them as they were left (drillBack), as on the folder dashboard.
  */
 export function archivePlace(state: ArchiveUiState, here: ArchiveHere): ArchivePlace {
-  return placeLeft(stackView(state, here), ARCHIVE_GROUND);
+  return placeLeft(stackView(state, here), ARCHIVE_GROUND, choicesOf(state));
 }
 
 /** `from` pushed on the back stack once the query applied from it has run (forward is cleared). */
@@ -170,7 +182,7 @@ export function archiveNavKey(
     const step = stepBack(stackView(state, { current, total }))!;
     // `[`, then the views open again over the place it lands on once the archive answers (afterApply).
     const { anchor, offset, detail, follow, newestWhenLeft } = step.place;
-    const at: ArchiveLanding = { anchor, offset, detail, follow, newestWhenLeft, reopen: views };
+    const at: ArchiveLanding = { anchor, offset, detail, follow, newestWhenLeft, reopen: views, kept: keptIn(state.mode, state.nav.past) };
     return { state: { ...now, nav: { ...state.nav, past: step.state.past, future: step.state.future, editFrom: null } }, command: { kind: 'apply', text: step.place.text, at } };
   }
   if (action === 'queryBack' || action === 'queryForward') {
@@ -241,5 +253,5 @@ export function afterApply(state: ArchiveUiState, text: string, found: ArchiveFo
     at.detail && (found.present ?? true)
       ? { ...applied, unseen, cursor, offset, mode: 'detail' as const, scroll: at.detail.scroll, nav: { ...applied.nav, linkIndex: at.detail.linkIndex } }
       : unselected({ ...applied, unseen, cursor, offset, mode: state.mode === 'detail' ? 'list' : state.mode, scroll: 0 });
-  return at.reopen?.length ? { ...landed, ...reopen(landed.mode === 'detail' ? 'detail' : 'list', at.reopen), scroll: 0 } : landed;
+  return at.reopen?.length ? { ...landed, ...at.kept, ...reopen(landed.mode === 'detail' ? 'detail' : 'list', at.reopen), scroll: 0 } : landed;
 }

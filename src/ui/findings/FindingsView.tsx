@@ -1,5 +1,5 @@
 import { Box, Text, type Key } from 'ink';
-import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useMemo, useRef, useSyncExternalStore } from 'react';
 import { CONFLICT_RULE, conflictRuleFinding } from '../../detect/conflictFinding.js';
 import { sortFindings, type Finding, type Findings } from '../../detect/findings.js';
 import { truncate } from '../../term/width.js';
@@ -9,6 +9,7 @@ import { timesSpanYears } from '../format.js';
 import { fitHints } from '../StatusBar.js';
 import { useTheme } from '../theme.js';
 import { answerSharedKey, useViewKeys } from '../viewKeys.js';
+import { useKeptState } from '../keptViews.js';
 import { WrappedText } from '../WrappedText.js';
 import { findingRowLine, findingsHeaderLine, findingsLayout, isSevere, ruleLines, skippedSummary } from './findingsModel.js';
 
@@ -38,7 +39,7 @@ function listRowsFor(height: number, count: number): number {
  * The findings view (`!`) of the folder dashboard: the rules' findings with the load's own
  * (conflicting duplicates) beside them, as detect lists it. The view itself is FindingsPanel.
  */
-export function FindingsView({ store, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys }: PluginViewProps) {
+export function FindingsView({ store, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys, kept, keep }: PluginViewProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the store's progress mutates in place; the count says when
   const builtin = useMemo(() => conflictRuleFinding(store), [store, store.progress.conflictCount]);
   return (
@@ -55,11 +56,13 @@ export function FindingsView({ store, findings, zone, width, height, onClose, se
       {...(quit ? { quit } : {})}
       {...(active !== undefined ? { active } : {})}
       {...(claimKeys ? { claimKeys } : {})}
+      kept={kept}
+      keep={keep}
     />
   );
 }
 
-export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'quit' | 'active' | 'claimKeys'> {
+export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
   /** What the rules found; absent: no rules run in this session (or, with `pending`, not yet). */
   findings: Findings | undefined;
   /** A finding that is not a rule's (conflicting duplicates), listed beside the rules'; null for none. */
@@ -78,11 +81,12 @@ export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'widt
  * Both dashboards draw it: the folder's findings grow as events load, the
  * archive's come from the rules run as SQL (ui/archive/).
  */
-export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys }: FindingsPanelProps) {
+export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
   const theme = useTheme();
   const version = useFindingsVersion(findings);
-  const [order, setOrder] = useState<'newest' | 'level'>('newest');
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // Kept by the dashboard: back by Esc from the list a rule's Enter opened, that rule is still selected.
+  const [choice, setChoice] = useKeptState('findings', { kept, keep }, () => ({ ruleId: null, order: 'newest' }));
+  const { order, ruleId: selectedId } = choice;
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
   const list = useMemo(() => {
     if (!findings) return [];
@@ -93,16 +97,21 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone
   const selected = list[index] ?? null;
   const listRows = listRowsFor(height, list.length);
 
-  const live = { list, index };
+  const live = { list, index, choice };
   const liveRef = useRef(live);
   liveRef.current = live;
   const handle = (input: string, key: Key): boolean => {
-    const { list, index } = liveRef.current;
+    const { list, index, choice } = liveRef.current;
+    const choose = (next: typeof choice): void => {
+      setChoice(next);
+      // The next key of the same chunk builds on this one before any render.
+      liveRef.current = { ...liveRef.current, choice: next };
+    };
     const select = (i: number): void => {
       const to = Math.max(0, Math.min(list.length - 1, i));
       const next = list[to];
       if (!next) return;
-      setSelectedId(next.rule.id);
+      choose({ ...liveRef.current.choice, ruleId: next.rule.id });
       liveRef.current = { ...liveRef.current, index: to };
     };
     const own = actionFor('findings', input, key);
@@ -134,7 +143,7 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone
         select(list.length - 1);
         return false;
       case 'findingsOrder':
-        setOrder((o) => (o === 'newest' ? 'level' : 'newest'));
+        choose({ ...choice, order: choice.order === 'newest' ? 'level' : 'newest' });
         return false;
       case 'findingEvents': {
         const finding = list[index];

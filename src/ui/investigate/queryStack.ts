@@ -15,7 +15,7 @@
  */
 import type { EventRow } from '../../model/types.js';
 
-export interface QueryPlace<A = EventRow, M extends string = string, N = A> {
+export interface QueryPlace<A = EventRow, M extends string = string, N = A, K = unknown> {
   text: string;
   anchor: A | null;
   follow: boolean;
@@ -37,16 +37,22 @@ export interface QueryPlace<A = EventRow, M extends string = string, N = A> {
    */
   views?: readonly M[];
   /**
-   * The `views` of the place before this one, when `[` left this list for it: `]` back here gives them to
-   * the place it leaves, so Esc in the list still goes back into them. Absent otherwise.
+   * With `views`: what the reader had chosen in them (T's line, the histogram's buckets ...), as the dashboard
+   * keeps it (K). Esc back restores it, so the views come back as left even when others of the same kind
+   * were opened from that list in between.
    */
-  openedFrom?: readonly M[];
+  kept?: K;
+  /**
+   * The `views` (and `kept`) of the place before this one, when `[` left this list for it: `]` back here gives
+   * them to the place it leaves, so Esc in the list still goes back into them, as left. Absent otherwise.
+   */
+  openedFrom?: { views: readonly M[]; kept?: K };
 }
 
 /** Places kept on each side; older ones are dropped. */
 export const MAX_PLACES = 100;
 
-export interface QueryStackState<A = EventRow, M extends string = string, N = A> {
+export interface QueryStackState<A = EventRow, M extends string = string, N = A, K = unknown> {
   queryText: string;
   anchor: A | null;
   follow: boolean;
@@ -60,15 +66,15 @@ export interface QueryStackState<A = EventRow, M extends string = string, N = A>
   scroll: number;
   newestWhenLeft: N | null;
   /** Earlier places, oldest first. */
-  past: readonly QueryPlace<A, M, N>[];
+  past: readonly QueryPlace<A, M, N, K>[];
   /** Places gone back from, nearest last. */
-  future: readonly QueryPlace<A, M, N>[];
+  future: readonly QueryPlace<A, M, N, K>[];
 }
 
 /** The place type of a stack state (the folder's or the archive's anchor). */
-type PlaceOf<S extends QueryStackState<unknown>> = S['past'][number];
+type PlaceOf<S extends QueryStackState<unknown, string, unknown, unknown>> = S['past'][number];
 
-export function placeOf<A, M extends string, N>(state: QueryStackState<A, M, N>): QueryPlace<A, M, N> {
+export function placeOf<A, M extends string, N, K>(state: QueryStackState<A, M, N, K>): QueryPlace<A, M, N, K> {
   // A view opened from the details (T, p ...) stands on them: the reader comes back to those details, as Esc would.
   const ground = state.under?.[0] ?? state.mode;
   const detail = ground === 'detail' && state.detailRow ? { row: state.detailRow, linkIndex: state.linkIndex, scroll: state.scroll } : null;
@@ -77,19 +83,25 @@ export function placeOf<A, M extends string, N>(state: QueryStackState<A, M, N>)
 
 /**
  * The place a query applied from `state` leaves when it takes the reader to the list: from a view over
- * the list or details (T, p, i, h, ! and Enter), it names the views left, so Esc in that list can go
- * back into them (drilledFrom). `ground`: the views with nothing under them (the list, the details).
+ * the list or details (T, p, i, h, ! and Enter), it names the views left and keeps what was chosen in
+ * them (`kept`), so Esc in that list can go back into them as they were (drilledFrom, keptIn).
+ * `ground`: the views with nothing under them (the list, the details).
  */
-export function placeLeft<A, M extends string, N>(state: QueryStackState<A, M, N>, ground: readonly M[]): QueryPlace<A, M, N> {
+export function placeLeft<A, M extends string, N, K>(state: QueryStackState<A, M, N, K>, ground: readonly M[], kept: K): QueryPlace<A, M, N, K> {
   const place = placeOf(state);
   if (ground.includes(state.mode)) return place;
   // under[0] is the ground the views stand on: the place's `detail` already says which.
-  return { ...place, views: [...(state.under ?? []).slice(1), state.mode] };
+  return { ...place, views: [...(state.under ?? []).slice(1), state.mode], kept };
 }
 
 /** The views the list on screen was opened from (T, then Enter), nearest last; none when Esc in the list does nothing. */
-export function drilledFrom<M extends string>(mode: M, past: readonly QueryPlace<unknown, M>[]): readonly M[] {
+export function drilledFrom<M extends string>(mode: M, past: readonly QueryPlace<unknown, M, unknown, unknown>[]): readonly M[] {
   return (mode === 'list' && past[past.length - 1]?.views) || [];
+}
+
+/** What was chosen in the views drilledFrom names, to restore with them; undefined when none are. */
+export function keptIn<K>(mode: string, past: readonly QueryPlace<unknown, string, unknown, K>[]): K | undefined {
+  return mode === 'list' ? past[past.length - 1]?.kept : undefined;
 }
 
 /**
@@ -97,32 +109,32 @@ export function drilledFrom<M extends string>(mode: M, past: readonly QueryPlace
  * last one when both are the same query read from the same details (or both from the list); two
  * events of one query (a chain link followed) are two places.
  */
-export function pushPlace<S extends QueryStackState<unknown>>(state: S, from: PlaceOf<S>): S {
+export function pushPlace<S extends QueryStackState<unknown, string, unknown, unknown>>(state: S, from: PlaceOf<S>): S {
   const last = state.past[state.past.length - 1];
   const same = last && last.text === from.text && (last.detail?.row ?? null) === (from.detail?.row ?? null);
   const past = same ? [...state.past.slice(0, -1), from] : [...state.past, from];
   return { ...state, past: past.slice(-MAX_PLACES), future: [] };
 }
 
-function restore<S extends QueryStackState<unknown>>(state: S, place: PlaceOf<S>): S {
+function restore<S extends QueryStackState<unknown, string, unknown, unknown>>(state: S, place: PlaceOf<S>): S {
   return { ...state, queryText: place.text, anchor: place.anchor, follow: place.follow, offset: place.offset };
 }
 
 /** One step back, and the place it restored (null when there is nothing behind). */
-export function stepBack<S extends QueryStackState<unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
+export function stepBack<S extends QueryStackState<unknown, string, unknown, unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
   const place = state.past[state.past.length - 1];
   if (!place) return null;
   // The way back into the views this list was opened from is on the place left behind: kept for `]`.
-  const left = place.views ? { ...placeOf(state), openedFrom: place.views } : placeOf(state);
+  const left = place.views ? { ...placeOf(state), openedFrom: { views: place.views, ...(place.kept === undefined ? {} : { kept: place.kept }) } } : placeOf(state);
   return { state: { ...restore(state, place), past: state.past.slice(0, -1), future: [...state.future, left].slice(-MAX_PLACES) }, place };
 }
 
 /** One step forward, and the place it restored (null when nothing was gone back from). */
-export function stepForward<S extends QueryStackState<unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
+export function stepForward<S extends QueryStackState<unknown, string, unknown, unknown>>(state: S): { state: S; place: PlaceOf<S> } | null {
   const place = state.future[state.future.length - 1];
   if (!place) return null;
   // `[` then `]` is no step at all: the list comes back with its way back into the views it was opened from.
-  const left = place.openedFrom ? { ...placeOf(state), views: place.openedFrom } : placeOf(state);
+  const left = place.openedFrom ? { ...placeOf(state), ...place.openedFrom } : placeOf(state);
   return { state: { ...restore(state, place), future: state.future.slice(0, -1), past: [...state.past, left].slice(-MAX_PLACES) }, place };
 }
 

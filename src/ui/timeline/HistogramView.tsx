@@ -1,10 +1,11 @@
 import type { Key } from 'ink';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { unicodeBlocks } from '../../term/glyphs.js';
 import { eventsBetween, stackFor } from '../../timeline/index.js';
 import type { PluginViewProps } from '../App.js';
 import { actionFor } from '../keys.js';
 import { answerSharedKey, useViewKeys } from '../viewKeys.js';
+import { useKeptState } from '../keptViews.js';
 import { HistogramChart } from './HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from './histogramText.js';
 import {
@@ -29,9 +30,11 @@ import {
  * oldest at the top, empty buckets included, bars split by errors or by a
  * field's top values. Zoom changes the bucket size; Enter lists the span.
  */
-export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks() }: PluginViewProps) {
+export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks(), kept, keep }: PluginViewProps) {
   const bodyRows = histogramBodyRows(height);
-  const [state, setState] = useState<HistogramViewState>(() => initialHistogramState(rows, zone, bodyRows, cursorTime));
+  // Kept by App: opened again by Esc from the list its Enter opened, it is as it was left, not started
+  // afresh from the rows on hand (they are that list's, until the query before is filtered again).
+  const [state, setState] = useKeptState('histogram', { kept, keep }, () => initialHistogramState(rows, zone, bodyRows, cursorTime));
   // Events can arrive after the view opened on an empty list: start then.
   const started = Number.isNaN(state.cursor) && rows.length > 0 ? initialHistogramState(rows, zone, bodyRows, cursorTime) : state;
   // On a bucket with events' span even after a zoom or a narrower list, so what Enter lists is what is drawn.
