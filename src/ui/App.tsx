@@ -32,6 +32,7 @@ import { TopValuesView } from './investigate/TopValuesView.js';
 import { useTopValues } from './investigate/useTopValues.js';
 import { useChain } from './investigate/useChain.js';
 import { drilledFrom } from './investigate/queryStack.js';
+import { footerHints } from './footerHints.js';
 import { principalSummary } from '../investigate/principal.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
@@ -155,24 +156,6 @@ const STATUS_MS = 5000;
 const HOLD_KEYS_MS = 2000;
 /** How long typing must pause before a query error shows. */
 const QUERY_ERROR_DELAY_MS = 300;
-
-
-
-const HINTS: Partial<Record<Mode, readonly string[]>> = {
-  // Most useful first: on a narrow terminal the rest give way to `? more` (StatusBar.fitHints).
-  list: ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '=/+/- pivot', 'T top values', 'p summary', '[/] back/fwd', 'f follow', 't UTC/local', 'h histogram', 'o order', 'm mark', '! findings', 'q quit', '? help'],
-  findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
-  histogram: ['Esc/h back', '+/- zoom', 'v span', 'Enter list', 'Tab split', '? help'],
-  query: ['type to filter', 'Enter keep', 'Esc cancel', '↑/↓ history', 'Ctrl-U/W delete'],
-  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'p summary', 'y copy', 'r resource events', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
-  json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
-  help: ['? or Esc close', 'j/k scroll', 'q quit'],
-  insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
-  badfiles: ['Esc back', 'j/k scroll', 'q quit'],
-  columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
-  principal: ['Esc back', '↑/↓ select', 'Enter events', '=/+/- pivot', '? help'],
-  top: ['Esc/T back', 'p summary', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
-};
 
 export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', folderState, onController, onQuit, findings }: AppProps) {
   const { exit } = useApp();
@@ -569,8 +552,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       main = list(width);
   }
 
-  // A list opened from a view (T's Enter) goes back to it with Esc: said first, or the reader would not guess it.
-  const hints = drilledFrom(state.mode, state.past).length > 0 ? ['Esc back', ...(HINTS.list ?? [])] : (HINTS[state.mode] ?? ['Esc back', 'Ctrl-C quit']);
+  const hints = footerHints(state.mode, drilledFrom(state.mode, state.past).length > 0);
   if (tooSmall) return <TooSmall columns={width} rows={termRows} />;
   return (
     <ThemeContext.Provider value={theme}>

@@ -52,6 +52,7 @@ import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, ARCHIVE_GROUND, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
 import { drilledFrom } from '../investigate/queryStack.js';
+import { ARCHIVE_HINTS, footerHints } from '../footerHints.js';
 import { useArchiveChain } from './useArchiveChain.js';
 import { ArchiveInsights } from './ArchiveInsights.js';
 import { aheadOf, cursorAfterRefresh, followsNewest } from './archiveRefresh.js';
@@ -85,23 +86,6 @@ export interface ArchiveAppProps {
   /** The longest keys wait for a command's answer (HOLD_KEYS_MS; longer in tests, where a busy machine can pass 5 s). */
   holdKeysMs?: number;
 }
-
-const HINTS: Record<ArchiveUiState['mode'], readonly string[]> = {
-  list: ['Enter details', '/ query', 'T top values', '=/+/- pivot', 'h histogram', '[/] back/fwd', '! findings', 'p summary', 'o order', 'g/G top/end', 'f follow', 'v JSON', 'm mark', 't UTC/local', 'q quit', '? help'],
-  query: ['Enter apply (SQL)', 'Esc cancel', 'Ctrl-U/W delete'],
-  detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'r resource events', '↑/↓ other events', 'PgUp/PgDn scroll', 'v JSON', 'T top values'],
-  json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
-  help: ['? or Esc close', 'j/k scroll', 'q quit'],
-  top: ['Esc/T back', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
-  histogram: ['Esc/h back', '↑/↓ bucket', 'v span', 'Enter list it', '+/- zoom', 'Tab split', '? help'],
-  badfiles: ['Esc back', 'j/k scroll', 'q quit'],
-  // The download dialog lists its own keys.
-  export: ['Esc back', 'Ctrl-C quit'],
-  findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
-  principal: ['Esc back', '↑/↓ line', 'Enter its events', '=/+/- pivot', '? help'],
-  insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
-  columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
-};
 
 /** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
 const SIZES: readonly BucketSize[] = BUCKET_SIZES.filter((s) => s.unit === 'fixed' || s.unit === 'day');
@@ -850,8 +834,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     default:
       main = listView(width);
   }
-  // A list opened from a view (T's Enter) goes back to it with Esc: said first, as on the folder dashboard.
-  const hints = drilledFrom(state.mode, state.nav.past).length > 0 ? ['Esc back', ...HINTS.list] : HINTS[state.mode];
+  const hints = footerHints(state.mode, drilledFrom(state.mode, state.nav.past).length > 0, ARCHIVE_HINTS);
   const head = archiveHeadline({
     count: list ? formatCount(total) : '…',
     noun: state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events',
