@@ -52,7 +52,31 @@ export function useKeptState<V extends keyof KeptViews>(view: V, { kept, keep }:
   return [state, set];
 }
 
-/** The choices with those of `mode` dropped, when it is a view that keeps them: opened anew (h, !, i), it starts as new. */
-export function forgetView(views: KeptViews, mode: string): KeptViews {
-  return (mode === 'histogram' || mode === 'findings' || mode === 'insights') && views[mode] ? { ...views, [mode]: undefined } : views;
+/** What both dashboards keep of the views over the list that opening one anew changes. */
+export interface ViewSelections {
+  /** T's selected line (its field is kept apart). */
+  topIndex: number;
+  viewsKept: KeptViews;
+}
+
+/**
+ * A view opened with its key (T, h, !, i; p starts at its first line too), on both dashboards: it keeps the
+ * choices the reader made in it (T's field, the histogram's split and its bucket size when zoomed, the
+ * findings' order, the Insights' tab) but starts at the top, the histogram on the list cursor's bucket: the
+ * line or bucket selected before was about data that has changed since, as k9s and lnav keep a view's sort
+ * and zoom but not its line. A bucket size never chosen is fitted to the list again (one that fitted a
+ * whole day, kept over the hour Enter listed, drew one bar). Esc back from a list the view's Enter opened
+ * is another matter: it comes back as left (drillBack). The --db histogram keeps its choices beside these
+ * (archiveModel.ts, the `histogram` key).
+ */
+export function openedAnew(state: ViewSelections, mode: string): ViewSelections {
+  const views = state.viewsKept;
+  const topIndex = mode === 'top' ? 0 : state.topIndex;
+  if (mode === 'histogram' && views.histogram) {
+    // No bucket yet: the view places its cursor on the list cursor's bucket, with the size and split kept (HistogramView).
+    return { topIndex, viewsKept: { ...views, histogram: { ...views.histogram, cursor: NaN, cursorRow: 0, anchor: null } } };
+  }
+  if (mode === 'findings' && views.findings) return { topIndex, viewsKept: { ...views, findings: { ...views.findings, ruleId: null } } };
+  if (mode === 'insights' && views.insights) return { topIndex, viewsKept: { ...views, insights: { ...views.insights, insightId: null } } };
+  return { topIndex, viewsKept: views };
 }

@@ -13,7 +13,7 @@ import { drilledFrom, keptIn, placeLeft, placeOf, pushPlace, stepBack, stepForwa
 import type { StatusMessage } from './statusMessage.js';
 import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
 import { closeBack, grounded, openOver, reopen } from './viewStack.js';
-import { forgetView, type KeptViews } from './keptViews.js';
+import { openedAnew, type KeptViews } from './keptViews.js';
 
 export interface UiState {
   mode: Mode;
@@ -259,7 +259,7 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'openJson':
       return { ...state, ...openOver(state, 'json'), jsonRow: action.row, scroll: 0 };
     case 'openOverlay':
-      return { ...state, ...openOver(state, action.mode), scroll: 0, viewsKept: forgetView(state.viewsKept, action.mode) };
+      return { ...state, ...openOver(state, action.mode), scroll: 0, ...openedAnew(state, action.mode) };
     case 'back': {
       if (state.mode === 'list') return drillBack(state, now);
       if (state.mode !== 'detail') return { ...state, ...closeBack(state, 'list'), scroll: 0 };

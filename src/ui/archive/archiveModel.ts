@@ -29,7 +29,7 @@ import { columnsKey, openColumns } from './archiveColumns.js';
 import { spanKey } from './archiveSpan.js';
 import { stackKey } from './archiveStack.js';
 import { closeBack, openOver } from '../viewStack.js';
-import { forgetView, type KeptViews } from '../keptViews.js';
+import { openedAnew, type KeptViews } from '../keptViews.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns' | 'insights';
@@ -54,9 +54,11 @@ export interface ArchiveUiState {
   scroll: number;
   topField: number;
   topIndex: number;
-  /** The histogram: bucket size (index into the sizes it offers) and selected bucket. */
+  /** The histogram: bucket size (index into the sizes it offers; -1: fitted to the list's span) and selected bucket. */
   bucketSize: number;
   bucketIndex: number;
+  /** The bucket size was chosen with +/- rather than fitted (opened anew, the histogram keeps it: keptViews.ts openedAnew). */
+  bucketZoomed: boolean;
   /** `v`: the time the histogram's span starts from (archiveSpan.ts); null without a span. */
   spanAnchor: number | null;
   /** Tab: what the bars are split by, an index into STACK_FIELDS (archiveStack.ts); 0: errors. */
@@ -97,6 +99,7 @@ export function initialArchiveState(queryText = ''): ArchiveUiState {
     topIndex: 0,
     bucketSize: -1,
     bucketIndex: -1,
+    bucketZoomed: false,
     spanAnchor: null,
     stack: 0,
     principal: null,
@@ -116,7 +119,10 @@ export type ArchiveCommand =
   | { kind: 'apply'; text: string; from?: ArchivePlace; at?: ArchiveLanding }
   | { kind: 'order' }
   | { kind: 'top' }
-  /** `keep`: the bucket selected before a zoom, whose time the cursor stays on (none: the newest bucket). */
+  /**
+   * `keep`: the bucket selected before a zoom, whose time the cursor stays on, or the moment of the list cursor's
+   * event the view opens on (none: the newest bucket).
+   */
   | { kind: 'histogram'; keep?: { start: number; end: number } }
   | { kind: 'mark' }
   /** `'`: move to the next marked event after the cursor (asked of the archive). */
@@ -279,7 +285,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const size = clamp(state.bucketSize + (action === 'zoomIn' ? -1 : 1), 0, ctx.bucketSizes - 1);
       if (size === state.bucketSize) return { state: { ...state, status: action === 'zoomIn' ? 'These are the smallest buckets' : 'These are the largest buckets on an archive (a day)' } };
       const keep = ctx.buckets[at];
-      return { state: { ...now, bucketSize: size, bucketIndex: -1 }, command: keep ? { kind: 'histogram', keep: { start: keep.start, end: keep.end } } : { kind: 'histogram' } };
+      return { state: { ...now, bucketSize: size, bucketIndex: -1, bucketZoomed: true }, command: keep ? { kind: 'histogram', keep: { start: keep.start, end: keep.end } } : { kind: 'histogram' } };
     }
     if (action === 'applySpan') {
       const bucket = ctx.buckets[at];
@@ -313,9 +319,13 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'toggleOrder':
       return { state: { ...now, order: state.order === 'newest' ? 'oldest' : 'newest' }, command: { kind: 'order' } };
     case 'topValues':
-      return { state: { ...now, ...openOver(state, 'top'), topIndex: 0 }, command: { kind: 'top' } };
-    case 'histogram':
-      return { state: { ...now, ...openOver(state, 'histogram'), bucketIndex: -1, spanAnchor: null, stack: 0 }, command: { kind: 'histogram' } };
+      return { state: { ...now, ...openOver(state, 'top'), ...openedAnew(state, 'top') }, command: { kind: 'top' } };
+    case 'histogram': {
+      // As openedAnew says for every view: the split and a zoomed size kept, on the bucket of the list cursor's event.
+      const at = ctx.current?.row.time;
+      const fresh = { ...now, ...openOver(state, 'histogram'), bucketIndex: -1, spanAnchor: null, bucketSize: state.bucketZoomed ? state.bucketSize : -1 };
+      return { state: fresh, command: at !== undefined && Number.isFinite(at) ? { kind: 'histogram', keep: { start: at, end: at + 1 } } : { kind: 'histogram' } };
+    }
     case 'mark':
       return { state: now, command: { kind: 'mark' } };
     case 'nextMark':
@@ -329,10 +339,10 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       return openColumns(state);
     case 'findings':
       // The view (ui/findings/) reads its own keys until it closes (ArchiveApp).
-      return { state: { ...now, ...openOver(state, 'findings'), viewsKept: forgetView(state.viewsKept, 'findings') } };
+      return { state: { ...now, ...openOver(state, 'findings'), ...openedAnew(state, 'findings') } };
     case 'insights':
       // The Insights view (ArchiveInsights) reads its own keys too.
-      return { state: { ...now, ...openOver(state, 'insights'), viewsKept: forgetView(state.viewsKept, 'insights') } };
+      return { state: { ...now, ...openOver(state, 'insights'), ...openedAnew(state, 'insights') } };
     case 'badFiles':
       // The archive's own list (imported_files, and the followed folder's): scan --db cannot open an archive a follow holds.
       return { state: { ...now, ...openOver(state, 'badfiles'), scroll: 0 }, command: { kind: 'badFiles' } };

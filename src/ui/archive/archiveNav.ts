@@ -40,13 +40,13 @@ export type ArchiveHere = Pick<ArchiveKeyContext, 'current' | 'total'>;
 /** What the reader chose in the views over the list: a place a query left them from keeps it, for Esc back into them. */
 export type ArchiveViewChoices = Pick<
   ArchiveUiState,
-  'topField' | 'topIndex' | 'bucketSize' | 'bucketIndex' | 'spanAnchor' | 'stack' | 'principal' | 'principalIndex' | 'viewsKept'
+  'topField' | 'topIndex' | 'bucketSize' | 'bucketIndex' | 'bucketZoomed' | 'spanAnchor' | 'stack' | 'principal' | 'principalIndex' | 'viewsKept'
 >;
 
 export type ArchivePlace = QueryPlace<ArchivedEvent, ArchiveMode, ArchiveNewMarker, ArchiveViewChoices>;
 
-function choicesOf({ topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex, viewsKept }: ArchiveUiState): ArchiveViewChoices {
-  return { topField, topIndex, bucketSize, bucketIndex, spanAnchor, stack, principal, principalIndex, viewsKept };
+function choicesOf({ topField, topIndex, bucketSize, bucketIndex, bucketZoomed, spanAnchor, stack, principal, principalIndex, viewsKept }: ArchiveUiState): ArchiveViewChoices {
+  return { topField, topIndex, bucketSize, bucketIndex, bucketZoomed, spanAnchor, stack, principal, principalIndex, viewsKept };
 }
 
 /** The views with nothing under them: Esc there goes to no earlier view (and a query from any other lands on the list). */

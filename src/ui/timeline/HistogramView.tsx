@@ -35,8 +35,9 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
   // Kept by App: opened again by Esc from the list its Enter opened, it is as it was left, not started
   // afresh from the rows on hand (they are that list's, until the query before is filtered again).
   const [state, setState] = useKeptState('histogram', { kept, keep }, () => initialHistogramState(rows, zone, bodyRows, cursorTime));
-  // Events can arrive after the view opened on an empty list: start then.
-  const started = Number.isNaN(state.cursor) && rows.length > 0 ? initialHistogramState(rows, zone, bodyRows, cursorTime) : state;
+  // No bucket yet: events arrived after the view opened on an empty list, or it was opened anew with
+  // what was chosen in it before (keptViews.ts openedAnew): on the list cursor's bucket, with those choices.
+  const started = Number.isNaN(state.cursor) && rows.length > 0 ? initialHistogramState(rows, zone, bodyRows, cursorTime, state) : state;
   // On a bucket with events' span even after a zoom or a narrower list, so what Enter lists is what is drawn.
   const current = useMemo(() => clampToEvents(started, rows, zone), [started, rows, zone]);
   const stack = useMemo(() => stackFor(rows, current.stack, store), [rows, current.stack, store]);

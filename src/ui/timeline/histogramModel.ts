@@ -43,6 +43,8 @@ export interface HistogramViewState {
   /** A time in the bucket where the selected span began (`v`), or null. */
   anchor: number | null;
   stack: StackField;
+  /** The bucket size was chosen with +/- rather than fitted to the events' span (opened anew, it is kept: keptViews.ts). */
+  zoomed?: boolean;
 }
 
 /**
@@ -69,15 +71,26 @@ export function histogramBodyRows(height: number): number {
   return Math.max(1, height - HISTOGRAM_CHROME);
 }
 
-/** The first state: the whole span on one screen when a size up to a month allows, cursor on the list cursor's bucket. */
-export function initialHistogramState(rows: readonly EventRow[], zone: TimelineZone, bodyRows: number, cursorTime?: number): HistogramViewState {
+/**
+ * The first state: the whole span on one screen when a size up to a month allows, cursor on the list cursor's
+ * bucket. `chosen`: what the reader chose in the histogram before (its split, and its size if zoomed), kept.
+ */
+export function initialHistogramState(
+  rows: readonly EventRow[],
+  zone: TimelineZone,
+  bodyRows: number,
+  cursorTime?: number,
+  chosen?: Pick<HistogramViewState, 'sizeIndex' | 'stack' | 'zoomed'>,
+): HistogramViewState {
+  const kept = { stack: chosen?.stack ?? 'errors', ...(chosen?.zoomed ? { zoomed: true } : {}) };
+  const zoomedTo = chosen?.zoomed ? BUCKET_SIZES[chosen.sizeIndex] : undefined;
   const span = timeSpan(rows);
-  if (!span) return { sizeIndex: BUCKET_SIZES.findIndex((s) => s.label === '1h'), cursor: NaN, cursorRow: 0, anchor: null, stack: 'errors' };
-  const size = chooseBucketSize(span.first, span.last, Math.max(1, bodyRows), '1s', '1mo');
+  if (!span) return { sizeIndex: zoomedTo ? BUCKET_SIZES.indexOf(zoomedTo) : BUCKET_SIZES.findIndex((s) => s.label === '1h'), cursor: NaN, cursorRow: 0, anchor: null, ...kept };
+  const size = zoomedTo ?? chooseBucketSize(span.first, span.last, Math.max(1, bodyRows), '1s', '1mo');
   const at = cursorTime !== undefined && Number.isFinite(cursorTime) ? Math.min(span.last, Math.max(span.first, cursorTime)) : span.last;
   const cursor = floorBucket(at, size, zone);
   const before = bucketsBetween(span.first, at, size, zone, bodyRows) - 1;
-  return { sizeIndex: BUCKET_SIZES.indexOf(size), cursor, cursorRow: Math.max(0, Math.min(bodyRows - 1, before)), anchor: null, stack: 'errors' };
+  return { sizeIndex: BUCKET_SIZES.indexOf(size), cursor, cursorRow: Math.max(0, Math.min(bodyRows - 1, before)), anchor: null, ...kept };
 }
 
 /** The state with its cursor (and span start) on a bucket of the current size inside the events' span, as drawn. */
@@ -132,12 +145,12 @@ export function cursorToEnd(state: HistogramViewState, rows: readonly EventRow[]
 /** One size step smaller (in) or larger (out); the cursor stays on the same moment and screen row. */
 export function zoom(state: HistogramViewState, zone: TimelineZone, direction: 'in' | 'out'): HistogramViewState {
   const sizeIndex = Math.max(0, Math.min(BUCKET_SIZES.length - 1, state.sizeIndex + (direction === 'in' ? -1 : 1)));
-  if (sizeIndex === state.sizeIndex || Number.isNaN(state.cursor)) return { ...state, sizeIndex };
+  if (sizeIndex === state.sizeIndex || Number.isNaN(state.cursor)) return { ...state, sizeIndex, zoomed: true };
   const size = BUCKET_SIZES[sizeIndex]!;
   const floored = floorBucket(state.cursor, size, zone);
   // Zooming in, the bucket holding the old one's start can begin before it (a month's first week starts on
   // the Monday before the 1st): the first smaller bucket inside the old one is the one that was selected.
-  return { ...state, sizeIndex, cursor: direction === 'in' && floored < state.cursor ? nextBucket(floored, size, zone) : floored };
+  return { ...state, sizeIndex, zoomed: true, cursor: direction === 'in' && floored < state.cursor ? nextBucket(floored, size, zone) : floored };
 }
 
 export function toggleSpan(state: HistogramViewState): HistogramViewState {
