@@ -437,12 +437,13 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     onStrokes(splitChunk(input, key, stateRef.current!.mode === 'query'));
   }, []);
   useInput(onInput);
-  // A pivot in the details keeps them open on its event once the new rows are in, if they hold it
-  // (state.ts pivotLanded). Before the held keys go on (the next effect), so they act in the view it leaves.
+  // A pivot's new rows are in: the `▲ N new` count starts from their newest, and a pivot in the details keeps
+  // them open on its event if they hold it (state.ts pivotLanded). Before the held keys go on (the next
+  // effect), so they act in the view it leaves.
   useEffect(() => {
     const pivotedFrom = stateRef.current!.pivotedFrom;
     if (!pivotedFrom || rowsQuery.current !== stateRef.current!.queryText) return;
-    dispatch({ type: 'pivotLanded', present: rows[positionOf(rows, pivotedFrom)] === pivotedFrom });
+    dispatch({ type: 'pivotLanded', present: rows[positionOf(rows, pivotedFrom)] === pivotedFrom, newest: rows[0] ?? null });
   });
   // Never hold keys for long, even while a big re-filter keeps the rows stale over many frames.
   useReleaseHeldKeys(heldKeys, heldSince, () => keysMustWait(stateRef.current!), HOLD_KEYS_MS, onStrokes);

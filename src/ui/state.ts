@@ -61,8 +61,9 @@ export interface UiState {
   /** `=`, `+` or `-` in the list waits for the letter of the field to pivot on; null otherwise. */
   pivotPick: PivotPick | null;
   /**
-   * A pivot made in the details of this event, until the new query's rows say whether they hold it:
-   * the details stay open on it when they do, else close (App's landing check); null otherwise.
+   * A pivot made from this event (in the list or its details), until the new query's rows have come (App's
+   * landing check): their newest is where the `▲ N new` count starts, and the details, when open on it,
+   * stay open if the rows hold it, else close; null otherwise.
    */
   pivotedFrom: EventRow | null;
   /** The list's order (`o`): newest first, or oldest first; the rows passed to `move` are in this order. */
@@ -155,8 +156,8 @@ export type UiAction =
    * takes its place when the query leaves it out), and the details stay open on it when they were.
    */
   | { type: 'setQuery'; text: string; keepView?: boolean; from?: EventRow }
-  /** The rows of the query a pivot in the details set have come: whether they hold its event (pivotedFrom). */
-  | { type: 'pivotLanded'; present: boolean }
+  /** The rows of the query a pivot set have come: whether they hold its event (pivotedFrom), and their newest. */
+  | { type: 'pivotLanded'; present: boolean; newest: EventRow | null }
   | { type: 'toggleZone' }
   | { type: 'link'; index: number }
   | { type: 'scroll'; to: number }
@@ -305,14 +306,17 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
       const pushed = pushPlace(set, set.mode === 'list' ? placeLeft(state, GROUND, choicesOf(state)) : placeOf(state));
       if (!action.from) return pushed;
       // As `[` keeps its event, by identity: the cursor finds it (or the row in its place) in the new rows.
-      // Not following, and no "new" count yet: the first move counts from the newest row then.
-      const kept = { ...pushed, anchor: action.from, follow: false, offset: state.offset, newestWhenLeft: null };
+      // Not following; the "new" count starts from the new rows' newest once they come (pivotLanded).
+      const kept = { ...pushed, anchor: action.from, follow: false, offset: state.offset, newestWhenLeft: null, pivotedFrom: action.from };
       if (state.mode !== 'detail' || state.detailRow !== action.from) return kept;
-      return { ...kept, mode: 'detail' as const, pivotedFrom: action.from };
+      return { ...kept, mode: 'detail' as const };
     }
     case 'pivotLanded': {
       if (!state.pivotedFrom) return state;
-      const landed = { ...state, pivotedFrom: null };
+      // What arrives from now on counts, as on the --db dashboard (the first move took the newest row then
+      // as the marker, and what had come meanwhile was never counted).
+      const newestWhenLeft = state.follow || state.newestWhenLeft ? state.newestWhenLeft : action.newest;
+      const landed = { ...state, pivotedFrom: null, newestWhenLeft };
       // Its event left out (`-` on one of its values): back to the list, the cursor on the row in its place.
       return action.present || landed.mode !== 'detail' ? landed : { ...landed, mode: 'list', scroll: 0, linkIndex: -1 };
     }
