@@ -236,14 +236,19 @@ export interface ArchiveFound {
  * back to it), and for `[` / `]` (`at`) the place restored: the cursor on its event, `found` in the
  * new list, as far from the top as it was (as the screen allows), and the details it was read in;
  * on the newest when the place was following; its `▲ N new` with what came meanwhile. A new query
- * starts at the top of the list. The details show the cursor's event, so they close when the new
- * list does not hold it.
+ * starts on its newest event (the top of a newest-first list, the bottom of an oldest-first one). The
+ * details show the cursor's event, so they close when the new list does not hold it.
  */
 export function afterApply(state: ArchiveUiState, text: string, found: ArchiveFound, bodyH: number, from?: ArchivePlace, at?: ArchiveLanding): ArchiveUiState {
   const pushed = from && text !== state.queryText ? withPlacePushed(state, from) : state;
   // Another list: what was counted as new was counted in the one it replaces.
   const applied = { ...pushed, queryText: text, draft: text, caret: text.length, queryError: null, unseen: 0 };
-  if (!at) return { ...applied, cursor: 0, offset: 0 };
+  // Following its newest event in either order, as `f` does and as the folder dashboard's new query does
+  // (in oldest-first order it landed on the oldest, at the top, paused).
+  if (!at) {
+    const newest = newestEnd(state.order, found.total);
+    return { ...applied, cursor: newest, offset: Math.min(newest, Math.max(0, bodyH - 1)) };
+  }
   const cursor = at.follow ? newestEnd(state.order, found.total) : Math.max(0, found.index);
   const offset = Math.max(0, Math.min(at.offset, cursor, bodyH - 1));
   // Events on the newest side of the place's event beyond those there when it was left came meanwhile.
