@@ -294,9 +294,11 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     }
     case 'cancelQuery': {
       const cancelled = { ...withQuery(state, state.queryAtEdit), mode: 'list' as const, draft: state.queryAtEdit, caret: state.queryAtEdit.length, editFrom: null };
-      // Back where the reader was before `/`, cursor included.
+      // Back where the reader was before `/`, cursor and `▲ N new` included (the drafts applied while typing cleared the count).
       const from = state.editFrom;
-      return from && from.text === state.queryAtEdit ? { ...cancelled, anchor: from.anchor, follow: from.follow, offset: from.offset } : cancelled;
+      return from && from.text === state.queryAtEdit
+        ? { ...cancelled, anchor: from.anchor, follow: from.follow, offset: from.offset, newestWhenLeft: from.follow ? null : from.newestWhenLeft }
+        : cancelled;
     }
     case 'setQuery': {
       const set = { ...withQuery(state, action.text), mode: action.keepView ? state.mode : ('list' as const), draft: action.text, caret: action.text.length, pivotedFrom: null };

@@ -3,7 +3,8 @@
  * the cursor stays on the event pivoted from, paused, and what arrives from then on counts. The folder
  * dashboard counted nothing until the cursor moved, and that move took the newest row then as where
  * counting starts, so what came in between was never counted (`paused`, then `▲ 1 new` where the --db
- * dashboard said `▲ 1`, then `▲ 2`).
+ * dashboard said `▲ 1`, then `▲ 2`). A query typed and given up with Esc keeps the count too (the folder's
+ * drafts, applied while typing, cleared it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower } from '../../src/archive/follow.js';
@@ -16,7 +17,7 @@ import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { idle, PLAIN, queryOf } from './archiveDashboard.js';
 import { FakeFollower } from './fakeFollower.js';
 import { makeRow } from './fixtures.js';
-import { renderApp, type Harness } from './harness.js';
+import { KEYS, renderApp, type Harness } from './harness.js';
 
 const at = (hour: number): number => Date.UTC(2024, 2, 5, hour);
 const call = (id: string, name: string, hour: number): object => ({
@@ -37,7 +38,7 @@ const cursorRow = (f: string): string => f.split('\n').find((l) => l.startsWith(
 const headerSays = (h: Harness, event: string, words: string): Promise<string> =>
   h.waitFor((f) => idle(f) && f.includes(event) && headline(f).includes(words), 5_000).catch(() => h.frame());
 
-describe('▲ N new after a pivot from the list, on both dashboards (trailtop DIR, and trailtop DIR --db FILE)', () => {
+describe('▲ N new after a pivot from the list or a query given up, on both dashboards (trailtop DIR, and trailtop DIR --db FILE)', () => {
   let archive: TestArchive;
   let folder: Harness;
   let db: Harness;
@@ -88,4 +89,12 @@ describe('▲ N new after a pivot from the list, on both dashboards (trailtop DI
     await arrives('CallF', 6);
     for (const [name, h] of dashboards()) expect(headline(await headerSays(h, 'CallF', '▲ 2 new')), name).toContain('paused ▲ 2 new (f)');
   }, 60_000);
+
+  it('a query typed then given up (Esc): the same count, on the same event', async () => {
+    await pressBoth('/name:CallB', (f) => f.includes('name:CallB'));
+    for (const [name, frame] of await pressBoth(KEYS.escape, (f) => queryOf(f) === 'user:alice' && f.includes('CallF'))) {
+      expect(cursorRow(frame), name).toContain('CallB');
+      expect(headline(frame), name).toContain('paused ▲ 2 new (f)');
+    }
+  });
 });
