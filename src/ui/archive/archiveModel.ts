@@ -54,7 +54,7 @@ export interface ArchiveUiState {
   scroll: number;
   topField: number;
   topIndex: number;
-  /** The histogram: bucket size (index into the sizes it offers; -1: fitted to the list's span) and selected bucket. */
+  /** The histogram: bucket size (index into the sizes it offers; -1: the next count fits one to the list's span) and selected bucket. */
   bucketSize: number;
   bucketIndex: number;
   /** The bucket size was chosen with +/- rather than fitted (opened anew, the histogram keeps it: keptViews.ts openedAnew). */
