@@ -1,58 +1,28 @@
-/**
- * The footer says the same keys on both dashboards, which answer the same keys (--db's T said no
- * `p summary`, its histogram `Enter list it`, its summary `↑/↓ line`, its details no `p summary`
- * or `y copy`). Only the query bar differs: --db runs its SQL on Enter instead of as one types.
- */
-import { describe, expect, it } from 'vitest';
-import { ARCHIVE_HINTS, footerHints } from '../../src/ui/footerHints.js';
-import { bothDashboardsForThisBlock, idle } from './archiveDashboard.js';
-import { KEYS } from './harness.js';
+/** At 80 columns the footer shows the most useful keys first and `? more` (issue 19). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventStore } from '../../src/store/eventStore.js';
+import { App } from '../../src/ui/App.js';
+import { fitHints } from '../../src/ui/StatusBar.js';
+import { makeRows } from './fixtures.js';
+import { renderApp, type Harness } from './harness.js';
 
-const settled = (f: string) => idle(f) && !f.includes('counting');
-const footer = (f: string) => f.split('\n').at(-1)!.replace(/\s+UTC\s*$/, '').trim();
+let h: Harness | null = null;
+afterEach(() => h?.cleanup());
 
-describe('the footer on both dashboards', () => {
-  const records = ['CallA', 'CallB', 'CallC'].map((name, k) => ({
-    eventID: `ev-${k}`,
-    eventTime: `2024-03-05T1${k}:00:00Z`,
-    eventName: name,
-    eventSource: 's3.amazonaws.com',
-    awsRegion: 'us-east-1',
-    userIdentity: { type: 'IAMUser', userName: k === 1 ? 'bob' : 'alice' },
-  }));
-  // Wide enough that no hint gives way to `? more`.
-  const both = bothDashboardsForThisBlock(records, 240, 30, 'CallC');
-
-  it('says the same in the list, details, T, p and the histogram', async () => {
-    const screens: Array<[string, string, (f: string) => boolean, string]> = [
-      ['list', '', (f) => settled(f) && !f.includes('Event details'), 'Enter details'],
-      ['details', KEYS.enter, (f) => settled(f) && f.includes('Event details'), 'Esc close'],
-      ['T from the details', 'T', (f) => settled(f) && f.includes('Top values of User'), 'Esc/T back'],
-      ['summary', 'p', (f) => settled(f) && f.includes('Summary of'), 'Esc back'],
-    ];
-    const seen = { folder: [] as string[], db: [] as string[] };
-    for (const [name, h] of [['folder', both().folder], ['db', both().db]] as const) {
-      for (const [, keys, shown, first] of screens) {
-        const frame = keys ? await h.press(keys, shown) : await h.waitFor(shown);
-        expect(footer(frame), name).toMatch(new RegExp(`^${first.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')}`));
-        seen[name].push(footer(frame));
-      }
-      await h.press(KEYS.escape, (f) => settled(f) && f.includes('Top values of User'));
-      await h.press(KEYS.escape, (f) => settled(f) && f.includes('Event details') && !f.includes('Top values of'));
-      await h.press(KEYS.escape, (f) => settled(f) && !f.includes('Event details'));
-      seen[name].push(footer(await h.press('h', (f) => settled(f) && /Esc\/h back/.test(f))));
-      await h.press(KEYS.escape, (f) => settled(f) && !/Esc\/h back/.test(f));
-    }
-    expect(seen.db).toEqual(seen.folder);
-    expect(seen.db[2]).toContain('p summary');
+describe('footer hints', () => {
+  it('keep i, d and b at 80x24 and end with ? more', async () => {
+    const store = new EventStore(0);
+    store.add(makeRows(20));
+    store.flush();
+    h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
+    const frame = await h.waitFor((f) => f.includes('Event19'));
+    const footer = frame.split('\n').filter((l) => l.trim() !== '').at(-1)!;
+    for (const hint of ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '? more']) expect(footer).toContain(hint);
+    expect(footer.length).toBeLessThanOrEqual(80);
   });
 
-  it('differs only in the query bar, where --db applies its SQL on Enter', () => {
-    expect(footerHints('query', false, ARCHIVE_HINTS)).toContain('Enter apply (SQL)');
-    expect(footerHints('query', false)).toContain('type to filter');
-    for (const mode of ['list', 'detail', 'top', 'principal', 'histogram', 'findings', 'insights', 'json', 'columns'] as const) {
-      expect(footerHints(mode, false, ARCHIVE_HINTS), mode).toEqual(footerHints(mode, false));
-    }
-    expect(footerHints('top', true)[0]).toBe('Esc back');
+  it('say ? more only when hints were dropped, in place of ? help', () => {
+    expect(fitHints(['a x', 'b y', '? help'], 80)).toBe('a x · b y · ? help');
+    expect(fitHints(['a x', 'b y', 'c z', '? help'], 14)).toBe('a x · ? more');
   });
 });
