@@ -771,6 +771,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     <ArchiveInsights
       archive={session.archive}
       imports={imports}
+      ascii={ascii}
       zone={state.zone}
       width={width}
       height={mainH}
