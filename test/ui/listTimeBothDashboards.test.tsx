@@ -25,17 +25,17 @@ const listLines = (frame: string): string[] => {
 };
 
 /**
- * 20 events with short values (the first screen), then 40 with a long name, user and error code: the
- * next screen, which the folder dashboard's columns are sized over too.
+ * `count` events, newest first: short values up to `longFrom` (the first screen), then a long name,
+ * user and error code: the next screen, which the folder dashboard's columns are sized over too.
  */
-function records(yearOfLongOnes: number): object[] {
-  return Array.from({ length: 60 }, (_, k) => {
-    const long = k >= 20;
+function records(yearOfLongOnes: number, count = 60, longFrom = 20): object[] {
+  return Array.from({ length: count }, (_, k) => {
+    const long = k >= longFrom;
     const time = Date.UTC(long ? yearOfLongOnes : 2024, 2, 5, 12, 0, 0) - k * 61_000;
     return {
       eventID: `ev-${k}`,
       eventTime: new Date(time).toISOString(),
-      eventName: long ? `DescribeSomethingRatherLong${k}` : 'GetObject',
+      eventName: long ? `DescribeSomethingRatherLong${k}` : `Get${k}`,
       eventSource: 's3.amazonaws.com',
       awsRegion: 'us-east-1',
       sourceIPAddress: '192.0.2.10',
@@ -45,12 +45,9 @@ function records(yearOfLongOnes: number): object[] {
   });
 }
 
-/** Resizes the terminal and waits for a settled frame at that width. */
-async function at(h: Harness, width: number): Promise<string> {
-  const before = h.frame();
-  h.stdout.resize(width, HEIGHT);
-  let last = await h.waitFor((f) => f !== before && idle(f) && f.includes('GetObject'));
-  // A resize can take more than one render (the --db list asks for the rows of its new height).
+/** Waits for the frame to stop changing (a resize or a move can take more than one render: the --db list reads pages). */
+async function settled(h: Harness, first: string): Promise<string> {
+  let last = first;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 60));
     const now = h.frame();
@@ -59,12 +56,20 @@ async function at(h: Harness, width: number): Promise<string> {
   }
 }
 
+/** Resizes the terminal and waits for a settled frame at that width. */
+async function at(h: Harness, width: number, height = HEIGHT): Promise<string> {
+  const before = h.frame();
+  const resized = h.stdout.columns !== width || h.stdout.rows !== height;
+  h.stdout.resize(width, height);
+  return settled(h, await h.waitFor((f) => (f !== before || !resized) && idle(f) && f.includes('Get0')));
+}
+
 for (const [what, yearOfLongOnes] of [
   ['one year', 2024],
   ['two years (the short time keeps its year)', 2023],
 ] as const) {
   describe(`the list's time column on both dashboards, events of ${what}`, () => {
-    const both = bothDashboardsForThisBlock(records(yearOfLongOnes), 100, HEIGHT, 'GetObject');
+    const both = bothDashboardsForThisBlock(records(yearOfLongOnes), 100, HEIGHT, 'Get0');
 
     for (const width of WIDTHS) {
       it(`is the same at ${width} columns, and so is the rest of each row`, async () => {
@@ -79,6 +84,26 @@ for (const [what, yearOfLongOnes] of [
     }
   });
 }
+
+describe("the list's time column on both dashboards, scrolled to where --db holds no rows below the screen yet", () => {
+  // The --db list holds its first screen and a page margin of 100 rows below; the long values start past them.
+  const both = bothDashboardsForThisBlock(records(2024, 300, 130), 100, HEIGHT, 'Get0');
+
+  it('is the same at 100 columns once the cursor is near them: --db reads the rows a screen below first', async () => {
+    // The folder dashboard one row taller (its timeline strip): the same list height, so the same rows on screen.
+    await at(both().folder, 100, HEIGHT + 1);
+    await at(both().db, 100);
+    const cursorOn = (f: string) => f.split('\n').some((line) => /^›.*\bGet115\b/.test(line));
+    const folder = await settled(both().folder, await both().folder.press('j'.repeat(115), cursorOn));
+    const db = await settled(both().db, await both().db.press('j'.repeat(115), (f) => cursorOn(f) && idle(f)));
+    const want = times(folder);
+    expect(want.length).toBeGreaterThan(10);
+    // Rows 130 on are less than a screen below the cursor: the folder sizes its columns over them.
+    expect(want[0]).toMatch(/^\d\d-\d\d /);
+    expect(times(db)).toEqual(want);
+    expect(listLines(db)).toEqual(listLines(folder));
+  });
+});
 
 describe('screenRows: the held rows the --db list is laid out over', () => {
   const rows = makeRows(100);

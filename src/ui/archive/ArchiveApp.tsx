@@ -30,6 +30,7 @@ import { buildDetail, withExtra } from '../detailModel.js';
 import { BadFilesView, badFileLines } from '../BadFilesView.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
+import { measuredRange } from '../listModel.js';
 import { screenRows } from './screenRows.js';
 import { formatCount, timesSpanYears, zoneLabel } from '../format.js';
 import { isTooSmall, TooSmall } from '../TooSmall.js';
@@ -386,17 +387,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [session, list]);
   const withYear = bounds !== null && timesSpanYears([bounds.first, bounds.last], state.zone);
 
-  // The rows on screen: one page query when they are not held (scrolling past the held rows, G, g).
+  // The rows on screen and a screen either side (the columns are sized over them, as on the folder dashboard):
+  // one page query when they are not held (scrolling past the held rows, G, g).
   const [, pageArrived] = useReducer((n: number) => n + 1, 0);
-  const needs = list && !list.holds(win.top, win.end);
+  const measured = measuredRange(win);
+  const needs = list && !list.holds(measured.top, measured.end);
   useEffect(() => {
-    if (!list || list.holds(win.top, win.end)) return;
+    if (!list || list.holds(measured.top, measured.end)) return;
     setBusy('reading…');
-    list.ensure(win.top, win.end).then(() => {
+    list.ensure(measured.top, measured.end).then(() => {
       setBusy('');
       pageArrived();
     }, fail);
-  }, [list, win.top, win.end, needs]);
+  }, [list, measured.top, measured.end, needs]);
 
   /**
    * Runs a count the held keys wait for (top values, the principal summary): its answer is shown

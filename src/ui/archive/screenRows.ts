@@ -5,12 +5,11 @@
  * screen's rows, --db sized its columns over fewer values than the folder did
  * over the same events: at 100 columns one dashboard showed `03-05 12:00:00`
  * where the other showed `2024-03-05 12:00:00`. Here the held rows a screen
- * either side go with the screen's (the archive's list holds a page margin
- * around the screen), and the window says where the screen is among them.
- * Plain data, no Ink.
+ * either side go with the screen's (the list is asked for them: measuredRange),
+ * and the window says where the screen is among them. Plain data, no Ink.
  */
 import type { EventRow } from '../../model/types.js';
-import type { ListWindow } from '../listModel.js';
+import { measuredRange, type ListWindow } from '../listModel.js';
 
 export interface ScreenRows {
   rows: EventRow[];
@@ -19,10 +18,10 @@ export interface ScreenRows {
 
 /** `win` over the archive's list, whose row at an index is `at(index)` when held. */
 export function screenRows(at: (index: number) => EventRow | undefined, win: ListWindow): ScreenRows {
-  const span = win.end - win.top;
+  const range = measuredRange(win);
   // Either side only the held rows next to the screen: a gap would put rows out of their place.
   const before: EventRow[] = [];
-  for (let i = win.top - 1; i >= Math.max(0, win.top - span); i--) {
+  for (let i = win.top - 1; i >= range.top; i--) {
     const row = at(i);
     if (!row) break;
     before.push(row);
@@ -35,7 +34,7 @@ export function screenRows(at: (index: number) => EventRow | undefined, win: Lis
     if (row) shown.push(row);
   }
   const after: EventRow[] = [];
-  for (let i = win.end; i < win.end + span; i++) {
+  for (let i = win.end; i < range.end; i++) {
     const row = at(i);
     if (!row) break;
     after.push(row);
