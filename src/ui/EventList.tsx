@@ -3,7 +3,7 @@ import { memo, useMemo } from 'react';
 import type { EventRow } from '../model/types.js';
 import { COLUMNS, COLUMN_GAP, FULL_TIME_WIDTH, layoutColumns, titleRow, widestValues, type ColumnContext, type ColumnDef, type LaidOutColumn } from './columns.js';
 import { isError, isInsight, rowMarker, spansYears, type TimeZoneMode } from './format.js';
-import type { ListWindow } from './listModel.js';
+import { measuredRange, type ListWindow } from './listModel.js';
 import { sanitize } from '../term/sanitize.js';
 import { fit } from '../term/width.js';
 import { useTheme, type Theme } from './theme.js';
@@ -77,9 +77,8 @@ export function EventList({ rows, window, width, height, zone, emptyText, spanRo
   const withYear = listSpansYears ?? spansYears(spanRows ?? rows, zone);
   const listWidth = Math.max(10, width - GUTTER);
   const visible = rows.slice(window.top, window.end);
-  // Widths follow the widest values in view and a screen either side, so they do not jump at every step.
-  const span = window.end - window.top;
-  const nearby = rows.slice(Math.max(0, window.top - span), window.end + span);
+  const measured = measuredRange(window);
+  const nearby = rows.slice(measured.top, measured.end);
   // The time is not measured, so its form does not matter here.
   const widest = widestValues(nearby, { zone, shortTime: true, withYear }, columnDefs);
   const widestKey = JSON.stringify(widest);

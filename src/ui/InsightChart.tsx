@@ -17,6 +17,8 @@ export interface InsightChartProps {
   /** Plot rows; the chart takes height + 3 lines (legend, x axis, time labels). */
   height: number;
   now: number;
+  /** Draw with ASCII only: TERM=linux or a locale that is not UTF-8 (unicodeBlocks). */
+  ascii?: boolean;
 }
 
 export function colorOf(kind: SegmentKind, theme: Theme): string | undefined {
@@ -61,14 +63,14 @@ const NOT_ON_DISK_HINT = 'The chart draws the rate found in the logs on disk; ad
  * baseline (`-`) and insight (`=`) averages and the span (`^`) marked; or a
  * plain sentence when no events behind the window are on disk.
  */
-export function InsightChart({ insight, series, zone, width, height, now }: InsightChartProps) {
+export function InsightChart({ insight, series, zone, width, height, now, ascii = false }: InsightChartProps) {
   const theme = useTheme();
   const lines = useMemo(() => {
     // Two passes: the y labels' width depends on the scale, the plot's width on the labels.
     const probe = chartForInsight(insight, series, width, height, now);
     const data = chartForInsight(insight, series, Math.max(4, width - yAxisWidth(probe) - 1), height, now);
-    return { data, lines: chartLines(data, zone, width) };
-  }, [insight, series, zone, width, height, now]);
+    return { data, lines: chartLines(data, zone, width, ascii) };
+  }, [insight, series, zone, width, height, now, ascii]);
   const legend = truncateLine(chartLegend(insight, lines.data, zone, width), width);
   const rawMissing = notOnDiskMessage(insight, series, (t) => describeTime(t, zone));
   // The sentence names the API, which comes from the log.

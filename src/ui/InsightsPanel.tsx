@@ -16,7 +16,7 @@ import { WrappedText } from './WrappedText.js';
 /** The rate behind an Insight as the panel shows it: counted, not yet (`loading`), or failed. */
 export type SeriesState = RateSeries | null | 'loading' | { failed: string };
 
-export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openHelp' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
+export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openHelp' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep' | 'ascii'> {
   /** Every Insight, newest first (model/insights.ts pairInsights). */
   insights: readonly Insight[];
   /** The clock an ongoing Insight's window ends at (the newest event, or now). */
@@ -37,7 +37,7 @@ const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identiti
  * attributions. Enter lists the events behind it; `i` or Esc returns. Fed by
  * the store (InsightsView) or by SQL on an archive (archive/ArchiveInsights).
  */
-export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, kept, keep }: InsightsPanelProps) {
+export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, kept, keep, ascii = false }: InsightsPanelProps) {
   const theme = useTheme();
   // Kept by the dashboard: back by Esc from the list an Insight's Enter opened, that Insight is still selected.
   const [choice, setChoice] = useKeptState('insights', { kept, keep }, () => ({ insightId: null, tab: 0 }));
@@ -169,7 +169,7 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
   if (insight && series && tabIndex === 0 && layout.chartHeight > 0) {
     lower = (
       <>
-        <InsightChart insight={insight} series={series} zone={zone} width={width} height={layout.chartHeight} now={clock} />
+        <InsightChart insight={insight} series={series} zone={zone} width={width} height={layout.chartHeight} now={clock} ascii={ascii} />
         {layout.attributionsBelow && <Box flexDirection="column">{attribution(allAttributionLines, layout.attributionRows)}</Box>}
       </>
     );

@@ -73,6 +73,25 @@ export const CHART_CHARS = {
   full: '█',
 } as const;
 
+/** The bars and axes drawn in one character set: blocks and box lines, or ASCII alone (`ascii`). */
+interface ChartGlyphs {
+  partial: readonly string[];
+  full: string;
+  tick: string;
+  axis: string;
+  corner: string;
+  rule: string;
+}
+
+const BLOCK_GLYPHS: ChartGlyphs = { partial: CHART_CHARS.partial, full: CHART_CHARS.full, tick: '┤', axis: '│', corner: '└', rule: '─' };
+
+/**
+ * Without block characters (TERM=linux, no UTF-8 locale), as the timeline strip draws then
+ * (`_ . : … #`), but never `-` or `=`: here they are the averages' lines. The y axis is `|`
+ * (the labels mark its ticks), the x axis `+---`.
+ */
+const ASCII_GLYPHS: ChartGlyphs = { partial: ['', '_', '.', ':', ':', '+', '+', '*'], full: '#', tick: '|', axis: '|', corner: '+', rule: '-' };
+
 /**
  * The type in `width` cells: the whole label when it fits; for an error-rate
  * Insight in a narrow column its error code alone (`AccessDenied`), which says
@@ -272,14 +291,14 @@ export function yAxisWidth(data: ChartData): number {
 }
 
 /** The cell of column c at row r (0 = top): a bar piece, a reference line, or blank. */
-function cellAt(data: ChartData, c: number, r: number): Segment {
+function cellAt(data: ChartData, c: number, r: number, glyphs: ChartGlyphs): Segment {
   const level = data.levels[c] ?? 0;
   const below = (data.height - 1 - r) * 8;
   const fill = Math.min(8, Math.max(0, level - below));
   const inSpan = data.span !== null && c >= data.span.fromColumn && c <= data.span.toColumn;
-  if (fill >= 8) return { text: CHART_CHARS.full, kind: inSpan ? 'spanBar' : 'bar' };
+  if (fill >= 8) return { text: glyphs.full, kind: inSpan ? 'spanBar' : 'bar' };
   // A reference line shows through the empty part of a cell; a partial bar stays visible on top.
-  if (fill > 0) return { text: CHART_CHARS.partial[fill]!, kind: inSpan ? 'spanBar' : 'bar' };
+  if (fill > 0) return { text: glyphs.partial[fill]!, kind: inSpan ? 'spanBar' : 'bar' };
   if (r === data.insightRow) return { text: CHART_CHARS.insight, kind: 'insight' };
   if (r === data.baselineRow) return { text: CHART_CHARS.baseline, kind: 'baseline' };
   return { text: ' ', kind: 'plain' };
@@ -302,22 +321,24 @@ export function lineText(line: StyledLine): string {
 
 /**
  * The chart as lines: `height` plot rows with the y axis, then the x axis
- * with the Insight's span marked `^`, then time labels.
+ * with the Insight's span marked `^`, then time labels. Bars in eighths of a
+ * row; `ascii` draws it without block or box characters (unicodeBlocks).
  */
-export function chartLines(data: ChartData, zone: TimeZoneMode, width: number): StyledLine[] {
+export function chartLines(data: ChartData, zone: TimeZoneMode, width: number, ascii = false): StyledLine[] {
+  const glyphs = ascii ? ASCII_GLYPHS : BLOCK_GLYPHS;
   const labelWidth = yAxisWidth(data) - 2;
   const tickAt = new Map(data.yTicks.map((t) => [t.row, formatPerMinute(t.value)]));
   const lines: StyledLine[] = [];
   for (let r = 0; r < data.height; r++) {
     const tick = tickAt.get(r);
-    const cells: Segment[] = [{ text: `${padStart(tick ?? '', labelWidth)} ${tick !== undefined ? '┤' : '│'}`, kind: 'axis' }];
-    for (let c = 0; c < data.columns; c++) cells.push(cellAt(data, c, r));
+    const cells: Segment[] = [{ text: `${padStart(tick ?? '', labelWidth)} ${tick !== undefined ? glyphs.tick : glyphs.axis}`, kind: 'axis' }];
+    for (let c = 0; c < data.columns; c++) cells.push(cellAt(data, c, r, glyphs));
     lines.push(mergeSegments(cells));
   }
-  const axis: Segment[] = [{ text: `${' '.repeat(labelWidth)} └`, kind: 'axis' }];
+  const axis: Segment[] = [{ text: `${' '.repeat(labelWidth)} ${glyphs.corner}`, kind: 'axis' }];
   for (let c = 0; c < data.columns; c++) {
     const inSpan = data.span !== null && c >= data.span.fromColumn && c <= data.span.toColumn;
-    axis.push(inSpan ? { text: CHART_CHARS.span, kind: 'span' } : { text: '─', kind: 'axis' });
+    axis.push(inSpan ? { text: CHART_CHARS.span, kind: 'span' } : { text: glyphs.rule, kind: 'axis' });
   }
   lines.push(mergeSegments(axis));
   lines.push([{ text: timeLabels(data, zone, labelWidth + 2, width), kind: 'label' }]);

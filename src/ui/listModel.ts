@@ -50,6 +50,15 @@ export interface ListWindow {
 }
 
 /**
+ * The rows the list's columns are sized over (EventList): the screen and a screen either side, so
+ * widths do not jump at every step. The --db list asks its pages for them too (archive/screenRows.ts).
+ */
+export function measuredRange(window: ListWindow): { top: number; end: number } {
+  const span = window.end - window.top;
+  return { top: Math.max(0, window.top - span), end: window.end + span };
+}
+
+/**
  * The visible slice. `offset` is the cursor's remembered distance from the top
  * of the window, so the screen does not jump when rows arrive above.
  */

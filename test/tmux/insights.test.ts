@@ -38,7 +38,8 @@ describe.skipIf(!hasTmux)('Insights view under tmux', () => {
     if (!existsSync(path.join(repo, 'dist/cli.js'))) throw new Error('build first: npx tsc -p tsconfig.json');
     dir = mkdtempSync(path.join(tmpdir(), 'trailtop-tmux-insights-'));
     cpSync(path.join(repo, 'samples'), path.join(dir, 'samples'), { recursive: true });
-    server.start(session, 100, 30, trailtopCommand(repo, ['--no-watch', path.join(dir, 'samples')]));
+    // A UTF-8 locale: without one the chart is drawn in ASCII (unicodeBlocks), as the rest of the app is.
+    server.start(session, 100, 30, trailtopCommand(repo, ['--no-watch', path.join(dir, 'samples')], 'LANG=C.UTF-8'));
   });
 
   afterAll(() => {

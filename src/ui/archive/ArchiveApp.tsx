@@ -8,7 +8,7 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ArchiveBucket, TimeBounds } from '../../archive/aggregate.js';
-import type { BadFile, EventRow } from '../../model/types.js';
+import type { BadFile } from '../../model/types.js';
 import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { ArchivedEvent } from '../../archive/query.js';
@@ -30,6 +30,8 @@ import { buildDetail, withExtra } from '../detailModel.js';
 import { BadFilesView, badFileLines } from '../BadFilesView.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
 import { EventList, listBodyHeight } from '../EventList.js';
+import { measuredRange } from '../listModel.js';
+import { screenRows } from './screenRows.js';
 import { formatCount, timesSpanYears, zoneLabel } from '../format.js';
 import { isTooSmall, TooSmall } from '../TooSmall.js';
 import { HelpOverlay, helpBodyHeight, helpLines, noteLines, viewHelpLine, type HelpLine } from '../HelpOverlay.js';
@@ -385,17 +387,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [session, list]);
   const withYear = bounds !== null && timesSpanYears([bounds.first, bounds.last], state.zone);
 
-  // The rows on screen: one page query when they are not held (scrolling past the held rows, G, g).
+  // The rows on screen and a screen either side (the columns are sized over them, as on the folder dashboard):
+  // one page query when they are not held (scrolling past the held rows, G, g).
   const [, pageArrived] = useReducer((n: number) => n + 1, 0);
-  const needs = list && !list.holds(win.top, win.end);
+  const measured = measuredRange(win);
+  const needs = list && !list.holds(measured.top, measured.end);
   useEffect(() => {
-    if (!list || list.holds(win.top, win.end)) return;
+    if (!list || list.holds(measured.top, measured.end)) return;
     setBusy('reading…');
-    list.ensure(win.top, win.end).then(() => {
+    list.ensure(measured.top, measured.end).then(() => {
       setBusy('');
       pageArrived();
     }, fail);
-  }, [list, win.top, win.end, needs]);
+  }, [list, measured.top, measured.end, needs]);
 
   /**
    * Runs a count the held keys wait for (top values, the principal summary): its answer is shown
@@ -716,17 +720,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   if (isTooSmall(width, termRows)) return <TooSmall columns={width} rows={termRows} />;
 
-  // The rows on screen, from the held window (a row not read yet is left out until its page arrives).
-  const visible: EventRow[] = [];
-  for (let i = win.top; i < win.end; i++) {
-    const event = list?.at(i);
-    if (event) visible.push(event.row);
-  }
-  const shownWindow = { top: 0, end: visible.length, cursor: win.cursor - win.top };
+  // The rows on screen and the held rows a screen either side, which the columns are sized over as on the folder dashboard.
+  const listed = screenRows((i) => list?.at(i)?.row, win);
   const columnDefs = chosenColumns(state.columnIds);
   const emptyText = !list ? 'Opening the archive…' : total === 0 ? (state.queryText.trim() ? 'No events match the query' : 'The archive is empty') : 'Reading…';
   const listView = (w: number) => (
-    <EventList rows={visible} window={shownWindow} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} columnDefs={columnDefs} />
+    <EventList rows={listed.rows} window={listed.window} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} columnDefs={columnDefs} />
   );
 
   // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
@@ -775,6 +774,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     <ArchiveInsights
       archive={session.archive}
       imports={imports}
+      ascii={ascii}
       zone={state.zone}
       width={width}
       height={mainH}
