@@ -78,9 +78,10 @@ function fieldKey(typed: string): string {
  * A line for the status bar saying what a pivot did (the value comes from a log: sanitised),
  * with how to get the query before back: `[`, on both dashboards.
  */
-export function describePivot(term: PivotTerm, op: PivotOp): string {
+/** `back`: how to undo it; from a view (T, p) the list it opens goes back into the view with Esc (drill-back). */
+export function describePivot(term: PivotTerm, op: PivotOp, back: '[ goes back' | 'Esc goes back' = '[ goes back'): string {
   const text = sanitize(termText(term));
-  if (op === 'replace') return `Filtered by ${text} ([ goes back)`;
-  if (op === 'add') return `Added ${text} ([ goes back)`;
-  return `Excluded -${text} ([ goes back)`;
+  if (op === 'replace') return `Filtered by ${text} (${back})`;
+  if (op === 'add') return `Added ${text} (${back})`;
+  return `Excluded -${text} (${back})`;
 }

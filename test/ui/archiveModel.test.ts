@@ -162,7 +162,8 @@ describe('the --db headline', () => {
   it('a pivot from the top values is a step [ comes back from; [ with nothing behind says so', () => {
     const top = { ...initialArchiveState('user:x'), mode: 'top' as const, topIndex: 0 };
     const pivot = press(top, '', { return: true });
-    expect(pivot.state.status).toContain('Filtered by actor:alice ([ goes back)');
+    // T's list goes back into T with Esc (drill-back), as the footer's first hint says.
+    expect(pivot.state.status).toContain('Filtered by actor:alice (Esc goes back)');
     expect(pivot.command).toMatchObject({ kind: 'apply', text: 'actor:alice', from: { text: 'user:x' } });
     expect(press(initialArchiveState(), '[').state.status).toMatch(/No earlier query/);
     expect(press(initialArchiveState(), ']').state.status).toMatch(/No later query/);

@@ -346,6 +346,8 @@ describe('Esc in a list a view opened, on both dashboards', () => {
       await h.press('T', (f) => settled(f) && f.includes('Top values of User'));
       await h.press(KEYS.enter, (f) => settled(f) && !f.includes('Top values of') && queryOf(f).startsWith('actor:'));
       const drilled = queryOf(h.frame());
+      // The status names the way back that leads into T (it said `[ goes back`, which lands on the list).
+      expect(h.frame(), name).toContain(`Filtered by ${drilled} (Esc goes back)`);
       await h.press('[', (f) => settled(f) && queryOf(f) === '');
       await h.press(']', (f) => settled(f) && queryOf(f) === drilled);
       await h.waitFor((f) => footer(f).startsWith('Esc back · Enter details'), 10_000);

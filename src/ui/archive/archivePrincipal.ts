@@ -65,7 +65,7 @@ export function principalKey(state: ArchiveUiState, action: Action | null, ctx: 
   if (!line?.pivot) return { state: { ...now, status: 'Select a line first (↑/↓)' } };
   // Enter: the principal's events with this API, IP, region ...; =/+/-: the line's value on the query.
   const text = op === 'within' ? pivotQuery(termText(principal.term), line.pivot, 'add') : pivotQuery(state.queryText, line.pivot, op);
-  const status = op === 'within' ? `Filtered by ${sanitize(text)} ([ goes back)` : describePivot(line.pivot, op);
+  const status = op === 'within' ? `Filtered by ${sanitize(text)} (Esc goes back)` : describePivot(line.pivot, op, 'Esc goes back');
   // `[` comes back to the list's event (or the details) under the summary; Esc in the list, into the summary
   // and the top values when `p` was pressed there.
   const from = archivePlace(state, ctx);

@@ -53,10 +53,10 @@ export function handlePrincipalKey(action: Action, ctx: KeyContext): boolean {
     // The principal's events with this API, IP, region ...
     const query = pivotQuery(termText(state.principal), line.pivot, 'add');
     ctx.setQuery(query);
-    dispatch({ type: 'status', text: `Filtered by ${sanitize(query)} ([ goes back)` });
+    dispatch({ type: 'status', text: `Filtered by ${sanitize(query)} (Esc goes back)` });
     return true;
   }
   ctx.setQuery(pivotQuery(state.queryText, line.pivot, op));
-  dispatch({ type: 'status', text: describePivot(line.pivot, op) });
+  dispatch({ type: 'status', text: describePivot(line.pivot, op, 'Esc goes back') });
   return true;
 }

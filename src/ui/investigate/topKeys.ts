@@ -38,7 +38,7 @@ export function handleTopKey(action: Action, ctx: KeyContext): boolean {
     // Excluding a value keeps the view open on what is left (Esc still goes back where T was pressed); filtering shows the events.
     if (op === 'exclude') dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, op), keepView: true });
     else ctx.setQuery(pivotQuery(state.queryText, term, op));
-    dispatch({ type: 'status', text: describePivot(term, op) });
+    dispatch({ type: 'status', text: describePivot(term, op, op === 'exclude' ? '[ goes back' : 'Esc goes back') });
     return true;
   }
   return false;
