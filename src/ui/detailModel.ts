@@ -9,6 +9,7 @@ import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
 import { eventConsoleLink, eventLinkNote, linkNotAvailable, missingLinkReasons, resourceLinks } from '../links/links.js';
 import type { PivotTerm } from '../investigate/pivot.js';
+import { sanitize } from '../term/sanitize.js';
 import { chainLines, type ChainState } from './investigate/chainLines.js';
 
 export type Tone = 'normal' | 'heading' | 'error' | 'insight' | 'muted' | 'link';
@@ -205,4 +206,12 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState
 export function resourceQuery(resource: ResourceRef): string {
   const key = resource.arn || resource.name;
   return `resource:"${key.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** What `y` copies of the selected link in the details, named for the status line; or, in `status`, why nothing (both dashboards). */
+export function linkCopy(link: LinkItem | undefined): { text: string; what: string } | { status: string } {
+  if (!link) return { status: 'No link selected: Tab or → selects one' };
+  if (link.kind === 'value' && link.value) return { text: link.value, what: `the ${link.label.toLowerCase()}` };
+  if (!link.url) return { status: `${link.label}: ${sanitize(link.unavailable ?? 'Link not available')}` };
+  return { text: link.url, what: `the ${link.label} link` };
 }

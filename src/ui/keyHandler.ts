@@ -8,7 +8,7 @@ import type { EventRow } from '../model/types.js';
 import { compileQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { describePivot, pivotQuery, type PivotOp } from '../investigate/pivot.js';
-import { buildDetail, resourceQuery, withExtra, type DetailLine } from './detailModel.js';
+import { buildDetail, linkCopy, resourceQuery, withExtra, type DetailLine } from './detailModel.js';
 import { pickMissText, pickTerm } from './investigate/pivotPick.js';
 import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
@@ -232,11 +232,9 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
         if (jsonText) copy(jsonText, 'the event JSON');
         return;
       }
-      const link = detail?.links[state.linkIndex];
-      if (!link) return dispatch({ type: 'status', text: 'No link selected: Tab or → selects one' });
-      if (link.kind === 'value' && link.value) return copy(link.value, `the ${link.label.toLowerCase()}`);
-      if (!link.url) return dispatch({ type: 'status', text: `${link.label}: ${sanitize(link.unavailable ?? 'Link not available')}` });
-      return copy(link.url, `the ${link.label} link`);
+      const copied = linkCopy(detail?.links[state.linkIndex]);
+      if ('status' in copied) return dispatch({ type: 'status', text: copied.status });
+      return copy(copied.text, copied.what);
     }
     case 'pivotReplace':
     case 'pivotAdd':

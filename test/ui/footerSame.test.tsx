@@ -47,6 +47,20 @@ describe('the footer on both dashboards', () => {
     expect(seen.db[2]).toContain('p summary');
   });
 
+  // The footer offered `y copy` in the --db details, where y did nothing (it copied only in the JSON view).
+  it('y in the details copies the selected value on both, and says so alike', async () => {
+    const said: string[] = [];
+    for (const h of [both().folder, both().db]) {
+      await h.press(KEYS.enter, (f) => settled(f) && f.includes('Event details'));
+      await h.press(KEYS.tab, (f) => f.includes('›User name'));
+      const frame = await h.press('y', (f) => /(Copied|Not copied)[^\n]*/.test(f));
+      said.push(/(Copied|Not copied)[^\n]*/.exec(frame)![0].trim());
+      await h.press(KEYS.escape, (f) => settled(f) && !f.includes('Event details'));
+    }
+    expect(said[0]).toMatch(/the user name/i);
+    expect(said[1]).toBe(said[0]);
+  });
+
   it('differs only in the query bar, where --db applies its SQL on Enter', () => {
     expect(footerHints('query', false, ARCHIVE_HINTS)).toContain('Enter apply (SQL)');
     expect(footerHints('query', false)).toContain('type to filter');

@@ -108,13 +108,10 @@ const ARCHIVE_NOTE = {
     'A headless summary: scan --db, or a query with rule:ID.',
 };
 
-/** The detail title's keys: the archive's details have no copy of the selection. */
-const ARCHIVE_DETAIL_KEYS: readonly string[] = ['Tab/→ select', '=/+/- pivot', 'r resource events', '↑/↓ other events', 'v JSON', 'Esc close'];
 
 /** What a key does on an archive where that differs from the folder dashboard. */
 const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   follow: "follow newest events (as DIR's new files are imported; read only: the newest event)",
-  copy: "copy the event's whole JSON (details, JSON view)",
   queryBack: 'back to the previous query, cursor on the event it was on',
   columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
 };
@@ -652,9 +649,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           remembered.setColumns(command.ids);
           return;
         case 'copy': {
-          const result = osc52Copy(JSON.stringify(cursorEvent?.record ?? {}, null, 2), { env });
+          const result = osc52Copy(command.text ?? JSON.stringify(cursorEvent?.record ?? {}, null, 2), { env });
           if (result.ok) stdout.write(result.sequence);
-          setState({ ...stateRef.current!, status: describeCopy(result, 'the JSON') });
+          setState({ ...stateRef.current!, status: describeCopy(result, command.what ?? 'the JSON') });
           return;
         }
       }
@@ -791,7 +788,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   let main;
   switch (state.mode) {
     case 'detail':
-      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} titleKeys={ARCHIVE_DETAIL_KEYS} chain={chain} extra={detailFindings} /> : listView(width);
+      main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} chain={chain} extra={detailFindings} /> : listView(width);
       break;
     case 'json':
       main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;

@@ -130,7 +130,8 @@ export type ArchiveCommand =
   | { kind: 'badFiles' }
   /** Count the summary of state.principal. */
   | { kind: 'principal' }
-  | { kind: 'copy' }
+  /** The selected link's text (details), or without it the event's whole JSON (JSON view). */
+  | { kind: 'copy'; text?: string; what?: string }
   /** Keep the column choice (null: the default) for this archive file. */
   | { kind: 'columns'; ids: string[] | null }
   | { kind: 'quit' };

@@ -14,7 +14,7 @@ import type { Key } from 'ink';
 import type { ArchivedEvent } from '../../archive/query.js';
 import { describePivot, pivotQuery, termText, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
 import type { EventRow } from '../../model/types.js';
-import { buildDetail, resourceQuery } from '../detailModel.js';
+import { buildDetail, linkCopy, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
 import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
@@ -205,6 +205,10 @@ export function archiveNavKey(
     const term = links[state.nav.linkIndex]?.pivot;
     if (!term) return { state: { ...now, status: 'Select a value first (Tab or →), then = filter, + add, - exclude' } };
     return pivoted(now, term, op, current, total);
+  }
+  if (action === 'copy') {
+    const copied = linkCopy(links[state.nav.linkIndex]);
+    return 'status' in copied ? { state: { ...now, status: copied.status } } : { state: now, command: { kind: 'copy', ...copied } };
   }
   if (action === 'resourceTimeline') {
     // The folder dashboard's query for the resource (detailModel resourceQuery): the same text on both.
