@@ -88,9 +88,10 @@ const BLOCK_GLYPHS: ChartGlyphs = { partial: CHART_CHARS.partial, full: CHART_CH
 /**
  * Without block characters (TERM=linux, no UTF-8 locale), as the timeline strip draws then
  * (`_ . : … #`), but never `-` or `=`: here they are the averages' lines. The y axis is `|`
- * (the labels mark its ticks), the x axis `+---`.
+ * (the labels mark its ticks), the x axis `+....`: a baseline on the bottom row must not read as
+ * the axis under it.
  */
-const ASCII_GLYPHS: ChartGlyphs = { partial: ['', '_', '.', ':', ':', '+', '+', '*'], full: '#', tick: '|', axis: '|', corner: '+', rule: '-' };
+const ASCII_GLYPHS: ChartGlyphs = { partial: ['', '_', '.', ':', ':', '+', '+', '*'], full: '#', tick: '|', axis: '|', corner: '+', rule: '.' };
 
 /**
  * The type in `width` cells: the whole label when it fits; for an error-rate

@@ -331,7 +331,7 @@ describe('chart and layout helpers', () => {
     const from = Date.UTC(2024, 2, 5, 14, 0);
     const series = { buckets: [0, 1, 8, 8, 1, 0], from, to: from + 6 * MINUTE, eventsFound: 18 };
     const data = chartData(series, 6, 4, { baselineAverage: 1, insightAverage: 6, spanStart: from + 2 * MINUTE, spanEnd: from + 4 * MINUTE });
-    expect(chartLines(data, 'utc', 40, true).map(lineText)).toEqual(['10 |  ..  ', ' 5 |==##==', '   |  ##  ', ' 0 |-:##:-', '   +--^^--', '    14:00']);
+    expect(chartLines(data, 'utc', 40, true).map(lineText)).toEqual(['10 |  ..  ', ' 5 |==##==', '   |  ##  ', ' 0 |-:##:-', '   +..^^..', '    14:00']);
     // Every fill of a cell, 1/8 to 8/8: none is drawn as `-`, `=` or `^`, and each reads at least as full as the one below it.
     const fills = Array.from({ length: 8 }, (_, k) => {
       const one = chartData({ buckets: [k + 1], from, to: from + MINUTE, eventsFound: k + 1 }, 1, 1, {});

@@ -30,7 +30,7 @@ const ROWS = 50;
 function chartLines(frame: string): string[] {
   const lines = frame.split('\n').map((line) => line.trimEnd());
   const legend = lines.findIndex((line) => /^- base(line)? /.test(line));
-  const axis = lines.findIndex((line, i) => i > legend && /^\s+[└+][─^-]+$/.test(line));
+  const axis = lines.findIndex((line, i) => i > legend && /^\s+[└+][─^.]+$/.test(line));
   return legend < 0 || axis < 0 ? [] : lines.slice(legend, axis + 2);
 }
 
