@@ -86,8 +86,9 @@ function fail(message: string): number {
   return 1;
 }
 
-function cancelled(signal: NodeJS.Signals): number {
-  process.stderr.write(`trailtop: interrupted (${signal}); nothing was written\n`);
+/** `toStdout`: what went out before the signal cannot be taken back, so it is said to be incomplete. */
+function cancelled(signal: NodeJS.Signals, toStdout = false): number {
+  process.stderr.write(`trailtop: interrupted (${signal}); ${toStdout ? 'the output on stdout may be incomplete' : 'nothing was written'}\n`);
   return SIGNAL_EXIT[signal] ?? 130;
 }
 
@@ -316,8 +317,9 @@ export async function runExport(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     bar.clear();
-    if (error instanceof ExportCancelled) return cancelled(signals.seen ?? 'SIGINT');
-    if (error instanceof ExportFailed && error.reason === 'closed') return 0;
+    if (error instanceof ExportCancelled) return cancelled(signals.seen ?? 'SIGINT', toStdout);
+    // A reader that quits (`| head`) is a quiet stop, unless a signal came first (Ctrl-C in a pipeline stops both).
+    if (error instanceof ExportFailed && error.reason === 'closed') return signals.seen ? cancelled(signals.seen, toStdout) : 0;
     if (error instanceof TargetExists) return fail(`${sanitize(error.path)} already exists (use --force to replace it)`);
     if (error instanceof ExportFailed) return fail(`export failed: ${sanitizeLine(error.message)}`);
     throw error;
@@ -369,9 +371,9 @@ async function exportFromArchive(
     return signals.seen && code !== 0 ? (SIGNAL_EXIT[signals.seen] ?? 130) : code;
   } catch (error) {
     bar?.clear();
-    if (error instanceof ExportCancelled) return cancelled(signals.seen ?? 'SIGINT');
-    // A reader that quits (`| head`) is a quiet stop, as for a folder: exit 0, no message.
-    if (error instanceof ExportFailed && error.reason === 'closed') return 0;
+    if (error instanceof ExportCancelled) return cancelled(signals.seen ?? 'SIGINT', output === '-');
+    // A reader that quits (`| head`) is a quiet stop, as for a folder, unless a signal came first.
+    if (error instanceof ExportFailed && error.reason === 'closed') return signals.seen ? cancelled(signals.seen, true) : 0;
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
     if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
     throw error;
