@@ -279,8 +279,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setHisto(null);
         setBusy('');
         setState(afterApply(stateRef.current!, text, { index: around?.index ?? 0, total: next.total, present: around?.present ?? true }, bodyH, from, at));
-        // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too.
-        if (at?.reopen) countReopened.current(stateRef.current!);
+        // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too. A query
+        // applied under an open view (T's exclude) counts that view again over it.
+        if (at?.reopen || !at) countReopened.current(stateRef.current!);
         settle('list', mine);
       } catch (error) {
         if (mine === ticket.current.list) {
@@ -423,8 +424,15 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [settle, fail],
   );
   const loadTop = useCallback(
-    (fieldIndex: number) => countFor('top', () => session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current), setTop),
-    [session, countFor],
+    (fieldIndex: number) =>
+      countFor('top', () => session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current), (result) => {
+        setTop(result);
+        // Fewer values than before (an exclusion, an import): the line stays on the last, as drawn, so Enter takes it.
+        const s = stateRef.current!;
+        const last = Math.max(0, result.values.length - 1);
+        if (s.topIndex > last) setState({ ...s, topIndex: last });
+      }),
+    [session, countFor, setState],
   );
 
   const [summary, setSummary] = useState<PrincipalSummary | null>(null);

@@ -269,6 +269,11 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       if (!value) return { state: { ...now, status: 'No value to filter by' } };
       const term = { field: TOP_FIELDS[state.topField]!.queryField, value: value.value };
       const text = pivotQuery(state.queryText, term, op);
+      if (op === 'exclude') {
+        // The view stays open on what is left, as on the folder dashboard: a step `[` undoes, not a list Esc goes back from.
+        const { views: _views, kept: _kept, ...from } = archivePlace(state, ctx);
+        return { state: { ...now, draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from } };
+      }
       return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op, 'Esc goes back') }, command: { kind: 'apply', text, from: archivePlace(state, ctx) } };
     }
     return { state };
