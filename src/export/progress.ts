@@ -1,4 +1,8 @@
 import { counted } from '../model/plural.js';
+import { formatBytes } from '../term/bytes.js';
+
+// Its callers (the dashboard's dialog, archive, athena) found it here first.
+export { formatBytes };
 
 /** How far an export is; what the dialog's bar and the CLI's stderr bar show. */
 export interface ExportProgress {
@@ -59,19 +63,6 @@ export class ProgressReporter {
 /** The line an export ends with on stderr, the same for a folder and an archive: `wrote 3,966 events (5.7 MiB) to out.json`. */
 export function wroteLine(written: number, bytes: number, where: string): string {
   return `trailtop: wrote ${counted(written, 'event')} (${formatBytes(bytes)}) to ${where}\n`;
-}
-
-/** Human-readable size, binary units. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 function formatSeconds(seconds: number | null): string {

@@ -7,6 +7,7 @@
  * (`--max-decompressed`); the read pool hands them to its workers.
  */
 import { getHeapStatistics } from 'node:v8';
+import { formatBytes } from '../term/bytes.js';
 
 export interface ReadLimits {
   /** Bytes a file may decompress to (gzip) before it is reported bad; default 2 GiB. */
@@ -99,17 +100,6 @@ export function nestsDeeperThan(text: string, max = MAX_JSON_DEPTH): boolean {
     }
   }
   return false;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /**

@@ -7,6 +7,7 @@
  * on` is set (tmux 3.3+ has both off or external by default; either setting
  * then makes the copy work, and setting the clipboard twice is harmless).
  */
+import { formatBytes } from './bytes.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -62,10 +63,4 @@ function screenWrap(sequence: string): string {
 export function describeCopy(result: Osc52Result, what: string): string {
   if (result.ok) return `Copied ${what} (${formatBytes(result.bytes)})`;
   return `Not copied: ${what} is too big for the terminal clipboard (${formatBytes(result.bytes)}, limit about ${formatBytes(Math.floor(result.limit / 4) * 3)})`;
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

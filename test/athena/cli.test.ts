@@ -44,7 +44,7 @@ describe('trailtop athena', () => {
     expect(lines[0]).toMatch(/DeleteBucket {2}mallory.*203\.0\.113\.9 {2}AccessDenied/);
     expect(out.join('')).not.toContain('\u001b');
     expect(lines[1]).toMatch(/GetObject {2}root {2}10\.0\.0\.1$/);
-    expect(err.join('')).toContain('2 events; Athena scanned 5.0 MiB (query q-1)');
+    expect(err.join('')).toContain('2 events; Athena scanned 5 MiB (query q-1)');
   });
 
   it('refuses a query before contacting Athena when it has a term the table cannot answer', async () => {

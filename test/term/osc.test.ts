@@ -49,7 +49,9 @@ describe('osc52Copy', () => {
     expect(describeCopy(r, 'event JSON')).toMatch(/too big/);
     const small = osc52Copy('a'.repeat(74_000), { env: {} });
     expect(small.ok).toBe(true);
-    expect(describeCopy(small, 'link')).toBe('Copied link (72.3 KB)');
+    expect(describeCopy(small, 'link')).toBe('Copied link (72 KiB)');
+    // The limit in the same units as every size trailtop prints (it said KB here, KiB elsewhere).
+    expect(describeCopy(r, 'event JSON')).toBe('Not copied: event JSON is too big for the terminal clipboard (78 KiB, limit about 73 KiB)');
   });
 });
 
