@@ -8,109 +8,24 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Findings } from '../../src/detect/findings.js';
-import type { Rule } from '../../src/detect/rule.js';
 import { FindingsView } from '../../src/ui/findings/FindingsView.js';
 import { InsightsView } from '../../src/ui/InsightsView.js';
-import { bothDashboardsForThisBlock, idle, queryOf } from './archiveDashboard.js';
+import { bothDashboardsForThisBlock, queryOf } from './archiveDashboard.js';
 import { KEYS, type Harness } from './harness.js';
-
-const BASE = Date.UTC(2024, 2, 5, 10);
-const MINUTE = 60_000;
-const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
-const USERS = ['alice', 'bob', 'carol', 'dave'];
-
-/** 42 calls 20 minutes apart (every 5th an error), a trail and a Config recorder stopped, event selectors changed, and three Insights with attributions. */
-function records(): object[] {
-  const calls = Array.from({ length: 42 }, (_, k) => ({
-    eventID: `ev-${String(k).padStart(4, '0')}`,
-    eventTime: iso(BASE + k * 20 * MINUTE),
-    eventName: `Call${String(k).padStart(2, '0')}`,
-    eventSource: 's3.amazonaws.com',
-    awsRegion: 'us-east-1',
-    ...(k % 5 === 0 ? { errorCode: 'AccessDenied' } : {}),
-    userIdentity: { type: 'IAMUser', userName: USERS[k % USERS.length] },
-  }));
-  const stops = [
-    { eventID: 'ev-trail', eventTime: iso(BASE + 35 * MINUTE), eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com' },
-    { eventID: 'ev-config', eventTime: iso(BASE + 95 * MINUTE), eventName: 'StopConfigurationRecorder', eventSource: 'config.amazonaws.com' },
-    // The newest finding of the built-in rules (the --db dashboard's) is of a lower level than the others: the order shows.
-    { eventID: 'ev-selectors', eventTime: iso(BASE + 200 * MINUTE), eventName: 'PutEventSelectors', eventSource: 'cloudtrail.amazonaws.com' },
-  ].map((r) => ({ ...r, awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: 'mallory' } }));
-  const insights = ['RunInstances', 'CreateBucket', 'PutObject'].map((name, k) => ({
-    eventVersion: '1.08',
-    eventID: `ins-${k}`,
-    eventTime: iso(BASE + (100 + k * 120) * MINUTE),
-    awsRegion: 'us-east-1',
-    eventType: 'AwsCloudTrailInsight',
-    recipientAccountId: '111122223333',
-    sharedEventID: `shared-${k}`,
-    eventCategory: 'Insight',
-    insightDetails: {
-      state: 'Start',
-      eventSource: 's3.amazonaws.com',
-      eventName: name,
-      insightType: 'ApiCallRateInsight',
-      insightContext: {
-        statistics: { baseline: { average: 0.01 }, insight: { average: 5 }, insightDuration: 1, baselineDuration: 10080 },
-        attributions: [
-          { attribute: 'userIdentityArn', insight: [{ value: `arn:aws:iam::111122223333:user/u${k}`, average: 5 }], baseline: [{ value: 'arn:aws:iam::111122223333:user/base', average: 0.01 }] },
-          { attribute: 'userAgent', insight: [{ value: `agent-${k}`, average: 5 }], baseline: [{ value: 'agent-base', average: 0.01 }] },
-          { attribute: 'errorCode', insight: [{ value: 'null', average: 5 }], baseline: [{ value: 'null', average: 0.01 }] },
-        ],
-      },
-    },
-  }));
-  return [...calls, ...stops, ...insights];
-}
-
-function rule(id: string, title: string, level: 'high' | 'low'): Rule {
-  return { id, title, level, status: 'stable', description: `${title}.`, references: [], tags: [], author: 'test', falsepositives: [], path: `${id}.yml`, origin: 'builtin', ast: { kind: 'const', value: true } };
-}
-
-/** The histogram's lines, from its title to the line under the bars. */
-function chart(frame: string): string[] {
-  const lines = frame.split('\n');
-  const from = lines.findIndex((l) => l.startsWith('Histogram '));
-  const to = lines.findIndex((l, i) => i > from && /^(span: )?\d+ events? · /.test(l));
-  return from < 0 || to < 0 ? [] : lines.slice(from, to + 1).map((l) => l.trimEnd());
-}
+import { BASE, chart, charted, closeView, MINUTE, pressSteady, rule, selectedLine, settled, viewRecords } from './viewScript.js';
 
 /** The histogram's bars, oldest first; the selected one. */
 const bars = (lines: readonly string[]) => lines.filter((l) => l.includes(' |'));
 const cursorBar = (lines: readonly string[]) => bars(lines).find((l) => l.startsWith('›')) ?? '';
 
-/** Nothing counted, queried, read or filtered any more. */
-const settled = (f: string) => idle(f) && !f.includes('Counting…') && !f.includes('counting') && !f.includes('filtering…');
-const charted = (f: string) => settled(f) && chart(f).length > 3;
 /** The selected row of the list, of the findings or of the Insights. */
 const selectedRow = (f: string) => f.split('\n').find((l) => l.startsWith('›')) ?? '';
-/** The selected line of the top values. */
-const selectedLine = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
 /** The Insights' tabs, the chosen one in brackets. */
 const tabLine = (f: string) => f.split('\n').find((l) => l.includes('(Tab)')) ?? '';
 const topTitle = (f: string) => f.split('\n').find((l) => l.trimStart().startsWith('Top values of ')) ?? '';
 
-/** Presses `keys`, then waits for a frame that satisfies `until` and stays so a moment (a view's first frame can be the one before its data). */
-async function pressSteady(h: Harness, keys: string, until: (f: string) => boolean): Promise<string> {
-  let frame = await h.press(keys, until);
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    if (h.frame() === frame) return frame;
-    frame = await h.waitFor(until);
-  }
-}
-
-/** Esc until `open` no longer holds (the histogram's first Esc drops its span). */
-async function closeView(h: Harness, open: (f: string) => boolean): Promise<void> {
-  for (let i = 0; i < 3 && open(h.frame()); i++) {
-    const before = h.frame();
-    await h.press(KEYS.escape, (f) => settled(f) && (f !== before || !open(f)));
-  }
-  expect(open(h.frame())).toBe(false);
-}
-
 describe('a view opened with its key keeps what was chosen in it and starts at the top, on both dashboards', () => {
-  const both = bothDashboardsForThisBlock(records(), 80, 30, 'Call41', {
+  const both = bothDashboardsForThisBlock(viewRecords({ selectors: true, attributions: true }), 80, 30, 'Call41', {
     dbRules: true,
     views: { findings: FindingsView, insights: InsightsView },
     findings: () => {
