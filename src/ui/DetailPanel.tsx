@@ -23,13 +23,11 @@ export interface DetailPanelProps {
   chain?: ChainState;
   /** Lines after the event's own: the detection rules it fired (App and the key handler pass the same). */
   extra?: readonly DetailLine[];
-  /** The keys the title names, most useful first (the --db dashboard has no Tab, y or r in the details). */
-  titleKeys?: readonly string[];
 }
 
 const LABEL_WIDTH = 16;
 
-/** The in-memory dashboard's detail keys, as the title names them. */
+/** The details' keys, as the title names them (both dashboards). */
 export const DETAIL_TITLE_KEYS: readonly string[] = ['Tab/→ select', 'y copy', 'r resource events', 'v JSON', 'Esc close'];
 
 export interface ScreenLine {
@@ -112,7 +110,7 @@ export function detailTop(layout: DetailLayout, scroll: number, bodyHeight: numb
   return top;
 }
 
-export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyperlinks, chain, extra, titleKeys = DETAIL_TITLE_KEYS }: DetailPanelProps) {
+export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyperlinks, chain, extra }: DetailPanelProps) {
   const theme = useTheme();
   const model = useMemo(() => withExtra(buildDetail(row, zone, chain), extra), [row, zone, chain, extra]);
   const inner = Math.max(10, width - 2);
@@ -122,7 +120,7 @@ export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyper
   const visible = layout.screen.slice(top, top + bodyHeight);
   const more = layout.screen.length > bodyHeight ? ` ${top + 1}-${Math.min(layout.screen.length, top + bodyHeight)}/${layout.screen.length} PgUp/PgDn ·` : '';
   // The keys go first when the title does not fit (the status line has them too): a title is never cut.
-  const keys = titleKeys.map((key, i) => (i === 0 ? ` ${key}` : ` · ${key}`));
+  const keys = DETAIL_TITLE_KEYS.map((key, i) => (i === 0 ? ` ${key}` : ` · ${key}`));
   let title = ` Event details${more}`;
   for (const key of keys) {
     if (displayWidth(`${title}${key} `) > inner) break;

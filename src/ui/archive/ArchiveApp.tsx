@@ -108,7 +108,6 @@ const ARCHIVE_NOTE = {
     'A headless summary: scan --db, or a query with rule:ID.',
 };
 
-
 /** What a key does on an archive where that differs from the folder dashboard. */
 const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   follow: "follow newest events (as DIR's new files are imported; read only: the newest event)",

@@ -20,7 +20,7 @@ import { displayWidth } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { shortenToFit } from '../shortenToFit.js';
 import { formatCount } from '../format.js';
-import { archiveNavKey, archivePlace, NO_NAV, unselected, type ArchiveLanding, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
+import { archiveNavKey, archivePlace, archivePlaceOf, NO_NAV, unselected, type ArchiveLanding, type ArchiveNav, type ArchivePlace } from './archiveNav.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { StatusMessage } from '../statusMessage.js';
 import type { SummaryLine } from '../investigate/principalModel.js';
@@ -271,8 +271,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const text = pivotQuery(state.queryText, term, op);
       if (op === 'exclude') {
         // The view stays open on what is left, as on the folder dashboard: a step `[` undoes, not a list Esc goes back from.
-        const { views: _views, kept: _kept, ...from } = archivePlace(state, ctx);
-        return { state: { ...now, draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from } };
+        return { state: { ...now, draft: text, caret: text.length, status: describePivot(term, op) }, command: { kind: 'apply', text, from: archivePlaceOf(state, ctx) } };
       }
       return { state: { ...now, mode: 'list', draft: text, caret: text.length, status: describePivot(term, op, 'Esc goes back') }, command: { kind: 'apply', text, from: archivePlace(state, ctx) } };
     }

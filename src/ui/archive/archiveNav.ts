@@ -18,7 +18,7 @@ import { buildDetail, linkCopy, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
 import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
-import { drilledFrom, keptIn, placeLeft, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
+import { drilledFrom, keptIn, placeLeft, placeOf, pushPlace, stepBack, stepForward, type QueryPlace, type QueryStackState } from '../investigate/queryStack.js';
 import { reopen } from '../viewStack.js';
 import type { ArchiveKeyContext, ArchiveMode, ArchiveUiState, KeyResult } from './archiveModel.js';
 import { aheadOf, followsNewest, newestEnd } from './archiveRefresh.js';
@@ -34,9 +34,9 @@ export interface ArchiveNewMarker {
   ahead: number;
 }
 
-
 /** Where the cursor is, as a place needs it: its event (null when its page is not read yet) in a list of `total`. */
 export type ArchiveHere = Pick<ArchiveKeyContext, 'current' | 'total'>;
+
 /** What the reader chose in the views over the list: a place a query left them from keeps it, for Esc back into them. */
 export type ArchiveViewChoices = Pick<
   ArchiveUiState,
@@ -114,6 +114,11 @@ function stackView(state: ArchiveUiState, { current = null, total }: ArchiveHere
  */
 export function archivePlace(state: ArchiveUiState, here: ArchiveHere): ArchivePlace {
   return placeLeft(stackView(state, here), ARCHIVE_GROUND, choicesOf(state));
+}
+
+/** Where the reader is without the views: a query applied under a view that stays open (T's `-`), as the folder's placeOf. */
+export function archivePlaceOf(state: ArchiveUiState, here: ArchiveHere): ArchivePlace {
+  return placeOf(stackView(state, here));
 }
 
 /** `from` pushed on the back stack once the query applied from it has run (forward is cleared). */
