@@ -208,7 +208,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'zoomIn', keys: [{ char: '+' }, { char: '=' }, { char: 'z' }], label: '+/z', description: 'zoom in (smaller buckets, down to 1 s)', modes: ['histogram'], group: HISTOGRAM },
   { action: 'zoomOut', keys: [{ char: '-' }, { char: 'Z' }], label: '-/Z', description: 'zoom out (larger buckets, up to 1 month)', modes: ['histogram'], group: HISTOGRAM },
   { action: 'selectSpan', keys: [{ char: 'v' }], label: 'v', description: 'start a span at the cursor (again: drop it); move to stretch it', modes: ['histogram'], group: HISTOGRAM },
-  { action: 'applySpan', keys: [{ named: 'return' }], label: 'Enter', description: 'list the span\'s (or the bucket\'s) events: sets from:/to: ([ goes back)', modes: ['histogram'], group: HISTOGRAM },
+  { action: 'applySpan', keys: [{ named: 'return' }], label: 'Enter', description: 'list the span\'s (or the bucket\'s) events: sets from:/to: ([ goes back); with none, stays and says so', modes: ['histogram'], group: HISTOGRAM },
   { action: 'cycleStack', keys: [{ named: 'tab' }], label: 'Tab', description: 'split bars by errors, event source, user, region (top 5 + Other)', modes: ['histogram'], group: HISTOGRAM },
   { action: 'findings', keys: [{ char: '!' }], label: '!', description: 'open / close the findings view (what the detection rules found)', modes: [...BROWSE, 'findings'], group: MAIN },
   { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'], group: QUERY },

@@ -4,7 +4,7 @@ import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, initialArc
 import { displayWidth } from '../../src/term/width.js';
 import { NO_KEY } from '../../src/ui/keys.js';
 
-const ctx: ArchiveKeyContext = { total: 10_000_000, bodyH: 20, mainH: 21, scrollLimit: 0, topValues: [{ value: 'alice' }, { value: 'bob' }], buckets: [{ start: 0, end: 60_000 }], bucketSizes: 15 };
+const ctx: ArchiveKeyContext = { total: 10_000_000, bodyH: 20, mainH: 21, scrollLimit: 0, topValues: [{ value: 'alice' }, { value: 'bob' }], buckets: [{ start: 0, end: 60_000, count: 1 }], bucketSizes: 15 };
 
 function press(state: ArchiveUiState, input: string, named: Partial<typeof NO_KEY> = {}) {
   return archiveKey(state, input, { ...NO_KEY, ...named }, ctx);
@@ -67,7 +67,7 @@ describe('keys of the --db dashboard', () => {
   });
 
   it('+ and - in the histogram keep the selected time: the zoom carries the bucket, and the new one is inside it or holds it', () => {
-    const hours = { ...ctx, buckets: [0, 1, 2, 3].map((k) => ({ start: k * 3_600_000, end: (k + 1) * 3_600_000 })) };
+    const hours = { ...ctx, buckets: [0, 1, 2, 3].map((k) => ({ start: k * 3_600_000, end: (k + 1) * 3_600_000, count: 1 })) };
     const zoomed = archiveKey({ ...initialArchiveState(), mode: 'histogram', bucketSize: 10, bucketIndex: 2 }, '+', NO_KEY, hours);
     expect(zoomed.command).toEqual({ kind: 'histogram', keep: { start: 7_200_000, end: 10_800_000 } });
     const halfHours = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => ({ start: k * 1_800_000 }));
@@ -83,6 +83,20 @@ describe('keys of the --db dashboard', () => {
     expect(archiveKey({ ...histogram, bucketIndex: 1 }, 'v', NO_KEY, hours).state.spanAnchor).toBe(3_600_000);
     // Out: the bigger bucket that holds the old one's start.
     expect(bucketAfterZoom([{ start: 0 }, { start: 10_800_000 }], { start: 7_200_000, end: 10_800_000 })).toBe(0);
+  });
+
+  it('Enter on a bucket, or a span, of no events stays in the histogram and says so (histogramModel nothingToList)', () => {
+    const gap = { ...ctx, buckets: [1, 0, 0, 2].map((count, k) => ({ start: k * 3_600_000, end: (k + 1) * 3_600_000, count })) };
+    const histogram = { ...initialArchiveState(), mode: 'histogram' as const, status: '' };
+    const empty = archiveKey({ ...histogram, bucketIndex: 1 }, '', { ...NO_KEY, return: true }, gap);
+    expect(empty.command).toBeUndefined();
+    expect(empty.state).toMatchObject({ mode: 'histogram', status: 'No events in this bucket', queryText: '' });
+    const emptySpan = archiveKey({ ...histogram, bucketIndex: 2, spanAnchor: 3_600_000 }, '', { ...NO_KEY, return: true }, gap);
+    expect(emptySpan.command).toBeUndefined();
+    expect(emptySpan.state).toMatchObject({ mode: 'histogram', status: 'No events in this span', spanAnchor: 3_600_000 });
+    // A span over the gap that reaches a bucket with events lists them.
+    const spanned = archiveKey({ ...histogram, bucketIndex: 3, spanAnchor: 3_600_000 }, '', { ...NO_KEY, return: true }, gap);
+    expect(spanned.command).toMatchObject({ kind: 'apply', text: 'from:1970-01-01T01:00:00Z to:1970-01-01T03:59:59Z' });
   });
 
   it('keys that need the events in memory say what to use on an archive; i opens the Insights view', () => {

@@ -15,7 +15,7 @@ import { actionFor, type Action } from '../keys.js';
 import { editLine } from '../lineEditor.js';
 import { windowFor, type ListWindow } from '../listModel.js';
 import { walkHistory, type HistoryCursor } from '../investigate/queryStack.js';
-import { spanQuery } from '../timeline/histogramModel.js';
+import { nothingToList, spanQuery } from '../timeline/histogramModel.js';
 import { displayWidth } from '../../term/width.js';
 import { truncateStart } from '../pathText.js';
 import { shortenToFit } from '../shortenToFit.js';
@@ -148,8 +148,8 @@ export interface ArchiveKeyContext {
   scrollLimit: number;
   /** Top values on screen (mode top). */
   topValues: readonly { value: string }[];
-  /** Buckets in the histogram, and the one to filter by (start, end) when Enter is pressed there. */
-  buckets: readonly { start: number; end: number }[];
+  /** Buckets in the histogram, and the one to filter by (start, end) when Enter is pressed there; one of no events (count 0) is not listed. */
+  buckets: readonly { start: number; end: number; count: number }[];
   /** Bucket sizes the histogram offers. */
   bucketSizes: number;
   /** The queries applied before, oldest first (the archive's saved history; absent: none). */
@@ -295,6 +295,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     if (action === 'applySpan') {
       const bucket = ctx.buckets[at];
       if (!bucket) return { state };
+      const none = nothingToList(bucket.count, false);
+      if (none) return { state: { ...now, status: none } };
       const text = spanQuery(state.queryText, bucket.start, bucket.end);
       return { state: { ...now, mode: 'list', draft: text, caret: text.length }, command: { kind: 'apply', text, from: archivePlace(state, ctx) } };
     }

@@ -5,7 +5,7 @@
  * start is kept as a time, so a zoom keeps it on the same moment, as in the
  * folder dashboard. Plain data, no Ink.
  */
-import { spanQuery } from '../timeline/histogramModel.js';
+import { nothingToList, spanQuery } from '../timeline/histogramModel.js';
 import type { Action } from '../keys.js';
 import { archivePlace, type ArchiveHere } from './archiveNav.js';
 import type { ArchiveUiState, KeyResult } from './archiveModel.js';
@@ -13,6 +13,7 @@ import type { ArchiveUiState, KeyResult } from './archiveModel.js';
 interface Bucket {
   start: number;
   end: number;
+  count: number;
 }
 
 /** Index of the bucket holding `time` (the first or the last when it is outside them). */
@@ -32,7 +33,7 @@ export function histogramSpan(buckets: readonly Bucket[], cursor: number, anchor
 
 /**
  * `v` starts a span at the cursor's bucket (again: drops it), Esc drops it before it closes the view,
- * Enter lists it (a step `[` comes back from); null for other keys (archiveKey goes on).
+ * Enter lists it (a step `[` comes back from) unless it holds no event; null for other keys (archiveKey goes on).
  */
 export function spanKey(state: ArchiveUiState, action: Action | null, buckets: readonly Bucket[], at: number, here: ArchiveHere): KeyResult | null {
   const now = { ...state, status: '' };
@@ -45,6 +46,8 @@ export function spanKey(state: ArchiveUiState, action: Action | null, buckets: r
   if (action === 'applySpan') {
     const span = histogramSpan(buckets, at, state.spanAnchor);
     if (!span) return null;
+    const none = nothingToList(buckets.slice(span.first, span.last + 1).reduce((n, b) => n + b.count, 0), true);
+    if (none) return { state: { ...now, status: none } };
     const text = spanQuery(state.queryText, buckets[span.first]!.start, buckets[span.last]!.end);
     return { state: { ...now, mode: 'list', draft: text, caret: text.length, spanAnchor: null }, command: { kind: 'apply', text, from: archivePlace(state, here) } };
   }

@@ -16,6 +16,7 @@ import {
   histogramWindow,
   initialHistogramState,
   moveCursor,
+  nothingToList,
   selectedSpan,
   spanCrossesYear,
   spanQuery,
@@ -30,7 +31,7 @@ import {
  * oldest at the top, empty buckets included, bars split by errors or by a
  * field's top values. Zoom changes the bucket size; Enter lists the span.
  */
-export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks(), kept, keep }: PluginViewProps) {
+export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, setStatus, openHelp, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks(), kept, keep }: PluginViewProps) {
   const bodyRows = histogramBodyRows(height);
   // Kept by App: opened again by Esc from the list its Enter opened, it is as it was left, not started
   // afresh from the rows on hand (they are that list's, until the query before is filtered again).
@@ -97,6 +98,12 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
       case 'applySpan': {
         const span = selectedSpan(s, zone);
         if (!span) return false;
+        // Counted in the rows as drawn: the list the span's from:/to: would open holds just these.
+        const none = nothingToList(eventsBetween(r, span.start, span.end), s.anchor !== null);
+        if (none) {
+          setStatus(none);
+          return false;
+        }
         setQuery(spanQuery(queryText, span.start, span.end));
         return true;
       }

@@ -325,6 +325,16 @@ function isoTerm(t: number): string {
   return iso.endsWith('.000Z') || iso.endsWith('.999Z') ? `${iso.slice(0, 19)}Z` : iso;
 }
 
+/**
+ * What Enter says instead of listing the selected bucket (or `v` span) when it holds no event, on both
+ * dashboards: a list of nothing is only Esc'd out of, so the histogram stays. A followed folder or archive
+ * may fill the bucket later; until its count says so, Enter stays. null: there are events, list them.
+ */
+export function nothingToList(events: number, spanned: boolean): string | null {
+  if (events > 0) return null;
+  return spanned ? 'No events in this span' : 'No events in this bucket';
+}
+
 /** `03-05 14:05–14:10` (dates when they differ, years when those do) for the line under the bars. */
 export function spanText(start: number, end: number, size: BucketSize, zone: TimelineZone): string {
   const a = wall(start, zone);

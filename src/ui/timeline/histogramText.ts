@@ -94,7 +94,10 @@ export function bucketInfo(bucket: { start: number; end: number; count: number; 
   return fitHints([eventCount(bucket.count), spanText(bucket.start, bucket.end, size, zone), ...parts], width);
 }
 
-/** The line under the bars while a span is selected: its events, its time, then its keys as far as they fit. */
+/**
+ * The line under the bars while a span is selected: its events, its time, then its keys as far as they fit
+ * (Enter only when there are events to list: on none it stays, histogramModel nothingToList).
+ */
 export function spanInfo(events: number, span: { start: number; end: number }, size: BucketSize, zone: TimelineZone, width: number): string {
-  return fitHints([`span: ${eventCount(events)}`, spanText(span.start, span.end, size, zone), 'Enter lists them', 'v/Esc drops the span'], width);
+  return fitHints([`span: ${eventCount(events)}`, spanText(span.start, span.end, size, zone), ...(events > 0 ? ['Enter lists them'] : []), 'v/Esc drops the span'], width);
 }
