@@ -72,3 +72,23 @@ describe('the histogram over months on both dashboards', () => {
     expect(sizeOf(chart(db))).toBe('1mo');
   });
 });
+
+describe('the histogram over a span as long as the --db view is tall', () => {
+  // 17 days: 17 lines of 1d fit the --db view at 80x24, not the folder's, one line shorter under its timeline strip.
+  const days = Array.from({ length: 17 }, (_, k) => ({
+    eventID: `day-${k}`,
+    eventTime: new Date(Date.UTC(2024, 2, 1 + k, 12)).toISOString(),
+    eventName: k === 16 ? 'LastDay' : `Day${k}`,
+    eventSource: 's3.amazonaws.com',
+    awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', userName: 'alice' },
+  }));
+  const both = bothDashboardsForThisBlock(days, 80, 24, 'LastDay');
+
+  it('opens at the same size on both (fitted to the folder\'s lines), drawn the same', async () => {
+    const open = (h: Harness) => h.press('h', (f) => counted(f) && sizeOf(chart(f)) !== '');
+    const [folder, db] = (await Promise.all([open(both().folder), open(both().db)])).map(chart);
+    expect(sizeOf(folder!)).toBe('1w');
+    expect(db).toEqual(folder);
+  });
+});

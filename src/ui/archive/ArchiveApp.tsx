@@ -49,6 +49,7 @@ import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
 import { HistogramChart } from '../timeline/HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
+import { stripHeight } from '../timeline/stripModel.js';
 import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
@@ -229,6 +230,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
   const mainH = Math.max(2, height - 1 - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
+  // The lines h fits a span into: the folder dashboard's histogram body, one line shorter than this one's
+  // where the folder has its timeline strip, so both open at the same size on the same terminal.
+  const fitRows = histogramBodyRows(mainH - stripHeight(termRows));
   const total = list?.total ?? 0;
   const win = archiveWindow(state, total, bodyH);
   const followingNewest = !!follower && followsNewest(state, total);
@@ -447,11 +451,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
 
   /**
-   * `keep`: the bucket to stay on (its time), else the newest; `recount`: the same histogram again after an
-   * import, which says nothing of the bucket cap (the user zoomed nowhere).
+   * `sizeIndex` -1: the size that fits the span into `fitRows` lines; `keep`: the bucket to stay on (its
+   * time), else the newest; `recount`: the same histogram again after an import, which says nothing of the
+   * bucket cap (the user zoomed nowhere).
    */
   const loadHistogram = useCallback(
-    async (sizeIndex: number, bodyRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
+    async (sizeIndex: number, fitRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
       const mine = ++ticket.current.histo;
       loading.current.histo = true;
       setBusy('counting…');
@@ -465,7 +470,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           return;
         }
         // The size the folder dashboard opens at for the same span and height (histogramOpeningSize).
-        let size = sizeIndex >= 0 ? sizeIndex : SIZES.indexOf(histogramOpeningSize(bounds.first, bounds.last, bodyRows));
+        let size = sizeIndex >= 0 ? sizeIndex : SIZES.indexOf(histogramOpeningSize(bounds.first, bounds.last, fitRows));
         while (size < SIZES.length - 1 && (bounds.last - bounds.first) / SIZES[size]!.ms > MAX_BUCKETS) size++;
         // Bounded in the zone shown, as the folder's are: a day at local midnight, a week from Monday.
         const grid = { size: SIZES[size]!, zone: stateRef.current!.zone };
@@ -505,9 +510,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       if (open === 'top') void loadTop(s.topField);
       else if (open === 'principal' && s.principal) void loadPrincipal(s.principal.term);
       else if (open === 'histogram') {
-        const { histo: shown, mainH: height } = ctxRef.current;
+        const { histo: shown, fitRows: rows } = ctxRef.current;
         const at = shown?.buckets[s.bucketIndex];
-        void loadHistogram(s.bucketSize, histogramBodyRows(height), { keep: at ? { start: at.start, end: at.end } : undefined, recount: true });
+        void loadHistogram(s.bucketSize, rows, { keep: at ? { start: at.start, end: at.end } : undefined, recount: true });
       }
     });
   }, [follower, loadTop, loadPrincipal, loadHistogram]);
@@ -571,10 +576,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     if (open.includes('top')) void loadTop(s.topField);
     if (open.includes('principal') && s.principal) void loadPrincipal(s.principal.term);
     // On its bucket and span as they were (the same query's buckets): bucketIndex is kept when no `keep` is given.
-    if (open.includes('histogram')) void loadHistogram(s.bucketSize, histogramBodyRows(mainH));
+    if (open.includes('histogram')) void loadHistogram(s.bucketSize, fitRows);
   };
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain };
+  const ctxRef = useRef({ total, bodyH, mainH, fitRows, scrollLimit, top, histo, list, help, principalLines, chain });
+  ctxRef.current = { total, bodyH, mainH, fitRows, scrollLimit, top, histo, list, help, principalLines, chain };
   // The event under the cursor as a key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
   const eventUnderCursor = useCallback((): ArchivedEvent | null => {
     const c = ctxRef.current;
@@ -628,7 +633,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           if (next.principal) void loadPrincipal(next.principal.term);
           return;
         case 'histogram':
-          void loadHistogram(next.bucketSize, histogramBodyRows(c.mainH), { keep: command.keep });
+          void loadHistogram(next.bucketSize, c.fitRows, { keep: command.keep });
           return;
         case 'mark': {
           const row = cursorEvent?.row;
