@@ -9,6 +9,7 @@ import { schemaFor } from '../query/sql/index.js';
 import { dialectNamed, literal } from '../query/sql/dialect.js';
 import { FINAL_SIGMA, SIGMA } from '../query/fold.js';
 import type { Archive } from './db.js';
+import { foldGrains, grainSql, gridBounds, type BucketGrid } from './histogramGrain.js';
 
 /**
  * Each field's value per event as SQL: one value, or a list of values the event counts once each
@@ -121,30 +122,32 @@ export async function archiveTimeBounds(archive: Archive, where: string | null):
 }
 
 export interface ArchiveBucket {
-  /** Start of the bucket, epoch ms (UTC-aligned: start = k * sizeMs). */
+  /** Start of the bucket, epoch ms (where the folder dashboard's histogram starts it: histogramGrain.ts). */
   start: number;
+  /** Start of the next bucket (a month or a local day is not a fixed length). */
+  end: number;
   count: number;
   /** Failed events (an errorCode, or a failed console sign-in: model/failure.ts). */
   errors: number;
 }
 
 /**
- * Events per bucket of `sizeMs` (UTC-aligned) from `from` to `to` (exclusive), empty buckets included,
- * oldest first. Events whose time did not parse are in no bucket.
+ * Events per bucket of the grid from the bucket holding `from` through the one holding `to - 1`, empty
+ * buckets included, oldest first: the folder dashboard's buckets (histogramGrain.ts). Events whose time
+ * did not parse are in no bucket.
  */
-export async function archiveHistogram(archive: Archive, where: string | null, sizeMs: number, from: number, to: number): Promise<ArchiveBucket[]> {
-  const size = Math.max(1, Math.floor(sizeMs));
-  const lo = Math.floor(from / size) * size;
-  const conditions = [where ?? 'true', `tt_time >= ${lo}`, `tt_time < ${Math.ceil(to)}`];
+export async function archiveHistogram(archive: Archive, where: string | null, grid: BucketGrid, from: number, to: number): Promise<ArchiveBucket[]> {
+  const bounds = gridBounds(grid, from, to);
+  const { grain, where: inBounds } = grainSql(grid, bounds);
+  const conditions = [where ?? 'true', ...inBounds];
   const failed = `(coalesce(errorcode, '') <> '' OR coalesce(${schemaFor(dialectNamed('duckdb'), 'archive').failedWithoutCode()}, false))`;
   const found = (await archive.connection.runAndReadAll(
-    `SELECT (tt_time // ${size}) * ${size} AS b, count(*), count(*) FILTER (WHERE ${failed}) FROM events WHERE ${conditions.join(' AND ')} GROUP BY b`,
+    `SELECT ${grain} AS g, count(*), count(*) FILTER (WHERE ${failed}) FROM events WHERE ${conditions.join(' AND ')} GROUP BY g ORDER BY g`,
   )).getRows() as unknown[][];
-  const byStart = new Map(found.map(([b, n, e]) => [Number(b), { count: Number(n), errors: Number(e) }]));
-  const out: ArchiveBucket[] = [];
-  for (let start = lo; start < to; start += size) {
-    const hit = byStart.get(start);
-    out.push({ start, count: hit?.count ?? 0, errors: hit?.errors ?? 0 });
-  }
+  const out: ArchiveBucket[] = bounds.slice(0, -1).map((start, i) => ({ start, end: bounds[i + 1]!, count: 0, errors: 0 }));
+  foldGrains(grid, bounds, found, (i, [, n, e]) => {
+    out[i]!.count += Number(n);
+    out[i]!.errors += Number(e);
+  });
   return out;
 }

@@ -19,6 +19,7 @@ import type { ArchiveExportOptions } from './export.js';
 import { archiveProblemFiles, countEvents, type ArchivedEvent, type Cursor, type Order } from './query.js';
 import { nextMarkedEvent, type MarkFound } from './nextMark.js';
 import { archiveHistogramParts } from './histogramParts.js';
+import type { BucketGrid } from './histogramGrain.js';
 import type { StackField } from '../timeline/histogram.js';
 import { archiveVocabulary } from './vocabulary.js';
 import { termText, type PivotTerm } from '../investigate/pivot.js';
@@ -114,13 +115,13 @@ export class ArchiveSession {
     return archiveTimeBounds(this.archive, where);
   }
 
-  histogram(where: string | null, sizeMs: number, from: number, to: number): Promise<ArchiveBucket[]> {
-    return archiveHistogram(this.archive, where, sizeMs, from, to);
+  histogram(where: string | null, grid: BucketGrid, from: number, to: number): Promise<ArchiveBucket[]> {
+    return archiveHistogram(this.archive, where, grid, from, to);
   }
 
   /** The same buckets' events split by `values` of `field`, then Other (Tab in the histogram: histogramParts.ts). */
-  histogramParts(where: string | null, field: Exclude<StackField, 'errors'>, values: readonly string[], sizeMs: number, from: number, to: number): Promise<number[][]> {
-    return archiveHistogramParts(this.archive, where, field, values, sizeMs, from, to);
+  histogramParts(where: string | null, field: Exclude<StackField, 'errors'>, values: readonly string[], grid: BucketGrid, from: number, to: number): Promise<number[][]> {
+    return archiveHistogramParts(this.archive, where, field, values, grid, from, to);
   }
 
   count(where: string | null): Promise<number> {

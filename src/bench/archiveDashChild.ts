@@ -9,7 +9,7 @@
  * node archiveDashChild.js DB QUERY SCREEN_ROWS
  */
 import { ArchiveSession } from '../archive/session.js';
-import { chooseBucketSize } from '../timeline/buckets.js';
+import { histogramOpeningSize } from '../timeline/buckets.js';
 
 export interface DashRun {
   openMs: number;
@@ -54,8 +54,9 @@ async function main(): Promise<void> {
   const topMs = lap();
   const bounds = await session.timeBounds(null);
   if (bounds) {
-    const size = chooseBucketSize(bounds.first, bounds.last, screen, '1s', '1d');
-    await session.histogram(null, size.ms, bounds.first, bounds.last + 1);
+    // As h opens it on the dashboard (ArchiveApp), in UTC.
+    const size = histogramOpeningSize(bounds.first, bounds.last, screen);
+    await session.histogram(null, { size, zone: 'utc' }, bounds.first, bounds.last + 1);
   }
   const histogramMs = lap();
   await session.close();

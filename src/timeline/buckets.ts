@@ -196,3 +196,11 @@ export function chooseBucketSize(first: number, last: number, maxBuckets: number
   }
   return BUCKET_SIZES[hi]!;
 }
+
+/**
+ * The size a histogram opens at, on the folder dashboard and on --db alike: the whole span of
+ * [first, last] in `lines` lines when a size up to a month allows, else a month.
+ */
+export function histogramOpeningSize(first: number, last: number, lines: number): BucketSize {
+  return chooseBucketSize(first, last, Math.max(1, lines), '1s', '1mo');
+}

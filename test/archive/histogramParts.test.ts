@@ -33,7 +33,7 @@ for (const [name, folder, enabled] of [
         const bounds = (await archiveTimeBounds(archive, null))!;
         for (const label of ['6h', '1d']) {
           const size = BUCKET_SIZES.find((s) => s.label === label)!;
-          const onArchive = await archiveHistogramParts(archive, null, field, values, size.ms, bounds.first, bounds.last + 1);
+          const onArchive = await archiveHistogramParts(archive, null, field, values, { size, zone: 'utc' }, bounds.first, bounds.last + 1);
           const first = Math.floor(bounds.first / size.ms) * size.ms;
           const inMemory = histogram(rows, { size, zone: 'utc', stack, store, from: first, count: onArchive.length });
           expect(inMemory.buckets.map((b) => b.parts)).toEqual(onArchive);

@@ -18,6 +18,7 @@ import { readEventFile } from '../../src/ingest/read.js';
 import { listFolder } from '../../src/ingest/walk.js';
 import { parseQuery } from '../../src/query/parse.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { parseBucketSize } from '../../src/timeline/buckets.js';
 import { archiveOf, countingStatements, type TestArchive } from './helpers.js';
 
 const USERS = ['alice', 'bob', 'carol'];
@@ -255,10 +256,10 @@ describe('queries of the --db dashboard', () => {
     // The 5 events whose time does not parse are in no bucket: the bounds count them for the view to say so.
     expect(bounds).toEqual({ first: Date.UTC(2024, 2, 5, 12, 0), last: Date.UTC(2024, 2, 5, 12, 39), untimed: 5 });
     expect((await session.timeBounds("tt_name = 'PutObject'"))!.untimed).toBe(0);
-    const buckets = await session.histogram(null, 10 * 60_000, bounds!.first, bounds!.last + 1);
+    const buckets = await session.histogram(null, { size: parseBucketSize('10m')!, zone: 'utc' }, bounds!.first, bounds!.last + 1);
     expect(buckets.map((b) => b.count)).toEqual([80, 80, 70, 70]);
     expect(buckets.reduce((n, b) => n + b.errors, 0)).toBe(await count('error:*'));
-    const five = await session.histogram(null, 60_000, Date.UTC(2024, 2, 5, 11, 58), Date.UTC(2024, 2, 5, 12, 1));
+    const five = await session.histogram(null, { size: parseBucketSize('1m')!, zone: 'utc' }, Date.UTC(2024, 2, 5, 11, 58), Date.UTC(2024, 2, 5, 12, 1));
     expect(five.map((b) => b.count)).toEqual([0, 0, 8]);
   });
 });

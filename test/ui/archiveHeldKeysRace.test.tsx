@@ -10,6 +10,7 @@
  * (2d56536); if a React upgrade runs effects in the frame's own task, they would pass without testing it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BucketGrid } from '../../src/archive/histogramGrain.js';
 import { ArchiveSession } from '../../src/archive/session.js';
 import type { Order } from '../../src/archive/query.js';
 import type { TopField } from '../../src/investigate/topValues.js';
@@ -52,8 +53,8 @@ class ReplayingSession extends ArchiveSession {
   override timeBounds(where: string | null) {
     return this.replay(`bounds ${where}`, () => super.timeBounds(where));
   }
-  override histogram(where: string | null, bucketMs: number, from: number, to: number) {
-    return this.replay(`histogram ${where} ${bucketMs} ${from} ${to}`, () => super.histogram(where, bucketMs, from, to));
+  override histogram(where: string | null, grid: BucketGrid, from: number, to: number) {
+    return this.replay(`histogram ${where} ${grid.size.label} ${grid.zone} ${from} ${to}`, () => super.histogram(where, grid, from, to));
   }
 }
 

@@ -103,9 +103,4 @@ describe('the --db dashboard', () => {
     expect(histogramTitle(facts, 50)).toBe('Histogram 1h · +1 without a readable time · ? more');
     expect(histogramTitle({ ...facts, untimed: 0, charted: 320 }, 80)).toBe('Histogram 1h · by errors · longest bar = 40 on screen · UTC · +/- zoom · ? more');
   });
-
-  it("the archive's title says its buckets are UTC-aligned when times are shown in local time", () => {
-    const facts = { sizeLabel: '3h', stack: 'source' as const, longest: 7, zone: 'local' as const, charted: 20, untimed: 0, aligned: 'UTC-aligned' };
-    expect(histogramTitle(facts, 200)).toMatch(/^Histogram 3h · UTC-aligned · by event source · longest bar = 7 on screen · local/);
-  });
 });

@@ -23,7 +23,7 @@ import { describeCopy, osc52Copy, type Env } from '../../term/osc52.js';
 import { supportsHyperlinks } from '../../term/osc8.js';
 import { sanitize, sanitizeLine } from '../../term/sanitize.js';
 import { fit, truncate } from '../../term/width.js';
-import { BUCKET_SIZES, chooseBucketSize, type BucketSize } from '../../timeline/buckets.js';
+import { BUCKET_SIZES, histogramOpeningSize, type BucketSize, type TimelineZone } from '../../timeline/buckets.js';
 import { ERROR_STACK, partNames, type StackField } from '../../timeline/histogram.js';
 import { unicodeBlocks } from '../../term/glyphs.js';
 import { buildDetail, withExtra } from '../detailModel.js';
@@ -49,6 +49,7 @@ import { makeTheme, ThemeContext, useTheme } from '../theme.js';
 import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
 import { HistogramChart } from '../timeline/HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
+import { stripHeight } from '../timeline/stripModel.js';
 import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
@@ -89,8 +90,8 @@ export interface ArchiveAppProps {
   holdKeysMs?: number;
 }
 
-/** Bucket sizes the archive's histogram offers: fixed ones and the UTC day (one GROUP BY on tt_time). */
-const SIZES: readonly BucketSize[] = BUCKET_SIZES.filter((s) => s.unit === 'fixed' || s.unit === 'day');
+/** Bucket sizes the archive's histogram offers: the folder dashboard's, 1 s to a month, bounded as it bounds them (archive/histogramGrain.ts). */
+const SIZES: readonly BucketSize[] = BUCKET_SIZES;
 /** The most buckets one histogram asks for (zooming in further than that on a long span widens the bucket). */
 const MAX_BUCKETS = 2_000;
 /** The longest keys wait for a command's answer (a count over a big archive can take a while). */
@@ -144,7 +145,9 @@ function archiveHelp(width: number): HelpLine[] {
 }
 interface Histo {
   size: number;
-  buckets: (ArchiveBucket & { end: number })[];
+  /** The zone the buckets were counted in (t changes it in the list; h counts them again). */
+  zone?: TimelineZone;
+  buckets: ArchiveBucket[];
   /** Events of the query whose time did not parse: in no bucket (the title says how many). */
   untimed?: number;
   /** Tab: the bars split by a field (archiveStack.ts); absent: by errors. */
@@ -227,6 +230,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
   const mainH = Math.max(2, height - 1 - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
+  // The lines h fits a span into: the folder dashboard's histogram body, one line shorter than this one's
+  // where the folder has its timeline strip, so both open at the same size on the same terminal.
+  const fitRows = histogramBodyRows(mainH - stripHeight(termRows));
   const total = list?.total ?? 0;
   const win = archiveWindow(state, total, bodyH);
   const followingNewest = !!follower && followsNewest(state, total);
@@ -445,11 +451,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
 
   /**
-   * `keep`: the bucket to stay on (its time), else the newest; `recount`: the same histogram again after an
-   * import, which says nothing of the bucket cap (the user zoomed nowhere).
+   * `sizeIndex` -1: the size that fits the span into `fitRows` lines; `keep`: the bucket to stay on (its
+   * time), else the newest; `recount`: the same histogram again after an import, which says nothing of the
+   * bucket cap (the user zoomed nowhere).
    */
   const loadHistogram = useCallback(
-    async (sizeIndex: number, bodyRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
+    async (sizeIndex: number, fitRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
       const mine = ++ticket.current.histo;
       loading.current.histo = true;
       setBusy('counting…');
@@ -462,13 +469,15 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           settle('histo', mine);
           return;
         }
-        let size = sizeIndex >= 0 ? sizeIndex : SIZES.indexOf(chooseBucketSize(bounds.first, bounds.last, Math.max(4, bodyRows), '1s', '1d'));
+        // The size the folder dashboard opens at for the same span and height (histogramOpeningSize).
+        let size = sizeIndex >= 0 ? sizeIndex : SIZES.indexOf(histogramOpeningSize(bounds.first, bounds.last, fitRows));
         while (size < SIZES.length - 1 && (bounds.last - bounds.first) / SIZES[size]!.ms > MAX_BUCKETS) size++;
-        const ms = SIZES[size]!.ms;
-        const buckets = await session.histogram(whereRef.current, ms, bounds.first, bounds.last + 1);
-        const parts = await loadParts(session, whereRef.current, stackField(stateRef.current!), ms, bounds.first, bounds.last + 1);
+        // Bounded in the zone shown, as the folder's are: a day at local midnight, a week from Monday.
+        const grid = { size: SIZES[size]!, zone: stateRef.current!.zone };
+        const buckets = await session.histogram(whereRef.current, grid, bounds.first, bounds.last + 1);
+        const parts = await loadParts(session, whereRef.current, stackField(stateRef.current!), grid, bounds.first, bounds.last + 1);
         if (mine !== ticket.current.histo) return;
-        setHisto({ size, buckets: buckets.map((b) => ({ ...b, end: b.start + ms })), untimed: bounds.untimed, parts });
+        setHisto({ size, zone: grid.zone, buckets, untimed: bounds.untimed, parts });
         setBusy('');
         const s = stateRef.current!;
         // Opened at the newest bucket (the list's newest-first top), or where it was: after a zoom, on the same time.
@@ -501,9 +510,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       if (open === 'top') void loadTop(s.topField);
       else if (open === 'principal' && s.principal) void loadPrincipal(s.principal.term);
       else if (open === 'histogram') {
-        const { histo: shown, mainH: height } = ctxRef.current;
+        const { histo: shown, fitRows: rows } = ctxRef.current;
         const at = shown?.buckets[s.bucketIndex];
-        void loadHistogram(s.bucketSize, height - 3, { keep: at ? { start: at.start, end: at.end } : undefined, recount: true });
+        void loadHistogram(s.bucketSize, rows, { keep: at ? { start: at.start, end: at.end } : undefined, recount: true });
       }
     });
   }, [follower, loadTop, loadPrincipal, loadHistogram]);
@@ -567,10 +576,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     if (open.includes('top')) void loadTop(s.topField);
     if (open.includes('principal') && s.principal) void loadPrincipal(s.principal.term);
     // On its bucket and span as they were (the same query's buckets): bucketIndex is kept when no `keep` is given.
-    if (open.includes('histogram')) void loadHistogram(s.bucketSize, mainH - 3);
+    if (open.includes('histogram')) void loadHistogram(s.bucketSize, fitRows);
   };
-  const ctxRef = useRef({ total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain });
-  ctxRef.current = { total, bodyH, mainH, scrollLimit, top, histo, list, help, principalLines, chain };
+  const ctxRef = useRef({ total, bodyH, mainH, fitRows, scrollLimit, top, histo, list, help, principalLines, chain });
+  ctxRef.current = { total, bodyH, mainH, fitRows, scrollLimit, top, histo, list, help, principalLines, chain };
   // The event under the cursor as a key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
   const eventUnderCursor = useCallback((): ArchivedEvent | null => {
     const c = ctxRef.current;
@@ -624,7 +633,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           if (next.principal) void loadPrincipal(next.principal.term);
           return;
         case 'histogram':
-          void loadHistogram(next.bucketSize, c.mainH - 3, { keep: command.keep });
+          void loadHistogram(next.bucketSize, c.fitRows, { keep: command.keep });
           return;
         case 'mark': {
           const row = cursorEvent?.row;
@@ -886,8 +895,10 @@ interface ArchiveHistogramProps {
 }
 
 /** Events per bucket, drawn as the folder dashboard's histogram is (HistogramChart); the buckets are the archive's answer. */
-function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, stack, zone, width, height, ascii }: ArchiveHistogramProps) {
+function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, stack, zone: shownZone, width, height, ascii }: ArchiveHistogramProps) {
   if (!histo) return <Text>{'  Counting…'}</Text>;
+  // Drawn in the zone its buckets were counted in, until h counts them again in the one shown.
+  const zone = histo.zone ?? shownZone;
   const field = histo.parts?.field ?? (histo.buckets.length === 0 ? stack : 'errors');
   const size = SIZES[histo.size]!;
   const body = histogramBodyRows(height);
@@ -899,8 +910,7 @@ function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, stack, zone,
   const spanAt = histogramSpan(histo.buckets, at, spanAnchor);
   const span = spanAt ? { start: histo.buckets[spanAt.first]!.start, end: histo.buckets[spanAt.last]!.end } : null;
   const title = histogramTitle(
-    // The archive's buckets start at multiples of their size in UTC: in local time a 3h bucket may start at 01:00.
-    { sizeLabel: shown.length > 0 ? size.label : '', stack: field, longest, zone, charted, untimed: histo.untimed ?? 0, ...(zone === 'local' && shown.length > 0 ? { aligned: 'UTC-aligned' } : {}) },
+    { sizeLabel: shown.length > 0 ? size.label : '', stack: field, longest, zone, charted, untimed: histo.untimed ?? 0 },
     width,
   );
   const cursor = histo.buckets[at];

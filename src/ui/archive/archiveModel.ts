@@ -288,9 +288,12 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     if (action === 'back' || action === 'histogram') return { state: { ...now, ...closeBack(state, 'list') } };
     if (action === 'zoomIn' || action === 'zoomOut') {
       const size = clamp(state.bucketSize + (action === 'zoomIn' ? -1 : 1), 0, ctx.bucketSizes - 1);
-      if (size === state.bucketSize) return { state: { ...state, status: action === 'zoomIn' ? 'These are the smallest buckets' : 'These are the largest buckets on an archive (a day)' } };
-      const keep = ctx.buckets[at];
-      return { state: { ...now, bucketSize: size, bucketIndex: -1, bucketZoomed: true }, command: keep ? { kind: 'histogram', keep: { start: keep.start, end: keep.end } } : { kind: 'histogram' } };
+      if (size === state.bucketSize) return { state: { ...state, status: action === 'zoomIn' ? 'These are the smallest buckets' : 'These are the largest buckets (a month)' } };
+      const bucket = ctx.buckets[at];
+      // As the folder's zoom (histogramModel.ts): in, the first smaller bucket inside this one; out, the larger
+      // bucket holding this one's start (a week that runs into the next month stays in the month it began in).
+      const keep = bucket && (action === 'zoomIn' ? { start: bucket.start, end: bucket.end } : { start: bucket.start, end: bucket.start + 1 });
+      return { state: { ...now, bucketSize: size, bucketIndex: -1, bucketZoomed: true }, command: keep ? { kind: 'histogram', keep } : { kind: 'histogram' } };
     }
     if (action === 'applySpan') {
       const bucket = ctx.buckets[at];

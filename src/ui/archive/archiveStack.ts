@@ -4,6 +4,7 @@
  * values over the whole list, as `T` counts them, then Other). The archive
  * answers with the top values and one GROUP BY (archive/histogramParts.ts).
  */
+import type { BucketGrid } from '../../archive/histogramGrain.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import { partNames, STACK_FIELDS, TOP_PARTS, type StackField } from '../../timeline/histogram.js';
 import type { Action } from '../keys.js';
@@ -29,11 +30,11 @@ export function stackKey(state: ArchiveUiState, action: Action | null, selected:
   return { state: next, command: selected ? { kind: 'histogram', keep: { start: selected.start, end: selected.end } } : { kind: 'histogram' } };
 }
 
-/** The split of the buckets [from, to) of `sizeMs` by `field`; null for errors (the buckets' own counts). */
-export async function loadParts(session: ArchiveSession, where: string | null, field: StackField, sizeMs: number, from: number, to: number): Promise<HistoParts | null> {
+/** The split of the grid's buckets from `from` to `to` (exclusive) by `field`; null for errors (the buckets' own counts). */
+export async function loadParts(session: ArchiveSession, where: string | null, field: StackField, grid: BucketGrid, from: number, to: number): Promise<HistoParts | null> {
   if (field === 'errors') return null;
   const top = await session.topValues(field, where, TOP_PARTS);
   const values = top.values.map((v) => v.value);
-  const counts = await session.histogramParts(where, field, values, sizeMs, from, to);
+  const counts = await session.histogramParts(where, field, values, grid, from, to);
   return { field, values, names: partNames({ field, values }), counts };
 }

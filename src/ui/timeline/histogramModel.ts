@@ -17,9 +17,9 @@ import { formatCount } from '../format.js';
 import {
   BUCKET_SIZES,
   bucketsBetween,
-  chooseBucketSize,
   floorBucket,
   histogram,
+  histogramOpeningSize,
   nextBucket,
   prevBucket,
   readableEnd,
@@ -86,7 +86,7 @@ export function initialHistogramState(
   const zoomedTo = chosen?.zoomed ? BUCKET_SIZES[chosen.sizeIndex] : undefined;
   const span = timeSpan(rows);
   if (!span) return { sizeIndex: zoomedTo ? BUCKET_SIZES.indexOf(zoomedTo) : BUCKET_SIZES.findIndex((s) => s.label === '1h'), cursor: NaN, cursorRow: 0, anchor: null, ...kept };
-  const size = zoomedTo ?? chooseBucketSize(span.first, span.last, Math.max(1, bodyRows), '1s', '1mo');
+  const size = zoomedTo ?? histogramOpeningSize(span.first, span.last, bodyRows);
   const at = cursorTime !== undefined && Number.isFinite(cursorTime) ? Math.min(span.last, Math.max(span.first, cursorTime)) : span.last;
   const cursor = floorBucket(at, size, zone);
   const before = bucketsBetween(span.first, at, size, zone, bodyRows) - 1;

@@ -23,8 +23,6 @@ export interface TitleFacts {
   /** Events in the bars, and events with no readable time (in no bar). */
   charted: number;
   untimed: number;
-  /** A fact about the buckets said after the size (the archive's `UTC-aligned` in local time). */
-  aligned?: string;
 }
 
 /**
@@ -38,7 +36,6 @@ export function histogramTitle(facts: TitleFacts, width: number): string {
     fitHints(
       [
         `Histogram${facts.sizeLabel ? ` ${facts.sizeLabel}` : ''}`,
-        ...(facts.aligned ? [facts.aligned] : []),
         ...charted,
         `by ${STACK_TITLES[facts.stack]}`,
         ...(facts.longest !== null ? [`longest bar = ${formatCount(facts.longest)} on screen`] : []),
