@@ -2,7 +2,11 @@
  * The DuckDB archive's tables. `events` has the columns of AWS's Athena
  * CloudTrail table (lowercase names, `useridentity` struct, `resources` list
  * of structs, JSON fields as JSON text, eventtime as text), so SQL written
- * for Athena (schema 'cloudtrail') runs here too, plus `tt_*` columns that
+ * for Athena (schema 'cloudtrail') runs here too, except on the columns
+ * and fields AWS's DDL gained after this layout was made (query/sql/
+ * cloudtrailTable.ts: vpcendpointaccountid, addendum,
+ * sessioncredentialfromconsole, edgedevicedetails, tlsdetails, useridentity's
+ * webidfederationdata; schema 'archive' reads those from tt_record), plus `tt_*` columns that
  * hold what trailtop's normalize() made of the record (actor label, user
  * names, resources with names, epoch time) and the original record as JSON,
  * so the query language means exactly what it means in memory (schema

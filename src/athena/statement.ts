@@ -8,8 +8,9 @@ import type { QueryNode } from '../query/ast.js';
 import { lookupField } from '../query/fields.js';
 import { compileWhere, literal, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { ISO_FIRST_MS, ISO_LAST_MS } from '../query/sql/schema.js';
+import type { PartitionColumn } from '../query/sql/cloudtrailTable.js';
 
-export type PartitionColumn = 'region' | 'timestamp';
+export type { PartitionColumn };
 
 export interface StatementOptions {
   table: string;

@@ -1,6 +1,6 @@
 /** A query typed on the command line as an AST for SQL: deep terms allowed (SQL reads the records' columns). */
 import { forEachLeaf, type QueryNode } from '../query/ast.js';
-import { JSON_COLUMNS } from '../query/sql/schema.js';
+import { CLOUDTRAIL_JSON_COLUMNS } from '../query/sql/schema.js';
 import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
 import { noteQueryWords, queryUsageError, UsageError } from './args.js';
@@ -17,7 +17,7 @@ export function parseForSql(text: string, now = Date.now(), what = 'bad query'):
 function nestedJsonPaths(node: QueryNode): Set<string> {
   const out = new Set<string>();
   forEachLeaf(node, (leaf) => {
-    if (leaf.kind === 'field' && leaf.ref.kind === 'path' && leaf.ref.path.length >= 3 && JSON_COLUMNS.has(leaf.ref.path[0]!)) out.add(leaf.ref.path.join('.'));
+    if (leaf.kind === 'field' && leaf.ref.kind === 'path' && leaf.ref.path.length >= 3 && CLOUDTRAIL_JSON_COLUMNS.has(leaf.ref.path[0]!)) out.add(leaf.ref.path.join('.'));
   });
   return out;
 }

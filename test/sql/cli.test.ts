@@ -99,6 +99,37 @@ describe('trailtop sql', () => {
     expect(bad.stderr).toContain('cannot write this query as SQL: noSuchColumn is not a column of the Athena CloudTrail table');
   });
 
+  it("--ddl prints the Athena CREATE TABLE with the table, location, regions and start day given", () => {
+    const run = trailtop(['sql', '--ddl', '--table', 'trails.ct', '--location', 's3://my-trail/AWSLogs/444455556666/CloudTrail/', '--regions', 'eu-west-1, us-east-1', '--start', '2025/01/31']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^CREATE EXTERNAL TABLE trails\.ct \(\n/);
+    expect(run.stdout).toContain("'projection.region.values'='eu-west-1,us-east-1'");
+    expect(run.stdout).toContain("'projection.timestamp.range'='2025/01/31,NOW'");
+    expect(run.stdout).toContain("'storage.location.template'='s3://my-trail/AWSLogs/444455556666/CloudTrail/${region}/${timestamp}'");
+    expect(run.stdout.endsWith(');\n')).toBe(true);
+    const single = trailtop(['sql', '--ddl', '--partitions', 'timestamp', '--location', 's3://b/AWSLogs/1/CloudTrail/eu-west-1']);
+    expect(single.stdout).toContain('PARTITIONED BY (`timestamp` STRING)');
+    expect(single.stdout).toContain("'storage.location.template'='s3://b/AWSLogs/1/CloudTrail/eu-west-1/${timestamp}'");
+  });
+
+  it('--ddl refuses a query, another dialect, and values that would bend the statement; its options need --ddl', () => {
+    const cases: [string[], string][] = [
+      [['sql', '--ddl', 'name:x'], 'trailtop: --ddl prints the table, not a query: drop the QUERY'],
+      [['sql', '--ddl', '--dialect', 'duckdb'], 'trailtop: --ddl prints Athena DDL: drop --dialect or use --dialect athena'],
+      [['sql', '--ddl', '--location', "s3://b/x'y"], 'trailtop: the location cannot hold quotes, backslashes or control characters'],
+      [['sql', '--ddl', '--table', 'a-b'], "trailtop: 'a-b' is not a table name Athena takes: letters, digits and underscores, optionally database.table"],
+      [['sql', '--ddl', '--start', 'yesterday'], "trailtop: 'yesterday' is not a start day (yyyy/MM/dd)"],
+      [['sql', '--dialect', 'athena', '--location', 's3://b/', 'name:x'], 'trailtop: --location goes with --ddl (it describes the table, not a query)'],
+    ];
+    for (const [args, message] of cases) {
+      const run = trailtop(args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.split('\n')[0]).toBe(message);
+    }
+  });
+
   // Was DuckDB's "Cannot open database ... in read-only mode" with exit 1, where scan --db says what to do.
   it('--db with no archive there is a one-line usage error (exit 2) naming how to create it', () => {
     const missing = trailtop(['sql', '--dialect', 'duckdb', '--db', join(ROOT, 'no-such-archive.duckdb'), 'name:x']);
