@@ -52,6 +52,20 @@ describe('trailtop athena', () => {
     expect(athena.calls()).toHaveLength(0);
   });
 
+  it('with no network: one line naming the host Athena was not reached at, exit 1 (was "trailtop: Error: getaddrinfo ENOTFOUND ...")', async () => {
+    athena
+      .on(StartQueryExecutionCommand)
+      .rejects(Object.assign(new Error('getaddrinfo ENOTFOUND athena.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: 'athena.eu-west-1.amazonaws.com' }));
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const code = await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { client: new AthenaClient({ region: 'eu-west-1' }), sleep: async () => undefined });
+    expect(code).toBe(1);
+    expect(out.join('')).toBe('');
+    expect(err.join('')).toBe('trailtop: cannot reach Athena at athena.eu-west-1.amazonaws.com (getaddrinfo ENOTFOUND): check the network and the region\n');
+  });
+
   it('without credentials: a clear message and exit 1, no stack trace, nothing contacted', () => {
     if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
     const home = mkdtempSync(join(tmpdir(), 'trailtop-nocreds-'));

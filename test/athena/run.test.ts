@@ -146,6 +146,30 @@ describe('runAthenaQuery', () => {
     await expect(runAthenaQuery(new AthenaClient({ region: 'us-east-1' }), 'SELECT 1', TARGET, fakeTime())).rejects.toThrow(/^permission denied: User: .* athena:StartQueryExecution/);
   });
 
+  it('explains a network failure (no DNS, no route, refused) as one line naming the host, like the other errors', async () => {
+    // As the SDK throws it with no network (recorded from a real run): Node's own error, after the SDK's retries.
+    const offline = Object.assign(new Error('getaddrinfo ENOTFOUND athena.eu-west-1.amazonaws.com'), {
+      code: 'ENOTFOUND',
+      errno: -3008,
+      syscall: 'getaddrinfo',
+      hostname: 'athena.eu-west-1.amazonaws.com',
+      $metadata: { attempts: 3, totalRetryDelay: 89 },
+    });
+    athena.on(StartQueryExecutionCommand).rejects(offline);
+    const run = runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), 'SELECT 1', TARGET, fakeTime());
+    await expect(run).rejects.toThrow(AthenaError);
+    await expect(run).rejects.toThrow(
+      /^cannot reach Athena at athena\.eu-west-1\.amazonaws\.com \(getaddrinfo ENOTFOUND\): check the network and the region$/,
+    );
+    athena.reset();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED', syscall: 'connect', address: '10.0.0.1', port: 443 });
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athena.on(GetQueryExecutionCommand).rejects(refused);
+    await expect(runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), 'SELECT 1', TARGET, fakeTime())).rejects.toThrow(
+      'cannot reach Athena at 10.0.0.1:443 (connect ECONNREFUSED): check the network and the region',
+    );
+  });
+
   it('stops the query on Athena when interrupted', async () => {
     const controller = new AbortController();
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
