@@ -8,7 +8,7 @@ import type { QueryNode } from '../query/ast.js';
 import { lookupField } from '../query/fields.js';
 import { compileWhere, literal, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { ISO_FIRST_MS, ISO_LAST_MS } from '../query/sql/schema.js';
-import type { PartitionColumn } from '../query/sql/cloudtrailTable.js';
+import { CLOUDTRAIL_TABLE, type PartitionColumn } from '../query/sql/cloudtrailTable.js';
 
 export type { PartitionColumn };
 
@@ -21,33 +21,13 @@ export interface StatementOptions {
   fuzzy?: FuzzyResolver;
 }
 
-/** The columns read back; structs and arrays as JSON so records can be rebuilt (records.ts). */
-export const SELECT_COLUMNS = [
-  'eventversion',
-  'eventtime',
-  'eventsource',
-  'eventname',
-  'awsregion',
-  'sourceipaddress',
-  'useragent',
-  'errorcode',
-  'errormessage',
-  'requestparameters',
-  'responseelements',
-  'additionaleventdata',
-  'requestid',
-  'eventid',
-  'readonly',
-  'eventtype',
-  'apiversion',
-  'recipientaccountid',
-  'serviceeventdetails',
-  'sharedeventid',
-  'vpcendpointid',
-  'eventcategory',
-  'json_format(CAST(useridentity AS JSON)) AS useridentity',
-  'json_format(CAST(resources AS JSON)) AS resources',
-];
+/**
+ * The columns read back: every column of AWS's table (cloudtrailTable.ts), structs, maps and arrays
+ * cast to JSON so records.ts can rebuild the record with CloudTrail's key names.
+ */
+export const SELECT_COLUMNS: readonly string[] = CLOUDTRAIL_TABLE.map((column) =>
+  column.type.kind === 'struct' || column.type.kind === 'array' ? `json_format(CAST(${column.name} AS JSON)) AS ${column.name}` : column.name,
+);
 
 /**
  * Region names the node allows, or null when it allows any: an exact region: term, an OR whose

@@ -12,6 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress } from '../../src/athena/run.js';
 import { recordFromRow } from '../../src/athena/records.js';
+import { SELECT_COLUMNS } from '../../src/athena/statement.js';
+import { CLOUDTRAIL_TABLE } from '../../src/query/sql/cloudtrailTable.js';
 import { normalize } from '../../src/model/normalize.js';
 import { RecordBatch } from '../../src/model/recordBatch.js';
 
@@ -194,5 +196,39 @@ describe('recordFromRow', () => {
     expect(normalized.accessKey).toBe('ASIAEXAMPLE');
     expect(normalized.id).toBe('id-7');
     expect(normalized.name).toBe('GetObject');
+  });
+
+  it("selects every column of AWS's table and reads the newer ones back with CloudTrail's keys (tlsDetails, addendum, edgeDeviceDetails ...)", () => {
+    expect(SELECT_COLUMNS.map((c) => c.replace(/^json_format\(CAST\((\w+) AS JSON\)\) AS \1$/, '$1'))).toEqual(CLOUDTRAIL_TABLE.map((c) => c.name));
+    expect(SELECT_COLUMNS).toContain('json_format(CAST(tlsdetails AS JSON)) AS tlsdetails');
+    expect(SELECT_COLUMNS).toContain('edgedevicedetails');
+    const record = recordFromRow({
+      eventid: 'e-1',
+      readonly: 'false',
+      vpcendpointaccountid: '444455556666',
+      sessioncredentialfromconsole: 'true',
+      edgedevicedetails: '{"type":"outposts","deviceId":"op-1"}',
+      addendum: '{"reason":"UPDATED_DATA","updatedfields":"requestParameters","originalrequestid":null,"originaleventid":"e-0"}',
+      tlsdetails: '{"tlsversion":"TLSv1.3","ciphersuite":"TLS_AES_128_GCM_SHA256","clientprovidedhostheader":"athena.eu-west-1.amazonaws.com"}',
+      useridentity:
+        '{"type":"WebIdentityUser","principalid":"accounts.google.com:app:1","sessioncontext":{"webidfederationdata":{"federatedprovider":"accounts.google.com","attributes":{"accounts.google.com:aud":"app","type":"x"}}}}',
+      resources: '[{"arn":"arn:aws:s3:::logs","accountid":null,"type":"AWS::S3::Bucket"},null]',
+    });
+    expect(record).toEqual({
+      eventID: 'e-1',
+      readOnly: false,
+      vpcEndpointAccountId: '444455556666',
+      sessionCredentialFromConsole: 'true',
+      edgeDeviceDetails: { type: 'outposts', deviceId: 'op-1' },
+      addendum: { reason: 'UPDATED_DATA', updatedFields: 'requestParameters', originalEventID: 'e-0' },
+      tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: 'athena.eu-west-1.amazonaws.com' },
+      userIdentity: {
+        type: 'WebIdentityUser',
+        principalId: 'accounts.google.com:app:1',
+        // A map's keys are the record's own: kept as they are.
+        sessionContext: { webIdFederationData: { federatedProvider: 'accounts.google.com', attributes: { 'accounts.google.com:aud': 'app', type: 'x' } } },
+      },
+      resources: [{ ARN: 'arn:aws:s3:::logs', type: 'AWS::S3::Bucket' }],
+    });
   });
 });
