@@ -83,6 +83,18 @@ describe('trailtop sql', () => {
     expect(trailtop(['sql', '--dialect', 'duckdb', '--schema', 'cloudtrail', 'requestParameters.a.b:x']).stderr).toContain('does not look inside a list');
   });
 
+  it("says when DuckDB SQL for AWS's table reads a column a trailtop archive lacks, and only then", () => {
+    const tls = trailtop(['sql', '--dialect', 'duckdb', '--schema', 'cloudtrail', 'tlsDetails.tlsVersion:TLSv1.2 addendum:*']);
+    expect(tls.status).toBe(0);
+    expect(tls.stdout).toContain("lower(tlsdetails.tlsversion) = 'tlsv1.2'");
+    expect(tls.stderr).toBe(
+      "trailtop: note: a trailtop archive has no column for tlsDetails.tlsVersion, addendum (AWS's table does): on an archive, use --schema archive, which reads it from the record\n",
+    );
+    expect(trailtop(['sql', '--dialect', 'athena', 'tlsDetails.tlsVersion:TLSv1.2']).stderr).toBe('');
+    expect(trailtop(['sql', '--dialect', 'duckdb', 'tlsDetails.tlsVersion:TLSv1.2']).stderr).toBe('');
+    expect(trailtop(['sql', '--dialect', 'duckdb', '--schema', 'cloudtrail', 'userIdentity.sessionContext.sessionIssuer.userName:x']).stderr).toBe('');
+  });
+
   it('refuses what it cannot write, with exit 2', () => {
     expect(trailtop(['sql', 'name:x']).status).toBe(2);
     // Was "sql needs --dialect athena or --dialect duckdb", as if none had been given.

@@ -16,6 +16,7 @@
  *   uses, and the raw record: every term there gives exactly the in-memory
  *   answer (the differential test checks it).
  */
+import { NOT_IN_ARCHIVE } from '../../archive/schema.js';
 import { MAX_JSON_DEPTH } from '../../ingest/limits.js';
 import { columnsOfKind, tableColumn, USER_IDENTITY, type TableField } from './cloudtrailTable.js';
 import { literal, type Dialect } from './dialect.js';
@@ -146,9 +147,9 @@ const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, string> = new Map([
   ['readOnly', 'readonly'],
   ['recipientAccountId', 'recipientaccountid'],
   ['vpcEndpointId', 'vpcendpointid'],
-  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has AWS's fields but webIdFederationData,
+  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has AWS's fields but those NOT_IN_ARCHIVE,
   // and one AWS's DDL lacks.
-  ...structLeaves(USER_IDENTITY).filter(([path]) => !path.startsWith('userIdentity.sessionContext.webIdFederationData.')),
+  ...structLeaves(USER_IDENTITY).filter(([path]) => !NOT_IN_ARCHIVE.some((lacking) => path.startsWith(`${lacking}.`))),
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
 ]);
 
