@@ -170,7 +170,6 @@ function tableName(name: string): string {
 
 /** The text of a TBLPROPERTIES or LOCATION literal: no quote, backslash or control character can end or bend it. */
 function plainLiteral(what: string, value: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/['\\\u0000-\u001f\u007f]/.test(value)) throw new DdlError(`${what} cannot hold quotes, backslashes or control characters`);
   return value;
 }
