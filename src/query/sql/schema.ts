@@ -3,16 +3,18 @@
  * a FieldRef yields (ast.ts), the time, the plain-word search text and the
  * fuzzy fields. Two tables:
  *
- * - `cloudtrail`: AWS's documented Athena table for CloudTrail (lowercase
- *   columns, `useridentity` struct, `resources` array of structs, the
- *   request/response/additional/service-event fields as JSON text, eventtime
- *   as ISO text). trailtop's derived values (the actor label, user names,
- *   resource names) are recomputed from those columns, as model/actor.ts and
+ * - `cloudtrail`: AWS's documented Athena table for CloudTrail, as
+ *   cloudtrailTable.ts describes it (lowercase columns, `useridentity`,
+ *   `addendum` and `tlsdetails` structs, `resources` array of structs, the
+ *   request/response/additional/service-event and edge-device fields as JSON
+ *   text, eventtime as ISO text); `sql --ddl` prints its CREATE TABLE.
+ *   trailtop's derived values (the actor label, user names, resource names)
+ *   are recomputed from those columns, as model/actor.ts and
  *   model/resources.ts do. Two documented differences: resources named only
  *   in requestParameters (no `resources` entry) are not derived, and a dotted
  *   path does not fan out over arrays met on the way (Athena's json path).
  * - `archive`: the DuckDB archive (src/archive/schema.ts) holds the same
- *   columns plus `tt_*` columns written by the same normalize() the dashboard
+ *   columns (but those NOT_IN_ARCHIVE) plus `tt_*` columns written by the same normalize() the dashboard
  *   uses, and the raw record: every term there gives exactly the in-memory
  *   answer (the differential test checks it).
  */
