@@ -22,6 +22,8 @@ Usage:
                                           import a folder into a DuckDB archive (bigger than memory)
   trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive] [--db FILE] QUERY
                                           print the SQL of a query (Athena or DuckDB)
+  trailtop sql --ddl [--table NAME] [--location s3://...]
+                                          print the Athena CREATE TABLE that SQL reads (AWS's CloudTrail table)
   trailtop chain DIR EVENT_ID [--json]    who is behind an event's session (the AssumeRole chain)
   trailtop chain --db FILE [DIR] EVENT_ID
                                           the same, on an archive (issuing events by SQL)

@@ -4,53 +4,12 @@
  * Athena returns every value as text: JSON columns are parsed back; the
  * useridentity and resources structs come as JSON (statement.ts casts them).
  */
+import { CLOUDTRAIL_TABLE, type TableField, type TableType } from '../query/sql/cloudtrailTable.js';
+
 type Loose = Record<string, unknown>;
 
-const TOP_KEYS: Record<string, string> = {
-  eventversion: 'eventVersion',
-  eventtime: 'eventTime',
-  eventsource: 'eventSource',
-  eventname: 'eventName',
-  awsregion: 'awsRegion',
-  sourceipaddress: 'sourceIPAddress',
-  useragent: 'userAgent',
-  errorcode: 'errorCode',
-  errormessage: 'errorMessage',
-  requestid: 'requestID',
-  eventid: 'eventID',
-  eventtype: 'eventType',
-  apiversion: 'apiVersion',
-  recipientaccountid: 'recipientAccountId',
-  sharedeventid: 'sharedEventID',
-  vpcendpointid: 'vpcEndpointId',
-  eventcategory: 'eventCategory',
-};
-const JSON_KEYS: Record<string, string> = {
-  requestparameters: 'requestParameters',
-  responseelements: 'responseElements',
-  additionaleventdata: 'additionalEventData',
-  serviceeventdetails: 'serviceEventDetails',
-};
-const STRUCT_KEYS: Record<string, string> = {
-  type: 'type',
-  principalid: 'principalId',
-  arn: 'arn',
-  accountid: 'accountId',
-  invokedby: 'invokedBy',
-  accesskeyid: 'accessKeyId',
-  username: 'userName',
-  onbehalfof: 'onBehalfOf',
-  userid: 'userId',
-  identitystorearn: 'identityStoreArn',
-  sessioncontext: 'sessionContext',
-  attributes: 'attributes',
-  mfaauthenticated: 'mfaAuthenticated',
-  creationdate: 'creationDate',
-  sessionissuer: 'sessionIssuer',
-  ec2roledelivery: 'ec2RoleDelivery',
-  webidfederationdata: 'webIdFederationData',
-  federatedprovider: 'federatedProvider',
-};
+/** The table's columns by name (cloudtrailTable.ts): each column's record key and type. */
+const COLUMNS: ReadonlyMap<string, TableField> = new Map(CLOUDTRAIL_TABLE.map((column) => [column.name, column]));
 
 function parse(text: string): unknown {
   try {
@@ -60,14 +19,19 @@ function parse(text: string): unknown {
   }
 }
 
-/** Struct JSON with CloudTrail's key spelling; nulls dropped as CloudTrail omits them. */
-function camel(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camel);
-  if (typeof value !== 'object' || value === null) return value;
+/**
+ * A struct, map or array value (parsed from Athena's JSON) with CloudTrail's key names, by the
+ * table's types; nulls dropped as CloudTrail omits them. A map keeps its keys (they are the
+ * record's own), a key the table does not declare is kept as it came.
+ */
+function fromTable(type: TableType, value: unknown): unknown {
+  if (type.kind === 'array') return Array.isArray(value) ? value.filter((v) => v !== null).map((v) => fromTable(type.of, v)) : value;
+  if ((type.kind !== 'struct' && type.kind !== 'map') || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const out: Loose = {};
-  for (const [key, inner] of Object.entries(value as Loose)) {
+  for (const [name, inner] of Object.entries(value as Loose)) {
     if (inner === null) continue;
-    out[STRUCT_KEYS[key] ?? key] = camel(inner);
+    const field = type.kind === 'struct' ? type.fields.find((f) => f.name === name) : undefined;
+    out[field?.key ?? name] = field ? fromTable(field.type, inner) : inner;
   }
   return out;
 }
@@ -76,23 +40,13 @@ export function recordFromRow(row: Record<string, string | null>): Loose {
   const record: Loose = {};
   for (const [column, value] of Object.entries(row)) {
     if (value === null || value === '') continue;
-    if (TOP_KEYS[column]) record[TOP_KEYS[column]] = value;
-    else if (JSON_KEYS[column]) record[JSON_KEYS[column]] = parse(value);
+    const field = COLUMNS.get(column);
+    if (!field) record[column] = value;
+    // A JSON boolean in trail files, the text true/false in the table.
     else if (column === 'readonly') record.readOnly = value === 'true' ? true : value === 'false' ? false : value;
-    else if (column === 'useridentity') record.userIdentity = camel(parse(value));
-    else if (column === 'resources') {
-      const list = parse(value);
-      if (Array.isArray(list)) {
-        record.resources = list.map((r) => {
-          const entry = (r ?? {}) as Loose;
-          const out: Loose = {};
-          if (entry.arn != null) out.ARN = entry.arn;
-          if (entry.accountid != null) out.accountId = entry.accountid;
-          if (entry.type != null) out.type = entry.type;
-          return out;
-        });
-      }
-    } else record[column] = value;
+    else if (field.type.kind === 'string') record[field.key] = value;
+    else if (field.type.kind === 'json') record[field.key] = parse(value);
+    else record[field.key] = fromTable(field.type, parse(value));
   }
   return record;
 }

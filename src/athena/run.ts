@@ -72,8 +72,41 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Node's socket and DNS failures (the SDK throws them as they are, after its own retries): the
+ * host could not be resolved or reached, which no AWS setting but the region can change.
+ */
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'ECONNABORTED', 'EPIPE']);
+
+interface NetworkErrorFields {
+  code?: unknown;
+  syscall?: unknown;
+  hostname?: unknown;
+  address?: unknown;
+  port?: unknown;
+}
+
+const textOf = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+
+/** `cannot reach Athena at HOST (getaddrinfo ENOTFOUND): ...` for a network failure, else null. */
+function networkFailure(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const fields = error as NetworkErrorFields;
+  const code = textOf(fields.code);
+  if (!NETWORK_CODES.has(code)) return null;
+  const address = textOf(fields.address);
+  const hostname = textOf(fields.hostname);
+  const host = hostname || (address && textOf(fields.port) ? `${address}:${textOf(fields.port)}` : address);
+  // The credential chain may fail to reach its own host (SSO, STS): name what was not reached.
+  const service = hostname === '' || hostname.startsWith('athena.') ? 'Athena' : 'AWS';
+  const what = [textOf(fields.syscall), code].filter((part) => part !== '').join(' ');
+  return `cannot reach ${service}${host ? ` at ${host}` : ''} (${what}): check the network and the region`;
+}
+
 /** What went wrong, in words a person can act on. */
 export function explainAwsError(error: unknown): string {
+  const network = networkFailure(error);
+  if (network) return network;
   const name = errorName(error);
   const message = errorMessage(error);
   if (name === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(message) && /load|provider|missing/i.test(message)) {

@@ -8,8 +8,9 @@ import type { QueryNode } from '../query/ast.js';
 import { lookupField } from '../query/fields.js';
 import { compileWhere, literal, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { ISO_FIRST_MS, ISO_LAST_MS } from '../query/sql/schema.js';
+import { CLOUDTRAIL_TABLE, type PartitionColumn } from '../query/sql/cloudtrailTable.js';
 
-export type PartitionColumn = 'region' | 'timestamp';
+export type { PartitionColumn };
 
 export interface StatementOptions {
   table: string;
@@ -18,35 +19,28 @@ export interface StatementOptions {
   /** Rows at most, newest first. */
   limit: number;
   fuzzy?: FuzzyResolver;
+  /** Columns left out of the SELECT: the table lacks them (made from an older DDL; see missingColumn). */
+  omit?: ReadonlySet<string>;
 }
 
-/** The columns read back; structs and arrays as JSON so records can be rebuilt (records.ts). */
-export const SELECT_COLUMNS = [
-  'eventversion',
-  'eventtime',
-  'eventsource',
-  'eventname',
-  'awsregion',
-  'sourceipaddress',
-  'useragent',
-  'errorcode',
-  'errormessage',
-  'requestparameters',
-  'responseelements',
-  'additionaleventdata',
-  'requestid',
-  'eventid',
-  'readonly',
-  'eventtype',
-  'apiversion',
-  'recipientaccountid',
-  'serviceeventdetails',
-  'sharedeventid',
-  'vpcendpointid',
-  'eventcategory',
-  'json_format(CAST(useridentity AS JSON)) AS useridentity',
-  'json_format(CAST(resources AS JSON)) AS resources',
-];
+/**
+ * The columns read back: every column of AWS's table (cloudtrailTable.ts), structs, maps and arrays
+ * cast to JSON so records.ts can rebuild the record with CloudTrail's key names.
+ */
+export const SELECT_COLUMNS: readonly string[] = CLOUDTRAIL_TABLE.map((column) =>
+  column.type.kind === 'struct' || column.type.kind === 'array' ? `json_format(CAST(${column.name} AS JSON)) AS ${column.name}` : column.name,
+);
+
+/**
+ * The column of AWS's table a FAILED query's reason says the table lacks (Athena: `COLUMN_NOT_FOUND:
+ * line 1:8: Column 'addendum' cannot be resolved ...`), or null. A table made from an older DDL (the
+ * README's before vpcendpointaccountid, addendum ... were added) has no such column: the statement
+ * can be sent again without it rather than fail every query until the table is made again.
+ */
+export function missingColumn(reason: string): string | null {
+  const name = /COLUMN_NOT_FOUND\b.*?Column '([^']+)' cannot be resolved/.exec(reason)?.[1]?.toLowerCase();
+  return name !== undefined && CLOUDTRAIL_TABLE.some((column) => column.name === name) ? name : null;
+}
 
 /**
  * Region names the node allows, or null when it allows any: an exact region: term, an OR whose
@@ -120,7 +114,7 @@ export const ATHENA_QUERY_BYTES = 262_144;
 export function athenaStatement(node: QueryNode, options: StatementOptions): string {
   const where = [...partitionPredicates(node, options.partitions), compileWhere(node, { dialect: 'athena', schema: 'cloudtrail', fuzzy: options.fuzzy })];
   const sql =
-    `SELECT ${SELECT_COLUMNS.join(', ')}\nFROM ${quoteTableName(options.table)}\n` +
+    `SELECT ${SELECT_COLUMNS.filter((_, k) => !options.omit?.has(CLOUDTRAIL_TABLE[k]!.name)).join(', ')}\nFROM ${quoteTableName(options.table)}\n` +
     `WHERE ${where.join('\n  AND ')}\nORDER BY eventtime DESC, eventid DESC\nLIMIT ${Math.max(1, Math.floor(options.limit))}`;
   const bytes = Buffer.byteLength(sql, 'utf8');
   if (bytes > ATHENA_QUERY_BYTES) {

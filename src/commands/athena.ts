@@ -2,8 +2,8 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { recordFromRow } from '../athena/records.js';
-import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress } from '../athena/run.js';
-import { athenaStatement } from '../athena/statement.js';
+import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress, type AthenaResult } from '../athena/run.js';
+import { athenaStatement, missingColumn } from '../athena/statement.js';
 import { csvHeader, csvLines } from '../export/csv.js';
 import { formatEventTime } from '../export/columns.js';
 import { formatBytes } from '../export/progress.js';
@@ -56,6 +56,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** What to do about a table made from an older DDL than AWS's current one. */
+const OLDER_TABLE = "it was made from an older DDL: 'trailtop sql --ddl' prints AWS's current table; dropping this external table leaves the logs in S3";
+
 function progressLine(progress: AthenaProgress): string {
   return `athena ${progress.state.toLowerCase()}: ${formatBytes(progress.bytesScanned)} scanned, ${(progress.elapsedMs / 1000).toFixed(1)} s`;
 }
@@ -102,22 +105,42 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   process.on('SIGINT', onSignal);
   const tty = process.stderr.isTTY === true;
   let drawn = false;
+  const omit = new Set<string>();
   try {
-    const result = await runAthenaQuery(
-      client,
-      sql,
-      { database: values.database!, workgroup: values.workgroup!, output: values.output, catalog: values.catalog },
-      {
-        signal: controller.signal,
-        sleep: options.sleep,
-        onProgress: tty
-          ? (progress) => {
-              process.stderr.write(`\r${progressLine(progress).slice(0, (process.stderr.columns || 80) - 1)}\x1b[K`);
-              drawn = true;
-            }
-          : undefined,
-      },
-    );
+    let result: AthenaResult;
+    for (;;) {
+      try {
+        result = await runAthenaQuery(
+          client,
+          sql,
+          { database: values.database!, workgroup: values.workgroup!, output: values.output, catalog: values.catalog },
+          {
+            signal: controller.signal,
+            sleep: options.sleep,
+            onProgress: tty
+              ? (progress) => {
+                  process.stderr.write(`\r${progressLine(progress).slice(0, (process.stderr.columns || 80) - 1)}\x1b[K`);
+                  drawn = true;
+                }
+              : undefined,
+          },
+        );
+        break;
+      } catch (error) {
+        // A table made from an older DDL lacks a column the SELECT reads back: once per column, the
+        // statement goes again without it (a query failing on its columns scans nothing, so costs nothing).
+        const column = error instanceof AthenaError && !(error instanceof AthenaCancelled) ? missingColumn(error.message) : null;
+        if (column === null) throw error;
+        if (omit.has(column)) {
+          throw new AthenaError(`${error instanceof Error ? error.message : String(error)} (the query reads ${column}, which this table lacks: ${OLDER_TABLE})`, (error as AthenaError).queryId);
+        }
+        omit.add(column);
+        if (drawn) process.stderr.write('\r\x1b[K');
+        drawn = false;
+        process.stderr.write(`trailtop: note: the table has no ${sanitize(column)} column, so events come without it (${OLDER_TABLE})\n`);
+        sql = athenaStatement(ast, { table: values.table!, partitions: parsePartitions(values.partitions), limit, omit });
+      }
+    }
     if (drawn) process.stderr.write('\r\x1b[K');
     let count = 0;
     if (format === 'csv') process.stdout.write(csvHeader());

@@ -3,15 +3,20 @@ import { writeHelp } from './helpText.js';
 import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, DIALECT_NAMES, isDialectName, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
+import { cloudtrailDdl, DDL_DEFAULTS, DdlError } from '../query/sql/cloudtrailTable.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
-import { cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
+import { archiveLacksNote, cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
 
 export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive]
                     [--partitions region,timestamp] [--db FILE] QUERY
+       trailtop sql --ddl [--table NAME] [--location s3://...] [--regions LIST] [--start yyyy/MM/dd]
+                    [--partitions region,timestamp]
 
 Prints the SQL for a trailtop query, to paste into the Athena console, DuckDB or a notebook.
+With --ddl, prints the CREATE TABLE for AWS's CloudTrail table in Athena (partition projection)
+that the cloudtrail schema's SQL reads, to run once in the Athena console.
 
 Options:
   --dialect D        athena (Trino) or duckdb
@@ -21,6 +26,12 @@ Options:
   --partitions LIST  athena: partition columns the table has (default region,timestamp;
                      AWS's single-region table: timestamp); '' for none
   --db FILE          resolve fuzzy words against this archive's values (else words are substring-only)
+  --ddl              print the table's CREATE TABLE instead of a query
+  --location S3      --ddl: the trail's CloudTrail/ prefix, above the region folders (default
+                     ${DDL_DEFAULTS.location}); with --partitions timestamp, one region's folder
+  --regions LIST     --ddl: the regions the region partition projects (default
+                     ${DDL_DEFAULTS.regions.join(',')})
+  --start DAY        --ddl: the first day the timestamp partition projects, yyyy/MM/dd (default ${DDL_DEFAULTS.start})
   -h, --help         show this help
 
 Exit status: 0 printed, 2 bad arguments or a query SQL cannot express.`;
@@ -31,8 +42,37 @@ const OPTIONS = {
   schema: { type: 'string' },
   partitions: { type: 'string' },
   db: { type: 'string' },
+  ddl: { type: 'boolean' },
+  location: { type: 'string' },
+  regions: { type: 'string' },
+  start: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+type SqlValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
+
+/** `sql --ddl`: the CREATE TABLE of cloudtrailTable.ts, the one description the cloudtrail schema compiles against. */
+function printDdl(values: SqlValues, positionals: string[]): number {
+  if (positionals.length > 0) throw new UsageError('--ddl prints the table, not a query: drop the QUERY');
+  if (values.dialect !== undefined && values.dialect.toLowerCase() !== 'athena') throw new UsageError('--ddl prints Athena DDL: drop --dialect or use --dialect athena');
+  if (values.schema !== undefined && values.schema.toLowerCase() !== 'cloudtrail') throw new UsageError("--ddl prints AWS's CloudTrail table: drop --schema");
+  if (values.db !== undefined) throw new UsageError('--ddl reads no archive: drop --db');
+  const regions = values.regions === undefined ? DDL_DEFAULTS.regions : values.regions.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  try {
+    const ddl = cloudtrailDdl({
+      table: values.table ?? DDL_DEFAULTS.table,
+      location: values.location ?? DDL_DEFAULTS.location,
+      partitions: parsePartitions(values.partitions),
+      regions,
+      start: values.start ?? DDL_DEFAULTS.start,
+    });
+    process.stdout.write(`${ddl}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof DdlError) throw new UsageError(sanitizeLine(error.message), false);
+    throw error;
+  }
+}
 
 export function parsePartitions(value: string | undefined): PartitionColumn[] {
   if (value === undefined) return ['region', 'timestamp'];
@@ -49,6 +89,10 @@ export async function runSql(argv: string[]): Promise<number> {
   if (values.help) {
     writeHelp(SQL_USAGE);
     return 0;
+  }
+  if (values.ddl) return printDdl(values, positionals);
+  for (const name of ['location', 'regions', 'start'] as const) {
+    if (values[name] !== undefined) throw new UsageError(`--${name} goes with --ddl (it describes the table, not a query)`);
   }
   const db = dbOption(values.db);
   const dialect = values.dialect?.toLowerCase();
@@ -86,6 +130,8 @@ export async function runSql(argv: string[]): Promise<number> {
     process.stdout.write(`${sql};\n`);
     const note = schema === 'cloudtrail' ? cloudtrailPathNote(ast) : null;
     if (note) process.stderr.write(`trailtop: ${note}\n`);
+    const lacks = schema === 'cloudtrail' && dialect === 'duckdb' ? archiveLacksNote(ast) : null;
+    if (lacks) process.stderr.write(`trailtop: ${lacks}\n`);
     return 0;
   } catch (error) {
     if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitizeLine(error.message)}`, false);

@@ -52,6 +52,74 @@ describe('trailtop athena', () => {
     expect(athena.calls()).toHaveLength(0);
   });
 
+  it('on a table made from an older DDL (no vpcendpointaccountid ...): sends the statement again without that column, and says so once', async () => {
+    const notFound = (column: string) => ({
+      QueryExecution: { QueryExecutionId: 'q', Status: { State: 'FAILED' as const, StateChangeReason: `COLUMN_NOT_FOUND: line 1:262: Column '${column}' cannot be resolved or requester is not authorized to access requested resources` } },
+    });
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q' });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(notFound('vpcendpointaccountid'))
+      .resolvesOnce(notFound('addendum'))
+      .resolves({ QueryExecution: { QueryExecutionId: 'q', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 1024 } } });
+    const columns = ['eventtime', 'eventname', 'eventid'];
+    const data = (values: string[]) => ({ Data: values.map((VarCharValue) => ({ VarCharValue })) });
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [data(columns), data(['2024-03-05T12:00:00Z', 'GetObject', 'e1'])], ResultSetMetadata: { ColumnInfo: columns.map((Name) => ({ Name, Type: 'varchar' })) } } });
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const code = await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'name:GetObject'], { sleep: async () => undefined });
+    expect(code).toBe(0);
+    const sent = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString!.split('\nFROM')[0]!);
+    expect(sent).toHaveLength(3);
+    expect(sent[0]).toContain(', vpcendpointaccountid, ');
+    expect(sent[1]).not.toContain('vpcendpointaccountid');
+    expect(sent[1]).toContain('AS addendum');
+    expect(sent[2]).not.toMatch(/vpcendpointaccountid|addendum/);
+    expect(sent[2]).toContain('AS tlsdetails');
+    expect(err.filter((line) => line.includes('note:'))).toEqual([
+      "trailtop: note: the table has no vpcendpointaccountid column, so events come without it (it was made from an older DDL: 'trailtop sql --ddl' prints AWS's current table; dropping this external table leaves the logs in S3)\n",
+      "trailtop: note: the table has no addendum column, so events come without it (it was made from an older DDL: 'trailtop sql --ddl' prints AWS's current table; dropping this external table leaves the logs in S3)\n",
+    ]);
+    expect(err.join('')).toContain('1 event; Athena scanned');
+  });
+
+  it('on such a table, a query that reads the missing column fails once more, saying why (exit 1); other failures are not retried', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q' });
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { QueryExecutionId: 'q', Status: { State: 'FAILED', StateChangeReason: "COLUMN_NOT_FOUND: line 3:7: Column 'vpcendpointaccountid' cannot be resolved" } },
+    });
+    const err: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const code = await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'vpcEndpointAccountId:444455556666'], { sleep: async () => undefined });
+    expect(code).toBe(1);
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(2);
+    expect(err.at(-1)).toBe(
+      "trailtop: the query failed: COLUMN_NOT_FOUND: line 3:7: Column 'vpcendpointaccountid' cannot be resolved (the query reads vpcendpointaccountid, which this table lacks: it was made from an older DDL: 'trailtop sql --ddl' prints AWS's current table; dropping this external table leaves the logs in S3) (query q)\n",
+    );
+    athena.reset();
+    // A column that is not one of AWS's table (a partition the table does not have): Athena's own reason, one query.
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q' });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: 'q', Status: { State: 'FAILED', StateChangeReason: "COLUMN_NOT_FOUND: line 3:7: Column 'region' cannot be resolved" } } });
+    expect(await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'region:eu-west-1'], { sleep: async () => undefined })).toBe(1);
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+    expect(err.at(-1)).toBe("trailtop: the query failed: COLUMN_NOT_FOUND: line 3:7: Column 'region' cannot be resolved (query q)\n");
+  });
+
+  it('with no network: one line naming the host Athena was not reached at, exit 1 (was "trailtop: Error: getaddrinfo ENOTFOUND ...")', async () => {
+    athena
+      .on(StartQueryExecutionCommand)
+      .rejects(Object.assign(new Error('getaddrinfo ENOTFOUND athena.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname: 'athena.eu-west-1.amazonaws.com' }));
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const code = await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { client: new AthenaClient({ region: 'eu-west-1' }), sleep: async () => undefined });
+    expect(code).toBe(1);
+    expect(out.join('')).toBe('');
+    expect(err.join('')).toBe('trailtop: cannot reach Athena at athena.eu-west-1.amazonaws.com (getaddrinfo ENOTFOUND): check the network and the region\n');
+  });
+
   it('without credentials: a clear message and exit 1, no stack trace, nothing contacted', () => {
     if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
     const home = mkdtempSync(join(tmpdir(), 'trailtop-nocreds-'));

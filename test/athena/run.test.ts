@@ -12,6 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress } from '../../src/athena/run.js';
 import { recordFromRow } from '../../src/athena/records.js';
+import { SELECT_COLUMNS } from '../../src/athena/statement.js';
+import { CLOUDTRAIL_TABLE } from '../../src/query/sql/cloudtrailTable.js';
 import { normalize } from '../../src/model/normalize.js';
 import { RecordBatch } from '../../src/model/recordBatch.js';
 
@@ -146,6 +148,30 @@ describe('runAthenaQuery', () => {
     await expect(runAthenaQuery(new AthenaClient({ region: 'us-east-1' }), 'SELECT 1', TARGET, fakeTime())).rejects.toThrow(/^permission denied: User: .* athena:StartQueryExecution/);
   });
 
+  it('explains a network failure (no DNS, no route, refused) as one line naming the host, like the other errors', async () => {
+    // As the SDK throws it with no network (recorded from a real run): Node's own error, after the SDK's retries.
+    const offline = Object.assign(new Error('getaddrinfo ENOTFOUND athena.eu-west-1.amazonaws.com'), {
+      code: 'ENOTFOUND',
+      errno: -3008,
+      syscall: 'getaddrinfo',
+      hostname: 'athena.eu-west-1.amazonaws.com',
+      $metadata: { attempts: 3, totalRetryDelay: 89 },
+    });
+    athena.on(StartQueryExecutionCommand).rejects(offline);
+    const run = runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), 'SELECT 1', TARGET, fakeTime());
+    await expect(run).rejects.toThrow(AthenaError);
+    await expect(run).rejects.toThrow(
+      /^cannot reach Athena at athena\.eu-west-1\.amazonaws\.com \(getaddrinfo ENOTFOUND\): check the network and the region$/,
+    );
+    athena.reset();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED', syscall: 'connect', address: '10.0.0.1', port: 443 });
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athena.on(GetQueryExecutionCommand).rejects(refused);
+    await expect(runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), 'SELECT 1', TARGET, fakeTime())).rejects.toThrow(
+      'cannot reach Athena at 10.0.0.1:443 (connect ECONNREFUSED): check the network and the region',
+    );
+  });
+
   it('stops the query on Athena when interrupted', async () => {
     const controller = new AbortController();
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
@@ -170,5 +196,39 @@ describe('recordFromRow', () => {
     expect(normalized.accessKey).toBe('ASIAEXAMPLE');
     expect(normalized.id).toBe('id-7');
     expect(normalized.name).toBe('GetObject');
+  });
+
+  it("selects every column of AWS's table and reads the newer ones back with CloudTrail's keys (tlsDetails, addendum, edgeDeviceDetails ...)", () => {
+    expect(SELECT_COLUMNS.map((c) => c.replace(/^json_format\(CAST\((\w+) AS JSON\)\) AS \1$/, '$1'))).toEqual(CLOUDTRAIL_TABLE.map((c) => c.name));
+    expect(SELECT_COLUMNS).toContain('json_format(CAST(tlsdetails AS JSON)) AS tlsdetails');
+    expect(SELECT_COLUMNS).toContain('edgedevicedetails');
+    const record = recordFromRow({
+      eventid: 'e-1',
+      readonly: 'false',
+      vpcendpointaccountid: '444455556666',
+      sessioncredentialfromconsole: 'true',
+      edgedevicedetails: '{"type":"outposts","deviceId":"op-1"}',
+      addendum: '{"reason":"UPDATED_DATA","updatedfields":"requestParameters","originalrequestid":null,"originaleventid":"e-0"}',
+      tlsdetails: '{"tlsversion":"TLSv1.3","ciphersuite":"TLS_AES_128_GCM_SHA256","clientprovidedhostheader":"athena.eu-west-1.amazonaws.com"}',
+      useridentity:
+        '{"type":"WebIdentityUser","principalid":"accounts.google.com:app:1","sessioncontext":{"webidfederationdata":{"federatedprovider":"accounts.google.com","attributes":{"accounts.google.com:aud":"app","type":"x"}}}}',
+      resources: '[{"arn":"arn:aws:s3:::logs","accountid":null,"type":"AWS::S3::Bucket"},null]',
+    });
+    expect(record).toEqual({
+      eventID: 'e-1',
+      readOnly: false,
+      vpcEndpointAccountId: '444455556666',
+      sessionCredentialFromConsole: 'true',
+      edgeDeviceDetails: { type: 'outposts', deviceId: 'op-1' },
+      addendum: { reason: 'UPDATED_DATA', updatedFields: 'requestParameters', originalEventID: 'e-0' },
+      tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: 'athena.eu-west-1.amazonaws.com' },
+      userIdentity: {
+        type: 'WebIdentityUser',
+        principalId: 'accounts.google.com:app:1',
+        // A map's keys are the record's own: kept as they are.
+        sessionContext: { webIdFederationData: { federatedProvider: 'accounts.google.com', attributes: { 'accounts.google.com:aud': 'app', type: 'x' } } },
+      },
+      resources: [{ ARN: 'arn:aws:s3:::logs', type: 'AWS::S3::Bucket' }],
+    });
   });
 });

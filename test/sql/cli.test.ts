@@ -83,6 +83,18 @@ describe('trailtop sql', () => {
     expect(trailtop(['sql', '--dialect', 'duckdb', '--schema', 'cloudtrail', 'requestParameters.a.b:x']).stderr).toContain('does not look inside a list');
   });
 
+  it("says when DuckDB SQL for AWS's table reads a column a trailtop archive lacks, and only then", () => {
+    const tls = trailtop(['sql', '--dialect', 'duckdb', '--schema', 'cloudtrail', 'tlsDetails.tlsVersion:TLSv1.2 addendum:*']);
+    expect(tls.status).toBe(0);
+    expect(tls.stdout).toContain("lower(tlsdetails.tlsversion) = 'tlsv1.2'");
+    expect(tls.stderr).toBe(
+      "trailtop: note: a trailtop archive has no column for tlsDetails.tlsVersion, addendum (AWS's table does): on an archive, use --schema archive, which reads it from the record\n",
+    );
+    expect(trailtop(['sql', '--dialect', 'athena', 'tlsDetails.tlsVersion:TLSv1.2']).stderr).toBe('');
+    expect(trailtop(['sql', '--dialect', 'duckdb', 'tlsDetails.tlsVersion:TLSv1.2']).stderr).toBe('');
+    expect(trailtop(['sql', '--dialect', 'duckdb', '--schema', 'cloudtrail', 'userIdentity.sessionContext.sessionIssuer.userName:x']).stderr).toBe('');
+  });
+
   it('refuses what it cannot write, with exit 2', () => {
     expect(trailtop(['sql', 'name:x']).status).toBe(2);
     // Was "sql needs --dialect athena or --dialect duckdb", as if none had been given.
@@ -97,6 +109,37 @@ describe('trailtop sql', () => {
     const bad = trailtop(['sql', '--dialect', 'athena', 'noSuchColumn.x:1']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('cannot write this query as SQL: noSuchColumn is not a column of the Athena CloudTrail table');
+  });
+
+  it("--ddl prints the Athena CREATE TABLE with the table, location, regions and start day given", () => {
+    const run = trailtop(['sql', '--ddl', '--table', 'trails.ct', '--location', 's3://my-trail/AWSLogs/444455556666/CloudTrail/', '--regions', 'eu-west-1, us-east-1', '--start', '2025/01/31']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^CREATE EXTERNAL TABLE trails\.ct \(\n/);
+    expect(run.stdout).toContain("'projection.region.values'='eu-west-1,us-east-1'");
+    expect(run.stdout).toContain("'projection.timestamp.range'='2025/01/31,NOW'");
+    expect(run.stdout).toContain("'storage.location.template'='s3://my-trail/AWSLogs/444455556666/CloudTrail/${region}/${timestamp}'");
+    expect(run.stdout.endsWith(');\n')).toBe(true);
+    const single = trailtop(['sql', '--ddl', '--partitions', 'timestamp', '--location', 's3://b/AWSLogs/1/CloudTrail/eu-west-1']);
+    expect(single.stdout).toContain('PARTITIONED BY (`timestamp` STRING)');
+    expect(single.stdout).toContain("'storage.location.template'='s3://b/AWSLogs/1/CloudTrail/eu-west-1/${timestamp}'");
+  });
+
+  it('--ddl refuses a query, another dialect, and values that would bend the statement; its options need --ddl', () => {
+    const cases: [string[], string][] = [
+      [['sql', '--ddl', 'name:x'], 'trailtop: --ddl prints the table, not a query: drop the QUERY'],
+      [['sql', '--ddl', '--dialect', 'duckdb'], 'trailtop: --ddl prints Athena DDL: drop --dialect or use --dialect athena'],
+      [['sql', '--ddl', '--location', "s3://b/x'y"], 'trailtop: the location cannot hold quotes, backslashes or control characters'],
+      [['sql', '--ddl', '--table', 'a-b'], "trailtop: 'a-b' is not a table name Athena takes: letters, digits and underscores, optionally database.table"],
+      [['sql', '--ddl', '--start', 'yesterday'], "trailtop: 'yesterday' is not a start day (yyyy/MM/dd)"],
+      [['sql', '--dialect', 'athena', '--location', 's3://b/', 'name:x'], 'trailtop: --location goes with --ddl (it describes the table, not a query)'],
+    ];
+    for (const [args, message] of cases) {
+      const run = trailtop(args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.split('\n')[0]).toBe(message);
+    }
   });
 
   // Was DuckDB's "Cannot open database ... in read-only mode" with exit 1, where scan --db says what to do.

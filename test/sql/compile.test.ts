@@ -112,6 +112,45 @@ describe('SQL golden output', () => {
     expect(() => compileWhere(path('userIdentity.toString', { kind: 'exists' }), { dialect: 'athena' })).toThrow(/not a field/);
   });
 
+  it("writes the columns and fields of AWS's DDL that came after useridentity: structs by field, edgedevicedetails as JSON, a map by key", () => {
+    const athena = (node: QueryNode): string => compileWhere(node, { dialect: 'athena' });
+    expect(athena(path('tlsDetails.tlsVersion', glob('TLSv1.2')))).toBe("coalesce(lower(tlsdetails.tlsversion) = 'tlsv1.2', false)");
+    expect(athena(path('tlsDetails.clientProvidedHostHeader', glob('*.amazonaws.com')))).toBe(
+      "coalesce(lower(tlsdetails.clientprovidedhostheader) LIKE '%.amazonaws.com' ESCAPE '\\', false)",
+    );
+    expect(athena(path('tlsDetails', { kind: 'exists' }))).toBe('coalesce(tlsdetails IS NOT NULL, false)');
+    expect(() => athena(path('tlsDetails', glob('x')))).toThrow(/tlsDetails is a struct in the Athena table/);
+    expect(athena(path('vpcEndpointAccountId', glob('111122223333')))).toBe("coalesce(lower(vpcendpointaccountid) = '111122223333', false)");
+    expect(athena(path('addendum.reason', glob('DELIVERY_DELAY')))).toBe("coalesce(lower(addendum.reason) = 'delivery_delay', false)");
+    expect(athena(path('addendum.originalEventID', { kind: 'exists' }))).toBe('coalesce(addendum.originaleventid IS NOT NULL, false)');
+    expect(athena(path('sessionCredentialFromConsole', glob('true')))).toBe("coalesce(lower(sessioncredentialfromconsole) = 'true', false)");
+    expect(athena(path('edgeDeviceDetails.deviceId', glob('op-1')))).toBe(
+      "(coalesce(lower(coalesce(json_extract_scalar(edgedevicedetails, '$[\"deviceId\"]'), nullif(json_format(json_extract(edgedevicedetails, '$[\"deviceId\"]')), 'null'))) = 'op-1', false) OR " +
+        "coalesce(any_match(transform(filter(TRY_CAST(json_extract(edgedevicedetails, '$[\"deviceId\"]') AS ARRAY(JSON)), e1 -> json_extract_scalar(e1, '$') IS NOT NULL), e1 -> json_extract_scalar(e1, '$')), x2 -> coalesce(lower(x2) = 'op-1', false)), false))",
+    );
+    expect(athena(path('userIdentity.sessionContext.webIdFederationData.federatedProvider', glob('accounts.google.com')))).toBe(
+      "coalesce(lower(useridentity.sessioncontext.webidfederationdata.federatedprovider) = 'accounts.google.com', false)",
+    );
+    expect(athena(path('userIdentity.sessionContext.webIdFederationData.attributes.aud', glob('app')))).toBe(
+      "coalesce(lower(element_at(useridentity.sessioncontext.webidfederationdata.attributes, 'aud')) = 'app', false)",
+    );
+    expect(compileWhere(path('userIdentity.sessionContext.webIdFederationData.attributes.aud', glob('app')), { dialect: 'duckdb', schema: 'cloudtrail' })).toBe(
+      "coalesce(lower(useridentity.sessioncontext.webidfederationdata.attributes['aud']) = 'app', false)",
+    );
+    expect(() => athena(path('userIdentity.sessionContext.webIdFederationData.attributes', glob('x')))).toThrow(/is a map in the Athena table/);
+    expect(athena(path('userIdentity.sessionContext.webIdFederationData.attributes.aud.x', { kind: 'exists' }))).toBe('false');
+  });
+
+  it('keeps hostile map keys and values of the newer columns inside literals', () => {
+    for (const value of HOSTILE) {
+      const sql = compileWhere(and(path(`userIdentity.sessionContext.webIdFederationData.attributes`, { kind: 'exists' }), { kind: 'field', ref: { kind: 'path', path: ['userIdentity', 'sessionContext', 'webIdFederationData', 'attributes', value] }, match: glob(value) }, path('tlsDetails.clientProvidedHostHeader', glob(value))), { dialect: 'athena' });
+      const left = sql.replace(/'(?:[^']|'')*'/g, "''");
+      expect(left).not.toMatch(/DROP|;|--|brien/);
+      expect(sql).not.toContain('\u0000');
+      expect((sql.match(/'/g) ?? []).length % 2).toBe(0);
+    }
+  });
+
   it('refuses, with a reason, what the Athena table has no column for', () => {
     expect(() => compileWhere(path('nosuchField.x', { kind: 'exists' }), { dialect: 'athena' })).toThrow(SqlCompileError);
     expect(() => compileWhere(summary('name', glob('x')), { dialect: 'athena', schema: 'archive' })).toThrow(/DuckDB only/);
@@ -148,6 +187,8 @@ describe('SQL injection: every value is a literal', () => {
           summary('user', glob(value)),
           summary('name', glob(`*${value}*`)),
           path('requestParameters.key', glob(value)),
+          path('edgeDeviceDetails.deviceId', glob(value)),
+          path('addendum.reason', glob(value)),
           word(value),
           summary('ip', { kind: 'regex', source: value.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), flags: 'i' }),
         ];

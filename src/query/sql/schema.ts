@@ -3,20 +3,24 @@
  * a FieldRef yields (ast.ts), the time, the plain-word search text and the
  * fuzzy fields. Two tables:
  *
- * - `cloudtrail`: AWS's documented Athena table for CloudTrail (lowercase
- *   columns, `useridentity` struct, `resources` array of structs, the
- *   request/response/additional/service-event fields as JSON text, eventtime
- *   as ISO text). trailtop's derived values (the actor label, user names,
- *   resource names) are recomputed from those columns, as model/actor.ts and
+ * - `cloudtrail`: AWS's documented Athena table for CloudTrail, as
+ *   cloudtrailTable.ts describes it (lowercase columns, `useridentity`,
+ *   `addendum` and `tlsdetails` structs, `resources` array of structs, the
+ *   request/response/additional/service-event and edge-device fields as JSON
+ *   text, eventtime as ISO text); `sql --ddl` prints its CREATE TABLE.
+ *   trailtop's derived values (the actor label, user names, resource names)
+ *   are recomputed from those columns, as model/actor.ts and
  *   model/resources.ts do. Two documented differences: resources named only
  *   in requestParameters (no `resources` entry) are not derived, and a dotted
  *   path does not fan out over arrays met on the way (Athena's json path).
  * - `archive`: the DuckDB archive (src/archive/schema.ts) holds the same
- *   columns plus `tt_*` columns written by the same normalize() the dashboard
+ *   columns (but those NOT_IN_ARCHIVE) plus `tt_*` columns written by the same normalize() the dashboard
  *   uses, and the raw record: every term there gives exactly the in-memory
  *   answer (the differential test checks it).
  */
+import { NOT_IN_ARCHIVE } from '../../archive/schema.js';
 import { MAX_JSON_DEPTH } from '../../ingest/limits.js';
+import { columnsOfKind, tableColumn, USER_IDENTITY, type TableField } from './cloudtrailTable.js';
 import { literal, type Dialect } from './dialect.js';
 
 /** The values of one FieldRef: VARCHAR scalars (NULL = no value) and VARCHAR lists. */
@@ -86,45 +90,14 @@ const scalars = (...values: string[]): ValueSource => ({ scalars: values, lists:
 export const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(
   ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'].map((key) => [key, key.toLowerCase()]),
 );
-/** A struct of the Athena table: its fields by record key, each a column name and, for a struct, its own fields. */
-interface StructFields {
-  readonly [recordKey: string]: { readonly column: string; readonly fields?: StructFields };
-}
-
-/** useridentity in AWS's DDL (and the archive's USER_IDENTITY_TYPE), by record key: only what both tables have. */
-const IDENTITY_FIELDS: StructFields = {
-  type: { column: 'type' },
-  principalId: { column: 'principalid' },
-  arn: { column: 'arn' },
-  accountId: { column: 'accountid' },
-  invokedBy: { column: 'invokedby' },
-  accessKeyId: { column: 'accesskeyid' },
-  userName: { column: 'username' },
-  onBehalfOf: { column: 'onbehalfof', fields: { userId: { column: 'userid' }, identityStoreArn: { column: 'identitystorearn' } } },
-  sessionContext: {
-    column: 'sessioncontext',
-    fields: {
-      attributes: { column: 'attributes', fields: { mfaAuthenticated: { column: 'mfaauthenticated' }, creationDate: { column: 'creationdate' } } },
-      sessionIssuer: {
-        column: 'sessionissuer',
-        fields: {
-          type: { column: 'type' },
-          principalId: { column: 'principalid' },
-          arn: { column: 'arn' },
-          accountId: { column: 'accountid' },
-          userName: { column: 'username' },
-        },
-      },
-      ec2RoleDelivery: { column: 'ec2roledelivery' },
-    },
-  },
-};
-
-/** Every text leaf of a struct tree, as [record path, column path]. */
-function structLeaves(fields: StructFields, key: string, column: string): [string, string][] {
-  return Object.entries(fields).flatMap(([k, field]): [string, string][] =>
-    field.fields ? structLeaves(field.fields, `${key}.${k}`, `${column}.${field.column}`) : [[`${key}.${k}`, `${column}.${field.column}`]],
-  );
+/**
+ * Every text leaf under a struct column (cloudtrailTable.ts), as [record path, column path]: what a
+ * path to it reads. JSON text and map values are not leaves (their own keys follow).
+ */
+function structLeaves(field: TableField, key = field.key, column = field.name): [string, string][] {
+  if (field.type.kind === 'string') return [[key, column]];
+  if (field.type.kind !== 'struct') return [];
+  return field.type.fields.flatMap((inner) => structLeaves(inner, `${key}.${inner.key}`, `${column}.${inner.name}`));
 }
 
 // ---------------------------------------------------------------- archive (DuckDB)
@@ -176,8 +149,9 @@ const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, string> = new Map([
   ['readOnly', 'readonly'],
   ['recipientAccountId', 'recipientaccountid'],
   ['vpcEndpointId', 'vpcendpointid'],
-  ...structLeaves(IDENTITY_FIELDS, 'userIdentity', 'useridentity'),
-  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has one field AWS's DDL lacks.
+  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has AWS's fields but those NOT_IN_ARCHIVE,
+  // and one AWS's DDL lacks.
+  ...structLeaves(USER_IDENTITY).filter(([path]) => !NOT_IN_ARCHIVE.some((lacking) => path.startsWith(`${lacking}.`))),
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
 ]);
 
@@ -385,53 +359,43 @@ function nameFromArnSql(d: Dialect, arn: string): string {
   );
 }
 
-/** Athena's table columns for a record's top-level keys (scalars as text, JSON fields as JSON text). */
-const STRING_COLUMNS: ReadonlyMap<string, string> = new Map(
-  [
-    'eventVersion',
-    'eventTime',
-    'eventSource',
-    'eventName',
-    'awsRegion',
-    'sourceIPAddress',
-    'userAgent',
-    'errorCode',
-    'errorMessage',
-    'requestID',
-    'eventID',
-    'eventType',
-    'apiVersion',
-    'readOnly',
-    'recipientAccountId',
-    'sharedEventID',
-    'vpcEndpointId',
-    'eventCategory',
-  ].map((key) => [key, key.toLowerCase()]),
-);
+/** Athena's text columns by record key (cloudtrailTable.ts). */
+const STRING_COLUMNS: ReadonlyMap<string, string> = new Map(columnsOfKind('string'));
 /**
- * A userIdentity path as a struct field: a text leaf is its value; a path on past a text has no
- * value (as in memory: a string has no keys); a path that ends on a struct only answers `:*`
- * (in memory its value is the object's JSON text, which the struct's SQL text is not).
+ * Athena's JSON text columns by record key: the archive's four (JSON_COLUMNS) and edgeDeviceDetails,
+ * which only AWS's table has as a column (the archive reads it from the record).
  */
-function identityPath(keys: readonly string[]): ValueSource {
-  let fields: StructFields | undefined = IDENTITY_FIELDS;
-  const columns = [UI];
-  for (const [k, key] of keys.entries()) {
-    if (!fields) return scalars();
-    const field: StructFields[string] | undefined = Object.hasOwn(fields, key) ? fields[key] : undefined;
-    if (!field) throw new SqlCompileError(`userIdentity.${keys.slice(0, k + 1).join('.')} is not a field of the Athena table's useridentity`);
-    columns.push(field.column);
-    fields = field.fields;
-  }
-  const column = columns.join('.');
-  return fields ? { scalars: [column], lists: [], onlyExists: `userIdentity${keys.map((k) => `.${k}`).join('')} is a struct in the Athena table: test one of its fields, or :* for "present"` } : scalars(column);
-}
+export const CLOUDTRAIL_JSON_COLUMNS: ReadonlyMap<string, string> = new Map(columnsOfKind('json'));
 
-const RESOURCE_FIELDS: ReadonlyMap<string, string> = new Map([
-  ['ARN', 'arn'],
-  ['accountId', 'accountid'],
-  ['type', 'type'],
-]);
+/**
+ * A path into a struct column (useridentity, addendum, tlsdetails) by the table's fields: a text
+ * leaf is its value; a path on past a text has no value (as in memory: a string has no keys); a
+ * map's key is its value (the map keeps the record's own keys); a path that ends on a struct or a
+ * map only answers `:*` (in memory its value is the object's JSON text, which the SQL value is not).
+ */
+function structPath(d: Dialect, column: TableField, keys: readonly string[]): ValueSource {
+  let type = column.type;
+  const columns = [column.name];
+  const named = (upTo: number): string => [column.key, ...keys.slice(0, upTo)].join('.');
+  for (const [k, key] of keys.entries()) {
+    if (type.kind === 'string') return scalars();
+    if (type.kind === 'map') {
+      if (k < keys.length - 1) return scalars();
+      const map = columns.join('.');
+      // Trino's element_at and DuckDB's subscript give NULL for a key the map lacks (Trino's own subscript fails the query).
+      return scalars(d.name === 'duckdb' ? `${map}[${literal(key)}]` : `element_at(${map}, ${literal(key)})`);
+    }
+    if (type.kind !== 'struct') throw new SqlCompileError(`${named(k)} is not a struct of the Athena table`);
+    const field = type.fields.find((f) => f.key === key);
+    if (!field) throw new SqlCompileError(`${named(k + 1)} is not a field of the Athena table's ${column.name}`);
+    columns.push(field.name);
+    type = field.type;
+  }
+  const path = columns.join('.');
+  if (type.kind === 'struct') return { scalars: [path], lists: [], onlyExists: `${named(keys.length)} is a struct in the Athena table: test one of its fields, or :* for "present"` };
+  if (type.kind === 'map') return { scalars: [path], lists: [], onlyExists: `${named(keys.length)} is a map in the Athena table: test one of its keys, or :* for "present"` };
+  return scalars(path);
+}
 
 function jsonPathFor(d: Dialect, keys: readonly string[]): string {
   for (const key of keys) {
@@ -475,16 +439,18 @@ function cloudtrailPath(d: Dialect, keys: readonly string[], fresh: Fresh): Valu
     if (rest.length > 0) return scalars();
     return scalars(column);
   }
-  const json = JSON_COLUMNS.get(head);
+  const json = CLOUDTRAIL_JSON_COLUMNS.get(head);
   if (json) {
     if (rest.length === 0) return scalars(json);
     return jsonLeaf(d, json, jsonPathFor(d, rest), fresh);
   }
-  if (head === 'userIdentity') return identityPath(rest);
-  if (head === 'resources') {
-    const field = rest.length === 1 ? RESOURCE_FIELDS.get(rest[0]!) : undefined;
-    if (!field) throw new SqlCompileError(`resources.${rest.join('.')} is not a field of the Athena table's resources`);
-    return { scalars: [], lists: [d.transform('resources', 'r', `r.${field}`)] };
+  const table = tableColumn(head);
+  if (table?.type.kind === 'struct') return structPath(d, table, rest);
+  if (table?.type.kind === 'array') {
+    // resources: one text field of its structs, each element's value.
+    const field = rest.length === 1 ? table.type.of.fields.find((f) => f.key === rest[0] && f.type.kind === 'string') : undefined;
+    if (!field) throw new SqlCompileError(`${head}.${rest.join('.')} is not a field of the Athena table's ${table.name}`);
+    return { scalars: [], lists: [d.transform(table.name, 'r', `r.${field.name}`)] };
   }
   throw new SqlCompileError(`${head} is not a column of the Athena CloudTrail table`);
 }
