@@ -215,7 +215,7 @@ function archivedEvent([id, time, seq, text, file, index, name, source, actor, u
 
 /**
  * A result's events `size` at a time, each slice converted only when asked for: DuckDB's values to
- * JS, the records parsed and normalized (about 50 µs an event), so a page of a big statement holds
+ * JS, the records parsed and normalized (20-30 µs an event), so a page of a big statement holds
  * the main thread for its own events only, not the statement's.
  */
 function* eventSlices(result: DuckDBMaterializedResult, size: number): Generator<ArchivedEvent[]> {

@@ -11,7 +11,7 @@ import type { ArchiveSession } from '../../archive/session.js';
 import type { DownloadSource } from '../exportModel.js';
 
 /**
- * Events a page while the dashboard downloads: about 25 ms of the main thread each (parse, encode), so keys and
+ * Events a page while the dashboard downloads: about 20 ms of the main thread each (convert, encode), so keys and
  * frames get in between. Only the writing is cut so fine: the archive is read as export --db reads it
  * (query.ts EVENTS_PER_STATEMENT), where a statement a page was 20-50% slower.
  */
