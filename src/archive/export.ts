@@ -27,7 +27,10 @@ export interface ArchiveExportOptions {
   /** The events expected, for the progress (a count made before). */
   total?: number;
   onProgress?: (progress: ExportProgress) => void;
-  /** Events read a page (query.ts eachEvent): smaller pages hold the main thread for less time at once. */
+  /**
+   * Events written a page (query.ts eachEvent), betweenPages between two: smaller pages hold the main thread
+   * for less time at once. The archive is read EVENTS_PER_STATEMENT events a statement whatever the page.
+   */
   pageSize?: number;
   /** Runs between pages (the dashboard lets keys and frames in there). */
   betweenPages?: () => Promise<void>;

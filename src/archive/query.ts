@@ -15,6 +15,7 @@ import type { RateCriteria } from '../model/rate.js';
 import { literal, schemaFor } from '../query/sql/index.js';
 import { dialectNamed } from '../query/sql/dialect.js';
 import { MAX_LISTED_CONFLICTS, reportedConflict } from '../store/progress.js';
+import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { Archive } from './db.js';
 
 type Loose = Record<string, unknown>;
@@ -180,31 +181,56 @@ export async function eventsAtSeqs(archive: Archive, seqs: readonly number[], or
   return eventsSelected(archive, 'true', order, `(${unique.map((seq) => `SELECT * FROM events WHERE tt_seq = ${seq}`).join(' UNION ALL ')})`);
 }
 
+/** The columns an ArchivedEvent is made of (archivedEvent reads them in this order). */
+const EVENT_COLUMNS =
+  'eventid, tt_time, tt_seq, tt_record, tt_file, tt_index, tt_name, tt_source, tt_actor, to_json(tt_usernames)::VARCHAR, tt_accesskey, tt_readonly, to_json(tt_resources)::VARCHAR';
+
+const selectEvents = (where: string, order: Order, from = 'events'): string => `SELECT ${EVENT_COLUMNS} FROM ${from} WHERE ${where} ORDER BY ${ORDER_BY[order]}`;
+
 async function eventsSelected(archive: Archive, where: string, order: Order, from = 'events'): Promise<ArchivedEvent[]> {
-  const result = await archive.connection.runAndReadAll(
-    `SELECT eventid, tt_time, tt_seq, tt_record, tt_file, tt_index, tt_name, tt_source, tt_actor, to_json(tt_usernames)::VARCHAR, tt_accesskey, tt_readonly, to_json(tt_resources)::VARCHAR ` +
-      `FROM ${from} WHERE ${where} ORDER BY ${ORDER_BY[order]}`,
-  );
-  return (result.getRows() as unknown[][]).map(([id, time, seq, text, file, index, name, source, actor, userNames, accessKey, readOnly, resources]) => {
-    const record = parseRecord(String(text));
-    const row = normalize(record, new RecordBatch(String(file)), Number(index), String(id));
-    // What the reader made of the file (a lookup-events element's outer fields included) is what was stored.
-    row.id = String(id);
-    row.time = time === null ? Number.NaN : Number(time);
-    row.name = String(name ?? '');
-    row.source = String(source ?? '');
-    row.actor = String(actor ?? '');
-    row.userNames = JSON.parse(String(userNames ?? '[]')) as string[];
-    row.accessKey = String(accessKey ?? '');
-    row.readOnly = readOnly === null ? null : Boolean(readOnly);
-    row.resources = (JSON.parse(String(resources ?? '[]')) as StoredResource[]).map((r) => ({
-      type: r.type ?? '',
-      name: r.name ?? '',
-      arn: r.arn ?? '',
-      accountId: r.accountid ?? '',
-    }));
-    return { row, record, cursor: { time: time === null ? null : Number(time), seq: Number(seq) } };
-  });
+  return ((await archive.connection.runAndReadAll(selectEvents(where, order, from))).getRows() as unknown[][]).map(archivedEvent);
+}
+
+/** One row of EVENT_COLUMNS as an event: its record parsed, the row made from it as the folder makes it, then the stored columns. */
+function archivedEvent([id, time, seq, text, file, index, name, source, actor, userNames, accessKey, readOnly, resources]: unknown[]): ArchivedEvent {
+  const record = parseRecord(String(text));
+  const row = normalize(record, new RecordBatch(String(file)), Number(index), String(id));
+  // What the reader made of the file (a lookup-events element's outer fields included) is what was stored.
+  row.id = String(id);
+  row.time = time === null ? Number.NaN : Number(time);
+  row.name = String(name ?? '');
+  row.source = String(source ?? '');
+  row.actor = String(actor ?? '');
+  row.userNames = JSON.parse(String(userNames ?? '[]')) as string[];
+  row.accessKey = String(accessKey ?? '');
+  row.readOnly = readOnly === null ? null : Boolean(readOnly);
+  row.resources = (JSON.parse(String(resources ?? '[]')) as StoredResource[]).map((r) => ({
+    type: r.type ?? '',
+    name: r.name ?? '',
+    arn: r.arn ?? '',
+    accountId: r.accountid ?? '',
+  }));
+  return { row, record, cursor: { time: time === null ? null : Number(time), seq: Number(seq) } };
+}
+
+/**
+ * A result's events `size` at a time, each slice converted only when asked for: DuckDB's values to
+ * JS, the records parsed and normalized (20-30 µs an event), so a page of a big statement holds
+ * the main thread for its own events only, not the statement's.
+ */
+function* eventSlices(result: DuckDBMaterializedResult, size: number): Generator<ArchivedEvent[]> {
+  let slice: ArchivedEvent[] = [];
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    for (let r = 0; r < chunk.rowCount; r++) {
+      slice.push(archivedEvent(chunk.getRowValues(r) as unknown[]));
+      if (slice.length === size) {
+        yield slice;
+        slice = [];
+      }
+    }
+  }
+  if (slice.length > 0) yield slice;
 }
 
 function parseRecord(text: string): Loose {
@@ -220,25 +246,38 @@ function parseRecord(text: string): Loose {
 const KEYS_PER_SCAN = 100_000;
 
 /**
+ * Events a statement of eachEvent reads, whatever the page: a statement costs about 10-15 ms before
+ * its first row (1M events), so pages of 500 read 500 at a time spent 25% more CPU and 20-50% more
+ * time than export's 5,000 (the --db download, against export --db, on 253k events).
+ */
+export const EVENTS_PER_STATEMENT = 5_000;
+
+/**
  * Every matching event in `order`, page by page (export). The keys come KEYS_PER_SCAN at a time,
- * then the rows page by page: a key query per page scanned the filter's columns again each time (60
- * scans for the 300k AssumeRole events of the 10M-event bench archive; CPU 30 -> 26 s). Fetching
- * the next page while this one is written saved ~10% more, for ~250 MB more resident: not kept.
+ * then the rows EVENTS_PER_STATEMENT at a time, handed out `pageSize` at a time: a key query per
+ * page scanned the filter's columns again each time (60 scans for the 300k AssumeRole events of the
+ * 10M-event bench archive; CPU 30 -> 26 s). Fetching the next statement's rows while this one is
+ * written saved ~10% more, for ~250 MB more resident: not kept. A page is converted when asked for
+ * (eventSlices), so a small page holds the main thread for its own events only.
  * `keysPerScan`: KEYS_PER_SCAN, smaller in the tests.
  */
 export async function* eachEvent(
   archive: Archive,
   where: string | null,
   order: Order = 'newest',
-  pageSize = 5_000,
+  pageSize = EVENTS_PER_STATEMENT,
   keysPerScan = KEYS_PER_SCAN,
 ): AsyncGenerator<ArchivedEvent[]> {
   const size = Math.max(1, Math.floor(pageSize));
   const keysAtOnce = Math.max(size, Math.floor(keysPerScan));
+  const perStatement = Math.min(keysAtOnce, Math.max(size, EVENTS_PER_STATEMENT));
   let cursor: Cursor | undefined;
   for (;;) {
     const keys = await pageKeys(archive, where, keysAtOnce, cursor, order);
-    for (let at = 0; at < keys.length; at += size) yield await eventsByKeys(archive, keys.slice(at, at + size), order);
+    for (let at = 0; at < keys.length; at += perStatement) {
+      // run, not runAndReadAll: the rows stay DuckDB's until eventSlices reads a page of them.
+      yield* eventSlices(await archive.connection.run(selectEvents(keysCondition(keys.slice(at, at + perStatement)), order)), size);
+    }
     if (keys.length < keysAtOnce) return;
     cursor = keys[keys.length - 1]!;
   }
