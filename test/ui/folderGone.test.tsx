@@ -31,8 +31,8 @@ describe('the dashboard when its folder is deleted', () => {
     h = renderApp(<App store={opened.store} folder={dir} watching env={{ NO_COLOR: '1' }} readRecord={(ref) => readRecord(ref)} onQuit={() => undefined} />, 120, 24);
     await h.waitFor((f) => f.includes('● watching') && f.includes('GetObject'));
     rmSync(dir, { recursive: true, force: true });
-    const frame = await h.waitFor((f) => f.includes('folder gone'), 15_000);
-    expect(frame).toContain('is gone (deleted, moved or replaced)');
+    // The header turns on the store's notice; the status line follows in the next frame (App's effect).
+    const frame = await h.waitFor((f) => f.includes('folder gone') && f.includes('is gone (deleted, moved or replaced)'), 15_000);
     expect(frame).toContain('GetObject');
     expect(frame).not.toContain('● watching');
   });
