@@ -2,8 +2,8 @@
  * The DuckDB archive's tables. `events` has the columns of AWS's Athena
  * CloudTrail table (lowercase names, `useridentity` struct, `resources` list
  * of structs, JSON fields as JSON text, eventtime as text), so SQL written
- * for Athena (schema 'cloudtrail') runs here too, but on the few columns
- * AWS's DDL gained after this layout was made (NOT_IN_ARCHIVE), plus `tt_*` columns that
+ * for Athena (schema 'cloudtrail') runs here too, except on the few columns
+ * AWS's DDL gained after this layout was made (NOT_IN_ARCHIVE); plus `tt_*` columns that
  * hold what trailtop's normalize() made of the record (actor label, user
  * names, resources with names, epoch time) and the original record as JSON,
  * so the query language means exactly what it means in memory (schema
@@ -93,6 +93,11 @@ export const NOT_IN_ARCHIVE: readonly string[] = [
   'edgeDeviceDetails',
   'tlsDetails',
 ];
+
+/** True when the record path (dotted) is, or is under, one of NOT_IN_ARCHIVE. */
+export function lackedByArchive(path: string): boolean {
+  return NOT_IN_ARCHIVE.some((lacking) => path === lacking || path.startsWith(`${lacking}.`));
+}
 
 export const USER_IDENTITY_TYPE =
   'STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, ' +

@@ -1,6 +1,6 @@
 /** A query typed on the command line as an AST for SQL: deep terms allowed (SQL reads the records' columns). */
 import { forEachLeaf, type QueryNode } from '../query/ast.js';
-import { NOT_IN_ARCHIVE } from '../archive/schema.js';
+import { lackedByArchive } from '../archive/schema.js';
 import { CLOUDTRAIL_JSON_COLUMNS } from '../query/sql/schema.js';
 import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
@@ -47,7 +47,7 @@ export function archiveLacksNote(node: QueryNode): string | null {
   forEachLeaf(node, (leaf) => {
     if (leaf.kind !== 'field' || leaf.ref.kind !== 'path') return;
     const dotted = leaf.ref.path.join('.');
-    if (NOT_IN_ARCHIVE.some((lacking) => dotted === lacking || dotted.startsWith(`${lacking}.`))) paths.add(dotted);
+    if (lackedByArchive(dotted)) paths.add(dotted);
   });
   if (paths.size === 0) return null;
   return (

@@ -18,7 +18,7 @@
  *   uses, and the raw record: every term there gives exactly the in-memory
  *   answer (the differential test checks it).
  */
-import { NOT_IN_ARCHIVE } from '../../archive/schema.js';
+import { lackedByArchive } from '../../archive/schema.js';
 import { MAX_JSON_DEPTH } from '../../ingest/limits.js';
 import { columnsOfKind, tableColumn, USER_IDENTITY, type TableField } from './cloudtrailTable.js';
 import { literal, type Dialect } from './dialect.js';
@@ -87,9 +87,7 @@ const scalars = (...values: string[]): ValueSource => ({ scalars: values, lists:
 // ---------------------------------------------------------------- AWS's record layout, in both tables
 
 /** The record's JSON fields, which both tables keep as JSON text columns (NULL for absent or null), by record key. */
-export const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(
-  ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'].map((key) => [key, key.toLowerCase()]),
-);
+export const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(columnsOfKind('json').filter(([key]) => !lackedByArchive(key)));
 /**
  * Every text leaf under a struct column (cloudtrailTable.ts), as [record path, column path]: what a
  * path to it reads. JSON text and map values are not leaves (their own keys follow).
@@ -151,7 +149,7 @@ const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, string> = new Map([
   ['vpcEndpointId', 'vpcendpointid'],
   // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has AWS's fields but those NOT_IN_ARCHIVE,
   // and one AWS's DDL lacks.
-  ...structLeaves(USER_IDENTITY).filter(([path]) => !NOT_IN_ARCHIVE.some((lacking) => path.startsWith(`${lacking}.`))),
+  ...structLeaves(USER_IDENTITY).filter(([path]) => !lackedByArchive(path)),
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
 ]);
 

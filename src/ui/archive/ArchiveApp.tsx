@@ -23,7 +23,7 @@ import { describeCopy, osc52Copy, type Env } from '../../term/osc52.js';
 import { supportsHyperlinks } from '../../term/osc8.js';
 import { sanitize, sanitizeLine } from '../../term/sanitize.js';
 import { fit, truncate } from '../../term/width.js';
-import { BUCKET_SIZES, histogramOpeningSize, type BucketSize, type TimelineZone } from '../../timeline/buckets.js';
+import { BUCKET_SIZES, histogramOpeningSize, type TimelineZone } from '../../timeline/buckets.js';
 import { ERROR_STACK, partNames, type StackField } from '../../timeline/histogram.js';
 import { unicodeBlocks } from '../../term/glyphs.js';
 import { buildDetail, withExtra } from '../detailModel.js';
@@ -90,8 +90,6 @@ export interface ArchiveAppProps {
   holdKeysMs?: number;
 }
 
-/** Bucket sizes the archive's histogram offers: the folder dashboard's, 1 s to a month, bounded as it bounds them (archive/histogramGrain.ts). */
-const SIZES: readonly BucketSize[] = BUCKET_SIZES;
 /** The most buckets one histogram asks for (zooming in further than that on a long span widens the bucket). */
 const MAX_BUCKETS = 2_000;
 /** The longest keys wait for a command's answer (a count over a big archive can take a while). */
@@ -470,10 +468,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           return;
         }
         // The size the folder dashboard opens at for the same span and height (histogramOpeningSize).
-        let size = sizeIndex >= 0 ? sizeIndex : SIZES.indexOf(histogramOpeningSize(bounds.first, bounds.last, fitRows));
-        while (size < SIZES.length - 1 && (bounds.last - bounds.first) / SIZES[size]!.ms > MAX_BUCKETS) size++;
+        let size = sizeIndex >= 0 ? sizeIndex : BUCKET_SIZES.indexOf(histogramOpeningSize(bounds.first, bounds.last, fitRows));
+        while (size < BUCKET_SIZES.length - 1 && (bounds.last - bounds.first) / BUCKET_SIZES[size]!.ms > MAX_BUCKETS) size++;
         // Bounded in the zone shown, as the folder's are: a day at local midnight, a week from Monday.
-        const grid = { size: SIZES[size]!, zone: stateRef.current!.zone };
+        const grid = { size: BUCKET_SIZES[size]!, zone: stateRef.current!.zone };
         const buckets = await session.histogram(whereRef.current, grid, bounds.first, bounds.last + 1);
         const parts = await loadParts(session, whereRef.current, stackField(stateRef.current!), grid, bounds.first, bounds.last + 1);
         if (mine !== ticket.current.histo) return;
@@ -483,7 +481,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         // Opened at the newest bucket (the list's newest-first top), or where it was: after a zoom, on the same time.
         const kept = keep ? bucketAfterZoom(buckets, keep) : -1;
         // A zoom in that the bucket cap undid would otherwise look like a key that does nothing.
-        const capped = !recount && sizeIndex >= 0 && size > sizeIndex ? `${SIZES[size]!.label} is the smallest bucket for this span (at most ${formatCount(MAX_BUCKETS)} buckets): narrow the query or its time to zoom in` : '';
+        const capped = !recount && sizeIndex >= 0 && size > sizeIndex ? `${BUCKET_SIZES[size]!.label} is the smallest bucket for this span (at most ${formatCount(MAX_BUCKETS)} buckets): narrow the query or its time to zoom in` : '';
         setState({ ...s, bucketSize: size, bucketIndex: kept >= 0 ? kept : s.bucketIndex >= 0 ? Math.min(s.bucketIndex, buckets.length - 1) : buckets.length - 1, ...(capped ? { status: capped } : {}) });
         settle('histo', mine);
       } catch (error) {
@@ -597,7 +595,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         scrollLimit: c.scrollLimit,
         topValues: c.top?.values ?? [],
         buckets: c.histo?.buckets ?? [],
-        bucketSizes: SIZES.length,
+        bucketSizes: BUCKET_SIZES.length,
         history: remembered.history(),
         current: cursorEvent,
         rowActor: cursorEvent?.row.actor ?? '',
@@ -900,7 +898,7 @@ function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, stack, zone:
   // Drawn in the zone its buckets were counted in, until h counts them again in the one shown.
   const zone = histo.zone ?? shownZone;
   const field = histo.parts?.field ?? (histo.buckets.length === 0 ? stack : 'errors');
-  const size = SIZES[histo.size]!;
+  const size = BUCKET_SIZES[histo.size]!;
   const body = histogramBodyRows(height);
   const at = Math.max(0, Math.min(selected, histo.buckets.length - 1));
   const first = Math.max(0, Math.min(at - Math.floor(body / 2), histo.buckets.length - body));
