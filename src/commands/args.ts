@@ -102,7 +102,12 @@ export function combineFilter(filter: string | undefined, since: string | undefi
     if (value === undefined) continue;
     const term = `${option}:${value}`;
     const checked = compileQuery(term);
-    if (!checked.ok) throw new UsageError(`--${option} ${sanitize(value)}: ${sanitize(checked.error.message)}`, false);
+    // The value must be one time as a whole: `--since '2h error:*'` parses as two terms and would
+    // quietly narrow the query to errors; and the query's own hint (`since:30m`) is not how an option is written.
+    if (!checked.ok || !parseTimeValue(value, Date.now())) {
+      const what = checked.ok ? 'not a single time' : checked.error.message;
+      throw new UsageError(`--${option} ${sanitize(value)}: ${sanitize(what)} (give 30m, 2h, 7d or an ISO time such as 2024-03-05T14:00Z)`, false);
+    }
     parts.push(term);
   }
   refuseEmptyWindow(since, until);

@@ -47,6 +47,15 @@ describe('--since and --until', () => {
     expect(() => combineFilter('user:alice', '3x', undefined)).toThrow(/^--since 3x: bad duration/);
     expect(() => combineFilter(undefined, undefined, 'yesterday')).toThrow(/^--until yesterday: /);
   });
+
+  it('say what an option value looks like, not the query term', () => {
+    expect(() => combineFilter(undefined, 'bogus', undefined)).toThrow(/^--since bogus: bad duration 'bogus' \(give 30m, 2h, 7d or an ISO time/);
+  });
+
+  it('refuse a value that adds query terms to the filter', () => {
+    expect(() => combineFilter(undefined, '2024-08-01 error:*', undefined)).toThrow(/^--since 2024-08-01 error:\*: not a single time/);
+    expect(() => combineFilter('user:alice', undefined, '2h OR name:x')).toThrow(UsageError);
+  });
 });
 
 // Last-one-wins dropped the first: `--filter user:alice --filter name:Delete*` exported every Delete by anyone.
