@@ -61,6 +61,8 @@ export interface DetailLayout {
   selectedLine: number;
   /** Its last screen line (a long link wraps), -1 when none is selected. */
   selectedEnd: number;
+  /** Every selectable line's link and screen lines, top to bottom. */
+  links: { index: number; start: number; end: number }[];
 }
 
 /** The panel's lines at a width: values word-wrapped (at most 4 lines each), links wrapped whole so they can be read. */
@@ -68,6 +70,7 @@ export function layoutDetail(model: DetailModel, width: number, linkIndex: numbe
   const inner = Math.max(10, width - 2);
   const valueWidth = Math.max(8, inner - LABEL_WIDTH - 2);
   const screen: ScreenLine[] = [];
+  const links: DetailLayout['links'] = [];
   let selectedLine = -1;
   let selectedEnd = -1;
   for (const line of model.lines) {
@@ -83,12 +86,14 @@ export function layoutDetail(model: DetailModel, width: number, linkIndex: numbe
     // Prose (error messages, rule titles) breaks between words; a word wider than the column is cut.
     const parts = isLink ? wrapText(sanitize(line.value), valueWidth) : wrapWords(sanitize(line.value), valueWidth, 4);
     const url = isLink && line.tone === 'link' ? (model.links[line.link!]?.url ?? null) : null;
+    const start = screen.length;
     parts.forEach((text, i) => {
       screen.push({ label: i === 0 ? sanitize(line.label) : '', text, tone: line.tone, selected, url });
     });
     if (selected) selectedEnd = screen.length - 1;
+    if (line.link !== null) links.push({ index: line.link, start, end: screen.length - 1 });
   }
-  return { screen, selectedLine, selectedEnd };
+  return { screen, selectedLine, selectedEnd, links };
 }
 
 /** Lines of content below the panel's title. */
@@ -108,6 +113,21 @@ export function detailTop(layout: DetailLayout, scroll: number, bodyHeight: numb
     if (end >= top + bodyHeight) top = Math.min(sel, end - bodyHeight + 1);
   }
   return top;
+}
+
+/**
+ * PgUp/PgDn in the details (`layout` laid out with `linkIndex`): `by` lines from what is shown. The
+ * selected link holds the panel on itself (detailTop), so PgDn did nothing once Tab had selected a
+ * value; a page that leaves it selects the first link the new page shows whole, or none.
+ */
+export function pageDetail(layout: DetailLayout, linkIndex: number, scroll: number, bodyHeight: number, by: number): { scroll: number; linkIndex: number } {
+  const maxTop = Math.max(0, layout.screen.length - bodyHeight);
+  const shown = detailTop(layout, scroll, bodyHeight);
+  const top = Math.max(0, Math.min(maxTop, shown + by));
+  const end = Math.max(layout.selectedLine, layout.selectedEnd);
+  if (layout.selectedLine < 0 || top === shown || (layout.selectedLine >= top && end < top + bodyHeight)) return { scroll: top, linkIndex };
+  const next = layout.links.find((link) => link.start >= top && link.end < top + bodyHeight);
+  return { scroll: top, linkIndex: next?.index ?? -1 };
 }
 
 export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyperlinks, chain, extra }: DetailPanelProps) {

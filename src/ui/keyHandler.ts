@@ -16,7 +16,7 @@ import { handlePrincipalKey, principalTerm } from './investigate/principalKeys.j
 import type { SummaryLine } from './investigate/principalModel.js';
 import { handleColumnsKey } from './investigate/columnKeys.js';
 import type { TopResult } from '../investigate/topValues.js';
-import { detailBodyHeight, layoutDetail } from './DetailPanel.js';
+import { detailBodyHeight, layoutDetail, pageDetail } from './DetailPanel.js';
 import { actionFor, type Action, type Mode } from './keys.js';
 import { editLine } from './lineEditor.js';
 import { cursorIndex } from './listModel.js';
@@ -122,12 +122,12 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   } else if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown') && state.detailRow) {
     // In the details PgUp/PgDn read further down the panel; the arrows step through events.
     const width = detailPanelWidth;
-    const layout = layoutDetail(withExtra(buildDetail(state.detailRow, state.zone, ctx.chain), ctx.detailExtra), width, -1);
+    const layout = layoutDetail(withExtra(buildDetail(state.detailRow, state.zone, ctx.chain), ctx.detailExtra), width, state.linkIndex);
     const body = detailBodyHeight(mainH);
-    const limit = Math.max(0, layout.screen.length - body);
-    const from = Math.min(state.scroll, limit);
-    const to = action === 'pageDown' ? from + Math.max(1, body - 2) : from - Math.max(1, body - 2);
-    return dispatch({ type: 'scroll', to: Math.max(0, Math.min(limit, to)) });
+    const step = Math.max(1, body - 2);
+    const paged = pageDetail(layout, state.linkIndex, state.scroll, body, action === 'pageDown' ? step : -step);
+    if (paged.linkIndex !== state.linkIndex) dispatch({ type: 'link', index: paged.linkIndex });
+    return dispatch({ type: 'scroll', to: paged.scroll });
   } else {
     const page = Math.max(1, bodyH - 1);
     const targets: Partial<Record<Action, number>> = {

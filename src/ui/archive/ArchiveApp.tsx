@@ -556,10 +556,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width).length : 0), [state.mode, problemFiles, width]);
   // The rules the event fired (the last run's), under its details as in the folder dashboard.
   const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOf(current.row.id)) : []), [found.findings, current]);
-  const detailLength = useMemo(
-    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone, chain), detailFindings), width, -1).screen.length : 0),
-    [state.mode, current, state.zone, width, detailFindings, chain],
+  const detailLayout = useMemo(
+    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone, chain), detailFindings), width, state.nav.linkIndex) : undefined),
+    [state.mode, current, state.zone, width, detailFindings, chain, state.nav.linkIndex],
   );
+  const detailLength = detailLayout?.screen.length ?? 0;
   const scrollLimit =
     state.mode === 'json'
       ? Math.max(0, jsonLines.length - jsonBodyHeight(mainH))
@@ -576,8 +577,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     // On its bucket and span as they were (the same query's buckets): bucketIndex is kept when no `keep` is given.
     if (open.includes('histogram')) void loadHistogram(s.bucketSize, fitRows);
   };
-  const ctxRef = useRef({ total, bodyH, mainH, fitRows, scrollLimit, top, histo, list, help, principalLines, chain });
-  ctxRef.current = { total, bodyH, mainH, fitRows, scrollLimit, top, histo, list, help, principalLines, chain };
+  const ctxRef = useRef({ total, bodyH, mainH, fitRows, scrollLimit, detailLayout, top, histo, list, help, principalLines, chain });
+  ctxRef.current = { total, bodyH, mainH, fitRows, scrollLimit, detailLayout, top, histo, list, help, principalLines, chain };
   // The event under the cursor as a key sees it: keys of one burst (j j p) move the cursor before any frame is drawn.
   const eventUnderCursor = useCallback((): ArchivedEvent | null => {
     const c = ctxRef.current;
@@ -593,6 +594,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         bodyH: c.bodyH,
         mainH: c.mainH,
         scrollLimit: c.scrollLimit,
+        detailLayout: c.detailLayout,
         topValues: c.top?.values ?? [],
         buckets: c.histo?.buckets ?? [],
         bucketSizes: BUCKET_SIZES.length,

@@ -29,6 +29,7 @@ import { columnsKey, openColumns } from './archiveColumns.js';
 import { spanKey } from './archiveSpan.js';
 import { stackKey } from './archiveStack.js';
 import { closeBack, openOver } from '../viewStack.js';
+import { detailBodyHeight, pageDetail, type DetailLayout } from '../DetailPanel.js';
 import { openedAnew, type KeptViews } from '../keptViews.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
@@ -146,6 +147,8 @@ export interface ArchiveKeyContext {
   mainH: number;
   /** Furthest scroll of the JSON or help view, or of the details. */
   scrollLimit: number;
+  /** The details' lines as shown, with the selected link (mode detail): PgUp/PgDn page through them. */
+  detailLayout?: DetailLayout;
   /** Top values on screen (mode top). */
   topValues: readonly { value: string }[];
   /** Buckets in the histogram, and the one to filter by (start, end) when Enter is pressed there; one of no events (count 0) is not listed. */
@@ -312,7 +315,9 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   }
   if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown')) {
     const by = action === 'pageDown' ? ctx.mainH - 2 : -(ctx.mainH - 2);
-    return { state: { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
+    if (!ctx.detailLayout) return { state: { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
+    const paged = pageDetail(ctx.detailLayout, state.nav.linkIndex, state.scroll, detailBodyHeight(ctx.mainH), by);
+    return { state: { ...state, scroll: paged.scroll, nav: paged.linkIndex === state.nav.linkIndex ? state.nav : { ...state.nav, linkIndex: paged.linkIndex } } };
   }
   switch (action) {
     case 'open':
