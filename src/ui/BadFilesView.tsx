@@ -5,7 +5,7 @@ import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import { truncateStart } from './pathText.js';
 import { useTheme } from './theme.js';
-import { wrapText } from './wrap.js';
+import { wrapText, wrapWords } from './wrap.js';
 
 export interface BadFilesViewProps {
   bad: readonly BadFile[];
@@ -52,7 +52,8 @@ export function badFileLines(
       // The whole path, wrapped: its end (the file name) is what the reader needs; a very long one loses its start.
       const room = Math.max(1, width - 2);
       for (const part of wrapText(truncateStart(sanitize(file.path), room * PATH_LINES), room)) lines.push({ text: `  ${part}`, tone: 'path' });
-      for (const part of wrapText(sanitize(file.reason), width - 6, 3)) lines.push({ text: `      ${part}`, tone: 'reason' });
+      // A reason is prose: broken between words (`Expected double-quoted prop` / `erty name` read badly).
+      for (const part of wrapWords(sanitize(file.reason), width - 6, 3)) lines.push({ text: `      ${part}`, tone: 'reason' });
     }
   };
   section('Unreadable or malformed files', bad);

@@ -28,4 +28,11 @@ describe('bad files view paths', () => {
     expect(pathLines[2]!.endsWith('/file.json')).toBe(true);
     for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(40);
   });
+
+  it('breaks a reason between words', () => {
+    const reason = "invalid JSON at byte 1293 (line 37, column 9): Expected double-quoted property name";
+    const lines = badFileLines([{ path: '/logs/bad.json', reason }], [], 80).map((l) => l.text);
+    const reasonLines = lines.slice(2, lines.findIndex((l) => l.startsWith('Skipped')));
+    expect(reasonLines).toEqual(['      invalid JSON at byte 1293 (line 37, column 9): Expected double-quoted', '      property name']);
+  });
 });
