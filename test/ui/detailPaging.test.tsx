@@ -60,7 +60,7 @@ describe('PgDn in the details with a value selected', () => {
     const start = initialArchiveState();
     const inDetail = { ...start, mode: 'detail' as const, nav: { ...start.nav, linkIndex: 0 } };
     const layout = layoutDetail(model, 80, 0);
-    const ctx: ArchiveKeyContext = { total: 1, bodyH: 20, mainH, scrollLimit: layout.screen.length - detailBodyHeight(mainH), topValues: [], buckets: [], bucketSizes: 15, detailLayout: layout };
+    const ctx: ArchiveKeyContext = { total: 1, bodyH: 20, mainH, scrollLimit: layout.screen.length - detailBodyHeight(mainH), topValues: [], buckets: [], bucketSizes: 15, detailLayout: (linkIndex) => layoutDetail(model, 80, linkIndex) };
     const next = archiveKey(inDetail, '', { ...NO_KEY, pageDown: true }, ctx).state;
     expect(next.scroll).toBeGreaterThan(0);
     const after = layoutDetail(model, 80, next.nav.linkIndex);

@@ -556,11 +556,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width).length : 0), [state.mode, problemFiles, width]);
   // The rules the event fired (the last run's), under its details as in the folder dashboard.
   const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOf(current.row.id)) : []), [found.findings, current]);
-  const detailLayout = useMemo(
-    () => (state.mode === 'detail' && current ? layoutDetail(withExtra(buildDetail(current.row, state.zone, chain), detailFindings), width, state.nav.linkIndex) : undefined),
-    [state.mode, current, state.zone, width, detailFindings, chain, state.nav.linkIndex],
+  const detailModel = useMemo(
+    () => (state.mode === 'detail' && current ? withExtra(buildDetail(current.row, state.zone, chain), detailFindings) : undefined),
+    [state.mode, current, state.zone, detailFindings, chain],
   );
-  const detailLength = detailLayout?.screen.length ?? 0;
+  const detailLength = useMemo(() => (detailModel ? layoutDetail(detailModel, width, -1).screen.length : 0), [detailModel, width]);
+  // Laid out with the selection the key handler holds: Tab and PgDn in one burst arrive before a render.
+  const detailLayout = useMemo(() => (detailModel ? (linkIndex: number) => layoutDetail(detailModel, width, linkIndex) : undefined), [detailModel, width]);
   const scrollLimit =
     state.mode === 'json'
       ? Math.max(0, jsonLines.length - jsonBodyHeight(mainH))

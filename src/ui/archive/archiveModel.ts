@@ -147,8 +147,8 @@ export interface ArchiveKeyContext {
   mainH: number;
   /** Furthest scroll of the JSON or help view, or of the details. */
   scrollLimit: number;
-  /** The details' lines as shown, with the selected link (mode detail): PgUp/PgDn page through them. */
-  detailLayout?: DetailLayout;
+  /** The details' lines as shown with a link selected (mode detail): PgUp/PgDn page through them. */
+  detailLayout?: (linkIndex: number) => DetailLayout;
   /** Top values on screen (mode top). */
   topValues: readonly { value: string }[];
   /** Buckets in the histogram, and the one to filter by (start, end) when Enter is pressed there; one of no events (count 0) is not listed. */
@@ -316,7 +316,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   if (mode === 'detail' && (action === 'pageUp' || action === 'pageDown')) {
     const by = action === 'pageDown' ? ctx.mainH - 2 : -(ctx.mainH - 2);
     if (!ctx.detailLayout) return { state: { ...state, scroll: clamp(state.scroll + by, 0, ctx.scrollLimit) } };
-    const paged = pageDetail(ctx.detailLayout, state.nav.linkIndex, state.scroll, detailBodyHeight(ctx.mainH), by);
+    const paged = pageDetail(ctx.detailLayout(state.nav.linkIndex), state.nav.linkIndex, state.scroll, detailBodyHeight(ctx.mainH), by);
     return { state: { ...state, scroll: paged.scroll, nav: paged.linkIndex === state.nav.linkIndex ? state.nav : { ...state.nav, linkIndex: paged.linkIndex } } };
   }
   switch (action) {
