@@ -105,6 +105,15 @@ describe('the strip (model)', () => {
     expect(stripHeight(15)).toBe(0);
     expect(stripHeight(16)).toBe(1);
   });
+
+  it('marks a span longer than its cells in months, whose oldest events it cannot draw', () => {
+    const years = [makeRow({ time: Date.UTC(2022, 10, 10) }), makeRow({ time: Date.UTC(2014, 2, 6) })];
+    const cut = stripModel(years, { width: 80, zone: 'utc', ascii: false, plain: true })!;
+    expect(cut.buckets[0]!.start).toBeGreaterThan(Date.UTC(2014, 2, 6));
+    expect(cut.prefix).toBe('1mo‹');
+    expect(stripModel(years, { width: 80, zone: 'utc', ascii: true, plain: true })!.prefix).toBe('1mo<');
+    expect(stripModel(years, { width: 160, zone: 'utc', ascii: false, plain: true })!.prefix).toBe('1mo ');
+  });
 });
 
 describe('the histogram (model)', () => {

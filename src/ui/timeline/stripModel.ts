@@ -58,6 +58,8 @@ function compact(n: number): string {
 export interface StripCounts {
   size: BucketSize;
   histogram: Histogram;
+  /** The span is longer than the cells in months: events before the first cell are not drawn. */
+  older: boolean;
 }
 
 const SUFFIX_WIDTH = 6;
@@ -67,7 +69,7 @@ const PREFIX_WIDTH = 4;
  * Counts for the strip over newest-first rows: the smallest bucket (1 s up
  * to a day, and on to a week or a month when the span needs it, so the whole
  * span shows) that fits the cells available; a span longer than the cells in
- * months shows its newest stretch. One pass over the rows; the cursor moving
+ * months shows its newest stretch (`older`). One pass over the rows; the cursor moving
  * does not count again.
  */
 export function stripCounts(rows: readonly EventRow[], width: number, zone: TimelineZone, store?: EventStore): StripCounts | null {
@@ -82,7 +84,7 @@ export function stripCounts(rows: readonly EventRow[], width: number, zone: Time
     from = floorBucket(span.last, size, zone);
     for (let i = 1; i < count; i++) from = prevBucket(from, size, zone);
   }
-  return { size, histogram: histogram(rows, { size, zone, from, count, store }) };
+  return { size, histogram: histogram(rows, { size, zone, from, count, store }), older: total > cellsWidth };
 }
 
 /** The strip's cells from its counts and the cursor's time. */
@@ -105,7 +107,8 @@ export function stripCells(counts: StripCounts, options: StripOptions): StripMod
   });
   return {
     size,
-    prefix: size.label.padEnd(PREFIX_WIDTH - 1) + ' ',
+    // A strip that starts after the first event says so, or a quiet stretch would read as no events at all.
+    prefix: size.label.padEnd(PREFIX_WIDTH - 1) + (counts.older ? (options.ascii ? '<' : '‹') : ' '),
     cells,
     suffix: ` ${compact(h.max)}`.slice(0, SUFFIX_WIDTH),
     from: h.buckets[0]?.start ?? NaN,
