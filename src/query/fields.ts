@@ -395,7 +395,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'time',
     name: 'from',
     aliases: [],
-    description: 'after an ISO time, UTC unless +hh:mm',
+    description: 'at or after: ISO time, UTC unless +hh:mm',
     example: 'from:2024-03-05T14:00Z',
     bound: 'lower',
   },

@@ -198,6 +198,13 @@ describe('help text', () => {
     for (const line of lines) expect(line.length + 2, line).toBeLessThanOrEqual(80);
   });
 
+  // from: takes an event at exactly its time, as since: does; the help said "after", which reads as strictly after.
+  it('says a lower time bound includes the bound', () => {
+    const at = Date.UTC(2024, 2, 5, 14, 0, 0);
+    expect(matches('from:2024-03-05T14:00:00Z', makeRow({ time: at }))).toBe(true);
+    for (const field of FIELDS.filter((f) => f.kind === 'time' && f.bound === 'lower')) expect(field.description, field.name).toMatch(/^at or after/);
+  });
+
   // agent:"aws-cli/2*" reads the * as a character and matched nothing in silence: the help says so, and its example works.
   it('says that * in quotes is literal, with an example that globs', () => {
     const line = queryHelpLines().find((l) => l.includes('in quotes is literal'));
