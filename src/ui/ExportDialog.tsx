@@ -245,7 +245,9 @@ export function ExportDialog({
   const boxWidth = Math.min(width, 100);
   const inner = Math.max(10, boxWidth - 4);
   const line = (text: string): string => truncate(text, inner);
-  const filterNote = queryText.trim() ? `the list under the query ${sanitize(queryText.trim())}` : 'every event in the list';
+  const listNote = queryText.trim() ? `the list under the query ${sanitize(queryText.trim())}` : 'the list';
+  // Ctrl-O on: "2 marked events: every event in the list" said both at once.
+  const filterNote = state.markedOnly ? `those marked in ${listNote}` : queryText.trim() ? listNote : 'every event in the list';
   const plain = (text: string, color?: string, bold = false): DialogLine => () => (
     <Text color={color} bold={bold} wrap="truncate-end">
       {line(text)}

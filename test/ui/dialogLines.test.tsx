@@ -40,6 +40,29 @@ describe('download dialog lines at 80 columns', () => {
     expect(frame).not.toContain('…');
   });
 
+  it('says the marked events, not every event, with Ctrl-O on', async () => {
+    const session = new ExportSession((options) => exportRows({ ...options, readRecords: async () => [] }));
+    const rows = makeRows(5);
+    const props = {
+      store: new EventStore(0),
+      rows,
+      queryText: '',
+      zone: 'utc' as const,
+      width: 80,
+      height: 22,
+      marks: new Set([rows[0]!.id, rows[1]!.id]),
+      onClose: vi.fn(),
+      setQuery: vi.fn(),
+      setStatus: vi.fn(),
+    };
+    h = renderApp(<ExportDialog {...props} session={session} cwd={dir} now={() => Date.UTC(2026, 0, 1)} env={{}} />, 80, 23);
+    await h.waitFor((f) => f.includes('Download 5 events'));
+    const frame = await h.press('\u000f', (f) => f.includes('marked only: on'));
+    const text = frame.split('\n').map((l) => l.replace(/^│ ?|\s*│$/g, '')).join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain("Download 2 marked events: those marked in the list, newest first (the list's order).");
+    expect(text).not.toContain('every event in the list');
+  });
+
   it('break hints at their separators', () => {
     expect(wrapHints(EXPORT_HINTS.running, 76)).toEqual(['Esc/c cancel · b hide (the download goes on; the header shows ↓ and its %)', '? help']);
     expect(wrapHints('a · b', 10)).toEqual(['a · b']);
