@@ -105,7 +105,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'resourceName', title: 'Resource name', short: 'Resource', min: 9, max: 80, comfort: 24, weight: 2.5, keep: 60, value: (row) => firstResource(row, 'name') },
   // Wide enough for AccessDenied even at 80 columns: errors are what a security reader scans for.
   { id: 'error', title: 'Error code', short: 'Error', min: 12, max: 30, weight: 1.5, keep: 70, whole: 25, value: rowErrorCode },
-  { id: 'region', title: 'Region', short: 'Region', min: 9, max: 20, weight: 0.5, keep: 10, whole: 16, yieldToNames: true, value: (row) => row.region },
+  { id: 'region', title: 'Region', short: 'Region', min: 9, max: 25, weight: 0.5, keep: 10, whole: 25, yieldToNames: true, value: (row) => row.region },
   // 15 = a whole IPv4 address; IPv6 addresses may be cut.
   { id: 'ip', title: 'Source IP', short: 'IP', min: 15, max: 40, weight: 0.5, keep: 40, whole: 15, value: (row) => row.sourceIp },
 ];

@@ -42,6 +42,17 @@ describe('column widths follow the values in view', () => {
     }
   });
 
+  it('show a region up to 25 characters whole or not at all, at every width', () => {
+    // stratus-red-team's anonymised regions run to 21 characters; the longest real one, us-isof-southeast-1, to 19.
+    const regions = [...rows, makeRow({ region: 'megov-southcentral-3r' }), makeRow({ region: 'us-isof-southeast-1' })];
+    const widest = widestValues(regions, ctx);
+    for (let width = 60; width <= 260; width++) {
+      const region = layoutColumns(width, false, widest).find((c) => c.def.id === 'region');
+      if (region) expect(region.width, `region at ${width}`).toBeGreaterThanOrEqual('megov-southcentral-3r'.length);
+    }
+    expect(layoutColumns(218, false, widest).find((c) => c.def.id === 'region')).toBeDefined();
+  });
+
   it('give blank width to the columns whose values are cut, not to short ones', () => {
     // At 200 columns the event name is no wider than its widest value while the user's long name is whole.
     const long = [...rows, makeRow({ actor: 'stratus-red-team-user-federation-session' })];
