@@ -56,15 +56,19 @@ export function histogramEntries(h: Histogram): HistogramEntry[] {
   return h.buckets.map((b) => ({ start: isoUtc(b.start), count: b.count, errors: b.errors }));
 }
 
-/** The text form: one line per bucket with a bar of `#` (errors as `!`) scaled to the largest bucket. */
-export function formatHistogram(h: Histogram, barWidth = 40): string {
+/**
+ * The text form: one line per bucket with a bar of `#` (errors as `!`) scaled to the largest bucket.
+ * `untimed` events matched but are in no bucket: said, as the dashboard's histogram title says them,
+ * or the total reads as all that matched (robustness: 16 events charted of 20).
+ */
+export function formatHistogram(h: Histogram, barWidth = 40, untimed = 0): string {
   if (h.buckets.length === 0) return 'No events with a readable time.\n';
   const total = h.buckets.reduce((sum, b) => sum + b.count, 0);
   const errors = h.buckets.reduce((sum, b) => sum + b.errors, 0);
   const countWidth = Math.max(5, String(h.max).length);
   const errorWidth = Math.max(6, String(Math.max(0, ...h.buckets.map((b) => b.errors))).length);
   const lines = [
-    `Bucket ${h.size.label} (UTC), ${h.buckets.length} bucket${h.buckets.length === 1 ? '' : 's'}, ${total} event${total === 1 ? '' : 's'}, ${errors} with an error`,
+    `Bucket ${h.size.label} (UTC), ${h.buckets.length} bucket${h.buckets.length === 1 ? '' : 's'}, ${total} event${total === 1 ? '' : 's'}${untimed > 0 ? ` (+${untimed} without a readable time)` : ''}, ${errors} with an error`,
     `${'start'.padEnd(20)}  ${'count'.padStart(countWidth)}  ${'errors'.padStart(errorWidth)}`,
   ];
   for (const b of h.buckets) {
@@ -94,5 +98,6 @@ export async function scanHistogram(
   const all = store.rows();
   const rows = query ? all.filter((row) => query.test(row)) : all;
   const h = histogramOf(rows, size, store);
-  return json ? `${JSON.stringify(histogramEntries(h), null, 2)}\n` : formatHistogram(h);
+  const untimed = rows.reduce((n, row) => (Number.isNaN(row.time) ? n + 1 : n), 0);
+  return json ? `${JSON.stringify(histogramEntries(h), null, 2)}\n` : formatHistogram(h, 40, untimed);
 }

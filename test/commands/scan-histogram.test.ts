@@ -64,6 +64,10 @@ describe('scan --histogram', () => {
     expect(run.stderr).toContain('bad file');
     const filtered = trailtop('scan', dir, '--histogram', '--bucket', '15m', '--json', '--filter', '-name:StopInstances');
     expect(JSON.parse(filtered.stdout)).toHaveLength(2);
+    // An event whose time does not parse matched but is in no bucket: the text says so.
+    write(dir, 'c.json', JSON.stringify([event('d', { eventTime: 'ThisIsAWrongEventTime' })]));
+    const text = trailtop('scan', dir, '--histogram', '--bucket', '15m');
+    expect(text.stdout.split('\n')[0]).toBe('Bucket 15m (UTC), 3 buckets, 3 events (+1 without a readable time), 1 with an error');
     const bad = trailtop('scan', dir, '--bucket', '15m');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--bucket goes with --histogram');
