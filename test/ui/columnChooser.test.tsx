@@ -85,6 +85,17 @@ describe('column chooser (C)', () => {
   });
 });
 
+describe('K/J in the column chooser', () => {
+  it('say why a hidden column or the time does not move', async () => {
+    const h = await mountOneRow(100, 24);
+    await h.press('C', (f) => f.includes('List columns'));
+    await h.press('G', (f) => (f.split('\n').find((l) => l.startsWith(' ›')) ?? '').includes('[ ] Error message'));
+    await h.press('K', (f) => f.includes('A hidden column has no place: show it first (Enter)'));
+    await h.press('g', (f) => (f.split('\n').find((l) => l.startsWith(' ›')) ?? '').includes('Event time'));
+    await h.press('J', (f) => f.includes('The event time column stays first'));
+  });
+});
+
 describe('column chooser at 80x24', () => {
   it('its title and note fit whole: hints dropped whole (? more), the note shortened, nothing cut', async () => {
     const h = await mountOneRow(80, 24);

@@ -41,6 +41,9 @@ export function handleColumnsKey(action: Action, input: string, ctx: ColumnsKeyC
     const step = action === 'moveColumnUp' ? -1 : 1;
     const ids = moveColumn(entries, index, step);
     if (ids) save(ids, id);
+    // K/J on a hidden column or on the time did nothing, and said nothing.
+    else if (entries[index] && !entries[index].shown) dispatch({ type: 'status', text: 'A hidden column has no place: show it first (Enter), then move it' });
+    else if (id === 'time') dispatch({ type: 'status', text: 'The event time column stays first' });
     return true;
   }
   if (action === 'resetColumns') {
