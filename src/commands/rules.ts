@@ -12,7 +12,11 @@ export function commandRules(rules: readonly string[] | undefined): RuleSet {
   try {
     return loadRuleSet(ruleFolders(rules));
   } catch (error) {
-    if (error instanceof RulesFolderError) throw new UsageError(sanitize(error.message), false);
+    if (error instanceof RulesFolderError) {
+      // A folder from the environment was never typed on this command line: say where it came from.
+      const fromEnv = error.folder !== undefined && !(rules ?? []).includes(error.folder);
+      throw new UsageError(sanitize(`${error.message}${fromEnv ? ' (named in TRAILTOP_RULES)' : ''}`), false);
+    }
     throw error;
   }
 }

@@ -12,7 +12,15 @@ import type { Rule, RuleSet, SkippedRule } from './rule.js';
 import { parseRuleFile } from './sigmaRule.js';
 
 /** A --rules folder (or TRAILTOP_RULES entry) that does not exist or cannot be read: commands exit 2. */
-export class RulesFolderError extends Error {}
+export class RulesFolderError extends Error {
+  constructor(
+    message: string,
+    /** The folder as it was named (the command says where it was named). */
+    readonly folder?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** The built-in pack shipped with trailtop. */
 export function builtinRulesDir(): string {
@@ -45,16 +53,16 @@ export function loadRuleSet(folders: readonly string[], options: LoadRulesOption
       info = statSync(folder);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      throw new RulesFolderError(`${code === 'ENOENT' ? 'no such rules folder' : `cannot read rules folder (${code ?? 'error'})`}: ${folder}`);
+      throw new RulesFolderError(`${code === 'ENOENT' ? 'no such rules folder' : `cannot read rules folder (${code ?? 'error'})`}: ${folder}`, folder);
     }
-    if (!info.isDirectory() && !info.isFile()) throw new RulesFolderError(`not a rules folder or file: ${folder}`);
+    if (!info.isDirectory() && !info.isFile()) throw new RulesFolderError(`not a rules folder or file: ${folder}`, folder);
     sources.push({ root: folder, origin: folder });
   }
   for (const { root, origin } of sources) {
     const files = ruleFiles(root, skipped);
     // A folder named for its rules that holds none is a wrong path, not a quiet run of the built-in pack alone.
     if (origin !== 'builtin' && files.length === 0 && !skipped.some((s) => s.path === root)) {
-      throw new RulesFolderError(`no rule files (.yml, .yaml) in the rules folder: ${root}`);
+      throw new RulesFolderError(`no rule files (.yml, .yaml) in the rules folder: ${root}`, root);
     }
     for (const path of files) {
       let text: string;

@@ -74,6 +74,11 @@ describe.skipIf(!present)('trailtop detect', () => {
     }
     const viaEnv = run(['detect', STRATUS], { ...process.env, TRAILTOP_RULES: '/nonexistent/rules' });
     expect(await viaEnv.exit).toBe(2);
+    // Set in a profile long ago, it is nowhere on the command line: the message says where it came from.
+    expect(viaEnv.stderr()).toBe('trailtop: no such rules folder: /nonexistent/rules (named in TRAILTOP_RULES)\n');
+    const viaOption = run(['detect', STRATUS, '--rules', '/nonexistent/rules']);
+    expect(await viaOption.exit).toBe(2);
+    expect(viaOption.stderr()).toBe('trailtop: no such rules folder: /nonexistent/rules\n');
   });
 
   it('rule: filters work headless: scan, scan --histogram, export', async () => {
