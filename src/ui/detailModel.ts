@@ -3,7 +3,7 @@
  * Insights statistics, and the resources with their links. The component
  * only lays these lines out.
  */
-import { consoleSignInOf, requestIdOf, rowInsight, sharedEventIdOf } from '../model/recordBatch.js';
+import { consoleSignInOf, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf } from '../model/recordBatch.js';
 import { SHARED_WITH } from '../model/resources.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
@@ -120,6 +120,11 @@ export function assumedRoleParts(arn: string): { role: string; session: string }
   return slash < 0 ? { role: rest, session: '' } : { role: rest.slice(0, slash), session: rest.slice(slash + 1) };
 }
 
+/** The Event time line of a record whose eventTime did not parse: what it holds, said to be no time. */
+function unreadableTime(raw: string): string {
+  return raw === '' ? 'none in the record' : `${raw} (not a readable time)`;
+}
+
 /** `chain`: the "Who is behind this session" section's state (absent: no section). */
 export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState = { status: 'none' }): DetailModel {
   const links: LinkItem[] = [];
@@ -132,7 +137,8 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState
   const { role, session } = assumedRoleParts(row.principalArn);
   const account = row.recipientAccount || row.account;
   const lines: DetailLine[] = [
-    field('Event time', `${formatTime(row, zone)} ${zoneLabel(zone, Number.isNaN(row.time) ? Date.now() : row.time)}`),
+    // An eventTime that did not parse is shown as written, without a zone: `ThisIsAWrongEventTime UTC` read as a time.
+    field('Event time', Number.isNaN(row.time) ? unreadableTime(timeRawOf(row)) : `${formatTime(row, zone)} ${zoneLabel(zone, row.time)}`),
     value('User name', row.actor, { field: 'user', value: row.actor }),
     value('Role', role, { field: 'user', value: role }),
     value('Session', session, { field: 'user', value: session }),

@@ -33,6 +33,13 @@ describe('detail model', () => {
     expect(resourceLinks[2]!.unavailable).toBe('Link not available: no console page known for this resource type');
   });
 
+  it('shows an eventTime that did not parse as written, without a zone that would make it read as a time', () => {
+    const line = (row: ReturnType<typeof makeRow>) => buildDetail(row, 'utc').lines.find((l) => l.label === 'Event time')!.value;
+    expect(line(makeRow({ time: Number.NaN, timeRaw: 'ThisIsAWrongEventTime' }))).toBe('ThisIsAWrongEventTime (not a readable time)');
+    expect(line(makeRow({ time: Number.NaN, timeRaw: '' }))).toBe('none in the record');
+    expect(line(makeRow({ time: Date.UTC(2024, 2, 5, 14, 0, 0) }))).toBe('2024-03-05 14:00:00 UTC');
+  });
+
   it('shows Insights statistics with the rate change as insight over baseline', () => {
     expect(rateChange(1, 3)).toBe('↑ 300%');
     expect(rateChange(4, 1)).toBe('↓ 25%');
