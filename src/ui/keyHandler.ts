@@ -188,7 +188,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     case 'toggleTime':
       return dispatch({ type: 'toggleZone' });
     case 'badFiles':
-      return dispatch({ type: 'openOverlay', mode: 'badfiles' });
+      // Again closes it, as T, i, h and ? close theirs.
+      return dispatch(mode === 'badfiles' ? { type: 'back' } : { type: 'openOverlay', mode: 'badfiles' });
     case 'toggleOrder':
       dispatch({ type: 'toggleOrder' });
       return dispatch({ type: 'status', text: state.order === 'newest' ? 'Oldest first (o: newest first)' : 'Newest first (o: oldest first)' });

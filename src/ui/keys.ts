@@ -190,7 +190,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'resourceTimeline', keys: [{ char: 'r' }], label: 'r', description: 'list every event that touched the selected resource', modes: ['detail'], group: MAIN },
   { action: 'json', keys: [{ char: 'v' }], label: 'v', description: 'show the full original record as JSON', modes: BROWSE, group: MAIN },
   { action: 'toggleTime', keys: [{ char: 't' }], label: 't', description: 'toggle UTC / local time', modes: BROWSE, group: MAIN },
-  { action: 'badFiles', keys: [{ char: 'b' }], label: 'b', description: 'files that could not be read, with reasons', modes: BROWSE, group: MAIN },
+  { action: 'badFiles', keys: [{ char: 'b' }], label: 'b', description: 'files that could not be read, with reasons (again: close)', modes: [...BROWSE, 'badfiles'], group: MAIN },
   { action: 'insights', keys: [{ char: 'i' }], label: 'i', description: 'open / close the Insights view', modes: [...BROWSE, 'insights'], group: MAIN },
   { action: 'export', keys: [{ char: 'd' }], label: 'd', description: 'download (export) the filtered events', modes: BROWSE, group: MAIN },
   { action: 'pivotReplace', keys: [{ char: '=' }], label: '=', description: 'filter by the selected value (replaces the query; in the list: pick a field of the row)', modes: [...BROWSE, 'top', 'principal'], group: MAIN },

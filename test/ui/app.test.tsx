@@ -528,6 +528,10 @@ describe('bad files', () => {
     expect(frame).toContain('/logs/evil\\x1b[2J.json');
     expect(frame).not.toContain('\u001b');
     await h.press(KEYS.escape, (f) => !f.includes('Files with problems'));
+    // b again closes it, as T, i, h and ? close their views.
+    await h.press('b', (f) => f.includes('Files with problems'));
+    frame = await h.press('b', (f) => !f.includes('Files with problems'));
+    expect(frame).toContain('Event2');
   });
 });
 

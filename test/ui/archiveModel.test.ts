@@ -27,6 +27,14 @@ describe('keys of the --db dashboard', () => {
     expect(press({ ...s, cursor: 9_999_999 }, 'j').state.cursor).toBe(9_999_999);
   });
 
+  it('b opens the bad-files view and b again closes it, as Esc does', () => {
+    const opened = press(initialArchiveState(), 'b');
+    expect(opened.state.mode).toBe('badfiles');
+    expect(opened.command).toEqual({ kind: 'badFiles' });
+    expect(press(opened.state, 'b').state.mode).toBe('list');
+    expect(press(opened.state, '', { escape: true }).state.mode).toBe('list');
+  });
+
   it('j and k move the cursor down and up the screen; the rows scroll only when it reaches an edge', () => {
     let s = initialArchiveState();
     for (let i = 0; i < 5; i++) s = press(s, 'j').state;

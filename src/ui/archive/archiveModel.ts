@@ -243,7 +243,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     return { state: mode === 'help' ? { ...now, ...closeBack(state, 'list'), scroll: 0 } : { ...now, ...openOver(state, 'help'), scroll: ctx.helpScroll?.(mode) ?? 0 } };
   }
   if (mode === 'help' || mode === 'json' || mode === 'badfiles') {
-    if (action === 'back' || (mode === 'json' && action === 'json')) return { state: { ...now, ...closeBack(state, 'list'), scroll: 0 } };
+    if (action === 'back' || (mode === 'json' && action === 'json') || (mode === 'badfiles' && action === 'badFiles')) return { state: { ...now, ...closeBack(state, 'list'), scroll: 0 } };
     if (mode === 'json' && action === 'copy') return { state, command: { kind: 'copy' } };
     const scrolls: Partial<Record<Action, number>> = { up: -1, down: 1, pageUp: -(ctx.mainH - 2), pageDown: ctx.mainH - 2 };
     if (action === 'top' || action === 'bottom') return { state: { ...state, scroll: action === 'top' ? 0 : ctx.scrollLimit } };
