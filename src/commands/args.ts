@@ -166,6 +166,8 @@ export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: Ta
   return compiled.query.isEmpty ? null : compiled.query;
 }
 
+const LOG_FILE_NAME = /\.(json|jsonl|ndjson|gz)$/i;
+
 /**
  * What a command reads must be a folder or a regular file (a link to either
  * counts); otherwise a one-line UsageError. FIFOs, sockets and devices are
@@ -177,7 +179,9 @@ export async function requireFolderOrFile(path: string): Promise<void> {
     info = await stat(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new UsageError(`${code === 'ENOENT' ? 'no such folder' : `cannot read (${code ?? 'error'})`}: ${sanitize(path)}`, false);
+    // A name like a log file was meant as FILE: 'no such folder' for `scan trail.json.gz` misleads.
+    const missing = LOG_FILE_NAME.test(path) ? 'no such file' : 'no such folder';
+    throw new UsageError(`${code === 'ENOENT' ? missing : `cannot read (${code ?? 'error'})`}: ${sanitize(path)}`, false);
   }
   if (info.isDirectory() || info.isFile()) return;
   throw new UsageError(`not a folder or regular file (${specialKind(info)}): ${sanitize(path)}`, false);

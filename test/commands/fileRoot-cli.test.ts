@@ -125,11 +125,19 @@ describe('a single file on the command line', () => {
     expect(refused.stdout()).toBe('');
   });
 
-  it('keeps the message for a missing path', async () => {
+  it('says no such file for a missing path named like a log file, no such folder otherwise', async () => {
     const missing = join(folder(), 'nope.json');
     const scan = run(['scan', missing]);
     expect(await scan.exit).toBe(2);
-    expect(scan.stderr()).toBe(`trailtop: no such folder: ${missing}\n`);
+    expect(scan.stderr()).toBe(`trailtop: no such file: ${missing}\n`);
+    const gz = join(folder(), 'nope.json.gz');
+    const tail = run(['tail', gz]);
+    expect(await tail.exit).toBe(2);
+    expect(tail.stderr()).toBe(`trailtop: no such file: ${gz}\n`);
+    const dir = join(folder(), 'nope');
+    const other = run(['scan', dir]);
+    expect(await other.exit).toBe(2);
+    expect(other.stderr()).toBe(`trailtop: no such folder: ${dir}\n`);
   });
 
   it('says FILE in the usage of scan, tail and the dashboard', async () => {
