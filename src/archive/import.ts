@@ -96,6 +96,12 @@ export interface ImportOptions {
   checkpoint?: boolean | 'auto';
   /** Called after each committed batch (the dashboard shows the new events then). */
   afterCommit?: (filesCommitted: number) => void;
+  /**
+   * Nothing else runs statements on this archive during the run (the `archive` command, `scan DIR
+   * --db`): DuckDB is then given only the cores the readers leave it while they read (duckdbThreads).
+   * Not for the dashboard, whose queries on their own connection would lose their threads too.
+   */
+  alone?: boolean;
 }
 
 const STAGING_PREFIX = 'trailtop-staging-';
@@ -250,6 +256,34 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
   }
 }
 
+/**
+ * DuckDB's threads while `readers` threads read and stage: the cores they leave, at least one.
+ * DuckDB 1.5's calling thread busy-waits (mutex lock and unlock in a loop) while another of its
+ * threads runs the statement's last task (duckdb/duckdb#22178, and TaskExecutor's wait, #22092), so
+ * on a machine the readers already fill, a second DuckDB thread bought no speed and took CPU from
+ * the readers: 1M high-card folder on 2 cores, median CPU 89.5 -> 73.7 s, wall unchanged
+ * (bench/RESULTS.md, 2026-12-04: DuckDB's statements, one at a time, are the critical path either way).
+ */
+export function duckdbThreads(cores: number, readers: number): number {
+  return Math.max(1, cores - Math.max(1, readers));
+}
+
+/**
+ * Sets DuckDB's threads (a setting of the whole database instance) and returns what puts the
+ * previous value back.
+ */
+async function setThreads(connection: DuckDBConnection, threads: number): Promise<() => Promise<void>> {
+  const previous = Number((await connection.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0]![0]);
+  if (!Number.isSafeInteger(previous) || previous < 1 || previous === threads) return async () => undefined;
+  await connection.run(`SET threads = ${threads}`);
+  let restored = false;
+  return async () => {
+    if (restored) return;
+    restored = true;
+    await connection.run(`SET threads = ${previous}`);
+  };
+}
+
 /** Events read, and log (WAL) bytes, from which an import ends with a checkpoint. */
 const CHECKPOINT_EVENTS = 100_000;
 const CHECKPOINT_LOG_BYTES = 256 * 1024 * 1024;
@@ -390,9 +424,12 @@ export async function importFolder(archive: Archive, folder: string, options: Im
 
   const workerUrl = new URL('./importWorker.js', import.meta.url);
   const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
+  // vitest runs the TypeScript sources: no compiled worker, so read here (as for a handful of files).
+  const readHere = workers === 0 || toRead.length <= (options.readHereUpTo ?? 8) || !existsSync(fileURLToPath(workerUrl));
+  let restoreThreads: () => Promise<void> = async () => undefined;
   try {
-    // vitest runs the TypeScript sources: no compiled worker, so read here (as for a handful of files).
-    if (workers === 0 || toRead.length <= (options.readHereUpTo ?? 8) || !existsSync(fileURLToPath(workerUrl))) {
+    if (options.alone && toRead.length > 0) restoreThreads = await setThreads(connection, duckdbThreads(availableParallelism(), readHere ? 1 : workers));
+    if (readHere) {
       for (const [id, file] of toRead.entries()) {
         if (stopped()) break;
         apply(await runImportJob({ id, path: file.path }));
@@ -426,6 +463,8 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     const left = open as OpenBatch | null;
     if (left) closeSync(left.fd);
     rmSync(stagingDir, { recursive: true, force: true });
+    // The readers are done: the checkpoint below has every core (a failure to say so costs only speed).
+    await restoreThreads().catch(() => undefined);
   }
   if (failure) throw (failure as { error: unknown }).error;
   summary.aborted = signal?.aborted === true;

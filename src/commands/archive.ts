@@ -119,7 +119,7 @@ export async function runArchive(argv: string[]): Promise<number> {
   };
   try {
     // No screen to keep responsive here: a small run costs less CPU read on this thread than with two workers starting.
-    const summary = await importFolder(archive, dir, { signal: controller.signal, onProgress: showProgress ? draw : undefined, readHereUpTo: 256 });
+    const summary = await importFolder(archive, dir, { signal: controller.signal, onProgress: showProgress ? draw : undefined, readHereUpTo: 256, alone: true });
     if (drawn) process.stderr.write('\r\x1b[K');
     reportFiles(summary);
     const line =

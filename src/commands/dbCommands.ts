@@ -43,7 +43,7 @@ async function openDbOrThrow(dbPath: string, dir: string | undefined): Promise<A
     try {
       // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
       const { importFolder } = await import('../archive/import.js');
-      const summary = await importFolder(archive, dir);
+      const summary = await importFolder(archive, dir, { alone: true });
       for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
     } catch (error) {
       await archive.close();

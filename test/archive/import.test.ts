@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openArchive, defaultArchivePath, type Archive } from '../../src/archive/db.js';
-import { importFolder } from '../../src/archive/import.js';
+import { duckdbThreads, importFolder } from '../../src/archive/import.js';
 import { summarizeArchive } from '../../src/archive/query.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 
@@ -237,6 +238,55 @@ describe('archive import', () => {
     const rest = await importFolder(archive, join(dir, 'logs'));
     expect(rest.filesUnchanged).toBe(3);
     expect(rest.eventsTotal).toBe(50);
+  });
+
+  it('alone, gives DuckDB the cores its readers leave while they read, then puts its threads back', async () => {
+    expect(duckdbThreads(2, 2)).toBe(1);
+    expect(duckdbThreads(1, 2)).toBe(1);
+    expect(duckdbThreads(8, 2)).toBe(6);
+    expect(duckdbThreads(4, 0)).toBe(3);
+    const dir = scratch();
+    writeFolder(join(dir, 'logs'), 6, 5);
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    const threads = async (): Promise<number> => count(archive, `SELECT current_setting('threads')`);
+    // Not what the import sets on any machine (cores - 1), so that putting it back shows.
+    const before = availableParallelism() + 5;
+    await archive.connection.run(`SET threads = ${before}`);
+    const statements: string[] = [];
+    const run = archive.connection.run.bind(archive.connection);
+    const spy = vi.spyOn(archive.connection, 'run').mockImplementation(async (sql, ...rest) => {
+      statements.push(sql);
+      return run(sql, ...rest);
+    });
+    try {
+      const summary = await importFolder(archive, join(dir, 'logs'), { batchFiles: 2, alone: true });
+      expect(summary.eventsAdded).toBe(30);
+    } finally {
+      spy.mockRestore();
+    }
+    const sets = statements.map((sql, k) => [sql, k] as const).filter(([sql]) => sql.startsWith('SET threads'));
+    // This thread reads (no compiled worker under vitest): one reader.
+    expect(sets.map(([sql]) => sql)).toEqual([`SET threads = ${duckdbThreads(availableParallelism(), 1)}`, `SET threads = ${before}`]);
+    const inserts = statements.map((sql, k) => [sql, k] as const).filter(([sql]) => sql.startsWith('INSERT INTO events'));
+    expect(inserts.length).toBe(3);
+    expect(sets[0]![1]).toBeLessThan(inserts[0]![1]);
+    expect(sets[1]![1]).toBeGreaterThan(inserts[2]![1]);
+    expect(await threads()).toBe(before);
+    // Not alone (the dashboard's import, beside its queries): the setting is left alone.
+    statements.length = 0;
+    writeFolder(join(dir, 'more'), 2, 5);
+    const spy2 = vi.spyOn(archive.connection, 'run').mockImplementation(async (sql, ...rest) => {
+      statements.push(sql);
+      return run(sql, ...rest);
+    });
+    try {
+      await importFolder(archive, join(dir, 'more'));
+    } finally {
+      spy2.mockRestore();
+    }
+    expect(statements.filter((sql) => sql.startsWith('SET threads'))).toEqual([]);
+    expect(await threads()).toBe(before);
   });
 
   it('a process killed mid-import leaves the database as after its last committed batch', async () => {
