@@ -107,6 +107,14 @@ export function partitionPredicates(node: QueryNode, partitions: readonly Partit
   return out;
 }
 
+/**
+ * True when the table is partitioned by date but the query gives no lower time bound for the whole
+ * query: Athena then reads every day the trail holds (billed by the bytes).
+ */
+export function readsEveryDay(node: QueryNode, partitions: readonly PartitionColumn[]): boolean {
+  return partitions.includes('timestamp') && !partitionPredicates(node, ['timestamp']).some((p) => p.startsWith('"timestamp" >='));
+}
+
 /** Bytes of query text Athena's StartQueryExecution takes at most (its QueryString limit). */
 export const ATHENA_QUERY_BYTES = 262_144;
 

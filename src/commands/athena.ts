@@ -3,7 +3,7 @@ import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { recordFromRow } from '../athena/records.js';
 import { AthenaCancelled, AthenaError, runAthenaQuery, type AthenaProgress, type AthenaResult } from '../athena/run.js';
-import { athenaStatement, missingColumn } from '../athena/statement.js';
+import { athenaStatement, missingColumn, readsEveryDay } from '../athena/statement.js';
 import { csvHeader, csvLines } from '../export/csv.js';
 import { formatEventTime } from '../export/columns.js';
 import { formatBytes } from '../export/progress.js';
@@ -59,6 +59,8 @@ const OPTIONS = {
 /** What to do about a table made from an older DDL than AWS's current one. */
 const OLDER_TABLE = "it was made from an older DDL: 'trailtop sql --ddl' prints AWS's current table; dropping this external table leaves the logs in S3";
 
+const EVERY_DAY = 'no since: or from: applies to the whole query, so Athena reads every day the trail holds (billed by the bytes): add since:7d or from:2024-03-05 to read less';
+
 function progressLine(progress: AthenaProgress): string {
   return `athena ${progress.state.toLowerCase()}: ${formatBytes(progress.bytesScanned)} scanned, ${(progress.elapsedMs / 1000).toFixed(1)} s`;
 }
@@ -85,9 +87,10 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   if (format !== 'list' && format !== 'jsonl' && format !== 'csv') throw new UsageError(`unknown --format '${sanitize(values.format ?? '')}' (use list, jsonl or csv)`);
   const ast = parseForSql(positionals[0] ?? '');
   refuseTags(ast, 'run on Athena');
+  const partitions = parsePartitions(values.partitions);
   let sql: string;
   try {
-    sql = athenaStatement(ast, { table: values.table!, partitions: parsePartitions(values.partitions), limit });
+    sql = athenaStatement(ast, { table: values.table!, partitions, limit });
   } catch (error) {
     if (error instanceof SqlCompileError) throw new UsageError(`cannot run this query on Athena: ${sanitizeLine(error.message)}`, false);
     throw error;
@@ -95,6 +98,8 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   if (values['print-sql']) process.stderr.write(`${sql}\n`);
   const note = cloudtrailPathNote(ast);
   if (note) process.stderr.write(`trailtop: ${note}\n`);
+  // Said before anything is billed: a query without since:/from: reads the whole trail, often terabytes.
+  if (readsEveryDay(ast, partitions)) process.stderr.write(`trailtop: note: ${EVERY_DAY}\n`);
 
   // The SDK warns on every run that its releases after January 2027 need Node 22: not something a
   // trailtop user can act on mid-query (package.json pins the SDK), so it is not printed.
@@ -138,7 +143,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
         if (drawn) process.stderr.write('\r\x1b[K');
         drawn = false;
         process.stderr.write(`trailtop: note: the table has no ${sanitize(column)} column, so events come without it (${OLDER_TABLE})\n`);
-        sql = athenaStatement(ast, { table: values.table!, partitions: parsePartitions(values.partitions), limit, omit });
+        sql = athenaStatement(ast, { table: values.table!, partitions, limit, omit });
       }
     }
     if (drawn) process.stderr.write('\r\x1b[K');

@@ -45,6 +45,23 @@ describe('trailtop athena', () => {
     expect(out.join('')).not.toContain('\u001b');
     expect(lines[1]).toMatch(/GetObject {2}root {2}10\.0\.0\.1$/);
     expect(err.join('')).toContain('2 events; Athena scanned 5 MiB (query q-1)');
+    // Bounded by from:, so no note about reading every day.
+    expect(err.join('')).not.toContain('every day');
+  });
+
+  it('says before the query runs that one without since:/from: reads every day of the trail', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: 'q-2', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } } });
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [{ Data: [{ VarCharValue: 'eventid' }] }], ResultSetMetadata: { ColumnInfo: [{ Name: 'eventid', Type: 'varchar' }] } } });
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const args = ['--database', 'trails', '--table', 't', '--workgroup', 'primary'];
+    expect(await runAthena([...args, 'error:AccessDenied'], { sleep: async () => undefined })).toBe(0);
+    expect(err[0]).toMatch(/^trailtop: note: no since: or from: applies to the whole query, so Athena reads every day/);
+    err.length = 0;
+    expect(await runAthena([...args, '--partitions', 'region', 'error:AccessDenied'], { sleep: async () => undefined })).toBe(0);
+    expect(err.join('')).not.toContain('every day');
   });
 
   it('refuses a query before contacting Athena when it has a term the table cannot answer', async () => {
@@ -68,7 +85,7 @@ describe('trailtop athena', () => {
     const err: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-    const code = await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'name:GetObject'], { sleep: async () => undefined });
+    const code = await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'name:GetObject since:7d'], { sleep: async () => undefined });
     expect(code).toBe(0);
     const sent = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString!.split('\nFROM')[0]!);
     expect(sent).toHaveLength(3);
@@ -114,7 +131,7 @@ describe('trailtop athena', () => {
     const err: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-    const code = await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { client: new AthenaClient({ region: 'eu-west-1' }), sleep: async () => undefined });
+    const code = await runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'error:* since:7d'], { client: new AthenaClient({ region: 'eu-west-1' }), sleep: async () => undefined });
     expect(code).toBe(1);
     expect(out.join('')).toBe('');
     expect(err.join('')).toBe('trailtop: cannot reach Athena at athena.eu-west-1.amazonaws.com (getaddrinfo ENOTFOUND): check the network and the region\n');

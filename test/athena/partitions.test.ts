@@ -1,6 +1,6 @@
 /** Partition predicates from the whole query tree: OR groups prune too, and never narrower than the query. */
 import { describe, expect, it } from 'vitest';
-import { partitionPredicates } from '../../src/athena/statement.js';
+import { partitionPredicates, readsEveryDay } from '../../src/athena/statement.js';
 import { parseQuery } from '../../src/query/parse.js';
 
 const NOW = Date.UTC(2024, 2, 5, 12);
@@ -12,6 +12,24 @@ function predicates(query: string): string[] {
 }
 
 describe('partition predicates', () => {
+  it('says when a query on a date-partitioned table reads every day: no lower time bound for the whole query', () => {
+    const every = (query: string, partitions: ('region' | 'timestamp')[] = ['region', 'timestamp']) => {
+      const parsed = parseQuery(query, { now: NOW, deepTerms: true });
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      return readsEveryDay(parsed.ast, partitions);
+    };
+    expect(every('')).toBe(true);
+    expect(every('error:* region:eu-west-1')).toBe(true);
+    expect(every('until:1d')).toBe(true);
+    expect(every('since:2h OR name:x')).toBe(true);
+    expect(every('since:2h error:*')).toBe(false);
+    expect(every('from:2024-03-01 to:2024-03-02')).toBe(false);
+    expect(every('(since:2h name:a) OR (since:1d name:b)')).toBe(false);
+    // The table has no date partition, or the user dropped it: nothing to say.
+    expect(every('error:*', ['region'])).toBe(false);
+    expect(every('error:*', [])).toBe(false);
+  });
+
   it('regions: a term, either of a field repeated, the parts of an OR each limited, an AND of limits', () => {
     expect(predicates('region:eu-west-1 name:x')).toEqual(["region IN ('eu-west-1')"]);
     expect(predicates('region:eu-west-1 region:us-east-1')).toEqual(["region IN ('eu-west-1', 'us-east-1')"]);
