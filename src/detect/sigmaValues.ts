@@ -17,7 +17,7 @@
  *   turns Sigma's PCRE-flavoured syntax into JavaScript's).
  * - `exists: true|false`; `cidr` is an IPv4 or IPv6 block.
  * - Everything else (expand placeholders, fieldref, base64, wide, windash,
- *   numeric comparisons, time parts) throws Unsupported: the rule is listed
+ *   numeric comparisons, neq, time parts) throws Unsupported: the rule is listed
  *   as not run, with this reason, never run with the term dropped.
  */
 import { and, not, or, splitPath, type FieldRef, type QueryNode, type ValueMatch } from '../query/ast.js';
@@ -44,6 +44,13 @@ const NOT_SUPPORTED: Record<string, string> = {
   gte: 'numeric comparisons (|gte) are not supported',
   lt: 'numeric comparisons (|lt) are not supported',
   lte: 'numeric comparisons (|lte) are not supported',
+  neq: 'the |neq modifier (not equal) is not supported',
+  minute: 'time parts (|minute) are not supported',
+  hour: 'time parts (|hour) are not supported',
+  day: 'time parts (|day) are not supported',
+  week: 'time parts (|week) are not supported',
+  month: 'time parts (|month) are not supported',
+  year: 'time parts (|year) are not supported',
 };
 
 type Scalar = string | number | boolean | null;

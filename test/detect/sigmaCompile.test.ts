@@ -132,6 +132,10 @@ describe('values', () => {
       ['a|expand', '%x%', /placeholders/],
       ['a|base64offset|contains', 'x', /base64offset/],
       ['a|gt', 5, /numeric/],
+      // Sigma 2.1 modifiers: named as such, not as unknown ones.
+      ['a|neq', 'x', /a: the \|neq modifier \(not equal\) is not supported/],
+      ['a|hour', 3, /a: time parts \(\|hour\) are not supported/],
+      ['eventTime|minute', 0, /time parts \(\|minute\)/],
       ['a|bogus', 'x', /unknown modifier \|bogus/],
       ['a|re', '(', /bad regular expression/],
       ['a|cidr', '10.0.0.0', /not a CIDR/],
