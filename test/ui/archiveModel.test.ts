@@ -181,6 +181,17 @@ describe('the --db headline', () => {
     }
   });
 
+  it('counts the skipped files as the folder header does, with one (b), and gives them up before the bad files', () => {
+    expect(archiveHeadline({ ...parts, bad: 0, skipped: 1, width: 120 })).toBe('trailtop · 1,234 matching · row 1,000 · newest first · 1 skipped (b) · archive /home/someone/archives/trail.duckdb');
+    expect(archiveHeadline({ ...parts, skipped: 3, width: 140 })).toBe('trailtop · 1,234 matching · row 1,000 · newest first · ! 2 bad files · 3 skipped (b) · archive /home/someone/archives/trail.duckdb');
+    for (const width of [70, 60, 50, 40, 30]) {
+      const line = archiveHeadline({ ...parts, skipped: 3, width });
+      expect(line, `${width}`).toContain('! 2 bad');
+      expect(line, `${width}`).toContain('(b)');
+      expect(displayWidth(line), `${width}`).toBeLessThanOrEqual(width);
+    }
+  });
+
   it('a pivot from the top values is a step [ comes back from; [ with nothing behind says so', () => {
     const top = { ...initialArchiveState('user:x'), mode: 'top' as const, topIndex: 0 };
     const pivot = press(top, '', { return: true });

@@ -858,6 +858,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     // As the folder dashboard's header: only a followed folder has anything to follow.
     follow: follower ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
+    skipped: problemFiles.skipped.length,
     path: sanitize(dbPath),
     // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).
     width: download.activity ? width - download.activity.length - 2 : width,
