@@ -112,6 +112,11 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   follow: "follow newest events (as DIR's new files are imported; read only: the newest event)",
   queryBack: 'back to the previous query, cursor on the event it was on',
   columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
+  // The folder's words promised filtering at each key and a folder's history: here each query is a count
+  // over the archive, applied by Enter, and the history is kept per archive file.
+  editQuery: 'edit the query (Enter applies it)',
+  applyQuery: 'apply the query (one count over the archive) and return to the list',
+  historyPrev: "earlier query from this archive file's history (kept between runs)",
 };
 
 
