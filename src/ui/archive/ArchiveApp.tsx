@@ -135,7 +135,8 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'insights', 'jumpToEvents', 'nextTab', 'prevTab',
   'columnChooser', 'toggleColumn', 'moveColumnUp', 'moveColumnDown', 'resetColumns',
   'badFiles',
-  'help', 'quit', 'forceQuit',
+  // q while a download runs asks first (runningWork.ts), as on the folder dashboard: its answers are keys too.
+  'help', 'quit', 'confirmQuit', 'refuseQuit', 'forceQuit',
 ]);
 
 function archiveHelp(width: number): HelpLine[] {
