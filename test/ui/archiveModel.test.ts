@@ -63,6 +63,9 @@ describe('keys of the --db dashboard', () => {
     const order = press(s, 'o');
     expect(order.command).toEqual({ kind: 'order' });
     expect(order.state.order).toBe('oldest');
+    // The status line says the new order, as the folder dashboard's does (the 80-column header drops it).
+    expect(order.state.status).toBe('Oldest first (o: newest first)');
+    expect(press(order.state, 'o').state.status).toBe('Newest first (o: oldest first)');
     expect(press(s, 'T').command).toEqual({ kind: 'top' });
     expect(press(s, 'h').command).toEqual({ kind: 'histogram' });
     expect(press(s, 'm').command).toEqual({ kind: 'mark' });

@@ -332,7 +332,11 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'toggleTime':
       return { state: { ...now, zone: state.zone === 'utc' ? 'local' : 'utc' } };
     case 'toggleOrder':
-      return { state: { ...now, order: state.order === 'newest' ? 'oldest' : 'newest' }, command: { kind: 'order' } };
+      // Said as the folder dashboard says it: at 80 columns the header has no room for the order.
+      return {
+        state: { ...now, order: state.order === 'newest' ? 'oldest' : 'newest', status: state.order === 'newest' ? 'Oldest first (o: newest first)' : 'Newest first (o: oldest first)' },
+        command: { kind: 'order' },
+      };
     case 'topValues':
       return { state: { ...now, ...openOver(state, 'top'), ...openedAnew(state, 'top') }, command: { kind: 'top' } };
     case 'histogram': {
