@@ -502,6 +502,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The followed imports ended: the Insights view reads its Insights and rates again after each.
   const [imports, setImports] = useState(0);
+  // And the header's problem files: the follower reports bad files as it meets them, but not skipped ones.
+  useEffect(() => {
+    if (imports > 0) session.problemFiles().then(setProblems, fail);
+  }, [session, fail, imports]);
   // T, p and h count live on the folder dashboard; on a followed archive, again once an import has ended
   // (under the help too: Esc shows the view again as it is now, as the folder dashboard's does).
   useEffect(() => {
