@@ -377,6 +377,8 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   let failure: { error: unknown } | null = null;
   let pool: FileWorkers<ImportJob, ImportReply> | null = null;
   const stopped = (): boolean => signal?.aborted === true || failure !== null;
+  // Files of the batches committed: a stopped run's read count is these, not the files read into a batch it dropped.
+  let keptRead = 0;
 
   /** Hands the open batch to DuckDB, after the batches before it; the readers go on with the next one meanwhile. */
   const seal = (): void => {
@@ -390,6 +392,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
         // Stopped while an earlier batch went in: this one is dropped whole, as if never read.
         if (stopped()) return;
         summary.conflicts += await moveBatch(connection, batch);
+        keptRead += batch.files.filter((file) => READ_SHAPES.has(file.shape as FileShape)).length;
         options.afterCommit?.(batch.files.length);
       } catch (error) {
         failure ??= { error };
@@ -468,6 +471,8 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   }
   if (failure) throw (failure as { error: unknown }).error;
   summary.aborted = signal?.aborted === true;
+  // The next run reads the dropped batches' files again: counting them here said '2,408 files read' where 2,047 were kept.
+  if (summary.aborted) summary.eventFiles.read = keptRead;
   await settleLog(archive, connection, options.checkpoint ?? 'auto', summary.recordsRead);
   summary.eventsTotal = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
   summary.eventsAdded = summary.eventsTotal - before;

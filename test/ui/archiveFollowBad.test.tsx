@@ -5,6 +5,8 @@
  * count must still arrive (it once did not: the subscription was renewed for
  * the new height and the pending count dropped with the old one).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower } from '../../src/archive/follow.js';
 import { ArchiveSession } from '../../src/archive/session.js';
@@ -41,5 +43,12 @@ describe('a bad file in the folder a --db dashboard follows', () => {
     const frame = await h.waitFor((f) => f.includes('1 bad'), 15_000);
     expect(frame).toContain('watching · 1 bad');
     expect(frame).toContain('/logs/incoming/bad2.json');
+  });
+
+  it('counts in the header the files an import skipped, once it has ended (they were counted only when the dashboard opened)', async () => {
+    writeFileSync(join(archive.folder, 'notes.json'), '{not json');
+    await follower.arrive(archive, []);
+    const frame = await h.waitFor((f) => f.includes('1 skipped'), 15_000);
+    expect(frame.split('\n')[0]).toContain('1 skipped');
   });
 });

@@ -79,4 +79,12 @@ describe('i on an archive of the bundled samples', () => {
     expect(frame).toContain(first.eventName);
     await db.press('[', (f) => !f.includes(query.slice(0, 40)) && idle(f), 20_000);
   });
+
+  it('keys typed with i wait for the Insights to be read: i j Enter in one burst lists the second Insight', async () => {
+    const second = pairInsights(new InsightRecords().update(store.log()))[1]!;
+    const query = relatedEventsQuery(second);
+    const frame = await db.press(`ij${KEYS.enter}`, (f) => f.includes(query.slice(0, 40)) && idle(f) && !f.includes('Insights ('), 20_000);
+    expect(frame).toContain(second.eventName);
+    await db.press('[', (f) => !f.includes(query.slice(0, 40)) && idle(f), 20_000);
+  });
 });

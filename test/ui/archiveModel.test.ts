@@ -63,6 +63,9 @@ describe('keys of the --db dashboard', () => {
     const order = press(s, 'o');
     expect(order.command).toEqual({ kind: 'order' });
     expect(order.state.order).toBe('oldest');
+    // The status line says the new order, as the folder dashboard's does (the 80-column header drops it).
+    expect(order.state.status).toBe('Oldest first (o: newest first)');
+    expect(press(order.state, 'o').state.status).toBe('Newest first (o: oldest first)');
     expect(press(s, 'T').command).toEqual({ kind: 'top' });
     expect(press(s, 'h').command).toEqual({ kind: 'histogram' });
     expect(press(s, 'm').command).toEqual({ kind: 'mark' });
@@ -177,6 +180,17 @@ describe('the --db headline', () => {
     for (const width of [70, 60, 50, 40, 30]) {
       const line = archiveHeadline({ ...parts, width });
       expect(line, `${width}`).toContain('! 2 bad');
+      expect(displayWidth(line), `${width}`).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('counts the skipped files as the folder header does, with one (b), and gives them up before the bad files', () => {
+    expect(archiveHeadline({ ...parts, bad: 0, skipped: 1, width: 120 })).toBe('trailtop · 1,234 matching · row 1,000 · newest first · 1 skipped (b) · archive /home/someone/archives/trail.duckdb');
+    expect(archiveHeadline({ ...parts, skipped: 3, width: 140 })).toBe('trailtop · 1,234 matching · row 1,000 · newest first · ! 2 bad files · 3 skipped (b) · archive /home/someone/archives/trail.duckdb');
+    for (const width of [70, 60, 50, 40, 30]) {
+      const line = archiveHeadline({ ...parts, skipped: 3, width });
+      expect(line, `${width}`).toContain('! 2 bad');
+      expect(line, `${width}`).toContain('(b)');
       expect(displayWidth(line), `${width}`).toBeLessThanOrEqual(width);
     }
   });

@@ -112,6 +112,11 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   follow: "follow newest events (as DIR's new files are imported; read only: the newest event)",
   queryBack: 'back to the previous query, cursor on the event it was on',
   columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
+  // The folder's words promised filtering at each key and a folder's history: here each query is a count
+  // over the archive, applied by Enter, and the history is kept per archive file.
+  editQuery: 'edit the query (Enter applies it)',
+  applyQuery: 'apply the query (one count over the archive) and return to the list',
+  historyPrev: "earlier query from this archive file's history (kept between runs)",
 };
 
 
@@ -130,7 +135,8 @@ const ARCHIVE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   'insights', 'jumpToEvents', 'nextTab', 'prevTab',
   'columnChooser', 'toggleColumn', 'moveColumnUp', 'moveColumnDown', 'resetColumns',
   'badFiles',
-  'help', 'quit', 'forceQuit',
+  // q while a download runs asks first (runningWork.ts), as on the folder dashboard: its answers are keys too.
+  'help', 'quit', 'confirmQuit', 'refuseQuit', 'forceQuit',
 ]);
 
 function archiveHelp(width: number): HelpLine[] {
@@ -496,6 +502,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The followed imports ended: the Insights view reads its Insights and rates again after each.
   const [imports, setImports] = useState(0);
+  // And the header's problem files: the follower reports bad files as it meets them, but not skipped ones.
+  useEffect(() => {
+    if (imports > 0) session.problemFiles().then(setProblems, fail);
+  }, [session, fail, imports]);
   // T, p and h count live on the folder dashboard; on a followed archive, again once an import has ended
   // (under the help too: Esc shows the view again as it is now, as the folder dashboard's does).
   useEffect(() => {
@@ -858,6 +868,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     // As the folder dashboard's header: only a followed folder has anything to follow.
     follow: follower ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
+    skipped: problemFiles.skipped.length,
     path: sanitize(dbPath),
     // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).
     width: download.activity ? width - download.activity.length - 2 : width,

@@ -55,11 +55,14 @@ export function ArchiveInsights({ archive, imports = 0, ...view }: ArchiveInsigh
     [archive, clock, imports],
   );
   const seriesOf = useCallback((insight: Insight): SeriesState => series.get(insight.sharedEventId) ?? 'loading', [series]);
-  // Mounted at once (while the Insights are read) so that its keys, Esc first, work from the start.
+  // Mounted at once (while the Insights are read): the keys meanwhile, Esc first, are kept for it, not lost.
   const emptyText = !data
     ? 'Reading the Insights from the archive…'
     : 'failed' in data
       ? `Could not read the Insights: ${data.failed}`
       : 'No CloudTrail Insights records in this archive. Insights files live under AWSLogs/ACCOUNT/CloudTrail-Insight/.';
-  return <InsightsPanel {...view} insights={data && 'insights' in data ? data.insights : NONE} clock={clock} seriesOf={seriesOf} onShow={onShow} emptyText={emptyText} />;
+  // It listens once the Insights are read: keys typed with `i` (`i j Enter`) wait in the dashboard's queue
+  // for them, where an empty list dropped them (the folder dashboard's view has its Insights at once).
+  const listening = view.active !== false && data !== null;
+  return <InsightsPanel {...view} active={listening} insights={data && 'insights' in data ? data.insights : NONE} clock={clock} seriesOf={seriesOf} onShow={onShow} emptyText={emptyText} />;
 }

@@ -332,7 +332,11 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'toggleTime':
       return { state: { ...now, zone: state.zone === 'utc' ? 'local' : 'utc' } };
     case 'toggleOrder':
-      return { state: { ...now, order: state.order === 'newest' ? 'oldest' : 'newest' }, command: { kind: 'order' } };
+      // Said as the folder dashboard says it: at 80 columns the header has no room for the order.
+      return {
+        state: { ...now, order: state.order === 'newest' ? 'oldest' : 'newest', status: state.order === 'newest' ? 'Oldest first (o: newest first)' : 'Newest first (o: oldest first)' },
+        command: { kind: 'order' },
+      };
     case 'topValues':
       return { state: { ...now, ...openOver(state, 'top'), ...openedAnew(state, 'top') }, command: { kind: 'top' } };
     case 'histogram': {
@@ -382,6 +386,8 @@ export interface ArchiveHeadlineParts {
   follow?: string;
   /** Bad files of the imports. */
   bad: number;
+  /** Files the imports skipped (not CloudTrail events): counted as the folder dashboard's header counts them, so `b` is known to hold something. */
+  skipped?: number;
   /** The archive's path, sanitised. */
   path: string;
   width: number;
@@ -394,18 +400,24 @@ export interface ArchiveHeadlineParts {
  * The counts first; the path gives way (cut from its start), then on a narrow terminal `following`, the order,
  * the name, the row and the word `files`, so the bad files' count, which says data is missing, stays.
  */
-export function archiveHeadline({ count, noun, row, order, follow = '', bad, path, width, findings = [] }: ArchiveHeadlineParts): string {
+export function archiveHeadline({ count, noun, row, order, follow = '', bad, skipped = 0, path, width, findings = [] }: ArchiveHeadlineParts): string {
   const parts = {
     brand: 'trailtop',
     count: `${count} ${noun}`,
     row: row > 0 ? `row ${formatCount(row)}` : '',
     order: `${order === 'newest' ? 'newest' : 'oldest'} first`,
     follow,
-    bad: bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'} (b)` : '',
+    bad: bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
+    skipped: skipped > 0 ? `${formatCount(skipped)} skipped` : '',
     findings: findings[0] ?? '',
     archive: 'archive',
   };
-  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.follow, parts.findings, parts.bad, parts.archive].filter(Boolean).join(' · ');
+  // One `(b)` after the problems, as the folder dashboard's `! 1 bad file · 2 skipped (b)`.
+  const problems = (): string => {
+    const said = [parts.bad, parts.skipped].filter(Boolean).join(' · ');
+    return said ? `${said} (b)` : '';
+  };
+  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.follow, parts.findings, problems(), parts.archive].filter(Boolean).join(' · ');
   // The findings' shorter forms, as the folder dashboard's header gives them up.
   const shorterFindings = findings.slice(1).map((form) => (p: typeof parts) => (p.findings = form));
   shortenToFit(
@@ -414,12 +426,14 @@ export function archiveHeadline({ count, noun, row, order, follow = '', bad, pat
       // 'following' first, as in the folder dashboard's header (paused is still said).
       (p) => (p.follow = p.follow === 'following' ? '' : p.follow),
       (p) => (p.order = ''),
+      // Skipped files lose nothing the logs hold: they give way before the bad files' count, as on the folder dashboard.
+      (p) => (p.skipped = ''),
       (p) => (p.archive = ''),
       ...shorterFindings.slice(0, 1),
       (p) => (p.brand = ''),
       (p) => (p.follow = ''),
       ...shorterFindings.slice(1),
-      (p) => (p.bad = p.bad.replace(/ files? \(b\)$/, ' (b)')),
+      (p) => (p.bad = p.bad.replace(/ files?$/, '')),
       (p) => (p.row = ''),
     ],
     () => displayWidth(figures()) + 1 <= width,
