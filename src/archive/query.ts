@@ -431,7 +431,8 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
   const [[conflicts]] = (await rows(archive, 'SELECT count(*) FROM conflicts')) as [[unknown]];
   const listed = await rows(archive, `SELECT eventid, kept_file, file FROM conflicts ORDER BY found LIMIT ${MAX_LISTED_CONFLICTS}`);
   const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(Number(value)).toISOString());
-  const eventsRead = where ? matched.unique : recordsRead;
+  // The archive keeps one row per event: how many copies of the matching events were read is not known.
+  const eventsRead = where ? null : recordsRead;
   return {
     folder: options.folder ?? '',
     filter: options.filter ?? null,
@@ -439,7 +440,7 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
     events: {
       read: eventsRead,
       unique: matched.unique,
-      duplicates: Math.max(0, eventsRead - matched.unique),
+      duplicates: eventsRead === null ? null : Math.max(0, eventsRead - matched.unique),
       total: Number(total),
       insights: matched.insights,
       badTime: matched.badTime,

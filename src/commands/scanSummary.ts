@@ -27,11 +27,15 @@ export interface ScanSummary {
     byShape: Partial<Record<FileShape, number>>;
   };
   events: {
-    /** Events read (with a filter: matching events read), duplicates included. */
-    read: number;
+    /**
+     * Events read (with a filter: matching events read), duplicates included. Null where it cannot be
+     * known: an archive keeps one copy of each event, so under a filter the copies read are not counted.
+     */
+    read: number | null;
     /** Distinct events (by eventID, or content for records without one); with a filter, the matching ones. */
     unique: number;
-    duplicates: number;
+    /** Null where `read` is. */
+    duplicates: number | null;
     /** Distinct events in the folder before any filter. */
     total: number;
     /** AwsCloudTrailInsight records among the unique events counted. */

@@ -62,6 +62,13 @@ describe('summarizeStore', () => {
     expect(s.topActors).toEqual([{ name: 'alice', count: 2 }]);
   });
 
+  it('says, rather than counts as 0, that copies are not known (an archive under a filter)', () => {
+    const s = summarizeStore(loaded(), { test: (r) => r.name === 'RunInstances' }, { filter: 'name:RunInstances', matchedRead: 3 });
+    const text = formatSummary({ ...s, events: { ...s.events, read: null, duplicates: null } });
+    expect(text).toContain('Events    2 unique (matching; 4 unique in all; copies read are not counted under a filter: an archive keeps one of each)');
+    expect(text).not.toMatch(/null|0 duplicates/);
+  });
+
   it('renders a human summary with hostile strings made visible, not executed', () => {
     const store = loaded();
     store.add([row('5', 'Evil\u001b[2J', '2024-03-05T16:00:00Z')]);
