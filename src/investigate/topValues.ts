@@ -431,11 +431,14 @@ function countResources(rows: readonly EventRow[], source: RowSource, store: Eve
   return finish('resource', merged, rows.length, empty, limit);
 }
 
+/** How many values `T` lists, on both dashboards (the README's "the 20 most frequent values"). */
+export const TOP_SHOWN = 20;
+
 /**
  * The top `limit` values of `field` over `rows` (the filtered rows, any
  * order, each a row of `store`).
  */
-export function topValues(store: EventStore, rows: readonly EventRow[], field: TopField, limit = 20): TopResult {
+export function topValues(store: EventStore, rows: readonly EventRow[], field: TopField, limit = TOP_SHOWN): TopResult {
   const source = rowSource(store, rows);
   if (field === 'resource') return countResources(rows, source, store, limit);
   const [first, second] = columnsFor(store, field);

@@ -13,7 +13,7 @@ import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { ArchivedEvent } from '../../archive/query.js';
 import type { ArchiveList } from '../../archive/window.js';
-import { TOP_FIELDS, type TopResult } from '../../investigate/topValues.js';
+import { TOP_FIELDS, TOP_SHOWN, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
 import { queryHelpLines } from '../../query/index.js';
 import { parseQuery } from '../../query/parse.js';
@@ -434,7 +434,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   );
   const loadTop = useCallback(
     (fieldIndex: number) =>
-      countFor('top', () => session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current), (result) => {
+      countFor('top', () => session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current, TOP_SHOWN), (result) => {
         setTop(result);
         // Fewer values than before (an exclusion, an import): the line stays on the last, as drawn, so Enter takes it.
         const s = stateRef.current!;
