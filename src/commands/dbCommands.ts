@@ -82,7 +82,8 @@ export async function scanDb(dbPath: string, dir: string | undefined, source: st
   const archive = await openDb(dbPath, dir);
   try {
     const where = await archiveWhere(archive, source, ruleDirs);
-    return await summarizeArchive(archive, where, { folder: dir ?? dbPath, filter: where ? source : null });
+    // The summary is the archive's, which may hold other folders than DIR: its Path is the archive's.
+    return await summarizeArchive(archive, where, { folder: dbPath, filter: where ? source : null });
   } finally {
     await archive.close();
   }

@@ -25,6 +25,27 @@ function comparable(summary: Record<string, unknown>, filtered: boolean): Record
   return out;
 }
 
+describe('scan --db FILE DIR', () => {
+  it('names the archive as its Path: the summary is of the archive, which may hold more than DIR', () => {
+    const scratch = tempFolder('trailtop-dbpath-');
+    try {
+      const [first, second] = [join(scratch.dir, 'first'), join(scratch.dir, 'second')];
+      for (const [dir, id] of [[first, 'a'], [second, 'b']] as const) {
+        mkdirSync(dir);
+        writeFileSync(join(dir, 'f.json'), recordsJson([{ eventID: id, eventTime: '2024-03-05T12:00:00Z', eventName: 'GetObject' }]));
+      }
+      const db = join(scratch.dir, 'a.duckdb');
+      expect(trailtop(['archive', first, '--db', db, '--quiet']).status).toBe(0);
+      const scan = trailtop(['scan', '--db', db, second]);
+      expect(scan.status).toBe(0);
+      expect(scan.stdout).toContain(`Path      ${db}\n`);
+      expect(scan.stdout).toContain('2 unique');
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
 describe('scan --db and export --db over the bundled samples (Insights with the events behind their spans)', () => {
   const scratch = tempFolder('trailtop-dbsamples-');
   const db = join(scratch.dir, 'samples.duckdb');
