@@ -42,6 +42,8 @@ export function version(): string {
   return pkg.version;
 }
 
+const COMMANDS = new Set(['scan', 'tail', 'export', 'chain', 'archive', 'sql', 'athena', 'detect']);
+
 export async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch((await import('./commands/limitsOption.js')).applyLimitOptions(argv));
@@ -51,7 +53,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`trailtop: ${error.message}\n${error.suggestHelp ? "Try 'trailtop --help'.\n" : ''}`);
+      // A command's own --help lists the options it takes; the overview does not.
+      const command = argv[0] !== undefined && COMMANDS.has(argv[0]) ? `${argv[0]} ` : '';
+      process.stderr.write(`trailtop: ${error.message}\n${error.suggestHelp ? `Try 'trailtop ${command}--help'.\n` : ''}`);
       return 2;
     }
     throw error;

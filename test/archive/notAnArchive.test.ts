@@ -123,6 +123,9 @@ function trailtopInScratch(args: string[]): { status: number | null; stdout: str
   return spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { cwd: scratch.dir, env, encoding: 'utf8', timeout: 60_000 });
 }
 
+/** The command whose --help the usage error points to: a command's own, or the overview's for the dashboard. */
+const tryHelp = (args: readonly string[]): string => (['archive', 'scan', 'export', 'detect', 'sql', 'chain'].includes(args[0]!) ? `${args[0]} ` : '');
+
 describe('a --db DuckDB would open in memory', () => {
   // An in-memory database takes the import and keeps nothing: archive reported "1 event added". The dashboard
   // took :memory: for a file of that name in the current folder, and the others said there was no archive at :memory:.
@@ -131,7 +134,7 @@ describe('a --db DuckDB would open in memory', () => {
     expect(run.status, run.stderr).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      "trailtop: --db :memory: is a database in memory, where an archive would not be kept: give --db a file path, such as trail.duckdb\nTry 'trailtop --help'.\n",
+      `trailtop: --db :memory: is a database in memory, where an archive would not be kept: give --db a file path, such as trail.duckdb\nTry 'trailtop ${tryHelp(args)}--help'.\n`,
     );
     expect(existsSync(join(scratch.dir, ':memory:'))).toBe(false);
     expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);
@@ -160,7 +163,7 @@ describe('an empty --db', () => {
     const run = trailtopInScratch(args);
     expect(run.status, run.stderr).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe("trailtop: --db needs a file path, such as trail.duckdb\nTry 'trailtop --help'.\n");
+    expect(run.stderr).toBe(`trailtop: --db needs a file path, such as trail.duckdb\nTry 'trailtop ${tryHelp(args)}--help'.\n`);
     // Not the default archive either: it would be under XDG_CACHE_HOME.
     expect(existsSync(join(scratch.dir, 'cache'))).toBe(false);
     expect(existsSync(join(scratch.dir, 'out.jsonl'))).toBe(false);
