@@ -33,6 +33,8 @@ export interface AthenaProgress {
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: AthenaProgress) => void;
+  /** Athena took the query (before the first poll): a failure to start it (credentials, network) never calls it. */
+  onStarted?: (queryId: string) => void;
   /** First poll delay; doubles (x1.5) up to maxPollMs. */
   pollMs?: number;
   maxPollMs?: number;
@@ -177,6 +179,7 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, target: 
   const startedId = started.QueryExecutionId;
   if (!startedId) throw new AthenaError('Athena started no query (no QueryExecutionId in its answer)');
   const queryId: string = startedId;
+  options.onStarted?.(queryId);
 
   let delay = options.pollMs ?? 500;
   const maxDelay = options.maxPollMs ?? 5_000;

@@ -59,7 +59,7 @@ const OPTIONS = {
 /** What to do about a table made from an older DDL than AWS's current one. */
 const OLDER_TABLE = "it was made from an older DDL: 'trailtop sql --ddl' prints AWS's current table; dropping this external table leaves the logs in S3";
 
-const EVERY_DAY = 'no since: or from: applies to the whole query, so Athena reads every day the trail holds (billed by the bytes): add since:7d or from:2024-03-05 to read less';
+const EVERY_DAY = 'no since: or from: applies to the whole query, so Athena reads every day the trail holds (billed by the bytes; Ctrl-C stops it): add since:7d or from:2024-03-05 to read less';
 
 function progressLine(progress: AthenaProgress): string {
   return `athena ${progress.state.toLowerCase()}: ${formatBytes(progress.bytesScanned)} scanned, ${(progress.elapsedMs / 1000).toFixed(1)} s`;
@@ -98,8 +98,9 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   if (values['print-sql']) process.stderr.write(`${sql}\n`);
   const note = cloudtrailPathNote(ast);
   if (note) process.stderr.write(`trailtop: ${note}\n`);
-  // Said before anything is billed: a query without since:/from: reads the whole trail, often terabytes.
-  if (readsEveryDay(ast, partitions)) process.stderr.write(`trailtop: note: ${EVERY_DAY}\n`);
+  // Said once Athena has the query (a query that cannot start costs nothing, and its error stays one line):
+  // without since:/from: it reads the whole trail, often terabytes; Ctrl-C still stops it.
+  let everyDay = readsEveryDay(ast, partitions);
 
   // The SDK warns on every run that its releases after January 2027 need Node 22: not something a
   // trailtop user can act on mid-query (package.json pins the SDK), so it is not printed.
@@ -122,6 +123,10 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
           {
             signal: controller.signal,
             sleep: options.sleep,
+            onStarted: () => {
+              if (everyDay) process.stderr.write(`trailtop: note: ${EVERY_DAY}\n`);
+              everyDay = false;
+            },
             onProgress: tty
               ? (progress) => {
                   process.stderr.write(`\r${progressLine(progress).slice(0, (process.stderr.columns || 80) - 1)}\x1b[K`);

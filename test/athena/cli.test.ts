@@ -49,7 +49,7 @@ describe('trailtop athena', () => {
     expect(err.join('')).not.toContain('every day');
   });
 
-  it('says before the query runs that one without since:/from: reads every day of the trail', async () => {
+  it('says, once Athena has the query, that one without since:/from: reads every day of the trail (once, retries too)', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: 'q-2', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } } });
     athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [{ Data: [{ VarCharValue: 'eventid' }] }], ResultSetMetadata: { ColumnInfo: [{ Name: 'eventid', Type: 'varchar' }] } } });
