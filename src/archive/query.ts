@@ -14,7 +14,7 @@ import { insightSpans, insightSummaries, isInsightRow, pairInsights, type Insigh
 import type { RateCriteria } from '../model/rate.js';
 import { literal, schemaFor } from '../query/sql/index.js';
 import { dialectNamed } from '../query/sql/dialect.js';
-import { MAX_LISTED_CONFLICTS, reportedConflict } from '../store/progress.js';
+import { MAX_LISTED_CONFLICTS, reportedConflict, type ConflictingDuplicate } from '../store/progress.js';
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { Archive } from './db.js';
 
@@ -415,10 +415,26 @@ async function importedFiles(archive: Archive): Promise<Pick<ScanSummary['files'
   return { byShape, read, digests, recordsRead, skipped, bad };
 }
 
-/** The files scan --db lists as bad (or partly read) and skipped, in its order: the --db dashboard's `b`. */
-export async function archiveProblemFiles(archive: Archive): Promise<{ bad: BadFile[]; skipped: BadFile[] }> {
+/** The conflicting duplicates the imports met: how many, and the first MAX_LISTED_CONFLICTS in the order found. */
+async function archiveConflicts(archive: Archive): Promise<{ count: number; listed: ConflictingDuplicate[] }> {
+  const [[count]] = (await rows(archive, 'SELECT count(*) FROM conflicts')) as [[unknown]];
+  const listed = await rows(archive, `SELECT eventid, kept_file, file FROM conflicts ORDER BY found LIMIT ${MAX_LISTED_CONFLICTS}`);
+  // The archive keeps fingerprints, not rows: which field differs is not known ('' as headless scan says).
+  return { count: Number(count), listed: listed.map(([eventID, keptFile, file]) => ({ eventID: String(eventID), keptFile: String(keptFile), file: String(file), field: '' })) };
+}
+
+/** What the --db dashboard's `b` lists, as scan --db does: bad (or partly read) and skipped files in its order, and the conflicting duplicates. */
+export interface ArchiveProblems {
+  bad: BadFile[];
+  skipped: BadFile[];
+  conflicts: ConflictingDuplicate[];
+  conflictCount: number;
+}
+
+export async function archiveProblemFiles(archive: Archive): Promise<ArchiveProblems> {
   const { bad, skipped } = await importedFiles(archive);
-  return { bad, skipped };
+  const conflicts = await archiveConflicts(archive);
+  return { bad, skipped, conflicts: conflicts.listed, conflictCount: conflicts.count };
 }
 
 /** The scan summary (commands/scanSummary.ts) of the archive, or of the events `where` selects. */
@@ -428,8 +444,7 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
   const [[total]] = (await rows(archive, 'SELECT count(*) FROM events')) as [[unknown]];
   const matched = await summarizeMatches(archive, where, { names: top, actors: top, errors: Math.max(top, 50) });
   // As scan counts them: every conflicting copy the imports met, whatever the filter; the first MAX_LISTED_CONFLICTS listed.
-  const [[conflicts]] = (await rows(archive, 'SELECT count(*) FROM conflicts')) as [[unknown]];
-  const listed = await rows(archive, `SELECT eventid, kept_file, file FROM conflicts ORDER BY found LIMIT ${MAX_LISTED_CONFLICTS}`);
+  const conflicts = await archiveConflicts(archive);
   const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(Number(value)).toISOString());
   // The archive keeps one row per event: how many copies of the matching events were read is not known.
   const eventsRead = where ? null : recordsRead;
@@ -444,11 +459,10 @@ export async function summarizeArchive(archive: Archive, where: string | null, o
       total: Number(total),
       insights: matched.insights,
       badTime: matched.badTime,
-      conflicts: Number(conflicts),
+      conflicts: conflicts.count,
     },
-    // The archive keeps fingerprints, not rows: which field differs is not known ('' as headless scan says).
     // The imports record which copy was kept, not which field differs: no `field` (store/progress.ts ReportedConflict).
-    conflictingDuplicates: listed.map(([eventID, keptFile, file]) => reportedConflict({ eventID: String(eventID), keptFile: String(keptFile), file: String(file), field: '' })),
+    conflictingDuplicates: conflicts.listed.map(reportedConflict),
     time: { first: iso(matched.first), last: iso(matched.last) },
     topEventNames: matched.top.names,
     topActors: matched.top.actors,

@@ -8,7 +8,6 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TopField, TopResult } from '../investigate/topValues.js';
-import type { BadFile } from '../model/types.js';
 import type { Vocabulary } from '../query/vocabulary.js';
 import { archiveHistogram, archiveTimeBounds, archiveTopValues, type ArchiveBucket, type TimeBounds } from './aggregate.js';
 import type { RuleSet } from '../detect/rule.js';
@@ -16,7 +15,7 @@ import { openArchive, type Archive } from './db.js';
 import { ArchiveDetectionRunner } from './detectionRunner.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
 import type { ArchiveExportOptions } from './export.js';
-import { archiveProblemFiles, countEvents, type ArchivedEvent, type Cursor, type Order } from './query.js';
+import { archiveProblemFiles, countEvents, type ArchivedEvent, type ArchiveProblems, type Cursor, type Order } from './query.js';
 import { nextMarkedEvent, type MarkFound } from './nextMark.js';
 import { archiveHistogramParts } from './histogramParts.js';
 import type { BucketGrid } from './histogramGrain.js';
@@ -153,8 +152,8 @@ export class ArchiveSession {
     return archivePrincipalSummary(this.archive, term, filter.where);
   }
 
-  /** The bad (or partly read) and skipped files of the imports, as scan --db lists them. */
-  problemFiles(): Promise<{ bad: BadFile[]; skipped: BadFile[] }> {
+  /** The bad (or partly read) and skipped files of the imports, and the conflicting duplicates, as scan --db lists them. */
+  problemFiles(): Promise<ArchiveProblems> {
     return archiveProblemFiles(this.archive);
   }
 

@@ -34,6 +34,9 @@ describe('b on an archive', () => {
     writeFileSync(join(folder, 'good.json'), recordsJson([iamUserRecord('ev-1', 'alice')]));
     writeFileSync(join(folder, 'broken\u001b[2J.json'), '{"Records":[{"eventName":"x" "y"}]}');
     writeFileSync(join(folder, 'notes.txt'), 'not a log at all');
+    // The same eventID with other content in a later file: a conflicting duplicate, which the folder's header and b show too.
+    const changed = { ...iamUserRecord('ev-1', 'alice'), eventName: 'DeleteTrail' };
+    writeFileSync(join(folder, 'later.json'), recordsJson([changed]));
     archive = await archiveOfFolder(folder, join(scratch.dir, 'archive.duckdb'), scratch.remove);
     session = new ArchiveSession(archive.archive, {});
     const follower = new FakeFollower() as unknown as ArchiveFollower;
@@ -49,8 +52,9 @@ describe('b on an archive', () => {
     const frame = await h.waitFor((f) => f.includes('skipped (b)'));
     const header = frame.split('\n')[0]!;
     // The skipped file too, as the folder dashboard's header counts it.
-    expect(header).toContain('! 2 bad files · 1 skipped (b)');
-    expect(header).toMatch(/archive …?[a-z./]+$/);
+    expect(header).toContain('! 1 dup · 2 bad files · 1 skipped (b)');
+    // 80 columns leave under 5 cells for the path: the word stays, the path goes (see the last test).
+    expect(header.trimEnd()).toMatch(/ · archive$/);
   });
 
   it('lists the bad and skipped files with their reasons, and Esc goes back to the list', async () => {
@@ -62,15 +66,18 @@ describe('b on an archive', () => {
     expect(frame).toContain('/logs/incoming/late.json');
     expect(frame).toContain('Skipped (not CloudTrail events) (1)');
     expect(frame).toContain('notes.txt');
+    expect(frame).toContain('Conflicting duplicates: same eventID, different content (1)');
+    expect(frame).toContain('ev-1');
+    expect(frame).toContain('later.json');
     const back = await h.press(KEYS.escape, (f) => !f.includes('Files with problems'));
     expect(back).toContain('ListUsers');
   });
 
   it('leaves the archive path out when fewer than 5 cells are left for it (it was cut twice: "archive …du…")', async () => {
     h.cleanup();
-    // Without the follower one file is bad and one skipped: 'trailtop · 1 event · row 1 · ! 1 bad file · 1 skipped (b) · archive ' takes 69 of 71 columns.
-    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 71, 24);
+    // Without the follower one file is bad and one skipped: 'trailtop · 1 event · row 1 · ! 1 dup · 1 bad file · 1 skipped (b) · archive ' takes 76 of 77 columns.
+    h = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 77, 24);
     const frame = await h.waitFor((f) => f.includes('ListUsers') && f.includes('skipped (b)'), 20_000);
-    expect(frame.split('\n')[0]!.trimEnd()).toBe('trailtop · 1 event · row 1 · ! 1 bad file · 1 skipped (b) · archive');
+    expect(frame.split('\n')[0]!.trimEnd()).toBe('trailtop · 1 event · row 1 · ! 1 dup · 1 bad file · 1 skipped (b) · archive');
   });
 });

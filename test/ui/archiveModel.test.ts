@@ -174,6 +174,15 @@ describe('the --db headline', () => {
     expect(archiveHeadline({ ...parts, width: 120 })).toBe('trailtop · 1,234 matching · row 1,000 · newest first · ! 2 bad files (b) · archive /home/someone/archives/trail.duckdb');
     expect(archiveHeadline({ ...parts, width: 80 })).toBe('trailtop · 1,234 matching · row 1,000 · ! 2 bad files (b) · archive …rail.duckdb');
   });
+  it('counts conflicting duplicates first, as the folder header does, shortened to dup before anything else of the problems goes', () => {
+    expect(archiveHeadline({ ...parts, conflicts: 3, skipped: 1, width: 160 })).toBe(
+      'trailtop · 1,234 matching · row 1,000 · newest first · ! 3 conflicting duplicates · 2 bad files · 1 skipped (b) · archive /home/someone/archives/trail.duckdb',
+    );
+    expect(archiveHeadline({ ...parts, bad: 0, conflicts: 1, width: 120 })).toContain('· ! 1 conflicting duplicate (b) ·');
+    expect(archiveHeadline({ ...parts, conflicts: 3, skipped: 1, width: 80 })).toBe('trailtop · 1,234 matching · row 1,000 · ! 3 dups · 2 bad files (b) · archive');
+    for (const width of [60, 50, 40]) expect(archiveHeadline({ ...parts, conflicts: 3, width }), `${width}`).toContain('! 3 dups · 2 bad');
+  });
+
   it('keeps the bad files down to 30 columns: the path, the name, the word files and the row give way first', () => {
     expect(archiveHeadline({ ...parts, width: 60 })).toBe('trailtop · 1,234 matching · row 1,000 · ! 2 bad files (b)');
     expect(archiveHeadline({ ...parts, width: 40 })).toBe('1,234 matching · ! 2 bad (b)');

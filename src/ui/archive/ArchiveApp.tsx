@@ -8,10 +8,9 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ArchiveBucket, TimeBounds } from '../../archive/aggregate.js';
-import type { BadFile } from '../../model/types.js';
 import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
-import type { ArchivedEvent } from '../../archive/query.js';
+import type { ArchivedEvent, ArchiveProblems } from '../../archive/query.js';
 import type { ArchiveList } from '../../archive/window.js';
 import { TOP_FIELDS, TOP_SHOWN, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
@@ -210,7 +209,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The followed folder's state, beside the status line (set by the subscription below).
   const [follow, setFollow] = useState<FollowStatus | null>(follower?.current ?? null);
   // The bad and skipped files `b` lists: the archive's imports' (read when the view opens) and the followed folder's.
-  const [problems, setProblems] = useState<{ bad: readonly BadFile[]; skipped: readonly BadFile[] } | null>(null);
+  const [problems, setProblems] = useState<ArchiveProblems | null>(null);
   const following = followLabel(follow);
   // The download dialog (d): its keys come through download.queue; a running download's progress ends the header.
   const strokesRef = useRef<(strokes: readonly Stroke[]) => void>(() => {});
@@ -561,9 +560,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     const bad = [...(problems?.bad ?? [])];
     const known = new Set(bad.map((file) => file.path));
     for (const file of followBad ?? []) if (!known.has(file.path)) bad.push(file);
-    return { bad, skipped: problems?.skipped ?? [] };
+    return { bad, skipped: problems?.skipped ?? [], conflicts: problems?.conflicts ?? [], conflictCount: problems?.conflictCount ?? 0 };
   }, [problems, followBad]);
-  const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width).length : 0), [state.mode, problemFiles, width]);
+  const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width, problemFiles.conflicts, problemFiles.conflictCount).length : 0), [state.mode, problemFiles, width]);
   // The rules the event fired (the last run's), under its details as in the folder dashboard.
   const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOf(current.row.id)) : []), [found.findings, current]);
   const detailModel = useMemo(
@@ -848,7 +847,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = <ColumnChooser entries={chooserEntries(columnDefs)} selected={state.columnIndex} width={width} height={mainH} />;
       break;
     case 'badfiles':
-      main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
+      main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} conflicts={problemFiles.conflicts} conflictCount={problemFiles.conflictCount} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
       break;
     case 'export':
       main = null;
@@ -869,6 +868,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     follow: follower ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
     skipped: problemFiles.skipped.length,
+    conflicts: problemFiles.conflictCount,
     path: sanitize(dbPath),
     // A download's `↓ 42% (d)` ends the line, as in the folder dashboard's header (the dialog's hint says so).
     width: download.activity ? width - download.activity.length - 2 : width,

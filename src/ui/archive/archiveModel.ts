@@ -388,6 +388,8 @@ export interface ArchiveHeadlineParts {
   bad: number;
   /** Files the imports skipped (not CloudTrail events): counted as the folder dashboard's header counts them, so `b` is known to hold something. */
   skipped?: number;
+  /** Conflicting duplicates the imports met (same eventID, different content): first, as on the folder dashboard. */
+  conflicts?: number;
   /** The archive's path, sanitised. */
   path: string;
   width: number;
@@ -400,22 +402,24 @@ export interface ArchiveHeadlineParts {
  * The counts first; the path gives way (cut from its start), then on a narrow terminal `following`, the order,
  * the name, the row and the word `files`, so the bad files' count, which says data is missing, stays.
  */
-export function archiveHeadline({ count, noun, row, order, follow = '', bad, skipped = 0, path, width, findings = [] }: ArchiveHeadlineParts): string {
+export function archiveHeadline({ count, noun, row, order, follow = '', bad, skipped = 0, conflicts = 0, path, width, findings = [] }: ArchiveHeadlineParts): string {
   const parts = {
     brand: 'trailtop',
     count: `${count} ${noun}`,
     row: row > 0 ? `row ${formatCount(row)}` : '',
     order: `${order === 'newest' ? 'newest' : 'oldest'} first`,
     follow,
-    bad: bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
+    conflicts: conflicts > 0 ? `${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
+    bad: bad > 0 ? `${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
     skipped: skipped > 0 ? `${formatCount(skipped)} skipped` : '',
     findings: findings[0] ?? '',
     archive: 'archive',
   };
-  // One `(b)` after the problems, as the folder dashboard's `! 1 bad file · 2 skipped (b)`.
+  // One `(b)` after the problems, as the folder dashboard's `! 1 conflicting duplicate · 1 bad file · 2 skipped (b)`;
+  // `!` only when something is wrong (skipped files are not).
   const problems = (): string => {
-    const said = [parts.bad, parts.skipped].filter(Boolean).join(' · ');
-    return said ? `${said} (b)` : '';
+    const said = [parts.conflicts, parts.bad, parts.skipped].filter(Boolean).join(' · ');
+    return said ? `${parts.conflicts || parts.bad ? '! ' : ''}${said} (b)` : '';
   };
   const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.follow, parts.findings, problems(), parts.archive].filter(Boolean).join(' · ');
   // The findings' shorter forms, as the folder dashboard's header gives them up.
@@ -426,6 +430,8 @@ export function archiveHeadline({ count, noun, row, order, follow = '', bad, ski
       // 'following' first, as in the folder dashboard's header (paused is still said).
       (p) => (p.follow = p.follow === 'following' ? '' : p.follow),
       (p) => (p.order = ''),
+      // `1 dup` says as much to a reader who knows b, and keeps the counts after it on the line.
+      (p) => (p.conflicts = p.conflicts.replace(/ conflicting duplicate(s?)$/, ' dup$1')),
       // Skipped files lose nothing the logs hold: they give way before the bad files' count, as on the folder dashboard.
       (p) => (p.skipped = ''),
       (p) => (p.archive = ''),
