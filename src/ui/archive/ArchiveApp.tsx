@@ -325,16 +325,23 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       do {
         flags.again = false;
         const mine = ticket.current.list;
+        // A query applied now has taken its ticket but may not have set its SQL yet: the where read here is
+        // checked again on the answer, or the old query's list would be drawn under the new query's text.
+        const where = whereRef.current;
         const s = stateRef.current!;
         // The cursor stays on its event (archiveRefresh.ts): new rows above it would put another there; or on
         // the newest, following. The list the cursor is in is this loop's last one until it is drawn (a second commit comes sooner).
         const held = refreshed.current?.ticket === mine ? refreshed.current.list : ctxRef.current.list;
         const following = followsNewest(s, held?.total ?? 0);
-        const anchor = !following && held && held.where === whereRef.current && held.total > 0 ? (held.at(Math.min(s.cursor, held.total - 1)) ?? null) : null;
-        const around = anchor ? await session.listAround(whereRef.current, s.order, anchor, bodyH + 1) : null;
-        const next = around?.list ?? (await session.list(whereRef.current, s.order, bodyH + 1));
-        // A query applied meanwhile has the last word.
+        const anchor = !following && held && held.where === where && held.total > 0 ? (held.at(Math.min(s.cursor, held.total - 1)) ?? null) : null;
+        const around = anchor ? await session.listAround(where, s.order, anchor, bodyH + 1) : null;
+        const next = around?.list ?? (await session.list(where, s.order, bodyH + 1));
+        // A query applied meanwhile has the last word; one that set its SQL while this ran is refreshed again.
         if (mine !== ticket.current.list) continue;
+        if (whereRef.current !== where) {
+          flags.again = true;
+          continue;
+        }
         setList(next);
         refreshed.current = { ticket: mine, list: next };
         if (around) {
