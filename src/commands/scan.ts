@@ -160,15 +160,17 @@ export function formatSummary(s: ScanSummary): string {
     .filter(([shape]) => !['digest', 'not-cloudtrail', 'bad'].includes(shape))
     .map(([shape, n]) => `${shape} ${n}`)
     .join(', ');
+  // An archive under a filter: the copies read of the matching events are not known (null).
+  const copiesUnknown = s.events.read === null || s.events.duplicates === null;
   const lines = [
     `Path      ${shown(s.folder, PATH_COLUMNS)}`,
     ...(s.filter ? [`Filter    ${shown(s.filter, PATH_COLUMNS)}`] : []),
     `Files     ${s.files.read} read${shapes ? ` (${shapes})` : ''}, ${plural(s.files.digests, 'digest')} skipped, ${s.files.skipped.length} skipped, ${s.files.bad.length} bad`,
-    (s.events.read === null || s.events.duplicates === null
+    (copiesUnknown
       ? `Events    ${s.events.unique} unique`
-      : `Events    ${s.events.read} read, ${s.events.unique} unique, ${plural(s.events.duplicates, 'duplicate')}`) +
+      : `Events    ${s.events.read} read, ${s.events.unique} unique, ${plural(s.events.duplicates ?? 0, 'duplicate')}`) +
       ((s.events.conflicts ?? 0) > 0 ? ` (${s.events.conflicts} CONFLICTING: same eventID, different content)` : '') +
-      (s.filter ? ` (matching; ${s.events.total} unique in all${s.events.read === null ? '; copies read are not counted under a filter: an archive keeps one of each' : ''})` : '') +
+      (s.filter ? ` (matching; ${s.events.total} unique in all${copiesUnknown ? '; copies read are not counted under a filter: an archive keeps one of each' : ''})` : '') +
       (s.events.badTime > 0 ? `, ${s.events.badTime} with an unreadable time` : ''),
     `Time      ${s.time.first ?? '-'} .. ${s.time.last ?? '-'} (UTC)`,
     `Insights  ${plural(s.events.insights, 'event')}${s.insights.length > 0 ? `, ${plural(s.insights.length, 'Insight')}` : ''}`,

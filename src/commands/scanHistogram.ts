@@ -21,6 +21,7 @@ import {
   parseBucketSize,
   timeSpan,
   type BucketSize,
+  untimedCount,
   type Histogram,
 } from '../timeline/index.js';
 import { UsageError } from './args.js';
@@ -98,6 +99,5 @@ export async function scanHistogram(
   const all = store.rows();
   const rows = query ? all.filter((row) => query.test(row)) : all;
   const h = histogramOf(rows, size, store);
-  const untimed = rows.reduce((n, row) => (Number.isNaN(row.time) ? n + 1 : n), 0);
-  return json ? `${JSON.stringify(histogramEntries(h), null, 2)}\n` : formatHistogram(h, 40, untimed);
+  return json ? `${JSON.stringify(histogramEntries(h), null, 2)}\n` : formatHistogram(h, 40, untimedCount(rows));
 }

@@ -81,6 +81,11 @@ export function readableEnd(rows: readonly Pick<EventRow, 'time'>[]): number {
   return lo;
 }
 
+/** Events of newest-first rows (unreadable times last) that have no readable time: in no bucket. */
+export function untimedCount(rows: readonly Pick<EventRow, 'time'>[]): number {
+  return rows.length - readableEnd(rows);
+}
+
 /** Oldest and newest readable times of newest-first rows; null when none has one. */
 export function timeSpan(rows: readonly Pick<EventRow, 'time'>[]): { first: number; last: number } | null {
   const end = readableEnd(rows);

@@ -6,27 +6,13 @@
  * the new query's filter is held until the refresh has started, and the refresh's list until the query is drawn.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
+import type { ArchiveFollower } from '../../src/archive/follow.js';
 import type { Order } from '../../src/archive/query.js';
 import { ArchiveSession } from '../../src/archive/session.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { FakeFollower } from './fakeFollower.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
-
-type Listener = (status: FollowStatus, committed: number) => void;
-
-/** A follower whose import commits when the test says so. */
-class FakeFollower {
-  current: FollowStatus = { phase: 'watching', progress: null, eventsAdded: 0, bad: [], error: null, folderGone: false };
-  private listeners = new Set<Listener>();
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  commit(): void {
-    for (const listener of this.listeners) listener(this.current, 1);
-  }
-}
 
 function gate(): { wait: Promise<void>; open: () => void } {
   let open = (): void => undefined;
@@ -94,7 +80,7 @@ describe('a followed import refreshing the --db list while a query is applied', 
     // The query's ticket is taken, its filter held: the import commits, and the refresh starts on the old query.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const asked = session.listsAsked.length;
-    follower.commit();
+    follower.committed();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(session.listsAsked.slice(asked)).toEqual([oldWhere]);
     filterGate.open();

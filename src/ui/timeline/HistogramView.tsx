@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
 import { useMemo, useRef } from 'react';
 import { unicodeBlocks } from '../../term/glyphs.js';
-import { eventsBetween, stackFor } from '../../timeline/index.js';
+import { eventsBetween, stackFor, untimedCount } from '../../timeline/index.js';
 import type { PluginViewProps } from '../App.js';
 import { actionFor } from '../keys.js';
 import { answerSharedKey, useViewKeys } from '../viewKeys.js';
@@ -21,7 +21,6 @@ import {
   spanCrossesYear,
   spanQuery,
   toggleSpan,
-  untimedCount,
   zoom,
   type HistogramViewState,
 } from './histogramModel.js';

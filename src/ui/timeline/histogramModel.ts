@@ -22,7 +22,6 @@ import {
   histogramOpeningSize,
   nextBucket,
   prevBucket,
-  readableEnd,
   STACK_FIELDS,
   timeSpan,
   type Bucket,
@@ -57,11 +56,6 @@ export function chartedForms(charted: number, untimed: number): string[] {
   if (untimed <= 0) return [events];
   const note = `+${formatCount(untimed)} without a readable time`;
   return [`${events} (${note})`, note];
-}
-
-/** Events of newest-first rows (unreadable times last) that have no readable time: in no bucket. */
-export function untimedCount(rows: readonly EventRow[]): number {
-  return rows.length - readableEnd(rows);
 }
 
 /** Lines the view spends outside the bars: title, legend, and the line about the cursor or span. */
