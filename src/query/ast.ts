@@ -28,6 +28,13 @@
  *     present and not null, in that order, joined by a line break), for
  *     substring/glob search; no value when none is present. The query bar's
  *     `params:TEXT` is the glob `*TEXT*`.
+ *   - A `glob` whose text holds a double quote also tries each path or
+ *     params value with every `\"` read as `"` (left to right, as SQL's
+ *     replace() reads it): JSON text writes a quote inside a nested string
+ *     as `\"`, and a policy document is a string inside requestParameters,
+ *     so Sigma's `requestParameters|contains: '"s3:GetObject"'` means the
+ *     quote as the policy holds it. Summary fields, regexes and other
+ *     globs are unaffected.
  * - `exists` on the summary field `error` also holds for a failed event
  *   without an errorCode (a failed ConsoleLogin: model/failure.ts), so
  *   `error:*` is "failed" and `-error:*` "succeeded". On a path, an empty

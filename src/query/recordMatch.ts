@@ -5,7 +5,7 @@ import type { EventRow } from '../model/types.js';
 import type { FieldNode, QueryNode, ValueMatch } from './ast.js';
 import { booleanDecider, compileNode, fieldVisitor, isAnyValue, tagMembership, type CompileOptions } from './compile.js';
 import { lookupField } from './fields.js';
-import { textMatcher } from './valueMatch.js';
+import { pathValueMatcher } from './valueMatch.js';
 
 type Loose = Readonly<Record<string, unknown>>;
 
@@ -149,11 +149,11 @@ class RecordCompiler {
     const state = this.state;
     if (ref.kind === 'path') {
       const path = ref.path;
-      const visit = pathVisitor(node.match);
+      const visit = pathValueMatcher(node.match);
       return { cost: COST_DIRECT, test: () => visitPath(state.record, path, 0, visit) };
     }
     if (ref.kind === 'params') {
-      const matches = textMatcher(node.match);
+      const matches = pathValueMatcher(node.match);
       return {
         cost: COST_PARAMS,
         test: () => {
@@ -187,11 +187,6 @@ class RecordCompiler {
 
 function anyValueMatch(match: ValueMatch): boolean {
   return match.kind === 'exists' || (match.kind === 'glob' && isAnyValue(match.pattern));
-}
-
-/** A value test for path values; `exists` takes any value. */
-function pathVisitor(match: ValueMatch): (value: string) => boolean {
-  return textMatcher(match);
 }
 
 /**

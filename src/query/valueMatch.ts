@@ -40,6 +40,32 @@ export function textMatcher(match: ValueMatch): (value: string) => boolean {
   }
 }
 
+/**
+ * Whether a path or params value is also tried with each `\"` read as `"`
+ * (ast.ts): only for a glob whose text holds a quote, the one case where
+ * reading the escape can change the answer.
+ */
+export function triesUnescapedQuotes(match: ValueMatch): boolean {
+  return match.kind === 'glob' && match.pattern.segments.some((segment) => segment.includes('"'));
+}
+
+/** The value with each `\"` read as `"`, as SQL's replace() does it (leftmost first, no overlaps). */
+export function unescapeQuotes(value: string): string {
+  return value.replaceAll('\\"', '"');
+}
+
+/**
+ * The test of a path or params value (ast.ts): textMatcher's, and for a glob
+ * holding a quote, the same test on the value with its `\"` read as `"`, so
+ * `"s3:GetObject"` is found in a policy document kept as a string inside
+ * requestParameters' JSON text.
+ */
+export function pathValueMatcher(match: ValueMatch): (value: string) => boolean {
+  const matches = textMatcher(match);
+  if (!triesUnescapedQuotes(match)) return matches;
+  return (value) => matches(value) || (value.includes('\\"') && matches(unescapeQuotes(value)));
+}
+
 /** A RegExp without the stateful g and y flags, so test() gives the same answer every time. */
 export function compileRegex(source: string, flags: string): RegExp {
   return new RegExp(source, flags.replace(/[gy]/g, ''));

@@ -104,6 +104,10 @@ const QUERIES = [
   'userAgent:*console*',
   'params:*AdministratorAccess*',
   'params:*"bucketName"*',
+  // A quote (written \" inside quotes) also finds \" in JSON text: a policy document kept as a string.
+  'requestParameters:*"\\"Allow\\""*',
+  'params:"\\"Effect\\": \\"Allow\\""',
+  'name:*Polic* -params:"\\"Allow\\""',
   '-params:*',
   'eventVersion:1.08',
   'requestParameters:*',

@@ -108,6 +108,8 @@ function entryMatches(record: unknown, key: string, raw: unknown): boolean {
     if (modifiers.includes('startswith')) pattern = `${pattern}*`;
     if (modifiers.includes('endswith')) pattern = `*${pattern}`;
     const test = wildcard(pattern);
+    // A quote in the value also finds \" in JSON text (a policy document kept as a string: ast.ts).
+    if (pattern.includes('"')) return values.some((v) => test(v) || test(v.split('\\"').join('"')));
     return values.some(test);
   };
   return all ? wanted.every(one) : wanted.some(one);

@@ -15,6 +15,7 @@ import { archiveSchema, archiveTextLeaf, cloudtrailSchema, SqlCompileError, type
 import { cidrSql } from './cidr.js';
 import { FINAL_SIGMA, SIGMA, foldCase } from '../fold.js';
 import { LINE_END, LINE_START } from '../lineAnchors.js';
+import { triesUnescapedQuotes } from '../valueMatch.js';
 
 /** The values a fuzzy word stands for, by FUZZY_FIELDS name (query/vocabulary.ts search, grouped). */
 export type FuzzyResolver = (word: string) => ReadonlyMap<string, readonly string[]>;
@@ -239,8 +240,12 @@ class Compiler {
     switch (match.kind) {
       case 'exists':
         return `${x} IS NOT NULL`;
-      case 'glob':
-        return globSql(folded(`lower(${x})`, match.pattern.segments), match.pattern);
+      case 'glob': {
+        const test = globSql(folded(`lower(${x})`, match.pattern.segments), match.pattern);
+        if (!triesUnescapedQuotes(match)) return test;
+        // ast.ts: a quote in the glob also finds `\"` in JSON text (a policy document kept as a string).
+        return or([test, globSql(folded(`lower(replace(${x}, ${literal('\\"')}, '"'))`, match.pattern.segments), match.pattern)]);
+      }
       case 'regex':
         return this.regex(x, match.source, match.flags);
       case 'cidr':
