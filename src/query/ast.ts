@@ -22,7 +22,10 @@
  *     end of the path, a scalar is one value; `null` or a missing key is no
  *     value; an array yields each of its scalar elements AND is also compared
  *     as its JSON text; an object is compared as its JSON text (Sigma's
- *     `contains` on the whole requestParameters).
+ *     `contains` on the whole requestParameters). An empty array yields no
+ *     value, as Elastic's and Splunk's backends read one: `field:*` is "has
+ *     elements", and SigmaHQ's `requestParameters.layers|contains: '*'`
+ *     (a layer attached) does not fire when every layer is removed.
  *   - `params`: one value, the JSON text of requestParameters,
  *     responseElements, additionalEventData and serviceEventDetails (those
  *     present and not null, in that order, joined by a line break), for

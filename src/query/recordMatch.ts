@@ -218,6 +218,7 @@ function visitEnd(value: unknown, visit: (value: string) => boolean): boolean {
     case 'object': {
       if (value === null) return false;
       if (Array.isArray(value)) {
+        if (value.length === 0) return false;
         for (let k = 0; k < value.length; k++) {
           const element: unknown = value[k];
           const kind = typeof element;

@@ -23,7 +23,7 @@ export function referenceRules(text: string): ReferenceRule[] {
   }));
 }
 
-/** The values a dotted field has in a record: lists on the way fan out; objects and lists at the end also as JSON text. */
+/** The values a dotted field has in a record: lists on the way fan out; objects and lists (but empty ones) at the end also as JSON text. */
 function valuesAt(record: unknown, field: string): string[] {
   let current: unknown[] = [record];
   for (const key of field.split('.')) {
@@ -39,6 +39,8 @@ function valuesAt(record: unknown, field: string): string[] {
   for (const value of current) {
     if (value === null || value === undefined) continue;
     if (Array.isArray(value)) {
+      // An empty list is no value (ast.ts), as Elastic's and Splunk's backends read one.
+      if (value.length === 0) continue;
       for (const element of value) if (element !== null && typeof element !== 'object') out.push(String(element));
       out.push(JSON.stringify(value));
     } else if (typeof value === 'object') {

@@ -21,6 +21,8 @@ function valuesAt(value: unknown, path: readonly string[]): string[] {
     if (typeof value === 'string') return [value];
     if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
     if (Array.isArray(value)) {
+      // An empty array is no value (ast.ts).
+      if (value.length === 0) return [];
       const scalars = value.filter((v) => ['string', 'number', 'boolean'].includes(typeof v)).map((v) => String(v));
       return [...scalars, JSON.stringify(value)];
     }

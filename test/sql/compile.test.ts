@@ -89,7 +89,7 @@ describe('SQL golden output', () => {
 
   it('writes dotted paths into the JSON columns with json_extract_scalar on Athena', () => {
     expect(compileWhere(path('requestParameters.bucketName', glob('logs')), { dialect: 'athena' })).toBe(
-      "(coalesce(lower(coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), nullif(json_format(json_extract(requestparameters, '$[\"bucketName\"]')), 'null'))) = 'logs', false) OR " +
+      "(coalesce(lower(coalesce(json_extract_scalar(requestparameters, '$[\"bucketName\"]'), nullif(nullif(json_format(json_extract(requestparameters, '$[\"bucketName\"]')), 'null'), '[]'))) = 'logs', false) OR " +
         "coalesce(any_match(transform(filter(TRY_CAST(json_extract(requestparameters, '$[\"bucketName\"]') AS ARRAY(JSON)), e1 -> json_extract_scalar(e1, '$') IS NOT NULL), e1 -> json_extract_scalar(e1, '$')), x2 -> coalesce(lower(x2) = 'logs', false)), false))",
     );
     expect(compileWhere(path('userIdentity.sessionContext.sessionIssuer.userName', { kind: 'exists' }), { dialect: 'athena' })).toBe(
@@ -97,9 +97,9 @@ describe('SQL golden output', () => {
     );
   });
 
-  it("reads a JSON leaf on AWS's table as the archive does: JSON null is no value, a list's elements are values", () => {
+  it("reads a JSON leaf on AWS's table as the archive does: JSON null and an empty list are no value, a list's elements are values", () => {
     const sql = compileWhere(path('requestParameters.tagKeys', glob('owner')), { dialect: 'athena' });
-    expect(sql).toContain(`nullif(json_format(json_extract(requestparameters, '$["tagKeys"]')), 'null')`);
+    expect(sql).toContain(`nullif(nullif(json_format(json_extract(requestparameters, '$["tagKeys"]')), 'null'), '[]')`);
     expect(sql).toContain(`transform(filter(TRY_CAST(json_extract(requestparameters, '$["tagKeys"]') AS ARRAY(JSON)), e1 -> json_extract_scalar(e1, '$') IS NOT NULL), e1 -> json_extract_scalar(e1, '$'))`);
   });
 
@@ -125,7 +125,7 @@ describe('SQL golden output', () => {
     expect(athena(path('addendum.originalEventID', { kind: 'exists' }))).toBe('coalesce(addendum.originaleventid IS NOT NULL, false)');
     expect(athena(path('sessionCredentialFromConsole', glob('true')))).toBe("coalesce(lower(sessioncredentialfromconsole) = 'true', false)");
     expect(athena(path('edgeDeviceDetails.deviceId', glob('op-1')))).toBe(
-      "(coalesce(lower(coalesce(json_extract_scalar(edgedevicedetails, '$[\"deviceId\"]'), nullif(json_format(json_extract(edgedevicedetails, '$[\"deviceId\"]')), 'null'))) = 'op-1', false) OR " +
+      "(coalesce(lower(coalesce(json_extract_scalar(edgedevicedetails, '$[\"deviceId\"]'), nullif(nullif(json_format(json_extract(edgedevicedetails, '$[\"deviceId\"]')), 'null'), '[]'))) = 'op-1', false) OR " +
         "coalesce(any_match(transform(filter(TRY_CAST(json_extract(edgedevicedetails, '$[\"deviceId\"]') AS ARRAY(JSON)), e1 -> json_extract_scalar(e1, '$') IS NOT NULL), e1 -> json_extract_scalar(e1, '$')), x2 -> coalesce(lower(x2) = 'op-1', false)), false))",
     );
     expect(athena(path('userIdentity.sessionContext.webIdFederationData.federatedProvider', glob('accounts.google.com')))).toBe(
@@ -265,8 +265,12 @@ describe("JSON leaves and userIdentity paths on DuckDB for real: AWS's table log
     [path('requestParameters.tagKeys', glob('owner')), ['null-x']],
     [path('requestParameters.tagKeys', glob('7')), ['nested']],
     [path('requestParameters.tagKeys', glob('*env*')), ['null-x']],
-    [path('requestParameters.tagKeys', glob('[]')), ['text-null']],
-    [path('requestParameters.tagKeys', { kind: 'exists' }), ['nested', 'null-x', 'text-null']],
+    // An empty list is no value (ast.ts): not even its text '[]'.
+    [path('requestParameters.tagKeys', glob('[]')), []],
+    [path('requestParameters.tagKeys', glob('*')), ['nested', 'null-x']],
+    [path('requestParameters.tagKeys', { kind: 'exists' }), ['nested', 'null-x']],
+    [not(path('requestParameters.tagKeys', { kind: 'exists' })), ['assumed', 'none', 'text-null']],
+    [path('requestParameters.tagKeys', glob('[*')), ['nested', 'null-x']],
     [path('requestParameters.n', glob('5')), ['null-x']],
     [path('userIdentity.sessionContext', { kind: 'exists' }), ['assumed']],
     [path('userIdentity.sessionContext.sessionIssuer.userName', glob('r')), ['assumed']],

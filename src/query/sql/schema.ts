@@ -214,7 +214,7 @@ function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fre
   const leaf = `flatten(${d.transform(
     list,
     v,
-    `CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' THEN []::VARCHAR[] ` +
+    `CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' OR (json_type(${v}) = 'ARRAY' AND json_array_length(${v}) = 0) THEN []::VARCHAR[] ` +
       `WHEN json_type(${v}) = 'ARRAY' THEN list_concat([CAST(${v} AS VARCHAR)], ${d.transform(
         `list_filter(json_extract(${v}, '$[*]'), lambda ${e}: json_type(${e}) NOT IN ('ARRAY', 'OBJECT', 'NULL'))`,
         e,
@@ -405,8 +405,8 @@ function jsonPathFor(d: Dialect, keys: readonly string[]): string {
 
 /**
  * The values at `path` in a JSON text column, as archivePath gives them at a leaf: a string its
- * text, a number or boolean its JSON text, an array its JSON text plus each scalar element, an
- * object its JSON text, JSON null none (Trino's json_extract gives JSON null, which json_format
+ * text, a number or boolean its JSON text, an array its JSON text plus each scalar element (an
+ * empty one none), an object its JSON text, JSON null none (Trino's json_extract gives JSON null, which json_format
  * writes as the text null).
  */
 function jsonLeaf(d: Dialect, column: string, path: string, fresh: Fresh): ValueSource {
@@ -416,7 +416,9 @@ function jsonLeaf(d: Dialect, column: string, path: string, fresh: Fresh): Value
     const value = `json_extract(${column}, ${path})`;
     const scalarText = `CASE WHEN json_type(${e}) = 'VARCHAR' THEN ${e} ->> '$' ELSE CAST(${e} AS VARCHAR) END`;
     return {
-      scalars: [`CASE WHEN ${type} = 'VARCHAR' THEN json_extract_string(${column}, ${path}) WHEN ${type} <> 'NULL' THEN CAST(${value} AS VARCHAR) END`],
+      scalars: [
+        `CASE WHEN ${type} = 'VARCHAR' THEN json_extract_string(${column}, ${path}) WHEN ${type} <> 'NULL' AND NOT (${type} = 'ARRAY' AND json_array_length(${column}, ${path}) = 0) THEN CAST(${value} AS VARCHAR) END`,
+      ],
       lists: [
         `CASE WHEN ${type} = 'ARRAY' THEN ${d.transform(`list_filter(json_extract(${value}, '$[*]'), lambda ${e}: json_type(${e}) NOT IN ('ARRAY', 'OBJECT', 'NULL'))`, e, scalarText)} END`,
       ],
@@ -424,7 +426,8 @@ function jsonLeaf(d: Dialect, column: string, path: string, fresh: Fresh): Value
   }
   const value = `json_extract(${column}, ${path})`;
   return {
-    scalars: [`coalesce(json_extract_scalar(${column}, ${path}), nullif(json_format(${value}), 'null'))`],
+    // JSON null and an empty array are no value (ast.ts); json_format writes them 'null' and '[]'.
+    scalars: [`coalesce(json_extract_scalar(${column}, ${path}), nullif(nullif(json_format(${value}), 'null'), '[]'))`],
     lists: [`transform(filter(TRY_CAST(${value} AS ARRAY(JSON)), ${e} -> json_extract_scalar(${e}, '$') IS NOT NULL), ${e} -> json_extract_scalar(${e}, '$'))`],
   };
 }
