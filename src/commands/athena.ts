@@ -15,7 +15,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { parsePartitions } from './sql.js';
-import { cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
+import { cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
 
 export const ATHENA_USAGE = `Usage: trailtop athena --database D --table T --workgroup W [--output s3://BUCKET/PREFIX/]
                        [--catalog C] [--partitions region,timestamp] [--limit N]
@@ -23,7 +23,8 @@ export const ATHENA_USAGE = `Usage: trailtop athena --database D --table T --wor
 
 Runs a trailtop query on Athena over the trail bucket (AWS's CloudTrail table, see the README's
 "Bigger than memory") and prints the matching events, newest first. Credentials and region come
-from the standard AWS chain (AWS_PROFILE, AWS_REGION, SSO, instance roles ...).
+from the standard AWS chain (AWS_PROFILE, AWS_REGION, SSO, instance roles ...). QUERY is one
+argument, quoted; '' matches every event.
 
 Options:
   --database D       the Glue database holding the table
@@ -85,7 +86,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of events, not '${sanitize(values.limit ?? '')}'`);
   const format = (values.format ?? 'list').toLowerCase();
   if (format !== 'list' && format !== 'jsonl' && format !== 'csv') throw new UsageError(`unknown --format '${sanitize(values.format ?? '')}' (use list, jsonl or csv)`);
-  const ast = parseForSql(positionals[0] ?? '');
+  const ast = parseForSql(requiredQuery(positionals, 'athena'));
   refuseTags(ast, 'run on Athena');
   const partitions = parsePartitions(values.partitions);
   let sql: string;

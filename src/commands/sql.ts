@@ -7,7 +7,7 @@ import { cloudtrailDdl, DDL_DEFAULTS, DdlError } from '../query/sql/cloudtrailTa
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
-import { archiveLacksNote, cloudtrailPathNote, parseForSql, refuseTags } from './sqlQuery.js';
+import { archiveLacksNote, cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
 
 export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive]
                     [--partitions region,timestamp] [--db FILE] QUERY
@@ -15,6 +15,7 @@ export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table N
                     [--partitions region,timestamp]
 
 Prints the SQL for a trailtop query, to paste into the Athena console, DuckDB or a notebook.
+QUERY is one argument, quoted; '' matches every event.
 With --ddl, prints the CREATE TABLE for AWS's CloudTrail table in Athena (partition projection)
 that the cloudtrail schema's SQL reads, to run once in the Athena console.
 
@@ -103,8 +104,7 @@ export async function runSql(argv: string[]): Promise<number> {
   if (dialect === 'athena' && schema === 'archive') throw new UsageError('the archive table is DuckDB only: use --schema cloudtrail with --dialect athena');
   // An empty name printed FROM "", a statement no engine runs.
   if (values.table !== undefined && values.table.trim() === '') throw new UsageError('--table needs a table name');
-  const text = positionals[0] ?? '';
-  const ast = parseForSql(text);
+  const ast = parseForSql(requiredQuery(positionals, 'sql'));
   refuseTags(ast, 'written as SQL');
   let fuzzy: FuzzyResolver | undefined;
   if (db !== undefined) {

@@ -6,6 +6,16 @@ import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
 import { noteQueryWords, queryUsageError, UsageError } from './args.js';
 
+/**
+ * The QUERY of sql/athena: required, so a forgotten or unquoted query is not read as "every event"
+ * (on Athena, every day of the trail, billed by the byte); '' asks for every event on purpose.
+ */
+export function requiredQuery(positionals: readonly string[], command: 'sql' | 'athena'): string {
+  const text = positionals[0];
+  if (text === undefined) throw new UsageError(`${command} needs a QUERY, quoted as one argument ('' for every event)`);
+  return text;
+}
+
 /** `what` names the text in an error: 'bad query' for sql/athena's QUERY, 'bad filter' for --filter (as on a folder). */
 export function parseForSql(text: string, now = Date.now(), what = 'bad query'): QueryNode {
   const parsed = parseQuery(text, { now, deepTerms: true });

@@ -150,4 +150,15 @@ describe('trailtop sql', () => {
     expect(missing.stderr).toContain("create one with 'trailtop archive DIR --db FILE'");
     expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
+  it("needs a QUERY (a forgotten one is not 'every event', on Athena every day of the trail); '' asks for every event", () => {
+    for (const args of [['sql', '--dialect', 'duckdb'], ['athena', '--database', 'd', '--table', 't', '--workgroup', 'w']]) {
+      const run = trailtop(args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toContain(`${args[0]} needs a QUERY, quoted as one argument ('' for every event)`);
+      expect(run.stdout).toBe('');
+    }
+    const all = trailtop(['sql', '--dialect', 'duckdb', '']);
+    expect(all.status).toBe(0);
+    expect(all.stdout).toContain('WHERE true');
+  });
 });
