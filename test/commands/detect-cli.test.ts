@@ -39,7 +39,7 @@ describe.skipIf(!present)('trailtop detect', () => {
     };
     expect(Object.keys(report)).toEqual(['events', 'rules', 'findings']);
     expect(report.events).toEqual({ unique: 310 });
-    expect(report.rules.loaded).toBe(56 + 19);
+    expect(report.rules.loaded).toBe(56 + 28);
     expect(report.rules.skipped).toEqual([{ path: join(SIGMA, 'aws_update_login_profile.yml'), reason: expect.stringMatching(/fieldref/) }]);
     const stopped = report.findings.find((f) => f.id === TRAIL_STOPPED)!;
     expect(stopped).toEqual({

@@ -82,7 +82,7 @@ describe.skipIf(!present)('Sigma rules on the shared data sets', () => {
     expect(set.skipped).toEqual([{ path: join(SIGMA, 'aws_update_login_profile.yml'), reason: expect.stringMatching(/fieldref/) }]);
     const builtin = loadRuleSet([]);
     expect(builtin.skipped).toEqual([]);
-    expect(builtin.rules.length).toBeGreaterThanOrEqual(19);
+    expect(builtin.rules.length).toBeGreaterThanOrEqual(28);
   });
 
   const folders = present ? readdirSync(DATASETS, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'sigma-cloudtrail') : [];

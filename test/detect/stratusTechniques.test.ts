@@ -7,8 +7,13 @@
  * shared would show here. Why some techniques fire nothing: the SigmaHQ rule
  * for UpdateLoginProfile uses fieldref (not run); the EC2 user-data rule wants
  * requestParameters.attribute, which the SDK's call does not log; the IMDS rule
- * wants an `assumed-role/aws:` ARN, which stolen role credentials do not carry;
- * the rest have no rule in either set.
+ * wants an `assumed-role/aws:` ARN, which stolen role credentials do not carry.
+ * Three have no rule on purpose: lambda-overwrite-code (UpdateFunctionCode is
+ * every deployment, and the event does not show the code), and the two
+ * one-by-one secret reads (GetSecretValue, GetParameters with decryption are
+ * what applications do all day; only their number in a short time tells, a
+ * Sigma aggregation the engine does not run). The Roles Anywhere rule fires on
+ * the trust anchor, not on the profile made with it.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -34,32 +39,32 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'aws.defense-evasion.cloudtrail-delete': { aws_cloudtrail_disable_logging: 1, 'builtin/cloudtrail_stopped_or_deleted': 1 },
   'aws.defense-evasion.cloudtrail-event-selectors': { 'builtin/cloudtrail_updated_or_selectors_changed': 1 },
   'aws.defense-evasion.cloudtrail-stop': { aws_cloudtrail_disable_logging: 1, 'builtin/cloudtrail_stopped_or_deleted': 1 },
-  'aws.defense-evasion.dns-delete-logs': {},
-  'aws.defense-evasion.organizations-leave': { aws_sts_assumerole_misuse: 1 },
+  'aws.defense-evasion.dns-delete-logs': { 'builtin/dns_query_logging_deleted': 1 },
+  'aws.defense-evasion.organizations-leave': { aws_sts_assumerole_misuse: 1, 'builtin/organization_left': 1 },
   'aws.defense-evasion.vpc-remove-flow-logs': { aws_cloudtrail_vpc_flow_logs_deleted: 1, 'builtin/vpc_flow_logs_deleted': 1 },
   'aws.discovery.ec2-download-user-data': { aws_sts_assumerole_misuse: 15 },
   'aws.execution.ec2-launch-unusual-instances': { aws_sts_assumerole_misuse: 1 },
   'aws.execution.ec2-user-data': {},
   'aws.execution.ssm-send-command': { aws_cloudtrail_ssm_malicious_usage: 1 },
-  'aws.execution.ssm-start-session': {},
+  'aws.execution.ssm-start-session': { 'builtin/ssm_session_started': 3 },
   'aws.exfiltration.ec2-security-group-open-port-22-ingress': { aws_cloudtrail_security_group_change_ingress_egress: 1, 'builtin/security_group_open_to_world': 1 },
   'aws.exfiltration.ec2-share-ami': { 'builtin/snapshot_or_image_shared': 1 },
   'aws.exfiltration.ec2-share-ebs-snapshot': { aws_snapshot_backup_exfiltration: 1, 'builtin/snapshot_or_image_shared': 1 },
   'aws.exfiltration.rds-share-snapshot': { 'builtin/snapshot_or_image_shared': 1 },
   'aws.impact.bedrock-invoke-model': { aws_sts_assumerole_misuse: 15 },
   'aws.initial-access.console-login-without-mfa': { aws_cloudtrail_console_login_success_without_mfa: 1, 'builtin/console_login_without_mfa': 1 },
-  'aws.lateral-movement.ec2-instance-connect': {},
-  'aws.lateral-movement.ec2-serial-console-send-ssh-public-key': { aws_sts_assumerole_misuse: 4 },
-  'aws.persistence.iam-backdoor-role': {},
+  'aws.lateral-movement.ec2-instance-connect': { 'builtin/ec2_instance_connect_ssh_key': 3 },
+  'aws.lateral-movement.ec2-serial-console-send-ssh-public-key': { aws_sts_assumerole_misuse: 4, 'builtin/ec2_serial_console_access': 4 },
+  'aws.persistence.iam-backdoor-role': { 'builtin/role_trust_policy_opened': 1 },
   'aws.persistence.iam-backdoor-user': { aws_iam_backdoor_users_keys: 1, 'builtin/access_key_for_another_user': 1 },
   'aws.persistence.iam-create-admin-user': { aws_iam_backdoor_users_keys: 1, 'builtin/access_key_for_another_user': 1, 'builtin/policy_granting_everything': 1 },
   'aws.persistence.iam-create-backdoor-role': { 'builtin/policy_granting_everything': 1 },
   'aws.persistence.iam-create-user-login-profile': { 'builtin/login_profile_created_or_changed': 1 },
-  'aws.persistence.lambda-backdoor-function': {},
+  'aws.persistence.lambda-backdoor-function': { 'builtin/lambda_function_opened': 1 },
   'aws.persistence.lambda-layer-extension': { aws_new_lambda_layer_attached: 1 },
   'aws.persistence.lambda-overwrite-code': {},
-  'aws.persistence.rolesanywhere-create-trust-anchor': {},
-  'aws.persistence.sts-federation-token': {},
+  'aws.persistence.rolesanywhere-create-trust-anchor': { 'builtin/roles_anywhere_trust_anchor': 1 },
+  'aws.persistence.sts-federation-token': { 'builtin/federation_token_issued': 1 },
   'aws.privilege-escalation.iam-update-user-login-profile': { 'builtin/login_profile_created_or_changed': 1 },
 };
 
