@@ -788,8 +788,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       height={mainH}
       onClose={closeView}
       setQuery={listFromView}
-      // The imports keep no copy of a conflicting duplicate's other file to list here.
-      openProblems={findingsKeys.fromView(() => setState({ ...stateRef.current!, status: 'conflicting duplicates: trailtop scan --db FILE lists each with its files' }))}
+      // b's view lists each conflict with both files (the finding's text says so): Enter opens it over the findings, Esc comes back, as on a folder.
+      openProblems={findingsKeys.fromView(() => {
+        const s = stateRef.current!;
+        setState({ ...s, ...openOver(s, 'badfiles'), scroll: 0 });
+        session.problemFiles().then(setProblems, fail);
+      })}
       openHelp={helpOver('findings')}
       // q asks first while a download runs, as from the list; the view does not listen while it asks.
       quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
