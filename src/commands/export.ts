@@ -26,6 +26,7 @@ import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
+import { archiveOwnFile } from '../archive/ownFiles.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
@@ -344,6 +345,9 @@ async function exportFromArchive(
   }
   // Before openDb: with DIR it imports the folder into the archive, work (and a changed archive) a refusal must not leave behind.
   if (output !== '-') {
+    // As the dashboard's download refuses it: --force would replace the archive, or a log DuckDB replays as its own.
+    const own = await archiveOwnFile(output, db);
+    if (own) throw new UsageError(`-o ${sanitize(output)} ${own}; write it elsewhere`, false);
     const refused = await refuseUnwritableTarget(output, values.force === true);
     if (refused !== null) return refused;
   }

@@ -46,6 +46,34 @@ describe('scan --db FILE DIR', () => {
   });
 });
 
+describe('export --db -o on the archive\'s own files', () => {
+  // --force replaced the archive's write-ahead log (every event of a small import) with the CSV, or the archive itself:
+  // the dashboard's download refused them, export --db did not.
+  it('refuses the archive, its write-ahead log and its spill folder, --force or not, and leaves them as they were', () => {
+    const scratch = tempFolder('trailtop-dbown-');
+    try {
+      const logs = join(scratch.dir, 'logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'f.json'), recordsJson([{ eventID: 'a', eventTime: '2024-03-05T12:00:00Z', eventName: 'GetObject' }]));
+      const db = join(scratch.dir, 'a.duckdb');
+      expect(trailtop(['archive', logs, '--db', db, '--quiet']).status).toBe(0);
+      const files = () => readdirSync(scratch.dir).filter((name) => name.startsWith('a.duckdb')).map((name) => [name, readFileSync(join(scratch.dir, name)).length]);
+      const before = files();
+      for (const [target, what] of [[db, 'the archive itself'], [`${db}.wal`, "the archive's write-ahead log"], [join(`${db}.tmp`, 'x.csv'), "in the archive's spill folder"]] as const) {
+        for (const force of [['--force'], []]) {
+          const run = trailtop(['export', '--db', db, '-o', target, '--format', 'csv', ...force]);
+          expect(run.status, run.stderr).toBe(2);
+          expect(run.stderr).toContain(`${what}; write it elsewhere`);
+        }
+      }
+      expect(files()).toEqual(before);
+      expect(trailtop(['scan', '--db', db]).stdout).toContain('1 unique');
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
 describe('scan --db and export --db over the bundled samples (Insights with the events behind their spans)', () => {
   const scratch = tempFolder('trailtop-dbsamples-');
   const db = join(scratch.dir, 'samples.duckdb');
