@@ -379,7 +379,7 @@ async function exportFromArchive(
     // A reader that quits (`| head`) is a quiet stop, as for a folder, unless a signal came first.
     if (error instanceof ExportFailed && error.reason === 'closed') return signals.seen ? cancelled(signals.seen, true) : 0;
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
-    if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
+    if (error instanceof ExportFailed) return fail(`export failed: ${sanitizeLine(error.message)}`);
     throw error;
   } finally {
     signals.release();
