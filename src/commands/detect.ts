@@ -61,7 +61,8 @@ export async function runDetect(argv: string[]): Promise<number> {
   if (db !== undefined) {
     // The rules as SQL on a DuckDB archive (commands/dbCommands.ts).
     const report = await (await import('./dbCommands.js')).detectDb(db, dir, set, level as Level | undefined);
-    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(dir ?? db, report), 'findings');
+    // The findings are the whole archive's, which may hold more than DIR: its Path is the archive, as scan --db's is.
+    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(db, report), 'findings');
   }
   if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   await requireFolderOrFile(dir);

@@ -26,7 +26,7 @@ function comparable(summary: Record<string, unknown>, filtered: boolean): Record
 }
 
 describe('scan --db FILE DIR', () => {
-  it('names the archive as its Path: the summary is of the archive, which may hold more than DIR', () => {
+  it('names the archive as its Path (scan and detect): the summary is of the archive, which may hold more than DIR', () => {
     const scratch = tempFolder('trailtop-dbpath-');
     try {
       const [first, second] = [join(scratch.dir, 'first'), join(scratch.dir, 'second')];
@@ -40,6 +40,11 @@ describe('scan --db FILE DIR', () => {
       expect(scan.status).toBe(0);
       expect(scan.stdout).toContain(`Path      ${db}\n`);
       expect(scan.stdout).toContain('2 unique');
+      // detect --db FILE DIR named DIR as its Path over the whole archive's findings.
+      const detect = trailtop(['detect', '--db', db, second]);
+      expect(detect.status).toBe(0);
+      expect(detect.stdout).toContain(`Path      ${db}\n`);
+      expect(detect.stdout).toContain('2 unique');
     } finally {
       scratch.remove();
     }
