@@ -12,7 +12,7 @@ export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--qu
 
 Imports every CloudTrail file under DIR into a DuckDB database, for folders bigger than memory.
 Runs again import only new or changed files (by size and modification time); events are kept
-once per event ID. Query the archive with 'trailtop scan|export --db FILE' and 'trailtop --db FILE'.
+once per event ID. Query the archive with 'trailtop scan|export|detect|chain --db FILE' and 'trailtop --db FILE'.
 
 Options:
   --db FILE     the database (default: one per folder under $XDG_CACHE_HOME/trailtop/archives/)
@@ -22,7 +22,8 @@ Options:
 Bad files are reported on stderr as scan reports them. Ctrl-C stops between batches of files:
 the database keeps every batch committed before (each batch is one transaction), never half of one.
 Exit status: 0 done, 1 the database could not be opened (busy, unwritable) or written,
-2 bad arguments (a --db that is not a trailtop archive: not DuckDB, damaged, other tables), 130 interrupted.`;
+2 bad arguments (a --db that is not a trailtop archive: not DuckDB, damaged, other tables), 130 interrupted
+(143 on SIGTERM).`;
 
 const OPTIONS = {
   db: { type: 'string' },

@@ -28,8 +28,9 @@ ${RULES_HELP}
   -h, --help    show this help
 
 Bad files are reported on stderr. Exit status: 0 when the folder was read
-(whether or not anything fired), 2 for bad arguments, a missing path or a
-missing rules folder.`;
+(whether or not anything fired), 1 when the --db archive cannot be read (another
+process is writing to it), 2 for bad arguments, a missing path or a missing
+rules folder, 130 interrupted.`;
 
 const OPTIONS = {
   ...RULES_OPTION,
