@@ -58,7 +58,9 @@ export async function runDashboard(argv: string[]): Promise<number> {
   else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}', or open 'trailtop DIR --db ${sanitize(dir)}'`, false);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
-      "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR|FILE' or 'trailtop tail DIR|FILE'\n",
+      db === undefined
+        ? "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR|FILE' or 'trailtop tail DIR|FILE'\n"
+        : "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan|export|detect --db FILE'\n",
     );
     return 2;
   }
