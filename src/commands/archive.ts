@@ -6,6 +6,7 @@ import { formatBytes } from '../export/progress.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
+import { writesIntoLogPath } from '../export/logFolder.js';
 import { dbOption, requireDbFolder } from './dbFolder.js';
 
 export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--quiet]
@@ -85,6 +86,10 @@ export async function runArchive(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
   if (db !== undefined) requireDbFolder(db);
   const dbPath = db ?? (await defaultArchivePath(dir));
+  // No --db was typed: say where the default archive would go, and how to put it elsewhere.
+  if (db === undefined && (await writesIntoLogPath(dbPath, dir))) {
+    throw new UsageError(`the default archive (${sanitize(dbPath)}) would be inside the log folder being read (${sanitize(dir)}): give --db FILE outside it`, false);
+  }
   await refuseWriteIntoLogFolder(dbPath, dir, '--db');
 
   let archive;
