@@ -16,7 +16,8 @@ Runs again import only new or changed files (by size and modification time); eve
 once per event ID. Query the archive with 'trailtop scan|export|detect|chain --db FILE' and 'trailtop --db FILE'.
 
 Options:
-  --db FILE     the database (default: one per folder under $XDG_CACHE_HOME/trailtop/archives/)
+  --db FILE     the database (default: one per folder under $XDG_CACHE_HOME/trailtop/archives/,
+                ~/.cache/trailtop/archives/ without it; its path is on the last line)
   --quiet       no progress bar
   -h, --help    show this help
 
