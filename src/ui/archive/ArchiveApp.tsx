@@ -103,7 +103,8 @@ const ARCHIVE_NOTE = {
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
     'i Insights counts the rate behind each Insight by SQL. ' +
     "f goes to the newest event; opened as trailtop DIR --db FILE (which imports DIR's new files) the cursor then stays on the newest as imports add events, until it moves. " +
-    'A headless summary: scan --db, or a query with rule:ID.',
+    'No timeline strip under the header: h opens the histogram. ' +
+    "In a script: scan|export|detect --db FILE (--filter 'rule:ID' for what a rule fires on).",
 };
 
 /** What a key does on an archive where that differs from the folder dashboard. */
