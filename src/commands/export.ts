@@ -49,7 +49,8 @@ Options:
   --order O           newest (default) or oldest: which events come first
   --raw               CSV: write values exactly as logged: no formula guard, control
                       characters kept
-  --force             replace FILE if it exists
+  --force             replace FILE if it exists (never the --db archive or its
+                      .wal)
   --db FILE           export from a DuckDB archive (trailtop archive) with SQL, page by page;
                       with DIR, import what is new there first
   --rules DIR         also run the Sigma rules under DIR for rule: terms (repeatable;
