@@ -142,16 +142,15 @@ function classify(path: string, shape: string, reason: string, summary: ImportSu
 }
 
 /**
- * A folder's real path (a link to it followed). Through a link (`~/trail` -> `/data/trail`) every file was
- * known by another name than through the real path: all read again and counted twice in the archive's
- * summary. A single FILE keeps the name given.
+ * The real path of the folder or single FILE imported (links followed). Through a link (`~/trail` ->
+ * `/data/trail`) every file was known by another name than through the real path: all read again and
+ * counted twice in the archive's summary.
  */
-async function realFolder(folder: string): Promise<string> {
+async function realRootOf(root: string): Promise<string> {
   try {
-    const real = await realpath(folder);
-    return (await stat(real)).isDirectory() ? real : folder;
+    return await realpath(root);
   } catch {
-    return folder;
+    return root;
   }
 }
 
@@ -349,7 +348,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   // Files are known by absolute path under the folder's real path: 'archive ./trail', 'archive ~/trail' and a link
   // to it are the same folder (the default archive is named by the real path too), not a new one read again.
   const root = resolve(folder);
-  const realRoot = await realFolder(root);
+  const realRoot = await realRootOf(root);
   const listing = options.paths
     ? await listPaths(options.paths.map((p) => underRoot(resolve(p), root, realRoot)), signal)
     : await listFolder(realRoot, { signal });

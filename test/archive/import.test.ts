@@ -137,6 +137,24 @@ describe('archive import', () => {
     expect(summary.events.read).toBe(60);
   });
 
+  it('knows a single log FILE reached through a link as the same file', async () => {
+    const dir = scratch();
+    const file = join(dir, 'trail.json');
+    writeFileSync(file, recordsJson([event('a', 1), event('b', 2)]));
+    const link = join(dir, 'current.json');
+    symlinkSync(file, link);
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    await importFolder(archive, file);
+    const again = await importFolder(archive, link);
+    expect(again.recordsRead).toBe(0);
+    expect(again.filesUnchanged).toBe(1);
+    const watched = await importFolder(archive, link, { paths: [link] });
+    expect(watched.recordsRead).toBe(0);
+    const summary = await summarizeArchive(archive, null, { folder: 'a.duckdb', filter: null });
+    expect([summary.files.read, summary.events.read]).toEqual([1, 2]);
+  });
+
   it("keeps each row's file, delivery key and arrival number, whatever the file's name holds, across batches", async () => {
     const dir = scratch();
     const logs = join(dir, 'logs');
