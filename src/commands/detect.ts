@@ -27,10 +27,10 @@ ${RULES_HELP}
                 (informational, low, medium, high, critical)
   -h, --help    show this help
 
-Bad files are reported on stderr. Exit status: 0 when the folder was read
-(whether or not anything fired), 1 when the --db archive cannot be read (another
-process is writing to it), 2 for bad arguments, a missing path or a missing
-rules folder, 130 interrupted.`;
+Bad files are reported on stderr (with --db, those DIR's import finds). Exit
+status: 0 when the folder was read (whether or not anything fired), 1 when the
+--db archive cannot be read (another process is writing to it), 2 for bad
+arguments, a missing path or a missing rules folder, 130 interrupted.`;
 
 const OPTIONS = {
   ...RULES_OPTION,
