@@ -9,7 +9,8 @@
  *
  * Nothing is written into DIR; the staging files live in the temp folder.
  */
-import { basename, join } from 'node:path';
+import { stat, realpath } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { FolderGoneCheck } from '../ingest/folderGone.js';
 import { addMissedSubfolders } from '../ingest/missedFolders.js';
@@ -118,25 +119,44 @@ export class ArchiveFollower {
     for (const listener of this.listeners) listener(this.status, committed);
   }
 
-  /** chokidar on the folders only (one inotify watch per folder, as the loader's watch): their raw events name the files. */
+  /**
+   * chokidar on the folders only (one inotify watch per folder, as the loader's watch): their raw events name the files.
+   * A single log FILE is followed through its (real) folder's watch, as the folder dashboard follows it (ingest/watch.ts):
+   * the folder-only filter left a FILE unwatched, so `trailtop FILE --db X` said `following` and took in nothing.
+   */
   private async startWatcher(): Promise<void> {
     const { watch } = await import('chokidar');
+    const rootIsFile = (await stat(this.folder).catch(() => null))?.isFile() === true;
+    const target = rootIsFile ? await realpath(this.folder).catch(() => this.folder) : this.folder;
+    const watchedFolder = rootIsFile ? dirname(target) : this.folder;
     const gone = (): void => this.update({ folderGone: true }, false);
-    const goneCheck = await FolderGoneCheck.start(this.folder, gone);
+    const goneCheck = await FolderGoneCheck.start(watchedFolder, gone);
     if (!goneCheck) return;
     this.goneCheck = goneCheck;
-    const watcher = watch(this.folder, {
+    const watcher = watch(watchedFolder, {
       persistent: true,
       ignoreInitial: true,
       followSymlinks: true,
-      ignored: (_path, stats) => stats !== undefined && !stats.isDirectory(),
+      ...(rootIsFile ? { depth: 0 } : {}),
+      ignored: (path, stats) => (rootIsFile ? path !== watchedFolder : stats !== undefined && !stats.isDirectory()),
     });
     this.watcher = watcher;
     watcher.on('raw', (_event, name, details) => {
       const folder = (details as { watchedPath?: string }).watchedPath;
       if (!name || !folder || isOwnTempFile(basename(name))) return;
-      this.found(join(folder, name));
+      const path = join(folder, name);
+      // Only the FILE's own name counts: its siblings are never read.
+      if (!rootIsFile) this.found(path);
+      else if (path === target) this.found(this.folder);
     });
+    watcher.on('unlinkDir', (path) => {
+      if (rootIsFile && path === watchedFolder) void goneCheck.check();
+    });
+    if (rootIsFile) {
+      watcher.on('error', (error) => this.update({ error: error instanceof Error ? error.message : String(error) }, false));
+      await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+      return;
+    }
     // A new folder (S3 sync makes one a day): everything below it, listed when it has settled.
     watcher.on('addDir', (path) => {
       this.found(path);

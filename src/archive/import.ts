@@ -20,9 +20,9 @@
  *   archive as after the last committed batch; an abort stops between batches.
  */
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readLimits } from '../ingest/limits.js';
@@ -139,6 +139,25 @@ function classify(path: string, shape: string, reason: string, summary: ImportSu
   else if (shape === 'not-cloudtrail') summary.skipped.push({ path, reason });
   else if (shape === 'bad') summary.bad.push({ path, reason });
   else if (reason !== '') summary.bad.push({ path, reason: `partly read: ${reason}` });
+}
+
+/**
+ * The real path of the folder or single FILE imported (links followed). Through a link (`~/trail` ->
+ * `/data/trail`) every file was known by another name than through the real path: all read again and
+ * counted twice in the archive's summary.
+ */
+async function realRootOf(root: string): Promise<string> {
+  try {
+    return await realpath(root);
+  } catch {
+    return root;
+  }
+}
+
+/** `path` inside `from`, named inside `to` instead; any other path as it is. */
+function underRoot(path: string, from: string, to: string): string {
+  if (from === to) return path;
+  return path === from || path.startsWith(from.endsWith(sep) ? from : from + sep) ? to + path.slice(from.length) : path;
 }
 
 /** listFolder over each of `paths` (files or folders), merged: a path gone meanwhile is nothing to import. */
@@ -326,8 +345,13 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   };
   const report = (): void => options.onProgress?.({ ...summary });
 
-  // Files are known by absolute path: 'archive ./trail' then 'archive ~/trail' is the same folder, not a new one.
-  const listing = options.paths ? await listPaths(options.paths.map((p) => resolve(p)), signal) : await listFolder(resolve(folder), { signal });
+  // Files are known by absolute path under the folder's real path: 'archive ./trail', 'archive ~/trail' and a link
+  // to it are the same folder (the default archive is named by the real path too), not a new one read again.
+  const root = resolve(folder);
+  const realRoot = await realRootOf(root);
+  const listing = options.paths
+    ? await listPaths(options.paths.map((p) => underRoot(resolve(p), root, realRoot)), signal)
+    : await listFolder(realRoot, { signal });
   summary.skipped.push(...listing.skipped);
   summary.bad.push(...listing.bad);
   summary.filesTotal = listing.files.length;

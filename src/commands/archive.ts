@@ -6,23 +6,26 @@ import { formatBytes } from '../export/progress.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
+import { writesIntoLogPath } from '../export/logFolder.js';
 import { dbOption, requireDbFolder } from './dbFolder.js';
 
 export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--quiet]
 
 Imports every CloudTrail file under DIR into a DuckDB database, for folders bigger than memory.
 Runs again import only new or changed files (by size and modification time); events are kept
-once per event ID. Query the archive with 'trailtop scan|export --db FILE' and 'trailtop --db FILE'.
+once per event ID. Query the archive with 'trailtop scan|export|detect|chain --db FILE' and 'trailtop --db FILE'.
 
 Options:
-  --db FILE     the database (default: one per folder under $XDG_CACHE_HOME/trailtop/archives/)
+  --db FILE     the database (default: one per folder under $XDG_CACHE_HOME/trailtop/archives/,
+                ~/.cache/trailtop/archives/ without it; its path is on the last line)
   --quiet       no progress bar
   -h, --help    show this help
 
 Bad files are reported on stderr as scan reports them. Ctrl-C stops between batches of files:
 the database keeps every batch committed before (each batch is one transaction), never half of one.
 Exit status: 0 done, 1 the database could not be opened (busy, unwritable) or written,
-2 bad arguments (a --db that is not a trailtop archive: not DuckDB, damaged, other tables), 130 interrupted.`;
+2 bad arguments (a --db that is not a trailtop archive: not DuckDB, damaged, other tables), 130 interrupted
+(143 on SIGTERM).`;
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -84,6 +87,10 @@ export async function runArchive(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
   if (db !== undefined) requireDbFolder(db);
   const dbPath = db ?? (await defaultArchivePath(dir));
+  // No --db was typed: say where the default archive would go, and how to put it elsewhere.
+  if (db === undefined && (await writesIntoLogPath(dbPath, dir))) {
+    throw new UsageError(`the default archive (${sanitize(dbPath)}) would be inside the log folder being read (${sanitize(dir)}): give --db FILE outside it`, false);
+  }
   await refuseWriteIntoLogFolder(dbPath, dir, '--db');
 
   let archive;

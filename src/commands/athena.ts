@@ -83,7 +83,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   }
   if (values.output !== undefined && !values.output.startsWith('s3://')) throw new UsageError('--output must be an s3:// location');
   const limit = values.limit === undefined ? 1000 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of events, not '${sanitize(values.limit ?? '')}'`);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of events, 1 or more, not '${sanitize(values.limit ?? '')}'`);
   const format = (values.format ?? 'list').toLowerCase();
   if (format !== 'list' && format !== 'jsonl' && format !== 'csv') throw new UsageError(`unknown --format '${sanitize(values.format ?? '')}' (use list, jsonl or csv)`);
   const ast = parseForSql(requiredQuery(positionals, 'athena'));

@@ -7,8 +7,8 @@ import { asDbArgumentError, dbOption, requireDbBesideLogs } from './dbFolder.js'
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
 export const DASHBOARD_USAGE = `Usage: trailtop [DIR|FILE] [--no-watch] [--no-history] [--rules DIR]...
-       trailtop --db FILE [--rules DIR]...
-       trailtop DIR --db FILE [--no-watch] [--rules DIR]...
+       trailtop --db FILE [--no-history] [--rules DIR]...
+       trailtop DIR --db FILE [--no-watch] [--no-history] [--rules DIR]...
 
 Opens the dashboard on DIR (default: the current folder): every CloudTrail
 log below it, newest first, filtered as you type. Given a FILE, only that file
@@ -16,8 +16,8 @@ is read and followed. Press ? inside for the keys.
 
 Options:
   --no-watch   load once; do not follow new or changed files
-  --no-history neither read nor save this folder's query history, marks and
-               columns (kept under $XDG_STATE_HOME/trailtop, default ~/.local/state/trailtop)
+  --no-history neither read nor save this folder's (or --db archive's) query
+               history, marks and columns (kept under $XDG_STATE_HOME/trailtop, default ~/.local/state/trailtop)
 ${RULES_HELP}
   --db FILE    a DuckDB archive (trailtop archive): the whole archive, paged by SQL;
                queries typed here run as SQL on all of it (rule:ID with the rules loaded).
@@ -58,7 +58,9 @@ export async function runDashboard(argv: string[]): Promise<number> {
   else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}', or open 'trailtop DIR --db ${sanitize(dir)}'`, false);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
-      "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR|FILE' or 'trailtop tail DIR|FILE'\n",
+      db === undefined
+        ? "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan DIR|FILE' or 'trailtop tail DIR|FILE'\n"
+        : "trailtop: the dashboard needs a terminal; for pipes and scripts use 'trailtop scan|export|detect --db FILE'\n",
     );
     return 2;
   }

@@ -24,16 +24,19 @@ import { savedMarks } from './marks.js';
 import { archiveFilter } from '../archive/filter.js';
 import { limitReadMemory } from '../archive/session.js';
 
-/** Opens the archive; with `dir`, imports what is new there first (bad files reported as scan does). */
-export async function openDb(dbPath: string, dir: string | undefined): Promise<Archive> {
+/**
+ * Opens the archive; with `dir`, imports what is new there first (bad files reported as scan does).
+ * `signal` stops that import between batches, as `archive`'s Ctrl-C does; the caller checks it after.
+ */
+export async function openDb(dbPath: string, dir: string | undefined, signal?: AbortSignal): Promise<Archive> {
   try {
-    return await openDbOrThrow(dbPath, dir);
+    return await openDbOrThrow(dbPath, dir, signal);
   } catch (error) {
     throw asDbArgumentError(error);
   }
 }
 
-async function openDbOrThrow(dbPath: string, dir: string | undefined): Promise<Archive> {
+async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: AbortSignal | undefined): Promise<Archive> {
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
     await requireDbBesideLogs(dbPath, dir);
@@ -43,7 +46,7 @@ async function openDbOrThrow(dbPath: string, dir: string | undefined): Promise<A
     try {
       // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
       const { importFolder } = await import('../archive/import.js');
-      const summary = await importFolder(archive, dir, { alone: true });
+      const summary = await importFolder(archive, dir, { alone: true, ...(signal ? { signal } : {}) });
       for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
     } catch (error) {
       await archive.close();
@@ -109,9 +112,11 @@ export interface ExportDbOptions {
 
 /** Streams the matching events, newest first, page by page: memory stays flat however big the archive. */
 export async function exportDb(options: ExportDbOptions): Promise<number> {
-  const archive = await openDb(options.dbPath, options.dir);
+  // export catches Ctrl-C to leave no file: without the signal, DIR's import went on to its end (minutes on a big folder).
+  const archive = await openDb(options.dbPath, options.dir, options.signal);
   let sink: Sink | null = null;
   try {
+    if (options.signal?.aborted) throw new ExportCancelled();
     // Loaded here, not at start-up: scan --db and detect --db write no file.
     const [{ openAtomicFile, streamSink }, { writeArchiveEvents }] = await Promise.all([import('../export/atomic.js'), import('../archive/export.js')]);
     const where = await archiveWhere(archive, options.source, options.rules);

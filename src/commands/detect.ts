@@ -27,9 +27,10 @@ ${RULES_HELP}
                 (informational, low, medium, high, critical)
   -h, --help    show this help
 
-Bad files are reported on stderr. Exit status: 0 when the folder was read
-(whether or not anything fired), 2 for bad arguments, a missing path or a
-missing rules folder.`;
+Bad files are reported on stderr (with --db, those DIR's import finds). Exit
+status: 0 when the folder was read (whether or not anything fired), 1 when the
+--db archive cannot be read (another process is writing to it), 2 for bad
+arguments, a missing path or a missing rules folder, 130 interrupted.`;
 
 const OPTIONS = {
   ...RULES_OPTION,
@@ -61,7 +62,8 @@ export async function runDetect(argv: string[]): Promise<number> {
   if (db !== undefined) {
     // The rules as SQL on a DuckDB archive (commands/dbCommands.ts).
     const report = await (await import('./dbCommands.js')).detectDb(db, dir, set, level as Level | undefined);
-    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(dir ?? db, report), 'findings');
+    // The findings are the whole archive's, which may hold more than DIR: its Path is the archive, as scan --db's is.
+    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(db, report), 'findings');
   }
   if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   await requireFolderOrFile(dir);

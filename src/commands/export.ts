@@ -26,6 +26,7 @@ import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
+import { archiveOwnFile } from '../archive/ownFiles.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
@@ -48,7 +49,8 @@ Options:
   --order O           newest (default) or oldest: which events come first
   --raw               CSV: write values exactly as logged: no formula guard, control
                       characters kept
-  --force             replace FILE if it exists
+  --force             replace FILE if it exists (never the --db archive or its
+                      .wal)
   --db FILE           export from a DuckDB archive (trailtop archive) with SQL, page by page;
                       with DIR, import what is new there first
   --rules DIR         also run the Sigma rules under DIR for rule: terms (repeatable;
@@ -344,6 +346,9 @@ async function exportFromArchive(
   }
   // Before openDb: with DIR it imports the folder into the archive, work (and a changed archive) a refusal must not leave behind.
   if (output !== '-') {
+    // As the dashboard's download refuses it: --force would replace the archive, or a log DuckDB replays as its own.
+    const own = await archiveOwnFile(output, db);
+    if (own) throw new UsageError(`-o ${sanitize(output)} ${own}; write it elsewhere`, false);
     const refused = await refuseUnwritableTarget(output, values.force === true);
     if (refused !== null) return refused;
   }
@@ -375,7 +380,7 @@ async function exportFromArchive(
     // A reader that quits (`| head`) is a quiet stop, as for a folder, unless a signal came first.
     if (error instanceof ExportFailed && error.reason === 'closed') return signals.seen ? cancelled(signals.seen, true) : 0;
     if (error instanceof TargetExists) return fail(`${sanitize(resolve(output))} already exists (use --force to replace it)`);
-    if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
+    if (error instanceof ExportFailed) return fail(`export failed: ${sanitizeLine(error.message)}`);
     throw error;
   } finally {
     signals.release();

@@ -34,8 +34,11 @@ ${RULES_HELP}
                 (run only for a rule: term in --filter)
   -h, --help    show this help
 
-Bad files are also reported on stderr. Exit status: 0 when the folder or file was
-read, 2 for bad arguments, a bad query, a missing path, or a FIFO or device.`;
+Bad files are also reported on stderr (with --db, those DIR's import finds; the
+summary lists the archive's). Exit status: 0 when the folder or file was read,
+1 when the --db archive cannot be read (another process is writing to it), 2 for
+bad arguments, a bad query, a missing path, or a FIFO or device, 130
+interrupted.`;
 
 const OPTIONS = {
   ...RULES_OPTION,

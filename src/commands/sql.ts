@@ -35,7 +35,8 @@ Options:
   --start DAY        --ddl: the first day the timestamp partition projects, yyyy/MM/dd (default ${DDL_DEFAULTS.start})
   -h, --help         show this help
 
-Exit status: 0 printed, 2 bad arguments or a query SQL cannot express.`;
+Exit status: 0 printed, 1 the --db archive cannot be read (another process is
+writing to it), 2 bad arguments or a query SQL cannot express.`;
 
 const OPTIONS = {
   dialect: { type: 'string' },

@@ -26,7 +26,7 @@ function comparable(summary: Record<string, unknown>, filtered: boolean): Record
 }
 
 describe('scan --db FILE DIR', () => {
-  it('names the archive as its Path: the summary is of the archive, which may hold more than DIR', () => {
+  it('names the archive as its Path (scan and detect): the summary is of the archive, which may hold more than DIR', () => {
     const scratch = tempFolder('trailtop-dbpath-');
     try {
       const [first, second] = [join(scratch.dir, 'first'), join(scratch.dir, 'second')];
@@ -40,6 +40,39 @@ describe('scan --db FILE DIR', () => {
       expect(scan.status).toBe(0);
       expect(scan.stdout).toContain(`Path      ${db}\n`);
       expect(scan.stdout).toContain('2 unique');
+      // detect --db FILE DIR named DIR as its Path over the whole archive's findings.
+      const detect = trailtop(['detect', '--db', db, second]);
+      expect(detect.status).toBe(0);
+      expect(detect.stdout).toContain(`Path      ${db}\n`);
+      expect(detect.stdout).toContain('2 unique');
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
+describe('export --db -o on the archive\'s own files', () => {
+  // --force replaced the archive's write-ahead log (every event of a small import) with the CSV, or the archive itself:
+  // the dashboard's download refused them, export --db did not.
+  it('refuses the archive, its write-ahead log and its spill folder, --force or not, and leaves them as they were', () => {
+    const scratch = tempFolder('trailtop-dbown-');
+    try {
+      const logs = join(scratch.dir, 'logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'f.json'), recordsJson([{ eventID: 'a', eventTime: '2024-03-05T12:00:00Z', eventName: 'GetObject' }]));
+      const db = join(scratch.dir, 'a.duckdb');
+      expect(trailtop(['archive', logs, '--db', db, '--quiet']).status).toBe(0);
+      const files = () => readdirSync(scratch.dir).filter((name) => name.startsWith('a.duckdb')).map((name) => [name, readFileSync(join(scratch.dir, name)).length]);
+      const before = files();
+      for (const [target, what] of [[db, 'the archive itself'], [`${db}.wal`, "the archive's write-ahead log"], [join(`${db}.tmp`, 'x.csv'), "in the archive's spill folder"]] as const) {
+        for (const force of [['--force'], []]) {
+          const run = trailtop(['export', '--db', db, '-o', target, '--format', 'csv', ...force]);
+          expect(run.status, run.stderr).toBe(2);
+          expect(run.stderr).toContain(`${what}; write it elsewhere`);
+        }
+      }
+      expect(files()).toEqual(before);
+      expect(trailtop(['scan', '--db', db]).stdout).toContain('1 unique');
     } finally {
       scratch.remove();
     }

@@ -3,7 +3,7 @@
  * (archive/follow.ts) and the dashboard's list (ArchiveSession, the same
  * calls the --db dashboard makes) shows a file dropped into DIR.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openArchive } from '../../src/archive/db.js';
@@ -119,4 +119,28 @@ describe('the archive follows its folder (trailtop DIR --db FILE)', () => {
     expect(followLabel(status)).toBe('folder gone');
     expect((await listNames(session)).total).toBe(1);
   }, 30_000);
+});
+
+describe('the archive follows a single log FILE (trailtop FILE --db ARCHIVE)', () => {
+  // The watch took folders only: a FILE root was never watched, so the header said `following` and nothing came in.
+  it('imports the lines appended to it, through a link too, and never its siblings', async () => {
+    const scratch = tempFolder('trailtop-follow-file-');
+    cleanups.push(scratch.remove);
+    const file = join(scratch.dir, 'trail.jsonl');
+    writeFileSync(file, `${JSON.stringify(event('f1', '2024-03-05T10:00:00Z'))}\n`);
+    const link = join(scratch.dir, 'current.jsonl');
+    symlinkSync(file, link);
+    const archive = await openArchive(join(scratch.dir, 'trail.duckdb'));
+    const session = new ArchiveSession(archive);
+    cleanups.unshift(() => session.close());
+    const follower = await ArchiveFollower.start(archive, link, { settleMs: 50 });
+    cleanups.unshift(() => follower.close());
+    await until(follower, (s) => s.phase === 'watching');
+    expect((await listNames(session)).total).toBe(1);
+    writeFileSync(join(scratch.dir, 'sibling.json'), recordsJson([event('s1', '2024-03-05T11:00:00Z', 'Sibling')]));
+    appendFileSync(file, `${JSON.stringify(event('f2', '2024-03-05T10:05:00Z', 'Appended'))}\n`);
+    await until(follower, (s) => s.eventsAdded === 2);
+    await follower.idle();
+    expect(await listNames(session)).toEqual({ total: 2, names: ['Appended', 'GetObject'] });
+  }, 15_000);
 });

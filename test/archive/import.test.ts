@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -111,6 +111,48 @@ describe('archive import', () => {
     await importFolder(archive, logs);
     expect(await keptOf()).toEqual([['OlderCopy', join(logs, 'file-300.json')]]);
     expect(await count(archive, 'SELECT count(*) FROM events')).toBe(62);
+  });
+
+  it('knows a folder reached through a link as the same folder: nothing read again, nothing counted twice', async () => {
+    // The default archive is named by the real path, so 'archive ~/trail' (a link) and 'archive /data/trail' share it;
+    // the files were known by the name given: all read again, and scan --db counted every file and event twice.
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    writeFolder(logs, 6, 10);
+    writeFileSync(join(logs, 'bad.json'), 'not json at all');
+    const link = join(dir, 'link');
+    symlinkSync(logs, link);
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    await importFolder(archive, logs);
+    const again = await importFolder(archive, link);
+    expect(again.recordsRead).toBe(0);
+    expect(again.filesUnchanged).toBe(7);
+    // And the other way round, with the watch's paths (trailtop LINK --db FILE) named through the link.
+    const watched = await importFolder(archive, link, { paths: [join(link, 'file-001.json')] });
+    expect(watched.recordsRead).toBe(0);
+    const summary = await summarizeArchive(archive, null, { folder: 'a.duckdb', filter: null });
+    expect(summary.files.read).toBe(6);
+    expect(summary.files.bad.length + summary.files.skipped.length).toBe(1);
+    expect(summary.events.read).toBe(60);
+  });
+
+  it('knows a single log FILE reached through a link as the same file', async () => {
+    const dir = scratch();
+    const file = join(dir, 'trail.json');
+    writeFileSync(file, recordsJson([event('a', 1), event('b', 2)]));
+    const link = join(dir, 'current.json');
+    symlinkSync(file, link);
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    await importFolder(archive, file);
+    const again = await importFolder(archive, link);
+    expect(again.recordsRead).toBe(0);
+    expect(again.filesUnchanged).toBe(1);
+    const watched = await importFolder(archive, link, { paths: [link] });
+    expect(watched.recordsRead).toBe(0);
+    const summary = await summarizeArchive(archive, null, { folder: 'a.duckdb', filter: null });
+    expect([summary.files.read, summary.events.read]).toEqual([1, 2]);
   });
 
   it("keeps each row's file, delivery key and arrival number, whatever the file's name holds, across batches", async () => {

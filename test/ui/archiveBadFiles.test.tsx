@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower, FollowStatus } from '../../src/archive/follow.js';
 import { ArchiveSession } from '../../src/archive/session.js';
+import { commandRules } from '../../src/commands/rules.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOfFolder, iamUserRecord, type TestArchive } from '../archive/helpers.js';
 import { recordsJson, tempFolder } from '../support/files.js';
@@ -71,6 +72,29 @@ describe('b on an archive', () => {
     expect(frame).toContain('later.json');
     const back = await h.press(KEYS.escape, (f) => !f.includes('Files with problems'));
     expect(back).toContain('ListUsers');
+  });
+
+  it('Enter on the conflicting duplicates finding opens that list, as on a folder, and Esc comes back to the findings', async () => {
+    // It said 'trailtop scan --db FILE lists each with its files' on the status line, while the finding's own text points to b.
+    const ruleSet = commandRules(undefined);
+    const withRules = new ArchiveSession(archive.archive, { rules: ruleSet.rules, ruleSet });
+    const r = renderApp(<ArchiveApp session={withRules} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 100, 30);
+    try {
+      await r.waitFor((f) => f.includes('ListUsers') && f.includes('⚑'), 20_000);
+      const view = await r.press('!', (f) => f.includes('Findings (') && f.includes('Conflicting duplicates'));
+      const chosen = (f: string) => f.split('\n').some((line) => line.startsWith('›') && line.includes('Conflicting duplicates'));
+      let selected = view;
+      for (let i = 0; i < 20 && !chosen(selected); i++) selected = await r.press('j', (f) => f !== selected);
+      expect(chosen(selected), selected).toBe(true);
+      const problems = await r.press(KEYS.enter, (f) => f.includes('Files with problems'));
+      expect(problems).toContain('Conflicting duplicates: same eventID, different content (1)');
+      expect(problems).toContain('later.json');
+      expect(problems).not.toContain('scan --db');
+      const back = await r.press(KEYS.escape, (f) => !f.includes('Files with problems'));
+      expect(back).toContain('Findings (');
+    } finally {
+      r.cleanup();
+    }
   });
 
   it('leaves the archive path out when fewer than 5 cells are left for it (it was cut twice: "archive …du…")', async () => {

@@ -26,7 +26,7 @@ describe('help on an archive at 80 columns', () => {
     }
     const lines = pages.flatMap((page) => page.split('\n').slice(3, -1));
     const body = lines.join('\n');
-    expect(body).toContain('rule:ID.');
+    expect(body).toContain('fires on).');
     expect(body.replace(/\s+/g, ' ')).toContain('! findings runs the rules as SQL in the background (as detect --db does).');
     expect(lines.filter((line) => line.endsWith('…'))).toEqual([]);
     // The query bar applies with Enter on an archive, and its history is the archive file's.

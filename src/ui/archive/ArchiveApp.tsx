@@ -103,7 +103,8 @@ const ARCHIVE_NOTE = {
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
     'i Insights counts the rate behind each Insight by SQL. ' +
     "f goes to the newest event; opened as trailtop DIR --db FILE (which imports DIR's new files) the cursor then stays on the newest as imports add events, until it moves. " +
-    'A headless summary: scan --db, or a query with rule:ID.',
+    'No timeline strip under the header: h opens the histogram. ' +
+    "In a script: scan|export|detect --db FILE (--filter 'rule:ID' for what a rule fires on).",
 };
 
 /** What a key does on an archive where that differs from the folder dashboard. */
@@ -788,8 +789,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       height={mainH}
       onClose={closeView}
       setQuery={listFromView}
-      // The imports keep no copy of a conflicting duplicate's other file to list here.
-      openProblems={findingsKeys.fromView(() => setState({ ...stateRef.current!, status: 'conflicting duplicates: trailtop scan --db FILE lists each with its files' }))}
+      // b's view lists each conflict with both files (the finding's text says so): Enter opens it over the findings, Esc comes back, as on a folder.
+      openProblems={findingsKeys.fromView(() => {
+        const s = stateRef.current!;
+        setState({ ...s, ...openOver(s, 'badfiles'), scroll: 0 });
+        session.problemFiles().then(setProblems, fail);
+      })}
       openHelp={helpOver('findings')}
       // q asks first while a download runs, as from the list; the view does not listen while it asks.
       quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
