@@ -101,6 +101,8 @@ export function valueTester(field: TextField, patterns: readonly ValuePattern[])
     // Exact ASCII values compare without allocating: a length check rejects most rows at once.
     const wanted = patterns.map((p) => p.segments[0]!);
     return (value) => {
+      // An empty pattern (an AST built without the parser) must not find the empty values a row has for none.
+      if (value === '') return false;
       for (let k = 0; k < wanted.length; k++) if (equalsLowerAscii(value, wanted[k]!)) return true;
       return arnPrefixes.length > 0 && value.endsWith('/') && decide(value);
     };
@@ -114,6 +116,7 @@ export function valueTester(field: TextField, patterns: readonly ValuePattern[])
     let lastMatch = '';
     let lastLength = -1;
     return (value) => {
+      if (value === '') return false;
       if (value.length === lastLength && value === lastMatch) return true;
       for (let k = 0; k < wanted.length; k++) {
         if (equalsLowerAscii(value, wanted[k]!)) {
