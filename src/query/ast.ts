@@ -14,6 +14,9 @@
  * - Case: string comparisons ignore case (both sides folded by fold.ts
  *   foldCase: Unicode lowercase letter by letter, İ as i, every sigma as σ,
  *   as SQL's lower() folds), except `regex`, which uses its own flags.
+ *   A pattern's text holds no lone surrogate (half of a UTF-16 pair, which
+ *   no UTF-8 text, so no SQL text, can hold): fold.ts foldPattern makes each
+ *   U+FFFD, so `\u{d801}` in a query never matches half of a character.
  * - A FieldRef yields zero or more values for a record:
  *   - `summary`: the values of a field of the field table (fields.ts), as
  *     that field's anyValue visits them (user: visits several).

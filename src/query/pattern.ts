@@ -1,6 +1,6 @@
 import type { TextField, ValueVisitor } from './fields.js';
 import type { RawValue } from './tokenize.js';
-import { foldCase } from './fold.js';
+import { foldCase, foldPattern } from './fold.js';
 
 /** A field value to match, lowercased once at compile time. */
 export interface ValuePattern {
@@ -10,7 +10,7 @@ export interface ValuePattern {
 }
 
 export function toPattern(value: RawValue): ValuePattern {
-  return { segments: value.segments.map(foldCase), glob: value.glob };
+  return { segments: value.segments.map(foldPattern), glob: value.glob };
 }
 
 /** Whole-value match of a lowercase value: equal, or glob with `*` for any run (anchored at both ends). */

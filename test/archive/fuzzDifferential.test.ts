@@ -38,7 +38,7 @@ import { compileNode } from '../../src/query/compile.js';
 import { filterStore } from '../../src/query/filter.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { FIELDS, lookupField, type TextField } from '../../src/query/fields.js';
-import { foldCase } from '../../src/query/fold.js';
+import { foldPattern } from '../../src/query/fold.js';
 import { parseQuery } from '../../src/query/parse.js';
 import { recordsMask } from '../../src/query/deep/recordsMask.js';
 import { compileWhere, SqlCompileError, type FuzzyResolver } from '../../src/query/sql/index.js';
@@ -503,7 +503,7 @@ function mutate(random: Random, value: string): string {
 }
 
 function globPattern(text: string): GlobPattern {
-  const segments = text.split('*').map(foldCase);
+  const segments = text.split('*').map(foldPattern);
   return { segments, glob: segments.length > 1 };
 }
 
@@ -700,7 +700,7 @@ class Generator {
     const fields = ['name', 'user', 'source', 'resource', 'ip', 'error', 'region', 'key'];
     const values = this.pool.summary.get(pick(random, fields)) ?? [];
     const text = mutate(random, values.length > 0 ? pick(random, values) : 'x');
-    const segments = text.split('*').map(foldCase);
+    const segments = text.split('*').map(foldPattern);
     if (segments.every((s) => s === '')) return { kind: 'word', text: 'a', segments: ['a'], fuzzy: false };
     return { kind: 'word', text, segments, fuzzy: false };
   }
@@ -711,7 +711,7 @@ class Generator {
     const value = values.length > 0 ? pick(random, values) : 'GetObject';
     const k = int(random, 1, value.length - 2);
     const typo = random() < 0.5 ? value.slice(0, k) + value.slice(k + 1) : value;
-    return { kind: 'word', text: typo, segments: [foldCase(typo)], fuzzy: true };
+    return { kind: 'word', text: typo, segments: [foldPattern(typo)], fuzzy: true };
   }
 }
 
