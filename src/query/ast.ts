@@ -73,7 +73,12 @@ export type ValueMatch =
   | { readonly kind: 'glob'; readonly pattern: GlobPattern }
   /** The ref has at least one value (present and not null): `field:*`, Sigma `|exists: true`. */
   | { readonly kind: 'exists' }
-  /** A regular expression (JavaScript syntax, as Sigma's `re`), unanchored unless it anchors itself. */
+  /**
+   * A regular expression (JavaScript syntax, as Sigma's `re`), unanchored unless it anchors itself.
+   * It runs with the u flag where its source is valid so, as SQL's engines read a regex: `i` pairs
+   * letters as Unicode does (the Kelvin sign with k, ſ with s), `.` is one character, not half of
+   * 🔥. A source valid only without u (`\-`) runs without it, where those few cases may differ in SQL.
+   */
   | { readonly kind: 'regex'; readonly source: string; readonly flags: string }
   /** The value parses as an IPv4 or IPv6 address inside this CIDR block: `ip:10.0.0.0/8`. */
   | { readonly kind: 'cidr'; readonly cidr: string }
