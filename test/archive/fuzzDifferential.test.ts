@@ -513,7 +513,8 @@ function regexEscape(text: string): string {
 
 /** A regular expression both JavaScript and RE2 read alike, from a value. */
 function regexFrom(random: Random, value: string): { source: string; flags: string } {
-  const chars = [...(random() < 0.2 ? randomCase(random, value) : value)];
+  // Another case of the value's letters (K, the Kelvin sign, lowercases to k), tried with and without i.
+  const chars = [...(random() < 0.35 ? randomCase(random, value) : value)];
   const a = int(random, 0, chars.length);
   const b = int(random, a, Math.min(chars.length, a + 12));
   let source = regexEscape(chars.slice(a, b).join(''));
@@ -537,7 +538,7 @@ function regexFrom(random: Random, value: string): { source: string; flags: stri
       source = source.replace(/[a-z]/, '[a-z]');
       break;
     case 6:
-      source = source.replace(/[^\\]/, pick(random, ['.', '\\s', '\\w', '\\W', '.+'])) + pick(random, ['', '.', '\\s']);
+      source = source.replace(/[^\\]/, pick(random, ['.', '\\s', '\\w', '\\W', '.+', '^.', '.$'])) + pick(random, ['', '.', '\\s', '.$', '\\b']);
       break;
     default:
       source = source.replace(/[0-9]/g, '\\d');
