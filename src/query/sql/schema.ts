@@ -239,6 +239,23 @@ function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fre
   return leaf;
 }
 
+/**
+ * The search text plain words look in, as model/searchText.ts builds it: the values one per line,
+ * an empty one (or NULL) skipped, and a resource's ARN only where it is not its name; else a word
+ * spanning a line break (`"get\u{a}bob"`) or runs in order (`x-res*x-res`) found lines the row
+ * does not have. `resources` is a list of structs `r` with `r.arn`; `name` reads a resource's name.
+ */
+function searchLines(d: Dialect, before: readonly string[], names: string, resources: { list: string; name: string }, after: readonly string[]): string {
+  const line = (x: string): string => `nullif(${x}, '')`;
+  const lines = (list: string): string => line(d.joinLines(d.transform(list, 'n', line('n'))));
+  const resourceLines = d.transform(
+    resources.list,
+    'r',
+    line(`concat_ws(chr(10), ${line(resources.name)}, CASE WHEN coalesce(r.arn, '') <> coalesce(${resources.name}, '') THEN ${line('r.arn')} END)`),
+  );
+  return `concat_ws(chr(10), ${[...before.map(line), lines(names), line(d.joinLines(resourceLines)), ...after.map(line)].join(', ')})`;
+}
+
 export function archiveSchema(d: Dialect): Schema {
   const resourceNames = d.transform('tt_resources', 'r', 'r.name');
   const resourceArns = d.transform('tt_resources', 'r', 'r.arn');
@@ -289,9 +306,7 @@ export function archiveSchema(d: Dialect): Schema {
     readOnly: () => 'tt_readonly',
     timeBetween: (min, max) => timeBounds('tt_time', min, max, (ms) => String(Math.round(ms))),
     searchText: () =>
-      `concat_ws(chr(10), tt_name, tt_source, tt_actor, ${d.joinLines('tt_usernames')}, ` +
-      `${d.joinLines(d.transform('tt_resources', 'r', "concat_ws(chr(10), r.name, r.arn)"))}, ` +
-      'sourceipaddress, errorcode, awsregion, tt_accesskey)',
+      searchLines(d, ['tt_name', 'tt_source', 'tt_actor'], 'tt_usernames', { list: 'tt_resources', name: 'r.name' }, ['sourceipaddress', 'errorcode', 'awsregion', 'tt_accesskey']),
     fuzzy(field) {
       switch (field) {
         case 'name':
@@ -526,9 +541,12 @@ export function cloudtrailSchema(d: Dialect): Schema {
     timeBetween: (min, max) =>
       min > ISO_LAST_MS || max < ISO_FIRST_MS ? 'false' : timeBounds(time.value, min < ISO_FIRST_MS ? -Infinity : min, max > ISO_LAST_MS ? Infinity : max, time.at),
     searchText: () =>
-      `concat_ws(chr(10), eventname, eventsource, ${user.actor}, ${user.names.map((n) => `coalesce(${n}, '')`).join(', ')}, ` +
-      `${d.joinLines(d.transform('resources', 'r', `concat_ws(chr(10), ${nameFromArnSql(d, 'r.arn')}, r.arn)`))}, ` +
-      `sourceipaddress, errorcode, awsregion, ${UI}.accesskeyid)`,
+      searchLines(d, ['eventname', 'eventsource', user.actor], d.array(user.names), { list: 'resources', name: nameFromArnSql(d, 'r.arn') }, [
+        'sourceipaddress',
+        'errorcode',
+        'awsregion',
+        `${UI}.accesskeyid`,
+      ]),
     fuzzy(field) {
       switch (field) {
         case 'name':
