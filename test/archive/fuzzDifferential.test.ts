@@ -699,8 +699,14 @@ class Generator {
   private word(): QueryNode {
     const random = this.random;
     const fields = ['name', 'user', 'source', 'resource', 'ip', 'error', 'region', 'key'];
-    const values = this.pool.summary.get(pick(random, fields)) ?? [];
-    const text = mutate(random, values.length > 0 ? pick(random, values) : 'x');
+    const value = (): string => {
+      const values = this.pool.summary.get(pick(random, fields)) ?? [];
+      return values.length > 0 ? pick(random, values) : 'x';
+    };
+    // Sometimes across two values: a line break or a star between the end of one and the start of another.
+    const roll = random();
+    const text =
+      roll < 0.15 ? `${[...value()].slice(-4).join('')}${pick(random, ['\n', '*', '\n\n'])}${[...value()].slice(0, 4).join('')}` : mutate(random, value());
     const segments = text.split('*').map(foldPattern);
     if (segments.every((s) => s === '')) return { kind: 'word', text: 'a', segments: ['a'], fuzzy: false };
     return { kind: 'word', text, segments, fuzzy: false };
