@@ -17,7 +17,7 @@
  * treat specially. A failure prints the seed, the side, the query's number and its AST as JSON (and
  * its text), enough to replay it (describeCase says how to read the JSON back).
  *
- * TRAILTOP_FUZZ_QUERIES (queries per side, default 300) and TRAILTOP_FUZZ_SEED raise or move the run
+ * TRAILTOP_FUZZ_QUERIES (queries per side and engine, default 300) and TRAILTOP_FUZZ_SEED raise or move the run
  * for long local runs.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -404,6 +404,8 @@ function trickyRecords(count: number): Loose[] {
         { instancesSet: { items: [{ instanceId: 'i-0abc' }, { instanceId: s() }] }, count: pick(random, [1, 0.5, -3, 1e21, 1e-7]) },
         { tags: [s(), s()], nested: [[s(), 'deep'], ['i-1']], flag: pick(random, [true, false]), empty: '', none: null },
         { filter: { name: s(), values: [s(), 12, true, null] } },
+        // Keys a JSON pointer escapes, that a path cannot type, or that name Object's own properties.
+        JSON.parse(`{"we/ird~key": ${JSON.stringify(s())}, "quo\\"te": 1, "spa ce": [], "": "empty-key", "__proto__": {"x": ${JSON.stringify(s())}}, "constructor": {}}`) as Loose,
       ]),
       responseElements: pick(random, [null, { ConsoleLogin: pick(random, ['Success', 'Failure']) }, { credentials: { accessKeyId: 'ASIATEMP', expiration: s() } }]),
       additionalEventData: pick(random, [undefined, { MFAUsed: pick(random, ['Yes', 'No']), note: s() }]),
@@ -419,7 +421,8 @@ function trickyRecords(count: number): Loose[] {
     if (random() < 0.2) record.errorMessage = s() || 'Failed authentication';
     if (random() < 0.6) {
       record.resources = [
-        { ARN: pick(random, ['arn:aws:s3:::tricky-bucket/', `arn:aws:s3:::tricky-bucket/${s()}`, `arn:aws:iam::111122223333:user/${s()}`]), accountId: '111122223333', type: pick(random, ['AWS::S3::Object', 'AWS::IAM::User', 'AWS::S3::Bucket']) },
+        { ARN: pick(random, ['arn:aws:s3:::tricky-bucket/', `arn:aws:s3:::tricky-bucket/${s()}`, `arn:aws:iam::111122223333:user/${s()}`, s()]), accountId: '111122223333', type: pick(random, ['AWS::S3::Object', 'AWS::IAM::User', 'AWS::S3::Bucket']) },
+        ...(random() < 0.3 ? [{ ARNPrefix: 'arn:aws:s3:::tricky-bucket/prefix/', type: 'AWS::S3::Object' }] : []),
       ];
     }
     records.push(record);
@@ -496,7 +499,7 @@ function mutate(random: Random, value: string): string {
     case 11:
       return chars.slice(a, b).join('');
     case 12:
-      return '*' + pick(random, ODD) + '*';
+      return random() < 0.5 ? '*' + pick(random, ODD) + '*' : value + pick(random, ['key', '/x', 'a/b.txt', 'İ']);
     default:
       return chars.slice(0, a).join('') + '*' + chars.slice(b).join('') + (random() < 0.3 ? '*' : '');
   }
@@ -781,7 +784,13 @@ function textQuery(random: Random, pool: Pool, mode: Mode): string {
   const terms: string[] = [];
   for (let k = int(random, 1, 4); k > 0; k--) {
     const roll = random();
-    if (roll < 0.15) terms.push(`(${textTerm(random, pool, mode)} OR ${textTerm(random, pool, mode)})`);
+    if (roll < 0.08) {
+      // The same field side by side (either value), or with AND (both).
+      const first = textTerm(random, pool, mode);
+      const field = /^-?([A-Za-z.]+):/.exec(first)?.[1];
+      const second = textTerm(random, pool, mode).replace(/^(-?)[A-Za-z.]+:/, `$1${field ?? 'name'}:`);
+      terms.push(`${first}${random() < 0.3 ? ' AND ' : ' '}${field && !/^(from|to|since|until)$/.test(field) ? second : first}`);
+    } else if (roll < 0.15) terms.push(`(${textTerm(random, pool, mode)} OR ${textTerm(random, pool, mode)})`);
     else if (roll < 0.22) terms.push(`-(${textTerm(random, pool, mode)} ${textTerm(random, pool, mode)})`);
     else if (roll < 0.3) terms.push(`${textTerm(random, pool, mode)} AND`);
     else terms.push(textTerm(random, pool, mode));
