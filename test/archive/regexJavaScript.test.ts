@@ -13,7 +13,7 @@ import { compileRecordMatcher } from '../../src/query/recordMatch.js';
 import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from './helpers.js';
 
-const VALUES = ['cr\rlf', 'crxlf', 'nbsp\u00a0x', 'a b', 'line\u2028sep', 'x\ny', 'v\u000bx', '\ufeffbom', 'ideographic\u3000space', 'plain', '\u212a-kelvin', 'long-\u017f', '\u1e9e-sharp', 'fire-🔥'];
+const VALUES = ['cr\rlf', 'crxlf', 'nbsp\u00a0x', 'a b', 'line\u2028sep', 'x\ny', 'v\u000bx', '\ufeffbom', 'ideographic\u3000space', 'plain', '\u212a-kelvin', 'long-\u017f', '\u1e9e-sharp', 'fire-🔥', '\b-backspace'];
 
 const RECORDS: readonly Record<string, unknown>[] = VALUES.map((value, k) => ({
   eventID: `e${k}`,
@@ -44,6 +44,12 @@ const REGEXES: readonly [string, string][] = [
   ['-.$', ''],
   ['^fire-.$', ''],
   ['[🔥]$', ''],
+  // Escapes RE2 spells otherwise: it refused the query.
+  ['^\\u00df', 'i'],
+  ['-\\u{1F525}$', ''],
+  ['x\\cJy', ''],
+  ['^[\\b\\u0020]', ''],
+  ['\\bplain\\b', ''],
 ];
 
 const nodes = (source: string, flags: string): QueryNode[] => [

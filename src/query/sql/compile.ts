@@ -347,6 +347,8 @@ export function re2LineAnchors(source: string): string {
 
 /** JavaScript's \s (Unicode spaces and line terminators) as a class's inside in RE2, whose \s is ASCII only. */
 const JS_SPACE = '\\t\\n\\v\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}';
+/** `\uXXXX`, `\u{X...}`, `\cX` and `\b` (a backspace inside a class), which RE2 writes `\x{...}`. */
+const JS_ESCAPE = /^\\(?:u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\}|c([A-Za-z])|b)/;
 /** JavaScript's `.` without the s flag: not a line terminator (RE2's stops only at \n). */
 const JS_DOT = '[^\\n\\r\\x{2028}\\x{2029}]';
 
@@ -355,8 +357,9 @@ const JS_DOT = '[^\\n\\r\\x{2028}\\x{2029}]';
  * same: `.` (without the s flag) and `\s`, `\S` spelt out, as JavaScript means them, where RE2's
  * own stop at fewer line breaks and spaces (`cr.lf` would find `cr\rlf`, `\s` miss a no-break
  * space); JavaScript's empty class `[]` and any-character class `[^]` written as RE2 can read
- * them. Everything else RE2 reads as JavaScript does. A `\S` inside a class stays RE2's (no class
- * can hold a negated class there).
+ * them; `\u` and `\c` escapes, and `\b` in a class, as RE2 writes them. Everything else RE2 reads
+ * as JavaScript does, or refuses (named groups, lookaround); a `\S` inside a class stays RE2's (no
+ * class can hold a negated class there).
  */
 export function re2FromJavaScript(source: string, dotAll: boolean): string {
   let out = '';
@@ -364,6 +367,15 @@ export function re2FromJavaScript(source: string, dotAll: boolean): string {
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
     if (c === '\\' && i + 1 < source.length) {
+      // Escapes RE2 spells otherwise (it refuses JavaScript's): a code point by number, a control letter, a backspace in a class.
+      const spelt = JS_ESCAPE.exec(source.slice(i, i + 12));
+      if (spelt && (spelt[0] !== '\\b' || inClass)) {
+        const control = spelt[3];
+        const code = spelt[1] ?? spelt[2] ?? (control ? (control.charCodeAt(0) % 32).toString(16) : '8');
+        out += `\\x{${code}}`;
+        i += spelt[0].length - 1;
+        continue;
+      }
       const next = source[++i]!;
       if (next === 's') out += inClass ? JS_SPACE : `[${JS_SPACE}]`;
       else if (next === 'S' && !inClass) out += `[^${JS_SPACE}]`;
