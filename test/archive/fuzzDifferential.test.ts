@@ -546,6 +546,8 @@ function regexFrom(random: Random, value: string): { source: string; flags: stri
     default:
       source = source.replace(/[0-9]/g, '\\d');
   }
+  // A letter by its code point, as JavaScript writes one and RE2 does not.
+  if (random() < 0.1) source = source.replace(/[A-Za-z\u00a0-\ud7ff\ue000-\uffff]/, (c) => (random() < 0.5 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\u{${c.charCodeAt(0).toString(16)}}`));
   return { source, flags: random() < 0.4 ? 'i' : '' };
 }
 
