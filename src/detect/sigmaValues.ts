@@ -21,7 +21,7 @@
  *   as not run, with this reason, never run with the term dropped.
  */
 import { and, not, or, splitPath, type FieldRef, type QueryNode, type ValueMatch } from '../query/ast.js';
-import { foldCase } from '../query/fold.js';
+import { foldPattern } from '../query/fold.js';
 import { asPcre, sigmaRegex } from './sigmaRegex.js';
 import { Unsupported } from './unsupported.js';
 
@@ -102,7 +102,7 @@ export function piecesMatch(pieces: readonly Piece[], cased: boolean): ValueMatc
         segments.push('');
         glob = true;
       } else if (piece.kind === 'text') {
-        segments[segments.length - 1] += foldCase(piece.text);
+        segments[segments.length - 1] += foldPattern(piece.text);
       }
     }
     return { kind: 'glob', pattern: { segments, glob } };

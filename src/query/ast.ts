@@ -14,6 +14,9 @@
  * - Case: string comparisons ignore case (both sides folded by fold.ts
  *   foldCase: Unicode lowercase letter by letter, İ as i, every sigma as σ,
  *   as SQL's lower() folds), except `regex`, which uses its own flags.
+ *   A pattern's text holds no lone surrogate (half of a UTF-16 pair, which
+ *   no UTF-8 text, so no SQL text, can hold): fold.ts foldPattern makes each
+ *   U+FFFD, so `\u{d801}` in a query never matches half of a character.
  * - A FieldRef yields zero or more values for a record:
  *   - `summary`: the values of a field of the field table (fields.ts), as
  *     that field's anyValue visits them (user: visits several).
@@ -73,7 +76,12 @@ export type ValueMatch =
   | { readonly kind: 'glob'; readonly pattern: GlobPattern }
   /** The ref has at least one value (present and not null): `field:*`, Sigma `|exists: true`. */
   | { readonly kind: 'exists' }
-  /** A regular expression (JavaScript syntax, as Sigma's `re`), unanchored unless it anchors itself. */
+  /**
+   * A regular expression (JavaScript syntax, as Sigma's `re`), unanchored unless it anchors itself.
+   * It runs with the u flag where its source is valid so, as SQL's engines read a regex: `i` pairs
+   * letters as Unicode does (the Kelvin sign with k, ſ with s), `.` is one character, not half of
+   * 🔥. A source valid only without u (`\-`) runs without it, where those few cases may differ in SQL.
+   */
   | { readonly kind: 'regex'; readonly source: string; readonly flags: string }
   /** The value parses as an IPv4 or IPv6 address inside this CIDR block: `ip:10.0.0.0/8`. */
   | { readonly kind: 'cidr'; readonly cidr: string }

@@ -16,6 +16,20 @@ export function foldCase(text: string): string {
   return lower.includes('\u03c2') ? lower.replaceAll('\u03c2', '\u03c3') : lower;
 }
 
+/** A UTF-16 unit of a surrogate pair with no partner: half of a character. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * foldCase for a pattern's text (a glob's runs, a word), with each lone surrogate made U+FFFD, as
+ * UTF-8, and so SQL text, holds it: `\u{d801}` typed in a query, half of 𐐀, then matches no half of
+ * a character in memory either (ast.ts). Patterns only: values keep their text (a lone surrogate
+ * in a record is the archive's documented exception, archive/rowValues.ts).
+ */
+export function foldPattern(text: string): string {
+  const folded = foldCase(text);
+  return /[\ud800-\udfff]/.test(folded) ? folded.replace(LONE_SURROGATE, '\ufffd') : folded;
+}
+
 /** The one letter foldCase changes after lowercasing: SQL's lower() keeps ς, so a pattern holding σ needs it too. */
 export const FINAL_SIGMA = '\u03c2';
 export const SIGMA = '\u03c3';

@@ -5,7 +5,7 @@ import { fieldSpellings, FIELDS, lookupField, RECORD_KEYS, type FieldSpec } from
 import { parseTimeValue } from './time.js';
 import { tokenize, valueGroupEnd, type RawTerm, type RawValue, type Token } from './tokenize.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH } from './vocabulary.js';
-import { foldCase } from './fold.js';
+import { foldPattern } from './fold.js';
 
 export type ParseResult = { ok: true; ast: QueryNode } | { ok: false; error: QueryError };
 
@@ -332,7 +332,7 @@ function valueNode(ref: FieldRef, value: RawValue): QueryNode {
 
 /** A value as a lowercase glob pattern (one segment when it has no `*`). */
 export function globOf(value: RawValue): GlobPattern {
-  return { segments: value.segments.map(foldCase), glob: value.glob };
+  return { segments: value.segments.map(foldPattern), glob: value.glob };
 }
 
 /** `*` alone (or only stars): "has a value". */
@@ -366,7 +366,7 @@ function fieldTerm(field: Exclude<FieldSpec, { kind: 'time' }>, term: RawTerm): 
     }
     case 'params': {
       // A substring of the text: the runs anywhere, in order.
-      const runs = value.segments.map(foldCase);
+      const runs = value.segments.map(foldPattern);
       const node: FieldNode = {
         kind: 'field',
         ref: { kind: 'params' },
@@ -396,7 +396,7 @@ function fieldTerm(field: Exclude<FieldSpec, { kind: 'time' }>, term: RawTerm): 
 function wordNode(term: RawTerm, negative: boolean): WordNode | null {
   const value = term.value;
   if (value.text === '' && !value.glob) return null;
-  const segments = value.segments.map(foldCase);
+  const segments = value.segments.map(foldPattern);
   const length = segments[0]!.length;
   const fuzzy = !negative && !value.quoted && !value.glob && length >= FUZZY_MIN_LENGTH && length <= FUZZY_MAX_LENGTH;
   return { kind: 'word', text: value.text, segments, fuzzy };

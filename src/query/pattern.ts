@@ -1,6 +1,6 @@
 import type { TextField, ValueVisitor } from './fields.js';
 import type { RawValue } from './tokenize.js';
-import { foldCase } from './fold.js';
+import { foldCase, foldPattern } from './fold.js';
 
 /** A field value to match, lowercased once at compile time. */
 export interface ValuePattern {
@@ -10,7 +10,7 @@ export interface ValuePattern {
 }
 
 export function toPattern(value: RawValue): ValuePattern {
-  return { segments: value.segments.map(foldCase), glob: value.glob };
+  return { segments: value.segments.map(foldPattern), glob: value.glob };
 }
 
 /** Whole-value match of a lowercase value: equal, or glob with `*` for any run (anchored at both ends). */
@@ -101,6 +101,8 @@ export function valueTester(field: TextField, patterns: readonly ValuePattern[])
     // Exact ASCII values compare without allocating: a length check rejects most rows at once.
     const wanted = patterns.map((p) => p.segments[0]!);
     return (value) => {
+      // An empty pattern (an AST built without the parser) must not find the empty values a row has for none.
+      if (value === '') return false;
       for (let k = 0; k < wanted.length; k++) if (equalsLowerAscii(value, wanted[k]!)) return true;
       return arnPrefixes.length > 0 && value.endsWith('/') && decide(value);
     };
@@ -114,6 +116,7 @@ export function valueTester(field: TextField, patterns: readonly ValuePattern[])
     let lastMatch = '';
     let lastLength = -1;
     return (value) => {
+      if (value === '') return false;
       if (value.length === lastLength && value === lastMatch) return true;
       for (let k = 0; k < wanted.length; k++) {
         if (equalsLowerAscii(value, wanted[k]!)) {

@@ -2,6 +2,7 @@ import type { FieldNode, QueryNode, ValueMatch } from './ast.js';
 import { parseCidr } from './cidr.js';
 import { lookupField } from './fields.js';
 import { regexLiteral } from './regexLiteral.js';
+import { compileRegex } from './valueMatch.js';
 import { isAscii } from 'node:buffer';
 
 /**
@@ -170,8 +171,9 @@ function valueLiteral(match: ValueMatch, jsonText: boolean): string | null {
   };
   if (match.kind === 'glob') return longestOf(match.pattern.segments);
   if (match.kind === 'regex') {
-    // A case-insensitive search finds every match, but /iu folds some non-ASCII letters (ſ, K) to ASCII ones.
-    if (/[uv]/.test(match.flags) && match.flags.includes('i')) return null;
+    // A case-insensitive search finds every match, but /iu folds some non-ASCII letters (ſ, K) to ASCII ones,
+    // and a regex runs with u where it can (valueMatch.ts compileRegex).
+    if (match.flags.includes('i') && runsUnicode(match.source, match.flags)) return null;
     const run = regexLiteral(match.source);
     return run === null ? null : longestOf([run]);
   }
@@ -184,6 +186,15 @@ function valueLiteral(match: ValueMatch, jsonText: boolean): string | null {
     return literal(octets.length === 4 ? octets.join('.') : `${octets.join('.')}.`, true);
   }
   return null;
+}
+
+/** Whether compileRegex gives the regex the u flag (an invalid one: as if so, it prefilters nothing). */
+function runsUnicode(source: string, flags: string): boolean {
+  try {
+    return compileRegex(source, flags).unicode;
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -66,7 +66,18 @@ export function pathValueMatcher(match: ValueMatch): (value: string) => boolean 
   return (value) => matches(value) || (value.includes('\\"') && matches(unescapeQuotes(value)));
 }
 
-/** A RegExp without the stateful g and y flags, so test() gives the same answer every time. */
+/**
+ * A RegExp without the stateful g and y flags, so test() gives the same answer every time; with the
+ * u flag where the source is valid with it (ast.ts): Unicode's case pairs for i (the Kelvin sign is a
+ * k), `.` a whole character, as SQL's engines read every regex. A source only valid without u (an
+ * escape such as `\-`) runs as written.
+ */
 export function compileRegex(source: string, flags: string): RegExp {
-  return new RegExp(source, flags.replace(/[gy]/g, ''));
+  const kept = flags.replace(/[gy]/g, '');
+  if (kept.includes('u') || kept.includes('v')) return new RegExp(source, kept);
+  try {
+    return new RegExp(source, kept + 'u');
+  } catch {
+    return new RegExp(source, kept);
+  }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery, filterRows, FIELDS, Vocabulary } from '../../src/query/index.js';
+import { compileQuery, filterRows, filterStore, FIELDS, Vocabulary } from '../../src/query/index.js';
+import { compileNode } from '../../src/query/compile.js';
+import type { QueryNode } from '../../src/query/ast.js';
+import { EventStore } from '../../src/store/eventStore.js';
 import type { TextField } from '../../src/query/fields.js';
 import { makeRow } from './rows.js';
 
@@ -36,6 +39,20 @@ describe('exact terms on fields with a short form', () => {
       if (values.length === 1) expect(filterRows(rows, negated.query)).toEqual(rows.filter((r) => !named(r, values)));
     }
     expect(rows.filter((r) => named(r, ['s3'])).length).toBeGreaterThan(8);
+  });
+});
+
+describe('an empty exact value on a summary field (an AST the parser would refuse, fuzzDifferential.test.ts)', () => {
+  it('finds nothing, as on SQL: a row with no value for the field has no empty value to match', () => {
+    const rows = [makeRow({ accessKey: '' }), makeRow({ accessKey: 'AKIAEXAMPLE' }), makeRow({ actor: '', source: '' })];
+    const store = new EventStore(0);
+    store.add(rows);
+    for (const name of ['key', 'actor', 'source']) {
+      const ast: QueryNode = { kind: 'field', ref: { kind: 'summary', name }, match: { kind: 'glob', pattern: { segments: [''], glob: false } } };
+      const query = compileNode(ast);
+      expect(filterRows(rows, query), name).toEqual([]);
+      expect(filterStore(store, query), name).toEqual([]);
+    }
   });
 });
 

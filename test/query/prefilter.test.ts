@@ -437,3 +437,15 @@ describe('the byte search under the prefilter (no strings: bytes folded four at 
     expect(Array.from(spanMask(prefilterFor('error:AccessDenied'), shifted.subarray(1), spans.starts, spans.ends, spans.flags))).toEqual([1, 0, 0, 1, 1]);
   });
 });
+
+describe('a case-insensitive regex without the u flag', () => {
+  it('gives no literal: it runs with u (query/valueMatch.ts compileRegex), where the Kelvin sign is a k', () => {
+    const node = { kind: 'field', ref: { kind: 'path', path: ['requestParameters', 'bucketName'] }, match: { kind: 'regex', source: 'kelvin-logs', flags: 'i' } } as const;
+    expect(prefilterOf(node, { pathKeys: false })).toBeNull();
+    const record = { requestParameters: { bucketName: '\u212Aelvin-logs' } };
+    expect(compileRecordMatcher(node)(record)).toBe(true);
+    // Valid only without u (the escape \-): it runs as written, so the literal still holds.
+    const legacy = { ...node, match: { kind: 'regex', source: 'kelvin\\-logs', flags: 'i' } } as const;
+    expect(prefilterOf(legacy, { pathKeys: false })).not.toBeNull();
+  });
+});

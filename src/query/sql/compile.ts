@@ -262,7 +262,7 @@ class Compiler {
    * not run differently.
    */
   private regex(x: string, rawSource: string, flags: string): string {
-    const source = this.d.name === 'duckdb' ? re2LineAnchors(searchWithoutEdgeLookarounds(rawSource)) : rawSource;
+    const source = this.d.name === 'duckdb' ? re2FromJavaScript(re2LineAnchors(searchWithoutEdgeLookarounds(rawSource)), flags.includes('s')) : rawSource;
     if (this.d.name === 'duckdb' && /\(\?<?[=!]|\\[1-9]|\\k</.test(source)) {
       throw new SqlCompileError(`the regular expression /${source}/ uses lookaround or backreferences, which DuckDB (RE2) cannot run`);
     }
@@ -343,6 +343,66 @@ class Compiler {
  */
 export function re2LineAnchors(source: string): string {
   return source.split(LINE_START).join('(?m:^)').split(LINE_END).join('(?m:$)');
+}
+
+/** JavaScript's \s (Unicode spaces and line terminators) as a class's inside in RE2, whose \s is ASCII only. */
+const JS_SPACE = '\\t\\n\\v\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}';
+/** `\uXXXX`, `\u{X...}`, `\cX` and `\b` (a backspace inside a class), which RE2 writes `\x{...}`. */
+const JS_ESCAPE = /^\\(?:u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\}|c([A-Za-z])|b)/;
+/** JavaScript's `.` without the s flag: not a line terminator (RE2's stops only at \n). */
+const JS_DOT = '[^\\n\\r\\x{2028}\\x{2029}]';
+
+/**
+ * A JavaScript regular expression's source (ast.ts: regexes are JavaScript's) as RE2 reads the
+ * same: `.` (without the s flag) and `\s`, `\S` spelt out, as JavaScript means them, where RE2's
+ * own stop at fewer line breaks and spaces (`cr.lf` would find `cr\rlf`, `\s` miss a no-break
+ * space); JavaScript's empty class `[]` and any-character class `[^]` written as RE2 can read
+ * them; `\u` and `\c` escapes, and `\b` in a class, as RE2 writes them. Everything else RE2 reads
+ * as JavaScript does, or refuses (named groups, lookaround); a `\S` inside a class stays RE2's (no
+ * class can hold a negated class there).
+ */
+export function re2FromJavaScript(source: string, dotAll: boolean): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\' && i + 1 < source.length) {
+      // Escapes RE2 spells otherwise (it refuses JavaScript's): a code point by number, a control letter, a backspace in a class.
+      const spelt = JS_ESCAPE.exec(source.slice(i, i + 12));
+      if (spelt && (spelt[0] !== '\\b' || inClass)) {
+        const control = spelt[3];
+        const code = spelt[1] ?? spelt[2] ?? (control ? (control.charCodeAt(0) % 32).toString(16) : '8');
+        out += `\\x{${code}}`;
+        i += spelt[0].length - 1;
+        continue;
+      }
+      const next = source[++i]!;
+      if (next === 's') out += inClass ? JS_SPACE : `[${JS_SPACE}]`;
+      else if (next === 'S' && !inClass) out += `[^${JS_SPACE}]`;
+      else out += c + next;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      const negated = source[i + 1] === '^';
+      // JavaScript closes a class at a `]` right after its `[` or `[^`: `[]` matches nothing, `[^]` anything.
+      if (source[i + (negated ? 2 : 1)] === ']') {
+        out += negated ? '[\\x{0}-\\x{10ffff}]' : '[^\\x{0}-\\x{10ffff}]';
+        i += negated ? 2 : 1;
+        continue;
+      }
+      inClass = true;
+      out += negated ? '[^' : '[';
+      if (negated) i++;
+      continue;
+    }
+    out += c === '.' && !dotAll ? JS_DOT : c;
+  }
+  return out;
 }
 
 /** The dots the lookarounds below hold: JavaScript's, and PCRE's as detect/sigmaRegex.ts pcreDots spells it. */

@@ -195,6 +195,19 @@ function numberText(text: string): string {
   return `regexp_replace(${text}, 'e([0-9])', 'e+\\1')`;
 }
 
+/**
+ * An object's or a list's JSON text as JSON.stringify writes it (ast.ts: compared as its JSON text):
+ * DuckDB writes the JSON back as it read it but for an exponent's sign, so each number's `1e21`
+ * outside the strings becomes `1e+21`, as numberText does for a number alone. The strings are found
+ * by splitting at the quotes once each `\\` and `\"` is set aside (as chr(1) and chr(2), which JSON
+ * text cannot hold raw); only text holding a digit, e and a digit pays for it.
+ */
+function jsonText(text: string): string {
+  const split = `string_split(replace(replace(${text}, '\\\\', chr(1)), '\\"', chr(2)), '"')`;
+  const outside = `list_transform(${split}, lambda json_part, json_i: CASE WHEN json_i % 2 = 1 THEN regexp_replace(json_part, '([0-9])e([0-9])', '\\1e+\\2', 'g') ELSE json_part END)`;
+  return `CASE WHEN regexp_matches(${text}, '[0-9]e[0-9]') THEN replace(replace(array_to_string(${outside}, '"'), chr(2), '\\"'), chr(1), '\\\\') ELSE ${text} END`;
+}
+
 /** The values of `rest` walked from the JSON values of `start` (archivePath's walk). */
 function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fresh: Fresh): string {
   let list = start;
@@ -210,12 +223,13 @@ function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fre
   const v = fresh('v');
   const e = fresh('e');
   const scalarText = (x: string): string =>
-    `CASE WHEN json_type(${x}) = 'VARCHAR' THEN ${x} ->> '$' WHEN json_type(${x}) = 'DOUBLE' THEN ${numberText(`CAST(${x} AS VARCHAR)`)} ELSE CAST(${x} AS VARCHAR) END`;
+    `CASE WHEN json_type(${x}) = 'VARCHAR' THEN ${x} ->> '$' WHEN json_type(${x}) = 'DOUBLE' THEN ${numberText(`CAST(${x} AS VARCHAR)`)} ` +
+    `WHEN json_type(${x}) = 'OBJECT' THEN ${jsonText(`CAST(${x} AS VARCHAR)`)} ELSE CAST(${x} AS VARCHAR) END`;
   const leaf = `flatten(${d.transform(
     list,
     v,
     `CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' OR (json_type(${v}) = 'ARRAY' AND json_array_length(${v}) = 0) THEN []::VARCHAR[] ` +
-      `WHEN json_type(${v}) = 'ARRAY' THEN list_concat([CAST(${v} AS VARCHAR)], ${d.transform(
+      `WHEN json_type(${v}) = 'ARRAY' THEN list_concat([${jsonText(`CAST(${v} AS VARCHAR)`)}], ${d.transform(
         `list_filter(json_extract(${v}, '$[*]'), lambda ${e}: json_type(${e}) NOT IN ('ARRAY', 'OBJECT', 'NULL'))`,
         e,
         scalarText(e),
@@ -223,6 +237,23 @@ function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fre
       `ELSE [${scalarText(v)}] END`,
   )})`;
   return leaf;
+}
+
+/**
+ * The search text plain words look in, as model/searchText.ts builds it: the values one per line,
+ * an empty one (or NULL) skipped, and a resource's ARN only where it is not its name; else a word
+ * spanning a line break (`"get\u{a}bob"`) or runs in order (`x-res*x-res`) found lines the row
+ * does not have. `resources` is a list of structs `r` with `r.arn`; `name` reads a resource's name.
+ */
+function searchLines(d: Dialect, before: readonly string[], names: string, resources: { list: string; name: string }, after: readonly string[]): string {
+  const line = (x: string): string => `nullif(${x}, '')`;
+  const lines = (list: string): string => line(d.joinLines(d.transform(list, 'n', line('n'))));
+  const resourceLines = d.transform(
+    resources.list,
+    'r',
+    line(`concat_ws(chr(10), ${line(resources.name)}, CASE WHEN coalesce(r.arn, '') <> coalesce(${resources.name}, '') THEN ${line('r.arn')} END)`),
+  );
+  return `concat_ws(chr(10), ${[...before.map(line), lines(names), line(d.joinLines(resourceLines)), ...after.map(line)].join(', ')})`;
 }
 
 export function archiveSchema(d: Dialect): Schema {
@@ -275,9 +306,7 @@ export function archiveSchema(d: Dialect): Schema {
     readOnly: () => 'tt_readonly',
     timeBetween: (min, max) => timeBounds('tt_time', min, max, (ms) => String(Math.round(ms))),
     searchText: () =>
-      `concat_ws(chr(10), tt_name, tt_source, tt_actor, ${d.joinLines('tt_usernames')}, ` +
-      `${d.joinLines(d.transform('tt_resources', 'r', "concat_ws(chr(10), r.name, r.arn)"))}, ` +
-      'sourceipaddress, errorcode, awsregion, tt_accesskey)',
+      searchLines(d, ['tt_name', 'tt_source', 'tt_actor'], 'tt_usernames', { list: 'tt_resources', name: 'r.name' }, ['sourceipaddress', 'errorcode', 'awsregion', 'tt_accesskey']),
     fuzzy(field) {
       switch (field) {
         case 'name':
@@ -414,10 +443,13 @@ function jsonLeaf(d: Dialect, column: string, path: string, fresh: Fresh): Value
   if (d.name === 'duckdb') {
     const type = `json_type(${column}, ${path})`;
     const value = `json_extract(${column}, ${path})`;
-    const scalarText = `CASE WHEN json_type(${e}) = 'VARCHAR' THEN ${e} ->> '$' ELSE CAST(${e} AS VARCHAR) END`;
+    const scalarText = `CASE WHEN json_type(${e}) = 'VARCHAR' THEN ${e} ->> '$' WHEN json_type(${e}) = 'DOUBLE' THEN ${numberText(`CAST(${e} AS VARCHAR)`)} ELSE CAST(${e} AS VARCHAR) END`;
+    // Numbers, objects and lists as JSON.stringify writes them, as archiveJsonPath gives them.
     return {
       scalars: [
-        `CASE WHEN ${type} = 'VARCHAR' THEN json_extract_string(${column}, ${path}) WHEN ${type} <> 'NULL' AND NOT (${type} = 'ARRAY' AND json_array_length(${column}, ${path}) = 0) THEN CAST(${value} AS VARCHAR) END`,
+        `CASE WHEN ${type} = 'VARCHAR' THEN json_extract_string(${column}, ${path}) WHEN ${type} = 'DOUBLE' THEN ${numberText(`CAST(${value} AS VARCHAR)`)} ` +
+          `WHEN ${type} = 'ARRAY' AND json_array_length(${column}, ${path}) = 0 THEN NULL ` +
+          `WHEN ${type} IN ('OBJECT', 'ARRAY') THEN ${jsonText(`CAST(${value} AS VARCHAR)`)} WHEN ${type} <> 'NULL' THEN CAST(${value} AS VARCHAR) END`,
       ],
       lists: [
         `CASE WHEN ${type} = 'ARRAY' THEN ${d.transform(`list_filter(json_extract(${value}, '$[*]'), lambda ${e}: json_type(${e}) NOT IN ('ARRAY', 'OBJECT', 'NULL'))`, e, scalarText)} END`,
@@ -511,9 +543,12 @@ export function cloudtrailSchema(d: Dialect): Schema {
     timeBetween: (min, max) =>
       min > ISO_LAST_MS || max < ISO_FIRST_MS ? 'false' : timeBounds(time.value, min < ISO_FIRST_MS ? -Infinity : min, max > ISO_LAST_MS ? Infinity : max, time.at),
     searchText: () =>
-      `concat_ws(chr(10), eventname, eventsource, ${user.actor}, ${user.names.map((n) => `coalesce(${n}, '')`).join(', ')}, ` +
-      `${d.joinLines(d.transform('resources', 'r', `concat_ws(chr(10), ${nameFromArnSql(d, 'r.arn')}, r.arn)`))}, ` +
-      `sourceipaddress, errorcode, awsregion, ${UI}.accesskeyid)`,
+      searchLines(d, ['eventname', 'eventsource', user.actor], d.array(user.names), { list: 'resources', name: nameFromArnSql(d, 'r.arn') }, [
+        'sourceipaddress',
+        'errorcode',
+        'awsregion',
+        `${UI}.accesskeyid`,
+      ]),
     fuzzy(field) {
       switch (field) {
         case 'name':
