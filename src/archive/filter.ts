@@ -14,6 +14,7 @@ import type { QueryNode, TagContext, TagNode, ValueMatch } from '../query/ast.js
 import { parseQuery } from '../query/parse.js';
 import { matchesWhole } from '../query/pattern.js';
 import { archiveGuard, compileWhere, SqlCompileError } from '../query/sql/index.js';
+import { archiveTextLeafPaths } from '../query/sql/schema.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import type { Vocabulary } from '../query/vocabulary.js';
 import { foldCase } from '../query/fold.js';
@@ -54,8 +55,18 @@ function describeTag(node: TagNode): string {
   return 'rule:…';
 }
 
-/** The columns a rule's events are narrowed on before its record is read (compile.ts archiveGuard). */
-const GUARD_PATHS: readonly (readonly string[])[] = [['eventName'], ['eventSource'], ['userIdentity', 'type']];
+/**
+ * The columns a rule's events are narrowed on before its record is read (compile.ts archiveGuard):
+ * the three nearly every rule names first, then every other top-level key a column holds as text, so
+ * a rule on userAgent alone (SigmaHQ's trufflehog rule) reads the records of the rows its column lets
+ * through, not of all (a guard on a path the rule does not test is none). Not the other identity
+ * struct's fields: DuckDB 1.5 tests a regex or LIKE on a struct field above the scan, not in it.
+ */
+const FIRST_GUARDS = ['eventName', 'eventSource', 'userIdentity.type'];
+const GUARD_PATHS: readonly (readonly string[])[] = [
+  ...FIRST_GUARDS.map((path) => path.split('.')),
+  ...archiveTextLeafPaths().filter((path) => path.length === 1 && !FIRST_GUARDS.includes(path[0]!)),
+];
 
 function namedRules(node: TagNode, rules: readonly ArchiveRule[]): ArchiveRule[] {
   const named = rules.filter((rule) => ruleNamed(node.match, rule));

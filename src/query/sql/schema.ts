@@ -153,6 +153,11 @@ const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, string> = new Map([
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
 ]);
 
+/** Every path an archive column holds as text (archiveTextLeaf), split into keys. */
+export function archiveTextLeafPaths(): string[][] {
+  return [...ARCHIVE_TEXT_LEAVES.keys()].map((path) => path.split('.'));
+}
+
 /**
  * The archive column that holds the path's one value as text, and the condition under which it does
  * (`held`: then the path yields exactly that value; otherwise it must be read from the record), or
