@@ -751,13 +751,20 @@ export class FolderLoader {
     entry.timer = null;
     if (entry.state !== 'bad-pending' || this.closed || this.files.get(entry.path) !== entry) return;
     const key = await statKey(entry.path);
-    if (entry.state !== 'bad-pending' || this.closed) return;
-    if (key !== entry.badStat && key !== 'missing') {
+    // The watch may have reported the file gone while it was stat'ed: it is no longer this entry's to report.
+    if (entry.state !== 'bad-pending' || this.closed || this.files.get(entry.path) !== entry) return;
+    if (key === 'missing') {
+      // Gone, not bad (a temporary file renamed away, as `aws s3 sync` writes), whether or not the
+      // watch's unlink has come: as that unlink would, it leaves the list of bad files alone.
+      this.removed(entry.path);
+      return;
+    }
+    if (key !== entry.badStat) {
       this.settle(entry); // it changed without a watch event reaching us: read it again
       return;
     }
     entry.state = 'bad';
-    this.reportBad(entry.path, key === 'missing' ? `vanished before it could be read (${entry.badReason})` : entry.badReason);
+    this.reportBad(entry.path, entry.badReason);
   }
 
   private clearBad(entry: FileEntry): void {
