@@ -1,9 +1,15 @@
 /** One Sigma selection run in memory (the Detector) and as SQL on a DuckDB archive of the same events, asserted equal. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { loadRuleSet } from '../../src/detect/loadRules.js';
 import { createDetector } from '../../src/detect/recordDetector.js';
+import { detectionSession } from '../../src/detect/session.js';
+import { openFolder } from '../../src/ingest/open.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
 import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { recordsJson, tempFolder } from '../support/files.js';
 import { ruleText } from './ruleText.js';
 
 /** A rule file whose one selection is `selection` (a YAML line, indented as a selection's field). */
@@ -30,4 +36,21 @@ export function firedOnBothForThisBlock(events: readonly Record<string, unknown>
   });
   afterAll(() => archive?.close());
   return { fired: (selection, message) => firedOnBoth(archive!, events, selection, message) };
+}
+
+/** The ids of `events` that the rule file fires on when a folder holding them loads (the file screen, the workers' detector), sorted. */
+export async function firedInFolder(ruleFile: string, events: readonly Record<string, unknown>[]): Promise<string[]> {
+  const scratch = tempFolder('trailtop-fired-');
+  try {
+    const folder = join(scratch.dir, 'logs');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.json'), recordsJson(events));
+    const session = detectionSession(loadRuleSet([ruleFile], { builtin: false }));
+    const opened = openFolder(folder, { watch: false, detection: session.detection!, pool: { inline: true } });
+    await opened.ready;
+    await opened.close();
+    return opened.store.log().filter((row) => session.findings.rulesOf(row.id).length > 0).map((row) => row.id).sort();
+  } finally {
+    scratch.remove();
+  }
 }
