@@ -81,7 +81,9 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   for (const name of ['database', 'table', 'workgroup'] as const) {
     if (!values[name]) throw new UsageError(`athena needs --${name}: trailtop athena --database D --table T --workgroup W QUERY`);
   }
-  if (values.output !== undefined && !values.output.startsWith('s3://')) throw new UsageError('--output must be an s3:// location');
+  if (values.output !== undefined && !/^s3:\/\/[^/]/.test(values.output)) throw new UsageError('--output must be an s3:// location with a bucket (s3://BUCKET/PREFIX/)');
+  // An empty catalog fell back to the default without a word: the user meant some catalog.
+  if (values.catalog !== undefined && values.catalog.trim() === '') throw new UsageError('--catalog needs a catalog name (default AwsDataCatalog)');
   const limit = values.limit === undefined ? 1000 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of events, 1 or more, not '${sanitize(values.limit ?? '')}'`);
   const format = (values.format ?? 'list').toLowerCase();

@@ -59,12 +59,15 @@ function printDdl(values: SqlValues, positionals: string[]): number {
   if (values.dialect !== undefined && values.dialect.toLowerCase() !== 'athena') throw new UsageError('--ddl prints Athena DDL: drop --dialect or use --dialect athena');
   if (values.schema !== undefined && values.schema.toLowerCase() !== 'cloudtrail') throw new UsageError("--ddl prints AWS's CloudTrail table: drop --schema");
   if (values.db !== undefined) throw new UsageError('--ddl reads no archive: drop --db');
+  const partitions = parsePartitions(values.partitions);
+  // The regions are the region partition's projection: without that partition they would be dropped unsaid.
+  if (values.regions !== undefined && !partitions.includes('region')) throw new UsageError('--regions lists the region partition\'s values: the table has no region partition (add region to --partitions)');
   const regions = values.regions === undefined ? DDL_DEFAULTS.regions : values.regions.split(',').map((r) => r.trim()).filter((r) => r !== '');
   try {
     const ddl = cloudtrailDdl({
       table: values.table ?? DDL_DEFAULTS.table,
       location: values.location ?? DDL_DEFAULTS.location,
-      partitions: parsePartitions(values.partitions),
+      partitions,
       regions,
       start: values.start ?? DDL_DEFAULTS.start,
     });

@@ -64,6 +64,15 @@ describe('trailtop athena', () => {
     expect(err.join('')).not.toContain('every day');
   });
 
+  it('refuses an empty --catalog and an --output with no bucket before contacting Athena (an empty catalog fell back to the default unsaid)', async () => {
+    const base = ['--database', 'd', '--table', 't', '--workgroup', 'w'];
+    await expect(runAthena([...base, '--catalog', '', 'name:x'])).rejects.toThrow(/--catalog needs a catalog name/);
+    await expect(runAthena([...base, '--catalog', '  ', 'name:x'])).rejects.toThrow(/--catalog needs a catalog name/);
+    await expect(runAthena([...base, '--output', 's3://', 'name:x'])).rejects.toThrow(/--output must be an s3:\/\/ location with a bucket/);
+    await expect(runAthena([...base, '--output', 's3:///x/', 'name:x'])).rejects.toThrow(/with a bucket/);
+    expect(athena.calls()).toHaveLength(0);
+  });
+
   it('refuses a query before contacting Athena when it has a term the table cannot answer', async () => {
     await expect(runAthena(['--database', 'd', '--table', 't', '--workgroup', 'w', 'noSuchKey.x:1'])).rejects.toThrow(/cannot run this query on Athena/);
     expect(athena.calls()).toHaveLength(0);

@@ -161,4 +161,14 @@ describe('trailtop sql', () => {
     expect(all.status).toBe(0);
     expect(all.stdout).toContain('WHERE true');
   });
+  it('--ddl --regions without a region partition is refused, not dropped unsaid', () => {
+    for (const partitions of ['timestamp', '']) {
+      const run = trailtop(['sql', '--ddl', '--partitions', partitions, '--regions', 'eu-west-1']);
+      expect(run.status, partitions).toBe(2);
+      expect(run.stderr).toContain('the table has no region partition (add region to --partitions)');
+    }
+    const withRegion = trailtop(['sql', '--ddl', '--partitions', 'region', '--regions', 'eu-west-1']);
+    expect(withRegion.status).toBe(0);
+    expect(withRegion.stdout).toContain("'projection.region.values'='eu-west-1'");
+  });
 });
