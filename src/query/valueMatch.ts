@@ -50,7 +50,7 @@ export function triesUnescapedQuotes(match: ValueMatch): boolean {
 }
 
 /** The value with each `\"` read as `"`, as SQL's replace() does it (leftmost first, no overlaps). */
-export function unescapeQuotes(value: string): string {
+function unescapeQuotes(value: string): string {
   return value.replaceAll('\\"', '"');
 }
 
