@@ -11,7 +11,8 @@ import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { trackConnections } from './inFlight.js';
-import { CREATE_TABLES, SCHEMA_VERSION, upgradePath } from './schema.js';
+import { CREATE_TABLES, SCHEMA_VERSION } from './schema.js';
+import { upgradePath } from './upgrades.js';
 import { ArchiveError, inMemoryRefusal, NotAnArchive } from './errors.js';
 
 export { ArchiveError, NotAnArchive };

@@ -99,7 +99,7 @@ export function ruleTagSql(node: TagNode, rules: readonly ArchiveRule[]): string
  */
 export function ruleCondition(ast: QueryNode): string {
   const guards = GUARD_PATHS.map((path) => archiveGuard(ast, path)).filter((g): g is string => g !== null);
-  return [...guards, compileWhere(ast, { dialect: 'duckdb', schema: 'archive' })].join(' AND ');
+  return [...guards, compileWhere(ast, { dialect: 'duckdb', schema: 'archive', narrowing: guards })].join(' AND ');
 }
 
 function hasWord(node: QueryNode): boolean {

@@ -8,6 +8,8 @@ import { objectOf, text } from '../model/actor.js';
 import { rowFingerprint } from '../model/contentCheck.js';
 import { stringifyJson } from '../model/stringify.js';
 import type { EventRow } from '../model/types.js';
+import { TEXT_COLUMNS } from './schema.js';
+import { inexactLeaves } from './inexactLeaves.js';
 
 type Loose = Record<string, unknown>;
 
@@ -131,26 +133,31 @@ const numberField = (value: number | null): string => (value === null ? STAGED_N
  */
 export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, position: number): string {
   const timeText = text(record.eventTime) || row.batch.extra(row.recordIndex)?.timeRaw || '';
+  // TEXT_COLUMNS but eventid, by name: tt_inexact compares the ones a path can read with the record.
+  const columns: Record<string, string | null> = {
+    eventversion: orNull(text(record.eventVersion)),
+    eventtime: orNull(timeText),
+    eventsource: orNull(text(record.eventSource)),
+    eventname: orNull(text(record.eventName)),
+    awsregion: orNull(row.region),
+    sourceipaddress: orNull(row.sourceIp),
+    useragent: orNull(row.userAgent),
+    errorcode: orNull(row.errorCode),
+    errormessage: orNull(row.errorMessage),
+    requestid: orNull(row.batch.requestId(row.recordIndex)),
+    eventtype: orNull(row.eventType),
+    apiversion: orNull(text(record.apiVersion)),
+    readonly: orNull(text(record.readOnly)),
+    recipientaccountid: orNull(row.recipientAccount),
+    sharedeventid: orNull(row.batch.extra(row.recordIndex)?.sharedEventId ?? ''),
+    vpcendpointid: orNull(text(record.vpcEndpointId)),
+    eventcategory: orNull(row.category),
+  };
+  const identity = identityObject(record.userIdentity);
   const fields: string[] = [
     textField(row.id),
-    textField(orNull(text(record.eventVersion))),
-    textField(orNull(timeText)),
-    textField(orNull(text(record.eventSource))),
-    textField(orNull(text(record.eventName))),
-    textField(orNull(row.region)),
-    textField(orNull(row.sourceIp)),
-    textField(orNull(row.userAgent)),
-    textField(orNull(row.errorCode)),
-    textField(orNull(row.errorMessage)),
-    textField(orNull(row.batch.requestId(row.recordIndex))),
-    textField(orNull(row.eventType)),
-    textField(orNull(text(record.apiVersion))),
-    textField(orNull(text(record.readOnly))),
-    textField(orNull(row.recipientAccount)),
-    textField(orNull(row.batch.extra(row.recordIndex)?.sharedEventId ?? '')),
-    textField(orNull(text(record.vpcEndpointId))),
-    textField(orNull(row.category)),
-    jsonField(jsonText(identityObject(record.userIdentity))),
+    ...TEXT_COLUMNS.slice(1).map((column) => textField(columns[column] ?? null)),
+    jsonField(jsonText(identity)),
     jsonField(jsonText(record.requestParameters)),
     jsonField(jsonText(record.responseElements)),
     jsonField(jsonText(record.additionalEventData)),
@@ -170,6 +177,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     String(fileOrdinal),
     String(position),
     String(rowFingerprint(row)),
+    textField(inexactLeaves(record, columns, identity)),
     wellFormedJson(stringifyJson(record)),
   ];
   return fields.join('\t');

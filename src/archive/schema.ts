@@ -13,7 +13,7 @@
  * element's EventId, or `content:<hash>`): the archive keeps one row per id.
  */
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /**
  * tt_users (schema 5): every non-empty value `user:` tests (tt_actor,
@@ -36,48 +36,6 @@ export const USERS_SQL =
  * (the hash column's scan: ~17).
  */
 export const ID_HASH_SQL = 'md5_number_upper(eventid)';
-
-/**
- * Rows an older trailtop archived from values this one reads otherwise (schema 7): an eventTime number
- * past what a Date holds (normalize.ts parseEventTime now gives no time; the old row crashed
- * `scan --db`), and a record with a lone surrogate, which it stored as the escape JSON.stringify
- * writes (`\ud800`; DuckDB's JSON functions refuse it, so every deep filter failed). Their files are
- * read again: the rows go and the files are forgotten, and the import that follows the upgrade
- * brings them back as a fresh import would. `contains` may also match the text `\ud...` after an
- * escaped backslash: such a file is only read again.
- */
-const REREAD_FILES = `SELECT DISTINCT tt_file FROM events WHERE abs(tt_time) > 8640000000000000 OR contains(tt_record, '\\ud')`;
-
-/**
- * Steps from each older schema an older trailtop wrote to the next one (key: the older version);
- * opening for writing runs them in order up to SCHEMA_VERSION, one transaction per version (db.ts:
- * DuckDB refuses a second ALTER of a table in the transaction that altered and updated it).
- */
-export const UPGRADES: Record<string, readonly string[]> = {
-  '4': ['ALTER TABLE events ADD COLUMN tt_users VARCHAR', `UPDATE events SET tt_users = ${USERS_SQL}`],
-  '5': ['ALTER TABLE events ADD COLUMN tt_idhash UBIGINT', `UPDATE events SET tt_idhash = ${ID_HASH_SQL}`],
-  '6': [
-    `CREATE OR REPLACE TEMP TABLE reread AS ${REREAD_FILES}`,
-    'DELETE FROM imported_files WHERE path IN (SELECT tt_file FROM reread)',
-    'DELETE FROM events WHERE tt_file IN (SELECT tt_file FROM reread)',
-    'DROP TABLE temp.reread',
-  ],
-};
-
-/**
- * The upgrades from schema `from` to SCHEMA_VERSION, one per version in order (each its version and
- * steps), or null when one is not known (too old, or newer than this trailtop).
- */
-export function upgradePath(from: string): { version: number; steps: readonly string[] }[] | null {
-  if (!/^\d+$/.test(from) || Number(from) >= SCHEMA_VERSION) return null;
-  const path: { version: number; steps: readonly string[] }[] = [];
-  for (let version = Number(from); version < SCHEMA_VERSION; version++) {
-    const steps = UPGRADES[String(version)];
-    if (!steps) return null;
-    path.push({ version: version + 1, steps });
-  }
-  return path;
-}
 
 /**
  * Record paths of AWS's table (query/sql/cloudtrailTable.ts) that `events` has no column or field
@@ -157,7 +115,8 @@ export const CREATE_TABLES = [
     tt_filekey DOUBLE,
     tt_fingerprint UINTEGER,
     tt_record VARCHAR,
-    tt_idhash UBIGINT
+    tt_idhash UBIGINT,
+    tt_inexact VARCHAR
   )`,
   `CREATE TABLE IF NOT EXISTS imported_files (
     path VARCHAR PRIMARY KEY,
@@ -206,6 +165,7 @@ export const STAGING_FIELDS: readonly (readonly [string, StagedKind])[] = [
   ['tt_fileord', { kind: 'number', type: 'INTEGER' }],
   ['tt_pos', { kind: 'number', type: 'BIGINT' }],
   ['tt_fingerprint', { kind: 'number', type: 'UINTEGER' }],
+  ['tt_inexact', TEXT],
   ['tt_record', JSON_TEXT],
 ];
 

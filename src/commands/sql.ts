@@ -128,8 +128,9 @@ export async function runSql(argv: string[]): Promise<number> {
     if (dialect === 'athena') {
       sql = athenaStatement(ast, { table: values.table ?? 'cloudtrail_logs', partitions: parsePartitions(values.partitions), limit: 1000, fuzzy });
     } else {
-      const where = compileWhere(ast, { dialect: 'duckdb', schema, fuzzy });
-      sql = `SELECT *\nFROM ${quoteTableName(values.table ?? 'events')}\nWHERE ${where}\nORDER BY ${schema === 'archive' ? ORDER_BY.newest : 'eventtime DESC, eventid DESC'}`;
+      const table = quoteTableName(values.table ?? 'events');
+      const where = compileWhere(ast, { dialect: 'duckdb', schema, fuzzy, table });
+      sql = `SELECT *\nFROM ${table}\nWHERE ${where}\nORDER BY ${schema === 'archive' ? ORDER_BY.newest : 'eventtime DESC, eventid DESC'}`;
     }
     process.stdout.write(`${sql};\n`);
     const note = schema === 'cloudtrail' ? cloudtrailPathNote(ast) : null;

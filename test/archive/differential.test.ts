@@ -23,6 +23,7 @@ import { parseQuery } from '../../src/query/parse.js';
 import { recordsMask } from '../../src/query/deep/recordsMask.js';
 import { compileWhere, type FuzzyResolver } from '../../src/query/sql/index.js';
 import { fuzzyFromVocabulary } from '../../src/query/sql/fuzzy.js';
+import { archiveInexactLeavesSql } from '../../src/query/sql/schema.js';
 import { Vocabulary } from '../../src/query/vocabulary.js';
 import { generateSamples } from '../../src/samples/pipeline.js';
 import type { EventStore } from '../../src/store/eventStore.js';
@@ -263,6 +264,12 @@ function differential(label: string, load: () => Promise<Side>): void {
       expect(archive).toEqual(s.rows.map((row) => row.id));
       // Not trivially: some events share their time with another one.
       expect(new Set(s.rows.map((row) => row.time)).size).toBeLessThan(s.rows.length);
+    });
+
+    it('tt_inexact, written by the import, is what the schema 8 upgrade computes in SQL on every row', async () => {
+      const sql = archiveInexactLeavesSql();
+      const differing = await s.archive.connection.runAndReadAll(`SELECT eventid, tt_inexact, ${sql} FROM events WHERE tt_inexact IS DISTINCT FROM ${sql} LIMIT 5`);
+      expect(differing.getRows()).toEqual([]);
     });
 
     it.each(QUERIES)('%s', async (text) => {

@@ -1,6 +1,6 @@
 /**
- * Archives written by an older trailtop: schema 4 (before tt_users) and 5 (before tt_idhash) are
- * refused read-only with the command that upgrades them, and upgraded in place when opened for
+ * Archives written by an older trailtop: schema 4 (before tt_users), 5 (before tt_idhash) and 7
+ * (before tt_inexact) are refused read-only with the command that upgrades them, and upgraded in place when opened for
  * writing, to exactly the columns a fresh import writes; an archive the upgrades do not know is
  * refused either way. After an upgrade, imports still settle duplicates against the archived rows.
  */
@@ -20,18 +20,20 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const RECORDS = [record('e-1', 'Alice'), record('e-2', 'bob\nx'), record('e-3', 'carol\\'), record('e-4', '')];
 
 /** The columns each older schema lacks, dropped to make one from a fresh archive. */
-const ADDED_SINCE: Record<number, string[]> = { 4: ['tt_users', 'tt_idhash'], 5: ['tt_idhash'] };
+const ADDED_SINCE: Record<number, string[]> = { 4: ['tt_users', 'tt_idhash', 'tt_inexact'], 5: ['tt_idhash', 'tt_inexact'], 7: ['tt_inexact'] };
 
 async function rowsOf(archive: Archive): Promise<unknown[][]> {
-  return (await archive.connection.runAndReadAll('SELECT eventid, tt_users, tt_idhash FROM events ORDER BY eventid')).getRows() as unknown[][];
+  return (await archive.connection.runAndReadAll('SELECT eventid, tt_users, tt_idhash, tt_inexact FROM events ORDER BY eventid')).getRows() as unknown[][];
 }
 
-describe.each([4, 5])('an archive of schema %i', (older) => {
+describe.each([4, 5, 7])('an archive of schema %i', (older) => {
   it('is refused read-only with the command that upgrades it, and upgraded in place when opened for writing', async () => {
     const made = await archiveOf(RECORDS, 2);
     const path = made.archive.path;
     const fresh = await rowsOf(made.archive);
     expect(fresh.every(([, , hash]) => typeof hash === 'bigint')).toBe(true);
+    // e-4's userName is '', which its column holds as NULL: the upgrade must name it as the import did.
+    expect(fresh.map((row) => row[3])).toEqual([null, null, null, '|useridentity.username|']);
     for (const column of ADDED_SINCE[older]!) await made.archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
     await made.archive.connection.run(`UPDATE archive_meta SET value = '${older}' WHERE key = 'schema'`);
     await made.archive.close();
@@ -75,6 +77,7 @@ describe('an archive of schema 6', () => {
     await connection.run("UPDATE events SET tt_time = 10000000000000000 WHERE eventid = 'e-1'");
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"Alice"', '"Al\\ud800ice"') WHERE eventid = 'e-1'`);
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"carol', '"\\udc00carol') WHERE eventid = 'e-3'`);
+    await connection.run('ALTER TABLE events DROP COLUMN tt_inexact');
     await connection.run(`UPDATE archive_meta SET value = '6' WHERE key = 'schema'`);
     const files = (await connection.runAndReadAll('SELECT count(*) FROM imported_files')).getRows()[0]![0];
     await made.archive.close();
@@ -119,6 +122,7 @@ describe('trailtop archive on an older archive (CLI)', () => {
     const made = await archiveOf(RECORDS, 2);
     const path = made.archive.path;
     await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_idhash');
+    await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_inexact');
     await made.archive.connection.run(`UPDATE archive_meta SET value = '5' WHERE key = 'schema'`);
     await made.archive.close();
     try {

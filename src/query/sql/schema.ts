@@ -21,7 +21,7 @@
 import { lackedByArchive } from '../../archive/schema.js';
 import { MAX_JSON_DEPTH } from '../../ingest/limits.js';
 import { columnsOfKind, tableColumn, USER_IDENTITY, type TableField } from './cloudtrailTable.js';
-import { literal, type Dialect } from './dialect.js';
+import { dialectNamed, literal, type Dialect } from './dialect.js';
 
 /** The values of one FieldRef: VARCHAR scalars (NULL = no value) and VARCHAR lists. */
 export interface ValueSource {
@@ -113,28 +113,112 @@ export type Fresh = (prefix: string) => string;
  * fan out, a leaf string is its text, a number or boolean its JSON text, a
  * leaf array each scalar element plus its own JSON text, an object its JSON text.
  */
-function archivePath(d: Dialect, keys: readonly string[], fresh: Fresh): ValueSource {
+function archivePath(d: Dialect, keys: readonly string[], fresh: Fresh, textColumns: ArchiveTextColumns, reads: ArchiveRecordReads): ValueSource {
   const leaf = archiveTextLeaf(keys);
+  if (leaf && textColumns === 'exact') {
+    reads.leaves.add(leaf.column);
+    return { scalars: [leaf.column], lists: [] };
+  }
   if (leaf) {
     // The column when it holds the value (no record parsed); the record's JSON only for the rows where it cannot.
-    const { column: text, held } = leaf;
-    const json = archiveJsonPath(d, `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`, keys.slice(1), fresh);
-    return { scalars: [`CASE WHEN ${held} THEN ${text} END`], lists: [`CASE WHEN NOT ${held} THEN ${json} END`] };
+    reads.leaves.add(leaf.column);
+    const held = leaf.held ? `(${leavesExact([leaf.column])} OR ${leaf.held})` : leavesExact([leaf.column]);
+    const json = recordPath(d, keys, fresh);
+    return { scalars: [`CASE WHEN ${held} THEN ${leaf.column} END`], lists: [`CASE WHEN NOT ${held} THEN ${json} END`] };
   }
   const column = JSON_COLUMNS.get(keys[0] ?? '');
+  if (!column) reads.record = true;
   // A JSON field's own column holds the record's value as JSON text: a few hundred bytes to parse, not the record.
   const start = column ? `[json_extract(${column}, '$')]` : `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`;
   return { scalars: [], lists: [archiveJsonPath(d, start, keys.slice(1), fresh)] };
 }
 
+/** The values a path yields, read from the stored record (tt_record). */
+function recordPath(d: Dialect, keys: readonly string[], fresh: Fresh): string {
+  return archiveJsonPath(d, `[json_extract(tt_record, ${pointer(keys[0] ?? '')})]`, keys.slice(1), fresh);
+}
+
+/**
+ * The archive's per-row list of inexact text columns (schema 8, archive/schema.ts): NULL on nearly
+ * every row; else the ARCHIVE_TEXT_LEAVES columns that do not hold exactly the values their path
+ * yields from the record (NULL: none; else that one value), each between bars
+ * (`|useridentity.accesskeyid|`), so a test of such a path on that row must read the record. A
+ * column is inexact for an '' value (`"accessKeyId": ""`), a number, an object or a list there, an
+ * array on the way, or a value normalize() filled in (a failed ConsoleLogin's errorMessage).
+ * Text, not a bit mask: DuckDB tests `contains` on a column in its scan, and no integer arithmetic.
+ */
+export const INEXACT_LEAVES = 'tt_inexact';
+
+/** SQL: one of `columns` is inexact on this row (NULL when none is). */
+export function leavesInexact(columns: Iterable<string>): string {
+  const tests = [...columns].map((column) => `contains(${INEXACT_LEAVES}, '|${column}|')`);
+  return tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`;
+}
+
+/** SQL: every one of `columns` holds its path exactly on this row. */
+export function leavesExact(columns: Iterable<string>): string {
+  return `(${INEXACT_LEAVES} IS NULL OR NOT ${leavesInexact(columns)})`;
+}
+
+/**
+ * How a compile of schema 'archive' reads a path an archive text column holds: `flagged` (the
+ * column where INEXACT_LEAVES or its own value says it holds the path, else the record) is right on
+ * every row; `exact` (the column alone) only on the rows whose INEXACT_LEAVES has none of the
+ * leaves read, and reads no record.
+ */
+export type ArchiveTextColumns = 'flagged' | 'exact';
+
+/** What a compile of schema 'archive' read: the text leaves' columns, and whether a path only the record holds. */
+export interface ArchiveRecordReads {
+  readonly leaves: Set<string>;
+  record: boolean;
+}
+
+export const noReads = (): ArchiveRecordReads => ({ leaves: new Set(), record: false });
+
+/** INEXACT_LEAVES of `columns` (in ARCHIVE_TEXT_LEAVES order), as the archive stores it. */
+export function inexactLeavesText(columns: readonly string[]): string | null {
+  return columns.length === 0 ? null : `|${columns.join('|')}|`;
+}
+
+/**
+ * INEXACT_LEAVES computed from a row's columns and its record, in SQL (the schema 8 upgrade of an
+ * older archive; an import computes it in JavaScript, archive/inexactLeaves.ts): every column but
+ * those whose values from the record, as the record fallback reads them, are the column's.
+ */
+export function archiveInexactLeavesSql(): string {
+  const d = dialectNamed('duckdb');
+  let counter = 0;
+  const fresh: Fresh = (prefix) => `${prefix}${++counter}`;
+  const names = [...ARCHIVE_TEXT_LEAVES].map(
+    ([path, leaf]) =>
+      `CASE WHEN ${recordPath(d, path.split('.'), fresh)} IS DISTINCT FROM CASE WHEN ${leaf.column} IS NULL THEN []::VARCHAR[] ELSE [${leaf.column}] END ` +
+      `THEN '${leaf.column}' END`,
+  );
+  return `nullif('|' || concat_ws('|', ${names.join(', ')}) || '|', '||')`;
+}
+
+/** Every path an archive column holds as text, split into keys, with the column that holds it. */
+export function archiveTextLeafColumns(): { keys: string[]; column: string }[] {
+  return [...ARCHIVE_TEXT_LEAVES].map(([path, leaf]) => ({ keys: path.split('.'), column: leaf.column }));
+}
+
+interface TextLeaf {
+  readonly column: string;
+  /**
+   * Whether the column's own value tells when it holds the path (archiveTextLeaf's `held`), so a
+   * guard can read the column alone (compile.ts archiveGuard): not for a column normalize() fills in.
+   */
+  readonly ownHeld: boolean;
+}
+
 /**
  * Paths whose value an archive column holds as text: the record's value when it is a string other than
  * '', a number or a boolean, through objects only (archive/rowValues.ts: `orNull(text(value))`, the
- * identity struct built only over objects), else NULL. A number's text may differ from the JSON
- * text the record gives it (`1e+21`), so a column value that could be one (a digit or `-` first)
- * is read from the record, as is any row whose column is NULL ('', an object, a list, no value).
+ * identity struct built only over objects), else NULL; errorMessage as normalize() made it. A path
+ * added here needs a new archive schema (INEXACT_LEAVES of the rows archived before never names it).
  */
-const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, string> = new Map([
+const LEAF_COLUMNS: readonly (readonly [string, string])[] = [
   ['eventVersion', 'eventversion'],
   ['eventSource', 'eventsource'],
   ['eventName', 'eventname'],
@@ -151,22 +235,30 @@ const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, string> = new Map([
   // and one AWS's DDL lacks.
   ...structLeaves(USER_IDENTITY).filter(([path]) => !lackedByArchive(path)),
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
-]);
+  ['errorMessage', 'errormessage'],
+];
+/** Columns normalize() may fill in where the record has no value: their own value does not tell whether they hold the path. */
+const FILLED_IN = new Set(['errormessage']);
 
-/** Every path an archive column holds as text (archiveTextLeaf), split into keys. */
+const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, TextLeaf> = new Map(LEAF_COLUMNS.map(([path, column]) => [path, { column, ownHeld: !FILLED_IN.has(column) }]));
+
+/** Every path whose archive column's own value tells when it holds it (archiveTextLeaf `held`), split into keys. */
 export function archiveTextLeafPaths(): string[][] {
-  return [...ARCHIVE_TEXT_LEAVES.keys()].map((path) => path.split('.'));
+  return [...ARCHIVE_TEXT_LEAVES].filter(([, leaf]) => leaf.ownHeld).map(([path]) => path.split('.'));
 }
 
 /**
- * The archive column that holds the path's one value as text, and the condition under which it does
- * (`held`: then the path yields exactly that value; otherwise it must be read from the record), or
- * null when no column holds the path.
+ * The archive column that holds the path's one value as text, and the condition on the column
+ * alone under which it holds it (`held`: then the path yields exactly that
+ * value; null for a column normalize() fills in). A number's text may differ from the JSON text
+ * the record gives it (`1e+21`), so `held` is false for a value that could be one (a digit or `-`
+ * first), as for NULL ('', an object, a list, no value). Null when no column holds the path.
  */
-export function archiveTextLeaf(keys: readonly string[]): { column: string; held: string } | null {
-  const column = ARCHIVE_TEXT_LEAVES.get(keys.join('.'));
-  if (!column) return null;
-  return { column, held: `(${column} IS NOT NULL AND ascii(${column}) NOT BETWEEN 48 AND 57 AND ascii(${column}) <> 45)` };
+export function archiveTextLeaf(keys: readonly string[]): { column: string; held: string | null } | null {
+  const leaf = ARCHIVE_TEXT_LEAVES.get(keys.join('.'));
+  if (!leaf) return null;
+  const { column } = leaf;
+  return { column, held: leaf.ownHeld ? `(${column} IS NOT NULL AND ascii(${column}) NOT BETWEEN 48 AND 57 AND ascii(${column}) <> 45)` : null };
 }
 
 /**
@@ -275,7 +367,8 @@ function searchLines(
   return `concat_ws(chr(10), ${[...before.map(line), nameLines, line(d.joinLines(resourceLines)), ...after.map(line)].join(', ')})`;
 }
 
-export function archiveSchema(d: Dialect): Schema {
+/** The archive's schema; `reads` learns what the compile read the record for. */
+export function archiveSchema(d: Dialect, textColumns: ArchiveTextColumns = 'flagged', reads: ArchiveRecordReads = noReads()): Schema {
   const resourceNames = d.transform('tt_resources', 'r', 'r.name');
   const resourceArns = d.transform('tt_resources', 'r', 'r.arn');
   const resourceTypes = d.transform('tt_resources', 'r', 'r.type');
@@ -342,7 +435,7 @@ export function archiveSchema(d: Dialect): Schema {
           return null;
       }
     },
-    path: (keys, fresh) => archivePath(d, keys, fresh),
+    path: (keys, fresh) => archivePath(d, keys, fresh, textColumns, reads),
     params: () => 'concat_ws(chr(10), requestparameters, responseelements, additionaleventdata, serviceeventdetails)',
     eventId: () => 'eventid',
     // normalize() already gives such a record the errorMessage 'Failure' when it has none.

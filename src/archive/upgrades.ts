@@ -1,0 +1,51 @@
+/**
+ * How an archive an older trailtop wrote becomes one of this schema (SCHEMA_VERSION): the steps
+ * from each older version to the next, run by db.ts when it opens an archive for writing.
+ */
+import { archiveInexactLeavesSql } from '../query/sql/schema.js';
+import { ID_HASH_SQL, SCHEMA_VERSION, USERS_SQL } from './schema.js';
+
+/**
+ * Rows an older trailtop archived from values this one reads otherwise (schema 7): an eventTime number
+ * past what a Date holds (normalize.ts parseEventTime now gives no time; the old row crashed
+ * `scan --db`), and a record with a lone surrogate, which it stored as the escape JSON.stringify
+ * writes (`\ud800`; DuckDB's JSON functions refuse it, so every deep filter failed). Their files are
+ * read again: the rows go and the files are forgotten, and the import that follows the upgrade
+ * brings them back as a fresh import would. `contains` may also match the text `\ud...` after an
+ * escaped backslash: such a file is only read again.
+ */
+const REREAD_FILES = `SELECT DISTINCT tt_file FROM events WHERE abs(tt_time) > 8640000000000000 OR contains(tt_record, '\\ud')`;
+
+/**
+ * Steps from each older schema an older trailtop wrote to the next one (key: the older version);
+ * opening for writing runs them in order up to SCHEMA_VERSION, one transaction per version (db.ts:
+ * DuckDB refuses a second ALTER of a table in the transaction that altered and updated it).
+ */
+export const UPGRADES: Record<string, readonly string[]> = {
+  '4': ['ALTER TABLE events ADD COLUMN tt_users VARCHAR', `UPDATE events SET tt_users = ${USERS_SQL}`],
+  '5': ['ALTER TABLE events ADD COLUMN tt_idhash UBIGINT', `UPDATE events SET tt_idhash = ${ID_HASH_SQL}`],
+  '6': [
+    `CREATE OR REPLACE TEMP TABLE reread AS ${REREAD_FILES}`,
+    'DELETE FROM imported_files WHERE path IN (SELECT tt_file FROM reread)',
+    'DELETE FROM events WHERE tt_file IN (SELECT tt_file FROM reread)',
+    'DROP TABLE temp.reread',
+  ],
+  // tt_inexact (schema 8): computed from each row's columns and record, as an import computes it (inexactLeaves.ts).
+  '7': ['ALTER TABLE events ADD COLUMN tt_inexact VARCHAR', `UPDATE events SET tt_inexact = ${archiveInexactLeavesSql()}`],
+};
+
+/**
+ * The upgrades from schema `from` to SCHEMA_VERSION, one per version in order (each its version and
+ * steps), or null when one is not known (too old, or newer than this trailtop).
+ */
+export function upgradePath(from: string): { version: number; steps: readonly string[] }[] | null {
+  if (!/^\d+$/.test(from) || Number(from) >= SCHEMA_VERSION) return null;
+  const path: { version: number; steps: readonly string[] }[] = [];
+  for (let version = Number(from); version < SCHEMA_VERSION; version++) {
+    const steps = UPGRADES[String(version)];
+    if (!steps) return null;
+    path.push({ version: version + 1, steps });
+  }
+  return path;
+}
+
