@@ -23,6 +23,7 @@ import { headlessFilteredRows, headlessFilterFits } from '../export/headlessFilt
 import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
+import { progressLine } from '../term/progressLine.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
@@ -138,25 +139,19 @@ function showsProgress(toStdout: boolean): boolean {
   return process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
 }
 
-/** A one-line bar redrawn in place on stderr: loading first, then exporting. */
+/** A one-line bar redrawn in place on stderr (term/progressLine.ts: room kept for the `^C` echo): loading first, then exporting. */
 function progressBar(): { loading: (progress: LoadProgress) => void; update: (progress: ExportProgress) => void; clear: () => void } {
-  let drawn = false;
-  const draw = (line: string): void => {
-    const width = (process.stderr.columns || 80) - 1;
-    process.stderr.write(`\r${line.slice(0, width)}\x1b[K`);
-    drawn = true;
-  };
+  const line = progressLine();
   return {
     loading(progress) {
       const files = `${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files`;
-      draw(`loading ${files}, ${counted(progress.eventsRead, 'event')}`);
+      line.draw(`loading ${files}, ${counted(progress.eventsRead, 'event')}`);
     },
     update(progress) {
-      draw(formatProgressLine(progress, (process.stderr.columns || 80) - 1));
+      line.draw(formatProgressLine(progress, line.width));
     },
     clear() {
-      if (drawn) process.stderr.write('\r\x1b[K');
-      drawn = false;
+      line.clear();
     },
   };
 }
