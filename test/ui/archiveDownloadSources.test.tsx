@@ -1,7 +1,8 @@
 /**
  * `d` on `trailtop --db FILE` without DIR: no folder is followed, yet a file inside the folder the
  * archive was imported from is refused (archive/sources.ts), as `export --db FILE -o` refuses it,
- * and nothing is written there; a file elsewhere is saved.
+ * and nothing is written there; a file elsewhere is saved. Run from inside that folder, relative
+ * names start at home, as the folder dashboard's do when run inside the folder it reads.
  */
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +50,26 @@ describe('d on the --db dashboard, no folder followed', () => {
     h?.cleanup();
     await session?.close();
     scratch.remove();
+  });
+
+  // First: a download saved before would make the next one start in its folder, whatever the current one.
+  it('run from inside that folder, starts relative names at home, so Enter on the default name writes there', async () => {
+    const home = join(scratch.dir, 'home');
+    mkdirSync(home);
+    const [cwd, userHome] = [process.cwd(), process.env.HOME];
+    process.chdir(join(logs, 'sub'));
+    process.env.HOME = home;
+    try {
+      await h.press('d', (f) => f.includes('Download events') && f.replace(/[\s│]+/g, '').includes(home.replace(/\s+/g, '')));
+      await h.press(KEYS.enter, (f) => f.includes('Saved 20 events'));
+      await h.press(KEYS.escape, (f) => !f.includes('Download events'));
+    } finally {
+      process.chdir(cwd);
+      if (userHome === undefined) delete process.env.HOME;
+      else process.env.HOME = userHome;
+    }
+    expect(readdirSync(home)).toEqual([expect.stringMatching(/^trailtop-.*\.csv$/)]);
+    expect(readdirSync(join(logs, 'sub'))).toEqual(['part.json']);
   });
 
   it('refuses a file in the folder the archive was imported from, also through a link, and saves one elsewhere', async () => {

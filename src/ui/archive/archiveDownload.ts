@@ -58,6 +58,11 @@ async function archiveLogsRefusal(target: string, session: ArchiveSession): Prom
     : `is inside the log folder the archive was imported from (${sanitize(hit.logPath)})`;
 }
 
+/** Whether `path` lies in a folder the archive was imported from (the dialog then starts relative names at home). */
+export async function insideArchiveLogs(session: ArchiveSession, path: string): Promise<boolean> {
+  return (await writesIntoArchiveLogs(path, session.archive.connection)) !== null;
+}
+
 /** Lets input and frames run (a download page is written between two of these). */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
