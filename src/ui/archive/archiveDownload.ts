@@ -54,7 +54,7 @@ async function archiveLogsRefusal(target: string, session: ArchiveSession): Prom
   const hit = await writesIntoArchiveLogs(target, session.archive.connection);
   if (!hit) return null;
   return hit.inside === 'file'
-    ? `is the log file the archive was imported from`
+    ? 'is the log file the archive was imported from'
     : `is inside the log folder the archive was imported from (${sanitize(hit.logPath)})`;
 }
 
