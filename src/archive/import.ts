@@ -35,6 +35,7 @@ import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
 import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
 import { findCopies } from './copies.js';
+import { recordImportRoot } from './sources.js';
 import { CREATE_BATCH_FILES, DELETE_LOSERS, DROP_COPIES, insertStaged, RECORD_BATCH_FILES, RECORD_CONFLICTS, RENUMBER_KEPT } from './schema.js';
 
 export interface ImportProgress {
@@ -349,6 +350,8 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   // to it are the same folder (the default archive is named by the real path too), not a new one read again.
   const root = resolve(folder);
   const realRoot = await realRootOf(root);
+  // Before any file is read: a file written from this archive later must stay out of the folder it was pointed at (sources.ts).
+  await recordImportRoot(connection, realRoot);
   const listing = options.paths
     ? await listPaths(options.paths.map((p) => underRoot(resolve(p), root, realRoot)), signal)
     : await listFolder(realRoot, { signal });

@@ -4,6 +4,7 @@ import { counted } from '../model/plural.js';
 import { importFolder, type ImportProgress, type ImportSummary } from '../archive/import.js';
 import { formatBytes } from '../export/progress.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
+import { progressLine } from '../term/progressLine.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { writesIntoLogPath } from '../export/logFolder.js';
@@ -114,20 +115,19 @@ export async function runArchive(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const showProgress = !values.quiet && process.stderr.isTTY === true;
-  let drawn = false;
+  // Room kept for the `^C` echo (term/progressLine.ts).
+  const bar = progressLine();
   let lastDraw = 0;
   const draw = (progress: ImportProgress): void => {
     const now = Date.now();
     if (now - lastDraw < 100 && progress.filesDone < progress.filesTotal) return;
     lastDraw = now;
-    const width = process.stderr.columns || 80;
-    process.stderr.write(`\r${formatArchiveProgress(progress, width, now)}\x1b[K`);
-    drawn = true;
+    bar.draw(formatArchiveProgress(progress, bar.width, now));
   };
   try {
     // No screen to keep responsive here: a small run costs less CPU read on this thread than with two workers starting.
     const summary = await importFolder(archive, dir, { signal: controller.signal, onProgress: showProgress ? draw : undefined, readHereUpTo: 256, alone: true });
-    if (drawn) process.stderr.write('\r\x1b[K');
+    bar.clear();
     reportFiles(summary);
     const line =
       `${summary.aborted ? 'interrupted: ' : ''}${archiveFileCounts(summary)}; ${counted(summary.eventsAdded, 'event')} added, ` +
@@ -136,7 +136,7 @@ export async function runArchive(argv: string[]): Promise<number> {
     process.stderr.write(`trailtop: ${line}`);
     return summary.aborted ? (interrupted === 'SIGTERM' ? 143 : 130) : 0;
   } catch (error) {
-    if (drawn) process.stderr.write('\r\x1b[K');
+    bar.clear();
     process.stderr.write(`trailtop: archive failed, the database keeps the batches committed before: ${sanitizeLine(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   } finally {

@@ -13,6 +13,7 @@ import { errorLabel } from '../model/failure.js';
 import { SqlCompileError } from '../query/sql/index.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
+import { progressLine } from '../term/progressLine.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { parsePartitions } from './sql.js';
 import { cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
@@ -62,7 +63,7 @@ const OLDER_TABLE = "it was made from an older DDL: 'trailtop sql --ddl' prints 
 
 const EVERY_DAY = 'no since: or from: applies to the whole query, so Athena reads every day the trail holds (billed by the bytes; Ctrl-C stops it): add since:7d or from:2024-03-05 to read less';
 
-function progressLine(progress: AthenaProgress): string {
+function progressText(progress: AthenaProgress): string {
   return `athena ${progress.state.toLowerCase()}: ${formatBytes(progress.bytesScanned)} scanned, ${(progress.elapsedMs / 1000).toFixed(1)} s`;
 }
 
@@ -113,7 +114,8 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
   const tty = process.stderr.isTTY === true;
-  let drawn = false;
+  // Room kept for the `^C` echo (term/progressLine.ts).
+  const bar = progressLine();
   const omit = new Set<string>();
   try {
     let result: AthenaResult;
@@ -131,10 +133,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
               everyDay = false;
             },
             onProgress: tty
-              ? (progress) => {
-                  process.stderr.write(`\r${progressLine(progress).slice(0, (process.stderr.columns || 80) - 1)}\x1b[K`);
-                  drawn = true;
-                }
+              ? (progress) => bar.draw(progressText(progress))
               : undefined,
           },
         );
@@ -148,13 +147,12 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
           throw new AthenaError(`${error instanceof Error ? error.message : String(error)} (the query reads ${column}, which this table lacks: ${OLDER_TABLE})`, (error as AthenaError).queryId);
         }
         omit.add(column);
-        if (drawn) process.stderr.write('\r\x1b[K');
-        drawn = false;
+        bar.clear();
         process.stderr.write(`trailtop: note: the table has no ${sanitize(column)} column, so events come without it (${OLDER_TABLE})\n`);
         sql = athenaStatement(ast, { table: values.table!, partitions, limit, omit });
       }
     }
-    if (drawn) process.stderr.write('\r\x1b[K');
+    bar.clear();
     let count = 0;
     if (format === 'csv') process.stdout.write(csvHeader());
     for await (const page of result.pages()) {
@@ -174,7 +172,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
     process.stderr.write(`trailtop: ${counted(count, 'event')}; Athena scanned ${formatBytes(result.bytesScanned)} (query ${sanitize(result.queryId)})\n`);
     return 0;
   } catch (error) {
-    if (drawn) process.stderr.write('\r\x1b[K');
+    bar.clear();
     if (error instanceof AthenaCancelled && controller.signal.aborted) {
       process.stderr.write(`trailtop: ${sanitizeLine(error.message)}\n`);
       return 130;

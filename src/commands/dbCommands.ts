@@ -24,25 +24,36 @@ import { savedMarks } from './marks.js';
 import { archiveFilter } from '../archive/filter.js';
 import { limitReadMemory } from '../archive/session.js';
 
+/** Run on the archive once it is open, before DIR's import: a refusal there leaves no work behind. */
+export type BeforeImport = (archive: Archive) => Promise<void>;
+
 /**
  * Opens the archive; with `dir`, imports what is new there first (bad files reported as scan does).
  * `signal` stops that import between batches, as `archive`'s Ctrl-C does; the caller checks it after.
  */
-export async function openDb(dbPath: string, dir: string | undefined, signal?: AbortSignal): Promise<Archive> {
+export async function openDb(dbPath: string, dir: string | undefined, signal?: AbortSignal, beforeImport?: BeforeImport): Promise<Archive> {
   try {
-    return await openDbOrThrow(dbPath, dir, signal);
+    return await openDbOrThrow(dbPath, dir, signal, beforeImport);
   } catch (error) {
     throw asDbArgumentError(error);
   }
 }
 
-async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: AbortSignal | undefined): Promise<Archive> {
+async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: AbortSignal | undefined, beforeImport: BeforeImport | undefined): Promise<Archive> {
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
     await requireDbBesideLogs(dbPath, dir);
     const archive = await openArchive(dbPath, {
       onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
     });
+    try {
+      await beforeImport?.(archive);
+    } catch (error) {
+      // Refused before anything was imported: the archive is left as found, its log not folded into the file on close.
+      await archive.connection.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => undefined);
+      await archive.close();
+      throw error;
+    }
     try {
       // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
       const { importFolder } = await import('../archive/import.js');
@@ -57,10 +68,13 @@ async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: Ab
   // FILE, not the path given: DuckDB opens some names (`:memory:`) in memory, where an archive is refused.
   if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: an archive is a file, such as trail.duckdb; create one with 'trailtop archive DIR --db FILE'`, false);
   const archive = await openArchive(dbPath, { readOnly: true });
-  await limitReadMemory(archive).catch(async (error: unknown) => {
+  try {
+    await limitReadMemory(archive);
+    await beforeImport?.(archive);
+  } catch (error) {
     await archive.close();
     throw error;
-  });
+  }
   return archive;
 }
 
@@ -108,12 +122,14 @@ export interface ExportDbOptions {
   rules?: readonly string[];
   /** Where the progress goes (a bar on stderr): cleared before the last line is written. */
   progress?: { update: ProgressListener; clear(): void };
+  /** Checks on the open archive before DIR's import and before anything is written (the -o target against its log folders). */
+  beforeImport?: BeforeImport;
 }
 
 /** Streams the matching events, newest first, page by page: memory stays flat however big the archive. */
 export async function exportDb(options: ExportDbOptions): Promise<number> {
   // export catches Ctrl-C to leave no file: without the signal, DIR's import went on to its end (minutes on a big folder).
-  const archive = await openDb(options.dbPath, options.dir, options.signal);
+  const archive = await openDb(options.dbPath, options.dir, options.signal, options.beforeImport);
   let sink: Sink | null = null;
   try {
     if (options.signal?.aborted) throw new ExportCancelled();

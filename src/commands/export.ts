@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
@@ -22,12 +23,14 @@ import { headlessFilteredRows, headlessFilterFits } from '../export/headlessFilt
 import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
+import { progressLine } from '../term/progressLine.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
 import { archiveOwnFile } from '../archive/ownFiles.js';
-import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
+import { refuseWriteIntoArchiveLogs, refuseWriteIntoLogFolder } from './logFolderGuard.js';
+import type { Archive } from '../archive/db.js';
 import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
 
@@ -136,25 +139,19 @@ function showsProgress(toStdout: boolean): boolean {
   return process.stderr.isTTY === true && !(toStdout && process.stdout.isTTY === true);
 }
 
-/** A one-line bar redrawn in place on stderr: loading first, then exporting. */
+/** A one-line bar redrawn in place on stderr (term/progressLine.ts: room kept for the `^C` echo): loading first, then exporting. */
 function progressBar(): { loading: (progress: LoadProgress) => void; update: (progress: ExportProgress) => void; clear: () => void } {
-  let drawn = false;
-  const draw = (line: string): void => {
-    const width = (process.stderr.columns || 80) - 1;
-    process.stderr.write(`\r${line.slice(0, width)}\x1b[K`);
-    drawn = true;
-  };
+  const line = progressLine();
   return {
     loading(progress) {
       const files = `${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files`;
-      draw(`loading ${files}, ${counted(progress.eventsRead, 'event')}`);
+      line.draw(`loading ${files}, ${counted(progress.eventsRead, 'event')}`);
     },
     update(progress) {
-      draw(formatProgressLine(progress, (process.stderr.columns || 80) - 1));
+      line.draw(formatProgressLine(progress, line.width));
     },
     clear() {
-      if (drawn) process.stderr.write('\r\x1b[K');
-      drawn = false;
+      line.clear();
     },
   };
 }
@@ -203,6 +200,13 @@ async function refuseUnwritableTarget(output: string, force: boolean): Promise<n
     return fail(`cannot write to ${sanitize(dirname(target))}: folder does not exist`);
   }
   return null;
+}
+
+/** refuseUnwritableTarget's answer (already said on stderr) from inside export --db's open archive: its exit code. */
+class TargetRefused extends Error {
+  constructor(readonly code: number) {
+    super(`target refused (exit ${code})`);
+  }
 }
 
 /**
@@ -345,13 +349,24 @@ async function exportFromArchive(
     throw new UsageError('CSV is not written to a terminal (log values can hold escape sequences): use -o FILE or a pipe');
   }
   // Before openDb: with DIR it imports the folder into the archive, work (and a changed archive) a refusal must not leave behind.
-  if (output !== '-') {
+  const toFile = output !== '-';
+  // An archive already there may have been imported from the folder -o points into: that refusal comes first, as export DIR's
+  // does, so the target is checked on the open archive before DIR's import; a new one (made by DIR's import) is checked now.
+  const archiveThere = existsSync(db);
+  if (toFile) {
     // As the dashboard's download refuses it: --force would replace the archive, or a log DuckDB replays as its own.
     const own = await archiveOwnFile(output, db);
     if (own) throw new UsageError(`-o ${sanitize(output)} ${own}; write it elsewhere`, false);
-    const refused = await refuseUnwritableTarget(output, values.force === true);
-    if (refused !== null) return refused;
+    if (!archiveThere) {
+      const refused = await refuseUnwritableTarget(output, values.force === true);
+      if (refused !== null) return refused;
+    }
   }
+  const beforeImport = async (archive: Archive): Promise<void> => {
+    await refuseWriteIntoArchiveLogs(output, archive.connection, '-o');
+    const refused = await refuseUnwritableTarget(output, values.force === true);
+    if (refused !== null) throw new TargetRefused(refused);
+  };
   const controller = new AbortController();
   const signals = abortOnSignals(controller);
   // Left in place (see runExport): an EPIPE after the sink let go of stdout must not crash the exit.
@@ -372,10 +387,12 @@ async function exportFromArchive(
       signal: controller.signal,
       ...(values.rules ? { rules: values.rules } : {}),
       ...(bar ? { progress: bar } : {}),
+      ...(toFile && archiveThere ? { beforeImport } : {}),
     });
     return signals.seen && code !== 0 ? (SIGNAL_EXIT[signals.seen] ?? 130) : code;
   } catch (error) {
     bar?.clear();
+    if (error instanceof TargetRefused) return error.code;
     if (error instanceof ExportCancelled) return cancelled(signals.seen ?? 'SIGINT', output === '-');
     // A reader that quits (`| head`) is a quiet stop, as for a folder, unless a signal came first.
     if (error instanceof ExportFailed && error.reason === 'closed') return signals.seen ? cancelled(signals.seen, true) : 0;

@@ -10,17 +10,31 @@ import { basename, dirname, resolve, sep } from 'node:path';
  * (the commands report it with their own message).
  */
 export async function writesIntoLogPath(target: string, logPath: string): Promise<'folder' | 'file' | null> {
-  let logRoot: string;
-  let isFolder: boolean;
+  const log = await realLogPath(logPath);
+  return log ? insideLogPath(await realTarget(target), log) : null;
+}
+
+/** A log folder or file by its real path. */
+export interface RealLogPath {
+  path: string;
+  isFolder: boolean;
+}
+
+/** `logPath` through realpath, and whether it is a folder; null when it cannot be read (missing). */
+export async function realLogPath(logPath: string): Promise<RealLogPath | null> {
   try {
-    logRoot = await realpath(logPath);
-    isFolder = (await stat(logRoot)).isDirectory();
+    const path = await realpath(logPath);
+    return { path, isFolder: (await stat(path)).isDirectory() };
   } catch {
     return null;
   }
-  const where = await realTarget(target);
-  const inside = isFolder ? where === logRoot || where.startsWith(logRoot.endsWith(sep) ? logRoot : logRoot + sep) : where === logRoot;
-  return inside ? (isFolder ? 'folder' : 'file') : null;
+}
+
+/** Whether the real path `where` (realTarget's) lies under the log folder, or is the log file: 'folder' or 'file', else null. */
+export function insideLogPath(where: string, log: RealLogPath): 'folder' | 'file' | null {
+  const root = log.path;
+  if (!log.isFolder) return where === root ? 'file' : null;
+  return where === root || where.startsWith(root.endsWith(sep) ? root : root + sep) ? 'folder' : null;
 }
 
 /** The target's real path: its own when it exists (a link), else its folder's real path joined with its name. */

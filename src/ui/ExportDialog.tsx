@@ -42,6 +42,11 @@ export interface ExportDialogProps extends Omit<PluginViewProps, 'store' | 'setQ
   cwd?: string;
   /** The home folder (default: the user's), where relative paths start when cwd is inside the log folder. */
   home?: string;
+  /**
+   * Whether a folder lies in a log folder besides `folder` (the --db dashboard's: those the archive was
+   * imported from), where nothing is written: relative paths start at home when cwd does. Keep it stable.
+   */
+  insideLogs?: (path: string) => Promise<boolean>;
   now?: () => number;
   env?: Env;
 }
@@ -87,6 +92,7 @@ export function ExportDialog({
   source,
   cwd: workingFolder = process.cwd(),
   home = homedir(),
+  insideLogs,
   now = Date.now,
   env = process.env,
 }: ExportDialogProps) {
@@ -96,16 +102,23 @@ export function ExportDialog({
   const session = given ?? sessionFor(store ?? ExportDialog);
   const job = useSyncExternalStore(session.subscribe, session.getSnapshot);
   // Relative names start in the current folder, unless that is inside the log folder being read (`trailtop`
-  // run there without DIR): then in the home folder, so that Enter on the default name writes somewhere allowed.
+  // run there without DIR), or one the archive was imported from (`trailtop --db FILE` run there): then in the
+  // home folder, so that Enter on the default name writes somewhere allowed.
   const [cwd, setCwd] = useState(workingFolder);
   useEffect(() => {
     let current = true;
     setCwd(workingFolder);
-    if (folder) void writesIntoLogPath(workingFolder, folder).then((inside) => current && inside && setCwd(home));
+    const inside = async (): Promise<boolean> =>
+      (folder !== undefined && (await writesIntoLogPath(workingFolder, folder)) !== null) || ((await insideLogs?.(workingFolder)) ?? false);
+    // A check that fails leaves the current folder: Enter's own check still refuses a file in a log folder.
+    inside().then(
+      (yes) => current && yes && setCwd(home),
+      () => undefined,
+    );
     return () => {
       current = false;
     };
-  }, [workingFolder, folder, home]);
+  }, [workingFolder, folder, home, insideLogs]);
   const [state, dispatch] = useReducer(dialogReducer, null, () => {
     const current = session.getSnapshot();
     // The running or finished download shows its own path; the form behind a running one holds that path

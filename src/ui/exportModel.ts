@@ -174,7 +174,7 @@ export interface DownloadSource {
   readonly all: number;
   /** Of them, the marked ones (null while the source counts them). */
   readonly marked: number | null;
-  /** Why `target` may not be written (one of the source's own files), or null. */
+  /** Why `target` may not be written (one of the source's own files, or inside a log folder it came from), or null. */
   refuse?(target: string): Promise<string | null>;
   /**
    * Writes the list, or only its marked events: ExportCancelled when the signal aborts (no file

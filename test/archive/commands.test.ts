@@ -1,6 +1,6 @@
 /** scan --db and export --db answer like scan and export over the folder itself (datasets, CLI for real). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordsJson, tempFolder } from '../support/files.js';
@@ -73,6 +73,51 @@ describe('export --db -o on the archive\'s own files', () => {
       }
       expect(files()).toEqual(before);
       expect(trailtop(['scan', '--db', db]).stdout).toContain('1 unique');
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
+describe('export --db -o inside the folder the archive was imported from', () => {
+  // Without DIR, export --db knew no log folder to refuse: -o into the archived folder was written there,
+  // where the next import reads it back (and the folder may be evidence).
+  it('is refused as export DIR refuses it (exit 2, --force or not, through a link), before any import, and nothing is written', () => {
+    const scratch = tempFolder('trailtop-dbsources-');
+    try {
+      const [logs, other, out] = [join(scratch.dir, 'logs'), join(scratch.dir, 'other'), join(scratch.dir, 'out')];
+      for (const dir of [logs, other, out]) mkdirSync(dir);
+      writeFileSync(join(logs, 'f.json'), recordsJson([{ eventID: 'a', eventTime: '2024-03-05T12:00:00Z', eventName: 'GetObject' }]));
+      writeFileSync(join(other, 'g.json'), recordsJson([{ eventID: 'b', eventTime: '2024-03-05T12:00:00Z', eventName: 'GetObject' }]));
+      writeFileSync(join(logs, 'kept.csv'), 'precious');
+      symlinkSync(logs, join(scratch.dir, 'link'));
+      const db = join(scratch.dir, 'a.duckdb');
+      expect(trailtop(['archive', logs, '--db', db, '--quiet']).status).toBe(0);
+      const archiveFiles = () => readdirSync(scratch.dir).filter((name) => name.startsWith('a.duckdb')).map((name) => [name, readFileSync(join(scratch.dir, name)).length]);
+      const before = archiveFiles();
+      const cases = [
+        [join(logs, 'x.csv')],
+        [join(logs, 'deeper', '..', 'x.csv')],
+        [join(scratch.dir, 'link', 'x.csv')],
+        // An existing file: the log folder's refusal, not "already exists", as export DIR answers.
+        [join(logs, 'kept.csv')],
+        [join(logs, 'kept.csv'), '--force'],
+        // With another DIR, refused before that folder is imported.
+        [join(logs, 'x.csv'), other],
+      ];
+      for (const [target, ...rest] of cases) {
+        const run = trailtop(['export', '--db', db, '-o', target!, '--format', 'csv', ...rest]);
+        expect(run.status, run.stderr).toBe(2);
+        expect(run.stderr).toBe(`trailtop: -o ${target}: would write into the log folder the archive was imported from (${logs}); write it elsewhere\n`);
+      }
+      expect(readdirSync(logs).sort()).toEqual(['f.json', 'kept.csv']);
+      expect(readFileSync(join(logs, 'kept.csv'), 'utf8')).toBe('precious');
+      expect(archiveFiles()).toEqual(before);
+      expect(trailtop(['scan', '--db', db]).stdout).toContain('1 unique');
+      // Outside it, the same export is written.
+      const written = trailtop(['export', '--db', db, '-o', join(out, 'x.csv')]);
+      expect(written.status, written.stderr).toBe(0);
+      expect(readFileSync(join(out, 'x.csv'), 'utf8')).toContain('GetObject');
     } finally {
       scratch.remove();
     }

@@ -6,6 +6,8 @@
  */
 import { archiveFilter } from '../../archive/filter.js';
 import { archiveOwnFile } from '../../archive/ownFiles.js';
+import { writesIntoArchiveLogs } from '../../archive/sources.js';
+import { sanitize } from '../../term/sanitize.js';
 import type { Order } from '../../archive/query.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { DownloadSource } from '../exportModel.js';
@@ -44,6 +46,23 @@ export async function countMarked(session: ArchiveSession, list: ArchiveListShow
   return session.count(both(list.where, await markedWhere(marks)));
 }
 
+/**
+ * Why `target` may not be written for lying in a log folder the archive was imported from (a phrase,
+ * worded as the dialog words the followed folder's refusal), or null. `export --db -o` refuses the same.
+ */
+async function archiveLogsRefusal(target: string, session: ArchiveSession): Promise<string | null> {
+  const hit = await writesIntoArchiveLogs(target, session.archive.connection);
+  if (!hit) return null;
+  return hit.inside === 'file'
+    ? 'is the log file the archive was imported from'
+    : `is inside the log folder the archive was imported from (${sanitize(hit.logPath)})`;
+}
+
+/** Whether `path` lies in a folder the archive was imported from (the dialog then starts relative names at home). */
+export async function insideArchiveLogs(session: ArchiveSession, path: string): Promise<boolean> {
+  return (await writesIntoArchiveLogs(path, session.archive.connection)) !== null;
+}
+
 /** Lets input and frames run (a download page is written between two of these). */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -53,7 +72,7 @@ export function archiveDownloadSource(session: ArchiveSession, list: ArchiveList
   return {
     all: list.total,
     marked,
-    refuse: (target) => archiveOwnFile(target, session.archive.path),
+    refuse: async (target) => (await archiveOwnFile(target, session.archive.path)) ?? (await archiveLogsRefusal(target, session)),
     async write({ markedOnly, target, ...options }) {
       const where = markedOnly ? both(list.where, await markedWhere(marks)) : list.where;
       return session.download(target, {

@@ -16,7 +16,7 @@ import type { StatusMessage } from '../statusMessage.js';
 import type { ArchiveUiState } from './archiveModel.js';
 import { ViewKeyQueue, type Stroke } from '../viewKeys.js';
 import { closeBack, openOver, viewUnder } from '../viewStack.js';
-import { archiveDownloadSource, countMarked, type ArchiveListShown } from './archiveDownload.js';
+import { archiveDownloadSource, countMarked, insideArchiveLogs, type ArchiveListShown } from './archiveDownload.js';
 
 export interface ArchiveDownloadProps {
   session: ArchiveSession;
@@ -132,6 +132,8 @@ export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload
     };
   }, [open, list, marks, session, setStatus]);
   const source = useMemo(() => (list ? archiveDownloadSource(session, list, marks, marked) : null), [session, list, marks, marked]);
+  // One per archive: the dialog asks it whether the current folder is one the archive was imported from.
+  const insideLogs = useCallback((path: string) => insideArchiveLogs(session, path), [session]);
   const claimKeys = useCallback(() => queue.claim(), [queue]);
   const dialog = (width: number, height: number): ReactNode =>
     (open || covered) && source && list ? (
@@ -139,6 +141,7 @@ export function useArchiveDownload(props: ArchiveDownloadProps): ArchiveDownload
         <ExportDialog
           session={exports}
           source={source}
+          insideLogs={insideLogs}
           {...(props.folder ? { folder: props.folder } : {})}
           rows={[]}
           queryText={state.queryText}
