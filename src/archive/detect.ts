@@ -9,7 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Findings } from '../detect/findings.js';
-import type { Rule, RuleHit, RuleSet, SkippedRule } from '../detect/rule.js';
+import type { Rule, RuleSet, SkippedRule } from '../detect/rule.js';
 import { SqlCompileError } from '../query/sql/index.js';
 import type { Archive } from './db.js';
 import { ruleCondition } from './filter.js';
@@ -43,6 +43,25 @@ export class DetectionCancelled extends Error {
   }
 }
 
+/**
+ * Rule `index`'s events into `findings`, keyed by tt_seq, a chunk at a time: SigmaHQ's assume-role rule
+ * fires on most events of a busy account, and reading its 6M ids (and times) at once ran a 10M-event
+ * archive's `detect --db` out of JavaScript heap.
+ */
+async function feedHits(connection: DuckDBConnection, condition: string, index: number, findings: Findings): Promise<void> {
+  const result = await connection.stream(`SELECT tt_seq, tt_time FROM events WHERE ${condition}`);
+  for await (const rows of result.yieldRows()) {
+    const keys = new Float64Array(rows.length);
+    const times = new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const [seq, time] = rows[r]!;
+      keys[r] = Number(seq);
+      times[r] = time === null ? Number.NaN : Number(time);
+    }
+    findings.hitKeys(index, keys, times);
+  }
+}
+
 export async function detectArchive(archive: Archive, set: RuleSet, options: ArchiveDetectOptions = {}): Promise<ArchiveDetection> {
   const on: Archive = options.connection ? { ...archive, connection: options.connection } : archive;
   const runnable: Rule[] = [];
@@ -61,24 +80,16 @@ export async function detectArchive(archive: Archive, set: RuleSet, options: Arc
   const unique = await countEvents(on, null);
   const runSet: RuleSet = { rules: runnable, skipped };
   const findings = new Findings(runSet);
+  findings.keyedByCaller();
   for (let k = 0; k < runnable.length; k++) {
     if (options.cancelled?.()) throw new DetectionCancelled();
-    let result;
     try {
-      result = await on.connection.runAndReadAll(`SELECT eventid, tt_time, tt_index FROM events WHERE ${conditions[k]}`);
+      await feedHits(on.connection, conditions[k]!, k, findings);
     } catch (error) {
       if (options.cancelled?.()) throw new DetectionCancelled();
       skipped.push({ path: runnable[k]!.path, reason: `not run on the archive: ${error instanceof Error ? error.message : String(error)}` });
-      options.onProgress?.(k + 1, runnable.length);
-      continue;
+      findings.forgetRule(k);
     }
-    const hits: RuleHit[] = (result.getRows() as unknown[][]).map(([id, time, index]) => ({
-      id: String(id),
-      time: time === null ? Number.NaN : Number(time),
-      index: Number(index),
-      rules: [k],
-    }));
-    if (hits.length > 0) findings.add(hits);
     options.onProgress?.(k + 1, runnable.length);
   }
   return { set: runSet, findings, unique, conflicts: await conflictTimes(on) };

@@ -13,6 +13,7 @@ import { openArchive } from '../archive/db.js';
 import { ensureArchiveFixture } from './archiveFixture.js';
 import type { DashRun } from './archiveDashChild.js';
 import { runTimed } from './child.js';
+import { sigmaRulesDir } from './detectBench.js';
 import { median, type Figure } from './table.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -103,5 +104,37 @@ export async function benchArchiveBig(highDir: string, copies: number, runs: num
     goal: { on: 'value', kind: 'max', limit: 500, label: '<= 500 MB' },
     runs,
   });
+  figures.push(await detectFigure(fixture.path, label, note));
   return figures;
+}
+
+/**
+ * `detect --db` with the built-in pack and SigmaHQ's rules (one run: minutes before schema 8 at this
+ * size), against reading every stored record once in the same run: what the rule set costs in full
+ * reads of the archive's widest column. No goal (issue 18 sets none for it).
+ */
+async function detectFigure(db: string, label: string, note: string): Promise<Figure> {
+  const sigma = sigmaRulesDir();
+  const command = await runTimed(process.execPath, [CLI, 'detect', '--db', db, ...(sigma ? ['--rules', sigma] : []), '--json']);
+  if (command.code !== 0) throw new Error(`detect --db failed: ${command.stderr.trim().split('\n').pop()}`);
+  const report = JSON.parse(command.stdout) as { rules?: { loaded?: number } };
+  const archive = await openArchive(db, { readOnly: true });
+  let readAll: number;
+  try {
+    const started = performance.now();
+    await archive.connection.runAndReadAll('SELECT sum(length(tt_record)) FROM events');
+    readAll = performance.now() - started;
+  } finally {
+    await archive.close();
+  }
+  return {
+    name: `archive: \`detect --db\` (built-in pack${sigma ? ' + SigmaHQ' : ''}, whole command), ${label}`,
+    unit: 'ms',
+    value: command.ms,
+    baseline: readAll,
+    baselineLabel: 'reading every stored record once (SQL)',
+    goal: null,
+    runs: 1,
+    note: `${note}; ${report.rules?.loaded ?? '?'} rules`,
+  };
 }

@@ -68,6 +68,10 @@ class Bits {
     return true;
   }
 
+  clearAll(): void {
+    this.words = new Uint32Array(0);
+  }
+
   /** Clears the bit; true when it was set. */
   clear(key: number): boolean {
     if (!this.has(key)) return false;
@@ -129,6 +133,13 @@ class OwnKeys implements EventKeys {
   }
 }
 
+/** Keys no ID maps to (keyedByCaller()): only the caller knows its events. */
+const NO_IDS: EventKeys = {
+  keyOf: () => -1,
+  idOf: () => '',
+  timeOf: () => NaN,
+};
+
 export class Findings {
   readonly rules: readonly Rule[];
   readonly skipped: readonly SkippedRule[];
@@ -169,6 +180,16 @@ export class Findings {
     };
   }
 
+  /**
+   * Numbers events by the caller's own keys from now on (an archive's tt_seq): hits then come
+   * through hitKeys() and rulesOfKey() reads them; nothing keeps an event's ID, so millions of
+   * hits cost a bit each. Call before any hit.
+   */
+  keyedByCaller(): void {
+    this.attached = true;
+    this.keys = NO_IDS;
+  }
+
   /** Changes with every hit that added something: a cheap key for memoised views. */
   get version(): number {
     return this.versionCounter;
@@ -190,6 +211,13 @@ export class Findings {
   hit(seq: number, time: number, rules: ArrayLike<number>, from: number, to: number): void {
     let added = false;
     for (let k = from; k < to; k++) if (this.mark(seq, time, rules[k]!)) added = true;
+    if (added) this.touched();
+  }
+
+  /** Rule `index` fired on the events `keys` (keyedByCaller()), `times[k]` the time of `keys[k]` (NaN: none). */
+  hitKeys(index: number, keys: ArrayLike<number>, times: ArrayLike<number>): void {
+    let added = false;
+    for (let k = 0; k < keys.length; k++) if (this.mark(keys[k]!, times[k]!, index)) added = true;
     if (added) this.touched();
   }
 
@@ -228,6 +256,22 @@ export class Findings {
     this.touched();
   }
 
+  /** Drops every hit of rule `index` (its run failed part way: hitKeys() had taken some of its events). */
+  forgetRule(index: number): void {
+    const state = this.states[index];
+    if (!state || state.count === 0) return;
+    for (const key of state.events.keys()) {
+      if (this.states.some((other) => other !== state && other.events.has(key))) continue;
+      if (this.anyRule.clear(key)) this.eventsFired--;
+    }
+    state.events.clearAll();
+    state.count = 0;
+    state.first = NaN;
+    state.last = NaN;
+    state.stale = false;
+    this.touched();
+  }
+
   /** Rules that fired, newest last-hit first (ties: higher level, then title). */
   list(order: 'newest' | 'level' = 'newest'): Finding[] {
     const out: Finding[] = [];
@@ -261,7 +305,11 @@ export class Findings {
 
   /** The rules an event fired, highest level first. */
   rulesOf(eventId: string): Rule[] {
-    const key = this.keys.keyOf(eventId);
+    return this.rulesOfKey(this.keys.keyOf(eventId));
+  }
+
+  /** rulesOf() by the event's key (a store's seq, or the caller's own: keyedByCaller()). */
+  rulesOfKey(key: number): Rule[] {
     if (key < 0 || !this.anyRule.has(key)) return [];
     const fired: Rule[] = [];
     for (const s of this.states) if (s.events.has(key)) fired.push(s.rule);

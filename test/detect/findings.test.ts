@@ -16,6 +16,33 @@ function rule(id: string, level: Rule['level'], title = `Rule ${id}`): Rule {
 
 const T = (minute: number) => Date.UTC(2024, 0, 1, 0, minute);
 
+describe('Findings keyed by the caller (an archive: tt_seq, no event IDs kept)', () => {
+  test('takes hits by key, answers rulesOfKey, and forgets one rule whose run failed part way', () => {
+    const findings = new Findings({ rules: [rule('a', 'low'), rule('b', 'high')], skipped: [] }, 0);
+    findings.keyedByCaller();
+    findings.hitKeys(0, [10, 2_000_000, 7], [T(3), T(9), NaN]);
+    findings.hitKeys(1, [7, 8], [NaN, T(1)]);
+    findings.hitKeys(0, [10], [T(3)]);
+    expect(findings.list('level').map((f) => [f.rule.id, f.count, f.first, f.last])).toEqual([
+      ['b', 2, T(1), T(1)],
+      ['a', 3, T(3), T(9)],
+    ]);
+    expect(findings.rulesOfKey(7).map((r) => r.id)).toEqual(['b', 'a']);
+    expect(findings.rulesOfKey(2_000_000).map((r) => r.id)).toEqual(['a']);
+    expect(findings.rulesOfKey(11)).toEqual([]);
+    expect(findings.eventsWithFindings).toBe(4);
+    // No IDs: only the caller knows its events.
+    expect(findings.rulesOf('7')).toEqual([]);
+
+    findings.forgetRule(1);
+    expect(findings.list('level').map((f) => f.rule.id)).toEqual(['a']);
+    expect(findings.rulesOfKey(7).map((r) => r.id)).toEqual(['a']);
+    expect(findings.rulesOfKey(8)).toEqual([]);
+    expect(findings.eventsWithFindings).toBe(3);
+    expect(findings.levelCounts().high).toBe(0);
+  });
+});
+
 describe('Findings', () => {
   test('counts unique events per rule, keeps first and last time, ignores NaN times and unknown rules', () => {
     const findings = new Findings({ rules: [rule('a', 'low'), rule('b', 'high'), rule('c', 'medium')], skipped: [] }, 0);

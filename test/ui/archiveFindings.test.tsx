@@ -143,8 +143,9 @@ const userCall = (id: string, minute: number): object => ({
 });
 
 /**
- * The archive with a gate on the rules' connection: their statements (the only ones selecting
- * tt_index) wait until it opens, so the rules are "still running" for as long as a test needs.
+ * The archive with a gate on the rules' connection: their statements (the only ones it streams,
+ * archive/detect.ts feedHits) wait until it opens, so the rules are "still running" for as long as
+ * a test needs.
  */
 function gatedRules(archive: Archive): { archive: Archive; open(): void } {
   let open: () => void = () => undefined;
@@ -154,9 +155,9 @@ function gatedRules(archive: Archive): { archive: Archive; open(): void } {
       get(target, key) {
         const value = Reflect.get(target, key, target) as unknown;
         if (typeof value !== 'function') return value;
-        if (key !== 'runAndReadAll') return value.bind(target);
+        if (key !== 'stream') return value.bind(target);
         return async (sql: string) => {
-          if (sql.includes('tt_index')) await gate;
+          await gate;
           return (value as (sql: string) => unknown).call(target, sql);
         };
       },
@@ -215,5 +216,18 @@ describe('! on an archive while the rules run, and after a followed import', () 
     follower.committed();
     frame = await h.waitFor((f) => /› med +3 {2}.*Root account used/.test(f));
     expect(frame).toContain('Findings (1 of');
+  });
+
+  it("the details of an event list the rules it fired (by the row's tt_seq), and of another none", async () => {
+    // Enter lists rule:ID (the root events, newest first); Enter again opens the first one's details.
+    let frame = await h.press(KEYS.enter, (f) => f.includes('3 matching'));
+    frame = await h.press(KEYS.enter, (f) => f.includes('Detections ('));
+    expect(frame).toContain('Detections (1)');
+    expect(frame).toContain('Root account used');
+    frame = await h.press(KEYS.escape, (f) => f.includes('Event time'));
+    // Ctrl-U empties the query bar (it opens on rule:ID).
+    frame = await h.press('/\u0015user:alice' + KEYS.enter, (f) => f.includes('30 matching'));
+    frame = await h.press(KEYS.enter, (f) => f.includes('Event details') && f.includes('u-29'));
+    expect(frame).not.toContain('Detections (');
   });
 });

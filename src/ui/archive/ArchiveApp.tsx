@@ -572,7 +572,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [problems, followBad]);
   const badLines = useMemo(() => (state.mode === 'badfiles' ? badFileLines(problemFiles.bad, problemFiles.skipped, width, problemFiles.conflicts, problemFiles.conflictCount).length : 0), [state.mode, problemFiles, width]);
   // The rules the event fired (the last run's), under its details as in the folder dashboard.
-  const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOf(current.row.id)) : []), [found.findings, current]);
+  const detailFindings = useMemo(() => (found.findings && current ? findingDetailLines(found.findings.rulesOfKey(current.cursor.seq)) : []), [found.findings, current]);
   const detailModel = useMemo(
     () => (state.mode === 'detail' && current ? withExtra(buildDetail(current.row, state.zone, chain), detailFindings) : undefined),
     [state.mode, current, state.zone, detailFindings, chain],

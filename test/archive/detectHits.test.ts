@@ -1,0 +1,84 @@
+/**
+ * detect --db feeds each rule's events into the findings a chunk at a time, keyed by tt_seq, and keeps
+ * no event ID: a 10M-event archive, where SigmaHQ's assume-role rule fires on 6M events, ran out of
+ * JavaScript heap reading them all at once. The details' rules come by the row's tt_seq; a rule whose
+ * run fails part way leaves none of its hits and is listed as not run.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectArchive } from '../../src/archive/detect.js';
+import { pageEvents } from '../../src/archive/query.js';
+import { parseRuleFile } from '../../src/detect/sigmaRule.js';
+import type { RuleSet } from '../../src/detect/rule.js';
+import { ruleText } from '../detect/ruleText.js';
+import { archiveOf, type TestArchive } from './helpers.js';
+
+const call = (id: string, minute: number, eventName: string): object => ({
+  eventID: id,
+  eventTime: new Date(Date.UTC(2024, 2, 5, 9, minute)).toISOString().replace('.000Z', 'Z'),
+  eventName,
+  eventSource: 'sts.amazonaws.com',
+  userIdentity: { type: 'IAMUser', userName: 'alice' },
+});
+
+const EVENTS = Array.from({ length: 5000 }, (_, k) => call(`e-${k}`, k % 60, k % 1000 === 0 ? 'GetFederationToken' : 'AssumeRole'));
+
+function ruleSet(): RuleSet {
+  const rule = (id: string, name: string) => {
+    const parsed = parseRuleFile(ruleText(`selection:\n  eventName: ${name}\ncondition: selection`).replace('id: r1', `id: ${id}`), `${id}.yml`, 'test');
+    expect(parsed.skipped).toEqual([]);
+    return parsed.rules[0]!;
+  };
+  return { rules: [rule('assume', 'AssumeRole'), rule('federation', 'GetFederationToken')], skipped: [] };
+}
+
+describe('detect on an archive', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await archiveOf(EVENTS, 1000);
+  }, 60_000);
+  afterAll(() => archive?.close());
+
+  it('counts every hit, more than one chunk of them, and keeps no event ID', async () => {
+    const run = await detectArchive(archive.archive, ruleSet());
+    expect(run.findings.list('level').map((f) => [f.rule.id, f.count])).toEqual([
+      ['assume', 4995],
+      ['federation', 5],
+    ]);
+    expect(run.findings.eventsWithFindings).toBe(5000);
+    expect(run.findings.rulesOf('e-0')).toEqual([]);
+    // The details ask by the row's tt_seq.
+    const [event] = await pageEvents(archive.archive, "eventid = 'e-1000'", 1);
+    expect(event!.row.id).toBe('e-1000');
+    expect(run.findings.rulesOfKey(event!.cursor.seq).map((r) => r.id)).toEqual(['federation']);
+  });
+
+  it('a rule whose run fails part way keeps none of its hits and is listed as not run', async () => {
+    const connection = archive.archive.connection;
+    let streams = 0;
+    const failing = new Proxy(connection, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key !== 'stream') return value.bind(target);
+        return async (sql: string) => {
+          const result = await (value as (sql: string) => Promise<{ yieldRows(): AsyncIterableIterator<unknown[][]> }>).call(target, sql);
+          if (++streams !== 1) return result;
+          // The first rule's stream: one chunk, then an error.
+          return {
+            async *yieldRows() {
+              for await (const rows of result.yieldRows()) {
+                yield rows;
+                throw new Error('the disk went away');
+              }
+            },
+          };
+        };
+      },
+    }) as DuckDBConnection;
+    const run = await detectArchive(archive.archive, ruleSet(), { connection: failing });
+    expect(run.findings.list('level').map((f) => [f.rule.id, f.count])).toEqual([['federation', 5]]);
+    expect(run.findings.eventsWithFindings).toBe(5);
+    expect(run.set.skipped).toEqual([{ path: 'assume.yml', reason: 'not run on the archive: the disk went away' }]);
+  });
+});
