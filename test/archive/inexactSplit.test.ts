@@ -318,4 +318,17 @@ describe('the split of a condition on text columns gives every row the unsplit a
     expect(split).toBeGreaterThan(100);
     expect(failures.slice(0, 5)).toEqual([]);
   }, 120_000);
+
+  it('a term of the AND that tests no text column is written once, outside the split (a rule: term was in both branches)', async () => {
+    const text = 'rule:r2 userIdentity.type:Root';
+    const filter = await archiveFilter(text, { rules });
+    if (!filter.ok) throw new Error(filter.message);
+    const ast = parsed(text);
+    const tag = ast.kind === 'and' ? ast.children.find((c) => c.kind === 'tag') : undefined;
+    if (tag?.kind !== 'tag') throw new Error('no rule: term');
+    const ruleSql = ruleTagSql(tag, rules);
+    expect(filter.where!.split(ruleSql).length - 1).toBe(1);
+    // The rule's events that are also Root's, as the unsplit condition finds them.
+    expect(await archive.ids(filter.where!)).toEqual(await archive.ids(`(${ruleSql}) AND ${compile({ kind: 'and', children: [parsed('userIdentity.type:Root'), { kind: 'not', child: path('zzz.never', 'x') }] })}`));
+  });
 });
