@@ -123,6 +123,10 @@ const jsonField = (json: string | null): string => json ?? STAGED_NULL;
 
 const numberField = (value: number | null): string => (value === null ? STAGED_NULL : String(value));
 
+/** The text columns staged from a row after its eventid (the first), in TEXT_COLUMNS order. */
+type StagedText = Exclude<(typeof TEXT_COLUMNS)[number], 'eventid'>;
+const STAGED_TEXT = TEXT_COLUMNS.filter((column): column is StagedText => column !== 'eventid');
+
 /**
  * One event as a line of a staging file: tab-separated fields in STAGING_FIELDS order (schema.ts),
  * the record's JSON last. DuckDB reads a batch of them with one read_csv, with no JSON to parse
@@ -134,7 +138,8 @@ const numberField = (value: number | null): string => (value === null ? STAGED_N
 export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, position: number): string {
   const timeText = text(record.eventTime) || row.batch.extra(row.recordIndex)?.timeRaw || '';
   // TEXT_COLUMNS but eventid, by name: tt_inexact compares the ones a path can read with the record.
-  const columns: Record<string, string | null> = {
+  // Typed by the names, so a column left out or misspelt fails to compile rather than staging NULL.
+  const columns: Record<StagedText, string | null> = {
     eventversion: orNull(text(record.eventVersion)),
     eventtime: orNull(timeText),
     eventsource: orNull(text(record.eventSource)),
@@ -156,7 +161,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
   const identity = identityObject(record.userIdentity);
   const fields: string[] = [
     textField(row.id),
-    ...TEXT_COLUMNS.slice(1).map((column) => textField(columns[column] ?? null)),
+    ...STAGED_TEXT.map((column) => textField(columns[column])),
     jsonField(jsonText(identity)),
     jsonField(jsonText(record.requestParameters)),
     jsonField(jsonText(record.responseElements)),

@@ -37,6 +37,19 @@ describe('trailtop sql', () => {
     expect(rows.map((r) => r.eventid)).toEqual(['2-2', '2-0']);
   });
 
+  it('reads --table in the subquery a text-column path term makes too (archive schema 8), never events', async () => {
+    const connection = archive.archive.connection;
+    await connection.run('CREATE SCHEMA IF NOT EXISTS copied');
+    await connection.run(`CREATE OR REPLACE TABLE copied.ev AS SELECT * FROM events WHERE eventid <> '0-0'`);
+    const run = trailtop(['sql', '--dialect', 'duckdb', '--table', 'copied.ev', 'userIdentity.userName:alice']);
+    expect(run.status).toBe(0);
+    const sql = run.stdout.trim().replace(/;$/, '');
+    expect(sql).toContain('tt_seq IN (SELECT tt_seq FROM "copied"."ev" WHERE');
+    expect(sql).not.toMatch(/\bevents\b/);
+    const rows = (await connection.runAndReadAll(sql)).getRowObjects();
+    expect(rows.map((r) => r.eventid)).toEqual(['0-2', '0-1']);
+  });
+
   it('prints the Athena statement with partition predicates from region: and time terms', () => {
     const run = trailtop(['sql', '--dialect', 'athena', '--table', 'trails.cloudtrail_logs', 'region:eu-west-1 from:2024-03-02 to:2024-03-03 name:Delete*']);
     expect(run.status).toBe(0);

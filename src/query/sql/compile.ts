@@ -19,7 +19,6 @@ import {
   leavesInexact,
   noReads,
   SqlCompileError,
-  type ArchiveRecordReads,
   type Fresh,
   type Schema,
   type SchemaName,
@@ -54,28 +53,35 @@ export interface SqlOptions {
 
 export { SqlCompileError };
 
-export function schemaFor(dialect: Dialect, name: SchemaName | undefined, reads?: ArchiveRecordReads): Schema {
+export function schemaFor(dialect: Dialect, name: SchemaName | undefined): Schema {
   const chosen = name ?? (dialect.name === 'duckdb' ? 'archive' : 'cloudtrail');
   if (chosen === 'archive' && dialect.name !== 'duckdb') throw new SqlCompileError('the archive table is DuckDB only');
-  return chosen === 'archive' ? archiveSchema(dialect, 'flagged', reads) : cloudtrailSchema(dialect);
+  return chosen === 'archive' ? archiveSchema(dialect) : cloudtrailSchema(dialect);
 }
 
 /** The WHERE condition for `node` (without the word WHERE). Throws SqlCompileError for a term the table cannot answer. */
 export function compileWhere(node: QueryNode, options: SqlOptions): string {
   const dialect = dialectNamed(options.dialect);
-  const compile = (schema: Schema): string => {
-    let counter = 0;
-    const fresh: Fresh = (prefix) => `${prefix}${++counter}`;
-    return new Compiler(dialect, schema, fresh, options).node(node);
-  };
-  const reads = noReads();
-  const schema = schemaFor(dialect, options.schema, reads);
-  const where = compile(schema);
-  if (schema.name !== 'archive' || reads.leaves.size === 0) return where;
+  let counter = 0;
+  const fresh: Fresh = (prefix) => `${prefix}${++counter}`;
+  const compile = (n: QueryNode, schema: Schema): string => new Compiler(dialect, schema, fresh, options).node(n);
+  const schema = schemaFor(dialect, options.schema);
+  if (schema.name !== 'archive') return compile(node, schema);
+  // The terms of a top-level AND one by one: those that test no text column go outside the split,
+  // written once (in both branches, a rule: term's subqueries ran twice, and DuckDB pushed none of
+  // them into the scan, which the OR of the split keeps above its join).
+  const parts = (node.kind === 'and' ? node.children : [node]).map((child) => {
+    const reads = noReads();
+    return { child, reads, sql: compile(child, archiveSchema(dialect, 'flagged', reads)) };
+  });
+  const leafy = parts.filter((part) => part.reads.leaves.size > 0);
+  // A path only the record holds makes DuckDB fetch every row's record anyway: nothing to split.
+  if (leafy.length === 0 || parts.some((part) => part.reads.record)) return and(parts.map((part) => part.sql));
   const exactReads = noReads();
-  const columnsOnly = compile(archiveSchema(dialect, 'exact', exactReads));
-  if (exactReads.record) return where;
-  return splitOnExactLeaves(columnsOnly, where, exactReads.leaves, options);
+  const leafNode: QueryNode = leafy.length === 1 ? leafy[0]!.child : { kind: 'and', children: leafy.map((part) => part.child) };
+  const columnsOnly = compile(leafNode, archiveSchema(dialect, 'exact', exactReads));
+  const split = splitOnExactLeaves(columnsOnly, and(leafy.map((part) => part.sql)), exactReads.leaves, options);
+  return and([...parts.filter((part) => part.reads.leaves.size === 0).map((part) => part.sql), split]);
 }
 
 /**

@@ -143,8 +143,9 @@ function recordPath(d: Dialect, keys: readonly string[], fresh: Fresh): string {
  * every row; else the ARCHIVE_TEXT_LEAVES columns that do not hold exactly the values their path
  * yields from the record (NULL: none; else that one value), each between bars
  * (`|useridentity.accesskeyid|`), so a test of such a path on that row must read the record. A
- * column is inexact for an '' value (`"accessKeyId": ""`), a number, an object or a list there, an
- * array on the way, or a value normalize() filled in (a failed ConsoleLogin's errorMessage).
+ * column is inexact for an '' value (`"accessKeyId": ""`), an object or a list there, an array on
+ * the way, or a value normalize() filled in (a failed ConsoleLogin's errorMessage); not for a number
+ * or a boolean, whose column text is the JSON text the path yields (String and JSON.stringify agree).
  * Text, not a bit mask: DuckDB tests `contains` on a column in its scan, and no integer arithmetic.
  */
 export const INEXACT_LEAVES = 'tt_inexact';
@@ -237,7 +238,7 @@ const LEAF_COLUMNS: readonly (readonly [string, string])[] = [
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
   ['errorMessage', 'errormessage'],
 ];
-/** Columns normalize() may fill in where the record has no value: their own value does not tell whether they hold the path. */
+/** Columns normalize() may fill in where the record has no text there ('', none, not text): their own value does not tell whether they hold the path. */
 const FILLED_IN = new Set(['errormessage']);
 
 const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, TextLeaf> = new Map(LEAF_COLUMNS.map(([path, column]) => [path, { column, ownHeld: !FILLED_IN.has(column) }]));
@@ -250,9 +251,11 @@ export function archiveTextLeafPaths(): string[][] {
 /**
  * The archive column that holds the path's one value as text, and the condition on the column
  * alone under which it holds it (`held`: then the path yields exactly that
- * value; null for a column normalize() fills in). A number's text may differ from the JSON text
- * the record gives it (`1e+21`), so `held` is false for a value that could be one (a digit or `-`
- * first), as for NULL ('', an object, a list, no value). Null when no column holds the path.
+ * value; null for a column normalize() fills in). False for NULL ('', an object, a list, no
+ * value), and, from before tt_inexact, for a value with a digit or `-` first (a number's text:
+ * the column holds it as the path yields it, so this only costs a guard its narrowing on such
+ * values; DuckDB's JSON text of a number differs, `1e21`, which numberText mends). Null when no
+ * column holds the path.
  */
 export function archiveTextLeaf(keys: readonly string[]): { column: string; held: string | null } | null {
   const leaf = ARCHIVE_TEXT_LEAVES.get(keys.join('.'));
