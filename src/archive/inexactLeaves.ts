@@ -2,12 +2,13 @@
  * The archive's tt_inexact for one event (schema 8; query/sql/schema.ts INEXACT_LEAVES): the text
  * columns a path test reads instead of the record that do not hold exactly the values the path
  * yields from the record in memory (query/recordMatch.ts visitPath): none when the
- * column is NULL, else the column's one value. Computed at import from the values staged for the
+ * column is NULL, else the column's one value; `column=` for a NULL column whose path yields
+ * exactly ''. Computed at import from the values staged for the
  * columns; an upgraded archive computes it in SQL (archiveInexactLeavesSql), and a test holds the
  * two equal.
  */
 import { visitPath } from '../query/recordMatch.js';
-import { archiveTextLeafColumns, inexactLeavesText } from '../query/sql/schema.js';
+import { archiveTextLeafColumns, emptyLeaf, inexactLeavesText } from '../query/sql/schema.js';
 
 type Loose = Record<string, unknown>;
 
@@ -25,7 +26,9 @@ export function inexactLeaves(record: unknown, columns: Readonly<Record<string, 
   const inexact: string[] = [];
   for (const leaf of LEAVES) {
     const held = leaf.field.length === 0 ? (columns[leaf.top] ?? null) : structField(identity, leaf.field);
-    if (!holdsExactly(record, leaf.keys, held)) inexact.push(leaf.column);
+    if (holdsExactly(record, leaf.keys, held)) continue;
+    // A path that yields exactly '' (the column holds NULL): its own mark, which queries read as ''.
+    inexact.push(held === null && holdsExactly(record, leaf.keys, '') ? emptyLeaf(leaf.column) : leaf.column);
   }
   return inexactLeavesText(inexact);
 }

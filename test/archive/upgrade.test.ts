@@ -33,7 +33,7 @@ describe.each([4, 5, 7])('an archive of schema %i', (older) => {
     const fresh = await rowsOf(made.archive);
     expect(fresh.every(([, , hash]) => typeof hash === 'bigint')).toBe(true);
     // e-4's userName is '', which its column holds as NULL: the upgrade must name it as the import did.
-    expect(fresh.map((row) => row[3])).toEqual([null, null, null, '|useridentity.username|']);
+    expect(fresh.map((row) => row[3])).toEqual([null, null, null, '|useridentity.username=|']);
     for (const column of ADDED_SINCE[older]!) await made.archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
     await made.archive.connection.run(`UPDATE archive_meta SET value = '${older}' WHERE key = 'schema'`);
     await made.archive.close();

@@ -117,14 +117,14 @@ function archivePath(d: Dialect, keys: readonly string[], fresh: Fresh, textColu
   const leaf = archiveTextLeaf(keys);
   if (leaf && textColumns === 'exact') {
     reads.leaves.add(leaf.column);
-    return { scalars: [leaf.column], lists: [] };
+    return { scalars: [leafText(leaf.column)], lists: [] };
   }
   if (leaf) {
     // The column when it holds the value (no record parsed); the record's JSON only for the rows where it cannot.
     reads.leaves.add(leaf.column);
     const held = leaf.held ? `(${leavesExact([leaf.column])} OR ${leaf.held})` : leavesExact([leaf.column]);
     const json = recordPath(d, keys, fresh);
-    return { scalars: [`CASE WHEN ${held} THEN ${leaf.column} END`], lists: [`CASE WHEN NOT ${held} THEN ${json} END`] };
+    return { scalars: [`CASE WHEN ${held} THEN ${leafText(leaf.column)} END`], lists: [`CASE WHEN NOT ${held} THEN ${json} END`] };
   }
   const column = JSON_COLUMNS.get(keys[0] ?? '');
   if (!column) reads.record = true;
@@ -143,12 +143,23 @@ function recordPath(d: Dialect, keys: readonly string[], fresh: Fresh): string {
  * every row; else the ARCHIVE_TEXT_LEAVES columns that do not hold exactly the values their path
  * yields from the record (NULL: none; else that one value), each between bars
  * (`|useridentity.accesskeyid|`), so a test of such a path on that row must read the record. A
- * column is inexact for an '' value (`"accessKeyId": ""`), an object or a list there, an array on
- * the way, or a value normalize() filled in (a failed ConsoleLogin's errorMessage); not for a number
- * or a boolean, whose column text is the JSON text the path yields (String and JSON.stringify agree).
+ * column is inexact for an object or a list there, an array on the way, or a value normalize()
+ * filled in (a failed ConsoleLogin's errorMessage); not for a number or a boolean, whose column text
+ * is the JSON text the path yields (String and JSON.stringify agree). A path that yields exactly ''
+ * (`"accessKeyId": ""`, which the column holds as NULL) has its own entry, `|column=|`, and is read
+ * as '' from the columns (leafText).
  * Text, not a bit mask: DuckDB tests `contains` on a column in its scan, and no integer arithmetic.
  */
 export const INEXACT_LEAVES = 'tt_inexact';
+
+/**
+ * A text column's value where it holds its path exactly: the column, or '' where INEXACT_LEAVES
+ * says the path yields exactly '' (`|column=|`), which the column holds as NULL. Console sign-ins
+ * carry `"accessKeyId": ""`: marked odd, each made every rule on the access key read its record.
+ */
+function leafText(column: string): string {
+  return `coalesce(${column}, CASE WHEN contains(${INEXACT_LEAVES}, '|${column}=|') THEN '' END)`;
+}
 
 /** SQL: one of `columns` is inexact on this row (NULL when none is). */
 export function leavesInexact(columns: Iterable<string>): string {
@@ -182,6 +193,9 @@ export function inexactLeavesText(columns: readonly string[]): string | null {
   return columns.length === 0 ? null : `|${columns.join('|')}|`;
 }
 
+/** The entry of INEXACT_LEAVES that says a column's path yields exactly '' (leafText). */
+export const emptyLeaf = (column: string): string => `${column}=`;
+
 /**
  * INEXACT_LEAVES computed from a row's columns and its record, in SQL (the schema 8 upgrade of an
  * older archive; an import computes it in JavaScript, archive/inexactLeaves.ts): every column but
@@ -191,11 +205,13 @@ export function archiveInexactLeavesSql(): string {
   const d = dialectNamed('duckdb');
   let counter = 0;
   const fresh: Fresh = (prefix) => `${prefix}${++counter}`;
-  const names = [...ARCHIVE_TEXT_LEAVES].map(
-    ([path, leaf]) =>
-      `CASE WHEN ${recordPath(d, path.split('.'), fresh)} IS DISTINCT FROM CASE WHEN ${leaf.column} IS NULL THEN []::VARCHAR[] ELSE [${leaf.column}] END ` +
-      `THEN '${leaf.column}' END`,
-  );
+  const names = [...ARCHIVE_TEXT_LEAVES].map(([path, leaf]) => {
+    const keys = path.split('.');
+    return (
+      `CASE WHEN ${recordPath(d, keys, fresh)} IS NOT DISTINCT FROM CASE WHEN ${leaf.column} IS NULL THEN []::VARCHAR[] ELSE [${leaf.column}] END THEN NULL ` +
+      `WHEN ${leaf.column} IS NULL AND ${recordPath(d, keys, fresh)} IS NOT DISTINCT FROM [''] THEN '${emptyLeaf(leaf.column)}' ELSE '${leaf.column}' END`
+    );
+  });
   return `nullif('|' || concat_ws('|', ${names.join(', ')}) || '|', '||')`;
 }
 
