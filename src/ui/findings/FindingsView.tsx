@@ -184,7 +184,11 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone
   }
 
   // A short time (11-24 23:59) needs its year when the hits fall in more than one.
-  const layout = findingsLayout(width, timesSpanYears(list.flatMap((finding) => [finding.first, finding.last]), zone));
+  const layout = findingsLayout(
+    width,
+    timesSpanYears(list.flatMap((finding) => [finding.first, finding.last]), zone),
+    list.map((finding) => finding.count),
+  );
   const from = Math.max(0, Math.min(index - Math.floor(listRows / 2), list.length - listRows));
   const rows = list.slice(from, from + listRows).map((finding, i) => {
     const isSelected = from + i === index;

@@ -40,6 +40,22 @@ describe('findings text', () => {
     }
   });
 
+  test('the count column is as wide as the widest count: rows stay under the header at 10M events', () => {
+    const busy = { rule: rule({ title: 'AssumeRole' }), count: 8_506_590, first: Date.UTC(2026, 10, 5), last: Date.UTC(2026, 10, 24) };
+    const few = { rule: rule({ title: 'Root' }), count: 20, first: Date.UTC(2026, 10, 6), last: Date.UTC(2026, 10, 24) };
+    for (const width of [80, 100]) {
+      const layout = findingsLayout(width, false, [busy.count, few.count]);
+      const header = findingsHeaderLine(layout);
+      const rows = [busy, few].map((finding) => findingRowLine(finding, layout, 'utc', false));
+      // Each count ends where EVENTS does, and each title starts where RULE does.
+      const end = header.indexOf('EVENTS') + 'EVENTS'.length;
+      expect(rows[0]!.slice(0, end)).toMatch(/ 8,506,590$/);
+      expect(rows[1]!.slice(0, end)).toMatch(/ 20$/);
+      for (const row of rows) expect(row.indexOf(row.includes('AssumeRole') ? 'AssumeRole' : 'Root')).toBe(header.indexOf('RULE'));
+      for (const row of rows) expect(displayWidth(row)).toBeLessThanOrEqual(width);
+    }
+  });
+
   test('at 80 columns the hit times stay, short, and the title gives them room; the last (newest) hit goes last', () => {
     const finding = { rule: rule({ title: 'Console password (login profile) created or changed' }), count: 2, first: Date.UTC(2026, 10, 23, 8, 5), last: Date.UTC(2026, 10, 24, 23, 59) };
     const at = (width: number, withYear = false): { header: string; row: string } => {
