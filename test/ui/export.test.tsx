@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -41,6 +42,24 @@ function fakeRecords(delayMs = 0): (rows: readonly EventRow[], start: number, en
 
 function sessionWith(delayMs = 0): ExportSession {
   const run: ExportFn = (options) => exportRows({ ...options, readRecords: fakeRecords(delayMs) });
+  return new ExportSession(run);
+}
+
+/**
+ * A session whose export does not open its file until it is cancelled: it cannot finish while a
+ * test presses keys, however loaded the machine (a CSV export reads no record to hold it up).
+ */
+function heldSession(): ExportSession {
+  const run: ExportFn = (options) => {
+    const cancelled = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
+    return exportRows({
+      ...options,
+      openFile: async (file) => {
+        await cancelled;
+        return openFile(file, 'wx');
+      },
+    });
+  };
   return new ExportSession(run);
 }
 
@@ -509,7 +528,8 @@ describe('download dialog in the dashboard', () => {
   });
 
   it('a download hidden with b, reopened with d and cancelled leaves the form on its file, not a new default name', async () => {
-    const session = sessionWith(10);
+    // Held until cancelled: with a 10 ms read a loaded machine finished the 1,500 events before the keys came.
+    const session = heldSession();
     const h = mountApp(makeRows(1500), session);
     await h.waitFor((f) => f.includes('Enter details'));
     await h.press('d', (f) => f.includes('Download events'));
