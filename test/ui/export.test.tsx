@@ -46,21 +46,24 @@ function sessionWith(delayMs = 0): ExportSession {
 }
 
 /**
- * A session whose export does not open its file until it is cancelled: it cannot finish while a
- * test presses keys, however loaded the machine (a CSV export reads no record to hold it up).
+ * A session whose export does not open its file until it is cancelled or `release()` is called: it
+ * cannot end while a test presses keys, however loaded the machine (a CSV export reads no record
+ * for a delay to hold it up).
  */
-function heldSession(): ExportSession {
+function heldSession(): { session: ExportSession; release(): void } {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
   const run: ExportFn = (options) => {
     const cancelled = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
     return exportRows({
       ...options,
       openFile: async (file) => {
-        await cancelled;
+        await Promise.race([cancelled, released]);
         return openFile(file, 'wx');
       },
     });
   };
-  return new ExportSession(run);
+  return { session: new ExportSession(run), release: () => release() };
 }
 
 interface Mounted {
@@ -512,7 +515,7 @@ describe('download dialog in the dashboard', () => {
 
   it('shows a hidden download in the header as ↓ and its percentage until it ends', async () => {
     const rows = makeRows(1500);
-    const session = sessionWith(10);
+    const { session, release } = heldSession();
     const h = mountApp(rows, session);
     await h.waitFor((f) => f.includes('Enter details'));
     await h.press('d', (f) => f.includes('Download events'));
@@ -523,13 +526,14 @@ describe('download dialog in the dashboard', () => {
     // Right after the watch state, so narrow terminals that cut the header's end still show it.
     expect(hidden.split('\n')[0]).toMatch(/^trailtop {2}\S [a-z ]+ {2}↓ \d+% \(d\) {2}1,500 events {2}following/);
     // Gone from the header once the download ends; the status line says where it went.
+    release();
     const done = await h.waitFor((f) => f.includes('Saved 1,500 events'));
     expect(done.split('\n')[0]).not.toContain('↓');
   });
 
   it('a download hidden with b, reopened with d and cancelled leaves the form on its file, not a new default name', async () => {
-    // Held until cancelled: with a 10 ms read a loaded machine finished the 1,500 events before the keys came.
-    const session = heldSession();
+    // Held until cancelled: a loaded machine finished the 1,500-event CSV before the keys came.
+    const { session } = heldSession();
     const h = mountApp(makeRows(1500), session);
     await h.waitFor((f) => f.includes('Enter details'));
     await h.press('d', (f) => f.includes('Download events'));
