@@ -105,3 +105,22 @@ export function recordingStatements(archive: Archive): { archive: Archive; state
     });
   return { archive: { ...archive, connection: recorded(archive.connection), connect: async () => recorded(await archive.connect()) }, statements };
 }
+
+/** An STS GetCallerIdentity call by an IAM user with an access key, every text column's path a plain string: tests override fields. */
+export function callerIdentityCall(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: '2024-03-05T12:00:00Z',
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'GetCallerIdentity',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.9',
+    userAgent: 'aws-cli/2.15.0',
+    userIdentity: { type: 'IAMUser', userName: 'dev', arn: 'arn:aws:iam::111122223333:user/dev', accountId: '111122223333', accessKeyId: 'AKIAEXAMPLE' },
+    eventType: 'AwsApiCall',
+    readOnly: true,
+    recipientAccountId: '111122223333',
+    ...overrides,
+  };
+}

@@ -15,25 +15,9 @@ import type { FieldRef, QueryNode, ValueMatch } from '../../src/query/ast.js';
 import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveInexactLeavesSql } from '../../src/query/sql/schema.js';
 import { selectionRule } from '../detect/bothEngines.js';
-import { archiveOf, type TestArchive } from './helpers.js';
+import { archiveOf, callerIdentityCall, type TestArchive } from './helpers.js';
 
-function event(id: string, overrides: Record<string, unknown>): Record<string, unknown> {
-  return {
-    eventVersion: '1.08',
-    eventID: id,
-    eventTime: '2024-03-05T12:00:00Z',
-    eventSource: 'sts.amazonaws.com',
-    eventName: 'GetCallerIdentity',
-    awsRegion: 'us-east-1',
-    sourceIPAddress: '203.0.113.9',
-    userAgent: 'aws-cli/2.15.0',
-    userIdentity: { type: 'IAMUser', userName: 'dev', arn: 'arn:aws:iam::111122223333:user/dev', accountId: '111122223333', accessKeyId: 'AKIAEXAMPLE' },
-    eventType: 'AwsApiCall',
-    readOnly: true,
-    recipientAccountId: '111122223333',
-    ...overrides,
-  };
-}
+const event = callerIdentityCall;
 
 /** A whole-value glob, lowercase (as the parser makes one). */
 function glob(text: string): ValueMatch {

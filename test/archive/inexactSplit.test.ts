@@ -18,24 +18,9 @@ import { compileWhere } from '../../src/query/sql/index.js';
 import { archiveInexactLeavesSql } from '../../src/query/sql/schema.js';
 import { tempFolder } from '../support/files.js';
 import { int, pick, rng } from '../support/random.js';
-import { archiveOf, archiveOfFolder, type TestArchive } from './helpers.js';
+import { archiveOf, archiveOfFolder, callerIdentityCall, type TestArchive } from './helpers.js';
 
-function event(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventVersion: '1.08',
-    eventID: id,
-    eventTime: '2024-03-05T12:00:00Z',
-    eventSource: 'sts.amazonaws.com',
-    eventName: 'GetCallerIdentity',
-    awsRegion: 'us-east-1',
-    sourceIPAddress: '203.0.113.9',
-    userAgent: 'aws-cli/2.15.0',
-    userIdentity: { type: 'IAMUser', userName: 'dev', accessKeyId: 'AKIAEXAMPLE' },
-    eventType: 'AwsApiCall',
-    recipientAccountId: '111122223333',
-    ...overrides,
-  };
-}
+const event = callerIdentityCall;
 
 /** A path term as a Sigma rule makes it (the query bar reads userAgent, eventName ... as summary fields): a whole-value glob, lowercase, or exists. */
 function path(dotted: string, value: string | null): QueryNode {

@@ -11,24 +11,9 @@ import { createDetector } from '../../src/detect/recordDetector.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
 import { compileWhere } from '../../src/query/sql/index.js';
 import { selectionRule } from '../detect/bothEngines.js';
-import { archiveOf, type TestArchive } from './helpers.js';
+import { archiveOf, callerIdentityCall, type TestArchive } from './helpers.js';
 
-function event(id: string, overrides: Record<string, unknown>): Record<string, unknown> {
-  return {
-    eventVersion: '1.08',
-    eventID: id,
-    eventTime: '2024-03-05T12:00:00Z',
-    eventSource: 'sts.amazonaws.com',
-    eventName: 'GetCallerIdentity',
-    awsRegion: 'us-east-1',
-    sourceIPAddress: '203.0.113.9',
-    userAgent: 'aws-cli/2.15.0',
-    userIdentity: { type: 'IAMUser', userName: 'dev', arn: 'arn:aws:iam::111122223333:user/dev', accountId: '111122223333' },
-    eventType: 'AwsApiCall',
-    recipientAccountId: '111122223333',
-    ...overrides,
-  };
-}
+const event = callerIdentityCall;
 
 // Values a text column holds exactly, and ones it cannot (a list, a number-like text, none at all).
 const EVENTS = [
