@@ -49,7 +49,7 @@ async function writeSpec(spec: FileSpec, minuteBase: number, viaRename: boolean)
 
 /** Waits until `size()` reaches `target` and then stays put for `quietMs`. */
 async function settle(opened: OpenFolder, target: number, quietMs: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let last = -1;
   let since = Date.now();
   for (;;) {
@@ -59,7 +59,7 @@ async function settle(opened: OpenFolder, target: number, quietMs: number, timeo
       since = Date.now();
     }
     if (size >= target && Date.now() - since >= quietMs) return;
-    if (Date.now() > deadline) throw new Error(`store holds ${size} events after ${timeoutMs} ms, expected ${target}`);
+    if (performance.now() > deadline) throw new Error(`store holds ${size} events after ${timeoutMs} ms, expected ${target}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

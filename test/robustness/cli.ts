@@ -71,10 +71,10 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCl
     stdout,
     stderr,
     async waitFor(condition, what, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = performance.now() + timeoutMs;
       while (!condition()) {
         if (exited) throw new Error(`trailtop exited (${JSON.stringify(exited)}) before ${what}; stderr: ${stderr().slice(0, 2000)}`);
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stderr: ${stderr().slice(0, 2000)}`);
+        if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stderr: ${stderr().slice(0, 2000)}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

@@ -81,11 +81,12 @@ export function renderApp(element: ReactElement, columns = 100, rows = 30): Harn
   // A hang guard, not a speed check: under the whole suite on 2 cores a --db dashboard's SQL answer has
   // taken over 3 s (CI, stop 28), so the wait is long; a frame that never comes still fails the test.
   const waitFor = async (until: (frame: string) => boolean, timeoutMs = WAIT_MS): Promise<string> => {
-    const deadline = Date.now() + timeoutMs;
+    // The monotonic clock: the wall clock of a VM can jump (a CI run's 10 s wait "timed out" 1.7 s into its test).
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const current = frame();
       if (until(current)) return current;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the frame; last frame:\n${current}`);
+      if (performance.now() > deadline) throw new Error(`timed out waiting for the frame; last frame:\n${current}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };

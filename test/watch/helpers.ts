@@ -43,9 +43,9 @@ export function tempFolder(prefix = 'trailtop-watch-'): { dir: string; remove: (
 
 /** Polls until `condition` holds; fails with `what` after timeoutMs. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
 }
