@@ -48,9 +48,11 @@ export class DetectionCancelled extends Error {
  * fires on most events of a busy account, and reading its 6M ids (and times) at once ran a 10M-event
  * archive's `detect --db` out of JavaScript heap.
  */
-async function feedHits(connection: DuckDBConnection, condition: string, index: number, findings: Findings): Promise<void> {
+async function feedHits(connection: DuckDBConnection, condition: string, index: number, findings: Findings, cancelled: () => boolean): Promise<void> {
   const result = await connection.stream(`SELECT tt_seq, tt_time FROM events WHERE ${condition}`);
   for await (const rows of result.yieldRows()) {
+    // Between chunks too: one rule's stream takes seconds on a big archive (a dashboard closing waits for it).
+    if (cancelled()) throw new DetectionCancelled();
     const keys = new Float64Array(rows.length);
     const times = new Float64Array(rows.length);
     for (let r = 0; r < rows.length; r++) {
@@ -84,7 +86,7 @@ export async function detectArchive(archive: Archive, set: RuleSet, options: Arc
   for (let k = 0; k < runnable.length; k++) {
     if (options.cancelled?.()) throw new DetectionCancelled();
     try {
-      await feedHits(on.connection, conditions[k]!, k, findings);
+      await feedHits(on.connection, conditions[k]!, k, findings, () => options.cancelled?.() === true);
     } catch (error) {
       if (options.cancelled?.()) throw new DetectionCancelled();
       skipped.push({ path: runnable[k]!.path, reason: `not run on the archive: ${error instanceof Error ? error.message : String(error)}` });

@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectArchive } from '../../src/archive/detect.js';
+import { DetectionCancelled, detectArchive } from '../../src/archive/detect.js';
 import { pageEvents } from '../../src/archive/query.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
 import type { RuleSet } from '../../src/detect/rule.js';
@@ -51,6 +51,32 @@ describe('detect on an archive', () => {
     const [event] = await pageEvents(archive.archive, "eventid = 'e-1000'", 1);
     expect(event!.row.id).toBe('e-1000');
     expect(run.findings.rulesOfKey(event!.cursor.seq).map((r) => r.id)).toEqual(['federation']);
+  });
+
+  it('stops between the chunks of a rule once cancelled, not at its end', async () => {
+    const connection = archive.archive.connection;
+    let chunks = 0;
+    const counting = new Proxy(connection, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key !== 'stream') return value.bind(target);
+        return async (sql: string) => {
+          const result = await (value as (sql: string) => Promise<{ yieldRows(): AsyncIterableIterator<unknown[][]> }>).call(target, sql);
+          return {
+            async *yieldRows() {
+              for await (const rows of result.yieldRows()) {
+                chunks++;
+                yield rows;
+              }
+            },
+          };
+        };
+      },
+    }) as DuckDBConnection;
+    // The first rule's 4,995 events come in three chunks; cancelled once the first is in.
+    await expect(detectArchive(archive.archive, ruleSet(), { connection: counting, cancelled: () => chunks >= 1 })).rejects.toBeInstanceOf(DetectionCancelled);
+    expect(chunks).toBe(1);
   });
 
   it('a rule whose run fails part way keeps none of its hits and is listed as not run', async () => {
