@@ -1,11 +1,10 @@
 /**
  * The archive's tt_inexact for one event (schema 8; query/sql/schema.ts INEXACT_LEAVES): the text
  * columns a path test reads instead of the record that do not hold exactly the values the path
- * yields from the record in memory (query/recordMatch.ts visitPath): none when the
- * column is NULL, else the column's one value; `column=` for a NULL column whose path yields
- * exactly ''. Computed at import from the values staged for the
- * columns; an upgraded archive computes it in SQL (archiveInexactLeavesSql), and a test holds the
- * two equal.
+ * yields from the record in memory (query/recordMatch.ts visitPath): none when the column is NULL,
+ * else the column's one value; `column=` for a NULL column whose path yields exactly ''. Computed
+ * at import from the values staged for the columns; an upgraded archive computes it in SQL
+ * (archiveInexactLeavesSql), and a test holds the two equal.
  */
 import { visitPath } from '../query/recordMatch.js';
 import { archiveTextLeafColumns, emptyLeaf, inexactLeavesText } from '../query/sql/schema.js';

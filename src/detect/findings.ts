@@ -68,6 +68,7 @@ class Bits {
     return true;
   }
 
+  /** Clears every bit (a rule's hits dropped: Findings.forgetRule). */
   clearAll(): void {
     this.words = new Uint32Array(0);
   }

@@ -32,6 +32,23 @@ function ruleSet(): RuleSet {
   return { rules: [rule('assume', 'AssumeRole'), rule('federation', 'GetFederationToken')], skipped: [] };
 }
 
+type Chunks = AsyncIterableIterator<unknown[][]>;
+
+/** The connection with each streamed result's chunks passed through `wrap` (what detect.ts feedHits reads). */
+function withStreamedChunks(connection: DuckDBConnection, wrap: (rows: Chunks) => Chunks): DuckDBConnection {
+  return new Proxy(connection, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (key !== 'stream') return value.bind(target);
+      return async (sql: string) => {
+        const result = await (value as (sql: string) => Promise<{ yieldRows(): Chunks }>).call(target, sql);
+        return { yieldRows: () => wrap(result.yieldRows()) };
+      };
+    },
+  });
+}
+
 describe('detect on an archive', () => {
   let archive: TestArchive;
   beforeAll(async () => {
@@ -54,54 +71,28 @@ describe('detect on an archive', () => {
   });
 
   it('stops between the chunks of a rule once cancelled, not at its end', async () => {
-    const connection = archive.archive.connection;
     let chunks = 0;
-    const counting = new Proxy(connection, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (typeof value !== 'function') return value;
-        if (key !== 'stream') return value.bind(target);
-        return async (sql: string) => {
-          const result = await (value as (sql: string) => Promise<{ yieldRows(): AsyncIterableIterator<unknown[][]> }>).call(target, sql);
-          return {
-            async *yieldRows() {
-              for await (const rows of result.yieldRows()) {
-                chunks++;
-                yield rows;
-              }
-            },
-          };
-        };
-      },
-    }) as DuckDBConnection;
+    const counting = withStreamedChunks(archive.archive.connection, async function* (rows) {
+      for await (const chunk of rows) {
+        chunks++;
+        yield chunk;
+      }
+    });
     // The first rule's 4,995 events come in three chunks; cancelled once the first is in.
     await expect(detectArchive(archive.archive, ruleSet(), { connection: counting, cancelled: () => chunks >= 1 })).rejects.toBeInstanceOf(DetectionCancelled);
     expect(chunks).toBe(1);
   });
 
   it('a rule whose run fails part way keeps none of its hits and is listed as not run', async () => {
-    const connection = archive.archive.connection;
     let streams = 0;
-    const failing = new Proxy(connection, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (typeof value !== 'function') return value;
-        if (key !== 'stream') return value.bind(target);
-        return async (sql: string) => {
-          const result = await (value as (sql: string) => Promise<{ yieldRows(): AsyncIterableIterator<unknown[][]> }>).call(target, sql);
-          if (++streams !== 1) return result;
-          // The first rule's stream: one chunk, then an error.
-          return {
-            async *yieldRows() {
-              for await (const rows of result.yieldRows()) {
-                yield rows;
-                throw new Error('the disk went away');
-              }
-            },
-          };
-        };
-      },
-    }) as DuckDBConnection;
+    const failing = withStreamedChunks(archive.archive.connection, async function* (rows) {
+      const first = ++streams === 1;
+      for await (const chunk of rows) {
+        yield chunk;
+        // The first rule's stream: one chunk, then an error.
+        if (first) throw new Error('the disk went away');
+      }
+    });
     const run = await detectArchive(archive.archive, ruleSet(), { connection: failing });
     expect(run.findings.list('level').map((f) => [f.rule.id, f.count])).toEqual([['federation', 5]]);
     expect(run.findings.eventsWithFindings).toBe(5);

@@ -154,8 +154,8 @@ export const INEXACT_LEAVES = 'tt_inexact';
 
 /**
  * A text column's value where it holds its path exactly: the column, or '' where INEXACT_LEAVES
- * says the path yields exactly '' (`|column=|`), which the column holds as NULL. Console sign-ins
- * carry `"accessKeyId": ""`: marked odd, each made every rule on the access key read its record.
+ * says the path yields exactly '' (`|column=|`), which the column holds as NULL; so a console
+ * sign-in's `"accessKeyId": ""` is answered from the columns, not from its record.
  */
 function leafText(column: string): string {
   return `coalesce(${column}, CASE WHEN contains(${INEXACT_LEAVES}, '|${column}=|') THEN '' END)`;
