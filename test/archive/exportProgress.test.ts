@@ -61,8 +61,8 @@ describe('export --db progress', () => {
       tmux.run('pipe-pane', '-t', 'export', `cat >> ${JSON.stringify(raw)}`);
       writeFileSync(go, '');
       await tmux.waitFor('export', (text) => text.includes('EXITED'), 'the export to end', { timeoutMs: 30_000 });
-      const deadline = Date.now() + 10_000;
-      while (!readFileSync(raw, 'utf8').includes('EXITED') && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+      const deadline = performance.now() + 10_000;
+      while (!readFileSync(raw, 'utf8').includes('EXITED') && performance.now() < deadline) await new Promise((done) => setTimeout(done, 50));
       const bytes = readFileSync(raw, 'utf8');
       expect(bytes).toContain('EXITED 0');
       // The bar as formatProgressLine draws it, redrawn in place (\r ... erase to the end of the line).

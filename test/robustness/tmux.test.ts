@@ -90,10 +90,10 @@ describe.skipIf(!hasTmux)(`the real dashboard over the hostile corpus (seed ${SE
     const command = `cd ${JSON.stringify(REPO)} && node ${JSON.stringify(BIN)} export ${JSON.stringify(c.dir)} -o - --format csv; echo "EXITED $?"; sleep 30`;
     server.start(exportSession, 120, 20, command);
     const title = tmux('display-message', '-p', '-t', exportSession, '#{pane_title}');
-    const deadline = Date.now() + 20_000;
+    const deadline = performance.now() + 20_000;
     let text = '';
     while (!text.includes('EXITED')) {
-      if (Date.now() > deadline) throw new Error(`export did not finish; screen:\n${text}`);
+      if (performance.now() > deadline) throw new Error(`export did not finish; screen:\n${text}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       text = tmux('capture-pane', '-p', '-t', exportSession);
     }

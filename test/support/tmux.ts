@@ -61,7 +61,10 @@ export function tmuxServer(name: string): TmuxServer {
   return {
     run,
     start: (session, cols, rows, command) => {
-      run('new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), 'sh', '-c', command);
+      // exit-empty off: a server whose last session was just killed is still shutting down, and a
+      // new-session then reaches it and fails with "server exited unexpectedly" (2-4% of restarts
+      // under parallel load). The server now lives until kill().
+      run('new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), 'sh', '-c', command, ';', 'set-option', '-s', 'exit-empty', 'off');
     },
     keys: (session, ...names) => {
       run('send-keys', '-t', session, ...names);
@@ -71,12 +74,12 @@ export function tmuxServer(name: string): TmuxServer {
     },
     screen,
     waitFor: async (session, until, what, { timeoutMs, failOnExit = false }) => {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = performance.now() + timeoutMs;
       for (;;) {
         const text = screen(session);
         if (until(text)) return text;
         if (failOnExit && text.includes('EXITED')) throw new Error(`trailtop exited while waiting for ${what}; screen:\n${text}`);
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
+        if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
