@@ -2,7 +2,7 @@ import { Box, Text, useStdout, type Key } from 'ink';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine, writesIntoLogPath } from '../export/index.js';
+import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine, NAMES_A_FOLDER, namesAFolder, writesIntoLogPath } from '../export/index.js';
 import { eventCount } from './format.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
@@ -166,6 +166,8 @@ export function ExportDialog({
     if (count === null) return dispatch({ type: 'message', text: 'Still counting the marked events; Enter again in a moment.', kind: 'info' });
     if (count === 0 && state.markedOnly) return dispatch({ type: 'message', text: 'No marked event in this list (m marks one; Ctrl-O: every event).', kind: 'error' });
     if (!state.path.trim()) return dispatch({ type: 'message', text: 'Type a file name first.', kind: 'error' });
+    // The resolved path has lost a trailing `/`: `newdir/` would be written as a file called newdir.
+    if (namesAFolder(state.path)) return dispatch({ type: 'failed', message: `Not written: ${sanitize(state.path.trim())} ${NAMES_A_FOLDER}` });
     const target = resolveExportPath(state.path, cwd);
     // Checked before the overwrite question, which only a target that passed here reaches (its path cannot change there).
     if (!overwrite) {

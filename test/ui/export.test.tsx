@@ -436,6 +436,18 @@ describe('download dialog', () => {
     expect(readdirSync(logs)).toEqual([]);
   });
 
+  // The path was resolved before it was checked, which drops a trailing `/`: `newdir/` was written as a file called newdir.
+  it('refuses a file name ending in / (a folder, not a file), and writes nothing', async () => {
+    const { h } = mount(makeRows(3));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press(`\u0015newdir/`, (f) => f.includes('newdir/'));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Not written'));
+    expect(frame.replace(/[\s│]+/g, ' ')).toContain('newdir/ names a folder, not a file');
+    expect(frame).toContain('Enter download');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('Ctrl-W deletes the word (or folder) before the cursor, Ctrl-U everything before it; ← moves the cursor', async () => {
     const { h } = mount(makeRows(3));
     await h.waitFor((f) => f.includes('Download events'));
