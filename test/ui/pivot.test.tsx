@@ -69,6 +69,18 @@ describe('pivots', () => {
     await h.press('=', (f) => f.includes('Select a value first'));
   });
 
+  // It said "Select a value first" with a link selected, as if nothing were.
+  it('in the details, = on a console link says it is a link, not a value, and leaves the query alone', async () => {
+    const h = mount(rows());
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    for (let i = 0; i < 30 && !selected(h.frame()).includes('https://'); i++) await h.press(KEYS.tab);
+    expect(selected(h.frame())).toContain('Console');
+    const frame = await h.press('=', (f) => f.includes('is a link'));
+    expect(frame).toContain('Event in console is a link, not a value to filter by (y copies it)');
+    expect(frame).toContain('3 events');
+  });
+
   it('from the list: = asks which field, a letter picks it, Esc or an unknown letter cancels', async () => {
     const h = mount(rows());
     await h.waitFor((f) => f.includes('DeleteTrail'));
