@@ -125,6 +125,9 @@ export function ExportDialog({
     // (a cancel goes back to it), the one behind a finished one starts fresh.
     if (current.status === 'running') return initialDialogState(now(), current.format, 'running', current.path);
     if (current.status === 'done' && !current.seen) return initialDialogState(now(), current.format, 'done');
+    // Back after the window was too small to draw it: the name, format and choice as they were typed.
+    const kept = session.keptForm;
+    if (kept) return { ...kept, phase: 'edit' as const };
     // A new form starts in the folder the last download went to (evidence is usually saved in one place).
     return initialDialogState(now(), 'csv', 'edit', undefined, lastDownloadFolder(current, workingFolder));
   });
@@ -135,6 +138,10 @@ export function ExportDialog({
       session.dialogOpen = false;
     };
   }, [session]);
+  // Kept while the form is being filled in (the overwrite question goes back to it); Esc clears it.
+  useEffect(() => {
+    session.keptForm = state.phase === 'edit' || state.phase === 'confirm' ? state : null;
+  }, [state, session]);
 
   // The download ends while the dialog shows it (also after the dialog was closed and reopened).
   useEffect(() => {
@@ -208,6 +215,7 @@ export function ExportDialog({
     switch (action) {
       case 'back':
       case 'hideExport':
+        session.keptForm = null;
         onClose();
         return true;
       case 'cycleFormat':
