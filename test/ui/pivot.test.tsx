@@ -118,6 +118,15 @@ describe('a field letter for a value the row lacks', () => {
     expect(pickMissText('x')).toBe('No pivot: that letter names no field');
   });
 
+  // The Error code column shows a failed sign-in's errorMessage, and `e` said "this event has no error code".
+  it('e on a failed console sign-in says why there is no error code to pivot on, though the column shows one', async () => {
+    const h = mount([makeRow({ name: 'ConsoleLogin', source: 'signin.amazonaws.com', errorMessage: 'Failed authentication' })]);
+    let frame = await h.waitFor((f) => f.includes('Failed authentication'));
+    frame = await h.press('=e', (f) => f.includes('No pivot'));
+    expect(frame.replace(/\s+/g, ' ')).toContain('a failed console sign-in has no error code (the Error code column shows its error message)');
+    expect(pickMissText('e', makeRow({ errorCode: '' }))).toBe('No pivot: this event has no error code');
+  });
+
   it('+ e on a row without an error code says so on the status line', async () => {
     const h = mount(rows());
     await h.waitFor((f) => f.includes('DeleteTrail'));
