@@ -12,6 +12,8 @@ import {
   wroteLine,
   formatFromPath,
   formatProgressLine,
+  namesAFolder,
+  NAMES_A_FOLDER,
   removeLiveTempFilesSync,
   TargetExists,
   type ExportFormat,
@@ -190,6 +192,8 @@ function abortOnSignals(controller: AbortController): { readonly seen: NodeJS.Si
  * folder. Returns the exit code when refused, null when the file may be written.
  */
 async function refuseUnwritableTarget(output: string, force: boolean): Promise<number | null> {
+  // Before resolve(), which drops a trailing `/`: `-o newdir/` would write a file called newdir.
+  if (namesAFolder(output)) return fail(`${sanitize(output)} ${NAMES_A_FOLDER}`);
   const target = resolve(output);
   try {
     await checkTarget(target, force);

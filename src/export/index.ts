@@ -14,7 +14,7 @@ export { ExportCancelled, ExportFailed, TargetExists, type ExportFailure } from 
 export { CSV_COLUMNS, CSV_HEADERS, formatEventTime } from './columns.js';
 export { isDangerous, neutralise, GUARD_PREFIX } from './guard.js';
 export { formatProgressLine, formatBytes, wroteLine, type ExportProgress } from './progress.js';
-export { checkTarget, removeLiveTempFilesSync } from './atomic.js';
+export { checkTarget, namesAFolder, NAMES_A_FOLDER, removeLiveTempFilesSync } from './atomic.js';
 export { writesIntoLogPath } from './logFolder.js';
 export { createRecordsReader, type RecordsReader, type RawRecord } from './records.js';
 

@@ -212,6 +212,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // Never as tall as the terminal: a full-height frame makes Ink clear the screen on every update.
   const height = Math.max(1, termRows - 1);
   const tooSmall = isTooSmall(width, termRows);
+  const tooSmallRef = useRef(tooSmall);
+  tooSmallRef.current = tooSmall;
   const headH = headerHeight(progress);
   const stripH = stripHeight(termRows);
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
@@ -347,6 +349,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     dispatch({ type: 'askQuit', ask: true });
     return 'asking';
   }, [quit]);
+  const requestQuitRef = useRef(requestQuit);
+  requestQuitRef.current = requestQuit;
   const cancelWorkAndQuit = useCallback(() => {
     runningWork.current?.cancel();
     quit();
@@ -415,6 +419,15 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     const queue = viewKeys.current!;
     for (const stroke of strokes) {
       const mode = stateRef.current!.mode;
+      // Too small to draw, the screen says only that q quits. So q quits in every mode (asking first while a
+      // download runs, the question then on that screen), Ctrl-C quits, the question takes its answers, and other
+      // keys are dropped: they acted unseen, or waited for a view that is not on screen (the download dialog, the
+      // histogram ...) and acted once the window grew back, where q typed a letter or did nothing.
+      if (tooSmallRef.current) {
+        if (stateRef.current!.quitAsked || actionFor(mode, stroke.input, stroke.key) === 'forceQuit') handleRef.current(stroke.input, stroke.key);
+        else if (actionFor('list', stroke.input, stroke.key) === 'quit') requestQuitRef.current();
+        continue;
+      }
       const stale = keysMustWaitRef.current(stateRef.current!);
       const hold = !force && (heldKeys.current.length > 0 || (stale && mode !== 'query'));
       if (hold && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
@@ -554,7 +567,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   }
 
   const hints = footerHints(state.mode, drilledFrom(state.mode, state.past).length > 0);
-  if (tooSmall) return <TooSmall columns={width} rows={termRows} />;
+  if (tooSmall) return <TooSmall columns={width} rows={termRows} {...(state.quitAsked && runningWork.current ? { question: quitQuestion(runningWork.current) } : {})} />;
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={height} overflowY="hidden">

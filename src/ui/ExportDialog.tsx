@@ -2,7 +2,7 @@ import { Box, Text, useStdout, type Key } from 'ink';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine, writesIntoLogPath } from '../export/index.js';
+import { CSV_WARNING, EXPORT_FORMATS, formatProgressLine, NAMES_A_FOLDER, namesAFolder, writesIntoLogPath } from '../export/index.js';
 import { eventCount } from './format.js';
 import { describeCopy, osc52Copy, type Env } from '../term/osc52.js';
 import { sanitize } from '../term/sanitize.js';
@@ -125,6 +125,9 @@ export function ExportDialog({
     // (a cancel goes back to it), the one behind a finished one starts fresh.
     if (current.status === 'running') return initialDialogState(now(), current.format, 'running', current.path);
     if (current.status === 'done' && !current.seen) return initialDialogState(now(), current.format, 'done');
+    // Back after the window was too small to draw it: the name, format and choice as they were typed.
+    const kept = session.keptForm;
+    if (kept) return { ...kept, phase: 'edit' as const };
     // A new form starts in the folder the last download went to (evidence is usually saved in one place).
     return initialDialogState(now(), 'csv', 'edit', undefined, lastDownloadFolder(current, workingFolder));
   });
@@ -135,6 +138,10 @@ export function ExportDialog({
       session.dialogOpen = false;
     };
   }, [session]);
+  // Kept while the form is being filled in (the overwrite question goes back to it); Esc clears it.
+  useEffect(() => {
+    session.keptForm = state.phase === 'edit' || state.phase === 'confirm' ? state : null;
+  }, [state, session]);
 
   // The download ends while the dialog shows it (also after the dialog was closed and reopened).
   useEffect(() => {
@@ -166,6 +173,8 @@ export function ExportDialog({
     if (count === null) return dispatch({ type: 'message', text: 'Still counting the marked events; Enter again in a moment.', kind: 'info' });
     if (count === 0 && state.markedOnly) return dispatch({ type: 'message', text: 'No marked event in this list (m marks one; Ctrl-O: every event).', kind: 'error' });
     if (!state.path.trim()) return dispatch({ type: 'message', text: 'Type a file name first.', kind: 'error' });
+    // The resolved path has lost a trailing `/`: `newdir/` would be written as a file called newdir.
+    if (namesAFolder(state.path)) return dispatch({ type: 'failed', message: `Not written: ${sanitize(state.path.trim())} ${NAMES_A_FOLDER}` });
     const target = resolveExportPath(state.path, cwd);
     // Checked before the overwrite question, which only a target that passed here reaches (its path cannot change there).
     if (!overwrite) {
@@ -206,6 +215,7 @@ export function ExportDialog({
     switch (action) {
       case 'back':
       case 'hideExport':
+        session.keptForm = null;
         onClose();
         return true;
       case 'cycleFormat':

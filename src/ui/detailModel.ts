@@ -215,6 +215,16 @@ export function resourceQuery(resource: ResourceRef): string {
 }
 
 /** What `y` copies of the selected link in the details, named for the status line; or, in `status`, why nothing (both dashboards). */
+/**
+ * What `=`, `+` or `-` says in the details when the selection gives no term: nothing selected yet,
+ * or a link (the console, the Config timeline), which is a URL to copy, not a value to filter by.
+ */
+export function noPivotStatus(link: LinkItem | undefined): string {
+  const how = '(Tab or →), then = filter, + add, - exclude';
+  if (!link) return `Select a value first ${how}`;
+  return `${sanitize(link.label)} is a link, not a value to filter by (y copies it): select a value ${how}`;
+}
+
 export function linkCopy(link: LinkItem | undefined): { text: string; what: string } | { status: string } {
   if (!link) return { status: 'No link selected: Tab or → selects one' };
   if (link.kind === 'value' && link.value) return { text: link.value, what: `the ${link.label.toLowerCase()}` };

@@ -223,6 +223,12 @@ export class ExportSession {
   csvWarningShown = false;
   /** Set by the dialog while it is on screen. */
   dialogOpen = false;
+  /**
+   * The form as it was when the dialog went off screen without being closed (a window shrunk below
+   * the smallest size draws only its note, unmounting the dialog): the dialog comes back with it.
+   * Null once the reader closes the dialog, so the next one starts fresh.
+   */
+  keptForm: DialogState | null = null;
 
   /** Resolves when the download in flight (if any) has ended. */
   settled: Promise<unknown> = Promise.resolve();

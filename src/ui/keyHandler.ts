@@ -8,7 +8,7 @@ import type { EventRow } from '../model/types.js';
 import { compileQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { describePivot, pivotQuery, type PivotOp } from '../investigate/pivot.js';
-import { buildDetail, linkCopy, resourceQuery, withExtra, type DetailLine } from './detailModel.js';
+import { buildDetail, linkCopy, noPivotStatus, resourceQuery, withExtra, type DetailLine } from './detailModel.js';
 import { pickMissText, pickTerm } from './investigate/pivotPick.js';
 import type { ChainState } from './investigate/chainLines.js';
 import { handleTopKey } from './investigate/topKeys.js';
@@ -95,7 +95,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     const pick = state.pivotPick;
     dispatch({ type: 'pivotPick', pick: null });
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
-    if (!term) return dispatch({ type: 'status', text: key.escape ? '' : pickMissText(key.ctrl ? '' : input) });
+    if (!term) return dispatch({ type: 'status', text: key.escape ? '' : pickMissText(key.ctrl ? '' : input, pick.row) });
     dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, pick.op), from: pick.row });
     return dispatch({ type: 'status', text: describePivot(term, pick.op) });
   }
@@ -245,8 +245,9 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
         if (!currentRow) return;
         return dispatch({ type: 'pivotPick', pick: { op, row: currentRow } });
       }
-      const term = detail?.links[state.linkIndex]?.pivot;
-      if (!term) return dispatch({ type: 'status', text: 'Select a value first (Tab or →), then = filter, + add, - exclude' });
+      const link = detail?.links[state.linkIndex];
+      const term = link?.pivot;
+      if (!term) return dispatch({ type: 'status', text: noPivotStatus(link) });
       if (state.detailRow) dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, op), from: state.detailRow });
       return dispatch({ type: 'status', text: describePivot(term, op) });
     }

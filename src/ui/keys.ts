@@ -186,7 +186,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
   { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },
   { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'select the previous value or link', modes: ['detail'], group: MAIN },
-  { action: 'copy', keys: [{ char: 'y' }], label: 'y', description: 'copy the selected link (details) or the whole JSON (JSON view)', modes: ['detail', 'json'], group: MAIN },
+  { action: 'copy', keys: [{ char: 'y' }], label: 'y', description: 'copy the selected value or link (details) or the whole JSON (JSON view)', modes: ['detail', 'json'], group: MAIN },
   { action: 'resourceTimeline', keys: [{ char: 'r' }], label: 'r', description: 'list every event that touched the selected resource', modes: ['detail'], group: MAIN },
   { action: 'json', keys: [{ char: 'v' }], label: 'v', description: 'show the full original record as JSON', modes: BROWSE, group: MAIN },
   { action: 'toggleTime', keys: [{ char: 't' }], label: 't', description: 'toggle UTC / local time', modes: BROWSE, group: MAIN },

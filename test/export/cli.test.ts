@@ -165,6 +165,19 @@ describe('trailtop export (child process)', () => {
     expect(await readdir(out)).toEqual(['events.csv']);
   });
 
+  // resolve() dropped the trailing `/`: `-o newdir/ --format csv` wrote the CSV to a file called newdir.
+  it('refuses -o naming a folder that does not exist yet (newdir/, newdir/.), and writes nothing', async () => {
+    const out = await freshDir('folder-target');
+    for (const name of ['newdir/', 'newdir/.']) {
+      // Not join(), which normalises `newdir/.` to newdir.
+      const typed = `${out}/${name}`;
+      const refused = await run(['export', small, '--format', 'csv', '-o', typed]);
+      expect(refused.code, refused.stderr).toBe(1);
+      expect(refused.stderr).toContain(`${typed} names a folder, not a file`);
+      expect(await readdir(out)).toEqual([]);
+    }
+  });
+
   // export --db F DIR imported DIR into F (creating it) and only then refused the existing -o file.
   it('export --db DIR refuses an existing file as export DIR does, before importing anything', async () => {
     const out = await freshDir('exists-db');

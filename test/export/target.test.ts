@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkTarget } from '../../src/export/atomic.js';
+import { checkTarget, namesAFolder } from '../../src/export/atomic.js';
 import { ExportFailed, TargetExists } from '../../src/export/errors.js';
 
 let dir = '';
@@ -35,5 +35,12 @@ describe('export targets that are not regular files', () => {
     await expect(checkTarget(file, false)).rejects.toBeInstanceOf(TargetExists);
     await expect(checkTarget(file, true)).resolves.toBeUndefined();
     await expect(checkTarget(join(dir, 'new.csv'), false)).resolves.toBeUndefined();
+  });
+});
+
+describe('namesAFolder', () => {
+  it('is a target as typed that names a folder: a trailing /, or a last part . or ..', () => {
+    for (const typed of ['newdir/', 'a/b/', '/', '.', '..', 'out/.', 'out/..', ' out/ ']) expect(namesAFolder(typed), typed).toBe(true);
+    for (const typed of ['out.csv', 'a/b.json', 'newdir', '.hidden', 'x..', '-', '']) expect(namesAFolder(typed), typed).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { guardKeyInput } from '../../src/term/keyInput.js';
 import { displayWidth } from '../../src/term/width.js';
 import { App, type AppController, type PluginViewProps } from '../../src/ui/App.js';
 import { buildDetail } from '../../src/ui/detailModel.js';
+import { ExportDialog } from '../../src/ui/ExportDialog.js';
 import { KEYMAP } from '../../src/ui/keys.js';
 import { makeRow, makeRows, refreshText } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -439,6 +440,26 @@ describe('layout', () => {
     const h = mount(storeWith(makeRows(5)), 30, 6);
     const frame = await h.waitFor((f) => f.includes('too small'));
     expect(lines(frame).length).toBeLessThanOrEqual(5);
+  });
+
+  // The too-small note replaces the whole screen, which unmounted the download dialog: back at a usable
+  // size it came back with a fresh default name, the typed one, the format and the marked-only choice lost.
+  it('keeps the download form as typed through a window too small to draw it; Esc then starts the next one fresh', async () => {
+    const h = mount(storeWith(makeRows(5)), 100, 30, { views: { export: ExportDialog } });
+    await h.waitFor((f) => f.includes('Event4'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await h.press('\u0015evidence/case-42.csv', (f) => f.includes('case-42.csv'));
+    await h.press(KEYS.tab, (f) => f.includes('case-42.json'));
+    h.stdout.resize(30, 6);
+    await h.waitFor((f) => f.includes('too small'));
+    h.stdout.resize(100, 30);
+    let frame = await h.waitFor((f) => f.includes('Download events'));
+    expect(frame).toContain('evidence/case-42.json');
+    expect(frame).toMatch(/\(•\) JSON /);
+    await h.press(KEYS.escape, (f) => !f.includes('Download events'));
+    frame = await h.press('d', (f) => f.includes('Download events'));
+    expect(frame).not.toContain('case-42');
+    expect(frame).toMatch(/\(•\) CSV /);
   });
 
   it('redraws within the new size when the terminal shrinks', async () => {

@@ -185,6 +185,45 @@ describe('d on the --db dashboard', () => {
     }
   });
 
+  // The too-small note says q quits, but with the dialog open q was kept for it and typed into the file name once
+  // the window grew; so was any other key (c cancelled the download).
+  it('too small with the download dialog open: q asks on that screen, n goes on; other keys are dropped, not kept for the dialog', async () => {
+    slowPages = 2_000;
+    const says = (text: string) => (f: string) => f.replace(/\s+/g, ' ').includes(text);
+    const settle = () => new Promise((done) => setTimeout(done, 50));
+    try {
+      const path = join(out, 'small.csv');
+      const before = quits;
+      await h.press('d', (f) => f.includes('Download events'));
+      await h.press(CTRL_U + path + KEYS.enter, (f) => f.includes('Downloading 600 events'));
+      h.stdout.resize(30, 6);
+      await h.waitFor(says('too small (30x6, need 40x8); q quits'));
+      await settle();
+      h.stdin.write('c');
+      await settle();
+      await h.press('q', says('too small (30x6, need 40x8). A download is running'));
+      expect(quits).toBe(before);
+      await h.press('n', says('q quits'));
+      h.stdout.resize(100, 30);
+      await h.waitFor((f) => f.includes('Downloading 600 events'));
+      await h.press('c', (f) => f.includes('Download cancelled'));
+      // Nothing runs now: q on the small screen quits at once, and is not typed into the file name.
+      h.stdout.resize(30, 6);
+      await h.waitFor(says('q quits'));
+      await settle();
+      h.stdin.write('q');
+      await h.waitFor(() => quits === before + 1);
+      h.stdout.resize(100, 30);
+      const frame = await h.waitFor((f) => f.includes('Download events'));
+      expect(frame).toContain('small.csv');
+      expect(frame).not.toContain('small.csvq');
+      await h.press(KEYS.escape, (f) => !f.includes('Download events'));
+      expect(existsSync(path)).toBe(false);
+    } finally {
+      slowPages = 0;
+    }
+  });
+
   it('q in the findings view while a hidden download runs asks first too; n stays in the view', async () => {
     slowPages = 2_000;
     try {

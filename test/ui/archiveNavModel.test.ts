@@ -41,6 +41,14 @@ describe('pivots in the list and details of the --db dashboard', () => {
     expect(press(s, '+').command).toMatchObject({ kind: 'apply', text: 'user:user-7', from: { detail: { row: current, linkIndex: 0 } } });
     expect(press(s, 'j').state.nav.linkIndex).toBe(-1);
   });
+
+  it('in the details a selected console or Config link is said to be a link, not a value to filter by', () => {
+    const s = press(press(initialArchiveState(), '', { return: true }).state, '', { tab: true, shift: true }).state;
+    expect(s.nav.linkIndex).toBeGreaterThan(0);
+    const said = press(s, '=');
+    expect(said.command).toBeUndefined();
+    expect(said.state.status).toMatch(/^(Event in console|Console|Config timeline) is a link, not a value to filter by/);
+  });
 });
 
 describe('the state once a query has run', () => {

@@ -436,6 +436,18 @@ describe('download dialog', () => {
     expect(readdirSync(logs)).toEqual([]);
   });
 
+  // The path was resolved before it was checked, which drops a trailing `/`: `newdir/` was written as a file called newdir.
+  it('refuses a file name ending in / (a folder, not a file), and writes nothing', async () => {
+    const { h } = mount(makeRows(3));
+    await h.waitFor((f) => f.includes('Download events'));
+    await settle();
+    await h.press(`\u0015newdir/`, (f) => f.includes('newdir/'));
+    const frame = await h.press(KEYS.enter, (f) => f.includes('Not written'));
+    expect(frame.replace(/[\s│]+/g, ' ')).toContain('newdir/ names a folder, not a file');
+    expect(frame).toContain('Enter download');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('Ctrl-W deletes the word (or folder) before the cursor, Ctrl-U everything before it; ← moves the cursor', async () => {
     const { h } = mount(makeRows(3));
     await h.waitFor((f) => f.includes('Download events'));
@@ -664,6 +676,50 @@ describe('quitting while a download runs', () => {
     expect(quit).not.toHaveBeenCalled();
     // Nothing runs now: q (out of the file name) quits at once.
     await h.press(KEYS.escape, (f) => !f.includes('Download events'));
+    h.stdin.write('q');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1), { timeout: 20_000 });
+  });
+
+  // The too-small note says q quits, but with the dialog open q did nothing there (the dialog, not on screen,
+  // never saw it), and a c typed meanwhile waited for the dialog and cancelled the download once the window grew.
+  it('too small to draw the dialog: other keys are dropped, q asks on that screen, n goes on, q y cancels and quits', async () => {
+    const session = slowSession();
+    const { h, quit } = mountQuit(makeRows(3000), session);
+    await startDownload(h);
+    // The note wraps at 30 columns.
+    const says = (text: string) => (f: string) => f.replace(/\s+/g, ' ').includes(text);
+    h.stdout.resize(30, 6);
+    await h.waitFor(says('too small (30x6, need 40x8); q quits'));
+    // The dialog's key listener goes with the effects after that frame.
+    await settle();
+    h.stdin.write('c');
+    await settle();
+    expect(session.running).toBe(true);
+    await h.press('q', says('too small (30x6, need 40x8). A download is running'));
+    expect(quit).not.toHaveBeenCalled();
+    await h.press('n', says('q quits'));
+    h.stdout.resize(80, 24);
+    await h.waitFor((f) => f.includes('Downloading'));
+    expect(session.running).toBe(true);
+    h.stdout.resize(30, 6);
+    await h.waitFor(says('q quits'));
+    await settle();
+    await h.press('q', says('quit and cancel it? y/n'));
+    h.stdin.write('y');
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1), { timeout: 20_000 });
+    await session.settled;
+    expect(session.getSnapshot().status).toBe('cancelled');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('too small, q quits from the download form too (it typed a q into the file name, unseen)', async () => {
+    const { h, quit } = mountQuit(makeRows(3), sessionWith());
+    await h.waitFor((f) => f.includes('Enter details'));
+    await h.press('d', (f) => f.includes('Download events'));
+    await settle();
+    h.stdout.resize(30, 6);
+    await h.waitFor((f) => f.includes('too small'));
+    await settle();
     h.stdin.write('q');
     await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1), { timeout: 20_000 });
   });

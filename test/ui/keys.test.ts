@@ -107,6 +107,12 @@ describe('help lines', () => {
     }
   });
 
+  // It said y copies "the selected link": in the details it copies the selected value too (user, IP, key ...).
+  it('says y in the details copies the selected value or link, as it does', () => {
+    const flat = helpLines([], { insights: true, export: true }, 200).map((l) => l.text).join(' ').replace(/\s+/g, ' ');
+    expect(flat).toContain('y copy the selected value or link (details) or the whole JSON (JSON view)');
+  });
+
   it('group the keys under headings, the Insights and download keys under their own', () => {
     const headings = helpLines([], { insights: true, export: true }, 80)
       .filter((l) => l.heading)

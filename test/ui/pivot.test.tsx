@@ -69,6 +69,18 @@ describe('pivots', () => {
     await h.press('=', (f) => f.includes('Select a value first'));
   });
 
+  // It said "Select a value first" with a link selected, as if nothing were.
+  it('in the details, = on a console link says it is a link, not a value, and leaves the query alone', async () => {
+    const h = mount(rows());
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    for (let i = 0; i < 30 && !selected(h.frame()).includes('https://'); i++) await h.press(KEYS.tab);
+    expect(selected(h.frame())).toContain('Console');
+    const frame = await h.press('=', (f) => f.includes('is a link'));
+    expect(frame).toContain('Event in console is a link, not a value to filter by (y copies it)');
+    expect(frame).toContain('3 events');
+  });
+
   it('from the list: = asks which field, a letter picks it, Esc or an unknown letter cancels', async () => {
     const h = mount(rows());
     await h.waitFor((f) => f.includes('DeleteTrail'));
@@ -104,6 +116,15 @@ describe('a field letter for a value the row lacks', () => {
       t: 'No pivot: this event has no identity type',
     });
     expect(pickMissText('x')).toBe('No pivot: that letter names no field');
+  });
+
+  // The Error code column shows a failed sign-in's errorMessage, and `e` said "this event has no error code".
+  it('e on a failed console sign-in says why there is no error code to pivot on, though the column shows one', async () => {
+    const h = mount([makeRow({ name: 'ConsoleLogin', source: 'signin.amazonaws.com', errorMessage: 'Failed authentication' })]);
+    let frame = await h.waitFor((f) => f.includes('Failed authentication'));
+    frame = await h.press('=e', (f) => f.includes('No pivot'));
+    expect(frame.replace(/\s+/g, ' ')).toContain('a failed console sign-in has no error code (the Error code column shows its error message)');
+    expect(pickMissText('e', makeRow({ errorCode: '' }))).toBe('No pivot: this event has no error code');
   });
 
   it('+ e on a row without an error code says so on the status line', async () => {

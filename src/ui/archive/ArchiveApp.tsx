@@ -703,11 +703,21 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     const l = loading.current;
     return l.list || l.top || l.histo || l.principal;
   };
+  const tooSmallRef = useRef(false);
+  tooSmallRef.current = isTooSmall(width, termRows);
   const onStrokes = useCallback(
     (strokes: readonly Stroke[], force = false) => {
       for (const stroke of strokes) {
         const s = stateRef.current!;
         if (download.answersQuit(stroke, s.mode)) continue;
+        // Too small to draw, the screen says only that q quits, as in App: q quits in every mode (asking first,
+        // on that screen, while a download runs), Ctrl-C quits, and other keys are dropped (kept for the download
+        // dialog, not on screen, they were typed into its file name once the window grew, q among them).
+        if (tooSmallRef.current) {
+          if (actionFor(s.mode, stroke.input, stroke.key) === 'forceQuit') onKey(stroke.input, stroke.key);
+          else if (actionFor('list', stroke.input, stroke.key) === 'quit' && !download.askBeforeQuit()) quitNow();
+          continue;
+        }
         // The dialog's own (Ctrl-C excepted): kept for it until it listens.
         if (s.mode === 'export' && actionFor('export', stroke.input, stroke.key) !== 'forceQuit') {
           if (downloadQueue.waiting) downloadQueue.push(stroke);
@@ -727,7 +737,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         onKey(stroke.input, stroke.key);
       }
     },
-    [onKey],
+    [onKey, quitNow],
   );
   strokesRef.current = onStrokes;
   // Keys the findings view gives back (those after the one that closed it) are the list's.
@@ -750,7 +760,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     return () => clearTimeout(timer);
   }, [state.status]);
 
-  if (isTooSmall(width, termRows)) return <TooSmall columns={width} rows={termRows} />;
+  if (tooSmallRef.current) return <TooSmall columns={width} rows={termRows} {...(download.question ? { question: download.question } : {})} />;
 
   // The rows on screen and the held rows a screen either side, which the columns are sized over as on the folder dashboard.
   const listed = screenRows((i) => list?.at(i)?.row, win);

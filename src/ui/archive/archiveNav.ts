@@ -14,7 +14,7 @@ import type { Key } from 'ink';
 import type { ArchivedEvent } from '../../archive/query.js';
 import { describePivot, pivotQuery, termText, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
 import type { EventRow } from '../../model/types.js';
-import { buildDetail, linkCopy, resourceQuery } from '../detailModel.js';
+import { buildDetail, linkCopy, noPivotStatus, resourceQuery } from '../detailModel.js';
 import type { ChainState } from '../investigate/chainLines.js';
 import type { Action } from '../keys.js';
 import { pickMissText, pickTerm, type PivotPick } from '../investigate/pivotPick.js';
@@ -176,7 +176,7 @@ export function archiveNavKey(
     // The letter after `=`, `+` or `-` names the field; any other key cancels, as in the folder dashboard.
     const cleared = { ...now, nav: { ...state.nav, pick: null } };
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
-    if (!term) return { state: { ...cleared, status: key.escape ? '' : pickMissText(key.ctrl ? '' : input) } };
+    if (!term) return { state: { ...cleared, status: key.escape ? '' : pickMissText(key.ctrl ? '' : input, pick.row) } };
     if (!current) return { state: { ...cleared, status: 'No event to pivot from (or its page is still being read)' } };
     return pivoted(cleared, term, pick.op, current, total);
   }
@@ -208,7 +208,7 @@ export function archiveNavKey(
   if (chained) return visitChainLink(now, chained, current, total);
   if (op) {
     const term = links[state.nav.linkIndex]?.pivot;
-    if (!term) return { state: { ...now, status: 'Select a value first (Tab or →), then = filter, + add, - exclude' } };
+    if (!term) return { state: { ...now, status: noPivotStatus(links[state.nav.linkIndex]) } };
     return pivoted(now, term, op, current, total);
   }
   if (action === 'copy') {

@@ -3,6 +3,7 @@
  * pivot on: one letter picks it (`u` user, `i` IP ...), Esc cancels. The
  * question shows on the status line with the row's values.
  */
+import { isFailedConsoleLogin } from '../../model/failure.js';
 import type { EventRow } from '../../model/types.js';
 import { termText, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
 import { sanitize } from '../../term/sanitize.js';
@@ -91,10 +92,15 @@ export function pickTerm(pick: PivotPick, letter: string): PivotTerm | null {
 
 /**
  * Why a typed letter picked no term (pickTerm gave null): a letter of a field this row has no
- * value for says which value is missing; any other letter names no field at all.
+ * value for says which value is missing; any other letter names no field at all. A failed console
+ * sign-in has no error code, yet the Error code column shows its errorMessage: `e` says so rather
+ * than deny what is on the screen.
  */
-export function pickMissText(letter: string): string {
+export function pickMissText(letter: string, row?: EventRow | null): string {
   const choice = CHOICES.find((c) => c.letter === letter);
+  if (letter === 'e' && row && isFailedConsoleLogin(row)) {
+    return 'No pivot: a failed console sign-in has no error code (the Error code column shows its error message); error:* lists every failure';
+  }
   return choice ? `No pivot: this event has no ${choice.missing}` : 'No pivot: that letter names no field';
 }
 
