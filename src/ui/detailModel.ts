@@ -214,7 +214,6 @@ export function resourceQuery(resource: ResourceRef): string {
   return `resource:"${key.replace(/["\\]/g, '\\$&')}"`;
 }
 
-/** What `y` copies of the selected link in the details, named for the status line; or, in `status`, why nothing (both dashboards). */
 /**
  * What `=`, `+` or `-` says in the details when the selection gives no term: nothing selected yet,
  * or a link (the console, the Config timeline), which is a URL to copy, not a value to filter by.
@@ -225,6 +224,7 @@ export function noPivotStatus(link: LinkItem | undefined): string {
   return `${sanitize(link.label)} is a link, not a value to filter by (y copies it): select a value ${how}`;
 }
 
+/** What `y` copies of the selected link in the details, named for the status line; or, in `status`, why nothing (both dashboards). */
 export function linkCopy(link: LinkItem | undefined): { text: string; what: string } | { status: string } {
   if (!link) return { status: 'No link selected: Tab or → selects one' };
   if (link.kind === 'value' && link.value) return { text: link.value, what: `the ${link.label.toLowerCase()}` };
