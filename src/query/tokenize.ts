@@ -63,6 +63,11 @@ const OPERATOR_AFTER_CLOSE = /(?:OR|AND|NOT)(?=[\s(]|$)/y;
  * path `requestParameters.bucketName:` (keys may hold digits, _ and -).
  */
 const FIELD_PREFIX = /(?:[A-Za-z]+|[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+):/y;
+/**
+ * A dotted path with a key missing (`requestParameters.:x`, `a..b:x`): FIELD_PREFIX refuses it, and
+ * as a word it searched the text for the whole term and found nothing, in silence.
+ */
+const PATH_MISSING_KEY = /[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]*)+:/y;
 
 const OPERATORS: Readonly<Record<string, 'or' | 'and' | 'not'>> = { OR: 'or', AND: 'and', NOT: 'not' };
 
@@ -154,6 +159,11 @@ export function tokenize(source: string): TokenizeResult {
     if (prefix && prefix[0].toLowerCase() !== 'arn:') {
       field = prefix[0].slice(0, -1);
       i += prefix[0].length;
+    }
+    if (!prefix) {
+      PATH_MISSING_KEY.lastIndex = i;
+      const broken = PATH_MISSING_KEY.exec(source)?.[0].slice(0, -1);
+      if (broken) return fail(`'${broken}' is not a field path: a key is missing after a dot`, i, 'write path.key:value, e.g. requestParameters.bucketName:logs; quote the term to search text');
     }
     const valueStart = i;
     const group = opened.at(-1)?.field ?? null;

@@ -30,6 +30,23 @@ describe('bad queries', () => {
     expect(error.hint).toContain('eventtype');
   });
 
+  it('a dotted path with a key missing is an error at the path, not a word that finds nothing', () => {
+    for (const [query, path, position] of [
+      ['requestParameters.:x', 'requestParameters.', 0],
+      ['name:A a..b:x', 'a..b', 7],
+      ['  -userIdentity.:AKIA', 'userIdentity.', 3],
+    ] as const) {
+      const error = errorOf(query);
+      expect(error.message).toBe(`'${path}' is not a field path: a key is missing after a dot`);
+      expect(error.position).toBe(position);
+      expect(error.hint).toContain('quote the term');
+    }
+    // Quoted, or with every key there, it is what it was.
+    expect(compileQuery('"requestParameters.:x"').ok).toBe(true);
+    expect(parseQuery('requestParameters.bucketName:x', { now: 0, deepTerms: true }).ok).toBe(true);
+    expect(compileQuery('s3.amazonaws.com').ok).toBe(true);
+  });
+
   it('empty value', () => {
     const error = errorOf('region:us-east-1 name: ip:1');
     expect(error.message).toContain('empty value');
