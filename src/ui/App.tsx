@@ -20,7 +20,7 @@ import { BadFilesView, badFileLines } from './BadFilesView.js';
 import { DetailPanel } from './DetailPanel.js';
 import { EventList, listBodyHeight } from './EventList.js';
 import { zoneLabel, type TimeZoneMode } from './format.js';
-import { Header, headerHeight } from './Header.js';
+import { Header, headerHeight, liveState, nothingNewText } from './Header.js';
 import { HelpOverlay, helpBodyHeight, helpLines, viewHelpLine } from './HelpOverlay.js';
 import { useFilteredView } from './hooks/useFilteredView.js';
 import { useRecordJson } from './hooks/useRecordJson.js';
@@ -386,6 +386,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       cancelWorkAndQuit,
       setQuery,
       history: () => remembered.history(),
+      nothingNew: nothingNewText(liveState(progress, watching)),
       openHelp: () => openHelp(),
       marks: {
         toggle: (row) => marks.toggle(row.id),

@@ -36,6 +36,13 @@ export function liveState(progress: LoadProgress, watching: boolean): string {
   return watching ? 'watching' : 'not watching';
 }
 
+/** What `f` says in a live state where nothing new can arrive (the cursor still goes to the newest event); null where events can. */
+export function nothingNewText(state: string): string | null {
+  if (state === 'not watching') return "Newest event: not watching (started with --no-watch), nothing new will arrive";
+  if (state === 'folder gone') return 'Newest event: the folder is gone, nothing new will arrive';
+  return null;
+}
+
 /** Whether the header needs its second (progress) line. */
 export function headerHeight(progress: LoadProgress): number {
   return progress.phase === 'loading' ? 2 : 1;

@@ -59,6 +59,8 @@ export interface KeyContext {
   openHelp?(): void;
   /** This folder's saved queries, oldest first (Up/Down in the query bar). */
   history?(): readonly string[];
+  /** What `f` says when nothing new can arrive to follow (--no-watch once loaded, the folder gone); absent while events can arrive. */
+  nothingNew?: string | null;
   /** Marks (`m`, `'`): toggles one and says whether it is marked now; finds the next marked row's index (-1: none). */
   marks?: { toggle(row: EventRow): boolean; next(cursor: number): number };
 }
@@ -153,6 +155,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       const newest = mode === 'detail' ? rows[cursorIndex(rows, null, true, state.order)] : undefined;
       dispatch({ type: 'followNewest' });
       if (newest) dispatch({ type: 'openDetail', row: newest });
+      // As on a read-only --db archive: the cursor goes to the newest event, and the reader learns that is all there will be.
+      if (ctx.nothingNew) dispatch({ type: 'status', text: ctx.nothingNew });
       return;
     }
     case 'open': {
