@@ -169,7 +169,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const memoryState = useRef<FolderState | null>(null);
   const remembered = folderState ?? (memoryState.current ??= openFolderState(dbPath, { enabled: false }));
   const stateRef = useRef<ArchiveUiState | null>(null);
-  stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns() };
+  // A corrupt or unreadable state file is ignored with a message, as on the folder dashboard (App).
+  stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns(), status: remembered.warning };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const setState = useCallback((change: ArchiveUiState) => {
     const next = grounded(change, ARCHIVE_GROUND);
