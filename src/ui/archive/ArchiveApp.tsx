@@ -15,6 +15,7 @@ import type { ArchiveList } from '../../archive/window.js';
 import { TOP_FIELDS, TOP_SHOWN, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
 import { queryHelpLines } from '../../query/index.js';
+import { operatorWordHint } from '../../query/operatorWords.js';
 import { parseQuery } from '../../query/parse.js';
 import { openFolderState, type FolderState } from '../../state/index.js';
 import { colorEnabled } from '../../term/color.js';
@@ -232,7 +233,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const statusShown = download.question ? statusLines(download.question, statusRoom(width, right)) : state.nav.pick ? pickPromptLines(state.nav.pick, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
   const height = Math.max(1, termRows - 1);
-  const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
+  // While typing, a lowercase or/and/not between terms is said to be a word, as on the folder dashboard.
+  const explanation = state.mode === 'query' ? operatorWordHint(state.draft) : '';
+  const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
   const mainH = Math.max(2, height - 1 - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
   // The lines h fits a span into: the folder dashboard's histogram body, one line shorter than this one's
@@ -288,7 +291,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setTop(null);
         setHisto(null);
         setBusy('');
-        setState(afterApply(stateRef.current!, text, { index: around?.index ?? 0, total: next.total, present: around?.present ?? true }, bodyH, from, at));
+        const applied = afterApply(stateRef.current!, text, { index: around?.index ?? 0, total: next.total, present: around?.present ?? true }, bodyH, from, at);
+        // Applied with a lowercase or/and/not, the list is probably empty or wide for that reason: say so, as App does.
+        const wordHint = operatorWordHint(text);
+        setState(wordHint ? { ...applied, status: wordHint } : applied);
         // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too. A query
         // applied under an open view (T's exclude) counts that view again over it.
         if (at?.reopen || !at) countReopened.current(stateRef.current!);
@@ -893,7 +899,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         <Text wrap="truncate-end" bold={theme.bold}>
           {fit(download.activity ? `${head}  ${download.activity}` : head, width).trimEnd()}
         </Text>
-        <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation="" width={width} />
+        <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {download.dialog(width, mainH)}
           {main}
