@@ -4,7 +4,7 @@
  * files are reported exactly as scan reports them.
  *
  * - Incremental: imported_files remembers each file's size and mtime; a file
- *   seen before with both unchanged is not read again.
+ *   seen before with both unchanged is not read again, unless it was bad.
  * - De-duplicated by the row id, by THE duplicate rule (ingest/order.ts):
  *   rows go in whole, then the copies of each ID this batch brought in twice
  *   are ranked in SQL (copies.ts findCopies) and all but one deleted, in the
@@ -377,7 +377,9 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     const size = stats?.size ?? -1;
     const mtime = stats?.mtimeMs ?? -1;
     const previous = known.get(path);
-    if (stats && previous && previous.size === size && previous.mtime === mtime) {
+    // A file found bad is read again: it holds no events here, and what made it bad may be gone with its size and
+    // mtime the same (a --max-decompressed cap raised, a permission fixed); still bad, it is reported as before.
+    if (stats && previous && previous.shape !== 'bad' && previous.size === size && previous.mtime === mtime) {
       summary.filesUnchanged++;
       summary.filesDone++;
       classify(path, previous.shape, previous.reason, summary, true);
