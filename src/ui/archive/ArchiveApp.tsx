@@ -883,8 +883,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     noun: state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events',
     row: total > 0 ? win.cursor + 1 : 0,
     order: state.order,
-    // As the folder dashboard's header: only a followed folder has anything to follow.
-    follow: follower ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
+    // As the folder dashboard's header: only a followed folder has anything to follow, and only while more can
+    // arrive (not once --no-watch's import has ended, nor with the folder gone).
+    follow: follower && follow && follow.phase !== 'stopped' && !follow.folderGone ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
     skipped: problemFiles.skipped.length,
     conflicts: problemFiles.conflictCount,
