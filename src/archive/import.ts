@@ -25,7 +25,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readLimits } from '../ingest/limits.js';
+import { inflateReason, readLimits } from '../ingest/limits.js';
 import { compareNewestFileFirst, deliveryTime } from '../ingest/order.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { listFolder, type FolderListing } from '../ingest/walk.js';
@@ -379,7 +379,9 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     const previous = known.get(path);
     // A file found bad is read again: it holds no events here, and what made it bad may be gone with its size and
     // mtime the same (a --max-decompressed cap raised, a permission fixed); still bad, it is reported as before.
-    if (stats && previous && previous.shape !== 'bad' && previous.size === size && previous.mtime === mtime) {
+    // Not one that passed the inflate limits this run has too: that would inflate up to the cap (GBs) to fail again.
+    const readAgain = previous?.shape === 'bad' && previous.reason !== inflateReason(size);
+    if (stats && previous && !readAgain && previous.size === size && previous.mtime === mtime) {
       summary.filesUnchanged++;
       summary.filesDone++;
       classify(path, previous.shape, previous.reason, summary, true);

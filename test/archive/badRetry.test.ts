@@ -38,23 +38,31 @@ describe('archive import of a file found bad before', () => {
     mkdirSync(logs);
     writeFileSync(join(logs, 'small.json'), recordsJson([{ ...events(1)[0], eventID: 'small' }]));
     writeFileSync(join(logs, 'big.json.gz'), gzipSync(recordsJson(events(200))));
+    writeFileSync(join(logs, 'cut.json'), '{"Records": [');
     const archive = await openArchive(join(scratch.dir, 'a.duckdb'));
     cleanups.push(() => archive.close());
 
     setReadLimits({ maxDecompressedBytes: 4096 });
     const capped = await importFolder(archive, logs, { workers: 0 });
-    expect(capped.bad.map((b) => b.reason)).toEqual([expect.stringContaining('--max-decompressed')]);
+    expect(capped.bad.map((b) => b.reason).sort()).toEqual([expect.stringContaining('--max-decompressed'), expect.stringContaining('invalid JSON')]);
     expect(capped.eventsTotal).toBe(1);
+
+    // Under the same cap it would only inflate up to the cap again to fail the same way: left alone, still reported.
+    const cappedAgain = await importFolder(archive, logs, { workers: 0 });
+    // The broken file is read again (nothing costly), found bad again; the over-cap one is left alone.
+    expect(cappedAgain.filesUnchanged).toBe(2);
+    expect(cappedAgain.bad).toHaveLength(2);
 
     setReadLimits({ maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED });
     const raised = await importFolder(archive, logs, { workers: 0 });
-    expect(raised.bad).toEqual([]);
+    expect(raised.bad.map((b) => b.path)).toEqual([join(logs, 'cut.json')]);
     expect(raised.eventFiles).toEqual({ read: 1, unchanged: 1 });
     expect(raised.eventsTotal).toBe(201);
 
     // Good now, it is left alone as any other unchanged file.
     const again = await importFolder(archive, logs, { workers: 0 });
     expect(again.eventFiles).toEqual({ read: 0, unchanged: 2 });
+    expect(again.filesUnchanged).toBe(2);
     expect(again.eventsTotal).toBe(201);
   });
 });
