@@ -68,6 +68,8 @@ export interface ImportSummary extends ImportProgress {
   eventFiles: { read: number; unchanged: number };
   /** True when stopped early (Ctrl-C): the archive holds the batches committed before. */
   aborted: boolean;
+  /** The files this run listed, read or left alone as unchanged (by real path, as `bad` names them). */
+  listed: readonly string[];
 }
 
 export interface ImportOptions {
@@ -343,6 +345,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     digests: 0,
     eventFiles: { read: 0, unchanged: 0 },
     aborted: false,
+    listed: [],
   };
   const report = (): void => options.onProgress?.({ ...summary });
 
@@ -358,6 +361,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   summary.skipped.push(...listing.skipped);
   summary.bad.push(...listing.bad);
   summary.filesTotal = listing.files.length;
+  summary.listed = listing.files;
 
   const known = new Map<string, KnownFile>();
   const knownRows = await connection.runAndReadAll('SELECT path, size, mtime_ms, shape, reason FROM imported_files');

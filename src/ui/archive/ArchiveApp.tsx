@@ -374,16 +374,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     setFollow(follower.current);
     let latest: FollowStatus | null = null;
     let timer: NodeJS.Timeout | null = null;
-    let badSeen = follower.current.bad.length;
+    // Said once each: the list is the folder's bad files now (one fixed leaves it, one bad again comes back new).
+    const badSeen = new WeakSet<object>(follower.current.bad);
     const unsubscribe = follower.subscribe((status, committed) => {
       latest = status;
       timer ??= setTimeout(() => {
         timer = null;
         setFollow(latest);
       }, 200);
-      if (status.bad.length > badSeen) {
-        const bad = status.bad[status.bad.length - 1]!;
-        badSeen = status.bad.length;
+      const bad = status.bad.at(-1);
+      if (bad && !badSeen.has(bad)) {
+        for (const file of status.bad) badSeen.add(file);
         setState({ ...stateRef.current!, status: `bad file (${sanitize(bad.reason)}): ${sanitize(bad.path)}` });
       }
       if (committed) void refresh();
