@@ -26,7 +26,7 @@ export interface FollowStatus {
   progress: ImportProgress | null;
   /** Events added since the dashboard opened. */
   eventsAdded: number;
-  /** Bad files found so far (as scan reports them), newest last. */
+  /** The folder's bad files (as scan reports them), newest last: a file read again whole since is no longer among them. */
   bad: readonly BadFile[];
   /** The last import's failure (the archive keeps the batches committed before it). */
   error: string | null;
@@ -209,8 +209,10 @@ export class ArchiveFollower {
       return;
     }
     if (this.closed) return;
-    // The first import reports every bad file of the folder; later ones add theirs (a file fixed since stays listed: it was bad).
-    const bad = paths ? [...this.status.bad, ...summary.bad] : summary.bad;
+    // The first import reports every bad file of the folder; a later one says anew what the files it listed are: one
+    // fixed since (a half-written file whole now) is bad no more, and one bad again is listed once, with its last reason.
+    const said = new Set([...summary.listed, ...summary.bad.map((file) => file.path)]);
+    const bad = paths ? [...this.status.bad.filter((file) => !said.has(file.path)), ...summary.bad] : summary.bad;
     this.update({ phase: this.watcher ? 'watching' : 'stopped', progress: null, eventsAdded: this.status.eventsAdded + summary.eventsAdded, bad }, summary.eventsAdded > 0);
   }
 }

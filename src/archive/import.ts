@@ -4,7 +4,7 @@
  * files are reported exactly as scan reports them.
  *
  * - Incremental: imported_files remembers each file's size and mtime; a file
- *   seen before with both unchanged is not read again.
+ *   seen before with both unchanged is not read again, unless it was bad.
  * - De-duplicated by the row id, by THE duplicate rule (ingest/order.ts):
  *   rows go in whole, then the copies of each ID this batch brought in twice
  *   are ranked in SQL (copies.ts findCopies) and all but one deleted, in the
@@ -25,7 +25,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readLimits } from '../ingest/limits.js';
+import { inflateReason, readLimits } from '../ingest/limits.js';
 import { compareNewestFileFirst, deliveryTime } from '../ingest/order.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { listFolder, type FolderListing } from '../ingest/walk.js';
@@ -68,6 +68,8 @@ export interface ImportSummary extends ImportProgress {
   eventFiles: { read: number; unchanged: number };
   /** True when stopped early (Ctrl-C): the archive holds the batches committed before. */
   aborted: boolean;
+  /** The files this run listed, read or left alone as unchanged (by real path, as `bad` names them). */
+  listed: readonly string[];
 }
 
 export interface ImportOptions {
@@ -343,6 +345,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     digests: 0,
     eventFiles: { read: 0, unchanged: 0 },
     aborted: false,
+    listed: [],
   };
   const report = (): void => options.onProgress?.({ ...summary });
 
@@ -358,6 +361,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   summary.skipped.push(...listing.skipped);
   summary.bad.push(...listing.bad);
   summary.filesTotal = listing.files.length;
+  summary.listed = listing.files;
 
   const known = new Map<string, KnownFile>();
   const knownRows = await connection.runAndReadAll('SELECT path, size, mtime_ms, shape, reason FROM imported_files');
@@ -377,7 +381,11 @@ export async function importFolder(archive: Archive, folder: string, options: Im
     const size = stats?.size ?? -1;
     const mtime = stats?.mtimeMs ?? -1;
     const previous = known.get(path);
-    if (stats && previous && previous.size === size && previous.mtime === mtime) {
+    // A file found bad is read again: it holds no events here, and what made it bad may be gone with its size and
+    // mtime the same (a --max-decompressed cap raised, a permission fixed); still bad, it is reported as before.
+    // Not one that passed the inflate limits this run has too: that would inflate up to the cap (GBs) to fail again.
+    const readAgain = previous?.shape === 'bad' && previous.reason !== inflateReason(size);
+    if (stats && previous && !readAgain && previous.size === size && previous.mtime === mtime) {
       summary.filesUnchanged++;
       summary.filesDone++;
       classify(path, previous.shape, previous.reason, summary, true);

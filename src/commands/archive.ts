@@ -1,14 +1,16 @@
 import { ArchiveError, defaultArchivePath, NotAnArchive, openArchive, upgradeNotice } from '../archive/db.js';
 import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
-import { importFolder, type ImportProgress, type ImportSummary } from '../archive/import.js';
-import { formatBytes } from '../export/progress.js';
+import { importFolder, type ImportSummary } from '../archive/import.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { progressLine } from '../term/progressLine.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { writesIntoLogPath } from '../export/logFolder.js';
 import { dbOption, requireDbFolder } from './dbFolder.js';
+import { importProgressDrawer } from './importProgress.js';
+
+export { formatArchiveProgress } from './importProgress.js';
 
 export const ARCHIVE_USAGE = `Usage: trailtop archive DIR|FILE [--db FILE] [--quiet]
 
@@ -33,30 +35,6 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function formatSeconds(seconds: number): string {
-  const whole = Math.max(0, Math.ceil(seconds));
-  return `${String(Math.floor(whole / 60)).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
-}
-
-/** `[#####.....]  45% 450/1,000 files 12,345 events 9.5 MiB 00:03 left`, at most width - 1 cells. */
-export function formatArchiveProgress(progress: ImportProgress, width: number, now = Date.now()): string {
-  const fraction = progress.filesTotal === 0 ? 1 : Math.min(progress.filesDone / progress.filesTotal, 1);
-  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-  const files = `${progress.filesDone.toLocaleString('en-US')}/${progress.filesTotal.toLocaleString('en-US')} files`;
-  const events = counted(progress.recordsRead, 'event');
-  const elapsed = (now - progress.startedAt) / 1000;
-  const read = progress.filesDone - progress.filesUnchanged;
-  const left = progress.filesTotal - progress.filesDone;
-  const eta = read > 0 && elapsed > 0 ? `${formatSeconds((elapsed / read) * left)} left` : '--:-- left';
-  const pieces = [`${percent} ${files} ${events} ${formatBytes(progress.bytesDone)} ${eta}`, `${percent} ${files} ${events}`, `${percent} ${files}`, percent.trim()];
-  const room = Math.max(width - 1, 0);
-  const details = pieces.find((p) => p.length <= room) ?? '';
-  const barWidth = room - details.length - 3;
-  if (barWidth < 5) return details;
-  const filled = Math.round(fraction * barWidth);
-  return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${details}`;
-}
 
 /**
  * `217 files read, 0 unchanged, 1 digest skipped, 1 bad`: the files counted as scan counts them
@@ -117,13 +95,7 @@ export async function runArchive(argv: string[]): Promise<number> {
   const showProgress = !values.quiet && process.stderr.isTTY === true;
   // Room kept for the `^C` echo (term/progressLine.ts).
   const bar = progressLine();
-  let lastDraw = 0;
-  const draw = (progress: ImportProgress): void => {
-    const now = Date.now();
-    if (now - lastDraw < 100 && progress.filesDone < progress.filesTotal) return;
-    lastDraw = now;
-    bar.draw(formatArchiveProgress(progress, bar.width, now));
-  };
+  const draw = importProgressDrawer(bar);
   try {
     // No screen to keep responsive here: a small run costs less CPU read on this thread than with two workers starting.
     const summary = await importFolder(archive, dir, { signal: controller.signal, onProgress: showProgress ? draw : undefined, readHereUpTo: 256, alone: true });

@@ -16,9 +16,11 @@ import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
 import type { DetectReport } from './detect.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
+import { progressLine } from '../term/progressLine.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
 import { asDbArgumentError, requireDbBesideLogs } from './dbFolder.js';
+import { importProgressDrawer } from './importProgress.js';
 import { hasTag, parseForSql } from './sqlQuery.js';
 import { savedMarks } from './marks.js';
 import { archiveFilter } from '../archive/filter.js';
@@ -57,7 +59,14 @@ async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: Ab
     try {
       // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
       const { importFolder } = await import('../archive/import.js');
-      const summary = await importFolder(archive, dir, { alone: true, ...(signal ? { signal } : {}) });
+      // A big folder takes minutes: on a terminal, archive's bar says how far it is (gone before the command's output).
+      const bar = process.stderr.isTTY === true ? progressLine() : null;
+      let summary;
+      try {
+        summary = await importFolder(archive, dir, { alone: true, ...(signal ? { signal } : {}), ...(bar ? { onProgress: importProgressDrawer(bar) } : {}) });
+      } finally {
+        bar?.clear();
+      }
       for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
     } catch (error) {
       await archive.close();

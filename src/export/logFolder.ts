@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, resolve, sep } from 'node:path';
 
 /**
@@ -37,16 +37,29 @@ export function insideLogPath(where: string, log: RealLogPath): 'folder' | 'file
   return where === root || where.startsWith(root.endsWith(sep) ? root : root + sep) ? 'folder' : null;
 }
 
-/** The target's real path: its own when it exists (a link), else its folder's real path joined with its name. */
-export async function realTarget(target: string): Promise<string> {
+/** Links followed at most, as the kernel's own limit (ELOOP) does. */
+const MAX_LINKS = 40;
+
+/**
+ * The target's real path: its own when it exists (a link), else its folder's real path joined with its
+ * name; a link to a file not there yet is followed too, since writing to it (DuckDB opening --db)
+ * creates the file it names, wherever that is.
+ */
+export async function realTarget(target: string, links = 0): Promise<string> {
   const absolute = resolve(target);
   try {
     return await realpath(absolute);
   } catch {
+    let folder: string;
     try {
-      return resolve(await realpath(dirname(absolute)), basename(absolute));
+      folder = await realpath(dirname(absolute));
     } catch {
       return absolute;
     }
+    if (links < MAX_LINKS) {
+      const pointsAt = await readlink(absolute).catch(() => null);
+      if (pointsAt !== null) return realTarget(resolve(folder, pointsAt), links + 1);
+    }
+    return resolve(folder, basename(absolute));
   }
 }

@@ -193,6 +193,31 @@ describe('--db inside the log folder', () => {
   });
 });
 
+describe('--db that is a link into the log folder', () => {
+  // A link whose file does not exist yet passed the check (its own folder was looked at), and DuckDB then
+  // created the archive through it, inside the log folder.
+  it('is refused by archive and scan --db DIR, the file it names not yet there (exit 2)', () => {
+    const scratch = tempFolder('trailtop-dblink-');
+    try {
+      const logs = join(scratch.dir, 'logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'a.json'), recordsJson([]));
+      const link = join(scratch.dir, 'trail.duckdb');
+      symlinkSync(join(logs, 'trail.duckdb'), link);
+      const relative = join(scratch.dir, 'relative.duckdb');
+      symlinkSync(join('logs', 'r.duckdb'), relative);
+      for (const args of [['archive', logs, '--db', link], ['scan', logs, '--db', link], ['archive', logs, '--db', relative]]) {
+        const run = trailtop(args);
+        expect(run.status, run.stderr).toBe(2);
+        expect(run.stderr).toContain('would write into the log folder being read');
+      }
+      expect(readdirSync(logs)).toEqual(['a.json']);
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
 describe('--db that is not a regular file', () => {
   // DuckDB opened a FIFO and waited for a writer forever; a folder gave its raw IO error. Not an archive: a bad --db (exit 2) for both.
   it.each([['scan'], ['archive']])('%s --db FIFO or folder is refused at once with a message', (command) => {

@@ -109,6 +109,23 @@ describe('the archive follows its folder (trailtop DIR --db FILE)', () => {
     expect(readdirSync(logs).sort()).toEqual(['broken.json', 'slow.json']);
   }, 30_000);
 
+  // The header's `! N bad files` counted a file written in two steps for good once it was whole, and a file
+  // broken twice twice (the folder dashboard's count drops a fixed file).
+  it('no longer counts a bad file once it is read whole, and counts one bad twice once', async () => {
+    const { logs, follower } = await following();
+    const broken = join(logs, 'broken.json');
+    writeFileSync(broken, '{"Records": [ {"eventID": "x"');
+    await until(follower, (s) => s.bad.length === 1);
+    writeFileSync(broken, '{"Records": [ {"eventID": "x", "eventTime": "2024-03-07T00:00:');
+    await until(follower, (s) => s.bad.some((file) => /byte 6\d/.test(file.reason)));
+    await follower.idle();
+    expect(follower.current.bad.map((file) => file.path)).toEqual([broken]);
+
+    writeFileSync(broken, recordsJson([event('x', '2024-03-07T00:00:00Z')]));
+    const status = await until(follower, (s) => s.eventsAdded === 1);
+    expect(status.bad).toEqual([]);
+  }, 30_000);
+
   it('says the folder is gone when it is deleted, and keeps what it imported', async () => {
     const { logs, session, follower } = await following((logs) => writeFileSync(join(logs, 'a.json'), recordsJson([event('a1', '2024-03-05T10:00:00Z')])));
     expect(followLabel(follower.current)).toBe('watching');

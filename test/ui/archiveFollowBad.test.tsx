@@ -45,6 +45,17 @@ describe('a bad file in the folder a --db dashboard follows', () => {
     expect(frame).toContain('/logs/incoming/bad2.json');
   });
 
+  // The follower's list is the folder's bad files now: a file bad again replaces its entry rather than adding one.
+  it('names a file bad again (its entry replaced, the count the same), and drops the count when the file is fixed', async () => {
+    const reason = 'invalid JSON: unexpected end of input (truncated at byte 64)';
+    follower.update({ bad: [{ path: '/logs/incoming/bad2.json', reason }] });
+    let frame = await h.waitFor((f) => f.includes('byte 64'), 15_000);
+    expect(frame).toContain('watching · 1 bad');
+    follower.update({ bad: [] });
+    frame = await h.waitFor((f) => !f.includes('1 bad'), 15_000);
+    expect(frame).toContain('watching');
+  });
+
   it('counts in the header the files an import skipped, once it has ended (they were counted only when the dashboard opened)', async () => {
     writeFileSync(join(archive.folder, 'notes.json'), '{not json');
     await follower.arrive(archive, []);

@@ -15,6 +15,7 @@ import type { ArchiveList } from '../../archive/window.js';
 import { TOP_FIELDS, TOP_SHOWN, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
 import { queryHelpLines } from '../../query/index.js';
+import { operatorWordHint } from '../../query/operatorWords.js';
 import { parseQuery } from '../../query/parse.js';
 import { openFolderState, type FolderState } from '../../state/index.js';
 import { colorEnabled } from '../../term/color.js';
@@ -169,7 +170,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const memoryState = useRef<FolderState | null>(null);
   const remembered = folderState ?? (memoryState.current ??= openFolderState(dbPath, { enabled: false }));
   const stateRef = useRef<ArchiveUiState | null>(null);
-  stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns() };
+  // A corrupt or unreadable state file is ignored with a message, as on the folder dashboard (App).
+  stateRef.current ??= { ...initialArchiveState(initialQuery), columnIds: remembered.columns(), status: remembered.warning };
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const setState = useCallback((change: ArchiveUiState) => {
     const next = grounded(change, ARCHIVE_GROUND);
@@ -231,7 +233,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const statusShown = download.question ? statusLines(download.question, statusRoom(width, right)) : state.nav.pick ? pickPromptLines(state.nav.pick, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
   const height = Math.max(1, termRows - 1);
-  const queryH = queryBarHeight(state.queryError, '', state.mode === 'query', width, state.draft, state.caret);
+  // While typing, a lowercase or/and/not between terms is said to be a word, as on the folder dashboard.
+  const explanation = state.mode === 'query' ? operatorWordHint(state.draft) : '';
+  const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
   const mainH = Math.max(2, height - 1 - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
   // The lines h fits a span into: the folder dashboard's histogram body, one line shorter than this one's
@@ -287,7 +291,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setTop(null);
         setHisto(null);
         setBusy('');
-        setState(afterApply(stateRef.current!, text, { index: around?.index ?? 0, total: next.total, present: around?.present ?? true }, bodyH, from, at));
+        const applied = afterApply(stateRef.current!, text, { index: around?.index ?? 0, total: next.total, present: around?.present ?? true }, bodyH, from, at);
+        // Applied with a lowercase or/and/not, the list is probably empty or wide for that reason: say so, as App does.
+        const wordHint = operatorWordHint(text);
+        setState(wordHint ? { ...applied, status: wordHint } : applied);
         // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too. A query
         // applied under an open view (T's exclude) counts that view again over it.
         if (at?.reopen || !at) countReopened.current(stateRef.current!);
@@ -367,16 +374,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     setFollow(follower.current);
     let latest: FollowStatus | null = null;
     let timer: NodeJS.Timeout | null = null;
-    let badSeen = follower.current.bad.length;
+    // Said once each: the list is the folder's bad files now (one fixed leaves it, one bad again comes back new).
+    const badSeen = new WeakSet<object>(follower.current.bad);
     const unsubscribe = follower.subscribe((status, committed) => {
       latest = status;
       timer ??= setTimeout(() => {
         timer = null;
         setFollow(latest);
       }, 200);
-      if (status.bad.length > badSeen) {
-        const bad = status.bad[status.bad.length - 1]!;
-        badSeen = status.bad.length;
+      const bad = status.bad.at(-1);
+      if (bad && !badSeen.has(bad)) {
+        for (const file of status.bad) badSeen.add(file);
         setState({ ...stateRef.current!, status: `bad file (${sanitize(bad.reason)}): ${sanitize(bad.path)}` });
       }
       if (committed) void refresh();
@@ -886,8 +894,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     noun: state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events',
     row: total > 0 ? win.cursor + 1 : 0,
     order: state.order,
-    // As the folder dashboard's header: only a followed folder has anything to follow.
-    follow: follower ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
+    // As the folder dashboard's header: only a followed folder has anything to follow, and only while more can
+    // arrive (not once --no-watch's import has ended, nor with the folder gone).
+    follow: follower && follow && follow.phase !== 'stopped' && !follow.folderGone ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
     skipped: problemFiles.skipped.length,
     conflicts: problemFiles.conflictCount,
@@ -902,7 +911,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         <Text wrap="truncate-end" bold={theme.bold}>
           {fit(download.activity ? `${head}  ${download.activity}` : head, width).trimEnd()}
         </Text>
-        <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation="" width={width} />
+        <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {download.dialog(width, mainH)}
           {main}
