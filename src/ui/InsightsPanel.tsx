@@ -126,7 +126,9 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
   const listLayout = insightListLayout(width, withYear, insightEndWidth(insights, zone, withYear));
   const win = listWindow(insights.length, index, layout.listRows);
   // Whole hints are dropped on narrow terminals, never cut halfway.
-  const title = fitHints([`Insights (${insights.length})`, 'j/k select', 'Enter events', ...(tabs.length > 1 ? ['Tab attributions'] : []), 'i/Esc back', '? help'], width);
+  // With no Insights there is nothing to select, list or attribute: only the way back is offered.
+  const keys = insights.length === 0 ? [] : ['j/k select', 'Enter events', ...(tabs.length > 1 ? ['Tab attributions'] : [])];
+  const title = fitHints([`Insights (${insights.length})`, ...keys, 'i/Esc back', '? help'], width);
 
   if (insights.length === 0) {
     return (

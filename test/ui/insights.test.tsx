@@ -139,6 +139,15 @@ describe('Insights view', () => {
     expect(frame).not.toContain('└');
   });
 
+  it('with no Insights, the title offers only the way back (no select, events or attributions to reach)', async () => {
+    const store = await sampleStore((r) => rowInsight(r) === null);
+    const { h } = mount(store, 100, 20);
+    const frame = await h.waitFor((f) => f.includes('No CloudTrail Insights records'));
+    const title = lines(frame).find((l) => l.startsWith('Insights (0)')) ?? '';
+    expect(title).toContain('i/Esc back');
+    expect(title).not.toMatch(/select|Enter events|attributions/);
+  });
+
   it('wraps the no-Insights sentence between words (46 columns: the first sentence ends at the edge)', async () => {
     const store = await sampleStore((r) => rowInsight(r) === null);
     const { h } = mount(store, 46, 20);
