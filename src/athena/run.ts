@@ -117,7 +117,12 @@ export function explainAwsError(error: unknown): string {
     if (profile) return `no AWS credentials from profile '${profile}' (AWS_PROFILE): check that it exists and has credentials, or run aws sso login --profile ${profile}`;
     return 'no AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run aws sso login / aws configure';
   }
-  if (/Region is missing/i.test(message)) return 'no AWS region: set AWS_REGION (or a region in your AWS profile)';
+  if (/Region is missing/i.test(message)) {
+    // A profile named but not there (a typo) has no region either: that, not AWS_REGION, is what to fix.
+    const profile = process.env['AWS_PROFILE'];
+    if (profile) return `no AWS region from profile '${profile}' (AWS_PROFILE): check that it exists and sets a region, or set AWS_REGION`;
+    return 'no AWS region: set AWS_REGION (or a region in your AWS profile)';
+  }
   if (/Region not accepted/i.test(message)) return `the AWS region is not valid (${message.replace(/^Error: /, '')}): set AWS_REGION to a region such as us-east-1`;
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || /not authorized|AccessDenied/i.test(message)) {
     return `permission denied: ${message} (the caller needs athena:StartQueryExecution, GetQueryExecution, GetQueryResults, glue:GetTable and read access to the trail bucket and the results location)`;

@@ -171,6 +171,10 @@ describe('trailtop athena', () => {
       const ghost = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'athena', '--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { env: { ...env, AWS_PROFILE: 'ghost\u001b[2J' }, encoding: 'utf8', timeout: 60_000 });
       expect(ghost.status).toBe(1);
       expect(ghost.stderr.trim()).toBe("trailtop: no AWS credentials from profile 'ghost\\x1b[2J' (AWS_PROFILE): check that it exists and has credentials, or run aws sso login --profile ghost\\x1b[2J");
+      // A profile that is not there has no region either: it said only "set AWS_REGION".
+      const ghostNoRegion = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), 'athena', '--database', 'd', '--table', 't', '--workgroup', 'w', 'error:*'], { env: { ...env, AWS_REGION: undefined, AWS_PROFILE: 'nope' }, encoding: 'utf8', timeout: 60_000 });
+      expect(ghostNoRegion.status).toBe(1);
+      expect(ghostNoRegion.stderr.trim()).toBe("trailtop: no AWS region from profile 'nope' (AWS_PROFILE): check that it exists and sets a region, or set AWS_REGION");
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
