@@ -8,6 +8,7 @@ import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, Us
 import { dbOption } from './dbFolder.js';
 import { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 import type { Count, ScanSummary } from './scanSummary.js';
+import type { FileShape } from '../model/types.js';
 import type { ReportedConflict } from '../store/progress.js';
 import { checkBucketOption, HISTOGRAM_OPTIONS, HISTOGRAM_USAGE } from './histogramOptions.js';
 import { writeStdout } from './stdout.js';
@@ -157,10 +158,21 @@ function table(title: string, rows: Count[]): string[] {
   return [title, ...rows.map((r) => `  ${String(r.count).padStart(width)}  ${shown(r.name)}`)];
 }
 
+/**
+ * The order the file shapes are named in: fixed, so a folder read by parallel workers and an archive's
+ * GROUP BY (which counted them in whatever order) print the same line from run to run.
+ */
+const SHAPE_ORDER: readonly string[] = ['records', 'array', 'single', 'jsonl', 'lookup-events', 'eventbridge', 'empty'] satisfies FileShape[];
+const shapeRank = (shape: string): number => {
+  const at = SHAPE_ORDER.indexOf(shape);
+  return at === -1 ? SHAPE_ORDER.length : at;
+};
+
 /** The human form of a summary; every log-derived string goes through the sanitiser. */
 export function formatSummary(s: ScanSummary): string {
   const shapes = Object.entries(s.files.byShape)
     .filter(([shape]) => !['digest', 'not-cloudtrail', 'bad'].includes(shape))
+    .sort(([a], [b]) => shapeRank(a) - shapeRank(b))
     .map(([shape, n]) => `${shape} ${n}`)
     .join(', ');
   // An archive under a filter: the copies read of the matching events are not known (null).

@@ -90,3 +90,15 @@ describe('summarizeStore', () => {
     expect(JSON.parse(text)).toEqual(value);
   });
 });
+
+describe('formatSummary: the file shapes line', () => {
+  it('names the shapes in one order however they were counted (an archive counts them in GROUP BY order)', () => {
+    const s = summarizeStore(loaded(), null, { folder: 'logs' });
+    const line = (byShape: typeof s.files.byShape): string => formatSummary({ ...s, files: { ...s.files, byShape } }).split('\n').find((l) => l.startsWith('Files'))!;
+    const one = line({ empty: 21, single: 32, 'lookup-events': 1, array: 578, records: 20, digest: 2 });
+    const other = line({ records: 20, array: 578, digest: 2, single: 32, empty: 21, 'lookup-events': 1 });
+    expect(one).toBe(other);
+    expect(one).toContain('(records 20, array 578, single 32, lookup-events 1, empty 21)');
+  });
+});
+
