@@ -27,7 +27,10 @@ export function trailtopCommand(cwd: string, args: string[], env = ''): string {
   // The dashboard keeps query history under XDG_STATE_HOME: never in the real home from a test.
   if (!env.includes('XDG_STATE_HOME=')) env = `XDG_STATE_HOME=${JSON.stringify(path.join(tmpdir(), `trailtop-test-state-${process.pid}`))} ${env}`.trim();
   const argv = [BIN, ...args].map((a) => JSON.stringify(a)).join(' ');
-  return `cd ${JSON.stringify(cwd)} && env -u CI -u CONTINUOUS_INTEGRATION ${env ? `${env} ` : ''}node ${argv}; echo "EXITED $?"; sleep 30`;
+  // A UTF-8 locale unless the test sets one: the screens the tests read draw Unicode glyphs, which a
+  // machine whose own locale is C (LC_ALL=C, LANG=C) would turn into their ASCII stand-ins.
+  if (!/\b(LANG|LC_ALL|LC_CTYPE)=/.test(env)) env = `LANG=C.UTF-8 ${env}`.trim();
+  return `cd ${JSON.stringify(cwd)} && env -u CI -u CONTINUOUS_INTEGRATION -u LC_ALL -u LC_CTYPE ${env ? `${env} ` : ''}node ${argv}; echo "EXITED $?"; sleep 30`;
 }
 
 export interface WaitOptions {
@@ -50,7 +53,8 @@ export interface TmuxServer {
 
 export function tmuxServer(name: string): TmuxServer {
   const socket = `trailtop-${name}-${process.pid}-${Date.now()}`;
-  const run = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  // -u: the panes are read as UTF-8 whatever the machine's locale.
+  const run = (...args: string[]): string => execFileSync('tmux', ['-u', '-L', socket, ...args], { encoding: 'utf8' });
   const screen = (session: string): string => {
     try {
       return run('capture-pane', '-p', '-t', session);
@@ -84,7 +88,7 @@ export function tmuxServer(name: string): TmuxServer {
       }
     },
     kill: () => {
-      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      spawnSync('tmux', ['-u', '-L', socket, 'kill-server']);
     },
   };
 }
