@@ -33,6 +33,15 @@ const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 
 /** `trailtop [DIR|FILE] [--no-watch] [--help]`: the interactive dashboard. */
+/**
+ * What the alternate screen says while Ink loads. DIR's name may hold any character (a synced
+ * bucket's folder, a name completed by the shell): JSON's escaping left C1 controls (U+009B is CSI
+ * to some terminals) and bidi overrides raw, so the name is sanitised as every other string.
+ */
+export function openingLine(dir: string): string {
+  return `trailtop: opening ${sanitize(dir)}…`;
+}
+
 export async function runDashboard(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...RULES_OPTION,
@@ -70,7 +79,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
   // React's development build is several times slower per frame; nothing here needs its checks.
   process.env['NODE_ENV'] ??= 'production';
   // Loading Ink and React takes a moment on a busy machine: say something on the alternate screen meanwhile.
-  process.stdout.write(`${ENTER_ALT}trailtop: opening ${JSON.stringify(dir).slice(1, -1)}…`);
+  process.stdout.write(`${ENTER_ALT}${openingLine(dir)}`);
   let run: typeof import('../ui/run.js');
   try {
     run = await import('../ui/run.js');

@@ -51,7 +51,15 @@ export function parseRuleFile(text: string, path: string, origin: string): Parse
       return;
     }
     keepWrittenDigits(document);
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // yaml throws here, not in document.errors, for aliases that expand past maxAliasCount (a
+      // "billion laughs" file): one such file in a rules folder stopped every command that loads it.
+      out.skipped.push({ path: where, reason: `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0]! : String(error)}` });
+      return;
+    }
     if (value === null || value === undefined) {
       if (!several) out.skipped.push({ path: where, reason: 'empty file' });
       return;

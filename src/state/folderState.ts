@@ -11,7 +11,7 @@
  * Plain Node, no Ink: the dashboard reads it through a thin hook.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
@@ -128,6 +128,21 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | null)?.code ?? (error instanceof Error ? error.message : String(error));
 }
 
+/**
+ * The state file's text. Opened without blocking and read only when it is a regular file: a FIFO
+ * put in its place blocked the read (and so the dashboard's start, or `--filter mark:*`) for ever,
+ * and a link to /dev/zero never ended; either is now an unreadable file, ignored with a message.
+ */
+function readStateText(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes a file atomically: a temp file beside it, then rename (a reader sees the old or the new file, never half). */
 export function writeFileAtomic(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -206,7 +221,7 @@ export function openFolderState(folder: string, options: FolderStateOptions): Fo
   let data = emptyData(key);
   let warning = '';
   try {
-    data = parseStateData(readFileSync(file, 'utf8'), key);
+    data = parseStateData(readStateText(file), key);
   } catch (error) {
     const code = errorCode(error);
     if (code !== 'ENOENT') warning = `Saved history ignored (${code}): ${file}`;

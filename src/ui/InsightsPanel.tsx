@@ -2,6 +2,7 @@ import { Box, Text, type Key } from 'ink';
 import { useEffect, useMemo, useRef } from 'react';
 import { attributionTable, relatedEventsQuery, type AttributionTable, type Insight } from '../model/insights.js';
 import type { RateSeries } from '../model/rate.js';
+import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import type { PluginViewProps } from './App.js';
 import { InsightChart } from './InsightChart.js';
@@ -55,7 +56,8 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
 
   const allAttributionLines = useMemo(() => attributionLines(tables, width), [tables, width]);
   const layout = insightsLayout(height, insights.length, allAttributionLines.length);
-  const tabs = layout.attributionsBelow ? ['Chart'] : ['Chart', ...tables.map((t) => TAB_NAMES[t.attribute] ?? t.attribute)];
+  // An attribute without a tab name is named by its own text, which comes from the log.
+  const tabs = layout.attributionsBelow ? ['Chart'] : ['Chart', ...tables.map((t) => TAB_NAMES[t.attribute] ?? sanitize(t.attribute))];
   const tabIndex = Math.min(tab, tabs.length - 1);
 
   const live = { insights, index, insight, tabs, tabIndex, choice };

@@ -9,7 +9,7 @@ import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
 import { eventConsoleLink, eventLinkNote, linkNotAvailable, missingLinkReasons, resourceLinks } from '../links/links.js';
 import type { PivotTerm } from '../investigate/pivot.js';
-import { sanitize } from '../term/sanitize.js';
+import { needsSanitizing, sanitize } from '../term/sanitize.js';
 import { chainLines, type ChainState } from './investigate/chainLines.js';
 
 export type Tone = 'normal' | 'heading' | 'error' | 'insight' | 'muted' | 'link';
@@ -227,7 +227,12 @@ export function noPivotStatus(link: LinkItem | undefined): string {
 /** What `y` copies of the selected link in the details, named for the status line; or, in `status`, why nothing (both dashboards). */
 export function linkCopy(link: LinkItem | undefined): { text: string; what: string } | { status: string } {
   if (!link) return { status: 'No link selected: Tab or → selects one' };
-  if (link.kind === 'value' && link.value) return { text: link.value, what: `the ${link.label.toLowerCase()}` };
+  if (link.kind === 'value' && link.value) {
+    // The clipboard is pasted into a shell next: a value from the log holding ESC [ 201 ~ ends bracketed
+    // paste there, and the newline after it runs what follows. Such a value is copied as the panel shows it.
+    if (needsSanitizing(link.value)) return { text: sanitize(link.value), what: `the ${link.label.toLowerCase()} as shown (control characters escaped)` };
+    return { text: link.value, what: `the ${link.label.toLowerCase()}` };
+  }
   if (!link.url) return { status: `${link.label}: ${sanitize(link.unavailable ?? 'Link not available')}` };
   return { text: link.url, what: `the ${link.label} link` };
 }

@@ -432,7 +432,8 @@ export function attributionLines(tables: AttributionTable[], width: number): Arr
   const valueWidth = Math.max(8, Math.min(80, width - numbers - 2));
   const header = `  ${fit('', valueWidth)} ${padStart('Insight', 8)} ${padStart('share', 5)} ${padStart('Baseline', 8)} ${padStart('share', 5)}`;
   for (const table of tables) {
-    out.push({ text: truncate(table.title, width), kind: 'title' });
+    // An attribute CloudTrail does not name (ATTRIBUTE_TITLES) is titled by its own text, from the log.
+    out.push({ text: truncate(sanitize(table.title), width), kind: 'title' });
     out.push({ text: truncate(header, width), kind: 'header' });
     for (const row of table.rows) {
       const value = fit(sanitize(row.value), valueWidth);

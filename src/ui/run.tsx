@@ -4,6 +4,7 @@ import { openFolder } from '../ingest/open.js';
 import { openFolderState } from '../state/index.js';
 import { guardKeyInput } from '../term/keyInput.js';
 import { sanitize } from '../term/sanitize.js';
+import { crashText } from './crashText.js';
 import { App, type PluginViews } from './App.js';
 import { ArchiveApp } from './archive/ArchiveApp.js';
 import type { ArchiveFollower } from '../archive/follow.js';
@@ -96,7 +97,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
   };
   const onCrash = (error: unknown): void => {
     restore();
-    process.stderr.write(`trailtop: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(crashText(error, true));
     process.exit(1);
   };
   process.on('SIGTERM', onSignal);
@@ -108,7 +109,7 @@ export async function runInteractive(dir: string, options: RunOptions): Promise<
     await instance.waitUntilExit();
   } catch (error) {
     restore();
-    process.stderr.write(`trailtop: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(crashText(error, false));
     exitCode = 1;
   } finally {
     restore();
