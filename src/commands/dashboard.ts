@@ -32,7 +32,6 @@ Detection rules run on every event as it loads; ! opens what they found.`;
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 
-/** `trailtop [DIR|FILE] [--no-watch] [--help]`: the interactive dashboard. */
 /**
  * What the alternate screen says while Ink loads. DIR's name may hold any character (a synced
  * bucket's folder, a name completed by the shell): JSON's escaping left C1 controls (U+009B is CSI
@@ -42,6 +41,7 @@ export function openingLine(dir: string): string {
   return `trailtop: opening ${sanitize(dir)}…`;
 }
 
+/** `trailtop [DIR|FILE] [--no-watch] [--help]`: the interactive dashboard. */
 export async function runDashboard(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...RULES_OPTION,
