@@ -28,6 +28,7 @@
  *   `(?m:^)` and `(?m:$)`.
  */
 import { LINE_END, LINE_START } from '../query/lineAnchors.js';
+import { nestedRepetition } from './regexNesting.js';
 import { Unsupported } from './unsupported.js';
 
 const LEADING_FLAGS = /^\(\?([A-Za-z]+)\)/;
@@ -51,6 +52,8 @@ export function sigmaRegex(field: string, text: string, modifierFlags: string): 
     source = source.slice(leading[0].length);
     for (const c of letters) if (!flags.includes(c)) flags += c;
   }
+  const nested = nestedRepetition(source);
+  if (nested) throw new Unsupported(`${field}|re: ${nested} repeats a repetition, which a crafted value can keep busy for ever (2^n tries); write the inner part repeated once`);
   try {
     new RegExp(source, flags + 'u');
     return { source, flags: flags + 'u' };
