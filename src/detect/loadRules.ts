@@ -102,11 +102,14 @@ function ruleFiles(root: string, skipped: SkippedRule[]): string[] {
     }
     for (const name of names) {
       const path = join(dir, name);
+      const ruleName = /\.ya?ml$/i.test(name);
       let info;
       try {
         info = statSync(path);
-      } catch {
-        continue; // a dangling link: not a rule file
+      } catch (error) {
+        // A dangling link named as a rule file is a rule the reader meant to run: say so, as for any other.
+        if (ruleName) skipped.push({ path, reason: `cannot read: ${error instanceof Error ? error.message : String(error)}` });
+        continue;
       }
       if (info.isDirectory()) {
         const key = `${info.dev}:${info.ino}`;
@@ -114,8 +117,10 @@ function ruleFiles(root: string, skipped: SkippedRule[]): string[] {
           seen.add(key);
           walk(path, depth + 1);
         }
-      } else if (info.isFile() && /\.ya?ml$/i.test(name)) {
-        out.push(path);
+      } else if (ruleName) {
+        // A FIFO or a device (a link to /dev/zero) would block or never end a read: listed, not read.
+        if (info.isFile()) out.push(path);
+        else skipped.push({ path, reason: 'not a regular file' });
       }
     }
   };
