@@ -38,7 +38,7 @@ export function liveState(progress: LoadProgress, watching: boolean): string {
 
 /** What `f` says in a live state where nothing new can arrive (the cursor still goes to the newest event); null where events can. */
 export function nothingNewText(state: string): string | null {
-  if (state === 'not watching') return "Newest event: not watching (started with --no-watch), nothing new will arrive";
+  if (state === 'not watching') return "Newest event: not watching (--no-watch), nothing new will arrive";
   if (state === 'folder gone') return 'Newest event: the folder is gone, nothing new will arrive';
   return null;
 }

@@ -31,7 +31,7 @@ const selected = (frame: string): string => frame.split('\n').find((line) => lin
 
 describe('f when nothing new can arrive', () => {
   it.each([
-    ['--no-watch', false, false, 'not watching (started with --no-watch), nothing new will arrive'],
+    ['--no-watch', false, false, 'not watching (--no-watch), nothing new will arrive'],
     ['the folder gone', true, true, 'the folder is gone, nothing new will arrive'],
   ])('%s: goes to the newest event and says so', async (_what, watching, gone, said) => {
     const h = renderApp(<App store={loaded(gone)} folder="/logs" watching={watching} env={{ NO_COLOR: '1' }} />, 120, 24);
