@@ -26,7 +26,8 @@ Options:
   -h, --help   show this help
 
 Exit status: 0 when the event was found, 1 when it is not in the logs (or the --db
-archive cannot be read), 2 for bad arguments.`;
+archive cannot be read), 2 for bad arguments, 130 interrupted (143 on SIGTERM) while
+--db imports DIR.`;
 
 function time(ms: number | undefined): string {
   return ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '-';

@@ -16,7 +16,8 @@ import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
 import type { DetectReport } from './detect.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
-import { progressLine } from '../term/progressLine.js';
+import { progressLine, type ProgressLine } from '../term/progressLine.js';
+import { CommandInterrupted } from './usageError.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
 import { asDbArgumentError, requireDbBesideLogs } from './dbFolder.js';
@@ -41,38 +42,49 @@ export async function openDb(dbPath: string, dir: string | undefined, signal?: A
   }
 }
 
-async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: AbortSignal | undefined, beforeImport: BeforeImport | undefined): Promise<Archive> {
+/**
+ * SIGINT and SIGTERM stop DIR's import between batches, as in `archive`, for the commands that pass
+ * no signal of their own (scan, detect, chain): left to their default they killed the process with
+ * no word, the progress bar still on screen. A second one exits at once, the bar cleared: the open
+ * batch is not committed, so the archive is still whole.
+ */
+function stopImportOnSignals(bar: () => ProgressLine | null): { readonly signal: AbortSignal; readonly seen: NodeJS.Signals | null; release(): void } {
+  const controller = new AbortController();
+  let seen: NodeJS.Signals | null = null;
+  const onSignal = (received: NodeJS.Signals): void => {
+    if (seen) {
+      bar()?.clear();
+      process.exit(received === 'SIGTERM' ? 143 : 130);
+    }
+    seen = received;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get seen() {
+      return seen;
+    },
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+async function openDbOrThrow(dbPath: string, dir: string | undefined, callerSignal: AbortSignal | undefined, beforeImport: BeforeImport | undefined): Promise<Archive> {
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
     await requireDbBesideLogs(dbPath, dir);
-    const archive = await openArchive(dbPath, {
-      onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
-    });
+    // A big folder takes minutes: on a terminal, archive's bar says how far it is (gone before the command's output).
+    const bar = process.stderr.isTTY === true ? progressLine() : null;
+    const own = callerSignal === undefined ? stopImportOnSignals(() => bar) : null;
     try {
-      await beforeImport?.(archive);
-    } catch (error) {
-      // Refused before anything was imported: the archive is left as found, its log not folded into the file on close.
-      await archive.connection.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => undefined);
-      await archive.close();
-      throw error;
+      return await importInto(dbPath, dir, own?.signal ?? callerSignal, beforeImport, bar, () => own?.seen ?? null);
+    } finally {
+      own?.release();
     }
-    try {
-      // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
-      const { importFolder } = await import('../archive/import.js');
-      // A big folder takes minutes: on a terminal, archive's bar says how far it is (gone before the command's output).
-      const bar = process.stderr.isTTY === true ? progressLine() : null;
-      let summary;
-      try {
-        summary = await importFolder(archive, dir, { alone: true, ...(signal ? { signal } : {}), ...(bar ? { onProgress: importProgressDrawer(bar) } : {}) });
-      } finally {
-        bar?.clear();
-      }
-      for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
-    } catch (error) {
-      await archive.close();
-      throw error;
-    }
-    return archive;
   }
   // FILE, not the path given: DuckDB opens some names (`:memory:`) in memory, where an archive is refused.
   if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: an archive is a file, such as trail.duckdb; create one with 'trailtop archive DIR --db FILE'`, false);
@@ -80,6 +92,52 @@ async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: Ab
   try {
     await limitReadMemory(archive);
     await beforeImport?.(archive);
+  } catch (error) {
+    await archive.close();
+    throw error;
+  }
+  return archive;
+}
+
+/** Opens the archive for writing and imports DIR's new files; `interrupted` names our own signal handlers' catch, if any. */
+async function importInto(
+  dbPath: string,
+  dir: string,
+  signal: AbortSignal | undefined,
+  beforeImport: BeforeImport | undefined,
+  bar: ProgressLine | null,
+  interrupted: () => NodeJS.Signals | null,
+): Promise<Archive> {
+  const archive = await openArchive(dbPath, {
+    onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
+  });
+  try {
+    await beforeImport?.(archive);
+  } catch (error) {
+    // Refused before anything was imported: the archive is left as found, its log not folded into the file on close.
+    await archive.connection.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => undefined);
+    await archive.close();
+    throw error;
+  }
+  try {
+    // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
+    const { importFolder } = await import('../archive/import.js');
+    let summary;
+    try {
+      summary = await importFolder(archive, dir, { alone: true, ...(signal ? { signal } : {}), ...(bar ? { onProgress: importProgressDrawer(bar) } : {}) });
+    } finally {
+      bar?.clear();
+    }
+    for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+    const caught = interrupted();
+    // Caught after the last batch too: the user asked to stop, so the query is not run.
+    if (caught) {
+      throw new CommandInterrupted(
+        `interrupted (${caught}) while importing ${sanitize(dir)} into ${sanitize(dbPath)}: ` +
+          (summary.eventsAdded > 0 ? `${counted(summary.eventsAdded, 'event')} added (the batches committed before)` : 'nothing was added'),
+        caught,
+      );
+    }
   } catch (error) {
     await archive.close();
     throw error;
