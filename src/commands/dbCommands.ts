@@ -154,7 +154,13 @@ export async function archiveWhere(archive: Archive, source: string, ruleDirs?: 
   if (source.trim() === '') return null;
   const ast = parseForSql(source, Date.now(), 'bad filter'); // a usage error with its position, worded as scan DIR --filter's
   // The rule loader (Sigma, YAML) only for a rule: term: a query alone starts without it.
-  const rules = hasTag(ast, 'rule') ? (await import('./rules.js')).commandRules(ruleDirs ? [...ruleDirs] : undefined).rules : [];
+  let rules: RuleSet['rules'] = [];
+  if (hasTag(ast, 'rule')) {
+    const { commandRules, reportRulesNotRun } = await import('./rules.js');
+    const set = commandRules(ruleDirs ? [...ruleDirs] : undefined);
+    reportRulesNotRun(set);
+    rules = set.rules;
+  }
   // mark: reads the marks the --db dashboard keeps for this archive file.
   const marks = hasTag(ast, 'mark') ? savedMarks(archive.path) : null;
   const filter = await archiveFilter(source, { rules, vocabulary: () => archiveVocabulary(archive), ...(marks ? { marks } : {}) });

@@ -21,6 +21,15 @@ export function commandRules(rules: readonly string[] | undefined): RuleSet {
   }
 }
 
+/**
+ * The rules that will not run (bad YAML, an unsupported modifier, a duplicate id), one line each on
+ * stderr, for the commands that run rules without listing them as detect does (tail --findings-only,
+ * a rule: filter): a rule dropped in silence would leave an alerting pipeline blind to what it watches for.
+ */
+export function reportRulesNotRun(set: RuleSet): void {
+  for (const skipped of set.skipped) process.stderr.write(`trailtop: rule not run: ${sanitize(skipped.path)}: ${sanitize(skipped.reason)}\n`);
+}
+
 /** True when a query names detection results (a rule: term), so the command must run the rules to answer it. */
 export function filterNeedsRules(source: string): boolean {
   const parsed = parseQuery(source, { deepTerms: true });

@@ -71,7 +71,7 @@ export async function runScan(argv: string[]): Promise<number> {
   if (!dir) throw new UsageError('scan needs a folder or file: trailtop scan DIR|FILE');
   // The folder's reader, its workers, the rule loader and the rule engine load only here: `scan --db` needs none of them
   // (~60 ms of CPU at start-up, paid by every query on an archive).
-  const [{ scanFolderHeadless }, { deepPart }, { detectionSession }, { commandRules, filterNeedsRules, requireNamedRules }] = await Promise.all([
+  const [{ scanFolderHeadless }, { deepPart }, { detectionSession }, { commandRules, filterNeedsRules, reportRulesNotRun, requireNamedRules }] = await Promise.all([
     import('../scan/run.js'),
     import('../query/deep/engine.js'),
     import('../detect/session.js'),
@@ -86,6 +86,7 @@ export async function runScan(argv: string[]): Promise<number> {
   const rules = values.rules || process.env.TRAILTOP_RULES || needsRules ? commandRules(values.rules) : null;
   if (rules) requireNamedRules(source, rules);
   const session = rules && needsRules ? detectionSession(rules) : null;
+  if (rules && session) reportRulesNotRun(rules);
   const now = Date.now();
   await requireFolderOrFile(dir);
   const marks = filterNeedsMarks(source) ? savedMarks(dir) : null;

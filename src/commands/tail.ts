@@ -11,7 +11,7 @@ import type { ConflictingDuplicate } from '../store/progress.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { commandRules, filterNeedsRules, requireNamedRules, RULES_HELP, RULES_OPTION } from './rules.js';
+import { commandRules, filterNeedsRules, reportRulesNotRun, requireNamedRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { detectionSession, type DetectionSession } from '../detect/session.js';
 import { headlessFilteredRows, headlessFilterFits, type HeadlessRows } from '../export/headlessFilter.js';
 import { idKey, type IdSet } from '../scan/ids.js';
@@ -66,6 +66,7 @@ export async function runTail(argv: string[]): Promise<number> {
   const rules = values.rules || needsRules || process.env.TRAILTOP_RULES ? commandRules(values.rules) : null;
   if (rules) requireNamedRules(source, rules);
   const session = rules && needsRules ? detectionSession(rules) : null;
+  if (rules && session) reportRulesNotRun(rules);
   // rule: terms read the findings, which a file's hits reach before the store tells of its rows.
   const now = Date.now();
   await requireFolderOrFile(dir);
