@@ -74,7 +74,8 @@ export async function runChain(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
   const store = new EventStore(0);
   await loadFolder(dir, store);
-  for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  // Worded as scan, detect, export and chain --db word it, so one grep finds them in a script's log.
+  for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   const row = store.get(eventId);
   if (!row) {
     process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in ${sanitize(dir)} (${counted(store.size, 'event')} read)\n`);
