@@ -52,7 +52,7 @@ export function formatChain(chain: Chain): string {
 
 /** `trailtop chain DIR EVENT_ID [--json]`. */
 export async function runChain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 2);
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 2, 'a folder or event ID');
   if (values.help) {
     writeHelp(CHAIN_USAGE);
     return 0;

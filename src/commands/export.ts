@@ -28,7 +28,7 @@ import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { progressLine } from '../term/progressLine.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
-import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { combineFilter, compileFilter, FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
 import { archiveOwnFile } from '../archive/ownFiles.js';
 import { refuseWriteIntoArchiveLogs, refuseWriteIntoLogFolder } from './logFolderGuard.js';
@@ -218,7 +218,7 @@ class TargetRefused extends Error {
  * exportRows, the same code path as the dashboard's download dialog.
  */
 export async function runExport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
     writeHelp(EXPORT_USAGE);
     return 0;

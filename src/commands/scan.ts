@@ -4,7 +4,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { ELLIPSIS, truncate } from '../term/width.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
-import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { combineFilter, compileFilter, FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
 import { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 import type { Count, ScanSummary } from './scanSummary.js';
@@ -52,7 +52,7 @@ const OPTIONS = {
 } as const;
 
 export async function runScan(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
     writeHelp(SCAN_USAGE);
     return 0;

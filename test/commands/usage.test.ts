@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../src/cli.js';
 import { ARCHIVE_USAGE } from '../../src/commands/archive.js';
-import { parseCommandArgs, UsageError } from '../../src/commands/args.js';
+import { FOLDER_OPERAND, parseCommandArgs, UsageError } from '../../src/commands/args.js';
 import { VersionRequested } from '../../src/commands/usageError.js';
 import { ATHENA_USAGE } from '../../src/commands/athena.js';
 import { CHAIN_USAGE } from '../../src/commands/chain.js';
@@ -94,6 +94,17 @@ describe('a negated query as a positional argument', () => {
     expect(() => parseCommandArgs(['--json', '-x'], { json: { type: 'boolean' } })).toThrow(/^unknown option '-x'$/);
     // After --, it is the query.
     expect(parseCommandArgs(['--json', '--', '-error:*'], { json: { type: 'boolean' } }).positionals).toEqual(['-error:*']);
+  });
+
+  it('names a folder, not a query, for the commands whose argument is DIR', () => {
+    expect(() => parseCommandArgs(['--json', '-logs'], { json: { type: 'boolean' } }, 1, FOLDER_OPERAND)).toThrow(
+      "unknown option '-l': a folder or file name that starts with - goes after --, as in -- '-logs'",
+    );
+  });
+  it.each([['scan'], ['export'], ['detect'], ['tail'], ['archive'], ['chain', 'ID'], ['--no-watch']])('trailtop %s -logs: the hint names a folder, not a query', (...args: string[]) => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../bin/trailtop.js'), ...args, '-logs'], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^trailtop: unknown option '-l': a folder (or file name|or event ID) that starts with - goes after --, as in -- '-logs'$/m);
   });
 });
 
