@@ -108,6 +108,19 @@ describe('a negated query as a positional argument', () => {
   });
 });
 
+describe('--max-decompressed', () => {
+  // sql and athena read no log file: the option was taken and dropped, as if it had limited something.
+  it.each([
+    ['sql', '--dialect', 'duckdb', '--max-decompressed', '1G', 'name:x'],
+    ['athena', '--max-decompressed=1G', '--database', 'd', '--table', 't', '--workgroup', 'w', 'name:x'],
+  ])('is refused by %s, which reads no logs', (...args: string[]) => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`--max-decompressed limits the gzip log files a command reads: ${args[0]} reads none, drop it`);
+    expect(run.stdout).toBe('');
+  });
+});
+
 describe('--version', () => {
   const ROOT = resolve(import.meta.dirname, '../..');
   const expected = `trailtop ${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`;
