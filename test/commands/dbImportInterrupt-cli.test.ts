@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordsJson, tempFolder } from '../support/files.js';
 import { ChildReaper, spawnCollected } from '../support/processes.js';
+import { hasTmux, requireTmuxInCi, tmuxServer } from '../support/tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const scratch = tempFolder('trailtop-db-import-interrupt-');
@@ -18,8 +19,9 @@ const reaper = new ChildReaper();
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
   mkdirSync(logs);
-  // Enough files that the import is still running when the signal comes (it starts once the archive file exists).
-  for (let f = 0; f < 600; f++) {
+  // Enough files that the import is still running when the signal comes (it starts once the archive file exists),
+  // and that its bar is on a terminal for a while (seconds) before it ends.
+  for (let f = 0; f < 1500; f++) {
     const events = Array.from({ length: 100 }, (_, i) => ({
       eventVersion: '1.08',
       eventID: `e-${f}-${i}`,
@@ -70,5 +72,24 @@ describe('--db FILE DIR interrupted during the import', () => {
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('trailtop: interrupted (SIGINT) while importing');
     expect(run.stdout).toBe('');
+  }, 60_000);
+
+  requireTmuxInCi('the import bar cleared at Ctrl-C');
+  it.skipIf(!hasTmux)('on a terminal, Ctrl-C clears the bar: the message alone is left', async () => {
+    const tmux = tmuxServer('dbimportinterrupt');
+    const bin = join(ROOT, 'bin/trailtop.js');
+    try {
+      // The trap keeps the shell (which Ctrl-C reaches too) up to say how node exited.
+      tmux.start('scan', 120, 10, `stty echoctl; trap : INT; cd ${JSON.stringify(scratch.dir)} && node ${JSON.stringify(bin)} scan --db tty.duckdb logs; echo "EXITED $?"; sleep 30`);
+      await tmux.waitFor('scan', (text) => / files /.test(text), 'the import bar', { timeoutMs: 30_000, failOnExit: true });
+      tmux.keys('scan', 'C-c');
+      const screen = await tmux.waitFor('scan', (text) => text.includes('EXITED'), 'the exit', { timeoutMs: 30_000 });
+      const lines = screen.split('\n').filter((l) => l.trim() !== '');
+      expect(lines[0]).toMatch(/^trailtop: interrupted \(SIGINT\) while importing logs into tty\.duckdb: /);
+      expect(lines[lines.length - 1]).toBe('EXITED 130');
+      expect(screen).not.toMatch(/ files /);
+    } finally {
+      tmux.kill();
+    }
   }, 60_000);
 });
