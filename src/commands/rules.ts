@@ -9,6 +9,8 @@ export { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 
 /** The built-in pack plus --rules and TRAILTOP_RULES; a missing folder is a usage error (exit 2). */
 export function commandRules(rules: readonly string[] | undefined): RuleSet {
+  // `--rules "$RULES"` with the variable unset: said as such, not "no such rules folder: " naming nothing.
+  if (rules?.some((folder) => folder.trim() === '')) throw new UsageError('--rules needs a folder (or file) of Sigma rules, such as ./rules');
   try {
     return loadRuleSet(ruleFolders(rules));
   } catch (error) {

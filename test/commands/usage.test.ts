@@ -108,6 +108,19 @@ describe('a negated query as a positional argument', () => {
   });
 });
 
+describe('--rules', () => {
+  it.each([
+    ['detect', '.', '--rules', ''],
+    ['scan', '.', '--filter', 'rule:*', '--rules', ''],
+    ['export', '.', '--filter', 'rule:*', '-o', '-', '--format', 'jsonl', '--rules', ''],
+    ['tail', '.', '--findings-only', '--rules', ''],
+  ])('an empty value is named as such by %s (it said "no such rules folder: " naming nothing)', (...args: string[]) => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain('trailtop: --rules needs a folder (or file) of Sigma rules, such as ./rules');
+  });
+});
+
 describe('--max-decompressed', () => {
   // sql and athena read no log file: the option was taken and dropped, as if it had limited something.
   it.each([
