@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { chainJson, findChain, type Chain } from '../investigate/chain.js';
 import { isUsableAccessKey } from '../model/accessKey.js';
 import { writeHelp } from './helpText.js';
@@ -61,6 +62,10 @@ export async function runChain(argv: string[]): Promise<number> {
   if (db !== undefined) {
     const eventId = positionals[positionals.length - 1];
     if (!eventId) throw new UsageError('chain --db needs an event ID: trailtop chain --db FILE [DIR] EVENT_ID');
+    // `chain --db FILE DIR` with the ID forgotten: DIR was looked up as an event ID, "no event with ID logs".
+    if (positionals.length === 1 && existsSync(eventId) && statSync(eventId).isDirectory()) {
+      throw new UsageError(`chain --db needs an event ID after the folder ${sanitize(eventId)}: trailtop chain --db FILE [DIR] EVENT_ID`);
+    }
     const chain = await archivedChain(db, positionals.length > 1 ? positionals[0] : undefined, eventId);
     if (!chain) {
       process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in the archive ${sanitize(db)}\n`);

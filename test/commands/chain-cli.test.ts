@@ -33,4 +33,11 @@ describe('chain DIR EVENT_ID', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^trailtop: bad file \S*broken\.json: /m);
   });
+
+  it('chain --db FILE DIR with the event ID forgotten says so (it looked DIR up as an event ID)', () => {
+    const run = trailtop(['chain', '--db', join(scratch.dir, 'a.duckdb'), logs]);
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`chain --db needs an event ID after the folder ${logs}`);
+    expect(existsSync(join(scratch.dir, 'a.duckdb'))).toBe(false);
+  });
 });
