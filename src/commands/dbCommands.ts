@@ -14,6 +14,7 @@ import type { ExportFormat } from '../export/index.js';
 import { wroteLine, type ProgressListener } from '../export/progress.js';
 import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
+import type { QueryNode } from '../query/ast.js';
 import type { DetectReport } from './detect.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { progressLine, type ProgressLine } from '../term/progressLine.js';
@@ -145,33 +146,52 @@ async function importInto(
   return archive;
 }
 
+/** A filter for the archive, read before the archive is opened: its parse and its rules. */
+export interface ArchiveFilterText {
+  source: string;
+  /** null for an empty filter (every event). */
+  ast: QueryNode | null;
+  /** The rules a rule: term reads (none without one). */
+  rules: RuleSet['rules'];
+}
+
 /**
- * The WHERE condition of a query text on the archive (null when empty), fuzzy words resolved against
- * its values; a rule: term becomes the named rules' detections (the built-in pack, TRAILTOP_RULES and
- * `ruleDirs`), so it selects what those rules fire on instead of nothing.
+ * Checks a filter before the archive is opened or DIR imported, so a typo or a rule: term naming no rule
+ * is refused at once, as `scan DIR` refuses it: it was found only after DIR's import, minutes on a big
+ * folder, with the archive created. A rule: term loads the rules (the built-in pack, TRAILTOP_RULES and
+ * `ruleDirs`) and names those that cannot run.
  */
-export async function archiveWhere(archive: Archive, source: string, ruleDirs?: readonly string[]): Promise<string | null> {
-  if (source.trim() === '') return null;
+export async function readArchiveFilter(source: string, ruleDirs?: readonly string[]): Promise<ArchiveFilterText> {
+  if (source.trim() === '') return { source, ast: null, rules: [] };
   const ast = parseForSql(source, Date.now(), 'bad filter'); // a usage error with its position, worded as scan DIR --filter's
   // The rule loader (Sigma, YAML) only for a rule: term: a query alone starts without it.
-  let rules: RuleSet['rules'] = [];
-  if (hasTag(ast, 'rule')) {
-    const { commandRules, reportRulesNotRun } = await import('./rules.js');
-    const set = commandRules(ruleDirs ? [...ruleDirs] : undefined);
-    reportRulesNotRun(set);
-    rules = set.rules;
-  }
+  if (!hasTag(ast, 'rule')) return { source, ast, rules: [] };
+  const { commandRules, reportRulesNotRun, requireNamedRules } = await import('./rules.js');
+  const set = commandRules(ruleDirs ? [...ruleDirs] : undefined);
+  requireNamedRules(source, set);
+  reportRulesNotRun(set);
+  return { source, ast, rules: set.rules };
+}
+
+/**
+ * The WHERE condition of a filter on the archive (null when empty), fuzzy words resolved against
+ * its values; a rule: term becomes the named rules' detections, so it selects what those rules fire on
+ * instead of nothing.
+ */
+export async function archiveWhere(archive: Archive, filter: ArchiveFilterText): Promise<string | null> {
+  if (filter.ast === null) return null;
   // mark: reads the marks the --db dashboard keeps for this archive file.
-  const marks = hasTag(ast, 'mark') ? savedMarks(archive.path) : null;
-  const filter = await archiveFilter(source, { rules, vocabulary: () => archiveVocabulary(archive), ...(marks ? { marks } : {}) });
-  if (!filter.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitizeLine(filter.message)}`, false);
-  return filter.where;
+  const marks = hasTag(filter.ast, 'mark') ? savedMarks(archive.path) : null;
+  const compiled = await archiveFilter(filter.source, { rules: filter.rules, vocabulary: () => archiveVocabulary(archive), ...(marks ? { marks } : {}) });
+  if (!compiled.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitizeLine(compiled.message)}`, false);
+  return compiled.where;
 }
 
 export async function scanDb(dbPath: string, dir: string | undefined, source: string, ruleDirs?: readonly string[]): Promise<ScanSummary> {
+  const filter = await readArchiveFilter(source, ruleDirs);
   const archive = await openDb(dbPath, dir);
   try {
-    const where = await archiveWhere(archive, source, ruleDirs);
+    const where = await archiveWhere(archive, filter);
     // The summary is the archive's, which may hold other folders than DIR: its Path is the archive's.
     return await summarizeArchive(archive, where, { folder: dbPath, filter: where ? source : null });
   } finally {
@@ -201,6 +221,7 @@ export interface ExportDbOptions {
 
 /** Streams the matching events, newest first, page by page: memory stays flat however big the archive. */
 export async function exportDb(options: ExportDbOptions): Promise<number> {
+  const filter = await readArchiveFilter(options.source, options.rules);
   // export catches Ctrl-C to leave no file: without the signal, DIR's import went on to its end (minutes on a big folder).
   const archive = await openDb(options.dbPath, options.dir, options.signal, options.beforeImport);
   let sink: Sink | null = null;
@@ -208,7 +229,7 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
     if (options.signal?.aborted) throw new ExportCancelled();
     // Loaded here, not at start-up: scan --db and detect --db write no file.
     const [{ openAtomicFile, streamSink }, { writeArchiveEvents }] = await Promise.all([import('../export/atomic.js'), import('../archive/export.js')]);
-    const where = await archiveWhere(archive, options.source, options.rules);
+    const where = await archiveWhere(archive, filter);
     const total = await countEvents(archive, where);
     sink = options.output === '-' ? streamSink(process.stdout) : await openAtomicFile(options.output, { overwrite: options.force });
     // The same engine as the --db dashboard's download (archive/export.ts), so both write the same bytes.
