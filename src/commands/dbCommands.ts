@@ -162,12 +162,15 @@ export interface ArchiveFilterText {
  * `ruleDirs`) and names those that cannot run.
  */
 export async function readArchiveFilter(source: string, ruleDirs?: readonly string[]): Promise<ArchiveFilterText> {
-  if (source.trim() === '') return { source, ast: null, rules: [] };
-  const ast = parseForSql(source, Date.now(), 'bad filter'); // a usage error with its position, worded as scan DIR --filter's
-  // The rule loader (Sigma, YAML) only for a rule: term: a query alone starts without it.
-  if (!hasTag(ast, 'rule')) return { source, ast, rules: [] };
+  // a usage error with its position, worded as scan DIR --filter's
+  const ast = source.trim() === '' ? null : parseForSql(source, Date.now(), 'bad filter');
+  const needsRules = ast !== null && hasTag(ast, 'rule');
+  // The rule loader (Sigma, YAML) only for a rule: term or a rules folder named: a query alone starts without it.
+  // A folder named is checked either way (exit 2 when missing), as scan and export DIR check it.
+  if (!needsRules && (ruleDirs ?? []).length === 0 && !process.env.TRAILTOP_RULES) return { source, ast, rules: [] };
   const { commandRules, reportRulesNotRun, requireNamedRules } = await import('./rules.js');
   const set = commandRules(ruleDirs ? [...ruleDirs] : undefined);
+  if (!needsRules) return { source, ast, rules: [] };
   requireNamedRules(source, set);
   reportRulesNotRun(set);
   return { source, ast, rules: set.rules };

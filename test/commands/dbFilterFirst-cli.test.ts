@@ -43,6 +43,16 @@ describe('--db FILE DIR --filter: a bad filter is refused before the archive is 
     expect(existsSync(join(scratch.dir, 'out.csv'))).toBe(false);
   });
 
+  it('a --rules folder that does not exist is refused (exit 2) without a rule: term too, as on a folder', () => {
+    for (const args of [['scan'], ['export', '-o', '-', '--format', 'jsonl']]) {
+      const db = join(scratch.dir, `rules-${args[0]}.duckdb`);
+      const run = trailtop([...args, '--db', db, logs, '--rules', join(scratch.dir, 'no-such-rules')]);
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain('no such rules folder');
+      expect(existsSync(db)).toBe(false);
+    }
+  });
+
   it('a good filter still answers, with the rules it names', () => {
     const run = trailtop(['scan', '--db', join(scratch.dir, 'good.duckdb'), logs, '--filter', 'name:ListBuckets', '--json']);
     expect(run.status, run.stderr).toBe(0);
