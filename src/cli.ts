@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError, VersionRequested } from './commands/usageError.js';
+import { CommandInterrupted, UsageError, VersionRequested } from './commands/usageError.js';
 
 export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
 
@@ -57,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
       const command = argv[0] !== undefined && COMMANDS.has(argv[0]) ? `${argv[0]} ` : '';
       process.stderr.write(`trailtop: ${error.message}\n${error.suggestHelp ? `Try 'trailtop ${command}--help'.\n` : ''}`);
       return 2;
+    }
+    if (error instanceof CommandInterrupted) {
+      process.stderr.write(`trailtop: ${error.message}\n`);
+      return error.exitCode;
     }
     throw error;
   }

@@ -4,7 +4,7 @@ import { counted } from '../model/plural.js';
 import { importFolder, type ImportSummary } from '../archive/import.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { progressLine } from '../term/progressLine.js';
-import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { writesIntoLogPath } from '../export/logFolder.js';
 import { dbOption, requireDbFolder } from './dbFolder.js';
@@ -55,7 +55,7 @@ function reportFiles(summary: ImportSummary): void {
 }
 
 export async function runArchive(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
     writeHelp(ARCHIVE_USAGE);
     return 0;

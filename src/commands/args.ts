@@ -40,28 +40,34 @@ export function attachOptionValues(argv: readonly string[], options: Options): s
  * node's parseArgs message in one short line: its unknown-option message runs on
  * about positional arguments after '--' with an unbalanced quote; say only the option.
  */
-function parseErrorText(error: unknown, argv: readonly string[] = []): string {
+function parseErrorText(error: unknown, argv: readonly string[] = [], operand = 'a query'): string {
   if (!(error instanceof Error)) return sanitize(String(error));
   const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(.*?)'\./.exec(error.message) : null;
   if (unknown) {
-    // A negated query given as the QUERY argument (sql, athena) reads as short options: say how to pass it.
+    // A negated query given as the QUERY argument (sql, athena), or a folder named -logs, reads as short options: say how to pass it.
     // A field term has a ':'; a negated word (-AssumeRole) is longer than one mistyped flag (-x).
     const query = argv.find((token) => token.startsWith(unknown[1]!) && /^-[^-]/.test(token) && (token.includes(':') || token.length > 2));
-    if (query) return `unknown option '${sanitize(unknown[1]!)}': a query that starts with - goes after --, as in -- '${sanitize(query)}'`;
+    if (query) return `unknown option '${sanitize(unknown[1]!)}': ${operand} that starts with - goes after --, as in -- '${sanitize(query)}'`;
     return `unknown option '${sanitize(unknown[1]!)}'`;
   }
   return sanitize(error.message.split('\n')[0]!);
 }
 
-/** Strict option parsing shared by every command; unknown flags are usage errors, not ignored. */
-export function parseCommandArgs<O extends Options>(argv: string[], options: O, maxPositionals = 1) {
+/** The positional argument of the commands that read DIR, as the hint for one starting with `-` names it. */
+export const FOLDER_OPERAND = 'a folder or file name';
+
+/**
+ * Strict option parsing shared by every command; unknown flags are usage errors, not ignored.
+ * `operand` names the positional argument in the hint for one that starts with `-` (a folder for most commands).
+ */
+export function parseCommandArgs<O extends Options>(argv: string[], options: O, maxPositionals = 1, operand = 'a query') {
   let parsed;
   // Every command takes --version/-V, as the tool does (the dispatcher prints it).
   const withVersion = { ...options, version: { type: 'boolean', short: 'V' } } as const;
   try {
     parsed = parseArgs({ args: attachOptionValues(argv, withVersion), options: withVersion, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    throw new UsageError(parseErrorText(error, argv));
+    throw new UsageError(parseErrorText(error, argv, operand));
   }
   refuseRepeatedValues(parsed.tokens, withVersion);
   if ((parsed.values as { version?: boolean }).version === true) throw new VersionRequested();

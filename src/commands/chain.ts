@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { chainJson, findChain, type Chain } from '../investigate/chain.js';
 import { isUsableAccessKey } from '../model/accessKey.js';
 import { writeHelp } from './helpText.js';
@@ -26,7 +27,8 @@ Options:
   -h, --help   show this help
 
 Exit status: 0 when the event was found, 1 when it is not in the logs (or the --db
-archive cannot be read), 2 for bad arguments.`;
+archive cannot be read), 2 for bad arguments, 130 interrupted (143 on SIGTERM) while
+--db imports DIR.`;
 
 function time(ms: number | undefined): string {
   return ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '-';
@@ -51,7 +53,7 @@ export function formatChain(chain: Chain): string {
 
 /** `trailtop chain DIR EVENT_ID [--json]`. */
 export async function runChain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 2);
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 2, 'a folder or event ID');
   if (values.help) {
     writeHelp(CHAIN_USAGE);
     return 0;
@@ -60,6 +62,10 @@ export async function runChain(argv: string[]): Promise<number> {
   if (db !== undefined) {
     const eventId = positionals[positionals.length - 1];
     if (!eventId) throw new UsageError('chain --db needs an event ID: trailtop chain --db FILE [DIR] EVENT_ID');
+    // `chain --db FILE DIR` with the ID forgotten: DIR was looked up as an event ID, "no event with ID logs".
+    if (positionals.length === 1 && existsSync(eventId) && statSync(eventId).isDirectory()) {
+      throw new UsageError(`chain --db needs an event ID after the folder ${sanitize(eventId)}: trailtop chain --db FILE [DIR] EVENT_ID`);
+    }
     const chain = await archivedChain(db, positionals.length > 1 ? positionals[0] : undefined, eventId);
     if (!chain) {
       process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in the archive ${sanitize(db)}\n`);
@@ -73,7 +79,8 @@ export async function runChain(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
   const store = new EventStore(0);
   await loadFolder(dir, store);
-  for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  // Worded as scan, detect, export and chain --db word it, so one grep finds them in a script's log.
+  for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   const row = store.get(eventId);
   if (!row) {
     process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in ${sanitize(dir)} (${counted(store.size, 'event')} read)\n`);

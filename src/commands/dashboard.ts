@@ -2,7 +2,7 @@ import path from 'node:path';
 import { writeHelp } from './helpText.js';
 import { existsSync } from 'node:fs';
 import { sanitize } from '../term/sanitize.js';
-import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { asDbArgumentError, dbOption, requireDbBesideLogs } from './dbFolder.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 
@@ -43,13 +43,18 @@ export function openingLine(dir: string): string {
 
 /** `trailtop [DIR|FILE] [--no-watch] [--help]`: the interactive dashboard. */
 export async function runDashboard(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
-    ...RULES_OPTION,
-    'no-watch': { type: 'boolean' },
-    'no-history': { type: 'boolean' },
-    db: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      ...RULES_OPTION,
+      'no-watch': { type: 'boolean' },
+      'no-history': { type: 'boolean' },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    1,
+    FOLDER_OPERAND,
+  );
   if (values.help) {
     writeHelp(DASHBOARD_USAGE);
     return 0;

@@ -14,9 +14,11 @@ import type { ExportFormat } from '../export/index.js';
 import { wroteLine, type ProgressListener } from '../export/progress.js';
 import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
+import type { QueryNode } from '../query/ast.js';
 import type { DetectReport } from './detect.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
-import { progressLine } from '../term/progressLine.js';
+import { progressLine, type ProgressLine } from '../term/progressLine.js';
+import { CommandInterrupted } from './usageError.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
 import { asDbArgumentError, requireDbBesideLogs } from './dbFolder.js';
@@ -41,38 +43,49 @@ export async function openDb(dbPath: string, dir: string | undefined, signal?: A
   }
 }
 
-async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: AbortSignal | undefined, beforeImport: BeforeImport | undefined): Promise<Archive> {
+/**
+ * SIGINT and SIGTERM stop DIR's import between batches, as in `archive`, for the commands that pass
+ * no signal of their own (scan, detect, chain): left to their default they killed the process with
+ * no word, the progress bar still on screen. A second one exits at once, the bar cleared: the open
+ * batch is not committed, so the archive is still whole.
+ */
+function stopImportOnSignals(bar: () => ProgressLine | null): { readonly signal: AbortSignal; readonly seen: NodeJS.Signals | null; release(): void } {
+  const controller = new AbortController();
+  let seen: NodeJS.Signals | null = null;
+  const onSignal = (received: NodeJS.Signals): void => {
+    if (seen) {
+      bar()?.clear();
+      process.exit(received === 'SIGTERM' ? 143 : 130);
+    }
+    seen = received;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get seen() {
+      return seen;
+    },
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+async function openDbOrThrow(dbPath: string, dir: string | undefined, callerSignal: AbortSignal | undefined, beforeImport: BeforeImport | undefined): Promise<Archive> {
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
     await requireDbBesideLogs(dbPath, dir);
-    const archive = await openArchive(dbPath, {
-      onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
-    });
+    // A big folder takes minutes: on a terminal, archive's bar says how far it is (gone before the command's output).
+    const bar = process.stderr.isTTY === true ? progressLine() : null;
+    const own = callerSignal === undefined ? stopImportOnSignals(() => bar) : null;
     try {
-      await beforeImport?.(archive);
-    } catch (error) {
-      // Refused before anything was imported: the archive is left as found, its log not folded into the file on close.
-      await archive.connection.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => undefined);
-      await archive.close();
-      throw error;
+      return await importInto(dbPath, dir, own?.signal ?? callerSignal, beforeImport, bar, () => own?.seen ?? null);
+    } finally {
+      own?.release();
     }
-    try {
-      // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
-      const { importFolder } = await import('../archive/import.js');
-      // A big folder takes minutes: on a terminal, archive's bar says how far it is (gone before the command's output).
-      const bar = process.stderr.isTTY === true ? progressLine() : null;
-      let summary;
-      try {
-        summary = await importFolder(archive, dir, { alone: true, ...(signal ? { signal } : {}), ...(bar ? { onProgress: importProgressDrawer(bar) } : {}) });
-      } finally {
-        bar?.clear();
-      }
-      for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
-    } catch (error) {
-      await archive.close();
-      throw error;
-    }
-    return archive;
   }
   // FILE, not the path given: DuckDB opens some names (`:memory:`) in memory, where an archive is refused.
   if (!existsSync(dbPath)) throw new UsageError(`no archive at ${sanitize(dbPath)}: an archive is a file, such as trail.duckdb; create one with 'trailtop archive DIR --db FILE'`, false);
@@ -87,27 +100,101 @@ async function openDbOrThrow(dbPath: string, dir: string | undefined, signal: Ab
   return archive;
 }
 
+/** Opens the archive for writing and imports DIR's new files; `interrupted` names our own signal handlers' catch, if any. */
+async function importInto(
+  dbPath: string,
+  dir: string,
+  signal: AbortSignal | undefined,
+  beforeImport: BeforeImport | undefined,
+  bar: ProgressLine | null,
+  interrupted: () => NodeJS.Signals | null,
+): Promise<Archive> {
+  const archive = await openArchive(dbPath, {
+    onUpgrade: (from, to) => process.stderr.write(`trailtop: ${sanitize(upgradeNotice(dbPath, from, to))}\n`),
+  });
+  try {
+    await beforeImport?.(archive);
+  } catch (error) {
+    // Refused before anything was imported: the archive is left as found, its log not folded into the file on close.
+    await archive.connection.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => undefined);
+    await archive.close();
+    throw error;
+  }
+  try {
+    // Loaded only here: the importer (workers, staging) and detect's folder reader cost ~130 ms CPU at start-up, which a query alone never needs.
+    const { importFolder } = await import('../archive/import.js');
+    let summary;
+    try {
+      summary = await importFolder(archive, dir, { alone: true, ...(signal ? { signal } : {}), ...(bar ? { onProgress: importProgressDrawer(bar) } : {}) });
+    } finally {
+      bar?.clear();
+    }
+    for (const bad of summary.bad) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+    const caught = interrupted();
+    // Caught after the last batch too: the user asked to stop, so the query is not run.
+    if (caught) {
+      throw new CommandInterrupted(
+        `interrupted (${caught}) while importing ${sanitize(dir)} into ${sanitize(dbPath)}: ` +
+          (summary.eventsAdded > 0 ? `${counted(summary.eventsAdded, 'event')} added (the batches committed before)` : 'nothing was added'),
+        caught,
+      );
+    }
+  } catch (error) {
+    await archive.close();
+    throw error;
+  }
+  return archive;
+}
+
+/** A filter for the archive, read before the archive is opened: its parse and its rules. */
+export interface ArchiveFilterText {
+  source: string;
+  /** null for an empty filter (every event). */
+  ast: QueryNode | null;
+  /** The rules a rule: term reads (none without one). */
+  rules: RuleSet['rules'];
+}
+
 /**
- * The WHERE condition of a query text on the archive (null when empty), fuzzy words resolved against
- * its values; a rule: term becomes the named rules' detections (the built-in pack, TRAILTOP_RULES and
- * `ruleDirs`), so it selects what those rules fire on instead of nothing.
+ * Checks a filter before the archive is opened or DIR imported, so a typo or a rule: term naming no rule
+ * is refused at once, as `scan DIR` refuses it: it was found only after DIR's import, minutes on a big
+ * folder, with the archive created. A rule: term loads the rules (the built-in pack, TRAILTOP_RULES and
+ * `ruleDirs`) and names those that cannot run.
  */
-export async function archiveWhere(archive: Archive, source: string, ruleDirs?: readonly string[]): Promise<string | null> {
-  if (source.trim() === '') return null;
-  const ast = parseForSql(source, Date.now(), 'bad filter'); // a usage error with its position, worded as scan DIR --filter's
-  // The rule loader (Sigma, YAML) only for a rule: term: a query alone starts without it.
-  const rules = hasTag(ast, 'rule') ? (await import('./rules.js')).commandRules(ruleDirs ? [...ruleDirs] : undefined).rules : [];
+export async function readArchiveFilter(source: string, ruleDirs?: readonly string[]): Promise<ArchiveFilterText> {
+  // a usage error with its position, worded as scan DIR --filter's
+  const ast = source.trim() === '' ? null : parseForSql(source, Date.now(), 'bad filter');
+  const needsRules = ast !== null && hasTag(ast, 'rule');
+  // The rule loader (Sigma, YAML) only for a rule: term or a rules folder named: a query alone starts without it.
+  // A folder named is checked either way (exit 2 when missing), as scan and export DIR check it.
+  if (!needsRules && (ruleDirs ?? []).length === 0 && !process.env.TRAILTOP_RULES) return { source, ast, rules: [] };
+  const { commandRules, reportRulesNotRun, requireNamedRules } = await import('./rules.js');
+  const set = commandRules(ruleDirs ? [...ruleDirs] : undefined);
+  if (!needsRules) return { source, ast, rules: [] };
+  requireNamedRules(source, set);
+  reportRulesNotRun(set);
+  return { source, ast, rules: set.rules };
+}
+
+/**
+ * The WHERE condition of a filter on the archive (null when empty), fuzzy words resolved against
+ * its values; a rule: term becomes the named rules' detections, so it selects what those rules fire on
+ * instead of nothing.
+ */
+export async function archiveWhere(archive: Archive, filter: ArchiveFilterText): Promise<string | null> {
+  if (filter.ast === null) return null;
   // mark: reads the marks the --db dashboard keeps for this archive file.
-  const marks = hasTag(ast, 'mark') ? savedMarks(archive.path) : null;
-  const filter = await archiveFilter(source, { rules, vocabulary: () => archiveVocabulary(archive), ...(marks ? { marks } : {}) });
-  if (!filter.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitizeLine(filter.message)}`, false);
-  return filter.where;
+  const marks = hasTag(filter.ast, 'mark') ? savedMarks(archive.path) : null;
+  const compiled = await archiveFilter(filter.source, { rules: filter.rules, vocabulary: () => archiveVocabulary(archive), ...(marks ? { marks } : {}) });
+  if (!compiled.ok) throw new UsageError(`cannot answer this query on the archive: ${sanitizeLine(compiled.message)}`, false);
+  return compiled.where;
 }
 
 export async function scanDb(dbPath: string, dir: string | undefined, source: string, ruleDirs?: readonly string[]): Promise<ScanSummary> {
+  const filter = await readArchiveFilter(source, ruleDirs);
   const archive = await openDb(dbPath, dir);
   try {
-    const where = await archiveWhere(archive, source, ruleDirs);
+    const where = await archiveWhere(archive, filter);
     // The summary is the archive's, which may hold other folders than DIR: its Path is the archive's.
     return await summarizeArchive(archive, where, { folder: dbPath, filter: where ? source : null });
   } finally {
@@ -137,6 +224,7 @@ export interface ExportDbOptions {
 
 /** Streams the matching events, newest first, page by page: memory stays flat however big the archive. */
 export async function exportDb(options: ExportDbOptions): Promise<number> {
+  const filter = await readArchiveFilter(options.source, options.rules);
   // export catches Ctrl-C to leave no file: without the signal, DIR's import went on to its end (minutes on a big folder).
   const archive = await openDb(options.dbPath, options.dir, options.signal, options.beforeImport);
   let sink: Sink | null = null;
@@ -144,7 +232,7 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
     if (options.signal?.aborted) throw new ExportCancelled();
     // Loaded here, not at start-up: scan --db and detect --db write no file.
     const [{ openAtomicFile, streamSink }, { writeArchiveEvents }] = await Promise.all([import('../export/atomic.js'), import('../archive/export.js')]);
-    const where = await archiveWhere(archive, options.source, options.rules);
+    const where = await archiveWhere(archive, filter);
     const total = await countEvents(archive, where);
     sink = options.output === '-' ? streamSink(process.stdout) : await openAtomicFile(options.output, { overwrite: options.force });
     // The same engine as the --db dashboard's download (archive/export.ts), so both write the same bytes.

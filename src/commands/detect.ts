@@ -5,7 +5,7 @@ import type { DetectTally } from '../detect/tally.js';
 import { isLevel, LEVELS, levelRank, type Level, type RuleSet } from '../detect/rule.js';
 import { conflictFindingOf, type BuiltinFinding } from '../detect/conflictFinding.js';
 import { sanitize } from '../term/sanitize.js';
-import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { safeJson } from './scan.js';
@@ -48,7 +48,7 @@ export interface DetectReport {
 }
 
 export async function runDetect(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
     writeHelp(DETECT_USAGE);
     return 0;

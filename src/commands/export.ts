@@ -28,12 +28,12 @@ import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { progressLine } from '../term/progressLine.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
-import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { combineFilter, compileFilter, FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
 import { archiveOwnFile } from '../archive/ownFiles.js';
 import { refuseWriteIntoArchiveLogs, refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import type { Archive } from '../archive/db.js';
-import { commandRules, filterNeedsRules, requireNamedRules, RULES_OPTION } from './rules.js';
+import { commandRules, filterNeedsRules, reportRulesNotRun, requireNamedRules, RULES_OPTION } from './rules.js';
 import { detectionSession } from '../detect/session.js';
 
 export const EXPORT_USAGE = `Usage: trailtop export DIR|FILE -o FILE|- [--format csv|json|jsonl] [--filter Q] [--since T] [--until T] [--order newest|oldest] [--raw] [--force]
@@ -218,7 +218,7 @@ class TargetRefused extends Error {
  * exportRows, the same code path as the dashboard's download dialog.
  */
 export async function runExport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
     writeHelp(EXPORT_USAGE);
     return 0;
@@ -247,6 +247,7 @@ export async function runExport(argv: string[]): Promise<number> {
   const rules = values.rules || process.env.TRAILTOP_RULES || filterNeedsRules(source) ? commandRules(values.rules) : null;
   if (rules) requireNamedRules(source, rules);
   const session = rules && filterNeedsRules(source) ? detectionSession(rules) : null;
+  if (rules && session) reportRulesNotRun(rules);
   await requireFolderOrFile(dir);
   const marks = filterNeedsMarks(source) ? savedMarks(dir) : null;
 

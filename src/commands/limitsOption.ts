@@ -21,7 +21,10 @@ export function parseSize(text: string): number | null {
   return bytes > 0 && Number.isFinite(bytes) ? bytes : null;
 }
 
-/** Applies and removes `--max-decompressed SIZE` (or `=SIZE`) from argv; a bad size is a usage error. */
+/** Commands that read no log file: the option would be dropped unsaid, as if it had limited something. */
+const READS_NO_LOGS = new Set(['sql', 'athena']);
+
+/** Applies and removes `--max-decompressed SIZE` (or `=SIZE`) from argv; a bad size, or a command that reads no logs, is a usage error. */
 export function applyLimitOptions(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let k = 0; k < argv.length; k++) {
@@ -37,6 +40,7 @@ export function applyLimitOptions(argv: readonly string[]): string[] {
       out.push(arg);
       continue;
     }
+    if (READS_NO_LOGS.has(argv[0]!)) throw new UsageError(`--max-decompressed limits the gzip log files a command reads: ${argv[0]} reads none, drop it`);
     const bytes = value === undefined ? null : parseSize(value);
     if (bytes === null) throw new UsageError(`--max-decompressed needs a size such as 512M or 4G (default ${DEFAULT_MAX_DECOMPRESSED / 1024 ** 3}G)`);
     setReadLimits({ maxDecompressedBytes: bytes });

@@ -9,6 +9,8 @@ export { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 
 /** The built-in pack plus --rules and TRAILTOP_RULES; a missing folder is a usage error (exit 2). */
 export function commandRules(rules: readonly string[] | undefined): RuleSet {
+  // `--rules "$RULES"` with the variable unset: said as such, not "no such rules folder: " naming nothing.
+  if (rules?.some((folder) => folder.trim() === '')) throw new UsageError('--rules needs a folder (or file) of Sigma rules, such as ./rules');
   try {
     return loadRuleSet(ruleFolders(rules));
   } catch (error) {
@@ -19,6 +21,15 @@ export function commandRules(rules: readonly string[] | undefined): RuleSet {
     }
     throw error;
   }
+}
+
+/**
+ * The rules that will not run (bad YAML, an unsupported modifier, a duplicate id), one line each on
+ * stderr, for the commands that run rules without listing them as detect does (tail --findings-only,
+ * a rule: filter): a rule dropped in silence would leave an alerting pipeline blind to what it watches for.
+ */
+export function reportRulesNotRun(set: RuleSet): void {
+  for (const skipped of set.skipped) process.stderr.write(`trailtop: rule not run: ${sanitize(skipped.path)}: ${sanitize(skipped.reason)}\n`);
 }
 
 /** True when a query names detection results (a rule: term), so the command must run the rules to answer it. */

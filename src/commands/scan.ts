@@ -4,7 +4,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { ELLIPSIS, truncate } from '../term/width.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
-import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { combineFilter, compileFilter, FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
 import { RULES_HELP, RULES_OPTION } from './rulesOption.js';
 import type { Count, ScanSummary } from './scanSummary.js';
@@ -53,7 +53,7 @@ const OPTIONS = {
 } as const;
 
 export async function runScan(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
     writeHelp(SCAN_USAGE);
     return 0;
@@ -72,7 +72,7 @@ export async function runScan(argv: string[]): Promise<number> {
   if (!dir) throw new UsageError('scan needs a folder or file: trailtop scan DIR|FILE');
   // The folder's reader, its workers, the rule loader and the rule engine load only here: `scan --db` needs none of them
   // (~60 ms of CPU at start-up, paid by every query on an archive).
-  const [{ scanFolderHeadless }, { deepPart }, { detectionSession }, { commandRules, filterNeedsRules, requireNamedRules }] = await Promise.all([
+  const [{ scanFolderHeadless }, { deepPart }, { detectionSession }, { commandRules, filterNeedsRules, reportRulesNotRun, requireNamedRules }] = await Promise.all([
     import('../scan/run.js'),
     import('../query/deep/engine.js'),
     import('../detect/session.js'),
@@ -87,6 +87,7 @@ export async function runScan(argv: string[]): Promise<number> {
   const rules = values.rules || process.env.TRAILTOP_RULES || needsRules ? commandRules(values.rules) : null;
   if (rules) requireNamedRules(source, rules);
   const session = rules && needsRules ? detectionSession(rules) : null;
+  if (rules && session) reportRulesNotRun(rules);
   const now = Date.now();
   await requireFolderOrFile(dir);
   const marks = filterNeedsMarks(source) ? savedMarks(dir) : null;

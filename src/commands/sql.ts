@@ -106,6 +106,8 @@ export async function runSql(argv: string[]): Promise<number> {
   const schema = values.schema?.toLowerCase() ?? (dialect === 'athena' ? 'cloudtrail' : 'archive');
   if (schema !== 'cloudtrail' && schema !== 'archive') throw new UsageError(`unknown --schema '${sanitize(values.schema ?? '')}' (use cloudtrail or archive)`);
   if (dialect === 'athena' && schema === 'archive') throw new UsageError('the archive table is DuckDB only: use --schema cloudtrail with --dialect athena');
+  // DuckDB's SQL has no partition predicates to add: the option would be dropped unsaid.
+  if (dialect === 'duckdb' && values.partitions !== undefined) throw new UsageError("--partitions names the Athena table's partition columns: drop it with --dialect duckdb");
   // An empty name printed FROM "", a statement no engine runs.
   if (values.table !== undefined && values.table.trim() === '') throw new UsageError('--table needs a table name');
   const ast = parseForSql(requiredQuery(positionals, 'sql'));

@@ -10,8 +10,8 @@ import { sanitize } from '../term/sanitize.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
-import { combineFilter, compileFilter, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
-import { commandRules, filterNeedsRules, requireNamedRules, RULES_HELP, RULES_OPTION } from './rules.js';
+import { combineFilter, compileFilter, FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
+import { commandRules, filterNeedsRules, reportRulesNotRun, requireNamedRules, RULES_HELP, RULES_OPTION } from './rules.js';
 import { detectionSession, type DetectionSession } from '../detect/session.js';
 import { headlessFilteredRows, headlessFilterFits, type HeadlessRows } from '../export/headlessFilter.js';
 import { idKey, type IdSet } from '../scan/ids.js';
@@ -50,7 +50,7 @@ const OPTIONS = {
 } as const;
 
 export async function runTail(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
     writeHelp(TAIL_USAGE);
     return 0;
@@ -66,6 +66,7 @@ export async function runTail(argv: string[]): Promise<number> {
   const rules = values.rules || needsRules || process.env.TRAILTOP_RULES ? commandRules(values.rules) : null;
   if (rules) requireNamedRules(source, rules);
   const session = rules && needsRules ? detectionSession(rules) : null;
+  if (rules && session) reportRulesNotRun(rules);
   // rule: terms read the findings, which a file's hits reach before the store tells of its rows.
   const now = Date.now();
   await requireFolderOrFile(dir);

@@ -18,3 +18,18 @@ export class UsageError extends Error {
  * command answers it the same way without each handling it.
  */
 export class VersionRequested extends Error {}
+
+/**
+ * Ctrl-C (or SIGTERM) stopped a command's work part way, cleanly: the dispatcher prints the
+ * message on one line and exits 130 (143 for SIGTERM), as a shell reports a process the signal killed.
+ */
+export class CommandInterrupted extends Error {
+  readonly exitCode: number;
+  constructor(
+    message: string,
+    readonly signal: NodeJS.Signals,
+  ) {
+    super(message);
+    this.exitCode = signal === 'SIGTERM' ? 143 : 130;
+  }
+}

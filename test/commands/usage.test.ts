@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../src/cli.js';
 import { ARCHIVE_USAGE } from '../../src/commands/archive.js';
-import { parseCommandArgs, UsageError } from '../../src/commands/args.js';
+import { FOLDER_OPERAND, parseCommandArgs, UsageError } from '../../src/commands/args.js';
 import { VersionRequested } from '../../src/commands/usageError.js';
 import { ATHENA_USAGE } from '../../src/commands/athena.js';
 import { CHAIN_USAGE } from '../../src/commands/chain.js';
@@ -94,6 +94,43 @@ describe('a negated query as a positional argument', () => {
     expect(() => parseCommandArgs(['--json', '-x'], { json: { type: 'boolean' } })).toThrow(/^unknown option '-x'$/);
     // After --, it is the query.
     expect(parseCommandArgs(['--json', '--', '-error:*'], { json: { type: 'boolean' } }).positionals).toEqual(['-error:*']);
+  });
+
+  it('names a folder, not a query, for the commands whose argument is DIR', () => {
+    expect(() => parseCommandArgs(['--json', '-logs'], { json: { type: 'boolean' } }, 1, FOLDER_OPERAND)).toThrow(
+      "unknown option '-l': a folder or file name that starts with - goes after --, as in -- '-logs'",
+    );
+  });
+  it.each([['scan'], ['export'], ['detect'], ['tail'], ['archive'], ['chain', 'ID'], ['--no-watch']])('trailtop %s -logs: the hint names a folder, not a query', (...args: string[]) => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../bin/trailtop.js'), ...args, '-logs'], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^trailtop: unknown option '-l': a folder (or file name|or event ID) that starts with - goes after --, as in -- '-logs'$/m);
+  });
+});
+
+describe('--rules', () => {
+  it.each([
+    ['detect', '.', '--rules', ''],
+    ['scan', '.', '--filter', 'rule:*', '--rules', ''],
+    ['export', '.', '--filter', 'rule:*', '-o', '-', '--format', 'jsonl', '--rules', ''],
+    ['tail', '.', '--findings-only', '--rules', ''],
+  ])('an empty value is named as such by %s (it said "no such rules folder: " naming nothing)', (...args: string[]) => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain('trailtop: --rules needs a folder (or file) of Sigma rules, such as ./rules');
+  });
+});
+
+describe('--max-decompressed', () => {
+  // sql and athena read no log file: the option was taken and dropped, as if it had limited something.
+  it.each([
+    ['sql', '--dialect', 'duckdb', '--max-decompressed', '1G', 'name:x'],
+    ['athena', '--max-decompressed=1G', '--database', 'd', '--table', 't', '--workgroup', 'w', 'name:x'],
+  ])('is refused by %s, which reads no logs', (...args: string[]) => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`--max-decompressed limits the gzip log files a command reads: ${args[0]} reads none, drop it`);
+    expect(run.stdout).toBe('');
   });
 });
 

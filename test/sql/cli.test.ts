@@ -174,6 +174,14 @@ describe('trailtop sql', () => {
     expect(all.status).toBe(0);
     expect(all.stdout).toContain('WHERE true');
   });
+  it('--partitions with --dialect duckdb is refused, not dropped unsaid (DuckDB has no partition predicates)', () => {
+    for (const partitions of ['region', '']) {
+      const run = trailtop(['sql', '--dialect', 'duckdb', '--partitions', partitions, 'name:x']);
+      expect(run.status, partitions).toBe(2);
+      expect(run.stderr).toContain("--partitions names the Athena table's partition columns: drop it with --dialect duckdb");
+      expect(run.stdout).toBe('');
+    }
+  });
   it('--ddl --regions without a region partition is refused, not dropped unsaid', () => {
     for (const partitions of ['timestamp', '']) {
       const run = trailtop(['sql', '--ddl', '--partitions', partitions, '--regions', 'eu-west-1']);

@@ -116,6 +116,19 @@ describe('the DDL', () => {
     expect(() => cloudtrailDdl({ ...DDL_DEFAULTS, regions: [] })).toThrow(/at least one region/);
     expect(() => cloudtrailDdl({ ...DDL_DEFAULTS, start: '2024-01-01' })).toThrow(/start day/);
   });
+
+  it('refuses region lists and start days that name no folder: a typo, a region twice, a day that does not exist', () => {
+    for (const region of ['x', 'eu-west', 'euwest1', 'eu--west-1', 'eu-west-1-']) {
+      expect(() => cloudtrailDdl({ ...DDL_DEFAULTS, regions: ['us-east-1', region] }), region).toThrow(`'${region}' is not a region code`);
+    }
+    expect(() => cloudtrailDdl({ ...DDL_DEFAULTS, regions: ['eu-west-1', 'us-east-1', 'eu-west-1'] })).toThrow('region eu-west-1 is listed twice');
+    const regions = ['us-east-1', 'ap-southeast-5', 'us-gov-west-1', 'cn-north-1', 'us-isob-east-1', 'eu-isoe-west-1'];
+    expect(cloudtrailDdl({ ...DDL_DEFAULTS, regions })).toContain(`'projection.region.values'='${regions.join(',')}'`);
+    for (const start of ['2024/02/30', '2023/02/29', '2024/04/31', '2024/13/01', '2024/00/10', '2024/01/00']) {
+      expect(() => cloudtrailDdl({ ...DDL_DEFAULTS, start }), start).toThrow(`'${start}' is not a start day`);
+    }
+    expect(cloudtrailDdl({ ...DDL_DEFAULTS, start: '2024/02/29' })).toContain("'projection.timestamp.range'='2024/02/29,NOW'");
+  });
 });
 
 describe('the compiler and the DDL: one table', () => {

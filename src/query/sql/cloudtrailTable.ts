@@ -174,17 +174,32 @@ function plainLiteral(what: string, value: string): string {
   return value;
 }
 
+/** An AWS region code: us-east-1, ap-southeast-5, us-gov-west-1, cn-north-1, us-isob-east-1. */
+const REGION_CODE = /^[a-z]{2}(?:-[a-z]+){1,2}-\d{1,2}$/;
+
+/** yyyy/MM/dd naming a day that exists: Date.parse rolls 2024/02/31 over to March 2, which Athena's projection refuses. */
+function isCalendarDay(text: string): boolean {
+  const match = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** CREATE EXTERNAL TABLE for AWS's CloudTrail table with partition projection. */
 export function cloudtrailDdl(options: DdlOptions): string {
   const table = tableName(options.table);
   if (!options.location.startsWith('s3://') || options.location.length <= 's3://'.length) throw new DdlError('the location must be an s3:// prefix');
   const location = plainLiteral('the location', options.location.endsWith('/') ? options.location : `${options.location}/`);
+  // The projection lists the region folders to read: a typo (`eu-west`, `euwest1`) or a name typed twice would make
+  // Athena read a folder that is not there, in silence. Shape only: a list of regions would refuse the next new one.
+  const seen = new Set<string>();
   for (const region of options.regions) {
-    if (!/^[a-z0-9-]+$/.test(region)) throw new DdlError(`'${region}' is not a region code (such as eu-west-1)`);
+    if (!REGION_CODE.test(region)) throw new DdlError(`'${region}' is not a region code (such as eu-west-1)`);
+    if (seen.has(region)) throw new DdlError(`region ${region} is listed twice`);
+    seen.add(region);
   }
-  if (!/^\d{4}\/\d{2}\/\d{2}$/.test(options.start) || Number.isNaN(Date.parse(options.start.replace(/\//g, '-')))) {
-    throw new DdlError(`'${options.start}' is not a start day (yyyy/MM/dd)`);
-  }
+  if (!isCalendarDay(options.start)) throw new DdlError(`'${options.start}' is not a start day (yyyy/MM/dd)`);
   const partitions = ['region', 'timestamp'].filter((p) => options.partitions.includes(p as PartitionColumn)) as PartitionColumn[];
   if (partitions.includes('region') && options.regions.length === 0) throw new DdlError('a region partition needs at least one region');
 
