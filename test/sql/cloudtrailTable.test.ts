@@ -122,7 +122,7 @@ describe('the DDL', () => {
       expect(() => cloudtrailDdl({ ...DDL_DEFAULTS, regions: ['us-east-1', region] }), region).toThrow(`'${region}' is not a region code`);
     }
     expect(() => cloudtrailDdl({ ...DDL_DEFAULTS, regions: ['eu-west-1', 'us-east-1', 'eu-west-1'] })).toThrow('region eu-west-1 is listed twice');
-    const regions = ['us-east-1', 'ap-southeast-5', 'us-gov-west-1', 'cn-north-1', 'us-isob-east-1', 'eu-isoe-west-1'];
+    const regions = ['us-east-1', 'ap-southeast-5', 'us-gov-west-1', 'cn-north-1', 'us-isob-east-1', 'eu-isoe-west-1', 'eusc-de-east-1'];
     expect(cloudtrailDdl({ ...DDL_DEFAULTS, regions })).toContain(`'projection.region.values'='${regions.join(',')}'`);
     for (const start of ['2024/02/30', '2023/02/29', '2024/04/31', '2024/13/01', '2024/00/10', '2024/01/00']) {
       expect(() => cloudtrailDdl({ ...DDL_DEFAULTS, start }), start).toThrow(`'${start}' is not a start day`);

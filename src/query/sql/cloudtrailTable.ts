@@ -174,8 +174,8 @@ function plainLiteral(what: string, value: string): string {
   return value;
 }
 
-/** An AWS region code: us-east-1, ap-southeast-5, us-gov-west-1, cn-north-1, us-isob-east-1. */
-const REGION_CODE = /^[a-z]{2}(?:-[a-z]+){1,2}-\d{1,2}$/;
+/** An AWS region code: us-east-1, ap-southeast-5, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1 (the European Sovereign Cloud). */
+const REGION_CODE = /^[a-z]{2,4}(?:-[a-z]+){1,2}-\d{1,2}$/;
 
 /** yyyy/MM/dd naming a day that exists: Date.parse rolls 2024/02/31 over to March 2, which Athena's projection refuses. */
 function isCalendarDay(text: string): boolean {
