@@ -174,22 +174,30 @@ describe('scan --db and export --db over the bundled samples (Insights with the 
   }
 });
 
+/** Each command, run with a logs/ folder holding one file, is refused as writing into it (exit 2), and logs/ is left as it was. */
+function refusedIntoLogs(prefix: string, commands: (scratch: string, logs: string) => string[][]): void {
+  const scratch = tempFolder(prefix);
+  try {
+    const logs = join(scratch.dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'a.json'), recordsJson([]));
+    for (const args of commands(scratch.dir, logs)) {
+      const run = trailtop(args);
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain('would write into the log folder being read');
+    }
+    expect(readdirSync(logs)).toEqual(['a.json']);
+  } finally {
+    scratch.remove();
+  }
+}
+
 describe('--db inside the log folder', () => {
   it('is refused by archive and scan --db DIR (exit 2), and nothing is written there', () => {
-    const scratch = tempFolder('trailtop-dbinside-');
-    try {
-      const logs = join(scratch.dir, 'logs');
-      mkdirSync(logs);
-      writeFileSync(join(logs, 'a.json'), recordsJson([]));
-      for (const args of [['archive', logs, '--db', join(logs, 'a.duckdb')], ['scan', logs, '--db', join(logs, 'x', '..', 'a.duckdb')]]) {
-        const run = trailtop(args);
-        expect(run.status, run.stderr).toBe(2);
-        expect(run.stderr).toContain('would write into the log folder being read');
-      }
-      expect(readdirSync(logs)).toEqual(['a.json']);
-    } finally {
-      scratch.remove();
-    }
+    refusedIntoLogs('trailtop-dbinside-', (_scratch, logs) => [
+      ['archive', logs, '--db', join(logs, 'a.duckdb')],
+      ['scan', logs, '--db', join(logs, 'x', '..', 'a.duckdb')],
+    ]);
   });
 });
 
@@ -197,24 +205,13 @@ describe('--db that is a link into the log folder', () => {
   // A link whose file does not exist yet passed the check (its own folder was looked at), and DuckDB then
   // created the archive through it, inside the log folder.
   it('is refused by archive and scan --db DIR, the file it names not yet there (exit 2)', () => {
-    const scratch = tempFolder('trailtop-dblink-');
-    try {
-      const logs = join(scratch.dir, 'logs');
-      mkdirSync(logs);
-      writeFileSync(join(logs, 'a.json'), recordsJson([]));
-      const link = join(scratch.dir, 'trail.duckdb');
+    refusedIntoLogs('trailtop-dblink-', (scratch, logs) => {
+      const link = join(scratch, 'trail.duckdb');
       symlinkSync(join(logs, 'trail.duckdb'), link);
-      const relative = join(scratch.dir, 'relative.duckdb');
+      const relative = join(scratch, 'relative.duckdb');
       symlinkSync(join('logs', 'r.duckdb'), relative);
-      for (const args of [['archive', logs, '--db', link], ['scan', logs, '--db', link], ['archive', logs, '--db', relative]]) {
-        const run = trailtop(args);
-        expect(run.status, run.stderr).toBe(2);
-        expect(run.stderr).toContain('would write into the log folder being read');
-      }
-      expect(readdirSync(logs)).toEqual(['a.json']);
-    } finally {
-      scratch.remove();
-    }
+      return [['archive', logs, '--db', link], ['scan', logs, '--db', link], ['archive', logs, '--db', relative]];
+    });
   });
 });
 
