@@ -18,6 +18,7 @@ import type { QueryNode } from '../query/ast.js';
 import type { DetectReport } from './detect.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { progressLine, type ProgressLine } from '../term/progressLine.js';
+import { abortOnSignals } from './signals.js';
 import { CommandInterrupted } from './usageError.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { requireFolderOrFile, UsageError } from './args.js';
@@ -43,46 +44,19 @@ export async function openDb(dbPath: string, dir: string | undefined, signal?: A
   }
 }
 
-/**
- * SIGINT and SIGTERM stop DIR's import between batches, as in `archive`, for the commands that pass
- * no signal of their own (scan, detect, chain): left to their default they killed the process with
- * no word, the progress bar still on screen. A second one exits at once, the bar cleared: the open
- * batch is not committed, so the archive is still whole.
- */
-function stopImportOnSignals(bar: () => ProgressLine | null): { readonly signal: AbortSignal; readonly seen: NodeJS.Signals | null; release(): void } {
-  const controller = new AbortController();
-  let seen: NodeJS.Signals | null = null;
-  const onSignal = (received: NodeJS.Signals): void => {
-    if (seen) {
-      bar()?.clear();
-      process.exit(received === 'SIGTERM' ? 143 : 130);
-    }
-    seen = received;
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    get seen() {
-      return seen;
-    },
-    release() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
 async function openDbOrThrow(dbPath: string, dir: string | undefined, callerSignal: AbortSignal | undefined, beforeImport: BeforeImport | undefined): Promise<Archive> {
   if (dir !== undefined) {
     await requireFolderOrFile(dir);
     await requireDbBesideLogs(dbPath, dir);
     // A big folder takes minutes: on a terminal, archive's bar says how far it is (gone before the command's output).
     const bar = process.stderr.isTTY === true ? progressLine() : null;
-    const own = callerSignal === undefined ? stopImportOnSignals(() => bar) : null;
+    // The commands that pass no signal of their own (scan, detect, chain) stop DIR's import between batches, as
+    // `archive` does: left to their default, Ctrl-C and SIGTERM killed the process with no word, the bar on screen.
+    // A second one exits at once, the bar cleared: the open batch is not committed, so the archive is still whole.
+    const controller = callerSignal === undefined ? new AbortController() : null;
+    const own = controller ? abortOnSignals(controller, () => bar?.clear()) : null;
     try {
-      return await importInto(dbPath, dir, own?.signal ?? callerSignal, beforeImport, bar, () => own?.seen ?? null);
+      return await importInto(dbPath, dir, controller?.signal ?? callerSignal, beforeImport, bar, () => own?.seen ?? null);
     } finally {
       own?.release();
     }

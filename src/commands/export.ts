@@ -26,6 +26,7 @@ import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { progressLine } from '../term/progressLine.js';
+import { abortOnSignals, signalExit } from './signals.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
@@ -86,8 +87,6 @@ const OPTIONS = {
   db: { type: 'string' },
 } as const;
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-
 function fail(message: string): number {
   process.stderr.write(`trailtop: ${message}\n`);
   return 1;
@@ -96,7 +95,7 @@ function fail(message: string): number {
 /** `toStdout`: what went out before the signal cannot be taken back, so it is said to be incomplete. */
 function cancelled(signal: NodeJS.Signals, toStdout = false): number {
   process.stderr.write(`trailtop: interrupted (${signal}); ${toStdout ? 'the output on stdout may be incomplete' : 'nothing was written'}\n`);
-  return SIGNAL_EXIT[signal] ?? 130;
+  return signalExit(signal);
 }
 
 function chooseFormat(format: string | undefined, output: string): ExportFormat {
@@ -154,34 +153,6 @@ function progressBar(): { loading: (progress: LoadProgress) => void; update: (pr
     },
     clear() {
       line.clear();
-    },
-  };
-}
-
-/**
- * Ctrl-C and SIGTERM abort the export (`seen` says which came); a second one exits at once, still
- * leaving no temp file behind. Left to its default, SIGTERM killed the process mid-write and left the
- * hidden temp file behind. `release` takes the handlers off again.
- */
-function abortOnSignals(controller: AbortController): { readonly seen: NodeJS.Signals | null; release(): void } {
-  let seen: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (seen) {
-      removeLiveTempFilesSync();
-      process.exit(SIGNAL_EXIT[signal] ?? 130);
-    }
-    seen = signal;
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    get seen() {
-      return seen;
-    },
-    release() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
     },
   };
 }
@@ -262,7 +233,7 @@ export async function runExport(argv: string[]): Promise<number> {
   }
 
   const controller = new AbortController();
-  const signals = abortOnSignals(controller);
+  const signals = abortOnSignals(controller, removeLiveTempFilesSync);
   // Without a listener, a reader that quits (`| head`) would crash the process with EPIPE.
   const ignoreStdoutError = (): void => {};
   if (toStdout) process.stdout.on('error', ignoreStdoutError);
@@ -373,7 +344,7 @@ async function exportFromArchive(
     if (refused !== null) throw new TargetRefused(refused);
   };
   const controller = new AbortController();
-  const signals = abortOnSignals(controller);
+  const signals = abortOnSignals(controller, removeLiveTempFilesSync);
   // Left in place (see runExport): an EPIPE after the sink let go of stdout must not crash the exit.
   if (output === '-') process.stdout.on('error', () => {});
   // The folder export's bar, events written out of those counted; cleared by exportDb before its last line.
@@ -394,7 +365,7 @@ async function exportFromArchive(
       ...(bar ? { progress: bar } : {}),
       ...(toFile && archiveThere ? { beforeImport } : {}),
     });
-    return signals.seen && code !== 0 ? (SIGNAL_EXIT[signals.seen] ?? 130) : code;
+    return signals.seen && code !== 0 ? signalExit(signals.seen) : code;
   } catch (error) {
     bar?.clear();
     if (error instanceof TargetRefused) return error.code;

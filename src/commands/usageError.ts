@@ -1,3 +1,5 @@
+import { signalExit } from './signals.js';
+
 /**
  * A bad command line, query or folder: the CLI prints the message on one line
  * and exits 2, with a pointer to --help when the arguments themselves were wrong.
@@ -30,6 +32,6 @@ export class CommandInterrupted extends Error {
     readonly signal: NodeJS.Signals,
   ) {
     super(message);
-    this.exitCode = signal === 'SIGTERM' ? 143 : 130;
+    this.exitCode = signalExit(signal);
   }
 }

@@ -19,6 +19,12 @@ interface Frame {
   alternation: boolean;
 }
 
+/** What a quantifier applies to: where it starts, and whether it is a group whose body is one repeated atom. */
+interface Atom {
+  start: number;
+  repeatedBody: boolean;
+}
+
 const QUANTIFIER = /^(?:[*+?]|\{(\d+)(?:(,)(\d*))?\})/;
 
 /** Whether the quantifier lets its atom match runs of different lengths above one: `*`, `+`, `{n,}`, `{n,m}` with m > n and m > 1. */
@@ -31,8 +37,8 @@ function repeats(text: string, min: string | undefined, comma: string | undefine
 /** The first repeated group whose body is one repeated atom, as written (`(a+)+`), or null. */
 export function nestedRepetition(source: string): string | null {
   const frames: Frame[] = [{ start: 0, atoms: 0, lastRepeated: false, alternation: false }];
-  // The atom a quantifier would apply to: a group whose body is one repeated atom, or another atom.
-  let last: { start: number; repeatedBody: boolean } | null = null;
+  // The atom a quantifier would apply to (none after `(`, `|`, an anchor or a quantifier).
+  let last: Atom | null = null;
   const atom = (start: number, repeatedBody = false): void => {
     const frame = frames.at(-1)!;
     frame.atoms++;
@@ -78,7 +84,8 @@ export function nestedRepetition(source: string): string | null {
       const repeating = repeats(text, min, comma, max);
       i += text.length;
       if (source[i] === '?') i++;
-      const quantified: { start: number; repeatedBody: boolean } = last;
+      // Typed again: TypeScript narrows `last` to its last assignment here, not seeing the one inside atom().
+      const quantified: Atom = last;
       if (repeating && quantified.repeatedBody) return source.slice(quantified.start, i);
       frames.at(-1)!.lastRepeated = repeating || quantified.repeatedBody;
       last = null;
