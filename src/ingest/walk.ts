@@ -9,7 +9,7 @@
  */
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { normalize, sep } from 'node:path';
 import type { BadFile } from '../model/types.js';
 import { fsErrorReason } from './read.js';
 import { isOwnTempFile, OWN_TEMP_REASON } from './ownTempFiles.js';
@@ -104,9 +104,15 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
     }
     const after = options.descending ? -1 : 1;
     entries.sort((a, b) => (a.name < b.name ? -after : a.name > b.name ? after : 0));
+    // Names joined by hand: join() on each of 100,000 files was a tenth of a big folder's listing. An entry
+    // name holds no separator and is never `.` or `..`, so this is join()'s answer.
+    const under = childPrefix(folder);
+    const realUnder = childPrefix(real);
+    // In a folder that is its own real path (no link on the way) a file's path is its real path: one string for both.
+    const sameReal = under === realUnder;
     for (const entry of entries) {
       if (options.signal?.aborted) return;
-      const path = join(folder, entry.name);
+      const path = under + entry.name;
       if (isOwnTempFile(entry.name)) {
         listing.skipped.push({ path, reason: OWN_TEMP_REASON });
         continue;
@@ -114,7 +120,7 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
       if (entry.isDirectory()) {
         await visit(path, false);
       } else if (entry.isFile()) {
-        addFile(path, join(real, entry.name));
+        addFile(path, sameReal ? path : realUnder + entry.name);
       } else if (entry.isSymbolicLink()) {
         let target;
         try {
@@ -144,6 +150,13 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
 
   await visit(root, false);
   return listing;
+}
+
+/** What join(folder, name) puts before a plain entry name. */
+function childPrefix(folder: string): string {
+  const base = normalize(folder);
+  if (base === '.') return '';
+  return base.endsWith(sep) ? base : base + sep;
 }
 
 /**

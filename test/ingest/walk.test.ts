@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFolder } from '../../src/ingest/walk.js';
 import { tempDir, write } from './helpers.js';
@@ -78,6 +78,30 @@ describe('listFolder', () => {
     expect(listing.skipped.map((s) => [s.path.slice(dir.length + 1), s.reason])).toEqual([
       ['local.json', `same file as ${join(dir, 'link-local.json')}`],
       ['outside-folder', 'symlink to a folder outside the scanned folder'],
+    ]);
+  });
+
+  it('spells every path as join(root, ...) does, however the root is written', async () => {
+    const dir = tempDir();
+    write(dir, 'sub/a.json', '[]');
+    write(dir, 'b.json', '[]');
+    const rel = relative(process.cwd(), dir);
+    for (const root of [dir, `${dir}/`, `${dir}//`, `${dir}/./`, rel, `./${rel}/`, `${rel}/../${rel.split('/').pop()!}`]) {
+      const listing = await listFolder(root);
+      expect(listing.files, root).toEqual([join(root, 'b.json'), join(root, 'sub', 'a.json')]);
+    }
+  });
+
+  it('names a file reached through a link to a folder inside by the link, and its real path once', async () => {
+    const dir = tempDir();
+    write(dir, 'real/a.json', '[]');
+    symlinkSync(join(dir, 'real'), join(dir, 'alias'));
+    symlinkSync(join(dir, 'real', 'a.json'), join(dir, 'z.json'));
+    const listing = await listFolder(dir);
+    expect(listing.files).toEqual([join(dir, 'alias', 'a.json')]);
+    expect(listing.skipped.map((s) => [s.path.slice(dir.length + 1), s.reason])).toEqual([
+      ['real', 'symlink loop (folder already visited)'],
+      ['z.json', `same file as ${join(dir, 'alias', 'a.json')}`],
     ]);
   });
 
