@@ -80,7 +80,6 @@ describe('values', () => {
       kind: 'and',
       children: [glob('requestParameters', ['', 'x', '']), glob('requestParameters', ['', 'y', ''])],
     });
-    expect(compileFieldEntry('eventName', [])).toEqual({ kind: 'or', children: [] });
   });
 
   test('exists, re (with flags), cidr', () => {
@@ -143,6 +142,10 @@ describe('values', () => {
       ['a|contains', null, /null with a modifier/],
       ['a', { b: 1 }, /map/],
       ['|contains', 'x', /keyword/],
+      // An empty list: |all of none was true (the rule fired on every event), a plain list of none false.
+      ['a|contains|all', [], /a: an empty list of values/],
+      ['a', [], /a: an empty list of values/],
+      ['a|exists', [], /a: an empty list of values/],
     ];
     for (const [key, value, reason] of cases) {
       expect(() => compileFieldEntry(key, value), key).toThrow(Unsupported);
