@@ -99,6 +99,26 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
     expect(reason('(?i:a)b')).toMatch(/inline flags are supported only as a group at the start/);
     expect(reason('(')).toMatch(/bad regular expression/);
   });
+
+  test('PCRE escapes and classes JavaScript reads otherwise (\\A as A, [[:alpha:]] as [[:alph] then ]) mean what PCRE means', async () => {
+    expect(await fired("userAgent|re: '\\Aaws'")).toEqual(['cli', 'cr', 'ls', 'nbsp', 'vt']);
+    expect(await fired("userAgent|re: 'cli\\z'")).toEqual(['cr', 'ls', 'nbsp', 'vt']);
+    expect(await fired("userAgent|re: '^[[:alpha:]]+-[[:alpha:]]+/'")).toEqual(['cli']);
+    expect(await fired("userAgent|re: '[[:digit:]]\\x{2e}[[:digit:]]+$'")).toEqual(['cli', 'trufflehog']);
+    // PCRE reads a ] first in a class as itself, JavaScript as an empty class that matches nothing.
+    expect(await fired("userAgent|re: '[]x]'")).toEqual(['emoji']);
+    expect(await fired("userAgent|re: '^[^]a-z]'")).toEqual(['trufflehog']);
+  });
+
+  test('escaped letters PCRE gives a meaning JavaScript has not are refused with that reason', () => {
+    const reason = (value: string) => parseRuleFile(selectionRule(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
+    expect(reason('a\\Z')).toMatch(/userAgent\|re: \\Z means something else to JavaScript than to PCRE/);
+    expect(reason('a\\hb')).toMatch(/\\h means something else/);
+    expect(reason('\\Qa.b\\E')).toMatch(/\\Q means something else/);
+    expect(reason('(?m)\\Aaws')).toMatch(/\\A under the m flag/);
+    expect(reason('[[:^alpha:]]')).toMatch(/\[:\^alpha:\] means something else/);
+    expect(reason('\\p{L}\\-')).toMatch(/Unicode class/);
+  });
 });
 
 describe('random PCRE-style patterns: memory and DuckDB (RE2) fire on the same events', () => {
