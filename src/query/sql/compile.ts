@@ -27,7 +27,7 @@ import {
 import { cidrSql } from './cidr.js';
 import { FINAL_SIGMA, SIGMA, foldCase } from '../fold.js';
 import { LINE_END, LINE_START } from '../lineAnchors.js';
-import { triesUnescapedQuotes } from '../valueMatch.js';
+import { escapesRead } from '../valueMatch.js';
 
 /** The values a fuzzy word stands for, by FUZZY_FIELDS name (query/vocabulary.ts search, grouped). */
 export type FuzzyResolver = (word: string) => ReadonlyMap<string, readonly string[]>;
@@ -292,9 +292,15 @@ class Compiler {
         return `${x} IS NOT NULL`;
       case 'glob': {
         const test = globSql(folded(`lower(${x})`, match.pattern.segments), match.pattern);
-        if (!triesUnescapedQuotes(match)) return test;
-        // ast.ts: a quote in the glob also finds `\"` in JSON text (a policy document kept as a string).
-        return or([test, globSql(folded(`lower(replace(${x}, ${literal('\\"')}, '"'))`, match.pattern.segments), match.pattern)]);
+        const reads = escapesRead(match);
+        if (reads === null) return test;
+        // ast.ts: a quote in the glob also finds `\"` in JSON text (a policy document kept as a string), a backslash `\\`.
+        const unquoted = reads.quotes ? `replace(${x}, ${literal('\\"')}, '"')` : x;
+        // valueMatch.ts readsBackslashes: only in JSON text, which starts with { or [.
+        const unescaped = reads.backslashes
+          ? `CASE WHEN substr(${x}, 1, 1) IN ('{', '[') THEN replace(${unquoted}, ${literal('\\\\')}, ${literal('\\')}) ELSE ${unquoted} END`
+          : unquoted;
+        return or([test, globSql(folded(`lower(${unescaped})`, match.pattern.segments), match.pattern)]);
       }
       case 'regex':
         return this.regex(x, match.source, match.flags);
