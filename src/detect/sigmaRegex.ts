@@ -30,13 +30,15 @@
  *   letter, and a class as closed by its first `]`: PCRE's `\A` was an `A`,
  *   `[[:digit:]]` the class `[[:digit:]` then a `]`, `[]a]` a class of nothing,
  *   and RE2 read them as PCRE does, so memory and the archive disagreed.
- *   pcreSyntax writes `\A` and `\z` as `^` and `$` (not under m), POSIX
+ *   PCRE's `$` (without m) and `\Z` are also just before a final \n:
+ *   pcreSyntax writes them as FINAL_END, and `\A` and `\z` as `^` and `$`
+ *   (not under m), POSIX
  *   classes as their ASCII ranges, `\x{41}` as `\u0041`, `\a` and `\e` as
  *   `\x07` and `\x1b`, and a `]` first in a class as `\]`; any other
- *   escaped letter PCRE gives a meaning (`\Z`, `\h`, `\Q`, `\G` ...) is
+ *   escaped letter PCRE gives a meaning (`\h`, `\Q`, `\G` ...) is
  *   refused with that reason.
  */
-import { LINE_END, LINE_START } from '../query/lineAnchors.js';
+import { FINAL_END, LINE_END, LINE_START } from '../query/lineAnchors.js';
 import { nestedRepetition } from './regexNesting.js';
 import { Unsupported } from './unsupported.js';
 
@@ -135,6 +137,7 @@ export function pcreSyntax(field: string, source: string, flags: string): string
         out += `\\u${hex.padStart(4, '0')}`;
         i += hex.length + 2;
       } else if (e === 'a' || e === 'e') out += e === 'a' ? '\\x07' : '\\x1b';
+      else if (e === 'Z' && !inClass) out += FINAL_END;
       else if ((e === 'A' || e === 'z') && !inClass && !flags.includes('m')) out += e === 'A' ? '^' : '$';
       else refuse(`\\${e}${e === 'x' ? '{...}' : ''}${(e === 'A' || e === 'z') && !inClass ? ' under the m flag' : ''}`);
       continue;
@@ -164,7 +167,8 @@ export function pcreSyntax(field: string, source: string, flags: string): string
       }
       continue;
     }
-    out += c;
+    // Under m, pcreLines makes it a line end.
+    out += c === '$' && !flags.includes('m') ? FINAL_END : c;
   }
   return out;
 }

@@ -4,7 +4,9 @@
  * on a DuckDB archive (RE2).
  */
 import { describe, expect, test } from 'vitest';
+import { createDetector } from '../../src/detect/recordDetector.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
+import { compileWhere } from '../../src/query/sql/index.js';
 import { pcreDots, pcreLines, pcreSpaces, sigmaRegex } from '../../src/detect/sigmaRegex.js';
 import { regexLiteral } from '../../src/query/regexLiteral.js';
 import { firedOnBothForThisBlock, selectionRule } from './bothEngines.js';
@@ -112,12 +114,37 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
 
   test('escaped letters PCRE gives a meaning JavaScript has not are refused with that reason', () => {
     const reason = (value: string) => parseRuleFile(selectionRule(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
-    expect(reason('a\\Z')).toMatch(/userAgent\|re: \\Z means something else to JavaScript than to PCRE/);
-    expect(reason('a\\hb')).toMatch(/\\h means something else/);
+    expect(reason('a\\hb')).toMatch(/userAgent\|re: \\h means something else to JavaScript than to PCRE/);
     expect(reason('\\Qa.b\\E')).toMatch(/\\Q means something else/);
     expect(reason('(?m)\\Aaws')).toMatch(/\\A under the m flag/);
     expect(reason('[[:^alpha:]]')).toMatch(/\[:\^alpha:\] means something else/);
     expect(reason('\\p{L}\\-')).toMatch(/Unicode class/);
+  });
+});
+
+describe("PCRE's $ (without m) is also just before a final line break, in memory and on DuckDB", () => {
+  const { fired } = firedOnBothForThisBlock([
+    event('plain', { userAgent: 'aws-cli/2.15.0' }),
+    event('final-newline', { userAgent: 'aws-cli/2.15.0\n' }),
+    event('two-newlines', { userAgent: 'aws-cli/2.15.0\n\n' }),
+    event('crlf', { userAgent: 'aws-cli/2.15.0\r\n' }),
+    event('more', { userAgent: 'aws-cli/2.15.0\nx' }),
+  ]);
+
+  test('a value with a trailing \\n does not slip past ^...$ (nor \\Z); \\z is the end alone; under m, $ is any line end', async () => {
+    expect(await fired("userAgent|re: '^aws-cli/[0-9.]+$'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re: '^(aws-cli|boto3)/[0-9.]+$'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re: '^(x|aws-cli/[0-9.]+$)$'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re: '0$|^boto'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re: '^aws-cli/[0-9.]+\\z'")).toEqual(['plain']);
+    expect(await fired("userAgent|re: '^aws-cli/[0-9.]+\\Z'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re|m: '^aws-cli/[0-9.]+$'")).toEqual(['final-newline', 'more', 'plain', 'two-newlines']);
+  });
+
+  test('where something could match after it, RE2 cannot spell it: the rule runs in memory and is refused on the archive', () => {
+    const ast = parseRuleFile(selectionRule("userAgent|re: '0$\\n'"), 'r.yml', 'test').rules[0]!.ast;
+    expect(createDetector([{ ast }]).test(event('x', { userAgent: 'aws-cli/2.15.0\n' }))).not.toBeNull();
+    expect(() => compileWhere(ast, { dialect: 'duckdb', schema: 'archive' })).toThrow(/lookaround/);
   });
 });
 
