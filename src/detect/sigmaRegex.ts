@@ -32,10 +32,11 @@
  *   and RE2 read them as PCRE does, so memory and the archive disagreed.
  *   PCRE's `$` (without m) and `\Z` are also just before a final \n:
  *   pcreSyntax writes them as FINAL_END, and `\A` and `\z` as `^` and `$`
- *   (not under m), POSIX
+ *   (not under m), `\v`, `\h` (vertical, horizontal white space), their
+ *   negations and `\R` as classes, POSIX
  *   classes as their ASCII ranges, `\x{41}` as `\u0041`, `\a` and `\e` as
  *   `\x07` and `\x1b`, and a `]` first in a class as `\]`; any other
- *   escaped letter PCRE gives a meaning (`\h`, `\Q`, `\G` ...) is
+ *   escaped letter PCRE gives a meaning (`\Q`, `\G`, `\K` ...) is
  *   refused with that reason.
  */
 import { FINAL_END, LINE_END, LINE_START } from '../query/lineAnchors.js';
@@ -104,7 +105,11 @@ const POSIX_CLASSES: Readonly<Record<string, string>> = {
 };
 
 /** Escaped letters JavaScript reads as PCRE does (`\c`, `\x`, `\u`, `\k`, `\p` are checked with what follows). */
-const SAME_LETTERS = 'dDwWsSbBnrtvf';
+const SAME_LETTERS = 'dDwWsSbBnrtf';
+
+/** PCRE's vertical (`\v`, which JavaScript and RE2 read as the one character \x0b) and horizontal (`\h`) white space, as a class's inside. */
+const VERTICAL = '\\n\\x0b\\f\\r\\x85\\u2028\\u2029';
+const HORIZONTAL = '\\t \\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000';
 
 /**
  * `source` with what PCRE (and RE2) read otherwise than JavaScript written as
@@ -127,7 +132,11 @@ export function pcreSyntax(field: string, source: string, flags: string): string
         continue;
       }
       const rest = source.slice(i + 1);
-      if (e === 'c' && /^[A-Za-z]/.test(rest)) out += c + e;
+      const space = e === 'v' || e === 'V' ? VERTICAL : e === 'h' || e === 'H' ? HORIZONTAL : null;
+      if (space !== null && (e === 'v' || e === 'h')) out += inClass ? space : `[${space}]`;
+      else if (space !== null && !inClass) out += `[^${space}]`;
+      else if (e === 'R' && !inClass) out += '(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])';
+      else if (e === 'c' && /^[A-Za-z]/.test(rest)) out += c + e;
       else if (e === 'x' && /^[0-9A-Fa-f]{2}/.test(rest)) out += c + e;
       else if (e === 'u' && /^[0-9A-Fa-f]{4}/.test(rest)) out += c + e;
       else if ((e === 'p' || e === 'P') && rest.startsWith('{')) out += c + e;

@@ -110,11 +110,18 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
     // PCRE reads a ] first in a class as itself, JavaScript as an empty class that matches nothing.
     expect(await fired("userAgent|re: '[]x]'")).toEqual(['emoji']);
     expect(await fired("userAgent|re: '^[^]a-z]'")).toEqual(['trufflehog']);
+    // \v is PCRE's vertical white space (JavaScript and RE2: the one character \x0b), \h horizontal, \R a line break.
+    expect(await fired("userAgent|re: 'aws\\vcli'")).toEqual(['cr', 'ls', 'vt']);
+    expect(await fired("userAgent|re: 'aws[\\v]cli'")).toEqual(['cr', 'ls', 'vt']);
+    expect(await fired("userAgent|re: 'aws\\Rcli'")).toEqual(['cr', 'ls', 'vt']);
+    expect(await fired("userAgent|re: '^\\S+\\h'")).toEqual(['nbsp', 'trufflehog']);
+    expect(await fired("userAgent|re: '^aws\\Hcli'")).toEqual(['cli', 'cr', 'ls', 'vt']);
   });
 
   test('escaped letters PCRE gives a meaning JavaScript has not are refused with that reason', () => {
     const reason = (value: string) => parseRuleFile(selectionRule(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
-    expect(reason('a\\hb')).toMatch(/userAgent\|re: \\h means something else to JavaScript than to PCRE/);
+    expect(reason('a\\Kb')).toMatch(/userAgent\|re: \\K means something else to JavaScript than to PCRE/);
+    expect(reason('[\\V]')).toMatch(/\\V means something else/);
     expect(reason('\\Qa.b\\E')).toMatch(/\\Q means something else/);
     expect(reason('(?m)\\Aaws')).toMatch(/\\A under the m flag/);
     expect(reason('[[:^alpha:]]')).toMatch(/\[:\^alpha:\] means something else/);
