@@ -232,4 +232,11 @@ describe('rule files', () => {
     expect(parsed.rules.map((r) => r.path)).toEqual(['r.yml (document 1)']);
     expect(parsed.skipped.map((s) => s.path)).toEqual(['r.yml (document 2)']);
   });
+
+  test('rules without an id are named by their file, and in a file of several by their document too', () => {
+    const noId = (name: string) => rule(`sel:\n  eventName: ${name}\ncondition: sel`).replace(/^id: .*\n/m, '');
+    expect(parseRuleFile(noId('A'), 'dir/mine.yml', 'test').rules.map((r) => r.id)).toEqual(['mine']);
+    const parsed = parseRuleFile(`${noId('A')}---\n${noId('B')}`, 'dir/mine.yml', 'test');
+    expect(parsed.rules.map((r) => r.id)).toEqual(['mine#1', 'mine#2']);
+  });
 });
