@@ -148,7 +148,7 @@ export function pcreSyntax(field: string, source: string, flags: string): string
       } else if (e === 'a' || e === 'e') out += e === 'a' ? '\\x07' : '\\x1b';
       else if (e === 'Z' && !inClass) out += FINAL_END;
       else if ((e === 'A' || e === 'z') && !inClass && !flags.includes('m')) out += e === 'A' ? '^' : '$';
-      else refuse(`\\${e}${e === 'x' ? '{...}' : ''}${(e === 'A' || e === 'z') && !inClass ? ' under the m flag' : ''}`);
+      else refuse(`\\${e}${e === 'x' && rest.startsWith('{') ? '{...}' : ''}${(e === 'A' || e === 'z') && !inClass ? ' under the m flag' : ''}`);
       continue;
     }
     if (inClass) {

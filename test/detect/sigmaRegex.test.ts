@@ -122,6 +122,9 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
     const reason = (value: string) => parseRuleFile(selectionRule(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
     expect(reason('a\\Kb')).toMatch(/userAgent\|re: \\K means something else to JavaScript than to PCRE/);
     expect(reason('[\\V]')).toMatch(/\\V means something else/);
+    // PCRE's \x4 is the character 4, JavaScript's the letters x4; \x{...} past U+FFFF has no spelling without u.
+    expect(reason('a\\x4')).toMatch(/userAgent\|re: \\x means something else/);
+    expect(reason('a\\x{1F600}')).toMatch(/userAgent\|re: \\x\{\.\.\.\} means something else/);
     expect(reason('\\Qa.b\\E')).toMatch(/\\Q means something else/);
     expect(reason('(?m)\\Aaws')).toMatch(/\\A under the m flag/);
     expect(reason('[[:^alpha:]]')).toMatch(/\[:\^alpha:\] means something else/);
