@@ -30,14 +30,13 @@
  *   letter, and a class as closed by its first `]`: PCRE's `\A` was an `A`,
  *   `[[:digit:]]` the class `[[:digit:]` then a `]`, `[]a]` a class of nothing,
  *   and RE2 read them as PCRE does, so memory and the archive disagreed.
- *   PCRE's `$` (without m) and `\Z` are also just before a final \n:
- *   pcreSyntax writes them as FINAL_END, and `\A` and `\z` as `^` and `$`
- *   (not under m), `\v`, `\h` (vertical, horizontal white space), their
- *   negations and `\R` as classes, POSIX
- *   classes as their ASCII ranges, `\x{41}` as `\u0041`, `\a` and `\e` as
- *   `\x07` and `\x1b`, and a `]` first in a class as `\]`; any other
- *   escaped letter PCRE gives a meaning (`\Q`, `\G`, `\K` ...) is
- *   refused with that reason.
+ *   PCRE's `$` (without m) and `\Z` are also just before a final \n.
+ *   pcreSyntax writes those as FINAL_END, `\A` and `\z` as `^` and `$` (not
+ *   under m), `\v`, `\h` (vertical, horizontal white space), their negations
+ *   and `\R` as classes, POSIX classes as their ASCII ranges, `\x{41}` as
+ *   `\u0041`, `\a` and `\e` as `\x07` and `\x1b`, and a `]` first in a class
+ *   as `\]`; any other escaped letter PCRE gives a meaning (`\Q`, `\G`,
+ *   `\K` ...) is refused with that reason.
  */
 import { FINAL_END, LINE_END, LINE_START } from '../query/lineAnchors.js';
 import { nestedRepetition } from './regexNesting.js';

@@ -64,7 +64,7 @@ export function escapesRead(match: ValueMatch): EscapesRead | null {
  * Whether `\\` is read as `\` in this value: JSON text (an object's or list's, the params text), which
  * starts with `{` or `[`; a plain string (`a\\b` in a user agent) keeps its two backslashes.
  */
-export function readsBackslashes(value: string): boolean {
+function readsBackslashes(value: string): boolean {
   return value.startsWith('{') || value.startsWith('[');
 }
 
