@@ -26,8 +26,19 @@
  *   U+2029, PCRE's and RE2's only at \n: they are written as lookarounds on
  *   \n without the flag (pcreLines), which the SQL compiler gives RE2 as
  *   `(?m:^)` and `(?m:$)`.
+ * - JavaScript (without u) reads an escaped letter it does not know as the
+ *   letter, and a class as closed by its first `]`: PCRE's `\A` was an `A`,
+ *   `[[:digit:]]` the class `[[:digit:]` then a `]`, `[]a]` a class of nothing,
+ *   and RE2 read them as PCRE does, so memory and the archive disagreed.
+ *   PCRE's `$` (without m) and `\Z` are also just before a final \n.
+ *   pcreSyntax writes those as FINAL_END, `\A` and `\z` as `^` and `$` (not
+ *   under m), `\v`, `\h` (vertical, horizontal white space), their negations
+ *   and `\R` as classes, POSIX classes as their ASCII ranges, `\x{41}` as
+ *   `\u0041`, `\a` and `\e` as `\x07` and `\x1b`, and a `]` first in a class
+ *   as `\]`; any other escaped letter PCRE gives a meaning (`\Q`, `\G`,
+ *   `\K` ...) is refused with that reason.
  */
-import { LINE_END, LINE_START } from '../query/lineAnchors.js';
+import { FINAL_END, LINE_END, LINE_START } from '../query/lineAnchors.js';
 import { nestedRepetition } from './regexNesting.js';
 import { Unsupported } from './unsupported.js';
 
@@ -52,6 +63,7 @@ export function sigmaRegex(field: string, text: string, modifierFlags: string): 
     source = source.slice(leading[0].length);
     for (const c of letters) if (!flags.includes(c)) flags += c;
   }
+  source = pcreSyntax(field, source, flags);
   const nested = nestedRepetition(source);
   if (nested) throw new Unsupported(`${field}|re: ${nested} repeats a repetition, which a crafted value can keep busy for ever (2^n tries); write the inner part repeated once`);
   try {
@@ -60,6 +72,10 @@ export function sigmaRegex(field: string, text: string, modifierFlags: string): 
   } catch {
     // Not valid with u (an escape only PCRE allows): it runs as written.
   }
+  // Without u, \p{L} would be the letters p{L}.
+  if (/(^|[^\\])(\\\\)*\\[pP]\{/.test(source)) {
+    throw new Unsupported(`${field}|re: a Unicode class (\\p{...}) beside an escape only valid without Unicode mode (such as \\-) is not supported`);
+  }
   try {
     new RegExp(source, flags);
   } catch (error) {
@@ -67,6 +83,102 @@ export function sigmaRegex(field: string, text: string, modifierFlags: string): 
     throw new Unsupported(`${field}|re: bad regular expression: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { source, flags };
+}
+
+/** PCRE's and RE2's POSIX classes (ASCII, as PCRE reads them without UCP), as the inside of a JavaScript class. */
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7f',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1f\\x7f',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+/** Escaped letters JavaScript reads as PCRE does (`\c`, `\x`, `\u`, `\k`, `\p` are checked with what follows). */
+const SAME_LETTERS = 'dDwWsSbBnrtf';
+
+/** PCRE's vertical (`\v`, which JavaScript and RE2 read as the one character \x0b) and horizontal (`\h`) white space, as a class's inside. */
+const VERTICAL = '\\n\\x0b\\f\\r\\x85\\u2028\\u2029';
+const HORIZONTAL = '\\t \\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000';
+
+/**
+ * `source` with what PCRE (and RE2) read otherwise than JavaScript written as
+ * JavaScript reads the same (see the module comment); throws Unsupported for
+ * an escaped letter with no such spelling.
+ */
+export function pcreSyntax(field: string, source: string, flags: string): string {
+  const refuse = (what: string): never => {
+    throw new Unsupported(`${field}|re: ${what} means something else to JavaScript than to PCRE, and is not supported`);
+  };
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const e = source[i + 1] ?? '';
+      i++;
+      if (!/[A-Za-z]/.test(e) || SAME_LETTERS.includes(e)) {
+        out += c + e;
+        continue;
+      }
+      const rest = source.slice(i + 1);
+      const space = e === 'v' || e === 'V' ? VERTICAL : e === 'h' || e === 'H' ? HORIZONTAL : null;
+      if (space !== null && (e === 'v' || e === 'h')) out += inClass ? space : `[${space}]`;
+      else if (space !== null && !inClass) out += `[^${space}]`;
+      else if (e === 'R' && !inClass) out += '(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])';
+      else if (e === 'c' && /^[A-Za-z]/.test(rest)) out += c + e;
+      else if (e === 'x' && /^[0-9A-Fa-f]{2}/.test(rest)) out += c + e;
+      else if (e === 'u' && /^[0-9A-Fa-f]{4}/.test(rest)) out += c + e;
+      else if ((e === 'p' || e === 'P') && rest.startsWith('{')) out += c + e;
+      else if (e === 'k' && rest.startsWith('<') && /\(\?<[A-Za-z]/.test(source)) out += c + e;
+      else if (e === 'x' && /^\{[0-9A-Fa-f]{1,4}\}/.test(rest)) {
+        const hex = /^\{([0-9A-Fa-f]{1,4})\}/.exec(rest)![1]!;
+        out += `\\u${hex.padStart(4, '0')}`;
+        i += hex.length + 2;
+      } else if (e === 'a' || e === 'e') out += e === 'a' ? '\\x07' : '\\x1b';
+      else if (e === 'Z' && !inClass) out += FINAL_END;
+      else if ((e === 'A' || e === 'z') && !inClass && !flags.includes('m')) out += e === 'A' ? '^' : '$';
+      else refuse(`\\${e}${e === 'x' && rest.startsWith('{') ? '{...}' : ''}${(e === 'A' || e === 'z') && !inClass ? ' under the m flag' : ''}`);
+      continue;
+    }
+    if (inClass) {
+      const posix = /^\[:(\^?)([a-z]+):\]/.exec(source.slice(i));
+      if (c === '[' && posix) {
+        const ranges = POSIX_CLASSES[posix[2]!];
+        if (!ranges || posix[1]) refuse(posix[0]);
+        out += ranges;
+        i += posix[0].length - 1;
+        continue;
+      }
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      const negated = source[i + 1] === '^';
+      out += negated ? '[^' : '[';
+      if (negated) i++;
+      // PCRE reads a ] first in a class as itself; JavaScript as the class's end.
+      if (source[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      }
+      continue;
+    }
+    // Under m, pcreLines makes it a line end.
+    out += c === '$' && !flags.includes('m') ? FINAL_END : c;
+  }
+  return out;
 }
 
 /**

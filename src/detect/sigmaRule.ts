@@ -65,7 +65,9 @@ export function parseRuleFile(text: string, path: string, origin: string): Parse
       return;
     }
     try {
-      out.rules.push(ruleOf(value, where, origin, path));
+      // Without an id a rule is named by its file, and each document of a file by its number too:
+      // two id-less rules in one file had the same id, and the second was listed as a duplicate.
+      out.rules.push(ruleOf(value, where, origin, several ? `${stem(path)}#${k + 1}` : stem(path)));
     } catch (error) {
       if (!(error instanceof Unsupported)) throw error;
       out.skipped.push({ path: where, reason: error.message });
@@ -99,7 +101,7 @@ function textList(value: unknown): string[] {
   return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
-function ruleOf(value: unknown, where: string, origin: string, file: string): Rule {
+function ruleOf(value: unknown, where: string, origin: string, fallbackId: string): Rule {
   if (!isMap(value)) throw new Unsupported('not a Sigma rule (the document is not a map)');
   if ('action' in value) throw new Unsupported(`Sigma rule collections (action: ${text(value.action)}) are not supported`);
   if ('correlation' in value) throw new Unsupported('correlation rules (aggregations over several events) are not supported');
@@ -115,7 +117,7 @@ function ruleOf(value: unknown, where: string, origin: string, file: string): Ru
   const levelText = text(value.level).toLowerCase();
   if (levelText !== '' && !isLevel(levelText)) throw new Unsupported(`unknown level '${levelText}'`);
   const level: Level = levelText === '' ? DEFAULT_LEVEL : (levelText as Level);
-  const id = text(value.id).trim() || stem(file);
+  const id = text(value.id).trim() || fallbackId;
   return {
     id,
     title,

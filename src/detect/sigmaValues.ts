@@ -11,7 +11,8 @@
  * - `null` matches a missing or null field: not(exists).
  * - contains/startswith/endswith add `*` around the value; wildcards in the
  *   value keep their meaning (`|contains: '*'` is "any value": present).
- * - A list matches when any value does; with `all`, when every value does.
+ * - A list matches when any value does; with `all`, when every value does;
+ *   an empty list is Unsupported (neither has a meaning with no value).
  * - `re` is a regular expression, unanchored, case-sensitive unless
  *   `|re|i` or a leading `(?i)`; `m` and `s` add those flags (sigmaRegex.ts
  *   turns Sigma's PCRE-flavoured syntax into JavaScript's).
@@ -204,6 +205,9 @@ export function compileFieldEntry(key: string, raw: unknown): QueryNode {
   }
   const ref: FieldRef = { kind: 'path', path: splitPath(field) };
   const values = Array.isArray(raw) ? (raw as unknown[]) : [raw];
+  // No value to test: an OR of none is false and an AND of none true, so `x: []` never fired and
+  // `x|contains|all: []` fired on every event; Sigma gives neither a meaning, so the rule is listed.
+  if (values.length === 0) throw new Unsupported(`${field}: an empty list of values`);
   const nodes = values.map((value): QueryNode => {
     if (value !== null && typeof value === 'object') throw new Unsupported(`${field}: a value is a ${Array.isArray(value) ? 'nested list' : 'map'}, not a string`);
     const scalar = value as Scalar;

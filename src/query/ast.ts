@@ -39,8 +39,12 @@
  *     replace() reads it): JSON text writes a quote inside a nested string
  *     as `\"`, and a policy document is a string inside requestParameters,
  *     so Sigma's `requestParameters|contains: '"s3:GetObject"'` means the
- *     quote as the policy holds it. Summary fields, regexes and other
- *     globs are unaffected.
+ *     quote as the policy holds it. A glob holding a backslash likewise
+ *     reads every `\\` as `\` (after the quotes, when it holds both) in a
+ *     value that starts with `{` or `[` (JSON text): JSON text writes
+ *     `C:\Windows` as `C:\\Windows`, so `requestParameters|contains:
+ *     'C:\Windows'` finds it; a plain string keeps its backslashes. Summary
+ *     fields, regexes and other globs are unaffected.
  * - `exists` on the summary field `error` also holds for a failed event
  *   without an errorCode (a failed ConsoleLogin: model/failure.ts), so
  *   `error:*` is "failed" and `-error:*` "succeeded". On a path, an empty

@@ -7,3 +7,12 @@
  */
 export const LINE_START = '(?<![^\\n])';
 export const LINE_END = '(?![^\\n])';
+
+/**
+ * PCRE's `$` without the m flag: the end of the value, or just before a \n
+ * that ends it (JavaScript's and RE2's `$` is the end alone), so a value with
+ * a trailing line break does not slip past `^...$`. Sigma rules compile to it
+ * (detect/sigmaRegex.ts pcreSyntax); the SQL compiler gives RE2 `(?:\n?$)`,
+ * the same search where nothing can match after it.
+ */
+export const FINAL_END = '(?=\\n?(?![\\s\\S]))';

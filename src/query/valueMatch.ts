@@ -40,30 +40,52 @@ export function textMatcher(match: ValueMatch): (value: string) => boolean {
   }
 }
 
-/**
- * Whether a path or params value is also tried with each `\"` read as `"`
- * (ast.ts): only for a glob whose text holds a quote, the one case where
- * reading the escape can change the answer.
- */
-export function triesUnescapedQuotes(match: ValueMatch): boolean {
-  return match.kind === 'glob' && match.pattern.segments.some((segment) => segment.includes('"'));
+/** The JSON escapes a glob reads in a path or params value besides its text as it is (ast.ts). */
+export interface EscapesRead {
+  /** `\"` as `"`: the glob holds a quote. */
+  readonly quotes: boolean;
+  /** `\\` as `\` (after the quotes): the glob holds a backslash. */
+  readonly backslashes: boolean;
 }
 
-/** The value with each `\"` read as `"`, as SQL's replace() does it (leftmost first, no overlaps). */
-function unescapeQuotes(value: string): string {
-  return value.replaceAll('\\"', '"');
+/**
+ * Which escapes a path or params value is also tried with read (ast.ts): only
+ * for a glob whose text holds a quote or a backslash, the cases where reading
+ * the escape can change the answer; null for every other match.
+ */
+export function escapesRead(match: ValueMatch): EscapesRead | null {
+  if (match.kind !== 'glob') return null;
+  const quotes = match.pattern.segments.some((segment) => segment.includes('"'));
+  const backslashes = match.pattern.segments.some((segment) => segment.includes('\\'));
+  return quotes || backslashes ? { quotes, backslashes } : null;
+}
+
+/**
+ * Whether `\\` is read as `\` in this value: JSON text (an object's or list's, the params text), which
+ * starts with `{` or `[`; a plain string (`a\\b` in a user agent) keeps its two backslashes.
+ */
+function readsBackslashes(value: string): boolean {
+  return value.startsWith('{') || value.startsWith('[');
+}
+
+/** The value with those escapes read, as SQL's replace() does it (leftmost first, no overlaps; quotes, then backslashes). */
+function unescape(value: string, reads: EscapesRead): string {
+  const unquoted = reads.quotes ? value.replaceAll('\\"', '"') : value;
+  return reads.backslashes && readsBackslashes(value) ? unquoted.replaceAll('\\\\', '\\') : unquoted;
 }
 
 /**
  * The test of a path or params value (ast.ts): textMatcher's, and for a glob
- * holding a quote, the same test on the value with its `\"` read as `"`, so
- * `"s3:GetObject"` is found in a policy document kept as a string inside
- * requestParameters' JSON text.
+ * holding a quote or a backslash, the same test on the value with its `\"`
+ * or `\\` read as `"` or `\`, so `"s3:GetObject"` is found in a policy
+ * document kept as a string inside requestParameters' JSON text, and
+ * `C:\Windows` in an object holding that path.
  */
 export function pathValueMatcher(match: ValueMatch): (value: string) => boolean {
   const matches = textMatcher(match);
-  if (!triesUnescapedQuotes(match)) return matches;
-  return (value) => matches(value) || (value.includes('\\"') && matches(unescapeQuotes(value)));
+  const reads = escapesRead(match);
+  if (reads === null) return matches;
+  return (value) => matches(value) || (value.includes('\\') && matches(unescape(value, reads)));
 }
 
 /**

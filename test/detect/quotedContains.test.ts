@@ -117,3 +117,49 @@ describe('a quote in a contains on a record path', () => {
     expect(await firedInFolder(RULE, EVENTS)).toEqual(['template']);
   });
 });
+
+/** SendCommand-like events: a Windows path in an object, doubled backslashes in a plain string. */
+const BACKSLASH_EVENTS = [
+  putUserPolicy('object', { userName: 'mallory', parameters: { workingDirectory: 'C:\\Windows\\Temp', note: 'say "hi"' } }),
+  putUserPolicy('list', { userName: 'mallory', paths: ['D:\\data', 'C:\\Windows\\Temp'] }),
+  putUserPolicy('doubled', { userName: 'mallory', parameters: { workingDirectory: 'C:\\\\Windows\\\\Temp' } }),
+  putUserPolicy('agent', { userName: 'mallory' }, 'C:\\\\Windows\\\\Temp'),
+  putUserPolicy('none', { userName: 'mallory', parameters: { workingDirectory: 'C:/Windows/Temp' } }),
+];
+
+describe('a backslash in a contains on a record path', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await archiveOf(BACKSLASH_EVENTS);
+  });
+  afterAll(() => archive?.close());
+
+  it('finds the path in an object or list, whose JSON text writes each backslash twice, on every engine', async () => {
+    const cases: [string, string[]][] = [
+      // JSON text holds C:\\Windows\\Temp: read as one backslash each, the whole object holds the path.
+      ["requestParameters|contains: 'C:\\Windows\\Temp'", ['list', 'object']],
+      ["requestParameters.paths|contains: 'C:\\Windows'", ['list']],
+      // With a quote too: both escapes read.
+      ["requestParameters|contains|all:\n    - '\"C:\\Windows\\Temp\"'\n    - 'say \"hi\"'", ['object']],
+      // A plain string is not JSON text: its two backslashes stay two.
+      ["userAgent|contains: 'C:\\Windows'", []],
+      ["requestParameters.parameters.workingDirectory|contains: 'C:\\Windows'", ['object']],
+    ];
+    for (const [selection, want] of cases) {
+      const parsed = parseRuleFile(selectionRule(selection), 'r.yml', 'test');
+      expect(parsed.skipped, selection).toEqual([]);
+      const ast = parsed.rules[0]!.ast;
+      const detector = createDetector([{ ast }]);
+      expect(BACKSLASH_EVENTS.filter((e) => detector.test(e) !== null).map((e) => String(e.eventID)).sort(), selection).toEqual(want);
+      expect(await archive.ids(compileWhere(ast, { dialect: 'duckdb', schema: 'archive' })), selection).toEqual(want);
+      expect(await archive.ids(compileWhere(ast, { dialect: 'duckdb', schema: 'cloudtrail' })), selection).toEqual(want);
+    }
+  });
+
+  it('Athena SQL reads the backslashes only where the glob holds one, and only in JSON text', () => {
+    const rule = (selection: string) => parseRuleFile(selectionRule(selection), 'r.yml', 'test').rules[0]!.ast;
+    const sql = compileWhere(rule("requestParameters|contains: 'C:\\Windows'"), { dialect: 'athena', schema: 'cloudtrail' });
+    expect(sql).toContain(`CASE WHEN substr(requestparameters, 1, 1) IN ('{', '[') THEN replace(requestparameters, '\\\\', '\\') ELSE requestparameters END`);
+    expect(compileWhere(rule("requestParameters|contains: 'Windows'"), { dialect: 'athena', schema: 'cloudtrail' })).not.toContain('replace(');
+  });
+});

@@ -80,7 +80,6 @@ describe('values', () => {
       kind: 'and',
       children: [glob('requestParameters', ['', 'x', '']), glob('requestParameters', ['', 'y', ''])],
     });
-    expect(compileFieldEntry('eventName', [])).toEqual({ kind: 'or', children: [] });
   });
 
   test('exists, re (with flags), cidr', () => {
@@ -143,6 +142,10 @@ describe('values', () => {
       ['a|contains', null, /null with a modifier/],
       ['a', { b: 1 }, /map/],
       ['|contains', 'x', /keyword/],
+      // An empty list: |all of none was true (the rule fired on every event), a plain list of none false.
+      ['a|contains|all', [], /a: an empty list of values/],
+      ['a', [], /a: an empty list of values/],
+      ['a|exists', [], /a: an empty list of values/],
     ];
     for (const [key, value, reason] of cases) {
       expect(() => compileFieldEntry(key, value), key).toThrow(Unsupported);
@@ -228,5 +231,12 @@ describe('rule files', () => {
     const parsed = parseRuleFile(`${one}---\n${one.replace('1111', '9999').replace('product: aws', 'product: gcp')}`, 'r.yml', 'test');
     expect(parsed.rules.map((r) => r.path)).toEqual(['r.yml (document 1)']);
     expect(parsed.skipped.map((s) => s.path)).toEqual(['r.yml (document 2)']);
+  });
+
+  test('rules without an id are named by their file, and in a file of several by their document too', () => {
+    const noId = (name: string) => rule(`sel:\n  eventName: ${name}\ncondition: sel`).replace(/^id: .*\n/m, '');
+    expect(parseRuleFile(noId('A'), 'dir/mine.yml', 'test').rules.map((r) => r.id)).toEqual(['mine']);
+    const parsed = parseRuleFile(`${noId('A')}---\n${noId('B')}`, 'dir/mine.yml', 'test');
+    expect(parsed.rules.map((r) => r.id)).toEqual(['mine#1', 'mine#2']);
   });
 });

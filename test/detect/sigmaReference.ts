@@ -110,9 +110,16 @@ function entryMatches(record: unknown, key: string, raw: unknown): boolean {
     if (modifiers.includes('startswith')) pattern = `${pattern}*`;
     if (modifiers.includes('endswith')) pattern = `*${pattern}`;
     const test = wildcard(pattern);
-    // A quote in the value also finds \" in JSON text (a policy document kept as a string: ast.ts).
-    if (pattern.includes('"')) return values.some((v) => test(v) || test(v.split('\\"').join('"')));
-    return values.some(test);
+    // A quote in the value also finds \" in JSON text (a policy document kept as a string: ast.ts),
+    // a backslash \\ in JSON text (a value starting with { or [).
+    const quotes = pattern.includes('"');
+    const backslashes = pattern.includes('\\');
+    if (!quotes && !backslashes) return values.some(test);
+    const read = (v: string): string => {
+      const unquoted = quotes ? v.split('\\"').join('"') : v;
+      return backslashes && /^[[{]/.test(v) ? unquoted.split('\\\\').join('\\') : unquoted;
+    };
+    return values.some((v) => test(v) || test(read(v)));
   };
   return all ? wanted.every(one) : wanted.some(one);
 }

@@ -4,7 +4,9 @@
  * on a DuckDB archive (RE2).
  */
 import { describe, expect, test } from 'vitest';
+import { createDetector } from '../../src/detect/recordDetector.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
+import { compileWhere } from '../../src/query/sql/index.js';
 import { pcreDots, pcreLines, pcreSpaces, sigmaRegex } from '../../src/detect/sigmaRegex.js';
 import { regexLiteral } from '../../src/query/regexLiteral.js';
 import { firedOnBothForThisBlock, selectionRule } from './bothEngines.js';
@@ -98,6 +100,61 @@ describe('Sigma regexes as PCRE writes them, in memory and on DuckDB', () => {
     expect(reason('a(?i)b')).toMatch(/inline flags are supported only as a group at the start/);
     expect(reason('(?i:a)b')).toMatch(/inline flags are supported only as a group at the start/);
     expect(reason('(')).toMatch(/bad regular expression/);
+  });
+
+  test('PCRE escapes and classes JavaScript reads otherwise (\\A as A, [[:alpha:]] as [[:alph] then ]) mean what PCRE means', async () => {
+    expect(await fired("userAgent|re: '\\Aaws'")).toEqual(['cli', 'cr', 'ls', 'nbsp', 'vt']);
+    expect(await fired("userAgent|re: 'cli\\z'")).toEqual(['cr', 'ls', 'nbsp', 'vt']);
+    expect(await fired("userAgent|re: '^[[:alpha:]]+-[[:alpha:]]+/'")).toEqual(['cli']);
+    expect(await fired("userAgent|re: '[[:digit:]]\\x{2e}[[:digit:]]+$'")).toEqual(['cli', 'trufflehog']);
+    // PCRE reads a ] first in a class as itself, JavaScript as an empty class that matches nothing.
+    expect(await fired("userAgent|re: '[]x]'")).toEqual(['emoji']);
+    expect(await fired("userAgent|re: '^[^]a-z]'")).toEqual(['trufflehog']);
+    // \v is PCRE's vertical white space (JavaScript and RE2: the one character \x0b), \h horizontal, \R a line break.
+    expect(await fired("userAgent|re: 'aws\\vcli'")).toEqual(['cr', 'ls', 'vt']);
+    expect(await fired("userAgent|re: 'aws[\\v]cli'")).toEqual(['cr', 'ls', 'vt']);
+    expect(await fired("userAgent|re: 'aws\\Rcli'")).toEqual(['cr', 'ls', 'vt']);
+    expect(await fired("userAgent|re: '^\\S+\\h'")).toEqual(['nbsp', 'trufflehog']);
+    expect(await fired("userAgent|re: '^aws\\Hcli'")).toEqual(['cli', 'cr', 'ls', 'vt']);
+  });
+
+  test('escaped letters PCRE gives a meaning JavaScript has not are refused with that reason', () => {
+    const reason = (value: string) => parseRuleFile(selectionRule(`userAgent|re: '${value}'`), 'r.yml', 'test').skipped[0]?.reason;
+    expect(reason('a\\Kb')).toMatch(/userAgent\|re: \\K means something else to JavaScript than to PCRE/);
+    expect(reason('[\\V]')).toMatch(/\\V means something else/);
+    // PCRE's \x4 is the character 4, JavaScript's the letters x4; \x{...} past U+FFFF has no spelling without u.
+    expect(reason('a\\x4')).toMatch(/userAgent\|re: \\x means something else/);
+    expect(reason('a\\x{1F600}')).toMatch(/userAgent\|re: \\x\{\.\.\.\} means something else/);
+    expect(reason('\\Qa.b\\E')).toMatch(/\\Q means something else/);
+    expect(reason('(?m)\\Aaws')).toMatch(/\\A under the m flag/);
+    expect(reason('[[:^alpha:]]')).toMatch(/\[:\^alpha:\] means something else/);
+    expect(reason('\\p{L}\\-')).toMatch(/Unicode class/);
+  });
+});
+
+describe("PCRE's $ (without m) is also just before a final line break, in memory and on DuckDB", () => {
+  const { fired } = firedOnBothForThisBlock([
+    event('plain', { userAgent: 'aws-cli/2.15.0' }),
+    event('final-newline', { userAgent: 'aws-cli/2.15.0\n' }),
+    event('two-newlines', { userAgent: 'aws-cli/2.15.0\n\n' }),
+    event('crlf', { userAgent: 'aws-cli/2.15.0\r\n' }),
+    event('more', { userAgent: 'aws-cli/2.15.0\nx' }),
+  ]);
+
+  test('a value with a trailing \\n does not slip past ^...$ (nor \\Z); \\z is the end alone; under m, $ is any line end', async () => {
+    expect(await fired("userAgent|re: '^aws-cli/[0-9.]+$'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re: '^(aws-cli|boto3)/[0-9.]+$'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re: '^(x|aws-cli/[0-9.]+$)$'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re: '0$|^boto'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re: '^aws-cli/[0-9.]+\\z'")).toEqual(['plain']);
+    expect(await fired("userAgent|re: '^aws-cli/[0-9.]+\\Z'")).toEqual(['final-newline', 'plain']);
+    expect(await fired("userAgent|re|m: '^aws-cli/[0-9.]+$'")).toEqual(['final-newline', 'more', 'plain', 'two-newlines']);
+  });
+
+  test('where something could match after it, RE2 cannot spell it: the rule runs in memory and is refused on the archive', () => {
+    const ast = parseRuleFile(selectionRule("userAgent|re: '0$\\n'"), 'r.yml', 'test').rules[0]!.ast;
+    expect(createDetector([{ ast }]).test(event('x', { userAgent: 'aws-cli/2.15.0\n' }))).not.toBeNull();
+    expect(() => compileWhere(ast, { dialect: 'duckdb', schema: 'archive' })).toThrow(/lookaround/);
   });
 });
 

@@ -26,8 +26,8 @@ import {
 } from './schema.js';
 import { cidrSql } from './cidr.js';
 import { FINAL_SIGMA, SIGMA, foldCase } from '../fold.js';
-import { LINE_END, LINE_START } from '../lineAnchors.js';
-import { triesUnescapedQuotes } from '../valueMatch.js';
+import { FINAL_END, LINE_END, LINE_START } from '../lineAnchors.js';
+import { escapesRead } from '../valueMatch.js';
 
 /** The values a fuzzy word stands for, by FUZZY_FIELDS name (query/vocabulary.ts search, grouped). */
 export type FuzzyResolver = (word: string) => ReadonlyMap<string, readonly string[]>;
@@ -292,9 +292,15 @@ class Compiler {
         return `${x} IS NOT NULL`;
       case 'glob': {
         const test = globSql(folded(`lower(${x})`, match.pattern.segments), match.pattern);
-        if (!triesUnescapedQuotes(match)) return test;
-        // ast.ts: a quote in the glob also finds `\"` in JSON text (a policy document kept as a string).
-        return or([test, globSql(folded(`lower(replace(${x}, ${literal('\\"')}, '"'))`, match.pattern.segments), match.pattern)]);
+        const reads = escapesRead(match);
+        if (reads === null) return test;
+        // ast.ts: a quote in the glob also finds `\"` in JSON text (a policy document kept as a string), a backslash `\\`.
+        const unquoted = reads.quotes ? `replace(${x}, ${literal('\\"')}, '"')` : x;
+        // valueMatch.ts readsBackslashes: only in JSON text, which starts with { or [.
+        const unescaped = reads.backslashes
+          ? `CASE WHEN substr(${x}, 1, 1) IN ('{', '[') THEN replace(${unquoted}, ${literal('\\\\')}, ${literal('\\')}) ELSE ${unquoted} END`
+          : unquoted;
+        return or([test, globSql(folded(`lower(${unescaped})`, match.pattern.segments), match.pattern)]);
       }
       case 'regex':
         return this.regex(x, match.source, match.flags);
@@ -389,10 +395,60 @@ class Compiler {
 
 /**
  * The line anchors of query/lineAnchors.ts (a lookaround on \n, for `^` and `$`
- * under the m flag) as RE2 spells the same test: `(?m:^)`, `(?m:$)`.
+ * under the m flag) as RE2 spells the same test: `(?m:^)`, `(?m:$)`; and
+ * FINAL_END (PCRE's `$`) as `(?:\n?$)`, which takes the final \n the lookahead
+ * only looks at: the same search where nothing can match after it, else it is
+ * left a lookahead, which DuckDB refuses (`a$\n` found `a\n` in memory only).
  */
 export function re2LineAnchors(source: string): string {
-  return source.split(LINE_START).join('(?m:^)').split(LINE_END).join('(?m:$)');
+  const parts = source.split(FINAL_END);
+  let ends = parts[0]!;
+  for (let k = 1; k < parts.length; k++) {
+    const rest = parts.slice(k).join(FINAL_END);
+    ends += (nothingFollows(rest) ? '(?:\\n?$)' : FINAL_END) + parts[k]!;
+  }
+  return ends.split(LINE_START).join('(?m:^)').split(LINE_END).join('(?m:$)');
+}
+
+/**
+ * Whether a regex's `rest` (what follows a point of it) can match nothing
+ * more: only group ends (not repeated), other alternatives and other FINAL_ENDs
+ * (`^(a|b$)$`) follow.
+ */
+function nothingFollows(rest: string): boolean {
+  let i = 0;
+  while (i < rest.length) {
+    const c = rest[i]!;
+    if (rest.startsWith(FINAL_END, i)) {
+      i += FINAL_END.length;
+    } else if (c === ')') {
+      i++;
+      if (/^[*+?{]/.test(rest.slice(i))) return false;
+    } else if (c === '|') {
+      i = alternativeEnd(rest, i + 1);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The index of the `)` that closes the group an alternative starting at `from` is in (or the end). */
+function alternativeEnd(source: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') i++;
+    else if (c === '[') {
+      // The class's first ] (after [ or [^) is JavaScript's end of it.
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return source.length;
 }
 
 /** JavaScript's \s (Unicode spaces and line terminators) as a class's inside in RE2, whose \s is ASCII only. */
