@@ -36,6 +36,7 @@ import { footerHints } from './footerHints.js';
 import { principalSummary } from '../investigate/principal.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
+import { followTopSelection } from './investigate/topValuesModel.js';
 import { summaryLines, summaryTitle } from './investigate/principalModel.js';
 import { stepLine } from './investigate/principalKeys.js';
 import { PrincipalView } from './investigate/PrincipalView.js';
@@ -305,6 +306,19 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   );
   const principalLines = useMemo(() => (summary ? summaryLines(summary, state.zone, width) : []), [summary, state.zone, width]);
   const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
+  // Counted again as events arrive (or after the help), a value can move in the ranking: the selection goes
+  // with it. What the view last showed, kept under the help, forgotten once it closes (it opens on its first line).
+  const topShown = useRef<{ result: TopResult; index: number } | null>(null);
+  useEffect(() => {
+    if (!topResult) {
+      if (state.mode !== 'help') topShown.current = null;
+      return;
+    }
+    const shown = topShown.current;
+    const index = shown && shown.result !== topResult ? followTopSelection(shown, topResult, state.topIndex) : state.topIndex;
+    topShown.current = { result: topResult, index };
+    if (index !== state.topIndex) dispatch({ type: 'top', index });
+  }, [topResult, state.topIndex, state.mode, dispatch]);
 
   // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
   const applied = state.mode === 'query' ? null : state.queryText;

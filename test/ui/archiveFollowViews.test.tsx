@@ -149,3 +149,31 @@ describe('the Insights view open over a followed import', () => {
     expect(frame).toContain('calls/min');
   });
 });
+
+describe('the top values open over a followed import', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  const by = (id: string, user: string): object => ({ ...call(id, 'GetObject', `2024-03-05T01:0${id.length}:00Z`), userIdentity: { type: 'IAMUser', userName: user } });
+  beforeAll(async () => {
+    archive = await archiveOf([by('a1', 'alice'), by('a2', 'alice'), by('a3', 'alice'), by('a4', 'alice'), by('b1', 'bob'), by('b2', 'bob')], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 80, 24);
+    await h.waitFor((f) => f.includes('6 events') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('keep the selection on its value when the import moves it in the ranking, so Enter lists that value', async () => {
+    await h.press('T', (f) => f.includes('Top values of User') && idle(f) && !f.includes('Counting'));
+    await h.press('j', (f) => selectedLine(f).includes('bob'));
+    // carol arrives with more events than bob: she ranks above him, on the line he was on.
+    await follower.arrive(archive, [by('c1', 'carol'), by('c2', 'carol'), by('c3', 'carol')]);
+    let frame = await h.waitFor((f) => f.includes('3 distinct · 9 events') && !f.includes('counting'));
+    expect(frame).toMatch(/ 3 +33% .*carol/);
+    expect(selectedLine(frame)).toContain('bob');
+    frame = await h.press(KEYS.enter, (f) => f.includes('2 matching'));
+    expect(frame).toContain('actor:bob');
+  });
+});

@@ -97,6 +97,26 @@ describe('top values view', () => {
     expect(selected(frame)).toMatch(/5 +83%/);
     await h.press(KEYS.escape, (f) => !f.includes('Top values of User'));
   });
+
+  it('the selection stays on its value when new events move it in the ranking, so Enter lists that value', async () => {
+    const store = storeWith(rows());
+    const h = mount(store, 80, 24);
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press('T', (f) => f.includes('Top values of User'));
+    let frame = await h.press('j', (f) => selected(f).includes('bob'));
+    // carol arrives with more events than bob: she ranks above him, on the line he was on.
+    store.add(Array.from({ length: 5 }, () => makeRow({ name: 'ListBuckets', actor: 'carol', userNames: ['carol'] })));
+    store.flush();
+    frame = await h.waitFor((f) => f.includes('4 distinct · 15 events'));
+    expect(frame).toMatch(/ 5 +33% .*carol/);
+    expect(selected(frame)).toContain('bob');
+    frame = await h.press(KEYS.enter, (f) => f.includes('3 of 15 events'));
+    expect(frame).toContain('actor:bob');
+    // Opened again, the view starts on its first line.
+    await h.press('[', (f) => f.includes('15 events') && !(f.split('\n').find((l) => l.startsWith('Query')) ?? '').includes('actor:bob'));
+    frame = await h.press('T', (f) => f.includes('Top values of User'));
+    expect(selected(frame)).toContain('alice');
+  });
 });
 
 function mount(store: EventStore, columns: number, height: number): Harness {

@@ -38,6 +38,7 @@ import { HelpOverlay, helpBodyHeight, helpLines, noteLines, viewHelpLine, type H
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { useReleaseHeldKeys } from '../hooks/useReleaseHeldKeys.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
+import { followTopSelection } from '../investigate/topValuesModel.js';
 import { jsonBodyHeight, JsonView } from '../JsonView.js';
 import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
 import { actionFor, splitChunk, type Action, type Mode } from '../keys.js';
@@ -448,13 +449,15 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [settle, fail],
   );
   const loadTop = useCallback(
-    (fieldIndex: number) =>
+    // `follow`: counted again after an import, the selection stays on its value, which may have moved in the ranking.
+    (fieldIndex: number, follow = false) =>
       countFor('top', () => session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current, TOP_SHOWN), (result) => {
+        const s = stateRef.current!;
+        const shown = ctxRef.current.top;
         setTop(result);
         // Fewer values than before (an exclusion, an import): the line stays on the last, as drawn, so Enter takes it.
-        const s = stateRef.current!;
-        const last = Math.max(0, result.values.length - 1);
-        if (s.topIndex > last) setState({ ...s, topIndex: last });
+        const index = followTopSelection(follow && shown ? { result: shown, index: s.topIndex } : null, result, s.topIndex);
+        if (index !== s.topIndex) setState({ ...s, topIndex: index });
       }),
     [session, countFor, setState],
   );
@@ -530,7 +533,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       setImports((n) => n + 1);
       const s = stateRef.current!;
       const open = s.mode === 'help' ? viewUnder(s) : s.mode;
-      if (open === 'top') void loadTop(s.topField);
+      if (open === 'top') void loadTop(s.topField, true);
       else if (open === 'principal' && s.principal) void loadPrincipal(s.principal.term);
       else if (open === 'histogram') {
         const { histo: shown, fitRows: rows } = ctxRef.current;

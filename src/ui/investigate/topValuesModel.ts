@@ -3,6 +3,7 @@
  * first/last time, fitted to the width. No Ink, so tests read it directly.
  */
 import type { TopResult, TopValue } from '../../investigate/topValues.js';
+import { foldCase } from '../../query/fold.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { eventCount, formatMinute, timesSpanYears, type TimeZoneMode } from '../format.js';
@@ -61,4 +62,21 @@ export function topSummary(result: TopResult): string {
   if (result.empty > 0) parts.push(`${result.empty.toLocaleString('en-US')} without a value`);
   if (result.distinct > result.values.length) parts.push(`top ${result.values.length} shown`);
   return parts.join(' · ');
+}
+
+/**
+ * The line to select once the values are counted again (events arrived, an import ended, the help closed):
+ * the one holding the value selected before, which the recount can move up or down the ranking, so that
+ * Enter, =, +, - and p act on the value the reader chose rather than on whatever took its place. A value
+ * gone from the list (excluded, out of the top) leaves the line where it was, as drawn; `before` null
+ * (the view just opened) or of another field, the line is `index`.
+ */
+export function followTopSelection(before: { result: TopResult; index: number } | null, after: TopResult, index: number): number {
+  const at = Math.max(0, Math.min(index, after.values.length - 1));
+  if (!before || before.result.field !== after.field) return at;
+  const chosen = before.result.values[Math.min(before.index, before.result.values.length - 1)];
+  if (!chosen) return at;
+  // Values differing only in case are one line, shown in their most frequent spelling, which can change.
+  const found = after.values.findIndex((v) => foldCase(v.value) === foldCase(chosen.value));
+  return found >= 0 ? found : at;
 }
