@@ -39,6 +39,7 @@ import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
 import { followTopSelection } from './investigate/topValuesModel.js';
 import { summaryLines, summaryTitle } from './investigate/principalModel.js';
 import { stepLine } from './investigate/principalKeys.js';
+import { useFollowedSummaryLine } from './investigate/useFollowedSummaryLine.js';
 import { PrincipalView } from './investigate/PrincipalView.js';
 import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
 import { ColumnChooser } from './investigate/ColumnChooser.js';
@@ -305,6 +306,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     [store, state.mode, state.principal, storeVersion],
   );
   const principalLines = useMemo(() => (summary ? summaryLines(summary, state.zone, width) : []), [summary, state.zone, width]);
+  const selectSummaryLine = useCallback((index: number) => dispatch({ type: 'principal', index }), [dispatch]);
+  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine);
   const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
   // Counted again as events arrive (or after the help), a value can move in the ranking: the selection goes
   // with it. What the view last showed, kept under the help, forgotten once it closes (it opens on its first line).

@@ -177,3 +177,34 @@ describe('the top values open over a followed import', () => {
     expect(frame).toContain('actor:bob');
   });
 });
+
+describe('the principal summary open over a followed import', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  const from = (id: string, name: string, ip: string, region = 'us-east-1'): object => ({ ...call(id, name, '2024-03-05T01:00:00Z'), sourceIPAddress: ip, awsRegion: region });
+  beforeAll(async () => {
+    archive = await archiveOf([from('a', 'GetObject', '203.0.113.7'), from('b', 'ListBuckets', '198.51.100.9')], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 100, 30);
+    await h.waitFor((f) => f.includes('2 events') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('keeps the selection on its value when new lines come above it, so Enter lists that value', async () => {
+    await h.press('p', (f) => f.includes('Summary of user:alice') && f.includes('198.51.100.9') && !f.includes('counting'));
+    for (let i = 0; i < 10 && !selectedLine(h.frame()).includes('198.51.100.9'); i++) {
+      const before = selectedLine(h.frame());
+      await h.press(KEYS.down, (f) => selectedLine(f) !== before);
+    }
+    expect(selectedLine(h.frame())).toContain('198.51.100.9');
+    // A new API and a new region push the source IPs two lines down: the line selected was a section title.
+    await follower.arrive(archive, [from('c', 'PutObject', '203.0.113.7', 'eu-west-1')]);
+    // The frame the new lines first show in can still select the old line number; the one after follows the value.
+    let frame = await h.waitFor((f) => f.includes('3 events, 0 with an error') && f.includes('PutObject') && !f.includes('counting') && selectedLine(f).includes('198.51.100.9'), 5_000);
+    frame = await h.press(KEYS.enter, (f) => f.includes('1 matching'));
+    expect(frame).toContain('ip:198.51.100.9');
+  });
+});

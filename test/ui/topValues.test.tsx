@@ -107,9 +107,9 @@ describe('top values view', () => {
     // carol arrives with more events than bob: she ranks above him, on the line he was on.
     store.add(Array.from({ length: 5 }, () => makeRow({ name: 'ListBuckets', actor: 'carol', userNames: ['carol'] })));
     store.flush();
-    frame = await h.waitFor((f) => f.includes('4 distinct · 15 events'));
+    // The frame the new counts first show in can still select the old line; the one after follows the value.
+    frame = await h.waitFor((f) => f.includes('4 distinct · 15 events') && selected(f).includes('bob'), 5_000);
     expect(frame).toMatch(/ 5 +33% .*carol/);
-    expect(selected(frame)).toContain('bob');
     frame = await h.press(KEYS.enter, (f) => f.includes('3 of 15 events'));
     expect(frame).toContain('actor:bob');
     // Opened again, the view starts on its first line.

@@ -75,6 +75,7 @@ import type { PivotTerm } from '../../investigate/pivot.js';
 import type { PrincipalSummary } from '../../investigate/principal.js';
 import { PrincipalView } from '../investigate/PrincipalView.js';
 import { stepLine } from '../investigate/principalKeys.js';
+import { useFollowedSummaryLine } from '../investigate/useFollowedSummaryLine.js';
 import { summaryLines, summaryTitle } from '../investigate/principalModel.js';
 
 export interface ArchiveAppProps {
@@ -471,6 +472,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [session, countFor],
   );
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
+  const selectSummaryLine = useCallback((index: number) => setState({ ...stateRef.current!, principalIndex: index }), [setState]);
+  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine);
 
   /**
    * `sizeIndex` -1: the size that fits the span into `fitRows` lines; `keep`: the bucket to stay on (its
