@@ -296,7 +296,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     return () => clearTimeout(timer);
   }, [state.draft, state.mode]);
 
-  const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord);
+  const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord, storeVersion);
   const columnDefs = useMemo(() => chosenColumns(state.columnIds), [state.columnIds]);
   const columnEntries = useMemo(() => chooserEntries(columnDefs), [columnDefs]);
   const saveColumns = useCallback((ids: string[] | null) => remembered.setColumns(ids), [remembered]);

@@ -5,6 +5,7 @@
  * years, a view under the help is counted again before Esc shows it, and
  * the Insights view reads the Insights again.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower } from '../../src/archive/follow.js';
 import { ArchiveSession } from '../../src/archive/session.js';
@@ -206,5 +207,31 @@ describe('the principal summary open over a followed import', () => {
     let frame = await h.waitFor((f) => f.includes('3 events, 0 with an error') && f.includes('PutObject') && !f.includes('counting') && selectedLine(f).includes('198.51.100.9'), 5_000);
     frame = await h.press(KEYS.enter, (f) => f.includes('1 matching'));
     expect(frame).toContain('ip:198.51.100.9');
+  });
+});
+
+describe('a session chain in the details when its issuing event comes with a followed import', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  // The detonation's two events: the call made with the federated key, and the call that issued it.
+  const records = JSON.parse(readFileSync(new URL('../../../shared/datasets/stratus-red-team/aws.persistence.sts-federation-token.json', import.meta.url), 'utf8')) as Array<{ eventName: string }>;
+  beforeAll(async () => {
+    archive = await archiveOf(records.filter((r) => r.eventName !== 'GetFederationToken'), 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 130, 60);
+    await h.waitFor((f) => f.includes('1 event') && f.includes('GetCallerIdentity') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('is looked for again: "not in these logs" gives way to the GetFederationToken that issued the key', async () => {
+    let frame = await h.press(KEYS.enter, (f) => f.includes('Chain ends at an issuing event that is not in these logs'));
+    expect(frame).toContain('2 missing');
+    await follower.arrive(archive, records.filter((r) => r.eventName === 'GetFederationToken'));
+    frame = await h.waitFor((f) => f.includes('Started by arn:aws:iam::742491224508:user/stratus-red-team-user-federation-user'), 5_000);
+    expect(frame).toContain('2 GetFederation');
+    expect(frame).not.toContain('not in these logs');
   });
 });

@@ -253,7 +253,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [onNewest, state.unseen]);
   const current = list?.at(win.cursor);
   // "Who is behind this session" in the details, by SQL (archive/chain.ts).
-  const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive);
+  // The followed imports ended: the Insights view reads its Insights and rates again after each, and a session
+  // chain that ended at an issuing event not in the archive is looked for again.
+  const [imports, setImports] = useState(0);
+  const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive, imports);
 
   const fail = useCallback((error: unknown) => {
     setBusy('');
@@ -521,8 +524,6 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [session, settle],
   );
 
-  // The followed imports ended: the Insights view reads its Insights and rates again after each.
-  const [imports, setImports] = useState(0);
   // And the header's problem files: the follower reports bad files as it meets them, but not skipped ones.
   useEffect(() => {
     if (imports > 0) session.problemFiles().then(setProblems, fail);
