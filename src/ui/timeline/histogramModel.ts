@@ -136,7 +136,12 @@ export function cursorToEnd(state: HistogramViewState, rows: readonly EventRow[]
   return { ...state, cursor, cursorRow: end === 'first' ? 0 : bodyRows - 1 };
 }
 
-/** One size step smaller (in) or larger (out); the cursor stays on the same moment and screen row. */
+/**
+ * One size step smaller (in) or larger (out); the cursor stays on the same moment and screen row. Zooming in
+ * on a span (`v`) keeps the time it covers: its later end goes to the last smaller bucket of its old bucket
+ * (it went to the first, and a span of 06:00-18:00 in 3 h buckets became 06:00-16:00 in 1 h ones, so Enter
+ * listed fewer events than were chosen); out, the span grows to the larger buckets holding its ends.
+ */
 export function zoom(state: HistogramViewState, zone: TimelineZone, direction: 'in' | 'out'): HistogramViewState {
   const sizeIndex = Math.max(0, Math.min(BUCKET_SIZES.length - 1, state.sizeIndex + (direction === 'in' ? -1 : 1)));
   if (sizeIndex === state.sizeIndex || Number.isNaN(state.cursor)) return { ...state, sizeIndex, zoomed: true };
@@ -144,7 +149,16 @@ export function zoom(state: HistogramViewState, zone: TimelineZone, direction: '
   const floored = floorBucket(state.cursor, size, zone);
   // Zooming in, the bucket holding the old one's start can begin before it (a month's first week starts on
   // the Monday before the 1st): the first smaller bucket inside the old one is the one that was selected.
-  return { ...state, sizeIndex, zoomed: true, cursor: direction === 'in' && floored < state.cursor ? nextBucket(floored, size, zone) : floored };
+  const cursor = direction === 'in' && floored < state.cursor ? nextBucket(floored, size, zone) : floored;
+  const zoomed = { ...state, sizeIndex, zoomed: true, cursor };
+  if (direction === 'out' || state.anchor === null) return zoomed;
+  const old = sizeOf(state);
+  const anchor = floorBucket(state.anchor, old, zone);
+  const cursorFirst = floorBucket(state.cursor, old, zone);
+  // The last smaller bucket inside an old bucket: the one holding the old bucket's last millisecond.
+  const lastInside = (start: number): number => floorBucket(nextBucket(start, old, zone) - 1, size, zone);
+  if (anchor >= cursorFirst) return { ...zoomed, anchor: lastInside(anchor) };
+  return { ...zoomed, cursor: lastInside(cursorFirst) };
 }
 
 export function toggleSpan(state: HistogramViewState): HistogramViewState {
