@@ -8,6 +8,7 @@
 import type { Key } from 'ink';
 import type { ArchivedEvent, Order } from '../../archive/query.js';
 import { describePivot, pivotQuery, type PivotOp } from '../../investigate/pivot.js';
+import { buildDetail } from '../detailModel.js';
 import { TOP_FIELDS } from '../../investigate/topValues.js';
 import type { QueryError } from '../../query/errors.js';
 import type { TimeZoneMode } from '../format.js';
@@ -360,8 +361,11 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'export':
       // No list yet (its first query runs or failed) is no list to download, nor is an empty one.
       return { state: ctx.total > 0 ? { ...now, ...openOver(state, 'export') } : { ...now, status: 'No event to download' } };
-    case 'principal':
-      return openPrincipal(state, principalCtx);
+    case 'principal': {
+      // In the details, the selected value when it is a user, role, session, ARN or key (the folder dashboard's p).
+      const selected = mode === 'detail' && ctx.current ? buildDetail(ctx.current.row, state.zone, ctx.chain ?? { status: 'none' }).links[state.nav.linkIndex]?.pivot : undefined;
+      return openPrincipal(state, principalCtx, selected);
+    }
     case 'columnChooser':
       return openColumns(state);
     case 'findings':
