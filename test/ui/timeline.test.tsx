@@ -210,6 +210,15 @@ describe('the histogram (model)', () => {
     expect(win!.histogram.buckets[win!.cursorIndex]!.start).toBe(tall.cursor);
   });
 
+  it('the legend shows IAM Identity Center users by their session (SSO/person), as the list does, not five AWSReserv…', () => {
+    const people = ['alice', 'bob', 'carol', 'dave', 'erin'];
+    const parts = people.map((person, i) => `AWSReservedSSO_AdministratorAccess_1b74cd717d47002${i}/${person}`).concat('Other');
+    const names = legendFit(parts, 80).items.map((item) => item.name);
+    expect(names).toEqual(['SSO/alice', 'SSO/bob', 'SSO/carol', 'SSO/dave', 'SSO/erin', 'Other']);
+    // Narrower, cut from the end as other names are.
+    expect(legendFit(parts, 60).items[0]!.name).toMatch(/^SSO\/\w*…?$/);
+  });
+
   it('the legend keeps whole entries and counts the rest', () => {
     const parts = ['s3.amazonaws.com', 'iam.amazonaws.com', 'ec2.amazonaws.com', 'sts.amazonaws.com', 'kms.amazonaws.com', 'Other'];
     const fit = legendFit(parts, 40);

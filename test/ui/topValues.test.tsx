@@ -67,6 +67,20 @@ describe('top values view', () => {
     expect(topLines({ field: 'user', values: [value('alice')], rows: 6, empty: 0, distinct: 1 }, 'utc', 79).lines[0]).toContain('█████░░░░░');
   });
 
+  it('a user too long for its cell is shown as the User column shows it (SSO/person, Role/session), not cut to its permission set', () => {
+    const value = (text: string) => ({ value: text, count: 3, first: 0, last: 60_000 });
+    const users = ['AWSReservedSSO_AdministratorAccess_1b74cd717d47002b/AdanAlvarez', 'AWSReservedSSO_AdministratorAccess_1b74cd717d471234n/TrailDiscover', 'arn:aws:sts::111111111111:assumed-role/deploy-role/build-42'];
+    // Times with the year (they span years) leave the value 28 cells at 80 columns.
+    const result = { field: 'user' as const, values: users.map(value).map((v, i) => ({ ...v, first: Date.UTC(2024 + i, 0, 1), last: Date.UTC(2024 + i, 0, 1) })), rows: 9, empty: 0, distinct: 3 };
+    const lines = topLines(result, 'utc', 79).lines;
+    expect(lines[0]).toContain('SSO/AdanAlvarez ');
+    expect(lines[1]).toContain('SSO/TrailDiscover ');
+    expect(lines[2]).toContain('deploy-role/build-42 ');
+    // Whole where they fit; another field's long values are cut as before.
+    expect(topLines(result, 'utc', 200).lines[0]).toContain(users[0]);
+    expect(topLines({ ...result, field: 'agent' as const }, 'utc', 79).lines[0]).toContain('AWSReservedSSO_Administrat…');
+  });
+
   it('T opens it on users with counts, Tab moves to source IPs, Enter filters by the selected one, [ comes back', async () => {
     const h = mount(storeWith(rows()), 100, 24);
     await h.waitFor((f) => f.includes('DeleteTrail'));

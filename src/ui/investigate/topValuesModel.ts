@@ -7,6 +7,7 @@ import { foldCase } from '../../query/fold.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { eventCount, formatMinute, timesSpanYears, type TimeZoneMode } from '../format.js';
+import { shortPrincipal } from '../columns.js';
 import { shareBar } from '../shareBar.js';
 
 const BAR = 10;
@@ -37,9 +38,15 @@ export function topLines(result: TopResult, zone: TimeZoneMode, width: number, a
   const bar = longest > width - fixedWithoutBar - BAR - 2 ? 0 : BAR;
   const valueWidth = Math.max(8, width - fixedWithoutBar - (bar ? bar + 2 : 0));
   const barText = (v: TopValue): string => (bar ? `${shareBar(total > 0 ? v.count / total : 0, BAR, ascii)}  ` : '');
+  // A user too long for its cell is shown as the list's User column shows it then (`SSO/alice`, `Role/session`):
+  // cut from the end, every IAM Identity Center user read `AWSReservedSSO_Administrat…` at 80 columns.
+  const valueText = (v: TopValue): string => {
+    const text = sanitize(v.value);
+    return result.field === 'user' && displayWidth(text) > valueWidth ? sanitize(shortPrincipal(v.value)) : text;
+  };
   const line = (v: TopValue): string => {
     const times = timeWidth ? `  ${fit(formatMinute(v.first, zone, withYear), timeWidth)}  ${fit(formatMinute(v.last, zone, withYear), timeWidth)}` : '';
-    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${barText(v)}${fit(sanitize(v.value), valueWidth)}${times}`;
+    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${barText(v)}${fit(valueText(v), valueWidth)}${times}`;
   };
   const header = `${padStart('Count', countWidth)}  ${padStart('Share', 5)}  ${bar ? `${fit('', BAR)}  ` : ''}${fit('Value', valueWidth)}${timeWidth ? `  ${fit('First', timeWidth)}  ${fit('Last', timeWidth)}` : ''}`;
   return { header: truncate(header, width - 2), lines: result.values.map((v) => truncate(line(v), width - 2)) };

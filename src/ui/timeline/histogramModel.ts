@@ -13,6 +13,7 @@ import { lookupField } from '../../query/fields.js';
 import { joinConjuncts, topLevelConjuncts } from '../../query/conjuncts.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, truncate } from '../../term/width.js';
+import { shortPrincipal } from '../columns.js';
 import { formatCount } from '../format.js';
 import {
   BUCKET_SIZES,
@@ -361,10 +362,16 @@ export function spanText(start: number, end: number, size: BucketSize, zone: Tim
   return sameDay ? `${date(a)} ${time(a)}–${time(b)}` : `${date(a)} ${time(a)}–${date(b)} ${time(b)}`;
 }
 
-/** Part names made safe and short for the legend and the footer. */
+/**
+ * Part names made safe and short for the legend and the footer. A user too long for them is shown as the
+ * list's User column shows it then (`SSO/alice`, `Role/session`): cut from the end, five IAM Identity
+ * Center users were five `AWSReserv…` in the legend at 80 columns.
+ */
 export function partLabel(name: string, max = 24): string {
   const clean = sanitize(name.replace(/\.amazonaws\.com$/, ''));
-  return displayWidth(clean) > max ? truncate(clean, max) : clean;
+  if (displayWidth(clean) <= max) return clean;
+  const short = sanitize(shortPrincipal(name));
+  return displayWidth(short) > max ? truncate(short, max) : short;
 }
 
 export type { Bucket };
