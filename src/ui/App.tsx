@@ -36,8 +36,10 @@ import { footerHints } from './footerHints.js';
 import { principalSummary } from '../investigate/principal.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
+import { followTopSelection } from './investigate/topValuesModel.js';
 import { summaryLines, summaryTitle } from './investigate/principalModel.js';
 import { stepLine } from './investigate/principalKeys.js';
+import { useFollowedSummaryLine } from './investigate/useFollowedSummaryLine.js';
 import { PrincipalView } from './investigate/PrincipalView.js';
 import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
 import { ColumnChooser } from './investigate/ColumnChooser.js';
@@ -294,7 +296,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     return () => clearTimeout(timer);
   }, [state.draft, state.mode]);
 
-  const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord);
+  const chain = useChain(state.mode === 'detail' ? state.detailRow : null, store, readRecord, storeVersion);
   const columnDefs = useMemo(() => chosenColumns(state.columnIds), [state.columnIds]);
   const columnEntries = useMemo(() => chooserEntries(columnDefs), [columnDefs]);
   const saveColumns = useCallback((ids: string[] | null) => remembered.setColumns(ids), [remembered]);
@@ -304,7 +306,22 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     [store, state.mode, state.principal, storeVersion],
   );
   const principalLines = useMemo(() => (summary ? summaryLines(summary, state.zone, width) : []), [summary, state.zone, width]);
+  const selectSummaryLine = useCallback((index: number) => dispatch({ type: 'principal', index }), [dispatch]);
+  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine);
   const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
+  // Counted again as events arrive (or after the help), a value can move in the ranking: the selection goes
+  // with it. What the view last showed, kept under the help, forgotten once it closes (it opens on its first line).
+  const topShown = useRef<{ result: TopResult; index: number } | null>(null);
+  useEffect(() => {
+    if (!topResult) {
+      if (state.mode !== 'help') topShown.current = null;
+      return;
+    }
+    const shown = topShown.current;
+    const index = shown && shown.result !== topResult ? followTopSelection(shown, topResult, state.topIndex) : state.topIndex;
+    topShown.current = { result: topResult, index };
+    if (index !== state.topIndex) dispatch({ type: 'top', index });
+  }, [topResult, state.topIndex, state.mode, dispatch]);
 
   // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
   const applied = state.mode === 'query' ? null : state.queryText;

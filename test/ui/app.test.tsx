@@ -398,6 +398,19 @@ describe('help overlay', () => {
     }
     await h.press(KEYS.escape, (f) => !f.includes(' Help'));
   });
+
+  it('names every key a binding answers to in its label or description (= zooms in, Ctrl-F pages down ...)', () => {
+    const NAMED: Record<string, string> = { upArrow: '↑', downArrow: '↓', leftArrow: '←', rightArrow: '→', pageUp: 'PgUp', pageDown: 'PgDn', home: 'Home', end: 'End', return: 'Enter', escape: 'Esc', tab: 'Tab' };
+    const unnamed: string[] = [];
+    for (const binding of KEYMAP) {
+      const text = `${binding.label} ${binding.description}`;
+      for (const spec of binding.keys) {
+        const name = spec.named ? `${spec.shift ? 'S-' : ''}${NAMED[spec.named]}` : spec.ctrl ? `Ctrl-${spec.char!.toUpperCase()}` : spec.char === ' ' ? 'Space' : spec.char!;
+        if (!text.includes(name)) unnamed.push(`${binding.action}: ${name}`);
+      }
+    }
+    expect(unnamed).toEqual([]);
+  });
 });
 
 describe('layout', () => {

@@ -5,6 +5,7 @@
  * years, a view under the help is counted again before Esc shows it, and
  * the Insights view reads the Insights again.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveFollower } from '../../src/archive/follow.js';
 import { ArchiveSession } from '../../src/archive/session.js';
@@ -147,5 +148,90 @@ describe('the Insights view open over a followed import', () => {
     await follower.arrive(archive, [inAccount('b', '2024-03-05T01:05:00Z'), inAccount('c', '2024-03-05T01:05:30Z')]);
     const frame = await h.waitFor((f) => !f.includes('no events for CallA') && !f.includes('Counting the calls'));
     expect(frame).toContain('calls/min');
+  });
+});
+
+describe('the top values open over a followed import', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  const by = (id: string, user: string): object => ({ ...call(id, 'GetObject', `2024-03-05T01:0${id.length}:00Z`), userIdentity: { type: 'IAMUser', userName: user } });
+  beforeAll(async () => {
+    archive = await archiveOf([by('a1', 'alice'), by('a2', 'alice'), by('a3', 'alice'), by('a4', 'alice'), by('b1', 'bob'), by('b2', 'bob')], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 80, 24);
+    await h.waitFor((f) => f.includes('6 events') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('keep the selection on its value when the import moves it in the ranking, so Enter lists that value', async () => {
+    await h.press('T', (f) => f.includes('Top values of User') && idle(f) && !f.includes('Counting'));
+    await h.press('j', (f) => selectedLine(f).includes('bob'));
+    // carol arrives with more events than bob: she ranks above him, on the line he was on.
+    await follower.arrive(archive, [by('c1', 'carol'), by('c2', 'carol'), by('c3', 'carol')]);
+    let frame = await h.waitFor((f) => f.includes('3 distinct · 9 events') && !f.includes('counting'));
+    expect(frame).toMatch(/ 3 +33% .*carol/);
+    expect(selectedLine(frame)).toContain('bob');
+    frame = await h.press(KEYS.enter, (f) => f.includes('2 matching'));
+    expect(frame).toContain('actor:bob');
+  });
+});
+
+describe('the principal summary open over a followed import', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  const from = (id: string, name: string, ip: string, region = 'us-east-1'): object => ({ ...call(id, name, '2024-03-05T01:00:00Z'), sourceIPAddress: ip, awsRegion: region });
+  beforeAll(async () => {
+    archive = await archiveOf([from('a', 'GetObject', '203.0.113.7'), from('b', 'ListBuckets', '198.51.100.9')], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 100, 30);
+    await h.waitFor((f) => f.includes('2 events') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('keeps the selection on its value when new lines come above it, so Enter lists that value', async () => {
+    await h.press('p', (f) => f.includes('Summary of user:alice') && f.includes('198.51.100.9') && !f.includes('counting'));
+    for (let i = 0; i < 10 && !selectedLine(h.frame()).includes('198.51.100.9'); i++) {
+      const before = selectedLine(h.frame());
+      await h.press(KEYS.down, (f) => selectedLine(f) !== before);
+    }
+    expect(selectedLine(h.frame())).toContain('198.51.100.9');
+    // A new API and a new region push the source IPs two lines down: the line selected was a section title.
+    await follower.arrive(archive, [from('c', 'PutObject', '203.0.113.7', 'eu-west-1')]);
+    // The frame the new lines first show in can still select the old line number; the one after follows the value.
+    let frame = await h.waitFor((f) => f.includes('3 events, 0 with an error') && f.includes('PutObject') && !f.includes('counting') && selectedLine(f).includes('198.51.100.9'), 5_000);
+    frame = await h.press(KEYS.enter, (f) => f.includes('1 matching'));
+    expect(frame).toContain('ip:198.51.100.9');
+  });
+});
+
+describe('a session chain in the details when its issuing event comes with a followed import', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  // The detonation's two events: the call made with the federated key, and the call that issued it.
+  const records = JSON.parse(readFileSync(new URL('../../../shared/datasets/stratus-red-team/aws.persistence.sts-federation-token.json', import.meta.url), 'utf8')) as Array<{ eventName: string }>;
+  beforeAll(async () => {
+    archive = await archiveOf(records.filter((r) => r.eventName !== 'GetFederationToken'), 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 130, 60);
+    await h.waitFor((f) => f.includes('1 event') && f.includes('GetCallerIdentity') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('is looked for again: "not in these logs" gives way to the GetFederationToken that issued the key', async () => {
+    let frame = await h.press(KEYS.enter, (f) => f.includes('Chain ends at an issuing event that is not in these logs'));
+    expect(frame).toContain('2 missing');
+    await follower.arrive(archive, records.filter((r) => r.eventName === 'GetFederationToken'));
+    frame = await h.waitFor((f) => f.includes('Started by arn:aws:iam::742491224508:user/stratus-red-team-user-federation-user'), 5_000);
+    expect(frame).toContain('2 GetFederation');
+    expect(frame).not.toContain('not in these logs');
   });
 });

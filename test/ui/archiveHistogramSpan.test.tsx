@@ -82,6 +82,26 @@ describe('v in the --db histogram', () => {
     expect(queryOf(listed)).toMatch(/^from:\S+ to:2024-03-07T\d\d:59:59Z$/);
     await h.press('[', (f) => queryOf(f) === '' && idle(f));
   });
+
+  it('zooming in on a span keeps the events it covers, whichever end the cursor is on', async () => {
+    // Opened at the size the test before zoomed out to: in again to 3 h buckets.
+    await h.press('h', (f) => f.includes('Histogram 6h') && idle(f));
+    await h.press('+', (f) => f.includes('Histogram 3h') && idle(f));
+    // v on the newest bucket (03-07 00:00), the cursor up two: 03-06 18:00 to 03-07 03:00, 8 events.
+    await h.press('G', (f) => idle(f));
+    await h.press('vkk', (f) => f.includes('span: 8 events'));
+    let frame = await h.press('+', (f) => f.includes('Histogram 1h') && idle(f) && f.includes('span:'));
+    expect(frame).toContain('span: 8 events');
+    await h.press('v', (f) => !f.includes('span:'));
+    await h.press('-', (f) => f.includes('Histogram 3h') && idle(f));
+    // v on 03-06 18:00, the cursor down two: the same span, the cursor at its later end.
+    await h.press('G', (f) => idle(f));
+    await h.press('kkvjj', (f) => f.includes('span: 8 events'));
+    frame = await h.press('+', (f) => f.includes('Histogram 1h') && idle(f) && f.includes('span:'));
+    expect(frame).toContain('span: 8 events');
+    await h.press(KEYS.escape, (f) => !f.includes('span:'));
+    await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
+  });
 });
 
 describe('the line under a span', () => {

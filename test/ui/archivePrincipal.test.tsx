@@ -94,4 +94,20 @@ describe('p on an archive of the bundled samples', () => {
     const back = await h.press(KEYS.escape, (f) => f.includes('Top values of Access key'));
     expect(back).not.toContain('Summary of');
   });
+
+  it("p in the details summarises the selected access key, as the folder dashboard's does, not the row's user", async () => {
+    await h.press(KEYS.escape, (f) => !f.includes('Top values of'));
+    const row = store.rows()[0]!;
+    expect(row.accessKey).not.toBe('');
+    await h.press(KEYS.enter, (f) => f.includes('Event details'));
+    const selectedLine = (f: string): string => f.split('\n').find((line) => line.startsWith(' ›')) ?? '';
+    for (let i = 0; i < 20 && !selectedLine(h.frame()).includes('Access key'); i++) {
+      const before = selectedLine(h.frame());
+      await h.press(KEYS.tab, (f) => selectedLine(f) !== before);
+    }
+    expect(selectedLine(h.frame())).toContain(row.accessKey);
+    const frame = await h.press('p', (f) => f.includes(`Summary of key:${row.accessKey}`) && f.includes('─ Users'));
+    expect(frameHas(frame, expectedLines(store, { field: 'key', value: row.accessKey }))).toEqual([]);
+    await h.press(KEYS.escape, (f) => f.includes('Event details'));
+  });
 });

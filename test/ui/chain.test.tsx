@@ -1,8 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
+import { recordsJson, tempFolder } from '../support/files.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
 const PLAIN = { NO_COLOR: '1' };
@@ -62,5 +65,32 @@ describe('details: following a chain link is a step [ comes back from', () => {
     await h.press('[', (f) => /Event name +GetPasswordData/.test(f));
     frame = await h.press('[', (f) => !f.includes('id:f1e17321'));
     expect(frame).toContain('name:GetPasswordData');
+  });
+});
+
+describe('details: a chain whose issuing event arrives later', () => {
+  it('is looked for again as events arrive: "not in these logs" gives way to the GetFederationToken that issued the key', async () => {
+    // The detonation's two events, in two files: the call made with the federated key, then the call that issued it.
+    const records = JSON.parse(readFileSync('../shared/datasets/stratus-red-team/aws.persistence.sts-federation-token.json', 'utf8')) as Array<{ eventName: string }>;
+    const scratch = tempFolder('trailtop-chain-later-');
+    try {
+      const use = join(scratch.dir, 'use.json');
+      const issue = join(scratch.dir, 'issue.json');
+      writeFileSync(use, recordsJson(records.filter((r) => r.eventName !== 'GetFederationToken')));
+      writeFileSync(issue, recordsJson(records.filter((r) => r.eventName === 'GetFederationToken')));
+      const store = new EventStore(0);
+      await loadFolder(use, store);
+      const h = renderApp(<App store={store} folder={scratch.dir} watching={false} env={PLAIN} readRecord={(ref) => readRecord(ref)} />, 130, 60);
+      open.push(h);
+      await h.waitFor((f) => f.includes('GetCallerIdentity'));
+      let frame = await h.press(KEYS.enter, (f) => f.includes('Chain ends at an issuing event that is not in these logs'));
+      expect(frame).toContain('2 missing');
+      await loadFolder(issue, store);
+      frame = await h.waitFor((f) => f.includes('Started by arn:aws:iam::742491224508:user/stratus-red-team-user-federation-user'), 5_000);
+      expect(frame).toContain('2 GetFederation');
+      expect(frame).not.toContain('not in these logs');
+    } finally {
+      scratch.remove();
+    }
   });
 });

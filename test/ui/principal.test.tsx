@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
+import { followSummaryLine } from '../../src/ui/investigate/principalKeys.js';
+import type { SummaryLine } from '../../src/ui/investigate/principalModel.js';
 import { makeRow } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
@@ -41,6 +43,41 @@ describe('principal summary view', () => {
     expect(frame).toContain('user:alice ip:198.51.100.9');
     await h.press('p', (f) => f.includes('Summary of user:alice'));
     await h.press(KEYS.escape, (f) => !f.includes('Summary of'));
+  });
+});
+
+describe('principal summary open while events arrive', () => {
+  it('keeps the selection on its value when new lines come above it, so Enter lists that value', async () => {
+    const store = new EventStore(0);
+    store.add(rows());
+    store.flush();
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 100, 30);
+    open.push(h);
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press('j', (f) => (f.split('\n').find((l) => l.startsWith('›')) ?? '').includes('ListBuckets'));
+    await h.press('p', (f) => f.includes('Summary of user:alice'));
+    for (let i = 0; i < 10 && !selected(h.frame()).includes('198.51.100.9'); i++) await h.press(KEYS.down);
+    expect(selected(h.frame())).toContain('198.51.100.9');
+    // A new API and a new region push the source IPs two lines down: the line selected was a section title.
+    store.add([makeRow({ name: 'PutObject', actor: 'alice', userNames: ['alice'], sourceIp: '203.0.113.7', region: 'eu-west-1' })]);
+    store.flush();
+    // The frame the new lines first show in can still select the old line number; the one after follows the value.
+    let frame = await h.waitFor((f) => f.includes('4 events, 1 with an error') && f.includes('PutObject') && selected(f).includes('198.51.100.9'), 5_000);
+    frame = await h.press(KEYS.enter, (f) => f.includes('1 of 5 events'));
+    expect(frame).toContain('user:alice ip:198.51.100.9');
+  });
+});
+
+describe('followSummaryLine', () => {
+  const title = (text: string): SummaryLine => ({ text, heading: true, pivot: null });
+  const value = (field: string, text: string): SummaryLine => ({ text, heading: false, pivot: { field, value: text } });
+  it('finds the value again, else the nearest selectable line; -1 (nothing chosen yet) stays', () => {
+    const before = [title('APIs'), value('name', 'GetObject'), title('Source IPs'), value('ip', '192.0.2.1'), value('ip', '192.0.2.2')];
+    const after = [title('APIs'), value('name', 'GetObject'), value('name', 'PutObject'), title('Source IPs'), value('ip', '192.0.2.1'), value('ip', '192.0.2.2')];
+    expect(followSummaryLine(before, 4, after)).toBe(5);
+    expect(followSummaryLine(before, -1, after)).toBe(-1);
+    // 192.0.2.2 gone: the line nearest to where it was.
+    expect(followSummaryLine(before, 4, after.slice(0, 5))).toBe(4);
   });
 });
 

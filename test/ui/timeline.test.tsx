@@ -14,7 +14,7 @@ import { App } from '../../src/ui/App.js';
 import { positionOf } from '../../src/ui/listModel.js';
 import { initialState, reducer } from '../../src/ui/state.js';
 import { legendFit } from '../../src/ui/timeline/histogramText.js';
-import { axisFormat, clampToEvents, histogramWindow, initialHistogramState, splitBar, spanQuery, zoom } from '../../src/ui/timeline/histogramModel.js';
+import { axisFormat, clampToEvents, histogramWindow, initialHistogramState, selectedSpan, splitBar, spanQuery, zoom } from '../../src/ui/timeline/histogramModel.js';
 import { nextMarkIndex } from '../../src/ui/timeline/marksModel.js';
 import { stripHeight, stripModel } from '../../src/ui/timeline/stripModel.js';
 import { tempFolder } from '../support/files.js';
@@ -171,6 +171,34 @@ describe('the histogram (model)', () => {
     expect(new Date(zoom(s, 'utc', 'out').cursor).toISOString()).toBe('2024-11-01T00:00:00.000Z');
   });
 
+  it('zooming in on a span keeps the time it covers, whichever end the cursor is on', () => {
+    const hours3 = BUCKET_SIZES.findIndex((size) => size.label === '3h');
+    const at = (h: number) => Date.UTC(2026, 10, 24, h);
+    const iso = (t: number) => new Date(t).toISOString().slice(11, 16);
+    const covered = (state: Parameters<typeof zoom>[0]) => {
+      const span = selectedSpan(state, 'utc')!;
+      return `${iso(span.start)}-${iso(span.end)}`;
+    };
+    // v pressed on 15:00, the cursor moved up to 06:00: the span is 06:00-18:00.
+    const up = { sizeIndex: hours3, cursor: at(6), cursorRow: 3, anchor: at(15), stack: 'errors' as const };
+    expect(covered(up)).toBe('06:00-18:00');
+    const upIn = zoom(up, 'utc', 'in');
+    expect(BUCKET_SIZES[upIn.sizeIndex]!.label).toBe('1h');
+    expect(covered(upIn)).toBe('06:00-18:00');
+    expect(iso(upIn.cursor)).toBe('06:00');
+    // v pressed on 06:00, the cursor moved down to 15:00: the cursor goes to the span's last hour.
+    const down = { ...up, cursor: at(15), anchor: at(6) };
+    const downIn = zoom(down, 'utc', 'in');
+    expect(covered(downIn)).toBe('06:00-18:00');
+    expect(iso(downIn.cursor)).toBe('17:00');
+    // One bucket: the cursor on its first hour, the span its three.
+    const one = zoom({ ...up, cursor: at(9), anchor: at(9) }, 'utc', 'in');
+    expect(covered(one)).toBe('09:00-12:00');
+    expect(iso(one.cursor)).toBe('09:00');
+    // Out again: the larger buckets holding both ends.
+    expect(covered(zoom(downIn, 'utc', 'out'))).toBe('06:00-18:00');
+  });
+
   it('keeps the cursor on screen when the terminal gets shorter (cursorRow kept from a taller view)', () => {
     const rows = makeRows(30, T0).sort((a, b) => b.time - a.time);
     const tall = initialHistogramState(rows, 'utc', 40, T0 + 29_000); // 1 s buckets, cursor on the last: row 29
@@ -180,6 +208,15 @@ describe('the histogram (model)', () => {
     expect(win!.histogram.buckets.length).toBe(5);
     expect(win!.cursorIndex).toBe(4);
     expect(win!.histogram.buckets[win!.cursorIndex]!.start).toBe(tall.cursor);
+  });
+
+  it('the legend shows IAM Identity Center users by their session (SSO/person), as the list does, not five AWSReserv…', () => {
+    const people = ['alice', 'bob', 'carol', 'dave', 'erin'];
+    const parts = people.map((person, i) => `AWSReservedSSO_AdministratorAccess_1b74cd717d47002${i}/${person}`).concat('Other');
+    const names = legendFit(parts, 80).items.map((item) => item.name);
+    expect(names).toEqual(['SSO/alice', 'SSO/bob', 'SSO/carol', 'SSO/dave', 'SSO/erin', 'Other']);
+    // Narrower, cut from the end as other names are.
+    expect(legendFit(parts, 60).items[0]!.name).toMatch(/^SSO\/\w*…?$/);
   });
 
   it('the legend keeps whole entries and counts the rest', () => {

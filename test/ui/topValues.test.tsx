@@ -67,6 +67,20 @@ describe('top values view', () => {
     expect(topLines({ field: 'user', values: [value('alice')], rows: 6, empty: 0, distinct: 1 }, 'utc', 79).lines[0]).toContain('█████░░░░░');
   });
 
+  it('a user too long for its cell is shown as the User column shows it (SSO/person, Role/session), not cut to its permission set', () => {
+    const value = (text: string) => ({ value: text, count: 3, first: 0, last: 60_000 });
+    const users = ['AWSReservedSSO_AdministratorAccess_1b74cd717d47002b/AdanAlvarez', 'AWSReservedSSO_AdministratorAccess_1b74cd717d471234n/TrailDiscover', 'arn:aws:sts::111111111111:assumed-role/deploy-role/build-42'];
+    // Times with the year (they span years) leave the value 28 cells at 80 columns.
+    const result = { field: 'user' as const, values: users.map(value).map((v, i) => ({ ...v, first: Date.UTC(2024 + i, 0, 1), last: Date.UTC(2024 + i, 0, 1) })), rows: 9, empty: 0, distinct: 3 };
+    const lines = topLines(result, 'utc', 79).lines;
+    expect(lines[0]).toContain('SSO/AdanAlvarez ');
+    expect(lines[1]).toContain('SSO/TrailDiscover ');
+    expect(lines[2]).toContain('deploy-role/build-42 ');
+    // Whole where they fit; another field's long values are cut as before.
+    expect(topLines(result, 'utc', 200).lines[0]).toContain(users[0]);
+    expect(topLines({ ...result, field: 'agent' as const }, 'utc', 79).lines[0]).toContain('AWSReservedSSO_Administrat…');
+  });
+
   it('T opens it on users with counts, Tab moves to source IPs, Enter filters by the selected one, [ comes back', async () => {
     const h = mount(storeWith(rows()), 100, 24);
     await h.waitFor((f) => f.includes('DeleteTrail'));
@@ -96,6 +110,26 @@ describe('top values view', () => {
     frame = await h.waitFor((f) => f.includes('2 distinct · 6 events'));
     expect(selected(frame)).toMatch(/5 +83%/);
     await h.press(KEYS.escape, (f) => !f.includes('Top values of User'));
+  });
+
+  it('the selection stays on its value when new events move it in the ranking, so Enter lists that value', async () => {
+    const store = storeWith(rows());
+    const h = mount(store, 80, 24);
+    await h.waitFor((f) => f.includes('DeleteTrail'));
+    await h.press('T', (f) => f.includes('Top values of User'));
+    let frame = await h.press('j', (f) => selected(f).includes('bob'));
+    // carol arrives with more events than bob: she ranks above him, on the line he was on.
+    store.add(Array.from({ length: 5 }, () => makeRow({ name: 'ListBuckets', actor: 'carol', userNames: ['carol'] })));
+    store.flush();
+    // The frame the new counts first show in can still select the old line; the one after follows the value.
+    frame = await h.waitFor((f) => f.includes('4 distinct · 15 events') && selected(f).includes('bob'), 5_000);
+    expect(frame).toMatch(/ 5 +33% .*carol/);
+    frame = await h.press(KEYS.enter, (f) => f.includes('3 of 15 events'));
+    expect(frame).toContain('actor:bob');
+    // Opened again, the view starts on its first line.
+    await h.press('[', (f) => f.includes('15 events') && !(f.split('\n').find((l) => l.startsWith('Query')) ?? '').includes('actor:bob'));
+    frame = await h.press('T', (f) => f.includes('Top values of User'));
+    expect(selected(frame)).toContain('alice');
   });
 });
 

@@ -38,6 +38,7 @@ import { HelpOverlay, helpBodyHeight, helpLines, noteLines, viewHelpLine, type H
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { useReleaseHeldKeys } from '../hooks/useReleaseHeldKeys.js';
 import { TopValuesView } from '../investigate/TopValuesView.js';
+import { followTopSelection } from '../investigate/topValuesModel.js';
 import { jsonBodyHeight, JsonView } from '../JsonView.js';
 import { prettyJsonLines, wrapTokens } from '../jsonModel.js';
 import { actionFor, splitChunk, type Action, type Mode } from '../keys.js';
@@ -74,6 +75,7 @@ import type { PivotTerm } from '../../investigate/pivot.js';
 import type { PrincipalSummary } from '../../investigate/principal.js';
 import { PrincipalView } from '../investigate/PrincipalView.js';
 import { stepLine } from '../investigate/principalKeys.js';
+import { useFollowedSummaryLine } from '../investigate/useFollowedSummaryLine.js';
 import { summaryLines, summaryTitle } from '../investigate/principalModel.js';
 
 export interface ArchiveAppProps {
@@ -251,7 +253,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }, [onNewest, state.unseen]);
   const current = list?.at(win.cursor);
   // "Who is behind this session" in the details, by SQL (archive/chain.ts).
-  const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive);
+  // The followed imports ended: the Insights view reads its Insights and rates again after each, and a session
+  // chain that ended at an issuing event not in the archive is looked for again.
+  const [imports, setImports] = useState(0);
+  const chain = useArchiveChain(state.mode === 'detail' ? (current ?? null) : null, session.archive, imports);
 
   const fail = useCallback((error: unknown) => {
     setBusy('');
@@ -448,13 +453,15 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [settle, fail],
   );
   const loadTop = useCallback(
-    (fieldIndex: number) =>
+    // `follow`: counted again after an import, the selection stays on its value, which may have moved in the ranking.
+    (fieldIndex: number, follow = false) =>
       countFor('top', () => session.topValues(TOP_FIELDS[fieldIndex]!.field, whereRef.current, TOP_SHOWN), (result) => {
+        const s = stateRef.current!;
+        const shown = ctxRef.current.top;
         setTop(result);
         // Fewer values than before (an exclusion, an import): the line stays on the last, as drawn, so Enter takes it.
-        const s = stateRef.current!;
-        const last = Math.max(0, result.values.length - 1);
-        if (s.topIndex > last) setState({ ...s, topIndex: last });
+        const index = followTopSelection(follow && shown ? { result: shown, index: s.topIndex } : null, result, s.topIndex);
+        if (index !== s.topIndex) setState({ ...s, topIndex: index });
       }),
     [session, countFor, setState],
   );
@@ -468,6 +475,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [session, countFor],
   );
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
+  const selectSummaryLine = useCallback((index: number) => setState({ ...stateRef.current!, principalIndex: index }), [setState]);
+  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine);
 
   /**
    * `sizeIndex` -1: the size that fits the span into `fitRows` lines; `keep`: the bucket to stay on (its
@@ -515,8 +524,6 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     [session, settle],
   );
 
-  // The followed imports ended: the Insights view reads its Insights and rates again after each.
-  const [imports, setImports] = useState(0);
   // And the header's problem files: the follower reports bad files as it meets them, but not skipped ones.
   useEffect(() => {
     if (imports > 0) session.problemFiles().then(setProblems, fail);
@@ -530,7 +537,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       setImports((n) => n + 1);
       const s = stateRef.current!;
       const open = s.mode === 'help' ? viewUnder(s) : s.mode;
-      if (open === 'top') void loadTop(s.topField);
+      if (open === 'top') void loadTop(s.topField, true);
       else if (open === 'principal' && s.principal) void loadPrincipal(s.principal.term);
       else if (open === 'histogram') {
         const { histo: shown, fitRows: rows } = ctxRef.current;

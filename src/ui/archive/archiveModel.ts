@@ -8,6 +8,7 @@
 import type { Key } from 'ink';
 import type { ArchivedEvent, Order } from '../../archive/query.js';
 import { describePivot, pivotQuery, type PivotOp } from '../../investigate/pivot.js';
+import { buildDetail } from '../detailModel.js';
 import { TOP_FIELDS } from '../../investigate/topValues.js';
 import type { QueryError } from '../../query/errors.js';
 import type { TimeZoneMode } from '../format.js';
@@ -295,8 +296,16 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const bucket = ctx.buckets[at];
       // As the folder's zoom (histogramModel.ts): in, the first smaller bucket inside this one; out, the larger
       // bucket holding this one's start (a week that runs into the next month stays in the month it began in).
-      const keep = bucket && (action === 'zoomIn' ? { start: bucket.start, end: bucket.end } : { start: bucket.start, end: bucket.start + 1 });
-      return { state: { ...now, bucketSize: size, bucketIndex: -1, bucketZoomed: true }, command: keep ? { kind: 'histogram', keep } : { kind: 'histogram' } };
+      let keep = bucket && (action === 'zoomIn' ? { start: bucket.start, end: bucket.end } : { start: bucket.start, end: bucket.start + 1 });
+      let spanAnchor = state.spanAnchor;
+      // Zoomed in, a span (v) keeps the time it covers, as the folder's does: its later end moves to the last
+      // smaller bucket of its old bucket (the anchor to a time in it, the cursor by `keep`), not the first.
+      const anchored = spanAnchor === null ? undefined : ctx.buckets.find((b) => b.start <= spanAnchor! && spanAnchor! < b.end);
+      if (action === 'zoomIn' && bucket && anchored) {
+        if (anchored.start >= bucket.start) spanAnchor = anchored.end - 1;
+        else keep = { start: bucket.end - 1, end: bucket.end };
+      }
+      return { state: { ...now, bucketSize: size, bucketIndex: -1, bucketZoomed: true, spanAnchor }, command: keep ? { kind: 'histogram', keep } : { kind: 'histogram' } };
     }
     if (action === 'applySpan') {
       const bucket = ctx.buckets[at];
@@ -352,8 +361,11 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'export':
       // No list yet (its first query runs or failed) is no list to download, nor is an empty one.
       return { state: ctx.total > 0 ? { ...now, ...openOver(state, 'export') } : { ...now, status: 'No event to download' } };
-    case 'principal':
-      return openPrincipal(state, principalCtx);
+    case 'principal': {
+      // In the details, the selected value when it is a user, role, session, ARN or key (the folder dashboard's p).
+      const selected = mode === 'detail' && ctx.current ? buildDetail(ctx.current.row, state.zone, ctx.chain ?? { status: 'none' }).links[state.nav.linkIndex]?.pivot : undefined;
+      return openPrincipal(state, principalCtx, selected);
+    }
     case 'columnChooser':
       return openColumns(state);
     case 'findings':

@@ -34,15 +34,20 @@ export interface PrincipalKeyContext {
   total: number;
 }
 
-/** `p` in the list, the details or the top values: the summary of the row's user, or of the selected user or key. */
-export function openPrincipal(state: ArchiveUiState, ctx: PrincipalKeyContext): KeyResult {
+/**
+ * `p` in the list, the details or the top values: the summary of the row's user, or of the selected user or key
+ * (`selected`: the details' selected value, which is a principal when it is a user, role, session, ARN or key,
+ * as the folder dashboard's principalTerm takes it).
+ */
+export function openPrincipal(state: ArchiveUiState, ctx: PrincipalKeyContext, selected?: PivotTerm): KeyResult {
   const now = { ...state, status: '' };
   let term: PivotTerm | null = null;
   if (state.mode === 'top') {
     const field = TOP_FIELDS[state.topField]!.queryField;
     const value = ctx.topValues[state.topIndex]?.value;
     term = PRINCIPAL_FIELDS.has(field) && value ? { field, value } : null;
-  } else if (ctx.rowActor) term = { field: 'user', value: ctx.rowActor };
+  } else if (selected && PRINCIPAL_FIELDS.has(selected.field)) term = selected;
+  else if (ctx.rowActor) term = { field: 'user', value: ctx.rowActor };
   if (!term) return { state: { ...now, status: 'p summarises a user, role or access key: select one first' } };
   return { state: { ...now, ...openOver(state, 'principal'), principal: { term }, principalIndex: -1 }, command: { kind: 'principal' } };
 }

@@ -18,6 +18,19 @@ export function hasSession(row: EventRow): boolean {
   return row.accessKey.startsWith('ASIA') || row.identityType === 'AssumedRole' || row.identityType === 'FederatedUser';
 }
 
+/** A chain found that ends at an issuing event not in the logs: it may arrive in a later file. */
+export function chainAwaits(state: ChainState): boolean {
+  return state.status === 'done' && state.chain.end === 'missing';
+}
+
+/**
+ * The version of the events (the store's, the archive's imports) a row's chain is to be found at: the one
+ * it was found at, or the newest while what was found awaits an issuing event (`found` null: not found yet).
+ */
+export function chainVersion(found: { version: number; chain: ChainState } | null, newest: number): number {
+  return found && !chainAwaits(found.chain) ? found.version : newest;
+}
+
 export interface ChainLine {
   label: string;
   value: string;

@@ -60,3 +60,22 @@ export function handlePrincipalKey(action: Action, ctx: KeyContext): boolean {
   dispatch({ type: 'status', text: describePivot(line.pivot, op, 'Esc goes back') });
   return true;
 }
+
+/**
+ * The line to select once the summary is counted again (events arrived, an import ended): the line of the
+ * value selected before, which new values can push down (a new API above it, a new region), so that Enter,
+ * =, + and - act on what the reader chose; without it the index could land on a section title, where Enter
+ * only said "Select a line first". A value no longer listed leaves the nearest selectable line. -1 (nothing
+ * moved yet: the first selectable line) stays -1.
+ */
+export function followSummaryLine(before: readonly SummaryLine[], index: number, after: readonly SummaryLine[]): number {
+  if (index < 0) return index;
+  const chosen = before[index]?.pivot;
+  const same = (line: SummaryLine): boolean => line.pivot !== null && chosen !== undefined && chosen !== null && line.pivot.field === chosen.field && line.pivot.value === chosen.value;
+  const selectable = after.map((line, i) => (line.pivot ? i : -1)).filter((i) => i >= 0);
+  const candidates = selectable.filter((i) => same(after[i]!));
+  const pool = candidates.length > 0 ? candidates : selectable;
+  if (pool.length === 0) return -1;
+  // Of several (one API name under two sources), or of any line when the value is gone: the nearest.
+  return pool.reduce((best, i) => (Math.abs(i - index) < Math.abs(best - index) ? i : best));
+}

@@ -3,9 +3,11 @@
  * first/last time, fitted to the width. No Ink, so tests read it directly.
  */
 import type { TopResult, TopValue } from '../../investigate/topValues.js';
+import { foldCase } from '../../query/fold.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { eventCount, formatMinute, timesSpanYears, type TimeZoneMode } from '../format.js';
+import { shortPrincipal } from '../columns.js';
 import { shareBar } from '../shareBar.js';
 
 const BAR = 10;
@@ -36,9 +38,15 @@ export function topLines(result: TopResult, zone: TimeZoneMode, width: number, a
   const bar = longest > width - fixedWithoutBar - BAR - 2 ? 0 : BAR;
   const valueWidth = Math.max(8, width - fixedWithoutBar - (bar ? bar + 2 : 0));
   const barText = (v: TopValue): string => (bar ? `${shareBar(total > 0 ? v.count / total : 0, BAR, ascii)}  ` : '');
+  // A user too long for its cell is shown as the list's User column shows it then (`SSO/alice`, `Role/session`):
+  // cut from the end, every IAM Identity Center user read `AWSReservedSSO_Administrat…` at 80 columns.
+  const valueText = (v: TopValue): string => {
+    const text = sanitize(v.value);
+    return result.field === 'user' && displayWidth(text) > valueWidth ? sanitize(shortPrincipal(v.value)) : text;
+  };
   const line = (v: TopValue): string => {
     const times = timeWidth ? `  ${fit(formatMinute(v.first, zone, withYear), timeWidth)}  ${fit(formatMinute(v.last, zone, withYear), timeWidth)}` : '';
-    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${barText(v)}${fit(sanitize(v.value), valueWidth)}${times}`;
+    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${barText(v)}${fit(valueText(v), valueWidth)}${times}`;
   };
   const header = `${padStart('Count', countWidth)}  ${padStart('Share', 5)}  ${bar ? `${fit('', BAR)}  ` : ''}${fit('Value', valueWidth)}${timeWidth ? `  ${fit('First', timeWidth)}  ${fit('Last', timeWidth)}` : ''}`;
   return { header: truncate(header, width - 2), lines: result.values.map((v) => truncate(line(v), width - 2)) };
@@ -61,4 +69,21 @@ export function topSummary(result: TopResult): string {
   if (result.empty > 0) parts.push(`${result.empty.toLocaleString('en-US')} without a value`);
   if (result.distinct > result.values.length) parts.push(`top ${result.values.length} shown`);
   return parts.join(' · ');
+}
+
+/**
+ * The line to select once the values are counted again (events arrived, an import ended, the help closed):
+ * the one holding the value selected before, which the recount can move up or down the ranking, so that
+ * Enter, =, +, - and p act on the value the reader chose rather than on whatever took its place. A value
+ * gone from the list (excluded, out of the top) leaves the line where it was, as drawn; `before` null
+ * (the view just opened) or of another field, the line is `index`.
+ */
+export function followTopSelection(before: { result: TopResult; index: number } | null, after: TopResult, index: number): number {
+  const at = Math.max(0, Math.min(index, after.values.length - 1));
+  if (!before || before.result.field !== after.field) return at;
+  const chosen = before.result.values[Math.min(before.index, before.result.values.length - 1)];
+  if (!chosen) return at;
+  // Values differing only in case are one line, shown in their most frequent spelling, which can change.
+  const found = after.values.findIndex((v) => foldCase(v.value) === foldCase(chosen.value));
+  return found >= 0 ? found : at;
 }

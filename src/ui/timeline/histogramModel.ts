@@ -13,6 +13,7 @@ import { lookupField } from '../../query/fields.js';
 import { joinConjuncts, topLevelConjuncts } from '../../query/conjuncts.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, truncate } from '../../term/width.js';
+import { shortPrincipal } from '../columns.js';
 import { formatCount } from '../format.js';
 import {
   BUCKET_SIZES,
@@ -136,7 +137,12 @@ export function cursorToEnd(state: HistogramViewState, rows: readonly EventRow[]
   return { ...state, cursor, cursorRow: end === 'first' ? 0 : bodyRows - 1 };
 }
 
-/** One size step smaller (in) or larger (out); the cursor stays on the same moment and screen row. */
+/**
+ * One size step smaller (in) or larger (out); the cursor stays on the same moment and screen row. Zooming in
+ * on a span (`v`) keeps the time it covers: its later end goes to the last smaller bucket of its old bucket
+ * (it went to the first, and a span of 06:00-18:00 in 3 h buckets became 06:00-16:00 in 1 h ones, so Enter
+ * listed fewer events than were chosen); out, the span grows to the larger buckets holding its ends.
+ */
 export function zoom(state: HistogramViewState, zone: TimelineZone, direction: 'in' | 'out'): HistogramViewState {
   const sizeIndex = Math.max(0, Math.min(BUCKET_SIZES.length - 1, state.sizeIndex + (direction === 'in' ? -1 : 1)));
   if (sizeIndex === state.sizeIndex || Number.isNaN(state.cursor)) return { ...state, sizeIndex, zoomed: true };
@@ -144,7 +150,16 @@ export function zoom(state: HistogramViewState, zone: TimelineZone, direction: '
   const floored = floorBucket(state.cursor, size, zone);
   // Zooming in, the bucket holding the old one's start can begin before it (a month's first week starts on
   // the Monday before the 1st): the first smaller bucket inside the old one is the one that was selected.
-  return { ...state, sizeIndex, zoomed: true, cursor: direction === 'in' && floored < state.cursor ? nextBucket(floored, size, zone) : floored };
+  const cursor = direction === 'in' && floored < state.cursor ? nextBucket(floored, size, zone) : floored;
+  const zoomed = { ...state, sizeIndex, zoomed: true, cursor };
+  if (direction === 'out' || state.anchor === null) return zoomed;
+  const old = sizeOf(state);
+  const anchor = floorBucket(state.anchor, old, zone);
+  const cursorFirst = floorBucket(state.cursor, old, zone);
+  // The last smaller bucket inside an old bucket: the one holding the old bucket's last millisecond.
+  const lastInside = (start: number): number => floorBucket(nextBucket(start, old, zone) - 1, size, zone);
+  if (anchor >= cursorFirst) return { ...zoomed, anchor: lastInside(anchor) };
+  return { ...zoomed, cursor: lastInside(cursorFirst) };
 }
 
 export function toggleSpan(state: HistogramViewState): HistogramViewState {
@@ -347,10 +362,16 @@ export function spanText(start: number, end: number, size: BucketSize, zone: Tim
   return sameDay ? `${date(a)} ${time(a)}–${time(b)}` : `${date(a)} ${time(a)}–${date(b)} ${time(b)}`;
 }
 
-/** Part names made safe and short for the legend and the footer. */
+/**
+ * Part names made safe and short for the legend and the footer. A user too long for them is shown as the
+ * list's User column shows it then (`SSO/alice`, `Role/session`): cut from the end, five IAM Identity
+ * Center users were five `AWSReserv…` in the legend at 80 columns.
+ */
 export function partLabel(name: string, max = 24): string {
   const clean = sanitize(name.replace(/\.amazonaws\.com$/, ''));
-  return displayWidth(clean) > max ? truncate(clean, max) : clean;
+  if (displayWidth(clean) <= max) return clean;
+  const short = sanitize(shortPrincipal(name));
+  return displayWidth(short) > max ? truncate(short, max) : short;
 }
 
 export type { Bucket };
