@@ -130,12 +130,7 @@ export async function benchArchive(dir: string, label: string, user: string | nu
       await archive.close();
     }
 
-    // 100 new files: copies of 100 of the folder's files (their events are duplicates, still read and deduplicated).
-    const fresh = path.join(work, 'new');
-    mkdirSync(fresh);
-    listTrailFiles(dir)
-      .slice(0, 100)
-      .forEach((file, k) => copyFileSync(file, path.join(fresh, `new-${k}-${path.basename(file)}`)));
+    addNewFiles(dir, work, 0);
     const incremental = await runTimed(process.execPath, [CLI, 'archive', work, '--db', db, '--quiet']);
     if (incremental.code !== 0) throw new Error(`incremental archive failed: ${incremental.stderr.trim().split('\n').pop()}`);
     figures.push({
@@ -152,6 +147,15 @@ export async function benchArchive(dir: string, label: string, user: string | nu
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** 100 new files in `folder`/new: copies of `source`'s trail files from the `first`th (their events are duplicates, still read and deduplicated). */
+function addNewFiles(source: string, folder: string, first: number): void {
+  const fresh = path.join(folder, 'new');
+  mkdirSync(fresh);
+  listTrailFiles(source)
+    .slice(first, first + 100)
+    .forEach((file, k) => copyFileSync(file, path.join(fresh, `new-${k}-${path.basename(file)}`)));
 }
 
 /** Copies of the folder side by side: a 1M-event folder's files tenfold, as many as a 10M-event trail delivers. */
@@ -183,11 +187,7 @@ async function incrementalAtTrailFileCount(scratch: string, work: string, db: st
   } finally {
     await archive.close();
   }
-  const fresh = path.join(wide, 'new');
-  mkdirSync(fresh);
-  listTrailFiles(work)
-    .slice(100, 200)
-    .forEach((file, k) => copyFileSync(file, path.join(fresh, `new-${k}-${path.basename(file)}`)));
+  addNewFiles(work, wide, 100);
   const run = await runTimed(process.execPath, [CLI, 'archive', wide, '--db', db, '--quiet']);
   const last = run.stderr.trim().split('\n').pop() ?? '';
   if (run.code !== 0) throw new Error(`incremental archive failed: ${last}`);
