@@ -8,7 +8,8 @@ import { DEPTH_CHECK_ABOVE, depthReason, LimitError, memoryInflateLimit, nestsDe
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import { stat } from 'node:fs/promises';
 import { parseLookupRecord } from '../model/normalize.js';
-import { fileIdentity, RecordBatch } from '../model/recordBatch.js';
+import { fileIdentity, markLossy, RecordBatch } from '../model/recordBatch.js';
+import { extractCsv, isCloudTrailCsvHeader, looksLikeCsv } from './csv/extract.js';
 import { rowFingerprint } from '../model/contentCheck.js';
 import type { EventRow, FileReadResult, FileShape, RecordRef } from '../model/types.js';
 import {
@@ -91,6 +92,11 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
       return { kind: 'result', result: result(path, 'not-cloudtrail', [], NUL_REASON, 0, size) };
     }
     if (size > threshold) {
+      const start = readUpTo(fd, size, 0, PEEK_BYTES);
+      // CSV is read whole (ingest/csv/); past the whole-read size it is reported, not half read.
+      if (!isGzip(start) && extractCsvHeader(start)) {
+        return { kind: 'result', result: result(path, 'bad', [], `a CloudTrail CSV export of ${size} bytes, over the ${threshold} bytes a CSV is read whole; split it`, 0, size) };
+      }
       keepOpen = true;
       return { kind: 'stream', fd, gzip: startsWithGzip(fd, size), bytes: size, identity };
     }
@@ -140,6 +146,14 @@ function startsWithNul(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** Whether bytes (a file's start) open with a CloudTrail CSV header. */
+function extractCsvHeader(start: Buffer): boolean {
+  let text = decodeText(start);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const end = text.indexOf('\n');
+  return end > 0 && isCloudTrailCsvHeader(text.slice(0, end + 1));
+}
+
 function startsWithGzip(fd: number, size: number): boolean {
   return isGzip(readUpTo(fd, size, 0, 2));
 }
@@ -172,8 +186,13 @@ export function extractText(bytes: Buffer): Extracted {
     }
     return extractItems(parsed);
   }
+  // A CSV header naming CloudTrail columns (Lake, Athena, console exports); any other CSV is not CloudTrail.
+  const csv = extractCsv(text);
+  if (csv) return csv;
   const lines = extractLines(text);
-  return lines ?? { shape: 'not-cloudtrail', items: [], reason: `not JSON (starts with ${snippet(text)})` };
+  if (lines) return lines;
+  if (looksLikeCsv(text)) return { shape: 'not-cloudtrail', items: [], reason: `a CSV file whose header names no CloudTrail columns (starts with ${snippet(text)})` };
+  return { shape: 'not-cloudtrail', items: [], reason: `not JSON (starts with ${snippet(text)})` };
 }
 
 function isTrailingValueError(error: unknown): boolean {
@@ -271,7 +290,10 @@ export async function readEventFile(path: string, options: ReadOptions = {}): Pr
       const item = items[index];
       const kind = itemKind(item);
       if (!addRows(rows, item, kind, batch, index, detection)) skipped++;
-      else records?.push(recordOfItem(item, kind) ?? {});
+      else {
+        if (extracted.lossy?.[index] === 1) markLossy(batch, index);
+        records?.push(recordOfItem(item, kind) ?? {});
+      }
     }
     batch.trim();
     let reason = extracted.reason;
