@@ -118,7 +118,9 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
     if (startsWithNul(bytes)) return { kind: 'result', result: result(path, 'not-cloudtrail', [], NUL_REASON, 0, raw.length) };
     if (bytes.length > DEPTH_CHECK_ABOVE) {
       const text = decodeText(bytes);
-      if (nestsDeeperThan(text)) {
+      // A CSV's brackets are cell text, whose JSON cells are checked one by one (csv/rows.ts): counted
+      // across cells and CSV's doubled quotes, a deep-looking cell would hide the whole file.
+      if (!isCloudTrailCsvHeader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) && nestsDeeperThan(text)) {
         // Deep brackets in a file that does not start as JSON (a binary, a log of text) say nothing of JSON: skipped, not bad.
         const json = startsAsJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
         return { kind: 'result', result: json ? result(path, 'bad', [], depthReason(), 0, raw.length) : result(path, 'not-cloudtrail', [], `not JSON (starts with ${snippet(text)})`, 0, raw.length) };

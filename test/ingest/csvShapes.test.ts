@@ -170,6 +170,19 @@ describe('bad and other CSV', () => {
     expect(read.reason).toMatch(/a CloudTrail CSV export of \d+ bytes, over the 1024 bytes a CSV is read whole/);
   });
 
+  it('reads a big CSV whose cells hold deep brackets, and keeps a too-deep JSON cell as text', async () => {
+    const dir = tempDir();
+    const deep = '['.repeat(3000);
+    const filler = Array.from({ length: 120_000 }, (_, k) => `2024-03-05T14:21:00Z,Name${k},s,{}`).join('\n');
+    const text = `eventtime,eventname,eventsource,requestparameters\n2024-03-05T14:21:00Z,Deep,s,${deep}\n${filler}\n`;
+    expect(text.length).toBeGreaterThan(4 * 1024 * 1024);
+    const read = await readEventFile(write(dir, 'deep.csv', text));
+    expect(read.shape).toBe('athena-csv');
+    expect(read.rows).toHaveLength(120_001);
+    const record = await readRecord(recordRef(read.rows[0]!));
+    expect(record?.requestParameters).toBe(deep);
+  });
+
   it('parses RFC 4180 quoting: commas, doubled quotes and line breaks inside quotes', () => {
     const parsed = parseCsv('a,"b,c","say ""hi""","two\r\nlines"\r\nx,,"",z', 100);
     expect(parsed.error).toBe('');

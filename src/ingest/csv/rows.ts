@@ -8,8 +8,12 @@
 import { fromTable } from '../../athena/records.js';
 import { CONSOLE_COLUMNS, type ColumnRole, type ConsoleColumn } from './header.js';
 import { parseStructText } from './athenaStruct.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../limits.js';
 
 type Loose = Record<string, unknown>;
+
+/** A cell shorter than this cannot nest past MAX_JSON_DEPTH. */
+const DEPTH_CHECK_CELL = 2 * MAX_JSON_DEPTH;
 
 export interface CsvItem {
   item: Loose;
@@ -30,7 +34,9 @@ export function isoTime(value: string): string {
 
 const READABLE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}| ?UTC)?$/i;
 
+/** A JSON cell's value; undefined when it is not JSON or nests too deep to handle (the cell is then kept as text). */
 function parseJson(text: string): unknown {
+  if (text.length > DEPTH_CHECK_CELL && nestsDeeperThan(text)) return undefined;
   try {
     return JSON.parse(text);
   } catch {
