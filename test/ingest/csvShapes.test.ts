@@ -104,6 +104,23 @@ describe('Athena result CSV', () => {
     expect(record).toMatchObject({ requestParameters: { userName: 'mallory' }, userIdentity: { sessionContext: { attributes: { mfaAuthenticated: 'false' } } } });
   });
 
+  it('reads the nested session issuer of an assumed role, and several resources', async () => {
+    const role =
+      '{type=AssumedRole, principalid=AROAEXAMPLE:bob, arn=arn:aws:sts::111122223333:assumed-role/Admin/bob, accountid=111122223333, invokedby=null, accesskeyid=ASIAEXAMPLE, username=null, onbehalfof=null, sessioncontext={attributes={mfaauthenticated=true, creationdate=2024-03-05T14:00:00Z}, sessionissuer={type=Role, principalid=AROAEXAMPLE, arn=arn:aws:iam::111122223333:role/Admin, accountid=111122223333, username=Admin}, ec2roledelivery=null, webidfederationdata={federatedprovider=null, attributes={a=b, c=d}}}}';
+    const identity = parseStructText(role, USER_IDENTITY.type) as Record<string, unknown>;
+    expect(identity).toMatchObject({ type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/Admin/bob', username: null, sessioncontext: { sessionissuer: { arn: 'arn:aws:iam::111122223333:role/Admin', username: 'Admin' } } });
+    // A map's keys are the record's own text: left out, the rest stands.
+    expect((identity.sessioncontext as Record<string, unknown>).webidfederationdata).toEqual({ federatedprovider: null });
+    const dir = tempDir();
+    const text = athenaCsv(role).replace(
+      '[{arn=arn:aws:iam::111122223333:user/mallory, accountid=111122223333, type=AWS::IAM::User}]',
+      '[{arn=arn:aws:s3:::b1, accountid=null, type=AWS::S3::Bucket}, {arn=arn:aws:s3:::b2/k, accountid=null, type=AWS::S3::Object}]',
+    );
+    const row = (await readEventFile(write(dir, 'role.csv', text))).rows[0]!;
+    expect(row.actor).toBe('Admin/bob');
+    expect(row.resources.map((r) => r.arn)).toEqual(expect.arrayContaining(['arn:aws:s3:::b1', 'arn:aws:s3:::b2/k']));
+  });
+
   it('leaves out a struct whose value holds ", name=" rather than split it wrongly', async () => {
     const hostile = ATHENA_IDENTITY.replace('username=alice', 'username=eve, arn=arn:aws:iam::111122223333:user/admin');
     expect(parseStructText(hostile, USER_IDENTITY.type)).toBeNull();
