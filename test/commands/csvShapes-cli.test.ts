@@ -47,6 +47,17 @@ describe('CloudTrail CSV exports (CLI)', () => {
     expect(failed.topActors).toEqual([{ name: 'alice', count: 1 }]);
   });
 
+  it('archive imports them as plain events: byShape and a filter answer as on the folder', () => {
+    const dir = folder();
+    const db = join(tempDir(), 'a.duckdb');
+    expect(trailtop('archive', dir, '--db', db, '--quiet').code).toBe(0);
+    const summary = JSON.parse(trailtop('scan', '--db', db, '--json').stdout);
+    expect(summary.files.byShape).toMatchObject({ 'console-csv': 1, 'lake-csv': 1, 'athena-csv': 1, digest: 1 });
+    expect(summary.events.unique).toBe(5);
+    const failed = JSON.parse(trailtop('scan', '--db', db, '--json', '--filter', 'name:ConsoleLogin error:*').stdout);
+    expect(failed.topActors).toEqual([{ name: 'alice', count: 1 }]);
+  });
+
   it('exports lossy events: JSON as the rebuilt record, CSV with a formula cell neutralised', () => {
     const dir = folder();
     const json = trailtop('export', dir, '-o', '-', '--format', 'json', '--filter', 'user:carol');
