@@ -7,6 +7,7 @@ import { gunzipWhole } from './gunzip.js';
 import { DEPTH_CHECK_ABOVE, depthReason, LimitError, memoryInflateLimit, nestsDeeperThan, readLimits, wholeParseLimit } from './limits.js';
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import { stat } from 'node:fs/promises';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { parseLookupRecord } from '../model/normalize.js';
 import { fileIdentity, markLossy, RecordBatch } from '../model/recordBatch.js';
 import { extractCsv, isCloudTrailCsvHeader, looksLikeCsv } from './csv/extract.js';
@@ -94,9 +95,7 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
     if (size > threshold) {
       const start = readUpTo(fd, size, 0, PEEK_BYTES);
       // CSV is read whole (ingest/csv/); past the whole-read size it is reported, not half read.
-      if (!isGzip(start) && extractCsvHeader(start)) {
-        return { kind: 'result', result: result(path, 'bad', [], `a CloudTrail CSV export of ${size} bytes, over the ${threshold} bytes a CSV is read whole; split it`, 0, size) };
-      }
+      if (startsAsCsv(start)) return { kind: 'result', result: result(path, 'bad', [], csvTooBig(size, threshold), 0, size) };
       keepOpen = true;
       return { kind: 'stream', fd, gzip: startsWithGzip(fd, size), bytes: size, identity };
     }
@@ -107,6 +106,7 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
       const limit = memoryInflateLimit(raw.length, threshold, maxDecompressed);
       const inflated = gunzipWhole(raw, limit);
       if (inflated.kind === 'too-large') {
+        if (startsAsCsv(raw)) return { kind: 'result', result: result(path, 'bad', [], csvTooBig(raw.length, threshold, true), 0, raw.length) };
         // Past the stream threshold (or the ratio check): the streaming reader decides, a record at a time.
         keepOpen = true;
         return { kind: 'stream', fd, gzip: true, bytes: raw.length, identity };
@@ -146,6 +146,23 @@ function startsWithNul(bytes: Uint8Array): boolean {
     if (b !== 32 && b !== 10 && b !== 13 && b !== 9) return false;
   }
   return false;
+}
+
+/** Why a CloudTrail CSV is not read: the streaming reader reads JSON only, so a CSV must fit one whole read. */
+function csvTooBig(bytes: number, threshold: number, gzip = false): string {
+  return `a CloudTrail CSV export of ${bytes} bytes${gzip ? ' (gzip)' : ''}, over the ${threshold} bytes a CSV is read whole (decompressed); split it`;
+}
+
+/** Whether a file's first bytes (gzipped or not) open with a CloudTrail CSV header. */
+function startsAsCsv(start: Buffer): boolean {
+  if (!isGzip(start)) return extractCsvHeader(start);
+  try {
+    // The head only: 1 KiB of gzip, flushed without its end, inflates to 1 MiB at most (gzip caps at about 1:1032).
+    const head = gunzipSync(start.subarray(0, 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 2 * 1024 * 1024 });
+    return extractCsvHeader(head);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether bytes (a file's start) open with a CloudTrail CSV header. */

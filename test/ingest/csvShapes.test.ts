@@ -185,6 +185,14 @@ describe('bad and other CSV', () => {
     const read = await readEventFile(write(dir, 'big.csv', `eventtime,eventname,eventsource\n${rows}\n`), { streamThreshold: 1024 });
     expect(read.shape).toBe('bad');
     expect(read.reason).toMatch(/a CloudTrail CSV export of \d+ bytes, over the 1024 bytes a CSV is read whole/);
+    // Gzipped, small on disk but past the threshold once inflated: the same, never an empty file.
+    const gz = await readEventFile(write(dir, 'big.csv.gz', gzipSync(`eventtime,eventname,eventsource\n${rows}\n`)), { streamThreshold: 1024 });
+    expect(gz.shape).toBe('bad');
+    expect(gz.reason).toMatch(/a CloudTrail CSV export of \d+ bytes \(gzip\), over the 1024 bytes a CSV is read whole/);
+    // Larger than the threshold on disk too.
+    const noise = Buffer.from(Array.from({ length: 4000 }, (_, k) => (k * 7919) % 251));
+    const big = await readEventFile(write(dir, 'big2.csv.gz', Buffer.concat([gzipSync(`eventtime,eventname,eventsource\n${rows}\n`), gzipSync(noise)])), { streamThreshold: 1024 });
+    expect(big.shape).toBe('bad');
   });
 
   it('reads a big CSV whose cells hold deep brackets, and keeps a too-deep JSON cell as text', async () => {
