@@ -24,7 +24,7 @@ function parse(text: string): unknown {
  * table's types; nulls dropped as CloudTrail omits them. A map keeps its keys (they are the
  * record's own), a key the table does not declare is kept as it came.
  */
-function fromTable(type: TableType, value: unknown): unknown {
+export function fromTable(type: TableType, value: unknown): unknown {
   if (type.kind === 'array') return Array.isArray(value) ? value.filter((v) => v !== null).map((v) => fromTable(type.of, v)) : value;
   if ((type.kind !== 'struct' && type.kind !== 'map') || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const out: Loose = {};

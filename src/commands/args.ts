@@ -172,7 +172,7 @@ export function compileFilter(source: string, vocabulary?: Vocabulary, tags?: Ta
   return compiled.query.isEmpty ? null : compiled.query;
 }
 
-const LOG_FILE_NAME = /\.(json|jsonl|ndjson|gz)$/i;
+const LOG_FILE_NAME = /\.(json|jsonl|ndjson|csv|gz)$/i;
 
 /**
  * What a command reads must be a folder or a regular file (a link to either

@@ -163,7 +163,7 @@ function table(title: string, rows: Count[]): string[] {
  * The order the file shapes are named in: fixed, so a folder read by parallel workers and an archive's
  * GROUP BY (which counted them in whatever order) print the same line from run to run.
  */
-const SHAPE_ORDER: readonly string[] = ['records', 'array', 'single', 'jsonl', 'lookup-events', 'eventbridge', 'empty'] satisfies FileShape[];
+const SHAPE_ORDER: readonly string[] = ['records', 'array', 'single', 'jsonl', 'lookup-events', 'eventbridge', 'lake-csv', 'athena-csv', 'console-csv', 'empty'] satisfies FileShape[];
 const shapeRank = (shape: string): number => {
   const at = SHAPE_ORDER.indexOf(shape);
   return at === -1 ? SHAPE_ORDER.length : at;

@@ -20,6 +20,8 @@ export interface Extracted {
   items: unknown[];
   /** Why the file is not-cloudtrail / bad, or what was skipped in a partial read. */
   reason: string;
+  /** CSV shapes: 1 for each item rebuilt from CSV columns (no full record); absent for JSON. */
+  lossy?: Uint8Array;
 }
 
 /** gzip magic bytes 1f 8b, whatever the extension says. */
@@ -27,11 +29,16 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** A digest by its delivery path: a `CloudTrail-Digest` folder or a `_CloudTrail-Digest_` file name. */
+/**
+ * A digest by its delivery path: a `CloudTrail-Digest` folder or a `_CloudTrail-Digest_` file name;
+ * also CloudTrail Lake's `result_sign.json` beside saved query results (a signature, no events).
+ */
 export function isDigestPath(path: string): boolean {
   const parts = path.split(/[\\/]/);
   if (parts.includes('CloudTrail-Digest')) return true;
-  return (parts[parts.length - 1] ?? '').includes('_CloudTrail-Digest_');
+  const name = parts[parts.length - 1] ?? '';
+  if (name === 'result_sign.json' && parts.includes('CloudTrail-Lake')) return true;
+  return name.includes('_CloudTrail-Digest_');
 }
 
 function asObject(value: unknown): Loose | null {
@@ -94,6 +101,8 @@ export function extractItems(parsed: unknown): Extracted {
     return { shape: 'records', items: records, reason: '' };
   }
   if ('digestStartTime' in o) return { shape: 'digest', items: [], reason: '' };
+  // CloudTrail Lake's result_sign.json: the signature over a saved query's result files, counted as a digest.
+  if ('hashSignature' in o && ('queryCompleteTime' in o || 'publicKeyFingerprint' in o)) return { shape: 'digest', items: [], reason: '' };
   if (Array.isArray(o.Events)) {
     if (o.Events.length === 0) return { shape: 'empty', items: [], reason: '' };
     const kind = firstUsableKind(o.Events);

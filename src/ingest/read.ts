@@ -7,8 +7,10 @@ import { gunzipWhole } from './gunzip.js';
 import { DEPTH_CHECK_ABOVE, depthReason, LimitError, memoryInflateLimit, nestsDeeperThan, readLimits, wholeParseLimit } from './limits.js';
 import { closeQuietly, openRegularFile, readUpTo } from './safeOpen.js';
 import { stat } from 'node:fs/promises';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { parseLookupRecord } from '../model/normalize.js';
-import { fileIdentity, RecordBatch } from '../model/recordBatch.js';
+import { fileIdentity, markLossy, RecordBatch } from '../model/recordBatch.js';
+import { extractCsv, isCloudTrailCsvHeader, looksLikeCsv } from './csv/extract.js';
 import { rowFingerprint } from '../model/contentCheck.js';
 import type { EventRow, FileReadResult, FileShape, RecordRef } from '../model/types.js';
 import {
@@ -91,6 +93,9 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
       return { kind: 'result', result: result(path, 'not-cloudtrail', [], NUL_REASON, 0, size) };
     }
     if (size > threshold) {
+      const start = readUpTo(fd, size, 0, PEEK_BYTES);
+      // CSV is read whole (ingest/csv/); past the whole-read size it is reported, not half read.
+      if (startsAsCsv(start)) return { kind: 'result', result: result(path, 'bad', [], csvTooBig(size, threshold), 0, size) };
       keepOpen = true;
       return { kind: 'stream', fd, gzip: startsWithGzip(fd, size), bytes: size, identity };
     }
@@ -101,6 +106,7 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
       const limit = memoryInflateLimit(raw.length, threshold, maxDecompressed);
       const inflated = gunzipWhole(raw, limit);
       if (inflated.kind === 'too-large') {
+        if (startsAsCsv(raw)) return { kind: 'result', result: result(path, 'bad', [], csvTooBig(raw.length, threshold, true), 0, raw.length) };
         // Past the stream threshold (or the ratio check): the streaming reader decides, a record at a time.
         keepOpen = true;
         return { kind: 'stream', fd, gzip: true, bytes: raw.length, identity };
@@ -112,7 +118,9 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
     if (startsWithNul(bytes)) return { kind: 'result', result: result(path, 'not-cloudtrail', [], NUL_REASON, 0, raw.length) };
     if (bytes.length > DEPTH_CHECK_ABOVE) {
       const text = decodeText(bytes);
-      if (nestsDeeperThan(text)) {
+      // A CSV's brackets are cell text, whose JSON cells are checked one by one (csv/rows.ts): counted
+      // across cells and CSV's doubled quotes, a deep-looking cell would hide the whole file.
+      if (!isCloudTrailCsvHeader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) && nestsDeeperThan(text)) {
         // Deep brackets in a file that does not start as JSON (a binary, a log of text) say nothing of JSON: skipped, not bad.
         const json = startsAsJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
         return { kind: 'result', result: json ? result(path, 'bad', [], depthReason(), 0, raw.length) : result(path, 'not-cloudtrail', [], `not JSON (starts with ${snippet(text)})`, 0, raw.length) };
@@ -138,6 +146,31 @@ function startsWithNul(bytes: Uint8Array): boolean {
     if (b !== 32 && b !== 10 && b !== 13 && b !== 9) return false;
   }
   return false;
+}
+
+/** Why a CloudTrail CSV is not read: the streaming reader reads JSON only, so a CSV must fit one whole read. */
+function csvTooBig(bytes: number, threshold: number, gzip = false): string {
+  return `a CloudTrail CSV export of ${bytes} bytes${gzip ? ' (gzip)' : ''}, over the ${threshold} bytes a CSV is read whole (decompressed); split it`;
+}
+
+/** Whether a file's first bytes (gzipped or not) open with a CloudTrail CSV header. */
+function startsAsCsv(start: Buffer): boolean {
+  if (!isGzip(start)) return extractCsvHeader(start);
+  try {
+    // The head only: 1 KiB of gzip, flushed without its end, inflates to 1 MiB at most (gzip caps at about 1:1032).
+    const head = gunzipSync(start.subarray(0, 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 2 * 1024 * 1024 });
+    return extractCsvHeader(head);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether bytes (a file's start) open with a CloudTrail CSV header. */
+function extractCsvHeader(start: Buffer): boolean {
+  let text = decodeText(start);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const end = text.indexOf('\n');
+  return end > 0 && isCloudTrailCsvHeader(text.slice(0, end + 1));
 }
 
 function startsWithGzip(fd: number, size: number): boolean {
@@ -172,8 +205,13 @@ export function extractText(bytes: Buffer): Extracted {
     }
     return extractItems(parsed);
   }
+  // A CSV header naming CloudTrail columns (Lake, Athena, console exports); any other CSV is not CloudTrail.
+  const csv = extractCsv(text);
+  if (csv) return csv;
   const lines = extractLines(text);
-  return lines ?? { shape: 'not-cloudtrail', items: [], reason: `not JSON (starts with ${snippet(text)})` };
+  if (lines) return lines;
+  if (looksLikeCsv(text)) return { shape: 'not-cloudtrail', items: [], reason: `a CSV file whose header names no CloudTrail columns (starts with ${snippet(text)})` };
+  return { shape: 'not-cloudtrail', items: [], reason: `not JSON (starts with ${snippet(text)})` };
 }
 
 function isTrailingValueError(error: unknown): boolean {
@@ -271,7 +309,10 @@ export async function readEventFile(path: string, options: ReadOptions = {}): Pr
       const item = items[index];
       const kind = itemKind(item);
       if (!addRows(rows, item, kind, batch, index, detection)) skipped++;
-      else records?.push(recordOfItem(item, kind) ?? {});
+      else {
+        if (extracted.lossy?.[index] === 1) markLossy(batch, index);
+        records?.push(recordOfItem(item, kind) ?? {});
+      }
     }
     batch.trim();
     let reason = extracted.reason;

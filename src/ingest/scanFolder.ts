@@ -21,7 +21,7 @@ export interface LoadFolderOptions {
 }
 
 /** Shapes that count as "read" (their events, if any, are in the store). */
-export const READ_SHAPES: ReadonlySet<FileShape> = new Set<FileShape>(['records', 'array', 'single', 'jsonl', 'lookup-events', 'eventbridge', 'empty']);
+export const READ_SHAPES: ReadonlySet<FileShape> = new Set<FileShape>(['records', 'array', 'single', 'jsonl', 'lookup-events', 'eventbridge', 'lake-csv', 'athena-csv', 'console-csv', 'empty']);
 
 /**
  * Records one file's outcome in the store: rows added (deduplicated there),

@@ -69,7 +69,7 @@ export class RecordBatch {
 
   setExtra(index: number, extra: RowExtra): void {
     const slot = this.slotOf(index);
-    const empty = extra.timeRaw === '' && extra.sharedEventId === '' && extra.insight === null && extra.signIn === undefined;
+    const empty = extra.timeRaw === '' && extra.sharedEventId === '' && extra.insight === null && extra.signIn === undefined && extra.lossy === undefined;
     if (empty && this.extras === null) return;
     (this.extras ??= [])[slot] = empty ? undefined : extra;
   }
@@ -169,6 +169,8 @@ export interface RowExtra {
   insight: InsightDetails | null;
   /** Present only on ConsoleLogin records: how the sign-in went (failure.ts). */
   signIn?: ConsoleSignIn;
+  /** True for a record rebuilt from a CSV export's columns: no full record exists (ingest/csv/). */
+  lossy?: true;
 }
 
 /** A console sign-in's result and whether it used MFA, as CloudTrail wrote them ('' when absent). */
@@ -216,6 +218,17 @@ export function timeRawOf(row: EventRow): string {
 /** A ConsoleLogin's result and MFA use, null for every other record. */
 export function consoleSignInOf(row: EventRow): ConsoleSignIn | null {
   return row.batch.extra(row.recordIndex)?.signIn ?? null;
+}
+
+/** Whether the row was rebuilt from a CSV export's columns (no full record; see ingest/csv/). */
+export function isLossy(row: EventRow): boolean {
+  return row.batch.extra(row.recordIndex)?.lossy === true;
+}
+
+/** Marks the record at `index` of `batch` as rebuilt from CSV columns, keeping its other rare fields. */
+export function markLossy(batch: RecordBatch, index: number): void {
+  const extra = batch.extra(index);
+  batch.setExtra(index, { timeRaw: extra?.timeRaw ?? '', sharedEventId: extra?.sharedEventId ?? '', insight: extra?.insight ?? null, ...(extra?.signIn ? { signIn: extra.signIn } : {}), lossy: true });
 }
 
 /** The Insight details of an AwsCloudTrailInsight record, null for every other. */

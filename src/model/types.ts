@@ -135,6 +135,9 @@ export type FileShape =
   | 'jsonl'          // one event per line
   | 'lookup-events'  // aws cloudtrail lookup-events output
   | 'eventbridge'    // EventBridge envelope(s), detail holds the event
+  | 'lake-csv'       // CloudTrail Lake saved results (CSV); exact rows when eventjson was selected
+  | 'athena-csv'     // an Athena query's result CSV over AWS's CloudTrail table
+  | 'console-csv'    // the console's Event history "Download CSV"
   | 'digest'         // CloudTrail-Digest: skipped, counted
   | 'empty'          // empty array / Records: []
   | 'not-cloudtrail' // JSON that is not CloudTrail: skipped with a reason

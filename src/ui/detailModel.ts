@@ -3,7 +3,7 @@
  * Insights statistics, and the resources with their links. The component
  * only lays these lines out.
  */
-import { consoleSignInOf, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf } from '../model/recordBatch.js';
+import { consoleSignInOf, isLossy, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf } from '../model/recordBatch.js';
 import { SHARED_WITH } from '../model/resources.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
@@ -137,6 +137,7 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState
   const { role, session } = assumedRoleParts(row.principalArn);
   const account = row.recipientAccount || row.account;
   const lines: DetailLine[] = [
+    ...(isLossy(row) ? [field('Source', 'CSV export: only these columns are known; no full record', 'muted')] : []),
     // An eventTime that did not parse is shown as written, without a zone: `ThisIsAWrongEventTime UTC` read as a time.
     field('Event time', Number.isNaN(row.time) ? unreadableTime(timeRawOf(row)) : `${formatTime(row, zone)} ${zoneLabel(zone, row.time)}`),
     value('User name', row.actor, { field: 'user', value: row.actor }),

@@ -134,6 +134,11 @@ describe('a single file on the command line', () => {
     const tail = run(['tail', gz]);
     expect(await tail.exit).toBe(2);
     expect(tail.stderr()).toBe(`trailtop: no such file: ${gz}\n`);
+    // A CSV export (console, Athena, Lake) is a file trailtop reads too.
+    const csv = join(folder(), 'event_history.csv');
+    const csvScan = run(['scan', csv]);
+    expect(await csvScan.exit).toBe(2);
+    expect(csvScan.stderr()).toBe(`trailtop: no such file: ${csv}\n`);
     const dir = join(folder(), 'nope');
     const other = run(['scan', dir]);
     expect(await other.exit).toBe(2);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDetail, rateChange, resourceQuery } from '../../src/ui/detailModel.js';
 import { makeRow } from './fixtures.js';
+import { markLossy } from '../../src/model/recordBatch.js';
 
 describe('detail model', () => {
   it('lists the summary fields and one console and Config link per resource, or says a link is not available', () => {
@@ -62,6 +63,14 @@ describe('detail model', () => {
     expect(text).toContain('Rate change: ↑ 300%');
     expect(text).toContain('Insight type: ApiCallRateInsight');
     expect(text).toContain('Top error codes: None (no error) (3)');
+  });
+
+  it('says a row rebuilt from a CSV export has no full record, first; other rows say nothing', () => {
+    const row = makeRow({});
+    markLossy(row.batch, row.recordIndex);
+    const lines = buildDetail(row, 'utc').lines;
+    expect(lines[0]).toMatchObject({ label: 'Source', value: 'CSV export: only these columns are known; no full record' });
+    expect(buildDetail(makeRow({}), 'utc').lines.some((l) => l.label === 'Source')).toBe(false);
   });
 
   it('builds the resource timeline query from the ARN, else the name', () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { stringifyJson } from '../../model/stringify.js';
-import { recordRef, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf } from '../../model/recordBatch.js';
+import { isLossy, recordRef, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf } from '../../model/recordBatch.js';
 import type { EventRow, RecordRef } from '../../model/types.js';
 import { sanitize } from '../../term/sanitize.js';
 import { prettyJsonLines } from '../jsonModel.js';
@@ -33,7 +33,8 @@ export function useRecordJson(row: EventRow | null, readRecord?: (ref: RecordRef
       (record) => {
         if (!live) return;
         if (record) {
-          setJson({ row, text: stringifyJson(record, 2), lines: prettyJsonLines(record), message: '' });
+          const message = isLossy(row) ? 'Rebuilt from CSV columns, not the original record.' : '';
+          setJson({ row, text: stringifyJson(record, 2), lines: prettyJsonLines(record), message });
           return;
         }
         const fields = parsedFields(row);

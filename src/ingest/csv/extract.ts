@@ -1,0 +1,83 @@
+/**
+ * A CloudTrail CSV file (Lake saved results, Athena results, the console's
+ * "Download CSV") -> the reader's items, one per data row, and which of
+ * them are lossy (rebuilt from columns, no full record). Rows that cannot be
+ * read (wrong number of cells, a blank line) keep their position as an
+ * undefined item, counted as skipped; the file's reason says why.
+ */
+import { MAX_RECORD_CHARS } from '../limits.js';
+import { classifyHeader, compact } from './header.js';
+import { isBlankRecord, parseCsv } from './parse.js';
+import { consoleRow, tableRow, type CsvItem } from './rows.js';
+import type { Extracted } from '../detect.js';
+
+export interface CsvExtracted extends Extracted {
+  /** 1 for each item rebuilt from columns. */
+  lossy: Uint8Array;
+}
+
+/** The file's header row, when its first line is a CSV header naming CloudTrail columns; null otherwise. */
+function headerOf(text: string): { headers: string[]; firstTime: string } | null {
+  // A header line is short; a first line of megabytes is not one.
+  const head = parseCsv(text.slice(0, 256 * 1024), 64 * 1024, 2);
+  const first = head.records[0];
+  if (!first || first.fields.length < 2) return null;
+  const timeAt = first.fields.findIndex((h) => compact(h) === 'eventtime');
+  const second = head.records[1];
+  return { headers: first.fields, firstTime: timeAt >= 0 && second ? (second.fields[timeAt] ?? '') : '' };
+}
+
+/** Whether the text's first line reads as a CSV header of two or more cells (for the not-cloudtrail reason). */
+export function looksLikeCsv(text: string): boolean {
+  const line = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
+  return line.includes(',') && headerOf(text) !== null;
+}
+
+/** Whether `text` starts with a header line naming CloudTrail columns (a big file's first bytes). */
+export function isCloudTrailCsvHeader(text: string): boolean {
+  const head = headerOf(text);
+  return head !== null && classifyHeader(head.headers, head.firstTime) !== null;
+}
+
+/** The CloudTrail CSV in `text` (BOM removed), or null when its header is not one. */
+export function extractCsv(text: string): CsvExtracted | null {
+  const head = headerOf(text);
+  if (!head) return null;
+  const header = classifyHeader(head.headers, head.firstTime);
+  if (!header) return null;
+  const parsed = parseCsv(text, MAX_RECORD_CHARS);
+  const records = parsed.records.slice(1);
+  const width = header.roles.length;
+  const items: unknown[] = [];
+  const lossy = new Uint8Array(records.length);
+  let ragged = 0;
+  let firstRagged = '';
+  let badTimes = 0;
+  let firstBadTime = '';
+  let badJson = 0;
+  for (const record of records) {
+    if (isBlankRecord(record)) continue;
+    if (record.fields.length !== width) {
+      ragged++;
+      if (!firstRagged) firstRagged = `line ${record.line}: ${record.fields.length} cells, the header has ${width}`;
+      items.push(undefined);
+      continue;
+    }
+    const row: CsvItem = header.shape === 'console-csv' ? consoleRow(record.fields, header.roles) : tableRow(record.fields, header.roles);
+    if (row.lossy) lossy[items.length] = 1;
+    if (row.badTime) {
+      badTimes++;
+      if (!firstBadTime) firstBadTime = `line ${record.line}`;
+    }
+    if (row.badJson) badJson++;
+    items.push(row.item);
+  }
+  const notes: string[] = [];
+  if (parsed.error) notes.push(`CSV stops at ${parsed.error}`);
+  if (ragged > 0) notes.push(`${ragged} ${ragged === 1 ? 'row was' : 'rows were'} skipped for a wrong number of cells (first at ${firstRagged})`);
+  if (badTimes > 0) notes.push(`${badTimes} ${badTimes === 1 ? 'row has' : 'rows have'} an event time that is not a readable time (first at ${firstBadTime})`);
+  if (badJson > 0) notes.push(`${badJson} eventjson ${badJson === 1 ? 'cell was' : 'cells were'} not a JSON object; read from the other columns`);
+  if (items.length === 0 && parsed.error) return { shape: 'bad', items: [], reason: `invalid CSV: ${parsed.error}`, lossy: new Uint8Array(0) };
+  if (items.length === 0) return { shape: 'empty', items: [], reason: '', lossy: new Uint8Array(0) };
+  return { shape: header.shape, items, reason: notes.join('; '), lossy: lossy.subarray(0, items.length) };
+}
