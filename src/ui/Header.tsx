@@ -76,11 +76,12 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const fullFollowText = newCount > 0 && !follow ? `paused ${newMarker} (f)` : settled ? '' : follow ? 'following' : 'paused';
   const conflicts = progress.conflictCount ?? 0;
   const problems = [
-    conflicts > 0 ? `! ${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
-    bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
+    conflicts > 0 ? `${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
+    bad > 0 ? `${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);
-  const fullBadText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
+  // One `!` before the problems, only when something is wrong (skipped files are not), as the --db header says them.
+  const fullBadText = problems.length > 0 ? `${conflicts > 0 || bad > 0 ? '! ' : ''}${problems.join(' · ')} (b)` : '';
   // Short forms for a narrow terminal, whose header is cut at its end: the counts of bad files and conflicting
   // duplicates must survive (at 80 columns with findings, '! 1 conflicting dup…' hid the 2 bad files after it).
   const shortProblems = (withSkipped: boolean): string => {
@@ -91,17 +92,20 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const fixedWith = (followText: string, badText: string, readText: string): string =>
     `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${readText}${findingsText ? `  ${findingsText}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
   // On a narrow terminal the usual states make room for the folder's name: 'following' first (paused
-  // is still said), then skipped files when none is bad (b and the footer still reach them), else the
-  // problems' short form, skipped files last; then the records-read count (the loading line repeats it
-  // while loading), so findings don't push the name out.
+  // is still said), then skipped files when none is bad (b and the footer still reach them), then the
+  // records-read count (the loading line repeats it while loading, the --db header never shows it), then
+  // the problems' short form, skipped files last, so findings don't push the name out. The skipped files
+  // go after the records-read count: at 80 columns on a folder with bad and skipped files the header said
+  // '! 2 bad (b)' where the --db one says '! 2 bad files · 2 skipped (b)'.
   const onlySkipped = bad === 0 && conflicts === 0;
   const { follow: followText, bad: badText, read: readText } = shortenToFit(
     { follow: fullFollowText, bad: fullBadText, read },
     [
       (p) => (p.follow = follow ? '' : p.follow),
+      (p) => (p.bad = onlySkipped ? '' : p.bad),
+      (p) => (p.read = ''),
       (p) => (p.bad = onlySkipped ? '' : shortProblems(true)),
       (p) => (p.bad = onlySkipped ? '' : shortProblems(false)),
-      (p) => (p.read = ''),
     ],
     (p) => displayWidth(fixedWith(p.follow, p.bad, p.read)) + FOLDER_ROOM <= width,
   );
@@ -113,6 +117,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const lineOf = (p: typeof parts): string => [p.brand, p.state, activityText, p.counts, p.findings, p.follow, p.bad].filter(Boolean).join('  ');
   const shorter: ShortenStep<typeof parts>[] = [
     (p) => (p.counts = counts),
+    (p) => (p.bad = shortProblems(true)),
     (p) => (p.bad = shortProblems(false)),
     (p) => (p.brand = ''),
     (p) => (p.findings = findingsForms[1] ?? p.findings),
