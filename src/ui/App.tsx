@@ -37,7 +37,7 @@ import { principalSummary } from '../investigate/principal.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
 import { followTopSelection } from './investigate/topValuesModel.js';
-import { summaryLines, summaryTitle } from './investigate/principalModel.js';
+import { summaryLines, summaryTitle, type SummaryLine } from './investigate/principalModel.js';
 import { stepLine } from './investigate/principalKeys.js';
 import { useFollowedSummaryLine } from './investigate/useFollowedSummaryLine.js';
 import { PrincipalView } from './investigate/PrincipalView.js';
@@ -307,7 +307,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   );
   const principalLines = useMemo(() => (summary ? summaryLines(summary, state.zone, width) : []), [summary, state.zone, width]);
   const selectSummaryLine = useCallback((index: number) => dispatch({ type: 'principal', index }), [dispatch]);
-  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine);
+  const keepSummaryLines = useCallback((lines: readonly SummaryLine[]) => dispatch({ type: 'keepView', change: { principal: lines } }), [dispatch]);
+  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine, state.viewsKept.principal, keepSummaryLines);
   const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
   // Counted again as events arrive (or after the help), a value can move in the ranking: the selection goes
   // with it. What the view last showed, kept under the help, forgotten once it closes (it opens on its first line).
@@ -317,11 +318,15 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       if (state.mode !== 'help') topShown.current = null;
       return;
     }
-    const shown = topShown.current;
+    // Reopened by Esc from a list its Enter opened: the values it was left on (kept with the place), so the
+    // line goes back to the value chosen, wherever events counted since have moved it.
+    const kept = state.viewsKept.top;
+    const shown = topShown.current ?? (kept ? { result: kept, index: state.topIndex } : null);
     const index = shown && shown.result !== topResult ? followTopSelection(shown, topResult, state.topIndex) : state.topIndex;
     topShown.current = { result: topResult, index };
     if (index !== state.topIndex) dispatch({ type: 'top', index });
-  }, [topResult, state.topIndex, state.mode, dispatch]);
+    if (kept !== topResult) dispatch({ type: 'keepView', change: { top: topResult } });
+  }, [topResult, state.topIndex, state.mode, state.viewsKept.top, dispatch]);
 
   // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
   const applied = state.mode === 'query' ? null : state.queryText;

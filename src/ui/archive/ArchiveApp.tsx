@@ -76,7 +76,7 @@ import type { PrincipalSummary } from '../../investigate/principal.js';
 import { PrincipalView } from '../investigate/PrincipalView.js';
 import { stepLine } from '../investigate/principalKeys.js';
 import { useFollowedSummaryLine } from '../investigate/useFollowedSummaryLine.js';
-import { summaryLines, summaryTitle } from '../investigate/principalModel.js';
+import { summaryLines, summaryTitle, type SummaryLine } from '../investigate/principalModel.js';
 
 export interface ArchiveAppProps {
   session: ArchiveSession;
@@ -459,9 +459,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const s = stateRef.current!;
         const shown = ctxRef.current.top;
         setTop(result);
+        // Reopened by Esc from a list its Enter opened: the values it was left on (kept with the place), so the
+        // line goes back to the value chosen, wherever an import since has moved it (opened anew, none are kept).
+        const kept = s.viewsKept.top;
+        const before = follow && shown ? { result: shown, index: s.topIndex } : kept ? { result: kept, index: s.topIndex } : null;
         // Fewer values than before (an exclusion, an import): the line stays on the last, as drawn, so Enter takes it.
-        const index = followTopSelection(follow && shown ? { result: shown, index: s.topIndex } : null, result, s.topIndex);
-        if (index !== s.topIndex) setState({ ...s, topIndex: index });
+        const index = followTopSelection(before, result, s.topIndex);
+        setState({ ...s, topIndex: index, viewsKept: { ...s.viewsKept, top: result } });
       }),
     [session, countFor, setState],
   );
@@ -476,7 +480,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   );
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
   const selectSummaryLine = useCallback((index: number) => setState({ ...stateRef.current!, principalIndex: index }), [setState]);
-  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine);
+  const keepSummaryLines = useCallback((lines: readonly SummaryLine[]) => setState({ ...stateRef.current!, viewsKept: { ...stateRef.current!.viewsKept, principal: lines } }), [setState]);
+  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine, state.viewsKept.principal, keepSummaryLines);
 
   /**
    * `sizeIndex` -1: the size that fits the span into `fitRows` lines; `keep`: the bucket to stay on (its
