@@ -195,7 +195,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const stripFilter = useMemo(() => ({ query: state.queryText, tags, marksVersion }), [state.queryText, tags, marksVersion]);
   // The query the rows of this render belong to (null while they still belong to an older one).
   const rowsQuery = useRef<string | null>(null);
-  rowsQuery.current = view.query === compiled && ready ? state.queryText : null;
+  const rowsFresh = view.query === compiled && ready;
+  rowsQuery.current = rowsFresh ? state.queryText : null;
   const editing = state.mode === 'query';
   // Only shown while editing; new values can widen what a fuzzy word means, so it follows the store.
   // A capitalised OR/AND/NOT is a plain word here: say so before what the fuzzy words matched.
@@ -318,6 +319,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       if (state.mode !== 'help') topShown.current = null;
       return;
     }
+    // Counted over the rows of the query before (Esc back has just restored its own, still being filtered):
+    // following the value through them would show the line on another value until the rows catch up.
+    if (!rowsFresh) return;
     // Reopened by Esc from a list its Enter opened: the values it was left on (kept with the place), so the
     // line goes back to the value chosen, wherever events counted since have moved it.
     const kept = state.viewsKept.top;
@@ -326,7 +330,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     topShown.current = { result: topResult, index };
     if (index !== state.topIndex) dispatch({ type: 'top', index });
     if (kept !== topResult) dispatch({ type: 'keepView', change: { top: topResult } });
-  }, [topResult, state.topIndex, state.mode, state.viewsKept.top, dispatch]);
+  }, [topResult, rowsFresh, state.topIndex, state.mode, state.viewsKept.top, dispatch]);
 
   // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
   const applied = state.mode === 'query' ? null : state.queryText;
