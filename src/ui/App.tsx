@@ -13,7 +13,7 @@ import { colorEnabled } from '../term/color.js';
 import type { Env } from '../term/osc52.js';
 import { describeCopy, osc52Copy } from '../term/osc52.js';
 import { supportsHyperlinks } from '../term/osc8.js';
-import { unicodeBlocks } from '../term/glyphs.js';
+import { unicodeBlocks, own, setAsciiSymbols, unicodeSymbols } from '../term/glyphs.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import { BadFilesView, badFileLines } from './BadFilesView.js';
@@ -147,7 +147,7 @@ function explainFuzzy(compiled: CompiledQuery | null): string {
     .explain(4)
     .filter((e) => e.values.length > 0)
     .map((e) => `${e.word} ~ ${e.values.join(', ')}${e.more > 0 ? ` (+${e.more})` : ''}`)
-    .join('  ·  ');
+    .join(own('  ·  '));
 }
 
 /** Detail panel width when it sits beside the list (terminals >= SIDE_BY_SIDE columns). */
@@ -183,6 +183,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const runningWork = useRef<RunningWork | null>(null);
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const ascii = useMemo(() => !unicodeBlocks(env), [env]);
+  // Before any child draws: every symbol trailtop writes reads this (glyphs.ts own), in ASCII where the terminal cannot show it.
+  setAsciiSymbols(!unicodeSymbols(env));
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
   // Marks live with the folder's remembered state (saved on every change when saving is on); `mark:*` reads them.
   const marks = useMemo(() => new MarkSet(remembered.marks(), (ids) => remembered.setMarks(ids)), [remembered]);
@@ -220,7 +222,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const headH = headerHeight(progress);
   const stripH = stripHeight(termRows);
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
-  const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
+  const right = `${ready ? '' : own('filtering… ')}${zoneLabel(state.zone)}`;
   // A question waiting for its answer comes before any message; either may take more than one line.
   const room = statusRoom(width, right);
   const statusShown =
@@ -533,7 +535,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   };
 
   let main;
-  const emptyText = store.size === 0 ? (progress.phase === 'loading' ? 'Loading…' : 'No events here yet') : 'No events match the query';
+  const emptyText = store.size === 0 ? (progress.phase === 'loading' ? own('Loading…') : 'No events here yet') : 'No events match the query';
   const list = (w: number) => (
     <EventList rows={listRows} spanRows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} columnDefs={columnDefs} />
   );

@@ -7,6 +7,7 @@ import { displayWidth, truncate } from '../term/width.js';
 import { truncateStart } from './pathText.js';
 import { shortenToFit, type ShortenStep } from './shortenToFit.js';
 import { useTheme } from './theme.js';
+import { own } from '../term/glyphs.js';
 
 export interface HeaderProps {
   folder: string;
@@ -60,7 +61,7 @@ const MIN_FOLDER = 5;
 export function Header({ folder, progress, watching, shown, total, newCount, newBelow = false, follow, activity = '', findings = '', width }: HeaderProps) {
   const theme = useTheme();
   const state = liveState(progress, watching);
-  const stateMark = state === 'watching' ? '●' : state === 'loading' ? '◌' : '○';
+  const stateMark = state === 'watching' ? own('●') : state === 'loading' ? own('◌') : own('○');
   const bad = progress.badFiles.length;
   const skipped = progress.skippedFiles.length;
   const noun = total === 1 ? 'event' : 'events';
@@ -69,7 +70,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const findingsText = findingsForms[0] ?? '';
   // Records read count copies (the same event in two files) once: say which number is which.
   const read = progress.eventsRead > total ? ` (${formatCount(progress.eventsRead)} records read)` : '';
-  const newMarker = `${newBelow ? '▼' : '▲'} ${formatCount(newCount)} new`;
+  const newMarker = `${newBelow ? own('▼') : own('▲')} ${formatCount(newCount)} new`;
   // Nothing more can arrive (--no-watch once loaded, the folder gone): following or paused would promise
   // events, as the --db dashboard on a read-only archive says neither; unseen arrivals are still counted.
   const settled = state === 'not watching' || state === 'folder gone';
@@ -81,12 +82,12 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);
   // One `!` before the problems, only when something is wrong (skipped files are not), as the --db header says them.
-  const fullBadText = problems.length > 0 ? `${conflicts > 0 || bad > 0 ? '! ' : ''}${problems.join(' · ')} (b)` : '';
+  const fullBadText = problems.length > 0 ? `${conflicts > 0 || bad > 0 ? '! ' : ''}${problems.join(own(' · '))} (b)` : '';
   // Short forms for a narrow terminal, whose header is cut at its end: the counts of bad files and conflicting
   // duplicates must survive (at 80 columns with findings, '! 1 conflicting dup…' hid the 2 bad files after it).
   const shortProblems = (withSkipped: boolean): string => {
     const parts = [conflicts > 0 ? `${formatCount(conflicts)} dup${conflicts === 1 ? '' : 's'}` : '', bad > 0 ? `${formatCount(bad)} bad` : '', withSkipped && skipped > 0 ? `${formatCount(skipped)} skipped` : ''].filter(Boolean);
-    return parts.length === 0 ? '' : `${conflicts > 0 || bad > 0 ? '! ' : ''}${parts.join(' · ')} (b)`;
+    return parts.length === 0 ? '' : `${conflicts > 0 || bad > 0 ? '! ' : ''}${parts.join(own(' · '))} (b)`;
   };
   const activityText = activity ? sanitize(activity) : '';
   const fixedWith = (followText: string, badText: string, readText: string): string =>
