@@ -12,6 +12,7 @@
  * Text is expected to be sanitised already (no escape sequences).
  */
 import { isWideCodePoint } from './eastAsianWide.js';
+import { own, symbolsInAscii } from './glyphs.js';
 
 // Made on first use: building them costs tens of ms at start-up, and most runs of the headless commands measure nothing.
 let segmenterMade: Intl.Segmenter | null = null;
@@ -206,6 +207,11 @@ export function displayWidth(text: string): number {
 
 export const ELLIPSIS = '…';
 
+/** The mark a cut ends with: `…`, or `...` where the terminal cannot draw it (glyphs.ts own). */
+export function ellipsis(): string {
+  return own(ELLIPSIS);
+}
+
 /**
  * Beyond this many UTF-16 units past the target width, truncate looks only at
  * a prefix: a hostile 50 MB field must not be segmented whole to show 40 columns.
@@ -220,6 +226,7 @@ const PREFIX_SLACK = 4096;
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   if (text.length <= width && PRINTABLE_ASCII.test(text)) return text;
+  if (symbolsInAscii()) return truncateWith(text, width, '...');
   // width + 1 printable ASCII characters certainly overflow, and none of them joins a neighbour.
   if (text.length > width && PRINTABLE_ASCII.test(text.slice(0, width + 1))) {
     return width === 1 ? ELLIPSIS : text.slice(0, width - 1) + ELLIPSIS;
@@ -249,6 +256,26 @@ export function truncate(text: string, width: number): string {
     return true;
   });
   return overflowed || cutOff ? source.slice(0, fitsWithEllipsis) + ELLIPSIS : source;
+}
+
+/**
+ * truncate with a mark wider than one column (`...` on a terminal that cannot draw `…`): as much of the
+ * text as leaves room for it; a column too narrow for the mark shows as many of its dots as fit.
+ */
+function truncateWith(text: string, width: number, mark: string): string {
+  // A hostile 50 MB field is looked at only as far as any terminal could show of it.
+  const source = text.slice(0, width * 4 + PREFIX_SLACK);
+  if (source.length === text.length && displayWidth(source) <= width) return text;
+  if (width <= mark.length) return mark.slice(0, width);
+  let kept = 0;
+  let used = 0;
+  scanClusters(source, (index, length, w) => {
+    if (used + w > width - mark.length) return false;
+    used += w;
+    kept = index + length;
+    return true;
+  });
+  return text.slice(0, kept) + mark;
 }
 
 /** Pads `text` with spaces on the right up to `width` columns (never cuts). */

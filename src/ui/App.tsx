@@ -13,7 +13,7 @@ import { colorEnabled } from '../term/color.js';
 import type { Env } from '../term/osc52.js';
 import { describeCopy, osc52Copy } from '../term/osc52.js';
 import { supportsHyperlinks } from '../term/osc8.js';
-import { unicodeBlocks } from '../term/glyphs.js';
+import { unicodeBlocks, own, setAsciiSymbols, unicodeSymbols } from '../term/glyphs.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
 import { BadFilesView, badFileLines } from './BadFilesView.js';
@@ -37,7 +37,7 @@ import { principalSummary } from '../investigate/principal.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
 import { followTopSelection } from './investigate/topValuesModel.js';
-import { summaryLines, summaryTitle } from './investigate/principalModel.js';
+import { summaryLines, summaryTitle, type SummaryLine } from './investigate/principalModel.js';
 import { stepLine } from './investigate/principalKeys.js';
 import { useFollowedSummaryLine } from './investigate/useFollowedSummaryLine.js';
 import { PrincipalView } from './investigate/PrincipalView.js';
@@ -147,7 +147,7 @@ function explainFuzzy(compiled: CompiledQuery | null): string {
     .explain(4)
     .filter((e) => e.values.length > 0)
     .map((e) => `${e.word} ~ ${e.values.join(', ')}${e.more > 0 ? ` (+${e.more})` : ''}`)
-    .join('  ·  ');
+    .join(own('  ·  '));
 }
 
 /** Detail panel width when it sits beside the list (terminals >= SIDE_BY_SIDE columns). */
@@ -183,6 +183,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const runningWork = useRef<RunningWork | null>(null);
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const ascii = useMemo(() => !unicodeBlocks(env), [env]);
+  // Before any child draws: every symbol trailtop writes reads this (glyphs.ts own), in ASCII where the terminal cannot show it.
+  setAsciiSymbols(!unicodeSymbols(env));
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
   // Marks live with the folder's remembered state (saved on every change when saving is on); `mark:*` reads them.
   const marks = useMemo(() => new MarkSet(remembered.marks(), (ids) => remembered.setMarks(ids)), [remembered]);
@@ -195,7 +197,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const stripFilter = useMemo(() => ({ query: state.queryText, tags, marksVersion }), [state.queryText, tags, marksVersion]);
   // The query the rows of this render belong to (null while they still belong to an older one).
   const rowsQuery = useRef<string | null>(null);
-  rowsQuery.current = view.query === compiled && ready ? state.queryText : null;
+  const rowsFresh = view.query === compiled && ready;
+  rowsQuery.current = rowsFresh ? state.queryText : null;
   const editing = state.mode === 'query';
   // Only shown while editing; new values can widen what a fuzzy word means, so it follows the store.
   // A capitalised OR/AND/NOT is a plain word here: say so before what the fuzzy words matched.
@@ -219,7 +222,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const headH = headerHeight(progress);
   const stripH = stripHeight(termRows);
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
-  const right = `${ready ? '' : 'filtering… '}${zoneLabel(state.zone)}`;
+  const right = `${ready ? '' : own('filtering… ')}${zoneLabel(state.zone)}`;
   // A question waiting for its answer comes before any message; either may take more than one line.
   const room = statusRoom(width, right);
   const statusShown =
@@ -307,7 +310,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   );
   const principalLines = useMemo(() => (summary ? summaryLines(summary, state.zone, width) : []), [summary, state.zone, width]);
   const selectSummaryLine = useCallback((index: number) => dispatch({ type: 'principal', index }), [dispatch]);
-  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine);
+  const keepSummaryLines = useCallback((lines: readonly SummaryLine[]) => dispatch({ type: 'keepView', change: { principal: lines } }), [dispatch]);
+  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine, state.viewsKept.principal, keepSummaryLines);
   const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
   // Counted again as events arrive (or after the help), a value can move in the ranking: the selection goes
   // with it. What the view last showed, kept under the help, forgotten once it closes (it opens on its first line).
@@ -317,11 +321,18 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       if (state.mode !== 'help') topShown.current = null;
       return;
     }
-    const shown = topShown.current;
+    // Counted over the rows of the query before (Esc back has just restored its own, still being filtered):
+    // following the value through them would show the line on another value until the rows catch up.
+    if (!rowsFresh) return;
+    // Reopened by Esc from a list its Enter opened: the values it was left on (kept with the place), so the
+    // line goes back to the value chosen, wherever events counted since have moved it.
+    const kept = state.viewsKept.top;
+    const shown = topShown.current ?? (kept ? { result: kept, index: state.topIndex } : null);
     const index = shown && shown.result !== topResult ? followTopSelection(shown, topResult, state.topIndex) : state.topIndex;
     topShown.current = { result: topResult, index };
     if (index !== state.topIndex) dispatch({ type: 'top', index });
-  }, [topResult, state.topIndex, state.mode, dispatch]);
+    if (kept !== topResult) dispatch({ type: 'keepView', change: { top: topResult } });
+  }, [topResult, rowsFresh, state.topIndex, state.mode, state.viewsKept.top, dispatch]);
 
   // Every query that gets applied (kept with Enter, a pivot, a jump, back/forward) goes into the history.
   const applied = state.mode === 'query' ? null : state.queryText;
@@ -524,7 +535,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   };
 
   let main;
-  const emptyText = store.size === 0 ? (progress.phase === 'loading' ? 'Loading…' : 'No events here yet') : 'No events match the query';
+  const emptyText = store.size === 0 ? (progress.phase === 'loading' ? own('Loading…') : 'No events here yet') : 'No events match the query';
   const list = (w: number) => (
     <EventList rows={listRows} spanRows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} columnDefs={columnDefs} />
   );

@@ -6,6 +6,7 @@ import { truncate } from '../term/width.js';
 import { truncateStart } from './pathText.js';
 import { useTheme } from './theme.js';
 import { wrapText, wrapWords } from './wrap.js';
+import { own } from '../term/glyphs.js';
 
 export interface BadFilesViewProps {
   bad: readonly BadFile[];
@@ -69,7 +70,7 @@ export function BadFilesView({ bad, skipped, conflicts, conflictCount, scroll, w
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(' Files with problems · j/k scroll · Esc back', width)}
+        {truncate(own(' Files with problems · j/k scroll · Esc back'), width)}
       </Text>
       {lines.slice(top, top + body).map((line, i) => (
         <Text

@@ -9,6 +9,7 @@ import { sanitize } from '../term/sanitize.js';
 import { displayWidth, fit, truncate } from '../term/width.js';
 import { useTheme, type Theme } from './theme.js';
 import { wrapText, wrapWords } from './wrap.js';
+import { own } from '../term/glyphs.js';
 
 export interface DetailPanelProps {
   row: EventRow;
@@ -138,15 +139,15 @@ export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyper
   const bodyHeight = detailBodyHeight(height);
   const top = detailTop(layout, scroll, bodyHeight);
   const visible = layout.screen.slice(top, top + bodyHeight);
-  const more = layout.screen.length > bodyHeight ? ` ${top + 1}-${Math.min(layout.screen.length, top + bodyHeight)}/${layout.screen.length} PgUp/PgDn ·` : '';
+  const more = layout.screen.length > bodyHeight ? ` ${top + 1}-${Math.min(layout.screen.length, top + bodyHeight)}/${layout.screen.length} PgUp/PgDn ${own('·')}` : '';
   // The keys go first when the title does not fit (the status line has them too): a title is never cut.
-  const keys = DETAIL_TITLE_KEYS.map((key, i) => (i === 0 ? ` ${key}` : ` · ${key}`));
+  const keys = DETAIL_TITLE_KEYS.map((key, i) => (i === 0 ? ` ${own(key)}` : ` ${own('·')} ${own(key)}`));
   let title = ` Event details${more}`;
   for (const key of keys) {
     if (displayWidth(`${title}${key} `) > inner) break;
     title += key;
   }
-  title = title.endsWith('·') ? title.slice(0, -2) : title;
+  title = title.endsWith(own('·')) ? title.slice(0, -2) : title;
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
@@ -155,13 +156,13 @@ export function DetailPanel({ row, zone, linkIndex, scroll, width, height, hyper
       {visible.map((line, i) => {
         const color = toneColor(theme, line.tone);
         // Every line of the selected link is marked, so it reads as one even without colour.
-        const marker = line.selected ? '›' : ' ';
+        const marker = line.selected ? own('›') : ' ';
         const label = fit(line.label, LABEL_WIDTH);
         const text = line.url && hyperlinks ? hyperlink(line.url, line.text, true) : line.text;
         if (line.tone === 'heading') {
           return (
             <Text key={i} wrap="truncate-end" bold={theme.bold} color={color}>
-              {truncate(`─ ${line.text} `, inner)}
+              {truncate(`${own('─')} ${line.text} `, inner)}
             </Text>
           );
         }

@@ -7,6 +7,7 @@ import { measuredRange, type ListWindow } from './listModel.js';
 import { sanitize } from '../term/sanitize.js';
 import { fit } from '../term/width.js';
 import { useTheme, type Theme } from './theme.js';
+import { own } from '../term/glyphs.js';
 
 /** Cursor mark + row-kind mark, in front of every row. */
 export const GUTTER = 2;
@@ -61,7 +62,7 @@ interface ListRowProps {
 /** One row; memoised so rows that did not change are not rebuilt when new events arrive. */
 const ListRow = memo(function ListRow({ row, selected, marked, columns, ctx, theme, width }: ListRowProps) {
   const color = isInsight(row) ? theme.insight : isError(row) ? theme.error : undefined;
-  const line = `${selected ? (marked ? '»' : '›') : marked ? '*' : ' '}${rowMarker(row)}${rowText(row, columns, ctx)}`;
+  const line = `${selected ? (marked ? own('»') : own('›')) : marked ? '*' : ' '}${rowMarker(row)}${rowText(row, columns, ctx)}`;
   // Only the highlighted row needs its trailing blanks (the bar spans the line); Ink pays per character drawn.
   const highlighted = selected && theme.inverse;
   return (

@@ -30,6 +30,7 @@ import { editLine, visiblePart } from './lineEditor.js';
 import { useTheme } from './theme.js';
 import { answerSharedKey, useViewKeys } from './viewKeys.js';
 import { wrapHints, wrapWords } from './wrap.js';
+import { own, symbolsInAscii } from '../term/glyphs.js';
 
 export interface ExportDialogProps extends Omit<PluginViewProps, 'store' | 'setQuery' | 'zone'> {
   /** Whose download it is (one session per store), unless `session` is given. */
@@ -63,7 +64,7 @@ export const EXPORT_HINTS: Readonly<Record<DialogPhase, string>> = {
 
 /** The hints of a phase; Ctrl-O's says whether "marked only" is on now (a toggle's hint that never changes reads as an offer). */
 export function exportHints(phase: DialogPhase, markedOnly: boolean): string {
-  const hints = EXPORT_HINTS[phase];
+  const hints = own(EXPORT_HINTS[phase]);
   return markedOnly ? hints.replace('Ctrl-O marked only: off', 'Ctrl-O marked only: on') : hints;
 }
 
@@ -293,7 +294,7 @@ export function ExportDialog({
         { lines: [plain(`Downloading ${eventCount(total)} as ${format} to`)], rank: 4 },
         { lines: [pathLine('  ', target)], rank: 5 },
         { lines: [blank], rank: 9 },
-        { lines: [plain(progress ? formatProgressLine(progress, inner) : 'starting…', theme.accent)], rank: 0 },
+        { lines: [plain(progress ? formatProgressLine(progress, inner) : own('starting…'), theme.accent)], rank: 0 },
       );
     } else {
       const written = job.status === 'done' ? job.written : 0;
@@ -309,20 +310,20 @@ export function ExportDialog({
         <Text>Format  </Text>
         {EXPORT_FORMATS.map((format) => (
           <Text key={format} color={format === state.format ? theme.accent : undefined} bold={format === state.format && theme.bold}>
-            {`${format === state.format ? '(•)' : '( )'} ${FORMAT_LABELS[format]}  `}
+            {`${format === state.format ? own('(•)') : '( )'} ${FORMAT_LABELS[format]}  `}
           </Text>
         ))}
       </Text>
     );
-    const warning = state.format === 'csv' && !session.csvWarningShown ? wrapWords(`⚠ ${CSV_WARNING}`, inner) : [];
+    const warning = state.format === 'csv' && !session.csvWarningShown ? wrapWords(own(`⚠ ${CSV_WARNING}`), inner) : [];
     const count = state.markedOnly ? markedCount : source ? source.all : rows.length;
-    const shownCount = (n: number | null): string => (n === null ? '…' : n.toLocaleString('en-US'));
+    const shownCount = (n: number | null): string => (n === null ? own('…') : n.toLocaleString('en-US'));
     const orderNote = order === 'oldest' ? 'oldest first' : 'newest first';
     const rowsLine: DialogLine = () => (
       <Text wrap="truncate-end">
         <Text>Events  </Text>
-        <Text color={state.markedOnly ? undefined : theme.accent}>{`${state.markedOnly ? '( )' : '(•)'} all  `}</Text>
-        <Text color={state.markedOnly ? theme.accent : undefined}>{`${state.markedOnly ? '(•)' : '( )'} marked only (${shownCount(markedCount)})  `}</Text>
+        <Text color={state.markedOnly ? undefined : theme.accent}>{`${state.markedOnly ? '( )' : own('(•)')} all  `}</Text>
+        <Text color={state.markedOnly ? theme.accent : undefined}>{`${state.markedOnly ? own('(•)') : '( )'} marked only (${shownCount(markedCount)})  `}</Text>
         <Text color={theme.muted}>Ctrl-O</Text>
       </Text>
     );
@@ -339,7 +340,7 @@ export function ExportDialog({
       { lines: [() => <PathField path={state.path} caret={state.caret} focused={state.phase === 'edit' && active} room={inner - 8} />], rank: 0 },
       { lines: [pathLine('        ', target, theme.muted)], rank: 5 },
       // The warning may lose its last lines, never its start.
-      { lines: warning.map((text) => (cut: boolean) => <Text color={theme.warn}>{cut ? truncate(`${text} …`, inner) : text}</Text>), rank: 4, partial: true },
+      { lines: warning.map((text) => (cut: boolean) => <Text color={theme.warn}>{cut ? truncate(`${text} ${own('…')}`, inner) : text}</Text>), rank: 4, partial: true },
     );
     if (state.phase === 'confirm') {
       // The question names the file, so the reader knows what is overwritten even on a short terminal.
@@ -359,7 +360,7 @@ export function ExportDialog({
 
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Box flexDirection="column" width={boxWidth} borderStyle="round" borderColor={theme.accent} paddingX={1} flexShrink={0}>
+      <Box flexDirection="column" width={boxWidth} borderStyle={symbolsInAscii() ? 'classic' : 'round'} borderColor={theme.accent} paddingX={1} flexShrink={0}>
         {shown.map(({ line: draw, cut }, i) => (
           <Box key={i} flexShrink={0}>
             {draw(cut)}
@@ -383,7 +384,7 @@ function PathField({ path, caret, focused, room }: { path: string; caret: number
   return (
     <Text wrap="truncate-end">
       {`File    ${part.before}`}
-      {theme.inverse ? <Text inverse>{part.at || ' '}</Text> : <Text>{`▏${part.at}`}</Text>}
+      {theme.inverse ? <Text inverse>{part.at || ' '}</Text> : <Text>{`${own('▏')}${part.at}`}</Text>}
       {part.after}
     </Text>
   );

@@ -7,6 +7,7 @@ import { displayWidth, truncate } from '../term/width.js';
 import { truncateStart } from './pathText.js';
 import { shortenToFit, type ShortenStep } from './shortenToFit.js';
 import { useTheme } from './theme.js';
+import { own } from '../term/glyphs.js';
 
 export interface HeaderProps {
   folder: string;
@@ -60,7 +61,7 @@ const MIN_FOLDER = 5;
 export function Header({ folder, progress, watching, shown, total, newCount, newBelow = false, follow, activity = '', findings = '', width }: HeaderProps) {
   const theme = useTheme();
   const state = liveState(progress, watching);
-  const stateMark = state === 'watching' ? '●' : state === 'loading' ? '◌' : '○';
+  const stateMark = state === 'watching' ? own('●') : state === 'loading' ? own('◌') : own('○');
   const bad = progress.badFiles.length;
   const skipped = progress.skippedFiles.length;
   const noun = total === 1 ? 'event' : 'events';
@@ -69,39 +70,43 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const findingsText = findingsForms[0] ?? '';
   // Records read count copies (the same event in two files) once: say which number is which.
   const read = progress.eventsRead > total ? ` (${formatCount(progress.eventsRead)} records read)` : '';
-  const newMarker = `${newBelow ? '▼' : '▲'} ${formatCount(newCount)} new`;
+  const newMarker = `${newBelow ? own('▼') : own('▲')} ${formatCount(newCount)} new`;
   // Nothing more can arrive (--no-watch once loaded, the folder gone): following or paused would promise
   // events, as the --db dashboard on a read-only archive says neither; unseen arrivals are still counted.
   const settled = state === 'not watching' || state === 'folder gone';
   const fullFollowText = newCount > 0 && !follow ? `paused ${newMarker} (f)` : settled ? '' : follow ? 'following' : 'paused';
   const conflicts = progress.conflictCount ?? 0;
   const problems = [
-    conflicts > 0 ? `! ${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
-    bad > 0 ? `! ${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
+    conflicts > 0 ? `${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
+    bad > 0 ? `${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);
-  const fullBadText = problems.length > 0 ? `${problems.join(' · ')} (b)` : '';
+  // One `!` before the problems, only when something is wrong (skipped files are not), as the --db header says them.
+  const fullBadText = problems.length > 0 ? `${conflicts > 0 || bad > 0 ? '! ' : ''}${problems.join(own(' · '))} (b)` : '';
   // Short forms for a narrow terminal, whose header is cut at its end: the counts of bad files and conflicting
   // duplicates must survive (at 80 columns with findings, '! 1 conflicting dup…' hid the 2 bad files after it).
   const shortProblems = (withSkipped: boolean): string => {
     const parts = [conflicts > 0 ? `${formatCount(conflicts)} dup${conflicts === 1 ? '' : 's'}` : '', bad > 0 ? `${formatCount(bad)} bad` : '', withSkipped && skipped > 0 ? `${formatCount(skipped)} skipped` : ''].filter(Boolean);
-    return parts.length === 0 ? '' : `${conflicts > 0 || bad > 0 ? '! ' : ''}${parts.join(' · ')} (b)`;
+    return parts.length === 0 ? '' : `${conflicts > 0 || bad > 0 ? '! ' : ''}${parts.join(own(' · '))} (b)`;
   };
   const activityText = activity ? sanitize(activity) : '';
   const fixedWith = (followText: string, badText: string, readText: string): string =>
     `trailtop  ${stateMark} ${state}${activityText ? `  ${activityText}` : ''}  ${counts}${readText}${findingsText ? `  ${findingsText}` : ''}${followText ? `  ${followText}` : ''}${badText ? `  ${badText}` : ''}  `;
   // On a narrow terminal the usual states make room for the folder's name: 'following' first (paused
-  // is still said), then skipped files when none is bad (b and the footer still reach them), else the
-  // problems' short form, skipped files last; then the records-read count (the loading line repeats it
-  // while loading), so findings don't push the name out.
+  // is still said), then skipped files when none is bad (b and the footer still reach them), then the
+  // records-read count (the loading line repeats it while loading, the --db header never shows it), then
+  // the problems' short form, skipped files last, so findings don't push the name out. The skipped files
+  // go after the records-read count: at 80 columns on a folder with bad and skipped files the header said
+  // '! 2 bad (b)' where the --db one says '! 2 bad files · 2 skipped (b)'.
   const onlySkipped = bad === 0 && conflicts === 0;
   const { follow: followText, bad: badText, read: readText } = shortenToFit(
     { follow: fullFollowText, bad: fullBadText, read },
     [
       (p) => (p.follow = follow ? '' : p.follow),
+      (p) => (p.bad = onlySkipped ? '' : p.bad),
+      (p) => (p.read = ''),
       (p) => (p.bad = onlySkipped ? '' : shortProblems(true)),
       (p) => (p.bad = onlySkipped ? '' : shortProblems(false)),
-      (p) => (p.read = ''),
     ],
     (p) => displayWidth(fixedWith(p.follow, p.bad, p.read)) + FOLDER_ROOM <= width,
   );
@@ -113,6 +118,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const lineOf = (p: typeof parts): string => [p.brand, p.state, activityText, p.counts, p.findings, p.follow, p.bad].filter(Boolean).join('  ');
   const shorter: ShortenStep<typeof parts>[] = [
     (p) => (p.counts = counts),
+    (p) => (p.bad = shortProblems(true)),
     (p) => (p.bad = shortProblems(false)),
     (p) => (p.brand = ''),
     (p) => (p.findings = findingsForms[1] ?? p.findings),

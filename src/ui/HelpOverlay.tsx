@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { ALL_MODES, KEY_GROUPS, KEYMAP, VIEW_HELP_GROUP, type KeyBinding, type Mode } from './keys.js';
 import { displayWidth, fit, truncate } from '../term/width.js';
 import { useTheme } from './theme.js';
+import { own } from '../term/glyphs.js';
 
 const MODE_NAMES: Record<Mode, string> = {
   list: 'list',
@@ -143,11 +144,11 @@ export function HelpOverlay({ lines, scroll, width, height }: HelpOverlayProps) 
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(` Help${more} · ? or Esc to close`, width)}
+        {truncate(` Help${more} ${own('·')} ? or Esc to close`, width)}
       </Text>
       {lines.slice(top, top + body).map((line, i) => (
         <Text key={top + i} wrap="truncate-end" bold={line.heading && theme.bold} color={line.heading ? theme.accent : undefined}>
-          {truncate(line.heading ? `─ ${line.text}` : `  ${line.text}`, width)}
+          {truncate(line.heading ? `${own('─')} ${own(line.text)}` : `  ${own(line.text)}`, width)}
         </Text>
       ))}
     </Box>

@@ -13,6 +13,7 @@ import { useTheme } from './theme.js';
 import { answerSharedKey, useViewKeys } from './viewKeys.js';
 import { useKeptState } from './keptViews.js';
 import { WrappedText } from './WrappedText.js';
+import { own } from '../term/glyphs.js';
 
 /** The rate behind an Insight as the panel shows it: counted, not yet (`loading`), or failed. */
 export type SeriesState = RateSeries | null | 'loading' | { failed: string };
@@ -181,7 +182,7 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
     const table = tables[tabIndex - 1];
     lower = <Box flexDirection="column">{attribution(attributionLines(table ? [table] : [], width), layout.attributionRows)}</Box>;
   } else if (insight && state === 'loading') {
-    lower = <Text color={theme.muted}>{'Counting the calls behind it…'}</Text>;
+    lower = <Text color={theme.muted}>{own('Counting the calls behind it…')}</Text>;
   } else if (insight && state !== null && typeof state === 'object' && 'failed' in state) {
     lower = <Text color={theme.error} wrap="truncate-end">{truncate(`Could not count the calls behind it: ${state.failed}`, width)}</Text>;
   } else if (insight && series) {

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { JsonToken, JsonTokenKind } from './jsonModel.js';
 import { displayWidth, truncate } from '../term/width.js';
 import { useTheme, type Theme } from './theme.js';
+import { own } from '../term/glyphs.js';
 
 export interface JsonViewProps {
   title: string;
@@ -45,7 +46,7 @@ export function JsonView({ title, lines, message, scroll, width, height }: JsonV
   for (const hint of ['j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'Esc back']) {
     if (displayWidth(`${head}${sep}${hint}`) > width) break;
     head += `${sep}${hint}`;
-    sep = ' · ';
+    sep = own(' · ');
   }
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">

@@ -5,6 +5,7 @@ import { displayWidth, truncate } from '../term/width.js';
 import { scrollStart, visiblePart } from './lineEditor.js';
 import { wrapWords } from './wrap.js';
 import { useTheme } from './theme.js';
+import { own } from '../term/glyphs.js';
 
 export interface QueryBarProps {
   focused: boolean;
@@ -57,35 +58,36 @@ const MAX_ERROR_LINES = 4;
  * `^ col N:` at the start instead of pointing at the wrong text.
  */
 export function errorLines(error: QueryError, width: number, shown?: ShownDraft | null, source = shown?.text): string[] {
-  const message = sanitize(error.message);
+  // The parser's words (its `( … )`), around what was typed: the typed text is the reader's, not a log's.
+  const message = own(sanitize(error.message));
   const at = errorColumn(error, source ?? '');
-  const hint = error.hint ? sanitize(error.hint) : '';
+  const hint = error.hint ? own(sanitize(error.hint)) : '';
   // Without the draft (a caller that only has the error), columns are counted as characters from the start.
   const view = shown === undefined ? { text: ' '.repeat(error.position), start: 0 } : shown;
   const column = pointerColumn(error.position, view, width);
   const indent = ' '.repeat(PROMPT.length);
   if (column !== null) {
     const pad = ' '.repeat(column);
-    const whole = `${pad}^ ${message}${hint ? ` — ${hint}` : ''} (position ${at}; last valid query still applied)`;
+    const whole = `${pad}^ ${message}${hint ? ` ${own('—')} ${hint}` : ''} (position ${at}; last valid query still applied)`;
     if (displayWidth(whole) <= width) return [whole];
-    const withHint = `${pad}^ ${message}${hint ? ` — ${hint}` : ''}`;
+    const withHint = `${pad}^ ${message}${hint ? ` ${own('—')} ${hint}` : ''}`;
     if (displayWidth(withHint) <= width) return [withHint];
     // The pointer under the term with as many words after it as fit, the rest wrapped below.
-    const words = `${message}${hint ? ` — ${hint}` : ''}`.split(' ');
+    const words = `${message}${hint ? ` ${own('—')} ${hint}` : ''}`.split(' ');
     let first = `${pad}^`;
     while (words.length > 0 && displayWidth(`${first} ${words[0]!}`) <= width) first += ` ${words.shift()!}`;
     const room = Math.max(8, width - PROMPT.length - 2);
     const wrapped = words.length > 0 ? wrapWords(words.join(' '), room) : [];
     const lines = [first, ...wrapped.slice(0, MAX_ERROR_LINES - 1).map((line) => `${indent}  ${line}`)];
-    if (wrapped.length > MAX_ERROR_LINES - 1) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} …`, width);
+    if (wrapped.length > MAX_ERROR_LINES - 1) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} ${own('…')}`, width);
     return lines.map((line) => truncate(line, width));
   }
-  const short = `${indent}^ col ${at}: ${message}${hint ? ` — ${hint}` : ''}`;
+  const short = `${indent}^ col ${at}: ${message}${hint ? ` ${own('—')} ${hint}` : ''}`;
   if (displayWidth(short) <= width) return [short];
   const room = Math.max(8, width - PROMPT.length - 2); // continuation lines are indented two more
-  const wrapped = wrapWords(`^ col ${at}: ${message}${hint ? ` — ${hint}` : ''}`, room);
+  const wrapped = wrapWords(`^ col ${at}: ${message}${hint ? ` ${own('—')} ${hint}` : ''}`, room);
   const lines = wrapped.slice(0, MAX_ERROR_LINES).map((line, i) => `${indent}${i === 0 ? '' : '  '}${line}`);
-  if (wrapped.length > MAX_ERROR_LINES) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} …`, width);
+  if (wrapped.length > MAX_ERROR_LINES) lines[MAX_ERROR_LINES - 1] = truncate(`${lines[MAX_ERROR_LINES - 1]!} ${own('…')}`, width);
   return lines.map((line) => truncate(line, width));
 }
 
@@ -99,14 +101,14 @@ export function QueryBar({ focused, draft, caret, applied, error, explanation, w
     body = (
       <Text>
         {part.before}
-        {theme.inverse ? <Text inverse>{part.at || ' '}</Text> : <Text>{`▏${part.at}`}</Text>}
+        {theme.inverse ? <Text inverse>{part.at || ' '}</Text> : <Text>{`${own('▏')}${part.at}`}</Text>}
         {part.after}
       </Text>
     );
   } else if (applied) {
     body = <Text>{truncate(sanitize(applied), room)}</Text>;
   } else {
-    body = <Text color={theme.muted}>press / to filter: words, name:Create*, user:alice, error:*, since:2h …</Text>;
+    body = <Text color={theme.muted}>{truncate(own('press / to filter: words, name:Create*, user:alice, error:*, since:2h …'), room)}</Text>;
   }
   const shownErrors = error ? errorLines(error, width, focused ? draftView(draft, caret, width) : null, draft) : [];
   return (

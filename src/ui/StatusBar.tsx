@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { displayWidth, truncate } from '../term/width.js';
 import { fitStatusMessage, type StatusMessage } from './statusMessage.js';
 import { useTheme } from './theme.js';
+import { own } from '../term/glyphs.js';
 
 export interface StatusBarProps {
   /** A message from the last action (copied ..., too big ...); shown instead of the hints. */
@@ -28,7 +29,8 @@ export const MORE_HINT = '? more';
  * help overlay lists them all) in place of a `? help` hint.
  */
 export function fitHints(hints: readonly string[], room: number): string {
-  const join = (list: readonly string[]): string => list.join(SEPARATOR);
+  // Hints are written with their symbols (↑/↓, →): drawn in ASCII where the terminal cannot show them.
+  const join = (list: readonly string[]): string => list.map(own).join(own(SEPARATOR));
   if (displayWidth(join(hints)) <= room) return join(hints);
   const kept: string[] = [];
   for (const hint of hints) {
@@ -36,13 +38,13 @@ export function fitHints(hints: readonly string[], room: number): string {
     if (displayWidth(join([...kept, hint, MORE_HINT])) > room) break;
     kept.push(hint);
   }
-  if (kept.length === 0) return truncate(hints[0] ?? '', room);
+  if (kept.length === 0) return truncate(own(hints[0] ?? ''), room);
   return join([...kept, MORE_HINT]);
 }
 
 export function StatusBar({ message, lines, hints, right, width }: StatusBarProps) {
   const theme = useTheme();
-  const rightText = right ? ` ${right}` : '';
+  const rightText = right ? ` ${own(right)}` : '';
   const room = Math.max(1, width - rightText.length);
   const told = lines && lines.length > 0 ? lines : message ? [fitStatusMessage(message, room)] : null;
   const above = told ? told.slice(0, -1) : [];

@@ -11,6 +11,7 @@ import { eventConsoleLink, eventLinkNote, linkNotAvailable, missingLinkReasons, 
 import type { PivotTerm } from '../investigate/pivot.js';
 import { needsSanitizing, sanitize } from '../term/sanitize.js';
 import { chainLines, type ChainState } from './investigate/chainLines.js';
+import { own } from '../term/glyphs.js';
 
 export type Tone = 'normal' | 'heading' | 'error' | 'insight' | 'muted' | 'link';
 
@@ -53,16 +54,16 @@ function field(label: string, value: string, tone: Tone = 'normal'): DetailLine 
 }
 
 function fmtNumber(n: number | null): string {
-  if (n === null || !Number.isFinite(n)) return '—';
+  if (n === null || !Number.isFinite(n)) return own('—');
   return Number.isInteger(n) ? String(n) : n.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
 }
 
 /** Insight average over baseline average, as the console labels "Rate change". */
 export function rateChange(baseline: number | null, insight: number | null): string {
-  if (baseline === null || insight === null) return '—';
-  if (baseline === 0) return insight > 0 ? '↑ (baseline 0)' : '—';
+  if (baseline === null || insight === null) return own('—');
+  if (baseline === 0) return insight > 0 ? own('↑ (baseline 0)') : own('—');
   const pct = (insight / baseline) * 100;
-  return `${pct >= 100 ? '↑' : '↓'} ${pct >= 1000 ? Math.round(pct).toLocaleString('en-US') : pct.toFixed(0)}%`;
+  return `${pct >= 100 ? own('↑') : own('↓')} ${pct >= 1000 ? Math.round(pct).toLocaleString('en-US') : pct.toFixed(0)}%`;
 }
 
 const ATTRIBUTION_LABELS: Record<string, string> = {
@@ -91,8 +92,8 @@ function insightLines(row: EventRow): DetailLine[] {
     const top = attribution.insight.slice(0, 3).map((s) => `${shown(s.value)} (${fmtNumber(s.average)})`).join(', ');
     const base = attribution.baseline.slice(0, 3).map((s) => `${shown(s.value)} (${fmtNumber(s.average)})`).join(', ');
     const label = ATTRIBUTION_LABELS[attribution.attribute] ?? `Top ${attribution.attribute}`;
-    lines.push(field(label, top || '—'));
-    lines.push(field('  baseline', base || '—', 'muted'));
+    lines.push(field(label, top || own('—')));
+    lines.push(field('  baseline', base || own('—'), 'muted'));
   }
   return lines;
 }
@@ -220,14 +221,14 @@ export function resourceQuery(resource: ResourceRef): string {
  * or a link (the console, the Config timeline), which is a URL to copy, not a value to filter by.
  */
 export function noPivotStatus(link: LinkItem | undefined): string {
-  const how = '(Tab or →), then = filter, + add, - exclude';
+  const how = own('(Tab or →), then = filter, + add, - exclude');
   if (!link) return `Select a value first ${how}`;
   return `${sanitize(link.label)} is a link, not a value to filter by (y copies it): select a value ${how}`;
 }
 
 /** What `y` copies of the selected link in the details, named for the status line; or, in `status`, why nothing (both dashboards). */
 export function linkCopy(link: LinkItem | undefined): { text: string; what: string } | { status: string } {
-  if (!link) return { status: 'No link selected: Tab or → selects one' };
+  if (!link) return { status: own('No link selected: Tab or → selects one') };
   if (link.kind === 'value' && link.value) {
     // The clipboard is pasted into a shell next: a value from the log holding ESC [ 201 ~ ends bracketed
     // paste there, and the newline after it runs what follows. Such a value is copied as the panel shows it.

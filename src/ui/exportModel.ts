@@ -25,6 +25,7 @@ import type { ExportOptions, ExportResult } from '../export/index.js';
 import { sanitize, stripControls } from '../term/sanitize.js';
 import type { StatusMessage } from './statusMessage.js';
 import { eventCount } from './format.js';
+import { own } from '../term/glyphs.js';
 
 export type DialogPhase = 'edit' | 'confirm' | 'running' | 'done';
 
@@ -207,7 +208,7 @@ function downloadPercent(progress: ExportProgress | null): number {
 
 /** The header's short note of a running download, compact enough for 80 columns: `↓ 42% (d)`. */
 export function downloadActivity(progress: ExportProgress | null): string {
-  return `↓ ${downloadPercent(progress)}% (d)`;
+  return `${own('↓')} ${downloadPercent(progress)}% (d)`;
 }
 
 /**
@@ -312,7 +313,7 @@ export class ExportSession {
       options.setStatus({
         before: `Saved ${eventCount(result.written)} (${bytes}) to `,
         path: sanitize(result.path),
-        after: this.dialogOpen ? '' : ' · d then y copies the path',
+        after: this.dialogOpen ? '' : own(' · d then y copies the path'),
         short: 'Saved ',
       });
     } catch (error) {

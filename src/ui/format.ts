@@ -2,6 +2,7 @@ import { isFailedEvent } from '../model/failure.js';
 import { counted } from '../model/plural.js';
 import { rowInsight, timeRawOf } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
+import { own } from '../term/glyphs.js';
 
 export type TimeZoneMode = 'utc' | 'local';
 
@@ -52,7 +53,7 @@ export function timesSpanYears(times: Iterable<number>, zone: TimeZoneMode): boo
 
 /** `03-05 14:21`, or `2024-03-05 14:21` with the year; `—` for an unknown time. */
 export function formatMinute(time: number, zone: TimeZoneMode, withYear: boolean): string {
-  if (!Number.isFinite(time)) return '—';
+  if (!Number.isFinite(time)) return own('—');
   const text = formatTime({ time, timeRaw: '' }, zone);
   return withYear ? text.slice(0, 16) : text.slice(5, 16);
 }
@@ -128,7 +129,7 @@ export function isError(row: EventRow): boolean {
 
 /** The one-character marker that tells error and Insights rows apart without colour. */
 export function rowMarker(row: EventRow): string {
-  if (isInsight(row)) return '◆';
+  if (isInsight(row)) return own('◆');
   if (isError(row)) return '!';
   return ' ';
 }

@@ -18,6 +18,7 @@ import type { EventRow } from '../model/types.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../term/width.js';
 import { formatMinute, formatTime, timesSpanYears, type TimeZoneMode } from './format.js';
+import { own } from '../term/glyphs.js';
 
 /**
  * The Insights records of a store, read incrementally from its append-only
@@ -113,7 +114,7 @@ export function insightTypeLabel(insight: Insight): string {
 
 /** `17m`, `2h 05m`, `3d 4h`; '—' when unknown. */
 export function formatMinutes(minutes: number | null): string {
-  if (minutes === null || !Number.isFinite(minutes) || minutes < 0) return '—';
+  if (minutes === null || !Number.isFinite(minutes) || minutes < 0) return own('—');
   const m = Math.round(minutes);
   if (m < 60) return `${m}m`;
   if (m < 24 * 60) return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
@@ -177,7 +178,7 @@ export interface InsightCells {
 
 /** formatPerMinute, or a short exponent form (`8.8e-5`) when that would not fit `width`. */
 export function perMinuteIn(value: number | null, width: number): string {
-  const text = formatPerMinute(value);
+  const text = own(formatPerMinute(value));
   if (text.length <= width || value === null || !Number.isFinite(value)) return text;
   return value.toExponential(1).replace('e+', 'e');
 }
@@ -193,7 +194,7 @@ export function insightCells(insight: Insight, zone: TimeZoneMode, withYear = fa
     duration: formatMinutes(insightDurationMinutes(insight)),
     baseline: perMinuteIn(insight.baselineAverage, 6),
     average: perMinuteIn(insight.insightAverage, 7),
-    change: change.arrow ? `${change.arrow} ${change.label}` : change.label,
+    change: own(change.arrow ? `${change.arrow} ${change.label}` : change.label),
   };
 }
 
@@ -270,7 +271,7 @@ export function insightRowLine(insight: Insight, layout: ListLayout, zone: TimeZ
       return c.right ? padStart(text, c.width) : fit(text, c.width);
     })
     .join(' ');
-  return `${selected ? '›' : ' '} ${body}`;
+  return `${selected ? own('›') : ' '} ${body}`;
 }
 
 /** Which rows of the list show, keeping the selection visible. */
@@ -379,10 +380,10 @@ export function chartLegend(insight: Insight, data: ChartData, zone: TimeZoneMod
   const per = data.minutesPerColumn;
   // Longest first; on 80 columns a shorter wording is used rather than a cut one.
   const tails = [
-    `  · ${what}/min${per > 1 ? ` (max of ${per} min)` : ''}, ${zoneName}${dayText}`,
-    `  · ${what}/min${per > 1 ? ` (max/${per} min)` : ''}, ${zone === 'utc' ? 'UTC' : 'local'}${dayText}`,
-    `  · ${what}/min${per > 1 ? ` (max/${per} min)` : ''}, ${zone === 'utc' ? 'UTC' : 'local'}`,
-    `  · ${zone === 'utc' ? 'UTC' : 'local'}`,
+    `  ${own('·')} ${what}/min${per > 1 ? ` (max of ${per} min)` : ''}, ${zoneName}${dayText}`,
+    `  ${own('·')} ${what}/min${per > 1 ? ` (max/${per} min)` : ''}, ${zone === 'utc' ? 'UTC' : 'local'}${dayText}`,
+    `  ${own('·')} ${what}/min${per > 1 ? ` (max/${per} min)` : ''}, ${zone === 'utc' ? 'UTC' : 'local'}`,
+    `  ${own('·')} ${zone === 'utc' ? 'UTC' : 'local'}`,
     '',
   ];
   const marks = (short: boolean): StyledLine => [
@@ -437,10 +438,10 @@ export function attributionLines(tables: AttributionTable[], width: number): Arr
     out.push({ text: truncate(header, width), kind: 'header' });
     for (const row of table.rows) {
       const value = fit(sanitize(row.value), valueWidth);
-      const line = `  ${value} ${padStart(perMinuteIn(row.insightAverage, 8), 8)} ${padStart(formatShare(row.insightShare), 5)} ${padStart(
+      const line = `  ${value} ${padStart(perMinuteIn(row.insightAverage, 8), 8)} ${padStart(own(formatShare(row.insightShare)), 5)} ${padStart(
         perMinuteIn(row.baselineAverage, 8),
         8,
-      )} ${padStart(formatShare(row.baselineShare), 5)}`;
+      )} ${padStart(own(formatShare(row.baselineShare)), 5)}`;
       out.push({ text: truncate(line, width), kind: row.isOther ? 'other' : 'row' });
     }
   }

@@ -5,6 +5,7 @@
 import { stringifyJson } from '../model/stringify.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth } from '../term/width.js';
+import { own } from '../term/glyphs.js';
 
 export type JsonTokenKind = 'key' | 'string' | 'number' | 'literal' | 'punct';
 
@@ -40,7 +41,7 @@ export const MAX_JSON_LINE = 50_000;
 
 function cutLine(line: string): string {
   if (line.length <= MAX_JSON_LINE) return line;
-  return `${line.slice(0, MAX_JSON_LINE)}… (${(line.length - MAX_JSON_LINE).toLocaleString('en-US')} more characters)`;
+  return `${line.slice(0, MAX_JSON_LINE)}${own('…')} (${(line.length - MAX_JSON_LINE).toLocaleString('en-US')} more characters)`;
 }
 
 /** Pretty-prints a record; every line goes through the sanitiser (JSON escaping leaves C1 and bidi characters raw). */

@@ -7,6 +7,8 @@
  */
 import { useState } from 'react';
 import type { HistogramViewState } from './timeline/histogramModel.js';
+import type { TopResult } from '../investigate/topValues.js';
+import type { SummaryLine } from './investigate/principalModel.js';
 
 export interface FindingsChoice {
   /** The selected rule (null: the first row). */
@@ -25,6 +27,13 @@ export interface KeptViews {
   histogram?: HistogramViewState;
   findings?: FindingsChoice;
   insights?: InsightsChoice;
+  /**
+   * T's values as last counted, and p's lines as last drawn: the line kept beside them (topIndex,
+   * principalIndex) is found again by its value when Esc comes back into the view over values counted
+   * since (followTopSelection, followSummaryLine), not by its number, which new events move.
+   */
+  top?: TopResult;
+  principal?: readonly SummaryLine[];
 }
 
 /** What a view that keeps its choices with the dashboard receives. */
@@ -72,6 +81,11 @@ export interface ViewSelections {
 export function openedAnew(state: ViewSelections, mode: string): ViewSelections {
   const views = state.viewsKept;
   const topIndex = mode === 'top' ? 0 : state.topIndex;
+  if (mode === 'top' && views.top) {
+    // Its first line: not where the value chosen last time has gone.
+    const { top: _forgotten, ...others } = views;
+    return { topIndex, viewsKept: others };
+  }
   if (mode === 'histogram' && views.histogram) {
     // No bucket yet: the view places its cursor on the list cursor's bucket, with the size and split kept (HistogramView).
     return { topIndex, viewsKept: { ...views, histogram: { ...views.histogram, cursor: NaN, cursorRow: 0, anchor: null } } };

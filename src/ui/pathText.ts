@@ -1,4 +1,4 @@
-import { displayWidth, ELLIPSIS, graphemeWidth } from '../term/width.js';
+import { displayWidth, ellipsis, graphemeWidth } from '../term/width.js';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
@@ -14,13 +14,15 @@ export function truncateStart(text: string, width: number): string {
   const tail = text.length > width * 4 + TAIL_SLACK ? text.slice(-(width * 4 + TAIL_SLACK)) : text;
   if (tail === text && displayWidth(text) <= width) return text;
   const clusters = Array.from(graphemes.segment(tail), (part) => part.segment);
+  const mark = ellipsis();
+  if (width <= mark.length) return mark.slice(0, width);
   let used = 0;
   let start = clusters.length;
   for (let i = clusters.length - 1; i >= 0; i--) {
     const w = graphemeWidth(clusters[i]!);
-    if (used + w > width - 1) break;
+    if (used + w > width - mark.length) break;
     used += w;
     start = i;
   }
-  return ELLIPSIS + clusters.slice(start).join('');
+  return mark + clusters.slice(start).join('');
 }

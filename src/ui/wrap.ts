@@ -1,4 +1,5 @@
 import { displayWidth, truncate } from '../term/width.js';
+import { own } from '../term/glyphs.js';
 
 /**
  * Hard-wraps already-sanitised text into lines at most `width` cells wide
@@ -22,7 +23,7 @@ export function wrapText(text: string, width: number, maxLines = Number.POSITIVE
     used += cw;
   }
   if (lines.length < maxLines && line) lines.push(line);
-  else if (lines.length >= maxLines) lines[maxLines - 1] = truncate(`${lines[maxLines - 1]!}…`, w);
+  else if (lines.length >= maxLines) lines[maxLines - 1] = truncate(`${lines[maxLines - 1]!}${own('…')}`, w);
   return lines;
 }
 
@@ -40,7 +41,7 @@ export function wrapWords(text: string, width: number, maxLines = Number.POSITIV
   if (lines.length <= maxLines && !cut) return lines;
   const kept = lines.slice(0, Math.max(1, maxLines));
   // One ellipsis: a full line is cut by truncate to make room for it, a shorter one takes it as it is.
-  kept[kept.length - 1] = truncate(`${kept[kept.length - 1]!}…`, Math.max(1, width));
+  kept[kept.length - 1] = truncate(`${kept[kept.length - 1]!}${own('…')}`, Math.max(1, width));
   return kept;
 }
 
@@ -67,7 +68,7 @@ function wordLines(text: string, width: number): string[] {
  * Key hints (`a x · b y · c z`) in lines at most `width` cells wide, broken
  * at the separators so no hint is split; a hint wider than a line is wrapped by words.
  */
-export function wrapHints(text: string, width: number, separator = ' · '): string[] {
+export function wrapHints(text: string, width: number, separator = own(' · ')): string[] {
   const lines: string[] = [];
   let line = '';
   for (const hint of text.split(separator)) {

@@ -65,9 +65,9 @@ export function bothDashboardsForThisBlock(
   shown: string,
   /**
    * The folder dashboard's plug-in views and findings, as `trailtop DIR` gives them (none by default);
-   * `dbRules`: the --db dashboard runs the built-in rules, as `trailtop --db FILE` does (none by default).
+   * `dbRules`: the --db dashboard runs the built-in rules, as `trailtop --db FILE` does (none by default); `env`: both dashboards' environment (no colour, no locale by default).
    */
-  folderViews: { views?: PluginViews; findings?: () => Findings; dbRules?: boolean } = {},
+  folderViews: { views?: PluginViews; findings?: () => Findings; dbRules?: boolean; env?: Readonly<Record<string, string>> } = {},
 ): () => BothDashboards {
   let both: BothDashboards | undefined;
   beforeAll(async () => {
@@ -75,10 +75,11 @@ export function bothDashboardsForThisBlock(
     const store = new EventStore(0);
     await loadFolder(archive.folder, store);
     const findings = folderViews.findings?.();
-    const folder = renderApp(<App store={store} folder={archive.folder} watching={false} env={PLAIN} views={folderViews.views ?? {}} {...(findings ? { findings } : {})} />, width, height);
+    const env = folderViews.env ?? PLAIN;
+    const folder = renderApp(<App store={store} folder={archive.folder} watching={false} env={env} views={folderViews.views ?? {}} {...(findings ? { findings } : {})} />, width, height);
     const ruleSet = folderViews.dbRules ? commandRules(undefined) : null;
     const session = new ArchiveSession(archive.archive, ruleSet ? { rules: ruleSet.rules, ruleSet } : {});
-    const db = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={PLAIN} onQuit={() => undefined} />, width, height);
+    const db = renderApp(<ArchiveApp session={session} dbPath="/tmp/test.duckdb" env={env} onQuit={() => undefined} />, width, height);
     both = { archive, folder, db };
     await folder.waitFor((f) => f.includes(shown));
     await db.waitFor((f) => f.includes(shown) && idle(f), 20_000);

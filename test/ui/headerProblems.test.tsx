@@ -38,7 +38,21 @@ describe('the header with conflicts, bad and skipped files', () => {
   });
 
   it('at 200 columns says it in full', () => {
-    expect(header(200)).toContain('! 1 conflicting duplicate · ! 2 bad files · 67 skipped (b)');
+    expect(header(200)).toContain('! 1 conflicting duplicate · 2 bad files · 67 skipped (b)');
+  });
+
+  it('at 80 columns counts the skipped files beside the bad ones, as the --db header does (the robustness data set)', () => {
+    // 41 records read into 20 events, 2 bad files, 2 skipped: the header said '! 2 bad (b)', keeping the
+    // records-read count and dropping the skipped files the --db header counts ('! 2 bad files · 2 skipped (b)').
+    const progress = { ...emptyProgress(0), phase: 'watching' as const, eventsRead: 41 };
+    progress.badFiles.push({ path: '/r/a.json', reason: 'invalid JSON' }, { path: '/r/b.json', reason: 'invalid JSON' });
+    progress.skippedFiles.push({ path: '/r/LICENSE', reason: 'not JSON' }, { path: '/r/README', reason: 'not JSON' });
+    const view = render(<Header folder="/work/shared/datasets/robustness" progress={progress} watching shown={20} total={20} newCount={0} follow width={80} />);
+    unmount = view.unmount;
+    const line = (view.lastFrame() ?? '').split('\n')[0]!;
+    expect(line).toContain('! 2 bad · 2 skipped (b)');
+    expect(line).toContain('robustness');
+    expect([...line].length).toBeLessThanOrEqual(80);
   });
 
   it('leaves the folder out rather than cut it to …/… when the counts fill the line', () => {
@@ -73,7 +87,7 @@ describe('the header with conflicts, bad and skipped files', () => {
     }
     expect(draw(80)).toContain('234 of 668 events');
     // Wide: every part in full, folder included.
-    expect(draw(200)).toContain('⚑ 6 high 8 med 2 low (!)  paused ▲ 3 new (f)  ! 1 conflicting duplicate · ! 2 bad files · 67 skipped (b)  /work/shared/datasets');
+    expect(draw(200)).toContain('⚑ 6 high 8 med 2 low (!)  paused ▲ 3 new (f)  ! 1 conflicting duplicate · 2 bad files · 67 skipped (b)  /work/shared/datasets');
   });
 });
 

@@ -25,7 +25,7 @@ import { sanitize, sanitizeLine } from '../../term/sanitize.js';
 import { fit, truncate } from '../../term/width.js';
 import { BUCKET_SIZES, histogramOpeningSize, type TimelineZone } from '../../timeline/buckets.js';
 import { ERROR_STACK, partNames, type StackField } from '../../timeline/histogram.js';
-import { unicodeBlocks } from '../../term/glyphs.js';
+import { unicodeBlocks, own, setAsciiSymbols, unicodeSymbols } from '../../term/glyphs.js';
 import { buildDetail, withExtra } from '../detailModel.js';
 import { BadFilesView, badFileLines } from '../BadFilesView.js';
 import { DetailPanel, detailBodyHeight, layoutDetail } from '../DetailPanel.js';
@@ -76,7 +76,7 @@ import type { PrincipalSummary } from '../../investigate/principal.js';
 import { PrincipalView } from '../investigate/PrincipalView.js';
 import { stepLine } from '../investigate/principalKeys.js';
 import { useFollowedSummaryLine } from '../investigate/useFollowedSummaryLine.js';
-import { summaryLines, summaryTitle } from '../investigate/principalModel.js';
+import { summaryLines, summaryTitle, type SummaryLine } from '../investigate/principalModel.js';
 
 export interface ArchiveAppProps {
   session: ArchiveSession;
@@ -168,6 +168,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const theme = useMemo(() => makeTheme(colorEnabled(env, { isTTY: true })), [env]);
   const hyperlinks = useMemo(() => supportsHyperlinks(env), [env]);
   const ascii = useMemo(() => !unicodeBlocks(env), [env]);
+  // Before any child draws: every symbol trailtop writes reads this (glyphs.ts own), in ASCII where the terminal cannot show it.
+  setAsciiSymbols(!unicodeSymbols(env));
   // Without a saved state (tests, --no-history) the query history lives for this run only, as in App.
   const memoryState = useRef<FolderState | null>(null);
   const remembered = folderState ?? (memoryState.current ??= openFolderState(dbPath, { enabled: false }));
@@ -186,7 +188,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   session.readMarksFrom(() => marks.set());
 
   const [list, setList] = useState<ArchiveList | null>(null);
-  const [busy, setBusy] = useState('opening…');
+  const [busy, setBusy] = useState(own('opening…'));
   const [top, setTop] = useState<TopResult | null>(null);
   const [histo, setHisto] = useState<Histo | null>(null);
   const whereRef = useRef<string | null>(null);
@@ -229,8 +231,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The rules run as SQL in the background from the start (and again after each import of a follow).
   const runner = session.detection();
   const found = useArchiveFindings(runner);
-  const rulesNote = found.pending.startsWith('running') ? `${found.pending} · ` : '';
-  const right = `${busy ? `${busy} ` : ''}${rulesNote}${following ? `${following} · ` : ''}${zoneLabel(state.zone)}`;
+  const rulesNote = found.pending.startsWith('running') ? `${found.pending} ${own('·')} ` : '';
+  const right = `${busy ? `${busy} ` : ''}${rulesNote}${following ? `${following} ${own('·')} ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
   const statusShown = download.question ? statusLines(download.question, statusRoom(width, right)) : state.nav.pick ? pickPromptLines(state.nav.pick, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
@@ -270,7 +272,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     async (text: string, from?: ArchivePlace, at?: ArchiveLanding) => {
       const mine = ++ticket.current.list;
       loading.current.list = true;
-      setBusy('querying…');
+      setBusy(own('querying…'));
       try {
         const filter = await session.filter(text);
         if (mine !== ticket.current.list) return;
@@ -421,7 +423,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const needs = list && !list.holds(measured.top, measured.end);
   useEffect(() => {
     if (!list || list.holds(measured.top, measured.end)) return;
-    setBusy('reading…');
+    setBusy(own('reading…'));
     list.ensure(measured.top, measured.end).then(() => {
       setBusy('');
       pageArrived();
@@ -436,7 +438,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     async <T,>(kind: 'top' | 'principal', ask: () => Promise<T>, show: (result: T) => void) => {
       const mine = ++ticket.current[kind];
       loading.current[kind] = true;
-      setBusy('counting…');
+      setBusy(own('counting…'));
       try {
         const result = await ask();
         if (mine !== ticket.current[kind]) return;
@@ -459,9 +461,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         const s = stateRef.current!;
         const shown = ctxRef.current.top;
         setTop(result);
+        // Reopened by Esc from a list its Enter opened: the values it was left on (kept with the place), so the
+        // line goes back to the value chosen, wherever an import since has moved it (opened anew, none are kept).
+        const kept = s.viewsKept.top;
+        const before = follow && shown ? { result: shown, index: s.topIndex } : kept ? { result: kept, index: s.topIndex } : null;
         // Fewer values than before (an exclusion, an import): the line stays on the last, as drawn, so Enter takes it.
-        const index = followTopSelection(follow && shown ? { result: shown, index: s.topIndex } : null, result, s.topIndex);
-        if (index !== s.topIndex) setState({ ...s, topIndex: index });
+        const index = followTopSelection(before, result, s.topIndex);
+        setState({ ...s, topIndex: index, viewsKept: { ...s.viewsKept, top: result } });
       }),
     [session, countFor, setState],
   );
@@ -476,7 +482,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   );
   const principalLines = useMemo(() => (state.mode === 'principal' && summary ? summaryLines(summary, state.zone, width) : undefined), [state.mode, summary, state.zone, width]);
   const selectSummaryLine = useCallback((index: number) => setState({ ...stateRef.current!, principalIndex: index }), [setState]);
-  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine);
+  const keepSummaryLines = useCallback((lines: readonly SummaryLine[]) => setState({ ...stateRef.current!, viewsKept: { ...stateRef.current!.viewsKept, principal: lines } }), [setState]);
+  useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine, state.viewsKept.principal, keepSummaryLines);
 
   /**
    * `sizeIndex` -1: the size that fits the span into `fitRows` lines; `keep`: the bucket to stay on (its
@@ -487,7 +494,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     async (sizeIndex: number, fitRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
       const mine = ++ticket.current.histo;
       loading.current.histo = true;
-      setBusy('counting…');
+      setBusy(own('counting…'));
       try {
         const bounds = await session.timeBounds(whereRef.current);
         if (mine !== ticket.current.histo) return;
@@ -553,7 +560,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     const mine = ++ticket.current.list;
     loading.current.list = true;
     const anchor = list.at(s.cursor);
-    setBusy('reading…');
+    setBusy(own('reading…'));
     try {
       const index = Math.max(0, list.total - 1 - s.cursor);
       const { ArchiveList } = await import('../../archive/window.js');
@@ -780,7 +787,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The rows on screen and the held rows a screen either side, which the columns are sized over as on the folder dashboard.
   const listed = screenRows((i) => list?.at(i)?.row, win);
   const columnDefs = chosenColumns(state.columnIds);
-  const emptyText = !list ? 'Opening the archive…' : total === 0 ? (state.queryText.trim() ? 'No events match the query' : 'The archive is empty') : 'Reading…';
+  const emptyText = !list ? own('Opening the archive…') : total === 0 ? (state.queryText.trim() ? 'No events match the query' : 'The archive is empty') : own('Reading…');
   const listView = (w: number) => (
     <EventList rows={listed.rows} window={listed.window} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} withYear={withYear} columnDefs={columnDefs} />
   );
@@ -855,7 +862,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = current ? <DetailPanel row={current.row} zone={state.zone} linkIndex={state.nav.linkIndex} scroll={state.scroll} width={width} height={mainH} hyperlinks={hyperlinks} chain={chain} extra={detailFindings} /> : listView(width);
       break;
     case 'json':
-      main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : 'Reading…'} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
+      main = <JsonView title={`Event record ${truncate(sanitize(current?.row.id ?? ''), 40)}`} lines={jsonLines} message={record ? '' : own('Reading…')} scroll={Math.min(state.scroll, scrollLimit)} width={width} height={mainH} />;
       break;
     case 'help':
     case 'findings':
@@ -870,21 +877,21 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       );
       break;
     case 'top':
-      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{'  Counting…'}</Text>;
+      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{own('  Counting…')}</Text>;
       break;
     case 'principal':
       main =
         summary && principalLines ? (
           <PrincipalView title={summaryTitle(summary)} lines={principalLines} selected={state.principalIndex >= 0 ? state.principalIndex : stepLine(principalLines, -1, 1)} width={width} height={mainH} />
         ) : (
-          <Text>{'  Counting…'}</Text>
+          <Text>{own('  Counting…')}</Text>
         );
       break;
     case 'columns':
       main = <ColumnChooser entries={chooserEntries(columnDefs)} selected={state.columnIndex} width={width} height={mainH} />;
       break;
     case 'badfiles':
-      main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} conflicts={problemFiles.conflicts} conflictCount={problemFiles.conflictCount} scroll={state.scroll} width={width} height={mainH} /> : <Text>{'  Reading the archive…'}</Text>;
+      main = problems ? <BadFilesView bad={problemFiles.bad} skipped={problemFiles.skipped} conflicts={problemFiles.conflicts} conflictCount={problemFiles.conflictCount} scroll={state.scroll} width={width} height={mainH} /> : <Text>{own('  Reading the archive…')}</Text>;
       break;
     case 'export':
       main = null;
@@ -897,13 +904,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   }
   const hints = footerHints(state.mode, drilledFrom(state.mode, state.nav.past).length > 0, ARCHIVE_HINTS);
   const head = archiveHeadline({
-    count: list ? formatCount(total) : '…',
+    count: list ? formatCount(total) : own('…'),
     noun: state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events',
     row: total > 0 ? win.cursor + 1 : 0,
     order: state.order,
     // As the folder dashboard's header: only a followed folder has anything to follow, and only while more can
     // arrive (not once --no-watch's import has ended, nor with the folder gone).
-    follow: follower && follow && follow.phase !== 'stopped' && !follow.folderGone ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? '▲' : '▼'} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
+    follow: follower && follow && follow.phase !== 'stopped' && !follow.folderGone ? (followingNewest ? 'following' : state.unseen > 0 && !onNewest ? `paused ${state.order === 'newest' ? own('▲') : own('▼')} ${formatCount(state.unseen)} new (f)` : 'paused') : '',
     bad: problemFiles.bad.length,
     skipped: problemFiles.skipped.length,
     conflicts: problemFiles.conflictCount,
@@ -947,7 +954,7 @@ interface ArchiveHistogramProps {
 
 /** Events per bucket, drawn as the folder dashboard's histogram is (HistogramChart); the buckets are the archive's answer. */
 function ArchiveHistogram({ histo, listEmpty, selected, spanAnchor, stack, zone: shownZone, width, height, ascii }: ArchiveHistogramProps) {
-  if (!histo) return <Text>{'  Counting…'}</Text>;
+  if (!histo) return <Text>{own('  Counting…')}</Text>;
   // Drawn in the zone its buckets were counted in, until h counts them again in the one shown.
   const zone = histo.zone ?? shownZone;
   const field = histo.parts?.field ?? (histo.buckets.length === 0 ? stack : 'errors');

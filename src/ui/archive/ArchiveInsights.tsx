@@ -11,6 +11,7 @@ import { archiveInsightSeries, archiveInsightsView, type ArchiveInsights as Insi
 import type { Insight } from '../../model/insights.js';
 import { sanitizeLine } from '../../term/sanitize.js';
 import { InsightsPanel, type InsightsPanelProps, type SeriesState } from '../InsightsPanel.js';
+import { own } from '../../term/glyphs.js';
 
 export interface ArchiveInsightsProps extends Omit<InsightsPanelProps, 'insights' | 'clock' | 'seriesOf' | 'onShow' | 'emptyText'> {
   archive: Archive;
@@ -57,7 +58,7 @@ export function ArchiveInsights({ archive, imports = 0, ...view }: ArchiveInsigh
   const seriesOf = useCallback((insight: Insight): SeriesState => series.get(insight.sharedEventId) ?? 'loading', [series]);
   // Mounted at once (while the Insights are read): the keys meanwhile, Esc first, are kept for it, not lost.
   const emptyText = !data
-    ? 'Reading the Insights from the archive…'
+    ? own('Reading the Insights from the archive…')
     : 'failed' in data
       ? `Could not read the Insights: ${data.failed}`
       : 'No CloudTrail Insights records in this archive. Insights files live under AWSLogs/ACCOUNT/CloudTrail-Insight/.';

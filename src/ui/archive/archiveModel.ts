@@ -32,6 +32,7 @@ import { stackKey } from './archiveStack.js';
 import { closeBack, openOver } from '../viewStack.js';
 import { detailBodyHeight, pageDetail, type DetailLayout } from '../DetailPanel.js';
 import { openedAnew, type KeptViews } from '../keptViews.js';
+import { own } from '../../term/glyphs.js';
 
 /** `export`: the download dialog (ExportDialog), which reads its own keys. */
 export type ArchiveMode = 'list' | 'query' | 'detail' | 'json' | 'help' | 'top' | 'histogram' | 'badfiles' | 'export' | 'findings' | 'principal' | 'columns' | 'insights';
@@ -430,10 +431,10 @@ export function archiveHeadline({ count, noun, row, order, follow = '', bad, ski
   // One `(b)` after the problems, as the folder dashboard's `! 1 conflicting duplicate · 1 bad file · 2 skipped (b)`;
   // `!` only when something is wrong (skipped files are not).
   const problems = (): string => {
-    const said = [parts.conflicts, parts.bad, parts.skipped].filter(Boolean).join(' · ');
+    const said = [parts.conflicts, parts.bad, parts.skipped].filter(Boolean).join(own(' · '));
     return said ? `${parts.conflicts || parts.bad ? '! ' : ''}${said} (b)` : '';
   };
-  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.follow, parts.findings, problems(), parts.archive].filter(Boolean).join(' · ');
+  const figures = (): string => [parts.brand, parts.count, parts.row, parts.order, parts.follow, parts.findings, problems(), parts.archive].filter(Boolean).join(own(' · '));
   // The findings' shorter forms, as the folder dashboard's header gives them up.
   const shorterFindings = findings.slice(1).map((form) => (p: typeof parts) => (p.findings = form));
   shortenToFit(

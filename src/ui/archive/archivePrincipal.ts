@@ -15,6 +15,7 @@ import type { ArchivedEvent } from '../../archive/query.js';
 import type { ArchiveUiState, KeyResult } from './archiveModel.js';
 import { archivePlace } from './archiveNav.js';
 import { closeBack, openOver } from '../viewStack.js';
+import { own } from '../../term/glyphs.js';
 
 /** The principal summarised. */
 export interface ArchivePrincipal {
@@ -67,7 +68,7 @@ export function principalKey(state: ArchiveUiState, action: Action | null, ctx: 
   const op = action ? ops[action] : undefined;
   if (!op) return { state };
   const line = lines[current];
-  if (!line?.pivot) return { state: { ...now, status: 'Select a line first (↑/↓)' } };
+  if (!line?.pivot) return { state: { ...now, status: own('Select a line first (↑/↓)') } };
   // Enter: the principal's events with this API, IP, region ...; =/+/-: the line's value on the query.
   const text = op === 'within' ? pivotQuery(termText(principal.term), line.pivot, 'add') : pivotQuery(state.queryText, line.pivot, op);
   const status = op === 'within' ? `Filtered by ${sanitize(text)} (Esc goes back)` : describePivot(line.pivot, op, 'Esc goes back');

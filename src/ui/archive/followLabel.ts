@@ -5,12 +5,13 @@
  */
 import type { FollowStatus } from '../../archive/follow.js';
 import { formatCount } from '../format.js';
+import { own } from '../../term/glyphs.js';
 
 export function followLabel(status: FollowStatus | null): string {
   if (!status) return '';
   const progress = status.progress;
   const counted = progress && progress.filesTotal > 0 ? ` ${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files` : '';
-  const bad = status.bad.length > 0 ? ` · ${formatCount(status.bad.length)} bad` : '';
+  const bad = status.bad.length > 0 ? ` ${own('·')} ${formatCount(status.bad.length)} bad` : '';
   // Said over any phase: an import under way finishes, but nothing after it will come.
   if (status.folderGone && status.phase !== 'stopped') return `folder gone${bad}`;
   switch (status.phase) {

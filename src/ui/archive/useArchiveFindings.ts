@@ -11,6 +11,7 @@ import type { Finding, Findings } from '../../detect/findings.js';
 import { sanitizeLine } from '../../term/sanitize.js';
 import { findingsHeaderForms } from '../findings/findingsModel.js';
 import { ViewKeyQueue, type Stroke } from '../viewKeys.js';
+import { own } from '../../term/glyphs.js';
 
 export interface ArchiveFindings {
   /** The last complete run's findings (undefined until the first run ends, or with no rules). */
@@ -44,7 +45,7 @@ export function archiveFindingsOf(state: DetectionState): ArchiveFindings {
     headerForms = findingsHeaderForms(builtin ? { ...counts, [CONFLICT_RULE.level]: counts[CONFLICT_RULE.level] + 1 } : counts);
   }
   const pending = state.running
-    ? `running rules… ${state.running.done}/${state.running.total}`
+    ? `running rules${own('…')} ${state.running.done}/${state.running.total}`
     : state.error
       ? `the rules failed on the archive: ${sanitizeLine(state.error).slice(0, 200)}`
       : '';

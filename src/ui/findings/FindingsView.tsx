@@ -12,6 +12,7 @@ import { answerSharedKey, useViewKeys } from '../viewKeys.js';
 import { useKeptState } from '../keptViews.js';
 import { WrappedText } from '../WrappedText.js';
 import { findingRowLine, findingsHeaderLine, findingsLayout, isSevere, ruleLines, skippedSummary } from './findingsModel.js';
+import { own } from '../../term/glyphs.js';
 
 /** The version of a Findings, re-rendering on its (coalesced) notifications. */
 export function useFindingsVersion(findings: Findings | undefined): number {
@@ -25,8 +26,8 @@ export function useFindingsVersion(findings: Findings | undefined): number {
 export function moreRulesLine(from: number, shown: number, total: number): string {
   const below = total - from - shown;
   if (from <= 0 && below <= 0) return '';
-  const parts = [from > 0 ? `↑ ${from} above` : '', below > 0 ? `↓ ${below} more` : ''].filter(Boolean);
-  return `  ${parts.join(' · ')} (j/k)`;
+  const parts = [from > 0 ? `${own('↑')} ${from} above` : '', below > 0 ? `${own('↓')} ${below} more` : ''].filter(Boolean);
+  return `  ${parts.join(own(' · '))} (j/k)`;
 }
 
 /** Rows of the list when the terminal is short: the rule's details get the rest. */
@@ -161,7 +162,7 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone
 
   const loaded = findings?.rules.length ?? 0;
   const counted = findings ? `Findings (${list.length} of ${loaded} rules fired)` : 'Findings';
-  const title = fitHints([pending ? `${counted} · ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
+  const title = fitHints([pending ? `${counted} ${own('·')} ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
   const foot = findings ? skippedSummary(findings.skipped) : '';
   if (!findings || list.length === 0) {
     const text = !findings

@@ -12,6 +12,7 @@ import type { DetailLine } from '../detailModel.js';
 import { formatCount, formatDatedMinute, formatMinute, type TimeZoneMode } from '../format.js';
 import { shortenToFit } from '../shortenToFit.js';
 import { wrapWords } from '../wrap.js';
+import { own } from '../../term/glyphs.js';
 
 const SHORT: Record<Level, string> = { critical: 'crit', high: 'high', medium: 'med', low: 'low', informational: 'info' };
 
@@ -41,7 +42,7 @@ export function findingsHeaderForms(counts: LevelCounts): string[] {
   const named = levels.map((level) => `${formatCount(counts[level])} ${SHORT[level]}`).join(' ');
   const lettered = levels.map((level) => `${formatCount(counts[level])}${SHORT[level][0]}`).join(' ');
   const total = levels.reduce((n, level) => n + counts[level], 0);
-  return [`⚑ ${named} (!)`, `⚑ ${named}`, `⚑ ${lettered}`, `⚑ ${formatCount(total)}`];
+  return [`${own('⚑')} ${named} (!)`, `${own('⚑')} ${named}`, `${own('⚑')} ${lettered}`, `${own('⚑')} ${formatCount(total)}`];
 }
 
 /**
@@ -126,7 +127,7 @@ export function findingRowLine(finding: Finding, layout: FindingsLayout, zone: T
   const { first, last, withYear } = layout;
   const times = timeCell(timeText(finding.first, first, withYear, zone), first, withYear) + timeCell(timeText(finding.last, last, withYear, zone), last, withYear);
   const tags = layout.tags > 0 ? `  ${fit(sanitize(attackTechniques(rule.tags).join(' ')), layout.tags)}` : '';
-  return `${selected ? '›' : ' '} ${fit(SHORT[rule.level], LEVEL_W)} ${padStart(formatCount(finding.count), layout.count)}  ${times}${fit(sanitize(rule.title), layout.title)}${tags}`;
+  return `${selected ? own('›') : ' '} ${fit(SHORT[rule.level], LEVEL_W)} ${padStart(formatCount(finding.count), layout.count)}  ${times}${fit(sanitize(rule.title), layout.title)}${tags}`;
 }
 
 export interface TextLine {
@@ -137,7 +138,7 @@ export interface TextLine {
 /** The selected rule, below the list: title, level and tags, description, references, where it came from. */
 export function ruleLines(rule: Rule, width: number): TextLine[] {
   const out: TextLine[] = [{ text: truncate(sanitize(rule.title), width), tone: 'heading' }];
-  const meta = [`level ${rule.level}`, rule.status ? `status ${sanitize(rule.status)}` : '', `id ${sanitize(rule.id)}`].filter(Boolean).join(' · ');
+  const meta = [`level ${rule.level}`, rule.status ? `status ${sanitize(rule.status)}` : '', `id ${sanitize(rule.id)}`].filter(Boolean).join(own(' · '));
   out.push({ text: truncate(meta, width), tone: 'muted' });
   if (rule.tags.length > 0) out.push(...wrapWords(`tags ${sanitize(rule.tags.join(' '))}`, width).map((text) => ({ text, tone: 'muted' as const })));
   // YAML block text keeps its line breaks; paragraphs are separated by blank lines and rewrapped to the width.
@@ -151,7 +152,7 @@ export function ruleLines(rule: Rule, width: number): TextLine[] {
   }
   for (const reference of rule.references) out.push({ text: truncate(sanitize(reference), width), tone: 'link' });
   const origin = rule.origin === 'builtin' ? 'built-in pack' : sanitize(rule.path);
-  out.push({ text: truncate(`from ${origin}${rule.author ? ` · by ${sanitize(rule.author)}` : ''}`, width), tone: 'muted' });
+  out.push({ text: truncate(`from ${origin}${rule.author ? ` ${own('·')} by ${sanitize(rule.author)}` : ''}`, width), tone: 'muted' });
   return out;
 }
 
@@ -160,7 +161,7 @@ export function skippedSummary(skipped: readonly SkippedRule[]): string {
   if (skipped.length === 0) return '';
   const first = skipped[0]!;
   const name = first.path.split(/[\\/]/).pop() ?? first.path;
-  return sanitize(`${skipped.length} rule${skipped.length === 1 ? '' : 's'} not run: ${name} (${first.reason})${skipped.length > 1 ? ', …' : ''}`);
+  return sanitize(`${skipped.length} rule${skipped.length === 1 ? '' : 's'} not run: ${name} (${first.reason})${skipped.length > 1 ? own(', …') : ''}`);
 }
 
 /** The details panel's section for an event that fired rules: each rule's level, title, description and references. */

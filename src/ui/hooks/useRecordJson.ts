@@ -4,6 +4,7 @@ import { isLossy, recordRef, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf
 import type { EventRow, RecordRef } from '../../model/types.js';
 import { sanitize } from '../../term/sanitize.js';
 import { prettyJsonLines } from '../jsonModel.js';
+import { own } from '../../term/glyphs.js';
 
 export interface RecordJson {
   row: EventRow | null;
@@ -27,7 +28,7 @@ export function useRecordJson(row: EventRow | null, readRecord?: (ref: RecordRef
   useEffect(() => {
     if (!row) return;
     let live = true;
-    setJson({ row, text: '', lines: [], message: 'Reading the record…' });
+    setJson({ row, text: '', lines: [], message: own('Reading the record…') });
     const read = readRecord ?? (async () => null);
     read(recordRef(row)).then(
       (record) => {

@@ -3,6 +3,7 @@ import { truncate } from '../../term/width.js';
 import { fitHints } from '../StatusBar.js';
 import { useTheme } from '../theme.js';
 import type { ChooserEntry } from './columnChoice.js';
+import { own } from '../../term/glyphs.js';
 
 export interface ColumnChooserProps {
   entries: readonly ChooserEntry[];
@@ -33,7 +34,7 @@ export function ColumnChooser({ entries, selected, width, height }: ColumnChoose
         const isSelected = Math.max(0, top) + i === index;
         return (
           <Text key={entry.def.id} wrap="truncate-end" inverse={isSelected && theme.inverse} color={entry.shown ? undefined : theme.muted}>
-            {`${isSelected ? '›' : ' '} [${entry.shown ? 'x' : ' '}] ${entry.def.title}${entry.def.id === 'time' ? ' (always)' : ''}`}
+            {`${isSelected ? own('›') : ' '} [${entry.shown ? 'x' : ' '}] ${entry.def.title}${entry.def.id === 'time' ? ' (always)' : ''}`}
           </Text>
         );
       })}

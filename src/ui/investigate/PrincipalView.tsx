@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { truncate } from '../../term/width.js';
 import { useTheme } from '../theme.js';
 import type { SummaryLine } from './principalModel.js';
+import { own } from '../../term/glyphs.js';
 
 export interface PrincipalViewProps {
   title: string;
@@ -26,7 +27,7 @@ export function PrincipalView({ title, lines, selected, width, height }: Princip
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(`${title} · Enter its events with the line · =/+/- pivot · Esc back`, inner)}
+        {truncate(`${title} ${own('·')} Enter its events with the line ${own('·')} =/+/- pivot ${own('·')} Esc back`, inner)}
       </Text>
       {visible.map((line, i) => {
         const isSelected = top + i === selected;
@@ -39,7 +40,7 @@ export function PrincipalView({ title, lines, selected, width, height }: Princip
         }
         return (
           <Text key={i} wrap="truncate-end" inverse={isSelected && theme.inverse} color={line.pivot ? undefined : theme.muted}>
-            {`${isSelected ? '›' : ' '} ${line.text}`}
+            {`${isSelected ? own('›') : ' '} ${line.text}`}
           </Text>
         );
       })}

@@ -5,6 +5,7 @@ import { displayWidth, truncate } from '../../term/width.js';
 import type { TimeZoneMode } from '../format.js';
 import { useTheme } from '../theme.js';
 import { moreValuesLine, topLines, topSummary } from './topValuesModel.js';
+import { own } from '../../term/glyphs.js';
 
 export interface TopValuesViewProps {
   result: TopResult;
@@ -25,7 +26,7 @@ export function tabLine(fieldIndex: number, width: number): string {
   const all = `Tab: ${names.join(' ')}`;
   if (all.length <= width) return all;
   const from = Math.max(0, fieldIndex - 1);
-  return truncate(`Tab: ${from > 0 ? '… ' : ''}${names.slice(from).join(' ')}`, width);
+  return truncate(`Tab: ${from > 0 ? own('… ') : ''}${names.slice(from).join(' ')}`, width);
 }
 
 /**
@@ -34,11 +35,11 @@ export function tabLine(fieldIndex: number, width: number): string {
  */
 export function topTitle(label: string, queryText: string, summary: string, width: number): string {
   const query = sanitize(queryText.trim());
-  const whole = `Top values of ${label} ${query ? `for ${query}` : 'for all events'} · ${summary}`;
+  const whole = `Top values of ${label} ${query ? `for ${query}` : 'for all events'} ${own('·')} ${summary}`;
   if (displayWidth(whole) <= width || !query) return truncate(whole, width);
-  const room = width - displayWidth(`Top values of ${label} for  · ${summary}`);
-  if (room >= 8) return `Top values of ${label} for ${truncate(query, room)} · ${summary}`;
-  return truncate(`Top values of ${label} · ${summary}`, width);
+  const room = width - displayWidth(`Top values of ${label} for  ${own('·')} ${summary}`);
+  if (room >= 8) return `Top values of ${label} for ${truncate(query, room)} ${own('·')} ${summary}`;
+  return truncate(`Top values of ${label} ${own('·')} ${summary}`, width);
 }
 
 /**
@@ -77,7 +78,7 @@ export function TopValuesView({ result, fieldIndex, selected, queryText, zone, w
           const isSelected = start + i === index;
           return (
             <Text key={i} wrap="truncate-end" inverse={isSelected && theme.inverse}>
-              {`${isSelected ? '›' : ' '} ${line}`}
+              {`${isSelected ? own('›') : ' '} ${line}`}
             </Text>
           );
         })

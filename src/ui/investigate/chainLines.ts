@@ -9,6 +9,7 @@ import type { PivotTerm } from '../../investigate/pivot.js';
 import type { EventRow } from '../../model/types.js';
 import { isUsableAccessKey } from '../../model/accessKey.js';
 import { formatTime, type TimeZoneMode } from '../format.js';
+import { own } from '../../term/glyphs.js';
 
 /** What the details know about the chain of the row they show. */
 export type ChainState = { status: 'none' } | { status: 'loading' } | { status: 'done'; chain: Chain } | { status: 'failed'; message: string };
@@ -63,7 +64,7 @@ function linkValue(link: ChainLink, zone: TimeZoneMode): string {
 /** The section's lines (empty when the row has no session). */
 export function chainLines(state: ChainState, zone: TimeZoneMode): ChainLine[] {
   if (state.status === 'none') return [];
-  if (state.status === 'loading') return [{ label: '', value: 'reading the events that issued its credentials…', tone: 'muted' }];
+  if (state.status === 'loading') return [{ label: '', value: own('reading the events that issued its credentials…'), tone: 'muted' }];
   if (state.status === 'failed') return [{ label: '', value: `could not follow the session: ${state.message}`, tone: 'error' }];
   const { chain } = state;
   const lines: ChainLine[] = [{ label: 'Behind it', value: chain.summary, tone: chain.end === 'missing' ? 'error' : 'insight' }];

@@ -8,6 +8,7 @@ import type { EventRow } from '../../model/types.js';
 import { termText, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, truncate } from '../../term/width.js';
+import { own } from '../../term/glyphs.js';
 
 export interface PivotPick {
   op: PivotOp;
@@ -57,10 +58,10 @@ const TAIL = ' · Esc cancels';
 export function pickPromptLines(pick: PivotPick, width = Infinity): string[] {
   const choices = pickChoices(pick.row);
   const head = `${OP_WORD[pick.op]}: `;
-  if (choices.length === 0) return [truncate(`${head}no field of this row has a value${TAIL}`, width)];
+  if (choices.length === 0) return [truncate(`${head}no field of this row has a value${own(TAIL)}`, width)];
   const indent = ' '.repeat(displayWidth(head));
   const piece = (c: PickChoice, withValue: boolean): string => (withValue ? `${c.letter} ${c.label} ${truncate(sanitize(c.term.value), 24)}` : `${c.letter} ${c.label}`);
-  const text = (lead: string, line: readonly PickChoice[], values: readonly boolean[]): string => lead + line.map((c, i) => piece(c, values[i]!)).join(SEPARATOR);
+  const text = (lead: string, line: readonly PickChoice[], values: readonly boolean[]): string => lead + line.map((c, i) => piece(c, values[i]!)).join(own(SEPARATOR));
   // Letters and labels first, packed into as few lines as hold them.
   const packed: PickChoice[][] = [[]];
   for (const choice of choices) {
@@ -81,7 +82,7 @@ export function pickPromptLines(pick: PivotPick, width = Infinity): string[] {
     return truncate(text(lead, line, values), width);
   });
   const last = lines.length - 1;
-  if (displayWidth(lines[last]! + TAIL) <= width) lines[last] += TAIL;
+  if (displayWidth(lines[last]! + own(TAIL)) <= width) lines[last] += own(TAIL);
   return lines;
 }
 

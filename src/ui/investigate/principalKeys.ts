@@ -7,6 +7,7 @@ import type { KeyContext } from '../keyHandler.js';
 import type { Action } from '../keys.js';
 import type { SummaryLine } from './principalModel.js';
 import { sanitize } from '../../term/sanitize.js';
+import { own } from '../../term/glyphs.js';
 
 /** Whom `p` summarises: the selected user/key value (details, top values), else the row's user. */
 export function principalTerm(ctx: KeyContext, selected: PivotTerm | undefined, row: EventRow | null): PivotTerm | null {
@@ -46,7 +47,7 @@ export function handlePrincipalKey(action: Action, ctx: KeyContext): boolean {
   if (!op) return false;
   const line = lines[current];
   if (!line?.pivot || !state.principal) {
-    dispatch({ type: 'status', text: 'Select a line first (↑/↓)' });
+    dispatch({ type: 'status', text: own('Select a line first (↑/↓)') });
     return true;
   }
   if (op === 'within') {

@@ -4,6 +4,7 @@ import { termText, type PivotTerm } from '../../investigate/pivot.js';
 import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { formatMinute, formatTime, timesSpanYears, type TimeZoneMode } from '../format.js';
+import { own } from '../../term/glyphs.js';
 
 export interface SummaryLine {
   text: string;
@@ -16,7 +17,7 @@ export interface SummaryLine {
  * (`YYYY-MM-DD HH:MM` when the principal's events span years).
  */
 function when(time: number, zone: TimeZoneMode, short = false, withYear = false): string {
-  if (!Number.isFinite(time)) return '—';
+  if (!Number.isFinite(time)) return own('—');
   return short ? formatMinute(time, zone, withYear) : formatTime({ time, timeRaw: '' }, zone);
 }
 
@@ -37,7 +38,7 @@ export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, widt
   const withYear = timesSpanYears([summary.first, summary.last], zone);
   const lines: SummaryLine[] = [];
   const heading = (text: string): void => {
-    lines.push({ text: truncate(`─ ${text}`, inner), heading: true, pivot: null });
+    lines.push({ text: truncate(`${own('─')} ${text}`, inner), heading: true, pivot: null });
   };
   const line = (text: string, pivot: PivotTerm | null): void => {
     lines.push({ text: truncate(text, inner), heading: false, pivot });
@@ -67,7 +68,7 @@ export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, widt
     const times = longest <= withTimes;
     const width = times ? withTimes : valueWidth(texts, nameWidth, inner - 1 - 8);
     section.values.forEach((value, i) => {
-      const span = times ? `  ${when(value.first, zone, short, withYear)} – ${when(value.last, zone, short, withYear)}` : '';
+      const span = times ? `  ${when(value.first, zone, short, withYear)} ${own('–')} ${when(value.last, zone, short, withYear)}` : '';
       line(`${fit(texts[i]!, width)} ${padStart(n(value.count), 8)}${span}`, { field: section.field, value: value.value });
     });
   }

@@ -9,6 +9,7 @@ import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { eventCount, formatMinute, timesSpanYears, type TimeZoneMode } from '../format.js';
 import { shortPrincipal } from '../columns.js';
 import { shareBar } from '../shareBar.js';
+import { own } from '../../term/glyphs.js';
 
 const BAR = 10;
 
@@ -59,8 +60,8 @@ export function topLines(result: TopResult, zone: TimeZoneMode, width: number, a
 export function moreValuesLine(from: number, shown: number, total: number): string {
   const below = total - from - shown;
   if (from <= 0 && below <= 0) return '';
-  const parts = [from > 0 ? `↑ ${from} above` : '', below > 0 ? `↓ ${below} more` : ''].filter(Boolean);
-  return `  ${parts.join(' · ')} (j/k)`;
+  const parts = [from > 0 ? `${own('↑')} ${from} above` : '', below > 0 ? `${own('↓')} ${below} more` : ''].filter(Boolean);
+  return `  ${parts.join(own(' · '))} (j/k)`;
 }
 
 /** `12 distinct · 3,400 events · 120 without a value`. */
@@ -68,7 +69,7 @@ export function topSummary(result: TopResult): string {
   const parts = [`${result.distinct.toLocaleString('en-US')} distinct`, eventCount(result.rows)];
   if (result.empty > 0) parts.push(`${result.empty.toLocaleString('en-US')} without a value`);
   if (result.distinct > result.values.length) parts.push(`top ${result.values.length} shown`);
-  return parts.join(' · ');
+  return parts.join(own(' · '));
 }
 
 /**

@@ -10,6 +10,7 @@ import { TOP_PARTS, type BucketSize, type StackSpec, type TimelineZone } from '.
 import { useTheme, type Theme } from '../theme.js';
 import { axisFormat, barLength, splitBar } from './histogramModel.js';
 import { legendFit } from './histogramText.js';
+import { own } from '../../term/glyphs.js';
 
 /** Colours of the parts of a bar split by a field (top 5, then Other). */
 const FIELD_COLOURS = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'gray'] as const;
@@ -108,7 +109,7 @@ export function HistogramChart({ title, bars, empty, info, width, height, ascii 
   const countWidth = Math.max(1, String(max).length);
   // gutter (2) + label + ' │' + bar + ' ' + count
   const barRoom = Math.max(1, width - 2 - axis.width - 2 - 1 - countWidth);
-  const axisBar = ascii ? '|' : '│';
+  const axisBar = ascii ? '|' : own('│');
 
   // Fewer values than TOP_PARTS: each has its own part and Other is always empty, so the legend leaves it out.
   const legendParts = stack.field !== 'errors' && stack.values.length < TOP_PARTS ? names.slice(0, -1) : names;
@@ -128,7 +129,7 @@ export function HistogramChart({ title, bars, empty, info, width, height, ascii 
   const lines = buckets.map((bucket, i) => {
     const selected = i === cursorIndex;
     const inSpan = span !== null && bucket.start >= span.start && bucket.start < span.end;
-    const gutter = `${selected ? '›' : ' '}${inSpan ? (ascii ? '|' : '┃') : ' '}`;
+    const gutter = `${selected ? own('›') : ' '}${inSpan ? (ascii ? '|' : own('┃')) : ' '}`;
     const label = axis.label(bucket.start, i === 0 ? null : buckets[i - 1]!.start);
     const length = barLength(bucket.count, max, barRoom);
     const cells = splitBar(bucket.parts, bucket.count, length);

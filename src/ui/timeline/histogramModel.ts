@@ -15,6 +15,7 @@ import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, truncate } from '../../term/width.js';
 import { shortPrincipal } from '../columns.js';
 import { formatCount } from '../format.js';
+import { own } from '../../term/glyphs.js';
 import {
   BUCKET_SIZES,
   bucketsBetween,
@@ -356,10 +357,10 @@ export function spanText(start: number, end: number, size: BucketSize, zone: Tim
     const last = wall(end - 1, zone);
     const lastText = a.y === last.y ? `${pad2(last.mo)}-${pad2(last.d)}` : `${last.y}-${pad2(last.mo)}-${pad2(last.d)}`;
     const first = `${a.y}-${pad2(a.mo)}-${pad2(a.d)}`;
-    return a.y === last.y && a.mo === last.mo && a.d === last.d ? first : `${first}–${lastText}`;
+    return a.y === last.y && a.mo === last.mo && a.d === last.d ? first : `${first}${own('–')}${lastText}`;
   }
   const sameDay = sameYear && a.mo === b.mo && a.d === b.d;
-  return sameDay ? `${date(a)} ${time(a)}–${time(b)}` : `${date(a)} ${time(a)}–${date(b)} ${time(b)}`;
+  return sameDay ? `${date(a)} ${time(a)}${own('–')}${time(b)}` : `${date(a)} ${time(a)}${own('–')}${date(b)} ${time(b)}`;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { EventRow } from '../../model/types.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { bucketsBetween, chooseBucketSize, floorBucket, histogram, prevBucket, timeSpan, type Bucket, type BucketSize, type Histogram, type TimelineZone } from '../../timeline/index.js';
+import { own } from '../../term/glyphs.js';
 
 /** Terminals shorter than this get no strip (the list needs the line more). */
 export const STRIP_MIN_ROWS = 16;
@@ -100,7 +101,7 @@ export function stripCells(counts: StripCounts, options: StripOptions): StripMod
     const cursor = b.start === cursorBucket;
     if (options.plain) {
       // No escape codes at all without colour: the cursor's bucket is a bar glyph instead of reverse video.
-      if (cursor) glyph = options.ascii ? '|' : '┃';
+      if (cursor) glyph = options.ascii ? '|' : own('┃');
       else if (error) glyph = '!';
     }
     return { glyph, error, cursor };
@@ -108,7 +109,7 @@ export function stripCells(counts: StripCounts, options: StripOptions): StripMod
   return {
     size,
     // A strip that starts after the first event says so, or a quiet stretch would read as no events at all.
-    prefix: size.label.padEnd(PREFIX_WIDTH - 1) + (counts.older ? (options.ascii ? '<' : '‹') : ' '),
+    prefix: size.label.padEnd(PREFIX_WIDTH - 1) + (counts.older ? (options.ascii ? '<' : own('‹')) : ' '),
     cells,
     suffix: ` ${compact(h.max)}`.slice(0, SUFFIX_WIDTH),
     from: h.buckets[0]?.start ?? NaN,
