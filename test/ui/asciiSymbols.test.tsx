@@ -13,7 +13,7 @@ import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOfFolder, type TestArchive } from '../archive/helpers.js';
 import { tempFolder } from '../support/files.js';
 import { Findings } from '../../src/detect/findings.js';
-import type { Rule } from '../../src/detect/rule.js';
+import { rule } from './viewScript.js';
 import { asciiOf, own, setAsciiSymbols, unicodeSymbols } from '../../src/term/glyphs.js';
 import { truncate } from '../../src/term/width.js';
 import { ExportDialog } from '../../src/ui/ExportDialog.js';
@@ -36,20 +36,7 @@ const records = ['StopLogging', 'CreateAccessKeyWithAVeryLongNameIndeed', 'CallB
   ...(k === 2 ? { errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform this operation on this resource' } : {}),
   userIdentity: { type: 'IAMUser', userName: k === 2 ? 'bob-with-a-rather-long-user-name' : 'alice', accountId: '111122223333' },
 }));
-const trailStopped: Rule = {
-  id: 'r-trail',
-  title: 'Trail stopped',
-  level: 'high',
-  status: 'stable',
-  description: 'A trail stopped logging.',
-  references: [],
-  tags: [],
-  author: 'test',
-  falsepositives: [],
-  path: 'r-trail.yml',
-  origin: 'builtin',
-  ast: { kind: 'const', value: true },
-};
+const trailStopped = rule('r-trail', 'Trail stopped');
 const views = { findings: FindingsView, insights: InsightsView, export: ExportDialog };
 const findings = (): Findings => {
   const found = new Findings({ rules: [trailStopped], skipped: [] }, 0);

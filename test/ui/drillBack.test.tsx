@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { Findings } from '../../src/detect/findings.js';
-import type { Rule } from '../../src/detect/rule.js';
+import { rule } from './viewScript.js';
 import { App } from '../../src/ui/App.js';
 import { FindingsView } from '../../src/ui/findings/FindingsView.js';
 import { initialState, reducer, type UiState } from '../../src/ui/state.js';
@@ -245,20 +245,7 @@ describe('Esc in a list a view opened, on both dashboards', () => {
     awsRegion: 'us-east-1',
     userIdentity: { type: 'IAMUser', userName: k === 2 ? 'bob' : 'alice' },
   }));
-  const trailStopped: Rule = {
-    id: 'r-trail',
-    title: 'Trail stopped',
-    level: 'high',
-    status: 'stable',
-    description: 'A trail stopped logging.',
-    references: [],
-    tags: [],
-    author: 'test',
-    falsepositives: [],
-    path: 'r-trail.yml',
-    origin: 'builtin',
-    ast: { kind: 'const', value: true },
-  };
+  const trailStopped = rule('r-trail', 'Trail stopped');
   const both = bothDashboardsForThisBlock(records, 80, 24, 'CallC', {
     dbRules: true,
     views: { findings: FindingsView },
