@@ -67,3 +67,15 @@ describe('CSV rows an attacker makes huge', () => {
     }
   });
 });
+
+describe('a Lake CSV of the eventjson column alone', () => {
+  it('reads each row as its exact record (SELECT eventJson FROM ... saves only that column)', () => {
+    const record = { eventVersion: '1.08', eventTime: '2024-01-22T16:53:00Z', eventName: 'StopLogging', eventID: 'only-json' };
+    const cell = `"${JSON.stringify(record).replace(/"/g, '""')}"`;
+    const read = extractText(Buffer.from(`eventJson\n${cell}\n${cell.replace('only-json', 'second')}\n`));
+    expect(read.shape).toBe('lake-csv');
+    expect(read.reason).toBe('');
+    expect(read.items).toEqual([record, { ...record, eventID: 'second' }]);
+    expect([...(read.lossy ?? [])]).toEqual([0, 0]);
+  });
+});

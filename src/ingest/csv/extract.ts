@@ -21,7 +21,8 @@ function headerOf(text: string): { headers: string[]; firstTime: string } | null
   // A header line is short; a first line of megabytes is not one.
   const head = parseCsv(text.slice(0, 256 * 1024), 64 * 1024, 2);
   const first = head.records[0];
-  if (!first || first.fields.length < 2) return null;
+  // One column is enough when it is Lake's eventjson: `SELECT eventJson FROM ...` saves just that column.
+  if (!first || (first.fields.length < 2 && compact(first.fields[0] ?? '') !== 'eventjson')) return null;
   const timeAt = first.fields.findIndex((h) => compact(h) === 'eventtime');
   const second = head.records[1];
   return { headers: first.fields, firstTime: timeAt >= 0 && second ? (second.fields[timeAt] ?? '') : '' };
