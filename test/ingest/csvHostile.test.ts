@@ -79,3 +79,12 @@ describe('a Lake CSV of the eventjson column alone', () => {
     expect([...(read.lossy ?? [])]).toEqual([0, 0]);
   });
 });
+
+describe('CSV event times', () => {
+  it('counts every row whose time the row cannot hold, not only those of the wrong shape', () => {
+    const text = 'eventtime,eventname,eventid\n2024-01-22T16:53:00Z,Fine,a\n2024-13-45T99:99:99Z,Shape,b\nnot a time,Text,c\n+275760-09-13T00:00:00Z,Far,d\n';
+    const read = extractText(Buffer.from(text));
+    expect(read.items).toHaveLength(4);
+    expect(read.reason).toBe('3 rows have an event time that is not a readable time (first at line 3)');
+  });
+});
