@@ -207,11 +207,21 @@ export function extractText(bytes: Buffer): Extracted {
   }
   // A CSV header naming CloudTrail columns (Lake, Athena, console exports); any other CSV is not CloudTrail.
   const csv = extractCsv(text);
-  if (csv) return csv;
+  if (csv && holdsEvent(csv.items)) return csv;
+  // A CSV-looking first line over JSON lines (a title line, `eventTime,eventName` before the records) is
+  // read as JSON lines, as before CSV was read: only a CSV that yields an event wins over them.
   const lines = extractLines(text);
   if (lines) return lines;
+  if (csv) return csv;
   if (looksLikeCsv(text)) return { shape: 'not-cloudtrail', items: [], reason: `a CSV file whose header names no CloudTrail columns (starts with ${snippet(text)})` };
   return { shape: 'not-cloudtrail', items: [], reason: `not JSON (starts with ${snippet(text)})` };
+}
+
+function holdsEvent(items: readonly unknown[]): boolean {
+  return items.some((item) => {
+    const kind = itemKind(item);
+    return kind === 'event' || kind === 'lookup' || kind === 'envelope';
+  });
 }
 
 function isTrailingValueError(error: unknown): boolean {

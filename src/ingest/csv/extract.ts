@@ -7,7 +7,7 @@
  */
 import { MAX_RECORD_CHARS } from '../limits.js';
 import { classifyHeader, compact } from './header.js';
-import { isBlankRecord, parseCsv } from './parse.js';
+import { eachCsvRecord, isBlankRecord, parseCsv, type CsvRecord } from './parse.js';
 import { consoleRow, tableRow, type CsvItem } from './rows.js';
 import type { Extracted } from '../detect.js';
 
@@ -21,7 +21,8 @@ function headerOf(text: string): { headers: string[]; firstTime: string } | null
   // A header line is short; a first line of megabytes is not one.
   const head = parseCsv(text.slice(0, 256 * 1024), 64 * 1024, 2);
   const first = head.records[0];
-  if (!first || first.fields.length < 2) return null;
+  // One column is enough when it is Lake's eventjson: `SELECT eventJson FROM ...` saves just that column.
+  if (!first || (first.fields.length < 2 && compact(first.fields[0] ?? '') !== 'eventjson')) return null;
   const timeAt = first.fields.findIndex((h) => compact(h) === 'eventtime');
   const second = head.records[1];
   return { headers: first.fields, firstTime: timeAt >= 0 && second ? (second.fields[timeAt] ?? '') : '' };
@@ -45,33 +46,51 @@ export function extractCsv(text: string): CsvExtracted | null {
   if (!head) return null;
   const header = classifyHeader(head.headers, head.firstTime);
   if (!header) return null;
-  const parsed = parseCsv(text, MAX_RECORD_CHARS);
-  const records = parsed.records.slice(1);
   const width = header.roles.length;
   const items: unknown[] = [];
-  const lossy = new Uint8Array(records.length);
+  let lossy = new Uint8Array(1024);
   let ragged = 0;
   let firstRagged = '';
   let badTimes = 0;
   let firstBadTime = '';
   let badJson = 0;
-  for (const record of records) {
-    if (isBlankRecord(record)) continue;
-    if (record.fields.length !== width) {
-      ragged++;
-      if (!firstRagged) firstRagged = `line ${record.line}: ${record.fields.length} cells, the header has ${width}`;
-      items.push(undefined);
-      continue;
-    }
-    const row: CsvItem = header.shape === 'console-csv' ? consoleRow(record.fields, header.roles) : tableRow(record.fields, header.roles);
-    if (row.lossy) lossy[items.length] = 1;
-    if (row.badTime) {
-      badTimes++;
-      if (!firstBadTime) firstBadTime = `line ${record.line}`;
-    }
-    if (row.badJson) badJson++;
-    items.push(row.item);
-  }
+  let seenHeader = false;
+  // Record by record: only the items are kept, so blank and ragged lines cost nothing past their own turn.
+  const error = eachCsvRecord(
+    text,
+    MAX_RECORD_CHARS,
+    (record: CsvRecord) => {
+      if (!seenHeader) {
+        seenHeader = true;
+        return;
+      }
+      if (isBlankRecord(record)) return;
+      if (record.cells !== width) {
+        ragged++;
+        if (!firstRagged) firstRagged = `line ${record.line}: ${record.cells} cells, the header has ${width}`;
+        items.push(undefined);
+        return;
+      }
+      const row: CsvItem = header.shape === 'console-csv' ? consoleRow(record.fields, header.roles) : tableRow(record.fields, header.roles);
+      if (row.lossy) {
+        if (items.length >= lossy.length) {
+          const grown = new Uint8Array(lossy.length * 2);
+          grown.set(lossy);
+          lossy = grown;
+        }
+        lossy[items.length] = 1;
+      }
+      if (row.badTime) {
+        badTimes++;
+        if (!firstBadTime) firstBadTime = `line ${record.line}`;
+      }
+      if (row.badJson) badJson++;
+      items.push(row.item);
+    },
+    // One cell past the header's tells a ragged row; a line of a million commas keeps no more.
+    width + 1,
+  );
+  const parsed = { error };
   const notes: string[] = [];
   if (parsed.error) notes.push(`CSV stops at ${parsed.error}`);
   if (ragged > 0) notes.push(`${ragged} ${ragged === 1 ? 'row was' : 'rows were'} skipped for a wrong number of cells (first at ${firstRagged})`);
@@ -79,5 +98,12 @@ export function extractCsv(text: string): CsvExtracted | null {
   if (badJson > 0) notes.push(`${badJson} eventjson ${badJson === 1 ? 'cell was' : 'cells were'} not a JSON object; read from the other columns`);
   if (items.length === 0 && parsed.error) return { shape: 'bad', items: [], reason: `invalid CSV: ${parsed.error}`, lossy: new Uint8Array(0) };
   if (items.length === 0) return { shape: 'empty', items: [], reason: '', lossy: new Uint8Array(0) };
-  return { shape: header.shape, items, reason: notes.join('; '), lossy: lossy.subarray(0, items.length) };
+  return { shape: header.shape, items, reason: notes.join('; '), lossy: lossy.length >= items.length ? lossy.subarray(0, items.length) : grow(lossy, items.length) };
+}
+
+/** `lossy` widened to `length` (zeros past its end: ragged rows at the end are not lossy items). */
+function grow(lossy: Uint8Array, length: number): Uint8Array {
+  const grown = new Uint8Array(length);
+  grown.set(lossy);
+  return grown;
 }

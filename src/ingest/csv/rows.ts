@@ -9,6 +9,7 @@ import { fromTable } from '../../athena/records.js';
 import { CONSOLE_COLUMNS, type ColumnRole, type ConsoleColumn } from './header.js';
 import { parseStructText } from './athenaStruct.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../limits.js';
+import { parseEventTime } from '../../model/normalize.js';
 
 type Loose = Record<string, unknown>;
 
@@ -32,7 +33,10 @@ export function isoTime(value: string): string {
   return lake ? `${lake[1]}T${lake[2]}Z` : trimmed;
 }
 
-const READABLE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}| ?UTC)?$/i;
+/** The row's time reads as normalize() will read it: a shape check alone passed 2024-13-45T99:99:99Z, which the row then had no time for. */
+function unreadableTime(time: string | undefined): boolean {
+  return time !== undefined && time !== '' && Number.isNaN(parseEventTime(time));
+}
 
 /** A JSON cell's value; undefined when it is not JSON or nests too deep to handle (the cell is then kept as text). */
 function parseJson(text: string): unknown {
@@ -102,7 +106,7 @@ export function tableRow(fields: readonly string[], roles: readonly ColumnRole[]
     }
   }
   const time = typeof record.eventTime === 'string' ? record.eventTime : '';
-  return { item: record, lossy: true, badTime: time !== '' && !READABLE_TIME.test(time), badJson };
+  return { item: record, lossy: true, badTime: unreadableTime(time), badJson };
 }
 
 /** The console's one resource as a record's `resources` when its name is an ARN; otherwise its cells are kept aside (the row still shows them, from the element's Resources). */
@@ -154,5 +158,5 @@ export function consoleRow(fields: readonly string[], roles: readonly ColumnRole
     // An object, not a JSON string: parseLookupRecord takes either, and nothing is parsed twice.
     CloudTrailEvent: inner,
   };
-  return { item, lossy: true, badTime: time !== undefined && time !== '' && !READABLE_TIME.test(time), badJson: false };
+  return { item, lossy: true, badTime: unreadableTime(time), badJson: false };
 }
