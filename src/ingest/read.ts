@@ -89,15 +89,17 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
   let keepOpen = false;
   try {
     const size = stats.size;
-    if (size > PEEK_BYTES && startsWithNul(readUpTo(fd, size, 0, PEEK_BYTES))) {
+    // The file's first bytes, read once for the checks a big file gets before it is read whole or streamed.
+    const peek = size > PEEK_BYTES ? readUpTo(fd, size, 0, PEEK_BYTES) : null;
+    if (peek && startsWithNul(peek)) {
       return { kind: 'result', result: result(path, 'not-cloudtrail', [], NUL_REASON, 0, size) };
     }
     if (size > threshold) {
-      const start = readUpTo(fd, size, 0, PEEK_BYTES);
+      const start = peek ?? readUpTo(fd, size, 0, PEEK_BYTES);
       // CSV is read whole (ingest/csv/); past the whole-read size it is reported, not half read.
       if (startsAsCsv(start)) return { kind: 'result', result: result(path, 'bad', [], csvTooBig(size, threshold), 0, size) };
       keepOpen = true;
-      return { kind: 'stream', fd, gzip: startsWithGzip(fd, size), bytes: size, identity };
+      return { kind: 'stream', fd, gzip: isGzip(start), bytes: size, identity };
     }
     const raw = readUpTo(fd, size);
     let bytes: Buffer = raw;
@@ -120,7 +122,7 @@ function openAndParse(path: string, threshold: number, maxDecompressed: number):
       const text = decodeText(bytes);
       // A CSV's brackets are cell text, whose JSON cells are checked one by one (csv/rows.ts): counted
       // across cells and CSV's doubled quotes, a deep-looking cell would hide the whole file.
-      if (!isCloudTrailCsvHeader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) && nestsDeeperThan(text)) {
+      if (nestsDeeperThan(text) && !isCloudTrailCsvHeader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) {
         // Deep brackets in a file that does not start as JSON (a binary, a log of text) say nothing of JSON: skipped, not bad.
         const json = startsAsJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
         return { kind: 'result', result: json ? result(path, 'bad', [], depthReason(), 0, raw.length) : result(path, 'not-cloudtrail', [], `not JSON (starts with ${snippet(text)})`, 0, raw.length) };
@@ -155,26 +157,22 @@ function csvTooBig(bytes: number, threshold: number, gzip = false): string {
 
 /** Whether a file's first bytes (gzipped or not) open with a CloudTrail CSV header. */
 function startsAsCsv(start: Buffer): boolean {
-  if (!isGzip(start)) return extractCsvHeader(start);
+  if (!isGzip(start)) return opensWithCsvHeader(start);
   try {
     // The head only: 1 KiB of gzip, flushed without its end, inflates to 1 MiB at most (gzip caps at about 1:1032).
     const head = gunzipSync(start.subarray(0, 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 2 * 1024 * 1024 });
-    return extractCsvHeader(head);
+    return opensWithCsvHeader(head);
   } catch {
     return false;
   }
 }
 
 /** Whether bytes (a file's start) open with a CloudTrail CSV header. */
-function extractCsvHeader(start: Buffer): boolean {
+function opensWithCsvHeader(start: Buffer): boolean {
   let text = decodeText(start);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const end = text.indexOf('\n');
   return end > 0 && isCloudTrailCsvHeader(text.slice(0, end + 1));
-}
-
-function startsWithGzip(fd: number, size: number): boolean {
-  return isGzip(readUpTo(fd, size, 0, 2));
 }
 
 /** UTF-8, or UTF-16 when the file starts with its byte-order mark (PowerShell and Notepad write it). */

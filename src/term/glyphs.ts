@@ -8,8 +8,12 @@ import type { Env } from './osc52.js';
 
 export function unicodeBlocks(env: Env = process.env): boolean {
   if (env['TERM'] === 'linux') return false;
-  const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'] || '';
-  return /utf-?8/i.test(locale);
+  return /utf-?8/i.test(localeOf(env));
+}
+
+/** The character locale as setlocale reads it: LC_ALL, else LC_CTYPE, else LANG ('' for none). */
+function localeOf(env: Env): string {
+  return env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'] || '';
 }
 
 /**
@@ -20,7 +24,7 @@ export function unicodeBlocks(env: Env = process.env): boolean {
  */
 export function unicodeSymbols(env: Env = process.env): boolean {
   if (env['TERM'] === 'linux') return false;
-  const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'] || '';
+  const locale = localeOf(env);
   return locale === '' || /utf-?8/i.test(locale);
 }
 

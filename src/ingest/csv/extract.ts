@@ -1,9 +1,9 @@
 /**
  * A CloudTrail CSV file (Lake saved results, Athena results, the console's
  * "Download CSV") -> the reader's items, one per data row, and which of
- * them are lossy (rebuilt from columns, no full record). Rows that cannot be
- * read (wrong number of cells, a blank line) keep their position as an
- * undefined item, counted as skipped; the file's reason says why.
+ * them are lossy (rebuilt from columns, no full record). A row with the wrong
+ * number of cells keeps its position as an undefined item, counted as
+ * skipped (the file's reason says why); blank lines are no rows.
  */
 import { MAX_RECORD_CHARS } from '../limits.js';
 import { classifyHeader, compact } from './header.js';
@@ -48,7 +48,7 @@ export function extractCsv(text: string): CsvExtracted | null {
   if (!header) return null;
   const width = header.roles.length;
   const items: unknown[] = [];
-  let lossy = new Uint8Array(1024);
+  const lossyAt: number[] = [];
   let ragged = 0;
   let firstRagged = '';
   let badTimes = 0;
@@ -72,14 +72,7 @@ export function extractCsv(text: string): CsvExtracted | null {
         return;
       }
       const row: CsvItem = header.shape === 'console-csv' ? consoleRow(record.fields, header.roles) : tableRow(record.fields, header.roles);
-      if (row.lossy) {
-        if (items.length >= lossy.length) {
-          const grown = new Uint8Array(lossy.length * 2);
-          grown.set(lossy);
-          lossy = grown;
-        }
-        lossy[items.length] = 1;
-      }
+      if (row.lossy) lossyAt.push(items.length);
       if (row.badTime) {
         badTimes++;
         if (!firstBadTime) firstBadTime = `line ${record.line}`;
@@ -90,20 +83,14 @@ export function extractCsv(text: string): CsvExtracted | null {
     // One cell past the header's tells a ragged row; a line of a million commas keeps no more.
     width + 1,
   );
-  const parsed = { error };
   const notes: string[] = [];
-  if (parsed.error) notes.push(`CSV stops at ${parsed.error}`);
+  if (error) notes.push(`CSV stops at ${error}`);
   if (ragged > 0) notes.push(`${ragged} ${ragged === 1 ? 'row was' : 'rows were'} skipped for a wrong number of cells (first at ${firstRagged})`);
   if (badTimes > 0) notes.push(`${badTimes} ${badTimes === 1 ? 'row has' : 'rows have'} an event time that is not a readable time (first at ${firstBadTime})`);
   if (badJson > 0) notes.push(`${badJson} eventjson ${badJson === 1 ? 'cell was' : 'cells were'} not a JSON object; read from the other columns`);
-  if (items.length === 0 && parsed.error) return { shape: 'bad', items: [], reason: `invalid CSV: ${parsed.error}`, lossy: new Uint8Array(0) };
+  if (items.length === 0 && error) return { shape: 'bad', items: [], reason: `invalid CSV: ${error}`, lossy: new Uint8Array(0) };
   if (items.length === 0) return { shape: 'empty', items: [], reason: '', lossy: new Uint8Array(0) };
-  return { shape: header.shape, items, reason: notes.join('; '), lossy: lossy.length >= items.length ? lossy.subarray(0, items.length) : grow(lossy, items.length) };
-}
-
-/** `lossy` widened to `length` (zeros past its end: ragged rows at the end are not lossy items). */
-function grow(lossy: Uint8Array, length: number): Uint8Array {
-  const grown = new Uint8Array(length);
-  grown.set(lossy);
-  return grown;
+  const lossy = new Uint8Array(items.length);
+  for (const at of lossyAt) lossy[at] = 1;
+  return { shape: header.shape, items, reason: notes.join('; '), lossy };
 }
