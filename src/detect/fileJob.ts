@@ -16,7 +16,7 @@
 import { readEventFile } from '../ingest/read.js';
 import { rowFingerprint } from '../model/contentCheck.js';
 import { normalize, parseEventTime } from '../model/normalize.js';
-import { RecordBatch } from '../model/recordBatch.js';
+import { isLossy, RecordBatch } from '../model/recordBatch.js';
 import type { FileReadResult } from '../model/types.js';
 import { bytesHash, idKeyOfBytes, plainFile } from '../scan/fastJob.js';
 import { idKey } from '../scan/ids.js';
@@ -43,6 +43,8 @@ export interface DetectReply {
   fingerprints: Uint32Array;
   /** Fingerprints are of the records' bytes (the fast path), not of their rows. */
   byteFingerprints: boolean;
+  /** Positions of the events rebuilt from CSV columns (model/recordBatch.ts isLossy), ascending: a full copy goes before them. */
+  lossy: Int32Array;
   /** Each event's time (epoch ms); NaN when not parsed (fast path) or unreadable. */
   times: Float64Array;
   /** Events that fired: their positions, and their rules as hitRules[hitEnds[h - 1] .. hitEnds[h]). */
@@ -89,15 +91,17 @@ async function fullDetectFile(job: DetectJob, detector: Detector): Promise<Detec
   const ids = new Int32Array(count * 4);
   const fingerprints = new Uint32Array(count);
   const times = new Float64Array(count);
+  const lossy: number[] = [];
   for (let r = 0; r < count; r++) {
     const row = rows[r]!;
     idKey(row.id, ids, r * 4);
     fingerprints[r] = rowFingerprint(row);
     times[r] = row.time;
+    if (isLossy(row)) lossy.push(r);
   }
   // Hits name a record by its index in the file; rows skip items that are not events.
   const { hits: packed } = hitsOfRows(rows, (hits ?? []) as readonly RuleHit[]);
-  return { id: job.id, result, count, ids, fingerprints, byteFingerprints: false, times, ...replyHits(packed) };
+  return { id: job.id, result, count, ids, fingerprints, byteFingerprints: false, lossy: Int32Array.from(lossy), times, ...replyHits(packed) };
 }
 
 /** The fast path's reply, or null when the file needs the ordinary reader (fastJob.ts has the same conditions). */
@@ -144,6 +148,7 @@ function fastDetectFile(job: DetectJob, rules: DetectRules): DetectReply | null 
     ids,
     fingerprints,
     byteFingerprints: true,
+    lossy: new Int32Array(0),
     times,
     ...replyHits(packRowHits(at, fired)),
   };

@@ -53,6 +53,7 @@ export async function detectFolderHeadless(root: string, specs: readonly RuleSpe
       heapMb: options.workerHeapMb ?? WORKER_HEAP_MB,
     }).run();
   }
+  tally.addLossyCopies();
   if (tally.needsFullRead) return detectFolderHeadless(root, specs, { ...options, fast: false });
   return tally;
 }
@@ -66,6 +67,7 @@ function failedReply(id: number, path: string, reason: string): DetectReply {
     ids: none,
     fingerprints: new Uint32Array(0),
     byteFingerprints: false,
+    lossy: none,
     times: new Float64Array(0),
     hitAt: none,
     hitEnds: none,

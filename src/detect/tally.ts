@@ -27,6 +27,8 @@ export class DetectTally {
   private partial = false;
   /** Two copies of an eventID differed where a fingerprint was of bytes: only the rows can tell. */
   private unsure = false;
+  /** Replies with events rebuilt from CSV columns, which addLossyCopies applies last. */
+  private readonly heldBack: DetectReply[] = [];
 
   constructor(ruleCount: number) {
     this.counts = new Int32Array(ruleCount);
@@ -43,33 +45,62 @@ export class DetectTally {
   /** One file's reply; files must come in file order. */
   addFile(reply: DetectReply): void {
     noteFileOutcome(this.progress, reply.result);
-    const { count, ids, fingerprints, times, hitAt, hitEnds, hitRules } = reply;
+    const { count } = reply;
     if (count === 0) return;
     if (reply.byteFingerprints) this.partial = true;
     this.progress.eventsRead += count;
+    const lossy = reply.lossy;
+    if (lossy.length > 0) this.heldBack.push(reply);
     let h = 0;
+    let l = 0;
     for (let r = 0; r < count; r++) {
-      const added = this.ids.addCopy(ids, r * 4, fingerprints[r]!);
-      while (h < hitAt.length && hitAt[h]! < r) h++;
-      if (added !== ADDED) {
-        this.progress.duplicates++;
-        if (added !== CONFLICT) continue;
-        if (this.partial) this.unsure = true;
-        const listed = this.progress.conflicts.length;
-        noteConflict(this.progress, { eventID: '', keptFile: '', file: reply.result.path, field: '' });
-        if (this.progress.conflicts.length > listed) this.conflictTimes.push(this.times.data[this.ids.lastOrdinal]!);
+      while (h < reply.hitAt.length && reply.hitAt[h]! < r) h++;
+      if (l < lossy.length && lossy[l] === r) {
+        l++;
         continue;
       }
-      const time = times[r]!;
-      this.times.push(time);
-      if (h >= hitAt.length || hitAt[h] !== r) continue;
-      for (let j = h === 0 ? 0 : hitEnds[h - 1]!; j < hitEnds[h]!; j++) {
-        const rule = hitRules[j]!;
-        this.counts[rule]!++;
-        if (time === time) {
-          if (!(this.first[rule]! <= time)) this.first[rule] = time;
-          if (!(this.last[rule]! >= time)) this.last[rule] = time;
-        }
+      this.addEvent(reply, r, h, false);
+    }
+  }
+
+  /**
+   * Applies the events rebuilt from CSV columns, held back by addFile until every file was added: a
+   * copy from a full record is then the one kept, wherever its file sorts (THE duplicate rule,
+   * model/order.ts compareCopies). Call once, after the last file.
+   */
+  addLossyCopies(): void {
+    for (const reply of this.heldBack) {
+      let h = 0;
+      for (const r of reply.lossy) {
+        while (h < reply.hitAt.length && reply.hitAt[h]! < r) h++;
+        this.addEvent(reply, r, h, true);
+      }
+    }
+    this.heldBack.length = 0;
+  }
+
+  /** Event r of the reply; `h` is the first of its hits' positions at or past r. */
+  private addEvent(reply: DetectReply, r: number, h: number, lossy: boolean): void {
+    const { hitAt, hitEnds, hitRules } = reply;
+    const added = this.ids.addCopy(reply.ids, r * 4, reply.fingerprints[r]!, lossy);
+    if (added !== ADDED) {
+      this.progress.duplicates++;
+      if (added !== CONFLICT) return;
+      if (this.partial) this.unsure = true;
+      const listed = this.progress.conflicts.length;
+      noteConflict(this.progress, { eventID: '', keptFile: '', file: reply.result.path, field: '' });
+      if (this.progress.conflicts.length > listed) this.conflictTimes.push(this.times.data[this.ids.lastOrdinal]!);
+      return;
+    }
+    const time = reply.times[r]!;
+    this.times.push(time);
+    if (h >= hitAt.length || hitAt[h] !== r) return;
+    for (let j = h === 0 ? 0 : hitEnds[h - 1]!; j < hitEnds[h]!; j++) {
+      const rule = hitRules[j]!;
+      this.counts[rule]!++;
+      if (time === time) {
+        if (!(this.first[rule]! <= time)) this.first[rule] = time;
+        if (!(this.last[rule]! >= time)) this.last[rule] = time;
       }
     }
   }

@@ -1,3 +1,4 @@
+import { isLossy } from './recordBatch.js';
 import type { EventRow } from './types.js';
 
 /**
@@ -19,8 +20,12 @@ export function compareNewestFirst(a: EventRow, b: EventRow): number {
  * kept is the one first in file order: the older delivery, then the smaller
  * path, then (within a file) the earlier record. Negative when copy `a` comes
  * first. 0 when either delivery time is unknown (NaN): the copy added first stays.
+ * Before all that, a full record comes before a copy rebuilt from a CSV
+ * export's columns (isLossy), which lacks the fields the record has.
  */
 export function compareCopies(a: EventRow, b: EventRow): number {
+  const al = isLossy(a);
+  if (al !== isLossy(b)) return al ? 1 : -1;
   const ad = a.batch.deliveredAt;
   const bd = b.batch.deliveredAt;
   if (Number.isNaN(ad) || Number.isNaN(bd)) return 0;

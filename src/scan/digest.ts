@@ -6,7 +6,7 @@
  */
 import { rowFingerprint } from '../model/contentCheck.js';
 import { errorLabel } from '../model/failure.js';
-import { rowInsight } from '../model/recordBatch.js';
+import { isLossy, rowInsight } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
 import { idKey } from './ids.js';
 
@@ -32,6 +32,11 @@ export const HAS_INSIGHT = 4;
  * (its totals then agree with error:*); an error-rate Insight counts errorCodes only (model/rate.ts).
  */
 export const FAILED_WITHOUT_CODE = 8;
+/**
+ * flags: the event was rebuilt from a CSV export's columns (model/recordBatch.ts isLossy): a copy of
+ * its eventID from a full record is kept before it, and their content never conflicts.
+ */
+export const LOSSY = 16;
 
 export interface ScanDigest {
   count: number;
@@ -108,7 +113,7 @@ export class DigestBuilder {
     cols[c + ERROR] = this.at(error);
     cols[c + REGION] = this.at(row.region);
     cols[c + RATE_ACCOUNT] = this.at(row.recipientAccount || row.account);
-    this.flags[r] = eventFlags(rowInsight(row) !== null, row.eventType, row.category) | (row.errorCode === '' && error !== '' ? FAILED_WITHOUT_CODE : 0);
+    this.flags[r] = eventFlags(rowInsight(row) !== null, row.eventType, row.category) | (row.errorCode === '' && error !== '' ? FAILED_WITHOUT_CODE : 0) | (isLossy(row) ? LOSSY : 0);
   }
 
   finish(): ScanDigest {

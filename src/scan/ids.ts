@@ -97,6 +97,19 @@ export const ADDED = 0;
 export const SAME = 1;
 export const CONFLICT = 2;
 
+/**
+ * The slot mark of a copy rebuilt from a CSV export's columns (model/recordBatch.ts isLossy): it
+ * lacks fields the full record has, so its content never conflicts with another copy's. A full
+ * copy's fingerprint 0 or 1 is marked 2 (0 marks an empty slot).
+ */
+const LOSSY_MARK = 1;
+
+function markOf(fingerprint: number, lossy: boolean): number {
+  if (lossy) return LOSSY_MARK;
+  const mark = fingerprint >>> 0;
+  return mark <= LOSSY_MARK ? 2 : mark;
+}
+
 /** Shards of an IdSet (a power of two): the top bits of a key's hash choose one. */
 const SHARD_BITS = 4;
 
@@ -154,8 +167,8 @@ class IdShard {
 /**
  * A set of 16-byte keys (four Int32 lanes each), in shards chosen by the
  * key's hash. Each key keeps the 32-bit content fingerprint of its first copy,
- * so a later copy with other content is told apart (fingerprints 0 and 1 are
- * one: 0 marks an empty slot). Shards, because a table that doubles holds its
+ * so a later copy with other content is told apart (fingerprints 0, 1 and 2
+ * are one: 0 marks an empty slot, 1 a lossy copy). Shards, because a table that doubles holds its
  * old and new slots at once: one table of a million ids peaked at 78 MB while
  * it grew (issue 13: scan's peak RSS).
  */
@@ -184,13 +197,17 @@ export class IdSet {
     return this.addCopy(keys, at, 0) === ADDED;
   }
 
-  /** Adds keys[at..at+4) with its content fingerprint: ADDED, or SAME / CONFLICT against the copy already there. */
-  addCopy(keys: Int32Array, at: number, fingerprint: number): number {
+  /**
+   * Adds keys[at..at+4) with its content fingerprint: ADDED, or SAME / CONFLICT against the copy
+   * already there. A `lossy` copy (rebuilt from CSV columns) is SAME as any other, and a full copy
+   * met after lossy ones only becomes the one later copies are compared with.
+   */
+  addCopy(keys: Int32Array, at: number, fingerprint: number, lossy = false): number {
     const a = keys[at]!;
     const b = keys[at + 1]!;
     const c = keys[at + 2]!;
     const d = keys[at + 3]!;
-    const mark = fingerprint >>> 0 || 1;
+    const mark = markOf(fingerprint, lossy);
     const hash = mix(a, b, c, d);
     const shard = this.shards[hash >>> (32 - SHARD_BITS)]!;
     if ((shard.count + 1) * 2 > shard.fingerprints.length) shard.grow();
@@ -214,7 +231,11 @@ export class IdSet {
       const s = i * 4;
       if (table[s] === a && table[s + 1] === b && table[s + 2] === c && table[s + 3] === d) {
         if (shard.ordinals) this.lastOrdinal = shard.ordinals[i]!;
-        return stored === mark ? SAME : CONFLICT;
+        if (stored === LOSSY_MARK) {
+          fingerprints[i] = mark;
+          return SAME;
+        }
+        return stored === mark || mark === LOSSY_MARK ? SAME : CONFLICT;
       }
     }
   }

@@ -164,6 +164,7 @@ async function scanWith(
     }).run();
     signal?.throwIfAborted();
   }
+  tally.addLossyCopies();
   if (tally.needsFullRead) return scanFolderHeadless(root, { ...options, fast: false });
   await tally.resolveConflictIds(async (path) => (await readEventFile(path)).rows);
   if (onProgress) showProgress();

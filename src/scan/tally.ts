@@ -10,13 +10,25 @@ import { insightSpans, insightSummaries, pairInsights } from '../model/insights.
 import type { BadFile, EventRow, FileReadResult, FileShape } from '../model/types.js';
 import { emptyProgress, noteConflict, reportedConflict, type LoadProgress } from '../store/progress.js';
 import type { Count, ScanSummary } from '../commands/scanSummary.js';
-import { ACTOR, COLS, ERROR, FAILED_WITHOUT_CODE, HAS_INSIGHT, INSIGHT_EVENT, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
+import { ACTOR, COLS, ERROR, FAILED_WITHOUT_CODE, HAS_INSIGHT, INSIGHT_EVENT, LOSSY, NAME, NOT_RATE, RATE_ACCOUNT, REGION, SOURCE, type ScanDigest } from './digest.js';
 import { ADDED, CONFLICT, IdSet } from './ids.js';
 import type { MatchedTexts } from './fastJob.js';
 import { Float64List, Int32List } from '../model/growable.js';
 
 /** Export texts kept at most (bytes): past it a broad filter's export reads its records back instead of holding them all. */
 const TEXTS_BYTES = 256 * 1024 * 1024;
+
+/** A file as addFile was given it, with its strings' global ids. */
+interface AppliedFile {
+  path: string;
+  fileNumber: number;
+  digest: ScanDigest;
+  global: Int32Array;
+  matches: Uint8Array | null;
+  insightRows: readonly EventRow[];
+  matchedRows: readonly EventRow[];
+  matchedTexts: MatchedTexts | null;
+}
 
 export class ScanTally {
   readonly progress: LoadProgress = emptyProgress();
@@ -61,6 +73,8 @@ export class ScanTally {
   private readonly keptByOrdinal = new Map<number, number>();
   /** Files added so far: the next file's number in file order. */
   private files = 0;
+  /** Files with events rebuilt from CSV columns, which addLossyCopies applies last. */
+  private readonly heldBack: AppliedFile[] = [];
   /** The kept rows' export texts, while every kept row came with one and they fit TEXTS_BYTES; else null. */
   private keptText: string[] | null = [];
   private keptTextBytes = 0;
@@ -97,61 +111,89 @@ export class ScanTally {
     this.progress.eventsRead += digest.count;
     const global = new Int32Array(digest.table.length);
     for (let k = 0; k < digest.table.length; k++) global[k] = this.idOf(digest.table[k]!);
-    const noErrorCode = this.idOf('');
-    const { cols, flags, times, ids } = digest;
+    const file: AppliedFile = { path: result.path, fileNumber, digest, global, matches, insightRows, matchedRows, matchedTexts };
+    if (this.eachRow(file, false)) this.heldBack.push(file);
+  }
+
+  /**
+   * Applies the events rebuilt from CSV columns (scan/digest.ts LOSSY), held back by addFile until
+   * every file was added: a copy from a full record is then the one kept and counted, wherever its
+   * file sorts (THE duplicate rule, model/order.ts compareCopies). Call once, after the last file.
+   */
+  addLossyCopies(): void {
+    for (const file of this.heldBack) this.eachRow(file, true);
+    this.heldBack.length = 0;
+  }
+
+  /** Applies the file's full events (`lossy` false) or its lossy ones; true when it has events of the other kind. */
+  private eachRow(file: AppliedFile, lossy: boolean): boolean {
+    const { digest, matches, insightRows, matchedRows } = file;
+    const { flags } = digest;
     let nextInsight = 0;
     let nextMatched = 0;
+    let other = false;
     for (let r = 0; r < digest.count; r++) {
-      const c = r * COLS;
       const hasInsight = (flags[r]! & HAS_INSIGHT) !== 0;
       const insightRow = hasInsight ? insightRows[nextInsight++] : undefined;
       const matched = matches === null || matches[r] === 1;
       const matchedIndex = matched && matches !== null ? nextMatched++ : -1;
-      const matchedRow = matchedIndex >= 0 ? matchedRows[matchedIndex] : undefined;
-      if (matched) this.matchedRead++;
-      const added = this.ids.addCopy(ids, r * 4, digest.fingerprints[r]!);
-      if (added !== ADDED) {
-        this.progress.duplicates++;
-        if (this.keepMatches) this.laterCopy(fileNumber, r);
-        if (added === CONFLICT && this.byteFingerprints) this.unsure = true;
-        // Headless scan keeps no file per event: the kept copy's file is not known here.
-        // Its eventID is filled in afterwards (resolveConflictIds): digests carry ids only as hashes.
-        if (added === CONFLICT) {
-          const listed = this.progress.conflicts.length;
-          noteConflict(this.progress, { eventID: '', keptFile: '', file: result.path, field: '' });
-          if (this.progress.conflicts.length > listed) this.conflictRows.push(r);
-        }
+      if (((flags[r]! & LOSSY) !== 0) !== lossy) {
+        other = true;
         continue;
       }
-      const t = times[r]!;
-      // Only Insights' span counts read these, and after a partial file they never will: with Insights the
-      // folder is read again in full (needsFullRead), without them there is nothing to count.
-      if (!this.partial) {
-        this.times.push(flags[r]! & NOT_RATE ? Number.NaN : t);
-        // An error-rate Insight counts errorCodes (model/rate.ts): a failed sign-in's message is none.
-        const errorCode = flags[r]! & FAILED_WITHOUT_CODE ? noErrorCode : global[cols[c + ERROR]!]!;
-        this.rateCombo.push(this.rateCombos.idOf(global[cols[c + NAME]!]!, global[cols[c + SOURCE]!]!, global[cols[c + REGION]!]!, global[cols[c + RATE_ACCOUNT]!]!, errorCode));
+      this.addEvent(file, r, insightRow, matched, matchedIndex);
+    }
+    return other;
+  }
+
+  private addEvent(file: AppliedFile, r: number, insightRow: EventRow | undefined, matched: boolean, matchedIndex: number): void {
+    const { digest, global, fileNumber } = file;
+    const { cols, flags, times, ids } = digest;
+    const c = r * COLS;
+    const matchedRow = matchedIndex >= 0 ? file.matchedRows[matchedIndex] : undefined;
+    if (matched) this.matchedRead++;
+    const added = this.ids.addCopy(ids, r * 4, digest.fingerprints[r]!, (flags[r]! & LOSSY) !== 0);
+    if (added !== ADDED) {
+      this.progress.duplicates++;
+      if (this.keepMatches) this.laterCopy(fileNumber, r);
+      if (added === CONFLICT && this.byteFingerprints) this.unsure = true;
+      // Headless scan keeps no file per event: the kept copy's file is not known here.
+      // Its eventID is filled in afterwards (resolveConflictIds): digests carry ids only as hashes.
+      if (added === CONFLICT) {
+        const listed = this.progress.conflicts.length;
+        noteConflict(this.progress, { eventID: '', keptFile: '', file: file.path, field: '' });
+        if (this.progress.conflicts.length > listed) this.conflictRows.push(r);
       }
-      if (!matched) continue;
-      this.unique++;
-      if (this.keepMatches && matchedRow) {
-        this.keptByOrdinal.set(this.ids.lastOrdinal, this.kept.length);
-        this.arrivalFile.push(fileNumber);
-        this.arrivalRecord.push(r);
-        this.kept.push(matchedRow);
-        this.keepText(matchedTexts, matchedIndex);
-      }
-      bump(this.names, global[cols[c + NAME]!]!);
-      bump(this.actors, global[cols[c + ACTOR]!]!);
-      const error = digest.table[cols[c + ERROR]!]!;
-      if (error !== '') bump(this.errors, global[cols[c + ERROR]!]!);
-      if (flags[r]! & INSIGHT_EVENT) this.insightEvents++;
-      if (insightRow) this.insightRows.push(insightRow);
-      if (Number.isNaN(t)) this.badTime++;
-      else {
-        if (t < this.first) this.first = t;
-        if (t > this.last) this.last = t;
-      }
+      return;
+    }
+    const t = times[r]!;
+    // Only Insights' span counts read these, and after a partial file they never will: with Insights the
+    // folder is read again in full (needsFullRead), without them there is nothing to count.
+    if (!this.partial) {
+      this.times.push(flags[r]! & NOT_RATE ? Number.NaN : t);
+      // An error-rate Insight counts errorCodes (model/rate.ts): a failed sign-in's message is none.
+      const errorCode = flags[r]! & FAILED_WITHOUT_CODE ? this.idOf('') : global[cols[c + ERROR]!]!;
+      this.rateCombo.push(this.rateCombos.idOf(global[cols[c + NAME]!]!, global[cols[c + SOURCE]!]!, global[cols[c + REGION]!]!, global[cols[c + RATE_ACCOUNT]!]!, errorCode));
+    }
+    if (!matched) return;
+    this.unique++;
+    if (this.keepMatches && matchedRow) {
+      this.keptByOrdinal.set(this.ids.lastOrdinal, this.kept.length);
+      this.arrivalFile.push(fileNumber);
+      this.arrivalRecord.push(r);
+      this.kept.push(matchedRow);
+      this.keepText(file.matchedTexts, matchedIndex);
+    }
+    bump(this.names, global[cols[c + NAME]!]!);
+    bump(this.actors, global[cols[c + ACTOR]!]!);
+    const error = digest.table[cols[c + ERROR]!]!;
+    if (error !== '') bump(this.errors, global[cols[c + ERROR]!]!);
+    if (flags[r]! & INSIGHT_EVENT) this.insightEvents++;
+    if (insightRow) this.insightRows.push(insightRow);
+    if (Number.isNaN(t)) this.badTime++;
+    else {
+      if (t < this.first) this.first = t;
+      if (t > this.last) this.last = t;
     }
   }
 
@@ -202,10 +244,16 @@ export class ScanTally {
     return rank;
   }
 
-  /** A copy (record r of file number `file`) of an eventID already counted: a kept match arrives with the copy in the latest file. */
+  /**
+   * A copy (record r of file number `file`) of an eventID already counted: a kept match arrives with
+   * the copy in the latest file, its first there. Lossy copies come after every full one (addLossyCopies),
+   * so a copy may be of an earlier file or record than the one noted.
+   */
   private laterCopy(file: number, r: number): void {
     const k = this.keptByOrdinal.get(this.ids.lastOrdinal);
-    if (k === undefined || this.arrivalFile.data[k] === file) return;
+    if (k === undefined) return;
+    const noted = this.arrivalFile.data[k]!;
+    if (file < noted || (file === noted && r >= this.arrivalRecord.data[k]!)) return;
     this.arrivalFile.data[k] = file;
     this.arrivalRecord.data[k] = r;
   }

@@ -1,7 +1,7 @@
 import { Interner } from '../model/intern.js';
 import { contentDifference } from '../model/contentCheck.js';
 import { compareCopies, compareNewestFirst } from '../model/order.js';
-import type { RecordBatch } from '../model/recordBatch.js';
+import { isLossy, type RecordBatch } from '../model/recordBatch.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { emptyProgress, noteConflict, type LoadProgress } from './progress.js';
 import { RowColumns } from './columns.js';
@@ -150,8 +150,14 @@ export class EventStore {
    * no memory per event, and work only per duplicate.
    */
   private checkDuplicate(row: EventRow, kept: EventRow): boolean {
-    const field = contentDifference(kept, row);
+    // A copy rebuilt from CSV columns lacks fields the record has: it differs without conflicting.
+    const lossy = isLossy(row) || isLossy(kept);
+    const field = lossy ? null : contentDifference(kept, row);
     const earlier = compareCopies(row, kept) < 0;
+    if (lossy && earlier) {
+      this.replace(kept, row);
+      return true;
+    }
     if (field === null) {
       // An identical copy: nothing changes but where the record is read back from (the kept copy's file).
       // Fields rows do not keep may still differ (requestParameters ...): what detection saw comes from that copy.

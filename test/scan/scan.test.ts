@@ -154,7 +154,7 @@ describe('16-byte ids', () => {
     expect(set.size).toBe(50_000);
   });
 
-  it('IdSet without numbers: fingerprints still told apart (0 is kept as 1), no numbers given', () => {
+  it('IdSet without numbers: fingerprints still told apart (0 and 1 are kept as 2), no numbers given', () => {
     const set = new IdSet();
     const out = new Int32Array(4);
     for (let k = 0; k < 50_000; k++) {
@@ -170,7 +170,27 @@ describe('16-byte ids', () => {
     idKey('zero', out, 0);
     expect(set.addCopy(out, 0, 0)).toBe(ADDED);
     expect(set.addCopy(out, 0, 0)).toBe(SAME);
-    expect(set.addCopy(out, 0, 2)).toBe(CONFLICT);
+    expect(set.addCopy(out, 0, 1)).toBe(SAME);
+    expect(set.addCopy(out, 0, 3)).toBe(CONFLICT);
     expect(set.size).toBe(50_001);
+  });
+
+  it('IdSet: a lossy copy (rebuilt from CSV columns) is the same as any copy, and the first full copy is then the one compared', () => {
+    const set = new IdSet();
+    const out = new Int32Array(4);
+    idKey('full-first', out, 0);
+    expect(set.addCopy(out, 0, 77)).toBe(ADDED);
+    expect(set.addCopy(out, 0, 99, true)).toBe(SAME);
+    expect(set.addCopy(out, 0, 78)).toBe(CONFLICT);
+    idKey('lossy-first', out, 0);
+    expect(set.addCopy(out, 0, 5, true)).toBe(ADDED);
+    expect(set.addCopy(out, 0, 6, true)).toBe(SAME);
+    expect(set.addCopy(out, 0, 77)).toBe(SAME);
+    expect(set.addCopy(out, 0, 77)).toBe(SAME);
+    expect(set.addCopy(out, 0, 78)).toBe(CONFLICT);
+    // A full copy whose fingerprint is 1 is not read as a lossy one.
+    idKey('one', out, 0);
+    expect(set.addCopy(out, 0, 1)).toBe(ADDED);
+    expect(set.addCopy(out, 0, 9)).toBe(CONFLICT);
   });
 });
