@@ -5,7 +5,7 @@
  * a condition from src/query/sql/ (schema 'archive') or null for everything.
  */
 import { normalize } from '../model/normalize.js';
-import { RecordBatch } from '../model/recordBatch.js';
+import { markLossy, RecordBatch } from '../model/recordBatch.js';
 import type { BadFile, EventRow, FileShape } from '../model/types.js';
 import { READ_SHAPES } from '../ingest/scanFolder.js';
 import { deliveryTime, fileOrder } from '../ingest/order.js';
@@ -183,7 +183,7 @@ export async function eventsAtSeqs(archive: Archive, seqs: readonly number[], or
 
 /** The columns an ArchivedEvent is made of (archivedEvent reads them in this order). */
 const EVENT_COLUMNS =
-  'eventid, tt_time, tt_seq, tt_record, tt_file, tt_index, tt_name, tt_source, tt_actor, to_json(tt_usernames)::VARCHAR, tt_accesskey, tt_readonly, to_json(tt_resources)::VARCHAR';
+  'eventid, tt_time, tt_seq, tt_record, tt_file, tt_index, tt_name, tt_source, tt_actor, to_json(tt_usernames)::VARCHAR, tt_accesskey, tt_readonly, to_json(tt_resources)::VARCHAR, tt_lossy';
 
 const selectEvents = (where: string, order: Order, from = 'events'): string => `SELECT ${EVENT_COLUMNS} FROM ${from} WHERE ${where} ORDER BY ${ORDER_BY[order]}`;
 
@@ -192,9 +192,10 @@ async function eventsSelected(archive: Archive, where: string, order: Order, fro
 }
 
 /** One row of EVENT_COLUMNS as an event: its record parsed, the row made from it as the folder makes it, then the stored columns. */
-function archivedEvent([id, time, seq, text, file, index, name, source, actor, userNames, accessKey, readOnly, resources]: unknown[]): ArchivedEvent {
+function archivedEvent([id, time, seq, text, file, index, name, source, actor, userNames, accessKey, readOnly, resources, lossy]: unknown[]): ArchivedEvent {
   const record = parseRecord(String(text));
   const row = normalize(record, new RecordBatch(String(file)), Number(index), String(id));
+  if (lossy === true) markLossy(row.batch, row.recordIndex);
   // What the reader made of the file (a lookup-events element's outer fields included) is what was stored.
   row.id = String(id);
   row.time = time === null ? Number.NaN : Number(time);

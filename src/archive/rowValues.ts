@@ -6,6 +6,7 @@
  */
 import { objectOf, text } from '../model/actor.js';
 import { rowFingerprint } from '../model/contentCheck.js';
+import { isLossy } from '../model/recordBatch.js';
 import { stringifyJson } from '../model/stringify.js';
 import type { EventRow } from '../model/types.js';
 import { TEXT_COLUMNS } from './schema.js';
@@ -183,6 +184,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     String(position),
     String(rowFingerprint(row)),
     textField(inexactLeaves(record, columns, identity)),
+    String(isLossy(row)),
     wellFormedJson(stringifyJson(record)),
   ];
   return fields.join('\t');

@@ -13,7 +13,7 @@
  * element's EventId, or `content:<hash>`): the archive keeps one row per id.
  */
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /**
  * tt_users (schema 5): every non-empty value `user:` tests (tt_actor,
@@ -116,7 +116,8 @@ export const CREATE_TABLES = [
     tt_fingerprint UINTEGER,
     tt_record VARCHAR,
     tt_idhash UBIGINT,
-    tt_inexact VARCHAR
+    tt_inexact VARCHAR,
+    tt_lossy BOOLEAN
   )`,
   `CREATE TABLE IF NOT EXISTS imported_files (
     path VARCHAR PRIMARY KEY,
@@ -166,6 +167,7 @@ export const STAGING_FIELDS: readonly (readonly [string, StagedKind])[] = [
   ['tt_pos', { kind: 'number', type: 'BIGINT' }],
   ['tt_fingerprint', { kind: 'number', type: 'UINTEGER' }],
   ['tt_inexact', TEXT],
+  ['tt_lossy', { kind: 'number', type: 'BOOLEAN' }],
   ['tt_record', JSON_TEXT],
 ];
 
@@ -291,13 +293,14 @@ export const CANDIDATE_SEQS = 'SELECT tt_seq FROM events WHERE tt_idhash IN (SEL
 export function nearbyRows(ranges: readonly (readonly [number, number])[]): string {
   if (ranges.length === 0) throw new Error('archive: a batch with rows has candidates');
   for (const [lo, hi] of ranges) if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new Error(`archive: bad arrival range ${lo}..${hi}`);
-  return `CREATE OR REPLACE TEMP TABLE nearby AS SELECT eventid, tt_file, tt_filekey, tt_index, tt_seq, tt_fingerprint FROM events
+  return `CREATE OR REPLACE TEMP TABLE nearby AS SELECT eventid, tt_file, tt_filekey, tt_index, tt_seq, tt_fingerprint, tt_lossy FROM events
   WHERE ${ranges.map(([lo, hi]) => `tt_seq BETWEEN ${lo} AND ${hi}`).join(' OR ')}`;
 }
 
 /**
  * Every copy of each fresh ID, ranked by THE duplicate rule (ingest/order.ts
- * fileOrder): the file delivered first (tt_filekey), then the smaller path,
+ * fileOrder, model/order.ts compareCopies): a full record before a copy
+ * rebuilt from CSV columns (tt_lossy), then the file delivered first (tt_filekey), then the smaller path,
  * then the first record of that file (tt_index), then the copy archived
  * first (tt_seq); place 1 is the copy kept. first_seq is the smallest
  * arrival number of the ID: the kept copy takes it, as the dashboard's
@@ -311,24 +314,26 @@ export function nearbyRows(ranges: readonly (readonly [number, number])[]): stri
  */
 export const COPIES = `CREATE OR REPLACE TEMP TABLE copies AS
   WITH every AS (
-    SELECT eventid, tt_file, tt_filekey, tt_index, tt_seq, tt_fingerprint, count(*) OVER (PARTITION BY eventid) AS copies
+    SELECT eventid, tt_file, tt_filekey, tt_index, tt_seq, tt_fingerprint, tt_lossy, count(*) OVER (PARTITION BY eventid) AS copies
     FROM nearby WHERE eventid IN (SELECT eventid FROM fresh))
-  SELECT eventid, tt_file, tt_filekey, tt_index, tt_seq, tt_fingerprint,
+  SELECT eventid, tt_file, tt_filekey, tt_index, tt_seq, tt_fingerprint, tt_lossy,
     row_number() OVER w AS place,
     first_value(tt_file) OVER w AS kept_file,
     first_value(tt_fingerprint) OVER w AS kept_fingerprint,
     min(tt_seq) OVER (PARTITION BY eventid) AS first_seq
   FROM every WHERE copies > 1
-  WINDOW w AS (PARTITION BY eventid ORDER BY tt_filekey, tt_file, tt_index, tt_seq)`;
+  WINDOW w AS (PARTITION BY eventid ORDER BY tt_lossy IS TRUE, tt_filekey, tt_file, tt_index, tt_seq)`;
 
 /**
  * Copies that lose to the kept one with other content (model/contentCheck.ts
  * rowFingerprint, as scan compares): conflicting duplicates (issue 20),
- * numbered on from the archive's last, in file order.
+ * numbered on from the archive's last, in file order. A copy rebuilt from CSV
+ * columns lacks fields the record has: it never conflicts (and when it loses,
+ * the kept copy is a full one or lossy too).
  */
 export const RECORD_CONFLICTS = `INSERT INTO conflicts
   SELECT (SELECT coalesce(max(found), 0) FROM conflicts) + row_number() OVER (ORDER BY tt_filekey, tt_file, tt_index, tt_seq), eventid, kept_file, tt_file
-  FROM copies WHERE place > 1 AND tt_fingerprint IS DISTINCT FROM kept_fingerprint`;
+  FROM copies WHERE place > 1 AND tt_lossy IS NOT TRUE AND tt_fingerprint IS DISTINCT FROM kept_fingerprint`;
 
 /** The copies that lose go; the one kept takes its ID's first arrival number (see copies.ts). */
 export const DELETE_LOSERS = 'DELETE FROM events WHERE tt_seq IN (SELECT tt_seq FROM copies WHERE place > 1)';

@@ -17,6 +17,16 @@ import { ID_HASH_SQL, SCHEMA_VERSION, USERS_SQL } from './schema.js';
 const REREAD_FILES = `SELECT DISTINCT tt_file FROM events WHERE abs(tt_time) > 8640000000000000 OR contains(tt_record, '\\ud')`;
 
 /**
+ * Files schema 8 archived without the mark of a copy rebuilt from CSV columns (tt_lossy, schema 9),
+ * read again so their rows get it: the CSV exports (a Lake CSV's eventjson rows are exact, but the
+ * row does not say which), and the files whose copies lost to theirs as conflicting duplicates
+ * (under schema 9 a full record wins over a lossy copy, and neither conflicts). A full copy that lost
+ * with the same fingerprint left no trace: its event stays as the CSV's copy, now marked lossy.
+ */
+const LOSSY_REREAD = `SELECT path FROM imported_files WHERE shape IN ('lake-csv', 'athena-csv', 'console-csv')
+  UNION SELECT file FROM conflicts WHERE kept_file IN (SELECT path FROM imported_files WHERE shape IN ('lake-csv', 'athena-csv', 'console-csv'))`;
+
+/**
  * Steps from each older schema an older trailtop wrote to the next one (key: the older version);
  * opening for writing runs them in order up to SCHEMA_VERSION, one transaction per version (db.ts:
  * DuckDB refuses a second ALTER of a table in the transaction that altered and updated it).
@@ -32,6 +42,15 @@ export const UPGRADES: Record<string, readonly string[]> = {
   ],
   // tt_inexact (schema 8): computed from each row's columns and record, as an import computes it (inexactLeaves.ts).
   '7': ['ALTER TABLE events ADD COLUMN tt_inexact VARCHAR', `UPDATE events SET tt_inexact = ${archiveInexactLeavesSql()}`],
+  // tt_lossy (schema 9): see LOSSY_REREAD.
+  '8': [
+    'ALTER TABLE events ADD COLUMN tt_lossy BOOLEAN DEFAULT false',
+    `CREATE OR REPLACE TEMP TABLE reread AS ${LOSSY_REREAD}`,
+    'DELETE FROM conflicts WHERE kept_file IN (SELECT path FROM reread) OR file IN (SELECT path FROM reread)',
+    'DELETE FROM imported_files WHERE path IN (SELECT path FROM reread)',
+    'DELETE FROM events WHERE tt_file IN (SELECT path FROM reread)',
+    'DROP TABLE temp.reread',
+  ],
 };
 
 /**

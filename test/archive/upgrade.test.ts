@@ -5,13 +5,14 @@
  * refused either way. After an upgrade, imports still settle duplicates against the archived rows.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openArchive, type Archive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
 import { SCHEMA_VERSION } from '../../src/archive/schema.js';
-import { archiveOf, iamUserRecord } from './helpers.js';
+import { archiveOf, archiveOfFolder, iamUserRecord } from './helpers.js';
+import { recordsJson, tempFolder } from '../support/files.js';
 
 const record = (id: string, userName: string): object => iamUserRecord(id, userName);
 
@@ -20,13 +21,18 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const RECORDS = [record('e-1', 'Alice'), record('e-2', 'bob\nx'), record('e-3', 'carol\\'), record('e-4', '')];
 
 /** The columns each older schema lacks, dropped to make one from a fresh archive. */
-const ADDED_SINCE: Record<number, string[]> = { 4: ['tt_users', 'tt_idhash', 'tt_inexact'], 5: ['tt_idhash', 'tt_inexact'], 7: ['tt_inexact'] };
+const ADDED_SINCE: Record<number, string[]> = {
+  4: ['tt_users', 'tt_idhash', 'tt_inexact', 'tt_lossy'],
+  5: ['tt_idhash', 'tt_inexact', 'tt_lossy'],
+  7: ['tt_inexact', 'tt_lossy'],
+  8: ['tt_lossy'],
+};
 
 async function rowsOf(archive: Archive): Promise<unknown[][]> {
-  return (await archive.connection.runAndReadAll('SELECT eventid, tt_users, tt_idhash, tt_inexact FROM events ORDER BY eventid')).getRows() as unknown[][];
+  return (await archive.connection.runAndReadAll('SELECT eventid, tt_users, tt_idhash, tt_inexact, tt_lossy FROM events ORDER BY eventid')).getRows() as unknown[][];
 }
 
-describe.each([4, 5, 7])('an archive of schema %i', (older) => {
+describe.each([4, 5, 7, 8])('an archive of schema %i', (older) => {
   it('is refused read-only with the command that upgrades it, and upgraded in place when opened for writing', async () => {
     const made = await archiveOf(RECORDS, 2);
     const path = made.archive.path;
@@ -78,6 +84,7 @@ describe('an archive of schema 6', () => {
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"Alice"', '"Al\\ud800ice"') WHERE eventid = 'e-1'`);
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"carol', '"\\udc00carol') WHERE eventid = 'e-3'`);
     await connection.run('ALTER TABLE events DROP COLUMN tt_inexact');
+    await connection.run('ALTER TABLE events DROP COLUMN tt_lossy');
     await connection.run(`UPDATE archive_meta SET value = '6' WHERE key = 'schema'`);
     const files = (await connection.runAndReadAll('SELECT count(*) FROM imported_files')).getRows()[0]![0];
     await made.archive.close();
@@ -98,6 +105,49 @@ describe('an archive of schema 6', () => {
       }
     } finally {
       await made.close();
+    }
+  });
+});
+
+describe('an archive of schema 8 holding a CSV export', () => {
+  it('has the CSV and the files whose copies lost to it read again, so the full records are kept and nothing conflicts', async () => {
+    const scratch = tempFolder('trailtop-lossy-upgrade-');
+    try {
+      const folder = join(scratch.dir, 'logs');
+      mkdirSync(folder);
+      // The console's CSV, older in file order than the trail file: schema 8 kept its copies of e-1 and e-2.
+      const csv = join(folder, 'event_history.csv');
+      const header = 'Event name,Event time,User name,Event source,Resource type,Resource name,AWS access key,AWS region,Error code,Event ID,Read-only,Source IP address';
+      const line = (id: string) => `CreateUser,2024-03-05T12:00:00Z,csv-user,iam.amazonaws.com,,,,us-east-1,,${id},false,192.0.2.1`;
+      writeFileSync(csv, [header, line('e-1'), line('e-2'), line('e-3')].join('\r\n'));
+      utimesSync(csv, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
+      const made = await archiveOfFolder(folder, join(scratch.dir, 'archive.duckdb'));
+      const connection = made.archive.connection;
+      // As schema 8 left it: the trail file imported, both its copies lost to the CSV's as conflicting duplicates.
+      const trail = join(folder, 'trail.json');
+      writeFileSync(trail, recordsJson([record('e-1', 'alice'), record('e-2', 'bob')]));
+      const info = statSync(trail);
+      await connection.run(`INSERT INTO imported_files VALUES ('${trail}', ${info.size}, ${info.mtimeMs}, 'records', '', 2, current_timestamp::TIMESTAMP)`);
+      await connection.run(`INSERT INTO conflicts VALUES (1, 'e-1', '${csv}', '${trail}'), (2, 'e-2', '${csv}', '${trail}')`);
+      await connection.run('ALTER TABLE events DROP COLUMN tt_lossy');
+      await connection.run(`UPDATE archive_meta SET value = '8' WHERE key = 'schema'`);
+      await made.archive.close();
+      const upgraded = await openArchive(made.archive.path);
+      try {
+        const summary = await importFolder(upgraded, folder);
+        expect(summary.filesDone - summary.filesUnchanged).toBe(2);
+        const rows = (await upgraded.connection.runAndReadAll('SELECT eventid, tt_actor, tt_lossy, tt_file FROM events ORDER BY eventid')).getRows();
+        expect(rows).toEqual([
+          ['e-1', 'alice', false, trail],
+          ['e-2', 'bob', false, trail],
+          ['e-3', 'csv-user', true, csv],
+        ]);
+        expect((await upgraded.connection.runAndReadAll('SELECT count(*) FROM conflicts')).getRows()[0]![0]).toBe(0n);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      scratch.remove();
     }
   });
 });
@@ -123,6 +173,7 @@ describe('trailtop archive on an older archive (CLI)', () => {
     const path = made.archive.path;
     await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_idhash');
     await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_inexact');
+    await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_lossy');
     await made.archive.connection.run(`UPDATE archive_meta SET value = '5' WHERE key = 'schema'`);
     await made.archive.close();
     try {

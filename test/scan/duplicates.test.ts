@@ -14,6 +14,8 @@ import { detectFolderHeadless } from '../../src/detect/headless.js';
 import { conflictFinding } from '../../src/detect/conflictFinding.js';
 import { headlessFilteredRows } from '../../src/export/headlessFilter.js';
 import { isLossy } from '../../src/model/recordBatch.js';
+import { eventsWhere } from '../../src/archive/query.js';
+import { archiveOfFolder } from '../archive/helpers.js';
 import { ChildReaper, spawnCollected } from '../support/processes.js';
 import { deliveryName, makeEvent, tempFolder, waitFor, writeRecords } from '../watch/helpers.js';
 
@@ -240,6 +242,33 @@ describe('a copy rebuilt from a CSV export never conflicts and gives way to the 
       expect(detected.unique).toBe(4);
       expect(detected.progress.duplicates).toBe(2);
       expect(detected.progress.conflictCount).toBe(0);
+    });
+
+    it(`in the archive (${order}): the full record kept, the CSV-only event marked lossy when read back`, async () => {
+      const { dir, trail, csv } = lossyFolder(csvFirst);
+      const scratch = tempFolder('trailtop-lossy-db-');
+      cleanups.push(scratch.remove);
+      const made = await archiveOfFolder(dir, join(scratch.dir, 'archive.duckdb'));
+      try {
+        expect(made.summary.eventsTotal).toBe(4);
+        const rows = (await made.archive.connection.runAndReadAll('SELECT eventid, tt_actor, tt_lossy, tt_file FROM events ORDER BY eventid')).getRows();
+        expect(rows).toEqual([
+          [LOSSY_IDS[0], 'mallory', false, trail],
+          [LOSSY_IDS[1], 'mallory', false, trail],
+          ['30000000-1111-4222-8333-444455556666', 'csv-user', true, csv],
+          ['other-1', 'alice', false, trail],
+        ]);
+        expect((await made.archive.connection.runAndReadAll('SELECT count(*) FROM conflicts')).getRows()[0]![0]).toBe(0n);
+        const read = await eventsWhere(made.archive, 'true', 'newest');
+        expect(read.map(({ row }) => [row.id, isLossy(row)]).sort()).toEqual([
+          [LOSSY_IDS[0], false],
+          [LOSSY_IDS[1], false],
+          ['30000000-1111-4222-8333-444455556666', true],
+          ['other-1', false],
+        ]);
+      } finally {
+        await made.close();
+      }
     });
 
     it(`in export with and without a filter (${order}): the full record is written`, async () => {
