@@ -8,7 +8,7 @@
  * missing and escaped ids and names, non-string fields, a broken file).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -32,6 +32,19 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
+
+/** The fields of a record the console's CSV has. */
+interface CsvSource {
+  eventName?: string;
+  eventTime?: string;
+  userIdentity?: { userName?: string; accessKeyId?: string };
+  eventSource?: string;
+  awsRegion?: string;
+  errorCode?: string;
+  eventID?: string;
+  readOnly?: boolean | string;
+  sourceIPAddress?: string;
+}
 
 interface Outcome {
   report: DetectReport;
@@ -150,6 +163,42 @@ describe('headless detect gives the store path its report', () => {
     const { report, partial } = await expectSame(folder, set);
     expect(partial).toBe(true);
     expect(Object.fromEntries(report.findings.map((f) => [f.id, f.count]))).toEqual({ 'agent-rule': 3, 'arn-rule': 6 });
+  });
+
+  it.skipIf(!present)('with the console CSV of a data set beside it, older in file order: the same findings as the data set alone', { timeout: 120_000 }, async () => {
+    const temp = tempFolder('trailtop-detect-csv-');
+    cleanups.push(temp.remove);
+    const source = join(DATASETS, 'stratus-red-team');
+    const folder = join(temp.dir, 'logs');
+    cpSync(source, folder, { recursive: true });
+    const records = readdirSync(source)
+      .filter((name) => name.endsWith('.json'))
+      .flatMap((name) => {
+        // The data set's files are arrays of records, or {"Records": [...]}.
+        const parsed = JSON.parse(readFileSync(join(source, name), 'utf8')) as CsvSource[] | { Records: CsvSource[] };
+        return Array.isArray(parsed) ? parsed : parsed.Records;
+      });
+    const cell = (value: unknown) => {
+      const text = value === undefined || value === null ? '' : String(value);
+      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    };
+    const csv = join(folder, 'event_history.csv');
+    writeFileSync(
+      csv,
+      [
+        'Event name,Event time,User name,Event source,Resource type,Resource name,AWS access key,AWS region,Error code,Event ID,Read-only,Source IP address',
+        ...records.map((r) =>
+          [r.eventName, r.eventTime, r.userIdentity?.userName, r.eventSource, '', '', r.userIdentity?.accessKeyId, r.awsRegion, r.errorCode, r.eventID, r.readOnly, r.sourceIPAddress].map(cell).join(','),
+        ),
+      ].join('\r\n'),
+    );
+    utimesSync(csv, new Date('2019-01-01T00:00:00Z'), new Date('2019-01-01T00:00:00Z'));
+    const set = loadRuleSet([SIGMA]);
+    const alone = await expectSame(source, set);
+    const mixed = await expectSame(folder, set);
+    expect(records.length).toBeGreaterThan(300);
+    expect(mixed.report.findings.length).toBeGreaterThan(20);
+    expect(mixed.report).toEqual(alone.report);
   });
 
   const folders = present ? readdirSync(DATASETS, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'sigma-cloudtrail') : [];
