@@ -389,33 +389,13 @@ function maxCost(steps: readonly Step[]): number {
 
 /** Whether any of the row's values for the field matches any of the patterns: on the row, and by column. */
 function fieldStep(field: TextField, patterns: readonly ValuePattern[]): Step {
-  const step = fieldStepWith(field, valueTester(field, patterns));
-  const also = field.alsoExists;
-  if (!also || !patterns.some(isAnyValue)) return step;
-  // error:* also holds for a failed ConsoleLogin without an errorCode: read only rows of that name.
-  const { eventName, test: extra } = also;
-  const bind = step.bind;
-  return {
-    cost: step.cost,
-    test: (row) => step.test(row) || (row.name === eventName && extra(row)),
-    bind:
-      bind &&
-      ((context) => {
-        const log = context.log;
-        const named = scalarTest(context, 'name', (value) => value === eventName);
-        return anyTest([bind(context) ?? NEVER, everyTest([named, (seq) => extra(log[seq]!)])]);
-      }),
-  };
-}
-
-/** A pattern of stars only: any non-empty value. */
-export function isAnyValue(pattern: ValuePattern): boolean {
-  return pattern.glob && pattern.segments.every((s) => s === '');
+  return fieldStepWith(field, valueTester(field, patterns));
 }
 
 /** Whether any of the row's values for the field passes `matches` (which rejects ''): on the row, and by column. */
 function fieldStepWith(field: TextField, matches: ValueVisitor): Step {
   const columns = field.columns;
+  const off = field.offColumns;
   return {
     cost: costOf(field),
     test: (row) => field.anyValue(row, matches),
@@ -426,6 +406,20 @@ function fieldStepWith(field: TextField, matches: ValueVisitor): Step {
         if (columns.userNames) tests.push(userNamesTest(context, (names) => names.some(matches)));
         const resource = columns.resource;
         if (resource) tests.push(resourcesTest(context, (resources) => resources.some((r) => resource(r, matches))));
+        if (off) {
+          // error: a failed sign-in's value (its errorMessage) is in no column: read only rows of that name.
+          const log = context.log;
+          const named = scalarTest(context, 'name', (value) => value === off.eventName);
+          tests.push(
+            everyTest([
+              named,
+              (seq) => {
+                const row = log[seq]!;
+                return off.test(row) && field.anyValue(row, matches);
+              },
+            ]),
+          );
+        }
         return anyTest(tests);
       }),
   };
