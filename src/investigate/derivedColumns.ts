@@ -1,11 +1,12 @@
 /**
  * Columns the store does not keep but the investigation views count by:
- * user agent, identity type, event times, each row's resource names, and full
+ * user agent, identity type, error label, event times, each row's resource names, and full
  * dictionaries of store columns that gave up on theirs. Built
  * once per store from its arrival log (store.log(), append-only) and extended
  * as rows arrive, so counting them is one typed-array step per row, like the
  * store's own columns (store/columns.ts).
  */
+import { errorLabel } from '../model/failure.js';
 import { Int32List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { FoldGroups } from './foldGroups.js';
@@ -144,6 +145,8 @@ export interface Derived {
   times: TimeColumn;
   agent: DerivedColumn;
   identity: DerivedColumn;
+  /** What the Error code column shows (model/failure.ts errorLabel): a failed sign-in has no errorCode, but its errorMessage. */
+  error: DerivedColumn;
   resources: ResourceNames;
 }
 
@@ -154,7 +157,7 @@ function derivedOf(store: EventStore): Derived {
   let derived = byStore.get(store);
   // A row replaced by an earlier copy (EventStore.rewrites, rare): the columns are made again.
   if (!derived || derived.rewrites !== store.rewrites) {
-    derived = { rewrites: store.rewrites, full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceNames() };
+    derived = { rewrites: store.rewrites, full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), error: new DerivedColumn(errorLabel), resources: new ResourceNames() };
     byStore.set(store, derived);
   }
   return derived;
@@ -179,6 +182,7 @@ export function derivedColumns(store: EventStore): Derived {
   derived.times.extend(log);
   derived.agent.extend(log);
   derived.identity.extend(log);
+  derived.error.extend(log);
   derived.resources.extend(log);
   for (const column of derived.full.values()) column.extend(log);
   return derived;

@@ -251,7 +251,8 @@ function columnsFor(store: EventStore, field: Exclude<TopField, 'resource'>): Id
     case 'source':
       return [scalarColumn(columns, 'source')];
     case 'error':
-      return [scalarColumn(columns, 'errorCode')];
+      // As error: matches (query/fields.ts): a failed sign-in counts under its errorMessage, as the Error code column shows it.
+      return [columnOf(derivedColumns(store).error)];
     case 'region':
       return [scalarColumn(columns, 'region')];
     case 'account':
