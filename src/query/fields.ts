@@ -4,7 +4,7 @@ import { booleanOf } from '../model/normalize.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 
 type Loose = Readonly<Record<string, unknown>>;
-import type { ScalarKey } from '../store/columns.js';
+import type { DisplayKey, ScalarKey } from '../store/columns.js';
 
 /**
  * The one field table of the query language. The parser, the matcher, the
@@ -65,10 +65,10 @@ export interface TextField extends FieldBase {
    * Rows whose value anyValue visits but `columns` do not hold: for error:,
    * a ConsoleLogin that failed without an errorCode, whose value is its
    * errorMessage (model/failure.ts errorLabel). Only rows named `eventName`
-   * can be such rows, and `test` says which are: the column test reads them
-   * as rows.
+   * with no value in the `without` column can be such rows; `test` says
+   * which are, and their value is their `value` display column's.
    */
-  readonly offColumns?: { readonly eventName: string; test(row: EventRow): boolean };
+  readonly offColumns?: { readonly eventName: string; readonly without: ScalarKey; readonly value: DisplayKey; test(row: EventRow): boolean };
   /**
    * The values anyValue visits, read straight from a raw record without
    * normalizing it (recordMatch.ts); undefined when only the normalized row
@@ -304,7 +304,7 @@ export const FIELDS: readonly FieldSpec[] = [
       if (label === '' && text(record.eventName) === '' && record.insightDetails !== undefined) return undefined;
       return visit(label);
     },
-    offColumns: { eventName: FAILED_WITHOUT_CODE_NAME, test: isFailedConsoleLogin },
+    offColumns: { eventName: FAILED_WITHOUT_CODE_NAME, without: 'errorCode', value: 'errorMessage', test: isFailedConsoleLogin },
     fuzzyValue: (row, visit) => visit(row.errorCode),
     columns: { scalars: ['errorCode'] },
   },
