@@ -63,10 +63,5 @@ export function recordErrorLabel(record: Record<string, unknown>): string {
   return errorLabel({ name: textOf(record.eventName), errorCode, errorMessage: errorMessageOf(record, textOf(record.errorMessage)) });
 }
 
-/** The rule over a raw parsed record, without normalizing it: the answer isFailedEvent gives for its row. */
-export function isFailedRecord(record: Record<string, unknown>): boolean {
-  return recordErrorLabel(record) !== '';
-}
-
 /** The event name of failures without an errorCode, so a column test can skip every other row. */
 export const FAILED_WITHOUT_CODE_NAME = 'ConsoleLogin';
