@@ -12,10 +12,10 @@ import { deliveryTime, fileOrder } from '../ingest/order.js';
 import type { ScanSummary } from '../commands/scanSummary.js';
 import { insightSpans, insightSummaries, isInsightRow, pairInsights, type Insight, type InsightSummary } from '../model/insights.js';
 import type { RateCriteria } from '../model/rate.js';
-import { literal, schemaFor } from '../query/sql/index.js';
-import { dialectNamed } from '../query/sql/dialect.js';
+import { literal } from '../query/sql/index.js';
 import { MAX_LISTED_CONFLICTS, reportedConflict, type ConflictingDuplicate } from '../store/progress.js';
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
+import { ERROR_LABEL_SQL } from './aggregate.js';
 import type { Archive } from './db.js';
 
 type Loose = Record<string, unknown>;
@@ -289,7 +289,7 @@ const TOP_LISTS = [
   { key: 'names', value: "CASE WHEN coalesce(tt_name, '') = '' THEN '(none)' ELSE tt_name END" },
   { key: 'actors', value: "CASE WHEN coalesce(tt_actor, '') = '' THEN '(none)' ELSE tt_actor END" },
   // A failed console sign-in has no errorCode: its errorMessage stands in (model/failure.ts errorLabel), as in scan on a folder.
-  { key: 'errors', value: `CASE WHEN errorcode <> '' THEN errorcode WHEN coalesce(${schemaFor(dialectNamed('duckdb'), 'archive').failedWithoutCode()}, false) THEN errormessage END` },
+  { key: 'errors', value: ERROR_LABEL_SQL },
 ] as const;
 
 interface MatchedSummary {

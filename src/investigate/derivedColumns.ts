@@ -1,11 +1,12 @@
 /**
  * Columns the store does not keep but the investigation views count by:
- * user agent, identity type, event times, each row's resource names, and full
+ * user agent, identity type, error label, event times, each row's resource names, and full
  * dictionaries of store columns that gave up on theirs. Built
  * once per store from its arrival log (store.log(), append-only) and extended
  * as rows arrive, so counting them is one typed-array step per row, like the
  * store's own columns (store/columns.ts).
  */
+import { errorLabel } from '../model/failure.js';
 import { Int32List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { FoldGroups } from './foldGroups.js';
@@ -144,6 +145,8 @@ export interface Derived {
   times: TimeColumn;
   agent: DerivedColumn;
   identity: DerivedColumn;
+  /** What the Error code column shows (model/failure.ts errorLabel): a failed sign-in has no errorCode, but its errorMessage. */
+  error: DerivedColumn;
   resources: ResourceNames;
 }
 
@@ -154,7 +157,7 @@ function derivedOf(store: EventStore): Derived {
   let derived = byStore.get(store);
   // A row replaced by an earlier copy (EventStore.rewrites, rare): the columns are made again.
   if (!derived || derived.rewrites !== store.rewrites) {
-    derived = { rewrites: store.rewrites, full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), resources: new ResourceNames() };
+    derived = { rewrites: store.rewrites, full: new Map(), times: new TimeColumn(), agent: new DerivedColumn((row) => row.userAgent), identity: new DerivedColumn((row) => row.identityType), error: new DerivedColumn(errorLabel), resources: new ResourceNames() };
     byStore.set(store, derived);
   }
   return derived;
@@ -172,7 +175,18 @@ export function timeColumn(store: EventStore): TimeColumn {
   return derived.times;
 }
 
-/** The derived columns of a store, brought up to date with its rows. */
+/**
+ * Only the error label column, brought up to date: T on Error code builds no other derived
+ * column (the agent and resource ones cost far more, and that field counted from the store's own
+ * errorCode column before a failed sign-in's errorMessage had to count too).
+ */
+export function errorLabelColumn(store: EventStore): DerivedColumn {
+  const derived = derivedOf(store);
+  derived.error.extend(store.log());
+  return derived.error;
+}
+
+/** The derived columns of a store but the error label column (errorLabelColumn), brought up to date with its rows. */
 export function derivedColumns(store: EventStore): Derived {
   const derived = derivedOf(store);
   const log = store.log();

@@ -19,7 +19,7 @@ import type { EventRow } from '../model/types.js';
 import { foldCase } from '../query/fold.js';
 import { EMPTY_ID, ON_ROW_ID, type RowColumns, type ScalarKey, type ValueColumn } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
-import { derivedColumns, fullColumn, resourceName, timeColumn } from './derivedColumns.js';
+import { derivedColumns, errorLabelColumn, fullColumn, resourceName, timeColumn } from './derivedColumns.js';
 import { foldGroups, type FindValue, type FoldGroups } from './foldGroups.js';
 
 export { resourceName };
@@ -251,7 +251,8 @@ function columnsFor(store: EventStore, field: Exclude<TopField, 'resource'>): Id
     case 'source':
       return [scalarColumn(columns, 'source')];
     case 'error':
-      return [scalarColumn(columns, 'errorCode')];
+      // As error: matches (query/fields.ts): a failed sign-in counts under its errorMessage, as the Error code column shows it.
+      return [columnOf(errorLabelColumn(store))];
     case 'region':
       return [scalarColumn(columns, 'region')];
     case 'account':

@@ -56,11 +56,11 @@ export function consoleSignIn(record: Record<string, unknown>): ConsoleSignIn | 
   return result === '' && mfaUsed === '' ? null : { result, mfaUsed };
 }
 
-/** The rule over a raw parsed record, without normalizing it: the answer isFailedEvent gives for its row (the query's error:* on records). */
-export function isFailedRecord(record: Record<string, unknown>): boolean {
+/** errorLabel over a raw parsed record, without normalizing it: what its row shows (the query's error: on records). */
+export function recordErrorLabel(record: Record<string, unknown>): string {
   const errorCode = textOf(record.errorCode);
-  if (errorCode !== '') return true;
-  return isFailedConsoleLogin({ name: textOf(record.eventName), errorCode, errorMessage: errorMessageOf(record, textOf(record.errorMessage)) });
+  if (errorCode !== '') return errorCode;
+  return errorLabel({ name: textOf(record.eventName), errorCode, errorMessage: errorMessageOf(record, textOf(record.errorMessage)) });
 }
 
 /** The event name of failures without an errorCode, so a column test can skip every other row. */

@@ -1,10 +1,10 @@
 import { objectOf, text } from '../model/actor.js';
-import { FAILED_WITHOUT_CODE_NAME, isFailedConsoleLogin, isFailedRecord } from '../model/failure.js';
+import { errorLabel, FAILED_WITHOUT_CODE_NAME, isFailedConsoleLogin, recordErrorLabel } from '../model/failure.js';
 import { booleanOf } from '../model/normalize.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 
 type Loose = Readonly<Record<string, unknown>>;
-import type { ScalarKey } from '../store/columns.js';
+import type { DisplayKey, ScalarKey } from '../store/columns.js';
 
 /**
  * The one field table of the query language. The parser, the matcher, the
@@ -62,11 +62,13 @@ export interface TextField extends FieldBase {
   /** A row ARN ending in '/' is an ARNPrefix that covers every full ARN it begins. */
   readonly arnPrefix?: boolean;
   /**
-   * Rows that count as having a value for `field:*` though anyValue visits
-   * none: for error:, a ConsoleLogin that failed without an errorCode
-   * (model/failure.ts). Only rows named `eventName` can be such rows.
+   * Rows whose value anyValue visits but `columns` do not hold: for error:,
+   * a ConsoleLogin that failed without an errorCode, whose value is its
+   * errorMessage (model/failure.ts errorLabel). Only rows named `eventName`
+   * with no value in the `without` column can be such rows; `test` says
+   * which are, and their value is their `value` display column's.
    */
-  readonly alsoExists?: { readonly eventName: string; test(row: EventRow): boolean; record(record: Loose): boolean };
+  readonly offColumns?: { readonly eventName: string; readonly without: ScalarKey; readonly value: DisplayKey; test(row: EventRow): boolean };
   /**
    * The values anyValue visits, read straight from a raw record without
    * normalizing it (recordMatch.ts); undefined when only the normalized row
@@ -294,13 +296,15 @@ export const FIELDS: readonly FieldSpec[] = [
     aliases: ['errorcode'],
     description: 'error code; error:* any failure',
     example: 'error:AccessDenied',
-    anyValue: (row, visit) => visit(row.errorCode),
-    fromRecord: (record, visit) => visit(text(record.errorCode)),
-    alsoExists: {
-      eventName: FAILED_WITHOUT_CODE_NAME,
-      test: isFailedConsoleLogin,
-      record: isFailedRecord,
+    // What the Error code column shows (model/failure.ts): a failed sign-in's errorMessage stands in for the code it lacks.
+    anyValue: (row, visit) => visit(errorLabel(row)),
+    fromRecord: (record, visit) => {
+      const label = recordErrorLabel(record);
+      // An Insight record may take its eventName from insightDetails: only its row knows whether it is a sign-in.
+      if (label === '' && text(record.eventName) === '' && record.insightDetails !== undefined) return undefined;
+      return visit(label);
     },
+    offColumns: { eventName: FAILED_WITHOUT_CODE_NAME, without: 'errorCode', value: 'errorMessage', test: isFailedConsoleLogin },
     fuzzyValue: (row, visit) => visit(row.errorCode),
     columns: { scalars: ['errorCode'] },
   },

@@ -1,5 +1,6 @@
 import type { FieldNode, QueryNode, ValueMatch } from './ast.js';
 import { parseCidr } from './cidr.js';
+import { FAILED_WITHOUT_CODE_NAME } from '../model/failure.js';
 import { lookupField } from './fields.js';
 import { regexLiteral } from './regexLiteral.js';
 import { compileRegex } from './valueMatch.js';
@@ -41,6 +42,12 @@ export interface ClauseKey {
   readonly key: string;
   /** The field falls back to other text when the key's value is missing or empty: such a record stays a candidate. */
   readonly orMissing: boolean;
+  /**
+   * The field falls back to other text when the key's value is missing or empty in a record whose
+   * value of `key` is `value` (or unknown, missing, empty): error: reads a failed console sign-in's
+   * errorMessage (model/failure.ts errorLabel). Such a record stays a candidate.
+   */
+  readonly orNamed?: { readonly key: string; readonly value: string };
 }
 
 /** Fields whose values are the record's own strings (so they occur in its text). */
@@ -51,10 +58,12 @@ const RAW_FIELDS = new Set(['name', 'source', 'region', 'ip', 'error', 'key', 'a
  * Summary fields whose row value is the text of one top-level key of the
  * record (model/normalize.ts; query/fields.ts anyValue and fromRecord read
  * nothing else). eventName and eventSource, when empty, give way to an
- * Insight's own: a record without one stays a candidate.
+ * Insight's own: a record without one stays a candidate. error: reads a
+ * failed console sign-in's errorMessage instead of its missing errorCode:
+ * a ConsoleLogin without one stays a candidate (ClauseKey.orNamed).
  */
 const RECORD_KEYS = new Map<string, ClauseKey>([
-  ['error', { key: 'errorCode', orMissing: false }],
+  ['error', { key: 'errorCode', orMissing: false, orNamed: { key: 'eventName', value: FAILED_WITHOUT_CODE_NAME } }],
   ['name', { key: 'eventName', orMissing: true }],
   ['source', { key: 'eventSource', orMissing: true }],
   ['region', { key: 'awsRegion', orMissing: false }],
@@ -382,7 +391,7 @@ export interface KeyedValues {
 
 /** The keys whose values a reader should note (KeyedValues) for spanMask to search clauses there. */
 export function prefilterKeys(prefilter: Prefilter): string[] {
-  return [...new Set((prefilter.keys ?? []).flatMap((key) => (key ? [key.key] : [])))];
+  return [...new Set((prefilter.keys ?? []).flatMap((key) => (key ? (key.orNamed ? [key.key, key.orNamed.key] : [key.key]) : [])))];
 }
 
 /**
@@ -446,13 +455,14 @@ function maskByValues(clause: readonly Needle[], key: ClauseKey, keyed: KeyedVal
   const { values } = keyed;
   const stride = keyed.keys.length * 2;
   const folds = clause.some((needle) => needle.folds);
+  const named = key.orNamed ? namedAs(key.orNamed, keyed, bytes) : null;
   for (let k = 0; k < mask.length; k++) {
     if (mask[k] === 0) continue;
     const start = values[k * stride + slot * 2]!;
     const end = values[k * stride + slot * 2 + 1]!;
     if (start === -2) continue;
     if (start === -1 || (bytes[start] === QUOTE && end - start === 2)) {
-      if (!key.orMissing) mask[k] = 0;
+      if (!key.orMissing && !(named !== null && named(k))) mask[k] = 0;
       continue;
     }
     if (bytes[start] !== QUOTE) continue;
@@ -466,6 +476,26 @@ function maskByValues(clause: readonly Needle[], key: ClauseKey, keyed: KeyedVal
     if (!plain || (folds && !ascii)) continue;
     if (!clause.some((needle) => holdsCaseless(bytes, start + 1, end - 1, needle.word))) mask[k] = 0;
   }
+}
+
+/**
+ * Whether record k's value of `named.key` may be `named.value`: it is, or it is unknown, missing,
+ * empty or escaped (its text is then not read here). A key the reader did not note: always.
+ */
+function namedAs(named: { readonly key: string; readonly value: string }, keyed: KeyedValues, bytes: Uint8Array): (k: number) => boolean {
+  const slot = keyed.keys.indexOf(named.key);
+  if (slot < 0) return () => true;
+  const { values } = keyed;
+  const stride = keyed.keys.length * 2;
+  const quoted = Buffer.from(JSON.stringify(named.value));
+  return (k) => {
+    const start = values[k * stride + slot * 2]!;
+    const end = values[k * stride + slot * 2 + 1]!;
+    if (start < 0 || (bytes[start] === QUOTE && end - start === 2)) return true;
+    if (end - start !== quoted.length) return bytes.subarray(start, end).includes(BACKSLASH);
+    for (let i = 0; i < quoted.length; i++) if (bytes[start + i] !== quoted[i]) return bytes.subarray(start, end).includes(BACKSLASH);
+    return true;
+  };
 }
 
 /** Whether bytes[from, to) hold `word` (lowercase ASCII) with its letters in any case. */

@@ -2,8 +2,8 @@ import { objectOf, text } from '../model/actor.js';
 import { normalize } from '../model/normalize.js';
 import { RecordBatch } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
-import type { FieldNode, QueryNode, ValueMatch } from './ast.js';
-import { booleanDecider, compileNode, fieldVisitor, isAnyValue, tagMembership, type CompileOptions } from './compile.js';
+import type { FieldNode, QueryNode } from './ast.js';
+import { booleanDecider, compileNode, fieldVisitor, tagMembership, type CompileOptions } from './compile.js';
 import { lookupField } from './fields.js';
 import { pathValueMatcher } from './valueMatch.js';
 
@@ -171,7 +171,6 @@ class RecordCompiler {
     if (field?.kind !== 'text' || !field.fromRecord) return this.byRow(node);
     const fromRecord = field.fromRecord;
     const visit = fieldVisitor(field, node.match);
-    const also = field.alsoExists && anyValueMatch(node.match) ? field.alsoExists.record : null;
     const slow = this.byRow(node).test;
     return {
       cost: COST_DIRECT,
@@ -179,14 +178,10 @@ class RecordCompiler {
         if (state.rowGiven) return slow();
         const answer = fromRecord(state.record, visit);
         if (answer === undefined) return slow();
-        return answer || (also !== null && also(state.record));
+        return answer;
       },
     };
   }
-}
-
-function anyValueMatch(match: ValueMatch): boolean {
-  return match.kind === 'exists' || (match.kind === 'glob' && isAnyValue(match.pattern));
 }
 
 /**

@@ -3,6 +3,7 @@
  * Insights statistics, and the resources with their links. The component
  * only lays these lines out.
  */
+import { isFailedConsoleLogin } from '../model/failure.js';
 import { consoleSignInOf, isLossy, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf } from '../model/recordBatch.js';
 import { SHARED_WITH } from '../model/resources.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
@@ -157,7 +158,8 @@ export function buildDetail(row: EventRow, zone: TimeZoneMode, chain: ChainState
     field('Request ID', requestIdOf(row)),
     field('Read-only', row.readOnly === null ? '' : String(row.readOnly)),
     value('Error code', row.errorCode, { field: 'error', value: row.errorCode }, 'error'),
-    value('Error message', row.errorMessage, null, 'error'),
+    // A failed sign-in has no error code: its message is what the Error code column shows and error: matches.
+    value('Error message', row.errorMessage, isFailedConsoleLogin(row) ? { field: 'error', value: row.errorMessage } : null, 'error'),
     ...signInLines(row),
     value('User agent', row.userAgent, { field: 'agent', value: row.userAgent }),
     value('Account', account, { field: 'account', value: account }),

@@ -97,7 +97,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     const pick = state.pivotPick;
     dispatch({ type: 'pivotPick', pick: null });
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
-    if (!term) return dispatch({ type: 'status', text: key.escape ? '' : pickMissText(key.ctrl ? '' : input, pick.row) });
+    if (!term) return dispatch({ type: 'status', text: key.escape ? '' : pickMissText(key.ctrl ? '' : input) });
     dispatch({ type: 'setQuery', text: pivotQuery(state.queryText, term, pick.op), from: pick.row });
     return dispatch({ type: 'status', text: describePivot(term, pick.op) });
   }

@@ -58,6 +58,11 @@ const QUERIES = [
   '-type:AWS::EC2::*',
   'error:*',
   '-error:*',
+  // error:VALUE tests what the Error code column shows: a failed console sign-in (no errorCode) by its errorMessage.
+  'error:"Failed authentication"',
+  'error:Failed*',
+  'error:Failure OR error:AccessDenied*',
+  'name:ConsoleLogin -error:"Failed authentication"',
   'error:accessdenied error:NoSuchBucket',
   'error:*Denied* -name:ConsoleLogin',
   'readonly:false',

@@ -49,6 +49,10 @@ describe('principal summary', () => {
     expect(summary.errors).toBe(filterStore(s, (compileQuery('user:anaya error:*') as { query: CompiledQuery }).query).length);
     expect(summary.errors).toBe(1);
     expect(summary.apis).toEqual([{ name: 'ConsoleLogin', source: 'signin.amazonaws.com', ok: 1, errors: 1, topError: 'Failed authentication' }]);
+    // The Error codes section counts it too (it is T's count), and its line's pivot error:"Failed authentication" lists it.
+    const codes = summary.sections.find((section) => section.title === 'Error codes')!;
+    expect(codes.values.map((v) => [v.value, v.count])).toEqual([['Failed authentication', 1]]);
+    expect(filterStore(s, (compileQuery('user:anaya error:"Failed authentication"') as { query: CompiledQuery }).query).map((row) => row.id)).toEqual(['c2']);
   });
 
   it('a key summary lists its users; every selectable line carries its term', () => {

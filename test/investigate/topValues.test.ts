@@ -18,7 +18,8 @@ function reference(rows: readonly EventRow[], field: TopField, limit: number): {
     key: (r) => [r.accessKey],
     name: (r) => [r.name],
     source: (r) => [r.source],
-    error: (r) => [r.errorCode],
+    // What the Error code column shows: a console sign-in that failed without an errorCode, its errorMessage.
+    error: (r) => [r.errorCode || (r.name === 'ConsoleLogin' ? r.errorMessage : '')],
     region: (r) => [r.region],
     account: (r) => [r.recipientAccount, r.account],
     agent: (r) => [r.userAgent],
@@ -83,6 +84,8 @@ function randomRows(count: number, seed: number): EventRow[] {
         resources,
       }),
     );
+    // Failed console sign-ins (no errorCode, an errorMessage), set by index so the random rows stay the ones they were.
+    if (i % 11 === 0) rows[i] = { ...rows[i]!, name: 'ConsoleLogin', errorCode: '', errorMessage: i % 22 === 0 ? 'Failed authentication' : 'failed AUTHENTICATION' };
   }
   return rows;
 }

@@ -70,6 +70,8 @@ describe.skipIf(!present)('top values over the shared data sets: each count is w
     // The two cases that differed: one resource in two spellings, and the user's own events apart from its SSO sessions'.
     expect(counted.resource!.find(([v]) => v.toLowerCase() === 'traildiscoverinstanceid')).toEqual(['TrailDiscoverInstanceId', 10]);
     expect(counted.user!.find(([v]) => v === 'TrailDiscover')?.[1]).toBe(234);
+    // The two failed console sign-ins (no errorCode) count under their errorMessage, as the Error code column and scan's errorsByCode show them.
+    expect(counted.error).toContainEqual(['Failed authentication', 2]);
   });
 
   it('as SQL on an archive of them (the --db dashboard), every field, the same rows as in memory', async () => {
@@ -83,6 +85,7 @@ describe.skipIf(!present)('top values over the shared data sets: each count is w
       },
     );
     expect(pivoted).toEqual(counted);
+    expect(counted.error).toContainEqual(['Failed authentication', 2]);
     const rows = store.rows();
     for (const { field } of TOP_FIELDS) expect(counted[field], field).toEqual(topValues(store, rows, field, SHOWN).values.map((v) => [v.value, v.count]));
   });

@@ -18,16 +18,20 @@ const VALUES = [
 
 function randomRows(random: () => number, count: number, distinct: number): EventRow[] {
   const value = (): string => (random() < 0.5 ? pick(random, VALUES) : `v${Math.floor(random() * distinct)}${pick(random, VALUES)}`);
-  return Array.from({ length: count }, () => {
+  return Array.from({ length: count }, (_, k) => {
     const userNames = random() < 0.3 ? [] : [value(), ...(random() < 0.3 ? [value()] : [])];
     const resources: ResourceRef[] =
       random() < 0.4 ? [] : [{ type: pick(random, VALUES), name: value(), arn: random() < 0.3 ? pick(random, VALUES) : value(), accountId: '1' }];
-    return eventRow({
+    const row = eventRow({
       time: Date.UTC(2024, 0, 1) + Math.floor(random() * 1e6) * 1000,
       name: value(), source: value(), actor: value(), principalArn: value(), sourceIp: value(), errorCode: value(), region: value(),
       accessKey: value(), account: value(), recipientAccount: value(), category: value(), eventType: value(),
       userNames, resources, readOnly: pick(random, [true, false, null]),
     });
+    // Console sign-ins, some failed without an errorCode: error: reads their errorMessage, which no column holds (fields.ts offColumns).
+    // By index, so the random rows are the ones they were.
+    if (k % 5 === 0) return { ...row, name: 'ConsoleLogin', errorCode: k % 10 === 0 ? '' : row.errorCode, errorMessage: VALUES[k % VALUES.length]! };
+    return row;
   });
 }
 
@@ -40,6 +44,8 @@ const QUERIES = [
   'NOT delta OR kelvin', 'istanbul OR (type:s3::bucket -key:*a*)',
   // An explicit AND between terms of one field needs both (side by side they are either).
   'user:alpha AND user:*a*', 'name:alpha name:beta AND name:*a', 'readonly:true AND readonly:false',
+  // A failed sign-in's errorMessage is its error: value (model/failure.ts errorLabel).
+  'error:alpha', 'error:al*', 'error:*', '-error:ALPHA*', 'error:(alpha OR beta) name:ConsoleLogin', 'error:alpha OR name:beta',
 ];
 
 function compiled(source: string, vocabulary: Vocabulary) {

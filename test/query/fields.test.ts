@@ -173,6 +173,27 @@ describe('combining terms', () => {
     expect(matches('-error:*', fine)).toBe(true);
   });
 
+  // The Error code column shows a failed sign-in's errorMessage (model/failure.ts errorLabel), and error:VALUE found nothing there.
+  it('error:VALUE matches what the Error code column shows: a failed console sign-in by its errorMessage', () => {
+    const failedSignIn = makeRow({ name: 'ConsoleLogin', errorCode: '', errorMessage: 'Failed authentication' });
+    // normalize gives a failed sign-in without an errorMessage the message 'Failure'.
+    const bare = makeRow({ name: 'ConsoleLogin', errorCode: '', errorMessage: 'Failure' });
+    const denied = makeRow({ name: 'GetObject', errorCode: 'AccessDenied', errorMessage: 'Failed authentication' });
+    const message = makeRow({ name: 'GetObject', errorCode: '', errorMessage: 'Failed authentication' });
+    const rows = [failedSignIn, bare, denied, message];
+    const which = (query: string) => rows.map((row) => matches(query, row));
+    expect(which('error:"Failed authentication"')).toEqual([true, false, false, false]);
+    expect(which('error:"failed AUTHENTICATION"')).toEqual([true, false, false, false]);
+    expect(which('error:Failed*')).toEqual([true, false, false, false]);
+    expect(which('error:Fail*')).toEqual([true, true, false, false]);
+    expect(which('error:Failure')).toEqual([false, true, false, false]);
+    expect(which('error:AccessDenied')).toEqual([false, false, true, false]);
+    expect(which('-error:"Failed authentication"')).toEqual([false, true, true, true]);
+    expect(which('error:*')).toEqual([true, true, true, false]);
+    // errorcode: is the field table's alias of error: (fields.ts), not the record path: the same answers.
+    expect(which('errorCode:"Failed authentication"')).toEqual([true, false, false, false]);
+  });
+
   it('quoted values keep spaces, escaped quotes and literal stars', () => {
     const spaced = makeRow({ actor: 'Role/my session', userNames: ['Role', 'my session'], resources: [resource('', 'say "hi"', '')] });
     expect(matches('user:"my session"', spaced)).toBe(true);

@@ -204,7 +204,8 @@ describe('the literal prefilter never changes an answer', () => {
     };
     expect(JSON.parse(text).Records[5].errorCode).toBe('AccessDenied');
     // AccessDenied elsewhere in the record (1, 9) is no errorCode; a number (4) is kept, as are escapes (5); 'accessdenied' has an i: non-ASCII (6) is kept.
-    expect(maskOf('error:AccessDenied')).toEqual([1, 0, 1, 0, 1, 1, 1, 0, 0, 0]);
+    // Without an errorCode and with an empty eventName (8), an Insight's row may be a ConsoleLogin, whose errorMessage error: reads: kept.
+    expect(maskOf('error:AccessDenied')).toEqual([1, 0, 1, 0, 1, 1, 1, 0, 1, 0]);
     expect(maskOf('error:AccessDenied', false)).toEqual([1, 1, 1, 0, 0, 1, 1, 0, 0, 1]);
     expect(maskOf('name:GetObject')).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
     expect(maskOf('name:PutObject')).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
@@ -221,6 +222,53 @@ describe('the literal prefilter never changes an answer', () => {
     expect(either('name:PutObject', 'error:AccessDenied')).toEqual({ clauses: [['putobject', 'accessdenied']] });
     expect(either('name:PutObject error:AccessDenied', 'error:AccessDenied')).toEqual({ clauses: [['accessdenied']] });
     expect(maskOf('error:AccessDenied params:AccessDenied')).toEqual([1, 0, 1, 0, 0, 1, 1, 0, 0, 0]);
+  });
+
+  // error:VALUE reads a failed sign-in's errorMessage (model/failure.ts errorLabel): searched in errorCode alone, it dropped them.
+  it('by key values: error: keeps a ConsoleLogin without an errorCode, whose errorMessage it reads', () => {
+    const records = [
+      { eventName: 'ConsoleLogin', errorMessage: 'Failed authentication', responseElements: { ConsoleLogin: 'Failure' } },
+      { eventName: 'ConsoleLogin', responseElements: { ConsoleLogin: 'Failure' } },
+      { eventName: 'ConsoleLogin', errorCode: '', errorMessage: 'Failed authentication' },
+      { eventName: 'GetObject', errorMessage: 'Failed authentication' },
+      { eventName: 'ConsoleLogin', errorCode: 'Throttling', errorMessage: 'Failed authentication' },
+      { eventName: 'ESCAPED', errorMessage: 'Failed authentication' },
+      { eventName: 'ConsoleLogin', responseElements: { ConsoleLogin: 'Success' } },
+    ];
+    // Record 5's eventName is written with an escape: it may be ConsoleLogin.
+    const text = `{"Records":[${records.map((r) => JSON.stringify(r)).join(',')}]}`.replace('"ESCAPED"', '"Console\u004cogin"');
+    const bytes = Buffer.from(text, 'utf8');
+    const maskOf = (query: string, keysGiven = true) => {
+      const parsed = parseQuery(query);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const prefilter = prefilterOf(parsed.ast)!;
+      const keys = prefilterKeys(prefilter);
+      const spans = scanRecordSpans(bytes, keysGiven && keys.length > 0 ? new SpanKeys(keys) : undefined)!;
+      const keyed = keysGiven && spans.values ? { keys, values: spans.values } : undefined;
+      return Array.from(spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags, keyed));
+    };
+    const matching = (query: string) => {
+      const parsed = parseQuery(query);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const matches = compileRecordMatcher(parsed.ast);
+      return (JSON.parse(text) as { Records: unknown[] }).Records.map((r) => (matches(r) ? 1 : 0));
+    };
+    expect(matching('error:"Failed authentication"')).toEqual([1, 0, 1, 0, 0, 1, 0]);
+    expect(matching('error:Failure')).toEqual([0, 1, 0, 0, 0, 0, 0]);
+    for (const query of ['error:"Failed authentication"', 'error:Failed*', 'error:Failure']) {
+      const keyed = maskOf(query);
+      const whole = maskOf(query, false);
+      const wanted = matching(query);
+      // Every match is kept, by key values and in the whole record.
+      wanted.forEach((m, k) => {
+        if (m === 1) expect([keyed[k], whole[k]], `${query} record ${k}`).toEqual([1, 1]);
+      });
+    }
+    // By key values, only ConsoleLogin records without an errorCode (and the escaped name) stay: GetObject's message is no error: value.
+    expect(maskOf('error:"Failed authentication"')).toEqual([1, 1, 1, 0, 0, 1, 1]);
+    const parsed = parseQuery('error:Failed*');
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(prefilterKeys(prefilterOf(parsed.ast)!)).toEqual(['errorCode', 'eventName']);
   });
 
   it('escapes and case folding keep records that spell a literal another way', () => {

@@ -63,6 +63,9 @@ const failed = (r: RawRecord) => {
   return str(r.errorCode) !== '' || (str(r.eventName) === 'ConsoleLogin' && (str(r.errorMessage) !== '' || login));
 };
 
+/** What the Error code column shows (model/failure.ts errorLabel): a failed sign-in's errorMessage, 'Failure' when it has none. */
+const errorLabelOf = (r: RawRecord): string => (str(r.errorCode) !== '' ? str(r.errorCode) : failed(r) ? str(r.errorMessage) || 'Failure' : '');
+
 type Reference = (r: RawRecord) => boolean;
 
 const CASES: [string, Reference][] = [
@@ -109,6 +112,10 @@ const CASES: [string, Reference][] = [
   ['error:*', failed],
   ['-error:* name:ConsoleLogin', (r) => !failed(r) && str(r.eventName) === 'ConsoleLogin'],
   ['error:accessdenied', (r) => lower(str(r.errorCode)) === 'accessdenied'],
+  // error:VALUE tests what the Error code column shows: a failed sign-in's errorMessage too.
+  ['error:"Failed authentication"', (r) => lower(errorLabelOf(r)) === 'failed authentication'],
+  ['error:Fail*', (r) => lower(errorLabelOf(r)).startsWith('fail')],
+  ['-error:denied name:ConsoleLogin', (r) => lower(errorLabelOf(r)) !== 'denied' && str(r.eventName) === 'ConsoleLogin'],
   [
     'name:AuthorizeSecurityGroupIngress params:0.0.0.0/0',
     (r) => str(r.eventName) === 'AuthorizeSecurityGroupIngress' && lower(paramsOf(r) ?? '').includes('0.0.0.0/0'),
@@ -176,6 +183,8 @@ const SUMMARY = [
   'error:*',
   '-error:*',
   'error:AccessDenied error:*Unauthorized*',
+  'error:"Failed authentication"',
+  'error:Failed*',
   'readonly:false',
   '-readonly:true',
   'ip:*.*.*.*',
@@ -219,7 +228,9 @@ describe('summary terms over records agree with the row test', () => {
     // An Insight without eventName takes it from insightDetails: only normalizing knows.
     records.push({ eventType: 'AwsCloudTrailInsight', eventID: 'insight-1', insightDetails: { eventName: 'GetObject', eventSource: 's3.amazonaws.com', state: 'Start' } });
     records.push({ eventName: 42, eventSource: true, sourceIPAddress: 10, readOnly: 'TRUE', eventID: 'odd-types' });
-    for (const query of ['name:GetObject', 'source:s3', 'name:42', 'source:true', 'ip:10', 'readonly:true', 'error:*', '-error:*', 'ip:10.0.0.0/8']) {
+    // Its row is a ConsoleLogin (the name from insightDetails) that failed without an errorCode: error: reads its errorMessage.
+    records.push({ eventType: 'AwsCloudTrailInsight', eventID: 'insight-2', errorMessage: 'Failed authentication', insightDetails: { eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', state: 'Start' } });
+    for (const query of ['name:GetObject', 'source:s3', 'name:42', 'source:true', 'ip:10', 'readonly:true', 'error:*', '-error:*', 'ip:10.0.0.0/8', 'error:"Failed authentication"', 'error:Fail*', '-error:denied']) {
       const parsed = parseQuery(query);
       if (!parsed.ok) throw new Error(parsed.error.message);
       const matches = compileRecordMatcher(parsed.ast);

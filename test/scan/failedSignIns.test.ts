@@ -10,6 +10,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openArchive } from '../../src/archive/db.js';
+import { ArchiveSession } from '../../src/archive/session.js';
+import { openFolder } from '../../src/ingest/open.js';
+import { topValues } from '../../src/investigate/topValues.js';
 import { event, write } from '../ingest/helpers.js';
 import { tempFolder } from '../support/files.js';
 
@@ -95,6 +99,31 @@ describe('errorsByCode and failed console sign-ins', () => {
       expect(summary.events.unique, source.join(' ')).toBe(events);
       expect(summary.errorsByCode, source.join(' ')).toEqual(expected);
       expect(total(summary)).toBe(scanJson(...source, '--filter', 'error:*').events.unique);
+    }
+  }, 60_000);
+
+  // error:VALUE read errorCode alone: the errorMessage a failed sign-in is counted (and shown) under found nothing.
+  it('each code filters to its count with error:"CODE" (and error:Fail* to both messages), on the folder (literals searched by key) and --db', () => {
+    for (const source of [[logs], ['--db', db]]) {
+      for (const { code, count } of expected) expect(scanJson(...source, '--filter', `error:"${code}"`).events.unique, `${source.join(' ')} ${code}`).toBe(count);
+      expect(scanJson(...source, '--filter', 'error:Fail*').events.unique, source.join(' ')).toBe(3);
+    }
+  }, 60_000);
+
+  // T counted errorCode alone: the dashboard's Error codes left out what scan's errorsByCode counts.
+  it("T's Error code counts (the folder dashboard's and the --db dashboard's) are scan's errorsByCode", async () => {
+    const byCode = scanJson(logs).errorsByCode.map(({ code, count }) => [code, count]);
+    const opened = openFolder(logs, { watch: false, pool: { inline: true } });
+    await opened.ready;
+    await opened.close();
+    const store = opened.store;
+    expect(topValues(store, store.rows(), 'error').values.map((v) => [v.value, v.count])).toEqual(byCode);
+    const archived = await openArchive(db, { readOnly: true });
+    try {
+      const sql = await new ArchiveSession(archived).topValues('error', null);
+      expect(sql.values.map((v) => [v.value, v.count])).toEqual(byCode);
+    } finally {
+      await archived.close();
     }
   }, 60_000);
 

@@ -66,6 +66,21 @@ describe('SQL golden output', () => {
     );
   });
 
+  // error:VALUE tests what the Error code column shows (model/failure.ts errorLabel): a failed sign-in, which has no
+  // errorCode, by its errorMessage ('Failure' when AWS's table has none: normalize gives it that). It read errorcode alone.
+  it('writes error:VALUE as the errorCode or a failed console sign-in\'s errorMessage, on both tables', () => {
+    const ast = summary('error', glob('Failed authentication'));
+    expect(compileWhere(ast, { dialect: 'duckdb' })).toBe(
+      "(coalesce((errorcode <> '' AND lower(errorcode) = 'failed authentication'), false) OR (coalesce((tt_name = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND coalesce(errormessage, '') <> ''), false) AND coalesce((errormessage <> '' AND lower(errormessage) = 'failed authentication'), false)))",
+    );
+    expect(compileWhere(ast, { dialect: 'athena' })).toBe(
+      "(coalesce((errorcode <> '' AND lower(errorcode) = 'failed authentication'), false) OR (coalesce((eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure', false))), false) AND coalesce((coalesce(nullif(errormessage, ''), 'Failure') <> '' AND lower(coalesce(nullif(errormessage, ''), 'Failure')) = 'failed authentication'), false)))",
+    );
+    expect(compileWhere(summary('error', glob('Failed*')), { dialect: 'duckdb', schema: 'cloudtrail' })).toBe(
+      "(coalesce((errorcode <> '' AND lower(errorcode) LIKE 'failed%' ESCAPE '\\'), false) OR (coalesce((eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(json_extract_string(responseelements, '$.ConsoleLogin') = 'Failure', false))), false) AND coalesce((coalesce(nullif(errormessage, ''), 'Failure') <> '' AND lower(coalesce(nullif(errormessage, ''), 'Failure')) LIKE 'failed%' ESCAPE '\\'), false)))",
+    );
+  });
+
   it('writes source: with its long form and type: with its AWS:: prefix', () => {
     expect(compileWhere(summary('source', glob('iam')), { dialect: 'athena' })).toBe(
       "coalesce((eventsource <> '' AND lower(eventsource) IN ('iam', 'iam.amazonaws.com')), false)",

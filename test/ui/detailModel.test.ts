@@ -34,6 +34,13 @@ describe('detail model', () => {
     expect(resourceLinks[2]!.unavailable).toBe('Link not available: no console page known for this resource type');
   });
 
+  // The Error code column shows a failed sign-in's errorMessage; in the details that message was no pivot.
+  it('pivots from a failed console sign-in\'s Error message on error:, as its Error code column shows it; another message is no pivot', () => {
+    const pivotOf = (row: ReturnType<typeof makeRow>) => buildDetail(row, 'utc').links.find((l) => l.label === 'Error message')?.pivot;
+    expect(pivotOf(makeRow({ name: 'ConsoleLogin', errorCode: '', errorMessage: 'Failed authentication' }))).toEqual({ field: 'error', value: 'Failed authentication' });
+    expect(pivotOf(makeRow({ name: 'GetObject', errorCode: 'AccessDenied', errorMessage: 'not allowed' }))).toBeUndefined();
+  });
+
   it('shows an eventTime that did not parse as written, without a zone that would make it read as a time', () => {
     const line = (row: ReturnType<typeof makeRow>) => buildDetail(row, 'utc').lines.find((l) => l.label === 'Event time')!.value;
     expect(line(makeRow({ time: Number.NaN, timeRaw: 'ThisIsAWrongEventTime' }))).toBe('ThisIsAWrongEventTime (not a readable time)');

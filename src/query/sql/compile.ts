@@ -228,9 +228,13 @@ class Compiler {
       const source = this.schema.summary(spec.name);
       if (!source) throw new SqlCompileError(`${spec.name}: has no column in this table`);
       const test = this.anyValue(source, (x) => this.textTest(x, node.match, spec), node.match.kind === 'exists');
-      // error:* also holds for a failed ConsoleLogin without an errorCode (model/failure.ts).
+      if (!spec.offColumns) return test;
+      // error: a failed ConsoleLogin has no errorCode: error:* holds for it, and error:VALUE tests its errorMessage,
+      // what the Error code column shows (model/failure.ts errorLabel).
+      const failed = `coalesce(${this.schema.failedWithoutCode()}, false)`;
       const anyValue = node.match.kind === 'exists' || (node.match.kind === 'glob' && node.match.pattern.glob && node.match.pattern.segments.every((s) => s === ''));
-      return spec.alsoExists && anyValue ? or([test, `coalesce(${this.schema.failedWithoutCode()}, false)`]) : test;
+      if (anyValue) return or([test, failed]);
+      return or([test, and([failed, this.anyValue({ scalars: [this.schema.failedLabel()], lists: [] }, (x) => this.textTest(x, node.match, spec), false)])]);
     }
     if (ref.kind === 'params') {
       // One value, the JSON texts one per line; no value when the record has none of the four.

@@ -20,6 +20,7 @@
  */
 import { lackedByArchive } from '../../archive/schema.js';
 import { MAX_JSON_DEPTH } from '../../ingest/limits.js';
+import { CONSOLE_LOGIN_FAILURE } from '../../model/failure.js';
 import { columnsOfKind, tableColumn, USER_IDENTITY, type TableField } from './cloudtrailTable.js';
 import { dialectNamed, literal, type Dialect } from './dialect.js';
 
@@ -54,6 +55,8 @@ export interface Schema {
   eventId(): string;
   /** A failed ConsoleLogin without an errorCode (model/failure.ts): error:* holds for it too. */
   failedWithoutCode(): string;
+  /** The value error: tests for such an event, the one the Error code column shows (model/failure.ts errorLabel): its errorMessage. */
+  failedLabel(): string;
   /**
    * A text column holding every non-empty value of a summary field, lowercased, escaped (`\` -> `\\`,
    * newline -> `\n`) and one per line between line breaks (NULL for none), or null when the table has
@@ -459,6 +462,7 @@ export function archiveSchema(d: Dialect, textColumns: ArchiveTextColumns = 'fla
     eventId: () => 'eventid',
     // normalize() already gives such a record the errorMessage 'Failure' when it has none.
     failedWithoutCode: () => "(tt_name = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND coalesce(errormessage, '') <> '')",
+    failedLabel: () => 'errormessage',
   };
 }
 
@@ -703,5 +707,7 @@ export function cloudtrailSchema(d: Dialect): Schema {
         d.name === 'duckdb' ? `json_extract_string(responseelements, '$.ConsoleLogin')` : `json_extract_scalar(responseelements, '$.ConsoleLogin')`;
       return `(eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(${result} = 'Failure', false)))`;
     },
+    // normalize() gives a failed sign-in without an errorMessage the message 'Failure' (model/failure.ts errorMessageOf).
+    failedLabel: () => `coalesce(nullif(errormessage, ''), ${literal(CONSOLE_LOGIN_FAILURE)})`,
   };
 }

@@ -176,7 +176,7 @@ export function archiveNavKey(
     // The letter after `=`, `+` or `-` names the field; any other key cancels, as in the folder dashboard.
     const cleared = { ...now, nav: { ...state.nav, pick: null } };
     const term = key.escape || key.ctrl ? null : pickTerm(pick, input);
-    if (!term) return { state: { ...cleared, status: key.escape ? '' : pickMissText(key.ctrl ? '' : input, pick.row) } };
+    if (!term) return { state: { ...cleared, status: key.escape ? '' : pickMissText(key.ctrl ? '' : input) } };
     if (!current) return { state: { ...cleared, status: 'No event to pivot from (or its page is still being read)' } };
     return pivoted(cleared, term, pick.op, current, total);
   }

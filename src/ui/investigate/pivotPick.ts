@@ -3,7 +3,7 @@
  * pivot on: one letter picks it (`u` user, `i` IP ...), Esc cancels. The
  * question shows on the status line with the row's values.
  */
-import { isFailedConsoleLogin } from '../../model/failure.js';
+import { errorLabel } from '../../model/failure.js';
 import type { EventRow } from '../../model/types.js';
 import { termText, type PivotOp, type PivotTerm } from '../../investigate/pivot.js';
 import { sanitize } from '../../term/sanitize.js';
@@ -28,7 +28,8 @@ const CHOICES: ReadonlyArray<{ letter: string; label: string; missing: string; f
   { letter: 'k', label: 'key', missing: 'access key', field: 'key', value: (row) => row.accessKey },
   { letter: 'n', label: 'name', missing: 'event name', field: 'name', value: (row) => row.name },
   { letter: 's', label: 'source', missing: 'event source', field: 'source', value: (row) => row.source },
-  { letter: 'e', label: 'error', missing: 'error code', field: 'error', value: (row) => row.errorCode },
+  // What the Error code column shows, and error: matches: a failed sign-in's errorMessage stands in for its missing code.
+  { letter: 'e', label: 'error', missing: 'error code', field: 'error', value: errorLabel },
   { letter: 'r', label: 'region', missing: 'region', field: 'region', value: (row) => row.region },
   { letter: 'a', label: 'account', missing: 'account', field: 'account', value: (row) => row.recipientAccount || row.account },
   { letter: 'g', label: 'agent', missing: 'user agent', field: 'agent', value: (row) => row.userAgent },
@@ -93,15 +94,10 @@ export function pickTerm(pick: PivotPick, letter: string): PivotTerm | null {
 
 /**
  * Why a typed letter picked no term (pickTerm gave null): a letter of a field this row has no
- * value for says which value is missing; any other letter names no field at all. A failed console
- * sign-in has no error code, yet the Error code column shows its errorMessage: `e` says so rather
- * than deny what is on the screen.
+ * value for says which value is missing; any other letter names no field at all.
  */
-export function pickMissText(letter: string, row?: EventRow | null): string {
+export function pickMissText(letter: string): string {
   const choice = CHOICES.find((c) => c.letter === letter);
-  if (letter === 'e' && row && isFailedConsoleLogin(row)) {
-    return 'No pivot: a failed console sign-in has no error code (the Error code column shows its error message); error:* lists every failure';
-  }
   return choice ? `No pivot: this event has no ${choice.missing}` : 'No pivot: that letter names no field';
 }
 
