@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { trackConnections } from './inFlight.js';
 import { CREATE_TABLES, SCHEMA_VERSION } from './schema.js';
-import { upgradePath, type UpgradeStep } from './upgrades.js';
+import { upgradePath } from './upgrades.js';
 import { ArchiveError, inMemoryRefusal, NotAnArchive } from './errors.js';
 
 export { ArchiveError, NotAnArchive };
@@ -78,23 +78,20 @@ export function upgradeNotice(path: string, from: number, to: number): string {
 }
 
 /**
- * An archive of an older schema brought up to this one, a version at a time, each in its
- * transactions (upgrades.ts), the last with the schema number it reaches (a failure or a kill leaves
- * it at a version it was at, which the next open upgrades from: a version's earlier transactions can
- * run again), then written out: the upgrade rewrites every row group.
+ * An archive of an older schema brought up to this one, a version at a time, each in one transaction
+ * with the schema number it reaches (a failure or a kill leaves it at a version it was at, which the
+ * next open upgrades from), then written out: the upgrade rewrites every row group.
  */
-async function upgrade(connection: DuckDBConnection, path: readonly UpgradeStep[]): Promise<void> {
-  for (const { version, transactions } of path) {
-    for (const [k, steps] of transactions.entries()) {
-      await connection.run('BEGIN TRANSACTION');
-      try {
-        for (const step of steps) await connection.run(step);
-        if (k === transactions.length - 1) await connection.run(`UPDATE archive_meta SET value = '${version}' WHERE key = 'schema'`);
-        await connection.run('COMMIT');
-      } catch (error) {
-        await connection.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+async function upgrade(connection: DuckDBConnection, path: readonly { version: number; steps: readonly string[] }[]): Promise<void> {
+  for (const { version, steps } of path) {
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      for (const step of steps) await connection.run(step);
+      await connection.run(`UPDATE archive_meta SET value = '${version}' WHERE key = 'schema'`);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
     }
   }
   await connection.run('CHECKPOINT');

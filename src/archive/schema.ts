@@ -71,10 +71,8 @@ export const TEXT_COLUMNS = [
   'eventcategory',
 ] as const;
 
-/** The later columns (schema 9) come last in `events`, where the upgrade of an older archive adds them. */
-export const CREATE_TABLES = [
-  `CREATE TABLE IF NOT EXISTS archive_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
-  `CREATE TABLE IF NOT EXISTS events (
+/** `events`' columns, for its CREATE TABLE (and the schema 9 upgrade's, upgrades.ts, which makes the table again). */
+export const EVENTS_COLUMNS = `
     ${TEXT_COLUMNS.map((c) => `${c} VARCHAR`).join(',\n    ')},
     useridentity ${USER_IDENTITY_TYPE},
     requestparameters VARCHAR,
@@ -102,7 +100,11 @@ export const CREATE_TABLES = [
     tt_idhash UBIGINT,
     tt_inexact VARCHAR,
     ${LATER_COLUMNS.map((c) => `${c.name} ${duckdbType(c.type)}`).join(',\n    ')}
-  )`,
+  `;
+
+export const CREATE_TABLES = [
+  `CREATE TABLE IF NOT EXISTS archive_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS events (${EVENTS_COLUMNS})`,
   `CREATE TABLE IF NOT EXISTS imported_files (
     path VARCHAR PRIMARY KEY,
     size BIGINT,

@@ -4,7 +4,7 @@
  */
 import { archiveInexactLeavesSql } from '../query/sql/schema.js';
 import { duckdbType, fromRecordSql, LATER_COLUMNS, WEB_ID_FEDERATION } from './laterColumns.js';
-import { ID_HASH_SQL, SCHEMA_VERSION, USER_IDENTITY_TYPE, USERS_SQL } from './schema.js';
+import { EVENTS_COLUMNS, ID_HASH_SQL, SCHEMA_VERSION, USER_IDENTITY_TYPE, USERS_SQL } from './schema.js';
 
 /**
  * Rows an older trailtop archived from values this one reads otherwise (schema 7): an eventTime number
@@ -17,76 +17,62 @@ import { ID_HASH_SQL, SCHEMA_VERSION, USER_IDENTITY_TYPE, USERS_SQL } from './sc
  */
 const REREAD_FILES = `SELECT DISTINCT tt_file FROM events WHERE abs(tt_time) > 8640000000000000 OR contains(tt_record, '\\ud')`;
 
-const IDENTITY_9 = 'tt_useridentity9';
-
 /**
- * The columns of AWS's table the archive lacked (schema 9, laterColumns.ts), added and filled from
- * each row's record as an import fills them; each UPDATE of a new column rewrites only the rows
- * whose record names its key (a substring test, no parse: JSON.stringify writes such a key as it
- * is), the others keep NULL, as a fresh import gives them. webIdFederationData goes into
- * useridentity.sessioncontext where there is one (the record's webIdFederationData is an object
- * only under an object sessionContext).
+ * The columns of AWS's table the archive lacked (schema 9, laterColumns.ts), filled from each row's
+ * record as an import fills them (a record that does not name a column's key, a substring test with
+ * no parse, keeps NULL there: JSON.stringify writes such a key as it is), and webIdFederationData in
+ * useridentity.sessioncontext where there is one (the record's webIdFederationData is an object only
+ * under an object sessionContext).
  *
- * Not by `ADD COLUMN useridentity.sessioncontext.webidfederationdata`: DuckDB 1.5 cannot replay that
- * from its log (an internal error that leaves the file unopenable), and an upgrade killed between
- * its commit and the checkpoint that follows would leave it there. So the struct is made again as
- * a new column that then takes useridentity's place (useridentity then comes last in the table,
- * where a fresh archive has it after eventcategory: names are what SQL reads). Two transactions, as
- * DuckDB refuses an ALTER of a table in the transaction that altered and updated it; the first can
- * run again (IF NOT EXISTS, UPDATEs that recompute), should the upgrade stop between them.
+ * `events` is made again rather than altered: `ADD COLUMN useridentity.sessioncontext.x` is one
+ * DuckDB 1.5 cannot replay from its log (an internal error that leaves the file unopenable, should
+ * the upgrade be killed between its commit and the checkpoint after it), and UPDATEs of new columns
+ * held every updated value in memory (1.1 GB at commit for 100k events). One INSERT writes the rows
+ * as an import does, in their order, with the layout a fresh archive has.
  */
-const LATER_COLUMNS_STEPS: readonly (readonly string[])[] = [
-  [
-    ...LATER_COLUMNS.map((c) => `ALTER TABLE events ADD COLUMN IF NOT EXISTS ${c.name} ${duckdbType(c.type)}`),
-    `ALTER TABLE events ADD COLUMN IF NOT EXISTS ${IDENTITY_9} ${USER_IDENTITY_TYPE}`,
-    ...LATER_COLUMNS.map((c) => `UPDATE events SET ${c.name} = ${fromRecordSql(c.type, [c.key])} WHERE contains(tt_record, '"${c.key}"')`),
-    `UPDATE events SET ${IDENTITY_9} = CAST(CASE WHEN useridentity.sessioncontext IS NULL THEN useridentity ` +
-      `ELSE struct_update(useridentity, sessioncontext := struct_update(useridentity.sessioncontext, ${WEB_ID_FEDERATION.name} := ` +
-      `CASE WHEN contains(tt_record, '"${WEB_ID_FEDERATION.key}"') THEN ${fromRecordSql(WEB_ID_FEDERATION.type, ['userIdentity', 'sessionContext', WEB_ID_FEDERATION.key])} END)) END ` +
-      `AS ${USER_IDENTITY_TYPE})`,
-  ],
-  ['ALTER TABLE events DROP COLUMN useridentity', `ALTER TABLE events RENAME COLUMN ${IDENTITY_9} TO useridentity`],
+const LATER_COLUMNS_STEPS: readonly string[] = [
+  `CREATE TABLE events9 (${EVENTS_COLUMNS})`,
+  `INSERT INTO events9 BY NAME SELECT * EXCLUDE (useridentity),
+    CAST(CASE WHEN useridentity.sessioncontext IS NULL THEN useridentity
+      ELSE struct_update(useridentity, sessioncontext := struct_update(useridentity.sessioncontext, ${WEB_ID_FEDERATION.name} :=
+        CASE WHEN contains(tt_record, '"${WEB_ID_FEDERATION.key}"') THEN ${fromRecordSql(WEB_ID_FEDERATION.type, ['userIdentity', 'sessionContext', WEB_ID_FEDERATION.key])} END)) END
+      AS ${USER_IDENTITY_TYPE}) AS useridentity,
+    ${LATER_COLUMNS.map((c) => `CASE WHEN contains(tt_record, '"${c.key}"') THEN ${fromRecordSql(c.type, [c.key])} END AS ${c.name}`).join(',\n    ')}
+  FROM events`,
+  'DROP TABLE events',
+  'ALTER TABLE events9 RENAME TO events',
 ];
 
 /**
- * Steps from each older schema an older trailtop wrote to the next one (key: the older version), as
- * transactions (one, but where an ALTER must follow an UPDATE: DuckDB refuses a second ALTER of a
- * table in the transaction that altered and updated it); opening for writing runs them in order up
- * to SCHEMA_VERSION, each version's number written in its last transaction (db.ts).
+ * Steps from each older schema an older trailtop wrote to the next one (key: the older version);
+ * opening for writing runs them in order up to SCHEMA_VERSION, one transaction per version (db.ts:
+ * DuckDB refuses a second ALTER of a table in the transaction that altered and updated it).
  */
-export const UPGRADES: Record<string, readonly (readonly string[])[]> = {
-  '4': [['ALTER TABLE events ADD COLUMN tt_users VARCHAR', `UPDATE events SET tt_users = ${USERS_SQL}`]],
-  '5': [['ALTER TABLE events ADD COLUMN tt_idhash UBIGINT', `UPDATE events SET tt_idhash = ${ID_HASH_SQL}`]],
+export const UPGRADES: Record<string, readonly string[]> = {
+  '4': ['ALTER TABLE events ADD COLUMN tt_users VARCHAR', `UPDATE events SET tt_users = ${USERS_SQL}`],
+  '5': ['ALTER TABLE events ADD COLUMN tt_idhash UBIGINT', `UPDATE events SET tt_idhash = ${ID_HASH_SQL}`],
   '6': [
-    [
-      `CREATE OR REPLACE TEMP TABLE reread AS ${REREAD_FILES}`,
-      'DELETE FROM imported_files WHERE path IN (SELECT tt_file FROM reread)',
-      'DELETE FROM events WHERE tt_file IN (SELECT tt_file FROM reread)',
-      'DROP TABLE temp.reread',
-    ],
+    `CREATE OR REPLACE TEMP TABLE reread AS ${REREAD_FILES}`,
+    'DELETE FROM imported_files WHERE path IN (SELECT tt_file FROM reread)',
+    'DELETE FROM events WHERE tt_file IN (SELECT tt_file FROM reread)',
+    'DROP TABLE temp.reread',
   ],
   // tt_inexact (schema 8): computed from each row's columns and record, as an import computes it (inexactLeaves.ts).
-  '7': [['ALTER TABLE events ADD COLUMN tt_inexact VARCHAR', `UPDATE events SET tt_inexact = ${archiveInexactLeavesSql()}`]],
+  '7': ['ALTER TABLE events ADD COLUMN tt_inexact VARCHAR', `UPDATE events SET tt_inexact = ${archiveInexactLeavesSql()}`],
   '8': LATER_COLUMNS_STEPS,
 };
 
-/** The upgrade to one schema version: its statements, transaction by transaction. */
-export interface UpgradeStep {
-  version: number;
-  transactions: readonly (readonly string[])[];
-}
-
 /**
- * The upgrades from schema `from` to SCHEMA_VERSION, one per version in order, or null when one is
- * not known (too old, or newer than this trailtop).
+ * The upgrades from schema `from` to SCHEMA_VERSION, one per version in order (each its version and
+ * steps), or null when one is not known (too old, or newer than this trailtop).
  */
-export function upgradePath(from: string): UpgradeStep[] | null {
+export function upgradePath(from: string): { version: number; steps: readonly string[] }[] | null {
   if (!/^\d+$/.test(from) || Number(from) >= SCHEMA_VERSION) return null;
-  const path: UpgradeStep[] = [];
+  const path: { version: number; steps: readonly string[] }[] = [];
   for (let version = Number(from); version < SCHEMA_VERSION; version++) {
-    const transactions = UPGRADES[String(version)];
-    if (!transactions) return null;
-    path.push({ version: version + 1, transactions });
+    const steps = UPGRADES[String(version)];
+    if (!steps) return null;
+    path.push({ version: version + 1, steps });
   }
   return path;
 }

@@ -89,8 +89,9 @@ describe('an archive of schema 6', () => {
     await connection.run("UPDATE events SET tt_time = 10000000000000000 WHERE eventid = 'e-1'");
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"Alice"', '"Al\\ud800ice"') WHERE eventid = 'e-1'`);
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"carol', '"\\udc00carol') WHERE eventid = 'e-3'`);
-    await connection.run('ALTER TABLE events DROP COLUMN tt_inexact');
+    for (const column of ['tt_inexact', ...LATER]) await connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
     await connection.run(`UPDATE archive_meta SET value = '6' WHERE key = 'schema'`);
+    await connection.run('CHECKPOINT');
     const files = (await connection.runAndReadAll('SELECT count(*) FROM imported_files')).getRows()[0]![0];
     await made.archive.close();
     try {
@@ -133,9 +134,9 @@ describe('trailtop archive on an older archive (CLI)', () => {
     if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
     const made = await archiveOf(RECORDS, 2);
     const path = made.archive.path;
-    await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_idhash');
-    await made.archive.connection.run('ALTER TABLE events DROP COLUMN tt_inexact');
+    for (const column of ADDED_SINCE[5]!) await made.archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
     await made.archive.connection.run(`UPDATE archive_meta SET value = '5' WHERE key = 'schema'`);
+    await made.archive.connection.run('CHECKPOINT');
     await made.archive.close();
     try {
       const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
