@@ -3,7 +3,7 @@
  * from each older version to the next, run by db.ts when it opens an archive for writing.
  */
 import { archiveInexactLeavesSql } from '../query/sql/schema.js';
-import { duckdbType, fromRecordSql, LATER_COLUMNS, WEB_ID_FEDERATION } from './laterColumns.js';
+import { fromRecordSql, LATER_COLUMNS, WEB_ID_FEDERATION } from './laterColumns.js';
 import { EVENTS_COLUMNS, ID_HASH_SQL, SCHEMA_VERSION, USER_IDENTITY_TYPE, USERS_SQL } from './schema.js';
 
 /**
