@@ -11,6 +11,8 @@ import { stringifyJson } from '../model/stringify.js';
 import type { EventRow } from '../model/types.js';
 import { TEXT_COLUMNS } from './schema.js';
 import { inexactLeaves } from './inexactLeaves.js';
+import { columnValue, LATER_COLUMNS, leafText, WEB_ID_FEDERATION } from './laterColumns.js';
+import type { TableField } from '../query/sql/cloudtrailTable.js';
 
 type Loose = Record<string, unknown>;
 
@@ -62,6 +64,7 @@ export function identityObject(value: unknown): Loose | null {
         sessionissuer: pick(objectOf(context.sessionIssuer), ISSUER_KEYS),
         sourceidentity: orNull(text(context.sourceIdentity)),
         ec2roledelivery: orNull(text(context.ec2RoleDelivery)),
+        [WEB_ID_FEDERATION.name]: columnValue(WEB_ID_FEDERATION.type, context[WEB_ID_FEDERATION.key]),
       }
     : null;
   return out;
@@ -95,6 +98,15 @@ export function wellFormedJson(json: string): string {
  */
 function jsonText(value: unknown): string | null {
   return value === undefined || value === null ? null : wellFormedJson(stringifyJson(value));
+}
+
+/**
+ * A later column's staging field (schema.ts STAGING_FIELDS): a text leaf as a text field, a
+ * struct as JSON to cast, a JSON text column as the record's JSON (DuckDB writes it again).
+ */
+function laterField(column: TableField, value: unknown): string {
+  if (column.type.kind === 'string') return textField(leafText(value));
+  return jsonField(jsonText(columnValue(column.type, value)));
 }
 
 /** The staging file's NULL (schema.ts stagedRows reads it as nullstr): no encoded value is ever exactly this. */
@@ -169,6 +181,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     jsonField(jsonText(record.additionalEventData)),
     jsonField(jsonText(record.serviceEventDetails)),
     jsonField(jsonText(resourcesList(record.resources))),
+    ...LATER_COLUMNS.map((column) => laterField(column, record[column.key])),
     numberField(Number.isNaN(row.time) ? null : Math.round(row.time)),
     textField(row.name),
     textField(row.source),

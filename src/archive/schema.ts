@@ -2,8 +2,8 @@
  * The DuckDB archive's tables. `events` has the columns of AWS's Athena
  * CloudTrail table (lowercase names, `useridentity` struct, `resources` list
  * of structs, JSON fields as JSON text, eventtime as text), so SQL written
- * for Athena (schema 'cloudtrail') runs here too, except on the few columns
- * AWS's DDL gained after this layout was made (NOT_IN_ARCHIVE); plus `tt_*` columns that
+ * for Athena (schema 'cloudtrail') runs here too (the columns AWS's DDL gained
+ * after this layout was first made came with schema 9, laterColumns.ts); plus `tt_*` columns that
  * hold what trailtop's normalize() made of the record (actor label, user
  * names, resources with names, epoch time) and the original record as JSON,
  * so the query language means exactly what it means in memory (schema
@@ -12,6 +12,7 @@
  * `eventid` is the row's id as the store keys it (eventID, or the lookup
  * element's EventId, or `content:<hash>`): the archive keeps one row per id.
  */
+import { duckdbType, jsonTextSql, LATER_COLUMNS, WEB_ID_FEDERATION } from './laterColumns.js';
 
 export const SCHEMA_VERSION = 9;
 
@@ -37,31 +38,13 @@ export const USERS_SQL =
  */
 export const ID_HASH_SQL = 'md5_number_upper(eventid)';
 
-/**
- * Record paths of AWS's table (query/sql/cloudtrailTable.ts) that `events` has no column or field
- * for: they came into AWS's DDL after this layout was made. SQL written for that table (schema
- * 'cloudtrail') that reads them does not run here (`sql` says so); schema 'archive' reads them
- * from tt_record. A test binds every declared path against a real archive to keep this list true.
- */
-export const NOT_IN_ARCHIVE: readonly string[] = [
-  'userIdentity.sessionContext.webIdFederationData',
-  'vpcEndpointAccountId',
-  'addendum',
-  'sessionCredentialFromConsole',
-  'edgeDeviceDetails',
-  'tlsDetails',
-];
-
-/** True when the record path (dotted) is, or is under, one of NOT_IN_ARCHIVE. */
-export function lackedByArchive(path: string): boolean {
-  return NOT_IN_ARCHIVE.some((lacking) => path === lacking || path.startsWith(`${lacking}.`));
-}
-
 export const USER_IDENTITY_TYPE =
   'STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, accesskeyid VARCHAR, username VARCHAR, ' +
   'onbehalfof STRUCT(userid VARCHAR, identitystorearn VARCHAR), ' +
   'sessioncontext STRUCT(attributes STRUCT(mfaauthenticated VARCHAR, creationdate VARCHAR), ' +
-  'sessionissuer STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, username VARCHAR), sourceidentity VARCHAR, ec2roledelivery VARCHAR))';
+  'sessionissuer STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, username VARCHAR), sourceidentity VARCHAR, ec2roledelivery VARCHAR, ' +
+  // Since schema 9 (laterColumns.ts), typed as AWS's DDL types it.
+  `${WEB_ID_FEDERATION.name} ${duckdbType(WEB_ID_FEDERATION.type)}))`;
 
 export const RESOURCES_TYPE = 'STRUCT(arn VARCHAR, accountid VARCHAR, type VARCHAR)[]';
 export const TT_RESOURCES_TYPE = 'STRUCT(type VARCHAR, name VARCHAR, arn VARCHAR, accountid VARCHAR)[]';
@@ -88,9 +71,8 @@ export const TEXT_COLUMNS = [
   'eventcategory',
 ] as const;
 
-export const CREATE_TABLES = [
-  `CREATE TABLE IF NOT EXISTS archive_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
-  `CREATE TABLE IF NOT EXISTS events (
+/** `events`' columns, for its CREATE TABLE (and the schema 9 upgrade's, upgrades.ts, which makes the table again). */
+export const EVENTS_COLUMNS = `
     ${TEXT_COLUMNS.map((c) => `${c} VARCHAR`).join(',\n    ')},
     useridentity ${USER_IDENTITY_TYPE},
     requestparameters VARCHAR,
@@ -117,8 +99,13 @@ export const CREATE_TABLES = [
     tt_record VARCHAR,
     tt_idhash UBIGINT,
     tt_inexact VARCHAR,
-    tt_lossy BOOLEAN
-  )`,
+    tt_lossy BOOLEAN,
+    ${LATER_COLUMNS.map((c) => `${c.name} ${duckdbType(c.type)}`).join(',\n    ')}
+  `;
+
+export const CREATE_TABLES = [
+  `CREATE TABLE IF NOT EXISTS archive_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS events (${EVENTS_COLUMNS})`,
   `CREATE TABLE IF NOT EXISTS imported_files (
     path VARCHAR PRIMARY KEY,
     size BIGINT,
@@ -137,8 +124,11 @@ export const CREATE_TABLES = [
   )`,
 ];
 
-/** How a staging field becomes its column: text decoded (rowValues.ts textField), JSON text as it is, JSON cast to a type, or read as a number. */
-type StagedKind = { kind: 'text' } | { kind: 'json' } | { kind: 'cast'; type: string } | { kind: 'number'; type: string };
+/**
+ * How a staging field becomes its column: text decoded (rowValues.ts textField), JSON text as it is,
+ * JSON text as DuckDB writes it (laterColumns.ts jsonTextSql), JSON cast to a type, or read as a number.
+ */
+type StagedKind = { kind: 'text' } | { kind: 'json' } | { kind: 'duckdbJson' } | { kind: 'cast'; type: string } | { kind: 'number'; type: string };
 
 const TEXT: StagedKind = { kind: 'text' };
 const JSON_TEXT: StagedKind = { kind: 'json' };
@@ -152,6 +142,10 @@ export const STAGING_FIELDS: readonly (readonly [string, StagedKind])[] = [
   ['additionaleventdata', JSON_TEXT],
   ['serviceeventdetails', JSON_TEXT],
   ['resources', { kind: 'cast', type: RESOURCES_TYPE }],
+  ...LATER_COLUMNS.map((c): readonly [string, StagedKind] => [
+    c.name,
+    c.type.kind === 'string' ? TEXT : c.type.kind === 'json' ? { kind: 'duckdbJson' } : { kind: 'cast', type: duckdbType(c.type) },
+  ]),
   ['tt_time', { kind: 'number', type: 'BIGINT' }],
   ['tt_name', TEXT],
   ['tt_source', TEXT],
@@ -183,6 +177,8 @@ function stagedValueSql(column: string, kind: StagedKind): string {
       return textFieldSql(column);
     case 'cast':
       return `CAST(CAST(s.${column} AS JSON) AS ${kind.type})`;
+    case 'duckdbJson':
+      return jsonTextSql(`json_extract(s.${column}, '$')`);
     default:
       return `s.${column}`;
   }

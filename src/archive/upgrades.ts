@@ -3,7 +3,8 @@
  * from each older version to the next, run by db.ts when it opens an archive for writing.
  */
 import { archiveInexactLeavesSql } from '../query/sql/schema.js';
-import { ID_HASH_SQL, SCHEMA_VERSION, USERS_SQL } from './schema.js';
+import { fromRecordSql, LATER_COLUMNS, WEB_ID_FEDERATION } from './laterColumns.js';
+import { EVENTS_COLUMNS, ID_HASH_SQL, SCHEMA_VERSION, USER_IDENTITY_TYPE, USERS_SQL } from './schema.js';
 
 /**
  * Rows an older trailtop archived from values this one reads otherwise (schema 7): an eventTime number
@@ -27,6 +28,33 @@ const LOSSY_REREAD = `SELECT path FROM imported_files WHERE shape IN ('lake-csv'
   UNION SELECT file FROM conflicts WHERE kept_file IN (SELECT path FROM imported_files WHERE shape IN ('lake-csv', 'athena-csv', 'console-csv'))`;
 
 /**
+ * The columns of AWS's table the archive lacked (schema 9, laterColumns.ts), filled from each row's
+ * record as an import fills them (a record that does not name a column's key, a substring test with
+ * no parse, keeps NULL there: JSON.stringify writes such a key as it is), and webIdFederationData in
+ * useridentity.sessioncontext where there is one (the record's webIdFederationData is an object only
+ * under an object sessionContext).
+ *
+ * `events` is made again rather than altered: `ADD COLUMN useridentity.sessioncontext.x` is one
+ * DuckDB 1.5 cannot replay from its log (an internal error that leaves the file unopenable, should
+ * the upgrade be killed between its commit and the checkpoint after it), and UPDATEs of new columns
+ * held every updated value in memory (1.1 GB at commit for 100k events). One INSERT writes the rows
+ * as an import does, in their order, with the layout a fresh archive has.
+ */
+const LATER_COLUMNS_STEPS: readonly string[] = [
+  `CREATE TABLE events9 (${EVENTS_COLUMNS})`,
+  `INSERT INTO events9 BY NAME SELECT * EXCLUDE (useridentity),
+    CAST(CASE WHEN useridentity.sessioncontext IS NULL THEN useridentity
+      ELSE struct_update(useridentity, sessioncontext := struct_update(useridentity.sessioncontext, ${WEB_ID_FEDERATION.name} :=
+        CASE WHEN contains(tt_record, '"${WEB_ID_FEDERATION.key}"') THEN ${fromRecordSql(WEB_ID_FEDERATION.type, ['userIdentity', 'sessionContext', WEB_ID_FEDERATION.key])} END)) END
+      AS ${USER_IDENTITY_TYPE}) AS useridentity,
+    ${LATER_COLUMNS.map((c) => `CASE WHEN contains(tt_record, '"${c.key}"') THEN ${fromRecordSql(c.type, [c.key])} END AS ${c.name}`).join(',\n    ')},
+    false AS tt_lossy
+  FROM events`,
+  'DROP TABLE events',
+  'ALTER TABLE events9 RENAME TO events',
+];
+
+/**
  * Steps from each older schema an older trailtop wrote to the next one (key: the older version);
  * opening for writing runs them in order up to SCHEMA_VERSION, one transaction per version (db.ts:
  * DuckDB refuses a second ALTER of a table in the transaction that altered and updated it).
@@ -42,14 +70,15 @@ export const UPGRADES: Record<string, readonly string[]> = {
   ],
   // tt_inexact (schema 8): computed from each row's columns and record, as an import computes it (inexactLeaves.ts).
   '7': ['ALTER TABLE events ADD COLUMN tt_inexact VARCHAR', `UPDATE events SET tt_inexact = ${archiveInexactLeavesSql()}`],
-  // tt_lossy (schema 9): see LOSSY_REREAD.
+  // Schema 9: the columns AWS's table gained (LATER_COLUMNS_STEPS) and tt_lossy (LOSSY_REREAD: the files
+  // to read again go first, from the table as it was, which then is made again with every row's tt_lossy false).
   '8': [
-    'ALTER TABLE events ADD COLUMN tt_lossy BOOLEAN DEFAULT false',
     `CREATE OR REPLACE TEMP TABLE reread AS ${LOSSY_REREAD}`,
     'DELETE FROM conflicts WHERE kept_file IN (SELECT path FROM reread) OR file IN (SELECT path FROM reread)',
     'DELETE FROM imported_files WHERE path IN (SELECT path FROM reread)',
     'DELETE FROM events WHERE tt_file IN (SELECT path FROM reread)',
     'DROP TABLE temp.reread',
+    ...LATER_COLUMNS_STEPS,
   ],
 };
 

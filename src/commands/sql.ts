@@ -7,7 +7,7 @@ import { cloudtrailDdl, DDL_DEFAULTS, DdlError } from '../query/sql/cloudtrailTa
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
-import { archiveLacksNote, cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
+import { cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
 
 export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive]
                     [--partitions region,timestamp] [--db FILE] QUERY
@@ -137,8 +137,6 @@ export async function runSql(argv: string[]): Promise<number> {
     process.stdout.write(`${sql};\n`);
     const note = schema === 'cloudtrail' ? cloudtrailPathNote(ast) : null;
     if (note) process.stderr.write(`trailtop: ${note}\n`);
-    const lacks = schema === 'cloudtrail' && dialect === 'duckdb' ? archiveLacksNote(ast) : null;
-    if (lacks) process.stderr.write(`trailtop: ${lacks}\n`);
     return 0;
   } catch (error) {
     if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitizeLine(error.message)}`, false);

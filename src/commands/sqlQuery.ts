@@ -1,7 +1,6 @@
 /** A query typed on the command line as an AST for SQL: deep terms allowed (SQL reads the records' columns). */
 import { forEachLeaf, type QueryNode } from '../query/ast.js';
-import { lackedByArchive } from '../archive/schema.js';
-import { CLOUDTRAIL_JSON_COLUMNS } from '../query/sql/schema.js';
+import { JSON_COLUMNS } from '../query/sql/schema.js';
 import { parseQuery } from '../query/parse.js';
 import { sanitize } from '../term/sanitize.js';
 import { noteQueryWords, queryUsageError, UsageError } from './args.js';
@@ -28,7 +27,7 @@ export function parseForSql(text: string, now = Date.now(), what = 'bad query'):
 function nestedJsonPaths(node: QueryNode): Set<string> {
   const out = new Set<string>();
   forEachLeaf(node, (leaf) => {
-    if (leaf.kind === 'field' && leaf.ref.kind === 'path' && leaf.ref.path.length >= 3 && CLOUDTRAIL_JSON_COLUMNS.has(leaf.ref.path[0]!)) out.add(leaf.ref.path.join('.'));
+    if (leaf.kind === 'field' && leaf.ref.kind === 'path' && leaf.ref.path.length >= 3 && JSON_COLUMNS.has(leaf.ref.path[0]!)) out.add(leaf.ref.path.join('.'));
   });
   return out;
 }
@@ -44,25 +43,6 @@ export function cloudtrailPathNote(node: QueryNode): string | null {
   return (
     `note: on AWS's CloudTrail table a dotted path does not look inside a list on its way (${sanitize(paths.join(', '))}): ` +
     'an event whose value sits in a list there is missed; the dashboard and the DuckDB archive find it'
-  );
-}
-
-/**
- * For `sql --dialect duckdb --schema cloudtrail`, whose statement usually runs on a trailtop archive:
- * the query's paths into columns AWS's table has and the archive lacks (archive/schema.ts
- * NOT_IN_ARCHIVE), where DuckDB would stop with a binder error. Null when it reads none.
- */
-export function archiveLacksNote(node: QueryNode): string | null {
-  const paths = new Set<string>();
-  forEachLeaf(node, (leaf) => {
-    if (leaf.kind !== 'field' || leaf.ref.kind !== 'path') return;
-    const dotted = leaf.ref.path.join('.');
-    if (lackedByArchive(dotted)) paths.add(dotted);
-  });
-  if (paths.size === 0) return null;
-  return (
-    `note: a trailtop archive has no column for ${sanitize([...paths].join(', '))} (AWS's table does): ` +
-    'on an archive, use --schema archive, which reads it from the record'
   );
 }
 

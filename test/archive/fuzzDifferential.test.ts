@@ -27,7 +27,6 @@ import { openArchive, type Archive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
 import { archiveVocabulary } from '../../src/archive/vocabulary.js';
 import { ORDER_BY } from '../../src/archive/query.js';
-import { lackedByArchive } from '../../src/archive/schema.js';
 import { openFolder } from '../../src/ingest/open.js';
 import { readRecord } from '../../src/ingest/read.js';
 import { recordRef } from '../../src/model/recordBatch.js';
@@ -42,7 +41,7 @@ import { foldPattern } from '../../src/query/fold.js';
 import { parseQuery } from '../../src/query/parse.js';
 import { recordsMask } from '../../src/query/deep/recordsMask.js';
 import { compileWhere, SqlCompileError, type FuzzyResolver } from '../../src/query/sql/index.js';
-import { CLOUDTRAIL_JSON_COLUMNS, cloudtrailSchema } from '../../src/query/sql/schema.js';
+import { JSON_COLUMNS, cloudtrailSchema } from '../../src/query/sql/schema.js';
 import { dialectNamed } from '../../src/query/sql/dialect.js';
 import { text } from '../../src/model/actor.js';
 import { pathValueMatcher } from '../../src/query/valueMatch.js';
@@ -214,14 +213,12 @@ function endValues(value: unknown): string[] {
 
 /**
  * Whether AWS's table answers terms on the path as the archive does: not through an array met on the
- * way (Athena's json path does not fan out: schema.ts), not a key AWS's table lacks or the archive
- * lacks as a column (AWS's table is run here on the archive's columns), and one the cloudtrail schema
+ * way (Athena's json path does not fan out: schema.ts), not a key AWS's table lacks (AWS's table is
+ * run here on the archive's columns, which since schema 9 are all of its), and one the cloudtrail schema
  * compiles for any value (a struct or a map answers only `:*`).
  */
 function athenaPath(info: PathInfo): boolean {
   if (info.throughArray) return false;
-  const dotted = info.path.join('.');
-  if (lackedByArchive(dotted)) return false;
   // resources is an array of structs on AWS's table: its elements' fields are list values, every
   // other resources path is refused there.
   if (info.path[0] === 'resources' && info.path.length !== 2) return false;
@@ -275,7 +272,7 @@ async function keepColumnsAsRecorded(archive: Archive, rows: readonly EventRow[]
  * the '' (a path's '' is a value, ast.ts): a match that takes '' is not tried there.
  */
 function inJsonColumn(path: readonly string[]): boolean {
-  return CLOUDTRAIL_JSON_COLUMNS.has(path[0] ?? '') && path.length > 1;
+  return JSON_COLUMNS.has(path[0] ?? '') && path.length > 1;
 }
 
 // ---------------------------------------------------------------------------------------------

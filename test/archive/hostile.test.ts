@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openArchive, type Archive } from '../../src/archive/db.js';
 import { importFolder, type ImportOptions, type ImportSummary } from '../../src/archive/import.js';
+import { LATER_COLUMNS } from '../../src/archive/laterColumns.js';
 import { pageEvents } from '../../src/archive/query.js';
 import { readEventFile } from '../../src/ingest/read.js';
 import { READ_SHAPES } from '../../src/ingest/scanFolder.js';
@@ -400,6 +401,14 @@ function randomIdentity(random: () => number): unknown {
     maybe(random, context, 'sessionIssuer', () => randomLeaves(random, ['type', 'principalId', 'arn', 'accountId', 'userName']));
     maybe(random, context, 'sourceIdentity', () => randomField(random));
     maybe(random, context, 'ec2RoleDelivery', () => randomField(random));
+    maybe(random, context, 'webIdFederationData', () => {
+      if (random() < 0.2) return randomField(random);
+      const data: Loose = {};
+      maybe(random, data, 'federatedProvider', () => randomField(random));
+      // Keys of every kind (KEYS: '', __proto__, a lone surrogate ...) with values of every kind.
+      maybe(random, data, 'attributes', () => (random() < 0.2 ? randomField(random) : Object.fromEntries(KEYS.filter(() => random() < 0.5).map((key) => [key, randomField(random)]))));
+      return data;
+    });
     return context;
   });
   return object;
@@ -429,6 +438,12 @@ function randomRecord(random: () => number, n: number): Loose {
   for (const field of TEXT_FIELDS.slice(3)) maybe(random, record, field, () => randomField(random));
   maybe(random, record, 'userIdentity', () => randomIdentity(random));
   maybe(random, record, 'resources', () => randomResources(random));
+  // The columns AWS's table gained (schema 9, archive/laterColumns.ts).
+  maybe(random, record, 'vpcEndpointAccountId', () => randomField(random));
+  maybe(random, record, 'sessionCredentialFromConsole', () => randomField(random));
+  maybe(random, record, 'addendum', () => randomLeaves(random, ['reason', 'updatedFields', 'originalRequestID', 'originalEventID']));
+  maybe(random, record, 'tlsDetails', () => randomLeaves(random, ['tlsVersion', 'cipherSuite', 'clientProvidedHostHeader', 'keyExchange']));
+  maybe(random, record, 'edgeDeviceDetails', () => (random() < 0.3 ? randomField(random) : randomJson(random, 2)));
   for (const field of JSON_FIELDS) maybe(random, record, field, () => (random() < 0.3 ? fresh(pick(random, JSON_VALUES.slice(0, -2))) : randomJson(random, 0)));
   if (random() < 0.1) put(record, pick(random, KEYS), randomJson(random, 2));
   return record;
@@ -650,6 +665,11 @@ const COLUMNS = [
   'serviceeventdetails',
   'useridentity',
   'resources',
+  'vpcendpointaccountid',
+  'addendum',
+  'sessioncredentialfromconsole',
+  'edgedevicedetails',
+  'tlsdetails',
 ] as const;
 type Column = (typeof COLUMNS)[number];
 
@@ -670,6 +690,8 @@ function fromJsonColumn(column: Column, json: unknown): unknown {
     case 'tt_resources':
     case 'useridentity':
     case 'resources':
+    case 'addendum':
+    case 'tlsdetails':
       return JSON.stringify(value);
     case 'tt_time':
       return String(json);
@@ -722,6 +744,7 @@ function expectedColumns(event: MemoryEvent): Record<Column, unknown> {
               ]),
               sourceidentity: orNull(text(context.sourceIdentity)),
               ec2roledelivery: orNull(text(context.ec2RoleDelivery)),
+              webidfederationdata: webIdFederation(context.webIdFederationData),
             }
           : null,
       }
@@ -773,7 +796,40 @@ function expectedColumns(event: MemoryEvent): Record<Column, unknown> {
     serviceeventdetails: expectedJson(record.serviceEventDetails),
     useridentity: userIdentity === null ? null : JSON.stringify(userIdentity),
     resources: resources === null ? null : JSON.stringify(resources),
+    vpcendpointaccountid: orNull(text(record.vpcEndpointAccountId)),
+    addendum: jsonOrNull(
+      leaves(objectOf(record.addendum), [
+        ['reason', 'reason'],
+        ['updatedFields', 'updatedfields'],
+        ['originalRequestID', 'originalrequestid'],
+        ['originalEventID', 'originaleventid'],
+      ]),
+    ),
+    sessioncredentialfromconsole: orNull(text(record.sessionCredentialFromConsole)),
+    edgedevicedetails: expectedJson(record.edgeDeviceDetails),
+    tlsdetails: jsonOrNull(
+      leaves(objectOf(record.tlsDetails), [
+        ['tlsVersion', 'tlsversion'],
+        ['cipherSuite', 'ciphersuite'],
+        ['clientProvidedHostHeader', 'clientprovidedhostheader'],
+      ]),
+    ),
   };
+}
+
+const jsonOrNull = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
+
+/**
+ * useridentity.sessioncontext.webidfederationdata: its provider as text, its attributes a map of the
+ * record's keys (well-formed: two keys a lone surrogate apart are one, the first kept) to text.
+ */
+function webIdFederation(value: unknown): Loose | null {
+  const data = objectOf(value);
+  if (!data) return null;
+  const attributes = objectOf(data.attributes);
+  const map: Loose = {};
+  for (const [key, inner] of Object.entries(attributes ?? {})) if (!Object.hasOwn(map, wellFormed(key))) put(map, wellFormed(key), orNull(text(inner)));
+  return { federatedprovider: orNull(text(data.federatedProvider)), attributes: attributes ? map : null };
 }
 
 /** A stored column as the expectation is written: text columns '' for NULL (as query.ts reads tt_* back), JSON reparsed. */
@@ -799,9 +855,12 @@ function storedColumn(column: Column, value: unknown): unknown {
     case 'responseelements':
     case 'additionaleventdata':
     case 'serviceeventdetails':
+    case 'edgedevicedetails':
       return storedJson(value);
     case 'useridentity':
     case 'resources':
+    case 'addendum':
+    case 'tlsdetails':
       return value === null ? null : JSON.stringify(JSON.parse(String(value)));
     default:
       return value;
@@ -909,6 +968,30 @@ describe(`archive import of hostile records (seed ${SEED}, replay with TRAILTOP_
     expect(reread.byId.size).toBe(ids);
     const second = await compareWithReader(archive, reread);
     expect(second.problems.length, `${second.problems.length} problems after the second run, the first:\n${second.problems.slice(0, 30).join('\n')}`).toBe(0);
+  }, 30_000);
+
+  it("gives the columns AWS's table gained (schema 9) the same values whether imported or filled by the upgrade from schema 8", async () => {
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    writeHostileFolder(logs);
+    const { archive } = await importInto(dir, logs, { batchFiles: 3 });
+    const later = ['useridentity', ...LATER_COLUMNS.map((c) => c.name)];
+    const snapshot = async (of: Archive): Promise<unknown[][]> =>
+      (await of.connection.runAndReadAll(`SELECT eventid, ${later.map((c) => `to_json(${c})::VARCHAR`).join(', ')} FROM events ORDER BY eventid`)).getRows() as unknown[][];
+    const imported = await snapshot(archive);
+    const held = (k: number): number => imported.filter((row) => row[k] !== null).length;
+    for (const k of later.keys()) expect(held(k + 1), later[k]).toBeGreaterThan(100);
+    // As schema 8 wrote it (written out: DuckDB 1.5 cannot replay a struct field's DROP from its log).
+    for (const column of ['tt_lossy', ...LATER_COLUMNS.map((c) => c.name), 'useridentity.sessioncontext.webidfederationdata']) await archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
+    await archive.connection.run(`UPDATE archive_meta SET value = '8' WHERE key = 'schema'`);
+    await archive.connection.run('CHECKPOINT');
+    await archive.close();
+    const upgraded = await openArchive(join(dir, 'archive.duckdb'));
+    cleanups.unshift(() => upgraded.close());
+    const rows = await snapshot(upgraded);
+    expect(rows.length).toBe(imported.length);
+    const differing = rows.filter((row, k) => JSON.stringify(row) !== JSON.stringify(imported[k]));
+    expect(differing.length, `${differing.length} rows differ, the first: ${show(differing[0])} (imported: ${show(imported.find((row) => row[0] === differing[0]?.[0]))})`).toBe(0);
   }, 30_000);
 });
 

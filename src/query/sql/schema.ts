@@ -14,11 +14,10 @@
  *   in requestParameters (no `resources` entry) are not derived, and a dotted
  *   path does not fan out over arrays met on the way (Athena's json path).
  * - `archive`: the DuckDB archive (src/archive/schema.ts) holds the same
- *   columns (but those NOT_IN_ARCHIVE) plus `tt_*` columns written by the same normalize() the dashboard
+ *   columns plus `tt_*` columns written by the same normalize() the dashboard
  *   uses, and the raw record: every term there gives exactly the in-memory
  *   answer (the differential test checks it).
  */
-import { lackedByArchive } from '../../archive/schema.js';
 import { MAX_JSON_DEPTH } from '../../ingest/limits.js';
 import { CONSOLE_LOGIN_FAILURE } from '../../model/failure.js';
 import { columnsOfKind, tableColumn, USER_IDENTITY, type TableField } from './cloudtrailTable.js';
@@ -90,7 +89,7 @@ const scalars = (...values: string[]): ValueSource => ({ scalars: values, lists:
 // ---------------------------------------------------------------- AWS's record layout, in both tables
 
 /** The record's JSON fields, which both tables keep as JSON text columns (NULL for absent or null), by record key. */
-export const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(columnsOfKind('json').filter(([key]) => !lackedByArchive(key)));
+export const JSON_COLUMNS: ReadonlyMap<string, string> = new Map(columnsOfKind('json'));
 /**
  * Every text leaf under a struct column (cloudtrailTable.ts), as [record path, column path]: what a
  * path to it reads. JSON text and map values are not leaves (their own keys follow).
@@ -251,9 +250,10 @@ const LEAF_COLUMNS: readonly (readonly [string, string])[] = [
   ['readOnly', 'readonly'],
   ['recipientAccountId', 'recipientaccountid'],
   ['vpcEndpointId', 'vpcendpointid'],
-  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has AWS's fields but those NOT_IN_ARCHIVE,
-  // and one AWS's DDL lacks.
-  ...structLeaves(USER_IDENTITY).filter(([path]) => !lackedByArchive(path)),
+  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has AWS's fields, and one AWS's DDL lacks.
+  // webIdFederationData's came with schema 9: the tt_inexact of rows archived before never names
+  // them, so the record answers for them (as for the other columns schema 9 added, archive/laterColumns.ts).
+  ...structLeaves(USER_IDENTITY).filter(([path]) => !path.startsWith('userIdentity.sessionContext.webIdFederationData.')),
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
   ['errorMessage', 'errormessage'],
 ];
@@ -310,7 +310,7 @@ function arrayElements(v: string, fresh: Fresh): string {
  * which the in-memory engine takes from JSON.stringify): DuckDB writes 1e+21 as 1e21. The record
  * the archive holds was written by JSON.stringify, so only the exponent's sign can differ.
  */
-function numberText(text: string): string {
+export function numberText(text: string): string {
   return `regexp_replace(${text}, 'e([0-9])', 'e+\\1')`;
 }
 
@@ -523,11 +523,6 @@ function nameFromArnSql(d: Dialect, arn: string): string {
 
 /** Athena's text columns by record key (cloudtrailTable.ts). */
 const STRING_COLUMNS: ReadonlyMap<string, string> = new Map(columnsOfKind('string'));
-/**
- * Athena's JSON text columns by record key: the archive's four (JSON_COLUMNS) and edgeDeviceDetails,
- * which only AWS's table has as a column (the archive reads it from the record).
- */
-export const CLOUDTRAIL_JSON_COLUMNS: ReadonlyMap<string, string> = new Map(columnsOfKind('json'));
 
 /**
  * A path into a struct column (useridentity, addendum, tlsdetails) by the table's fields: a text
@@ -606,7 +601,7 @@ function cloudtrailPath(d: Dialect, keys: readonly string[], fresh: Fresh): Valu
     if (rest.length > 0) return scalars();
     return scalars(column);
   }
-  const json = CLOUDTRAIL_JSON_COLUMNS.get(head);
+  const json = JSON_COLUMNS.get(head);
   if (json) {
     if (rest.length === 0) return scalars(json);
     return jsonLeaf(d, json, jsonPathFor(d, rest), fresh);
