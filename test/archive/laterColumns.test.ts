@@ -17,24 +17,9 @@ import { SCHEMA_VERSION } from '../../src/archive/schema.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 import { archiveOfFolder, type TestArchive } from './helpers.js';
 import { DATASETS, datasetsPresent, ROOT } from './sideBySide.js';
+import { tableRecord } from '../support/tableRecords.js';
 
-function record(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventVersion: '1.09',
-    eventID: id,
-    eventTime: '2024-03-05T12:00:00Z',
-    eventName: 'GetObject',
-    eventSource: 's3.amazonaws.com',
-    awsRegion: 'eu-west-1',
-    sourceIPAddress: '10.0.1.7',
-    userIdentity: { type: 'IAMUser', userName: 'alice', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' },
-    readOnly: true,
-    eventType: 'AwsApiCall',
-    eventCategory: 'Management',
-    recipientAccountId: '111122223333',
-    ...overrides,
-  };
-}
+const record = tableRecord;
 
 const webIdentity = (webIdFederationData: unknown): Record<string, unknown> => ({
   type: 'WebIdentityUser',

@@ -87,6 +87,18 @@ function datasetFiles(): FileUnderTest[] {
   return out;
 }
 
+
+/** The prefilter's mask of each record in `bytes` for `query`, searching the values of its keys when `keysGiven` (else the whole record). */
+function keyedMask(bytes: Buffer, query: string, keysGiven: boolean, options: Parameters<typeof parseQuery>[1] = {}): number[] {
+  const parsed = parseQuery(query, options);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const prefilter = prefilterOf(parsed.ast)!;
+  const keys = prefilterKeys(prefilter);
+  const spans = scanRecordSpans(bytes, keysGiven && keys.length > 0 ? new SpanKeys(keys) : undefined)!;
+  const keyed = keysGiven && spans.values ? { keys, values: spans.values } : undefined;
+  return Array.from(spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags, keyed));
+}
+
 describe('the literal prefilter never changes an answer', () => {
   const random = seededRandom(1400);
   const generated: FileUnderTest[] = Array.from({ length: 30 }, (_, f) => ({
@@ -193,15 +205,7 @@ describe('the literal prefilter never changes an answer', () => {
     // Record 5's errorCode is written with an escape (the text is the JSON below, not JSON.stringify's).
     const text = `{"Records":[${records.map((r) => JSON.stringify(r)).join(',')}]}`.replace('"ESCAPED"', '"Access\\u0044enied"');
     const bytes = Buffer.from(text, 'utf8');
-    const maskOf = (query: string, keysGiven = true) => {
-      const parsed = parseQuery(query, { deepTerms: true });
-      if (!parsed.ok) throw new Error(parsed.error.message);
-      const prefilter = prefilterOf(parsed.ast)!;
-      const keys = prefilterKeys(prefilter);
-      const spans = scanRecordSpans(bytes, keysGiven && keys.length > 0 ? new SpanKeys(keys) : undefined)!;
-      const keyed = keysGiven && spans.values ? { keys, values: spans.values } : undefined;
-      return Array.from(spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags, keyed));
-    };
+    const maskOf = (query: string, keysGiven = true) => keyedMask(bytes, query, keysGiven, { deepTerms: true });
     expect(JSON.parse(text).Records[5].errorCode).toBe('AccessDenied');
     // AccessDenied elsewhere in the record (1, 9) is no errorCode; a number (4) is kept, as are escapes (5); 'accessdenied' has an i: non-ASCII (6) is kept.
     // Without an errorCode and with an empty eventName (8), an Insight's row may be a ConsoleLogin, whose errorMessage error: reads: kept.
@@ -238,15 +242,7 @@ describe('the literal prefilter never changes an answer', () => {
     // Record 5's eventName is written with an escape: it may be ConsoleLogin.
     const text = `{"Records":[${records.map((r) => JSON.stringify(r)).join(',')}]}`.replace('"ESCAPED"', '"Console\u004cogin"');
     const bytes = Buffer.from(text, 'utf8');
-    const maskOf = (query: string, keysGiven = true) => {
-      const parsed = parseQuery(query);
-      if (!parsed.ok) throw new Error(parsed.error.message);
-      const prefilter = prefilterOf(parsed.ast)!;
-      const keys = prefilterKeys(prefilter);
-      const spans = scanRecordSpans(bytes, keysGiven && keys.length > 0 ? new SpanKeys(keys) : undefined)!;
-      const keyed = keysGiven && spans.values ? { keys, values: spans.values } : undefined;
-      return Array.from(spanMask(prefilter, spans.bytes, spans.starts, spans.ends, spans.flags, keyed));
-    };
+    const maskOf = (query: string, keysGiven = true) => keyedMask(bytes, query, keysGiven);
     const matching = (query: string) => {
       const parsed = parseQuery(query);
       if (!parsed.ok) throw new Error(parsed.error.message);

@@ -17,6 +17,8 @@ import { parseQuery } from '../../src/query/parse.js';
 import { CLOUDTRAIL_TABLE, cloudtrailDdl, DDL_DEFAULTS, DdlError, type TableField, type TableType } from '../../src/query/sql/cloudtrailTable.js';
 import { compileWhere, SqlCompileError } from '../../src/query/sql/index.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
+import { tableRecord } from '../support/tableRecords.js';
+import { duckdbType } from '../../src/archive/laterColumns.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -195,20 +197,6 @@ describe('the compiler and the DDL: one table', () => {
   });
 });
 
-/** A type of the table as DuckDB writes it. */
-function duckdbType(type: TableType): string {
-  switch (type.kind) {
-    case 'string':
-    case 'json':
-      return 'VARCHAR';
-    case 'map':
-      return 'MAP(VARCHAR, VARCHAR)';
-    case 'array':
-      return `${duckdbType(type.of)}[]`;
-    case 'struct':
-      return `STRUCT(${type.fields.map((f) => `${f.name} ${duckdbType(f.type)}`).join(', ')})`;
-  }
-}
 
 /** A record's value as the table's column holds it: what Athena's JsonSerDe reads from a trail file. */
 function columnValue(type: TableType, value: unknown): unknown {
@@ -230,23 +218,7 @@ function columnValue(type: TableType, value: unknown): unknown {
   }
 }
 
-function record(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventVersion: '1.09',
-    eventID: id,
-    eventTime: '2024-03-05T12:00:00Z',
-    eventName: 'GetObject',
-    eventSource: 's3.amazonaws.com',
-    awsRegion: 'eu-west-1',
-    sourceIPAddress: '10.0.1.7',
-    userIdentity: { type: 'IAMUser', userName: 'alice', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' },
-    readOnly: true,
-    eventType: 'AwsApiCall',
-    eventCategory: 'Management',
-    recipientAccountId: '111122223333',
-    ...overrides,
-  };
-}
+const record = tableRecord;
 
 describe('the newer columns on a table laid out by the DDL (DuckDB, schema cloudtrail) answer as the archive does', () => {
   const records = [
