@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exponentialAmbiguity } from '../../src/detect/regexAmbiguity.js';
+import { sigmaRegex } from '../../src/detect/sigmaRegex.js';
 
 describe('exponentialAmbiguity: a repetition that can match one text in many ways', () => {
   it.each([
@@ -14,6 +15,8 @@ describe('exponentialAmbiguity: a repetition that can match one text in many way
     ['^(?:a|b|ab)*c', '(?:a|b|ab)*'],
     ['^(a|aa){1,60}$', '(a|aa){1,60}'],
     ['^(?:(?:a|)+)*b', '(?:(?:a|)+)*'],
+    ['^(?:[a-z]+\\s?)+$', '(?:[a-z]+\\s?)+'],
+    ['^(?:a|ab|b){2,5}c', '(?:a|ab|b){2,5}'],
   ])('%s is found, at %s', (source, part) => {
     expect(exponentialAmbiguity(source, 'u')).toEqual({ kind: 'exponential', part });
   });
@@ -50,8 +53,32 @@ describe('exponentialAmbiguity: a repetition that can match one text in many way
     '(?:"[^"]*"|[^,"]*)(?:,(?:"[^"]*"|[^,"]*))*',
     '(a)\\1',
     '\\p{L}+-\\d+',
+    '^arn:aws:iam::\\d{12}:(?:user|role)/.+$',
+    '^(?:aws-cli|boto3|botocore)/[\\d.]+',
+    '\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b',
+    '^[A-Za-z0-9+/]{20,}={0,2}$',
+    '(?:%[0-9a-f]{2})+',
+    '^(?:[^:]*:){5}[^:]*$',
+    '^(\\S+\\s+){2,}\\S+$',
+    '^(?:\\w+-)*\\w+$',
+    '(?:[0-9a-f]{2}:){5}[0-9a-f]{2}',
   ])('%s is left alone', (source) => {
     expect(exponentialAmbiguity(source, 'u')).toBeNull();
     expect(exponentialAmbiguity(source, '')).toBeNull();
+  });
+});
+
+describe('sigmaRegex refuses such a rule regex with the reason, as it loads', () => {
+  it.each([
+    ['^(a|aa)+$', '', '(a|aa)+'],
+    ['(?i)^(\\w+\\s?)*$', '', '(\\w+\\s?)*'],
+    ['(.*,){20}x', 's', '(.*,){20}'],
+  ])('%s (flags %s)', (text, flags, part) => {
+    expect(() => sigmaRegex('userAgent', text, flags)).toThrow(`userAgent|re: ${part} can match the same text in many ways`);
+  });
+
+  it('passes the shapes rules write', () => {
+    expect(sigmaRegex('eventSource', '^(?:[a-z0-9-]+\\.)+amazonaws\\.com$', '').flags).toBe('u');
+    expect(sigmaRegex('eventName', '(Get|List)+', 'i').flags).toBe('iu');
   });
 });
