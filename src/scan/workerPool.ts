@@ -44,6 +44,13 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
   hold?: () => boolean;
   /** Workers started ahead (WarmWorkers, same url, workerData, heapMb and youngMb), so their start-up overlapped the caller's listing. */
   warm?: WarmWorkers | undefined;
+  /**
+   * Stops a worker stuck in one rule test: each worker gets a shared `beat` in its workerData
+   * (detect/detector.ts watchWith) and, when the same test has run for stallMs, is terminated and
+   * replaced; the file it was reading is reported bad with reason(rule). V8 gives a regex no time
+   * limit, and a value can make a rule's regex backtrack for hours.
+   */
+  watchdog?: { stallMs: number; reason: (rule: number) => string } | undefined;
 }
 
 function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Worker {
@@ -109,6 +116,8 @@ export class FileWorkers<J, R extends { id: number }> {
   private applied = 0;
   private finish: () => void = () => {};
   private fail: (error: Error) => void = () => {};
+  /** Per watched worker: its beat, the test count last seen, and since when (ms). */
+  private readonly beats = new Map<Worker, { beat: Int32Array; seen: number; since: number }>();
 
   constructor(private readonly o: FileWorkersOptions<J, R>) {}
 
@@ -119,12 +128,16 @@ export class FileWorkers<J, R extends { id: number }> {
     });
     const signal = this.o.signal;
     const stop = (): void => this.finish();
+    let watch: ReturnType<typeof setInterval> | undefined;
     try {
       if (this.o.files.length === 0 || signal?.aborted) return;
       signal?.addEventListener('abort', stop, { once: true });
       for (let k = 0; k < this.o.count; k++) this.start();
+      const watchdog = this.o.watchdog;
+      if (watchdog) watch = setInterval(() => this.checkBeats(watchdog), Math.min(1000, watchdog.stallMs / 4));
       await done;
     } finally {
+      if (watch) clearInterval(watch);
       signal?.removeEventListener('abort', stop);
       this.o.warm?.close();
       for (const worker of this.workers) {
@@ -136,7 +149,13 @@ export class FileWorkers<J, R extends { id: number }> {
   }
 
   private start(): void {
-    const worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb, this.o.youngMb);
+    let worker: Worker;
+    if (this.o.watchdog) {
+      // Its own beat, so no warm worker (those share one workerData).
+      const beat = new Int32Array(new SharedArrayBuffer(8));
+      worker = spawn(this.o.url, { ...(this.o.workerData as object), beat }, this.o.heapMb, this.o.youngMb);
+      this.beats.set(worker, { beat, seen: -1, since: Date.now() });
+    } else worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb, this.o.youngMb);
     this.workers.push(worker);
     worker.on('message', (reply: R | R[]) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onCrash(worker, workerFailure(error, this.o.heapMb)));
@@ -190,8 +209,29 @@ export class FileWorkers<J, R extends { id: number }> {
     this.drain();
   }
 
+  /** Terminates (and replaces) a worker whose rule test has not moved for stallMs. */
+  private checkBeats(watchdog: NonNullable<FileWorkersOptions<J, R>['watchdog']>): void {
+    const now = Date.now();
+    for (const [worker, watched] of this.beats) {
+      const count = watched.beat[0]!;
+      const rule = watched.beat[1]!;
+      if (rule === 0 || count !== watched.seen) {
+        watched.seen = count;
+        watched.since = now;
+        continue;
+      }
+      if (now - watched.since < watchdog.stallMs) continue;
+      this.beats.delete(worker);
+      worker.removeAllListeners('exit');
+      worker.removeAllListeners('error');
+      void worker.terminate();
+      this.onCrash(worker, watchdog.reason(rule - 1));
+    }
+  }
+
   /** A worker that died fails its files (they are reported bad), not the run; the others go on. */
   private onCrash(worker: Worker, reason: string): void {
+    this.beats.delete(worker);
     // A worker reads its messages in the order sent: the first it has not answered was being read. A file
     // alone in it fails; of a batch, which file killed the worker is not known, so each is read again on its own.
     const [reading, ...rest] = this.sent.get(worker) ?? [];

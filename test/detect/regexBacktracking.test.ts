@@ -148,3 +148,43 @@ describe('a regex whose repetition can match one text in many ways, on attacker-
     expect(out.fired.filter((f) => f !== null)).toEqual([['Agent under amazonaws']]);
   }, TEST_MS);
 });
+
+/**
+ * A regex the load-time check lets through (polynomial: `\s*\s*\s*(?:x|y)` is n^4 tries on 3000
+ * spaces, minutes) still cannot hold `detect` for ever: the worker pool's watchdog stops the worker
+ * after 5 s in one rule test and reports that file bad, naming the rule; the other files are read.
+ */
+describe('a rule test that runs for minutes on a worker', () => {
+  const GUARD_MS = 18_000;
+  let dir: string;
+  beforeAll(() => {
+    if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    dir = mkdtempSync(join(tmpdir(), 'trailtop-watchdog-'));
+    mkdirSync(join(dir, 'logs'));
+    mkdirSync(join(dir, 'rules'));
+    for (let k = 0; k < 12; k++) {
+      const records = [event(`plain-${k}`, 'aws-cli/2.15.0'), event(`y-${k}`, 'agent y')];
+      if (k === 5) records.push(event('hostile', `${' '.repeat(3000)}!`));
+      writeFileSync(join(dir, 'logs', `f${String(k).padStart(2, '0')}.json`), JSON.stringify({ Records: records }));
+    }
+    writeFileSync(join(dir, 'rules', 'slow.yml'), RULE.replace("User agent of a's only", 'Slow agent').replace("userAgent|re: '^(a+)+$'", () => "userAgent|re: '\\s*\\s*\\s*(?:x|y)'"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('detect stops that file, reports it with the rule, and reads the rest', () => {
+    const result = spawnSync(process.execPath, [BIN, 'detect', 'logs', '--rules', 'rules', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: GUARD_MS,
+      env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, 'state') },
+    });
+    expect(result.signal, 'detect was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { events: { unique: number }; rules: { skipped: unknown[] }; findings: { title: string; count: number }[] };
+    expect(report.rules.skipped).toEqual([]);
+    expect(result.stderr).toContain(`bad file ${join('logs', 'f05.json')}: detection stopped: rule Slow agent (${join('rules', 'slow.yml')}) ran for more than 5 s on one event`);
+    // Eleven files of two events each; the stopped file's are not counted.
+    expect(report.events.unique).toBe(22);
+    expect(report.findings.find((f) => f.title === 'Slow agent')?.count).toBe(11);
+  }, 20_000);
+});
