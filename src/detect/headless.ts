@@ -16,6 +16,7 @@ import { pathsInFileOrder } from '../ingest/order.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import { detectRules, runDetectJob, type DetectJob, type DetectReply } from './fileJob.js';
 import type { RuleSpec } from './rule.js';
+import { stalledReason } from './ruleWatch.js';
 import { DetectTally } from './tally.js';
 
 export interface HeadlessDetectOptions {
@@ -24,17 +25,6 @@ export interface HeadlessDetectOptions {
   workerHeapMb?: number;
   /** Parse only the records a rule could fire on (default true); false reads every record. */
   fast?: boolean;
-  /** How long one rule test on one event may run on a worker before that file's reading is stopped (ms). */
-  ruleBudgetMs?: number;
-  /** Each spec's name for a reason (`title (path)`), by index. */
-  ruleNames?: readonly string[];
-}
-
-/** Far past any honest rule test (microseconds; a large policy document, milliseconds). */
-const RULE_BUDGET_MS = 5_000;
-
-function stalledReason(name: string | undefined, budgetMs: number): string {
-  return `detection stopped: rule ${name ?? 'test'} ran for more than ${budgetMs / 1000} s on one event (a regex a crafted value keeps backtracking)`;
 }
 
 export async function detectFolderHeadless(root: string, specs: readonly RuleSpec[], options: HeadlessDetectOptions = {}): Promise<DetectTally> {
@@ -63,7 +53,7 @@ export async function detectFolderHeadless(root: string, specs: readonly RuleSpe
       workerData: { rules: specs, limits: readLimits() },
       heapMb: options.workerHeapMb ?? WORKER_HEAP_MB,
       // A regex the load-time check lets through can still backtrack for minutes on a crafted value (n^k tries).
-      watchdog: { stallMs: options.ruleBudgetMs ?? RULE_BUDGET_MS, reason: (rule) => stalledReason(options.ruleNames?.[rule], options.ruleBudgetMs ?? RULE_BUDGET_MS) },
+      watchdog: (rule) => stalledReason(specs, rule),
     }).run();
   }
   tally.addLossyCopies();

@@ -4,6 +4,7 @@
  * (detect/headless.ts), which send other jobs to other worker entries.
  */
 import { Worker } from 'node:worker_threads';
+import { newBeat, RuleWatch } from '../detect/ruleWatch.js';
 import { workerFailure } from '../ingest/pool.js';
 
 /** Jobs each worker holds at once by default, so it never waits for the main thread. */
@@ -45,12 +46,11 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
   /** Workers started ahead (WarmWorkers, same url, workerData, heapMb and youngMb), so their start-up overlapped the caller's listing. */
   warm?: WarmWorkers | undefined;
   /**
-   * Stops a worker stuck in one rule test: each worker gets a shared `beat` in its workerData
-   * (detect/detector.ts watchWith) and, when the same test has run for stallMs, is terminated and
-   * replaced; the file it was reading is reported bad with reason(rule). V8 gives a regex no time
-   * limit, and a value can make a rule's regex backtrack for hours.
+   * Stops a worker stuck in one rule test (detect/ruleWatch.ts): each worker gets a `beat` in its
+   * workerData; one whose test has run past the budget is terminated and replaced, and the file it
+   * was reading is reported bad with this reason.
    */
-  watchdog?: { stallMs: number; reason: (rule: number) => string } | undefined;
+  watchdog?: ((rule: number) => string) | undefined;
 }
 
 function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Worker {
@@ -116,10 +116,19 @@ export class FileWorkers<J, R extends { id: number }> {
   private applied = 0;
   private finish: () => void = () => {};
   private fail: (error: Error) => void = () => {};
-  /** Per watched worker: its beat, the test count last seen, and since when (ms). */
-  private readonly beats = new Map<Worker, { beat: Int32Array; seen: number; since: number }>();
+  private readonly watch: RuleWatch | null;
 
-  constructor(private readonly o: FileWorkersOptions<J, R>) {}
+  constructor(private readonly o: FileWorkersOptions<J, R>) {
+    const reason = o.watchdog;
+    this.watch = reason
+      ? new RuleWatch((worker, rule) => {
+          worker.removeAllListeners('exit');
+          worker.removeAllListeners('error');
+          void worker.terminate();
+          this.onCrash(worker, reason(rule));
+        })
+      : null;
+  }
 
   async run(): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
@@ -128,16 +137,13 @@ export class FileWorkers<J, R extends { id: number }> {
     });
     const signal = this.o.signal;
     const stop = (): void => this.finish();
-    let watch: ReturnType<typeof setInterval> | undefined;
     try {
       if (this.o.files.length === 0 || signal?.aborted) return;
       signal?.addEventListener('abort', stop, { once: true });
       for (let k = 0; k < this.o.count; k++) this.start();
-      const watchdog = this.o.watchdog;
-      if (watchdog) watch = setInterval(() => this.checkBeats(watchdog), Math.min(1000, watchdog.stallMs / 4));
       await done;
     } finally {
-      if (watch) clearInterval(watch);
+      this.watch?.stop();
       signal?.removeEventListener('abort', stop);
       this.o.warm?.close();
       for (const worker of this.workers) {
@@ -150,11 +156,11 @@ export class FileWorkers<J, R extends { id: number }> {
 
   private start(): void {
     let worker: Worker;
-    if (this.o.watchdog) {
+    if (this.watch) {
       // Its own beat, so no warm worker (those share one workerData).
-      const beat = new Int32Array(new SharedArrayBuffer(8));
+      const beat = newBeat();
       worker = spawn(this.o.url, { ...(this.o.workerData as object), beat }, this.o.heapMb, this.o.youngMb);
-      this.beats.set(worker, { beat, seen: -1, since: Date.now() });
+      this.watch.add(worker, beat);
     } else worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb, this.o.youngMb);
     this.workers.push(worker);
     worker.on('message', (reply: R | R[]) => this.onReply(worker, reply));
@@ -209,29 +215,9 @@ export class FileWorkers<J, R extends { id: number }> {
     this.drain();
   }
 
-  /** Terminates (and replaces) a worker whose rule test has not moved for stallMs. */
-  private checkBeats(watchdog: NonNullable<FileWorkersOptions<J, R>['watchdog']>): void {
-    const now = Date.now();
-    for (const [worker, watched] of this.beats) {
-      const count = watched.beat[0]!;
-      const rule = watched.beat[1]!;
-      if (rule === 0 || count !== watched.seen) {
-        watched.seen = count;
-        watched.since = now;
-        continue;
-      }
-      if (now - watched.since < watchdog.stallMs) continue;
-      this.beats.delete(worker);
-      worker.removeAllListeners('exit');
-      worker.removeAllListeners('error');
-      void worker.terminate();
-      this.onCrash(worker, watchdog.reason(rule - 1));
-    }
-  }
-
   /** A worker that died fails its files (they are reported bad), not the run; the others go on. */
   private onCrash(worker: Worker, reason: string): void {
-    this.beats.delete(worker);
+    this.watch?.remove(worker);
     // A worker reads its messages in the order sent: the first it has not answered was being read. A file
     // alone in it fails; of a batch, which file killed the worker is not known, so each is read again on its own.
     const [reading, ...rest] = this.sent.get(worker) ?? [];

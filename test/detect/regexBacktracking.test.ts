@@ -188,3 +188,54 @@ describe('a rule test that runs for minutes on a worker', () => {
     expect(report.findings.find((f) => f.title === 'Slow agent')?.count).toBe(11);
   }, 20_000);
 });
+
+/**
+ * The same on the dashboard's load (openFolder with the rules, its parse workers): a file larger
+ * than those read on the main thread holds the hostile value; without the watchdog the load never
+ * ends (the child is killed at the guard), with it the file is a bad file naming the rule and the
+ * other file's events and findings load.
+ */
+describe('a rule test that runs for minutes in a parse worker of the dashboard', () => {
+  const GUARD_MS = 18_000;
+  let dir: string;
+  beforeAll(() => {
+    if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    dir = mkdtempSync(join(tmpdir(), 'trailtop-watchdog-load-'));
+    mkdirSync(join(dir, 'logs'));
+    mkdirSync(join(dir, 'rules'));
+    // Past 256 KiB, so a worker reads it (ingest/watch.ts INLINE_MAX_BYTES).
+    const filler = Array.from({ length: 1500 }, (_, k) => event(`filler-${k}`, `aws-cli/2.15.0 ${'z'.repeat(200)}`));
+    writeFileSync(join(dir, 'logs', 'big.json'), JSON.stringify({ Records: [...filler, event('hostile', `${' '.repeat(3000)}!`)] }));
+    writeFileSync(join(dir, 'logs', 'small.json'), JSON.stringify({ Records: [event('y', 'agent y')] }));
+    writeFileSync(join(dir, 'rules', 'slow.yml'), RULE.replace("User agent of a's only", 'Slow agent').replace("userAgent|re: '^(a+)+$'", () => "userAgent|re: '\\s*\\s*\\s*(?:x|y)'"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the load ends, the file is reported bad with the rule, the rest is loaded', () => {
+    const script = `
+      import { loadRuleSet } from ${JSON.stringify(join(ROOT, 'dist/detect/loadRules.js'))};
+      import { detectionSession } from ${JSON.stringify(join(ROOT, 'dist/detect/session.js'))};
+      import { openFolder } from ${JSON.stringify(join(ROOT, 'dist/ingest/open.js'))};
+      const set = loadRuleSet(['rules'], { builtin: false });
+      const session = detectionSession(set);
+      const folder = openFolder('logs', { watch: false, detection: session.detection });
+      await folder.ready;
+      await folder.close();
+      const p = folder.store.progress;
+      console.log(JSON.stringify({ bad: p.badFiles, events: p.eventsRead, findings: session.findings.list().map((f) => [f.rule.title, f.count]) }));
+    `;
+    // A file, not -e: workers inherit --input-type, fail to start, and the pool then reads on its own thread.
+    writeFileSync(join(dir, 'load.mjs'), script);
+    const result = spawnSync(process.execPath, ['load.mjs'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: GUARD_MS,
+      env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, 'state') },
+    });
+    expect(result.signal, 'the load was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout) as { bad: { path: string; reason: string }[]; events: number; findings: [string, number][] };
+    expect(out.bad).toEqual([{ path: expect.stringMatching(/big\.json$/), reason: expect.stringContaining(`detection stopped: rule Slow agent (${join('rules', 'slow.yml')}) ran for more than 5 s on one event`) }]);
+    expect(out.findings).toEqual([['Slow agent', 1]]);
+  }, 20_000);
+});
