@@ -69,7 +69,7 @@ export async function runDetect(argv: string[]): Promise<number> {
   await requireFolderOrFile(dir);
 
   // Headless like scan: no store, only the records a rule could fire on are parsed (detect/headless.ts).
-  const tally = await detectFolderHeadless(dir, set.rules.map((rule) => ({ ast: rule.ast })));
+  const tally = await detectFolderHeadless(dir, set.rules.map((rule) => ({ ast: rule.ast, name: `${rule.title} (${rule.path})` })));
   for (const bad of tally.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   const report = detectReport(tally.unique, set, findingsOf(set, tally), level as Level | undefined);
   addBuiltinFinding(report, conflictFindingOf(tally.progress.conflictCount, tally.conflictTimes), level as Level | undefined);

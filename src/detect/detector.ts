@@ -31,6 +31,16 @@ export class Detector implements RecordDetector {
   private readonly memo = new Map<string | undefined, Map<string | undefined, Map<string | undefined, readonly number[]>>>();
   private memoSize = 0;
   private readonly probe: Record<string, unknown> = {};
+  /**
+   * Where the worker pool's watchdog (scan/workerPool.ts) sees this thread at work: [0] counts rule
+   * tests begun, [1] is the rule under test plus one (0 between tests). Null where nothing watches.
+   */
+  private beat: Int32Array | null = null;
+
+  /** Reports each rule test in `beat` from now on (a worker whose pool can stop it). */
+  watchWith(beat: Int32Array): void {
+    this.beat = beat;
+  }
 
   constructor(specs: readonly RuleSpec[], compile: RecordMatcherFactory) {
     this.full = specs.map((spec) => compile(spec.ast));
@@ -62,10 +72,16 @@ export class Detector implements RecordDetector {
     const object = record as Record<string, unknown>;
     const candidates = this.candidates(object);
     let fired: number[] | null = null;
+    const beat = this.beat;
     for (let k = 0; k < candidates.length; k++) {
       const rule = candidates[k]!;
+      if (beat) {
+        beat[0]!++;
+        beat[1] = rule + 1;
+      }
       if (this.full[rule]!(object)) (fired ??= []).push(rule);
     }
+    if (beat) beat[1] = 0;
     return fired;
   }
 
@@ -96,10 +112,16 @@ export class Detector implements RecordDetector {
     probe.eventName = name;
     probe.userIdentity = identity;
     const list: number[] = [];
+    const beat = this.beat;
     for (let rule = 0; rule < this.relaxed.length; rule++) {
       const test = this.relaxed[rule];
+      if (beat) {
+        beat[0]!++;
+        beat[1] = rule + 1;
+      }
       if (test === null || test(probe)) list.push(rule);
     }
+    if (beat) beat[1] = 0;
     if (byType) {
       if (this.memoSize >= MEMO_LIMIT) {
         this.memo.clear();

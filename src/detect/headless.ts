@@ -16,6 +16,7 @@ import { pathsInFileOrder } from '../ingest/order.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import { detectRules, runDetectJob, type DetectJob, type DetectReply } from './fileJob.js';
 import type { RuleSpec } from './rule.js';
+import { stalledReason } from './ruleWatch.js';
 import { DetectTally } from './tally.js';
 
 export interface HeadlessDetectOptions {
@@ -51,6 +52,8 @@ export async function detectFolderHeadless(root: string, specs: readonly RuleSpe
       failed: (id, path, reason) => failedReply(id, path, reason),
       workerData: { rules: specs, limits: readLimits() },
       heapMb: options.workerHeapMb ?? WORKER_HEAP_MB,
+      // A regex the load-time check lets through can still backtrack for minutes on a crafted value (n^k tries).
+      watchdog: (rule) => stalledReason(specs, rule),
     }).run();
   }
   tally.addLossyCopies();

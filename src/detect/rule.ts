@@ -45,6 +45,8 @@ export function isLevel(value: string): value is Level {
 /** What the parse workers need of a rule: its position in the set and its AST (plain data, structured-cloneable). */
 export interface RuleSpec {
   readonly ast: QueryNode;
+  /** `title (path)`, for a reason naming the rule (ruleWatch.ts). */
+  readonly name?: string;
 }
 
 /** A loaded rule set: the rules that run, in a stable order (their index is their number in hits), and the ones that do not. */

@@ -17,7 +17,7 @@ export interface DetectionSession {
 
 export function detectionSession(set: RuleSet, notifyIntervalMs?: number): DetectionSession {
   const findings = new Findings(set, notifyIntervalMs);
-  const rules = set.rules.map((rule) => ({ ast: rule.ast }));
+  const rules = set.rules.map((rule) => ({ ast: rule.ast, name: `${rule.title} (${rule.path})` }));
   return {
     findings,
     detection: rules.length > 0 ? { rules, findings } : undefined,

@@ -40,6 +40,7 @@
  */
 import { FINAL_END, LINE_END, LINE_START } from '../query/lineAnchors.js';
 import { nestedRepetition } from './regexNesting.js';
+import { exponentialAmbiguity, type Ambiguity } from './regexAmbiguity.js';
 import { Unsupported } from './unsupported.js';
 
 const LEADING_FLAGS = /^\(\?([A-Za-z]+)\)/;
@@ -68,8 +69,9 @@ export function sigmaRegex(field: string, text: string, modifierFlags: string): 
   if (nested) throw new Unsupported(`${field}|re: ${nested} repeats a repetition, which a crafted value can keep busy for ever (2^n tries); write the inner part repeated once`);
   try {
     new RegExp(source, flags + 'u');
-    return { source, flags: flags + 'u' };
-  } catch {
+    return unambiguous(field, source, flags + 'u');
+  } catch (error) {
+    if (error instanceof Unsupported) throw error;
     // Not valid with u (an escape only PCRE allows): it runs as written.
   }
   // Without u, \p{L} would be the letters p{L}.
@@ -82,6 +84,21 @@ export function sigmaRegex(field: string, text: string, modifierFlags: string): 
     if (INLINE_FLAGS.test(source)) throw new Unsupported(`${field}|re: inline flags are supported only as a group at the start of the pattern, as (?i)`);
     throw new Unsupported(`${field}|re: bad regular expression: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return unambiguous(field, source, flags);
+}
+
+/** The regex as it is, or Unsupported when a crafted value could make V8 backtrack through it for ever (regexAmbiguity.ts). */
+function unambiguous(field: string, source: string, flags: string): SigmaRegex {
+  let found: Ambiguity | null;
+  try {
+    found = exponentialAmbiguity(source, flags);
+  } catch {
+    found = { kind: 'too-complex' };
+  }
+  if (found?.kind === 'exponential') {
+    throw new Unsupported(`${field}|re: ${found.part} can match the same text in many ways (what it repeats overlaps itself), which a crafted value can keep busy for ever (2^n tries)`);
+  }
+  if (found) throw new Unsupported(`${field}|re: too complex to check for repetitions a crafted value could keep busy for ever`);
   return { source, flags };
 }
 

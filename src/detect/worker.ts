@@ -6,10 +6,12 @@ import type { RuleSpec } from './rule.js';
 
 const port = parentPort;
 if (port) {
-  const data = workerData as { rules: readonly RuleSpec[]; limits?: Partial<ReadLimits> };
+  const data = workerData as { rules: readonly RuleSpec[]; limits?: Partial<ReadLimits>; beat?: Int32Array };
   // The main thread's --max-decompressed.
   if (data.limits) setReadLimits(data.limits);
   const rules = detectRules(data.rules);
+  // The pool stops this thread when one rule test runs past its budget (scan/workerPool.ts watchdog).
+  if (data.beat) rules.detector.watchWith(data.beat);
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (job: DetectJob) => {
     chain = chain.then(async () => {

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
+import { newBeat, RuleWatch, stalledReason } from '../detect/ruleWatch.js';
 import type { RowHits } from '../detect/hitCodec.js';
 import type { EventRow } from '../model/types.js';
 import { readLimits } from './limits.js';
@@ -41,6 +42,8 @@ export interface ReadPoolOptions {
 export interface WorkerSetup {
   limits?: ReturnType<typeof readLimits>;
   rules?: readonly RuleSpec[] | null;
+  /** Where the worker's Detector shows its rule tests to this pool's watchdog (detect/ruleWatch.ts). */
+  beat?: Int32Array;
 }
 
 /**
@@ -108,6 +111,9 @@ export class ReadPool {
   private draining = false;
   private nextId = 1;
   private closed = false;
+  /** Stops a worker stuck in one rule test: its file fails with the rule named, the load goes on. */
+  private readonly watch = new RuleWatch((worker, rule) => this.stalled.get(worker)?.(stalledReason(this.rules, rule)));
+  private readonly stalled = new Map<Worker, (reason: string) => void>();
 
   /**
    * @param intern shares repeated strings of rows coming from workers (the
@@ -188,6 +194,7 @@ export class ReadPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.watch.stop();
     for (const pending of this.waiting.splice(0)) pending.resolve(failed(pending.request.job.path, 'reader closed'));
     const slots = this.slots.splice(0);
     for (const slot of slots) {
@@ -296,9 +303,10 @@ export class ReadPool {
 
   private spawn(): Slot {
     // A larger young generation than the default: parsing allocates fast and short-lived.
+    const beat = this.rules && this.rules.length > 0 ? newBeat() : undefined;
     const worker = new Worker(this.workerUrl, {
       resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.workerHeapMb },
-      workerData: { limits: readLimits(), rules: this.rules } satisfies WorkerSetup,
+      workerData: { limits: readLimits(), rules: this.rules, ...(beat ? { beat } : {}) } satisfies WorkerSetup,
     });
     const slot: Slot = { worker, jobs: new Map(), idleTimer: null, answered: false };
 
@@ -333,6 +341,8 @@ export class ReadPool {
       }
     });
     const retire = (reason: string) => {
+      this.watch.remove(worker);
+      this.stalled.delete(worker);
       const index = this.slots.indexOf(slot);
       if (index < 0) return;
       this.slots.splice(index, 1);
@@ -368,6 +378,15 @@ export class ReadPool {
       retire(workerFailure(error, this.workerHeapMb));
     });
     worker.on('exit', (code) => retire(`reader exited with code ${code}`));
+    if (beat) {
+      this.watch.add(worker, beat);
+      this.stalled.set(worker, (reason) => {
+        // It ran (a rule on a hostile value): its file fails, and the pool never falls back to reading here.
+        slot.answered = true;
+        retire(reason);
+        void worker.terminate();
+      });
+    }
     this.slots.push(slot);
     return slot;
   }

@@ -22,7 +22,12 @@ if (port) {
   // a worker's start is on the path to the dashboard's first screen.
   const rules = data?.rules;
   const detectorReady: Promise<RecordDetector | undefined> = rules
-    ? import('../detect/recordDetector.js').then(({ createDetector }) => createDetector(rules))
+    ? import('../detect/recordDetector.js').then(({ createDetector }) => {
+        const detector = createDetector(rules);
+        // The pool stops this thread when one rule test runs past its budget (detect/ruleWatch.ts).
+        if (data?.beat) detector.watchWith(data.beat);
+        return detector;
+      })
     : Promise.resolve(undefined);
   // One dictionary for every batch this worker sends: the pool's RowUnpacker for this worker keeps its copy.
   const packer = new RowPacker();

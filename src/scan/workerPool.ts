@@ -4,6 +4,7 @@
  * (detect/headless.ts), which send other jobs to other worker entries.
  */
 import { Worker } from 'node:worker_threads';
+import { newBeat, RuleWatch } from '../detect/ruleWatch.js';
 import { workerFailure } from '../ingest/pool.js';
 
 /** Jobs each worker holds at once by default, so it never waits for the main thread. */
@@ -44,6 +45,12 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
   hold?: () => boolean;
   /** Workers started ahead (WarmWorkers, same url, workerData, heapMb and youngMb), so their start-up overlapped the caller's listing. */
   warm?: WarmWorkers | undefined;
+  /**
+   * Stops a worker stuck in one rule test (detect/ruleWatch.ts): each worker gets a `beat` in its
+   * workerData; one whose test has run past the budget is terminated and replaced, and the file it
+   * was reading is reported bad with this reason.
+   */
+  watchdog?: ((rule: number) => string) | undefined;
 }
 
 function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Worker {
@@ -109,8 +116,19 @@ export class FileWorkers<J, R extends { id: number }> {
   private applied = 0;
   private finish: () => void = () => {};
   private fail: (error: Error) => void = () => {};
+  private readonly watch: RuleWatch | null;
 
-  constructor(private readonly o: FileWorkersOptions<J, R>) {}
+  constructor(private readonly o: FileWorkersOptions<J, R>) {
+    const reason = o.watchdog;
+    this.watch = reason
+      ? new RuleWatch((worker, rule) => {
+          worker.removeAllListeners('exit');
+          worker.removeAllListeners('error');
+          void worker.terminate();
+          this.onCrash(worker, reason(rule));
+        })
+      : null;
+  }
 
   async run(): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
@@ -125,6 +143,7 @@ export class FileWorkers<J, R extends { id: number }> {
       for (let k = 0; k < this.o.count; k++) this.start();
       await done;
     } finally {
+      this.watch?.stop();
       signal?.removeEventListener('abort', stop);
       this.o.warm?.close();
       for (const worker of this.workers) {
@@ -136,7 +155,13 @@ export class FileWorkers<J, R extends { id: number }> {
   }
 
   private start(): void {
-    const worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb, this.o.youngMb);
+    let worker: Worker;
+    if (this.watch) {
+      // Its own beat, so no warm worker (those share one workerData).
+      const beat = newBeat();
+      worker = spawn(this.o.url, { ...(this.o.workerData as object), beat }, this.o.heapMb, this.o.youngMb);
+      this.watch.add(worker, beat);
+    } else worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb, this.o.youngMb);
     this.workers.push(worker);
     worker.on('message', (reply: R | R[]) => this.onReply(worker, reply));
     worker.on('error', (error) => this.onCrash(worker, workerFailure(error, this.o.heapMb)));
@@ -192,6 +217,7 @@ export class FileWorkers<J, R extends { id: number }> {
 
   /** A worker that died fails its files (they are reported bad), not the run; the others go on. */
   private onCrash(worker: Worker, reason: string): void {
+    this.watch?.remove(worker);
     // A worker reads its messages in the order sent: the first it has not answered was being read. A file
     // alone in it fails; of a batch, which file killed the worker is not known, so each is read again on its own.
     const [reading, ...rest] = this.sent.get(worker) ?? [];

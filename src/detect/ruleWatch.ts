@@ -1,0 +1,69 @@
+/**
+ * A watchdog over worker threads that run rules: V8 gives a regex no time limit, and a value an
+ * attacker writes can make a rule's regex backtrack for hours (a polynomial one, which the load-time
+ * check of regexAmbiguity.ts lets through). Each worker gets a shared beat its Detector updates
+ * (detector.ts watchWith); a worker whose one rule test has not moved for the budget is handed to
+ * onStall, which terminates it (V8's terminate interrupts a running regex) and fails its file.
+ * The main thread cannot be watched so: a test running there has no one to stop it.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { RuleSpec } from './rule.js';
+
+/** Far past any honest rule test on one event (microseconds; a large policy document, milliseconds). */
+export const RULE_BUDGET_MS = 5_000;
+
+/** A new beat for one worker's workerData: [0] rule tests begun, [1] the rule under test plus one (0 between tests). */
+export function newBeat(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(8));
+}
+
+/** A file's reason when its worker was stopped in rule `rule`. */
+export function stalledReason(specs: readonly RuleSpec[] | null | undefined, rule: number, budgetMs = RULE_BUDGET_MS): string {
+  const name = specs?.[rule]?.name;
+  return `detection stopped: rule ${name ?? `#${rule + 1}`} ran for more than ${budgetMs / 1000} s on one event (a regex a crafted value keeps backtracking)`;
+}
+
+export class RuleWatch {
+  private readonly watched = new Map<Worker, { beat: Int32Array; seen: number; since: number }>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly onStall: (worker: Worker, rule: number) => void,
+    private readonly budgetMs = RULE_BUDGET_MS,
+  ) {}
+
+  add(worker: Worker, beat: Int32Array): void {
+    this.watched.set(worker, { beat, seen: -1, since: Date.now() });
+    if (!this.timer) {
+      this.timer = setInterval(() => this.check(), Math.min(1000, this.budgetMs / 4));
+      // It never keeps the process alive by itself.
+      this.timer.unref();
+    }
+  }
+
+  remove(worker: Worker): void {
+    this.watched.delete(worker);
+    if (this.watched.size === 0) this.stop();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.watched.clear();
+  }
+
+  private check(): void {
+    const now = Date.now();
+    for (const [worker, w] of this.watched) {
+      const count = w.beat[0]!;
+      const rule = w.beat[1]!;
+      if (rule === 0 || count !== w.seen) {
+        w.seen = count;
+        w.since = now;
+      } else if (now - w.since >= this.budgetMs) {
+        this.remove(worker);
+        this.onStall(worker, rule - 1);
+      }
+    }
+  }
+}
