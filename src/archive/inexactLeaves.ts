@@ -11,20 +11,21 @@ import { archiveTextLeafColumns, emptyLeaf, inexactLeavesText } from '../query/s
 
 type Loose = Record<string, unknown>;
 
-/** Each leaf: the record path, and where its column's value is (a top-level column, or a field path in the identity struct). */
+/** Each leaf: the record path, and where its column's value is (a top-level column, or a field path in a struct column). */
 const LEAVES = archiveTextLeafColumns().map(({ keys, column }) => {
   const [top, ...field] = column.split('.');
   return { keys, column, top: top!, field };
 });
 
 /**
- * `columns`: the staged values of the top-level text columns by name; `identity`: the staged
- * useridentity struct (rowValues.ts identityObject).
+ * `columns`: the staged values of the top-level text columns by name; `structs`: the staged struct
+ * columns by name (useridentity as rowValues.ts identityObject makes it, addendum and tlsdetails as
+ * laterColumns.ts columnValue does). A column named in neither is NULL.
  */
-export function inexactLeaves(record: unknown, columns: Readonly<Record<string, string | null>>, identity: Loose | null): string | null {
+export function inexactLeaves(record: unknown, columns: Readonly<Record<string, string | null>>, structs: Readonly<Record<string, Loose | null>>): string | null {
   const inexact: string[] = [];
   for (const leaf of LEAVES) {
-    const held = leaf.field.length === 0 ? (columns[leaf.top] ?? null) : structField(identity, leaf.field);
+    const held = leaf.field.length === 0 ? (columns[leaf.top] ?? null) : structField(structs[leaf.top] ?? null, leaf.field);
     if (holdsExactly(record, leaf.keys, held)) continue;
     // A path that yields exactly '' (the column holds NULL): its own mark, which queries read as ''.
     inexact.push(held === null && holdsExactly(record, leaf.keys, '') ? emptyLeaf(leaf.column) : leaf.column);
@@ -43,6 +44,8 @@ function holdsExactly(record: unknown, keys: readonly string[], held: string | n
   }
   if (value === undefined || value === null) return held === null;
   if (typeof value === 'string') return value === held;
+  // A number JSON cannot write (a log's 1e400): tt_record holds it as null, so the record fallback and the upgrade's SQL find none.
+  if (typeof value === 'number' && !Number.isFinite(value)) return held === null;
   return visitedExactly(record, keys, held);
 }
 

@@ -11,7 +11,7 @@ import { stringifyJson } from '../model/stringify.js';
 import type { EventRow } from '../model/types.js';
 import { TEXT_COLUMNS } from './schema.js';
 import { inexactLeaves } from './inexactLeaves.js';
-import { columnValue, LATER_COLUMNS, leafText, WEB_ID_FEDERATION } from './laterColumns.js';
+import { columnValue, LATER_COLUMNS, WEB_ID_FEDERATION } from './laterColumns.js';
 import type { TableField } from '../query/sql/cloudtrailTable.js';
 
 type Loose = Record<string, unknown>;
@@ -101,12 +101,33 @@ function jsonText(value: unknown): string | null {
 }
 
 /**
- * A later column's staging field (schema.ts STAGING_FIELDS): a text leaf as a text field, a
- * struct as JSON to cast, a JSON text column as the record's JSON (DuckDB writes it again).
+ * A later column's staging field (schema.ts STAGING_FIELDS) from its value (laterColumns.ts
+ * columnValue): a text leaf as a text field, a struct as JSON to cast, a JSON text column as the
+ * record's JSON (DuckDB writes it again).
  */
 function laterField(column: TableField, value: unknown): string {
-  if (column.type.kind === 'string') return textField(leafText(value));
-  return jsonField(jsonText(columnValue(column.type, value)));
+  if (column.type.kind === 'string') return textField(value as string | null);
+  return jsonField(jsonText(value));
+}
+
+/** Where LATER_COLUMNS' text columns and struct columns are in its list, by name. */
+const LATER_OF_KIND = (kind: 'string' | 'struct'): (readonly [string, number])[] =>
+  LATER_COLUMNS.flatMap((column, k) => (column.type.kind === kind ? [[column.name, k] as const] : []));
+const LATER_TEXTS = LATER_OF_KIND('string');
+const LATER_STRUCTS = LATER_OF_KIND('struct');
+
+/** The later text columns' values by name (`later`: LATER_COLUMNS' values, in order), for tt_inexact. */
+function laterTexts(later: readonly unknown[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [name, k] of LATER_TEXTS) out[name] = later[k] as string | null;
+  return out;
+}
+
+/** The later struct columns' values by name, for tt_inexact. */
+function laterStructs(later: readonly unknown[]): Record<string, Loose | null> {
+  const out: Record<string, Loose | null> = {};
+  for (const [name, k] of LATER_STRUCTS) out[name] = later[k] as Loose | null;
+  return out;
 }
 
 /** The staging file's NULL (schema.ts stagedRows reads it as nullstr): no encoded value is ever exactly this. */
@@ -172,6 +193,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     eventcategory: orNull(row.category),
   };
   const identity = identityObject(record.userIdentity);
+  const later = LATER_COLUMNS.map((column) => columnValue(column.type, record[column.key]));
   const fields: string[] = [
     textField(row.id),
     ...STAGED_TEXT.map((column) => textField(columns[column])),
@@ -181,7 +203,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     jsonField(jsonText(record.additionalEventData)),
     jsonField(jsonText(record.serviceEventDetails)),
     jsonField(jsonText(resourcesList(record.resources))),
-    ...LATER_COLUMNS.map((column) => laterField(column, record[column.key])),
+    ...LATER_COLUMNS.map((column, k) => laterField(column, later[k])),
     numberField(Number.isNaN(row.time) ? null : Math.round(row.time)),
     textField(row.name),
     textField(row.source),
@@ -196,7 +218,7 @@ export function stagedLine(row: EventRow, record: Loose, fileOrdinal: number, po
     String(fileOrdinal),
     String(position),
     String(rowFingerprint(row)),
-    textField(inexactLeaves(record, columns, identity)),
+    textField(inexactLeaves(record, { ...columns, ...laterTexts(later) }, { useridentity: identity, ...laterStructs(later) })),
     String(isLossy(row)),
     wellFormedJson(stringifyJson(record)),
   ];

@@ -2,7 +2,7 @@
  * How an archive an older trailtop wrote becomes one of this schema (SCHEMA_VERSION): the steps
  * from each older version to the next, run by db.ts when it opens an archive for writing.
  */
-import { archiveInexactLeavesSql } from '../query/sql/schema.js';
+import { schema8InexactLeavesSql, schema9InexactLeavesSql } from '../query/sql/schema.js';
 import { fromRecordSql, LATER_COLUMNS, WEB_ID_FEDERATION } from './laterColumns.js';
 import { EVENTS_COLUMNS, ID_HASH_SQL, SCHEMA_VERSION, USER_IDENTITY_TYPE, USERS_SQL } from './schema.js';
 
@@ -38,18 +38,20 @@ const LOSSY_REREAD = `SELECT path FROM imported_files WHERE shape IN ('lake-csv'
  * DuckDB 1.5 cannot replay from its log (an internal error that leaves the file unopenable, should
  * the upgrade be killed between its commit and the checkpoint after it), and UPDATEs of new columns
  * held every updated value in memory (1.1 GB at commit for 100k events). One INSERT writes the rows
- * as an import does, in their order, with the layout a fresh archive has.
+ * as an import does, in their order, with the layout a fresh archive has, and tt_inexact as an
+ * import writes it: the old value, which the older leaves still hold, and the entries of the new
+ * columns' leaves (query/sql/schema.ts schema9InexactLeavesSql), computed over the row just made.
  */
 const LATER_COLUMNS_STEPS: readonly string[] = [
   `CREATE TABLE events9 (${EVENTS_COLUMNS})`,
-  `INSERT INTO events9 BY NAME SELECT * EXCLUDE (useridentity),
+  `INSERT INTO events9 BY NAME SELECT * EXCLUDE (tt_inexact), ${schema9InexactLeavesSql('tt_inexact')} AS tt_inexact FROM (SELECT * EXCLUDE (useridentity),
     CAST(CASE WHEN useridentity.sessioncontext IS NULL THEN useridentity
       ELSE struct_update(useridentity, sessioncontext := struct_update(useridentity.sessioncontext, ${WEB_ID_FEDERATION.name} :=
         CASE WHEN contains(tt_record, '"${WEB_ID_FEDERATION.key}"') THEN ${fromRecordSql(WEB_ID_FEDERATION.type, ['userIdentity', 'sessionContext', WEB_ID_FEDERATION.key])} END)) END
       AS ${USER_IDENTITY_TYPE}) AS useridentity,
     ${LATER_COLUMNS.map((c) => `CASE WHEN contains(tt_record, '"${c.key}"') THEN ${fromRecordSql(c.type, [c.key])} END AS ${c.name}`).join(',\n    ')},
     false AS tt_lossy
-  FROM events`,
+  FROM events)`,
   'DROP TABLE events',
   'ALTER TABLE events9 RENAME TO events',
 ];
@@ -68,8 +70,9 @@ export const UPGRADES: Record<string, readonly string[]> = {
     'DELETE FROM events WHERE tt_file IN (SELECT tt_file FROM reread)',
     'DROP TABLE temp.reread',
   ],
-  // tt_inexact (schema 8): computed from each row's columns and record, as an import computes it (inexactLeaves.ts).
-  '7': ['ALTER TABLE events ADD COLUMN tt_inexact VARCHAR', `UPDATE events SET tt_inexact = ${archiveInexactLeavesSql()}`],
+  // tt_inexact (schema 8): computed from each row's columns and record, as an import computes it (inexactLeaves.ts),
+  // for the leaves schema 8 has (the '8' step adds those of the columns schema 9 adds).
+  '7': ['ALTER TABLE events ADD COLUMN tt_inexact VARCHAR', `UPDATE events SET tt_inexact = ${schema8InexactLeavesSql()}`],
   // Schema 9: the columns AWS's table gained (LATER_COLUMNS_STEPS) and tt_lossy (LOSSY_REREAD: the files
   // to read again go first, from the table as it was, which then is made again with every row's tt_lossy false).
   '8': [

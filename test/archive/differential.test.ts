@@ -124,6 +124,19 @@ const QUERIES = [
   'requestParameters.instanceIds:*i-00456a8d163f546ff*',
   'userIdentity.sessionContext:*',
   '-userIdentity.onBehalfOf:*',
+  // The columns archive schema 9 added, read from the columns where they hold the record's value
+  // (a whole-value glob, any case; :* any value, '' too; a boolean true is the text true).
+  'tlsDetails.tlsVersion:TLSv1.2',
+  'tlsDetails.tlsVersion:TLSv1.*',
+  'tlsDetails.tlsVersion:TLSv1.0 OR tlsDetails.tlsVersion:TLSv1.1',
+  'tlsDetails.cipherSuite:*',
+  '-tlsDetails.tlsVersion:*',
+  'tlsDetails.clientProvidedHostHeader:*.amazonaws.com name:Get*',
+  'sessionCredentialFromConsole:true',
+  'vpcEndpointAccountId:*',
+  'addendum.reason:*',
+  'edgeDeviceDetails:*',
+  'userIdentity.sessionContext.webIdFederationData.federatedProvider:*',
   // Summary terms with deep ones: decided on the row, which has what a lookup-events element adds
   // around its record (Resources, Username), not on the record read back.
   'type:EC2::NetworkInterface requestParameters:*',

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchive, type Archive } from '../../src/archive/db.js';
 import { LATER_COLUMNS } from '../../src/archive/laterColumns.js';
 import { SCHEMA_VERSION } from '../../src/archive/schema.js';
+import { schema8InexactLeavesSql } from '../../src/query/sql/schema.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 import { archiveOfFolder, type TestArchive } from './helpers.js';
 import { DATASETS, datasetsPresent, ROOT } from './sideBySide.js';
@@ -66,7 +67,8 @@ const RECORDS: Record<string, unknown>[] = [
   record('plain'),
 ];
 
-const SELECT = `SELECT eventid, ${LATER_COLUMNS.map((c) => c.name).join(', ')}, useridentity FROM events ORDER BY eventid`;
+// tt_inexact too: it names the new columns' leaves that do not hold the record's value exactly, which an upgrade must compute as an import does.
+const SELECT = `SELECT eventid, ${LATER_COLUMNS.map((c) => c.name).join(', ')}, useridentity, tt_inexact FROM events ORDER BY eventid`;
 
 async function values(archive: Archive): Promise<Record<string, unknown>[]> {
   return (await archive.connection.runAndReadAll(SELECT)).getRowObjectsJson() as Record<string, unknown>[];
@@ -78,8 +80,9 @@ async function columnTypes(archive: Archive): Promise<string[]> {
   return (await archive.connection.runAndReadAll(sql)).getRows().map((row) => String(row[0]));
 }
 
-/** The archive turned back into what schema 8 wrote: no later columns, no webidfederationdata in the identity struct. */
+/** The archive turned back into what schema 8 wrote: no later columns, no webidfederationdata in the identity struct, tt_inexact of schema 8's leaves. */
 async function asSchema8(archive: Archive): Promise<void> {
+  await archive.connection.run(`UPDATE events SET tt_inexact = ${schema8InexactLeavesSql()}`);
   for (const column of LATER_COLUMNS) await archive.connection.run(`ALTER TABLE events DROP COLUMN ${column.name}`);
   await archive.connection.run('ALTER TABLE events DROP COLUMN useridentity.sessioncontext.webidfederationdata');
   await archive.connection.run('ALTER TABLE events DROP COLUMN tt_lossy');
@@ -171,6 +174,10 @@ describe('the columns AWS added to its table, on an archive of records that have
     ]);
     const odd4 = (byId(fresh, 'odd-4').useridentity as { sessioncontext: { webidfederationdata: unknown } }).sessioncontext.webidfederationdata;
     expect(odd4).toEqual({ federatedprovider: null, attributes: [{ key: '\ufffd', value: 'high' }, { key: 'k\ufffd', value: '\ufffd' }] });
+    // The leaves whose column does not hold the record's value exactly are marked, so queries read those rows' records.
+    expect(odd.tt_inexact).toBe('|tlsdetails.ciphersuite=|tlsdetails.clientprovidedhostheader|');
+    // A number is held as its text, and an empty list on the way yields nothing, as the NULL struct holds.
+    expect(odd2.tt_inexact).toBe('|sessioncredentialfromconsole=|addendum.updatedfields|');
     const odd3 = byId(fresh, 'odd-3');
     expect(odd3.edgedevicedetails).toBe('0');
     expect(odd3.tlsdetails).toEqual({ tlsversion: null, ciphersuite: null, clientprovidedhostheader: null });

@@ -198,23 +198,58 @@ export function inexactLeavesText(columns: readonly string[]): string | null {
 /** The entry of INEXACT_LEAVES that says a column's path yields exactly '' (leafText). */
 export const emptyLeaf = (column: string): string => `${column}=`;
 
+/** One leaf's entry of INEXACT_LEAVES, in SQL: NULL when its column holds the path's values from the record exactly. */
+function inexactLeafSql(d: Dialect, path: string, column: string, fresh: Fresh): string {
+  const keys = path.split('.');
+  return (
+    `CASE WHEN ${recordPath(d, keys, fresh)} IS NOT DISTINCT FROM CASE WHEN ${column} IS NULL THEN []::VARCHAR[] ELSE [${column}] END THEN NULL ` +
+    `WHEN ${column} IS NULL AND ${recordPath(d, keys, fresh)} IS NOT DISTINCT FROM [''] THEN '${emptyLeaf(column)}' ELSE '${column}' END`
+  );
+}
+
+/** Entries (each NULL or a column's mark) as INEXACT_LEAVES' text: between bars, NULL for none. */
+const inexactText = (entries: readonly string[]): string => `nullif('|' || concat_ws('|', ${entries.join(', ')}) || '|', '||')`;
+
 /**
  * INEXACT_LEAVES computed from a row's columns and its record, in SQL (the schema 8 upgrade of an
  * older archive; an import computes it in JavaScript, archive/inexactLeaves.ts): every column but
  * those whose values from the record, as the record fallback reads them, are the column's.
  */
 export function archiveInexactLeavesSql(): string {
+  return inexactLeavesOf([...ARCHIVE_TEXT_LEAVES].map(([path, leaf]) => [path, leaf.column]));
+}
+
+/** archiveInexactLeavesSql as schema 8 computed it, before the columns schema 9 added (the schema 7 upgrade, archive/upgrades.ts). */
+export function schema8InexactLeavesSql(): string {
+  return inexactLeavesOf(LEAF_COLUMNS);
+}
+
+function inexactLeavesOf(leaves: readonly (readonly [string, string])[]): string {
   const d = dialectNamed('duckdb');
   let counter = 0;
   const fresh: Fresh = (prefix) => `${prefix}${++counter}`;
-  const names = [...ARCHIVE_TEXT_LEAVES].map(([path, leaf]) => {
+  return inexactText(leaves.map(([path, column]) => inexactLeafSql(d, path, column, fresh)));
+}
+
+/**
+ * The INEXACT_LEAVES of a row the schema 9 upgrade writes (archive/upgrades.ts): `older`, its
+ * value from before (which the leaves before schema 9's still hold), followed by the entries of
+ * schema 9's leaves, each computed as archiveInexactLeavesSql does, and only for a record that names
+ * the first and the last key of its path (a substring test: JSON.stringify writes such a key as it
+ * is; a record that does not has NULL in the column and no value there, which is exact), so the
+ * upgrade parses the records of the rows that have these fields, once per leaf, not every record.
+ */
+export function schema9InexactLeavesSql(older: string): string {
+  const d = dialectNamed('duckdb');
+  let counter = 0;
+  const fresh: Fresh = (prefix) => `${prefix}${++counter}`;
+  const added = SCHEMA_9_LEAF_COLUMNS.map(([path, column]) => {
     const keys = path.split('.');
-    return (
-      `CASE WHEN ${recordPath(d, keys, fresh)} IS NOT DISTINCT FROM CASE WHEN ${leaf.column} IS NULL THEN []::VARCHAR[] ELSE [${leaf.column}] END THEN NULL ` +
-      `WHEN ${leaf.column} IS NULL AND ${recordPath(d, keys, fresh)} IS NOT DISTINCT FROM [''] THEN '${emptyLeaf(leaf.column)}' ELSE '${leaf.column}' END`
-    );
+    const named = [...new Set([keys[0]!, keys.at(-1)!])].map((key) => `contains(tt_record, ${literal(JSON.stringify(key))})`).join(' AND ');
+    return `CASE WHEN ${named} THEN ${inexactLeafSql(d, path, column, fresh)} END`;
   });
-  return `nullif('|' || concat_ws('|', ${names.join(', ')}) || '|', '||')`;
+  // `older` between its bars, as one entry (NULL when none).
+  return inexactText([`nullif(trim(${older}, '|'), '')`, ...added]);
 }
 
 /** Every path an archive column holds as text, split into keys, with the column that holds it. */
@@ -231,11 +266,31 @@ interface TextLeaf {
   readonly ownHeld: boolean;
 }
 
+const WEB_ID_FEDERATION_PATH = 'userIdentity.sessionContext.webIdFederationData.';
+
+/**
+ * The text leaves of the columns archive schema 9 added (archive/laterColumns.ts): vpcEndpointAccountId,
+ * sessionCredentialFromConsole, addendum's and tlsDetails' fields and webIdFederationData's
+ * federatedProvider (a map's keys and edgeDeviceDetails' JSON text are no leaves). After
+ * LEAF_COLUMNS in ARCHIVE_TEXT_LEAVES, so a row the schema 9 upgrade writes takes its old
+ * INEXACT_LEAVES followed by their entries (schema9InexactLeavesSql), the text an import writes.
+ * Each column is filled from the record's own value at the path alone (NULL when it has none).
+ */
+const SCHEMA_9_LEAF_COLUMNS: readonly (readonly [string, string])[] = [
+  ...['vpcEndpointAccountId', 'sessionCredentialFromConsole', 'addendum', 'tlsDetails'].flatMap((key) => {
+    const column = tableColumn(key);
+    if (!column) throw new Error(`${key} is not a column of AWS's table`);
+    return structLeaves(column);
+  }),
+  ...structLeaves(USER_IDENTITY).filter(([path]) => path.startsWith(WEB_ID_FEDERATION_PATH)),
+];
+
 /**
  * Paths whose value an archive column holds as text: the record's value when it is a string other than
  * '', a number or a boolean, through objects only (archive/rowValues.ts: `orNull(text(value))`, the
  * identity struct built only over objects), else NULL; errorMessage as normalize() made it. A path
  * added here needs a new archive schema (INEXACT_LEAVES of the rows archived before never names it).
+ * These are schema 8's; ARCHIVE_TEXT_LEAVES adds schema 9's (SCHEMA_9_LEAF_COLUMNS) after them.
  */
 const LEAF_COLUMNS: readonly (readonly [string, string])[] = [
   ['eventVersion', 'eventversion'],
@@ -250,17 +305,18 @@ const LEAF_COLUMNS: readonly (readonly [string, string])[] = [
   ['readOnly', 'readonly'],
   ['recipientAccountId', 'recipientaccountid'],
   ['vpcEndpointId', 'vpcendpointid'],
-  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has AWS's fields, and one AWS's DDL lacks.
-  // webIdFederationData's came with schema 9: the tt_inexact of rows archived before never names
-  // them, so the record answers for them (as for the other columns schema 9 added, archive/laterColumns.ts).
-  ...structLeaves(USER_IDENTITY).filter(([path]) => !path.startsWith('userIdentity.sessionContext.webIdFederationData.')),
+  // The archive's identity struct (archive/schema.ts USER_IDENTITY_TYPE) has AWS's fields, and one AWS's DDL lacks
+  // (webIdFederationData's came with schema 9: below).
+  ...structLeaves(USER_IDENTITY).filter(([path]) => !path.startsWith(WEB_ID_FEDERATION_PATH)),
   ['userIdentity.sessionContext.sourceIdentity', 'useridentity.sessioncontext.sourceidentity'],
   ['errorMessage', 'errormessage'],
 ];
 /** Columns normalize() may fill in where the record has no text there ('', none, not text): their own value does not tell whether they hold the path. */
 const FILLED_IN = new Set(['errormessage']);
 
-const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, TextLeaf> = new Map(LEAF_COLUMNS.map(([path, column]) => [path, { column, ownHeld: !FILLED_IN.has(column) }]));
+const ARCHIVE_TEXT_LEAVES: ReadonlyMap<string, TextLeaf> = new Map(
+  [...LEAF_COLUMNS, ...SCHEMA_9_LEAF_COLUMNS].map(([path, column]) => [path, { column, ownHeld: !FILLED_IN.has(column) }]),
+);
 
 /** Every path whose archive column's own value tells when it holds it (archiveTextLeaf `held`), split into keys. */
 export function archiveTextLeafPaths(): string[][] {
