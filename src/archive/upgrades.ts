@@ -24,8 +24,8 @@ const REREAD_FILES = `SELECT DISTINCT tt_file FROM events WHERE abs(tt_time) > 8
  * (under schema 9 a full record wins over a lossy copy, and neither conflicts). A full copy that lost
  * with the same fingerprint left no trace: its event stays as the CSV's copy, now marked lossy.
  */
-const LOSSY_REREAD = `SELECT path FROM imported_files WHERE shape IN ('lake-csv', 'athena-csv', 'console-csv')
-  UNION SELECT file FROM conflicts WHERE kept_file IN (SELECT path FROM imported_files WHERE shape IN ('lake-csv', 'athena-csv', 'console-csv'))`;
+const CSV_FILES = `SELECT path FROM imported_files WHERE shape IN ('lake-csv', 'athena-csv', 'console-csv')`;
+const LOSSY_REREAD = `${CSV_FILES} UNION SELECT file FROM conflicts WHERE kept_file IN (${CSV_FILES})`;
 
 /**
  * The columns of AWS's table the archive lacked (schema 9, laterColumns.ts), filled from each row's
