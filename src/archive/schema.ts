@@ -325,11 +325,13 @@ export const COPIES = `CREATE OR REPLACE TEMP TABLE copies AS
  * rowFingerprint, as scan compares): conflicting duplicates (issue 20),
  * numbered on from the archive's last, in file order. A copy rebuilt from CSV
  * columns lacks fields the record has: it never conflicts (and when it loses,
- * the kept copy is a full one or lossy too).
+ * the kept copy is a full one or lossy too). A file read again (its mtime
+ * changed) brings its losing copies back: one already listed is not listed twice.
  */
 export const RECORD_CONFLICTS = `INSERT INTO conflicts
   SELECT (SELECT coalesce(max(found), 0) FROM conflicts) + row_number() OVER (ORDER BY tt_filekey, tt_file, tt_index, tt_seq), eventid, kept_file, tt_file
-  FROM copies WHERE place > 1 AND tt_lossy IS NOT TRUE AND tt_fingerprint IS DISTINCT FROM kept_fingerprint`;
+  FROM copies WHERE place > 1 AND tt_lossy IS NOT TRUE AND tt_fingerprint IS DISTINCT FROM kept_fingerprint
+    AND NOT EXISTS (SELECT 1 FROM conflicts k WHERE k.eventid = copies.eventid AND k.file = copies.tt_file)`;
 
 /** The copies that lose go; the one kept takes its ID's first arrival number (see copies.ts). */
 export const DELETE_LOSERS = 'DELETE FROM events WHERE tt_seq IN (SELECT tt_seq FROM copies WHERE place > 1)';

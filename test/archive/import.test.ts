@@ -265,6 +265,18 @@ describe('archive import', () => {
     ]);
     // The archived copy it displaced arrived first: the kept one takes its number.
     expect((await archive.connection.runAndReadAll("SELECT tt_name, tt_seq FROM events WHERE eventid = 'dup'")).getRows()).toEqual([['Original', archivedSeq]]);
+    // Files read again (their mtime changed, their delivery order kept) bring their losing copies back: listed once still.
+    at('newer.json', 5);
+    at('middle.json', 20);
+    const third = await importFolder(archive, logs);
+    expect(third.eventFiles.read).toBe(2);
+    expect(third.conflicts).toBe(0);
+    summary = await summarizeArchive(archive, null);
+    expect(summary.events.conflicts).toBe(2);
+    expect(summary.conflictingDuplicates!.map((c) => [c.keptFile, c.file])).toEqual([
+      [middle, newer],
+      [older, middle],
+    ]);
   });
 
   it('stops between batches when aborted: only whole batches are in the archive', async () => {
