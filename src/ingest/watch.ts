@@ -58,6 +58,8 @@ interface FileEntry extends OrderedFile {
   shape: FileShape | null;
   /** For a plain JSON-lines file: where reading its appended lines continues. */
   resume: LinesResume | null;
+  /** Records the last read of the file went through (its endIndex): a read again brings them back (RecordBatch.readBefore). */
+  readRecords: number;
   timer: NodeJS.Timeout | null;
   /** Bytes on disk when last seen (-1 unknown): small files are read on the main thread. */
   sizeHint: number;
@@ -334,6 +336,7 @@ export class FolderLoader {
       dirty: false,
       shape: null,
       resume: null,
+      readRecords: 0,
       sizeHint,
       timer: null,
       badStat: '',
@@ -636,6 +639,7 @@ export class FolderLoader {
       // Back in the queue: pump() pops it (and calls turn) in its newest-first place once the listing is done.
       this.queue.push(entry);
     }
+    const readBefore = entry.readRecords;
     const addRows = (rows: EventRow[], hits?: RowHits) => {
       // The delivery time decides which copy of a duplicated eventID is kept (compareCopies).
       let batch = null;
@@ -643,6 +647,7 @@ export class FolderLoader {
         if (row.batch === batch) continue;
         batch = row.batch;
         batch.deliveredAt = entry.key;
+        batch.readBefore = readBefore;
       }
       if (hits) this.hitsOf.set(rows, hits);
       if (ticket < 0) waiting.push(rows);
@@ -689,6 +694,7 @@ export class FolderLoader {
     entry.done = true;
     entry.shape = summary.shape;
     entry.resume = summary.resume;
+    entry.readRecords = Math.max(entry.readRecords, summary.endIndex);
     if (!summary.resume) entry.sizeHint = summary.bytes; // bytes on disk
     this.store.updateProgress((p) => {
       if (firstTime && current) {

@@ -37,6 +37,13 @@ export class RecordBatch {
    */
   deliveredAt = NaN;
 
+  /**
+   * How many records of this file an earlier read already brought (its endIndex), set by the
+   * loader when a file is read again whole (it grew, was rewritten or touched): a copy of a known
+   * eventID below it is that read's copy coming back, not another duplicate or conflict.
+   */
+  readBefore = 0;
+
   /** `file` is public and writable so the store can swap in its interned copy. */
   constructor(public file: string) {}
 

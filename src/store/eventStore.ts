@@ -118,11 +118,12 @@ export class EventStore {
     for (const row of rows) {
       if (!this.ids.addIfAbsent(row.id, this.arrival.length)) {
         const kept = this.get(row.id);
-        // The kept copy's own record read again (its file re-read whole after it grew or was rewritten) is
-        // not a second copy: counted, it made the header claim duplicates ('4 events (5 records read)').
-        if (kept && kept.recordIndex === row.recordIndex && kept.batch.file === row.batch.file) rereads++;
+        // A record read again (its file re-read whole after it grew or was rewritten) is not a second copy:
+        // counted, it made the header claim duplicates ('4 events (5 records read)') and list a conflict twice.
+        const again = row.recordIndex < row.batch.readBefore || (kept !== undefined && kept.recordIndex === row.recordIndex && kept.batch.file === row.batch.file);
+        if (again) rereads++;
         else this.progress.duplicates++;
-        if (kept && this.checkDuplicate(row, kept)) onReplace?.(row);
+        if (kept && this.checkDuplicate(row, kept, again)) onReplace?.(row);
         continue;
       }
       this.internRow(row);
@@ -149,7 +150,7 @@ export class EventStore {
    * record, so the record read back is the one kept everywhere). Compares the rows themselves:
    * no memory per event, and work only per duplicate.
    */
-  private checkDuplicate(row: EventRow, kept: EventRow): boolean {
+  private checkDuplicate(row: EventRow, kept: EventRow, again: boolean): boolean {
     // A copy rebuilt from CSV columns lacks fields the record has: it differs without conflicting.
     const lossy = isLossy(row) || isLossy(kept);
     const field = lossy ? null : contentDifference(kept, row);
@@ -168,7 +169,8 @@ export class EventStore {
       return true;
     }
     if (!earlier) {
-      noteConflict(this.progress, { eventID: row.id, keptFile: kept.batch.file, file: row.batch.file, field });
+      // Read again, it was listed when first read.
+      if (!again) noteConflict(this.progress, { eventID: row.id, keptFile: kept.batch.file, file: row.batch.file, field });
       return false;
     }
     const dropped = kept.batch.file;

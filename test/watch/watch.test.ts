@@ -206,6 +206,27 @@ describe('watch', () => {
     expect(opened.store.progress.badFiles).toEqual([]);
   });
 
+  it('counts a file read again (it grew) once: its duplicates and conflicting copies are not counted or listed twice', async () => {
+    const dir = folder();
+    const kept = join(dir, deliveryName('111122223333', 'us-east-1', '20240305T1200Z'));
+    const copies = join(dir, deliveryName('111122223333', 'us-east-1', '20240305T1300Z'));
+    writeRecords(kept, [makeEvent('same', 1), makeEvent('forged', 2)]);
+    // A second delivery: one identical copy (a duplicate) and one that differs (a conflict).
+    writeRecords(copies, [makeEvent('same', 1), makeEvent('forged', 2, 'DeleteTrail'), makeEvent('c1', 3)]);
+    const opened = open(dir);
+    await opened.ready;
+    const p = () => opened.store.progress;
+    expect([p().duplicates, p().conflictCount, p().conflicts.length, p().eventsRead]).toEqual([2, 1, 1, 5]);
+    // The second file grows and is read again whole: only its new record counts.
+    writeRecords(copies, [makeEvent('same', 1), makeEvent('forged', 2, 'DeleteTrail'), makeEvent('c1', 3), makeEvent('c2', 4)]);
+    await waitFor(() => opened.store.size === 4, 'the grown file');
+    expect([p().duplicates, p().conflictCount, p().conflicts.length, p().eventsRead]).toEqual([2, 1, 1, 6]);
+    // A copy new in the grown file still counts.
+    writeRecords(copies, [makeEvent('same', 1), makeEvent('forged', 2, 'DeleteTrail'), makeEvent('c1', 3), makeEvent('c2', 4), makeEvent('forged', 5, 'StopLogging')]);
+    await waitFor(() => p().eventsRead === 7, 'the file grown again');
+    expect([p().duplicates, p().conflictCount, p().conflicts.length]).toEqual([3, 2, 2]);
+  });
+
   it('points the rows of a renamed file at its new name, so the records can still be read', async () => {
     const dir = folder();
     const before = join(dir, 'incoming.json');
