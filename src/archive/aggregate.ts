@@ -6,6 +6,7 @@
  */
 import type { TopField, TopResult } from '../investigate/topValues.js';
 import { schemaFor } from '../query/sql/index.js';
+import { errorLabelSql } from '../query/sql/schema.js';
 import { dialectNamed, literal } from '../query/sql/dialect.js';
 import { FINAL_SIGMA, SIGMA } from '../query/fold.js';
 import type { Archive } from './db.js';
@@ -19,11 +20,8 @@ import { foldGrains, grainSql, gridBounds, type BucketGrid } from './histogramGr
  */
 const ARCHIVE = schemaFor(dialectNamed('duckdb'), 'archive');
 
-/**
- * What the Error code column shows of an event (model/failure.ts errorLabel), as error: matches it:
- * the errorCode, or a failed console sign-in's errorMessage; NULL for none.
- */
-export const ERROR_LABEL_SQL = `CASE WHEN errorcode <> '' THEN errorcode WHEN coalesce(${ARCHIVE.failedWithoutCode()}, false) THEN ${ARCHIVE.failedLabel()} END`;
+/** What the Error code column shows of an event (schema.ts errorLabelSql). */
+export const ERROR_LABEL_SQL = errorLabelSql(ARCHIVE.failedWithoutCode(), ARCHIVE.failedLabel());
 
 const TOP_VALUE_SQL: Record<TopField, { one: string } | { project: string; list: string }> = {
   user: { one: 'tt_actor' },

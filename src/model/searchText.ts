@@ -1,9 +1,11 @@
 import type { EventRow, ResourceRef } from './types.js';
 import { foldCase } from '../query/fold.js';
+import { errorLabel } from './failure.js';
 
 /**
  * The values plain query words are matched against, in order: event name,
- * source, actor, user names, resource names and ARNs, source IP, error code,
+ * source, actor, user names, resource names and ARNs, source IP, error code
+ * (as the Error code column shows it: a failed sign-in's errorMessage),
  * region and access key. Empty values are skipped. Stops at, and returns
  * true for, the first value `visit` accepts. User names and resources go
  * through `visitNames` and `visitResources` (by default, each value to visit).
@@ -24,7 +26,8 @@ export function anySearchPart(
   if (row.userNames.length > 0 && visitNames(row.userNames)) return true;
   if (row.resources.length > 0 && visitResources(row.resources)) return true;
   if (row.sourceIp !== '' && visit(row.sourceIp)) return true;
-  if (row.errorCode !== '' && visit(row.errorCode)) return true;
+  const error = errorLabel(row);
+  if (error !== '' && visit(error)) return true;
   if (row.region !== '' && visit(row.region)) return true;
   return row.accessKey !== '' && visit(row.accessKey);
 }

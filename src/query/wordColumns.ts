@@ -3,6 +3,8 @@ import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js'
 import { anyTest, resourcesTest, scalarTest, userNamesTest, withDense, type ColumnContext, type SeqTest } from './columnTests.js';
 import { resourcesOnRowText, scalarOnRowText, type RowTextSearch } from './onRowText.js';
 import { foldCase } from './fold.js';
+import { lookupField, type TextField } from './fields.js';
+import { offColumnsTest } from './offColumns.js';
 
 /** The scalar fields of the search parts (model/searchText.ts anySearchPart). */
 export const SEARCH_SCALARS = ['name', 'source', 'actor', 'errorCode', 'region', 'sourceIp', 'accessKey'] as const;
@@ -135,8 +137,13 @@ interface WordPart {
  */
 export function wordTest(context: ColumnContext, word: string, meant: MeantValues = NOTHING_MEANT): SeqTest {
   const parts = wordParts(context, word, meant);
-  return denseWordTest(context, parts) ?? anyTest(parts.map((part) => part.test()));
+  const test = denseWordTest(context, parts) ?? anyTest(parts.map((part) => part.test()));
+  // A failed sign-in's error label is its errorMessage (searchText.ts), in no search column.
+  const failedSignIns = offColumnsTest(context, ERROR_FIELD, ERROR_FIELD.offColumns!, (value) => includesFolded(value, word));
+  return failedSignIns ? anyTest([test, failedSignIns]) : test;
 }
+
+const ERROR_FIELD = lookupField('error') as TextField;
 
 function wordParts(context: ColumnContext, word: string, meant: MeantValues): WordPart[] {
   const { columns, log } = context;

@@ -65,6 +65,12 @@ const QUERIES = [
   'name:ConsoleLogin -error:"Failed authentication"',
   'error:accessdenied error:NoSuchBucket',
   'error:*Denied* -name:ConsoleLogin',
+  // Plain words search the error label too (model/searchText.ts): a failed sign-in by its errorMessage.
+  'authentication',
+  '"failed auth"',
+  'fail*auth',
+  '-authentication name:ConsoleLogin',
+  'failure',
   'readonly:false',
   '-readonly:true',
   'readonly:true readonly:false',

@@ -192,6 +192,12 @@ describe('combining terms', () => {
     expect(which('error:*')).toEqual([true, true, true, false]);
     // errorcode: is the field table's alias of error: (fields.ts), not the record path: the same answers.
     expect(which('errorCode:"Failed authentication"')).toEqual([true, false, false, false]);
+    // Plain words search the Error code column's value too: a failed sign-in by its message, nothing else by its message.
+    expect(which('authentication')).toEqual([true, false, false, false]);
+    expect(which('"FAILED auth"')).toEqual([true, false, false, false]);
+    expect(which('fail*ion')).toEqual([true, false, false, false]);
+    expect(which('failure')).toEqual([false, true, false, false]);
+    expect(which('-authentication')).toEqual([false, true, true, true]);
   });
 
   it('quoted values keep spaces, escaped quotes and literal stars', () => {

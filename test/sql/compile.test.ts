@@ -81,6 +81,19 @@ describe('SQL golden output', () => {
     );
   });
 
+  it("searches a failed console sign-in's errorMessage with plain words, as its Error code column shows it, on both tables", () => {
+    const label = (schema: 'archive' | 'cloudtrail', dialect: 'duckdb' | 'athena') => {
+      const sql = compileWhere(word('authentication'), { dialect, schema });
+      return sql.slice(sql.indexOf('CASE WHEN coalesce(errorcode'), sql.indexOf(' END', sql.indexOf('CASE WHEN coalesce(errorcode')) + 4);
+    };
+    expect(label('archive', 'duckdb')).toBe(
+      "CASE WHEN coalesce(errorcode, '') <> '' THEN errorcode WHEN coalesce((tt_name = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND coalesce(errormessage, '') <> ''), false) THEN errormessage END",
+    );
+    expect(label('cloudtrail', 'athena')).toBe(
+      "CASE WHEN coalesce(errorcode, '') <> '' THEN errorcode WHEN coalesce((eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure', false))), false) THEN coalesce(nullif(errormessage, ''), 'Failure') END",
+    );
+  });
+
   it('writes source: with its long form and type: with its AWS:: prefix', () => {
     expect(compileWhere(summary('source', glob('iam')), { dialect: 'athena' })).toBe(
       "coalesce((eventsource <> '' AND lower(eventsource) IN ('iam', 'iam.amazonaws.com')), false)",

@@ -420,6 +420,14 @@ function archiveJsonPath(d: Dialect, start: string, rest: readonly string[], fre
 }
 
 /**
+ * What the Error code column shows of an event (model/failure.ts errorLabel), as error: and plain
+ * words match it: the errorCode, or a failed console sign-in's errorMessage; NULL for none.
+ */
+export function errorLabelSql(failedWithoutCode: string, failedLabel: string): string {
+  return `CASE WHEN coalesce(errorcode, '') <> '' THEN errorcode WHEN coalesce(${failedWithoutCode}, false) THEN ${failedLabel} END`;
+}
+
+/**
  * The search text plain words look in, as model/searchText.ts builds it: the values one per line,
  * an empty one (or NULL) skipped, and a resource's ARN only where it is not its name; else a word
  * spanning a line break (`"get\u{a}bob"`) or runs in order (`x-res*x-res`) found lines the row
@@ -450,6 +458,9 @@ export function archiveSchema(d: Dialect, textColumns: ArchiveTextColumns = 'fla
   const resourceNames = d.transform('tt_resources', 'r', 'r.name');
   const resourceArns = d.transform('tt_resources', 'r', 'r.arn');
   const resourceTypes = d.transform('tt_resources', 'r', 'r.type');
+  // normalize() already gives such a record the errorMessage 'Failure' when it has none.
+  const failedWithoutCode = "(tt_name = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND coalesce(errormessage, '') <> '')";
+  const failedLabel = 'errormessage';
   return {
     name: 'archive',
     loweredValues: (field) => (field === 'user' ? 'tt_users' : null),
@@ -496,7 +507,12 @@ export function archiveSchema(d: Dialect, textColumns: ArchiveTextColumns = 'fla
     readOnly: () => 'tt_readonly',
     timeBetween: (min, max) => timeBounds('tt_time', min, max, (ms) => String(Math.round(ms))),
     searchText: () =>
-      searchLines(d, ['tt_name', 'tt_source', 'tt_actor'], { list: 'tt_usernames', nonEmpty: true }, { list: 'tt_resources', name: 'r.name' }, ['sourceipaddress', 'errorcode', 'awsregion', 'tt_accesskey']),
+      searchLines(d, ['tt_name', 'tt_source', 'tt_actor'], { list: 'tt_usernames', nonEmpty: true }, { list: 'tt_resources', name: 'r.name' }, [
+        'sourceipaddress',
+        errorLabelSql(failedWithoutCode, failedLabel),
+        'awsregion',
+        'tt_accesskey',
+      ]),
     fuzzy(field) {
       switch (field) {
         case 'name':
@@ -516,9 +532,8 @@ export function archiveSchema(d: Dialect, textColumns: ArchiveTextColumns = 'fla
     path: (keys, fresh) => archivePath(d, keys, fresh, textColumns, reads),
     params: () => 'concat_ws(chr(10), requestparameters, responseelements, additionaleventdata, serviceeventdetails)',
     eventId: () => 'eventid',
-    // normalize() already gives such a record the errorMessage 'Failure' when it has none.
-    failedWithoutCode: () => "(tt_name = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND coalesce(errormessage, '') <> '')",
-    failedLabel: () => 'errormessage',
+    failedWithoutCode: () => failedWithoutCode,
+    failedLabel: () => failedLabel,
   };
 }
 
@@ -682,6 +697,10 @@ export function cloudtrailSchema(d: Dialect): Schema {
     d.name === 'duckdb'
       ? { value: 'TRY_CAST(eventtime AS TIMESTAMPTZ)', at: (ms: number) => `TIMESTAMPTZ ${literal(iso(ms))}` }
       : { value: 'try(from_iso8601_timestamp(eventtime))', at: (ms: number) => `from_iso8601_timestamp(${literal(iso(ms))})` };
+  const result = d.name === 'duckdb' ? `json_extract_string(responseelements, '$.ConsoleLogin')` : `json_extract_scalar(responseelements, '$.ConsoleLogin')`;
+  const failedWithoutCode = `(eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(${result} = 'Failure', false)))`;
+  // normalize() gives a failed sign-in without an errorMessage the message 'Failure' (model/failure.ts errorMessageOf).
+  const failedLabel = `coalesce(nullif(errormessage, ''), ${literal(CONSOLE_LOGIN_FAILURE)})`;
   return {
     name: 'cloudtrail',
     summary(field) {
@@ -730,7 +749,7 @@ export function cloudtrailSchema(d: Dialect): Schema {
     searchText: () =>
       searchLines(d, ['eventname', 'eventsource', user.actor], { list: d.array(user.names), nonEmpty: false }, { list: 'resources', name: nameFromArnSql(d, 'r.arn') }, [
         'sourceipaddress',
-        'errorcode',
+        errorLabelSql(failedWithoutCode, failedLabel),
         'awsregion',
         `${UI}.accesskeyid`,
       ]),
@@ -753,12 +772,7 @@ export function cloudtrailSchema(d: Dialect): Schema {
     path: (keys, fresh) => cloudtrailPath(d, keys, fresh),
     params: () => 'concat_ws(chr(10), requestparameters, responseelements, additionaleventdata, serviceeventdetails)',
     eventId: () => 'eventid',
-    failedWithoutCode: () => {
-      const result =
-        d.name === 'duckdb' ? `json_extract_string(responseelements, '$.ConsoleLogin')` : `json_extract_scalar(responseelements, '$.ConsoleLogin')`;
-      return `(eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(${result} = 'Failure', false)))`;
-    },
-    // normalize() gives a failed sign-in without an errorMessage the message 'Failure' (model/failure.ts errorMessageOf).
-    failedLabel: () => `coalesce(nullif(errormessage, ''), ${literal(CONSOLE_LOGIN_FAILURE)})`,
+    failedWithoutCode: () => failedWithoutCode,
+    failedLabel: () => failedLabel,
   };
 }
