@@ -17,11 +17,14 @@
  *   `|re|i` or a leading `(?i)`; `m` and `s` add those flags (sigmaRegex.ts
  *   turns Sigma's PCRE-flavoured syntax into JavaScript's).
  * - `exists: true|false`; `cidr` is an IPv4 or IPv6 block.
- * - Everything else (expand placeholders, fieldref, base64, wide, windash,
+ * - `fieldref` names another field: the value of this one equals its value
+ *   (any case), or with contains/startswith/endswith holds it there (ast.ts
+ *   compare node).
+ * - Everything else (expand placeholders, base64, wide, windash,
  *   numeric comparisons, neq, time parts) throws Unsupported: the rule is listed
  *   as not run, with this reason, never run with the term dropped.
  */
-import { and, not, or, splitPath, type FieldRef, type QueryNode, type ValueMatch } from '../query/ast.js';
+import { and, not, or, splitPath, type CompareNode, type PathRef, type QueryNode, type ValueMatch } from '../query/ast.js';
 import { foldPattern } from '../query/fold.js';
 import { asPcre, sigmaRegex } from './sigmaRegex.js';
 import { Unsupported } from './unsupported.js';
@@ -33,7 +36,6 @@ const TRANSFORMS = new Set(['contains', 'startswith', 'endswith']);
 const REGEX_FLAGS: Record<string, string> = { i: 'i', ignorecase: 'i', m: 'm', multiline: 'm', s: 's', dotall: 's' };
 const NOT_SUPPORTED: Record<string, string> = {
   expand: 'placeholders (|expand) need values from the runtime that trailtop does not have',
-  fieldref: 'comparing one field with another (|fieldref) is not supported',
   base64: 'the |base64 modifier is not supported',
   base64offset: 'the |base64offset modifier is not supported',
   utf16: 'the |utf16 modifier is not supported',
@@ -186,6 +188,7 @@ export function compileFieldEntry(key: string, raw: unknown): QueryNode {
   let exists = false;
   let cidr = false;
   let cased = false;
+  let fieldref = false;
   for (const modifier of modifiers) {
     const reason = NOT_SUPPORTED[modifier];
     if (reason) throw new Unsupported(`${field}: ${reason}`);
@@ -198,18 +201,20 @@ export function compileFieldEntry(key: string, raw: unknown): QueryNode {
     else if (modifier === 'exists') exists = true;
     else if (modifier === 'cidr') cidr = true;
     else if (modifier === 'cased') cased = true;
+    else if (modifier === 'fieldref') fieldref = true;
     else throw new Unsupported(`${field}: unknown modifier |${modifier}`);
   }
-  if ([transform !== null, regex, exists, cidr].filter(Boolean).length > 1) {
+  if ([transform !== null, regex, exists, cidr].filter(Boolean).length > 1 || (fieldref && (regex || exists || cidr || cased))) {
     throw new Unsupported(`${field}: modifiers ${modifiers.map((m) => `|${m}`).join('')} do not combine`);
   }
-  const ref: FieldRef = { kind: 'path', path: splitPath(field) };
+  const ref: PathRef = { kind: 'path', path: splitPath(field) };
   const values = Array.isArray(raw) ? (raw as unknown[]) : [raw];
   // No value to test: an OR of none is false and an AND of none true, so `x: []` never fired and
   // `x|contains|all: []` fired on every event; Sigma gives neither a meaning, so the rule is listed.
   if (values.length === 0) throw new Unsupported(`${field}: an empty list of values`);
   const nodes = values.map((value): QueryNode => {
     if (value !== null && typeof value === 'object') throw new Unsupported(`${field}: a value is a ${Array.isArray(value) ? 'nested list' : 'map'}, not a string`);
+    if (fieldref) return compareNode(field, ref, value, transform);
     const scalar = value as Scalar;
     if (exists) {
       const wanted = typeof scalar === 'boolean' ? scalar : scalarText(scalar).toLowerCase();
@@ -237,6 +242,13 @@ export function compileFieldEntry(key: string, raw: unknown): QueryNode {
     return { kind: 'field', ref, match: piecesMatch(withTransform(sigmaPieces(text), transform), cased) };
   });
   return all ? and(nodes) : or(nodes);
+}
+
+/** `field|fieldref: other`: this field's value against the value of the field `other` names. */
+function compareNode(field: string, ref: PathRef, value: unknown, transform: string | null): QueryNode {
+  if (typeof value !== 'string' || value.trim() === '') throw new Unsupported(`${field}|fieldref: the value must name a field`);
+  const position = transform === null ? 'equals' : (transform as CompareNode['position']);
+  return { kind: 'compare', left: ref, right: { kind: 'path', path: splitPath(value.trim()) }, position };
 }
 
 /**

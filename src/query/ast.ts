@@ -56,6 +56,11 @@
  *   (Refined by issue 14.)
  * - A `field` node is true when ANY of the ref's values satisfies `match`.
  *   So `not(field)` is "no value satisfies", which for `exists` is absence.
+ * - A `compare` node (Sigma's `|fieldref`) is true when some value of its
+ *   left path and some value of its right path (each as a path ref yields
+ *   them) are equal, any case; with `position`, when the left value
+ *   contains, starts with or ends with the right one. A side without a value
+ *   makes it false.
  * - `and` of no children is true; `or` of no children is false.
  */
 
@@ -133,6 +138,17 @@ export interface TagNode {
   readonly match: ValueMatch;
 }
 
+/** A ref into the raw record (FieldRef's `path`). */
+export type PathRef = Extract<FieldRef, { readonly kind: 'path' }>;
+
+/** One record path's values against another's (Sigma's `a|fieldref: b`); see the meaning above. */
+export interface CompareNode {
+  readonly kind: 'compare';
+  readonly left: PathRef;
+  readonly right: PathRef;
+  readonly position: 'equals' | 'contains' | 'startswith' | 'endswith';
+}
+
 export type QueryNode =
   | { readonly kind: 'and'; readonly children: readonly QueryNode[] }
   | { readonly kind: 'or'; readonly children: readonly QueryNode[] }
@@ -141,7 +157,8 @@ export type QueryNode =
   | FieldNode
   | WordNode
   | TimeNode
-  | TagNode;
+  | TagNode
+  | CompareNode;
 
 export const TRUE: QueryNode = { kind: 'const', value: true };
 export const FALSE: QueryNode = { kind: 'const', value: false };
@@ -188,6 +205,8 @@ export function hasDeepTerm(node: QueryNode): boolean {
       return hasDeepTerm(node.child);
     case 'field':
       return node.ref.kind !== 'summary';
+    case 'compare':
+      return true;
     default:
       return false;
   }

@@ -217,16 +217,14 @@ class Compiler {
         const member = tagMembership(node, this.options.tags);
         return { cost: COST_TAG, test: (row) => member(row) };
       }
+      case 'compare':
+        return deepStep(positive);
     }
   }
 
   private field(node: FieldNode, positive: boolean): Step {
     const ref = node.ref;
-    if (ref.kind !== 'summary') {
-      // Decided from the record (recordMatch.ts); here only as wide as it could be.
-      const value = positive;
-      return { cost: COST_DEEP, test: value ? () => true : () => false, bind: () => (value ? ALWAYS : NEVER) };
-    }
+    if (ref.kind !== 'summary') return deepStep(positive);
     const field = lookupField(ref.name);
     if (!field) throw new Error(`query AST names no field '${ref.name}'`);
     if (field.kind === 'text') {
@@ -415,6 +413,11 @@ function fieldStepWith(field: TextField, matches: ValueVisitor): Step {
         return anyTest(tests);
       }),
   };
+}
+
+/** A term decided from the record (recordMatch.ts): on rows only as wide as it could be. */
+function deepStep(positive: boolean): Step {
+  return { cost: COST_DEEP, test: positive ? () => true : () => false, bind: () => (positive ? ALWAYS : NEVER) };
 }
 
 function negate(test: Predicate): Predicate {

@@ -2,9 +2,10 @@ import { objectOf, text } from '../model/actor.js';
 import { normalize } from '../model/normalize.js';
 import { RecordBatch } from '../model/recordBatch.js';
 import type { EventRow } from '../model/types.js';
-import type { FieldNode, QueryNode } from './ast.js';
+import type { CompareNode, FieldNode, QueryNode } from './ast.js';
 import { booleanDecider, compileNode, fieldVisitor, tagMembership, type CompileOptions } from './compile.js';
 import { lookupField } from './fields.js';
+import { foldCase } from './fold.js';
 import { pathValueMatcher } from './valueMatch.js';
 
 type Loose = Readonly<Record<string, unknown>>;
@@ -24,6 +25,14 @@ export type RowRecordMatcher = (record: unknown, row: EventRow | null) => boolea
 export const PARAMS_KEYS = ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'] as const;
 
 const EMPTY: Loose = {};
+
+/** How a compare node's left value (folded) stands to a right one. */
+const RELATIONS: Record<CompareNode['position'], (left: string, right: string) => boolean> = {
+  equals: (left, right) => left === right,
+  contains: (left, right) => left.includes(right),
+  startswith: (left, right) => left.startsWith(right),
+  endswith: (left, right) => left.endsWith(right),
+};
 
 /** Cheap parts first: a path walk or a plain field costs little, normalizing the record more, the params text most. */
 const COST_DIRECT = 1;
@@ -134,7 +143,34 @@ class RecordCompiler {
       case 'word':
       case 'time':
         return this.byRow(node);
+      case 'compare':
+        return this.compare(node);
     }
+  }
+
+  /** Sigma's `|fieldref`: the right path's values, folded, then each left value against them (ast.ts). */
+  private compare(node: CompareNode): Part {
+    const state = this.state;
+    const { left, right } = node;
+    const relates = RELATIONS[node.position];
+    const rights: string[] = [];
+    const collect = (value: string): boolean => {
+      rights.push(foldCase(value));
+      return false;
+    };
+    const related = (value: string): boolean => {
+      const folded = foldCase(value);
+      for (let k = 0; k < rights.length; k++) if (relates(folded, rights[k]!)) return true;
+      return false;
+    };
+    return {
+      cost: COST_DIRECT,
+      test: () => {
+        rights.length = 0;
+        visitPath(state.record, right.path, 0, collect);
+        return rights.length > 0 && visitPath(state.record, left.path, 0, related);
+      },
+    };
   }
 
   /** The event list's own row test over the normalized record. */
@@ -250,6 +286,10 @@ export function recordKeysRead(ast: QueryNode): string[] | null {
         if (node.ref.kind === 'path') keys.add(node.ref.path[0]!);
         else if (node.ref.kind === 'params') for (const key of PARAMS_KEYS) keys.add(key);
         else return false;
+        return true;
+      case 'compare':
+        keys.add(node.left.path[0]!);
+        keys.add(node.right.path[0]!);
         return true;
       default:
         return false;

@@ -127,7 +127,11 @@ describe('values', () => {
 
   test('what cannot run throws Unsupported with the field and reason', () => {
     const cases: [string, unknown, RegExp][] = [
-      ['a|fieldref', 'b', /a: comparing one field with another/],
+      ['a|fieldref', '', /a\|fieldref: the value must name a field/],
+      ['a|fieldref', 5, /a\|fieldref: the value must name a field/],
+      ['a|fieldref|re', 'b', /a: modifiers \|fieldref\|re do not combine/],
+      ['a|fieldref|cased', 'b', /do not combine/],
+      ['a|fieldref|exists', 'b', /do not combine/],
       ['a|expand', '%x%', /placeholders/],
       ['a|base64offset|contains', 'x', /base64offset/],
       ['a|gt', 5, /numeric/],

@@ -105,6 +105,13 @@ function entryMatches(record: unknown, key: string, raw: unknown): boolean {
       return values.some((v) => re.test(v));
     }
     if (modifiers.includes('cidr')) return values.some((v) => inCidr(v, text));
+    if (modifiers.includes('fieldref')) {
+      // Another field's values, any case: equal, or contained, at the start or the end.
+      const others = valuesAt(record, text).map((o) => o.toLowerCase());
+      const relates = (v: string, o: string): boolean =>
+        modifiers.includes('contains') ? v.includes(o) : modifiers.includes('startswith') ? v.startsWith(o) : modifiers.includes('endswith') ? v.endsWith(o) : v === o;
+      return values.some((v) => others.some((o) => relates(v.toLowerCase(), o)));
+    }
     let pattern = text;
     if (modifiers.includes('contains')) pattern = `*${pattern}*`;
     if (modifiers.includes('startswith')) pattern = `${pattern}*`;

@@ -4,8 +4,7 @@
  * built-in pack. The table was written by reading each rule against the
  * technique's events (and checked with jq), not by running the engine, so a
  * misreading that the engine and the brute-force reference of datasets.test.ts
- * shared would show here. Why some techniques fire nothing: the SigmaHQ rule
- * for UpdateLoginProfile uses fieldref (not run); the EC2 user-data rule wants
+ * shared would show here. Why some techniques fire nothing: the EC2 user-data rule wants
  * requestParameters.attribute, which the SDK's call does not log; the IMDS rule
  * wants an `assumed-role/aws:` ARN, which stolen role credentials do not carry.
  * Three have no rule on purpose: lambda-overwrite-code (UpdateFunctionCode is
@@ -65,7 +64,9 @@ const EXPECTED: Record<string, Record<string, number>> = {
   'aws.persistence.lambda-overwrite-code': {},
   'aws.persistence.rolesanywhere-create-trust-anchor': { 'builtin/roles_anywhere_trust_anchor': 1 },
   'aws.persistence.sts-federation-token': { 'builtin/federation_token_issued': 1 },
-  'aws.privilege-escalation.iam-update-user-login-profile': { 'builtin/login_profile_created_or_changed': 1 },
+  // The SigmaHQ rule's filter (userIdentity.arn|fieldref: requestParameters.userName) spares a user changing
+  // their own password; an ARN never equals a bare user name, so it spares none: it fires.
+  'aws.privilege-escalation.iam-update-user-login-profile': { aws_update_login_profile: 1, 'builtin/login_profile_created_or_changed': 1 },
 };
 
 describe.skipIf(!present)('Stratus Red Team detonations: the rules each technique fires', () => {

@@ -94,6 +94,23 @@ describe('SQL golden output', () => {
     );
   });
 
+  it("writes Sigma's |fieldref as one path's folded values against another's, in both dialects", () => {
+    const compare = (position: 'equals' | 'contains' | 'startswith' | 'endswith'): QueryNode => ({
+      kind: 'compare',
+      left: { kind: 'path', path: ['userIdentity', 'arn'] },
+      right: { kind: 'path', path: ['userIdentity', 'userName'] },
+      position,
+    });
+    const arn = "replace(lower(useridentity.arn), 'ς', 'σ')";
+    const name = "replace(lower(useridentity.username), 'ς', 'σ')";
+    expect(compileWhere(compare('equals'), { dialect: 'athena' })).toBe(`coalesce(coalesce(${arn} = ${name}, false), false)`);
+    expect(compileWhere(compare('contains'), { dialect: 'duckdb', schema: 'cloudtrail' })).toBe(`coalesce(coalesce(strpos(${arn}, ${name}) > 0, false), false)`);
+    expect(compileWhere(compare('startswith'), { dialect: 'athena' })).toBe(`coalesce(coalesce(strpos(${arn}, ${name}) = 1, false), false)`);
+    expect(compileWhere(compare('endswith'), { dialect: 'athena' })).toBe(
+      `coalesce(coalesce((length(${name}) <= length(${arn}) AND substr(${arn}, length(${arn}) - length(${name}) + 1) = ${name}), false), false)`,
+    );
+  });
+
   it('writes source: with its long form and type: with its AWS:: prefix', () => {
     expect(compileWhere(summary('source', glob('iam')), { dialect: 'athena' })).toBe(
       "coalesce((eventsource <> '' AND lower(eventsource) IN ('iam', 'iam.amazonaws.com')), false)",

@@ -7,7 +7,7 @@
  * or FALSE, never NULL, so `not` means what ast.ts says (NOT NULL would drop
  * rows that the in-memory engine keeps).
  */
-import type { FieldNode, GlobPattern, QueryNode, TagContext, TagNode, ValueMatch, WordNode } from '../ast.js';
+import type { CompareNode, FieldNode, GlobPattern, QueryNode, TagContext, TagNode, ValueMatch, WordNode } from '../ast.js';
 import { lookupField, type TextField } from '../fields.js';
 import { matchesWhole } from '../pattern.js';
 import { dialectNamed, literal, type Dialect, type DialectName } from './dialect.js';
@@ -211,7 +211,33 @@ class Compiler {
         return `coalesce(${this.schema.timeBetween(node.min, node.max)}, false)`;
       case 'tag':
         return this.tag(node);
+      case 'compare':
+        return this.compare(node);
     }
+  }
+
+  /** Sigma's `|fieldref` (ast.ts): some value of the left path relates to some value of the right, both folded. */
+  private compare(node: CompareNode): string {
+    const sides = [node.left, node.right].map((ref) => {
+      const source = this.schema.path(ref.path, this.fresh);
+      if (source.onlyExists) throw new SqlCompileError(source.onlyExists);
+      return source;
+    });
+    // Folded as fold.ts foldCase folds: lower() already makes İ an i and Σ a σ, but keeps a final ς.
+    const fold = (x: string): string => `replace(lower(${x}), ${literal(FINAL_SIGMA)}, ${literal(SIGMA)})`;
+    const relation = (l: string, r: string): string => {
+      switch (node.position) {
+        case 'equals':
+          return `${l} = ${r}`;
+        case 'contains':
+          return `strpos(${l}, ${r}) > 0`;
+        case 'startswith':
+          return `strpos(${l}, ${r}) = 1`;
+        case 'endswith':
+          return `(length(${r}) <= length(${l}) AND substr(${l}, length(${l}) - length(${r}) + 1) = ${r})`;
+      }
+    };
+    return this.anyValue(sides[0]!, (l) => this.anyValue(sides[1]!, (r) => relation(fold(l), fold(r)), false), false);
   }
 
   private field(node: FieldNode): string {
