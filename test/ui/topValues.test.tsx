@@ -76,9 +76,34 @@ describe('top values view', () => {
     expect(lines[0]).toContain('SSO/AdanAlvarez ');
     expect(lines[1]).toContain('SSO/TrailDiscover ');
     expect(lines[2]).toContain('deploy-role/build-42 ');
-    // Whole where they fit; another field's long values are cut as before.
+    // Whole where they fit; another field's long values get no SSO/ short form, and two that would read
+    // the same cut from their end (AWSReservedSSO_Administrat…) are cut in their middle.
     expect(topLines(result, 'utc', 200).lines[0]).toContain(users[0]);
-    expect(topLines({ ...result, field: 'agent' as const }, 'utc', 79).lines[0]).toContain('AWSReservedSSO_Administrat…');
+    const agents = topLines({ ...result, field: 'agent' as const }, 'utc', 79).lines;
+    expect(agents[0]).toContain('AWSReser…47002b/AdanAlvarez');
+    expect(agents[2]).toContain('arn:aws:sts::111111111111:…');
+  });
+
+  it('users of different permission sets never read the same at 80 columns (SSO/AdanAlvarez twice)', () => {
+    const value = (text: string) => ({ value: text, count: 3, first: Date.UTC(2024, 0, 1), last: Date.UTC(2025, 0, 1) });
+    // From the traildiscover data set: two Administrator sets, one ReadOnly, the same person; two hashes one digit apart.
+    const users = [
+      'AWSReservedSSO_AdministratorAccess_1b74cd717d47002b/AdanAlvarez',
+      'AWSReservedSSO_AdministratorAccess_2276cacebc31d3eb/AdanAlvarez',
+      'AWSReservedSSO_ReadOnlyAccess_ff7f8c5c5851db50/AdanAlvarez',
+      'AWSReservedSSO_AdministratorAccess_6c63ce732f255555/TrailDiscover',
+      'AWSReservedSSO_AdministratorAccess_6c63ce732f555555/TrailDiscover',
+      'AWSReservedSSO_ReadOnlyAccess_ff7f8c5c5851aa00/bob',
+    ];
+    const result = { field: 'user' as const, values: users.map(value), rows: 18, empty: 0, distinct: users.length };
+    const lines = topLines(result, 'utc', 79).lines;
+    const shown = lines.map((line) => line.slice(14, 14 + 29).trimEnd());
+    expect(new Set(shown).size).toBe(users.length);
+    expect(shown[0]).toMatch(/^SSO\/Admi.*47002b\/AdanAlvarez$/);
+    expect(shown[2]).toMatch(/^SSO\/Read.*51db50\/AdanAlvarez$/);
+    expect(shown[3]).toMatch(/f255555\/TrailDiscover$/);
+    // A user alone under its short form keeps it.
+    expect(shown[5]).toBe('SSO/bob');
   });
 
   it('T opens it on users with counts, Tab moves to source IPs, Enter filters by the selected one, [ comes back', async () => {
