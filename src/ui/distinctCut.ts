@@ -47,13 +47,41 @@ function colliding(texts: readonly string[], values: readonly CutValue[]): Set<n
  * differ read the same: those are cut in their middle from `whole` instead, and where even that
  * matches (hashes that differ in one character), cut from their start.
  */
-export function distinctCuts(values: readonly CutValue[], width: number): string[] {
+export function distinctCuts(values: readonly CutValue[], width: number, options: { commonPrefixFirst?: boolean } = {}): string[] {
   const texts = values.map((v) => truncate(v.shown, width));
-  const fallbacks = [(text: string) => truncateMiddle(text, width), (text: string) => truncateStart(text, width)];
-  for (const cut of fallbacks) {
+  type Fallback = (same: ReadonlySet<number>) => void;
+  const each = (cut: (text: string) => string): Fallback => (same) => {
+    for (const i of same) texts[i] = cut(values[i]!.whole);
+  };
+  const fallbacks: Fallback[] = [each((text) => truncateMiddle(text, width)), each((text) => truncateStart(text, width))];
+  if (options.commonPrefixFirst) fallbacks.unshift((same) => dropCommonPrefix(texts, values, same, width));
+  for (const fallback of fallbacks) {
     const same = colliding(texts, values);
     if (same.size === 0) break;
-    for (const i of same) texts[i] = cut(values[i]!.whole);
+    fallback(same);
   }
   return texts;
 }
+
+/**
+ * Each group of values that read the same loses the words its members share at their start
+ * (`stratus-red-team-ec2-get…` and `stratus-red-team-get-usr…` read `…ec2-get…`, `…get-usr…` in a
+ * legend cut to 9 cells), cut at the last separator inside it so no word is split.
+ */
+function dropCommonPrefix(texts: string[], values: readonly CutValue[], same: ReadonlySet<number>, width: number): void {
+  const groups = new Map<string, number[]>();
+  for (const i of same) groups.set(texts[i]!, [...(groups.get(texts[i]!) ?? []), i]);
+  const mark = ellipsis();
+  for (const members of groups.values()) {
+    const wholes = members.map((i) => values[i]!.whole);
+    let shared = 0;
+    while (shared < wholes[0]!.length && wholes.every((w) => w[shared] === wholes[0]![shared])) shared++;
+    if (shared === 0) continue;
+    const cutAt = Math.max(...SEPARATORS.map((sep) => wholes[0]!.lastIndexOf(sep, shared - 1))) + 1;
+    if (cutAt <= 0 || wholes.some((w) => w.length <= cutAt)) continue;
+    for (const i of members) texts[i] = truncate(mark + values[i]!.whole.slice(cutAt), width);
+  }
+}
+
+/** Where a shared start may be cut: after one of these, never inside a word. */
+const SEPARATORS = ['-', '_', '/', '.', ':', '@', ' '];

@@ -24,6 +24,14 @@ describe('distinctCuts', () => {
     expect(distinctCuts(values, 14)).toEqual(['SSO/…111/alice', 'SSO/…222/alice']);
   });
 
+  it('asked to, drops the words a group shares at its start before cutting its middle', () => {
+    const values = ['team-red-alpha-role/s1', 'team-red-beta-role/s2', 'team-blue/s3'].map((v) => ({ shown: v, whole: v }));
+    expect(distinctCuts(values, 9, { commonPrefixFirst: true })).toEqual(['…alpha-r…', '…beta-ro…', 'team-blu…']);
+    // Nothing shared at a word's end: the middle cut as without it.
+    const bare = ['abcdefghij1', 'abcdefghij2'].map((v) => ({ shown: v, whole: v }));
+    expect(distinctCuts(bare, 8, { commonPrefixFirst: true })).toEqual(distinctCuts(bare, 8));
+  });
+
   it('never splits a wide character or goes over the width', () => {
     const text = '删除存储桶删除存储桶删除存储桶';
     for (let w = 1; w < 20; w++) expect(displayWidth(truncateMiddle(text, w))).toBeLessThanOrEqual(w);

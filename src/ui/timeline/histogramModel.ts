@@ -12,8 +12,9 @@ import type { EventStore } from '../../store/eventStore.js';
 import { lookupField } from '../../query/fields.js';
 import { joinConjuncts, topLevelConjuncts } from '../../query/conjuncts.js';
 import { sanitize } from '../../term/sanitize.js';
-import { displayWidth, truncate } from '../../term/width.js';
+import { displayWidth } from '../../term/width.js';
 import { shortPrincipal } from '../columns.js';
+import { distinctCuts } from '../distinctCut.js';
 import { formatCount } from '../format.js';
 import { own } from '../../term/glyphs.js';
 import {
@@ -369,10 +370,19 @@ export function spanText(start: number, end: number, size: BucketSize, zone: Tim
  * Center users were five `AWSReserv…` in the legend at 80 columns.
  */
 export function partLabel(name: string, max = 24): string {
-  const clean = sanitize(name.replace(/\.amazonaws\.com$/, ''));
-  if (displayWidth(clean) <= max) return clean;
-  const short = sanitize(shortPrincipal(name));
-  return displayWidth(short) > max ? truncate(short, max) : short;
+  return partLabels([name], max)[0]!;
+}
+
+/**
+ * The parts' labels side by side (the legend, the bucket's line): as partLabel, but names that would read
+ * the same cut (four `stratus-r…` roles in an 80-column legend) lose their shared start instead (`…ec2-get…`).
+ */
+export function partLabels(names: readonly string[], max = 24): string[] {
+  const values = names.map((name) => {
+    const clean = sanitize(name.replace(/\.amazonaws\.com$/, ''));
+    return { shown: displayWidth(clean) <= max ? clean : sanitize(shortPrincipal(name)), whole: clean };
+  });
+  return distinctCuts(values, max, { commonPrefixFirst: true });
 }
 
 export type { Bucket };
