@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
-import { topLines } from '../../src/ui/investigate/topValuesModel.js';
+import { percent, topLines } from '../../src/ui/investigate/topValuesModel.js';
 import { shareBar } from '../../src/ui/shareBar.js';
 import { makeRow } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -82,6 +82,17 @@ describe('top values view', () => {
     const agents = topLines({ ...result, field: 'agent' as const }, 'utc', 79).lines;
     expect(agents[0]).toContain('AWSReser…47002b/AdanAlvarez');
     expect(agents[2]).toContain('arn:aws:sts::111111111111:…');
+  });
+
+  it('a share never reads 0.0% for a value that is there, nor 100% for one some events lack', () => {
+    // The samples' escape-sequence user agent: 1 of 3,966 events.
+    const value = (text: string, count: number) => ({ value: text, count, first: 0, last: 60_000 });
+    const few = topLines({ field: 'agent' as const, values: [value('aws-cli/2', 3965), value('evil', 1)], rows: 3966, empty: 0, distinct: 2 }, 'utc', 100).lines;
+    expect(few[0]).toMatch(/^ *3,965 {3}>99% /);
+    expect(few[1]).toMatch(/^ *1 {2}<0\.1% /);
+    expect(percent(5, 10_000)).toBe('0.1%');
+    expect(percent(10, 10)).toBe('100%');
+    expect(percent(0, 10)).toBe('0%');
   });
 
   it('users of different permission sets never read the same at 80 columns (SSO/AdanAlvarez twice)', () => {

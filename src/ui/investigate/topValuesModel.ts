@@ -14,9 +14,15 @@ import { own } from '../../term/glyphs.js';
 
 const BAR = 10;
 
-function percent(count: number, total: number): string {
+/**
+ * A count's share of the events: a value one event in 4,000 holds is `<0.1%`, never `0.0%` (as though it
+ * were not there), and one all but a few hold is `>99%`, never `100%` (as though every event had it).
+ */
+export function percent(count: number, total: number): string {
   if (total <= 0) return '';
   const p = (count / total) * 100;
+  if (p > 0 && p < 0.05) return '<0.1%';
+  if (p >= 99.5 && count < total) return '>99%';
   return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
