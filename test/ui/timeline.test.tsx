@@ -161,6 +161,24 @@ describe('the histogram (model)', () => {
     expect(s.cursor).toBeGreaterThanOrEqual(T0);
   });
 
+  it('zooming in lands on the first smaller bucket with events inside the old one, not on its empty start', () => {
+    // A day whose events are all at 14:00-14:53 (burstRows): zoomed to 1 h from 1 d, the cursor was on 00:00,
+    // fourteen empty lines above the burst, and on down the burst left the screen.
+    const rows = [...burstRows()].sort((a, b) => b.time - a.time);
+    const dayIndex = BUCKET_SIZES.findIndex((size) => size.label === '1d');
+    const day = { sizeIndex: dayIndex, cursor: Date.UTC(2024, 2, 5), cursorRow: 3, anchor: null, stack: 'errors' as const };
+    let s = zoom(day, 'utc', 'in', rows);
+    expect(BUCKET_SIZES[s.sizeIndex]!.label).toBe('12h');
+    expect(new Date(s.cursor).toISOString()).toBe('2024-03-05T12:00:00.000Z');
+    for (let i = 0; i < 3; i++) s = zoom(s, 'utc', 'in', rows);
+    expect(BUCKET_SIZES[s.sizeIndex]!.label).toBe('1h');
+    expect(new Date(s.cursor).toISOString()).toBe('2024-03-05T14:00:00.000Z');
+    // Without rows (or with none inside), the first smaller bucket, as before.
+    expect(new Date(zoom(day, 'utc', 'in').cursor).toISOString()).toBe('2024-03-05T00:00:00.000Z');
+    // A span keeps the time it covers.
+    expect(new Date(zoom({ ...day, anchor: day.cursor }, 'utc', 'in', rows).cursor).toISOString()).toBe('2024-03-05T00:00:00.000Z');
+  });
+
   it('zooming in from a month lands on the first week inside it, not the Monday before the 1st', () => {
     const month = BUCKET_SIZES.findIndex((size) => size.label === '1mo');
     const november = Date.UTC(2024, 10, 1); // a Friday: its week began on Monday 10-28

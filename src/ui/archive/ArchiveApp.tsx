@@ -52,7 +52,7 @@ import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
 import { HistogramChart } from '../timeline/HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
 import { stripHeight } from '../timeline/stripModel.js';
-import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState, type ZoomKeep } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, ARCHIVE_GROUND, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
@@ -493,7 +493,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
    * bucket cap (the user zoomed nowhere).
    */
   const loadHistogram = useCallback(
-    async (sizeIndex: number, fitRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
+    async (sizeIndex: number, fitRows: number, { keep, recount = false }: { keep?: ZoomKeep | undefined; recount?: boolean } = {}) => {
       const mine = ++ticket.current.histo;
       loading.current.histo = true;
       setBusy(own('counting…'));
