@@ -75,13 +75,18 @@ function dropCommonPrefix(texts: string[], values: readonly CutValue[], same: Re
   for (const members of groups.values()) {
     const wholes = members.map((i) => values[i]!.whole);
     let shared = 0;
-    while (shared < wholes[0]!.length && wholes.every((w) => w[shared] === wholes[0]![shared])) shared++;
-    if (shared === 0) continue;
+    const limit = Math.min(wholes[0]!.length, SHARED_LIMIT);
+    while (shared < limit && wholes.every((w) => w[shared] === wholes[0]![shared])) shared++;
+    // None shared, or more than any screen shows (a hostile megabyte value): the middle cut follows.
+    if (shared === 0 || shared === SHARED_LIMIT) continue;
     const cutAt = Math.max(...SEPARATORS.map((sep) => wholes[0]!.lastIndexOf(sep, shared - 1))) + 1;
     if (cutAt <= 0 || wholes.some((w) => w.length <= cutAt)) continue;
     for (const i of members) texts[i] = truncate(mark + values[i]!.whole.slice(cutAt), width);
   }
 }
+
+/** The longest shared start looked for: a log value can be megabytes. */
+const SHARED_LIMIT = 4096;
 
 /** Where a shared start may be cut: after one of these, never inside a word. */
 const SEPARATORS = ['-', '_', '/', '.', ':', '@', ' '];

@@ -32,6 +32,13 @@ describe('distinctCuts', () => {
     expect(distinctCuts(bare, 8, { commonPrefixFirst: true })).toEqual(distinctCuts(bare, 8));
   });
 
+  it('looks for a shared start only as far as a screen could show (a log value can be megabytes)', () => {
+    const shared = 'k-'.repeat(3000);
+    const values = [`${shared}alpha`, `${shared}beta`].map((v) => ({ shown: v, whole: v }));
+    // Past the limit the shared start is not dropped: the middle cut, as for values that share nothing.
+    expect(distinctCuts(values, 12, { commonPrefixFirst: true })).toEqual(distinctCuts(values, 12));
+  });
+
   it('never splits a wide character or goes over the width', () => {
     const text = '删除存储桶删除存储桶删除存储桶';
     for (let w = 1; w < 20; w++) expect(displayWidth(truncateMiddle(text, w))).toBeLessThanOrEqual(w);
