@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, errorColumn, type CompiledQuery, type QueryError, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
 import { operatorWordHint } from '../query/operatorWords.js';
+import { timeRangeHint } from '../query/timeRangeHint.js';
 import { parseTimeValue } from '../query/time.js';
 import { UsageError, VersionRequested } from './usageError.js';
 
@@ -151,7 +152,8 @@ const noted = new Set<string>();
  * runs; the exit status is its own). Once per query text, for a query that parsed.
  */
 export function noteQueryWords(source: string): void {
-  const hint = operatorWordHint(source);
+  // Time terms that leave no time between them are noted the same way (query/timeRangeHint.ts).
+  const hint = operatorWordHint(source) || timeRangeHint(source);
   if (hint === '' || noted.has(source)) return;
   noted.add(source);
   process.stderr.write(`trailtop: note: ${hint}\n`);

@@ -32,16 +32,27 @@
  *    between two emoji stays: it builds one emoji, see ZWJ below), word joiner
  *    and invisible operators U+2060-U+2064, deprecated format U+206A-U+206F,
  *    BOM U+FEFF, interlinear annotation U+FFF9-U+FFFB, musical format
- *    U+1D173-U+1D17A, and tag characters U+E0000-U+E007F
+ *    U+1D173-U+1D17A, tag characters U+E0000-U+E007F, shorthand format controls
+ *    U+1BCA0-U+1BCA3, the rest of the default-ignorable plane 14 (U+E0080-U+E0FFF),
+ *    and variation selectors U+FE00-U+FE0F and U+E0100-U+E01EF (`ad\ufe0fmin` drew
+ *    as `admin`; one right after an emoji, a keycap's digit or a CJK ideograph
+ *    stays: it picks that character's form, see VARIATION below)
  */
 const UNSAFE_CLASS =
   '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2028\\u2029' +
-  '\\u2060-\\u2064\\u2066-\\u206f\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb\\ud800-\\udfff\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e007f}';
+  '\\u2060-\\u2064\\u2066-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\ufffb\\ud800-\\udfff\\u{1bca0}-\\u{1bca3}\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e0fff}';
 
 const ZWJ = '\u200d';
 /** An emoji (or its skin tone or presentation selector) right before a joiner, and an emoji right after it. */
 const PICTOGRAPH_BEFORE = /[\p{Extended_Pictographic}\u{1f3fb}-\u{1f3ff}\ufe0f]$/u;
 const PICTOGRAPH_AFTER = /^\p{Extended_Pictographic}/u;
+
+/** A variation selector, and what one may follow: an emoji (☺️), a CJK ideograph (an ideographic variation sequence). */
+const VARIATION = /^[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]$/u;
+const SELECTABLE_BEFORE = /[\p{Extended_Pictographic}\p{Ideographic}]$/u;
+/** A keycap (1️⃣): a digit, # or *, the emoji selector, then U+20E3. */
+const KEYCAP_BEFORE = /[0-9#*]$/;
+const KEYCAP_AFTER = '\u20e3';
 
 const UNSAFE_TEST = new RegExp(`[${UNSAFE_CLASS}]`, 'u');
 const UNSAFE_ALL = new RegExp(`[${UNSAFE_CLASS}]`, 'gu');
@@ -57,12 +68,15 @@ function hex(code: number, digits: number): string {
 
 /**
  * The replacement of one unsafe code point at `offset` of `text`: its visible
- * escape, except a zero-width joiner between two emoji (👩‍💻 is one emoji).
+ * escape, except a zero-width joiner between two emoji (👩‍💻 is one emoji) and a
+ * variation selector that picks a form of the character before it.
  */
 function escapeAt(ch: string, offset: number, text: string): string {
-  if (ch === ZWJ && PICTOGRAPH_BEFORE.test(text.slice(Math.max(0, offset - 2), offset)) && PICTOGRAPH_AFTER.test(text.slice(offset + 1, offset + 3))) {
+  const before = text.slice(Math.max(0, offset - 2), offset);
+  if (ch === ZWJ && PICTOGRAPH_BEFORE.test(before) && PICTOGRAPH_AFTER.test(text.slice(offset + 1, offset + 3))) {
     return ch;
   }
+  if (VARIATION.test(ch) && (SELECTABLE_BEFORE.test(before) || (KEYCAP_BEFORE.test(before) && text.startsWith(KEYCAP_AFTER, offset + ch.length)))) return ch;
   return visibleEscape(ch);
 }
 

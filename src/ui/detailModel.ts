@@ -5,6 +5,7 @@
  */
 import { isFailedConsoleLogin } from '../model/failure.js';
 import { consoleSignInOf, isLossy, requestIdOf, rowInsight, sharedEventIdOf, timeRawOf } from '../model/recordBatch.js';
+import { formatPerMinute } from '../model/insights.js';
 import { SHARED_WITH } from '../model/resources.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { displayName, displaySource, formatTime, zoneLabel, type TimeZoneMode } from './format.js';
@@ -59,6 +60,14 @@ function fmtNumber(n: number | null): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
 }
 
+/**
+ * A rate per minute as the Insights view and scan write it (three significant digits): to four decimals, a
+ * baseline of 0.0000882 read 0.0001 and one of 0.00004 read 0, beside a rate change worked from the real one.
+ */
+function fmtRate(n: number | null): string {
+  return own(formatPerMinute(n));
+}
+
 /** Insight average over baseline average, as the console labels "Rate change". */
 export function rateChange(baseline: number | null, insight: number | null): string {
   if (baseline === null || insight === null) return own('—');
@@ -81,8 +90,8 @@ function insightLines(row: EventRow): DetailLine[] {
     field('Insight type', d.insightType, 'insight'),
     field('State', d.state, 'insight'),
     field('API', `${d.eventSource} ${d.eventName}`),
-    field('Baseline avg', `${fmtNumber(d.baselineAverage)} /min over ${fmtNumber(d.baselineDuration)} min`),
-    field('Insight avg', `${fmtNumber(d.insightAverage)} /min over ${fmtNumber(d.insightDuration)} min`),
+    field('Baseline avg', `${fmtRate(d.baselineAverage)} /min over ${fmtNumber(d.baselineDuration)} min`),
+    field('Insight avg', `${fmtRate(d.insightAverage)} /min over ${fmtNumber(d.insightDuration)} min`),
     field('Rate change', rateChange(d.baselineAverage, d.insightAverage), 'insight'),
     field('Shared event', sharedEventIdOf(row)),
   ];
@@ -90,8 +99,8 @@ function insightLines(row: EventRow): DetailLine[] {
   for (const attribution of d.attributions) {
     // Call-rate Insights write the string "null" for calls without an error; the console says None.
     const shown = (value: string) => (attribution.attribute === 'errorCode' && value === 'null' ? 'None (no error)' : value);
-    const top = attribution.insight.slice(0, 3).map((s) => `${shown(s.value)} (${fmtNumber(s.average)})`).join(', ');
-    const base = attribution.baseline.slice(0, 3).map((s) => `${shown(s.value)} (${fmtNumber(s.average)})`).join(', ');
+    const top = attribution.insight.slice(0, 3).map((s) => `${shown(s.value)} (${fmtRate(s.average)})`).join(', ');
+    const base = attribution.baseline.slice(0, 3).map((s) => `${shown(s.value)} (${fmtRate(s.average)})`).join(', ');
     const label = ATTRIBUTION_LABELS[attribution.attribute] ?? `Top ${attribution.attribute}`;
     lines.push(field(label, top || own('—')));
     lines.push(field('  baseline', base || own('—'), 'muted'));

@@ -18,6 +18,7 @@ import type { EventRow } from '../model/types.js';
 import { sanitize } from '../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../term/width.js';
 import { formatMinute, formatTime, timesSpanYears, type TimeZoneMode } from './format.js';
+import { distinctCuts } from './distinctCut.js';
 import { own } from '../term/glyphs.js';
 
 /**
@@ -436,8 +437,10 @@ export function attributionLines(tables: AttributionTable[], width: number): Arr
     // An attribute CloudTrail does not name (ATTRIBUTE_TITLES) is titled by its own text, from the log.
     out.push({ text: truncate(sanitize(table.title), width), kind: 'title' });
     out.push({ text: truncate(header, width), kind: 'header' });
-    for (const row of table.rows) {
-      const value = fit(sanitize(row.value), valueWidth);
+    // Three assumed-role ARNs cut from their end read the same: those are cut in their middle.
+    const values = distinctCuts(table.rows.map((row) => ({ shown: sanitize(row.value), whole: sanitize(row.value) })), valueWidth);
+    for (const [i, row] of table.rows.entries()) {
+      const value = fit(values[i]!, valueWidth);
       const line = `  ${value} ${padStart(perMinuteIn(row.insightAverage, 8), 8)} ${padStart(own(formatShare(row.insightShare)), 5)} ${padStart(
         perMinuteIn(row.baselineAverage, 8),
         8,

@@ -61,6 +61,14 @@ describe('a lowercase or/and/not in a query: a note on stderr from every command
     expect(bad.stderr).not.toContain('note:');
   }, 60_000);
 
+  it('time terms that leave no time between them: the same note, the exit status unchanged', () => {
+    const dir = folder();
+    const run = trailtop('scan', dir, '--filter', 'from:2024-03-06', '--until', '2024-03-05');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('trailtop: note: from/since is after to/until: no event can match (swapped?)\n');
+    expect(trailtop('scan', dir, '--filter', 'from:2024-03-05 to:2024-03-06').stderr).toBe('');
+  });
+
   it('tail says it before the events', async () => {
     const dir = folder();
     const tail = reaper.track(spawnCollected(process.execPath, [BIN, 'tail', dir, '--filter', 'user:alice or user:bob'], { cwd: ROOT }));

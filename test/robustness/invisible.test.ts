@@ -39,6 +39,22 @@ describe('invisible characters', () => {
     expect(sanitize('👩\u200db')).toBe('👩\\u200db');
   });
 
+  it('a variation selector after a letter shows (ad\\ufe0fmin drew as admin); one that picks an emoji, keycap or ideograph form stays', () => {
+    for (const ch of ['\ufe0f', '\ufe0e', '\ufe00', '\u{e0100}', '\u{e01ef}', '\u{1bca0}', '\u{e0fff}']) {
+      const shown = sanitize(`ad${ch}min`);
+      expect(shown, JSON.stringify(ch)).toMatch(/^ad\\u[0-9a-f]{4,5}min$/);
+      expect(sanitizeMultiline(`ad${ch}min`)).toBe(shown);
+    }
+    expect(sanitize('admin\ufe0e')).toBe('admin\\ufe0e');
+    expect(sanitize('☺\ufe0f ok')).toBe('☺\ufe0f ok');
+    expect(sanitize('❤\ufe0f\u200d🔥')).toBe('❤\ufe0f\u200d🔥');
+    expect(sanitize('1\ufe0f\u20e3')).toBe('1\ufe0f\u20e3');
+    expect(sanitize('1\ufe0fx')).toBe('1\\ufe0fx');
+    expect(sanitize('葛\u{e0100}城')).toBe('葛\u{e0100}城');
+    // One selector picks a form; a second after it picks nothing.
+    expect(sanitize('😀\ufe0f\ufe0f')).toBe('😀\ufe0f\\ufe0f');
+  });
+
   it('scan text shows ad\\u200bmin, not admin', () => {
     const store = new EventStore();
     store.add([normalize({ eventID: 'i1', eventTime: '2024-01-01T00:00:00Z', eventName: 'Get', userIdentity: { type: 'IAMUser', userName: 'ad\u200bmin' } }, new RecordBatch('f'), 0)]);

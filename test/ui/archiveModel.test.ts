@@ -80,7 +80,7 @@ describe('keys of the --db dashboard', () => {
   it('+ and - in the histogram keep the selected time: the zoom carries the bucket, and the new one is inside it or holds it', () => {
     const hours = { ...ctx, buckets: [0, 1, 2, 3].map((k) => ({ start: k * 3_600_000, end: (k + 1) * 3_600_000, count: 1 })) };
     const zoomed = archiveKey({ ...initialArchiveState(), mode: 'histogram', bucketSize: 10, bucketIndex: 2 }, '+', NO_KEY, hours);
-    expect(zoomed.command).toEqual({ kind: 'histogram', keep: { start: 7_200_000, end: 10_800_000 } });
+    expect(zoomed.command).toEqual({ kind: 'histogram', keep: { start: 7_200_000, end: 10_800_000, withEvents: true } });
     const halfHours = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => ({ start: k * 1_800_000 }));
     expect(bucketAfterZoom(halfHours, { start: 7_200_000, end: 10_800_000 })).toBe(4);
     // A month's first week may start before the 1st: the first week inside the month, not that one.
@@ -94,6 +94,21 @@ describe('keys of the --db dashboard', () => {
     expect(archiveKey({ ...histogram, bucketIndex: 1 }, 'v', NO_KEY, hours).state.spanAnchor).toBe(3_600_000);
     // Out: the bigger bucket that holds the old one's start.
     expect(bucketAfterZoom([{ start: 0 }, { start: 10_800_000 }], { start: 7_200_000, end: 10_800_000 })).toBe(0);
+  });
+
+  it('+ lands on the first smaller bucket with events inside the old one, not on its empty start (a span keeps its time)', () => {
+    // The stratus-red-team week of 11-25: nothing on Monday, 4 events on Tuesday, 2 on Saturday.
+    const day = 86_400_000;
+    const days = [0, 4, 0, 0, 0, 2, 0].map((count, k) => ({ start: k * day, end: (k + 1) * day, count }));
+    expect(bucketAfterZoom(days, { start: 0, end: 7 * day, withEvents: true })).toBe(1);
+    // None with events inside: its first, as before; without withEvents, its first whatever the counts.
+    expect(bucketAfterZoom(days.map((d) => ({ ...d, count: 0 })), { start: 0, end: 7 * day, withEvents: true })).toBe(0);
+    expect(bucketAfterZoom(days, { start: 0, end: 7 * day })).toBe(0);
+    // Events after the old bucket's end do not count.
+    expect(bucketAfterZoom(days, { start: 2 * day, end: 4 * day, withEvents: true })).toBe(2);
+    const weeks = { ...ctx, buckets: [{ start: 0, end: 7 * day, count: 6 }] };
+    const spanned = archiveKey({ ...initialArchiveState(), mode: 'histogram', bucketSize: 12, bucketIndex: 0, spanAnchor: 0 }, '+', NO_KEY, weeks);
+    expect(spanned.command).toEqual({ kind: 'histogram', keep: { start: 0, end: 7 * day, withEvents: false } });
   });
 
   it('Enter on a bucket, or a span, of no events stays in the histogram and says so (histogramModel nothingToList)', () => {

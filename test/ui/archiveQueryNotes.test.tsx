@@ -56,4 +56,15 @@ describe('the --db dashboard with a lowercase or between two terms', () => {
     expect(frame).toContain('Query / name:Call01 or name:Call02');
     for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
+
+  it('says time terms that leave no time between them match nothing, while typing and once applied', async () => {
+    const h = dashboard();
+    await h.press('/');
+    // Ctrl-U: the block's dashboard still has the query the test before applied.
+    await h.press('\u0015');
+    let frame = await h.press('to:2020-01-01 from:2021-01-01', (f) => f.includes('from/since is after to/until'));
+    expect(frame).toContain('no event can match (swapped?)');
+    frame = await h.press(KEYS.enter, (f) => idle(f) && /from\/since is after to\/until/.test(footer(f)));
+    expect(frame).toContain('Query / to:2020-01-01 from:2021-01-01');
+  });
 });

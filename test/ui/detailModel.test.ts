@@ -72,6 +72,32 @@ describe('detail model', () => {
     expect(text).toContain('Top error codes: None (no error) (3)');
   });
 
+  it('shows small Insights averages as the Insights view does, not rounded to 0.0001 or 0', () => {
+    // The AWS documentation's CompleteLifecycleAction Insight: a baseline of 0.0000882145 calls a minute.
+    const insightOf = (baselineAverage: number) =>
+      makeRow({
+        eventType: 'AwsCloudTrailInsight',
+        insight: {
+          state: 'Start',
+          eventSource: 'autoscaling.amazonaws.com',
+          eventName: 'CompleteLifecycleAction',
+          insightType: 'ApiCallRateInsight',
+          errorCode: '',
+          baselineAverage,
+          insightAverage: 0.6,
+          insightDuration: 5,
+          baselineDuration: 11336,
+          attributions: [{ attribute: 'userAgent', insight: [{ value: 'codedeploy.amazonaws.com', average: 0.6 }], baseline: [{ value: 'codedeploy.amazonaws.com', average: baselineAverage }] }],
+        },
+      });
+    const text = (row: ReturnType<typeof makeRow>) => buildDetail(row, 'utc').lines.map((l) => `${l.label}: ${l.value}`).join('\n');
+    expect(text(insightOf(0.0000882145))).toContain('Baseline avg: 0.0000882 /min over 11336 min');
+    expect(text(insightOf(0.0000882145))).toContain('Insight avg: 0.6 /min over 5 min');
+    expect(text(insightOf(0.0000882145))).toContain('  baseline: codedeploy.amazonaws.com (0.0000882)');
+    expect(text(insightOf(0.00004))).toContain('Baseline avg: 0.00004 /min');
+    expect(text(insightOf(85.4202380952))).toContain('Baseline avg: 85.4 /min');
+  });
+
   it('says a row rebuilt from a CSV export has no full record, first; other rows say nothing', () => {
     const row = makeRow({});
     markLossy(row.batch, row.recordIndex);

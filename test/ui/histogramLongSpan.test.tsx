@@ -71,6 +71,17 @@ describe('the histogram over months on both dashboards', () => {
     const db = await both().db.press('-', (f) => f.includes('largest buckets (a month)'));
     expect(sizeOf(chart(db))).toBe('1mo');
   });
+
+  it('+ on a week whose Monday is empty lands on its first day with events, on both', async () => {
+    // Events every 37 hours: none on Monday 04-15, some on Tuesday 04-16; the cursor went to the empty Monday.
+    let [folder, db] = await pressBoth('g', '1mo', (f) => f.includes('› 2024-01 '));
+    [folder, db] = await pressBoth('jjj', '1mo', (f) => f.includes('› 2024-04 '));
+    [folder, db] = await pressBoth('+', '1w', (f) => / · 2024-04-01–04-07 · /.test(f));
+    [folder, db] = await pressBoth('jj', '1w', (f) => / · 2024-04-15–04-21 · /.test(f));
+    [folder, db] = await pressBoth('+', '1d');
+    expect(db.at(-1)).toBe(folder.at(-1));
+    expect(folder.at(-1)).toMatch(/^\d+ events? · 2024-04-16 · /);
+  });
 });
 
 describe('the histogram over a span as long as the --db view is tall', () => {

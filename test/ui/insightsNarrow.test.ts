@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chartData } from '../../src/model/insightChart.js';
 import { pairInsights } from '../../src/model/insights.js';
 import { displayWidth } from '../../src/term/width.js';
-import { chartLegend, insightListLayout, insightRowLine, insightTypeIn } from '../../src/ui/insightsModel.js';
+import { attributionLines, chartLegend, insightListLayout, insightRowLine, insightTypeIn } from '../../src/ui/insightsModel.js';
 import { insightRow } from '../model/insights-rows.js';
 
 const errorRate = pairInsights([
@@ -30,5 +30,17 @@ describe('Insights at 80 columns', () => {
       expect(text).toMatch(/^- (baseline|base) 0\.0015/);
       expect(text).not.toContain('…');
     }
+  });
+
+  it('attributions that differ only at their end do not read the same (CodeDeployRole1, 2, 3)', () => {
+    // The AWS documentation's Insights example: three roles, cut from their end all `…assumed-role/CodeDepl…`.
+    const row = (value: string) => ({ value, isOther: false, insightAverage: 0.2, insightShare: 1 / 3, baselineAverage: null, baselineShare: null });
+    const arns = [1, 2, 3].map((n) => `arn:aws:sts::012345678901:assumed-role/CodeDeployRole${n}`);
+    const lines = attributionLines([{ attribute: 'userIdentityArn', title: 'Top user identity ARNs', rows: arns.map(row) }], 80).filter((l) => l.kind === 'row');
+    expect(lines).toHaveLength(3);
+    for (const [k, line] of lines.entries()) expect(line.text).toContain(`assumed-role/CodeDeployRole${k + 1} `);
+    // Values that differ where they are cut stay cut from their end.
+    const other = attributionLines([{ attribute: 'userAgent', title: 'Top user agents', rows: ['a'.repeat(60), 'b'.repeat(60)].map(row) }], 80);
+    expect(other[2]!.text).toContain(`  ${'a'.repeat(47)}…`);
   });
 });

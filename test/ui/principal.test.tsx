@@ -3,7 +3,7 @@ import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
 import { followSummaryLine } from '../../src/ui/investigate/principalKeys.js';
-import type { SummaryLine } from '../../src/ui/investigate/principalModel.js';
+import { summaryHeading, type SummaryLine } from '../../src/ui/investigate/principalModel.js';
 import { makeRow } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
 
@@ -44,6 +44,19 @@ describe('principal summary view', () => {
     await h.press('p', (f) => f.includes('Summary of user:alice'));
     await h.press(KEYS.escape, (f) => !f.includes('Summary of'));
   });
+
+  it('at 80 columns the title of a long IAM Identity Center user still ends with the person', async () => {
+    const user = 'AWSReservedSSO_AdministratorAccess_38ed609eee440095/AdanAlvarez';
+    const store = new EventStore(0);
+    store.add([makeRow({ name: 'GetObject', actor: user, userNames: [user], sourceIp: '203.0.113.7' })]);
+    store.flush();
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
+    open.push(h);
+    await h.waitFor((f) => f.includes('GetObject'));
+    const frame = await h.press('p', (f) => f.includes('Summary of'));
+    const title = frame.split('\n').find((l) => l.includes('Summary of')) ?? '';
+    expect(title).toMatch(/38ed609eee440095\/AdanAlvarez *$/);
+  });
 });
 
 describe('principal summary open while events arrive', () => {
@@ -71,6 +84,18 @@ describe('principal summary open while events arrive', () => {
 describe('followSummaryLine', () => {
   const title = (text: string): SummaryLine => ({ text, heading: true, pivot: null });
   const value = (field: string, text: string): SummaryLine => ({ text, heading: false, pivot: { field, value: text } });
+  it('its title keeps who it is at 80 columns: the keys go first, then the middle of a long name, never the person', () => {
+    // From top values on the traildiscover data set: 80 characters, one more than the line holds.
+    const title = 'Summary of actor:AWSReservedSSO_AdministratorAccess_38ed609eee440095/AdanAlvarez';
+    const heading = summaryHeading(title, 79);
+    expect(heading).toMatch(/^Summary of actor:AWSReserv.*….*38ed609eee440095\/AdanAlvarez$/);
+    expect(heading.length).toBe(79);
+    expect(summaryHeading('Summary of user:alice', 79)).toBe('Summary of user:alice · Enter its events with the line · =/+/- pivot · Esc back');
+    expect(summaryHeading('Summary of user:AWSReservedSSO_AdministratorAccess_1b74cd717d47002b/AdanAlvarez', 79)).toBe(
+      'Summary of user:AWSReservedSSO_AdministratorAccess_1b74cd717d47002b/AdanAlvarez',
+    );
+  });
+
   it('finds the value again, else the nearest selectable line; -1 (nothing chosen yet) stays', () => {
     const before = [title('APIs'), value('name', 'GetObject'), title('Source IPs'), value('ip', '192.0.2.1'), value('ip', '192.0.2.2')];
     const after = [title('APIs'), value('name', 'GetObject'), value('name', 'PutObject'), title('Source IPs'), value('ip', '192.0.2.1'), value('ip', '192.0.2.2')];

@@ -39,6 +39,18 @@ describe('query hints', () => {
     expect(queryHint('rule:no-such-rule')).toBe('');
   });
 
+  // from:2024-03-06 to:2024-03-05 matched nothing in silence, where --since after --until is refused.
+  it('name time terms that leave no time between them, at the top of the query only', () => {
+    const hint = 'from/since is after to/until: no event can match (swapped?)';
+    expect(queryHint('from:2024-03-06 to:2024-03-05')).toBe(hint);
+    expect(queryHint('user:alice since:1h until:2h')).toBe(hint);
+    expect(queryHint('to:2024-03-05 name:x from:2024-03-05T12:00Z')).toBe('');
+    expect(queryHint('from:2024-03-05 to:2024-03-05')).toBe('');
+    // Either side of an OR is its own range.
+    expect(queryHint('from:2024-03-06 OR to:2024-03-05')).toBe('');
+    expect(queryHint('from:2024-03-06 to:')).toBe('');
+  });
+
   it('show the or hint while typing and after Enter, at 80 columns', async () => {
     const store = new EventStore(0);
     store.add(makeRows(20));
@@ -51,5 +63,20 @@ describe('query hints', () => {
     const footer = (f: string) => f.split('\n').filter((l) => l.trim()).at(-1) ?? '';
     frame = await h.press(KEYS.enter, (f) => /'or' is a word here/.test(footer(f)));
     expect(frame).toContain('Query / name:Event1 or name:Event2');
+  });
+
+  it('show the empty time range hint while typing and after Enter, at 80 columns', async () => {
+    const store = new EventStore(0);
+    store.add(makeRows(20));
+    store.flush();
+    h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
+    await h.waitFor((f) => f.includes('Event19'));
+    await h.press('/');
+    let frame = await h.press('from:2024-03-06 to:2024-03-05', (f) => f.includes('from/since is after to/until'));
+    expect(frame).toContain('no event can match (swapped?)');
+    const footer = (f: string) => f.split('\n').filter((l) => l.trim()).at(-1) ?? '';
+    frame = await h.press(KEYS.enter, (f) => /from\/since is after to\/until/.test(footer(f)));
+    expect(frame).toContain('Query / from:2024-03-06 to:2024-03-05');
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 });

@@ -13,7 +13,7 @@ import { BUCKET_SIZES, ERROR_STACK, parseBucketSize } from '../../src/timeline/i
 import { App } from '../../src/ui/App.js';
 import { positionOf } from '../../src/ui/listModel.js';
 import { initialState, reducer } from '../../src/ui/state.js';
-import { legendFit } from '../../src/ui/timeline/histogramText.js';
+import { bucketInfo, legendFit } from '../../src/ui/timeline/histogramText.js';
 import { axisFormat, clampToEvents, histogramWindow, initialHistogramState, selectedSpan, splitBar, spanQuery, zoom } from '../../src/ui/timeline/histogramModel.js';
 import { nextMarkIndex } from '../../src/ui/timeline/marksModel.js';
 import { stripHeight, stripModel } from '../../src/ui/timeline/stripModel.js';
@@ -161,6 +161,24 @@ describe('the histogram (model)', () => {
     expect(s.cursor).toBeGreaterThanOrEqual(T0);
   });
 
+  it('zooming in lands on the first smaller bucket with events inside the old one, not on its empty start', () => {
+    // A day whose events are all at 14:00-14:53 (burstRows): zoomed to 1 h from 1 d, the cursor was on 00:00,
+    // fourteen empty lines above the burst, and on down the burst left the screen.
+    const rows = [...burstRows()].sort((a, b) => b.time - a.time);
+    const dayIndex = BUCKET_SIZES.findIndex((size) => size.label === '1d');
+    const day = { sizeIndex: dayIndex, cursor: Date.UTC(2024, 2, 5), cursorRow: 3, anchor: null, stack: 'errors' as const };
+    let s = zoom(day, 'utc', 'in', rows);
+    expect(BUCKET_SIZES[s.sizeIndex]!.label).toBe('12h');
+    expect(new Date(s.cursor).toISOString()).toBe('2024-03-05T12:00:00.000Z');
+    for (let i = 0; i < 3; i++) s = zoom(s, 'utc', 'in', rows);
+    expect(BUCKET_SIZES[s.sizeIndex]!.label).toBe('1h');
+    expect(new Date(s.cursor).toISOString()).toBe('2024-03-05T14:00:00.000Z');
+    // Without rows (or with none inside), the first smaller bucket, as before.
+    expect(new Date(zoom(day, 'utc', 'in').cursor).toISOString()).toBe('2024-03-05T00:00:00.000Z');
+    // A span keeps the time it covers.
+    expect(new Date(zoom({ ...day, anchor: day.cursor }, 'utc', 'in', rows).cursor).toISOString()).toBe('2024-03-05T00:00:00.000Z');
+  });
+
   it('zooming in from a month lands on the first week inside it, not the Monday before the 1st', () => {
     const month = BUCKET_SIZES.findIndex((size) => size.label === '1mo');
     const november = Date.UTC(2024, 10, 1); // a Friday: its week began on Monday 10-28
@@ -217,6 +235,23 @@ describe('the histogram (model)', () => {
     expect(names).toEqual(['SSO/alice', 'SSO/bob', 'SSO/carol', 'SSO/dave', 'SSO/erin', 'Other']);
     // Narrower, cut from the end as other names are.
     expect(legendFit(parts, 60).items[0]!.name).toMatch(/^SSO\/\w*…?$/);
+  });
+
+  it('the legend never shows two users as the same cut name (four stratus-r… roles at 80 columns)', () => {
+    // The stratus-red-team data set under error:*, split by user.
+    const roles = ['ec2-get-password-data-role', 'get-usr-data-role', 'ec2lui-role-idtzskbvtd', 'leave-org-role'];
+    const parts = [...roles.map((role, i) => `stratus-red-team-${role}/aws-go-sdk-172237507011515200${i}`), 'christophe', 'Other'];
+    const fit = legendFit(parts, 80);
+    expect(fit.more).toBe(0);
+    const names = fit.items.map((item) => item.name);
+    expect(new Set(names).size).toBe(parts.length);
+    expect(names[0]).toMatch(/^…ec2-get/);
+    expect(names[3]).toMatch(/^…leave-or/);
+    expect(names.slice(4)).toEqual(['christophe', 'Other']);
+    // The bucket's line under the bars names them the same way.
+    const info = bucketInfo({ start: 0, end: 3_600_000, count: 2, parts: [1, 0, 1, 0, 0, 0] }, parts, parseBucketSize('1h')!, 'utc', 200);
+    expect(info).toContain('…ec2-get-password-d… 1');
+    expect(info).toContain('…ec2lui-role-idtzsk… 1');
   });
 
   it('the legend keeps whole entries and counts the rest', () => {

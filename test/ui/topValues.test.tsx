@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
-import { topLines } from '../../src/ui/investigate/topValuesModel.js';
+import { percent, topLines } from '../../src/ui/investigate/topValuesModel.js';
 import { shareBar } from '../../src/ui/shareBar.js';
 import { makeRow } from './fixtures.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -76,9 +76,45 @@ describe('top values view', () => {
     expect(lines[0]).toContain('SSO/AdanAlvarez ');
     expect(lines[1]).toContain('SSO/TrailDiscover ');
     expect(lines[2]).toContain('deploy-role/build-42 ');
-    // Whole where they fit; another field's long values are cut as before.
+    // Whole where they fit; another field's long values get no SSO/ short form, and two that would read
+    // the same cut from their end (AWSReservedSSO_Administrat…) are cut in their middle.
     expect(topLines(result, 'utc', 200).lines[0]).toContain(users[0]);
-    expect(topLines({ ...result, field: 'agent' as const }, 'utc', 79).lines[0]).toContain('AWSReservedSSO_Administrat…');
+    const agents = topLines({ ...result, field: 'agent' as const }, 'utc', 79).lines;
+    expect(agents[0]).toContain('AWSReser…47002b/AdanAlvarez');
+    expect(agents[2]).toContain('arn:aws:sts::111111111111:…');
+  });
+
+  it('a share never reads 0.0% for a value that is there, nor 100% for one some events lack', () => {
+    // The samples' escape-sequence user agent: 1 of 3,966 events.
+    const value = (text: string, count: number) => ({ value: text, count, first: 0, last: 60_000 });
+    const few = topLines({ field: 'agent' as const, values: [value('aws-cli/2', 3965), value('evil', 1)], rows: 3966, empty: 0, distinct: 2 }, 'utc', 100).lines;
+    expect(few[0]).toMatch(/^ *3,965 {3}>99% /);
+    expect(few[1]).toMatch(/^ *1 {2}<0\.1% /);
+    expect(percent(5, 10_000)).toBe('0.1%');
+    expect(percent(10, 10)).toBe('100%');
+    expect(percent(0, 10)).toBe('0%');
+  });
+
+  it('users of different permission sets never read the same at 80 columns (SSO/AdanAlvarez twice)', () => {
+    const value = (text: string) => ({ value: text, count: 3, first: Date.UTC(2024, 0, 1), last: Date.UTC(2025, 0, 1) });
+    // From the traildiscover data set: two Administrator sets, one ReadOnly, the same person; two hashes one digit apart.
+    const users = [
+      'AWSReservedSSO_AdministratorAccess_1b74cd717d47002b/AdanAlvarez',
+      'AWSReservedSSO_AdministratorAccess_2276cacebc31d3eb/AdanAlvarez',
+      'AWSReservedSSO_ReadOnlyAccess_ff7f8c5c5851db50/AdanAlvarez',
+      'AWSReservedSSO_AdministratorAccess_6c63ce732f255555/TrailDiscover',
+      'AWSReservedSSO_AdministratorAccess_6c63ce732f555555/TrailDiscover',
+      'AWSReservedSSO_ReadOnlyAccess_ff7f8c5c5851aa00/bob',
+    ];
+    const result = { field: 'user' as const, values: users.map(value), rows: 18, empty: 0, distinct: users.length };
+    const lines = topLines(result, 'utc', 79).lines;
+    const shown = lines.map((line) => line.slice(14, 14 + 29).trimEnd());
+    expect(new Set(shown).size).toBe(users.length);
+    expect(shown[0]).toMatch(/^SSO\/Admi.*47002b\/AdanAlvarez$/);
+    expect(shown[2]).toMatch(/^SSO\/Read.*51db50\/AdanAlvarez$/);
+    expect(shown[3]).toMatch(/f255555\/TrailDiscover$/);
+    // A user alone under its short form keeps it.
+    expect(shown[5]).toBe('SSO/bob');
   });
 
   it('T opens it on users with counts, Tab moves to source IPs, Enter filters by the selected one, [ comes back', async () => {

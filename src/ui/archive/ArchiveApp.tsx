@@ -16,6 +16,7 @@ import { TOP_FIELDS, TOP_SHOWN, type TopResult } from '../../investigate/topValu
 import { MarkSet } from '../../marks/markSet.js';
 import { queryHelpLines } from '../../query/index.js';
 import { operatorWordHint } from '../../query/operatorWords.js';
+import { timeRangeHint } from '../../query/timeRangeHint.js';
 import { parseQuery } from '../../query/parse.js';
 import { openFolderState, type FolderState } from '../../state/index.js';
 import { colorEnabled } from '../../term/color.js';
@@ -51,7 +52,7 @@ import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
 import { HistogramChart } from '../timeline/HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
 import { stripHeight } from '../timeline/stripModel.js';
-import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState } from './archiveModel.js';
+import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState, type ZoomKeep } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, ARCHIVE_GROUND, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
@@ -237,8 +238,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const statusShown = download.question ? statusLines(download.question, statusRoom(width, right)) : state.nav.pick ? pickPromptLines(state.nav.pick, statusRoom(width, right)) : state.status ? statusLines(state.status, statusRoom(width, right)) : [];
 
   const height = Math.max(1, termRows - 1);
-  // While typing, a lowercase or/and/not between terms is said to be a word, as on the folder dashboard.
-  const explanation = state.mode === 'query' ? operatorWordHint(state.draft) : '';
+  // While typing, a lowercase or/and/not between terms is said to be a word, and time terms that leave no
+  // time between them are said to, as on the folder dashboard.
+  const explanation = state.mode === 'query' ? operatorWordHint(state.draft) || timeRangeHint(state.draft) : '';
   const queryH = queryBarHeight(state.queryError, explanation, state.mode === 'query', width, state.draft, state.caret);
   const mainH = Math.max(2, height - 1 - queryH - Math.max(1, statusShown.length));
   const bodyH = listBodyHeight(mainH);
@@ -299,8 +301,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setHisto(null);
         setBusy('');
         const applied = afterApply(stateRef.current!, text, { index: around?.index ?? 0, total: next.total, present: around?.present ?? true }, bodyH, from, at);
-        // Applied with a lowercase or/and/not, the list is probably empty or wide for that reason: say so, as App does.
-        const wordHint = operatorWordHint(text);
+        // Applied with a lowercase or/and/not or an empty time range, the list is probably empty or wide for that reason: say so, as App does.
+        const wordHint = operatorWordHint(text) || timeRangeHint(text);
         setState(wordHint ? { ...applied, status: wordHint } : applied);
         // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too. A query
         // applied under an open view (T's exclude) counts that view again over it.
@@ -491,7 +493,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
    * bucket cap (the user zoomed nowhere).
    */
   const loadHistogram = useCallback(
-    async (sizeIndex: number, fitRows: number, { keep, recount = false }: { keep?: { start: number; end: number } | undefined; recount?: boolean } = {}) => {
+    async (sizeIndex: number, fitRows: number, { keep, recount = false }: { keep?: ZoomKeep | undefined; recount?: boolean } = {}) => {
       const mine = ++ticket.current.histo;
       loading.current.histo = true;
       setBusy(own('counting…'));

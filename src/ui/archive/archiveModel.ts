@@ -126,7 +126,7 @@ export type ArchiveCommand =
    * `keep`: the bucket selected before a zoom, whose time the cursor stays on, or the moment of the list cursor's
    * event the view opens on (none: the newest bucket).
    */
-  | { kind: 'histogram'; keep?: { start: number; end: number } }
+  | { kind: 'histogram'; keep?: ZoomKeep }
   | { kind: 'mark' }
   /** `'`: move to the next marked event after the cursor (asked of the archive). */
   | { kind: 'nextMark' }
@@ -295,9 +295,10 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
       const size = clamp(state.bucketSize + (action === 'zoomIn' ? -1 : 1), 0, ctx.bucketSizes - 1);
       if (size === state.bucketSize) return { state: { ...state, status: action === 'zoomIn' ? 'These are the smallest buckets' : 'These are the largest buckets (a month)' } };
       const bucket = ctx.buckets[at];
-      // As the folder's zoom (histogramModel.ts): in, the first smaller bucket inside this one; out, the larger
-      // bucket holding this one's start (a week that runs into the next month stays in the month it began in).
-      let keep = bucket && (action === 'zoomIn' ? { start: bucket.start, end: bucket.end } : { start: bucket.start, end: bucket.start + 1 });
+      // As the folder's zoom (histogramModel.ts): in, the first smaller bucket inside this one with events (without
+      // a span, which keeps the time it covers); out, the larger bucket holding this one's start (a week that runs
+      // into the next month stays in the month it began in).
+      let keep: ZoomKeep | undefined = bucket && (action === 'zoomIn' ? { start: bucket.start, end: bucket.end, withEvents: state.spanAnchor === null } : { start: bucket.start, end: bucket.start + 1 });
       let spanAnchor = state.spanAnchor;
       // Zoomed in, a span (v) keeps the time it covers, as the folder's does: its later end moves to the last
       // smaller bucket of its old bucket (the anchor to a time in it, the cursor by `keep`), not the first.
@@ -462,15 +463,32 @@ export function archiveHeadline({ count, noun, row, order, follow = '', bad, ski
   return parts.archive && pathRoom >= 5 ? `${figures()} ${truncateStart(path, pathRoom)}` : figures();
 }
 
+/** The time a zoom keeps the cursor on: the buckets inside [start, end), the first with events if `withEvents`. */
+export interface ZoomKeep {
+  start: number;
+  end: number;
+  /**
+   * Zooming in (no span): the first smaller bucket with events, as the folder's zoom does (histogramModel.ts):
+   * a week zoomed to days landed on its empty Monday, and on down to 1 h the burst left the screen.
+   */
+  withEvents?: boolean;
+}
+
 /**
  * After a zoom, the bucket the cursor stays on: the first of the new buckets inside the one selected before
- * (zooming in), else the one holding its start (zooming out); -1 (the newest) when neither is there.
+ * (zooming in; with `withEvents`, the first of them with events), else the one holding its start (zooming
+ * out); -1 (the newest) when neither is there.
  */
-export function bucketAfterZoom(buckets: readonly { start: number }[], keep: { start: number; end: number }): number {
+export function bucketAfterZoom(buckets: readonly { start: number; count?: number }[], keep: ZoomKeep): number {
   let holding = -1;
   for (let i = 0; i < buckets.length; i++) {
     const start = buckets[i]!.start;
-    if (start >= keep.start) return start < keep.end ? i : holding;
+    if (start >= keep.start) {
+      if (start >= keep.end) return holding;
+      if (!keep.withEvents) return i;
+      const busy = buckets.findIndex((b, k) => k >= i && b.start < keep.end && (b.count ?? 0) > 0);
+      return busy >= 0 ? busy : i;
+    }
     holding = i;
   }
   return holding;

@@ -1,7 +1,6 @@
 import { Box, Text } from 'ink';
-import { truncate } from '../../term/width.js';
 import { useTheme } from '../theme.js';
-import type { SummaryLine } from './principalModel.js';
+import { summaryHeading, type SummaryLine } from './principalModel.js';
 import { own } from '../../term/glyphs.js';
 
 export interface PrincipalViewProps {
@@ -27,7 +26,7 @@ export function PrincipalView({ title, lines, selected, width, height }: Princip
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden" paddingLeft={1}>
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(`${title} ${own('·')} Enter its events with the line ${own('·')} =/+/- pivot ${own('·')} Esc back`, inner)}
+        {summaryHeading(title, inner)}
       </Text>
       {visible.map((line, i) => {
         const isSelected = top + i === selected;

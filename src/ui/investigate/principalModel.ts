@@ -5,6 +5,7 @@ import { sanitize } from '../../term/sanitize.js';
 import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { formatMinute, formatTime, timesSpanYears, type TimeZoneMode } from '../format.js';
 import { own } from '../../term/glyphs.js';
+import { truncateMiddle } from '../distinctCut.js';
 
 export interface SummaryLine {
   text: string;
@@ -78,4 +79,15 @@ export function summaryLines(summary: PrincipalSummary, zone: TimeZoneMode, widt
 /** The title: `Summary of user:alice`. */
 export function summaryTitle(summary: PrincipalSummary): string {
   return `Summary of ${sanitize(termText(summary.term))}`;
+}
+
+/**
+ * The view's first line in `width` columns: the title and its keys, the keys dropped first (the footer says
+ * them too), and a title too long even alone cut in its middle: cut at its end, an IAM Identity Center user
+ * lost the person (`…38ed609eee440095/AdanAlvar…`), the part that says who.
+ */
+export function summaryHeading(title: string, width: number): string {
+  const full = `${title} ${own('·')} Enter its events with the line ${own('·')} =/+/- pivot ${own('·')} Esc back`;
+  if (displayWidth(full) <= width) return full;
+  return displayWidth(title) <= width ? title : truncateMiddle(title, width);
 }

@@ -9,13 +9,20 @@ import { displayWidth, fit, padStart, truncate } from '../../term/width.js';
 import { eventCount, formatMinute, timesSpanYears, type TimeZoneMode } from '../format.js';
 import { shortPrincipal } from '../columns.js';
 import { shareBar } from '../shareBar.js';
+import { distinctCuts } from '../distinctCut.js';
 import { own } from '../../term/glyphs.js';
 
 const BAR = 10;
 
-function percent(count: number, total: number): string {
+/**
+ * A count's share of the events: a value one event in 4,000 holds is `<0.1%`, never `0.0%` (as though it
+ * were not there), and one all but a few hold is `>99%`, never `100%` (as though every event had it).
+ */
+export function percent(count: number, total: number): string {
   if (total <= 0) return '';
   const p = (count / total) * 100;
+  if (p > 0 && p < 0.05) return '<0.1%';
+  if (p >= 99.5 && count < total) return '>99%';
   return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
@@ -41,16 +48,20 @@ export function topLines(result: TopResult, zone: TimeZoneMode, width: number, a
   const barText = (v: TopValue): string => (bar ? `${shareBar(total > 0 ? v.count / total : 0, BAR, ascii)}  ` : '');
   // A user too long for its cell is shown as the list's User column shows it then (`SSO/alice`, `Role/session`):
   // cut from the end, every IAM Identity Center user read `AWSReservedSSO_Administrat…` at 80 columns.
-  const valueText = (v: TopValue): string => {
+  const shownText = (v: TopValue): string => {
     const text = sanitize(v.value);
     return result.field === 'user' && displayWidth(text) > valueWidth ? sanitize(shortPrincipal(v.value)) : text;
   };
-  const line = (v: TopValue): string => {
+  // Where two values would read the same cut (SSO/AdanAlvarez of two permission sets), they are cut in
+  // their middle instead, the SSO prefix shortened as the User column does.
+  const wholeText = (v: TopValue): string => sanitize(result.field === 'user' ? v.value.replace(/^AWSReservedSSO_/, 'SSO/') : v.value);
+  const valueTexts = distinctCuts(result.values.map((v) => ({ shown: shownText(v), whole: wholeText(v) })), valueWidth);
+  const line = (v: TopValue, i: number): string => {
     const times = timeWidth ? `  ${fit(formatMinute(v.first, zone, withYear), timeWidth)}  ${fit(formatMinute(v.last, zone, withYear), timeWidth)}` : '';
-    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${barText(v)}${fit(valueText(v), valueWidth)}${times}`;
+    return `${padStart(v.count.toLocaleString('en-US'), countWidth)}  ${padStart(percent(v.count, total), 5)}  ${barText(v)}${fit(valueTexts[i]!, valueWidth)}${times}`;
   };
   const header = `${padStart('Count', countWidth)}  ${padStart('Share', 5)}  ${bar ? `${fit('', BAR)}  ` : ''}${fit('Value', valueWidth)}${timeWidth ? `  ${fit('First', timeWidth)}  ${fit('Last', timeWidth)}` : ''}`;
-  return { header: truncate(header, width - 2), lines: result.values.map((v) => truncate(line(v), width - 2)) };
+  return { header: truncate(header, width - 2), lines: result.values.map((v, i) => truncate(line(v, i), width - 2)) };
 }
 
 /**

@@ -86,7 +86,7 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
         return false;
       case 'zoomIn':
       case 'zoomOut':
-        set(zoom(s, zone, action === 'zoomIn' ? 'in' : 'out'));
+        set(zoom(s, zone, action === 'zoomIn' ? 'in' : 'out', r));
         return false;
       case 'selectSpan':
         set(toggleSpan(s));

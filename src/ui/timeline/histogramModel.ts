@@ -12,18 +12,21 @@ import type { EventStore } from '../../store/eventStore.js';
 import { lookupField } from '../../query/fields.js';
 import { joinConjuncts, topLevelConjuncts } from '../../query/conjuncts.js';
 import { sanitize } from '../../term/sanitize.js';
-import { displayWidth, truncate } from '../../term/width.js';
+import { displayWidth } from '../../term/width.js';
 import { shortPrincipal } from '../columns.js';
+import { distinctCuts } from '../distinctCut.js';
 import { formatCount } from '../format.js';
 import { own } from '../../term/glyphs.js';
 import {
   BUCKET_SIZES,
   bucketsBetween,
+  firstOlderThan,
   floorBucket,
   histogram,
   histogramOpeningSize,
   nextBucket,
   prevBucket,
+  readableEnd,
   STACK_FIELDS,
   timeSpan,
   type Bucket,
@@ -139,12 +142,13 @@ export function cursorToEnd(state: HistogramViewState, rows: readonly EventRow[]
 }
 
 /**
- * One size step smaller (in) or larger (out); the cursor stays on the same moment and screen row. Zooming in
+ * One size step smaller (in) or larger (out); the cursor stays on the same moment and screen row: zooming in,
+ * on the first smaller bucket inside the old one that has events (with `rows`; without, its first). Zooming in
  * on a span (`v`) keeps the time it covers: its later end goes to the last smaller bucket of its old bucket
  * (it went to the first, and a span of 06:00-18:00 in 3 h buckets became 06:00-16:00 in 1 h ones, so Enter
  * listed fewer events than were chosen); out, the span grows to the larger buckets holding its ends.
  */
-export function zoom(state: HistogramViewState, zone: TimelineZone, direction: 'in' | 'out'): HistogramViewState {
+export function zoom(state: HistogramViewState, zone: TimelineZone, direction: 'in' | 'out', rows?: readonly Pick<EventRow, 'time'>[]): HistogramViewState {
   const sizeIndex = Math.max(0, Math.min(BUCKET_SIZES.length - 1, state.sizeIndex + (direction === 'in' ? -1 : 1)));
   if (sizeIndex === state.sizeIndex || Number.isNaN(state.cursor)) return { ...state, sizeIndex, zoomed: true };
   const size = BUCKET_SIZES[sizeIndex]!;
@@ -153,7 +157,16 @@ export function zoom(state: HistogramViewState, zone: TimelineZone, direction: '
   // the Monday before the 1st): the first smaller bucket inside the old one is the one that was selected.
   const cursor = direction === 'in' && floored < state.cursor ? nextBucket(floored, size, zone) : floored;
   const zoomed = { ...state, sizeIndex, zoomed: true, cursor };
-  if (direction === 'out' || state.anchor === null) return zoomed;
+  if (direction === 'out') return zoomed;
+  if (state.anchor === null) {
+    // The first smaller bucket with events, not the old one's empty start: a week zoomed to days landed on its
+    // Monday, and on down to 1 h the burst of the old bucket left the screen, every line on it 0.
+    // From the first smaller bucket inside the old one: never one that began before it (a week that runs into
+    // the month from the one before).
+    const first = rows ? oldestAtOrAfter(rows, cursor) : NaN;
+    const oldEnd = nextBucket(floorBucket(state.cursor, sizeOf(state), zone), sizeOf(state), zone);
+    return first < oldEnd ? { ...zoomed, cursor: floorBucket(first, size, zone) } : zoomed;
+  }
   const old = sizeOf(state);
   const anchor = floorBucket(state.anchor, old, zone);
   const cursorFirst = floorBucket(state.cursor, old, zone);
@@ -161,6 +174,12 @@ export function zoom(state: HistogramViewState, zone: TimelineZone, direction: '
   const lastInside = (start: number): number => floorBucket(nextBucket(start, old, zone) - 1, size, zone);
   if (anchor >= cursorFirst) return { ...zoomed, anchor: lastInside(anchor) };
   return { ...zoomed, cursor: lastInside(cursorFirst) };
+}
+
+/** The time of the oldest of newest-first rows at or after `t`; NaN when none is. */
+function oldestAtOrAfter(rows: readonly Pick<EventRow, 'time'>[], t: number): number {
+  const i = firstOlderThan(rows, t, readableEnd(rows)) - 1;
+  return i >= 0 ? rows[i]!.time : NaN;
 }
 
 export function toggleSpan(state: HistogramViewState): HistogramViewState {
@@ -369,10 +388,19 @@ export function spanText(start: number, end: number, size: BucketSize, zone: Tim
  * Center users were five `AWSReserv…` in the legend at 80 columns.
  */
 export function partLabel(name: string, max = 24): string {
-  const clean = sanitize(name.replace(/\.amazonaws\.com$/, ''));
-  if (displayWidth(clean) <= max) return clean;
-  const short = sanitize(shortPrincipal(name));
-  return displayWidth(short) > max ? truncate(short, max) : short;
+  return partLabels([name], max)[0]!;
+}
+
+/**
+ * The parts' labels side by side (the legend, the bucket's line): as partLabel, but names that would read
+ * the same cut (four `stratus-r…` roles in an 80-column legend) lose their shared start instead (`…ec2-get…`).
+ */
+export function partLabels(names: readonly string[], max = 24): string[] {
+  const values = names.map((name) => {
+    const clean = sanitize(name.replace(/\.amazonaws\.com$/, ''));
+    return { shown: displayWidth(clean) <= max ? clean : sanitize(shortPrincipal(name)), whole: clean };
+  });
+  return distinctCuts(values, max, { commonPrefixFirst: true });
 }
 
 export type { Bucket };

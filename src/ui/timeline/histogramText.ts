@@ -8,7 +8,7 @@ import { displayWidth } from '../../term/width.js';
 import { eventCount, formatCount, zoneLabel } from '../format.js';
 import { shortenToFit } from '../shortenToFit.js';
 import { fitHints } from '../StatusBar.js';
-import { chartedForms, partLabel, spanText } from './histogramModel.js';
+import { chartedForms, partLabel, partLabels, spanText } from './histogramModel.js';
 
 /** The histogram's keys, said after its facts in the title as far as they fit. */
 const TITLE_KEYS = ['+/- zoom', 'v span', 'Enter list', 'Tab split', 'h/Esc back', '? help'];
@@ -57,8 +57,9 @@ const LEGEND_MAX_NAME = 24;
 function legendAt(parts: readonly string[], width: number, max: number): { items: Array<{ name: string; index: number }>; more: number } {
   const items: Array<{ name: string; index: number }> = [];
   let used = 0;
+  const names = partLabels(parts, max);
   for (let i = 0; i < parts.length; i++) {
-    const name = partLabel(parts[i]!, max);
+    const name = names[i]!;
     const need = 1 + 1 + displayWidth(name) + 2;
     const reserve = i < parts.length - 1 ? 8 : 0; // room for "+N more"
     if (used + need + reserve > width) return { items, more: parts.length - i };
@@ -84,10 +85,11 @@ export function legendFit(parts: readonly string[], width: number): { items: Arr
 
 /** The line under the bars on the cursor's bucket: `179 events · 11-24 21:00–11-25 00:00 · success 176 · error 3`. */
 export function bucketInfo(bucket: { start: number; end: number; count: number; parts: readonly number[] }, names: readonly string[], size: BucketSize, zone: TimelineZone, width: number): string {
+  const labels = partLabels(names, 20);
   const parts = names
-    .map((name, i) => ({ name, n: bucket.parts[i] ?? 0 }))
+    .map((_name, i) => ({ label: labels[i]!, n: bucket.parts[i] ?? 0 }))
     .filter((p) => p.n > 0)
-    .map((p) => `${partLabel(p.name, 20)} ${formatCount(p.n)}`);
+    .map((p) => `${p.label} ${formatCount(p.n)}`);
   return fitHints([eventCount(bucket.count), spanText(bucket.start, bucket.end, size, zone), ...parts], width);
 }
 
