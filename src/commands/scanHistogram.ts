@@ -12,6 +12,7 @@ import type { EventRow } from '../model/types.js';
 import type { CompiledQuery } from '../query/index.js';
 import { EventStore } from '../store/eventStore.js';
 import { sanitize } from '../term/sanitize.js';
+import { warnRuleStops } from './ruleStops.js';
 import {
   BUCKET_SIZES,
   bucketsBetween,
@@ -95,6 +96,7 @@ export async function scanHistogram(
   const detector = detection ? createDetector(detection.rules) : undefined;
   await loadFolder(dir, store, detector && session ? { read: { detector }, onFile: (result) => result.hits && session.onHits(result.hits) } : {});
   for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  warnRuleStops(store.progress.ruleStops);
   // The store's time order, newest first; filtering keeps it.
   const all = store.rows();
   const rows = query ? all.filter((row) => query.test(row)) : all;

@@ -36,10 +36,20 @@ export class Detector implements RecordDetector {
    * tests begun, [1] is the rule under test plus one (0 between tests). Null where nothing watches.
    */
   private beat: Int32Array | null = null;
+  /**
+   * Rules the watchdog stopped (non-zero at the rule's index), shared by every thread of one run:
+   * a value shape that held one rule test for seconds recurs, so the rule is not run again anywhere.
+   */
+  private off: Int32Array | null = null;
 
   /** Reports each rule test in `beat` from now on (a worker whose pool can stop it). */
   watchWith(beat: Int32Array): void {
     this.beat = beat;
+  }
+
+  /** Skips the rules set in `off` (ruleWatch.ts newRulesOff), read at each test: a rule stopped on one thread is skipped on all. */
+  skipWith(off: Int32Array): void {
+    this.off = off;
   }
 
   constructor(specs: readonly RuleSpec[], compile: RecordMatcherFactory) {
@@ -73,8 +83,10 @@ export class Detector implements RecordDetector {
     const candidates = this.candidates(object);
     let fired: number[] | null = null;
     const beat = this.beat;
+    const off = this.off;
     for (let k = 0; k < candidates.length; k++) {
       const rule = candidates[k]!;
+      if (off !== null && off[rule] !== 0) continue;
       if (beat) {
         beat[0]!++;
         beat[1] = rule + 1;
@@ -113,8 +125,11 @@ export class Detector implements RecordDetector {
     probe.userIdentity = identity;
     const list: number[] = [];
     const beat = this.beat;
+    const off = this.off;
     for (let rule = 0; rule < this.relaxed.length; rule++) {
       const test = this.relaxed[rule];
+      // Its relaxed form may hold the regex that stalled (an eventName|re).
+      if (off !== null && off[rule] !== 0) continue;
       if (beat) {
         beat[0]!++;
         beat[1] = rule + 1;

@@ -17,6 +17,26 @@ export function newBeat(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(8));
 }
 
+/** The rules stopped in one run (Detector.skipWith), shared by all its threads: one flag per rule. */
+export function newRulesOff(count: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * Math.max(1, count)));
+}
+
+/** Turns rule `rule` off for every thread sharing `off`, from their next rule test on. */
+export function stopRule(off: Int32Array, rule: number): void {
+  if (rule >= 0 && rule < off.length) Atomics.store(off, rule, 1);
+}
+
+/**
+ * What the user is told when rule `rule` was stopped on a file: the file is read again without
+ * it (its events are kept), and the rule is not run for the rest of the run, since the value
+ * shape that held it recurs (a second stall would cost another budget per file).
+ */
+export function ruleStopReason(specs: readonly RuleSpec[] | null | undefined, rule: number, budgetMs = RULE_BUDGET_MS): string {
+  const name = specs?.[rule]?.name;
+  return `rule ${name ?? `#${rule + 1}`} stopped after ${budgetMs / 1000} s on one event of this file (a regex a crafted value keeps backtracking) and not run for the rest of this run; the file's events are loaded without it`;
+}
+
 /** A file's reason when its worker was stopped in rule `rule`. */
 export function stalledReason(specs: readonly RuleSpec[] | null | undefined, rule: number, budgetMs = RULE_BUDGET_MS): string {
   const name = specs?.[rule]?.name;

@@ -5,9 +5,9 @@ import { Worker } from 'node:worker_threads';
 import type { RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
-import { newBeat, RuleWatch, stalledReason } from '../detect/ruleWatch.js';
+import { newBeat, newRulesOff, ruleStopReason, RuleWatch, stalledReason, stopRule } from '../detect/ruleWatch.js';
 import type { RowHits } from '../detect/hitCodec.js';
-import type { EventRow } from '../model/types.js';
+import type { EventRow, RuleStop } from '../model/types.js';
 import { readLimits } from './limits.js';
 import { unpackRows, type PackedRows } from './rowCodec.js';
 import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary, type RowSink } from './readJob.js';
@@ -44,6 +44,8 @@ export interface WorkerSetup {
   rules?: readonly RuleSpec[] | null;
   /** Where the worker's Detector shows its rule tests to this pool's watchdog (detect/ruleWatch.ts). */
   beat?: Int32Array;
+  /** The rules the watchdog stopped, shared by the pool's threads (Detector.skipWith). */
+  off?: Int32Array;
 }
 
 /**
@@ -56,6 +58,10 @@ export const WORKER_HEAP_MB = 2048;
 interface PendingJob {
   request: WorkerRequest;
   failure?: string;
+  /** Rules stopped while this file was read: it is read again without them, and its summary tells of them. */
+  stops?: RuleStop[];
+  /** Some of its rows reached the sink: a second read would load them twice. */
+  delivered?: boolean;
   onRows: RowSink;
   resolve: (summary: ReadSummary) => void;
 }
@@ -112,8 +118,10 @@ export class ReadPool {
   private nextId = 1;
   private closed = false;
   /** Stops a worker stuck in one rule test: its file fails with the rule named, the load goes on. */
-  private readonly watch = new RuleWatch((worker, rule) => this.stalled.get(worker)?.(stalledReason(this.rules, rule)));
-  private readonly stalled = new Map<Worker, (reason: string) => void>();
+  private readonly watch = new RuleWatch((worker, rule) => this.stalled.get(worker)?.(rule));
+  private readonly stalled = new Map<Worker, (rule: number) => void>();
+  /** Rules the watchdog stopped, off for every thread of this pool from then on (detect/ruleWatch.ts). */
+  private readonly off: Int32Array | null;
 
   /**
    * @param intern shares repeated strings of rows coming from workers (the
@@ -126,6 +134,7 @@ export class ReadPool {
     this.workerUrl = options.workerUrl ?? new URL('./worker.js', import.meta.url);
     this.reader = options.reader;
     this.rules = options.rules && options.rules.length > 0 ? options.rules : null;
+    this.off = this.rules ? newRulesOff(this.rules.length) : null;
     this.inline = options.inline === true || this.reader !== undefined || !existsSync(fileURLToPath(this.workerUrl));
     this.workerCount = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
     this.workerHeapMb = options.workerHeapMb ?? WORKER_HEAP_MB;
@@ -224,7 +233,11 @@ export class ReadPool {
 
   private runInline(pending: PendingJob): void {
     this.inlineRunning++;
-    if (this.rules) this.detector ??= createDetector(this.rules);
+    if (this.rules && !this.detector) {
+      const detector = createDetector(this.rules);
+      if (this.off) detector.skipWith(this.off);
+      this.detector = detector;
+    }
     runReadJob(pending.request.job, pending.onRows, this.reader, this.detector)
       .then(({ summary, rows, hits }) => {
         if (rows.length > 0 || hits) pending.onRows(rows, hits);
@@ -270,6 +283,7 @@ export class ReadPool {
     const packed = 'packed' in reply ? reply.packed : undefined;
     const hits = 'error' in reply ? undefined : reply.hits;
     if (packed || hits) {
+      pending.delivered = true;
       try {
         pending.onRows(packed ? unpackRows(packed, this.intern) : [], hits);
       } catch (error) {
@@ -279,8 +293,8 @@ export class ReadPool {
     }
     if ('error' in reply) pending.resolve(failed(pending.request.job.path, reply.error));
     else if (!('summary' in reply)) return;
-    else if (pending.failure !== undefined) pending.resolve({ ...reply.summary, shape: 'bad', reason: pending.failure });
-    else pending.resolve(reply.summary);
+    else if (pending.failure !== undefined) pending.resolve({ ...reply.summary, shape: 'bad', reason: pending.failure, ...stopsOf(reply.summary, pending) });
+    else pending.resolve({ ...reply.summary, ...stopsOf(reply.summary, pending) });
   }
 
   private freeSlot(): Slot | null {
@@ -306,7 +320,7 @@ export class ReadPool {
     const beat = this.rules && this.rules.length > 0 ? newBeat() : undefined;
     const worker = new Worker(this.workerUrl, {
       resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.workerHeapMb },
-      workerData: { limits: readLimits(), rules: this.rules, ...(beat ? { beat } : {}) } satisfies WorkerSetup,
+      workerData: { limits: readLimits(), rules: this.rules, ...(beat ? { beat } : {}), ...(this.off ? { off: this.off } : {}) } satisfies WorkerSetup,
     });
     const slot: Slot = { worker, jobs: new Map(), idleTimer: null, answered: false };
 
@@ -340,7 +354,7 @@ export class ReadPool {
         this.onJobParsed?.();
       }
     });
-    const retire = (reason: string) => {
+    const retire = (reason: string | null) => {
       this.watch.remove(worker);
       this.stalled.delete(worker);
       const index = this.slots.indexOf(slot);
@@ -364,12 +378,14 @@ export class ReadPool {
       // load: jobs run in arrival order, so that is the first; the ones queued behind it are read again.
       const jobs = [...slot.jobs.values()];
       slot.jobs.clear();
-      if (jobs.length > 0) jobs[0]!.resolve(failed(jobs[0]!.request.job.path, reason));
+      // reason null: stopped in a rule now off, so the file it was reading is read again too, without it.
+      const again = reason === null ? jobs : jobs.slice(1);
+      if (reason !== null && jobs.length > 0) jobs[0]!.resolve(failed(jobs[0]!.request.job.path, reason));
       if (this.closed) {
-        for (const pending of jobs.slice(1)) pending.resolve(failed(pending.request.job.path, 'reader closed'));
+        for (const pending of again) pending.resolve(failed(pending.request.job.path, 'reader closed'));
         return;
       }
-      this.waiting.unshift(...jobs.slice(1));
+      this.waiting.unshift(...again);
       this.dispatch();
     };
     worker.on('error', (error) => {
@@ -380,10 +396,18 @@ export class ReadPool {
     worker.on('exit', (code) => retire(`reader exited with code ${code}`));
     if (beat) {
       this.watch.add(worker, beat);
-      this.stalled.set(worker, (reason) => {
-        // It ran (a rule on a hostile value): its file fails, and the pool never falls back to reading here.
+      this.stalled.set(worker, (rule) => {
+        // It ran (a rule on a hostile value): the pool never falls back to reading here.
         slot.answered = true;
-        retire(reason);
+        // Off before anything is read again, so neither the next worker nor the others run it.
+        if (this.off) stopRule(this.off, rule);
+        const reading = slot.jobs.values().next().value;
+        // A worker sends a file's rows only once its rules have run on all of them, so none of the stopped
+        // file's should have arrived; if some had, a second read would load them twice: the file fails instead.
+        if (reading && !reading.delivered) {
+          (reading.stops ??= []).push({ rule, reason: ruleStopReason(this.rules, rule) });
+          retire(null);
+        } else retire(stalledReason(this.rules, rule));
         void worker.terminate();
       });
     }
@@ -398,6 +422,12 @@ export function workerFailure(error: unknown, heapMb: number): string {
     return `reader ran out of memory on this file (worker heap limit ${heapMb} MB); not read`;
   }
   return `reader failed: ${errorText(error)}`;
+}
+
+/** The rules stopped while a file was read, for its summary (none: nothing added). */
+function stopsOf(summary: ReadSummary, pending: PendingJob): Pick<ReadSummary, 'ruleStops'> {
+  if (!pending.stops) return {};
+  return { ruleStops: [...(summary.ruleStops ?? []), ...pending.stops] };
 }
 
 function failed(path: string, reason: string): ReadSummary {

@@ -13,11 +13,12 @@ import { readLimits } from '../ingest/limits.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
-import type { EventRow } from '../model/types.js';
+import type { EventRow, RuleStop } from '../model/types.js';
 import type { LoadProgress } from '../store/progress.js';
 import type { QueryNode } from '../query/ast.js';
 import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './job.js';
 import { createDetector } from '../detect/recordDetector.js';
+import { newRulesOff, ruleStopReason } from '../detect/ruleWatch.js';
 import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import { ScanTally } from './tally.js';
 import { FileWorkers, WarmWorkers } from './workerPool.js';
@@ -80,15 +81,18 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   const tally = new ScanTally(options.keepMatches === true);
   const workerUrl = new URL('./worker.js', import.meta.url);
   const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
-  const workerData = { rules: options.rules ?? null, limits: readLimits() };
+  const ruled = options.rules !== undefined && options.rules.length > 0;
+  // The rules the watchdog stops, off for every worker from then on (detect/ruleWatch.ts).
+  const off = ruled ? newRulesOff(options.rules!.length) : null;
+  const workerData = { rules: options.rules ?? null, limits: readLimits(), ...(off ? { off } : {}) };
   const heapMb = options.workerHeapMb ?? WORKER_HEAP_MB;
   // Reading digests from the bytes (scan/extract.ts) makes little garbage: a small young generation keeps
   // each worker's resident memory down (issue 13: the scan's peak RSS).
   const youngMb = extracts(options) ? EXTRACT_YOUNG_MB : undefined;
   // Started now, so their start-up overlaps the listing (vitest runs the sources: no compiled worker).
-  const warm = workers > 0 && existsSync(fileURLToPath(workerUrl)) ? new WarmWorkers(workerUrl, workers, workerData, heapMb, youngMb) : null;
+  const warm = workers > 0 && existsSync(fileURLToPath(workerUrl)) ? new WarmWorkers(workerUrl, workers, workerData, heapMb, youngMb, ruled) : null;
   try {
-    return await scanWith(root, options, tally, workerUrl, workers, workerData, heapMb, youngMb, warm);
+    return await scanWith(root, options, tally, workerUrl, workers, workerData, heapMb, youngMb, warm, off);
   } finally {
     warm?.close();
   }
@@ -104,6 +108,7 @@ async function scanWith(
   heapMb: number,
   youngMb: number | undefined,
   warm: WarmWorkers | null,
+  off: Int32Array | null,
 ): Promise<ScanTally> {
   const { signal, onProgress } = options;
   // The listing stops at the signal too (a big folder takes seconds to list).
@@ -124,7 +129,11 @@ async function scanWith(
   const keepMatches = filter !== undefined && options.keepMatches === true;
   const fast = (filter !== undefined || !withRows) && options.fast !== false && !(options.rules && options.rules.length > 0);
 
+  // Rules the watchdog stopped, by the file they were stopped on: told with that file's reply, which comes from its second read.
+  const stops = new Map<number, RuleStop[]>();
   const apply = (reply: ScanReply): void => {
+    const stopped = stops.get(reply.id);
+    if (stopped) reply.result.ruleStops = [...(reply.result.ruleStops ?? []), ...stopped];
     let matches: Uint8Array | null = reply.matches ?? null;
     if (reply.hits) options.onHits?.(reply.hits);
     if (withRows && options.test) {
@@ -141,6 +150,7 @@ async function scanWith(
   // vitest runs the TypeScript sources: no compiled worker, so read here.
   if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
+    if (detector && off) detector.skipWith(off);
     for (const [id, path] of files.entries()) {
       signal?.throwIfAborted();
       apply(await runScanJob({ id, path, withRows, filter, deep, fast, keepMatches }, detector));
@@ -161,6 +171,17 @@ async function scanWith(
       filesPerJob: filter !== undefined ? FILTER_FILES_PER_JOB : undefined,
       signal,
       warm: warm ?? undefined,
+      // A regex the load-time check lets through can still backtrack for minutes on a crafted value (n^k tries).
+      watchdog: off
+        ? {
+            off,
+            stopped: (id, rule) => {
+              const stop = { rule, reason: ruleStopReason(options.rules, rule) };
+              if (id === null) tally.progress.ruleStops.push({ path: root, reason: stop.reason });
+              else stops.set(id, [...(stops.get(id) ?? []), stop]);
+            },
+          }
+        : undefined,
     }).run();
     signal?.throwIfAborted();
   }
