@@ -17,6 +17,7 @@ import { FileWorkers } from '../scan/workerPool.js';
 import { detectRules, runDetectJob, type DetectJob, type DetectReply } from './fileJob.js';
 import type { RuleSpec } from './rule.js';
 import { newRulesOff, ruleStopReason } from './ruleWatch.js';
+import { RuleNeedsWorker } from './inlineGuard.js';
 import type { RuleStop } from '../model/types.js';
 import { DetectTally } from './tally.js';
 
@@ -48,18 +49,39 @@ export async function detectFolderHeadless(root: string, specs: readonly RuleSpe
 
   const workerUrl = new URL('./worker.js', import.meta.url);
   const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
+  const compiled = existsSync(fileURLToPath(workerUrl));
+  // From this file on, the workers read (all of them past 8 files).
+  let first = 0;
   // vitest runs the TypeScript sources: no compiled worker, so read here.
-  if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
+  if (workers === 0 || files.length <= 8 || !compiled) {
     const rules = detectRules(specs);
     rules.detector.skipWith(off);
-    for (const [id, path] of files.entries()) apply(await runDetectJob({ id, path, fast }, rules));
-  } else {
+    // Waking a worker costs 100-300 ms, a few files parse here in less; but a regex rule here has no watchdog:
+    // a file with a record one must test goes to the workers, with the files after it (detect/inlineGuard.ts).
+    const guarded = workers > 0 && compiled;
+    if (guarded) rules.detector.guardOnThisThread();
+    for (first = 0; first < files.length; first++) {
+      const trips = rules.detector.trips;
+      let reply: DetectReply | null = null;
+      try {
+        reply = await runDetectJob({ id: first, path: files[first]!, fast }, rules);
+      } catch (error) {
+        if (!(error instanceof RuleNeedsWorker)) throw error;
+      }
+      // Tripped: whatever the read made of the throw (a bad file, say) is void.
+      if (!reply || rules.detector.trips !== trips) break;
+      apply(reply);
+    }
+  }
+  if (first < files.length && workers > 0 && compiled) {
+    const rest = files.slice(first);
     await new FileWorkers<DetectJob, DetectReply>({
       url: workerUrl,
-      count: workers,
-      files,
+      count: Math.min(workers, rest.length),
+      files: rest,
       job: (id, path) => ({ id, path, fast }),
-      apply,
+      // FileWorkers counts from 0 in `rest`; a file's id is its place in `files`.
+      apply: (reply) => apply({ ...reply, id: reply.id + first }),
       failed: (id, path, reason) => failedReply(id, path, reason),
       workerData: { rules: specs, limits: readLimits(), off },
       heapMb: options.workerHeapMb ?? WORKER_HEAP_MB,
@@ -69,7 +91,7 @@ export async function detectFolderHeadless(root: string, specs: readonly RuleSpe
         stopped: (id, rule) => {
           const stop = { rule, reason: ruleStopReason(specs, rule) };
           if (id === null) tally.progress.ruleStops.push({ path: root, reason: stop.reason });
-          else stops.set(id, [...(stops.get(id) ?? []), stop]);
+          else stops.set(id + first, [...(stops.get(id + first) ?? []), stop]);
         },
       },
     }).run();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RecordDetector } from '../detect/detector.js';
+import type { Detector, RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
 import { newBeat, newRulesOff, ruleStopReason, RuleWatch, stalledReason, stopRule } from '../detect/ruleWatch.js';
@@ -105,8 +105,10 @@ export class ReadPool {
   private readonly reader: FileReader | undefined;
   private readonly workerHeapMb: number;
   private readonly rules: readonly RuleSpec[] | null;
-  /** The inline reads' detector, made on first use. */
+  /** The inline reads' detector, made on first use: when the pool has no workers (nothing can stop its tests). */
   private detector: RecordDetector | undefined;
+  /** The detector of small files read here beside the workers: it hands a file needing a regex rule to them (inlineGuard.ts). */
+  private guardedDetector: Detector | undefined;
   private readonly slots: Slot[] = [];
   private readonly waiting: PendingJob[] = [];
   private inlineRunning = 0;
@@ -233,14 +235,30 @@ export class ReadPool {
 
   private runInline(pending: PendingJob): void {
     this.inlineRunning++;
-    if (this.rules && !this.detector) {
+    const guarded = this.rules !== null && !this.inline ? this.inlineGuarded() : undefined;
+    if (this.rules && !guarded && !this.detector) {
       const detector = createDetector(this.rules);
       if (this.off) detector.skipWith(this.off);
       this.detector = detector;
     }
-    runReadJob(pending.request.job, pending.onRows, this.reader, this.detector)
+    // Reads here interleave at their awaits: one is void if a regex rule came due (its own or another
+    // read's) before it handed over a row; its file is then read again on a worker, nothing loaded twice.
+    // A read's own trip comes in its parse, before any of its rows are handed over.
+    const trips = guarded?.trips ?? 0;
+    let sent = false;
+    let dropped = false;
+    const open = (): boolean => {
+      if (!sent && guarded !== undefined && guarded.trips !== trips) dropped = true;
+      return !dropped;
+    };
+    const sink: RowSink = (rows, hits) => {
+      if (!open()) return;
+      sent = true;
+      pending.onRows(rows, hits);
+    };
+    runReadJob(pending.request.job, sink, this.reader, guarded ?? this.detector)
       .then(({ summary, rows, hits }) => {
-        if (rows.length > 0 || hits) pending.onRows(rows, hits);
+        if (rows.length > 0 || hits) sink(rows, hits);
         return summary;
       })
       .catch((error: unknown) => failed(pending.request.job.path, errorText(error)))
@@ -249,10 +267,22 @@ export class ReadPool {
         // files, a whole inline load would run as one long task and freeze timers and input.
         setImmediate(() => {
           this.inlineRunning--;
-          pending.resolve(summary);
+          if (open()) pending.resolve(summary);
+          else if (this.closed) pending.resolve(failed(pending.request.job.path, 'reader closed'));
+          else this.waiting.unshift(pending);
           if (!this.closed) this.dispatch();
         });
       });
+  }
+
+  private inlineGuarded(): Detector {
+    if (!this.guardedDetector) {
+      const detector = createDetector(this.rules!);
+      if (this.off) detector.skipWith(this.off);
+      detector.guardOnThisThread();
+      this.guardedDetector = detector;
+    }
+    return this.guardedDetector;
   }
 
   /**

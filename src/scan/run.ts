@@ -19,6 +19,7 @@ import type { QueryNode } from '../query/ast.js';
 import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './job.js';
 import { createDetector } from '../detect/recordDetector.js';
 import { newRulesOff, ruleStopReason } from '../detect/ruleWatch.js';
+import { RuleNeedsWorker } from '../detect/inlineGuard.js';
 import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import { ScanTally } from './tally.js';
 import { FileWorkers, WarmWorkers } from './workerPool.js';
@@ -147,21 +148,39 @@ async function scanWith(
     if (onProgress && Date.now() - shown >= PROGRESS_MS) showProgress();
   };
 
+  const compiled = existsSync(fileURLToPath(workerUrl));
+  // From this file on, the workers read (all of them past 8 files).
+  let first = 0;
   // vitest runs the TypeScript sources: no compiled worker, so read here.
-  if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
+  if (workers === 0 || files.length <= 8 || !compiled) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
     if (detector && off) detector.skipWith(off);
-    for (const [id, path] of files.entries()) {
+    // A regex rule here has no watchdog: a file with a record one must test goes to the workers, with the
+    // files after it (detect/inlineGuard.ts); the others are read here, cheaper than waking a worker.
+    if (detector && workers > 0 && compiled) detector.guardOnThisThread();
+    for (first = 0; first < files.length; first++) {
       signal?.throwIfAborted();
-      apply(await runScanJob({ id, path, withRows, filter, deep, fast, keepMatches }, detector));
+      const trips = detector?.trips ?? 0;
+      let reply: ScanReply | null = null;
+      try {
+        reply = await runScanJob({ id: first, path: files[first]!, withRows, filter, deep, fast, keepMatches }, detector);
+      } catch (error) {
+        if (!(error instanceof RuleNeedsWorker)) throw error;
+      }
+      // Tripped: whatever the read made of the throw (a bad file, say) is void.
+      if (!reply || (detector?.trips ?? 0) !== trips) break;
+      apply(reply);
     }
-  } else {
+  }
+  if (first < files.length && workers > 0 && compiled) {
+    const rest = files.slice(first);
     await new FileWorkers<ScanJob, ScanReply>({
       url: workerUrl,
       count: workers,
-      files,
+      files: rest,
       job: (id, path) => ({ id, path, withRows, filter, deep, fast, keepMatches }),
-      apply,
+      // FileWorkers counts from 0 in `rest`; a file's id is its place in `files`.
+      apply: (reply) => apply({ ...reply, id: reply.id + first }),
       failed: (id, path, reason) => ({ id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null }),
       workerData,
       heapMb,
@@ -178,7 +197,7 @@ async function scanWith(
             stopped: (id, rule) => {
               const stop = { rule, reason: ruleStopReason(options.rules, rule) };
               if (id === null) tally.progress.ruleStops.push({ path: root, reason: stop.reason });
-              else stops.set(id, [...(stops.get(id) ?? []), stop]);
+              else stops.set(id + first, [...(stops.get(id + first) ?? []), stop]);
             },
           }
         : undefined,

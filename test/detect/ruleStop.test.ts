@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RuleNeedsWorker } from '../../src/detect/inlineGuard.js';
+import { createDetector } from '../../src/detect/recordDetector.js';
+import type { QueryNode } from '../../src/query/ast.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin/trailtop.js');
@@ -105,4 +108,97 @@ describe('a rule stopped on worker threads', () => {
     expect(summary.events.read).toBeLessThanOrEqual(11);
     expect(result.stderr).toContain(STOP);
   }, 20_000);
+});
+
+/**
+ * Reads on the main thread (detect or scan of up to 8 files, the dashboard's small files) had no
+ * watchdog: a rule test there cannot be stopped, and the process hung for good. Now a main-thread
+ * read that meets a record a regex rule must test hands its file to a worker (detect/inlineGuard.ts).
+ */
+describe('a rule that would stall on the main thread', () => {
+  let dir: string;
+  beforeAll(() => {
+    // Few files, all small: before, every one was read on the main thread.
+    const files: Record<string, object[]> = {};
+    for (const k of [3, 4, 5, 6]) files[`f${String(k).padStart(2, '0')}.json`] = twelveFiles()[`f${String(k).padStart(2, '0')}.json`]!;
+    dir = makeDir('trailtop-rulestop-main-', files);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('detect of a few files ends, the stopped file\'s events counted', () => {
+    const result = cli(dir, ['detect', 'logs', '--rules', 'rules', '--json']);
+    expect(result.signal, 'detect was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { events: { unique: number }; rules: { stopped?: unknown[] } };
+    // Three files of two events and f05's five (its copies of plain-2 and plain-9 are alone here).
+    expect(report.events.unique).toBe(11);
+    expect(result.stderr).toContain(STOP);
+  }, 20_000);
+
+  it('detect of that one file ends', () => {
+    const result = cli(dir, ['detect', join('logs', 'f05.json'), '--rules', 'rules', '--json']);
+    expect(result.signal, 'detect was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { events: { unique: number } }).events.unique).toBe(5);
+  }, 20_000);
+
+  it('scan with a rule: filter ends, every event counted', () => {
+    const result = cli(dir, ['scan', 'logs', '--rules', 'rules', '--filter', `rule:${RULE_ID}`, '--json']);
+    expect(result.signal, 'scan was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { events: { total: number } }).events.total).toBe(11);
+    expect(result.stderr).toContain(STOP);
+  }, 20_000);
+
+  it('scan --histogram with a rule: filter ends', () => {
+    const result = cli(dir, ['scan', 'logs', '--rules', 'rules', '--filter', `rule:${RULE_ID}`, '--histogram', '--json']);
+    expect(result.signal, 'scan --histogram was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('rule Slow agent');
+  }, 20_000);
+
+  it('the dashboard\'s load (small files read beside the workers) ends, every event loaded once', () => {
+    const script = `
+      import { loadRuleSet } from ${JSON.stringify(join(ROOT, 'dist/detect/loadRules.js'))};
+      import { detectionSession } from ${JSON.stringify(join(ROOT, 'dist/detect/session.js'))};
+      import { openFolder } from ${JSON.stringify(join(ROOT, 'dist/ingest/open.js'))};
+      const session = detectionSession(loadRuleSet(['rules'], { builtin: false }));
+      const folder = openFolder('logs', { watch: false, detection: session.detection });
+      await folder.ready;
+      await folder.close();
+      const p = folder.store.progress;
+      console.log(JSON.stringify({ bad: p.badFiles, stops: p.ruleStops.length, events: p.eventsRead, size: folder.store.size }));
+    `;
+    // A file, not -e: workers inherit --input-type, fail to start, and the pool then reads on its own thread.
+    writeFileSync(join(dir, 'load.mjs'), script);
+    const result = spawnSync(process.execPath, ['load.mjs'], { cwd: dir, encoding: 'utf8', timeout: GUARD_MS, env: { ...process.env, XDG_STATE_HOME: join(dir, 'state') } });
+    expect(result.signal, 'the load was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout) as { bad: unknown[]; stops: number; events: number; size: number };
+    expect(out).toEqual({ bad: [], stops: 1, events: 11, size: 11 });
+  }, 20_000);
+});
+
+describe('a detector on a main thread', () => {
+  const path = { kind: 'path', path: ['userAgent'] } as const;
+  const glob: QueryNode = { kind: 'field', ref: path, match: { kind: 'glob', pattern: { segments: ['aws', ''], glob: true } } };
+  const regex = (source: string): QueryNode => ({ kind: 'field', ref: path, match: { kind: 'regex', source, flags: '' } });
+
+  it('never runs a regex rule: it throws RuleNeedsWorker and counts the trip; other rules run', () => {
+    const detector = createDetector([{ ast: glob }, { ast: regex('\\s*\\s*\\s*(?:x|y)') }]);
+    detector.guardOnThisThread();
+    expect(() => detector.test({ eventName: 'GetCallerIdentity', userAgent: `${' '.repeat(3000)}!` })).toThrow(RuleNeedsWorker);
+    expect(detector.trips).toBe(1);
+    // Without a regex rule due, the read stays here.
+    const plain = createDetector([{ ast: glob }]);
+    plain.guardOnThisThread();
+    expect(plain.test({ eventName: 'GetCallerIdentity', userAgent: 'aws-cli/2' })).toEqual([0]);
+    expect(plain.trips).toBe(0);
+  });
+
+  it('unguarded (a worker, under the watchdog) runs it', () => {
+    const detector = createDetector([{ ast: glob }, { ast: regex('x$') }]);
+    expect(detector.test({ eventName: 'GetCallerIdentity', userAgent: 'aws-x' })).toEqual([0, 1]);
+    expect(detector.trips).toBe(0);
+  });
 });
