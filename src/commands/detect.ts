@@ -24,15 +24,18 @@ cannot run (unsupported Sigma features, YAML errors) are listed with the reason.
 Options:
 ${RULES_HELP}
   --json        print {"events", "rules": {"loaded", "skipped"}, "findings"} as JSON
+                ("rules" also has "stopped" when a rule ran past 5 s on one event)
   --db FILE     run the rules as SQL on a DuckDB archive (trailtop archive); with DIR, import what is new first
   --level L     only findings of level L or higher
                 (informational, low, medium, high, critical)
   -h, --help    show this help
 
-Bad files are reported on stderr (with --db, those DIR's import finds). Exit
-status: 0 when the folder was read (whether or not anything fired), 1 when the
---db archive cannot be read (another process is writing to it), 2 for bad
-arguments, a missing path or a missing rules folder, 130 interrupted.`;
+Bad files are reported on stderr (with --db, those DIR's import finds), and so
+is a rule stopped after 5 s on one event (not run from then on; the file's
+events still count). Exit status: 0 when the folder was read (whether or not
+anything fired), 1 when the --db archive cannot be read (another process is
+writing to it), 2 for bad arguments, a missing path or a missing rules folder,
+130 interrupted.`;
 
 const OPTIONS = {
   ...RULES_OPTION,
