@@ -4,7 +4,7 @@
  * of the run, and the stop is told on stderr naming the rule and the file. Run as the built CLI in
  * child processes with a time guard: a hang is a child killed, not a test runner blocked.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -176,6 +176,44 @@ describe('a rule that would stall on the main thread', () => {
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as { bad: unknown[]; stops: number; events: number; size: number };
     expect(out).toEqual({ bad: [], stops: 1, events: 11, size: 11 });
+  }, 20_000);
+});
+
+describe('tail with rules over a file a rule stalls on', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = makeDir('trailtop-rulestop-tail-', { 'f05.json': twelveFiles()['f05.json']! });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints every event of the file and says the rule was stopped', async () => {
+    // A rule: term runs the rules; every event matches the other side of the `or`.
+    const child = spawn(process.execPath, [BIN, 'tail', 'logs', '--rules', 'rules', '--filter', `rule:${RULE_ID} OR name:GetCallerIdentity`], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_CACHE_HOME: join(dir, 'cache') },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const lines = () => stdout.split('\n').filter(Boolean).length;
+    // Until the five events are printed and the stop is said, or the guard: then Ctrl-C.
+    await new Promise<void>((resolve) => {
+      const guard = setTimeout(resolve, GUARD_MS - 2_000);
+      const poll = setInterval(() => {
+        if (lines() >= 5 && stderr.includes('detection stopped on')) {
+          clearTimeout(guard);
+          clearInterval(poll);
+          resolve();
+        }
+      }, 100);
+      guard.unref();
+    });
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(lines()).toBe(5);
+    expect(stderr).toContain(`rule Slow agent (${join('rules', 'slow.yml')}) stopped after 5 s on one event of this file`);
+    expect(stderr.match(/detection stopped on/g)).toHaveLength(1);
   }, 20_000);
 });
 
