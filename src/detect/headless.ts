@@ -16,7 +16,7 @@ import { pathsInFileOrder } from '../ingest/order.js';
 import { FileWorkers } from '../scan/workerPool.js';
 import { detectRules, runDetectJob, type DetectJob, type DetectReply } from './fileJob.js';
 import type { RuleSpec } from './rule.js';
-import { newRulesOff, ruleStopReason } from './ruleWatch.js';
+import { newRulesOff, ruleSlowReason, ruleStopReason } from './ruleWatch.js';
 import { RuleNeedsWorker } from './inlineGuard.js';
 import type { RuleStop } from '../model/types.js';
 import { DetectTally } from './tally.js';
@@ -88,8 +88,8 @@ export async function detectFolderHeadless(root: string, specs: readonly RuleSpe
       // A regex the load-time check lets through can still backtrack for minutes on a crafted value (n^k tries).
       watchdog: {
         off,
-        stopped: (id, rule) => {
-          const stop = { rule, reason: ruleStopReason(specs, rule) };
+        stopped: (id, rule, kind) => {
+          const stop = { rule, reason: kind === 'slow' ? ruleSlowReason(specs, rule) : ruleStopReason(specs, rule) };
           if (id === null) tally.progress.ruleStops.push({ path: root, reason: stop.reason });
           else stops.set(id + first, [...(stops.get(id + first) ?? []), stop]);
         },

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Detector, RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
-import { newBeat, newRulesOff, ruleStopReason, RuleWatch, stalledReason, stopRule } from '../detect/ruleWatch.js';
+import { newBeat, newRulesOff, ruleSlowReason, ruleStopReason, RuleWatch, stalledReason, stopRule } from '../detect/ruleWatch.js';
 import type { RowHits } from '../detect/hitCodec.js';
 import type { EventRow, RuleStop } from '../model/types.js';
 import { readLimits } from './limits.js';
@@ -120,8 +120,19 @@ export class ReadPool {
   private nextId = 1;
   private closed = false;
   /** Stops a worker stuck in one rule test: its file fails with the rule named, the load goes on. */
-  private readonly watch = new RuleWatch((worker, rule) => this.stalled.get(worker)?.(rule));
+  private readonly watch = new RuleWatch(
+    (worker, rule) => this.stalled.get(worker)?.(rule),
+    undefined,
+    (worker, rule) => this.slowed(worker, rule),
+  );
   private readonly stalled = new Map<Worker, (rule: number) => void>();
+
+  /** A rule with SLOW_TESTS slow tests: off from now on, said with the file being read (not read again: nothing was lost). */
+  private slowed(worker: Worker, rule: number): void {
+    if (this.off) stopRule(this.off, rule);
+    const reading = this.slots.find((slot) => slot.worker === worker)?.jobs.values().next().value;
+    if (reading) (reading.stops ??= []).push({ rule, reason: ruleSlowReason(this.rules, rule) });
+  }
   /** Rules the watchdog stopped, off for every thread of this pool from then on (detect/ruleWatch.ts). */
   private readonly off: Int32Array | null;
 

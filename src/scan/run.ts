@@ -18,7 +18,7 @@ import type { LoadProgress } from '../store/progress.js';
 import type { QueryNode } from '../query/ast.js';
 import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './job.js';
 import { createDetector } from '../detect/recordDetector.js';
-import { newRulesOff, ruleStopReason } from '../detect/ruleWatch.js';
+import { newRulesOff, ruleSlowReason, ruleStopReason } from '../detect/ruleWatch.js';
 import { RuleNeedsWorker } from '../detect/inlineGuard.js';
 import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import { ScanTally } from './tally.js';
@@ -194,8 +194,8 @@ async function scanWith(
       watchdog: off
         ? {
             off,
-            stopped: (id, rule) => {
-              const stop = { rule, reason: ruleStopReason(options.rules, rule) };
+            stopped: (id, rule, kind) => {
+              const stop = { rule, reason: kind === 'slow' ? ruleSlowReason(options.rules, rule) : ruleStopReason(options.rules, rule) };
               if (id === null) tally.progress.ruleStops.push({ path: root, reason: stop.reason });
               else stops.set(id + first, [...(stops.get(id + first) ?? []), stop]);
             },

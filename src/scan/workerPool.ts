@@ -50,8 +50,9 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
    * shared `off` in its workerData; one whose test has run past the budget is terminated and
    * replaced, the rule is turned off in `off` for every worker, and the file it was reading is read
    * again (without the rule), after `stopped` is told (id null: in a batch of files, which one is not known).
+   * A rule with SLOW_TESTS slow tests is turned off too, the worker going on: told as 'slow'.
    */
-  watchdog?: { off: Int32Array; stopped: (id: number | null, rule: number) => void } | undefined;
+  watchdog?: { off: Int32Array; stopped: (id: number | null, rule: number, kind: 'stalled' | 'slow') => void } | undefined;
 }
 
 function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Worker {
@@ -126,17 +127,27 @@ export class FileWorkers<J, R extends { id: number }> {
 
   constructor(private readonly o: FileWorkersOptions<J, R>) {
     const watchdog = o.watchdog;
+    const reading = (worker: Worker): number | null => {
+      const ids = this.sent.get(worker)?.[0] ?? [];
+      return ids.length === 1 ? ids[0]! : null;
+    };
     this.watch = watchdog
-      ? new RuleWatch((worker, rule) => {
-          worker.removeAllListeners('exit');
-          worker.removeAllListeners('error');
-          void worker.terminate();
-          // Off before anything is read again, so neither the new worker nor the others run it.
-          stopRule(watchdog.off, rule);
-          const reading = this.sent.get(worker)?.[0] ?? [];
-          watchdog.stopped(reading.length === 1 ? reading[0]! : null, rule);
-          this.onCrash(worker, null);
-        })
+      ? new RuleWatch(
+          (worker, rule) => {
+            worker.removeAllListeners('exit');
+            worker.removeAllListeners('error');
+            void worker.terminate();
+            // Off before anything is read again, so neither the new worker nor the others run it.
+            stopRule(watchdog.off, rule);
+            watchdog.stopped(reading(worker), rule, 'stalled');
+            this.onCrash(worker, null);
+          },
+          undefined,
+          (worker, rule) => {
+            stopRule(watchdog.off, rule);
+            watchdog.stopped(reading(worker), rule, 'slow');
+          },
+        )
       : null;
   }
 

@@ -217,6 +217,55 @@ describe('tail with rules over a file a rule stalls on', () => {
   }, 20_000);
 });
 
+/**
+ * Values sized to hold each test of the rule 1-2 s (450 spaces: n^4 tries), under the 5 s budget:
+ * without more, twenty such events kept detect busy for half a minute (hours, with more of them),
+ * and the watchdog never fired. Three tests of more than 1 s turn the rule off (ruleWatch.ts SLOW_TESTS).
+ */
+describe('a rule whose tests each run just under the budget', () => {
+  let dir: string;
+  beforeAll(() => {
+    const records = [event('y', 'agent y')];
+    for (let k = 0; k < 20; k++) records.push(event(`slow-${k}`, `${' '.repeat(450)}!`));
+    dir = makeDir('trailtop-rulestop-slow-', { 's.json': records });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const SLOW = `rule Slow agent (${join('rules', 'slow.yml')}) turned off here after 3 tests of more than 1 s on one event each`;
+
+  it('detect turns it off after three such tests, every event counted', () => {
+    const result = cli(dir, ['detect', 'logs', '--rules', 'rules', '--json']);
+    expect(result.signal, 'detect was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { events: { unique: number }; rules: { stopped?: { file: string; reason: string }[] } };
+    expect(report.events.unique).toBe(21);
+    expect(result.stderr).toContain(`detection stopped on ${join('logs', 's.json')}: ${SLOW}`);
+    expect(report.rules.stopped).toHaveLength(1);
+  }, 20_000);
+
+  it('the dashboard\'s load does too', () => {
+    const script = `
+      import { loadRuleSet } from ${JSON.stringify(join(ROOT, 'dist/detect/loadRules.js'))};
+      import { detectionSession } from ${JSON.stringify(join(ROOT, 'dist/detect/session.js'))};
+      import { openFolder } from ${JSON.stringify(join(ROOT, 'dist/ingest/open.js'))};
+      const session = detectionSession(loadRuleSet(['rules'], { builtin: false }));
+      const folder = openFolder('logs', { watch: false, detection: session.detection });
+      await folder.ready;
+      await folder.close();
+      const p = folder.store.progress;
+      console.log(JSON.stringify({ bad: p.badFiles, stops: p.ruleStops, size: folder.store.size }));
+    `;
+    writeFileSync(join(dir, 'load.mjs'), script);
+    const result = spawnSync(process.execPath, ['load.mjs'], { cwd: dir, encoding: 'utf8', timeout: GUARD_MS, env: { ...process.env, XDG_STATE_HOME: join(dir, 'state') } });
+    expect(result.signal, 'the load was killed: it did not finish').toBeNull();
+    expect(result.status, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout) as { bad: unknown[]; stops: { path: string; reason: string }[]; size: number };
+    expect(out.bad).toEqual([]);
+    expect(out.size).toBe(21);
+    expect(out.stops).toEqual([{ path: expect.stringMatching(/s\.json$/), reason: expect.stringContaining(SLOW) }]);
+  }, 20_000);
+});
+
 describe('a detector on a main thread', () => {
   const path = { kind: 'path', path: ['userAgent'] } as const;
   const glob: QueryNode = { kind: 'field', ref: path, match: { kind: 'glob', pattern: { segments: ['aws', ''], glob: true } } };
