@@ -118,9 +118,13 @@ describe('a rule stopped on worker threads', () => {
 describe('a rule that would stall on the main thread', () => {
   let dir: string;
   beforeAll(() => {
-    // Few files, all small: before, every one was read on the main thread.
+    // Few files, all small: before, every one was read on the main thread. f05 holds the hostile value, a
+    // copy of f02's plain-2 and a copy of f09's plain-9 that differs: the copy kept is the first in file
+    // order (f05's), however f05 was handed from this thread to a worker and read twice.
+    const all = twelveFiles();
     const files: Record<string, object[]> = {};
-    for (const k of [3, 4, 5, 6]) files[`f${String(k).padStart(2, '0')}.json`] = twelveFiles()[`f${String(k).padStart(2, '0')}.json`]!;
+    for (const name of ['f02.json', 'f03.json', 'f05.json', 'f06.json', 'f09.json']) files[name] = all[name]!;
+    files['f05.json'] = [...files['f05.json']!.slice(0, 4), event('plain-9', 'aws-cli/2.16.0 other')];
     dir = makeDir('trailtop-rulestop-main-', files);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -129,9 +133,10 @@ describe('a rule that would stall on the main thread', () => {
     const result = cli(dir, ['detect', 'logs', '--rules', 'rules', '--json']);
     expect(result.signal, 'detect was killed: it did not finish').toBeNull();
     expect(result.status, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as { events: { unique: number }; rules: { stopped?: unknown[] } };
-    // Three files of two events and f05's five (its copies of plain-2 and plain-9 are alone here).
+    const report = JSON.parse(result.stdout) as { events: { unique: number }; rules: { stopped?: unknown[] }; findings: { title: string; count: number }[] };
+    // Five files of two events and the hostile one (f05's plain-2 and plain-9 are copies).
     expect(report.events.unique).toBe(11);
+    expect(report.findings.filter((f) => f.title.startsWith('Conflicting duplicate')).map((f) => f.count)).toEqual([1]);
     expect(result.stderr).toContain(STOP);
   }, 20_000);
 
@@ -146,7 +151,10 @@ describe('a rule that would stall on the main thread', () => {
     const result = cli(dir, ['scan', 'logs', '--rules', 'rules', '--filter', `rule:${RULE_ID}`, '--json']);
     expect(result.signal, 'scan was killed: it did not finish').toBeNull();
     expect(result.status, result.stderr).toBe(0);
-    expect((JSON.parse(result.stdout) as { events: { total: number } }).events.total).toBe(11);
+    const summary = JSON.parse(result.stdout) as { events: { total: number }; conflictingDuplicates: { eventID: string; file: string }[] };
+    expect(summary.events.total).toBe(11);
+    // The copy kept is f05's, the first in file order: f09's is the one that differs.
+    expect(summary.conflictingDuplicates).toEqual([{ eventID: 'plain-9', file: expect.stringMatching(/f09\.json$/) }]);
     expect(result.stderr).toContain(STOP);
   }, 20_000);
 
@@ -167,7 +175,8 @@ describe('a rule that would stall on the main thread', () => {
       await folder.ready;
       await folder.close();
       const p = folder.store.progress;
-      console.log(JSON.stringify({ bad: p.badFiles, stops: p.ruleStops.length, events: p.eventsRead, size: folder.store.size }));
+      const conflicts = p.conflicts.map((c) => [c.eventID, c.keptFile.split('/').pop(), c.file.split('/').pop()]);
+      console.log(JSON.stringify({ bad: p.badFiles, stops: p.ruleStops.length, events: p.eventsRead, size: folder.store.size, conflicts }));
     `;
     // A file, not -e: workers inherit --input-type, fail to start, and the pool then reads on its own thread.
     writeFileSync(join(dir, 'load.mjs'), script);
@@ -175,7 +184,8 @@ describe('a rule that would stall on the main thread', () => {
     expect(result.signal, 'the load was killed: it did not finish').toBeNull();
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as { bad: unknown[]; stops: number; events: number; size: number };
-    expect(out).toEqual({ bad: [], stops: 1, events: 11, size: 11 });
+    // 13 records, 11 events: the copies counted once, the differing one kept from f05, the first in file order.
+    expect(out).toEqual({ bad: [], stops: 1, events: 13, size: 11, conflicts: [['plain-9', 'f05.json', 'f09.json']] });
   }, 20_000);
 });
 
