@@ -30,9 +30,13 @@ export function newRulesOff(count: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4 * Math.max(1, count)));
 }
 
-/** Turns rule `rule` off for every thread sharing `off`, from their next rule test on. */
-export function stopRule(off: Int32Array, rule: number): void {
-  if (rule >= 0 && rule < off.length) Atomics.store(off, rule, 1);
+/**
+ * Turns rule `rule` off for every thread sharing `off`, from their next rule test on. False when it
+ * was off already (turned off as slow, or stopped on another worker): that stop was told once already.
+ */
+export function stopRule(off: Int32Array, rule: number): boolean {
+  if (rule < 0 || rule >= off.length) return false;
+  return Atomics.exchange(off, rule, 1) === 0;
 }
 
 /**

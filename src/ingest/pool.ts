@@ -129,7 +129,7 @@ export class ReadPool {
 
   /** A rule with SLOW_TESTS slow tests: off from now on, said with the file being read (not read again: nothing was lost). */
   private slowed(worker: Worker, rule: number): void {
-    if (this.off) stopRule(this.off, rule);
+    if (!this.off || !stopRule(this.off, rule)) return;
     const reading = this.slots.find((slot) => slot.worker === worker)?.jobs.values().next().value;
     if (reading) (reading.stops ??= []).push({ rule, reason: ruleSlowReason(this.rules, rule) });
   }
@@ -440,13 +440,14 @@ export class ReadPool {
       this.stalled.set(worker, (rule) => {
         // It ran (a rule on a hostile value): the pool never falls back to reading here.
         slot.answered = true;
-        // Off before anything is read again, so neither the next worker nor the others run it.
-        if (this.off) stopRule(this.off, rule);
+        // Off before anything is read again, so neither the next worker nor the others run it; told once
+        // (a test begun before it was turned off can still stall: its file is read again all the same).
+        const first = this.off ? stopRule(this.off, rule) : true;
         const reading = slot.jobs.values().next().value;
         // A worker sends a file's rows only once its rules have run on all of them, so none of the stopped
         // file's should have arrived; if some had, a second read would load them twice: the file fails instead.
         if (reading && !reading.delivered) {
-          (reading.stops ??= []).push({ rule, reason: ruleStopReason(this.rules, rule) });
+          if (first) (reading.stops ??= []).push({ rule, reason: ruleStopReason(this.rules, rule) });
           retire(null);
         } else retire(stalledReason(this.rules, rule));
         void worker.terminate();

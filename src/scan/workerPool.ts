@@ -137,15 +137,14 @@ export class FileWorkers<J, R extends { id: number }> {
             worker.removeAllListeners('exit');
             worker.removeAllListeners('error');
             void worker.terminate();
-            // Off before anything is read again, so neither the new worker nor the others run it.
-            stopRule(watchdog.off, rule);
-            watchdog.stopped(reading(worker), rule, 'stalled');
+            // Off before anything is read again, so neither the new worker nor the others run it. Its file is
+            // read again even when it was off already (a test begun before): nothing of it was applied.
+            if (stopRule(watchdog.off, rule)) watchdog.stopped(reading(worker), rule, 'stalled');
             this.onCrash(worker, null);
           },
           undefined,
           (worker, rule) => {
-            stopRule(watchdog.off, rule);
-            watchdog.stopped(reading(worker), rule, 'slow');
+            if (stopRule(watchdog.off, rule)) watchdog.stopped(reading(worker), rule, 'slow');
           },
         )
       : null;
