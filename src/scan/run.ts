@@ -176,7 +176,8 @@ async function scanWith(
     const rest = files.slice(first);
     await new FileWorkers<ScanJob, ScanReply>({
       url: workerUrl,
-      count: workers,
+      // A file or two after a trip need no more workers than files.
+      count: Math.min(workers, rest.length),
       files: rest,
       job: (id, path) => ({ id, path, withRows, filter, deep, fast, keepMatches }),
       // FileWorkers counts from 0 in `rest`; a file's id is its place in `files`.
