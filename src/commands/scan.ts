@@ -216,6 +216,10 @@ export function formatSummary(s: ScanSummary): string {
     lines.push('Skipped files');
     for (const f of s.files.skipped) lines.push(`  ${shown(f.path, PATH_COLUMNS)}: ${shown(f.reason, PATH_COLUMNS)}`);
   }
+  if (s.files.rulesStopped) {
+    lines.push('Rules stopped (a test ran past the watchdog: the events are counted, the rule no longer runs)');
+    for (const f of s.files.rulesStopped) lines.push(`  ${shown(f.path, PATH_COLUMNS)}: ${shown(f.reason, PATH_COLUMNS)}`);
+  }
   if (s.files.bad.length > 0) {
     lines.push('Bad files');
     for (const f of s.files.bad) lines.push(`  ${shown(f.path, PATH_COLUMNS)}: ${shown(f.reason, PATH_COLUMNS)}`);

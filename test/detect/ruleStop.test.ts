@@ -101,8 +101,9 @@ describe('a rule stopped on worker threads', () => {
     const result = cli(dir, ['scan', 'logs', '--rules', 'rules', '--filter', `rule:${RULE_ID}`, '--json']);
     expect(result.signal, 'scan was killed: it did not finish').toBeNull();
     expect(result.status, result.stderr).toBe(0);
-    const summary = JSON.parse(result.stdout) as { files: { bad: unknown[] }; events: { total: number; read: number } };
+    const summary = JSON.parse(result.stdout) as { files: { bad: unknown[]; rulesStopped?: { path: string; reason: string }[] }; events: { total: number; read: number } };
     expect(summary.files.bad).toEqual([]);
+    expect(summary.files.rulesStopped).toEqual([{ path: join('logs', 'f05.json'), reason: expect.stringContaining('rule Slow agent') }]);
     expect(summary.events.total).toBe(25);
     // Off from the stop on: the y- events of the files read before it matched (which those are is timing).
     expect(summary.events.read).toBeLessThanOrEqual(11);
