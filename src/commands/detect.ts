@@ -5,6 +5,8 @@ import type { DetectTally } from '../detect/tally.js';
 import { isLevel, LEVELS, levelRank, type Level, type RuleSet } from '../detect/rule.js';
 import { conflictFindingOf, type BuiltinFinding } from '../detect/conflictFinding.js';
 import { sanitize } from '../term/sanitize.js';
+import { warnRuleStops } from './ruleStops.js';
+import type { BadFile } from '../model/types.js';
 import { FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
 import { commandRules, RULES_HELP, RULES_OPTION } from './rules.js';
@@ -22,15 +24,18 @@ cannot run (unsupported Sigma features, YAML errors) are listed with the reason.
 Options:
 ${RULES_HELP}
   --json        print {"events", "rules": {"loaded", "skipped"}, "findings"} as JSON
+                ("rules" also has "stopped" when a rule ran past 5 s on one event)
   --db FILE     run the rules as SQL on a DuckDB archive (trailtop archive); with DIR, import what is new first
   --level L     only findings of level L or higher
                 (informational, low, medium, high, critical)
   -h, --help    show this help
 
-Bad files are reported on stderr (with --db, those DIR's import finds). Exit
-status: 0 when the folder was read (whether or not anything fired), 1 when the
---db archive cannot be read (another process is writing to it), 2 for bad
-arguments, a missing path or a missing rules folder, 130 interrupted.`;
+Bad files are reported on stderr (with --db, those DIR's import finds), and so
+is a rule stopped after 5 s on one event (not run from then on; the file's
+events still count). Exit status: 0 when the folder was read (whether or not
+anything fired), 1 when the --db archive cannot be read (another process is
+writing to it), 2 for bad arguments, a missing path or a missing rules folder,
+130 interrupted.`;
 
 const OPTIONS = {
   ...RULES_OPTION,
@@ -43,7 +48,8 @@ const OPTIONS = {
 /** The JSON `detect --json` prints; the shape is part of the interface (issue 15). */
 export interface DetectReport {
   events: { unique: number };
-  rules: { loaded: number; skipped: { path: string; reason: string }[] };
+  /** stopped: rules the watchdog stopped on a file (its events counted, the rule not run from then on); only when there are some. */
+  rules: { loaded: number; skipped: { path: string; reason: string }[]; stopped?: { file: string; reason: string }[] };
   findings: { id: string; title: string; level: Level; tags: string[]; count: number; first: string | null; last: string | null }[];
 }
 
@@ -71,7 +77,8 @@ export async function runDetect(argv: string[]): Promise<number> {
   // Headless like scan: no store, only the records a rule could fire on are parsed (detect/headless.ts).
   const tally = await detectFolderHeadless(dir, set.rules.map((rule) => ({ ast: rule.ast, name: `${rule.title} (${rule.path})` })));
   for (const bad of tally.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
-  const report = detectReport(tally.unique, set, findingsOf(set, tally), level as Level | undefined);
+  warnRuleStops(tally.progress.ruleStops);
+  const report = detectReport(tally.unique, set, findingsOf(set, tally), level as Level | undefined, tally.progress.ruleStops);
   addBuiltinFinding(report, conflictFindingOf(tally.progress.conflictCount, tally.conflictTimes), level as Level | undefined);
   const text = values.json ? `${safeJson(report)}\n` : formatDetect(dir, report);
   return writeStdout(text, 'findings');
@@ -98,11 +105,15 @@ export function findingsOf(set: RuleSet, tally: DetectTally): Finding[] {
 }
 
 /** The report of the rules that fired; `findings` by level (Findings.list('level')). */
-export function detectReport(unique: number, set: RuleSet, findings: readonly Finding[], minLevel?: Level): DetectReport {
+export function detectReport(unique: number, set: RuleSet, findings: readonly Finding[], minLevel?: Level, stops: readonly BadFile[] = []): DetectReport {
   const min = minLevel ? levelRank(minLevel) : 0;
   return {
     events: { unique },
-    rules: { loaded: set.rules.length, skipped: set.skipped.map((s) => ({ path: s.path, reason: s.reason })) },
+    rules: {
+      loaded: set.rules.length,
+      skipped: set.skipped.map((s) => ({ path: s.path, reason: s.reason })),
+      ...(stops.length > 0 ? { stopped: stops.map((s) => ({ file: s.path, reason: s.reason })) } : {}),
+    },
     findings: findings
       .filter((f: Finding) => levelRank(f.rule.level) >= min)
       .map((f) => ({ id: f.rule.id, title: f.rule.title, level: f.rule.level, tags: [...f.rule.tags], count: f.count, first: iso(f.first), last: iso(f.last) })),
@@ -119,7 +130,7 @@ export function formatDetect(dir: string, report: DetectReport): string {
   const lines = [
     `Path      ${sanitize(dir)}`,
     `Events    ${report.events.unique} unique`,
-    `Rules     ${report.rules.loaded} loaded, ${report.rules.skipped.length} not run`,
+    `Rules     ${report.rules.loaded} loaded, ${report.rules.skipped.length} not run${report.rules.stopped ? `, ${report.rules.stopped.length} stopped` : ''}`,
     `Findings  ${report.findings.length === 0 ? 'none' : `${report.findings.length} rules fired (${byLevel.join(', ')})`}`,
   ];
   if (report.findings.length > 0) {
@@ -129,6 +140,10 @@ export function formatDetect(dir: string, report: DetectReport): string {
       const time = (t: string | null) => (t ? `${t.slice(0, 19)}Z` : '-').padEnd(20);
       lines.push(`${f.level.padEnd(13)} ${String(f.count).padStart(width)}  ${time(f.first)}  ${time(f.last)}  ${sanitize(f.title)}  (${sanitize(f.id)})`);
     }
+  }
+  if (report.rules.stopped) {
+    lines.push('', 'Rules stopped (their findings miss the events of these files and of files read after)');
+    for (const s of report.rules.stopped) lines.push(`  ${sanitize(s.file)}: ${sanitize(s.reason)}`);
   }
   if (report.rules.skipped.length > 0) {
     lines.push('', 'Rules not run');

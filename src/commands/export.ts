@@ -25,6 +25,7 @@ import { headlessFilteredRows, headlessFilterFits } from '../export/headlessFilt
 import type { LoadProgress } from '../store/progress.js';
 import { filterStore, Vocabulary } from '../query/index.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
+import { warnRuleStops } from './ruleStops.js';
 import { progressLine } from '../term/progressLine.js';
 import { abortOnSignals, signalExit } from './signals.js';
 import { DeepEngine } from '../query/deep/engine.js';
@@ -260,6 +261,7 @@ export async function runExport(argv: string[]): Promise<number> {
       if (signals.seen) return cancelled(signals.seen);
       const { store } = folder;
       warnBadFiles(store.progress.badFiles, dir);
+      warnRuleStops(store.progress.ruleStops);
       const all = store.rows();
       const vocabulary = new Vocabulary();
       // Indexed only for plain words (compiled with a vocabulary, explain() lists them): fuse.js and the

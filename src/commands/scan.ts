@@ -2,6 +2,7 @@ import { Vocabulary } from '../query/index.js';
 import { writeHelp } from './helpText.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
+import { warnRuleStops } from './ruleStops.js';
 import { ELLIPSIS, truncate } from '../term/width.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
 import { combineFilter, compileFilter, FOLDER_OPERAND, parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
@@ -115,6 +116,7 @@ export async function runScan(argv: string[]): Promise<number> {
   });
   const summary = tally.summary({ folder: dir, filter: query ? source : null });
   for (const bad of summary.files.bad) process.stderr.write(`trailtop: bad file ${shown(bad.path, PATH_COLUMNS)}: ${shown(bad.reason, PATH_COLUMNS)}\n`);
+  warnRuleStops(tally.progress.ruleStops);
   return await writeStdout(values.json ? `${safeJson(summary)}\n` : formatSummary(summary), 'summary');
 }
 
@@ -213,6 +215,10 @@ export function formatSummary(s: ScanSummary): string {
   if (s.files.skipped.length > 0) {
     lines.push('Skipped files');
     for (const f of s.files.skipped) lines.push(`  ${shown(f.path, PATH_COLUMNS)}: ${shown(f.reason, PATH_COLUMNS)}`);
+  }
+  if (s.files.rulesStopped) {
+    lines.push('Rules stopped (a test ran past the watchdog: the events are counted, the rule no longer runs)');
+    for (const f of s.files.rulesStopped) lines.push(`  ${shown(f.path, PATH_COLUMNS)}: ${shown(f.reason, PATH_COLUMNS)}`);
   }
   if (s.files.bad.length > 0) {
     lines.push('Bad files');

@@ -7,11 +7,12 @@
 import { isoUtc } from '../model/insights.js';
 import { loadFolder } from '../ingest/scanFolder.js';
 import type { DetectionSession } from '../detect/session.js';
-import { createDetector } from '../detect/recordDetector.js';
+import { openFolder } from '../ingest/open.js';
 import type { EventRow } from '../model/types.js';
 import type { CompiledQuery } from '../query/index.js';
 import { EventStore } from '../store/eventStore.js';
 import { sanitize } from '../term/sanitize.js';
+import { warnRuleStops } from './ruleStops.js';
 import {
   BUCKET_SIZES,
   bucketsBetween,
@@ -89,12 +90,21 @@ export async function scanHistogram(
   json: boolean,
   session?: DetectionSession | null,
 ): Promise<string> {
-  const store = new EventStore();
-  // A rule: term in the query reads the findings: the rules run on each record as it is read.
+  // A rule: term in the query reads the findings: the rules run on each record as it is read, on the
+  // parse workers, whose watchdog stops a regex a crafted value holds (a rule test on this thread could hang for good).
   const detection = session?.detection;
-  const detector = detection ? createDetector(detection.rules) : undefined;
-  await loadFolder(dir, store, detector && session ? { read: { detector }, onFile: (result) => result.hits && session.onHits(result.hits) } : {});
+  let store: EventStore;
+  if (detection) {
+    const folder = openFolder(dir, { watch: false, detection });
+    await folder.ready;
+    await folder.close();
+    store = folder.store;
+  } else {
+    store = new EventStore();
+    await loadFolder(dir, store);
+  }
   for (const bad of store.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
+  warnRuleStops(store.progress.ruleStops);
   // The store's time order, newest first; filtering keeps it.
   const all = store.rows();
   const rows = query ? all.filter((row) => query.test(row)) : all;

@@ -25,6 +25,8 @@ export interface ScanSummary {
     skipped: BadFile[];
     bad: BadFile[];
     byShape: Partial<Record<FileShape, number>>;
+    /** Detection rules the watchdog stopped (for a rule: filter), by file: their events are counted. Only when some were. */
+    rulesStopped?: BadFile[];
   };
   events: {
     /**
@@ -128,6 +130,7 @@ export function summarizeStore(store: EventStore, matcher?: RowMatcher | null, o
       skipped: progress.skippedFiles.slice(),
       bad: progress.badFiles.slice(),
       byShape: { ...progress.shapes },
+      ...(progress.ruleStops.length > 0 ? { rulesStopped: progress.ruleStops.slice() } : {}),
     },
     events: {
       read: eventsRead,

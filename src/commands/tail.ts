@@ -3,10 +3,11 @@ import { writeHelp } from './helpText.js';
 import { readRecordsInOrder, type OriginalRecord } from '../ingest/records.js';
 import { stringifyJson } from '../model/stringify.js';
 import { terminalSafeJson } from '../term/jsonText.js';
-import type { EventRow } from '../model/types.js';
+import type { BadFile, EventRow } from '../model/types.js';
 import { compareNewestFirst } from '../model/order.js';
 import { Vocabulary, type CompiledQuery } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
+import { ruleStopLine } from './ruleStops.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
 import { DeepEngine } from '../query/deep/engine.js';
 import { filterNeedsMarks, savedMarks, tagContext } from './marks.js';
@@ -151,7 +152,7 @@ async function tailFolder(
     const { store } = opened;
     await Promise.race([opened.ready, stopped]);
     if (stop.signal.aborted) return status();
-    reported.report(store.progress.badFiles, store.progress.conflicts);
+    reported.report(store.progress.badFiles, store.progress.conflicts, store.progress.ruleStops);
 
     // Everything in the log up to here counts as already in the folder; later rows are new.
     // Store-less, the folder's events were printed above: whatever the store loads is new unless already seen.
@@ -165,7 +166,7 @@ async function tailFolder(
     let busy: Promise<void> = Promise.resolve();
     const onChange = () => {
       busy = busy.then(async () => {
-        reported.report(store.progress.badFiles, store.progress.conflicts);
+        reported.report(store.progress.badFiles, store.progress.conflicts, store.progress.ruleStops);
         const log = store.log();
         if (log.length === printed || stop.signal.aborted) return;
         let batch = log.slice(printed);
@@ -306,11 +307,17 @@ class LineWriter {
   }
 }
 
-/** Writes each bad file to stderr once. */
+/** Writes each bad file, conflicting duplicate and stopped rule to stderr once. */
 class BadFileReporter {
   private readonly seen = new Set<string>();
 
-  report(bad: readonly { path: string; reason: string }[], conflicts: readonly ConflictingDuplicate[] = []): void {
+  report(bad: readonly { path: string; reason: string }[], conflicts: readonly ConflictingDuplicate[] = [], stops: readonly BadFile[] = []): void {
+    for (const stop of stops) {
+      const key = `stop\u0000${stop.path}\u0000${stop.reason}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      process.stderr.write(ruleStopLine(stop));
+    }
     for (const c of conflicts) {
       const key = `conflict\u0000${c.eventID}\u0000${c.file}`;
       if (this.seen.has(key)) continue;

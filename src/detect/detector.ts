@@ -9,6 +9,7 @@
  * A record no rule can fire on costs the lookup alone.
  */
 import type { QueryNode } from '../query/ast.js';
+import { mayBacktrack, RuleNeedsWorker } from './inlineGuard.js';
 import { alwaysCandidate, relax } from './prefilter.js';
 import type { RuleSpec } from './rule.js';
 
@@ -36,13 +37,49 @@ export class Detector implements RecordDetector {
    * tests begun, [1] is the rule under test plus one (0 between tests). Null where nothing watches.
    */
   private beat: Int32Array | null = null;
+  /**
+   * Rules the watchdog stopped (non-zero at the rule's index), shared by every thread of one run:
+   * a value shape that held one rule test for seconds recurs, so the rule is not run again anywhere.
+   */
+  private off: Int32Array | null = null;
+  /** On a main thread: the rules it must not test (a regex), by index; null where a watchdog covers the tests. */
+  private guarded: Uint8Array | null = null;
+  /** The same for the relaxed tests of the prefilter (a regex on eventName or eventSource). */
+  private guardedRelaxed: Uint8Array | null = null;
+  /**
+   * Times a guarded rule was due (guardOnThisThread): a read during which it grew is void, whatever it
+   * returned (a reader that turns the RuleNeedsWorker thrown into a bad file included), and its file
+   * goes to a worker. A count, not a flag: reads on one thread interleave at their awaits.
+   */
+  trips = 0;
+  private readonly asts: readonly QueryNode[];
 
   /** Reports each rule test in `beat` from now on (a worker whose pool can stop it). */
   watchWith(beat: Int32Array): void {
     this.beat = beat;
   }
 
+  /** Skips the rules set in `off` (ruleWatch.ts newRulesOff), read at each test: a rule stopped on one thread is skipped on all. */
+  skipWith(off: Int32Array): void {
+    this.off = off;
+  }
+
+  /**
+   * For a detector on a main thread, where nothing can stop a test: each test of a rule holding a regex
+   * throws RuleNeedsWorker instead (and sets `tripped`), so the caller reads that file on a worker.
+   */
+  guardOnThisThread(): void {
+    this.guarded = Uint8Array.from(this.asts, (ast) => (mayBacktrack(ast) ? 1 : 0));
+    this.guardedRelaxed = Uint8Array.from(this.asts, (ast, rule) => (this.relaxed[rule] && mayBacktrack(relax(ast)) ? 1 : 0));
+  }
+
+  private trip(rule: number): never {
+    this.trips++;
+    throw new RuleNeedsWorker(rule);
+  }
+
   constructor(specs: readonly RuleSpec[], compile: RecordMatcherFactory) {
+    this.asts = specs.map((spec) => spec.ast);
     this.full = specs.map((spec) => compile(spec.ast));
     this.relaxed = specs.map((spec) => {
       const relaxed = relax(spec.ast);
@@ -73,8 +110,11 @@ export class Detector implements RecordDetector {
     const candidates = this.candidates(object);
     let fired: number[] | null = null;
     const beat = this.beat;
+    const off = this.off;
     for (let k = 0; k < candidates.length; k++) {
       const rule = candidates[k]!;
+      if (off !== null && off[rule] !== 0) continue;
+      if (this.guarded !== null && this.guarded[rule] !== 0) this.trip(rule);
       if (beat) {
         beat[0]!++;
         beat[1] = rule + 1;
@@ -113,8 +153,12 @@ export class Detector implements RecordDetector {
     probe.userIdentity = identity;
     const list: number[] = [];
     const beat = this.beat;
+    const off = this.off;
     for (let rule = 0; rule < this.relaxed.length; rule++) {
       const test = this.relaxed[rule];
+      // Its relaxed form may hold the regex that stalled (an eventName|re).
+      if (off !== null && off[rule] !== 0) continue;
+      if (this.guardedRelaxed !== null && this.guardedRelaxed[rule] !== 0) this.trip(rule);
       if (beat) {
         beat[0]!++;
         beat[1] = rule + 1;

@@ -23,6 +23,7 @@ import { idKey } from '../scan/ids.js';
 import { hitsOfRows, packRowHits, type RowHits } from './hitCodec.js';
 import type { Detector } from './detector.js';
 import { createDetector } from './recordDetector.js';
+import { RuleNeedsWorker } from './inlineGuard.js';
 import type { RuleHit, RuleSpec } from './rule.js';
 import { SpanScreen } from './spanScreen.js';
 
@@ -70,8 +71,10 @@ export async function runDetectJob(job: DetectJob, rules: DetectRules): Promise<
     let reply: DetectReply | null = null;
     try {
       reply = fastDetectFile(job, rules);
-    } catch {
-      // Whatever went wrong, the ordinary reader decides what the file is.
+    } catch (error) {
+      // A main thread's detector met a regex rule (inlineGuard.ts): the file goes to a worker, not to the reader here.
+      if (error instanceof RuleNeedsWorker) throw error;
+      // Whatever else went wrong, the ordinary reader decides what the file is.
     }
     if (reply) return reply;
   }

@@ -6,12 +6,14 @@ import type { RuleSpec } from './rule.js';
 
 const port = parentPort;
 if (port) {
-  const data = workerData as { rules: readonly RuleSpec[]; limits?: Partial<ReadLimits>; beat?: Int32Array };
+  const data = workerData as { rules: readonly RuleSpec[]; limits?: Partial<ReadLimits>; beat?: Int32Array; off?: Int32Array };
   // The main thread's --max-decompressed.
   if (data.limits) setReadLimits(data.limits);
   const rules = detectRules(data.rules);
   // The pool stops this thread when one rule test runs past its budget (scan/workerPool.ts watchdog).
   if (data.beat) rules.detector.watchWith(data.beat);
+  // The rules it stopped, on any worker of this run: not run again.
+  if (data.off) rules.detector.skipWith(data.off);
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (job: DetectJob) => {
     chain = chain.then(async () => {

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RecordDetector } from '../detect/detector.js';
+import type { Detector, RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
-import { newBeat, RuleWatch, stalledReason } from '../detect/ruleWatch.js';
+import { newBeat, newRulesOff, ruleSlowReason, ruleStopReason, RuleWatch, stalledReason, stopRule } from '../detect/ruleWatch.js';
 import type { RowHits } from '../detect/hitCodec.js';
-import type { EventRow } from '../model/types.js';
+import type { EventRow, RuleStop } from '../model/types.js';
 import { readLimits } from './limits.js';
 import { unpackRows, type PackedRows } from './rowCodec.js';
 import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary, type RowSink } from './readJob.js';
@@ -44,6 +44,8 @@ export interface WorkerSetup {
   rules?: readonly RuleSpec[] | null;
   /** Where the worker's Detector shows its rule tests to this pool's watchdog (detect/ruleWatch.ts). */
   beat?: Int32Array;
+  /** The rules the watchdog stopped, shared by the pool's threads (Detector.skipWith). */
+  off?: Int32Array;
 }
 
 /**
@@ -56,6 +58,10 @@ export const WORKER_HEAP_MB = 2048;
 interface PendingJob {
   request: WorkerRequest;
   failure?: string;
+  /** Rules stopped while this file was read: it is read again without them, and its summary tells of them. */
+  stops?: RuleStop[];
+  /** Some of its rows reached the sink: a second read would load them twice. */
+  delivered?: boolean;
   onRows: RowSink;
   resolve: (summary: ReadSummary) => void;
 }
@@ -99,8 +105,10 @@ export class ReadPool {
   private readonly reader: FileReader | undefined;
   private readonly workerHeapMb: number;
   private readonly rules: readonly RuleSpec[] | null;
-  /** The inline reads' detector, made on first use. */
+  /** The inline reads' detector, made on first use: when the pool has no workers (nothing can stop its tests). */
   private detector: RecordDetector | undefined;
+  /** The detector of small files read here beside the workers: it hands a file needing a regex rule to them (inlineGuard.ts). */
+  private guardedDetector: Detector | undefined;
   private readonly slots: Slot[] = [];
   private readonly waiting: PendingJob[] = [];
   private inlineRunning = 0;
@@ -112,8 +120,21 @@ export class ReadPool {
   private nextId = 1;
   private closed = false;
   /** Stops a worker stuck in one rule test: its file fails with the rule named, the load goes on. */
-  private readonly watch = new RuleWatch((worker, rule) => this.stalled.get(worker)?.(stalledReason(this.rules, rule)));
-  private readonly stalled = new Map<Worker, (reason: string) => void>();
+  private readonly watch = new RuleWatch(
+    (worker, rule) => this.stalled.get(worker)?.(rule),
+    undefined,
+    (worker, rule) => this.slowed(worker, rule),
+  );
+  private readonly stalled = new Map<Worker, (rule: number) => void>();
+
+  /** A rule with SLOW_TESTS slow tests: off from now on, said with the file being read (not read again: nothing was lost). */
+  private slowed(worker: Worker, rule: number): void {
+    if (!this.off || !stopRule(this.off, rule)) return;
+    const reading = this.slots.find((slot) => slot.worker === worker)?.jobs.values().next().value;
+    if (reading) (reading.stops ??= []).push({ rule, reason: ruleSlowReason(this.rules, rule) });
+  }
+  /** Rules the watchdog stopped, off for every thread of this pool from then on (detect/ruleWatch.ts). */
+  private readonly off: Int32Array | null;
 
   /**
    * @param intern shares repeated strings of rows coming from workers (the
@@ -126,6 +147,7 @@ export class ReadPool {
     this.workerUrl = options.workerUrl ?? new URL('./worker.js', import.meta.url);
     this.reader = options.reader;
     this.rules = options.rules && options.rules.length > 0 ? options.rules : null;
+    this.off = this.rules ? newRulesOff(this.rules.length) : null;
     this.inline = options.inline === true || this.reader !== undefined || !existsSync(fileURLToPath(this.workerUrl));
     this.workerCount = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
     this.workerHeapMb = options.workerHeapMb ?? WORKER_HEAP_MB;
@@ -224,10 +246,30 @@ export class ReadPool {
 
   private runInline(pending: PendingJob): void {
     this.inlineRunning++;
-    if (this.rules) this.detector ??= createDetector(this.rules);
-    runReadJob(pending.request.job, pending.onRows, this.reader, this.detector)
+    const guarded = this.rules !== null && !this.inline ? this.inlineGuarded() : undefined;
+    if (this.rules && !guarded && !this.detector) {
+      const detector = createDetector(this.rules);
+      if (this.off) detector.skipWith(this.off);
+      this.detector = detector;
+    }
+    // Reads here interleave at their awaits: one is void if a regex rule came due (its own or another
+    // read's) before it handed over a row; its file is then read again on a worker, nothing loaded twice.
+    // A read's own trip comes in its parse, before any of its rows are handed over.
+    const trips = guarded?.trips ?? 0;
+    let sent = false;
+    let dropped = false;
+    const open = (): boolean => {
+      if (!sent && guarded !== undefined && guarded.trips !== trips) dropped = true;
+      return !dropped;
+    };
+    const sink: RowSink = (rows, hits) => {
+      if (!open()) return;
+      sent = true;
+      pending.onRows(rows, hits);
+    };
+    runReadJob(pending.request.job, sink, this.reader, guarded ?? this.detector)
       .then(({ summary, rows, hits }) => {
-        if (rows.length > 0 || hits) pending.onRows(rows, hits);
+        if (rows.length > 0 || hits) sink(rows, hits);
         return summary;
       })
       .catch((error: unknown) => failed(pending.request.job.path, errorText(error)))
@@ -236,10 +278,22 @@ export class ReadPool {
         // files, a whole inline load would run as one long task and freeze timers and input.
         setImmediate(() => {
           this.inlineRunning--;
-          pending.resolve(summary);
+          if (open()) pending.resolve(summary);
+          else if (this.closed) pending.resolve(failed(pending.request.job.path, 'reader closed'));
+          else this.waiting.unshift(pending);
           if (!this.closed) this.dispatch();
         });
       });
+  }
+
+  private inlineGuarded(): Detector {
+    if (!this.guardedDetector) {
+      const detector = createDetector(this.rules!);
+      if (this.off) detector.skipWith(this.off);
+      detector.guardOnThisThread();
+      this.guardedDetector = detector;
+    }
+    return this.guardedDetector;
   }
 
   /**
@@ -270,6 +324,7 @@ export class ReadPool {
     const packed = 'packed' in reply ? reply.packed : undefined;
     const hits = 'error' in reply ? undefined : reply.hits;
     if (packed || hits) {
+      pending.delivered = true;
       try {
         pending.onRows(packed ? unpackRows(packed, this.intern) : [], hits);
       } catch (error) {
@@ -279,8 +334,8 @@ export class ReadPool {
     }
     if ('error' in reply) pending.resolve(failed(pending.request.job.path, reply.error));
     else if (!('summary' in reply)) return;
-    else if (pending.failure !== undefined) pending.resolve({ ...reply.summary, shape: 'bad', reason: pending.failure });
-    else pending.resolve(reply.summary);
+    else if (pending.failure !== undefined) pending.resolve({ ...reply.summary, shape: 'bad', reason: pending.failure, ...stopsOf(reply.summary, pending) });
+    else pending.resolve({ ...reply.summary, ...stopsOf(reply.summary, pending) });
   }
 
   private freeSlot(): Slot | null {
@@ -306,7 +361,7 @@ export class ReadPool {
     const beat = this.rules && this.rules.length > 0 ? newBeat() : undefined;
     const worker = new Worker(this.workerUrl, {
       resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.workerHeapMb },
-      workerData: { limits: readLimits(), rules: this.rules, ...(beat ? { beat } : {}) } satisfies WorkerSetup,
+      workerData: { limits: readLimits(), rules: this.rules, ...(beat ? { beat } : {}), ...(this.off ? { off: this.off } : {}) } satisfies WorkerSetup,
     });
     const slot: Slot = { worker, jobs: new Map(), idleTimer: null, answered: false };
 
@@ -340,7 +395,7 @@ export class ReadPool {
         this.onJobParsed?.();
       }
     });
-    const retire = (reason: string) => {
+    const retire = (reason: string | null) => {
       this.watch.remove(worker);
       this.stalled.delete(worker);
       const index = this.slots.indexOf(slot);
@@ -364,12 +419,14 @@ export class ReadPool {
       // load: jobs run in arrival order, so that is the first; the ones queued behind it are read again.
       const jobs = [...slot.jobs.values()];
       slot.jobs.clear();
-      if (jobs.length > 0) jobs[0]!.resolve(failed(jobs[0]!.request.job.path, reason));
+      // reason null: stopped in a rule now off, so the file it was reading is read again too, without it.
+      const again = reason === null ? jobs : jobs.slice(1);
+      if (reason !== null && jobs.length > 0) jobs[0]!.resolve(failed(jobs[0]!.request.job.path, reason));
       if (this.closed) {
-        for (const pending of jobs.slice(1)) pending.resolve(failed(pending.request.job.path, 'reader closed'));
+        for (const pending of again) pending.resolve(failed(pending.request.job.path, 'reader closed'));
         return;
       }
-      this.waiting.unshift(...jobs.slice(1));
+      this.waiting.unshift(...again);
       this.dispatch();
     };
     worker.on('error', (error) => {
@@ -380,10 +437,19 @@ export class ReadPool {
     worker.on('exit', (code) => retire(`reader exited with code ${code}`));
     if (beat) {
       this.watch.add(worker, beat);
-      this.stalled.set(worker, (reason) => {
-        // It ran (a rule on a hostile value): its file fails, and the pool never falls back to reading here.
+      this.stalled.set(worker, (rule) => {
+        // It ran (a rule on a hostile value): the pool never falls back to reading here.
         slot.answered = true;
-        retire(reason);
+        // Off before anything is read again, so neither the next worker nor the others run it; told once
+        // (a test begun before it was turned off can still stall: its file is read again all the same).
+        const first = this.off ? stopRule(this.off, rule) : true;
+        const reading = slot.jobs.values().next().value;
+        // A worker sends a file's rows only once its rules have run on all of them, so none of the stopped
+        // file's should have arrived; if some had, a second read would load them twice: the file fails instead.
+        if (reading && !reading.delivered) {
+          if (first) (reading.stops ??= []).push({ rule, reason: ruleStopReason(this.rules, rule) });
+          retire(null);
+        } else retire(stalledReason(this.rules, rule));
         void worker.terminate();
       });
     }
@@ -398,6 +464,12 @@ export function workerFailure(error: unknown, heapMb: number): string {
     return `reader ran out of memory on this file (worker heap limit ${heapMb} MB); not read`;
   }
   return `reader failed: ${errorText(error)}`;
+}
+
+/** The rules stopped while a file was read, for its summary (none: nothing added). */
+function stopsOf(summary: ReadSummary, pending: PendingJob): Pick<ReadSummary, 'ruleStops'> {
+  if (!pending.stops) return {};
+  return { ruleStops: [...(summary.ruleStops ?? []), ...pending.stops] };
 }
 
 function failed(path: string, reason: string): ReadSummary {

@@ -43,6 +43,7 @@ export function noteFileOutcome(progress: LoadProgress, result: Omit<FileReadRes
   else if (result.shape === 'not-cloudtrail') progress.skippedFiles.push({ path: result.path, reason: result.reason });
   else if (result.shape === 'bad') progress.badFiles.push({ path: result.path, reason: result.reason });
   else if (result.reason !== '') progress.badFiles.push({ path: result.path, reason: `partly read: ${result.reason}` });
+  for (const stop of result.ruleStops ?? []) progress.ruleStops.push({ path: result.path, reason: stop.reason });
 }
 
 /**

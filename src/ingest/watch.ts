@@ -703,6 +703,12 @@ export class FolderLoader {
       }
       p.bytesDone += summary.bytes;
     });
+    if (summary.ruleStops && summary.ruleStops.length > 0) {
+      // Told even of a file deleted meanwhile: its rows stay, and the rule is off for the rest of the run.
+      this.store.updateProgress((p) => {
+        for (const stop of summary.ruleStops!) p.ruleStops.push({ path: entry.path, reason: stop.reason });
+      });
+    }
     if (!current) return; // deleted while it was read: its rows stay, nothing more to do
     // A JSON-lines file whose last line is still being written is not bad, only unfinished.
     const unfinished = summary.openTail && this.options.watch;

@@ -26,6 +26,8 @@ if (port) {
         const detector = createDetector(rules);
         // The pool stops this thread when one rule test runs past its budget (detect/ruleWatch.ts).
         if (data?.beat) detector.watchWith(data.beat);
+        // The rules it stopped, on any thread of this pool: not run again.
+        if (data?.off) detector.skipWith(data.off);
         return detector;
       })
     : Promise.resolve(undefined);

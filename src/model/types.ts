@@ -156,4 +156,14 @@ export interface FileReadResult {
   records?: Record<string, unknown>[];
   /** Records that fired detection rules, when the read ran them (ReadOptions.detector). */
   hits?: RuleHit[];
+  /** Rules the watchdog stopped on this file (detect/ruleWatch.ts): its rows were read again without them. */
+  ruleStops?: RuleStop[];
+}
+
+/** A detection rule stopped on one file because one of its tests ran past the budget. */
+export interface RuleStop {
+  /** The rule's index in the rule set. */
+  rule: number;
+  /** What the user is told (names the rule). */
+  reason: string;
 }

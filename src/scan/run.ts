@@ -13,11 +13,13 @@ import { readLimits } from '../ingest/limits.js';
 import { WORKER_HEAP_MB } from '../ingest/pool.js';
 import { readEventFile } from '../ingest/read.js';
 import { listFolder } from '../ingest/walk.js';
-import type { EventRow } from '../model/types.js';
+import type { EventRow, RuleStop } from '../model/types.js';
 import type { LoadProgress } from '../store/progress.js';
 import type { QueryNode } from '../query/ast.js';
 import { runScanJob, type ScanJob, type ScanReply, type WorkerFilter } from './job.js';
 import { createDetector } from '../detect/recordDetector.js';
+import { newRulesOff, ruleSlowReason, ruleStopReason } from '../detect/ruleWatch.js';
+import { RuleNeedsWorker } from '../detect/inlineGuard.js';
 import type { RuleHit, RuleSpec } from '../detect/rule.js';
 import { ScanTally } from './tally.js';
 import { FileWorkers, WarmWorkers } from './workerPool.js';
@@ -80,15 +82,18 @@ export async function scanFolderHeadless(root: string, options: ScanOptions = {}
   const tally = new ScanTally(options.keepMatches === true);
   const workerUrl = new URL('./worker.js', import.meta.url);
   const workers = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
-  const workerData = { rules: options.rules ?? null, limits: readLimits() };
+  const ruled = options.rules !== undefined && options.rules.length > 0;
+  // The rules the watchdog stops, off for every worker from then on (detect/ruleWatch.ts).
+  const off = ruled ? newRulesOff(options.rules!.length) : null;
+  const workerData = { rules: options.rules ?? null, limits: readLimits(), ...(off ? { off } : {}) };
   const heapMb = options.workerHeapMb ?? WORKER_HEAP_MB;
   // Reading digests from the bytes (scan/extract.ts) makes little garbage: a small young generation keeps
   // each worker's resident memory down (issue 13: the scan's peak RSS).
   const youngMb = extracts(options) ? EXTRACT_YOUNG_MB : undefined;
   // Started now, so their start-up overlaps the listing (vitest runs the sources: no compiled worker).
-  const warm = workers > 0 && existsSync(fileURLToPath(workerUrl)) ? new WarmWorkers(workerUrl, workers, workerData, heapMb, youngMb) : null;
+  const warm = workers > 0 && existsSync(fileURLToPath(workerUrl)) ? new WarmWorkers(workerUrl, workers, workerData, heapMb, youngMb, ruled) : null;
   try {
-    return await scanWith(root, options, tally, workerUrl, workers, workerData, heapMb, youngMb, warm);
+    return await scanWith(root, options, tally, workerUrl, workers, workerData, heapMb, youngMb, warm, off);
   } finally {
     warm?.close();
   }
@@ -104,6 +109,7 @@ async function scanWith(
   heapMb: number,
   youngMb: number | undefined,
   warm: WarmWorkers | null,
+  off: Int32Array | null,
 ): Promise<ScanTally> {
   const { signal, onProgress } = options;
   // The listing stops at the signal too (a big folder takes seconds to list).
@@ -124,7 +130,11 @@ async function scanWith(
   const keepMatches = filter !== undefined && options.keepMatches === true;
   const fast = (filter !== undefined || !withRows) && options.fast !== false && !(options.rules && options.rules.length > 0);
 
+  // Rules the watchdog stopped, by the file they were stopped on: told with that file's reply, which comes from its second read.
+  const stops = new Map<number, RuleStop[]>();
   const apply = (reply: ScanReply): void => {
+    const stopped = stops.get(reply.id);
+    if (stopped) reply.result.ruleStops = [...(reply.result.ruleStops ?? []), ...stopped];
     let matches: Uint8Array | null = reply.matches ?? null;
     if (reply.hits) options.onHits?.(reply.hits);
     if (withRows && options.test) {
@@ -138,20 +148,40 @@ async function scanWith(
     if (onProgress && Date.now() - shown >= PROGRESS_MS) showProgress();
   };
 
+  const compiled = existsSync(fileURLToPath(workerUrl));
+  // From this file on, the workers read (all of them past 8 files).
+  let first = 0;
   // vitest runs the TypeScript sources: no compiled worker, so read here.
-  if (workers === 0 || files.length <= 8 || !existsSync(fileURLToPath(workerUrl))) {
+  if (workers === 0 || files.length <= 8 || !compiled) {
     const detector = options.rules && options.rules.length > 0 ? createDetector(options.rules) : undefined;
-    for (const [id, path] of files.entries()) {
+    if (detector && off) detector.skipWith(off);
+    // A regex rule here has no watchdog: a file with a record one must test goes to the workers, with the
+    // files after it (detect/inlineGuard.ts); the others are read here, cheaper than waking a worker.
+    if (detector && workers > 0 && compiled) detector.guardOnThisThread();
+    for (first = 0; first < files.length; first++) {
       signal?.throwIfAborted();
-      apply(await runScanJob({ id, path, withRows, filter, deep, fast, keepMatches }, detector));
+      const trips = detector?.trips ?? 0;
+      let reply: ScanReply | null = null;
+      try {
+        reply = await runScanJob({ id: first, path: files[first]!, withRows, filter, deep, fast, keepMatches }, detector);
+      } catch (error) {
+        if (!(error instanceof RuleNeedsWorker)) throw error;
+      }
+      // Tripped: whatever the read made of the throw (a bad file, say) is void.
+      if (!reply || (detector?.trips ?? 0) !== trips) break;
+      apply(reply);
     }
-  } else {
+  }
+  if (first < files.length && workers > 0 && compiled) {
+    const rest = files.slice(first);
     await new FileWorkers<ScanJob, ScanReply>({
       url: workerUrl,
-      count: workers,
-      files,
+      // A file or two after a trip need no more workers than files.
+      count: Math.min(workers, rest.length),
+      files: rest,
       job: (id, path) => ({ id, path, withRows, filter, deep, fast, keepMatches }),
-      apply,
+      // FileWorkers counts from 0 in `rest`; a file's id is its place in `files`.
+      apply: (reply) => apply({ ...reply, id: reply.id + first }),
       failed: (id, path, reason) => ({ id, result: { path, shape: 'bad', reason, skippedRecords: 0, bytes: 0 }, digest: null, insights: null, rows: null, matches: null }),
       workerData,
       heapMb,
@@ -161,6 +191,17 @@ async function scanWith(
       filesPerJob: filter !== undefined ? FILTER_FILES_PER_JOB : undefined,
       signal,
       warm: warm ?? undefined,
+      // A regex the load-time check lets through can still backtrack for minutes on a crafted value (n^k tries).
+      watchdog: off
+        ? {
+            off,
+            stopped: (id, rule, kind) => {
+              const stop = { rule, reason: kind === 'slow' ? ruleSlowReason(options.rules, rule) : ruleStopReason(options.rules, rule) };
+              if (id === null) tally.progress.ruleStops.push({ path: root, reason: stop.reason });
+              else stops.set(id + first, [...(stops.get(id + first) ?? []), stop]);
+            },
+          }
+        : undefined,
     }).run();
     signal?.throwIfAborted();
   }

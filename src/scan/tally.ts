@@ -320,6 +320,7 @@ export class ScanTally {
         skipped: progress.skippedFiles.slice(),
         bad: progress.badFiles.slice(),
         byShape: { ...progress.shapes },
+        ...(progress.ruleStops.length > 0 ? { rulesStopped: progress.ruleStops.slice() } : {}),
       },
       events: {
         read: eventsRead,

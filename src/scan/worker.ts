@@ -8,11 +8,14 @@ import { runScanJob, type ScanJob, type ScanReply } from './job.js';
 const port = parentPort;
 if (port) {
   // Detection rules, when a rule: filter needs them, run here on the parsed records.
-  const data = workerData as { rules?: readonly RuleSpec[]; limits?: Partial<ReadLimits> } | null;
+  const data = workerData as { rules?: readonly RuleSpec[]; limits?: Partial<ReadLimits>; beat?: Int32Array; off?: Int32Array } | null;
   // The main thread's --max-decompressed.
   if (data?.limits) setReadLimits(data.limits);
   const rules = data?.rules;
   const detector = rules && rules.length > 0 ? createDetector(rules) : undefined;
+  // The pool stops this thread when one rule test runs past its budget, and turns that rule off for all (detect/ruleWatch.ts).
+  if (detector && data?.beat) detector.watchWith(data.beat);
+  if (detector && data?.off) detector.skipWith(data.off);
   let chain: Promise<void> = Promise.resolve();
   // A batch of jobs (scan/workerPool.ts filesPerJob) is answered with one message of their replies.
   port.on('message', (job: ScanJob | ScanJob[]) => {

@@ -4,7 +4,7 @@
  * (detect/headless.ts), which send other jobs to other worker entries.
  */
 import { Worker } from 'node:worker_threads';
-import { newBeat, RuleWatch } from '../detect/ruleWatch.js';
+import { newBeat, RuleWatch, stopRule } from '../detect/ruleWatch.js';
 import { workerFailure } from '../ingest/pool.js';
 
 /** Jobs each worker holds at once by default, so it never waits for the main thread. */
@@ -46,11 +46,13 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
   /** Workers started ahead (WarmWorkers, same url, workerData, heapMb and youngMb), so their start-up overlapped the caller's listing. */
   warm?: WarmWorkers | undefined;
   /**
-   * Stops a worker stuck in one rule test (detect/ruleWatch.ts): each worker gets a `beat` in its
-   * workerData; one whose test has run past the budget is terminated and replaced, and the file it
-   * was reading is reported bad with this reason.
+   * Stops a worker stuck in one rule test (detect/ruleWatch.ts): each worker gets a `beat` and the
+   * shared `off` in its workerData; one whose test has run past the budget is terminated and
+   * replaced, the rule is turned off in `off` for every worker, and the file it was reading is read
+   * again (without the rule), after `stopped` is told (id null: in a batch of files, which one is not known).
+   * A rule with SLOW_TESTS slow tests is turned off too, the worker going on: told as 'slow'.
    */
-  watchdog?: ((rule: number) => string) | undefined;
+  watchdog?: { off: Int32Array; stopped: (id: number | null, rule: number, kind: 'stalled' | 'slow') => void } | undefined;
 }
 
 function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Worker {
@@ -70,10 +72,15 @@ function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Wor
 export class WarmWorkers {
   private readonly idle: Worker[] = [];
   private readonly dead = new Set<Worker>();
+  /** Each worker's own watchdog beat, when started with beats. */
+  readonly beats = new Map<Worker, Int32Array>();
 
-  constructor(url: URL, count: number, workerData: unknown, heapMb: number, youngMb?: number) {
+  /** `beats`: each worker gets a beat of its own in its workerData, for a FileWorkers with a watchdog. */
+  constructor(url: URL, count: number, workerData: unknown, heapMb: number, youngMb?: number, beats = false) {
     for (let k = 0; k < count; k++) {
-      const worker = spawn(url, workerData, heapMb, youngMb);
+      const beat = beats ? newBeat() : null;
+      const worker = spawn(url, beat ? { ...(workerData as object), beat } : workerData, heapMb, youngMb);
+      if (beat) this.beats.set(worker, beat);
       const died = (): void => {
         this.dead.add(worker);
       };
@@ -119,14 +126,27 @@ export class FileWorkers<J, R extends { id: number }> {
   private readonly watch: RuleWatch | null;
 
   constructor(private readonly o: FileWorkersOptions<J, R>) {
-    const reason = o.watchdog;
-    this.watch = reason
-      ? new RuleWatch((worker, rule) => {
-          worker.removeAllListeners('exit');
-          worker.removeAllListeners('error');
-          void worker.terminate();
-          this.onCrash(worker, reason(rule));
-        })
+    const watchdog = o.watchdog;
+    const reading = (worker: Worker): number | null => {
+      const ids = this.sent.get(worker)?.[0] ?? [];
+      return ids.length === 1 ? ids[0]! : null;
+    };
+    this.watch = watchdog
+      ? new RuleWatch(
+          (worker, rule) => {
+            worker.removeAllListeners('exit');
+            worker.removeAllListeners('error');
+            void worker.terminate();
+            // Off before anything is read again, so neither the new worker nor the others run it. Its file is
+            // read again even when it was off already (a test begun before): nothing of it was applied.
+            if (stopRule(watchdog.off, rule)) watchdog.stopped(reading(worker), rule, 'stalled');
+            this.onCrash(worker, null);
+          },
+          undefined,
+          (worker, rule) => {
+            if (stopRule(watchdog.off, rule)) watchdog.stopped(reading(worker), rule, 'slow');
+          },
+        )
       : null;
   }
 
@@ -157,9 +177,11 @@ export class FileWorkers<J, R extends { id: number }> {
   private start(): void {
     let worker: Worker;
     if (this.watch) {
-      // Its own beat, so no warm worker (those share one workerData).
-      const beat = newBeat();
-      worker = spawn(this.o.url, { ...(this.o.workerData as object), beat }, this.o.heapMb, this.o.youngMb);
+      // Its own beat: a warm worker only if it was started with one (WarmWorkers beats).
+      const warm = this.o.warm?.beats.size ? this.o.warm.take() : null;
+      const known = warm ? this.o.warm!.beats.get(warm) : undefined;
+      const beat = known ?? newBeat();
+      worker = warm && known ? warm : spawn(this.o.url, { ...(this.o.workerData as object), beat }, this.o.heapMb, this.o.youngMb);
       this.watch.add(worker, beat);
     } else worker = this.o.warm?.take() ?? spawn(this.o.url, this.o.workerData, this.o.heapMb, this.o.youngMb);
     this.workers.push(worker);
@@ -215,16 +237,22 @@ export class FileWorkers<J, R extends { id: number }> {
     this.drain();
   }
 
-  /** A worker that died fails its files (they are reported bad), not the run; the others go on. */
-  private onCrash(worker: Worker, reason: string): void {
+  /**
+   * A worker that died fails its files (they are reported bad), not the run; the others go on.
+   * `reason` null: it was stopped in a rule now turned off, and the file it was reading is read again.
+   */
+  private onCrash(worker: Worker, reason: string | null): void {
     this.watch?.remove(worker);
     // A worker reads its messages in the order sent: the first it has not answered was being read. A file
     // alone in it fails; of a batch, which file killed the worker is not known, so each is read again on its own.
     const [reading, ...rest] = this.sent.get(worker) ?? [];
     this.sent.delete(worker);
-    if (reading?.length === 1) this.replies.set(reading[0]!, this.o.failed(reading[0]!, this.o.files[reading[0]!]!, reason));
+    if (reason === null) {
+      // Its reply never came (a worker answers a job whole): nothing of it was applied, so it is read again once.
+      this.retry.push(...(reading ?? []));
+    } else if (reading?.length === 1) this.replies.set(reading[0]!, this.o.failed(reading[0]!, this.o.files[reading[0]!]!, reason));
     else for (const id of reading ?? []) this.alone.add(id);
-    const again = [...(reading && reading.length > 1 ? reading : []), ...rest.flat()];
+    const again = [...(reason !== null && reading && reading.length > 1 ? reading : []), ...rest.flat()];
     this.retry.push(...again);
     this.retry.sort((a, b) => a - b);
     worker.removeAllListeners('exit');

@@ -51,6 +51,11 @@ export interface LoadProgress {
   skippedFiles: BadFile[];
   /** Malformed or unreadable files, with a reason. */
   badFiles: BadFile[];
+  /**
+   * Detection rules stopped on a file (a test ran past the watchdog's budget): the file's events are
+   * loaded, the rule is not run for the rest of the run. Shown beside the bad files, never cleared.
+   */
+  ruleStops: BadFile[];
   /** Files that were deleted after their events were loaded (their events stay). */
   deletedFiles: number;
   /** Duplicates whose content differs from the copy kept: all counted, the first MAX_LISTED_CONFLICTS listed. */
@@ -74,6 +79,7 @@ export function emptyProgress(now = Date.now()): LoadProgress {
     shapes: {},
     skippedFiles: [],
     badFiles: [],
+    ruleStops: [],
     deletedFiles: 0,
     conflictCount: 0,
     conflicts: [],

@@ -346,9 +346,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
 
   const help = useMemo(() => helpLines(queryHelpLines(), { insights: Boolean(views.insights), export: Boolean(views.export) }, width), [views.insights, views.export, width]);
   const badLines = useMemo(
-    () => badFileLines(progress.badFiles, progress.skippedFiles, width, progress.conflicts, progress.conflictCount),
+    () => badFileLines(progress.badFiles, progress.skippedFiles, width, progress.conflicts, progress.conflictCount, progress.ruleStops),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- progress is mutated in place; storeVersion signals it
-    [progress.badFiles.length, progress.skippedFiles.length, progress.conflictCount, width, storeVersion],
+    [progress.badFiles.length, progress.skippedFiles.length, progress.conflictCount, progress.ruleStops.length, width, storeVersion],
   );
 
   const copy = useCallback(
@@ -583,7 +583,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       main = topResult ? <TopValuesView result={topResult} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : list(width);
       break;
     case 'badfiles':
-      main = <BadFilesView bad={progress.badFiles} skipped={progress.skippedFiles} conflicts={progress.conflicts} conflictCount={progress.conflictCount} scroll={state.scroll} width={width} height={mainH} />;
+      main = <BadFilesView bad={progress.badFiles} skipped={progress.skippedFiles} conflicts={progress.conflicts} conflictCount={progress.conflictCount} ruleStops={progress.ruleStops} scroll={state.scroll} width={width} height={mainH} />;
       break;
     case 'insights':
     case 'export':

@@ -14,6 +14,8 @@ export interface BadFilesViewProps {
   /** Conflicting duplicates listed (store progress), and how many there are in all. */
   conflicts?: readonly ConflictingDuplicate[];
   conflictCount?: number;
+  /** Detection rules the watchdog stopped, by file (their events are loaded). */
+  ruleStops?: readonly BadFile[];
   scroll: number;
   width: number;
   height: number;
@@ -34,6 +36,7 @@ export function badFileLines(
   width: number,
   conflicts: readonly ConflictingDuplicate[] = [],
   conflictCount = conflicts.length,
+  ruleStops: readonly BadFile[] = [],
 ): Line[] {
   const lines: Line[] = [];
   if (conflictCount > 0) {
@@ -57,14 +60,16 @@ export function badFileLines(
       for (const part of wrapWords(sanitize(file.reason), width - 6, 3)) lines.push({ text: `      ${part}`, tone: 'reason' });
     }
   };
+  // A rule off for the rest of the run misses findings from here on: said before the files, and only when it happened.
+  if (ruleStops.length > 0) section('Detection rules stopped (the events are loaded; the rule no longer runs)', ruleStops);
   section('Unreadable or malformed files', bad);
   section('Skipped (not CloudTrail events)', skipped);
   return lines;
 }
 
-export function BadFilesView({ bad, skipped, conflicts, conflictCount, scroll, width, height }: BadFilesViewProps) {
+export function BadFilesView({ bad, skipped, conflicts, conflictCount, ruleStops, scroll, width, height }: BadFilesViewProps) {
   const theme = useTheme();
-  const lines = badFileLines(bad, skipped, width, conflicts, conflictCount);
+  const lines = badFileLines(bad, skipped, width, conflicts, conflictCount, ruleStops);
   const body = Math.max(1, height - 1);
   const top = Math.max(0, Math.min(scroll, lines.length - body));
   return (

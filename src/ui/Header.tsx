@@ -62,6 +62,8 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const theme = useTheme();
   const state = liveState(progress, watching);
   const stateMark = state === 'watching' ? own('●') : state === 'loading' ? own('◌') : own('○');
+  // A stopped rule is a problem of the load (findings missed from then on): counted with the bad files.
+  const stops = progress.ruleStops?.length ?? 0;
   const bad = progress.badFiles.length;
   const skipped = progress.skippedFiles.length;
   const noun = total === 1 ? 'event' : 'events';
@@ -78,16 +80,22 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   const conflicts = progress.conflictCount ?? 0;
   const problems = [
     conflicts > 0 ? `${formatCount(conflicts)} conflicting duplicate${conflicts === 1 ? '' : 's'}` : '',
+    stops > 0 ? `${formatCount(stops)} rule${stops === 1 ? '' : 's'} stopped` : '',
     bad > 0 ? `${formatCount(bad)} bad file${bad === 1 ? '' : 's'}` : '',
     skipped > 0 ? `${formatCount(skipped)} skipped` : '',
   ].filter(Boolean);
   // One `!` before the problems, only when something is wrong (skipped files are not), as the --db header says them.
-  const fullBadText = problems.length > 0 ? `${conflicts > 0 || bad > 0 ? '! ' : ''}${problems.join(own(' · '))} (b)` : '';
+  const fullBadText = problems.length > 0 ? `${conflicts > 0 || bad > 0 || stops > 0 ? '! ' : ''}${problems.join(own(' · '))} (b)` : '';
   // Short forms for a narrow terminal, whose header is cut at its end: the counts of bad files and conflicting
   // duplicates must survive (at 80 columns with findings, '! 1 conflicting dup…' hid the 2 bad files after it).
   const shortProblems = (withSkipped: boolean): string => {
-    const parts = [conflicts > 0 ? `${formatCount(conflicts)} dup${conflicts === 1 ? '' : 's'}` : '', bad > 0 ? `${formatCount(bad)} bad` : '', withSkipped && skipped > 0 ? `${formatCount(skipped)} skipped` : ''].filter(Boolean);
-    return parts.length === 0 ? '' : `${conflicts > 0 || bad > 0 ? '! ' : ''}${parts.join(own(' · '))} (b)`;
+    const parts = [
+      conflicts > 0 ? `${formatCount(conflicts)} dup${conflicts === 1 ? '' : 's'}` : '',
+      stops > 0 ? `${formatCount(stops)} stopped` : '',
+      bad > 0 ? `${formatCount(bad)} bad` : '',
+      withSkipped && skipped > 0 ? `${formatCount(skipped)} skipped` : '',
+    ].filter(Boolean);
+    return parts.length === 0 ? '' : `${conflicts > 0 || bad > 0 || stops > 0 ? '! ' : ''}${parts.join(own(' · '))} (b)`;
   };
   const activityText = activity ? sanitize(activity) : '';
   const fixedWith = (followText: string, badText: string, readText: string): string =>
@@ -98,7 +106,7 @@ export function Header({ folder, progress, watching, shown, total, newCount, new
   // the problems' short form, skipped files last, so findings don't push the name out. The skipped files
   // go after the records-read count: at 80 columns on a folder with bad and skipped files the header said
   // '! 2 bad (b)' where the --db one says '! 2 bad files · 2 skipped (b)'.
-  const onlySkipped = bad === 0 && conflicts === 0;
+  const onlySkipped = bad === 0 && conflicts === 0 && stops === 0;
   const { follow: followText, bad: badText, read: readText } = shortenToFit(
     { follow: fullFollowText, bad: fullBadText, read },
     [

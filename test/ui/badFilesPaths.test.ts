@@ -35,4 +35,15 @@ describe('bad files view paths', () => {
     const reasonLines = lines.slice(2, lines.findIndex((l) => l.startsWith('Skipped')));
     expect(reasonLines).toEqual(['      invalid JSON at byte 1293 (line 37, column 9): Expected double-quoted', '      property name']);
   });
+
+  it('lists the detection rules the watchdog stopped first, with their file, and sanitises what a rule file wrote', () => {
+    const stop = { path: '/logs/f05.json', reason: 'rule Slow \u001b[31magent (rules/slow.yml) stopped after 5 s on one event of this file' };
+    const lines = badFileLines([], [], 80, [], 0, [stop]).map((l) => l.text);
+    expect(lines[0]).toBe('Detection rules stopped (the events are loaded; the rule no longer runs) (1)');
+    expect(lines[1]).toBe('  /logs/f05.json');
+    expect(lines.join('\n')).toContain('rule Slow');
+    expect(lines.join('\n')).not.toContain('\u001b');
+    // None stopped: no such section.
+    expect(badFileLines([], [], 80).some((l) => l.text.startsWith('Detection rules stopped'))).toBe(false);
+  });
 });

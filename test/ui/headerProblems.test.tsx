@@ -89,5 +89,13 @@ describe('the header with conflicts, bad and skipped files', () => {
     // Wide: every part in full, folder included.
     expect(draw(200)).toContain('⚑ 6 high 8 med 2 low (!)  paused ▲ 3 new (f)  ! 1 conflicting duplicate · 2 bad files · 67 skipped (b)  /work/shared/datasets');
   });
+
+  it('counts a detection rule the watchdog stopped as a problem, with the ! and the b key', () => {
+    const progress = { ...emptyProgress(0), phase: 'watching' as const };
+    progress.ruleStops.push({ path: '/logs/f05.json', reason: 'rule Slow agent stopped' });
+    const wide = render(<Header folder="/logs" progress={progress} watching shown={25} total={25} newCount={0} follow width={200} />);
+    unmount = wide.unmount;
+    expect(wide.lastFrame()).toContain('! 1 rule stopped (b)');
+  });
 });
 

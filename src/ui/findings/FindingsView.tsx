@@ -3,6 +3,7 @@ import { useMemo, useRef, useSyncExternalStore } from 'react';
 import { CONFLICT_RULE, conflictRuleFinding } from '../../detect/conflictFinding.js';
 import { sortFindings, type Finding, type Findings } from '../../detect/findings.js';
 import { truncate } from '../../term/width.js';
+import type { BadFile } from '../../model/types.js';
 import type { PluginViewProps } from '../App.js';
 import { actionFor } from '../keys.js';
 import { timesSpanYears } from '../format.js';
@@ -11,7 +12,7 @@ import { useTheme } from '../theme.js';
 import { answerSharedKey, useViewKeys } from '../viewKeys.js';
 import { useKeptState } from '../keptViews.js';
 import { WrappedText } from '../WrappedText.js';
-import { findingRowLine, findingsHeaderLine, findingsLayout, isSevere, ruleLines, skippedSummary } from './findingsModel.js';
+import { findingRowLine, findingsHeaderLine, findingsLayout, isSevere, ruleLines, skippedSummary, stoppedSummary } from './findingsModel.js';
 import { own } from '../../term/glyphs.js';
 
 /** The version of a Findings, re-rendering on its (coalesced) notifications. */
@@ -47,6 +48,7 @@ export function FindingsView({ store, findings, zone, width, height, onClose, se
     <FindingsPanel
       findings={findings}
       builtin={builtin}
+      stopped={store.progress.ruleStops}
       zone={zone}
       width={width}
       height={height}
@@ -72,6 +74,8 @@ export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'widt
   pending?: string;
   /** What the view says when no rule fired (default: the folder dashboard's words, rules running as events load). */
   noneFired?: (loaded: number) => string;
+  /** Rules the watchdog stopped part way (store progress.ruleStops): said in the foot, their counts being short. */
+  stopped?: readonly BadFile[];
 }
 
 /**
@@ -82,7 +86,7 @@ export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'widt
  * Both dashboards draw it: the folder's findings grow as events load, the
  * archive's come from the rules run as SQL (ui/archive/).
  */
-export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
+export function FindingsPanel({ findings, builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
   const theme = useTheme();
   const version = useFindingsVersion(findings);
   // Kept by the dashboard: back by Esc from the list a rule's Enter opened, that rule is still selected.
@@ -163,7 +167,7 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, zone
   const loaded = findings?.rules.length ?? 0;
   const counted = findings ? `Findings (${list.length} of ${loaded} rules fired)` : 'Findings';
   const title = fitHints([pending ? `${counted} ${own('·')} ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
-  const foot = findings ? skippedSummary(findings.skipped) : '';
+  const foot = findings ? [stoppedSummary(stopped), skippedSummary(findings.skipped)].filter(Boolean).join(own(' · ')) : '';
   if (!findings || list.length === 0) {
     const text = !findings
       ? pending

@@ -9,6 +9,7 @@ import { LEVELS, type Level, type Rule, type SkippedRule } from '../../detect/ru
 import { sanitize, sanitizeMultiline } from '../../term/sanitize.js';
 import { fit, padStart, truncate } from '../../term/width.js';
 import type { DetailLine } from '../detailModel.js';
+import type { BadFile } from '../../model/types.js';
 import { formatCount, formatDatedMinute, formatMinute, type TimeZoneMode } from '../format.js';
 import { shortenToFit } from '../shortenToFit.js';
 import { wrapWords } from '../wrap.js';
@@ -154,6 +155,12 @@ export function ruleLines(rule: Rule, width: number): TextLine[] {
   const origin = rule.origin === 'builtin' ? 'built-in pack' : sanitize(rule.path);
   out.push({ text: truncate(`from ${origin}${rule.author ? ` ${own('·')} by ${sanitize(rule.author)}` : ''}`, width), tone: 'muted' });
   return out;
+}
+
+/** One line on the rules the watchdog stopped part way (their counts miss what was read after), for the view's foot. */
+export function stoppedSummary(stops: readonly BadFile[]): string {
+  if (stops.length === 0) return '';
+  return sanitize(`! ${stops.length} rule${stops.length === 1 ? '' : 's'} stopped, findings incomplete: ${stops[0]!.reason}${stops.length > 1 ? own(', …') : ''} (b)`);
 }
 
 /** One line on the rules that do not run, for the view's foot. */

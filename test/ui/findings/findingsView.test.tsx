@@ -72,6 +72,14 @@ describe('findings in the dashboard', () => {
     expect(back).toContain('StopLogging');
   });
 
+  it('says in its foot that a rule was stopped part way, its counts being short', async () => {
+    const { h, store } = setup();
+    store.updateProgress((p) => void p.ruleStops.push({ path: '/logs/f05.json', reason: 'rule Trail \u001b[2Jstopped (r-trail.yml) stopped after 5 s on one event of this file' }));
+    const view = await h.press('!', (f) => f.includes('Findings ('));
+    expect(view).toContain('! 1 rule stopped, findings incomplete: rule Trail');
+    expect(view).not.toContain('\u001b');
+  });
+
   it('! ? ? o in one burst: the help opens and closes, and o reaches the view again', async () => {
     const { h } = setup();
     await h.waitFor((f) => f.includes('⚑ 1 high (!)'));
