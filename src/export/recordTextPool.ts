@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../ingest/startWorker.js';
 import type { EventRow } from '../model/types.js';
 import { ExportFailed } from './errors.js';
 import type { RecordPlacement } from './json.js';
@@ -88,7 +89,7 @@ export class RecordTextPool {
   ) {
     this.workers = [];
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(WORKER_URL, { resourceLimits: WORKER_LIMITS });
+      const worker = startWorker(WORKER_URL, { resourceLimits: WORKER_LIMITS });
       worker.on('message', (reply: RecordTextReply) => this.settle(reply));
       worker.on('error', (error) => this.fail(new ExportFailed('source', `record reader failed: ${error.message}`, { cause: error })));
       worker.on('exit', (code) => {

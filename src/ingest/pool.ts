@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './startWorker.js';
 import type { Detector, RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
@@ -359,7 +360,7 @@ export class ReadPool {
   private spawn(): Slot {
     // A larger young generation than the default: parsing allocates fast and short-lived.
     const beat = this.rules && this.rules.length > 0 ? newBeat() : undefined;
-    const worker = new Worker(this.workerUrl, {
+    const worker = startWorker(this.workerUrl, {
       resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: this.workerHeapMb },
       workerData: { limits: readLimits(), rules: this.rules, ...(beat ? { beat } : {}), ...(this.off ? { off: this.off } : {}) } satisfies WorkerSetup,
     });

@@ -3,7 +3,8 @@
  * workers finish: the headless scan's pool (scan/run.ts) and detect's
  * (detect/headless.ts), which send other jobs to other worker entries.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../ingest/startWorker.js';
 import { newBeat, RuleWatch, stopRule } from '../detect/ruleWatch.js';
 import { workerFailure } from '../ingest/pool.js';
 
@@ -57,7 +58,7 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
 
 function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Worker {
   // A heap limit, so a hostile file kills this worker (and fails that file), not the run (issue 20).
-  return new Worker(url, {
+  return startWorker(url, {
     resourceLimits: { maxYoungGenerationSizeMb: youngMb, maxOldGenerationSizeMb: heapMb },
     workerData,
   });

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../ingest/startWorker.js';
 import type { EventRow } from '../../model/types.js';
 import { deepPart, type QueryNode } from '../ast.js';
 import { cancelFlag, raise, raised, type DeepReply, type DeepRequest, type FileAsk, type FileSpans } from './protocol.js';
@@ -381,7 +382,7 @@ class PoolRunner implements Runner {
     // Two requests per worker: one running, one waiting, so a worker never idles between answers.
     this.lanes = size * 2;
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(WORKER_URL);
+      const worker = startWorker(WORKER_URL);
       worker.on('message', (reply: DeepReply) => this.settle(reply));
       worker.on('error', (error) => this.fail(new Error(`record search failed: ${error.message}`)));
       worker.on('exit', (code) => {
