@@ -1,8 +1,10 @@
 /**
  * Rules a main thread must not test itself. A rule test there has no watchdog (ruleWatch.ts: only a
  * worker can be stopped mid-regex), so one crafted value under a backtracking regex would hang the
- * process for good. Only a regex can run that long: the other value tests (globs, CIDR blocks,
- * exists, booleans) take time linear in the value. A read on the main thread that meets a record one
+ * process for good. Only a regex can run that long, and a compare (Sigma's |fieldref): it tests every
+ * value of one path against every value of the other, so two long lists in one record cost their
+ * product (two lists of 16,000 short strings: 2 s; a 1 MB record: minutes). The other value tests
+ * (globs, CIDR blocks, exists, booleans) take time linear in the value. A read on the main thread that meets a record one
  * such rule must test stops (RuleNeedsWorker) and hands the file to a worker; the records no regex
  * rule is a candidate for (most: the prefilter keys them out by eventName) are still read there.
  */
@@ -27,6 +29,8 @@ export function mayBacktrack(node: QueryNode): boolean {
     case 'field':
     case 'tag':
       return node.match.kind === 'regex';
+    case 'compare':
+      return true;
     default:
       return false;
   }

@@ -319,6 +319,16 @@ describe('a detector on a main thread', () => {
     expect(plain.trips).toBe(0);
   });
 
+  it("never runs a |fieldref rule either: two long lists cost their product (a 1 MB record, minutes)", () => {
+    const compare: QueryNode = { kind: 'compare', left: { kind: 'path', path: ['userIdentity', 'arn'] }, right: { kind: 'path', path: ['requestParameters', 'userName'] }, position: 'contains' };
+    const detector = createDetector([{ ast: glob }, { ast: compare }]);
+    detector.guardOnThisThread();
+    const many = (prefix: string) => Array.from({ length: 100 }, (_, k) => `${prefix}${k}`);
+    const record = { eventName: 'UpdateLoginProfile', userAgent: 'aws-cli/2', userIdentity: { arn: many('a') }, requestParameters: { userName: many('b') } };
+    expect(() => detector.test(record)).toThrow(RuleNeedsWorker);
+    expect(detector.trips).toBe(1);
+  });
+
   it('unguarded (a worker, under the watchdog) runs it', () => {
     const detector = createDetector([{ ast: glob }, { ast: regex('x$') }]);
     expect(detector.test({ eventName: 'GetCallerIdentity', userAgent: 'aws-x' })).toEqual([0, 1]);
