@@ -111,17 +111,22 @@ export class Detector implements RecordDetector {
     let fired: number[] | null = null;
     const beat = this.beat;
     const off = this.off;
-    for (let k = 0; k < candidates.length; k++) {
-      const rule = candidates[k]!;
-      if (off !== null && off[rule] !== 0) continue;
-      if (this.guarded !== null && this.guarded[rule] !== 0) this.trip(rule);
-      if (beat) {
-        beat[0]!++;
-        beat[1] = rule + 1;
+    // A test that throws (a record nested past the stack: the reader makes its file bad) must not leave its
+    // rule on the beat: the watchdog would take the worker, idle or parsing the next file, for one stalled in it.
+    try {
+      for (let k = 0; k < candidates.length; k++) {
+        const rule = candidates[k]!;
+        if (off !== null && off[rule] !== 0) continue;
+        if (this.guarded !== null && this.guarded[rule] !== 0) this.trip(rule);
+        if (beat) {
+          beat[0]!++;
+          beat[1] = rule + 1;
+        }
+        if (this.full[rule]!(object)) (fired ??= []).push(rule);
       }
-      if (this.full[rule]!(object)) (fired ??= []).push(rule);
+    } finally {
+      if (beat) beat[1] = 0;
     }
-    if (beat) beat[1] = 0;
     return fired;
   }
 
@@ -154,18 +159,21 @@ export class Detector implements RecordDetector {
     const list: number[] = [];
     const beat = this.beat;
     const off = this.off;
-    for (let rule = 0; rule < this.relaxed.length; rule++) {
-      const test = this.relaxed[rule];
-      // Its relaxed form may hold the regex that stalled (an eventName|re).
-      if (off !== null && off[rule] !== 0) continue;
-      if (this.guardedRelaxed !== null && this.guardedRelaxed[rule] !== 0) this.trip(rule);
-      if (beat) {
-        beat[0]!++;
-        beat[1] = rule + 1;
+    try {
+      for (let rule = 0; rule < this.relaxed.length; rule++) {
+        const test = this.relaxed[rule];
+        // Its relaxed form may hold the regex that stalled (an eventName|re).
+        if (off !== null && off[rule] !== 0) continue;
+        if (this.guardedRelaxed !== null && this.guardedRelaxed[rule] !== 0) this.trip(rule);
+        if (beat) {
+          beat[0]!++;
+          beat[1] = rule + 1;
+        }
+        if (test === null || test(probe)) list.push(rule);
       }
-      if (test === null || test(probe)) list.push(rule);
+    } finally {
+      if (beat) beat[1] = 0;
     }
-    if (beat) beat[1] = 0;
     if (byType) {
       if (this.memoSize >= MEMO_LIMIT) {
         this.memo.clear();

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuleNeedsWorker } from '../../src/detect/inlineGuard.js';
 import { createDetector } from '../../src/detect/recordDetector.js';
+import { newBeat } from '../../src/detect/ruleWatch.js';
 import type { QueryNode } from '../../src/query/ast.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -300,6 +301,24 @@ describe('a rule turned off as slow whose last test then stalls', () => {
     expect(report.rules.stopped).toHaveLength(1);
     expect(result.stderr.match(/detection stopped on/g)).toHaveLength(1);
   }, 20_000);
+});
+
+describe('a rule test that throws', () => {
+  it('leaves no rule under test on the beat: the watchdog would take the idle or parsing worker for one stalled in it', () => {
+    // A record nested past the stack: the rule's JSON text of the value overflows it (the reader makes the file bad).
+    let deep: unknown = 'x';
+    for (let k = 0; k < 200_000; k++) deep = [deep];
+    const rule: QueryNode = {
+      kind: 'field',
+      ref: { kind: 'path', path: ['requestParameters', 'policyDocument'] },
+      match: { kind: 'glob', pattern: { segments: ['', 'iam:passrole', ''], glob: true } },
+    };
+    const detector = createDetector([{ ast: rule }]);
+    const beat = newBeat();
+    detector.watchWith(beat);
+    expect(() => detector.test({ eventName: 'PutRolePolicy', requestParameters: { policyDocument: deep } })).toThrow(RangeError);
+    expect(beat[1]).toBe(0);
+  });
 });
 
 describe('a detector on a main thread', () => {
