@@ -6,6 +6,7 @@ import { openFolder } from '../../src/ingest/open.js';
 import { ReadPool } from '../../src/ingest/pool.js';
 import { ROWS_PER_BATCH } from '../../src/ingest/readJob.js';
 import type { EventRow } from '../../src/model/types.js';
+import type { QueryNode } from '../../src/query/ast.js';
 import { makeEvent, tempFolder, waitFor, writeRecords } from './helpers.js';
 
 // The real worker is the compiled one: `npm test` builds dist/ before vitest runs.
@@ -127,4 +128,33 @@ describe('ReadPool on worker threads', () => {
     await watched.ready;
     expect(watched.liveWorkers()).toBeGreaterThan(0);
   });
+
+  it('keeps a rule on after files whose records made its test throw, however long the worker then idles', async () => {
+    const temp = tempFolder('trailtop-pool-');
+    cleanups.push(temp.remove);
+    const call = (id: string, policy: string) =>
+      `{"eventVersion":"1.08","eventID":"${id}","eventTime":"2024-03-05T12:00:00Z","eventSource":"iam.amazonaws.com","eventName":"PutRolePolicy",` +
+      `"awsRegion":"us-east-1","userIdentity":{"type":"IAMUser","userName":"a"},"requestParameters":{"roleName":"r","policyDocument":${policy}}}`;
+    // Nested past the stack: the rule's test throws and the file is bad (read.ts).
+    const deep = '['.repeat(200_000) + '"x"' + ']'.repeat(200_000);
+    const rule: QueryNode = {
+      kind: 'field',
+      ref: { kind: 'path', path: ['requestParameters', 'policyDocument'] },
+      match: { kind: 'glob', pattern: { segments: ['', 'iam:passrole', ''], glob: true } },
+    };
+    const pool = new ReadPool({ workerUrl, workers: 1, rules: [{ ast: rule }] });
+    cleanups.push(() => pool.close());
+    // Three slow tests turn a rule off (ruleWatch.ts SLOW_TESTS): each file leaves the worker idle past SLOW_TEST_MS.
+    for (let k = 0; k < 3; k++) {
+      const path = join(temp.dir, `deep${k}.json`);
+      writeFileSync(path, `{"Records":[${call(`deep-${k}`, deep)}]}`);
+      expect((await pool.read({ path, firstIndex: 0 }, () => undefined)).shape).toBe('bad');
+      await new Promise((resolve) => setTimeout(resolve, 1_400));
+    }
+    const plain = join(temp.dir, 'plain.json');
+    writeFileSync(plain, `{"Records":[${call('plain', JSON.stringify('{"Action":"iam:PassRole"}'))}]}`);
+    let hits = 0;
+    const summary = await pool.read({ path: plain, firstIndex: 0 }, (_rows, fired) => void (hits += fired ? 1 : 0));
+    expect([summary.shape, hits, summary.ruleStops ?? []]).toEqual(['records', 1, []]);
+  }, 15_000);
 });
