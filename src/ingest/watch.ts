@@ -133,8 +133,13 @@ export class FolderLoader {
   private readonly probing = new Map<string, boolean>();
   /** What the root turned out to be; 'other' (missing, FIFO, device) is not watched. */
   private rootKind: 'folder' | 'file' | 'other' = 'other';
-  /** Files deleted after loading: their rows may be found again under a new name. */
-  private readonly goneFiles = new Set<string>();
+  /**
+   * Files deleted after loading, with the records their last read went through (FileEntry.readRecords):
+   * their rows may be found again under a new name, or the same one.
+   */
+  private readonly goneFiles = new Map<string, number>();
+  /** Files that are a gone file moved (adoptMovedRows), with that file's readRecords. */
+  private readonly movedFrom = new Map<string, number>();
   /** The initial listing was small enough to read on this thread. */
   private smallFolder = false;
   /** The initial listing is being taken in: it updates progress once for all its files (listInitial). */
@@ -326,6 +331,8 @@ export class FolderLoader {
       return;
     }
     if (this.files.has(path)) return;
+    // Deleted and written again: records of the old file that come back are not new copies (RecordBatch.readBefore).
+    const readBefore = this.goneFiles.get(path) ?? 0;
     this.goneFiles.delete(path);
     const entry: FileEntry = {
       path,
@@ -336,7 +343,7 @@ export class FolderLoader {
       dirty: false,
       shape: null,
       resume: null,
-      readRecords: 0,
+      readRecords: readBefore,
       sizeHint,
       timer: null,
       badStat: '',
@@ -550,7 +557,7 @@ export class FolderLoader {
     this.clearTimer(entry);
     this.files.delete(path);
     const wasLoaded = entry.done && entry.state !== 'bad' && entry.state !== 'bad-pending';
-    if (wasLoaded) this.goneFiles.add(path);
+    if (wasLoaded) this.goneFiles.set(path, entry.readRecords);
     this.store.updateProgress((p) => {
       if (wasLoaded) p.deletedFiles++;
       else if (!entry.done) p.filesTotal--; // vanished before it was read: a temporary file, most likely
@@ -675,16 +682,26 @@ export class FolderLoader {
   /**
    * A file moved or renamed arrives as a deletion and a new file with the same
    * events. The rows already loaded keep pointing at the old, gone path; point
-   * them at the new one so the full record can still be read.
+   * them at the new one so the full record can still be read. Its copies of
+   * events another file's row stands for come back too: they are the gone
+   * file's records (RecordBatch.readBefore), not new duplicates. Told by a row
+   * the gone file kept, never by a copy alone: a new file holding a copy a
+   * deleted one held (a forged one, say) is no move, and its copy counts.
    */
   private adoptMovedRows(rows: readonly EventRow[]): void {
     for (const row of rows) {
       const known = this.store.get(row.id);
-      if (known && known.batch.file !== row.batch.file && this.goneFiles.has(known.batch.file)) {
-        row.batch.file = this.store.intern(row.batch.file);
-        known.batch = row.batch;
-        known.recordIndex = row.recordIndex;
-      }
+      if (!known || known.batch.file === row.batch.file || !this.goneFiles.has(known.batch.file)) continue;
+      const from = known.batch.file;
+      row.batch.file = this.store.intern(row.batch.file);
+      known.batch = row.batch;
+      known.recordIndex = row.recordIndex;
+      this.movedFrom.set(row.batch.file, Math.max(this.movedFrom.get(row.batch.file) ?? 0, this.goneFiles.get(from)!));
+    }
+    // After the loop: a copy before the first row that told of the move is the gone file's too.
+    for (const row of rows) {
+      const readBefore = this.movedFrom.get(row.batch.file);
+      if (readBefore !== undefined && row.batch.readBefore < readBefore) row.batch.readBefore = readBefore;
     }
   }
 

@@ -227,6 +227,33 @@ describe('watch', () => {
     expect([p().duplicates, p().conflictCount, p().conflicts.length]).toEqual([3, 2, 2]);
   });
 
+  it('counts the copies of a file moved, or deleted and written again, once', async () => {
+    const dir = folder();
+    const kept = join(dir, deliveryName('111122223333', 'us-east-1', '20240305T1200Z'));
+    const copies = join(dir, deliveryName('111122223333', 'us-east-1', '20240305T1300Z'));
+    const records = [makeEvent('same', 1), makeEvent('forged', 2, 'DeleteTrail'), makeEvent('c1', 3)];
+    writeRecords(kept, [makeEvent('same', 1), makeEvent('forged', 2)]);
+    writeRecords(copies, records);
+    const opened = open(dir);
+    await opened.ready;
+    const p = () => opened.store.progress;
+    const counts = () => [p().duplicates, p().conflictCount, p().conflicts.length, p().eventsRead];
+    expect(counts()).toEqual([2, 1, 1, 5]);
+    // Deleted, then written again at the same path.
+    rmSync(copies);
+    await waitFor(() => opened.store.progress.deletedFiles === 1, 'the deletion');
+    const bytes = p().bytesDone;
+    writeRecords(copies, records);
+    await waitFor(() => p().bytesDone > bytes, 'the file written again');
+    expect(counts()).toEqual([2, 1, 1, 5]);
+    // Moved: its copies come back under the new name, not as new duplicates.
+    mkdirSync(join(dir, 'sub'));
+    const moved = join(dir, 'sub', deliveryName('111122223333', 'us-east-1', '20240305T1300Z'));
+    renameSync(copies, moved);
+    await waitFor(() => opened.store.progress.deletedFiles === 2 && opened.store.get('c1')?.batch.file === moved, 'the moved file');
+    expect(counts()).toEqual([2, 1, 1, 5]);
+  });
+
   it('points the rows of a renamed file at its new name, so the records can still be read', async () => {
     const dir = folder();
     const before = join(dir, 'incoming.json');
