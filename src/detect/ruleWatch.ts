@@ -46,19 +46,19 @@ export function stopRule(off: Int32Array, rule: number): boolean {
  */
 export function ruleStopReason(specs: readonly RuleSpec[] | null | undefined, rule: number, budgetMs = RULE_BUDGET_MS): string {
   const name = specs?.[rule]?.name;
-  return `rule ${name ?? `#${rule + 1}`} stopped after ${budgetMs / 1000} s on one event of this file (a regex a crafted value keeps backtracking) and not run for the rest of this run; the file's events are loaded without it`;
+  return `rule ${name ?? `#${rule + 1}`} stopped after ${budgetMs / 1000} s on one event of this file (a value crafted to keep its test busy) and not run for the rest of this run; the file's events are loaded without it`;
 }
 
 /** What the user is told when rule `rule` was turned off on a file after SLOW_TESTS slow tests (the file is not read again). */
 export function ruleSlowReason(specs: readonly RuleSpec[] | null | undefined, rule: number, slowMs = SLOW_TEST_MS): string {
   const name = specs?.[rule]?.name;
-  return `rule ${name ?? `#${rule + 1}`} turned off here after ${SLOW_TESTS} tests of more than ${slowMs / 1000} s on one event each (a regex crafted values keep backtracking) and not run for the rest of this run; the events are loaded, its findings miss those read after`;
+  return `rule ${name ?? `#${rule + 1}`} turned off here after ${SLOW_TESTS} tests of more than ${slowMs / 1000} s on one event each (values crafted to keep its tests busy) and not run for the rest of this run; the events are loaded, its findings miss those read after`;
 }
 
 /** A file's reason when its worker was stopped in rule `rule`. */
 export function stalledReason(specs: readonly RuleSpec[] | null | undefined, rule: number, budgetMs = RULE_BUDGET_MS): string {
   const name = specs?.[rule]?.name;
-  return `detection stopped: rule ${name ?? `#${rule + 1}`} ran for more than ${budgetMs / 1000} s on one event (a regex a crafted value keeps backtracking)`;
+  return `detection stopped: rule ${name ?? `#${rule + 1}`} ran for more than ${budgetMs / 1000} s on one event (a value crafted to keep its test busy)`;
 }
 
 export class RuleWatch {
