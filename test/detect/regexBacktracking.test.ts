@@ -7,26 +7,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentEvent, BIN, ROOT } from './stallFixtures.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/trailtop.js');
 /** Far past what detect needs here (well under a second): only a hang reaches it. */
 const HANG_GUARD_MS = 60_000;
 
-const event = (id: string, userAgent: string): object => ({
-  eventVersion: '1.08',
-  eventID: id,
-  eventTime: '2024-03-05T10:00:00Z',
-  eventName: 'GetCallerIdentity',
-  eventSource: 'sts.amazonaws.com',
-  awsRegion: 'us-east-1',
-  sourceIPAddress: '203.0.113.7',
-  userAgent,
-  userIdentity: { type: 'IAMUser', userName: 'alice' },
-});
+const event = agentEvent;
 
 const RULE = `title: User agent of a's only
 id: 6d1c6f43-3f4b-4c1e-9a39-2f0c1f7b7a11

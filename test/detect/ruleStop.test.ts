@@ -7,30 +7,18 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuleNeedsWorker } from '../../src/detect/inlineGuard.js';
 import { createDetector } from '../../src/detect/recordDetector.js';
 import { newBeat } from '../../src/detect/ruleWatch.js';
 import type { QueryNode } from '../../src/query/ast.js';
+import { agentEvent, BIN, dashboardLoad, ROOT } from './stallFixtures.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/trailtop.js');
 /** The 5 s budget, once, and the rest of the run: a hang (minutes) is killed here. */
 const GUARD_MS = 18_000;
 
-const event = (id: string, userAgent: string): object => ({
-  eventVersion: '1.08',
-  eventID: id,
-  eventTime: '2024-03-05T10:00:00Z',
-  eventName: 'GetCallerIdentity',
-  eventSource: 'sts.amazonaws.com',
-  awsRegion: 'us-east-1',
-  sourceIPAddress: '203.0.113.7',
-  userAgent,
-  userIdentity: { type: 'IAMUser', userName: 'alice' },
-});
+const event = agentEvent;
 
 const RULE_ID = '6d1c6f43-3f4b-4c1e-9a39-2f0c1f7b7a11';
 /** Polynomial (n^4 tries on 3000 spaces: minutes): the load-time check lets it through, the watchdog stops it. */
@@ -168,21 +156,11 @@ describe('a rule that would stall on the main thread', () => {
   }, 20_000);
 
   it('the dashboard\'s load (small files read beside the workers) ends, every event loaded once', () => {
-    const script = `
-      import { loadRuleSet } from ${JSON.stringify(join(ROOT, 'dist/detect/loadRules.js'))};
-      import { detectionSession } from ${JSON.stringify(join(ROOT, 'dist/detect/session.js'))};
-      import { openFolder } from ${JSON.stringify(join(ROOT, 'dist/ingest/open.js'))};
-      const session = detectionSession(loadRuleSet(['rules'], { builtin: false }));
-      const folder = openFolder('logs', { watch: false, detection: session.detection });
-      await folder.ready;
-      await folder.close();
-      const p = folder.store.progress;
-      const conflicts = p.conflicts.map((c) => [c.eventID, c.keptFile.split('/').pop(), c.file.split('/').pop()]);
-      console.log(JSON.stringify({ bad: p.badFiles, stops: p.ruleStops.length, events: p.eventsRead, size: folder.store.size, conflicts }));
-    `;
-    // A file, not -e: workers inherit --input-type, fail to start, and the pool then reads on its own thread.
-    writeFileSync(join(dir, 'load.mjs'), script);
-    const result = spawnSync(process.execPath, ['load.mjs'], { cwd: dir, encoding: 'utf8', timeout: GUARD_MS, env: { ...process.env, XDG_STATE_HOME: join(dir, 'state') } });
+    const result = dashboardLoad(
+      dir,
+      '{ bad: p.badFiles, stops: p.ruleStops.length, events: p.eventsRead, size: folder.store.size, conflicts: p.conflicts.map((c) => [c.eventID, c.keptFile.split("/").pop(), c.file.split("/").pop()]) }',
+      GUARD_MS,
+    );
     expect(result.signal, 'the load was killed: it did not finish').toBeNull();
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as { bad: unknown[]; stops: number; events: number; size: number };
@@ -260,19 +238,7 @@ describe('a rule whose tests each run just under the budget', () => {
   }, 20_000);
 
   it('the dashboard\'s load does too', () => {
-    const script = `
-      import { loadRuleSet } from ${JSON.stringify(join(ROOT, 'dist/detect/loadRules.js'))};
-      import { detectionSession } from ${JSON.stringify(join(ROOT, 'dist/detect/session.js'))};
-      import { openFolder } from ${JSON.stringify(join(ROOT, 'dist/ingest/open.js'))};
-      const session = detectionSession(loadRuleSet(['rules'], { builtin: false }));
-      const folder = openFolder('logs', { watch: false, detection: session.detection });
-      await folder.ready;
-      await folder.close();
-      const p = folder.store.progress;
-      console.log(JSON.stringify({ bad: p.badFiles, stops: p.ruleStops, size: folder.store.size }));
-    `;
-    writeFileSync(join(dir, 'load.mjs'), script);
-    const result = spawnSync(process.execPath, ['load.mjs'], { cwd: dir, encoding: 'utf8', timeout: GUARD_MS, env: { ...process.env, XDG_STATE_HOME: join(dir, 'state') } });
+    const result = dashboardLoad(dir, '{ bad: p.badFiles, stops: p.ruleStops, size: folder.store.size }', GUARD_MS);
     expect(result.signal, 'the load was killed: it did not finish').toBeNull();
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as { bad: unknown[]; stops: { path: string; reason: string }[]; size: number };

@@ -51,32 +51,27 @@ describe('query hints', () => {
     expect(queryHint('from:2024-03-06 to:')).toBe('');
   });
 
-  it('show the or hint while typing and after Enter, at 80 columns', async () => {
+  /** Types `query` at 80x24: the hint shows under the bar while typing and in the footer after Enter; the frame while typing. */
+  async function hintShown(query: string, hint: string): Promise<string> {
     const store = new EventStore(0);
     store.add(makeRows(20));
     store.flush();
     h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
     await h.waitFor((f) => f.includes('Event19'));
     await h.press('/');
-    let frame = await h.press('name:Event1 or name:Event2', (f) => f.includes("'or' is a word here"));
-    expect(frame).toContain('OR in capitals means either');
+    const typing = await h.press(query, (f) => f.includes(hint));
     const footer = (f: string) => f.split('\n').filter((l) => l.trim()).at(-1) ?? '';
-    frame = await h.press(KEYS.enter, (f) => /'or' is a word here/.test(footer(f)));
-    expect(frame).toContain('Query / name:Event1 or name:Event2');
+    const frame = await h.press(KEYS.enter, (f) => footer(f).includes(hint));
+    expect(frame).toContain(`Query / ${query}`);
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    return typing;
+  }
+
+  it('show the or hint while typing and after Enter, at 80 columns', async () => {
+    expect(await hintShown('name:Event1 or name:Event2', "'or' is a word here")).toContain('OR in capitals means either');
   });
 
   it('show the empty time range hint while typing and after Enter, at 80 columns', async () => {
-    const store = new EventStore(0);
-    store.add(makeRows(20));
-    store.flush();
-    h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} />, 80, 24);
-    await h.waitFor((f) => f.includes('Event19'));
-    await h.press('/');
-    let frame = await h.press('from:2024-03-06 to:2024-03-05', (f) => f.includes('from/since is after to/until'));
-    expect(frame).toContain('no event can match (swapped?)');
-    const footer = (f: string) => f.split('\n').filter((l) => l.trim()).at(-1) ?? '';
-    frame = await h.press(KEYS.enter, (f) => /from\/since is after to\/until/.test(footer(f)));
-    expect(frame).toContain('Query / from:2024-03-06 to:2024-03-05');
-    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(await hintShown('from:2024-03-06 to:2024-03-05', 'from/since is after to/until')).toContain('no event can match (swapped?)');
   });
 });
