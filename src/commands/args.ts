@@ -107,7 +107,11 @@ export function combineFilter(filter: string | undefined, since: string | undefi
   if (filter) parts.push(filter);
   for (const [option, value] of [['since', since], ['until', until]] as const) {
     if (value === undefined) continue;
-    const term = `${option}:${value}`;
+    // An ISO time may put a space between date and time, as journalctl, SQL and lookup-events
+    // write it; unquoted, the query reads `since:2024-03-05 14:00` as a date and a second term
+    // `14:00` that matches nothing, so the command would report 0 events and exit 0.
+    const spaced = /\s/.test(value) && parseTimeValue(value, Date.now()) !== null;
+    const term = spaced ? `${option}:"${value}"` : `${option}:${value}`;
     const checked = compileQuery(term);
     // The value must be one time as a whole: `--since '2h error:*'` parses as two terms and would
     // quietly narrow the query to errors; and the query's own hint (`since:30m`) is not how an option is written.
