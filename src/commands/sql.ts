@@ -4,7 +4,7 @@ import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, DIALECT_NAMES, isDialectName, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { cloudtrailDdl, DDL_DEFAULTS, DdlError } from '../query/sql/cloudtrailTable.js';
-import { sanitize, sanitizeLine } from '../term/sanitize.js';
+import { needsSanitizing, sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
 import { cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
@@ -110,6 +110,7 @@ export async function runSql(argv: string[]): Promise<number> {
   if (dialect === 'duckdb' && values.partitions !== undefined) throw new UsageError("--partitions names the Athena table's partition columns: drop it with --dialect duckdb");
   // An empty name printed FROM "", a statement no engine runs.
   if (values.table !== undefined && values.table.trim() === '') throw new UsageError('--table needs a table name');
+  refuseUnprintableTable(values.table);
   const ast = parseForSql(requiredQuery(positionals, 'sql'));
   refuseTags(ast, 'written as SQL');
   let fuzzy: FuzzyResolver | undefined;
@@ -141,5 +142,15 @@ export async function runSql(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitizeLine(error.message)}`, false);
     throw error;
+  }
+}
+
+/**
+ * The --table of `sql` and `athena`, printed in FROM: a name holding ESC, a bidi control or an
+ * invisible character would act on the terminal or read as another name, and no table has one.
+ */
+export function refuseUnprintableTable(table: string | undefined): void {
+  if (table !== undefined && needsSanitizing(table)) {
+    throw new UsageError(`--table ${sanitize(table)}: a table name cannot hold control, bidi or invisible characters`);
   }
 }
