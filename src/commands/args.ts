@@ -191,6 +191,11 @@ export async function requireFolderOrFile(path: string): Promise<void> {
     info = await stat(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
+    // `aws cloudtrail lookup-events | trailtop scan -`: '-' is stdin by convention, and 'no such folder: -'
+    // does not say that a pipe is never read (it is a FIFO, refused below when named as /dev/stdin).
+    if (code === 'ENOENT' && path === '-') {
+      throw new UsageError("'-' (standard input) is not read: save the output to a file and give its path (a FIFO or pipe is refused too)", false);
+    }
     // A name like a log file was meant as FILE: 'no such folder' for `scan trail.json.gz` misleads.
     const missing = LOG_FILE_NAME.test(path) ? 'no such file' : 'no such folder';
     throw new UsageError(`${code === 'ENOENT' ? missing : `cannot read (${code ?? 'error'})`}: ${sanitize(path)}`, false);
