@@ -76,8 +76,7 @@ export interface AthenaCommandOptions {
 export async function runAthena(argv: string[], options: AthenaCommandOptions = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    writeHelp(ATHENA_USAGE);
-    return 0;
+    return await writeHelp(ATHENA_USAGE);
   }
   for (const name of ['database', 'table', 'workgroup'] as const) {
     if (!values[name]) throw new UsageError(`athena needs --${name}: trailtop athena --database D --table T --workgroup W QUERY`);

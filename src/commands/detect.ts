@@ -56,8 +56,7 @@ export interface DetectReport {
 export async function runDetect(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
-    writeHelp(DETECT_USAGE);
-    return 0;
+    return await writeHelp(DETECT_USAGE);
   }
   const db = dbOption(values.db);
   const dir = positionals[0];

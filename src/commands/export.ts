@@ -201,8 +201,7 @@ class TargetRefused extends Error {
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
-    writeHelp(EXPORT_USAGE);
-    return 0;
+    return await writeHelp(EXPORT_USAGE);
   }
   const db = dbOption(values.db);
   const dir = positionals[0];
