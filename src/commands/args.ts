@@ -104,6 +104,13 @@ function refuseRepeatedValues(tokens: ReadonlyArray<{ kind: string; name?: strin
  */
 export function combineFilter(filter: string | undefined, since: string | undefined, until: string | undefined): string {
   const parts: string[] = [];
+  // The filter must stand on its own: joined first, a trailing `OR` took the time term as its operand
+  // (`--filter 'name:x OR' --since 1d` was name:x at any time OR anything since 1d, exit 0), and a trailing
+  // `NOT` was reported at a position past the end of what was typed.
+  if (filter && (since !== undefined || until !== undefined)) {
+    const alone = compileQuery(filter, { deepTerms: true });
+    if (!alone.ok) throw queryUsageError('bad filter', alone.error, filter);
+  }
   if (filter) parts.push(filter);
   for (const [option, value] of [['since', since], ['until', until]] as const) {
     if (value === undefined) continue;

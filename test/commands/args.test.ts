@@ -64,6 +64,16 @@ describe('--since and --until', () => {
     expect(compiled.query.deep).toBe(false);
   });
 
+  // Was `name:GetObject OR since:2024-03-05`: GetObject at any time, or anything since then (exit 0).
+  it('refuse a filter that does not parse alone, rather than let the time term complete it', () => {
+    expect(() => combineFilter('name:GetObject OR', '2024-03-05', undefined)).toThrow(/^bad filter at position 16: OR needs a term after it/);
+    expect(() => combineFilter('name:GetObject AND', undefined, '2h')).toThrow(/^bad filter at position 16: /);
+    expect(() => combineFilter('name:GetObject NOT', '2h', undefined)).toThrow(/^bad filter at position 16: /);
+    // Record paths and params: are the commands' to allow: the filter alone is checked with them.
+    expect(combineFilter('requestParameters.bucketName:logs params:x', '2h', undefined)).toBe('requestParameters.bucketName:logs params:x since:2h');
+    expect(combineFilter('name:a OR name:b', '2h', undefined)).toBe('name:a OR name:b since:2h');
+  });
+
   it('refuse a value that adds query terms to the filter', () => {
     expect(() => combineFilter(undefined, '2024-08-01 error:*', undefined)).toThrow(/^--since 2024-08-01 error:\*: not a single time/);
     expect(() => combineFilter('user:alice', undefined, '2h OR name:x')).toThrow(UsageError);
