@@ -16,6 +16,7 @@ import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { progressLine } from '../term/progressLine.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { parsePartitions, refuseUnprintableTable } from './sql.js';
+import { stdoutFailureCode, watchStdout } from './stdout.js';
 import { cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
 
 export const ATHENA_USAGE = `Usage: trailtop athena --database D --table T --workgroup W [--output s3://BUCKET/PREFIX/]
@@ -154,8 +155,11 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
     }
     bar.clear();
     let count = 0;
+    // `| head` leaving, or a full disk: noted, not Node's unhandled 'error' stack; no more pages are fetched.
+    const written = watchStdout();
     if (format === 'csv') process.stdout.write(csvHeader());
     for await (const page of result.pages()) {
+      if (written.error) break;
       const batch = new RecordBatch(`athena:${result.queryId}`);
       const records = page.map(recordFromRow);
       const rows = records.map((record, k) => normalize(record, batch, count + k));
@@ -169,6 +173,9 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
       }
       count += rows.length;
     }
+    // A write to a file or device fails on the next tick: let it land before the summary.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (written.error) return stdoutFailureCode(written.error, 'results');
     process.stderr.write(`trailtop: ${counted(count, 'event')}; Athena scanned ${formatBytes(result.bytesScanned)} (query ${sanitize(result.queryId)})\n`);
     return 0;
   } catch (error) {
