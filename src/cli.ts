@@ -49,8 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     return await dispatch((await import('./commands/limitsOption.js')).applyLimitOptions(argv));
   } catch (error) {
     if (error instanceof VersionRequested) {
-      process.stdout.write(`trailtop ${version()}\n`);
-      return 0;
+      return await (await import('./commands/stdout.js')).writeStdout(`trailtop ${version()}\n`, 'version');
     }
     if (error instanceof UsageError) {
       // A command's own --help lists the options it takes; the overview does not.
@@ -74,13 +73,11 @@ async function dispatch(argv: string[]): Promise<number> {
     case 'help': {
       const { queryHelpLines } = await import('./query/index.js');
       const { writeHelp } = await import('./commands/helpText.js');
-      writeHelp(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}`);
-      return 0;
+      return await writeHelp(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}`);
     }
     case '--version':
     case '-V':
-      process.stdout.write(`trailtop ${version()}\n`);
-      return 0;
+      return await (await import('./commands/stdout.js')).writeStdout(`trailtop ${version()}\n`, 'version');
     case 'scan':
       return await (await import('./commands/scan.js')).runScan(rest);
     case 'tail':

@@ -57,8 +57,7 @@ function reportFiles(summary: ImportSummary): void {
 export async function runArchive(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
-    writeHelp(ARCHIVE_USAGE);
-    return 0;
+    return await writeHelp(ARCHIVE_USAGE);
   }
   const db = dbOption(values.db);
   const dir = positionals[0];

@@ -104,10 +104,21 @@ function refuseRepeatedValues(tokens: ReadonlyArray<{ kind: string; name?: strin
  */
 export function combineFilter(filter: string | undefined, since: string | undefined, until: string | undefined): string {
   const parts: string[] = [];
+  // The filter must stand on its own: joined first, a trailing `OR` took the time term as its operand
+  // (`--filter 'name:x OR' --since 1d` was name:x at any time OR anything since 1d, exit 0), and a trailing
+  // `NOT` was reported at a position past the end of what was typed.
+  if (filter && (since !== undefined || until !== undefined)) {
+    const alone = compileQuery(filter, { deepTerms: true });
+    if (!alone.ok) throw queryUsageError('bad filter', alone.error, filter);
+  }
   if (filter) parts.push(filter);
   for (const [option, value] of [['since', since], ['until', until]] as const) {
     if (value === undefined) continue;
-    const term = `${option}:${value}`;
+    // An ISO time may put a space between date and time, as journalctl, SQL and lookup-events
+    // write it; unquoted, the query reads `since:2024-03-05 14:00` as a date and a second term
+    // `14:00` that matches nothing, so the command would report 0 events and exit 0.
+    const spaced = /\s/.test(value) && parseTimeValue(value, Date.now()) !== null;
+    const term = spaced ? `${option}:"${value}"` : `${option}:${value}`;
     const checked = compileQuery(term);
     // The value must be one time as a whole: `--since '2h error:*'` parses as two terms and would
     // quietly narrow the query to errors; and the query's own hint (`since:30m`) is not how an option is written.
@@ -187,6 +198,11 @@ export async function requireFolderOrFile(path: string): Promise<void> {
     info = await stat(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
+    // `aws cloudtrail lookup-events | trailtop scan -`: '-' is stdin by convention, and 'no such folder: -'
+    // does not say that a pipe is never read (it is a FIFO, refused below when named as /dev/stdin).
+    if (code === 'ENOENT' && path === '-') {
+      throw new UsageError("'-' (standard input) is not read: save the output to a file and give its path (a FIFO or pipe is refused too)", false);
+    }
     // A name like a log file was meant as FILE: 'no such folder' for `scan trail.json.gz` misleads.
     const missing = LOG_FILE_NAME.test(path) ? 'no such file' : 'no such folder';
     throw new UsageError(`${code === 'ENOENT' ? missing : `cannot read (${code ?? 'error'})`}: ${sanitize(path)}`, false);

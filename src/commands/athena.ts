@@ -15,7 +15,8 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { progressLine } from '../term/progressLine.js';
 import { parseCommandArgs, UsageError } from './args.js';
-import { parsePartitions } from './sql.js';
+import { parsePartitions, refuseUnprintableTable } from './sql.js';
+import { stdoutFailureCode, watchStdout } from './stdout.js';
 import { cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
 
 export const ATHENA_USAGE = `Usage: trailtop athena --database D --table T --workgroup W [--output s3://BUCKET/PREFIX/]
@@ -76,12 +77,12 @@ export interface AthenaCommandOptions {
 export async function runAthena(argv: string[], options: AthenaCommandOptions = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    writeHelp(ATHENA_USAGE);
-    return 0;
+    return await writeHelp(ATHENA_USAGE);
   }
   for (const name of ['database', 'table', 'workgroup'] as const) {
     if (!values[name]) throw new UsageError(`athena needs --${name}: trailtop athena --database D --table T --workgroup W QUERY`);
   }
+  refuseUnprintableTable(values.table);
   if (values.output !== undefined && !/^s3:\/\/[^/]/.test(values.output)) throw new UsageError('--output must be an s3:// location with a bucket (s3://BUCKET/PREFIX/)');
   // An empty catalog fell back to the default without a word: the user meant some catalog.
   if (values.catalog !== undefined && values.catalog.trim() === '') throw new UsageError('--catalog needs a catalog name (default AwsDataCatalog)');
@@ -154,8 +155,11 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
     }
     bar.clear();
     let count = 0;
+    // `| head` leaving, or a full disk: noted, not Node's unhandled 'error' stack; no more pages are fetched.
+    const written = watchStdout();
     if (format === 'csv') process.stdout.write(csvHeader());
     for await (const page of result.pages()) {
+      if (written.error) break;
       const batch = new RecordBatch(`athena:${result.queryId}`);
       const records = page.map(recordFromRow);
       const rows = records.map((record, k) => normalize(record, batch, count + k));
@@ -169,6 +173,9 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
       }
       count += rows.length;
     }
+    // A write to a file or device fails on the next tick: let it land before the summary.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (written.error) return stdoutFailureCode(written.error, 'results');
     process.stderr.write(`trailtop: ${counted(count, 'event')}; Athena scanned ${formatBytes(result.bytesScanned)} (query ${sanitize(result.queryId)})\n`);
     return 0;
   } catch (error) {

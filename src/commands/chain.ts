@@ -10,6 +10,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize } from '../term/sanitize.js';
 import { parseCommandArgs, requireFolderOrFile, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
+import { writeStdout } from './stdout.js';
 
 export const CHAIN_USAGE = `Usage: trailtop chain DIR|FILE EVENT_ID [--json]
        trailtop chain --db FILE [DIR] EVENT_ID [--json]
@@ -55,8 +56,7 @@ export function formatChain(chain: Chain): string {
 export async function runChain(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 2, 'a folder or event ID');
   if (values.help) {
-    writeHelp(CHAIN_USAGE);
-    return 0;
+    return await writeHelp(CHAIN_USAGE);
   }
   const db = dbOption(values.db);
   if (db !== undefined) {
@@ -71,8 +71,7 @@ export async function runChain(argv: string[]): Promise<number> {
       process.stderr.write(`trailtop: no event with ID ${sanitize(eventId)} in the archive ${sanitize(db)}\n`);
       return 1;
     }
-    printChain(chain, values.json === true);
-    return 0;
+    return await printChain(chain, values.json === true);
   }
   const [dir, eventId] = positionals;
   if (!dir || !eventId) throw new UsageError('chain needs a folder and an event ID: trailtop chain DIR EVENT_ID');
@@ -87,8 +86,7 @@ export async function runChain(argv: string[]): Promise<number> {
     return 1;
   }
   const chain = await findChain(row, store, (ref) => readRecord(ref));
-  printChain(chain, values.json === true);
-  return 0;
+  return await printChain(chain, values.json === true);
 }
 
 /** The chain of the archived event with that ID (null when there is none); the archive's modules load only here. */
@@ -109,6 +107,7 @@ async function archivedChain(dbPath: string, dir: string | undefined, eventId: s
   }
 }
 
-function printChain(chain: Chain, json: boolean): void {
-  process.stdout.write(json ? `${terminalSafeJson(JSON.stringify(chainJson(chain), null, 2))}\n` : `${formatChain(chain)}\n`);
+/** The chain on stdout; its exit code (`| grep -q root` closing the pipe early is a quiet 0, a full disk 1). */
+function printChain(chain: Chain, json: boolean): Promise<number> {
+  return writeStdout(json ? `${terminalSafeJson(JSON.stringify(chainJson(chain), null, 2))}\n` : `${formatChain(chain)}\n`, 'chain');
 }

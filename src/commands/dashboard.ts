@@ -56,8 +56,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
     FOLDER_OPERAND,
   );
   if (values.help) {
-    writeHelp(DASHBOARD_USAGE);
-    return 0;
+    return await writeHelp(DASHBOARD_USAGE);
   }
   const db = dbOption(values.db);
   const dir = path.resolve(db ?? positionals[0] ?? '.');

@@ -56,8 +56,7 @@ export interface DetectReport {
 export async function runDetect(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
-    writeHelp(DETECT_USAGE);
-    return 0;
+    return await writeHelp(DETECT_USAGE);
   }
   const db = dbOption(values.db);
   const dir = positionals[0];
@@ -131,7 +130,7 @@ export function formatDetect(dir: string, report: DetectReport): string {
     `Path      ${sanitize(dir)}`,
     `Events    ${report.events.unique} unique`,
     `Rules     ${report.rules.loaded} loaded, ${report.rules.skipped.length} not run${report.rules.stopped ? `, ${report.rules.stopped.length} stopped` : ''}`,
-    `Findings  ${report.findings.length === 0 ? 'none' : `${report.findings.length} rules fired (${byLevel.join(', ')})`}`,
+    `Findings  ${report.findings.length === 0 ? 'none' : `${report.findings.length} ${report.findings.length === 1 ? 'rule' : 'rules'} fired (${byLevel.join(', ')})`}`,
   ];
   if (report.findings.length > 0) {
     const width = Math.max(6, ...report.findings.map((f) => String(f.count).length));

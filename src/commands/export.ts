@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { writeHelp } from './helpText.js';
 import { counted } from '../model/plural.js';
 import { dirname, resolve } from 'node:path';
@@ -175,6 +175,15 @@ async function refuseUnwritableTarget(output: string, force: boolean): Promise<n
     if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
     return fail(`cannot write to ${sanitize(dirname(target))}: folder does not exist`);
   }
+  // The file is written as a temporary file beside it, then renamed: both need the folder writable. Found out only
+  // when writing, this came after the whole folder was read (minutes on a real trail) and named the temporary file.
+  try {
+    await access(dirname(target), constants.W_OK);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (code ?? 'error');
+    return fail(`cannot write to ${sanitize(dirname(target))}: ${why}`);
+  }
   return null;
 }
 
@@ -192,8 +201,7 @@ class TargetRefused extends Error {
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
-    writeHelp(EXPORT_USAGE);
-    return 0;
+    return await writeHelp(EXPORT_USAGE);
   }
   const db = dbOption(values.db);
   const dir = positionals[0];

@@ -1,3 +1,4 @@
+import { writeStdout } from './stdout.js';
 /**
  * Help text as printed: every line at most 80 columns, so `--help` reads in an 80-column terminal
  * (an SSH session) without the terminal's own wrapping breaking the columns. The usage texts are
@@ -72,7 +73,7 @@ export function wrapHelp(text: string, width = HELP_WIDTH): string {
   return out.join('\n');
 }
 
-/** Prints a command's help, wrapped. */
-export function writeHelp(text: string): void {
-  process.stdout.write(`${wrapHelp(text)}\n`);
+/** Prints a command's help, wrapped; its exit code (`--help | head` is a quiet 0, a full disk 1). */
+export function writeHelp(text: string): Promise<number> {
+  return writeStdout(`${wrapHelp(text)}\n`, 'help');
 }

@@ -56,8 +56,7 @@ const OPTIONS = {
 export async function runScan(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
-    writeHelp(SCAN_USAGE);
-    return 0;
+    return await writeHelp(SCAN_USAGE);
   }
   const db = dbOption(values.db);
   const dir = positionals[0];

@@ -4,9 +4,10 @@ import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, DIALECT_NAMES, isDialectName, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { cloudtrailDdl, DDL_DEFAULTS, DdlError } from '../query/sql/cloudtrailTable.js';
-import { sanitize, sanitizeLine } from '../term/sanitize.js';
+import { needsSanitizing, sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
+import { writeStdout } from './stdout.js';
 import { cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
 
 export const SQL_USAGE = `Usage: trailtop sql --dialect athena|duckdb [--table NAME] [--schema cloudtrail|archive]
@@ -54,7 +55,7 @@ const OPTIONS = {
 type SqlValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
 /** `sql --ddl`: the CREATE TABLE of cloudtrailTable.ts, the one description the cloudtrail schema compiles against. */
-function printDdl(values: SqlValues, positionals: string[]): number {
+async function printDdl(values: SqlValues, positionals: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError('--ddl prints the table, not a query: drop the QUERY');
   if (values.dialect !== undefined && values.dialect.toLowerCase() !== 'athena') throw new UsageError('--ddl prints Athena DDL: drop --dialect or use --dialect athena');
   if (values.schema !== undefined && values.schema.toLowerCase() !== 'cloudtrail') throw new UsageError("--ddl prints AWS's CloudTrail table: drop --schema");
@@ -71,8 +72,7 @@ function printDdl(values: SqlValues, positionals: string[]): number {
       regions,
       start: values.start ?? DDL_DEFAULTS.start,
     });
-    process.stdout.write(`${ddl}\n`);
-    return 0;
+    return await writeStdout(`${ddl}\n`, 'table');
   } catch (error) {
     if (error instanceof DdlError) throw new UsageError(sanitizeLine(error.message), false);
     throw error;
@@ -92,8 +92,7 @@ export function parsePartitions(value: string | undefined): PartitionColumn[] {
 export async function runSql(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1);
   if (values.help) {
-    writeHelp(SQL_USAGE);
-    return 0;
+    return await writeHelp(SQL_USAGE);
   }
   if (values.ddl) return printDdl(values, positionals);
   for (const name of ['location', 'regions', 'start'] as const) {
@@ -110,6 +109,7 @@ export async function runSql(argv: string[]): Promise<number> {
   if (dialect === 'duckdb' && values.partitions !== undefined) throw new UsageError("--partitions names the Athena table's partition columns: drop it with --dialect duckdb");
   // An empty name printed FROM "", a statement no engine runs.
   if (values.table !== undefined && values.table.trim() === '') throw new UsageError('--table needs a table name');
+  refuseUnprintableTable(values.table);
   const ast = parseForSql(requiredQuery(positionals, 'sql'));
   refuseTags(ast, 'written as SQL');
   let fuzzy: FuzzyResolver | undefined;
@@ -134,12 +134,22 @@ export async function runSql(argv: string[]): Promise<number> {
       const where = compileWhere(ast, { dialect: 'duckdb', schema, fuzzy, table });
       sql = `SELECT *\nFROM ${table}\nWHERE ${where}\nORDER BY ${schema === 'archive' ? ORDER_BY.newest : 'eventtime DESC, eventid DESC'}`;
     }
-    process.stdout.write(`${sql};\n`);
+    const written = await writeStdout(`${sql};\n`, 'SQL');
     const note = schema === 'cloudtrail' ? cloudtrailPathNote(ast) : null;
     if (note) process.stderr.write(`trailtop: ${note}\n`);
-    return 0;
+    return written;
   } catch (error) {
     if (error instanceof SqlCompileError) throw new UsageError(`cannot write this query as SQL: ${sanitizeLine(error.message)}`, false);
     throw error;
+  }
+}
+
+/**
+ * The --table of `sql` and `athena`, printed in FROM: a name holding ESC, a bidi control or an
+ * invisible character would act on the terminal or read as another name, and no table has one.
+ */
+export function refuseUnprintableTable(table: string | undefined): void {
+  if (table !== undefined && needsSanitizing(table)) {
+    throw new UsageError(`--table ${sanitize(table)}: a table name cannot hold control, bidi or invisible characters`);
   }
 }

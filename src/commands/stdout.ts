@@ -18,3 +18,35 @@ export function writeStdout(text: string, what: string): Promise<number> {
     });
   });
 }
+
+/** What a streamed answer met on stdout: the first failed write since it started (watchStdout). */
+export interface StdoutWatch {
+  error: NodeJS.ErrnoException | null;
+}
+
+let current: StdoutWatch | null = null;
+let listening = false;
+
+/**
+ * For an answer streamed in many writes (athena's pages): a failed write to stdout is noted on the
+ * returned watch rather than left unhandled (Node's "Unhandled 'error' event" stack); the streamer
+ * stops at it and says it with stdoutFailureCode. The one listener is never removed: an EPIPE from
+ * the last write can arrive after the command returned.
+ */
+export function watchStdout(): StdoutWatch {
+  if (!listening) {
+    listening = true;
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (current && !current.error) current.error = error;
+    });
+  }
+  current = { error: null };
+  return current;
+}
+
+/** The exit code for a streamed answer cut by `error`: a reader gone (EPIPE) is quiet success, anything else is said and 1. */
+export function stdoutFailureCode(error: NodeJS.ErrnoException, what: string): number {
+  if (error.code === 'EPIPE') return 0;
+  process.stderr.write(`trailtop: cannot write the ${what}: ${error.message}\n`);
+  return 1;
+}

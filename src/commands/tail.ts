@@ -53,8 +53,7 @@ const OPTIONS = {
 export async function runTail(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, 1, FOLDER_OPERAND);
   if (values.help) {
-    writeHelp(TAIL_USAGE);
-    return 0;
+    return await writeHelp(TAIL_USAGE);
   }
   const dir = positionals[0];
   if (!dir) throw new UsageError('tail needs a folder or file: trailtop tail DIR|FILE');

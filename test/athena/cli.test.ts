@@ -49,6 +49,46 @@ describe('trailtop athena', () => {
     expect(err.join('')).not.toContain('every day');
   });
 
+  // `trailtop athena ... | head` printed Node's "Unhandled 'error' event ... write EPIPE" stack once head left.
+  it('stops at a reader gone (quiet exit 0) or a full disk (one line, exit 1), fetching no more pages', async () => {
+    for (const [code, exit] of [['EPIPE', 0], ['ENOSPC', 1]] as const) {
+      athena.reset();
+      athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-3' });
+      athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: 'q-3', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } } });
+      const meta = { ColumnInfo: [{ Name: 'eventid', Type: 'varchar' }, { Name: 'eventname', Type: 'varchar' }] };
+      const row = (id: string) => ({ Data: [{ VarCharValue: id }, { VarCharValue: 'GetObject' }] });
+      athena
+        .on(GetQueryResultsCommand)
+        .resolvesOnce({ ResultSet: { Rows: [{ Data: [{ VarCharValue: 'eventid' }, { VarCharValue: 'eventname' }] }, row('p1')], ResultSetMetadata: meta }, NextToken: 'n2' })
+        // Later pages come over the network: the failed write is told meanwhile.
+        .callsFakeOnce(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return { ResultSet: { Rows: [row('p2')], ResultSetMetadata: meta }, NextToken: 'n3' };
+        })
+        .resolvesOnce({ ResultSet: { Rows: [row('p3')], ResultSetMetadata: meta } });
+      const out: string[] = [];
+      const err: string[] = [];
+      let failed = false;
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        out.push(String(chunk));
+        // As a pipe or a device does: the failed write is told as an 'error' event, after the call.
+        if (!failed) {
+          failed = true;
+          process.nextTick(() => process.stdout.emit('error', Object.assign(new Error(`${code}: write failed`), { code })));
+        }
+        return true;
+      });
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+      const args = ['--database', 'd', '--table', 't', '--workgroup', 'w', '--format', 'jsonl', 'name:GetObject since:7d'];
+      expect(await runAthena(args, { sleep: async () => undefined }), code).toBe(exit);
+      expect(out.join(''), code).toContain('p1');
+      expect(out.join(''), code).not.toContain('p2');
+      expect(athena.commandCalls(GetQueryResultsCommand).length, code).toBeLessThan(3);
+      expect(err.join(''), code).toBe(code === 'EPIPE' ? '' : 'trailtop: cannot write the results: ENOSPC: write failed\n');
+      vi.restoreAllMocks();
+    }
+  });
+
   it('says, once Athena has the query, that one without since:/from: reads every day of the trail (once, retries too)', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: 'q-2', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachOptionValues, combineFilter, parseCommandArgs, UsageError } from '../../src/commands/args.js';
+import { compileQuery } from '../../src/query/index.js';
 
 const OPTIONS = {
   filter: { type: 'string' },
@@ -50,6 +51,27 @@ describe('--since and --until', () => {
 
   it('say what an option value looks like, not the query term', () => {
     expect(() => combineFilter(undefined, 'bogus', undefined)).toThrow(/^--since bogus: bad duration 'bogus' \(give 30m, 2h, 7d or an ISO time/);
+  });
+
+  // Was `since:2024-03-05 14:00`: a date and a second term `14:00` (a path that no record has),
+  // so `scan --since '2024-03-05 14:00'` counted 0 events and exited 0.
+  it('take an ISO time written with a space between date and time as one time', () => {
+    const source = combineFilter(undefined, '2024-03-05 14:00', '2024-03-05 15:30:00+01:00');
+    expect(source).toBe('since:"2024-03-05 14:00" until:"2024-03-05 15:30:00+01:00"');
+    const compiled = compileQuery(source);
+    if (!compiled.ok) throw new Error(compiled.error.message);
+    expect(compiled.query.timeRange).toEqual({ min: Date.UTC(2024, 2, 5, 14, 0), max: Date.UTC(2024, 2, 5, 14, 30, 0, 999) });
+    expect(compiled.query.deep).toBe(false);
+  });
+
+  // Was `name:GetObject OR since:2024-03-05`: GetObject at any time, or anything since then (exit 0).
+  it('refuse a filter that does not parse alone, rather than let the time term complete it', () => {
+    expect(() => combineFilter('name:GetObject OR', '2024-03-05', undefined)).toThrow(/^bad filter at position 16: OR needs a term after it/);
+    expect(() => combineFilter('name:GetObject AND', undefined, '2h')).toThrow(/^bad filter at position 16: /);
+    expect(() => combineFilter('name:GetObject NOT', '2h', undefined)).toThrow(/^bad filter at position 16: /);
+    // Record paths and params: are the commands' to allow: the filter alone is checked with them.
+    expect(combineFilter('requestParameters.bucketName:logs params:x', '2h', undefined)).toBe('requestParameters.bucketName:logs params:x since:2h');
+    expect(combineFilter('name:a OR name:b', '2h', undefined)).toBe('name:a OR name:b since:2h');
   });
 
   it('refuse a value that adds query terms to the filter', () => {

@@ -145,6 +145,16 @@ describe('a single file on the command line', () => {
     expect(other.stderr()).toBe(`trailtop: no such folder: ${dir}\n`);
   });
 
+  // Was 'no such folder: -' for `aws cloudtrail lookup-events | trailtop scan -`.
+  it("says that '-' (standard input) is not read, rather than 'no such folder: -'", async () => {
+    for (const args of [['scan', '-'], ['export', '-', '-o', 'x.csv'], ['detect', '-'], ['tail', '-']]) {
+      const refused = run(args);
+      expect(await refused.exit, args[0]).toBe(2);
+      expect(refused.stderr(), args[0]).toBe("trailtop: '-' (standard input) is not read: save the output to a file and give its path (a FIFO or pipe is refused too)\n");
+      expect(refused.stdout()).toBe('');
+    }
+  });
+
   it('says FILE in the usage of scan, tail and the dashboard', async () => {
     // `trailtop --help` is the overview; the dashboard's own usage comes with an option before --help.
     for (const args of [['scan', '--help'], ['tail', '--help'], ['--no-watch', '--help']]) {

@@ -294,7 +294,12 @@ describe('on the stratus-red-team detonations', () => {
     const out: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     const errWrite = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => (out.push(chunk), true)) as typeof process.stdout.write;
+    // As a stream does, the callback is called once the chunk is written: chain waits for it (a closed pipe is a quiet 0).
+    process.stdout.write = ((chunk: string, ...rest: unknown[]) => {
+      out.push(chunk);
+      (rest.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.();
+      return true;
+    }) as typeof process.stdout.write;
     process.stderr.write = (() => true) as typeof process.stderr.write;
     try {
       expect(await runChain([DIR, 'f1e17321-830c-4761-854c-158258e915b6', '--json'])).toBe(0);

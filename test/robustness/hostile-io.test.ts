@@ -311,3 +311,41 @@ describe('item 11: scan text caps displayed values, the JSON keeps them', () => 
     expect((JSON.parse(json.stdout) as { topEventNames: { name: string }[] }).topEventNames[0]!.name).toBe(name);
   }, 60_000);
 });
+
+// chain, sql, --help and --version wrote with a bare process.stdout.write: `trailtop chain DIR ID | grep -q root`
+// (a reader that leaves early) printed Node's "Unhandled 'error' event ... write EPIPE" stack, and a full disk did too.
+describe('chain, sql, help and version on a closed pipe or a full disk', () => {
+  function commands(): string[][] {
+    const dir = scratch();
+    writeFileSync(join(dir, 'a.json'), recordsJson([makeEvent('the-event')]));
+    return [
+      ['chain', dir, 'the-event'],
+      ['chain', dir, 'the-event', '--json'],
+      ['sql', '--dialect', 'duckdb', 'name:x'],
+      ['sql', '--ddl'],
+      ['--help'],
+      ['scan', '--help'],
+      ['--version'],
+    ];
+  }
+
+  it('a reader gone before the answer is written is a quiet exit 0', () => {
+    for (const args of commands()) {
+      // The reader closes its end at once: the write meets EPIPE.
+      const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+      const run = spawnSync('bash', ['-c', `${quoted} | (exec 0<&-; sleep 0.5); echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 30_000 });
+      expect(run.stderr, args.join(' ')).toBe('');
+      expect(run.stdout.trim(), args.join(' ')).toBe('0');
+    }
+  });
+
+  it.runIf(existsSync('/dev/full'))('a full disk is one line on stderr and exit 1', () => {
+    const full = openSync('/dev/full', 'w');
+    cleanups.push(() => closeSync(full));
+    for (const args of commands()) {
+      const run = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', full, 'pipe'], timeout: 30_000, encoding: 'utf8' });
+      expect(run.stderr, args.join(' ')).toMatch(/^trailtop: cannot write the (chain|SQL|table|help|version): ENOSPC: no space left on device, write\n$/);
+      expect(run.status, args.join(' ')).toBe(1);
+    }
+  });
+});

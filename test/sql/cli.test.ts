@@ -192,3 +192,44 @@ describe('trailtop sql', () => {
     expect(withRegion.stdout).toContain("'projection.region.values'='eu-west-1'");
   });
 });
+
+// A pivot writes a value's ESC as \u{1b} (the query bar stays printable); pasted into `trailtop sql`,
+// the SQL printed it raw: `lower(tt_name) = 'a<ESC>[2jb'` cleared the screen of whoever ran it.
+describe('trailtop sql prints no control character a query value holds', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await archiveOf([
+      { eventID: 'esc', eventTime: '2024-03-01T10:00:00Z', eventName: 'Get\u001b[2J\u202eObject', eventSource: 's3.amazonaws.com', userIdentity: { type: 'IAMUser', userName: 'alice' } },
+      { eventID: 'plain', eventTime: '2024-03-01T10:00:00Z', eventName: 'Get[2JObject', eventSource: 's3.amazonaws.com', userIdentity: { type: 'IAMUser', userName: 'alice' } },
+    ]);
+  });
+  afterAll(() => archive?.close());
+
+  it('joins them in as chr(N), and the SQL still selects the exact value', async () => {
+    for (const query of ['name:"Get\\u{1b}[2J\\u{202e}Object"', 'name:"get\\u{1b}"*']) {
+      const run = trailtop(['sql', '--dialect', 'duckdb', query]);
+      expect(run.status, query).toBe(0);
+      expect(run.stdout, query).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      expect(run.stdout, query).toContain('chr(27)');
+      const rows = (await archive.archive.connection.runAndReadAll(run.stdout.trim().replace(/;$/, ''))).getRowObjects();
+      expect(rows.map((r) => r.eventid), query).toEqual(['esc']);
+    }
+    const athena = trailtop(['sql', '--dialect', 'athena', 'name:"Get\\u{1b}[2J"']);
+    expect(athena.status).toBe(0);
+    expect(athena.stdout).not.toContain('\u001b');
+  });
+
+  it('refuses a --table holding one (exit 2), on sql and athena, printing no SQL', () => {
+    for (const args of [
+      ['sql', '--dialect', 'duckdb', '--table', 'ev\u001b[2Jents', 'name:x'],
+      ['sql', '--dialect', 'athena', '--table', 'cloudtrail\u202elogs', 'name:x'],
+      ['athena', '--database', 'd', '--table', 't\u001b]0;x\u0007', '--workgroup', 'w', '--print-sql', 'name:x'],
+    ]) {
+      const run = trailtop(args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^trailtop: --table .*: a table name cannot hold control, bidi or invisible characters\n/);
+      expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e]/);
+    }
+  });
+});

@@ -33,6 +33,10 @@ const HOSTILE = [
   // A NUL is joined in as chr(0) (dialect.ts literal): kept, and never inside the quotes.
   "nul\u0000'; DROP TABLE events; --",
   '\u0000',
+  // Terminal controls are joined in as chr(N) too, so printed SQL stays printable (and still names the value).
+  "esc\u001b[2J\u001b]0;title\u0007'; DROP TABLE events; --",
+  'csi\u009b31m\r\nline',
+  'bidi\u202egpj.exe\u2028',
 ];
 
 function record(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -245,6 +249,8 @@ describe('SQL injection: every value is a literal', () => {
           expect(left).not.toContain('--');
           expect(left).not.toContain('brien');
           expect(sql).not.toContain('\u0000');
+          // `trailtop sql` prints this: no control or bidi character may reach the terminal.
+          expect(sql).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2028\u2029]/);
           // Every quote belongs to a literal: an odd count would mean one escaped out.
           expect((sql.match(/'/g) ?? []).length % 2).toBe(0);
         }

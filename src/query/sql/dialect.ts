@@ -33,16 +33,27 @@ export interface Dialect {
 }
 
 /**
+ * Code points joined in as chr(N) rather than written inside the quotes: NUL, which could end the
+ * literal early in some driver, and what a terminal acts on or reorders (C0 and C1 controls, DEL,
+ * bidi controls, line and paragraph separators). `trailtop sql` and `athena --print-sql` print
+ * the SQL, and a value holding ESC (a pivot's `\u{1b}`, pasted from the dashboard) would
+ * otherwise reach the terminal raw.
+ */
+const JOINED_BY_CODE = /([\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069])/;
+
+/**
  * A SQL string literal. Both engines read `'...'` with `''` for a quote and
  * nothing else special (a backslash is itself), so doubling quotes is the
- * whole escape. A NUL is joined in as chr(0), not written inside the quotes
- * where it could end the literal early in some driver, nor dropped: the
- * archive keeps a value's NULs (a pivot's `\u{0}` names one), and a term
- * without them would match other values.
+ * whole escape. A control character is joined in as chr(N) (JOINED_BY_CODE),
+ * not dropped: the archive keeps a value's NULs and escapes (a pivot's
+ * `\u{0}` names one), and a term without them would match other values.
  */
 export function literal(value: string): string {
-  const parts = value.split('\u0000').map((part) => `'${part.replace(/'/g, "''")}'`);
-  return parts.length === 1 ? parts[0]! : `(${parts.join(' || chr(0) || ')})`;
+  // split with a capture group: the text between at even indexes, each joined character at odd ones.
+  const parts = value.split(JOINED_BY_CODE);
+  const quoted = (part: string) => `'${part.replace(/'/g, "''")}'`;
+  if (parts.length === 1) return quoted(value);
+  return `(${parts.map((part, k) => (k % 2 === 1 ? `chr(${part.codePointAt(0)})` : quoted(part))).join(' || ')})`;
 }
 
 /** A double-quoted SQL identifier (table names from --table), `""` for a quote. */
