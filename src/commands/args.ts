@@ -1,5 +1,6 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, errorColumn, type CompiledQuery, type QueryError, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
@@ -199,8 +200,9 @@ export async function requireFolderOrFile(path: string): Promise<void> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     // `aws cloudtrail lookup-events | trailtop scan -`: '-' is stdin by convention, and 'no such folder: -'
-    // does not say that a pipe is never read (it is a FIFO, refused below when named as /dev/stdin).
-    if (code === 'ENOENT' && path === '-') {
+    // does not say that a pipe is never read (it is a FIFO, refused below when named as /dev/stdin). The
+    // dashboard resolves its operand first ('/here/-'): a missing '-' is that too.
+    if (code === 'ENOENT' && basename(path) === '-') {
       throw new UsageError("'-' (standard input) is not read: save the output to a file and give its path (a FIFO or pipe is refused too)", false);
     }
     // A name like a log file was meant as FILE: 'no such folder' for `scan trail.json.gz` misleads.
