@@ -3,8 +3,7 @@
  * workers finish: the headless scan's pool (scan/run.ts) and detect's
  * (detect/headless.ts), which send other jobs to other worker entries.
  */
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../ingest/startWorker.js';
+import { Worker } from 'node:worker_threads';
 import { newBeat, RuleWatch, stopRule } from '../detect/ruleWatch.js';
 import { workerFailure } from '../ingest/pool.js';
 
@@ -58,7 +57,9 @@ export interface FileWorkersOptions<J, R extends { id: number }> {
 
 function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Worker {
   // A heap limit, so a hostile file kills this worker (and fails that file), not the run (issue 20).
-  return startWorker(url, {
+  // Not through startWorker: these short runs (scan, detect, archive) lose more to optimizing on the
+  // worker's own thread than the rare abort at exit costs (ingest/startWorker.ts).
+  return new Worker(url, {
     resourceLimits: { maxYoungGenerationSizeMb: youngMb, maxOldGenerationSizeMb: heapMb },
     workerData,
   });
