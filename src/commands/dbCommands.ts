@@ -15,7 +15,7 @@ import { wroteLine, type ProgressListener } from '../export/progress.js';
 import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
 import type { QueryNode } from '../query/ast.js';
-import type { DetectReport } from './detect.js';
+import type { DetectReport, findingsBelow } from './detect.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { progressLine, type ProgressLine } from '../term/progressLine.js';
 import { abortOnSignals } from './signals.js';
@@ -240,19 +240,26 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
  * the same Findings the in-memory detect fills, so the report is built by the same code. A rule the
  * SQL compiler cannot express is listed among the rules not run, with the reason.
  */
-export async function detectDb(dbPath: string, dir: string | undefined, set: RuleSet, minLevel: Level | undefined): Promise<DetectReport> {
+export async function detectDb(
+  dbPath: string,
+  dir: string | undefined,
+  set: RuleSet,
+  minLevel: Level | undefined,
+): Promise<{ report: DetectReport; below: ReturnType<typeof findingsBelow> }> {
   const archive = await openDb(dbPath, dir);
   try {
-    const [{ detectArchive }, { detectReport, addBuiltinFinding }, { conflictFindingOf }] = await Promise.all([
+    const [{ detectArchive }, { detectReport, addBuiltinFinding, findingsBelow }, { conflictFindingOf }] = await Promise.all([
       import('../archive/detect.js'),
       import('./detect.js'),
       import('../detect/conflictFinding.js'),
     ]);
     const run = await detectArchive(archive, set);
-    const report = detectReport(run.unique, run.set, run.findings.list('level'), minLevel);
+    const findings = run.findings.list('level');
+    const report = detectReport(run.unique, run.set, findings, minLevel);
     // Conflicting duplicates come from the loading, not from a rule: the archive's imports list them in `conflicts`.
-    addBuiltinFinding(report, conflictFindingOf(run.conflicts.count, run.conflicts.keptTimes), minLevel);
-    return report;
+    const builtin = conflictFindingOf(run.conflicts.count, run.conflicts.keptTimes);
+    addBuiltinFinding(report, builtin, minLevel);
+    return { report, below: findingsBelow(findings, builtin, minLevel) };
   } finally {
     await archive.close();
   }

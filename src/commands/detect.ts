@@ -66,9 +66,9 @@ export async function runDetect(argv: string[]): Promise<number> {
   const set = commandRules(values.rules);
   if (db !== undefined) {
     // The rules as SQL on a DuckDB archive (commands/dbCommands.ts).
-    const report = await (await import('./dbCommands.js')).detectDb(db, dir, set, level as Level | undefined);
+    const { report, below } = await (await import('./dbCommands.js')).detectDb(db, dir, set, level as Level | undefined);
     // The findings are the whole archive's, which may hold more than DIR: its Path is the archive, as scan --db's is.
-    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(db, report), 'findings');
+    return writeStdout(values.json ? `${safeJson(report)}\n` : formatDetect(db, report, below), 'findings');
   }
   if (!dir) throw new UsageError('detect needs a folder or file: trailtop detect DIR|FILE');
   await requireFolderOrFile(dir);
@@ -77,9 +77,12 @@ export async function runDetect(argv: string[]): Promise<number> {
   const tally = await detectFolderHeadless(dir, set.rules.map((rule) => ({ ast: rule.ast, name: `${rule.title} (${rule.path})` })));
   for (const bad of tally.progress.badFiles) process.stderr.write(`trailtop: bad file ${sanitize(bad.path)}: ${sanitize(bad.reason)}\n`);
   warnRuleStops(tally.progress.ruleStops);
-  const report = detectReport(tally.unique, set, findingsOf(set, tally), level as Level | undefined, tally.progress.ruleStops);
-  addBuiltinFinding(report, conflictFindingOf(tally.progress.conflictCount, tally.conflictTimes), level as Level | undefined);
-  const text = values.json ? `${safeJson(report)}\n` : formatDetect(dir, report);
+  const findings = findingsOf(set, tally);
+  const builtin = conflictFindingOf(tally.progress.conflictCount, tally.conflictTimes);
+  const report = detectReport(tally.unique, set, findings, level as Level | undefined, tally.progress.ruleStops);
+  addBuiltinFinding(report, builtin, level as Level | undefined);
+  const below = findingsBelow(findings, builtin, level as Level | undefined);
+  const text = values.json ? `${safeJson(report)}\n` : formatDetect(dir, report, below);
   return writeStdout(text, 'findings');
 }
 
@@ -119,8 +122,19 @@ export function detectReport(unique: number, set: RuleSet, findings: readonly Fi
   };
 }
 
-/** The human form; rule titles and paths come from files the user may not have written: sanitised. */
-export function formatDetect(dir: string, report: DetectReport): string {
+/** How many of `findings` (and the built-in one) --level leaves out, and the level: the text form says so. */
+export function findingsBelow(findings: readonly Finding[], builtin: BuiltinFinding | null, minLevel?: Level): { count: number; level: Level } | null {
+  if (!minLevel) return null;
+  const min = levelRank(minLevel);
+  const count = findings.filter((f) => levelRank(f.rule.level) < min).length + (builtin && levelRank(builtin.level) < min ? 1 : 0);
+  return count > 0 ? { count, level: minLevel } : null;
+}
+
+/**
+ * The human form; rule titles and paths come from files the user may not have written: sanitised.
+ * `below`: findings --level left out ("none" alone read as "nothing fired").
+ */
+export function formatDetect(dir: string, report: DetectReport, below: { count: number; level: Level } | null = null): string {
   const byLevel = LEVELS.slice()
     .reverse()
     .map((level) => [level, report.findings.filter((f) => f.level === level).length] as const)
@@ -130,7 +144,13 @@ export function formatDetect(dir: string, report: DetectReport): string {
     `Path      ${sanitize(dir)}`,
     `Events    ${report.events.unique} unique`,
     `Rules     ${report.rules.loaded} loaded, ${report.rules.skipped.length} not run${report.rules.stopped ? `, ${report.rules.stopped.length} stopped` : ''}`,
-    `Findings  ${report.findings.length === 0 ? 'none' : `${report.findings.length} ${report.findings.length === 1 ? 'rule' : 'rules'} fired (${byLevel.join(', ')})`}`,
+    `Findings  ${report.findings.length === 0 ? 'none' : `${report.findings.length} ${report.findings.length === 1 ? 'rule' : 'rules'} fired (${byLevel.join(', ')})`}${
+      below === null
+        ? ''
+        : report.findings.length === 0
+          ? ` at ${below.level} or above; ${below.count} ${below.count === 1 ? 'rule' : 'rules'} fired below it (left out by --level)`
+          : `; ${below.count} more fired below ${below.level} (left out by --level)`
+    }`,
   ];
   if (report.findings.length > 0) {
     const width = Math.max(6, ...report.findings.map((f) => String(f.count).length));

@@ -161,6 +161,14 @@ describe('scan --db and export --db over the bundled samples (Insights with the 
     });
   }
 
+  it('detect --db --level says what the level leaves out, as detect DIR does', () => {
+    const all = Number(/^Findings {2}(\d+) rules fired/m.exec(trailtop(['detect', '--db', db]).stdout)![1]);
+    expect(all).toBeGreaterThan(0);
+    for (const source of [['--db', db], [samples]]) {
+      expect(trailtop(['detect', ...source, '--level', 'critical']).stdout).toContain(`Findings  none at critical or above; ${all} rules fired below it (left out by --level)`);
+    }
+  });
+
   // scan --db and export --db said "bad query" where the folder's commands say "bad filter".
   for (const command of ['scan', 'export']) {
     it(`${command} --db words a bad --filter as ${command} DIR does`, () => {

@@ -64,6 +64,14 @@ describe.skipIf(!present)('trailtop detect', () => {
     expect(await text.exit).toBe(0);
     expect(text.stdout()).toMatch(/^Findings {2}\d+ rules fired/m);
     expect(text.stdout()).toMatch(/^high +2 {2}2024-07-31T12:46:41Z {2}2024-07-31T13:06:24Z {2}CloudTrail trail stopped or deleted/m);
+    // What --level leaves out is said: "Findings  none" alone read as "nothing fired".
+    const all = Number(/^Findings {2}(\d+) rules fired/m.exec(text.stdout())![1]);
+    const critical = run(['detect', STRATUS, '--level', 'critical']);
+    expect(await critical.exit).toBe(0);
+    expect(critical.stdout()).toMatch(new RegExp(`^Findings {2}none at critical or above; ${all} rules fired below it \\(left out by --level\\)$`, 'm'));
+    const highText = run(['detect', STRATUS, '--level', 'high']);
+    expect(await highText.exit).toBe(0);
+    expect(highText.stdout()).toMatch(new RegExp(`^Findings {2}${levels.length} rules fired \\(${levels.length} high\\); ${all - levels.length} more fired below high \\(left out by --level\\)$`, 'm'));
   });
 
   it('exits 2 on a rules folder that does not exist, from --rules or TRAILTOP_RULES, on every command', async () => {
