@@ -42,7 +42,7 @@ export class Detector implements RecordDetector {
    * a value shape that held one rule test for seconds recurs, so the rule is not run again anywhere.
    */
   private off: Int32Array | null = null;
-  /** On a main thread: the rules it must not test (a regex), by index; null where a watchdog covers the tests. */
+  /** On a main thread: the rules it must not test (inlineGuard.ts mayBacktrack), by index; null where a watchdog covers the tests. */
   private guarded: Uint8Array | null = null;
   /** The same for the relaxed tests of the prefilter (a regex on eventName or eventSource). */
   private guardedRelaxed: Uint8Array | null = null;
@@ -66,7 +66,7 @@ export class Detector implements RecordDetector {
 
   /**
    * For a detector on a main thread, where nothing can stop a test: each test of a rule holding a regex
-   * throws RuleNeedsWorker instead (and sets `tripped`), so the caller reads that file on a worker.
+   * or a compare throws RuleNeedsWorker instead (and counts in `trips`), so the caller reads that file on a worker.
    */
   guardOnThisThread(): void {
     this.guarded = Uint8Array.from(this.asts, (ast) => (mayBacktrack(ast) ? 1 : 0));

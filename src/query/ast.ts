@@ -195,7 +195,7 @@ export function forEachLeaf(node: QueryNode, visit: (leaf: QueryNode) => void): 
   }
 }
 
-/** True when the tree holds a node that no summary column can decide (a path or params ref). */
+/** True when the tree holds a node that no summary column can decide (a path or params ref, a compare). */
 export function hasDeepTerm(node: QueryNode): boolean {
   switch (node.kind) {
     case 'and':
