@@ -35,6 +35,7 @@ import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
 import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
 import { findCopies } from './copies.js';
+import { recordListingProblems } from './listingProblems.js';
 import { recordImportRoot } from './sources.js';
 import { CREATE_BATCH_FILES, DELETE_LOSERS, DROP_COPIES, insertStaged, RECORD_BATCH_FILES, RECORD_CONFLICTS, RENUMBER_KEPT } from './schema.js';
 
@@ -359,9 +360,8 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const knownRead = connection.runAndReadAll('SELECT path, size, mtime_ms, shape, reason FROM imported_files');
   // Settled below; marked handled so a listing that throws first leaves no unhandled rejection.
   knownRead.catch(() => undefined);
-  const listing = options.paths
-    ? await listPaths(options.paths.map((p) => underRoot(resolve(p), root, realRoot)), signal)
-    : await listFolder(realRoot, { signal });
+  const listedPaths = options.paths ? options.paths.map((p) => underRoot(resolve(p), root, realRoot)) : [realRoot];
+  const listing = options.paths ? await listPaths(listedPaths, signal) : await listFolder(realRoot, { signal });
   summary.skipped.push(...listing.skipped);
   summary.bad.push(...listing.bad);
   summary.filesTotal = listing.files.length;
@@ -507,6 +507,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   summary.aborted = signal?.aborted === true;
   // The next run reads the dropped batches' files again: counting them here said '2,408 files read' where 2,047 were kept.
   if (summary.aborted) summary.eventFiles.read = keptRead;
+  else await recordListingProblems(connection, listedPaths, listing.bad);
   await settleLog(archive, connection, options.checkpoint ?? 'auto', summary.recordsRead);
   summary.eventsTotal = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
   summary.eventsAdded = summary.eventsTotal - before;

@@ -387,11 +387,12 @@ export async function archiveInsights(archive: Archive, where: string | null): P
  * every path to count them cost a quarter of scan --db's CPU.
  */
 async function importedFiles(archive: Archive): Promise<Pick<ScanSummary['files'], 'byShape' | 'read' | 'digests' | 'skipped' | 'bad'> & { recordsRead: number }> {
+  // Files by shape, as scan counts them: not the listing's problems (listingProblems.ts), which are no file read.
   const byShape: Partial<Record<FileShape, number>> = {};
   let read = 0;
   let digests = 0;
   let recordsRead = 0;
-  for (const [shapeValue, count, records] of await rows(archive, 'SELECT shape, count(*), coalesce(sum(records), 0) FROM imported_files GROUP BY shape')) {
+  for (const [shapeValue, count, records] of await rows(archive, 'SELECT shape, count(*), coalesce(sum(records), 0) FROM imported_files WHERE size IS NOT NULL GROUP BY shape')) {
     const shape = String(shapeValue) as FileShape;
     byShape[shape] = Number(count);
     recordsRead += Number(records);

@@ -28,7 +28,7 @@ export async function recordImportRoot(connection: DuckDBConnection, realRoot: s
 }
 
 /** `path` or anything under it, as a SQL condition on imported_files.path. */
-function underSql(path: string): string {
+export function underSql(path: string): string {
   const prefix = path.endsWith('/') ? path : `${path}/`;
   return `(path = ${literal(path)} OR starts_with(path, ${literal(prefix)}))`;
 }

@@ -1,0 +1,67 @@
+/**
+ * What a folder's listing could not get past (here a link into a file, ENOTDIR: an unreadable folder
+ * cannot be made as root, which CI runs as) is reported by `scan --db` as `archive` and `scan DIR`
+ * report it, and goes once the folder reads again.
+ */
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openArchive } from '../../src/archive/db.js';
+import { importFolder } from '../../src/archive/import.js';
+import { summarizeArchive } from '../../src/archive/query.js';
+import { scanFolderHeadless } from '../../src/scan/run.js';
+import { recordsJson, tempFolder } from '../support/files.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const event = (id: string) => ({
+  eventVersion: '1.08',
+  eventID: id,
+  eventTime: '2024-03-05T10:00:00Z',
+  eventName: 'GetObject',
+  eventSource: 's3.amazonaws.com',
+  awsRegion: 'us-east-1',
+  userIdentity: { type: 'IAMUser', userName: 'alice' },
+});
+
+describe('archive: the listing problems of a folder', () => {
+  it('are kept for scan --db, equal to a folder scan, and dropped when the folder reads again', async () => {
+    const scratch = tempFolder('trailtop-archive-');
+    cleanups.push(scratch.remove);
+    const logs = join(scratch.dir, 'logs');
+    mkdirSync(join(logs, 'sub'), { recursive: true });
+    writeFileSync(join(logs, 'a.json'), recordsJson([event('a')]));
+    writeFileSync(join(logs, 'sub', 'b.json'), recordsJson([event('b')]));
+    const link = join(logs, 'into-a-file');
+    symlinkSync(join(logs, 'a.json', 'inside'), link);
+    const archive = await openArchive(join(scratch.dir, 'a.duckdb'));
+    cleanups.push(() => archive.close());
+
+    const imported = await importFolder(archive, logs, { workers: 0 });
+    expect(imported.bad).toEqual([{ path: link, reason: expect.stringContaining('ENOTDIR') }]);
+    const folder = (await scanFolderHeadless(logs, { workers: 0 })).summary({ folder: logs, filter: null }).files;
+    const db = (await summarizeArchive(archive, null, { folder: logs })).files;
+    expect(db.bad).toEqual(imported.bad);
+    expect(db.bad).toEqual(folder.bad);
+    expect(db.byShape).toEqual(folder.byShape);
+    expect(db.read).toBe(2);
+
+    // Still there: reported once, not as a row kept plus the listing's own.
+    const again = await importFolder(archive, logs, { workers: 0 });
+    expect(again.bad).toEqual(imported.bad);
+    expect((await summarizeArchive(archive, null)).files.bad).toEqual(imported.bad);
+
+    // An import of part of the folder (the dashboard's, of what the watch saw) leaves the rest's problems alone.
+    await importFolder(archive, logs, { workers: 0, paths: [join(logs, 'sub')] });
+    expect((await summarizeArchive(archive, null)).files.bad).toEqual(imported.bad);
+
+    rmSync(link);
+    const fixed = await importFolder(archive, logs, { workers: 0 });
+    expect(fixed.bad).toEqual([]);
+    expect((await summarizeArchive(archive, null)).files.bad).toEqual([]);
+    expect((await summarizeArchive(archive, null)).files.read).toBe(2);
+  });
+});
