@@ -36,6 +36,7 @@ import type { Archive } from './db.js';
 import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
 import { findCopies } from './copies.js';
 import { recordListingProblems } from './listingProblems.js';
+import { followMovedConflicts } from './movedConflicts.js';
 import { recordImportRoot } from './sources.js';
 import { CREATE_BATCH_FILES, DELETE_LOSERS, DROP_COPIES, insertStaged, RECORD_BATCH_FILES, RECORD_CONFLICTS, RENUMBER_KEPT } from './schema.js';
 
@@ -263,6 +264,7 @@ async function moveBatch(connection: DuckDBConnection, batch: Batch): Promise<nu
     if (batch.records > 0) {
       await connection.run(insertStaged(batch.staging, batch.longestLine, batch.files));
       await findCopies(connection, batch.files[0]!.seqBase);
+      await followMovedConflicts(connection);
       found = (await connection.run(RECORD_CONFLICTS)).rowsChanged;
       await connection.run(DELETE_LOSERS);
       await connection.run(RENUMBER_KEPT);

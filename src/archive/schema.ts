@@ -14,7 +14,7 @@
  */
 import { duckdbType, jsonTextSql, LATER_COLUMNS, WEB_ID_FEDERATION } from './laterColumns.js';
 
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 
 /**
  * tt_users (schema 5): every non-empty value `user:` tests (tt_actor,
@@ -120,7 +120,9 @@ export const CREATE_TABLES = [
     found BIGINT,
     eventid VARCHAR,
     kept_file VARCHAR,
-    file VARCHAR
+    file VARCHAR,
+    -- The losing copy's content (tt_fingerprint; schema 10): a file moved brings that copy back (movedConflicts.ts).
+    fingerprint UINTEGER
   )`,
 ];
 
@@ -329,7 +331,7 @@ export const COPIES = `CREATE OR REPLACE TEMP TABLE copies AS
  * changed) brings its losing copies back: one already listed is not listed twice.
  */
 export const RECORD_CONFLICTS = `INSERT INTO conflicts
-  SELECT (SELECT coalesce(max(found), 0) FROM conflicts) + row_number() OVER (ORDER BY tt_filekey, tt_file, tt_index, tt_seq), eventid, kept_file, tt_file
+  SELECT (SELECT coalesce(max(found), 0) FROM conflicts) + row_number() OVER (ORDER BY tt_filekey, tt_file, tt_index, tt_seq), eventid, kept_file, tt_file, tt_fingerprint
   FROM copies WHERE place > 1 AND tt_lossy IS NOT TRUE AND tt_fingerprint IS DISTINCT FROM kept_fingerprint
     AND NOT EXISTS (SELECT 1 FROM conflicts k WHERE k.eventid = copies.eventid AND k.file = copies.tt_file)`;
 

@@ -83,6 +83,8 @@ export const UPGRADES: Record<string, readonly string[]> = {
     'DROP TABLE temp.reread',
     ...LATER_COLUMNS_STEPS,
   ],
+  // Schema 10: the losing copy's fingerprint beside each conflict (movedConflicts.ts); those listed before have none.
+  '9': ['ALTER TABLE conflicts ADD COLUMN fingerprint UINTEGER'],
 };
 
 /**

@@ -124,3 +124,12 @@ export function callerIdentityCall(id: string, overrides: Record<string, unknown
     ...overrides,
   };
 }
+
+/**
+ * Says the archive is of schema `version`, with its tables outside `events` as that schema had them
+ * (the caller drops the `events` columns added since): before 10, conflicts had no fingerprint.
+ */
+export async function markSchema(connection: DuckDBConnection, version: number): Promise<void> {
+  if (version < 10) await connection.run('ALTER TABLE conflicts DROP COLUMN fingerprint');
+  await connection.run(`UPDATE archive_meta SET value = '${version}' WHERE key = 'schema'`);
+}

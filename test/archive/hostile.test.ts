@@ -32,6 +32,7 @@ import { archiveInexactLeavesSql, schema8InexactLeavesSql } from '../../src/quer
 import type { BadFile, EventRow } from '../../src/model/types.js';
 import { int, pick, rng, seedFor } from '../robustness/random.js';
 import { tempFolder } from '../support/files.js';
+import { markSchema } from './helpers.js';
 
 type Loose = Record<string, unknown>;
 
@@ -1052,7 +1053,7 @@ describe(`archive import of hostile records (seed ${SEED}, replay with TRAILTOP_
     // As schema 8 wrote it (written out: DuckDB 1.5 cannot replay a struct field's DROP from its log).
     await archive.connection.run(`UPDATE events SET tt_inexact = ${schema8InexactLeavesSql()}`);
     for (const column of ['tt_lossy', ...LATER_COLUMNS.map((c) => c.name), 'useridentity.sessioncontext.webidfederationdata']) await archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
-    await archive.connection.run(`UPDATE archive_meta SET value = '8' WHERE key = 'schema'`);
+    await markSchema(archive.connection, 8);
     await archive.connection.run('CHECKPOINT');
     await archive.close();
     const upgraded = await openArchive(join(dir, 'archive.duckdb'));

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -276,6 +276,28 @@ describe('archive import', () => {
     expect(summary.conflictingDuplicates!.map((c) => [c.keptFile, c.file])).toEqual([
       [middle, newer],
       [older, middle],
+    ]);
+    // A file moved brings its losing copy back: the listing names the new path, once.
+    const moved = join(logs, 'moved.json');
+    renameSync(newer, moved);
+    const fourth = await importFolder(archive, logs);
+    expect(fourth.eventFiles.read).toBe(1);
+    expect(fourth.conflicts).toBe(0);
+    summary = await summarizeArchive(archive, null);
+    expect(summary.events.conflicts).toBe(2);
+    expect(summary.conflictingDuplicates!.map((c) => [c.keptFile, c.file])).toEqual([
+      [middle, moved],
+      [older, middle],
+    ]);
+    // The same forged copy in another file while the first is still there is a second copy: listed.
+    copyFileSync(moved, join(logs, 'copied.json'));
+    const fifth = await importFolder(archive, logs);
+    expect(fifth.conflicts).toBe(1);
+    summary = await summarizeArchive(archive, null);
+    expect(summary.conflictingDuplicates!.map((c) => [c.keptFile, c.file])).toEqual([
+      [middle, moved],
+      [older, middle],
+      [older, join(logs, 'copied.json')],
     ]);
   });
 

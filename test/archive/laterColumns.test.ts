@@ -16,7 +16,7 @@ import { LATER_COLUMNS } from '../../src/archive/laterColumns.js';
 import { SCHEMA_VERSION } from '../../src/archive/schema.js';
 import { schema8InexactLeavesSql } from '../../src/query/sql/schema.js';
 import { recordsJson, tempFolder } from '../support/files.js';
-import { archiveOfFolder, type TestArchive } from './helpers.js';
+import { archiveOfFolder, markSchema, type TestArchive } from './helpers.js';
 import { DATASETS, datasetsPresent, ROOT } from './sideBySide.js';
 import { tableRecord } from '../support/tableRecords.js';
 
@@ -86,7 +86,7 @@ async function asSchema8(archive: Archive): Promise<void> {
   for (const column of LATER_COLUMNS) await archive.connection.run(`ALTER TABLE events DROP COLUMN ${column.name}`);
   await archive.connection.run('ALTER TABLE events DROP COLUMN useridentity.sessioncontext.webidfederationdata');
   await archive.connection.run('ALTER TABLE events DROP COLUMN tt_lossy');
-  await archive.connection.run(`UPDATE archive_meta SET value = '8' WHERE key = 'schema'`);
+  await markSchema(archive.connection, 8);
   // Written out: DuckDB 1.5 cannot replay a struct field's DROP from its log (the upgrade avoids such ALTERs for that reason).
   await archive.connection.run('CHECKPOINT');
 }

@@ -12,7 +12,7 @@ import { openArchive, type Archive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
 import { LATER_COLUMNS } from '../../src/archive/laterColumns.js';
 import { SCHEMA_VERSION } from '../../src/archive/schema.js';
-import { archiveOf, archiveOfFolder, iamUserRecord } from './helpers.js';
+import { archiveOf, archiveOfFolder, iamUserRecord, markSchema } from './helpers.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 
 const record = (id: string, userName: string): object => iamUserRecord(id, userName);
@@ -30,14 +30,16 @@ const ADDED_SINCE: Record<number, string[]> = {
   5: ['tt_idhash', 'tt_inexact', 'tt_lossy', ...LATER],
   7: ['tt_inexact', 'tt_lossy', ...LATER],
   8: ['tt_lossy', ...LATER],
+  9: [],
 };
+
 
 async function rowsOf(archive: Archive): Promise<unknown[][]> {
   const sql = `SELECT eventid, tt_users, tt_idhash, tt_inexact, tt_lossy, useridentity, ${LATER_COLUMNS.map((c) => c.name).join(', ')} FROM events ORDER BY eventid`;
   return (await archive.connection.runAndReadAll(sql)).getRows() as unknown[][];
 }
 
-describe.each([4, 5, 7, 8])('an archive of schema %i', (older) => {
+describe.each([4, 5, 7, 8, 9])('an archive of schema %i', (older) => {
   it('is refused read-only with the command that upgrades it, and upgraded in place when opened for writing', async () => {
     const made = await archiveOf(RECORDS, 2);
     const path = made.archive.path;
@@ -46,7 +48,8 @@ describe.each([4, 5, 7, 8])('an archive of schema %i', (older) => {
     // e-4's userName is '', which its column holds as NULL: the upgrade must name it as the import did.
     expect(fresh.map((row) => row[3])).toEqual([null, null, null, '|useridentity.username=|']);
     for (const column of ADDED_SINCE[older]!) await made.archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
-    await made.archive.connection.run(`UPDATE archive_meta SET value = '${older}' WHERE key = 'schema'`);
+    await markSchema(made.archive.connection, older);
+    await made.archive.connection.run("INSERT INTO conflicts VALUES (1, 'e-1', '/gone/kept.json', '/gone/lost.json')");
     // Written out: DuckDB 1.5 cannot replay a struct field's DROP from its log.
     await made.archive.connection.run('CHECKPOINT');
     await made.archive.close();
@@ -60,6 +63,10 @@ describe.each([4, 5, 7, 8])('an archive of schema %i', (older) => {
       try {
         expect((await upgraded.connection.runAndReadAll(`SELECT value FROM archive_meta WHERE key = 'schema'`)).getRows()).toEqual([[String(SCHEMA_VERSION)]]);
         expect(await rowsOf(upgraded)).toEqual(fresh);
+        // The conflict listed before keeps its place, with no fingerprint (none was kept).
+        expect((await upgraded.connection.runAndReadAll('SELECT found, eventid, kept_file, file, fingerprint FROM conflicts')).getRows()).toEqual([
+          [1n, 'e-1', '/gone/kept.json', '/gone/lost.json', null],
+        ]);
         // The same events again from another file: the upgraded rows' ids still find them.
         const again = join(made.folder, 'again');
         mkdirSync(again);
@@ -91,7 +98,7 @@ describe('an archive of schema 6', () => {
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"Alice"', '"Al\\ud800ice"') WHERE eventid = 'e-1'`);
     await connection.run(`UPDATE events SET tt_record = replace(tt_record, '"carol', '"\\udc00carol') WHERE eventid = 'e-3'`);
     for (const column of ['tt_inexact', 'tt_lossy', ...LATER]) await connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
-    await connection.run(`UPDATE archive_meta SET value = '6' WHERE key = 'schema'`);
+    await markSchema(connection, 6);
     await connection.run('CHECKPOINT');
     const files = (await connection.runAndReadAll('SELECT count(*) FROM imported_files')).getRows()[0]![0];
     await made.archive.close();
@@ -135,9 +142,9 @@ describe('an archive of schema 8 holding a CSV export', () => {
       writeFileSync(trail, recordsJson([record('e-1', 'alice'), record('e-2', 'bob')]));
       const info = statSync(trail);
       await connection.run(`INSERT INTO imported_files VALUES ('${trail}', ${info.size}, ${info.mtimeMs}, 'records', '', 2, current_timestamp::TIMESTAMP)`);
+      await markSchema(connection, 8);
       await connection.run(`INSERT INTO conflicts VALUES (1, 'e-1', '${csv}', '${trail}'), (2, 'e-2', '${csv}', '${trail}')`);
       for (const column of ADDED_SINCE[8]!) await connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
-      await connection.run(`UPDATE archive_meta SET value = '8' WHERE key = 'schema'`);
       // Written out: DuckDB cannot replay a struct field's DROP from its log.
       await connection.run('CHECKPOINT');
       await made.archive.close();
@@ -181,7 +188,7 @@ describe('trailtop archive on an older archive (CLI)', () => {
     const made = await archiveOf(RECORDS, 2);
     const path = made.archive.path;
     for (const column of ADDED_SINCE[5]!) await made.archive.connection.run(`ALTER TABLE events DROP COLUMN ${column}`);
-    await made.archive.connection.run(`UPDATE archive_meta SET value = '5' WHERE key = 'schema'`);
+    await markSchema(made.archive.connection, 5);
     await made.archive.connection.run('CHECKPOINT');
     await made.archive.close();
     try {
