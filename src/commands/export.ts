@@ -49,7 +49,8 @@ trailtop, jq and CloudTrail tools) or JSON lines.
 Options:
   -o, --output FILE   the file to write, or - for stdout
   --format F          csv, json or jsonl; without it, taken from FILE's extension
-                      (.csv, .json, .jsonl or .ndjson); required with -o -
+                      (.csv, .json, .jsonl or .ndjson, each maybe followed by .gz);
+                      required with -o -
   --filter Q          only events matching the query Q (the dashboard's query language)
   --since T           only events at or after T (30m, 2h, 7d or an ISO time)
   --until T           only events at or before T (a date or minute: through its end)
@@ -67,6 +68,7 @@ Options:
 CSV values come from the logs: a value that a spreadsheet would run as a formula
 (starting with = + - @, tab, CR, LF or NUL) gets a leading ' and control characters
 (but tab) and bidi controls become visible escapes (\\x1b), unless --raw is given.
+A FILE whose name ends in .gz is written gzipped (sizes shown are before compression).
 FILE appears only when complete: Ctrl-C, a full disk or an unreadable source file
 leave neither FILE nor a temporary file behind. A progress bar is drawn on stderr
 when stderr is a terminal; the last line on stderr says what was written.

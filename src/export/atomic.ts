@@ -4,6 +4,7 @@ import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ownTempFilePid } from '../ingest/ownTempFiles.js';
 import { ExportFailed, TargetExists, toExportError } from './errors.js';
+import { gzipSink, gzipsByName } from './gzip.js';
 
 /** Where exported text goes: a file committed atomically, or a stream such as stdout. */
 export interface Sink {
@@ -174,7 +175,10 @@ export interface AtomicFileOptions {
   openFile?: OpenFile;
 }
 
-/** A sink that writes to a temp file beside `target` and renames it into place on commit. */
+/**
+ * A sink that writes to a temp file beside `target` and renames it into place on commit;
+ * gzipped when the target's name ends in .gz (export/gzip.ts), for every file an export writes.
+ */
 export async function openAtomicFile(target: string, options: AtomicFileOptions): Promise<Sink> {
   const path = resolve(target);
   await checkTarget(path, options.overwrite);
@@ -196,7 +200,7 @@ export async function openAtomicFile(target: string, options: AtomicFileOptions)
     await handle.close();
   };
 
-  return {
+  const sink: Sink = {
     path,
     async write(data) {
       const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -236,6 +240,7 @@ export async function openAtomicFile(target: string, options: AtomicFileOptions)
       liveTempFiles.delete(temp);
     },
   };
+  return gzipsByName(path) ? gzipSink(sink) : sink;
 }
 
 /**

@@ -393,6 +393,7 @@ export function applyBackspaces(text: string): string {
 
 /** A typed name keeps its stem; an extension of another export format follows the chosen format. */
 export function withFormatExtension(path: string, format: ExportFormat): string {
-  const match = /\.(csv|json|jsonl|ndjson)$/i.exec(path);
-  return match ? `${path.slice(0, match.index)}.${format}` : path;
+  // A .gz after it stays: the file is still written gzipped (export/gzip.ts).
+  const match = /\.(csv|json|jsonl|ndjson)(\.gz)?$/i.exec(path);
+  return match ? `${path.slice(0, match.index)}.${format}${match[2] ?? ''}` : path;
 }

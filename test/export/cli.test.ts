@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/export/progress.js';
@@ -118,6 +119,28 @@ describe('trailtop export (child process)', () => {
     const parsed = JSON.parse(await readFile(join(out, 'events.json'), 'utf8')) as { Records: unknown[] };
     expect(parsed.Records).toHaveLength(5);
     expect(parsed.Records[4]).toEqual(record(1));
+  });
+
+  // Plain text was written under the .gz name: `zcat events.json.gz` failed.
+  it('writes gzip for a name ending in .gz, from a folder and from --db alike, the format read before .gz', async () => {
+    const out = await freshDir('gzip');
+    for (const name of ['events.json.gz', 'events.csv.gz']) {
+      const plainName = name.replace(/\.gz$/, '');
+      const plain = await run(['export', small, '-o', join(out, plainName)]);
+      expect(plain.code, plain.stderr).toBe(0);
+      const zipped = await run(['export', small, '-o', join(out, name)]);
+      expect(zipped.code, zipped.stderr).toBe(0);
+      expect(gunzipSync(await readFile(join(out, name))).equals(await readFile(join(out, plainName)))).toBe(true);
+      const fromDb = await run(['export', '--db', join(out, 'a.duckdb'), small, '-o', join(out, `db-${name}`)]);
+      expect(fromDb.code, fromDb.stderr).toBe(0);
+      expect(gunzipSync(await readFile(join(out, `db-${name}`))).equals(await readFile(join(out, plainName)))).toBe(true);
+    }
+    const contradicted = await run(['export', small, '-o', join(out, 'x.json.gz'), '--format', 'csv']);
+    expect(contradicted.code).toBe(2);
+    expect(contradicted.stderr).toMatch(/--format csv contradicts the extension/);
+    const named = await run(['export', small, '-o', join(out, 'x.gz'), '--format', 'jsonl']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(gunzipSync(await readFile(join(out, 'x.gz'))).toString('utf8').trimEnd().split('\n')).toHaveLength(5);
   });
 
   it.each([

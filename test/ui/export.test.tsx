@@ -139,6 +139,15 @@ describe('dialog state', () => {
     expect([s.format, s.path]).toEqual(['jsonl', 'x.jsonl']);
   });
 
+  it('keeps a typed .gz when the format moves the extension, and reads the format before it', () => {
+    let s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'x.json.gz' });
+    expect([s.format, s.path]).toEqual(['json', 'x.json.gz']);
+    s = dialogReducer(s, { type: 'cycleFormat', step: 1 });
+    expect([s.format, s.path]).toEqual(['jsonl', 'x.jsonl.gz']);
+    s = dialogReducer(s, { type: 'setPath', text: 'y.csv.gz' });
+    expect(s.format).toBe('csv');
+  });
+
   it('takes the format a typed extension names, as export -o does (x.csv never holds JSON lines)', () => {
     let s = dialogReducer(initialDialogState(NOW), { type: 'cycleFormat', step: -1 });
     expect(s.format).toBe('jsonl');
