@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -186,6 +186,20 @@ describe('trailtop export (child process)', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect((parse(await readFile(target, 'utf8')) as string[][]).length).toBe(6);
     expect(await readdir(out)).toEqual(['events.csv']);
+  });
+
+  it('--force keeps the replaced file\'s permission bits (0600 stayed private, not 0644), for --db too', async () => {
+    const out = await freshDir('mode');
+    const target = join(out, 'events.csv');
+    await writeFile(target, 'precious');
+    await chmod(target, 0o600);
+    const forced = await run(['export', small, '-o', target, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    await chmod(target, 0o444);
+    const fromDb = await run(['export', '--db', join(out, 'a.duckdb'), small, '-o', target, '--force']);
+    expect(fromDb.code, fromDb.stderr).toBe(0);
+    expect((await stat(target)).mode & 0o777).toBe(0o444);
   });
 
   // resolve() dropped the trailing `/`: `-o newdir/ --format csv` wrote the CSV to a file called newdir.
