@@ -1,8 +1,9 @@
 /**
  * The JSON text of original records as bytes, copied from their files where
- * the span scanner (ingest/recordSpans.ts) places them, and parsed and
- * stringified again only where it cannot (other shapes, other encodings, bad
- * files). Either way a record's text parses to the object readRecord returns,
+ * the span scanner (ingest/recordSpans.ts) places them (white space between
+ * tokens dropped, numbers as written), and parsed and stringified again only
+ * where it cannot (other shapes, other encodings, bad files: there a number
+ * is JavaScript's spelling of its value). Either way a record's text parses to the object readRecord returns,
  * holds no line break (jsonl keeps one record per line) and is terminal-safe
  * (terminalSafeJson), as the export has always written it.
  */
@@ -13,6 +14,7 @@ import { readRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_NOT_COMPACT, SPA
 import { stringifyJson } from '../model/stringify.js';
 import type { RecordRef } from '../model/types.js';
 import { terminalSafeJson } from '../term/jsonText.js';
+import { compactJson } from './compactJson.js';
 import { groupByFile, readOrFail, type ReadOne } from './records.js';
 
 /**
@@ -66,15 +68,17 @@ function spanText(spans: RecordSpans, k: number): Buffer {
 
 /**
  * A record's original bytes (a span of the span scanner, with its SPAN_*
- * flags) as the export writes them: the record as JSON.stringify writes it
- * (one compact line, as `export --db` and the ordinary reader write it),
- * terminal-safe. Most files are already written that way and their bytes are
- * copied (may return `piece` itself); a span that may not be
- * (SPAN_NOT_COMPACT: a pretty-printed file, spaces after colons, `\/` escapes,
- * 1.0) is parsed and stringified again.
+ * flags) as the export writes them: one compact line, terminal-safe, each
+ * number exactly as the log wrote it. Most files are already written that
+ * way and their bytes are copied (may return `piece` itself); a span that
+ * may not be (SPAN_NOT_COMPACT: a pretty-printed file, spaces after colons,
+ * `\/` escapes, 1.0, 12345678901234567890) loses its white space and has
+ * its escaped strings written as JSON.stringify writes them
+ * (export/compactJson.ts), never parsed into numbers: that rounded big
+ * integers, wrote 1e400 as null and 1.0 as 1.
  */
 export function recordText(piece: Buffer, flag: number): Buffer {
-  if (flag & SPAN_NOT_COMPACT) return Buffer.from(terminalSafeJson(stringifyJson(JSON.parse(piece.toString('utf8')))), 'utf8');
+  if (flag & SPAN_NOT_COMPACT) return Buffer.from(terminalSafeJson(compactJson(piece).toString('utf8')), 'utf8');
   if (flag & SPAN_NON_ASCII) piece = Buffer.from(terminalSafeJson(piece.toString('utf8')), 'utf8');
   if (flag & SPAN_LINE_BREAK) {
     // Not reached (a line break between tokens makes a span SPAN_NOT_COMPACT); kept as the guarantee of one line.

@@ -143,6 +143,22 @@ describe('trailtop export (child process)', () => {
     expect(gunzipSync(await readFile(join(out, 'x.gz'))).toString('utf8').trimEnd().split('\n')).toHaveLength(5);
   });
 
+  // The JSON export parsed records again: a 23-digit integer came out rounded, 1e400 as null, 1.0 as 1.
+  it('writes numbers exactly as logged: on worker threads (20,000 events and more), and with --filter', async () => {
+    const trails = join(base, 'numbers');
+    await writeTrails(trails, 20, 1000);
+    const numbers = '{"id":12345678901234567890123,"huge":1e400,"one":1.0}';
+    const odd = JSON.stringify(record(99_999, { eventName: 'OddNumbers' }), null, 2).replace('"requestParameters": {', `"requestParameters": {\n    "n": ${numbers},`);
+    await writeFile(join(trails, 'odd.json'), `{"Records": [\n${odd}\n]}\n`);
+    const out = await freshDir('numbers-out');
+    for (const args of [['-o', join(out, 'all.json')], ['-o', join(out, 'all.jsonl')], ['--filter', 'eventName:OddNumbers', '-o', join(out, 'some.json')]]) {
+      const result = await run(['export', trails, ...args]);
+      expect(result.code, result.stderr).toBe(0);
+      const text = await readFile(args.at(-1)!, 'utf8');
+      expect(text, args.join(' ')).toContain(`"n":${numbers}`);
+    }
+  }, 60_000);
+
   it.each([
     [['export', 'SMALL', '--format', 'csv'], /needs -o/],
     [['export', 'SMALL', '-o', '-'], /--format is required/],

@@ -48,7 +48,7 @@ async function mixedTrails(): Promise<string> {
   await writeTrail(trails, 'compact.json', [record(1), record(2, { extra: { note: 'caf\u00e9 \u202egnp.exe \u009b31m \u007f' } })]);
   await writeTrail(trails, 'zipped.json.gz', [record(3), record(4)]);
   const pretty = JSON.stringify({ Records: [record(5, { extra: { big: 1, nested: { deep: [1, { x: '\u2028' }] } } }), record(6)] }, null, 2);
-  // A number past double precision: written as JSON.stringify spells the value (as `export --db` does), not as in the file.
+  // A number past double precision: written as the file spells it (JSON.stringify rounded it to 12345678901234567000).
   await writeFile(join(trails, 'pretty.json'), pretty.replace('"big": 1', '"big": 12345678901234567890').replace(/\n/g, '\r\n'));
   await writeFile(join(trails, 'bare.json'), JSON.stringify([record(7), record(8)]));
   const lookup = [record(9), record(10)].map((r) => JSON.stringify({ EventId: r.eventID, EventName: r.eventName, CloudTrailEvent: JSON.stringify(r) }));
@@ -67,13 +67,35 @@ describe('JSON export from original bytes', () => {
     const text = await readFile(result.path, 'utf8');
     expect((JSON.parse(text) as { Records: unknown[] }).Records).toEqual(expected);
     expect(text).not.toMatch(UNSAFE);
-    expect(text).toContain('12345678901234567000');
-    // The parse-and-stringify path gives the same bytes (the pretty-printed file's records included).
+    expect(text).toContain('"big":12345678901234567890');
+    // The parse-and-stringify path gives the same bytes (the pretty-printed file's records included), but for that number.
     const old = await exportRows({ rows, format: 'json', target: join(dir, 'old.json'), readRecords: createRecordsReader() });
-    expect(text).toBe(await readFile(old.path, 'utf8'));
-    // JSON lines: each record one compact line, JSON.stringify's text made terminal-safe (what `export --db` writes).
+    const exact = (json: string): string => json.replace('"big":12345678901234567000', '"big":12345678901234567890');
+    expect(text).toBe(exact(await readFile(old.path, 'utf8')));
+    // JSON lines: each record one compact line, JSON.stringify's text made terminal-safe (what `export --db` writes), but for that number.
     const lines = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
-    expect(await readFile(lines.path, 'utf8')).toBe(expected.map((r) => `${terminalSafeJson(JSON.stringify(r))}\n`).join(''));
+    expect(await readFile(lines.path, 'utf8')).toBe(exact(expected.map((r) => `${terminalSafeJson(JSON.stringify(r))}\n`).join('')));
+  });
+
+  // JSON.parse + JSON.stringify rounded a 23-digit integer, wrote 1e400 as null and 1.0 as 1: the export is evidence.
+  it('writes every number exactly as the log wrote it, escapes as JSON.stringify writes them, one terminal-safe line', async () => {
+    const trails = join(dir, 'trails');
+    const numbers = '{"id":12345678901234567890123,"huge":1e400,"one":1.0,"neg":-0,"exp":1E3,"frac":0.10,"tiny":5e-324,"list":[ 1.50 , -2.0E+2 ]}';
+    const odd = JSON.stringify(record(1), null, 2).replace('"requestParameters": {', `"requestParameters": {\n    "numbers": ${numbers},\n    "escapes": "a\\/b \\u0041 \\u202e \\ud83d\\ude00 \\u0007 \\"q\\"",`);
+    await writeTrail(trails, 'plain.json', [record(2)]);
+    await writeFile(join(trails, 'odd.json'), `{"Records": [\n${odd}\n]}\n`);
+    const rows = await loadRows(trails);
+    expect(rows.length).toBe(2);
+    for (const format of ['json', 'jsonl'] as const) {
+      const result = await exportRows({ rows, format, target: join(dir, `out.${format}`) });
+      const text = await readFile(result.path, 'utf8');
+      expect(text).toContain(`"numbers":${numbers.replace(/ /g, '')}`);
+      expect(text).toContain('"escapes":"a/b A \\u202e \u{1F600} \\u0007 \\"q\\""');
+      expect(text).not.toMatch(UNSAFE);
+      const line = text.split('\n').find((l) => l.includes('"numbers"'))!;
+      // The rest is JSON.stringify's text of the record, one line.
+      expect(JSON.parse(line.replace(/,$/, ''))).toEqual(await readRecord(recordRef(rows.find((row) => row.id === record(1)['eventID'])!)));
+    }
   });
 
   it('writes one record per line in jsonl, a pretty-printed record included', async () => {
