@@ -10,11 +10,12 @@
 import { statSync } from 'node:fs';
 import { readRecord } from '../ingest/read.js';
 import { fileIdentity } from '../model/recordBatch.js';
-import { readRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_NOT_COMPACT, SPAN_PLAIN, type RecordSpans } from '../ingest/recordSpans.js';
+import { readDecodedBytes, readRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_NOT_COMPACT, SPAN_PLAIN, type RecordSpans } from '../ingest/recordSpans.js';
 import { stringifyJson } from '../model/stringify.js';
 import type { RecordRef } from '../model/types.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { compactJson } from './compactJson.js';
+import { lineTexts, sourceTextFor } from './sourceText.js';
 import { groupByFile, readOrFail, type ReadOne } from './records.js';
 
 /**
@@ -35,6 +36,8 @@ interface Scanned {
   spans: RecordSpans | null;
   checkedAt: number;
   size: number;
+  /** Without spans: the file's lines (export/sourceText.ts lineTexts), once a record of it is read back; null: not lines. */
+  lines?: string[] | null;
 }
 
 /**
@@ -115,7 +118,10 @@ export class RecordBytesReader {
         if (spans && sameVersion && index >= 0 && index < spans.flags.length && spans.flags[index]! & SPAN_PLAIN) {
           pieces[k] = spanText(spans, index);
         } else {
-          pieces[k] = Buffer.from(terminalSafeJson(stringifyJson(await readOrFail(this.readOne, refs[k]!))), 'utf8');
+          const record = await readOrFail(this.readOne, refs[k]!);
+          // The log's own line where it is this record (a JSON-lines file): its numbers as written.
+          const exact = spans ? null : sourceTextFor(this.linesOf(first.file)?.[index], record);
+          pieces[k] = Buffer.from(exact ?? terminalSafeJson(stringifyJson(record)), 'utf8');
         }
       }
     }
@@ -164,6 +170,20 @@ export class RecordBytesReader {
       this.drop(oldest, old);
     }
     return spans;
+  }
+
+  /** The lines of a file the span scanner did not place (cached with its scan), or null. */
+  private linesOf(file: string): string[] | null {
+    const entry = this.cache.get(file);
+    if (!entry || entry.spans !== null) return null;
+    if (entry.lines === undefined) {
+      const bytes = readDecodedBytes(file);
+      entry.lines = bytes ? lineTexts(bytes) : null;
+      const size = entry.lines ? bytes!.length : 0;
+      entry.size += size;
+      this.cachedBytes += size;
+    }
+    return entry.lines;
   }
 
   /** Drops what is kept of `files` (their rows are all read): a later read scans them again. */

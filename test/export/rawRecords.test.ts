@@ -98,6 +98,31 @@ describe('JSON export from original bytes', () => {
     }
   });
 
+  // Files the span scanner does not place were parsed and stringified: numbers in a JSON-lines file (an export
+  // read again) or in a lookup-events CloudTrailEvent came out rounded, null, or without their fraction.
+  it('writes numbers as logged from JSON lines and lookup-events lines too; a line that is not the record falls back', async () => {
+    const trails = join(dir, 'trails');
+    const numbers = '{"id":12345678901234567890123,"huge":1e400,"one":1.0}';
+    const withNumbers = (i: number): string => JSON.stringify(record(i)).replace('"requestParameters":{', `"requestParameters":{"n":${numbers},`);
+    await writeTrail(trails, 'plain.json', [record(1)]);
+    await writeFile(join(trails, 'lines.jsonl'), `${withNumbers(2)}\r\n\n${withNumbers(3)}\n`);
+    const lookup = [4, 5].map((i) => JSON.stringify({ EventId: record(i)['eventID'], EventName: 'CreateRole', CloudTrailEvent: withNumbers(i) }));
+    await writeFile(join(trails, 'lookup.jsonl'), `${lookup.join('\n')}\n`);
+    // A whole trail file on one line among lines: its records are numbered one by one, so its lines are no candidates.
+    await writeFile(join(trails, 'mixed.jsonl'), `${JSON.stringify({ Records: [record(6), record(7)] })}\n${withNumbers(8)}\n`);
+    const rows = await loadRows(trails);
+    expect(rows.length).toBe(8);
+    const expected = await originals(rows);
+    const result = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
+    const lines = (await readFile(result.path, 'utf8')).trimEnd().split('\n');
+    // The same values (1e400 is Infinity read back, null where JSON.stringify wrote it).
+    expect(lines.map((line) => JSON.stringify(JSON.parse(line)))).toEqual(expected.map((r) => JSON.stringify(r)));
+    const exact = lines.filter((line) => line.includes(`"n":${numbers}`)).map((line) => (JSON.parse(line) as { eventID: string }).eventID.slice(-1));
+    expect(exact.sort()).toEqual(['2', '3', '4', '5']);
+    // mixed.jsonl: written as before, JSON.stringify's text of the record (numbers as JavaScript spells them).
+    expect(lines.find((line) => line.includes(String(record(8)['eventID'])))).toBe(terminalSafeJson(JSON.stringify(expected[rows.findIndex((row) => row.id === record(8)['eventID'])])));
+  });
+
   it('writes one record per line in jsonl, a pretty-printed record included', async () => {
     const rows = await loadRows(await mixedTrails());
     const result = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
