@@ -11,6 +11,7 @@ import {
   exportRows,
   wroteLine,
   formatFromPath,
+  gzippedSize,
   formatProgressLine,
   namesAFolder,
   NAMES_A_FOLDER,
@@ -68,7 +69,7 @@ Options:
 CSV values come from the logs: a value that a spreadsheet would run as a formula
 (starting with = + - @, tab, CR, LF or NUL) gets a leading ' and control characters
 (but tab) and bidi controls become visible escapes (\\x1b), unless --raw is given.
-A FILE whose name ends in .gz is written gzipped (sizes shown are before compression).
+A FILE whose name ends in .gz is written gzipped.
 FILE appears only when complete: Ctrl-C, a full disk or an unreadable source file
 leave neither FILE nor a temporary file behind. A progress bar is drawn on stderr
 when stderr is a terminal; the last line on stderr says what was written.
@@ -307,7 +308,7 @@ export async function runExport(argv: string[]): Promise<number> {
     });
     bar.clear();
     // Always, bar or not: a script's log (cron, CI) keeps what was written, as export --db and archive do.
-    process.stderr.write(wroteLine(result.written, result.bytes, toStdout ? 'stdout' : sanitize(result.path)));
+    process.stderr.write(wroteLine(result.written, result.bytes, toStdout ? 'stdout' : sanitize(result.path), toStdout ? undefined : gzippedSize(result.path)));
     return 0;
   } catch (error) {
     bar.clear();

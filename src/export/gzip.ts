@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { Sink } from './atomic.js';
 
@@ -77,4 +78,14 @@ export function gzipSink(inner: Sink): Sink {
       await inner.discard();
     },
   };
+}
+
+/** The size on disk of a written export file when it is gzipped, for the line that says what was written; else undefined. */
+export function gzippedSize(path: string): number | undefined {
+  if (!gzipsByName(path)) return undefined;
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
 }

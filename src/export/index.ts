@@ -17,7 +17,7 @@ export { isDangerous, neutralise, GUARD_PREFIX } from './guard.js';
 export { formatProgressLine, formatBytes, wroteLine, type ExportProgress } from './progress.js';
 export { checkTarget, namesAFolder, NAMES_A_FOLDER, removeLiveTempFilesSync } from './atomic.js';
 export { writesIntoLogPath } from './logFolder.js';
-export { gzipsByName } from './gzip.js';
+export { gzippedSize, gzipsByName } from './gzip.js';
 export { createRecordsReader, type RecordsReader, type RawRecord } from './records.js';
 
 export type ExportFormat = 'csv' | 'json' | 'jsonl';

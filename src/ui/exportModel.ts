@@ -17,6 +17,7 @@ import {
   exportRows,
   formatBytes,
   formatFromPath,
+  gzippedSize,
   removeLiveTempFilesSync,
   type ExportFormat,
   type ExportProgress,
@@ -309,7 +310,9 @@ export class ExportSession {
         },
       });
       this.set({ status: 'done', path: result.path, format: options.format, written: result.written, bytes: result.bytes, seen: this.dialogOpen });
-      const bytes = formatBytes(result.bytes);
+      // A gzipped file's own size beside the text's, as the CLI's last line says it.
+      const stored = result.path === '-' ? undefined : gzippedSize(result.path);
+      const bytes = stored === undefined ? formatBytes(result.bytes) : `${formatBytes(result.bytes)}, ${formatBytes(stored)} gzipped`;
       options.setStatus({
         before: `Saved ${eventCount(result.written)} (${bytes}) to `,
         path: sanitize(result.path),

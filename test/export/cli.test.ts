@@ -130,9 +130,13 @@ describe('trailtop export (child process)', () => {
       expect(plain.code, plain.stderr).toBe(0);
       const zipped = await run(['export', small, '-o', join(out, name)]);
       expect(zipped.code, zipped.stderr).toBe(0);
+      // The text's size, which alone read as the file's, and the file's.
+      const sizes = `${formatBytes((await stat(join(out, plainName))).size)}, ${formatBytes((await stat(join(out, name))).size)} gzipped`;
+      expect(zipped.stderr).toBe(`trailtop: wrote 5 events (${sizes}) to ${join(out, name)}\n`);
       expect(gunzipSync(await readFile(join(out, name))).equals(await readFile(join(out, plainName)))).toBe(true);
       const fromDb = await run(['export', '--db', join(out, 'a.duckdb'), small, '-o', join(out, `db-${name}`)]);
       expect(fromDb.code, fromDb.stderr).toBe(0);
+      expect(fromDb.stderr).toContain(`, ${formatBytes((await stat(join(out, `db-${name}`))).size)} gzipped) to `);
       expect(gunzipSync(await readFile(join(out, `db-${name}`))).equals(await readFile(join(out, plainName)))).toBe(true);
     }
     const contradicted = await run(['export', small, '-o', join(out, 'x.json.gz'), '--format', 'csv']);
