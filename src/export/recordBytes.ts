@@ -15,7 +15,7 @@ import { stringifyJson } from '../model/stringify.js';
 import type { RecordRef } from '../model/types.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { compactJson } from './compactJson.js';
-import { lineTexts, sourceTextFor } from './sourceText.js';
+import { sourceTexts, sourceTextFor } from './sourceText.js';
 import { groupByFile, readOrFail, type ReadOne } from './records.js';
 
 /**
@@ -36,8 +36,8 @@ interface Scanned {
   spans: RecordSpans | null;
   checkedAt: number;
   size: number;
-  /** Without spans: the file's lines (export/sourceText.ts lineTexts), once a record of it is read back; null: not lines. */
-  lines?: string[] | null;
+  /** The log's own texts of the items spans do not place (export/sourceText.ts sourceTexts), once one is read back; null: none. */
+  sources?: (string | null)[] | null;
 }
 
 /**
@@ -119,8 +119,8 @@ export class RecordBytesReader {
           pieces[k] = spanText(spans, index);
         } else {
           const record = await readOrFail(this.readOne, refs[k]!);
-          // The log's own line where it is this record (a JSON-lines file): its numbers as written.
-          const exact = spans ? null : sourceTextFor(this.linesOf(first.file)?.[index], record);
+          // The log's own text where it is this record (a JSON-lines file, a lookup element): its numbers as written.
+          const exact = sourceTextFor(this.sourcesOf(first.file)?.[index], record);
           pieces[k] = Buffer.from(exact ?? terminalSafeJson(stringifyJson(record)), 'utf8');
         }
       }
@@ -172,18 +172,19 @@ export class RecordBytesReader {
     return spans;
   }
 
-  /** The lines of a file the span scanner did not place (cached with its scan), or null. */
-  private linesOf(file: string): string[] | null {
+  /** The source texts of a file's items (cached with its scan), or null. */
+  private sourcesOf(file: string): (string | null)[] | null {
     const entry = this.cache.get(file);
-    if (!entry || entry.spans !== null) return null;
-    if (entry.lines === undefined) {
-      const bytes = readDecodedBytes(file);
-      entry.lines = bytes ? lineTexts(bytes) : null;
-      const size = entry.lines ? bytes!.length : 0;
+    if (!entry) return null;
+    if (entry.sources === undefined) {
+      const bytes = entry.spans?.bytes ?? readDecodedBytes(file);
+      entry.sources = bytes ? sourceTexts(bytes, entry.spans !== null) : null;
+      // Strings of about the file's decoded size, kept beside its spans (whose bytes are counted already).
+      const size = entry.sources && !entry.spans ? bytes!.length : 0;
       entry.size += size;
       this.cachedBytes += size;
     }
-    return entry.lines;
+    return entry.sources;
   }
 
   /** Drops what is kept of `files` (their rows are all read): a later read scans them again. */

@@ -1,12 +1,13 @@
 /**
  * The log's own text of a record the span scanner does not place (a JSON
- * lines file of several records, a lookup-events line), so the export can
+ * lines file of several records, a lookup-events element), so the export can
  * write its numbers as logged rather than as JSON.parse left them. The text
  * is only a candidate: it is used when it parses to the very record the
  * reader gave (sourceTextFor), so a line numbered otherwise than the reader
  * numbers its items, or a file changed since, costs exactness, never the
  * wrong record.
  */
+import { extractItems } from '../ingest/detect.js';
 import { stringifyJson } from '../model/stringify.js';
 import { terminalSafeJson } from '../term/jsonText.js';
 import { compactJson } from './compactJson.js';
@@ -36,43 +37,146 @@ export function lineTexts(bytes: Buffer): string[] | null {
     }
     start = end + 1;
   }
-  if (texts.length < 2) return null;
+  // As the reader (read.ts extractText): lines only when the first is a whole value, not a pretty-printed document's first line.
+  if (texts.length < 2 || !isJson(texts[0]!)) return null;
   return texts;
 }
 
-/** The record text a line's value stands for: a lookup element's CloudTrailEvent, else the line itself; null for a trail file on one line. */
-function recordTextOfLine(line: string): { text: string; value: unknown } | null {
-  let value: unknown;
+const CLOUDTRAIL_EVENT = Buffer.from('"CloudTrailEvent"');
+
+/**
+ * Where the log's own text of each item may be, in the reader's numbering:
+ * the lines of a JSON-lines file (never when `oneDocument`: the span
+ * scanner read the file as one), or, in one JSON document holding
+ * lookup-events elements (`aws cloudtrail lookup-events` writes
+ * {"Events":[...]}), each element's CloudTrailEvent string (null for other
+ * items). Null when neither: nothing to gain over JSON.stringify.
+ */
+export function sourceTexts(bytes: Buffer, oneDocument: boolean): (string | null)[] | null {
+  const lines = oneDocument ? null : lineTexts(bytes);
+  if (lines) return lines;
+  // Only a lookup element's record is text inside the document; parsing it again is worth it only then.
+  if (bytes.indexOf(CLOUDTRAIL_EVENT) < 0) return null;
+  let items: readonly unknown[];
   try {
-    value = JSON.parse(line);
+    const text = bytes.toString('utf8');
+    items = extractItems(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)).items;
   } catch {
     return null;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const object = value as Record<string, unknown>;
-  if (Array.isArray(object['Records'])) return null;
-  const inner = object['CloudTrailEvent'];
-  if (typeof inner === 'string') {
-    try {
-      return { text: inner, value: JSON.parse(inner) as unknown };
-    } catch {
-      return null;
-    }
+  return items.map((item) => {
+    const inner = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)['CloudTrailEvent'] : undefined;
+    return typeof inner === 'string' ? inner : null;
+  });
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
-  return { text: line, value };
+}
+
+const CLOUDTRAIL_EVENT_KEY = '"CloudTrailEvent"';
+
+/** The record text a candidate stands for: a lookup element's CloudTrailEvent, else the candidate itself. */
+function recordTextOf(candidate: string): string | null {
+  // Only a line that may be a lookup element is parsed: the comparison below checks the rest without a parse.
+  if (!candidate.includes(CLOUDTRAIL_EVENT_KEY)) return candidate;
+  let value: unknown;
+  try {
+    value = JSON.parse(candidate);
+  } catch {
+    return null;
+  }
+  const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['CloudTrailEvent'] : undefined;
+  return typeof inner === 'string' ? inner : candidate;
+}
+
+function isNumberStart(c: number): boolean {
+  return c === 0x2d || (c >= 0x30 && c <= 0x39);
+}
+
+/** The end of the number token starting at i. */
+function numberEnd(text: string, i: number): number {
+  for (i++; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!(isNumberStart(c) || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45)) break;
+  }
+  return i;
 }
 
 /**
- * The export's text of `record` from the log's own `candidate` line (one
- * compact, terminal-safe line, numbers as logged: export/compactJson.ts),
- * or null when the line is not that record: then the caller writes
- * JSON.stringify's text, as before.
+ * Whether `text` (JSON without white space between tokens) is the value
+ * JSON.stringify wrote as `stringified`: the same characters but for how
+ * numbers are spelled (a number past double range is JSON.stringify's
+ * null). Strings compare as text: an unescaped string is spelled alike by
+ * both. One pass over both, building neither value.
  */
-export function sourceTextFor(candidate: string | undefined, record: unknown): string | null {
+export function sameValueText(text: string, stringified: string): boolean {
+  let i = 0;
+  let j = 0;
+  let inString = false;
+  while (i < text.length && j < stringified.length) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c !== stringified.charCodeAt(j)) return false;
+      if (c === 0x5c) {
+        if (text.charCodeAt(i + 1) !== stringified.charCodeAt(j + 1)) return false;
+        i += 2;
+        j += 2;
+        continue;
+      }
+      if (c === 0x22) inString = false;
+      i++;
+      j++;
+      continue;
+    }
+    if (isNumberStart(c)) {
+      const end = numberEnd(text, i);
+      const value = Number(text.slice(i, end));
+      if (!Number.isFinite(value)) {
+        if (!stringified.startsWith('null', j)) return false;
+        j += 4;
+      } else {
+        if (!isNumberStart(stringified.charCodeAt(j))) return false;
+        const other = numberEnd(stringified, j);
+        if (Number(stringified.slice(j, other)) !== value) return false;
+        j = other;
+      }
+      i = end;
+      continue;
+    }
+    if (c !== stringified.charCodeAt(j)) return false;
+    if (c === 0x22) inString = true;
+    i++;
+    j++;
+  }
+  return i === text.length && j === stringified.length;
+}
+
+/**
+ * The export's text of `record` from the log's own `candidate` (a line, or a
+ * lookup element's CloudTrailEvent): one compact, terminal-safe line,
+ * numbers as logged (export/compactJson.ts); null when the candidate is not
+ * that record (another record, a trail file on one line, keys JSON.parse
+ * reorders or repeats): then the caller writes JSON.stringify's text, as before.
+ */
+export function sourceTextFor(candidate: string | null | undefined, record: unknown): string | null {
   if (!candidate) return null;
-  const found = recordTextOfLine(candidate);
-  if (found === null) return null;
-  const expected = stringifyJson(record);
-  if (stringifyJson(found.value) !== expected) return null;
-  return terminalSafeJson(compactJson(Buffer.from(found.text, 'utf8')).toString('utf8'));
+  const text = recordTextOf(candidate)?.trimEnd();
+  if (!text) return null;
+  const stringified = stringifyJson(record);
+  // Most lines are written compactly (by JSON.stringify, or by an export read again): no compaction needed.
+  if (text === stringified || sameValueText(text, stringified)) return terminalSafeJson(text);
+  let compact: string;
+  try {
+    compact = compactJson(Buffer.from(text, 'utf8')).toString('utf8');
+  } catch {
+    // Not JSON (a bad line): its record came from elsewhere.
+    return null;
+  }
+  return sameValueText(compact, stringified) ? terminalSafeJson(compact) : null;
 }

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecordsReader, ExportFailed, exportRows } from '../../src/export/index.js';
 import { placedRuns, type JsonFlavour, type RecordPlacement } from '../../src/export/json.js';
 import { RecordBytesReader, type RecordBytes } from '../../src/export/recordBytes.js';
+import { sameValueText } from '../../src/export/sourceText.js';
 import { clearRecordCache, readRecord } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { recordRef } from '../../src/model/recordBatch.js';
@@ -100,27 +101,47 @@ describe('JSON export from original bytes', () => {
 
   // Files the span scanner does not place were parsed and stringified: numbers in a JSON-lines file (an export
   // read again) or in a lookup-events CloudTrailEvent came out rounded, null, or without their fraction.
-  it('writes numbers as logged from JSON lines and lookup-events lines too; a line that is not the record falls back', async () => {
+  it('writes numbers as logged from JSON lines and lookup-events elements too; a line that is not the record falls back', async () => {
     const trails = join(dir, 'trails');
     const numbers = '{"id":12345678901234567890123,"huge":1e400,"one":1.0}';
     const withNumbers = (i: number): string => JSON.stringify(record(i)).replace('"requestParameters":{', `"requestParameters":{"n":${numbers},`);
     await writeTrail(trails, 'plain.json', [record(1)]);
-    await writeFile(join(trails, 'lines.jsonl'), `${withNumbers(2)}\r\n\n${withNumbers(3)}\n`);
+    // The second line as Python's json.dumps writes it: a space after each , and :, and \/ escaped.
+    const spaced = withNumbers(3).replace(/([,:])(?=["{\[\d])/g, '$1 ').replace('aws-cli/2.15.0', 'aws-cli\\/2.15.0');
+    await writeFile(join(trails, 'lines.jsonl'), `${withNumbers(2)}\r\n\n${spaced}\n`);
     const lookup = [4, 5].map((i) => JSON.stringify({ EventId: record(i)['eventID'], EventName: 'CreateRole', CloudTrailEvent: withNumbers(i) }));
     await writeFile(join(trails, 'lookup.jsonl'), `${lookup.join('\n')}\n`);
     // A whole trail file on one line among lines: its records are numbered one by one, so its lines are no candidates.
     await writeFile(join(trails, 'mixed.jsonl'), `${JSON.stringify({ Records: [record(6), record(7)] })}\n${withNumbers(8)}\n`);
+    // What `aws cloudtrail lookup-events` writes (pretty-printed), and a bare array of its elements (which the span scanner reads).
+    const element = (i: number): unknown => ({ EventId: record(i)['eventID'], EventName: 'CreateRole', CloudTrailEvent: withNumbers(i) });
+    await writeFile(join(trails, 'events.json'), JSON.stringify({ Events: [element(9), element(10)] }, null, 4));
+    await writeFile(join(trails, 'elements.json'), JSON.stringify([element(11)]));
     const rows = await loadRows(trails);
-    expect(rows.length).toBe(8);
+    expect(rows.length).toBe(11);
     const expected = await originals(rows);
     const result = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
     const lines = (await readFile(result.path, 'utf8')).trimEnd().split('\n');
     // The same values (1e400 is Infinity read back, null where JSON.stringify wrote it).
     expect(lines.map((line) => JSON.stringify(JSON.parse(line)))).toEqual(expected.map((r) => JSON.stringify(r)));
-    const exact = lines.filter((line) => line.includes(`"n":${numbers}`)).map((line) => (JSON.parse(line) as { eventID: string }).eventID.slice(-1));
-    expect(exact.sort()).toEqual(['2', '3', '4', '5']);
+    const exact = lines.filter((line) => line.includes(`"n":${numbers}`)).map((line) => Number((JSON.parse(line) as { eventID: string }).eventID.split('-').pop()));
+    expect(exact.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 9, 10, 11]);
+    expect(lines.find((line) => line.includes(String(record(3)['eventID'])))).toContain('"userAgent":"aws-cli/2.15.0"');
     // mixed.jsonl: written as before, JSON.stringify's text of the record (numbers as JavaScript spells them).
     expect(lines.find((line) => line.includes(String(record(8)['eventID'])))).toBe(terminalSafeJson(JSON.stringify(expected[rows.findIndex((row) => row.id === record(8)['eventID'])])));
+  });
+
+  it('sameValueText: the same value whatever the numbers\' spelling, and nothing else', () => {
+    const same = (text: string, value: unknown): boolean => sameValueText(text, JSON.stringify(value));
+    expect(same('{"a":1.0,"b":-0,"c":1E3,"d":[1e400,12345678901234567890123]}', { a: 1, b: 0, c: 1000, d: [Infinity, 12345678901234567890123] })).toBe(true);
+    expect(same('{"a":1.5}', { a: 1 })).toBe(false);
+    // A number inside a string is text.
+    expect(same('{"a":"1.0"}', { a: '1' })).toBe(false);
+    expect(same('{"a":"x\\"1.0"}', { a: 'x"1.0' })).toBe(true);
+    expect(same('{"a":1}', { a: 1, b: 2 })).toBe(false);
+    expect(same('{"a":1,"b":2}', { a: 1 })).toBe(false);
+    expect(same('{"a":null}', { a: 1 })).toBe(false);
+    expect(same('{"a":1e400}', { a: 'x' })).toBe(false);
   });
 
   it('writes one record per line in jsonl, a pretty-printed record included', async () => {
