@@ -193,6 +193,8 @@ function encoderFor(options: ExportOptions): Encoder {
       return { runs: placedRuns(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start) };
     },
     chunkRows: JSON_CHUNK_ROWS,
+    // A pass over a file too big to read whole holds its descriptor open.
+    dispose: () => reader.close(),
   };
 }
 

@@ -8,7 +8,7 @@
  * (terminalSafeJson), as the export has always written it.
  */
 import { statSync } from 'node:fs';
-import { readRecord } from '../ingest/read.js';
+import { readRecord, STREAM_THRESHOLD, StreamedRecords, type RecordWithText } from '../ingest/read.js';
 import { fileIdentity } from '../model/recordBatch.js';
 import { readDecodedBytes, readRecordSpans, SPAN_LINE_BREAK, SPAN_NON_ASCII, SPAN_NOT_COMPACT, SPAN_PLAIN, type RecordSpans } from '../ingest/recordSpans.js';
 import { stringifyJson } from '../model/stringify.js';
@@ -38,6 +38,9 @@ interface Scanned {
   size: number;
   /** The log's own texts of the items spans do not place (export/sourceText.ts sourceTexts), once one is read back; null: none. */
   sources?: (string | null)[] | null;
+  /** Too big to read whole (sourcesOf found no bytes): read in one pass (ingest/read.ts StreamedRecords). */
+  big?: boolean;
+  streamed?: StreamedRecords;
 }
 
 /**
@@ -99,7 +102,11 @@ export class RecordBytesReader {
   private readonly cache = new Map<string, Scanned>();
   private cachedBytes = 0;
 
-  constructor(private readonly readOne: ReadOne = readRecord) {}
+  /** `threshold`: the size above which a file is read as a stream, not whole (tests make it small). */
+  constructor(
+    private readonly readOne: ReadOne = readRecord,
+    private readonly threshold = STREAM_THRESHOLD,
+  ) {}
 
   /**
    * The texts of `refs`, in their order, written into `target` when they fit;
@@ -110,6 +117,7 @@ export class RecordBytesReader {
     for (const group of groupByFile(refs)) {
       const first = refs[group[0]!]!;
       const spans = this.spansOf(first.file, first.identity ?? '');
+      const streamed = spans === null ? await this.readStreamed(first.file, group, refs) : null;
       for (const k of group) {
         const index = refs[k]!.index;
         // Spans of another version of the file than the row was read from may hold another record
@@ -118,9 +126,10 @@ export class RecordBytesReader {
         if (spans && sameVersion && index >= 0 && index < spans.flags.length && spans.flags[index]! & SPAN_PLAIN) {
           pieces[k] = spanText(spans, index);
         } else {
-          const record = await readOrFail(this.readOne, refs[k]!);
+          const got = streamed?.get(k) ?? null;
+          const record = got?.record ?? (await readOrFail(this.readOne, refs[k]!));
           // The log's own text where it is this record (a JSON-lines file, a lookup element): its numbers as written.
-          const exact = sourceTextFor(this.sourcesOf(first.file)?.[index], record);
+          const exact = sourceTextFor(got ? got.text : this.sourcesOf(first.file)?.[index], record);
           pieces[k] = Buffer.from(exact ?? terminalSafeJson(stringifyJson(record)), 'utf8');
         }
       }
@@ -161,7 +170,7 @@ export class RecordBytesReader {
       return cached.spans;
     }
     if (cached) this.drop(file, cached);
-    const spans = readRecordSpans(file);
+    const spans = readRecordSpans(file, this.threshold);
     const entry: Scanned = { stamp, spans, checkedAt: now, size: spans ? spans.bytes.length : 0 };
     this.cache.set(file, entry);
     this.cachedBytes += entry.size;
@@ -177,14 +186,38 @@ export class RecordBytesReader {
     const entry = this.cache.get(file);
     if (!entry) return null;
     if (entry.sources === undefined) {
-      const bytes = entry.spans?.bytes ?? readDecodedBytes(file);
+      const bytes = entry.spans?.bytes ?? readDecodedBytes(file, this.threshold);
       entry.sources = bytes ? sourceTexts(bytes, entry.spans !== null) : null;
+      entry.big = bytes === null;
       // Strings of about the file's decoded size, kept beside its spans (whose bytes are counted already).
       const size = entry.sources && !entry.spans ? bytes!.length : 0;
       entry.size += size;
       this.cachedBytes += size;
     }
     return entry.sources;
+  }
+
+  /**
+   * The records of a file too big to read whole, at the positions `group` of `refs`, in one pass
+   * (readRecord streamed the file from its start for each one); null for other files.
+   */
+  private async readStreamed(file: string, group: readonly number[], refs: readonly RecordRef[]): Promise<Map<number, RecordWithText | null> | null> {
+    if (this.sourcesOf(file) !== null) return null;
+    const entry = this.cache.get(file);
+    if (!entry?.big) return null;
+    entry.streamed ??= new StreamedRecords(file, { streamThreshold: this.threshold });
+    const order = [...group].sort((a, b) => refs[a]!.index - refs[b]!.index);
+    const got = await entry.streamed.read(order.map((k) => refs[k]!));
+    if (got === null) {
+      entry.big = false;
+      return null;
+    }
+    return new Map(order.map((k, i) => [k, got[i]!]));
+  }
+
+  /** Ends the passes over big files still open. */
+  async close(): Promise<void> {
+    for (const entry of this.cache.values()) await entry.streamed?.close();
   }
 
   /** Drops what is kept of `files` (their rows are all read): a later read scans them again. */
@@ -198,5 +231,6 @@ export class RecordBytesReader {
   private drop(file: string, entry: Scanned): void {
     this.cache.delete(file);
     this.cachedBytes -= entry.size;
+    entry.streamed?.close().catch(() => {});
   }
 }

@@ -572,3 +572,88 @@ async function streamedItem(fd: number, gzip: boolean, ref: RecordRef, sameVersi
 export function clearRecordCache(): void {
   cache.clear();
 }
+
+/** A record read back with its item's own text (see StreamedRecords). */
+export interface RecordWithText {
+  record: Loose;
+  /** The record's original JSON text when the item holds it (a plain event, a lookup element's CloudTrailEvent), else null. */
+  text: string | null;
+}
+
+/**
+ * Reads back records of one file read as a stream (above the stream
+ * threshold) in index order, in one pass: readRecord streams such a file
+ * from its start for each record, and a JSON export of the 200,000 events
+ * of one 300 MB file did not end in ten minutes. The pass stays open
+ * between calls, so rows asked in file order read the file once; an index
+ * before the last one read starts it again. Close it when done.
+ */
+export class StreamedRecords {
+  private items: AsyncGenerator<{ text: string }> | null = null;
+  /** The index of the next item `items` yields. */
+  private next = 0;
+  private identity = '';
+
+  constructor(
+    private readonly file: string,
+    private readonly options: RecordReadOptions = {},
+  ) {}
+
+  /**
+   * The records of `refs` (all of this file, indexes ascending), each with
+   * its text; null for one whose item is not the row's record (the file
+   * changed: readRecord finds it by id). Null as a whole when the file is
+   * not read as a stream (readRecord serves it from its cached parse).
+   */
+  async read(refs: readonly RecordRef[]): Promise<(RecordWithText | null)[] | null> {
+    if (refs.length === 0) return [];
+    if (this.items === null || refs[0]!.index < this.next) {
+      await this.close();
+      if (!this.open()) return null;
+    }
+    const out = new Array<RecordWithText | null>(refs.length).fill(null);
+    for (let k = 0; k < refs.length; k++) {
+      const ref = refs[k]!;
+      let text: string | null = null;
+      while (this.items !== null && this.next <= ref.index) {
+        const step = await this.items.next();
+        if (step.done) {
+          this.items = null;
+          break;
+        }
+        if (this.next++ === ref.index) text = step.value.text;
+      }
+      if (text === null) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      const found = pickItem([value], { ...ref, index: 0 }, this.identity === (ref.identity ?? ''));
+      const record = itemRecord(found);
+      if (record === null) continue;
+      const kind = itemKind(found);
+      const inner = (found as Loose).CloudTrailEvent;
+      out[k] = { record, text: kind === 'event' ? text : kind === 'lookup' && typeof inner === 'string' ? inner : null };
+    }
+    return out;
+  }
+
+  /** Ends the pass (its descriptor is closed). */
+  async close(): Promise<void> {
+    const items = this.items;
+    this.items = null;
+    this.next = 0;
+    await items?.return(undefined);
+  }
+
+  private open(): boolean {
+    const opened = openAndParse(this.file, this.options.streamThreshold ?? STREAM_THRESHOLD, this.options.maxDecompressed ?? readLimits().maxDecompressedBytes);
+    if (opened.kind !== 'stream') return false;
+    this.identity = opened.identity;
+    this.items = streamRecordTexts(opened.fd, opened.gzip, { error: '' }, { size: opened.bytes });
+    this.next = 0;
+    return true;
+  }
+}

@@ -169,6 +169,48 @@ describe('JSON export from original bytes', () => {
   });
 });
 
+describe('RecordBytesReader on a file too big to read whole', () => {
+  // readRecord streamed such a file from its start for every record: 200,000 rows of a 300 MB file never ended.
+  it('reads it in one pass for rows in file order, numbers as logged, without reading each record back', async () => {
+    const trails = join(dir, 'trails');
+    const numbers = '{"id":12345678901234567890123,"one":1.0}';
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify(record(i)).replace('"requestParameters":{', `"requestParameters":{"n":${numbers},`));
+    await writeTrail(trails, 'small.json', [record(1000)]);
+    await writeFile(join(trails, 'big.jsonl'), `${lines.join('\n')}\n`);
+    const rows = await loadRows(trails);
+    expect(rows.length).toBe(301);
+    let readBack = 0;
+    const counting = (ref: Parameters<typeof readRecord>[0]): ReturnType<typeof readRecord> => {
+      readBack++;
+      return readRecord(ref);
+    };
+    // 4 KB: the 300-line file is streamed, the one-record file read whole.
+    const reader = new RecordBytesReader(counting, 4096);
+    const refs = rows.map((row) => recordRef(row));
+    const texts: string[] = [];
+    // In chunks, as the export asks: each read resumes the pass where the last one stopped.
+    for (let start = 0; start < refs.length; start += 64) {
+      const { bytes } = await reader.read(refs.slice(start, start + 64), 'jsonl');
+      texts.push(...Buffer.from(bytes).toString('utf8').trimEnd().split('\n'));
+    }
+    await reader.close();
+    expect(readBack).toBe(0);
+    expect(texts.map((text) => JSON.stringify(JSON.parse(text)))).toEqual((await originals(rows)).map((r) => JSON.stringify(r)));
+    expect(texts.filter((text) => text.includes(`"n":${numbers}`))).toHaveLength(300);
+    // Out of file order (each read starts the pass again) it still gives each row its record.
+    const shuffled = [...refs.keys()].sort((a, b) => ((a * 7919) % 301) - ((b * 7919) % 301));
+    const again = new RecordBytesReader(counting, 4096);
+    for (let start = 0; start < shuffled.length; start += 50) {
+      const part = shuffled.slice(start, start + 50);
+      const { bytes } = await again.read(part.map((k) => refs[k]!), 'jsonl');
+      const got = Buffer.from(bytes).toString('utf8').trimEnd().split('\n');
+      part.forEach((k, i) => expect((JSON.parse(got[i]!) as { eventID: string }).eventID).toBe(rows[k]!.id));
+    }
+    await again.close();
+    expect(readBack).toBe(0);
+  });
+});
+
 describe('RecordBytesReader', () => {
   it('answers in the order asked, with ends that cut the buffer into records', async () => {
     const trails = join(dir, 'trails');
