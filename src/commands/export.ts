@@ -61,7 +61,9 @@ Options:
   --force             replace FILE if it exists (never the --db archive or its
                       .wal)
   --db FILE           export from a DuckDB archive (trailtop archive) with SQL, page by page;
-                      with DIR, import what is new there first
+                      with DIR, import what is new there first; JSON records come as
+                      the archive stored them, numbers as JavaScript writes them
+                      (1.0 as 1, 1e400 as null), where export DIR keeps the log's text
   --rules DIR         also run the Sigma rules under DIR for rule: terms (repeatable;
                       TRAILTOP_RULES adds folders too); the built-in pack always runs
   -h, --help          show this help

@@ -57,6 +57,11 @@ describe('help texts', () => {
     expect(run.stdout).not.toMatch(/[^\n\u0020-\u007e]/);
   });
 
+  // The archive's tt_record is JSON.stringify's text of the parsed record: export --db cannot give the log's number text.
+  it('export --help says export --db writes numbers as JavaScript does, export DIR as logged', () => {
+    expect(EXPORT_USAGE.replace(/\s+/g, ' ')).toContain('numbers as JavaScript writes them (1.0 as 1, 1e400 as null), where export DIR keeps the log\'s text');
+  });
+
   it('export --help names the escape it writes as text', () => {
     expect(EXPORT_USAGE).toContain('visible escapes (\\x1b)');
   });
