@@ -1,6 +1,7 @@
 /**
  * The log's own text of a record the span scanner does not place (a JSON
- * lines file of several records, a lookup-events element), so the export can
+ * lines file of several records, a lookup-events element, an EventBridge
+ * envelope's detail), so the export can
  * write its numbers as logged rather than as JSON.parse left them. The text
  * is only a candidate: it is used when it parses to the very record the
  * reader gave (sourceTextFor), so a line numbered otherwise than the reader
@@ -81,10 +82,60 @@ function isJson(text: string): boolean {
 
 const CLOUDTRAIL_EVENT_KEY = '"CloudTrailEvent"';
 
-/** The record text a candidate stands for: a lookup element's CloudTrailEvent, else the candidate itself. */
+const DETAIL_KEY = '"detail"';
+
+/** The end of the JSON value starting at `i` (valid JSON assumed; the caller checks what it cuts out). */
+function valueEnd(text: string, i: number): number {
+  let depth = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      if (depth === 0) return i + 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (--depth <= 0) return i + 1;
+    } else if (depth === 0 && (c === 0x2c || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) {
+      return i;
+    }
+  }
+  return i;
+}
+
+/**
+ * The text of an EventBridge envelope's top-level "detail" object (its
+ * record: what EventBridge, and Firehose after it, writes as JSON lines),
+ * or null. The last such key counts, as in JSON.parse.
+ */
+function detailText(line: string): string | null {
+  let found: string | null = null;
+  let i = line.indexOf('{');
+  if (i < 0) return null;
+  for (i++; i < line.length; ) {
+    const c = line.charCodeAt(i);
+    if (c !== 0x22) {
+      i++;
+      continue;
+    }
+    // A key at the top level: its value follows the colon.
+    const keyEnd = valueEnd(line, i);
+    const key = line.slice(i, keyEnd);
+    let at = keyEnd;
+    while (at < line.length && line.charCodeAt(at) !== 0x3a) at++;
+    at++;
+    while (at < line.length && /\s/.test(line[at]!)) at++;
+    const end = valueEnd(line, at);
+    if (key === DETAIL_KEY && line.charCodeAt(at) === 0x7b) found = line.slice(at, end);
+    i = end;
+  }
+  return found;
+}
+
+/** The record text a candidate stands for: a lookup element's CloudTrailEvent, an envelope's detail, else the candidate itself. */
 function recordTextOf(candidate: string): string | null {
   // Only a line that may be a lookup element is parsed: the comparison below checks the rest without a parse.
-  if (!candidate.includes(CLOUDTRAIL_EVENT_KEY)) return candidate;
+  if (!candidate.includes(CLOUDTRAIL_EVENT_KEY)) return candidate.includes(DETAIL_KEY) ? (detailText(candidate) ?? candidate) : candidate;
   let value: unknown;
   try {
     value = JSON.parse(candidate);

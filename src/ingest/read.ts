@@ -576,7 +576,7 @@ export function clearRecordCache(): void {
 /** A record read back with its item's own text (see StreamedRecords). */
 export interface RecordWithText {
   record: Loose;
-  /** The record's original JSON text when the item holds it (a plain event, a lookup element's CloudTrailEvent), else null. */
+  /** The item's original JSON text: the record itself, or around it (a lookup element, an EventBridge envelope). */
   text: string | null;
 }
 
@@ -633,9 +633,7 @@ export class StreamedRecords {
       const found = pickItem([value], { ...ref, index: 0 }, this.identity === (ref.identity ?? ''));
       const record = itemRecord(found);
       if (record === null) continue;
-      const kind = itemKind(found);
-      const inner = (found as Loose).CloudTrailEvent;
-      out[k] = { record, text: kind === 'event' ? text : kind === 'lookup' && typeof inner === 'string' ? inner : null };
+      out[k] = { record, text };
     }
     return out;
   }

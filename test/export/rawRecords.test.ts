@@ -101,7 +101,7 @@ describe('JSON export from original bytes', () => {
 
   // Files the span scanner does not place were parsed and stringified: numbers in a JSON-lines file (an export
   // read again) or in a lookup-events CloudTrailEvent came out rounded, null, or without their fraction.
-  it('writes numbers as logged from JSON lines and lookup-events elements too; a line that is not the record falls back', async () => {
+  it('writes numbers as logged from JSON lines, lookup-events elements and EventBridge lines too; a line that is not the record falls back', async () => {
     const trails = join(dir, 'trails');
     const numbers = '{"id":12345678901234567890123,"huge":1e400,"one":1.0}';
     const withNumbers = (i: number): string => JSON.stringify(record(i)).replace('"requestParameters":{', `"requestParameters":{"n":${numbers},`);
@@ -117,15 +117,18 @@ describe('JSON export from original bytes', () => {
     const element = (i: number): unknown => ({ EventId: record(i)['eventID'], EventName: 'CreateRole', CloudTrailEvent: withNumbers(i) });
     await writeFile(join(trails, 'events.json'), JSON.stringify({ Events: [element(9), element(10)] }, null, 4));
     await writeFile(join(trails, 'elements.json'), JSON.stringify([element(11)]));
+    // EventBridge envelopes as Firehose writes them to S3, one a line: the record is the "detail" object.
+    const envelope = (i: number): string => `{"version":"0","id":"e-${i}","detail-type":"AWS API Call via CloudTrail","source":"aws.iam","detail": ${withNumbers(i)} ,"resources":[]}`;
+    await writeFile(join(trails, 'firehose.jsonl'), `${envelope(12)}\n${envelope(13)}\n`);
     const rows = await loadRows(trails);
-    expect(rows.length).toBe(11);
+    expect(rows.length).toBe(13);
     const expected = await originals(rows);
     const result = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
     const lines = (await readFile(result.path, 'utf8')).trimEnd().split('\n');
     // The same values (1e400 is Infinity read back, null where JSON.stringify wrote it).
     expect(lines.map((line) => JSON.stringify(JSON.parse(line)))).toEqual(expected.map((r) => JSON.stringify(r)));
     const exact = lines.filter((line) => line.includes(`"n":${numbers}`)).map((line) => Number((JSON.parse(line) as { eventID: string }).eventID.split('-').pop()));
-    expect(exact.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 9, 10, 11]);
+    expect(exact.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 9, 10, 11, 12, 13]);
     expect(lines.find((line) => line.includes(String(record(3)['eventID'])))).toContain('"userAgent":"aws-cli/2.15.0"');
     // mixed.jsonl: written as before, JSON.stringify's text of the record (numbers as JavaScript spells them).
     expect(lines.find((line) => line.includes(String(record(8)['eventID'])))).toBe(terminalSafeJson(JSON.stringify(expected[rows.findIndex((row) => row.id === record(8)['eventID'])])));
