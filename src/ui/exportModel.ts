@@ -99,7 +99,8 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
       const text = stripControls(applyBackspaces(action.text));
       const caret = Math.min(action.caret ?? text.length, text.length);
       // A typed extension picks its format, as `trailtop export -o FILE` does: x.csv never holds JSON lines.
-      const format = formatFromPath(text) ?? state.format;
+      // Read off the name as it is written (resolveExportPath trims it): `x.json ` held CSV as x.json.
+      const format = formatFromPath(text.trim()) ?? state.format;
       return { ...state, format, path: text, caret, pathEdited: text !== defaultExportName(format, new Date(state.openedAt)), message: '' };
     }
     case 'askOverwrite':

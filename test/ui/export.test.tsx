@@ -149,6 +149,13 @@ describe('dialog state', () => {
     expect(s.format).toBe('csv');
   });
 
+  // The file is written under the trimmed name (resolveExportPath): a pasted `x.json ` wrote CSV into x.json.
+  it('reads the format off the name as it is written, trailing spaces trimmed', () => {
+    const s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'x.json.gz  ' });
+    expect(s.format).toBe('json');
+    expect(resolveExportPath(s.path, '/data')).toBe('/data/x.json.gz');
+  });
+
   it('takes the format a typed extension names, as export -o does (x.csv never holds JSON lines)', () => {
     let s = dialogReducer(initialDialogState(NOW), { type: 'cycleFormat', step: -1 });
     expect(s.format).toBe('jsonl');
