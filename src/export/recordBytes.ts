@@ -36,12 +36,26 @@ interface Scanned {
   spans: RecordSpans | null;
   checkedAt: number;
   size: number;
-  /** The log's own texts of the items spans do not place (export/sourceText.ts sourceTexts), once one is read back; null: none. */
-  sources?: (string | null)[] | null;
-  /** Too big to read whole (sourcesOf found no bytes): read in one pass (ingest/read.ts StreamedRecords). */
-  big?: boolean;
-  streamed?: StreamedRecords;
 }
+
+/** A file's own texts of the items its spans do not place (export/sourceText.ts sourceTexts), for the version `stamp`. */
+interface Sources {
+  stamp: string;
+  texts: (string | null)[] | null;
+  /** Too big to read whole: its records are read in one pass (ingest/read.ts StreamedRecords). */
+  big: boolean;
+}
+
+/**
+ * Files whose source texts are kept, apart from the scans' byte budget: a
+ * JSON-lines file's texts are its size (up to the stream threshold), and
+ * counted with the scans they pushed its own entry out whenever a row of
+ * another file came between two of its rows, so it was decoded again for
+ * each chunk (an export of such a folder took twice as long).
+ */
+const SOURCE_FILES = 2;
+/** Passes over big files kept open at once (each holds a descriptor). */
+const OPEN_STREAMS = 4;
 
 /**
  * Scanned files kept, by decoded size: rows of one file are spread over a few
@@ -101,6 +115,8 @@ export function recordText(piece: Buffer, flag: number): Buffer {
 export class RecordBytesReader {
   private readonly cache = new Map<string, Scanned>();
   private cachedBytes = 0;
+  private readonly sources = new Map<string, Sources>();
+  private readonly streams = new Map<string, StreamedRecords>();
 
   /** `threshold`: the size above which a file is read as a stream, not whole (tests make it small). */
   constructor(
@@ -129,7 +145,7 @@ export class RecordBytesReader {
           const got = streamed?.get(k) ?? null;
           const record = got?.record ?? (await readOrFail(this.readOne, refs[k]!));
           // The log's own text where it is this record (a JSON-lines file, a lookup element): its numbers as written.
-          const exact = sourceTextFor(got ? got.text : this.sourcesOf(first.file)?.[index], record);
+          const exact = sourceTextFor(got ? got.text : this.sourcesOf(first.file)?.texts?.[index], record);
           pieces[k] = Buffer.from(exact ?? terminalSafeJson(stringifyJson(record)), 'utf8');
         }
       }
@@ -181,20 +197,25 @@ export class RecordBytesReader {
     return spans;
   }
 
-  /** The source texts of a file's items (cached with its scan), or null. */
-  private sourcesOf(file: string): (string | null)[] | null {
+  /** The source texts of a file's items, or null (kept for the last SOURCE_FILES files). */
+  private sourcesOf(file: string): Sources | null {
     const entry = this.cache.get(file);
     if (!entry) return null;
-    if (entry.sources === undefined) {
-      const bytes = entry.spans?.bytes ?? readDecodedBytes(file, this.threshold);
-      entry.sources = bytes ? sourceTexts(bytes, entry.spans !== null) : null;
-      entry.big = bytes === null;
-      // Strings of about the file's decoded size, kept beside its spans (whose bytes are counted already).
-      const size = entry.sources && !entry.spans ? bytes!.length : 0;
-      entry.size += size;
-      this.cachedBytes += size;
+    let kept = this.sources.get(file);
+    if (kept && kept.stamp === entry.stamp) {
+      this.sources.delete(file);
+      this.sources.set(file, kept);
+      return kept;
     }
-    return entry.sources;
+    const bytes = entry.spans?.bytes ?? readDecodedBytes(file, this.threshold);
+    kept = { stamp: entry.stamp, texts: bytes ? sourceTexts(bytes, entry.spans !== null) : null, big: bytes === null };
+    this.sources.delete(file);
+    this.sources.set(file, kept);
+    for (const oldest of this.sources.keys()) {
+      if (this.sources.size <= SOURCE_FILES) break;
+      this.sources.delete(oldest);
+    }
+    return kept;
   }
 
   /**
@@ -202,14 +223,22 @@ export class RecordBytesReader {
    * (readRecord streamed the file from its start for each one); null for other files.
    */
   private async readStreamed(file: string, group: readonly number[], refs: readonly RecordRef[]): Promise<Map<number, RecordWithText | null> | null> {
-    if (this.sourcesOf(file) !== null) return null;
-    const entry = this.cache.get(file);
-    if (!entry?.big) return null;
-    entry.streamed ??= new StreamedRecords(file, { streamThreshold: this.threshold });
+    const kept = this.sourcesOf(file);
+    if (!kept?.big) return null;
+    let stream = this.streams.get(file);
+    if (!stream) {
+      stream = new StreamedRecords(file, { streamThreshold: this.threshold });
+      this.streams.set(file, stream);
+      for (const [oldest, open] of this.streams) {
+        if (this.streams.size <= OPEN_STREAMS) break;
+        this.streams.delete(oldest);
+        await open.close();
+      }
+    }
     const order = [...group].sort((a, b) => refs[a]!.index - refs[b]!.index);
-    const got = await entry.streamed.read(order.map((k) => refs[k]!));
+    const got = await stream.read(order.map((k) => refs[k]!));
     if (got === null) {
-      entry.big = false;
+      kept.big = false;
       return null;
     }
     return new Map(order.map((k, i) => [k, got[i]!]));
@@ -217,12 +246,17 @@ export class RecordBytesReader {
 
   /** Ends the passes over big files still open. */
   async close(): Promise<void> {
-    for (const entry of this.cache.values()) await entry.streamed?.close();
+    const open = [...this.streams.values()];
+    this.streams.clear();
+    for (const stream of open) await stream.close();
   }
 
   /** Drops what is kept of `files` (their rows are all read): a later read scans them again. */
   forget(files: Iterable<string>): void {
     for (const file of files) {
+      this.sources.delete(file);
+      this.streams.get(file)?.close().catch(() => {});
+      this.streams.delete(file);
       const entry = this.cache.get(file);
       if (entry) this.drop(file, entry);
     }
@@ -231,6 +265,5 @@ export class RecordBytesReader {
   private drop(file: string, entry: Scanned): void {
     this.cache.delete(file);
     this.cachedBytes -= entry.size;
-    entry.streamed?.close().catch(() => {});
   }
 }
