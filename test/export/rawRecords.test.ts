@@ -11,7 +11,7 @@ import { createRecordsReader, ExportFailed, exportRows } from '../../src/export/
 import { placedRuns, type JsonFlavour, type RecordPlacement } from '../../src/export/json.js';
 import { RecordBytesReader, type RecordBytes } from '../../src/export/recordBytes.js';
 import { sameValueText } from '../../src/export/sourceText.js';
-import { clearRecordCache, readRecord } from '../../src/ingest/read.js';
+import { clearRecordCache, readRecord, StreamedRecords } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { recordRef } from '../../src/model/recordBatch.js';
 import type { EventRow } from '../../src/model/types.js';
@@ -211,6 +211,26 @@ describe('RecordBytesReader on a file too big to read whole', () => {
     }
     await again.close();
     expect(readBack).toBe(0);
+  });
+});
+
+describe('StreamedRecords', () => {
+  // Rows newest first from a file written oldest first come in blocks that go backwards: each started the pass again.
+  it('reads blocks that go backwards without starting the pass again each time', async () => {
+    const trails = join(dir, 'trails');
+    await writeTrail(trails, 'small.json', [record(99_999)]);
+    await writeFile(join(trails, 'big.jsonl'), `${Array.from({ length: 3000 }, (_, i) => JSON.stringify(record(i))).join('\n')}\n`);
+    const rows = (await loadRows(trails)).filter((row) => row.batch.file.endsWith('big.jsonl'));
+    const refs = rows.map((row) => recordRef(row)).sort((a, b) => a.index - b.index);
+    const stream = new StreamedRecords(join(trails, 'big.jsonl'), { streamThreshold: 4096 });
+    const ids: string[] = [];
+    for (let end = refs.length; end > 0; end -= 500) {
+      const got = await stream.read(refs.slice(Math.max(0, end - 500), end));
+      ids.unshift(...got!.map((r) => String(r!.record['eventID'])));
+    }
+    await stream.close();
+    expect(ids).toEqual(refs.map((ref) => ref.id));
+    expect(stream.passes).toBe(1);
   });
 });
 
