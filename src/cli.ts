@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CommandInterrupted, UsageError, VersionRequested } from './commands/usageError.js';
 
-export const USAGE = `trailtop — a terminal dashboard for AWS CloudTrail logs
+export const USAGE = `trailtop - a terminal dashboard for AWS CloudTrail logs
 
 Usage:
   trailtop [DIR] [--no-watch] [--no-history] [--rules DIR]...

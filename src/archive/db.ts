@@ -107,7 +107,7 @@ async function refuseForeign(connection: DuckDBConnection, path: string): Promis
   const tables = await tableNames(connection);
   if (tables.length === 0) return;
   if (typeof (await readSchema(connection, path, tables)) === 'string') return;
-  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, … (${tables.length} tables)` : '');
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, ... (${tables.length} tables)` : '');
   throw new NotAnArchive(`${path} is not a trailtop archive (it holds other tables: ${shown}); nothing was written to it: give --db a new file or an archive`);
 }
 

@@ -52,7 +52,7 @@ function describeTag(node: TagNode): string {
   const m = node.match;
   if (m.kind === 'exists') return 'rule:*';
   if (m.kind === 'glob') return `rule:${m.pattern.segments.join('*')}`;
-  return 'rule:…';
+  return 'rule:...';
 }
 
 /**

@@ -38,7 +38,7 @@ const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
  * to some terminals) and bidi overrides raw, so the name is sanitised as every other string.
  */
 export function openingLine(dir: string): string {
-  return `trailtop: opening ${sanitize(dir)}…`;
+  return `trailtop: opening ${sanitize(dir)}...`;
 }
 
 /** `trailtop [DIR|FILE] [--no-watch] [--help]`: the interactive dashboard. */
@@ -103,7 +103,7 @@ export async function runDashboard(argv: string[]): Promise<number> {
         const { ArchiveFollower } = await import('../archive/follow.js');
         // The upgrade rewrites every row (minutes on a big archive): say so on the opening screen.
         const onUpgrade = (from: number, to: number): void => {
-          process.stdout.write(`\r\ntrailtop: ${sanitize(upgradeNotice(dir, from, to))}…`);
+          process.stdout.write(`\r\ntrailtop: ${sanitize(upgradeNotice(dir, from, to))}...`);
         };
         archive = new ArchiveSession(await openArchive(dir, { onUpgrade }), sessionOptions);
         follower = await ArchiveFollower.start(archive.archive, followed, { watch: !values['no-watch'] });

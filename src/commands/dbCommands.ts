@@ -12,6 +12,7 @@ import type { Sink } from '../export/atomic.js';
 import { ExportCancelled } from '../export/errors.js';
 import type { ExportFormat } from '../export/index.js';
 import { wroteLine, type ProgressListener } from '../export/progress.js';
+import { gzippedSize } from '../export/gzip.js';
 import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
 import type { QueryNode } from '../query/ast.js';
@@ -222,7 +223,7 @@ export async function exportDb(options: ExportDbOptions): Promise<number> {
     options.progress?.clear();
     await sink.commit();
     if (written !== total) process.stderr.write(`trailtop: the archive changed during the export (${counted(total, 'event')} counted, ${written.toLocaleString('en-US')} written)\n`);
-    process.stderr.write(wroteLine(written, bytes, options.output === '-' ? 'stdout' : sanitize(sink.path)));
+    process.stderr.write(wroteLine(written, bytes, options.output === '-' ? 'stdout' : sanitize(sink.path), options.output === '-' ? undefined : gzippedSize(sink.path)));
     return 0;
   } catch (error) {
     options.progress?.clear();

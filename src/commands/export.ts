@@ -11,6 +11,7 @@ import {
   exportRows,
   wroteLine,
   formatFromPath,
+  gzippedSize,
   formatProgressLine,
   namesAFolder,
   NAMES_A_FOLDER,
@@ -49,7 +50,8 @@ trailtop, jq and CloudTrail tools) or JSON lines.
 Options:
   -o, --output FILE   the file to write, or - for stdout
   --format F          csv, json or jsonl; without it, taken from FILE's extension
-                      (.csv, .json, .jsonl or .ndjson); required with -o -
+                      (.csv, .json, .jsonl or .ndjson, each maybe followed by .gz);
+                      required with -o -
   --filter Q          only events matching the query Q (the dashboard's query language)
   --since T           only events at or after T (30m, 2h, 7d or an ISO time)
   --until T           only events at or before T (a date or minute: through its end)
@@ -59,7 +61,9 @@ Options:
   --force             replace FILE if it exists (never the --db archive or its
                       .wal)
   --db FILE           export from a DuckDB archive (trailtop archive) with SQL, page by page;
-                      with DIR, import what is new there first
+                      with DIR, import what is new there first; JSON records come as
+                      the archive stored them, numbers as JavaScript writes them
+                      (1.0 as 1, 1e400 as null), where export DIR keeps the log's text
   --rules DIR         also run the Sigma rules under DIR for rule: terms (repeatable;
                       TRAILTOP_RULES adds folders too); the built-in pack always runs
   -h, --help          show this help
@@ -67,6 +71,7 @@ Options:
 CSV values come from the logs: a value that a spreadsheet would run as a formula
 (starting with = + - @, tab, CR, LF or NUL) gets a leading ' and control characters
 (but tab) and bidi controls become visible escapes (\\x1b), unless --raw is given.
+A FILE whose name ends in .gz is written gzipped.
 FILE appears only when complete: Ctrl-C, a full disk or an unreadable source file
 leave neither FILE nor a temporary file behind. A progress bar is drawn on stderr
 when stderr is a terminal; the last line on stderr says what was written.
@@ -305,7 +310,7 @@ export async function runExport(argv: string[]): Promise<number> {
     });
     bar.clear();
     // Always, bar or not: a script's log (cron, CI) keeps what was written, as export --db and archive do.
-    process.stderr.write(wroteLine(result.written, result.bytes, toStdout ? 'stdout' : sanitize(result.path)));
+    process.stderr.write(wroteLine(result.written, result.bytes, toStdout ? 'stdout' : sanitize(result.path), toStdout ? undefined : gzippedSize(result.path)));
     return 0;
   } catch (error) {
     bar.clear();

@@ -22,7 +22,7 @@ function tagText(node: TagNode): string {
   const m = node.match;
   if (m.kind === 'exists') return 'rule:*';
   if (m.kind === 'glob') return `rule:${m.pattern.segments.join('*')}`;
-  return 'rule:…';
+  return 'rule:...';
 }
 
 /** Why the first rule: term of `source` names none of `rules` (by id or title), or null when each names one (or the text does not parse). */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
+import { chmod, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ownTempFilePid } from '../ingest/ownTempFiles.js';
 import { ExportFailed, TargetExists, toExportError } from './errors.js';
+import { gzipSink, gzipsByName } from './gzip.js';
 
 /** Where exported text goes: a file committed atomically, or a stream such as stdout. */
 export interface Sink {
@@ -27,9 +28,25 @@ export interface WritableFile {
   close(): Promise<void>;
 }
 
-export type OpenFile = (path: string) => Promise<WritableFile>;
+/** `mode`: the permission bits to create the file with (masked by the umask), or the default. */
+export type OpenFile = (path: string, mode?: number) => Promise<WritableFile>;
 
-const openExclusive: OpenFile = (path) => open(path, 'wx');
+const openExclusive: OpenFile = (path, mode) => open(path, 'wx', mode ?? 0o666);
+
+/**
+ * The permission bits of the regular file `--force` replaces, or null (none there): the new file gets them, as
+ * cp does. A rename put a 0644 file in place of a 0600 one (other users could read the evidence) or a 0444 one.
+ */
+async function replacedMode(target: string, overwrite: boolean): Promise<number | null> {
+  if (!overwrite) return null;
+  try {
+    const stats = await lstat(target);
+    // Permission bits only: a setuid bit has no business on an export.
+    return stats.isFile() ? stats.mode & 0o777 : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Temp files not yet renamed or removed. A process that must exit at once
@@ -174,16 +191,22 @@ export interface AtomicFileOptions {
   openFile?: OpenFile;
 }
 
-/** A sink that writes to a temp file beside `target` and renames it into place on commit. */
+/**
+ * A sink that writes to a temp file beside `target` and renames it into place on commit;
+ * gzipped when the target's name ends in .gz (export/gzip.ts), for every file an export writes.
+ */
 export async function openAtomicFile(target: string, options: AtomicFileOptions): Promise<Sink> {
   const path = resolve(target);
   await checkTarget(path, options.overwrite);
   await removeStaleTempFiles(dirname(path));
   const temp = tempPathFor(path);
+  const mode = await replacedMode(path, options.overwrite);
   let handle: WritableFile;
   try {
     liveTempFiles.add(temp);
-    handle = await (options.openFile ?? openExclusive)(temp);
+    // Created with the replaced file's bits, so never readable wider than it while the events are written
+    // (the umask may narrow them: they are set exactly on commit; the handle stays writable whatever they are).
+    handle = await (options.openFile ?? openExclusive)(temp, mode ?? undefined);
   } catch (error) {
     liveTempFiles.delete(temp);
     if (errnoCode(error) === 'ENOENT') throw new ExportFailed('write', `folder ${dirname(path)} does not exist`);
@@ -196,7 +219,7 @@ export async function openAtomicFile(target: string, options: AtomicFileOptions)
     await handle.close();
   };
 
-  return {
+  const sink: Sink = {
     path,
     async write(data) {
       const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -216,6 +239,7 @@ export async function openAtomicFile(target: string, options: AtomicFileOptions)
         // fsync before rename: after a crash the target is either complete or absent.
         await handle.sync();
         await close();
+        if (mode !== null) await chmod(temp, mode);
         await publish(temp, path, options.overwrite);
       } catch (error) {
         throw toExportError(error, path);
@@ -236,6 +260,7 @@ export async function openAtomicFile(target: string, options: AtomicFileOptions)
       liveTempFiles.delete(temp);
     },
   };
+  return gzipsByName(path) ? gzipSink(sink) : sink;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { EventRow, RecordRef } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
 import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
+import { withoutGz } from './gzip.js';
 import { jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts, placedRuns, type PlacedRun } from './json.js';
 import { OutputWriter } from './output.js';
 import { RecordBytesReader } from './recordBytes.js';
@@ -16,6 +17,7 @@ export { isDangerous, neutralise, GUARD_PREFIX } from './guard.js';
 export { formatProgressLine, formatBytes, wroteLine, type ExportProgress } from './progress.js';
 export { checkTarget, namesAFolder, NAMES_A_FOLDER, removeLiveTempFilesSync } from './atomic.js';
 export { writesIntoLogPath } from './logFolder.js';
+export { gzippedSize, gzipsByName } from './gzip.js';
 export { createRecordsReader, type RecordsReader, type RawRecord } from './records.js';
 
 export type ExportFormat = 'csv' | 'json' | 'jsonl';
@@ -191,6 +193,8 @@ function encoderFor(options: ExportOptions): Encoder {
       return { runs: placedRuns(flavour, { parts: [await reader.read(refs, flavour)], part: new Uint8Array(slot.length), slot }, start) };
     },
     chunkRows: JSON_CHUNK_ROWS,
+    // A pass over a file too big to read whole holds its descriptor open.
+    dispose: () => reader.close(),
   };
 }
 
@@ -275,9 +279,9 @@ export function defaultExportName(format: ExportFormat, now = new Date()): strin
   return `trailtop-${stamp}.${format}`;
 }
 
-/** The format a file name implies (.csv, .json, .jsonl/.ndjson), or null. */
+/** The format a file name implies (.csv, .json, .jsonl/.ndjson, each maybe followed by .gz), or null. */
 export function formatFromPath(path: string): ExportFormat | null {
-  const lower = path.toLowerCase();
+  const lower = withoutGz(path).toLowerCase();
   if (lower.endsWith('.csv')) return 'csv';
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
   if (lower.endsWith('.json')) return 'json';

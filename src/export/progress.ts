@@ -60,9 +60,13 @@ export class ProgressReporter {
   }
 }
 
-/** The line an export ends with on stderr, the same for a folder and an archive: `wrote 3,966 events (5.7 MiB) to out.json`. */
-export function wroteLine(written: number, bytes: number, where: string): string {
-  return `trailtop: wrote ${counted(written, 'event')} (${formatBytes(bytes)}) to ${where}\n`;
+/**
+ * The line an export ends with on stderr, the same for a folder and an archive: `wrote 3,966 events (5.7 MiB) to out.json`.
+ * `stored`: the size of a gzipped file (export/gzip.ts), said beside the text's, which alone read as the file's size.
+ */
+export function wroteLine(written: number, bytes: number, where: string, stored?: number): string {
+  const size = stored === undefined ? formatBytes(bytes) : `${formatBytes(bytes)}, ${formatBytes(stored)} gzipped`;
+  return `trailtop: wrote ${counted(written, 'event')} (${size}) to ${where}\n`;
 }
 
 function formatSeconds(seconds: number | null): string {

@@ -572,3 +572,113 @@ async function streamedItem(fd: number, gzip: boolean, ref: RecordRef, sameVersi
 export function clearRecordCache(): void {
   cache.clear();
 }
+
+/**
+ * Items whose texts a StreamedRecords keeps behind its pass: eight export chunks' worth (about 45 MB of
+ * CloudTrail text), so blocks going backwards start a pass once in eight.
+ */
+const RECENT_ITEMS = 32768;
+
+/** A record read back with its item's own text (see StreamedRecords). */
+export interface RecordWithText {
+  record: Loose;
+  /** The item's original JSON text: the record itself, or around it (a lookup element, an EventBridge envelope). */
+  text: string | null;
+}
+
+/**
+ * Reads back records of one file read as a stream (above the stream
+ * threshold) in index order, in one pass: readRecord streams such a file
+ * from its start for each record, and a JSON export of the 200,000 events
+ * of one 300 MB file did not end in ten minutes. The pass stays open
+ * between calls, so rows asked in file order read the file once; an index
+ * before the last one read starts it again. Close it when done.
+ */
+export class StreamedRecords {
+  private items: AsyncGenerator<{ text: string }> | null = null;
+  /** The index of the next item `items` yields. */
+  private next = 0;
+  private identity = '';
+  /**
+   * The texts of the last RECENT_ITEMS items passed, by index: rows asked
+   * newest first from a file written oldest first come in blocks that go
+   * backwards, and each block started the pass again (--order oldest over a
+   * 300 MB file took four times as long as newest first).
+   */
+  private readonly recent = new Map<number, string>();
+  /** A pass was started and not closed (it may have reached the end). */
+  private opened = false;
+  /** Passes started (tests). */
+  passes = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: RecordReadOptions = {},
+  ) {}
+
+  /**
+   * The records of `refs` (all of this file, indexes ascending), each with
+   * its text; null for one whose item is not the row's record (the file
+   * changed: readRecord finds it by id). Null as a whole when the file is
+   * not read as a stream (readRecord serves it from its cached parse).
+   */
+  async read(refs: readonly RecordRef[]): Promise<(RecordWithText | null)[] | null> {
+    if (refs.length === 0) return [];
+    // A row the pass has left behind (and not kept), or past its end, needs a new pass.
+    const behind = (ref: RecordRef): boolean => !this.recent.has(ref.index) && (ref.index < this.next || this.items === null);
+    if (!this.opened || refs.some(behind)) {
+      await this.close();
+      if (!this.open()) return null;
+    }
+    const out = new Array<RecordWithText | null>(refs.length).fill(null);
+    for (let k = 0; k < refs.length; k++) {
+      const ref = refs[k]!;
+      let text = this.recent.get(ref.index) ?? null;
+      while (text === null && this.items !== null && this.next <= ref.index) {
+        const step = await this.items.next();
+        if (step.done) {
+          this.items = null;
+          break;
+        }
+        const at = this.next++;
+        this.recent.set(at, step.value.text);
+        // Passed in index order, so the first key is the oldest.
+        if (this.recent.size > RECENT_ITEMS) this.recent.delete(this.recent.keys().next().value!);
+        if (at === ref.index) text = step.value.text;
+      }
+      if (text === null) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      const found = pickItem([value], { ...ref, index: 0 }, this.identity === (ref.identity ?? ''));
+      const record = itemRecord(found);
+      if (record === null) continue;
+      out[k] = { record, text };
+    }
+    return out;
+  }
+
+  /** Ends the pass (its descriptor is closed). */
+  async close(): Promise<void> {
+    const items = this.items;
+    this.items = null;
+    this.next = 0;
+    this.opened = false;
+    this.recent.clear();
+    await items?.return(undefined);
+  }
+
+  private open(): boolean {
+    const opened = openAndParse(this.file, this.options.streamThreshold ?? STREAM_THRESHOLD, this.options.maxDecompressed ?? readLimits().maxDecompressedBytes);
+    if (opened.kind !== 'stream') return false;
+    this.identity = opened.identity;
+    this.items = streamRecordTexts(opened.fd, opened.gzip, { error: '' }, { size: opened.bytes });
+    this.next = 0;
+    this.opened = true;
+    this.passes++;
+    return true;
+  }
+}

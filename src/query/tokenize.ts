@@ -168,7 +168,7 @@ export function tokenize(source: string): TokenizeResult {
     const valueStart = i;
     const group = opened.at(-1)?.field ?? null;
     if (field !== null && source[i] === '(') {
-      if (group !== null) return fieldInGroup(`${field}:( … )`, group, fieldStart);
+      if (group !== null) return fieldInGroup(`${field}:( ... )`, group, fieldStart);
       opened.push({ paren: i, field });
       tokens.push({ kind: 'open', start, paren: i, negated, field });
       i++;
@@ -195,7 +195,7 @@ export function tokenize(source: string): TokenizeResult {
 }
 
 /**
- * Past the `field:( … )` group opened at `tokens[k]` when it holds only values of its field, side by
+ * Past the `field:( ... )` group opened at `tokens[k]` when it holds only values of its field, side by
  * side or joined by OR (`user:(alice OR bob)`): written out, those are the field repeated side by
  * side, so they join the field's other values there (parse.ts, and a pivot's `+`). Null for any
  * other token or group: a negated one, or one with AND, NOT, `-` or a group inside, keeps its own
@@ -219,7 +219,7 @@ export function termsOf(tokens: readonly Token[]): RawTerm[] {
 
 /** A field term typed inside another field's group: the group gives its words to its own field only. */
 function fieldInGroup(typed: string, group: string, position: number): TokenizeResult {
-  return fail(`a field group holds values only: ${typed} is inside ${group}:( … )`, position, `write ${typed} outside ${group}:( … ); quote a value that holds a colon`);
+  return fail(`a field group holds values only: ${typed} is inside ${group}:( ... )`, position, `write ${typed} outside ${group}:( ... ); quote a value that holds a colon`);
 }
 
 function fail(message: string, position: number, hint: string): TokenizeResult {

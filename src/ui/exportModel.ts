@@ -17,6 +17,7 @@ import {
   exportRows,
   formatBytes,
   formatFromPath,
+  gzippedSize,
   removeLiveTempFilesSync,
   type ExportFormat,
   type ExportProgress,
@@ -98,7 +99,8 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
       const text = stripControls(applyBackspaces(action.text));
       const caret = Math.min(action.caret ?? text.length, text.length);
       // A typed extension picks its format, as `trailtop export -o FILE` does: x.csv never holds JSON lines.
-      const format = formatFromPath(text) ?? state.format;
+      // Read off the name as it is written (resolveExportPath trims it): `x.json ` held CSV as x.json.
+      const format = formatFromPath(text.trim()) ?? state.format;
       return { ...state, format, path: text, caret, pathEdited: text !== defaultExportName(format, new Date(state.openedAt)), message: '' };
     }
     case 'askOverwrite':
@@ -309,7 +311,9 @@ export class ExportSession {
         },
       });
       this.set({ status: 'done', path: result.path, format: options.format, written: result.written, bytes: result.bytes, seen: this.dialogOpen });
-      const bytes = formatBytes(result.bytes);
+      // A gzipped file's own size beside the text's, as the CLI's last line says it.
+      const stored = result.path === '-' ? undefined : gzippedSize(result.path);
+      const bytes = stored === undefined ? formatBytes(result.bytes) : `${formatBytes(result.bytes)}, ${formatBytes(stored)} gzipped`;
       options.setStatus({
         before: `Saved ${eventCount(result.written)} (${bytes}) to `,
         path: sanitize(result.path),
@@ -393,6 +397,7 @@ export function applyBackspaces(text: string): string {
 
 /** A typed name keeps its stem; an extension of another export format follows the chosen format. */
 export function withFormatExtension(path: string, format: ExportFormat): string {
-  const match = /\.(csv|json|jsonl|ndjson)$/i.exec(path);
-  return match ? `${path.slice(0, match.index)}.${format}` : path;
+  // A .gz after it stays: the file is still written gzipped (export/gzip.ts).
+  const match = /\.(csv|json|jsonl|ndjson)(\.gz)?$/i.exec(path);
+  return match ? `${path.slice(0, match.index)}.${format}${match[2] ?? ''}` : path;
 }

@@ -40,6 +40,28 @@ describe('help texts', () => {
     expect(controls).toEqual([]);
   });
 
+  // Under LANG=C (or TERM=linux) the terminal showed trailtop's em dash as garbage (`trailtop \xe2\x80\x94 a terminal ...`):
+  // help is read in any locale, so it is plain ASCII, as the dashboard's symbols are there (term/glyphs.ts).
+  it.each(Object.keys(TEXTS))('%s is plain ASCII, readable in the C locale', (name) => {
+    expect([...TEXTS[name]!.matchAll(/[^\n\u0020-\u007e]/g)].map((m) => m[0])).toEqual([]);
+  });
+
+  it('trailtop --help under LANG=C LC_ALL=C prints only ASCII', () => {
+    const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../bin/trailtop.js'), '--help'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, LANG: 'C', LC_ALL: 'C' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('trailtop - a terminal dashboard');
+    expect(run.stdout).not.toMatch(/[^\n\u0020-\u007e]/);
+  });
+
+  // The archive's tt_record is JSON.stringify's text of the parsed record: export --db cannot give the log's number text.
+  it('export --help says export --db writes numbers as JavaScript does, export DIR as logged', () => {
+    expect(EXPORT_USAGE.replace(/\s+/g, ' ')).toContain('numbers as JavaScript writes them (1.0 as 1, 1e400 as null), where export DIR keeps the log\'s text');
+  });
+
   it('export --help names the escape it writes as text', () => {
     expect(EXPORT_USAGE).toContain('visible escapes (\\x1b)');
   });

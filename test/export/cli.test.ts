@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/export/progress.js';
@@ -120,6 +121,48 @@ describe('trailtop export (child process)', () => {
     expect(parsed.Records[4]).toEqual(record(1));
   });
 
+  // Plain text was written under the .gz name: `zcat events.json.gz` failed.
+  it('writes gzip for a name ending in .gz, from a folder and from --db alike, the format read before .gz', async () => {
+    const out = await freshDir('gzip');
+    for (const name of ['events.json.gz', 'events.csv.gz']) {
+      const plainName = name.replace(/\.gz$/, '');
+      const plain = await run(['export', small, '-o', join(out, plainName)]);
+      expect(plain.code, plain.stderr).toBe(0);
+      const zipped = await run(['export', small, '-o', join(out, name)]);
+      expect(zipped.code, zipped.stderr).toBe(0);
+      // The text's size, which alone read as the file's, and the file's.
+      const sizes = `${formatBytes((await stat(join(out, plainName))).size)}, ${formatBytes((await stat(join(out, name))).size)} gzipped`;
+      expect(zipped.stderr).toBe(`trailtop: wrote 5 events (${sizes}) to ${join(out, name)}\n`);
+      expect(gunzipSync(await readFile(join(out, name))).equals(await readFile(join(out, plainName)))).toBe(true);
+      const fromDb = await run(['export', '--db', join(out, 'a.duckdb'), small, '-o', join(out, `db-${name}`)]);
+      expect(fromDb.code, fromDb.stderr).toBe(0);
+      expect(fromDb.stderr).toContain(`, ${formatBytes((await stat(join(out, `db-${name}`))).size)} gzipped) to `);
+      expect(gunzipSync(await readFile(join(out, `db-${name}`))).equals(await readFile(join(out, plainName)))).toBe(true);
+    }
+    const contradicted = await run(['export', small, '-o', join(out, 'x.json.gz'), '--format', 'csv']);
+    expect(contradicted.code).toBe(2);
+    expect(contradicted.stderr).toMatch(/--format csv contradicts the extension/);
+    const named = await run(['export', small, '-o', join(out, 'x.gz'), '--format', 'jsonl']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(gunzipSync(await readFile(join(out, 'x.gz'))).toString('utf8').trimEnd().split('\n')).toHaveLength(5);
+  });
+
+  // The JSON export parsed records again: a 23-digit integer came out rounded, 1e400 as null, 1.0 as 1.
+  it('writes numbers exactly as logged: on worker threads (20,000 events and more), and with --filter', async () => {
+    const trails = join(base, 'numbers');
+    await writeTrails(trails, 20, 1000);
+    const numbers = '{"id":12345678901234567890123,"huge":1e400,"one":1.0}';
+    const odd = JSON.stringify(record(99_999, { eventName: 'OddNumbers' }), null, 2).replace('"requestParameters": {', `"requestParameters": {\n    "n": ${numbers},`);
+    await writeFile(join(trails, 'odd.json'), `{"Records": [\n${odd}\n]}\n`);
+    const out = await freshDir('numbers-out');
+    for (const args of [['-o', join(out, 'all.json')], ['-o', join(out, 'all.jsonl')], ['--filter', 'eventName:OddNumbers', '-o', join(out, 'some.json')]]) {
+      const result = await run(['export', trails, ...args]);
+      expect(result.code, result.stderr).toBe(0);
+      const text = await readFile(args.at(-1)!, 'utf8');
+      expect(text, args.join(' ')).toContain(`"n":${numbers}`);
+    }
+  }, 60_000);
+
   it.each([
     [['export', 'SMALL', '--format', 'csv'], /needs -o/],
     [['export', 'SMALL', '-o', '-'], /--format is required/],
@@ -163,6 +206,20 @@ describe('trailtop export (child process)', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect((parse(await readFile(target, 'utf8')) as string[][]).length).toBe(6);
     expect(await readdir(out)).toEqual(['events.csv']);
+  });
+
+  it('--force keeps the replaced file\'s permission bits (0600 stayed private, not 0644), for --db too', async () => {
+    const out = await freshDir('mode');
+    const target = join(out, 'events.csv');
+    await writeFile(target, 'precious');
+    await chmod(target, 0o600);
+    const forced = await run(['export', small, '-o', target, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    await chmod(target, 0o444);
+    const fromDb = await run(['export', '--db', join(out, 'a.duckdb'), small, '-o', target, '--force']);
+    expect(fromDb.code, fromDb.stderr).toBe(0);
+    expect((await stat(target)).mode & 0o777).toBe(0o444);
   });
 
   // resolve() dropped the trailing `/`: `-o newdir/ --format csv` wrote the CSV to a file called newdir.

@@ -1,5 +1,5 @@
 import { createWriteStream, existsSync } from 'node:fs';
-import { open, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, open, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
@@ -154,6 +154,20 @@ describe('safe files', () => {
     await exportRows({ rows, format: 'csv', target, overwrite: true });
     expect((await readFile(target, 'utf8')).split('\r\n')).toHaveLength(rows.length + 2);
     expect(await listing(dir)).toEqual(['out.csv']);
+  });
+
+  // --force left a 0600 (or 0444) file 0644: the rename put a new file with the default bits in its place.
+  it('a replaced file keeps its permission bits, as cp does; a new file gets the default ones', async () => {
+    for (const [name, mode] of [['ro.csv', 0o444], ['private.csv', 0o600], ['group.csv.gz', 0o640], ['wide.csv', 0o666]] as const) {
+      const target = join(dir, name);
+      await writeFile(target, 'old');
+      await chmod(target, mode);
+      await exportRows({ rows: rows.slice(0, 500), format: 'csv', target, overwrite: true });
+      expect((await stat(target)).mode & 0o777, name).toBe(mode);
+      expect((await readFile(target)).toString('latin1')).not.toBe('old');
+    }
+    const fresh = await exportRows({ rows: rows.slice(0, 500), format: 'csv', target: join(dir, 'new.csv') });
+    expect((await stat(fresh.path)).mode & 0o777).toBe(0o666 & ~process.umask());
   });
 
   it('cancel midway leaves neither the target nor a temp file', async () => {

@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRecordsReader, ExportFailed, exportRows } from '../../src/export/index.js';
 import { placedRuns, type JsonFlavour, type RecordPlacement } from '../../src/export/json.js';
 import { RecordBytesReader, type RecordBytes } from '../../src/export/recordBytes.js';
-import { clearRecordCache, readRecord } from '../../src/ingest/read.js';
+import { sameValueText } from '../../src/export/sourceText.js';
+import { clearRecordCache, readRecord, StreamedRecords } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { recordRef } from '../../src/model/recordBatch.js';
 import type { EventRow } from '../../src/model/types.js';
@@ -48,7 +49,7 @@ async function mixedTrails(): Promise<string> {
   await writeTrail(trails, 'compact.json', [record(1), record(2, { extra: { note: 'caf\u00e9 \u202egnp.exe \u009b31m \u007f' } })]);
   await writeTrail(trails, 'zipped.json.gz', [record(3), record(4)]);
   const pretty = JSON.stringify({ Records: [record(5, { extra: { big: 1, nested: { deep: [1, { x: '\u2028' }] } } }), record(6)] }, null, 2);
-  // A number past double precision: written as JSON.stringify spells the value (as `export --db` does), not as in the file.
+  // A number past double precision: written as the file spells it (JSON.stringify rounded it to 12345678901234567000).
   await writeFile(join(trails, 'pretty.json'), pretty.replace('"big": 1', '"big": 12345678901234567890').replace(/\n/g, '\r\n'));
   await writeFile(join(trails, 'bare.json'), JSON.stringify([record(7), record(8)]));
   const lookup = [record(9), record(10)].map((r) => JSON.stringify({ EventId: r.eventID, EventName: r.eventName, CloudTrailEvent: JSON.stringify(r) }));
@@ -67,13 +68,83 @@ describe('JSON export from original bytes', () => {
     const text = await readFile(result.path, 'utf8');
     expect((JSON.parse(text) as { Records: unknown[] }).Records).toEqual(expected);
     expect(text).not.toMatch(UNSAFE);
-    expect(text).toContain('12345678901234567000');
-    // The parse-and-stringify path gives the same bytes (the pretty-printed file's records included).
+    expect(text).toContain('"big":12345678901234567890');
+    // The parse-and-stringify path gives the same bytes (the pretty-printed file's records included), but for that number.
     const old = await exportRows({ rows, format: 'json', target: join(dir, 'old.json'), readRecords: createRecordsReader() });
-    expect(text).toBe(await readFile(old.path, 'utf8'));
-    // JSON lines: each record one compact line, JSON.stringify's text made terminal-safe (what `export --db` writes).
+    const exact = (json: string): string => json.replace('"big":12345678901234567000', '"big":12345678901234567890');
+    expect(text).toBe(exact(await readFile(old.path, 'utf8')));
+    // JSON lines: each record one compact line, JSON.stringify's text made terminal-safe (what `export --db` writes), but for that number.
     const lines = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
-    expect(await readFile(lines.path, 'utf8')).toBe(expected.map((r) => `${terminalSafeJson(JSON.stringify(r))}\n`).join(''));
+    expect(await readFile(lines.path, 'utf8')).toBe(exact(expected.map((r) => `${terminalSafeJson(JSON.stringify(r))}\n`).join('')));
+  });
+
+  // JSON.parse + JSON.stringify rounded a 23-digit integer, wrote 1e400 as null and 1.0 as 1: the export is evidence.
+  it('writes every number exactly as the log wrote it, escapes as JSON.stringify writes them, one terminal-safe line', async () => {
+    const trails = join(dir, 'trails');
+    const numbers = '{"id":12345678901234567890123,"huge":1e400,"one":1.0,"neg":-0,"exp":1E3,"frac":0.10,"tiny":5e-324,"list":[ 1.50 , -2.0E+2 ]}';
+    const odd = JSON.stringify(record(1), null, 2).replace('"requestParameters": {', `"requestParameters": {\n    "numbers": ${numbers},\n    "escapes": "a\\/b \\u0041 \\u202e \\ud83d\\ude00 \\u0007 \\"q\\"",`);
+    await writeTrail(trails, 'plain.json', [record(2)]);
+    await writeFile(join(trails, 'odd.json'), `{"Records": [\n${odd}\n]}\n`);
+    const rows = await loadRows(trails);
+    expect(rows.length).toBe(2);
+    for (const format of ['json', 'jsonl'] as const) {
+      const result = await exportRows({ rows, format, target: join(dir, `out.${format}`) });
+      const text = await readFile(result.path, 'utf8');
+      expect(text).toContain(`"numbers":${numbers.replace(/ /g, '')}`);
+      expect(text).toContain('"escapes":"a/b A \\u202e \u{1F600} \\u0007 \\"q\\""');
+      expect(text).not.toMatch(UNSAFE);
+      const line = text.split('\n').find((l) => l.includes('"numbers"'))!;
+      // The rest is JSON.stringify's text of the record, one line.
+      expect(JSON.parse(line.replace(/,$/, ''))).toEqual(await readRecord(recordRef(rows.find((row) => row.id === record(1)['eventID'])!)));
+    }
+  });
+
+  // Files the span scanner does not place were parsed and stringified: numbers in a JSON-lines file (an export
+  // read again) or in a lookup-events CloudTrailEvent came out rounded, null, or without their fraction.
+  it('writes numbers as logged from JSON lines, lookup-events elements and EventBridge lines too; a line that is not the record falls back', async () => {
+    const trails = join(dir, 'trails');
+    const numbers = '{"id":12345678901234567890123,"huge":1e400,"one":1.0}';
+    const withNumbers = (i: number): string => JSON.stringify(record(i)).replace('"requestParameters":{', `"requestParameters":{"n":${numbers},`);
+    await writeTrail(trails, 'plain.json', [record(1)]);
+    // The second line as Python's json.dumps writes it: a space after each , and :, and \/ escaped.
+    const spaced = withNumbers(3).replace(/([,:])(?=["{\[\d])/g, '$1 ').replace('aws-cli/2.15.0', 'aws-cli\\/2.15.0');
+    await writeFile(join(trails, 'lines.jsonl'), `${withNumbers(2)}\r\n\n${spaced}\n`);
+    const lookup = [4, 5].map((i) => JSON.stringify({ EventId: record(i)['eventID'], EventName: 'CreateRole', CloudTrailEvent: withNumbers(i) }));
+    await writeFile(join(trails, 'lookup.jsonl'), `${lookup.join('\n')}\n`);
+    // A whole trail file on one line among lines: its records are numbered one by one, so its lines are no candidates.
+    await writeFile(join(trails, 'mixed.jsonl'), `${JSON.stringify({ Records: [record(6), record(7)] })}\n${withNumbers(8)}\n`);
+    // What `aws cloudtrail lookup-events` writes (pretty-printed), and a bare array of its elements (which the span scanner reads).
+    const element = (i: number): unknown => ({ EventId: record(i)['eventID'], EventName: 'CreateRole', CloudTrailEvent: withNumbers(i) });
+    await writeFile(join(trails, 'events.json'), JSON.stringify({ Events: [element(9), element(10)] }, null, 4));
+    await writeFile(join(trails, 'elements.json'), JSON.stringify([element(11)]));
+    // EventBridge envelopes as Firehose writes them to S3, one a line: the record is the "detail" object.
+    const envelope = (i: number): string => `{"version":"0","id":"e-${i}","detail-type":"AWS API Call via CloudTrail","source":"aws.iam","detail": ${withNumbers(i)} ,"resources":[]}`;
+    await writeFile(join(trails, 'firehose.jsonl'), `${envelope(12)}\n${envelope(13)}\n`);
+    const rows = await loadRows(trails);
+    expect(rows.length).toBe(13);
+    const expected = await originals(rows);
+    const result = await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') });
+    const lines = (await readFile(result.path, 'utf8')).trimEnd().split('\n');
+    // The same values (1e400 is Infinity read back, null where JSON.stringify wrote it).
+    expect(lines.map((line) => JSON.stringify(JSON.parse(line)))).toEqual(expected.map((r) => JSON.stringify(r)));
+    const exact = lines.filter((line) => line.includes(`"n":${numbers}`)).map((line) => Number((JSON.parse(line) as { eventID: string }).eventID.split('-').pop()));
+    expect(exact.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 9, 10, 11, 12, 13]);
+    expect(lines.find((line) => line.includes(String(record(3)['eventID'])))).toContain('"userAgent":"aws-cli/2.15.0"');
+    // mixed.jsonl: written as before, JSON.stringify's text of the record (numbers as JavaScript spells them).
+    expect(lines.find((line) => line.includes(String(record(8)['eventID'])))).toBe(terminalSafeJson(JSON.stringify(expected[rows.findIndex((row) => row.id === record(8)['eventID'])])));
+  });
+
+  it('sameValueText: the same value whatever the numbers\' spelling, and nothing else', () => {
+    const same = (text: string, value: unknown): boolean => sameValueText(text, JSON.stringify(value));
+    expect(same('{"a":1.0,"b":-0,"c":1E3,"d":[1e400,12345678901234567890123]}', { a: 1, b: 0, c: 1000, d: [Infinity, 12345678901234567890123] })).toBe(true);
+    expect(same('{"a":1.5}', { a: 1 })).toBe(false);
+    // A number inside a string is text.
+    expect(same('{"a":"1.0"}', { a: '1' })).toBe(false);
+    expect(same('{"a":"x\\"1.0"}', { a: 'x"1.0' })).toBe(true);
+    expect(same('{"a":1}', { a: 1, b: 2 })).toBe(false);
+    expect(same('{"a":1,"b":2}', { a: 1 })).toBe(false);
+    expect(same('{"a":null}', { a: 1 })).toBe(false);
+    expect(same('{"a":1e400}', { a: 'x' })).toBe(false);
   });
 
   it('writes one record per line in jsonl, a pretty-printed record included', async () => {
@@ -98,6 +169,68 @@ describe('JSON export from original bytes', () => {
     expect((failure as ExportFailed).reason).toBe('source');
     expect((failure as ExportFailed).message).toContain(join(trails, 'a.json'));
     await expect(readFile(join(dir, 'out.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('RecordBytesReader on a file too big to read whole', () => {
+  // readRecord streamed such a file from its start for every record: 200,000 rows of a 300 MB file never ended.
+  it('reads it in one pass for rows in file order, numbers as logged, without reading each record back', async () => {
+    const trails = join(dir, 'trails');
+    const numbers = '{"id":12345678901234567890123,"one":1.0}';
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify(record(i)).replace('"requestParameters":{', `"requestParameters":{"n":${numbers},`));
+    await writeTrail(trails, 'small.json', [record(1000)]);
+    await writeFile(join(trails, 'big.jsonl'), `${lines.join('\n')}\n`);
+    const rows = await loadRows(trails);
+    expect(rows.length).toBe(301);
+    let readBack = 0;
+    const counting = (ref: Parameters<typeof readRecord>[0]): ReturnType<typeof readRecord> => {
+      readBack++;
+      return readRecord(ref);
+    };
+    // 4 KB: the 300-line file is streamed, the one-record file read whole.
+    const reader = new RecordBytesReader(counting, 4096);
+    const refs = rows.map((row) => recordRef(row));
+    const texts: string[] = [];
+    // In chunks, as the export asks: each read resumes the pass where the last one stopped.
+    for (let start = 0; start < refs.length; start += 64) {
+      const { bytes } = await reader.read(refs.slice(start, start + 64), 'jsonl');
+      texts.push(...Buffer.from(bytes).toString('utf8').trimEnd().split('\n'));
+    }
+    await reader.close();
+    expect(readBack).toBe(0);
+    expect(texts.map((text) => JSON.stringify(JSON.parse(text)))).toEqual((await originals(rows)).map((r) => JSON.stringify(r)));
+    expect(texts.filter((text) => text.includes(`"n":${numbers}`))).toHaveLength(300);
+    // Out of file order (each read starts the pass again) it still gives each row its record.
+    const shuffled = [...refs.keys()].sort((a, b) => ((a * 7919) % 301) - ((b * 7919) % 301));
+    const again = new RecordBytesReader(counting, 4096);
+    for (let start = 0; start < shuffled.length; start += 50) {
+      const part = shuffled.slice(start, start + 50);
+      const { bytes } = await again.read(part.map((k) => refs[k]!), 'jsonl');
+      const got = Buffer.from(bytes).toString('utf8').trimEnd().split('\n');
+      part.forEach((k, i) => expect((JSON.parse(got[i]!) as { eventID: string }).eventID).toBe(rows[k]!.id));
+    }
+    await again.close();
+    expect(readBack).toBe(0);
+  });
+});
+
+describe('StreamedRecords', () => {
+  // Rows newest first from a file written oldest first come in blocks that go backwards: each started the pass again.
+  it('reads blocks that go backwards without starting the pass again each time', async () => {
+    const trails = join(dir, 'trails');
+    await writeTrail(trails, 'small.json', [record(99_999)]);
+    await writeFile(join(trails, 'big.jsonl'), `${Array.from({ length: 3000 }, (_, i) => JSON.stringify(record(i))).join('\n')}\n`);
+    const rows = (await loadRows(trails)).filter((row) => row.batch.file.endsWith('big.jsonl'));
+    const refs = rows.map((row) => recordRef(row)).sort((a, b) => a.index - b.index);
+    const stream = new StreamedRecords(join(trails, 'big.jsonl'), { streamThreshold: 4096 });
+    const ids: string[] = [];
+    for (let end = refs.length; end > 0; end -= 500) {
+      const got = await stream.read(refs.slice(Math.max(0, end - 500), end));
+      ids.unshift(...got!.map((r) => String(r!.record['eventID'])));
+    }
+    await stream.close();
+    expect(ids).toEqual(refs.map((ref) => ref.id));
+    expect(stream.passes).toBe(1);
   });
 });
 

@@ -238,13 +238,13 @@ describe('boolean syntax: OR, AND, NOT and groups', () => {
       ['name:(GetObject user:alice)', 16, 'user:alice'],
       ['name:(GetObject OR -user:alice)', 20, 'user:alice'],
       ['x name:((A OR ip:10.0.0.0/8))', 14, 'ip:10.0.0.0/8'],
-      ['name:(A user:(b c))', 8, 'user:( … )'],
+      ['name:(A user:(b c))', 8, 'user:( ... )'],
       ['name:(requestParameters.bucketName:x)', 6, 'requestParameters.bucketName:x'],
     ] as const) {
       expect(parseError(query), query).toEqual({
-        message: `a field group holds values only: ${typed} is inside name:( … )`,
+        message: `a field group holds values only: ${typed} is inside name:( ... )`,
         position,
-        hint: `write ${typed} outside name:( … ); quote a value that holds a colon`,
+        hint: `write ${typed} outside name:( ... ); quote a value that holds a colon`,
       });
     }
     // A plain group may hold fields; a quoted value, an ARN or a value with a colon after digits is a value.

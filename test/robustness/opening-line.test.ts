@@ -13,10 +13,10 @@ describe('the opening line of the dashboard', () => {
   it('shows a hostile folder name with visible escapes', () => {
     const line = openingLine('/logs/x\u001b]0;owned\u0007\u009b31m\u009d0;t\u009c\u202edir\n');
     expect(line).not.toMatch(LEAK);
-    expect(line).toBe('trailtop: opening /logs/x\\x1b]0;owned\\x07\\x9b31m\\x9d0;t\\x9c\\u202edir\\n…');
+    expect(line).toBe('trailtop: opening /logs/x\\x1b]0;owned\\x07\\x9b31m\\x9d0;t\\x9c\\u202edir\\n...');
   });
 
   it('shows an ordinary folder name as it is', () => {
-    expect(openingLine('/home/me/trail bucket/Zoë')).toBe('trailtop: opening /home/me/trail bucket/Zoë…');
+    expect(openingLine('/home/me/trail bucket/Zoë')).toBe('trailtop: opening /home/me/trail bucket/Zoë...');
   });
 });

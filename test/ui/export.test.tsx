@@ -4,7 +4,8 @@ import { open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { exportRows, type RawRecord } from '../../src/export/index.js';
+import { exportRows, formatBytes, type RawRecord } from '../../src/export/index.js';
+import { gunzipSync } from 'node:zlib';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App, type PluginViewProps } from '../../src/ui/App.js';
@@ -139,6 +140,22 @@ describe('dialog state', () => {
     expect([s.format, s.path]).toEqual(['jsonl', 'x.jsonl']);
   });
 
+  it('keeps a typed .gz when the format moves the extension, and reads the format before it', () => {
+    let s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'x.json.gz' });
+    expect([s.format, s.path]).toEqual(['json', 'x.json.gz']);
+    s = dialogReducer(s, { type: 'cycleFormat', step: 1 });
+    expect([s.format, s.path]).toEqual(['jsonl', 'x.jsonl.gz']);
+    s = dialogReducer(s, { type: 'setPath', text: 'y.csv.gz' });
+    expect(s.format).toBe('csv');
+  });
+
+  // The file is written under the trimmed name (resolveExportPath): a pasted `x.json ` wrote CSV into x.json.
+  it('reads the format off the name as it is written, trailing spaces trimmed', () => {
+    const s = dialogReducer(initialDialogState(NOW), { type: 'setPath', text: 'x.json.gz  ' });
+    expect(s.format).toBe('json');
+    expect(resolveExportPath(s.path, '/data')).toBe('/data/x.json.gz');
+  });
+
   it('takes the format a typed extension names, as export -o does (x.csv never holds JSON lines)', () => {
     let s = dialogReducer(initialDialogState(NOW), { type: 'cycleFormat', step: -1 });
     expect(s.format).toBe('jsonl');
@@ -170,6 +187,21 @@ describe('download progress for the header', () => {
     const percents = notes.slice(0, -1).map((t) => Number(/^↓ (\d+)% \(d\)$/.exec(t)![1]));
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(percents[percents.length - 1]).toBe(100);
+  });
+});
+
+describe('a gzipped download', () => {
+  // The status said the text's size (143 MiB) for a 14 MiB .gz file.
+  it('is written gzipped, and the status names the file\'s size beside the text\'s', async () => {
+    const statuses: StatusMessage[] = [];
+    const target = path.join(dir, 'x.jsonl.gz');
+    await sessionWith().start({ rows: makeRows(300), format: 'jsonl', path: target, overwrite: false, setStatus: (s) => statuses.push(s), setActivity: () => {} });
+    const bytes = readFileSync(target);
+    expect([...bytes.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    const text = gunzipSync(bytes);
+    expect(text.toString('utf8').trimEnd().split('\n')).toHaveLength(300);
+    const last = statuses.at(-1)!;
+    expect(typeof last === 'string' ? last : last.before).toBe(`Saved 300 events (${formatBytes(text.length)}, ${formatBytes(bytes.length)} gzipped) to `);
   });
 });
 
