@@ -31,10 +31,15 @@ export function moreRulesLine(from: number, shown: number, total: number): strin
   return `  ${parts.join(own(' · '))} (j/k)`;
 }
 
-/** Rows of the list when the terminal is short: the rule's details get the rest. */
-function listRowsFor(height: number, count: number): number {
+/**
+ * Rows of the list: every rule when they fit beside the details, else the room the longest details
+ * (`detailNeed` lines, of any rule listed) leave, and never less than half: a fixed half left blank
+ * lines under short details on a tall terminal while rules hid under `↓ N more`. Sized on the longest
+ * rather than the selected rule's details, so the list does not grow and shrink as j/k moves.
+ */
+export function listRowsFor(height: number, count: number, detailNeed: number): number {
   const available = Math.max(1, height - 3);
-  return Math.max(1, Math.min(count, Math.floor(available / 2), available - 4));
+  return Math.max(1, Math.min(count, Math.max(Math.floor(available / 2), available - detailNeed), available - 4));
 }
 
 /**
@@ -100,7 +105,9 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
   const found = selectedId === null ? -1 : list.findIndex((f) => f.rule.id === selectedId);
   const index = found === -1 ? 0 : found;
   const selected = list[index] ?? null;
-  const listRows = listRowsFor(height, list.length);
+  const foot = findings ? [stoppedSummary(stopped), skippedSummary(findings.skipped)].filter(Boolean).join(own(' · ')) : '';
+  const detailNeed = useMemo(() => Math.max(0, ...list.map((finding) => ruleLines(finding.rule, width).length)) + (foot ? 1 : 0), [list, width, foot]);
+  const listRows = listRowsFor(height, list.length, detailNeed);
 
   const live = { list, index, choice };
   const liveRef = useRef(live);
@@ -167,7 +174,6 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
   const loaded = findings?.rules.length ?? 0;
   const counted = findings ? `Findings (${list.length} of ${loaded} rules fired)` : 'Findings';
   const title = fitHints([pending ? `${counted} ${own('·')} ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
-  const foot = findings ? [stoppedSummary(stopped), skippedSummary(findings.skipped)].filter(Boolean).join(own(' · ')) : '';
   if (!findings || list.length === 0) {
     const text = !findings
       ? pending
