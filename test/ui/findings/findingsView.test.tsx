@@ -102,7 +102,8 @@ describe('findings in the dashboard', () => {
     expect(selected).toContain('status built-in');
     expect(selected).toContain('bad-files view (b)');
     const problems = await h.press(KEYS.enter, (f) => f.includes('Conflicting duplicates: same eventID, different content (1)'));
-    expect(problems).toContain('userIdentity differs; other copy in /logs/b.json');
+    // One line each (the bad-files view cuts paths on one line): what differs, then where the copies are.
+    expect(problems).toMatch(/userIdentity differs\n\s+other copy in \/logs\/b\.json\n\s+kept the copy in \/logs\/a\.json/);
     await h.press(KEYS.escape, (f) => f.includes('Findings (2 of 2 rules fired)'));
   });
 
