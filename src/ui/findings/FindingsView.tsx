@@ -6,7 +6,8 @@ import { truncate } from '../../term/width.js';
 import type { BadFile } from '../../model/types.js';
 import type { PluginViewProps } from '../App.js';
 import { actionFor } from '../keys.js';
-import { timesSpanYears } from '../format.js';
+import { formatCount, timesSpanYears } from '../format.js';
+import { pivotQuery } from '../../investigate/pivot.js';
 import { fitHints } from '../StatusBar.js';
 import { useTheme } from '../theme.js';
 import { answerSharedKey, useViewKeys } from '../viewKeys.js';
@@ -46,13 +47,22 @@ export function listRowsFor(height: number, count: number, detailNeed: number): 
  * The findings view (`!`) of the folder dashboard: the rules' findings with the load's own
  * (conflicting duplicates) beside them, as detect lists it. The view itself is FindingsPanel.
  */
-export function FindingsView({ store, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys, kept, keep }: PluginViewProps) {
+export function FindingsView({ store, rows, queryText, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, quit, active, claimKeys, kept, keep }: PluginViewProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the store's progress mutates in place; the count says when
   const builtin = useMemo(() => conflictRuleFinding(store), [store, store.progress.conflictCount]);
+  // Under a query, what the rules found among its events, as T and h count them (`/` here edits it).
+  // Without one, every hit, those on events still on their way to the store included.
+  const version = useFindingsVersion(findings);
+  const scoped = queryText.trim() !== '';
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
+  const among = useMemo(() => (findings && scoped ? { rows, count: rows.length } : null), [findings, scoped, rows, version]);
   return (
     <FindingsPanel
       findings={findings}
-      builtin={builtin}
+      among={among}
+      queryText={queryText}
+      {...(editQuery ? { editQuery } : {})}
+      builtin={scoped ? null : builtin}
       stopped={store.progress.ruleStops}
       zone={zone}
       width={width}
@@ -70,9 +80,13 @@ export function FindingsView({ store, findings, zone, width, height, onClose, se
   );
 }
 
-export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
+export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'editQuery' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
   /** What the rules found; absent: no rules run in this session (or, with `pending`, not yet). */
   findings: Findings | undefined;
+  /** The events a query selects: the rules are counted among them alone (Findings.listAmong); null or absent: every event. */
+  among?: { rows: Iterable<{ readonly seq: number; readonly id: string; readonly time: number }>; count: number } | null;
+  /** The applied query: Enter narrows it to the rule (`QUERY rule:ID`) when the list counts its events. */
+  queryText?: string;
   /** A finding that is not a rule's (conflicting duplicates), listed beside the rules'; null for none. */
   builtin: Finding | null;
   /** Work on the findings still running ('running rules… 3/19'): said in the title, and in place of a list not there yet. */
@@ -91,7 +105,7 @@ export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'widt
  * Both dashboards draw it: the folder's findings grow as events load, the
  * archive's come from the rules run as SQL (ui/archive/).
  */
-export function FindingsPanel({ findings, builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
+export function FindingsPanel({ findings, among = null, queryText = '', builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
   const theme = useTheme();
   const version = useFindingsVersion(findings);
   // Kept by the dashboard: back by Esc from the list a rule's Enter opened, that rule is still selected.
@@ -100,8 +114,9 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
   const list = useMemo(() => {
     if (!findings) return [];
-    return builtin ? sortFindings([...findings.list(order), builtin], order) : findings.list(order);
-  }, [findings, builtin, order, version]);
+    const found = among ? findings.listAmong(among.rows, order) : findings.list(order);
+    return builtin ? sortFindings([...found, builtin], order) : found;
+  }, [findings, among, builtin, order, version]);
   const found = selectedId === null ? -1 : list.findIndex((f) => f.rule.id === selectedId);
   const index = found === -1 ? 0 : found;
   const selected = list[index] ?? null;
@@ -129,7 +144,7 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
     const own = actionFor('findings', input, key);
     // Moving keys mean in this view what they mean in the list (keys.ts lists them as findingsMove).
     const action = own === 'findingsMove' ? actionFor('list', input, key) : own;
-    const shared = answerSharedKey(action, openHelp, quit);
+    const shared = answerSharedKey(action, openHelp, quit, editQuery);
     if (shared !== undefined) return shared;
     switch (action) {
       case 'back':
@@ -162,7 +177,8 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
         if (!finding) return false;
         // No record fires the built-in finding: its events are listed, with the files, in the bad-files view.
         if (finding.rule === CONFLICT_RULE) openProblems?.();
-        else setQuery(`rule:${finding.rule.id}`);
+        // Counted among a query's events, the list shows those: the query narrowed to the rule.
+        else setQuery(among ? pivotQuery(queryText, { field: 'rule', value: finding.rule.id }, 'add') : `rule:${finding.rule.id}`);
         return true;
       }
       default:
@@ -172,7 +188,7 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
   useViewKeys(handle, { active, claimKeys });
 
   const loaded = findings?.rules.length ?? 0;
-  const counted = findings ? `Findings (${list.length} of ${loaded} rules fired)` : 'Findings';
+  const counted = !findings ? 'Findings' : among ? `Findings on the query's ${formatCount(among.count)} event${among.count === 1 ? '' : 's'} (${list.length} of ${loaded} rules fired)` : `Findings (${list.length} of ${loaded} rules fired)`;
   const title = fitHints([pending ? `${counted} ${own('·')} ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
   if (!findings || list.length === 0) {
     const text = !findings
@@ -181,7 +197,9 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
         : 'Detection rules are off in this session.'
       : loaded === 0
         ? 'No detection rule loaded.'
-        : (noneFired?.(loaded) ?? `None of the ${loaded} detection rules fired on these events yet. Rules run on every event as it loads; new files are checked as they land.`);
+        : among
+          ? `None of the ${loaded} detection rules fired on the events of this query. / edits it; Esc in the query bar restores the one before.`
+          : (noneFired?.(loaded) ?? `None of the ${loaded} detection rules fired on these events yet. Rules run on every event as it loads; new files are checked as they land.`);
     return (
       <Box flexDirection="column" width={width} height={height}>
         <Text color={theme.muted} wrap="truncate-end">

@@ -30,7 +30,7 @@ import {
  * oldest at the top, empty buckets included, bars split by errors or by a
  * field's top values. Zoom changes the bucket size; Enter lists the span.
  */
-export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, setStatus, openHelp, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks(), kept, keep }: PluginViewProps) {
+export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, setStatus, openHelp, editQuery, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks(), kept, keep }: PluginViewProps) {
   const bodyRows = histogramBodyRows(height);
   // Kept by App: opened again by Esc from the list its Enter opened, it is as it was left, not started
   // afresh from the rows on hand (they are that list's, until the query before is filtered again).
@@ -53,7 +53,7 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
       setState(next);
     };
     const action = actionFor('histogram', input, key);
-    const shared = answerSharedKey(action, openHelp, quit);
+    const shared = answerSharedKey(action, openHelp, quit, editQuery);
     if (shared !== undefined) return shared;
     switch (action) {
       case 'back':
