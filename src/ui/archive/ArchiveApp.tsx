@@ -52,7 +52,7 @@ import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
 import { HistogramChart } from '../timeline/HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
 import { stripHeight } from '../timeline/stripModel.js';
-import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState, type ZoomKeep } from './archiveModel.js';
+import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, editQuery, initialArchiveState, type ArchiveUiState, type ZoomKeep } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, ARCHIVE_GROUND, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
@@ -98,14 +98,17 @@ const MAX_BUCKETS = 2_000;
 /** The longest keys wait for a command's answer (a count over a big archive can take a while). */
 const HOLD_KEYS_MS = 5_000;
 
+/** Said when `/` in the findings or the Insights of an archive opens the list's query bar instead. */
+export const ARCHIVE_VIEW_QUERY = "On an archive the findings and Insights count every event: / filters the list (T and h count the query)";
+
 /** The help's note on what an archive cannot do, and where to go instead (wrapped to the terminal by noteLines). */
 const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
-    '! findings runs the rules as SQL in the background (as detect --db does). ' +
+    '! findings runs the rules as SQL in the background over every event (as detect --db does; / there filters the list). ' +
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
-    'i Insights counts the rate behind each Insight by SQL. ' +
+    'i Insights counts the rate behind each Insight by SQL over every event (/ there filters the list). ' +
     "f goes to the newest event; opened as trailtop DIR --db FILE (which imports DIR's new files) the cursor then stays on the newest as imports add events, until it moves. " +
     'No timeline strip under the header: h opens the histogram. ' +
     "In a script: scan|export|detect --db FILE (--filter 'rule:ID' for what a rule fires on).",
@@ -118,8 +121,8 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
   // The folder's words promised filtering at each key and a folder's history: here each query is a count
   // over the archive, applied by Enter, and the history is kept per archive file.
-  editQuery: 'edit the query (Enter applies it)',
-  applyQuery: 'apply the query (one count over the archive) and return to the list',
+  editQuery: "edit the query (Enter applies it); over T and h they count it again and stay, in ! and i it is the list's",
+  applyQuery: 'apply the query (one count over the archive) and return to the list (or to T or h, counted again)',
   historyPrev: "earlier query from this archive file's history (kept between runs)",
 };
 
@@ -808,6 +811,13 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   });
   // What is chosen in them is kept here too (keptViews.ts): Esc back from a list their Enter opened finds it as left.
   const keepView = (change: KeptViews) => setState({ ...stateRef.current!, viewsKept: { ...stateRef.current!.viewsKept, ...change } });
+  // `/` in the findings or the Insights: on an archive they count every event (the rules and the rates run as SQL
+  // over it all), so the bar opens over the list it filters, and the status line says why.
+  const queryFromView = findingsKeys.fromView(() => {
+    const s = stateRef.current!;
+    const listed = { ...s, ...closeBack(s, 'list'), under: [] };
+    setState({ ...editQuery(listed, { current: eventUnderCursor(), total: ctxRef.current.total }, false), status: ARCHIVE_VIEW_QUERY });
+  });
   const helpOver = (view: 'findings' | 'insights') =>
     findingsKeys.fromView(() =>
       setState({ ...stateRef.current!, ...openOver(stateRef.current!, 'help'), scroll: Math.min(viewHelpLine(help, view), Math.max(0, help.length - helpBodyHeight(mainH))) }),
@@ -830,6 +840,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         session.problemFiles().then(setProblems, fail);
       })}
       openHelp={helpOver('findings')}
+      editQuery={queryFromView}
       // q asks first while a download runs, as from the list; the view does not listen while it asks.
       quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
       active={state.mode === 'findings' && !download.question}
@@ -851,6 +862,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       onClose={closeView}
       setQuery={listFromView}
       openHelp={helpOver('insights')}
+      editQuery={queryFromView}
       quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
       active={state.mode === 'insights'}
       claimKeys={findingsKeys.queue.claim}
@@ -858,6 +870,12 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       keep={keepView}
     />
   ) : null;
+  const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
+  const topView = () =>
+    top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{own('  Counting…')}</Text>;
+  const histogramView = () => (
+    <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} stack={stackField(state)} zone={state.zone} width={width} height={mainH} ascii={ascii} />
+  );
   let main;
   switch (state.mode) {
     case 'detail':
@@ -879,7 +897,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       );
       break;
     case 'top':
-      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{own('  Counting…')}</Text>;
+      main = topView();
+      break;
+    case 'query':
+      // Over T or h (`/` there), the view stays drawn under the bar; Enter counts it again on the query.
+      main = underQuery === 'top' ? topView() : underQuery === 'histogram' ? histogramView() : listView(width);
       break;
     case 'principal':
       main =
@@ -899,7 +921,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = null;
       break;
     case 'histogram':
-      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} stack={stackField(state)} zone={state.zone} width={width} height={mainH} ascii={ascii} />;
+      main = histogramView();
       break;
     default:
       main = listView(width);
