@@ -104,6 +104,8 @@ export interface PluginViewProps extends KeptViewProps {
   findings?: Findings;
   /** Time of the event under the list cursor (the histogram opens there). */
   cursorTime?: number;
+  /** The query `rows` belong to; null while they are being filtered for a newer one (the histogram refits then). */
+  rowsQuery?: string | null;
   /** The list's order (the download writes in it). */
   order?: 'newest' | 'oldest';
   /** Event IDs the user marked (the download's "marked events only"). */
@@ -540,6 +542,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     kept: state.viewsKept,
     keep: keepView,
     cursorTime,
+    rowsQuery: rowsFresh ? state.queryText : null,
     order: state.order,
     marks: marks.set(),
     ascii,

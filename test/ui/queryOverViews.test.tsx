@@ -120,6 +120,25 @@ describe('/ over the views', () => {
     expect(frame).not.toContain('GetObject');
   });
 
+  it('h: a bucket size fitted to the rows before is fitted to the new query\'s (1 s buckets over two events no longer span the whole list in seconds)', async () => {
+    const { h } = mount();
+    await h.waitFor((f) => f.includes('10 events'));
+    await h.press('/id:(m0 b2)\r', (f) => f.includes('2 of 10 events'));
+    let frame = await h.press('h', (f) => f.includes('Histogram'));
+    const size = (f: string) => /Histogram (\S+) ·/.exec(f)?.[1];
+    const narrow = size(frame);
+    frame = await h.press('/' + KEYS.backspace.repeat(12) + '\r', (f) => f.includes('Histogram') && !f.includes('Enter keep') && f.includes('10 events') && size(f) !== narrow);
+    // The size `h` opens with on the whole list.
+    await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
+    const fresh = await h.press('h', (f) => f.includes('Histogram'));
+    expect(size(frame)).toBe(size(fresh));
+    // Zoomed with +/-, the size is the reader's: kept over a new query.
+    await h.press('+', (f) => size(f) !== size(fresh));
+    const zoomed = size(h.frame());
+    frame = await h.press('/user:bob\r', (f) => f.includes('3 of 10 events') && !f.includes('Enter keep'));
+    expect(size(frame)).toBe(zoomed);
+  });
+
   it('!: under a query the rules are counted among its events; Enter lists the query narrowed to the rule', async () => {
     const { h } = mount();
     await h.waitFor((f) => f.includes('10 events'));
