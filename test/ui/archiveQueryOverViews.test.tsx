@@ -59,6 +59,18 @@ describe('/ over the views on the --db dashboard', () => {
     await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
   });
 
+  it('h: a size fitted to the query before is fitted to the new one, as h opens on it', async () => {
+    await h.press(`/${KEYS.backspace.repeat(30)}id:(ev-0003 ev-0004)\r`, (f) => f.includes('2 matching'));
+    const size = (f: string) => /Histogram (\S+) ·/.exec(f)?.[1];
+    let frame = await h.press('h', (f) => f.includes('Histogram') && size(f) !== undefined);
+    const narrow = size(frame);
+    frame = await h.press(`/${KEYS.backspace.repeat(30)}\r`, (f) => f.includes('30 events') && f.includes('Histogram') && !f.includes('Enter apply') && size(f) !== narrow);
+    await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
+    const fresh = await h.press('h', (f) => f.includes('Histogram') && size(f) !== undefined);
+    expect(size(frame)).toBe(size(fresh));
+    await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
+  });
+
   it('!: the findings count the whole archive, so / opens the list\'s query bar and says why', async () => {
     await h.press('!', (f) => f.includes('Findings'));
     const frame = await h.press('/', (f) => f.includes('On an archive the findings and Insights count every event'));

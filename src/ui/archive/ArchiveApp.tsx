@@ -272,7 +272,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // Esc in a list a view's Enter opened reopens those views (afterApply): they count again on the query gone
   // back to, which the list's apply has just set. Assigned below, where their loads are.
-  const countReopened = useRef<(s: ArchiveUiState) => void>(() => {});
+  const countReopened = useRef<(s: ArchiveUiState, requeried: boolean) => void>(() => {});
   const apply = useCallback(
     async (text: string, from?: ArchivePlace, at?: ArchiveLanding) => {
       const mine = ++ticket.current.list;
@@ -309,7 +309,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setState(wordHint ? { ...applied, status: wordHint } : applied);
         // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too. A query
         // applied under an open view (T's exclude) counts that view again over it.
-        if (at?.reopen || !at) countReopened.current(stateRef.current!);
+        if (at?.reopen || !at) countReopened.current(stateRef.current!, !at);
         settle('list', mine);
       } catch (error) {
         if (mine === ticket.current.list) {
@@ -616,12 +616,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  countReopened.current = (s) => {
+  countReopened.current = (s, requeried) => {
     const open = [...s.under, s.mode];
     if (open.includes('top')) void loadTop(s.topField);
     if (open.includes('principal') && s.principal) void loadPrincipal(s.principal.term);
+    if (!open.includes('histogram')) return;
     // On its bucket and span as they were (the same query's buckets): bucketIndex is kept when no `keep` is given.
-    if (open.includes('histogram')) void loadHistogram(s.bucketSize, fitRows);
+    if (!requeried) return void loadHistogram(s.bucketSize, fitRows);
+    // Another query under the open view (`/` there): a size never zoomed is fitted to its events, as the folder's
+    // histogram does, on the bucket of the cursor's moment (1 s fitted to two events stayed, capped at weeks, at 2013).
+    const at = ctxRef.current.histo?.buckets[s.bucketIndex];
+    void loadHistogram(s.bucketZoomed ? s.bucketSize : -1, fitRows, at ? { keep: { start: at.start, end: at.start + 1 } } : {});
   };
   const ctxRef = useRef({ total, bodyH, mainH, fitRows, scrollLimit, detailLayout, top, histo, list, help, principalLines, chain });
   ctxRef.current = { total, bodyH, mainH, fitRows, scrollLimit, detailLayout, top, histo, list, help, principalLines, chain };
