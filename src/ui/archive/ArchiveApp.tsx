@@ -98,8 +98,8 @@ const MAX_BUCKETS = 2_000;
 /** The longest keys wait for a command's answer (a count over a big archive can take a while). */
 const HOLD_KEYS_MS = 5_000;
 
-/** Said when `/` in the findings or the Insights of an archive opens the list's query bar instead. */
-export const ARCHIVE_VIEW_QUERY = "On an archive the findings and Insights count every event: / filters the list (T and h count the query)";
+/** Said when `/` in the findings of an archive opens the list's query bar instead. */
+export const ARCHIVE_VIEW_QUERY = "On an archive the findings count every event: / filters the list (T, h and i count the query)";
 
 /** The help's note on what an archive cannot do, and where to go instead (wrapped to the terminal by noteLines). */
 const ARCHIVE_NOTE = {
@@ -108,7 +108,7 @@ const ARCHIVE_NOTE = {
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
     '! findings runs the rules as SQL in the background over every event (as detect --db does; / there filters the list). ' +
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
-    'i Insights counts the rate behind each Insight by SQL over every event (/ there filters the list). ' +
+    'i Insights counts the rate behind each Insight by SQL (under a query: the Insights it concerns, their rates among its events). ' +
     "f goes to the newest event; opened as trailtop DIR --db FILE (which imports DIR's new files) the cursor then stays on the newest as imports add events, until it moves. " +
     'No timeline strip under the header: h opens the histogram. ' +
     "In a script: scan|export|detect --db FILE (--filter 'rule:ID' for what a rule fires on).",
@@ -121,8 +121,8 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
   // The folder's words promised filtering at each key and a folder's history: here each query is a count
   // over the archive, applied by Enter, and the history is kept per archive file.
-  editQuery: "edit the query (Enter applies it); over T and h they count it again and stay, in ! and i it is the list's",
-  applyQuery: 'apply the query (one count over the archive) and return to the list (or to T or h, counted again)',
+  editQuery: "edit the query (Enter applies it); over T, h and i they count it again and stay, in ! it is the list's",
+  applyQuery: 'apply the query (one count over the archive) and return to the list (or to T, h or i, counted again)',
   historyPrev: "earlier query from this archive file's history (kept between runs)",
 };
 
@@ -816,12 +816,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   });
   // What is chosen in them is kept here too (keptViews.ts): Esc back from a list their Enter opened finds it as left.
   const keepView = (change: KeptViews) => setState({ ...stateRef.current!, viewsKept: { ...stateRef.current!.viewsKept, ...change } });
-  // `/` in the findings or the Insights: on an archive they count every event (the rules and the rates run as SQL
-  // over it all), so the bar opens over the list it filters, and the status line says why.
+  // `/` in the findings: on an archive they count every event (the rules run as SQL over it all, in the background),
+  // so the bar opens over the list it filters, and the status line says why.
   const queryFromView = findingsKeys.fromView(() => {
     const s = stateRef.current!;
     const listed = { ...s, ...closeBack(s, 'list'), under: [] };
     setState({ ...editQuery(listed, { current: eventUnderCursor(), total: ctxRef.current.total }, false), status: ARCHIVE_VIEW_QUERY });
+  });
+  // `/` in the Insights: the bar opens over them, as over T and h; Enter applies the query and they count it.
+  const queryOverInsights = findingsKeys.fromView(() => {
+    const s = stateRef.current!;
+    setState(editQuery(s, { current: eventUnderCursor(), total: ctxRef.current.total }, true));
   });
   const helpOver = (view: 'findings' | 'insights') =>
     findingsKeys.fromView(() =>
@@ -854,12 +859,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       keep={keepView}
     />
   ) : null;
-  // The Insights view, likewise kept under its help; its keys come through the findings' queue (one view listens at a time).
-  const insightsShown = state.mode === 'insights' || covered === 'insights';
+  const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
+  // The Insights view, likewise kept under its help and under the query bar (`/` there); its keys come through the
+  // findings' queue (one view listens at a time).
+  const insightsShown = state.mode === 'insights' || covered === 'insights' || underQuery === 'insights';
   const insightsView = insightsShown ? (
     <ArchiveInsights
       archive={session.archive}
       imports={imports}
+      // The applied query's SQL: the Insights it concerns, their rates among its events (the folder's view does the same).
+      where={state.queryText.trim() ? whereRef.current : null}
+      queryText={state.queryText}
       ascii={ascii}
       zone={state.zone}
       width={width}
@@ -867,7 +877,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       onClose={closeView}
       setQuery={listFromView}
       openHelp={helpOver('insights')}
-      editQuery={queryFromView}
+      editQuery={queryOverInsights}
       quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
       active={state.mode === 'insights'}
       claimKeys={findingsKeys.queue.claim}
@@ -875,11 +885,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       keep={keepView}
     />
   ) : null;
-  const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
   const topView = () =>
     top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{own('  Counting…')}</Text>;
   const histogramView = () => (
     <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} stack={stackField(state)} zone={state.zone} width={width} height={mainH} ascii={ascii} />
+  );
+  // One shape for the findings, the Insights and the help, so React keeps the view (and its order and selection)
+  // under the help and the query bar.
+  const keptViews = (
+    <>
+      {findingsView ? <Box display={state.mode === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
+      {insightsView ? <Box display={state.mode === 'insights' || underQuery === 'insights' ? 'flex' : 'none'}>{insightsView}</Box> : null}
+      {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
+    </>
   );
   let main;
   switch (state.mode) {
@@ -892,21 +910,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     case 'help':
     case 'findings':
     case 'insights':
-      // One shape for all, so React keeps the view (and its order and selection) under the help.
-      main = (
-        <>
-          {findingsView ? <Box display={state.mode === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
-          {insightsView ? <Box display={state.mode === 'insights' ? 'flex' : 'none'}>{insightsView}</Box> : null}
-          {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
-        </>
-      );
+      main = keptViews;
       break;
     case 'top':
       main = topView();
       break;
     case 'query':
-      // Over T or h (`/` there), the view stays drawn under the bar; Enter counts it again on the query.
-      main = underQuery === 'top' ? topView() : underQuery === 'histogram' ? histogramView() : listView(width);
+      // Over T, h or i (`/` there), the view stays drawn under the bar; Enter counts it again on the query.
+      main = underQuery === 'top' ? topView() : underQuery === 'histogram' ? histogramView() : underQuery === 'insights' ? keptViews : listView(width);
       break;
     case 'principal':
       main =
