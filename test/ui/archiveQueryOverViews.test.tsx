@@ -2,11 +2,12 @@
  * `/` over the views on the --db dashboard, as on the folder's (queryOverViews.test.tsx): over T and h the
  * bar opens over the view, Enter applies the query (SQL) and the view counts it again without leaving,
  * Esc restores the query before; over the Insights too, which list those the query concerns, their rates counted
- * among its events. The findings count every event of the archive (the rules run as SQL over it all, in the
- * background): there `/` opens the list's query bar and the status line says why.
+ * among its events, and over the findings, counted by SQL among its events (one count per rule).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveSession } from '../../src/archive/session.js';
+import type { Rule } from '../../src/detect/rule.js';
+import { parseQuery } from '../../src/query/parse.js';
 import { ArchiveApp } from '../../src/ui/archive/ArchiveApp.js';
 import { archiveOf, type TestArchive } from '../archive/helpers.js';
 import { KEYS, renderApp, type Harness } from './harness.js';
@@ -74,12 +75,6 @@ describe('/ over the views on the --db dashboard', () => {
     await h.press(KEYS.escape, (f) => !f.includes('Histogram'));
   });
 
-  it('!: the findings count the whole archive, so / opens the list\'s query bar and says why', async () => {
-    await h.press('!', (f) => f.includes('Findings'));
-    const frame = await h.press('/', (f) => f.includes('On an archive the findings count every event'));
-    expect(frame).not.toContain('Findings');
-    await h.press(KEYS.escape, (f) => !f.includes('Enter apply'));
-  });
 });
 
 /** An Insight (Start) on GetObject at 10:05, and one on DeleteBucket whose calls are not in the archive. */
@@ -132,5 +127,39 @@ describe('/ over the Insights on the --db dashboard', () => {
     // Enter on the selected Insight lists its calls within the query.
     frame = await h.press(`/${KEYS.backspace.repeat(20)}user:alice\r`, (f) => f.includes('Insights (1 of 2'));
     frame = await h.press(KEYS.enter, (f) => !f.includes('Insights (') && queryLine(f).includes('user:alice AND (name:GetObject'));
+  });
+});
+
+describe('/ over the findings on the --db dashboard', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  beforeAll(async () => {
+    archive = await archiveOf(records(), 100);
+    // r-put fires on bob's PutObject (10 events), r-any on every event.
+    const rule = (id: string, title: string, ast: Rule['ast']): Rule => ({ id, title, level: 'high', status: '', description: '', references: [], tags: [], author: '', falsepositives: [], path: `${id}.yml`, origin: 'test', ast });
+    const ast = (text: string): Rule['ast'] => {
+      const parsed = parseQuery(text);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      return parsed.ast;
+    };
+    const rules = [rule('r-put', 'Put calls', ast('name:PutObject')), rule('r-any', 'Any call', { kind: 'const', value: true })];
+    const set = { rules, skipped: [] };
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, { rules: set.rules, ruleSet: set })} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} />, 100, 30);
+    await h.waitFor((f) => f.includes('30 events') && f.includes('⚑'), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('counts the rules among the query\'s events once Enter applies it; Enter on a rule narrows the query', async () => {
+    let frame = await h.press('!', (f) => f.includes('Findings (2 of 2 rules fired)'));
+    const count = (f: string, title: string) => /high +(\d+)/.exec(f.split('\n').find((l) => l.includes(title)) ?? '')?.[1];
+    expect(count(frame, 'Any call')).toBe('30');
+    frame = await h.press('/user:alice\r', (f) => f.includes("Findings on the query's 20 events (1 of 2 rules fired)"));
+    expect(count(frame, 'Any call')).toBe('20');
+    expect(frame).not.toContain('Put calls');
+    frame = await h.press(KEYS.enter, (f) => !f.includes('Findings') && queryLine(f).includes('user:alice rule:r-any'));
+    expect(frame).toContain('20 matching');
   });
 });

@@ -12,6 +12,8 @@ import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { ArchivedEvent, ArchiveProblems } from '../../archive/query.js';
 import type { ArchiveList } from '../../archive/window.js';
+import { findingsAmong } from '../../archive/detect.js';
+import type { Finding } from '../../detect/findings.js';
 import { TOP_FIELDS, TOP_SHOWN, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
 import { queryHelpLines } from '../../query/index.js';
@@ -98,15 +100,12 @@ const MAX_BUCKETS = 2_000;
 /** The longest keys wait for a command's answer (a count over a big archive can take a while). */
 const HOLD_KEYS_MS = 5_000;
 
-/** Said when `/` in the findings of an archive opens the list's query bar instead. */
-export const ARCHIVE_VIEW_QUERY = "On an archive the findings count every event: / filters the list (T, h and i count the query)";
-
 /** The help's note on what an archive cannot do, and where to go instead (wrapped to the terminal by noteLines). */
 const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
-    '! findings runs the rules as SQL in the background over every event (as detect --db does; / there filters the list). ' +
+    '! findings runs the rules as SQL in the background (as detect --db does; under a query, one count per rule among its events). ' +
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
     'i Insights counts the rate behind each Insight by SQL (under a query: the Insights it concerns, their rates among its events). ' +
     "f goes to the newest event; opened as trailtop DIR --db FILE (which imports DIR's new files) the cursor then stays on the newest as imports add events, until it moves. " +
@@ -121,8 +120,8 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
   // The folder's words promised filtering at each key and a folder's history: here each query is a count
   // over the archive, applied by Enter, and the history is kept per archive file.
-  editQuery: "edit the query (Enter applies it); over T, h and i they count it again and stay, in ! it is the list's",
-  applyQuery: 'apply the query (one count over the archive) and return to the list (or to T, h or i, counted again)',
+  editQuery: 'edit the query (Enter applies it); over T, h, ! and i they count it again and stay',
+  applyQuery: 'apply the query (one count over the archive) and return to the list (or to the view, counted again)',
   historyPrev: "earlier query from this archive file's history (kept between runs)",
 };
 
@@ -235,6 +234,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The rules run as SQL in the background from the start (and again after each import of a follow).
   const runner = session.detection();
   const found = useArchiveFindings(runner);
+  // Under a query, what the rules found among its events (findingsAmong: one count per rule), for the findings view.
+  const [scopedFindings, setScopedFindings] = useState<{ where: string; found: readonly Finding[] } | null>(null);
   const rulesNote = found.pending.startsWith('running') ? `${found.pending} ${own('·')} ` : '';
   const right = `${busy ? `${busy} ` : ''}${rulesNote}${following ? `${following} ${own('·')} ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
@@ -804,7 +805,22 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
   const covered = state.mode === 'help' ? viewUnder(state) : undefined;
-  const findingsShown = state.mode === 'findings' || covered === 'findings';
+  const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
+  const findingsShown = state.mode === 'findings' || covered === 'findings' || underQuery === 'findings';
+  // The applied query's SQL while the findings are on screen (null without a query): they are counted among its events.
+  const findingsWhere = findingsShown && found.findings && state.queryText.trim() ? whereRef.current : null;
+  const findingRules = found.findings?.rules;
+  useEffect(() => {
+    if (findingsWhere === null || !findingRules) return;
+    let live = true;
+    findingsAmong(session.archive, findingRules, findingsWhere).then(
+      (counted) => live && setScopedFindings({ where: findingsWhere, found: counted }),
+      (error: unknown) => live && fail(error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [session, findingRules, findingsWhere, fail]);
   // What the findings and Insights views (one listens at a time, through the findings' key queue) call back.
   const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, ...closeBack(stateRef.current!, 'list') }));
   const listFromView = findingsKeys.fromView((text: string) => {
@@ -816,15 +832,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   });
   // What is chosen in them is kept here too (keptViews.ts): Esc back from a list their Enter opened finds it as left.
   const keepView = (change: KeptViews) => setState({ ...stateRef.current!, viewsKept: { ...stateRef.current!.viewsKept, ...change } });
-  // `/` in the findings: on an archive they count every event (the rules run as SQL over it all, in the background),
-  // so the bar opens over the list it filters, and the status line says why.
-  const queryFromView = findingsKeys.fromView(() => {
-    const s = stateRef.current!;
-    const listed = { ...s, ...closeBack(s, 'list'), under: [] };
-    setState({ ...editQuery(listed, { current: eventUnderCursor(), total: ctxRef.current.total }, false), status: ARCHIVE_VIEW_QUERY });
-  });
-  // `/` in the Insights: the bar opens over them, as over T and h; Enter applies the query and they count it.
-  const queryOverInsights = findingsKeys.fromView(() => {
+  // `/` in the findings or the Insights: the bar opens over them, as over T and h; Enter applies the query and they count it.
+  const queryOverView = findingsKeys.fromView(() => {
     const s = stateRef.current!;
     setState(editQuery(s, { current: eventUnderCursor(), total: ctxRef.current.total }, true));
   });
@@ -835,7 +844,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const findingsView = findingsShown ? (
     <FindingsPanel
       findings={found.findings}
-      builtin={found.builtin}
+      {...(findingsWhere !== null ? { scope: { count: total, found: scopedFindings?.where === findingsWhere ? scopedFindings.found : null }, queryText: state.queryText } : {})}
+      builtin={findingsWhere !== null ? null : found.builtin}
       pending={found.pending}
       noneFired={(loaded) => `None of the ${loaded} detection rules fired on the archive${follower ? ' (they run again after each import)' : ''}.`}
       zone={state.zone}
@@ -850,7 +860,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         session.problemFiles().then(setProblems, fail);
       })}
       openHelp={helpOver('findings')}
-      editQuery={queryFromView}
+      editQuery={queryOverView}
       // q asks first while a download runs, as from the list; the view does not listen while it asks.
       quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
       active={state.mode === 'findings' && !download.question}
@@ -859,7 +869,6 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       keep={keepView}
     />
   ) : null;
-  const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
   // The Insights view, likewise kept under its help and under the query bar (`/` there); its keys come through the
   // findings' queue (one view listens at a time).
   const insightsShown = state.mode === 'insights' || covered === 'insights' || underQuery === 'insights';
@@ -877,7 +886,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       onClose={closeView}
       setQuery={listFromView}
       openHelp={helpOver('insights')}
-      editQuery={queryOverInsights}
+      editQuery={queryOverView}
       quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
       active={state.mode === 'insights'}
       claimKeys={findingsKeys.queue.claim}
@@ -894,7 +903,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // under the help and the query bar.
   const keptViews = (
     <>
-      {findingsView ? <Box display={state.mode === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
+      {findingsView ? <Box display={state.mode === 'findings' || underQuery === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
       {insightsView ? <Box display={state.mode === 'insights' || underQuery === 'insights' ? 'flex' : 'none'}>{insightsView}</Box> : null}
       {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
     </>
@@ -917,7 +926,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       break;
     case 'query':
       // Over T, h or i (`/` there), the view stays drawn under the bar; Enter counts it again on the query.
-      main = underQuery === 'top' ? topView() : underQuery === 'histogram' ? histogramView() : underQuery === 'insights' ? keptViews : listView(width);
+      main = underQuery === 'top' ? topView() : underQuery === 'histogram' ? histogramView() : underQuery === 'insights' || underQuery === 'findings' ? keptViews : listView(width);
       break;
     case 'principal':
       main =

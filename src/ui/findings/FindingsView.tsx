@@ -55,11 +55,11 @@ export function FindingsView({ store, rows, queryText, findings, zone, width, he
   const version = useFindingsVersion(findings);
   const scoped = queryText.trim() !== '';
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
-  const among = useMemo(() => (findings && scoped ? { rows, count: rows.length } : null), [findings, scoped, rows, version]);
+  const scope = useMemo(() => (findings && scoped ? { count: rows.length, found: findings.listAmong(rows) } : null), [findings, scoped, rows, version]);
   return (
     <FindingsPanel
       findings={findings}
-      among={among}
+      scope={scope}
       queryText={queryText}
       {...(editQuery ? { editQuery } : {})}
       builtin={scoped ? null : builtin}
@@ -83,8 +83,11 @@ export function FindingsView({ store, rows, queryText, findings, zone, width, he
 export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'editQuery' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
   /** What the rules found; absent: no rules run in this session (or, with `pending`, not yet). */
   findings: Findings | undefined;
-  /** The events a query selects: the rules are counted among them alone (Findings.listAmong); null or absent: every event. */
-  among?: { rows: Iterable<{ readonly seq: number; readonly id: string; readonly time: number }>; count: number } | null;
+  /**
+   * Under a query: how many events it selects, and what the rules found among them alone (Findings.listAmong on
+   * a folder, findingsAmong by SQL on an archive; null while counted); null or absent: every event.
+   */
+  scope?: { count: number; found: readonly Finding[] | null } | null;
   /** The applied query: Enter narrows it to the rule (`QUERY rule:ID`) when the list counts its events. */
   queryText?: string;
   /** A finding that is not a rule's (conflicting duplicates), listed beside the rules'; null for none. */
@@ -105,7 +108,7 @@ export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'widt
  * Both dashboards draw it: the folder's findings grow as events load, the
  * archive's come from the rules run as SQL (ui/archive/).
  */
-export function FindingsPanel({ findings, among = null, queryText = '', builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
+export function FindingsPanel({ findings, scope = null, queryText = '', builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
   const theme = useTheme();
   const version = useFindingsVersion(findings);
   // Kept by the dashboard: back by Esc from the list a rule's Enter opened, that rule is still selected.
@@ -114,9 +117,9 @@ export function FindingsPanel({ findings, among = null, queryText = '', builtin,
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
   const list = useMemo(() => {
     if (!findings) return [];
-    const found = among ? findings.listAmong(among.rows, order) : findings.list(order);
+    const found = scope ? sortFindings([...(scope.found ?? [])], order) : findings.list(order);
     return builtin ? sortFindings([...found, builtin], order) : found;
-  }, [findings, among, builtin, order, version]);
+  }, [findings, scope, builtin, order, version]);
   const found = selectedId === null ? -1 : list.findIndex((f) => f.rule.id === selectedId);
   const index = found === -1 ? 0 : found;
   const selected = list[index] ?? null;
@@ -178,7 +181,7 @@ export function FindingsPanel({ findings, among = null, queryText = '', builtin,
         // No record fires the built-in finding: its events are listed, with the files, in the bad-files view.
         if (finding.rule === CONFLICT_RULE) openProblems?.();
         // Counted among a query's events, the list shows those: the query narrowed to the rule.
-        else setQuery(among ? pivotQuery(queryText, { field: 'rule', value: finding.rule.id }, 'add') : `rule:${finding.rule.id}`);
+        else setQuery(scope ? pivotQuery(queryText, { field: 'rule', value: finding.rule.id }, 'add') : `rule:${finding.rule.id}`);
         return true;
       }
       default:
@@ -188,7 +191,11 @@ export function FindingsPanel({ findings, among = null, queryText = '', builtin,
   useViewKeys(handle, { active, claimKeys });
 
   const loaded = findings?.rules.length ?? 0;
-  const counted = !findings ? 'Findings' : among ? `Findings on the query's ${formatCount(among.count)} event${among.count === 1 ? '' : 's'} (${list.length} of ${loaded} rules fired)` : `Findings (${list.length} of ${loaded} rules fired)`;
+  const counted = !findings
+    ? 'Findings'
+    : scope
+      ? `Findings on the query's ${formatCount(scope.count)} event${scope.count === 1 ? '' : 's'} (${scope.found ? list.length : own('…')} of ${loaded} rules fired)`
+      : `Findings (${list.length} of ${loaded} rules fired)`;
   const title = fitHints([pending ? `${counted} ${own('·')} ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
   if (!findings || list.length === 0) {
     const text = !findings
@@ -197,7 +204,9 @@ export function FindingsPanel({ findings, among = null, queryText = '', builtin,
         : 'Detection rules are off in this session.'
       : loaded === 0
         ? 'No detection rule loaded.'
-        : among
+        : scope && !scope.found
+          ? own('Counting what the rules found among the events of this query…')
+          : scope
           ? `None of the ${loaded} detection rules fired on the events of this query. / edits it; Esc in the query bar restores the one before.`
           : (noneFired?.(loaded) ?? `None of the ${loaded} detection rules fired on these events yet. Rules run on every event as it loads; new files are checked as they land.`);
     return (
