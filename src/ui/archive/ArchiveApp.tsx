@@ -793,6 +793,22 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     return () => clearTimeout(timer);
   }, [state.status]);
 
+  // The applied query's SQL while the findings are on screen, under the help or the query bar too (null without a
+  // query): they are counted among its events. Before the early return below: a hook every frame.
+  const findingsOpen = state.mode === 'findings' || ((state.mode === 'help' || state.mode === 'query') && viewUnder(state) === 'findings');
+  const findingsWhere = findingsOpen && found.findings && state.queryText.trim() ? whereRef.current : null;
+  const findingRules = found.findings?.rules;
+  useEffect(() => {
+    if (findingsWhere === null || !findingRules) return;
+    let live = true;
+    findingsAmong(session.archive, findingRules, findingsWhere).then(
+      (counted) => live && setScopedFindings({ where: findingsWhere, found: counted }),
+      (error: unknown) => live && fail(error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [session, findingRules, findingsWhere, fail]);
   if (tooSmallRef.current) return <TooSmall columns={width} rows={termRows} {...(download.question ? { question: download.question } : {})} />;
 
   // The rows on screen and the held rows a screen either side, which the columns are sized over as on the folder dashboard.
@@ -807,20 +823,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const covered = state.mode === 'help' ? viewUnder(state) : undefined;
   const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
   const findingsShown = state.mode === 'findings' || covered === 'findings' || underQuery === 'findings';
-  // The applied query's SQL while the findings are on screen (null without a query): they are counted among its events.
-  const findingsWhere = findingsShown && found.findings && state.queryText.trim() ? whereRef.current : null;
-  const findingRules = found.findings?.rules;
-  useEffect(() => {
-    if (findingsWhere === null || !findingRules) return;
-    let live = true;
-    findingsAmong(session.archive, findingRules, findingsWhere).then(
-      (counted) => live && setScopedFindings({ where: findingsWhere, found: counted }),
-      (error: unknown) => live && fail(error),
-    );
-    return () => {
-      live = false;
-    };
-  }, [session, findingRules, findingsWhere, fail]);
+
   // What the findings and Insights views (one listens at a time, through the findings' key queue) call back.
   const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, ...closeBack(stateRef.current!, 'list') }));
   const listFromView = findingsKeys.fromView((text: string) => {
