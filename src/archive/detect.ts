@@ -8,7 +8,7 @@
  * rules not run with the reason; the others go on. No Ink.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Findings } from '../detect/findings.js';
+import { Findings, type Finding } from '../detect/findings.js';
 import type { Rule, RuleSet, SkippedRule } from '../detect/rule.js';
 import { SqlCompileError } from '../query/sql/index.js';
 import type { Archive } from './db.js';
@@ -95,4 +95,28 @@ export async function detectArchive(archive: Archive, set: RuleSet, options: Arc
     options.onProgress?.(k + 1, runnable.length);
   }
   return { set: runSet, findings, unique, conflicts: await conflictTimes(on) };
+}
+
+/**
+ * What the rules found among the events a query selects (`where`, its SQL): for each rule of a run, its
+ * events among them, first and last time, by one count per rule. The --db findings view under a query, as
+ * the folder's (Findings.listAmong); rules that fired on none of them are left out.
+ */
+export async function findingsAmong(archive: Archive, rules: readonly Rule[], where: string): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const rule of rules) {
+    let condition: string;
+    try {
+      condition = ruleCondition(rule.ast);
+    } catch (error) {
+      // The run skipped it too (detectArchive): it has no findings to count.
+      if (error instanceof SqlCompileError) continue;
+      throw error;
+    }
+    const result = await archive.connection.runAndReadAll(`SELECT count(*), min(tt_time), max(tt_time) FROM events WHERE (${where}) AND (${condition})`);
+    const [count, first, last] = result.getRows()[0] as [unknown, unknown, unknown];
+    const n = Number(count);
+    if (n > 0) out.push({ rule, count: n, first: first === null ? Number.NaN : Number(first), last: last === null ? Number.NaN : Number(last) });
+  }
+  return out;
 }

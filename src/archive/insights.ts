@@ -9,6 +9,7 @@
 import { insightCriteria, insightWindow, type Insight } from '../model/insights.js';
 import { MINUTE, rateBounds, type RateSeries } from '../model/rate.js';
 import type { Archive } from './db.js';
+import { literal } from '../query/sql/index.js';
 import { archiveInsightList, rateSql } from './query.js';
 
 export interface ArchiveInsights {
@@ -25,8 +26,11 @@ export async function archiveInsightsView(archive: Archive, now: number = Date.n
   return { insights, clock };
 }
 
-/** The calls per minute behind `insight` across its window (null when it has neither a start nor an end). */
-export async function archiveInsightSeries(archive: Archive, insight: Insight, clock: number): Promise<RateSeries | null> {
+/**
+ * The calls per minute behind `insight` across its window (null when it has neither a start nor an end);
+ * `where` (a query's SQL): only the calls it selects, as the folder's view counts a query's events.
+ */
+export async function archiveInsightSeries(archive: Archive, insight: Insight, clock: number, where: string | null = null): Promise<RateSeries | null> {
   const window = insightWindow(insight, clock);
   if (window === null) return null;
   const { from, to } = rateBounds(window);
@@ -34,7 +38,7 @@ export async function archiveInsightSeries(archive: Archive, insight: Insight, c
   let eventsFound = 0;
   if (to > from) {
     const result = await archive.connection.runAndReadAll(
-      `SELECT (tt_time - ${from}) // ${MINUTE} AS minute, count(*) FROM events WHERE ${rateSql(insightCriteria(insight), from, to)} GROUP BY minute`,
+      `SELECT (tt_time - ${from}) // ${MINUTE} AS minute, count(*) FROM events WHERE ${rateSql(insightCriteria(insight), from, to)}${where ? ` AND (${where})` : ''} GROUP BY minute`,
     );
     for (const [minute, count] of result.getRows() as [unknown, unknown][]) {
       const n = Number(count);
@@ -43,4 +47,23 @@ export async function archiveInsightSeries(archive: Archive, insight: Insight, c
     }
   }
   return { buckets, from, to, eventsFound };
+}
+
+/**
+ * The Insights a query (`where`, its SQL) concerns, as the folder's view picks them (InsightsView
+ * scopedInsights): its Start or End record is among the query's events, or calls of its API in its window are.
+ */
+export async function archiveInsightsConcerned(archive: Archive, insights: readonly Insight[], where: string, clock: number): Promise<Insight[]> {
+  const ids = insights.flatMap((insight) => [insight.startRow?.id, insight.endRow?.id]).filter((id): id is string => Boolean(id));
+  const matched = new Set<string>();
+  if (ids.length > 0) {
+    const result = await archive.connection.runAndReadAll(`SELECT eventid FROM events WHERE eventid IN (${ids.map(literal).join(', ')}) AND (${where})`);
+    for (const [id] of result.getRows() as [unknown][]) matched.add(String(id));
+  }
+  const out: Insight[] = [];
+  for (const insight of insights) {
+    const byRecord = [insight.startRow?.id, insight.endRow?.id].some((id) => id !== undefined && matched.has(id));
+    if (byRecord || ((await archiveInsightSeries(archive, insight, clock, where))?.eventsFound ?? 0) > 0) out.push(insight);
+  }
+  return out;
 }

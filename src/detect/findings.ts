@@ -284,6 +284,32 @@ export class Findings {
     return sortFindings(out, order);
   }
 
+  /**
+   * Rules that fired on `rows` (the events a query selects), each with its count, first and last time
+   * among them: what the findings view shows under a query. One pass over the rows; a row that fired
+   * no rule costs one bit test.
+   */
+  listAmong(rows: Iterable<{ readonly seq: number; readonly id: string; readonly time: number }>, order: 'newest' | 'level' = 'newest'): Finding[] {
+    const counts = this.states.map(() => ({ count: 0, first: NaN, last: NaN }));
+    for (const row of rows) {
+      const key = this.attached && row.seq >= 0 ? row.seq : this.keys.keyOf(row.id);
+      if (key < 0 || !this.anyRule.has(key)) continue;
+      const time = row.time;
+      for (let i = 0; i < this.states.length; i++) {
+        if (!this.states[i]!.events.has(key)) continue;
+        const c = counts[i]!;
+        c.count++;
+        if (time === time) {
+          if (!(c.first <= time)) c.first = time;
+          if (!(c.last >= time)) c.last = time;
+        }
+      }
+    }
+    const out: Finding[] = [];
+    for (const [i, c] of counts.entries()) if (c.count > 0) out.push({ rule: this.states[i]!.rule, ...c });
+    return sortFindings(out, order);
+  }
+
   /** A pass over a rule's events: only after forget(), which is as rare as a duplicate from an earlier file. */
   private retime(state: RuleState): void {
     state.first = NaN;

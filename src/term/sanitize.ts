@@ -35,8 +35,9 @@
  *    U+1D173-U+1D17A, tag characters U+E0000-U+E007F, shorthand format controls
  *    U+1BCA0-U+1BCA3, the rest of the default-ignorable plane 14 (U+E0080-U+E0FFF),
  *    and variation selectors U+FE00-U+FE0F and U+E0100-U+E01EF (`ad\ufe0fmin` drew
- *    as `admin`; one right after an emoji, a keycap's digit or a CJK ideograph
- *    stays: it picks that character's form, see VARIATION below)
+ *    as `admin`; one right after a keycap's digit or a CJK ideograph stays, and U+FE0F
+ *    after a symbol drawn as text by default: it picks that character's form, see
+ *    VARIATION and EMOJI_SELECTOR below)
  */
 const UNSAFE_CLASS =
   '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2028\\u2029' +
@@ -47,9 +48,19 @@ const ZWJ = '\u200d';
 const PICTOGRAPH_BEFORE = /[\p{Extended_Pictographic}\u{1f3fb}-\u{1f3ff}\ufe0f]$/u;
 const PICTOGRAPH_AFTER = /^\p{Extended_Pictographic}/u;
 
-/** A variation selector, and what one may follow: an emoji (☺️), a CJK ideograph (an ideographic variation sequence). */
+/** A variation selector, and what one may follow: a CJK ideograph (an ideographic variation sequence). */
 const VARIATION = /^[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]$/u;
-const SELECTABLE_BEFORE = /[\p{Extended_Pictographic}\p{Ideographic}]$/u;
+const SELECTABLE_BEFORE = /\p{Ideographic}$/u;
+/**
+ * The emoji selector U+FE0F stays only after a symbol drawn as text by default (☺ ❤ ✔, 🏳 of 🏳️‍🌈):
+ * there it draws a different, wider glyph. After an emoji already drawn as one (😀) it changes
+ * nothing on screen, so `bob😀` and `bob😀\ufe0f` (two session names, user agents or object keys)
+ * looked the same while T counted them apart and `=` matched one; it shows there, as U+FE0E (text
+ * form, which terminals mostly ignore for emoji) does after any emoji.
+ */
+const EMOJI_SELECTOR = '\ufe0f';
+const TEXT_DEFAULT_PICTOGRAPH = /\p{Extended_Pictographic}$/u;
+const EMOJI_DEFAULT = /\p{Emoji_Presentation}$/u;
 /** A keycap (1️⃣): a digit, # or *, the emoji selector, then U+20E3. */
 const KEYCAP_BEFORE = /[0-9#*]$/;
 const KEYCAP_AFTER = '\u20e3';
@@ -77,6 +88,7 @@ function escapeAt(ch: string, offset: number, text: string): string {
     return ch;
   }
   if (VARIATION.test(ch) && (SELECTABLE_BEFORE.test(before) || (KEYCAP_BEFORE.test(before) && text.startsWith(KEYCAP_AFTER, offset + ch.length)))) return ch;
+  if (ch === EMOJI_SELECTOR && TEXT_DEFAULT_PICTOGRAPH.test(before) && !EMOJI_DEFAULT.test(before)) return ch;
   return visibleEscape(ch);
 }
 

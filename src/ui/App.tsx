@@ -94,6 +94,8 @@ export interface PluginViewProps extends KeptViewProps {
   setRunningWork?(work: RunningWork | null): void;
   /** Shows the help overlay over the view (the view stays mounted, inactive, and comes back as it was). */
   openHelp?(): void;
+  /** `/`: opens the query bar over the view, which stays drawn, inactive, and counts the query's events as it changes. */
+  editQuery?(): void;
   /** False while the help overlay covers the view: it must not read keys then. Default true. */
   active?: boolean;
   /** Start listening: returns the keys that reached App before the view did (see viewKeys.ts). */
@@ -102,6 +104,8 @@ export interface PluginViewProps extends KeptViewProps {
   findings?: Findings;
   /** Time of the event under the list cursor (the histogram opens there). */
   cursorTime?: number;
+  /** The query `rows` belong to; null while they are being filtered for a newer one (the histogram refits then). */
+  rowsQuery?: string | null;
   /** The list's order (the download writes in it). */
   order?: 'newest' | 'oldest';
   /** Event IDs the user marked (the download's "marked events only"). */
@@ -312,7 +316,9 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const selectSummaryLine = useCallback((index: number) => dispatch({ type: 'principal', index }), [dispatch]);
   const keepSummaryLines = useCallback((lines: readonly SummaryLine[]) => dispatch({ type: 'keepView', change: { principal: lines } }), [dispatch]);
   useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine, state.viewsKept.principal, keepSummaryLines);
-  const topResult = useTopValues(store, rows, state.topField, state.mode === 'top', storeVersion);
+  // The query bar opened over a view (`/` in T, h, ! or i) leaves it drawn under the bar, counting the drafts' events.
+  const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
+  const topResult = useTopValues(store, rows, state.topField, state.mode === 'top' || underQuery === 'top', storeVersion);
   // Counted again as events arrive (or after the help), a value can move in the ranking: the selection goes
   // with it. What the view last showed, kept under the help, forgotten once it closes (it opens on its first line).
   const topShown = useRef<{ result: TopResult; index: number } | null>(null);
@@ -458,7 +464,11 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         continue;
       }
       const stale = keysMustWaitRef.current(stateRef.current!);
-      const hold = !force && (heldKeys.current.length > 0 || (stale && mode !== 'query'));
+      // A plug-in view reads its own keys (its queue below keeps those it has not claimed yet): held here, a key
+      // was handed back to App once the rows came, which leaves them to the view, and lost (`/x` Enter `Enter`
+      // over the Insights: the second Enter came while the new query's rows were being filtered).
+      const viewKey = !stateRef.current!.quitAsked && (mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings');
+      const hold = !force && (heldKeys.current.length > 0 || (stale && mode !== 'query' && !viewKey));
       if (hold && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         if (heldKeys.current.length === 0) heldSince.current = Date.now();
         heldKeys.current.push(stroke);
@@ -466,7 +476,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       }
       // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
       // The quit question covers the view: its answer is App's.
-      if (!stateRef.current!.quitAsked && (mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings') && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+      if (viewKey && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
         queue.push(stroke);
         continue;
       }
@@ -496,17 +506,20 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // A view's `?` opens the help at that view's keys.
   const helpRef = useRef({ help, limit: 0 });
   helpRef.current = { help, limit: scrollLimit('help') };
+  const editQuery = useCallback(() => dispatch({ type: 'editQuery' }), []);
   const openHelp = useCallback(() => {
     const at = viewHelpLine(helpRef.current.help, stateRef.current!.mode);
     dispatch({ type: 'openOverlay', mode: 'help' });
     if (at > 0) dispatch({ type: 'scroll', to: Math.min(at, helpRef.current.limit) });
   }, []);
   // The view stays mounted under the help overlay, so its selection, form or question survive `?`.
-  const covered = state.mode === 'help' ? viewUnder(state) : undefined;
+  const covered = state.mode === 'help' || state.mode === 'query' ? viewUnder(state) : undefined;
   const viewMode = covered === 'insights' || covered === 'export' || covered === 'histogram' || covered === 'findings' ? covered : state.mode;
   const View =
     viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : viewMode === 'histogram' ? Histogram : viewMode === 'findings' ? views.findings : undefined;
   const viewShown = Boolean(View) && state.mode === viewMode;
+  // Under the query bar the view is drawn (it counts the drafts' events) but the keys are the bar's.
+  const viewDrawn = viewShown || (Boolean(View) && underQuery === viewMode);
   const pluginProps: PluginViewProps = {
     store,
     folder,
@@ -521,6 +534,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     setStatus,
     setActivity,
     openHelp,
+    editQuery,
     quit: requestQuit,
     setRunningWork,
     active: viewShown && !state.quitAsked,
@@ -528,6 +542,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     kept: state.viewsKept,
     keep: keepView,
     cursorTime,
+    rowsQuery: rowsFresh ? state.queryText : null,
     order: state.order,
     marks: marks.set(),
     ascii,
@@ -535,6 +550,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   };
 
   let main;
+  const topView = (result: TopResult) => <TopValuesView result={result} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} />;
   const emptyText = store.size === 0 ? (progress.phase === 'loading' ? own('Loading…') : 'No events here yet') : 'No events match the query';
   const list = (w: number) => (
     <EventList rows={listRows} spanRows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} columnDefs={columnDefs} />
@@ -579,8 +595,12 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         list(width)
       );
       break;
+    case 'query':
+      // Over a view: that view, under the bar (the plug-in ones are drawn above, from `View`).
+      main = underQuery === 'top' && topResult ? topView(topResult) : viewDrawn ? null : list(width);
+      break;
     case 'top':
-      main = topResult ? <TopValuesView result={topResult} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : list(width);
+      main = topResult ? topView(topResult) : list(width);
       break;
     case 'badfiles':
       main = <BadFilesView bad={progress.badFiles} skipped={progress.skippedFiles} conflicts={progress.conflicts} conflictCount={progress.conflictCount} ruleStops={progress.ruleStops} scroll={state.scroll} width={width} height={mainH} />;
@@ -620,7 +640,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         <QueryBar focused={state.mode === 'query'} draft={state.draft} caret={state.caret} applied={state.queryText} error={state.queryError} explanation={explanation} width={width} />
         <Box height={mainH} width={width} flexShrink={0} overflowY="hidden">
           {View && (
-            <Box key={viewMode} display={viewShown ? 'flex' : 'none'} width={width} height={mainH} flexShrink={0}>
+            <Box key={viewMode} display={viewDrawn ? 'flex' : 'none'} width={width} height={mainH} flexShrink={0}>
               <View {...pluginProps} />
             </Box>
           )}

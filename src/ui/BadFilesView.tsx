@@ -3,9 +3,9 @@ import type { BadFile } from '../model/types.js';
 import type { ConflictingDuplicate } from '../store/progress.js';
 import { sanitize } from '../term/sanitize.js';
 import { truncate } from '../term/width.js';
-import { truncateStart } from './pathText.js';
+import { truncatePath } from './pathText.js';
 import { useTheme } from './theme.js';
-import { wrapText, wrapWords } from './wrap.js';
+import { wrapWords } from './wrap.js';
 import { own } from '../term/glyphs.js';
 
 export interface BadFilesViewProps {
@@ -26,9 +26,6 @@ interface Line {
   tone: 'heading' | 'path' | 'reason';
 }
 
-/** A bad or skipped file's path takes at most this many lines. */
-const PATH_LINES = 3;
-
 /** Lines of the view; file names and reasons come from the folder and are sanitised like log text. */
 export function badFileLines(
   bad: readonly BadFile[],
@@ -44,8 +41,10 @@ export function badFileLines(
     lines.push({ text: `Conflicting duplicates: same eventID, different content (${conflictCount})`, tone: 'heading' });
     for (const c of conflicts) {
       lines.push({ text: `  ${truncate(sanitize(c.eventID), width - 2)}`, tone: 'path' });
-      const detail = `${c.field ? `${c.field} differs; ` : ''}other copy in ${c.file}${c.keptFile ? `; kept the copy in ${c.keptFile}` : ''}`;
-      for (const part of wrapText(sanitize(detail), width - 6, 3)) lines.push({ text: `      ${part}`, tone: 'reason' });
+      // One line each, the paths cut in their middle as the files' are below.
+      if (c.field) lines.push({ text: `      ${truncate(`${sanitize(c.field)} differs`, width - 6)}`, tone: 'reason' });
+      lines.push({ text: `      other copy in ${truncatePath(sanitize(c.file), width - 20)}`, tone: 'reason' });
+      if (c.keptFile) lines.push({ text: `      kept the copy in ${truncatePath(sanitize(c.keptFile), width - 23)}`, tone: 'reason' });
     }
     if (conflictCount > conflicts.length) lines.push({ text: `  ... and ${conflictCount - conflicts.length} more`, tone: 'reason' });
   }
@@ -53,9 +52,9 @@ export function badFileLines(
     lines.push({ text: `${title} (${files.length})`, tone: 'heading' });
     if (files.length === 0) lines.push({ text: '  none', tone: 'reason' });
     for (const file of files) {
-      // The whole path, wrapped: its end (the file name) is what the reader needs; a very long one loses its start.
-      const room = Math.max(1, width - 2);
-      for (const part of wrapText(truncateStart(sanitize(file.path), room * PATH_LINES), room)) lines.push({ text: `  ${part}`, tone: 'path' });
+      // One line a path, cut in its middle: wrapped, an S3-layout path broke inside a folder or the file
+      // name, and a list of them no longer read as one file a line. The file name stays whole.
+      lines.push({ text: `  ${truncatePath(sanitize(file.path), Math.max(1, width - 2))}`, tone: 'path' });
       // A reason is prose: broken between words (`Expected double-quoted prop` / `erty name` read badly).
       for (const part of wrapWords(sanitize(file.reason), width - 6, 3)) lines.push({ text: `      ${part}`, tone: 'reason' });
     }
@@ -72,10 +71,12 @@ export function BadFilesView({ bad, skipped, conflicts, conflictCount, ruleStops
   const lines = badFileLines(bad, skipped, width, conflicts, conflictCount, ruleStops);
   const body = Math.max(1, height - 1);
   const top = Math.max(0, Math.min(scroll, lines.length - body));
+  // Where the reader is, as the JSON view and the help say it.
+  const position = lines.length > 0 ? `  ${top + 1}-${Math.min(lines.length, top + body)} of ${lines.length}` : '';
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0} overflowY="hidden">
       <Text wrap="truncate-end" bold={theme.bold} color={theme.accent}>
-        {truncate(own(' Files with problems · j/k scroll · Esc back'), width)}
+        {truncate(own(` Files with problems${position} · j/k scroll · Esc back`), width)}
       </Text>
       {lines.slice(top, top + body).map((line, i) => (
         <Text

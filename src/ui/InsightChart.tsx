@@ -19,6 +19,8 @@ export interface InsightChartProps {
   now: number;
   /** Draw with ASCII only: TERM=linux or a locale that is not UTF-8 (unicodeBlocks). */
   ascii?: boolean;
+  /** The rate is counted among a query's events, not every event on disk: said when none are found. */
+  queried?: boolean;
 }
 
 export function colorOf(kind: SegmentKind, theme: Theme): string | undefined {
@@ -56,6 +58,7 @@ function describeTime(t: number, zone: TimeZoneMode): string {
   return `${formatTime({ time: t, timeRaw: '' }, zone)}${zone === 'utc' ? ' UTC' : ''}`;
 }
 
+const QUERIED_HINT = 'The chart counts the events the query selects (/ edits it; with no query, every event on disk).';
 const NOT_ON_DISK_HINT = 'The chart draws the rate found in the logs on disk; add the management-event logs for this window to see it.';
 
 /**
@@ -63,7 +66,7 @@ const NOT_ON_DISK_HINT = 'The chart draws the rate found in the logs on disk; ad
  * baseline (`-`) and insight (`=`) averages and the span (`^`) marked; or a
  * plain sentence when no events behind the window are on disk.
  */
-export function InsightChart({ insight, series, zone, width, height, now, ascii = false }: InsightChartProps) {
+export function InsightChart({ insight, series, zone, width, height, now, ascii = false, queried = false }: InsightChartProps) {
   const theme = useTheme();
   const lines = useMemo(() => {
     // Two passes: the y labels' width depends on the scale, the plot's width on the labels.
@@ -74,14 +77,14 @@ export function InsightChart({ insight, series, zone, width, height, now, ascii 
   const legend = truncateLine(chartLegend(insight, lines.data, zone, width), width);
   const rawMissing = notOnDiskMessage(insight, series, (t) => describeTime(t, zone));
   // The sentence names the API, which comes from the log.
-  const missing = rawMissing === null ? null : sanitize(rawMissing);
+  const missing = rawMissing === null ? null : sanitize(queried ? rawMissing.replace(/ on disk between /, " among the query's events between ") : rawMissing);
   if (missing) {
     return (
       <Box flexDirection="column" width={width} height={height + 3}>
         <StyledText line={legend} theme={theme} />
         <Text> </Text>
         <WrappedText text={missing} width={width} maxLines={3} color={theme.warn} />
-        <WrappedText text={NOT_ON_DISK_HINT} width={width} maxLines={2} color={theme.muted} />
+        <WrappedText text={queried ? QUERIED_HINT : NOT_ON_DISK_HINT} width={width} maxLines={2} color={theme.muted} />
       </Box>
     );
   }

@@ -18,7 +18,7 @@ import { own } from '../term/glyphs.js';
 /** The rate behind an Insight as the panel shows it: counted, not yet (`loading`), or failed. */
 export type SeriesState = RateSeries | null | 'loading' | { failed: string };
 
-export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openHelp' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep' | 'ascii'> {
+export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openHelp' | 'editQuery' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep' | 'ascii'> {
   /** Every Insight, newest first (model/insights.ts pairInsights). */
   insights: readonly Insight[];
   /** The clock an ongoing Insight's window ends at (the newest event, or now). */
@@ -29,6 +29,10 @@ export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'widt
   onShow?(insight: Insight): void;
   /** What the view says when there is no Insight. */
   emptyText: string;
+  /** Under a query: how many Insights there are in all (`insights` holds those the query concerns). */
+  of?: number;
+  /** The applied query: Enter narrows it to the Insight's calls when `of` says the view counts its events. */
+  queryText?: string;
 }
 
 const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identities', userAgent: 'User agents', errorCode: 'Error codes' };
@@ -39,7 +43,7 @@ const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identiti
  * attributions. Enter lists the events behind it; `i` or Esc returns. Fed by
  * the store (InsightsView) or by SQL on an archive (archive/ArchiveInsights).
  */
-export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zone, width, height, onClose, setQuery, openHelp, quit, active, claimKeys, kept, keep, ascii = false }: InsightsPanelProps) {
+export function InsightsPanel({ insights, of, queryText = '', clock, seriesOf, onShow, emptyText, zone, width, height, onClose, setQuery, openHelp, editQuery, quit, active, claimKeys, kept, keep, ascii = false }: InsightsPanelProps) {
   const theme = useTheme();
   // Kept by the dashboard: back by Esc from the list an Insight's Enter opened, that Insight is still selected.
   const [choice, setChoice] = useKeptState('insights', { kept, keep }, () => ({ insightId: null, tab: 0 }));
@@ -83,7 +87,7 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
       setChoice(chosen);
     };
     const action = actionFor('insights', input, key);
-    const shared = answerSharedKey(action, openHelp, quit);
+    const shared = answerSharedKey(action, openHelp, quit, editQuery);
     if (shared !== undefined) return shared;
     switch (action) {
       case 'back':
@@ -116,7 +120,9 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
         return false;
       case 'jumpToEvents':
         if (!insight) return false;
-        setQuery(relatedEventsQuery(insight));
+        // Counted among a query's events (`of`), the list shows those: the query narrowed to the Insight's calls.
+        // An explicit AND, the loosest operator: it narrows all of the query, even where it names the same fields.
+        setQuery(of !== undefined && queryText.trim() !== '' ? `${queryText.trim()} AND (${relatedEventsQuery(insight)})` : relatedEventsQuery(insight));
         return true;
       default:
         return false;
@@ -131,7 +137,8 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
   // Whole hints are dropped on narrow terminals, never cut halfway.
   // With no Insights there is nothing to select, list or attribute: only the way back is offered.
   const keys = insights.length === 0 ? [] : ['j/k select', 'Enter events', ...(tabs.length > 1 ? ['Tab attributions'] : [])];
-  const title = fitHints([`Insights (${insights.length})`, ...keys, 'i/Esc back', '? help'], width);
+  const counted = of === undefined ? `Insights (${insights.length})` : `Insights (${insights.length} of ${of} for the query; rates: its events)`;
+  const title = fitHints([counted, ...keys, 'i/Esc back', '? help'], width);
 
   if (insights.length === 0) {
     return (
@@ -174,7 +181,7 @@ export function InsightsPanel({ insights, clock, seriesOf, onShow, emptyText, zo
   if (insight && series && tabIndex === 0 && layout.chartHeight > 0) {
     lower = (
       <>
-        <InsightChart insight={insight} series={series} zone={zone} width={width} height={layout.chartHeight} now={clock} ascii={ascii} />
+        <InsightChart insight={insight} series={series} zone={zone} width={width} height={layout.chartHeight} now={clock} ascii={ascii} queried={of !== undefined} />
         {layout.attributionsBelow && <Box flexDirection="column">{attribution(allAttributionLines, layout.attributionRows)}</Box>}
       </>
     );

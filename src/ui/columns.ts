@@ -189,8 +189,8 @@ export const COMFORT_FROM = 98;
  * others up to their widest value by weight: only where values are cut, so a
  * column whose values fit is no wider than they (or its min) need. Then
  * full titles; what is left goes to the resource name so the row fills the line.
- * From COMFORT_FROM up, a column blank on every measured row is hidden while a
- * name would be cut with it there, its cells going to the names first.
+ * A column blank on every measured row is hidden while a name would be cut
+ * with it there, its cells going to the names first (at every width).
  */
 export function layoutColumns(width: number, withYear = false, widest: ColumnWidths = {}, defs: readonly ColumnDef[] = COLUMNS): LaidOutColumn[] {
   const time = defs.find((def) => def.id === 'time');
@@ -221,18 +221,18 @@ export function layoutColumns(width: number, withYear = false, widest: ColumnWid
     const drop = yielding.reduce((low, def) => (def.keep < low.keep ? def : low));
     shown = shown.filter((def) => def !== drop);
   }
-  // What the names' values need whole (their comfort at least, within their max; none below COMFORT_FROM).
-  const whole = (def: ColumnDef): number => Math.max(comfort(def), width >= COMFORT_FROM && def.comfort ? Math.min(def.max, widest[def.id] ?? 0) : 0);
+  // What the names' values need whole (their comfort at least, within their max).
+  const whole = (def: ColumnDef): number => Math.max(comfort(def), def.comfort ? Math.min(def.max, widest[def.id] ?? 0) : 0);
   // Then, while a name is still cut once laid out, a column blank on every row measured (no user, no
   // error in view, as after a histogram span on traildiscover) gives way too: it shows nothing, and
   // its cells, handed to the names first (`freed`), read more of a resource name. The title row's
   // `+User +Error` says it is hidden; it is back once rows with values come into view, or the names
-  // are whole (a wider window).
+  // are whole (a wider window). At every width: under 100 columns a blank Error column kept its 12
+  // cells while the event name and the user were cut (80x24 on stratus-red-team).
   let freed = 0;
   let laid = spread(shown, freed);
   for (;;) {
-    // Only from COMFORT_FROM up: below it every column keeps its place (a squeezed one is narrower than its floor).
-    const cut = width >= COMFORT_FROM && laid.some((col) => col.def.comfort !== undefined && col.width < whole(col.def));
+    const cut = laid.some((col) => col.def.comfort !== undefined && col.width < whole(col.def));
     const blank = shown.filter((def) => def !== time && widest[def.id] === 0);
     if (!cut || blank.length === 0) return laid;
     const drop = blank.reduce((low, def) => (def.keep < low.keep ? def : low));

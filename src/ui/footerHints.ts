@@ -1,23 +1,23 @@
 /**
  * The footer's key hints, one table for both dashboards (folder and --db answer the same keys, so they
  * say the same things). Most useful first: on a narrow terminal the rest give way to `? more`
- * (StatusBar.fitHints).
+ * (StatusBar.fitHints). The views that summarise the query's events say `/ query` too: it edits the query over them.
  */
 import type { Mode } from './keys.js';
 
 const HINTS: Partial<Record<Mode, readonly string[]>> = {
   list: ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '=/+/- pivot', 'T top values', 'p summary', '[/] back/fwd', 'f follow', 't UTC/local', 'h histogram', 'o order', 'm mark', '! findings', 'g/G top/end', 'v JSON', 'q quit', '? help'],
-  findings: ['Esc/! back', 'Enter events', 'o order', '? help', 'q quit'],
-  histogram: ['Esc/h back', '↑/↓ bucket', 'v span', 'Enter list', '+/- zoom', 'Tab split', '? help'],
+  findings: ['Esc/! back', 'Enter events', 'o order', '/ query', '? help', 'q quit'],
+  histogram: ['Esc/h back', '↑/↓ bucket', 'v span', 'Enter list', '+/- zoom', 'Tab split', '/ query', '? help'],
   query: ['type to filter', 'Enter keep', 'Esc cancel', '↑/↓ history', 'Ctrl-U/W delete'],
   detail: ['Esc close', 'Tab/←/→ select', '=/+/- pivot', 'p summary', 'y copy', 'r resource events', 'T top values', 'v JSON', '↑/↓ other events', 'PgUp/PgDn scroll'],
   json: ['Esc back', 'j/k PgUp/PgDn g/G scroll', 'y copy JSON', 'q quit'],
   help: ['? or Esc close', 'j/k scroll', 'q quit'],
-  insights: ['Esc/i back', 'Enter events', 'Tab attributions', '? help', 'q quit'],
+  insights: ['Esc/i back', 'Enter events', 'Tab attributions', '/ query', '? help', 'q quit'],
   badfiles: ['Esc back', 'j/k scroll', 'q quit'],
   columns: ['Esc/C close', 'Enter/Space show/hide', 'K/J move', 'r default', '? help'],
   principal: ['Esc back', '↑/↓ select', 'Enter events', '=/+/- pivot', '? help'],
-  top: ['Esc/T back', 'p summary', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '? help'],
+  top: ['Esc/T back', 'p summary', 'Tab field', 'Enter/= filter', '+ add', '- exclude', '/ query', '? help'],
 };
 
 /** The --db query bar runs its SQL on Enter, not as one types. */

@@ -134,6 +134,11 @@ export interface KeyBinding {
 const NAV: readonly Mode[] = ['list', 'detail', 'json', 'help', 'badfiles', 'insights', 'histogram', 'top', 'principal', 'columns'];
 const BROWSE: readonly Mode[] = ['list', 'detail'];
 /**
+ * The views that summarise the events the query selects: `/` opens the query bar over them, Enter
+ * keeps the view open on the new query's events, Esc restores the query before (state.ts editQuery).
+ */
+export const QUERY_VIEWS: readonly Mode[] = ['top', 'histogram', 'findings', 'insights'];
+/**
  * Modes where no text is being typed (the query bar and the download form's file name take every letter);
  * the quit question is left out too: it takes only its answers.
  */
@@ -183,7 +188,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'back', keys: [{ named: 'escape' }], label: 'Esc', description: 'close the panel or view', modes: ['detail', 'json', 'help', 'badfiles', 'insights', 'export', 'exportDone', 'histogram', 'top', 'principal', 'findings', 'columns'], group: MAIN },
   // Its own action (not `back`): Esc in the list does only this, and the help (both dashboards') says so on a line of its own.
   { action: 'drillBack', keys: [{ named: 'escape' }], label: 'Esc', description: 'in a list opened from a view (T, p, i, h or ! and Enter): back to that view and the query before, as [ goes back', modes: ['list'], group: MAIN },
-  { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type)', modes: BROWSE, group: MAIN },
+  // Over the views that summarise the list's events (T, h, !, i) too: the one query, edited in place, and the view counts again.
+  { action: 'editQuery', keys: [{ char: '/' }], label: '/', description: 'edit the query (filters as you type; over T, h, ! and i the view counts its events again and stays)', modes: [...BROWSE, ...QUERY_VIEWS], group: MAIN },
   { action: 'nextLink', keys: [{ named: 'tab' }, { named: 'rightArrow' }], label: 'Tab/→', description: 'select the next value or link (user, IP, key ... resources)', modes: ['detail'], group: MAIN },
   { action: 'prevLink', keys: [{ named: 'tab', shift: true }, { named: 'leftArrow' }], label: 'S-Tab/←', description: 'select the previous value or link', modes: ['detail'], group: MAIN },
   { action: 'copy', keys: [{ char: 'y' }], label: 'y', description: 'copy the selected value or link (details) or the whole JSON (JSON view)', modes: ['detail', 'json'], group: MAIN },
@@ -211,7 +217,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'applySpan', keys: [{ named: 'return' }], label: 'Enter', description: 'list the span\'s (or the bucket\'s) events: sets from:/to: ([ goes back); with none, stays and says so', modes: ['histogram'], group: HISTOGRAM },
   { action: 'cycleStack', keys: [{ named: 'tab' }], label: 'Tab', description: 'split bars by errors, event source, user, region (top 5 + Other)', modes: ['histogram'], group: HISTOGRAM },
   { action: 'findings', keys: [{ char: '!' }], label: '!', description: 'open / close the findings view (what the detection rules found)', modes: [...BROWSE, 'findings'], group: MAIN },
-  { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list', modes: ['query'], group: QUERY },
+  { action: 'applyQuery', keys: [{ named: 'return' }], label: 'Enter', description: 'keep the query and return to the list (or to the view it was opened over)', modes: ['query'], group: QUERY },
   { action: 'cancelQuery', keys: [{ named: 'escape' }], label: 'Esc', description: 'leave the query bar, restoring the previous query', modes: ['query'], group: QUERY },
   { action: 'historyPrev', keys: [{ named: 'upArrow' }], label: '↑', description: 'earlier query from this folder\'s history (kept between runs)', modes: ['query'], group: QUERY },
   { action: 'historyNext', keys: [{ named: 'downArrow' }], label: '↓', description: 'later query from the history; past the newest, what you typed', modes: ['query'], group: QUERY },

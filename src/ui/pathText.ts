@@ -1,4 +1,4 @@
-import { displayWidth, ellipsis, graphemeWidth } from '../term/width.js';
+import { displayWidth, ellipsis, graphemeWidth, truncate } from '../term/width.js';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
@@ -25,4 +25,20 @@ export function truncateStart(text: string, width: number): string {
     start = i;
   }
   return mark + clusters.slice(start).join('');
+}
+
+/**
+ * Shortens a path to one line of at most `width` columns by cutting its folders' middle and keeping
+ * the file name whole (`/work/logs/AWSLogs/4444…/4444_CloudTrail_us-west-2_…json.gz`): the start says
+ * which tree, the name which file. A name wider than the line keeps its end, as truncateStart does.
+ */
+export function truncatePath(path: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(path) <= width) return path;
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const name = path.slice(slash + 1);
+  // The folders' start, then `…`, the separator and the name; at least one cell of the start beside the mark.
+  const folderRoom = width - displayWidth(name) - 1;
+  if (slash < 0 || folderRoom < ellipsis().length + 1) return truncateStart(path, width);
+  return truncate(path.slice(0, slash), folderRoom) + path.slice(slash);
 }

@@ -199,6 +199,11 @@ function drillBack(state: UiState, now: number): UiState {
   return { ...back, ...kept, ...reopen(back.mode, views), scroll: 0 };
 }
 
+/** Where the query bar goes on Enter or Esc: back to the view it was opened over, else the list. */
+function queryClosed(state: UiState): Pick<UiState, 'mode' | 'under'> {
+  return state.under.length > 0 ? closeBack(state, 'list') : { mode: 'list', under: [] };
+}
+
 /** A status message older than this goes when the view or the query changes (a newer one came with the change). */
 export const STATUS_KEPT_MS = 500;
 
@@ -274,7 +279,9 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'editQuery':
       return {
         ...state,
-        mode: 'query',
+        // Over a view (T, h, !, i: keys.ts QUERY_VIEWS) the bar opens on top of it, which stays drawn and counts
+        // the drafts' events; Enter or Esc closes back to it (queryClosed). From the list or details: the list.
+        ...(GROUND.includes(state.mode) ? { mode: 'query' as const } : openOver(state, 'query')),
         draft: state.queryText,
         caret: state.queryText.length,
         queryAtEdit: state.queryText,
@@ -289,11 +296,11 @@ function reduceAction(state: UiState, action: UiAction, now: number): UiState {
     case 'queryInvalid':
       return { ...state, queryError: action.error };
     case 'applyQuery': {
-      const applied = { ...withQuery(state, action.text), mode: 'list' as const, editFrom: null };
+      const applied = { ...withQuery(state, action.text), ...queryClosed(state), editFrom: null };
       return state.editFrom && action.text !== state.editFrom.text ? pushPlace(applied, state.editFrom) : applied;
     }
     case 'cancelQuery': {
-      const cancelled = { ...withQuery(state, state.queryAtEdit), mode: 'list' as const, draft: state.queryAtEdit, caret: state.queryAtEdit.length, editFrom: null };
+      const cancelled = { ...withQuery(state, state.queryAtEdit), ...queryClosed(state), draft: state.queryAtEdit, caret: state.queryAtEdit.length, editFrom: null };
       // Back where the reader was before `/`, cursor and `▲ N new` included (the drafts applied while typing cleared the count).
       const from = state.editFrom;
       return from && from.text === state.queryAtEdit

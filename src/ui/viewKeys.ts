@@ -129,15 +129,20 @@ export function useViewKeys(handle: ViewKeyHandler, { active = true, claimKeys, 
 }
 
 /**
- * The keys every plug-in view answers alike: `?` opens the help over it and
- * `q` quits. Returns what the view's key handler returns (true when the keys
- * after this one are App's), or undefined for any other action.
+ * The keys every plug-in view answers alike: `?` opens the help over it,
+ * `/` the query bar (the views that summarise the query's events: keys.ts
+ * QUERY_VIEWS) and `q` quits. Returns what the view's key handler returns
+ * (true when the keys after this one are App's), or undefined for any other action.
  */
-export function answerSharedKey(action: Action | null, openHelp?: () => void, quit?: () => QuitOutcome | void): boolean | undefined {
+export function answerSharedKey(action: Action | null, openHelp?: () => void, quit?: () => QuitOutcome | void, editQuery?: () => void): boolean | undefined {
   switch (action) {
     case 'help':
       openHelp?.();
       return openHelp !== undefined;
+    case 'editQuery':
+      // The rest of the chunk (`/name:x` Enter typed at once) is the query bar's.
+      editQuery?.();
+      return editQuery !== undefined;
     case 'quit':
       // The app ends (the view keeps its keys until it does), or asks first over the view (a download
       // runs): then the keys after this one are the answer, and App's.

@@ -43,6 +43,39 @@ describe('Findings keyed by the caller (an archive: tt_seq, no event IDs kept)',
   });
 });
 
+describe('Findings.listAmong (the findings view under a query)', () => {
+  test('counts each rule among the given events only, with their first and last time; events numbered by ID or by store seq', () => {
+    const findings = new Findings({ rules: [rule('a', 'low'), rule('b', 'high')], skipped: [] }, 0);
+    findings.add([
+      { id: 'e1', time: T(1), index: 0, rules: [0] },
+      { id: 'e2', time: T(2), index: 1, rules: [0, 1] },
+      { id: 'e3', time: T(3), index: 2, rules: [0] },
+      { id: 'e4', time: NaN, index: 3, rules: [1] },
+    ]);
+    const row = (id: string, time: number) => ({ id, time, seq: -1 });
+    const among = findings.listAmong([row('e3', T(3)), row('e2', T(2)), row('e4', NaN), row('x', T(9))], 'level');
+    expect(among.map((f) => [f.rule.id, f.count, f.first, f.last])).toEqual([
+      ['b', 2, T(2), T(2)],
+      ['a', 2, T(2), T(3)],
+    ]);
+    // None of the events fired a rule: nothing listed; the whole list is unchanged.
+    expect(findings.listAmong([row('x', T(9))])).toEqual([]);
+    expect(findings.list('level').map((f) => [f.rule.id, f.count])).toEqual([['b', 2], ['a', 3]]);
+  });
+
+  test('in a folder load the rows are found by their store seq', () => {
+    const store = new EventStore(0);
+    const batch = new RecordBatch('f');
+    const rows = [0, 1, 2].map((i) => normalize({ eventID: `s${i}`, eventTime: new Date(T(i)).toISOString(), eventName: 'Get' }, batch, i));
+    store.add(rows);
+    const findings = new Findings({ rules: [rule('a', 'low')], skipped: [] }, 0);
+    findings.attach(store);
+    findings.add([{ id: 's1', time: T(1), index: 0, rules: [0] }, { id: 's2', time: T(2), index: 0, rules: [0] }]);
+    const kept = store.rows().filter((r) => r.id !== 's2');
+    expect(findings.listAmong(kept).map((f) => [f.rule.id, f.count, f.first])).toEqual([['a', 1, T(1)]]);
+  });
+});
+
 describe('Findings', () => {
   test('counts unique events per rule, keeps first and last time, ignores NaN times and unknown rules', () => {
     const findings = new Findings({ rules: [rule('a', 'low'), rule('b', 'high'), rule('c', 'medium')], skipped: [] }, 0);

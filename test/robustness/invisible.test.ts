@@ -52,7 +52,21 @@ describe('invisible characters', () => {
     expect(sanitize('1\ufe0fx')).toBe('1\\ufe0fx');
     expect(sanitize('葛\u{e0100}城')).toBe('葛\u{e0100}城');
     // One selector picks a form; a second after it picks nothing.
-    expect(sanitize('😀\ufe0f\ufe0f')).toBe('😀\ufe0f\\ufe0f');
+    expect(sanitize('❤\ufe0f\ufe0f')).toBe('❤\ufe0f\\ufe0f');
+  });
+
+  it('an emoji selector after an emoji already drawn as one shows: bob😀 and bob😀\\ufe0f no longer look alike', () => {
+    // Two role session names, user agents or object keys that T counts apart and `=` tells apart must not draw alike.
+    expect(sanitize('bob😀')).toBe('bob😀');
+    expect(sanitize('bob😀\ufe0f')).toBe('bob😀\\ufe0f');
+    expect(sanitize('bob😀\ufe0f')).not.toBe(sanitize('bob😀'));
+    expect(sanitize('👍\ufe0f')).toBe('👍\\ufe0f');
+    expect(sanitize('😀\ufe0f\ufe0f')).toBe('😀\\ufe0f\\ufe0f');
+    // The text form, which terminals draw as the emoji anyway, shows too.
+    expect(sanitize('bob😀\ufe0e')).toBe('bob😀\\ufe0e');
+    expect(sanitize('☺\ufe0e')).toBe('☺\\ufe0e');
+    // Where the selector changes the glyph it stays: text-default symbols, flags built on one, keycaps, ideographs.
+    for (const kept of ['☺\ufe0f', '❤\ufe0f', '✔\ufe0f', '©\ufe0f', '🏳\ufe0f\u200d🌈', '#\ufe0f\u20e3', '👁\ufe0f\u200d🗨\ufe0f']) expect(sanitize(kept)).toBe(kept);
   });
 
   it('scan text shows ad\\u200bmin, not admin', () => {

@@ -571,6 +571,23 @@ describe('bad files', () => {
   });
 });
 
+describe('bad files position', () => {
+  it('says which lines are shown of how many (1-N of M), as the JSON view and the help do, and follows j', async () => {
+    const store = storeWith(makeRows(3));
+    store.updateProgress((p) => {
+      for (let i = 0; i < 30; i++) p.badFiles.push({ path: `/logs/broken-${i}.json.gz`, reason: 'truncated gzip' });
+    });
+    store.flush();
+    const h = mount(store);
+    await h.waitFor((f) => f.includes('30 bad files'));
+    let frame = await h.press('b', (f) => f.includes('Files with problems'));
+    // 30 files (a path and a reason each), two headings and the none under Skipped.
+    expect(frame).toMatch(/Files with problems {2}1-\d+ of 63 · j\/k scroll/);
+    frame = await h.press('j', (f) => /2-\d+ of 63/.test(f));
+    expect(frame).toContain('broken-0.json.gz');
+  });
+});
+
 describe('plug-in views', () => {
   it('hands the screen and keys to a plug-in view, which can set the query and close', async () => {
     function FakeInsights({ setQuery, rows }: PluginViewProps) {

@@ -27,7 +27,7 @@ describe('help on an archive at 80 columns', () => {
     const lines = pages.flatMap((page) => page.split('\n').slice(3, -1));
     const body = lines.join('\n');
     expect(body).toContain('fires on).');
-    expect(body.replace(/\s+/g, ' ')).toContain('! findings runs the rules as SQL in the background (as detect --db does).');
+    expect(body.replace(/\s+/g, ' ')).toContain('! findings runs the rules as SQL in the background (as detect --db does; under a query, one count per rule among its events).');
     expect(lines.filter((line) => line.endsWith('…'))).toEqual([]);
     // The query bar applies with Enter on an archive, and its history is the archive file's.
     for (const absent of ['(coming)', 'Not here', 'filters as you type', "this folder's history", 'keep the query and return to the list']) {

@@ -306,13 +306,28 @@ describe('columns blank on every row in view give way to cut names (from 100 col
     }
   });
 
-  it('below 100 columns nothing changes (the layout without comfort widths, blank columns included)', () => {
+  it('below 100 columns nothing else changes: the layout without comfort widths while no shown column is blank', () => {
     const plain: ColumnDef[] = COLUMNS.map(({ comfort: _comfort, yieldToNames: _yield, ...def }) => def);
-    const widest = widestValues(span(''), ctx);
+    const widest = widestValues([...span('SSO/AdanAlvarez'), makeRow({ name: 'ListFunctions20150331', actor: 'SSO/AdanAlvarez', errorCode: 'AccessDenied', resources: [fn] })], ctx);
     for (let width = 60; width < COMFORT_FROM; width++) {
       const widths = (defs: readonly ColumnDef[]) => layoutColumns(width, false, widest, defs).map((c) => `${c.def.id}:${c.width}`);
       expect(widths(COLUMNS), `at ${width}`).toEqual(widths(plain));
     }
     expect(layoutColumns(78, false, widest).map((c) => c.def.id)).toContain('error');
+  });
+
+  it('below 100 columns too, a blank Error column gives its cells to the cut names (80x24 kept 12 blank cells beside a cut name)', () => {
+    const widest = widestValues(span('SSO/AdanAlvarez'), ctx);
+    for (let width = 60; width < COMFORT_FROM; width++) {
+      const laid = layoutColumns(width, false, widest);
+      const kept = layoutColumns(width, false, { ...widest, error: 'AccessDenied'.length });
+      expect(widthOf(laid, 'error'), `at ${width}`).toBe(0);
+      expect(widthOf(laid, 'resourceName') + widthOf(laid, 'name') + widthOf(laid, 'user'), `at ${width}`).toBeGreaterThan(widthOf(kept, 'resourceName') + widthOf(kept, 'name') + widthOf(kept, 'user'));
+      expect(laid.reduce((sum, c) => sum + c.width, 0) + COLUMN_GAP * (laid.length - 1), `at ${width}`).toBe(width);
+    }
+    const at78 = layoutColumns(78, false, widest);
+    expect(titleRow(at78, 78)).toContain('+Error');
+    // Its 12 cells and gap: the resource name first (a cut ID says nothing), as from 100 columns up.
+    expect(at78.map((c) => `${c.def.id}:${c.width}`)).toEqual(['time:14', 'name:22', 'user:15', 'resourceName:24']);
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventStore } from '../../src/store/eventStore.js';
 import { App } from '../../src/ui/App.js';
 import { fitHints } from '../../src/ui/StatusBar.js';
+import { footerHints } from '../../src/ui/footerHints.js';
 import { makeRows } from './fixtures.js';
 import { renderApp, type Harness } from './harness.js';
 
@@ -19,6 +20,13 @@ describe('footer hints', () => {
     const footer = frame.split('\n').filter((l) => l.trim() !== '').at(-1)!;
     for (const hint of ['Enter details', '/ query', 'i Insights', 'd download', 'b bad files', '? more']) expect(footer).toContain(hint);
     expect(footer.length).toBeLessThanOrEqual(80);
+  });
+
+  it('in T, h, ! and i say / query at 120 columns: / edits the query over them', () => {
+    for (const mode of ['top', 'histogram', 'findings', 'insights'] as const) {
+      expect(footerHints(mode, false), mode).toContain('/ query');
+      expect(fitHints(footerHints(mode, false), 120), mode).toContain('/ query');
+    }
   });
 
   it('say ? more only when hints were dropped, in place of ? help', () => {

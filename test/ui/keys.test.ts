@@ -71,7 +71,8 @@ describe('keymap', () => {
     for (const [[input, key], action] of expected) expect(actionFor('insights', input, key)).toBe(action);
     // The list's own keys do not leak into the view.
     expect(actionFor('insights', ...char('d'))).toBeNull();
-    expect(actionFor('insights', ...char('/'))).toBeNull();
+    // `/` edits the one query over the view (it summarises the query's events), as in T, h and !.
+    expect(actionFor('insights', ...char('/'))).toBe('editQuery');
   });
 
   it('lets q quit and ? open the help in every mode but the two text fields, where they are typed, and the quit question', () => {

@@ -12,6 +12,8 @@ import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { ArchivedEvent, ArchiveProblems } from '../../archive/query.js';
 import type { ArchiveList } from '../../archive/window.js';
+import { findingsAmong } from '../../archive/detect.js';
+import type { Finding } from '../../detect/findings.js';
 import { TOP_FIELDS, TOP_SHOWN, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
 import { queryHelpLines } from '../../query/index.js';
@@ -52,7 +54,7 @@ import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
 import { HistogramChart } from '../timeline/HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
 import { stripHeight } from '../timeline/stripModel.js';
-import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, initialArchiveState, type ArchiveUiState, type ZoomKeep } from './archiveModel.js';
+import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, editQuery, initialArchiveState, type ArchiveUiState, type ZoomKeep } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
 import { afterApply, ARCHIVE_GROUND, archivePlace, type ArchiveLanding, type ArchivePlace } from './archiveNav.js';
@@ -103,9 +105,9 @@ const ARCHIVE_NOTE = {
   heading: 'On an archive (--db): every query is SQL over the whole archive (Enter applies it).',
   text:
     'd downloads the list as export --db writes it (paged from the archive; Ctrl-O: the marked events only). ' +
-    '! findings runs the rules as SQL in the background (as detect --db does). ' +
+    '! findings runs the rules as SQL in the background (as detect --db does; under a query, one count per rule among its events). ' +
     'Enter on a session chain link in the details lists its event alone (id:), [ comes back. ' +
-    'i Insights counts the rate behind each Insight by SQL. ' +
+    'i Insights counts the rate behind each Insight by SQL (under a query: the Insights it concerns, their rates among its events). ' +
     "f goes to the newest event; opened as trailtop DIR --db FILE (which imports DIR's new files) the cursor then stays on the newest as imports add events, until it moves. " +
     'No timeline strip under the header: h opens the histogram. ' +
     "In a script: scan|export|detect --db FILE (--filter 'rule:ID' for what a rule fires on).",
@@ -118,8 +120,8 @@ const ARCHIVE_DESCRIPTIONS: Partial<Record<Action, string>> = {
   columnChooser: 'choose, order and hide the list columns (kept for this archive file)',
   // The folder's words promised filtering at each key and a folder's history: here each query is a count
   // over the archive, applied by Enter, and the history is kept per archive file.
-  editQuery: 'edit the query (Enter applies it)',
-  applyQuery: 'apply the query (one count over the archive) and return to the list',
+  editQuery: 'edit the query (Enter applies it); over T, h, ! and i they count it again and stay',
+  applyQuery: 'apply the query (one count over the archive) and return to the list (or to the view, counted again)',
   historyPrev: "earlier query from this archive file's history (kept between runs)",
 };
 
@@ -232,6 +234,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // The rules run as SQL in the background from the start (and again after each import of a follow).
   const runner = session.detection();
   const found = useArchiveFindings(runner);
+  // Under a query, what the rules found among its events (findingsAmong: one count per rule), for the findings view.
+  const [scopedFindings, setScopedFindings] = useState<{ where: string; found: readonly Finding[] } | null>(null);
   const rulesNote = found.pending.startsWith('running') ? `${found.pending} ${own('·')} ` : '';
   const right = `${busy ? `${busy} ` : ''}${rulesNote}${following ? `${following} ${own('·')} ` : ''}${zoneLabel(state.zone)}`;
   // A long message (an archive error, a bad file) is word-wrapped, up to 3 lines: the list gives them up.
@@ -269,7 +273,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // Esc in a list a view's Enter opened reopens those views (afterApply): they count again on the query gone
   // back to, which the list's apply has just set. Assigned below, where their loads are.
-  const countReopened = useRef<(s: ArchiveUiState) => void>(() => {});
+  const countReopened = useRef<(s: ArchiveUiState, requeried: boolean) => void>(() => {});
   const apply = useCallback(
     async (text: string, from?: ArchivePlace, at?: ArchiveLanding) => {
       const mine = ++ticket.current.list;
@@ -306,7 +310,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         setState(wordHint ? { ...applied, status: wordHint } : applied);
         // Before the list's flag comes down: keys after the Esc wait for the reopened view's values too. A query
         // applied under an open view (T's exclude) counts that view again over it.
-        if (at?.reopen || !at) countReopened.current(stateRef.current!);
+        if (at?.reopen || !at) countReopened.current(stateRef.current!, !at);
         settle('list', mine);
       } catch (error) {
         if (mine === ticket.current.list) {
@@ -613,12 +617,17 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           ? Math.max(0, badLines - (mainH - 1))
           : Math.max(0, detailLength - detailBodyHeight(mainH));
 
-  countReopened.current = (s) => {
+  countReopened.current = (s, requeried) => {
     const open = [...s.under, s.mode];
     if (open.includes('top')) void loadTop(s.topField);
     if (open.includes('principal') && s.principal) void loadPrincipal(s.principal.term);
+    if (!open.includes('histogram')) return;
     // On its bucket and span as they were (the same query's buckets): bucketIndex is kept when no `keep` is given.
-    if (open.includes('histogram')) void loadHistogram(s.bucketSize, fitRows);
+    if (!requeried) return void loadHistogram(s.bucketSize, fitRows);
+    // Another query under the open view (`/` there): a size never zoomed is fitted to its events, as the folder's
+    // histogram does, on the bucket of the cursor's moment (1 s fitted to two events stayed, capped at weeks, at 2013).
+    const at = ctxRef.current.histo?.buckets[s.bucketIndex];
+    void loadHistogram(s.bucketZoomed ? s.bucketSize : -1, fitRows, at ? { keep: { start: at.start, end: at.start + 1 } } : {});
   };
   const ctxRef = useRef({ total, bodyH, mainH, fitRows, scrollLimit, detailLayout, top, histo, list, help, principalLines, chain });
   ctxRef.current = { total, bodyH, mainH, fitRows, scrollLimit, detailLayout, top, histo, list, help, principalLines, chain };
@@ -784,6 +793,22 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     return () => clearTimeout(timer);
   }, [state.status]);
 
+  // The applied query's SQL while the findings are on screen, under the help or the query bar too (null without a
+  // query): they are counted among its events. Before the early return below: a hook every frame.
+  const findingsOpen = state.mode === 'findings' || ((state.mode === 'help' || state.mode === 'query') && viewUnder(state) === 'findings');
+  const findingsWhere = findingsOpen && found.findings && state.queryText.trim() ? whereRef.current : null;
+  const findingRules = found.findings?.rules;
+  useEffect(() => {
+    if (findingsWhere === null || !findingRules) return;
+    let live = true;
+    findingsAmong(session.archive, findingRules, findingsWhere).then(
+      (counted) => live && setScopedFindings({ where: findingsWhere, found: counted }),
+      (error: unknown) => live && fail(error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [session, findingRules, findingsWhere, fail]);
   if (tooSmallRef.current) return <TooSmall columns={width} rows={termRows} {...(download.question ? { question: download.question } : {})} />;
 
   // The rows on screen and the held rows a screen either side, which the columns are sized over as on the folder dashboard.
@@ -796,7 +821,9 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
 
   // The findings view stays mounted under the help it opened, as in the folder dashboard (its order and selection survive `?`).
   const covered = state.mode === 'help' ? viewUnder(state) : undefined;
-  const findingsShown = state.mode === 'findings' || covered === 'findings';
+  const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
+  const findingsShown = state.mode === 'findings' || covered === 'findings' || underQuery === 'findings';
+
   // What the findings and Insights views (one listens at a time, through the findings' key queue) call back.
   const closeView = findingsKeys.fromView(() => setState({ ...stateRef.current!, ...closeBack(stateRef.current!, 'list') }));
   const listFromView = findingsKeys.fromView((text: string) => {
@@ -808,6 +835,11 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   });
   // What is chosen in them is kept here too (keptViews.ts): Esc back from a list their Enter opened finds it as left.
   const keepView = (change: KeptViews) => setState({ ...stateRef.current!, viewsKept: { ...stateRef.current!.viewsKept, ...change } });
+  // `/` in the findings or the Insights: the bar opens over them, as over T and h; Enter applies the query and they count it.
+  const queryOverView = findingsKeys.fromView(() => {
+    const s = stateRef.current!;
+    setState(editQuery(s, { current: eventUnderCursor(), total: ctxRef.current.total }, true));
+  });
   const helpOver = (view: 'findings' | 'insights') =>
     findingsKeys.fromView(() =>
       setState({ ...stateRef.current!, ...openOver(stateRef.current!, 'help'), scroll: Math.min(viewHelpLine(help, view), Math.max(0, help.length - helpBodyHeight(mainH))) }),
@@ -815,7 +847,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   const findingsView = findingsShown ? (
     <FindingsPanel
       findings={found.findings}
-      builtin={found.builtin}
+      {...(findingsWhere !== null ? { scope: { count: total, found: scopedFindings?.where === findingsWhere ? scopedFindings.found : null }, queryText: state.queryText } : {})}
+      builtin={findingsWhere !== null ? null : found.builtin}
       pending={found.pending}
       noneFired={(loaded) => `None of the ${loaded} detection rules fired on the archive${follower ? ' (they run again after each import)' : ''}.`}
       zone={state.zone}
@@ -830,6 +863,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         session.problemFiles().then(setProblems, fail);
       })}
       openHelp={helpOver('findings')}
+      editQuery={queryOverView}
       // q asks first while a download runs, as from the list; the view does not listen while it asks.
       quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
       active={state.mode === 'findings' && !download.question}
@@ -838,12 +872,16 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       keep={keepView}
     />
   ) : null;
-  // The Insights view, likewise kept under its help; its keys come through the findings' queue (one view listens at a time).
-  const insightsShown = state.mode === 'insights' || covered === 'insights';
+  // The Insights view, likewise kept under its help and under the query bar (`/` there); its keys come through the
+  // findings' queue (one view listens at a time).
+  const insightsShown = state.mode === 'insights' || covered === 'insights' || underQuery === 'insights';
   const insightsView = insightsShown ? (
     <ArchiveInsights
       archive={session.archive}
       imports={imports}
+      // The applied query's SQL: the Insights it concerns, their rates among its events (the folder's view does the same).
+      where={state.queryText.trim() ? whereRef.current : null}
+      queryText={state.queryText}
       ascii={ascii}
       zone={state.zone}
       width={width}
@@ -851,6 +889,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       onClose={closeView}
       setQuery={listFromView}
       openHelp={helpOver('insights')}
+      editQuery={queryOverView}
       quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
       active={state.mode === 'insights'}
       claimKeys={findingsKeys.queue.claim}
@@ -858,6 +897,20 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       keep={keepView}
     />
   ) : null;
+  const topView = () =>
+    top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{own('  Counting…')}</Text>;
+  const histogramView = () => (
+    <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} stack={stackField(state)} zone={state.zone} width={width} height={mainH} ascii={ascii} />
+  );
+  // One shape for the findings, the Insights and the help, so React keeps the view (and its order and selection)
+  // under the help and the query bar.
+  const keptViews = (
+    <>
+      {findingsView ? <Box display={state.mode === 'findings' || underQuery === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
+      {insightsView ? <Box display={state.mode === 'insights' || underQuery === 'insights' ? 'flex' : 'none'}>{insightsView}</Box> : null}
+      {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
+    </>
+  );
   let main;
   switch (state.mode) {
     case 'detail':
@@ -869,17 +922,14 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     case 'help':
     case 'findings':
     case 'insights':
-      // One shape for all, so React keeps the view (and its order and selection) under the help.
-      main = (
-        <>
-          {findingsView ? <Box display={state.mode === 'findings' ? 'flex' : 'none'}>{findingsView}</Box> : null}
-          {insightsView ? <Box display={state.mode === 'insights' ? 'flex' : 'none'}>{insightsView}</Box> : null}
-          {state.mode === 'help' ? <HelpOverlay lines={help} scroll={state.scroll} width={width} height={mainH} /> : null}
-        </>
-      );
+      main = keptViews;
       break;
     case 'top':
-      main = top ? <TopValuesView result={top} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{own('  Counting…')}</Text>;
+      main = topView();
+      break;
+    case 'query':
+      // Over T, h or i (`/` there), the view stays drawn under the bar; Enter counts it again on the query.
+      main = underQuery === 'top' ? topView() : underQuery === 'histogram' ? histogramView() : underQuery === 'insights' || underQuery === 'findings' ? keptViews : listView(width);
       break;
     case 'principal':
       main =
@@ -899,7 +949,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       main = null;
       break;
     case 'histogram':
-      main = <ArchiveHistogram histo={histo} listEmpty={total === 0} selected={state.bucketIndex} spanAnchor={state.spanAnchor} stack={stackField(state)} zone={state.zone} width={width} height={mainH} ascii={ascii} />;
+      main = histogramView();
       break;
     default:
       main = listView(width);

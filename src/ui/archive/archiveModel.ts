@@ -214,6 +214,23 @@ function clamp(n: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, n));
 }
 
+/**
+ * The query bar opened (`/`): over the list or details, or over a view (`overView`: T, h), which stays
+ * drawn under it; either way `[` later comes back to where the reader was, without the view.
+ */
+export function editQuery(state: ArchiveUiState, ctx: Pick<ArchiveKeyContext, 'current' | 'total'>, overView: boolean): ArchiveUiState {
+  const here = { current: ctx.current ?? null, total: ctx.total };
+  return {
+    ...state,
+    ...(overView ? openOver(state, 'query') : { mode: 'query' as const }),
+    draft: state.queryText,
+    caret: state.queryText.length,
+    queryError: null,
+    historyCursor: { index: -1, typed: '' },
+    nav: { ...state.nav, editFrom: overView ? archivePlaceOf(state, here) : archivePlace(state, here) },
+  };
+}
+
 /** The next state for a key, and what the component must do. */
 export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: ArchiveKeyContext): KeyResult {
   const mode = state.mode;
@@ -224,11 +241,13 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   if (mode === 'export') return { state };
   if (mode === 'query') {
     const fresh = { index: -1, typed: '' };
+    // Back to the view the bar was opened over (T, h), which counts the applied query again (ArchiveApp apply), else the list.
+    const closed = state.under.length > 0 ? closeBack(state, 'list') : { mode: 'list' as const, under: [] };
     if (action === 'applyQuery') {
       const from = state.nav.editFrom;
-      return { state: { ...now, mode: 'list', historyCursor: fresh }, command: { kind: 'apply', text: state.draft, ...(from ? { from } : {}) } };
+      return { state: { ...now, ...closed, historyCursor: fresh }, command: { kind: 'apply', text: state.draft, ...(from ? { from } : {}) } };
     }
-    if (action === 'cancelQuery') return { state: { ...now, mode: 'list', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: fresh } };
+    if (action === 'cancelQuery') return { state: { ...now, ...closed, draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: fresh } };
     // The same walk as the in-memory dashboard's (its help and the [ message point here for earlier queries).
     if (action === 'historyPrev' || action === 'historyNext') {
       const walked = walkHistory(ctx.history ?? [], state.historyCursor, state.draft, action === 'historyPrev' ? -1 : 1);
@@ -255,6 +274,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
   const principalCtx = { rowActor: ctx.rowActor ?? '', topValues: ctx.topValues, mainH: ctx.mainH, current: ctx.current ?? null, total: ctx.total, ...(ctx.principalLines ? { principalLines: ctx.principalLines } : {}) };
   if (mode === 'principal') return principalKey(state, action, principalCtx);
   if (mode === 'columns') return columnsKey(state, action, input);
+  // `/` over T and h: the bar opens over the view, which counts the query again once Enter applies it.
+  if ((mode === 'top' || mode === 'histogram') && action === 'editQuery') return { state: editQuery(now, ctx, true) };
   if (mode === 'top') {
     if (action === 'principal') return openPrincipal(state, principalCtx);
     const last = Math.max(0, ctx.topValues.length - 1);
@@ -337,7 +358,7 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'back':
       return { state: { ...now, mode: 'list', scroll: 0 } };
     case 'editQuery':
-      return { state: { ...now, mode: 'query', draft: state.queryText, caret: state.queryText.length, queryError: null, historyCursor: { index: -1, typed: '' }, nav: { ...state.nav, editFrom: archivePlace(state, ctx) } } };
+      return { state: editQuery(now, ctx, false) };
     case 'json':
       return { state: ctx.total > 0 ? { ...now, ...openOver(state, 'json'), scroll: 0 } : state };
     case 'toggleTime':

@@ -6,7 +6,8 @@ import { truncate } from '../../term/width.js';
 import type { BadFile } from '../../model/types.js';
 import type { PluginViewProps } from '../App.js';
 import { actionFor } from '../keys.js';
-import { timesSpanYears } from '../format.js';
+import { formatCount, timesSpanYears } from '../format.js';
+import { pivotQuery } from '../../investigate/pivot.js';
 import { fitHints } from '../StatusBar.js';
 import { useTheme } from '../theme.js';
 import { answerSharedKey, useViewKeys } from '../viewKeys.js';
@@ -31,23 +32,37 @@ export function moreRulesLine(from: number, shown: number, total: number): strin
   return `  ${parts.join(own(' · '))} (j/k)`;
 }
 
-/** Rows of the list when the terminal is short: the rule's details get the rest. */
-function listRowsFor(height: number, count: number): number {
+/**
+ * Rows of the list: every rule when they fit beside the details, else the room the longest details
+ * (`detailNeed` lines, of any rule listed) leave, and never less than half: a fixed half left blank
+ * lines under short details on a tall terminal while rules hid under `↓ N more`. Sized on the longest
+ * rather than the selected rule's details, so the list does not grow and shrink as j/k moves.
+ */
+export function listRowsFor(height: number, count: number, detailNeed: number): number {
   const available = Math.max(1, height - 3);
-  return Math.max(1, Math.min(count, Math.floor(available / 2), available - 4));
+  return Math.max(1, Math.min(count, Math.max(Math.floor(available / 2), available - detailNeed), available - 4));
 }
 
 /**
  * The findings view (`!`) of the folder dashboard: the rules' findings with the load's own
  * (conflicting duplicates) beside them, as detect lists it. The view itself is FindingsPanel.
  */
-export function FindingsView({ store, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys, kept, keep }: PluginViewProps) {
+export function FindingsView({ store, rows, queryText, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, quit, active, claimKeys, kept, keep }: PluginViewProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the store's progress mutates in place; the count says when
   const builtin = useMemo(() => conflictRuleFinding(store), [store, store.progress.conflictCount]);
+  // Under a query, what the rules found among its events, as T and h count them (`/` here edits it).
+  // Without one, every hit, those on events still on their way to the store included.
+  const version = useFindingsVersion(findings);
+  const scoped = queryText.trim() !== '';
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
+  const scope = useMemo(() => (findings && scoped ? { count: rows.length, found: findings.listAmong(rows) } : null), [findings, scoped, rows, version]);
   return (
     <FindingsPanel
       findings={findings}
-      builtin={builtin}
+      scope={scope}
+      queryText={queryText}
+      {...(editQuery ? { editQuery } : {})}
+      builtin={scoped ? null : builtin}
       stopped={store.progress.ruleStops}
       zone={zone}
       width={width}
@@ -65,9 +80,16 @@ export function FindingsView({ store, findings, zone, width, height, onClose, se
   );
 }
 
-export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
+export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'editQuery' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
   /** What the rules found; absent: no rules run in this session (or, with `pending`, not yet). */
   findings: Findings | undefined;
+  /**
+   * Under a query: how many events it selects, and what the rules found among them alone (Findings.listAmong on
+   * a folder, findingsAmong by SQL on an archive; null while counted); null or absent: every event.
+   */
+  scope?: { count: number; found: readonly Finding[] | null } | null;
+  /** The applied query: Enter narrows it to the rule (`QUERY rule:ID`) when the list counts its events. */
+  queryText?: string;
   /** A finding that is not a rule's (conflicting duplicates), listed beside the rules'; null for none. */
   builtin: Finding | null;
   /** Work on the findings still running ('running rules… 3/19'): said in the title, and in place of a list not there yet. */
@@ -86,7 +108,7 @@ export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'widt
  * Both dashboards draw it: the folder's findings grow as events load, the
  * archive's come from the rules run as SQL (ui/archive/).
  */
-export function FindingsPanel({ findings, builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
+export function FindingsPanel({ findings, scope = null, queryText = '', builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
   const theme = useTheme();
   const version = useFindingsVersion(findings);
   // Kept by the dashboard: back by Esc from the list a rule's Enter opened, that rule is still selected.
@@ -95,12 +117,15 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
   // eslint-disable-next-line react-hooks/exhaustive-deps -- findings mutate in place; version says when
   const list = useMemo(() => {
     if (!findings) return [];
-    return builtin ? sortFindings([...findings.list(order), builtin], order) : findings.list(order);
-  }, [findings, builtin, order, version]);
+    const found = scope ? sortFindings([...(scope.found ?? [])], order) : findings.list(order);
+    return builtin ? sortFindings([...found, builtin], order) : found;
+  }, [findings, scope, builtin, order, version]);
   const found = selectedId === null ? -1 : list.findIndex((f) => f.rule.id === selectedId);
   const index = found === -1 ? 0 : found;
   const selected = list[index] ?? null;
-  const listRows = listRowsFor(height, list.length);
+  const foot = findings ? [stoppedSummary(stopped), skippedSummary(findings.skipped)].filter(Boolean).join(own(' · ')) : '';
+  const detailNeed = useMemo(() => Math.max(0, ...list.map((finding) => ruleLines(finding.rule, width).length)) + (foot ? 1 : 0), [list, width, foot]);
+  const listRows = listRowsFor(height, list.length, detailNeed);
 
   const live = { list, index, choice };
   const liveRef = useRef(live);
@@ -122,7 +147,7 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
     const own = actionFor('findings', input, key);
     // Moving keys mean in this view what they mean in the list (keys.ts lists them as findingsMove).
     const action = own === 'findingsMove' ? actionFor('list', input, key) : own;
-    const shared = answerSharedKey(action, openHelp, quit);
+    const shared = answerSharedKey(action, openHelp, quit, editQuery);
     if (shared !== undefined) return shared;
     switch (action) {
       case 'back':
@@ -155,7 +180,8 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
         if (!finding) return false;
         // No record fires the built-in finding: its events are listed, with the files, in the bad-files view.
         if (finding.rule === CONFLICT_RULE) openProblems?.();
-        else setQuery(`rule:${finding.rule.id}`);
+        // Counted among a query's events, the list shows those: the query narrowed to the rule.
+        else setQuery(scope ? pivotQuery(queryText, { field: 'rule', value: finding.rule.id }, 'add') : `rule:${finding.rule.id}`);
         return true;
       }
       default:
@@ -165,9 +191,12 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
   useViewKeys(handle, { active, claimKeys });
 
   const loaded = findings?.rules.length ?? 0;
-  const counted = findings ? `Findings (${list.length} of ${loaded} rules fired)` : 'Findings';
+  const counted = !findings
+    ? 'Findings'
+    : scope
+      ? `Findings on the query's ${formatCount(scope.count)} event${scope.count === 1 ? '' : 's'} (${scope.found ? list.length : own('…')} of ${loaded} rules fired)`
+      : `Findings (${list.length} of ${loaded} rules fired)`;
   const title = fitHints([pending ? `${counted} ${own('·')} ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
-  const foot = findings ? [stoppedSummary(stopped), skippedSummary(findings.skipped)].filter(Boolean).join(own(' · ')) : '';
   if (!findings || list.length === 0) {
     const text = !findings
       ? pending
@@ -175,7 +204,11 @@ export function FindingsPanel({ findings, builtin, pending = '', noneFired, stop
         : 'Detection rules are off in this session.'
       : loaded === 0
         ? 'No detection rule loaded.'
-        : (noneFired?.(loaded) ?? `None of the ${loaded} detection rules fired on these events yet. Rules run on every event as it loads; new files are checked as they land.`);
+        : scope && !scope.found
+          ? own('Counting what the rules found among the events of this query…')
+          : scope
+          ? `None of the ${loaded} detection rules fired on the events of this query. / edits it; Esc in the query bar restores the one before.`
+          : (noneFired?.(loaded) ?? `None of the ${loaded} detection rules fired on these events yet. Rules run on every event as it loads; new files are checked as they land.`);
     return (
       <Box flexDirection="column" width={width} height={height}>
         <Text color={theme.muted} wrap="truncate-end">

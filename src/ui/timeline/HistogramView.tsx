@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { unicodeBlocks } from '../../term/glyphs.js';
 import { eventsBetween, stackFor, untimedCount } from '../../timeline/index.js';
 import type { PluginViewProps } from '../App.js';
@@ -30,7 +30,7 @@ import {
  * oldest at the top, empty buckets included, bars split by errors or by a
  * field's top values. Zoom changes the bucket size; Enter lists the span.
  */
-export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, setStatus, openHelp, quit, active, claimKeys, cursorTime, ascii = !unicodeBlocks(), kept, keep }: PluginViewProps) {
+export function HistogramView({ store, rows, queryText, zone, width, height, onClose, setQuery, setStatus, openHelp, editQuery, quit, active, claimKeys, cursorTime, rowsQuery, ascii = !unicodeBlocks(), kept, keep }: PluginViewProps) {
   const bodyRows = histogramBodyRows(height);
   // Kept by App: opened again by Esc from the list its Enter opened, it is as it was left, not started
   // afresh from the rows on hand (they are that list's, until the query before is filtered again).
@@ -38,6 +38,17 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
   // No bucket yet: events arrived after the view opened on an empty list, or it was opened anew with
   // what was chosen in it before (keptViews.ts openedAnew): on the list cursor's bucket, with those choices.
   const started = Number.isNaN(state.cursor) && rows.length > 0 ? initialHistogramState(rows, zone, bodyRows, cursorTime, state) : state;
+  // A new query under the open view (`/` here): a bucket size fitted to the rows before is fitted to the new
+  // ones once they come, at the cursor's moment, as `h` would open on them (1 s buckets fitted to two events
+  // drew four months of seconds after `/` cleared the query). A size chosen with +/- is kept.
+  const fittedFor = useRef(queryText);
+  useEffect(() => {
+    if (rowsQuery !== queryText || fittedFor.current === queryText) return;
+    fittedFor.current = queryText;
+    if (state.zoomed || rows.length === 0 || Number.isNaN(state.cursor)) return;
+    const refitted = initialHistogramState(rows, zone, bodyRows, state.cursor, state);
+    if (refitted.sizeIndex !== state.sizeIndex) setState(refitted);
+  });
   // On a bucket with events' span even after a zoom or a narrower list, so what Enter lists is what is drawn.
   const current = useMemo(() => clampToEvents(started, rows, zone), [started, rows, zone]);
   const stack = useMemo(() => stackFor(rows, current.stack, store), [rows, current.stack, store]);
@@ -53,7 +64,7 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
       setState(next);
     };
     const action = actionFor('histogram', input, key);
-    const shared = answerSharedKey(action, openHelp, quit);
+    const shared = answerSharedKey(action, openHelp, quit, editQuery);
     if (shared !== undefined) return shared;
     switch (action) {
       case 'back':

@@ -67,8 +67,9 @@ describe('findings in the dashboard', () => {
     expect(list).toContain('StopLogging');
     expect(list).not.toContain('ListBuckets');
     expect(list).toContain('1 of 3 events');
-    await h.press('!', (f) => f.includes('Findings ('));
-    const back = await h.press(KEYS.escape, (f) => !f.includes('Findings ('));
+    // Opened over that list, the view counts the rules among its events.
+    await h.press('!', (f) => f.includes("Findings on the query's 1 event (1 of 2 rules fired)"));
+    const back = await h.press(KEYS.escape, (f) => !f.includes('Findings on'));
     expect(back).toContain('StopLogging');
   });
 
@@ -102,7 +103,8 @@ describe('findings in the dashboard', () => {
     expect(selected).toContain('status built-in');
     expect(selected).toContain('bad-files view (b)');
     const problems = await h.press(KEYS.enter, (f) => f.includes('Conflicting duplicates: same eventID, different content (1)'));
-    expect(problems).toContain('userIdentity differs; other copy in /logs/b.json');
+    // One line each (the bad-files view cuts paths on one line): what differs, then where the copies are.
+    expect(problems).toMatch(/userIdentity differs\n\s+other copy in \/logs\/b\.json\n\s+kept the copy in \/logs\/a\.json/);
     await h.press(KEYS.escape, (f) => f.includes('Findings (2 of 2 rules fired)'));
   });
 
@@ -120,23 +122,43 @@ describe('findings in the dashboard', () => {
 });
 
 describe('findings list cut to fit the terminal', () => {
-  it('says how many rules are above and below the rows shown (80x24 shows 8 of 10)', async () => {
+  it('says how many rules are above and below the rows shown (80x24 shows 10 of 14: the details take 6 lines)', async () => {
     const store = new EventStore(0);
-    const rows = Array.from({ length: 10 }, (_, i) => makeRow({ id: `e-${i}`, name: `Call${i}`, time: Date.UTC(2024, 2, 5, 10, i) }));
+    const rows = Array.from({ length: 14 }, (_, i) => makeRow({ id: `e-${i}`, name: `Call${i}`, time: Date.UTC(2024, 2, 5, 10, i) }));
     const rules = rows.map((_, i) => rule(`r-${i}`, `Rule number ${i}`, 'medium'));
     const findings = new Findings({ rules, skipped: [] }, 0);
     findings.add(rows.map((row, i) => ({ id: row.id, time: row.time, index: i, rules: [i] })));
     store.add(rows);
     const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ findings: FindingsView }} findings={findings} />, 80, 24);
     open.push(h);
-    let view = await h.press('!', (f) => f.includes('Findings (10 of 10 rules fired)'));
+    let view = await h.press('!', (f) => f.includes('Findings (14 of 14 rules fired)'));
     const shown = view.split('\n').filter((l) => /^. med .*Rule number \d/.test(l)).length;
-    expect(shown).toBeLessThan(10);
-    expect(view).toContain(`↓ ${10 - shown} more`);
+    expect(shown).toBe(10);
+    expect(view).toContain(`↓ ${14 - shown} more`);
     expect(view).not.toContain('above');
     view = await h.press('G', (f) => f.includes('above'));
-    expect(view).toContain(`↑ ${10 - shown} above`);
+    expect(view).toContain(`↑ ${14 - shown} above`);
     expect(view).not.toContain('more (j/k)');
+  });
+
+  it('on a tall terminal the list takes the height the details leave: no blank lines under them while rules hide below (200x50, 40 rules)', async () => {
+    const store = new EventStore(0);
+    const rows = Array.from({ length: 40 }, (_, i) => makeRow({ id: `e-${i}`, name: `Call${i}`, time: Date.UTC(2024, 2, 5, 10, i) }));
+    const rules = rows.map((_, i) => rule(`r-${i}`, `Rule number ${i}`, 'medium'));
+    const findings = new Findings({ rules, skipped: [] }, 0);
+    findings.add(rows.map((row, i) => ({ id: row.id, time: row.time, index: i, rules: [i] })));
+    store.add(rows);
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} views={{ findings: FindingsView }} findings={findings} />, 200, 50);
+    open.push(h);
+    const view = await h.press('!', (f) => f.includes('Findings (40 of 40 rules fired)'));
+    const lines = view.split('\n');
+    const shown = lines.filter((l) => /^. med .*Rule number \d/.test(l)).length;
+    expect(view).toContain(`↓ ${40 - shown} more`);
+    // The details (title, level, tags, description, reference, origin) end on the line above the status line.
+    const origin = lines.findIndex((l) => l.startsWith('from built-in pack'));
+    expect(origin).toBeGreaterThan(0);
+    expect(lines.slice(origin + 1, -2).filter((l) => l.trim() === '')).toEqual([]);
+    expect(shown).toBeGreaterThan(30);
   });
 
   it('wraps the no-finding sentence between words: no line starts with a space (56 columns: a sentence ends at the edge)', async () => {
