@@ -13,6 +13,8 @@ import { archiveHistogram, archiveTimeBounds, archiveTopValues, type ArchiveBuck
 import type { RuleSet } from '../detect/rule.js';
 import { openArchive, type Archive } from './db.js';
 import { ArchiveDetectionRunner } from './detectionRunner.js';
+import { findingsAmong } from './detect.js';
+import type { Finding, Findings } from '../detect/findings.js';
 import { archiveFilter, type ArchiveFilter, type ArchiveRule } from './filter.js';
 import type { ArchiveExportOptions } from './export.js';
 import { archiveProblemFiles, countEvents, type ArchivedEvent, type ArchiveProblems, type Cursor, type Order } from './query.js';
@@ -52,6 +54,8 @@ export class ArchiveSession {
   private vocabulary: Promise<Vocabulary> | null = null;
   /** The downloads' own connection (opened at the first): a cancel interrupts it, never the list's queries. */
   private downloads: Promise<DuckDBConnection> | null = null;
+  /** The findings view's counts under a query (findingsAmong). */
+  private scoped: Promise<DuckDBConnection> | null = null;
   private runner: ArchiveDetectionRunner | null = null;
 
   constructor(
@@ -150,6 +154,19 @@ export class ArchiveSession {
     const filter = await this.filter(termText(term));
     if (!filter.ok) throw new Error(filter.message);
     return archivePrincipalSummary(this.archive, term, filter.where);
+  }
+
+  /**
+   * What the rules' run found among `where`'s events (detect.ts findingsAmong), on a connection of its own:
+   * on a big archive the stream of the query's events takes seconds, and the list pages meanwhile.
+   */
+  async findingsAmong(findings: Findings, where: string, cancelled: () => boolean): Promise<Finding[] | null> {
+    // A connection that failed to open is asked for again next time.
+    const connection = await (this.scoped ??= this.archive.connect().catch((error: unknown) => {
+      this.scoped = null;
+      throw error;
+    }));
+    return findingsAmong(connection, findings, where, cancelled);
   }
 
   /** The bad (or partly read) and skipped files of the imports, and the conflicting duplicates, as scan --db lists them. */

@@ -6,10 +6,11 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DetectionCancelled, detectArchive } from '../../src/archive/detect.js';
+import { DetectionCancelled, detectArchive, findingsAmong } from '../../src/archive/detect.js';
+import { ruleCondition } from '../../src/archive/filter.js';
 import { pageEvents } from '../../src/archive/query.js';
 import { parseRuleFile } from '../../src/detect/sigmaRule.js';
-import type { RuleSet } from '../../src/detect/rule.js';
+import type { Rule, RuleSet } from '../../src/detect/rule.js';
 import { ruleText } from '../detect/ruleText.js';
 import { archiveOf, type TestArchive } from './helpers.js';
 
@@ -81,6 +82,32 @@ describe('detect on an archive', () => {
     // The first rule's 4,995 events come in three chunks; cancelled once the first is in.
     await expect(detectArchive(archive.archive, ruleSet(), { connection: counting, cancelled: () => chunks >= 1 })).rejects.toBeInstanceOf(DetectionCancelled);
     expect(chunks).toBe(1);
+  });
+
+  it("counts the rules among a query's events from the run's hits, across chunks, as each rule's SQL counts them", async () => {
+    const run = await detectArchive(archive.archive, ruleSet());
+    const connection = await archive.archive.connect();
+    let chunks = 0;
+    const counting = withStreamedChunks(connection, async function* (rows) {
+      for await (const chunk of rows) {
+        chunks++;
+        yield chunk;
+      }
+    });
+    // Minutes 10-49: 3 of the 5 federation events (k = 0, 1000 ... 4000 fall in minutes 0, 40, 20, 0, 40).
+    const where = "tt_time BETWEEN epoch_ms(TIMESTAMP '2024-03-05 09:10:00') AND epoch_ms(TIMESTAMP '2024-03-05 09:49:00')";
+    const among = await findingsAmong(counting, run.findings, where);
+    expect(chunks).toBeGreaterThan(1);
+    const bySql = async (rule: Rule) => {
+      const [[count, first, last]] = (await connection.runAndReadAll(`SELECT count(*), min(tt_time), max(tt_time) FROM events WHERE (${where}) AND (${ruleCondition(rule.ast)})`)).getRows() as [[bigint, unknown, unknown]];
+      return { rule: rule.id, count: Number(count), first: Number(first), last: Number(last) };
+    };
+    const expected = await Promise.all(run.set.rules.map(bySql));
+    expect(among!.map((f) => ({ rule: f.rule.id, count: f.count, first: f.first, last: f.last })).sort((a, b) => a.rule.localeCompare(b.rule))).toEqual(expected.sort((a, b) => a.rule.localeCompare(b.rule)));
+    expect(expected.every((f) => f.count > 0)).toBe(true);
+    // Cancelled: stops at the next chunk and says so (null).
+    expect(await findingsAmong(connection, run.findings, where, () => true)).toBeNull();
+    connection.closeSync();
   });
 
   it('a rule whose run fails part way keeps none of its hits and is listed as not run', async () => {

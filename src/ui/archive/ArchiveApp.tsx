@@ -12,7 +12,6 @@ import type { ArchiveFollower, FollowStatus } from '../../archive/follow.js';
 import type { ArchiveSession } from '../../archive/session.js';
 import type { ArchivedEvent, ArchiveProblems } from '../../archive/query.js';
 import type { ArchiveList } from '../../archive/window.js';
-import { findingsAmong } from '../../archive/detect.js';
 import type { Finding } from '../../detect/findings.js';
 import { TOP_FIELDS, TOP_SHOWN, type TopResult } from '../../investigate/topValues.js';
 import { MarkSet } from '../../marks/markSet.js';
@@ -797,18 +796,19 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   // query): they are counted among its events. Before the early return below: a hook every frame.
   const findingsOpen = state.mode === 'findings' || ((state.mode === 'help' || state.mode === 'query') && viewUnder(state) === 'findings');
   const findingsWhere = findingsOpen && found.findings && state.queryText.trim() ? whereRef.current : null;
-  const findingRules = found.findings?.rules;
+  // The last complete run's (a follow's import starts another: its findings are a new object, counted again).
+  const runFindings = found.findings;
   useEffect(() => {
-    if (findingsWhere === null || !findingRules) return;
+    if (findingsWhere === null || !runFindings) return;
     let live = true;
-    findingsAmong(session.archive, findingRules, findingsWhere).then(
-      (counted) => live && setScopedFindings({ where: findingsWhere, found: counted }),
+    session.findingsAmong(runFindings, findingsWhere, () => !live).then(
+      (counted) => live && counted !== null && setScopedFindings({ where: findingsWhere, found: counted }),
       (error: unknown) => live && fail(error),
     );
     return () => {
       live = false;
     };
-  }, [session, findingRules, findingsWhere, fail]);
+  }, [session, runFindings, findingsWhere, fail]);
   if (tooSmallRef.current) return <TooSmall columns={width} rows={termRows} {...(download.question ? { question: download.question } : {})} />;
 
   // The rows on screen and the held rows a screen either side, which the columns are sized over as on the folder dashboard.
