@@ -15,6 +15,17 @@ import { compactJson } from './compactJson.js';
 
 const NEWLINE = 0x0a;
 const BRACE = 0x7b;
+const RECORDS_KEY = '"Records"';
+
+/** Whether a line is a trail document (a Records array), as the reader (ingest/detect.ts extractLines) tells. */
+function holdsRecords(line: string): boolean {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && Array.isArray((value as Record<string, unknown>)['Records']);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The text of each non-blank line of a JSON-lines file (from its first `{`,
@@ -34,7 +45,11 @@ export function lineTexts(bytes: Buffer): string[] | null {
     if (from < end) {
       const brace = bytes.indexOf(BRACE, from);
       // A line without an object is an item of its own (a bad one): numbered, never a candidate.
-      texts.push(brace >= 0 && brace < end ? bytes.toString('utf8', brace, end) : '');
+      const text = brace >= 0 && brace < end ? bytes.toString('utf8', brace, end) : '';
+      // A whole trail file on one line (`cat a.json b.jsonl`) is one item per record to the reader: every later line
+      // would stand for another record, and one differing only in a number's spelling passed as this one.
+      if (text.includes(RECORDS_KEY) && holdsRecords(text)) return null;
+      texts.push(text);
     }
     start = end + 1;
   }
