@@ -355,3 +355,17 @@ describe('JSON export of a JSON-lines file with a whole trail file on one line',
     }
   });
 });
+
+describe('JSON export of EventBridge envelopes in one JSON array', () => {
+  it('keeps each number as the log wrote it, as for envelopes written as JSON lines', async () => {
+    const trails = join(dir, 'trails');
+    const detail = (i: number): string => JSON.stringify(record(i)).replace('"requestParameters":{', '"requestParameters":{"big":12345678901234567890123,"huge":1e400,"one":1.0,');
+    const envelopes = [1, 2].map((i) => `{"version": "0", "detail-type": "AWS API Call via CloudTrail", "source": "aws.iam", "detail": ${detail(i)}}`);
+    await writeTrail(trails, 'other.json', [record(9)]);
+    await writeFile(join(trails, 'events.json'), `[\n  ${envelopes.join(',\n  ')}\n]\n`);
+    const rows = await loadRows(trails);
+    expect(rows.length).toBe(3);
+    const text = await readFile((await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') })).path, 'utf8');
+    expect(text.match(/"big":12345678901234567890123,"huge":1e400,"one":1\.0,/g)).toHaveLength(2);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Differential: random records, with random values written with random white space and escapes, in
  * every file shape the reader takes, exported as JSON and JSON lines (plain and .gz, read whole and
- * streamed) read back as the very records the reader gives, one terminal-safe line each.
+ * streamed) read back as the very records the reader gives, one terminal-safe line each: numbers as
+ * the log wrote them (1e400 reads back as Infinity, where JSON.stringify's null would not).
  */
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -81,8 +82,8 @@ function recordText(r: () => number, id: string, second: number, ws: () => strin
   return `{${ws()}${fields.join(`,${ws()}`)}${ws()}}`;
 }
 
-type Shape = 'records' | 'records.gz' | 'bare' | 'single' | 'jsonl' | 'lookup' | 'eventbridge';
-const SHAPES: readonly Shape[] = ['records', 'records.gz', 'bare', 'single', 'jsonl', 'lookup', 'eventbridge'];
+type Shape = 'records' | 'records.gz' | 'bare' | 'single' | 'jsonl' | 'lookup' | 'eventbridge' | 'lookup-document' | 'eventbridge-array' | 'jsonl-bom-crlf';
+const SHAPES: readonly Shape[] = ['records', 'records.gz', 'bare', 'single', 'jsonl', 'lookup', 'eventbridge', 'lookup-document', 'eventbridge-array', 'jsonl-bom-crlf'];
 const SEEDS = Number(process.env['TRAILTOP_FUZZ_SEEDS'] ?? 40);
 
 async function writeShape(folder: string, shape: Shape, seed: number, count: number): Promise<void> {
@@ -90,7 +91,7 @@ async function writeShape(folder: string, shape: Shape, seed: number, count: num
   const pretty = r() < 0.5;
   const ws = (): string => (pretty ? pick(r, SPACE) : '');
   const n = shape === 'single' ? 1 : count;
-  const lines = shape === 'jsonl' || shape === 'lookup' || shape === 'eventbridge';
+  const lines = shape === 'jsonl' || shape === 'lookup' || shape === 'eventbridge' || shape === 'jsonl-bom-crlf';
   // One record a line: no line break between its tokens (strings hold none raw).
   const texts = Array.from({ length: n }, (_, i) => recordText(r, `${shape}-${seed}-${i}`, i, ws)).map((t) => (lines ? t.replace(/\r?\n/g, ' ') : t));
   let file: string;
@@ -103,6 +104,14 @@ async function writeShape(folder: string, shape: Shape, seed: number, count: num
     name = `${shape}-${seed}.jsonl`;
   } else if (shape === 'lookup') {
     file = `${texts.map((t, i) => JSON.stringify({ EventId: `${shape}-${seed}-${i}`, EventName: 'CreateRole', CloudTrailEvent: t })).join('\n')}\n`;
+    name = `${shape}-${seed}.jsonl`;
+  } else if (shape === 'lookup-document') {
+    // What `aws cloudtrail lookup-events` writes: one document, each record a string inside it.
+    file = `{${ws()}"Events":${ws()}[${texts.map((t, i) => `${ws()}{"EventId":${ws()}"${shape}-${seed}-${i}",${ws()}"EventName":"CreateRole",${ws()}"CloudTrailEvent":${ws()}${JSON.stringify(t)}}`).join(',')}]}`;
+  } else if (shape === 'eventbridge-array') {
+    file = `[${texts.map((t) => `${ws()}{"version":"0",${ws()}"detail-type":"AWS API Call via CloudTrail",${ws()}"source":"aws.iam",${ws()}"detail":${ws()}${t}${ws()}}`).join(',')}]`;
+  } else if (shape === 'jsonl-bom-crlf') {
+    file = `\ufeff${texts.join('\r\n')}\r\n`;
     name = `${shape}-${seed}.jsonl`;
   } else {
     file = `${texts.map((t) => `{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.iam","detail":${t}}`).join('\n')}\n`;
