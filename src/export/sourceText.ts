@@ -67,8 +67,8 @@ const DETAIL = Buffer.from('"detail"');
  * scanner read the file as one), or, in one JSON document holding
  * lookup-events elements (`aws cloudtrail lookup-events` writes
  * {"Events":[...]}), each element's CloudTrailEvent string (null for other
- * items), or in one holding EventBridge envelopes (a JSON array of events),
- * each element's text. Null when none: nothing to gain over JSON.stringify.
+ * items), or in one holding EventBridge envelopes (a JSON array of events,
+ * or one envelope), each item's text. Null when none: nothing to gain over JSON.stringify.
  */
 export function sourceTexts(bytes: Buffer, oneDocument: boolean): (string | null)[] | null {
   const lines = oneDocument ? null : lineTexts(bytes);
@@ -186,7 +186,8 @@ function elementTexts(array: string): string[] {
 
 /**
  * The texts of the items of one JSON document as the reader numbers them (ingest/detect.ts
- * extractItems: a bare array's elements, a Records or Events list's), or null for other documents.
+ * extractItems: a bare array's elements, a Records or Events list's, else the document itself), or
+ * null for what is no JSON array or object.
  */
 function documentItemTexts(text: string): string[] | null {
   let at = 0;
@@ -194,7 +195,8 @@ function documentItemTexts(text: string): string[] | null {
   if (text.charCodeAt(at) === 0x5b) return elementTexts(text.slice(at));
   if (text.charCodeAt(at) !== 0x7b) return null;
   const list = topLevelValueText(text, '"Records"', 0x5b) ?? topLevelValueText(text, '"Events"', 0x5b);
-  return list === null ? null : elementTexts(list);
+  // Neither list: the document is its one item (a single record or envelope).
+  return list === null ? [text.slice(at)] : elementTexts(list);
 }
 
 /** The record text a candidate stands for: a lookup element's CloudTrailEvent, an envelope's detail, else the candidate itself. */
