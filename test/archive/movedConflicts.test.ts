@@ -56,4 +56,32 @@ describe('archive: a moved file with a conflicting copy', () => {
     expect(db.conflictingDuplicates!.map((c) => c.file)).toEqual(folder.conflictingDuplicates!.map((c) => c.file));
     expect(db.conflictingDuplicates!.map((c) => [c.keptFile, c.file])).toEqual([[moved, original]]);
   });
+
+  it('is listed once when the same forged copy comes in a file the rule keeps first, the first file still there', async () => {
+    const scratch = tempFolder('trailtop-archive-');
+    cleanups.push(scratch.remove);
+    const logs = join(scratch.dir, 'logs');
+    mkdirSync(logs);
+    const when = new Date('2024-03-05T10:05:00Z');
+    const original = join(logs, 'b.json');
+    const forged = join(logs, 'c.json');
+    writeFileSync(original, recordsJson([event('GetObject')]));
+    writeFileSync(forged, recordsJson([event('DeleteBucket')]));
+    utimesSync(original, when, when);
+    utimesSync(forged, when, when);
+    const archive = await openArchive(join(scratch.dir, 'a.duckdb'));
+    cleanups.push(() => archive.close());
+    await importFolder(archive, logs, { workers: 0 });
+
+    // A second copy of the forged record, named before the original: kept now, the same content as c.json's.
+    const earlier = join(logs, 'a.json');
+    writeFileSync(earlier, recordsJson([event('DeleteBucket')]));
+    utimesSync(earlier, when, when);
+    await importFolder(archive, logs, { workers: 0 });
+    const folder = (await scanFolderHeadless(logs, { workers: 0 })).summary({ folder: logs, filter: null });
+    const db = await summarizeArchive(archive, null, { folder: logs });
+    expect(folder.events.conflicts).toBe(1);
+    expect(db.events.conflicts).toBe(folder.events.conflicts);
+    expect(db.conflictingDuplicates!.map((c) => [c.keptFile, c.file])).toEqual([[earlier, original]]);
+  });
 });
