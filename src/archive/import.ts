@@ -509,7 +509,7 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   summary.aborted = signal?.aborted === true;
   // The next run reads the dropped batches' files again: counting them here said '2,408 files read' where 2,047 were kept.
   if (summary.aborted) summary.eventFiles.read = keptRead;
-  else await recordListingProblems(connection, listedPaths, listing.bad);
+  else await recordListingProblems(connection, listedPaths, listing.bad, listing.skipped);
   await settleLog(archive, connection, options.checkpoint ?? 'auto', summary.recordsRead);
   summary.eventsTotal = Number((await connection.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
   summary.eventsAdded = summary.eventsTotal - before;

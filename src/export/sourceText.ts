@@ -15,6 +15,17 @@ import { compactJson } from './compactJson.js';
 
 const NEWLINE = 0x0a;
 const BRACE = 0x7b;
+const RECORDS_KEY = '"Records"';
+
+/** Whether a line is a trail document (a Records array), as the reader (ingest/detect.ts extractLines) tells. */
+function holdsRecords(line: string): boolean {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && Array.isArray((value as Record<string, unknown>)['Records']);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The text of each non-blank line of a JSON-lines file (from its first `{`,
@@ -34,7 +45,11 @@ export function lineTexts(bytes: Buffer): string[] | null {
     if (from < end) {
       const brace = bytes.indexOf(BRACE, from);
       // A line without an object is an item of its own (a bad one): numbered, never a candidate.
-      texts.push(brace >= 0 && brace < end ? bytes.toString('utf8', brace, end) : '');
+      const text = brace >= 0 && brace < end ? bytes.toString('utf8', brace, end) : '';
+      // A whole trail file on one line (`cat a.json b.jsonl`) is one item per record to the reader: every later line
+      // would stand for another record, and one differing only in a number's spelling passed as this one.
+      if (text.includes(RECORDS_KEY) && holdsRecords(text)) return null;
+      texts.push(text);
     }
     start = end + 1;
   }
@@ -44,6 +59,7 @@ export function lineTexts(bytes: Buffer): string[] | null {
 }
 
 const CLOUDTRAIL_EVENT = Buffer.from('"CloudTrailEvent"');
+const DETAIL = Buffer.from('"detail"');
 
 /**
  * Where the log's own text of each item may be, in the reader's numbering:
@@ -51,13 +67,19 @@ const CLOUDTRAIL_EVENT = Buffer.from('"CloudTrailEvent"');
  * scanner read the file as one), or, in one JSON document holding
  * lookup-events elements (`aws cloudtrail lookup-events` writes
  * {"Events":[...]}), each element's CloudTrailEvent string (null for other
- * items). Null when neither: nothing to gain over JSON.stringify.
+ * items), or in one holding EventBridge envelopes (a JSON array of events,
+ * or one envelope), each item's text. Null when none: nothing to gain over JSON.stringify.
  */
 export function sourceTexts(bytes: Buffer, oneDocument: boolean): (string | null)[] | null {
   const lines = oneDocument ? null : lineTexts(bytes);
   if (lines) return lines;
+  // EventBridge envelopes in one document (a JSON array of events): their details are texts inside it.
+  if (bytes.indexOf(CLOUDTRAIL_EVENT) < 0) {
+    if (bytes.indexOf(DETAIL) < 0) return null;
+    const text = bytes.toString('utf8');
+    return documentItemTexts(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  }
   // Only a lookup element's record is text inside the document; parsing it again is worth it only then.
-  if (bytes.indexOf(CLOUDTRAIL_EVENT) < 0) return null;
   let items: readonly unknown[];
   try {
     const text = bytes.toString('utf8');
@@ -104,11 +126,10 @@ function valueEnd(text: string, i: number): number {
 }
 
 /**
- * The text of an EventBridge envelope's top-level "detail" object (its
- * record: what EventBridge, and Firehose after it, writes as JSON lines),
- * or null. The last such key counts, as in JSON.parse.
+ * The text of the last top-level `key` (quoted, as DETAIL_KEY) of the object `line` whose value
+ * starts with the character `open` (`{` or `[`), or null; the last such key counts, as in JSON.parse.
  */
-function detailText(line: string): string | null {
+function topLevelValueText(line: string, key: string, open: number): string | null {
   let found: string | null = null;
   let i = line.indexOf('{');
   if (i < 0) return null;
@@ -120,16 +141,62 @@ function detailText(line: string): string | null {
     }
     // A key at the top level: its value follows the colon.
     const keyEnd = valueEnd(line, i);
-    const key = line.slice(i, keyEnd);
+    const name = line.slice(i, keyEnd);
     let at = keyEnd;
     while (at < line.length && line.charCodeAt(at) !== 0x3a) at++;
     at++;
     while (at < line.length && /\s/.test(line[at]!)) at++;
     const end = valueEnd(line, at);
-    if (key === DETAIL_KEY && line.charCodeAt(at) === 0x7b) found = line.slice(at, end);
+    if (name === key && line.charCodeAt(at) === open) found = line.slice(at, end);
     i = end;
   }
   return found;
+}
+
+/**
+ * The text of an EventBridge envelope's top-level "detail" object (its
+ * record: what EventBridge, and Firehose after it, writes as JSON lines),
+ * or null.
+ */
+function detailText(line: string): string | null {
+  return topLevelValueText(line, DETAIL_KEY, 0x7b);
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** The texts of the elements of the JSON array `array` (valid JSON assumed: the caller checks each). */
+function elementTexts(array: string): string[] {
+  const texts: string[] = [];
+  let i = 1;
+  while (i < array.length) {
+    while (i < array.length && isSpaceCode(array.charCodeAt(i))) i++;
+    if (i >= array.length || array.charCodeAt(i) === 0x5d) break;
+    const end = valueEnd(array, i);
+    texts.push(array.slice(i, end));
+    i = end;
+    while (i < array.length && isSpaceCode(array.charCodeAt(i))) i++;
+    // The comma between elements (anything else ends the list: not JSON, nothing gained).
+    if (array.charCodeAt(i) !== 0x2c) break;
+    i++;
+  }
+  return texts;
+}
+
+/**
+ * The texts of the items of one JSON document as the reader numbers them (ingest/detect.ts
+ * extractItems: a bare array's elements, a Records or Events list's, else the document itself), or
+ * null for what is no JSON array or object.
+ */
+function documentItemTexts(text: string): string[] | null {
+  let at = 0;
+  while (at < text.length && isSpaceCode(text.charCodeAt(at))) at++;
+  if (text.charCodeAt(at) === 0x5b) return elementTexts(text.slice(at));
+  if (text.charCodeAt(at) !== 0x7b) return null;
+  const list = topLevelValueText(text, '"Records"', 0x5b) ?? topLevelValueText(text, '"Events"', 0x5b);
+  // Neither list: the document is its one item (a single record or envelope).
+  return list === null ? [text.slice(at)] : elementTexts(list);
 }
 
 /** The record text a candidate stands for: a lookup element's CloudTrailEvent, an envelope's detail, else the candidate itself. */

@@ -64,4 +64,32 @@ describe('archive: the listing problems of a folder', () => {
     expect((await summarizeArchive(archive, null)).files.bad).toEqual([]);
     expect((await summarizeArchive(archive, null)).files.read).toBe(2);
   });
+
+  it('keep what the listing passed by (a broken link) for scan --db, as a folder scan lists it, until it is gone', async () => {
+    const scratch = tempFolder('trailtop-archive-');
+    cleanups.push(scratch.remove);
+    const logs = join(scratch.dir, 'logs');
+    mkdirSync(logs, { recursive: true });
+    writeFileSync(join(logs, 'a.json'), recordsJson([event('a')]));
+    const broken = join(logs, 'gone.json');
+    symlinkSync(join(scratch.dir, 'nowhere.json'), broken);
+    const archive = await openArchive(join(scratch.dir, 'a.duckdb'));
+    cleanups.push(() => archive.close());
+
+    const imported = await importFolder(archive, logs, { workers: 0 });
+    expect(imported.skipped).toEqual([{ path: broken, reason: 'broken symlink' }]);
+    const folder = (await scanFolderHeadless(logs, { workers: 0 })).summary({ folder: logs, filter: null }).files;
+    const db = (await summarizeArchive(archive, null, { folder: logs })).files;
+    expect(db.skipped).toEqual(folder.skipped);
+    expect(db.byShape).toEqual(folder.byShape);
+    expect(db.read).toBe(1);
+
+    const again = await importFolder(archive, logs, { workers: 0 });
+    expect(again.skipped).toEqual(imported.skipped);
+    expect((await summarizeArchive(archive, null)).files.skipped).toEqual(imported.skipped);
+
+    rmSync(broken);
+    await importFolder(archive, logs, { workers: 0 });
+    expect((await summarizeArchive(archive, null)).files.skipped).toEqual([]);
+  });
 });

@@ -329,3 +329,43 @@ describe('gzip round trip', () => {
     expect(await readFile(result.path, 'utf8')).toBe(`${JSON.stringify(record(1))}\n`);
   });
 });
+
+describe('JSON export of a JSON-lines file with a whole trail file on one line', () => {
+  // `cat a.json b.jsonl`: the first line's two records are two items, so each later line is the item after its number.
+  it('never writes another line\'s text for a record (one that differs only in a rounded number passed for it)', async () => {
+    const trails = join(dir, 'trails');
+    const noId = (n: string): string => {
+      const r = record(3);
+      delete r['eventID'];
+      return JSON.stringify(r).replace(/\}$/, `,"n":${n}}`);
+    };
+    const lines = [JSON.stringify({ Records: [record(1), record(2)] }), noId('12345678901234567891'), noId('12345678901234567892')];
+    await writeTrail(trails, 'other.json', [record(9)]);
+    await writeFile(join(trails, 'cat.jsonl'), `${lines.join('\n')}\n`);
+    const rows = await loadRows(trails);
+    const text = await readFile((await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') })).path, 'utf8');
+    const numbers = text.match(/"n":\d+/g) ?? [];
+    expect(numbers.length).toBeGreaterThan(0);
+    // The log's own spelling of the row's line, or JavaScript's: never the next line's.
+    const kept = rows.filter((row) => row.batch.file.endsWith('cat.jsonl')).map((row) => recordRef(row).index);
+    for (const n of numbers) {
+      if (n === '"n":12345678901234567000') continue;
+      // Items 2 and 3 are the lines of ...891 and ...892 (items 0 and 1 the first line's records).
+      expect(kept.filter((index) => index >= 2).map((index) => `"n":${index === 2 ? '12345678901234567891' : '12345678901234567892'}`)).toContain(n);
+    }
+  });
+});
+
+describe('JSON export of EventBridge envelopes in one JSON array', () => {
+  it('keeps each number as the log wrote it, as for envelopes written as JSON lines', async () => {
+    const trails = join(dir, 'trails');
+    const detail = (i: number): string => JSON.stringify(record(i)).replace('"requestParameters":{', '"requestParameters":{"big":12345678901234567890123,"huge":1e400,"one":1.0,');
+    const envelopes = [1, 2].map((i) => `{"version": "0", "detail-type": "AWS API Call via CloudTrail", "source": "aws.iam", "detail": ${detail(i)}}`);
+    await writeTrail(trails, 'other.json', [record(9)]);
+    await writeFile(join(trails, 'events.json'), `[\n  ${envelopes.join(',\n  ')}\n]\n`);
+    const rows = await loadRows(trails);
+    expect(rows.length).toBe(3);
+    const text = await readFile((await exportRows({ rows, format: 'jsonl', target: join(dir, 'out.jsonl') })).path, 'utf8');
+    expect(text.match(/"big":12345678901234567890123,"huge":1e400,"one":1\.0,/g)).toHaveLength(2);
+  });
+});
