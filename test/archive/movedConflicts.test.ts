@@ -26,23 +26,31 @@ const event = (name: string) => ({
   userIdentity: { type: 'IAMUser', userName: 'alice' },
 });
 
+/**
+ * A folder of two files without a delivery time in their names, one mtime (the duplicate rule keeps
+ * the copy of the first path): b.json's GetObject and c.json's forged DeleteBucket of one eventID, archived.
+ */
+async function archivedConflict() {
+  const scratch = tempFolder('trailtop-archive-');
+  cleanups.push(scratch.remove);
+  const logs = join(scratch.dir, 'logs');
+  mkdirSync(logs);
+  const when = new Date('2024-03-05T10:05:00Z');
+  const original = join(logs, 'b.json');
+  const forged = join(logs, 'c.json');
+  writeFileSync(original, recordsJson([event('GetObject')]));
+  writeFileSync(forged, recordsJson([event('DeleteBucket')]));
+  utimesSync(original, when, when);
+  utimesSync(forged, when, when);
+  const archive = await openArchive(join(scratch.dir, 'a.duckdb'));
+  cleanups.push(() => archive.close());
+  await importFolder(archive, logs, { workers: 0 });
+  return { logs, when, original, forged, archive };
+}
+
 describe('archive: a moved file with a conflicting copy', () => {
   it('is listed once when the move makes its copy the one kept', async () => {
-    const scratch = tempFolder('trailtop-archive-');
-    cleanups.push(scratch.remove);
-    const logs = join(scratch.dir, 'logs');
-    mkdirSync(logs);
-    const when = new Date('2024-03-05T10:05:00Z');
-    // Names without a delivery time, one mtime: the duplicate rule keeps the copy of the first path.
-    const original = join(logs, 'b.json');
-    const forged = join(logs, 'c.json');
-    writeFileSync(original, recordsJson([event('GetObject')]));
-    writeFileSync(forged, recordsJson([event('DeleteBucket')]));
-    utimesSync(original, when, when);
-    utimesSync(forged, when, when);
-    const archive = await openArchive(join(scratch.dir, 'a.duckdb'));
-    cleanups.push(() => archive.close());
-    await importFolder(archive, logs, { workers: 0 });
+    const { logs, when, original, forged, archive } = await archivedConflict();
     expect((await summarizeArchive(archive, null)).conflictingDuplicates!.map((c) => [c.keptFile, c.file])).toEqual([[original, forged]]);
 
     // Renamed to a path before the original's (mv keeps the mtime): its copy is now the one kept.
@@ -58,20 +66,7 @@ describe('archive: a moved file with a conflicting copy', () => {
   });
 
   it('is listed once when the same forged copy comes in a file the rule keeps first, the first file still there', async () => {
-    const scratch = tempFolder('trailtop-archive-');
-    cleanups.push(scratch.remove);
-    const logs = join(scratch.dir, 'logs');
-    mkdirSync(logs);
-    const when = new Date('2024-03-05T10:05:00Z');
-    const original = join(logs, 'b.json');
-    const forged = join(logs, 'c.json');
-    writeFileSync(original, recordsJson([event('GetObject')]));
-    writeFileSync(forged, recordsJson([event('DeleteBucket')]));
-    utimesSync(original, when, when);
-    utimesSync(forged, when, when);
-    const archive = await openArchive(join(scratch.dir, 'a.duckdb'));
-    cleanups.push(() => archive.close());
-    await importFolder(archive, logs, { workers: 0 });
+    const { logs, when, original, forged, archive } = await archivedConflict();
 
     // A second copy of the forged record, named before the original: kept now, the same content as c.json's.
     const earlier = join(logs, 'a.json');

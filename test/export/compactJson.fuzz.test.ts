@@ -2,19 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compactJson } from '../../src/export/compactJson.js';
 import { sourceTextFor } from '../../src/export/sourceText.js';
 import { terminalSafeJson } from '../../src/term/jsonText.js';
+import { rng } from '../support/random.js';
 
-/** A small seeded generator: a failure names its seed and can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 const PIECES = ['a', 'Z', ' ', '{', '}', '[', ']', ',', ':', '"', '\\', '/', '\n', '\t', '\u0000', '\u001b', '\u007f', '\u009b', '\u2028', '\u202e', 'é', '漢', '😀', '\ud800', '\udfff', '1.0', 'e'];
 const ESCAPES = ['\\"', '\\\\', '\\/', '\\b', '\\f', '\\n', '\\r', '\\t', '\\u0041', '\\u001b', '\\u007f', '\\u009b', '\\u2028', '\\ud800', '\\udc00', '\\ud83d\\ude00', '\\u00e9', '\\u0022', '\\u005c'];

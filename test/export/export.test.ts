@@ -20,6 +20,7 @@ import { clearRecordCache } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { record, tempDir, writeTrail, writeTrails } from './fixtures.js';
+import { diskFullOnWrite } from './diskFull.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -217,22 +218,11 @@ describe('safe files', () => {
   });
 
   it('a full disk (ENOSPC) fails with a typed error and leaves nothing', async () => {
-    let writes = 0;
     const failure = await exportRows({
       rows,
       format: 'csv',
       target: join(dir, 'out.csv'),
-      openFile: async (path) => {
-        const handle = await open(path, 'wx');
-        return {
-          write: async (buffer: Buffer, offset: number, length: number) => {
-            if (++writes === 3) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-            return handle.write(buffer, offset, length);
-          },
-          sync: () => handle.sync(),
-          close: () => handle.close(),
-        };
-      },
+      openFile: diskFullOnWrite(3),
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ExportFailed);
     expect((failure as ExportFailed).reason).toBe('disk-full');

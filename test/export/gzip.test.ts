@@ -8,6 +8,7 @@ import { clearRecordCache } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { record, tempDir, writeTrail } from './fixtures.js';
+import { diskFullOnWrite } from './diskFull.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -88,22 +89,11 @@ describe('a target named .gz is written gzipped', () => {
   });
 
   it('a full disk fails typed and leaves nothing', async () => {
-    let writes = 0;
     const failure = await exportRows({
       rows: syntheticRows(60_000),
       format: 'csv',
       target: join(dir, 'out.csv.gz'),
-      openFile: async (path) => {
-        const handle = await open(path, 'wx');
-        return {
-          write: async (buffer: Uint8Array, offset: number, length: number) => {
-            if (++writes === 2) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-            return handle.write(buffer, offset, length);
-          },
-          sync: () => handle.sync(),
-          close: () => handle.close(),
-        };
-      },
+      openFile: diskFullOnWrite(2),
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ExportFailed);
     expect((failure as ExportFailed).reason).toBe('disk-full');

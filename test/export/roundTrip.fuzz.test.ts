@@ -16,6 +16,7 @@ import { recordRef } from '../../src/model/recordBatch.js';
 import type { EventRow } from '../../src/model/types.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { tempDir } from './fixtures.js';
+import { rng } from '../support/random.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -26,17 +27,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 const RAW = ['a', ' ', '{', '}', '[', ']', ',', ':', '/', '\u007f', '\u009b', '\u2028', '\u202e', 'é', '漢', '😀'];
 const ESCAPES = ['\\"', '\\\\', '\\/', '\\n', '\\t', '\\u0041', '\\u001b', '\\u009b', '\\u2028', '\\ud800', '\\ud83d\\ude00', '\\u0022'];
