@@ -1,5 +1,5 @@
 import { createWriteStream, existsSync } from 'node:fs';
-import { chmod, open, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
@@ -20,7 +20,7 @@ import { clearRecordCache } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { record, tempDir, writeTrail, writeTrails } from './fixtures.js';
-import { diskFullOnWrite } from './diskFull.js';
+import { diskFullOnWrite, openFileWith } from './diskFull.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -180,18 +180,11 @@ describe('safe files', () => {
       format: 'csv',
       target: join(dir, 'out.csv'),
       signal: controller.signal,
-      openFile: async (path) => {
-        const handle = await open(path, 'wx');
-        return {
-          write: async (buffer: Buffer, offset: number, length: number) => {
-            sawTemp = (await listing(dir)).some((name) => name.startsWith('.out.csv.trailtop-') && name.endsWith('.tmp'));
-            if (++writes === 2) controller.abort();
-            return handle.write(buffer, offset, length);
-          },
-          sync: () => handle.sync(),
-          close: () => handle.close(),
-        };
-      },
+      openFile: openFileWith(async (write) => {
+        sawTemp = (await listing(dir)).some((name) => name.startsWith('.out.csv.trailtop-') && name.endsWith('.tmp'));
+        writes = write;
+        if (write === 2) controller.abort();
+      }),
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ExportCancelled);
     expect(sawTemp).toBe(true);

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { clearRecordCache } from '../../src/ingest/read.js';
 import { loadFolder } from '../../src/ingest/scanFolder.js';
 import { EventStore } from '../../src/store/eventStore.js';
 import { record, tempDir, writeTrail } from './fixtures.js';
-import { diskFullOnWrite } from './diskFull.js';
+import { diskFullOnWrite, openFileWith } from './diskFull.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -71,17 +71,10 @@ describe('a target named .gz is written gzipped', () => {
       format: 'csv',
       target: join(dir, 'out.csv.gz'),
       signal: controller.signal,
-      openFile: async (path) => {
-        const handle = await open(path, 'wx');
-        return {
-          write: async (buffer: Uint8Array, offset: number, length: number) => {
-            if (++writes === 2) controller.abort();
-            return handle.write(buffer, offset, length);
-          },
-          sync: () => handle.sync(),
-          close: () => handle.close(),
-        };
-      },
+      openFile: openFileWith((write) => {
+        writes = write;
+        if (write === 2) controller.abort();
+      }),
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ExportCancelled);
     expect(writes).toBeGreaterThanOrEqual(2);
