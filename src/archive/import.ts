@@ -165,10 +165,16 @@ function underRoot(path: string, from: string, to: string): string {
   return path === from || path.startsWith(from.endsWith(sep) ? from : from + sep) ? to + path.slice(from.length) : path;
 }
 
-/** listFolder over each of `paths` (files or folders), merged: a path gone meanwhile is nothing to import. */
+/**
+ * listFolder over each of `paths` (files or folders), merged: a path gone meanwhile is nothing to import. Paths
+ * may overlap (a folder and a file in it, as a watch reports them): each file, and each problem, once.
+ */
 async function listPaths(paths: readonly string[], signal: AbortSignal | undefined): Promise<FolderListing> {
   const merged: FolderListing = { files: [], skipped: [], bad: [] };
   const seen = new Set<string>();
+  const once = <T extends { path: string }>(into: T[], items: readonly T[]): void => {
+    for (const item of items) if (!into.some((kept) => kept.path === item.path)) into.push(item);
+  };
   for (const path of paths) {
     if (!existsSync(path)) continue;
     const listing = await listFolder(path, { signal });
@@ -177,8 +183,8 @@ async function listPaths(paths: readonly string[], signal: AbortSignal | undefin
       seen.add(file);
       merged.files.push(file);
     }
-    merged.skipped.push(...listing.skipped);
-    merged.bad.push(...listing.bad);
+    once(merged.skipped, listing.skipped);
+    once(merged.bad, listing.bad);
   }
   return merged;
 }

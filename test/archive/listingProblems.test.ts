@@ -56,6 +56,13 @@ describe('archive: the listing problems of a folder', () => {
 
     // An import of part of the folder (the dashboard's, of what the watch saw) leaves the rest's problems alone.
     await importFolder(archive, logs, { workers: 0, paths: [join(logs, 'sub')] });
+    // Overlapping paths (a folder and one inside it, as a watch may name both): each problem once.
+    const dangling = join(logs, 'sub', 'dangling');
+    symlinkSync(join(logs, 'nowhere'), dangling);
+    const overlapping = await importFolder(archive, logs, { workers: 0, paths: [logs, join(logs, 'sub')] });
+    expect(overlapping.bad).toEqual(imported.bad);
+    expect(overlapping.skipped).toEqual([{ path: dangling, reason: 'broken symlink' }]);
+    rmSync(dangling);
     expect((await summarizeArchive(archive, null)).files.bad).toEqual(imported.bad);
 
     rmSync(link);
