@@ -8,7 +8,7 @@ import { formatCount } from '../ui/format.js';
 import { median, type Figure } from './table.js';
 
 /** A terminal that records when Ink writes, so a keystroke can be timed to the frame it causes. */
-class TimedStdout extends EventEmitter {
+export class TimedStdout extends EventEmitter {
   isTTY = true;
   last = '';
   private waiters: Array<{ until: (frame: string) => boolean; resolve: (at: number) => void }> = [];

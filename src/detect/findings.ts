@@ -343,6 +343,26 @@ export class Findings {
     return fired.sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
   }
 
+  /**
+   * The keys (store seqs, or the caller's: keyedByCaller) of the events that fired at least one rule,
+   * ascending; null when there are more than `limit`. Lets the archive ask SQL for the hits among a
+   * query's events rather than stream every event the query selects.
+   */
+  firedKeys(limit: number): number[] | null {
+    if (this.eventsFired > limit) return null;
+    const keys: number[] = [];
+    const words = this.anyRule.words;
+    for (let w = 0; w < words.length; w++) {
+      let word = words[w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        keys.push(w * 32 + 31 - Math.clz32(low));
+        word ^= low;
+      }
+    }
+    return keys;
+  }
+
   /** Events that fired at least one rule. */
   get eventsWithFindings(): number {
     return this.eventsFired;
