@@ -1,4 +1,3 @@
-import { render } from 'ink';
 import { loadRuleSet } from '../detect/loadRules.js';
 import { detectionSession } from '../detect/session.js';
 import { openFolder } from '../ingest/open.js';
@@ -8,7 +7,7 @@ import { FindingsView } from '../ui/findings/FindingsView.js';
 import { InsightsView } from '../ui/InsightsView.js';
 import { ScriptedStdin } from '../ui/scriptedStdin.js';
 import { median } from './table.js';
-import { TimedStdout } from './ui.js';
+import { mountTimed, TimedStdout } from './ui.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CTRL_U = '\u0015';
@@ -99,18 +98,8 @@ export async function benchQueryOverViews(dir: string, plan: { views: string[]; 
   const loadStart = performance.now();
   await opened.ready;
   log(`loaded ${opened.store.size} events in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
-  const stdout = new TimedStdout(120, 40);
-  const stdin = new ScriptedStdin();
-  const instance = render(
+  const { stdout, stdin, instance } = mountTimed(
     <App store={opened.store} folder={dir} watching={false} env={{ NO_COLOR: '1' }} views={{ insights: InsightsView, export: ExportDialog, findings: FindingsView }} findings={session.findings} />,
-    {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      stderr: new TimedStdout(120, 40) as unknown as NodeJS.WriteStream,
-      exitOnCtrlC: false,
-      patchConsole: false,
-      maxFps: 30,
-    },
   );
   const out: ViewRun[] = [];
   try {

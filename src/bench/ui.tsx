@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { render } from 'ink';
+import type { ReactElement } from 'react';
+import { render, type Instance } from 'ink';
 import { compileQuery, filterRows } from '../query/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { App } from '../ui/App.js';
@@ -49,6 +50,23 @@ const CTRL_U = '\u0015';
 const ESCAPE = '\u001b';
 
 /**
+ * Mounts `app` as the CLI renders it (maxFps 30) on `stdout`, a 120x40 timed terminal made by the caller
+ * when it must watch the first frame, with a scripted keyboard.
+ */
+export function mountTimed(app: ReactElement, stdout = new TimedStdout(120, 40)): { stdout: TimedStdout; stdin: ScriptedStdin; instance: Instance } {
+  const stdin = new ScriptedStdin();
+  const instance = render(app, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stderr: new TimedStdout(120, 40) as unknown as NodeJS.WriteStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 30,
+  });
+  return { stdout, stdin, instance };
+}
+
+/**
  * Keystroke to frame in the real dashboard over `store`, rendered by Ink with
  * the options the CLI uses (30 fps cap) into a 120x40 fake terminal:
  * - render: `j` (cursor down), the frame that follows;
@@ -61,18 +79,10 @@ export async function benchKeystrokes(store: EventStore, label: string, runs: nu
   const compiled = compileQuery(querySource);
   if (!compiled.ok) throw new Error('bench query does not parse');
   const expected = filterRows(store.rows(), compiled.query, undefined, { newestFirst: true }).length;
-  const stdout = new TimedStdout(120, 40);
-  const stdin = new ScriptedStdin();
+  const screen = new TimedStdout(120, 40);
   const mountedAt = performance.now();
-  const firstFrame = stdout.next((f) => f.includes(`${formatCount(total)} events`));
-  const instance = render(<App store={store} folder="/bench" watching={false} env={{ NO_COLOR: '1' }} />, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    stderr: new TimedStdout(120, 40) as unknown as NodeJS.WriteStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: 30,
-  });
+  const firstFrame = screen.next((f) => f.includes(`${formatCount(total)} events`));
+  const { stdout, stdin, instance } = mountTimed(<App store={store} folder="/bench" watching={false} env={{ NO_COLOR: '1' }} />, screen);
   try {
     const mountMs = (await firstFrame) - mountedAt;
     await pause(100);
@@ -159,21 +169,12 @@ export function percentile(values: readonly number[], p: number): number {
  */
 export async function benchKeysDuringLoad(dir: string, label: string): Promise<Figure[]> {
   const { openFolder } = await import('../ingest/open.js');
-  const stdout = new TimedStdout(120, 40);
-  const stdin = new ScriptedStdin();
   const opened = openFolder(dir, { watch: false });
   let loaded = false;
   void opened.ready.then(() => {
     loaded = true;
   });
-  const instance = render(<App store={opened.store} folder={dir} watching={false} env={{ NO_COLOR: '1' }} />, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    stderr: new TimedStdout(120, 40) as unknown as NodeJS.WriteStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: 30,
-  });
+  const { stdout, stdin, instance } = mountTimed(<App store={opened.store} folder={dir} watching={false} env={{ NO_COLOR: '1' }} />);
   const helpTitle = '? or Esc to close';
   const keyMs: number[] = [];
   let open = false;
