@@ -1,6 +1,7 @@
 /** Worker entry of `archive`: reads and stages the files it is sent, one at a time, in the order sent. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setReadLimits, type ReadLimits } from '../ingest/limits.js';
+import { exitOnStop } from '../ingest/workerStop.js';
 import { runImportJob, type ImportJob } from './importJob.js';
 
 const port = parentPort;
@@ -10,6 +11,7 @@ if (port) {
   if (data?.limits) setReadLimits(data.limits);
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (job: ImportJob) => {
+    if (exitOnStop(job)) return;
     chain = chain.then(async () => {
       const reply = await runImportJob(job);
       // The staging bytes are this reply's own: moved, not copied.

@@ -1,6 +1,7 @@
 /** Worker entry of the headless `detect`: reads the files it is sent, one at a time, and answers with their ids and hits. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setReadLimits, type ReadLimits } from '../ingest/limits.js';
+import { exitOnStop } from '../ingest/workerStop.js';
 import { detectRules, runDetectJob, type DetectJob, type DetectReply } from './fileJob.js';
 import type { RuleSpec } from './rule.js';
 
@@ -16,6 +17,7 @@ if (port) {
   if (data.off) rules.detector.skipWith(data.off);
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (job: DetectJob) => {
+    if (exitOnStop(job)) return;
     chain = chain.then(async () => {
       const reply: DetectReply = await runDetectJob(job, rules);
       // Each array was made for this reply alone: moved, not copied.

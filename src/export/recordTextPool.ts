@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../ingest/startWorker.js';
+import { stopWorker } from '../ingest/workerStop.js';
 import type { EventRow } from '../model/types.js';
 import { ExportFailed } from './errors.js';
 import type { RecordPlacement } from './json.js';
@@ -151,7 +152,7 @@ export class RecordTextPool {
 
   async close(): Promise<void> {
     this.fail(new ExportFailed('source', 'record reader closed'));
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    await Promise.all(this.workers.map((worker) => stopWorker(worker)));
   }
 
   private workerFor(file: string): number {

@@ -10,6 +10,7 @@
 import { parentPort } from 'node:worker_threads';
 import { RecordBytesReader, type RecordFraming } from './recordBytes.js';
 import { refsOf, type RefBatch } from './refBatch.js';
+import { exitOnStop } from '../ingest/workerStop.js';
 
 export interface RecordTextRequest {
   id: number;
@@ -47,6 +48,7 @@ const port = parentPort;
 if (port) {
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (request: RecordTextRequest) => {
+    if (exitOnStop(request)) return;
     queue = queue.then(async () => {
       const reply = await answer(request);
       const transfer: ArrayBuffer[] = [];

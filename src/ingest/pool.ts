@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from './startWorker.js';
+import { stopWorker } from './workerStop.js';
 import type { Detector, RecordDetector } from '../detect/detector.js';
 import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
@@ -225,7 +226,8 @@ export class ReadPool {
       for (const pending of slot.jobs.values()) pending.resolve(failed(pending.request.job.path, 'reader closed'));
       slot.jobs.clear();
     }
-    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    // Between two of their files (workerStop.ts): quitting while a folder loads must not abort the process.
+    await Promise.all(slots.map((slot) => stopWorker(slot.worker)));
   }
 
   private dispatch(): void {
@@ -354,7 +356,7 @@ export class ReadPool {
     const index = this.slots.indexOf(slot);
     if (index < 0 || slot.jobs.size > 0) return;
     this.slots.splice(index, 1);
-    void slot.worker.terminate();
+    void stopWorker(slot.worker);
   }
 
   private spawn(): Slot {
@@ -411,7 +413,7 @@ export class ReadPool {
         for (const other of this.slots.splice(0)) {
           this.waiting.unshift(...other.jobs.values());
           other.jobs.clear();
-          void other.worker.terminate();
+          void stopWorker(other.worker);
         }
         this.dispatch();
         return;

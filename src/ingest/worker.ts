@@ -9,6 +9,7 @@ import type { RecordDetector } from '../detect/detector.js';
 import { rowHitsBuffers } from '../detect/hitCodec.js';
 import { readEventFile } from './read.js';
 import { RowPacker } from './rowCodec.js';
+import { exitOnStop } from './workerStop.js';
 import { errorText, runReadJob, type ReadJob } from './readJob.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './pool.js';
 
@@ -35,6 +36,7 @@ if (port) {
   const packer = new RowPacker();
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (request: WorkerRequest) => {
+    if (exitOnStop(request)) return;
     chain = chain.then(() => handle(request.id, request.job));
   });
 

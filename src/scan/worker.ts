@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDetector } from '../detect/recordDetector.js';
 import { setReadLimits, type ReadLimits } from '../ingest/limits.js';
+import { exitOnStop } from '../ingest/workerStop.js';
 import type { RuleSpec } from '../detect/rule.js';
 import { runScanJob, type ScanJob, type ScanReply } from './job.js';
 
@@ -19,6 +20,7 @@ if (port) {
   let chain: Promise<void> = Promise.resolve();
   // A batch of jobs (scan/workerPool.ts filesPerJob) is answered with one message of their replies.
   port.on('message', (job: ScanJob | ScanJob[]) => {
+    if (exitOnStop(job)) return;
     chain = chain.then(async () => {
       if (!Array.isArray(job)) {
         const reply: ScanReply = await runScanJob(job, detector);

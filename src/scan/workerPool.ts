@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { newBeat, RuleWatch, stopRule } from '../detect/ruleWatch.js';
 import { workerFailure } from '../ingest/pool.js';
+import { stopWorker } from '../ingest/workerStop.js';
 
 /** Jobs each worker holds at once by default, so it never waits for the main thread. */
 const JOBS_PER_WORKER = 3;
@@ -108,7 +109,7 @@ export class WarmWorkers {
   }
 
   close(): void {
-    for (let worker = this.take(); worker; worker = this.take()) void worker.terminate();
+    for (let worker = this.take(); worker; worker = this.take()) void stopWorker(worker);
   }
 }
 
@@ -171,7 +172,8 @@ export class FileWorkers<J, R extends { id: number }> {
       for (const worker of this.workers) {
         worker.removeAllListeners('exit');
         worker.removeAllListeners('error');
-        void worker.terminate();
+        // Between two of its files, not inside zlib (ingest/workerStop.ts): an aborted run's workers are busy.
+        void stopWorker(worker);
       }
     }
   }

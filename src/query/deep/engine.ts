@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../ingest/startWorker.js';
+import { stopWorker } from '../../ingest/workerStop.js';
 import type { EventRow } from '../../model/types.js';
 import { deepPart, type QueryNode } from '../ast.js';
 import { cancelFlag, raise, raised, type DeepReply, type DeepRequest, type FileAsk, type FileSpans } from './protocol.js';
@@ -428,7 +429,7 @@ class PoolRunner implements Runner {
 
   close(): void {
     this.fail(new Error('record search closed'));
-    for (const worker of this.workers) void worker.terminate();
+    for (const worker of this.workers) void stopWorker(worker);
   }
 
   private settle(reply: DeepReply): void {

@@ -8,12 +8,14 @@
 import { parentPort } from 'node:worker_threads';
 import { raised, type DeepReply, type DeepRequest } from './protocol.js';
 import { Matchers, runAsk } from './run.js';
+import { exitOnStop } from '../../ingest/workerStop.js';
 
 const port = parentPort;
 if (port) {
   const matchers = new Matchers();
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (request: DeepRequest) => {
+    if (exitOnStop(request)) return;
     queue = queue.then(async () => {
       let reply: DeepReply;
       try {
