@@ -1,5 +1,5 @@
 import { Box, useApp, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useSyncExternalStore, type ComponentType } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ComponentType } from 'react';
 import { MarkSet } from '../marks/markSet.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { compileQuery, queryHelpLines, type CompiledQuery } from '../query/index.js';
@@ -96,6 +96,8 @@ export interface PluginViewProps extends KeptViewProps {
   openHelp?(): void;
   /** `/`: opens the query bar over the view, which stays drawn, inactive, and counts the query's events as it changes. */
   editQuery?(): void;
+  /** Whether Enter has anything to list (the findings and Insights views say when it has not): the footer offers it only then. */
+  setListable?(listable: boolean): void;
   /** False while the help overlay covers the view: it must not read keys then. Default true. */
   active?: boolean;
   /** Start listening: returns the keys that reached App before the view did (see viewKeys.ts). */
@@ -507,6 +509,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const helpRef = useRef({ help, limit: 0 });
   helpRef.current = { help, limit: scrollLimit('help') };
   const editQuery = useCallback(() => dispatch({ type: 'editQuery' }), []);
+  // The view drawn says whether its Enter has anything to list; the footer drops the keys that need a line then.
+  const [nothingListedIn, setNothingListedIn] = useState<Mode | null>(null);
   const openHelp = useCallback(() => {
     const at = viewHelpLine(helpRef.current.help, stateRef.current!.mode);
     dispatch({ type: 'openOverlay', mode: 'help' });
@@ -518,6 +522,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const View =
     viewMode === 'insights' ? Insights : viewMode === 'export' ? Export : viewMode === 'histogram' ? Histogram : viewMode === 'findings' ? views.findings : undefined;
   const viewShown = Boolean(View) && state.mode === viewMode;
+  const setListable = useCallback((listable: boolean) => setNothingListedIn(listable ? null : viewMode), [viewMode]);
   // Under the query bar the view is drawn (it counts the drafts' events) but the keys are the bar's.
   const viewDrawn = viewShown || (Boolean(View) && underQuery === viewMode);
   const pluginProps: PluginViewProps = {
@@ -535,6 +540,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     setActivity,
     openHelp,
     editQuery,
+    setListable,
     quit: requestQuit,
     setRunningWork,
     active: viewShown && !state.quitAsked,
@@ -615,7 +621,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       main = list(width);
   }
 
-  const hints = footerHints(state.mode, drilledFrom(state.mode, state.past).length > 0);
+  const hints = footerHints(state.mode, drilledFrom(state.mode, state.past).length > 0, {}, nothingListedIn === state.mode);
   if (tooSmall) return <TooSmall columns={width} rows={termRows} {...(state.quitAsked && runningWork.current ? { question: quitQuestion(runningWork.current) } : {})} />;
   return (
     <ThemeContext.Provider value={theme}>

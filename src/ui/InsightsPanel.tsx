@@ -18,7 +18,7 @@ import { own } from '../term/glyphs.js';
 /** The rate behind an Insight as the panel shows it: counted, not yet (`loading`), or failed. */
 export type SeriesState = RateSeries | null | 'loading' | { failed: string };
 
-export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openHelp' | 'editQuery' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep' | 'ascii'> {
+export interface InsightsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openHelp' | 'editQuery' | 'setListable' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep' | 'ascii'> {
   /** Every Insight, newest first (model/insights.ts pairInsights). */
   insights: readonly Insight[];
   /** The clock an ongoing Insight's window ends at (the newest event, or now). */
@@ -43,7 +43,7 @@ const TAB_NAMES: Readonly<Record<string, string>> = { userIdentityArn: 'Identiti
  * attributions. Enter lists the events behind it; `i` or Esc returns. Fed by
  * the store (InsightsView) or by SQL on an archive (archive/ArchiveInsights).
  */
-export function InsightsPanel({ insights, of, queryText = '', clock, seriesOf, onShow, emptyText, zone, width, height, onClose, setQuery, openHelp, editQuery, quit, active, claimKeys, kept, keep, ascii = false }: InsightsPanelProps) {
+export function InsightsPanel({ insights, of, queryText = '', clock, seriesOf, onShow, emptyText, zone, width, height, onClose, setQuery, openHelp, editQuery, setListable, quit, active, claimKeys, kept, keep, ascii = false }: InsightsPanelProps) {
   const theme = useTheme();
   // Kept by the dashboard: back by Esc from the list an Insight's Enter opened, that Insight is still selected.
   const [choice, setChoice] = useKeptState('insights', { kept, keep }, () => ({ insightId: null, tab: 0 }));
@@ -57,6 +57,8 @@ export function InsightsPanel({ insights, of, queryText = '', clock, seriesOf, o
   useEffect(() => {
     if (insight) onShow?.(insight);
   }, [insight, onShow]);
+  const listable = insights.length > 0;
+  useEffect(() => setListable?.(listable), [listable, setListable]);
   const tables: AttributionTable[] = useMemo(() => (insight ? attributionTable(insight) : []), [insight]);
 
   const allAttributionLines = useMemo(() => attributionLines(tables, width), [tables, width]);

@@ -29,8 +29,13 @@ export const ARCHIVE_HINTS: Partial<Record<Mode, readonly string[]>> = {
  * What the footer says in `mode`; `drilled`: a list a view's Enter opened, where Esc goes back into it
  * (said first, or the reader would not guess it). `own`: a dashboard's lines where its keys work otherwise.
  */
-export function footerHints(mode: Mode, drilled: boolean, own: Partial<Record<Mode, readonly string[]>> = {}): readonly string[] {
+export function footerHints(mode: Mode, drilled: boolean, own: Partial<Record<Mode, readonly string[]>> = {}, nothingToList = false): readonly string[] {
   if (drilled) return ['Esc back', ...(HINTS.list ?? [])];
   // The download dialog lists its own keys; the rest of the screens without a line here take these.
-  return own[mode] ?? HINTS[mode] ?? ['Esc back', 'Ctrl-C quit'];
+  const hints = own[mode] ?? HINTS[mode] ?? ['Esc back', 'Ctrl-C quit'];
+  // A view with nothing listed (no rule fired, no Insight for the query) has no event to list or attribution to show.
+  return nothingToList ? hints.filter((hint) => !LISTING_HINTS.has(hint)) : hints;
 }
+
+/** The hints that need a selected line in a view (footerHints' nothingToList). */
+const LISTING_HINTS: ReadonlySet<string> = new Set(['Enter events', 'Tab attributions']);

@@ -4,9 +4,13 @@
  * or `y copy`). Only the query bar differs: --db runs its SQL on Enter instead of as one types.
  */
 import { describe, expect, it } from 'vitest';
+import { Findings } from '../../src/detect/findings.js';
+import { FindingsView } from '../../src/ui/findings/FindingsView.js';
 import { ARCHIVE_HINTS, footerHints } from '../../src/ui/footerHints.js';
+import { InsightsView } from '../../src/ui/InsightsView.js';
 import { bothDashboardsForThisBlock, idle } from './archiveDashboard.js';
 import { KEYS } from './harness.js';
+import { BASE, MINUTE, rule, viewRecords } from './viewScript.js';
 
 const settled = (f: string) => idle(f) && !f.includes('counting');
 const footer = (f: string) => f.split('\n').at(-1)!.replace(/\s+UTC\s*$/, '').trim();
@@ -69,4 +73,35 @@ describe('the footer on both dashboards', () => {
     }
     expect(footerHints('top', true)[0]).toBe('Esc back');
   });
+});
+
+// The findings and Insights footers offered `Enter events` (and `Tab attributions`) over a view listing nothing:
+// no rule fired on the query's events, no Insight concerns them. Offered again once there are lines.
+describe('the findings and Insights footers offer Enter only with a line to list, on both dashboards', () => {
+  const both = bothDashboardsForThisBlock(viewRecords({ attributions: true }), 200, 30, 'Call41', {
+    dbRules: true,
+    views: { findings: FindingsView, insights: InsightsView },
+    findings: () => {
+      const findings = new Findings({ rules: [rule('r-trail', 'Trail stopped')], skipped: [] }, 0);
+      findings.add([{ id: 'ev-trail', time: BASE + 35 * MINUTE, index: 0, rules: [0] }]);
+      return findings;
+    },
+  });
+
+  for (const name of ['folder', '--db'] as const) {
+    it(name, async () => {
+      const h = name === 'folder' ? both().folder : both().db;
+      // The footer follows the view's answer (a frame later): each step waits for the footer it expects.
+      const shows = (keys: string, shown: (f: string) => boolean, hints: RegExp) => h.press(keys, (f) => settled(f) && shown(f) && hints.test(footer(f))).then(footer);
+      await shows('!', (f) => /Findings \([1-9]\d* of \d+ rules fired\)/.test(f), /^Esc\/! back · Enter events · /);
+      await shows('/name:NoSuchCall\r', (f) => f.includes("Findings on the query's 0 events (0 of"), /^Esc\/! back · o order · /);
+      // Nor does the view's title line.
+      expect(h.frame().split('\n').find((line) => line.startsWith('Findings on'))).not.toMatch(/select|Enter/);
+      await h.press(KEYS.escape, (f) => settled(f) && !f.includes('Findings'));
+      expect(await shows('i', (f) => f.includes('Insights (0 of 3 for the query'), /^Esc\/i back · \/ query · /)).not.toMatch(/Enter|Tab/);
+      // The query cleared over the view: its three Insights, each with attributions.
+      await shows('/\u0015\r', (f) => f.includes('Insights (3)'), /^Esc\/i back · Enter events · Tab attributions · /);
+      await h.press(KEYS.escape, (f) => settled(f) && !f.includes('Insights ('));
+    }, 60_000);
+  }
 });

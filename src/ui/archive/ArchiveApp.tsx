@@ -774,6 +774,10 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
   strokesRef.current = onStrokes;
   // Keys the findings view gives back (those after the one that closed it) are the list's.
   const [findingsKeys] = useState(() => new FindingsViewKeys((strokes) => strokesRef.current(strokes)));
+  // The findings and Insights views say whether their Enter has anything to list; the footer drops the keys that need a line then.
+  const [nothingListedIn, setNothingListedIn] = useState<'findings' | 'insights' | null>(null);
+  const findingsListable = useCallback((listable: boolean) => setNothingListedIn((was) => (listable ? (was === 'findings' ? null : was) : 'findings')), []);
+  const insightsListable = useCallback((listable: boolean) => setNothingListedIn((was) => (listable ? (was === 'insights' ? null : was) : 'insights')), []);
   // One handler for the app's life: Ink re-attaches a changed one after the download dialog's, which would
   // then see each key first (its `?` opened the help, and the same key here closed it again).
   const onInput = useCallback((input: string, key: Key) => {
@@ -864,6 +868,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       })}
       openHelp={helpOver('findings')}
       editQuery={queryOverView}
+      setListable={findingsListable}
       // q asks first while a download runs, as from the list; the view does not listen while it asks.
       quit={findingsKeys.fromView(() => (download.askBeforeQuit() ? 'asking' : (quitNow(), 'quitting')))}
       active={state.mode === 'findings' && !download.question}
@@ -890,6 +895,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
       setQuery={listFromView}
       openHelp={helpOver('insights')}
       editQuery={queryOverView}
+      setListable={insightsListable}
       quit={findingsKeys.fromView(() => (onQuit ? onQuit() : exit()))}
       active={state.mode === 'insights'}
       claimKeys={findingsKeys.queue.claim}
@@ -954,7 +960,7 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
     default:
       main = listView(width);
   }
-  const hints = footerHints(state.mode, drilledFrom(state.mode, state.nav.past).length > 0, ARCHIVE_HINTS);
+  const hints = footerHints(state.mode, drilledFrom(state.mode, state.nav.past).length > 0, ARCHIVE_HINTS, nothingListedIn === state.mode);
   const head = archiveHeadline({
     count: list ? formatCount(total) : own('…'),
     noun: state.queryText.trim() ? 'matching' : total === 1 ? 'event' : 'events',

@@ -1,5 +1,5 @@
 import { Box, Text, type Key } from 'ink';
-import { useMemo, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { CONFLICT_RULE, conflictRuleFinding } from '../../detect/conflictFinding.js';
 import { sortFindings, type Finding, type Findings } from '../../detect/findings.js';
 import { truncate } from '../../term/width.js';
@@ -47,7 +47,7 @@ export function listRowsFor(height: number, count: number, detailNeed: number): 
  * The findings view (`!`) of the folder dashboard: the rules' findings with the load's own
  * (conflicting duplicates) beside them, as detect lists it. The view itself is FindingsPanel.
  */
-export function FindingsView({ store, rows, queryText, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, quit, active, claimKeys, kept, keep }: PluginViewProps) {
+export function FindingsView({ store, rows, queryText, findings, zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, setListable, quit, active, claimKeys, kept, keep }: PluginViewProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the store's progress mutates in place; the count says when
   const builtin = useMemo(() => conflictRuleFinding(store), [store, store.progress.conflictCount]);
   // Under a query, what the rules found among its events, as T and h count them (`/` here edits it).
@@ -62,6 +62,7 @@ export function FindingsView({ store, rows, queryText, findings, zone, width, he
       scope={scope}
       queryText={queryText}
       {...(editQuery ? { editQuery } : {})}
+      {...(setListable ? { setListable } : {})}
       builtin={scoped ? null : builtin}
       stopped={store.progress.ruleStops}
       zone={zone}
@@ -80,7 +81,7 @@ export function FindingsView({ store, rows, queryText, findings, zone, width, he
   );
 }
 
-export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'editQuery' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
+export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'width' | 'height' | 'onClose' | 'setQuery' | 'openProblems' | 'openHelp' | 'editQuery' | 'setListable' | 'quit' | 'active' | 'claimKeys' | 'kept' | 'keep'> {
   /** What the rules found; absent: no rules run in this session (or, with `pending`, not yet). */
   findings: Findings | undefined;
   /**
@@ -108,7 +109,7 @@ export interface FindingsPanelProps extends Pick<PluginViewProps, 'zone' | 'widt
  * Both dashboards draw it: the folder's findings grow as events load, the
  * archive's come from the rules run as SQL (ui/archive/).
  */
-export function FindingsPanel({ findings, scope = null, queryText = '', builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
+export function FindingsPanel({ findings, scope = null, queryText = '', builtin, pending = '', noneFired, stopped = [], zone, width, height, onClose, setQuery, openProblems, openHelp, editQuery, setListable, quit, active, claimKeys, kept, keep }: FindingsPanelProps) {
   const theme = useTheme();
   const version = useFindingsVersion(findings);
   // Kept by the dashboard: back by Esc from the list a rule's Enter opened, that rule is still selected.
@@ -196,7 +197,11 @@ export function FindingsPanel({ findings, scope = null, queryText = '', builtin,
     : scope
       ? `Findings on the query's ${formatCount(scope.count)} event${scope.count === 1 ? '' : 's'} (${scope.found ? list.length : own('…')} of ${loaded} rules fired)`
       : `Findings (${list.length} of ${loaded} rules fired)`;
-  const title = fitHints([pending ? `${counted} ${own('·')} ${pending}` : counted, 'j/k select', 'Enter events', `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
+  const listable = list.length > 0;
+  useEffect(() => setListable?.(listable), [listable, setListable]);
+  // With no rule listed there is nothing to select or list: those keys are not offered.
+  const keys = listable ? ['j/k select', 'Enter events'] : [];
+  const title = fitHints([pending ? `${counted} ${own('·')} ${pending}` : counted, ...keys, `o order: ${order === 'newest' ? 'newest' : 'level'}`, '!/Esc back', '? help'], width);
   if (!findings || list.length === 0) {
     const text = !findings
       ? pending
