@@ -23,7 +23,61 @@ export interface RowTextSearch {
   search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): void;
   /** search() a slice at a time: the text built for SLICE_ROWS rows, or one chunk searched, between yields. */
   searchSliced(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): Sliced<void>;
+  /**
+   * Marks the rows of log[0, end) that keep their own value and, `holds` says
+   * reading the row, hold one of `values` (the values a fuzzy word means; of
+   * the resources, their names). Only rows whose text holds a value's
+   * lowercase form are read, so a word that means one object name reads a
+   * row or two rather than every row. `values` must pass valuesSearchable.
+   */
+  searchValuesSliced(
+    log: readonly EventRow[],
+    end: number,
+    values: ReadonlySet<string>,
+    holds: (seq: number) => boolean,
+    hits: Uint8Array,
+    rewritten?: readonly number[],
+  ): Sliced<void>;
 }
+
+/** Past this many values, searching the text once per value costs about what reading the rows does. */
+const VALUES_SEARCH_LIMIT = 16;
+
+/** Whether searchValuesSliced can find `values`: a few, each non-empty and without a line break (the text's separator). */
+export function valuesSearchable(values: ReadonlySet<string>): boolean {
+  if (values.size > VALUES_SEARCH_LIMIT) return false;
+  for (const value of values) if (value === '' || foldCase(value).includes('\n')) return false;
+  return true;
+}
+
+/**
+ * Marks hits[seq] for the rows of [0, end) that `holds` says hold one of
+ * `values`, reading only those whose entry in `text` holds a value's
+ * lowercase form (every entry holds its row's values lowercased whole).
+ */
+function* markHolding(text: ChunkedText, values: ReadonlySet<string>, end: number, holds: (seq: number) => boolean, hits: Uint8Array): Sliced<void> {
+  const candidates = new Uint8Array(end);
+  let found = false;
+  for (const value of values) {
+    yield;
+    found = (yield* text.search(foldCase(value), candidates)) || found;
+  }
+  if (!found) return;
+  // A row read costs about what READ_COST id checks do: a slice is SLICE_IDS of either.
+  let spent = 0;
+  for (let seq = 0; seq < end; seq++) {
+    if (candidates[seq] === 1) {
+      if (holds(seq)) hits[seq] = 1;
+      spent += READ_COST;
+    }
+    if (++spent >= SLICE_IDS) {
+      spent = 0;
+      yield;
+    }
+  }
+}
+
+const READ_COST = SLICE_IDS / SLICE_ROWS;
 
 /**
  * Runs `search` over text built from rows before `builtTo`, then answers the
@@ -248,12 +302,31 @@ export class OnRowText implements RowTextSearch {
 
   *searchSliced(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): Sliced<void> {
     const built = Math.min(this.builtTo, end);
-    yield* extendSliced(this, end, (from, to) => {
+    yield* this.extend(log, end);
+    const ids = this.ids();
+    yield* correctingRewrites(rewritten, built, hits, () => this.text.search(word, hits), (seq) => ids[seq] === ON_ROW_ID && this.lower(log[seq]!).includes(word));
+  }
+
+  *searchValuesSliced(
+    log: readonly EventRow[],
+    end: number,
+    values: ReadonlySet<string>,
+    holds: (seq: number) => boolean,
+    hits: Uint8Array,
+    rewritten?: readonly number[],
+  ): Sliced<void> {
+    const built = Math.min(this.builtTo, end);
+    yield* this.extend(log, end);
+    const ids = this.ids();
+    const onRowHolds = (seq: number): boolean => ids[seq] === ON_ROW_ID && holds(seq);
+    yield* correctingRewrites(rewritten, built, hits, () => markHolding(this.text, values, end, onRowHolds, hits), onRowHolds);
+  }
+
+  private extend(log: readonly EventRow[], end: number): Sliced<void> {
+    return extendSliced(this, end, (from, to) => {
       const ids = this.ids();
       for (let seq = from; seq < to; seq++) if (ids[seq] === ON_ROW_ID) this.text.add(this.lower(log[seq]!), seq);
     });
-    const ids = this.ids();
-    yield* correctingRewrites(rewritten, built, hits, () => this.text.search(word, hits), (seq) => ids[seq] === ON_ROW_ID && this.lower(log[seq]!).includes(word));
   }
 }
 
@@ -304,6 +377,38 @@ export class ResourcesOnRowText implements RowTextSearch {
     runSliced(this.searchSliced(log, end, word, hits, rewritten));
   }
 
+  *searchValuesSliced(
+    log: readonly EventRow[],
+    end: number,
+    names: ReadonlySet<string>,
+    holds: (seq: number) => boolean,
+    hits: Uint8Array,
+    rewritten?: readonly number[],
+  ): Sliced<void> {
+    const built = Math.min(this.builtTo, end);
+    yield* extendSliced(this, end, (from, to) => this.extend(log, from, to));
+    const ids = this.ids();
+    const onRowHolds = (seq: number): boolean => ids[seq] === ON_ROW_ID && holds(seq);
+    yield* correctingRewrites(rewritten, built, hits, () => this.searchNames(names, end, onRowHolds, hits), onRowHolds);
+  }
+
+  /** searchValuesSliced over the text built: a shared entry is its resource's name exactly (sharedEntry), the own text is searched. */
+  private *searchNames(names: ReadonlySet<string>, end: number, holds: (seq: number) => boolean, hits: Uint8Array): Sliced<void> {
+    const entries = this.sharedNames.length;
+    const entryHits = new Uint8Array(entries);
+    let named = false;
+    yield* slicedRange(0, entries, SLICE_IDS, (from, to) => {
+      for (let entry = from; entry < to; entry++) {
+        if (names.has(this.sharedNames[entry]!)) {
+          entryHits[entry] = 1;
+          named = true;
+        }
+      }
+    });
+    if (named) yield* this.markPointing(entryHits, hits);
+    yield* markHolding(this.own, names, end, holds, hits);
+  }
+
   *searchSliced(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): Sliced<void> {
     const built = Math.min(this.builtTo, end);
     yield* extendSliced(this, end, (from, to) => this.extend(log, from, to));
@@ -323,8 +428,13 @@ export class ResourcesOnRowText implements RowTextSearch {
     if (entries === 0) return;
     const entryHits = new Uint8Array(entries);
     if (!(yield* this.shared.search(word, entryHits))) return;
-    // Pairs added between slices (another view building further) point past `entries` or `hits`: a typed array ignores those.
-    yield* slicedRange(0, this.pairSeqs.length, SLICE_IDS, (from, to) => {
+    yield* this.markPointing(entryHits, hits);
+  }
+
+  /** Marks the rows that point at a shared entry marked in `entryHits`. */
+  private markPointing(entryHits: Uint8Array, hits: Uint8Array): Sliced<void> {
+    // Pairs added between slices (another view building further) point past `entryHits` or `hits`: a typed array ignores those.
+    return slicedRange(0, this.pairSeqs.length, SLICE_IDS, (from, to) => {
       const seqs = this.pairSeqs.data;
       const pointed = this.pairEntries.data;
       for (let k = from; k < to; k++) if (entryHits[pointed[k]!] === 1) hits[seqs[k]!] = 1;

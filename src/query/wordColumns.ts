@@ -1,7 +1,7 @@
 import type { ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
 import { anyTest, resourcesTest, scalarTest, userNamesTest, withDense, type ColumnContext, type SeqTest } from './columnTests.js';
-import { resourcesOnRowText, scalarOnRowText, type RowTextSearch } from './onRowText.js';
+import { resourcesOnRowText, scalarOnRowText, valuesSearchable, type RowTextSearch } from './onRowText.js';
 import { foldCase } from './fold.js';
 import { lookupField, type TextField } from './fields.js';
 import { offColumnsTest } from './offColumns.js';
@@ -178,16 +178,17 @@ function wordParts(context: ColumnContext, word: string, meant: MeantValues): Wo
       value !== '' && (id === undefined ? includesFolded(value, word) : cached(lowered, id, () => foldCase(value)).includes(word));
     const visit = (value: string, id?: number): boolean => contains(value, id) || (set !== undefined && set.has(value));
     const readRow = (seq: number): boolean => visit(log[seq]![key]);
-    // A row whose value may be a fuzzy word's meaning is read: the text holds no values to compare.
-    const text = set === undefined ? byText(scalarOnRowText(columns, key)) : undefined;
+    const text = byText(scalarOnRowText(columns, key));
+    // Per row asked, a row whose value may be a fuzzy word's meaning is read: the text's hits are only the word's.
+    const textTest = set === undefined ? text : undefined;
     return {
       ids: column.rows.ids,
       size: values.length,
       overflowed: column.overflowed,
       decide: (id) => visit(values[id]!, id),
-      markOnRow: text?.mark ?? readOnRow(column.rows.ids, readRow),
+      markOnRow: (set === undefined ? text?.mark : text?.markMeaning(set, (seq) => set.has(log[seq]![key]))) ?? readOnRow(column.rows.ids, readRow),
       test: function* () {
-        const onRow = column.overflowed && text ? yield* text.test(readRow) : undefined;
+        const onRow = column.overflowed && textTest ? yield* textTest.test(readRow) : undefined;
         return scalarTest(context, key, visit, onRow);
       },
     };
@@ -210,15 +211,18 @@ function wordParts(context: ColumnContext, word: string, meant: MeantValues): Wo
   const resources = columns.resources;
   const resourceLists = resources.lists;
   const readResources = (seq: number): boolean => decideResources(log[seq]!.resources);
-  const resourceText = meantResource === undefined ? byText(resourcesOnRowText(columns)) : undefined;
+  const resourceText = byText(resourcesOnRowText(columns));
+  const resourceTextTest = meantResource === undefined ? resourceText : undefined;
   parts.push({
     ids: resources.rows.ids,
     size: resourceLists.length,
     overflowed: resources.overflowed,
     decide: (id) => decideResources(resourceLists[id]!, id),
-    markOnRow: resourceText?.mark ?? readOnRow(resources.rows.ids, readResources),
+    markOnRow:
+      (resourceNames === undefined ? resourceText?.mark : resourceText?.markMeaning(resourceNames, (seq) => meantResource!(log[seq]!.resources))) ??
+      readOnRow(resources.rows.ids, readResources),
     test: function* () {
-      const onRow = resources.overflowed && resourceText ? yield* resourceText.test(readResources) : undefined;
+      const onRow = resources.overflowed && resourceTextTest ? yield* resourceTextTest.test(readResources) : undefined;
       return resourcesTest(context, decideResources, onRow);
     },
   });
@@ -239,6 +243,12 @@ const ON_ROW_TEXT_MIN_ROWS = 16_384;
 interface ByText {
   /** Marks the rows of log[0, end) whose on-row text holds the word. */
   mark(end: number, hits: Uint8Array): Sliced<void>;
+  /**
+   * mark, and the rows that hold one of the `values` a fuzzy word means
+   * (`holds` reads a row; only rows whose text holds a value are read);
+   * undefined when the values cannot be searched so (onRowText.ts valuesSearchable): rows are read.
+   */
+  markMeaning(values: ReadonlySet<string>, holds: (seq: number) => boolean): ((end: number, hits: Uint8Array) => Sliced<void>) | undefined;
   /** The on-row rows as a test by seq: one search decides those bound; rows added later are read. */
   test(readRow: (seq: number) => boolean): Sliced<(seq: number) => boolean>;
 }
@@ -253,6 +263,13 @@ function byTextSearch(context: ColumnContext, word: string): (text: RowTextSearc
   const log = context.log;
   return (text) => ({
     mark: (end, hits) => text.searchSliced(log, end, word, hits, context.rewritten),
+    markMeaning: (values, holds) =>
+      valuesSearchable(values)
+        ? function* (end, hits) {
+            yield* text.searchSliced(log, end, word, hits, context.rewritten);
+            yield* text.searchValuesSliced(log, end, values, holds, hits, context.rewritten);
+          }
+        : undefined,
     test: function* (readRow) {
       const end = log.length;
       const hits = new Uint8Array(end);
