@@ -22,7 +22,8 @@ import { valueTester, type ValuePattern } from './pattern.js';
 import { textMatcher } from './valueMatch.js';
 import { FUZZY_MAX_LENGTH, FUZZY_MIN_LENGTH, type Vocabulary } from './vocabulary.js';
 import { offColumnsTest } from './offColumns.js';
-import { wordTest } from './wordColumns.js';
+import { wordTestSliced } from './wordColumns.js';
+import { runSliced, slicedValue, type Sliced } from './sliced.js';
 import { containsInOrder, containsWord } from './words.js';
 import { foldCase } from './fold.js';
 import { isFailedConsoleLogin } from '../model/failure.js';
@@ -53,6 +54,12 @@ export interface CompiledQuery {
    * time range: callers apply that by slicing the newest-first order (timeSlice).
    */
   seqTest(context: ColumnContext): SeqTest;
+  /**
+   * seqTest a slice at a time (sliced.ts): a plain word over a million rows
+   * builds and searches on-row text and reads rows, most of a second in one
+   * go; a paced caller (filter.ts filterStoreChunked) yields or stops between slices.
+   */
+  seqTestSliced(context: ColumnContext): Sliced<SeqTest>;
   /** Inclusive time bounds from since:/until:/from:/to: (±Infinity when open); null without time terms. */
   readonly timeRange: { readonly min: number; readonly max: number } | null;
   /** A since:/until: duration is counted from compile time: recompile now and then to move the window. */
@@ -91,7 +98,14 @@ interface Step {
   cost: number;
   test: Predicate;
   /** The column form of `test`; null when the step needs no test there (the time range); absent: read the row. */
-  bind?: (context: ColumnContext) => SeqTest | null;
+  bind?: Bind;
+}
+
+type Bind = (context: ColumnContext) => Sliced<SeqTest | null>;
+
+/** A bind that does its work at once: a column test made from a few arrays, in no time worth slicing. */
+function atOnce(bind: (context: ColumnContext) => SeqTest | null): Bind {
+  return (context) => slicedValue(bind(context));
 }
 
 export function compileQuery(source: string, options: CompileOptions = {}): CompileResult {
@@ -128,22 +142,24 @@ export function compileNode(ast: QueryNode, options: CompileOptions = {}, source
   });
   const root = compiler.compile(ast, true);
   const isEmpty = ast.kind === 'const' ? ast.value : ast.kind === 'and' && ast.children.length === 0;
+  const seqTestSliced = function* (context: ColumnContext): Sliced<SeqTest> {
+    const bound = root.bind ? yield* root.bind(context) : null;
+    if (bound) return bound;
+    if (!root.bind) {
+      const log = context.log;
+      const test = root.test;
+      return (seq) => test(log[seq]!);
+    }
+    return ALWAYS;
+  };
   return {
     source,
     ast,
     deep: hasDeepTerm(ast),
     isEmpty,
     test: root.test,
-    seqTest: (context) => {
-      const bound = root.bind ? root.bind(context) : null;
-      if (bound) return bound;
-      if (!root.bind) {
-        const log = context.log;
-        const test = root.test;
-        return (seq) => test(log[seq]!);
-      }
-      return ALWAYS;
-    },
+    seqTest: (context) => runSliced(seqTestSliced(context)),
+    seqTestSliced,
     timeRange: hasTime ? { min, max } : null,
     relativeTime,
     explain: (limit = 8) => compiler.fuzzyWords.map((w) => w.explain(limit)),
@@ -165,7 +181,7 @@ class Compiler {
   compile(node: QueryNode, positive: boolean): Step {
     switch (node.kind) {
       case 'const':
-        return { cost: COST_TIME, test: node.value ? () => true : () => false, bind: () => (node.value ? ALWAYS : NEVER) };
+        return { cost: COST_TIME, test: node.value ? () => true : () => false, bind: atOnce(() => (node.value ? ALWAYS : NEVER)) };
       case 'and': {
         const steps = node.children.map((child) => this.compile(child, positive));
         steps.sort((a, b) => a.cost - b.cost);
@@ -181,19 +197,27 @@ class Compiler {
         const steps = node.children.map((child) => this.compile(child, positive));
         const tests = steps.map((s) => s.test);
         const binds = steps.every((s) => s.bind) ? steps.map((s) => s.bind!) : null;
+        const bindAll = function* (context: ColumnContext): Sliced<SeqTest> {
+          const tests: SeqTest[] = [];
+          for (const bind of binds!) tests.push((yield* bind(context)) ?? ALWAYS);
+          return anyTest(tests);
+        };
         return {
           cost: maxCost(steps),
           test: (row) => {
             for (let k = 0; k < tests.length; k++) if (tests[k]!(row)) return true;
             return false;
           },
-          bind: binds ? (context) => anyTest(binds.map((bind) => bind(context) ?? ALWAYS)) : undefined,
+          bind: binds ? bindAll : undefined,
         };
       }
       case 'not': {
         const step = this.compile(node.child, !positive);
         const bind = step.bind;
-        return { cost: step.cost, test: negate(step.test), bind: bind && ((context) => notTest(bind(context) ?? ALWAYS)) };
+        const bindNot = function* (context: ColumnContext): Sliced<SeqTest> {
+          return notTest((yield* bind!(context)) ?? ALWAYS);
+        };
+        return { cost: step.cost, test: negate(step.test), bind: bind && bindNot };
       }
       case 'field':
         return this.field(node, positive);
@@ -210,7 +234,7 @@ class Compiler {
         const hi = node.max;
         // NaN times fail both comparisons: rows whose time did not parse are outside every range.
         const test: Predicate = (row) => row.time >= lo && row.time <= hi;
-        if (this.sliced.has(node)) return { cost: COST_TIME, test, bind: () => null };
+        if (this.sliced.has(node)) return { cost: COST_TIME, test, bind: atOnce(() => null) };
         return { cost: COST_TIME, test };
       }
       case 'tag': {
@@ -264,13 +288,13 @@ function booleanStep(field: BooleanField, match: ValueMatch): Step {
     return {
       cost: COST_BOOLEAN,
       test: (row) => field.get(row) === wanted,
-      bind: (context) => {
+      bind: atOnce((context) => {
         const ids = context.columns.readOnly.ids;
         return withDense(
           (seq) => ids[seq] === code,
           (end) => readOnlyAnswers(ids, end, (id) => id === code),
         );
-      },
+      }),
     };
   }
   const decide = booleanDecider(match);
@@ -279,14 +303,14 @@ function booleanStep(field: BooleanField, match: ValueMatch): Step {
   return {
     cost: COST_BOOLEAN,
     test: (row) => decide(field.get(row)),
-    bind: (context) => {
+    bind: atOnce((context) => {
       const ids = context.columns.readOnly.ids;
       const passes = (id: number | undefined): boolean => (id === READ_ONLY_NULL ? false : id === READ_ONLY_TRUE ? yesTrue : yesFalse);
       return withDense(
         (seq) => passes(ids[seq]),
         (end) => readOnlyAnswers(ids, end, passes),
       );
-    },
+    }),
   };
 }
 
@@ -401,7 +425,7 @@ function fieldStepWith(field: TextField, matches: ValueVisitor): Step {
     test: (row) => field.anyValue(row, matches),
     bind:
       columns &&
-      ((context) => {
+      atOnce((context) => {
         const tests = columns.scalars.map((key) => scalarTest(context, key, matches));
         if (columns.userNames) tests.push(userNamesTest(context, (names) => names.some(matches)));
         const resource = columns.resource;
@@ -417,7 +441,7 @@ function fieldStepWith(field: TextField, matches: ValueVisitor): Step {
 
 /** A term decided from the record (recordMatch.ts): on rows only as wide as it could be. */
 function deepStep(positive: boolean): Step {
-  return { cost: COST_DEEP, test: positive ? () => true : () => false, bind: () => (positive ? ALWAYS : NEVER) };
+  return { cost: COST_DEEP, test: positive ? () => true : () => false, bind: atOnce(() => (positive ? ALWAYS : NEVER)) };
 }
 
 function negate(test: Predicate): Predicate {
@@ -430,7 +454,7 @@ function negate(test: Predicate): Predicate {
  * sorted), then the steps that must read the row, so most rows are decided
  * without fetching their objects.
  */
-function bindSteps(steps: readonly Step[], context: ColumnContext): SeqTest {
+function* bindSteps(steps: readonly Step[], context: ColumnContext): Sliced<SeqTest> {
   const byColumn: SeqTest[] = [];
   const byRow: Predicate[] = [];
   let narrowed = context;
@@ -442,7 +466,7 @@ function bindSteps(steps: readonly Step[], context: ColumnContext): SeqTest {
     // Counted only when another term follows: the scan itself needs no count.
     const previous = byColumn[byColumn.length - 1];
     if (previous !== undefined) narrowed = narrowedBy(narrowed, previous);
-    const bound = step.bind(narrowed);
+    const bound = yield* step.bind(narrowed);
     if (bound) byColumn.push(bound);
   }
   if (byRow.length === 0) return everyTest(byColumn);
@@ -527,7 +551,7 @@ function wordStep(node: WordNode, vocabulary: Vocabulary | undefined): Step | Fu
   // One remembered answer per distinct value: only a single run without a line break is bound to columns.
   const runs = segments.filter((s) => s !== '');
   const single = runs.length === 1 && !runs[0]!.includes('\n') ? runs[0]! : null;
-  const bind = single === null ? undefined : (context: ColumnContext) => wordTest(context, single);
+  const bind = single === null ? undefined : (context: ColumnContext) => wordTestSliced(context, single);
   return { cost: COST_WORD, test, bind };
 }
 
@@ -581,14 +605,14 @@ class FuzzyWord {
   }
 
   /** The test by column: the same parts and value sets as test(), decided once per distinct value. */
-  bindColumns(context: ColumnContext): SeqTest {
+  *bindColumns(context: ColumnContext): Sliced<SeqTest> {
     this.sync();
     const setOf = (field: string): ReadonlySet<string> | undefined => {
       const set = this.sets[FUZZY_FIELDS.findIndex((f) => f.name === field)];
       return set && set.size > 0 ? set : undefined;
     };
     const user = setOf('user');
-    return wordTest(context, this.word, {
+    return yield* wordTestSliced(context, this.word, {
       scalars: { name: setOf('name'), source: setOf('source'), actor: user, errorCode: setOf('error') },
       userNames: user,
       resourceNames: setOf('resource'),

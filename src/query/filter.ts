@@ -2,8 +2,11 @@ import type { EventRow } from '../model/types.js';
 import type { RowColumns } from '../store/columns.js';
 import { ALWAYS, NEVER, denseSplit, type SeqTest } from './columnTests.js';
 import type { CompiledQuery } from './compile.js';
+import { slicedRange, type Sliced } from './sliced.js';
 
 const SIGNAL_CHECK_EVERY = 16_384;
+/** Rows a slice of the scan tests (a few milliseconds at most). */
+const SCAN_SLICE = 16_384;
 /** Below this many scanned rows (or half the log), a test called per row costs less than answering every row at once. */
 const DENSE_MIN_ROWS = 16_384;
 
@@ -61,22 +64,39 @@ class StoreScan {
   /** Newest first: rows[i] is log[order[i]], read in order rather than by seq. */
   private readonly rows: readonly EventRow[];
   private readonly log: readonly EventRow[];
-  private readonly test: (seq: number) => boolean;
+  /** log.length when the scan began: every seq of `order` is below it (rows arriving while the test is bound come later). */
+  private readonly end: number;
+  private test: SeqTest = NEVER;
   /** The test's answer for every row at once (columnTests.ts denseSplit), when the scan is big enough to pay for it. */
   private answers: Uint8Array | null = null;
   /** Terms `answers` leaves out (denseSplit): called for the rows it passes. */
   private rest: SeqTest | null = null;
 
-  constructor(store: ColumnarRows, query: CompiledQuery) {
+  constructor(
+    private readonly store: ColumnarRows,
+    private readonly query: CompiledQuery,
+  ) {
     const rows = store.rows();
     this.rows = rows;
     [this.first, this.last] = timeSlice(rows, query);
     this.order = store.order();
     this.log = store.log();
+    this.end = this.log.length;
+  }
+
+  /** The whole pass a slice at a time: the query bound to the columns (sliced.ts), then SCAN_SLICE rows a slice. */
+  *steps(): Sliced<void> {
+    yield* this.bind();
+    yield;
+    yield* slicedRange(this.first, this.last, SCAN_SLICE, (from, to) => this.run(from, to));
+  }
+
+  private *bind(): Sliced<void> {
     const scanRows = this.last - this.first;
-    this.test = query.seqTest({ columns: store.columns(), log: this.log, scanRows, rewritten: store.rewritten?.() });
-    if (scanRows >= DENSE_MIN_ROWS && scanRows * 2 >= this.log.length && this.test !== ALWAYS && this.test !== NEVER) {
-      const split = denseSplit(this.test, this.log.length);
+    const store = this.store;
+    this.test = yield* this.query.seqTestSliced({ columns: store.columns(), log: this.log, scanRows, rewritten: store.rewritten?.() });
+    if (scanRows >= DENSE_MIN_ROWS && scanRows * 2 >= this.end && this.test !== ALWAYS && this.test !== NEVER) {
+      const split = denseSplit(this.test, this.end);
       if (split !== null) {
         this.answers = split.answers;
         this.rest = split.rest;
@@ -122,14 +142,19 @@ class StoreScan {
 export function filterStore(store: ColumnarRows, query: CompiledQuery, signal?: AbortSignal): EventRow[] {
   if (query.isEmpty) return store.rows().slice();
   const scan = new StoreScan(store, query);
-  for (let start = scan.first; start < scan.last; start += SIGNAL_CHECK_EVERY) {
+  const work = scan.steps();
+  for (;;) {
     signal?.throwIfAborted();
-    scan.run(start, Math.min(scan.last, start + SIGNAL_CHECK_EVERY));
+    if (work.next().done) return scan.out;
   }
-  return scan.out;
 }
 
-/** filterStore in chunks of about `budgetMs`, yielding between them; null when `signal` is aborted. */
+/**
+ * filterStore in chunks of about `budgetMs`, yielding between them; null when
+ * `signal` is aborted. Binding the query to the columns is chunked too: a
+ * plain word over a million rows reads rows and builds text for most of a
+ * second, and a key typed meanwhile waited for all of it.
+ */
 export async function filterStoreChunked(
   store: ColumnarRows,
   query: CompiledQuery,
@@ -138,16 +163,18 @@ export async function filterStoreChunked(
 ): Promise<EventRow[] | null> {
   if (query.isEmpty) return store.rows().slice();
   const scan = new StoreScan(store, query);
-  let i = scan.first;
-  while (i < scan.last) {
-    if (signal.aborted) return null;
+  const work = scan.steps();
+  for (;;) {
+    if (signal.aborted) {
+      work.return();
+      return null;
+    }
     const deadline = performance.now() + budgetMs;
-    do {
-      const end = Math.min(scan.last, i + 16_384);
-      scan.run(i, end);
-      i = end;
-    } while (i < scan.last && performance.now() < deadline);
-    if (i < scan.last) await nextTurn();
+    let done: boolean | undefined;
+    do done = work.next().done;
+    while (!done && performance.now() < deadline);
+    if (done) break;
+    await nextTurn();
   }
   return signal.aborted ? null : scan.out;
 }

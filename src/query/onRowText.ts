@@ -11,6 +11,7 @@ import { Int32List } from '../model/growable.js';
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
 import { foldCase } from './fold.js';
+import { runSliced, SLICE_IDS, SLICE_ROWS, slicedRange, type Sliced } from './sliced.js';
 
 /**
  * What wordColumns searches: every row of log[0, end) whose on-row text holds
@@ -20,27 +21,83 @@ import { foldCase } from './fold.js';
  */
 export interface RowTextSearch {
   search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): void;
+  /** search() a slice at a time: the text built for SLICE_ROWS rows, or one chunk searched, between yields. */
+  searchSliced(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): Sliced<void>;
+  /**
+   * Marks the rows of log[0, end) that keep their own value and, `holds` says
+   * reading the row, hold one of `values` (the values a fuzzy word means; of
+   * the resources, their names). Only rows whose text holds a value's
+   * lowercase form are read, so a word that means one object name reads a
+   * row or two rather than every row. `values` must pass valuesSearchable.
+   */
+  searchValuesSliced(
+    log: readonly EventRow[],
+    end: number,
+    values: ReadonlySet<string>,
+    holds: (seq: number) => boolean,
+    hits: Uint8Array,
+    rewritten?: readonly number[],
+  ): Sliced<void>;
 }
+
+/** Past this many values, searching the text once per value costs about what reading the rows does. */
+const VALUES_SEARCH_LIMIT = 16;
+
+/** Whether searchValuesSliced can find `values`: a few, each non-empty and without a line break (the text's separator). */
+export function valuesSearchable(values: ReadonlySet<string>): boolean {
+  if (values.size > VALUES_SEARCH_LIMIT) return false;
+  for (const value of values) if (value === '' || foldCase(value).includes('\n')) return false;
+  return true;
+}
+
+/**
+ * Marks hits[seq] for the rows of [0, end) that `holds` says hold one of
+ * `values`, reading only those whose entry in `text` holds a value's
+ * lowercase form (every entry holds its row's values lowercased whole).
+ */
+function* markHolding(text: ChunkedText, values: ReadonlySet<string>, end: number, holds: (seq: number) => boolean, hits: Uint8Array): Sliced<void> {
+  const candidates = new Uint8Array(end);
+  let found = false;
+  for (const value of values) {
+    yield;
+    found = (yield* text.search(foldCase(value), candidates)) || found;
+  }
+  if (!found) return;
+  // A row read costs about what READ_COST id checks do: a slice is SLICE_IDS of either.
+  let spent = 0;
+  for (let seq = 0; seq < end; seq++) {
+    if (candidates[seq] === 1) {
+      if (holds(seq)) hits[seq] = 1;
+      spent += READ_COST;
+    }
+    if (++spent >= SLICE_IDS) {
+      spent = 0;
+      yield;
+    }
+  }
+}
+
+const READ_COST = SLICE_IDS / SLICE_ROWS;
 
 /**
  * Runs `search` over text built from rows before `builtTo`, then answers the
  * rows among them the store has written over since from their values now
  * (`holds`), keeping what other columns marked for them.
  */
-function correctingRewrites(
+function* correctingRewrites(
   rewritten: readonly number[] | undefined,
   builtTo: number,
   hits: Uint8Array,
-  search: () => void,
+  search: () => Sliced<unknown>,
   holds: (seq: number) => boolean,
-): void {
+): Sliced<void> {
   const stale = rewritten === undefined ? [] : rewritten.filter((seq) => seq < builtTo);
   if (stale.length === 0) {
-    search();
+    yield* search();
     return;
   }
   const before = stale.map((seq) => hits[seq]!);
-  search();
+  yield* search();
   stale.forEach((seq, k) => {
     hits[seq] = before[k]! | (holds(seq) ? 1 : 0);
   });
@@ -89,11 +146,18 @@ class ChunkedText {
     if (this.parts.length === CHUNK_ENTRIES) this.chunks.push(this.seal(true));
   }
 
-  /** Marks hits[tag] for every entry holding `word`; whether any did. */
-  search(word: string, hits: Uint8Array): boolean {
+  /** Marks hits[tag] for every entry holding `word`; whether any did. Yields after each chunk. */
+  *search(word: string, hits: Uint8Array): Sliced<boolean> {
     let found = false;
     const probes = trigramProbes(word);
-    for (const chunk of this.chunks) found = (probes === null ? searchRange(chunk, 0, chunk.starts.length, word, hits) : searchFiltered(chunk, probes, word, hits)) || found;
+    // Chunks sealed between slices (another view's search building further) are searched too: the
+    // entries of the unfinished chunk this search began with may be in them. Entries past the
+    // caller's rows mark tags past `hits`, which a typed array ignores.
+    for (let k = 0; k < this.chunks.length; k++) {
+      if (k > 0) yield;
+      const chunk = this.chunks[k]!;
+      found = (probes === null ? searchRange(chunk, 0, chunk.starts.length, word, hits) : searchFiltered(chunk, probes, word, hits)) || found;
+    }
     // The unfinished chunk: made into a string for this search, kept until more entries arrive.
     if (this.parts.length > 0) {
       const tail = this.seal(false);
@@ -225,7 +289,7 @@ function searchRange(chunk: Chunk, first: number, end: number, word: string, hit
 export class OnRowText implements RowTextSearch {
   private readonly text = new ChunkedText();
   /** Rows below this seq have been looked at. */
-  private builtTo = 0;
+  builtTo = 0;
 
   constructor(
     private readonly ids: () => ArrayLike<number>,
@@ -233,11 +297,53 @@ export class OnRowText implements RowTextSearch {
   ) {}
 
   search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): void {
-    const ids = this.ids();
+    runSliced(this.searchSliced(log, end, word, hits, rewritten));
+  }
+
+  *searchSliced(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): Sliced<void> {
     const built = Math.min(this.builtTo, end);
-    for (let seq = this.builtTo; seq < end; seq++) if (ids[seq] === ON_ROW_ID) this.text.add(this.lower(log[seq]!), seq);
-    if (end > this.builtTo) this.builtTo = end;
-    correctingRewrites(rewritten, built, hits, () => this.text.search(word, hits), (seq) => ids[seq] === ON_ROW_ID && this.lower(log[seq]!).includes(word));
+    yield* this.extend(log, end);
+    const ids = this.ids();
+    yield* correctingRewrites(rewritten, built, hits, () => this.text.search(word, hits), (seq) => ids[seq] === ON_ROW_ID && this.lower(log[seq]!).includes(word));
+  }
+
+  *searchValuesSliced(
+    log: readonly EventRow[],
+    end: number,
+    values: ReadonlySet<string>,
+    holds: (seq: number) => boolean,
+    hits: Uint8Array,
+    rewritten?: readonly number[],
+  ): Sliced<void> {
+    const built = Math.min(this.builtTo, end);
+    yield* this.extend(log, end);
+    const ids = this.ids();
+    const onRowHolds = (seq: number): boolean => ids[seq] === ON_ROW_ID && holds(seq);
+    yield* correctingRewrites(rewritten, built, hits, () => markHolding(this.text, values, end, onRowHolds, hits), onRowHolds);
+  }
+
+  private extend(log: readonly EventRow[], end: number): Sliced<void> {
+    return extendSliced(this, end, (from, to) => {
+      const ids = this.ids();
+      for (let seq = from; seq < to; seq++) if (ids[seq] === ON_ROW_ID) this.text.add(this.lower(log[seq]!), seq);
+    });
+  }
+}
+
+/**
+ * Extends a text to `end` by SLICE_ROWS rows at a time. `builtTo` is read
+ * again at each slice: another view's search may have built further between
+ * them (the texts are shared by every query over the columns).
+ */
+function* extendSliced(text: { builtTo: number }, end: number, build: (from: number, to: number) => void): Sliced<void> {
+  let first = true;
+  while (text.builtTo < end) {
+    if (!first) yield;
+    first = false;
+    const from = text.builtTo;
+    const to = Math.min(end, from + SLICE_ROWS);
+    build(from, to);
+    text.builtTo = to;
   }
 }
 
@@ -261,16 +367,53 @@ export class ResourcesOnRowText implements RowTextSearch {
   private readonly pairSeqs = new Int32List();
   private readonly pairEntries = new Int32List();
   private readonly byType = new Map<string, SharedByKey>();
-  private builtTo = 0;
+  /** Rows below this seq have been looked at. */
+  builtTo = 0;
   private readonly ownParts: string[] = [];
 
   constructor(private readonly ids: () => ArrayLike<number>) {}
 
   search(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): void {
+    runSliced(this.searchSliced(log, end, word, hits, rewritten));
+  }
+
+  *searchValuesSliced(
+    log: readonly EventRow[],
+    end: number,
+    names: ReadonlySet<string>,
+    holds: (seq: number) => boolean,
+    hits: Uint8Array,
+    rewritten?: readonly number[],
+  ): Sliced<void> {
     const built = Math.min(this.builtTo, end);
-    this.extend(log, end);
+    yield* extendSliced(this, end, (from, to) => this.extend(log, from, to));
     const ids = this.ids();
-    correctingRewrites(
+    const onRowHolds = (seq: number): boolean => ids[seq] === ON_ROW_ID && holds(seq);
+    yield* correctingRewrites(rewritten, built, hits, () => this.searchNames(names, end, onRowHolds, hits), onRowHolds);
+  }
+
+  /** searchValuesSliced over the text built: a shared entry is its resource's name exactly (sharedEntry), the own text is searched. */
+  private *searchNames(names: ReadonlySet<string>, end: number, holds: (seq: number) => boolean, hits: Uint8Array): Sliced<void> {
+    const entries = this.sharedNames.length;
+    const entryHits = new Uint8Array(entries);
+    let named = false;
+    yield* slicedRange(0, entries, SLICE_IDS, (from, to) => {
+      for (let entry = from; entry < to; entry++) {
+        if (names.has(this.sharedNames[entry]!)) {
+          entryHits[entry] = 1;
+          named = true;
+        }
+      }
+    });
+    if (named) yield* this.markPointing(entryHits, hits);
+    yield* markHolding(this.own, names, end, holds, hits);
+  }
+
+  *searchSliced(log: readonly EventRow[], end: number, word: string, hits: Uint8Array, rewritten?: readonly number[]): Sliced<void> {
+    const built = Math.min(this.builtTo, end);
+    yield* extendSliced(this, end, (from, to) => this.extend(log, from, to));
+    const ids = this.ids();
+    yield* correctingRewrites(
       rewritten,
       built,
       hits,
@@ -279,21 +422,30 @@ export class ResourcesOnRowText implements RowTextSearch {
     );
   }
 
-  private searchBuilt(word: string, hits: Uint8Array): void {
-    this.own.search(word, hits);
+  private *searchBuilt(word: string, hits: Uint8Array): Sliced<void> {
+    yield* this.own.search(word, hits);
     const entries = this.sharedNames.length;
     if (entries === 0) return;
     const entryHits = new Uint8Array(entries);
-    if (!this.shared.search(word, entryHits)) return;
-    const seqs = this.pairSeqs.data;
-    const pointed = this.pairEntries.data;
-    for (let k = 0, n = this.pairSeqs.length; k < n; k++) if (entryHits[pointed[k]!] === 1) hits[seqs[k]!] = 1;
+    if (!(yield* this.shared.search(word, entryHits))) return;
+    yield* this.markPointing(entryHits, hits);
   }
 
-  private extend(log: readonly EventRow[], end: number): void {
+  /** Marks the rows that point at a shared entry marked in `entryHits`. */
+  private markPointing(entryHits: Uint8Array, hits: Uint8Array): Sliced<void> {
+    // Pairs added between slices (another view building further) point past `entryHits` or `hits`: a typed array ignores those.
+    return slicedRange(0, this.pairSeqs.length, SLICE_IDS, (from, to) => {
+      const seqs = this.pairSeqs.data;
+      const pointed = this.pairEntries.data;
+      for (let k = from; k < to; k++) if (entryHits[pointed[k]!] === 1) hits[seqs[k]!] = 1;
+    });
+  }
+
+  /** Adds the rows [from, to) to the text. */
+  private extend(log: readonly EventRow[], from: number, to: number): void {
     const ids = this.ids();
     const parts = this.ownParts;
-    for (let seq = this.builtTo; seq < end; seq++) {
+    for (let seq = from; seq < to; seq++) {
       if (ids[seq] !== ON_ROW_ID) continue;
       const resources = log[seq]!.resources;
       for (let k = 0; k < resources.length; k++) {
@@ -312,7 +464,6 @@ export class ResourcesOnRowText implements RowTextSearch {
         parts.length = 0;
       }
     }
-    if (end > this.builtTo) this.builtTo = end;
   }
 
   /** The shared entry of `resource` (made when its type's resources repeat), or -1: it goes into its row's own text. */

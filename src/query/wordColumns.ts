@@ -1,10 +1,11 @@
 import type { ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type RowColumns, type ScalarKey } from '../store/columns.js';
 import { anyTest, resourcesTest, scalarTest, userNamesTest, withDense, type ColumnContext, type SeqTest } from './columnTests.js';
-import { resourcesOnRowText, scalarOnRowText, type RowTextSearch } from './onRowText.js';
+import { resourcesOnRowText, scalarOnRowText, valuesSearchable, type RowTextSearch } from './onRowText.js';
 import { foldCase } from './fold.js';
 import { lookupField, type TextField } from './fields.js';
 import { offColumnsTest } from './offColumns.js';
+import { runSliced, SLICE_IDS, SLICE_ROWS, slicedRange, slicedValue, type Sliced } from './sliced.js';
 
 /** The scalar fields of the search parts (model/searchText.ts anySearchPart). */
 export const SEARCH_SCALARS = ['name', 'source', 'actor', 'errorCode', 'region', 'sourceIp', 'accessKey'] as const;
@@ -125,9 +126,9 @@ interface WordPart {
   readonly overflowed: boolean;
   decide(id: number): boolean;
   /** Marks hits[seq] for each row of log[0, end) that keeps its own value and holds the word: by the on-row text, or read row by row. */
-  markOnRow(end: number, hits: Uint8Array): void;
+  markOnRow(end: number, hits: Uint8Array): Sliced<void>;
   /** The part as a test by seq (columnTests.ts), deciding values as rows ask. */
-  test(): SeqTest;
+  test(): Sliced<SeqTest>;
 }
 
 /**
@@ -136,8 +137,22 @@ interface WordPart {
  * per distinct value or list, from cached lowercase copies.
  */
 export function wordTest(context: ColumnContext, word: string, meant: MeantValues = NOTHING_MEANT): SeqTest {
+  return runSliced(wordTestSliced(context, word, meant));
+}
+
+/**
+ * wordTest a slice at a time (sliced.ts): at a million rows its on-row text
+ * is built and searched, and rows whose value a fuzzy word may mean are
+ * read one by one, which took most of a second in one go.
+ */
+export function* wordTestSliced(context: ColumnContext, word: string, meant: MeantValues = NOTHING_MEANT): Sliced<SeqTest> {
   const parts = wordParts(context, word, meant);
-  const test = denseWordTest(context, parts) ?? anyTest(parts.map((part) => part.test()));
+  let test = yield* denseWordTest(context, parts);
+  if (test === null) {
+    const tests: SeqTest[] = [];
+    for (const part of parts) tests.push(yield* part.test());
+    test = anyTest(tests);
+  }
   // A failed sign-in's error label is its errorMessage (searchText.ts), in no search column.
   const failedSignIns = offColumnsTest(context, ERROR_FIELD, ERROR_FIELD.offColumns!, (value) => includesFolded(value, word));
   return failedSignIns ? anyTest([test, failedSignIns]) : test;
@@ -163,15 +178,19 @@ function wordParts(context: ColumnContext, word: string, meant: MeantValues): Wo
       value !== '' && (id === undefined ? includesFolded(value, word) : cached(lowered, id, () => foldCase(value)).includes(word));
     const visit = (value: string, id?: number): boolean => contains(value, id) || (set !== undefined && set.has(value));
     const readRow = (seq: number): boolean => visit(log[seq]![key]);
-    // A row whose value may be a fuzzy word's meaning is read: the text holds no values to compare.
-    const text = set === undefined ? byText(scalarOnRowText(columns, key)) : undefined;
+    const text = byText(scalarOnRowText(columns, key));
+    // Per row asked, a row whose value may be a fuzzy word's meaning is read: the text's hits are only the word's.
+    const textTest = set === undefined ? text : undefined;
     return {
       ids: column.rows.ids,
       size: values.length,
       overflowed: column.overflowed,
       decide: (id) => visit(values[id]!, id),
-      markOnRow: text?.mark ?? readOnRow(column.rows.ids, readRow),
-      test: () => scalarTest(context, key, visit, column.overflowed ? text?.test(readRow) : undefined),
+      markOnRow: (set === undefined ? text?.mark : text?.markMeaning(set, (seq) => set.has(log[seq]![key]))) ?? readOnRow(column.rows.ids, readRow),
+      test: function* () {
+        const onRow = column.overflowed && textTest ? yield* textTest.test(readRow) : undefined;
+        return scalarTest(context, key, visit, onRow);
+      },
     };
   });
   const names = meant.userNames;
@@ -184,7 +203,7 @@ function wordParts(context: ColumnContext, word: string, meant: MeantValues): Wo
     overflowed: userNames.overflowed,
     decide: (id) => decideNames(nameLists[id]!, id),
     markOnRow: readOnRow(userNames.rows.ids, (seq) => decideNames(log[seq]!.userNames)),
-    test: () => userNamesTest(context, decideNames),
+    test: () => slicedValue(userNamesTest(context, decideNames)),
   });
   const resourceNames = meant.resourceNames;
   const meantResource = resourceNames && ((list: readonly ResourceRef[]) => list.some((resource) => resourceNames.has(resource.name)));
@@ -192,23 +211,30 @@ function wordParts(context: ColumnContext, word: string, meant: MeantValues): Wo
   const resources = columns.resources;
   const resourceLists = resources.lists;
   const readResources = (seq: number): boolean => decideResources(log[seq]!.resources);
-  const resourceText = meantResource === undefined ? byText(resourcesOnRowText(columns)) : undefined;
+  const resourceText = byText(resourcesOnRowText(columns));
+  const resourceTextTest = meantResource === undefined ? resourceText : undefined;
   parts.push({
     ids: resources.rows.ids,
     size: resourceLists.length,
     overflowed: resources.overflowed,
     decide: (id) => decideResources(resourceLists[id]!, id),
-    markOnRow: resourceText?.mark ?? readOnRow(resources.rows.ids, readResources),
-    test: () => resourcesTest(context, decideResources, resources.overflowed ? resourceText?.test(readResources) : undefined),
+    markOnRow:
+      (resourceNames === undefined ? resourceText?.mark : resourceText?.markMeaning(resourceNames, (seq) => meantResource!(log[seq]!.resources))) ??
+      readOnRow(resources.rows.ids, readResources),
+    test: function* () {
+      const onRow = resources.overflowed && resourceTextTest ? yield* resourceTextTest.test(readResources) : undefined;
+      return resourcesTest(context, decideResources, onRow);
+    },
   });
   return parts;
 }
 
-/** Marks the rows that keep their own value and `read` says hold the word. */
-function readOnRow(ids: ArrayLike<number>, read: (seq: number) => boolean): (end: number, hits: Uint8Array) => void {
-  return (end, hits) => {
-    for (let seq = 0; seq < end; seq++) if (ids[seq] === ON_ROW_ID && read(seq)) hits[seq] = 1;
-  };
+/** Marks the rows that keep their own value and `read` says hold the word, SLICE_ROWS rows a slice. */
+function readOnRow(ids: ArrayLike<number>, read: (seq: number) => boolean): (end: number, hits: Uint8Array) => Sliced<void> {
+  return (end, hits) =>
+    slicedRange(0, end, SLICE_ROWS, (from, to) => {
+      for (let seq = from; seq < to; seq++) if (ids[seq] === ON_ROW_ID && read(seq)) hits[seq] = 1;
+    });
 }
 
 /** Below this many scanned rows, reading the rows is cheaper than building or searching the on-row text. */
@@ -216,9 +242,15 @@ const ON_ROW_TEXT_MIN_ROWS = 16_384;
 
 interface ByText {
   /** Marks the rows of log[0, end) whose on-row text holds the word. */
-  mark(end: number, hits: Uint8Array): void;
+  mark(end: number, hits: Uint8Array): Sliced<void>;
+  /**
+   * mark, and the rows that hold one of the `values` a fuzzy word means
+   * (`holds` reads a row; only rows whose text holds a value are read);
+   * undefined when the values cannot be searched so (onRowText.ts valuesSearchable): rows are read.
+   */
+  markMeaning(values: ReadonlySet<string>, holds: (seq: number) => boolean): ((end: number, hits: Uint8Array) => Sliced<void>) | undefined;
   /** The on-row rows as a test by seq: one search decides those bound; rows added later are read. */
-  test(readRow: (seq: number) => boolean): (seq: number) => boolean;
+  test(readRow: (seq: number) => boolean): Sliced<(seq: number) => boolean>;
 }
 
 /**
@@ -230,12 +262,19 @@ function byTextSearch(context: ColumnContext, word: string): (text: RowTextSearc
   if (context.scanRows < ON_ROW_TEXT_MIN_ROWS || word === '') return () => undefined;
   const log = context.log;
   return (text) => ({
-    mark: (end, hits) => text.search(log, end, word, hits, context.rewritten),
-    test: (readRow) => {
+    mark: (end, hits) => text.searchSliced(log, end, word, hits, context.rewritten),
+    markMeaning: (values, holds) =>
+      valuesSearchable(values)
+        ? function* (end, hits) {
+            yield* text.searchSliced(log, end, word, hits, context.rewritten);
+            yield* text.searchValuesSliced(log, end, values, holds, hits, context.rewritten);
+          }
+        : undefined,
+    test: function* (readRow) {
       const end = log.length;
       const hits = new Uint8Array(end);
-      text.search(log, end, word, hits, context.rewritten);
-      return (seq) => (seq < end ? hits[seq] === 1 : readRow(seq));
+      yield* text.searchSliced(log, end, word, hits, context.rewritten);
+      return (seq: number) => (seq < end ? hits[seq] === 1 : readRow(seq));
     },
   });
 }
@@ -252,7 +291,7 @@ const DENSE_ROWS_PER_VALUE = 4;
  * query once the on-row text was searched quickly. Rows added after binding
  * go to the parts' tests.
  */
-function denseWordTest(context: ColumnContext, parts: readonly WordPart[]): SeqTest | null {
+function* denseWordTest(context: ColumnContext, parts: readonly WordPart[]): Sliced<SeqTest | null> {
   const end = context.log.length;
   if (context.scanRows < ON_ROW_TEXT_MIN_ROWS || context.scanRows * 2 < end) return null;
   for (const part of parts) if (part.size * DENSE_ROWS_PER_VALUE > context.scanRows) return null;
@@ -260,25 +299,29 @@ function denseWordTest(context: ColumnContext, parts: readonly WordPart[]): SeqT
   for (const part of parts) {
     const answers = new Uint8Array(part.size);
     let passing = false;
-    for (let id = 0; id < part.size; id++) {
-      if (id !== ON_ROW_ID && part.decide(id)) {
-        answers[id] = 1;
-        passing = true;
+    // Deciding a value lowercases it the first time (cached for later words): as costly as reading a row.
+    yield* slicedRange(0, part.size, SLICE_ROWS, (from, to) => {
+      for (let id = from; id < to; id++) {
+        if (id !== ON_ROW_ID && part.decide(id)) {
+          answers[id] = 1;
+          passing = true;
+        }
       }
-    }
-    if (passing) markByIds(part.ids, answers, end, hits);
-    if (part.overflowed) part.markOnRow(end, hits);
+    });
+    if (passing) yield* slicedRange(0, end, SLICE_IDS, (from, to) => markByIds(part.ids, answers, from, to, hits));
+    if (part.overflowed) yield* part.markOnRow(end, hits);
   }
   let late: SeqTest | null = null;
   return withDense(
-    (seq) => (seq < end ? hits[seq] === 1 : (late ??= anyTest(parts.map((part) => part.test())))(seq)),
-    (upTo) => (upTo === end ? hits : null),
+    (seq) => (seq < end ? hits[seq] === 1 : (late ??= anyTest(parts.map((part) => runSliced(part.test()))))(seq)),
+    // Rows may arrive while the test is bound a slice at a time: a scan that began before them asks for fewer.
+    (upTo) => (upTo === end ? hits : upTo < end ? hits.subarray(0, upTo) : null),
   );
 }
 
-/** hits[seq] |= answers[ids[seq]] for seq < end (answers[ON_ROW_ID] is 0: those rows are marked apart). */
-function markByIds(ids: ArrayLike<number>, answers: Uint8Array, end: number, hits: Uint8Array): void {
-  for (let seq = 0; seq < end; seq++) hits[seq]! |= answers[ids[seq]!]!;
+/** hits[seq] |= answers[ids[seq]] for seq in [from, to) (answers[ON_ROW_ID] is 0: those rows are marked apart). */
+function markByIds(ids: ArrayLike<number>, answers: Uint8Array, from: number, to: number, hits: Uint8Array): void {
+  for (let seq = from; seq < to; seq++) hits[seq]! |= answers[ids[seq]!]!;
 }
 
 /**

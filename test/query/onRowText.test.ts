@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRow, ResourceRef } from '../../src/model/types.js';
 import { anyResourcePart } from '../../src/model/searchText.js';
 import { OnRowText, ResourcesOnRowText, resourceLower } from '../../src/query/onRowText.js';
-import { includesFolded } from '../../src/query/wordColumns.js';
+import { includesFolded, wordTest, type MeantValues } from '../../src/query/wordColumns.js';
 import { ON_ROW_ID } from '../../src/store/columns.js';
 import { int, pick, rng } from '../support/random.js';
 import { eventRow } from '../support/rows.js';
@@ -194,5 +194,58 @@ describe('on-row text and rows the store writes over', () => {
     expect(ids('"renamed"')).toEqual(['r77']);
     // Rows not written over are still found by their text.
     expect(ids('"host-7"')).toContain('r7');
+  });
+});
+
+describe('values a fuzzy word means, on the rows', () => {
+  it('are found through the on-row text, reading only the rows that hold one, and a row written over answers by its values now', () => {
+    const batchAt = (file: string, deliveredAt: number): RecordBatch => Object.assign(new RecordBatch(file), { deliveredAt });
+    // Dictionaries of 2 values: actors (session names) and resource lists (objects) stay on the rows.
+    const store = new EventStore(0, { columnDictionaryLimit: 2 });
+    const late = batchAt('late.json', 2000);
+    const resource = (name: string): ResourceRef => ({ type: 'AWS::S3::Object', name, arn: `arn:aws:s3:::${name}`, accountId: '' });
+    const count = 20_000;
+    store.add(
+      Array.from({ length: count }, (_, k) =>
+        eventRow({ id: `r${k}`, time: 1000 + k, batch: late, actor: `Role/Session-${k}`, resources: [resource(`bucket/Object-${k}`)] }),
+      ),
+    );
+    let reads = 0;
+    const log = new Proxy(store.log() as EventRow[], {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    // A word in no row, meaning an actor and two object names (one also a prefix of others: object-12 of object-120...).
+    const meant = (actor: string, ...objects: string[]): MeantValues => ({ scalars: { actor: new Set([actor]) }, resourceNames: new Set(objects) });
+    const matching = (values: MeantValues): string[] => {
+      const test = wordTest({ columns: store.columns(), log, scanRows: store.log().length, rewritten: store.rewritten() }, 'zzzz', values);
+      return store.log().filter((row) => test(row.seq)).map((row) => row.id);
+    };
+    const expected = (values: MeantValues): string[] =>
+      store
+        .log()
+        .filter((row) => values.scalars.actor!.has(row.actor) || row.resources.some((r) => values.resourceNames!.has(r.name)))
+        .map((row) => row.id);
+    // The first word builds the texts (reading every row once).
+    const first = meant('Role/Session-77', 'bucket/Object-12', 'bucket/Object-123');
+    expect(matching(first)).toEqual(expected(first));
+    expect(matching(first)).toEqual(['r12', 'r77', 'r123']);
+    // Then a meaning costs the rows that hold its values' text, not every row that keeps its own value.
+    reads = 0;
+    const second = meant('Role/Session-19999', 'bucket/Object-6000');
+    expect(matching(second)).toEqual(['r6000', 'r19999']);
+    expect(reads).toBeLessThan(count / 100);
+    // An earlier copy of r77 in file order, with other values: the store writes it over the kept row.
+    store.add([eventRow({ id: 'r77', time: 1077, batch: batchAt('early.json', 1000), actor: 'Role/Moved', resources: [resource('bucket/Renamed')] })]);
+    expect(store.rewrites).toBe(1);
+    const moved = meant('Role/Moved', 'bucket/Renamed');
+    expect(matching(moved)).toEqual(['r77']);
+    expect(matching(first)).toEqual(['r12', 'r123']);
+    expect(matching(first)).toEqual(expected(first));
+    // Values with a line break, or too many to search one by one, are read row by row: the same answer.
+    const many = meant('Role/Session-9', ...Array.from({ length: 40 }, (_, k) => `bucket/Object-${k * 100}`), 'bucket/Object-\n1');
+    expect(matching(many)).toEqual(expected(many));
   });
 });
