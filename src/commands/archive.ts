@@ -9,6 +9,7 @@ import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { writesIntoLogPath } from '../export/logFolder.js';
 import { dbOption, requireDbFolder } from './dbFolder.js';
 import { importProgressDrawer } from './importProgress.js';
+import { exitStoppingWorkers } from '../ingest/workerStop.js';
 
 export { formatArchiveProgress } from './importProgress.js';
 
@@ -85,7 +86,8 @@ export async function runArchive(argv: string[]): Promise<number> {
   const controller = new AbortController();
   let interrupted: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: the open batch is not committed, so the database is still whole
+    // A second Ctrl-C: the open batch is not committed, so the database is still whole.
+    if (interrupted) return exitStoppingWorkers(130);
     interrupted = signal;
     controller.abort();
   };

@@ -1,8 +1,9 @@
 /**
  * Ctrl-C and SIGTERM during a command's long work (an export, `--db DIR`'s import): the first stops
- * the work where it can stop cleanly, the second exits at once. Exit statuses as a shell reports a
- * process the signal killed.
+ * the work where it can stop cleanly, the second exits at once (the readers given 0.25 s to stop
+ * between two tasks: ingest/workerStop.ts). Exit statuses as a shell reports a process the signal killed.
  */
+import { exitStoppingWorkers } from '../ingest/workerStop.js';
 
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -27,7 +28,8 @@ export function abortOnSignals(controller: AbortController, beforeExit: () => vo
   const onSignal = (signal: NodeJS.Signals): void => {
     if (seen) {
       beforeExit();
-      process.exit(signalExit(signal));
+      exitStoppingWorkers(signalExit(signal));
+      return;
     }
     seen = signal;
     controller.abort();

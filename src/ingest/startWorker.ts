@@ -18,6 +18,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { trackWorker } from './workerStop.js';
 
 let flagSet = false;
 
@@ -26,5 +27,5 @@ export function startWorker(url: URL | string, options?: WorkerOptions): Worker 
     setFlagsFromString('--no-concurrent-recompilation');
     flagSet = true;
   }
-  return new Worker(url, options);
+  return trackWorker(new Worker(url, options));
 }

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { newBeat, RuleWatch, stopRule } from '../detect/ruleWatch.js';
 import { workerFailure } from '../ingest/pool.js';
-import { stopWorker } from '../ingest/workerStop.js';
+import { stopWorker, trackWorker } from '../ingest/workerStop.js';
 
 /** Jobs each worker holds at once by default, so it never waits for the main thread. */
 const JOBS_PER_WORKER = 3;
@@ -60,10 +60,12 @@ function spawn(url: URL, workerData: unknown, heapMb: number, youngMb = 48): Wor
   // A heap limit, so a hostile file kills this worker (and fails that file), not the run (issue 20).
   // Not through startWorker: these short runs (scan, detect, archive) lose more to optimizing on the
   // worker's own thread than the rare abort at exit costs (ingest/startWorker.ts).
-  return new Worker(url, {
-    resourceLimits: { maxYoungGenerationSizeMb: youngMb, maxOldGenerationSizeMb: heapMb },
-    workerData,
-  });
+  return trackWorker(
+    new Worker(url, {
+      resourceLimits: { maxYoungGenerationSizeMb: youngMb, maxOldGenerationSizeMb: heapMb },
+      workerData,
+    }),
+  );
 }
 
 /**

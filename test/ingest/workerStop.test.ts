@@ -75,6 +75,30 @@ process.stdout.write('stopped 200');
     expect(exitsIn(markers)).toEqual(Array(200).fill('0'));
   });
 
+  it('a second Ctrl-C exits 130 after the readers stopped between two tasks, not with one inside zlib', { timeout: 60_000 }, () => {
+    const markers = mkdtempSync(join(temp, 'm-'));
+    const entry = gunzipLoopEntry(markers);
+    const child = `
+import { startWorker } from ${JSON.stringify(pathToFileURL(dist('ingest/startWorker.js')).href)};
+import { abortOnSignals } from ${JSON.stringify(pathToFileURL(dist('commands/signals.js')).href)};
+const workers = [0, 1].map(() => startWorker(new URL(${JSON.stringify(entry.href)})));
+await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('online', resolve))));
+const controller = new AbortController();
+abortOnSignals(controller, () => process.stderr.write('before exit\\n'));
+process.kill(process.pid, 'SIGINT');
+await new Promise((resolve) => setTimeout(resolve, 50));
+process.kill(process.pid, 'SIGINT');
+setInterval(() => {}, 1000);
+`;
+    const script = join(temp, 'second-ctrl-c.mjs');
+    writeFileSync(script, child);
+    const run = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stderr).toBe('before exit\n');
+    expect(run.status).toBe(130);
+    // Both ended in their message handler (a thread the exit tore down leaves no file).
+    expect(exitsIn(markers)).toEqual(['0', '0']);
+  });
+
   it("every reader entry ends on the stop message, with status 0 (a terminated thread's is 1)", { timeout: 60_000 }, async () => {
     const { STOP_MESSAGE } = await import('../../src/ingest/workerStop.js');
     const entries = ['ingest/worker.js', 'scan/worker.js', 'detect/worker.js', 'archive/importWorker.js', 'query/deep/worker.js', 'export/recordWorker.js'];
