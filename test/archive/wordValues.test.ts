@@ -24,6 +24,8 @@ const RECORDS: readonly Record<string, unknown>[] = [
   { eventID: 'signin', eventTime: at(8), eventName: 'ConsoleLogin', errorMessage: 'Failed authentication', responseElements: { ConsoleLogin: 'Failure' } },
   { eventID: 'lines', eventTime: at(9), eventName: 'Get', userIdentity: { type: 'IAMUser', userName: 'line1\nline2' } },
   { eventID: 'arn', eventTime: at(10), eventName: 'Get', resources: [{ ARN: 'arn:aws:s3:::bkt/say "hi"_%' }, { ARN: 'plain-res' }] },
+  // Letters that lowercase to ASCII (Kelvin sign, dotted capital I) beside digits and signs, which a word of those finds unlowered.
+  { eventID: 'kelvin', eventTime: at(12), eventName: 'Get', resources: [{ ARN: 'arn:aws:s3:::\u212a10-\u0130-7:/x' }], sourceIPAddress: '2001:DB8::1' },
   {
     eventID: 'assumed',
     eventTime: at(11),
@@ -90,6 +92,16 @@ const QUERIES = [
   '-assumerole name:Get',
   'assumerole user:alice',
   'xyzzy',
+  // ASCII digits and signs, tested without lower().
+  '10-',
+  '"-7:/"',
+  '"0-"',
+  '::',
+  '2001:',
+  'k10',
+  'i-7',
+  '"10-i"',
+  '"-İ-"',
 ];
 
 describe('plain words, value by value on the archive = in memory', () => {
@@ -107,5 +119,7 @@ describe('plain words, value by value on the archive = in memory', () => {
     expect(await idsOnArchive(archive(), 'authentication')).toEqual(['signin']);
     expect(await idsOnArchive(archive(), 'akia_')).toEqual(['ip']);
     expect(await idsOnArchive(archive(), 'assumerole user:alice')).toEqual(['assumed']);
+    expect(await idsOnArchive(archive(), '"-7:/"')).toEqual(['kelvin']);
+    expect(await idsOnArchive(archive(), 'k10')).toEqual(['kelvin']);
   });
 });

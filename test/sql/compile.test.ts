@@ -123,6 +123,10 @@ describe('SQL golden output', () => {
         "coalesce(len(list_filter(tt_resources, lambda r: (coalesce(contains(lower(r.name), 'assumerole'), false) OR coalesce(contains(lower(r.arn), 'assumerole'), false)))) > 0, false))",
     );
     expect(compileWhere(word('assumerole'), { dialect: 'athena' })).not.toContain('concat_ws');
+    // A run of ASCII digits and signs is in the value as it is: no lower() (an IP's scan, ~40% less).
+    expect(compileWhere(word('10.0.3.7'), { dialect: 'duckdb' })).toContain("coalesce(contains(sourceipaddress, '10.0.3.7'), false)");
+    expect(compileWhere(word('10.0.3.7'), { dialect: 'duckdb' })).not.toContain('lower(');
+    expect(compileWhere(word('a10'), { dialect: 'duckdb' })).toContain("coalesce(contains(lower(sourceipaddress), 'a10'), false)");
     // A backslash is escaped as tt_users holds it; a sigma folds the final one, in tt_users too.
     expect(compileWhere(word('a\\b'), { dialect: 'duckdb' })).toContain("contains(tt_users, 'a\\\\b')");
     expect(compileWhere(word('οδοσ'), { dialect: 'duckdb' })).toContain("contains(replace(tt_users, 'ς', 'σ'), 'οδοσ')");

@@ -134,6 +134,9 @@ export function archiveGuard(node: QueryNode, path: readonly string[]): string |
   return walk(node);
 }
 
+/** ASCII without a letter: text no case mapping (SQL's lower(), JavaScript's toLowerCase()) makes or changes. */
+const CASELESS = /^[\u0000-\u0040\u005b-\u0060\u007b-\u007f]*$/;
+
 /** Values past which an IN list on an archive column becomes a hashed set (anyValueIn). */
 const FEW_VALUES = 32;
 
@@ -421,7 +424,9 @@ class Compiler {
   private searchInValues(run: string): string {
     const values = this.schema.searchValues();
     const part = literal(run);
-    const holds = (x: string): string => `coalesce(${this.d.contains(folded(`lower(${x})`, [run]), part)}, false)`;
+    // lower() makes no character an ASCII digit or sign: a run of those is in the value as it is (an IP: ~40% of the scan).
+    const lowered = (x: string): string => (CASELESS.test(run) ? x : folded(`lower(${x})`, [run]));
+    const holds = (x: string): string => `coalesce(${this.d.contains(lowered(x), part)}, false)`;
     const parts = values.scalars.map(holds);
     for (const { list, within } of values.lists) {
       // Joined: a run without a line break is in the joined text exactly when it is in one element.
