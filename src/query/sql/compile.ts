@@ -134,6 +134,12 @@ export function archiveGuard(node: QueryNode, path: readonly string[]): string |
   return walk(node);
 }
 
+/** ASCII without a letter: text no case mapping (SQL's lower(), JavaScript's toLowerCase()) makes or changes. */
+const CASELESS = /^[\u0000-\u0040\u005b-\u0060\u007b-\u007f]*$/;
+
+/** Values past which an IN list on an archive column becomes a hashed set (anyValueIn). */
+const FEW_VALUES = 32;
+
 /** `%`, `_` and the escape character itself, escaped for LIKE ... ESCAPE '\'. */
 function likeEscape(segment: string): string {
   return segment.replace(/[\\%_]/g, (c) => '\\' + c);
@@ -385,17 +391,66 @@ class Compiler {
   private word(node: WordNode): string {
     const runs = node.segments.filter((s) => s !== '');
     const parts: string[] = [];
-    parts.push(runs.length === 0 ? 'true' : `${folded(`lower(${this.schema.searchText()})`, runs)} LIKE ${literal('%' + runs.map(likeEscape).join('%') + '%')} ESCAPE '\\'`);
+    parts.push(runs.length === 0 ? 'true' : this.searchRuns(runs));
     if (node.fuzzy && this.options.fuzzy) {
       const resolved = this.options.fuzzy(foldCase(node.text));
       for (const [field, values] of resolved) {
         if (values.length === 0) continue;
         const source = this.schema.fuzzy(field);
         if (!source) continue;
-        const list = values.map(literal).join(', ');
-        parts.push(this.anyValue(source, (x) => `${x} IN (${list})`, false));
+        parts.push(this.anyValueIn(source, values));
       }
     }
+    return or(parts);
+  }
+
+  /**
+   * Runs (lowercase, at least one) in this order in the search text (model/searchText.ts). A run without
+   * a line break lies inside one value, so one run is tested value by value (searchInValues); several
+   * are found in the joined text, but only on the rows where each run lies in some value. Building and
+   * lowercasing every row's joined text was the whole cost of a plain word on the archive (47.6 s to
+   * the first page on 10M events).
+   */
+  private searchRuns(runs: readonly string[]): string {
+    const inside = [...new Set(runs.filter((run) => !run.includes('\n')))];
+    if (runs.length === 1 && inside.length === 1) return this.searchInValues(runs[0]!);
+    const pattern = '%' + runs.map(likeEscape).join('%') + '%';
+    const escape = runs.some((run) => /[\\%_]/.test(run)) ? ` ESCAPE '\\'` : '';
+    const joined = `coalesce(${folded(`lower(${this.schema.searchText()})`, runs)} LIKE ${literal(pattern)}${escape}, false)`;
+    return and([...inside.map((run) => this.searchInValues(run)), joined]);
+  }
+
+  /** Some search value (schema.ts SearchValues), lowercased, holds `run` (which has no line break). */
+  private searchInValues(run: string): string {
+    const values = this.schema.searchValues();
+    const part = literal(run);
+    // lower() makes no character an ASCII digit or sign: a run of those is in the value as it is (an IP: ~40% of the scan).
+    const lowered = (x: string): string => (CASELESS.test(run) ? x : folded(`lower(${x})`, [run]));
+    const holds = (x: string): string => `coalesce(${this.d.contains(lowered(x), part)}, false)`;
+    const parts = values.scalars.map(holds);
+    for (const { list, within } of values.lists) {
+      // Joined: a run without a line break is in the joined text exactly when it is in one element.
+      const joined = holds(this.d.joinLines(list));
+      parts.push(within ? `(coalesce(${this.d.contains(folded(within, [run]), literal(escapeLine(run)))}, false) AND ${joined})` : joined);
+    }
+    const { list, fields } = values.structs;
+    parts.push(this.d.anyMatch(list, 'r', or(fields.map(holds))));
+    return or(parts);
+  }
+
+  /**
+   * Some value of `source` is one of `values` (a fuzzy word's meanings). On the archive, many values are
+   * a table DuckDB hashes once, and a list's elements are looked up by a join on tt_seq: an IN list of
+   * the ~1,100 session ARNs `assumerole` meant on the 1M high-card archive cost 1.1 s on tt_actor and
+   * 4.0 s inside a lambda over tt_usernames; so, 25-50 ms.
+   */
+  private anyValueIn(source: ValueSource, values: readonly string[]): string {
+    const list = values.map(literal).join(', ');
+    if (this.schema.name !== 'archive') return this.anyValue(source, (x) => `${x} IN (${list})`, false);
+    const set = `(SELECT unnest(${this.d.stringList(values)}))`;
+    const parts = source.scalars.map((x) => `coalesce(${x} IN ${values.length > FEW_VALUES ? set : `(${list})`}, false)`);
+    const table = this.options.table ?? 'events';
+    for (const l of source.lists) parts.push(`tt_seq IN (SELECT tt_seq FROM (SELECT tt_seq, unnest(${l}) AS v FROM ${table}) WHERE v IN ${set})`);
     return or(parts);
   }
 

@@ -18,6 +18,8 @@ export interface Dialect {
   readonly name: DialectName;
   /** `any element of list satisfies body(x)`, never NULL. `name` is a fresh lambda variable. */
   anyMatch(list: string, name: string, body: string): string;
+  /** Whether `text` holds `part` (case-sensitive; NULL when either is NULL). */
+  contains(text: string, part: string): string;
   /** Case-sensitive regular-expression search (RE2 / Java syntax; flags already inline as `(?i)`). */
   regexSearch(value: string, pattern: string): string;
   /** The list joined by line breaks (NULL elements skipped). */
@@ -72,6 +74,7 @@ export function quoteTableName(name: string): string {
 export const DUCKDB: Dialect = {
   name: 'duckdb',
   anyMatch: (list, name, body) => `coalesce(len(list_filter(${list}, lambda ${name}: ${body})) > 0, false)`,
+  contains: (text, part) => `contains(${text}, ${part})`,
   regexSearch: (value, pattern) => `regexp_matches(${value}, ${pattern})`,
   joinLines: (list) => `array_to_string(${list}, chr(10))`,
   transform: (list, name, body) => `list_transform(${list}, lambda ${name}: ${body})`,
@@ -83,6 +86,7 @@ export const DUCKDB: Dialect = {
 export const ATHENA: Dialect = {
   name: 'athena',
   anyMatch: (list, name, body) => `coalesce(any_match(${list}, ${name} -> ${body}), false)`,
+  contains: (text, part) => `strpos(${text}, ${part}) > 0`,
   regexSearch: (value, pattern) => `regexp_like(${value}, ${pattern})`,
   joinLines: (list) => `array_join(${list}, chr(10))`,
   transform: (list, name, body) => `transform(${list}, ${name} -> ${body})`,

@@ -48,6 +48,8 @@ export interface Schema {
   timeBetween(min: number, max: number): string;
   /** Line-joined text plain words search (model/searchText.ts order). */
   searchText(): string;
+  /** The same values one by one, for a word that lies inside one of them (compile.ts word). */
+  searchValues(): SearchValues;
   fuzzy(field: string): ValueSource | null;
   path(keys: readonly string[], fresh: Fresh): ValueSource;
   params(): string;
@@ -62,6 +64,30 @@ export interface Schema {
    * none: a glob on the field then reads one column instead of several and a list (archive/schema.ts USERS_SQL).
    */
   loweredValues?(field: string): string | null;
+}
+
+/**
+ * The values of a schema's searchText, for a word without a line break, which lies inside one value
+ * when it is in the text: a row holds the word when some value does, tested one by one, without
+ * building and lowercasing every row's joined text. Empty and NULL values hold no word.
+ */
+export interface SearchValues {
+  /** Text values. */
+  readonly scalars: readonly string[];
+  /** Lists of text values (user names). */
+  readonly lists: readonly SearchList[];
+  /** A list of structs `r` (the resources) and the text values of each (its name and ARN), written with `r.`. */
+  readonly structs: { readonly list: string; readonly fields: readonly string[] };
+}
+
+export interface SearchList {
+  readonly list: string;
+  /**
+   * A text column in loweredValues' form (lowercased, escaped, one value per line) holding at least every
+   * element of the list: a row whose elements hold the word has it there, and it is one plain column
+   * where the list is joined and lowercased row by row.
+   */
+  readonly within?: string;
 }
 
 export class SqlCompileError extends Error {}
@@ -435,13 +461,7 @@ export function errorLabelSql(failedWithoutCode: string, failedLabel: string): s
  * `names.nonEmpty`: the list never holds '' (the archive's tt_usernames, from model/actor.ts
  * userNamesOf), so it is joined as it is: a lambda on every name cost a word search ~10%.
  */
-function searchLines(
-  d: Dialect,
-  before: readonly string[],
-  names: { list: string; nonEmpty: boolean },
-  resources: { list: string; name: string },
-  after: readonly string[],
-): string {
+function searchLines(d: Dialect, { before, names, resources, after }: SearchParts): string {
   const line = (x: string): string => `nullif(${x}, '')`;
   const nameLines = line(d.joinLines(names.nonEmpty ? names.list : d.transform(names.list, 'n', line('n'))));
   // IS DISTINCT FROM rather than comparing coalesced texts: the same answer (an '' ARN is no line either way), ~10% less work.
@@ -453,6 +473,35 @@ function searchLines(
   return `concat_ws(chr(10), ${[...before.map(line), nameLines, line(d.joinLines(resourceLines)), ...after.map(line)].join(', ')})`;
 }
 
+/** What a table's search text is made of, in model/searchText.ts order (searchLines). */
+interface SearchParts {
+  before: readonly string[];
+  names: { list: string; nonEmpty: boolean; within?: string };
+  resources: { list: string; name: string };
+  /** After the resources, but for the error label (given as `error`), which searchText puts after the first (the source IP). */
+  after: readonly string[];
+  error: { failedWithoutCode: string; failedLabel: string };
+}
+
+function searchTextOf(d: Dialect, parts: SearchParts): string {
+  const [ip, ...rest] = parts.after;
+  return searchLines(d, { ...parts, after: [ip!, errorLabelSql(parts.error.failedWithoutCode, parts.error.failedLabel), ...rest] });
+}
+
+/**
+ * The same values one by one (SearchValues). The error label as two values: the errorCode, and a
+ * failed sign-in's label where there is none (an empty errorCode holds no word). The lists last: of
+ * OR-ed tests DuckDB runs each on the rows the earlier ones left, and the lists are the dear ones.
+ */
+function searchValuesOf(parts: SearchParts): SearchValues {
+  const { failedWithoutCode, failedLabel } = parts.error;
+  return {
+    scalars: [...parts.before, ...parts.after, 'errorcode', `CASE WHEN coalesce(${failedWithoutCode}, false) THEN ${failedLabel} END`],
+    lists: [parts.names.within ? { list: parts.names.list, within: parts.names.within } : { list: parts.names.list }],
+    structs: { list: parts.resources.list, fields: [parts.resources.name, 'r.arn'] },
+  };
+}
+
 /** The archive's schema; `reads` learns what the compile read the record for. */
 export function archiveSchema(d: Dialect, textColumns: ArchiveTextColumns = 'flagged', reads: ArchiveRecordReads = noReads()): Schema {
   const resourceNames = d.transform('tt_resources', 'r', 'r.name');
@@ -461,6 +510,14 @@ export function archiveSchema(d: Dialect, textColumns: ArchiveTextColumns = 'fla
   // normalize() already gives such a record the errorMessage 'Failure' when it has none.
   const failedWithoutCode = "(tt_name = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND coalesce(errormessage, '') <> '')";
   const failedLabel = 'errormessage';
+  const search: SearchParts = {
+    before: ['tt_name', 'tt_source', 'tt_actor'],
+    // tt_users holds every user name (archive/schema.ts USERS_SQL), and the actor and principal ARN.
+    names: { list: 'tt_usernames', nonEmpty: true, within: 'tt_users' },
+    resources: { list: 'tt_resources', name: 'r.name' },
+    after: ['sourceipaddress', 'awsregion', 'tt_accesskey'],
+    error: { failedWithoutCode, failedLabel },
+  };
   return {
     name: 'archive',
     loweredValues: (field) => (field === 'user' ? 'tt_users' : null),
@@ -506,13 +563,8 @@ export function archiveSchema(d: Dialect, textColumns: ArchiveTextColumns = 'fla
     },
     readOnly: () => 'tt_readonly',
     timeBetween: (min, max) => timeBounds('tt_time', min, max, (ms) => String(Math.round(ms))),
-    searchText: () =>
-      searchLines(d, ['tt_name', 'tt_source', 'tt_actor'], { list: 'tt_usernames', nonEmpty: true }, { list: 'tt_resources', name: 'r.name' }, [
-        'sourceipaddress',
-        errorLabelSql(failedWithoutCode, failedLabel),
-        'awsregion',
-        'tt_accesskey',
-      ]),
+    searchText: () => searchTextOf(d, search),
+    searchValues: () => searchValuesOf(search),
     fuzzy(field) {
       switch (field) {
         case 'name':
@@ -701,6 +753,13 @@ export function cloudtrailSchema(d: Dialect): Schema {
   const failedWithoutCode = `(eventname = 'ConsoleLogin' AND coalesce(errorcode, '') = '' AND (coalesce(errormessage, '') <> '' OR coalesce(${result} = 'Failure', false)))`;
   // normalize() gives a failed sign-in without an errorMessage the message 'Failure' (model/failure.ts errorMessageOf).
   const failedLabel = `coalesce(nullif(errormessage, ''), ${literal(CONSOLE_LOGIN_FAILURE)})`;
+  const search: SearchParts = {
+    before: ['eventname', 'eventsource', user.actor],
+    names: { list: d.array(user.names), nonEmpty: false },
+    resources: { list: 'resources', name: nameFromArnSql(d, 'r.arn') },
+    after: ['sourceipaddress', 'awsregion', `${UI}.accesskeyid`],
+    error: { failedWithoutCode, failedLabel },
+  };
   return {
     name: 'cloudtrail',
     summary(field) {
@@ -746,13 +805,8 @@ export function cloudtrailSchema(d: Dialect): Schema {
     readOnly: () => "CASE lower(readonly) WHEN 'true' THEN true WHEN 'false' THEN false END",
     timeBetween: (min, max) =>
       min > ISO_LAST_MS || max < ISO_FIRST_MS ? 'false' : timeBounds(time.value, min < ISO_FIRST_MS ? -Infinity : min, max > ISO_LAST_MS ? Infinity : max, time.at),
-    searchText: () =>
-      searchLines(d, ['eventname', 'eventsource', user.actor], { list: d.array(user.names), nonEmpty: false }, { list: 'resources', name: nameFromArnSql(d, 'r.arn') }, [
-        'sourceipaddress',
-        errorLabelSql(failedWithoutCode, failedLabel),
-        'awsregion',
-        `${UI}.accesskeyid`,
-      ]),
+    searchText: () => searchTextOf(d, search),
+    searchValues: () => searchValuesOf(search),
     fuzzy(field) {
       switch (field) {
         case 'name':
