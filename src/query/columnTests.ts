@@ -1,5 +1,6 @@
 import type { EventRow, ResourceRef } from '../model/types.js';
 import { ON_ROW_ID, type ListColumn, type ListKey, type RowColumns, type ScalarKey } from '../store/columns.js';
+import { runSliced, SLICE_IDS, SLICE_ROWS, slicedValue, type Sliced } from './sliced.js';
 
 /** A test of the row at one seq (index into the store's log and columns). */
 export type SeqTest = (seq: number) => boolean;
@@ -29,20 +30,38 @@ export const ALWAYS: SeqTest = () => true;
  */
 export type DenseAnswers = (end: number) => Uint8Array | null;
 
-const denseForms = new WeakMap<SeqTest, DenseAnswers>();
+/**
+ * DenseAnswers a slice at a time (sliced.ts): a field term over values kept
+ * on the rows (ip:10.*, resource:acme* at a million high-cardinality events)
+ * reads every such row to make them, most of a second in one go.
+ */
+export type SlicedDenseAnswers = (end: number) => Sliced<Uint8Array | null>;
 
-/** `test`, with its answers for all rows at once. */
+const denseForms = new WeakMap<SeqTest, SlicedDenseAnswers>();
+
+/** `test`, with its answers for all rows at once (made in no time worth slicing). */
 export function withDense(test: SeqTest, dense: DenseAnswers): SeqTest {
+  denseForms.set(test, (end) => slicedValue(dense(end)));
+  return test;
+}
+
+/** `test`, with its answers for all rows at once, made a slice at a time. */
+export function withSlicedDense(test: SeqTest, dense: SlicedDenseAnswers): SeqTest {
   denseForms.set(test, dense);
   return test;
 }
 
 /** The answers of `test` for seqs [0, end) (see DenseAnswers); null when it has no such form. */
 export function denseAnswers(test: SeqTest, end: number): Uint8Array | null {
+  return runSliced(denseAnswersSliced(test, end));
+}
+
+/** denseAnswers a slice at a time. */
+export function* denseAnswersSliced(test: SeqTest, end: number): Sliced<Uint8Array | null> {
   if (test === NEVER) return new Uint8Array(end);
   if (test === ALWAYS) return new Uint8Array(end).fill(1);
   const dense = denseForms.get(test);
-  return dense === undefined ? null : dense(end);
+  return dense === undefined ? null : yield* dense(end);
 }
 
 /** The terms of each everyTest: a scan can answer the ones with dense forms at once and call only the rest. */
@@ -61,14 +80,19 @@ export interface DenseSplit {
  * they pass; null when none has.
  */
 export function denseSplit(test: SeqTest, end: number): DenseSplit | null {
-  const whole = denseAnswers(test, end);
+  return runSliced(denseSplitSliced(test, end));
+}
+
+/** denseSplit a slice at a time. */
+export function* denseSplitSliced(test: SeqTest, end: number): Sliced<DenseSplit | null> {
+  const whole = yield* denseAnswersSliced(test, end);
   if (whole !== null) return { answers: whole, rest: null };
   const terms = conjuncts.get(test);
   if (terms === undefined) return null;
   const dense: Uint8Array[] = [];
   const rest: SeqTest[] = [];
   for (const term of terms) {
-    const answers = denseAnswers(term, end);
+    const answers = yield* denseAnswersSliced(term, end);
     if (answers === null) rest.push(term);
     else dense.push(answers);
   }
@@ -86,15 +110,17 @@ function andAll(answers: readonly Uint8Array[], end: number): Uint8Array {
 }
 
 /** The children's answers, or null when one has none. */
-function allDense(tests: readonly SeqTest[], end: number): Uint8Array[] | null {
+function* allDense(tests: readonly SeqTest[], end: number): Sliced<Uint8Array[] | null> {
   const all: Uint8Array[] = [];
   for (const test of tests) {
-    const answers = denseAnswers(test, end);
+    const answers = yield* denseAnswersSliced(test, end);
     if (answers === null) return null;
     all.push(answers);
   }
   return all;
 }
+
+const READ_COST = SLICE_IDS / SLICE_ROWS;
 
 const UNKNOWN = 0;
 const NO = 1;
@@ -138,19 +164,29 @@ function dictionaryTest(
       return answers[id] === YES;
     };
     let made: Uint8Array | null = null;
-    return withDense(test, (end) => {
+    return withSlicedDense(test, function* (end) {
       if (end > ids.length) return null;
       // An `and` counts a term's rows (compile.ts narrowedBy) before the scan asks for them again.
       if (made !== null && made.length === end) return made;
       const pass = new Uint8Array(size);
       for (let id = 0; id < size; id++) pass[id] = answers[id] === YES ? 1 : 0;
       const out = new Uint8Array(end);
+      // A row read (its own value, onRow) costs about what READ_COST id lookups do: a slice is SLICE_IDS of either.
+      let spent = 0;
       for (let seq = 0; seq < end; seq++) {
         const id = ids[seq]!;
-        out[seq] = id < size ? pass[id]! : decide(id) ? 1 : 0;
+        if (id === ON_ROW_ID) {
+          // The rows that keep their own value (ON_ROW_ID's pass byte is 0); read only in a column that has some.
+          if (overflowed) {
+            if (onRow(seq)) out[seq] = 1;
+            spent += READ_COST;
+          }
+        } else out[seq] = id < size ? pass[id]! : decide(id) ? 1 : 0;
+        if (++spent >= SLICE_IDS) {
+          spent = 0;
+          yield;
+        }
       }
-      // The rows that keep their own value: ON_ROW_ID's pass byte is 0.
-      if (overflowed) for (let seq = 0; seq < end; seq++) if (ids[seq] === ON_ROW_ID && onRow(seq)) out[seq] = 1;
       made = out;
       return out;
     });
@@ -227,8 +263,8 @@ export function anyTest(all: readonly SeqTest[]): SeqTest {
   if (all.includes(ALWAYS)) return ALWAYS;
   const tests = all.filter((test) => test !== NEVER);
   if (tests.length <= 1) return tests[0] ?? NEVER;
-  return withDense(anyTestOf(tests), (end) => {
-    const answers = allDense(tests, end);
+  return withSlicedDense(anyTestOf(tests), function* (end) {
+    const answers = yield* allDense(tests, end);
     if (answers === null) return null;
     const out = answers[0]!.slice(0, end);
     for (let k = 1; k < answers.length; k++) {
@@ -262,8 +298,8 @@ export function everyTest(all: readonly SeqTest[]): SeqTest {
   if (all.includes(NEVER)) return NEVER;
   const tests = all.filter((test) => test !== ALWAYS);
   if (tests.length <= 1) return tests[0] ?? ALWAYS;
-  const test = withDense(everyTestOf(tests), (end) => {
-    const answers = allDense(tests, end);
+  const test = withSlicedDense(everyTestOf(tests), function* (end) {
+    const answers = yield* allDense(tests, end);
     return answers === null ? null : andAll(answers, end);
   });
   conjuncts.set(test, tests);
@@ -287,10 +323,10 @@ function everyTestOf(tests: readonly SeqTest[]): SeqTest {
 export function notTest(test: SeqTest): SeqTest {
   if (test === NEVER) return ALWAYS;
   if (test === ALWAYS) return NEVER;
-  return withDense(
+  return withSlicedDense(
     (seq) => !test(seq),
-    (end) => {
-      const answers = denseAnswers(test, end);
+    function* (end) {
+      const answers = yield* denseAnswersSliced(test, end);
       if (answers === null) return null;
       const out = new Uint8Array(end);
       for (let seq = 0; seq < end; seq++) out[seq] = answers[seq]! ^ 1;

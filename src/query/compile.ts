@@ -9,7 +9,7 @@ import {
   resourcesTest,
   scalarTest,
   userNamesTest,
-  denseAnswers,
+  denseAnswersSliced,
   withDense,
   type ColumnContext,
   type SeqTest,
@@ -465,7 +465,7 @@ function* bindSteps(steps: readonly Step[], context: ColumnContext): Sliced<SeqT
     }
     // Counted only when another term follows: the scan itself needs no count.
     const previous = byColumn[byColumn.length - 1];
-    if (previous !== undefined) narrowed = narrowedBy(narrowed, previous);
+    if (previous !== undefined) narrowed = yield* narrowedBy(narrowed, previous);
     const bound = yield* step.bind(narrowed);
     if (bound) byColumn.push(bound);
   }
@@ -490,10 +490,10 @@ const NARROW_SHARE = 16;
  * (user:...) from deciding all 45,000 user lists of a high-cardinality
  * store up front; it decides those its rows ask about.
  */
-function narrowedBy(context: ColumnContext, test: SeqTest): ColumnContext {
+function* narrowedBy(context: ColumnContext, test: SeqTest): Sliced<ColumnContext> {
   if (context.scanRows < NARROW_MIN_ROWS) return context;
   const end = context.log.length;
-  const answers = denseAnswers(test, end);
+  const answers = yield* denseAnswersSliced(test, end);
   if (answers === null) return context;
   let passing = 0;
   for (let seq = 0; seq < end; seq++) passing += answers[seq]!;

@@ -1,6 +1,6 @@
 import type { EventRow } from '../model/types.js';
 import type { RowColumns } from '../store/columns.js';
-import { ALWAYS, NEVER, denseSplit, type SeqTest } from './columnTests.js';
+import { ALWAYS, NEVER, denseSplitSliced, type SeqTest } from './columnTests.js';
 import type { CompiledQuery } from './compile.js';
 import { slicedRange, type Sliced } from './sliced.js';
 
@@ -96,7 +96,8 @@ class StoreScan {
     const store = this.store;
     this.test = yield* this.query.seqTestSliced({ columns: store.columns(), log: this.log, scanRows, rewritten: store.rewritten?.() });
     if (scanRows >= DENSE_MIN_ROWS && scanRows * 2 >= this.end && this.test !== ALWAYS && this.test !== NEVER) {
-      const split = denseSplit(this.test, this.end);
+      // Sliced too: a field term over values kept on the rows reads each of them here.
+      const split = yield* denseSplitSliced(this.test, this.end);
       if (split !== null) {
         this.answers = split.answers;
         this.rest = split.rest;

@@ -93,6 +93,12 @@ describe('a word over a big store binds in slices that yield', () => {
         return query;
       },
     ],
+    // A field term over values kept on the rows reads every such row to answer all rows at once (the scan's dense
+    // answers): 0.5-0.8 s in one go at 1M high-card for ip:10.* or resource:acme*, each key of the term.
+    ['a field term over source IPs kept on the rows', () => compile('ip:10.1*')],
+    ['a negated field term', () => compile('-ip:10.0.1*')],
+    ['a field term beside another', () => compile('ip:10.0.* name:GetObject')],
+    ['a field term over resource lists kept on the rows', () => compile('resource:*img-5*')],
   ];
 
   for (const [label, make] of cases) {
@@ -101,8 +107,8 @@ describe('a word over a big store binds in slices that yield', () => {
       const query = make(store);
       const { rows, reads } = counting(store);
       const { perTurn, result } = await readsPerTurn(rows, reads, query);
-      // The work did read the rows (so the bound below says something)...
-      expect(reads()).toBeGreaterThanOrEqual(ROWS);
+      // The work did read the rows (so the bound below says something; the first values of a column stay in its dictionary)...
+      expect(reads()).toBeGreaterThanOrEqual(ROWS * 0.9);
       // ...a few thousand at a time (sliced.ts SLICE_ROWS), not all before the first yield.
       expect(Math.max(...perTurn)).toBeLessThanOrEqual(ROWS / 4);
       expect(perTurn.filter((n) => n > 0).length).toBeGreaterThanOrEqual(4);
