@@ -3,9 +3,10 @@
  * between them. DuckDB takes `tt_seq IN (...)` as a hint to skip row groups, not as a filter: the scan
  * hands every row of the row groups it keeps (and of the time range) to a join, with its record. For a
  * page of keys spread over the archive (a rare word's 80 events over 10M rows) that read the records of
- * most row groups: 2.3-5 s for 80 rows. So the keys are cut where arrival numbers (tt_seq) lie far apart,
- * and each cluster gets a range of tt_seq, which the scan does filter by: one part per cluster, joined
- * by UNION ALL. Adjacent keys (a broad query's page) stay one cluster and one scan, as before.
+ * most row groups: 2.3-5 s for 80 rows. So the keys are cut into clusters where arrival numbers
+ * (tt_seq) lie far apart, each cluster a range of tt_seq, which the scan does filter by (an OR of ranges
+ * too); the clusters near one another are one part (one scan), parts far apart are joined by UNION ALL.
+ * Adjacent keys (a broad query's page) stay one cluster and one scan, as before.
  */
 
 /** A row's keys. `time`: epoch ms, null when its time did not parse, undefined when not known (read by arrival alone). */
@@ -16,20 +17,28 @@ export interface RowKey {
 
 export interface KeyReading {
   /**
-   * Keys further apart than this in arrival are read by separate parts: each part costs about a scan of
-   * one row group's tt_seq (1-3 ms on the 10M bench archive), and reading the rows between two keys
-   * about 0.5 µs a row, so rows beyond a few thousand cost more than a part.
+   * Keys further apart than this in arrival are in separate clusters (ranges of tt_seq): the rows
+   * between two keys of a cluster are read with their records (~0.5-0.8 µs a row on the 10M bench
+   * archive), and a range more costs about a pass over the scanned rows' tt_seq.
    */
   gap: number;
   /**
+   * Clusters less than this apart are read by one scan (an OR of their ranges): a part costs about a
+   * scan of a row group's tt_seq (1-10 ms on the 10M archive), so clusters in one row group (DuckDB's
+   * are 122,880 rows) are better one part; clusters far apart, separate parts skip the row groups between.
+   */
+  reach: number;
+  /** The most ranges in one part: each is tested on every row the part scans. */
+  ranges: number;
+  /**
    * The most parts in one statement: each holds ~0.75 MB of DuckDB's memory while the statement runs,
-   * and at the dashboard's 200 MB cap 256 parts failed (out of memory) where 160 ran. More clusters
-   * than this are read by several statements, each of keys consecutive in the order.
+   * and at the dashboard's 200 MB cap 256 parts failed (out of memory) where 160 ran. More parts than
+   * this are read by several statements, each of keys consecutive in the order.
    */
   parts: number;
 }
 
-export const KEY_READING: KeyReading = { gap: 4096, parts: 64 };
+export const KEY_READING: KeyReading = { gap: 4096, reach: 122_880, ranges: 16, parts: 64 };
 
 const seqOf = (key: RowKey): number => Math.round(key.seq);
 
@@ -45,35 +54,51 @@ export function keyClusters(keys: readonly RowKey[], gap: number): RowKey[][] {
   return clusters;
 }
 
+/** The clusters of `keys` gathered into parts, each one scan: clusters within `reach` of the last, at most `ranges` of them. */
+export function keyParts(keys: readonly RowKey[], reading: Pick<KeyReading, 'gap' | 'reach' | 'ranges'>): RowKey[][][] {
+  const parts: RowKey[][][] = [];
+  for (const cluster of keyClusters(keys, reading.gap)) {
+    const part = parts[parts.length - 1];
+    const last = part?.[part.length - 1];
+    if (part && last && seqOf(cluster[0]!) - seqOf(last[last.length - 1]!) <= reading.reach && part.length < Math.max(1, reading.ranges)) part.push(cluster);
+    else parts.push([cluster]);
+  }
+  return parts;
+}
+
 /**
  * `keys` (in the order they are wanted) cut into runs of consecutive keys, each of at most
- * `reading.parts` clusters: read one statement a run and joined in run order, they keep that order.
+ * `reading.parts` parts: read one statement a run and joined in run order, they keep that order.
  */
 export function keyRuns(keys: readonly RowKey[], reading: KeyReading): RowKey[][] {
   if (keys.length === 0) return [];
-  if (keys.length === 1 || keyClusters(keys, reading.gap).length <= Math.max(1, reading.parts)) return [[...keys]];
+  if (keys.length === 1 || keyParts(keys, reading).length <= Math.max(1, reading.parts)) return [[...keys]];
   const half = Math.ceil(keys.length / 2);
   return [...keyRuns(keys.slice(0, half), reading), ...keyRuns(keys.slice(half), reading)];
 }
 
-/** One cluster's rows: its time range when the times are known (zone maps on tt_time), its range of tt_seq (a filter the scan applies), then the exact list. */
-function clusterCondition(cluster: readonly RowKey[]): string {
-  const seqs = cluster.map(seqOf);
-  const parts: string[] = [];
-  if (cluster.every((key) => key.time !== undefined)) {
-    const times = cluster.filter((key) => key.time !== null).map((key) => key.time!);
+/**
+ * One part's rows: its time range when the times are known (zone maps on tt_time), its clusters'
+ * ranges of tt_seq (a filter the scan applies), then the exact list.
+ */
+function partCondition(part: readonly RowKey[][]): string {
+  const keys = part.flat();
+  const conditions: string[] = [];
+  if (keys.every((key) => key.time !== undefined)) {
+    const times = keys.filter((key) => key.time !== null).map((key) => key.time!);
     const range: string[] = [];
     if (times.length > 0) range.push(`tt_time BETWEEN ${Math.min(...times)} AND ${Math.max(...times)}`);
-    if (times.length < cluster.length) range.push('tt_time IS NULL');
-    parts.push(`(${range.join(' OR ')})`);
+    if (times.length < keys.length) range.push('tt_time IS NULL');
+    conditions.push(`(${range.join(' OR ')})`);
   }
-  parts.push(`tt_seq BETWEEN ${Math.min(...seqs)} AND ${Math.max(...seqs)}`, `tt_seq IN (${seqs.join(', ')})`);
-  return parts.join(' AND ');
+  const ranges = part.map((cluster) => `tt_seq BETWEEN ${seqOf(cluster[0]!)} AND ${seqOf(cluster[cluster.length - 1]!)}`);
+  conditions.push(ranges.length === 1 ? ranges[0]! : `(${ranges.join(' OR ')})`, `tt_seq IN (${keys.map(seqOf).join(', ')})`);
+  return conditions.join(' AND ');
 }
 
-/** Where to read the rows of `keys` from: the table and a condition for one cluster, a UNION ALL of one part per cluster for more. */
-export function keysSource(keys: readonly RowKey[], gap: number): { from: string; where: string } {
-  const clusters = keyClusters(keys, gap);
-  if (clusters.length <= 1) return { from: 'events', where: clusters.length === 1 ? clusterCondition(clusters[0]!) : 'false' };
-  return { from: `(${clusters.map((cluster) => `SELECT * FROM events WHERE ${clusterCondition(cluster)}`).join(' UNION ALL ')})`, where: 'true' };
+/** Where to read the rows of `keys` from: the table and a condition for one part, a UNION ALL of the parts for more. */
+export function keysSource(keys: readonly RowKey[], reading: Pick<KeyReading, 'gap' | 'reach' | 'ranges'>): { from: string; where: string } {
+  const parts = keyParts(keys, reading);
+  if (parts.length <= 1) return { from: 'events', where: parts.length === 1 ? partCondition(parts[0]!) : 'false' };
+  return { from: `(${parts.map((part) => `SELECT * FROM events WHERE ${partCondition(part)}`).join(' UNION ALL ')})`, where: 'true' };
 }

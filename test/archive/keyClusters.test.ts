@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Archive } from '../../src/archive/db.js';
-import { keyClusters, keyRuns, type KeyReading } from '../../src/archive/keyClusters.js';
+import { keyClusters, keyParts, keyRuns, type KeyReading } from '../../src/archive/keyClusters.js';
 import { countAndFirstPage, eachEvent, eventsAtSeqs, ORDER_BY, pageEvents, type ArchivedEvent, type Cursor, type Order } from '../../src/archive/query.js';
 import { READ_MEMORY_LIMIT } from '../../src/archive/session.js';
 import { archiveOf, recordingStatements, type TestArchive } from './helpers.js';
@@ -30,8 +30,8 @@ function records(): object[] {
 }
 
 const RARE_WHERE = "tt_actor = 'rare'";
-/** Small enough for 400 events: keys more than 8 apart are read apart, at most 2 parts a statement. */
-const SMALL: KeyReading = { gap: 8, parts: 2 };
+/** Small enough for 400 events: clusters of keys at most 8 apart, up to 2 within 120 of each other one scan, at most 2 scans a statement. */
+const SMALL: KeyReading = { gap: 8, reach: 120, ranges: 2, parts: 2 };
 const ORDERS = ['newest', 'oldest'] as const satisfies readonly Order[];
 
 interface PlanNode {
@@ -92,8 +92,11 @@ describe('reading a page by its keys', () => {
       // Its time does not parse: last newest first, first oldest first.
       expect(page[order === 'newest' ? page.length - 1 : 0]!.row.id).toBe('bad2');
       expect(seen(page)).toEqual(await oldRead(archive.archive, page.map((e) => e.cursor), order));
-      // 5 clusters, 2 parts a statement: 3 statements of records, which read 5 rows; the old one read the 300 between.
-      expect(recording.statements.filter((s) => s.includes('tt_record'))).toHaveLength(3);
+      // 5 clusters, in parts of at most 2, at most 2 parts a statement: several statements, which read 5 rows; the old one read the 300 between.
+      const runs = keyRuns(page.map((e) => e.cursor).sort((a, b) => a.seq - b.seq), SMALL);
+      expect(runs.length).toBeGreaterThan(1);
+      expect(recording.statements.filter((s) => s.includes('tt_record'))).toHaveLength(runs.length);
+      expect(recording.statements.some((s) => / OR tt_seq BETWEEN /.test(s))).toBe(true);
       expect(await recordsRead(archive.archive, recording.statements)).toBe(5);
       expect(await recordsRead(archive.archive, [oldStatement(page.map((e) => e.cursor), order)])).toBeGreaterThan(300);
     });
@@ -171,11 +174,21 @@ describe('key clusters', () => {
     expect(keyClusters([], 8)).toEqual([]);
   });
 
-  it('runs keep the keys in their order, each of at most `parts` clusters', () => {
+  it('gathers clusters within reach of one another into parts of at most `ranges` clusters', () => {
+    const keys = [1, 3, 12, 20, 30, 200, 205, 900].map((seq) => ({ seq }));
+    const seqs = (parts: { seq: number }[][][]) => parts.map((part) => part.map((cluster) => cluster.map((k) => k.seq)));
+    expect(seqs(keyParts(keys, { gap: 8, reach: 100, ranges: 8 }))).toEqual([[[1, 3], [12, 20], [30]], [[200, 205]], [[900]]]);
+    expect(seqs(keyParts(keys, { gap: 8, reach: 100, ranges: 2 }))).toEqual([[[1, 3], [12, 20]], [[30]], [[200, 205]], [[900]]]);
+    expect(seqs(keyParts(keys, { gap: 8, reach: 0, ranges: 8 }))).toEqual([[[1, 3]], [[12, 20]], [[30]], [[200, 205]], [[900]]]);
+  });
+
+  it('runs keep the keys in their order, each of at most `parts` parts', () => {
     const keys = Array.from({ length: 50 }, (_, k) => ({ time: 1000 - k, seq: (k * 7919) % 1000 }));
-    const runs = keyRuns(keys, { gap: 8, parts: 4 });
+    const reading = { gap: 8, reach: 30, ranges: 3, parts: 4 };
+    const runs = keyRuns(keys, reading);
+    expect(runs.length).toBeGreaterThan(1);
     expect(runs.flat()).toEqual(keys);
-    expect(runs.every((run) => keyClusters(run, 8).length <= 4)).toBe(true);
-    expect(keyRuns(keys, { gap: 1000, parts: 4 })).toEqual([keys]);
+    expect(runs.every((run) => keyParts(run, reading).length <= 4)).toBe(true);
+    expect(keyRuns(keys, { ...reading, gap: 1000 })).toEqual([keys]);
   });
 });
