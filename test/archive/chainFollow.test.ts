@@ -135,12 +135,13 @@ describe('the session chain on an archive that imports add to', () => {
     const event_ = await archived(archive, 'act');
     statements.length = 0;
     const first = await archiveChain(archive, event_);
-    const readsFirst = statements.filter((sql) => sql.includes('tt_seq = ')).length;
+    // The issuing events are read by ranges of tt_seq (keyClusters.ts): one such statement per read.
+    const readsFirst = statements.filter((sql) => sql.includes('tt_seq BETWEEN ')).length;
     const again = await archiveChain(archive, event_);
     expect(formatChain(again)).toBe(formatChain(first));
     expect(first.end).toBe('iam-user');
     expect(readsFirst).toBeGreaterThan(0);
-    expect(statements.filter((sql) => sql.includes('tt_seq = ')).length).toBe(readsFirst);
+    expect(statements.filter((sql) => sql.includes('tt_seq BETWEEN ')).length).toBe(readsFirst);
     expect(statements.filter((sql) => sql.includes("json_extract_string(responseelements, '$.credentials.accessKeyId')")).length).toBe(1);
   });
 });
