@@ -13,8 +13,19 @@ import { FoldGroups } from './foldGroups.js';
 import { DICTIONARY_LIMIT, EMPTY_ID, IdArray, ON_ROW_ID, type ScalarKey } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
 
+/**
+ * A column by seq over the store's arrival log, extended as rows arrive: a slice at a time when
+ * it has far to go (a million rows the first time a field is counted), so the keys go on.
+ */
+export interface LogColumn {
+  /** Rows covered: log[0, length). */
+  readonly length: number;
+  /** Covers the log up to `end` (at most log.length). */
+  extendTo(log: readonly EventRow[], end: number): void;
+}
+
 /** A dictionary-encoded string column over a row property; values past the limit stay on the rows (ON_ROW_ID). */
-export class DerivedColumn {
+export class DerivedColumn implements LogColumn {
   readonly values: string[] = ['', ''];
   readonly rows = new IdArray();
   private readonly idOf = new Map<string, number>();
@@ -28,8 +39,16 @@ export class DerivedColumn {
     return this.idOf.get(value);
   }
 
+  get length(): number {
+    return this.rows.length;
+  }
+
   extend(log: readonly EventRow[]): void {
-    for (let seq = this.rows.length; seq < log.length; seq++) {
+    this.extendTo(log, log.length);
+  }
+
+  extendTo(log: readonly EventRow[], end: number): void {
+    for (let seq = this.rows.length; seq < end; seq++) {
       const value = this.read(log[seq]!);
       if (value === '') {
         this.rows.push(EMPTY_ID);
@@ -51,17 +70,22 @@ export class DerivedColumn {
 }
 
 /** Event times by seq (epoch ms, NaN when unparsed), so counting every row needs no row objects. */
-export class TimeColumn {
+export class TimeColumn implements LogColumn {
   data = new Float64Array(1024);
   length = 0;
   extend(log: readonly EventRow[]): void {
-    if (log.length > this.data.length) {
-      const bigger = new Float64Array(Math.max(log.length, this.data.length * 2));
+    this.extendTo(log, log.length);
+  }
+
+  extendTo(log: readonly EventRow[], end: number): void {
+    if (end <= this.length) return;
+    if (end > this.data.length) {
+      const bigger = new Float64Array(Math.max(end, this.data.length * 2));
       bigger.set(this.data.subarray(0, this.length));
       this.data = bigger;
     }
-    for (let seq = this.length; seq < log.length; seq++) this.data[seq] = log[seq]!.time;
-    this.length = log.length;
+    for (let seq = this.length; seq < end; seq++) this.data[seq] = log[seq]!.time;
+    this.length = end;
   }
 }
 
@@ -80,7 +104,7 @@ export function resourceName(resource: ResourceRef): string {
  * ids[offsets[seq] .. offsets[seq + 1]). About 8 bytes a row plus 4 a
  * resource, whatever the store's list column kept.
  */
-export class ResourceNames {
+export class ResourceNames implements LogColumn {
   readonly names: string[] = [];
   readonly ids = new Int32List();
   /** offsets.data[seq] is where row seq's ids start; one more entry than rows. */
@@ -100,8 +124,12 @@ export class ResourceNames {
   }
 
   extend(log: readonly EventRow[]): void {
+    this.extendTo(log, log.length);
+  }
+
+  extendTo(log: readonly EventRow[], end: number): void {
     const groupOf = (id: number): number => this.groups.groupOf.data[id]!;
-    for (let seq = this.length; seq < log.length; seq++) {
+    for (let seq = this.length; seq < end; seq++) {
       const resources = log[seq]!.resources;
       const start = this.ids.length;
       for (let r = 0; r < resources.length; r++) {
@@ -152,8 +180,12 @@ export interface Derived {
 
 const byStore = new WeakMap<EventStore, Derived>();
 
-/** The store's derived columns as they are (each catches up with the rows when brought up to date). */
-function derivedOf(store: EventStore): Derived {
+/**
+ * The store's derived columns as far as they are built: whoever counts by one
+ * brings it up to date first (topValues.ts prepareTopValues, a slice at a time),
+ * so a field counted never builds another's column.
+ */
+export function derivedSoFar(store: EventStore): Derived {
   let derived = byStore.get(store);
   // A row replaced by an earlier copy (EventStore.rewrites, rare): the columns are made again.
   if (!derived || derived.rewrites !== store.rewrites) {
@@ -166,50 +198,26 @@ function derivedOf(store: EventStore): Derived {
 /**
  * Only the time column, brought up to date: counting by time (the timeline's
  * histogram, which is always drawn) then builds no other derived column (the
- * resource keys of a high-cardinality trail cost memory); they catch up when
- * derivedColumns is called.
+ * resource keys of a high-cardinality trail cost memory).
  */
 export function timeColumn(store: EventStore): TimeColumn {
-  const derived = derivedOf(store);
+  const derived = derivedSoFar(store);
   derived.times.extend(store.log());
   return derived.times;
 }
 
 /**
- * Only the error label column, brought up to date: T on Error code builds no other derived
- * column (the agent and resource ones cost far more, and that field counted from the store's own
- * errorCode column before a failed sign-in's errorMessage had to count too).
- */
-export function errorLabelColumn(store: EventStore): DerivedColumn {
-  const derived = derivedOf(store);
-  derived.error.extend(store.log());
-  return derived.error;
-}
-
-/** The derived columns of a store but the error label column (errorLabelColumn), brought up to date with its rows. */
-export function derivedColumns(store: EventStore): Derived {
-  const derived = derivedOf(store);
-  const log = store.log();
-  derived.times.extend(log);
-  derived.agent.extend(log);
-  derived.identity.extend(log);
-  derived.resources.extend(log);
-  for (const column of derived.full.values()) column.extend(log);
-  return derived;
-}
-
-/**
  * A full dictionary column for a store column that gave up on its own (a
- * source IP per Lambda call): counting its top values by row strings costs a
- * hash per row every time; this costs one pass, once, then typed-array steps.
- * Made only when that field's top values are asked for.
+ * source IP per Lambda call), as far as it is built (made empty when first
+ * asked for): counting its top values by row strings costs a hash per row
+ * every time; this costs one pass, once, then typed-array steps. Made only
+ * when that field's top values are asked for.
  */
-export function fullColumn(store: EventStore, key: ScalarKey): DerivedColumn {
-  const derived = derivedColumns(store);
+export function fullColumnSoFar(store: EventStore, key: ScalarKey): DerivedColumn {
+  const derived = derivedSoFar(store);
   let column = derived.full.get(key);
   if (!column) {
     column = new DerivedColumn((row) => row[key], FULL_LIMIT);
-    column.extend(store.log());
     derived.full.set(key, column);
   }
   return column;

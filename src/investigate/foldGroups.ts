@@ -36,8 +36,18 @@ export class FoldGroups {
   /** Groups the values from `first` on (ids below `first` are not values: the column's EMPTY and ON_ROW ids). */
   constructor(private readonly first = 0) {}
 
+  /** Values grouped so far. */
+  get length(): number {
+    return this.groupOf.length;
+  }
+
   extend(values: readonly string[], find: FindValue): void {
-    for (let id = this.groupOf.length; id < values.length; id++) {
+    this.extendTo(values, find, values.length);
+  }
+
+  /** Groups the values up to `end` (a dictionary of a million values takes half a second: a slice at a time). */
+  extendTo(values: readonly string[], find: FindValue, end: number): void {
+    for (let id = this.groupOf.length; id < end; id++) {
       const group = id < this.first ? id : this.groupFor(values[id]!, id, find);
       this.groupOf.push(group);
       if (group !== id) this.members.push(id);
@@ -61,13 +71,19 @@ export class FoldGroups {
 
 const byDictionary = new WeakMap<readonly string[], FoldGroups>();
 
-/** The fold groups of a dictionary's `values`, brought up to date. */
-export function foldGroups(values: readonly string[], find: FindValue, first = 0): FoldGroups {
+/** The fold groups of a dictionary's `values` as far as they are made (none yet: made empty). */
+export function foldGroupsSoFar(values: readonly string[], first = 0): FoldGroups {
   let groups = byDictionary.get(values);
   if (!groups) {
     groups = new FoldGroups(first);
     byDictionary.set(values, groups);
   }
+  return groups;
+}
+
+/** The fold groups of a dictionary's `values`, brought up to date. */
+export function foldGroups(values: readonly string[], find: FindValue, first = 0): FoldGroups {
+  const groups = foldGroupsSoFar(values, first);
   groups.extend(values, find);
   return groups;
 }

@@ -10,7 +10,8 @@ import { compileQuery, filterStore } from '../query/index.js';
 import type { EventRow } from '../model/types.js';
 import type { EventStore } from '../store/eventStore.js';
 import { termText, type PivotTerm } from './pivot.js';
-import { topFieldSpec, topValues, type TopField, type TopValue } from './topValues.js';
+import type { Sliced } from '../query/sliced.js';
+import { prepareTopValues, topFieldSpec, topValues, topValuesBacklog, type TopField, type TopValue } from './topValues.js';
 
 export interface ApiCount {
   name: string;
@@ -78,6 +79,27 @@ function apiCounts(rows: readonly EventRow[]): ApiCount[] {
     .sort((a, b) => b.ok + b.errors - (a.ok + a.errors) || a.name.localeCompare(b.name));
 }
 
+/** The sections of a summary, in order: what each counts by (top values of the principal's events). */
+function sectionsFor(term: PivotTerm): Array<[title: string, field: TopField]> {
+  return [
+    ['Regions', 'region'],
+    ['Source IPs', 'ip'],
+    ['User agents', 'agent'],
+    term.field === 'key' ? ['Users', 'user'] : ['Access keys', 'key'],
+    ['Error codes', 'error'],
+  ];
+}
+
+/** Entries the summary's counts must build first (topValuesBacklog): a million at 1M high-card the first time. */
+export function principalBacklog(store: EventStore, term: PivotTerm): number {
+  return sectionsFor(term).reduce((sum, [, field]) => sum + topValuesBacklog(store, field), 0);
+}
+
+/** Builds what the summary's counts need, a slice at a time (topValues.ts prepareTopValues); principalSummary is then counting only. */
+export function* preparePrincipalSummary(store: EventStore, term: PivotTerm): Sliced<void> {
+  for (const [, field] of sectionsFor(term)) yield* prepareTopValues(store, field);
+}
+
 /** The summary of the events `term` selects (through the one query engine). */
 export function principalSummary(store: EventStore, term: PivotTerm, limit = 15): PrincipalSummary {
   const compiled = compileQuery(termText(term));
@@ -97,13 +119,7 @@ export function principalSummary(store: EventStore, term: PivotTerm, limit = 15)
     return { title, field: topFieldSpec(field).queryField, values: result.values, distinct: result.distinct };
   };
   const apis = apiCounts(rows);
-  const sections = [
-    section('Regions', 'region'),
-    section('Source IPs', 'ip'),
-    section('User agents', 'agent'),
-    term.field === 'key' ? section('Users', 'user') : section('Access keys', 'key'),
-    section('Error codes', 'error'),
-  ];
+  const sections = sectionsFor(term).map(([title, field]) => section(title, field));
   return {
     term,
     events: rows.length,

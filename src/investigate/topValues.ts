@@ -17,10 +17,11 @@
  */
 import type { EventRow } from '../model/types.js';
 import { foldCase } from '../query/fold.js';
-import { EMPTY_ID, ON_ROW_ID, type RowColumns, type ScalarKey, type ValueColumn } from '../store/columns.js';
+import { runSliced, SLICE_ROWS, type Sliced } from '../query/sliced.js';
+import { EMPTY_ID, ON_ROW_ID, type ScalarKey, type ValueColumn } from '../store/columns.js';
 import type { EventStore } from '../store/eventStore.js';
-import { derivedColumns, errorLabelColumn, fullColumn, resourceName, timeColumn } from './derivedColumns.js';
-import { foldGroups, type FindValue, type FoldGroups } from './foldGroups.js';
+import { derivedSoFar, fullColumnSoFar, resourceName, timeColumn, type DerivedColumn, type LogColumn, type ResourceNames } from './derivedColumns.js';
+import { foldGroups, foldGroupsSoFar, type FindValue, type FoldGroups } from './foldGroups.js';
 
 export { resourceName };
 
@@ -225,44 +226,124 @@ interface IdColumn {
 /** Ids below this are not values (store/columns.ts EMPTY_ID, ON_ROW_ID). */
 const FIRST_VALUE_ID = 2;
 
-function scalarColumnOf(columns: RowColumns, key: ScalarKey, store: EventStore): IdColumn {
-  const column: ValueColumn = columns.scalars[key];
-  // A column that kept only part of its values (mostly distinct ones) is counted from a full dictionary of our own.
-  if (column.overflowed || column.gaveUp) return columnOf(fullColumn(store, key));
-  return { values: column.values, rows: column.rows, read: (row) => row[key], find: (value) => column.find(value) };
-}
-
-function columnOf(column: { values: readonly string[]; rows: IdColumn['rows']; read(row: EventRow): string; find(value: string): number | undefined }): IdColumn {
+function columnOf(column: DerivedColumn): IdColumn {
   return { values: column.values, rows: column.rows, read: column.read, find: (value) => column.find(value) };
 }
 
-function columnsFor(store: EventStore, field: Exclude<TopField, 'resource'>): IdColumn[] {
-  const columns = store.columns();
-  const scalarColumn = (c: RowColumns, key: ScalarKey): IdColumn => scalarColumnOf(c, key, store);
+/**
+ * One piece of what counting a field builds once per store: a derived column
+ * over the log, or a dictionary's case groups. The first count of a field at
+ * 1M high-cardinality events builds a million (a full source-IP dictionary and
+ * its groups: seconds), so it is built a slice at a time (prepareTopValues).
+ */
+interface Piece {
+  /** Entries still to read: rows of the log, or values of a dictionary. */
+  behind(): number;
+  /** Reads at most `max` of them. */
+  step(max: number): void;
+}
+
+function logPiece(column: LogColumn, log: readonly EventRow[]): Piece {
+  return { behind: () => log.length - column.length, step: (max) => column.extendTo(log, Math.min(log.length, column.length + max)) };
+}
+
+function groupsPiece(column: IdColumn): Piece {
+  const groups = foldGroupsSoFar(column.values, FIRST_VALUE_ID);
+  const values = column.values;
+  return { behind: () => values.length - groups.length, step: (max) => groups.extendTo(values, column.find, Math.min(values.length, groups.length + max)) };
+}
+
+/** What a field's count reads (its columns, or each row's resource names), and what must be built for it first, in order. */
+interface Plan {
+  columns: IdColumn[];
+  resources: ResourceNames | null;
+  pieces: Piece[];
+}
+
+/** The plan as the store stands (rows arrive, a store column gives up on its dictionary, a rewrite makes the derived columns anew). */
+function planFor(store: EventStore, field: TopField): Plan {
+  const log = store.log();
+  const derived = derivedSoFar(store);
+  // Every count reads the times (the timeline's histogram keeps them built: rarely any work).
+  const pieces: Piece[] = [logPiece(derived.times, log)];
+  const columns: IdColumn[] = [];
+  const fromDerived = (column: DerivedColumn): void => {
+    pieces.push(logPiece(column, log));
+    columns.push(columnOf(column));
+  };
+  const scalar = (key: ScalarKey): void => {
+    const column: ValueColumn = store.columns().scalars[key];
+    // A column that kept only part of its values (mostly distinct ones) is counted from a full dictionary of our own.
+    if (column.overflowed || column.gaveUp) return fromDerived(fullColumnSoFar(store, key));
+    columns.push({ values: column.values, rows: column.rows, read: (row) => row[key], find: (value) => column.find(value) });
+  };
   switch (field) {
     case 'user':
-      return [scalarColumn(columns, 'actor')];
+      scalar('actor');
+      break;
     case 'ip':
-      return [scalarColumn(columns, 'sourceIp')];
+      scalar('sourceIp');
+      break;
     case 'key':
-      return [scalarColumn(columns, 'accessKey')];
+      scalar('accessKey');
+      break;
     case 'name':
-      return [scalarColumn(columns, 'name')];
+      scalar('name');
+      break;
     case 'source':
-      return [scalarColumn(columns, 'source')];
+      scalar('source');
+      break;
     case 'error':
       // As error: matches (query/fields.ts): a failed sign-in counts under its errorMessage, as the Error code column shows it.
-      return [columnOf(errorLabelColumn(store))];
+      fromDerived(derived.error);
+      break;
     case 'region':
-      return [scalarColumn(columns, 'region')];
+      scalar('region');
+      break;
     case 'account':
       // Both the recipient and the caller's account, as account: matches either: a cross-account
       // event counts under each of the two (the list shows the recipient).
-      return [scalarColumn(columns, 'recipientAccount'), scalarColumn(columns, 'account')];
+      scalar('recipientAccount');
+      scalar('account');
+      break;
     case 'agent':
-      return [columnOf(derivedColumns(store).agent)];
+      fromDerived(derived.agent);
+      break;
     case 'identity':
-      return [columnOf(derivedColumns(store).identity)];
+      fromDerived(derived.identity);
+      break;
+    case 'resource':
+      // Their case groups are made with them.
+      pieces.push(logPiece(derived.resources, log));
+      return { columns, resources: derived.resources, pieces };
+  }
+  // One column is counted with its case groups (countColumn); two (account) are folded value by value.
+  if (columns.length === 1) pieces.push(groupsPiece(columns[0]!));
+  return { columns, resources: null, pieces };
+}
+
+/**
+ * Entries (rows, dictionary values) that counting `field` must build first:
+ * 0 once built, a batch's worth as rows arrive, a million at 1M the first time.
+ */
+export function topValuesBacklog(store: EventStore, field: TopField): number {
+  let behind = 0;
+  for (const piece of planFor(store, field).pieces) behind += piece.behind();
+  return behind;
+}
+
+/**
+ * Builds what counting `field` needs, a slice at a time (sliced.ts): paced
+ * (runPaced), the keys go on meanwhile; stopped between slices, what is built
+ * stays, and the next build (or count) goes on from there. The counts are the
+ * same whatever was built when: a row a column does not cover is read as a row.
+ */
+export function* prepareTopValues(store: EventStore, field: TopField): Sliced<void> {
+  for (;;) {
+    const piece = planFor(store, field).pieces.find((p) => p.behind() > 0);
+    if (!piece) return;
+    piece.step(SLICE_ROWS);
+    yield;
   }
 }
 
@@ -396,10 +477,9 @@ function ownResourceNames(row: EventRow): string[] {
   return [...byFold.values()];
 }
 
-function countResources(rows: readonly EventRow[], source: RowSource, store: EventStore, limit: number): TopResult {
+function countResources(rows: readonly EventRow[], source: RowSource, names: ResourceNames, limit: number): TopResult {
   const { order, times } = source;
-  // Each row's resource names by seq, once per name in any case (derivedColumns.ts), all rows covered.
-  const names = derivedColumns(store).resources;
+  // Each row's resource names by seq, once per name in any case (derivedColumns.ts).
   const ids = names.ids.data;
   const offsets = names.offsets.data;
   const covered = names.length;
@@ -440,9 +520,12 @@ export const TOP_SHOWN = 20;
  * order, each a row of `store`).
  */
 export function topValues(store: EventStore, rows: readonly EventRow[], field: TopField, limit = TOP_SHOWN): TopResult {
+  // Whatever is left to build, at once (a dashboard builds the bulk of it first: prepareTopValues).
+  runSliced(prepareTopValues(store, field));
+  const plan = planFor(store, field);
   const source = rowSource(store, rows);
-  if (field === 'resource') return countResources(rows, source, store, limit);
-  const [first, second] = columnsFor(store, field);
+  if (plan.resources) return countResources(rows, source, plan.resources, limit);
+  const [first, second] = plan.columns;
   if (second) return countTwoColumns(rows, source, first!, second, field, limit);
   return countColumn(rows, source, first!, field, limit);
 }

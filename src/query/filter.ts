@@ -2,7 +2,7 @@ import type { EventRow } from '../model/types.js';
 import type { RowColumns } from '../store/columns.js';
 import { ALWAYS, NEVER, denseSplitSliced, type SeqTest } from './columnTests.js';
 import type { CompiledQuery } from './compile.js';
-import { slicedRange, type Sliced } from './sliced.js';
+import { runPaced, slicedRange, type Sliced } from './sliced.js';
 
 const SIGNAL_CHECK_EVERY = 16_384;
 /** Rows a slice of the scan tests (a few milliseconds at most). */
@@ -35,11 +35,6 @@ export function filterRows(
     }
   }
   return out;
-}
-
-/** Yields to the event loop so keystrokes and renders get in between chunks. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** What filterStore reads of an EventStore. */
@@ -164,20 +159,7 @@ export async function filterStoreChunked(
 ): Promise<EventRow[] | null> {
   if (query.isEmpty) return store.rows().slice();
   const scan = new StoreScan(store, query);
-  const work = scan.steps();
-  for (;;) {
-    if (signal.aborted) {
-      work.return();
-      return null;
-    }
-    const deadline = performance.now() + budgetMs;
-    let done: boolean | undefined;
-    do done = work.next().done;
-    while (!done && performance.now() < deadline);
-    if (done) break;
-    await nextTurn();
-  }
-  return signal.aborted ? null : scan.out;
+  return (await runPaced(scan.steps(), signal, budgetMs)) === null ? null : scan.out;
 }
 
 /**

@@ -37,3 +37,29 @@ export function* slicedRange(from: number, to: number, size: number, body: (star
     body(start, Math.min(to, start + size));
   }
 }
+
+/** A turn of the event loop, so keystrokes and renders get in between slices. */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * `work` run about `budgetMs` at a time, the event loop getting a turn between
+ * runs; null once `signal` is aborted, checked before each run: the work stops
+ * between two slices, and what it built so far stays built.
+ */
+export async function runPaced<T>(work: Sliced<T>, signal: AbortSignal, budgetMs = 8): Promise<{ value: T } | null> {
+  for (;;) {
+    if (signal.aborted) {
+      // Only to run the generator's finally blocks: nobody reads the value.
+      work.return(undefined as T);
+      return null;
+    }
+    const deadline = performance.now() + budgetMs;
+    let step: IteratorResult<void, T>;
+    do step = work.next();
+    while (!step.done && performance.now() < deadline);
+    if (step.done) return signal.aborted ? null : { value: step.value };
+    await nextTurn();
+  }
+}

@@ -1,4 +1,4 @@
-import { Box, useApp, useInput, useStdout, type Key } from 'ink';
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type ComponentType } from 'react';
 import { MarkSet } from '../marks/markSet.js';
 import type { EventRow, RecordRef } from '../model/types.js';
@@ -24,6 +24,7 @@ import { Header, headerHeight, liveState, nothingNewText } from './Header.js';
 import { HelpOverlay, helpBodyHeight, helpLines, viewHelpLine } from './HelpOverlay.js';
 import { useFilteredView } from './hooks/useFilteredView.js';
 import { useRecordJson } from './hooks/useRecordJson.js';
+import { useSlicedBuild } from './hooks/useSlicedBuild.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { jsonBodyHeight, JsonView } from './JsonView.js';
 import { wrapTokens } from './jsonModel.js';
@@ -33,7 +34,7 @@ import { useTopValues } from './investigate/useTopValues.js';
 import { useChain } from './investigate/useChain.js';
 import { drilledFrom } from './investigate/queryStack.js';
 import { footerHints } from './footerHints.js';
-import { principalSummary } from '../investigate/principal.js';
+import { preparePrincipalSummary, principalBacklog, principalSummary } from '../investigate/principal.js';
 import type { PivotTerm } from '../investigate/pivot.js';
 import { TOP_FIELDS, type TopResult } from '../investigate/topValues.js';
 import { followTopSelection } from './investigate/topValuesModel.js';
@@ -43,6 +44,7 @@ import { useFollowedSummaryLine } from './investigate/useFollowedSummaryLine.js'
 import { PrincipalView } from './investigate/PrincipalView.js';
 import { chooserEntries, chosenColumns } from './investigate/columnChoice.js';
 import { ColumnChooser } from './investigate/ColumnChooser.js';
+import { readsCounted } from './investigate/countedKeys.js';
 import { handleKey } from './keyHandler.js';
 import { actionFor, splitChunk, type Mode } from './keys.js';
 import { cursorIndex, newAbove, positionOf, windowFor } from './listModel.js';
@@ -144,6 +146,8 @@ export interface AppProps {
   onQuit?: () => void;
   /** Detection results, growing as events load (src/detect/); absent: no rules run. */
   findings?: Findings;
+  /** How long a view's background build (useSlicedBuild) runs before the keys get a turn; tests set 0: a slice a turn. */
+  buildBudgetMs?: number;
 }
 
 /** "assumrole ~ AssumeRole, AssumeRoleWithSAML (+2)" for each fuzzy word of the query. */
@@ -165,7 +169,7 @@ const HOLD_KEYS_MS = 2000;
 /** How long typing must pause before a query error shows. */
 const QUERY_ERROR_DELAY_MS = 300;
 
-export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', folderState, onController, onQuit, findings }: AppProps) {
+export function App({ store, folder, watching, env = process.env, readRecord, views = {}, initialQuery = '', folderState, onController, onQuit, findings, buildBudgetMs }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { columns: width, rows: termRows } = useTerminalSize();
@@ -309,10 +313,16 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   const columnDefs = useMemo(() => chosenColumns(state.columnIds), [state.columnIds]);
   const columnEntries = useMemo(() => chooserEntries(columnDefs), [columnDefs]);
   const saveColumns = useCallback((ids: string[] | null) => remembered.setColumns(ids), [remembered]);
+  const summarised = state.mode === 'principal' ? state.principal : null;
+  // Its counts' columns built first, in the background when that is long (the first `p` at 1M high-card).
+  const summaryBuilt = useSlicedBuild(
+    summarised ? { key: `${summarised.field}:${summarised.value}`, backlog: () => principalBacklog(store, summarised), work: () => preparePrincipalSummary(store, summarised) } : null,
+    buildBudgetMs,
+  );
   const summary = useMemo(
-    () => (state.mode === 'principal' && state.principal ? principalSummary(store, state.principal) : null),
+    () => (summarised && summaryBuilt ? principalSummary(store, summarised) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- storeVersion stands for the store's contents
-    [store, state.mode, state.principal, storeVersion],
+    [store, summarised, summaryBuilt, storeVersion],
   );
   const principalLines = useMemo(() => (summary ? summaryLines(summary, state.zone, width) : []), [summary, state.zone, width]);
   const selectSummaryLine = useCallback((index: number) => dispatch({ type: 'principal', index }), [dispatch]);
@@ -320,7 +330,11 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   useFollowedSummaryLine(principalLines, state.principalIndex, state.mode === 'principal', state.mode === 'help', selectSummaryLine, state.viewsKept.principal, keepSummaryLines);
   // The query bar opened over a view (`/` in T, h, ! or i) leaves it drawn under the bar, counting the drafts' events.
   const underQuery = state.mode === 'query' ? viewUnder(state) : undefined;
-  const topResult = useTopValues(store, rows, state.topField, state.mode === 'top' || underQuery === 'top', storeVersion);
+  const { result: topResult, counting: topCounting } = useTopValues(store, rows, state.topField, state.mode === 'top' || underQuery === 'top', storeVersion, buildBudgetMs);
+  // A view's columns being built in the background: the keys that read its values wait for them, the others act at once.
+  const counting = topCounting || (summarised !== null && !summaryBuilt);
+  const countingRef = useRef(counting);
+  countingRef.current = counting;
   // Counted again as events arrive (or after the help), a value can move in the ranking: the selection goes
   // with it. What the view last showed, kept under the help, forgotten once it closes (it opens on its first line).
   const topShown = useRef<{ result: TopResult; index: number } | null>(null);
@@ -437,8 +451,13 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   // ones on hand belong to the view before: the keys behind them in the same burst wait for the new ones.
   const drawnViewData = useRef<{ top: TopResult | null; principal: PivotTerm | null }>({ top: null, principal: null });
   drawnViewData.current = { top: topResult, principal: summary?.term ?? null };
+  const rowsStale = (s: UiState): boolean => rowsQuery.current !== s.queryText || Boolean(s.pivotedFrom);
+  // Only the open view's columns being built (no query's rows awaited): keys wait for that as long as it takes.
+  const onlyCounting = (s: UiState): boolean => countingRef.current && !rowsStale(s);
+  const onlyCountingRef = useRef(onlyCounting);
+  onlyCountingRef.current = onlyCounting;
   const keysMustWait = (s: UiState): boolean => {
-    if (rowsQuery.current !== s.queryText || s.pivotedFrom) return true;
+    if (rowsStale(s)) return true;
     if (s.mode === 'top') return drawnViewData.current.top?.field !== TOP_FIELDS[s.topField]!.field;
     if (s.mode === 'principal') return s.principal !== null && drawnViewData.current.principal !== s.principal;
     return false;
@@ -466,12 +485,22 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
         continue;
       }
       const stale = keysMustWaitRef.current(stateRef.current!);
+      const action = actionFor(mode, stroke.input, stroke.key);
+      // The view's columns being built in the background (seconds at 1M): a key that reads no counted value (Esc, T,
+      // Tab, /, ?, q) acts at once, after the keys held before it, let go first (they find no values yet: a move
+      // stays, a pivot says there is no value). Before, Esc waited for the whole build.
+      const passes = !force && action !== 'forceQuit' && !readsCounted(mode, action) && onlyCountingRef.current(stateRef.current!);
+      if (passes && heldKeys.current.length > 0) {
+        const before = heldKeys.current;
+        heldKeys.current = [];
+        onStrokes(before, true);
+      }
       // A plug-in view reads its own keys (its queue below keeps those it has not claimed yet): held here, a key
       // was handed back to App once the rows came, which leaves them to the view, and lost (`/x` Enter `Enter`
       // over the Insights: the second Enter came while the new query's rows were being filtered).
       const viewKey = !stateRef.current!.quitAsked && (mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings');
-      const hold = !force && (heldKeys.current.length > 0 || (stale && mode !== 'query' && !viewKey));
-      if (hold && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+      const hold = !force && !passes && (heldKeys.current.length > 0 || (stale && mode !== 'query' && !viewKey));
+      if (hold && action !== 'forceQuit') {
         if (heldKeys.current.length === 0) heldSince.current = Date.now();
         heldKeys.current.push(stroke);
         continue;
@@ -500,7 +529,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     dispatch({ type: 'pivotLanded', present: rows[positionOf(rows, pivotedFrom)] === pivotedFrom, newest: rows[0] ?? null });
   });
   // Never hold keys for long, even while a big re-filter keeps the rows stale over many frames.
-  useReleaseHeldKeys(heldKeys, heldSince, () => keysMustWait(stateRef.current!), HOLD_KEYS_MS, onStrokes);
+  useReleaseHeldKeys(heldKeys, heldSince, () => keysMustWait(stateRef.current!), HOLD_KEYS_MS, onStrokes, () => onlyCounting(stateRef.current!));
 
   const Insights = views.insights;
   const Export = views.export;
@@ -556,7 +585,8 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
   };
 
   let main;
-  const topView = (result: TopResult) => <TopValuesView result={result} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} />;
+  const topView = (result: TopResult | null) =>
+    result ? <TopValuesView result={result} fieldIndex={state.topField} selected={state.topIndex} queryText={state.queryText} zone={state.zone} width={width} height={mainH} ascii={ascii} /> : <Text>{own('  Counting…')}</Text>;
   const emptyText = store.size === 0 ? (progress.phase === 'loading' ? own('Loading…') : 'No events here yet') : 'No events match the query';
   const list = (w: number) => (
     <EventList rows={listRows} spanRows={rows} window={win} width={w} height={mainH} zone={state.zone} emptyText={emptyText} marks={marks.set()} columnDefs={columnDefs} />
@@ -597,16 +627,18 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
     case 'principal':
       main = summary ? (
         <PrincipalView title={summaryTitle(summary)} lines={principalLines} selected={state.principalIndex >= 0 ? state.principalIndex : stepLine(principalLines, -1, 1)} width={width} height={mainH} />
+      ) : summarised ? (
+        <Text>{own('  Counting…')}</Text>
       ) : (
         list(width)
       );
       break;
     case 'query':
       // Over a view: that view, under the bar (the plug-in ones are drawn above, from `View`).
-      main = underQuery === 'top' && topResult ? topView(topResult) : viewDrawn ? null : list(width);
+      main = underQuery === 'top' ? topView(topResult) : viewDrawn ? null : list(width);
       break;
     case 'top':
-      main = topResult ? topView(topResult) : list(width);
+      main = topView(topResult);
       break;
     case 'badfiles':
       main = <BadFilesView bad={progress.badFiles} skipped={progress.skippedFiles} conflicts={progress.conflicts} conflictCount={progress.conflictCount} ruleStops={progress.ruleStops} scroll={state.scroll} width={width} height={mainH} />;
