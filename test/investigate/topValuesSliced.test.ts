@@ -13,25 +13,10 @@ import type { EventRow } from '../../src/model/types.js';
 import { compileQuery, filterStore } from '../../src/query/index.js';
 import { runPaced, SLICE_ROWS } from '../../src/query/sliced.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { CountingStore } from '../support/countingStore.js';
 import { makeRow, resource } from '../query/rows.js';
 
 const ROWS = 60_000;
-
-/** A store that counts the row objects read from its log (what building a derived column reads). */
-class CountingStore extends EventStore {
-  reads = 0;
-  private counted: EventRow[] | null = null;
-  override log(): readonly EventRow[] {
-    const target = super.log() as EventRow[];
-    this.counted ??= new Proxy(target, {
-      get: (array, key, receiver) => {
-        if (typeof key === 'string' && key.length > 0 && key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57) this.reads++;
-        return Reflect.get(array, key, receiver);
-      },
-    });
-    return this.counted;
-  }
-}
 
 /** Near-unique source IPs and resources, a few hundred user agents in two spellings, errors: a high-cardinality trail in small. */
 function rows(): EventRow[] {

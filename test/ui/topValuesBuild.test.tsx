@@ -12,6 +12,7 @@ import { topValues } from '../../src/investigate/topValues.js';
 import type { EventRow } from '../../src/model/types.js';
 import { SLICE_ROWS } from '../../src/query/sliced.js';
 import { EventStore } from '../../src/store/eventStore.js';
+import { CountingStore } from '../support/countingStore.js';
 import { App } from '../../src/ui/App.js';
 import { makeRow } from './fixtures.js';
 import { renderApp, type Harness } from './harness.js';
@@ -23,22 +24,6 @@ afterEach(() => {
   for (const h of open) h.cleanup();
   open = [];
 });
-
-/** A store that counts the row objects read from its log (what building a derived column reads). */
-class CountingStore extends EventStore {
-  reads = 0;
-  private counted: EventRow[] | null = null;
-  override log(): readonly EventRow[] {
-    const target = super.log() as EventRow[];
-    this.counted ??= new Proxy(target, {
-      get: (array, key, receiver) => {
-        if (typeof key === 'string' && key.length > 0 && key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57) this.reads++;
-        return Reflect.get(array, key, receiver);
-      },
-    });
-    return this.counted;
-  }
-}
 
 /** Near-unique source IPs (the store's column gives up on them at a dictionary of 64, as at 1M), a few users. */
 function rows(): EventRow[] {
