@@ -13,7 +13,7 @@ import type { EventRow } from '../../src/model/types.js';
 import { compileQuery, filterStore } from '../../src/query/index.js';
 import { runPaced, SLICE_ROWS } from '../../src/query/sliced.js';
 import { EventStore } from '../../src/store/eventStore.js';
-import { CountingStore } from '../support/countingStore.js';
+import { CountingStore, readsPerTurn, storeOf } from '../support/countingStore.js';
 import { makeRow, resource } from '../query/rows.js';
 
 const ROWS = 60_000;
@@ -41,33 +41,15 @@ function rows(): EventRow[] {
 
 /** A small dictionary limit makes the source IPs give up on the store's column, as a million distinct ones do. */
 function bigStore<T extends EventStore>(make: new (interval: number, options: { columnDictionaryLimit: number }) => T): T {
-  const store = new make(0, { columnDictionaryLimit: 64 });
-  store.add(rows());
-  store.flush();
-  return store;
+  return storeOf(make, rows());
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Row reads in each turn of the event loop while `work` runs paced one slice a turn (budget 0); its answer (null: aborted). */
-async function readsPerTurn(store: CountingStore, work: Generator<void, void, void>, signal = new AbortController().signal): Promise<{ perTurn: number[]; done: boolean }> {
-  const perTurn: number[] = [];
-  let last = store.reads;
-  let running = true;
-  const sample = (): void => {
-    perTurn.push(store.reads - last);
-    last = store.reads;
-    if (running) setImmediate(sample);
-  };
-  setImmediate(sample);
-  const started = runPaced(work, signal, 0);
-  // What ran before runPaced first gave the loop a turn.
-  perTurn.push(store.reads - last);
-  last = store.reads;
-  const done = (await started) !== null;
-  running = false;
-  await turn();
-  return { perTurn, done };
+/** Row reads in each turn of the event loop while `work` runs paced one slice a turn (budget 0); whether it ended (not aborted). */
+async function slicesOf(store: CountingStore, work: Generator<void, void, void>, signal = new AbortController().signal): Promise<{ perTurn: number[]; done: boolean }> {
+  const { perTurn, value } = await readsPerTurn(store, () => runPaced(work, signal, 0));
+  return { perTurn, done: value !== null };
 }
 
 /** Fields whose count builds a column of its own over this store. */
@@ -78,7 +60,7 @@ describe('the top values columns are built a slice at a time', () => {
     it(`${field}: no turn reads more than a slice of the rows, and the counts are the synchronous path's`, async () => {
       const store = bigStore(CountingStore);
       expect(topValuesBacklog(store, field)).toBeGreaterThanOrEqual(ROWS);
-      const { perTurn, done } = await readsPerTurn(store, prepareTopValues(store, field));
+      const { perTurn, done } = await slicesOf(store, prepareTopValues(store, field));
       expect(done).toBe(true);
       // It read the rows (the bound below says something)...
       expect(store.reads).toBeGreaterThanOrEqual(ROWS);
@@ -106,7 +88,7 @@ describe('the top values columns are built a slice at a time', () => {
       else setImmediate(stop);
     };
     setImmediate(stop);
-    const first = await readsPerTurn(store, prepareTopValues(store, 'ip'), controller.signal);
+    const first = await slicesOf(store, prepareTopValues(store, 'ip'), controller.signal);
     expect(first.done).toBe(false);
     const readBefore = store.reads;
     // Stopped: turns later, nothing more was read.
@@ -117,10 +99,10 @@ describe('the top values columns are built a slice at a time', () => {
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThan(2 * ROWS);
     // Resumed: the rows read before are not read again.
-    const second = await readsPerTurn(store, prepareTopValues(store, 'ip'));
+    const second = await slicesOf(store, prepareTopValues(store, 'ip'));
     expect(second.done).toBe(true);
     const whole = bigStore(CountingStore);
-    await readsPerTurn(whole, prepareTopValues(whole, 'ip'));
+    await slicesOf(whole, prepareTopValues(whole, 'ip'));
     expect(store.reads).toBe(whole.reads);
     const twin = bigStore(EventStore);
     expect(topValues(store, store.rows(), 'ip')).toEqual(topValues(twin, twin.rows(), 'ip'));
@@ -130,7 +112,7 @@ describe('the top values columns are built a slice at a time', () => {
     const store = bigStore(CountingStore);
     const twin = bigStore(EventStore);
     for (const { field } of TOP_FIELDS) {
-      await readsPerTurn(store, prepareTopValues(store, field));
+      await slicesOf(store, prepareTopValues(store, field));
       expect(topValuesBacklog(store, field)).toBe(0);
       expect(topValues(store, store.rows(), field)).toEqual(topValues(twin, twin.rows(), field));
     }
@@ -145,7 +127,7 @@ describe("the principal summary's columns are built a slice at a time", () => {
     it(`${term.field}: no turn reads more than a slice; the summary is the synchronous one`, async () => {
       const store = bigStore(CountingStore);
       expect(principalBacklog(store, term)).toBeGreaterThanOrEqual(ROWS);
-      const { perTurn, done } = await readsPerTurn(store, preparePrincipalSummary(store, term));
+      const { perTurn, done } = await slicesOf(store, preparePrincipalSummary(store, term));
       expect(done).toBe(true);
       expect(store.reads).toBeGreaterThanOrEqual(2 * ROWS);
       expect(Math.max(...perTurn)).toBeLessThanOrEqual(SLICE_ROWS);

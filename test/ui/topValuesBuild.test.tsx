@@ -12,7 +12,7 @@ import { topValues } from '../../src/investigate/topValues.js';
 import type { EventRow } from '../../src/model/types.js';
 import { SLICE_ROWS } from '../../src/query/sliced.js';
 import { EventStore } from '../../src/store/eventStore.js';
-import { CountingStore } from '../support/countingStore.js';
+import { CountingStore, readsPerTurn, storeOf } from '../support/countingStore.js';
 import { App } from '../../src/ui/App.js';
 import { makeRow } from './fixtures.js';
 import { renderApp, type Harness } from './harness.js';
@@ -46,11 +46,9 @@ function rows(): EventRow[] {
   return out;
 }
 
+/** A small dictionary limit makes the source IPs give up on the store's column, as a million distinct ones do. */
 function bigStore<T extends EventStore>(make: new (interval: number, options: { columnDictionaryLimit: number }) => T): T {
-  const store = new make(0, { columnDictionaryLimit: 64 });
-  store.add(rows());
-  store.flush();
-  return store;
+  return storeOf(make, rows());
 }
 
 async function mount(): Promise<{ h: Harness; store: CountingStore }> {
@@ -59,23 +57,6 @@ async function mount(): Promise<{ h: Harness; store: CountingStore }> {
   open.push(h);
   await h.waitFor((f) => f.includes('60,000 events'));
   return { h, store };
-}
-
-/** Row reads per turn of the event loop until `done` resolves. */
-async function readsPerTurn<T>(store: CountingStore, done: () => Promise<T>): Promise<{ perTurn: number[]; value: T }> {
-  const perTurn: number[] = [];
-  let last = store.reads;
-  let running = true;
-  const sample = (): void => {
-    perTurn.push(store.reads - last);
-    last = store.reads;
-    if (running) setImmediate(sample);
-  };
-  setImmediate(sample);
-  const value = await done();
-  running = false;
-  perTurn.push(store.reads - last);
-  return { perTurn, value };
 }
 
 const selected = (f: string) => f.split('\n').find((l) => l.startsWith(' ›')) ?? '';
