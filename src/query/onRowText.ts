@@ -315,11 +315,7 @@ export class OnRowText implements RowTextSearch {
     hits: Uint8Array,
     rewritten?: readonly number[],
   ): Sliced<void> {
-    const built = Math.min(this.builtTo, end);
-    yield* this.extend(log, end);
-    const ids = this.ids();
-    const onRowHolds = (seq: number): boolean => ids[seq] === ON_ROW_ID && holds(seq);
-    yield* correctingRewrites(rewritten, built, hits, () => markHolding(this.text, values, end, onRowHolds, hits), onRowHolds);
+    yield* valuesSearch(this, () => this.extend(log, end), this.ids, holds, hits, rewritten, end, (onRowHolds) => markHolding(this.text, values, end, onRowHolds, hits));
   }
 
   private extend(log: readonly EventRow[], end: number): Sliced<void> {
@@ -328,6 +324,28 @@ export class OnRowText implements RowTextSearch {
       for (let seq = from; seq < to; seq++) if (ids[seq] === ON_ROW_ID) this.text.add(this.lower(log[seq]!), seq);
     });
   }
+}
+
+/**
+ * searchValuesSliced of either on-row text: `extend` builds it up to `end`, `search` marks the rows
+ * holding a value among those built, told which rows keep their own value and hold one (`holds`),
+ * which also answers the rows the store has written over since they were built.
+ */
+function* valuesSearch(
+  text: { builtTo: number },
+  extend: () => Sliced<void>,
+  ids: () => ArrayLike<number>,
+  holds: (seq: number) => boolean,
+  hits: Uint8Array,
+  rewritten: readonly number[] | undefined,
+  end: number,
+  search: (onRowHolds: (seq: number) => boolean) => Sliced<void>,
+): Sliced<void> {
+  const built = Math.min(text.builtTo, end);
+  yield* extend();
+  const idsNow = ids();
+  const onRowHolds = (seq: number): boolean => idsNow[seq] === ON_ROW_ID && holds(seq);
+  yield* correctingRewrites(rewritten, built, hits, () => search(onRowHolds), onRowHolds);
 }
 
 /**
@@ -385,11 +403,8 @@ export class ResourcesOnRowText implements RowTextSearch {
     hits: Uint8Array,
     rewritten?: readonly number[],
   ): Sliced<void> {
-    const built = Math.min(this.builtTo, end);
-    yield* extendSliced(this, end, (from, to) => this.extend(log, from, to));
-    const ids = this.ids();
-    const onRowHolds = (seq: number): boolean => ids[seq] === ON_ROW_ID && holds(seq);
-    yield* correctingRewrites(rewritten, built, hits, () => this.searchNames(names, end, onRowHolds, hits), onRowHolds);
+    const extend = (): Sliced<void> => extendSliced(this, end, (from, to) => this.extend(log, from, to));
+    yield* valuesSearch(this, extend, this.ids, holds, hits, rewritten, end, (onRowHolds) => this.searchNames(names, end, onRowHolds, hits));
   }
 
   /** searchValuesSliced over the text built: a shared entry is its resource's name exactly (sharedEntry), the own text is searched. */
