@@ -35,6 +35,7 @@ import { FileWorkers } from '../scan/workerPool.js';
 import type { Archive } from './db.js';
 import { failedImport, runImportJob, type ImportJob, type ImportReply } from './importJob.js';
 import { findCopies } from './copies.js';
+import { lookUpListing } from './knownFiles.js';
 import { recordListingProblems } from './listingProblems.js';
 import { followMovedConflicts } from './movedConflicts.js';
 import { recordImportRoot } from './sources.js';
@@ -128,13 +129,6 @@ function removeOrphanedStaging(): void {
       if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { recursive: true, force: true });
     }
   }
-}
-
-interface KnownFile {
-  size: number;
-  mtime: number;
-  shape: string;
-  reason: string;
 }
 
 /** How scan lists a file's outcome: bad, partly read, skipped (not CloudTrail), digest, or fine (read, this run or before). */
@@ -364,10 +358,6 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   const realRoot = await realRootOf(root);
   // Before any file is read: a file written from this archive later must stay out of the folder it was pointed at (sources.ts).
   await recordImportRoot(connection, realRoot);
-  // DuckDB reads the known files on its own thread while the folder is listed and stat'ed here.
-  const knownRead = connection.runAndReadAll('SELECT path, size, mtime_ms, shape, reason FROM imported_files');
-  // Settled below; marked handled so a listing that throws first leaves no unhandled rejection.
-  knownRead.catch(() => undefined);
   const listedPaths = options.paths ? options.paths.map((p) => underRoot(resolve(p), root, realRoot)) : [realRoot];
   const listing = options.paths ? await listPaths(listedPaths, signal) : await listFolder(realRoot, { signal });
   summary.skipped.push(...listing.skipped);
@@ -376,26 +366,24 @@ export async function importFolder(archive: Archive, folder: string, options: Im
   summary.listed = listing.files;
 
   const { sizes, mtimes } = await statFiles(listing.files, signal);
-  const known = new Map<string, KnownFile>();
-  for (const [path, size, mtime, shape, reason] of (await knownRead).getRows()) {
-    known.set(String(path), { size: Number(size), mtime: Number(mtime), shape: String(shape), reason: String(reason ?? '') });
-  }
-
+  const lookup = await lookUpListing(connection, listing.files, sizes, mtimes);
   // Unchanged files are not read again; their outcome (bad, partly read, digest) is reported as before.
+  summary.filesUnchanged += lookup.cleanUnchanged;
+  summary.filesDone += lookup.cleanUnchanged;
+  summary.eventFiles.unchanged += lookup.cleanUnchanged;
   const toRead: RunFile[] = [];
-  for (const [k, path] of listing.files.entries()) {
-    const size = sizes[k]!;
-    const mtime = mtimes[k]!;
-    const statted = size >= 0;
-    const previous = known.get(path);
+  for (const { ordinal, known, unchanged } of lookup.files) {
+    const path = listing.files[ordinal]!;
+    const size = sizes[ordinal]!;
+    const mtime = mtimes[ordinal]!;
     // A file found bad is read again: it holds no events here, and what made it bad may be gone with its size and
     // mtime the same (a --max-decompressed cap raised, a permission fixed); still bad, it is reported as before.
     // Not one that passed the inflate limits this run has too: that would inflate up to the cap (GBs) to fail again.
-    const readAgain = previous?.shape === 'bad' && previous.reason !== inflateReason(size);
-    if (statted && previous && !readAgain && previous.size === size && previous.mtime === mtime) {
+    const readAgain = known?.shape === 'bad' && known.reason !== inflateReason(size);
+    if (known && unchanged && !readAgain) {
       summary.filesUnchanged++;
       summary.filesDone++;
-      classify(path, previous.shape, previous.reason, summary, true);
+      classify(path, known.shape, known.reason, summary, true);
       continue;
     }
     toRead.push({ path, size, mtime, key: deliveryTime(path, mtime) });
