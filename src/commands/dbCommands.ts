@@ -100,7 +100,7 @@ async function importInto(
     const { importFolder } = await import('../archive/import.js');
     let summary;
     try {
-      summary = await importFolder(archive, dir, { alone: true, ...(signal ? { signal } : {}), ...(bar ? { onProgress: importProgressDrawer(bar) } : {}) });
+      summary = await importFolder(archive, dir, { alone: true, warmReaders: true, ...(signal ? { signal } : {}), ...(bar ? { onProgress: importProgressDrawer(bar) } : {}) });
     } finally {
       bar?.clear();
     }

@@ -458,4 +458,34 @@ describe('trailtop archive (CLI)', () => {
     expect(second.stderr).toContain('0 files read, 3 unchanged, 1 digest skipped, 1 bad; 0 events added, 12 in');
     expect(run(['archive']).status).toBe(2);
   });
+
+  it('reads more than a handful of new files on its readers, started before the listing, with the same outcome', () => {
+    if (!existsSync(join(DIST, 'cli.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const dir = scratch();
+    const logs = join(dir, 'logs');
+    writeFolder(logs, 20, 3);
+    for (let k = 0; k < 9; k++) writeFileSync(join(logs, `broken-${k}.json.gz`), Buffer.from([0x1f, 0x8b, 1, 2, k]));
+    const db = join(dir, 'x.duckdb');
+    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+    const badLines = (text: string) => text.split('\n').filter((l) => l.startsWith('trailtop: bad file')).sort();
+    const first = run(['archive', logs, '--db', db]);
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain('20 files read, 0 unchanged, 9 bad; 60 events added, 60 in');
+    expect(badLines(first.stderr)).toEqual(badLines(run(['scan', logs]).stderr));
+    // Nothing new but the nine bad files, read again (more than run on this thread): the readers end when done.
+    const second = run(['archive', logs, '--db', db]);
+    expect(second.status).toBe(0);
+    expect(second.stderr).toContain('0 files read, 20 unchanged, 9 bad; 0 events added, 60 in');
+    expect(badLines(second.stderr)).toHaveLength(9);
+    // 12 new files, 2 events of each already archived: read by the readers, de-duplicated as before.
+    mkdirSync(join(logs, 'later'));
+    for (let f = 0; f < 12; f++) {
+      writeFileSync(join(logs, 'later', `more-${f}.json`), recordsJson([event(`f${f}-0`, f * 3), event(`f${f}-1`, f * 3 + 1), event(`n${f}`, 100 + f)]));
+    }
+    const third = run(['archive', logs, '--db', db]);
+    expect(third.status).toBe(0);
+    expect(third.stderr).toContain('12 files read, 20 unchanged, 9 bad; 12 events added, 72 in');
+    const scanned = run(['scan', logs, '--json']);
+    expect((JSON.parse(scanned.stdout) as { events: { unique: number } }).events.unique).toBe(72);
+  });
 });
