@@ -100,6 +100,35 @@ export class WarmWorkers {
     return this.idle.filter((worker) => !this.dead.has(worker)).length;
   }
 
+  /**
+   * Puts one question to a started worker not taken yet, whose entry answers it with one message
+   * (archive/statFiles.ts). Null when none is alive or it dies first. Take no worker before the
+   * answer: take() removes the listeners that tell the question its worker died.
+   */
+  ask<A>(question: unknown): Promise<A | null> {
+    const worker = this.idle.find((candidate) => !this.dead.has(candidate));
+    if (!worker) return Promise.resolve(null);
+    return new Promise<A | null>((resolve) => {
+      const answered = (answer: A): void => {
+        off();
+        resolve(answer);
+      };
+      const gone = (): void => {
+        off();
+        resolve(null);
+      };
+      const off = (): void => {
+        worker.off('message', answered);
+        worker.off('error', gone);
+        worker.off('exit', gone);
+      };
+      worker.on('message', answered);
+      worker.once('error', gone);
+      worker.once('exit', gone);
+      worker.postMessage(question);
+    });
+  }
+
   /** A live started worker with no listeners of ours left on it, or null. */
   take(): Worker | null {
     for (let worker = this.idle.shift(); worker; worker = this.idle.shift()) {
