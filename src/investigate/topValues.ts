@@ -102,14 +102,6 @@ class IdCounts {
     this.first = new Float64Array(size).fill(Infinity);
     this.last = new Float64Array(size).fill(-Infinity);
   }
-  /** A copy with room for `size` ids. */
-  grown(size: number): IdCounts {
-    const next = new IdCounts(size);
-    next.counts.set(this.counts);
-    next.first.set(this.first);
-    next.last.set(this.last);
-    return next;
-  }
   add(id: number, time: number): void {
     this.counts[id]!++;
     // NaN compares false both ways, so a row without a time leaves first/last alone.
@@ -130,9 +122,11 @@ function above(countA: number, valueA: string, countB: number, valueB: string): 
  */
 class Best {
   readonly values: TopValue[] = [];
+  /** Beside values: the id each was offered with (offerIds), -1 when none. */
+  readonly ids: number[] = [];
   distinct = 0;
   constructor(private readonly limit: number) {}
-  offer(value: string, count: number, first: number, last: number): void {
+  offer(value: string, count: number, first: number, last: number, id = -1): void {
     if (count === 0 || value === '') return;
     this.distinct++;
     const values = this.values;
@@ -140,10 +134,12 @@ class Best {
       const worst = values[values.length - 1]!;
       if (!above(count, value, worst.count, worst.value)) return;
       values.pop();
+      this.ids.pop();
     }
     let at = values.length;
     while (at > 0 && above(count, value, values[at - 1]!.count, values[at - 1]!.value)) at--;
     values.splice(at, 0, { value, count, first: first === Infinity ? NaN : first, last: last === -Infinity ? NaN : last });
+    this.ids.splice(at, 0, id);
   }
 }
 
@@ -190,9 +186,26 @@ function finish(field: TopField, merged: Map<string, TopValue>, rows: number, em
  * The best values of one dictionary's counts (no value outside it), with the ids of one fold group
  * counted as one value, shown in its most counted spelling. Merging touches only the dictionary's
  * group members (none in most dictionaries), so this stays number work, not string work.
+ *
+ * A big dictionary's counts are by id alone (an Int32Array): their first and last times are found
+ * afterwards, for the values shown only, by `eachId` going over the rows again (each id of each row,
+ * with the row's time). Kept per id while counting, they were two Float64Arrays the dictionary's size
+ * made at every count (15 MB for the 930k source IPs of 1M events, at each Tab to the field), written
+ * at random for every row. A small dictionary's (IdCounts) are kept while counting: one pass is less.
  */
-function offerIds(field: TopField, values: readonly string[], counts: IdCounts, groups: FoldGroups, from: number, rows: number, empty: number, limit: number): TopResult {
-  const c = counts.counts;
+function offerIds(
+  field: TopField,
+  values: readonly string[],
+  counts: IdCounts | Int32Array,
+  groups: FoldGroups,
+  from: number,
+  rows: number,
+  empty: number,
+  limit: number,
+  eachId: (visit: (id: number, time: number) => void) => void,
+): TopResult {
+  const timed = counts instanceof IdCounts ? counts : null;
+  const c = timed ? timed.counts : (counts as Int32Array);
   const groupOf = groups.groupOf.data;
   // The spelling each merged group shows, chosen on the spellings' own counts before they are added up.
   const shown = new Map<number, number>();
@@ -206,13 +219,36 @@ function offerIds(field: TopField, values: readonly string[], counts: IdCounts, 
     if (id >= c.length || c[id] === 0) continue;
     const group = groupOf[id]!;
     c[group]! += c[id]!;
-    if (counts.first[id]! < counts.first[group]!) counts.first[group] = counts.first[id]!;
-    if (counts.last[id]! > counts.last[group]!) counts.last[group] = counts.last[id]!;
+    if (timed) {
+      if (timed.first[id]! < timed.first[group]!) timed.first[group] = timed.first[id]!;
+      if (timed.last[id]! > timed.last[group]!) timed.last[group] = timed.last[id]!;
+    }
     c[id] = 0;
   }
   const best = new Best(limit);
-  for (let id = from; id < c.length; id++) if (c[id]! > 0) best.offer(values[shown.get(id) ?? id]!, c[id]!, counts.first[id]!, counts.last[id]!);
-  return { field, values: best.values, rows, empty, distinct: best.distinct };
+  for (let id = from; id < c.length; id++) {
+    if (c[id]! > 0) best.offer(values[shown.get(id) ?? id]!, c[id]!, timed ? timed.first[id]! : Infinity, timed ? timed.last[id]! : -Infinity, id);
+  }
+  const found = best.values;
+  if (timed || found.length === 0) return { field, values: found, rows, empty, distinct: best.distinct };
+  // The counts are spent: reused to mark each shown group's ids with its place (plus one).
+  c.fill(0);
+  best.ids.forEach((group, place) => (c[group] = place + 1));
+  for (const id of groups.members) if (id < c.length && c[groupOf[id]!]! > 0) c[id] = c[groupOf[id]!]!;
+  const first = new Float64Array(found.length).fill(Infinity);
+  const last = new Float64Array(found.length).fill(-Infinity);
+  eachId((id, time) => {
+    const place = c[id]! - 1;
+    if (place < 0) return;
+    // NaN compares false both ways, so a row without a time leaves first/last alone.
+    if (time < first[place]!) first[place] = time;
+    if (time > last[place]!) last[place] = time;
+  });
+  found.forEach((value, place) => {
+    value.first = first[place] === Infinity ? NaN : first[place]!;
+    value.last = last[place] === -Infinity ? NaN : last[place]!;
+  });
+  return { field, values: found, rows, empty, distinct: best.distinct };
 }
 
 /** A dictionary-encoded column, whichever keeps it (the store's, or derivedColumns.ts). */
@@ -225,6 +261,12 @@ interface IdColumn {
 
 /** Ids below this are not values (store/columns.ts EMPTY_ID, ON_ROW_ID). */
 const FIRST_VALUE_ID = 2;
+
+/**
+ * Dictionaries up to this size keep each value's first and last time while counting (1 MB of
+ * Float64Arrays); bigger ones find them afterwards for the values shown (offerIds).
+ */
+const TIMES_PER_ID = 65_536;
 
 function columnOf(column: DerivedColumn): IdColumn {
   return { values: column.values, rows: column.rows, read: column.read, find: (value) => column.find(value) };
@@ -390,13 +432,39 @@ function countColumn(rows: readonly EventRow[], source: RowSource, column: IdCol
   const { order, times } = source;
   const ids = column.rows.ids;
   const covered = column.rows.length;
+  const timed = column.values.length <= TIMES_PER_ID ? new IdCounts(column.values.length) : null;
+  const counts = timed ? timed.counts : new Int32Array(column.values.length);
+  let empty = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const seq = order ? order[i]! : rows[i]!.seq;
+    // A row the columns do not cover yet (seq past their end), or whose value they do not keep, is read as a row.
+    const id = seq >= 0 && seq < covered ? ids[seq]! : ON_ROW_ID;
+    if (id === ON_ROW_ID) return countColumnAndRows(rows, source, column, field, limit);
+    if (id === EMPTY_ID) empty++;
+    else if (timed) timed.add(id, order ? times[seq]! : rows[i]!.time);
+    else counts[id]!++;
+  }
+  // Every row in the dictionary: counted by id, with its case groups (kept per dictionary).
+  const groups = foldGroups(column.values, column.find, FIRST_VALUE_ID);
+  return offerIds(field, column.values, timed ?? counts, groups, FIRST_VALUE_ID, rows.length, empty, limit, (visit) => {
+    for (let i = 0; i < rows.length; i++) {
+      const seq = order ? order[i]! : rows[i]!.seq;
+      visit(ids[seq]!, order ? times[seq]! : rows[i]!.time);
+    }
+  });
+}
+
+/** countColumn when some rows keep their own value: those counted by string, the rest by id, merged by value. */
+function countColumnAndRows(rows: readonly EventRow[], source: RowSource, column: IdColumn, field: TopField, limit: number): TopResult {
+  const { order, times } = source;
+  const ids = column.rows.ids;
+  const covered = column.rows.length;
   const counts = new IdCounts(column.values.length);
   const onRow = new Tally<string>();
   let empty = 0;
   for (let i = 0; i < rows.length; i++) {
     const seq = order ? order[i]! : rows[i]!.seq;
     const time = order ? times[seq]! : rows[i]!.time;
-    // A row the columns do not cover yet (seq past their end) is read directly.
     const id = seq >= 0 && seq < covered ? ids[seq]! : ON_ROW_ID;
     if (id === EMPTY_ID) empty++;
     else if (id === ON_ROW_ID) {
@@ -404,11 +472,6 @@ function countColumn(rows: readonly EventRow[], source: RowSource, column: IdCol
       if (value === '') empty++;
       else onRow.add(value, value, time);
     } else counts.add(id, time);
-  }
-  if (onRow.entries.size === 0) {
-    // Every row in the dictionary: counted by id, with its case groups (kept per dictionary).
-    const groups = foldGroups(column.values, column.find, FIRST_VALUE_ID);
-    return offerIds(field, column.values, counts, groups, FIRST_VALUE_ID, rows.length, empty, limit);
   }
   const merged = new Map<string, TopValue>();
   const c = counts.counts;
@@ -483,6 +546,36 @@ function countResources(rows: readonly EventRow[], source: RowSource, names: Res
   const ids = names.ids.data;
   const offsets = names.offsets.data;
   const covered = names.length;
+  const timed = names.names.length <= TIMES_PER_ID ? new IdCounts(names.names.length) : null;
+  const counts = timed ? timed.counts : new Int32Array(names.names.length);
+  let empty = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const seq = order ? order[i]! : rows[i]!.seq;
+    // Not in the store (yet): read with its own resources.
+    if (seq < 0 || seq >= covered) return countResourcesAndRows(rows, source, names, limit);
+    const from = offsets[seq]!;
+    const to = offsets[seq + 1]!;
+    if (from === to) empty++;
+    else if (timed) {
+      const time = order ? times[seq]! : rows[i]!.time;
+      for (let k = from; k < to; k++) timed.add(ids[k]!, time);
+    } else for (let k = from; k < to; k++) counts[ids[k]!]!++;
+  }
+  return offerIds('resource', names.names, timed ?? counts, names.groups, 0, rows.length, empty, limit, (visit) => {
+    for (let i = 0; i < rows.length; i++) {
+      const seq = order ? order[i]! : rows[i]!.seq;
+      const time = order ? times[seq]! : rows[i]!.time;
+      for (let k = offsets[seq]!, to = offsets[seq + 1]!; k < to; k++) visit(ids[k]!, time);
+    }
+  });
+}
+
+/** countResources when some rows are not in the store's names yet: theirs counted by string, merged by value. */
+function countResourcesAndRows(rows: readonly EventRow[], source: RowSource, names: ResourceNames, limit: number): TopResult {
+  const { order, times } = source;
+  const ids = names.ids.data;
+  const offsets = names.offsets.data;
+  const covered = names.length;
   const counts = new IdCounts(names.names.length);
   const loose = new Tally<string>();
   let empty = 0;
@@ -490,7 +583,6 @@ function countResources(rows: readonly EventRow[], source: RowSource, names: Res
     const seq = order ? order[i]! : rows[i]!.seq;
     const time = order ? times[seq]! : rows[i]!.time;
     if (seq < 0 || seq >= covered) {
-      // Not in the store (yet): its own resources.
       const own = ownResourceNames(rows[i]!);
       if (own.length === 0) empty++;
       for (const name of own) loose.add(name, name, time);
@@ -504,7 +596,6 @@ function countResources(rows: readonly EventRow[], source: RowSource, names: Res
     }
     for (let k = from; k < to; k++) counts.add(ids[k]!, time);
   }
-  if (loose.entries.size === 0) return offerIds('resource', names.names, counts, names.groups, 0, rows.length, empty, limit);
   const merged = new Map<string, TopValue>();
   const c = counts.counts;
   for (let id = 0; id < c.length; id++) if (c[id]! > 0) merge(merged, names.names[id]!, c[id]!, counts.first[id]!, counts.last[id]!);

@@ -489,7 +489,11 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       // The view's columns being built in the background (seconds at 1M): a key that reads no counted value (Esc, T,
       // Tab, /, ?, q) acts at once, after the keys held before it, let go first (they find no values yet: a move
       // stays, a pivot says there is no value). Before, Esc waited for the whole build.
-      const passes = !force && action !== 'forceQuit' && !readsCounted(mode, action) && onlyCountingRef.current(stateRef.current!);
+      // `q` acts at once too, after the keys held before it (one of them may open the query bar, where it is a
+      // letter): held for the rows of a query being filtered, it quit only once they came, up to HOLD_KEYS_MS
+      // (2 s) later during a deep term's search at 1M events, when Ctrl-C quit at once.
+      const passes =
+        !force && action !== 'forceQuit' && (action === 'quit' || (!readsCounted(mode, action) && onlyCountingRef.current(stateRef.current!)));
       if (passes && heldKeys.current.length > 0) {
         const before = heldKeys.current;
         heldKeys.current = [];

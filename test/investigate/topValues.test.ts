@@ -120,6 +120,49 @@ describe('topValues', () => {
     }
   });
 
+  it('counts a near-unique field without a time per value: no array the dictionary\'s size but the counts (15 MB a count at 930k source IPs)', () => {
+    const store = new EventStore(0, { columnDictionaryLimit: 64 });
+    const rows: EventRow[] = [];
+    // More distinct addresses (70,000) than a dictionary keeps each value's times for while counting (TIMES_PER_ID, 65,536).
+    const count = 100_000;
+    for (let i = 0; i < count; i++) {
+      // Some repeat, some in two cases (one value, its ids in one fold group), most are each their own.
+      const ip =
+        i % 10 === 0 ? `192.0.2.${i % 7}` : i % 10 === 1 ? `2001:db8::a${i % 5}` : i % 10 === 2 ? `2001:DB8::A${i % 5}` : `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
+      rows.push(eventRow({ sourceIp: ip, time: i % 13 === 0 ? NaN : Date.UTC(2024, 0, 1) + ((i * 7919) % count) * 1000 }));
+    }
+    store.add(rows);
+    store.flush();
+    const filtered = store.rows().filter((_, i) => i % 5 !== 0);
+    // Its own full dictionary of the IPs is built by the first count; the second is the one a Tab makes.
+    topValues(store, store.rows(), 'ip');
+    const made: number[] = [];
+    const Real = globalThis.Float64Array;
+    class Watched extends Real {
+      constructor(...args: ConstructorParameters<Float64ArrayConstructor>) {
+        super(...args);
+        made.push(this.length);
+      }
+    }
+    globalThis.Float64Array = Watched as unknown as Float64ArrayConstructor;
+    let all;
+    let some;
+    try {
+      all = topValues(store, store.rows(), 'ip');
+      some = topValues(store, filtered, 'ip');
+    } finally {
+      globalThis.Float64Array = Real;
+    }
+    expect(all.distinct).toBeGreaterThan(65_536);
+    expect(made.filter((length) => length >= 65_536)).toEqual([]);
+    // The same answer: a value no row of which had a time shows NaN (the reference leaves its infinities).
+    const timed = (values: TopValue[]) => values.map((v) => ({ ...v, first: Number.isFinite(v.first) ? v.first : NaN, last: Number.isFinite(v.last) ? v.last : NaN }));
+    expect(all.values).toEqual(timed(reference(store.rows(), 'ip', 20).values));
+    expect(some.values).toEqual(timed(reference(filtered, 'ip', 20).values));
+    expect(all.values.some((v) => Number.isNaN(v.first))).toBe(true);
+    expect(all.distinct).toBe(reference(store.rows(), 'ip', 20).distinct);
+  });
+
   it('reads rows the columns do not hold yet, and leaves first/last NaN when no row had a time', () => {
     const store = new EventStore(0);
     const stored = eventRow({ id: 'a', actor: 'alice', time: 5 });

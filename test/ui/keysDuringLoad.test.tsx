@@ -89,3 +89,34 @@ describe('keys during a load', () => {
     expect(selected(frame)).toContain('Event19998 ');
   });
 });
+
+describe('q while a query is being filtered', () => {
+  /** 60,000 rows: more than FilteredView filters at once, so a query's rows come over many turns. */
+  function big(onQuit: () => void): Harness {
+    const store = new EventStore(0);
+    store.add(makeRows(60_000, Date.UTC(2024, 0, 1)));
+    store.flush();
+    const h = renderApp(<App store={store} folder="/logs" watching={false} env={{ NO_COLOR: '1' }} onQuit={onQuit} />, 100, 30);
+    open.push(h);
+    guardKeyInput(h.stdin);
+    return h;
+  }
+
+  it('quits in the same read, before the rows are filtered (it waited for them, up to 2 s at 1M)', async () => {
+    let quits = 0;
+    const h = big(() => quits++);
+    await h.waitFor((f) => selected(f).includes('Event59999 '));
+    // The write hands Ink the chunk synchronously: no turn of the event loop for the re-filter in between.
+    h.stdin.write('/name:Event1*\rq');
+    expect(quits).toBe(1);
+  });
+
+  it('a key held before it goes first: `/` then q adds q to the query in the bar, quitting nothing', async () => {
+    let quits = 0;
+    const h = big(() => quits++);
+    await h.waitFor((f) => selected(f).includes('Event59999 '));
+    h.stdin.write('/name:Event1*\r/q');
+    await h.waitFor((f) => f.includes('name:Event1*q'));
+    expect(quits).toBe(0);
+  });
+});

@@ -755,14 +755,24 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
           if (downloadQueue.waiting) downloadQueue.push(stroke);
           continue;
         }
-        const hold = !force && (heldKeys.current.length > 0 || (keysMustWait() && s.mode !== 'query'));
+        // `q` acts at once, after the keys held before it (one may open the query bar, where it is a letter):
+        // held for a command's answer, it quit only once that came (a word on 10M events: 47 s) or 5 s later.
+        const quitting = !force && actionFor(s.mode, stroke.input, stroke.key) === 'quit';
+        if (quitting && heldKeys.current.length > 0) {
+          const before = heldKeys.current;
+          heldKeys.current = [];
+          onStrokes(before, true);
+        }
+        const hold = !force && !quitting && (heldKeys.current.length > 0 || (keysMustWait() && s.mode !== 'query'));
         if (hold && actionFor(s.mode, stroke.input, stroke.key) !== 'forceQuit') {
           if (heldKeys.current.length === 0) heldSince.current = Date.now();
           heldKeys.current.push(stroke);
           continue;
         }
         // The findings and Insights views read their own keys; those before one listens (the rest of the `!` chunk) wait for it.
-        if ((s.mode === 'findings' || s.mode === 'insights') && actionFor(s.mode, stroke.input, stroke.key) !== 'forceQuit') {
+        // The mode as the keys let go just above left it.
+        const mode = stateRef.current!.mode;
+        if ((mode === 'findings' || mode === 'insights') && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
           if (findingsKeys.queue.waiting) findingsKeys.queue.push(stroke);
           continue;
         }
