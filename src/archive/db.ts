@@ -107,8 +107,12 @@ async function refuseForeign(connection: DuckDBConnection, path: string): Promis
   const tables = await tableNames(connection);
   if (tables.length === 0) return;
   if (typeof (await readSchema(connection, path, tables)) === 'string') return;
+  throw foreign(path, tables);
+}
+
+function foreign(path: string, tables: readonly string[]): NotAnArchive {
   const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, ... (${tables.length} tables)` : '');
-  throw new NotAnArchive(`${path} is not a trailtop archive (it holds other tables: ${shown}); nothing was written to it: give --db a new file or an archive`);
+  return new NotAnArchive(`${path} is not a trailtop archive (it holds other tables: ${shown}); nothing was written to it: give --db a new file or an archive`);
 }
 
 async function tableNames(connection: DuckDBConnection): Promise<string[]> {
@@ -287,6 +291,8 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
     const steps = typeof found === 'string' ? upgradePath(found) : null;
     try {
       if (!steps) {
+        // Read only, another program's tables were told as a schema missing, as if an older trailtop had written them.
+        if (found === undefined && tables.length > 0 && !tables.includes('archive_meta')) throw foreign(path, tables);
         // A small archive lives in its .wal until checkpointed: the file copied alone holds no table at all.
         const walLeftBehind = tables.length === 0 && !existsSync(`${path}.wal`) ? `; a small archive copied without the .wal file beside it (${basename(path)}.wal) looks like this: copy or move both files together` : '';
         throw new NotAnArchive(`${path} is not a trailtop archive of this version (schema ${String(found ?? 'missing')}, expected ${SCHEMA_VERSION})${walLeftBehind}`);

@@ -27,9 +27,9 @@ Options:
   --json       print the chain as one JSON object
   -h, --help   show this help
 
-Exit status: 0 when the event was found, 1 when it is not in the logs (or the --db
-archive cannot be read), 2 for bad arguments, 130 interrupted (143 on SIGTERM) while
---db imports DIR.`;
+Exit status: 0 when the event was found, 1 when it is not in the logs (or the
+--db archive cannot be read), 2 for bad arguments, 130 interrupted (143 on
+SIGTERM) while --db imports DIR.`;
 
 function time(ms: number | undefined): string {
   return ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '-';

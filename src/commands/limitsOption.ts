@@ -27,6 +27,7 @@ const READS_NO_LOGS = new Set(['sql', 'athena']);
 /** Applies and removes `--max-decompressed SIZE` (or `=SIZE`) from argv; a bad size, or a command that reads no logs, is a usage error. */
 export function applyLimitOptions(argv: readonly string[]): string[] {
   const out: string[] = [];
+  let given = false;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (arg === '--') {
@@ -41,6 +42,9 @@ export function applyLimitOptions(argv: readonly string[]): string[] {
       continue;
     }
     if (READS_NO_LOGS.has(argv[0]!)) throw new UsageError(`--max-decompressed limits the gzip log files a command reads: ${argv[0]} reads none, drop it`);
+    // As every other option that takes a value (args.ts): a second one silently replaced the first.
+    if (given) throw new UsageError('--max-decompressed given more than once (it takes one value)');
+    given = true;
     const bytes = value === undefined ? null : parseSize(value);
     if (bytes === null) throw new UsageError(`--max-decompressed needs a size such as 512M or 4G (default ${DEFAULT_MAX_DECOMPRESSED / 1024 ** 3}G)`);
     setReadLimits({ maxDecompressedBytes: bytes });

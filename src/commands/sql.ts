@@ -3,7 +3,7 @@ import { writeHelp } from './helpText.js';
 import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, DIALECT_NAMES, isDialectName, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
-import { cloudtrailDdl, DDL_DEFAULTS, DdlError } from '../query/sql/cloudtrailTable.js';
+import { cloudtrailDdl, DDL_DEFAULTS, DdlError, defaultDdlLocation } from '../query/sql/cloudtrailTable.js';
 import { needsSanitizing, sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
@@ -31,6 +31,7 @@ Options:
   --ddl              print the table's CREATE TABLE instead of a query
   --location S3      --ddl: the trail's CloudTrail/ prefix, above the region folders (default
                      ${DDL_DEFAULTS.location}); with --partitions timestamp, one region's folder
+                     (default: that prefix and ${DDL_DEFAULTS.regions[0]}/)
   --regions LIST     --ddl: the regions the region partition projects (default
                      ${DDL_DEFAULTS.regions.join(',')})
   --start DAY        --ddl: the first day the timestamp partition projects, yyyy/MM/dd (default ${DDL_DEFAULTS.start})
@@ -67,7 +68,7 @@ async function printDdl(values: SqlValues, positionals: string[]): Promise<numbe
   try {
     const ddl = cloudtrailDdl({
       table: values.table ?? DDL_DEFAULTS.table,
-      location: values.location ?? DDL_DEFAULTS.location,
+      location: values.location ?? defaultDdlLocation(partitions),
       partitions,
       regions,
       start: values.start ?? DDL_DEFAULTS.start,

@@ -36,10 +36,9 @@ ${RULES_HELP}
 
 Stop with Ctrl-C (exit 0). Bad files are reported on stderr.
 Exit status: 0 when stopped (a closed pipe, as with | head, is a quiet stop
-at the next write),
-1 on a write error (a full disk) or when the folder followed (DIR, or FILE's
-folder) is deleted, moved or replaced, 2 for bad arguments, a bad query, a
-missing path, or a FIFO or device.`;
+at the next write), 1 on a write error (a full disk) or when the folder
+followed (DIR, or FILE's folder) is deleted, moved or replaced, 2 for bad
+arguments, a bad query, a missing path, or a FIFO or device.`;
 
 const OPTIONS = {
   ...RULES_OPTION,

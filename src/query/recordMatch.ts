@@ -244,6 +244,9 @@ function visitEnd(value: unknown, visit: (value: string) => boolean): boolean {
     case 'string':
       return visit(value);
     case 'number':
+      // 1e400 in a log parses to Infinity, which JSON writes as null (the JSON view, export --db, the
+      // archive's columns): no value, not the text "null".
+      return Number.isFinite(value) && visit(JSON.stringify(value));
     case 'boolean':
       return visit(JSON.stringify(value));
     case 'object': {

@@ -67,6 +67,25 @@ describe('a DuckDB file that is not an archive', () => {
     expect(await tables(path)).toEqual(['events']);
   });
 
+  // Without DIR they open it read only, and said 'not a trailtop archive of this version (schema missing,
+  // expected 10)', as if an older trailtop had written it: the file is another program's.
+  it('scan, detect, export, sql and chain --db FILE (read only) say it holds other tables, exit 2', async () => {
+    const path = join(scratch.dir, 'theirs-read.duckdb');
+    await runSql(path, ['CREATE TABLE foo (x INTEGER)']);
+    for (const args of [
+      ['scan', '--db', path],
+      ['detect', '--db', path],
+      ['export', '--db', path, '-o', '-', '--format', 'csv'],
+      ['sql', '--dialect', 'duckdb', '--db', path, 'assumrole'],
+      ['chain', '--db', path, 'some-id'],
+    ]) {
+      const result = trailtop(args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toBe(`trailtop: ${path} is not a trailtop archive (it holds other tables: foo); nothing was written to it: give --db a new file or an archive\n`);
+    }
+    expect(await tables(path)).toEqual(['foo']);
+  });
+
   it('an empty DuckDB file, or none, becomes an archive', async () => {
     const empty = join(scratch.dir, 'empty.duckdb');
     await runSql(empty, ['SELECT 1']);

@@ -26,6 +26,20 @@ describe('--help width', () => {
     });
   }
 
+  // chain --help ended its exit status on 'SIGTERM) while' / '--db imports DIR.', tail's on 'at the next
+  // write),': source lines wrapped one by one left a stub line in the middle of a sentence.
+  for (const command of ['--help', 'scan', 'tail', 'detect', 'export', 'chain', 'archive', 'sql', 'athena']) {
+    it(`trailtop ${command === '--help' ? '' : `${command} `}--help: no prose line cut short in the middle of its paragraph`, () => {
+      const lines = help(command === '--help' ? ['--help'] : [command, '--help']).split('\n');
+      const stubs = lines.filter((line, k) => {
+        const next = lines[k + 1] ?? '';
+        // Prose starts at column 0; a line that ends a sentence or opens a list may be short.
+        return /^\S/.test(line) && /^\S/.test(next) && !/^(Usage|Options|Queries)/.test(line) && !/[.:]$/.test(line) && line.length < HELP_WIDTH - 20;
+      });
+      expect(stubs).toEqual([]);
+    });
+  }
+
   it('wrapHelp keeps every word in order, aligns an option continuation under its description, keeps [...] whole', () => {
     const option = `  --rules DIR   ${'also run the Sigma rules under DIR (repeatable; TRAILTOP_RULES adds folders too) '.repeat(2).trim()}`;
     const next = '                and more words on the next line of the same paragraph';

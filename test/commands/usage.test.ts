@@ -154,6 +154,20 @@ describe('--max-decompressed', () => {
     expect(run.stderr).toContain(`--max-decompressed limits the gzip log files a command reads: ${args[0]} reads none, drop it`);
     expect(run.stdout).toBe('');
   });
+
+  // It takes one value, as every other such option: a second silently replaced the first (scan read with 2G,
+  // the dashboard opened), where a repeated --since or --db is refused.
+  it.each([
+    ['scan', 'samples', '--max-decompressed', '1G', '--max-decompressed', '2G'],
+    ['export', 'samples', '-o', '-', '--format', 'csv', '--max-decompressed=1G', '--max-decompressed', '4G'],
+    ['samples', '--max-decompressed', '1G', '--max-decompressed=1G'],
+  ])('given twice is refused before anything is read: %s', (...args: string[]) => {
+    const ROOT = resolve(import.meta.dirname, '../..');
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('trailtop: --max-decompressed given more than once (it takes one value)');
+    expect(run.stdout).toBe('');
+  });
 });
 
 describe('--version', () => {

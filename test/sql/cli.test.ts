@@ -137,6 +137,19 @@ describe('trailtop sql', () => {
     expect(single.stdout).toContain("'storage.location.template'='s3://b/AWSLogs/1/CloudTrail/eu-west-1/${timestamp}'");
   });
 
+  // AWS's single-region table sits on one region's folder; the CloudTrail/ prefix printed without --location
+  // projected CloudTrail/2024/01/01/, a folder CloudTrail never writes: a table that reads nothing.
+  it('--ddl --partitions timestamp without --location puts the placeholder on one region folder, as AWS writes it', () => {
+    const single = trailtop(['sql', '--ddl', '--partitions', 'timestamp']);
+    expect(single.status).toBe(0);
+    expect(single.stdout).toContain("LOCATION 's3://amzn-s3-demo-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/'");
+    expect(single.stdout).toContain("'storage.location.template'='s3://amzn-s3-demo-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/${timestamp}'");
+    const both = trailtop(['sql', '--ddl']);
+    expect(both.stdout).toContain("'storage.location.template'='s3://amzn-s3-demo-bucket/AWSLogs/111122223333/CloudTrail/${region}/${timestamp}'");
+    const help = trailtop(['sql', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain("with --partitions timestamp, one region's folder (default: that prefix and us-east-1/)");
+  });
+
   it('--ddl refuses a query, another dialect, and values that would bend the statement; its options need --ddl', () => {
     const cases: [string[], string][] = [
       [['sql', '--ddl', 'name:x'], 'trailtop: --ddl prints the table, not a query: drop the QUERY'],

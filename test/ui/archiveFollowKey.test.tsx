@@ -102,6 +102,36 @@ describe('f on a followed archive (trailtop DIR --db FILE)', () => {
   });
 });
 
+// trailtop DIR --db FILE --no-watch once DIR is imported, or with DIR gone: the header drops following/paused, as
+// the folder dashboard's does, but f said nothing, where the folder dashboard says nothing new will arrive.
+describe('f on a followed archive whose folder can bring nothing more', () => {
+  let archive: TestArchive;
+  let h: Harness;
+  const follower = new FakeFollower();
+  beforeAll(async () => {
+    archive = await archiveOf([call('a', 'CallA', 1), call('b', 'CallB', 2)], 10);
+    h = renderApp(<ArchiveApp session={new ArchiveSession(archive.archive, {})} dbPath="/tmp/test.duckdb" env={{ NO_COLOR: '1' }} onQuit={() => undefined} follower={follower as unknown as ArchiveFollower} />, 100, 24);
+    await h.waitFor((f) => f.includes('2 events') && f.includes('CallA') && idle(f), 20_000);
+  }, 60_000);
+  afterAll(async () => {
+    h?.cleanup();
+    await archive?.close();
+  });
+
+  it('says so in the folder dashboard\'s words: --no-watch once imported, then the folder gone', async () => {
+    let frame = await h.press('f', (f) => selectedLine(f).includes('CallB') && idle(f));
+    expect(frame).not.toContain('nothing new will arrive');
+    follower.update({ phase: 'stopped' });
+    await h.press('j', (f) => selectedLine(f).includes('CallA') && idle(f));
+    frame = await h.press('f', (f) => selectedLine(f).includes('CallB') && f.includes('nothing new'));
+    expect(frame.replace(/\s+/g, ' ')).toContain('Newest event: not watching (--no-watch), nothing new will arrive');
+    follower.update({ phase: 'watching', folderGone: true });
+    await h.press('j', (f) => selectedLine(f).includes('CallA') && idle(f));
+    frame = await h.press('f', (f) => selectedLine(f).includes('CallB') && f.includes('folder is gone'));
+    expect(frame.replace(/\s+/g, ' ')).toContain('Newest event: the folder is gone, nothing new will arrive');
+  });
+});
+
 describe('f on an archive opened read only, beside the folder dashboard', () => {
   const both = bothDashboardsForThisBlock(['CallA', 'CallB', 'CallC'].map((name, k) => call(`ev-${k}`, name, k + 1)), 100, 24, 'CallC');
 

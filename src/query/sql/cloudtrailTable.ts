@@ -134,6 +134,16 @@ export const DDL_DEFAULTS: DdlOptions = {
   start: '2024/01/01',
 };
 
+/**
+ * The placeholder location for a table with these partitions. AWS's single-region table (timestamp alone)
+ * sits on one region's folder: the CloudTrail/ prefix there would project `CloudTrail/2024/01/01/`, a
+ * folder CloudTrail never writes, and the table would read nothing.
+ */
+export function defaultDdlLocation(partitions: readonly PartitionColumn[]): string {
+  if (partitions.includes('timestamp') && !partitions.includes('region')) return `${DDL_DEFAULTS.location}${DDL_DEFAULTS.regions[0]}/`;
+  return DDL_DEFAULTS.location;
+}
+
 export class DdlError extends Error {}
 
 /** A struct type on one line when it holds no struct and fits, else one field a line (as AWS writes it). */

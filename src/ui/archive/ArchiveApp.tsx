@@ -53,6 +53,7 @@ import { histogramBodyRows, yearsDiffer } from '../timeline/histogramModel.js';
 import { HistogramChart } from '../timeline/HistogramChart.js';
 import { bucketInfo, histogramTitle, spanInfo } from '../timeline/histogramText.js';
 import { stripHeight } from '../timeline/stripModel.js';
+import { nothingNewText } from '../Header.js';
 import { archiveHeadline, archiveKey, archiveWindow, bucketAfterZoom, cursorAt, editQuery, initialArchiveState, type ArchiveUiState, type ZoomKeep } from './archiveModel.js';
 import { followLabel } from './followLabel.js';
 import { closeBack, grounded, openOver, viewUnder } from '../viewStack.js';
@@ -161,6 +162,11 @@ interface Histo {
   untimed?: number;
   /** Tab: the bars split by a field (archiveStack.ts); absent: by errors. */
   parts?: HistoParts | null;
+}
+
+/** What `f` says once a followed folder can bring nothing more, in the folder dashboard's words; null while it can. */
+function followEndedText(status: FollowStatus): string | null {
+  return nothingNewText(status.folderGone ? 'folder gone' : status.phase === 'stopped' ? 'not watching' : 'watching');
 }
 
 export function ArchiveApp({ session, dbPath, env = process.env, folderState, initialQuery = '', onQuit, follower, holdKeysMs = HOLD_KEYS_MS }: ArchiveAppProps) {
@@ -655,6 +661,8 @@ export function ArchiveApp({ session, dbPath, env = process.env, folderState, in
         principalLines: c.principalLines,
         chain: c.chain,
         followed: Boolean(follower),
+        // As the folder dashboard's f says under --no-watch or with its folder gone (the header drops following/paused then too).
+        followEnded: follower ? followEndedText(follower.current) : null,
         // As in App: a view's `?` opens the help at that view's keys.
         helpScroll: (mode) => Math.max(0, Math.min(viewHelpLine(c.help, mode as Mode), Math.max(0, c.help.length - helpBodyHeight(c.mainH)))),
       });

@@ -171,6 +171,8 @@ export interface ArchiveKeyContext {
   chain?: ChainState;
   /** A folder is followed (`trailtop DIR --db FILE`): imports add events; without one nothing new arrives. */
   followed?: boolean;
+  /** What `f` says on a followed archive once its folder can bring nothing more (--no-watch imported, the folder gone); absent: events can come. */
+  followEnded?: string | null;
 }
 
 export interface KeyResult {
@@ -403,7 +405,8 @@ export function archiveKey(state: ArchiveUiState, input: string, key: Key, ctx: 
     case 'follow': {
       // The newest end of the list; a refresh after each import keeps the cursor there (archiveRefresh.ts) until it moves.
       const newest = moveTo(now, state.order === 'newest' ? 0 : ctx.total - 1, ctx);
-      return { state: ctx.followed ? newest : { ...newest, status: NOTHING_NEW } };
+      const nothingNew = ctx.followed ? (ctx.followEnded ?? null) : NOTHING_NEW;
+      return { state: nothingNew === null ? newest : { ...newest, status: nothingNew } };
     }
     default:
       return { state };

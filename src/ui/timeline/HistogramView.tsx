@@ -114,6 +114,9 @@ export function HistogramView({ store, rows, queryText, zone, width, height, onC
           setStatus(none);
           return false;
         }
+        // Kept as drawn: a view never moved holds no bucket yet (its size fitted to the rows on hand), and Esc
+        // back from the list would fit it again to that list's rows (the bucket listed: 3h came back as 5m).
+        set(s);
         setQuery(spanQuery(queryText, span.start, span.end));
         return true;
       }
