@@ -367,6 +367,34 @@ describe('archive import', () => {
     expect(await threads()).toBe(before);
   });
 
+  it('alone, moves the batch sealed after the readers are done with its threads put back', async () => {
+    const dir = scratch();
+    writeFolder(join(dir, 'logs'), 6, 5);
+    const archive = await openArchive(join(dir, 'a.duckdb'));
+    cleanups.unshift(() => archive.close());
+    const before = availableParallelism() + 5;
+    await archive.connection.run(`SET threads = ${before}`);
+    const statements: string[] = [];
+    const run = archive.connection.run.bind(archive.connection);
+    const spy = vi.spyOn(archive.connection, 'run').mockImplementation(async (sql, ...rest) => {
+      statements.push(sql);
+      return run(sql, ...rest);
+    });
+    try {
+      // 4 files sealed while reading, the last 2 once the reading is done (as an incremental run's only batch).
+      expect((await importFolder(archive, join(dir, 'logs'), { batchFiles: 4, alone: true })).eventsAdded).toBe(30);
+    } finally {
+      spy.mockRestore();
+    }
+    const at = (prefix: string): number[] => statements.flatMap((sql, k) => (sql.startsWith(prefix) ? [k] : []));
+    const sets = at('SET threads');
+    const inserts = at('INSERT INTO events');
+    expect(statements[sets[1]!]).toBe(`SET threads = ${before}`);
+    expect(inserts).toHaveLength(2);
+    expect(sets[1]!).toBeGreaterThan(inserts[0]!);
+    expect(sets[1]!).toBeLessThan(inserts[1]!);
+  });
+
   it('a process killed mid-import leaves the database as after its last committed batch', async () => {
     if (!existsSync(join(DIST, 'archive/import.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
     const dir = scratch();
