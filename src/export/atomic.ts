@@ -3,7 +3,7 @@ import { unlinkSync } from 'node:fs';
 import { chmod, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ownTempFilePid } from '../ingest/ownTempFiles.js';
-import { ExportFailed, TargetExists, toExportError } from './errors.js';
+import { ExportFailed, TargetExists, TargetNotAFile, toExportError } from './errors.js';
 import { gzipSink, gzipsByName } from './gzip.js';
 
 /** Where exported text goes: a file committed atomically, or a stream such as stdout. */
@@ -149,9 +149,9 @@ export async function checkTarget(target: string, overwrite: boolean): Promise<v
     if (errnoCode(error) === 'ENOENT') return;
     throw toExportError(error, target);
   }
-  if (stats.isDirectory()) throw new ExportFailed('write', `${target} is a folder, not a file`);
+  if (stats.isDirectory()) throw new TargetNotAFile(`${target} is a folder, not a file`);
   // Renaming over a FIFO, a device or a symlink would silently replace it with a plain file.
-  if (!stats.isFile()) throw new ExportFailed('write', `${target} is not a regular file (${kindOf(stats)}); trailtop only replaces regular files`);
+  if (!stats.isFile()) throw new TargetNotAFile(`${target} is not a regular file (${kindOf(stats)}); trailtop only replaces regular files`);
   if (!overwrite) throw new TargetExists(target);
 }
 
