@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CommandInterrupted, UsageError, VersionRequested } from './commands/usageError.js';
+import { sanitizeLine } from './term/sanitize.js';
 
 export const USAGE = `trailtop - a terminal dashboard for AWS CloudTrail logs
 
@@ -29,10 +30,11 @@ Usage:
                                           the same, on an archive (issuing events by SQL)
   trailtop athena --database D --table T --workgroup W [--output s3://...] QUERY
                                           run a query on Athena over the trail bucket
+  trailtop help [COMMAND]                 this help, or COMMAND's --help
   trailtop --help | --version
 
 DIR may also be a single log file: only that file is read (and followed).
-Run 'trailtop COMMAND --help' for a command's options.
+Run 'trailtop help COMMAND' or 'trailtop COMMAND --help' for its options.
 Every command that reads DIR takes --max-decompressed SIZE: the most one gzip
 file may decompress to before it is reported bad (default 2G).
 Exit status: 0 success, 1 runtime failure, 2 bad arguments or query, 130 interrupted.`;
@@ -43,6 +45,22 @@ export function version(): string {
 }
 
 const COMMANDS = new Set(['scan', 'tail', 'export', 'chain', 'archive', 'sql', 'athena', 'detect']);
+
+/** `help`, `help help` and `help --help` are all asking for the overview. */
+function isOverviewHelp(rest: readonly string[]): boolean {
+  return rest.length === 1 && ['help', '--help', '-h'].includes(rest[0]!);
+}
+
+/** The one command `help CMD` names; anything else is a usage error (exit 2), said without echoing control characters. */
+function commandForHelp(rest: readonly string[]): string {
+  const [name, ...extra] = rest;
+  const known = [...COMMANDS].join(', ');
+  if (name === undefined || !COMMANDS.has(name)) {
+    throw new UsageError(`help: unknown command '${sanitizeLine(name ?? '')}' (commands: ${known})`);
+  }
+  if (extra.length > 0) throw new UsageError(`help takes one command name, as in 'trailtop help ${name}'`);
+  return name;
+}
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -65,16 +83,21 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+async function writeOverview(): Promise<number> {
+  const { queryHelpLines } = await import('./query/index.js');
+  const { writeHelp } = await import('./commands/helpText.js');
+  return await writeHelp(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}`);
+}
+
 async function dispatch(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   switch (first) {
+    case 'help':
+      // `help CMD` as git and kubectl read it: CMD's own help, not the overview.
+      return rest.length > 0 && !isOverviewHelp(rest) ? await dispatch([commandForHelp(rest), '--help']) : await writeOverview();
     case '--help':
     case '-h':
-    case 'help': {
-      const { queryHelpLines } = await import('./query/index.js');
-      const { writeHelp } = await import('./commands/helpText.js');
-      return await writeHelp(`${USAGE}\n\nQueries (--filter, and / in the dashboard):\n${queryHelpLines().map((l) => `  ${l}`.trimEnd()).join('\n')}`);
-    }
+      return await writeOverview();
     case '--version':
     case '-V':
       return await (await import('./commands/stdout.js')).writeStdout(`trailtop ${version()}\n`, 'version');

@@ -15,7 +15,7 @@ import { terminalSafeJson } from '../term/jsonText.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { progressLine } from '../term/progressLine.js';
 import { parseCommandArgs, UsageError } from './args.js';
-import { parsePartitions, refuseUnprintableTable } from './sql.js';
+import { parsePartitions, refuseAthenaTable, refuseUnprintableTable } from './sql.js';
 import { stdoutFailureCode, watchStdout } from './stdout.js';
 import { cloudtrailPathNote, parseForSql, refuseTags, requiredQuery } from './sqlQuery.js';
 
@@ -83,6 +83,7 @@ export async function runAthena(argv: string[], options: AthenaCommandOptions = 
     if (!values[name]) throw new UsageError(`athena needs --${name}: trailtop athena --database D --table T --workgroup W QUERY`);
   }
   refuseUnprintableTable(values.table);
+  refuseAthenaTable(values.table!);
   if (values.output !== undefined && !/^s3:\/\/[^/]/.test(values.output)) throw new UsageError('--output must be an s3:// location with a bucket (s3://BUCKET/PREFIX/)');
   // An empty catalog fell back to the default without a word: the user meant some catalog.
   if (values.catalog !== undefined && values.catalog.trim() === '') throw new UsageError('--catalog needs a catalog name (default AwsDataCatalog)');

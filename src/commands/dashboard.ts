@@ -66,7 +66,8 @@ export async function runDashboard(argv: string[]): Promise<number> {
   if (db === undefined) await requireFolderOrFile(dir);
   else if (followed) {
     await requireFolderOrFile(followed);
-    await requireDbBesideLogs(dir, followed);
+    // As typed, not resolved: resolve() drops the trailing `/` of `--db newdir/`.
+    await requireDbBesideLogs(db, followed);
   }
   else if (!existsSync(dir)) throw new UsageError(`no archive at ${sanitize(dir)}: create it with 'trailtop archive DIR --db ${sanitize(dir)}', or open 'trailtop DIR --db ${sanitize(dir)}'`, false);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { IN_MEMORY_NAME, inMemoryRefusal, NotAnArchive } from '../archive/errors.js';
+import { NAMES_A_FOLDER, namesAFolder } from '../export/folderPath.js';
 import { sanitize, sanitizeLine } from '../term/sanitize.js';
 import { refuseWriteIntoLogFolder } from './logFolderGuard.js';
 import { UsageError } from './usageError.js';
@@ -26,6 +27,9 @@ export function dbOption(value: string | undefined): string | undefined {
  * pointed. Same answer as export -o into a missing folder.
  */
 export function requireDbFolder(dbPath: string): void {
+  // Before resolve(), which drops a trailing `/`: `--db newdir/` made an archive file called newdir
+  // (then failed on `newdir/.wal`), and `--db newdir/.` made the folder newdir.
+  if (namesAFolder(dbPath)) throw new UsageError(`--db ${sanitize(dbPath)} ${NAMES_A_FOLDER}`, false);
   const folder = dirname(resolve(dbPath));
   const info = statSync(folder, { throwIfNoEntry: false });
   if (!info) throw new UsageError(`--db ${sanitize(dbPath)}: folder ${sanitize(folder)} does not exist`, false);

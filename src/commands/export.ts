@@ -17,6 +17,7 @@ import {
   NAMES_A_FOLDER,
   removeLiveTempFilesSync,
   TargetExists,
+  TargetNotAFile,
   type ExportFormat,
   type ExportProgress,
 } from '../export/index.js';
@@ -98,6 +99,15 @@ function fail(message: string): number {
   return 1;
 }
 
+/**
+ * -o naming no file that can be written (a folder, a FIFO, a path under a missing folder): a bad
+ * argument, exit 2, as --db naming a folder or a missing folder is for every command.
+ */
+function badTarget(message: string): number {
+  process.stderr.write(`trailtop: ${message}\n`);
+  return 2;
+}
+
 /** `toStdout`: what went out before the signal cannot be taken back, so it is said to be incomplete. */
 function cancelled(signal: NodeJS.Signals, toStdout = false): number {
   process.stderr.write(`trailtop: interrupted (${signal}); ${toStdout ? 'the output on stdout may be incomplete' : 'nothing was written'}\n`);
@@ -170,15 +180,16 @@ function progressBar(): { loading: (progress: LoadProgress) => void; update: (pr
  */
 async function refuseUnwritableTarget(output: string, force: boolean): Promise<number | null> {
   // Before resolve(), which drops a trailing `/`: `-o newdir/` would write a file called newdir.
-  if (namesAFolder(output)) return fail(`${sanitize(output)} ${NAMES_A_FOLDER}`);
+  if (namesAFolder(output)) return badTarget(`${sanitize(output)} ${NAMES_A_FOLDER}`);
   const target = resolve(output);
   try {
     await checkTarget(target, force);
-    if (!(await stat(dirname(target))).isDirectory()) return fail(`not a folder: ${sanitize(dirname(target))}`);
+    if (!(await stat(dirname(target))).isDirectory()) return badTarget(`not a folder: ${sanitize(dirname(target))}`);
   } catch (error) {
     if (error instanceof TargetExists) return fail(`${sanitize(target)} already exists (use --force to replace it)`);
+    if (error instanceof TargetNotAFile) return badTarget(sanitizeLine(error.message));
     if (error instanceof ExportFailed) return fail(sanitizeLine(error.message));
-    return fail(`cannot write to ${sanitize(dirname(target))}: folder does not exist`);
+    return badTarget(`cannot write to ${sanitize(dirname(target))}: folder does not exist`);
   }
   // The file is written as a temporary file beside it, then renamed: both need the folder writable. Found out only
   // when writing, this came after the whole folder was read (minutes on a real trail) and named the temporary file.

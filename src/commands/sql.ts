@@ -3,7 +3,7 @@ import { writeHelp } from './helpText.js';
 import { ORDER_BY } from '../archive/query.js';
 import { compileWhere, DIALECT_NAMES, isDialectName, quoteTableName, SqlCompileError, type FuzzyResolver } from '../query/sql/index.js';
 import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
-import { cloudtrailDdl, DDL_DEFAULTS, DdlError, defaultDdlLocation } from '../query/sql/cloudtrailTable.js';
+import { checkAthenaTableName, cloudtrailDdl, DDL_DEFAULTS, DdlError, defaultDdlLocation } from '../query/sql/cloudtrailTable.js';
 import { needsSanitizing, sanitize, sanitizeLine } from '../term/sanitize.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import { dbOption } from './dbFolder.js';
@@ -22,7 +22,8 @@ that the cloudtrail schema's SQL reads, to run once in the Athena console.
 
 Options:
   --dialect D        athena (Trino) or duckdb
-  --table NAME       the table (default: cloudtrail_logs for athena, events for duckdb)
+  --table NAME       the table (default: cloudtrail_logs for athena, events for duckdb);
+                     athena: letters, digits and underscores, optionally database.table
   --schema S         cloudtrail: AWS's Athena CloudTrail table (default for athena);
                      archive: a 'trailtop archive' database (default for duckdb)
   --partitions LIST  athena: partition columns the table has (default region,timestamp;
@@ -111,6 +112,7 @@ export async function runSql(argv: string[]): Promise<number> {
   // An empty name printed FROM "", a statement no engine runs.
   if (values.table !== undefined && values.table.trim() === '') throw new UsageError('--table needs a table name');
   refuseUnprintableTable(values.table);
+  if (dialect === 'athena' && values.table !== undefined) refuseAthenaTable(values.table);
   const ast = parseForSql(requiredQuery(positionals, 'sql'));
   refuseTags(ast, 'written as SQL');
   let fuzzy: FuzzyResolver | undefined;
@@ -152,5 +154,18 @@ export async function runSql(argv: string[]): Promise<number> {
 export function refuseUnprintableTable(table: string | undefined): void {
   if (table !== undefined && needsSanitizing(table)) {
     throw new UsageError(`--table ${sanitize(table)}: a table name cannot hold control, bidi or invisible characters`);
+  }
+}
+
+/**
+ * The --table of `sql --dialect athena` and `athena`: refused as `sql --ddl` refuses it (exit 2, the
+ * same line), where it was quoted into FROM "x y" for Athena to fail on, or not find, later.
+ */
+export function refuseAthenaTable(table: string): void {
+  try {
+    checkAthenaTableName(table);
+  } catch (error) {
+    if (error instanceof DdlError) throw new UsageError(sanitizeLine(error.message), false);
+    throw error;
   }
 }

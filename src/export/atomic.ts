@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { chmod, link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ownTempFilePid } from '../ingest/ownTempFiles.js';
-import { ExportFailed, TargetExists, toExportError } from './errors.js';
+import { ExportFailed, TargetExists, TargetNotAFile, toExportError } from './errors.js';
 import { gzipSink, gzipsByName } from './gzip.js';
+export { namesAFolder, NAMES_A_FOLDER } from './folderPath.js';
 
 /** Where exported text goes: a file committed atomically, or a stream such as stdout. */
 export interface Sink {
@@ -125,20 +126,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/**
- * True when a target as typed names a folder rather than a file: it ends with a separator (`newdir/`)
- * or in `.` or `..`. Resolving it drops the separator, so unchecked, `-o newdir/` (or `newdir/` in the
- * download dialog) wrote the events to a file called `newdir` where no such folder existed yet.
- */
-export function namesAFolder(typed: string): boolean {
-  const text = typed.trim();
-  if (text.endsWith('/') || text.endsWith(sep)) return true;
-  const last = text.split(sep === '/' ? '/' : /[\\/]/).pop();
-  return last === '.' || last === '..';
-}
-
-/** What a refusal of such a target says (without the target itself, which the caller names as it was typed). */
-export const NAMES_A_FOLDER = 'names a folder, not a file: add a file name to it';
 
 /** Refuses a target that exists (unless overwrite) or is a folder, before any work is done. */
 export async function checkTarget(target: string, overwrite: boolean): Promise<void> {
@@ -149,9 +136,9 @@ export async function checkTarget(target: string, overwrite: boolean): Promise<v
     if (errnoCode(error) === 'ENOENT') return;
     throw toExportError(error, target);
   }
-  if (stats.isDirectory()) throw new ExportFailed('write', `${target} is a folder, not a file`);
+  if (stats.isDirectory()) throw new TargetNotAFile(`${target} is a folder, not a file`);
   // Renaming over a FIFO, a device or a symlink would silently replace it with a plain file.
-  if (!stats.isFile()) throw new ExportFailed('write', `${target} is not a regular file (${kindOf(stats)}); trailtop only replaces regular files`);
+  if (!stats.isFile()) throw new TargetNotAFile(`${target} is not a regular file (${kindOf(stats)}); trailtop only replaces regular files`);
   if (!overwrite) throw new TargetExists(target);
 }
 

@@ -34,6 +34,18 @@ export class ExportFailed extends Error {
   }
 }
 
+/**
+ * The target is there but is no file to write (a folder, a FIFO, a device, a symlink): the path
+ * given was wrong, which the CLI reports as a bad argument (exit 2), as every --db FILE that is
+ * a folder is, rather than as a failure while writing.
+ */
+export class TargetNotAFile extends ExportFailed {
+  constructor(message: string) {
+    super('write', message);
+    this.name = 'TargetNotAFile';
+  }
+}
+
 /** Maps an error met while writing to one of the typed errors above; typed errors pass through unchanged. */
 export function toExportError(error: unknown, where: string): ExportFailed | ExportCancelled | TargetExists {
   if (error instanceof ExportFailed || error instanceof ExportCancelled || error instanceof TargetExists) return error;

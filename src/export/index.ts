@@ -11,7 +11,7 @@ import { RecordTextPool, recordWorkersAvailable } from './recordTextPool.js';
 import { ProgressReporter, type ExportProgress } from './progress.js';
 import { createRecordsReader, type RecordsReader } from './records.js';
 
-export { ExportCancelled, ExportFailed, TargetExists, type ExportFailure } from './errors.js';
+export { ExportCancelled, ExportFailed, TargetExists, TargetNotAFile, type ExportFailure } from './errors.js';
 export { CSV_COLUMNS, CSV_HEADERS, formatEventTime } from './columns.js';
 export { isDangerous, neutralise, GUARD_PREFIX } from './guard.js';
 export { formatProgressLine, formatBytes, wroteLine, type ExportProgress } from './progress.js';

@@ -259,6 +259,28 @@ describe('--db in a folder that does not exist', () => {
   });
 });
 
+describe('--db naming a folder as typed (newdir/, newdir/., existing/)', () => {
+  // resolve() dropped the trailing `/`: `archive DIR --db newdir/` wrote a 6 MB archive file called newdir, then
+  // failed (exit 1) on `ENOTDIR ... newdir/.wal`; `--db newdir/.` created the folder newdir. As export -o does now.
+  it.each([['archive'], ['scan'], ['export'], ['(the dashboard)']])('%s DIR --db FOLDER/ is refused (exit 2) and creates nothing', (command) => {
+    const scratch = tempFolder('trailtop-dbfolder-');
+    try {
+      mkdirSync(join(scratch.dir, 'existing'));
+      for (const typed of [`${join(scratch.dir, 'newdir')}/`, `${join(scratch.dir, 'newdir')}/.`, `${join(scratch.dir, 'existing')}/`]) {
+        const output = command === 'export' ? ['-o', join(scratch.dir, 'out.csv')] : [];
+        // The dashboard checks --db before it asks for a terminal.
+        const run = trailtop([...(command.startsWith('(') ? [] : [command]), join(ROOT, 'samples'), '--db', typed, ...output]);
+        expect(run.status, run.stderr).toBe(2);
+        expect(run.stderr).toBe(`trailtop: --db ${typed} names a folder, not a file: add a file name to it\n`);
+        expect(readdirSync(scratch.dir)).toEqual(['existing']);
+        expect(readdirSync(join(scratch.dir, 'existing'))).toEqual([]);
+      }
+    } finally {
+      scratch.remove();
+    }
+  });
+});
+
 describe('archive when $XDG_CACHE_HOME cannot hold the default archive', () => {
   // Was "trailtop: Error: ENOTDIR: not a directory, stat '...'" from the bare fs error.
   it('says so on one line, exit 1', () => {

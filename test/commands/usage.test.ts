@@ -189,3 +189,40 @@ describe('--version', () => {
 });
 
 const OPTIONS_NONE = {} as const;
+
+describe('trailtop help COMMAND', () => {
+  const ROOT = resolve(import.meta.dirname, '../..');
+  const trailtop = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/trailtop.js'), ...args], { encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
+
+  // `trailtop help scan` printed the overview, as git's and kubectl's users do not expect.
+  it.each(['scan', 'tail', 'detect', 'export', 'archive', 'sql', 'chain', 'athena'])('trailtop help %s prints what COMMAND --help does, exit 0', (command) => {
+    const own = trailtop(command, '--help');
+    const viaHelp = trailtop('help', command);
+    expect(viaHelp.stderr).toBe('');
+    expect(viaHelp.status).toBe(0);
+    expect(viaHelp.stdout).toMatch(new RegExp(`^Usage: trailtop ${command} `));
+    expect(viaHelp.stdout).toBe(own.stdout);
+  });
+
+  it.each([[[]], [['help']], [['--help']]])('trailtop help %j prints the overview, exit 0', (rest: string[]) => {
+    const run = trailtop('help', ...rest);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe(trailtop('--help').stdout);
+    expect(run.stdout).toContain('trailtop help [COMMAND]');
+  });
+
+  it('an unknown command is said in one line, control characters escaped, exit 2', () => {
+    const run = trailtop('help', 'nosuch\u001b[2J');
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      "trailtop: help: unknown command 'nosuch\\x1b[2J' (commands: scan, tail, export, chain, archive, sql, athena, detect)\nTry 'trailtop --help'.\n",
+    );
+  });
+
+  it('more than one name is a usage error, exit 2', () => {
+    const run = trailtop('help', 'scan', 'samples');
+    expect(run.status).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe("trailtop: help takes one command name, as in 'trailtop help scan'");
+  });
+});

@@ -229,10 +229,31 @@ describe('trailtop export (child process)', () => {
       // Not join(), which normalises `newdir/.` to newdir.
       const typed = `${out}/${name}`;
       const refused = await run(['export', small, '--format', 'csv', '-o', typed]);
-      expect(refused.code, refused.stderr).toBe(1);
+      expect(refused.code, refused.stderr).toBe(2);
       expect(refused.stderr).toContain(`${typed} names a folder, not a file`);
       expect(await readdir(out)).toEqual([]);
     }
+  });
+
+  // `-o existing-folder/` exited 1, a runtime failure, where --db naming a folder (every command) and
+  // every other bad argument exit 2: a path that is no file to write is a bad argument, from DIR and --db alike.
+  it.each([
+    ['an existing folder', (out: string) => join(out, 'folder.csv'), (out: string) => `${join(out, 'folder.csv')} is a folder, not a file`],
+    ['an existing folder with a trailing /', (out: string) => `${join(out, 'folder.csv')}/`, (out: string) => `${join(out, 'folder.csv')}/ names a folder, not a file: add a file name to it`],
+    ['a file in a missing folder', (out: string) => join(out, 'nosuch', 'x.csv'), (out: string) => `cannot write to ${join(out, 'nosuch')}: folder does not exist`],
+  ])('-o naming %s is a bad argument: exit 2, one line, from DIR and --db, with or without --force', async (name, target, said) => {
+    const out = await freshDir(`not-a-file-${name.replace(/\W+/g, '-')}`);
+    await mkdir(join(out, 'folder.csv'));
+    for (const db of [[], ['--db', join(out, 'a.duckdb')]]) {
+      for (const force of [[], ['--force']]) {
+        const refused = await run(['export', ...db, small, '--format', 'csv', '-o', target(out), ...force]);
+        expect(refused.code, refused.stderr).toBe(2);
+        expect(refused.stderr).toBe(`trailtop: ${said(out)}\n`);
+        expect(refused.stdout).toBe('');
+      }
+    }
+    expect((await readdir(out)).sort()).toEqual(['folder.csv']);
+    expect(await readdir(join(out, 'folder.csv'))).toEqual([]);
   });
 
   // export --db F DIR imported DIR into F (creating it) and only then refused the existing -o file.

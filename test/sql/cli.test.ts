@@ -167,6 +167,35 @@ describe('trailtop sql', () => {
     }
   });
 
+  // `sql --dialect athena --table 'x y'` printed FROM "x y" (exit 0) for Athena to fail on, where `sql --ddl` refused the
+  // same name: the table a query reads is the one the DDL makes, so both refuse it with the same line, as `athena` does.
+  it.each(['x y', 'a-b', 'x"; DROP TABLE t; --', 'cat.db.t', 'db.'])('--table %j is refused alike by --ddl, --dialect athena and athena (exit 2)', (table) => {
+    const said = `trailtop: '${table}' is not a table name Athena takes: letters, digits and underscores, optionally database.table`;
+    for (const args of [
+      ['sql', '--ddl', '--table', table],
+      ['sql', '--dialect', 'athena', '--table', table, 'name:x'],
+      ['athena', '--database', 'd', '--table', table, '--workgroup', 'w', '--print-sql', 'name:x'],
+    ]) {
+      const run = trailtop(args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`${said}\n`);
+    }
+  });
+
+  it('--table db.t, _t and MyTable are taken by --ddl and --dialect athena alike; duckdb quotes any name, a quote doubled', () => {
+    for (const [table, from] of [['db.t', '"db"."t"'], ['_t', '"_t"'], ['MyTable', '"MyTable"']]) {
+      expect(trailtop(['sql', '--ddl', '--table', table!]).status).toBe(0);
+      const run = trailtop(['sql', '--dialect', 'athena', '--table', table!, 'name:x']);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`\nFROM ${from}\n`);
+    }
+    // DuckDB takes any name in double quotes: the quote inside is doubled, so the name stays one identifier.
+    const duck = trailtop(['sql', '--dialect', 'duckdb', '--table', 'x"; DROP TABLE t; --', 'name:x']);
+    expect(duck.status, duck.stderr).toBe(0);
+    expect(duck.stdout).toContain('\nFROM "x""; DROP TABLE t; --"\n');
+  });
+
   // Was DuckDB's "Cannot open database ... in read-only mode" with exit 1, where scan --db says what to do.
   it('--db with no archive there is a one-line usage error (exit 2) naming how to create it', () => {
     const missing = trailtop(['sql', '--dialect', 'duckdb', '--db', join(ROOT, 'no-such-archive.duckdb'), 'name:x']);

@@ -168,12 +168,22 @@ function typeText(type: TableType, indent: string): string {
   }
 }
 
-/** A table name as Hive DDL takes it; a DdlError for one it does not. */
-function tableName(name: string): string {
+/**
+ * A DdlError for a name Athena has no table by: underscores are the only other characters it takes
+ * in database and table names. The one rule for the table `sql --ddl` creates and the one
+ * `sql --dialect athena` and `athena` query, so a name the DDL refuses is not quoted into a query.
+ */
+export function checkAthenaTableName(name: string): void {
   const parts = name.split('.');
   if (parts.length > 2 || parts.some((part) => !/^[A-Za-z0-9_]+$/.test(part))) {
     throw new DdlError(`'${name}' is not a table name Athena takes: letters, digits and underscores, optionally database.table`);
   }
+}
+
+/** A table name as Hive DDL takes it; a DdlError for one it does not. */
+function tableName(name: string): string {
+  checkAthenaTableName(name);
+  const parts = name.split('.');
   // Athena stores names lowercase; one starting with an underscore or a digit needs backquotes.
   return parts.map((part) => part.toLowerCase()).map((part) => (/^[a-z]/.test(part) ? part : `\`${part}\``)).join('.');
 }
