@@ -274,8 +274,19 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
       instance.closeSync();
       throw error;
     }
-    for (const statement of CREATE_TABLES) await connection.run(statement);
-    await connection.run(`INSERT OR IGNORE INTO archive_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
+    // One transaction: a new archive killed between its tables and its schema number (Ctrl-C on a first
+    // run comes before the import's handler) held tables and no schema, refused ever after as another program's file.
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      for (const statement of CREATE_TABLES) await connection.run(statement);
+      await connection.run(`INSERT OR IGNORE INTO archive_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
   }
   let found: unknown;
   let tables: readonly string[] = [];
