@@ -132,7 +132,9 @@ export class WarmWorkers {
         this.idle.splice(at, 1);
         worker.removeAllListeners('error');
         worker.removeAllListeners('exit');
-        void stopWorker(worker);
+        // Terminated at once, not after the grace a reader gets to leave zlib: it has made no gunzip stream
+        // (a question comes before any job), and its stat'ing would keep a Ctrl-C'd process up to STOP_GRACE_MS.
+        void stopWorker(worker, 0);
       };
       worker.on('message', answered);
       worker.once('error', gone);

@@ -87,6 +87,23 @@ describe("a listing's stats", () => {
     expect(warm.take()).toBeNull();
   });
 
+  it('a reader given up while stat\'ing a big listing ends at once, not after the grace a reader inside zlib gets', async () => {
+    if (!existsSync(IMPORT_WORKER)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const warm = new WarmWorkers(new URL(`file://${IMPORT_WORKER}`), 1, { limits: readLimits() }, WORKER_HEAP_MB);
+    cleanups.push(() => warm.close());
+    const worker = (warm as unknown as { idle: import('node:worker_threads').Worker[] }).idle[0]!;
+    // Seconds of stat'ing (a slow mount's half of a big trail).
+    const folder = tempFolder('trailtop-stat-');
+    cleanups.push(folder.remove);
+    const gone = join(folder.dir, 'gone');
+    const asked = warm.ask<FileStats>({ stat: Array.from({ length: 1_500_000 }, (_, k) => `${gone}/${k}`) } satisfies StatQuestion, AbortSignal.timeout(300));
+    expect(await asked).toBeNull();
+    const stopped = Date.now();
+    // A thread that has exited has no id left (the pool's own exit listeners are gone with the question).
+    while (worker.threadId >= 0 && Date.now() - stopped < 3_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(Date.now() - stopped).toBeLessThan(600);
+  });
+
   it("an import reader started ahead answers the question (the built worker entry)", async () => {
     if (!existsSync(IMPORT_WORKER)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
     const files = listing();
