@@ -107,7 +107,21 @@ async function refuseForeign(connection: DuckDBConnection, path: string): Promis
   const tables = await tableNames(connection);
   if (tables.length === 0) return;
   if (typeof (await readSchema(connection, path, tables)) === 'string') return;
+  if (await halfMade(connection, tables)) return;
   throw foreign(path, tables);
+}
+
+/** The archive's own tables, as CREATE_TABLES names them. */
+const ARCHIVE_TABLES = new Set(CREATE_TABLES.map((statement) => /CREATE TABLE IF NOT EXISTS (\w+)/.exec(statement)?.[1]));
+
+/**
+ * A new archive killed while its tables were made, before they were made in one transaction: some of
+ * the archive's tables, archive_meta among them, every one empty. It holds nothing, and is finished as a new one.
+ */
+async function halfMade(connection: DuckDBConnection, tables: readonly string[]): Promise<boolean> {
+  if (!tables.includes('archive_meta') || !tables.every((table) => ARCHIVE_TABLES.has(table))) return false;
+  const counts = tables.map((table) => `(SELECT count(*) FROM ${table})`).join(' + ');
+  return Number((await connection.runAndReadAll(`SELECT ${counts}`)).getRows()[0]![0]) === 0;
 }
 
 function foreign(path: string, tables: readonly string[]): NotAnArchive {

@@ -105,6 +105,18 @@ describe('a DuckDB file that is not an archive', () => {
     expect(await tables(path)).toEqual(['archive_meta', 'conflicts', 'events', 'imported_files']);
   });
 
+  it('one left that way by an earlier trailtop (the archive\'s tables, empty, no schema) is finished as a new archive; one holding rows is refused', async () => {
+    const { CREATE_TABLES } = await import('../../src/archive/schema.js');
+    const path = join(scratch.dir, 'half-made.duckdb');
+    await runSql(path, CREATE_TABLES.slice(0, 2));
+    const archive = await openArchive(path);
+    await archive.close();
+    expect(await runSql(path, ["SELECT count(*) FROM archive_meta WHERE key = 'schema'"])).toEqual([[1n]]);
+    const used = join(scratch.dir, 'half-made-used.duckdb');
+    await runSql(used, [...CREATE_TABLES.slice(0, 1), "INSERT INTO archive_meta VALUES ('owner', 'someone')"]);
+    await expect(openArchive(used)).rejects.toThrow(/is not a trailtop archive \(it holds other tables: archive_meta\)/);
+  });
+
   it('an empty DuckDB file, or none, becomes an archive', async () => {
     const empty = join(scratch.dir, 'empty.duckdb');
     await runSql(empty, ['SELECT 1']);
