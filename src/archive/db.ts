@@ -107,7 +107,21 @@ async function refuseForeign(connection: DuckDBConnection, path: string): Promis
   const tables = await tableNames(connection);
   if (tables.length === 0) return;
   if (typeof (await readSchema(connection, path, tables)) === 'string') return;
+  if (await halfMade(connection, tables)) return;
   throw foreign(path, tables);
+}
+
+/** The archive's own tables, as CREATE_TABLES names them. */
+const ARCHIVE_TABLES = new Set(CREATE_TABLES.map((statement) => /CREATE TABLE IF NOT EXISTS (\w+)/.exec(statement)?.[1]));
+
+/**
+ * A new archive killed while its tables were made, before they were made in one transaction: some of
+ * the archive's tables, archive_meta among them, every one empty. It holds nothing, and is finished as a new one.
+ */
+async function halfMade(connection: DuckDBConnection, tables: readonly string[]): Promise<boolean> {
+  if (!tables.includes('archive_meta') || !tables.every((table) => ARCHIVE_TABLES.has(table))) return false;
+  const counts = tables.map((table) => `(SELECT count(*) FROM ${table})`).join(' + ');
+  return Number((await connection.runAndReadAll(`SELECT ${counts}`)).getRows()[0]![0]) === 0;
 }
 
 function foreign(path: string, tables: readonly string[]): NotAnArchive {
@@ -274,8 +288,19 @@ export async function openArchive(path: string, options: OpenOptions = {}): Prom
       instance.closeSync();
       throw error;
     }
-    for (const statement of CREATE_TABLES) await connection.run(statement);
-    await connection.run(`INSERT OR IGNORE INTO archive_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
+    // One transaction: a new archive killed between its tables and its schema number (Ctrl-C on a first
+    // run comes before the import's handler) held tables and no schema, refused ever after as another program's file.
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      for (const statement of CREATE_TABLES) await connection.run(statement);
+      await connection.run(`INSERT OR IGNORE INTO archive_meta VALUES ('schema', '${SCHEMA_VERSION}')`);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
   }
   let found: unknown;
   let tables: readonly string[] = [];

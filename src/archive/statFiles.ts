@@ -59,14 +59,16 @@ export function statAll(files: readonly string[]): FileStats {
 export async function statFiles(files: readonly string[], signal: AbortSignal | undefined, helpers?: Pick<WarmWorkers, 'ask'> | null): Promise<FileStats> {
   const stats: FileStats = { sizes: new Float64Array(files.length).fill(-1), mtimes: new Float64Array(files.length).fill(-1) };
   const half = files.length >= SHARE_FROM && helpers ? Math.floor(files.length / 2) : files.length;
-  const second = half < files.length ? helpers!.ask<FileStats>({ stat: files.slice(half) } satisfies StatQuestion) : null;
+  const second = half < files.length && !signal?.aborted ? helpers!.ask<FileStats>({ stat: files.slice(half) } satisfies StatQuestion, signal) : null;
   for (let at = 0; at < half; at += STAT_CHUNK) {
     if (signal?.aborted) break;
     statInto(files.slice(at, Math.min(half, at + STAT_CHUNK)), stats, at);
     await new Promise<void>((done) => setImmediate(done));
   }
   if (second) {
-    const answer = await second;
+    // Not waited for once stopped: on a slow mount (s3fs, NFS) the reader's half takes as long as
+    // this thread's whole share, and Ctrl-C would wait for it (the reader is stopped with the others).
+    const answer = await untilAborted(second, signal);
     if (answer && answer.sizes.length === files.length - half) {
       stats.sizes.set(answer.sizes, half);
       stats.mtimes.set(answer.mtimes, half);
@@ -76,4 +78,18 @@ export async function statFiles(files: readonly string[], signal: AbortSignal | 
     }
   }
   return stats;
+}
+
+/** `answer`, or null as soon as `signal` fires. */
+function untilAborted<A>(answer: Promise<A | null>, signal: AbortSignal | undefined): Promise<A | null> {
+  if (!signal) return answer;
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<A | null>((resolve) => {
+    const stop = (): void => resolve(null);
+    signal.addEventListener('abort', stop, { once: true });
+    void answer.then((value) => {
+      signal.removeEventListener('abort', stop);
+      resolve(value);
+    });
+  });
 }

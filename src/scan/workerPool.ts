@@ -103,11 +103,12 @@ export class WarmWorkers {
   /**
    * Puts one question to a started worker not taken yet, whose entry answers it with one message
    * (archive/statFiles.ts). Null when none is alive or it dies first. Take no worker before the
-   * answer: take() removes the listeners that tell the question its worker died.
+   * answer: take() removes the listeners that tell the question its worker died. Null too as soon as
+   * `signal` fires: the worker, still busy with the question, is stopped and never handed out.
    */
-  ask<A>(question: unknown): Promise<A | null> {
+  ask<A>(question: unknown, signal?: AbortSignal): Promise<A | null> {
     const worker = this.idle.find((candidate) => !this.dead.has(candidate));
-    if (!worker) return Promise.resolve(null);
+    if (!worker || signal?.aborted) return Promise.resolve(null);
     return new Promise<A | null>((resolve) => {
       const answered = (answer: A): void => {
         off();
@@ -121,10 +122,24 @@ export class WarmWorkers {
         worker.off('message', answered);
         worker.off('error', gone);
         worker.off('exit', gone);
+        signal?.removeEventListener('abort', abandoned);
+      };
+      // Its answer would come later: never handed out to read (FileWorkers would take it for a reply).
+      const abandoned = (): void => {
+        gone();
+        const at = this.idle.indexOf(worker);
+        if (at < 0) return;
+        this.idle.splice(at, 1);
+        worker.removeAllListeners('error');
+        worker.removeAllListeners('exit');
+        // Terminated at once, not after the grace a reader gets to leave zlib: it has made no gunzip stream
+        // (a question comes before any job), and its stat'ing would keep a Ctrl-C'd process up to STOP_GRACE_MS.
+        void stopWorker(worker, 0);
       };
       worker.on('message', answered);
       worker.once('error', gone);
       worker.once('exit', gone);
+      signal?.addEventListener('abort', abandoned, { once: true });
       worker.postMessage(question);
     });
   }

@@ -502,8 +502,11 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       // A plug-in view reads its own keys (its queue below keeps those it has not claimed yet): held here, a key
       // was handed back to App once the rows came, which leaves them to the view, and lost (`/x` Enter `Enter`
       // over the Insights: the second Enter came while the new query's rows were being filtered).
-      const viewKey = !stateRef.current!.quitAsked && (mode === 'insights' || mode === 'export' || mode === 'histogram' || mode === 'findings');
-      const hold = !force && !passes && (heldKeys.current.length > 0 || (stale && mode !== 'query' && !viewKey));
+      // The mode as the keys let go just above left it: `h` held, then q, is the histogram's q (its view not
+      // listening yet), which the list's handler under it dropped.
+      const now = stateRef.current!.mode;
+      const viewKey = !stateRef.current!.quitAsked && (now === 'insights' || now === 'export' || now === 'histogram' || now === 'findings');
+      const hold = !force && !passes && (heldKeys.current.length > 0 || (stale && now !== 'query' && !viewKey));
       if (hold && action !== 'forceQuit') {
         if (heldKeys.current.length === 0) heldSince.current = Date.now();
         heldKeys.current.push(stroke);
@@ -511,7 +514,7 @@ export function App({ store, folder, watching, env = process.env, readRecord, vi
       }
       // A chunk can switch modes midway ("i" + "jj"): keys for a view that is not listening yet wait for it.
       // The quit question covers the view: its answer is App's.
-      if (viewKey && queue.waiting && actionFor(mode, stroke.input, stroke.key) !== 'forceQuit') {
+      if (viewKey && queue.waiting && actionFor(now, stroke.input, stroke.key) !== 'forceQuit') {
         queue.push(stroke);
         continue;
       }

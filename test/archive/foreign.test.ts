@@ -86,6 +86,37 @@ describe('a DuckDB file that is not an archive', () => {
     expect(await tables(path)).toEqual(['foo']);
   });
 
+  it('a new archive killed while its tables are made is still a new archive to the next run, not another program\'s file', async () => {
+    const db = join(ROOT, 'dist/archive/db.js');
+    if (!existsSync(db)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const path = join(scratch.dir, 'killed.duckdb');
+    // Ctrl-C on a first `archive` run lands before its handler is set: the process dies wherever it is.
+    const killer = [
+      `const { DuckDBConnection } = await import(${JSON.stringify(require.resolve('@duckdb/node-api'))});`,
+      'const run = DuckDBConnection.prototype.run;',
+      "DuckDBConnection.prototype.run = function (sql, ...rest) { if (String(sql).startsWith('INSERT OR IGNORE INTO archive_meta')) process.kill(process.pid, 'SIGKILL'); return run.call(this, sql, ...rest); };",
+      `const { openArchive } = await import(${JSON.stringify(`file://${db}`)});`,
+      `await openArchive(${JSON.stringify(path)});`,
+    ].join('\n');
+    const killed = spawnSync(process.execPath, ['--input-type=module', '-e', killer], { encoding: 'utf8', timeout: 60_000 });
+    expect(killed.signal).toBe('SIGKILL');
+    const archive = await openArchive(path);
+    await archive.close();
+    expect(await tables(path)).toEqual(['archive_meta', 'conflicts', 'events', 'imported_files']);
+  });
+
+  it('one left that way by an earlier trailtop (the archive\'s tables, empty, no schema) is finished as a new archive; one holding rows is refused', async () => {
+    const { CREATE_TABLES } = await import('../../src/archive/schema.js');
+    const path = join(scratch.dir, 'half-made.duckdb');
+    await runSql(path, CREATE_TABLES.slice(0, 2));
+    const archive = await openArchive(path);
+    await archive.close();
+    expect(await runSql(path, ["SELECT count(*) FROM archive_meta WHERE key = 'schema'"])).toEqual([[1n]]);
+    const used = join(scratch.dir, 'half-made-used.duckdb');
+    await runSql(used, [...CREATE_TABLES.slice(0, 1), "INSERT INTO archive_meta VALUES ('owner', 'someone')"]);
+    await expect(openArchive(used)).rejects.toThrow(/is not a trailtop archive \(it holds other tables: archive_meta\)/);
+  });
+
   it('an empty DuckDB file, or none, becomes an archive', async () => {
     const empty = join(scratch.dir, 'empty.duckdb');
     await runSql(empty, ['SELECT 1']);

@@ -61,6 +61,49 @@ describe("a listing's stats", () => {
     expect(asked).toEqual([]);
   });
 
+  it('stop at once when aborted, not waiting for a helper still at its half (Ctrl-C on a slow mount)', async () => {
+    const files = listing();
+    const controller = new AbortController();
+    // A reader stat'ing its half over s3fs or NFS: no answer for a long time.
+    const slow = { ask: <A>(): Promise<A | null> => new Promise<A | null>(() => undefined) };
+    setTimeout(() => controller.abort(), 30);
+    const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 3_000).unref());
+    const stats = await Promise.race([statFiles(files, controller.signal, slow), hung]);
+    expect(stats).not.toBe('hung');
+    // The second half, not reached, is -1 (read again by the next run).
+    expect((stats as FileStats).sizes[files.length - 1]).toBe(-1);
+  });
+
+  it('a reader whose question is given up is stopped and never handed out to read (its answer would pass for a reply)', async () => {
+    if (!existsSync(IMPORT_WORKER)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const files = listing();
+    const warm = new WarmWorkers(new URL(`file://${IMPORT_WORKER}`), 1, { limits: readLimits() }, WORKER_HEAP_MB);
+    cleanups.push(() => warm.close());
+    const controller = new AbortController();
+    const asked = warm.ask<FileStats>({ stat: [...files, ...files, ...files] } satisfies StatQuestion, controller.signal);
+    controller.abort();
+    expect(await asked).toBeNull();
+    expect(warm.alive).toBe(0);
+    expect(warm.take()).toBeNull();
+  });
+
+  it('a reader given up while stat\'ing a big listing ends at once, not after the grace a reader inside zlib gets', async () => {
+    if (!existsSync(IMPORT_WORKER)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
+    const warm = new WarmWorkers(new URL(`file://${IMPORT_WORKER}`), 1, { limits: readLimits() }, WORKER_HEAP_MB);
+    cleanups.push(() => warm.close());
+    const worker = (warm as unknown as { idle: import('node:worker_threads').Worker[] }).idle[0]!;
+    // Seconds of stat'ing (a slow mount's half of a big trail).
+    const folder = tempFolder('trailtop-stat-');
+    cleanups.push(folder.remove);
+    const gone = join(folder.dir, 'gone');
+    const asked = warm.ask<FileStats>({ stat: Array.from({ length: 1_500_000 }, (_, k) => `${gone}/${k}`) } satisfies StatQuestion, AbortSignal.timeout(300));
+    expect(await asked).toBeNull();
+    const stopped = Date.now();
+    // A thread that has exited has no id left (the pool's own exit listeners are gone with the question).
+    while (worker.threadId >= 0 && Date.now() - stopped < 3_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(Date.now() - stopped).toBeLessThan(600);
+  });
+
   it("an import reader started ahead answers the question (the built worker entry)", async () => {
     if (!existsSync(IMPORT_WORKER)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` (npm test does)');
     const files = listing();

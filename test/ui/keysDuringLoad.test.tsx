@@ -111,6 +111,15 @@ describe('q while a query is being filtered', () => {
     expect(quits).toBe(1);
   });
 
+  it('a view opened by a key held before it gets q: h then q quits from the histogram, not lost to the list under it', async () => {
+    let quits = 0;
+    const h = big(() => quits++);
+    await h.waitFor((f) => selected(f).includes('Event59999 '));
+    h.stdin.write('/name:Event1*\rhq');
+    await h.waitFor(() => quits > 0, 3_000).catch(() => undefined);
+    expect(quits).toBe(1);
+  });
+
   it('a key held before it goes first: `/` then q adds q to the query in the bar, quitting nothing', async () => {
     let quits = 0;
     const h = big(() => quits++);
