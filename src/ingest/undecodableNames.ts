@@ -47,3 +47,7 @@ export async function undecodableEntries(folder: string): Promise<Map<string, Di
 export function undecodableReason(entry: { isDirectory(): boolean }): string {
   return entry.isDirectory() ? UNDECODABLE_FOLDER_REASON : UNDECODABLE_FILE_REASON;
 }
+
+export function isUndecodableReason(reason: string): boolean {
+  return reason === UNDECODABLE_FILE_REASON || reason === UNDECODABLE_FOLDER_REASON;
+}

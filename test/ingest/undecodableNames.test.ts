@@ -1,18 +1,18 @@
 /**
  * A file or folder whose name is not valid UTF-8: Node decodes it with U+FFFD, which names no file,
  * so it was reported as "ENOENT: no such file or directory" (listing, scan, dashboard, export,
- * detect). It is reported with the true reason, and a
+ * detect) or dropped in silence (a watch's new files). It is reported with the true reason, and a
  * name holding a real U+FFFD (valid UTF-8) is still read.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listFolder } from '../../src/ingest/walk.js';
 import { openFolder } from '../../src/ingest/open.js';
 import { scanFolderHeadless } from '../../src/scan/run.js';
 import { UNDECODABLE_FILE_REASON, UNDECODABLE_FOLDER_REASON } from '../../src/ingest/undecodableNames.js';
-import { makeEvent, recordsJson, tempFolder } from '../watch/helpers.js';
+import { makeEvent, recordsJson, tempFolder, waitFor } from '../watch/helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -68,5 +68,29 @@ describe('names that are not valid UTF-8', () => {
     await opened.ready;
     expect(sortByPath(opened.store.progress.badFiles)).toEqual(expectedBad(f));
     expect(opened.store.log().map((row) => row.id)).toEqual(['good']);
+  });
+
+  it('a watch (dashboard, tail): one made later is reported once, and no longer once renamed', async () => {
+    const temp = tempFolder('trailtop-names-');
+    cleanups.push(temp.remove);
+    const dir = temp.dir;
+    const opened = openFolder(dir, { watch: true, pool: { inline: true }, settleMs: 40, badAfterMs: 500 });
+    cleanups.push(() => opened.close());
+    await opened.ready;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    writeFileSync(bytes(dir, 'caf\xe9.json'), recordsJson([makeEvent('bad-1')]));
+    const badFile = { path: join(dir, 'caf\uFFFD.json'), reason: UNDECODABLE_FILE_REASON };
+    await waitFor(() => opened.store.progress.badFiles.length > 0, 'the bad name reported', 5_000);
+    // A new folder so named, with a file in it: the folder is reported, its file is not read.
+    mkdirSync(bytes(dir, 'd\xe9r'));
+    writeFileSync(bytes(dir, 'd\xe9r', 'inner.json'), recordsJson([makeEvent('bad-2')]));
+    await waitFor(() => opened.store.progress.badFiles.length > 1, 'the bad folder reported', 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sortByPath(opened.store.progress.badFiles)).toEqual([badFile, { path: join(dir, 'd\uFFFDr'), reason: UNDECODABLE_FOLDER_REASON }]);
+
+    renameSync(bytes(dir, 'caf\xe9.json'), join(dir, 'cafe.json'));
+    await waitFor(() => opened.store.size === 1, 'the renamed file read', 5_000);
+    await waitFor(() => opened.store.progress.badFiles.length === 1, 'the renamed name no longer bad', 5_000);
+    expect(opened.store.progress.badFiles[0]!.path).toBe(join(dir, 'd\uFFFDr'));
   });
 });
