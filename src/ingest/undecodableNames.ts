@@ -11,6 +11,8 @@ import { readdir } from 'node:fs/promises';
 
 export const UNDECODABLE_FILE_REASON = 'file name is not valid UTF-8 (shown with \uFFFD): rename it to read it';
 export const UNDECODABLE_FOLDER_REASON = 'folder name is not valid UTF-8 (shown with \uFFFD): rename it to read its files';
+/** A path given on the command line holding U+FFFD that names nothing: most likely a name not UTF-8, unreachable by its decoded name. */
+export const UNDECODABLE_ARGUMENT_HINT = 'a name that is not valid UTF-8, shown with \uFFFD, cannot be opened: rename it to read it';
 
 /** Whether a decoded entry name may stand for bytes that are not UTF-8 (cheap: no syscall). */
 export function mayBeUndecodable(name: string): boolean {
