@@ -10,11 +10,12 @@
  * Nothing is written into DIR; the staging files live in the temp folder.
  */
 import { stat, realpath } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { FolderGoneCheck } from '../ingest/folderGone.js';
 import { addMissedSubfolders } from '../ingest/missedFolders.js';
 import { isOwnTempFile } from '../ingest/ownTempFiles.js';
+import { mayBeUndecodable } from '../ingest/undecodableNames.js';
 import type { BadFile } from '../model/types.js';
 import type { Archive } from './db.js';
 import { importFolder, type ImportProgress, type ImportSummary } from './import.js';
@@ -146,7 +147,8 @@ export class ArchiveFollower {
       if (!name || !folder || isOwnTempFile(basename(name))) return;
       const path = join(folder, name);
       // Only the FILE's own name counts: its siblings are never read.
-      if (!rootIsFile) this.found(path);
+      // A name not UTF-8 (decoded with U+FFFD) opens nothing: its folder's listing reports it with the true reason.
+      if (!rootIsFile) this.found(mayBeUndecodable(name) ? folder : path);
       else if (path === target) this.found(this.folder);
     });
     watcher.on('unlinkDir', (path) => {
@@ -212,7 +214,9 @@ export class ArchiveFollower {
     // The first import reports every bad file of the folder; a later one says anew what the files it listed are: one
     // fixed since (a half-written file whole now) is bad no more, and one bad again is listed once, with its last reason.
     const said = new Set([...summary.listed, ...summary.bad.map((file) => file.path)]);
-    const bad = paths ? [...this.status.bad.filter((file) => !said.has(file.path)), ...summary.bad] : summary.bad;
+    // A folder imported is listed whole: what was bad under it and is not said again is gone (renamed, deleted).
+    const under = (path: string): boolean => paths !== null && paths.some((listed) => path.startsWith(listed.endsWith(sep) ? listed : listed + sep));
+    const bad = paths ? [...this.status.bad.filter((file) => !said.has(file.path) && !under(file.path)), ...summary.bad] : summary.bad;
     this.update({ phase: this.watcher ? 'watching' : 'stopped', progress: null, eventsAdded: this.status.eventsAdded + summary.eventsAdded, bad }, summary.eventsAdded > 0);
   }
 }

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileQuery, errorColumn, type CompiledQuery, type QueryError, type TagContext, type Vocabulary } from '../query/index.js';
 import { sanitize } from '../term/sanitize.js';
+import { mayBeUndecodable, UNDECODABLE_ARGUMENT_HINT } from '../ingest/undecodableNames.js';
 import { operatorWordHint } from '../query/operatorWords.js';
 import { timeRangeHint } from '../query/timeRangeHint.js';
 import { parseTimeValue } from '../query/time.js';
@@ -207,7 +208,10 @@ export async function requireFolderOrFile(path: string): Promise<void> {
     }
     // A name like a log file was meant as FILE: 'no such folder' for `scan trail.json.gz` misleads.
     const missing = LOG_FILE_NAME.test(path) ? 'no such file' : 'no such folder';
-    throw new UsageError(`${code === 'ENOENT' ? missing : `cannot read (${code ?? 'error'})`}: ${sanitize(path)}`, false);
+    // Node decodes an argument that is not UTF-8 with U+FFFD, which names nothing: the bytes are lost before
+    // here, so the likely cause is said, not the bare ENOENT (a name with a real U+FFFD that is missing gets it too).
+    const undecodable = code === 'ENOENT' && mayBeUndecodable(path) ? ` (${UNDECODABLE_ARGUMENT_HINT})` : '';
+    throw new UsageError(`${code === 'ENOENT' ? missing : `cannot read (${code ?? 'error'})`}: ${sanitize(path)}${undecodable}`, false);
   }
   if (info.isDirectory() || info.isFile()) return;
   throw new UsageError(`not a folder or regular file (${specialKind(info)}): ${sanitize(path)}`, false);

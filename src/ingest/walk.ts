@@ -14,6 +14,7 @@ import type { BadFile } from '../model/types.js';
 import { fsErrorReason } from './read.js';
 import { isOwnTempFile, OWN_TEMP_REASON } from './ownTempFiles.js';
 import { isPseudoPath, pseudoReason } from './safeOpen.js';
+import { mayBeUndecodable, undecodableEntries, undecodableReason } from './undecodableNames.js';
 
 export interface FolderListing {
   /** Regular files to read, sorted by path within each folder (descending when asked: WalkOptions.descending). */
@@ -110,9 +111,17 @@ export async function listFolder(root: string, options: WalkOptions = {}): Promi
     const realUnder = childPrefix(real);
     // In a folder that is its own real path (no link on the way) a file's path is its real path: one string for both.
     const sameReal = under === realUnder;
+    // Names Node decoded with U+FFFD open as no file: looked up as bytes (rare, so only then), reported with the true reason.
+    const undecodable = entries.some((entry) => mayBeUndecodable(entry.name)) ? await undecodableEntries(folder) : null;
     for (const entry of entries) {
       if (options.signal?.aborted) return;
       const path = under + entry.name;
+      const raw = undecodable?.get(entry.name)?.shift();
+      if (raw) {
+        if (raw.isDirectory() || raw.isFile() || raw.isSymbolicLink()) listing.bad.push({ path, reason: undecodableReason(raw) });
+        else listing.skipped.push({ path, reason: `not a regular file (${specialKind(raw)})` });
+        continue;
+      }
       if (isOwnTempFile(entry.name)) {
         listing.skipped.push({ path, reason: OWN_TEMP_REASON });
         continue;

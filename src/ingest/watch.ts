@@ -8,6 +8,7 @@ import { listFolder } from './walk.js';
 import { FolderGoneCheck } from './folderGone.js';
 import { addMissedSubfolders } from './missedFolders.js';
 import { isOwnTempFile } from './ownTempFiles.js';
+import { isUndecodableReason, mayBeUndecodable, undecodableEntries, undecodableReason } from './undecodableNames.js';
 import { deliveryTime, FileOrderGate, NewestFirstQueue, type OrderedFile } from './order.js';
 import type { ReadPool } from './pool.js';
 import type { ReadSummary } from './readJob.js';
@@ -432,6 +433,8 @@ export class FolderLoader {
       const path = join(folder, name);
       // An export writing into the watched folder: its temp file is not input (ownTempFiles.ts).
       if (isOwnTempFile(name)) return;
+      // A name that is not UTF-8 stats as missing (ENOENT, dropped in silence): told with its true reason instead.
+      if (!rootIsFile && mayBeUndecodable(name)) void this.reportUndecodable(folder);
       if (!rootIsFile) this.probe(path, event === 'change');
       else if (path === target) this.probe(this.root, event === 'change');
     });
@@ -515,6 +518,7 @@ export class FolderLoader {
     } catch {
       return; // gone again, or unreadable: chokidar reports the latter
     }
+    if (entries.some((entry) => mayBeUndecodable(entry.name))) await this.reportUndecodable(folder);
     for (const entry of entries) {
       const path = join(folder, entry.name);
       if (this.files.has(path) || this.skippedPaths.has(path) || isOwnTempFile(entry.name)) continue;
@@ -800,6 +804,28 @@ export class FolderLoader {
     entry.badReason = '';
     this.store.updateProgress((p) => {
       p.badFiles = p.badFiles.filter((bad) => bad.path !== entry.path);
+    });
+  }
+
+  /**
+   * The entries of a folder whose names are not UTF-8, reported bad once each (the walk does so for the
+   * initial listing); one renamed away since is no longer reported.
+   */
+  private async reportUndecodable(folder: string): Promise<void> {
+    const found = await undecodableEntries(folder);
+    if (this.closed) return;
+    const under = folder.endsWith(sep) ? folder : folder + sep;
+    const paths = new Map<string, string>();
+    for (const [name, entries] of found) {
+      const entry = entries[0]!;
+      // A FIFO or device so named is never read anyway (the walk lists it as skipped).
+      if (entry.isFile() || entry.isDirectory() || entry.isSymbolicLink()) paths.set(under + name, undecodableReason(entry));
+    }
+    this.store.updateProgress((p) => {
+      p.badFiles = p.badFiles.filter(
+        (bad) => paths.has(bad.path) || !bad.path.startsWith(under) || bad.path.includes(sep, under.length) || !isUndecodableReason(bad.reason),
+      );
+      for (const [path, reason] of paths) if (!p.badFiles.some((bad) => bad.path === path)) p.badFiles.push({ path, reason });
     });
   }
 

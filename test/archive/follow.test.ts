@@ -3,12 +3,13 @@
  * (archive/follow.ts) and the dashboard's list (ArchiveSession, the same
  * calls the --db dashboard makes) shows a file dropped into DIR.
  */
-import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openArchive } from '../../src/archive/db.js';
 import { ArchiveFollower, type FollowStatus } from '../../src/archive/follow.js';
 import { ArchiveSession } from '../../src/archive/session.js';
+import { UNDECODABLE_FILE_REASON } from '../../src/ingest/undecodableNames.js';
 import { followLabel } from '../../src/ui/archive/followLabel.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 
@@ -124,6 +125,25 @@ describe('the archive follows its folder (trailtop DIR --db FILE)', () => {
     writeFileSync(broken, recordsJson([event('x', '2024-03-07T00:00:00Z')]));
     const status = await until(follower, (s) => s.eventsAdded === 1);
     expect(status.bad).toEqual([]);
+  }, 30_000);
+
+  // Node names a file whose name is not UTF-8 with U+FFFD, a name that opens nothing: the import of that path
+  // found no file and said nothing, so a file dropped in under such a name was never imported nor reported.
+  it('reports a file made with a name not valid UTF-8, once, and imports it once renamed', async () => {
+    const { logs, follower } = await following();
+    const latin1 = Buffer.concat([Buffer.from(logs + '/'), Buffer.from('caf\xe9.json', 'latin1')]);
+    writeFileSync(latin1, recordsJson([event('c1', '2024-03-05T10:00:00Z')]));
+    const status = await until(follower, (s) => s.bad.length > 0);
+    expect(status.bad).toEqual([{ path: join(logs, 'caf\uFFFD.json'), reason: UNDECODABLE_FILE_REASON }]);
+    writeFileSync(join(logs, 'other.json'), recordsJson([event('o1', '2024-03-05T10:01:00Z')]));
+    await until(follower, (s) => s.eventsAdded === 1);
+    expect(follower.current.bad).toEqual(status.bad);
+
+    renameSync(latin1, join(logs, 'cafe.json'));
+    const renamed = await until(follower, (s) => s.eventsAdded === 2);
+    await follower.idle();
+    expect(renamed.bad).toEqual([]);
+    expect(follower.current.bad).toEqual([]);
   }, 30_000);
 
   it('says the folder is gone when it is deleted, and keeps what it imported', async () => {

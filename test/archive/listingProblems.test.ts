@@ -3,12 +3,13 @@
  * cannot be made as root, which CI runs as) is reported by `scan --db` as `archive` and `scan DIR`
  * report it, and goes once the folder reads again.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openArchive } from '../../src/archive/db.js';
 import { importFolder } from '../../src/archive/import.js';
 import { summarizeArchive } from '../../src/archive/query.js';
+import { UNDECODABLE_FILE_REASON, UNDECODABLE_FOLDER_REASON } from '../../src/ingest/undecodableNames.js';
 import { scanFolderHeadless } from '../../src/scan/run.js';
 import { recordsJson, tempFolder } from '../support/files.js';
 
@@ -98,5 +99,39 @@ describe('archive: the listing problems of a folder', () => {
     rmSync(broken);
     await importFolder(archive, logs, { workers: 0 });
     expect((await summarizeArchive(archive, null)).files.skipped).toEqual([]);
+  });
+
+  it('report a file or folder whose name is not UTF-8 with the true reason on every run and for scan --db, until renamed', async () => {
+    const scratch = tempFolder('trailtop-archive-');
+    cleanups.push(scratch.remove);
+    const logs = join(scratch.dir, 'logs');
+    mkdirSync(logs, { recursive: true });
+    writeFileSync(join(logs, 'a.json'), recordsJson([event('a')]));
+    // café.json and dér/ in latin1: Node lists them as caf\uFFFD.json and d\uFFFDr, names that open no file.
+    const latin1 = (name: string): Buffer => Buffer.concat([Buffer.from(logs + '/'), Buffer.from(name, 'latin1')]);
+    writeFileSync(latin1('caf\xe9.json'), recordsJson([event('b')]));
+    mkdirSync(latin1('d\xe9r'));
+    writeFileSync(latin1('d\xe9r/c.json'), recordsJson([event('c')]));
+    const archive = await openArchive(join(scratch.dir, 'a.duckdb'));
+    cleanups.push(() => archive.close());
+    const expected = [
+      { path: join(logs, 'caf\uFFFD.json'), reason: UNDECODABLE_FILE_REASON },
+      { path: join(logs, 'd\uFFFDr'), reason: UNDECODABLE_FOLDER_REASON },
+    ];
+
+    const imported = await importFolder(archive, logs, { workers: 0 });
+    expect(imported.bad).toEqual(expected);
+    expect((await summarizeArchive(archive, null, { folder: logs })).files.bad).toEqual(expected);
+    const again = await importFolder(archive, logs, { workers: 0 });
+    expect(again.bad).toEqual(expected);
+    expect((await summarizeArchive(archive, null)).files.bad).toEqual(expected);
+
+    renameSync(latin1('caf\xe9.json'), join(logs, 'cafe.json'));
+    renameSync(latin1('d\xe9r'), join(logs, 'der'));
+    const renamed = await importFolder(archive, logs, { workers: 0 });
+    expect(renamed.bad).toEqual([]);
+    const summary = (await summarizeArchive(archive, null)).files;
+    expect(summary.bad).toEqual([]);
+    expect(summary.read).toBe(3);
   });
 });

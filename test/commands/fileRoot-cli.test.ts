@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChildReaper, spawnCollected, type CollectedRun } from '../support/processes.js';
 import { makeEvent, tempFolder, waitFor, writeRecords } from '../watch/helpers.js';
+import { UNDECODABLE_ARGUMENT_HINT } from '../../src/ingest/undecodableNames.js';
 
 // Spawns the built CLI: `npm test` compiles dist/ first.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -143,6 +144,23 @@ describe('a single file on the command line', () => {
     const other = run(['scan', dir]);
     expect(await other.exit).toBe(2);
     expect(other.stderr()).toBe(`trailtop: no such folder: ${dir}\n`);
+  });
+
+  // Node decodes an argument that is not UTF-8 with U+FFFD: the path then names nothing, and a bare
+  // 'no such file' was said of a file that exists.
+  it('says why a path given with a name not valid UTF-8 cannot be read, in every command', async () => {
+    const dir = folder();
+    writeFileSync(Buffer.concat([Buffer.from(dir + '/'), Buffer.from('caf\xe9.json', 'latin1')]), `${JSON.stringify(makeEvent('a', 0))}\n`);
+    const shown = join(dir, 'caf\uFFFD.json');
+    const db = join(dir, 'a.duckdb');
+    for (const args of [['scan'], ['tail'], ['detect'], ['export', '-o', join(dir, 'x.csv')], ['archive', '--db', db], []]) {
+      // Arguments are strings to spawn: the shell's printf makes the 0xE9 byte ($0 node, $1 the CLI, $2 the folder).
+      const script = `bin="$1" dir="$2"; shift 2; exec "$0" "$bin" "$@" "$(printf '%s/caf\\351.json' "$dir")"`;
+      const env = { ...process.env, NO_COLOR: '1' };
+      const refused = reaper.track(spawnCollected('/bin/sh', ['-c', script, process.execPath, bin, dir, ...args], { cwd: root, env }));
+      expect(await refused.exit, args[0]).toBe(2);
+      expect(refused.stderr(), args[0]).toBe(`trailtop: no such file: ${shown} (${UNDECODABLE_ARGUMENT_HINT})\n`);
+    }
   });
 
   // Was 'no such folder: -' for `aws cloudtrail lookup-events | trailtop scan -`.
