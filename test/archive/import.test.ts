@@ -37,6 +37,21 @@ async function count(archive: Archive, sql: string): Promise<number> {
   return Number((await archive.connection.runAndReadAll(sql)).getRows()[0]![0]);
 }
 
+/** The statements `archive.connection.run` is given while `work` runs, in order. */
+async function statementsRun<T>(archive: Archive, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const run = archive.connection.run.bind(archive.connection);
+  const spy = vi.spyOn(archive.connection, 'run').mockImplementation(async (sql, ...rest) => {
+    statements.push(sql);
+    return run(sql, ...rest);
+  });
+  try {
+    return { result: await work(), statements };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -331,18 +346,8 @@ describe('archive import', () => {
     // Not what the import sets on any machine (cores - 1), so that putting it back shows.
     const before = availableParallelism() + 5;
     await archive.connection.run(`SET threads = ${before}`);
-    const statements: string[] = [];
-    const run = archive.connection.run.bind(archive.connection);
-    const spy = vi.spyOn(archive.connection, 'run').mockImplementation(async (sql, ...rest) => {
-      statements.push(sql);
-      return run(sql, ...rest);
-    });
-    try {
-      const summary = await importFolder(archive, join(dir, 'logs'), { batchFiles: 2, alone: true });
-      expect(summary.eventsAdded).toBe(30);
-    } finally {
-      spy.mockRestore();
-    }
+    const { result: summary, statements } = await statementsRun(archive, () => importFolder(archive, join(dir, 'logs'), { batchFiles: 2, alone: true }));
+    expect(summary.eventsAdded).toBe(30);
     const sets = statements.map((sql, k) => [sql, k] as const).filter(([sql]) => sql.startsWith('SET threads'));
     // This thread reads (no compiled worker under vitest): one reader.
     expect(sets.map(([sql]) => sql)).toEqual([`SET threads = ${duckdbThreads(availableParallelism(), 1)}`, `SET threads = ${before}`]);
@@ -352,18 +357,9 @@ describe('archive import', () => {
     expect(sets[1]![1]).toBeGreaterThan(inserts[2]![1]);
     expect(await threads()).toBe(before);
     // Not alone (the dashboard's import, beside its queries): the setting is left alone.
-    statements.length = 0;
     writeFolder(join(dir, 'more'), 2, 5);
-    const spy2 = vi.spyOn(archive.connection, 'run').mockImplementation(async (sql, ...rest) => {
-      statements.push(sql);
-      return run(sql, ...rest);
-    });
-    try {
-      await importFolder(archive, join(dir, 'more'));
-    } finally {
-      spy2.mockRestore();
-    }
-    expect(statements.filter((sql) => sql.startsWith('SET threads'))).toEqual([]);
+    const beside = await statementsRun(archive, () => importFolder(archive, join(dir, 'more')));
+    expect(beside.statements.filter((sql) => sql.startsWith('SET threads'))).toEqual([]);
     expect(await threads()).toBe(before);
   });
 
@@ -374,18 +370,9 @@ describe('archive import', () => {
     cleanups.unshift(() => archive.close());
     const before = availableParallelism() + 5;
     await archive.connection.run(`SET threads = ${before}`);
-    const statements: string[] = [];
-    const run = archive.connection.run.bind(archive.connection);
-    const spy = vi.spyOn(archive.connection, 'run').mockImplementation(async (sql, ...rest) => {
-      statements.push(sql);
-      return run(sql, ...rest);
-    });
-    try {
-      // 4 files sealed while reading, the last 2 once the reading is done (as an incremental run's only batch).
-      expect((await importFolder(archive, join(dir, 'logs'), { batchFiles: 4, alone: true })).eventsAdded).toBe(30);
-    } finally {
-      spy.mockRestore();
-    }
+    // 4 files sealed while reading, the last 2 once the reading is done (as an incremental run's only batch).
+    const { result, statements } = await statementsRun(archive, () => importFolder(archive, join(dir, 'logs'), { batchFiles: 4, alone: true }));
+    expect(result.eventsAdded).toBe(30);
     const at = (prefix: string): number[] => statements.flatMap((sql, k) => (sql.startsWith(prefix) ? [k] : []));
     const sets = at('SET threads');
     const inserts = at('INSERT INTO events');
