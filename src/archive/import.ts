@@ -19,8 +19,8 @@
  *   entries in ONE transaction per batch. A kill at any moment leaves the
  *   archive as after the last committed batch; an abort stops between batches.
  */
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -6,7 +6,7 @@
 import { counted } from '../model/plural.js';
 import { existsSync } from 'node:fs';
 import { openArchive, upgradeNotice, type Archive } from '../archive/db.js';
-import { conflictTimes, countEvents, eachEvent, summarizeArchive } from '../archive/query.js';
+import { countEvents, summarizeArchive } from '../archive/query.js';
 import { archiveVocabulary } from '../archive/vocabulary.js';
 import type { Sink } from '../export/atomic.js';
 import { ExportCancelled } from '../export/errors.js';
@@ -17,7 +17,6 @@ import type { ScanSummary } from './scanSummary.js';
 import type { Level, RuleSet } from '../detect/rule.js';
 import type { QueryNode } from '../query/ast.js';
 import type { DetectReport, findingsBelow } from './detect.js';
-import { fuzzyFromVocabulary } from '../query/sql/fuzzy.js';
 import { progressLine, type ProgressLine } from '../term/progressLine.js';
 import { abortOnSignals } from './signals.js';
 import { CommandInterrupted } from './usageError.js';

@@ -2,14 +2,14 @@ import { verifiedRef } from '../model/contentCheck.js';
 import type { EventRow, RecordRef } from '../model/types.js';
 import { openAtomicFile, streamSink, type OpenFile, type Sink } from './atomic.js';
 import { csvHeader, csvLines } from './csv.js';
-import { ExportCancelled, ExportFailed, TargetExists, toExportError } from './errors.js';
+import { ExportCancelled, ExportFailed, toExportError } from './errors.js';
 import { withoutGz } from './gzip.js';
 import { jsonEpilogue, jsonPrologue, jsonRecords, jsonTexts, placedRuns, type PlacedRun } from './json.js';
 import { OutputWriter } from './output.js';
 import { RecordBytesReader } from './recordBytes.js';
 import { RecordTextPool, recordWorkersAvailable } from './recordTextPool.js';
 import { ProgressReporter, type ExportProgress } from './progress.js';
-import { createRecordsReader, type RecordsReader } from './records.js';
+import type { RecordsReader } from './records.js';
 
 export { ExportCancelled, ExportFailed, TargetExists, TargetNotAFile, type ExportFailure } from './errors.js';
 export { CSV_COLUMNS, CSV_HEADERS, formatEventTime } from './columns.js';

@@ -9,7 +9,7 @@ import { createDetector } from '../detect/recordDetector.js';
 import type { RuleSpec } from '../detect/rule.js';
 import { newBeat, newRulesOff, ruleSlowReason, ruleStopReason, RuleWatch, stalledReason, stopRule } from '../detect/ruleWatch.js';
 import type { RowHits } from '../detect/hitCodec.js';
-import type { EventRow, RuleStop } from '../model/types.js';
+import type { RuleStop } from '../model/types.js';
 import { readLimits } from './limits.js';
 import { unpackRows, type PackedRows } from './rowCodec.js';
 import { errorText, runReadJob, type FileReader, type ReadJob, type ReadSummary, type RowSink } from './readJob.js';

@@ -1,5 +1,5 @@
 import type { EventRow, ResourceRef } from '../model/types.js';
-import { ON_ROW_ID, type ListColumn, type ListKey, type RowColumns, type ScalarKey } from '../store/columns.js';
+import { ON_ROW_ID, type ListColumn, type RowColumns, type ScalarKey } from '../store/columns.js';
 import { runSliced, SLICE_IDS, SLICE_ROWS, slicedValue, type Sliced } from './sliced.js';
 
 /** A test of the row at one seq (index into the store's log and columns). */
